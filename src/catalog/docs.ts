@@ -1,0 +1,43 @@
+/** Renders docs/metrics.md from the catalog (kept in sync by a golden test). */
+import { CATALOG } from './index.ts';
+import type { MetricDef, MetricGroup } from './types.ts';
+
+const GROUP_TITLES: Record<MetricGroup, string> = {
+  v1: 'DWCP v1 (`dwcp_*`, seed 001)',
+  v3: 'DWCP v3 (`dwcp_v3_*`, seed 000)',
+  production: 'Phase 6 production (seed 002)',
+  monitor: 'Monitor service self-metrics',
+};
+
+function row(m: MetricDef): string {
+  const buckets = m.buckets ? m.buckets.join(', ') : '';
+  const labels = m.labels.length ? m.labels.join(', ') : '(none)';
+  return `| \`${m.name}\` | ${m.type} | ${m.unit} | ${labels} | ${buckets} | ${m.help} |`;
+}
+
+/** Markdown for docs/metrics.md: one table per group, then the naming decisions. */
+export function renderMetricsDoc(): string {
+  const lines: string[] = [
+    '# DWCP metric catalog',
+    '',
+    'Generated from `src/catalog/` by `npm run docs:metrics`; do not edit by hand (a test checks it).',
+    'The SDK, the simulator and (later) the generated rules and dashboards all read these definitions.',
+    '',
+  ];
+  for (const group of Object.keys(GROUP_TITLES) as MetricGroup[]) {
+    const ms = CATALOG.filter((m) => m.group === group);
+    lines.push(`## ${GROUP_TITLES[group]} — ${ms.length} metrics`, '');
+    lines.push('| name | type | unit | labels | buckets | help |', '|---|---|---|---|---|---|');
+    for (const m of ms) lines.push(row(m));
+    lines.push('');
+  }
+  lines.push('## Naming decisions', '');
+  lines.push(
+    'Where the original documents or code disagreed with Prometheus naming rules, we followed the rules',
+    '(base units, `_total` on counters, `_ratio` for 0..1) and record the choice here.',
+    '',
+  );
+  for (const m of CATALOG) if (m.decision) lines.push(`- \`${m.name}\`: ${m.decision}`);
+  lines.push('');
+  return lines.join('\n');
+}

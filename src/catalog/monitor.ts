@@ -1,0 +1,26 @@
+/**
+ * The monitor service's own metrics (issue 2: scrape duration, samples ingested, detector latency,
+ * alerts sent/failed) plus the anomaly-pipeline names of the original (inventory 1.4).
+ */
+import { exponentialBuckets } from './buckets.ts';
+import type { MetricDef } from './types.ts';
+
+const I2 = 'issue 2 (monitor self-metrics)';
+const S14 = 'inventory 1.4 (anomaly pipeline)';
+
+export const MONITOR_METRICS: readonly MetricDef[] = [
+  { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },
+  { name: 'dwcp_monitor_scrapes_total', type: 'counter', help: 'Scrapes per target by result (success, http_error, timeout, parse_error, connection_error).', unit: 'count', labels: ['target', 'result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_target_up', type: 'gauge', help: 'Whether the last scrape of the target succeeded (1) or not (0).', unit: 'state', labels: ['target'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_samples_ingested_total', type: 'counter', help: 'Samples accepted and stored.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_samples_rejected_total', type: 'counter', help: 'Samples not stored, by reason (non_finite, duplicate, out_of_order, series_limit).', unit: 'count', labels: ['reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_series', type: 'gauge', help: 'Series currently tracked in memory by the monitor.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_alerts_sent_total', type: 'counter', help: 'Alert notifications delivered to a receiver.', unit: 'count', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_alerts_failed_total', type: 'counter', help: 'Failed alert delivery attempts (each retry counts once).', unit: 'count', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_alerts_dropped_total', type: 'counter', help: 'Alert notifications dropped because the queue was full or they expired.', unit: 'count', labels: ['receiver', 'reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_alert_queue_length', type: 'gauge', help: 'Alert notifications waiting for delivery.', unit: 'count', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_anomaly_detection_latency_seconds', type: 'histogram', help: 'Time to run anomaly detection over one scrape batch.', unit: 'seconds', labels: [], buckets: exponentialBuckets(0.00001, 4, 10), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: S14 },
+  { name: 'dwcp_anomalies_detected_total', type: 'counter', help: 'Anomalies detected by metric name, severity and model type.', unit: 'count', labels: ['metric_name', 'severity', 'model_type'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
+  { name: 'dwcp_anomaly_confidence', type: 'gauge', help: 'Confidence (0..1) of the last anomaly per metric name and model type.', unit: 'ratio', labels: ['metric_name', 'model_type'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
+  { name: 'dwcp_metrics_processed_total', type: 'counter', help: 'Samples run through anomaly detection.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
+];

@@ -1,0 +1,43 @@
+/** Types of the metric catalog: the one source of metric names, types, units, labels and buckets. */
+import type { MetricKind } from '../model/anomaly.ts';
+import type { Component } from '../model/dwcp.ts';
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Base units (Prometheus naming: base units, ratios 0..1 unless the contract name says percent). */
+export type Unit =
+  | 'seconds'
+  | 'bytes'
+  | 'bytes_per_second'
+  | 'ratio'
+  | 'percent'
+  | 'count'
+  | 'info'
+  | 'state'
+  | 'score';
+
+/** Which document a metric comes from. */
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor';
+
+/** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
+export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor';
+
+/** One metric of the catalog. */
+export interface MetricDef {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly unit: Unit;
+  /** Label names in the order the SDK takes them. */
+  readonly labels: readonly string[];
+  /** Histogram upper bounds (ascending, without +Inf). Only for histograms. */
+  readonly buckets?: readonly number[];
+  readonly group: MetricGroup;
+  readonly area: MetricArea;
+  /** How the anomaly detector treats the series (direction and default threshold). */
+  readonly anomalyKind: MetricKind;
+  /** Where the name comes from (seed and table). */
+  readonly source: string;
+  /** Naming decision where we differ from the original (recorded in docs/metrics.md). */
+  readonly decision?: string;
+}

@@ -1,0 +1,41 @@
+/**
+ * DWCP v1 catalog: seed 001 "Available Metrics" tables (AMST, HDE, migration, federation, system), with the
+ * buckets the original Go code used (inventory section 1.1).
+ */
+import { exponentialBuckets } from './buckets.ts';
+import type { MetricDef } from './types.ts';
+
+const S1 = 'seed 001 / inventory 1.1';
+const CN = ['cluster', 'node'] as const;
+
+export const V1_METRICS: readonly MetricDef[] = [
+  // AMST
+  { name: 'dwcp_amst_streams_active', type: 'gauge', help: 'Current number of active AMST streams.', unit: 'count', labels: CN, group: 'v1', area: 'amst', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_amst_streams_total', type: 'counter', help: 'AMST streams created, by result (success or failure).', unit: 'count', labels: [...CN, 'result'], group: 'v1', area: 'amst', anomalyKind: 'generic', source: S1 },
+  {
+    name: 'dwcp_amst_bytes_sent_total', type: 'counter', help: 'Bytes sent on AMST streams.', unit: 'bytes', labels: [...CN, 'stream_id'], group: 'v1', area: 'amst', anomalyKind: 'bandwidth', source: S1,
+    decision: 'stream_id kept for the contract, but the SDK caps distinct stream_id values per process (default 64) and folds the rest into stream_id="overflow", so cardinality is bounded.',
+  },
+  { name: 'dwcp_amst_bytes_received_total', type: 'counter', help: 'Bytes received on AMST streams.', unit: 'bytes', labels: [...CN, 'stream_id'], group: 'v1', area: 'amst', anomalyKind: 'bandwidth', source: S1, decision: 'stream_id capped as for dwcp_amst_bytes_sent_total.' },
+  { name: 'dwcp_amst_errors_total', type: 'counter', help: 'AMST stream errors by error type.', unit: 'count', labels: [...CN, 'error_type'], group: 'v1', area: 'amst', anomalyKind: 'error_rate', source: S1 },
+  { name: 'dwcp_amst_latency_seconds', type: 'histogram', help: 'AMST operation latency (operation="stream_duration" is observed when a stream ends).', unit: 'seconds', labels: [...CN, 'operation'], buckets: exponentialBuckets(0.001, 2, 12), group: 'v1', area: 'amst', anomalyKind: 'latency', source: S1 },
+  { name: 'dwcp_amst_bandwidth_utilization_percent', type: 'gauge', help: 'AMST bandwidth utilisation, used/available x 100.', unit: 'percent', labels: CN, group: 'v1', area: 'amst', anomalyKind: 'bandwidth', source: S1, decision: 'Percent (0..100) kept because the name and the v1 alert thresholds (50, 85) are the contract.' },
+  // HDE
+  { name: 'dwcp_hde_compression_ratio', type: 'histogram', help: 'HDE compression ratio, original bytes / compressed bytes (higher is better).', unit: 'ratio', labels: [...CN, 'data_type'], buckets: [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50], group: 'v1', area: 'hde', anomalyKind: 'compression', source: S1, decision: 'Help text fixed: the original said compressed/original but computed original/compressed.' },
+  { name: 'dwcp_hde_operations_total', type: 'counter', help: 'HDE encode/decode operations by result.', unit: 'count', labels: [...CN, 'operation', 'result'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_hde_delta_hit_rate_percent', type: 'gauge', help: 'HDE delta-encoding hit rate, hits/(hits+misses) x 100.', unit: 'percent', labels: CN, group: 'v1', area: 'hde', anomalyKind: 'compression', source: S1 },
+  { name: 'dwcp_hde_baseline_count', type: 'gauge', help: 'Active HDE baselines by baseline type.', unit: 'count', labels: [...CN, 'baseline_type'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_hde_dictionary_efficiency_percent', type: 'gauge', help: 'HDE dictionary efficiency in percent.', unit: 'percent', labels: CN, group: 'v1', area: 'hde', anomalyKind: 'compression', source: S1 },
+  { name: 'dwcp_hde_bytes_original_total', type: 'counter', help: 'Bytes given to HDE before compression.', unit: 'bytes', labels: [...CN, 'data_type'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_hde_bytes_compressed_total', type: 'counter', help: 'Bytes produced by HDE after compression.', unit: 'bytes', labels: [...CN, 'data_type'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },
+  // Migration
+  { name: 'dwcp_migration_duration_seconds', type: 'histogram', help: 'VM migration duration; dwcp_enabled="true" for DWCP v1 migrations, "false" for standard ones.', unit: 'seconds', labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'], buckets: exponentialBuckets(1, 2, 10), group: 'v1', area: 'migration', anomalyKind: 'latency', source: S1 },
+  { name: 'dwcp_migration_speedup_factor', type: 'gauge', help: 'DWCP migration speedup over standard migration (standard time / DWCP time).', unit: 'ratio', labels: ['cluster', 'vm_type'], group: 'v1', area: 'migration', anomalyKind: 'compression', source: S1 },
+  // Federation
+  { name: 'dwcp_federation_sync_duration_seconds', type: 'histogram', help: 'Cross-cluster federation sync duration.', unit: 'seconds', labels: ['cluster', 'remote_cluster', 'sync_type'], buckets: exponentialBuckets(0.01, 2, 10), group: 'v1', area: 'federation', anomalyKind: 'latency', source: S1 },
+  { name: 'dwcp_federation_bandwidth_saved_bytes_total', type: 'counter', help: 'Bytes not sent thanks to federation delta sync.', unit: 'bytes', labels: ['cluster', 'remote_cluster'], group: 'v1', area: 'federation', anomalyKind: 'generic', source: S1 },
+  // System
+  { name: 'dwcp_system_component_health', type: 'gauge', help: 'Component health: 0 down, 1 degraded, 2 healthy.', unit: 'state', labels: [...CN, 'component'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_system_config_enabled', type: 'gauge', help: 'Feature toggle state: 1 enabled, 0 disabled.', unit: 'state', labels: [...CN, 'feature'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_system_version_info', type: 'gauge', help: 'Build information; always 1.', unit: 'info', labels: ['cluster', 'version', 'git_commit', 'build_date'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
+];

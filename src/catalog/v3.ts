@@ -1,0 +1,73 @@
+/**
+ * DWCP v3 catalog: seed 000 (per component and per mode) with the names of the original collector
+ * (inventory 1.2) and the names its dashboards used but nothing emitted (inventory 1.7), now really emitted.
+ * All v3 node metrics carry `node_id`; region, instance and job come from the scrape target.
+ */
+import { exponentialBuckets } from './buckets.ts';
+import type { MetricDef } from './types.ts';
+
+const S0 = 'seed 000 / inventory 1.2';
+const S0P = 'seed 000 mode/component list; name used by the original dashboards (inventory 1.7)';
+const N = ['node_id'] as const;
+const NM = ['node_id', 'mode'] as const;
+/** Latency buckets for consensus: 1 ms .. ~33 s (datacenter < 100 ms, internet 1-5 s). */
+const CONSENSUS_BUCKETS = exponentialBuckets(0.001, 2, 16);
+
+export const V3_METRICS: readonly MetricDef[] = [
+  // Mode
+  { name: 'dwcp_v3_mode_switches_total', type: 'counter', help: 'Network mode switches by from/to mode.', unit: 'count', labels: ['node_id', 'from_mode', 'to_mode'], group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0 },
+  { name: 'dwcp_v3_mode_latency_seconds', type: 'histogram', help: 'Transfer operation latency per network mode.', unit: 'seconds', labels: ['node_id', 'mode', 'operation'], buckets: exponentialBuckets(0.001, 2, 15), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0 },
+  { name: 'dwcp_v3_mode_throughput_bytes_per_second', type: 'gauge', help: 'Current transfer throughput per network mode.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0, decision: 'Original dwcp_v3_mode_throughput_mbps (never set) renamed to base units (bytes per second).' },
+  { name: 'dwcp_v3_current_mode', type: 'gauge', help: 'Current network mode: 1 for the active mode, 0 for the others.', unit: 'state', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_bytes_transferred_total', type: 'counter', help: 'Bytes transferred by DWCP v3 per mode and direction (sent/received).', unit: 'bytes', labels: ['node_id', 'mode', 'direction'], group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0 },
+  { name: 'dwcp_v3_adaptive_decision_accuracy', type: 'gauge', help: 'Hybrid mode: share of mode decisions judged correct afterwards (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'mode', anomalyKind: 'compression', source: S0P },
+  { name: 'dwcp_v3_failover_events_total', type: 'counter', help: 'Failover events (transport or consensus) per mode.', unit: 'count', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'error_rate', source: S0P },
+  // Datacenter mode (RDMA)
+  { name: 'dwcp_v3_rdma_throughput_bytes_per_second', type: 'gauge', help: 'RDMA throughput in datacenter mode.', unit: 'bytes_per_second', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dashboards used dwcp_v3_rdma_throughput_gbps; base units are bytes per second.' },
+  { name: 'dwcp_v3_rdma_latency_seconds', type: 'histogram', help: 'RDMA operation latency (microsecond range).', unit: 'seconds', labels: N, buckets: exponentialBuckets(0.000001, 2, 16), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0P },
+  { name: 'dwcp_v3_rdma_bandwidth_utilization_ratio', type: 'gauge', help: 'RDMA bandwidth utilisation (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dwcp_v3_rdma_bandwidth_utilization (percent) is a 0..1 ratio with the _ratio suffix.' },
+  // Internet mode (TCP)
+  { name: 'dwcp_v3_tcp_streams', type: 'gauge', help: 'Open TCP streams in internet mode (4-16).', unit: 'count', labels: N, group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_packet_loss_ratio', type: 'gauge', help: 'Packet loss on the WAN path (0..1).', unit: 'ratio', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'error_rate', source: S0P },
+  // AMST
+  { name: 'dwcp_v3_active_streams', type: 'gauge', help: 'Active AMST streams per mode (datacenter 32-512, internet 4-16).', unit: 'count', labels: NM, group: 'v3', area: 'amst', anomalyKind: 'generic', source: S0 },
+  { name: 'dwcp_v3_amst_stream_efficiency_ratio', type: 'gauge', help: 'AMST stream efficiency, active/total streams (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'amst', anomalyKind: 'compression', source: S0P },
+  { name: 'dwcp_v3_congestion_events_total', type: 'counter', help: 'AMST congestion-control events (loss or delay signals).', unit: 'count', labels: NM, group: 'v3', area: 'amst', anomalyKind: 'error_rate', source: S0P },
+  { name: 'dwcp_v3_failed_streams_total', type: 'counter', help: 'AMST streams that failed to open or broke.', unit: 'count', labels: NM, group: 'v3', area: 'amst', anomalyKind: 'error_rate', source: S0P },
+  // HDE
+  { name: 'dwcp_v3_compression_ratio', type: 'gauge', help: 'HDE compression ratio (original/compressed) by algorithm.', unit: 'ratio', labels: ['node_id', 'algorithm'], group: 'v3', area: 'hde', anomalyKind: 'compression', source: S0, decision: 'algorithm label carries the real algorithm (lz4, zstd, zstd-max, brotli, none), not a hard-coded "zstd".' },
+  { name: 'dwcp_v3_compressions_total', type: 'counter', help: 'HDE compression operations by algorithm.', unit: 'count', labels: ['node_id', 'algorithm'], group: 'v3', area: 'hde', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_compression_latency_seconds', type: 'histogram', help: 'HDE compression latency (target < 10 ms).', unit: 'seconds', labels: ['node_id', 'algorithm'], buckets: exponentialBuckets(0.0001, 2, 14), group: 'v3', area: 'hde', anomalyKind: 'latency', source: S0P },
+  { name: 'dwcp_v3_delta_hit_ratio', type: 'gauge', help: 'HDE delta-encoding hit ratio (0..1, target >= 0.7).', unit: 'ratio', labels: N, group: 'v3', area: 'hde', anomalyKind: 'compression', source: S0P },
+  { name: 'dwcp_v3_crdt_merges_total', type: 'counter', help: 'HDE CRDT merge operations.', unit: 'count', labels: N, group: 'v3', area: 'hde', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_algorithm_selection_accuracy', type: 'gauge', help: 'HDE ML algorithm-selection accuracy (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'hde', anomalyKind: 'compression', source: S0P },
+  // PBA
+  { name: 'dwcp_v3_prediction_accuracy', type: 'gauge', help: 'PBA bandwidth prediction accuracy (0..1; datacenter target 0.85, internet 0.70).', unit: 'ratio', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'compression', source: S0, decision: 'The original kept percent (0..100) while its alerts compared with 0.80; we export a 0..1 ratio.' },
+  { name: 'dwcp_v3_prediction_latency_seconds', type: 'histogram', help: 'PBA prediction latency (target < 100 ms).', unit: 'seconds', labels: NM, buckets: exponentialBuckets(0.001, 2, 12), group: 'v3', area: 'pba', anomalyKind: 'latency', source: S0P },
+  { name: 'dwcp_v3_predictions_total', type: 'counter', help: 'PBA bandwidth predictions made.', unit: 'count', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_pba_model_switches_total', type: 'counter', help: 'PBA switches between the datacenter and internet models.', unit: 'count', labels: N, group: 'v3', area: 'pba', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_predicted_bandwidth_bytes_per_second', type: 'gauge', help: 'PBA predicted available bandwidth for the next horizon.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'bandwidth', source: S0P },
+  // ASS
+  { name: 'dwcp_v3_sync_operations_total', type: 'counter', help: 'ASS state-sync operations by type (full/incremental) and result (success/failure).', unit: 'count', labels: ['node_id', 'type', 'result'], group: 'v3', area: 'ass', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_sync_conflicts_resolved_total', type: 'counter', help: 'ASS conflicts resolved.', unit: 'count', labels: N, group: 'v3', area: 'ass', anomalyKind: 'error_rate', source: S0P },
+  { name: 'dwcp_v3_sync_latency_seconds', type: 'histogram', help: 'ASS sync latency (datacenter < 100 ms, internet convergence 5-30 s).', unit: 'seconds', labels: NM, buckets: exponentialBuckets(0.001, 2, 16), group: 'v3', area: 'ass', anomalyKind: 'latency', source: S0P },
+  { name: 'dwcp_v3_crdt_operations_total', type: 'counter', help: 'ASS CRDT operations applied.', unit: 'count', labels: N, group: 'v3', area: 'ass', anomalyKind: 'generic', source: S0P },
+  // ACP
+  { name: 'dwcp_v3_consensus_operations_total', type: 'counter', help: 'ACP consensus rounds by protocol (raft/pbft) and result (success/timeout/failure).', unit: 'count', labels: ['node_id', 'protocol', 'result'], group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },
+  { name: 'dwcp_v3_consensus_latency_seconds', type: 'histogram', help: 'ACP consensus latency (datacenter < 100 ms, internet 1-5 s).', unit: 'seconds', labels: ['node_id', 'protocol'], buckets: CONSENSUS_BUCKETS, group: 'v3', area: 'acp', anomalyKind: 'consensus', source: S0P },
+  { name: 'dwcp_v3_byzantine_detections_total', type: 'counter', help: 'ACP Byzantine behaviour detections.', unit: 'count', labels: N, group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },
+  { name: 'dwcp_v3_leader_changes_total', type: 'counter', help: 'ACP leader changes.', unit: 'count', labels: N, group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },
+  // ITP
+  { name: 'dwcp_v3_placement_decisions_total', type: 'counter', help: 'ITP placement decisions by quality (optimal/suboptimal).', unit: 'count', labels: ['node_id', 'quality'], group: 'v3', area: 'itp', anomalyKind: 'generic', source: S0P },
+  { name: 'dwcp_v3_placement_score', type: 'gauge', help: 'ITP placement score of the last decision (0..100).', unit: 'score', labels: N, group: 'v3', area: 'itp', anomalyKind: 'compression', source: S0P },
+  { name: 'dwcp_v3_itp_prediction_accuracy', type: 'gauge', help: 'ITP ML placement prediction accuracy (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'itp', anomalyKind: 'compression', source: S0P },
+  { name: 'dwcp_v3_geo_optimizations_total', type: 'counter', help: 'ITP geographic placement optimisations applied.', unit: 'count', labels: N, group: 'v3', area: 'itp', anomalyKind: 'generic', source: S0P },
+  // Components (generic)
+  { name: 'dwcp_v3_component_operations_total', type: 'counter', help: 'Operations per component and operation type.', unit: 'count', labels: ['node_id', 'component', 'operation_type'], group: 'v3', area: 'system', anomalyKind: 'generic', source: S0 },
+  { name: 'dwcp_v3_component_latency_seconds', type: 'histogram', help: 'Operation latency per component.', unit: 'seconds', labels: ['node_id', 'component'], buckets: exponentialBuckets(0.0001, 2, 15), group: 'v3', area: 'system', anomalyKind: 'latency', source: S0 },
+  { name: 'dwcp_v3_component_errors_total', type: 'counter', help: 'Errors per component and error type.', unit: 'count', labels: ['node_id', 'component', 'error_type'], group: 'v3', area: 'system', anomalyKind: 'error_rate', source: S0 },
+  // Migration
+  { name: 'dwcp_v3_migration_duration_seconds', type: 'histogram', help: 'DWCP v3 VM migration duration per mode.', unit: 'seconds', labels: NM, buckets: exponentialBuckets(1, 2, 12), group: 'v3', area: 'migration', anomalyKind: 'latency', source: S0 },
+  { name: 'dwcp_v3_migration_success_total', type: 'counter', help: 'Successful DWCP v3 migrations per mode.', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'generic', source: S0 },
+  { name: 'dwcp_v3_migration_failures_total', type: 'counter', help: 'Failed DWCP v3 migrations per mode (the original had no failure counter).', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'error_rate', source: 'new: success rate needs failures' },
+];

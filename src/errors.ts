@@ -1,0 +1,117 @@
+/**
+ * Error classes with stable codes (the fastify style: `code` is a stable string an API client can match on,
+ * `message` is for people). The HTTP mapping lives in one place: `src/server/error-handler.ts`.
+ */
+
+/** Stable error codes. Never rename a code: clients and tests match on it. */
+export type DwcpErrorCode =
+  | 'DWCP_INVALID_INPUT'
+  | 'DWCP_EXPOSITION_PARSE'
+  | 'DWCP_CSV_PARSE'
+  | 'DWCP_UNKNOWN_PARAMETER'
+  | 'DWCP_NOT_FOUND'
+  | 'DWCP_PAYLOAD_TOO_LARGE'
+  | 'DWCP_CONFIG'
+  | 'DWCP_SCRAPE_FAILED'
+  | 'DWCP_SCRAPE_TIMEOUT'
+  | 'DWCP_STORE'
+  | 'DWCP_LIMIT_EXCEEDED'
+  | 'DWCP_UNKNOWN_TENANT';
+
+/** Base class of every error this project throws on purpose. */
+export class DwcpError extends Error {
+  readonly code: DwcpErrorCode;
+  constructor(code: DwcpErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Bad user input (query parameters, request bodies, CLI flags, values such as NaN where not allowed). */
+export class InvalidInputError extends DwcpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DWCP_INVALID_INPUT', message, options);
+  }
+}
+
+/** A request named query parameters the endpoint does not know (400, lists the known ones). */
+export class UnknownParameterError extends DwcpError {
+  readonly parameters: readonly string[];
+  constructor(parameters: readonly string[], known: readonly string[]) {
+    super(
+      'DWCP_UNKNOWN_PARAMETER',
+      `unknown query parameter(s): ${parameters.join(', ')}; known parameters: ${known.join(', ')}`,
+    );
+    this.parameters = parameters;
+  }
+}
+
+/** Malformed Prometheus text exposition input; `line` is 1-based. */
+export class ExpositionParseError extends DwcpError {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super('DWCP_EXPOSITION_PARSE', `exposition line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/** Malformed CSV input; `line` is 1-based and counts the header. */
+export class CsvParseError extends DwcpError {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super('DWCP_CSV_PARSE', `line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/** A resource (anomaly id, series, target) does not exist. */
+export class NotFoundError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_NOT_FOUND', message);
+  }
+}
+
+/** An input exceeded its size limit; nothing of it was used. */
+export class PayloadTooLargeError extends DwcpError {
+  readonly limitBytes: number;
+  constructor(limitBytes: number, what: string) {
+    super('DWCP_PAYLOAD_TOO_LARGE', `${what} exceeds the limit of ${limitBytes} bytes`);
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** Invalid configuration file or options. */
+export class ConfigError extends DwcpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DWCP_CONFIG', message, options);
+  }
+}
+
+/** A scrape failed (connection refused, HTTP status, parse error). */
+export class ScrapeError extends DwcpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DWCP_SCRAPE_FAILED', message, options);
+  }
+}
+
+/** A scrape did not finish within its timeout. */
+export class ScrapeTimeoutError extends DwcpError {
+  constructor(timeoutMs: number) {
+    super('DWCP_SCRAPE_TIMEOUT', `scrape timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** Storage backend failure. */
+export class StoreError extends DwcpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DWCP_STORE', message, options);
+  }
+}
+
+/** A bounded collection or rate limit refused more input. */
+export class LimitExceededError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_LIMIT_EXCEEDED', message);
+  }
+}

@@ -1,0 +1,72 @@
+/** Anomalies and fault labels shared by detection, storage, alerting, the API and evaluation. No I/O. */
+import type { Component, Severity } from './dwcp.ts';
+import type { Labels } from './sample.ts';
+
+/**
+ * What a metric measures, which decides the direction that is bad and the default threshold
+ * (seed 000 / inventory 4.1: bandwidth 3 sigma both ways, latency 3 sigma up, compression 2.5 sigma down,
+ * consensus 2.5 sigma up).
+ */
+export type MetricKind = 'bandwidth' | 'latency' | 'compression' | 'consensus' | 'error_rate' | 'generic';
+
+/** Which deviations are anomalous: `up` = unusually high, `down` = unusually low, `both`. */
+export type Direction = 'up' | 'down' | 'both';
+
+/** An anomaly found by a detector on one series. Times are Unix milliseconds. */
+export interface Anomaly {
+  /** Store-assigned id; 0 before it is stored. */
+  readonly id: number;
+  readonly seriesKey: string;
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly component: Component | 'system';
+  readonly kind: MetricKind;
+  /** Timestamp of the sample that opened the anomaly. */
+  readonly startedAtMs: number;
+  /** Wall-clock time the detector emitted it (sample arrival to this is the detection latency). */
+  readonly detectedAtMs: number;
+  /** Set once the series is back inside its band; null while active. */
+  readonly resolvedAtMs: number | null;
+  readonly observed: number;
+  readonly expected: number;
+  /** Band the value was expected to lie in: [lower, upper]. */
+  readonly lower: number;
+  readonly upper: number;
+  /** Signed deviation in standard deviations of the baseline. */
+  readonly deviation: number;
+  /** 0..1. */
+  readonly confidence: number;
+  readonly severity: Severity;
+  /** Detector name, e.g. `statistical`. */
+  readonly detector: string;
+  readonly acknowledged: boolean;
+}
+
+/** Fault kinds the simulator can inject (issue 2). */
+export const FAULT_KINDS = [
+  'latency_spike',
+  'throughput_drop',
+  'compression_degradation',
+  'consensus_timeouts',
+  'byzantine_events',
+  'node_down',
+  'memory_leak',
+  'v3_regression',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Ground truth for one injected fault: the series it affects (a Prometheus-style selector on metric name and
+ * labels), when it was active (Unix ms, end exclusive) and what it was.
+ */
+export interface FaultLabel {
+  readonly kind: FaultKind;
+  readonly node: string;
+  readonly region: string;
+  /** e.g. `dwcp_v3_mode_latency_seconds{node_id="node-1"}`; the first metric the fault moves. */
+  readonly selector: string;
+  /** Every metric name this fault is expected to move (for matching detections). */
+  readonly metrics: readonly string[];
+  readonly startMs: number;
+  readonly endMs: number;
+}

@@ -1,0 +1,81 @@
+/**
+ * Narrow storage interfaces. Backends (SQLite default, PostgreSQL) implement them with one kysely query layer;
+ * the rest of the code depends only on these.
+ */
+import type { Anomaly } from '../model/anomaly.ts';
+import type { Component, Severity } from '../model/dwcp.ts';
+import type { Labels, Sample } from '../model/sample.ts';
+
+/** A stored series. */
+export interface SeriesRef {
+  readonly id: number;
+  readonly key: string;
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+/** Why a sample was not stored. */
+export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit';
+
+/** Outcome of one append. `stored + sum(rejected)` equals the batch size. */
+export interface AppendResult {
+  readonly stored: number;
+  readonly rejected: Readonly<Partial<Record<RejectReason, number>>>;
+}
+
+/** Samples of one series in time order: parallel arrays, timestamps in Unix ms. */
+export interface SeriesPoints {
+  readonly series: SeriesRef;
+  readonly timestampsMs: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** Time-series storage with bounded retention. */
+export interface SampleStore {
+  /**
+   * Stores a batch atomically. Samples with non-finite values are stored (NaN/Inf are legal in the
+   * exposition format) only when `allowNonFinite` was configured; otherwise rejected as `non_finite`.
+   * A sample whose (series, timestamp) already exists is rejected as `duplicate`.
+   * @throws StoreError on backend failure (nothing of the batch is stored).
+   */
+  append(batch: readonly Sample[]): Promise<AppendResult>;
+  /** Metric names containing `substring` (case-insensitive), sorted, at most `limit`. */
+  searchMetricNames(substring: string, limit: number): Promise<string[]>;
+  /** Series of metric `name` whose labels equal every entry of `match`; at most `limit`. */
+  findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]>;
+  /** Points of the given series in [startMs, endMs], at most `maxPointsPerSeries` (the latest ones). */
+  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]>;
+  /** Deletes samples older than `nowMs - retentionMs`, and series left empty. Returns samples deleted. */
+  applyRetention(nowMs: number): Promise<number>;
+  /** Number of stored samples (for tests and /metrics). */
+  countSamples(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Filters of GET /api/anomalies. Times in Unix ms, inclusive. */
+export interface AnomalyFilter {
+  readonly startMs?: number;
+  readonly endMs?: number;
+  readonly component?: Component | 'system';
+  /** Exact severity, or `minSeverity` for this severity and above. */
+  readonly severity?: Severity;
+  readonly minSeverity?: Severity;
+  readonly limit: number;
+}
+
+/** Anomaly history with bounded size (oldest resolved anomalies are pruned first). */
+export interface AnomalyStore {
+  /** Stores an anomaly and returns it with its id. */
+  insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly>;
+  /** Marks an anomaly resolved at `resolvedAtMs`. */
+  resolve(id: number, resolvedAtMs: number): Promise<void>;
+  /**
+   * Marks an anomaly acknowledged and returns it.
+   * @throws NotFoundError when no anomaly has this id.
+   */
+  acknowledge(id: number): Promise<Anomaly>;
+  /** Newest first. */
+  list(filter: AnomalyFilter): Promise<Anomaly[]>;
+  /** Deletes the oldest anomalies beyond `maxAnomalies`. Returns how many were deleted. */
+  prune(maxAnomalies: number): Promise<number>;
+}
