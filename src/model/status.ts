@@ -1,0 +1,32 @@
+/** Read models shared by the scraper, the monitor and the API. No I/O. */
+import type { Component, HealthState } from './dwcp.ts';
+import type { Labels } from './sample.ts';
+
+/** State of one scrape target (GET /api/v1/targets, modelled on Prometheus' targets API). */
+export interface TargetStatus {
+  /** Stable id, e.g. `node-1` or `host`. */
+  readonly id: string;
+  readonly url: string;
+  /** Labels attached to every sample of this target (job, instance, region, ...). */
+  readonly labels: Labels;
+  readonly health: 'up' | 'down' | 'unknown';
+  /** Last scrape start, Unix ms; null before the first scrape. */
+  readonly lastScrapeMs: number | null;
+  readonly lastScrapeDurationMs: number | null;
+  /** Message of the last failure (connection refused, timeout, parse error with line), or null. */
+  readonly lastError: string | null;
+  readonly samplesLastScrape: number;
+}
+
+/** Status of one DWCP component in one region, derived from scraped health gauges. */
+export interface ComponentStatus {
+  readonly component: Component;
+  readonly region: string;
+  /** Worst health over the region's nodes; `unknown` when no node reported it. */
+  readonly state: HealthState | 'unknown';
+  readonly nodesHealthy: number;
+  readonly nodesDegraded: number;
+  readonly nodesDown: number;
+  /** Active (unresolved) anomalies on this component in this region. */
+  readonly activeAnomalies: number;
+}
