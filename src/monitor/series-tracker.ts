@@ -1,0 +1,169 @@
+/**
+ * Per-series ingest state of the monitor: last timestamp and value of every raw series, bounded in size.
+ * It decides which samples are admitted (in order, within the series limit) and derives per-second rates of
+ * counters and per-interval means of histograms, the inputs of streaming detection.
+ */
+import { metricForSampleName } from '../catalog/index.ts';
+import type { MetricDef } from '../catalog/types.ts';
+import type { MetricKind } from '../model/anomaly.ts';
+import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
+import type { RejectReason } from '../store/types.ts';
+
+/** One detection input: a gauge value, a counter rate or a histogram per-interval mean. */
+export interface DetectionInput {
+  /** Key of the derived series, e.g. `rate(dwcp_v3_errors_total{...})`. */
+  readonly key: string;
+  /** Catalog base metric name (histogram suffixes removed). */
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly value: number;
+  readonly timestampMs: number;
+  readonly kind: MetricKind;
+  readonly transform: 'value' | 'rate' | 'mean';
+  readonly def: MetricDef | undefined;
+}
+
+interface SeriesState {
+  lastTs: number;
+  lastValue: number;
+}
+
+/** Result of admitting one scrape batch. */
+export interface AdmitResult {
+  readonly admitted: Sample[];
+  readonly rejected: Partial<Record<RejectReason, number>>;
+  readonly inputs: DetectionInput[];
+}
+
+function labelsWithout(labels: Labels, drop: string): Labels {
+  const out: Record<string, string> = {};
+  for (const k in labels) if (k !== drop) out[k] = labels[k]!;
+  return out;
+}
+
+/**
+ * Bounded map of series state (insertion-ordered; at the limit new series are refused with `series_limit`
+ * rather than evicting, so an existing series never loses its order check).
+ */
+export class SeriesTracker {
+  private readonly series = new Map<string, SeriesState>();
+  readonly maxSeries: number;
+
+  /** @param maxSeries limit on tracked raw series (>= 1). */
+  constructor(maxSeries: number) {
+    if (!(maxSeries >= 1)) throw new RangeError('maxSeries must be >= 1');
+    this.maxSeries = maxSeries;
+  }
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  /** Forgets series whose last sample is older than `cutoffMs` (stale series). Returns how many. */
+  forgetOlderThan(cutoffMs: number): number {
+    let n = 0;
+    for (const [k, s] of this.series) {
+      if (s.lastTs < cutoffMs) {
+        this.series.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Admits a batch: drops samples at or before their series' last timestamp (`duplicate` when equal,
+   * `out_of_order` when older) and samples of new series beyond the limit (`series_limit`); derives
+   * detection inputs for gauges (value), counters (per-second rate, resets handled as in Prometheus'
+   * `rate`: a decrease means the counter restarted from 0) and histograms (Δsum/Δcount per interval).
+   * Non-finite values are admitted (the store decides) but never become detection inputs.
+   */
+  admit(batch: readonly Sample[]): AdmitResult {
+    const admitted: Sample[] = [];
+    const rejected: Partial<Record<RejectReason, number>> = {};
+    const inputs: DetectionInput[] = [];
+    const histo = new Map<string, { def: MetricDef; labels: Labels; sumRate?: number; countRate?: number; ts: number }>();
+
+    for (const s of batch) {
+      const key = seriesKey(s.name, s.labels);
+      let st = this.series.get(key);
+      if (st) {
+        if (s.timestampMs <= st.lastTs) {
+          const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
+          rejected[r] = (rejected[r] ?? 0) + 1;
+          continue;
+        }
+      } else {
+        if (this.series.size >= this.maxSeries) {
+          rejected.series_limit = (rejected.series_limit ?? 0) + 1;
+          continue;
+        }
+        st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN };
+        this.series.set(key, st);
+      }
+      admitted.push(s);
+      const prevTs = st.lastTs;
+      const prevValue = st.lastValue;
+      st.lastTs = s.timestampMs;
+      st.lastValue = s.value;
+      if (!Number.isFinite(s.value)) continue;
+
+      const def = metricForSampleName(s.name);
+      const isCounter = def ? def.type === 'counter' : s.name.endsWith('_total');
+      if (def && def.type === 'histogram') {
+        if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
+        const isSum = s.name.endsWith('_sum');
+        if (!isSum && !s.name.endsWith('_count')) continue;
+        const dt = (s.timestampMs - prevTs) / 1000;
+        const inc = s.value >= prevValue ? s.value - prevValue : s.value;
+        const base = labelsWithout(s.labels, 'le');
+        const hk = seriesKey(def.name, base);
+        const h = histo.get(hk) ?? { def, labels: base, ts: s.timestampMs };
+        if (isSum) h.sumRate = inc / dt;
+        else h.countRate = inc / dt;
+        histo.set(hk, h);
+        continue;
+      }
+      if (isCounter) {
+        if (!Number.isFinite(prevValue)) continue;
+        const dt = (s.timestampMs - prevTs) / 1000;
+        const inc = s.value >= prevValue ? s.value - prevValue : s.value;
+        inputs.push({
+          key: `rate(${key})`,
+          metric: def ? def.name : s.name,
+          labels: s.labels,
+          value: inc / dt,
+          timestampMs: s.timestampMs,
+          kind: def ? def.anomalyKind : 'generic',
+          transform: 'rate',
+          def,
+        });
+        continue;
+      }
+      inputs.push({
+        key,
+        metric: def ? def.name : s.name,
+        labels: s.labels,
+        value: s.value,
+        timestampMs: s.timestampMs,
+        kind: def ? def.anomalyKind : 'generic',
+        transform: 'value',
+        def,
+      });
+    }
+    for (const [hk, h] of histo) {
+      if (h.sumRate === undefined || h.countRate === undefined || !(h.countRate > 0)) continue;
+      inputs.push({
+        key: `mean(${hk})`,
+        metric: h.def.name,
+        labels: h.labels,
+        value: h.sumRate / h.countRate,
+        timestampMs: h.ts,
+        kind: h.def.anomalyKind,
+        transform: 'mean',
+        def: h.def,
+      });
+    }
+    return { admitted, rejected, inputs };
+  }
+}
