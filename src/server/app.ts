@@ -1,0 +1,73 @@
+/**
+ * The monitor's HTTP API as a fastify 5 instance: health, /metrics, components, anomalies, series queries,
+ * Prometheus-style targets, the live websocket and (optionally) the built web page at '/'. The app never
+ * listens itself; the composition root calls `listen`.
+ */
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { InvalidInputError } from '../errors.ts';
+import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { anomalyRoutes } from './routes/anomalies.ts';
+import { componentRoutes } from './routes/components.ts';
+import { healthRoutes } from './routes/health.ts';
+import { liveRoutes } from './routes/live.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { seriesRoutes } from './routes/series.ts';
+import { targetRoutes } from './routes/targets.ts';
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /** fastify's logger option (default false: the composition root passes its pino logger settings). */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Wall clock in Unix ms (default Date.now); used for query defaults. */
+  readonly now?: () => number;
+}
+
+/**
+ * Resolves `deps.limits` against {@link DEFAULT_APP_LIMITS}.
+ * @throws InvalidInputError when a limit is not a positive integer or a default exceeds its maximum
+ */
+export function resolveLimits(overrides: Partial<AppLimits> | undefined): AppLimits {
+  const limits: AppLimits = { ...DEFAULT_APP_LIMITS, ...overrides };
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`limits.${k} must be a positive integer, got ${v}`);
+  }
+  if (limits.anomaliesDefault > limits.anomaliesMax) throw new InvalidInputError('limits.anomaliesDefault exceeds anomaliesMax');
+  if (limits.searchDefault > limits.searchMax) throw new InvalidInputError('limits.searchDefault exceeds searchMax');
+  if (limits.queryDefaultPoints > limits.queryMaxPoints) {
+    throw new InvalidInputError('limits.queryDefaultPoints exceeds queryMaxPoints');
+  }
+  return limits;
+}
+
+/**
+ * Builds the API (routes listed in the module comment and the route files). Request bodies are limited to
+ * `limits.bodyLimitBytes` (default 1 MiB; larger → 413 DWCP_PAYLOAD_TOO_LARGE). All errors are mapped by
+ * `error-handler.ts`. Closing the app ends the live subscription and disconnects websocket clients.
+ *
+ * @returns a ready (plugins loaded) instance that is not listening
+ * @throws InvalidInputError for invalid limits; the LiveFeed's LimitExceededError when it has no listener slot
+ */
+export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const limits = resolveLimits(deps.limits);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes });
+  registerErrorHandling(app);
+  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now };
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
+  await app.register(healthRoutes, ctx);
+  await app.register(metricsRoutes, ctx);
+  await app.register(componentRoutes, ctx);
+  await app.register(anomalyRoutes, ctx);
+  await app.register(seriesRoutes, ctx);
+  await app.register(targetRoutes, ctx);
+  await app.register(liveRoutes, ctx);
+  if (deps.webRoot !== undefined) {
+    await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
+  }
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,125 @@
+/**
+ * GET /api/live: a websocket pushing {@link LiveEvent}s as JSON text messages, one event per message. The first
+ * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients (more are
+ * refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
+ * misses messages (counted in the live dropped counter) instead of growing the server's memory. Clients that do
+ * not answer a ping within `limits.livePingIntervalMs` are terminated.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { getMetric } from '../../catalog/index.ts';
+import { LimitExceededError } from '../../errors.ts';
+import type { ApiContext, LiveEvent } from '../deps.ts';
+import { parseQuery } from '../params.ts';
+
+const NoParams = z.strictObject({});
+/** Close code 1013 "try again later" (RFC 6455 registry). */
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+interface LiveMetrics {
+  readonly clients: Gauge<string>;
+  readonly dropped: Counter<string>;
+}
+
+/** Creates (or reuses, when an earlier app registered them in the same registry) the live-feed metrics. */
+function liveMetrics(registry: Registry): LiveMetrics {
+  const cDef = getMetric('dwcp_monitor_live_clients');
+  const dDef = getMetric('dwcp_monitor_live_messages_dropped_total');
+  const existingC = registry.getSingleMetric(cDef.name);
+  const existingD = registry.getSingleMetric(dDef.name);
+  const clients =
+    existingC instanceof Gauge
+      ? existingC
+      : new Gauge({ name: cDef.name, help: cDef.help, labelNames: [...cDef.labels], registers: [registry] });
+  const dropped =
+    existingD instanceof Counter
+      ? existingD
+      : new Counter({ name: dDef.name, help: dDef.help, labelNames: [...dDef.labels], registers: [registry] });
+  return { clients, dropped };
+}
+
+/**
+ * Registers GET /api/live (requires `@fastify/websocket` registered on an ancestor instance). Subscribes to
+ * `deps.live` once; the subscription ends when the app closes, which also terminates every client.
+ * Errors before the upgrade: 400 for query parameters, 429 DWCP_LIMIT_EXCEEDED when the client limit is reached.
+ */
+export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const { limits } = ctx;
+  const metrics = liveMetrics(ctx.deps.registry);
+  const clients = new Map<WebSocket, { alive: boolean }>();
+  const updateGauge = (): void => metrics.clients.set(clients.size);
+  updateGauge();
+
+  const unsubscribe = ctx.deps.live.subscribe((e: LiveEvent) => {
+    if (clients.size === 0) return;
+    const data = JSON.stringify(e);
+    for (const socket of clients.keys()) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (socket.bufferedAmount > limits.liveMaxBufferedBytes) {
+        metrics.dropped.inc({ reason: 'slow_client' });
+        continue;
+      }
+      socket.send(data);
+    }
+  });
+
+  const ping = setInterval(() => {
+    for (const [socket, state] of clients) {
+      if (!state.alive) {
+        socket.terminate();
+        continue;
+      }
+      state.alive = false;
+      socket.ping();
+    }
+  }, limits.livePingIntervalMs);
+  ping.unref();
+
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    clearInterval(ping);
+    for (const socket of clients.keys()) socket.terminate();
+    clients.clear();
+    updateGauge();
+  });
+
+  app.get(
+    '/api/live',
+    {
+      websocket: true,
+      preValidation: async (request) => {
+        parseQuery(request.query, { schema: NoParams });
+        if (clients.size >= limits.liveMaxClients) {
+          throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
+        }
+      },
+    },
+    (socket) => {
+      // Upgrades that passed preValidation concurrently may still exceed the limit: close those.
+      if (clients.size >= limits.liveMaxClients) {
+        socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
+        return;
+      }
+      const state = { alive: true };
+      clients.set(socket, state);
+      updateGauge();
+      const remove = (): void => {
+        if (clients.delete(socket)) updateGauge();
+      };
+      socket.on('close', remove);
+      socket.on('error', () => {
+        remove();
+        socket.terminate();
+      });
+      socket.on('pong', () => {
+        state.alive = true;
+      });
+      // Clients are not expected to send anything; messages are ignored (ws caps their size).
+      socket.on('message', () => undefined);
+      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets() };
+      socket.send(JSON.stringify(hello));
+    },
+  );
+}

@@ -1,0 +1,164 @@
+/** GET /api/metrics/search (metric names) and GET /api/metrics/query (aggregated range query). */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidInputError } from '../../errors.ts';
+import { aggregateSeries, type QueryAggregation } from '../../store/query.ts';
+import type { ApiContext } from '../deps.ts';
+import { durationParam, intParam, parseQuery, timeParam } from '../params.ts';
+
+/** Aggregations of GET /api/metrics/query (`rate` = per-second increase of counters). */
+export const AGGREGATIONS = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'] as const satisfies readonly QueryAggregation[];
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** Default range of a query without `start`: the 5 minutes before `end`. */
+export const DEFAULT_RANGE_MS = 5 * 60_000;
+
+/** Steps the default step is chosen from (ms). */
+const NICE_STEPS_MS = [
+  1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+  7_200_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** At most this many `by` labels. */
+const MAX_BY_LABELS = 16;
+
+/** One output series of a query. Timestamps Unix ms, parallel to `values`. */
+export interface QuerySeries {
+  readonly labels: Record<string, string>;
+  readonly timestampsMs: number[];
+  readonly values: number[];
+}
+
+/** Body of GET /api/metrics/query. `warnings` is present only when the result was truncated. */
+export interface QueryResponse {
+  readonly status: 'success';
+  readonly data: {
+    readonly name: string;
+    readonly agg: Aggregation;
+    readonly by: readonly string[];
+    readonly startMs: number;
+    readonly endMs: number;
+    readonly stepMs: number;
+    readonly series: readonly QuerySeries[];
+  };
+  readonly warnings?: readonly string[];
+}
+
+/** Body of GET /api/metrics/search. */
+export interface SearchResponse {
+  readonly status: 'success';
+  readonly data: readonly string[];
+}
+
+/**
+ * The default step for a range: the smallest "nice" step (1 s, 2 s, 5 s, 10 s, 15 s, 30 s, 1 m, ...) giving at
+ * most `maxPoints` points over [startMs, endMs] (both ends included); beyond one day, whole days.
+ * @returns step in ms (≥ 1000)
+ */
+export function defaultStepMs(startMs: number, endMs: number, maxPoints: number): number {
+  const minStep = (endMs - startMs) / Math.max(1, maxPoints - 1);
+  for (const s of NICE_STEPS_MS) if (s >= minStep) return s;
+  return Math.ceil(minStep / 86_400_000) * 86_400_000;
+}
+
+/**
+ * Registers
+ * - GET /api/metrics/search?q=&limit= → 200 `{status, data: string[]}`: stored metric names containing `q`
+ *   (case-insensitive; empty or absent = all), sorted, at most `limit` (1..limits.searchMax, default
+ *   limits.searchDefault).
+ * - GET /api/metrics/query?name=&match[label]=value&start=&end=&step=&agg=&by= → 200 {@link QueryResponse}.
+ *   `name` is required; `match[label]` selects series whose label equals the value (any number of labels);
+ *   `start`/`end` RFC3339 or Unix seconds (defaults: end = now, start = end − 5 min; start ≤ end);
+ *   `step` float seconds or a duration such as `15s` (> 0; default: see {@link defaultStepMs} with
+ *   limits.queryDefaultPoints; an explicit step giving more than limits.queryMaxPoints points → 400);
+ *   `agg` one of {@link AGGREGATIONS} (default avg); `by` label names, repeated or comma-separated.
+ *   At most limits.querySeriesMax series and limits.queryRawPointsPerSeries raw points per series (the latest)
+ *   are read; when either limit is hit, `warnings` says so.
+ * Errors: 400 DWCP_UNKNOWN_PARAMETER / DWCP_INVALID_INPUT.
+ */
+export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const { limits } = ctx;
+  const SearchQuery = z.strictObject({
+    q: z.string().max(200, { message: 'must be at most 200 characters' }).optional(),
+    limit: intParam(1, limits.searchMax).optional(),
+  });
+  const RangeQuery = z.strictObject({
+    name: z.string().regex(METRIC_NAME, { message: 'must be a metric name such as dwcp_amst_streams_active' }),
+    start: timeParam().optional(),
+    end: timeParam().optional(),
+    step: durationParam()
+      .refine((ms) => ms > 0, { message: 'must be greater than 0' })
+      .optional(),
+    agg: z.enum(AGGREGATIONS).optional(),
+    by: z.union([z.string(), z.array(z.string())]).optional(),
+  });
+
+  app.get('/api/metrics/search', async (request): Promise<SearchResponse> => {
+    const q = parseQuery(request.query, { schema: SearchQuery }).values;
+    const limit = q.limit ?? limits.searchDefault;
+    const names = await ctx.deps.samples.searchMetricNames(q.q ?? '', limit);
+    return { status: 'success', data: names.slice(0, limit) };
+  });
+
+  app.get('/api/metrics/query', async (request): Promise<QueryResponse> => {
+    const parsed = parseQuery(request.query, { schema: RangeQuery, families: ['match'], repeatable: ['by'] });
+    const q = parsed.values;
+    const match = parsed.families.get('match') ?? {};
+    const endMs = q.end ?? ctx.now();
+    const startMs = q.start ?? endMs - DEFAULT_RANGE_MS;
+    if (startMs > endMs) throw new InvalidInputError('start must not be after end');
+    let stepMs: number;
+    if (q.step !== undefined) {
+      stepMs = q.step;
+      const points = Math.floor((endMs - startMs) / stepMs) + 1;
+      if (points > limits.queryMaxPoints) {
+        throw new InvalidInputError(
+          `step: ${points} points per series exceed the maximum of ${limits.queryMaxPoints}; use a larger step`,
+        );
+      }
+    } else {
+      stepMs = defaultStepMs(startMs, endMs, limits.queryDefaultPoints);
+    }
+    const by = parseBy(q.by);
+    const agg = q.agg ?? 'avg';
+
+    const refs = await ctx.deps.samples.findSeries(q.name, match, limits.querySeriesMax);
+    const warnings: string[] = [];
+    if (refs.length >= limits.querySeriesMax) {
+      warnings.push(`only the first ${limits.querySeriesMax} matching series were read; narrow the query with match[label]`);
+    }
+    const points = await ctx.deps.samples.readPoints(
+      refs.slice(0, limits.querySeriesMax),
+      startMs,
+      endMs,
+      limits.queryRawPointsPerSeries,
+    );
+    if (points.some((p) => p.timestampsMs.length >= limits.queryRawPointsPerSeries)) {
+      warnings.push(
+        `some series have more than ${limits.queryRawPointsPerSeries} samples in the range; only the latest were used`,
+      );
+    }
+    const result = aggregateSeries(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
+    return {
+      status: 'success',
+      data: { name: q.name, agg, by, startMs, endMs, stepMs, series: result.series },
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+  });
+}
+
+/** `by` values: repeated and/or comma-separated label names, deduplicated in order. */
+function parseBy(raw: string | string[] | undefined): string[] {
+  if (raw === undefined) return [];
+  const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(',')).map((s) => s.trim());
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '') continue;
+    if (!LABEL_NAME.test(p)) throw new InvalidInputError(`by: "${p.slice(0, 60)}" is not a valid label name`);
+    if (!out.includes(p)) out.push(p);
+  }
+  if (out.length > MAX_BY_LABELS) throw new InvalidInputError(`by: at most ${MAX_BY_LABELS} labels`);
+  return out;
+}

@@ -1,0 +1,22 @@
+import { AnomalyList } from './components/AnomalyList.tsx';
+import { ComponentGrid } from './components/ComponentGrid.tsx';
+import { SeriesChart } from './components/SeriesChart.tsx';
+import { TargetsTable } from './components/TargetsTable.tsx';
+
+/** The single page: header, component grid, live chart, anomalies, targets. */
+export function App() {
+  return (
+    <>
+      <header className="header">
+        <h1>DWCP Monitor</h1>
+        <span className="muted">NovaCron WAN migration protocol · AMST · HDE · PBA · ASS · ACP · ITP</span>
+      </header>
+      <main>
+        <ComponentGrid />
+        <SeriesChart />
+        <AnomalyList />
+        <TargetsTable />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+/** Typed fetch helpers for the monitor's HTTP API (same origin). */
+import type { Anomaly } from '../../src/model/anomaly.ts';
+import type { ComponentStatus } from '../../src/model/status.ts';
+import type { LiveEvent } from '../../src/server/deps.ts';
+import type { AnomaliesResponse, AcknowledgeResponse } from '../../src/server/routes/anomalies.ts';
+import type { ComponentsResponse } from '../../src/server/routes/components.ts';
+import type { Aggregation, QueryResponse, SearchResponse } from '../../src/server/routes/series.ts';
+import type { ActiveTarget, TargetsResponse } from '../../src/server/routes/targets.ts';
+
+export type { ActiveTarget, Aggregation, Anomaly, ComponentStatus, LiveEvent, QueryResponse };
+
+/** Error returned by the API (`{status: 'error', errorType, error}`) or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, init);
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = body as { errorType?: string; error?: string } | null;
+    throw new ApiError(res.status, e?.errorType ?? 'HTTP', e?.error ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
+
+/** GET /api/v1/targets → active targets. */
+export async function fetchTargets(): Promise<readonly ActiveTarget[]> {
+  return (await request<TargetsResponse>('/api/v1/targets')).data.activeTargets;
+}
+
+/** GET /api/components/status. */
+export async function fetchComponentStatus(): Promise<readonly ComponentStatus[]> {
+  return (await request<ComponentsResponse>('/api/components/status')).data;
+}
+
+/** GET /api/anomalies?limit= (newest first). */
+export async function fetchAnomalies(limit: number): Promise<readonly Anomaly[]> {
+  return (await request<AnomaliesResponse>(`/api/anomalies?limit=${limit}`)).data;
+}
+
+/** POST /api/anomalies/:id/acknowledge → the acknowledged anomaly. */
+export async function acknowledgeAnomaly(id: number): Promise<Anomaly> {
+  return (await request<AcknowledgeResponse>(`/api/anomalies/${id}/acknowledge`, { method: 'POST' })).data;
+}
+
+/** GET /api/metrics/search?q=&limit=. */
+export async function searchMetrics(q: string, limit = 50): Promise<readonly string[]> {
+  const p = new URLSearchParams({ q, limit: String(limit) });
+  return (await request<SearchResponse>(`/api/metrics/search?${p}`)).data;
+}
+
+/** GET /api/metrics/query over the last `rangeSeconds` (server picks the step). */
+export async function queryMetric(name: string, agg: Aggregation, by: string, rangeSeconds: number): Promise<QueryResponse> {
+  const end = Date.now() / 1000;
+  const p = new URLSearchParams({ name, agg, start: String(end - rangeSeconds), end: String(end) });
+  if (by.trim() !== '') p.set('by', by.trim());
+  return request<QueryResponse>(`/api/metrics/query?${p}`);
+}
+
+/** URL of the live websocket on the current origin. */
+export function liveUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/live`;
+}

@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useState } from 'react';
+import { acknowledgeAnomaly, fetchAnomalies, liveUrl, type Anomaly, type LiveEvent } from '../api.ts';
+
+/** Anomalies kept in the page (newest first). */
+const MAX_ANOMALIES = 100;
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
+}
+
+/**
+ * Latest anomalies: loaded from /api/anomalies, then kept current by the /api/live websocket (reconnecting with
+ * backoff up to 30 s; the list is reloaded after each reconnect). Acknowledge posts to the API.
+ */
+export function AnomalyList() {
+  const [items, setItems] = useState<readonly Anomaly[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [connected, setConnected] = useState(false);
+
+  const reload = useCallback(() => {
+    fetchAnomalies(MAX_ANOMALIES).then(
+      (a) => {
+        setItems(a);
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, []);
+
+  useEffect(() => {
+    let ws: WebSocket | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempt = 0;
+    let stopped = false;
+    const open = (): void => {
+      ws = new WebSocket(liveUrl());
+      ws.onopen = () => {
+        attempt = 0;
+        setConnected(true);
+        reload();
+      };
+      ws.onmessage = (msg: MessageEvent<string>) => {
+        const e = JSON.parse(msg.data) as LiveEvent;
+        if (e.type === 'anomaly') {
+          setItems((prev) => [e.anomaly, ...prev.filter((a) => a.id !== e.anomaly.id)].slice(0, MAX_ANOMALIES));
+        } else if (e.type === 'anomaly_resolved') {
+          setItems((prev) => prev.map((a) => (a.id === e.id ? { ...a, resolvedAtMs: e.resolvedAtMs } : a)));
+        }
+      };
+      ws.onclose = () => {
+        setConnected(false);
+        if (stopped) return;
+        const delay = Math.min(30_000, 1000 * 2 ** attempt++);
+        retry = setTimeout(open, delay);
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      ws?.close();
+    };
+  }, [reload]);
+
+  const acknowledge = async (id: number): Promise<void> => {
+    try {
+      const a = await acknowledgeAnomaly(id);
+      setItems((prev) => prev.map((x) => (x.id === id ? a : x)));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <section className="panel">
+      <h2>
+        Latest anomalies <span className={`badge ${connected ? 'health-up' : 'health-down'}`}>{connected ? 'live' : 'offline'}</span>
+      </h2>
+      {error && <p className="error">{error}</p>}
+      <table>
+        <thead>
+          <tr>
+            <th>Started</th>
+            <th>Severity</th>
+            <th>Component</th>
+            <th>Metric</th>
+            <th>Observed / band</th>
+            <th>Deviation</th>
+            <th>State</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.id} className={a.resolvedAtMs === null ? 'active' : 'resolved'}>
+              <td>{new Date(a.startedAtMs).toLocaleTimeString()}</td>
+              <td>
+                <span className={`badge sev-${a.severity}`}>{a.severity}</span>
+              </td>
+              <td>{a.component}</td>
+              <td className="mono" title={a.seriesKey}>
+                {a.metric}
+              </td>
+              <td>
+                {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
+              </td>
+              <td>{fmt(a.deviation)}σ</td>
+              <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
+              <td>
+                {a.acknowledged ? (
+                  <span className="muted">acknowledged</span>
+                ) : (
+                  <button type="button" onClick={() => void acknowledge(a.id)}>
+                    Acknowledge
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+          {items.length === 0 && (
+            <tr>
+              <td colSpan={8}>No anomalies.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </section>
+  );
+}
