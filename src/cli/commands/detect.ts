@@ -1,0 +1,181 @@
+/**
+ * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the
+ * statistical detector; prints the reported anomalies as JSON or CSV.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { createStatisticalDetector, KIND_DEFAULTS, type StatisticalOptions } from '../../analysis/anomaly/statistical.ts';
+import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
+import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
+import type { MetricKind } from '../../model/anomaly.ts';
+import type { Severity } from '../../model/dwcp.ts';
+import { formatDuration, parseDuration } from '../duration.ts';
+
+/** Where the command writes; defaults to process.stdout / process.stderr. */
+export interface DetectIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** One reported anomaly of the offline run. */
+export interface DetectedRow {
+  /** ISO-8601 UTC time of the sample. */
+  readonly timestamp: string;
+  readonly value: number;
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** Signed deviation in standard deviations of the baseline. */
+  readonly deviation: number;
+  readonly confidence: number;
+  readonly severity: Severity;
+}
+
+const KINDS: readonly MetricKind[] = ['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'generic'];
+const FORMATS = ['json', 'csv'] as const;
+const INPUT_CODES: ReadonlySet<DwcpErrorCode> = new Set([
+  'DWCP_INVALID_INPUT',
+  'DWCP_CSV_PARSE',
+  'DWCP_UNKNOWN_PARAMETER',
+  'DWCP_PAYLOAD_TOO_LARGE',
+  'DWCP_LIMIT_EXCEEDED',
+  'DWCP_NOT_FOUND',
+  'DWCP_CONFIG',
+]);
+const DEFAULT_COOLDOWN = '5m';
+/** Default limit on input rows of the CLI (the whole series is held in memory). */
+const MAX_ROWS = 5_000_000;
+
+/**
+ * Runs the statistical detector over `points` and returns the reported anomalies (after confidence floor and
+ * cooldown), in time order. Non-finite values are skipped by the detector.
+ * @throws InvalidInputError for invalid detector options.
+ */
+export function detectSeries(
+  points: readonly SeriesPoint[],
+  kind: MetricKind,
+  options: Partial<StatisticalOptions> = {},
+): DetectedRow[] {
+  const d = createStatisticalDetector({ kind }, options);
+  const rows: DetectedRow[] = [];
+  for (const p of points) {
+    const v = d.update(p.value, p.timestampMs);
+    if (!v.anomalous) continue;
+    rows.push({
+      timestamp: new Date(p.timestampMs).toISOString(),
+      value: p.value,
+      expected: v.expected,
+      lower: v.lower,
+      upper: v.upper,
+      deviation: v.deviation,
+      confidence: v.confidence,
+      severity: v.severity,
+    });
+  }
+  return rows;
+}
+
+/** Renders rows as CSV: a header line, then one line per anomaly (numbers in full precision). */
+export function rowsToCsv(rows: readonly DetectedRow[]): string {
+  const head = 'timestamp,value,expected,lower,upper,deviation,confidence,severity\n';
+  return head + rows.map((r) => `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity}\n`).join('');
+}
+
+interface RawOptions {
+  input: string;
+  format: string;
+  kind: string;
+  threshold?: string;
+  cooldown: string;
+  minConfidence?: string;
+  output?: string;
+  maxRows: string;
+}
+
+function parseNumberOption(name: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new InvalidInputError(`${name} must be a number, got "${text}"`);
+  return n;
+}
+
+async function run(raw: RawOptions, io: DetectIo): Promise<void> {
+  if (!(FORMATS as readonly string[]).includes(raw.format)) {
+    throw new InvalidInputError(`--format must be one of ${FORMATS.join(', ')}, got "${raw.format}"`);
+  }
+  if (!(KINDS as readonly string[]).includes(raw.kind)) {
+    throw new InvalidInputError(`--kind must be one of ${KINDS.join(', ')}, got "${raw.kind}"`);
+  }
+  const kind = raw.kind as MetricKind;
+  const opts: { -readonly [K in keyof StatisticalOptions]?: StatisticalOptions[K] } = {};
+  if (raw.threshold !== undefined) {
+    const t = parseNumberOption('--threshold', raw.threshold);
+    if (!(t > 0)) throw new InvalidInputError(`--threshold must be > 0, got ${raw.threshold}`);
+    opts.threshold = t;
+  }
+  if (raw.minConfidence !== undefined) {
+    const c = parseNumberOption('--min-confidence', raw.minConfidence);
+    if (!(c >= 0 && c <= 1)) throw new InvalidInputError(`--min-confidence must be in [0, 1], got ${raw.minConfidence}`);
+    opts.minConfidence = c;
+  }
+  opts.cooldownMs = parseDuration(raw.cooldown);
+  const maxRows = parseNumberOption('--max-rows', raw.maxRows);
+  if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
+
+  const points = await readSeriesCsvFile(raw.input, { maxRows });
+  const rows = detectSeries(points, kind, opts);
+  const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
+  if (raw.output !== undefined) {
+    await writeFile(raw.output, text, 'utf8');
+    io.err(`${rows.length} anomalies in ${points.length} samples written to ${raw.output}\n`);
+  } else {
+    io.out(text);
+  }
+}
+
+/** Exit code for an error: 2 for bad input (DwcpError input codes), 1 otherwise. */
+export function exitCodeFor(e: unknown): number {
+  return e instanceof DwcpError && INPUT_CODES.has(e.code) ? 2 : 1;
+}
+
+/**
+ * The `detect` command (commander 14):
+ * `detect --input series.csv [--format json|csv] [--kind <kind>] [--threshold <sigma>] [--cooldown <duration>]
+ * [--min-confidence <0..1>] [--max-rows <n>] [--output <file>]`.
+ * Errors in the run print `error: <message>` to stderr and set `process.exitCode` to 2 for bad input (DwcpError
+ * input codes: invalid flags, CSV parse errors, limits, unreadable input) and 1 otherwise; it never calls
+ * `process.exit`. Usage errors commander itself detects (unknown option, missing `--input`) follow
+ * commander's configured exit handling.
+ * @param io output sinks (tests pass their own); default process.stdout/process.stderr.
+ */
+export function detectCommand(io?: DetectIo): Command {
+  const sink: DetectIo = io ?? {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+  };
+  const kindHelp = KINDS.map((k) => `${k} (${KIND_DEFAULTS[k].direction}, ${KIND_DEFAULTS[k].threshold} sigma)`).join(', ');
+  const cmd = new Command('detect')
+    .description(
+      'Run the streaming statistical detector (baseline: last 100 samples, short window 10, scored before\n' +
+        'learning) over a timestamp,value CSV and print the anomalies it reports: timestamp (ISO), value,\n' +
+        'expected, lower, upper, deviation (sigma), confidence, severity.',
+    )
+    .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')
+    .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
+    .option('--kind <kind>', `metric kind, sets the bad direction and default threshold: ${kindHelp}`, 'generic')
+    .option('--threshold <sigma>', 'point threshold in standard deviations (> 0) (default: per --kind)')
+    .option('--cooldown <duration>', 'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)', DEFAULT_COOLDOWN)
+    .option('--min-confidence <c>', 'minimum confidence in [0, 1] for an anomaly to be reported (default: 0.8)')
+    .option('--max-rows <n>', 'refuse inputs with more data rows than this', String(MAX_ROWS))
+    .option('--output <file>', 'write the result to this file instead of stdout')
+    .configureOutput({ writeOut: (s) => sink.out(s), writeErr: (s) => sink.err(s) })
+    .action(async (raw: RawOptions) => {
+      try {
+        await run(raw, sink);
+      } catch (e) {
+        sink.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = exitCodeFor(e);
+      }
+    });
+  cmd.addHelpText('after', `\nDefaults: --format json, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
+  return cmd;
+}
