@@ -7,6 +7,7 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   v3: 'DWCP v3 (`dwcp_v3_*`, seed 000)',
   production: 'Phase 6 production (seed 002)',
   monitor: 'Monitor service self-metrics',
+  host: 'Host collector and synthetic scrape series',
 };
 
 function row(m: MetricDef): string {

@@ -1,12 +1,13 @@
 /** The DWCP metric catalog: lookup over the v1, v3, production and monitor tables. */
+import { HOST_METRICS } from './host.ts';
 import { MONITOR_METRICS } from './monitor.ts';
 import { PRODUCTION_METRICS } from './production.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 import { V1_METRICS } from './v1.ts';
 import { V3_METRICS } from './v3.ts';
 
-/** Every metric, in document order (v1, v3, production, monitor). */
-export const CATALOG: readonly MetricDef[] = [...V1_METRICS, ...V3_METRICS, ...PRODUCTION_METRICS, ...MONITOR_METRICS];
+/** Every metric, in document order (v1, v3, production, monitor, host). */
+export const CATALOG: readonly MetricDef[] = [...V1_METRICS, ...V3_METRICS, ...PRODUCTION_METRICS, ...MONITOR_METRICS, ...HOST_METRICS];
 
 const BY_NAME: ReadonlyMap<string, MetricDef> = new Map(CATALOG.map((m) => [m.name, m]));
 

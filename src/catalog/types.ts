@@ -17,10 +17,10 @@ export type Unit =
   | 'score';
 
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor';
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
-export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor';
+export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';
 
 /** One metric of the catalog. */
 export interface MetricDef {

@@ -7,7 +7,15 @@ import type { Labels } from './sample.ts';
  * (seed 000 / inventory 4.1: bandwidth 3 sigma both ways, latency 3 sigma up, compression 2.5 sigma down,
  * consensus 2.5 sigma up).
  */
-export type MetricKind = 'bandwidth' | 'latency' | 'compression' | 'consensus' | 'error_rate' | 'generic';
+export type MetricKind =
+  | 'bandwidth'
+  | 'latency'
+  | 'compression'
+  | 'consensus'
+  | 'error_rate'
+  /** Resource utilisation (CPU, memory): rises are bad (memory leaks, saturation). */
+  | 'utilization'
+  | 'generic';
 
 /** Which deviations are anomalous: `up` = unusually high, `down` = unusually low, `both`. */
 export type Direction = 'up' | 'down' | 'both';

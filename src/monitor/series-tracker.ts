@@ -23,6 +23,12 @@ export interface DetectionInput {
   readonly def: MetricDef | undefined;
 }
 
+/**
+ * A histogram's per-interval mean is analysed only when at least this many observations fell in the interval:
+ * the mean of one or two observations (a rare migration) is too noisy to judge.
+ */
+export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
+
 interface SeriesState {
   lastTs: number;
   lastValue: number;
@@ -82,7 +88,10 @@ export class SeriesTracker {
     const admitted: Sample[] = [];
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
-    const histo = new Map<string, { def: MetricDef; labels: Labels; sumRate?: number; countRate?: number; ts: number }>();
+    const histo = new Map<
+      string,
+      { def: MetricDef; labels: Labels; sumRate?: number; countRate?: number; countDelta: number; ts: number }
+    >();
 
     for (const s of batch) {
       const key = seriesKey(s.name, s.labels);
@@ -118,9 +127,12 @@ export class SeriesTracker {
         const inc = s.value >= prevValue ? s.value - prevValue : s.value;
         const base = labelsWithout(s.labels, 'le');
         const hk = seriesKey(def.name, base);
-        const h = histo.get(hk) ?? { def, labels: base, ts: s.timestampMs };
+        const h = histo.get(hk) ?? { def, labels: base, countDelta: 0, ts: s.timestampMs };
         if (isSum) h.sumRate = inc / dt;
-        else h.countRate = inc / dt;
+        else {
+          h.countRate = inc / dt;
+          h.countDelta = inc;
+        }
         histo.set(hk, h);
         continue;
       }
@@ -152,7 +164,7 @@ export class SeriesTracker {
       });
     }
     for (const [hk, h] of histo) {
-      if (h.sumRate === undefined || h.countRate === undefined || !(h.countRate > 0)) continue;
+      if (h.sumRate === undefined || h.countRate === undefined || !(h.countDelta >= MIN_OBSERVATIONS_PER_INTERVAL)) continue;
       inputs.push({
         key: `mean(${hk})`,
         metric: h.def.name,

@@ -75,6 +75,7 @@ export const KIND_DEFAULTS: Readonly<Record<MetricKind, { readonly direction: Di
     compression: Object.freeze({ direction: 'down', threshold: 2.5 }),
     consensus: Object.freeze({ direction: 'up', threshold: 2.5 }),
     error_rate: Object.freeze({ direction: 'up', threshold: 3 }),
+    utilization: Object.freeze({ direction: 'up', threshold: 3 }),
     generic: Object.freeze({ direction: 'both', threshold: 3 }),
   });
 

@@ -1,0 +1,62 @@
+/** `dwcp-monitor serve`: runs the monitor service until SIGINT/SIGTERM. */
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from '../../config.ts';
+import { startMonitor } from '../../main.ts';
+import { exitCodeFor } from './detect.ts';
+
+interface ServeFlags {
+  config?: string;
+  host?: string;
+  port?: string;
+  target: string[];
+  logLevel: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Applies command-line overrides on top of a loaded configuration. */
+function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig {
+  const raw: Record<string, unknown> = JSON.parse(JSON.stringify(base));
+  if (f.host || f.port) {
+    raw.listen = { host: f.host ?? base.listen.host, port: f.port === undefined ? base.listen.port : Number(f.port) };
+  }
+  if (f.target.length > 0) {
+    const extra = f.target.map((url, i) => ({ id: `target-${i + 1}`, url, labels: {} }));
+    raw.targets = [...base.targets, ...extra];
+  }
+  return parseMonitorConfig(raw);
+}
+
+/** The `serve` command. */
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description(
+      'Run the monitor: scrape targets (1 s default), store samples (SQLite ./data/dwcp-monitor.db by default),\n' +
+        'detect anomalies, send Alertmanager-format webhooks, and serve the API and web page (default http://127.0.0.1:9500/).',
+    )
+    .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field')
+    .option('--host <host>', 'listen address (overrides the config)')
+    .option('--port <port>', 'listen port (overrides the config)')
+    .option('--target <url>', 'extra scrape target URL (repeatable)', collect, [])
+    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .action(async (flags: ServeFlags) => {
+      try {
+        const base = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
+        const config = withOverrides(base, flags);
+        const monitor = await startMonitor({ config, logger: pino({ level: flags.logLevel }) });
+        process.stdout.write(`DWCP Monitor listening on ${monitor.url} (${config.targets.length} targets)\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        process.stdout.write('stopping...\n');
+        await monitor.stop();
+      } catch (e) {
+        process.stderr.write(`error: ${(e as Error).message}\n`);
+        process.exitCode = exitCodeFor(e);
+      }
+    });
+}

@@ -1,0 +1,164 @@
+/**
+ * `dwcp-monitor simulate`: runs a simulated DWCP cluster whose nodes serve /metrics, /health and /ready on
+ * 127.0.0.1, with faults from a scenario file and ground-truth labels (issue 2).
+ */
+import { Command } from 'commander';
+import { DwcpError, InvalidInputError } from '../../errors.ts';
+import { startCluster } from '../../sim/cluster.ts';
+import { loadScenario, type Scenario } from '../../sim/scenario.ts';
+import { parseDuration } from '../duration.ts';
+
+interface SimulateFlags {
+  nodes: string;
+  regions: string;
+  portBase: string;
+  scenario?: string;
+  labelsOut?: string;
+  seed: string;
+  rolloutPercent: string;
+  duration?: string;
+  daySeconds: string;
+  tick: string;
+}
+
+/** Parsed and validated flags of `simulate`. */
+export interface SimulateSettings {
+  readonly nodes: number;
+  readonly regions: readonly string[];
+  readonly portBase: number;
+  readonly scenarioPath: string | undefined;
+  readonly labelsOut: string | undefined;
+  readonly seed: number;
+  readonly rolloutPercent: number;
+  /** Run time in ms; undefined = until SIGINT/SIGTERM. */
+  readonly durationMs: number | undefined;
+  readonly daySeconds: number;
+  readonly tickMs: number;
+}
+
+function integer(text: string, flag: string, lo: number, hi: number): number {
+  if (!/^-?\d+$/.test(text.trim())) throw new InvalidInputError(`${flag} must be an integer, got "${text}"`);
+  const v = Number(text);
+  if (v < lo || v > hi) throw new InvalidInputError(`${flag} must be in ${lo}..${hi}, got ${v}`);
+  return v;
+}
+
+function number(text: string, flag: string, lo: number, hi: number): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < lo || v > hi)
+    throw new InvalidInputError(`${flag} must be a number in ${lo}..${hi}, got "${text}"`);
+  return v;
+}
+
+/**
+ * Validates the raw flag strings of `simulate`.
+ * @throws InvalidInputError naming the flag.
+ */
+export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
+  const regions = f.regions
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  if (regions.length === 0)
+    throw new InvalidInputError('--regions must list at least one region, e.g. us-east,eu-west');
+  const durationMs = f.duration === undefined ? undefined : parseDuration(f.duration);
+  if (durationMs !== undefined && durationMs <= 0) throw new InvalidInputError('--duration must be > 0');
+  return {
+    nodes: integer(f.nodes, '--nodes', 1, 200),
+    regions,
+    portBase: integer(f.portBase, '--port-base', 0, 65535),
+    scenarioPath: f.scenario,
+    labelsOut: f.labelsOut,
+    seed: integer(f.seed, '--seed', 0, 2 ** 32 - 1),
+    rolloutPercent: number(f.rolloutPercent, '--rollout-percent', 0, 100),
+    durationMs,
+    daySeconds: number(f.daySeconds, '--day-seconds', 1, 365 * 86400),
+    tickMs: parseDuration(f.tick),
+  };
+}
+
+/** Where the command writes (injectable for tests; default process.stdout / process.stderr). */
+export interface SimulateIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+/** Resolves after `ms` (if given) or on SIGINT/SIGTERM, whichever comes first; removes its listeners. */
+function waitForStop(ms: number | undefined): Promise<string> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = (why: string): void => {
+      if (timer) clearTimeout(timer);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(why);
+    };
+    const onInt = (): void => done('SIGINT');
+    const onTerm = (): void => done('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    if (ms !== undefined) timer = setTimeout(() => done('duration'), ms);
+  });
+}
+
+/**
+ * The `simulate` command (commander 14). Prints one line per node (id, region, link class, metrics URL), runs
+ * until SIGINT/SIGTERM or --duration, then stops every server. Bad flags or scenario: `error: ...` on stderr
+ * and exit code 2; a port in use: exit code 1. Never calls process.exit.
+ */
+export function simulateCommand(
+  io: SimulateIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Command {
+  return new Command('simulate')
+    .description('run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1')
+    .option('--nodes <n>', 'number of nodes', '6')
+    .option('--regions <list>', 'comma-separated regions (round-robin)', 'us-east,eu-west,ap-south')
+    .option('--port-base <port>', 'first port (node-i uses port-base + i - 1); 0 = ephemeral', '9100')
+    .option('--scenario <file.yaml>', 'fault scenario (YAML)')
+    .option('--labels-out <file.jsonl>', 'write one ground-truth label per injected fault')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--rollout-percent <p>', 'share of migrations done with v3 (0-100)', '25')
+    .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
+    .option('--day-seconds <s>', 'length of a simulated day for seasonality', '86400')
+    .option('--tick <d>', 'telemetry tick interval', '1s')
+    .action(async (flags: SimulateFlags) => {
+      let settings: SimulateSettings;
+      let scenario: Scenario | undefined;
+      try {
+        settings = parseSimulateFlags(flags);
+        scenario = settings.scenarioPath ? loadScenario(settings.scenarioPath, settings.nodes) : undefined;
+      } catch (e) {
+        if (!(e instanceof DwcpError)) throw e;
+        io.err(`error: ${e.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let cluster;
+      try {
+        cluster = await startCluster({
+          nodes: settings.nodes,
+          regions: settings.regions,
+          portBase: settings.portBase,
+          scenario,
+          seed: settings.seed,
+          rolloutPercent: settings.rolloutPercent,
+          tickMs: settings.tickMs,
+          daySeconds: settings.daySeconds,
+          labelsOut: settings.labelsOut,
+        });
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        io.err(`error: ${err.message}\n`);
+        process.exitCode = e instanceof DwcpError ? 2 : 1;
+        return;
+      }
+      for (const n of cluster.nodes) io.out(`${n.id}\t${n.region}\t${n.mode}\t${n.url}/metrics\n`);
+      if (scenario)
+        io.out(
+          `scenario: ${scenario.faults.length} fault(s)${settings.labelsOut ? `, labels -> ${settings.labelsOut}` : ''}\n`,
+        );
+      const why = await waitForStop(settings.durationMs);
+      await cluster.stop();
+      io.out(`stopped (${why})\n`);
+    });
+}

@@ -1,0 +1,152 @@
+/**
+ * The demo report (pure): what the monitor saw and how its anomalies compare with the simulator's ground
+ * truth. Precision and recall are computed over anomalies on the simulated cluster only; anomalies on the
+ * real host have no ground truth and are reported separately.
+ */
+import { evaluateDetections, type EvalDetection } from '../analysis/anomaly/evaluate.ts';
+import type { Anomaly, FaultLabel } from '../model/anomaly.ts';
+import type { TargetStatus } from '../model/status.ts';
+import type { RejectReason } from '../store/types.ts';
+
+/** Shape of the JSON report written by `dwcp-monitor demo --report`. Times are RFC 3339, durations seconds. */
+export interface DemoReport {
+  readonly generatedAt: string;
+  readonly durationSeconds: number;
+  readonly ui: string;
+  readonly cluster: { readonly nodes: number; readonly regions: readonly string[]; readonly rolloutPercent: number; readonly seed: number };
+  readonly targets: { readonly total: number; readonly up: number; readonly down: number; readonly list: readonly { id: string; health: string; lastError: string | null }[] };
+  readonly series: number;
+  readonly samplesIngested: number;
+  readonly samplesRejected: Readonly<Partial<Record<RejectReason, number>>>;
+  readonly anomalies: {
+    readonly total: number;
+    readonly onCluster: number;
+    readonly onHost: number;
+    readonly items: readonly {
+      id: number;
+      metric: string;
+      node: string | null;
+      region: string | null;
+      severity: string;
+      confidence: number;
+      observed: number;
+      expected: number;
+      startedAt: string;
+      detectedAt: string;
+      matchedFault: string | null;
+    }[];
+  };
+  readonly faults: readonly { kind: string; node: string; start: string; end: string; detected: boolean; detectionDelaySeconds: number | null }[];
+  readonly evaluation: {
+    readonly faults: number;
+    readonly detectedFaults: number;
+    readonly detectedWithin5s: number;
+    readonly detections: number;
+    readonly matchedDetections: number;
+    readonly falsePositiveDetections: number;
+    readonly precision: number | null;
+    readonly recall: number | null;
+    readonly f1: number | null;
+    readonly detectionDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+    readonly definitions: string;
+  };
+  readonly alerts: { readonly notificationsDelivered: number; readonly firingDelivered: number; readonly resolvedDelivered: number; readonly queueLeft: number };
+}
+
+/** Inputs of {@link buildDemoReport}. */
+export interface DemoReportInput {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly ui: string;
+  readonly cluster: DemoReport['cluster'];
+  readonly targets: readonly TargetStatus[];
+  readonly series: number;
+  readonly samplesIngested: number;
+  readonly samplesRejected: Readonly<Partial<Record<RejectReason, number>>>;
+  readonly anomalies: readonly Anomaly[];
+  readonly labels: readonly FaultLabel[];
+  readonly alerts: DemoReport['alerts'];
+  /** Ids of targets without ground truth (the host). */
+  readonly hostTargets: ReadonlySet<string>;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const sec = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
+
+function isHost(a: Anomaly, hostTargets: ReadonlySet<string>): boolean {
+  return a.labels.job === 'host' || hostTargets.has(a.labels.instance ?? '') || hostTargets.has(a.labels.target ?? '');
+}
+
+function toDetection(a: Anomaly): EvalDetection {
+  return { metric: a.metric, labels: a.labels, startedAtMs: a.startedAtMs, detectedAtMs: a.detectedAtMs };
+}
+
+/** Builds the report. Faults that start after `endMs - 5 s` are still listed but may be undetected. */
+export function buildDemoReport(input: DemoReportInput): DemoReport {
+  const cluster = input.anomalies.filter((a) => !isHost(a, input.hostTargets));
+  const ev = evaluateDetections(input.labels, cluster.map(toDetection));
+  const delays = ev.faults.map((f) => f.firstDetectionDelayMs).filter((d): d is number => d !== null);
+  const items = input.anomalies.map((a) => {
+    let matchedFault: string | null = null;
+    if (!isHost(a, input.hostTargets)) {
+      const one = evaluateDetections(input.labels, [toDetection(a)]);
+      const hit = one.faults.find((f) => f.detected);
+      if (hit) matchedFault = `${hit.label.kind}@${hit.label.node}`;
+    }
+    return {
+      id: a.id,
+      metric: a.metric,
+      node: a.labels.node ?? a.labels.node_id ?? null,
+      region: a.labels.region ?? null,
+      severity: a.severity,
+      confidence: a.confidence,
+      observed: a.observed,
+      expected: a.expected,
+      startedAt: iso(a.startedAtMs),
+      detectedAt: iso(a.detectedAtMs),
+      matchedFault,
+    };
+  });
+  const up = input.targets.filter((t) => t.health === 'up').length;
+  return {
+    generatedAt: iso(input.endMs),
+    durationSeconds: Math.round(input.endMs - input.startMs) / 1000,
+    ui: input.ui,
+    cluster: input.cluster,
+    targets: {
+      total: input.targets.length,
+      up,
+      down: input.targets.length - up,
+      list: input.targets.map((t) => ({ id: t.id, health: t.health, lastError: t.lastError })),
+    },
+    series: input.series,
+    samplesIngested: input.samplesIngested,
+    samplesRejected: input.samplesRejected,
+    anomalies: { total: input.anomalies.length, onCluster: cluster.length, onHost: input.anomalies.length - cluster.length, items },
+    faults: ev.faults.map((f) => ({
+      kind: f.label.kind,
+      node: f.label.node,
+      start: iso(f.label.startMs),
+      end: iso(f.label.endMs),
+      detected: f.detected,
+      detectionDelaySeconds: sec(f.firstDetectionDelayMs),
+    })),
+    evaluation: {
+      faults: ev.totals.faults,
+      detectedFaults: ev.totals.detectedFaults,
+      detectedWithin5s: delays.filter((d) => d <= 5000).length,
+      detections: ev.totals.detections,
+      matchedDetections: ev.totals.matchedDetections,
+      falsePositiveDetections: ev.totals.falsePositiveDetections,
+      precision: ev.totals.precision,
+      recall: ev.totals.recall,
+      f1: ev.totals.f1,
+      detectionDelaySeconds: { p50: sec(ev.totals.delayP50Ms), p95: sec(ev.totals.delayP95Ms), max: delays.length ? sec(Math.max(...delays)) : null },
+      definitions:
+        'precision = anomalies on the simulated cluster that match an injected fault (metric in the fault\'s metrics, same node, ' +
+        'started within [fault start, fault end + 10 s]) / all anomalies on the simulated cluster; recall = faults with at least one ' +
+        'matching anomaly / faults; delay = detection time - fault start. Host anomalies have no ground truth and are excluded.',
+    },
+    alerts: input.alerts,
+  };
+}

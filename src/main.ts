@@ -1,0 +1,253 @@
+/**
+ * Composition root: builds and wires the monitor service (`serve`) from its configuration. Everything else
+ * is a part that knows nothing about the others' construction.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createStatisticalDetector } from './analysis/anomaly/statistical.ts';
+import { WebhookSender } from './alerting/webhook-sender.ts';
+import { CATALOG, getMetric, metricsOf } from './catalog/index.ts';
+import type { MonitorConfig } from './config.ts';
+import { createHostCollector } from './ingest/host.ts';
+import { Scraper } from './ingest/scraper.ts';
+import type { MetricKind } from './model/anomaly.ts';
+import type { Sample } from './model/sample.ts';
+import type { TargetStatus } from './model/status.ts';
+import { AnomalySink } from './monitor/anomaly-sink.ts';
+import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
+import { DetectionEngine } from './monitor/detection-engine.ts';
+import { SeriesTracker } from './monitor/series-tracker.ts';
+import { createCatalogMetrics } from './sdk/registry.ts';
+import { buildApp } from './server/app.ts';
+import { createLiveFeed } from './server/deps.ts';
+import { openPostgresStore } from './store/postgres.ts';
+import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
+import type { RejectReason } from './store/types.ts';
+
+/** Where `npm run build:web` puts the page. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+/** Detection kinds analysed by default: the original's four checks plus error rates. */
+const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'utilization']);
+/** How often retention, pruning and stale-series cleanup run. */
+const MAINTENANCE_INTERVAL_MS = 60_000;
+/** Series not seen for this long are forgotten by the tracker. */
+const STALE_SERIES_MS = 10 * 60_000;
+
+/** Counters of what the monitor has done since it started (for the demo report and /health). */
+export interface MonitorStats {
+  readonly targets: readonly TargetStatus[];
+  readonly series: number;
+  readonly samplesIngested: number;
+  readonly samplesRejected: Readonly<Partial<Record<RejectReason, number>>>;
+  readonly anomaliesOpened: number;
+  readonly alertQueueLength: number;
+}
+
+/** A running monitor. */
+export interface RunningMonitor {
+  readonly url: string;
+  readonly port: number;
+  readonly store: OpenedStore;
+  readonly registry: Registry;
+  stats(): MonitorStats;
+  /** Stops scraping, flushes nothing further, closes the HTTP server and the store. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startMonitor}. */
+export interface StartMonitorOptions {
+  readonly config: MonitorConfig;
+  /** Built web page directory; default `web/dist` when it exists. */
+  readonly webRoot?: string;
+  readonly logger?: Logger;
+  /** Clock (Unix ms), default Date.now. */
+  readonly now?: () => number;
+}
+
+function scrapeResult(t: TargetStatus): string {
+  if (t.health === 'up') return 'success';
+  const e = t.lastError ?? '';
+  if (e.includes('timed out')) return 'timeout';
+  if (e.startsWith('exposition line')) return 'parse_error';
+  if (e.startsWith('HTTP')) return 'http_error';
+  return 'connection_error';
+}
+
+async function openStore(config: MonitorConfig): Promise<OpenedStore> {
+  const s = config.storage;
+  if (s.type === 'sqlite') return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  return openPostgresStore({ url: s.url, retentionMs: s.retention });
+}
+
+/**
+ * Starts the monitor: opens the store, registers its own metrics, schedules scrapes of every configured
+ * target (and of this host), runs detection on every batch, sends alerts, and listens on `listen`.
+ * @throws StoreError when the store cannot be opened; ConfigError for bad targets; listen errors (EADDRINUSE).
+ */
+export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMonitor> {
+  const { config } = opts;
+  const now = opts.now ?? Date.now;
+  const log = opts.logger ?? pino({ level: 'info' });
+  const startedAt = now();
+  const store = await openStore(config);
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
+  const m = {
+    scrapeDuration: metrics.histogram(getMetric('dwcp_monitor_scrape_duration_seconds').name),
+    scrapes: metrics.counter(getMetric('dwcp_monitor_scrapes_total').name),
+    targetUp: metrics.gauge(getMetric('dwcp_monitor_target_up').name),
+    ingested: metrics.counter(getMetric('dwcp_monitor_samples_ingested_total').name),
+    rejected: metrics.counter(getMetric('dwcp_monitor_samples_rejected_total').name),
+    series: metrics.gauge(getMetric('dwcp_monitor_series').name),
+    detectLatency: metrics.histogram(getMetric('dwcp_anomaly_detection_latency_seconds').name),
+    processed: metrics.counter(getMetric('dwcp_metrics_processed_total').name),
+  };
+
+  const live = createLiveFeed(200, (e) => log.warn({ err: e }, 'live listener failed'));
+  const senders = config.alerting.webhooks.map(
+    (w) =>
+      new WebhookSender({ url: w.url, receiver: w.name, registry, maxAgeMs: w.maxAge, requestTimeoutMs: w.timeout }),
+  );
+  const externalUrl = config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+  const det = config.detection;
+  const tracker = new SeriesTracker(det.maxSeries);
+  const engine = new DetectionEngine({
+    factory: (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 }),
+    detectorName: 'statistical',
+    minConfidence: det.minConfidence,
+    confirmSamples: det.confirmSamples,
+    cooldownMs: det.cooldown,
+    resolveAfterSamples: 3,
+    maxSeries: det.maxSeries,
+    kinds: ANALYSED_KINDS,
+  });
+  const sink = new AnomalySink({
+    store,
+    metrics,
+    publish: (e) => live.publish(e),
+    senders,
+    externalUrl,
+    maxOpen: det.maxSeries,
+    onError: (e) => log.error({ err: e }, 'storing an anomaly failed'),
+  });
+  const board = new HealthBoard();
+  const knownRegions = new Set<string>();
+  let samplesIngested = 0;
+  let anomaliesOpened = 0;
+  const samplesRejected: Partial<Record<RejectReason, number>> = {};
+  const lastHealth = new Map<string, string>();
+
+  const countRejected = (r: Readonly<Partial<Record<RejectReason, number>>>) => {
+    for (const [reason, n] of Object.entries(r) as [RejectReason, number][]) {
+      if (!n) continue;
+      samplesRejected[reason] = (samplesRejected[reason] ?? 0) + n;
+      m.rejected.inc({ reason }, n);
+    }
+  };
+
+  const onSamples = async (target: TargetStatus, samples: Sample[]): Promise<void> => {
+    m.scrapes.inc({ target: target.id, result: scrapeResult(target) });
+    m.targetUp.set({ target: target.id }, target.health === 'up' ? 1 : 0);
+    if (target.lastScrapeDurationMs !== null) m.scrapeDuration.observe({ target: target.id }, target.lastScrapeDurationMs / 1000);
+    if (target.labels.region) knownRegions.add(target.labels.region);
+    if (lastHealth.get(target.id) !== target.health) {
+      lastHealth.set(target.id, target.health);
+      live.publish({ type: 'targets', targets: scraper.targets() });
+      if (target.health === 'down') board.markNodeDown(regionOf(target.labels), nodeOf(target.labels), now());
+    }
+    const { admitted, rejected, inputs } = tracker.admit(samples);
+    countRejected(rejected);
+    board.observe(admitted);
+    if (admitted.length > 0) {
+      const res = await store.append(admitted);
+      samplesIngested += res.stored;
+      m.ingested.inc(res.stored);
+      countRejected(res.rejected);
+    }
+    m.series.set(tracker.size);
+    if (!det.enabled) return;
+    const t0 = performance.now();
+    const outcome = engine.process(inputs, now());
+    m.detectLatency.observe((performance.now() - t0) / 1000);
+    m.processed.inc(outcome.processed);
+    anomaliesOpened += outcome.opened.length;
+    await sink.handle(outcome);
+  };
+
+  const scraper = new Scraper({
+    onSamples,
+    onError: (t, e) => log.error({ err: e, target: t.id }, 'processing a scrape batch failed'),
+    now,
+  });
+  for (const t of config.targets) {
+    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout });
+  }
+  if (config.host.enabled) {
+    scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
+  }
+
+  const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
+  if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
+  const app = await buildApp(
+    {
+      registry,
+      health: () => ({
+        status: scraper.targets().every((t) => t.health !== 'down') ? 'healthy' : 'degraded',
+        uptimeSeconds: (now() - startedAt) / 1000,
+        targets: scraper.targets().length,
+        series: tracker.size,
+      }),
+      ready: () => true,
+      targets: () => scraper.targets(),
+      componentStatus: () => componentStatus(board.snapshot(), sink.openAnomalies(), [...knownRegions]),
+      anomalies: store,
+      samples: store,
+      live,
+      ...(webRoot ? { webRoot } : {}),
+    },
+    { logger: false },
+  );
+  await app.listen({ host: config.listen.host, port: config.listen.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.listen.port;
+
+  const maintenance = setInterval(() => {
+    const t = now();
+    tracker.forgetOlderThan(t - STALE_SERIES_MS);
+    store.applyRetention(t).catch((e: unknown) => log.error({ err: e }, 'retention failed'));
+    store.prune(config.anomalies.maxStored).catch((e: unknown) => log.error({ err: e }, 'anomaly pruning failed'));
+  }, MAINTENANCE_INTERVAL_MS);
+  maintenance.unref();
+  scraper.start();
+  log.info({ url: `http://${config.listen.host}:${port}/`, targets: config.targets.length, catalog: CATALOG.length }, 'monitor started');
+
+  let stopped = false;
+  return {
+    url: `http://${config.listen.host}:${port}/`,
+    port,
+    store,
+    registry,
+    stats: () => ({
+      targets: scraper.targets(),
+      series: tracker.size,
+      samplesIngested,
+      samplesRejected: { ...samplesRejected },
+      anomaliesOpened,
+      alertQueueLength: senders.reduce((n, s) => n + s.queueLength, 0),
+    }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(maintenance);
+      await scraper.stop();
+      await Promise.all(senders.map((s) => s.stop()));
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Minimal metrics server on node:http (seed 001 "Metrics Endpoint": /metrics, /health, /ready).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+import { InvalidInputError } from '../errors.ts';
+
+export interface MetricsServerOptions {
+  readonly registry: Registry;
+  /** Listen address; default 127.0.0.1. */
+  readonly host?: string;
+  /** TCP port; 0 picks an ephemeral port. */
+  readonly port: number;
+  /** Service name reported by /health. */
+  readonly service: string;
+  /** /ready answers 200 while this returns true, 503 otherwise. Default: always ready. */
+  readonly ready?: () => boolean;
+  /** Milliseconds clock for uptime; default Date.now. */
+  readonly clock?: () => number;
+}
+
+export interface MetricsServer {
+  readonly port: number;
+  /** Base URL, e.g. http://127.0.0.1:9100 */
+  readonly url: string;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an HTTP server: GET|HEAD /metrics (Prometheus text, `registry.contentType`), /health
+ * (JSON `{"status":"healthy","service":..,"uptime_seconds":..}`), /ready (200 `{"status":"ready"}` or 503
+ * `{"status":"not_ready"}`), 404 for other paths, 405 (with Allow) for other methods.
+ * @returns the bound port and URL once listening.
+ * @throws InvalidInputError on a bad port or empty service; rejects with the listen error (e.g. EADDRINUSE).
+ */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const { registry, service } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
+    throw new InvalidInputError(`port must be an integer in 0..65535, got ${options.port}`);
+  }
+  if (!service) throw new InvalidInputError('service name must not be empty');
+  const ready = options.ready ?? (() => true);
+  const clock = options.clock ?? Date.now;
+  const startedAt = clock();
+
+  const send = (
+    res: ServerResponse,
+    req: IncomingMessage,
+    status: number,
+    type: string,
+    body: string,
+  ): void => {
+    res.statusCode = status;
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+  const json = 'application/json; charset=utf-8';
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      send(res, req, 405, json, JSON.stringify({ error: 'method not allowed' }));
+      return;
+    }
+    switch (path) {
+      case '/metrics': {
+        const body = await registry.metrics();
+        send(res, req, 200, registry.contentType, body);
+        return;
+      }
+      case '/health':
+        send(
+          res,
+          req,
+          200,
+          json,
+          JSON.stringify({ status: 'healthy', service, uptime_seconds: (clock() - startedAt) / 1000 }),
+        );
+        return;
+      case '/ready': {
+        const ok = ready();
+        send(res, req, ok ? 200 : 503, json, JSON.stringify({ status: ok ? 'ready' : 'not_ready', service }));
+        return;
+      }
+      default:
+        send(res, req, 404, json, JSON.stringify({ error: 'not found' }));
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent)
+        send(
+          res,
+          req,
+          500,
+          json,
+          JSON.stringify({ error: err instanceof Error ? err.message : String(err) }),
+        );
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(options.port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${urlHost}:${port}`,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

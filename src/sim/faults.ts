@@ -1,0 +1,199 @@
+/**
+ * Fault effects for the simulator (issue 2): what each fault kind does to a node's telemetry while active,
+ * and which catalog metrics it moves (for ground-truth labels).
+ */
+import { getMetric } from '../catalog/index.ts';
+import { FAULT_KINDS, type FaultKind } from '../model/anomaly.ts';
+
+/** Default magnitude per kind (meaning depends on the kind; see `FaultEffects`). */
+export const DEFAULT_MAGNITUDE: Readonly<Record<FaultKind, number>> = {
+  latency_spike: 5,
+  throughput_drop: 0.7,
+  compression_degradation: 1.2,
+  consensus_timeouts: 5,
+  byzantine_events: 3,
+  node_down: 1,
+  memory_leak: 2,
+  v3_regression: 3,
+};
+
+/** One scheduled fault on one node; times relative to the simulation start (ms). */
+export interface ScheduledFault {
+  readonly kind: FaultKind;
+  /** 0-based node index. */
+  readonly node: number;
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly magnitude: number;
+}
+
+/** Combined effect of the faults active on a node at one instant. Neutral values mean "no fault". */
+export interface FaultEffects {
+  /** Multiplies link and operation latencies (latency_spike: magnitude). */
+  readonly latencyFactor: number;
+  /** Multiplies throughput (throughput_drop: 1 - magnitude). */
+  readonly throughputFactor: number;
+  /** Compression ratio forced to this value while degraded (compression_degradation: magnitude), else undefined. */
+  readonly compressionRatio: number | undefined;
+  /** Multiplies consensus latency (consensus_timeouts: magnitude; byzantine_events: 3). */
+  readonly consensusLatencyFactor: number;
+  /** Share 0..1 of consensus rounds that time out. */
+  readonly consensusTimeoutShare: number;
+  /** Byzantine detections per second (byzantine_events: magnitude). */
+  readonly byzantinePerSecond: number;
+  /** True while node_down is active: the node's HTTP server is closed. */
+  readonly down: boolean;
+  /** Memory utilisation added in percent (memory_leak: magnitude %/s times seconds since the fault began). */
+  readonly memoryLeakPercent: number;
+  /** Multiplies v3 migration durations and v3 operation latencies (v3_regression: magnitude). */
+  readonly v3Factor: number;
+}
+
+export const NO_FAULT: FaultEffects = Object.freeze({
+  latencyFactor: 1,
+  throughputFactor: 1,
+  compressionRatio: undefined,
+  consensusLatencyFactor: 1,
+  consensusTimeoutShare: 0,
+  byzantinePerSecond: 0,
+  down: false,
+  memoryLeakPercent: 0,
+  v3Factor: 1,
+});
+
+/** Whether the fault is active at `tMs` (relative ms; start inclusive, end exclusive). */
+export function isActive(f: ScheduledFault, tMs: number): boolean {
+  return tMs >= f.startMs && tMs < f.startMs + f.durationMs;
+}
+
+/**
+ * Effects of the faults in `faults` that are active at relative time `tMs` (already filtered to one node).
+ * Several active faults combine (factors multiply, shares take the maximum).
+ */
+export function effectsAt(faults: readonly ScheduledFault[], tMs: number): FaultEffects {
+  const e: { -readonly [K in keyof FaultEffects]: FaultEffects[K] } = { ...NO_FAULT };
+  for (const f of faults) {
+    if (!isActive(f, tMs)) continue;
+    const m = f.magnitude;
+    switch (f.kind) {
+      case 'latency_spike':
+        e.latencyFactor *= m;
+        break;
+      case 'throughput_drop':
+        e.throughputFactor *= Math.max(0, 1 - m);
+        break;
+      case 'compression_degradation':
+        e.compressionRatio = Math.min(e.compressionRatio ?? Infinity, m);
+        break;
+      case 'consensus_timeouts':
+        e.consensusLatencyFactor *= m;
+        e.consensusTimeoutShare = Math.max(e.consensusTimeoutShare, 0.5);
+        break;
+      case 'byzantine_events':
+        e.byzantinePerSecond += m;
+        e.consensusLatencyFactor *= 3;
+        e.consensusTimeoutShare = Math.max(e.consensusTimeoutShare, 0.1);
+        break;
+      case 'node_down':
+        e.down = true;
+        break;
+      case 'memory_leak':
+        e.memoryLeakPercent += m * ((tMs - f.startMs) / 1000);
+        break;
+      case 'v3_regression':
+        e.v3Factor *= m;
+        break;
+    }
+  }
+  return e;
+}
+
+/** The metric names (first = the one used in the label's selector) each fault kind moves. */
+const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
+  latency_spike: [
+    getMetric('dwcp_v3_mode_latency_seconds').name,
+    getMetric('dwcp_v3_rdma_latency_seconds').name,
+    getMetric('dwcp_amst_latency_seconds').name,
+    getMetric('dwcp_v3_sync_latency_seconds').name,
+    getMetric('dwcp_v3_component_latency_seconds').name,
+    getMetric('dwcp_v3_mode_throughput_bytes_per_second').name,
+    getMetric('dwcp_v3_predicted_bandwidth_bytes_per_second').name,
+    getMetric('dwcp_v3_tcp_streams').name,
+    getMetric('dwcp_v3_active_streams').name,
+    getMetric('dwcp_v3_sla_compliance').name,
+  ],
+  throughput_drop: [
+    getMetric('dwcp_v3_mode_throughput_bytes_per_second').name,
+    getMetric('dwcp_v3_rdma_throughput_bytes_per_second').name,
+    getMetric('dwcp_v3_rdma_bandwidth_utilization_ratio').name,
+    getMetric('dwcp_v3_throughput_bytes_per_second').name,
+    getMetric('dwcp_amst_bandwidth_utilization_percent').name,
+    getMetric('dwcp_v3_bytes_transferred_total').name,
+    getMetric('dwcp_amst_bytes_sent_total').name,
+    getMetric('dwcp_amst_bytes_received_total').name,
+    getMetric('dwcp_migration_speedup_factor').name,
+    getMetric('dwcp_v3_sla_compliance').name,
+  ],
+  compression_degradation: [
+    getMetric('dwcp_v3_compression_ratio').name,
+    getMetric('dwcp_hde_compression_ratio').name,
+    getMetric('dwcp_v3_delta_hit_ratio').name,
+    getMetric('dwcp_hde_delta_hit_rate_percent').name,
+    getMetric('dwcp_hde_dictionary_efficiency_percent').name,
+    getMetric('dwcp_hde_bytes_compressed_total').name,
+  ],
+  consensus_timeouts: [
+    getMetric('dwcp_v3_consensus_latency_seconds').name,
+    getMetric('dwcp_v3_consensus_operations_total').name,
+    getMetric('dwcp_v3_component_errors_total').name,
+    getMetric('dwcp_v3_failover_events_total').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_system_component_health').name,
+    getMetric('dwcp_v3_errors_total').name,
+  ],
+  byzantine_events: [
+    getMetric('dwcp_v3_byzantine_detections_total').name,
+    getMetric('dwcp_v3_consensus_latency_seconds').name,
+    getMetric('dwcp_v3_consensus_operations_total').name,
+    getMetric('dwcp_v3_failover_events_total').name,
+    getMetric('dwcp_v3_leader_changes_total').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_system_component_health').name,
+    getMetric('dwcp_v3_errors_total').name,
+  ],
+  node_down: ['up'],
+  memory_leak: [getMetric('dwcp_v3_resource_utilization_percent').name],
+  v3_regression: [
+    getMetric('dwcp_v3_migration_duration_seconds').name,
+    getMetric('dwcp_v3_migration_latency_seconds').name,
+    getMetric('dwcp_v3_component_latency_seconds').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_v3_sla_compliance').name,
+  ],
+};
+
+/**
+ * Metric names a fault of `kind` moves; the first one is the label's selector metric. All but the synthetic
+ * `up` of node_down come from the catalog (getMetric throws at load time on a typo).
+ */
+export function movedMetrics(kind: FaultKind): readonly string[] {
+  return MOVED[kind];
+}
+
+/**
+ * Selector of the series a fault of `kind` moves most clearly on `nodeId`: the first moved metric with the
+ * node label it carries (`node_id`, or `node`); node_down uses `up{node="..."}`, the synthetic sample the
+ * monitor records per target (its targets carry a `node` label).
+ */
+export function selectorFor(kind: FaultKind, nodeId: string): string {
+  const metric = movedMetrics(kind)[0]!;
+  if (metric === 'up') return `up{node="${nodeId}"}`;
+  const def = getMetric(metric);
+  const matchers: string[] = [];
+  if (def.labels.includes('node_id')) matchers.push(`node_id="${nodeId}"`);
+  else if (def.labels.includes('node')) matchers.push(`node="${nodeId}"`);
+  if (kind === 'memory_leak') matchers.push('resource_type="memory"');
+  return `${metric}{${matchers.join(',')}}`;
+}
+
+export { FAULT_KINDS };

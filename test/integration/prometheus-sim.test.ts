@@ -1,0 +1,107 @@
+/**
+ * The simulator scraped by the real Debian Prometheus: every target up, and every v1, v3 and production
+ * catalog metric known to Prometheus with the catalog's type (metadata comes from the scraped # TYPE lines).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { metricsOf } from '../../src/catalog/index.ts';
+import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
+import { requireBinary } from '../helpers/binaries.ts';
+import {
+  pollUntil,
+  prometheusConfig,
+  startPrometheus,
+  type PrometheusInstance,
+} from '../helpers/prometheus.ts';
+
+const binary = requireBinary('prometheus');
+
+interface VectorResult {
+  readonly resultType: string;
+  readonly result: { metric: Record<string, string>; value: [number, string] }[];
+}
+type Metadata = Record<string, { type: string; help: string; unit: string }[]>;
+
+describe(
+  'simulator scraped by Prometheus',
+  { skip: binary ? false : 'prometheus binary not found (outside CI)' },
+  () => {
+    let cluster: Cluster | undefined;
+    let prom: PrometheusInstance | undefined;
+
+    before(async () => {
+      cluster = await startCluster({
+        nodes: 3,
+        regions: ['us-east', 'eu-west', 'ap-south'],
+        portBase: 0,
+        seed: 7,
+        tickMs: 500,
+        warn: () => {},
+      });
+      const targets = cluster.nodes.map((n) => ({
+        address: `127.0.0.1:${n.port}`,
+        labels: { node_id: n.id, region: n.region },
+      }));
+      prom = await startPrometheus(binary!, prometheusConfig('dwcp-sim', targets, '1s'));
+    });
+
+    after(async () => {
+      await prom?.stop();
+      await cluster?.stop();
+    });
+
+    it('scrapes every node: up == 1 for every target', async () => {
+      const up = await pollUntil(
+        'up == 1 for 3 targets',
+        async () => {
+          const d = await prom!.api<VectorResult>('/api/v1/query?query=up');
+          return d.result.length === 3 && d.result.every((r) => r.value[1] === '1') ? d : undefined;
+        },
+        30_000,
+        500,
+      ).catch((e: Error) => assert.fail(`${e.message}\nprometheus log:\n${prom!.logs()}`));
+      assert.deepEqual(up.result.map((r) => r.metric.node_id).sort(), ['node-1', 'node-2', 'node-3']);
+    });
+
+    it('metadata lists every v1, v3 and production catalog metric with its type', async () => {
+      const defs = [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production')];
+      const meta = await pollUntil(
+        'metadata for every catalog metric',
+        async () => {
+          const m = await prom!.api<Metadata>('/api/v1/metadata');
+          return defs.every((d) => m[d.name]) ? m : undefined;
+        },
+        30_000,
+        500,
+      ).catch((e: Error) => assert.fail(e.message));
+      for (const d of defs) {
+        const entries = meta[d.name]!;
+        assert.ok(
+          entries.some((e) => e.type === d.type),
+          `${d.name}: ${JSON.stringify(entries)} (want ${d.type})`,
+        );
+        assert.ok(
+          entries.some((e) => e.help === d.help),
+          `${d.name} help`,
+        );
+      }
+    });
+
+    it('series of all three modes are stored per node', async () => {
+      const d = await pollUntil(
+        'current mode of 3 nodes',
+        async () => {
+          const r = await prom!.api<VectorResult>(
+            '/api/v1/query?query=' + encodeURIComponent('max by (node_id, mode) (dwcp_v3_current_mode) == 1'),
+          );
+          return r.result.length === 3 ? r : undefined;
+        },
+        20_000,
+        500,
+      );
+      const modes = Object.fromEntries(d.result.map((r) => [r.metric.node_id, r.metric.mode]));
+      assert.equal(modes['node-1'], 'datacenter');
+      assert.equal(modes['node-2'], 'internet');
+    });
+  },
+);
