@@ -30,7 +30,7 @@ import type { RejectReason } from './store/types.ts';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 /** Detection kinds analysed by default: the original's four checks plus error rates. */
-const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'utilization']);
+const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'utilization', 'health']);
 /** How often retention, pruning and stale-series cleanup run. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 /** Series not seen for this long are forgotten by the tracker. */

@@ -139,7 +139,7 @@ function positiveInt(name: string, v: number): number {
 /** Queued, retrying, in-order webhook delivery to one receiver (see the module comment for the semantics). */
 export class WebhookSender {
   private readonly url: string;
-  private readonly receiver: string;
+  readonly receiver: string;
   private readonly maxQueue: number;
   private readonly maxAgeMs: number;
   private readonly initialBackoffMs: number;

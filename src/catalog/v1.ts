@@ -35,7 +35,7 @@ export const V1_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_federation_sync_duration_seconds', type: 'histogram', help: 'Cross-cluster federation sync duration.', unit: 'seconds', labels: ['cluster', 'remote_cluster', 'sync_type'], buckets: exponentialBuckets(0.01, 2, 10), group: 'v1', area: 'federation', anomalyKind: 'latency', source: S1 },
   { name: 'dwcp_federation_bandwidth_saved_bytes_total', type: 'counter', help: 'Bytes not sent thanks to federation delta sync.', unit: 'bytes', labels: ['cluster', 'remote_cluster'], group: 'v1', area: 'federation', anomalyKind: 'generic', source: S1 },
   // System
-  { name: 'dwcp_system_component_health', type: 'gauge', help: 'Component health: 0 down, 1 degraded, 2 healthy.', unit: 'state', labels: [...CN, 'component'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
+  { name: 'dwcp_system_component_health', type: 'gauge', help: 'Component health: 0 down, 1 degraded, 2 healthy.', unit: 'state', labels: [...CN, 'component'], group: 'v1', area: 'system', anomalyKind: 'health', source: S1 },
   { name: 'dwcp_system_config_enabled', type: 'gauge', help: 'Feature toggle state: 1 enabled, 0 disabled.', unit: 'state', labels: [...CN, 'feature'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
   { name: 'dwcp_system_version_info', type: 'gauge', help: 'Build information; always 1.', unit: 'info', labels: ['cluster', 'version', 'git_commit', 'build_date'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
 ];

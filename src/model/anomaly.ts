@@ -15,6 +15,8 @@ export type MetricKind =
   | 'error_rate'
   /** Resource utilisation (CPU, memory): rises are bad (memory leaks, saturation). */
   | 'utilization'
+  /** Health and compliance states (0 down .. 2 healthy, 0/1 compliance): drops are bad. */
+  | 'health'
   | 'generic';
 
 /** Which deviations are anomalous: `up` = unusually high, `down` = unusually low, `both`. */

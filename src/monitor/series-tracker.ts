@@ -24,8 +24,9 @@ export interface DetectionInput {
 }
 
 /**
- * A histogram's per-interval mean is analysed only when at least this many observations fell in the interval:
- * the mean of one or two observations (a rare migration) is too noisy to judge.
+ * A histogram's mean is analysed once at least this many observations have accumulated: Δsum and Δcount are
+ * carried over from interval to interval until then (the mean of one or two observations, e.g. a rare
+ * migration, is too noisy to judge), and the mean covers all the carried intervals.
  */
 export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 
@@ -53,6 +54,8 @@ function labelsWithout(labels: Labels, drop: string): Labels {
  */
 export class SeriesTracker {
   private readonly series = new Map<string, SeriesState>();
+  /** Histogram Δsum/Δcount carried over until enough observations accumulated; bounded like `series`. */
+  private readonly pending = new Map<string, { sum: number; count: number }>();
   readonly maxSeries: number;
 
   /** @param maxSeries limit on tracked raw series (>= 1). */
@@ -90,7 +93,7 @@ export class SeriesTracker {
     const inputs: DetectionInput[] = [];
     const histo = new Map<
       string,
-      { def: MetricDef; labels: Labels; sumRate?: number; countRate?: number; countDelta: number; ts: number }
+      { def: MetricDef; labels: Labels; sumDelta?: number; countDelta?: number; ts: number }
     >();
 
     for (const s of batch) {
@@ -123,16 +126,12 @@ export class SeriesTracker {
         if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
         const isSum = s.name.endsWith('_sum');
         if (!isSum && !s.name.endsWith('_count')) continue;
-        const dt = (s.timestampMs - prevTs) / 1000;
         const inc = s.value >= prevValue ? s.value - prevValue : s.value;
         const base = labelsWithout(s.labels, 'le');
         const hk = seriesKey(def.name, base);
-        const h = histo.get(hk) ?? { def, labels: base, countDelta: 0, ts: s.timestampMs };
-        if (isSum) h.sumRate = inc / dt;
-        else {
-          h.countRate = inc / dt;
-          h.countDelta = inc;
-        }
+        const h: { def: MetricDef; labels: Labels; sumDelta?: number; countDelta?: number; ts: number } = histo.get(hk) ?? { def, labels: base, ts: s.timestampMs };
+        if (isSum) h.sumDelta = inc;
+        else h.countDelta = inc;
         histo.set(hk, h);
         continue;
       }
@@ -164,12 +163,24 @@ export class SeriesTracker {
       });
     }
     for (const [hk, h] of histo) {
-      if (h.sumRate === undefined || h.countRate === undefined || !(h.countDelta >= MIN_OBSERVATIONS_PER_INTERVAL)) continue;
+      if (h.sumDelta === undefined || h.countDelta === undefined) continue;
+      let acc = this.pending.get(hk);
+      if (!acc) {
+        if (this.pending.size >= this.maxSeries) continue;
+        acc = { sum: 0, count: 0 };
+        this.pending.set(hk, acc);
+      }
+      acc.sum += h.sumDelta;
+      acc.count += h.countDelta;
+      if (acc.count < MIN_OBSERVATIONS_PER_INTERVAL) continue;
+      const mean = acc.sum / acc.count;
+      acc.sum = 0;
+      acc.count = 0;
       inputs.push({
         key: `mean(${hk})`,
         metric: h.def.name,
         labels: h.labels,
-        value: h.sumRate / h.countRate,
+        value: mean,
         timestampMs: h.ts,
         kind: h.def.anomalyKind,
         transform: 'mean',

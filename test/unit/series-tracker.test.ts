@@ -73,3 +73,17 @@ test('the series limit holds: new series beyond it are rejected, known series co
   assert.equal(tr.forgetOlderThan(1500), 2);
   assert.equal(tr.size, 1);
 });
+
+test('sparse histograms carry sum and count over intervals until enough observations accumulated', () => {
+  const tr = new SeriesTracker(100);
+  const L = { node_id: 'n1', mode: 'internet' };
+  const step = (sum: number, count: number, t: number) =>
+    tr.admit([s('dwcp_v3_migration_duration_seconds_sum', L, sum, t), s('dwcp_v3_migration_duration_seconds_count', L, count, t)]).inputs;
+  assert.equal(step(0, 0, 1000).length, 0);
+  assert.equal(step(10, 1, 2000).length, 0); // 1 observation so far
+  assert.equal(step(30, 2, 3000).length, 0); // 2
+  const out = step(60, 3, 4000); // 3 observations: mean of 10, 20, 30
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.value, 20);
+  assert.equal(step(100, 4, 5000).length, 0); // the carry restarts
+});

@@ -76,6 +76,7 @@ export const KIND_DEFAULTS: Readonly<Record<MetricKind, { readonly direction: Di
     consensus: Object.freeze({ direction: 'up', threshold: 2.5 }),
     error_rate: Object.freeze({ direction: 'up', threshold: 3 }),
     utilization: Object.freeze({ direction: 'up', threshold: 3 }),
+    health: Object.freeze({ direction: 'down', threshold: 3 }),
     generic: Object.freeze({ direction: 'both', threshold: 3 }),
   });
 
@@ -109,7 +110,7 @@ export const LEAN_NORMAL_VERDICT: Verdict = Object.freeze({
   resolved: false,
 });
 
-const KINDS: readonly MetricKind[] = ['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'generic'];
+const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
 const OPTION_KEYS = Object.keys(DEFAULT_STATISTICAL_OPTIONS);
 
