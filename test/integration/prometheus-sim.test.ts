@@ -1,10 +1,19 @@
 /**
- * The simulator scraped by the real Debian Prometheus: every target up, and every v1, v3 and production
- * catalog metric known to Prometheus with the catalog's type (metadata comes from the scraped # TYPE lines).
+ * The simulator and the monitor scraped by the real Debian Prometheus: every target up, and every v1, v3,
+ * production and monitor catalog metric known to Prometheus with the catalog's type (metadata comes from the
+ * scraped # TYPE lines). The monitor itself scrapes the simulator and sends alerts to a local receiver, so
+ * its self-metrics are live.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { metricsOf } from '../../src/catalog/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parseMonitorConfig } from '../../src/config.ts';
+import { startAlertReceiver, type AlertReceiver } from '../../src/demo/alert-receiver.ts';
+import { startMonitor, type RunningMonitor } from '../../src/main.ts';
 import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
 import { requireBinary } from '../helpers/binaries.ts';
 import {
@@ -28,6 +37,9 @@ describe(
   () => {
     let cluster: Cluster | undefined;
     let prom: PrometheusInstance | undefined;
+    let monitor: RunningMonitor | undefined;
+    let receiver: AlertReceiver | undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'dwcp-prom-'));
 
     before(async () => {
       cluster = await startCluster({
@@ -38,33 +50,47 @@ describe(
         tickMs: 500,
         warn: () => {},
       });
-      const targets = cluster.nodes.map((n) => ({
-        address: `127.0.0.1:${n.port}`,
-        labels: { node_id: n.id, region: n.region },
-      }));
+      receiver = await startAlertReceiver();
+      monitor = await startMonitor({
+        config: parseMonitorConfig({
+          listen: { host: '127.0.0.1', port: 0 },
+          storage: { type: 'sqlite', path: join(dir, 'monitor.db') },
+          targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
+          detection: { confirmSamples: 1 },
+          alerting: { webhooks: [{ name: 'test', url: receiver.url }] },
+        }),
+        logger: pino({ level: 'silent' }),
+      });
+      const targets = [
+        ...cluster.nodes.map((n) => ({ address: `127.0.0.1:${n.port}`, labels: { node_id: n.id, region: n.region } })),
+        { address: `127.0.0.1:${monitor.port}`, labels: { node_id: 'monitor', region: 'local' } },
+      ];
       prom = await startPrometheus(binary!, prometheusConfig('dwcp-sim', targets, '1s'));
     });
 
     after(async () => {
       await prom?.stop();
+      await monitor?.stop();
+      await receiver?.close();
       await cluster?.stop();
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('scrapes every node: up == 1 for every target', async () => {
       const up = await pollUntil(
-        'up == 1 for 3 targets',
+        'up == 1 for 4 targets',
         async () => {
           const d = await prom!.api<VectorResult>('/api/v1/query?query=up');
-          return d.result.length === 3 && d.result.every((r) => r.value[1] === '1') ? d : undefined;
+          return d.result.length === 4 && d.result.every((r) => r.value[1] === '1') ? d : undefined;
         },
         30_000,
         500,
       ).catch((e: Error) => assert.fail(`${e.message}\nprometheus log:\n${prom!.logs()}`));
-      assert.deepEqual(up.result.map((r) => r.metric.node_id).sort(), ['node-1', 'node-2', 'node-3']);
+      assert.deepEqual(up.result.map((r) => r.metric.node_id).sort(), ['monitor', 'node-1', 'node-2', 'node-3']);
     });
 
-    it('metadata lists every v1, v3 and production catalog metric with its type', async () => {
-      const defs = [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production')];
+    it('metadata lists every v1, v3, production and monitor catalog metric with its type', async () => {
+      const defs = [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production'), ...metricsOf('monitor')];
       const meta = await pollUntil(
         'metadata for every catalog metric',
         async () => {
