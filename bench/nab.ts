@@ -24,6 +24,7 @@ import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.t
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
 import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';
 import type { NabCorpus } from '../src/eval/nab-data.ts';
+import { DetectionEngine } from '../src/monitor/detection-engine.ts';
 
 /** Reference detectors whose stored outputs we re-score. */
 const REFERENCE = ['windowedGaussian', 'relativeEntropy', 'knncad', 'contextOSE', 'numenta', 'earthgeckoSkyline', 'ARTime'];
@@ -34,9 +35,12 @@ const REFERENCE = ['windowedGaussian', 'relativeEntropy', 'knncad', 'contextOSE'
  * `use: 'deviation'` scores |deviation| / (1 + |deviation|) with an optimised threshold (a non-saturating rank).
  * Adding a detector is one line here.
  */
-type Use = 'score' | 'alerts' | 'deviation';
+type Use = 'score' | 'alerts' | 'deviation' | 'monitor';
 const OURS: readonly { name: string; use: Use; create: () => StreamingDetector }[] = [
   { name: 'windowed-gaussian (port)', use: 'score', create: () => createWindowedGaussianDetector() },
+  // What the monitor pages on: the detection engine (2-sample confirmation, episodes, 5 min cooldown) over the
+  // statistical detector; an alert is an opened anomaly.
+  { name: 'monitor engine (statistical, confirm 2, cooldown 5m)', use: 'monitor', create: () => createStatisticalDetector({ kind: 'generic' }, { cooldownMs: 0 }) },
   { name: 'statistical (binary alerts)', use: 'alerts', create: () => createStatisticalDetector({ kind: 'generic' }) },
   { name: 'statistical (score, optimised θ)', use: 'score', create: () => createStatisticalDetector({ kind: 'generic' }) },
   // Diagnostic: the same detector ranked by |deviation| / (1 + |deviation|), which does not saturate.
@@ -63,8 +67,28 @@ const f2 = (v: number): string => v.toFixed(2);
 function runDetector(corpus: NabCorpus, create: () => StreamingDetector, use: Use): { scores: Float64Array[]; ms: number } {
   const t0 = performance.now();
   const scores = corpus.files.map((f, j) => {
-    const d = create();
     const out = new Float64Array(f.rows);
+    if (use === 'monitor') {
+      const engine = new DetectionEngine({
+        factory: () => create(),
+        detectorName: 'statistical',
+        minConfidence: 0.8,
+        confirmSamples: 2,
+        cooldownMs: 5 * 60_000,
+        resolveAfterSamples: 3,
+        maxSeries: 1,
+        kinds: new Set(['generic']),
+        analyse: () => true,
+      });
+      for (let i = 0; i < f.rows; i++) {
+        const t = f.timestampsMs[i]!;
+        const input = { key: f.name, metric: f.name, labels: {}, value: f.values[i]!, timestampMs: t, kind: 'generic', transform: 'value', def: undefined } as const;
+        out[i] = engine.process([input], t).opened.length > 0 ? 1 : 0;
+      }
+      if ((j + 1) % 10 === 0 || j + 1 === corpus.files.length) progress(`  ${j + 1}/${corpus.files.length} files`);
+      return out;
+    }
+    const d = create();
     for (let i = 0; i < f.rows; i++) {
       const v = d.update(f.values[i]!, f.timestampsMs[i]!);
       const z = Math.abs(v.deviation);
@@ -131,16 +155,16 @@ async function main(): Promise<void> {
     const { scores, ms } = runDetector(corpus, d.create, d.use);
     const evals: Partial<Record<NabProfileName, NabEvaluation>> = {};
     for (const p of NAB_PROFILE_NAMES) {
-      evals[p] = evaluateCorpus(corpus.files, scores, NAB_PROFILES[p], d.use === 'alerts' ? { threshold: 1 } : {});
+      evals[p] = evaluateCorpus(corpus.files, scores, NAB_PROFILES[p], d.use === 'alerts' || d.use === 'monitor' ? { threshold: 1 } : {});
     }
     const std = evals.standard!;
-    const held = d.use !== 'alerts' ? heldOut(corpus, scores, 'standard') : null;
+    const held = d.use !== 'alerts' && d.use !== 'monitor' ? heldOut(corpus, scores, 'standard') : null;
     const perSample = (ms * 1e3) / corpus.rowCount;
     ourRows.push([
       d.name,
       ...NAB_PROFILE_NAMES.map((p) => f2(evals[p]!.normalized)),
       held === null ? 'n/a (fixed)' : f2(held),
-      d.use === 'alerts' ? '1 (alert)' : String(std.threshold),
+      d.use === 'alerts' || d.use === 'monitor' ? '1 (alert)' : String(std.threshold),
       String(std.detections),
       `${std.windowsDetected}/${std.windowsTotal} (${(100 * std.windowRecall).toFixed(1)} %)`,
       (std.fpRows / days).toFixed(3),

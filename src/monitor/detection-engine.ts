@@ -26,6 +26,11 @@ export interface DetectionEngineOptions {
   readonly maxSeries: number;
   /** Metric kinds analysed; metrics of other kinds are stored but not analysed. */
   readonly kinds: ReadonlySet<MetricKind>;
+  /**
+   * Overrides which inputs are analysed (default: target health, and catalog metrics outside the monitor group
+   * whose kind is in `kinds`). Benchmarks use it to run the engine on series outside the catalog.
+   */
+  readonly analyse?: (input: DetectionInput) => boolean;
 }
 
 /** An anomaly that opened in this call, with the derived-series key it belongs to. */
@@ -111,6 +116,7 @@ export class DetectionEngine {
   /** Whether this input is analysed at all (target health, or a catalog metric of an analysed kind). */
   analyses(input: DetectionInput): boolean {
     if (input.metric === TARGET_HEALTH) return true;
+    if (this.opts.analyse) return this.opts.analyse(input);
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
