@@ -108,7 +108,12 @@ export function effectsAt(faults: readonly ScheduledFault[], tMs: number): Fault
   return e;
 }
 
-/** The metric names (first = the one used in the label's selector) each fault kind moves. */
+/**
+ * The metric names (first = the one used in the label's selector) each fault kind moves, directly or through
+ * its knock-on effects (throughput -> bytes, migration durations, health, SLA; a datacenter or hybrid node
+ * that a latency spike pushes into another mode -> every mode-dependent series). Kept complete and minimal by
+ * test/unit/sim/fault-labels-complete.test.ts (faulted vs clean twin on datacenter, internet and hybrid nodes).
+ */
 const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
   latency_spike: [
     getMetric('dwcp_v3_mode_latency_seconds').name,
@@ -121,6 +126,44 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_tcp_streams').name,
     getMetric('dwcp_v3_active_streams').name,
     getMetric('dwcp_v3_sla_compliance').name,
+    getMetric('dwcp_amst_streams_active').name,
+    getMetric('dwcp_amst_bytes_sent_total').name,
+    getMetric('dwcp_amst_bytes_received_total').name,
+    getMetric('dwcp_amst_bandwidth_utilization_percent').name,
+    getMetric('dwcp_hde_compression_ratio').name,
+    getMetric('dwcp_hde_bytes_original_total').name,
+    getMetric('dwcp_hde_bytes_compressed_total').name,
+    getMetric('dwcp_migration_duration_seconds').name,
+    getMetric('dwcp_federation_sync_duration_seconds').name,
+    getMetric('dwcp_federation_bandwidth_saved_bytes_total').name,
+    getMetric('dwcp_system_component_health').name,
+    getMetric('dwcp_v3_current_mode').name,
+    getMetric('dwcp_v3_mode_switches_total').name,
+    getMetric('dwcp_v3_pba_model_switches_total').name,
+    getMetric('dwcp_v3_bytes_transferred_total').name,
+    getMetric('dwcp_v3_throughput_bytes_per_second').name,
+    getMetric('dwcp_v3_rdma_throughput_bytes_per_second').name,
+    getMetric('dwcp_v3_rdma_bandwidth_utilization_ratio').name,
+    getMetric('dwcp_v3_packet_loss_ratio').name,
+    getMetric('dwcp_v3_congestion_events_total').name,
+    getMetric('dwcp_v3_compression_ratio').name,
+    getMetric('dwcp_v3_compressions_total').name,
+    getMetric('dwcp_v3_compression_latency_seconds').name,
+    getMetric('dwcp_v3_crdt_merges_total').name,
+    getMetric('dwcp_v3_prediction_accuracy').name,
+    getMetric('dwcp_v3_prediction_latency_seconds').name,
+    getMetric('dwcp_v3_predictions_total').name,
+    getMetric('dwcp_v3_sync_conflicts_resolved_total').name,
+    getMetric('dwcp_v3_crdt_operations_total').name,
+    getMetric('dwcp_v3_consensus_operations_total').name,
+    getMetric('dwcp_v3_consensus_latency_seconds').name,
+    getMetric('dwcp_v3_geo_optimizations_total').name,
+    getMetric('dwcp_v3_migration_duration_seconds').name,
+    getMetric('dwcp_v3_migration_success_total').name,
+    getMetric('dwcp_v3_migration_latency_seconds').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_v3_resource_utilization_percent').name,
+    getMetric('dwcp_v3_anomaly_detections_total').name,
   ],
   throughput_drop: [
     getMetric('dwcp_v3_mode_throughput_bytes_per_second').name,
@@ -133,6 +176,17 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_amst_bytes_received_total').name,
     getMetric('dwcp_migration_speedup_factor').name,
     getMetric('dwcp_v3_sla_compliance').name,
+    getMetric('dwcp_hde_bytes_original_total').name,
+    getMetric('dwcp_hde_bytes_compressed_total').name,
+    getMetric('dwcp_migration_duration_seconds').name,
+    getMetric('dwcp_federation_bandwidth_saved_bytes_total').name,
+    getMetric('dwcp_system_component_health').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_v3_predicted_bandwidth_bytes_per_second').name,
+    getMetric('dwcp_v3_migration_duration_seconds').name,
+    getMetric('dwcp_v3_migration_latency_seconds').name,
+    getMetric('dwcp_v3_resource_utilization_percent').name,
+    getMetric('dwcp_v3_anomaly_detections_total').name,
   ],
   compression_degradation: [
     getMetric('dwcp_v3_compression_ratio').name,
@@ -141,6 +195,12 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_hde_delta_hit_rate_percent').name,
     getMetric('dwcp_hde_dictionary_efficiency_percent').name,
     getMetric('dwcp_hde_bytes_compressed_total').name,
+    getMetric('dwcp_system_component_health').name,
+    getMetric('dwcp_v3_component_health').name,
+    getMetric('dwcp_v3_bytes_transferred_total').name,
+    getMetric('dwcp_migration_duration_seconds').name,
+    getMetric('dwcp_v3_migration_duration_seconds').name,
+    getMetric('dwcp_v3_migration_latency_seconds').name,
   ],
   consensus_timeouts: [
     getMetric('dwcp_v3_consensus_latency_seconds').name,
@@ -150,6 +210,8 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_component_health').name,
     getMetric('dwcp_system_component_health').name,
     getMetric('dwcp_v3_errors_total').name,
+    getMetric('dwcp_v3_component_latency_seconds').name,
+    getMetric('dwcp_v3_sla_compliance').name,
   ],
   byzantine_events: [
     getMetric('dwcp_v3_byzantine_detections_total').name,
@@ -160,6 +222,9 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_component_health').name,
     getMetric('dwcp_system_component_health').name,
     getMetric('dwcp_v3_errors_total').name,
+    getMetric('dwcp_v3_component_latency_seconds').name,
+    getMetric('dwcp_v3_component_errors_total').name,
+    getMetric('dwcp_v3_sla_compliance').name,
   ],
   node_down: ['up'],
   memory_leak: [getMetric('dwcp_v3_resource_utilization_percent').name],
@@ -169,6 +234,9 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_component_latency_seconds').name,
     getMetric('dwcp_v3_component_health').name,
     getMetric('dwcp_v3_sla_compliance').name,
+    getMetric('dwcp_v3_migration_failures_total').name,
+    getMetric('dwcp_v3_errors_total').name,
+    getMetric('dwcp_v3_anomaly_detections_total').name,
   ],
 };
 
