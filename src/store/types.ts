@@ -36,6 +36,9 @@ export interface SampleStore {
    * Stores a batch atomically. Samples with non-finite values are stored (NaN/Inf are legal in the
    * exposition format) only when `allowNonFinite` was configured; otherwise rejected as `non_finite`.
    * A sample whose (series, timestamp) already exists is rejected as `duplicate`.
+   * Out-of-order samples (older than the series' last stored timestamp) are NOT rejected by the store: the
+   * monitor drops them before calling append and counts them as `out_of_order`; a store only reports
+   * `non_finite` and `duplicate`.
    * @throws StoreError on backend failure (nothing of the batch is stored).
    */
   append(batch: readonly Sample[]): Promise<AppendResult>;

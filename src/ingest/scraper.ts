@@ -1,0 +1,350 @@
+/**
+ * Scrapes targets on independent schedules: HTTP targets (Prometheus text exposition over fetch) and
+ * in-process targets (an object with `collect(nowMs)`, e.g. the host collector). Modelled on Prometheus'
+ * scrape loop (https://prometheus.io/docs/concepts/jobs_instances/): target labels `job` and `instance` plus
+ * configured labels are attached to every sample (a clashing exposed label is kept as `exported_<name>`, as
+ * with honor_labels: false), samples without a timestamp get the scrape start time, and synthetic `up`,
+ * `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a down target
+ * reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
+ * own timer, and a target's next scrape starts only after its previous one finished (no overlap).
+ */
+import { getMetric } from '../catalog/index.ts';
+import { ConfigError, DwcpError, NotFoundError, PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
+import type { Labels, Sample } from '../model/sample.ts';
+import type { TargetStatus } from '../model/status.ts';
+import { parseExposition } from './exposition.ts';
+
+/** An in-process target: returns its current samples; samples keep their own timestamps. */
+export interface InProcessSource {
+  collect(nowMs: number): Sample[];
+}
+
+/** Common target configuration. */
+interface TargetConfigBase {
+  /** Stable id, unique within the scraper (`node-1`, `host`). */
+  readonly id: string;
+  /** Extra labels attached to every sample (e.g. region, node). May override `job` / `instance`. */
+  readonly labels?: Labels;
+  /** Scrape interval in ms (default 1000, at least 10). */
+  readonly intervalMs?: number;
+}
+
+/** An HTTP target exposing the text format. */
+export interface HttpTargetConfig extends TargetConfigBase {
+  /** http(s) URL of the exposition, e.g. `http://127.0.0.1:9100/metrics`. */
+  readonly url: string;
+  /** Per-scrape timeout in ms (default min(intervalMs, 10 000)). */
+  readonly timeoutMs?: number;
+  /** Largest accepted body in bytes (default 10 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+/** An in-process target. */
+export interface InProcessTargetConfig extends TargetConfigBase {
+  readonly source: InProcessSource;
+  /** Shown as the target URL (default `inprocess://<id>`). */
+  readonly url?: string;
+}
+
+export type TargetConfig = HttpTargetConfig | InProcessTargetConfig;
+
+/** Receives every scrape batch (also of failed scrapes: then only the synthetic samples). */
+export type OnSamples = (target: TargetStatus, samples: Sample[], scrapeStartMs: number) => void | Promise<void>;
+
+/** Options of {@link Scraper}. */
+export interface ScraperOptions {
+  readonly onSamples: OnSamples;
+  /** Called when `onSamples` throws or rejects (default: ignored). The target's health is not changed. */
+  readonly onError?: (target: TargetStatus, error: unknown) => void;
+  /** Clock for timestamps (Unix ms; default Date.now). Timers always use real time. */
+  readonly now?: () => number;
+  /** Maximum number of targets (default 1000). */
+  readonly maxTargets?: number;
+  /** Default `job` label (default `dwcp`). */
+  readonly job?: string;
+}
+
+const DEFAULT_INTERVAL_MS = 1000;
+const MAX_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+interface TargetState {
+  readonly cfg: TargetConfig;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly labels: Labels;
+  status: TargetStatus;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  running: Promise<TargetStatus> | undefined;
+}
+
+function isInProcess(cfg: TargetConfig): cfg is InProcessTargetConfig {
+  return (cfg as InProcessTargetConfig).source !== undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Maps a fetch failure to a short message: `connection refused`, `scrape timed out after N ms`, ... */
+function describeFetchError(e: unknown, timeoutMs: number): DwcpError {
+  if (e instanceof DwcpError) return e;
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return new ScrapeTimeoutError(timeoutMs);
+  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
+  if (code === 'ECONNREFUSED') return new ScrapeError('connection refused', { cause: e });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ScrapeError('host not found', { cause: e });
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new ScrapeError('connection reset', { cause: e });
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new ScrapeTimeoutError(timeoutMs);
+  const detail = cause && typeof cause.message === 'string' ? `: ${cause.message}` : '';
+  return new ScrapeError(`${errorText(e)}${detail}`, { cause: e });
+}
+
+/** Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). */
+async function readBody(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new PayloadTooLargeError(limit, `response body (Content-Length ${declared})`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new PayloadTooLargeError(limit, 'response body');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * Manages scrape targets and their schedules.
+ *
+ * Lifecycle: `addTarget` (any time), `start()` schedules every target (first scrape immediately),
+ * `stop()` clears all timers and waits for in-flight scrapes. `scrapeOnce(id)` runs one scrape now (tests,
+ * CLI); it joins an in-flight scrape instead of overlapping it.
+ */
+export class Scraper {
+  private readonly targetsById = new Map<string, TargetState>();
+  private readonly onSamples: OnSamples;
+  private readonly onError: ((t: TargetStatus, e: unknown) => void) | undefined;
+  private readonly now: () => number;
+  private readonly maxTargets: number;
+  private readonly job: string;
+  private started = false;
+  private readonly upName = getMetric('up').name;
+  private readonly durationName = getMetric('scrape_duration_seconds').name;
+  private readonly scrapedName = getMetric('scrape_samples_scraped').name;
+
+  constructor(opts: ScraperOptions) {
+    this.onSamples = opts.onSamples;
+    this.onError = opts.onError;
+    this.now = opts.now ?? Date.now;
+    this.maxTargets = opts.maxTargets ?? 1000;
+    this.job = opts.job ?? 'dwcp';
+  }
+
+  /**
+   * Adds a target (scheduled at once when the scraper is started).
+   * @throws ConfigError on a duplicate id, a bad URL, non-positive interval/timeout/body limit, or more than
+   *   `maxTargets` targets.
+   */
+  addTarget(cfg: TargetConfig): TargetStatus {
+    if (!cfg.id) throw new ConfigError('target id must be non-empty');
+    if (this.targetsById.has(cfg.id)) throw new ConfigError(`duplicate target id ${cfg.id}`);
+    if (this.targetsById.size >= this.maxTargets) throw new ConfigError(`at most ${this.maxTargets} targets`);
+    const intervalMs = cfg.intervalMs ?? DEFAULT_INTERVAL_MS;
+    if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new ConfigError(`target ${cfg.id}: intervalMs must be >= 10, got ${intervalMs}`);
+    let url: string;
+    let instance: string;
+    let timeoutMs = Math.min(intervalMs, MAX_TIMEOUT_MS);
+    let maxBodyBytes = DEFAULT_MAX_BODY;
+    if (isInProcess(cfg)) {
+      url = cfg.url ?? `inprocess://${cfg.id}`;
+      instance = cfg.id;
+    } else {
+      let parsed: URL;
+      try {
+        parsed = new URL(cfg.url);
+      } catch (e) {
+        throw new ConfigError(`target ${cfg.id}: invalid url ${JSON.stringify(cfg.url)}`, { cause: e });
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`target ${cfg.id}: url must be http(s), got ${parsed.protocol}`);
+      url = cfg.url;
+      instance = parsed.host;
+      timeoutMs = cfg.timeoutMs ?? timeoutMs;
+      maxBodyBytes = cfg.maxBodyBytes ?? maxBodyBytes;
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ConfigError(`target ${cfg.id}: timeoutMs must be > 0`);
+      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new ConfigError(`target ${cfg.id}: maxBodyBytes must be a positive integer`);
+    }
+    const labels: Labels = { job: this.job, instance, ...(cfg.labels ?? {}) };
+    const st: TargetState = {
+      cfg,
+      intervalMs,
+      timeoutMs,
+      maxBodyBytes,
+      labels,
+      status: { id: cfg.id, url, labels, health: 'unknown', lastScrapeMs: null, lastScrapeDurationMs: null, lastError: null, samplesLastScrape: 0 },
+      timer: undefined,
+      running: undefined,
+    };
+    this.targetsById.set(cfg.id, st);
+    if (this.started) this.schedule(st, 0);
+    return st.status;
+  }
+
+  /**
+   * Removes a target and cancels its timer (an in-flight scrape finishes but is not rescheduled).
+   * @throws NotFoundError for an unknown id.
+   */
+  removeTarget(id: string): void {
+    const st = this.state(id);
+    if (st.timer) clearTimeout(st.timer);
+    st.timer = undefined;
+    this.targetsById.delete(id);
+  }
+
+  /** Status of every target, in insertion order. */
+  targets(): TargetStatus[] {
+    return [...this.targetsById.values()].map((s) => s.status);
+  }
+
+  /**
+   * Status of one target.
+   * @throws NotFoundError for an unknown id.
+   */
+  status(id: string): TargetStatus {
+    return this.state(id).status;
+  }
+
+  /** Schedules every target; the first scrape of each runs immediately. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const st of this.targetsById.values()) this.schedule(st, 0);
+  }
+
+  /** Cancels all timers and waits for in-flight scrapes (and their `onSamples`) to finish. */
+  async stop(): Promise<void> {
+    this.started = false;
+    const running: Promise<unknown>[] = [];
+    for (const st of this.targetsById.values()) {
+      if (st.timer) clearTimeout(st.timer);
+      st.timer = undefined;
+      if (st.running) running.push(st.running);
+    }
+    await Promise.allSettled(running);
+  }
+
+  /**
+   * Scrapes one target now and delivers the batch to `onSamples`. Never throws for scrape failures
+   * (they are recorded in the status); joins a scrape of this target that is already running.
+   * @throws NotFoundError for an unknown id.
+   */
+  scrapeOnce(id: string): Promise<TargetStatus> {
+    const st = this.state(id);
+    if (st.running) return st.running;
+    const p = this.scrape(st).finally(() => {
+      st.running = undefined;
+    });
+    st.running = p;
+    return p;
+  }
+
+  private state(id: string): TargetState {
+    const st = this.targetsById.get(id);
+    if (!st) throw new NotFoundError(`unknown target ${id}`);
+    return st;
+  }
+
+  private schedule(st: TargetState, delayMs: number): void {
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      const startedAt = performance.now();
+      void this.scrapeOnce(st.cfg.id).then(() => {
+        if (!this.started || this.targetsById.get(st.cfg.id) !== st) return;
+        const elapsed = performance.now() - startedAt;
+        this.schedule(st, Math.max(0, st.intervalMs - elapsed));
+      });
+    }, delayMs);
+  }
+
+  private async scrape(st: TargetState): Promise<TargetStatus> {
+    const startMs = this.now();
+    const t0 = performance.now();
+    let samples: Sample[] = [];
+    let error: string | null = null;
+    try {
+      samples = isInProcess(st.cfg) ? st.cfg.source.collect(startMs) : await this.fetchAndParse(st, st.cfg, startMs);
+    } catch (e) {
+      error = errorText(e);
+      samples = [];
+    }
+    const durationMs = performance.now() - t0;
+    const scraped = samples.length;
+    const batch = error === null ? this.relabel(samples, st.labels) : [];
+    const syn = (name: string, value: number): Sample => ({ name, labels: st.labels, value, timestampMs: startMs });
+    batch.push(syn(this.upName, error === null ? 1 : 0), syn(this.durationName, durationMs / 1000), syn(this.scrapedName, scraped));
+    st.status = {
+      ...st.status,
+      health: error === null ? 'up' : 'down',
+      lastScrapeMs: startMs,
+      lastScrapeDurationMs: durationMs,
+      lastError: error,
+      samplesLastScrape: scraped,
+    };
+    try {
+      await this.onSamples(st.status, batch, startMs);
+    } catch (e) {
+      this.onError?.(st.status, e);
+    }
+    return st.status;
+  }
+
+  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number): Promise<Sample[]> {
+    let text: string;
+    const signal = AbortSignal.timeout(st.timeoutMs);
+    try {
+      const res = await fetch(cfg.url, {
+        signal,
+        headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' },
+        redirect: 'follow',
+      });
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new ScrapeError(`HTTP ${res.status}`);
+      }
+      text = await readBody(res, st.maxBodyBytes);
+    } catch (e) {
+      if (signal.aborted) throw new ScrapeTimeoutError(st.timeoutMs);
+      throw describeFetchError(e, st.timeoutMs);
+    }
+    return parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes }).samples;
+  }
+
+  /** Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`. */
+  private relabel(samples: Sample[], targetLabels: Labels): Sample[] {
+    const out: Sample[] = new Array<Sample>(samples.length);
+    const tKeys = Object.keys(targetLabels);
+    for (let i = 0; i < samples.length; i++) {
+      const s = samples[i]!;
+      const labels: Record<string, string> = {};
+      for (const k in s.labels) {
+        const v = s.labels[k]!;
+        if (targetLabels[k] !== undefined) labels['exported_' + k] = v;
+        else labels[k] = v;
+      }
+      for (let j = 0; j < tKeys.length; j++) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
+      out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
+    }
+    return out;
+  }
+}

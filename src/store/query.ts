@@ -1,0 +1,244 @@
+/**
+ * Range-query aggregation behind GET /api/metrics/query (pure: data and options in, series out; no I/O).
+ *
+ * Semantics (Prometheus-like, simplified; sources: Prometheus query_range and staleness docs,
+ * https://prometheus.io/docs/prometheus/latest/querying/basics/#staleness):
+ * - Grid: steps t = startMs, startMs + stepMs, ... while t <= endMs (at most {@link MAX_STEPS} steps).
+ * - Lookback: L = max(2 × stepMs, 5000 ms). A series' value at step t is its latest sample with timestamp in
+ *   (t − L, t]; a series with no sample in that window is absent at t (staleness). NaN samples count as absent.
+ * - `rate`: per series, the samples in (t − L, t] (at least two) give increase = Σ max-aware deltas, where a
+ *   drop (counter reset) counts the new value as the increase since the reset; rate = increase / (last ts −
+ *   first ts) in per-second units (no extrapolation to the window edges, unlike PromQL). Series rates are then
+ *   summed per group.
+ * - `avg` / `sum` / `min` / `max`: over the series of a group present at t.
+ * - `p50` / `p95` / `p99`: across the series of a group present at t, linear interpolation between the closest
+ *   ranks: sort the n values, h = q × (n − 1), value = v[⌊h⌋] + (h − ⌊h⌋) × (v[⌊h⌋+1] − v[⌊h⌋])
+ *   (Hyndman & Fan type 7, NumPy's default).
+ * - Groups: the values of the `by` labels (a missing label groups as empty and is left out of the output
+ *   labels); without `by` all series form one group with labels {}. Output series are sorted by group labels;
+ *   a step where no series of the group is present is omitted from that group's arrays.
+ */
+import { InvalidInputError } from '../errors.ts';
+import type { SeriesPoints } from './types.ts';
+
+/** Aggregations of a range query. */
+export type QueryAggregation = 'avg' | 'sum' | 'min' | 'max' | 'p50' | 'p95' | 'p99' | 'rate';
+
+/** Options of {@link aggregateSeries}. Times in Unix ms. */
+export interface AggregateOptions {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly stepMs: number;
+  readonly agg: QueryAggregation;
+  /** Group-by label names; absent or empty = one group. */
+  readonly by?: readonly string[];
+}
+
+/** One output series: group labels and parallel arrays of step timestamps (ms) and values. */
+export interface AggregatedSeries {
+  readonly labels: Record<string, string>;
+  readonly timestampsMs: number[];
+  readonly values: number[];
+}
+
+/** Result of {@link aggregateSeries}. */
+export interface AggregateResult {
+  readonly series: AggregatedSeries[];
+}
+
+/** Most steps per query (as Prometheus' 11,000 points per series). */
+export const MAX_STEPS = 11_000;
+/** Most input series per query. */
+export const MAX_INPUT_SERIES = 10_000;
+/** Most series × steps cells held for percentile aggregations (8 bytes each: 40 MB). */
+export const MAX_PERCENTILE_CELLS = 5_000_000;
+/** Minimum lookback window in ms. */
+export const MIN_LOOKBACK_MS = 5_000;
+
+const QUANTILE: Partial<Record<QueryAggregation, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
+const AGGS: ReadonlySet<string> = new Set(['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate']);
+
+/**
+ * Quantile `q` (0..1) of sorted values by linear interpolation between closest ranks (type 7).
+ * @returns NaN for an empty array.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = q * (n - 1);
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo]!;
+  return a + (h - lo) * (sorted[hi]! - a);
+}
+
+/**
+ * Aligns series to the step grid and aggregates them per group (semantics in the file header).
+ * @param points input series, each time-ordered (as `SampleStore.readPoints` returns them).
+ * @returns one output series per group that has at least one value, sorted by group labels.
+ * @throws InvalidInputError when the range or step is not finite/positive, start > end, the grid has more
+ *   than {@link MAX_STEPS} steps, there are more than {@link MAX_INPUT_SERIES} input series, a percentile
+ *   query would hold more than {@link MAX_PERCENTILE_CELLS} cells, the aggregation is unknown, or a series'
+ *   timestamps and values differ in length.
+ */
+export function aggregateSeries(points: readonly SeriesPoints[], opts: AggregateOptions): AggregateResult {
+  const { startMs, endMs, stepMs, agg } = opts;
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new InvalidInputError('startMs and endMs must be finite');
+  if (startMs > endMs) throw new InvalidInputError(`startMs (${startMs}) is after endMs (${endMs})`);
+  if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`stepMs must be > 0, got ${stepMs}`);
+  if (!AGGS.has(agg)) throw new InvalidInputError(`unknown aggregation ${JSON.stringify(agg)}`);
+  const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+  if (steps > MAX_STEPS) throw new InvalidInputError(`${steps} steps exceed the maximum of ${MAX_STEPS}; use a larger step`);
+  if (points.length > MAX_INPUT_SERIES) throw new InvalidInputError(`${points.length} series exceed the maximum of ${MAX_INPUT_SERIES}`);
+  const q = QUANTILE[agg];
+  if (q !== undefined && points.length * steps > MAX_PERCENTILE_CELLS) {
+    throw new InvalidInputError(`percentile over ${points.length} series × ${steps} steps exceeds ${MAX_PERCENTILE_CELLS} cells; use a larger step or fewer series`);
+  }
+  const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
+  const by = opts.by ?? [];
+
+  interface Group {
+    labels: Record<string, string>;
+    sum: Float64Array;
+    count: Uint32Array;
+    min: Float64Array;
+    max: Float64Array;
+    cells: Float64Array[] | undefined;
+  }
+  const groups = new Map<string, Group>();
+  const stepValues = new Float64Array(steps);
+
+  for (const p of points) {
+    const ts = p.timestampsMs;
+    const vs = p.values;
+    if (ts.length !== vs.length) throw new InvalidInputError(`series ${p.series.key}: ${ts.length} timestamps but ${vs.length} values`);
+    // group
+    let gkey = '';
+    const glabels: Record<string, string> = {};
+    for (const l of by) {
+      const v = p.series.labels[l];
+      gkey += (v ?? '') + '\u0000';
+      if (v !== undefined) glabels[l] = v;
+    }
+    let g = groups.get(gkey);
+    if (!g) {
+      g = {
+        labels: glabels,
+        sum: new Float64Array(steps),
+        count: new Uint32Array(steps),
+        min: new Float64Array(steps).fill(Infinity),
+        max: new Float64Array(steps).fill(-Infinity),
+        cells: q !== undefined ? [] : undefined,
+      };
+      groups.set(gkey, g);
+    }
+    // per-step values of this series (NaN = absent)
+    stepValues.fill(Number.NaN);
+    if (agg === 'rate') rateSteps(ts, vs, startMs, stepMs, steps, lookback, stepValues);
+    else instantSteps(ts, vs, startMs, stepMs, steps, lookback, stepValues);
+    for (let i = 0; i < steps; i++) {
+      const v = stepValues[i]!;
+      if (Number.isNaN(v)) continue;
+      g.sum[i]! += v;
+      g.count[i]!++;
+      if (v < g.min[i]!) g.min[i] = v;
+      if (v > g.max[i]!) g.max[i] = v;
+    }
+    if (g.cells) g.cells.push(Float64Array.from(stepValues));
+  }
+
+  const out: AggregatedSeries[] = [];
+  const keys = [...groups.keys()].sort();
+  const scratch: number[] = [];
+  for (const k of keys) {
+    const g = groups.get(k)!;
+    const timestampsMs: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const n = g.count[i]!;
+      if (n === 0) continue;
+      let v: number;
+      switch (agg) {
+        case 'avg':
+          v = g.sum[i]! / n;
+          break;
+        case 'sum':
+        case 'rate':
+          v = g.sum[i]!;
+          break;
+        case 'min':
+          v = g.min[i]!;
+          break;
+        case 'max':
+          v = g.max[i]!;
+          break;
+        default: {
+          scratch.length = 0;
+          for (const c of g.cells!) {
+            const x = c[i]!;
+            if (!Number.isNaN(x)) scratch.push(x);
+          }
+          scratch.sort((a, b) => a - b);
+          v = quantileSorted(scratch, q!);
+        }
+      }
+      timestampsMs.push(startMs + i * stepMs);
+      values.push(v);
+    }
+    out.push({ labels: g.labels, timestampsMs, values });
+  }
+  return { series: out };
+}
+
+/** Latest non-NaN sample in (t − lookback, t] for every step; O(points + steps). */
+function instantSteps(ts: readonly number[], vs: readonly number[], startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+  let j = -1; // index of the last sample with ts <= t
+  let lastValid = -1; // index of the last non-NaN sample with ts <= t
+  for (let i = 0; i < steps; i++) {
+    const t = startMs + i * stepMs;
+    while (j + 1 < ts.length && ts[j + 1]! <= t) {
+      j++;
+      if (!Number.isNaN(vs[j]!)) lastValid = j;
+    }
+    if (lastValid >= 0 && ts[lastValid]! > t - lookback) out[i] = vs[lastValid]!;
+  }
+}
+
+/**
+ * Per-second increase over (t − lookback, t] with counter-reset handling; needs two samples. O(points + steps):
+ * cum[k] = increase from the first valid sample up to sample k (a drop counts the new value as the increase),
+ * so the increase inside a window is cum[last] − cum[first].
+ */
+function rateSteps(ts: readonly number[], vs: readonly number[], startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+  const n = ts.length;
+  const cum = new Float64Array(n);
+  const nextValid = new Int32Array(n + 1).fill(-1); // first non-NaN index >= k
+  const prevValid = new Int32Array(n).fill(-1); // last non-NaN index <= k
+  let prev = Number.NaN;
+  let acc = 0;
+  let pv = -1;
+  for (let k = 0; k < n; k++) {
+    const v = vs[k]!;
+    if (!Number.isNaN(v)) {
+      if (!Number.isNaN(prev)) acc += v >= prev ? v - prev : v;
+      prev = v;
+      pv = k;
+    }
+    cum[k] = acc;
+    prevValid[k] = pv;
+  }
+  for (let k = n - 1; k >= 0; k--) nextValid[k] = Number.isNaN(vs[k]!) ? nextValid[k + 1]! : k;
+  let hi = -1; // last index with ts <= t
+  let lo = 0; // first index with ts > t - lookback
+  for (let i = 0; i < steps; i++) {
+    const t = startMs + i * stepMs;
+    while (hi + 1 < n && ts[hi + 1]! <= t) hi++;
+    while (lo < n && ts[lo]! <= t - lookback) lo++;
+    if (hi < lo) continue;
+    const first = nextValid[lo]!;
+    const last = prevValid[hi]!;
+    if (first < 0 || last <= first) continue;
+    const dt = (ts[last]! - ts[first]!) / 1000;
+    if (dt > 0) out[i] = (cum[last]! - cum[first]!) / dt;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * SQLite backend (the default): better-sqlite3 with WAL journaling behind kysely's SqliteDialect, schema
+ * created by the in-code migrations. One connection; kysely serialises queries and transactions on it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { StoreError } from '../errors.ts';
+import { KyselyStore } from './kysely-store.ts';
+import { migrateToLatest } from './migrations.ts';
+import type { Database } from './schema.ts';
+import type { AnomalyStore, SampleStore } from './types.ts';
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Database file, e.g. `./data/dwcp-monitor.db` (its directory is created); `:memory:` for a throwaway DB. */
+  readonly path: string;
+  /** Retention of samples in ms (positive). */
+  readonly retentionMs: number;
+  /** Store NaN/±Inf (NaN as NULL, read back as NaN) instead of rejecting them (default false). */
+  readonly allowNonFinite?: boolean;
+  /** Series-id LRU cache capacity (default 100 000). */
+  readonly seriesCacheSize?: number;
+}
+
+/** A store plus backend facts for tests and metrics. */
+export type OpenedStore = SampleStore & AnomalyStore & { readonly cachedSeries: number };
+
+/**
+ * Opens (creating if needed) the SQLite store: creates the parent directory, enables WAL,
+ * a 64 MiB page cache and `synchronous=NORMAL` (durable at checkpoints, the usual WAL pairing), and migrates to the latest schema.
+ * @throws StoreError when the file cannot be opened or a migration fails.
+ * @throws InvalidInputError on a non-positive retention or cache size.
+ */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<OpenedStore> {
+  let raw: BetterSqlite3.Database;
+  try {
+    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    raw = new BetterSqlite3(opts.path);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('busy_timeout = 5000');
+    raw.pragma('cache_size = -65536'); // 64 MiB page cache: index inserts of large batches stay in memory
+  } catch (e) {
+    throw new StoreError(`cannot open SQLite database ${opts.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
+    return new KyselyStore(db, {
+      dialect: 'sqlite',
+      retentionMs: opts.retentionMs,
+      ...(opts.allowNonFinite === undefined ? {} : { allowNonFinite: opts.allowNonFinite }),
+      ...(opts.seriesCacheSize === undefined ? {} : { seriesCacheSize: opts.seriesCacheSize }),
+    });
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * One suite for both store backends: SQLite (temp file) and PostgreSQL (DWCP_TEST_PG_URL, default
+ * postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test; each run uses a fresh schema dropped in `after`).
+ * Under CI=true an unreachable PostgreSQL fails the suite; elsewhere it is skipped with the reason.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { InvalidInputError, NotFoundError, StoreError } from '../../src/errors.ts';
+import type { Anomaly } from '../../src/model/anomaly.ts';
+import type { Sample } from '../../src/model/sample.ts';
+import { LruCache } from '../../src/store/kysely-store.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
+import { openSqliteStore, type OpenedStore } from '../../src/store/sqlite.ts';
+
+const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
+const HOUR = 3_600_000;
+const T0 = 1_700_000_000_000;
+
+async function pgReachable(): Promise<string | undefined> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+const s = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({ name, labels, value, timestampMs: ts });
+
+function anomaly(over: Partial<Omit<Anomaly, 'id'>> = {}): Omit<Anomaly, 'id'> {
+  return {
+    seriesKey: 'dwcp_x{node="n1"}',
+    metric: 'dwcp_x',
+    labels: { node: 'n1' },
+    component: 'amst',
+    kind: 'bandwidth',
+    startedAtMs: T0,
+    detectedAtMs: T0 + 5,
+    resolvedAtMs: null,
+    observed: 1.5,
+    expected: 10,
+    lower: 8,
+    upper: 12,
+    deviation: -4.25,
+    confidence: 0.9,
+    severity: 'high',
+    detector: 'statistical',
+    acknowledged: false,
+    ...over,
+  };
+}
+
+type Opener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => Promise<OpenedStore>;
+
+function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?: string; cleanup?: () => void }>): void {
+  describe(`store (${backend})`, () => {
+    let open: Opener;
+    let skip: string | undefined;
+    let cleanup: (() => void) | undefined;
+    let store: OpenedStore;
+    const opened: OpenedStore[] = [];
+    const openTracked: Opener = async (o) => {
+      const st = await open(o);
+      opened.push(st);
+      return st;
+    };
+    before(async () => {
+      const r = await setup();
+      open = r.open;
+      skip = r.skip;
+      cleanup = r.cleanup;
+      if (!skip) store = await openTracked({});
+    });
+    after(async () => {
+      for (const st of opened) await st.close();
+      cleanup?.();
+    });
+    const test = (name: string, fn: () => Promise<void>) =>
+      it(name, async (t) => {
+        if (skip) return t.skip(skip);
+        await fn();
+      });
+
+    test('appends samples, counts duplicates, reads points back with ts as numbers', async () => {
+      const batch = [
+        s('dwcp_bw', { node: 'n1', region: 'us' }, 1, T0),
+        s('dwcp_bw', { node: 'n1', region: 'us' }, 2, T0 + 1000),
+        s('dwcp_bw', { region: 'us', node: 'n2' }, 3, T0),
+        s('dwcp_bw', { node: 'n1', region: 'us' }, 9, T0), // same series + ts within the batch
+      ];
+      assert.deepEqual(await store.append(batch), { stored: 3, rejected: { duplicate: 1 } });
+      assert.deepEqual(await store.append([s('dwcp_bw', { region: 'us', node: 'n1' }, 5, T0 + 1000), s('dwcp_bw', { node: 'n1', region: 'us' }, 6, T0 + 2000)]), {
+        stored: 1,
+        rejected: { duplicate: 1 },
+      });
+      assert.deepEqual(await store.append([]), { stored: 0, rejected: {} });
+      assert.equal(await store.countSamples(), 4);
+      const refs = await store.findSeries('dwcp_bw', { node: 'n1' }, 10);
+      assert.equal(refs.length, 1);
+      assert.deepEqual(refs[0]!.labels, { node: 'n1', region: 'us' });
+      assert.equal(refs[0]!.key, 'dwcp_bw{node="n1",region="us"}');
+      const [p] = await store.readPoints(refs, T0, T0 + 10_000, 100);
+      assert.deepEqual(p!.timestampsMs, [T0, T0 + 1000, T0 + 2000]);
+      assert.equal(typeof p!.timestampsMs[0], 'number');
+      assert.deepEqual(p!.values, [1, 2, 6], 'the first of a duplicate wins');
+      const [latest] = await store.readPoints(refs, T0, T0 + 10_000, 2);
+      assert.deepEqual(latest!.timestampsMs, [T0 + 1000, T0 + 2000], 'maxPointsPerSeries keeps the latest');
+      const [inner] = await store.readPoints(refs, T0 + 500, T0 + 1000, 100);
+      assert.deepEqual(inner!.values, [2], 'range is inclusive');
+    });
+
+    test('rejects non-finite values unless allowed; allowed ones round-trip (NaN, +Inf, -Inf)', async () => {
+      const r = await store.append([s('dwcp_nf', {}, Number.NaN, T0), s('dwcp_nf', {}, Infinity, T0 + 1), s('dwcp_nf', {}, 1, T0 + 2)]);
+      assert.deepEqual(r, { stored: 1, rejected: { non_finite: 2 } });
+      const allowing = await openTracked({ allowNonFinite: true });
+      const r2 = await allowing.append([s('dwcp_nf2', {}, Number.NaN, T0), s('dwcp_nf2', {}, Infinity, T0 + 1), s('dwcp_nf2', {}, -Infinity, T0 + 2), s('dwcp_nf2', {}, -0.5, T0 + 3)]);
+      assert.deepEqual(r2, { stored: 4, rejected: {} });
+      const [p] = await allowing.readPoints(await allowing.findSeries('dwcp_nf2', {}, 1), T0, T0 + 10, 10);
+      assert.ok(Number.isNaN(p!.values[0]));
+      assert.deepEqual(p!.values.slice(1), [Infinity, -Infinity, -0.5]);
+    });
+
+    test('rejects a fractional timestamp before writing anything', async () => {
+      const before = await store.countSamples();
+      await assert.rejects(store.append([s('dwcp_frac', {}, 1, T0), s('dwcp_frac', {}, 1, T0 + 0.5)]), InvalidInputError);
+      assert.equal(await store.countSamples(), before);
+    });
+
+    test('stores large batches in chunks inside one transaction', async () => {
+      const batch: Sample[] = [];
+      for (let i = 0; i < 12_000; i++) batch.push(s('dwcp_big', { i: String(i % 3000) }, i, T0 + Math.floor(i / 3000)));
+      const before = await store.countSamples();
+      assert.deepEqual(await store.append(batch), { stored: 12_000, rejected: {} });
+      assert.equal((await store.countSamples()) - before, 12_000);
+      assert.deepEqual(await store.append(batch), { stored: 0, rejected: { duplicate: 12_000 } });
+    });
+
+    test('searches metric names case-insensitively with literal % and _', async () => {
+      await store.append([s('dwcp_search_Alpha', {}, 1, T0), s('dwcp_search_beta', {}, 1, T0), s('dwcpXsearch', {}, 1, T0)]);
+      assert.deepEqual(await store.searchMetricNames('SEARCH_', 10), ['dwcp_search_Alpha', 'dwcp_search_beta']);
+      assert.deepEqual(await store.searchMetricNames('search', 2), ['dwcpXsearch', 'dwcp_search_Alpha'], 'byte order, limited');
+      assert.deepEqual(await store.searchMetricNames('%', 10), []);
+      await assert.rejects(store.searchMetricNames('x', 0), InvalidInputError);
+    });
+
+    test('findSeries matches every label and honours the limit', async () => {
+      await store.append([s('dwcp_fs', { a: '1', b: 'x' }, 1, T0), s('dwcp_fs', { a: '1', b: 'y' }, 1, T0), s('dwcp_fs', { a: '2', b: 'x' }, 1, T0)]);
+      assert.equal((await store.findSeries('dwcp_fs', {}, 10)).length, 3);
+      assert.deepEqual((await store.findSeries('dwcp_fs', { a: '1', b: 'y' }, 10)).map((r) => r.labels), [{ a: '1', b: 'y' }]);
+      assert.equal((await store.findSeries('dwcp_fs', { a: '1' }, 1)).length, 1);
+      assert.deepEqual(await store.findSeries('dwcp_none', {}, 10), []);
+      await assert.rejects(store.readPoints([], 10, 0, 10), InvalidInputError);
+    });
+
+    test('retention deletes old samples and empty series (and a later append recreates the series)', async () => {
+      const st = await openTracked({});
+      await st.append([s('dwcp_ret_old', {}, 1, T0 - 2 * HOUR), s('dwcp_ret_mixed', {}, 1, T0 - 2 * HOUR), s('dwcp_ret_mixed', {}, 2, T0)]);
+      const total = await st.countSamples();
+      const deleted = await st.applyRetention(T0 + HOUR - 1); // retention 1 h (see opener)
+      assert.ok(deleted >= 2, `deleted ${deleted}`);
+      assert.equal(await st.countSamples(), total - deleted);
+      assert.deepEqual(await st.findSeries('dwcp_ret_old', {}, 10), []);
+      assert.equal((await st.findSeries('dwcp_ret_mixed', {}, 10)).length, 1);
+      assert.deepEqual(await st.append([s('dwcp_ret_old', {}, 3, T0)]), { stored: 1, rejected: {} });
+      const refs = await st.findSeries('dwcp_ret_old', {}, 10);
+      assert.equal(refs.length, 1, 'series recreated after its cache entry was evicted');
+      assert.deepEqual((await st.readPoints(refs, 0, T0, 10))[0]!.values, [3]);
+    });
+
+    test('bounds the series-id cache', async () => {
+      const st = await openTracked({ seriesCacheSize: 50 });
+      const batch = Array.from({ length: 500 }, (_, i) => s('dwcp_lru', { i: String(i) }, 1, T0));
+      assert.deepEqual(await st.append(batch), { stored: 500, rejected: {} });
+      assert.ok(st.cachedSeries > 0 && st.cachedSeries <= 50, `cache holds ${st.cachedSeries}`);
+      assert.deepEqual(await st.append(batch.map((x) => ({ ...x, timestampMs: T0 + 1 }))), { stored: 500, rejected: {} });
+      assert.ok(st.cachedSeries > 0 && st.cachedSeries <= 50, `cache holds ${st.cachedSeries}`);
+      assert.equal((await st.findSeries('dwcp_lru', {}, 1000)).length, 500, 'no series duplicated by cache misses');
+    });
+
+    test('anomaly insert, resolve, acknowledge (NotFoundError for unknown ids), round-trip of every field', async () => {
+      const a = await store.insert(anomaly({ observed: Number.NaN }));
+      assert.ok(a.id > 0);
+      assert.ok(Number.isNaN(a.observed));
+      const [listed] = await store.list({ limit: 10, component: 'amst' });
+      assert.deepEqual({ ...listed!, observed: 0 }, { ...a, observed: 0 });
+      assert.ok(Number.isNaN(listed!.observed));
+      await store.resolve(a.id, T0 + 60_000);
+      const ack = await store.acknowledge(a.id);
+      assert.equal(ack.acknowledged, true);
+      assert.equal(ack.resolvedAtMs, T0 + 60_000);
+      assert.equal(typeof ack.startedAtMs, 'number');
+      await assert.rejects(store.acknowledge(999_999), NotFoundError);
+      await assert.rejects(store.resolve(999_999, T0), NotFoundError);
+    });
+
+    test('anomaly list filters and orders newest first; prune removes resolved then oldest', async () => {
+      const st = await openTracked({});
+      const mk = (i: number, over: Partial<Omit<Anomaly, 'id'>>) => st.insert(anomaly({ startedAtMs: T0 + i * 1000, ...over }));
+      const a0 = await mk(0, { severity: 'low', component: 'hde' });
+      const a1 = await mk(1, { severity: 'medium', component: 'amst' });
+      const a2 = await mk(2, { severity: 'critical', component: 'amst' });
+      const a3 = await mk(3, { severity: 'high', component: 'system' });
+      const ids = (xs: Anomaly[]) => xs.map((x) => x.id);
+      assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a2.id, a1.id, a0.id]);
+      assert.deepEqual(ids(await st.list({ limit: 2 })), [a3.id, a2.id]);
+      assert.deepEqual(ids(await st.list({ limit: 10, startMs: T0 + 1000, endMs: T0 + 2000 })), [a2.id, a1.id]);
+      assert.deepEqual(ids(await st.list({ limit: 10, component: 'amst' })), [a2.id, a1.id]);
+      assert.deepEqual(ids(await st.list({ limit: 10, severity: 'high' })), [a3.id]);
+      assert.deepEqual(ids(await st.list({ limit: 10, minSeverity: 'high' })), [a3.id, a2.id]);
+      await assert.rejects(st.list({ limit: 0 }), InvalidInputError);
+      await st.resolve(a2.id, T0 + 9000);
+      assert.equal(await st.prune(10), 0);
+      assert.equal(await st.prune(2), 2);
+      assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a1.id], 'resolved a2 went first, then the oldest (a0)');
+      await assert.rejects(st.prune(-1), InvalidInputError);
+      assert.equal(await st.prune(0), 2);
+    });
+  });
+}
+
+storeSuite('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwcp-store-'));
+  let n = 0;
+  return {
+    open: (o) => openSqliteStore({ path: join(dir, `nested/db-${n++}.db`), retentionMs: HOUR, ...o }),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+storeSuite('postgres', async () => {
+  const reason = await pgReachable();
+  if (reason !== undefined) {
+    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI (CI=true) but ${PG_URL} is unreachable: ${reason}`);
+    return { open: () => Promise.reject(new Error('unreachable')), skip: `PostgreSQL at ${PG_URL} unreachable: ${reason}` };
+  }
+  const run = `dwcp_test_${process.pid}_${Date.now().toString(36)}`;
+  let n = 0;
+  return {
+    open: (o) => openPostgresStore({ url: PG_URL, retentionMs: HOUR, schema: `${run}_${n++}`, dropSchemaOnClose: true, ...o }),
+  };
+});
+
+describe('store edge cases', () => {
+  it('LruCache evicts the least recently used entry and rejects a bad capacity', () => {
+    const c = new LruCache<string, number>(2);
+    c.set('a', 1);
+    c.set('b', 2);
+    assert.equal(c.get('a'), 1); // a is now most recent
+    c.set('c', 3);
+    assert.equal(c.get('b'), undefined);
+    assert.equal(c.get('a'), 1);
+    assert.equal(c.size, 2);
+    assert.throws(() => new LruCache(1), InvalidInputError);
+    const big = new LruCache<number, number>(1000);
+    for (let i = 0; i < 100_000; i++) {
+      big.set(i, i);
+      big.get(0); // a hot entry survives every generation
+      assert.ok(big.size <= 1000);
+    }
+    assert.equal(big.get(0), 0);
+    assert.equal(big.get(50_000), undefined);
+    assert.equal(big.get(99_999), 99_999);
+    assert.equal(big.delete(99_999), true);
+    assert.equal(big.get(99_999), undefined);
+  });
+
+  it('SQLite: creates the directory, reports an unopenable path, and rejects a bad retention', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dwcp-store-'));
+    try {
+      const st = await openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 1 });
+      await st.close();
+      await st.close();
+      assert.ok(existsSync(join(dir, 'a/b/x.db')));
+      await assert.rejects(openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 0 }), InvalidInputError);
+      writeFileSync(join(dir, 'plain-file'), 'x');
+      await assert.rejects(openSqliteStore({ path: join(dir, 'plain-file', 'x.db'), retentionMs: 1 }), (e: unknown) => e instanceof StoreError && /cannot open SQLite database/.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('PostgreSQL: a bad schema name or unreachable server is a clear error', async () => {
+    await assert.rejects(openPostgresStore({ url: PG_URL, retentionMs: 1, schema: 'x; drop table y' }), InvalidInputError);
+    await assert.rejects(openPostgresStore({ url: 'postgres://dwcp:dwcp@127.0.0.1:1/none', retentionMs: 1, connectTimeoutMs: 1000 }), (e: unknown) => e instanceof StoreError && /cannot connect to PostgreSQL/.test(e.message));
+  });
+});
