@@ -371,7 +371,13 @@ export class KyselyStore implements SampleStore, AnomalyStore {
     const cutoff = Math.floor(nowMs - this.retentionMs);
     try {
       const { deleted, keys } = await this.db.transaction().execute(async (trx) => {
-        const r = await trx.deleteFrom('samples').where('ts', '<', cutoff).executeTakeFirst();
+        // `series_id IN (...)` lets both databases walk the (series_id, ts) primary key per series instead of
+        // scanning the table (there is deliberately no index on ts alone).
+        const r = await trx
+          .deleteFrom('samples')
+          .where('series_id', 'in', (eb) => eb.selectFrom('series').select('id'))
+          .where('ts', '<', cutoff)
+          .executeTakeFirst();
         const gone = await trx
           .deleteFrom('series')
           .where(({ not, exists, selectFrom }) => not(exists(selectFrom('samples').select(sql.lit(1).as('one')).whereRef('samples.series_id', '=', 'series.id'))))
