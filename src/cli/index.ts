@@ -11,8 +11,8 @@ import { simulateCommand } from './commands/simulate.ts';
 const program = new Command()
   .name('dwcp-monitor')
   .description(
-    'Monitoring and observability for DWCP (NovaCron WAN VM migration): simulate a cluster, scrape and store its\n' +
-      'metrics, detect anomalies, send alerts, and serve an API and web page.',
+    'Monitoring and observability for DWCP (NovaCron WAN VM migration): simulate a cluster, scrape and store ' +
+      'its metrics, detect anomalies, send alerts, and serve an API and web page.',
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');

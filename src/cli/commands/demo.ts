@@ -27,10 +27,11 @@ function intFlag(name: string, v: string, min: number, max: number): number {
 /** The `demo` command. */
 export function demoCommand(): Command {
   return new Command('demo')
+    .summary('simulated cluster + monitor + default fault scenario, with a scored report')
     .description(
-      'Start a simulated multi-region DWCP cluster and the monitor together (SQLite under ./data/), inject the\n' +
-        'default fault scenario, and print the UI address. Runs until Ctrl-C or --duration; on exit prints a summary\n' +
-        'and writes the JSON report (--report): targets up, series, samples, anomalies with detection delay against\n' +
+      'Start a simulated multi-region DWCP cluster and the monitor together (SQLite under ./data/), inject the ' +
+        'default fault scenario, and print the UI address. Runs until Ctrl-C or --duration; on exit prints a summary ' +
+        'and writes the JSON report (--report): targets up, series, samples, anomalies with detection delay against ' +
         'the ground-truth labels, precision, recall, alerts delivered.',
     )
     .option('-d, --duration <duration>', 'stop after this long, e.g. 60s or 10m (default: run until Ctrl-C)')

@@ -31,7 +31,7 @@ export interface DetectedRow {
   readonly severity: Severity;
 }
 
-const KINDS: readonly MetricKind[] = ['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'generic'];
+const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const FORMATS = ['json', 'csv'] as const;
 const INPUT_CODES: ReadonlySet<DwcpErrorCode> = new Set([
   'DWCP_INVALID_INPUT',
@@ -154,9 +154,10 @@ export function detectCommand(io?: DetectIo): Command {
   };
   const kindHelp = KINDS.map((k) => `${k} (${KIND_DEFAULTS[k].direction}, ${KIND_DEFAULTS[k].threshold} sigma)`).join(', ');
   const cmd = new Command('detect')
+    .summary('offline anomaly detection over a timestamp,value CSV')
     .description(
-      'Run the streaming statistical detector (baseline: last 100 samples, short window 10, scored before\n' +
-        'learning) over a timestamp,value CSV and print the anomalies it reports: timestamp (ISO), value,\n' +
+      'Run the streaming statistical detector (baseline: last 100 samples, short window 10, scored before ' +
+        'learning) over a timestamp,value CSV and print the anomalies it reports: timestamp (ISO), value, ' +
         'expected, lower, upper, deviation (sigma), confidence, severity.',
     )
     .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')

@@ -33,8 +33,9 @@ function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig {
 /** The `serve` command. */
 export function serveCommand(): Command {
   return new Command('serve')
+    .summary('run the monitor service (scrape, store, detect, alert, API and web page)')
     .description(
-      'Run the monitor: scrape targets (1 s default), store samples (SQLite ./data/dwcp-monitor.db by default),\n' +
+      'Run the monitor: scrape targets (1 s default), store samples (SQLite ./data/dwcp-monitor.db by default), ' +
         'detect anomalies, send Alertmanager-format webhooks, and serve the API and web page (default http://127.0.0.1:9500/).',
     )
     .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field')

@@ -110,7 +110,8 @@ export function simulateCommand(
   io: SimulateIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
 ): Command {
   return new Command('simulate')
-    .description('run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1')
+    .summary('run a simulated DWCP cluster with fault injection and ground-truth labels')
+    .description('Run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1. Faults from --scenario are injected at their times and written as ground-truth labels to --labels-out.')
     .option('--nodes <n>', 'number of nodes', '6')
     .option('--regions <list>', 'comma-separated regions (round-robin)', 'us-east,eu-west,ap-south')
     .option('--port-base <port>', 'first port (node-i uses port-base + i - 1); 0 = ephemeral', '9100')
