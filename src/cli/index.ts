@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
+import { generateCommand } from './commands/generate.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
@@ -21,5 +22,6 @@ program.addCommand(simulateCommand());
 program.addCommand(serveCommand());
 program.addCommand(demoCommand());
 program.addCommand(detectCommand());
+program.addCommand(generateCommand());
 
 await program.parseAsync(process.argv);

@@ -104,7 +104,7 @@ export function AnomalyList() {
               <td>
                 {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
               </td>
-              <td>{fmt(a.deviation)}σ</td>
+              <td>{Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? "> +1000" : "< -1000") : fmt(a.deviation)}σ</td>
               <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
               <td>
                 {a.acknowledged ? (

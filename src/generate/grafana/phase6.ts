@@ -1,0 +1,281 @@
+/**
+ * The Phase 6 live production dashboard of seed 002 "Phase 6 Grafana Dashboard" (uid and 14 panels of the
+ * original `phase6-production-live.json`, inventory 3.1): GO/NO-GO, rollout progress, latency P50/P95/P99 with
+ * the 500 ms SLA line, throughput against 2.4 GB/s, error rate, component health, anomaly timeline, v1 vs v3;
+ * variables $component, $region, $interval; 5 s refresh. The Loki "Live Alert Feed" becomes a table of firing
+ * alerts from Prometheus' `ALERTS` series (no Loki in this stack); v1 vs v3 compares migration durations
+ * (the original queried a v1 latency metric nothing emitted).
+ */
+import { getMetric } from '../../catalog/index.ts';
+import { COMPONENTS } from '../../model/dwcp.ts';
+import type { Expr } from '../promql/ast.ts';
+import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
+import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
+import { GO_NO_GO, PRODUCTION_RECORDING } from '../rules/production.ts';
+import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
+import {
+  bargauge,
+  HEALTH_MAPPINGS,
+  piechart,
+  stat,
+  statusHistory,
+  steps,
+  table,
+  timeseries,
+  type Query,
+} from './panels.ts';
+import { DASHBOARD_UIDS } from './uids.ts';
+
+const m = getMetric;
+const RI = '$__rate_interval';
+const region = () => re('region', '$region');
+const component = () => re('component', '$component');
+const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
+
+function rec(name: string) {
+  const r = PRODUCTION_RECORDING.find((x) => x.record === name);
+  if (!r) throw new Error(`recording rule ${name} is not defined in rules/production.ts`);
+  return recordedRef(r, region());
+}
+
+/** dwcp-v3-phase6-live. */
+export function phase6Dashboard(): Record<string, unknown> {
+  const opt = { interval: '$interval' };
+  return dashboard(
+    {
+      uid: DASHBOARD_UIDS.phase6,
+      title: 'DWCP v3 Phase 6: Live Production Monitoring',
+      description: 'Phase 6 rollout: GO/NO-GO, SLAs, component health and anomalies.',
+      tags: ['dwcp', 'v3', 'phase6', 'production'],
+      refresh: '5s',
+      from: 'now-30m',
+      source: 'seed 002 "Phase 6 Grafana Dashboard" / inventory 3.1',
+      variables: [
+        customVariable('component', COMPONENTS, 'Component'),
+        labelValuesVariable('region', metricRef(m('dwcp_v3_rollout_progress_percent')), 'region', {
+          label: 'Region',
+        }),
+        intervalVariable('interval', ['5s', '10s', '30s', '1m', '5m'], '10s'),
+      ],
+    },
+    [
+      stat('GO/NO-GO', [q(GO_NO_GO, 'score')], {
+        ...opt,
+        w: 6,
+        h: 6,
+        min: 0,
+        max: 1,
+        thresholds: steps('red', [0.5, 'yellow'], [1, 'green']),
+        mappings: [
+          {
+            type: 'range',
+            options: { from: 0, to: 0.4999, result: { text: 'NO-GO', color: 'red', index: 0 } },
+          },
+          {
+            type: 'range',
+            options: { from: 0.5, to: 0.9999, result: { text: 'CAUTION', color: 'yellow', index: 1 } },
+          },
+          { type: 'value', options: { '1': { text: 'GO', color: 'green', index: 2 } } },
+        ],
+        description:
+          'Mean of the worst latency, throughput and error-rate SLA compliance: 1 = GO, 0.5-1 = CAUTION, < 0.5 = NO-GO (alert DWCPv3RolloutNoGo).',
+      }),
+      bargauge(
+        'Rollout Progress by Stage',
+        [
+          q(
+            aggBy('max', ['stage', 'region'], metricRef(m('dwcp_v3_rollout_progress_percent'), region())),
+            '{{region}} {{stage}}',
+          ),
+        ],
+        { ...opt, unit: 'percent', min: 0, max: 100, w: 6, h: 6 },
+      ),
+      stat(
+        'Active Migrations (5m)',
+        [
+          q(
+            agg('sum', increase(countRef(m('dwcp_v3_migration_latency_seconds'), region()), '5m')),
+            'migrations',
+          ),
+        ],
+        { ...opt, unit: 'short', h: 6, w: 4 },
+      ),
+      stat('Error Rate', [q(agg('sum', rec('dwcp_v3:error_rate:5m')), 'errors/s')], {
+        ...opt,
+        unit: 'ops',
+        h: 6,
+        w: 4,
+        thresholds: steps('green', [0.5, 'yellow'], [1, 'red']),
+      }),
+      stat(
+        'Anomalies (5m)',
+        [
+          q(
+            agg('sum', increase(metricRef(m('dwcp_v3_anomaly_detections_total'), region()), '5m')),
+            'anomalies',
+          ),
+        ],
+        { ...opt, unit: 'short', h: 6, w: 4, thresholds: steps('green', [1, 'yellow'], [5, 'red']) },
+      ),
+      stat('SLA Compliance', [q(agg('avg', metricRef(m('dwcp_v3_sla_compliance'), region())), 'compliant')], {
+        ...opt,
+        unit: 'percentunit',
+        h: 5,
+        w: 6,
+        thresholds: steps('red', [0.95, 'yellow'], [0.99, 'green']),
+      }),
+      timeseries(
+        'Migration Latency P50/P95/P99',
+        [
+          q(rec('dwcp_v3:migration_latency_p50:5m'), 'P50 {{region}}'),
+          q(rec('dwcp_v3:migration_latency_p95:5m'), 'P95 {{region}}'),
+          q(rec('dwcp_v3:migration_latency_p99:5m'), 'P99 {{region}}'),
+        ],
+        {
+          ...opt,
+          unit: 's',
+          w: 18,
+          thresholds: steps('green', [0.3, 'yellow'], [0.5, 'red']),
+          thresholdLines: true,
+          description: 'SLA: P99 < 500 ms (warning P95 > 300 ms).',
+        },
+      ),
+      timeseries(
+        'Throughput vs 2.4 GB/s Target',
+        [
+          q(
+            sumBy(
+              ['component'],
+              metricRef(
+                m('dwcp_v3_throughput_bytes_per_second'),
+                component(),
+                region(),
+                eq('direction', 'tx'),
+              ),
+            ),
+            '{{component}}',
+          ),
+        ],
+        {
+          ...opt,
+          unit: 'Bps',
+          thresholds: steps('red', [2.0e9, 'yellow'], [2.4e9, 'green']),
+          thresholdLines: true,
+          description: 'Target 2.4 GB/s = 2.4e9 bytes/s; critical below 2.0e9.',
+        },
+      ),
+      timeseries(
+        'Error Rate by Component',
+        [
+          q(
+            sumBy(['component'], rate(metricRef(m('dwcp_v3_errors_total'), component(), region()), RI)),
+            '{{component}}',
+          ),
+        ],
+        {
+          ...opt,
+          unit: 'ops',
+          thresholds: steps('green', [1, 'yellow'], [10, 'red']),
+          thresholdLines: true,
+          description: 'Errors per second; warning above 1/s, critical above 10/s.',
+        },
+      ),
+      statusHistory(
+        'Component Health Matrix',
+        [
+          q(
+            aggBy('min', ['component'], metricRef(m('dwcp_v3_component_health'), component(), region())),
+            '{{component}}',
+          ),
+        ],
+        {
+          ...opt,
+          unit: 'short',
+          mappings: HEALTH_MAPPINGS,
+          thresholds: steps('red', [1, 'yellow'], [2, 'green']),
+          min: 0,
+          max: 2,
+          description: 'Worst health per component over the selected regions: 0 down, 1 degraded, 2 healthy.',
+        },
+      ),
+      timeseries(
+        'Resource Utilization',
+        [
+          q(
+            aggBy('avg', ['resource_type'], metricRef(m('dwcp_v3_resource_utilization_percent'), region())),
+            '{{resource_type}}',
+          ),
+        ],
+        {
+          ...opt,
+          unit: 'percent',
+          min: 0,
+          max: 100,
+          thresholds: steps('green', [80, 'red']),
+          thresholdLines: true,
+        },
+      ),
+      piechart(
+        'Error Distribution (1h)',
+        [
+          q(
+            sumBy(['component'], increase(metricRef(m('dwcp_v3_errors_total'), component(), region()), '1h')),
+            '{{component}}',
+          ),
+        ],
+        { unit: 'short' },
+      ),
+      timeseries(
+        'Anomaly Timeline',
+        [
+          q(
+            sumBy(
+              ['anomaly_type', 'severity'],
+              increase(metricRef(m('dwcp_v3_anomaly_detections_total'), region()), '1m'),
+            ),
+            '{{anomaly_type}} {{severity}}',
+          ),
+        ],
+        { ...opt, unit: 'short', w: 16 },
+        'bars',
+      ),
+      timeseries(
+        'v1 vs v3 Migration Duration (P99)',
+        [
+          q(
+            histogramQuantile(
+              0.99,
+              bucketRef(m('dwcp_migration_duration_seconds'), eq('dwcp_enabled', 'true')),
+              RI,
+            ),
+            'v1 DWCP',
+          ),
+          q(histogramQuantile(0.99, bucketRef(m('dwcp_v3_migration_duration_seconds'), region()), RI), 'v3'),
+        ],
+        { ...opt, unit: 's' },
+      ),
+      table(
+        'Firing Alerts',
+        [
+          q(
+            sumBy(
+              ['alertname', 'severity', 'region'],
+              alertsRef(eq('alertstate', 'firing'), re('alertname', 'DWCP.*')),
+            ),
+          ),
+        ],
+        { unit: 'short', w: 12 },
+      ),
+      stat(
+        'Migrations per Minute',
+        [
+          q(
+            mul(agg('sum', rate(countRef(m('dwcp_v3_migration_latency_seconds'), region()), '5m')), num(60)),
+            'per minute',
+          ),
+        ],
+        { ...opt, unit: 'short', w: 6 },
+      ),
+    ],
+  );
+}

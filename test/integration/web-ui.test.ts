@@ -1,0 +1,94 @@
+/**
+ * The web page in a real browser (Debian's chromium driven by playwright-core) against a running monitor
+ * that scrapes a simulated cluster: targets with health, the component grid, the live chart, the anomaly list
+ * with live updates, and acknowledging an anomaly.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { parseMonitorConfig } from '../../src/config.ts';
+import { DEFAULT_WEB_ROOT, startMonitor, type RunningMonitor } from '../../src/main.ts';
+import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
+import { loadScenario } from '../../src/sim/scenario.ts';
+import { requireBinary } from '../helpers/binaries.ts';
+
+const chromiumPath = requireBinary('chromium');
+
+describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium not found (outside CI)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwcp-ui-'));
+  let cluster: Cluster | undefined;
+  let monitor: RunningMonitor | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'web/dist is built (npm run build:web)');
+    cluster = await startCluster({
+      nodes: 2,
+      regions: ['us-east', 'eu-west'],
+      portBase: 0,
+      scenario: loadScenario('test/fixtures/scenario-ui.yaml', 2),
+      warn: () => undefined,
+    });
+    monitor = await startMonitor({
+      config: parseMonitorConfig({
+        listen: { host: '127.0.0.1', port: 0 },
+        storage: { type: 'sqlite', path: join(dir, 'ui.db') },
+        targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
+      }),
+      logger: pino({ level: 'silent' }),
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath!,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(monitor.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await monitor?.stop();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every target with its health, and the down node with its error', async () => {
+    await page.getByRole('cell', { name: 'node-1', exact: true }).waitFor({ timeout: 15_000 });
+    const row = (id: string) => page.locator('tr', { has: page.getByRole('cell', { name: id, exact: true }) });
+    await row('node-1').locator('.health-up').waitFor({ timeout: 15_000 });
+    await row('host').locator('.health-up').waitFor({ timeout: 15_000 });
+    await row('node-2').locator('.health-down').waitFor({ timeout: 20_000 });
+    assert.match(await row('node-2').innerText(), /connection refused/);
+  });
+
+  it('shows the six components per region', async () => {
+    await page.getByRole('heading', { name: 'Components by region' }).waitFor();
+    for (const c of ['AMST', 'HDE', 'PBA', 'ASS', 'ACP', 'ITP']) {
+      await page.getByRole('rowheader', { name: c, exact: true }).waitFor({ timeout: 15_000 });
+    }
+    await page.getByRole('columnheader', { name: 'us-east' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('draws the live chart of a series', async () => {
+    await page.locator('.chart canvas').first().waitFor({ timeout: 20_000 });
+  });
+
+  it('lists the target-down anomaly live and acknowledges it', async () => {
+    await page.getByText('live', { exact: true }).waitFor({ timeout: 15_000 });
+    const upRow = page.locator('tr', { has: page.getByRole('cell', { name: 'up', exact: true }) }).first();
+    await upRow.waitFor({ timeout: 20_000 });
+    assert.match(await upRow.innerText(), /critical/);
+    await upRow.getByRole('button', { name: 'Acknowledge' }).click();
+    await upRow.getByText('acknowledged').waitFor({ timeout: 10_000 });
+    const res = (await (await fetch(`${monitor!.url}api/anomalies?limit=50`)).json()) as { data: { metric: string; acknowledged: boolean }[] };
+    assert.ok(res.data.some((a) => a.metric === 'up' && a.acknowledged), 'the acknowledgement reached the store');
+    assert.deepEqual(pageErrors, []);
+  });
+});
