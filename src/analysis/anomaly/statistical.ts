@@ -97,18 +97,7 @@ export const DEFAULT_STATISTICAL_OPTIONS: StatisticalOptions = Object.freeze({
 });
 
 /** Shared verdict for in-band samples in `lean` mode (not anomalous, judged, numeric fields unknown). */
-export const LEAN_NORMAL_VERDICT: Verdict = Object.freeze({
-  anomalous: false,
-  score: 0,
-  expected: Number.NaN,
-  lower: Number.NaN,
-  upper: Number.NaN,
-  deviation: 0,
-  confidence: 0,
-  severity: 'low',
-  warmingUp: false,
-  resolved: false,
-});
+export const LEAN_NORMAL_VERDICT: Verdict = Object.freeze({ ...NOT_JUDGED, warmingUp: false });
 
 const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
