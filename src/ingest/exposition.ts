@@ -171,7 +171,7 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
   const helped = new Set<string>();
   /** Names of samples seen (raw sample names), to enforce TYPE-before-samples. */
   const sampleNames = new Set<string>();
-  const seen = new Set<string>();
+  const seen = new SeriesSet();
   let duplicates = 0;
 
   // Per-name cache: the family of the last sample name (names repeat in runs).
@@ -208,7 +208,8 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
     const nameStart = i;
     i++;
     while (i < end && isNameChar(text.charCodeAt(i))) i++;
-    const name = text.slice(nameStart, i);
+    // Names come in runs: reuse the previous name's string instead of allocating a copy.
+    const name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
     if (i < end) {
       const c = text.charCodeAt(i);
       if (c !== LBRACE && !isBlank(c)) {
@@ -249,11 +250,22 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
           i++;
           break;
         }
-        if (!isLabelStart(c)) throw new ExpositionParseError(lineNo, `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`);
-        const ls = i;
-        i++;
-        while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-        const lname = text.slice(ls, i);
+        // Fast path: the label names so far are the name's canonical order and the next one is the expected
+        // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
+        const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
+        let lname: string;
+        let known = false;
+        if (expected !== undefined && text.startsWith(expected, i) && !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))) {
+          lname = expected;
+          i += expected.length;
+          known = true;
+        } else {
+          if (!isLabelStart(c)) throw new ExpositionParseError(lineNo, `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`);
+          const ls = i;
+          i++;
+          while (i < end && isLabelChar(text.charCodeAt(i))) i++;
+          lname = text.slice(ls, i);
+        }
         if (i < end && isBlank(text.charCodeAt(i))) {
           normalized = false;
           while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -298,11 +310,13 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
           }
           i++;
         }
-        // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
-        if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
-        if (Object.prototype.hasOwnProperty.call(labels, lname)) throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+        if (!known) {
+          // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
+          if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
+          if (Object.prototype.hasOwnProperty.call(labels, lname)) throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+          matchesOrder = false;
+        }
         labels[lname] = value;
-        if (order === undefined || order[nLabels] !== lname) matchesOrder = false;
         nLabels++;
         if (i < end && isBlank(text.charCodeAt(i))) {
           normalized = false;
@@ -360,15 +374,45 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
     }
 
     // ---- duplicate series
-    const key = normalized && matchesOrder ? text.slice(nameStart, labelsEnd) : canonicalKey(name, labels, nLabels, order);
-    if (seen.has(key)) duplicates++;
+    let fresh: boolean;
+    if (normalized && matchesOrder) fresh = seen.addRange(text, nameStart, labelsEnd);
     else {
-      seen.add(key);
-      samples.push({ name, labels, value, timestampMs: ts });
+      const key = canonicalKey(name, labels, nLabels, order);
+      fresh = seen.addRange(key, 0, key.length);
     }
+    if (fresh) samples.push({ name, labels, value, timestampMs: ts });
+    else duplicates++;
     pos = next;
   }
   return { samples, families, duplicates };
+}
+
+/**
+ * The set of series keys seen in one exposition, keyed by a 32-bit FNV-1a hash of the key text computed
+ * here over the char codes (no substring is created unless the hash is new or collides). Most keys are
+ * seen once, so the common path is one integer-keyed Map lookup and insert instead of hashing a fresh
+ * substring in a `Set<string>` (which measured about a third of the parse time). Exact: a hash already
+ * present is confirmed by string comparison; distinct keys with equal hashes go to `collided`.
+ * Size: one entry per distinct series of the exposition.
+ */
+class SeriesSet {
+  private readonly byHash = new Map<number, string>();
+  private readonly collided = new Set<string>();
+
+  /** Adds the key `s.slice(start, end)`; returns false when it was already present. */
+  addRange(s: string, start: number, end: number): boolean {
+    let h = 0x811c9dc5;
+    for (let j = start; j < end; j++) h = Math.imul(h ^ s.charCodeAt(j), 0x01000193);
+    const first = this.byHash.get(h);
+    if (first === undefined) {
+      this.byHash.set(h, s.slice(start, end));
+      return true;
+    }
+    const key = s.slice(start, end);
+    if (first === key || this.collided.has(key)) return false;
+    this.collided.add(key);
+    return true;
+  }
 }
 
 /**

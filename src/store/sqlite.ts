@@ -5,12 +5,39 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { StoreError } from '../errors.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { AnomalyStore, SampleStore } from './types.ts';
+
+/** Prepared statements kept per connection (the store issues a few dozen distinct SQL texts). */
+const STATEMENT_CACHE_SIZE = 128;
+
+/**
+ * The database as kysely's SqliteDialect sees it, with `prepare` memoised by SQL text: kysely's SQLite driver
+ * prepares every query it runs, and preparing the multi-row sample insert (thousands of bind parameters) is a
+ * visible share of the append hot path. Reusing a prepared statement is what better-sqlite3 recommends; SQLite
+ * re-prepares it transparently after a schema change. kysely runs one query at a time on this single
+ * connection, so a cached statement is never in use twice at once. At most `maxStatements` are kept (the
+ * cache is cleared when full).
+ */
+function withStatementCache(raw: BetterSqlite3.Database, maxStatements: number): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sqlText: string): BetterSqlite3.Statement {
+      let stmt = cache.get(sqlText);
+      if (stmt === undefined) {
+        stmt = raw.prepare(sqlText);
+        if (cache.size >= maxStatements) cache.clear();
+        cache.set(sqlText, stmt);
+      }
+      return stmt;
+    },
+  };
+}
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -45,7 +72,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<OpenedS
   } catch (e) {
     throw new StoreError(`cannot open SQLite database ${opts.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
     return new KyselyStore(db, {

@@ -12,7 +12,8 @@ import pg from 'pg';
 import { InvalidInputError, NotFoundError, StoreError } from '../../src/errors.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
 import type { Sample } from '../../src/model/sample.ts';
-import { LruCache } from '../../src/store/kysely-store.ts';
+import { seriesKey } from '../../src/model/sample.ts';
+import { LruCache, SeriesKeyBuilder } from '../../src/store/kysely-store.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from '../../src/store/sqlite.ts';
 
@@ -143,6 +144,19 @@ function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?:
       assert.deepEqual(await store.append(batch), { stored: 0, rejected: { duplicate: 12_000 } });
     });
 
+    test('chunked appends skip rejected samples and store each sample with its own series, ts and value', async () => {
+      const batch: Sample[] = [];
+      for (let i = 0; i < 4500; i++) batch.push(s('dwcp_mixed', { k: String(i % 3), z: 'a' }, i % 7 === 0 ? Number.NaN : i, T0 + i));
+      const expectedStored = batch.filter((x) => !Number.isNaN(x.value)).length;
+      assert.deepEqual(await store.append(batch), { stored: expectedStored, rejected: { non_finite: 4500 - expectedStored } });
+      const refs = await store.findSeries('dwcp_mixed', { k: '1' }, 10);
+      assert.equal(refs.length, 1);
+      const [p] = await store.readPoints(refs, T0, T0 + 4500, 10_000);
+      const want = batch.filter((x) => x.labels['k'] === '1' && !Number.isNaN(x.value));
+      assert.deepEqual(p!.timestampsMs, want.map((x) => x.timestampMs));
+      assert.deepEqual(p!.values, want.map((x) => x.value));
+    });
+
     test('searches metric names case-insensitively with literal % and _', async () => {
       await store.append([s('dwcp_search_Alpha', {}, 1, T0), s('dwcp_search_beta', {}, 1, T0), s('dwcpXsearch', {}, 1, T0)]);
       assert.deepEqual(await store.searchMetricNames('SEARCH_', 10), ['dwcp_search_Alpha', 'dwcp_search_beta']);
@@ -270,6 +284,22 @@ describe('store edge cases', () => {
     assert.equal(big.get(99_999), 99_999);
     assert.equal(big.delete(99_999), true);
     assert.equal(big.get(99_999), undefined);
+  });
+
+  it('SeriesKeyBuilder gives exactly seriesKey for runs of one shape, shape changes and escapes', () => {
+    const b = new SeriesKeyBuilder();
+    const cases: [string, Record<string, string>][] = [
+      ['m', {}],
+      ['m', { b: '1', a: '2' }],
+      ['m', { b: '3', a: 'x"y\\z\nw' }],
+      ['m', { a: '3', b: '4' }],
+      ['m', { b: '1' }],
+      ['m', { b: '1', a: '2', c: '' }],
+      ['n', { b: '1', a: '2', c: '' }],
+      ['n', {}],
+      ['n', { zz: 'é{},="', instance: 'h:1', job: 'j' }],
+    ];
+    for (const [name, labels] of [...cases, ...cases]) assert.equal(b.key(name, labels), seriesKey(name, labels));
   });
 
   it('SQLite: creates the directory, reports an unopenable path, and rejects a bad retention', async () => {

@@ -103,6 +103,22 @@ describe('parseExposition: valid input', () => {
     assert.deepEqual(r.samples.map((s) => s.value), [1, 4, 5]);
   });
 
+  it('tells apart distinct series whose key hashes collide (FNV-1a 32-bit) and still finds their duplicates', () => {
+    // m{a="149599"} and m{a="312382"} have the same 32-bit FNV-1a hash (found by search).
+    const r = parse('m{a="149599"} 1\nm{a="312382"} 2\nm{a="312382"} 3\nm{a="149599"} 4\nm{ a="312382"} 5\n');
+    assert.deepEqual(r.samples.map((s) => s.value), [1, 2]);
+    assert.equal(r.duplicates, 3);
+  });
+
+  it('reads label names right when they only share a prefix with the first sample\'s names', () => {
+    const r = parse('m{ab="1",c="2"} 1\nm{abc="1",c="2"} 2\nm{a="1",c="2"} 3\nm{ab="1",cd="2"} 4\nm{ab="1",c="2",d="3"} 5\nm{ab="1"} 6\n');
+    assert.deepEqual(
+      r.samples.map((s) => s.labels),
+      [{ ab: '1', c: '2' }, { abc: '1', c: '2' }, { a: '1', c: '2' }, { ab: '1', cd: '2' }, { ab: '1', c: '2', d: '3' }, { ab: '1' }],
+    );
+    assert.equal(r.duplicates, 0);
+  });
+
   it('accepts label names that are Object.prototype members', () => {
     assert.deepEqual(parse('m{constructor="1",toString="2"} 1\n').samples[0]!.labels, { constructor: '1', toString: '2' });
   });
@@ -129,6 +145,9 @@ describe('parseExposition: malformed input names its line', () => {
     ['invalid escape', 'm{a="\\t"} 1\n', 1, 'invalid escape sequence \\t'],
     ['duplicate label name', 'm{a="1",a="2"} 1\n', 1, 'duplicate label name a'],
     ['reserved __name__', 'm{__name__="x"} 1\n', 1, '__name__ is reserved'],
+    ['duplicate label name after a known order', 'm{a="1",b="2"} 1\nm{a="1",a="2"} 1\n', 2, 'duplicate label name a'],
+    ['duplicate label name after a full known order', 'm{a="1",b="2"} 1\nm{a="1",b="2",b="3"} 1\n', 2, 'duplicate label name b'],
+    ['reserved name after a known order', 'm{a="1"} 1\nm{a="2",__x="1"} 1\n', 2, 'label name __x is reserved'],
     ['reserved __proto__', 'm{a="1",__proto__="x"} 1\n', 1, 'label name __proto__ is reserved'],
     ['label named like an Object method is fine but duplicate', 'm{constructor="1",constructor="2"} 1\n', 1, 'duplicate label name constructor'],
     ['missing value', 'ok 1\nm\n', 2, 'missing value for m'],
