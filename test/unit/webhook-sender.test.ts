@@ -107,6 +107,7 @@ test('receiver down, then 500, then healthy: every notification arrives once, in
   const attempted = r.attempts.map(seq);
   assert.deepEqual([...attempted].sort((a, b) => a - b), attempted);
   assert.deepEqual(attempted.slice(0, 4), [0, 0, 0, 0]);
+  await waitFor(async () => (await value(registry, 'dwcp_monitor_alerts_sent_total', { receiver: 'ops' })) === 5, 'sent counter');
   assert.equal(await value(registry, 'dwcp_monitor_alerts_sent_total', { receiver: 'ops' }), 5);
   assert.ok((await value(registry, 'dwcp_monitor_alerts_failed_total', { receiver: 'ops' })) >= 6);
   assert.equal(await value(registry, 'dwcp_monitor_alerts_dropped_total'), 0);
@@ -131,6 +132,8 @@ test('4xx (other than 408/429) is not retried; 429 is', async () => {
   assert.deepEqual(r.accepted.map(seq), [1]);
   assert.equal(await value(registry, 'dwcp_monitor_alerts_dropped_total', { reason: 'rejected' }), 1);
   assert.equal(await value(registry, 'dwcp_monitor_alerts_failed_total'), 2);
+  // The receiver counts the request before the sender has read the response: wait for the sender's side.
+  await waitFor(async () => (await value(registry, 'dwcp_monitor_alerts_sent_total')) === 1, 'sent counter');
   assert.equal(await value(registry, 'dwcp_monitor_alerts_sent_total'), 1);
 });
 
