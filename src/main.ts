@@ -18,6 +18,7 @@ import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
+import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
 import { createCatalogMetrics } from './sdk/registry.ts';
 import { buildApp } from './server/app.ts';
@@ -208,6 +209,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       anomalies: store,
       samples: store,
       live,
+      insights: createInsightsProvider(store),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { generateCommand } from './commands/generate.ts';
+import { rolloutCommand } from './commands/rollout.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
 
@@ -23,5 +24,6 @@ program.addCommand(serveCommand());
 program.addCommand(demoCommand());
 program.addCommand(detectCommand());
 program.addCommand(generateCommand());
+program.addCommand(rolloutCommand());
 
 await program.parseAsync(process.argv);

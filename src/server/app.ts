@@ -15,7 +15,10 @@ import { componentRoutes } from './routes/components.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { regionRoutes } from './routes/regions.ts';
+import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { sloRoutes } from './routes/slo.ts';
 import { targetRoutes } from './routes/targets.ts';
 
 /** Options of {@link buildApp}. */
@@ -65,6 +68,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(seriesRoutes, ctx);
   await app.register(targetRoutes, ctx);
   await app.register(liveRoutes, ctx);
+  await app.register(rolloutRoutes, ctx);
+  await app.register(sloRoutes, ctx);
+  await app.register(regionRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
+import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
 
 /** Body of GET /health. Extra fields (store sizes, versions, ...) are passed through unchanged. */
@@ -89,6 +90,8 @@ export interface AppDeps {
   readonly webRoot?: string;
   /** Overrides of {@link DEFAULT_APP_LIMITS}. */
   readonly limits?: Partial<AppLimits>;
+  /** Rollout decision, SLO budgets and regional health (GET /api/rollout, /api/slo, /api/regions/health); omitted → 404. */
+  readonly insights?: InsightsProvider;
 }
 
 /** A {@link LiveFeed} the producer side can publish to. */

@@ -1,9 +1,12 @@
 import { AnomalyList } from './components/AnomalyList.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
+import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
+import { RolloutPanel } from './components/RolloutPanel.tsx';
 import { SeriesChart } from './components/SeriesChart.tsx';
+import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, component grid, live chart, anomalies, targets. */
+/** The single page: header, component grid, rollout decision, SLO budgets, regional health, live chart, anomalies, targets. */
 export function App() {
   return (
     <>
@@ -13,6 +16,9 @@ export function App() {
       </header>
       <main>
         <ComponentGrid />
+        <RolloutPanel />
+        <SloPanel />
+        <RegionHealthPanel />
         <SeriesChart />
         <AnomalyList />
         <TargetsTable />

@@ -1,0 +1,107 @@
+/**
+ * `dwcp-monitor rollout status`: fetches GET /api/rollout from a running monitor and prints the GO / CAUTION /
+ * NO-GO decision, its drivers and the key numbers (or the raw JSON with --json).
+ */
+import { Command } from 'commander';
+import type { RolloutStatus } from '../../monitor/rollout-provider.ts';
+
+/** Where the command writes; defaults to process.stdout / process.stderr. */
+export interface RolloutIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Default monitor address (the `serve` default listen address). */
+export const DEFAULT_MONITOR_URL = 'http://127.0.0.1:9500';
+/** Request timeout of the CLI. */
+const TIMEOUT_MS = 10_000;
+
+const num = (v: number | null | undefined, digits = 2): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : String(Number(v.toFixed(digits)));
+const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
+
+/** Renders a rollout status as the text the command prints (one block, ends with a newline). */
+export function formatRolloutStatus(d: RolloutStatus): string {
+  const c = d.comparison;
+  const lines = [
+    `Decision: ${d.decision}${d.forced ? ' (forced by a critical failure)' : ''}`,
+    `Score:    ${(d.score * 100).toFixed(1)} / 100 (SLA ${d.slaScore === null ? 'n/a' : (d.slaScore * 100).toFixed(1)}, canary ${d.canaryScore === null ? 'n/a' : (d.canaryScore * 100).toFixed(1)})`,
+    `Rollout:  ${d.rolloutPercent === null ? 'unknown' : `${num(d.rolloutPercent, 1)} %`} of migrations on v3`,
+    `Window:   ${new Date(d.window.startMs).toISOString()} .. ${new Date(d.window.endMs).toISOString()}`,
+    '',
+    `Migration time  v1 median ${num(c.v1.migrationMedianSeconds)} s  v3 median ${num(c.v3.migrationMedianSeconds)} s  speedup ${num(c.migrationSpeedup)}x  (${d.samples.v1Migrations} v1 / ${d.samples.v3Migrations} v3 intervals)`,
+    `Migration p95   v1 ${num(c.v1.latencyP95Seconds)} s  v3 ${num(c.v3.latencyP95Seconds)} s  improvement ${pct(c.latencyP95ImprovementPercent)}`,
+    `Compression     v1 median ${num(c.v1.compressionMedian)}x  v3 median ${num(c.v3.compressionMedian)}x  improvement ${pct(c.compressionImprovementPercent)}`,
+    '',
+    'Drivers:',
+    ...(d.drivers.length === 0 ? ['  (none)'] : d.drivers.map((x) => `  [${x.effect}] ${x.text}`)),
+    '',
+    'SLA checks:',
+    ...(d.sla.length === 0
+      ? ['  (no SLA compliance data stored)']
+      : d.sla.map((s) => {
+          const r = typeof s.compliance === 'boolean' ? (s.compliance ? 1 : 0) : s.compliance;
+          const target = s.target ?? 1;
+          return `  ${s.name}: ${(r * 100).toFixed(2)} % (target ${(target * 100).toFixed(0)} %) ${r >= target ? 'met' : 'NOT MET'}`;
+        })),
+  ];
+  for (const w of d.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Fetches GET {url}/api/rollout.
+ * @throws Error with a readable message when the monitor is unreachable, times out, answers non-2xx (its
+ *   `error` text) or with a body that is not a rollout status.
+ */
+export async function fetchRolloutStatus(url: string, window?: string): Promise<RolloutStatus> {
+  let target: URL;
+  try {
+    target = new URL('/api/rollout', url);
+  } catch {
+    throw new Error(`--url must be an http(s) URL such as ${DEFAULT_MONITOR_URL}, got "${url}"`);
+  }
+  if (window !== undefined) target.searchParams.set('window', window);
+  let res: Response;
+  try {
+    res = await fetch(target, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
+    throw new Error(`cannot reach the monitor at ${target.origin} (${cause}); is \`dwcp-monitor serve\` running?`);
+  }
+  const body = (await res.json().catch(() => null)) as { status?: string; data?: RolloutStatus; error?: string } | null;
+  if (!res.ok) throw new Error(`monitor answered HTTP ${res.status}: ${body?.error ?? res.statusText}`);
+  if (body?.status !== 'success' || typeof body.data?.decision !== 'string') throw new Error('monitor answered with an unexpected body');
+  return body.data;
+}
+
+interface RawOptions {
+  url: string;
+  window?: string;
+  json?: boolean;
+}
+
+/**
+ * The `rollout` command with its `status` subcommand. Errors print `error: <message>` to stderr and set
+ * `process.exitCode` to 1 (the monitor unreachable, an HTTP error, a bad --url).
+ */
+export function rolloutCommand(io?: RolloutIo): Command {
+  const w: RolloutIo = io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  const cmd = new Command('rollout').summary('v1 → v3 rollout analysis of a running monitor').description('Rollout analysis (GO / CAUTION / NO-GO) served by a running monitor.');
+  cmd
+    .command('status')
+    .description('Print the rollout decision, its drivers and the key v1/v3 numbers (GET /api/rollout).')
+    .option('--url <url>', 'monitor base URL', DEFAULT_MONITOR_URL)
+    .option('--window <duration>', 'analysis window, e.g. 10m, 1h (default: the server default, 10m)')
+    .option('--json', 'print the raw JSON data')
+    .action(async (raw: RawOptions) => {
+      try {
+        const d = await fetchRolloutStatus(raw.url, raw.window);
+        w.out(raw.json ? JSON.stringify(d, null, 2) + '\n' : formatRolloutStatus(d));
+      } catch (e) {
+        w.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      }
+    });
+  return cmd;
+}

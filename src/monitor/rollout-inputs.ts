@@ -1,0 +1,336 @@
+/**
+ * Inputs of the rollout, SLO and regional-health engines built from stored series (`SeriesPoints` read from
+ * the `SampleStore`). Pure: no clocks, no I/O; the caller reads the store (`rollout-provider.ts`).
+ *
+ * Mappings (every one documented here and in docs/rollout-analysis.md terms):
+ * - **Histogram per-interval means**: for each histogram series, the `_sum` and `_count` points with the same
+ *   timestamp are paired; between consecutive pairs Δsum/Δcount is one observation mean (as the series tracker
+ *   and docs/architecture.md "Detection inputs" do). A decrease of either is a counter reset: the new value is
+ *   the increase (Prometheus `rate` convention). Intervals with Δcount = 0 give no sample.
+ * - **v1 vs v3 samples** ({@link buildVersionSamples}): migration durations = per-interval means of
+ *   `dwcp_migration_duration_seconds{dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3),
+ *   used both as `migrationSeconds` (speedup) and `latencySeconds` (p95 and the statistical latency verdict);
+ *   compression = per-interval means of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3
+ *   gauge `dwcp_v3_compression_ratio`. Throughput, CPU and memory are left empty: the catalog has no v1 metric in
+ *   the same unit as v3's (v1 reports bandwidth as a utilisation percent) and CPU/memory are per node, not per
+ *   protocol version, so a comparison would only compare the node with itself.
+ * - **SLA checks** ({@link buildSlaChecks}): `dwcp_v3_sla_compliance` (1 compliant, 0 violated) grouped by
+ *   `sla_type`; compliance = mean of the stored values in the window (share of compliant scrapes), target
+ *   {@link SLA_TARGET}.
+ * - **Rollout percent** ({@link latestRolloutPercent}): mean over series of the latest value of
+ *   `dwcp_v3_rollout_progress_percent`.
+ * - **SLO steps** ({@link sliSeriesFor}): ratio SLIs → counter increases per step (total = good + bad when
+ *   `total` is absent, good = total − bad when `good` is absent); threshold SLIs on a histogram `mean` → ΣΔsum /
+ *   ΣΔcount of the intervals ending in the step; threshold SLIs on a gauge → per node (`nodeOf`) the sum of its
+ *   series' means in the step, averaged over nodes (a node's throughput is the sum of its transports).
+ *   Histogram quantile statistics (p50..p999) are not derived here (null: "not evaluated").
+ * - **Region inputs** ({@link buildRegionInputs}), grouped by `regionOf` (label `region`, else `cluster`):
+ *   availability = mean of `up` × 100; utilisation = mean over `dwcp_v3_resource_utilization_percent` series of
+ *   their window mean; latency = ΣΔsum/ΣΔcount of `dwcp_v3_mode_latency_seconds` × 1000 ms; error rate =
+ *   Σ increase of `dwcp_v3_component_errors_total` / Σ increase of `dwcp_v3_component_operations_total` (0 with
+ *   no operations, capped at 1); consensus health = mean of `dwcp_v3_component_health{component="acp"}` / 2 ×
+ *   100 (0 down, 1 degraded, 2 healthy). A factor without data is listed in `missing` and the region is not
+ *   scored. A region is listed when it has any v3 series (`up` alone, e.g. of the host target, is not a region).
+ */
+import type { VersionSamples } from '../analysis/canary/comparison.ts';
+import type { SlaCheck } from '../analysis/canary/decision.ts';
+import type { MetricSpec } from '../analysis/canary/judge.ts';
+import type { RegionHealthInput } from '../analysis/health/region-score.ts';
+import type { Slo } from '../analysis/slo/definition.ts';
+import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/series.ts';
+import { seriesKey } from '../model/sample.ts';
+import type { SeriesPoints } from '../store/types.ts';
+import { nodeOf, regionOf } from './component-status.ts';
+
+/** The `_sum` and `_count` series of one histogram metric (any number of label sets). */
+export interface HistogramSeries {
+  readonly sum: readonly SeriesPoints[];
+  readonly count: readonly SeriesPoints[];
+}
+
+/** One per-interval observation mean: interval end `tMs`, Δsum/Δcount, Δcount, series labels key. */
+export interface IntervalMean {
+  readonly tMs: number;
+  readonly mean: number;
+  readonly sumDelta: number;
+  readonly countDelta: number;
+  readonly labelsKey: string;
+}
+
+/** Compliance an SLA check needs to count as met (share of compliant scrapes in the window). */
+export const SLA_TARGET = 0.99;
+
+/** Metrics judged for the rollout decision (names as shown in verdicts and drivers). */
+export const ROLLOUT_METRIC_SPECS: readonly MetricSpec[] = [
+  { name: 'migration_duration', badDirection: 'increase', unit: 's', critical: true },
+  { name: 'compression', badDirection: 'decrease', unit: 'x' },
+];
+
+const increase = (prev: number, cur: number): number => (cur >= prev ? cur - prev : cur);
+
+/**
+ * Per-interval means of a histogram (see the module comment). Sum and count series are paired by their label
+ * set; points whose timestamp is missing on the other side or that are non-finite are skipped.
+ * @returns means ordered by series, then time
+ */
+export function intervalMeans(h: HistogramSeries): IntervalMean[] {
+  const counts = new Map<string, SeriesPoints>();
+  for (const c of h.count) counts.set(seriesKey('', c.series.labels), c);
+  const out: IntervalMean[] = [];
+  for (const s of h.sum) {
+    const key = seriesKey('', s.series.labels);
+    const c = counts.get(key);
+    if (!c) continue;
+    const countAt = new Map<number, number>();
+    c.timestampsMs.forEach((t, i) => countAt.set(t, c.values[i]!));
+    let prev: { sum: number; count: number } | null = null;
+    for (let i = 0; i < s.timestampsMs.length; i++) {
+      const t = s.timestampsMs[i]!;
+      const sum = s.values[i]!;
+      const count = countAt.get(t);
+      if (count === undefined || !Number.isFinite(sum) || !Number.isFinite(count)) continue;
+      if (prev !== null) {
+        const ds = count >= prev.count && sum >= prev.sum ? sum - prev.sum : sum;
+        const dc = increase(prev.count, count);
+        if (dc > 0) out.push({ tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key });
+      }
+      prev = { sum, count };
+    }
+  }
+  return out;
+}
+
+/** Finite values of gauge series, flattened. */
+export function gaugeValues(series: readonly SeriesPoints[]): number[] {
+  const out: number[] = [];
+  for (const s of series) for (const v of s.values) if (Number.isFinite(v)) out.push(v);
+  return out;
+}
+
+/** Counter increases between consecutive finite points (resets handled), each at the later point's time. */
+export function counterIncreases(series: readonly SeriesPoints[]): { tMs: number; inc: number }[] {
+  const out: { tMs: number; inc: number }[] = [];
+  for (const s of series) {
+    let prev: number | null = null;
+    for (let i = 0; i < s.values.length; i++) {
+      const v = s.values[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (prev !== null) out.push({ tMs: s.timestampsMs[i]!, inc: increase(prev, v) });
+      prev = v;
+    }
+  }
+  return out;
+}
+
+/** Stored series the v1/v3 comparison is built from (already filtered by the reader, e.g. `dwcp_enabled="true"`). */
+export interface RolloutSeries {
+  readonly v1Migration: HistogramSeries;
+  readonly v3Migration: HistogramSeries;
+  readonly v1Compression: HistogramSeries;
+  readonly v3Compression: readonly SeriesPoints[];
+  readonly slaCompliance: readonly SeriesPoints[];
+  readonly rolloutProgress: readonly SeriesPoints[];
+}
+
+/** v1 (baseline) and v3 (canary) samples for `compareVersions`, and the judge inputs for `judgeCanary`. */
+export function buildVersionSamples(rs: RolloutSeries): { v1: VersionSamples; v3: VersionSamples } {
+  const v1Mig = intervalMeans(rs.v1Migration).map((m) => m.mean);
+  const v3Mig = intervalMeans(rs.v3Migration).map((m) => m.mean);
+  const empty: readonly number[] = [];
+  return {
+    v1: { throughputMbps: empty, latencySeconds: v1Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v1Mig, compressionRatio: intervalMeans(rs.v1Compression).map((m) => m.mean) },
+    v3: { throughputMbps: empty, latencySeconds: v3Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v3Mig, compressionRatio: gaugeValues(rs.v3Compression) },
+  };
+}
+
+/** SLA checks from `dwcp_v3_sla_compliance`, one per `sla_type`, sorted by name; values clamped to [0, 1]. */
+export function buildSlaChecks(series: readonly SeriesPoints[]): SlaCheck[] {
+  const by = new Map<string, { ok: number; n: number }>();
+  for (const s of series) {
+    const type = s.series.labels['sla_type'] ?? 'unknown';
+    const acc = by.get(type) ?? { ok: 0, n: 0 };
+    for (const v of s.values) {
+      if (!Number.isFinite(v)) continue;
+      acc.ok += Math.min(1, Math.max(0, v));
+      acc.n++;
+    }
+    by.set(type, acc);
+  }
+  return [...by.entries()]
+    .filter(([, a]) => a.n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, a]) => ({ name, compliance: a.ok / a.n, target: SLA_TARGET, detail: `${a.ok} of ${a.n} scrapes compliant` }));
+}
+
+/** Mean over series of the latest finite value of `dwcp_v3_rollout_progress_percent`; null without data. */
+export function latestRolloutPercent(series: readonly SeriesPoints[]): number | null {
+  const last: number[] = [];
+  for (const s of series) {
+    for (let i = s.values.length - 1; i >= 0; i--) {
+      if (Number.isFinite(s.values[i]!)) {
+        last.push(s.values[i]!);
+        break;
+      }
+    }
+  }
+  return last.length === 0 ? null : last.reduce((a, b) => a + b, 0) / last.length;
+}
+
+/** Stored series of one SLI: counters per ratio selector, or a histogram / gauge for a threshold SLI. */
+export type SliData =
+  | { readonly kind: 'ratio'; readonly good?: readonly SeriesPoints[]; readonly bad?: readonly SeriesPoints[]; readonly total?: readonly SeriesPoints[] }
+  | { readonly kind: 'histogram'; readonly histogram: HistogramSeries }
+  | { readonly kind: 'gauge'; readonly series: readonly SeriesPoints[] };
+
+const stepOf = (t: number, stepMs: number): number => Math.floor(t / stepMs) * stepMs;
+
+function sumByStep(points: readonly { tMs: number; inc: number }[], stepMs: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const p of points) m.set(stepOf(p.tMs, stepMs), (m.get(stepOf(p.tMs, stepMs)) ?? 0) + p.inc);
+  return m;
+}
+
+/**
+ * The SLI series of `slo` from stored data (see the module comment), steps of `stepMs` starting in
+ * [startMs, nowMs). Returns null when the SLI cannot be derived from this data (histogram quantiles, or data
+ * of the wrong kind for the SLI).
+ */
+export function sliSeriesFor(slo: Slo, data: SliData, stepMs: number, startMs: number, nowMs: number): SliSeries | null {
+  const keep = (t: number): boolean => t >= startMs && t < nowMs;
+  const sli = slo.sli;
+  if (sli.type === 'ratio') {
+    if (data.kind !== 'ratio') return null;
+    const g = data.good ? sumByStep(counterIncreases(data.good), stepMs) : null;
+    const b = data.bad ? sumByStep(counterIncreases(data.bad), stepMs) : null;
+    const tot = data.total ? sumByStep(counterIncreases(data.total), stepMs) : null;
+    const times = new Set<number>([...(g?.keys() ?? []), ...(b?.keys() ?? []), ...(tot?.keys() ?? [])]);
+    const steps: EventStep[] = [];
+    for (const t of [...times].sort((x, y) => x - y)) {
+      if (!keep(t)) continue;
+      const total = tot ? (tot.get(t) ?? 0) : (g?.get(t) ?? 0) + (b?.get(t) ?? 0);
+      const good = g ? (g.get(t) ?? 0) : total - (b?.get(t) ?? 0);
+      steps.push({ tMs: t, total, good: Math.min(total, Math.max(0, good)) });
+    }
+    return { kind: 'events', stepMs, steps };
+  }
+  let values: { tMs: number; value: number }[];
+  if (data.kind === 'histogram' && sli.statistic === 'mean') {
+    const acc = new Map<number, { s: number; c: number }>();
+    for (const m of intervalMeans(data.histogram)) {
+      const t = stepOf(m.tMs, stepMs);
+      const a = acc.get(t) ?? { s: 0, c: 0 };
+      a.s += m.sumDelta;
+      a.c += m.countDelta;
+      acc.set(t, a);
+    }
+    values = [...acc.entries()].map(([tMs, a]) => ({ tMs, value: a.s / a.c }));
+  } else if (data.kind === 'gauge' && sli.statistic === 'value') {
+    // step → node → series key → {sum, n}
+    const acc = new Map<number, Map<string, Map<string, { s: number; n: number }>>>();
+    for (const s of data.series) {
+      const node = nodeOf(s.series.labels);
+      for (let i = 0; i < s.values.length; i++) {
+        const v = s.values[i]!;
+        if (!Number.isFinite(v)) continue;
+        const t = stepOf(s.timestampsMs[i]!, stepMs);
+        const byNode = acc.get(t) ?? new Map<string, Map<string, { s: number; n: number }>>();
+        const bySeries = byNode.get(node) ?? new Map<string, { s: number; n: number }>();
+        const a = bySeries.get(s.series.key) ?? { s: 0, n: 0 };
+        a.s += v;
+        a.n++;
+        bySeries.set(s.series.key, a);
+        byNode.set(node, bySeries);
+        acc.set(t, byNode);
+      }
+    }
+    values = [...acc.entries()].map(([tMs, byNode]) => {
+      let total = 0;
+      for (const bySeries of byNode.values()) for (const a of bySeries.values()) total += a.s / a.n;
+      return { tMs, value: total / byNode.size };
+    });
+  } else {
+    return null;
+  }
+  values = values.filter((v) => keep(v.tMs) && Number.isFinite(v.value)).sort((a, b) => a.tMs - b.tMs);
+  return { kind: 'steps', stepMs, steps: thresholdSteps(sli, values) };
+}
+
+/** Stored series of all regions for {@link buildRegionInputs}. */
+export interface RegionSeries {
+  readonly up: readonly SeriesPoints[];
+  readonly utilization: readonly SeriesPoints[];
+  readonly modeLatency: HistogramSeries;
+  readonly errors: readonly SeriesPoints[];
+  readonly operations: readonly SeriesPoints[];
+  /** `dwcp_v3_component_health{component="acp"}`. */
+  readonly acpHealth: readonly SeriesPoints[];
+}
+
+/** Factor names of {@link RegionHealthInput}. */
+export type RegionFactor = keyof RegionHealthInput;
+
+/** Inputs of one region; `input` is null when a factor has no data (listed in `missing`). */
+export interface RegionInputs {
+  readonly region: string;
+  readonly input: RegionHealthInput | null;
+  /** Every factor that has data (a partial view when `input` is null). */
+  readonly partial: Partial<RegionHealthInput>;
+  readonly missing: readonly RegionFactor[];
+}
+
+function byRegion(series: readonly SeriesPoints[]): Map<string, SeriesPoints[]> {
+  const m = new Map<string, SeriesPoints[]>();
+  for (const s of series) {
+    const r = regionOf(s.series.labels);
+    const l = m.get(r) ?? [];
+    l.push(s);
+    m.set(r, l);
+  }
+  return m;
+}
+
+function meanOf(values: readonly number[]): number | null {
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+/**
+ * Region-score inputs per region (see the module comment), sorted by region name. Regions are those with any of
+ * the v3 series (`up` alone, e.g. of the host target, does not add a region); values are clamped to the ranges
+ * `scoreRegion` accepts.
+ */
+export function buildRegionInputs(rs: RegionSeries): RegionInputs[] {
+  const up = byRegion(rs.up);
+  const util = byRegion(rs.utilization);
+  const latSum = byRegion(rs.modeLatency.sum);
+  const latCount = byRegion(rs.modeLatency.count);
+  const errs = byRegion(rs.errors);
+  const ops = byRegion(rs.operations);
+  const acp = byRegion(rs.acpHealth);
+  // Regions are those with DWCP v3 series; `up` alone (e.g. the monitor's own host target) does not make one.
+  const regions = new Set<string>([...util.keys(), ...latSum.keys(), ...errs.keys(), ...ops.keys(), ...acp.keys()]);
+  const out: RegionInputs[] = [];
+  for (const region of [...regions].sort()) {
+    const partial: { -readonly [K in RegionFactor]?: number } = {};
+    const a = meanOf(gaugeValues(up.get(region) ?? []));
+    if (a !== null) partial.availabilityPercent = clamp(a * 100, 0, 100);
+    const u = meanOf((util.get(region) ?? []).map((s) => meanOf(gaugeValues([s]))).filter((v): v is number => v !== null));
+    if (u !== null) partial.utilizationPercent = clamp(u, 0, 100);
+    const means = intervalMeans({ sum: latSum.get(region) ?? [], count: latCount.get(region) ?? [] });
+    const dc = means.reduce((x, m) => x + m.countDelta, 0);
+    if (dc > 0) partial.latencyMs = Math.max(0, (1000 * means.reduce((x, m) => x + m.sumDelta, 0)) / dc);
+    const opInc = counterIncreases(ops.get(region) ?? []);
+    if (opInc.length > 0) {
+      const total = opInc.reduce((x, p) => x + p.inc, 0);
+      const bad = counterIncreases(errs.get(region) ?? []).reduce((x, p) => x + p.inc, 0);
+      partial.errorRate = total > 0 ? clamp(bad / total, 0, 1) : 0;
+    }
+    const c = meanOf(gaugeValues(acp.get(region) ?? []));
+    if (c !== null) partial.consensusHealthPercent = clamp((c / 2) * 100, 0, 100);
+    const factors: RegionFactor[] = ['availabilityPercent', 'utilizationPercent', 'latencyMs', 'errorRate', 'consensusHealthPercent'];
+    const missing = factors.filter((f) => partial[f] === undefined);
+    out.push({ region, input: missing.length === 0 ? (partial as RegionHealthInput) : null, partial, missing });
+  }
+  return out;
+}

@@ -1,0 +1,234 @@
+/**
+ * Rollout decision, SLO budgets and regional health computed on request from the stored series: reads the
+ * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
+ * inputs with `rollout-inputs.ts` and runs the pure engines (compareVersions, judgeCanary, decideRollout;
+ * evaluateErrorBudget on the five SLO_TEMPLATES; scoreRegion). Served by GET /api/rollout, /api/slo and
+ * /api/regions/health.
+ */
+import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
+import { decideRollout, type DecisionDriver, type RolloutDecision, type SlaCheck } from '../analysis/canary/decision.ts';
+import { judgeCanary, type MetricJudgement } from '../analysis/canary/judge.ts';
+import type { Regression } from '../analysis/canary/regression.ts';
+import { scoreRegion, type RegionHealthInput, type RegionScore } from '../analysis/health/region-score.ts';
+import { evaluateErrorBudget, type BudgetReport } from '../analysis/slo/budget.ts';
+import { SLO_TEMPLATES, type EventSelector, type Slo } from '../analysis/slo/definition.ts';
+import { getMetric } from '../catalog/index.ts';
+import type { Labels } from '../model/sample.ts';
+import type { SampleStore, SeriesPoints } from '../store/types.ts';
+import {
+  buildRegionInputs,
+  buildSlaChecks,
+  buildVersionSamples,
+  intervalMeans,
+  latestRolloutPercent,
+  ROLLOUT_METRIC_SPECS,
+  sliSeriesFor,
+  type HistogramSeries,
+  type RegionFactor,
+  type SliData,
+} from './rollout-inputs.ts';
+
+/** The analysed window. */
+export interface AnalysisWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Body `data` of GET /api/rollout. Numbers the engines leave undefined (NaN) are serialised as null. */
+export interface RolloutStatus {
+  readonly decision: RolloutDecision;
+  /** Weighted score in [0, 1] and its parts (null when a part had no input). */
+  readonly score: number;
+  readonly slaScore: number | null;
+  readonly canaryScore: number | null;
+  readonly forced: boolean;
+  readonly summary: string;
+  readonly drivers: readonly DecisionDriver[];
+  readonly comparison: VersionComparison;
+  readonly verdicts: readonly MetricJudgement[];
+  readonly regressions: readonly Regression[];
+  readonly sla: readonly SlaCheck[];
+  /** Mean of the latest `dwcp_v3_rollout_progress_percent` values; null without data. */
+  readonly rolloutPercent: number | null;
+  /** Per-interval migration means used as samples. */
+  readonly samples: { readonly v1Migrations: number; readonly v3Migrations: number };
+  readonly window: AnalysisWindow;
+  /** E.g. a metric had more series than read. */
+  readonly warnings: readonly string[];
+}
+
+/** One SLO of GET /api/slo. */
+export interface SloStatus {
+  readonly name: string;
+  readonly description: string | null;
+  readonly objective: number;
+  readonly windowMs: number;
+  /** False when the SLI cannot be derived from stored data (then `report` is null and `reason` says why). */
+  readonly evaluated: boolean;
+  readonly reason: string | null;
+  readonly report: BudgetReport | null;
+}
+
+/** Body `data` of GET /api/slo. */
+export interface SloOverview {
+  readonly stepMs: number;
+  readonly window: AnalysisWindow;
+  readonly slos: readonly SloStatus[];
+  readonly warnings: readonly string[];
+}
+
+/** One region of GET /api/regions/health; score fields are null when a factor has no data. */
+export interface RegionHealth {
+  readonly region: string;
+  readonly score: number | null;
+  readonly status: RegionScore['status'] | null;
+  readonly factors: RegionScore['factors'] | null;
+  readonly inputs: Partial<RegionHealthInput>;
+  readonly missing: readonly RegionFactor[];
+}
+
+/** Body `data` of GET /api/regions/health. */
+export interface RegionsOverview {
+  readonly window: AnalysisWindow;
+  readonly regions: readonly RegionHealth[];
+  readonly warnings: readonly string[];
+}
+
+/** What the API needs: each call reads the store over `[nowMs − windowMs, nowMs]`. */
+export interface InsightsProvider {
+  rollout(windowMs: number, nowMs: number): Promise<RolloutStatus>;
+  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
+}
+
+/** Bounds of one read. */
+export interface InsightsOptions {
+  /** Series read per metric (more → warning). Default 200. */
+  readonly maxSeries?: number;
+  /** Latest points read per series. Default 4000. */
+  readonly maxPointsPerSeries?: number;
+  /** SLO evaluation step. Default 10 s. */
+  readonly sloStepMs?: number;
+  /** SLOs evaluated. Default SLO_TEMPLATES. */
+  readonly slos?: readonly Slo[];
+}
+
+const m = (name: string): string => getMetric(name).name;
+
+/**
+ * Creates the provider over `store`.
+ * @throws StoreError from the store; InvalidInputError from the engines for impossible data.
+ */
+export function createInsightsProvider(store: SampleStore, options: InsightsOptions = {}): InsightsProvider {
+  const maxSeries = options.maxSeries ?? 200;
+  const maxPoints = options.maxPointsPerSeries ?? 4000;
+  const stepMs = options.sloStepMs ?? 10_000;
+  const slos = options.slos ?? SLO_TEMPLATES;
+
+  const reader = (w: AnalysisWindow, warnings: string[]) => {
+    const read = async (name: string, match: Labels = {}): Promise<SeriesPoints[]> => {
+      const refs = await store.findSeries(name, match, maxSeries);
+      if (refs.length >= maxSeries) warnings.push(`${name}: read the first ${maxSeries} series only`);
+      if (refs.length === 0) return [];
+      const points = await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
+      if (points.some((p) => p.timestampsMs.length >= maxPoints)) warnings.push(`${name}: read the latest ${maxPoints} points per series only`);
+      return points;
+    };
+    const histogram = async (name: string, match: Labels = {}): Promise<HistogramSeries> => {
+      const [sum, count] = await Promise.all([read(`${name}_sum`, match), read(`${name}_count`, match)]);
+      return { sum, count };
+    };
+    return { read, histogram };
+  };
+
+  return {
+    async rollout(windowMs, nowMs) {
+      const window = { startMs: nowMs - windowMs, endMs: nowMs };
+      const warnings: string[] = [];
+      const { read, histogram } = reader(window, warnings);
+      const [v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress] = await Promise.all([
+        histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
+        histogram(m('dwcp_v3_migration_duration_seconds')),
+        histogram(m('dwcp_hde_compression_ratio')),
+        read(m('dwcp_v3_compression_ratio')),
+        read(m('dwcp_v3_sla_compliance')),
+        read(m('dwcp_v3_rollout_progress_percent')),
+      ]);
+      const rs = { v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress };
+      const { v1, v3 } = buildVersionSamples(rs);
+      const comparison = compareVersions(v1, v3);
+      const verdicts = judgeCanary([
+        { spec: ROLLOUT_METRIC_SPECS[0]!, baseline: v1.latencySeconds, canary: v3.latencySeconds },
+        { spec: ROLLOUT_METRIC_SPECS[1]!, baseline: v1.compressionRatio ?? [], canary: v3.compressionRatio ?? [] },
+      ]);
+      const sla = buildSlaChecks(slaCompliance);
+      const d = decideRollout({ sla, judgements: verdicts });
+      return {
+        decision: d.decision,
+        score: d.score,
+        slaScore: d.slaScore,
+        canaryScore: d.canaryScore,
+        forced: d.forced,
+        summary: d.summary,
+        drivers: d.drivers,
+        comparison,
+        verdicts,
+        regressions: d.regressions,
+        sla,
+        rolloutPercent: latestRolloutPercent(rolloutProgress),
+        samples: { v1Migrations: intervalMeans(v1Migration).length, v3Migrations: intervalMeans(v3Migration).length },
+        window,
+        warnings,
+      };
+    },
+
+    async slo(windowMs, nowMs) {
+      const window = { startMs: nowMs - windowMs, endMs: nowMs };
+      const warnings: string[] = [];
+      const { read, histogram } = reader(window, warnings);
+      const sel = (s: EventSelector | undefined) => (s === undefined ? undefined : read(s.metric, s.matchers));
+      const out: SloStatus[] = [];
+      for (const slo of slos) {
+        const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
+        const sli = slo.sli;
+        let data: SliData | null = null;
+        if (sli.type === 'ratio') {
+          const [good, bad, total] = await Promise.all([sel(sli.good), sel(sli.bad), sel(sli.total)]);
+          data = { kind: 'ratio', ...(good ? { good } : {}), ...(bad ? { bad } : {}), ...(total ? { total } : {}) };
+        } else if (getMetric(sli.metric).type === 'histogram') {
+          if (sli.statistic === 'mean') data = { kind: 'histogram', histogram: await histogram(sli.metric, sli.matchers) };
+        } else {
+          const def = getMetric(sli.metric);
+          const match = def.labels.includes('direction') && sli.matchers['direction'] === undefined ? { ...sli.matchers, direction: 'tx' } : sli.matchers;
+          data = { kind: 'gauge', series: await read(sli.metric, match) };
+        }
+        const series = data === null ? null : sliSeriesFor(slo, data, stepMs, window.startMs, nowMs);
+        if (series === null) {
+          out.push({ ...base, evaluated: false, reason: `statistic ${sli.type === 'threshold' ? sli.statistic : ''} of a histogram is not derived from stored series`, report: null });
+          continue;
+        }
+        out.push({ ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series }, { maxViolations: 50 }, nowMs) });
+      }
+      return { stepMs, window, slos: out, warnings };
+    },
+
+    async regions(windowMs, nowMs) {
+      const window = { startMs: nowMs - windowMs, endMs: nowMs };
+      const warnings: string[] = [];
+      const { read, histogram } = reader(window, warnings);
+      const [up, utilization, modeLatency, errors, operations, acpHealth] = await Promise.all([
+        read(m('up')),
+        read(m('dwcp_v3_resource_utilization_percent')),
+        histogram(m('dwcp_v3_mode_latency_seconds')),
+        read(m('dwcp_v3_component_errors_total')),
+        read(m('dwcp_v3_component_operations_total')),
+        read(m('dwcp_v3_component_health'), { component: 'acp' }),
+      ]);
+      const regions = buildRegionInputs({ up, utilization, modeLatency, errors, operations, acpHealth }).map((r): RegionHealth => {
+        const s = r.input === null ? null : scoreRegion(r.input);
+        return { region: r.region, score: s?.score ?? null, status: s?.status ?? null, factors: s?.factors ?? null, inputs: r.partial, missing: r.missing };
+      });
+      return { window, regions, warnings };
+    },
+  };
+}

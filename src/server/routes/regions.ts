@@ -1,0 +1,25 @@
+/** GET /api/regions/health: regional health score, status and factor scores from the stored series. */
+import type { FastifyInstance } from 'fastify';
+import type { RegionsOverview } from '../../monitor/rollout-provider.ts';
+import type { ApiContext } from '../deps.ts';
+import { insightsOf, parseWindowQuery } from './rollout.ts';
+
+/** Default `window` of GET /api/regions/health. */
+export const DEFAULT_REGIONS_WINDOW_MS = 5 * 60_000;
+
+/** Body of GET /api/regions/health. */
+export interface RegionsResponse {
+  readonly status: 'success';
+  readonly data: RegionsOverview;
+}
+
+/**
+ * Registers GET /api/regions/health?window=5m → 200 `{status: 'success', data: {window, regions: [{region, score,
+ * status, factors, inputs, missing}], warnings}}` (score/status/factors null when a factor has no data).
+ */
+export async function regionRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get('/api/regions/health', async (request): Promise<RegionsResponse> => {
+    const windowMs = parseWindowQuery(request.query, DEFAULT_REGIONS_WINDOW_MS);
+    return { status: 'success', data: await insightsOf(ctx).regions(windowMs, ctx.now()) };
+  });
+}

@@ -1,0 +1,34 @@
+/** Typed fetch helpers for the rollout, SLO and regional-health endpoints (same origin). */
+import type { RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
+import type { RegionsResponse } from '../../src/server/routes/regions.ts';
+import type { RolloutResponse } from '../../src/server/routes/rollout.ts';
+import type { SloResponse } from '../../src/server/routes/slo.ts';
+
+export type { RegionsOverview, RolloutStatus, SloOverview };
+
+async function getData<T extends { data: unknown }>(path: string): Promise<T['data']> {
+  const res = await fetch(path);
+  const body = (await res.json().catch(() => null)) as (T & { error?: string }) | null;
+  if (!res.ok || body === null) throw new Error(body?.error ?? `HTTP ${res.status}`);
+  return body.data;
+}
+
+/** GET /api/rollout. */
+export function fetchRollout(): Promise<RolloutStatus> {
+  return getData<RolloutResponse>('/api/rollout');
+}
+
+/** GET /api/slo. */
+export function fetchSlo(): Promise<SloOverview> {
+  return getData<SloResponse>('/api/slo');
+}
+
+/** GET /api/regions/health. */
+export function fetchRegionHealth(): Promise<RegionsOverview> {
+  return getData<RegionsResponse>('/api/regions/health');
+}
+
+/** A number with `digits` decimals, or an en dash for null/NaN (the API sends NaN as null). */
+export function fmt(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
