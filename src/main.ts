@@ -19,6 +19,7 @@ import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
+import { exportInsights } from './monitor/insights-exporter.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
 import { createCatalogMetrics } from './sdk/registry.ts';
 import { buildApp } from './server/app.ts';
@@ -34,6 +35,8 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta
 const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'utilization', 'health']);
 /** How often retention, pruning and stale-series cleanup run. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
+/** How often the rollout decision, SLO budgets and region scores are recomputed for /metrics. */
+const INSIGHTS_INTERVAL_MS = 15_000;
 /** Series not seen for this long are forgotten by the tracker. */
 const STALE_SERIES_MS = 10 * 60_000;
 
@@ -192,6 +195,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
   }
 
+  const insights = createInsightsProvider(store);
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
@@ -209,7 +213,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       anomalies: store,
       samples: store,
       live,
-      insights: createInsightsProvider(store),
+      insights,
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },
@@ -225,6 +229,16 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     store.prune(config.anomalies.maxStored).catch((e: unknown) => log.error({ err: e }, 'anomaly pruning failed'));
   }, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
+  let exporting: Promise<void> | null = null;
+  const insightsTimer = setInterval(() => {
+    if (exporting) return;
+    exporting = exportInsights(insights, metrics, now())
+      .catch((e: unknown) => log.warn({ err: e }, 'exporting rollout/SLO/region metrics failed'))
+      .finally(() => {
+        exporting = null;
+      });
+  }, INSIGHTS_INTERVAL_MS);
+  insightsTimer.unref();
   scraper.start();
   log.info({ url: `http://${config.listen.host}:${port}/`, targets: config.targets.length, catalog: CATALOG.length }, 'monitor started');
 
@@ -246,6 +260,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       if (stopped) return;
       stopped = true;
       clearInterval(maintenance);
+      clearInterval(insightsTimer);
+      await exporting;
       await scraper.stop();
       await Promise.all(senders.map((s) => s.stop()));
       await app.close();

@@ -7,6 +7,7 @@ import type { MetricDef } from './types.ts';
 
 const I2 = 'issue 2 (monitor self-metrics)';
 const S14 = 'inventory 1.4 (anomaly pipeline)';
+const I5 = 'issue 5 (rollout, SLO and regional health exported for the Phase 6 dashboard)';
 
 export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },
@@ -25,4 +26,9 @@ export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_anomalies_detected_total', type: 'counter', help: 'Anomalies detected by metric name, severity and model type.', unit: 'count', labels: ['metric_name', 'severity', 'model_type'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
   { name: 'dwcp_anomaly_confidence', type: 'gauge', help: 'Confidence (0..1) of the last anomaly per metric name and model type.', unit: 'ratio', labels: ['metric_name', 'model_type'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
   { name: 'dwcp_metrics_processed_total', type: 'counter', help: 'Samples run through anomaly detection.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: S14 },
+  { name: 'dwcp_monitor_rollout_decision', type: 'gauge', help: 'Rollout decision of the v1 vs v3 canary analysis: 2 GO, 1 CAUTION, 0 NO-GO.', unit: 'state', labels: [], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
+  { name: 'dwcp_monitor_rollout_score', type: 'gauge', help: 'Weighted rollout score behind the decision (0..1; GO >= 0.95, NO-GO < 0.75).', unit: 'ratio', labels: [], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
+  { name: 'dwcp_monitor_slo_compliance_ratio', type: 'gauge', help: 'SLO compliance over its window (0..1) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
+  { name: 'dwcp_monitor_slo_error_budget_remaining_ratio', type: 'gauge', help: 'Error budget remaining (fraction of the budget; negative when overspent) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
+  { name: 'dwcp_monitor_region_health_score', type: 'gauge', help: 'Regional health score 0..100 (healthy >= 80, degraded 60-80).', unit: 'score', labels: ['region'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
 ];

@@ -1,0 +1,55 @@
+/**
+ * Exports the rollout decision, SLO budgets and regional health scores as the monitor's own metrics, so the
+ * Phase 6 dashboard and alert rules can use them. Runs the insights provider on a timer; series of SLOs and
+ * regions that disappear are removed (bounded by the SLO and region counts).
+ */
+import { getMetric } from '../catalog/index.ts';
+import type { CatalogMetrics } from '../sdk/registry.ts';
+import type { InsightsProvider } from './rollout-provider.ts';
+
+/** Numeric value of each decision in `dwcp_monitor_rollout_decision`. */
+export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const;
+
+/** Windows the exported values are computed over. */
+export interface InsightsExportOptions {
+  readonly rolloutWindowMs: number;
+  readonly sloWindowMs: number;
+  readonly regionWindowMs: number;
+}
+
+export const DEFAULT_INSIGHTS_EXPORT: InsightsExportOptions = { rolloutWindowMs: 10 * 60_000, sloWindowMs: 3600_000, regionWindowMs: 5 * 60_000 };
+
+/**
+ * Computes the insights once and sets the gauges.
+ * @throws whatever the provider throws (StoreError); the caller logs it and tries again on the next tick.
+ */
+export async function exportInsights(
+  provider: InsightsProvider,
+  metrics: CatalogMetrics,
+  nowMs: number,
+  opts: InsightsExportOptions = DEFAULT_INSIGHTS_EXPORT,
+): Promise<void> {
+  const decision = metrics.gauge(getMetric('dwcp_monitor_rollout_decision').name);
+  const score = metrics.gauge(getMetric('dwcp_monitor_rollout_score').name);
+  const compliance = metrics.gauge(getMetric('dwcp_monitor_slo_compliance_ratio').name);
+  const budget = metrics.gauge(getMetric('dwcp_monitor_slo_error_budget_remaining_ratio').name);
+  const region = metrics.gauge(getMetric('dwcp_monitor_region_health_score').name);
+
+  const [r, s, g] = await Promise.all([
+    provider.rollout(opts.rolloutWindowMs, nowMs),
+    provider.slo(opts.sloWindowMs, nowMs),
+    provider.regions(opts.regionWindowMs, nowMs),
+  ]);
+  decision.set(DECISION_VALUE[r.decision]);
+  if (Number.isFinite(r.score)) score.set(r.score);
+  compliance.reset();
+  budget.reset();
+  for (const slo of s.slos) {
+    const c = slo.report?.compliance;
+    const b = slo.report?.budget.remainingFraction;
+    if (c !== null && c !== undefined) compliance.set({ slo: slo.name }, c);
+    if (b !== null && b !== undefined) budget.set({ slo: slo.name }, b);
+  }
+  region.reset();
+  for (const x of g.regions) if (x.score !== null) region.set({ region: x.region }, x.score);
+}
