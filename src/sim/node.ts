@@ -97,12 +97,20 @@ export interface SimNodeOptions {
   readonly remoteRegions: readonly string[];
   /** Period of the hybrid latency oscillation in seconds; default 240. */
   readonly hybridPeriodSeconds?: number;
+  /**
+   * Duration of a DWCP-enabled v1 migration relative to a v3 migration of the same VM under the same conditions
+   * (before noise and faults). Default {@link DEFAULT_V1_DURATION_FACTOR} (v3 is 30 % faster by design); 1 makes
+   * the two versions perform equally, so that a v3_regression of magnitude m is a true v3/v1 ratio of m.
+   */
+  readonly v1DurationFactor?: number;
   /** Called with warnings (server restart failures, label overflow); default console.warn. */
   readonly warn?: (message: string) => void;
 }
 
-/** Pending v1 migrations held at most (oldest dropped beyond). */
+/** In-flight v1 migrations the v1 wrapper holds at most (each is started and completed within one tick). */
 export const MAX_PENDING_MIGRATIONS = 1024;
+/** Default {@link SimNodeOptions.v1DurationFactor}: v1 DWCP migrations take 1.3x as long as v3 ones. */
+export const DEFAULT_V1_DURATION_FACTOR = 1.3;
 /** Migrations per second started by a node. */
 const MIGRATIONS_PER_SECOND = 4;
 const VM_SIZES = [
@@ -119,14 +127,6 @@ const ALGORITHM: Readonly<Record<Mode, CompressionAlgorithm>> = {
 };
 const BASE_RATIO: Readonly<Record<Mode, number>> = { datacenter: 2.6, internet: 4.2, hybrid: 3.4 };
 const AMST_ERROR_TYPES = ['connection_timeout', 'packet_loss'] as const;
-
-interface PendingMigration {
-  readonly id: string;
-  readonly endMs: number;
-  readonly dest: string;
-  readonly dwcp: boolean;
-  readonly ok: boolean;
-}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -173,7 +173,6 @@ export class SimNode {
   private v1Credit = 0;
   private v3Credit = 0;
   private migrationSeq = 0;
-  private readonly pending: PendingMigration[] = [];
   /** Mean number of HDE baselines (max 1000 in the original). */
   private readonly baselines = 120;
   private effects: FaultEffects = NO_FAULT;
@@ -184,13 +183,18 @@ export class SimNode {
   private stopped = false;
   private readonly warn: (message: string) => void;
 
-  /** @throws InvalidInputError on a bad rollout percent or day length. */
+  /** @throws InvalidInputError on a bad rollout percent, day length or v1 duration factor. */
   constructor(opts: SimNodeOptions) {
     if (!Number.isFinite(opts.rolloutPercent) || opts.rolloutPercent < 0 || opts.rolloutPercent > 100) {
       throw new InvalidInputError(`rollout percent must be in 0..100, got ${opts.rolloutPercent}`);
     }
     if (!Number.isFinite(opts.daySeconds) || opts.daySeconds <= 0)
       throw new InvalidInputError(`day seconds must be > 0, got ${opts.daySeconds}`);
+    if (
+      opts.v1DurationFactor !== undefined &&
+      (!Number.isFinite(opts.v1DurationFactor) || opts.v1DurationFactor <= 0)
+    )
+      throw new InvalidInputError(`v1 duration factor must be > 0, got ${opts.v1DurationFactor}`);
     this.opts = opts;
     this.id = opts.id;
     this.region = opts.region;
@@ -625,7 +629,12 @@ export class SimNode {
     }
   }
 
-  /** Starts/completes migrations; returns the current v3 slowdown (duration / baseline) when v3 ran. */
+  /**
+   * Runs this tick's migrations; returns the current v3 slowdown (duration / baseline) when v3 ran. v1 and v3
+   * migrations are both recorded when they start, with the duration drawn for them (v1 through its wrapper's
+   * start/complete on the event clock), so that over any window both histograms hold the same selection of
+   * migrations (recording v1 only at completion made short windows see only its short migrations).
+   */
   private migrate(
     nowMs: number,
     dt: number,
@@ -641,6 +650,7 @@ export class SimNode {
     const peers = this.opts.peers.length > 0 ? this.opts.peers : [this.id];
     const effective = Math.max(1e6, throughput) * Math.max(1, ratio);
     const overhead = mode === 'internet' ? 2 : 0.05;
+    const v1Factor = this.opts.v1DurationFactor ?? DEFAULT_V1_DURATION_FACTOR;
     let v3Slowdown: number | undefined;
     while (this.v3Credit >= 1) {
       this.v3Credit -= 1;
@@ -670,25 +680,16 @@ export class SimNode {
       this.v1Credit -= 1;
       const vm = VM_SIZES[r.int(0, VM_SIZES.length - 1)]!;
       const dwcp = r.chance(0.9);
-      const dwcpSeconds = (vm.bytes / effective + overhead) * 1.3 * (1 + r.gaussian(0, 0.03));
+      const dwcpSeconds = (vm.bytes / effective + overhead) * v1Factor * (1 + r.gaussian(0, 0.03));
       const seconds = dwcp ? dwcpSeconds : dwcpSeconds * 5 * eff.throughputFactor;
       const id = `mig-${this.id}-${++this.migrationSeq}`;
+      const dest = peers[r.int(0, peers.length - 1)]!;
+      const ok = r.chance(0.995);
+      // Recorded now, like v3 above: the wrapper measures start -> start + duration on the event clock.
       this.eventMs = nowMs;
       this.migration.onMigrationStart(id);
-      if (this.pending.length >= MAX_PENDING_MIGRATIONS) this.pending.shift();
-      this.pending.push({
-        id,
-        endMs: nowMs + Math.max(0.01, seconds) * 1000,
-        dest: peers[r.int(0, peers.length - 1)]!,
-        dwcp,
-        ok: r.chance(0.995),
-      });
-    }
-    this.pending.sort((a, b) => a.endMs - b.endMs);
-    while (this.pending.length > 0 && this.pending[0]!.endMs <= nowMs) {
-      const m = this.pending.shift()!;
-      this.eventMs = m.endMs;
-      this.migration.onMigrationComplete(m.id, this.id, m.dest, m.ok, m.dwcp);
+      this.eventMs = nowMs + Math.max(0.01, seconds) * 1000;
+      this.migration.onMigrationComplete(id, this.id, dest, ok, dwcp);
     }
     this.eventMs = nowMs;
     for (const vm of VM_SIZES)
