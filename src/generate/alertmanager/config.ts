@@ -13,7 +13,7 @@
 import { stringify } from 'yaml';
 import type { AlertRule } from '../rules/types.ts';
 
-/** Non-secret receiver settings (placeholders by default; edit or pass your own). */
+/** Non-secret receiver settings (example values under .invalid domains by default; edit or pass your own). */
 export interface AlertmanagerOptions {
   /** Directory holding the secret files on the Alertmanager host. */
   readonly secretsDir: string;
