@@ -18,6 +18,7 @@ import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
+import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { exportInsights } from './monitor/insights-exporter.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
@@ -196,6 +197,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   }
 
   const insights = createInsightsProvider(store);
+  const capacity = createCapacityProvider(store);
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
@@ -214,6 +216,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       samples: store,
       live,
       insights,
+      capacity,
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },

@@ -11,6 +11,7 @@ import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
+import { capacityRoutes } from './routes/capacity.ts';
 import { componentRoutes } from './routes/components.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(rolloutRoutes, ctx);
   await app.register(sloRoutes, ctx);
   await app.register(regionRoutes, ctx);
+  await app.register(capacityRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
+import type { CapacityProvider } from '../monitor/capacity-provider.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
 
@@ -92,6 +93,8 @@ export interface AppDeps {
   readonly limits?: Partial<AppLimits>;
   /** Rollout decision, SLO budgets and regional health (GET /api/rollout, /api/slo, /api/regions/health); omitted → 404. */
   readonly insights?: InsightsProvider;
+  /** Capacity plans per node and resource (GET /api/capacity); omitted → 404. */
+  readonly capacity?: CapacityProvider;
 }
 
 /** A {@link LiveFeed} the producer side can publish to. */

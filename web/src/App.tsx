@@ -1,4 +1,5 @@
 import { AnomalyList } from './components/AnomalyList.tsx';
+import { CapacityPanel } from './components/CapacityPanel.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
 import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
 import { RolloutPanel } from './components/RolloutPanel.tsx';
@@ -6,7 +7,7 @@ import { SeriesChart } from './components/SeriesChart.tsx';
 import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, component grid, rollout decision, SLO budgets, regional health, live chart, anomalies, targets. */
+/** The single page: header, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets. */
 export function App() {
   return (
     <>
@@ -19,6 +20,7 @@ export function App() {
         <RolloutPanel />
         <SloPanel />
         <RegionHealthPanel />
+        <CapacityPanel />
         <SeriesChart />
         <AnomalyList />
         <TargetsTable />

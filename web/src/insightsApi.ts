@@ -1,10 +1,12 @@
-/** Typed fetch helpers for the rollout, SLO and regional-health endpoints (same origin). */
+/** Typed fetch helpers for the rollout, SLO, regional-health and capacity endpoints (same origin). */
+import type { CapacityOverview } from '../../src/monitor/capacity-provider.ts';
 import type { RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
+import type { CapacityResponse } from '../../src/server/routes/capacity.ts';
 import type { RegionsResponse } from '../../src/server/routes/regions.ts';
 import type { RolloutResponse } from '../../src/server/routes/rollout.ts';
 import type { SloResponse } from '../../src/server/routes/slo.ts';
 
-export type { RegionsOverview, RolloutStatus, SloOverview };
+export type { CapacityOverview, RegionsOverview, RolloutStatus, SloOverview };
 
 async function getData<T extends { data: unknown }>(path: string): Promise<T['data']> {
   const res = await fetch(path);
@@ -26,6 +28,11 @@ export function fetchSlo(): Promise<SloOverview> {
 /** GET /api/regions/health. */
 export function fetchRegionHealth(): Promise<RegionsOverview> {
   return getData<RegionsResponse>('/api/regions/health');
+}
+
+/** GET /api/capacity (default window 7 d, cpu and memory). */
+export function fetchCapacity(): Promise<CapacityOverview> {
+  return getData<CapacityResponse>('/api/capacity');
 }
 
 /** A number with `digits` decimals, or an en dash for null/NaN (the API sends NaN as null). */

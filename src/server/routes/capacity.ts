@@ -1,0 +1,52 @@
+/** GET /api/capacity: per node and resource (cpu, memory) capacity plans from the stored utilisation series. */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { CAPACITY_RESOURCES, type CapacityOverview, type CapacityProvider, type CapacityResource } from '../../monitor/capacity-provider.ts';
+import type { ApiContext } from '../deps.ts';
+import { durationParam, parseQuery } from '../params.ts';
+
+/** Shortest, longest and default `window` of GET /api/capacity. */
+export const MIN_CAPACITY_WINDOW_MS = 3_600_000;
+export const MAX_CAPACITY_WINDOW_MS = 90 * 86_400_000;
+export const DEFAULT_CAPACITY_WINDOW_MS = 7 * 86_400_000;
+
+/** Body of GET /api/capacity. */
+export interface CapacityResponse {
+  readonly status: 'success';
+  readonly data: CapacityOverview;
+}
+
+/**
+ * Validates the query `{window?, resource?}` (window: duration such as `7d` or seconds, in [1 h, 90 d], default
+ * 7 d; resource: `cpu` or `memory`, default both); unknown parameters → 400.
+ * @throws UnknownParameterError, InvalidInputError
+ */
+export function parseCapacityQuery(raw: unknown): { windowMs: number; resources: readonly CapacityResource[] } {
+  const schema = z.strictObject({ window: durationParam().optional(), resource: z.enum(CAPACITY_RESOURCES).optional() });
+  const { window, resource } = parseQuery(raw, { schema }).values;
+  const ms = window ?? DEFAULT_CAPACITY_WINDOW_MS;
+  if (!(ms >= MIN_CAPACITY_WINDOW_MS && ms <= MAX_CAPACITY_WINDOW_MS)) {
+    throw new InvalidInputError(`window: must be between 1h and 90d, got ${ms / 1000}s`);
+  }
+  return { windowMs: Math.round(ms), resources: resource === undefined ? CAPACITY_RESOURCES : [resource] };
+}
+
+/** The configured provider, or NotFoundError (404) when the monitor runs without one. */
+function capacityOf(ctx: ApiContext): CapacityProvider {
+  const p = ctx.deps.capacity;
+  if (p === undefined) throw new NotFoundError('capacity planning is not configured on this monitor');
+  return p;
+}
+
+/**
+ * Registers GET /api/capacity?window=7d&resource=cpu → 200 `{status: 'success', data: {window, resources, nodes:
+ * [{node, region, resource, labels, points, plan}], warnings}}`; `plan` is a CapacityPlan (`status: 'ok'`), or
+ * `insufficient-data` / `invalid-data` with a reason.
+ */
+export async function capacityRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get('/api/capacity', async (request): Promise<CapacityResponse> => {
+    const { windowMs, resources } = parseCapacityQuery(request.query);
+    return { status: 'success', data: await capacityOf(ctx).capacity(windowMs, resources, ctx.now()) };
+  });
+}
