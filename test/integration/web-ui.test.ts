@@ -60,8 +60,10 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
   });
 
   it('shows every target with its health, and the down node with its error', async () => {
-    await page.getByRole('cell', { name: 'node-1', exact: true }).waitFor({ timeout: 15_000 });
-    const row = (id: string) => page.locator('tr', { has: page.getByRole('cell', { name: id, exact: true }) });
+    // Scope to the Targets panel: other panels (capacity, regions) also name nodes.
+    const targets = page.locator('section', { has: page.getByRole('heading', { name: 'Targets', exact: true }) });
+    await targets.getByRole('cell', { name: 'node-1', exact: true }).waitFor({ timeout: 15_000 });
+    const row = (id: string) => targets.locator('tr', { has: page.getByRole('cell', { name: id, exact: true }) });
     await row('node-1').locator('.health-up').waitFor({ timeout: 15_000 });
     await row('host').locator('.health-up').waitFor({ timeout: 15_000 });
     await row('node-2').locator('.health-down').waitFor({ timeout: 20_000 });
@@ -82,7 +84,8 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
 
   it('lists the target-down anomaly live and acknowledges it', async () => {
     await page.getByText('live', { exact: true }).waitFor({ timeout: 15_000 });
-    const upRow = page.locator('tr', { has: page.getByRole('cell', { name: 'up', exact: true }) }).first();
+    const anomalies = page.locator('section', { has: page.getByRole('heading', { name: /Latest anomalies/ }) });
+    const upRow = anomalies.locator('tr', { has: page.getByRole('cell', { name: 'up', exact: true }) }).first();
     await upRow.waitFor({ timeout: 20_000 });
     assert.match(await upRow.innerText(), /critical/);
     await upRow.getByRole('button', { name: 'Acknowledge' }).click();
