@@ -58,3 +58,35 @@ export const NOT_JUDGED: Verdict = Object.freeze({
   warmingUp: true,
   resolved: false,
 });
+
+/**
+ * Learned state of a detector as plain JSON-safe data, so that a restarted monitor resumes without a cold
+ * start. `detector` and `version` identify the layout; a snapshot is only restored by the same detector and
+ * version.
+ */
+export interface DetectorSnapshot {
+  readonly detector: string;
+  readonly version: number;
+  readonly state: unknown;
+}
+
+/** A detector whose learned state can be saved and restored. */
+export interface PersistentDetector extends StreamingDetector {
+  /** A copy of the learned state (bounded: same limits as the live state). */
+  snapshot(): DetectorSnapshot;
+  /**
+   * Replaces the learned state with `s`.
+   * @throws InvalidInputError when `s` is for another detector or version, or is malformed (state unchanged).
+   */
+  restore(s: DetectorSnapshot): void;
+}
+
+/**
+ * The value range a detector may be handed up front. NAB's published rules give every detector the file's
+ * global min and max before the stream starts; a live monitor cannot know them. Detectors that quantise by
+ * range accept this for the "published rules" comparison and otherwise learn the range causally.
+ */
+export interface InputRange {
+  readonly min: number;
+  readonly max: number;
+}
