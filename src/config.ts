@@ -65,8 +65,10 @@ export const monitorConfigSchema = z.strictObject({
       confirmSamples: z.number().int().min(1).max(10).default(2),
       maxSeries: z.number().int().min(1).max(1_000_000).default(50_000),
       components: z.array(z.enum(COMPONENTS)).optional(),
+      /** How often learned detector state is saved to the store (also saved on shutdown, restored at startup). */
+      checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
     })
-    .default({ enabled: true, cooldown: 5 * 60_000, minConfidence: 0.8, confirmSamples: 2, maxSeries: 50_000 }),
+    .default({ enabled: true, cooldown: 5 * 60_000, minConfidence: 0.8, confirmSamples: 2, maxSeries: 50_000, checkpointInterval: 60_000 }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
   alerting: z
     .strictObject({ externalUrl: z.string().optional(), webhooks: z.array(webhookSchema).max(20).default([]) })

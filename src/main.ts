@@ -38,8 +38,10 @@ const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency',
 const MAINTENANCE_INTERVAL_MS = 60_000;
 /** How often the rollout decision, SLO budgets and region scores are recomputed for /metrics. */
 const INSIGHTS_INTERVAL_MS = 15_000;
-/** Series not seen for this long are forgotten by the tracker. */
+/** Series not seen for this long are forgotten by the tracker (and restored detector states still unused are dropped). */
 const STALE_SERIES_MS = 10 * 60_000;
+/** Detector states per store write at a checkpoint. */
+const CHECKPOINT_BATCH = 1000;
 
 /** Counters of what the monitor has done since it started (for the demo report and /health). */
 export interface MonitorStats {
@@ -147,6 +149,53 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const samplesRejected: Partial<Record<RejectReason, number>> = {};
   const lastHealth = new Map<string, string>();
 
+  // Cold start: learned detector state is checkpointed to the store and restored before the first scrape.
+  let checkpointing: Promise<void> | null = null;
+  let rejectedLogged = 0;
+  const checkpoint = async (final: boolean): Promise<void> => {
+    const t = Math.floor(now());
+    let saved = 0;
+    let refused = 0;
+    // Bounded: one pass over the series changed so far, even if scrapes keep changing them meanwhile.
+    const rounds = Math.ceil(engine.persistenceStats().pendingCheckpoint / CHECKPOINT_BATCH);
+    for (let i = 0; i < rounds; i++) {
+      const batch = engine.snapshots(CHECKPOINT_BATCH);
+      if (batch.length === 0) break;
+      const res = await store.saveDetectorStates(
+        batch.map(({ key, snapshot }) => ({ seriesKey: key, detector: snapshot.detector, version: snapshot.version, state: snapshot.state, updatedAtMs: t })),
+      );
+      saved += res.saved;
+      refused += res.rejected.length;
+      if (res.rejected.length > 0) log.warn({ count: res.rejected.length, err: res.rejected[0]!.error }, 'detector states not checkpointed');
+    }
+    const ps = engine.persistenceStats();
+    if (ps.rejected > rejectedLogged) {
+      log.warn({ count: ps.rejected - rejectedLogged, lastError: ps.lastError }, 'restored detector states refused; those series started cold');
+      rejectedLogged = ps.rejected;
+    }
+    const counts = { saved, refused, restored: ps.restored, pendingRestore: ps.pendingRestore, snapshotFailed: ps.snapshotFailed };
+    if (final) log.info(counts, 'detector states checkpointed at shutdown');
+    else log.debug(counts, 'detector states checkpointed');
+  };
+  const runCheckpoint = (final = false): Promise<void> => {
+    checkpointing ??= checkpoint(final)
+      .catch((e: unknown) => log.error({ err: e }, 'checkpointing detector states failed'))
+      .finally(() => {
+        checkpointing = null;
+      });
+    return checkpointing;
+  };
+  if (det.enabled) {
+    try {
+      const loaded = await store.loadDetectorStates(det.maxSeries);
+      const kept = engine.seed(loaded.rows.map((r) => ({ key: r.seriesKey, snapshot: { detector: r.detector, version: r.version, state: r.state } })));
+      if (loaded.malformed > 0) log.warn({ count: loaded.malformed }, 'malformed stored detector states skipped');
+      log.info({ loaded: loaded.rows.length, kept, malformed: loaded.malformed }, 'detector states restored');
+    } catch (e) {
+      log.error({ err: e }, 'loading detector states failed; detection starts cold');
+    }
+  }
+
   const countRejected = (r: Readonly<Partial<Record<RejectReason, number>>>) => {
     for (const [reason, n] of Object.entries(r) as [RejectReason, number][]) {
       if (!n) continue;
@@ -230,8 +279,16 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     tracker.forgetOlderThan(t - STALE_SERIES_MS);
     store.applyRetention(t).catch((e: unknown) => log.error({ err: e }, 'retention failed'));
     store.prune(config.anomalies.maxStored).catch((e: unknown) => log.error({ err: e }, 'anomaly pruning failed'));
+    store.deleteDetectorStatesOlderThan(t - config.storage.retention).catch((e: unknown) => log.error({ err: e }, 'detector state cleanup failed'));
+    if (t - startedAt >= STALE_SERIES_MS && engine.persistenceStats().pendingRestore > 0) {
+      log.info({ count: engine.dropRestored() }, 'restored detector states of series not seen since startup dropped');
+    }
   }, MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
+  const checkpointTimer = setInterval(() => {
+    if (det.enabled) void runCheckpoint();
+  }, det.checkpointInterval);
+  checkpointTimer.unref();
   let exporting: Promise<void> | null = null;
   const insightsTimer = setInterval(() => {
     if (exporting) return;
@@ -264,8 +321,13 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       stopped = true;
       clearInterval(maintenance);
       clearInterval(insightsTimer);
+      clearInterval(checkpointTimer);
       await exporting;
       await scraper.stop();
+      if (det.enabled) {
+        await checkpointing;
+        await runCheckpoint(true);
+      }
       await Promise.all(senders.map((s) => s.stop()));
       await app.close();
       await store.close();

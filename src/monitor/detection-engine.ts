@@ -3,8 +3,14 @@
  * (N consecutive anomalous samples before an anomaly opens), minimum confidence, per-series cooldown between
  * episodes, and resolution tracking. Target health (`up == 0`) opens an anomaly at once. No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
+ *
+ * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
+ * hands out the snapshots of detectors that learned something since they were last handed out (oldest change
+ * first); `seed(entries)` takes snapshots loaded at startup and keeps them (at most `maxSeries`) until their
+ * series appears, whose detector then starts from the snapshot instead of warming up. A snapshot the detector
+ * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
-import type { DetectorFactory, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
+import type { DetectorFactory, DetectorSnapshot, PersistentDetector, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
 import type { DetectionInput } from './series-tracker.ts';
@@ -49,8 +55,57 @@ export interface DetectionOutcome {
   readonly overLimit: number;
 }
 
+/** The snapshot of one derived series' detector (a checkpoint entry, or a restored one to seed). */
+export interface SeriesSnapshot {
+  readonly key: string;
+  readonly snapshot: DetectorSnapshot;
+}
+
+/** Counters of checkpointing and restoring since the engine was built. */
+export interface PersistenceStats {
+  /** Restored snapshots waiting for their series to appear (at most `maxSeries`). */
+  readonly pendingRestore: number;
+  /** Series whose detector resumed from a restored snapshot. */
+  readonly restored: number;
+  /**
+   * Restored snapshots refused: malformed, for another detector or version, or for a detector that cannot
+   * restore. Their series started cold.
+   */
+  readonly rejected: number;
+  /** Seeded snapshots not kept: beyond the `maxSeries` cap, for a series that already had live state, or dropped unused. */
+  readonly dropped: number;
+  /** Detectors whose `snapshot()` threw at a checkpoint (not checkpointed). */
+  readonly snapshotFailed: number;
+  /** Series with changes not yet handed out by `snapshots()`. */
+  readonly pendingCheckpoint: number;
+  /** Message of the last refused snapshot or failed `snapshot()`, for the log. */
+  readonly lastError: string | undefined;
+}
+
+/** Whether `d` implements `PersistentDetector` (snapshot() and restore()). */
+export function isPersistentDetector(d: StreamingDetector): d is PersistentDetector {
+  const p = d as Partial<PersistentDetector>;
+  return 'snapshot' in d && typeof p.snapshot === 'function' && typeof p.restore === 'function';
+}
+
+function snapshotShapeError(e: SeriesSnapshot): string | undefined {
+  if (typeof e.key !== 'string' || e.key.length === 0) return 'series key must be a non-empty string';
+  const s = e.snapshot as Partial<DetectorSnapshot> | null | undefined;
+  if (typeof s !== 'object' || s === null) return `snapshot of ${e.key} is not an object`;
+  if (typeof s.detector !== 'string' || s.detector.length === 0) return `snapshot of ${e.key} has no detector name`;
+  if (!Number.isSafeInteger(s.version)) return `snapshot of ${e.key} has no integer version`;
+  if (!('state' in s)) return `snapshot of ${e.key} has no state`;
+  return undefined;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 interface EngineState {
   readonly detector: StreamingDetector | null;
+  /** Whether `detector` implements `PersistentDetector` (checked once). */
+  readonly persistent: boolean;
   streak: number;
   streakStartTs: number;
   calm: number;
@@ -90,10 +145,23 @@ function toAnomaly(input: DetectionInput, v: Verdict, startedAtMs: number, nowMs
   };
 }
 
-/** The engine; one per monitor. Memory: one entry per analysed series, at most `maxSeries`. */
+/**
+ * The engine; one per monitor. Memory: one entry per analysed series, at most `maxSeries`; restored snapshots
+ * waiting for their series, at most `maxSeries`; keys of series changed since their last checkpoint, at most
+ * the number of series.
+ */
 export class DetectionEngine {
   private readonly state = new Map<string, EngineState>();
   private readonly opts: DetectionEngineOptions;
+  /** Restored snapshots by series key, consumed when the series appears. */
+  private readonly restoredSnapshots = new Map<string, DetectorSnapshot>();
+  /** Keys of persistent detectors updated since their last snapshot, in order of first change. */
+  private readonly dirty = new Set<string>();
+  private restoredCount = 0;
+  private rejectedCount = 0;
+  private droppedCount = 0;
+  private snapshotFailedCount = 0;
+  private lastError: string | undefined;
 
   /** @throws RangeError for confirmSamples < 1, resolveAfterSamples < 1 or maxSeries < 1. */
   constructor(opts: DetectionEngineOptions) {
@@ -134,8 +202,10 @@ export class DetectionEngine {
           overLimit++;
           continue;
         }
-        const detector = input.metric === TARGET_HEALTH ? null : this.opts.factory({ kind: input.kind });
-        st = { detector, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
+        const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
+        if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
+        const persistent = detector !== null && isPersistentDetector(detector);
+        st = { detector, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
         this.state.set(input.key, st);
       }
       processed++;
@@ -144,6 +214,7 @@ export class DetectionEngine {
         continue;
       }
       const v = st.detector.update(input.value, input.timestampMs);
+      if (st.persistent) this.dirty.add(input.key);
       const bad = v.anomalous && v.confidence >= this.opts.minConfidence;
       if (bad) {
         st.calm = 0;
@@ -165,6 +236,100 @@ export class DetectionEngine {
       }
     }
     return { opened, resolved, processed, overLimit };
+  }
+
+  /**
+   * Takes restored snapshots (e.g. loaded from the store at startup, newest first) to start series from when
+   * they appear. Kept: at most `maxSeries` in all (the rest are dropped and counted); entries for a series that
+   * already has live state are dropped (the live state is newer); a later entry for the same key replaces the
+   * earlier one. Malformed entries (no key, no detector name, no integer version) are refused and counted.
+   * Returns how many entries were kept.
+   */
+  seed(entries: readonly SeriesSnapshot[]): number {
+    let kept = 0;
+    for (const e of entries) {
+      const bad = snapshotShapeError(e);
+      if (bad !== undefined) {
+        this.rejectedCount++;
+        this.lastError = bad;
+        continue;
+      }
+      if (this.state.has(e.key) || (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.opts.maxSeries)) {
+        this.droppedCount++;
+        continue;
+      }
+      this.restoredSnapshots.set(e.key, e.snapshot);
+      kept++;
+    }
+    return kept;
+  }
+
+  /** Drops every restored snapshot still waiting for its series (their series will start cold). Returns how many. */
+  dropRestored(): number {
+    const n = this.restoredSnapshots.size;
+    this.restoredSnapshots.clear();
+    this.droppedCount += n;
+    return n;
+  }
+
+  /**
+   * Snapshots of at most `max` persistent detectors that were updated since they were last handed out, the
+   * longest-waiting first; they count as checkpointed from now on (a series updated again is handed out at a
+   * later call). A detector whose `snapshot()` throws is skipped and counted.
+   * @throws RangeError when `max` is not a positive integer.
+   */
+  snapshots(max: number): SeriesSnapshot[] {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
+    const out: SeriesSnapshot[] = [];
+    for (const key of this.dirty) {
+      if (out.length >= max) break;
+      this.dirty.delete(key);
+      const d = this.state.get(key)?.detector;
+      if (!d || !isPersistentDetector(d)) continue;
+      try {
+        out.push({ key, snapshot: d.snapshot() });
+      } catch (e) {
+        this.snapshotFailedCount++;
+        this.lastError = `snapshot of ${key} failed: ${message(e)}`;
+      }
+    }
+    return out;
+  }
+
+  /** Counters of checkpointing and restoring. */
+  persistenceStats(): PersistenceStats {
+    return {
+      pendingRestore: this.restoredSnapshots.size,
+      restored: this.restoredCount,
+      rejected: this.rejectedCount,
+      dropped: this.droppedCount,
+      snapshotFailed: this.snapshotFailedCount,
+      pendingCheckpoint: this.dirty.size,
+      lastError: this.lastError,
+    };
+  }
+
+  /** A detector for a new series: from its restored snapshot when there is one and it is accepted, else fresh. */
+  private createDetector(input: DetectionInput): StreamingDetector {
+    const detector = this.opts.factory({ kind: input.kind });
+    const snap = this.restoredSnapshots.get(input.key);
+    if (snap === undefined) return detector;
+    this.restoredSnapshots.delete(input.key);
+    if (!isPersistentDetector(detector)) {
+      this.rejectedCount++;
+      this.lastError = `detector ${detector.name} of ${input.key} cannot restore a snapshot of ${snap.detector} v${snap.version}`;
+      return detector;
+    }
+    try {
+      detector.restore(snap);
+      this.restoredCount++;
+      return detector;
+    } catch (e) {
+      this.rejectedCount++;
+      this.lastError = `restoring ${snap.detector} v${snap.version} for ${input.key} failed: ${message(e)}`;
+      // A fresh instance, so a restore that failed half-way can never leave a poisoned detector behind.
+      return this.opts.factory({ kind: input.kind });
+    }
   }
 
   private health(

@@ -10,13 +10,26 @@
  * size is cached so kysely builds the statement once, not per batch.
  */
 import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { InvalidInputError, NotFoundError, StoreError } from '../errors.ts';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError, StoreError, type DwcpError } from '../errors.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import { severityRank, type Component, type Severity } from '../model/dwcp.ts';
 import { escapeLabelValue, type Labels, type Sample } from '../model/sample.ts';
 import type { StoreDialect } from './migrations.ts';
-import type { AnomaliesTable, Database } from './schema.ts';
-import type { AnomalyFilter, AnomalyStore, AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from './types.ts';
+import type { AnomaliesTable, Database, DetectorStatesTable } from './schema.ts';
+import {
+  MAX_DETECTOR_STATE_BYTES,
+  type AnomalyFilter,
+  type AnomalyStore,
+  type AppendResult,
+  type DetectorStateRow,
+  type DetectorStateStore,
+  type LoadDetectorStatesResult,
+  type RejectReason,
+  type SampleStore,
+  type SaveDetectorStatesResult,
+  type SeriesPoints,
+  type SeriesRef,
+} from './types.ts';
 
 /**
  * A bounded, approximately least-recently-used map in two generations (the "hashlru" scheme): new and
@@ -144,6 +157,9 @@ export interface KyselyStoreOptions {
 const MAX_PARAMS: Record<StoreDialect, number> = { sqlite: 32_000, postgres: 60_000 };
 /** Rows per sample insert statement (3 parameters per row); tuned in bench/ingest.ts. */
 const SAMPLE_ROWS_PER_STATEMENT = 2000;
+/** Detector-state upserts: at most this many rows and about this many bytes of state JSON per statement. */
+const STATE_ROWS_PER_STATEMENT = 500;
+const STATE_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 function toDbValue(v: number): number | null {
   return Number.isNaN(v) ? null : v;
@@ -173,7 +189,7 @@ interface PendingSeries {
  * and `duplicate` (same series and timestamp, detected by comparing the rows the database inserted with the
  * rows offered: `ON CONFLICT DO NOTHING`).
  */
-export class KyselyStore implements SampleStore, AnomalyStore {
+export class KyselyStore implements SampleStore, AnomalyStore, DetectorStateStore {
   private readonly db: Kysely<Database>;
   private readonly dialect: StoreDialect;
   private readonly retentionMs: number;
@@ -575,6 +591,127 @@ export class KyselyStore implements SampleStore, AnomalyStore {
       });
     } catch (e) {
       throw wrap('anomaly prune', e);
+    }
+  }
+  // ---------------------------------------------------------------- detector states
+
+  /**
+   * Upserts detector states (see `DetectorStateStore.saveDetectorStates`): one row per series key (the last
+   * of a key in `rows` wins), rows whose state JSON exceeds `MAX_DETECTOR_STATE_BYTES` or cannot be written
+   * are rejected per row, the rest go in one transaction as multi-row `insert ... on conflict (series_key) do
+   * update` statements of at most 500 rows and about 4 MiB each.
+   * @throws InvalidInputError on an invalid row (nothing stored). @throws StoreError on backend failure.
+   */
+  async saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
+    const latest = new Map<string, DetectorStateRow>();
+    for (const r of rows) {
+      if (typeof r.seriesKey !== 'string' || r.seriesKey.length === 0) throw new InvalidInputError('detector state: series key must be a non-empty string');
+      if (typeof r.detector !== 'string' || r.detector.length === 0) throw new InvalidInputError(`detector state of ${r.seriesKey}: detector name must be a non-empty string`);
+      if (!Number.isSafeInteger(r.version)) throw new InvalidInputError(`detector state of ${r.seriesKey}: version ${r.version} is not an integer`);
+      if (!Number.isSafeInteger(r.updatedAtMs)) throw new InvalidInputError(`detector state of ${r.seriesKey}: updatedAtMs ${r.updatedAtMs} is not an integer in ms`);
+      latest.delete(r.seriesKey); // re-insert so the map keeps the order of last occurrence
+      latest.set(r.seriesKey, r);
+    }
+    const rejected: { seriesKey: string; error: DwcpError }[] = [];
+    const values: { series_key: string; detector: string; version: number; state_json: string; updated_at: number; bytes: number }[] = [];
+    for (const r of latest.values()) {
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(r.state);
+      } catch (e) {
+        rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }) });
+        continue;
+      }
+      if (json === undefined) {
+        rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON (${typeof r.state})`) });
+        continue;
+      }
+      // A UTF-8 byte is at most 3 per UTF-16 unit: skip the exact count when the length alone proves it fits.
+      const bytes = json.length * 3 <= MAX_DETECTOR_STATE_BYTES ? json.length : Buffer.byteLength(json, 'utf8');
+      if (bytes > MAX_DETECTOR_STATE_BYTES) {
+        rejected.push({ seriesKey: r.seriesKey, error: new PayloadTooLargeError(MAX_DETECTOR_STATE_BYTES, `detector state of ${r.seriesKey} (${r.detector} v${r.version}, ${bytes} bytes)`) });
+        continue;
+      }
+      values.push({ series_key: r.seriesKey, detector: r.detector, version: r.version, state_json: json, updated_at: r.updatedAtMs, bytes });
+    }
+    if (values.length === 0) return { saved: 0, rejected };
+    const maxRows = Math.min(STATE_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[this.dialect] / 5));
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        let i = 0;
+        while (i < values.length) {
+          let j = i;
+          let bytes = 0;
+          while (j < values.length && j - i < maxRows && (j === i || bytes + values[j]!.bytes <= STATE_BYTES_PER_STATEMENT)) {
+            bytes += values[j]!.bytes;
+            j++;
+          }
+          await trx
+            .insertInto('detector_states')
+            .values(values.slice(i, j).map(({ bytes: _, ...row }) => row))
+            .onConflict((oc) =>
+              oc.column('series_key').doUpdateSet((eb) => ({
+                detector: eb.ref('excluded.detector'),
+                version: eb.ref('excluded.version'),
+                state_json: eb.ref('excluded.state_json'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+          i = j;
+        }
+      });
+    } catch (e) {
+      throw wrap('saveDetectorStates', e);
+    }
+    return { saved: values.length, rejected };
+  }
+
+  /**
+   * At most `limit` stored detector states, newest first (ties by series key). A row whose state is not valid
+   * JSON, or whose detector or version is invalid, is skipped and counted in `malformed`.
+   * @throws InvalidInputError on a bad limit. @throws StoreError on backend failure.
+   */
+  async loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
+    checkLimit(limit);
+    let stored: Selectable<DetectorStatesTable>[];
+    try {
+      stored = await this.db.selectFrom('detector_states').selectAll().orderBy('updated_at', 'desc').orderBy('series_key').limit(limit).execute();
+    } catch (e) {
+      throw wrap('loadDetectorStates', e);
+    }
+    const rows: DetectorStateRow[] = [];
+    let malformed = 0;
+    for (const r of stored) {
+      const version = Number(r.version);
+      const updatedAtMs = Number(r.updated_at);
+      let state: unknown;
+      try {
+        state = JSON.parse(r.state_json);
+      } catch {
+        malformed++;
+        continue;
+      }
+      if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs)) {
+        malformed++;
+        continue;
+      }
+      rows.push({ seriesKey: r.series_key, detector: r.detector, version, state, updatedAtMs });
+    }
+    return { rows, malformed };
+  }
+
+  /**
+   * Deletes detector states with updated_at < `cutoffMs`. Returns how many were deleted.
+   * @throws InvalidInputError when `cutoffMs` is not finite. @throws StoreError on backend failure.
+   */
+  async deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
+    if (!Number.isFinite(cutoffMs)) throw new InvalidInputError(`cutoffMs must be finite, got ${cutoffMs}`);
+    try {
+      const r = await this.db.deleteFrom('detector_states').where('updated_at', '<', Math.ceil(cutoffMs)).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    } catch (e) {
+      throw wrap('deleteDetectorStatesOlderThan', e);
     }
   }
 }

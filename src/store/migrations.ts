@@ -67,6 +67,24 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema.dropTable('series').ifExists().execute();
       },
     },
+    '0002_detector_states': {
+      // Learned detector state per derived series, so a restarted monitor resumes without a cold start. The
+      // index on updated_at serves the newest-first load and the age-based cleanup.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('detector_states')
+          .addColumn('series_key', 'text', (c) => c.primaryKey())
+          .addColumn('detector', 'text', (c) => c.notNull())
+          .addColumn('version', 'integer', (c) => c.notNull())
+          .addColumn('state_json', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('detector_states_updated_at_idx').on('detector_states').column('updated_at').execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropTable('detector_states').ifExists().execute();
+      },
+    },
   };
 }
 
@@ -90,7 +108,7 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect
 
 /** Drops every table of the store and kysely's migration bookkeeping (tests). */
 export async function dropAll(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['anomalies', 'samples', 'series', 'kysely_migration', 'kysely_migration_lock']) {
+  for (const t of ['detector_states', 'anomalies', 'samples', 'series', 'kysely_migration', 'kysely_migration_lock']) {
     await sql`drop table if exists ${sql.table(t)}`.execute(db);
   }
 }

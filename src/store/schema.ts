@@ -50,9 +50,23 @@ export interface AnomaliesTable {
   acknowledged: number;
 }
 
+/**
+ * The learned state of one series' detector (`DetectorSnapshot` of src/analysis/anomaly/detector.ts), one row
+ * per derived series: the latest checkpoint wins. `state_json` is the snapshot's `state` as JSON text (at most
+ * `MAX_DETECTOR_STATE_BYTES` UTF-8 bytes); `updated_at` is the checkpoint time in Unix ms.
+ */
+export interface DetectorStatesTable {
+  series_key: string;
+  detector: string;
+  version: number;
+  state_json: string;
+  updated_at: BigIntColumn;
+}
+
 /** The database as kysely sees it. */
 export interface Database {
   series: SeriesTable;
   samples: SamplesTable;
   anomalies: AnomaliesTable;
+  detector_states: DetectorStatesTable;
 }

@@ -10,7 +10,7 @@ import { StoreError } from '../errors.ts';
 import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
-import type { AnomalyStore, SampleStore } from './types.ts';
+import type { AnomalyStore, DetectorStateStore, SampleStore } from './types.ts';
 
 /** Prepared statements kept per connection (the store issues a few dozen distinct SQL texts). */
 const STATEMENT_CACHE_SIZE = 128;
@@ -52,7 +52,7 @@ export interface SqliteStoreOptions {
 }
 
 /** A store plus backend facts for tests and metrics. */
-export type OpenedStore = SampleStore & AnomalyStore & { readonly cachedSeries: number };
+export type OpenedStore = SampleStore & AnomalyStore & DetectorStateStore & { readonly cachedSeries: number };
 
 /**
  * Opens (creating if needed) the SQLite store: creates the parent directory, enables WAL,

@@ -2,6 +2,7 @@
  * Narrow storage interfaces. Backends (SQLite default, PostgreSQL) implement them with one kysely query layer;
  * the rest of the code depends only on these.
  */
+import type { DwcpError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { Component, Severity } from '../model/dwcp.ts';
 import type { Labels, Sample } from '../model/sample.ts';
@@ -81,4 +82,63 @@ export interface AnomalyStore {
   list(filter: AnomalyFilter): Promise<Anomaly[]>;
   /** Deletes the oldest anomalies beyond `maxAnomalies`. Returns how many were deleted. */
   prune(maxAnomalies: number): Promise<number>;
+}
+
+/** Largest stored detector state: the snapshot's `state` as JSON text, in UTF-8 bytes (64 KiB). */
+export const MAX_DETECTOR_STATE_BYTES = 64 * 1024;
+
+/**
+ * The learned state of the detector of one derived series: the fields of a `DetectorSnapshot`
+ * (src/analysis/anomaly/detector.ts) plus the series key and the checkpoint time.
+ */
+export interface DetectorStateRow {
+  readonly seriesKey: string;
+  /** `DetectorSnapshot.detector`: which detector wrote the state. */
+  readonly detector: string;
+  /** `DetectorSnapshot.version`: the layout of `state` (an integer). */
+  readonly version: number;
+  /** `DetectorSnapshot.state`: JSON-safe plain data. */
+  readonly state: unknown;
+  /** When the state was checkpointed, Unix ms (an integer). */
+  readonly updatedAtMs: number;
+}
+
+/** Outcome of {@link DetectorStateStore.saveDetectorStates}. `saved + rejected.length` equals the distinct series offered. */
+export interface SaveDetectorStatesResult {
+  readonly saved: number;
+  /**
+   * Rows not stored, each with its error: `PayloadTooLargeError` when the state's JSON exceeds
+   * `MAX_DETECTOR_STATE_BYTES`, `InvalidInputError` when the state cannot be written as JSON.
+   */
+  readonly rejected: readonly { readonly seriesKey: string; readonly error: DwcpError }[];
+}
+
+/** Outcome of {@link DetectorStateStore.loadDetectorStates}. */
+export interface LoadDetectorStatesResult {
+  /** Newest first. */
+  readonly rows: DetectorStateRow[];
+  /** Stored rows skipped because their state is not valid JSON or their fields are invalid (never thrown). */
+  readonly malformed: number;
+}
+
+/** Learned detector state per series, so that a restarted monitor resumes without a cold start. */
+export interface DetectorStateStore {
+  /**
+   * Upserts one row per series (the latest row of a series key in `rows` wins), in one transaction, in
+   * statements bounded in rows and bytes. Oversize or unserialisable states are rejected per row (reported,
+   * not stored); the other rows are stored.
+   * @throws InvalidInputError when a row has an empty series key or detector name, or a non-integer version
+   * or timestamp (nothing is stored). @throws StoreError on backend failure (nothing is stored).
+   */
+  saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult>;
+  /**
+   * At most `limit` stored states, newest first. Malformed rows are skipped and counted, never thrown.
+   * @throws InvalidInputError when `limit` is not a positive integer. @throws StoreError on backend failure.
+   */
+  loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult>;
+  /**
+   * Deletes states checkpointed before `cutoffMs` (Unix ms). Returns how many were deleted.
+   * @throws InvalidInputError when `cutoffMs` is not finite. @throws StoreError on backend failure.
+   */
+  deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number>;
 }

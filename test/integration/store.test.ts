@@ -8,14 +8,16 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { InvalidInputError, NotFoundError, StoreError } from '../../src/errors.ts';
+import { InvalidInputError, NotFoundError, PayloadTooLargeError, StoreError } from '../../src/errors.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
 import type { Sample } from '../../src/model/sample.ts';
 import { seriesKey } from '../../src/model/sample.ts';
 import { LruCache, SeriesKeyBuilder } from '../../src/store/kysely-store.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from '../../src/store/sqlite.ts';
+import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow } from '../../src/store/types.ts';
 
 const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
 const HOUR = 3_600_000;
@@ -60,10 +62,22 @@ function anomaly(over: Partial<Omit<Anomaly, 'id'>> = {}): Omit<Anomaly, 'id'> {
 }
 
 type Opener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => Promise<OpenedStore>;
+/** Runs raw SQL on the database behind a store opened by the suite's opener (to plant bad rows). */
+type RawExec = (st: OpenedStore, sqlText: string) => Promise<void>;
 
-function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?: string; cleanup?: () => void }>): void {
+const stateRow = (seriesKey: string, state: unknown, updatedAtMs = T0, over: Partial<DetectorStateRow> = {}): DetectorStateRow => ({
+  seriesKey,
+  detector: 'ensemble',
+  version: 1,
+  state,
+  updatedAtMs,
+  ...over,
+});
+
+function storeSuite(backend: string, setup: () => Promise<{ open: Opener; exec?: RawExec; skip?: string; cleanup?: () => void }>): void {
   describe(`store (${backend})`, () => {
     let open: Opener;
+    let exec: RawExec | undefined;
     let skip: string | undefined;
     let cleanup: (() => void) | undefined;
     let store: OpenedStore;
@@ -76,6 +90,7 @@ function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?:
     before(async () => {
       const r = await setup();
       open = r.open;
+      exec = r.exec;
       skip = r.skip;
       cleanup = r.cleanup;
       if (!skip) store = await openTracked({});
@@ -84,10 +99,10 @@ function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?:
       for (const st of opened) await st.close();
       cleanup?.();
     });
-    const test = (name: string, fn: () => Promise<void>) =>
+    const test = (name: string, fn: (t: { skip: (reason: string) => void }) => Promise<void>) =>
       it(name, async (t) => {
         if (skip) return t.skip(skip);
-        await fn();
+        await fn(t);
       });
 
     test('appends samples, counts duplicates, reads points back with ts as numbers', async () => {
@@ -237,14 +252,110 @@ function storeSuite(backend: string, setup: () => Promise<{ open: Opener; skip?:
       await assert.rejects(st.prune(-1), InvalidInputError);
       assert.equal(await st.prune(0), 2);
     });
+
+    test('detector states: upsert (last row of a key wins), load newest first within the limit, delete by age', async () => {
+      const st = await openTracked({});
+      const first = await st.saveDetectorStates([
+        stateRow('lat{node="a"}', { n: 1, mean: 1.5, buf: [1, 2, 3] }, T0),
+        stateRow('lat{node="b"}', { n: 2, nested: { ok: true, s: 'é"\\' } }, T0 + 1000),
+        stateRow('lat{node="a"}', { n: 9 }, T0 + 500), // same key later in the batch: this one wins
+      ]);
+      assert.deepEqual(first, { saved: 2, rejected: [] });
+      let loaded = await st.loadDetectorStates(10);
+      assert.equal(loaded.malformed, 0);
+      assert.deepEqual(loaded.rows, [
+        stateRow('lat{node="b"}', { n: 2, nested: { ok: true, s: 'é"\\' } }, T0 + 1000),
+        stateRow('lat{node="a"}', { n: 9 }, T0 + 500),
+      ]);
+      assert.equal(typeof loaded.rows[0]!.updatedAtMs, 'number');
+      // A later checkpoint replaces the row, including detector and version.
+      assert.equal((await st.saveDetectorStates([stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 })])).saved, 1);
+      loaded = await st.loadDetectorStates(1);
+      assert.deepEqual(loaded.rows, [stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 })]);
+      assert.deepEqual(await st.saveDetectorStates([]), { saved: 0, rejected: [] });
+      await assert.rejects(st.loadDetectorStates(0), InvalidInputError);
+      assert.equal(await st.deleteDetectorStatesOlderThan(T0 + 1000), 0);
+      assert.equal(await st.deleteDetectorStatesOlderThan(T0 + 1000.5), 1, 'b (updated at T0 + 1000) is older');
+      assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), ['lat{node="a"}']);
+      await assert.rejects(st.deleteDetectorStatesOlderThan(Number.NaN), InvalidInputError);
+    });
+
+    test('detector states: oversize and unserialisable states are rejected per row with a clear error; invalid rows throw', async () => {
+      const st = await openTracked({});
+      const big = 'x'.repeat(MAX_DETECTOR_STATE_BYTES); // its JSON has two quotes more than the cap
+      const wide = 'é'.repeat(MAX_DETECTOR_STATE_BYTES / 2); // 2 UTF-8 bytes per character: over the cap in bytes
+      const fits = 'y'.repeat(MAX_DETECTOR_STATE_BYTES - 2);
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const r = await st.saveDetectorStates([
+        stateRow('ok', { n: 1 }),
+        stateRow('big', big),
+        stateRow('wide', wide),
+        stateRow('fits', fits),
+        stateRow('circ', circular),
+        stateRow('undef', undefined),
+      ]);
+      assert.equal(r.saved, 2);
+      assert.deepEqual(r.rejected.map((x) => x.seriesKey), ['big', 'wide', 'circ', 'undef']);
+      assert.ok(r.rejected[0]!.error instanceof PayloadTooLargeError);
+      assert.match(r.rejected[0]!.error.message, /^detector state of big \(ensemble v1, 65538 bytes\) exceeds the limit of 65536 bytes$/);
+      assert.ok(r.rejected[1]!.error instanceof PayloadTooLargeError);
+      assert.ok(r.rejected[2]!.error instanceof InvalidInputError);
+      assert.ok(r.rejected[3]!.error instanceof InvalidInputError);
+      assert.deepEqual((await st.loadDetectorStates(10)).rows.map((x) => x.seriesKey).sort(), ['fits', 'ok']);
+      for (const bad of [stateRow('', 1), stateRow('k', 1, T0 + 0.5), stateRow('k', 1, T0, { version: 1.5 }), stateRow('k', 1, T0, { detector: '' })]) {
+        await assert.rejects(st.saveDetectorStates([stateRow('never', 1), bad]), InvalidInputError);
+      }
+      assert.equal((await st.loadDetectorStates(10)).rows.length, 2, 'nothing of a batch with an invalid row is stored');
+    });
+
+    test('detector states: batches larger than one statement (rows and bytes) are stored whole; load holds its limit', async () => {
+      const st = await openTracked({});
+      const many = Array.from({ length: 1234 }, (_, i) => stateRow(`s${i}`, { i, w: [i, i + 1] }, T0 + i));
+      assert.deepEqual(await st.saveDetectorStates(many), { saved: 1234, rejected: [] });
+      const heavy = Array.from({ length: 80 }, (_, i) => stateRow(`h${i}`, 'z'.repeat(60_000) + i, T0 + 5000 + i)); // about 4.8 MB
+      assert.deepEqual(await st.saveDetectorStates(heavy), { saved: 80, rejected: [] });
+      const top = await st.loadDetectorStates(100);
+      assert.equal(top.rows.length, 100);
+      assert.equal(top.rows[0]!.seriesKey, 'h79');
+      assert.equal(top.rows[0]!.state, 'z'.repeat(60_000) + '79');
+      const all = await st.loadDetectorStates(5000);
+      assert.equal(all.rows.length, 1314);
+      assert.deepEqual(all.rows.find((x) => x.seriesKey === 's777')!.state, { i: 777, w: [777, 778] });
+    });
+
+    test('detector states: malformed stored rows are skipped and counted, never thrown', async (t) => {
+      if (!exec) return t.skip('no raw access');
+      const st = await openTracked({});
+      await st.saveDetectorStates([stateRow('good', { n: 1 })]);
+      await exec(st, `insert into detector_states (series_key, detector, version, state_json, updated_at) values ('badjson', 'ensemble', 1, '{"n":', ${T0}), ('noname', '', 1, '{}', ${T0}), ('empty', 'ensemble', 1, '', ${T0})`);
+      const r = await st.loadDetectorStates(10);
+      assert.equal(r.malformed, 3);
+      assert.deepEqual(r.rows.map((x) => x.seriesKey), ['good']);
+    });
   });
 }
 
 storeSuite('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-store-'));
   let n = 0;
+  const paths = new WeakMap<OpenedStore, string>();
   return {
-    open: (o) => openSqliteStore({ path: join(dir, `nested/db-${n++}.db`), retentionMs: HOUR, ...o }),
+    open: async (o) => {
+      const path = join(dir, `nested/db-${n++}.db`);
+      const st = await openSqliteStore({ path, retentionMs: HOUR, ...o });
+      paths.set(st, path);
+      return st;
+    },
+    exec: (st, sqlText) => {
+      const raw = new BetterSqlite3(paths.get(st)!);
+      try {
+        raw.exec(sqlText);
+      } finally {
+        raw.close();
+      }
+      return Promise.resolve();
+    },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 });
@@ -257,8 +368,23 @@ storeSuite('postgres', async () => {
   }
   const run = `dwcp_test_${process.pid}_${Date.now().toString(36)}`;
   let n = 0;
+  const schemas = new WeakMap<OpenedStore, string>();
   return {
-    open: (o) => openPostgresStore({ url: PG_URL, retentionMs: HOUR, schema: `${run}_${n++}`, dropSchemaOnClose: true, ...o }),
+    open: async (o) => {
+      const schema = `${run}_${n++}`;
+      const st = await openPostgresStore({ url: PG_URL, retentionMs: HOUR, schema, dropSchemaOnClose: true, ...o });
+      schemas.set(st, schema);
+      return st;
+    },
+    exec: async (st, sqlText) => {
+      const c = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schemas.get(st)!}` });
+      await c.connect();
+      try {
+        await c.query(sqlText);
+      } finally {
+        await c.end();
+      }
+    },
   };
 });
 
