@@ -1,0 +1,257 @@
+/**
+ * Ensemble detector: several streaming detectors judge the same series; their scores are combined, members
+ * that cross their own alarm threshold "vote", and after an alarm the ensemble is muted for a while.
+ *
+ * Why this shape: on NAB, earthgecko Skyline gains ~22 points over Etsy Skyline with the same statistics by
+ * requiring a consensus of its tests and by not alarming again on a series for 12 h (EXPIRATION_TIME); KNN-CAD
+ * and CAD OSE hard-code the same kind of refractory period (P/5 samples). See the research notes
+ * (shared/datasets/nab/RESEARCH-NOTES.md §6.6) and Lavin & Ahmad, "Evaluating Real-time Anomaly Detection
+ * Algorithms — the Numenta Anomaly Benchmark", arXiv:1510.03336 (2015), whose scoring charges every false
+ * positive and rewards only the first detection in a window.
+ *
+ * Combination (options.combine):
+ * - `mean`: weighted mean of member scores.
+ * - `max`: the largest member score.
+ * - `vote`: (weighted share of members voting) blended with the weighted mean score as a tie-breaker:
+ *   `0.9 × votes / Σw + 0.1 × mean` — graded, so that a corpus threshold can still be chosen.
+ * - `calibrated`: each member's score is mapped through its own vote threshold θᵢ onto a common scale,
+ *   `cᵢ = sᵢ ≥ θᵢ ? 0.5 + 0.5 (sᵢ − θᵢ) / (1 − θᵢ) : 0.5 sᵢ / θᵢ`, and the largest cᵢ is the score. So 0.5 means
+ *   "some member reached its own threshold" (an OR of calibrated members) while the score stays graded, which
+ *   lets members whose raw scores live on different scales be combined. Needs every member's `voteThreshold`.
+ * The ensemble alarms when the combined score ≥ `threshold` and at least `minVotes` members voted, unless muted.
+ * After an alarm the next `muteSamples` samples report score 0 and no alarm (they still train the members).
+ * Pure: no clocks, no I/O.
+ */
+import { InvalidInputError } from '../../errors.ts';
+import type { Severity } from '../../model/dwcp.ts';
+import { NOT_JUDGED } from './detector.ts';
+import type { DetectorSnapshot, PersistentDetector, StreamingDetector, Verdict } from './detector.ts';
+
+/** One member of an ensemble. */
+export interface EnsembleMember {
+  readonly detector: StreamingDetector;
+  /** Weight in the combination (> 0, finite). Default 1. */
+  readonly weight?: number;
+  /**
+   * Member score at which it votes (in (0, 1]). Default: the member votes when its own verdict is anomalous.
+   */
+  readonly voteThreshold?: number;
+  /** When false, the member only votes and explains but does not enter the combined score. Default true. */
+  readonly scored?: boolean;
+}
+
+/** How member scores are combined. */
+export type EnsembleCombine = 'mean' | 'max' | 'vote' | 'calibrated';
+
+/** Ensemble options. */
+export interface EnsembleOptions {
+  readonly combine: EnsembleCombine;
+  /** Combined score at which the ensemble alarms, in (0, 1]. */
+  readonly threshold: number;
+  /** Members that must vote for an alarm (integer ≥ 0, ≤ number of members). */
+  readonly minVotes: number;
+  /** Samples muted after an alarm (integer ≥ 0; 0 disables muting). */
+  readonly muteSamples: number;
+  /** Name reported by the detector (default `ensemble`). */
+  readonly name: string;
+}
+
+/** Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown). */
+export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = Object.freeze({
+  combine: 'mean',
+  threshold: 0.9,
+  minVotes: 1,
+  muteSamples: 0,
+  name: 'ensemble',
+});
+
+/** How one member judged one sample (the explanation of an ensemble verdict). */
+export interface MemberVote {
+  readonly detector: string;
+  readonly score: number;
+  readonly voted: boolean;
+}
+
+/** An ensemble verdict: a {@link Verdict} plus which members voted and whether the sample fell in a mute. */
+export interface EnsembleVerdict extends Verdict {
+  readonly votes: readonly MemberVote[];
+  readonly muted: boolean;
+}
+
+/** Largest number of members (bounded work per sample). */
+export const MAX_ENSEMBLE_MEMBERS = 16;
+const SNAPSHOT_VERSION = 1;
+
+function severityOfScore(score: number, votes: number, members: number): Severity {
+  const share = members === 0 ? 0 : votes / members;
+  if (score >= 0.999 && share >= 0.75) return 'critical';
+  if (score >= 0.99 && share >= 0.5) return 'high';
+  if (score >= 0.95) return 'medium';
+  return 'low';
+}
+
+function isPersistent(d: StreamingDetector): d is PersistentDetector {
+  return typeof (d as Partial<PersistentDetector>).snapshot === 'function' && typeof (d as Partial<PersistentDetector>).restore === 'function';
+}
+
+/** The ensemble detector. Memory: the members' state plus O(members). */
+export class EnsembleDetector implements PersistentDetector {
+  readonly name: string;
+  private readonly members: readonly Required<EnsembleMember>[];
+  private readonly opts: EnsembleOptions;
+  private readonly totalWeight: number;
+  private readonly scoredWeight: number;
+  private mute = 0;
+
+  /**
+   * @param members 1..{@link MAX_ENSEMBLE_MEMBERS} detectors for the same series (fresh instances).
+   * @throws InvalidInputError for no or too many members, a bad weight/vote threshold, or bad options.
+   */
+  constructor(members: readonly EnsembleMember[], options: Partial<EnsembleOptions> = {}) {
+    const o: EnsembleOptions = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
+    if (members.length < 1 || members.length > MAX_ENSEMBLE_MEMBERS) {
+      throw new InvalidInputError(`ensemble needs 1..${MAX_ENSEMBLE_MEMBERS} members, got ${members.length}`);
+    }
+    this.members = members.map((m) => {
+      const weight = m.weight ?? 1;
+      if (!(Number.isFinite(weight) && weight > 0)) throw new InvalidInputError(`ensemble member ${m.detector.name}: weight must be finite and > 0, got ${weight}`);
+      const vt = m.voteThreshold ?? Number.NaN;
+      if (m.voteThreshold !== undefined && !(vt > 0 && vt <= 1)) {
+        throw new InvalidInputError(`ensemble member ${m.detector.name}: voteThreshold must be in (0, 1], got ${vt}`);
+      }
+      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true };
+    });
+    if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
+      throw new InvalidInputError(`ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`);
+    }
+    if (o.combine === 'calibrated' && this.members.some((m) => Number.isNaN(m.voteThreshold))) {
+      throw new InvalidInputError('ensemble combine calibrated needs a voteThreshold on every member');
+    }
+    if (!(o.threshold > 0 && o.threshold <= 1)) throw new InvalidInputError(`ensemble threshold must be in (0, 1], got ${o.threshold}`);
+    if (!(Number.isInteger(o.minVotes) && o.minVotes >= 0 && o.minVotes <= members.length)) {
+      throw new InvalidInputError(`ensemble minVotes must be an integer in [0, ${members.length}], got ${o.minVotes}`);
+    }
+    if (!(Number.isInteger(o.muteSamples) && o.muteSamples >= 0 && o.muteSamples <= 1_000_000)) {
+      throw new InvalidInputError(`ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`);
+    }
+    if (this.members.every((m) => !m.scored)) throw new InvalidInputError('ensemble needs at least one scored member');
+    this.opts = Object.freeze(o);
+    this.name = o.name;
+    this.totalWeight = this.members.reduce((s, m) => s + m.weight, 0);
+    this.scoredWeight = this.members.reduce((s, m) => s + (m.scored ? m.weight : 0), 0);
+  }
+
+  /** Member detector names, in order. */
+  memberNames(): string[] {
+    return this.members.map((m) => m.detector.name);
+  }
+
+  update(value: number, timestampMs: number): EnsembleVerdict {
+    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return { ...NOT_JUDGED, votes: [], muted: false };
+    const votes: MemberVote[] = [];
+    let sum = 0;
+    let max = 0;
+    let calibrated = 0;
+    let voteWeight = 0;
+    let voteCount = 0;
+    let warming = true;
+    let band: Verdict | null = null;
+    let deviation = 0;
+    for (const m of this.members) {
+      const v = m.detector.update(value, timestampMs);
+      const s = Number.isFinite(v.score) ? Math.min(1, Math.max(0, v.score)) : 0;
+      const voted = !v.warmingUp && (Number.isNaN(m.voteThreshold) ? v.anomalous : s >= m.voteThreshold);
+      votes.push({ detector: m.detector.name, score: s, voted });
+      if (!v.warmingUp) warming = false;
+      if (m.scored) {
+        sum += m.weight * s;
+        if (s > max) max = s;
+        if (!v.warmingUp) {
+          const t = m.voteThreshold;
+          const cal = s >= t ? (t >= 1 ? 1 : 0.5 + (0.5 * (s - t)) / (1 - t)) : (0.5 * s) / t;
+          if (cal > calibrated) calibrated = cal;
+        }
+      }
+      if (voted) {
+        voteWeight += m.weight;
+        voteCount++;
+      }
+      // Expected value and band come from the first member that has them; deviation from the largest |z|.
+      if (band === null && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) band = v;
+      if (Math.abs(v.deviation) > Math.abs(deviation)) deviation = v.deviation;
+    }
+    const mean = sum / this.scoredWeight;
+    const c = this.opts.combine;
+    const combined = c === 'max' ? max : c === 'vote' ? 0.9 * (voteWeight / this.totalWeight) + 0.1 * mean : c === 'calibrated' ? calibrated : mean;
+    let muted = false;
+    let anomalous = false;
+    let score = combined;
+    if (this.mute > 0) {
+      this.mute--;
+      muted = true;
+      score = 0;
+    } else if (!warming && combined >= this.opts.threshold && voteCount >= this.opts.minVotes) {
+      anomalous = true;
+      this.mute = this.opts.muteSamples;
+    }
+    return {
+      anomalous,
+      score,
+      expected: band?.expected ?? Number.NaN,
+      lower: band?.lower ?? Number.NaN,
+      upper: band?.upper ?? Number.NaN,
+      deviation,
+      confidence: anomalous ? Math.min(1, 0.5 + 0.5 * (voteWeight / this.totalWeight)) : 0,
+      severity: severityOfScore(combined, voteCount, this.members.length),
+      warmingUp: warming,
+      resolved: false,
+      votes,
+      muted,
+    };
+  }
+
+  stateBytes(): number {
+    return 64 + this.members.reduce((s, m) => s + m.detector.stateBytes() + 48, 0);
+  }
+
+  /** @throws InvalidInputError when a member is not persistent. */
+  snapshot(): DetectorSnapshot {
+    const members = this.members.map((m) => {
+      if (!isPersistent(m.detector)) throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be snapshotted`);
+      return m.detector.snapshot();
+    });
+    return { detector: this.name, version: SNAPSHOT_VERSION, state: { mute: this.mute, members } };
+  }
+
+  /**
+   * Restores every member (all or nothing: members are snapshotted first and rolled back on failure).
+   * @throws InvalidInputError for another detector/version, a member list that does not match, or a member
+   *   that rejects its state.
+   */
+  restore(s: DetectorSnapshot): void {
+    if (s === null || typeof s !== 'object' || s.detector !== this.name || s.version !== SNAPSHOT_VERSION) {
+      throw new InvalidInputError(`snapshot is not a ${this.name} v${SNAPSHOT_VERSION} snapshot`);
+    }
+    const st = s.state as { mute?: unknown; members?: unknown } | null;
+    if (st === null || typeof st !== 'object' || !Array.isArray(st.members) || st.members.length !== this.members.length) {
+      throw new InvalidInputError(`${this.name} snapshot: member list does not match (${this.members.length} members)`);
+    }
+    const mute = st.mute;
+    if (typeof mute !== 'number' || !Number.isInteger(mute) || mute < 0 || mute > this.opts.muteSamples) {
+      throw new InvalidInputError(`${this.name} snapshot: bad mute counter`);
+    }
+    const persistent = this.members.map((m) => {
+      if (!isPersistent(m.detector)) throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be restored`);
+      return m.detector;
+    });
+    const before = persistent.map((d) => d.snapshot());
+    let i = 0;
+    try {
+      for (; i < persistent.length; i++) persistent[i]!.restore(st.members[i] as DetectorSnapshot);
+    } catch (e) {
+      for (let j = 0; j < i; j++) persistent[j]!.restore(before[j]!);
+      throw e;
+    }
+    this.mute = mute;
+  }
+}
