@@ -1,0 +1,663 @@
+/**
+ * CAD OSE — Contextual Anomaly Detector, Open Source Edition (Mikhail Smirnov, 2016; the NAB 2016 competition
+ * winner, 69.90 / 66.98 / 73.18 standard / low-FP / low-FN in NAB's final_results.json). Written from the
+ * description in the NAB dataset's RESEARCH-NOTES.md §6.4 and from reading NAB's MIT-licensed sources
+ * (numenta/NAB @ ea702d75, `nab/detectors/context_ose/{cad_ose,context_operator,context_ose_detector}.py`);
+ * the data layout here (typed arrays, id lists, incremental crossing) is our own.
+ *
+ * Method. Each value is quantised to a level `floor((x − min) / ((max − min) / (2^bits − 1)))` (bits = 3:
+ * levels 0..7) and bit `b` of the level becomes the "fact" `2b + bit` (3 facts per sample). A context is a pair
+ * (left semi-context, right semi-context) of fact sets; semi-contexts are stored once and indexed by fact, so
+ * matching a fact set against memory is counting, per semi-context, how many of its facts are present.
+ * Per sample:
+ *  1. the pair (previous left group, current facts) is the zero-level context: found, or created ("new").
+ *  2. The current facts are crossed with every right semi-context. Among the contexts whose left part fully
+ *     matched the previous left group ("selected"), those whose right part fully matches now are "active"
+ *     (activation count + 1). When step 1 created a new context, partial overlaps of zero-level contexts
+ *     yield potential new contexts (intersection of left and right parts, left part ≤ 7 facts).
+ *  3. The 15 most activated active contexts (ties broken by the hashes of their left/right fact tuples, as the
+ *     reference does) become "neurons": their ids, offset by 2^31, join the current facts as the next left
+ *     group. The potential contexts are stored (counting the truly new ones) and the left group is crossed
+ *     with every left semi-context.
+ *  4. Raw score = `(1 − active/selected + newlyStored/uniquePotential) / 2` (each ratio 0 when undefined;
+ *     the second only when step 1 created a context). Output = raw score if every raw score of the previous
+ *     `restPeriod` samples was < `baseThreshold` (0.75), else 0 (refractory; the history starts with one 1.0).
+ * (An older revision of the reference also zeroed the score when the previous step "predicted" every fact;
+ * the published outputs were not made with it, so it is not implemented.)
+ *
+ * Fidelity: with `inputRange` = the file's min/max, `restPeriod` = floor(P/5) and `tieBreak` 'cpython2',
+ * the outputs equal NAB's stored contextOSE outputs (to their 12 printed digits) on the files we checked.
+ *
+ * Range. NAB hands the detector the file's global min/max (`inputRange`; published rules). A live monitor has
+ * none, so by default the range is learned from the first `rangeSamples` values (buffered, not judged, then
+ * replayed into the model), widened by `rangeMargin`·(max − min) on each side; later values are clamped to
+ * the end levels. The `expanding` strategy (default) starts the same way but, when a value leaves the range,
+ * widens it to the last `rangeSamples` values plus that value (with the margin), rebuilds the model and replays
+ * those values (bounded: a ring of `rangeSamples` values; one replay costs `rangeSamples` steps).
+ *
+ * Memory. Contexts and semi-contexts are capped (`maxContexts`, `maxSemiContexts`); when a cap is reached no
+ * new ones are created ("freeze": the detector keeps matching with what it has; the score's novelty term
+ * then stays 0). Measured on NAB (published rules): uncapped files reach 64k contexts; a 20k cap gives the
+ * same 69.90/66.98/73.18, so 20k is the default and eviction was not needed.
+ *
+ * Live range on NAB (standard/low-FP/low-FN; published rules 69.90/66.98/73.18): first-n N=300 margin 0.1
+ * 45.1/34.9/51.3, N=750 margin 0.1 51.8/41.9/58.1, N=750 margin 0.5 53.4/46.0/59.1, N=750 margin 1.0
+ * 54.6/47.4/59.8; expanding N=750 margin 0.25 54.9/45.9/60.4 (default).
+ */
+import { InvalidInputError } from '../../errors.ts';
+import type { Severity } from '../../model/dwcp.ts';
+import { NOT_JUDGED } from './detector.ts';
+import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
+
+/** How a live detector (no `inputRange`) learns its value range. */
+export type ContextOseRangeStrategy = 'first-n' | 'expanding';
+
+/** Which CPython tuple hash breaks ties between equally activated contexts (see the module comment). */
+export type ContextOseTieBreak = 'cpython2' | 'cpython38';
+
+/** Options of {@link createContextOseDetector}. */
+export interface ContextOseOptions {
+  /** Fixed value range (NAB's published rules give the file's min/max). null = learn it causally. */
+  readonly inputRange: InputRange | null;
+  /**
+   * Refractory length in samples: a raw score ≥ `baseThreshold` silences the output for this many following
+   * samples. NAB uses `floor(P / 5)` with P = probation = min(floor(0.15·n), 750), i.e. 150 on long files.
+   * Integer in [0, 1e6].
+   */
+  readonly restPeriod: number;
+  /** Raw score that starts a refractory period (reference: 0.75). In (0, 1]. */
+  readonly baseThreshold: number;
+  /** `anomalous` = output score ≥ this (NAB-optimal standard threshold, measured). In [0, 1]. */
+  readonly alertThreshold: number;
+  /** Bits per quantised value (reference: 3, i.e. 8 levels). Integer in [1, 16]. */
+  readonly valueBits: number;
+  /** Longest left part of a context created by intersection (reference: 7). Integer in [1, 64]. */
+  readonly maxLeftSemiContextLength: number;
+  /** Active contexts that become neurons of the next left group (reference: 15). Integer in [0, 1000]. */
+  readonly maxActiveNeurons: number;
+  /** Hard cap on stored contexts (then no new ones). Integer in [1, 2^24]. */
+  readonly maxContexts: number;
+  /** Hard cap on stored semi-contexts per side (then no new ones). Integer in [1, 2^24]. */
+  readonly maxSemiContexts: number;
+  /** Live range: how it is learned (ignored with `inputRange`). */
+  readonly rangeStrategy: ContextOseRangeStrategy;
+  /** Live range: samples buffered before the first range is fixed. Integer in [2, 100000]. */
+  readonly rangeSamples: number;
+  /** Live range: widening of the learned [min, max] on each side, as a fraction of max − min. In [0, 100]. */
+  readonly rangeMargin: number;
+  /**
+   * Tie-break hash for the neuron choice: 'cpython2' (Python 2 / CPython ≤ 3.7, as behind NAB's published
+   * outputs) or 'cpython38' (CPython ≥ 3.8, as NAB's Python 3 port would run today).
+   */
+  readonly tieBreak: ContextOseTieBreak;
+}
+
+/** Defaults: the reference's parameters, plus the live range strategy chosen by measurement on NAB. */
+export const CONTEXT_OSE_DEFAULTS: ContextOseOptions = Object.freeze({
+  inputRange: null,
+  restPeriod: 150,
+  baseThreshold: 0.75,
+  alertThreshold: 0.766,
+  valueBits: 3,
+  maxLeftSemiContextLength: 7,
+  maxActiveNeurons: 15,
+  maxContexts: 20_000,
+  maxSemiContexts: 20_000,
+  rangeStrategy: 'expanding',
+  rangeSamples: 750,
+  rangeMargin: 0.25,
+  tieBreak: 'cpython2',
+});
+
+const DETECTOR = 'context-ose';
+const VERSION = 1;
+/** Neuron facts are context ids offset by 2^31 (as in the reference), so they never collide with sensor facts. */
+const NEURON = 2 ** 31;
+
+// ---------------------------------------------------------------------------------------------------------
+// Tie-breaking hashes: the reference sorts active contexts by (activations, hash(left), hash(right)) with
+// CPython tuple hashes of int tuples (hash(int) = int here), so we compute the same 64-bit values (CPython ≤ 3.7 /
+// Python 2, or CPython ≥ 3.8 "xxHash" tuples) and compare them as signed integers.
+const M64 = (1n << 64n) - 1n;
+
+function tupleHashPy2(items: readonly number[]): bigint {
+  let x = 0x345678n;
+  let mult = 1000003n;
+  let len = items.length;
+  for (const it of items) {
+    len--;
+    const y = BigInt(it);
+    x = ((x ^ y) * mult) & M64;
+    mult += BigInt(82520 + len + len);
+  }
+  let s = BigInt.asIntN(64, (x + 97531n) & M64);
+  if (s === -1n) s = -2n;
+  return s;
+}
+
+const XX1 = 11400714785074694791n;
+const XX2 = 14029467366897019727n;
+const XX5 = 2870177450012600261n;
+function tupleHashPy38(items: readonly number[]): bigint {
+  let acc = XX5;
+  for (const it of items) {
+    const lane = BigInt(it);
+    acc = (acc + lane * XX2) & M64;
+    acc = ((acc << 31n) | (acc >> 33n)) & M64;
+    acc = (acc * XX1) & M64;
+  }
+  acc = (acc + (BigInt(items.length) ^ (XX5 ^ 3527539n))) & M64;
+  if (acc === M64) return 1546275796n;
+  return BigInt.asIntN(64, acc);
+}
+
+/** Grows a typed array (doubling) so index `n` fits. */
+function grow<T extends Int32Array | Float64Array | Uint8Array>(
+  a: T,
+  n: number,
+  make: (len: number) => T,
+): T {
+  if (n < a.length) return a;
+  const b = make(Math.max(16, a.length * 2, n + 1));
+  b.set(a);
+  return b;
+}
+
+/** One side's semi-contexts: fact lists, fact index, per-step match counts and tuple hashes. */
+class Side {
+  facts: number[][] = [];
+  readonly byKey = new Map<string, number>();
+  readonly factIndex = new Map<number, number[]>();
+  count = new Int32Array(16);
+  hashHi = new Float64Array(16);
+  hashLo = new Float64Array(16);
+  /** Semi-contexts with count > 0 after the last crossing, ascending id. */
+  touched: number[] = [];
+  factRefs = 0;
+
+  add(facts: number[], key: string, hash: bigint): number {
+    const id = this.facts.length;
+    this.facts.push(facts);
+    this.byKey.set(key, id);
+    this.count = grow(this.count, id, (n) => new Int32Array(n));
+    this.hashHi = grow(this.hashHi, id, (n) => new Float64Array(n));
+    this.hashLo = grow(this.hashLo, id, (n) => new Float64Array(n));
+    this.hashHi[id] = Number(hash >> 32n);
+    this.hashLo[id] = Number(hash & 0xffffffffn);
+    for (const f of facts) {
+      let list = this.factIndex.get(f);
+      if (list === undefined) {
+        list = [];
+        this.factIndex.set(f, list);
+      }
+      list.push(id);
+    }
+    this.factRefs += facts.length;
+    return id;
+  }
+
+  /** Sets `count[s]` = |facts(s) ∩ group| for every semi-context s; `touched` = those with count > 0. */
+  cross(group: readonly number[]): void {
+    for (const s of this.touched) this.count[s] = 0;
+    const touched: number[] = [];
+    for (const f of group) {
+      const list = this.factIndex.get(f);
+      if (list === undefined) continue;
+      for (const s of list) {
+        const n = this.count[s]!;
+        this.count[s] = n + 1;
+        if (n === 0) touched.push(s);
+      }
+    }
+    touched.sort((a, b) => a - b);
+    this.touched = touched;
+  }
+}
+
+/** Sorted intersection of two ascending fact lists. */
+function intersect(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      out.push(x);
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out;
+}
+
+interface ModelParams {
+  readonly maxLeft: number;
+  readonly maxNeurons: number;
+  readonly maxContexts: number;
+  readonly maxSemi: number;
+  readonly tieBreak: ContextOseTieBreak;
+}
+
+/** The context memory and one step of CAD OSE on a set of sensor facts (no range, no refractory). */
+class ContextMemory {
+  readonly left = new Side();
+  readonly right = new Side();
+  /** Per context: left/right semi-context ids, activations, zero-level flag. */
+  ctxLeft = new Int32Array(16);
+  ctxRight = new Int32Array(16);
+  ctxAct = new Float64Array(16);
+  ctxZero = new Uint8Array(16);
+  nContexts = 0;
+  /** Per left semi-context: right semi-context id → context id, in creation order. */
+  readonly ctxByRight: Map<number, number>[] = [];
+  /** Left group (sensor facts + neuron facts) of the previous step, ascending. */
+  leftGroup: number[] = [];
+  readonly hash: (items: readonly number[]) => bigint;
+
+  constructor(readonly p: ModelParams) {
+    this.hash = p.tieBreak === 'cpython2' ? tupleHashPy2 : tupleHashPy38;
+  }
+
+  private semi(side: Side, facts: number[], isLeft: boolean): number {
+    const key = facts.join(',');
+    const id = side.byKey.get(key);
+    if (id !== undefined) return id;
+    if (side.facts.length >= this.p.maxSemi) return -1;
+    const s = side.add(facts, key, this.hash(facts));
+    if (isLeft) this.ctxByRight.push(new Map());
+    return s;
+  }
+
+  /** Finds or creates the context (leftFacts, rightFacts); returns [id or −1 when capped, created]. */
+  context(leftFacts: number[], rightFacts: number[], zero: boolean): [number, boolean] {
+    if (this.nContexts >= this.p.maxContexts) {
+      const l = this.left.byKey.get(leftFacts.join(','));
+      const r = this.right.byKey.get(rightFacts.join(','));
+      const c = l === undefined || r === undefined ? undefined : this.ctxByRight[l]!.get(r);
+      if (c === undefined) return [-1, false];
+      if (zero) this.ctxZero[c] = 1;
+      return [c, false];
+    }
+    const l = this.semi(this.left, leftFacts, true);
+    const r = this.semi(this.right, rightFacts, false);
+    if (l < 0 || r < 0) return [-1, false];
+    const map = this.ctxByRight[l]!;
+    const existing = map.get(r);
+    if (existing !== undefined) {
+      if (zero) this.ctxZero[existing] = 1;
+      return [existing, false];
+    }
+    const c = this.nContexts++;
+    this.ensureContexts(c);
+    map.set(r, c);
+    this.ctxLeft[c] = l;
+    this.ctxRight[c] = r;
+    this.ctxAct[c] = 0;
+    this.ctxZero[c] = zero ? 1 : 0;
+    return [c, true];
+  }
+
+  ensureContexts(c: number): void {
+    this.ctxLeft = grow(this.ctxLeft, c, (n) => new Int32Array(n));
+    this.ctxRight = grow(this.ctxRight, c, (n) => new Int32Array(n));
+    this.ctxAct = grow(this.ctxAct, c, (n) => new Float64Array(n));
+    this.ctxZero = grow(this.ctxZero, c, (n) => new Uint8Array(n));
+  }
+
+  /** One step on the ascending sensor facts `sens`; learns and returns the raw score (before the refractory). */
+  step(sens: number[]): number {
+    const p = this.p;
+    const L = this.left;
+    const R = this.right;
+    const uniq = new Set<string>();
+    let newFlag = false;
+    let newCtx = -1;
+    const prevGroup = this.leftGroup;
+    if (prevGroup.length > 0) {
+      uniq.add(prevGroup.join(',') + '|' + sens.join(','));
+      const [c, created] = this.context(prevGroup, sens, true);
+      if (created) {
+        newFlag = true;
+        newCtx = c;
+      }
+    }
+    R.cross(sens);
+    // The reference compares context ids with `False` when no context was created, so context 0 is skipped.
+    const skip = newFlag ? newCtx : 0;
+    const active: number[] = [];
+    let selected = 0;
+    const potLeft: number[][] = [];
+    const potRight: number[][] = [];
+    for (const l of L.touched) {
+      const lCount = L.count[l]!;
+      const lFacts = L.facts[l]!;
+      const full = lCount === lFacts.length;
+      const canGrow = newFlag && lCount <= p.maxLeft;
+      for (const [r, c] of this.ctxByRight[l]!) {
+        if (c === skip) continue;
+        const rc = R.count[r]!;
+        const rLen = R.facts[r]!.length;
+        if (full) {
+          selected++;
+          if (rc > 0) {
+            if (rc === rLen) {
+              this.ctxAct[c]!++;
+              active.push(c);
+              continue;
+            }
+          } else continue;
+        } else if (rc === 0) continue;
+        if (canGrow && this.ctxZero[c] === 1) {
+          potLeft.push(intersect(lFacts, prevGroup));
+          potRight.push(intersect(R.facts[r]!, sens));
+        }
+      }
+    }
+    for (let i = 0; i < potLeft.length; i++) uniq.add(potLeft[i]!.join(',') + '|' + potRight[i]!.join(','));
+    const fracActive = selected > 0 ? active.length / selected : 0;
+
+    // Neurons: the maxNeurons highest by (activations, hash(left), hash(right)).
+    let neurons = active;
+    if (active.length > p.maxNeurons) {
+      const key = (c: number): [number, number, number, number, number] => {
+        const l = this.ctxLeft[c]!;
+        const r = this.ctxRight[c]!;
+        return [this.ctxAct[c]!, L.hashHi[l]!, L.hashLo[l]!, R.hashHi[r]!, R.hashLo[r]!];
+      };
+      const keyed = active.map((c) => ({ c, k: key(c) }));
+      keyed.sort((a, b) => {
+        for (let i = 0; i < 5; i++) if (a.k[i] !== b.k[i]) return a.k[i]! - b.k[i]!;
+        return 0;
+      });
+      neurons = keyed.slice(keyed.length - p.maxNeurons).map((e) => e.c);
+    }
+    const group = sens.slice();
+    for (const c of neurons) group.push(NEURON + c);
+    group.sort((a, b) => a - b);
+    this.leftGroup = group;
+
+    let added = 0;
+    for (let i = 0; i < potLeft.length; i++) if (this.context(potLeft[i]!, potRight[i]!, false)[1]) added++;
+    L.cross(group);
+    if (newFlag) added++;
+    const fracAdded = newFlag && uniq.size > 0 ? added / uniq.size : 0;
+    return (1 - fracActive + fracAdded) / 2;
+  }
+
+  stateBytes(): number {
+    const L = this.left;
+    const R = this.right;
+    let b = 0;
+    for (const s of [L, R]) {
+      // fact arrays (8 B/fact + ~32 B array header), key strings (~2 B/char + 24), Map entries (~40 B),
+      // fact index (8 B/ref), typed arrays.
+      b += s.factRefs * (8 + 8 + 22) + s.facts.length * (32 + 24 + 40 + 32);
+      b += s.count.length * 4 + s.hashHi.length * 16 + s.factIndex.size * 64 + s.touched.length * 8;
+    }
+    b += this.ctxByRight.length * 64 + this.nContexts * 40; // per-left Maps and their entries
+    b += this.ctxLeft.length * (4 + 4 + 8 + 1);
+    b += this.leftGroup.length * 8;
+    return b;
+  }
+}
+
+function checkInt(name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+}
+
+function validate(o: ContextOseOptions): void {
+  if (o.inputRange !== null) {
+    const { min, max } = o.inputRange;
+    if (!Number.isFinite(min) || !Number.isFinite(max) || max < min) {
+      throw new InvalidInputError(`inputRange must have finite min <= max, got [${min}, ${max}]`);
+    }
+  }
+  checkInt('restPeriod', o.restPeriod, 0, 1_000_000);
+  if (!(o.baseThreshold > 0 && o.baseThreshold <= 1))
+    throw new InvalidInputError(`baseThreshold must be in (0, 1], got ${o.baseThreshold}`);
+  if (!(o.alertThreshold >= 0 && o.alertThreshold <= 1))
+    throw new InvalidInputError(`alertThreshold must be in [0, 1], got ${o.alertThreshold}`);
+  checkInt('valueBits', o.valueBits, 1, 16);
+  checkInt('maxLeftSemiContextLength', o.maxLeftSemiContextLength, 1, 64);
+  checkInt('maxActiveNeurons', o.maxActiveNeurons, 0, 1000);
+  checkInt('maxContexts', o.maxContexts, 1, 2 ** 24);
+  checkInt('maxSemiContexts', o.maxSemiContexts, 1, 2 ** 24);
+  if (o.rangeStrategy !== 'first-n' && o.rangeStrategy !== 'expanding') {
+    throw new InvalidInputError(
+      `rangeStrategy must be 'first-n' or 'expanding', got ${String(o.rangeStrategy)}`,
+    );
+  }
+  checkInt('rangeSamples', o.rangeSamples, 2, 100_000);
+  if (!(o.rangeMargin >= 0 && o.rangeMargin <= 100))
+    throw new InvalidInputError(`rangeMargin must be in [0, 100], got ${o.rangeMargin}`);
+  if (o.tieBreak !== 'cpython2' && o.tieBreak !== 'cpython38') {
+    throw new InvalidInputError(`tieBreak must be 'cpython2' or 'cpython38', got ${String(o.tieBreak)}`);
+  }
+}
+
+/** Snapshot state layout (version 1). */
+interface SnapshotState {
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly buffer: number[];
+  readonly sinceHigh: number;
+  readonly lastAnomalous: boolean;
+  readonly leftFacts: number[][];
+  readonly rightFacts: number[][];
+  /** Per context: [left id, right id, activations, zero-level 0/1]. */
+  readonly contexts: number[][];
+  readonly leftGroup: number[];
+}
+
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isFactList = (v: unknown): v is number[] =>
+  Array.isArray(v) &&
+  v.every((f) => Number.isInteger(f) && (f as number) >= 0) &&
+  v.every((f, i) => i === 0 || (v[i - 1] as number) < (f as number));
+
+/**
+ * Creates a CAD OSE detector for one series (see the module comment for the method and the live range rules).
+ * Verdict: `score` = CAD OSE output in [0, 1] (0 during the refractory period); `anomalous` = score ≥
+ * `alertThreshold`; `expected`/`lower`/`upper` = NaN and `deviation` = 0 (the method has no value baseline);
+ * `confidence` = score; `warmingUp` while the live range is still being learned (those values are buffered,
+ * then replayed into the model). Non-finite values return {@link NOT_JUDGED} and leave the state unchanged.
+ * Throws InvalidInputError for invalid options.
+ */
+export function createContextOseDetector(options: Partial<ContextOseOptions> = {}): PersistentDetector {
+  const o: ContextOseOptions = { ...CONTEXT_OSE_DEFAULTS, ...options };
+  validate(o);
+  const params: ModelParams = {
+    maxLeft: o.maxLeftSemiContextLength,
+    maxNeurons: o.maxActiveNeurons,
+    maxContexts: o.maxContexts,
+    maxSemi: o.maxSemiContexts,
+    tieBreak: o.tieBreak,
+  };
+  const maxLevel = 2 ** o.valueBits - 1;
+
+  let mem = new ContextMemory(params);
+  let min: number | null = o.inputRange?.min ?? null;
+  let max: number | null = o.inputRange?.max ?? null;
+  /** Live range: values seen before the range is fixed (first-n), or the replay history (expanding). */
+  let buffer: number[] = [];
+  /** Raw scores since the last one ≥ baseThreshold (the reference's history starts with a 1.0). */
+  let sinceHigh = 0;
+  let lastAnomalous = false;
+
+  const facts = (x: number): number[] => {
+    const full = max! - min! === 0 ? maxLevel : max! - min!;
+    const stepSize = full / maxLevel;
+    let level = Math.trunc((x - min!) / stepSize);
+    if (!(level >= 0)) level = 0;
+    if (level > maxLevel) level = maxLevel;
+    const out: number[] = [];
+    for (let b = 0; b < o.valueBits; b++) out.push(2 * b + ((level >> b) & 1));
+    return out;
+  };
+
+  /** Learns x; returns the output score (after the refractory rule). */
+  const learn = (x: number): number => {
+    const raw = mem.step(facts(x));
+    const out = sinceHigh >= o.restPeriod ? raw : 0;
+    sinceHigh = raw >= o.baseThreshold ? 0 : Math.min(sinceHigh + 1, 1_000_000_000);
+    return out;
+  };
+
+  const fixRange = (values: readonly number[]): void => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const pad = (hi - lo) * o.rangeMargin;
+    min = lo - pad;
+    max = hi + pad;
+  };
+
+  const relearn = (values: readonly number[]): void => {
+    mem = new ContextMemory(params);
+    sinceHigh = 0;
+    for (const v of values) learn(v);
+  };
+
+  const verdict = (score: number): Verdict => {
+    const anomalous = score >= o.alertThreshold;
+    let severity: Severity = 'low';
+    if (anomalous) severity = score >= 0.95 ? 'critical' : score >= 0.85 ? 'high' : 'medium';
+    const v: Verdict = {
+      anomalous,
+      score,
+      expected: Number.NaN,
+      lower: Number.NaN,
+      upper: Number.NaN,
+      deviation: 0,
+      confidence: score,
+      severity,
+      warmingUp: false,
+      resolved: lastAnomalous && !anomalous,
+    };
+    lastAnomalous = anomalous;
+    return v;
+  };
+
+  return {
+    name: DETECTOR,
+    update(value: number, _timestampMs: number): Verdict {
+      if (!Number.isFinite(value)) return NOT_JUDGED;
+      if (min === null || max === null) {
+        buffer.push(value);
+        if (buffer.length < o.rangeSamples) return NOT_JUDGED;
+        fixRange(buffer);
+        relearn(buffer);
+        if (o.rangeStrategy === 'first-n') buffer = [];
+        return { ...NOT_JUDGED };
+      }
+      if (o.inputRange === null && o.rangeStrategy === 'expanding') {
+        if (value < min || value > max) {
+          const hist = [...buffer, value];
+          fixRange(hist);
+          relearn(buffer);
+        }
+        buffer.push(value);
+        if (buffer.length > o.rangeSamples) buffer.shift();
+      }
+      return verdict(learn(value));
+    },
+    stateBytes(): number {
+      return mem.stateBytes() + buffer.length * 8 + 128;
+    },
+    snapshot(): DetectorSnapshot {
+      const contexts: number[][] = [];
+      for (let c = 0; c < mem.nContexts; c++) {
+        contexts.push([mem.ctxLeft[c]!, mem.ctxRight[c]!, mem.ctxAct[c]!, mem.ctxZero[c]!]);
+      }
+      const state: SnapshotState = {
+        min,
+        max,
+        buffer: buffer.slice(),
+        sinceHigh,
+        lastAnomalous,
+        leftFacts: mem.left.facts.map((f) => f.slice()),
+        rightFacts: mem.right.facts.map((f) => f.slice()),
+        contexts,
+        leftGroup: mem.leftGroup.slice(),
+      };
+      return { detector: DETECTOR, version: VERSION, state };
+    },
+    restore(s: DetectorSnapshot): void {
+      if (s === null || typeof s !== 'object' || s.detector !== DETECTOR || s.version !== VERSION) {
+        throw new InvalidInputError(`snapshot is not a ${DETECTOR} v${VERSION} snapshot`);
+      }
+      const st = s.state as Partial<SnapshotState> | null;
+      const bad = (why: string): never => {
+        throw new InvalidInputError(`malformed ${DETECTOR} snapshot: ${why}`);
+      };
+      if (st === null || typeof st !== 'object') return bad('state is not an object');
+      const { leftFacts, rightFacts, contexts, leftGroup, buffer: buf } = st;
+      if (!(st.min === null ? st.max === null : isNum(st.min) && isNum(st.max) && st.max >= st.min))
+        bad('min/max');
+      if (o.inputRange !== null && (st.min !== o.inputRange.min || st.max !== o.inputRange.max))
+        bad('range differs from inputRange');
+      if (!Array.isArray(buf) || !buf.every(isNum) || buf.length > o.rangeSamples) bad('buffer');
+      if (!Number.isInteger(st.sinceHigh) || st.sinceHigh! < 0) bad('sinceHigh');
+      if (typeof st.lastAnomalous !== 'boolean') bad('lastAnomalous');
+      if (!Array.isArray(leftFacts) || leftFacts.length > o.maxSemiContexts || !leftFacts.every(isFactList))
+        bad('leftFacts');
+      if (
+        !Array.isArray(rightFacts) ||
+        rightFacts.length > o.maxSemiContexts ||
+        !rightFacts.every(isFactList)
+      )
+        bad('rightFacts');
+      if (!Array.isArray(contexts) || contexts.length > o.maxContexts) bad('contexts');
+      if (!isFactList(leftGroup)) bad('leftGroup');
+      const nL = leftFacts!.length;
+      const nR = rightFacts!.length;
+      const nC = contexts!.length;
+      const fresh = new ContextMemory(params);
+      for (let i = 0; i < nL; i++) {
+        const f = leftFacts![i]!;
+        if (fresh.left.byKey.has(f.join(','))) bad('duplicate left semi-context');
+        if (f.some((x) => x >= NEURON && x - NEURON >= nC)) bad('neuron fact beyond the contexts');
+        fresh.left.add(f.slice(), f.join(','), fresh.hash(f));
+        fresh.ctxByRight.push(new Map());
+      }
+      for (let i = 0; i < nR; i++) {
+        const f = rightFacts![i]!;
+        if (fresh.right.byKey.has(f.join(','))) bad('duplicate right semi-context');
+        fresh.right.add(f.slice(), f.join(','), fresh.hash(f));
+      }
+      fresh.ensureContexts(Math.max(0, nC - 1));
+      for (let c = 0; c < nC; c++) {
+        const e = contexts![c];
+        if (!Array.isArray(e) || e.length !== 4 || !e.every(isNum)) bad(`context ${c}`);
+        const [l, r, act, zero] = e as number[];
+        if (!Number.isInteger(l) || l! < 0 || l! >= nL || !Number.isInteger(r) || r! < 0 || r! >= nR)
+          bad(`context ${c} ids`);
+        if (!Number.isInteger(act) || act! < 0 || (zero !== 0 && zero !== 1)) bad(`context ${c} values`);
+        const map = fresh.ctxByRight[l!]!;
+        if (map.has(r!)) bad(`duplicate context ${c}`);
+        map.set(r!, c);
+        fresh.ctxLeft[c] = l!;
+        fresh.ctxRight[c] = r!;
+        fresh.ctxAct[c] = act!;
+        fresh.ctxZero[c] = zero!;
+      }
+      fresh.nContexts = nC;
+      if (leftGroup!.some((x) => x >= NEURON && x - NEURON >= nC))
+        bad('leftGroup neuron beyond the contexts');
+      fresh.leftGroup = leftGroup!.slice();
+      fresh.left.cross(fresh.leftGroup);
+      mem = fresh;
+      min = st.min ?? null;
+      max = st.max ?? null;
+      buffer = buf!.slice();
+      sinceHigh = st.sinceHigh!;
+      lastAnomalous = st.lastAnomalous!;
+    },
+  };
+}
