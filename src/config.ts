@@ -67,8 +67,27 @@ export const monitorConfigSchema = z.strictObject({
       components: z.array(z.enum(COMPONENTS)).optional(),
       /** How often learned detector state is saved to the store (also saved on shutdown, restored at startup). */
       checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
+      /**
+       * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
+       * DWCP tuning; `statistical`: the single z-score detector of issue 2.
+       */
+      detector: z.enum(['ensemble', 'statistical']).default('ensemble'),
+      /** Period of the seasonal profile (a day; the simulator can compress it). */
+      seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(86_400_000),
+      /** Where GET /api/models/performance reads the last `npm run bench:detect` report. */
+      benchmarkReport: z.string().min(1).default('bench/results/detect.json'),
     })
-    .default({ enabled: true, cooldown: 5 * 60_000, minConfidence: 0.8, confirmSamples: 2, maxSeries: 50_000, checkpointInterval: 60_000 }),
+    .default({
+      enabled: true,
+      cooldown: 5 * 60_000,
+      minConfidence: 0.8,
+      confirmSamples: 2,
+      maxSeries: 50_000,
+      checkpointInterval: 60_000,
+      detector: 'ensemble',
+      seasonalPeriod: 86_400_000,
+      benchmarkReport: 'bench/results/detect.json',
+    }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
   alerting: z
     .strictObject({ externalUrl: z.string().optional(), webhooks: z.array(webhookSchema).max(20).default([]) })

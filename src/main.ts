@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createStatisticalDetector } from './analysis/anomaly/statistical.ts';
 import { WebhookSender } from './alerting/webhook-sender.ts';
 import { CATALOG, getMetric, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
@@ -18,6 +17,8 @@ import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
+import { liveDetectorFactory } from './monitor/live-detector.ts';
+import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { exportInsights } from './monitor/insights-exporter.ts';
@@ -124,8 +125,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const det = config.detection;
   const tracker = new SeriesTracker(det.maxSeries);
   const engine = new DetectionEngine({
-    factory: (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 }),
-    detectorName: 'statistical',
+    factory: liveDetectorFactory(det.detector, det.seasonalPeriod),
+    detectorName: det.detector === 'ensemble' ? 'ensemble-statistical' : 'statistical',
     minConfidence: det.minConfidence,
     confirmSamples: det.confirmSamples,
     cooldownMs: det.cooldown,
@@ -266,6 +267,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       live,
       insights,
       capacity,
+      predictions: engine,
+      modelPerformance: fileModelPerformance(det.benchmarkReport),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },

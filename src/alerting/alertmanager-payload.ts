@@ -119,9 +119,15 @@ export function alertAnnotations(a: Anomaly): Record<string, string> {
       `observed ${formatValue(a.observed)} outside the expected band ` +
       `[${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)}); ` +
       `deviation ${sign}${formatValue(a.deviation)} sigma; confidence ${formatValue(a.confidence)}; ` +
-      `detector ${a.detector}; series ${a.seriesKey}`,
+      `detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
     summary: `${a.severity} ${a.kind} anomaly on ${a.component} ${a.metric}${where ? ` (${where})` : ''}`,
   };
+}
+
+/** ` (voted: seasonal 0.62, ewma 0.97)` for ensembles, '' otherwise. */
+function votedBy(a: Anomaly): string {
+  const voted = a.votes.filter((v) => v.voted);
+  return voted.length === 0 ? '' : ` (voted: ${voted.map((v) => `${v.detector} ${formatValue(v.score)}`).join(', ')})`;
 }
 
 function common(records: readonly Readonly<Record<string, string>>[]): Record<string, string> {

@@ -22,6 +22,13 @@ export type MetricKind =
 /** Which deviations are anomalous: `up` = unusually high, `down` = unusually low, `both`. */
 export type Direction = 'up' | 'down' | 'both';
 
+/** How one detector of an ensemble judged a sample: its score (0..1) and whether it reached its threshold. */
+export interface DetectorVote {
+  readonly detector: string;
+  readonly score: number;
+  readonly voted: boolean;
+}
+
 /** An anomaly found by a detector on one series. Times are Unix milliseconds. */
 export interface Anomaly {
   /** Store-assigned id; 0 before it is stored. */
@@ -46,6 +53,13 @@ export interface Anomaly {
   readonly deviation: number;
   /** 0..1. */
   readonly confidence: number;
+  /** The detector's anomaly score of the opening sample, 0..1 (NaN when the detector gives none). */
+  readonly score: number;
+  /**
+   * How each member of an ensemble judged the opening sample (which detectors voted); empty for single
+   * detectors and target health.
+   */
+  readonly votes: readonly DetectorVote[];
   readonly severity: Severity;
   /** Detector name, e.g. `statistical`. */
   readonly detector: string;

@@ -10,9 +10,12 @@
  * series appears, whose detector then starts from the snapshot instead of warming up. A snapshot the detector
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
-import type { DetectorFactory, DetectorSnapshot, PersistentDetector, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
-import type { Anomaly, MetricKind } from '../model/anomaly.ts';
+import { isPredictor } from '../analysis/anomaly/detector.ts';
+import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
+import type { EnsembleVerdict } from '../analysis/anomaly/ensemble.ts';
+import type { Anomaly, DetectorVote, MetricKind } from '../model/anomaly.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
+import type { Labels } from '../model/sample.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Options of the detection engine. */
@@ -37,6 +40,28 @@ export interface DetectionEngineOptions {
    * whose kind is in `kinds`). Benchmarks use it to run the engine on series outside the catalog.
    */
   readonly analyse?: (input: DetectionInput) => boolean;
+}
+
+/** Series returned by one predictions call at most. */
+export const MAX_PREDICTION_SERIES = 100;
+/** Prediction times per series at most. */
+export const MAX_PREDICTION_STEPS = 1000;
+
+/** One predicted point: the expected value and the band the detector would judge a sample at that time against. */
+export interface PredictionPoint extends Expectation {
+  readonly timestampMs: number;
+}
+
+/** Predictions for one analysed series. */
+export interface SeriesPrediction {
+  readonly key: string;
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly kind: MetricKind;
+  readonly detector: string;
+  /** Timestamp of the last sample the detector learned. */
+  readonly lastSampleMs: number;
+  readonly points: readonly PredictionPoint[];
 }
 
 /** An anomaly that opened in this call, with the derived-series key it belongs to. */
@@ -104,6 +129,10 @@ function message(e: unknown): string {
 
 interface EngineState {
   readonly detector: StreamingDetector | null;
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly kind: MetricKind;
+  lastTs: number;
   /** Whether `detector` implements `PersistentDetector` (checked once). */
   readonly persistent: boolean;
   streak: number;
@@ -142,7 +171,15 @@ function toAnomaly(input: DetectionInput, v: Verdict, startedAtMs: number, nowMs
     severity: v.severity,
     detector,
     acknowledged: false,
+    score: v.score,
+    votes: votesOf(v),
   };
+}
+
+/** The members' votes of an ensemble verdict (copied, at most 16), else none. */
+function votesOf(v: Verdict): DetectorVote[] {
+  const votes = (v as Partial<EnsembleVerdict>).votes;
+  return Array.isArray(votes) ? votes.slice(0, 16).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted })) : [];
 }
 
 /**
@@ -181,6 +218,31 @@ export class DetectionEngine {
     return [...this.state].filter(([, s]) => s.open).map(([k]) => k);
   }
 
+  /**
+   * What the live detectors of `metric` expect at `timesMs` (at most {@link MAX_PREDICTION_SERIES} series whose
+   * labels include `matchers`, at most {@link MAX_PREDICTION_STEPS} times each), from their current state; a
+   * series whose detector cannot predict or still warms up gets `points: []`. Pure read: no learning.
+   */
+  predictions(metric: string, matchers: Labels, timesMs: readonly number[]): SeriesPrediction[] {
+    const out: SeriesPrediction[] = [];
+    const times = timesMs.slice(0, MAX_PREDICTION_STEPS);
+    for (const [key, st] of this.state) {
+      if (st.metric !== metric || st.detector === null) continue;
+      if (!Object.entries(matchers).every(([k, v]) => st.labels[k] === v)) continue;
+      const d = st.detector;
+      const points: PredictionPoint[] = [];
+      if (isPredictor(d)) {
+        for (const t of times) {
+          const e = d.predict(t);
+          if (e !== null) points.push({ timestampMs: t, ...e });
+        }
+      }
+      out.push({ key, metric, labels: st.labels, kind: st.kind, detector: d.name, lastSampleMs: st.lastTs, points });
+      if (out.length >= MAX_PREDICTION_SERIES) break;
+    }
+    return out;
+  }
+
   /** Whether this input is analysed at all (target health, or a catalog metric of an analysed kind). */
   analyses(input: DetectionInput): boolean {
     if (input.metric === TARGET_HEALTH) return true;
@@ -205,10 +267,11 @@ export class DetectionEngine {
         const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
         if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
         const persistent = detector !== null && isPersistentDetector(detector);
-        st = { detector, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
         this.state.set(input.key, st);
       }
       processed++;
+      st.lastTs = input.timestampMs;
       if (st.detector === null) {
         this.health(input, st, nowMs, opened, resolved);
         continue;
@@ -362,6 +425,8 @@ export class DetectionEngine {
           severity: 'critical',
           detector: 'target_health',
           acknowledged: false,
+          score: 1,
+          votes: [],
         },
       });
     } else if (input.value === 1 && st.open) {

@@ -16,6 +16,8 @@ import { componentRoutes } from './routes/components.ts';
 import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { modelRoutes } from './routes/models.ts';
+import { predictionRoutes } from './routes/predictions.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
@@ -73,6 +75,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(sloRoutes, ctx);
   await app.register(regionRoutes, ctx);
   await app.register(capacityRoutes, ctx);
+  await app.register(predictionRoutes, ctx);
+  await app.register(modelRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

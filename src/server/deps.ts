@@ -8,6 +8,7 @@ import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { CapacityProvider } from '../monitor/capacity-provider.ts';
+import type { SeriesPrediction } from '../monitor/detection-engine.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
 
@@ -95,6 +96,23 @@ export interface AppDeps {
   readonly insights?: InsightsProvider;
   /** Capacity plans per node and resource (GET /api/capacity); omitted → 404. */
   readonly capacity?: CapacityProvider;
+  /** Live detectors' expectations ahead (GET /api/predictions/{metric}); omitted → 404. */
+  readonly predictions?: PredictionSource;
+  /** The last benchmark report (GET /api/models/performance); omitted → 404. */
+  readonly modelPerformance?: ModelPerformanceSource;
+}
+
+/** What the live detection engine predicts (see DetectionEngine.predictions). */
+export interface PredictionSource {
+  predictions(metric: string, matchers: Readonly<Record<string, string>>, timesMs: readonly number[]): SeriesPrediction[];
+}
+
+/** Where the last `bench:detect` report is read from. */
+export interface ModelPerformanceSource {
+  /** Path or URL shown to users. */
+  readonly location: string;
+  /** The parsed report, or null when none exists yet. @throws InvalidInputError for a malformed/oversize report. */
+  read(): Promise<unknown>;
 }
 
 /** A {@link LiveFeed} the producer side can publish to. */

@@ -17,6 +17,7 @@ import { HdeMetrics } from '../sdk/v1/hde.ts';
 import { MigrationMetrics } from '../sdk/v1/migration.ts';
 import { SystemMetrics } from '../sdk/v1/system.ts';
 import { DwcpV3Collector, type CompressionAlgorithm } from '../sdk/v3/collector.ts';
+import { validateLevelShift, withLevelShifts, type LevelShift } from './events.ts';
 import { effectsAt, NO_FAULT, type FaultEffects, type ScheduledFault } from './faults.ts';
 import { ModeDetector } from './mode.ts';
 import { Prng } from './prng.ts';
@@ -91,6 +92,11 @@ export interface SimNodeOptions {
   readonly startMs: number;
   /** Faults scheduled on this node. */
   readonly faults: readonly ScheduledFault[];
+  /**
+   * Benign permanent level shifts on this node (deploy-like steps, see events.ts); default none. They act
+   * through the same effects as faults (`currentEffects` includes them) but are never labelled.
+   */
+  readonly levelShifts?: readonly LevelShift[];
   /** Other node ids (migration destinations). */
   readonly peers: readonly string[];
   /** Other regions (federation remotes). */
@@ -183,7 +189,7 @@ export class SimNode {
   private stopped = false;
   private readonly warn: (message: string) => void;
 
-  /** @throws InvalidInputError on a bad rollout percent, day length or v1 duration factor. */
+  /** @throws InvalidInputError on a bad rollout percent, day length, v1 duration factor or level shift. */
   constructor(opts: SimNodeOptions) {
     if (!Number.isFinite(opts.rolloutPercent) || opts.rolloutPercent < 0 || opts.rolloutPercent > 100) {
       throw new InvalidInputError(`rollout percent must be in 0..100, got ${opts.rolloutPercent}`);
@@ -195,6 +201,7 @@ export class SimNode {
       (!Number.isFinite(opts.v1DurationFactor) || opts.v1DurationFactor <= 0)
     )
       throw new InvalidInputError(`v1 duration factor must be > 0, got ${opts.v1DurationFactor}`);
+    for (const s of opts.levelShifts ?? []) validateLevelShift(s);
     this.opts = opts;
     this.id = opts.id;
     this.region = opts.region;
@@ -338,7 +345,7 @@ export class SimNode {
   tick(nowMs: number): void {
     if (!Number.isFinite(nowMs)) throw new InvalidInputError(`tick time must be finite, got ${nowMs}`);
     const rel = nowMs - this.opts.startMs;
-    const eff = effectsAt(this.opts.faults, rel);
+    const eff = withLevelShifts(effectsAt(this.opts.faults, rel), this.opts.levelShifts ?? [], rel);
     const wasDown = this.effects.down;
     this.effects = eff;
     if (eff.down !== wasDown && this.listenPort !== 0) this.setServing(!eff.down);

@@ -11,7 +11,7 @@
  */
 import { CompiledQuery, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError, StoreError, type DwcpError } from '../errors.ts';
-import type { Anomaly, MetricKind } from '../model/anomaly.ts';
+import type { Anomaly, DetectorVote, MetricKind } from '../model/anomaly.ts';
 import { severityRank, type Component, type Severity } from '../model/dwcp.ts';
 import { escapeLabelValue, type Labels, type Sample } from '../model/sample.ts';
 import type { StoreDialect } from './migrations.ts';
@@ -506,6 +506,8 @@ export class KyselyStore implements SampleStore, AnomalyStore, DetectorStateStor
           severity_rank: severityRank(a.severity),
           detector: a.detector,
           acknowledged: a.acknowledged ? 1 : 0,
+          score: toDbValue(a.score),
+          votes_json: JSON.stringify(a.votes.slice(0, MAX_STORED_VOTES)),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -738,7 +740,29 @@ function toAnomaly(r: AnomalyRow): Anomaly {
     severity: r.severity as Severity,
     detector: r.detector,
     acknowledged: Number(r.acknowledged) === 1,
+    score: fromDbValue(r.score),
+    votes: parseVotes(r.votes_json),
   };
+}
+
+/** Votes stored per anomaly at most (an ensemble has at most 16 members). */
+const MAX_STORED_VOTES = 16;
+
+/** Parses stored votes; malformed JSON or entries become an empty list (the anomaly itself stays readable). */
+function parseVotes(json: string): DetectorVote[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(v)) return [];
+  const out: DetectorVote[] = [];
+  for (const e of v.slice(0, MAX_STORED_VOTES)) {
+    const o = e as Partial<DetectorVote> | null;
+    if (o && typeof o.detector === 'string' && typeof o.score === 'number' && typeof o.voted === 'boolean') out.push({ detector: o.detector, score: o.score, voted: o.voted });
+  }
+  return out;
 }
 
 function checkLimit(limit: number): void {

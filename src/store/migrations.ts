@@ -85,6 +85,17 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema.dropTable('detector_states').ifExists().execute();
       },
     },
+    '0003_anomaly_explanation': {
+      // Every anomaly explains itself: the detector's score and, for ensembles, which members voted.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('anomalies').addColumn('score', dialect === 'postgres' ? 'double precision' : 'real').execute();
+        await db.schema.alterTable('anomalies').addColumn('votes_json', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('anomalies').dropColumn('votes_json').execute();
+        await db.schema.alterTable('anomalies').dropColumn('score').execute();
+      },
+    },
   };
 }
 

@@ -48,6 +48,10 @@ export interface AnomaliesTable {
   severity_rank: number;
   detector: string;
   acknowledged: number;
+  /** Detector score 0..1 (NULL for NaN); added by migration 0003. */
+  score: number | null;
+  /** `Anomaly.votes` as JSON; added by migration 0003 ('[]' for older rows). */
+  votes_json: ColumnType<string, string | undefined, string>;
 }
 
 /**

@@ -33,6 +33,8 @@ const latency: Anomaly = {
   severity: 'critical',
   detector: 'statistical',
   acknowledged: false,
+  score: 0.97,
+  votes: [],
 };
 
 const compression: Anomaly = {

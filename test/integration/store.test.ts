@@ -57,6 +57,8 @@ function anomaly(over: Partial<Omit<Anomaly, 'id'>> = {}): Omit<Anomaly, 'id'> {
     severity: 'high',
     detector: 'statistical',
     acknowledged: false,
+    score: 0.97,
+    votes: [],
     ...over,
   };
 }
@@ -215,7 +217,12 @@ function storeSuite(backend: string, setup: () => Promise<{ open: Opener; exec?:
     });
 
     test('anomaly insert, resolve, acknowledge (NotFoundError for unknown ids), round-trip of every field', async () => {
-      const a = await store.insert(anomaly({ observed: Number.NaN }));
+      const votes = [
+        { detector: 'seasonal', score: 0.71, voted: true },
+        { detector: 'ewma', score: 0.2, voted: false },
+      ];
+      const a = await store.insert(anomaly({ observed: Number.NaN, score: 0.71, votes }));
+      assert.deepEqual(a.votes, votes);
       assert.ok(a.id > 0);
       assert.ok(Number.isNaN(a.observed));
       const [listed] = await store.list({ limit: 10, component: 'amst' });

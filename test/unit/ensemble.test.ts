@@ -123,3 +123,13 @@ describe('EnsembleDetector', () => {
     assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]), scored: false }]), InvalidInputError);
   });
 });
+
+describe('EnsembleDetector.predict', () => {
+  it('returns the first member expectation that exists, null when none', () => {
+    const p = (e: { expected: number; lower: number; upper: number } | null) => ({ ...new Scripted('p', [0]), name: 'p', update: () => NOT_JUDGED, stateBytes: () => 0, predict: () => e });
+    const none = new EnsembleDetector([{ detector: p(null) }, { detector: new Scripted('a', [0]) }]);
+    assert.equal(none.predict(0), null);
+    const some = new EnsembleDetector([{ detector: p(null) }, { detector: p({ expected: 5, lower: 4, upper: 6 }) }]);
+    assert.deepEqual(some.predict(0), { expected: 5, lower: 4, upper: 6 });
+  });
+});

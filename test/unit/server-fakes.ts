@@ -37,6 +37,8 @@ export function anomaly(id: number, over: Partial<Anomaly> = {}): Anomaly {
     severity: 'high',
     detector: 'statistical',
     acknowledged: false,
+    score: 0.97,
+    votes: [],
     ...over,
   };
 }

@@ -90,3 +90,21 @@ export interface InputRange {
   readonly min: number;
   readonly max: number;
 }
+
+/** The value a detector expects at a time and the band it would judge a sample against (series' unit). */
+export interface Expectation {
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** A detector that can say what it expects at a future time from its current state (no learning). */
+export interface Predictor {
+  /** Expectation at `timestampMs`, or null while warming up. Pure: does not change state. */
+  predict(timestampMs: number): Expectation | null;
+}
+
+/** Whether `d` implements {@link Predictor}. */
+export function isPredictor(d: unknown): d is Predictor {
+  return typeof (d as Partial<Predictor> | null)?.predict === 'function';
+}

@@ -25,7 +25,8 @@
 import { InvalidInputError } from '../../errors.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED } from './detector.ts';
-import type { DetectorSnapshot, PersistentDetector, StreamingDetector, Verdict } from './detector.ts';
+import { isPredictor } from './detector.ts';
+import type { DetectorSnapshot, Expectation, PersistentDetector, Predictor, StreamingDetector, Verdict } from './detector.ts';
 
 /** One member of an ensemble. */
 export interface EnsembleMember {
@@ -74,9 +75,13 @@ export interface MemberVote {
 
 /** An ensemble verdict: a {@link Verdict} plus which members voted and whether the sample fell in a mute. */
 export interface EnsembleVerdict extends Verdict {
+  /** Every member's judgement when the verdict is anomalous; empty otherwise (keeps the hot path allocation-free). */
   readonly votes: readonly MemberVote[];
   readonly muted: boolean;
 }
+
+const NO_VOTES: readonly MemberVote[] = Object.freeze([]);
+const NOT_JUDGED_ENSEMBLE: EnsembleVerdict = Object.freeze({ ...NOT_JUDGED, votes: NO_VOTES, muted: false });
 
 /** Largest number of members (bounded work per sample). */
 export const MAX_ENSEMBLE_MEMBERS = 16;
@@ -95,13 +100,15 @@ function isPersistent(d: StreamingDetector): d is PersistentDetector {
 }
 
 /** The ensemble detector. Memory: the members' state plus O(members). */
-export class EnsembleDetector implements PersistentDetector {
+export class EnsembleDetector implements PersistentDetector, Predictor {
   readonly name: string;
   private readonly members: readonly Required<EnsembleMember>[];
   private readonly opts: EnsembleOptions;
   private readonly totalWeight: number;
   private readonly scoredWeight: number;
   private mute = 0;
+  private readonly memberScores: Float64Array;
+  private readonly memberVoted: Uint8Array;
 
   /**
    * @param members 1..{@link MAX_ENSEMBLE_MEMBERS} detectors for the same series (fresh instances).
@@ -139,6 +146,8 @@ export class EnsembleDetector implements PersistentDetector {
     this.name = o.name;
     this.totalWeight = this.members.reduce((s, m) => s + m.weight, 0);
     this.scoredWeight = this.members.reduce((s, m) => s + (m.scored ? m.weight : 0), 0);
+    this.memberScores = new Float64Array(this.members.length);
+    this.memberVoted = new Uint8Array(this.members.length);
   }
 
   /** Member detector names, in order. */
@@ -147,8 +156,7 @@ export class EnsembleDetector implements PersistentDetector {
   }
 
   update(value: number, timestampMs: number): EnsembleVerdict {
-    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return { ...NOT_JUDGED, votes: [], muted: false };
-    const votes: MemberVote[] = [];
+    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return NOT_JUDGED_ENSEMBLE;
     let sum = 0;
     let max = 0;
     let calibrated = 0;
@@ -157,11 +165,14 @@ export class EnsembleDetector implements PersistentDetector {
     let warming = true;
     let band: Verdict | null = null;
     let deviation = 0;
-    for (const m of this.members) {
+    const members = this.members;
+    for (let k = 0; k < members.length; k++) {
+      const m = members[k]!;
       const v = m.detector.update(value, timestampMs);
       const s = Number.isFinite(v.score) ? Math.min(1, Math.max(0, v.score)) : 0;
       const voted = !v.warmingUp && (Number.isNaN(m.voteThreshold) ? v.anomalous : s >= m.voteThreshold);
-      votes.push({ detector: m.detector.name, score: s, voted });
+      this.memberScores[k] = s;
+      this.memberVoted[k] = voted ? 1 : 0;
       if (!v.warmingUp) warming = false;
       if (m.scored) {
         sum += m.weight * s;
@@ -201,13 +212,24 @@ export class EnsembleDetector implements PersistentDetector {
       lower: band?.lower ?? Number.NaN,
       upper: band?.upper ?? Number.NaN,
       deviation,
-      confidence: anomalous ? Math.min(1, 0.5 + 0.5 * (voteWeight / this.totalWeight)) : 0,
+      // One vote reaches the seed's 0.8 confidence floor; agreement of more members raises it towards 1.
+      confidence: anomalous ? Math.min(1, 0.8 + 0.2 * (voteWeight / this.totalWeight)) : 0,
       severity: severityOfScore(combined, voteCount, this.members.length),
       warmingUp: warming,
       resolved: false,
-      votes,
+      votes: anomalous ? this.members.map((m, k) => ({ detector: m.detector.name, score: this.memberScores[k]!, voted: this.memberVoted[k] === 1 })) : NO_VOTES,
       muted,
     };
+  }
+
+  /** The first member's expectation that has one (members in order), or null. */
+  predict(timestampMs: number): Expectation | null {
+    for (const m of this.members) {
+      if (!isPredictor(m.detector)) continue;
+      const e = m.detector.predict(timestampMs);
+      if (e !== null) return e;
+    }
+    return null;
   }
 
   stateBytes(): number {

@@ -38,7 +38,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
+import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
 
 /** Options of {@link createEwmaDetector}. */
@@ -175,7 +175,7 @@ export function resolveEwmaOptions(ctx: DetectorContext, options: Partial<EwmaOp
 }
 
 /** The EWMA detector: a {@link PersistentDetector} exposing its validated options. */
-export interface EwmaDetector extends PersistentDetector {
+export interface EwmaDetector extends PersistentDetector, Predictor {
   readonly options: EwmaOptions;
 }
 
@@ -263,6 +263,17 @@ class EwmaDetectorImpl implements EwmaDetector {
     const lim = this.clip * sigma;
     this.learn(d > lim ? lim : d < -lim ? -lim : d);
     return verdict;
+  }
+
+  /** Flat forecast: the current EW mean and the ±threshold·σ band (the detector has no trend or season). */
+  predict(_timestampMs: number): Expectation | null {
+    if (this.count < this.warmup) return null;
+    const mean = this.mean;
+    let sigma = Math.sqrt(this.variance);
+    const rf = this.relFloor * (mean < 0 ? -mean : mean);
+    if (!(sigma >= rf)) sigma = rf;
+    if (sigma < this.absFloor) sigma = this.absFloor;
+    return { expected: mean, lower: mean - this.thr * sigma, upper: mean + this.thr * sigma };
   }
 
   /** Finch's EW update with α_n = max(α, 1/n); `d` is the (possibly clipped) deviation from the mean. */

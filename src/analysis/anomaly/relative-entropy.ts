@@ -297,6 +297,17 @@ export function createRelativeEntropyDetector(
   let max = fixedRange ? o.inputRange!.max : Number.NEGATIVE_INFINITY;
   // Hypotheses: probabilities row-major, counts, last-accepted sample index.
   const hypP = new Float64Array(H * B);
+  // ln q of each hypothesis bin (−Infinity for q = 0), so that KL(p̂‖q) = Σ p ln p − Σ p ln q needs no log per
+  // sample: Σ p ln p comes from a table of (k/W) ln(k/W) for window counts k = 0..W.
+  const hypLogP = new Float64Array(H * B);
+  const pLogP = new Float64Array(W + 1);
+  for (let k = 1; k <= W; k++) pLogP[k] = (k / W) * Math.log(k / W);
+  const setHypothesis = (j: number, p: ArrayLike<number>): void => {
+    for (let i = 0; i < B; i++) {
+      hypP[j * B + i] = p[i]!;
+      hypLogP[j * B + i] = Math.log(p[i]!);
+    }
+  };
   const hypCount = new Float64Array(H);
   const hypUsed = new Float64Array(H);
   let m = 0;
@@ -343,7 +354,11 @@ export function createRelativeEntropyDetector(
 
   /** Returns the score of the current (full) window and learns it. */
   const judgeWindow = (): number => {
-    for (let i = 0; i < B; i++) phat[i] = counts[i]! / W;
+    let entropyTerm = 0;
+    for (let i = 0; i < B; i++) {
+      phat[i] = counts[i]! / W;
+      entropyTerm += pLogP[Math.round(counts[i]!)]!;
+    }
     if (m === 0) {
       addHypothesis();
       return 0;
@@ -351,18 +366,13 @@ export function createRelativeEntropyDetector(
     let best = -1;
     let bestStat = Number.POSITIVE_INFINITY;
     for (let j = 0; j < m; j++) {
-      let kl = 0;
+      let cross = 0;
       const base = j * B;
       for (let i = 0; i < B; i++) {
         const p = phat[i]!;
-        if (p === 0) continue;
-        const q = hypP[base + i]!;
-        if (q === 0) {
-          kl = Number.POSITIVE_INFINITY;
-          break;
-        }
-        kl += p * Math.log(p / q);
+        if (p !== 0) cross += p * hypLogP[base + i]!; // −Infinity when q = 0 < p: KL = ∞
       }
+      const kl = entropyTerm - cross;
       const stat = 2 * W * kl;
       if (stat < T && stat < bestStat) {
         bestStat = stat;
@@ -388,7 +398,7 @@ export function createRelativeEntropyDetector(
         if (hypCount[k]! < hypCount[j]! || (hypCount[k] === hypCount[j] && hypUsed[k]! < hypUsed[j]!)) j = k;
       }
     }
-    hypP.set(phat, j * B);
+    setHypothesis(j, phat);
     hypCount[j] = 1;
     hypUsed[j] = seen;
   };
@@ -523,7 +533,7 @@ export function createRelativeEntropyDetector(
       hypCount.fill(0);
       hypUsed.fill(0);
       st.hypotheses.forEach((h, j) => {
-        hypP.set(h.p, j * B);
+        setHypothesis(j, h.p);
         hypCount[j] = h.count;
         hypUsed[j] = h.lastUsed;
       });

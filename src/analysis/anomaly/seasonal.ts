@@ -30,7 +30,7 @@ import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { NOT_JUDGED } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
+import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
 
 /** Options of {@link createSeasonalDetector}. */
@@ -177,7 +177,7 @@ interface SnapshotState {
  */
 export function createSeasonalDetector(
   options: Partial<SeasonalOptions> | DetectorContext = {},
-): PersistentDetector {
+): PersistentDetector & Predictor {
   const o = resolveSeasonalOptions(options as Partial<SeasonalOptions>);
   const B = o.bins;
   const P = o.periodMs;
@@ -252,6 +252,22 @@ export function createSeasonalDetector(
     }
   };
 
+  /** Profile value and scale (σ, floored) for bin `b` on weekday `d`; the global baseline for immature bins. */
+  const baseline = (b: number, d: number): { expected: number; scale: number } => {
+    let expected: number;
+    let scale: number;
+    if (binCycles[b]! >= o.minCycles) {
+      expected = binLevel[b]! + (o.weekly ? dayAdj[d]! : 0);
+      scale = MAD_TO_SIGMA * binAbsDev[b]!;
+    } else {
+      expected = gLevel;
+      scale = MAD_TO_SIGMA * gAbsDev;
+    }
+    const fl = floorOf(expected);
+    if (scale < fl) scale = fl;
+    return { expected, scale };
+  };
+
   const validate = (s: DetectorSnapshot): SnapshotState => {
     const bad = (msg: string): never => {
       throw new InvalidInputError(`seasonal restore: ${msg}`);
@@ -284,6 +300,15 @@ export function createSeasonalDetector(
 
   return {
     name: NAME,
+    /** The profile at `timestampMs` (its bin and weekday) with the ±threshold·scale band. */
+    predict(timestampMs: number): Expectation | null {
+      if (gN < o.minSamples || !Number.isFinite(timestampMs)) return null;
+      const cycle = Math.floor(timestampMs / P);
+      let b = Math.floor((timestampMs - cycle * P) / binWidth);
+      if (b >= B) b = B - 1;
+      const { expected, scale } = baseline(b, ((cycle % 7) + 7) % 7);
+      return { expected, lower: expected - thr * scale, upper: expected + thr * scale };
+    },
     update(value: number, timestampMs: number): Verdict {
       if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return NOT_JUDGED;
       const cycle = Math.floor(timestampMs / P);
@@ -294,17 +319,7 @@ export function createSeasonalDetector(
         learn(value, b, cycle, d);
         return NOT_JUDGED;
       }
-      let expected: number;
-      let scale: number;
-      if (binCycles[b]! >= o.minCycles) {
-        expected = binLevel[b]! + (o.weekly ? dayAdj[d]! : 0);
-        scale = MAD_TO_SIGMA * binAbsDev[b]!;
-      } else {
-        expected = gLevel;
-        scale = MAD_TO_SIGMA * gAbsDev;
-      }
-      const fl = floorOf(expected);
-      if (scale < fl) scale = fl;
+      const { expected, scale } = baseline(b, d);
       const z = (value - expected) / scale;
       let dz = sign === 0 ? Math.abs(z) : sign * z;
       if (dz < 0) dz = 0;

@@ -8,6 +8,12 @@ function fmt(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
 }
 
+/** Which detectors voted (ensembles), else the detector's name. */
+function votedBy(a: Anomaly): string {
+  const voted = (a.votes ?? []).filter((v) => v.voted).map((v) => v.detector);
+  return voted.length > 0 ? voted.join(' + ') : a.detector;
+}
+
 /**
  * Latest anomalies: loaded from /api/anomalies, then kept current by the /api/live websocket (reconnecting with
  * backoff up to 30 s; the list is reloaded after each reconnect). Acknowledge posts to the API.
@@ -86,6 +92,7 @@ export function AnomalyList() {
             <th>Metric</th>
             <th>Observed / band</th>
             <th>Deviation</th>
+            <th>Detectors</th>
             <th>State</th>
             <th />
           </tr>
@@ -105,6 +112,7 @@ export function AnomalyList() {
                 {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
               </td>
               <td>{Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? "> +1000" : "< -1000") : fmt(a.deviation)}σ</td>
+              <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
               <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
               <td>
                 {a.acknowledged ? (
@@ -119,7 +127,7 @@ export function AnomalyList() {
           ))}
           {items.length === 0 && (
             <tr>
-              <td colSpan={8}>No anomalies.</td>
+              <td colSpan={9}>No anomalies.</td>
             </tr>
           )}
         </tbody>

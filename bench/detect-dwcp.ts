@@ -1,0 +1,79 @@
+/**
+ * DWCP part of `npm run bench:detect`: every labelled simulator scenario (src/eval/dwcp-scenarios.ts) with
+ * each detector that is marked for it, through the monitor's detection engine with its live options. The
+ * seasonal period given to detectors is the scenario's simulated day.
+ */
+import { aggregateRuns, DWCP_SCENARIOS, runDwcpSuite } from '../src/eval/dwcp-scenarios.ts';
+import type { DwcpRunResult } from '../src/eval/dwcp-scenarios.ts';
+import type { BenchDetector } from './detect-registry.ts';
+
+/** One detector's pooled DWCP numbers and its per-scenario rows. */
+export interface DwcpBenchResult {
+  readonly detector: string;
+  readonly scenarios: number;
+  readonly runs: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly delayP50S: number | null;
+  readonly delayP95S: number | null;
+  readonly benignRuns: number;
+  readonly benignRunsAlerting: number;
+  readonly anomaliesPerRun: number;
+  readonly perScenario: readonly {
+    scenario: string;
+    benign: boolean;
+    precision: number | null;
+    recall: number | null;
+    detections: number;
+    falsePositives: number;
+    delayP95S: number | null;
+  }[];
+}
+
+const s = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+
+/** Runs the scenario suite with `seeds` seeds (1..seeds) for every detector with `dwcp: true`. */
+export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: number, progress: (m: string) => void): Promise<DwcpBenchResult[]> {
+  const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
+  const out: DwcpBenchResult[] = [];
+  for (const d of detectors.filter((x) => x.dwcp)) {
+    const runs: DwcpRunResult[] = [];
+    const perScenario: DwcpBenchResult['perScenario'][number][] = [];
+    const t0 = performance.now();
+    for (const sc of DWCP_SCENARIOS) {
+      const env = { seasonalPeriodMs: sc.daySeconds * 1000 };
+      const r = await runDwcpSuite([sc], seedList, { factory: (ctx) => d.live(ctx, env), detectorName: d.name });
+      runs.push(...r.scenarios[0]!.results);
+      const a = r.scenarios[0]!;
+      perScenario.push({
+        scenario: sc.name,
+        benign: a.benign,
+        precision: a.precision,
+        recall: a.recall,
+        detections: a.detections,
+        falsePositives: a.falsePositiveDetections,
+        delayP95S: s(a.delayP95Ms),
+      });
+      progress(`DWCP ${d.name}: ${sc.name} (${perScenario.length}/${DWCP_SCENARIOS.length}) P ${a.precision?.toFixed(2) ?? 'n/a'} R ${a.recall?.toFixed(2) ?? 'n/a'} detections ${a.detections}`);
+    }
+    const agg = aggregateRuns(runs);
+    const benign = runs.filter((r) => r.benign);
+    out.push({
+      detector: d.name,
+      scenarios: DWCP_SCENARIOS.length,
+      runs: runs.length,
+      precision: agg.precision ?? 0,
+      recall: agg.recall ?? 0,
+      f1: agg.f1 ?? 0,
+      delayP50S: s(agg.delayP50Ms),
+      delayP95S: s(agg.delayP95Ms),
+      benignRuns: benign.length,
+      benignRunsAlerting: benign.filter((r) => r.evaluation.totals.detections > 0).length,
+      anomaliesPerRun: agg.anomaliesPerRun,
+      perScenario,
+    });
+    progress(`DWCP ${d.name}: ${runs.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * The detectors `npm run bench:detect` measures. Adding a detector is one entry here. `live(ctx)` is how the
+ * monitor would create it for a series of a metric kind (used by the DWCP scenarios and the cost table); `nab`
+ * is how it runs on NAB (with the file's range/probation under published rules when it uses them).
+ */
+import { createContextOseDetector } from '../src/analysis/anomaly/context-ose.ts';
+import type { DetectorContext, StreamingDetector } from '../src/analysis/anomaly/detector.ts';
+import { createEwmaDetector } from '../src/analysis/anomaly/ewma.ts';
+import { createKnnCadDetector } from '../src/analysis/anomaly/knn-cad.ts';
+import { createEnsemble, type EnsemblePreset } from '../src/analysis/anomaly/presets.ts';
+import { createRelativeEntropyDetector } from '../src/analysis/anomaly/relative-entropy.ts';
+import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
+import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
+import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
+import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
+import type { NabEntry, NabEnv } from './detect-nab.ts';
+
+/** How the DWCP scenarios create a detector: the kind's context plus the simulated day length. */
+export interface LiveEnv {
+  readonly seasonalPeriodMs: number;
+}
+
+/** One detector under test. */
+export interface BenchDetector {
+  readonly name: string;
+  readonly nab: NabEntry;
+  readonly live: (ctx: DetectorContext, env: LiveEnv) => StreamingDetector;
+  /** Run through the DWCP scenarios (needs to be fast enough for thousands of series). */
+  readonly dwcp: boolean;
+  /** Slow per sample: the cost table measures it on fewer rows. */
+  readonly heavy?: boolean;
+}
+
+const GENERIC: DetectorContext = { kind: 'generic' };
+
+function single(name: string, make: (env: NabEnv) => StreamingDetector, usesLookAhead: boolean, live: BenchDetector['live'], dwcp: boolean, heavy = false): BenchDetector {
+  return { name, nab: { name, use: 'score', usesLookAhead, create: make }, live, dwcp, heavy };
+}
+
+function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean): BenchDetector {
+  const name = `ensemble-${preset}${use === 'alerts' ? ' (alarms at its own threshold)' : ''}`;
+  return {
+    name,
+    nab: {
+      name,
+      use,
+      usesLookAhead: preset === 'full',
+      create: (env) => createEnsemble(GENERIC, { preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
+    },
+    // Live: the engine's cooldown mutes; the simulated day length drives the seasonal profile.
+    live: (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
+    dwcp,
+    heavy: preset === 'full',
+  };
+}
+
+export const BENCH_DETECTORS: readonly BenchDetector[] = [
+  ensemble('statistical', 'score', true),
+  ensemble('statistical', 'alerts', false),
+  ensemble('full', 'score', false),
+  ensemble('full', 'alerts', false),
+  single('ewma', () => createEwmaDetector(GENERIC), false, (ctx) => createEwmaDetector(ctx), false),
+  single('seasonal', () => createSeasonalDetector(GENERIC), false, (ctx, env) => createSeasonalDetector({ ...ctx, periodMs: env.seasonalPeriodMs }), false),
+  single('robust (median/MAD)', () => createRobustDetector(GENERIC), false, (ctx) => createRobustDetector(ctx), false),
+  single('relative-entropy', (env) => createRelativeEntropyDetector(env.range ? { inputRange: env.range } : {}), true, () => createRelativeEntropyDetector(), false),
+  single('knn-cad', (env) => createKnnCadDetector(env.probation !== undefined ? { probation: Math.max(env.probation, 48) } : {}), true, () => createKnnCadDetector(), false, true),
+  single(
+    'context-ose',
+    (env) => createContextOseDetector(env.range ? { inputRange: env.range, ...(env.probation !== undefined ? { restPeriod: Math.floor(env.probation / 5) } : {}) } : {}),
+    true,
+    () => createContextOseDetector(),
+    false,
+    true,
+  ),
+  single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
+  single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, (ctx) => createStatisticalDetector(ctx), true),
+];

@@ -1,0 +1,110 @@
+/**
+ * The ensembles the monitor ships, as data: which members, at which calibrated vote thresholds, with how much
+ * muting. Every number here was chosen by a measurement named next to it (`npm run bench:detect`; tuning
+ * method in docs/anomaly-detection.md) — they are tuned values, not derived ones.
+ *
+ * - `statistical`: EWMA + seasonal profile + relative entropy. Cheap enough for every series the monitor
+ *   analyses (≈ 1 µs/sample, < 4 KB state); the monitor's default detector.
+ * - `full`: CAD OSE plus the statistical members (KNN-CAD can be added through the tuning). CAD OSE costs
+ *   ~100 µs per sample and up to ~1.5 MB of state per series: for a few important series or offline analysis,
+ *   not for thousands of series.
+ */
+import { createContextOseDetector } from './context-ose.ts';
+import type { DetectorContext, InputRange } from './detector.ts';
+import { EnsembleDetector } from './ensemble.ts';
+import type { EnsembleMember } from './ensemble.ts';
+import { createEwmaDetector, deviationScore } from './ewma.ts';
+import { createKnnCadDetector } from './knn-cad.ts';
+import { createRelativeEntropyDetector } from './relative-entropy.ts';
+import { createSeasonalDetector } from './seasonal.ts';
+
+/** Names of the shipped ensembles. */
+export const ENSEMBLE_PRESETS = ['statistical', 'full'] as const;
+export type EnsemblePreset = (typeof ENSEMBLE_PRESETS)[number];
+
+/**
+ * Member settings of one preset. `ewma` and `seasonal` are alarm thresholds in standard deviations along the bad
+ * direction (their bands are drawn at these); `knn-cad` and `context-ose` are thresholds on their own scores;
+ * relative entropy is binary. A member left out is not in the ensemble.
+ */
+export interface PresetTuning {
+  readonly ewmaSigma?: number;
+  readonly seasonalSigma?: number;
+  readonly relativeEntropy?: boolean;
+  readonly knnCadScore?: number;
+  readonly contextOseScore?: number;
+  /** Samples muted after an alarm (NAB; the live monitor uses its engine's cooldown instead). */
+  readonly muteSamples: number;
+}
+
+/**
+ * Tuning on NAB (generic kind, live rules): coordinate ascent over the members' thresholds (candidates: score
+ * quantiles 0.98..0.99995 of each member, or off) and a mute grid of 30/50/75/100/150/200 samples, maximising the
+ * standard profile over the whole corpus — in-sample, as NAB's own threshold optimiser is. bench:detect also
+ * reports the score with the output threshold chosen leave-one-category-out, and docs/anomaly-detection.md the
+ * score with these member thresholds chosen leave-one-category-out.
+ * - statistical (mute 50): EWMA alarms at 48.4 σ (score z/(z+3) = 0.9416), seasonal at 13.1 σ (0.8141 of
+ *   dz/(dz+3)), relative entropy on. Measured 54.1 / 34.8 / 63.7.
+ * - full (mute 100): CAD OSE at 0.6082 (its live default range: expanding, 750 samples, margin 0.25), EWMA at
+ *   24 σ (0.8889), seasonal at 109 σ (0.9733: in effect only gross level breaks), relative entropy on; KNN-CAD
+ *   was switched off by the search (no gain once CAD OSE is in). Measured 63.5 / 50.0 / 69.9.
+ */
+export const NAB_TUNING: Readonly<Record<EnsemblePreset, PresetTuning>> = Object.freeze({
+  statistical: Object.freeze({ ewmaSigma: 48.4, seasonalSigma: 13.1, relativeEntropy: true, muteSamples: 50 }),
+  full: Object.freeze({ contextOseScore: 0.6082, ewmaSigma: 24, seasonalSigma: 109, relativeEntropy: true, muteSamples: 100 }),
+});
+
+/** Options of {@link createEnsemble}. */
+export interface EnsembleFactoryOptions {
+  readonly preset: EnsemblePreset;
+  readonly tuning?: PresetTuning;
+  /** Mute after an alarm; default the tuning's (set 0 when an engine cooldown does the muting). */
+  readonly muteSamples?: number;
+  /** Seasonal period in ms (default 1 day; the simulator may compress a day). */
+  readonly seasonalPeriodMs?: number;
+  /** NAB's published rules only: the file's range and probation length handed over up front. */
+  readonly inputRange?: InputRange;
+  readonly probation?: number;
+}
+
+/** Hypotheses kept by the live relative-entropy member (memory: 16 × 7 doubles; see bench:detect). */
+const LIVE_RE_HYPOTHESES = 16;
+
+/**
+ * Creates one ensemble for a series of metric kind `ctx.kind` (directional members look only at the bad
+ * direction for the kind). @throws InvalidInputError for bad tuning values (from the members/ensemble).
+ */
+export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions): EnsembleDetector {
+  const t = o.tuning ?? NAB_TUNING[o.preset];
+  const members: EnsembleMember[] = [];
+  const direction = ctx.direction ? { direction: ctx.direction } : {};
+  if (t.seasonalSigma !== undefined) {
+    const periodMs = o.seasonalPeriodMs ? { periodMs: o.seasonalPeriodMs } : {};
+    // Score dz/(dz + threshold): 0.5 exactly at the threshold.
+    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma }), voteThreshold: 0.5 });
+  }
+  if (t.ewmaSigma !== undefined) {
+    const ewma = createEwmaDetector(ctx, { threshold: t.ewmaSigma });
+    members.push({ detector: ewma, voteThreshold: deviationScore(t.ewmaSigma, ewma.options.scoreScale) });
+  }
+  if (t.relativeEntropy === true) {
+    const range = o.inputRange ? { inputRange: o.inputRange } : {};
+    // The statistical preset keeps 16 hypotheses (its 4 KB budget); the full preset the detector's default 64.
+    const cap = o.preset === 'statistical' ? { maxHypotheses: LIVE_RE_HYPOTHESES } : {};
+    members.push({ detector: createRelativeEntropyDetector({ ...cap, ...range }), voteThreshold: 1 });
+  }
+  if (t.knnCadScore !== undefined) {
+    members.push({ detector: createKnnCadDetector(o.probation !== undefined ? { probation: o.probation } : {}), voteThreshold: t.knnCadScore });
+  }
+  if (t.contextOseScore !== undefined) {
+    const rest = o.probation !== undefined ? { restPeriod: Math.floor(o.probation / 5) } : {};
+    members.push({ detector: createContextOseDetector(o.inputRange ? { inputRange: o.inputRange, ...rest } : rest), voteThreshold: t.contextOseScore });
+  }
+  return new EnsembleDetector(members, {
+    combine: 'calibrated',
+    threshold: 0.5,
+    minVotes: 1,
+    muteSamples: o.muteSamples ?? t.muteSamples,
+    name: `ensemble-${o.preset}`,
+  });
+}

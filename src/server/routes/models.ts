@@ -1,0 +1,27 @@
+/**
+ * GET /api/models/performance: the detectors' measured performance, read from the last `npm run bench:detect`
+ * run (bench/results/detect.json by default) — never hard-coded. 404 until a benchmark has been run.
+ */
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../errors.ts';
+import type { ApiContext } from '../deps.ts';
+import { parseQuery } from '../params.ts';
+import { z } from 'zod';
+
+/** Body of GET /api/models/performance: the benchmark report as written, plus where it came from. */
+export interface ModelPerformanceResponse {
+  readonly status: 'success';
+  readonly data: { readonly source: string; readonly report: unknown };
+}
+
+/** Registers GET /api/models/performance (no parameters). */
+export async function modelRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  app.get('/api/models/performance', async (request): Promise<ModelPerformanceResponse> => {
+    parseQuery(request.query, { schema: z.strictObject({}) });
+    const src = ctx.deps.modelPerformance;
+    if (src === undefined) throw new NotFoundError('model performance is not configured on this monitor');
+    const r = await src.read();
+    if (r === null) throw new NotFoundError(`no benchmark results at ${src.location}: run \`npm run bench:detect\``);
+    return { status: 'success', data: { source: src.location, report: r } };
+  });
+}
