@@ -20,6 +20,8 @@ export interface DwcpBenchResult {
   readonly benignRuns: number;
   readonly benignRunsAlerting: number;
   readonly anomaliesPerRun: number;
+  /** Anomalies opened during the 100 s warm-up of each run (cold start: new series), per run. */
+  readonly warmupAnomaliesPerRun: number;
   readonly perScenario: readonly {
     scenario: string;
     benign: boolean;
@@ -43,7 +45,7 @@ export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: n
     const t0 = performance.now();
     for (const sc of DWCP_SCENARIOS) {
       const env = { seasonalPeriodMs: sc.daySeconds * 1000 };
-      const r = await runDwcpSuite([sc], seedList, { factory: (ctx) => d.live(ctx, env), detectorName: d.name });
+      const r = await runDwcpSuite([sc], seedList, { factory: (ctx) => d.live(ctx, env), detectorName: d.name, ...(d.exclude ? { engine: { exclude: d.exclude } } : {}) });
       runs.push(...r.scenarios[0]!.results);
       const a = r.scenarios[0]!;
       perScenario.push({
@@ -71,6 +73,7 @@ export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: n
       benignRuns: benign.length,
       benignRunsAlerting: benign.filter((r) => r.evaluation.totals.detections > 0).length,
       anomaliesPerRun: agg.anomaliesPerRun,
+      warmupAnomaliesPerRun: agg.warmupAnomaliesPerRun,
       perScenario,
     });
     progress(`DWCP ${d.name}: ${runs.length} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

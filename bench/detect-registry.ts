@@ -13,6 +13,9 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
+import { liveStatisticalFactory } from '../src/eval/dwcp-scenarios.ts';
+import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
+import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 
 /** How the DWCP scenarios create a detector: the kind's context plus the simulated day length. */
@@ -29,6 +32,8 @@ export interface BenchDetector {
   readonly dwcp: boolean;
   /** Slow per sample: the cost table measures it on fewer rows. */
   readonly heavy?: boolean;
+  /** Series the engine leaves out in the DWCP scenarios (as main.ts for this detector). */
+  readonly exclude?: (input: DetectionInput) => boolean;
 }
 
 const GENERIC: DetectorContext = { kind: 'generic' };
@@ -47,8 +52,13 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
       usesLookAhead: preset === 'full',
       create: (env) => createEnsemble(GENERIC, { preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
     },
-    // Live: the engine's cooldown mutes; the simulated day length drives the seasonal profile.
-    live: (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
+    // Live: what main.ts runs — the statistical preset with the DWCP tuning; the engine's cooldown mutes; the
+    // simulated day length drives the seasonal profile. (The full preset keeps its NAB tuning.)
+    live:
+      preset === 'statistical'
+        ? (ctx, env) => liveDetectorFactory('ensemble', env.seasonalPeriodMs)(ctx)
+        : (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
+    exclude: liveExcluded('ensemble'),
     dwcp,
     heavy: preset === 'full',
   };
@@ -73,5 +83,8 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
     true,
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
-  single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, (ctx) => createStatisticalDetector(ctx), true),
+  {
+    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
+    exclude: liveExcluded('statistical'),
+  },
 ];

@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       table(
         `DWCP labelled scenarios (simulator, 1 s scrape, ${seeds} seeds; through the monitor's detection engine)`,
-        ['detector', 'scenarios', 'runs', 'precision', 'recall', 'F1', 'delay p50 s', 'delay p95 s', 'benign runs alerting', 'anomalies/run'],
+        ['detector', 'scenarios', 'runs', 'precision', 'recall', 'F1', 'delay p50 s', 'delay p95 s', 'benign runs alerting', 'anomalies/run', 'cold-start anomalies/run'],
         dwcp.map((r) => [
           r.detector,
           String(r.scenarios),
@@ -111,9 +111,11 @@ async function main(): Promise<void> {
           r.delayP95S === null ? 'n/a' : f2(r.delayP95S),
           `${r.benignRunsAlerting}/${r.benignRuns}`,
           f1(r.anomaliesPerRun),
+          f1(r.warmupAnomaliesPerRun),
         ]),
         'Goals: precision ≥ 0.95, recall ≥ 0.95, p95 delay ≤ 5 s; benign scenarios (no-fault days, good-direction level\n' +
-          'shifts) must not alert. Per-scenario rows are in bench/results/detect.json.',
+          'shifts) must not alert. Cold-start anomalies: opened during the first 100 s of a run, while every series is\n' +
+          'new (not evaluated). Per-scenario rows are in bench/results/detect.json.',
       ) + '\n',
     );
   }

@@ -17,7 +17,7 @@ import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
-import { liveDetectorFactory } from './monitor/live-detector.ts';
+import { liveDetectorFactory, liveExcluded } from './monitor/live-detector.ts';
 import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
@@ -133,6 +133,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     resolveAfterSamples: 3,
     maxSeries: det.maxSeries,
     kinds: ANALYSED_KINDS,
+    exclude: liveExcluded(det.detector),
   });
   const sink = new AnomalySink({
     store,

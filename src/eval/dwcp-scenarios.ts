@@ -34,6 +34,7 @@
  * (src/sim/events.ts) and a process restart between two scrapes (counters reset). Every anomaly in them is a
  * false alert. See {@link DWCP_SCENARIOS} for what each one does and why a good detector must stay quiet.
  */
+import { liveExcluded } from '../monitor/live-detector.ts';
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import {
   evaluateDetections,
@@ -426,14 +427,15 @@ export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>(
 export type EngineOverrides = Partial<
   Pick<
     DetectionEngineOptions,
-    'minConfidence' | 'confirmSamples' | 'cooldownMs' | 'resolveAfterSamples' | 'maxSeries' | 'kinds'
+    'minConfidence' | 'confirmSamples' | 'cooldownMs' | 'resolveAfterSamples' | 'maxSeries' | 'kinds' | 'exclude'
   >
 >;
 
 /**
  * The detection-engine options of the live monitor: main.ts's wiring with the configuration defaults
  * (`detection.minConfidence` 0.8, `confirmSamples` 2, `cooldown` 5 min, `maxSeries` 50 000, read from the
- * config schema), `resolveAfterSamples` 3 and {@link LIVE_ANALYSED_KINDS} as in main.ts.
+ * config schema), `resolveAfterSamples` 3, {@link LIVE_ANALYSED_KINDS} as in main.ts, and the series the
+ * default live detector leaves out (`liveExcluded`).
  */
 export function liveEngineOptions(): Required<EngineOverrides> {
   const det = monitorConfigSchema.parse({}).detection;
@@ -444,6 +446,7 @@ export function liveEngineOptions(): Required<EngineOverrides> {
     resolveAfterSamples: 3,
     maxSeries: det.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
+    exclude: liveExcluded(det.detector),
   };
 }
 
@@ -533,6 +536,7 @@ const ENGINE_KEYS: readonly string[] = [
   'resolveAfterSamples',
   'maxSeries',
   'kinds',
+  'exclude',
 ];
 const RUN_KEYS: readonly string[] = [
   'factory',
@@ -567,6 +571,7 @@ function resolveRun(opts: DwcpRunOptions): ResolvedRun {
   if (!(Number.isFinite(e.cooldownMs) && e.cooldownMs >= 0))
     bad(`engine.cooldownMs must be finite and >= 0, got ${e.cooldownMs}`);
   if (!(e.kinds instanceof Set)) bad('engine.kinds must be a Set of metric kinds');
+  if (typeof e.exclude !== 'function') bad('engine.exclude must be a function');
   const sampling = opts.sampling ?? 'json';
   if (sampling !== 'json' && sampling !== 'exposition')
     bad(`sampling must be 'json' or 'exposition', got ${String(sampling)}`);

@@ -40,6 +40,8 @@ export interface DetectionEngineOptions {
    * whose kind is in `kinds`). Benchmarks use it to run the engine on series outside the catalog.
    */
   readonly analyse?: (input: DetectionInput) => boolean;
+  /** Series the default selection leaves out (stored and charted, never analysed); ignored with `analyse`. */
+  readonly exclude?: (input: DetectionInput) => boolean;
 }
 
 /** Series returned by one predictions call at most. */
@@ -247,6 +249,7 @@ export class DetectionEngine {
   analyses(input: DetectionInput): boolean {
     if (input.metric === TARGET_HEALTH) return true;
     if (this.opts.analyse) return this.opts.analyse(input);
+    if (this.opts.exclude?.(input) === true) return false;
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
@@ -374,7 +377,7 @@ export class DetectionEngine {
 
   /** A detector for a new series: from its restored snapshot when there is one and it is accepted, else fresh. */
   private createDetector(input: DetectionInput): StreamingDetector {
-    const detector = this.opts.factory({ kind: input.kind });
+    const detector = this.opts.factory({ kind: input.kind, labels: input.labels });
     const snap = this.restoredSnapshots.get(input.key);
     if (snap === undefined) return detector;
     this.restoredSnapshots.delete(input.key);

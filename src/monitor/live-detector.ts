@@ -1,20 +1,44 @@
 /**
- * The detector the live monitor runs per analysed series: the statistical ensemble with the per-kind DWCP
- * tuning (default), or the issue-2 z-score detector. The engine does the cooldown, so neither mutes itself.
+ * The detector the live monitor runs per analysed series: the statistical ensemble with the DWCP tuning (per
+ * metric kind, and per `resource_type` for utilisation) by default, or the issue-2 z-score detector. The engine
+ * does the cooldown, so neither mutes itself. Tuning method and measurements: docs/anomaly-detection.md.
  */
-import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
-import { DWCP_KIND_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
-import { createEnsemble } from '../analysis/anomaly/presets.ts';
+import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
+import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
+import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
+import type { DetectionInput } from './series-tracker.ts';
 
 /** Which live detector (config `detection.detector`). */
 export type LiveDetectorChoice = 'ensemble' | 'statistical';
 
+/** The DWCP tuning for a series; null when the series is not analysed with the ensemble. */
+export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {
+  if (ctx.kind === 'utilization') {
+    const rt = ctx.labels?.resource_type;
+    if (rt !== undefined && Object.hasOwn(DWCP_UTILIZATION_TUNING, rt)) return DWCP_UTILIZATION_TUNING[rt] ?? null;
+  }
+  return DWCP_KIND_TUNING[ctx.kind];
+}
+
+/**
+ * Series the ensemble leaves out (stored and charted, not analysed): those whose tuning is null — CPU
+ * utilisation, whose benign swings on hybrid links look like anomalies (see DWCP_UTILIZATION_TUNING).
+ */
+export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
+  if (choice === 'statistical') return () => false;
+  return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
+}
+
 /**
  * The factory for `choice`; `seasonalPeriodMs` is the seasonal profile's period (a day, or the simulator's
- * compressed day). @throws InvalidInputError for a bad period (from the seasonal member, on first use).
+ * compressed day). @throws InvalidInputError for a bad period (from the seasonal member, on first use) or for a
+ * series that {@link liveExcluded} leaves out.
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => createEnsemble(ctx, { preset: 'statistical', tuning: DWCP_KIND_TUNING[ctx.kind], muteSamples: 0, seasonalPeriodMs });
+  return (ctx) => {
+    const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
+    return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
+  };
 }

@@ -17,7 +17,7 @@ test('the demo detects every injected fault within 5 s, delivers alerts and writ
   const reportPath = join(dir, 'report.json');
   const progress: number[] = [];
   const report = await runDemo({
-    durationMs: 26_000,
+    durationMs: 134_000,
     reportPath,
     nodes: 3,
     regions: ['us-east', 'eu-west', 'ap-south'],

@@ -49,6 +49,32 @@ describe('detect command', () => {
     assert.ok(rows[1]!.deviation < -10);
   });
 
+  it('--detector ensemble and full find the spike, name the members that voted, and honour the cooldown', async () => {
+    for (const det of ['ensemble', 'full']) {
+      const r = await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', det]);
+      assert.equal(r.code, undefined, r.err);
+      const rows = JSON.parse(r.out) as DetectedRow[];
+      // The full ensemble (CAD OSE learns its range over 750 samples) is not expected to judge 200 samples well.
+      if (det === 'ensemble') assert.ok(rows.some((x) => x.value === 160), `${det}: ${r.out}`);
+      assert.ok(!rows.some((x) => x.value === 40), `${det}: a latency drop is not bad`);
+      for (const x of rows) assert.match(x.detectors, /^[a-z-]+(\+[a-z-]+)*$/);
+      const times = rows.map((x) => Date.parse(x.timestamp));
+      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 5 * 60_000, 'default 5 min cooldown');
+    }
+  });
+
+  it('rejects an unknown --detector, --threshold with an ensemble, and a too-short --season (exit 2)', async () => {
+    for (const args of [
+      ['--detector', 'magic'],
+      ['--detector', 'ensemble', '--threshold', '3'],
+      ['--detector', 'ensemble', '--season', '10s'],
+    ]) {
+      const r = await runCli(['--input', SPIKE, ...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, /^error: /);
+    }
+  });
+
   it('latency kind ignores the drop; the cooldown is in sample time', async () => {
     const lat = JSON.parse((await runCli(['--input', SPIKE, '--kind', 'latency'])).out) as DetectedRow[];
     assert.deepEqual(
@@ -63,9 +89,9 @@ describe('detect command', () => {
   it('CSV output has a header and one row per anomaly; --output writes a file', async () => {
     const r = await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--format', 'csv']);
     const lines = r.out.trimEnd().split('\n');
-    assert.equal(lines[0], 'timestamp,value,expected,lower,upper,deviation,confidence,severity');
+    assert.equal(lines[0], 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors');
     assert.equal(lines.length, 3);
-    assert.match(lines[1]!, /^2024-01-01T00:20:00\.000Z,160,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,critical$/);
+    assert.match(lines[1]!, /^2024-01-01T00:20:00\.000Z,160,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,critical,statistical$/);
     const outFile = join(dir, 'out.csv');
     const w = await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--format', 'csv', '--output', outFile]);
     assert.equal(w.out, '');

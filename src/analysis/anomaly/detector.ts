@@ -40,6 +40,8 @@ export interface StreamingDetector {
 export interface DetectorContext {
   readonly kind: MetricKind;
   readonly direction?: Direction;
+  /** Labels of the series (lets a factory tune per series, e.g. per `resource_type`); detectors ignore them. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Creates a fresh detector for one series. */

@@ -31,6 +31,8 @@ export interface PresetTuning {
   readonly ewmaSigma?: number;
   readonly seasonalSigma?: number;
   readonly relativeEntropy?: boolean;
+  /** Samples the EWMA member learns before it judges (default: the EWMA detector's 30). */
+  readonly ewmaWarmupSamples?: number;
   readonly knnCadScore?: number;
   readonly contextOseScore?: number;
   /** Samples muted after an alarm (NAB; the live monitor uses its engine's cooldown instead). */
@@ -84,7 +86,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
     members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma }), voteThreshold: 0.5 });
   }
   if (t.ewmaSigma !== undefined) {
-    const ewma = createEwmaDetector(ctx, { threshold: t.ewmaSigma });
+    const ewma = createEwmaDetector(ctx, { threshold: t.ewmaSigma, ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}) });
     members.push({ detector: ewma, voteThreshold: deviationScore(t.ewmaSigma, ewma.options.scoreScale) });
   }
   if (t.relativeEntropy === true) {

@@ -1,10 +1,14 @@
 /**
- * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the
- * statistical detector; prints the reported anomalies as JSON or CSV.
+ * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the statistical
+ * detector, the monitor's statistical ensemble or the full ensemble; prints the reported anomalies as JSON or CSV.
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import type { StreamingDetector } from '../../analysis/anomaly/detector.ts';
+import type { EnsembleVerdict } from '../../analysis/anomaly/ensemble.ts';
+import { createEnsemble } from '../../analysis/anomaly/presets.ts';
 import { createStatisticalDetector, KIND_DEFAULTS, type StatisticalOptions } from '../../analysis/anomaly/statistical.ts';
+import { liveDetectorFactory } from '../../monitor/live-detector.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
@@ -29,7 +33,13 @@ export interface DetectedRow {
   readonly deviation: number;
   readonly confidence: number;
   readonly severity: Severity;
+  /** Ensemble members that voted, joined with `+`; the detector's name for single detectors. */
+  readonly detectors: string;
 }
+
+/** Detectors the command can run. */
+export const DETECT_DETECTORS = ['statistical', 'ensemble', 'full'] as const;
+export type DetectDetector = (typeof DETECT_DETECTORS)[number];
 
 const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const FORMATS = ['json', 'csv'] as const;
@@ -47,20 +57,40 @@ const DEFAULT_COOLDOWN = '5m';
 const MAX_ROWS = 5_000_000;
 
 /**
- * Runs the statistical detector over `points` and returns the reported anomalies (after confidence floor and
- * cooldown), in time order. Non-finite values are skipped by the detector.
+ * Runs a detector over `points` and returns the reported anomalies (after confidence floor and cooldown), in
+ * time order. Non-finite values are skipped. `statistical` applies `options` itself; `ensemble` (the monitor's
+ * default: statistical ensemble with the DWCP tuning of `kind`) and `full` (CAD OSE + statistical members, NAB
+ * tuning) take only `minConfidence` and `cooldownMs` from `options`, applied to their alarms.
  * @throws InvalidInputError for invalid detector options.
  */
 export function detectSeries(
   points: readonly SeriesPoint[],
   kind: MetricKind,
   options: Partial<StatisticalOptions> = {},
+  detector: DetectDetector = 'statistical',
+  seasonalPeriodMs = 86_400_000,
 ): DetectedRow[] {
-  const d = createStatisticalDetector({ kind }, options);
+  let d: StreamingDetector;
+  let minConfidence = 0;
+  let cooldownMs = 0;
+  if (detector === 'statistical') {
+    d = createStatisticalDetector({ kind }, options);
+  } else {
+    d =
+      detector === 'ensemble'
+        ? liveDetectorFactory('ensemble', seasonalPeriodMs)({ kind })
+        : createEnsemble({ kind }, { preset: 'full', seasonalPeriodMs });
+    minConfidence = options.minConfidence ?? 0.8;
+    cooldownMs = options.cooldownMs ?? 5 * 60_000;
+  }
   const rows: DetectedRow[] = [];
+  let last = Number.NEGATIVE_INFINITY;
   for (const p of points) {
     const v = d.update(p.value, p.timestampMs);
-    if (!v.anomalous) continue;
+    if (!v.anomalous || v.confidence < minConfidence || p.timestampMs - last < cooldownMs) continue;
+    last = p.timestampMs;
+    const votes = (v as Partial<EnsembleVerdict>).votes ?? [];
+    const voted = votes.filter((x) => x.voted).map((x) => x.detector);
     rows.push({
       timestamp: new Date(p.timestampMs).toISOString(),
       value: p.value,
@@ -70,6 +100,7 @@ export function detectSeries(
       deviation: v.deviation,
       confidence: v.confidence,
       severity: v.severity,
+      detectors: voted.length > 0 ? voted.join('+') : d.name,
     });
   }
   return rows;
@@ -77,14 +108,16 @@ export function detectSeries(
 
 /** Renders rows as CSV: a header line, then one line per anomaly (numbers in full precision). */
 export function rowsToCsv(rows: readonly DetectedRow[]): string {
-  const head = 'timestamp,value,expected,lower,upper,deviation,confidence,severity\n';
-  return head + rows.map((r) => `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity}\n`).join('');
+  const head = 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors\n';
+  return head + rows.map((r) => `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity},${r.detectors}\n`).join('');
 }
 
 interface RawOptions {
   input: string;
   format: string;
   kind: string;
+  detector: string;
+  season: string;
   threshold?: string;
   cooldown: string;
   minConfidence?: string;
@@ -106,6 +139,15 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
     throw new InvalidInputError(`--kind must be one of ${KINDS.join(', ')}, got "${raw.kind}"`);
   }
   const kind = raw.kind as MetricKind;
+  if (!(DETECT_DETECTORS as readonly string[]).includes(raw.detector)) {
+    throw new InvalidInputError(`--detector must be one of ${DETECT_DETECTORS.join(', ')}, got "${raw.detector}"`);
+  }
+  const detector = raw.detector as DetectDetector;
+  if (detector !== 'statistical' && raw.threshold !== undefined) {
+    throw new InvalidInputError('--threshold applies to --detector statistical only (ensembles use their tuned thresholds)');
+  }
+  const seasonMs = parseDuration(raw.season);
+  if (!(seasonMs >= 60_000)) throw new InvalidInputError(`--season must be at least 1m, got ${raw.season}`);
   const opts: { -readonly [K in keyof StatisticalOptions]?: StatisticalOptions[K] } = {};
   if (raw.threshold !== undefined) {
     const t = parseNumberOption('--threshold', raw.threshold);
@@ -122,7 +164,7 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
 
   const points = await readSeriesCsvFile(raw.input, { maxRows });
-  const rows = detectSeries(points, kind, opts);
+  const rows = detectSeries(points, kind, opts, detector, seasonMs);
   const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
   if (raw.output !== undefined) {
     await writeFile(raw.output, text, 'utf8');
@@ -156,12 +198,15 @@ export function detectCommand(io?: DetectIo): Command {
   const cmd = new Command('detect')
     .summary('offline anomaly detection over a timestamp,value CSV')
     .description(
-      'Run the streaming statistical detector (baseline: last 100 samples, short window 10, scored before ' +
-        'learning) over a timestamp,value CSV and print the anomalies it reports: timestamp (ISO), value, ' +
-        'expected, lower, upper, deviation (sigma), confidence, severity.',
+      'Run a streaming detector (default: the statistical z-score detector, baseline the last 100 samples, ' +
+        'short window 10, scored before learning) over a timestamp,value CSV and print the anomalies it reports: ' +
+        'timestamp (ISO), value, expected, lower, upper, deviation (sigma), confidence, severity, and the ' +
+        'detectors that voted. See docs/anomaly-detection.md for what each detector scores.',
     )
     .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')
     .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
+    .option('--detector <name>', `detector: ${DETECT_DETECTORS.join(', ')} (statistical: issue-2 z-score; ensemble: the monitor's default, DWCP-tuned per --kind; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`, 'statistical')
+    .option('--season <duration>', 'period of the seasonal profile for the ensembles, e.g. 1d, 7d', '1d')
     .option('--kind <kind>', `metric kind, sets the bad direction and default threshold: ${kindHelp}`, 'generic')
     .option('--threshold <sigma>', 'point threshold in standard deviations (> 0) (default: per --kind)')
     .option('--cooldown <duration>', 'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)', DEFAULT_COOLDOWN)
@@ -177,6 +222,6 @@ export function detectCommand(io?: DetectIo): Command {
         process.exitCode = exitCodeFor(e);
       }
     });
-  cmd.addHelpText('after', `\nDefaults: --format json, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
+  cmd.addHelpText('after', `\nDefaults: --format json, --detector statistical, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
   return cmd;
 }
