@@ -52,6 +52,7 @@ export function generateAll(o: GenerateOptions = DEFAULT_GENERATE_OPTIONS): Map<
     scrapeInterval: '10s',
     evaluationInterval: '15s',
     alertmanagers: ['127.0.0.1:9093'],
+    monitorTargets: ['127.0.0.1:9500'],
     ruleFiles: files.map((f) => `rules/${f}`),
   })) {
     out.set(`prometheus/${name}`, text);

@@ -74,7 +74,12 @@ describe('prometheus config', () => {
       evaluationInterval: '15s',
       alertmanagers: ['127.0.0.1:9093'],
       ruleFiles: ['rules/a.yml'],
+      monitorTargets: ['127.0.0.1:9500'],
     };
+    const jobs = (k: number): string[] => (prometheusConfig(o, k) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((j) => j.job_name);
+    // The monitor is scraped once, by the first server.
+    assert.deepEqual(jobs(0), ['dwcp', 'dwcp-monitor', 'alertmanager', 'prometheus']);
+    assert.deepEqual(jobs(2), ['dwcp', 'alertmanager', 'prometheus']);
     const c = prometheusConfig(o, 2) as {
       global: { external_labels: Record<string, string> };
       scrape_configs: { relabel_configs: Record<string, unknown>[] }[];

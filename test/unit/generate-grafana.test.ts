@@ -9,6 +9,7 @@ import { DASHBOARD_UIDS } from '../../src/generate/grafana/uids.ts';
 import { v1Dashboard } from '../../src/generate/grafana/v1.ts';
 import { referencedVariables, validateDashboard } from '../../src/generate/grafana/validate.ts';
 import { num } from '../../src/generate/promql/build.ts';
+import { DECISION_VALUE } from '../../src/monitor/insights-exporter.ts';
 import { parse } from 'yaml';
 
 type Panel = {
@@ -95,6 +96,42 @@ describe('generated dashboards', () => {
         d.panels.some((p) => p.title.startsWith(t)),
         t,
       );
+  });
+
+  it('Phase 6 GO/NO-GO reads the monitor decision and maps 0/1/2 to NO-GO/CAUTION/GO', () => {
+    const d = phase6Dashboard() as unknown as Dash;
+    const go = d.panels.find((p) => p.title === 'GO/NO-GO')!;
+    assert.equal(go.type, 'stat');
+    assert.equal(go.targets.length, 1);
+    assert.equal(go.targets[0]!.expr, 'min (dwcp_monitor_rollout_decision)');
+    const mappings = go.fieldConfig.defaults.mappings as {
+      type: string;
+      options: Record<string, { text: string; color: string }>;
+    }[];
+    assert.equal(mappings.length, 1);
+    assert.equal(mappings[0]!.type, 'value');
+    const byValue = Object.fromEntries(
+      Object.entries(mappings[0]!.options).map(([v, r]) => [v, [r.text, r.color]]),
+    );
+    assert.deepEqual(byValue, {
+      [String(DECISION_VALUE['NO-GO'])]: ['NO-GO', 'red'],
+      [String(DECISION_VALUE.CAUTION)]: ['CAUTION', 'yellow'],
+      [String(DECISION_VALUE.GO)]: ['GO', 'green'],
+    });
+    const exprOf = (title: string) => d.panels.find((p) => p.title === title)!.targets[0]!.expr;
+    assert.equal(exprOf('Rollout Score'), 'min (dwcp_monitor_rollout_score)');
+    assert.equal(
+      exprOf('SLO Error Budget Remaining'),
+      'min by (slo) (dwcp_monitor_slo_error_budget_remaining_ratio)',
+    );
+    assert.equal(
+      exprOf('Region Health Score'),
+      'min by (region) (dwcp_monitor_region_health_score{region=~"$region"})',
+    );
+    // The SLA-rule view is kept, labelled, and no longer pretends to be the decision.
+    const sla = d.panels.find((p) => p.title === 'SLA Score (Prometheus rules)')!;
+    assert.match(sla.targets[0]!.expr, /dwcp_v3_sla_compliance/);
+    assert.deepEqual(sla.fieldConfig.defaults.mappings, []);
   });
 
   it('every panel type is one of the composable builders', () => {

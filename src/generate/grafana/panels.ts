@@ -72,6 +72,28 @@ export const HEALTH_MAPPINGS: readonly Record<string, unknown>[] = [
   },
 ];
 
+/** One state of an encoded gauge: its numeric value, the text Grafana shows instead and the color. */
+export interface ValueState {
+  readonly value: number;
+  readonly text: string;
+  readonly color: string;
+}
+
+/**
+ * A value mapping (`type: 'value'`) from the states of an encoded gauge, e.g. the rollout decision 0/1/2 →
+ * NO-GO/CAUTION/GO; `index` follows the order given.
+ */
+export function valueMappings(states: readonly ValueState[]): Record<string, unknown>[] {
+  return [
+    {
+      type: 'value',
+      options: Object.fromEntries(
+        states.map((s, index) => [String(s.value), { text: s.text, color: s.color, index }]),
+      ),
+    },
+  ];
+}
+
 function targets(queries: readonly Query[]): Record<string, unknown>[] {
   return queries.map((q, i) => ({
     refId: REF_IDS[i]!,

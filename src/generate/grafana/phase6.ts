@@ -5,9 +5,17 @@
  * variables $component, $region, $interval; 5 s refresh. The Loki "Live Alert Feed" becomes a table of firing
  * alerts from Prometheus' `ALERTS` series (no Loki in this stack); v1 vs v3 compares migration durations
  * (the original queried a v1 latency metric nothing emitted).
+ *
+ * Issue 5: GO/NO-GO, the rollout score, the SLO error budgets and the regional health scores are the monitor's
+ * own decision, read from the `dwcp_monitor_*` gauges it exports (`src/monitor/insights-exporter.ts`; Prometheus
+ * must scrape the monitor's /metrics). The seed's SLA-rule score stays as a separate, labelled panel: it is what
+ * the DWCPv3RolloutNoGo alert fires on and works without the monitor.
  */
+import { DECISION_DEFAULTS } from '../../analysis/canary/decision.ts';
+import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/region-score.ts';
 import { getMetric } from '../../catalog/index.ts';
 import { COMPONENTS } from '../../model/dwcp.ts';
+import { DECISION_VALUE } from '../../monitor/insights-exporter.ts';
 import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
 import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
@@ -15,6 +23,7 @@ import { GO_NO_GO, PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
 import {
   bargauge,
+  gauge,
   HEALTH_MAPPINGS,
   piechart,
   stat,
@@ -22,6 +31,8 @@ import {
   steps,
   table,
   timeseries,
+  valueMappings,
+  type PanelSpec,
   type Query,
 } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
@@ -38,9 +49,79 @@ function rec(name: string) {
   return recordedRef(r, region());
 }
 
+/** Value mappings of `dwcp_monitor_rollout_decision` (encoding from the exporter: 2 GO, 1 CAUTION, 0 NO-GO). */
+export const ROLLOUT_DECISION_MAPPINGS = valueMappings([
+  { value: DECISION_VALUE['NO-GO'], text: 'NO-GO', color: 'red' },
+  { value: DECISION_VALUE.CAUTION, text: 'CAUTION', color: 'yellow' },
+  { value: DECISION_VALUE.GO, text: 'GO', color: 'green' },
+]);
+
+/** The monitor's rollout decision and score, SLO error budgets and regional health (issue 5). */
+function monitorDecisionPanels(interval: string): {
+  decision: PanelSpec;
+  score: PanelSpec;
+  budget: PanelSpec;
+  regions: PanelSpec;
+} {
+  const opt = { interval };
+  const needsScrape = 'Exported by the monitor (needs a Prometheus job scraping its /metrics).';
+  return {
+    // Several monitor instances: the worst decision wins.
+    decision: stat('GO/NO-GO', [q(agg('min', metricRef(m('dwcp_monitor_rollout_decision'))), 'decision')], {
+      ...opt,
+      w: 6,
+      h: 6,
+      min: 0,
+      max: 2,
+      thresholds: steps('red', [DECISION_VALUE.CAUTION, 'yellow'], [DECISION_VALUE.GO, 'green']),
+      mappings: ROLLOUT_DECISION_MAPPINGS,
+      description: `Rollout decision of the monitor (v1 vs v3 canary analysis and SLA checks over 10 min, GET /api/rollout): GO, CAUTION or NO-GO; a breached guard, a critical regression or a breached critical SLA forces NO-GO. ${needsScrape}`,
+    }),
+    score: gauge('Rollout Score', [q(agg('min', metricRef(m('dwcp_monitor_rollout_score'))), 'score')], {
+      ...opt,
+      w: 4,
+      h: 6,
+      min: 0,
+      max: 1,
+      decimals: 3,
+      thresholds: steps('red', [DECISION_DEFAULTS.noGoScore, 'yellow'], [DECISION_DEFAULTS.goScore, 'green']),
+      description: `Weighted score behind the decision (SLA 0.4, canary 0.6): GO needs >= ${DECISION_DEFAULTS.goScore} and nothing blocking, NO-GO below ${DECISION_DEFAULTS.noGoScore}. ${needsScrape}`,
+    }),
+    budget: bargauge(
+      'SLO Error Budget Remaining',
+      [q(aggBy('min', ['slo'], metricRef(m('dwcp_monitor_slo_error_budget_remaining_ratio'))), '{{slo}}')],
+      {
+        ...opt,
+        w: 8,
+        h: 6,
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        thresholds: steps('red', [0, 'yellow'], [0.25, 'green']),
+        description: `Error budget left per SLO over the last hour of data (negative = overspent, the SLO is violated; yellow below 25 %). SLOs without data are not exported. ${needsScrape}`,
+      },
+    ),
+    regions: bargauge(
+      'Region Health Score',
+      [q(aggBy('min', ['region'], metricRef(m('dwcp_monitor_region_health_score'), region())), '{{region}}')],
+      {
+        ...opt,
+        w: 8,
+        h: 6,
+        unit: 'none',
+        min: 0,
+        max: 100,
+        thresholds: steps('red', [DEGRADED_MIN_SCORE, 'yellow'], [HEALTHY_MIN_SCORE, 'green']),
+        description: `Regional health 0..100 over 5 min (availability, utilisation, latency, error rate, consensus): healthy >= ${HEALTHY_MIN_SCORE}, degraded ${DEGRADED_MIN_SCORE}-${HEALTHY_MIN_SCORE}. ${needsScrape}`,
+      },
+    ),
+  };
+}
+
 /** dwcp-v3-phase6-live. */
 export function phase6Dashboard(): Record<string, unknown> {
   const opt = { interval: '$interval' };
+  const mon = monitorDecisionPanels(opt.interval);
   return dashboard(
     {
       uid: DASHBOARD_UIDS.phase6,
@@ -59,27 +140,7 @@ export function phase6Dashboard(): Record<string, unknown> {
       ],
     },
     [
-      stat('GO/NO-GO', [q(GO_NO_GO, 'score')], {
-        ...opt,
-        w: 6,
-        h: 6,
-        min: 0,
-        max: 1,
-        thresholds: steps('red', [0.5, 'yellow'], [1, 'green']),
-        mappings: [
-          {
-            type: 'range',
-            options: { from: 0, to: 0.4999, result: { text: 'NO-GO', color: 'red', index: 0 } },
-          },
-          {
-            type: 'range',
-            options: { from: 0.5, to: 0.9999, result: { text: 'CAUTION', color: 'yellow', index: 1 } },
-          },
-          { type: 'value', options: { '1': { text: 'GO', color: 'green', index: 2 } } },
-        ],
-        description:
-          'Mean of the worst latency, throughput and error-rate SLA compliance: 1 = GO, 0.5-1 = CAUTION, < 0.5 = NO-GO (alert DWCPv3RolloutNoGo).',
-      }),
+      mon.decision,
       bargauge(
         'Rollout Progress by Stage',
         [
@@ -117,6 +178,20 @@ export function phase6Dashboard(): Record<string, unknown> {
         ],
         { ...opt, unit: 'short', h: 6, w: 4, thresholds: steps('green', [1, 'yellow'], [5, 'red']) },
       ),
+      mon.score,
+      stat('SLA Score (Prometheus rules)', [q(GO_NO_GO, 'SLA score')], {
+        ...opt,
+        w: 4,
+        h: 6,
+        min: 0,
+        max: 1,
+        decimals: 2,
+        thresholds: steps('red', [0.5, 'yellow'], [1, 'green']),
+        description:
+          'Seed 002 SLA view computed by Prometheus, independent of the monitor: mean of the worst latency, throughput and error-rate SLA compliance (1 = all met). Alert DWCPv3RolloutNoGo fires below 0.5. No v1 vs v3 canary analysis: the GO/NO-GO panel is the decision.',
+      }),
+      mon.budget,
+      mon.regions,
       stat('SLA Compliance', [q(agg('avg', metricRef(m('dwcp_v3_sla_compliance'), region())), 'compliant')], {
         ...opt,
         unit: 'percentunit',

@@ -20,6 +20,8 @@ export interface PrometheusOptions {
   readonly alertmanagers: readonly string[];
   /** Rule files relative to the config file. */
   readonly ruleFiles: readonly string[];
+  /** `host:port` of DWCP Monitor instances (`dwcp-monitor serve`, default 127.0.0.1:9500); empty = not scraped. */
+  readonly monitorTargets: readonly string[];
 }
 
 /** One target group of the file_sd file. */
@@ -83,6 +85,11 @@ export function prometheusConfig(o: PrometheusOptions, shard = 0): Record<string
         file_sd_configs: [{ files: ['targets/dwcp-*.yml'], refresh_interval: '1m' }],
         relabel_configs: sharding,
       },
+      // The monitor's own /metrics: rollout decision and score, SLO budgets, region health (Phase 6 dashboard).
+      // Scraped by the first server only; honor_labels keeps the region label of the region health gauge.
+      ...(shard === 0 && o.monitorTargets.length > 0
+        ? [{ job_name: 'dwcp-monitor', honor_labels: true, metrics_path: '/metrics', static_configs: [{ targets: [...o.monitorTargets] }] }]
+        : []),
       { job_name: 'alertmanager', static_configs: [{ targets: [...o.alertmanagers] }] },
       { job_name: 'prometheus', static_configs: [{ targets: ['127.0.0.1:9090'] }] },
     ],
