@@ -2,7 +2,7 @@
  * Rollout decision, SLO budgets and regional health computed on request from the stored series: reads the
  * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
  * inputs with `rollout-inputs.ts` and runs the pure engines (compareVersions, judgeCanary, decideRollout;
- * evaluateErrorBudget on the five SLO_TEMPLATES; scoreRegion). Served by GET /api/rollout, /api/slo and
+ * evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
  * /api/regions/health.
  */
 import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
@@ -11,7 +11,7 @@ import { judgeCanary, type MetricJudgement } from '../analysis/canary/judge.ts';
 import type { Regression } from '../analysis/canary/regression.ts';
 import { scoreRegion, type RegionHealthInput, type RegionScore } from '../analysis/health/region-score.ts';
 import { evaluateErrorBudget, type BudgetReport } from '../analysis/slo/budget.ts';
-import { SLO_TEMPLATES, type EventSelector, type Slo } from '../analysis/slo/definition.ts';
+import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
@@ -22,11 +22,10 @@ import {
   intervalMeans,
   latestRolloutPercent,
   ROLLOUT_METRIC_SPECS,
-  sliSeriesFor,
   type HistogramSeries,
   type RegionFactor,
-  type SliData,
 } from './rollout-inputs.ts';
+import { sloSeries } from './slo-series.ts';
 
 /** The analysed window. */
 export interface AnalysisWindow {
@@ -126,9 +125,9 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   const slos = options.slos ?? SLO_TEMPLATES;
 
   const reader = (w: AnalysisWindow, warnings: string[]) => {
-    const read = async (name: string, match: Labels = {}): Promise<SeriesPoints[]> => {
-      const refs = await store.findSeries(name, match, maxSeries);
-      if (refs.length >= maxSeries) warnings.push(`${name}: read the first ${maxSeries} series only`);
+    const read = async (name: string, match: Labels = {}, limit = maxSeries): Promise<SeriesPoints[]> => {
+      const refs = await store.findSeries(name, match, limit);
+      if (refs.length >= limit) warnings.push(`${name}: read the first ${limit} series only`);
       if (refs.length === 0) return [];
       const points = await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
       if (points.some((p) => p.timestampsMs.length >= maxPoints)) warnings.push(`${name}: read the latest ${maxPoints} points per series only`);
@@ -185,29 +184,17 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
     async slo(windowMs, nowMs) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
-      const { read, histogram } = reader(window, warnings);
-      const sel = (s: EventSelector | undefined) => (s === undefined ? undefined : read(s.metric, s.matchers));
+      const { read } = reader(window, warnings);
       const out: SloStatus[] = [];
       for (const slo of slos) {
         const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
-        const sli = slo.sli;
-        let data: SliData | null = null;
-        if (sli.type === 'ratio') {
-          const [good, bad, total] = await Promise.all([sel(sli.good), sel(sli.bad), sel(sli.total)]);
-          data = { kind: 'ratio', ...(good ? { good } : {}), ...(bad ? { bad } : {}), ...(total ? { total } : {}) };
-        } else if (getMetric(sli.metric).type === 'histogram') {
-          if (sli.statistic === 'mean') data = { kind: 'histogram', histogram: await histogram(sli.metric, sli.matchers) };
-        } else {
-          const def = getMetric(sli.metric);
-          const match = def.labels.includes('direction') && sli.matchers['direction'] === undefined ? { ...sli.matchers, direction: 'tx' } : sli.matchers;
-          data = { kind: 'gauge', series: await read(sli.metric, match) };
-        }
-        const series = data === null ? null : sliSeriesFor(slo, data, stepMs, window.startMs, nowMs);
-        if (series === null) {
-          out.push({ ...base, evaluated: false, reason: `statistic ${sli.type === 'threshold' ? sli.statistic : ''} of a histogram is not derived from stored series`, report: null });
+        const r = await sloSeries(slo, read, maxSeries, stepMs, window.startMs, nowMs);
+        warnings.push(...r.warnings);
+        if (r.series === null) {
+          out.push({ ...base, evaluated: false, reason: r.reason, report: null });
           continue;
         }
-        out.push({ ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series }, { maxViolations: 50 }, nowMs) });
+        out.push({ ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series: r.series }, { maxViolations: 50 }, nowMs) });
       }
       return { stepMs, window, slos: out, warnings };
     },

@@ -118,7 +118,7 @@ describe('evaluateErrorBudget: violation intervals', () => {
   });
 
   it('uses the minimum as the worst value for >= thresholds and marks an ongoing run open', () => {
-    const tp = sloTemplate('throughput')!;
+    const tp = sloTemplate('throughput-datacenter')!;
     const sli = tp.sli.type === 'threshold' ? tp.sli : assert.fail('threshold template');
     const steps = thresholdSteps(sli, [
       { tMs: T0, value: 2.5e9 },

@@ -15,10 +15,10 @@ function configError(fn: () => unknown, ...parts: string[]): void {
 }
 
 describe('SLO templates', () => {
-  it('has the five SLOs of the issue with the thresholds of the seeds', () => {
+  it('has the SLOs of the issue (throughput per DWCP mode) with the thresholds of the seeds', () => {
     assert.deepEqual(
       SLO_TEMPLATES.map((s) => s.name),
-      ['migration-time', 'error-rate', 'availability', 'latency-p99', 'throughput'],
+      ['migration-time', 'error-rate', 'availability', 'latency-p99', 'throughput-datacenter', 'throughput-internet', 'throughput-hybrid'],
     );
     const mt = sloTemplate('migration-time')!;
     assert.deepEqual(mt.sli, { type: 'threshold', metric: 'dwcp_v3_migration_duration_seconds', matchers: {}, statistic: 'mean', op: '<=', threshold: 300 });
@@ -34,13 +34,26 @@ describe('SLO templates', () => {
     });
     const lat = sloTemplate('latency-p99')!;
     assert.deepEqual(lat.sli, { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', matchers: {}, statistic: 'p99', op: '<', threshold: 0.5 });
-    const tp = sloTemplate('throughput')!;
-    assert.deepEqual(tp.sli, { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', matchers: {}, statistic: 'value', op: '>=', threshold: 2.4e9 });
+    const tp = (mode: string, threshold: number) => ({
+      type: 'threshold',
+      metric: 'dwcp_v3_throughput_bytes_per_second',
+      matchers: {},
+      statistic: 'value',
+      op: '>=',
+      threshold,
+      when: { metric: 'dwcp_v3_current_mode', matchers: { mode } },
+    });
+    assert.deepEqual(sloTemplate('throughput-datacenter')!.sli, tp('datacenter', 2.4e9));
+    assert.deepEqual(sloTemplate('throughput-internet')!.sli, tp('internet', 12.5e6));
+    assert.deepEqual(sloTemplate('throughput-hybrid')!.sli, tp('hybrid', 1e8));
+    assert.match(sloTemplate('throughput-internet')!.source!, /100–900 Mbps/);
+    assert.match(sloTemplate('throughput-hybrid')!.source!, /SLA_THROUGHPUT\.hybrid/);
     for (const s of SLO_TEMPLATES) {
       assert.equal(s.windowMs, 30 * DAY);
       assert.ok(s.source && /seed|inventory/.test(s.source), `${s.name} cites its source`);
     }
     assert.equal(sloTemplate('nope'), undefined);
+    assert.equal(sloTemplate('throughput'), sloTemplate('throughput-datacenter'), 'former name');
   });
 });
 
@@ -123,6 +136,47 @@ describe('parseSloYaml', () => {
       () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'ratio', good: { metric: 'dwcp_v3_migration_success_total' } } }] }),
       'slos[0].sli',
       'exactly two of good, bad, total',
+    );
+  });
+
+  it('validates label matchers and the mode gate (when) against the catalog', () => {
+    const [dc] = parseSloYaml(
+      [
+        'slos:',
+        '  - name: tp-dc',
+        '    objective: 0.99',
+        '    window: 1d',
+        '    sli:',
+        '      type: threshold',
+        '      metric: dwcp_v3_throughput_bytes_per_second',
+        '      matchers: { transport: rdma }',
+        '      op: ">="',
+        '      threshold: 2.4e9',
+        '      when: { metric: dwcp_v3_current_mode, matchers: { mode: datacenter } }',
+      ].join('\n'),
+    );
+    assert.deepEqual(dc!.sli, {
+      type: 'threshold',
+      metric: 'dwcp_v3_throughput_bytes_per_second',
+      matchers: { transport: 'rdma' },
+      statistic: 'value',
+      op: '>=',
+      threshold: 2.4e9,
+      when: { metric: 'dwcp_v3_current_mode', matchers: { mode: 'datacenter' } },
+    });
+    const tp = (over: object) => ({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', op: '>=', threshold: 1, ...over } }] });
+    // The throughput metric has no mode label: scoping by mode needs the gate.
+    configError(() => parseSloDefinitions(tp({ matchers: { mode: 'datacenter' } })), 'slos[0].sli.matchers.mode', 'has no label "mode"', 'component, direction, transport');
+    configError(() => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_current_mode', matchers: { region: 'x' } } })), 'slos[0].sli.when.matchers.region', 'has no label "region"');
+    configError(() => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_mode_switches_total' } })), 'slos[0].sli.when.metric', 'is a counter');
+    configError(() => parseSloDefinitions(tp({ when: { metric: 'nope' } })), 'slos[0].sli.when.metric', 'unknown metric');
+    configError(
+      () =>
+        parseSloDefinitions({
+          slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', statistic: 'p99', op: '<', threshold: 1, when: { metric: 'dwcp_v3_current_mode' } } }],
+        }),
+      'slos[0].sli.when',
+      'only supported for gauge SLIs',
     );
   });
 

@@ -25,6 +25,7 @@
  * ```
  *
  * Metric names are checked against the catalog (`src/catalog/`), label matchers against the metric's labels.
+ * A gauge threshold SLI may add a gate `when: { metric, matchers }` (see {@link ThresholdSli.when}).
  * Pure: parses text, never reads files (the caller does the I/O).
  */
 import { parse as parseYaml } from 'yaml';
@@ -43,11 +44,14 @@ export const MAX_SLO_WINDOW_MS = 366 * 86_400_000;
 /** Equality label matchers: every listed label must have exactly this value. */
 export type LabelMatchers = Readonly<Record<string, string>>;
 
-/** A counter series selection: catalog metric name plus equality matchers on its labels. */
+/** A series selection: catalog metric name plus equality matchers on its labels. */
 export interface EventSelector {
   readonly metric: string;
   readonly matchers: LabelMatchers;
 }
+
+/** A series selection for a gate ({@link ThresholdSli.when}); same shape as {@link EventSelector}. */
+export type SeriesSelector = EventSelector;
 
 /**
  * Ratio SLI (events): exactly two of `good`, `bad`, `total`; the third follows from total = good + bad.
@@ -67,6 +71,9 @@ export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
 export const THRESHOLD_STATISTICS = ['value', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
 export type ThresholdStatistic = (typeof THRESHOLD_STATISTICS)[number];
 
+/** φ of each quantile statistic (histogram_quantile's first argument). */
+export const STATISTIC_QUANTILE: Readonly<Partial<Record<ThresholdStatistic, number>>> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
+
 /**
  * Threshold SLI (time-based): per evaluation step the statistic of the metric is compared with `threshold`
  * (in the metric's base unit: seconds, bytes per second, ...); a step is good when `value op threshold` holds.
@@ -79,6 +86,13 @@ export interface ThresholdSli {
   readonly statistic: ThresholdStatistic;
   readonly op: ThresholdOp;
   readonly threshold: number;
+  /**
+   * Optional gate (gauge SLIs only): a gauge of the same nodes, e.g. `dwcp_v3_current_mode{mode="datacenter"}`.
+   * A sample of the SLI metric counts only when a gate series of the same node (`node`, else `node_id`, else
+   * `instance`) has a non-zero value at the same timestamp (same scrape) — PromQL `metric and on(node) (gate
+   * != 0)`. Used to scope an SLI to the nodes currently in one DWCP mode when the metric has no `mode` label.
+   */
+  readonly when?: SeriesSelector;
 }
 
 export type Sli = RatioSli | ThresholdSli;
@@ -181,9 +195,14 @@ const thresholdSchema = z
     statistic: z.enum(THRESHOLD_STATISTICS).default('value'),
     op: z.enum(THRESHOLD_OPS),
     threshold: z.number().refine(Number.isFinite, 'must be a finite number'),
+    when: selectorSchema.optional(),
   })
   .superRefine((v, ctx) => {
     const type = checkMetric(v.metric, v.matchers, ['gauge', 'histogram'], [], ctx);
+    if (v.when !== undefined) {
+      checkMetric(v.when.metric, v.when.matchers, ['gauge'], ['when'], ctx);
+      if (type === 'histogram') ctx.addIssue({ code: 'custom', path: ['when'], message: `a gate (when) is only supported for gauge SLIs; "${v.metric}" is a histogram` });
+    }
     if (type === 'gauge' && v.statistic !== 'value') {
       ctx.addIssue({ code: 'custom', path: ['statistic'], message: `gauge "${v.metric}" only supports statistic "value"` });
     }
@@ -261,11 +280,17 @@ export function parseSloYaml(text: string, source = 'SLO definitions'): Slo[] {
   return parseSloDefinitions(raw, source);
 }
 
+/** Gate of the throughput templates: nodes whose current DWCP mode is `mode` (1 active, 0 other modes). */
+const inMode = (mode: 'datacenter' | 'internet' | 'hybrid') => ({ metric: getMetric('dwcp_v3_current_mode').name, matchers: { mode } });
+
 /**
- * The five built-in SLOs of the issue, validated through the same schema at module load. Thresholds come from
- * the original's documents; the objectives of the three threshold SLOs (0.99 of evaluation steps) and the 30-day
- * window are our choice: the seeds state thresholds only, and 30 days is the window the SRE workbook's
- * burn-rate factors assume.
+ * The built-in SLOs of the issue, validated through the same schema at module load: the five of the issue, with
+ * throughput split per DWCP mode (internet links run at ~12.5 MB/s by design, so one 2.4 GB/s target averaged
+ * over all nodes always read violated). `dwcp_v3_throughput_bytes_per_second` has no `mode` label (labels
+ * component, direction, transport), so the throughput SLIs are scoped with a gate on `dwcp_v3_current_mode`.
+ * Thresholds come from the original's documents or, where they give none, from the simulator's SLA; the
+ * objectives of the threshold SLOs (0.99 of evaluation steps) and the 30-day window are our choice: the seeds
+ * state thresholds only, and 30 days is the window the SRE workbook's burn-rate factors assume.
  */
 export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
   {
@@ -311,22 +336,43 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         source: 'seed 002 DWCPv3LatencyP99Critical "P99 >500ms"; inventory 7.3',
       },
       {
-        name: 'throughput',
-        description: 'Throughput >= 2.4 GB/s (2.4e9 B/s) per step.',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 2.4e9 },
+        name: 'throughput-datacenter',
+        description: 'Throughput of nodes in datacenter mode >= 2.4 GB/s (2.4e9 B/s) per step.',
+        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 2.4e9, when: inMode('datacenter') },
         objective: 0.99,
         window: '30d',
-        source: 'seed 002 "Throughput Panel: Real-time GB/s with 2.4 GB/s target"; inventory 7.3',
+        source: 'seed 002 "Throughput Panel: Real-time GB/s with 2.4 GB/s target"; inventory 7.3 (DC throughput target 2.4 GB/s)',
+      },
+      {
+        name: 'throughput-internet',
+        description: 'Throughput of nodes in internet mode >= 100 Mbit/s (12.5e6 B/s) per step.',
+        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 12.5e6, when: inMode('internet') },
+        objective: 0.99,
+        window: '30d',
+        source: 'inventory 7.2/7.3: internet mode "100–900 Mbps" (mode_detector.go, real-time-performance.json); lower end 100 Mbit/s = 12.5e6 B/s, as src/sim/node.ts SLA_THROUGHPUT.internet',
+      },
+      {
+        name: 'throughput-hybrid',
+        description: 'Throughput of nodes in hybrid mode >= 800 Mbit/s (1e8 B/s) per step.',
+        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 1e8, when: inMode('hybrid') },
+        objective: 0.99,
+        window: '30d',
+        source: 'no seed gives a hybrid target (inventory 7.2: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/node.ts SLA_THROUGHPUT.hybrid = 1e8 B/s',
       },
     ],
   },
   'built-in SLO templates',
 );
 
+/** Former template names: `throughput` (one 2.4 GB/s SLO over all modes) is now `throughput-datacenter`. */
+const TEMPLATE_ALIASES: Readonly<Record<string, string>> = { throughput: 'throughput-datacenter' };
+
 /**
  * The built-in template with this name (`migration-time`, `error-rate`, `availability`, `latency-p99`,
- * `throughput`), or undefined.
+ * `throughput-datacenter`, `throughput-internet`, `throughput-hybrid`; the former `throughput` resolves to
+ * `throughput-datacenter`), or undefined.
  */
 export function sloTemplate(name: string): Slo | undefined {
-  return SLO_TEMPLATES.find((s) => s.name === name);
+  const resolved = TEMPLATE_ALIASES[name] ?? name;
+  return SLO_TEMPLATES.find((s) => s.name === resolved);
 }

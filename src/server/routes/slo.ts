@@ -1,4 +1,4 @@
-/** GET /api/slo: error budgets of the SLOs (the five built-in templates) over the stored series of the window. */
+/** GET /api/slo: error budgets of the SLOs (the built-in templates) over the stored series of the window. */
 import type { FastifyInstance } from 'fastify';
 import type { SloOverview } from '../../monitor/rollout-provider.ts';
 import type { ApiContext } from '../deps.ts';
