@@ -20,8 +20,11 @@ import { DetectionEngine } from './monitor/detection-engine.ts';
 import { liveDetectorFactory, liveExcluded } from './monitor/live-detector.ts';
 import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
+import { createNetworkProvider } from './monitor/network-provider.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
-import { exportInsights } from './monitor/insights-exporter.ts';
+import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from './monitor/insights-exporter.ts';
+import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
+import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
 import { createCatalogMetrics } from './sdk/registry.ts';
 import { buildApp } from './server/app.ts';
@@ -247,7 +250,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
   }
 
-  const insights = createInsightsProvider(store);
+  const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
+  const insights = createInsightsProvider(store, trackers);
   const capacity = createCapacityProvider(store);
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
@@ -268,6 +272,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       live,
       insights,
       capacity,
+      network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
       ...(webRoot ? { webRoot } : {}),
@@ -296,7 +301,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   let exporting: Promise<void> | null = null;
   const insightsTimer = setInterval(() => {
     if (exporting) return;
-    exporting = exportInsights(insights, metrics, now())
+    exporting = exportInsights(insights, metrics, now(), DEFAULT_INSIGHTS_EXPORT, trackers)
       .catch((e: unknown) => log.warn({ err: e }, 'exporting rollout/SLO/region metrics failed'))
       .finally(() => {
         exporting = null;

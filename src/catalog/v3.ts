@@ -10,6 +10,8 @@ const S0 = 'seed 000 / inventory 1.2';
 const S0P = 'seed 000 mode/component list; name used by the original dashboards (inventory 1.7)';
 const N = ['node_id'] as const;
 const NM = ['node_id', 'mode'] as const;
+const NR = ['node_id', 'remote_region'] as const;
+const NET = 'issue 5 (network telemetry: inter-region probes; seed 003 §9, inventory 6.4)';
 /** Latency buckets for consensus: 1 ms .. ~33 s (datacenter < 100 ms, internet 1-5 s). */
 const CONSENSUS_BUCKETS = exponentialBuckets(0.001, 2, 16);
 
@@ -70,4 +72,14 @@ export const V3_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_v3_migration_duration_seconds', type: 'histogram', help: 'DWCP v3 VM migration duration per mode.', unit: 'seconds', labels: NM, buckets: exponentialBuckets(1, 2, 12), group: 'v3', area: 'migration', anomalyKind: 'latency', source: S0 },
   { name: 'dwcp_v3_migration_success_total', type: 'counter', help: 'Successful DWCP v3 migrations per mode.', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'generic', source: S0 },
   { name: 'dwcp_v3_migration_failures_total', type: 'counter', help: 'Failed DWCP v3 migrations per mode (the original had no failure counter).', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'error_rate', source: 'new: success rate needs failures' },
+  // Inter-region network probes (issue 5 network telemetry; seed 003 §9 names no metrics). The monitor derives
+  // RFC 3550 jitter, RTT quantiles, loss ratio and tunnel health from these (GET /api/network, docs/network.md).
+  {
+    name: 'dwcp_v3_network_rtt_seconds', type: 'gauge', help: 'Round-trip time of the latest answered probe to the remote region.', unit: 'seconds', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET,
+    decision: 'Nodes export raw RTT samples, not a pre-computed jitter: the monitor runs the RFC 3550 §6.4.1 estimator over successive samples (the original exported the variance of the last 100 latencies as "jitter"). The probe metrics are stored and served by GET /api/network but not analysed by the per-series detector yet (kind generic), so adding them left the measured detection numbers unchanged.',
+  },
+  { name: 'dwcp_v3_network_probes_sent_total', type: 'counter', help: 'Probe packets sent to the remote region.', unit: 'count', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
+  { name: 'dwcp_v3_network_probes_lost_total', type: 'counter', help: 'Probe packets to the remote region that got no reply within the probe timeout.', unit: 'count', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
+  { name: 'dwcp_v3_network_bandwidth_bytes_per_second', type: 'gauge', help: 'Measured inter-region throughput to/from the remote region per direction (tx/rx).', unit: 'bytes_per_second', labels: [...NR, 'direction'], group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
+  { name: 'dwcp_v3_network_link_capacity_bytes_per_second', type: 'gauge', help: 'Capacity of the path to the remote region per direction (full duplex).', unit: 'bytes_per_second', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
 ];

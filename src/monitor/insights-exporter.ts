@@ -1,11 +1,14 @@
 /**
  * Exports the rollout decision, SLO budgets and regional health scores as the monitor's own metrics, so the
  * Phase 6 dashboard and alert rules can use them. Runs the insights provider on a timer; series of SLOs and
- * regions that disappear are removed (bounded by the SLO and region counts).
+ * regions that disappear are removed (bounded by the SLO and region counts). Each recomputation also feeds the
+ * optional in-memory trackers: the region score histories (trend) and the rollout-stage snapshots.
  */
 import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../sdk/registry.ts';
+import type { RegionTrendTracker } from './region-trend-tracker.ts';
 import type { InsightsProvider } from './rollout-provider.ts';
+import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 
 /** Numeric value of each decision in `dwcp_monitor_rollout_decision`. */
 export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const;
@@ -19,8 +22,14 @@ export interface InsightsExportOptions {
 
 export const DEFAULT_INSIGHTS_EXPORT: InsightsExportOptions = { rolloutWindowMs: 10 * 60_000, sloWindowMs: 3600_000, regionWindowMs: 5 * 60_000 };
 
+/** Trackers fed with each recomputation (the provider serves them as `stages` and `trend`). */
+export interface InsightsTrackers {
+  readonly rolloutStages?: RolloutStageTracker;
+  readonly regionTrends?: RegionTrendTracker;
+}
+
 /**
- * Computes the insights once and sets the gauges.
+ * Computes the insights once, sets the gauges and records the rollout status and region scores in `trackers`.
  * @throws whatever the provider throws (StoreError); the caller logs it and tries again on the next tick.
  */
 export async function exportInsights(
@@ -28,6 +37,7 @@ export async function exportInsights(
   metrics: CatalogMetrics,
   nowMs: number,
   opts: InsightsExportOptions = DEFAULT_INSIGHTS_EXPORT,
+  trackers: InsightsTrackers = {},
 ): Promise<void> {
   const decision = metrics.gauge(getMetric('dwcp_monitor_rollout_decision').name);
   const score = metrics.gauge(getMetric('dwcp_monitor_rollout_score').name);
@@ -52,4 +62,6 @@ export async function exportInsights(
   }
   region.reset();
   for (const x of g.regions) if (x.score !== null) region.set({ region: x.region }, x.score);
+  trackers.rolloutStages?.record(r, nowMs);
+  trackers.regionTrends?.record(g.regions, nowMs);
 }

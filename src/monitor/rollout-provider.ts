@@ -3,7 +3,9 @@
  * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
  * inputs with `rollout-inputs.ts` and runs the pure engines (compareVersions, judgeCanary, decideRollout;
  * evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
- * /api/regions/health.
+ * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
+ * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
+ * and every trend `unknown`.
  */
 import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
 import { decideRollout, type DecisionDriver, type RolloutDecision, type SlaCheck } from '../analysis/canary/decision.ts';
@@ -25,6 +27,8 @@ import {
   type HistogramSeries,
   type RegionFactor,
 } from './rollout-inputs.ts';
+import { UNKNOWN_TREND, type RegionTrend, type RegionTrendTracker } from './region-trend-tracker.ts';
+import type { RolloutStageRecord, RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { sloSeries } from './slo-series.ts';
 
 /** The analysed window. */
@@ -52,6 +56,8 @@ export interface RolloutStatus {
   /** Per-interval migration means used as samples. */
   readonly samples: { readonly v1Migrations: number; readonly v3Migrations: number };
   readonly window: AnalysisWindow;
+  /** Stages reached while the monitor ran, oldest first (bounded; from the periodic recomputation). */
+  readonly stages: readonly RolloutStageRecord[];
   /** E.g. a metric had more series than read. */
   readonly warnings: readonly string[];
 }
@@ -84,6 +90,8 @@ export interface RegionHealth {
   readonly factors: RegionScore['factors'] | null;
   readonly inputs: Partial<RegionHealthInput>;
   readonly missing: readonly RegionFactor[];
+  /** Least-squares trend of the scores recorded by the periodic recomputation (`unknown` with < 3 points). */
+  readonly trend: RegionTrend;
 }
 
 /** Body `data` of GET /api/regions/health. */
@@ -110,6 +118,10 @@ export interface InsightsOptions {
   readonly sloStepMs?: number;
   /** SLOs evaluated. Default SLO_TEMPLATES. */
   readonly slos?: readonly Slo[];
+  /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
+  readonly rolloutStages?: RolloutStageTracker;
+  /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
+  readonly regionTrends?: RegionTrendTracker;
 }
 
 const m = (name: string): string => getMetric(name).name;
@@ -177,6 +189,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         rolloutPercent: latestRolloutPercent(rolloutProgress),
         samples: { v1Migrations: intervalMeans(v1Migration).length, v3Migrations: intervalMeans(v3Migration).length },
         window,
+        stages: options.rolloutStages?.stages() ?? [],
         warnings,
       };
     },
@@ -213,7 +226,15 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       ]);
       const regions = buildRegionInputs({ up, utilization, modeLatency, errors, operations, acpHealth }).map((r): RegionHealth => {
         const s = r.input === null ? null : scoreRegion(r.input);
-        return { region: r.region, score: s?.score ?? null, status: s?.status ?? null, factors: s?.factors ?? null, inputs: r.partial, missing: r.missing };
+        return {
+          region: r.region,
+          score: s?.score ?? null,
+          status: s?.status ?? null,
+          factors: s?.factors ?? null,
+          inputs: r.partial,
+          missing: r.missing,
+          trend: options.regionTrends?.trend(r.region, nowMs) ?? UNKNOWN_TREND,
+        };
       });
       return { window, regions, warnings };
     },

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
+import { networkRoutes } from './routes/network.ts';
 import { predictionRoutes } from './routes/predictions.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(sloRoutes, ctx);
   await app.register(regionRoutes, ctx);
   await app.register(capacityRoutes, ctx);
+  await app.register(networkRoutes, ctx);
   await app.register(predictionRoutes, ctx);
   await app.register(modelRoutes, ctx);
   if (deps.webRoot !== undefined) {

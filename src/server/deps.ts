@@ -8,6 +8,7 @@ import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { CapacityProvider } from '../monitor/capacity-provider.ts';
+import type { NetworkProvider } from '../monitor/network-provider.ts';
 import type { SeriesPrediction } from '../monitor/detection-engine.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
@@ -96,6 +97,8 @@ export interface AppDeps {
   readonly insights?: InsightsProvider;
   /** Capacity plans per node and resource (GET /api/capacity); omitted → 404. */
   readonly capacity?: CapacityProvider;
+  /** Inter-region RTT, jitter, loss, bandwidth and tunnel health (GET /api/network); omitted → 404. */
+  readonly network?: NetworkProvider;
   /** Live detectors' expectations ahead (GET /api/predictions/{metric}); omitted → 404. */
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */

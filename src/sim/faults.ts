@@ -164,6 +164,8 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_component_health').name,
     getMetric('dwcp_v3_resource_utilization_percent').name,
     getMetric('dwcp_v3_anomaly_detections_total').name,
+    getMetric('dwcp_v3_network_rtt_seconds').name,
+    getMetric('dwcp_v3_network_bandwidth_bytes_per_second').name,
   ],
   throughput_drop: [
     getMetric('dwcp_v3_mode_throughput_bytes_per_second').name,
@@ -187,6 +189,7 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
     getMetric('dwcp_v3_migration_latency_seconds').name,
     getMetric('dwcp_v3_resource_utilization_percent').name,
     getMetric('dwcp_v3_anomaly_detections_total').name,
+    getMetric('dwcp_v3_network_bandwidth_bytes_per_second').name,
   ],
   compression_degradation: [
     getMetric('dwcp_v3_compression_ratio').name,

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../errors.ts';
 import { COMPONENTS, ROLLOUT_STAGES, type HealthState, type Mode } from '../model/dwcp.ts';
 import { startMetricsServer, type MetricsServer } from '../sdk/metrics-server.ts';
 import { ProductionMetrics } from '../sdk/production.ts';
-import { createCatalogMetrics } from '../sdk/registry.ts';
+import { createCatalogMetrics, type CatalogMetrics } from '../sdk/registry.ts';
 import { AmstMetrics } from '../sdk/v1/amst.ts';
 import { FederationMetrics } from '../sdk/v1/federation.ts';
 import { HdeMetrics } from '../sdk/v1/hde.ts';
@@ -133,6 +133,38 @@ const ALGORITHM: Readonly<Record<Mode, CompressionAlgorithm>> = {
 };
 const BASE_RATIO: Readonly<Record<Mode, number>> = { datacenter: 2.6, internet: 4.2, hybrid: 3.4 };
 const AMST_ERROR_TYPES = ['connection_timeout', 'packet_loss'] as const;
+/** Probe packets a node sends to each remote region per second. */
+export const PROBES_PER_SECOND = 10;
+/** Capacity of an inter-region WAN path of a datacenter or hybrid node (bits/s); internet nodes use their link. */
+const WAN_PATH_BPS = 10e9;
+/** Share of a node's throughput that crosses to remote regions (federation, cross-region migrations). */
+const INTER_REGION_SHARE = 0.3;
+/** Mean queueing delay added to a probe's RTT (ms, exponential): the source of jitter beyond the noise. */
+const QUEUE_MS: Readonly<Record<LinkClass, number>> = { datacenter: 0.3, hybrid: 1.5, internet: 4 };
+/** Seed offset of the probe generator, so probes never change the draws of the node's other telemetry. */
+const PROBE_SEED_SALT = 0x6e657477;
+
+/**
+ * Base round-trip time in ms of the WAN path between two regions, 20-160 ms and the same in both directions
+ * (FNV-1a hash of the sorted pair, so every node of a cluster agrees without shared state).
+ */
+export function interRegionBaseRttMs(a: string, b: string): number {
+  const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return 20 + 140 * (h / 4294967296);
+}
+
+/** A node's probe path to one remote region. */
+interface ProbePath {
+  readonly remote: string;
+  /** WAN part of the RTT in ms (the node's own access latency is added twice per probe). */
+  readonly baseRttMs: number;
+  /** Loss of the WAN part, 0..1 (the node's link loss is added). */
+  readonly loss: number;
+  /** Per direction, bytes per second. */
+  readonly capacityBytesPerSecond: number;
+}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
@@ -169,6 +201,11 @@ export class SimNode {
   private readonly system: SystemMetrics;
   private readonly v3: DwcpV3Collector;
   private readonly production: ProductionMetrics;
+  /** v3 metric set (the inter-region probe gauges and counters are set directly). */
+  private readonly v3Metrics: CatalogMetrics;
+  /** Noise of the inter-region probes: separate from `prng` so that probes leave the other series unchanged. */
+  private readonly probePrng: Prng;
+  private readonly probePaths: readonly ProbePath[];
   /** Clock the v1 wrappers read: set to exact event times during a tick. */
   private eventMs: number;
   private lastTickMs: number | undefined;
@@ -221,6 +258,25 @@ export class SimNode {
     this.system = new SystemMetrics(v1, base);
     this.v3 = new DwcpV3Collector(v3, opts.id);
     this.production = new ProductionMetrics(prod, { node: opts.id, region: opts.region });
+    this.v3Metrics = v3;
+    this.probePrng = new Prng((opts.seed ^ PROBE_SEED_SALT) >>> 0);
+    const remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
+    const capacityBps =
+      opts.profile.linkClass === 'internet'
+        ? opts.profile.bandwidthBps
+        : Math.min(opts.profile.bandwidthBps, WAN_PATH_BPS);
+    this.probePaths = remotes.map((remote) => ({
+      remote,
+      baseRttMs: interRegionBaseRttMs(opts.region, remote),
+      loss: this.probePrng.uniform(0.0001, 0.001),
+      capacityBytesPerSecond: capacityBps / 8,
+    }));
+    for (const path of this.probePaths) {
+      const l = { node_id: opts.id, remote_region: path.remote };
+      v3.counter('dwcp_v3_network_probes_sent_total').inc(l, 0);
+      v3.counter('dwcp_v3_network_probes_lost_total').inc(l, 0);
+      v3.gauge('dwcp_v3_network_link_capacity_bytes_per_second').set(l, path.capacityBytesPerSecond);
+    }
 
     this.amst.initialize(AMST_ERROR_TYPES);
     this.migration.initialize(opts.id, opts.peers.length > 0 ? opts.peers : [opts.id]);
@@ -559,6 +615,7 @@ export class SimNode {
     // Migrations and federation.
     const migrationLatencies = this.migrate(nowMs, dt, mode, throughput, targetRatio, eff);
     this.federate(mode, latencyMs, bytes);
+    this.probe(dt, season, baseLatency, throughput, eff);
 
     // Health (measured from the effects), resources, rollout, SLA.
     const health = (bad: boolean, worse: boolean): HealthState =>
@@ -714,6 +771,52 @@ export class SimNode {
         (mode === 'datacenter' ? 0.05 : 0.3) + (latencyMs / 1000) * 4 * (1 + this.prng.gaussian(0, 0.05));
       this.federation.onSync(remote, 'delta', Math.max(0.001, seconds));
       this.federation.onBandwidthSaved(remote, Math.round(bytes * 0.02));
+    }
+  }
+
+  /**
+   * One tick of inter-region probes per remote region: PROBES_PER_SECOND x dt probes, each lost with the path's
+   * loss (link + WAN, seasonal), the RTT of the latest answered one = (WAN RTT + 2 x access latency) with
+   * seasonality, 2 % noise, exponential queueing delay and loss-driven retransmit delay, all times the fault's
+   * latency factor; throughput to each remote is an even share of INTER_REGION_SHARE of the node's throughput.
+   * Draws only from `probePrng` (a fixed number of draws per tick for a given dt).
+   */
+  private probe(
+    dt: number,
+    season: number,
+    accessLatencyMs: number,
+    throughput: number,
+    eff: FaultEffects,
+  ): void {
+    const r = this.probePrng;
+    const m = this.v3Metrics;
+    const sent = Math.max(1, Math.round(PROBES_PER_SECOND * dt));
+    const queueMs = QUEUE_MS[this.profile.linkClass];
+    for (const path of this.probePaths) {
+      const l = { node_id: this.id, remote_region: path.remote };
+      const loss = clamp(
+        (this.profile.loss + path.loss) * (1 + 0.2 * season) * (1 + r.gaussian(0, 0.05)),
+        0,
+        0.5,
+      );
+      let lost = 0;
+      for (let i = 0; i < sent; i++) if (r.chance(loss)) lost++;
+      const queue = -Math.log(1 - r.next()) * queueMs;
+      const rttMs =
+        ((path.baseRttMs + 2 * accessLatencyMs) *
+          (1 + 0.05 * season) *
+          (1 + r.gaussian(0, 0.02)) *
+          (1 + 5 * loss) +
+          queue) *
+        eff.latencyFactor;
+      if (lost < sent) m.gauge('dwcp_v3_network_rtt_seconds').set(l, Math.max(0, rttMs) / 1000);
+      m.counter('dwcp_v3_network_probes_sent_total').inc(l, sent);
+      if (lost > 0) m.counter('dwcp_v3_network_probes_lost_total').inc(l, lost);
+      const tx =
+        ((throughput * INTER_REGION_SHARE) / this.probePaths.length) * Math.max(0, 1 + r.gaussian(0, 0.03));
+      const rx = tx * 0.6 * Math.max(0, 1 + r.gaussian(0, 0.03));
+      m.gauge('dwcp_v3_network_bandwidth_bytes_per_second').set({ ...l, direction: 'tx' }, tx);
+      m.gauge('dwcp_v3_network_bandwidth_bytes_per_second').set({ ...l, direction: 'rx' }, rx);
     }
   }
 

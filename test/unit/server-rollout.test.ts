@@ -3,10 +3,15 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { getMetric } from '../../src/catalog/index.ts';
+import { Registry } from 'prom-client';
+import { getMetric, metricsOf } from '../../src/catalog/index.ts';
 import { rolloutCommand } from '../../src/cli/commands/rollout.ts';
 import type { Labels, Sample } from '../../src/model/sample.ts';
+import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from '../../src/monitor/insights-exporter.ts';
+import { RegionTrendTracker } from '../../src/monitor/region-trend-tracker.ts';
 import { createInsightsProvider, type InsightsProvider, type RegionsOverview, type RolloutStatus, type SloOverview } from '../../src/monitor/rollout-provider.ts';
+import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
+import { createCatalogMetrics } from '../../src/sdk/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
 
@@ -149,6 +154,38 @@ test('GET /api/regions/health: score, status and factors per region', async () =
   // availability 100, headroom 60, latency 10 ms → 90, errors 0 → 100, consensus 100
   assert.deepEqual(r.factors, { availability: 100, headroom: 60, latency: 90, errorRate: 100, consensus: 100 });
   assert.ok(Math.abs(r.score! - (30 + 12 + 18 + 20 + 10)) < 1e-9);
+  // Without trackers there is no history: trend unknown, no stages.
+  assert.deepEqual(r.trend, { direction: 'unknown', slopePerHour: null, points: 0 });
+  assert.deepEqual(((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data.stages, []);
+});
+
+test('GET /api/rollout stages and /api/regions/health trend come from the trackers fed by exportInsights', async () => {
+  const store = await seeded(50, true);
+  const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
+  const provider = createInsightsProvider(store, trackers);
+  const metrics = createCatalogMetrics(new Registry(), metricsOf('monitor'));
+  // Three recomputations 15 s apart over the same data (rollout at 25 %, eu-west scoring 90).
+  for (const t of [NOW - 30_000, NOW - 15_000, NOW]) await exportInsights(provider, metrics, t, DEFAULT_INSIGHTS_EXPORT, trackers);
+  const a = await app(provider, store);
+  const d = ((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data;
+  assert.equal(d.stages.length, 1);
+  const s = d.stages[0]!;
+  assert.deepEqual([s.stage, s.reachedAtMs, s.rolloutPercent, s.atMonitorStart, s.decision], [25, NOW - 30_000, 25, true, 'GO']);
+  assert.ok(s.migrationSpeedup! > 1.8 && s.migrationSpeedup! < 2.2);
+  assert.ok(s.latencyP95ImprovementPercent! > 40);
+  assert.equal(s.compressionImprovementPercent, 0);
+  assert.equal(s.throughputImprovementPercent, null); // throughput is not compared (sent as null)
+  assert.ok(s.score > 0.9);
+  const g = ((await a.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview }).data;
+  assert.deepEqual(g.regions[0]!.trend, { direction: 'stable', slopePerHour: 0, points: 3 });
+  // A falling recorded score shows as degrading: 90, 80, 70 at 15 s steps = −10 per 15 s = −2400 points/h.
+  const falling = new RegionTrendTracker();
+  [90, 80, 70].forEach((score, i) => falling.record([{ region: 'eu-west', score }], NOW - 30_000 + i * 15_000));
+  const b = await app(createInsightsProvider(store, { regionTrends: falling }), store);
+  const tr = ((await b.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview }).data.regions[0]!.trend;
+  assert.equal(tr.direction, 'degrading');
+  assert.equal(tr.points, 3);
+  assert.ok(Math.abs(tr.slopePerHour! + 2400) < 1e-6);
 });
 
 test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no regions', async () => {

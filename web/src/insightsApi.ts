@@ -1,12 +1,14 @@
 /** Typed fetch helpers for the rollout, SLO, regional-health and capacity endpoints (same origin). */
 import type { CapacityOverview } from '../../src/monitor/capacity-provider.ts';
+import type { RegionTrend } from '../../src/monitor/region-trend-tracker.ts';
 import type { RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
+import type { RolloutStageRecord } from '../../src/monitor/rollout-stage-tracker.ts';
 import type { CapacityResponse } from '../../src/server/routes/capacity.ts';
 import type { RegionsResponse } from '../../src/server/routes/regions.ts';
 import type { RolloutResponse } from '../../src/server/routes/rollout.ts';
 import type { SloResponse } from '../../src/server/routes/slo.ts';
 
-export type { CapacityOverview, RegionsOverview, RolloutStatus, SloOverview };
+export type { CapacityOverview, RegionsOverview, RegionTrend, RolloutStageRecord, RolloutStatus, SloOverview };
 
 async function getData<T extends { data: unknown }>(path: string): Promise<T['data']> {
   const res = await fetch(path);
@@ -38,4 +40,14 @@ export function fetchCapacity(): Promise<CapacityOverview> {
 /** A number with `digits` decimals, or an en dash for null/NaN (the API sends NaN as null). */
 export function fmt(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+/** A signed number with `digits` decimals (`+3.0`), or an en dash for null/NaN. */
+export function fmtSigned(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`;
+}
+
+/** Local time of day of a Unix-ms timestamp (HH:MM:SS). */
+export function fmtTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour12: false });
 }

@@ -1,4 +1,7 @@
-/** GET /api/regions/health: regional health score, status and factor scores from the stored series. */
+/**
+ * GET /api/regions/health: regional health score, status and factor scores from the stored series, and each
+ * region's score trend (least squares over the last hour of scores recorded every 15 s).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { RegionsOverview } from '../../monitor/rollout-provider.ts';
 import type { ApiContext } from '../deps.ts';
@@ -15,7 +18,8 @@ export interface RegionsResponse {
 
 /**
  * Registers GET /api/regions/health?window=5m → 200 `{status: 'success', data: {window, regions: [{region, score,
- * status, factors, inputs, missing}], warnings}}` (score/status/factors null when a factor has no data).
+ * status, factors, inputs, missing, trend: {direction, slopePerHour, points}}], warnings}}` (score/status/factors
+ * null when a factor has no data; `trend` does not depend on `window`).
  */
 export async function regionRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/regions/health', async (request): Promise<RegionsResponse> => {

@@ -1,6 +1,7 @@
 /**
  * GET /api/rollout: the v1 → v3 rollout decision (GO / CAUTION / NO-GO) with its drivers, the v1/v3 comparison,
- * the per-metric verdicts and the SLA checks, computed from the stored series of the window.
+ * the per-metric verdicts and the SLA checks, computed from the stored series of the window, and the rollout
+ * stages reached while the monitor ran (`stages`, from the in-memory tracker fed every 15 s).
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -42,7 +43,10 @@ export function insightsOf(ctx: ApiContext): InsightsProvider {
   return p;
 }
 
-/** Registers GET /api/rollout?window=10m → 200 `{status: 'success', data: RolloutStatus}`. */
+/**
+ * Registers GET /api/rollout?window=10m → 200 `{status: 'success', data: RolloutStatus}`; `data.stages` does not
+ * depend on `window` (each record holds the figures of the exporter's 10-minute window at that stage).
+ */
 export async function rolloutRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/rollout', async (request): Promise<RolloutResponse> => {
     const windowMs = parseWindowQuery(request.query, DEFAULT_ROLLOUT_WINDOW_MS);

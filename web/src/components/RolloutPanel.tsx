@@ -1,9 +1,56 @@
-import { fetchRollout, fmt } from '../insightsApi.ts';
+import { fetchRollout, fmt, fmtSigned, fmtTime, type RolloutStageRecord } from '../insightsApi.ts';
 import { usePoll } from '../usePoll.ts';
 
 const DECISION_CLASS = { GO: 'state-healthy', CAUTION: 'state-degraded', 'NO-GO': 'state-down' } as const;
 
-/** The v1 → v3 rollout decision with its score, key numbers and drivers; polls /api/rollout every 5 s. */
+/** A signed percentage (`+12.3 %`), or an en dash without data. */
+const pct = (v: number | null): string => (v === null ? '–' : `${fmtSigned(v)} %`);
+
+/** Comparison and decision captured when each rollout stage was reached (newest first). */
+function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
+  return (
+    <table aria-label="Rollout stages">
+      <thead>
+        <tr>
+          <th>Stage</th>
+          <th>Reached</th>
+          <th>Decision</th>
+          <th>Score</th>
+          <th>Speedup</th>
+          <th>p95 latency</th>
+          <th>Throughput</th>
+          <th>Compression</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...stages].reverse().map((s) => (
+          <tr key={`${s.stage}/${s.reachedAtMs}`}>
+            <td>{s.stage} %</td>
+            <td title={s.atMonitorStart ? 'first observation after the monitor started; the stage may have been reached earlier' : undefined}>
+              {fmtTime(s.reachedAtMs)}
+              {s.atMonitorStart && <span className="muted"> (at start)</span>}
+            </td>
+            <td>
+              <span className={`badge ${DECISION_CLASS[s.decision]}`}>{s.decision}</span>
+            </td>
+            <td>{fmt(s.score * 100)}</td>
+            <td>{s.migrationSpeedup === null ? '–' : `${fmt(s.migrationSpeedup, 2)}×`}</td>
+            <td>{pct(s.latencyP95ImprovementPercent)}</td>
+            <td>{pct(s.throughputImprovementPercent)}</td>
+            <td>{pct(s.compressionImprovementPercent)}</td>
+          </tr>
+        ))}
+        {stages.length === 0 && (
+          <tr>
+            <td colSpan={8}>No stage reached since the monitor started.</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+/** The v1 → v3 rollout decision with its score, key numbers, drivers and stage history; polls /api/rollout every 5 s. */
 export function RolloutPanel() {
   const { data, error } = usePoll(fetchRollout, 5000, []);
   const c = data?.comparison;
@@ -45,6 +92,8 @@ export function RolloutPanel() {
               )}
             </tbody>
           </table>
+          <h3>Stages (improvement of v3 over v1, + is better)</h3>
+          <StagesTable stages={data.stages} />
         </>
       )}
     </section>
