@@ -20,6 +20,7 @@ import { BENCH_DETECTORS } from './detect-registry.ts';
 import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';
 import { runNab, scoreNab, seriesDays, type NabResult } from './detect-nab.ts';
 import { runDwcpBench, type DwcpBenchResult } from './detect-dwcp.ts';
+import { markdownTable as table } from './table.ts';
 
 const f1 = (v: number): string => v.toFixed(1);
 const f2 = (v: number): string => v.toFixed(2);
@@ -28,11 +29,6 @@ function progress(msg: string): void {
   process.stderr.write(`[bench:detect] ${msg}\n`);
 }
 
-function table(title: string, header: string[], rows: string[][], note?: string): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  return [`## ${title}`, '', line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line), '', ...(note ? [note, ''] : [])].join('\n');
-}
 
 async function main(): Promise<void> {
   const { values: args } = parseArgs({

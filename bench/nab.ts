@@ -25,6 +25,7 @@ import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed
 import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';
 import type { NabCorpus } from '../src/eval/nab-data.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
+import { markdownTable as table } from './table.ts';
 
 /** Reference detectors whose stored outputs we re-score. */
 const REFERENCE = ['windowedGaussian', 'relativeEntropy', 'knncad', 'contextOSE', 'numenta', 'earthgeckoSkyline', 'ARTime'];
@@ -53,13 +54,6 @@ function progress(msg: string): void {
   process.stderr.write(`[bench:nab] ${msg}\n`);
 }
 
-function table(title: string, header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  return [`## ${title}`, '', line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line), ''].join(
-    '\n',
-  );
-}
 
 const f2 = (v: number): string => v.toFixed(2);
 

@@ -75,3 +75,10 @@ export function renderTable(t: BenchTable): string {
   if (t.goal) out.push('', `goal: ${t.goal}`);
   return out.join('\n') + '\n';
 }
+
+/** A titled Markdown table (columns padded to their widest cell) with an optional note under it. */
+export function markdownTable(title: string, header: string[], rows: string[][], note?: string): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [`## ${title}`, '', line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line), '', ...(note ? [note, ''] : [])].join('\n');
+}

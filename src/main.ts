@@ -11,13 +11,12 @@ import { CATALOG, getMetric, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
 import { Scraper } from './ingest/scraper.ts';
-import type { MetricKind } from './model/anomaly.ts';
 import type { Sample } from './model/sample.ts';
 import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { HealthBoard, componentStatus, nodeOf, regionOf } from './monitor/component-status.ts';
 import { DetectionEngine } from './monitor/detection-engine.ts';
-import { liveDetectorFactory, liveExcluded } from './monitor/live-detector.ts';
+import { LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './monitor/live-detector.ts';
 import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import { createNetworkProvider } from './monitor/network-provider.ts';
@@ -37,7 +36,6 @@ import type { RejectReason } from './store/types.ts';
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 /** Detection kinds analysed by default: the original's four checks plus error rates. */
-const ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(['bandwidth', 'latency', 'compression', 'consensus', 'error_rate', 'utilization', 'health']);
 /** How often retention, pruning and stale-series cleanup run. */
 const MAINTENANCE_INTERVAL_MS = 60_000;
 /** How often the rollout decision, SLO budgets and region scores are recomputed for /metrics. */
@@ -135,7 +133,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     cooldownMs: det.cooldown,
     resolveAfterSamples: 3,
     maxSeries: det.maxSeries,
-    kinds: ANALYSED_KINDS,
+    kinds: LIVE_ANALYSED_KINDS,
     exclude: liveExcluded(det.detector),
   });
   const sink = new AnomalySink({

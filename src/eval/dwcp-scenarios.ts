@@ -34,7 +34,8 @@
  * (src/sim/events.ts) and a process restart between two scrapes (counters reset). Every anomaly in them is a
  * false alert. See {@link DWCP_SCENARIOS} for what each one does and why a good detector must stay quiet.
  */
-import { liveExcluded } from '../monitor/live-detector.ts';
+import { LIVE_ANALYSED_KINDS, liveExcluded } from '../monitor/live-detector.ts';
+
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import {
   evaluateDetections,
@@ -410,18 +411,6 @@ export const DWCP_SCENARIOS: readonly DwcpScenario[] = Object.freeze([
 // Live defaults
 // ---------------------------------------------------------------------------------------------------------
 
-/**
- * Metric kinds the live monitor analyses (main.ts `ANALYSED_KINDS`, which is not exported; keep in sync).
- */
-export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>([
-  'bandwidth',
-  'latency',
-  'compression',
-  'consensus',
-  'error_rate',
-  'utilization',
-  'health',
-]);
 
 /** Engine options that are not the detector: what a run may override. */
 export type EngineOverrides = Partial<

@@ -7,7 +7,19 @@ import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detec
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
+import type { MetricKind } from '../model/anomaly.ts';
 import type { DetectionInput } from './series-tracker.ts';
+
+/** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
+export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>([
+  'bandwidth',
+  'latency',
+  'compression',
+  'consensus',
+  'error_rate',
+  'utilization',
+  'health',
+]);
 
 /** Which live detector (config `detection.detector`). */
 export type LiveDetectorChoice = 'ensemble' | 'statistical';

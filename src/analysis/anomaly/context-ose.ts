@@ -23,7 +23,7 @@
  *     the second only when step 1 created a context). Output = raw score if every raw score of the previous
  *     `restPeriod` samples was < `baseThreshold` (0.75), else 0 (refractory; the history starts with one 1.0).
  * (An older revision of the reference also zeroed the score when the previous step "predicted" every fact;
- * the published outputs were not made with it, so it is not implemented.)
+ * NAB's published outputs were made without it, so this port leaves it out on purpose.)
  *
  * Fidelity: with `inputRange` = the file's min/max, `restPeriod` = floor(P/5) and `tieBreak` 'cpython2',
  * the outputs equal NAB's stored contextOSE outputs (to their 12 printed digits) on the files we checked.
@@ -46,7 +46,7 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { Severity } from '../../model/dwcp.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
 
 /** How a live detector (no `inputRange`) learns its value range. */
@@ -528,18 +528,7 @@ export function createContextOseDetector(options: Partial<ContextOseOptions> = {
     const anomalous = score >= o.alertThreshold;
     let severity: Severity = 'low';
     if (anomalous) severity = score >= 0.95 ? 'critical' : score >= 0.85 ? 'high' : 'medium';
-    const v: Verdict = {
-      anomalous,
-      score,
-      expected: Number.NaN,
-      lower: Number.NaN,
-      upper: Number.NaN,
-      deviation: 0,
-      confidence: score,
-      severity,
-      warmingUp: false,
-      resolved: lastAnomalous && !anomalous,
-    };
+    const v = scoreOnlyVerdict(score, anomalous, severity, lastAnomalous && !anomalous);
     lastAnomalous = anomalous;
     return v;
   };

@@ -110,3 +110,22 @@ export interface Predictor {
 export function isPredictor(d: unknown): d is Predictor {
   return typeof (d as Partial<Predictor> | null)?.predict === 'function';
 }
+
+/**
+ * Verdict of a detector that has a score but no value baseline (relative entropy, KNN-CAD, CAD OSE): band and
+ * expected value NaN, deviation 0, confidence = score, judged.
+ */
+export function scoreOnlyVerdict(score: number, anomalous: boolean, severity: Severity, resolved: boolean): Verdict {
+  return {
+    anomalous,
+    score,
+    expected: Number.NaN,
+    lower: Number.NaN,
+    upper: Number.NaN,
+    deviation: 0,
+    confidence: score,
+    severity,
+    warmingUp: false,
+    resolved,
+  };
+}

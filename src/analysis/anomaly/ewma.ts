@@ -104,6 +104,39 @@ export function deviationScore(z: number, c: number): number {
   return z > 0 ? z / (z + c) : 0;
 }
 
+/**
+ * Verdict of a baseline detector: `z` is the signed deviation `(x − center) / scale`, `dir` the bad direction
+ * (+1 up, −1 down, 0 both); score `deviationScore(z⁺, c)`, anomalous when the score reaches `alertScore`, band
+ * `center ± threshold · scale` (series' unit). Shared by the EWMA and robust detectors.
+ */
+export function bandVerdict(
+  z: number,
+  center: number,
+  scale: number,
+  dir: number,
+  c: number,
+  threshold: number,
+  alertScore: number,
+  lastAnomalous: boolean,
+): Verdict {
+  let zDir = dir === 0 ? (z < 0 ? -z : z) : dir * z;
+  if (zDir < 0) zDir = 0;
+  const score = deviationScore(zDir, c);
+  const anomalous = score >= alertScore;
+  return {
+    anomalous,
+    score,
+    expected: center,
+    lower: center - threshold * scale,
+    upper: center + threshold * scale,
+    deviation: z,
+    confidence: score,
+    severity: severityOfRatio(zDir, threshold),
+    warmingUp: false,
+    resolved: lastAnomalous && !anomalous,
+  };
+}
+
 /** Severity of a directional deviation relative to the alert threshold: ≥ 2θ critical, ≥ 1.5θ high, ≥ θ medium. */
 export function severityOfRatio(z: number, threshold: number): Severity {
   if (z >= 2 * threshold) return 'critical';
@@ -240,26 +273,8 @@ class EwmaDetectorImpl implements EwmaDetector {
     if (!(sigma >= rf)) sigma = rf;
     if (sigma < this.absFloor) sigma = this.absFloor;
     const d = value - mean;
-    const z = d / sigma;
-    const dir = this.dir;
-    let zDir = dir === 0 ? (z < 0 ? -z : z) : dir * z;
-    if (zDir < 0) zDir = 0;
-    const score = deviationScore(zDir, this.c);
-    const anomalous = score >= this.alertScore;
-    const thr = this.thr;
-    const verdict: Verdict = {
-      anomalous,
-      score,
-      expected: mean,
-      lower: mean - thr * sigma,
-      upper: mean + thr * sigma,
-      deviation: z,
-      confidence: score,
-      severity: severityOfRatio(zDir, thr),
-      warmingUp: false,
-      resolved: this.lastAnomalous && !anomalous,
-    };
-    this.lastAnomalous = anomalous;
+    const verdict = bandVerdict(d / sigma, mean, sigma, this.dir, this.c, this.thr, this.alertScore, this.lastAnomalous);
+    this.lastAnomalous = verdict.anomalous;
     const lim = this.clip * sigma;
     this.learn(d > lim ? lim : d < -lim ? -lim : d);
     return verdict;

@@ -30,7 +30,7 @@ import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
 
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
 
 /** Options of {@link createKnnCadDetector}. */
@@ -334,18 +334,7 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
   const judge = (result: number): Verdict => {
     const anomalous = result >= alertThreshold;
     const severity: Severity = anomalous ? 'high' : 'low';
-    const v: Verdict = {
-      anomalous,
-      score: result,
-      expected: Number.NaN,
-      lower: Number.NaN,
-      upper: Number.NaN,
-      deviation: 0,
-      confidence: result,
-      severity,
-      warmingUp: false,
-      resolved: lastAnomalous && !anomalous,
-    };
+    const v = scoreOnlyVerdict(result, anomalous, severity, lastAnomalous && !anomalous);
     lastAnomalous = anomalous;
     return v;
   };

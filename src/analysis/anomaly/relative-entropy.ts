@@ -21,7 +21,7 @@
  */
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
 import { erfc } from './windowed-gaussian.ts';
 
@@ -406,18 +406,7 @@ export function createRelativeEntropyDetector(
   const verdictOf = (score: number): Verdict => {
     const anomalous = score >= o.alertThreshold;
     const severity: Severity = anomalous ? 'medium' : 'low';
-    const v: Verdict = {
-      anomalous,
-      score,
-      expected: Number.NaN,
-      lower: Number.NaN,
-      upper: Number.NaN,
-      deviation: 0,
-      confidence: score,
-      severity,
-      warmingUp: false,
-      resolved: lastAnomalous && !anomalous,
-    };
+    const v = scoreOnlyVerdict(score, anomalous, severity, lastAnomalous && !anomalous);
     lastAnomalous = anomalous;
     return v;
   };

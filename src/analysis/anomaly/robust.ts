@@ -30,7 +30,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Direction } from '../../model/anomaly.ts';
 import { NOT_JUDGED } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
-import { deviationScore, kindDefaults, severityOfRatio } from './ewma.ts';
+import { deviationScore, kindDefaults, bandVerdict } from './ewma.ts';
 
 /** MAD → σ for Gaussian data: 1/Φ⁻¹(0.75) (Rousseeuw & Croux 1993). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -214,26 +214,8 @@ class RobustDetectorImpl implements RobustDetector {
     const rf = this.options.relativeScaleFloor * (med < 0 ? -med : med);
     if (!(s >= rf)) s = rf;
     if (s < this.options.absoluteScaleFloor) s = this.options.absoluteScaleFloor;
-    const z = (value - med) / s;
-    const dir = this.dir;
-    let zDir = dir === 0 ? (z < 0 ? -z : z) : dir * z;
-    if (zDir < 0) zDir = 0;
-    const score = deviationScore(zDir, this.c);
-    const anomalous = score >= this.alertScore;
-    const thr = this.thr;
-    const verdict: Verdict = {
-      anomalous,
-      score,
-      expected: med,
-      lower: med - thr * s,
-      upper: med + thr * s,
-      deviation: z,
-      confidence: score,
-      severity: severityOfRatio(zDir, thr),
-      warmingUp: false,
-      resolved: this.lastAnomalous && !anomalous,
-    };
-    this.lastAnomalous = anomalous;
+    const verdict = bandVerdict((value - med) / s, med, s, this.dir, this.c, this.thr, this.alertScore, this.lastAnomalous);
+    this.lastAnomalous = verdict.anomalous;
     this.insert(value);
     return verdict;
   }
