@@ -13,8 +13,7 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
-import { liveStatisticalFactory } from '../src/eval/dwcp-scenarios.ts';
-import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
+import { liveDetectorFactory, liveExcluded, type LiveDetectorChoice } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 
@@ -34,6 +33,11 @@ export interface BenchDetector {
   readonly heavy?: boolean;
   /** Series the engine leaves out in the DWCP scenarios (as main.ts for this detector). */
   readonly exclude?: (input: DetectionInput) => boolean;
+  /**
+   * The monitor's own detector `detection.detector` this entry is: the DWCP scenarios then build the engine
+   * from the detection settings (src/monitor/detection-config.ts) instead of from `live`, as `serve` does.
+   */
+  readonly shipped?: LiveDetectorChoice;
 }
 
 const GENERIC: DetectorContext = { kind: 'generic' };
@@ -61,6 +65,7 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
     exclude: liveExcluded('ensemble'),
     dwcp,
     heavy: preset === 'full',
+    ...(preset === 'statistical' && use === 'score' ? { shipped: 'ensemble' as const } : {}),
   };
 }
 
@@ -84,7 +89,8 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
   {
-    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
+    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
     exclude: liveExcluded('statistical'),
+    shipped: 'statistical',
   },
 ];

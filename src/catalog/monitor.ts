@@ -11,7 +11,7 @@ const I5 = 'issue 5 (rollout, SLO and regional health exported for the Phase 6 d
 
 export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },
-  { name: 'dwcp_monitor_scrapes_total', type: 'counter', help: 'Scrapes per target by result (success, http_error, timeout, parse_error, connection_error).', unit: 'count', labels: ['target', 'result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_scrapes_total', type: 'counter', help: 'Scrapes per target by result (success, timeout, http_error, parse_error, body_too_large, connection_error, source_error).', unit: 'count', labels: ['target', 'result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_target_up', type: 'gauge', help: 'Whether the last scrape of the target succeeded (1) or not (0).', unit: 'state', labels: ['target'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_samples_ingested_total', type: 'counter', help: 'Samples accepted and stored.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_samples_rejected_total', type: 'counter', help: 'Samples not stored, by reason (non_finite, duplicate, out_of_order, series_limit).', unit: 'count', labels: ['reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },

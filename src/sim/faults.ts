@@ -17,6 +17,23 @@ export const DEFAULT_MAGNITUDE: Readonly<Record<FaultKind, number>> = {
   v3_regression: 3,
 };
 
+/** Kinds whose magnitude is a slow-down factor (must be > 1). */
+const SLOW_DOWN_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['latency_spike', 'consensus_timeouts', 'v3_regression']);
+
+/**
+ * What is wrong with `magnitude` for a fault of `kind`, or undefined when it is valid: every magnitude is a
+ * finite number > 0; `throughput_drop` is the share lost, in (0, 1); `latency_spike`, `consensus_timeouts` and
+ * `v3_regression` are slow-down factors, > 1. Used by scenario files and the labelled-scenario catalogue.
+ */
+export function magnitudeProblem(kind: FaultKind, magnitude: number): string | undefined {
+  if (!(Number.isFinite(magnitude) && magnitude > 0)) return `must be a number > 0, got ${magnitude}`;
+  if (kind === 'throughput_drop' && magnitude >= 1) {
+    return `throughput_drop is the share lost, must be in (0, 1), got ${magnitude}`;
+  }
+  if (SLOW_DOWN_KINDS.has(kind) && magnitude <= 1) return `${kind} is a slow-down factor, must be > 1, got ${magnitude}`;
+  return undefined;
+}
+
 /** One scheduled fault on one node; times relative to the simulation start (ms). */
 export interface ScheduledFault {
   readonly kind: FaultKind;

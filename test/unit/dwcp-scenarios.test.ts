@@ -1,34 +1,29 @@
 /**
- * The DWCP labelled-scenario catalogue and its virtual-time runner (src/eval/dwcp-scenarios.ts), and the
- * benign level-shift hook of the simulator (src/sim/events.ts, SimNode `levelShifts`).
+ * The DWCP labelled-scenario catalogue and its virtual-time runner (src/eval/dwcp/), and the benign level-shift
+ * hook of the simulator (src/sim/events.ts, SimNode `levelShifts`).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KIND_DEFAULTS } from '../../src/analysis/anomaly/statistical.ts';
 import { getMetric } from '../../src/catalog/index.ts';
 import { InvalidInputError } from '../../src/errors.ts';
-import {
-  aggregateRuns,
-  createScenarioNode,
-  DEFAULT_SEEDS,
-  DWCP_SCENARIOS,
-  isBenign,
-  liveEngineOptions,
-  liveStatisticalFactory,
-  runDwcpScenario,
-  runDwcpSuite,
-  scenarioLabels,
-  validateScenario,
-  type DwcpRunOptions,
-  type DwcpScenario,
-} from '../../src/eval/dwcp-scenarios.ts';
+import { parseMonitorConfig } from '../../src/config.ts';
+import { aggregateRuns } from '../../src/eval/dwcp/aggregate.ts';
+import { DWCP_SCENARIOS } from '../../src/eval/dwcp/catalogue.ts';
+import { createScenarioNode, scenarioLabels } from '../../src/eval/dwcp/nodes.ts';
+import { resolveRunOptions, runDetectionSettings, type DwcpRunOptions } from '../../src/eval/dwcp/options.ts';
+import { runDwcpScenario } from '../../src/eval/dwcp/runner.ts';
+import { DEFAULT_SEEDS, isBenign, validateScenario, type DwcpScenario } from '../../src/eval/dwcp/scenario.ts';
+import { runDwcpSuite } from '../../src/eval/dwcp/suite.ts';
 import { FAULT_KINDS, type FaultKind } from '../../src/model/anomaly.ts';
+import { DEFAULT_DETECTION_SETTINGS, detectionEngineOptions } from '../../src/monitor/detection-config.ts';
+import { liveDetectorFactory } from '../../src/monitor/live-detector.ts';
 import { withLevelShifts, type LevelShift } from '../../src/sim/events.ts';
 import { movedMetrics, NO_FAULT } from '../../src/sim/faults.ts';
 import { linkProfile, SimNode } from '../../src/sim/node.ts';
 import { Prng } from '../../src/sim/prng.ts';
 
-const OPTS: DwcpRunOptions = { factory: liveStatisticalFactory, detectorName: 'statistical' };
+const OPTS: DwcpRunOptions = { detection: { detector: 'statistical' } };
 
 function tiny(over: Partial<DwcpScenario> = {}): DwcpScenario {
   return {
@@ -336,19 +331,22 @@ describe('runDwcpScenario', () => {
 
   it('throws InvalidInputError for bad options and bad scenarios', async () => {
     const s = tiny();
+    const factory = liveDetectorFactory('statistical', 86_400_000);
     const bad: [string, unknown, DwcpScenario?][] = [
-      ['no factory', { detectorName: 'x' }],
-      ['empty name', { ...OPTS, detectorName: ' ' }],
+      ['candidate without factory', { candidate: { name: 'x' } }],
+      ['empty candidate name', { candidate: { factory, name: ' ' } }],
       ['unknown option', { ...OPTS, foo: 1 }],
-      ['confirmSamples 0', { ...OPTS, engine: { confirmSamples: 0 } }],
-      ['unknown engine option', { ...OPTS, engine: { factory: liveStatisticalFactory } }],
-      ['minConfidence 2', { ...OPTS, engine: { minConfidence: 2 } }],
-      ['cooldown -1', { ...OPTS, engine: { cooldownMs: -1 } }],
-      ['kinds array', { ...OPTS, engine: { kinds: ['latency'] } }],
+      ['confirmSamples 0', { detection: { confirmSamples: 0 } }],
+      ['unknown detection option', { detection: { factory } }],
+      ['unknown detector', { detection: { detector: 'knn' } }],
+      ['minConfidence 2', { detection: { minConfidence: 2 } }],
+      ['cooldown -1', { detection: { cooldown: -1 } }],
+      ['maxSeries 0.5', { detection: { maxSeries: 0.5 } }],
       ['sampling', { ...OPTS, sampling: 'xml' }],
       ['offset', { ...OPTS, scrapeOffsetMs: 1000 }],
       ['rollout', { ...OPTS, rolloutPercent: 101 }],
       ['grace', { ...OPTS, evaluate: { graceMs: -1 } }],
+      ['node label names', { ...OPTS, evaluate: { nodeLabelNames: 'node' } }],
       ['fault before warm-up', OPTS, tiny({ faults: [{ ...s.faults[0]!, startMs: 10_000 }] })],
       ['fault after end', OPTS, tiny({ faults: [{ ...s.faults[0]!, durationMs: 60_000 }] })],
       ['fault node', OPTS, tiny({ faults: [{ ...s.faults[0]!, node: 1 }] })],
@@ -375,15 +373,45 @@ describe('runDwcpScenario', () => {
     await assert.rejects(runDwcpSuite([s], [1], { ...OPTS, sampling: 'x' as 'json' }), InvalidInputError);
   });
 
-  it('uses the live monitor engine defaults', () => {
-    const o = liveEngineOptions();
+  it('names every bad field in one error', () => {
+    assert.throws(
+      () => resolveRunOptions({ detection: { confirmSamples: 0 }, scrapeOffsetMs: -1 } as DwcpRunOptions),
+      (e: Error) => e instanceof InvalidInputError && /detection\.confirmSamples/.test(e.message) && /scrapeOffsetMs/.test(e.message),
+    );
+  });
+
+  it('builds the engine from the monitor configuration defaults, with the scenario day as seasonal period', () => {
+    const configDefaults = parseMonitorConfig({}).detection;
+    for (const k of Object.keys(DEFAULT_DETECTION_SETTINGS) as (keyof typeof DEFAULT_DETECTION_SETTINGS)[]) {
+      assert.equal(configDefaults[k], DEFAULT_DETECTION_SETTINGS[k], `config default of detection.${k}`);
+    }
+    const s = tiny({ daySeconds: 600 });
+    const settings = runDetectionSettings(s, resolveRunOptions({}));
+    assert.deepEqual(settings, { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: 600_000 });
+    const o = detectionEngineOptions(settings);
     assert.equal(o.minConfidence, 0.8);
     assert.equal(o.confirmSamples, 2);
     assert.equal(o.cooldownMs, 300_000);
     assert.equal(o.resolveAfterSamples, 3);
     assert.equal(o.maxSeries, 50_000);
+    assert.equal(o.detectorName, 'ensemble-statistical');
     assert.ok(o.kinds.has('latency') && !o.kinds.has('generic'));
+    assert.deepEqual(
+      runDetectionSettings(s, resolveRunOptions({ detection: { detector: 'statistical', cooldown: 1000 } })),
+      { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: 600_000, detector: 'statistical', cooldown: 1000 },
+    );
     assert.deepEqual([...DEFAULT_SEEDS].length, 3);
+  });
+
+  it('a candidate with the shipped factory finds exactly what the shipped detector finds', async () => {
+    const s = tiny();
+    const shipped = await runDwcpScenario(s, 2, OPTS);
+    const candidate = await runDwcpScenario(s, 2, {
+      ...OPTS,
+      candidate: { factory: liveDetectorFactory('statistical', 86_400_000), name: 'statistical' },
+    });
+    assert.ok(shipped.anomalies.length > 0);
+    assert.deepEqual(candidate.anomalies, shipped.anomalies);
   });
 });
 

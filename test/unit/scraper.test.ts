@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, NotFoundError } from '../../src/errors.ts';
+import type { ScrapeOutcome } from '../../src/ingest/scrape-outcome.ts';
 import { Scraper } from '../../src/ingest/scraper.ts';
 import type { Sample } from '../../src/model/sample.ts';
 import type { TargetStatus } from '../../src/model/status.ts';
@@ -14,6 +15,13 @@ interface Batch {
   target: TargetStatus;
   samples: Sample[];
   startMs: number;
+  outcome: ScrapeOutcome;
+}
+
+/** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
+function outcomeOf(batches: readonly Batch[], id: string): [string, string | undefined, number | undefined] {
+  const o = batches.filter((b) => b.target.id === id).at(-1)!.outcome;
+  return o.result === 'success' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
 }
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
@@ -55,7 +63,7 @@ describe('Scraper against real local HTTP servers', () => {
   });
 
   function makeScraper(batches: Batch[]): Scraper {
-    return new Scraper({ onSamples: (target, samples, startMs) => void batches.push({ target, samples, startMs }), now: () => NOW });
+    return new Scraper({ onSamples: (target, samples, startMs, outcome) => void batches.push({ target, samples, startMs, outcome }), now: () => NOW });
   }
 
   it('scrapes, attaches target labels, stamps missing timestamps and adds synthetic samples', async () => {
@@ -83,6 +91,7 @@ describe('Scraper against real local HTTP servers', () => {
     const dur = b.samples.find((s) => s.name === 'scrape_duration_seconds')!;
     assert.ok(dur.value > 0 && dur.value < 5);
     assert.equal(b.samples.length, 5);
+    assert.deepEqual(outcomeOf(batches, 'node-1'), ['success', undefined, undefined]);
   });
 
   it('marks a malformed target down with the parse error while another target stays up', async () => {
@@ -94,6 +103,8 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(bad.health, 'down');
     assert.equal(bad.lastError, 'exposition line 2: unterminated label value of a');
     assert.equal(ok.health, 'up');
+    assert.deepEqual(outcomeOf(batches, 'bad'), ['parse_error', 'DWCP_EXPOSITION_PARSE', undefined]);
+    assert.deepEqual(outcomeOf(batches, 'good'), ['success', undefined, undefined]);
     const badBatch = batches.find((b) => b.target.id === 'bad')!;
     assert.deepEqual(
       badBatch.samples.map((s) => [s.name, s.value]),
@@ -103,7 +114,8 @@ describe('Scraper against real local HTTP servers', () => {
   });
 
   it('times out a hanging target without delaying the others', async () => {
-    const sc = makeScraper([]);
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
     sc.addTarget({ id: 'hang', url: urlOf(hanging), timeoutMs: 200 });
     sc.addTarget({ id: 'good', url: urlOf(good) });
     const t0 = performance.now();
@@ -112,27 +124,34 @@ describe('Scraper against real local HTTP servers', () => {
     const g = await goodDone;
     assert.equal(hang.health, 'down');
     assert.equal(hang.lastError, 'scrape timed out after 200 ms');
+    assert.deepEqual(outcomeOf(batches, 'hang'), ['timeout', 'DWCP_SCRAPE_TIMEOUT', undefined]);
     assert.ok(hang.lastScrapeDurationMs! >= 190 && hang.lastScrapeDurationMs! < 3000);
     assert.equal(g.s.health, 'up');
     assert.ok(g.ms < 190, `good target finished after ${g.ms} ms`);
   });
 
   it('reports HTTP 500, connection refused and an oversize body', async () => {
-    const sc = makeScraper([]);
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
     sc.addTarget({ id: 'e500', url: urlOf(failing) });
     sc.addTarget({ id: 'refused', url: refusedUrl });
     sc.addTarget({ id: 'big', url: urlOf(big), maxBodyBytes: 1000 });
     assert.deepEqual([(await sc.scrapeOnce('e500')).health, sc.status('e500').lastError], ['down', 'HTTP 500']);
     assert.deepEqual([(await sc.scrapeOnce('refused')).health, sc.status('refused').lastError], ['down', 'connection refused']);
     assert.deepEqual([(await sc.scrapeOnce('big')).health, sc.status('big').lastError], ['down', 'response body exceeds the limit of 1000 bytes']);
+    assert.deepEqual(outcomeOf(batches, 'e500'), ['http_error', 'DWCP_SCRAPE_FAILED', 500]);
+    assert.deepEqual(outcomeOf(batches, 'refused'), ['connection_error', 'DWCP_SCRAPE_FAILED', undefined]);
+    assert.deepEqual(outcomeOf(batches, 'big'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
   });
 
   it('rejects an oversize body of a small limit', async () => {
-    const sc = makeScraper([]);
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
     sc.addTarget({ id: 'good', url: urlOf(good), maxBodyBytes: 10 });
     const st = await sc.scrapeOnce('good');
     assert.equal(st.health, 'down');
     assert.match(st.lastError!, /^response body.* exceeds the limit of 10 bytes$/);
+    assert.deepEqual(outcomeOf(batches, 'good'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
   });
 
   it('runs schedules with start()/stop(), no overlap, and leaves no timers behind', async () => {
@@ -176,6 +195,7 @@ describe('Scraper against real local HTTP servers', () => {
     const down = await sc.scrapeOnce('host');
     assert.equal(down.health, 'down');
     assert.equal(down.lastError, 'proc unreadable');
+    assert.deepEqual(outcomeOf(batches, 'host'), ['source_error', 'DWCP_SCRAPE_FAILED', undefined]);
   });
 
   it('rejects bad configuration and unknown ids; keeps the target count bounded', async () => {
