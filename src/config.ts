@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { alertingConfigSchema } from './alerting/config.ts';
 import { parseDuration } from './cli/duration.ts';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
@@ -28,14 +29,6 @@ const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
   url: z.url({ protocol: /^https?$/ }),
   labels: z.record(labelName, z.string()).default({}),
-});
-
-const webhookSchema = z.strictObject({
-  name: z.string().min(1).default('webhook'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** Notifications older than this are dropped (must exceed the longest receiver outage to survive). */
-  maxAge: duration.default(15 * 60_000),
-  timeout: duration.default(5_000),
 });
 
 export const monitorConfigSchema = z.strictObject({
@@ -85,9 +78,8 @@ export const monitorConfigSchema = z.strictObject({
       benchmarkReport: 'bench/results/detect.json',
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
-  alerting: z
-    .strictObject({ externalUrl: z.string().optional(), webhooks: z.array(webhookSchema).max(20).default([]) })
-    .default({ webhooks: [] }),
+  /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (src/alerting/config.ts). */
+  alerting: alertingConfigSchema(duration).prefault({}),
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */

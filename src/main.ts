@@ -7,12 +7,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { WebhookSender } from './alerting/webhook-sender.ts';
+import { AlertingService } from './alerting/service.ts';
+import { openAlertingDb } from './alerting/store/open.ts';
+import { parseDuration } from './cli/duration.ts';
+import type { RulesOverview } from './contract/alerting.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
 import { Scraper } from './ingest/scraper.ts';
 import type { TargetStatus } from './model/status.ts';
+import { catalogAlertingMetrics } from './monitor/alerting-metrics.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { buildPipeline } from './monitor/build-pipeline.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
@@ -58,7 +62,13 @@ export interface RunningMonitor {
   readonly port: number;
   readonly store: OpenedStore;
   readonly registry: Registry;
+  /** Rules, incidents, silences and delivery. */
+  readonly alerting: AlertingService;
   stats(): MonitorStats;
+  /** Reloads the alert rule files (SIGHUP). @throws FileValidationError; the running rules stay. */
+  reloadRules(): RulesOverview;
+  /** Notifications waiting in the outbox. */
+  pendingNotifications(): Promise<number>;
   /** Stops scraping and the periodic tasks, checkpoints detector state, closes the HTTP server and the store. */
   stop(): Promise<void>;
 }
@@ -96,20 +106,41 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   collectDefaultMetrics({ register: registry });
   const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
   const live = createLiveFeed(LIVE_LISTENERS, (e) => log.warn({ err: e }, 'live listener failed'));
-  const senders = config.alerting.webhooks.map(
-    (w) => new WebhookSender({ url: w.url, receiver: w.name, registry, maxAgeMs: w.maxAge, requestTimeoutMs: w.timeout }),
-  );
+  const externalUrl = config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+  const alertingDb = await openAlertingDb(config.storage.type === 'sqlite' ? { type: 'sqlite', path: config.storage.path } : { type: 'postgres', url: config.storage.url });
+  const alerting = new AlertingService({
+    config: config.alerting,
+    db: alertingDb,
+    clock,
+    log,
+    metrics: catalogAlertingMetrics(metrics),
+    parseDuration,
+    openAnomalies: () => sink.openAnomalies(),
+    externalUrl,
+    scrapeIntervalMs: config.scrape.interval,
+    maxSeries: det.maxSeries,
+  });
   const sink = new AnomalySink({
     store,
     metrics,
     publish: (e) => live.publish(e),
-    senders,
-    externalUrl: config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`,
+    senders: [],
+    externalUrl,
     maxOpen: det.maxSeries,
     onError: (e) => log.error({ err: e }, 'storing an anomaly failed'),
+    onAnomalies: (opened, resolved) => alerting.onAnomalies(opened, resolved),
   });
   const watch = new TargetWatch({ onHealthChange: () => live.publish({ type: 'targets', targets: scraper.targets() }) });
-  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, metrics: catalogPipelineMetrics(metrics), observers: [watch] });
+  const ruleFeed = { admitted: (samples: Parameters<AlertingService['admitSamples']>[0]) => alerting.admitSamples(samples) };
+  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, metrics: catalogPipelineMetrics(metrics), observers: [watch, ruleFeed] });
+  try {
+    await alerting.start();
+  } catch (e) {
+    await alerting.stop().catch(() => undefined);
+    await alertingDb.close();
+    await store.close();
+    throw e;
+  }
   const checkpointer = det.enabled
     ? new DetectorCheckpointer({ engine, store, clock, log, maxSeries: det.maxSeries, dropUnusedAfterMs: STALE_SERIES_MS })
     : null;
@@ -151,6 +182,20 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
+      alerting: {
+        listIncidents: (limit, status) => alerting.listIncidents(limit, status),
+        getIncident: (id) => alerting.getIncident(id),
+        acknowledge: (id, input) => alerting.acknowledge(id, input),
+        unacknowledge: (id) => alerting.unacknowledge(id),
+        listSilences: () => alerting.listSilences(),
+        getSilence: (id) => alerting.getSilence(id),
+        createSilence: (body) => alerting.createSilence(body),
+        updateSilence: (id, body) => alerting.updateSilence(id, body),
+        expireSilence: (id) => alerting.expireSilence(id),
+        rules: () => alerting.rules.overview(),
+        reloadRules: () => alerting.reloadRules(),
+        health: () => alerting.health(),
+      },
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },
@@ -189,6 +234,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     port,
     store,
     registry,
+    alerting,
+    reloadRules: () => alerting.reloadRules(),
+    pendingNotifications: () => alerting.pendingNotifications(),
     stats: () => {
       const c = pipeline.counters();
       return {
@@ -205,8 +253,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await Promise.all(tasks.map((t) => t.stop()));
         await scraper.stop();
         await checkpointer?.stop();
-        await Promise.all(senders.map((s) => s.stop()));
+        await alerting.stop();
         await app.close();
+        await alertingDb.close();
         await store.close();
       })();
       return stopping;

@@ -8,6 +8,7 @@ import type { MetricDef } from './types.ts';
 const I2 = 'issue 2 (monitor self-metrics)';
 const S14 = 'inventory 1.4 (anomaly pipeline)';
 const I5 = 'issue 5 (rollout, SLO and regional health exported for the Phase 6 dashboard)';
+const AL = 'alerting (incidents, rules, durable delivery; docs/alerting.md)';
 
 export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },
@@ -31,4 +32,12 @@ export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_monitor_slo_compliance_ratio', type: 'gauge', help: 'SLO compliance over its window (0..1) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
   { name: 'dwcp_monitor_slo_error_budget_remaining_ratio', type: 'gauge', help: 'Error budget remaining (fraction of the budget; negative when overspent) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
   { name: 'dwcp_monitor_region_health_score', type: 'gauge', help: 'Regional health score 0..100 (healthy >= 80, degraded 60-80).', unit: 'score', labels: ['region'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
+  { name: 'dwcp_monitor_notification_oldest_pending_seconds', type: 'gauge', help: 'Age of the oldest notification waiting in the outbox per receiver (0 when none).', unit: 'seconds', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_notification_delivery_healthy', type: 'gauge', help: 'Whether notification delivery to the receiver works (1) or is failing (0: repeated failed attempts or a notification waiting over a minute).', unit: 'state', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_notifications_suppressed_total', type: 'counter', help: 'Incident notifications held back, by reason (silenced, deduplicated).', unit: 'count', labels: ['reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_incidents_open', type: 'gauge', help: 'Incidents open now (correlated anomalies and rule alerts).', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_incidents_opened_total', type: 'counter', help: 'Incidents opened, by severity at opening (info, warning, critical).', unit: 'count', labels: ['severity'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_rule_evaluation_duration_seconds', type: 'histogram', help: 'Duration of one evaluation of every alert rule.', unit: 'seconds', labels: [], buckets: exponentialBuckets(0.0001, 4, 8), group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_rules_loaded', type: 'gauge', help: 'Alert rules loaded now.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
+  { name: 'dwcp_monitor_rule_reloads_total', type: 'counter', help: 'Rule file reloads by result (success, failure: the running rules were kept).', unit: 'count', labels: ['result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: AL },
 ];

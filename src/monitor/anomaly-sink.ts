@@ -29,6 +29,8 @@ export interface AnomalySinkDeps {
   /** Bound on remembered open anomalies (normally the detection engine's series limit). */
   readonly maxOpen: number;
   readonly onError: (err: unknown) => void;
+  /** Receives the anomalies of each outcome that opened (stored, with ids) and resolved (alerting's incidents). */
+  readonly onAnomalies?: (opened: readonly Anomaly[], resolved: readonly Anomaly[]) => void;
 }
 
 /** Stores, counts, publishes and notifies detection outcomes. */
@@ -88,6 +90,7 @@ export class AnomalySink {
       resolved.push({ ...a, resolvedAtMs: r.resolvedAtMs });
     }
     if (firing.length + resolved.length === 0) return;
+    this.deps.onAnomalies?.(firing, resolved);
     for (const sender of this.deps.senders) {
       sender.enqueue(
         buildAlertmanagerPayload(firing, resolved, { receiver: sender.receiver, externalURL: this.deps.externalUrl }),

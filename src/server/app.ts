@@ -10,10 +10,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
 import { registerErrorHandling } from './error-handler.ts';
+import { alertingRuleRoutes } from './routes/alerting-rules.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { componentRoutes } from './routes/components.ts';
 import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -22,6 +24,7 @@ import { predictionRoutes } from './routes/predictions.ts';
 import { regionRoutes } from './routes/regions.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { silenceRoutes } from './routes/silences.ts';
 import { sloRoutes } from './routes/slo.ts';
 import { targetRoutes } from './routes/targets.ts';
 
@@ -79,6 +82,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(networkRoutes, ctx);
   await app.register(predictionRoutes, ctx);
   await app.register(modelRoutes, ctx);
+  await app.register(incidentRoutes, ctx);
+  await app.register(silenceRoutes, ctx);
+  await app.register(alertingRuleRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -4,6 +4,7 @@
  * live event feed the API's websocket route subscribes to.
  */
 import type { Registry } from 'prom-client';
+import type { AlertingApi } from './alerting-deps.ts';
 import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
@@ -103,6 +104,8 @@ export interface AppDeps {
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
+  /** Incidents, silences, acknowledgements, rules and delivery health (src/server/routes/incidents.ts, ...); omitted → 404. */
+  readonly alerting?: AlertingApi;
 }
 
 /** What the live detection engine predicts (see DetectionEngine.predictions). */

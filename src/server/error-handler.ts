@@ -4,7 +4,7 @@
  * `DWCP_INTERNAL` for unexpected errors, whose message and stack are logged but never sent).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DwcpError, type DwcpErrorCode } from '../errors.ts';
+import { DwcpError, FileValidationError, type DwcpErrorCode, type FileProblem } from '../errors.ts';
 
 /** `errorType` values of error bodies. */
 export type ApiErrorType = DwcpErrorCode | 'DWCP_INTERNAL';
@@ -14,6 +14,8 @@ export interface ApiErrorBody {
   readonly status: 'error';
   readonly errorType: ApiErrorType;
   readonly error: string;
+  /** Problems of an invalid file (alert rules), each with its line and column. */
+  readonly problems?: readonly FileProblem[];
 }
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
@@ -47,6 +49,9 @@ interface ErrorLike {
  * - anything else: 500 `DWCP_INTERNAL` with a generic message (no stack, no internal message).
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
+  if (err instanceof FileValidationError) {
+    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: err.problems } };
+  }
   if (err instanceof DwcpError) {
     return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message } };
   }

@@ -72,6 +72,7 @@ export class Correlator {
   private readonly resolved = new Map<string, Rec>();
   private readonly bySignal = new Map<string, string>();
   private evicted = 0;
+  private created: AlertSeverity[] = [];
 
   constructor(opts: CorrelatorOptions) {
     this.o = {
@@ -90,6 +91,13 @@ export class Correlator {
   /** Open incidents resolved early because `maxOpen` was reached, since creation. */
   get evictedCount(): number {
     return this.evicted;
+  }
+
+  /** Severities of the incidents created since the last call (at most 10,000 are remembered). */
+  drainCreated(): AlertSeverity[] {
+    const out = this.created;
+    this.created = [];
+    return out;
   }
 
   /** Open incidents now. */
@@ -176,6 +184,7 @@ export class Correlator {
     };
     r.labels.incident = r.id;
     this.open.set(r.id, r);
+    if (this.created.length < 10_000) this.created.push(s.severity);
     return r;
   }
 

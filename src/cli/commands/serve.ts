@@ -49,10 +49,21 @@ export function serveCommand(): Command {
         const config = withOverrides(base, flags);
         const monitor = await startMonitor({ config, logger: pino({ level: flags.logLevel }) });
         process.stdout.write(`DWCP Monitor listening on ${monitor.url} (${config.targets.length} targets)\n`);
+        // SIGHUP reloads the alert rule files; a bad file keeps the running rules (the problems are logged).
+        const onHup = (): void => {
+          try {
+            const o = monitor.reloadRules();
+            process.stdout.write(`alert rules reloaded: ${o.rules.length} rules from ${o.files.length} files\n`);
+          } catch (e) {
+            process.stderr.write(`alert rules not reloaded (the running rules stay): ${(e as Error).message}\n`);
+          }
+        };
+        process.on('SIGHUP', onHup);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        process.off('SIGHUP', onHup);
         process.stdout.write('stopping...\n');
         await monitor.stop();
       } catch (e) {
