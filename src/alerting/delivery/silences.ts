@@ -36,8 +36,8 @@ export function parseSilenceInput(body: unknown, nowMs: number): SilenceDraft {
   const compiled = compileMatchers(v.matchers);
   const startsAtMs = v.startsAt === undefined ? nowMs : Date.parse(v.startsAt);
   const endsAtMs = Date.parse(v.endsAt);
-  if (endsAtMs <= startsAtMs) throw new InvalidInputError('invalid silence: endsAt must be after startsAt');
   if (endsAtMs <= nowMs) throw new InvalidInputError('invalid silence: endsAt is in the past');
+  if (endsAtMs <= startsAtMs) throw new InvalidInputError('invalid silence: endsAt must be after startsAt');
   if (endsAtMs - startsAtMs > MAX_SILENCE_MS) throw new InvalidInputError('invalid silence: longer than one year');
   if (matchesAll(compiled, {})) {
     throw new InvalidInputError('invalid silence: the matchers all match an empty label set, so the silence would match every alert; add a matcher on a label with a value');

@@ -33,7 +33,7 @@ export function loadRuleFiles(files: readonly string[], opts: ParseRuleOptions):
   const seen = new Map<string, string>();
   for (const g of groups) {
     const other = seen.get(g.name);
-    if (other !== undefined && other !== g.file) {
+    if (other !== undefined) {
       problems.push({ file: g.file, line: null, column: null, path: 'groups', message: `group "${g.name}" is also defined in ${other}` });
     }
     seen.set(g.name, g.file);
