@@ -49,6 +49,8 @@ export interface AlertingServiceOptions {
   readonly transports?: ReadonlyMap<string, Transport>;
   /** Step interval (default 1 s). */
   readonly stepIntervalMs?: number;
+  /** Start an outbox pass as soon as notifications are enqueued (default true; the evaluator drives passes itself). */
+  readonly deliverOnEnqueue?: boolean;
 }
 
 const MAINTENANCE_MS = 60_000;
@@ -133,6 +135,16 @@ export class AlertingService {
    * @throws FileValidationError when a rule file is invalid (nothing is started); StoreError on database errors
    */
   async start(): Promise<void> {
+    await this.restore();
+    this.startTimers();
+  }
+
+  /**
+   * Restores saved incidents, loads silences and the rule files (no timers: `start` = restore + timers; the
+   * evaluator drives `step`/`deliverNow` itself on a virtual clock).
+   * @throws FileValidationError when a rule file is invalid; StoreError on database errors
+   */
+  async restore(): Promise<void> {
     const now = this.o.clock();
     this.flow.restore(await this.store.loadIncidents(10_000, 'firing'), now);
     this.flow.correlator.restore((await this.store.loadIncidents(200, 'resolved')).map((s) => s.incident), now);
@@ -142,6 +154,9 @@ export class AlertingService {
       this.window.setNeeds(this.rules.needs());
       this.o.metrics.rulesLoaded(this.rules.engine.size);
     }
+  }
+
+  private startTimers(): void {
     this.deliverer?.start();
     this.deliverer?.kick();
     const every = (ms: number, name: string, f: () => Promise<void>) => {
@@ -228,7 +243,7 @@ export class AlertingService {
     try {
       const res = await this.outbox.enqueue(entries);
       for (const [receiver, n] of res.evicted) for (let k = 0; k < n; k++) this.o.metrics.dropped(receiver, 'outbox_full');
-      this.deliverer?.kick();
+      if (this.o.deliverOnEnqueue !== false) this.deliverer?.kick();
     } catch (e) {
       this.retry = entries.slice(-MAX_RETRY_ENTRIES);
       this.o.log.error({ err: e, notifications: entries.length }, 'could not store notifications in the outbox; retrying next step');
@@ -377,6 +392,11 @@ export class AlertingService {
   /** Runs one outbox pass now (tests, shutdown). */
   async deliverNow(): Promise<void> {
     await this.deliverer?.runOnce();
+  }
+
+  /** The outbox's rows, oldest first (diagnostics and the evaluator). */
+  outboxRows(limit: number): ReturnType<OutboxStore['list']> {
+    return this.outbox.list(limit);
   }
 
   /** Notifications waiting in the outbox. */
