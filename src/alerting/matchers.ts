@@ -13,6 +13,9 @@ export interface CompiledMatcher {
   readonly test: (labels: Readonly<Record<string, string>>) => boolean;
 }
 
+/** Regex outcomes remembered per matcher (label values). */
+const MAX_MEMO = 4096;
+
 const TEXT = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*$/;
 
 /**
@@ -29,7 +32,21 @@ export function compileMatcher(m: Matcher): CompiledMatcher {
   } catch (e) {
     throw new InvalidInputError(`matcher ${m.name}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`);
   }
-  return { matcher: m, test: (l) => re.test(l[m.name] ?? '') === m.isEqual };
+  // Label values repeat across series and evaluations: remember the outcome per value (bounded).
+  const memo = new Map<string, boolean>();
+  return {
+    matcher: m,
+    test: (l) => {
+      const v = l[m.name] ?? '';
+      let hit = memo.get(v);
+      if (hit === undefined) {
+        hit = re.test(v) === m.isEqual;
+        if (memo.size >= MAX_MEMO) memo.clear();
+        memo.set(v, hit);
+      }
+      return hit;
+    },
+  };
 }
 
 /**

@@ -37,16 +37,16 @@ export interface ConditionResult {
 
 /** What a condition reads. */
 export interface ConditionInputs {
-  readonly window: Pick<SeriesWindow, 'series'>;
+  readonly window: Pick<SeriesWindow, 'select'>;
   readonly anomalies: readonly Anomaly[];
   readonly nowMs: number;
   /** Latest samples older than this are stale (not compared), ms. */
   readonly stalenessMs: number;
 }
 
-/** Compiled matchers, cached per selector object (a rule set is immutable). */
+/** Compiled matchers, cached per selector (or condition) object: a rule set is immutable. */
 const compiled = new WeakMap<object, CompiledMatcher[]>();
-function matchersOf(owner: object, ms: Selector['matchers']): CompiledMatcher[] {
+export function matchersOf(owner: object, ms: Selector['matchers']): CompiledMatcher[] {
   let c = compiled.get(owner);
   if (c === undefined) {
     c = compileMatchers(ms);
@@ -83,7 +83,9 @@ function labelsKey(labels: Labels): string {
   return projectKey(labels, Object.keys(labels).sort());
 }
 
-function leaf(c: Exclude<Condition, { type: 'all' | 'any' | 'not' }>, x: ConditionInputs): ConditionResult {
+const NONE: readonly Element[] = Object.freeze([]);
+
+function leaf(c: Exclude<Condition, { type: 'all' | 'any' | 'not' }>, x: ConditionInputs, needUniverse: boolean): ConditionResult {
   const active: Element[] = [];
   const universe: Element[] = [];
   if (c.type === 'anomaly') {
@@ -100,30 +102,28 @@ function leaf(c: Exclude<Condition, { type: 'all' | 'any' | 'not' }>, x: Conditi
   }
   const ms = matchersOf(c.selector, c.selector.matchers);
   let any = false;
-  for (const s of x.window.series(c.selector.metric)) {
-    if (!matchesAll(ms, s.labels)) continue;
+  for (const s of x.window.select(c.selector.metric, ms)) {
     any = true;
     if (c.type === 'absence') {
       const age = x.nowMs - s.lastTs;
-      const e = { labels: s.labels, value: age / 1000 };
-      universe.push(e);
-      if (age > c.windowMs) active.push(e);
+      if (age > c.windowMs) active.push({ labels: s.labels, value: age / 1000 });
+      else if (needUniverse) universe.push({ labels: s.labels, value: age / 1000 });
       continue;
     }
     if (x.nowMs - s.lastTs > x.stalenessMs) continue;
     const v = c.type === 'threshold' ? s.lastValue : s.change(c.fn, c.windowMs, x.nowMs);
     if (v === undefined) continue;
-    const e = { labels: s.labels, value: v };
-    universe.push(e);
-    if (compare(v, c.op, c.value)) active.push(e);
+    if (compare(v, c.op, c.value)) active.push({ labels: s.labels, value: v });
+    else if (needUniverse) universe.push({ labels: s.labels, value: v });
   }
+  if (needUniverse) universe.push(...active);
   if (c.type === 'absence' && !any) {
     const labels: Record<string, string> = {};
     for (const m of c.selector.matchers) if (!m.isRegex && m.isEqual) labels[m.name] = m.value;
     const e = { labels, value: Infinity };
     return { active: [e], universe: [e] };
   }
-  return { active, universe };
+  return { active, universe: needUniverse ? universe : NONE };
 }
 
 function keys(es: readonly Element[], on: readonly string[]): Set<string> {
@@ -140,15 +140,18 @@ function dedupe(es: readonly Element[]): Element[] {
   });
 }
 
-/** Evaluates `c` at `x.nowMs` (see the module comment). */
-export function evaluateCondition(c: Condition, x: ConditionInputs): ConditionResult {
+/**
+ * Evaluates `c` at `x.nowMs` (see the module comment). The universe is computed only when `needUniverse`
+ * (a NOT above needs it); otherwise it is empty.
+ */
+export function evaluateCondition(c: Condition, x: ConditionInputs, needUniverse = false): ConditionResult {
   switch (c.type) {
     case 'any': {
-      const parts = c.conditions.map((p) => evaluateCondition(p, x));
+      const parts = c.conditions.map((p) => evaluateCondition(p, x, needUniverse));
       return { active: dedupe(parts.flatMap((p) => p.active)), universe: dedupe(parts.flatMap((p) => p.universe)) };
     }
     case 'not': {
-      const inner = evaluateCondition(c.condition, x);
+      const inner = evaluateCondition(c.condition, x, true);
       if (c.on.length === 0) {
         const e = { labels: {}, value: inner.active.length === 0 ? 1 : 0 };
         return { active: inner.active.length === 0 ? [e] : [], universe: [e] };
@@ -160,25 +163,25 @@ export function evaluateCondition(c: Condition, x: ConditionInputs): ConditionRe
     case 'all': {
       const positive = c.conditions.filter((p) => p.type !== 'not');
       const negative = c.conditions.filter((p): p is Extract<Condition, { type: 'not' }> => p.type === 'not');
-      const base = evaluateCondition(positive[0] ?? negative[0]!, x);
+      const base = evaluateCondition(positive[0] ?? negative[0]!, x, needUniverse);
       let active = base.active;
       let universe = base.universe;
       for (const p of positive.slice(1)) {
-        const r = evaluateCondition(p, x);
+        const r = evaluateCondition(p, x, needUniverse);
         const a = keys(r.active, c.on);
         const u = keys(r.universe, c.on);
         active = active.filter((e) => a.has(projectKey(e.labels, c.on)));
         universe = universe.filter((e) => u.has(projectKey(e.labels, c.on)));
       }
       for (const p of positive.length === 0 ? negative.slice(1) : negative) {
-        const r = evaluateCondition(p.condition, x);
+        const r = evaluateCondition(p.condition, x, false);
         const a = keys(r.active, c.on);
         active = active.filter((e) => !a.has(projectKey(e.labels, c.on)));
       }
       return { active, universe };
     }
     default:
-      return leaf(c, x);
+      return leaf(c, x, needUniverse);
   }
 }
 

@@ -11,10 +11,11 @@ import type { Anomaly } from '../../model/anomaly.ts';
 import type { Labels } from '../../model/sample.ts';
 import { formatValue, labelsFingerprint } from '../alertmanager-payload.ts';
 import { evaluateCondition, type Element } from './conditions.ts';
-import type { SeriesWindow } from './series-window.ts';
+import { formatMatcher, type CompiledMatcher } from '../matchers.ts';
+import type { SeriesWindow, WindowSeries } from './series-window.ts';
 import { rulesOf, type AlertRule, type Condition, type RuleSet } from './types.ts';
 
-/** An alert of a rule. Times are Unix ms. */
+/** An alert of a rule. Times are Unix ms. Annotations are expanded when the alert fires (with that value). */
 export interface RuleAlert {
   readonly rule: string;
   readonly group: string;
@@ -35,8 +36,8 @@ export interface EvaluationResult {
   readonly fired: readonly RuleAlert[];
   /** Alerts that stopped firing now (with the resolution time). */
   readonly resolved: readonly (RuleAlert & { readonly resolvedAtMs: number })[];
-  /** Every firing alert after this evaluation. */
-  readonly firing: readonly RuleAlert[];
+  /** Firing alerts after this evaluation. */
+  readonly firingCount: number;
   /** Elements left out because a rule reached `maxAlertsPerRule`. */
   readonly truncated: number;
 }
@@ -49,9 +50,22 @@ export interface RuleEngineOptions {
   readonly stalenessMs?: number;
 }
 
+/** An alert as the engine keeps it between evaluations (mutable; snapshots are handed out). */
+interface Live {
+  readonly labels: Labels;
+  readonly fingerprint: string;
+  readonly activeAtMs: number;
+  firedAtMs: number | null;
+  value: number;
+  annotations: Readonly<Record<string, string>>;
+  seenAt: number;
+}
+
 interface RuleState {
   readonly rule: AlertRule;
-  alerts: Map<string, RuleAlert>;
+  alerts: Map<string, Live>;
+  /** Alert labels and fingerprint per element label set (series label objects are stable between evaluations). */
+  identity: WeakMap<Labels, { labels: Labels; fingerprint: string }>;
   lastEvaluationMs: number | null;
   lastError: string | null;
 }
@@ -61,6 +75,17 @@ const TEMPLATE = /\{\{\s*(.*?)\s*\}\}/g;
 /** Expands `{{ $value }}` and `{{ $labels.name }}` (a missing label is the empty string). */
 export function expandTemplate(text: string, labels: Labels, value: number): string {
   return text.replace(TEMPLATE, (_, ref: string) => (ref === '$value' ? formatValue(value) : (labels[ref.slice('$labels.'.length)] ?? '')));
+}
+
+const matcherKeys = new WeakMap<readonly CompiledMatcher[], string>();
+/** A text key of a compiled matcher list (cached per list: lists are per selector and immutable). */
+function matcherKey(ms: readonly CompiledMatcher[]): string {
+  let k = matcherKeys.get(ms);
+  if (k === undefined) {
+    k = ms.map((m) => formatMatcher(m.matcher)).sort().join(',');
+    matcherKeys.set(ms, k);
+  }
+  return k;
 }
 
 function ruleId(r: AlertRule): string {
@@ -76,6 +101,21 @@ function sortedLabels(l: Record<string, string>): Labels {
 /** The top condition type of a rule (for listings). */
 export function conditionType(c: Condition): string {
   return c.type;
+}
+
+function snapshot(rule: AlertRule, a: Live): RuleAlert {
+  return {
+    rule: rule.name,
+    group: rule.group,
+    severity: rule.severity,
+    fingerprint: a.fingerprint,
+    labels: a.labels,
+    annotations: a.annotations,
+    value: a.value,
+    activeAtMs: a.activeAtMs,
+    state: a.firedAtMs === null ? 'pending' : 'firing',
+    firedAtMs: a.firedAtMs,
+  };
 }
 
 /** Runs a rule set over time (see the module comment). */
@@ -105,11 +145,11 @@ export class RuleEngine {
       const id = ruleId(rule);
       const kept = old.get(id);
       old.delete(id);
-      next.push(kept ? { ...kept, rule } : { rule, alerts: new Map(), lastEvaluationMs: null, lastError: null });
+      next.push(kept ? { ...kept, rule } : { rule, alerts: new Map(), identity: new WeakMap(), lastEvaluationMs: null, lastError: null });
     }
     this.states = next;
     const gone: (RuleAlert & { resolvedAtMs: number })[] = [];
-    for (const s of old.values()) for (const a of s.alerts.values()) if (a.state === 'firing') gone.push({ ...a, resolvedAtMs: nowMs });
+    for (const s of old.values()) for (const a of s.alerts.values()) if (a.firedAtMs !== null) gone.push({ ...snapshot(s.rule, a), resolvedAtMs: nowMs });
     return gone;
   }
 
@@ -118,13 +158,38 @@ export class RuleEngine {
     return this.states.map((s) => s.rule);
   }
 
-  /** Evaluates every rule at `nowMs` over `window` and the open `anomalies`. */
-  evaluate(window: Pick<SeriesWindow, 'series'>, anomalies: readonly Anomaly[], nowMs: number): EvaluationResult {
+  private identity(st: RuleState, el: Element): { labels: Labels; fingerprint: string } {
+    let id = st.identity.get(el.labels);
+    if (id === undefined) {
+      const labels = sortedLabels({ ...el.labels, ...st.rule.labels, alertname: st.rule.name, severity: st.rule.severity });
+      id = { labels, fingerprint: labelsFingerprint(labels) };
+      st.identity.set(el.labels, id);
+    }
+    return id;
+  }
+
+  /**
+   * Evaluates every rule at `nowMs` over `window` and the open `anomalies`. Rules that select the same metric
+   * with the same matchers share one selection per evaluation.
+   */
+  evaluate(window: Pick<SeriesWindow, 'select'>, anomalies: readonly Anomaly[], nowMs: number): EvaluationResult {
     const fired: RuleAlert[] = [];
     const resolved: (RuleAlert & { resolvedAtMs: number })[] = [];
-    const firing: RuleAlert[] = [];
+    let firingCount = 0;
     let truncated = 0;
-    const inputs = { window, anomalies, nowMs, stalenessMs: this.stalenessMs };
+    const selections = new Map<string, WindowSeries[]>();
+    const shared: Pick<SeriesWindow, 'select'> = {
+      select(metric, ms) {
+        const key = `${metric}\u0000${matcherKey(ms)}`;
+        let got = selections.get(key);
+        if (got === undefined) {
+          got = window.select(metric, ms);
+          selections.set(key, got);
+        }
+        return got;
+      },
+    };
+    const inputs = { window: shared, anomalies, nowMs, stalenessMs: this.stalenessMs };
     for (const st of this.states) {
       let active: readonly Element[];
       try {
@@ -135,40 +200,39 @@ export class RuleEngine {
         continue;
       }
       st.lastEvaluationMs = nowMs;
-      const next = new Map<string, RuleAlert>();
+      let kept = 0;
       for (const el of active) {
-        if (next.size >= this.maxAlerts) {
-          truncated++;
-          continue;
+        const { labels, fingerprint } = this.identity(st, el);
+        let a = st.alerts.get(fingerprint);
+        if (a === undefined) {
+          if (st.alerts.size >= this.maxAlerts) {
+            truncated++;
+            continue;
+          }
+          a = { labels, fingerprint, activeAtMs: nowMs, firedAtMs: null, value: el.value, annotations: {}, seenAt: nowMs };
+          st.alerts.set(fingerprint, a);
+        } else if (a.seenAt === nowMs) continue;
+        a.value = el.value;
+        a.seenAt = nowMs;
+        kept++;
+        if (a.firedAtMs === null && nowMs - a.activeAtMs >= st.rule.forMs) {
+          a.firedAtMs = nowMs;
+          const annotations: Record<string, string> = {};
+          for (const [k, t] of Object.entries(st.rule.annotations)) annotations[k] = expandTemplate(t, labels, el.value);
+          a.annotations = annotations;
+          fired.push(snapshot(st.rule, a));
         }
-        const labels = sortedLabels({ ...el.labels, ...st.rule.labels, alertname: st.rule.name, severity: st.rule.severity });
-        const fp = labelsFingerprint(labels);
-        if (next.has(fp)) continue;
-        const prev = st.alerts.get(fp);
-        const activeAtMs = prev?.activeAtMs ?? nowMs;
-        const due = nowMs - activeAtMs >= st.rule.forMs;
-        const annotations: Record<string, string> = {};
-        for (const [k, t] of Object.entries(st.rule.annotations)) annotations[k] = expandTemplate(t, labels, el.value);
-        const alert: RuleAlert = {
-          rule: st.rule.name,
-          group: st.rule.group,
-          severity: st.rule.severity,
-          fingerprint: fp,
-          labels,
-          annotations,
-          value: el.value,
-          activeAtMs,
-          state: due ? 'firing' : 'pending',
-          firedAtMs: prev?.firedAtMs ?? (due ? nowMs : null),
-        };
-        if (due && prev?.state !== 'firing') fired.push(alert);
-        if (due) firing.push(alert);
-        next.set(fp, alert);
+        if (a.firedAtMs !== null) firingCount++;
       }
-      for (const [fp, a] of st.alerts) if (!next.has(fp) && a.state === 'firing') resolved.push({ ...a, resolvedAtMs: nowMs });
-      st.alerts = next;
+      if (kept < st.alerts.size) {
+        for (const [fp, a] of st.alerts) {
+          if (a.seenAt === nowMs) continue;
+          if (a.firedAtMs !== null) resolved.push({ ...snapshot(st.rule, a), resolvedAtMs: nowMs });
+          st.alerts.delete(fp);
+        }
+      }
     }
-    return { fired, resolved, firing, truncated };
+    return { fired, resolved, firingCount, truncated };
   }
 
   /** Listing of every rule with its alert counts. */
@@ -176,7 +240,7 @@ export class RuleEngine {
     return this.states.map((s) => {
       let pending = 0;
       let firing = 0;
-      for (const a of s.alerts.values()) if (a.state === 'firing') firing++;
+      for (const a of s.alerts.values()) if (a.firedAtMs !== null) firing++;
       else pending++;
       return {
         group: s.rule.group,

@@ -1,9 +1,13 @@
 /**
  * The recent samples alert rules read: for each metric that a loaded rule selects, the latest points of each
  * of its series in a fixed-size ring (enough for the rule's longest window). Metrics no rule selects are not
- * kept. Fed with the samples the pipeline admits; bounded in series and points. No I/O, no clock.
+ * kept. Series are indexed by label value (postings, as Prometheus' index), so a selection with an equality
+ * matcher visits only the series carrying that value. Fed with the samples the pipeline admits; bounded in
+ * series and points. No I/O, no clock.
+ * @see https://ganeshvernekar.com/blog/prometheus-tsdb-persistent-block-and-its-index/ (postings)
  */
 import { InvalidInputError } from '../../errors.ts';
+import { matchesAll, type CompiledMatcher } from '../matchers.ts';
 import { seriesKey, type Labels, type Sample } from '../../model/sample.ts';
 import type { ChangeFunction } from './types.ts';
 
@@ -110,6 +114,34 @@ class Ring implements WindowSeries {
   }
 }
 
+/** The series of one metric and their postings (label name → value → series). */
+class MetricSeries {
+  readonly series = new Map<string, Ring>();
+  readonly postings = new Map<string, Map<string, Set<Ring>>>();
+  get size(): number {
+    return this.series.size;
+  }
+  add(r: Ring): void {
+    this.series.set(r.key, r);
+    for (const [name, value] of Object.entries(r.labels)) {
+      let byValue = this.postings.get(name);
+      if (!byValue) this.postings.set(name, (byValue = new Map()));
+      let set = byValue.get(value);
+      if (!set) byValue.set(value, (set = new Set()));
+      set.add(r);
+    }
+  }
+  delete(r: Ring): void {
+    this.series.delete(r.key);
+    for (const [name, value] of Object.entries(r.labels)) {
+      const byValue = this.postings.get(name);
+      const set = byValue?.get(value);
+      set?.delete(r);
+      if (set && set.size === 0) byValue!.delete(value);
+    }
+  }
+}
+
 /** Most points a ring holds, whatever the options say. */
 export const MAX_RING_POINTS = 4096;
 
@@ -117,7 +149,7 @@ export const MAX_RING_POINTS = 4096;
 export class SeriesWindow {
   private readonly opts: SeriesWindowOptions;
   private needs = new Map<string, number>();
-  private readonly byMetric = new Map<string, Map<string, Ring>>();
+  private readonly byMetric = new Map<string, MetricSeries>();
   private count = 0;
   private refusedSeries = 0;
 
@@ -168,18 +200,18 @@ export class SeriesWindow {
       if (windowMs === undefined || !Number.isFinite(s.value)) continue;
       let series = this.byMetric.get(s.name);
       if (series === undefined) {
-        series = new Map();
+        series = new MetricSeries();
         this.byMetric.set(s.name, series);
       }
       const key = seriesKey(s.name, s.labels);
-      let ring = series.get(key);
+      let ring = series.series.get(key);
       if (ring === undefined) {
         if (this.count >= this.opts.maxSeries) {
           this.refusedSeries++;
           continue;
         }
         ring = new Ring(key, s.labels, this.capacity(windowMs));
-        series.set(key, ring);
+        series.add(ring);
         this.count++;
       }
       ring.push(s.timestampMs, s.value);
@@ -188,16 +220,40 @@ export class SeriesWindow {
 
   /** The kept series of `metric` (empty when no rule selects it). */
   series(metric: string): Iterable<WindowSeries> {
-    return this.byMetric.get(metric)?.values() ?? [];
+    return this.byMetric.get(metric)?.series.values() ?? [];
+  }
+
+  /**
+   * The kept series of `metric` whose labels satisfy every matcher. Equality matchers with a non-empty value
+   * narrow the scan to the smallest postings list among them.
+   */
+  select(metric: string, matchers: readonly CompiledMatcher[]): WindowSeries[] {
+    const m = this.byMetric.get(metric);
+    if (!m) return [];
+    let candidates: Iterable<Ring> = m.series.values();
+    let smallest = Infinity;
+    for (const c of matchers) {
+      const { name, value, isRegex, isEqual } = c.matcher;
+      if (isRegex || !isEqual || value === '') continue;
+      const set = m.postings.get(name)?.get(value);
+      if (!set) return [];
+      if (set.size < smallest) {
+        smallest = set.size;
+        candidates = set;
+      }
+    }
+    const out: WindowSeries[] = [];
+    for (const r of candidates) if (matchesAll(matchers, r.labels)) out.push(r);
+    return out;
   }
 
   /** Drops series whose latest sample is older than `nowMs - maxAgeMs`. Returns how many were dropped. */
   prune(nowMs: number, maxAgeMs: number): number {
     let dropped = 0;
-    for (const series of this.byMetric.values()) {
-      for (const [k, r] of series) {
+    for (const m of this.byMetric.values()) {
+      for (const r of [...m.series.values()]) {
         if (r.lastTs < nowMs - maxAgeMs) {
-          series.delete(k);
+          m.delete(r);
           dropped++;
         }
       }

@@ -46,7 +46,7 @@ test('threshold with `for`: pending, then firing after the duration, then resolv
   assert.equal(r.fired[0]!.activeAtMs, T0);
   r = e.evaluate(w, [], T0 + 11_000);
   assert.equal(r.fired.length, 0, 'fires once');
-  assert.equal(r.firing.length, 1);
+  assert.equal(r.firingCount, 1);
   w.add([lat('node-1', 0.2, T0 + 12_000)]);
   r = e.evaluate(w, [], T0 + 12_000);
   assert.equal(r.resolved.length, 1);
