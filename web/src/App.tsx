@@ -1,5 +1,8 @@
 import { AnomalyList } from './components/AnomalyList.tsx';
 import { CapacityPanel } from './components/CapacityPanel.tsx';
+import { DeliveryBanner } from './components/DeliveryBanner.tsx';
+import { IncidentsPanel } from './components/IncidentsPanel.tsx';
+import { SilencesPanel } from './components/SilencesPanel.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
 import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
 import { RolloutPanel } from './components/RolloutPanel.tsx';
@@ -7,7 +10,7 @@ import { SeriesChart } from './components/SeriesChart.tsx';
 import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets. */
+/** The single page: header, delivery banner, incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets. */
 export function App() {
   return (
     <>
@@ -15,7 +18,9 @@ export function App() {
         <h1>DWCP Monitor</h1>
         <span className="muted">NovaCron WAN migration protocol · AMST · HDE · PBA · ASS · ACP · ITP</span>
       </header>
+      <DeliveryBanner />
       <main>
+        <IncidentsPanel />
         <ComponentGrid />
         <RolloutPanel />
         <SloPanel />
@@ -23,6 +28,7 @@ export function App() {
         <CapacityPanel />
         <SeriesChart />
         <AnomalyList />
+        <SilencesPanel />
         <TargetsTable />
       </main>
     </>
