@@ -59,7 +59,7 @@ export function alertingConfigSchema(duration: DurationSchema) {
       externalUrl: z.string().optional(),
       /** Webhook receivers in the short form (each one is a `type: webhook` receiver). */
       webhooks: z
-        .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: http, maxAge: duration.optional(), timeout: duration.default(5_000) }))
+        .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: http, timeout: duration.default(5_000) }))
         .max(20)
         .default([]),
       receivers: z.array(receiver).max(50).default([]),

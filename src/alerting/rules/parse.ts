@@ -7,13 +7,13 @@
  * groups:
  *   - name: dwcp-latency
  *     rules:
- *       - alert: DWCPMigrationLatencyHigh
+ *       - alert: DWCPPacketLossHigh
  *         severity: warning            # info | warning | critical
  *         for: 30s
  *         condition:
- *           threshold: { metric: dwcp_v3_mode_latency_seconds, match: { mode: internet }, op: '>', value: 0.5 }
+ *           threshold: { metric: dwcp_v3_packet_loss_ratio, match: { mode: internet }, op: '>', value: 0.05 }
  *         labels: { team: network }
- *         annotations: { summary: 'latency {{ $value }} s on {{ $labels.node }}' }
+ *         annotations: { summary: 'loss {{ $value }} on {{ $labels.node }}' }
  * ```
  * Conditions: `threshold`, `rate_of_change` (`window`, `function: rate|delta|relative`, `op`, `value`), `absence`
  * (`window`), `anomaly` (`metric`, `component`, `min_severity`, `match`), and `all` / `any` (a list) / `not` (one
@@ -152,8 +152,11 @@ function matchers(ctx: Ctx, v: unknown, path: Path): Matcher[] | undefined {
 
 function selector(ctx: Ctx, c: Record<string, unknown>, path: Path): Selector | undefined {
   const metric = str(ctx, c.metric, [...path, 'metric'], 'metric');
-  if (metric !== undefined && metricForSampleName(metric) === undefined) {
+  const def = metric === undefined ? undefined : metricForSampleName(metric);
+  if (metric !== undefined && def === undefined) {
     bad(ctx, [...path, 'metric'], `unknown metric "${metric}" (not in the DWCP metric catalog; see docs/metrics.md)`);
+  } else if (def?.type === 'histogram' && def.name === metric) {
+    bad(ctx, [...path, 'metric'], `"${metric}" is a histogram: select ${metric}_sum, ${metric}_count or ${metric}_bucket (with an le matcher)`);
   }
   const ms = matchers(ctx, c.match, [...path, 'match']);
   return metric === undefined || ms === undefined ? undefined : { metric, matchers: ms };

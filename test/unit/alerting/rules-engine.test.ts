@@ -25,10 +25,10 @@ function windowFor(set: RuleSet): SeriesWindow {
   return w;
 }
 
-const lat = (node: string, value: number, t: number): Sample => ({ name: 'dwcp_v3_mode_latency_seconds', labels: { node, mode: 'internet' }, value, timestampMs: t });
+const lat = (node: string, value: number, t: number): Sample => ({ name: 'dwcp_v3_packet_loss_ratio', labels: { node, mode: 'internet' }, value, timestampMs: t });
 
 test('threshold with `for`: pending, then firing after the duration, then resolved', () => {
-  const set = ruleSet(rules(`      - alert: Slow\n        for: 10s\n        annotations: { summary: '{{ $labels.node }} at {{ $value }}' }\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.5 } }\n`));
+  const set = ruleSet(rules(`      - alert: Slow\n        for: 10s\n        annotations: { summary: '{{ $labels.node }} at {{ $value }}' }\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`));
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
@@ -54,7 +54,7 @@ test('threshold with `for`: pending, then firing after the duration, then resolv
 });
 
 test('a stale latest sample is not compared (5-minute lookback)', () => {
-  const set = ruleSet(rules(`      - alert: Slow\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.5 } }\n`));
+  const set = ruleSet(rules(`      - alert: Slow\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`));
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
@@ -67,8 +67,8 @@ test('rate_of_change: counter rate with a reset, gauge delta and relative change
   const set = ruleSet(
     rules(
       `      - alert: Rate\n        condition: { rate_of_change: { metric: dwcp_amst_bytes_sent_total, window: 10s, function: rate, op: '>', value: 5 } }\n` +
-        `      - alert: Delta\n        condition: { rate_of_change: { metric: dwcp_v3_mode_latency_seconds, window: 10s, function: delta, op: '>', value: 0.3 } }\n` +
-        `      - alert: Relative\n        condition: { rate_of_change: { metric: dwcp_v3_mode_latency_seconds, window: 10s, function: relative, op: '>=', value: 1 } }\n`,
+        `      - alert: Delta\n        condition: { rate_of_change: { metric: dwcp_v3_packet_loss_ratio, window: 10s, function: delta, op: '>', value: 0.3 } }\n` +
+        `      - alert: Relative\n        condition: { rate_of_change: { metric: dwcp_v3_packet_loss_ratio, window: 10s, function: relative, op: '>=', value: 1 } }\n`,
     ),
   );
   const w = windowFor(set);
@@ -111,9 +111,9 @@ function anomaly(node: string, component: Anomaly['component'], severity: Anomal
 test('anomaly condition and composites: all joins on node, not subtracts, any unions', () => {
   const set = ruleSet(
     rules(
-      `      - alert: SlowAndAnomalous\n        condition:\n          all:\n            - threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.5 }\n            - anomaly: { component: amst, min_severity: medium }\n` +
-        `      - alert: SlowWithoutAnomaly\n        condition:\n          all:\n            - threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.5 }\n            - not: { anomaly: { component: amst } }\n` +
-        `      - alert: Either\n        condition:\n          any:\n            - threshold: { metric: dwcp_v3_mode_latency_seconds, match: { node: node-1 }, op: '>', value: 0.5 }\n            - threshold: { metric: dwcp_v3_mode_latency_seconds, match: { node: node-2 }, op: '>', value: 0.5 }\n` +
+      `      - alert: SlowAndAnomalous\n        condition:\n          all:\n            - threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 }\n            - anomaly: { component: amst, min_severity: medium }\n` +
+        `      - alert: SlowWithoutAnomaly\n        condition:\n          all:\n            - threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 }\n            - not: { anomaly: { component: amst } }\n` +
+        `      - alert: Either\n        condition:\n          any:\n            - threshold: { metric: dwcp_v3_packet_loss_ratio, match: { node: node-1 }, op: '>', value: 0.5 }\n            - threshold: { metric: dwcp_v3_packet_loss_ratio, match: { node: node-2 }, op: '>', value: 0.5 }\n` +
         `      - alert: NoAnomalyAnywhere\n        condition: { not: { anomaly: {} }, on: [] }\n`,
     ),
   );
@@ -132,8 +132,8 @@ test('anomaly condition and composites: all joins on node, not subtracts, any un
 });
 
 test('replacing rules keeps alerts of unchanged rules and resolves those of removed rules', () => {
-  const a = `      - alert: A\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.5 } }\n`;
-  const b = `      - alert: B\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0.1 } }\n`;
+  const a = `      - alert: A\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`;
+  const b = `      - alert: B\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.1 } }\n`;
   const set = ruleSet(rules(a + b));
   const w = windowFor(set);
   const e = new RuleEngine();
@@ -146,7 +146,7 @@ test('replacing rules keeps alerts of unchanged rules and resolves those of remo
 });
 
 test('alerts per rule are bounded', () => {
-  const set = ruleSet(rules(`      - alert: Many\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 0 } }\n`));
+  const set = ruleSet(rules(`      - alert: Many\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0 } }\n`));
   const w = windowFor(set);
   const e = new RuleEngine({ maxAlertsPerRule: 3 });
   e.setRules(set, T0);

@@ -22,7 +22,7 @@ const GOOD = `groups:
         annotations: { summary: 'latency {{ $value }} s on {{ $labels.node }}' }
         condition:
           all:
-            - threshold: { metric: dwcp_v3_mode_latency_seconds, match: { mode: internet }, op: '>', value: 0.5 }
+            - threshold: { metric: dwcp_v3_packet_loss_ratio, match: { mode: internet }, op: '>', value: 0.5 }
             - not: { anomaly: { component: amst, min_severity: high } }
       - alert: ThroughputFalling
         condition:
@@ -88,6 +88,7 @@ test('every problem is reported with its line and column, sorted by place', () =
 
 test('YAML syntax errors, bad regexes, duplicates, missing conditions and two condition types are reported', () => {
   assert.throws(() => parseRuleFile('groups:\n  - name: [\n', 's.yaml', opts), (e: FileValidationError) => e.problems[0]!.line === 3 && /YAML/.test(e.problems[0]!.message));
+  assert.throws(() => parseRuleFile(`groups:\n  - name: h\n    rules:\n      - alert: H\n        condition: { threshold: { metric: dwcp_v3_mode_latency_seconds, op: '>', value: 1 } }\n`, 'h.yaml', opts), /is a histogram: select dwcp_v3_mode_latency_seconds_sum/);
   const regex = `groups:\n  - name: g\n    rules:\n      - alert: A\n        condition: { threshold: { metric: up, match: ['node=~"("'], op: '<', value: 1 } }\n`;
   assert.throws(() => parseRuleFile(regex, 'r.yaml', opts), (e: FileValidationError) => e.problems.some((p) => /regular expression/.test(p.message) && p.line === 5));
   const dup = `groups:\n  - name: g\n    rules: []\n  - name: g\n    rules:\n      - alert: A\n      - alert: B\n        condition: { threshold: { metric: up, op: '<', value: 1 }, absence: { metric: up, window: 1m } }\n`;
