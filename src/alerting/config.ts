@@ -80,6 +80,8 @@ export function alertingConfigSchema(duration: DurationSchema) {
           regionWindow: duration.default(5_000),
           unrelatedAfter: duration.default(60_000),
           groupWait: duration.default(DEFAULT_POLICY_OPTIONS.groupWaitMs),
+          /** An open incident that gained nodes or components is notified again this long after the last notification. */
+          groupInterval: duration.default(30_000),
           dedupWindow: duration.default(DEFAULT_POLICY_OPTIONS.dedupWindowMs),
           repeatInterval: duration.default(DEFAULT_POLICY_OPTIONS.repeatIntervalMs),
           anomalySeverity: anomalySeverity.default({}),
@@ -90,6 +92,7 @@ export function alertingConfigSchema(duration: DurationSchema) {
           regionWindow: 5_000,
           unrelatedAfter: 60_000,
           groupWait: DEFAULT_POLICY_OPTIONS.groupWaitMs,
+          groupInterval: 30_000,
           dedupWindow: DEFAULT_POLICY_OPTIONS.dedupWindowMs,
           repeatInterval: DEFAULT_POLICY_OPTIONS.repeatIntervalMs,
           anomalySeverity: {},

@@ -98,7 +98,7 @@ export class AlertingService {
         unrelatedAfterMs: c.incidents.unrelatedAfter,
       },
       receivers: useAm ? [] : receiverPolicies(c),
-      policy: { groupWaitMs: c.incidents.groupWait, dedupWindowMs: c.incidents.dedupWindow, repeatIntervalMs: c.incidents.repeatInterval },
+      policy: { groupWaitMs: c.incidents.groupWait, groupIntervalMs: c.incidents.groupInterval, dedupWindowMs: c.incidents.dedupWindow, repeatIntervalMs: c.incidents.repeatInterval },
       anomalySeverity: { ...DEFAULT_ANOMALY_SEVERITY, ...Object.fromEntries(Object.entries(c.incidents.anomalySeverity).filter(([, v]) => v !== undefined)) },
     });
     this.rules = new RuleManager(c.rules.files, { parseDuration: opts.parseDuration });

@@ -11,8 +11,10 @@
  *   ride along), nor before the escalation delay has passed since then;
  * - an acknowledged incident gets no further firing notification (no escalation, no repeat); undo resumes;
  * - an incident matched by an active silence is held back (sent when the silence ends while it still fires);
- * - a firing notification is sent once per severity; a higher severity sends again; `repeatIntervalMs` after the
- *   last one it is repeated while the incident fires unacknowledged;
+ * - a firing notification is sent once per severity; a higher severity sends again; when nodes or components
+ *   join the incident after it was notified, an update is sent `groupIntervalMs` after the last notification
+ *   (Alertmanager's group_interval: a second problem absorbed by an open incident is still paged);
+ *   `repeatIntervalMs` after the last one it is repeated while the incident fires unacknowledged;
  * - deduplication: a firing notification whose labels (without the incident id) equal those of a notification
  *   sent to the same receiver within `dedupWindowMs` is not sent (a flapping problem pages once per window);
  * - when the incident resolves, receivers that got a firing notification get a resolved one; PagerDuty receivers
@@ -50,6 +52,8 @@ export interface ReceiverPolicy {
 /** Timings of the policy, ms. */
 export interface PolicyOptions {
   readonly groupWaitMs: number;
+  /** Default 30 s. */
+  readonly groupIntervalMs?: number;
   readonly dedupWindowMs: number;
   readonly repeatIntervalMs: number;
 }
@@ -79,6 +83,8 @@ export interface ReceiverState {
   ackSent: boolean;
   deduplicated: boolean;
   silenced: boolean;
+  /** Nodes and components of the incident at the last firing notification (sorted, comma-separated). */
+  scope?: string;
 }
 
 /** Counters of what the policy held back. */
@@ -90,6 +96,21 @@ export interface PolicyCounters {
 /** The idempotency key of an intent: 32 hex digits of SHA-256 over its identity. */
 export function idempotencyKey(incidentId: string, receiver: string, kind: string, severity: string, sequence: number): string {
   return createHash('sha256').update(`${incidentId}|${receiver}|${kind}|${severity}|${sequence}`).digest('hex').slice(0, 32);
+}
+
+/** The nodes and components of an incident, sorted (`node:node-1,component:amst,...`). */
+function scopeOf(i: Incident): string {
+  const parts = new Set<string>();
+  for (const s of i.signals) {
+    if (s.node !== null) parts.add(`node:${s.node}`);
+    parts.add(`component:${s.component}`);
+  }
+  return [...parts].sort().join(',');
+}
+
+function isSubset(scope: string, of: string): boolean {
+  const have = new Set(of.split(','));
+  return scope.split(',').every((p) => p === '' || have.has(p));
 }
 
 /** Remembered fingerprints at most (deduplication). */
@@ -164,8 +185,10 @@ export class DeliveryPolicy {
         const delay = r.escalation[i.severity];
         if (delay === null) continue;
         const already = st.firingSeverity !== null && alertSeverityRank(st.firingSeverity) >= alertSeverityRank(i.severity);
+        const scope = scopeOf(i);
         if (already) {
-          if (st.deduplicated || nowMs - st.firingAtMs < this.opts.repeatIntervalMs) continue;
+          const grown = st.scope !== undefined && !isSubset(scope, st.scope) && nowMs - st.firingAtMs >= (this.opts.groupIntervalMs ?? 30_000);
+          if (st.deduplicated || (!grown && nowMs - st.firingAtMs < this.opts.repeatIntervalMs)) continue;
         } else if (nowMs < severitySinceMs(i.id) + Math.max(this.opts.groupWaitMs, delay)) continue;
         if (silencedBy(i.labels, silences, nowMs).length > 0) {
           if (!st.silenced) this.counters.silenced++;
@@ -185,6 +208,7 @@ export class DeliveryPolicy {
         st.sequence = already ? st.sequence + 1 : st.firingSeverity === null ? 1 : st.sequence + 1;
         st.firingSeverity = i.severity;
         st.firingAtMs = nowMs;
+        st.scope = scope;
         st.ackSent = false;
         this.recent.delete(dk);
         this.recent.set(dk, nowMs);

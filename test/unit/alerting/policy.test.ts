@@ -4,7 +4,7 @@ import { DEFAULT_ESCALATION, DeliveryPolicy, idempotencyKey, type ReceiverPolicy
 import { compileSilences, parseSilenceInput, silenceState } from '../../../src/alerting/delivery/silences.ts';
 import type { Incident, Silence } from '../../../src/contract/alerting.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { T0, incident } from './helpers.ts';
+import { T0, incident, sig } from './helpers.ts';
 
 const RECEIVERS: ReceiverPolicy[] = [
   { name: 'pd', type: 'pagerduty', escalation: DEFAULT_ESCALATION.pagerduty },
@@ -100,4 +100,18 @@ test('silence input: validation errors name the field; times, regexes and match-
   bad({ matchers: [{ name: 'node', value: 'a' }], endsAt: '2026-01-01T01:00:00Z', createdBy: 'ops', extra: 1 }, /extra|Unrecognized/i);
   assert.equal(silenceState({ startsAtMs: T0 + 1, endsAtMs: T0 + 2 }, T0), 'pending');
   assert.equal(silenceState({ startsAtMs: T0, endsAtMs: T0 + 2 }, T0 + 2), 'expired');
+});
+
+test('an incident that gains a node or component is notified again after the group interval', () => {
+  const p = new DeliveryPolicy([RECEIVERS[2]!], { ...opts, groupIntervalMs: 30_000 });
+  const first = incident('g', 'warning');
+  assert.equal(p.decide([first], [], T0 + 3000, since).length, 1);
+  const sameScope = { ...first, signals: [...first.signals, sig('s3', 'node-1', 'amst', 5)] };
+  assert.equal(p.decide([sameScope], [], T0 + 60_000, since).length, 0, 'more series of the same components: no update');
+  const grown = { ...first, signals: [...first.signals, sig('s4', 'node-1', 'itp', 20)] };
+  assert.equal(p.decide([grown], [], T0 + 20_000, since).length, 0, 'within the group interval');
+  const [update] = p.decide([grown], [], T0 + 33_000, since);
+  assert.equal(update!.kind, 'firing');
+  assert.equal(update!.sequence, 2);
+  assert.equal(p.decide([grown], [], T0 + 120_000, since).length, 0, 'once');
 });
