@@ -15,7 +15,7 @@ const NET = 'issue 5 (network telemetry: inter-region probes; seed 003 §9, inve
 /** Latency buckets for consensus: 1 ms .. ~33 s (datacenter < 100 ms, internet 1-5 s). */
 const CONSENSUS_BUCKETS = exponentialBuckets(0.001, 2, 16);
 
-export const V3_METRICS: readonly MetricDef[] = [
+export const V3_METRICS = [
   // Mode
   { name: 'dwcp_v3_mode_switches_total', type: 'counter', help: 'Network mode switches by from/to mode.', unit: 'count', labels: ['node_id', 'from_mode', 'to_mode'], group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0 },
   { name: 'dwcp_v3_mode_latency_seconds', type: 'histogram', help: 'Transfer operation latency per network mode.', unit: 'seconds', labels: ['node_id', 'mode', 'operation'], buckets: exponentialBuckets(0.001, 2, 15), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0 },
@@ -82,4 +82,7 @@ export const V3_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_v3_network_probes_lost_total', type: 'counter', help: 'Probe packets to the remote region that got no reply within the probe timeout.', unit: 'count', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
   { name: 'dwcp_v3_network_bandwidth_bytes_per_second', type: 'gauge', help: 'Measured inter-region throughput to/from the remote region per direction (tx/rx).', unit: 'bytes_per_second', labels: [...NR, 'direction'], group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
   { name: 'dwcp_v3_network_link_capacity_bytes_per_second', type: 'gauge', help: 'Capacity of the path to the remote region per direction (full duplex).', unit: 'bytes_per_second', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the v3 metrics (literal union). */
+export type V3MetricName = (typeof V3_METRICS)[number]['name'];

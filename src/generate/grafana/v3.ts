@@ -6,7 +6,7 @@
  * bytes/s unit, and the internet-mode compression panel selects nodes by their current mode (the ratio has no
  * `mode` label).
  */
-import { getMetric } from '../../catalog/index.ts';
+import { getMetric, type MetricName } from '../../catalog/index.ts';
 import type { Expr } from '../promql/ast.ts';
 import {
   agg,
@@ -60,7 +60,7 @@ function v3(
   );
 }
 
-const p = (q_: number, name: string, mode?: string): Query =>
+const p = (q_: number, name: MetricName, mode?: string): Query =>
   q(
     histogramQuantile(q_, bucketRef(m(name), ...(mode ? [eq('mode', mode)] : []), region()), RI),
     `P${Math.round(q_ * 100)}`,
