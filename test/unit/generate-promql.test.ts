@@ -178,7 +178,7 @@ describe('every generated expression parses with @prometheus-io/lezer-promql', (
   it('dashboards: every target parses once Grafana variables are substituted', () => {
     let count = 0;
     for (const d of allDashboards()) {
-      for (const p of d.panels as { title: string; targets: { expr: string }[] }[]) {
+      for (const p of d.panels) {
         for (const t of p.targets) {
           const text = substituteGrafanaVariables(t.expr);
           assert.equal(errorNodes(text), 0, `${String(d.uid)} / ${p.title}: ${t.expr}`);

@@ -21,6 +21,7 @@ import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy 
 import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
 import { GO_NO_GO, PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
+import type { Dashboard } from './model/dashboard.ts';
 import {
   bargauge,
   gauge,
@@ -119,7 +120,7 @@ function monitorDecisionPanels(interval: string): {
 }
 
 /** dwcp-v3-phase6-live. */
-export function phase6Dashboard(): Record<string, unknown> {
+export function phase6Dashboard(): Dashboard {
   const opt = { interval: '$interval' };
   const mon = monitorDecisionPanels(opt.interval);
   return dashboard(

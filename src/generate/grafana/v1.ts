@@ -23,6 +23,7 @@ import {
 import { bucketRef, countRef, metricRef, recordedRef, sumRef } from '../promql/metric.ts';
 import { V1_RECORDING } from '../rules/v1.ts';
 import { dashboard, labelValuesVariable, textboxVariable } from './dashboard.ts';
+import type { Dashboard } from './model/dashboard.ts';
 import {
   gauge,
   HEALTH_MAPPINGS,
@@ -47,7 +48,7 @@ function rec(name: string) {
 }
 
 /** dwcp-v1-performance: the 18 panels of seed 001. */
-export function v1Dashboard(): Record<string, unknown> {
+export function v1Dashboard(): Dashboard {
   const migQ = (quantile: number, enabled: string) =>
     q(
       histogramQuantile(
