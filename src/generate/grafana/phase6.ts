@@ -19,7 +19,8 @@ import { DECISION_VALUE } from '../../monitor/insights-exporter.ts';
 import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
 import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
-import { GO_NO_GO, PRODUCTION_RECORDING } from '../rules/production.ts';
+import { GO_NO_GO } from '../rules/production-common.ts';
+import { PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
 import {

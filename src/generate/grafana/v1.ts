@@ -21,7 +21,7 @@ import {
   variable,
 } from '../promql/build.ts';
 import { bucketRef, countRef, metricRef, recordedRef, sumRef } from '../promql/metric.ts';
-import { V1_RECORDING } from '../rules/v1.ts';
+import { V1_RECORDING } from '../rules/v1-recording.ts';
 import { dashboard, labelValuesVariable, textboxVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
 import {

@@ -12,7 +12,14 @@ import type { Dashboard } from './model/dashboard.ts';
 import { piechart, stat, steps, table, timeseries } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 import { m, p, q, region, RI, v3 } from './v3-common.ts';
-import { acpDashboard, amstDashboard, assDashboard, hdeDashboard, itpDashboard, pbaDashboard } from './v3-components.ts';
+import {
+  acpDashboard,
+  amstDashboard,
+  assDashboard,
+  hdeDashboard,
+  itpDashboard,
+  pbaDashboard,
+} from './v3-components.ts';
 import { datacenterDashboard, hybridDashboard, internetDashboard } from './v3-modes.ts';
 
 /** dwcp-v3-main: overview, mode distribution, throughput by mode, latency percentiles, component health, compression, anomalies, v1 vs v3. */

@@ -63,9 +63,16 @@ export type ValueMapping =
   | { readonly type: 'value'; readonly options: Readonly<Record<string, ValueMappingResult>> }
   | {
       readonly type: 'range';
-      readonly options: { readonly from: number | null; readonly to: number | null; readonly result: ValueMappingResult };
+      readonly options: {
+        readonly from: number | null;
+        readonly to: number | null;
+        readonly result: ValueMappingResult;
+      };
     }
-  | { readonly type: 'regex'; readonly options: { readonly pattern: string; readonly result: ValueMappingResult } }
+  | {
+      readonly type: 'regex';
+      readonly options: { readonly pattern: string; readonly result: ValueMappingResult };
+    }
   | {
       readonly type: 'special';
       readonly options: {

@@ -211,4 +211,8 @@ export type Panel =
 export type PanelType = Panel['type'];
 
 /** A panel before layout: everything but `id` and `gridPos` (distributes over the variants). */
-export type UnplacedPanel = Panel extends infer P ? (P extends Panel ? Omit<P, 'id' | 'gridPos'> : never) : never;
+export type UnplacedPanel = Panel extends infer P
+  ? P extends Panel
+    ? Omit<P, 'id' | 'gridPos'>
+    : never
+  : never;

@@ -96,4 +96,5 @@ export interface TextboxVariable {
 }
 
 /** Every templating variable the generator emits (discriminated by `type`). */
-export type Variable = DatasourceVariable | QueryVariable | CustomVariable | IntervalVariable | TextboxVariable;
+export type Variable =
+  DatasourceVariable | QueryVariable | CustomVariable | IntervalVariable | TextboxVariable;
