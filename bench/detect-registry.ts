@@ -84,7 +84,7 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
   {
-    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
+    ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
     exclude: liveExcluded('statistical'),
   },
 ];

@@ -1,13 +1,15 @@
 /**
- * The monitor service's own metrics (issue 2: scrape duration, samples ingested, detector latency,
- * alerts sent/failed) plus the anomaly-pipeline names of the original (inventory 1.4).
+ * The monitor service's own metrics (scrape duration, samples ingested, detector latency, alerts sent/failed),
+ * the anomaly-pipeline names of the original NovaCron `monitoring_pipeline.go`, and the rollout, SLO and
+ * regional-health gauges the Phase 6 dashboard reads.
+ * @see NovaCron inventory 1.4 (anomaly pipeline)
  */
 import { exponentialBuckets } from './buckets.ts';
 import type { MetricDef } from './types.ts';
 
-const I2 = 'issue 2 (monitor self-metrics)';
-const S14 = 'inventory 1.4 (anomaly pipeline)';
-const I5 = 'issue 5 (rollout, SLO and regional health exported for the Phase 6 dashboard)';
+const I2 = 'monitor self-metrics';
+const S14 = 'original NovaCron anomaly pipeline (monitoring_pipeline.go)';
+const I5 = 'rollout, SLO and regional health exported for the Phase 6 dashboard';
 
 export const MONITOR_METRICS = [
   { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },

@@ -1,10 +1,12 @@
 /**
- * Phase 6 production metrics: seed 002 "Metric Types" with the labels and buckets of the original
- * production_metrics.go (inventory 1.3). Series are told apart by the scrape target's instance/region.
+ * Phase 6 production metrics: the Phase 6 production monitoring spec's "Metric Types" with the labels and
+ * buckets of the original production_metrics.go. Series are told apart by the scrape target's instance/region.
+ * @see seed 002 (Phase 6 production monitoring spec) "Metric Types"
+ * @see NovaCron inventory 1.3
  */
 import type { MetricDef } from './types.ts';
 
-const S2 = 'seed 002 / inventory 1.3';
+const S2 = 'Phase 6 production monitoring spec; original production_metrics.go';
 
 export const PRODUCTION_METRICS = [
   { name: 'dwcp_v3_migration_latency_seconds', type: 'histogram', help: 'End-to-end VM migration latency (Phase 6).', unit: 'seconds', labels: ['source', 'destination', 'vm_size', 'mode'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], group: 'production', area: 'migration', anomalyKind: 'latency', source: S2 },

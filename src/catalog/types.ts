@@ -39,7 +39,7 @@ export interface MetricDef<N extends string = string> {
   readonly area: MetricArea;
   /** How the anomaly detector treats the series (direction and default threshold). */
   readonly anomalyKind: MetricKind;
-  /** Where the name comes from (seed and table). */
+  /** Where the name comes from (specification and table, or the original code). */
   readonly source: string;
   /** Naming decision where we differ from the original (recorded in docs/metrics.md). */
   readonly decision?: string;

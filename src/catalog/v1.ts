@@ -1,11 +1,13 @@
 /**
- * DWCP v1 catalog: seed 001 "Available Metrics" tables (AMST, HDE, migration, federation, system), with the
- * buckets the original Go code used (inventory section 1.1).
+ * DWCP v1 catalog: the DWCP v1 metrics spec's "Available Metrics" tables (AMST, HDE, migration, federation,
+ * system), with the buckets the original Go code used.
+ * @see seed 001 (DWCP v1 metrics spec) "Available Metrics"
+ * @see NovaCron inventory 1.1
  */
 import { exponentialBuckets } from './buckets.ts';
 import type { MetricDef } from './types.ts';
 
-const S1 = 'seed 001 / inventory 1.1';
+const S1 = 'DWCP v1 metrics spec; original metrics/prometheus.go';
 const CN = ['cluster', 'node'] as const;
 
 export const V1_METRICS = [

@@ -1,6 +1,6 @@
 /**
  * `dwcp-monitor simulate`: runs a simulated DWCP cluster whose nodes serve /metrics, /health and /ready on
- * 127.0.0.1, with faults from a scenario file and ground-truth labels (issue 2).
+ * 127.0.0.1, with faults from a scenario file and ground-truth labels.
  */
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';

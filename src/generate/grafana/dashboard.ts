@@ -78,7 +78,7 @@ export function customVariable(name: string, values: readonly string[], label?: 
   };
 }
 
-/** Interval variable (e.g. the `$interval` of seed 002: 5s, 10s, 30s, 1m, 5m). */
+/** Interval variable (e.g. the `$interval` of the Phase 6 dashboard: 5s, 10s, 30s, 1m, 5m). */
 export function intervalVariable(name: string, values: readonly string[], current: string): IntervalVariable {
   return {
     name,
@@ -118,7 +118,7 @@ export interface DashboardOptions {
   readonly from: string;
   /** Variables after `$datasource` (which is always first). */
   readonly variables?: readonly Variable[];
-  /** Where the dashboard comes from (seed / inventory), kept in the description. */
+  /** Where the dashboard comes from (specification, original file), kept in the description. */
   readonly source: string;
 }
 

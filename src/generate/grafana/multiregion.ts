@@ -1,6 +1,6 @@
 /**
- * The multi-region dashboards of seed 003 (global overview, regional deep-dive, DWCP protocol, load balancer;
- * inventory 3.2 `dashboard.go`). The original queried request/latency/connection series nothing emitted
+ * The multi-region dashboards of the multi-region monitoring spec (global overview, regional deep-dive, DWCP
+ * protocol, load balancer; original `dashboard.go`). The original queried request/latency/connection series nothing emitted
  * (`dwcp_requests_total`, `dwcp_latency_bucket`, `dwcp_active_connections`, `dwcp_lb_requests_total`, ...);
  * here requests are DWCP v3 component operations, latency is the component latency histogram, connections
  * are AMST streams, and the load balancer's backends are the scrape targets (DWCP nodes): the catalog has no
@@ -29,7 +29,7 @@ import { DASHBOARD_UIDS } from './uids.ts';
 
 const m = getMetric;
 const RI = '$__rate_interval';
-const S3 = 'seed 003 "Grafana Dashboard Integration" / inventory 3.2 dashboard.go';
+const S3 = 'multi-region monitoring spec "Grafana Dashboard Integration"; original dashboard.go';
 const region = () => re('region', '$region');
 const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 const regionVar = () =>
@@ -242,7 +242,7 @@ export function loadBalancerDashboard(): Dashboard {
   );
 }
 
-/** The four multi-region dashboards of seed 003. */
+/** The four multi-region dashboards. */
 export function multiRegionDashboards(): Dashboard[] {
   return [
     globalOverviewDashboard(),

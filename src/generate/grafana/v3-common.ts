@@ -14,7 +14,7 @@ import type { Query } from './panels.ts';
 export const m = getMetric;
 /** Grafana's rate interval variable. */
 export const RI = '$__rate_interval';
-const S0 = 'seed 000 "Grafana Dashboards" / inventory 3.2';
+const S0 = 'DWCP v3 monitoring spec "Grafana Dashboards"; original dashboard_exporter.go';
 /** Matcher `region=~"$region"`. */
 export const region = () => re('region', '$region');
 /** A query with an optional legend. */

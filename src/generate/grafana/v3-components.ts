@@ -360,4 +360,4 @@ export function itpDashboard(): Dashboard {
   );
 }
 
-/** The 10 v3 dashboards in seed 000 order. */
+/** The 10 v3 dashboards in the order of the v3 monitoring spec. */

@@ -1,10 +1,11 @@
 /**
- * The 10 DWCP v3 dashboards of seed 000 "Grafana Dashboards" with the uids and panels of the original
- * `dashboard_exporter.go` (inventory 3.2), with its bugs fixed: every query names a catalog metric (the
+ * The 10 DWCP v3 dashboards of the DWCP v3 monitoring spec ("Grafana Dashboards") with the uids and panels of
+ * the original `dashboard_exporter.go`, with its bugs fixed: every query names a catalog metric (the
  * original's anomaly, RDMA, congestion, Byzantine, failover, sync, consensus and placement panels read series
  * nothing emitted), histogram quantiles use `sum by (le) (rate(...))`, throughput is shown in bytes/s with a
  * bytes/s unit, and the internet-mode compression panel selects nodes by their current mode (the ratio has no
  * `mode` label).
+ * @see seed 000 "Grafana Dashboards"; NovaCron inventory 3.2
  */
 import { agg, aggBy, bin, div, eq, histogramQuantile, increase, rate, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';

@@ -1,11 +1,11 @@
 /**
- * Phase 6 production alerts on the detector, the SLA gauges, the components and the monitoring itself: seed
- * 002's anomaly (3), SLA (4), component (5) and meta (3) groups (inventory 2.3). Fixed against the original:
- * metric names that nothing emitted (inventory 1.7) are replaced by catalog metrics, prediction accuracy is a
- * 0..1 ratio, the HDE compression alert compares a ratio of ~3-5x with 2.0 (inventory 2.4
- * `CompressionRatioDegraded`) instead of 0.70, and meta alerts use the series this stack really has (`up`,
- * `scrape_duration_seconds`).
+ * Phase 6 production alerts on the detector, the SLA gauges, the components and the monitoring itself: the
+ * anomaly (3), SLA (4), component (5) and meta (3) groups. Fixed against the original: metric names that nothing
+ * emitted are replaced by catalog metrics, prediction accuracy is a 0..1 ratio, the HDE compression alert
+ * compares a ratio of ~3-5x with 2.0 (the original `CompressionRatioDegraded`) instead of 0.70, and meta alerts
+ * use the series this stack really has (`up`, `scrape_duration_seconds`).
  * Each threshold is written once; `threshold.ts` derives expression, text and promtool values from it.
+ * @see seed 002 "Production Alert Rules"; NovaCron inventory 2.3, 2.4, 1.7
  */
 import type { Expr } from '../promql/ast.ts';
 import {
@@ -57,7 +57,7 @@ function anomalyAlert(name: string, type: string, runbook: AlertRule['runbook'])
   });
 }
 
-/** Seed 002 anomaly group (3 rules) over the detector's anomaly counter. */
+/** Anomaly group (3 rules) over the detector's anomaly counter. */
 export const PRODUCTION_ANOMALY: readonly AlertRule[] = [
   anomalyAlert('DWCPv3LatencyAnomalyDetected', 'latency', LATENCY_HINTS),
   anomalyAlert('DWCPv3ThroughputAnomalyDetected', 'throughput', THROUGHPUT_HINTS),
@@ -129,7 +129,7 @@ function slaViolation(
   });
 }
 
-/** Seed 002 SLA group (4 rules) over the SLA compliance gauge. */
+/** SLA group (4 rules) over the SLA compliance gauge. */
 export const PRODUCTION_SLA: readonly AlertRule[] = [
   slaViolation('DWCPv3SLALatencyViolation', 'latency', 'Latency', 'p99', 2, 'high', LATENCY_HINTS),
   slaViolation(
@@ -181,7 +181,7 @@ export const PRODUCTION_SLA: readonly AlertRule[] = [
   }),
 ];
 
-/** Seed 002 component group (AMST, HDE, PBA x2, ACP). */
+/** Component group (AMST, HDE, PBA x2, ACP). */
 export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
   thresholdAlert({
     name: 'DWCPv3AMSTStreamSaturation',
@@ -221,7 +221,7 @@ export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
     summary: (t) => `HDE compression ratio below ${t} on {{ $labels.instance }}`,
     description: (t) =>
       `The average HDE compression ratio on {{ $labels.instance }} has been below ${t} for 10 minutes (target 3-5x).`,
-    source: `${S2}; fixed: the original compared the ~3.5x ratio with 0.70; threshold 2.0 from inventory 2.4 CompressionRatioDegraded`,
+    source: `${S2}; fixed: the original compared the ~3.5x ratio with 0.70; threshold 2.0 from the original CompressionRatioDegraded alert (prometheus-alerts-production.yml)`,
     fixture: gaugeIs('dwcp_v3_compression_ratio', { node_id: 'node-1', algorithm: 'zstd' }),
     runbook: {
       causes: ['incompressible workload', 'the ML algorithm selector choosing a fast, weak algorithm'],
@@ -241,7 +241,7 @@ export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
     summary: (t) => `PBA datacenter prediction accuracy below ${t} on {{ $labels.instance }}`,
     description: (_t, v) =>
       `PBA bandwidth prediction accuracy in datacenter mode on {{ $labels.instance }} has been below ${v.toFixed(2)} for 10 minutes.`,
-    source: `${S2}; accuracy is a 0..1 ratio (the original exported percent), datacenter target 0.85 (seed 000)`,
+    source: `${S2}; accuracy is a 0..1 ratio (the original exported percent), datacenter target 0.85 (DWCP v3 monitoring spec)`,
     fixture: gaugeIs('dwcp_v3_prediction_accuracy', { node_id: 'node-1', mode: 'datacenter' }),
     runbook: {
       causes: ['traffic pattern changed since the model was trained', 'model input features missing'],
@@ -264,7 +264,7 @@ export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
     summary: (t) => `PBA internet prediction accuracy below ${t} on {{ $labels.instance }}`,
     description: (_t, v) =>
       `PBA bandwidth prediction accuracy in internet mode on {{ $labels.instance }} has been below ${v.toFixed(2)} for 10 minutes.`,
-    source: 'seed 000 PBA targets (internet 70 %); companion of DWCPv3PBAPredictionAccuracyLow',
+    source: 'DWCP v3 monitoring spec PBA targets (internet 70 %); companion of DWCPv3PBAPredictionAccuracyLow',
     fixture: gaugeIs('dwcp_v3_prediction_accuracy', { node_id: 'node-1', mode: 'internet' }),
     runbook: {
       causes: ['WAN conditions more volatile than the model expects'],
@@ -302,7 +302,7 @@ export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
   }),
 ];
 
-/** Seed 002 meta group: monitoring of the monitoring (scrapes, Alertmanager). */
+/** Meta group: monitoring of the monitoring (scrapes, Alertmanager). */
 export const PRODUCTION_META: readonly AlertRule[] = [
   stateAlert({
     name: 'DWCPv3PrometheusScrapeFailures',
@@ -335,7 +335,7 @@ export const PRODUCTION_META: readonly AlertRule[] = [
     unit: 'seconds',
     summary: (t) => `Scraping {{ $labels.instance }} takes more than ${t}`,
     description: (t) =>
-      `The slowest scrape of {{ $labels.instance }} in the last 5 minutes took more than ${t} (seed 002 target: full collection < 100 ms), for 5 minutes.`,
+      `The slowest scrape of {{ $labels.instance }} in the last 5 minutes took more than ${t} (target: full collection < 100 ms), for 5 minutes.`,
     source: `${S2}; the original used prometheus_target_interval_length_seconds (not exposed per target)`,
     fixture: gaugeIs('scrape_duration_seconds', {}),
     runbook: {

@@ -1,7 +1,8 @@
 /**
- * Shared pieces of the Phase 6 production rules (seed 002 "Production Alert Rules", thresholds of the original
- * `alerts-production.yml`, inventory 2.3): the measured expressions, the GO/NO-GO score, fixture labels and the
- * runbook hints several alerts share.
+ * Shared pieces of the Phase 6 production rules ("Production Alert Rules" of the Phase 6 production monitoring
+ * spec, thresholds of the original `alerts-production.yml`): the measured expressions, the GO/NO-GO score,
+ * fixture labels and the runbook hints several alerts share.
+ * @see seed 002 "Production Alert Rules"; NovaCron inventory 2.3
  */
 import { getMetric } from '../../catalog/index.ts';
 import type { Expr } from '../promql/ast.ts';
@@ -11,7 +12,7 @@ import { inlineCode } from '../promql/print.ts';
 import type { RunbookHints } from './types.ts';
 
 /** Source of the production rules. */
-export const S2 = 'seed 002 "Production Alert Rules" / inventory 2.3';
+export const S2 = 'Phase 6 production monitoring spec "Production Alert Rules"; original alerts-production.yml';
 /** Catalog lookup (short name for the dense rule definitions). */
 export const m = getMetric;
 /** Aggregation labels: per region, per region and instance. */

@@ -1,9 +1,10 @@
 /**
- * Phase 6 production symptom alerts: seed 002's critical (7) and warning (5) groups with the thresholds of the
- * original `alerts-production.yml` (inventory 2.3). Fixed against the original: GB/s are 1e9 bytes/s; `rate()`
- * on gauges is replaced by `delta()` / `changes()`; dwcp_v3_acp_consensus_failures_total (never emitted) is
- * replaced by consensus operations with result failure|timeout.
+ * Phase 6 production symptom alerts: the critical (7) and warning (5) groups with the thresholds of the
+ * original `alerts-production.yml`. Fixed against the original: GB/s are 1e9 bytes/s; `rate()` on gauges is
+ * replaced by `delta()` / `changes()`; dwcp_v3_acp_consensus_failures_total (never emitted) is replaced by
+ * consensus operations with result failure|timeout.
  * Each threshold is written once; `threshold.ts` derives expression, text and promtool values from it.
+ * @see seed 002 "Production Alert Rules"; NovaCron inventory 2.3
  */
 import { HEALTH } from '../../model/dwcp.ts';
 import { aggBy, and, call, eq, eqOp, gt, lt, num, range, rate, re, sumBy } from '../promql/build.ts';
@@ -37,7 +38,7 @@ function goNoGoFixture(v: number): InputSeries[] {
   );
 }
 
-/** Seed 002 critical group (7 rules): page-worthy symptoms of the rollout. */
+/** Critical group (7 rules): page-worthy symptoms of the rollout. */
 export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
   thresholdAlert({
     name: 'DWCPv3RolloutNoGo',
@@ -210,7 +211,7 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
   }),
 ];
 
-/** Seed 002 warning group (5 rules). */
+/** Warning group (5 rules). */
 export const PRODUCTION_WARNING: readonly AlertRule[] = [
   thresholdAlert({
     name: 'DWCPv3LatencyP95High',

@@ -1,8 +1,10 @@
 /**
  * Phase 6 production rules: the six alert groups (critical, warning, anomaly, SLA, component, meta) and the
- * recording rules of seed 002 with the thresholds of the original `alerts-production.yml` (inventory 2.3).
+ * recording rules of the Phase 6 production monitoring spec with the thresholds of the original
+ * `alerts-production.yml`.
  * Alerts are in `production-symptoms.ts` (critical, warning) and `production-checks.ts` (the other four),
  * shared expressions in `production-common.ts`.
+ * @see seed 002 "Production Alert Rules", "Recording Rules"; NovaCron inventory 2.3
  */
 import type { Expr } from '../promql/ast.ts';
 import { aggBy } from '../promql/build.ts';
@@ -18,10 +20,10 @@ import { PRODUCTION_CRITICAL, PRODUCTION_WARNING } from './production-symptoms.t
 import type { RecordingRule, RuleGroup } from './types.ts';
 
 function rec(record: string, expr: Expr): RecordingRule {
-  return { kind: 'record', record, expr, source: 'seed 002 "Recording Rules" / inventory 2.3' };
+  return { kind: 'record', record, expr, source: 'Phase 6 production monitoring spec "Recording Rules"; original alerts-production.yml' };
 }
 
-/** Seed 002 recording rules plus the GO/NO-GO score used by the Phase 6 dashboard. */
+/** Production recording rules plus the GO/NO-GO score used by the Phase 6 dashboard. */
 export const PRODUCTION_RECORDING: readonly RecordingRule[] = [
   rec('dwcp_v3:migration_latency_p50:5m', latencyQ(0.5)),
   rec('dwcp_v3:migration_latency_p95:5m', latencyQ(0.95)),
@@ -32,7 +34,7 @@ export const PRODUCTION_RECORDING: readonly RecordingRule[] = [
   rec('dwcp_v3:go_no_go:score', GO_NO_GO),
 ];
 
-/** Seed 002's six alert groups (intervals of the original) plus its recording group. */
+/** The six production alert groups (intervals of the original) plus the recording group. */
 export const PRODUCTION_GROUPS: readonly RuleGroup[] = [
   { name: 'dwcp_v3_recording', file: 'dwcp-v3-recording.yml', interval: '15s', rules: PRODUCTION_RECORDING },
   { name: 'dwcp_v3_critical', file: 'dwcp-v3-alerts.yml', interval: '15s', rules: PRODUCTION_CRITICAL },

@@ -1,8 +1,9 @@
 /**
- * DWCP v1 error, health and SLA alerts: seed 001 "Alerting Rules" with the expressions and thresholds of the
- * original `configs/prometheus/dwcp-alerts.yml` (inventory 2.1), bugs fixed: component down means health == 0
+ * DWCP v1 error, health and SLA alerts: the DWCP v1 metrics spec's "Alerting Rules" with the expressions and
+ * thresholds of the original `configs/prometheus/dwcp-alerts.yml`, bugs fixed: component down means health == 0
  * (the original's `< 2` included degraded) and availability counts healthy series (the original summed the
  * value 2). Each threshold is written once; `threshold.ts` derives expression, text and promtool values from it.
+ * @see seed 001 "Alerting Rules"; NovaCron inventory 2.1
  */
 import { getMetric } from '../../catalog/index.ts';
 import { HEALTH } from '../../model/dwcp.ts';
@@ -49,7 +50,7 @@ export const V1_HEALTH_ALERTS: readonly AlertRule[] = [
     summary: (t) => `AMST error rate above ${t} ${ON_NODE}`,
     description: (t) =>
       `More than ${t} of AMST streams on node {{ $labels.node }} (cluster {{ $labels.cluster }}) ended in an error over the last 5 minutes, for 5 minutes.`,
-    source: `${SRC_A} (seed 001 lists it as critical; the original file had warning)`,
+    source: `${SRC_A} (the spec lists it as critical; the original file had warning)`,
     fixture: errorRatioFixture,
     runbook: AMST_ERR,
   }),

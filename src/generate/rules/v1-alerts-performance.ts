@@ -1,7 +1,8 @@
 /**
  * DWCP v1 performance and efficiency alerts (compression, bandwidth, latency, streams, baselines, federation):
- * seed 001 "Alerting Rules" with the thresholds of the original `dwcp-alerts.yml` (inventory 2.1). Each
+ * the DWCP v1 metrics spec's "Alerting Rules" with the thresholds of the original `dwcp-alerts.yml`. Each
  * threshold is written once; `threshold.ts` derives expression, text and promtool values from it.
+ * @see seed 001 "Alerting Rules"; NovaCron inventory 2.1
  */
 import { getMetric } from '../../catalog/index.ts';
 import { aggBy, div, eq, histogramQuantile, rate, sumBy } from '../promql/build.ts';
@@ -103,7 +104,7 @@ export const V1_PERFORMANCE_ALERTS: readonly AlertRule[] = [
     summary: (t) => `AMST uses less than ${t} of the available bandwidth ${ON_NODE}`,
     description: (t) =>
       `AMST bandwidth utilisation on node {{ $labels.node }} has been below ${t} for 15 minutes: transfers are not filling the link.`,
-    source: `${SRC_A} (seed 001 lists it as a warning; the original file had info)`,
+    source: `${SRC_A} (the spec lists it as a warning; the original file had info)`,
     fixture: gaugeIs('dwcp_amst_bandwidth_utilization_percent', FX),
     runbook: {
       causes: [

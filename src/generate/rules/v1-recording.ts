@@ -1,7 +1,8 @@
 /**
- * DWCP v1 recording rules: seed 001 "Recording Rules" with the expressions of the original
- * `dwcp-recording-rules.yml` (inventory 2.2), fixed: availability counts healthy series (the original summed the
- * value 2), and the three rules that did not parse are rewritten. Also the shared v1 expressions the alerts use.
+ * DWCP v1 recording rules: the DWCP v1 metrics spec's "Recording Rules" with the expressions of the original
+ * `dwcp-recording-rules.yml`, fixed: availability counts healthy series (the original summed the value 2), and
+ * the three rules that did not parse are rewritten. Also the shared v1 expressions the alerts use.
+ * @see seed 001 "Recording Rules"; NovaCron inventory 2.2
  */
 import { getMetric } from '../../catalog/index.ts';
 import { HEALTH } from '../../model/dwcp.ts';
@@ -25,7 +26,7 @@ import {
 import { bucketRef, countRef, metricRef, recordedRef, sumRef } from '../promql/metric.ts';
 import type { RecordingRule } from './types.ts';
 
-const SRC_R = 'seed 001 "Recording Rules" / inventory 2.2';
+const SRC_R = 'DWCP v1 metrics spec "Recording Rules"; original dwcp-recording-rules.yml';
 /** Labels of v1 node series. */
 export const CN = ['cluster', 'node'] as const;
 
@@ -51,7 +52,7 @@ export const bytesSavedRate = (d: '5m' | '1h' | '24h'): Expr =>
 /** The v1 component health series (0 down, 1 degraded, 2 healthy). */
 export const healthSel = () => metricRef(m('dwcp_system_component_health'));
 
-/** Group `dwcp_aggregations` of the original recording file (seed 001 list, inventory 2.2), fixed. */
+/** Group `dwcp_aggregations` of the original recording file, fixed. */
 export const V1_RECORDING: readonly RecordingRule[] = [
   rec('dwcp:amst:error_rate:5m', amstErrorRatio),
   rec(
@@ -173,7 +174,7 @@ export const V1_RECORDING: readonly RecordingRule[] = [
 
 const availability5m = V1_RECORDING.find((r) => r.record === 'dwcp:system:availability:5m')!;
 
-/** Group `dwcp_sla_tracking` (inventory 2.2); the 30-day availability no longer fails to parse. */
+/** Group `dwcp_sla_tracking`; the 30-day availability no longer fails to parse. */
 export const V1_SLA_RECORDING: readonly RecordingRule[] = [
   rec('dwcp:sla:availability:30d', call('avg_over_time', range(recordedRef(availability5m), '30d'))),
   rec(

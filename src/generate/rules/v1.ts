@@ -7,7 +7,7 @@ import { V1_HEALTH_ALERTS } from './v1-alerts-health.ts';
 import { V1_PERFORMANCE_ALERTS } from './v1-alerts-performance.ts';
 import { V1_RECORDING, V1_SLA_RECORDING } from './v1-recording.ts';
 
-/** The 17 alerts of the original `dwcp-alerts.yml` (inventory 2.1), seed 001's six among them. */
+/** The 17 alerts of the original `dwcp-alerts.yml`, the v1 spec's six among them. */
 export const V1_ALERTS: readonly AlertRule[] = [...V1_HEALTH_ALERTS, ...V1_PERFORMANCE_ALERTS];
 
 /** The v1 rule groups (intervals of the original file). */
