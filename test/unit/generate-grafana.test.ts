@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dashboard, layout } from '../../src/generate/grafana/dashboard.ts';
 import { allDashboards } from '../../src/generate/grafana/index.ts';
+import type { Dashboard } from '../../src/generate/grafana/model/dashboard.ts';
+import type { Panel } from '../../src/generate/grafana/model/panel.ts';
 import { stat, timeseries } from '../../src/generate/grafana/panels.ts';
 import { phase6Dashboard } from '../../src/generate/grafana/phase6.ts';
 import { renderDashboardProvider } from '../../src/generate/grafana/provisioning.ts';
@@ -11,8 +13,6 @@ import { referencedVariables, validateDashboard } from '../../src/generate/grafa
 import { num } from '../../src/generate/promql/build.ts';
 import { DECISION_VALUE } from '../../src/monitor/insights-exporter.ts';
 import { parse } from 'yaml';
-import type { Dashboard } from '../../src/generate/grafana/model/dashboard.ts';
-import type { Panel } from '../../src/generate/grafana/model/panel.ts';
 
 const dashboards: readonly Dashboard[] = allDashboards();
 
