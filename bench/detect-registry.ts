@@ -89,7 +89,7 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
   {
-    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
+    ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
     exclude: liveExcluded('statistical'),
     shipped: 'statistical',
   },

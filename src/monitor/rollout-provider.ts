@@ -14,7 +14,7 @@ import type { Regression } from '../analysis/canary/regression.ts';
 import { scoreRegion, type RegionHealthInput, type RegionScore } from '../analysis/health/region-score.ts';
 import { evaluateErrorBudget, type BudgetReport } from '../analysis/slo/budget.ts';
 import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
-import { getMetric } from '../catalog/index.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import {
@@ -124,7 +124,7 @@ export interface InsightsOptions {
   readonly regionTrends?: RegionTrendTracker;
 }
 
-const m = (name: string): string => getMetric(name).name;
+const m = (name: MetricName): string => getMetric(name).name;
 
 /**
  * Creates the provider over `store`.

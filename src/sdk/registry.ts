@@ -4,6 +4,7 @@
  * one) so that many simulated nodes can live in one process.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { MetricName } from '../catalog/index.ts';
 import type { MetricDef, MetricType } from '../catalog/types.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -17,17 +18,17 @@ export interface CatalogMetrics {
    * The counter named `name`.
    * @throws InvalidInputError when the name is not in this set or is not a counter.
    */
-  counter(name: string): Counter<string>;
+  counter(name: MetricName): Counter<string>;
   /**
    * The gauge named `name`.
    * @throws InvalidInputError when the name is not in this set or is not a gauge.
    */
-  gauge(name: string): Gauge<string>;
+  gauge(name: MetricName): Gauge<string>;
   /**
    * The histogram named `name`.
    * @throws InvalidInputError when the name is not in this set or is not a histogram.
    */
-  histogram(name: string): Histogram<string>;
+  histogram(name: MetricName): Histogram<string>;
   /** Whether `name` is in this set. */
   has(name: string): boolean;
 }

@@ -126,9 +126,17 @@ describe('detect command', () => {
     }
   });
 
+  it('an --output in a missing directory is bad input, refused before the run (exit 2)', async () => {
+    const out = join(dir, 'no-such-dir', 'x.json');
+    const r = await runCli(['--input', SPIKE, '--output', out]);
+    assert.equal(r.err, `error: --output '${out}': directory '${join(dir, 'no-such-dir')}' does not exist\n`);
+    assert.equal(r.code, 2);
+  });
+
   it('a failure that is not bad input exits 1', async () => {
-    const r = await runCli(['--input', SPIKE, '--output', join(dir, 'no-such-dir', 'x.json')]);
-    assert.match(r.err, /^error: ENOENT/);
+    // /dev/full accepts the open and fails the write with ENOSPC.
+    const r = await runCli(['--input', SPIKE, '--output', '/dev/full']);
+    assert.match(r.err, /^error: ENOSPC/);
     assert.equal(r.code, 1);
   });
 

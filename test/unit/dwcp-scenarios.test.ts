@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KIND_DEFAULTS } from '../../src/analysis/anomaly/statistical.ts';
-import { getMetric } from '../../src/catalog/index.ts';
+import { requireMetric } from '../../src/catalog/index.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import { parseMonitorConfig } from '../../src/config.ts';
 import { aggregateRuns } from '../../src/eval/dwcp/aggregate.ts';
@@ -69,7 +69,7 @@ async function windowValues(
   toS: number,
   t0: number,
 ): Promise<Map<string, number>> {
-  const type = getMetric(metric).type;
+  const type = requireMetric(metric).type;
   const at = new Map<string, { sum: number; count: number; first?: { sum: number; count: number } }>();
   const read = async (): Promise<Map<string, { sum: number; count: number }>> => {
     const rows = (await node.registry.getSingleMetric(metric)!.get()).values as Row[];
@@ -241,7 +241,7 @@ describe('DWCP scenario catalogue', () => {
           toS,
           t0,
         );
-        const dir = KIND_DEFAULTS[getMetric(metric).anomalyKind].direction;
+        const dir = KIND_DEFAULTS[requireMetric(metric).anomalyKind].direction;
         let moved = false;
         for (const [k, v] of faulted) {
           const b = base.get(k) ?? 0;

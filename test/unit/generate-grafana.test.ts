@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dashboard, layout } from '../../src/generate/grafana/dashboard.ts';
 import { allDashboards } from '../../src/generate/grafana/index.ts';
+import type { Dashboard } from '../../src/generate/grafana/model/dashboard.ts';
+import type { Panel } from '../../src/generate/grafana/model/panel.ts';
 import { stat, timeseries } from '../../src/generate/grafana/panels.ts';
 import { phase6Dashboard } from '../../src/generate/grafana/phase6.ts';
 import { renderDashboardProvider } from '../../src/generate/grafana/provisioning.ts';
@@ -12,22 +14,7 @@ import { num } from '../../src/generate/promql/build.ts';
 import { DECISION_VALUE } from '../../src/monitor/insights-exporter.ts';
 import { parse } from 'yaml';
 
-type Panel = {
-  id: number;
-  title: string;
-  type: string;
-  targets: { expr: string }[];
-  fieldConfig: { defaults: Record<string, unknown> };
-};
-type Dash = {
-  uid: string;
-  title: string;
-  refresh: string;
-  schemaVersion: number;
-  panels: Panel[];
-  templating: { list: { name: string; type: string }[] };
-};
-const dashboards = allDashboards() as unknown as Dash[];
+const dashboards: readonly Dashboard[] = allDashboards();
 
 describe('generated dashboards', () => {
   it('are the 16 dashboards of seeds 000-003 with their uids', () => {
@@ -63,11 +50,10 @@ describe('generated dashboards', () => {
   });
 
   it('v1 dashboard has the 18 panels of seed 001 with the SLA lines and the price variable', () => {
-    const d = v1Dashboard() as unknown as Dash;
+    const d = v1Dashboard();
     assert.equal(d.panels.length, 18);
     const panel = (t: string) => d.panels.find((p) => p.title.startsWith(t))!;
-    const steps = (p: Panel) =>
-      (p.fieldConfig.defaults.thresholds as { steps: { value: number | null }[] }).steps.map((s) => s.value);
+    const steps = (p: Panel) => p.fieldConfig.defaults.thresholds.steps.map((s) => s.value);
     assert.ok(steps(panel('Average Migration Time')).includes(300));
     assert.ok(steps(panel('Overall Error Rate')).includes(0.01));
     assert.match(panel('Cost Savings').targets[0]!.expr, /\$price_per_gb/);
@@ -76,7 +62,7 @@ describe('generated dashboards', () => {
   });
 
   it('Phase 6 dashboard: GO/NO-GO, variables $component/$region/$interval, 5 s refresh, SLA lines', () => {
-    const d = phase6Dashboard() as unknown as Dash;
+    const d = phase6Dashboard();
     assert.equal(d.uid, 'dwcp-v3-phase6-live');
     assert.equal(d.refresh, '5s');
     assert.deepEqual(
@@ -87,9 +73,7 @@ describe('generated dashboards', () => {
     const lat = d.panels.find((p) => p.title.startsWith('Migration Latency'))!;
     assert.equal(lat.targets.length, 3);
     const tp = d.panels.find((p) => p.title.startsWith('Throughput'))!;
-    const steps = (tp.fieldConfig.defaults.thresholds as { steps: { value: number | null }[] }).steps.map(
-      (s) => s.value,
-    );
+    const steps = tp.fieldConfig.defaults.thresholds.steps.map((s) => s.value);
     assert.ok(steps.includes(2.4e9));
     for (const t of ['Rollout Progress', 'Error Rate', 'Component Health', 'Anomaly Timeline', 'v1 vs v3'])
       assert.ok(
@@ -99,19 +83,18 @@ describe('generated dashboards', () => {
   });
 
   it('Phase 6 GO/NO-GO reads the monitor decision and maps 0/1/2 to NO-GO/CAUTION/GO', () => {
-    const d = phase6Dashboard() as unknown as Dash;
+    const d = phase6Dashboard();
     const go = d.panels.find((p) => p.title === 'GO/NO-GO')!;
     assert.equal(go.type, 'stat');
     assert.equal(go.targets.length, 1);
     assert.equal(go.targets[0]!.expr, 'min (dwcp_monitor_rollout_decision)');
-    const mappings = go.fieldConfig.defaults.mappings as {
-      type: string;
-      options: Record<string, { text: string; color: string }>;
-    }[];
+    const mappings = go.fieldConfig.defaults.mappings;
     assert.equal(mappings.length, 1);
-    assert.equal(mappings[0]!.type, 'value');
+    const mapping = mappings[0]!;
+    assert.equal(mapping.type, 'value');
+    if (mapping.type !== 'value') return;
     const byValue = Object.fromEntries(
-      Object.entries(mappings[0]!.options).map(([v, r]) => [v, [r.text, r.color]]),
+      Object.entries(mapping.options).map(([v, r]) => [v, [r.text, r.color]]),
     );
     assert.deepEqual(byValue, {
       [String(DECISION_VALUE['NO-GO'])]: ['NO-GO', 'red'],
@@ -135,7 +118,7 @@ describe('generated dashboards', () => {
   });
 
   it('every panel type is one of the composable builders', () => {
-    const types = new Set(dashboards.flatMap((d) => d.panels.map((p) => p.type)));
+    const types = new Set<string>(dashboards.flatMap((d) => d.panels.map((p) => p.type)));
     for (const t of [
       'timeseries',
       'stat',
@@ -166,9 +149,10 @@ describe('dashboard validator', () => {
   });
 
   it('finds duplicate ids, overlaps, unknown variables and missing fields', () => {
-    const d = dashboard(base, [timeseries('A', [{ expr: num(1) }]), timeseries('B', [{ expr: num(2) }])]) as {
-      panels: Record<string, unknown>[];
-    } & Record<string, unknown>;
+    // A dashboard as read back from a JSON file, then broken in several ways.
+    const d = JSON.parse(
+      JSON.stringify(dashboard(base, [timeseries('A', [{ expr: num(1) }]), timeseries('B', [{ expr: num(2) }])])),
+    ) as { panels: Record<string, unknown>[] } & Record<string, unknown>;
     d.panels[1]!.id = 1;
     d.panels[1]!.gridPos = { x: 6, y: 0, w: 12, h: 8 };
     (d.panels[0]!.targets as { expr: string }[])[0]!.expr = 'up{region=~"$nope"}';

@@ -50,7 +50,8 @@ describe('SLO templates', () => {
     assert.match(sloTemplate('throughput-hybrid')!.source!, /SLA_THROUGHPUT\.hybrid/);
     for (const s of SLO_TEMPLATES) {
       assert.equal(s.windowMs, 30 * DAY);
-      assert.ok(s.source && /seed|inventory/.test(s.source), `${s.name} cites its source`);
+      assert.ok(s.source && /spec|original|simulator/.test(s.source), `${s.name} cites its source`);
+      assert.doesNotMatch(s.source, /seed \d|inventory \d|issue \d/i, `${s.name}: source in product words`);
     }
     assert.equal(sloTemplate('nope'), undefined);
     assert.equal(sloTemplate('throughput'), sloTemplate('throughput-datacenter'), 'former name');

@@ -55,7 +55,7 @@ describe('parseSimulateFlags', () => {
   it('rejects bad values naming the flag', () => {
     const cases: [Partial<typeof defaults> & { duration?: string }, RegExp][] = [
       [{ nodes: 'six' }, /--nodes must be an integer/],
-      [{ nodes: '0' }, /--nodes must be in 1\.\.200/],
+      [{ nodes: '0' }, /--nodes must be an integer 1-200, got '0'/],
       [{ regions: ' , ' }, /--regions/],
       [{ portBase: '70000' }, /--port-base/],
       [{ rolloutPercent: '150' }, /--rollout-percent/],

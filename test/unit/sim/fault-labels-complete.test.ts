@@ -288,7 +288,7 @@ describe('fault labels match what the simulator really moves', () => {
         durationMs: (FAULT_END_S - FAULT_START_S) * 1000,
         magnitude: DEFAULT_MAGNITUDE[kind],
       };
-      const labelled = new Set(movedMetrics(kind));
+      const labelled = new Set<string>(movedMetrics(kind));
       const movedAnywhere = new Set<string>();
       const unlabelled: string[] = [];
       for (const linkClass of LINK_CLASSES) {
