@@ -25,7 +25,7 @@ import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from './monitor/insights-expo
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
-import { createCatalogMetrics } from './sdk/registry.ts';
+import { createCatalogMetrics } from './catalog/registry.ts';
 import { buildApp } from './server/app.ts';
 import { createLiveFeed } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';

@@ -5,7 +5,7 @@
  * optional in-memory trackers: the region score histories (trend) and the rollout-stage snapshots.
  */
 import { getMetric } from '../catalog/index.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
 import type { RegionTrendTracker } from './region-trend-tracker.ts';
 import type { InsightsProvider } from './rollout-provider.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';

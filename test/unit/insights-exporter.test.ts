@@ -7,7 +7,7 @@ import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from '../../src/monitor/insig
 import { RegionTrendTracker } from '../../src/monitor/region-trend-tracker.ts';
 import type { InsightsProvider, RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
 import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
-import { createCatalogMetrics } from '../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 
 const window = { startMs: 0, endMs: 1 };
 

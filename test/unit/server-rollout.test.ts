@@ -11,7 +11,7 @@ import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from '../../src/monitor/insig
 import { RegionTrendTracker } from '../../src/monitor/region-trend-tracker.ts';
 import { createInsightsProvider, type InsightsProvider, type RegionsOverview, type RolloutStatus, type SloOverview } from '../../src/monitor/rollout-provider.ts';
 import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
-import { createCatalogMetrics } from '../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
 
