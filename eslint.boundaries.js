@@ -57,7 +57,7 @@ export const ALLOWED = {
   demo: ALL,
   cli: ALL,
   main: ALL,
-  web: ['contract'],
+  web: [{ layer: 'contract', kind: 'type' }],
 };
 
 /**

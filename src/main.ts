@@ -23,12 +23,13 @@ import { createNetworkProvider } from './monitor/network-provider.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from './monitor/insights-exporter.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
+import { createLiveFeed } from './monitor/live-feed.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { SeriesTracker } from './monitor/series-tracker.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
 import { buildApp } from './server/app.ts';
-import { createLiveFeed } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
+import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import type { RejectReason } from './store/types.ts';
 
@@ -267,6 +268,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       componentStatus: () => componentStatus(board.snapshot(), sink.openAnomalies(), [...knownRegions]),
       anomalies: store,
       samples: store,
+      aggregate: aggregateSeries,
       live,
       insights,
       capacity,

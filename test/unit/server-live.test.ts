@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/server/app.ts';
-import type { LiveEvent } from '../../src/server/deps.ts';
+import type { LiveEvent } from '../../src/contract/live.ts';
 import { anomaly, testDeps, type TestDeps } from './server-fakes.ts';
 
 const apps: FastifyInstance[] = [];
