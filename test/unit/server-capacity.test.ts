@@ -19,7 +19,7 @@ after(async () => {
 
 async function app(capacity: CapacityProvider | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(capacity ? { capacity } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }

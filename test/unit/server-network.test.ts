@@ -174,7 +174,7 @@ async function app(
   samples = new MemorySampleStore(),
 ): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(network ? { network } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }

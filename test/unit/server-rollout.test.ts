@@ -27,7 +27,7 @@ after(async () => {
 
 async function app(insights: InsightsSource | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(insights ? { insights } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }
@@ -206,10 +206,12 @@ test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no region
 
 test('window is passed to the provider; unknown or bad parameters → 400; no provider → 404', async () => {
   const calls: [string, number, number][] = [];
+  // The real provider over an empty store, recording the windows it is asked for.
+  const real = createInsightsProvider(new MemorySampleStore());
   const fake: InsightsSource = {
-    rollout: async (w, now) => (calls.push(['rollout', w, now]), {} as RolloutStatus),
-    slo: async (w, now) => (calls.push(['slo', w, now]), {} as SloOverview),
-    regions: async (w, now) => (calls.push(['regions', w, now]), {} as RegionsOverview),
+    rollout: async (w, now) => (calls.push(['rollout', w, now]), real.rollout(w, now)),
+    slo: async (w, now) => (calls.push(['slo', w, now]), real.slo(w, now)),
+    regions: async (w, now) => (calls.push(['regions', w, now]), real.regions(w, now)),
   };
   const a = await app(fake);
   for (const url of ['/api/rollout', '/api/slo', '/api/regions/health', '/api/rollout?window=90', '/api/slo?window=2h']) {

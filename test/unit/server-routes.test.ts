@@ -19,7 +19,7 @@ after(async () => {
 });
 
 async function app(deps: TestDeps = testDeps()): Promise<FastifyInstance> {
-  const a = await buildApp(deps, { now: () => T0 + 3_600_000 });
+  const a = await buildApp(deps, { now: () => T0 + 3_600_000, checkResponses: true });
   apps.push(a);
   return a;
 }

@@ -4,7 +4,7 @@
  * imports count, and a file outside every layer is reported.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, posix, relative } from 'node:path';
 import { describe, it } from 'node:test';
@@ -116,6 +116,32 @@ describe('layering lint rule', () => {
       }
     }
     assert.ok(checked > 250, `only ${checked} layer pairs checked`);
+  });
+
+  it('matches the layer table of docs/architecture.md', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Layers'), doc.indexOf('\n## ', doc.indexOf('## Layers') + 1));
+    const byPath = new Map(Object.entries(LAYERS).map(([layer, p]) => [p.endsWith('.ts') ? p : `${p}/`, layer]));
+    const documented = new Map<string, string[]>();
+    for (const m of section.matchAll(/^\| (`[^|]+) \| ([^|]+) \|$/gm)) {
+      const cell = m[2]!.trim();
+      const imports =
+        cell === '—' ? [] : cell.replace(' (and zod)', '').split(', ').map((t) => t.replace(/^(\w+) \(type-only imports\)$/, '$1:type'));
+      for (const path of m[1]!.matchAll(/`([^`]+)`/g)) {
+        const layer = byPath.get(path[1]!);
+        assert.ok(layer, `docs/architecture.md names ${path[1]}, which is no layer`);
+        documented.set(layer, imports);
+      }
+    }
+    const everything = Object.keys(LAYERS).sort();
+    for (const [layer, targets] of Object.entries(ALLOWED)) {
+      const expected = targets.map((t) => (typeof t === 'string' ? t : `${t.layer}:${t.kind}`));
+      const got = documented.get(layer);
+      assert.ok(got, `layer ${layer} is missing from docs/architecture.md`);
+      if (got.length === 1 && got[0] === 'anything') assert.deepEqual([...new Set([...expected, layer])].sort(), everything, layer);
+      else assert.deepEqual([...got].sort(), [...expected].sort(), layer);
+    }
+    assert.equal(documented.size, Object.keys(ALLOWED).length);
   });
 
   it('lists each temporary exception once, with a file in a layer that may not otherwise import the excepted layer', () => {
