@@ -76,8 +76,10 @@ export interface AppDeps {
   ready(): boolean;
   targets(): readonly TargetStatus[];
   componentStatus(): readonly ComponentStatus[];
-  readonly anomalies: AnomalyStore;
-  readonly samples: SampleStore;
+  /** Anomaly history (GET /api/anomalies) and acknowledgement. */
+  readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;
+  /** Stored series (GET /api/metrics/search and /query). */
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'>;
   /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
   readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;
