@@ -29,13 +29,13 @@ export const LAYERS = {
   web: 'web/src',
 };
 
-/** Every layer but the composition layers; the composition layers (demo, cli, main) may import anything. */
+/** Every layer: what the composition layers (demo, cli, main) may import. */
 const ALL = Object.keys(LAYERS);
 
 /**
  * Layer → layers it may import (besides itself). `{ layer, kind: 'type' }` allows type-only imports only.
- * Mirrors the target layering of the structure work; `config` (the monitor's configuration schema) sits with
- * the composition layers and the evaluators that share it.
+ * Mirrors the target layering of the structure work. `config` (src/config.ts, the monitor's configuration
+ * schema) sits below the evaluators and the composition root, which read it.
  */
 export const ALLOWED = {
   errors: [],
