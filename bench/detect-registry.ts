@@ -13,7 +13,8 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
-import { liveDetectorFactory, liveExcluded, type LiveDetectorChoice } from '../src/monitor/live-detector.ts';
+import type { LiveDetectorChoice } from '../src/model/detection-settings.ts';
+import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from './cli/duration.ts';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
-import { DEFAULT_DETECTION_SETTINGS as DETECTION } from './monitor/detection-config.ts';
+import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -72,7 +72,7 @@ export const monitorConfigSchema = z.strictObject({
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
        * DWCP tuning; `statistical`: the single z-score detector of issue 2.
        */
-      detector: z.enum(['ensemble', 'statistical']).default(DETECTION.detector),
+      detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */
       seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(DETECTION.seasonalPeriod),
       /** Where GET /api/models/performance reads the last `npm run bench:detect` report. */

@@ -24,13 +24,14 @@ import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
+import { createLiveFeed } from './monitor/live-feed.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
-import { createCatalogMetrics } from './sdk/registry.ts';
+import { createCatalogMetrics } from './catalog/registry.ts';
 import { buildApp } from './server/app.ts';
-import { createLiveFeed } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
+import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import type { RejectReason } from './store/types.ts';
 
@@ -145,6 +146,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       componentStatus: () => watch.componentStatus(sink.openAnomalies()),
       anomalies: store,
       samples: store,
+      aggregate: aggregateSeries,
       live,
       insights,
       capacity: createCapacityProvider(store),

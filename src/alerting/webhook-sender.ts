@@ -19,7 +19,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { getMetric, type MetricName } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
-import { createCatalogMetrics } from '../sdk/registry.ts';
+import { createCatalogMetrics } from '../catalog/registry.ts';
 
 /** Options of {@link WebhookSender}. Durations in ms. */
 export interface WebhookSenderOptions {

@@ -24,11 +24,9 @@ import { sliSeriesFor, type HistogramSeries, type SliData } from './rollout-inpu
 export type SeriesReader = (name: string, match: Labels, limit?: number) => Promise<SeriesPoints[]>;
 
 /** The SLI series of an SLO, or why there is none; `warnings` name repaired or dropped data. */
-export interface SloSeriesResult {
-  readonly series: SliSeries | null;
-  readonly reason: string | null;
-  readonly warnings: readonly string[];
-}
+export type SloSeriesResult =
+  | { readonly series: SliSeries; readonly reason: null; readonly warnings: readonly string[] }
+  | { readonly series: null; readonly reason: string; readonly warnings: readonly string[] };
 
 /**
  * Keeps the points of `series` whose node has a non-zero gate value at the same timestamp (see the module

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../errors.ts';
 import { COMPONENTS, ROLLOUT_STAGES, type HealthState, type Mode } from '../model/dwcp.ts';
 import { startMetricsServer, type MetricsServer } from '../sdk/metrics-server.ts';
 import { ProductionMetrics } from '../sdk/production.ts';
-import { createCatalogMetrics, type CatalogMetrics } from '../sdk/registry.ts';
+import { createCatalogMetrics, type CatalogMetrics } from '../catalog/registry.ts';
 import { AmstMetrics } from '../sdk/v1/amst.ts';
 import { FederationMetrics } from '../sdk/v1/federation.ts';
 import { HdeMetrics } from '../sdk/v1/hde.ts';

@@ -11,7 +11,7 @@ import { DASHBOARD_UIDS } from '../../src/generate/grafana/uids.ts';
 import { v1Dashboard } from '../../src/generate/grafana/v1.ts';
 import { referencedVariables, validateDashboard } from '../../src/generate/grafana/validate.ts';
 import { num } from '../../src/generate/promql/build.ts';
-import { DECISION_VALUE } from '../../src/monitor/insights-exporter.ts';
+import { DECISION_VALUE } from '../../src/contract/rollout.ts';
 import { parse } from 'yaml';
 
 const dashboards: readonly Dashboard[] = allDashboards();

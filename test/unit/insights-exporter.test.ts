@@ -5,9 +5,11 @@ import { metricsOf } from '../../src/catalog/index.ts';
 import { compareVersions } from '../../src/analysis/canary/comparison.ts';
 import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from '../../src/monitor/insights-exporter.ts';
 import { RegionTrendTracker } from '../../src/monitor/region-trend-tracker.ts';
-import type { InsightsProvider, RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
+import type { RegionsOverview } from '../../src/contract/regions.ts';
+import type { SloOverview } from '../../src/contract/slo.ts';
+import type { InsightsProvider, RolloutResult as RolloutStatus } from '../../src/monitor/rollout-provider.ts';
 import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
-import { createCatalogMetrics } from '../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 
 const window = { startMs: 0, endMs: 1 };
 

@@ -94,7 +94,7 @@ after(async () => {
 });
 
 async function app(over: { predictions?: PredictionSource; modelPerformance?: ModelPerformanceSource }): Promise<FastifyInstance> {
-  const a = await buildApp({ ...testDeps(), ...over }, { now: () => T0 });
+  const a = await buildApp({ ...testDeps(), ...over }, { now: () => T0, checkResponses: true });
   apps.push(a);
   return a;
 }

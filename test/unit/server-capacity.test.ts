@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { CapacityPlan } from '../../src/analysis/forecast/capacity.ts';
 import { getMetric } from '../../src/catalog/index.ts';
 import type { Labels, Sample } from '../../src/model/sample.ts';
-import { createCapacityProvider, type CapacityOverview, type CapacityProvider } from '../../src/monitor/capacity-provider.ts';
+import type { CapacityOverview } from '../../src/contract/capacity.ts';
+import { createCapacityProvider, type CapacityProvider } from '../../src/monitor/capacity-provider.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
 
@@ -18,7 +19,7 @@ after(async () => {
 
 async function app(capacity: CapacityProvider | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(capacity ? { capacity } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }

@@ -5,7 +5,10 @@ import type { Anomaly } from '../../src/model/anomaly.ts';
 import { severityRank } from '../../src/model/dwcp.ts';
 import { seriesKey, type Labels, type Sample } from '../../src/model/sample.ts';
 import type { ComponentStatus, TargetStatus } from '../../src/model/status.ts';
-import { createLiveFeed, type AppDeps, type AppLimits, type HealthReport, type LocalLiveFeed } from '../../src/server/deps.ts';
+import type { HealthReport } from '../../src/contract/health.ts';
+import { createLiveFeed, type LocalLiveFeed } from '../../src/monitor/live-feed.ts';
+import type { AppDeps, AppLimits } from '../../src/server/deps.ts';
+import { aggregateSeries } from '../../src/store/query.ts';
 import type {
   AnomalyFilter,
   AnomalyStore,
@@ -177,6 +180,7 @@ export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits>; 
     componentStatus: () => COMPONENT_STATUS,
     anomalies: new MemoryAnomalyStore(over.anomalies ?? []),
     samples: new MemorySampleStore(),
+    aggregate: aggregateSeries,
     live: createLiveFeed(4),
     ...(over.webRoot !== undefined ? { webRoot: over.webRoot } : {}),
     ...(over.limits !== undefined ? { limits: over.limits } : {}),

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/server/app.ts';
-import type { LiveEvent } from '../../src/server/deps.ts';
+import { LiveEventSchema, type LiveEvent } from '../../src/contract/live.ts';
 import { anomaly, testDeps, type TestDeps } from './server-fakes.ts';
 
 const apps: FastifyInstance[] = [];
@@ -15,7 +15,7 @@ after(async () => {
 
 async function start(limits: TestDeps['limits']): Promise<{ deps: TestDeps; url: string; app: FastifyInstance }> {
   const deps = testDeps({ limits });
-  const app = await buildApp(deps);
+  const app = await buildApp(deps, { checkResponses: true });
   apps.push(app);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { deps, app, url: address.replace('http', 'ws') + '/api/live' };
@@ -28,7 +28,8 @@ function connect(url: string): Promise<{ ws: WebSocket; messages: LiveEvent[] }>
     sockets.push(ws);
     const messages: LiveEvent[] = [];
     ws.on('message', (data) => {
-      messages.push(JSON.parse(String(data)) as LiveEvent);
+      // Every message must be a live event of the API contract (parse throws otherwise).
+      messages.push(LiveEventSchema.parse(JSON.parse(String(data))));
       if (messages.length === 1) resolve({ ws, messages });
     });
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));

@@ -7,15 +7,14 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { getMetric } from '../../src/catalog/index.ts';
+import type { NetworkOverview, PairNetwork } from '../../src/contract/network.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 import type { Labels, Sample } from '../../src/model/sample.ts';
 import {
   counterIncrease,
   createNetworkProvider,
   jitterOf,
-  type NetworkOverview,
   type NetworkProvider,
-  type PairNetwork,
 } from '../../src/monitor/network-provider.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { parseNetworkQuery } from '../../src/server/routes/network.ts';
@@ -175,7 +174,7 @@ async function app(
   samples = new MemorySampleStore(),
 ): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(network ? { network } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }

@@ -9,10 +9,14 @@ import { rolloutCommand } from '../../src/cli/commands/rollout.ts';
 import type { Labels, Sample } from '../../src/model/sample.ts';
 import { DEFAULT_INSIGHTS_EXPORT, exportInsights } from '../../src/monitor/insights-exporter.ts';
 import { RegionTrendTracker } from '../../src/monitor/region-trend-tracker.ts';
-import { createInsightsProvider, type InsightsProvider, type RegionsOverview, type RolloutStatus, type SloOverview } from '../../src/monitor/rollout-provider.ts';
+import type { RegionsOverview } from '../../src/contract/regions.ts';
+import type { RolloutStatus } from '../../src/contract/rollout.ts';
+import type { SloOverview } from '../../src/contract/slo.ts';
+import { createInsightsProvider } from '../../src/monitor/rollout-provider.ts';
 import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
-import { createCatalogMetrics } from '../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
+import type { InsightsSource } from '../../src/server/deps.ts';
 import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
 
 const NOW = T0 + 3_600_000;
@@ -21,9 +25,9 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(insights: InsightsProvider | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
+async function app(insights: InsightsSource | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(insights ? { insights } : {}) };
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return a;
 }
@@ -202,10 +206,12 @@ test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no region
 
 test('window is passed to the provider; unknown or bad parameters → 400; no provider → 404', async () => {
   const calls: [string, number, number][] = [];
-  const fake: InsightsProvider = {
-    rollout: async (w, now) => (calls.push(['rollout', w, now]), {} as RolloutStatus),
-    slo: async (w, now) => (calls.push(['slo', w, now]), {} as SloOverview),
-    regions: async (w, now) => (calls.push(['regions', w, now]), {} as RegionsOverview),
+  // The real provider over an empty store, recording the windows it is asked for.
+  const real = createInsightsProvider(new MemorySampleStore());
+  const fake: InsightsSource = {
+    rollout: async (w, now) => (calls.push(['rollout', w, now]), real.rollout(w, now)),
+    slo: async (w, now) => (calls.push(['slo', w, now]), real.slo(w, now)),
+    regions: async (w, now) => (calls.push(['regions', w, now]), real.regions(w, now)),
   };
   const a = await app(fake);
   for (const url of ['/api/rollout', '/api/slo', '/api/regions/health', '/api/rollout?window=90', '/api/slo?window=2h']) {

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 import { DwcpError, InvalidInputError, LimitExceededError, NotFoundError, StoreError, UnknownParameterError } from '../../src/errors.ts';
 import { buildApp, resolveLimits } from '../../src/server/app.ts';
-import { createLiveFeed } from '../../src/server/deps.ts';
 import { HTTP_STATUS_BY_CODE, toHttpError } from '../../src/server/error-handler.ts';
 import { parseDuration, parseTime } from '../../src/server/params.ts';
 import { T0, anomaly, testDeps, type TestDeps } from './server-fakes.ts';
@@ -20,7 +19,7 @@ after(async () => {
 });
 
 async function app(deps: TestDeps = testDeps()): Promise<FastifyInstance> {
-  const a = await buildApp(deps, { now: () => T0 + 3_600_000 });
+  const a = await buildApp(deps, { now: () => T0 + 3_600_000, checkResponses: true });
   apps.push(a);
   return a;
 }
@@ -295,23 +294,3 @@ test('time and duration parameters follow the Prometheus conventions', () => {
   for (const bad of ['', '15x', '1.5m', '-', 's']) assert.throws(() => parseDuration(bad, 'step'), InvalidInputError, bad);
 });
 
-test('createLiveFeed bounds its listeners and isolates listener errors', () => {
-  assert.throws(() => createLiveFeed(0), InvalidInputError);
-  const errors: unknown[] = [];
-  const feed = createLiveFeed(2, (e) => errors.push(e));
-  const got: string[] = [];
-  const un1 = feed.subscribe(() => {
-    throw new Error('boom');
-  });
-  feed.subscribe((e) => got.push(e.type));
-  assert.throws(() => feed.subscribe(() => undefined), LimitExceededError);
-  assert.equal(feed.listenerCount, 2);
-  feed.publish({ type: 'anomaly_resolved', id: 1, resolvedAtMs: T0 });
-  assert.deepEqual(got, ['anomaly_resolved']);
-  assert.equal(errors.length, 1);
-  un1();
-  un1();
-  assert.equal(feed.listenerCount, 1);
-  feed.subscribe(() => undefined);
-  assert.equal(feed.listenerCount, 2);
-});

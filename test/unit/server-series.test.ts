@@ -21,7 +21,7 @@ async function setup(limits?: TestDeps['limits']): Promise<{ a: FastifyInstance;
   }
   samples.push({ name: 'dwcp_hde_compression_ratio', labels: { node_id: 'n1' }, value: 3, timestampMs: NOW });
   await deps.samples.append(samples);
-  const a = await buildApp(deps, { now: () => NOW });
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
   return { a, deps };
 }

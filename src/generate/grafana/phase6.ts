@@ -14,8 +14,8 @@
 import { DECISION_DEFAULTS } from '../../analysis/canary/decision.ts';
 import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/region-score.ts';
 import { getMetric } from '../../catalog/index.ts';
+import { DECISION_VALUE } from '../../contract/rollout.ts';
 import { COMPONENTS } from '../../model/dwcp.ts';
-import { DECISION_VALUE } from '../../monitor/insights-exporter.ts';
 import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
 import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';

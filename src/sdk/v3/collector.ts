@@ -8,7 +8,7 @@ import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricName } from '../../catalog/index.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { COMPONENTS, isComponent, isMode, MODES, type Component, type Mode } from '../../model/dwcp.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
 
 /** HDE compression algorithms (inventory 7.1). */

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Sample } from '../../../src/model/sample.ts';
-import { createNetworkProvider, type NetworkOverview } from '../../../src/monitor/network-provider.ts';
+import type { NetworkOverview } from '../../../src/contract/network.ts';
+import { createNetworkProvider } from '../../../src/monitor/network-provider.ts';
 import type { ScheduledFault } from '../../../src/sim/faults.ts';
 import {
   interRegionBaseRttMs,

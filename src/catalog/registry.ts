@@ -4,8 +4,8 @@
  * one) so that many simulated nodes can live in one process.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { MetricName } from '../catalog/index.ts';
-import type { MetricDef, MetricType } from '../catalog/types.ts';
+import type { MetricName } from './index.ts';
+import type { MetricDef, MetricType } from './types.ts';
 import { InvalidInputError } from '../errors.ts';
 
 /** Typed access to the prom-client objects created for a set of catalog definitions. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { CATALOG, getMetric, metricsOf, requireMetric } from '../../../src/catalog/index.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { createCatalogMetrics } from '../../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
 
 describe('createCatalogMetrics', () => {
   it('registers every catalog metric with its type, help and labels in its own registry', async () => {
