@@ -48,6 +48,7 @@ import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import { metricForSampleName } from '../catalog/index.ts';
 import { monitorConfigSchema } from '../config.ts';
 import { InvalidInputError } from '../errors.ts';
+import { detectionScores } from '../math/classification.ts';
 import { parseExposition } from '../ingest/exposition.ts';
 import { Scraper } from '../ingest/scraper.ts';
 import type { Anomaly, FaultKind, FaultLabel, MetricKind } from '../model/anomaly.ts';
@@ -926,14 +927,7 @@ export function aggregateRuns(runs: readonly DwcpRunResult[]): DwcpAggregate {
       if (f.firstDetectionDelayMs !== null) delays.push(f.firstDetectionDelayMs);
   }
   delays.sort((a, b) => a - b);
-  const precision = detections === 0 ? null : matched / detections;
-  const recall = faults === 0 ? null : detectedFaults / faults;
-  const f1 =
-    precision === null || recall === null
-      ? null
-      : precision + recall === 0
-        ? 0
-        : (2 * precision * recall) / (precision + recall);
+  const { precision, recall, f1 } = detectionScores({ matchedDetections: matched, detections, detectedFaults, faults });
   const n = Math.max(1, runs.length);
   return {
     runs: runs.length,
