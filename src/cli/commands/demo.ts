@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { InvalidInputError } from '../../errors.ts';
 import { DEMO_DEFAULTS, runDemo } from '../../demo/run.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { exitCodeFor } from './detect.ts';
 
 interface DemoFlags {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration, timerSafe } from '../../model/duration.ts';
 
 interface SimulateFlags {
   nodes: string;
@@ -61,7 +61,8 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
     .filter((r) => r !== '');
   if (regions.length === 0)
     throw new InvalidInputError('--regions must list at least one region, e.g. us-east,eu-west');
-  const durationMs = f.duration === undefined ? undefined : parseDuration(f.duration);
+  // --duration becomes a setTimeout delay (waitForStop), so it must fit a timer.
+  const durationMs = f.duration === undefined ? undefined : timerSafe(parseDuration(f.duration), '--duration');
   if (durationMs !== undefined && durationMs <= 0) throw new InvalidInputError('--duration must be > 0');
   return {
     nodes: integer(f.nodes, '--nodes', 1, 200),
