@@ -9,7 +9,6 @@ import {
   bandwidthUtilization,
   jitterStep,
   packetLossRatio,
-  quantileSorted,
   rttStats,
   tunnelHealth,
   type BandwidthUtilization,
@@ -17,6 +16,7 @@ import {
   type TunnelThresholds,
 } from '../analysis/health/network.ts';
 import { getMetric } from '../catalog/index.ts';
+import { quantileSorted } from '../math/quantile.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
 import type { AnalysisWindow } from './rollout-provider.ts';
