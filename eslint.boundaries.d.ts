@@ -7,8 +7,6 @@ export type AllowedImport = string | { readonly layer: string; readonly kind: 't
 export declare const LAYERS: Readonly<Record<string, string>>;
 /** Layer name → the layers it may import besides itself. */
 export declare const ALLOWED: Readonly<Record<string, readonly AllowedImport[]>>;
-/** Files that may still import one layer they otherwise may not, until parallel work removes the import. */
-export declare const TEMPORARY_EXCEPTIONS: readonly { readonly file: string; readonly layer: string }[];
 /** Settings of eslint-plugin-boundaries. */
 export declare function boundariesSettings(): Record<string, unknown>;
 /** Options of the `boundaries/dependencies` rule. */

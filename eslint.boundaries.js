@@ -60,17 +60,6 @@ export const ALLOWED = {
   web: [{ layer: 'contract', kind: 'type' }],
 };
 
-/**
- * Imports that break the layering today and are being removed by parallel work; each entry is one file and the
- * layer it may still import. Temporary: removed when S2/S1 merge.
- */
-export const TEMPORARY_EXCEPTIONS = [
-  // removed when S2/S1 merge: S2 moves the duration grammar from cli/duration.ts to model/duration.ts.
-  { file: 'src/config.ts', layer: 'cli' },
-  { file: 'src/analysis/slo/definition.ts', layer: 'cli' },
-  { file: 'src/sim/scenario.ts', layer: 'cli' },
-];
-
 /** eslint-plugin-boundaries settings: one file category per layer, matched on the path from the root. */
 export function boundariesSettings() {
   return {
@@ -82,7 +71,7 @@ export function boundariesSettings() {
   };
 }
 
-/** Options of the `boundaries/dependencies` rule built from {@link ALLOWED} and {@link TEMPORARY_EXCEPTIONS}. */
+/** Options of the `boundaries/dependencies` rule built from {@link ALLOWED}; there are no exceptions. */
 export function boundariesRuleOptions() {
   const policies = Object.entries(ALLOWED).map(([from, targets]) => ({
     from: { file: { categories: from } },
@@ -95,8 +84,5 @@ export function boundariesRuleOptions() {
       ),
     ],
   }));
-  for (const e of TEMPORARY_EXCEPTIONS) {
-    policies.push({ from: { file: { path: e.file } }, allow: [{ to: { file: { categories: e.layer } } }] });
-  }
   return { default: 'disallow', checkUnknownLocals: true, checkInternals: true, policies };
 }

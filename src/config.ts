@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './cli/duration.ts';
+import { parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';

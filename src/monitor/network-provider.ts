@@ -9,13 +9,13 @@ import {
   bandwidthUtilization,
   jitterStep,
   packetLossRatio,
-  quantileSorted,
   rttStats,
   tunnelHealth,
   type TunnelThresholds,
 } from '../analysis/health/network.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { NetworkOverview, PairBandwidth, PairNetwork, PairRtt } from '../contract/network.ts';
+import { quantileSorted } from '../math/quantile.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
 

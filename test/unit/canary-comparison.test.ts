@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { compareVersions, improvementPercent } from '../../src/analysis/canary/comparison.ts';
 import type { VersionComparison, VersionSamples } from '../../src/analysis/canary/comparison.ts';
 import type { MetricJudgement } from '../../src/analysis/canary/judge.ts';
-import { quantileSorted } from '../../src/analysis/canary/percentile.ts';
+import { quantileSorted } from '../../src/math/quantile.ts';
 import { DEFAULT_SEVERITY_BANDS, detectRegressions, regressionSeverity } from '../../src/analysis/canary/regression.ts';
 import { initialRolloutState, reduceRollout, stagesCrossed } from '../../src/analysis/canary/rollout-tracker.ts';
 import type { RolloutTrackerState } from '../../src/analysis/canary/rollout-tracker.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { CommanderError } from 'commander';
 import { detectCommand, type DetectedRow } from '../../src/cli/commands/detect.ts';
-import { formatDuration, parseDuration } from '../../src/cli/duration.ts';
+import { formatDuration, parseDuration } from '../../src/model/duration.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

@@ -8,7 +8,7 @@ import {
   holtWintersVarianceFactor,
 } from '../../src/analysis/forecast/holt-winters.ts';
 import { nelderMead } from '../../src/analysis/forecast/nelder-mead.ts';
-import { normalQuantile } from '../../src/analysis/forecast/quantiles.ts';
+import { normalQuantile } from '../../src/math/normal.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 
 const close = (a: number, b: number, tol: number): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);

@@ -2,33 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DAY_MS, fitLinear, predictLinear } from '../../src/analysis/forecast/linear.ts';
-import { normalQuantile, studentTQuantile } from '../../src/analysis/forecast/quantiles.ts';
 import { InvalidInputError } from '../../src/errors.ts';
 
 const close = (a: number, b: number, tol: number): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
-
-describe('quantiles', () => {
-  it('match published normal and Student t quantiles', () => {
-    // Standard tables (e.g. NIST/SEMATECH e-Handbook §1.3.6.7.1/2); values to 12+ digits from R qnorm/qt.
-    close(normalQuantile(0.975), 1.959963984540054, 1e-12);
-    close(normalQuantile(0.9), 1.2815515655446004, 1e-12);
-    close(normalQuantile(0.025), -1.959963984540054, 1e-12);
-    close(studentTQuantile(0.975, 1), 12.706204736174698, 1e-9);
-    close(studentTQuantile(0.975, 2), 4.302652729749464, 1e-10);
-    close(studentTQuantile(0.975, 3), 3.182446305284263, 1e-10);
-    close(studentTQuantile(0.975, 10), 2.228138851986274, 1e-10);
-    close(studentTQuantile(0.9, 5), 1.475884048824481, 1e-10);
-    close(studentTQuantile(0.05, 30), -1.697261, 1e-6); // 6-digit table value
-    // Large dof approaches the normal quantile.
-    close(studentTQuantile(0.975, 1e6), 1.959963984540054, 1e-5);
-  });
-
-  it('rejects probabilities outside (0, 1) and dof ≤ 0', () => {
-    assert.throws(() => normalQuantile(1), InvalidInputError);
-    assert.throws(() => normalQuantile(Number.NaN), InvalidInputError);
-    assert.throws(() => studentTQuantile(0.9, 0), InvalidInputError);
-  });
-});
 
 describe('fitLinear', () => {
   // Hand computation: x = 0..4 days, y = [1, 3, 2, 5, 4]; x̄ = 2, ȳ = 3, Sxx = 10, Sxy = 8 → slope 0.8/day,

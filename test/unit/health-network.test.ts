@@ -7,10 +7,10 @@ import {
   jitterStep,
   NetworkTelemetry,
   packetLossRatio,
-  quantileSorted,
   rttStats,
   tunnelHealth,
 } from '../../src/analysis/health/network.ts';
+import { quantileSorted } from '../../src/math/quantile.ts';
 
 const T0 = 1_700_000_000_000;
 const near = (a: number | null | undefined, b: number, eps = 1e-9): void => assert.ok(typeof a === 'number' && Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);

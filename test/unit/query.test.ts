@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../src/errors.ts';
 import { seriesKey } from '../../src/model/sample.ts';
-import { aggregateSeries, MAX_INPUT_SERIES, MAX_STEPS, quantileSorted, type QueryAggregation } from '../../src/store/query.ts';
+import { quantileSorted } from '../../src/math/quantile.ts';
+import { aggregateSeries, MAX_INPUT_SERIES, MAX_STEPS, type QueryAggregation } from '../../src/store/query.ts';
 import type { SeriesPoints } from '../../src/store/types.ts';
 
 let nextId = 1;

@@ -8,7 +8,8 @@ import { Counter } from 'prom-client';
 import { DwcpError, InvalidInputError, LimitExceededError, NotFoundError, StoreError, UnknownParameterError } from '../../src/errors.ts';
 import { buildApp, resolveLimits } from '../../src/server/app.ts';
 import { HTTP_STATUS_BY_CODE, toHttpError } from '../../src/server/error-handler.ts';
-import { parseDuration, parseTime } from '../../src/server/params.ts';
+import { parseDuration } from '../../src/model/duration.ts';
+import { parseTime } from '../../src/server/params.ts';
 import { T0, anomaly, testDeps, type TestDeps } from './server-fakes.ts';
 
 const apps: FastifyInstance[] = [];
@@ -287,10 +288,13 @@ test('time and duration parameters follow the Prometheus conventions', () => {
   for (const bad of ['', 'now', '2024-05-01', '2024-13-01T00:00:00Z', '2024-05-01T25:00:00Z', '1e5', 'NaN', '1'.repeat(400)]) {
     assert.throws(() => parseTime(bad, 'start'), InvalidInputError, bad);
   }
-  assert.equal(parseDuration('15', 'step'), 15_000);
-  assert.equal(parseDuration('0.5', 'step'), 500);
-  assert.equal(parseDuration('1m30s', 'step'), 90_000);
-  assert.equal(parseDuration('250ms', 'step'), 250);
-  for (const bad of ['', '15x', '1.5m', '-', 's']) assert.throws(() => parseDuration(bad, 'step'), InvalidInputError, bad);
+  // Query-parameter durations: the product grammar plus plain seconds (model/duration.ts).
+  const step = (s: string): number => parseDuration(s, { bareSeconds: true });
+  assert.equal(step('15'), 15_000);
+  assert.equal(step('0.5'), 500);
+  assert.equal(step('1m30s'), 90_000);
+  assert.equal(step('250ms'), 250);
+  assert.equal(step('1.5m'), 90_000); // fractions in parts, as the CLI and config accept
+  for (const bad of ['', '15x', '1s1m', '1m1m', '-', 's']) assert.throws(() => step(bad), InvalidInputError, bad);
 });
 

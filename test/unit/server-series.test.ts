@@ -122,7 +122,7 @@ test('GET /api/metrics/query: bad input → 400', async () => {
     [`${q}&agg=median`, 'DWCP_INVALID_INPUT', /agg: Invalid option/],
     [`${q}&step=0`, 'DWCP_INVALID_INPUT', /step: must be greater than 0/],
     [`${q}&step=-5`, 'DWCP_INVALID_INPUT', /step: must be greater than 0/],
-    [`${q}&step=fast`, 'DWCP_INVALID_INPUT', /step: cannot parse/],
+    [`${q}&step=fast`, 'DWCP_INVALID_INPUT', /step: invalid duration "fast"/],
     [`${q}&step=1ms&start=0&end=100`, 'DWCP_INVALID_INPUT', /exceed the maximum of 11000/],
     [`${q}&start=100&end=50`, 'DWCP_INVALID_INPUT', /start must not be after end/],
     [`${q}&end=soon`, 'DWCP_INVALID_INPUT', /end: cannot parse/],

@@ -30,7 +30,8 @@ import type { HoltWintersFit, HoltWintersParams } from './holt-winters.ts';
 import { fitHoltWinters, holtWintersMean, holtWintersVarianceFactor } from './holt-winters.ts';
 import { DAY_MS, fitLinear, linearMean, linearPredictionStdError } from './linear.ts';
 import type { LinearFit } from './linear.ts';
-import { normalQuantile, studentTQuantile } from './quantiles.ts';
+import { normalQuantile } from '../../math/normal.ts';
+import { studentTQuantile } from '../../math/student-t.ts';
 import { resampleFixedStep } from './resample.ts';
 import { checkLevel, checkSeries } from './validate.ts';
 

@@ -31,7 +31,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { findMetric, getMetric } from '../../catalog/index.ts';
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { ConfigError } from '../../errors.ts';
 
 /** SLO files larger than this are refused (bytes of UTF-16 text, i.e. characters). */

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEMO_DEFAULTS, runDemo } from '../../demo/run.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { checkOutputFile, parseInteger, parseList, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
 

@@ -13,7 +13,7 @@ import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.t
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
 
 /** Where the command writes; defaults to process.stdout / process.stderr. */

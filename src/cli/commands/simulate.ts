@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration, timerSafe } from '../../model/duration.ts';
 import { checkOutputFile, parseInteger, parseList, parseNumber } from '../flags.ts';
 
 interface SimulateFlags {
@@ -43,7 +43,8 @@ export interface SimulateSettings {
  */
 export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
   const regions = parseList('--regions', f.regions, 'us-east,eu-west');
-  const durationMs = f.duration === undefined ? undefined : parseDuration(f.duration);
+  // --duration becomes a setTimeout delay (waitForStop), so it must fit a timer.
+  const durationMs = f.duration === undefined ? undefined : timerSafe(parseDuration(f.duration), '--duration');
   if (durationMs !== undefined && durationMs <= 0) throw new InvalidInputError('--duration must be > 0');
   return {
     nodes: parseInteger('--nodes', f.nodes, 1, 200),

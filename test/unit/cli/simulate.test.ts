@@ -61,6 +61,7 @@ describe('parseSimulateFlags', () => {
       [{ rolloutPercent: '150' }, /--rollout-percent/],
       [{ rolloutPercent: 'abc' }, /--rollout-percent/],
       [{ duration: 'forever' }, /invalid duration/],
+      [{ duration: '25d' }, /--duration must be between 0 and 2147483647 ms/], // a setTimeout delay
       [{ daySeconds: '0' }, /--day-seconds/],
       [{ seed: '-1' }, /--seed/],
     ];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join, posix, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { ESLint } from 'eslint';
-import { ALLOWED, LAYERS, TEMPORARY_EXCEPTIONS } from '../../../eslint.boundaries.js';
+import { ALLOWED, LAYERS } from '../../../eslint.boundaries.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const eslint = new ESLint({ cwd: ROOT });
@@ -105,7 +105,6 @@ describe('layering lint rule', () => {
     let checked = 0;
     for (const from of layers) {
       const file = fixtureIn(from);
-      if (TEMPORARY_EXCEPTIONS.some((e) => e.file === file)) continue;
       const allowedValue = new Set<string>([from, ...(ALLOWED[from] ?? []).filter((t): t is string => typeof t === 'string')]);
       for (const to of layers) {
         const target = fileOf(to);
@@ -142,20 +141,6 @@ describe('layering lint rule', () => {
       else assert.deepEqual([...got].sort(), [...expected].sort(), layer);
     }
     assert.equal(documented.size, Object.keys(ALLOWED).length);
-  });
-
-  it('lists each temporary exception once, with a file in a layer that may not otherwise import the excepted layer', () => {
-    const seen = new Set<string>();
-    for (const e of TEMPORARY_EXCEPTIONS) {
-      assert.ok(!seen.has(`${e.file}>${e.layer}`), `${e.file} listed twice`);
-      seen.add(`${e.file}>${e.layer}`);
-      const from = Object.keys(LAYERS).find((l) => {
-        const p = LAYERS[l]!;
-        return p.endsWith('.ts') ? e.file === p : e.file.startsWith(`${p}/`);
-      });
-      assert.ok(from, `${e.file} is in no layer`);
-      assert.ok(!(ALLOWED[from] ?? []).includes(e.layer), `${e.file}: ${from} may import ${e.layer} anyway`);
-    }
   });
 });
 
