@@ -84,6 +84,9 @@ export interface AnomalyStore {
   prune(maxAnomalies: number): Promise<number>;
 }
 
+/** Votes stored per anomaly at most (an ensemble has at most 16 members); `Anomaly.votes` beyond it are dropped. */
+export const MAX_STORED_VOTES = 16;
+
 /** Largest stored detector state: the snapshot's `state` as JSON text, in UTF-8 bytes (64 KiB). */
 export const MAX_DETECTOR_STATE_BYTES = 64 * 1024;
 

@@ -14,7 +14,8 @@ import { InvalidInputError, NotFoundError, PayloadTooLargeError, StoreError } fr
 import type { Anomaly } from '../../src/model/anomaly.ts';
 import type { Sample } from '../../src/model/sample.ts';
 import { seriesKey } from '../../src/model/sample.ts';
-import { LruCache, SeriesKeyBuilder } from '../../src/store/kysely-store.ts';
+import { LruCache } from '../../src/store/lru-cache.ts';
+import { SeriesKeyBuilder } from '../../src/store/series-key-builder.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from '../../src/store/sqlite.ts';
 import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow } from '../../src/store/types.ts';
