@@ -5,6 +5,11 @@
 import { InvalidInputError, PayloadTooLargeError, type DwcpError } from '../errors.ts';
 import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow } from './types.ts';
 
+/** Whether `v` fits the `integer` (int32) version column of PostgreSQL. */
+function isInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
 /** A detector state ready to store: the row's fields with `state` as JSON text and its UTF-8 size. */
 export interface EncodedDetectorState {
   readonly seriesKey: string;
@@ -27,8 +32,8 @@ export interface RejectedDetectorState {
  * Validates `rows`, keeps the last row of each series key (in the order of last occurrence) and encodes each
  * state as JSON. States whose JSON exceeds `MAX_DETECTOR_STATE_BYTES` are rejected with
  * `PayloadTooLargeError`, states that cannot be written as JSON with `InvalidInputError`.
- * @throws InvalidInputError when a row has an empty series key or detector name, or a non-integer version or
- *   timestamp (then nothing of the batch may be stored).
+ * @throws InvalidInputError when a row has an empty series key or detector name, a version that is not a
+ *   32-bit integer, or a timestamp that is not a safe integer (then nothing of the batch may be stored).
  * @see DetectorStateStore.saveDetectorStates in ./types.ts
  */
 export function encodeDetectorStates(rows: readonly DetectorStateRow[]): { encoded: EncodedDetectorState[]; rejected: RejectedDetectorState[] } {
@@ -36,7 +41,7 @@ export function encodeDetectorStates(rows: readonly DetectorStateRow[]): { encod
   for (const r of rows) {
     if (typeof r.seriesKey !== 'string' || r.seriesKey.length === 0) throw new InvalidInputError('detector state: series key must be a non-empty string');
     if (typeof r.detector !== 'string' || r.detector.length === 0) throw new InvalidInputError(`detector state of ${r.seriesKey}: detector name must be a non-empty string`);
-    if (!Number.isSafeInteger(r.version)) throw new InvalidInputError(`detector state of ${r.seriesKey}: version ${r.version} is not an integer`);
+    if (!isInt32(r.version)) throw new InvalidInputError(`detector state of ${r.seriesKey}: version ${r.version} is not a 32-bit integer`);
     if (!Number.isSafeInteger(r.updatedAtMs)) throw new InvalidInputError(`detector state of ${r.seriesKey}: updatedAtMs ${r.updatedAtMs} is not an integer in ms`);
     latest.delete(r.seriesKey); // re-insert so the map keeps the order of last occurrence
     latest.set(r.seriesKey, r);

@@ -48,3 +48,11 @@ export class SeriesKeyBuilder {
     return parts.join('');
   }
 }
+
+/**
+ * Whether a series key holds U+0000 (NUL) anywhere: in the metric name, a label name or a label value (the key
+ * escapes only backslash, quote and newline, so a NUL of any part appears in it as is).
+ */
+export function hasNul(key: string): boolean {
+  return key.includes('\u0000');
+}

@@ -26,6 +26,14 @@ export function checkRetention(retentionMs: number): void {
 }
 
 /**
+ * Checks the time of `SampleStore.applyRetention`.
+ * @throws InvalidInputError when `nowMs` is not finite.
+ */
+export function checkNow(nowMs: number): void {
+  if (!Number.isFinite(nowMs)) throw new InvalidInputError(`retention time must be finite, got ${nowMs}`);
+}
+
+/**
  * Checks a sample's timestamp before anything of its batch is written.
  * @throws InvalidInputError when `timestampMs` is not a safe integer.
  */

@@ -13,7 +13,7 @@ import { createInsightsProvider, type InsightsProvider, type RegionsOverview, ty
 import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts';
 import { createCatalogMetrics } from '../../src/sdk/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
+import { RecordingSampleStore, T0, testDeps } from './server-fakes.ts';
 
 const NOW = T0 + 3_600_000;
 const apps: FastifyInstance[] = [];
@@ -21,7 +21,7 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(insights: InsightsProvider | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
+async function app(insights: InsightsProvider | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(insights ? { insights } : {}) };
   const a = await buildApp(deps, { now: () => NOW });
   apps.push(a);
@@ -29,8 +29,8 @@ async function app(insights: InsightsProvider | undefined, samples = new MemoryS
 }
 
 /** 120 scrapes at 5 s ending just before NOW: v1 migrations ~100 s, v3 ~`v3Seconds`, SLA gauges, region inputs. */
-async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Promise<MemorySampleStore> {
-  const store = new MemorySampleStore();
+async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
   const n = 120;
   const batch: Sample[] = [];
   const add = (name: string, labels: Labels, value: number, t: number) => batch.push({ name, labels, value, timestampMs: t });
@@ -189,7 +189,7 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
 });
 
 test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no regions', async () => {
-  const a = await app(createInsightsProvider(new MemorySampleStore()));
+  const a = await app(createInsightsProvider(new RecordingSampleStore()));
   const r = (await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus };
   assert.equal(r.data.decision, 'NO-GO');
   assert.equal(r.data.score, 0);

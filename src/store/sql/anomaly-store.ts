@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { Anomaly, DetectorVote, MetricKind } from '../../model/anomaly.ts';
 import { severityRank, type Component, type Severity } from '../../model/dwcp.ts';
 import type { AnomaliesTable, Database } from '../schema.ts';
+import { checkAnomalyTime, checkAnomalyTimes, isAnomalyId, storedAnomaly } from '../anomaly-codec.ts';
 import { MAX_STORED_VOTES, type AnomalyFilter, type AnomalyStore } from '../types.ts';
 import { checkLimit, checkMaxAnomalies } from '../validation.ts';
 import { fromDbValue, parseLabels, toDbValue, wrap } from './common.ts';
@@ -12,8 +13,12 @@ import { fromDbValue, parseLabels, toDbValue, wrap } from './common.ts';
 export class SqlAnomalyStore implements AnomalyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Stores an anomaly; returns it with its new id. @throws StoreError on backend failure. */
+  /**
+   * Stores an anomaly; returns it as stored (see `storedAnomaly`) with its new id.
+   * @throws InvalidInputError when a time is not an integer in ms. @throws StoreError on backend failure.
+   */
   async insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
+    checkAnomalyTimes(a);
     try {
       const r = await this.db
         .insertInto('anomalies')
@@ -41,7 +46,7 @@ export class SqlAnomalyStore implements AnomalyStore {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      return { ...a, id: Number(r.id) };
+      return storedAnomaly(a, Number(r.id));
     } catch (e) {
       throw wrap('anomaly insert', e);
     }
@@ -49,9 +54,12 @@ export class SqlAnomalyStore implements AnomalyStore {
 
   /**
    * Marks an anomaly resolved at `resolvedAtMs`.
-   * @throws NotFoundError when no anomaly has this id. @throws StoreError on backend failure.
+   * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
+   * anomaly has this id. @throws StoreError on backend failure.
    */
   async resolve(id: number, resolvedAtMs: number): Promise<void> {
+    checkAnomalyTime('resolvedAtMs', resolvedAtMs);
+    if (!isAnomalyId(id)) throw new NotFoundError(`anomaly ${id} not found`);
     let n: number;
     try {
       const r = await this.db.updateTable('anomalies').set({ resolved_at: resolvedAtMs }).where('id', '=', id).executeTakeFirst();
@@ -67,6 +75,7 @@ export class SqlAnomalyStore implements AnomalyStore {
    * @throws NotFoundError when no anomaly has this id. @throws StoreError on backend failure.
    */
   async acknowledge(id: number): Promise<Anomaly> {
+    if (!isAnomalyId(id)) throw new NotFoundError(`anomaly ${id} not found`);
     let row: AnomalyRow | undefined;
     try {
       await this.db.updateTable('anomalies').set({ acknowledged: 1 }).where('id', '=', id).execute();

@@ -1,5 +1,5 @@
 /** `DetectorStateStore` over a Kysely instance whose schema was created by `migrateToLatest` (SQLite or PostgreSQL). */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { decodeDetectorState, encodeDetectorStates } from '../detector-state-codec.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database, DetectorStatesTable } from '../schema.ts';
@@ -62,7 +62,7 @@ export class SqlDetectorStateStore implements DetectorStateStore {
   }
 
   /**
-   * At most `limit` stored detector states, newest first (ties by series key). A row whose state is not valid
+   * At most `limit` stored detector states, newest first (ties by series key in byte order). A row whose state is not valid
    * JSON, or whose detector or version is invalid, is skipped and counted in `malformed`.
    * @throws InvalidInputError on a bad limit. @throws StoreError on backend failure.
    */
@@ -70,7 +70,14 @@ export class SqlDetectorStateStore implements DetectorStateStore {
     checkLimit(limit);
     let stored: Selectable<DetectorStatesTable>[];
     try {
-      stored = await this.db.selectFrom('detector_states').selectAll().orderBy('updated_at', 'desc').orderBy('series_key').limit(limit).execute();
+      stored = await this.db
+        .selectFrom('detector_states')
+        .selectAll()
+        .orderBy('updated_at', 'desc')
+        // Byte order on both dialects (PostgreSQL's default collation may be locale-aware).
+        .orderBy(this.dialect === 'postgres' ? sql`series_key collate "C"` : sql`series_key`)
+        .limit(limit)
+        .execute();
     } catch (e) {
       throw wrap('loadDetectorStates', e);
     }

@@ -8,8 +8,8 @@
  * size is cached so kysely builds the statement once, not per batch.
  *
  * Out-of-order samples are NOT rejected here: the monitor drops samples older than a series' last timestamp
- * before calling `append` (the `out_of_order` reason is counted there); this store only rejects `non_finite`
- * and `duplicate` (same series and timestamp, detected by comparing the rows the database inserted with the
+ * before calling `append` (the `out_of_order` reason is counted there); this store only rejects `non_finite`,
+ * `invalid_text` and `duplicate` (same series and timestamp, detected by comparing the rows the database inserted with the
  * rows offered: `ON CONFLICT DO NOTHING`).
  */
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
@@ -18,9 +18,9 @@ import type { Labels, Sample } from '../../model/sample.ts';
 import { LruCache } from '../lru-cache.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database } from '../schema.ts';
-import { SeriesKeyBuilder } from '../series-key-builder.ts';
+import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import { checkLimit, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
+import { checkLimit, checkNow, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
 import { fromDbValue, MAX_PARAMS, parseLabels, toDbValue, wrap } from './common.ts';
 
 /** Options of {@link SqlSampleStore}. */
@@ -79,7 +79,8 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
   }
 
   /**
-   * Stores a batch in one transaction (see `SampleStore.append`). NaN is stored as NULL and read back as NaN.
+   * Stores a batch in one transaction (see `SampleStore.append`). NaN is stored as NULL and read back as NaN;
+   * a sample whose series key holds NUL is rejected as `invalid_text`.
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is stored).
    * @throws StoreError on backend failure (the transaction is rolled back; nothing is stored).
    */
@@ -92,6 +93,7 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
     const missing = new Map<string, PendingSeries>();
     const keyOf = new SeriesKeyBuilder();
     let nonFinite = 0;
+    let invalidText = 0;
     for (let i = 0; i < batch.length; i++) {
       const s = batch[i]!;
       checkSampleTimestamp(s.name, s.timestampMs);
@@ -100,13 +102,21 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
         continue;
       }
       const key = keyOf.key(s.name, s.labels);
-      keys[i] = key;
       const cached = this.cache.get(key);
       if (cached !== undefined) cachedIds[i] = cached;
-      else if (!missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
+      else if (!missing.has(key)) {
+        // Only a key that is not cached can hold NUL (a cached key was stored): the hot path pays nothing.
+        if (hasNul(key)) {
+          invalidText++;
+          continue;
+        }
+        missing.set(key, { key, name: s.name, labels: s.labels });
+      }
+      keys[i] = key;
     }
     if (nonFinite > 0) rejected.non_finite = nonFinite;
-    const candidates = batch.length - nonFinite;
+    if (invalidText > 0) rejected.invalid_text = invalidText;
+    const candidates = batch.length - nonFinite - invalidText;
     if (candidates === 0) return { stored: 0, rejected };
 
     let stored = 0;
@@ -294,9 +304,10 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
   /**
    * Deletes samples with ts < nowMs - retentionMs and then series without samples (also evicting them from
    * the id cache). Returns the number of samples deleted.
-   * @throws StoreError on backend failure.
+   * @throws InvalidInputError when `nowMs` is not finite. @throws StoreError on backend failure.
    */
   async applyRetention(nowMs: number): Promise<number> {
+    checkNow(nowMs);
     const cutoff = Math.floor(nowMs - this.retentionMs);
     try {
       const { deleted, keys } = await this.db.transaction().execute(async (trx) => {

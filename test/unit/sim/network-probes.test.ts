@@ -16,7 +16,7 @@ import {
   type LinkClass,
 } from '../../../src/sim/node.ts';
 import { Prng } from '../../../src/sim/prng.ts';
-import { MemorySampleStore } from '../server-fakes.ts';
+import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SECONDS = 120;
