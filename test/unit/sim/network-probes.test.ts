@@ -8,13 +8,9 @@ import { describe, it } from 'node:test';
 import type { Sample } from '../../../src/model/sample.ts';
 import { createNetworkProvider, type NetworkOverview } from '../../../src/monitor/network-provider.ts';
 import type { ScheduledFault } from '../../../src/sim/faults.ts';
-import {
-  interRegionBaseRttMs,
-  linkProfile,
-  PROBES_PER_SECOND,
-  SimNode,
-  type LinkClass,
-} from '../../../src/sim/node.ts';
+import { interRegionBaseRttMs, linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import { SimNode } from '../../../src/sim/node.ts';
+import { PROBES_PER_SECOND } from '../../../src/sim/probes.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
 
