@@ -7,6 +7,7 @@
  * For a given seed the output is fixed: every draw comes from the node's generator in the order of `step`
  * (the probes from their own generator), so reordering stages changes every series after them.
  */
+import type { Registry } from 'prom-client';
 import { InvalidInputError } from '../errors.ts';
 import type { Mode } from '../model/dwcp.ts';
 import { validateLevelShift, withLevelShifts, type LevelShift } from './events.ts';
@@ -135,7 +136,7 @@ export class SimNode {
   }
 
   /** The node's registry (every series it exports). */
-  get registry(): NodeTelemetry['registry'] {
+  get registry(): Registry {
     return this.tel.registry;
   }
 
