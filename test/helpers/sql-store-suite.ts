@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { OpenedStore } from '../../src/store/sqlite.ts';
-import { anomaly, sample, stateRow, T0 } from './store-contract.ts';
+import { anomaly, sample, stateRow, T0 } from './store-fixtures.ts';
 
 /** Opens a fresh SQL store (sample retention one hour) with the given series-cache capacity. */
 export type SqlOpener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => Promise<OpenedStore>;

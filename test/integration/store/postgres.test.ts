@@ -10,7 +10,8 @@ import { InvalidInputError, StoreError } from '../../../src/errors.ts';
 import { openPostgresStore } from '../../../src/store/postgres.ts';
 import type { OpenedStore } from '../../../src/store/sqlite.ts';
 import { sqlStoreSuite, type SqlBackend } from '../../helpers/sql-store-suite.ts';
-import { HOUR, storeContractSuite } from '../../helpers/store-contract.ts';
+import { storeContractSuite } from '../../helpers/store-contract.ts';
+import { HOUR } from '../../helpers/store-fixtures.ts';
 
 const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
 

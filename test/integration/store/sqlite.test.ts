@@ -8,7 +8,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { InvalidInputError, StoreError } from '../../../src/errors.ts';
 import { openSqliteStore, type OpenedStore } from '../../../src/store/sqlite.ts';
 import { sqlStoreSuite } from '../../helpers/sql-store-suite.ts';
-import { HOUR, storeContractSuite } from '../../helpers/store-contract.ts';
+import { storeContractSuite } from '../../helpers/store-contract.ts';
+import { HOUR } from '../../helpers/store-fixtures.ts';
 
 function sqliteBackend() {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-store-'));

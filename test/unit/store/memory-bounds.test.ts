@@ -6,7 +6,7 @@ import type { Sample } from '../../../src/model/sample.ts';
 import { MemoryAnomalyStore } from '../../../src/store/memory/anomaly-store.ts';
 import { MemoryDetectorStateStore } from '../../../src/store/memory/detector-state-store.ts';
 import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
-import { anomaly, sample, stateRow, T0 } from '../../helpers/store-contract.ts';
+import { anomaly, sample, stateRow, T0 } from '../../helpers/store-fixtures.ts';
 
 describe('MemorySampleStore bounds', () => {
   it('rejects samples of new series beyond maxSeries as series_limit; known series still take samples', async () => {

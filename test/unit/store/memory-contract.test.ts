@@ -2,7 +2,8 @@
 import { MemoryAnomalyStore } from '../../../src/store/memory/anomaly-store.ts';
 import { MemoryDetectorStateStore } from '../../../src/store/memory/detector-state-store.ts';
 import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
-import { HOUR, storeContractSuite } from '../../helpers/store-contract.ts';
+import { storeContractSuite } from '../../helpers/store-contract.ts';
+import { HOUR } from '../../helpers/store-fixtures.ts';
 
 storeContractSuite('memory', async () => ({
   open: async (o) => ({
