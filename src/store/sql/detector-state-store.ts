@@ -75,7 +75,7 @@ export class SqlDetectorStateStore implements DetectorStateStore {
         .selectAll()
         .orderBy('updated_at', 'desc')
         // Byte order on both dialects (PostgreSQL's default collation may be locale-aware).
-        .orderBy(this.dialect === 'postgres' ? sql`series_key collate "C"` : sql`series_key`)
+        .orderBy(this.dialect === 'postgres' ? sql`${sql.ref('series_key')} collate "C"` : 'series_key')
         .limit(limit)
         .execute();
     } catch (e) {
