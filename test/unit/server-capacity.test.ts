@@ -7,7 +7,7 @@ import type { Labels, Sample } from '../../src/model/sample.ts';
 import type { CapacityOverview } from '../../src/contract/capacity.ts';
 import { createCapacityProvider, type CapacityProvider } from '../../src/monitor/capacity-provider.ts';
 import { buildApp } from '../../src/server/app.ts';
-import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
+import { RecordingSampleStore, T0, testDeps } from './server-fakes.ts';
 
 const DAY = 86_400_000;
 const NOW = T0 + 2 * DAY;
@@ -17,7 +17,7 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(capacity: CapacityProvider | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
+async function app(capacity: CapacityProvider | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(capacity ? { capacity } : {}) };
   const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
@@ -36,8 +36,8 @@ function series(labels: Labels, n: number, f: (daysBeforeNow: number) => number)
 
 const ramp = (d: number): number => 50 - 2 * d; // 50 % now, +2 %/day
 
-async function seeded(): Promise<MemorySampleStore> {
-  const store = new MemorySampleStore();
+async function seeded(): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
   await store.append([
     ...series({ node: 'n1', region: 'eu-west', resource_type: 'cpu' }, 145, ramp),
     ...series({ node: 'n1', region: 'eu-west', resource_type: 'memory' }, 50, () => 30),
@@ -112,7 +112,7 @@ test('GET /api/capacity: resource and window select what is read', async () => {
 });
 
 test('GET /api/capacity: series and point limits hold and are reported', async () => {
-  const store = new MemorySampleStore();
+  const store = new RecordingSampleStore();
   for (const node of ['a', 'b', 'c']) await store.append(series({ node, resource_type: 'cpu' }, 145, ramp));
   const a = await app(createCapacityProvider(store, { maxSeries: 2, maxPointsPerSeries: 120 }), store);
   const d = ((await a.inject({ url: '/api/capacity?resource=cpu' })).json() as { data: CapacityOverview }).data;
@@ -124,7 +124,7 @@ test('GET /api/capacity: series and point limits hold and are reported', async (
 });
 
 test('GET /api/capacity: unknown or bad parameters → 400; no provider → 404', async () => {
-  const a = await app(createCapacityProvider(new MemorySampleStore()));
+  const a = await app(createCapacityProvider(new RecordingSampleStore()));
   for (const url of ['/api/capacity?foo=1', '/api/capacity?window=1d&node=n1']) {
     const res = await a.inject({ url });
     assert.equal(res.statusCode, 400, url);

@@ -1,22 +1,15 @@
-/** Small in-memory implementations of the API's narrow interfaces, for app.inject() tests. */
+/** Dependencies of the API for app.inject() tests: the real in-memory stores, fixed targets and component status. */
 import { Registry } from 'prom-client';
-import { NotFoundError } from '../../src/errors.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
-import { severityRank } from '../../src/model/dwcp.ts';
-import { seriesKey, type Labels, type Sample } from '../../src/model/sample.ts';
+import type { Labels } from '../../src/model/sample.ts';
 import type { ComponentStatus, TargetStatus } from '../../src/model/status.ts';
 import type { HealthReport } from '../../src/contract/health.ts';
 import { createLiveFeed, type LocalLiveFeed } from '../../src/monitor/live-feed.ts';
 import type { AppDeps, AppLimits } from '../../src/server/deps.ts';
 import { aggregateSeries } from '../../src/store/query.ts';
-import type {
-  AnomalyFilter,
-  AnomalyStore,
-  AppendResult,
-  SampleStore,
-  SeriesPoints,
-  SeriesRef,
-} from '../../src/store/types.ts';
+import { MemoryAnomalyStore } from '../../src/store/memory/anomaly-store.ts';
+import { MemorySampleStore } from '../../src/store/memory/sample-store.ts';
+import type { AnomalyFilter, AnomalyStore, SeriesPoints, SeriesRef } from '../../src/store/types.ts';
 
 export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 
@@ -46,92 +39,48 @@ export function anomaly(id: number, over: Partial<Anomaly> = {}): Anomaly {
   };
 }
 
-export class MemoryAnomalyStore implements AnomalyStore {
-  readonly items = new Map<number, Anomaly>();
+/**
+ * The real in-memory anomaly store (src/store/memory/, run through the store contract suite) that also
+ * records the filters it was asked for, so route tests can check what a route queried.
+ */
+export class RecordingAnomalyStore extends MemoryAnomalyStore {
   readonly filters: AnomalyFilter[] = [];
-  private nextId = 1;
-  constructor(initial: readonly Anomaly[] = []) {
-    for (const a of initial) {
-      this.items.set(a.id, a);
-      this.nextId = Math.max(this.nextId, a.id + 1);
-    }
-  }
-  async insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
-    const stored = { ...a, id: this.nextId++ };
-    this.items.set(stored.id, stored);
-    return stored;
-  }
-  async resolve(id: number, resolvedAtMs: number): Promise<void> {
-    const a = this.items.get(id);
-    if (!a) throw new NotFoundError(`anomaly ${id} not found`);
-    this.items.set(id, { ...a, resolvedAtMs });
-  }
-  async acknowledge(id: number): Promise<Anomaly> {
-    const a = this.items.get(id);
-    if (!a) throw new NotFoundError(`anomaly ${id} not found`);
-    const acked = { ...a, acknowledged: true };
-    this.items.set(id, acked);
-    return acked;
-  }
-  async list(f: AnomalyFilter): Promise<Anomaly[]> {
+  override list(f: AnomalyFilter): Promise<Anomaly[]> {
     this.filters.push(f);
-    return [...this.items.values()]
-      .filter((a) => f.startMs === undefined || a.startedAtMs >= f.startMs)
-      .filter((a) => f.endMs === undefined || a.startedAtMs <= f.endMs)
-      .filter((a) => f.component === undefined || a.component === f.component)
-      .filter((a) => f.severity === undefined || a.severity === f.severity)
-      .filter((a) => f.minSeverity === undefined || severityRank(a.severity) >= severityRank(f.minSeverity))
-      .sort((a, b) => b.startedAtMs - a.startedAtMs)
-      .slice(0, f.limit);
+    return super.list(f);
   }
-  async prune(): Promise<number> {
-    return 0;
+  /** The stored anomaly with this id, or undefined. */
+  async get(id: number): Promise<Anomaly | undefined> {
+    return (await super.list({ limit: this.maxAnomalies })).find((a) => a.id === id);
   }
 }
 
-export class MemorySampleStore implements SampleStore {
-  private readonly series = new Map<string, { ref: SeriesRef; ts: number[]; vs: number[] }>();
+/**
+ * The real in-memory sample store (src/store/memory/, run through the store contract suite) that also
+ * records the series lookups and point reads it served, so route tests can check what a route queried.
+ */
+export class RecordingSampleStore extends MemorySampleStore {
   readonly reads: { ids: number[]; startMs: number; endMs: number; max: number }[] = [];
   readonly finds: { name: string; match: Labels; limit: number }[] = [];
-  async append(batch: readonly Sample[]): Promise<AppendResult> {
-    for (const s of batch) {
-      const key = seriesKey(s.name, s.labels);
-      let e = this.series.get(key);
-      if (!e) {
-        e = { ref: { id: this.series.size + 1, key, name: s.name, labels: s.labels }, ts: [], vs: [] };
-        this.series.set(key, e);
-      }
-      e.ts.push(s.timestampMs);
-      e.vs.push(s.value);
-    }
-    return { stored: batch.length, rejected: {} };
-  }
-  async searchMetricNames(substring: string, limit: number): Promise<string[]> {
-    const names = new Set([...this.series.values()].map((e) => e.ref.name));
-    return [...names].filter((n) => n.toLowerCase().includes(substring.toLowerCase())).sort().slice(0, limit);
-  }
-  async findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
+  override findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
     this.finds.push({ name, match, limit });
-    return [...this.series.values()]
-      .map((e) => e.ref)
-      .filter((r) => r.name === name && Object.entries(match).every(([k, v]) => r.labels[k] === v))
-      .slice(0, limit);
+    return super.findSeries(name, match, limit);
   }
-  async readPoints(refs: readonly SeriesRef[], startMs: number, endMs: number, max: number): Promise<SeriesPoints[]> {
+  override readPoints(refs: readonly SeriesRef[], startMs: number, endMs: number, max: number): Promise<SeriesPoints[]> {
     this.reads.push({ ids: refs.map((r) => r.id), startMs, endMs, max });
-    return refs.map((ref) => {
-      const e = this.series.get(ref.key)!;
-      const idx = e.ts.map((t, i) => [t, i] as const).filter(([t]) => t >= startMs && t <= endMs).slice(-max);
-      return { series: ref, timestampsMs: idx.map(([t]) => t), values: idx.map(([, i]) => e.vs[i]!) };
-    });
+    return super.readPoints(refs, startMs, endMs, max);
   }
-  async applyRetention(): Promise<number> {
-    return 0;
+}
+
+/** Inserts `anomalies` in order (the store numbers them 1, 2, ... in a fresh store) and returns them as stored. */
+export async function seedAnomalies(store: AnomalyStore, anomalies: readonly Anomaly[]): Promise<Anomaly[]> {
+  const out: Anomaly[] = [];
+  for (const a of anomalies) {
+    const { id, ...fields } = a;
+    void id; // the store assigns ids
+    out.push(await store.insert(fields));
   }
-  async countSamples(): Promise<number> {
-    return [...this.series.values()].reduce((s, e) => s + e.ts.length, 0);
-  }
-  async close(): Promise<void> {}
+  return out;
 }
 
 export const TARGETS: TargetStatus[] = [
@@ -163,13 +112,14 @@ export const COMPONENT_STATUS: ComponentStatus[] = [
 ];
 
 export interface TestDeps extends AppDeps {
-  readonly anomalies: MemoryAnomalyStore;
-  readonly samples: MemorySampleStore;
+  readonly anomalies: RecordingAnomalyStore;
+  readonly samples: RecordingSampleStore;
   readonly live: LocalLiveFeed;
   readyFlag: boolean;
 }
 
-export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits>; anomalies?: Anomaly[] } = {}): TestDeps {
+/** Fresh dependencies with empty stores (seed anomalies with {@link seedAnomalies}, samples with `append`). */
+export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits> } = {}): TestDeps {
   const registry = new Registry();
   const deps: TestDeps = {
     registry,
@@ -178,8 +128,8 @@ export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits>; 
     ready: () => deps.readyFlag,
     targets: () => TARGETS,
     componentStatus: () => COMPONENT_STATUS,
-    anomalies: new MemoryAnomalyStore(over.anomalies ?? []),
-    samples: new MemorySampleStore(),
+    anomalies: new RecordingAnomalyStore(),
+    samples: new RecordingSampleStore(),
     aggregate: aggregateSeries,
     live: createLiveFeed(4),
     ...(over.webRoot !== undefined ? { webRoot: over.webRoot } : {}),

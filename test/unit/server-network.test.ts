@@ -18,7 +18,7 @@ import {
 } from '../../src/monitor/network-provider.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { parseNetworkQuery } from '../../src/server/routes/network.ts';
-import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
+import { RecordingSampleStore, T0, testDeps } from './server-fakes.ts';
 
 const RTT = getMetric('dwcp_v3_network_rtt_seconds').name;
 const SENT = getMetric('dwcp_v3_network_probes_sent_total').name;
@@ -45,8 +45,8 @@ const close = (a: number | null | undefined, b: number, what: string): void =>
  * us-east → ap-south: nodes n1 and n2, n2's sent counter resets (100, 110, 5, 15 → +25), no loss.
  * eu-west → us-east: node n3, silent for the last 60 s (stale → down).
  */
-async function seeded(): Promise<MemorySampleStore> {
-  const store = new MemorySampleStore();
+async function seeded(): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
   const n1eu = { node: 'n1', region: 'us-east', node_id: 'n1', remote_region: 'eu-west' };
   const n1ap = { ...n1eu, remote_region: 'ap-south' };
   const n2ap = { node: 'n2', region: 'us-east', node_id: 'n2', remote_region: 'ap-south' };
@@ -164,14 +164,14 @@ describe('network provider', () => {
   });
 
   test('an empty store gives no pairs', async () => {
-    const d = await createNetworkProvider(new MemorySampleStore()).network(60_000, NOW);
+    const d = await createNetworkProvider(new RecordingSampleStore()).network(60_000, NOW);
     assert.deepEqual(d, { window: { startMs: NOW - 60_000, endMs: NOW }, pairs: [], warnings: [] });
   });
 });
 
 async function app(
   network: NetworkProvider | undefined,
-  samples = new MemorySampleStore(),
+  samples = new RecordingSampleStore(),
 ): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(network ? { network } : {}) };
   const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
@@ -209,7 +209,7 @@ describe('GET /api/network', () => {
   });
 
   test('400 for bad input', async () => {
-    const a = await app(createNetworkProvider(new MemorySampleStore()));
+    const a = await app(createNetworkProvider(new RecordingSampleStore()));
     for (const q of [
       'window=5s',
       'window=25h',

@@ -17,7 +17,7 @@ import { RolloutStageTracker } from '../../src/monitor/rollout-stage-tracker.ts'
 import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { InsightsSource } from '../../src/server/deps.ts';
-import { MemorySampleStore, T0, testDeps } from './server-fakes.ts';
+import { RecordingSampleStore, T0, testDeps } from './server-fakes.ts';
 
 const NOW = T0 + 3_600_000;
 const apps: FastifyInstance[] = [];
@@ -25,7 +25,7 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(insights: InsightsSource | undefined, samples = new MemorySampleStore()): Promise<FastifyInstance> {
+async function app(insights: InsightsSource | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(insights ? { insights } : {}) };
   const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
@@ -33,8 +33,8 @@ async function app(insights: InsightsSource | undefined, samples = new MemorySam
 }
 
 /** 120 scrapes at 5 s ending just before NOW: v1 migrations ~100 s, v3 ~`v3Seconds`, SLA gauges, region inputs. */
-async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Promise<MemorySampleStore> {
-  const store = new MemorySampleStore();
+async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
   const n = 120;
   const batch: Sample[] = [];
   const add = (name: string, labels: Labels, value: number, t: number) => batch.push({ name, labels, value, timestampMs: t });
@@ -193,7 +193,7 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
 });
 
 test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no regions', async () => {
-  const a = await app(createInsightsProvider(new MemorySampleStore()));
+  const a = await app(createInsightsProvider(new RecordingSampleStore()));
   const r = (await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus };
   assert.equal(r.data.decision, 'NO-GO');
   assert.equal(r.data.score, 0);
@@ -207,7 +207,7 @@ test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no region
 test('window is passed to the provider; unknown or bad parameters → 400; no provider → 404', async () => {
   const calls: [string, number, number][] = [];
   // The real provider over an empty store, recording the windows it is asked for.
-  const real = createInsightsProvider(new MemorySampleStore());
+  const real = createInsightsProvider(new RecordingSampleStore());
   const fake: InsightsSource = {
     rollout: async (w, now) => (calls.push(['rollout', w, now]), real.rollout(w, now)),
     slo: async (w, now) => (calls.push(['slo', w, now]), real.slo(w, now)),

@@ -10,7 +10,7 @@ import { buildApp, resolveLimits } from '../../src/server/app.ts';
 import { HTTP_STATUS_BY_CODE, toHttpError } from '../../src/server/error-handler.ts';
 import { parseDuration } from '../../src/model/duration.ts';
 import { parseTime } from '../../src/server/params.ts';
-import { T0, anomaly, testDeps, type TestDeps } from './server-fakes.ts';
+import { T0, anomaly, seedAnomalies, testDeps, type TestDeps } from './server-fakes.ts';
 
 const apps: FastifyInstance[] = [];
 const tmpDirs: string[] = [];
@@ -117,14 +117,13 @@ test('GET /api/v1/targets has the Prometheus shape', async () => {
 });
 
 test('GET /api/anomalies filters, limits and validates', async () => {
-  const deps = testDeps({
-    anomalies: [
-      anomaly(1, { severity: 'low' }),
-      anomaly(2, { severity: 'critical', component: 'hde' }),
-      anomaly(3, { severity: 'medium' }),
-      anomaly(4, { severity: 'high' }),
-    ],
-  });
+  const deps = testDeps();
+  await seedAnomalies(deps.anomalies, [
+    anomaly(1, { severity: 'low' }),
+    anomaly(2, { severity: 'critical', component: 'hde' }),
+    anomaly(3, { severity: 'medium' }),
+    anomaly(4, { severity: 'high' }),
+  ]);
   const a = await app(deps);
   const all = await a.inject({ method: 'GET', url: '/api/anomalies' });
   assert.equal(all.statusCode, 200);
@@ -160,7 +159,9 @@ test('GET /api/anomalies filters, limits and validates', async () => {
 });
 
 test('POST /api/anomalies/:id/acknowledge', async () => {
-  const deps = testDeps({ anomalies: [anomaly(7)] });
+  const deps = testDeps();
+  const seeded = await seedAnomalies(deps.anomalies, [1, 2, 3, 4, 5, 6, 7].map((id) => anomaly(id)));
+  assert.equal(seeded.at(-1)?.id, 7);
   const a = await app(deps);
   const ok = await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge' });
   assert.equal(ok.statusCode, 200);
@@ -168,7 +169,7 @@ test('POST /api/anomalies/:id/acknowledge', async () => {
   assert.equal(body.status, 'success');
   assert.equal(body.data.id, 7);
   assert.equal(body.data.acknowledged, true);
-  assert.equal(deps.anomalies.items.get(7)?.acknowledged, true);
+  assert.equal((await deps.anomalies.get(7))?.acknowledged, true);
   // A JSON body is accepted and ignored.
   const withBody = await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge', payload: { note: 'seen' } });
   assert.equal(withBody.statusCode, 200);
@@ -182,7 +183,8 @@ test('POST /api/anomalies/:id/acknowledge', async () => {
 });
 
 test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, same body shape', async () => {
-  const deps = testDeps({ anomalies: [anomaly(1)] });
+  const deps = testDeps();
+  await seedAnomalies(deps.anomalies, [anomaly(1)]);
   const a = await app(deps);
   const big = await a.inject({
     method: 'POST',
@@ -191,7 +193,7 @@ test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, s
     payload: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
   });
   assertError(big, 413, 'DWCP_PAYLOAD_TOO_LARGE');
-  assert.equal(deps.anomalies.items.get(1)?.acknowledged, false);
+  assert.equal((await deps.anomalies.get(1))?.acknowledged, false);
   const malformed = await a.inject({
     method: 'POST',
     url: '/api/anomalies/1/acknowledge',

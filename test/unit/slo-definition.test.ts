@@ -47,7 +47,7 @@ describe('SLO templates', () => {
     assert.deepEqual(sloTemplate('throughput-internet')!.sli, tp('internet', 12.5e6));
     assert.deepEqual(sloTemplate('throughput-hybrid')!.sli, tp('hybrid', 1e8));
     assert.match(sloTemplate('throughput-internet')!.source!, /100–900 Mbps/);
-    assert.match(sloTemplate('throughput-hybrid')!.source!, /SLA_THROUGHPUT\.hybrid/);
+    assert.match(sloTemplate('throughput-hybrid')!.source!, /MODE_PARAMS\.hybrid\.sla/);
     for (const s of SLO_TEMPLATES) {
       assert.equal(s.windowMs, 30 * DAY);
       assert.ok(s.source && /spec|original|simulator/.test(s.source), `${s.name} cites its source`);

@@ -5,15 +5,15 @@ import type { Labels, Sample } from '../../src/model/sample.ts';
 import { createInsightsProvider } from '../../src/monitor/rollout-provider.ts';
 import { gateByNode } from '../../src/monitor/slo-series.ts';
 import type { SeriesPoints } from '../../src/store/types.ts';
-import { MemorySampleStore, T0 } from './server-fakes.ts';
+import { RecordingSampleStore, T0 } from './server-fakes.ts';
 
 const NOW = T0 + 3_600_000; // a multiple of the 10 s step
 const STEP = 10_000;
 const tpl = (name: string): Slo => sloTemplate(name)!;
 
 /** 6 scrapes at NOW − 60 s … NOW − 10 s: n1 datacenter at 3e9, n2 internet at 2e7, n3 hybrid (2e8) then datacenter (1e9). */
-async function throughputStore(): Promise<MemorySampleStore> {
-  const store = new MemorySampleStore();
+async function throughputStore(): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
   const batch: Sample[] = [];
   const add = (name: string, labels: Labels, value: number, t: number) =>
     batch.push({ name, labels, value, timestampMs: t });
@@ -170,7 +170,7 @@ test('latency-p99 is evaluated live from bucket increases per step (histogram_qu
   const a = { labels: { node: 'n1', mode: 'datacenter', source: 'n1', destination: 'n2', vm_size: 'small' } };
   const b = { labels: { node: 'n2', mode: 'internet', source: 'n2', destination: 'n1', vm_size: 'large' } };
   // Steps 1–4 good (series a; it restarts before step 3), steps 5–6 bad, split over a and b (sum by le).
-  const store = new MemorySampleStore();
+  const store = new RecordingSampleStore();
   await store.append(
     latencyBatch([
       {
@@ -223,7 +223,7 @@ test('latency-p99 is evaluated live from bucket increases per step (histogram_qu
 });
 
 test('latency-p99 without a +Inf bucket has no data (steps left out) and says why', async () => {
-  const store = new MemorySampleStore();
+  const store = new RecordingSampleStore();
   const batch = latencyBatch([
     { labels: { node: 'n1' }, incs: [{ '0.1': 1, '0.5': 2, '1': 3, '+Inf': 3 }] },
   ]).filter((x) => x.labels['le'] !== '+Inf');

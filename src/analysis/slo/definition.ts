@@ -349,7 +349,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 12.5e6, when: inMode('internet') },
         objective: 0.99,
         window: '30d',
-        source: 'original mode_detector.go and real-time-performance.json: internet mode "100–900 Mbps"; lower end 100 Mbit/s = 12.5e6 B/s, as src/sim/node.ts SLA_THROUGHPUT.internet',
+        source: 'original mode_detector.go and real-time-performance.json: internet mode "100–900 Mbps"; lower end 100 Mbit/s = 12.5e6 B/s, as the simulator SLA src/sim/mode-params.ts MODE_PARAMS.internet.sla',
       },
       {
         name: 'throughput-hybrid',
@@ -357,7 +357,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 1e8, when: inMode('hybrid') },
         objective: 0.99,
         window: '30d',
-        source: 'no specification gives a hybrid target (original mode_detector.go: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/node.ts SLA_THROUGHPUT.hybrid = 1e8 B/s',
+        source: 'no specification gives a hybrid target (original mode_detector.go: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/mode-params.ts MODE_PARAMS.hybrid.sla = 1e8 B/s',
       },
     ],
   },

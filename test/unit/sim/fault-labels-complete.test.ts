@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FAULT_KINDS, type FaultKind } from '../../../src/model/anomaly.ts';
 import { DEFAULT_MAGNITUDE, movedMetrics, type ScheduledFault } from '../../../src/sim/faults.ts';
-import { linkProfile, SimNode, type LinkClass } from '../../../src/sim/node.ts';
+import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import { SimNode } from '../../../src/sim/node.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
