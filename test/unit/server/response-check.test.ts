@@ -5,7 +5,7 @@ import type { RolloutStatus } from '../../../src/contract/rollout.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import type { InsightsSource } from '../../../src/server/deps.ts';
 import { RESPONSE_SCHEMAS } from '../../../src/server/response-check.ts';
-import { T0, testDeps } from '../server-fakes.ts';
+import { T0, testDeps } from '../../helpers/server-fakes.ts';
 
 const apps: FastifyInstance[] = [];
 after(async () => {
