@@ -21,6 +21,8 @@ import type { BitReader, BitWriter } from './bits.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
 const TWO32 = 4294967296;
+/** Largest |timestamp| accepted (ms, about year 37 600): keeps every delta-of-delta a safe integer after zigzag. */
+export const MAX_ABS_TIMESTAMP_MS = 2 ** 50;
 
 function write64(w: BitWriter, v: number): void {
   const z = zigzag(v);
@@ -48,11 +50,12 @@ export class TimestampEncoder {
 
   /**
    * Appends `t`.
-   * @throws InvalidInputError when `t` is not a safe integer or not after the previous timestamp.
+   * @throws InvalidInputError when `t` is not an integer within ±{@link MAX_ABS_TIMESTAMP_MS} or not after the
+   *   previous timestamp.
    * @throws StoreError when `w` reaches its size limit.
    */
   write(w: BitWriter, t: number): void {
-    if (!Number.isSafeInteger(t)) throw new InvalidInputError(`timestamp ${t} is not a safe integer`);
+    if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_ABS_TIMESTAMP_MS) throw new InvalidInputError(`timestamp ${t} is not an integer within ±2^50 ms`);
     if (this.count === 0) {
       write64(w, t);
     } else {

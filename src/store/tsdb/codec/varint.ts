@@ -6,7 +6,7 @@
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
 
-/** Zigzag: 0, -1, 1, -2, ... → 0, 1, 2, 3, ... for safe integers (result < 2^53). */
+/** Zigzag: 0, -1, 1, -2, ... → 0, 1, 2, 3, ... for integers with |v| <= 2^52 (the result stays a safe integer). */
 export function zigzag(v: number): number {
   return v >= 0 ? v * 2 : -v * 2 - 1;
 }
