@@ -3,8 +3,9 @@
  * 1-minute buckets of that hour and its 1-hour bucket (rollup.ts) replace the same range in the series' rollup
  * rows (a day of 1-minute buckets per row, 30 days of 1-hour buckets per row), and the watermark (persisted in
  * `tsdb_meta`) moves to H + 1 h. An hour is complete once `now` is `rollupDelayMs` past its end. Samples stored
- * later for an hour below the watermark (out of order) mark that hour dirty for their series; dirty hours are
- * recomputed on the next run (bounded; marks beyond the bound are counted and dropped).
+ * later with a timestamp below the watermark (out of order, or a new series with old timestamps) mark their
+ * hour dirty for their series; dirty hours are recomputed on the next run (bounded; marks beyond the bound are
+ * counted in `droppedMarks` and dropped; marks are in memory only, so a restart forgets them).
  *
  * Reads for queries take rollup rows below the watermark and bucket raw samples from the watermark on, so the
  * newest, not yet rolled-up hour is served too.
@@ -23,7 +24,6 @@ import {
   type TsdbDb,
 } from './chunk-repo.ts';
 import { decodeRollup, encodeRollup, type RollupValueColumn } from './codec/rollup-chunk.ts';
-import type { HeadSeries } from './head.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS, type TsdbOptions } from './options.ts';
 import { bucketize, bucketStart, emptyBuckets, replaceRange, type Buckets } from './rollup.ts';
 import type { TsdbDatabase } from './schema.ts';
@@ -84,25 +84,20 @@ export class Downsampler {
     this.w = v === undefined ? undefined : Number(v);
   }
 
-  /** Marks the hours of samples stored below the watermark as dirty for their series. */
-  noteLate(late: ReadonlyMap<HeadSeries, { readonly t: readonly number[] }>): void {
+  /** Marks the hour of a sample stored below the watermark (late, or a new series with old timestamps) as dirty. */
+  noteStored(seriesId: number, t: number): void {
     const w = this.w;
-    if (w === undefined) return;
-    for (const [s, l] of late) {
-      for (const t of l.t) {
-        if (t >= w) continue;
-        const h = bucketStart(t, ROLLUP_1H_MS);
-        let set = this.dirty.get(h);
-        if (set === undefined) this.dirty.set(h, (set = new Set()));
-        if (set.has(s.id)) continue;
-        if (this.dirtyMarks >= MAX_DIRTY_MARKS) {
-          this.droppedMarks++;
-          continue;
-        }
-        set.add(s.id);
-        this.dirtyMarks++;
-      }
+    if (w === undefined || t >= w) return;
+    const h = bucketStart(t, ROLLUP_1H_MS);
+    let set = this.dirty.get(h);
+    if (set === undefined) this.dirty.set(h, (set = new Set()));
+    if (set.has(seriesId)) return;
+    if (this.dirtyMarks >= MAX_DIRTY_MARKS) {
+      this.droppedMarks++;
+      return;
     }
+    set.add(seriesId);
+    this.dirtyMarks++;
   }
 
   /** Recomputes dirty hours, then rolls up completed hours (at most `maxRollupHoursPerRun` with data). */

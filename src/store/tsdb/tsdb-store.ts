@@ -253,13 +253,31 @@ export class TsdbSampleStore implements SampleStore {
         l.push(i);
       }
     }
-    const acceptedLate = late.size > 0 ? await this.checkLate(late, ts) : new Set<number>();
+    let acceptedLate = new Set<number>();
+    if (late.size > 0) {
+      // In-order samples of this batch are not in the head yet: they count as stored for the late ones.
+      const batchTs = new Map<HeadSeries, number[]>();
+      for (let i = 0; i < n; i++) {
+        const s = series[i]!;
+        if (inOrder[i] === 1 && late.has(s)) {
+          let l = batchTs.get(s);
+          if (!l) batchTs.set(s, (l = []));
+          l.push(ts[i]!);
+        }
+      }
+      acceptedLate = await this.checkLate(late, ts, batchTs);
+    }
     for (const l of late.values()) duplicate += l.length;
     duplicate -= acceptedLate.size;
     // Step 3: WAL.
     const accepted: number[] = [];
     for (let i = 0; i < n; i++) if (inOrder[i] === 1 || acceptedLate.has(i)) accepted.push(i);
-    if (accepted.length === 0) return { stored: 0, duplicate };
+    if (accepted.length === 0) {
+      const cuts: CutChunk[] = [];
+      this.head.enforceLimits(cuts); // series added for this batch count against the limits too
+      if (cuts.length > 0) await this.flush(cuts);
+      return { stored: 0, duplicate };
+    }
     const seq = ++this.seq;
     if (logToWal) {
       const k = accepted.length;
@@ -290,14 +308,15 @@ export class TsdbSampleStore implements SampleStore {
     }
     for (const [s, l] of lateBySeries) this.applyLate(s, l.t, l.v, cuts);
     this.head.enforceLimits(cuts);
-    this.downsampler.noteLate(lateBySeries);
+    const w = this.downsampler.watermark;
+    if (w !== undefined) for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
     // Step 5: write cut chunks (kept in memory on failure).
     if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
     return { stored: accepted.length, duplicate };
   }
 
   /** Which late candidates are new: not in the head, pending chunks or the database, first of the batch. */
-  private async checkLate(late: Map<HeadSeries, number[]>, ts: readonly number[]): Promise<Set<number>> {
+  private async checkLate(late: Map<HeadSeries, number[]>, ts: readonly number[], batchTs: ReadonlyMap<HeadSeries, readonly number[]>): Promise<Set<number>> {
     const accepted = new Set<number>();
     let lo = Infinity;
     let hiT = -Infinity;
@@ -324,6 +343,7 @@ export class TsdbSampleStore implements SampleStore {
     for (const [id, pieces] of memory) for (const p of pieces) add(id, p);
     for (const [s, l] of late) {
       const set = stored.get(s.id) ?? new Set<number>();
+      for (const t of batchTs.get(s) ?? []) set.add(t);
       for (const i of l) {
         const t = ts[i]!;
         if (set.has(t)) continue;
