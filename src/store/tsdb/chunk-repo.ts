@@ -3,6 +3,7 @@
  * rollup rows and the meta table. No caching and no policy: the store decides what to write and when.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { StoreError } from '../../errors.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { CutChunk } from './head.ts';
 import type { TsdbDatabase } from './schema.ts';
@@ -19,14 +20,15 @@ export interface ChunkRow {
   readonly data: Uint8Array;
 }
 
-/** A rollup row as read or written. */
+/** A rollup row as written (both blobs) or read (`rest` only when asked for). */
 export interface RollupRow {
   readonly seriesId: number;
   readonly resolution: number;
   readonly startTs: number;
   readonly endTs: number;
   readonly buckets: number;
-  readonly data: Uint8Array;
+  readonly last: Uint8Array;
+  readonly rest: Uint8Array | undefined;
 }
 
 /** Bind parameters per statement we stay under (SQLite's default limit is 32 766, PostgreSQL's 65 535). */
@@ -41,13 +43,13 @@ function buf(u: Uint8Array): Buffer {
 }
 
 /** Splits rows into statements bounded by parameter count and blob bytes. */
-function* statements<T extends { readonly data: Uint8Array }>(rows: readonly T[], paramsPerRow: number, dialect: StoreDialect): Generator<T[]> {
+function* statements<T>(rows: readonly T[], paramsPerRow: number, dialect: StoreDialect, bytesOf: (r: T) => number): Generator<T[]> {
   const maxRows = Math.floor(MAX_PARAMS[dialect] / paramsPerRow);
   let i = 0;
   while (i < rows.length) {
     let j = i;
     let bytes = 0;
-    while (j < rows.length && j - i < maxRows && (j === i || bytes + rows[j]!.data.length <= MAX_STATEMENT_BYTES)) bytes += rows[j++]!.data.length;
+    while (j < rows.length && j - i < maxRows && (j === i || bytes + bytesOf(rows[j]!) <= MAX_STATEMENT_BYTES)) bytes += bytesOf(rows[j++]!);
     yield rows.slice(i, j) as T[];
     i = j;
   }
@@ -59,7 +61,7 @@ function* idGroups(ids: readonly number[]): Generator<number[]> {
 
 /** Writes chunks (replacing a row with the same series and start) and deletes the checkpoint rows they replace. */
 export async function writeChunks(db: TsdbDb, dialect: StoreDialect, chunks: readonly CutChunk[]): Promise<void> {
-  for (const part of statements(chunks, 5, dialect)) {
+  for (const part of statements(chunks, 5, dialect, (c) => c.data.length)) {
     await db
       .insertInto('tsdb_chunks')
       .values(part.map((c) => ({ series_id: c.seriesId, start_ts: c.startTs, end_ts: c.endTs, samples: c.samples, data: buf(c.data) })))
@@ -152,37 +154,47 @@ export async function earliestChunkStart(db: TsdbDb): Promise<number | undefined
   return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
 }
 
-/** Rollup rows of the given series and resolution whose span overlaps [fromMs, toMs], ordered by series and start. */
-export async function readRollups(db: TsdbDb, seriesIds: readonly number[], resolution: number, fromMs: number, toMs: number, rowSpanMs: number): Promise<RollupRow[]> {
+/**
+ * Rollup rows of the given series and resolution whose span overlaps [fromMs, toMs], ordered by series and
+ * start; the count/min/max/sum blob only when `withRest`.
+ */
+export async function readRollups(db: TsdbDb, seriesIds: readonly number[], resolution: number, fromMs: number, toMs: number, rowSpanMs: number, withRest: boolean): Promise<RollupRow[]> {
   const out: RollupRow[] = [];
   for (const ids of idGroups(seriesIds)) {
-    const rows = await db
+    const q = db
       .selectFrom('tsdb_rollups')
-      .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'data'])
+      .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
       .where('series_id', 'in', ids)
       .where('resolution', '=', resolution)
       .where('start_ts', '>', fromMs - rowSpanMs)
       .where('start_ts', '<=', toMs)
       .orderBy('series_id')
-      .orderBy('start_ts')
-      .execute();
+      .orderBy('start_ts');
+    const rows = withRest ? await q.select('data').execute() : await q.execute();
     for (const r of rows) {
-      out.push({ seriesId: Number(r.series_id), resolution: Number(r.resolution), startTs: Number(r.start_ts), endTs: Number(r.end_ts), buckets: Number(r.buckets), data: r.data });
+      const rest = 'data' in r ? (r as { data: Buffer }).data : undefined;
+      out.push({ seriesId: Number(r.series_id), resolution: Number(r.resolution), startTs: Number(r.start_ts), endTs: Number(r.end_ts), buckets: Number(r.buckets), last: r.last_data, rest });
     }
   }
   return out;
 }
 
-/** Inserts or replaces rollup rows. */
+/** Inserts or replaces rollup rows (both blobs must be present). */
 export async function writeRollups(db: TsdbDb, dialect: StoreDialect, rows: readonly RollupRow[]): Promise<void> {
-  for (const part of statements(rows, 6, dialect)) {
+  for (const part of statements(rows, 7, dialect, (r) => r.last.length + (r.rest?.length ?? 0))) {
     await db
       .insertInto('tsdb_rollups')
-      .values(part.map((r) => ({ series_id: r.seriesId, resolution: r.resolution, start_ts: r.startTs, end_ts: r.endTs, buckets: r.buckets, data: buf(r.data) })))
+      .values(
+        part.map((r) => {
+          if (r.rest === undefined) throw new StoreError(`rollup row of series ${r.seriesId} has no rest blob`);
+          return { series_id: r.seriesId, resolution: r.resolution, start_ts: r.startTs, end_ts: r.endTs, buckets: r.buckets, last_data: buf(r.last), data: buf(r.rest) };
+        }),
+      )
       .onConflict((oc) =>
         oc.columns(['series_id', 'resolution', 'start_ts']).doUpdateSet((eb) => ({
           end_ts: eb.ref('excluded.end_ts'),
           buckets: eb.ref('excluded.buckets'),
+          last_data: eb.ref('excluded.last_data'),
           data: eb.ref('excluded.data'),
         })),
       )

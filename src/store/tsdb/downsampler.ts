@@ -23,7 +23,7 @@ import {
   type RollupRow,
   type TsdbDb,
 } from './chunk-repo.ts';
-import { decodeRollup, encodeRollup, type RollupValueColumn } from './codec/rollup-chunk.ts';
+import { decodeRollupLast, decodeRollupRest, encodeRollup } from './codec/rollup-chunk.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS, type TsdbOptions } from './options.ts';
 import { bucketize, bucketStart, emptyBuckets, replaceRange, type Buckets } from './rollup.ts';
 import type { TsdbDatabase } from './schema.ts';
@@ -137,29 +137,33 @@ export class Downsampler {
 
   /**
    * Buckets of `resolutionMs` (1 min or 1 h) with start in [bucketStart(fromMs), toMs] per series id: stored
-   * rollups below the watermark, raw samples bucketed from it on.
+   * rollups below the watermark, raw samples bucketed from it on. Only bucket starts and `last` unless
+   * `allColumns` (then count, min, max and sum too; otherwise those arrays are empty).
    */
-  async read(ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, columns: readonly RollupValueColumn[], withCount: boolean): Promise<Map<number, SeriesBuckets>> {
+  async read(ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, allColumns: boolean): Promise<Map<number, SeriesBuckets>> {
     const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
     const from = bucketStart(fromMs, resolutionMs);
     const w = this.w ?? -Infinity;
     const out = new Map<number, SeriesBuckets>();
     for (const id of ids) out.set(id, emptyBuckets());
     if (from < w) {
-      const rows = await readRollups(this.db, ids, resolutionMs, from, Math.min(toMs, w - 1), span);
+      const rows = await readRollups(this.db, ids, resolutionMs, from, Math.min(toMs, w - 1), span, allColumns);
       for (const r of rows) {
-        const d = decodeRollup(r.data, columns, withCount);
+        const d = decodeRollupLast(r.last);
+        const rest = allColumns && r.rest ? decodeRollupRest(r.rest) : undefined;
         const b = out.get(r.seriesId)!;
         const ts = d.timestampsMs;
         for (let i = 0; i < ts.length; i++) {
           const t = ts[i]!;
           if (t < from || t > toMs || t >= w) continue;
           b.timestampsMs.push(t);
-          if (d.count) b.count.push(d.count[i]!);
-          if (d.min) b.min.push(d.min[i]!);
-          if (d.max) b.max.push(d.max[i]!);
-          if (d.sum) b.sum.push(d.sum[i]!);
-          if (d.last) b.last.push(d.last[i]!);
+          b.last.push(d.last[i]!);
+          if (rest) {
+            b.count.push(rest.count[i]!);
+            b.min.push(rest.min[i]!);
+            b.max.push(rest.max[i]!);
+            b.sum.push(rest.sum[i]!);
+          }
         }
       }
     }
@@ -171,11 +175,13 @@ export class Downsampler {
         const b = out.get(id)!;
         for (let i = 0; i < fresh.timestampsMs.length; i++) {
           b.timestampsMs.push(fresh.timestampsMs[i]!);
-          if (withCount) b.count.push(fresh.count[i]!);
-          if (columns.includes('min')) b.min.push(fresh.min[i]!);
-          if (columns.includes('max')) b.max.push(fresh.max[i]!);
-          if (columns.includes('sum')) b.sum.push(fresh.sum[i]!);
-          if (columns.includes('last')) b.last.push(fresh.last[i]!);
+          b.last.push(fresh.last[i]!);
+          if (allColumns) {
+            b.count.push(fresh.count[i]!);
+            b.min.push(fresh.min[i]!);
+            b.max.push(fresh.max[i]!);
+            b.sum.push(fresh.sum[i]!);
+          }
         }
       }
     }
@@ -215,16 +221,17 @@ export class Downsampler {
         const span = ROLLUP_ROW_SPAN_MS[res]!;
         const rowStart = bucketStart(h, span);
         const stored = new Map<number, Buckets>();
-        for (const r of await readRollups(this.db, part, res, h, h, span)) {
-          if (r.startTs !== rowStart) continue;
-          const d = decodeRollup(r.data);
+        for (const r of await readRollups(this.db, part, res, h, h, span, true)) {
+          if (r.startTs !== rowStart || r.rest === undefined) continue;
+          const d = decodeRollupLast(r.last);
+          const rest = decodeRollupRest(r.rest);
           stored.set(r.seriesId, {
             timestampsMs: Array.from(d.timestampsMs),
-            count: Array.from(d.count!),
-            min: Array.from(d.min!),
-            max: Array.from(d.max!),
-            sum: Array.from(d.sum!),
-            last: Array.from(d.last!),
+            count: Array.from(rest.count),
+            min: Array.from(rest.min),
+            max: Array.from(rest.max),
+            sum: Array.from(rest.sum),
+            last: Array.from(d.last),
           });
         }
         for (const id of part) {
@@ -234,7 +241,8 @@ export class Downsampler {
           if (fresh.timestampsMs.length === 0 && old === undefined) continue;
           const merged = replaceRange(old ?? emptyBuckets(), fresh, h, end);
           if (merged.timestampsMs.length === 0) continue;
-          rows.push({ seriesId: id, resolution: res, startTs: rowStart, endTs: merged.timestampsMs[merged.timestampsMs.length - 1]!, buckets: merged.timestampsMs.length, data: encodeRollup(merged) });
+          const blobs = encodeRollup(merged);
+          rows.push({ seriesId: id, resolution: res, startTs: rowStart, endTs: merged.timestampsMs[merged.timestampsMs.length - 1]!, buckets: merged.timestampsMs.length, last: blobs.last, rest: blobs.rest });
         }
       }
       await this.db.transaction().execute((trx) => writeRollups(trx, this.dialect, rows));

@@ -34,6 +34,7 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
           .addColumn('start_ts', 'bigint', (c) => c.notNull())
           .addColumn('end_ts', 'bigint', (c) => c.notNull())
           .addColumn('buckets', 'integer', (c) => c.notNull())
+          .addColumn('last_data', sql.raw(blob), (c) => c.notNull())
           .addColumn('data', sql.raw(blob), (c) => c.notNull())
           .addPrimaryKeyConstraint('tsdb_rollups_pk', ['series_id', 'resolution', 'start_ts'])
           .execute();
@@ -43,6 +44,7 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
           // Chunk blobs are already compressed: skip TOAST's pglz attempt.
           await sql`alter table tsdb_chunks alter column data set storage external`.execute(db);
           await sql`alter table tsdb_rollups alter column data set storage external`.execute(db);
+          await sql`alter table tsdb_rollups alter column last_data set storage external`.execute(db);
         }
       },
       async down(db: Kysely<unknown>): Promise<void> {

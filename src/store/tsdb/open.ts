@@ -92,7 +92,6 @@ class ChunkedStore implements OpenedChunkedStore {
       res,
       startMs,
       endMs,
-      ['last'],
       false,
     );
     const points = series.map((s) => {
@@ -109,7 +108,6 @@ class ChunkedStore implements OpenedChunkedStore {
       resolutionMs,
       startMs,
       endMs,
-      ['min', 'max', 'sum', 'last'],
       true,
     );
     return series.map((s) => ({ series: s, ...buckets.get(s.id)! }));

@@ -18,7 +18,11 @@ export interface TsdbChunksTable {
   data: BlobColumn;
 }
 
-/** One rollup row: the buckets of one series at one resolution within one row span (codec/rollup-chunk.ts). */
+/**
+ * One rollup row: the buckets of one series at one resolution within one row span (codec/rollup-chunk.ts):
+ * bucket starts and last values in `last_data`, count, min, max and sum in `data`. `last_data` comes first so
+ * that SQLite reads only its pages for instant-value queries.
+ */
 export interface TsdbRollupsTable {
   series_id: BigIntColumn;
   /** Bucket width in ms (60 000 or 3 600 000). */
@@ -28,6 +32,7 @@ export interface TsdbRollupsTable {
   /** Start of the last bucket held. */
   end_ts: BigIntColumn;
   buckets: number;
+  last_data: BlobColumn;
   data: BlobColumn;
 }
 

@@ -35,7 +35,7 @@ describe('tsdb rollups', () => {
             assert.equal(b.count[i], v.length);
             assert.equal(b.min[i], Math.min(...v));
             assert.equal(b.max[i], Math.max(...v));
-            assert.equal(b.sum[i], v.reduce((a, x) => a + x, 0));
+            assert.equal(b.sum[i], v.slice(1).reduce((a, x) => a + x, v[0]!));
             assert.equal(b.last[i], v[v.length - 1]);
           });
         },

@@ -1,5 +1,5 @@
 /**
- * Bit streams for the chunk codecs: a growable, bounded writer and a bounds-checked reader over a byte array.
+ * Bit streams for the chunk codecs: a growable, bounded writer, and windowed reads of a zero-padded copy.
  * Bits are packed most-significant first within each byte (as in the Gorilla paper and the Prometheus TSDB
  * chunk format), so a stream of `n` bits occupies `ceil(n / 8)` bytes and unused trailing bits are zero.
  *
@@ -93,63 +93,21 @@ export class BitWriter {
   }
 }
 
-/** Reads bits from `bytes[0 .. bitLength)`; reading past the end throws (a truncated or corrupt chunk). */
-export class BitReader {
-  private pos = 0;
-  private readonly buf: Uint8Array;
-  private readonly bitLen: number;
+/** A copy of `bytes` with 8 zero bytes after it, so window reads near the end never leave the array. */
+export function padded(bytes: Uint8Array): Uint8Array {
+  const b = new Uint8Array(bytes.length + 8);
+  b.set(bytes);
+  return b;
+}
 
-  /** @param bitLength readable bits (default: every bit of `bytes`). */
-  constructor(bytes: Uint8Array, bitLength = bytes.length * 8) {
-    this.buf = bytes;
-    this.bitLen = Math.min(bitLength, bytes.length * 8);
-  }
-
-  /** Bits consumed so far. */
-  get position(): number {
-    return this.pos;
-  }
-
-  /** One bit. @throws StoreError at the end of the stream. */
-  readBit(): number {
-    const p = this.pos;
-    if (p >= this.bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
-    this.pos = p + 1;
-    return (this.buf[p >>> 3]! >>> (7 - (p & 7))) & 1;
-  }
-
-  /**
-   * The next `n` bits as an unsigned integer (0..2^n - 1), most significant first.
-   * @param n 0..32. @throws StoreError at the end of the stream.
-   */
-  readBits(n: number): number {
-    const pos = this.pos;
-    if (pos + n > this.bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
-    if (n === 0) return 0;
-    this.pos = pos + n;
-    const buf = this.buf;
-    const i = pos >>> 3;
-    if (i + 4 >= buf.length) return this.readBitsSlow(pos, n);
-    // A 40-bit window starting at the byte of `pos`.
-    const off = pos & 7;
-    const w = ((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!) << off;
-    const end = off + n;
-    if (end <= 32) return (w >>> (32 - n)) >>> 0;
-    const r = end - 32;
-    return ((w >>> (32 - n)) | (buf[i + 4]! >>> (8 - r))) >>> 0;
-  }
-
-  private readBitsSlow(pos: number, n: number): number {
-    const buf = this.buf;
-    let v = 0;
-    let left = n;
-    while (left > 0) {
-      const avail = 8 - (pos & 7);
-      const take = avail < left ? avail : left;
-      v = v * (1 << take) + ((buf[pos >>> 3]! >>> (avail - take)) & ((1 << take) - 1));
-      pos += take;
-      left -= take;
-    }
-    return v;
-  }
+/**
+ * Bits [pos, pos + n) of a {@link padded} stream as an unsigned integer (most significant first), 1 <= n <= 32,
+ * through a 40-bit window. Callers check the end of the stream themselves (past it, the padding reads as 0).
+ */
+export function readBits(b: Uint8Array, pos: number, n: number): number {
+  const i = pos >>> 3;
+  const off = pos & 7;
+  const w = ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) << off;
+  if (off + n <= 32) return (w >>> (32 - n)) >>> 0;
+  return ((w >>> (32 - n)) | (b[i + 4]! >>> (40 - off - n))) >>> 0;
 }

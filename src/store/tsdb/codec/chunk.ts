@@ -16,10 +16,10 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { BitReader, BitWriter } from './bits.ts';
-import { TimestampDecoder, TimestampEncoder } from './timestamps.ts';
+import { BitWriter } from './bits.ts';
+import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
-import { XorDecoder, XorEncoder } from './xor.ts';
+import { decodeXorColumn, XorEncoder } from './xor.ts';
 
 /** Format byte of a raw chunk. */
 export const RAW_CHUNK_FORMAT = 1;
@@ -130,15 +130,9 @@ export function readChunkHeader(blob: Uint8Array): ChunkHeader {
  */
 export function decodeChunk(blob: Uint8Array): DecodedSamples {
   const h = readChunkHeader(blob);
-  const tsR = new BitReader(blob.subarray(h.tsStart, h.tsEnd));
-  const vR = new BitReader(blob.subarray(h.tsEnd));
-  const tsD = new TimestampDecoder();
-  const vD = new XorDecoder();
   const timestampsMs = new Float64Array(h.count);
   const values = new Float64Array(h.count);
-  for (let i = 0; i < h.count; i++) {
-    timestampsMs[i] = tsD.read(tsR);
-    values[i] = vD.read(vR);
-  }
+  decodeTimestampColumn(blob.subarray(h.tsStart, h.tsEnd), h.count, timestampsMs);
+  decodeXorColumn(blob.subarray(h.tsEnd), h.count, values);
   return { timestampsMs, values };
 }

@@ -17,7 +17,7 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import type { BitReader, BitWriter } from './bits.ts';
+import { padded, readBits, type BitWriter } from './bits.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
 const TWO32 = 4294967296;
@@ -28,13 +28,6 @@ function write64(w: BitWriter, v: number): void {
   const z = zigzag(v);
   w.writeBits(Math.floor(z / TWO32), 32);
   w.writeBits(z % TWO32, 32);
-}
-function read64(r: BitReader): number {
-  const hi = r.readBits(32);
-  const lo = r.readBits(32);
-  const z = hi * TWO32 + lo;
-  if (!Number.isSafeInteger(z)) throw new StoreError('corrupt chunk: timestamp exceeds 2^53');
-  return unzigzag(z);
 }
 
 /** Writes strictly increasing safe-integer timestamps with delta-of-delta compression. */
@@ -83,29 +76,50 @@ export class TimestampEncoder {
   }
 }
 
-/** Reads timestamps written by {@link TimestampEncoder}, in order. */
-export class TimestampDecoder {
-  private prev = 0;
-  private prevDelta = 0;
-  private count = 0;
-
-  /** The next timestamp. @throws StoreError when the stream ends early. */
-  read(r: BitReader): number {
-    if (this.count++ === 0) {
-      this.prev = read64(r);
-      return this.prev;
-    }
-    // Count the leading 1 bits of the bucket prefix (at most 4).
+/**
+ * Decodes `n` timestamps written by {@link TimestampEncoder} from `stream` into `out[0 .. n)`.
+ * @throws StoreError when the stream ends early or a timestamp leaves the safe-integer range.
+ */
+export function decodeTimestampColumn(stream: Uint8Array, n: number, out: Float64Array): void {
+  if (n === 0) return;
+  const b = padded(stream);
+  const bitLen = stream.length * 8;
+  let t = unzigzag(read64At(b, 0));
+  let pos = 64;
+  out[0] = t;
+  let delta = 0;
+  for (let k = 1; k < n; k++) {
     let ones = 0;
-    while (ones < 4 && r.readBit() === 1) ones++;
+    while (ones < 4 && ((b[pos >>> 3]! >>> (7 - (pos & 7))) & 1) === 1) {
+      ones++;
+      pos++;
+    }
+    if (ones < 4) pos++; // the terminating 0 of the prefix
     let dod: number;
     if (ones === 0) dod = 0;
-    else if (ones === 1) dod = r.readBits(7) - 63;
-    else if (ones === 2) dod = r.readBits(9) - 255;
-    else if (ones === 3) dod = r.readBits(12) - 2047;
-    else dod = read64(r);
-    this.prevDelta += dod;
-    this.prev += this.prevDelta;
-    return this.prev;
+    else if (ones === 1) {
+      dod = readBits(b, pos, 7) - 63;
+      pos += 7;
+    } else if (ones === 2) {
+      dod = readBits(b, pos, 9) - 255;
+      pos += 9;
+    } else if (ones === 3) {
+      dod = readBits(b, pos, 12) - 2047;
+      pos += 12;
+    } else {
+      dod = unzigzag(read64At(b, pos));
+      pos += 64;
+    }
+    delta += dod;
+    t += delta;
+    out[k] = t;
   }
+  if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
+  if (!Number.isSafeInteger(t)) throw new StoreError('corrupt chunk: timestamp exceeds 2^53');
+}
+
+function read64At(b: Uint8Array, pos: number): number {
+  const z = readBits(b, pos, 32) * TWO32 + readBits(b, pos + 32, 32);
+  if (!Number.isSafeInteger(z)) throw new StoreError('corrupt chunk: timestamp exceeds 2^53');
+  return z;
 }

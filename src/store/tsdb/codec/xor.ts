@@ -12,12 +12,13 @@
  */
 import { endianness } from 'node:os';
 import { StoreError } from '../../../errors.ts';
-import type { BitReader, BitWriter } from './bits.ts';
+import { padded, readBits, type BitWriter } from './bits.ts';
 
 if (endianness() !== 'LE') throw new StoreError('the chunk codec needs a little-endian machine');
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+
 
 /** Trailing zero bits of a non-zero 32-bit value. */
 function ctz32(x: number): number {
@@ -95,56 +96,61 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
   }
 }
 
-/** Reads doubles written by {@link XorEncoder}, in order. */
-export class XorDecoder {
-  private hi = 0;
-  private lo = 0;
-  private leading = 0;
-  private trailing = 0;
-  private first = true;
-
-  /** The next value. @throws StoreError when the stream ends early or holds an impossible window. */
-  read(r: BitReader): number {
-    if (this.first) {
-      this.first = false;
-      this.hi = r.readBits(32);
-      this.lo = r.readBits(32);
-    } else if (r.readBit() === 1) {
-      if (r.readBit() === 1) {
-        this.leading = r.readBits(5);
-        let sig = r.readBits(6);
+/**
+ * Decodes `n` doubles written by {@link XorEncoder} from `stream` into `out[0 .. n)` (one pass, bits read
+ * through a 40-bit window of a zero-padded copy of the stream).
+ * @throws StoreError when the stream ends early or holds an impossible window.
+ */
+export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array): void {
+  if (n === 0) return;
+  const b = padded(stream);
+  const bitLen = stream.length * 8;
+  const o = new Uint32Array(out.buffer, out.byteOffset, n * 2);
+  let hi = readBits(b, 0, 32);
+  let lo = readBits(b, 32, 32);
+  let pos = 64;
+  o[0] = lo;
+  o[1] = hi;
+  let leading = 0;
+  let trailing = 0;
+  for (let k = 1; k < n; k++) {
+    if (((b[pos >>> 3]! >>> (7 - (pos & 7))) & 1) === 0) {
+      pos++;
+    } else {
+      pos++;
+      const fresh = (b[pos >>> 3]! >>> (7 - (pos & 7))) & 1;
+      pos++;
+      if (fresh === 1) {
+        leading = readBits(b, pos, 5);
+        let sig = readBits(b, pos + 5, 6);
+        pos += 11;
         if (sig === 0) sig = 64;
-        this.trailing = 64 - this.leading - sig;
-        if (this.trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
+        trailing = 64 - leading - sig;
+        if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
       }
-      const n = 64 - this.leading - this.trailing;
+      const m = 64 - leading - trailing;
       let shi = 0;
       let slo: number;
-      if (n > 32) {
-        shi = r.readBits(n - 32);
-        slo = r.readBits(32);
+      if (m > 32) {
+        shi = readBits(b, pos, m - 32);
+        slo = readBits(b, pos + m - 32, 32);
       } else {
-        slo = r.readBits(n);
+        slo = readBits(b, pos, m);
       }
-      // Shift (shi, slo) left by `trailing` and XOR into the previous value.
-      const t = this.trailing;
-      let xhi: number;
-      let xlo: number;
+      pos += m;
+      const t = trailing;
       if (t === 0) {
-        xhi = shi;
-        xlo = slo;
+        hi = (hi ^ shi) >>> 0;
+        lo = (lo ^ slo) >>> 0;
       } else if (t < 32) {
-        xhi = ((shi << t) | (slo >>> (32 - t))) >>> 0;
-        xlo = (slo << t) >>> 0;
+        hi = (hi ^ ((shi << t) | (slo >>> (32 - t)))) >>> 0;
+        lo = (lo ^ (slo << t)) >>> 0;
       } else {
-        xhi = (slo << (t - 32)) >>> 0;
-        xlo = 0;
+        hi = (hi ^ (slo << (t - 32))) >>> 0;
       }
-      this.hi = (this.hi ^ xhi) >>> 0;
-      this.lo = (this.lo ^ xlo) >>> 0;
     }
-    u32[0] = this.lo;
-    u32[1] = this.hi;
-    return f64[0]!;
+    o[2 * k] = lo;
+    o[2 * k + 1] = hi;
   }
+  if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
 }
