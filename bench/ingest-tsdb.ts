@@ -11,6 +11,7 @@
  * `DWCP_BENCH_SCALE=quick` runs a smaller load; PostgreSQL rows need DWCP_TEST_PG_URL (or the default URL).
  * Results: stdout (Markdown) and bench/results/ingest.json. Nothing is asserted.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,11 +37,6 @@ const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-};
-const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
-const rssMb = (): number => {
-  gc();
-  return process.memoryUsage().rss / 1048576;
 };
 const log = (m: string): void => void process.stderr.write(m + '\n');
 const f = (x: number | undefined, d = 2): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
@@ -70,20 +66,21 @@ interface IngestRow {
   q24p99?: number;
   q24series?: number;
   q24resolution?: string;
-  rssPerSeriesB?: number;
-  headPerSeriesB?: number;
+  q24cpuMs?: number;
   note?: string;
 }
 
-async function timeQueries(reps: number, fn: () => Promise<unknown>): Promise<number[]> {
+/** Wall times (ms) of `reps` runs after a warm-up, and the mean CPU time per run of this process (ms). */
+async function timeQueries(reps: number, fn: () => Promise<unknown>): Promise<number[] & { cpuMs: number }> {
   await fn(); // warm-up
   const out: number[] = [];
+  const c0 = cpuMs();
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
     await fn();
     out.push(performance.now() - t0);
   }
-  return out;
+  return Object.assign(out, { cpuMs: (cpuMs() - c0) / reps });
 }
 
 /** Every series of the load (all metric names). */
@@ -95,7 +92,7 @@ async function allRefs(store: Pick<OpenedChunkedStore, 'findSeries'>, load: Repl
 }
 
 /** 24 h at 60 s, average over every series of the load, through the stepped read + the API's aggregation. */
-async function chunkedDayQuery(store: OpenedChunkedStore, load: ReplayLoad, endMs: number): Promise<{ times: number[]; series: number; resolution: number }> {
+async function chunkedDayQuery(store: OpenedChunkedStore, load: ReplayLoad, endMs: number): Promise<{ times: number[] & { cpuMs: number }; series: number; resolution: number }> {
   const refs = await allRefs(store, load);
   let resolution = -1;
   const times = await timeQueries(P.queryReps, async () => {
@@ -178,7 +175,7 @@ async function main(): Promise<void> {
         const pts = await again.store.readPoints(refs, ingestStart - DAY, ingestStart, 20_000);
         return aggregateSeries(pts, { startMs: ingestStart - DAY, endMs: ingestStart, stepMs: MIN, agg: 'avg' });
       });
-      rows.push({ layout: again.name, samplesPerS: fed.samples / fed.wallS, cpuUsPerSample: (fed.cpuMs * 1000) / fed.samples, prefillS, q24p50: times[0], q24p99: times[0], q24series: refs.length, q24resolution: 'raw rows', note: `prefill by bulk SQL; query over ${refs.length} series, 1 run` });
+      rows.push({ layout: again.name, samplesPerS: fed.samples / fed.wallS, cpuUsPerSample: (fed.cpuMs * 1000) / fed.samples, prefillS, q24p50: times[0], q24p99: times[0], q24cpuMs: times.cpuMs, q24series: refs.length, q24resolution: 'raw rows', note: `prefill by bulk SQL; query over ${refs.length} series, 1 run` });
       await again.close();
       rmSync(join(root, 'd-rows'), { recursive: true, force: true });
     }
@@ -189,15 +186,12 @@ async function main(): Promise<void> {
         rows.push({ layout: 'chunks in PostgreSQL', note: `not measured: PostgreSQL unreachable (${pgWhy})` });
         continue;
       }
-      const rss0 = rssMb();
       const opts = { retentionMs: 2 * DAY, maxRollupHoursPerRun: 48 };
       const st = id === 'chunks-sqlite' ? await chunkedSqlite(join(root, 'd-chunks'), opts) : await chunkedPostgres(PG_URL, join(root, 'd-pg'), opts);
       log(`${st.name}: prefill a day at 60 s...`);
       const pre = await feed(st, load, 0, P.prefillSteps, dayStart, MIN);
       log(`${st.name}: ingest at 1 s...`);
       const fed = await feed(st, load, 0, P.ingestSteps, ingestStart, 1000);
-      const rss = rssMb() - rss0;
-      const head = st.store.stats();
       log(`${st.name}: roll up the day...`);
       const r0 = performance.now();
       await st.store.applyRetention(ingestStart + P.ingestSteps * 1000 + 10 * MIN);
@@ -212,10 +206,9 @@ async function main(): Promise<void> {
         rollupS,
         q24p50: pct(q.times, 0.5),
         q24p99: pct(q.times, 0.99),
+        q24cpuMs: q.times.cpuMs,
         q24series: q.series,
         q24resolution: q.resolution === MIN ? '1-minute rollups' : String(q.resolution),
-        rssPerSeriesB: (rss * 1048576) / P.series,
-        headPerSeriesB: head.headBytes / Math.max(1, head.headSeries),
         note: `prefill ${k(pre.samples / pre.wallS)} samples/s`,
       });
       await st.close();
@@ -231,7 +224,7 @@ async function main(): Promise<void> {
         const fed = await feed(st, load, 0, P.ingestSteps, ingestStart, 1000);
         const end = ingestStart + P.ingestSteps * 1000;
         const times = await timeQueries(P.queryReps, () => st.duck.avgLastPerMinute(end - DAY, end));
-        rows.push({ layout: st.name, samplesPerS: fed.samples / fed.wallS, cpuUsPerSample: (fed.cpuMs * 1000) / fed.samples, prefillS: pre.wallS, q24p50: pct(times, 0.5), q24p99: pct(times, 0.99), q24series: P.series, q24resolution: 'SQL over raw rows', note: 'query: all series (one table), vectorised SQL on DuckDB threads' });
+        rows.push({ layout: st.name, samplesPerS: fed.samples / fed.wallS, cpuUsPerSample: (fed.cpuMs * 1000) / fed.samples, prefillS: pre.wallS, q24p50: pct(times, 0.5), q24p99: pct(times, 0.99), q24cpuMs: times.cpuMs, q24series: P.series, q24resolution: 'SQL over raw rows', note: 'query: all series (one table), vectorised SQL on DuckDB threads' });
         await st.close();
       }
     }
@@ -257,10 +250,16 @@ async function main(): Promise<void> {
         resolution = r.resolutionMs;
         return aggregateSeries(r.points, { startMs: now - 30 * DAY, endMs: now, stepMs: HOUR, agg: 'avg' });
       });
-      month.push({ layout: st.name, series: refs.length, samples: fed.samples, rollupS, p50: pct(times, 0.5), p99: pct(times, 0.99), resolution });
+      month.push({ layout: st.name, series: refs.length, samples: fed.samples, rollupS, p50: pct(times, 0.5), p99: pct(times, 0.99), cpuMs: times.cpuMs, resolution });
       await st.close();
     }
     results.month = month;
+
+    // ------------------------------------------------------------------ 5. memory per active series
+    log('memory per active series (child process)...');
+    const mem = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'ingest-rss.ts'), String(P.series), '470'], { encoding: 'utf8', timeout: 600_000 });
+    const memory = mem.status === 0 ? (JSON.parse(mem.stdout.trim().split('\n').at(-1)!) as { rssPerSeriesB: number; heapPerSeriesB: number; headPerSeriesB: number; headSamples: number }) : undefined;
+    results.memory = memory ?? { error: mem.stderr.slice(-500) };
 
     // ------------------------------------------------------------------ output
     const out: string[] = [];
@@ -269,17 +268,25 @@ async function main(): Promise<void> {
     out.push(
       markdownTable(
         `Ingest at 1 s into a store holding a day (${P.series} series × ${P.prefillSteps} samples at 60 s), and a 24 h / 60 s range query`,
-        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'series queried', 'read from', 'RSS B/series', 'head B/series', 'note'],
-        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), String(r.q24series ?? ''), r.q24resolution ?? '', f(r.rssPerSeriesB, 0), f(r.headPerSeriesB, 0), r.note ?? '']),
+        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'CPU ms/query', 'series queried', 'read from', 'note'],
+        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), f(r.q24cpuMs, 0), String(r.q24series ?? ''), r.q24resolution ?? '', r.note ?? '']),
         'goals: >= 200,000 samples/s per core; 24 h at 60 s over 10k series p99 <= 100 ms',
       ),
     );
     out.push(
       markdownTable(
         `30-day query at 1 h step (average over ${P.monthSeries} series, 30 days at 10 min, read from 1-hour rollups)`,
-        ['layout', 'series', 'samples', 'rollup of 30 days s', 'p50 ms', 'p99 ms'],
-        month.map((m) => [String(m.layout), String(m.series), String(m.samples), f(m.rollupS as number, 1), f(m.p50 as number, 0), f(m.p99 as number, 0)]),
+        ['layout', 'series', 'samples', 'rollup of 30 days s', 'p50 ms', 'p99 ms', 'CPU ms/query'],
+        month.map((m) => [String(m.layout), String(m.series), String(m.samples), f(m.rollupS as number, 1), f(m.p50 as number, 0), f(m.p99 as number, 0), f(m.cpuMs as number, 0)]),
         'goal: p99 <= 200 ms',
+      ),
+    );
+    out.push(
+      markdownTable(
+        'Memory per active series (chunked layout, head holding 470 samples per series)',
+        ['series', 'RSS B/series', 'live heap B/series', 'accounted head B/series'],
+        [[String(P.series), f(memory?.rssPerSeriesB, 0), f(memory?.heapPerSeriesB, 0), f(memory?.headPerSeriesB, 0)]],
+        memory ? 'growth after GC in a process of its own, divided by the series count (RSS also holds the SQLite page cache and heap the GC keeps)' : `not measured: ${mem.stderr.slice(-300)}`,
       ),
     );
     process.stdout.write(out.join('\n'));
