@@ -30,6 +30,7 @@ import { buildApp } from './server/app.ts';
 import { createLiveFeed } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
+import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -87,7 +88,11 @@ function scrapeResult(t: TargetStatus): string {
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   const s = config.storage;
-  if (s.type === 'sqlite') return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  if (s.type === 'sqlite') {
+    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
+    return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  }
+  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 

@@ -11,6 +11,7 @@ import type { CapacityProvider } from '../monitor/capacity-provider.ts';
 import type { NetworkProvider } from '../monitor/network-provider.ts';
 import type { SeriesPrediction } from '../monitor/detection-engine.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
+import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
 
 /** Body of GET /health. Extra fields (store sizes, versions, ...) are passed through unchanged. */
@@ -87,7 +88,8 @@ export interface AppDeps {
   targets(): readonly TargetStatus[];
   componentStatus(): readonly ComponentStatus[];
   readonly anomalies: AnomalyStore;
-  readonly samples: SampleStore;
+  /** Sample reads; stores with rollups also answer range queries at the resolution the step needs. */
+  readonly samples: SampleStore & Partial<SteppedSampleReader>;
   readonly live: LiveFeed;
   /** Directory of the built web page (`web/dist`), served at '/'; omitted → no static files. */
   readonly webRoot?: string;
