@@ -16,6 +16,7 @@
  * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
  */
+import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { SeriesKeyBuilder } from '../kysely-store.ts';
@@ -25,8 +26,10 @@ import {
   chunkSampleCount,
   deleteExpiredChunks,
   deleteEmptySeries,
+  getMeta,
   lastTimestamps,
   readChunks,
+  setMeta,
   writeChunks,
   type ChunkRow,
   type TsdbDb,
@@ -42,6 +45,9 @@ import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.
 import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
 import { WriteAheadLog, type WalReplayStats } from './wal.ts';
 import type { Kysely } from 'kysely';
+
+/** Meta key of the database's identity, which the WAL directory is bound to. */
+const STORE_ID_KEY = 'store_id';
 
 /** Options of {@link TsdbSampleStore.open}. */
 export interface TsdbStoreOptions extends Partial<TsdbOptions> {
@@ -117,12 +123,20 @@ export class TsdbSampleStore implements SampleStore {
   }
 
   /**
-   * Opens the store on a migrated database (base and tsdb migrations) and replays the WAL.
-   * @throws InvalidInputError on bad options. @throws StoreError when the WAL or database cannot be read.
+   * Opens the store on a migrated database (base and tsdb migrations), binds the WAL directory to the
+   * database's identity and replays the WAL.
+   * @throws InvalidInputError on bad options. @throws StoreError when the WAL or database cannot be read, or
+   *   the WAL directory belongs to another database.
    */
   static async open(db: Kysely<TsdbDatabase>, opts: TsdbStoreOptions): Promise<TsdbSampleStore> {
     resolveTsdbOptions(opts);
     const wal = WriteAheadLog.open(opts.walDir, opts.walFsyncIntervalMs ?? 1000);
+    let storeId = await getMeta(db, STORE_ID_KEY);
+    if (storeId === undefined) {
+      storeId = randomUUID();
+      await setMeta(db, STORE_ID_KEY, storeId);
+    }
+    wal.bindTo(storeId);
     const store = new TsdbSampleStore(db, opts, wal);
     await store.replay();
     await store.downsampler.load();

@@ -14,7 +14,7 @@
  * @see Prometheus TSDB WAL (segments, CRC-checked records, repair by truncation),
  *   https://github.com/prometheus/prometheus/blob/main/tsdb/docs/format/wal.md
  */
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { StoreError } from '../../errors.ts';
@@ -64,6 +64,28 @@ export class WriteAheadLog {
       throw new StoreError(`cannot open WAL directory ${dir}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     return new WriteAheadLog(dir, fsyncIntervalMs);
+  }
+
+  /**
+   * Binds the directory to the database `storeId` (a file `STORE_ID`): written when missing, checked when present,
+   * so that a WAL is never replayed into another database (whose series ids would not match).
+   * @throws StoreError when the directory belongs to another store.
+   */
+  bindTo(storeId: string): void {
+    const file = join(this.dir, 'STORE_ID');
+    let found: string | undefined;
+    try {
+      found = readFileSync(file, 'utf8').trim();
+    } catch {
+      found = undefined;
+    }
+    if (found === undefined) {
+      writeFileSync(file, storeId + '\n');
+      return;
+    }
+    if (found !== storeId) {
+      throw new StoreError(`WAL directory ${this.dir} belongs to another database (store id ${found}, this database has ${storeId}); move it away or configure another walDir`);
+    }
   }
 
   /** Segment numbers on disk, ascending. */

@@ -8,7 +8,7 @@
  * Under CI=true an unreachable PostgreSQL fails the suite; elsewhere its half is skipped with the reason.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -44,6 +44,7 @@ type Opts = Partial<Omit<ChunkedStoreOptions, 'walDir'>>;
 interface Backend {
   open(o?: Opts): Promise<OpenedChunkedStore>;
   reopen(st: OpenedChunkedStore, o?: Opts): Promise<OpenedChunkedStore>;
+  walDirOf(st: OpenedChunkedStore): string;
 }
 
 function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: string; cleanup?: () => Promise<void> }>): void {
@@ -267,6 +268,20 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       assert.deepEqual(await again.append([s('dwcp_crash', { i: '0' }, 1, T0 + 34_000)]), { stored: 0, rejected: { duplicate: 1 } });
     });
 
+    test('a torn last WAL record loses only that batch; the store opens and keeps appending', async () => {
+      const st = await open({ retentionMs: DAY });
+      for (let k = 0; k < 10; k++) await st.append(Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, k, T0 + k * 1000)));
+      st.samples.abandon();
+      const wal = backend.walDirOf(st);
+      const last = readdirSync(wal).filter((f) => f.endsWith('.wal')).sort().at(-1)!;
+      truncateSync(join(wal, last), statSync(join(wal, last)).size - 3); // the crash tore the last record
+      const again = await reopen(st);
+      assert.equal(await again.countSamples(), 45, 'the first nine batches survive');
+      assert.ok((again.stats().replay?.droppedBytes ?? 0) > 0);
+      assert.deepEqual(await again.append(Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, 9, T0 + 9000))), { stored: 5, rejected: {} });
+      assert.equal(await again.countSamples(), 50);
+    });
+
     test('rollups equal min, max, sum, count and last of the raw samples per bucket; the newest hour comes from raw', async () => {
       const start = Math.floor(T0 / DAY) * DAY;
       const st = await open({ retentionMs: 2 * DAY, now: () => start + 3 * HOUR });
@@ -359,6 +374,7 @@ suite('sqlite', async () => {
       where.set(st, loc);
       return st;
     },
+    walDirOf: (st) => where.get(st)!.walDir,
   };
   return { backend, cleanup: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
 });
@@ -390,6 +406,7 @@ suite('postgres', async () => {
       where.set(st, loc);
       return st;
     },
+    walDirOf: (st) => where.get(st)!.walDir,
   };
   const cleanup = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: PG_URL });

@@ -80,6 +80,15 @@ describe('tsdb WAL', () => {
     b.wal.close();
   });
 
+  it('is bound to one database: the id is written once, then checked', () => {
+    const dir = freshDir();
+    const a = WriteAheadLog.open(dir, 1000);
+    a.bindTo('db-1');
+    a.bindTo('db-1');
+    assert.throws(() => WriteAheadLog.open(dir, 1000).bindTo('db-2'), (e: unknown) => e instanceof StoreError && /belongs to another database \(store id db-1/.test(e.message));
+    a.close();
+  });
+
   it('rejects appends before replay and after close, and an unusable directory', () => {
     const dir = freshDir();
     const wal = WriteAheadLog.open(dir, 1000);
