@@ -1,8 +1,8 @@
 /**
- * Rollups from raw samples, one completed hour at a time: for every series with data in [H, H + 1 h), the
- * 1-minute buckets of that hour and its 1-hour bucket (rollup.ts) replace the same range in the series' rollup
- * rows (a day of 1-minute buckets per row, 30 days of 1-hour buckets per row), and the watermark (persisted in
- * `tsdb_meta`) moves to H + 1 h. An hour is complete once `now` is `rollupDelayMs` past its end. Samples stored
+ * Rollups from raw samples, completed hours at a time (up to a day per pass): for every series with data in
+ * [from, to), the 1-minute and 1-hour buckets of that range (rollup.ts) replace the same range in the series'
+ * rollup rows (a day of 1-minute buckets per row, 30 days of 1-hour buckets per row), and the watermark
+ * (persisted in `tsdb_meta`) moves to `to`. An hour is complete once `now` is `rollupDelayMs` past its end. Samples stored
  * later with a timestamp below the watermark (out of order, or a new series with old timestamps) mark their
  * hour dirty for their series; dirty hours are recomputed on the next run (bounded; marks beyond the bound are
  * counted in `droppedMarks` and dropped; marks are in memory only, so a restart forgets them).
@@ -100,10 +100,13 @@ export class Downsampler {
     this.dirtyMarks++;
   }
 
-  /** Recomputes dirty hours, then rolls up completed hours (at most `maxRollupHoursPerRun` with data). */
+  /**
+   * Recomputes dirty hours, then rolls up completed hours: at most a day per pass (one rollup row per series and
+   * resolution is rewritten per pass), at most `maxRollupHoursPerRun` hours with data per call.
+   */
   async run(nowMs: number): Promise<void> {
     for (const [h, ids] of [...this.dirty]) {
-      await this.rollUpHour(h, [...ids]);
+      await this.rollUpRange(h, h + ROLLUP_1H_MS, [...ids]);
       this.dirty.delete(h);
       this.dirtyMarks -= ids.size;
     }
@@ -113,17 +116,19 @@ export class Downsampler {
       if (first === undefined) return;
       this.w = bucketStart(first, ROLLUP_1H_MS);
     }
-    let done = 0;
-    while (this.w !== undefined && this.w < target && done < this.opts.maxRollupHoursPerRun) {
-      const h: number = this.w;
-      const ids = await this.seriesIn(h, h + ROLLUP_1H_MS);
+    let budget = this.opts.maxRollupHoursPerRun;
+    while (this.w !== undefined && this.w < target && budget > 0) {
+      const from: number = this.w;
+      const dayEnd = bucketStart(from, ROLLUP_ROW_SPAN_MS[ROLLUP_1M_MS]!) + ROLLUP_ROW_SPAN_MS[ROLLUP_1M_MS]!;
+      const to = Math.min(target, dayEnd, from + budget * ROLLUP_1H_MS);
+      const ids = await this.seriesIn(from, to);
       if (ids.length > 0) {
-        await this.rollUpHour(h, ids);
-        done++;
-        this.w = h + ROLLUP_1H_MS;
+        await this.rollUpRange(from, to, ids);
+        budget -= (to - from) / ROLLUP_1H_MS;
+        this.w = to;
       } else {
-        const next = await this.nextDataStart(h + ROLLUP_1H_MS);
-        this.w = next === undefined ? target : Math.min(target, Math.max(h + ROLLUP_1H_MS, bucketStart(next, ROLLUP_1H_MS)));
+        const next = await this.nextDataStart(to);
+        this.w = next === undefined ? target : Math.min(target, Math.max(to, bucketStart(next, ROLLUP_1H_MS)));
       }
       await setMeta(this.db, WATERMARK_KEY, String(this.w));
     }
@@ -211,8 +216,8 @@ export class Downsampler {
     return best;
   }
 
-  private async rollUpHour(h: number, ids: readonly number[]): Promise<void> {
-    const end = h + ROLLUP_1H_MS;
+  /** Rolls up [h, end) (whole hours within one day) for the given series, replacing that range in their rows. */
+  private async rollUpRange(h: number, end: number, ids: readonly number[]): Promise<void> {
     for (let i = 0; i < ids.length; i += SERIES_PER_STEP) {
       const part = ids.slice(i, i + SERIES_PER_STEP);
       const raw = await this.source.readRaw(part, h, end - 1);
@@ -247,6 +252,6 @@ export class Downsampler {
       }
       await this.db.transaction().execute((trx) => writeRollups(trx, this.dialect, rows));
     }
-    this.hoursDone++;
+    this.hoursDone += (end - h) / ROLLUP_1H_MS;
   }
 }
