@@ -22,7 +22,7 @@ const duration = z
   });
 
 /** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
-const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'rows';
+const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
