@@ -42,6 +42,11 @@ const log = (m: string): void => void process.stderr.write(m + '\n');
 const f = (x: number | undefined, d = 2): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
 const k = (x: number | undefined): string => (x === undefined ? 'n/a' : x >= 1e6 ? (x / 1e6).toFixed(2) + 'M' : (x / 1e3).toFixed(1) + 'k');
 
+/** Prints a finished table at once, so a long run shows what it measured so far. */
+function emit(table: string): void {
+  process.stdout.write(table + '\n');
+}
+
 function pct(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
     bytesOut.push({ layout: 'prometheus', bytes: prom.bytes, samples: prom.samples });
     rmSync(join(root, 'b-prom'), { recursive: true, force: true });
     results.bytes = bytesOut;
+    emit(markdownTable(`Bytes per sample on disk (simulator values, ${bytesLoad.series} series × ${P.bytesSteps} s at 1 s)`, ['layout', 'bytes/sample', 'samples', 'note'], bytesRows, 'goal: <= 2 bytes/sample'));
 
     // ------------------------------------------------------------------ 2-3. a day in store, then ingest and query
     const load = new ReplayLoad(template, P.series);
@@ -229,6 +235,15 @@ async function main(): Promise<void> {
       }
     }
     results.day = rows;
+    const anchor = rows[0]!.samplesPerS ?? 0;
+    emit(
+      markdownTable(
+        `Ingest at 1 s into a store holding a day (${P.series} series × ${P.prefillSteps} samples at 60 s), and a 24 h / 60 s range query`,
+        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'CPU ms/query', 'series queried', 'read from', 'note'],
+        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), f(r.q24cpuMs, 0), String(r.q24series ?? ''), r.q24resolution ?? '', r.note ?? '']),
+        'goals: >= 200,000 samples/s per core; 24 h at 60 s over 10k series p99 <= 100 ms',
+      ),
+    );
 
     // ------------------------------------------------------------------ 4. 30 days from 1-hour rollups
     const month: Record<string, unknown>[] = [];
@@ -254,26 +269,7 @@ async function main(): Promise<void> {
       await st.close();
     }
     results.month = month;
-
-    // ------------------------------------------------------------------ 5. memory per active series
-    log('memory per active series (child process)...');
-    const mem = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'ingest-rss.ts'), String(P.series), '470'], { encoding: 'utf8', timeout: 600_000 });
-    const memory = mem.status === 0 ? (JSON.parse(mem.stdout.trim().split('\n').at(-1)!) as { rssPerSeriesB: number; heapPerSeriesB: number; headPerSeriesB: number; headSamples: number }) : undefined;
-    results.memory = memory ?? { error: mem.stderr.slice(-500) };
-
-    // ------------------------------------------------------------------ output
-    const out: string[] = [];
-    out.push(markdownTable(`Bytes per sample on disk (simulator values, ${bytesLoad.series} series × ${P.bytesSteps} s at 1 s)`, ['layout', 'bytes/sample', 'samples', 'note'], bytesRows, 'goal: <= 2 bytes/sample'));
-    const anchor = rows[0]!.samplesPerS ?? 0;
-    out.push(
-      markdownTable(
-        `Ingest at 1 s into a store holding a day (${P.series} series × ${P.prefillSteps} samples at 60 s), and a 24 h / 60 s range query`,
-        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'CPU ms/query', 'series queried', 'read from', 'note'],
-        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), f(r.q24cpuMs, 0), String(r.q24series ?? ''), r.q24resolution ?? '', r.note ?? '']),
-        'goals: >= 200,000 samples/s per core; 24 h at 60 s over 10k series p99 <= 100 ms',
-      ),
-    );
-    out.push(
+    emit(
       markdownTable(
         `30-day query at 1 h step (average over ${P.monthSeries} series, 30 days at 10 min, read from 1-hour rollups)`,
         ['layout', 'series', 'samples', 'rollup of 30 days s', 'p50 ms', 'p99 ms', 'CPU ms/query'],
@@ -281,7 +277,14 @@ async function main(): Promise<void> {
         'goal: p99 <= 200 ms',
       ),
     );
-    out.push(
+
+    // ------------------------------------------------------------------ 5. memory per active series
+    log('memory per active series (child process)...');
+    const mem = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'ingest-rss.ts'), String(P.series), '470'], { encoding: 'utf8', timeout: 600_000 });
+    const memory = mem.status === 0 ? (JSON.parse(mem.stdout.trim().split('\n').at(-1)!) as { rssPerSeriesB: number; heapPerSeriesB: number; headPerSeriesB: number; headSamples: number }) : undefined;
+    results.memory = memory ?? { error: mem.stderr.slice(-500) };
+
+    emit(
       markdownTable(
         'Memory per active series (chunked layout, head holding 470 samples per series)',
         ['series', 'RSS B/series', 'live heap B/series', 'accounted head B/series'],
@@ -289,7 +292,6 @@ async function main(): Promise<void> {
         memory ? 'growth after GC in a process of its own, divided by the series count (RSS also holds the SQLite page cache and heap the GC keeps)' : `not measured: ${mem.stderr.slice(-300)}`,
       ),
     );
-    process.stdout.write(out.join('\n'));
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/ingest.json', JSON.stringify(results, null, 2));
     log('wrote bench/results/ingest.json');
