@@ -13,9 +13,12 @@ describe('storage layout configuration', () => {
     assert.equal(p.type === 'postgres' ? p.walDir : '', './data/dwcp-monitor.wal');
   });
 
-  it('defaults to a layout when none is named, and rejects an unknown one naming the field', () => {
+  it('defaults to the chunks layout with 48 h of raw samples (rows: 6 h), and rejects an unknown layout naming the field', () => {
     const d = parseMonitorConfig({}).storage;
-    assert.ok(d.layout === 'rows' || d.layout === 'chunks');
+    assert.deepEqual(d, { type: 'sqlite', path: './data/dwcp-monitor.db', retention: 48 * 3_600_000, layout: 'chunks' });
+    assert.equal(parseMonitorConfig({ storage: { type: 'sqlite' } }).storage.retention, 48 * 3_600_000);
+    assert.equal(parseMonitorConfig({ storage: { type: 'sqlite', layout: 'rows' } }).storage.retention, 6 * 3_600_000);
+    assert.equal(parseMonitorConfig({ storage: { type: 'sqlite', retention: '2h' } }).storage.retention, 2 * 3_600_000);
     assert.equal(parseMonitorConfig({ storage: { type: 'postgres', url: 'postgres://x' } }).storage.layout, 'rows');
     assert.throws(() => parseMonitorConfig({ storage: { type: 'sqlite', layout: 'columns' } }), (e: unknown) => e instanceof ConfigError && /storage\.layout/.test(e.message));
   });
