@@ -25,7 +25,7 @@ import { parseRuleFile } from '../src/alerting/rules/parse.ts';
 import { SeriesWindow } from '../src/alerting/rules/series-window.ts';
 import { rulesOf, type Condition, type RuleSet } from '../src/alerting/rules/types.ts';
 import { CATALOG } from '../src/catalog/index.ts';
-import { parseDuration } from '../src/cli/duration.ts';
+import { parseDuration } from '../src/model/duration.ts';
 import { runOutage } from '../src/eval/alerting/outage.ts';
 import type { Anomaly } from '../src/model/anomaly.ts';
 import type { Sample } from '../src/model/sample.ts';

@@ -13,7 +13,8 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
-import { liveDetectorFactory, liveExcluded, type LiveDetectorChoice } from '../src/monitor/live-detector.ts';
+import type { LiveDetectorChoice } from '../src/model/detection-settings.ts';
+import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 
@@ -89,7 +90,7 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
   {
-    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
+    ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
     exclude: liveExcluded('statistical'),
     shipped: 'statistical',
   },

@@ -24,7 +24,8 @@ import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.t
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
 import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';
 import type { NabCorpus } from '../src/eval/nab-data.ts';
-import { DEFAULT_DETECTION_SETTINGS, detectionEngineOptions } from '../src/monitor/detection-config.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
 import { markdownTable as table } from './table.ts';
 

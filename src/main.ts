@@ -9,7 +9,7 @@ import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AlertingService } from './alerting/service.ts';
 import { openAlertingDb } from './alerting/store/open.ts';
-import { parseDuration } from './cli/duration.ts';
+import { parseDuration } from './model/duration.ts';
 import type { RulesOverview } from './contract/alerting.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
@@ -28,14 +28,16 @@ import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
+import { createLiveFeed } from './monitor/live-feed.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
-import { createCatalogMetrics } from './sdk/registry.ts';
+import { createCatalogMetrics } from './catalog/registry.ts';
 import { buildApp } from './server/app.ts';
-import { createLiveFeed } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
+import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
+import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -85,7 +87,11 @@ export interface StartMonitorOptions {
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   const s = config.storage;
-  if (s.type === 'sqlite') return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  if (s.type === 'sqlite') {
+    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
+    return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  }
+  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
@@ -176,6 +182,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       componentStatus: () => watch.componentStatus(sink.openAnomalies()),
       anomalies: store,
       samples: store,
+      aggregate: aggregateSeries,
       live,
       insights,
       capacity: createCapacityProvider(store),

@@ -5,13 +5,13 @@
  * @throws InvalidInputError when `metrics` lacks one of them (not created from the monitor group).
  */
 import type { AlertingMetrics } from '../alerting/metrics.ts';
-import { getMetric } from '../catalog/index.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
 
 /** The implementation on `metrics` (see the module comment). */
 export function catalogAlertingMetrics(metrics: CatalogMetrics): AlertingMetrics {
-  const counter = (n: string) => metrics.counter(getMetric(n).name);
-  const gauge = (n: string) => metrics.gauge(getMetric(n).name);
+  const counter = (n: MetricName) => metrics.counter(getMetric(n).name);
+  const gauge = (n: MetricName) => metrics.gauge(getMetric(n).name);
   const sent = counter('dwcp_monitor_alerts_sent_total');
   const failed = counter('dwcp_monitor_alerts_failed_total');
   const dropped = counter('dwcp_monitor_alerts_dropped_total');

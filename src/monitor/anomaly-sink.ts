@@ -5,9 +5,9 @@
  */
 import { buildAlertmanagerPayload } from '../alerting/alertmanager-payload.ts';
 import { getMetric } from '../catalog/index.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
+import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
-import type { LiveEvent } from '../server/deps.ts';
 import type { AnomalyStore } from '../store/types.ts';
 import type { DetectionOutcome } from './detection-engine.ts';
 

@@ -4,7 +4,8 @@
  * evaluator (src/eval/dwcp/runner.ts) both call it, so the evaluator and the benchmarks run the shipped wiring.
  */
 import { DetectionEngine } from './detection-engine.ts';
-import { detectionEngineOptions, type CandidateDetector, type DetectionSettings } from './detection-config.ts';
+import type { DetectionSettings } from '../model/detection-settings.ts';
+import { detectionEngineOptions, type CandidateDetector } from './detection-config.ts';
 import { MonitorPipeline, type PipelineParts } from './pipeline.ts';
 import { SeriesTracker } from './series-tracker.ts';
 

@@ -5,34 +5,9 @@
  */
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import type { DetectionEngineOptions } from './detection-engine.ts';
-import { LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded, type LiveDetectorChoice } from './live-detector.ts';
+import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
+import { LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './live-detector.ts';
 import type { DetectionInput } from './series-tracker.ts';
-
-/** The engine-relevant part of the configuration's `detection` block (durations in ms). */
-export interface DetectionSettings {
-  /** Which live detector runs per series. */
-  readonly detector: LiveDetectorChoice;
-  /** Period of the seasonal profile, ms (a day; the simulator can compress it). */
-  readonly seasonalPeriod: number;
-  /** Verdicts below this confidence do not count as anomalous, in [0, 1]. */
-  readonly minConfidence: number;
-  /** Consecutive anomalous samples needed before an anomaly opens (>= 1). */
-  readonly confirmSamples: number;
-  /** No new anomaly on a series within this long after its previous one opened, ms. */
-  readonly cooldown: number;
-  /** Limit on series with detector state (and on tracked raw series). */
-  readonly maxSeries: number;
-}
-
-/** The defaults of {@link DetectionSettings}; the configuration schema (src/config.ts) uses them. */
-export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
-  detector: 'ensemble',
-  seasonalPeriod: 86_400_000,
-  minConfidence: 0.8,
-  confirmSamples: 2,
-  cooldown: 5 * 60_000,
-  maxSeries: 50_000,
-});
 
 /** Consecutive normal samples that resolve an open anomaly (not configurable). */
 export const RESOLVE_AFTER_SAMPLES = 3;

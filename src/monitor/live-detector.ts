@@ -8,6 +8,7 @@ import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/d
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../model/anomaly.ts';
+import type { LiveDetectorChoice } from '../model/detection-settings.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
@@ -20,9 +21,6 @@ export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>(
   'utilization',
   'health',
 ]);
-
-/** Which live detector (config `detection.detector`). */
-export type LiveDetectorChoice = 'ensemble' | 'statistical';
 
 /** The DWCP tuning for a series; null when the series is not analysed with the ensemble. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {

@@ -4,7 +4,7 @@
  */
 import { getMetric } from '../catalog/index.ts';
 import type { ScrapeResult } from '../ingest/scrape-outcome.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
 import type { RejectReason } from '../store/types.ts';
 
 /** What the pipeline reports about itself. */

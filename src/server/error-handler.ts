@@ -4,19 +4,8 @@
  * `DWCP_INTERNAL` for unexpected errors, whose message and stack are logged but never sent).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DwcpError, FileValidationError, type DwcpErrorCode, type FileProblem } from '../errors.ts';
-
-/** `errorType` values of error bodies. */
-export type ApiErrorType = DwcpErrorCode | 'DWCP_INTERNAL';
-
-/** Body of every error response. */
-export interface ApiErrorBody {
-  readonly status: 'error';
-  readonly errorType: ApiErrorType;
-  readonly error: string;
-  /** Problems of an invalid file (alert rules), each with its line and column. */
-  readonly problems?: readonly FileProblem[];
-}
+import type { ApiErrorBody, ApiErrorType } from '../contract/api-error.ts';
+import { DwcpError, FileValidationError, type DwcpErrorCode } from '../errors.ts';
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
@@ -50,7 +39,7 @@ interface ErrorLike {
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
   if (err instanceof FileValidationError) {
-    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: err.problems } };
+    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] } };
   }
   if (err instanceof DwcpError) {
     return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message } };

@@ -2,7 +2,7 @@
  * Fault effects for the simulator (issue 2): what each fault kind does to a node's telemetry while active,
  * and which catalog metrics it moves (for ground-truth labels).
  */
-import { getMetric } from '../catalog/index.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/anomaly.ts';
 
 /** Default magnitude per kind (meaning depends on the kind; see `FaultEffects`). */
@@ -131,7 +131,7 @@ export function effectsAt(faults: readonly ScheduledFault[], tMs: number): Fault
  * that a latency spike pushes into another mode -> every mode-dependent series). Kept complete and minimal by
  * test/unit/sim/fault-labels-complete.test.ts (faulted vs clean twin on datacenter, internet and hybrid nodes).
  */
-const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
+const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
   latency_spike: [
     getMetric('dwcp_v3_mode_latency_seconds').name,
     getMetric('dwcp_v3_rdma_latency_seconds').name,
@@ -264,7 +264,7 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
  * Metric names a fault of `kind` moves; the first one is the label's selector metric. All but the synthetic
  * `up` of node_down come from the catalog (getMetric throws at load time on a typo).
  */
-export function movedMetrics(kind: FaultKind): readonly string[] {
+export function movedMetrics(kind: FaultKind): readonly MetricName[] {
   return MOVED[kind];
 }
 

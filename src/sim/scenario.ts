@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../cli/duration.ts';
+import { parseDuration } from '../model/duration.ts';
 import { ConfigError } from '../errors.ts';
 import { FAULT_KINDS } from '../model/anomaly.ts';
 import { DEFAULT_MAGNITUDE, magnitudeProblem, type ScheduledFault } from './faults.ts';

@@ -8,7 +8,7 @@ import { alertingConfigSchema, type AlertingConfig } from '../../src/alerting/co
 import { NO_ALERTING_METRICS } from '../../src/alerting/metrics.ts';
 import { AlertingService } from '../../src/alerting/service.ts';
 import { openAlertingDb, type AlertingDb } from '../../src/alerting/store/open.ts';
-import { parseDuration } from '../../src/cli/duration.ts';
+import { parseDuration } from '../../src/model/duration.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
 
 /** Parses an `alerting` section as the monitor's configuration does. */

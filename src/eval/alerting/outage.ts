@@ -16,7 +16,7 @@ import type { SendResult, Transport } from '../../alerting/delivery/transport.ts
 import { NO_ALERTING_METRICS } from '../../alerting/metrics.ts';
 import { AlertingService } from '../../alerting/service.ts';
 import { openAlertingDb } from '../../alerting/store/open.ts';
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import type { Anomaly } from '../../model/anomaly.ts';
 import { z } from 'zod';
 

@@ -3,6 +3,7 @@
  * percentiles (as evaluate.ts), precision, recall and F1.
  */
 import { nearestRank } from '../../analysis/anomaly/evaluate.ts';
+import { detectionScores } from '../../math/classification.ts';
 import type { DwcpRunResult } from './runner.ts';
 
 /** Pooled numbers over a set of runs (counts summed, delays pooled before taking percentiles). */
@@ -48,14 +49,7 @@ export function aggregateRuns(runs: readonly DwcpRunResult[]): DwcpAggregate {
       if (f.firstDetectionDelayMs !== null) delays.push(f.firstDetectionDelayMs);
   }
   delays.sort((a, b) => a - b);
-  const precision = detections === 0 ? null : matched / detections;
-  const recall = faults === 0 ? null : detectedFaults / faults;
-  const f1 =
-    precision === null || recall === null
-      ? null
-      : precision + recall === 0
-        ? 0
-        : (2 * precision * recall) / (precision + recall);
+  const { precision, recall, f1 } = detectionScores({ matchedDetections: matched, detections, detectedFaults, faults });
   const n = Math.max(1, runs.length);
   return {
     runs: runs.length,

@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import type { DetectorFactory } from '../../analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../errors.ts';
-import type { CandidateDetector, DetectionSettings } from '../../monitor/detection-config.ts';
-import { DEFAULT_DETECTION_SETTINGS, liveDetectorName } from '../../monitor/detection-config.ts';
+import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/detection-settings.ts';
+import type { CandidateDetector } from '../../monitor/detection-config.ts';
+import { liveDetectorName } from '../../monitor/detection-config.ts';
 import type { DetectionInput } from '../../monitor/series-tracker.ts';
 import { DEFAULT_ROLLOUT_PERCENT } from './nodes.ts';
 import type { DwcpScenario } from './scenario.ts';

@@ -5,7 +5,7 @@ import { parseRuleFile } from '../../../src/alerting/rules/parse.ts';
 import { SeriesWindow } from '../../../src/alerting/rules/series-window.ts';
 import { selectorsOf } from '../../../src/alerting/rules/conditions.ts';
 import type { RuleSet } from '../../../src/alerting/rules/types.ts';
-import { parseDuration } from '../../../src/cli/duration.ts';
+import { parseDuration } from '../../../src/model/duration.ts';
 import type { Anomaly } from '../../../src/model/anomaly.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 

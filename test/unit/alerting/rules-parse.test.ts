@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadRuleFiles } from '../../../src/alerting/rules/loader.ts';
 import { parseRuleFile } from '../../../src/alerting/rules/parse.ts';
-import { parseDuration } from '../../../src/cli/duration.ts';
+import { parseDuration } from '../../../src/model/duration.ts';
 import { FileValidationError } from '../../../src/errors.ts';
 
 const opts = { parseDuration };

@@ -13,11 +13,11 @@ import type { FastifyInstance } from 'fastify';
 import { NO_ALERTING_METRICS } from '../../../src/alerting/metrics.ts';
 import { AlertingService } from '../../../src/alerting/service.ts';
 import { openAlertingDb, type AlertingDb } from '../../../src/alerting/store/open.ts';
-import { parseDuration } from '../../../src/cli/duration.ts';
+import { parseDuration } from '../../../src/model/duration.ts';
 import type { Incident, RulesOverview, Silence } from '../../../src/contract/alerting.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { alertingConfig, testAnomaly } from '../../helpers/alerting-service.ts';
-import { testDeps } from '../server-fakes.ts';
+import { testDeps } from '../../helpers/server-fakes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-alert-api-'));
 const rules = join(dir, 'rules.yaml');

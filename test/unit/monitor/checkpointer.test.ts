@@ -9,7 +9,8 @@ import type { DetectorSnapshot, PersistentDetector, Verdict } from '../../../src
 import { NOT_JUDGED } from '../../../src/analysis/anomaly/detector.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { DetectorCheckpointer } from '../../../src/monitor/checkpointer.ts';
-import { DEFAULT_DETECTION_SETTINGS, detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import type { MonitorLog } from '../../../src/monitor/log.ts';
 import { SeriesTracker, type DetectionInput } from '../../../src/monitor/series-tracker.ts';

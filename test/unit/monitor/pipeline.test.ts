@@ -12,10 +12,10 @@ import type { Sample } from '../../../src/model/sample.ts';
 import type { TargetStatus } from '../../../src/model/status.ts';
 import { AnomalySink, type NotificationQueue } from '../../../src/monitor/anomaly-sink.ts';
 import { buildPipeline } from '../../../src/monitor/build-pipeline.ts';
-import { DEFAULT_DETECTION_SETTINGS } from '../../../src/monitor/detection-config.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
 import type { OutcomeSink, PipelineObserver } from '../../../src/monitor/pipeline.ts';
 import { catalogPipelineMetrics, type PipelineMetrics } from '../../../src/monitor/pipeline-metrics.ts';
-import { createCatalogMetrics } from '../../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
 import { openSqliteStore, type OpenedStore } from '../../../src/store/sqlite.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
