@@ -53,7 +53,7 @@ export const ALLOWED = {
   config: ['model', 'catalog', 'errors', 'math'],
   monitor: ['analysis', 'store', 'ingest', 'alerting', 'contract', 'model', 'catalog', 'errors', 'math'],
   server: ['contract', 'model', 'catalog', 'errors', { layer: 'store', kind: 'type' }],
-  eval: ['sim', 'monitor', 'analysis', 'ingest', 'store', 'config', 'model', 'catalog', 'errors', 'math'],
+  eval: ['sim', 'monitor', 'analysis', 'ingest', 'store', 'alerting', 'contract', 'config', 'model', 'catalog', 'errors', 'math'],
   demo: ALL,
   cli: ALL,
   main: ALL,

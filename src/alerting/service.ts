@@ -13,8 +13,9 @@ import type { Anomaly } from '../model/anomaly.ts';
 import type { Sample } from '../model/sample.ts';
 import { postAlerts } from './alertmanager/client.ts';
 import { AlertmanagerForwarder } from './alertmanager/forwarder.ts';
-import { allReceivers, receiverPolicies, type AlertingConfig } from './config.ts';
-import type { NotificationIntent, ReceiverType } from './delivery/policy.ts';
+import type { AlertingSettings, ReceiverType } from '../model/alerting-settings.ts';
+import { allReceivers, receiverPolicies } from './receivers.ts';
+import type { NotificationIntent } from './delivery/policy.ts';
 import { renderNotification } from './delivery/render.ts';
 import { compileSilences, parseSilenceInput, type ActiveSilence } from './delivery/silences.ts';
 import { transportFor, type Transport } from './delivery/transport.ts';
@@ -30,7 +31,7 @@ import type { AlertingDb } from './store/open.ts';
 
 /** Options of {@link AlertingService}. */
 export interface AlertingServiceOptions {
-  readonly config: AlertingConfig;
+  readonly config: AlertingSettings;
   readonly db: AlertingDb;
   readonly clock: () => number;
   readonly log: DeliveryLog & { error(fields: Record<string, unknown>, msg: string): void };

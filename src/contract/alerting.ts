@@ -6,10 +6,9 @@
  *   inhibition, startsAt/endsAt)
  */
 import { z } from 'zod';
+import { ALERT_SEVERITIES, type AlertSeverity } from '../model/alerting-settings.ts';
 
-/** Severities of alert rules and incidents (Alertmanager / Prometheus convention). */
-export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export { ALERT_SEVERITIES, type AlertSeverity };
 
 /** Numeric rank of an alert severity (info 0 < warning 1 < critical 2). */
 export function alertSeverityRank(s: AlertSeverity): number {

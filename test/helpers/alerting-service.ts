@@ -3,18 +3,17 @@
  * parsed the way the monitor parses it, quiet logs, and a way to feed anomalies.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
-import { alertingConfigSchema, type AlertingConfig } from '../../src/alerting/config.ts';
 import { NO_ALERTING_METRICS } from '../../src/alerting/metrics.ts';
 import { AlertingService } from '../../src/alerting/service.ts';
 import { openAlertingDb, type AlertingDb } from '../../src/alerting/store/open.ts';
+import { alertingSectionSchema } from '../../src/config.ts';
+import type { AlertingSettings } from '../../src/model/alerting-settings.ts';
 import { parseDuration } from '../../src/model/duration.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
 
 /** Parses an `alerting` section as the monitor's configuration does. */
-export function alertingConfig(raw: unknown): AlertingConfig {
-  const duration = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? v : parseDuration(v)));
-  return alertingConfigSchema(duration).parse(raw);
+export function alertingConfig(raw: unknown): AlertingSettings {
+  return alertingSectionSchema.parse(raw);
 }
 
 /** A running service and its database. */

@@ -24,23 +24,9 @@
  */
 import { createHash } from 'node:crypto';
 import { alertSeverityRank, type AlertSeverity, type Incident } from '../../contract/alerting.ts';
+import { DEFAULT_INCIDENT_SETTINGS, type Escalation, type ReceiverType } from '../../model/alerting-settings.ts';
 import { labelsFingerprint } from '../alertmanager-payload.ts';
 import { silencedBy, type ActiveSilence } from './silences.ts';
-
-/** Receiver kinds of the built-in delivery. */
-export const RECEIVER_TYPES = ['webhook', 'slack', 'pagerduty', 'email'] as const;
-export type ReceiverType = (typeof RECEIVER_TYPES)[number];
-
-/** Delay (ms) per severity after which a receiver is notified; null = never. */
-export type Escalation = Readonly<Record<AlertSeverity, number | null>>;
-
-/** The default escalation of each receiver type (see the module comment). */
-export const DEFAULT_ESCALATION: Readonly<Record<ReceiverType, Escalation>> = Object.freeze({
-  pagerduty: { critical: 0, warning: 10 * 60_000, info: null },
-  slack: { critical: 0, warning: 0, info: 0 },
-  webhook: { critical: 0, warning: 0, info: null },
-  email: { critical: 0, warning: 0, info: null },
-});
 
 /** One receiver as the policy sees it. */
 export interface ReceiverPolicy {
@@ -59,7 +45,11 @@ export interface PolicyOptions {
 }
 
 /** Defaults: group wait 3 s, dedup window 5 min, repeat 4 h (Alertmanager's repeat_interval default). */
-export const DEFAULT_POLICY_OPTIONS: PolicyOptions = Object.freeze({ groupWaitMs: 3000, dedupWindowMs: 5 * 60_000, repeatIntervalMs: 4 * 3600_000 });
+export const DEFAULT_POLICY_OPTIONS: PolicyOptions = Object.freeze({
+  groupWaitMs: DEFAULT_INCIDENT_SETTINGS.groupWait,
+  dedupWindowMs: DEFAULT_INCIDENT_SETTINGS.dedupWindow,
+  repeatIntervalMs: DEFAULT_INCIDENT_SETTINGS.repeatInterval,
+});
 
 /** A notification to hand to the outbox. */
 export interface NotificationIntent {

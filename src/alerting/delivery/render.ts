@@ -2,7 +2,8 @@
 import type { Incident } from '../../contract/alerting.ts';
 import { incidentEmail } from './email-message.ts';
 import { incidentPagerDutyEvent } from './pagerduty-message.ts';
-import type { NotificationIntent, ReceiverType } from './policy.ts';
+import type { ReceiverType } from '../../model/alerting-settings.ts';
+import type { NotificationIntent } from './policy.ts';
 import { incidentSlackMessage } from './slack-message.ts';
 import type { OutboxMessage } from './transport.ts';
 import { incidentWebhookPayload } from './webhook-message.ts';

@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5321#section-4.2.1 (SMTP reply codes: 4yz transient, 5yz permanent)
  */
 import nodemailer from 'nodemailer';
-import type { ReceiverConfig } from '../config.ts';
+import type { ReceiverSettings } from '../../model/alerting-settings.ts';
 import { messageIdOf, type EmailMessage } from './email-message.ts';
 
 /** Why an attempt failed. */
@@ -68,7 +68,7 @@ export function httpTransport(url: string, timeoutMs: number, headers: Readonly<
 }
 
 /** Sends e-mail over SMTP with nodemailer (one pooled connection). */
-export function smtpTransport(r: Extract<ReceiverConfig, { type: 'email' }>, env: NodeJS.ProcessEnv = process.env): Transport {
+export function smtpTransport(r: Extract<ReceiverSettings, { type: 'email' }>, env: NodeJS.ProcessEnv = process.env): Transport {
   const password = r.smtp.passwordEnv ? env[r.smtp.passwordEnv] : undefined;
   const transporter = nodemailer.createTransport({
     host: r.smtp.host,
@@ -106,7 +106,7 @@ export function smtpTransport(r: Extract<ReceiverConfig, { type: 'email' }>, env
 }
 
 /** The transport of a configured receiver. */
-export function transportFor(r: ReceiverConfig, env: NodeJS.ProcessEnv = process.env): Transport {
+export function transportFor(r: ReceiverSettings, env: NodeJS.ProcessEnv = process.env): Transport {
   switch (r.type) {
     case 'webhook':
       return httpTransport(r.url, r.timeout, r.headers);

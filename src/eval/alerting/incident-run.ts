@@ -8,7 +8,7 @@
 import type { Incident } from '../../contract/alerting.ts';
 import { IncidentFlow } from '../../alerting/flow.ts';
 import type { PolicyOptions } from '../../alerting/delivery/policy.ts';
-import { DEFAULT_ESCALATION } from '../../alerting/delivery/policy.ts';
+import { DEFAULT_ESCALATION } from '../../model/alerting-settings.ts';
 import type { CorrelatorOptions } from '../../alerting/incidents/correlator.ts';
 import type { Anomaly } from '../../model/anomaly.ts';
 import type { DwcpRunOptions } from '../dwcp/options.ts';

@@ -10,15 +10,14 @@
  * - duplicates = deliveries whose idempotency key the receiver had accepted before (it would drop them);
  * - storm = firing notifications sent after the restart for incidents already notified before it.
  */
-import type { AlertingConfig } from '../../alerting/config.ts';
-import { alertingConfigSchema } from '../../alerting/config.ts';
 import type { SendResult, Transport } from '../../alerting/delivery/transport.ts';
 import { NO_ALERTING_METRICS } from '../../alerting/metrics.ts';
 import { AlertingService } from '../../alerting/service.ts';
 import { openAlertingDb } from '../../alerting/store/open.ts';
+import { alertingSectionSchema } from '../../config.ts';
+import type { AlertingSettings } from '../../model/alerting-settings.ts';
 import { parseDuration } from '../../model/duration.ts';
 import type { Anomaly } from '../../model/anomaly.ts';
-import { z } from 'zod';
 
 /** Options of {@link runOutage}. Durations in ms of virtual time. */
 export interface OutageOptions {
@@ -62,9 +61,8 @@ function anomaly(id: number, node: string, startedAtMs: number): Anomaly {
 }
 
 /** The alerting configuration of the run: one webhook receiver, default timings, 1 s initial backoff, 1 min cap. */
-function config(): AlertingConfig {
-  const duration = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? v : parseDuration(v)));
-  return alertingConfigSchema(duration).parse({ receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:1/unused' }], outbox: { initialBackoff: '1s', maxBackoff: '1m' } });
+function config(): AlertingSettings {
+  return alertingSectionSchema.parse({ receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:1/unused' }], outbox: { initialBackoff: '1s', maxBackoff: '1m' } });
 }
 
 /** Runs the outage (see the module comment). */

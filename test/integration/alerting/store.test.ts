@@ -15,7 +15,7 @@ import { AlertingStore } from '../../../src/alerting/store/alerting-store.ts';
 import { openAlertingDb, type AlertingDbTarget } from '../../../src/alerting/store/open.ts';
 import { openPostgresStore } from '../../../src/store/postgres.ts';
 import { openSqliteStore } from '../../../src/store/sqlite.ts';
-import { incident } from '../../unit/alerting/helpers.ts';
+import { incident } from '../../helpers/alerting-fixtures.ts';
 
 const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-alert-store-'));

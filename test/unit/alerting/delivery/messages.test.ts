@@ -10,15 +10,15 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { renderNotification } from '../../../src/alerting/delivery/render.ts';
-import { classifyHttpStatus, httpTransport } from '../../../src/alerting/delivery/transport.ts';
-import { idempotencyKey, type NotificationIntent } from '../../../src/alerting/delivery/policy.ts';
-import type { Incident } from '../../../src/contract/alerting.ts';
-import { T0, incident, sig } from './helpers.ts';
+import { renderNotification } from '../../../../src/alerting/delivery/render.ts';
+import { classifyHttpStatus, httpTransport } from '../../../../src/alerting/delivery/transport.ts';
+import { idempotencyKey, type NotificationIntent } from '../../../../src/alerting/delivery/policy.ts';
+import type { Incident } from '../../../../src/contract/alerting.ts';
+import { T0, incident, sig } from '../../../helpers/alerting-fixtures.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/schemas/${name}`, import.meta.url), 'utf8')) as object;
+const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/schemas/${name}`, import.meta.url), 'utf8')) as object;
 const validateSlack = ajv.compile(schema('slack-incoming-webhook.schema.json'));
 const validatePd = ajv.compile(schema('pagerduty-events-v2.schema.json'));
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Correlator } from '../../../src/alerting/incidents/correlator.ts';
-import { dependsOn, depthOf, related, upstreamFirst } from '../../../src/alerting/incidents/dependencies.ts';
-import { rankRootCauses } from '../../../src/alerting/incidents/root-cause.ts';
-import { T0, sig } from './helpers.ts';
+import { Correlator } from '../../../../src/alerting/incidents/correlator.ts';
+import { dependsOn, depthOf, related, upstreamFirst } from '../../../../src/alerting/incidents/dependencies.ts';
+import { rankRootCauses } from '../../../../src/alerting/incidents/root-cause.ts';
+import { T0, sig } from '../../../helpers/alerting-fixtures.ts';
 
 function correlator(over: Partial<ConstructorParameters<typeof Correlator>[0]> = {}): Correlator {
   let n = 0;

@@ -1,5 +1,5 @@
-/** Builders shared by the alerting unit tests. */
-import type { AlertSeverity, Incident, IncidentSignal } from '../../../src/contract/alerting.ts';
+/** Incident and signal builders shared by the alerting tests. */
+import type { AlertSeverity, Incident, IncidentSignal } from '../../src/contract/alerting.ts';
 
 export const T0 = Date.UTC(2026, 0, 1);
 

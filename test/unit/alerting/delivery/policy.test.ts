@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_ESCALATION, DeliveryPolicy, idempotencyKey, type ReceiverPolicy } from '../../../src/alerting/delivery/policy.ts';
-import { compileSilences, parseSilenceInput, silenceState } from '../../../src/alerting/delivery/silences.ts';
-import type { Incident, Silence } from '../../../src/contract/alerting.ts';
-import { InvalidInputError } from '../../../src/errors.ts';
-import { T0, incident, sig } from './helpers.ts';
+import { DeliveryPolicy, idempotencyKey, type ReceiverPolicy } from '../../../../src/alerting/delivery/policy.ts';
+import { DEFAULT_ESCALATION } from '../../../../src/model/alerting-settings.ts';
+import { compileSilences, parseSilenceInput, silenceState } from '../../../../src/alerting/delivery/silences.ts';
+import type { Incident, Silence } from '../../../../src/contract/alerting.ts';
+import { InvalidInputError } from '../../../../src/errors.ts';
+import { T0, incident, sig } from '../../../helpers/alerting-fixtures.ts';
 
 const RECEIVERS: ReceiverPolicy[] = [
   { name: 'pd', type: 'pagerduty', escalation: DEFAULT_ESCALATION.pagerduty },

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { loadRuleFiles } from '../../../src/alerting/rules/loader.ts';
-import { parseRuleFile } from '../../../src/alerting/rules/parse.ts';
-import { parseDuration } from '../../../src/model/duration.ts';
-import { FileValidationError } from '../../../src/errors.ts';
+import { loadRuleFiles } from '../../../../src/alerting/rules/loader.ts';
+import { parseRuleFile } from '../../../../src/alerting/rules/parse.ts';
+import { parseDuration } from '../../../../src/model/duration.ts';
+import { FileValidationError } from '../../../../src/errors.ts';
 
 const opts = { parseDuration };
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-rules-'));

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RuleEngine, expandTemplate } from '../../../src/alerting/rules/engine.ts';
-import { parseRuleFile } from '../../../src/alerting/rules/parse.ts';
-import { SeriesWindow } from '../../../src/alerting/rules/series-window.ts';
-import { selectorsOf } from '../../../src/alerting/rules/conditions.ts';
-import type { RuleSet } from '../../../src/alerting/rules/types.ts';
-import { parseDuration } from '../../../src/model/duration.ts';
-import type { Anomaly } from '../../../src/model/anomaly.ts';
-import type { Sample } from '../../../src/model/sample.ts';
+import { RuleEngine, expandTemplate } from '../../../../src/alerting/rules/engine.ts';
+import { parseRuleFile } from '../../../../src/alerting/rules/parse.ts';
+import { SeriesWindow } from '../../../../src/alerting/rules/series-window.ts';
+import { selectorsOf } from '../../../../src/alerting/rules/conditions.ts';
+import type { RuleSet } from '../../../../src/alerting/rules/types.ts';
+import { parseDuration } from '../../../../src/model/duration.ts';
+import type { Anomaly } from '../../../../src/model/anomaly.ts';
+import type { Sample } from '../../../../src/model/sample.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 

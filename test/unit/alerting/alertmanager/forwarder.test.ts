@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AlertmanagerForwarder } from '../../../src/alerting/alertmanager/forwarder.ts';
-import { T0, incident } from './helpers.ts';
+import { AlertmanagerForwarder } from '../../../../src/alerting/alertmanager/forwarder.ts';
+import { T0, incident } from '../../../helpers/alerting-fixtures.ts';
 
 test('Alertmanager resends: new, every resendDelay with endsAt = now + 4 x resendDelay, label change ends the old set, resolved for 15 min', () => {
   const f = new AlertmanagerForwarder({ resendDelayMs: 60_000, intervalMs: 1000, externalUrl: 'http://mon:9500' });

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { SendResult, Transport } from '../../../src/alerting/delivery/transport.ts';
-import { NO_ALERTING_METRICS, type AlertingMetrics } from '../../../src/alerting/metrics.ts';
-import { OutboxDeliverer } from '../../../src/alerting/outbox/deliverer.ts';
-import { OutboxStore, type OutboxEntry } from '../../../src/alerting/outbox/outbox-store.ts';
-import { openAlertingDb, type AlertingDb } from '../../../src/alerting/store/open.ts';
-import { runOutage } from '../../../src/eval/alerting/outage.ts';
+import type { SendResult, Transport } from '../../../../src/alerting/delivery/transport.ts';
+import { NO_ALERTING_METRICS, type AlertingMetrics } from '../../../../src/alerting/metrics.ts';
+import { OutboxDeliverer } from '../../../../src/alerting/outbox/deliverer.ts';
+import { OutboxStore, type OutboxEntry } from '../../../../src/alerting/outbox/outbox-store.ts';
+import { openAlertingDb, type AlertingDb } from '../../../../src/alerting/store/open.ts';
+import { runOutage } from '../../../../src/eval/alerting/outage.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-outbox-'));
 const dbs: AlertingDb[] = [];
