@@ -5,6 +5,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import {
+  DeliveryHealthResponseSchema,
+  IncidentResponseSchema,
+  IncidentsResponseSchema,
+  RulesOverviewResponseSchema,
+  SilenceResponseSchema,
+  SilencesResponseSchema,
+} from '../contract/alerting.ts';
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
@@ -36,6 +44,18 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/network': NetworkResponseSchema,
   'GET /api/predictions/:metric': PredictionsResponseSchema,
   'GET /api/models/performance': ModelPerformanceResponseSchema,
+  'GET /api/incidents': IncidentsResponseSchema,
+  'GET /api/incidents/:id': IncidentResponseSchema,
+  'POST /api/incidents/:id/acknowledge': IncidentResponseSchema,
+  'POST /api/incidents/:id/unacknowledge': IncidentResponseSchema,
+  'GET /api/silences': SilencesResponseSchema,
+  'GET /api/silences/:id': SilenceResponseSchema,
+  'POST /api/silences': SilenceResponseSchema,
+  'PUT /api/silences/:id': SilenceResponseSchema,
+  'DELETE /api/silences/:id': SilenceResponseSchema,
+  'GET /api/alerting/rules': RulesOverviewResponseSchema,
+  'POST /api/alerting/rules/reload': RulesOverviewResponseSchema,
+  'GET /api/alerting/health': DeliveryHealthResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */

@@ -2,7 +2,7 @@
  * The alerting API through fastify's inject, on the real alerting service (SQLite in a temp directory, no
  * timers): incidents (list, get, acknowledge, undo), silences (create, read, replace, expire; malformed bodies),
  * rules (list; a reload with a bad file answers 400 with line and column and keeps the running rules) and
- * delivery health.
+ * delivery health. Every response is checked against the API contract (`checkResponses`).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ before(async () => {
       createSilence: (b) => service.createSilence(b), updateSilence: (id, b) => service.updateSilence(id, b), expireSilence: (id) => service.expireSilence(id),
       rules: () => service.rules.overview(), reloadRules: () => service.reloadRules(), health: () => service.health(),
     },
-  });
+  }, { checkResponses: true });
 });
 after(async () => {
   await app.close();
@@ -125,7 +125,7 @@ test('delivery health lists the receivers', async () => {
 });
 
 test('without alerting the routes answer 404', async () => {
-  const plain = await buildApp(testDeps());
+  const plain = await buildApp(testDeps(), { checkResponses: true });
   assert.equal((await plain.inject({ method: 'GET', url: '/api/incidents' })).statusCode, 404);
   await plain.close();
 });
