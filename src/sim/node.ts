@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { metricsOf } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import { COMPONENTS, ROLLOUT_STAGES, type HealthState, type Mode } from '../model/dwcp.ts';
-import { startMetricsServer, type MetricsServer } from '../sdk/metrics-server.ts';
+import { startMetricsServer, type MetricsServer, type MetricsServerRoute } from '../sdk/metrics-server.ts';
 import { ProductionMetrics } from '../sdk/production.ts';
 import { createCatalogMetrics, type CatalogMetrics } from '../sdk/registry.ts';
 import { AmstMetrics } from '../sdk/v1/amst.ts';
@@ -191,6 +191,8 @@ export class SimNode {
   readonly region: string;
   readonly profile: LinkProfile;
   readonly registry = new Registry();
+  /** Extra GET routes of the metrics server (set before `listen`). */
+  serverRoutes: ReadonlyMap<string, MetricsServerRoute> | undefined;
   private readonly opts: SimNodeOptions;
   private readonly prng: Prng;
   private readonly detector = new ModeDetector();
@@ -349,6 +351,7 @@ export class SimNode {
       port,
       service: `dwcp-sim-${this.id}`,
       ready: () => this.ready,
+      ...(this.serverRoutes ? { routes: this.serverRoutes } : {}),
     });
     this.listenPort = this.server.port;
     return this.listenPort;
@@ -383,6 +386,7 @@ export class SimNode {
             port: this.listenPort,
             service: `dwcp-sim-${this.id}`,
             ready: () => this.ready,
+            ...(this.serverRoutes ? { routes: this.serverRoutes } : {}),
           });
         } catch (e) {
           this.warn(
