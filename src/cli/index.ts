@@ -3,6 +3,7 @@
  * root (`src/main.ts`) or an engine.
  */
 import { Command } from 'commander';
+import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand, exitCodeFor } from './commands/detect.ts';
 import { generateCommand } from './commands/generate.ts';
@@ -26,6 +27,7 @@ program.addCommand(demoCommand());
 program.addCommand(detectCommand());
 program.addCommand(generateCommand());
 program.addCommand(rolloutCommand());
+program.addCommand(collectCommand());
 
 try {
   await program.parseAsync(process.argv);
