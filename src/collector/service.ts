@@ -15,7 +15,6 @@ import { getMetric, metricsOf, type MetricName } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import { createConstMetrics, type ConstMetrics } from '../sdk/const-metrics.ts';
 import { createCatalogMetrics, type CatalogMetrics } from '../sdk/registry.ts';
-import type { Family } from './family.ts';
 import type { CycleResult, HostCollector } from './host-collector.ts';
 
 /** Where and how to push. */
