@@ -46,7 +46,7 @@ export function barChart(title: string, bars: readonly Bar[], opts: BarChartOpti
   const unit = opts.unit ?? '';
   const values = shown.map((b) => b.value).filter((v): v is number => v !== null && Number.isFinite(v));
   const refs = opts.reference ? [opts.reference.value] : [];
-  let lo = opts.min ?? Math.min(0, ...values, ...refs);
+  const lo = opts.min ?? Math.min(0, ...values, ...refs);
   let hi = opts.max ?? Math.max(0, ...values, ...refs);
   if (hi === lo) hi = lo + 1;
   const plotW = width - LABEL_W - PAD * 2 - 70;
