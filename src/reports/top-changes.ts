@@ -7,6 +7,7 @@
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#increase
  */
 import type { MetricType } from '../catalog/types.ts';
+import { counterIncrease } from '../monitor/network-provider.ts';
 
 /** Points of one series: parallel arrays in time order. */
 export interface Points {
@@ -33,19 +34,13 @@ export interface MetricChange {
 
 /** Increase of a counter series within [from, to) (resets handled), or null with fewer than 2 points there. */
 export function increase(p: Points, fromMs: number, toMs: number): number | null {
-  let prev: number | undefined;
-  let total = 0;
-  let n = 0;
+  const vs: number[] = [];
   for (let i = 0; i < p.timestampsMs.length; i++) {
     const t = p.timestampsMs[i]!;
-    if (t < fromMs || t >= toMs) continue;
     const v = p.values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (prev !== undefined) total += v >= prev ? v - prev : v;
-    prev = v;
-    n++;
+    if (t >= fromMs && t < toMs && Number.isFinite(v)) vs.push(v);
   }
-  return n >= 2 ? total : null;
+  return vs.length >= 2 ? counterIncrease(vs) : null;
 }
 
 function mean(series: readonly Points[], fromMs: number, toMs: number): number | null {

@@ -12,6 +12,7 @@ import type { NetworkProvider } from '../monitor/network-provider.ts';
 import type { SeriesPrediction } from '../monitor/detection-engine.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
+import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** Body of GET /health. Extra fields (store sizes, versions, ...) are passed through unchanged. */
 export interface HealthReport {
@@ -103,6 +104,12 @@ export interface AppDeps {
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
+  /** /debug/pprof and GET/POST /api/profiles; omitted → 404. */
+  readonly profiling?: ProfilingApi;
+  /** GET/POST /api/reports; omitted → 404. */
+  readonly reports?: ReportsApi;
+  /** GET /api/system/metrics and GET /metrics/summary; omitted → 404. */
+  readonly summaries?: SummariesApi;
 }
 
 /** What the live detection engine predicts (see DetectionEngine.predictions). */
