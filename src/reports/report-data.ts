@@ -91,7 +91,7 @@ export interface GatherOptions {
   readonly topChanges?: number;
 }
 
-const KIND_TITLE: Readonly<Record<ReportKind, string>> = { hourly: 'Hourly', daily: 'Daily', weekly: 'Weekly', custom: 'DWCP' };
+const KIND_TITLE: Readonly<Record<ReportKind, string>> = { hourly: 'Hourly DWCP report', daily: 'Daily DWCP report', weekly: 'Weekly DWCP report', custom: 'DWCP report' };
 
 /** Default metrics of the top changes: catalog metrics the detector analyses (not `generic`). */
 export function defaultChangeMetrics(): CatalogMetric[] {
@@ -201,7 +201,7 @@ export async function gatherReportData(src: ReportSources, range: ReportRange, k
   }
 
   return {
-    title: `${KIND_TITLE[kind]} DWCP report`,
+    title: KIND_TITLE[kind],
     kind,
     range,
     generatedAtMs: nowMs,
