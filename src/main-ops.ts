@@ -11,6 +11,7 @@ import type { AnomalyStore, SampleStore } from './store/types.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import type { InsightsProvider } from './monitor/rollout-provider.ts';
 import { ContinuousProfiler } from './profiles/continuous.ts';
+import { pprofRoutes } from './profiles/pprof-routes.ts';
 import { ProfileStore } from './profiles/profile-store.ts';
 import { createProfilingService } from './profiles/profiling-api.ts';
 import { processProfiler } from './profiles/runtime-profiler.ts';
@@ -18,6 +19,7 @@ import { ReportService } from './reports/report-service.ts';
 import { ReportStore } from './reports/report-store.ts';
 import { createReportsAccess } from './reports/reports-api.ts';
 import { ReportScheduler, type ScheduledKind } from './reports/scheduler.ts';
+import type { MetricsServerRoute } from './sdk/metrics-server.ts';
 import { createCatalogMetrics } from './sdk/registry.ts';
 import { processRuntimeMetrics } from './sdk/runtime-metrics.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './server/ops-deps.ts';
@@ -144,4 +146,13 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
       return stopping;
     },
   };
+}
+
+/**
+ * Options for `startCluster` that make simulated nodes SDK-instrumented processes in full: `/debug/pprof`
+ * endpoints on every node's metrics server (one CPU profile at a time per process) and the Node.js runtime
+ * metrics in every node's registry.
+ */
+export function instrumentedNodeOptions(): { serverRoutes: ReadonlyMap<string, MetricsServerRoute>; attachRegistry: (r: Registry) => void } {
+  return { serverRoutes: pprofRoutes(processProfiler()), attachRegistry: (r) => processRuntimeMetrics().attach(r) };
 }
