@@ -127,7 +127,7 @@ let out = markdownTable(
   ['p50 ms', 'p99 ms', 'max ms', 'goal'],
   [[p50.toFixed(2), p99.toFixed(2), max.toFixed(2), `p99 <= 100 ms: ${p99 <= 100 ? 'met' : 'MISSED'}`]],
 );
-out += markdownTable(
+out += '\n' + markdownTable(
   `CPU and scrape latency side by side, scraped every 1 s for ${SECONDS} s (collectors: ${COLLECTORS.join(', ')})`,
   ['exporter', 'CPU % of one core', 'scrape p50 ms', 'scrape p99 ms', 'series', 'ratio CPU vs node_exporter'],
   results.map((r) => [r.name, r.cpuPercent.toFixed(2), r.scrapeP50Ms.toFixed(2), r.scrapeP99Ms.toFixed(2), String(r.series), (r.cpuPercent / results[1]!.cpuPercent).toFixed(2) + 'x']),

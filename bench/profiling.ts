@@ -95,7 +95,7 @@ let out = markdownTable(
   ['mode', 'parses per CPU-second (median)', 'min..max over rounds', 'CPU cost vs none', 'profile size (gzip)'],
   rows,
 );
-out += markdownTable('Heap profile', ['live objects added', 'time to take', 'size (gzip)'], [['200k', `${heapMs.toFixed(1)} ms`, `${(heap.pprof.length / 1024).toFixed(1)} KiB`]]);
+out += '\n' + markdownTable('Heap profile', ['live objects added', 'time to take', 'size (gzip)'], [['200k', `${heapMs.toFixed(1)} ms`, `${(heap.pprof.length / 1024).toFixed(1)} KiB`]]);
 process.stdout.write(out);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/profiling.json', JSON.stringify({ rounds: ROUNDS, roundMs: ROUND_MS, parsesPerSecond: rates, heapProfileMs: heapMs, heapProfileBytes: heap.pprof.length, cpuProfileBytes: sizes }, null, 2) + '\n');
