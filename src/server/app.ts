@@ -22,11 +22,14 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { networkRoutes } from './routes/network.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { profileRoutes } from './routes/profiles.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { silenceRoutes } from './routes/silences.ts';
 import { sloRoutes } from './routes/slo.ts';
+import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 
 /** Options of {@link buildApp}. */
@@ -92,6 +95,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(incidentRoutes, ctx);
   await app.register(silenceRoutes, ctx);
   await app.register(alertingRuleRoutes, ctx);
+  await app.register(profileRoutes, ctx);
+  await app.register(reportRoutes, ctx);
+  await app.register(summaryRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

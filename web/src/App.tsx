@@ -4,13 +4,15 @@ import { DeliveryBanner } from './components/DeliveryBanner.tsx';
 import { IncidentsPanel } from './components/IncidentsPanel.tsx';
 import { SilencesPanel } from './components/SilencesPanel.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
+import { ProfilesPanel } from './components/ProfilesPanel.tsx';
 import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
+import { ReportsPanel } from './components/ReportsPanel.tsx';
 import { RolloutPanel } from './components/RolloutPanel.tsx';
 import { SeriesChart } from './components/SeriesChart.tsx';
 import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, delivery banner, incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets. */
+/** The single page: header, delivery banner, incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets, reports, profiles. */
 export function App() {
   return (
     <>
@@ -30,6 +32,8 @@ export function App() {
         <AnomalyList />
         <SilencesPanel />
         <TargetsTable />
+        <ReportsPanel />
+        <ProfilesPanel />
       </main>
     </>
   );
