@@ -25,7 +25,8 @@ import { getMetric } from '../src/catalog/index.ts';
 import { buildSlaChecks, buildVersionSamples, ROLLOUT_METRIC_SPECS } from '../src/monitor/rollout-inputs.ts';
 import type { HistogramSeries } from '../src/monitor/rollout-inputs.ts';
 import type { SeriesPoints } from '../src/store/types.ts';
-import { linkProfile, SimNode, type LinkClass } from '../src/sim/node.ts';
+import { linkProfile, type LinkClass } from '../src/sim/link-model.ts';
+import { SimNode } from '../src/sim/node.ts';
 
 type Truth = 'better' | 'equal' | 'minor' | 'regression';
 type MetricName = 'throughput' | 'latency' | 'cpu' | 'memory' | 'compression';

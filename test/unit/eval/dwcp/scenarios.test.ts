@@ -21,7 +21,8 @@ import { detectionEngineOptions } from '../../../../src/monitor/detection-config
 import { liveDetectorFactory } from '../../../../src/monitor/live-detector.ts';
 import { withLevelShifts, type LevelShift } from '../../../../src/sim/events.ts';
 import { movedMetrics, NO_FAULT } from '../../../../src/sim/faults.ts';
-import { linkProfile, SimNode } from '../../../../src/sim/node.ts';
+import { linkProfile } from '../../../../src/sim/link-model.ts';
+import { SimNode } from '../../../../src/sim/node.ts';
 import { Prng } from '../../../../src/sim/prng.ts';
 
 const OPTS: DwcpRunOptions = { detection: { detector: 'statistical' } };
