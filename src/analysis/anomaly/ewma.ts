@@ -36,8 +36,7 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
-import type { Severity } from '../../model/dwcp.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { judgedVerdict, NOT_JUDGED, severityOfRatio } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
 
@@ -123,26 +122,7 @@ export function bandVerdict(
   if (zDir < 0) zDir = 0;
   const score = deviationScore(zDir, c);
   const anomalous = score >= alertScore;
-  return {
-    anomalous,
-    score,
-    expected: center,
-    lower: center - threshold * scale,
-    upper: center + threshold * scale,
-    deviation: z,
-    confidence: score,
-    severity: severityOfRatio(zDir, threshold),
-    warmingUp: false,
-    resolved: lastAnomalous && !anomalous,
-  };
-}
-
-/** Severity of a directional deviation relative to the alert threshold: ≥ 2θ critical, ≥ 1.5θ high, ≥ θ medium. */
-export function severityOfRatio(z: number, threshold: number): Severity {
-  if (z >= 2 * threshold) return 'critical';
-  if (z >= 1.5 * threshold) return 'high';
-  if (z >= threshold) return 'medium';
-  return 'low';
+  return judgedVerdict(anomalous, score, center, threshold * scale, z, severityOfRatio(zDir, threshold), lastAnomalous && !anomalous);
 }
 
 /** Shared validation of the kind, direction and option names; returns kind defaults merged with ctx. */

@@ -12,7 +12,7 @@ import type { Labels, Sample } from '../../model/sample.ts';
 import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
 import { checkLimit, checkNow, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
-import { firstIndexAtLeast, firstIndexAbove } from './sorted.ts';
+import { firstIndexAtLeast, firstIndexAbove } from '../../math/sorted.ts';
 
 /** Default {@link MemorySampleStoreOptions.retentionMs}: one day. */
 export const DEFAULT_MEMORY_RETENTION_MS = 86_400_000;

@@ -1,4 +1,7 @@
-/** Binary searches over ascending number arrays (the timestamp arrays of the in-memory stores). */
+/**
+ * Binary searches over ascending number arrays (timestamp arrays of the in-memory stores, SLO step times,
+ * detection start times). Pure, O(log n); the input is not checked for order.
+ */
 
 /** Index of the first element >= `x` in ascending `a` (`a.length` when none). */
 export function firstIndexAtLeast(a: readonly number[], x: number): number {
