@@ -16,9 +16,8 @@ import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/reg
 import { getMetric } from '../../catalog/index.ts';
 import { DECISION_VALUE } from '../../contract/rollout.ts';
 import { COMPONENTS } from '../../model/dwcp.ts';
-import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
-import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
+import { alertsRef, bucketRef, countRef, metricRef, recordedRefByName } from '../promql/metric.ts';
 import { GO_NO_GO } from '../rules/production-common.ts';
 import { PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
@@ -28,6 +27,7 @@ import {
   gauge,
   HEALTH_MAPPINGS,
   piechart,
+  q,
   stat,
   statusHistory,
   steps,
@@ -35,7 +35,6 @@ import {
   timeseries,
   valueMappings,
   type PanelSpec,
-  type Query,
 } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 
@@ -43,13 +42,8 @@ const m = getMetric;
 const RI = '$__rate_interval';
 const region = () => re('region', '$region');
 const component = () => re('component', '$component');
-const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 
-function rec(name: string) {
-  const r = PRODUCTION_RECORDING.find((x) => x.record === name);
-  if (!r) throw new Error(`recording rule ${name} is not defined in rules/production.ts`);
-  return recordedRef(r, region());
-}
+const rec = (name: string) => recordedRefByName(PRODUCTION_RECORDING, name, region());
 
 /** Value mappings of `dwcp_monitor_rollout_decision` (encoding from the exporter: 2 GO, 1 CAUTION, 0 NO-GO). */
 export const ROLLOUT_DECISION_MAPPINGS = valueMappings([
