@@ -5,7 +5,7 @@
  * the same rows are accepted and rejected on every backend (test/helpers/store-contract.ts).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { decodeDetectorState, encodeDetectorStates, type EncodedDetectorState } from '../detector-state-codec.ts';
+import { decodeDetectorStates, encodeDetectorStates, type EncodedDetectorState } from '../detector-state-codec.ts';
 import type { DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from '../types.ts';
 import { checkCutoff, checkLimit } from '../validation.ts';
 
@@ -61,14 +61,12 @@ export class MemoryDetectorStateStore implements DetectorStateStore {
    */
   async loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
     checkLimit(limit);
-    const rows: DetectorStateRow[] = [];
-    let malformed = 0;
-    for (const e of [...this.states.values()].sort(newestFirst).slice(0, limit)) {
-      const row = decodeDetectorState({ seriesKey: e.seriesKey, detector: e.detector, version: e.version, stateJson: e.stateJson, updatedAt: e.updatedAtMs });
-      if (row === undefined) malformed++;
-      else rows.push(row);
-    }
-    return { rows, malformed };
+    return decodeDetectorStates(
+      [...this.states.values()]
+        .sort(newestFirst)
+        .slice(0, limit)
+        .map((e) => ({ seriesKey: e.seriesKey, detector: e.detector, version: e.version, stateJson: e.stateJson, updatedAt: e.updatedAtMs })),
+    );
   }
 
   /**
