@@ -49,8 +49,7 @@ import {
   type WebhookRecorder,
 } from '../helpers/alertmanager.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { freePort, pollUntil } from '../helpers/prometheus.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, pollUntil, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const prometheusBin = requireBinary('prometheus');
 const alertmanagerBin = requireBinary('prometheus-alertmanager');

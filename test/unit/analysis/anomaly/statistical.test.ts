@@ -13,17 +13,13 @@ import {
 } from '../../../../src/analysis/anomaly/statistical.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import type { MetricKind } from '../../../../src/model/anomaly.ts';
+import { Prng } from '../../../../src/sim/prng.ts';
+import { assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 
-/** mulberry32: small seeded PRNG so every run sees the same series. */
+/** mulberry32 (the simulator's Prng): every run sees the same series. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 function gaussian(r: () => number): number {
   let u = 0;
@@ -344,9 +340,7 @@ describe('statistical detector: false alarms, bad input, memory', () => {
       { direction: 'sideways' },
       { windowSize: 10 },
     ];
-    for (const o of bad) {
-      assert.throws(() => createStatisticalDetector({ kind: 'generic' }, o), InvalidInputError, JSON.stringify(o));
-    }
+    assertRejectsOptions((o) => createStatisticalDetector({ kind: 'generic' }, o), bad);
     assert.throws(() => createStatisticalDetector({ kind: 'nope' as MetricKind }), InvalidInputError);
   });
 

@@ -21,9 +21,8 @@ import { detectionEngineOptions } from '../../../../src/monitor/detection-config
 import { liveDetectorFactory } from '../../../../src/monitor/live-detector.ts';
 import { withLevelShifts, type LevelShift } from '../../../../src/sim/events.ts';
 import { movedMetrics, NO_FAULT } from '../../../../src/sim/faults.ts';
-import { linkProfile } from '../../../../src/sim/link-model.ts';
 import { SimNode } from '../../../../src/sim/node.ts';
-import { Prng } from '../../../../src/sim/prng.ts';
+import { SIM_T0, testSimNode } from '../../../helpers/sim-node.ts';
 
 const OPTS: DwcpRunOptions = { detection: { detector: 'statistical' } };
 
@@ -474,22 +473,9 @@ describe('runDwcpSuite', () => {
 });
 
 describe('benign level shifts (src/sim/events.ts) in SimNode', () => {
-  const T0 = Date.UTC(2026, 0, 1);
+  const T0 = SIM_T0;
   const make = (levelShifts?: LevelShift[]): SimNode =>
-    new SimNode({
-      id: 'node-1',
-      region: 'us-east',
-      profile: linkProfile('datacenter', new Prng(3)),
-      seed: 11,
-      rolloutPercent: 25,
-      daySeconds: 86400,
-      startMs: T0,
-      faults: [],
-      ...(levelShifts ? { levelShifts } : {}),
-      peers: ['node-2'],
-      remoteRegions: ['eu-west'],
-      warn: () => {},
-    });
+    testSimNode('datacenter', { ...(levelShifts ? { levelShifts } : {}), peers: ['node-2'] });
 
   it('changes nothing before the step and applies the factor for good after it', async () => {
     const plain = make();
