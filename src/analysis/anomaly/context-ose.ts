@@ -48,6 +48,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
+import { checkIntIn } from './option-checks.ts';
 
 /** How a live detector (no `inputRange`) learns its value range. */
 export type ContextOseRangeStrategy = 'first-n' | 'expanding';
@@ -403,11 +404,6 @@ class ContextMemory {
   }
 }
 
-function checkInt(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi)
-    throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-}
-
 function validate(o: ContextOseOptions): void {
   if (o.inputRange !== null) {
     const { min, max } = o.inputRange;
@@ -415,22 +411,22 @@ function validate(o: ContextOseOptions): void {
       throw new InvalidInputError(`inputRange must have finite min <= max, got [${min}, ${max}]`);
     }
   }
-  checkInt('restPeriod', o.restPeriod, 0, 1_000_000);
+  checkIntIn('restPeriod', o.restPeriod, 0, 1_000_000);
   if (!(o.baseThreshold > 0 && o.baseThreshold <= 1))
     throw new InvalidInputError(`baseThreshold must be in (0, 1], got ${o.baseThreshold}`);
   if (!(o.alertThreshold >= 0 && o.alertThreshold <= 1))
     throw new InvalidInputError(`alertThreshold must be in [0, 1], got ${o.alertThreshold}`);
-  checkInt('valueBits', o.valueBits, 1, 16);
-  checkInt('maxLeftSemiContextLength', o.maxLeftSemiContextLength, 1, 64);
-  checkInt('maxActiveNeurons', o.maxActiveNeurons, 0, 1000);
-  checkInt('maxContexts', o.maxContexts, 1, 2 ** 24);
-  checkInt('maxSemiContexts', o.maxSemiContexts, 1, 2 ** 24);
+  checkIntIn('valueBits', o.valueBits, 1, 16);
+  checkIntIn('maxLeftSemiContextLength', o.maxLeftSemiContextLength, 1, 64);
+  checkIntIn('maxActiveNeurons', o.maxActiveNeurons, 0, 1000);
+  checkIntIn('maxContexts', o.maxContexts, 1, 2 ** 24);
+  checkIntIn('maxSemiContexts', o.maxSemiContexts, 1, 2 ** 24);
   if (o.rangeStrategy !== 'first-n' && o.rangeStrategy !== 'expanding') {
     throw new InvalidInputError(
       `rangeStrategy must be 'first-n' or 'expanding', got ${String(o.rangeStrategy)}`,
     );
   }
-  checkInt('rangeSamples', o.rangeSamples, 2, 100_000);
+  checkIntIn('rangeSamples', o.rangeSamples, 2, 100_000);
   if (!(o.rangeMargin >= 0 && o.rangeMargin <= 100))
     throw new InvalidInputError(`rangeMargin must be in [0, 100], got ${o.rangeMargin}`);
   if (o.tieBreak !== 'cpython2' && o.tieBreak !== 'cpython38') {

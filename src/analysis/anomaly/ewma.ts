@@ -39,6 +39,7 @@ import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import { judgedVerdict, NOT_JUDGED, severityOfRatio } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
+import { definedOptions } from './option-checks.ts';
 
 /** Options of {@link createEwmaDetector}. */
 export interface EwmaOptions {
@@ -141,12 +142,6 @@ export function kindDefaults(
   return { direction: ctx.direction ?? kd.direction, threshold: kd.threshold };
 }
 
-function defined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as Partial<T>;
-}
-
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options`, and validates.
  * @throws InvalidInputError for an unknown kind/direction/option, both alpha and halfLifeSamples, α ∉ (0, 1),
@@ -154,7 +149,7 @@ function defined<T extends object>(o: T): Partial<T> {
  */
 export function resolveEwmaOptions(ctx: DetectorContext, options: Partial<EwmaOptions> = {}): EwmaOptions {
   const kd = kindDefaults(ctx, options, OPTION_KEYS, 'ewma detector');
-  const given = defined(options);
+  const given = definedOptions(options);
   const bad = (msg: string): never => {
     throw new InvalidInputError(`ewma detector: ${msg}`);
   };

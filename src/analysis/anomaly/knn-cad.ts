@@ -32,6 +32,7 @@ import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
+import { checkIntIn } from './option-checks.ts';
 
 /** Options of {@link createKnnCadDetector}. */
 export interface KnnCadOptions {
@@ -137,11 +138,6 @@ function transformOf(m: Float64Array, lag: number): Transform | null {
   return { w, sign, positive };
 }
 
-function checkInt(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi)
-    throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-}
-
 /**
  * Creates a KNN-CAD detector for one series (see the module comment for the method). Verdict: `score` = the
  * conformal score in [0, 1] (fraction of calibration items conforming better), 0.5 during a refractory period,
@@ -156,9 +152,9 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
   const lag = options.lag ?? KNN_CAD_DEFAULTS.lag;
   const k = options.k ?? KNN_CAD_DEFAULTS.k;
   const P = options.probation ?? KNN_CAD_DEFAULTS.probation;
-  checkInt('lag', lag, 1, 200);
-  checkInt('k', k, 1, 1000);
-  checkInt('probation', P, lag + k + 2, 20_000);
+  checkIntIn('lag', lag, 1, 200);
+  checkIntIn('k', k, 1, 1000);
+  checkIntIn('probation', P, lag + k + 2, 20_000);
   const refractoryThreshold = options.refractoryThreshold ?? KNN_CAD_DEFAULTS.refractoryThreshold;
   const alertThreshold = options.alertThreshold ?? KNN_CAD_DEFAULTS.alertThreshold;
   const refractorySamples = options.refractorySamples ?? Math.floor(P / 5);
@@ -166,7 +162,7 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
     throw new InvalidInputError(`refractoryThreshold must be finite, got ${refractoryThreshold}`);
   if (!Number.isFinite(alertThreshold))
     throw new InvalidInputError(`alertThreshold must be finite, got ${alertThreshold}`);
-  checkInt('refractorySamples', refractorySamples, 0, 1_000_000);
+  checkIntIn('refractorySamples', refractorySamples, 0, 1_000_000);
 
   const T = P - lag; // training items = calibration scores
   const halfP = Math.floor(P / 2);

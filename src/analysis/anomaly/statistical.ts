@@ -23,6 +23,7 @@ import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED, type DetectorContext, type StreamingDetector, type Verdict } from './detector.ts';
 import { MAX_ROLLING_CAPACITY, RollingWindow } from './rolling.ts';
+import { definedOptions, isIntIn } from './option-checks.ts';
 
 /** Options of the statistical detector. All durations are milliseconds of sample time. */
 export interface StatisticalOptions {
@@ -104,10 +105,6 @@ const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
 const OPTION_KEYS = Object.keys(DEFAULT_STATISTICAL_OPTIONS);
 
-function isInt(v: number, lo: number, hi: number): boolean {
-  return Number.isInteger(v) && v >= lo && v <= hi;
-}
-
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options` (in that order), and
  * validates the result.
@@ -125,30 +122,24 @@ export function resolveStatisticalOptions(ctx: DetectorContext, options: Partial
     ...DEFAULT_STATISTICAL_OPTIONS,
     direction: ctx.direction ?? kd.direction,
     threshold: kd.threshold,
-    ...stripUndefined(options),
+    ...definedOptions(options),
   };
   const bad = (msg: string): never => {
     throw new InvalidInputError(`statistical detector: ${msg}`);
   };
-  if (!isInt(o.longWindow, 2, MAX_ROLLING_CAPACITY)) bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
-  if (!isInt(o.shortWindow, 2, o.longWindow)) bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
-  if (!isInt(o.minSamples, 2, o.longWindow)) bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
+  if (!isIntIn(o.longWindow, 2, MAX_ROLLING_CAPACITY)) bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
+  if (!isIntIn(o.shortWindow, 2, o.longWindow)) bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
+  if (!isIntIn(o.minSamples, 2, o.longWindow)) bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
   if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be a finite number > 0, got ${o.threshold}`);
   if (!DIRECTIONS.includes(o.direction)) bad(`direction must be one of ${DIRECTIONS.join(', ')}, got ${String(o.direction)}`);
   if (!(o.shiftMargin >= 0)) bad(`shiftMargin must be >= 0 (Infinity disables the shift test), got ${o.shiftMargin}`);
   if (!(o.minConfidence >= 0 && o.minConfidence <= 1)) bad(`minConfidence must be in [0, 1], got ${o.minConfidence}`);
   if (!(Number.isFinite(o.cooldownMs) && o.cooldownMs >= 0)) bad(`cooldownMs must be a finite number >= 0, got ${o.cooldownMs}`);
-  if (!isInt(o.resolveSamples, 1, 1_000_000)) bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
+  if (!isIntIn(o.resolveSamples, 1, 1_000_000)) bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
   if (!(Number.isFinite(o.relativeStdFloor) && o.relativeStdFloor >= 0)) bad(`relativeStdFloor must be finite and >= 0, got ${o.relativeStdFloor}`);
   if (!(Number.isFinite(o.absoluteStdFloor) && o.absoluteStdFloor > 0)) bad(`absoluteStdFloor must be finite and > 0, got ${o.absoluteStdFloor}`);
   if (o.verdicts !== 'full' && o.verdicts !== 'lean') bad(`verdicts must be 'full' or 'lean', got ${String(o.verdicts)}`);
   return Object.freeze(o);
-}
-
-function stripUndefined(o: Partial<StatisticalOptions>): Partial<StatisticalOptions> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as Partial<StatisticalOptions>;
 }
 
 /**
