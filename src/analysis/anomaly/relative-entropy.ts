@@ -21,10 +21,10 @@
  */
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { definedOptions, isIntIn } from './option-checks.ts';
 import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
 import { chiSquareQuantile } from '../../math/chi-square.ts';
-import { definedOptions, isIntIn } from './option-checks.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // The detector.
