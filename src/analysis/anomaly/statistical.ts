@@ -18,12 +18,11 @@
  *   shift (below).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { erfc } from '../../math/erfc.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
-import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED, type DetectorContext, type StreamingDetector, type Verdict } from './detector.ts';
 import { MAX_ROLLING_CAPACITY, RollingWindow } from './rolling.ts';
 import { definedOptions, isIntIn } from './option-checks.ts';
+import { confidenceOf, scoreOfDeviation, severityOf } from './statistical-score.ts';
 
 /** Options of the statistical detector. All durations are milliseconds of sample time. */
 export interface StatisticalOptions {
@@ -140,35 +139,6 @@ export function resolveStatisticalOptions(ctx: DetectorContext, options: Partial
   if (!(Number.isFinite(o.absoluteStdFloor) && o.absoluteStdFloor > 0)) bad(`absoluteStdFloor must be finite and > 0, got ${o.absoluteStdFloor}`);
   if (o.verdicts !== 'full' && o.verdicts !== 'lean') bad(`verdicts must be 'full' or 'lean', got ${String(o.verdicts)}`);
   return Object.freeze(o);
-}
-
-/**
- * Anomaly score of a deviation `z >= 0` measured along the bad direction: `1 - 2 Q(z) = erf(z / sqrt 2)`, the
- * probability mass of a standard normal within +-z. In [0, 1), monotone non-decreasing in z, 0.9973 at 3 sigma,
- * saturating to exactly 1 beyond ~8.3 sigma (double precision). Negative or NaN z gives 0.
- */
-export function scoreOfDeviation(z: number): number {
-  if (!(z > 0)) return 0;
-  const s = 1 - erfc(z * Math.SQRT1_2);
-  return s < 0 ? 0 : s > 1 ? 1 : s;
-}
-
-/**
- * Confidence of a deviation `z >= 0` along the bad direction (seed 000 / inventory 4.1):
- * `min(1, 0.8 + 0.2 (z - thr) / thr)` when `z >= thr`, else 0.
- */
-export function confidenceOf(z: number, threshold: number): number {
-  if (!(z >= threshold)) return 0;
-  const c = 0.8 + (0.2 * (z - threshold)) / threshold;
-  return c > 1 ? 1 : c;
-}
-
-/** Severity of |z| (seed 000 / inventory 4.1): > 5 critical, > 4 high, > 3 medium, else low. */
-export function severityOf(absZ: number): Severity {
-  if (absZ > 5) return 'critical';
-  if (absZ > 4) return 'high';
-  if (absZ > 3) return 'medium';
-  return 'low';
 }
 
 /** Counters of one detector since creation (for tests, the CLI summary and benchmarks). */
