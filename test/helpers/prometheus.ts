@@ -7,6 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServerProcess, type ServerProcess } from './server-process.ts';
 
+/**
+ * GET `${url}${path}` of a Prometheus HTTP API and the `data` of a successful response.
+ * @throws Error with the API's error text (or the HTTP status) when the status is not `success`.
+ */
+export async function prometheusApi<T>(url: string, path: string): Promise<T> {
+  const res = await fetch(url + path);
+  const body = (await res.json()) as { status: string; data: T; error?: string };
+  if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
+  return body.data;
+}
+
 /** One static scrape target. */
 export interface ScrapeTarget {
   /** host:port */
@@ -88,12 +99,7 @@ export async function startPrometheus(
     url,
     dir,
     logs: () => proc.logs(),
-    async api<T>(path: string): Promise<T> {
-      const res = await fetch(url + path);
-      const body = (await res.json()) as { status: string; data: T; error?: string };
-      if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
-      return body.data;
-    },
+    api: <T>(path: string): Promise<T> => prometheusApi<T>(url, path),
     stop,
   };
   return inst;
