@@ -193,24 +193,17 @@ describe('DWCP scenario catalogue', () => {
           continue;
         }
         const { metric, matchers } = parseSelector(labels[i]!.selector);
-        const only: DwcpScenario = { ...s, faults: [f], restarts: [] };
-        const clean: DwcpScenario = { ...s, faults: [], restarts: [] };
-        const faulted = await windowValues(
-          createScenarioNode(only, 1, f.node),
-          metric,
-          matchers,
-          fromS,
-          toS,
-          t0,
-        );
-        const base = await windowValues(
-          createScenarioNode(clean, 1, f.node),
-          metric,
-          matchers,
-          fromS,
-          toS,
-          t0,
-        );
+        const window = (faults: DwcpScenario['faults']) =>
+          windowValues(
+            createScenarioNode({ ...s, faults, restarts: [] }, 1, f.node),
+            metric,
+            matchers,
+            fromS,
+            toS,
+            t0,
+          );
+        const faulted = await window([f]);
+        const base = await window([]);
         const dir = KIND_DEFAULTS[requireMetric(metric).anomalyKind].direction;
         let moved = false;
         for (const [k, v] of faulted) {
