@@ -15,6 +15,8 @@
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
  * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
+ * Over 400 lines for one job: the store's serialised state (head, chunks waiting to be written, WAL sequence)
+ * and the steps above that change it; what needs none of that state is in the files imported below.
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
