@@ -13,7 +13,9 @@
  * GO and the first NO-GO of the stage: the time to decision.
  *
  * The score is a summary, not the rule: SLA score = weighted compliance; canary score = mean credit of the verdicts
- * (non-inferior 1, regression 0, any open state ½); score = 0.4·SLA + 0.6·canary over the parts present.
+ * (non-inferior 1, regression 0, any open state 0.75, Kayenta's "marginal"); score = 0.4·SLA + 0.6·canary over the
+ * parts present. With the credits the score bands of the dashboards keep their meaning: every metric shown
+ * non-inferior with the SLAs met scores ≥ 0.95, open evidence 0.75–0.95, a regression of one of two metrics < 0.75.
  *
  * @see ./sequential.ts (mSPRT / normal-mixture confidence sequences) and ./sequential-judge.ts (non-inferiority).
  */
@@ -51,7 +53,7 @@ export interface StageDecision {
 }
 
 const WEIGHTS = { sla: 0.4, canary: 0.6 } as const;
-const CREDIT: Readonly<Record<EvidenceState, number>> = { 'non-inferior': 1, regression: 0, undecided: 0.5, insufficient: 0.5, nodata: 0.5 };
+const CREDIT: Readonly<Record<EvidenceState, number>> = { 'non-inferior': 1, regression: 0, undecided: 0.75, insufficient: 0.75, nodata: 0.75 };
 
 /** Decision of one look from the states of every metric at that look and whether the SLAs were met then. */
 function lookDecision(states: readonly EvidenceState[], slaMet: boolean): RolloutDecision {

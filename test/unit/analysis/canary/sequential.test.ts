@@ -21,12 +21,29 @@ describe('normal-mixture boundary (mSPRT)', () => {
     assert.equal(sequenceRadius(0, { alpha: 0.05, tau: 1 }), 0);
   });
 
-  it("is Robbins' boundary for a sum of unit-variance observations", () => {
+  it("is Robbins' boundary for a sum of unit-variance observations (Howard et al. 2021, two-sided normal mixture)", () => {
     // |S_n| < √((n + ρ)(ln(1 + n/ρ) + 2 ln(1/α))) with ρ = 1/τ²: n = 100, ρ = 25, α = 0.05 → 30.8238999...
+    // Howard et al.'s form √((n + ρ) ln((n + ρ)/(ρα²))) is the same number: √(125 · ln 2000).
     const n = 100;
     const rho = 25;
     const r = n * sequenceRadius(1 / n, { alpha: 0.05, tau: Math.sqrt(1 / rho) });
     close(r, 30.823899938890932, 1e-9, 'boundary');
+  });
+
+  it("is Johari et al.'s two-sample mSPRT statistic with V = 2σ²/n", () => {
+    // Johari, Koomen, Pekelis & Walsh (KDD 2017, eq. for Λ_n with a N(θ₀, τ²) mixture on the difference of means of
+    // n pairs, known variance σ²): Λ_n = √(2σ²/(2σ² + nτ²)) · exp(n²τ²(Ȳ_n − X̄_n − θ₀)² / (4σ²(2σ² + nτ²))).
+    // n = 100, σ² = 4, τ² = 0.25, Ȳ − X̄ = 0.6, θ₀ = 0: ln Λ = ½ ln(8/33) + 900/528 = ½ ln(8/33) + 75/44.
+    const o = { alpha: 0.05, tau: 0.5 };
+    const lnL = 0.5 * Math.log(8 / 33) + 75 / 44;
+    close(lnL, 0.9960124446521325, 1e-15, 'hand value');
+    close(logMixtureLikelihoodRatio(0.6, (2 * 4) / 100, 0, o), lnL, 1e-12, 'lnΛ');
+    // Always-valid p-value 1/Λ = 0.3693...: far from rejecting at α = 0.05 (Λ would need to reach 1/α = 20).
+    close(alwaysValidPValue(0.6, 0.08, 0, o), Math.exp(-lnL), 1e-12, 'p');
+    close(alwaysValidPValue(0.6, 0.08, 0, o), 0.36934930944736, 1e-12, 'p');
+    // The mSPRT rejects exactly when the difference leaves the confidence sequence: Λ = 1/α at θ̂ = θ₀ ± r(V).
+    const r = sequenceRadius(0.08, o);
+    close(logMixtureLikelihoodRatio(r, 0.08, 0, o), Math.log(20), 1e-9, 'lnΛ at the boundary');
   });
 
   it('likelihood ratio, p-value and interval agree: p < α exactly when θ₀ is outside the interval', () => {

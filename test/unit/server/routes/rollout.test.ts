@@ -211,7 +211,7 @@ test('empty store: rollout is CAUTION (no evidence either way) with nodata drive
   const r = (await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus };
   assert.equal(r.data.decision, 'CAUTION');
   assert.equal(r.data.forced, false);
-  assert.equal(r.data.score, 0.5);
+  assert.equal(r.data.score, 0.75);
   assert.deepEqual(r.data.drivers.map((x) => x.source), ['nodata', 'nodata']);
   assert.equal(r.data.evidence.firstDecision, null);
   assert.equal(r.data.rolloutPercent, null);
@@ -280,6 +280,9 @@ test('CLI rollout status prints the decision, drivers and key numbers from a lis
   assert.match(r.out, /Rollout: {2}25 % of migrations on v3/);
   assert.match(r.out, /speedup 0\.5x/);
   assert.match(r.out, /\[forces-no-go\] .*migration_duration/);
+  assert.match(r.out, /^Stage: {4}since .* or earlier, 10\.0 min of evidence; first NO-GO after \d+\.\d min$/m);
+  assert.match(r.out, /^ {2}migration_duration +regression +\+\d+\.\d % worse \[\+\d+\.\d %, \+\d+\.\d %\] {2}v1 119 \/ v3 119 events$/m);
+  assert.match(r.out, /note: nodes report no v3_enabled feature flag/);
   assert.match(r.out, /latency: 50\.\d\d % \(target 99 %\) NOT MET/);
   const j = await runCli(['--url', `http://127.0.0.1:${port}`, '--json']);
   assert.equal((JSON.parse(j.out) as RolloutStatus).decision, 'NO-GO');
