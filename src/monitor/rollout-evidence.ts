@@ -13,7 +13,9 @@
  *   `dwcp_v3_compression_ratio`, counting a value only when it differs from the series' previous one (a gauge
  *   nobody updates repeats its last value at every scrape; those repeats are not new observations).
  * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions; nodes with only
- *   one version (a node-based canary) share one pooled stratum, which assumes canary and baseline nodes alike.
+ *   one version (a node-based canary) share one pooled stratum in which each node is one cluster: the version is
+ *   assigned per node there, so the node-to-node differences are part of the variance and the minimum evidence
+ *   counts nodes (at least `minObservations` per version before such a comparison may decide).
  * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
  *   and now; the sequential verdicts are valid however many looks there are.
  */
@@ -77,8 +79,10 @@ type Tagged = RatioObservation & { readonly node: string };
 function withStrata(v1: readonly Tagged[], v3: readonly Tagged[]): { v1: RatioObservation[]; v3: RatioObservation[] } {
   const n1 = new Set(v1.map((o) => o.node));
   const n3 = new Set(v3.map((o) => o.node));
-  const stratum = (node: string): string => (n1.has(node) && n3.has(node) ? `node:${node}` : 'pooled');
-  const strip = (o: Tagged): RatioObservation => ({ tMs: o.tMs, stratum: stratum(o.node), sum: o.sum, count: o.count });
+  const strip = (o: Tagged): RatioObservation =>
+    n1.has(o.node) && n3.has(o.node)
+      ? { tMs: o.tMs, stratum: `node:${o.node}`, sum: o.sum, count: o.count }
+      : { tMs: o.tMs, stratum: 'pooled', sum: o.sum, count: o.count, cluster: o.node };
   return { v1: v1.map(strip), v3: v3.map(strip) };
 }
 

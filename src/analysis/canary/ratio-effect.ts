@@ -15,8 +15,13 @@
  * removes the node-to-node differences (link class, VM mix) from the variance; both versions run on every node
  * under a per-migration rollout, so each stratum compares like with like.
  *
- * A stratum counts when each version has at least 2 observations and positive means; strata without both
- * versions are left out (reported as `strata` vs `strataSeen`).
+ * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
+ * left out (reported as `strata` vs `strataSeen`).
+ *
+ * By default each observation is its own cluster. Observations that share a `cluster` key (e.g. all intervals of
+ * one node in a stratum that mixes nodes) form one cluster, their sums and counts added: the variance is then
+ * between those units, as it must be when the version is assigned per node (a node-based canary), where the
+ * node-to-node differences are part of the comparison and intervals of one node are not independent.
  *
  * @see A. Deng, U. Knoblich, J. Lu, "Applying the delta method in metric analytics: a practical guide with novel
  *   ideas", KDD 2018 (ratio metrics and their variance).
@@ -24,17 +29,19 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 
-/** One observation cluster: time, stratum, sum of the values and number of events behind it (> 0). */
+/** One observation: time, stratum, sum of the values and number of events behind it (> 0). */
 export interface RatioObservation {
   readonly tMs: number;
   readonly stratum: string;
   readonly sum: number;
   readonly count: number;
+  /** Observations of a stratum with the same key form one cluster (default: the observation is its own cluster). */
+  readonly cluster?: string;
 }
 
 /** Pooled figures of one version at a look. */
 export interface VersionTotals {
-  /** Observation clusters (intervals or gauge values). */
+  /** Observation clusters (intervals or gauge values; nodes where observations are clustered by node). */
   readonly observations: number;
   /** Events (Σ count), e.g. migrations. */
   readonly count: number;
@@ -63,17 +70,34 @@ interface Acc {
   ss: number;
   sc: number;
   cc: number;
+  /** Running (sum, count) of each keyed cluster; as many entries as distinct keys in the input. */
+  readonly clusters: Map<string, { s: number; c: number }>;
 }
 
-const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0 });
+const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0, clusters: new Map() });
 
+/** Adds an observation; to a keyed cluster (S, C) it adds (s, c), so Σ S², Σ S·C, Σ C² change by the cross terms. */
 function add(a: Acc, o: RatioObservation): void {
-  a.n++;
+  let prevS = 0;
+  let prevC = 0;
+  if (o.cluster === undefined) a.n++;
+  else {
+    const k = a.clusters.get(o.cluster);
+    if (k === undefined) {
+      a.n++;
+      a.clusters.set(o.cluster, { s: o.sum, c: o.count });
+    } else {
+      prevS = k.s;
+      prevC = k.c;
+      k.s += o.sum;
+      k.c += o.count;
+    }
+  }
   a.s += o.sum;
   a.c += o.count;
-  a.ss += o.sum * o.sum;
-  a.sc += o.sum * o.count;
-  a.cc += o.count * o.count;
+  a.ss += 2 * prevS * o.sum + o.sum * o.sum;
+  a.sc += prevS * o.count + o.sum * prevC + o.sum * o.count;
+  a.cc += 2 * prevC * o.count + o.count * o.count;
 }
 
 /** Relative variance Var(R)/R² of a stratum's ratio estimator; NaN when it cannot be formed. */

@@ -170,7 +170,7 @@ function reasonOf(spec: SequentialSpec, s: EvidenceState, l: Look, e: RatioEffec
     ? `v3 ${f1(Math.abs(est))} % ${est >= 0 ? 'worse' : 'better'} (${confidence} % always-valid bounds ${f1(pct(l.lower))} .. ${f1(pct(l.upper))} % worse)`
     : 'no estimate yet';
   if (s === 'insufficient') {
-    return `${m}: ${where}; waiting for at least ${o.minEvents} ${spec.events} and ${o.minObservations} intervals per version (v1 ${Math.round(e.v1.count)}/${e.v1.observations}, v3 ${Math.round(e.v3.count)}/${e.v3.observations})`;
+    return `${m}: ${where}; waiting for at least ${o.minEvents} ${spec.events} and ${o.minObservations} independent observations (intervals; nodes in a node-based canary) per version (v1 ${Math.round(e.v1.count)}/${e.v1.observations}, v3 ${Math.round(e.v3.count)}/${e.v3.observations})`;
   }
   if (s === 'regression') return `${m}: ${where}: a regression beyond ${o.thresholdPercent} %`;
   if (s === 'non-inferior') return `${m}: ${where}: at most ${f1(pct(l.upper))} % worse, inside the ${o.marginPercent} % tolerance`;

@@ -56,6 +56,25 @@ describe('ratioEffect (stratified ratio of means, delta-method variance)', () =>
     assert.equal(path[0]!.strata, 0); // one observation per version at t = 1
   });
 
+  it('observations with one cluster key count as one cluster: the variance is between clusters (node-based canary)', () => {
+    // v1 nodes p, q: p = (4, 2) + (6, 2) → (10, 4); q = (9, 3); r = (12, 4) → R₁ = 31/11; v3 nodes s, t: (8, 4), (15, 5) → R₃ = 23/9.
+    const c = (cluster: string, tMs: number, sum: number, count: number): RatioObservation => ({ stratum: 'pooled', tMs, sum, count, cluster });
+    const v1 = [c('p', 1, 4, 2), c('q', 1, 9, 3), c('p', 2, 6, 2), c('r', 2, 12, 4)];
+    const v3 = [c('s', 1, 8, 4), c('t', 2, 15, 5)];
+    const e = ratioEffect(v1, v3);
+    const r1 = 31 / 11;
+    const r3 = 23 / 9;
+    const var1 = (3 / 2) * ((10 - r1 * 4) ** 2 + (9 - r1 * 3) ** 2 + (12 - r1 * 4) ** 2) / 11 ** 2;
+    const var3 = 2 * ((8 - r3 * 4) ** 2 + (15 - r3 * 5) ** 2) / 9 ** 2;
+    close(e.logRatio, Math.log(r3 / r1), 1e-12, 'log ratio');
+    close(e.variance, var1 / r1 ** 2 + var3 / r3 ** 2, 1e-12, 'variance');
+    assert.deepEqual([e.v1.observations, e.v3.observations], [3, 2]); // clusters, not observations
+    // The path adds to open clusters look by look and agrees with the direct computation.
+    const path = ratioEffectPath(v1, v3, [1, 2]);
+    assert.deepEqual(path[1], e);
+    assert.equal(path[0]!.v1.observations, 2);
+  });
+
   it('rejects non-finite values, counts ≤ 0 and looks out of order', () => {
     assert.throws(() => ratioEffect([o('a', 1, Number.NaN, 1)], []), InvalidInputError);
     assert.throws(() => ratioEffect([], [o('a', 1, 1, 0)]), InvalidInputError);

@@ -82,7 +82,7 @@ describe('judgeSequential', () => {
     assert.match(v.reason, /no v3 data/);
     const few = judgeSequential(DURATION, [T + 1], [effect(0, 1e-6, 99)], T);
     assert.equal(few.state, 'insufficient');
-    assert.match(few.reason, /waiting for at least 100 migrations and 10 intervals per version/);
+    assert.match(few.reason, /waiting for at least 100 migrations and 10 independent observations \(intervals; nodes in a node-based canary\) per version/);
   });
 
   it('rejects bad options and mismatched looks', () => {
