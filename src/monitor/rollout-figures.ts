@@ -89,6 +89,11 @@ export function versionFigures(fs: FigureSeries, sinceMs: number, untilMs: numbe
   }
   const comparable = count.v1 > 0 && count.v3 > 0;
   if (comparable) {
+    notes.push(
+      `${count.v1} v1 and ${count.v3} v3 nodes: the node-level figures compare different nodes, so differences between the nodes (links, load) are part of them; descriptive, not judged`,
+    );
+  }
+  if (comparable) {
     for (const s of fs.utilization) {
       const v = versions.get(nodeOf(s.series.labels));
       const type = s.series.labels['resource_type'];
