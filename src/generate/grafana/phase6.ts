@@ -12,6 +12,7 @@
  * the DWCPv3RolloutNoGo alert fires on and works without the monitor.
  */
 import { DECISION_DEFAULTS } from '../../analysis/canary/decision.ts';
+import { SEQUENTIAL_DEFAULTS } from '../../analysis/canary/sequential-judge.ts';
 import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/region-score.ts';
 import { getMetric } from '../../catalog/index.ts';
 import { DECISION_VALUE } from '../../contract/rollout.ts';
@@ -71,7 +72,7 @@ function monitorDecisionPanels(interval: string): {
       max: 2,
       thresholds: steps('red', [DECISION_VALUE.CAUTION, 'yellow'], [DECISION_VALUE.GO, 'green']),
       mappings: ROLLOUT_DECISION_MAPPINGS,
-      description: `Rollout decision of the monitor (v1 vs v3 canary analysis and SLA checks over 10 min, GET /api/rollout): GO, CAUTION or NO-GO; a breached guard, a critical regression or a breached critical SLA forces NO-GO. ${needsScrape}`,
+      description: `Rollout decision of the monitor for the current stage (GET /api/rollout): GO when a sequential test that stays valid at every look shows v3 at most ${SEQUENTIAL_DEFAULTS.marginPercent} % worse on every judged metric and the SLAs are met; NO-GO on a regression beyond ${SEQUENTIAL_DEFAULTS.thresholdPercent} % or a breached critical SLA; CAUTION otherwise. ${needsScrape}`,
     }),
     score: gauge('Rollout Score', [q(agg('min', metricRef(m('dwcp_monitor_rollout_score'))), 'score')], {
       ...opt,
@@ -81,7 +82,7 @@ function monitorDecisionPanels(interval: string): {
       max: 1,
       decimals: 3,
       thresholds: steps('red', [DECISION_DEFAULTS.noGoScore, 'yellow'], [DECISION_DEFAULTS.goScore, 'green']),
-      description: `Weighted score behind the decision (SLA 0.4, canary 0.6): GO needs >= ${DECISION_DEFAULTS.goScore} and nothing blocking, NO-GO below ${DECISION_DEFAULTS.noGoScore}. ${needsScrape}`,
+      description: `Summary score of the decision (SLA 0.4, canary 0.6; a metric shown non-inferior counts 1, an undecided one 0.75, a regression 0): GO scores >= ${DECISION_DEFAULTS.goScore}, a regression puts it below ${DECISION_DEFAULTS.noGoScore}. ${needsScrape}`,
     }),
     budget: bargauge(
       'SLO Error Budget Remaining',
