@@ -13,7 +13,8 @@
  * - a fault is PAGED when a firing notification of an incident covering it was handed over at or after the
  *   fault started; its delay is the first such notification time - fault start.
  */
-import { evaluateDetections, nearestRank, type EvaluateOptions } from '../../analysis/anomaly/evaluate.ts';
+import { evaluateDetections, type EvaluateOptions } from '../../analysis/anomaly/evaluate.ts';
+import { nearestRank } from '../../math/quantile.ts';
 import type { Incident } from '../../contract/alerting.ts';
 import type { FaultLabel } from '../../model/anomaly.ts';
 

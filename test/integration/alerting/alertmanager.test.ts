@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { startAlertmanager, startWebhookRecorder, type AlertmanagerInstance, type WebhookRecorder } from '../../helpers/alertmanager.ts';
 import { startTestAlerting, testAnomaly, type TestAlerting } from '../../helpers/alerting-service.ts';
 import { requireBinary } from '../../helpers/binaries.ts';
-import { pollUntil } from '../../helpers/prometheus.ts';
+import { pollUntil } from '../../helpers/server-process.ts';
 
 const alertmanagerBin = requireBinary('prometheus-alertmanager');
 const amtoolBin = requireBinary('amtool');

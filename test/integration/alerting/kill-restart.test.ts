@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { OutboxStore } from '../../../src/alerting/outbox/outbox-store.ts';
 import { openAlertingDb } from '../../../src/alerting/store/open.ts';
-import { freePort, pollUntil } from '../../helpers/prometheus.ts';
+import { freePort, pollUntil } from '../../helpers/server-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-kill-'));
 const children: ChildProcess[] = [];

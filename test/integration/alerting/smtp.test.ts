@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { startTestAlerting, testAnomaly, type TestAlerting } from '../../helpers/alerting-service.ts';
-import { pollUntil } from '../../helpers/prometheus.ts';
+import { pollUntil } from '../../helpers/server-process.ts';
 
 interface Mail {
   readonly to: string[];
