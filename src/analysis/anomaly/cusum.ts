@@ -90,7 +90,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   arl0: 1e6,
   clip: 4,
   baselineHalfLife: 600,
-  seasonHalfLifePeriods: 2,
+  seasonHalfLifePeriods: 1,
   restartSamples: 3,
   huber: 3,
   warmupSamples: 60,

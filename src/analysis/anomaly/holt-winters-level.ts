@@ -50,7 +50,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   direction: 'both',
   levelHalfLife: 400,
   bins: 48,
-  seasonHalfLifePeriods: 2,
+  seasonHalfLifePeriods: 1,
   huber: 3,
   warmupSamples: 60,
   reanchorSamples: 5,

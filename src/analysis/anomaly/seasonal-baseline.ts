@@ -14,8 +14,8 @@
  * α = 1 − 2^(−1/levelHalfLife) (samples), with α_n = max(α, 1/n) during the first samples (a running mean, not a
  * level biased to the first value). γ is set per bin so that the seasonal offsets have a half-life of
  * `seasonHalfLifePeriods` periods whatever the sampling interval: γ = 1 − 2^(−1/(H·m)), m = samples per bin
- * visit (from an EW estimate of the sampling interval); while the baseline warms up the offsets average
- * (γ_n = max(γ, 1/visits)).
+ * visit (from an EW estimate of the sampling interval); during a bin's first two periods its offset averages
+ * (γ_n = max(γ, 1/(m·visits)), the classical initialisation from the first two seasons, FPP3 §8.6).
  *
  * Re-anchoring (Page's restart after a signal, E. S. Page 1954): when a detector built on the baseline has seen
  * a sustained shift, it calls {@link RobustSeasonalBaseline.shift} with the shift's estimate, so that a new
@@ -45,6 +45,16 @@ export interface SeasonalBaselineOptions {
 /** Largest number of bins. */
 export const MAX_BASELINE_BINS = 64;
 const MEAN_AD_TO_SIGMA = 1.2533141373155003;
+/**
+ * Residuals are clipped at ±SEASON_CLIP·σ before the seasonal offsets learn them (tighter than the level's Huber
+ * clip): an anomaly lasting hours must not be written into the daily shape, where it would stay for days.
+ */
+const SEASON_CLIP = 1.5;
+/**
+ * The scale's half-life is this many level half-lives: the scale must not grow with the residuals of a slow
+ * ramp as fast as the level follows it, or the ramp would standardise itself away.
+ */
+const SCALE_HALF_LIFE_FACTOR = 4;
 
 /** Learned state of a baseline (JSON-safe). */
 export interface SeasonalBaselineState {
@@ -91,6 +101,7 @@ export class RobustSeasonalBaseline {
   private stepMs = 0;
   private lastTs = Number.NaN;
   private readonly alpha: number;
+  private readonly alphaScale: number;
   private readonly offsets: Float64Array;
   private readonly visits: Uint32Array;
   private readonly lastCycle: Float64Array;
@@ -100,6 +111,7 @@ export class RobustSeasonalBaseline {
   constructor(private readonly o: SeasonalBaselineOptions) {
     validateBaselineOptions(o, 'seasonal baseline');
     this.alpha = 1 - Math.pow(2, -1 / o.levelHalfLife);
+    this.alphaScale = 1 - Math.pow(2, -1 / (SCALE_HALF_LIFE_FACTOR * o.levelHalfLife));
     this.offsets = new Float64Array(o.bins);
     this.visits = new Uint32Array(o.bins);
     this.lastCycle = new Float64Array(o.bins).fill(Number.NaN);
@@ -153,7 +165,8 @@ export class RobustSeasonalBaseline {
     const rc = r > lim ? lim : r < -lim ? -lim : r;
     const ar = r < 0 ? -r : r;
     this.level += a * rc;
-    this.absDev += a * ((ar > lim ? lim : ar) - this.absDev);
+    const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
+    this.absDev += as * ((ar > lim ? lim : ar) - this.absDev);
     const b = this.bin;
     if (b < 0) return;
     if (this.lastCycle[b] !== this.cycle) {
@@ -162,8 +175,10 @@ export class RobustSeasonalBaseline {
     }
     const perVisit = this.stepMs > 0 ? Math.max(1, this.binWidth / this.stepMs) : 1;
     let g = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perVisit));
-    if (warm) g = Math.max(g, 1 / (perVisit * this.visits[b]!));
-    this.offsets[b]! += g * (rc - a * rc);
+    if (this.visits[b]! <= 2) g = Math.max(g, 1 / (perVisit * this.visits[b]!));
+    const sl = warm ? Infinity : SEASON_CLIP * this.sigma;
+    const rs = r > sl ? sl : r < -sl ? -sl : r;
+    this.offsets[b]! += g * (1 - a) * rs;
   }
 
   /** Moves the level by `delta` (re-anchoring after a sustained shift). */
