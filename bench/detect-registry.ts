@@ -14,7 +14,9 @@ import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
 import { liveStatisticalFactory } from '../src/eval/dwcp-scenarios.ts';
-import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
+import { createCusumDetector } from '../src/analysis/anomaly/cusum.ts';
+import { createHoltWintersLevelDetector } from '../src/analysis/anomaly/holt-winters-level.ts';
+import { liveDetectorFactory, liveExcluded, statisticalEnsembleExcluded, statisticalEnsembleFactory } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 
@@ -34,6 +36,8 @@ export interface BenchDetector {
   readonly heavy?: boolean;
   /** Series the engine leaves out in the DWCP scenarios (as main.ts for this detector). */
   readonly exclude?: (input: DetectionInput) => boolean;
+  /** Run through the labelled corpus (src/eval/corpus/) with `live` for kind generic. */
+  readonly corpus?: boolean;
 }
 
 const GENERIC: DetectorContext = { kind: 'generic' };
@@ -52,25 +56,33 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
       usesLookAhead: preset === 'full',
       create: (env) => createEnsemble(GENERIC, { preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
     },
-    // Live: what main.ts runs — the statistical preset with the DWCP tuning; the engine's cooldown mutes; the
-    // simulated day length drives the seasonal profile. (The full preset keeps its NAB tuning.)
+    // Live: the statistical preset with the DWCP tuning (the previous default; the engine's cooldown mutes;
+    // the simulated day length drives the seasonal profile), the live preset as main.ts runs it, the full preset
+    // with its NAB tuning.
     live:
       preset === 'statistical'
-        ? (ctx, env) => liveDetectorFactory('ensemble', env.seasonalPeriodMs)(ctx)
-        : (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
-    exclude: liveExcluded('ensemble'),
+        ? (ctx, env) => statisticalEnsembleFactory(env.seasonalPeriodMs)(ctx)
+        : preset === 'live'
+          ? (ctx, env) => liveDetectorFactory('ensemble', env.seasonalPeriodMs)(ctx)
+          : (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
+    exclude: preset === 'statistical' ? statisticalEnsembleExcluded : liveExcluded('ensemble'),
     dwcp,
     heavy: preset === 'full',
+    corpus: use === 'score' && preset !== 'full',
   };
 }
 
 export const BENCH_DETECTORS: readonly BenchDetector[] = [
+  ensemble('live', 'score', true),
+  ensemble('live', 'alerts', false),
   ensemble('statistical', 'score', true),
   ensemble('statistical', 'alerts', false),
   ensemble('full', 'score', false),
   ensemble('full', 'alerts', false),
   single('ewma', () => createEwmaDetector(GENERIC), false, (ctx) => createEwmaDetector(ctx), false),
   single('seasonal', () => createSeasonalDetector(GENERIC), false, (ctx, env) => createSeasonalDetector({ ...ctx, periodMs: env.seasonalPeriodMs }), false),
+  single('holt-winters level', () => createHoltWintersLevelDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createHoltWintersLevelDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
+  single('cusum', () => createCusumDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createCusumDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
   single('robust (median/MAD)', () => createRobustDetector(GENERIC), false, (ctx) => createRobustDetector(ctx), false),
   single('relative-entropy', (env) => createRelativeEntropyDetector(env.range ? { inputRange: env.range } : {}), true, () => createRelativeEntropyDetector(), false),
   single('knn-cad', (env) => createKnnCadDetector(env.probation !== undefined ? { probation: Math.max(env.probation, 48) } : {}), true, () => createKnnCadDetector(), false, true),
@@ -86,5 +98,6 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   {
     ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
     exclude: liveExcluded('statistical'),
+    corpus: true,
   },
 ];

@@ -127,7 +127,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const tracker = new SeriesTracker(det.maxSeries);
   const engine = new DetectionEngine({
     factory: liveDetectorFactory(det.detector, det.seasonalPeriod),
-    detectorName: det.detector === 'ensemble' ? 'ensemble-statistical' : 'statistical',
+    detectorName: det.detector === 'ensemble' ? 'ensemble-live' : 'statistical',
     minConfidence: det.minConfidence,
     confirmSamples: det.confirmSamples,
     cooldownMs: det.cooldown,

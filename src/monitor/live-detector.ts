@@ -1,10 +1,13 @@
 /**
- * The detector the live monitor runs per analysed series: the statistical ensemble with the DWCP tuning (per
- * metric kind, and per `resource_type` for utilisation) by default, or the issue-2 z-score detector. The engine
- * does the cooldown, so neither mutes itself. Tuning method and measurements: docs/anomaly-detection.md.
+ * The detector the live monitor runs per analysed series: the `live` ensemble (Holt-Winters level + CUSUM trend
+ * under the band paging rule, live-tuning.ts) by default, or the issue-2 z-score detector. The previous default,
+ * the statistical ensemble with the DWCP tuning (per metric kind, and per `resource_type` for utilisation), stays
+ * available to the benchmarks as {@link statisticalEnsembleFactory}. The engine does the cooldown, so no detector
+ * mutes itself. Tuning method and measurements: docs/anomaly-detection.md.
  */
 import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
+import { LIVE_KIND_TUNING } from '../analysis/anomaly/live-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../model/anomaly.ts';
@@ -24,7 +27,7 @@ export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>(
 /** Which live detector (config `detection.detector`). */
 export type LiveDetectorChoice = 'ensemble' | 'statistical';
 
-/** The DWCP tuning for a series; null when the series is not analysed with the ensemble. */
+/** The previous default's DWCP tuning for a series; null when that ensemble leaves the series out. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {
   if (ctx.kind === 'utilization') {
     const rt = ctx.labels?.resource_type;
@@ -33,13 +36,25 @@ export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): Prese
   return DWCP_KIND_TUNING[ctx.kind];
 }
 
+/** Series the live detectors leave out (stored and charted, not analysed): none. */
+export function liveExcluded(_choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
+  return () => false;
+}
+
 /**
- * Series the ensemble leaves out (stored and charted, not analysed): those whose tuning is null — CPU
- * utilisation, whose benign swings on hybrid links look like anomalies (see DWCP_UTILIZATION_TUNING).
+ * Series the previous default (the statistical ensemble with the DWCP tuning) left out: those whose tuning is
+ * null — CPU utilisation, whose benign swings on hybrid links looked like anomalies (DWCP_UTILIZATION_TUNING).
  */
-export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
-  if (choice === 'statistical') return () => false;
-  return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
+export function statisticalEnsembleExcluded(input: DetectionInput): boolean {
+  return liveTuning({ kind: input.kind, labels: input.labels }) === null;
+}
+
+/** The previous default detector: the statistical ensemble with the DWCP tuning (for comparison benchmarks). */
+export function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
+  return (ctx) => {
+    const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
+    return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
+  };
 }
 
 /**
@@ -49,8 +64,5 @@ export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => {
-    const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
-    return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
-  };
+  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: LIVE_KIND_TUNING[ctx.kind], muteSamples: 0, seasonalPeriodMs });
 }

@@ -74,6 +74,8 @@ export interface CusumOptions {
   readonly periodMs?: number;
   /** Phase bins of the seasonal baseline (integer in [1, 64]). Default 48. */
   readonly bins: number;
+  /** Day-of-week offsets on top of the daily profile (with periodMs). Default false (measured: no gain on the corpus or NAB). */
+  readonly weekly: boolean;
   /** Bad direction (default from the metric kind). */
   readonly direction: Direction;
   /** σ ≥ relativeSigmaFloor·|μ| (≥ 0). Default 1e-3. */
@@ -95,6 +97,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   huber: 3,
   warmupSamples: 60,
   bins: 48,
+  weekly: false,
   direction: 'both',
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
@@ -232,6 +235,7 @@ class CusumImpl implements CusumDetector {
       bins: o.periodMs === undefined ? 0 : o.bins,
       ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
       seasonHalfLifePeriods: o.seasonHalfLifePeriods,
+      weekly: o.weekly,
       huber: o.huber,
       warmupSamples: o.warmupSamples,
       relativeSigmaFloor: o.relativeSigmaFloor,
@@ -318,7 +322,7 @@ class CusumImpl implements CusumDetector {
     if (this.hold >= o.restartSamples) {
       const run = side > 0 ? this.upRun : this.downRun;
       const sum = side > 0 ? this.upSum : this.downSum;
-      if (run > 0) base.shift((sum / run) * sigma);
+      if (run > 0 && base.seasonKnown) base.shift((sum / run) * sigma);
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
     }
     return verdict;

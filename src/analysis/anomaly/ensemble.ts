@@ -28,8 +28,10 @@
  * inside the band: an alarm needs a vote of a level or trend member, and the sample must lie outside the band
  * reported with the alarm (that of the voting level/trend member with the largest calibrated score). Shape
  * members then only add to the explanation and the confidence, and the combined score counts them only while a
- * level or trend member votes (so a threshold sweep cannot page on them alone either). `any` (the rule before
- * roles existed): any vote pages.
+ * level or trend member votes (so a threshold sweep cannot page on them alone either). Corroboration
+ * (`corroborate` = r in (0, 1]): a shape vote also pages when a level member's sample lies beyond r of its band's
+ * half-width; the alarm then reports that member's band narrowed to r (expected ± r·half-width), so the sample is
+ * outside the band shown. `any` (the rule before roles existed): any vote pages.
  * Pure: no clocks, no I/O.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -75,6 +77,8 @@ export interface EnsembleOptions {
   readonly name: string;
   /** Paging rule (default `band`). */
   readonly pageRule: PageRule;
+  /** Band rule: share r of a level member's band half-width that corroborates a shape vote (0 = never). */
+  readonly corroborate: number;
 }
 
 /** Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown). */
@@ -85,6 +89,7 @@ export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = Object.freeze({
   muteSamples: 0,
   name: 'ensemble',
   pageRule: 'band',
+  corroborate: 0,
 });
 
 /** How one member judged one sample (the explanation of an ensemble verdict). */
@@ -165,6 +170,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       throw new InvalidInputError(`ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`);
     }
     if (this.members.every((m) => !m.scored)) throw new InvalidInputError('ensemble needs at least one scored member');
+    if (!(o.corroborate >= 0 && o.corroborate <= 1)) throw new InvalidInputError(`ensemble corroborate must be in [0, 1], got ${o.corroborate}`);
     if (o.pageRule !== 'band' && o.pageRule !== 'any') throw new InvalidInputError(`ensemble pageRule must be band or any, got ${String(o.pageRule)}`);
     if (o.pageRule === 'band' && this.members.every((m) => m.role === 'shape')) {
       throw new InvalidInputError('ensemble pageRule band needs at least one level or trend member');
@@ -197,6 +203,9 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
     let pager: Verdict | null = null;
     let pagerCal = -1;
     let bandCalibrated = 0;
+    let shapeVoted = false;
+    let support: Verdict | null = null;
+    let supportRatio = 0;
     const members = this.members;
     for (let k = 0; k < members.length; k++) {
       const m = members[k]!;
@@ -213,6 +222,15 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
           const t = m.voteThreshold;
           const cal = s >= t ? (t >= 1 ? 1 : 0.5 + (0.5 * (s - t)) / (1 - t)) : (0.5 * s) / t;
           if (cal > calibrated) calibrated = cal;
+          if (bandRule && m.role === 'shape' && voted) shapeVoted = true;
+          if (bandRule && m.role === 'level' && this.opts.corroborate > 0) {
+            const half = v.upper - v.expected;
+            const ratio = half > 0 ? Math.abs(value - v.expected) / half : 0;
+            if (ratio > supportRatio) {
+              supportRatio = ratio;
+              support = v;
+            }
+          }
           if (bandRule && m.role !== 'shape') {
             if (cal > bandCalibrated) bandCalibrated = cal;
             if (voted && cal > pagerCal && Number.isFinite(v.lower) && Number.isFinite(v.upper)) {
@@ -239,7 +257,12 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       const p = pager as Verdict | null;
       pageable = p !== null && (value > p.upper || value < p.lower);
       if (pageable) band = p;
-      else if (c === 'calibrated') combined = Math.min(bandCalibrated, 0.4999);
+      else if (shapeVoted && support !== null && supportRatio >= this.opts.corroborate) {
+        const sv = support as Verdict;
+        const w = this.opts.corroborate * (sv.upper - sv.expected);
+        band = { ...sv, lower: sv.expected - w, upper: sv.expected + w };
+        pageable = true;
+      } else if (c === 'calibrated') combined = Math.min(bandCalibrated, 0.4999);
     }
     let muted = false;
     let anomalous = false;

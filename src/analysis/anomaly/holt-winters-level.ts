@@ -10,12 +10,20 @@
  * beyond `reanchorSigma`·σ, the level moves by their mean residual: a real, lasting shift pages once (the
  * engine's confirmation sees the first samples) and is then the new normal, instead of paging for hours while a
  * Huber-clipped level creeps towards it. A burst shorter than `reanchorSamples` never moves the level.
+ * Tail calibration: the alarm threshold is max(threshold, tailFactor·q̂), q̂ a running estimate of the
+ * `tailQuantile` quantile of this series' own |z| — so a heavy-tailed series (Student-t, Laplace, bursty counts),
+ * whose robust σ is small compared with its tails, gets a proportionally higher threshold instead of paging on
+ * its ordinary excursions, while a Gaussian series keeps ≈ threshold (q̂₀.₉₉ = 2.58 → 2·2.58 = 5.2 σ). q̂ is
+ * tracked by stochastic approximation in log space (Robbins & Monro 1951; the multiplicative step keeps it scale
+ * free): ln q̂ ← ln q̂ + λ·(1{|z| > q̂} − (1 − p))/(1 − p), λ = `tailRate`; samples beyond the current alarm
+ * threshold do not update it (an anomaly must not raise the bar for itself).
  * Pure, streaming, bounded (≈ 1.2 KB with 48 bins), snapshot/restore.
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction } from '../../model/anomaly.ts';
 import { NOT_JUDGED } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import { normalQuantile } from '../forecast/quantiles.ts';
 import { kindDefaults, severityOfRatio } from './ewma.ts';
 import { RobustSeasonalBaseline, validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.ts';
 
@@ -30,6 +38,8 @@ export interface HoltWintersLevelOptions {
   readonly periodMs?: number;
   /** Phase bins (1..64). Default 48. */
   readonly bins: number;
+  /** Day-of-week offsets on top of the daily profile (with periodMs). Default false (measured: no gain on the corpus or NAB). */
+  readonly weekly: boolean;
   /** Half-life of the seasonal offsets in periods (> 0). Default 2. */
   readonly seasonHalfLifePeriods: number;
   /** Huber clip in σ (> 0). Default 3. */
@@ -40,6 +50,12 @@ export interface HoltWintersLevelOptions {
   readonly reanchorSamples: number;
   /** Default threshold / 2. */
   readonly reanchorSigma?: number;
+  /** Quantile p of |z| tracked for the tail calibration, in (0.5, 1). Default 0.99. */
+  readonly tailQuantile: number;
+  /** Alarm threshold ≥ tailFactor·q̂_p (≥ 0; 0 disables the calibration). Default 2. */
+  readonly tailFactor: number;
+  /** Step λ of the quantile tracker (in (0, 1)). Default 0.02. */
+  readonly tailRate: number;
   readonly relativeSigmaFloor: number;
   readonly absoluteSigmaFloor: number;
 }
@@ -50,10 +66,14 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   direction: 'both',
   levelHalfLife: 400,
   bins: 48,
+  weekly: false,
   seasonHalfLifePeriods: 1,
   huber: 3,
   warmupSamples: 60,
   reanchorSamples: 5,
+  tailQuantile: 0.99,
+  tailFactor: 2,
+  tailRate: 0.02,
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
 });
@@ -61,6 +81,11 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
 const NAME = 'holt-winters';
 const VERSION = 1;
 const OPTION_KEYS = new Set([...Object.keys(DEFAULT_HW_LEVEL_OPTIONS), 'periodMs', 'reanchorSigma']);
+
+/** The p-quantile of |Z| for standard normal Z: Φ⁻¹((1 + p)/2). */
+export function gaussianAbsQuantile(p: number): number {
+  return normalQuantile((1 + p) / 2);
+}
 
 /** Resolved options. */
 export type ResolvedHwLevelOptions = Omit<HoltWintersLevelOptions, 'reanchorSigma'> & { readonly reanchorSigma: number };
@@ -78,6 +103,9 @@ export function resolveHwLevelOptions(ctx: DetectorContext, options: Partial<Hol
   if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1)) bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
   const reanchorSigma = o.reanchorSigma ?? o.threshold / 2;
   if (!(Number.isFinite(reanchorSigma) && reanchorSigma > 0)) bad(`reanchorSigma must be finite and > 0, got ${reanchorSigma}`);
+  if (!(o.tailQuantile > 0.5 && o.tailQuantile < 1)) bad(`tailQuantile must be in (0.5, 1), got ${o.tailQuantile}`);
+  if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0)) bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
+  if (!(o.tailRate > 0 && o.tailRate < 1)) bad(`tailRate must be in (0, 1), got ${o.tailRate}`);
   if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64)) bad(`bins must be an integer in [1, 64], got ${o.bins}`);
   validateBaselineOptions({ ...baselineOf(o), bins: o.periodMs === undefined ? 0 : o.bins }, 'holt-winters detector');
   return Object.freeze({ ...o, reanchorSigma });
@@ -89,6 +117,7 @@ function baselineOf(o: HoltWintersLevelOptions) {
     bins: o.periodMs === undefined ? 0 : o.bins,
     ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
     seasonHalfLifePeriods: o.seasonHalfLifePeriods,
+    weekly: o.weekly,
     huber: o.huber,
     warmupSamples: o.warmupSamples,
     relativeSigmaFloor: o.relativeSigmaFloor,
@@ -102,6 +131,8 @@ interface HwSnapshotState {
   readonly run: number;
   readonly runSum: number;
   readonly lastAnomalous: boolean;
+  /** ln q̂ of the tail calibration. */
+  readonly logTail: number;
 }
 
 /** The detector with its resolved options. */
@@ -128,11 +159,24 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   private run = 0;
   private runSum = 0;
   private lastAnomalous = false;
+  /** ln q̂ (starts at the Gaussian quantile of |z|). */
+  private logTail: number;
+  private readonly up: number;
+  private readonly down: number;
 
   constructor(o: ResolvedHwLevelOptions) {
     this.options = o;
     this.base = new RobustSeasonalBaseline(baselineOf(o));
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
+    this.logTail = Math.log(gaussianAbsQuantile(o.tailQuantile));
+    this.up = o.tailRate;
+    this.down = (o.tailRate * (1 - o.tailQuantile)) / o.tailQuantile;
+  }
+
+  /** The alarm threshold in σ now: max(threshold, tailFactor·q̂). */
+  private thresholdNow(): number {
+    const t = this.options.tailFactor * Math.exp(this.logTail);
+    return t > this.options.threshold ? t : this.options.threshold;
   }
 
   update(value: number, timestampMs: number): Verdict {
@@ -149,7 +193,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     const z = (value - expected) / sigma;
     let dz = this.dir === 0 ? Math.abs(z) : this.dir * z;
     if (dz < 0) dz = 0;
-    const thr = o.threshold;
+    const thr = this.thresholdNow();
     const anomalous = dz >= thr;
     const score = dz / (dz + thr);
     const verdict: Verdict = {
@@ -166,6 +210,8 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     };
     this.lastAnomalous = anomalous;
     base.learn(value, timestampMs);
+    const az = z < 0 ? -z : z;
+    if (az < thr) this.logTail += az > Math.exp(this.logTail) ? this.up : -this.down;
     const side = z >= o.reanchorSigma ? 1 : z <= -o.reanchorSigma ? -1 : 0;
     if (side === 0 || Math.sign(this.run) !== side) {
       this.run = side;
@@ -174,7 +220,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       this.run += side;
       this.runSum += value - expected;
     }
-    if (Math.abs(this.run) >= o.reanchorSamples) {
+    if (Math.abs(this.run) >= o.reanchorSamples && base.seasonKnown) {
       base.shift(this.runSum / Math.abs(this.run));
       this.run = 0;
       this.runSum = 0;
@@ -185,7 +231,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   predict(timestampMs: number): Expectation | null {
     if (!this.base.mature || !Number.isFinite(timestampMs)) return null;
     this.base.at(timestampMs);
-    const w = this.options.threshold * this.base.sigma;
+    const w = this.thresholdNow() * this.base.sigma;
     return { expected: this.base.expected, lower: this.base.expected - w, upper: this.base.expected + w };
   }
 
@@ -194,7 +240,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   }
 
   snapshot(): DetectorSnapshot {
-    const state: HwSnapshotState = { baseline: this.base.state(), run: this.run, runSum: this.runSum, lastAnomalous: this.lastAnomalous };
+    const state: HwSnapshotState = { baseline: this.base.state(), run: this.run, runSum: this.runSum, lastAnomalous: this.lastAnomalous, logTail: this.logTail };
     return { detector: NAME, version: VERSION, state };
   }
 
@@ -209,9 +255,11 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     if (!(typeof t.run === 'number' && Number.isSafeInteger(t.run) && Math.abs(t.run) < this.options.reanchorSamples)) bad('run out of range');
     if (!(typeof t.runSum === 'number' && Number.isFinite(t.runSum))) bad('runSum must be finite');
     if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
+    if (!(typeof t.logTail === 'number' && Number.isFinite(t.logTail))) bad('logTail must be finite');
     this.base.setState(t.baseline, 'holt-winters detector');
     this.run = t.run as number;
     this.runSum = t.runSum as number;
     this.lastAnomalous = t.lastAnomalous as boolean;
+    this.logTail = t.logTail as number;
   }
 }

@@ -14,8 +14,16 @@
  * α = 1 − 2^(−1/levelHalfLife) (samples), with α_n = max(α, 1/n) during the first samples (a running mean, not a
  * level biased to the first value). γ is set per bin so that the seasonal offsets have a half-life of
  * `seasonHalfLifePeriods` periods whatever the sampling interval: γ = 1 − 2^(−1/(H·m)), m = samples per bin
- * visit (from an EW estimate of the sampling interval); during a bin's first two periods its offset averages
- * (γ_n = max(γ, 1/(m·visits)), the classical initialisation from the first two seasons, FPP3 §8.6).
+ * visit (from an EW estimate of the sampling interval). Cold start per bin (the classical initialisation from
+ * the first seasons, FPP3 §8.6): an offset enters the expectation only once its bin was seen in an earlier period
+ * (before that the bin is judged against the level alone); during its first period it learns the unclipped
+ * residual at rate 1/m, during its second at max(γ, 1/(2m)) with the level's Huber clip, and from then on at γ
+ * with a tighter clip. A sustained deviation in a bin without history is not a shift of the level but possibly
+ * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then.
+ *
+ * Weekly (`weekly`, with bins): an additive day-of-week offset w[d] (d = ⌊t/period⌋ mod 7, so the "week" is 7
+ * periods) learns from the same residual with a half-life of `seasonHalfLifePeriods` weeks, averaging over its
+ * first two weeks — seven numbers for the weekday/weekend difference of business metrics (as seasonal.ts).
  *
  * Re-anchoring (Page's restart after a signal, E. S. Page 1954): when a detector built on the baseline has seen
  * a sustained shift, it calls {@link RobustSeasonalBaseline.shift} with the shift's estimate, so that a new
@@ -32,8 +40,10 @@ export interface SeasonalBaselineOptions {
   readonly bins: number;
   /** Period in ms (integer in [1000, 1e11]); required when bins > 0. */
   readonly periodMs?: number;
-  /** Half-life of the seasonal offsets in periods (> 0). */
+  /** Half-life of the seasonal offsets in periods (> 0); of the weekday offsets in weeks. */
   readonly seasonHalfLifePeriods: number;
+  /** Add day-of-week offsets (needs bins > 0). */
+  readonly weekly?: boolean;
   /** Huber clip in σ (> 0). */
   readonly huber: number;
   /** Samples averaged before the baseline is mature (≥ 2). */
@@ -66,6 +76,10 @@ export interface SeasonalBaselineState {
   readonly offsets: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
+  /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
+  readonly dayOffsets: readonly number[];
+  readonly dayVisits: readonly number[];
+  readonly dayLastWeek: readonly number[];
 }
 
 /**
@@ -106,6 +120,11 @@ export class RobustSeasonalBaseline {
   private readonly visits: Uint32Array;
   private readonly lastCycle: Float64Array;
   private readonly binWidth: number;
+  private readonly D: number;
+  private day = -1;
+  private readonly dayOffsets: Float64Array;
+  private readonly dayVisits: Uint32Array;
+  private readonly dayLastWeek: Float64Array;
 
   /** @throws InvalidInputError for invalid options. */
   constructor(private readonly o: SeasonalBaselineOptions) {
@@ -116,6 +135,10 @@ export class RobustSeasonalBaseline {
     this.visits = new Uint32Array(o.bins);
     this.lastCycle = new Float64Array(o.bins).fill(Number.NaN);
     this.binWidth = o.bins > 0 ? o.periodMs! / o.bins : 1;
+    this.D = o.weekly === true && o.bins > 0 ? 7 : 0;
+    this.dayOffsets = new Float64Array(this.D);
+    this.dayVisits = new Uint32Array(this.D);
+    this.dayLastWeek = new Float64Array(this.D).fill(Number.NaN);
   }
 
   /** Samples learned. */
@@ -135,8 +158,11 @@ export class RobustSeasonalBaseline {
       this.cycle = Math.floor(t / P);
       const b = Math.floor((t - this.cycle * P) / this.binWidth);
       this.bin = b >= this.o.bins ? this.o.bins - 1 : b;
+      if (this.D > 0) this.day = ((this.cycle % 7) + 7) % 7;
     }
-    const e = this.level + (this.bin >= 0 ? this.offsets[this.bin]! : 0);
+    const b = this.bin;
+    const seasonal = b >= 0 && this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : b >= 0 && this.visits[b]! >= 2 ? this.offsets[b]! : 0;
+    const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
     let s = MEAN_AD_TO_SIGMA * this.absDev;
     const rf = this.o.relativeSigmaFloor * Math.abs(e);
     if (!(s >= rf)) s = rf;
@@ -174,11 +200,37 @@ export class RobustSeasonalBaseline {
       if (this.visits[b]! < 0xffffffff) this.visits[b]! += 1;
     }
     const perVisit = this.stepMs > 0 ? Math.max(1, this.binWidth / this.stepMs) : 1;
+    const v = this.visits[b]!;
     let g = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perVisit));
-    if (this.visits[b]! <= 2) g = Math.max(g, 1 / (perVisit * this.visits[b]!));
-    const sl = warm ? Infinity : SEASON_CLIP * this.sigma;
+    let sl = SEASON_CLIP * this.sigma;
+    if (v <= 1) {
+      g = 1 / perVisit;
+      sl = Infinity;
+    } else if (v === 2) {
+      g = Math.max(g, 1 / (2 * perVisit));
+      sl = lim;
+    }
     const rs = r > sl ? sl : r < -sl ? -sl : r;
-    this.offsets[b]! += g * (1 - a) * rs;
+    this.offsets[b]! += g * (v <= 1 ? 1 : 1 - a) * rs;
+    const d = this.day;
+    if (d < 0) return;
+    const week = Math.floor(this.cycle / 7);
+    if (this.dayLastWeek[d] !== week) {
+      this.dayLastWeek[d] = week;
+      if (this.dayVisits[d]! < 0xffffffff) this.dayVisits[d]! += 1;
+    }
+    const perDay = this.stepMs > 0 ? Math.max(1, this.o.periodMs! / this.stepMs) : 1;
+    let gw = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perDay));
+    if (this.dayVisits[d]! <= 2) gw = Math.max(gw, 1 / (perDay * this.dayVisits[d]!));
+    this.dayOffsets[d]! += gw * (1 - a) * (1 - g) * rs;
+  }
+
+  /**
+   * Whether the bin of the last {@link at} call has history from an earlier period (always true without bins):
+   * only then is a sustained deviation a shift of the level rather than an unlearned part of the daily shape.
+   */
+  get seasonKnown(): boolean {
+    return this.bin < 0 || this.visits[this.bin]! >= 2 || (this.visits[this.bin]! >= 1 && this.lastCycle[this.bin] !== this.cycle);
   }
 
   /** Moves the level by `delta` (re-anchoring after a sustained shift). */
@@ -188,7 +240,7 @@ export class RobustSeasonalBaseline {
 
   /** Approximate bytes: the object, 8 numbers and 20 bytes per bin. */
   bytes(): number {
-    return 200 + this.o.bins * 20;
+    return 200 + this.o.bins * 20 + this.D * 20;
   }
 
   state(): SeasonalBaselineState {
@@ -201,6 +253,9 @@ export class RobustSeasonalBaseline {
       offsets: Array.from(this.offsets),
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
+      dayOffsets: Array.from(this.dayOffsets),
+      dayVisits: Array.from(this.dayVisits),
+      dayLastWeek: Array.from(this.dayLastWeek, (c) => (Number.isFinite(c) ? c : -1)),
     };
   }
 
@@ -222,6 +277,11 @@ export class RobustSeasonalBaseline {
     if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
     if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`visits must be ${B} counts`);
     if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
+    const D = this.D;
+    const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === D && v.every(ok);
+    if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
+    if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`dayVisits must be ${D} counts`);
+    if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
     const st = t as SeasonalBaselineState;
     this.n = st.n;
     this.level = st.level;
@@ -231,5 +291,8 @@ export class RobustSeasonalBaseline {
     this.offsets.set(st.offsets);
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
+    this.dayOffsets.set(st.dayOffsets);
+    this.dayVisits.set(st.dayVisits);
+    this.dayLastWeek.set(st.dayLastWeek.map((c) => (c < 0 ? Number.NaN : c)));
   }
 }
