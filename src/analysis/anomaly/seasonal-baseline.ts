@@ -19,7 +19,10 @@
  * (before that the bin is judged against the level alone); during its first period it learns the unclipped
  * residual at rate 1/m, during its second at max(γ, 1/(2m)) with the level's Huber clip, and from then on at γ
  * with a tighter clip. A sustained deviation in a bin without history is not a shift of the level but possibly
- * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then.
+ * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
+ * same reason the scale has two estimates: one over all samples, used only until `warmupSamples` samples fell in
+ * bins with history, and one over those samples only, so the large residuals of the first period (the daily shape
+ * not yet learned) do not inflate σ for days afterwards.
  *
  * Weekly (`weekly`, with bins): an additive day-of-week offset w[d] (d = ⌊t/period⌋ mod 7, so the "week" is 7
  * periods) learns from the same residual with a half-life of `seasonHalfLifePeriods` weeks, averaging over its
@@ -71,6 +74,9 @@ export interface SeasonalBaselineState {
   readonly n: number;
   readonly level: number;
   readonly absDev: number;
+  /** Samples learned in bins with history, and their mean absolute residual. */
+  readonly nKnown: number;
+  readonly absDevKnown: number;
   readonly stepMs: number;
   readonly lastTs: number;
   readonly offsets: readonly number[];
@@ -112,6 +118,8 @@ export class RobustSeasonalBaseline {
   private n = 0;
   private level = 0;
   private absDev = 0;
+  private nKnown = 0;
+  private absDevKnown = 0;
   private stepMs = 0;
   private lastTs = Number.NaN;
   private readonly alpha: number;
@@ -163,7 +171,7 @@ export class RobustSeasonalBaseline {
     const b = this.bin;
     const seasonal = b >= 0 && this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : b >= 0 && this.visits[b]! >= 2 ? this.offsets[b]! : 0;
     const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
-    let s = MEAN_AD_TO_SIGMA * this.absDev;
+    let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
     const rf = this.o.relativeSigmaFloor * Math.abs(e);
     if (!(s >= rf)) s = rf;
     if (s < this.o.absoluteSigmaFloor) s = this.o.absoluteSigmaFloor;
@@ -192,7 +200,13 @@ export class RobustSeasonalBaseline {
     const ar = r < 0 ? -r : r;
     this.level += a * rc;
     const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
-    this.absDev += as * ((ar > lim ? lim : ar) - this.absDev);
+    const arc = ar > lim ? lim : ar;
+    this.absDev += as * (arc - this.absDev);
+    if (this.seasonKnown) {
+      if (this.nKnown < Number.MAX_SAFE_INTEGER) this.nKnown++;
+      const ak = this.nKnown * this.alphaScale < 1 ? 1 / this.nKnown : this.alphaScale;
+      this.absDevKnown += ak * (arc - this.absDevKnown);
+    }
     const b = this.bin;
     if (b < 0) return;
     if (this.lastCycle[b] !== this.cycle) {
@@ -248,6 +262,8 @@ export class RobustSeasonalBaseline {
       n: this.n,
       level: this.level,
       absDev: this.absDev,
+      nKnown: this.nKnown,
+      absDevKnown: this.absDevKnown,
       stepMs: this.stepMs,
       lastTs: Number.isFinite(this.lastTs) ? this.lastTs : -1,
       offsets: Array.from(this.offsets),
@@ -270,6 +286,8 @@ export class RobustSeasonalBaseline {
     if (!(typeof t.n === 'number' && Number.isSafeInteger(t.n) && t.n >= 0)) bad('n must be a safe integer >= 0');
     if (!fin(t.level)) bad('level must be finite');
     if (!(fin(t.absDev) && t.absDev >= 0)) bad('absDev must be finite and >= 0');
+    if (!(typeof t.nKnown === 'number' && Number.isSafeInteger(t.nKnown) && t.nKnown >= 0)) bad('nKnown must be a safe integer >= 0');
+    if (!(fin(t.absDevKnown) && t.absDevKnown >= 0)) bad('absDevKnown must be finite and >= 0');
     if (!(fin(t.stepMs) && t.stepMs >= 0)) bad('stepMs must be finite and >= 0');
     if (!fin(t.lastTs)) bad('lastTs must be finite');
     const B = this.o.bins;
@@ -286,6 +304,8 @@ export class RobustSeasonalBaseline {
     this.n = st.n;
     this.level = st.level;
     this.absDev = st.absDev;
+    this.nKnown = st.nKnown;
+    this.absDevKnown = st.absDevKnown;
     this.stepMs = st.stepMs;
     this.lastTs = st.lastTs < 0 ? Number.NaN : st.lastTs;
     this.offsets.set(st.offsets);
