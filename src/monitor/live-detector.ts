@@ -7,7 +7,7 @@
  */
 import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
-import { LIVE_KIND_TUNING } from '../analysis/anomaly/live-tuning.ts';
+import { LIVE_TUNING, liveTuningFor } from '../analysis/anomaly/live-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../model/anomaly.ts';
@@ -36,9 +36,14 @@ export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): Prese
   return DWCP_KIND_TUNING[ctx.kind];
 }
 
-/** Series the live detectors leave out (stored and charted, not analysed): none. */
-export function liveExcluded(_choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
-  return () => false;
+/**
+ * Series the live detector leaves out (stored and charted, not analysed): for the ensemble, those whose live
+ * tuning is null (live-tuning.ts: DWCP utilisation of CPU, network and disk, and health — their DWCP tuning was
+ * relative entropy alone, which cannot page under the band rule); none for the statistical detector.
+ */
+export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
+  if (choice === 'statistical') return () => false;
+  return (input) => liveTuningFor(input.kind, input.labels) === null;
 }
 
 /**
@@ -64,5 +69,5 @@ export function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFa
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: LIVE_KIND_TUNING[ctx.kind], muteSamples: 0, seasonalPeriodMs });
+  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
 }

@@ -31,6 +31,11 @@
  * modeling for statistical process control", J. Business & Economic Statistics 6 (1988) 87–95 (Montgomery §10.4)
  * with an AR(1) model. A step of δ then moves u by δ·√((1 − φ)/(1 + φ)).
  *
+ * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
+ * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
+ * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
+ * accumulate the bias.
+ *
  * Gate: a vote needs S ≥ h **and** the current sample outside the band μ ± bandSigma·σ along the bad direction
  * (default bandSigma = 2k = δ): the detector never pages on a distribution change whose samples stay inside the
  * band it reports. Score s = S/(S + h) (½ at h), capped just below ½ while the gate is closed. S is capped at
@@ -107,6 +112,8 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
 /** Siegmund's b − h offset (ρ = 0.583·2 for Gaussian increments; Siegmund 1985). */
 const SIEGMUND_OFFSET = 1.166;
 const NAME = 'cusum';
+/** Verdict while the seasonal profile of the sample's bin is not settled (judged, never anomalous, score 0). */
+const WARMING_SEASON: Verdict = Object.freeze({ ...NOT_JUDGED, warmingUp: false });
 const VERSION = 1;
 const MAX_BINS = MAX_BASELINE_BINS;
 const OPTION_KEYS = new Set([...Object.keys(DEFAULT_CUSUM_OPTIONS), 'h', 'bandSigma', 'periodMs']);
@@ -254,6 +261,13 @@ class CusumImpl implements CusumDetector {
       return NOT_JUDGED;
     }
     const o = this.options;
+    if (!base.settled) {
+      // Seasonal warm-up gate: the profile of this bin was not yet learned against a settled level.
+      base.learn(value, timestampMs);
+      this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
+      this.lastAnomalous = false;
+      return WARMING_SEASON;
+    }
     const expected = base.expected;
     const sigma = base.sigma;
     const z = (value - expected) / sigma;

@@ -188,12 +188,12 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       return NOT_JUDGED;
     }
     const o = this.options;
+    const thr = this.thresholdNow();
     const expected = base.expected;
     const sigma = base.sigma;
     const z = (value - expected) / sigma;
     let dz = this.dir === 0 ? Math.abs(z) : this.dir * z;
     if (dz < 0) dz = 0;
-    const thr = this.thresholdNow();
     const anomalous = dz >= thr;
     const score = dz / (dz + thr);
     const verdict: Verdict = {

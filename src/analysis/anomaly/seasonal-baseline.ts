@@ -79,6 +79,7 @@ export interface SeasonalBaselineState {
   readonly absDevKnown: number;
   readonly stepMs: number;
   readonly lastTs: number;
+  readonly firstTs: number;
   readonly offsets: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
@@ -122,6 +123,7 @@ export class RobustSeasonalBaseline {
   private absDevKnown = 0;
   private stepMs = 0;
   private lastTs = Number.NaN;
+  private firstTs = Number.NaN;
   private readonly alpha: number;
   private readonly alphaScale: number;
   private readonly offsets: Float64Array;
@@ -189,6 +191,7 @@ export class RobustSeasonalBaseline {
       this.stepMs = this.stepMs === 0 ? dt : this.stepMs + 0.01 * (dt - this.stepMs);
     }
     this.lastTs = t;
+    if (this.n === 1) this.firstTs = t;
     if (this.n === 1) {
       this.level = x;
       return;
@@ -202,7 +205,7 @@ export class RobustSeasonalBaseline {
     const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
     const arc = ar > lim ? lim : ar;
     this.absDev += as * (arc - this.absDev);
-    if (this.seasonKnown) {
+    if (this.binHasHistory) {
       if (this.nKnown < Number.MAX_SAFE_INTEGER) this.nKnown++;
       const ak = this.nKnown * this.alphaScale < 1 ? 1 / this.nKnown : this.alphaScale;
       this.absDevKnown += ak * (arc - this.absDevKnown);
@@ -240,11 +243,31 @@ export class RobustSeasonalBaseline {
   }
 
   /**
-   * Whether the bin of the last {@link at} call has history from an earlier period (always true without bins):
-   * only then is a sustained deviation a shift of the level rather than an unlearned part of the daily shape.
+   * Whether a sustained deviation at the last {@link at} call may be taken for a shift of the level: true
+   * without bins, while the series is younger than one period (nothing seasonal is known yet, so the level is all
+   * there is), and when the sample's bin has history from an earlier period; false in a bin seen for the first
+   * time after the first period, where it may be an unlearned part of the daily shape.
    */
   get seasonKnown(): boolean {
-    return this.bin < 0 || this.visits[this.bin]! >= 2 || (this.visits[this.bin]! >= 1 && this.lastCycle[this.bin] !== this.cycle);
+    return this.binHasHistory || !(this.lastTs - this.firstTs >= this.o.periodMs!);
+  }
+
+  /**
+   * Whether the expectation at the last {@link at} call is settled enough for a sensitive (trend) test: always
+   * without bins and during the first period (the level is all there is), else when the sample's bin was seen in
+   * at least two earlier periods (its offset was learned against a settled level, not the first period's).
+   */
+  get settled(): boolean {
+    const b = this.bin;
+    if (b < 0 || !(this.lastTs - this.firstTs >= this.o.periodMs!)) return true;
+    const earlier = this.visits[b]! - (this.lastCycle[b] === this.cycle ? 1 : 0);
+    return earlier >= 2;
+  }
+
+  /** Whether the bin of the last {@link at} call was seen in an earlier period (always true without bins). */
+  private get binHasHistory(): boolean {
+    const b = this.bin;
+    return b < 0 || this.visits[b]! >= 2 || (this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle);
   }
 
   /** Moves the level by `delta` (re-anchoring after a sustained shift). */
@@ -266,6 +289,7 @@ export class RobustSeasonalBaseline {
       absDevKnown: this.absDevKnown,
       stepMs: this.stepMs,
       lastTs: Number.isFinite(this.lastTs) ? this.lastTs : -1,
+      firstTs: Number.isFinite(this.firstTs) ? this.firstTs : -1,
       offsets: Array.from(this.offsets),
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
@@ -290,6 +314,7 @@ export class RobustSeasonalBaseline {
     if (!(fin(t.absDevKnown) && t.absDevKnown >= 0)) bad('absDevKnown must be finite and >= 0');
     if (!(fin(t.stepMs) && t.stepMs >= 0)) bad('stepMs must be finite and >= 0');
     if (!fin(t.lastTs)) bad('lastTs must be finite');
+    if (!fin(t.firstTs)) bad('firstTs must be finite');
     const B = this.o.bins;
     const arr = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === B && v.every(ok);
     if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
@@ -308,6 +333,7 @@ export class RobustSeasonalBaseline {
     this.absDevKnown = st.absDevKnown;
     this.stepMs = st.stepMs;
     this.lastTs = st.lastTs < 0 ? Number.NaN : st.lastTs;
+    this.firstTs = st.firstTs < 0 ? Number.NaN : st.firstTs;
     this.offsets.set(st.offsets);
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
