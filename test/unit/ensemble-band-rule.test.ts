@@ -19,7 +19,7 @@ const quietLevel = () => scripted('level', { score: 0.2, expected: 10, lower: 4,
 
 describe('ensemble band paging rule', () => {
   it('a shape member never pages alone; its vote does not lift the score to the alarm threshold', () => {
-    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5 });
+    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' });
     const v = e.update(12, 0);
     assert.equal(v.anomalous, false);
     assert.ok(v.score < 0.5, String(v.score));
@@ -30,7 +30,7 @@ describe('ensemble band paging rule', () => {
 
   it('a level vote pages with its own band, and the sample lies outside it', () => {
     const level = scripted('level', { anomalous: true, score: 0.8, expected: 10, lower: 4, upper: 16, deviation: 4 });
-    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: level, voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5 });
+    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: level, voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' });
     const v = e.update(20, 0);
     assert.equal(v.anomalous, true);
     assert.deepEqual([v.lower, v.upper], [4, 16]);
@@ -40,20 +40,20 @@ describe('ensemble band paging rule', () => {
 
   it('a member that votes with the sample inside the band it reports does not page', () => {
     const sloppy = scripted('sloppy', { anomalous: true, score: 0.9, expected: 10, lower: 0, upper: 30, deviation: 1 });
-    const e = new EnsembleDetector([{ detector: sloppy, voteThreshold: 0.5, role: 'level' }], { combine: 'calibrated', threshold: 0.5 });
+    const e = new EnsembleDetector([{ detector: sloppy, voteThreshold: 0.5, role: 'level' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' });
     assert.equal(e.update(12, 0).anomalous, false);
   });
 
   it('a trend member may page alone (the sample outside its mean band)', () => {
     const trend = scripted('cusum', { anomalous: true, score: 0.6, expected: 10, lower: 8, upper: 12, deviation: 3 });
-    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: trend, voteThreshold: 0.5, role: 'trend' }], { combine: 'calibrated', threshold: 0.5 });
+    const e = new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: trend, voteThreshold: 0.5, role: 'trend' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' });
     const v = e.update(13, 0);
     assert.equal(v.anomalous, true);
     assert.deepEqual([v.lower, v.upper], [8, 12]);
   });
 
   it('corroboration: a shape vote pages when a level member is beyond r of its band, reporting the band narrowed to r', () => {
-    const mk = (r: number) => new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, corroborate: r });
+    const mk = (r: number) => new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band', corroborate: r });
     const v = mk(0.5).update(14, 0); // |14 − 10| / 6 = 0.67 ≥ 0.5
     assert.equal(v.anomalous, true);
     assert.deepEqual([v.lower, v.upper], [7, 13]);
@@ -61,9 +61,10 @@ describe('ensemble band paging rule', () => {
     assert.equal(mk(0.8).update(14, 0).anomalous, false);
   });
 
-  it('rejects a band rule without level or trend members and bad options', () => {
-    assert.throws(() => new EnsembleDetector([{ detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5 }), InvalidInputError);
-    assert.throws(() => new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'nope' as never }], {}), InvalidInputError);
+  it('the default rule is any (older presets); a band rule without level or trend members and bad options are rejected', () => {
+    assert.equal(new EnsembleDetector([{ detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5 }).update(1, 0).anomalous, true);
+    assert.throws(() => new EnsembleDetector([{ detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' }), InvalidInputError);
+    assert.throws(() => new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5, role: 'nope' as never }], { pageRule: 'band' }), InvalidInputError);
     assert.throws(() => new EnsembleDetector([{ detector: quietLevel(), voteThreshold: 0.5 }], { corroborate: 2 }), InvalidInputError);
   });
 

@@ -75,20 +75,23 @@ export interface EnsembleOptions {
   readonly muteSamples: number;
   /** Name reported by the detector (default `ensemble`). */
   readonly name: string;
-  /** Paging rule (default `band`). */
+  /** Paging rule (default `any`, the behaviour before roles existed; the live preset sets `band`). */
   readonly pageRule: PageRule;
   /** Band rule: share r of a level member's band half-width that corroborates a shape vote (0 = never). */
   readonly corroborate: number;
 }
 
-/** Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown). */
+/**
+ * Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown), paging
+ * rule `any` (what the existing presets were measured with; the `live` preset sets `band`).
+ */
 export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = Object.freeze({
   combine: 'mean',
   threshold: 0.9,
   minVotes: 1,
   muteSamples: 0,
   name: 'ensemble',
-  pageRule: 'band',
+  pageRule: 'any',
   corroborate: 0,
 });
 
