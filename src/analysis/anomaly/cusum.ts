@@ -1,6 +1,8 @@
 /**
  * CUSUM trend detector: Page's cumulative sum on robustly standardised residuals, for slow leaks and small
  * sustained shifts that stay below a point detector's band for a long time.
+ * (Slightly over 400 lines: the method notes, option validation, the chart and its validated snapshot are one
+ * unit; splitting them would scatter the method description from the code it describes.)
  *
  * Method. E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) 100–115, in the tabular
  * (two one-sided sums) form of D. C. Montgomery, "Introduction to Statistical Quality Control" (§9.1):
