@@ -1,10 +1,15 @@
 /**
- * DWCP part of `npm run bench:detect`: every labelled simulator scenario (src/eval/dwcp-scenarios.ts) with
- * each detector that is marked for it, through the monitor's detection engine with its live options. The
- * seasonal period given to detectors is the scenario's simulated day.
+ * DWCP part of `npm run bench:detect`: every labelled simulator scenario (src/eval/dwcp/catalogue.ts) with
+ * each detector that is marked for it, through the monitor's pipeline built by the same function as `serve`
+ * (src/monitor/build-pipeline.ts) with the default detection settings. A shipped detector is selected by its
+ * `detection.detector` choice; any other runs as a candidate with its own factory. The seasonal period is the
+ * scenario's simulated day.
  */
-import { aggregateRuns, DWCP_SCENARIOS, runDwcpSuite } from '../src/eval/dwcp-scenarios.ts';
-import type { DwcpRunResult } from '../src/eval/dwcp-scenarios.ts';
+import { aggregateRuns } from '../src/eval/dwcp/aggregate.ts';
+import { DWCP_SCENARIOS } from '../src/eval/dwcp/catalogue.ts';
+import type { DwcpRunOptions } from '../src/eval/dwcp/options.ts';
+import type { DwcpRunResult } from '../src/eval/dwcp/runner.ts';
+import { runDwcpSuite } from '../src/eval/dwcp/suite.ts';
 import type { BenchDetector } from './detect-registry.ts';
 
 /** One detector's pooled DWCP numbers and its per-scenario rows. */
@@ -35,6 +40,13 @@ export interface DwcpBenchResult {
 
 const s = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
 
+/** The run options of detector `d` on a scenario whose simulated day is `daySeconds`. */
+function runOptions(d: BenchDetector, daySeconds: number): DwcpRunOptions {
+  if (d.shipped) return { detection: { detector: d.shipped } };
+  const env = { seasonalPeriodMs: daySeconds * 1000 };
+  return { candidate: { factory: (ctx) => d.live(ctx, env), name: d.name, ...(d.exclude ? { exclude: d.exclude } : {}) } };
+}
+
 /** Runs the scenario suite with `seeds` seeds (1..seeds) for every detector with `dwcp: true`. */
 export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: number, progress: (m: string) => void): Promise<DwcpBenchResult[]> {
   const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
@@ -44,8 +56,7 @@ export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: n
     const perScenario: DwcpBenchResult['perScenario'][number][] = [];
     const t0 = performance.now();
     for (const sc of DWCP_SCENARIOS) {
-      const env = { seasonalPeriodMs: sc.daySeconds * 1000 };
-      const r = await runDwcpSuite([sc], seedList, { factory: (ctx) => d.live(ctx, env), detectorName: d.name, ...(d.exclude ? { engine: { exclude: d.exclude } } : {}) });
+      const r = await runDwcpSuite([sc], seedList, runOptions(d, sc.daySeconds));
       runs.push(...r.scenarios[0]!.results);
       const a = r.scenarios[0]!;
       perScenario.push({

@@ -13,9 +13,9 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
-import { liveStatisticalFactory } from '../src/eval/dwcp-scenarios.ts';
 import { createCusumDetector } from '../src/analysis/anomaly/cusum.ts';
 import { createHoltWintersLevelDetector } from '../src/analysis/anomaly/holt-winters-level.ts';
+import type { LiveDetectorChoice } from '../src/model/detection-settings.ts';
 import { liveDetectorFactory, liveExcluded, statisticalEnsembleExcluded, statisticalEnsembleFactory } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
@@ -38,6 +38,11 @@ export interface BenchDetector {
   readonly exclude?: (input: DetectionInput) => boolean;
   /** Run through the labelled corpus (src/eval/corpus/) with `live` for kind generic. */
   readonly corpus?: boolean;
+  /**
+   * The monitor's own detector `detection.detector` this entry is: the DWCP scenarios then build the engine
+   * from the detection settings (src/monitor/detection-config.ts) instead of from `live`, as `serve` does.
+   */
+  readonly shipped?: LiveDetectorChoice;
 }
 
 const GENERIC: DetectorContext = { kind: 'generic' };
@@ -69,6 +74,7 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
     dwcp,
     heavy: preset === 'full',
     corpus: use === 'score' && preset !== 'full',
+    ...(preset === 'live' && use === 'score' ? { shipped: 'ensemble' as const } : {}),
   };
 }
 
@@ -96,8 +102,9 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   ),
   single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
   {
-    ...single('statistical (issue 2 baseline)', () => createStatisticalDetector(GENERIC), false, liveStatisticalFactory, true),
+    ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
     exclude: liveExcluded('statistical'),
     corpus: true,
+    shipped: 'statistical',
   },
 ];

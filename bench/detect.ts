@@ -3,7 +3,7 @@
  *  1. NAB (Numenta Anomaly Benchmark): all three profiles under live-monitor rules (no min/max or length
  *     look-ahead) and, for detectors that can use them, NAB's published rules; a leave-one-category-out
  *     threshold; the ops subset; window recall; alarms per series-day.
- *  2. DWCP labelled scenarios from the simulator (src/eval/dwcp-scenarios.ts): precision, recall, F1, detection
+ *  2. DWCP labelled scenarios from the simulator (src/eval/dwcp/): precision, recall, F1, detection
  *     delay p50/p95 at 1 s scrape, false alerts on benign scenarios — through the monitor's detection engine.
  *  3. Cost: samples/s on one core and state bytes per series, with an anchor measured in the same run.
  *  4. The labelled corpus (src/eval/corpus/): precision, recall, delay and false alarms per series-day on a

@@ -24,7 +24,7 @@ import path from 'node:path';
 import { planCapacity } from '../src/analysis/forecast/capacity.ts';
 import { fitHoltWinters, forecastHoltWinters } from '../src/analysis/forecast/holt-winters.ts';
 import { fitLinear, predictLinear } from '../src/analysis/forecast/linear.ts';
-import { normalQuantile } from '../src/analysis/forecast/quantiles.ts';
+import { normalQuantile } from '../src/math/normal.ts';
 import { resampleFixedStep } from '../src/analysis/forecast/resample.ts';
 import type { NabDataFile } from '../src/eval/nab-data.ts';
 import { loadNabCorpus } from '../src/eval/nab-data.ts';

@@ -24,6 +24,8 @@ import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.t
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
 import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';
 import type { NabCorpus } from '../src/eval/nab-data.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
 import { markdownTable as table } from './table.ts';
 
@@ -63,15 +65,10 @@ function runDetector(corpus: NabCorpus, create: () => StreamingDetector, use: Us
   const scores = corpus.files.map((f, j) => {
     const out = new Float64Array(f.rows);
     if (use === 'monitor') {
+      // The monitor's engine options (confidence, confirmation, cooldown, resolution) with the default settings;
+      // every row is analysed (NAB series are outside the catalog).
       const engine = new DetectionEngine({
-        factory: () => create(),
-        detectorName: 'statistical',
-        minConfidence: 0.8,
-        confirmSamples: 2,
-        cooldownMs: 5 * 60_000,
-        resolveAfterSamples: 3,
-        maxSeries: 1,
-        kinds: new Set(['generic']),
+        ...detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, maxSeries: 1 }, { factory: () => create(), name: 'statistical' }),
         analyse: () => true,
       });
       for (let i = 0; i < f.rows; i++) {

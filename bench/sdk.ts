@@ -6,7 +6,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import { getMetric, metricsOf } from '../src/catalog/index.ts';
 import { startMetricsServer } from '../src/sdk/metrics-server.ts';
-import { createCatalogMetrics } from '../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../src/catalog/registry.ts';
 import { AmstMetrics } from '../src/sdk/v1/amst.ts';
 import { DwcpV3Collector } from '../src/sdk/v3/collector.ts';
 import { Prng } from '../src/sim/prng.ts';

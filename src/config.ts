@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './cli/duration.ts';
+import { parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
+import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 
 const duration = z
   .union([z.string(), z.number()])
@@ -59,11 +60,11 @@ export const monitorConfigSchema = z.strictObject({
   detection: z
     .strictObject({
       enabled: z.boolean().default(true),
-      cooldown: duration.default(5 * 60_000),
-      minConfidence: z.number().min(0).max(1).default(0.8),
+      cooldown: duration.default(DETECTION.cooldown),
+      minConfidence: z.number().min(0).max(1).default(DETECTION.minConfidence),
       /** Consecutive anomalous samples needed before an anomaly opens (1 = first sample). */
-      confirmSamples: z.number().int().min(1).max(10).default(2),
-      maxSeries: z.number().int().min(1).max(1_000_000).default(50_000),
+      confirmSamples: z.number().int().min(1).max(10).default(DETECTION.confirmSamples),
+      maxSeries: z.number().int().min(1).max(1_000_000).default(DETECTION.maxSeries),
       components: z.array(z.enum(COMPONENTS)).optional(),
       /** How often learned detector state is saved to the store (also saved on shutdown, restored at startup). */
       checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
@@ -71,21 +72,16 @@ export const monitorConfigSchema = z.strictObject({
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
        * DWCP tuning; `statistical`: the single z-score detector of issue 2.
        */
-      detector: z.enum(['ensemble', 'statistical']).default('ensemble'),
+      detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */
-      seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(86_400_000),
+      seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(DETECTION.seasonalPeriod),
       /** Where GET /api/models/performance reads the last `npm run bench:detect` report. */
       benchmarkReport: z.string().min(1).default('bench/results/detect.json'),
     })
     .default({
+      ...DETECTION,
       enabled: true,
-      cooldown: 5 * 60_000,
-      minConfidence: 0.8,
-      confirmSamples: 2,
-      maxSeries: 50_000,
       checkpointInterval: 60_000,
-      detector: 'ensemble',
-      seasonalPeriod: 86_400_000,
       benchmarkReport: 'bench/results/detect.json',
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),

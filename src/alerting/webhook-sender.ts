@@ -17,9 +17,9 @@
  * - Nothing is persisted: notifications still queued when the process stops are lost.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { getMetric } from '../catalog/index.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
-import { createCatalogMetrics } from '../sdk/registry.ts';
+import { createCatalogMetrics } from '../catalog/registry.ts';
 
 /** Options of {@link WebhookSender}. Durations in ms. */
 export interface WebhookSenderOptions {
@@ -68,10 +68,10 @@ const QUEUE = 'dwcp_monitor_alert_queue_length';
 
 /** Registers the alert metrics in `registry`, or reuses them when another sender already did. */
 function alertMetrics(registry: Registry): AlertMetrics {
-  const names = [SENT, FAILED, DROPPED, QUEUE];
+  const names: readonly MetricName[] = [SENT, FAILED, DROPPED, QUEUE];
   const existing = names.map((n) => registry.getSingleMetric(getMetric(n).name));
   if (existing.every((m) => m === undefined)) {
-    const m = createCatalogMetrics(registry, names.map(getMetric));
+    const m = createCatalogMetrics(registry, names.map((n) => getMetric(n)));
     return { sent: m.counter(SENT), failed: m.counter(FAILED), dropped: m.counter(DROPPED), queue: m.gauge(QUEUE) };
   }
   const [sent, failed, dropped, queue] = existing;

@@ -1,11 +1,11 @@
-/** Renders docs/metrics.md from the catalog (kept in sync by a golden test). */
+/** Renders docs/metrics.md from the catalog (kept in sync by test/unit/catalog/metric-names.test.ts). */
 import { CATALOG } from './index.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 
 const GROUP_TITLES: Record<MetricGroup, string> = {
-  v1: 'DWCP v1 (`dwcp_*`, seed 001)',
-  v3: 'DWCP v3 (`dwcp_v3_*`, seed 000)',
-  production: 'Phase 6 production (seed 002)',
+  v1: 'DWCP v1 (`dwcp_*`)',
+  v3: 'DWCP v3 (`dwcp_v3_*`)',
+  production: 'Phase 6 production',
   monitor: 'Monitor service self-metrics',
   host: 'Host collector and synthetic scrape series',
 };

@@ -8,7 +8,7 @@ import type { MetricDef } from './types.ts';
 const HOST = 'host collector (/proc/stat, /proc/meminfo, statfs, /proc/net/dev; node_exporter naming)';
 const PROM = 'Prometheus synthetic scrape series (jobs_instances docs)';
 
-export const HOST_METRICS: readonly MetricDef[] = [
+export const HOST_METRICS = [
   { name: 'dwcp_host_cpu_utilization_ratio', type: 'gauge', help: 'Share of CPU time (all CPUs) not idle or iowait between two collects (0..1).', unit: 'ratio', labels: [], group: 'host', area: 'host', anomalyKind: 'generic', source: HOST },
   { name: 'dwcp_host_memory_used_bytes', type: 'gauge', help: 'Memory in use: MemTotal - MemAvailable.', unit: 'bytes', labels: [], group: 'host', area: 'host', anomalyKind: 'generic', source: HOST },
   { name: 'dwcp_host_memory_utilization_ratio', type: 'gauge', help: 'Memory in use as a share of MemTotal (0..1).', unit: 'ratio', labels: [], group: 'host', area: 'host', anomalyKind: 'generic', source: HOST },
@@ -19,4 +19,7 @@ export const HOST_METRICS: readonly MetricDef[] = [
   { name: 'up', type: 'gauge', help: 'Synthetic per scrape: 1 when the target was scraped successfully, 0 otherwise.', unit: 'state', labels: ['job', 'instance'], group: 'host', area: 'monitor', anomalyKind: 'generic', source: PROM, decision: 'Prometheus convention, no dwcp_ prefix: the scraper adds it to every batch so tools and rules written for Prometheus work unchanged.' },
   { name: 'scrape_duration_seconds', type: 'gauge', help: 'Synthetic per scrape: duration of the scrape (fetch + parse).', unit: 'seconds', labels: ['job', 'instance'], group: 'host', area: 'monitor', anomalyKind: 'generic', source: PROM, decision: 'Prometheus convention, no dwcp_ prefix (see up).' },
   { name: 'scrape_samples_scraped', type: 'gauge', help: 'Synthetic per scrape: samples the target exposed (0 when the scrape failed).', unit: 'count', labels: ['job', 'instance'], group: 'host', area: 'monitor', anomalyKind: 'generic', source: PROM, decision: 'Prometheus convention, no dwcp_ prefix (see up).' },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the host metrics (literal union). */
+export type HostMetricName = (typeof HOST_METRICS)[number]['name'];

@@ -1,33 +1,67 @@
-/** The DWCP metric catalog: lookup over the v1, v3, production and monitor tables. */
-import { HOST_METRICS } from './host.ts';
-import { MONITOR_METRICS } from './monitor.ts';
-import { PRODUCTION_METRICS } from './production.ts';
+/**
+ * The DWCP metric catalog: lookup over the v1, v3, production, monitor and host tables.
+ *
+ * Metric names are a typed union (`MetricName`) derived from the tables, so `getMetric('dwcp_typo')` does not
+ * compile; names that arrive at run time (scraped samples, query parameters) go through `findMetric` or
+ * `isMetricName`.
+ */
+import { InvalidInputError } from '../errors.ts';
+import { HOST_METRICS, type HostMetricName } from './host.ts';
+import { MONITOR_METRICS, type MonitorMetricName } from './monitor.ts';
+import { PRODUCTION_METRICS, type ProductionMetricName } from './production.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
-import { V1_METRICS } from './v1.ts';
-import { V3_METRICS } from './v3.ts';
+import { V1_METRICS, type V1MetricName } from './v1.ts';
+import { V3_METRICS, type V3MetricName } from './v3.ts';
+
+/** Every metric name of the catalog (union of the string literals of the tables). */
+export type MetricName = V1MetricName | V3MetricName | ProductionMetricName | MonitorMetricName | HostMetricName;
+
+/** A catalog entry with its name typed as a catalog name. */
+export type CatalogMetric = MetricDef<MetricName>;
 
 /** Every metric, in document order (v1, v3, production, monitor, host). */
-export const CATALOG: readonly MetricDef[] = [...V1_METRICS, ...V3_METRICS, ...PRODUCTION_METRICS, ...MONITOR_METRICS, ...HOST_METRICS];
+export const CATALOG: readonly CatalogMetric[] = [
+  ...V1_METRICS,
+  ...V3_METRICS,
+  ...PRODUCTION_METRICS,
+  ...MONITOR_METRICS,
+  ...HOST_METRICS,
+];
 
-const BY_NAME: ReadonlyMap<string, MetricDef> = new Map(CATALOG.map((m) => [m.name, m]));
+const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(CATALOG.map((m) => [m.name, m]));
 
-/** The metric with this exact name, or undefined. */
-export function findMetric(name: string): MetricDef | undefined {
+/** Whether a run-time string is a catalog metric name (narrows it to `MetricName`). */
+export function isMetricName(name: string): name is MetricName {
+  return BY_NAME.has(name);
+}
+
+/** The metric with this exact name, or undefined (for names that arrive at run time). */
+export function findMetric(name: string): CatalogMetric | undefined {
   return BY_NAME.get(name);
 }
 
 /**
- * The metric with this name.
- * @throws Error when the catalog has no such metric (a programming error: names come from the catalog).
+ * The metric with a name known only at run time (configuration, request parameters).
+ * @throws InvalidInputError when the catalog has no such metric.
  */
-export function getMetric(name: string): MetricDef {
+export function requireMetric(name: string): CatalogMetric {
   const m = BY_NAME.get(name);
-  if (!m) throw new Error(`metric ${name} is not in the catalog`);
+  if (!m) throw new InvalidInputError(`metric ${name} is not in the catalog`);
   return m;
 }
 
+/**
+ * The metric with this name. The name is checked at compile time against the catalog.
+ * @throws Error when the catalog has no such metric (only reachable through a cast: names come from the catalog).
+ */
+export function getMetric<N extends MetricName>(name: N): MetricDef<N> {
+  const m = BY_NAME.get(name);
+  if (!m) throw new Error(`metric ${name} is not in the catalog`);
+  return m as MetricDef<N>;
+}
+
 /** Metrics of one group. */
-export function metricsOf(group: MetricGroup): readonly MetricDef[] {
+export function metricsOf(group: MetricGroup): readonly CatalogMetric[] {
   return CATALOG.filter((m) => m.group === group);
 }
 
@@ -35,7 +69,7 @@ export function metricsOf(group: MetricGroup): readonly MetricDef[] {
  * Maps an exposed sample name back to its catalog metric: histogram series end in `_bucket`, `_sum` or
  * `_count`. Returns undefined for names outside the catalog.
  */
-export function metricForSampleName(sampleName: string): MetricDef | undefined {
+export function metricForSampleName(sampleName: string): CatalogMetric | undefined {
   const direct = BY_NAME.get(sampleName);
   if (direct) return direct;
   for (const suffix of ['_bucket', '_sum', '_count']) {

@@ -1,20 +1,22 @@
 /**
- * The monitor service's own metrics (issue 2: scrape duration, samples ingested, detector latency,
- * alerts sent/failed) plus the anomaly-pipeline names of the original (inventory 1.4).
+ * The monitor service's own metrics (scrape duration, samples ingested, detector latency, alerts sent/failed),
+ * the anomaly-pipeline names of the original NovaCron `monitoring_pipeline.go`, and the rollout, SLO and
+ * regional-health gauges the Phase 6 dashboard reads.
+ * @see NovaCron inventory 1.4 (anomaly pipeline)
  */
 import { exponentialBuckets } from './buckets.ts';
 import type { MetricDef } from './types.ts';
 
-const I2 = 'issue 2 (monitor self-metrics)';
-const S14 = 'inventory 1.4 (anomaly pipeline)';
-const I5 = 'issue 5 (rollout, SLO and regional health exported for the Phase 6 dashboard)';
+const I2 = 'monitor self-metrics';
+const S14 = 'original NovaCron anomaly pipeline (monitoring_pipeline.go)';
+const I5 = 'rollout, SLO and regional health exported for the Phase 6 dashboard';
 
-export const MONITOR_METRICS: readonly MetricDef[] = [
+export const MONITOR_METRICS = [
   { name: 'dwcp_monitor_scrape_duration_seconds', type: 'histogram', help: 'Duration of one scrape (fetch + parse + store) per target.', unit: 'seconds', labels: ['target'], buckets: exponentialBuckets(0.001, 2, 14), group: 'monitor', area: 'monitor', anomalyKind: 'latency', source: I2 },
-  { name: 'dwcp_monitor_scrapes_total', type: 'counter', help: 'Scrapes per target by result (success, http_error, timeout, parse_error, connection_error).', unit: 'count', labels: ['target', 'result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_scrapes_total', type: 'counter', help: 'Scrapes per target by result (success, timeout, http_error, parse_error, body_too_large, connection_error, source_error).', unit: 'count', labels: ['target', 'result'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_target_up', type: 'gauge', help: 'Whether the last scrape of the target succeeded (1) or not (0).', unit: 'state', labels: ['target'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_samples_ingested_total', type: 'counter', help: 'Samples accepted and stored.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
-  { name: 'dwcp_monitor_samples_rejected_total', type: 'counter', help: 'Samples not stored, by reason (non_finite, duplicate, out_of_order, series_limit).', unit: 'count', labels: ['reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
+  { name: 'dwcp_monitor_samples_rejected_total', type: 'counter', help: 'Samples not stored, by reason (non_finite, duplicate, out_of_order, series_limit, invalid_text).', unit: 'count', labels: ['reason'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_series', type: 'gauge', help: 'Series currently tracked in memory by the monitor.', unit: 'count', labels: [], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_alerts_sent_total', type: 'counter', help: 'Alert notifications delivered to a receiver.', unit: 'count', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
   { name: 'dwcp_monitor_alerts_failed_total', type: 'counter', help: 'Failed alert delivery attempts (each retry counts once).', unit: 'count', labels: ['receiver'], group: 'monitor', area: 'monitor', anomalyKind: 'generic', source: I2 },
@@ -31,4 +33,7 @@ export const MONITOR_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_monitor_slo_compliance_ratio', type: 'gauge', help: 'SLO compliance over its window (0..1) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
   { name: 'dwcp_monitor_slo_error_budget_remaining_ratio', type: 'gauge', help: 'Error budget remaining (fraction of the budget; negative when overspent) per SLO.', unit: 'ratio', labels: ['slo'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
   { name: 'dwcp_monitor_region_health_score', type: 'gauge', help: 'Regional health score 0..100 (healthy >= 80, degraded 60-80).', unit: 'score', labels: ['region'], group: 'monitor', area: 'rollout', anomalyKind: 'generic', source: I5 },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the monitor metrics (literal union). */
+export type MonitorMetricName = (typeof MONITOR_METRICS)[number]['name'];

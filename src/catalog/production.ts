@@ -1,12 +1,14 @@
 /**
- * Phase 6 production metrics: seed 002 "Metric Types" with the labels and buckets of the original
- * production_metrics.go (inventory 1.3). Series are told apart by the scrape target's instance/region.
+ * Phase 6 production metrics: the Phase 6 production monitoring spec's "Metric Types" with the labels and
+ * buckets of the original production_metrics.go. Series are told apart by the scrape target's instance/region.
+ * @see seed 002 (Phase 6 production monitoring spec) "Metric Types"
+ * @see NovaCron inventory 1.3
  */
 import type { MetricDef } from './types.ts';
 
-const S2 = 'seed 002 / inventory 1.3';
+const S2 = 'Phase 6 production monitoring spec; original production_metrics.go';
 
-export const PRODUCTION_METRICS: readonly MetricDef[] = [
+export const PRODUCTION_METRICS = [
   { name: 'dwcp_v3_migration_latency_seconds', type: 'histogram', help: 'End-to-end VM migration latency (Phase 6).', unit: 'seconds', labels: ['source', 'destination', 'vm_size', 'mode'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], group: 'production', area: 'migration', anomalyKind: 'latency', source: S2 },
   { name: 'dwcp_v3_throughput_bytes_per_second', type: 'gauge', help: 'Throughput per component, direction (tx/rx) and transport (rdma/tcp); SLA 2.4e9 B/s.', unit: 'bytes_per_second', labels: ['component', 'direction', 'transport'], group: 'production', area: 'amst', anomalyKind: 'bandwidth', source: S2 },
   { name: 'dwcp_v3_errors_total', type: 'counter', help: 'Errors per component, error type and severity.', unit: 'count', labels: ['component', 'error_type', 'severity'], group: 'production', area: 'system', anomalyKind: 'error_rate', source: S2 },
@@ -15,4 +17,7 @@ export const PRODUCTION_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_v3_rollout_progress_percent', type: 'gauge', help: 'Rollout progress of v3 in percent (0, 10, 25, 50, 75, 100) by stage and region.', unit: 'percent', labels: ['stage', 'region'], group: 'production', area: 'rollout', anomalyKind: 'generic', source: S2 },
   { name: 'dwcp_v3_sla_compliance', type: 'gauge', help: 'SLA compliance: 1 compliant, 0 violated, by sla_type (latency/throughput/error_rate) and metric.', unit: 'state', labels: ['sla_type', 'metric'], group: 'production', area: 'rollout', anomalyKind: 'health', source: S2 },
   { name: 'dwcp_v3_anomaly_detections_total', type: 'counter', help: 'Anomalies detected on the node by anomaly_type (latency/throughput) and severity (warning/critical).', unit: 'count', labels: ['anomaly_type', 'severity'], group: 'production', area: 'system', anomalyKind: 'generic', source: S2 },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the production metrics (literal union). */
+export type ProductionMetricName = (typeof PRODUCTION_METRICS)[number]['name'];

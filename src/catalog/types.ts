@@ -22,9 +22,12 @@ export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host';
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
 export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';
 
-/** One metric of the catalog. */
-export interface MetricDef {
-  readonly name: string;
+/**
+ * One metric of the catalog. `N` is the name's type: the catalog tables are declared `as const satisfies
+ * readonly MetricDef[]`, so each entry keeps its literal name and `MetricName` (index.ts) is their union.
+ */
+export interface MetricDef<N extends string = string> {
+  readonly name: N;
   readonly type: MetricType;
   readonly help: string;
   readonly unit: Unit;
@@ -36,7 +39,7 @@ export interface MetricDef {
   readonly area: MetricArea;
   /** How the anomaly detector treats the series (direction and default threshold). */
   readonly anomalyKind: MetricKind;
-  /** Where the name comes from (seed and table). */
+  /** Where the name comes from (specification and table, or the original code). */
   readonly source: string;
   /** Naming decision where we differ from the original (recorded in docs/metrics.md). */
   readonly decision?: string;

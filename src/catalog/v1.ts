@@ -1,14 +1,16 @@
 /**
- * DWCP v1 catalog: seed 001 "Available Metrics" tables (AMST, HDE, migration, federation, system), with the
- * buckets the original Go code used (inventory section 1.1).
+ * DWCP v1 catalog: the DWCP v1 metrics spec's "Available Metrics" tables (AMST, HDE, migration, federation,
+ * system), with the buckets the original Go code used.
+ * @see seed 001 (DWCP v1 metrics spec) "Available Metrics"
+ * @see NovaCron inventory 1.1
  */
 import { exponentialBuckets } from './buckets.ts';
 import type { MetricDef } from './types.ts';
 
-const S1 = 'seed 001 / inventory 1.1';
+const S1 = 'DWCP v1 metrics spec; original metrics/prometheus.go';
 const CN = ['cluster', 'node'] as const;
 
-export const V1_METRICS: readonly MetricDef[] = [
+export const V1_METRICS = [
   // AMST
   { name: 'dwcp_amst_streams_active', type: 'gauge', help: 'Current number of active AMST streams.', unit: 'count', labels: CN, group: 'v1', area: 'amst', anomalyKind: 'generic', source: S1 },
   { name: 'dwcp_amst_streams_total', type: 'counter', help: 'AMST streams created, by result (success or failure).', unit: 'count', labels: [...CN, 'result'], group: 'v1', area: 'amst', anomalyKind: 'generic', source: S1 },
@@ -38,4 +40,7 @@ export const V1_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_system_component_health', type: 'gauge', help: 'Component health: 0 down, 1 degraded, 2 healthy.', unit: 'state', labels: [...CN, 'component'], group: 'v1', area: 'system', anomalyKind: 'health', source: S1 },
   { name: 'dwcp_system_config_enabled', type: 'gauge', help: 'Feature toggle state: 1 enabled, 0 disabled.', unit: 'state', labels: [...CN, 'feature'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
   { name: 'dwcp_system_version_info', type: 'gauge', help: 'Build information; always 1.', unit: 'info', labels: ['cluster', 'version', 'git_commit', 'build_date'], group: 'v1', area: 'system', anomalyKind: 'generic', source: S1 },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the v1 metrics (literal union). */
+export type V1MetricName = (typeof V1_METRICS)[number]['name'];

@@ -1,21 +1,23 @@
 /**
- * DWCP v3 catalog: seed 000 (per component and per mode) with the names of the original collector
- * (inventory 1.2) and the names its dashboards used but nothing emitted (inventory 1.7), now really emitted.
- * All v3 node metrics carry `node_id`; region, instance and job come from the scrape target.
+ * DWCP v3 catalog: the DWCP v3 monitoring spec (per component and per mode) with the names of the original
+ * collector and the names its dashboards used but nothing emitted, now really emitted. All v3 node metrics carry
+ * `node_id`; region, instance and job come from the scrape target.
+ * @see seed 000 (DWCP v3 monitoring spec); seed 003 section 9 (network telemetry)
+ * @see NovaCron inventory 1.2 (collector), 1.7 (names nothing emitted), 6.4 (network telemetry)
  */
 import { exponentialBuckets } from './buckets.ts';
 import type { MetricDef } from './types.ts';
 
-const S0 = 'seed 000 / inventory 1.2';
-const S0P = 'seed 000 mode/component list; name used by the original dashboards (inventory 1.7)';
+const S0 = 'DWCP v3 monitoring spec; original dwcp_v3_metrics.go';
+const S0P = 'DWCP v3 monitoring spec mode/component list; name used by the original dashboards';
 const N = ['node_id'] as const;
 const NM = ['node_id', 'mode'] as const;
 const NR = ['node_id', 'remote_region'] as const;
-const NET = 'issue 5 (network telemetry: inter-region probes; seed 003 §9, inventory 6.4)';
+const NET = 'network telemetry: inter-region probes (multi-region monitoring spec; original network_telemetry.go)';
 /** Latency buckets for consensus: 1 ms .. ~33 s (datacenter < 100 ms, internet 1-5 s). */
 const CONSENSUS_BUCKETS = exponentialBuckets(0.001, 2, 16);
 
-export const V3_METRICS: readonly MetricDef[] = [
+export const V3_METRICS = [
   // Mode
   { name: 'dwcp_v3_mode_switches_total', type: 'counter', help: 'Network mode switches by from/to mode.', unit: 'count', labels: ['node_id', 'from_mode', 'to_mode'], group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0 },
   { name: 'dwcp_v3_mode_latency_seconds', type: 'histogram', help: 'Transfer operation latency per network mode.', unit: 'seconds', labels: ['node_id', 'mode', 'operation'], buckets: exponentialBuckets(0.001, 2, 15), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0 },
@@ -72,7 +74,7 @@ export const V3_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_v3_migration_duration_seconds', type: 'histogram', help: 'DWCP v3 VM migration duration per mode.', unit: 'seconds', labels: NM, buckets: exponentialBuckets(1, 2, 12), group: 'v3', area: 'migration', anomalyKind: 'latency', source: S0 },
   { name: 'dwcp_v3_migration_success_total', type: 'counter', help: 'Successful DWCP v3 migrations per mode.', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'generic', source: S0 },
   { name: 'dwcp_v3_migration_failures_total', type: 'counter', help: 'Failed DWCP v3 migrations per mode (the original had no failure counter).', unit: 'count', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'error_rate', source: 'new: success rate needs failures' },
-  // Inter-region network probes (issue 5 network telemetry; seed 003 §9 names no metrics). The monitor derives
+  // Inter-region network probes (the multi-region spec names no metrics for them). The monitor derives
   // RFC 3550 jitter, RTT quantiles, loss ratio and tunnel health from these (GET /api/network, docs/network.md).
   {
     name: 'dwcp_v3_network_rtt_seconds', type: 'gauge', help: 'Round-trip time of the latest answered probe to the remote region.', unit: 'seconds', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET,
@@ -82,4 +84,7 @@ export const V3_METRICS: readonly MetricDef[] = [
   { name: 'dwcp_v3_network_probes_lost_total', type: 'counter', help: 'Probe packets to the remote region that got no reply within the probe timeout.', unit: 'count', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
   { name: 'dwcp_v3_network_bandwidth_bytes_per_second', type: 'gauge', help: 'Measured inter-region throughput to/from the remote region per direction (tx/rx).', unit: 'bytes_per_second', labels: [...NR, 'direction'], group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
   { name: 'dwcp_v3_network_link_capacity_bytes_per_second', type: 'gauge', help: 'Capacity of the path to the remote region per direction (full duplex).', unit: 'bytes_per_second', labels: NR, group: 'v3', area: 'federation', anomalyKind: 'generic', source: NET },
-];
+] as const satisfies readonly MetricDef[];
+
+/** Names of the v3 metrics (literal union). */
+export type V3MetricName = (typeof V3_METRICS)[number]['name'];

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { demoCommand } from './commands/demo.ts';
-import { detectCommand } from './commands/detect.ts';
+import { detectCommand, exitCodeFor } from './commands/detect.ts';
 import { generateCommand } from './commands/generate.ts';
 import { rolloutCommand } from './commands/rollout.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -14,7 +14,8 @@ const program = new Command()
   .name('dwcp-monitor')
   .description(
     'Monitoring and observability for DWCP (NovaCron WAN VM migration): simulate a cluster, scrape and store ' +
-      'its metrics, detect anomalies, send alerts, and serve an API and web page.',
+      'its metrics, detect anomalies, send alerts, and serve an API and web page. Exit codes: 0 success, ' +
+      '1 failure, 2 bad input (flags, files).',
   )
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
@@ -26,4 +27,10 @@ program.addCommand(detectCommand());
 program.addCommand(generateCommand());
 program.addCommand(rolloutCommand());
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Commands report their own errors; anything that still escapes gets one line, not a stack trace.
+  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = exitCodeFor(e);
+}

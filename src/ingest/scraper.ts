@@ -6,13 +6,24 @@
  * with honor_labels: false), samples without a timestamp get the scrape start time, and synthetic `up`,
  * `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a down target
  * reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
- * own timer, and a target's next scrape starts only after its previous one finished (no overlap).
+ * own timer, and a target's next scrape starts only after its previous one finished (no overlap). Every batch
+ * comes with the scrape's typed outcome (`success`, `timeout`, `http_error`, ... in src/ingest/scrape-outcome.ts).
  */
 import { getMetric } from '../catalog/index.ts';
-import { ConfigError, DwcpError, NotFoundError, PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
+import { ConfigError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import { parseExposition } from './exposition.ts';
+import {
+  bodyFailure,
+  connectionFailure,
+  httpFailure,
+  SCRAPE_SUCCESS,
+  sourceFailure,
+  timeoutFailure,
+  type ScrapeFailure,
+  type ScrapeOutcome,
+} from './scrape-outcome.ts';
 
 /** An in-process target: returns its current samples; samples keep their own timestamps. */
 export interface InProcessSource {
@@ -48,8 +59,16 @@ export interface InProcessTargetConfig extends TargetConfigBase {
 
 export type TargetConfig = HttpTargetConfig | InProcessTargetConfig;
 
-/** Receives every scrape batch (also of failed scrapes: then only the synthetic samples). */
-export type OnSamples = (target: TargetStatus, samples: Sample[], scrapeStartMs: number) => void | Promise<void>;
+/**
+ * Receives every scrape batch (also of failed scrapes: then only the synthetic samples) with the scrape's typed
+ * outcome (src/ingest/scrape-outcome.ts).
+ */
+export type OnSamples = (
+  target: TargetStatus,
+  samples: Sample[],
+  scrapeStartMs: number,
+  outcome: ScrapeOutcome,
+) => void | Promise<void>;
 
 /** Options of {@link Scraper}. */
 export interface ScraperOptions {
@@ -83,22 +102,13 @@ function isInProcess(cfg: TargetConfig): cfg is InProcessTargetConfig {
   return (cfg as InProcessTargetConfig).source !== undefined;
 }
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-/** Maps a fetch failure to a short message: `connection refused`, `scrape timed out after N ms`, ... */
-function describeFetchError(e: unknown, timeoutMs: number): DwcpError {
-  if (e instanceof DwcpError) return e;
-  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return new ScrapeTimeoutError(timeoutMs);
-  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
-  if (code === 'ECONNREFUSED') return new ScrapeError('connection refused', { cause: e });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new ScrapeError('host not found', { cause: e });
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new ScrapeError('connection reset', { cause: e });
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new ScrapeTimeoutError(timeoutMs);
-  const detail = cause && typeof cause.message === 'string' ? `: ${cause.message}` : '';
-  return new ScrapeError(`${errorText(e)}${detail}`, { cause: e });
+/** The samples of an in-process source, or its failure. Never throws. */
+function collectFrom(source: InProcessSource, nowMs: number): Sample[] | ScrapeFailure {
+  try {
+    return source.collect(nowMs);
+  } catch (e) {
+    return sourceFailure(e);
+  }
 }
 
 /** Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). */
@@ -280,54 +290,53 @@ export class Scraper {
   private async scrape(st: TargetState): Promise<TargetStatus> {
     const startMs = this.now();
     const t0 = performance.now();
-    let samples: Sample[] = [];
-    let error: string | null = null;
-    try {
-      samples = isInProcess(st.cfg) ? st.cfg.source.collect(startMs) : await this.fetchAndParse(st, st.cfg, startMs);
-    } catch (e) {
-      error = errorText(e);
-      samples = [];
-    }
+    const got = isInProcess(st.cfg) ? collectFrom(st.cfg.source, startMs) : await this.fetchAndParse(st, st.cfg, startMs);
     const durationMs = performance.now() - t0;
-    const scraped = samples.length;
-    const batch = error === null ? this.relabel(samples, st.labels) : [];
+    const ok = Array.isArray(got);
+    const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
+    const scraped = ok ? got.length : 0;
+    const batch = ok ? this.relabel(got, st.labels) : [];
     const syn = (name: string, value: number): Sample => ({ name, labels: st.labels, value, timestampMs: startMs });
-    batch.push(syn(this.upName, error === null ? 1 : 0), syn(this.durationName, durationMs / 1000), syn(this.scrapedName, scraped));
+    batch.push(syn(this.upName, ok ? 1 : 0), syn(this.durationName, durationMs / 1000), syn(this.scrapedName, scraped));
     st.status = {
       ...st.status,
-      health: error === null ? 'up' : 'down',
+      health: ok ? 'up' : 'down',
       lastScrapeMs: startMs,
       lastScrapeDurationMs: durationMs,
-      lastError: error,
+      lastError: ok ? null : got.error.message,
       samplesLastScrape: scraped,
     };
     try {
-      await this.onSamples(st.status, batch, startMs);
+      await this.onSamples(st.status, batch, startMs, outcome);
     } catch (e) {
       this.onError?.(st.status, e);
     }
     return st.status;
   }
 
-  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number): Promise<Sample[]> {
-    let text: string;
+  /** The parsed samples of an HTTP target, or the typed failure. Never throws. */
+  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number): Promise<Sample[] | ScrapeFailure> {
     const signal = AbortSignal.timeout(st.timeoutMs);
+    let res: Response;
     try {
-      const res = await fetch(cfg.url, {
+      res = await fetch(cfg.url, {
         signal,
         headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' },
         redirect: 'follow',
       });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        throw new ScrapeError(`HTTP ${res.status}`);
-      }
-      text = await readBody(res, st.maxBodyBytes);
     } catch (e) {
-      if (signal.aborted) throw new ScrapeTimeoutError(st.timeoutMs);
-      throw describeFetchError(e, st.timeoutMs);
+      return signal.aborted ? timeoutFailure(st.timeoutMs) : connectionFailure(e, st.timeoutMs);
     }
-    return parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes }).samples;
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      return httpFailure(res.status);
+    }
+    try {
+      const text = await readBody(res, st.maxBodyBytes);
+      return parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes }).samples;
+    } catch (e) {
+      return bodyFailure(e, signal.aborted, st.timeoutMs);
+    }
   }
 
   /** Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`. */

@@ -7,17 +7,19 @@ import type { Labels } from './sample.ts';
  * (seed 000 / inventory 4.1: bandwidth 3 sigma both ways, latency 3 sigma up, compression 2.5 sigma down,
  * consensus 2.5 sigma up).
  */
-export type MetricKind =
-  | 'bandwidth'
-  | 'latency'
-  | 'compression'
-  | 'consensus'
-  | 'error_rate'
+export const METRIC_KINDS = [
+  'bandwidth',
+  'latency',
+  'compression',
+  'consensus',
+  'error_rate',
   /** Resource utilisation (CPU, memory): rises are bad (memory leaks, saturation). */
-  | 'utilization'
+  'utilization',
   /** Health and compliance states (0 down .. 2 healthy, 0/1 compliance): drops are bad. */
-  | 'health'
-  | 'generic';
+  'health',
+  'generic',
+] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
 
 /** Which deviations are anomalous: `up` = unusually high, `down` = unusually low, `both`. */
 export type Direction = 'up' | 'down' | 'both';

@@ -2,6 +2,10 @@
 import type { Component, HealthState } from './dwcp.ts';
 import type { Labels } from './sample.ts';
 
+/** Health of a scrape target: its last scrape succeeded (`up`), failed (`down`), or none happened yet. */
+export const TARGET_HEALTH = ['up', 'down', 'unknown'] as const;
+export type TargetHealth = (typeof TARGET_HEALTH)[number];
+
 /** State of one scrape target (GET /api/v1/targets, modelled on Prometheus' targets API). */
 export interface TargetStatus {
   /** Stable id, e.g. `node-1` or `host`. */
@@ -9,7 +13,7 @@ export interface TargetStatus {
   readonly url: string;
   /** Labels attached to every sample of this target (job, instance, region, ...). */
   readonly labels: Labels;
-  readonly health: 'up' | 'down' | 'unknown';
+  readonly health: TargetHealth;
   /** Last scrape start, Unix ms; null before the first scrape. */
   readonly lastScrapeMs: number | null;
   readonly lastScrapeDurationMs: number | null;

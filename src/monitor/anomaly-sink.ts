@@ -5,9 +5,9 @@
  */
 import { buildAlertmanagerPayload } from '../alerting/alertmanager-payload.ts';
 import { getMetric } from '../catalog/index.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
+import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
-import type { LiveEvent } from '../server/deps.ts';
 import type { AnomalyStore } from '../store/types.ts';
 import type { DetectionOutcome } from './detection-engine.ts';
 
@@ -15,6 +15,8 @@ import type { DetectionOutcome } from './detection-engine.ts';
 export interface NotificationQueue {
   readonly receiver: string;
   enqueue(payload: unknown): void;
+  /** Notifications waiting for delivery. */
+  readonly queueLength: number;
 }
 
 /** Dependencies of the sink. */
@@ -38,6 +40,11 @@ export class AnomalySink {
   constructor(private readonly deps: AnomalySinkDeps) {
     this.detected = deps.metrics.counter(getMetric('dwcp_anomalies_detected_total').name);
     this.confidence = deps.metrics.gauge(getMetric('dwcp_anomaly_confidence').name);
+  }
+
+  /** Notifications waiting for delivery, over every sender. */
+  get queueLength(): number {
+    return this.deps.senders.reduce((n, s) => n + s.queueLength, 0);
   }
 
   /** Open (unresolved) anomalies known to this process. */

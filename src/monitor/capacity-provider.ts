@@ -4,48 +4,14 @@
  * `maxPointsPerSeries`) and runs the pure `planCapacity` (src/analysis/forecast/capacity.ts) once per series.
  * Served by GET /api/capacity.
  */
-import { planCapacity, type CapacityOptions, type CapacityPlan, type InsufficientCapacityData } from '../analysis/forecast/capacity.ts';
+import { planCapacity, type CapacityOptions } from '../analysis/forecast/capacity.ts';
 import { getMetric } from '../catalog/index.ts';
+import type { CapacityOverview, CapacityResource, NodeCapacity } from '../contract/capacity.ts';
 import { InvalidInputError } from '../errors.ts';
-import type { Labels } from '../model/sample.ts';
 import type { SampleStore } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
-import type { AnalysisWindow } from './rollout-provider.ts';
 
-/** Resources planned (values of the `resource_type` label). */
-export const CAPACITY_RESOURCES = ['cpu', 'memory'] as const;
-export type CapacityResource = (typeof CAPACITY_RESOURCES)[number];
-
-/** A series whose data the planner rejected (e.g. a negative utilisation); the other series are still planned. */
-export interface InvalidCapacityData {
-  readonly status: 'invalid-data';
-  readonly reason: string;
-}
-
-/** The plan of one stored series (node × resource). */
-export interface NodeCapacity {
-  /** Label `node`, else `node_id`, else `instance`, else `unknown`. */
-  readonly node: string;
-  /** Label `region`, else `cluster`, else `unknown`. */
-  readonly region: string;
-  readonly resource: CapacityResource;
-  readonly labels: Labels;
-  /** Finite samples planned on (non-finite values, e.g. stale markers, are skipped). */
-  readonly points: number;
-  readonly plan: CapacityPlan | InsufficientCapacityData | InvalidCapacityData;
-}
-
-/** Body `data` of GET /api/capacity. Numbers the engine leaves undefined (NaN) are serialised as null. */
-export interface CapacityOverview {
-  readonly window: AnalysisWindow;
-  readonly resources: readonly CapacityResource[];
-  /** Sorted by region, node, resource. */
-  readonly nodes: readonly NodeCapacity[];
-  /** E.g. more series or points than read. */
-  readonly warnings: readonly string[];
-}
-
-/** What the API needs: each call reads the store over `[nowMs − windowMs, nowMs]`. */
+/** Capacity plans in the API's shape (src/contract/capacity.ts): each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface CapacityProvider {
   capacity(windowMs: number, resources: readonly CapacityResource[], nowMs: number): Promise<CapacityOverview>;
 }

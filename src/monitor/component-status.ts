@@ -10,7 +10,7 @@ import { COMPONENTS, HEALTH, isComponent, type Component } from '../model/dwcp.t
 import type { Labels, Sample } from '../model/sample.ts';
 import type { ComponentStatus } from '../model/status.ts';
 
-const HEALTH_METRICS = new Set([getMetric('dwcp_system_component_health').name, getMetric('dwcp_v3_component_health').name]);
+const HEALTH_METRICS = new Set<string>([getMetric('dwcp_system_component_health').name, getMetric('dwcp_v3_component_health').name]);
 
 /** Region of a series: the target's `region` label, else the v1 `cluster` label, else `unknown`. */
 export function regionOf(labels: Labels): string {

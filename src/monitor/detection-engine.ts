@@ -11,11 +11,10 @@
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
 import { isPredictor } from '../analysis/anomaly/detector.ts';
-import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
-import type { EnsembleVerdict } from '../analysis/anomaly/ensemble.ts';
-import type { Anomaly, DetectorVote, MetricKind } from '../model/anomaly.ts';
-import { isComponent, type Component } from '../model/dwcp.ts';
+import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector } from '../analysis/anomaly/detector.ts';
+import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
+import { anomalyOf, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Options of the detection engine. */
@@ -146,44 +145,6 @@ interface EngineState {
 
 const TARGET_HEALTH = 'up';
 
-function componentOf(input: DetectionInput): Component | 'system' {
-  const fromLabel = input.labels.component;
-  if (fromLabel && isComponent(fromLabel)) return fromLabel;
-  const area = input.def?.area;
-  if (area && isComponent(area)) return area;
-  return 'system';
-}
-
-function toAnomaly(input: DetectionInput, v: Verdict, startedAtMs: number, nowMs: number, detector: string): Omit<Anomaly, 'id'> {
-  return {
-    seriesKey: input.key,
-    metric: input.metric,
-    labels: input.labels,
-    component: componentOf(input),
-    kind: input.kind,
-    startedAtMs,
-    detectedAtMs: nowMs,
-    resolvedAtMs: null,
-    observed: input.value,
-    expected: v.expected,
-    lower: v.lower,
-    upper: v.upper,
-    deviation: v.deviation,
-    confidence: v.confidence,
-    severity: v.severity,
-    detector,
-    acknowledged: false,
-    score: v.score,
-    votes: votesOf(v),
-  };
-}
-
-/** The members' votes of an ensemble verdict (copied, at most 16), else none. */
-function votesOf(v: Verdict): DetectorVote[] {
-  const votes = (v as Partial<EnsembleVerdict>).votes;
-  return Array.isArray(votes) ? votes.slice(0, 16).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted })) : [];
-}
-
 /**
  * The engine; one per monitor. Memory: one entry per analysed series, at most `maxSeries`; restored snapshots
  * waiting for their series, at most `maxSeries`; keys of series changed since their last checkpoint, at most
@@ -290,7 +251,7 @@ export class DetectionEngine {
         if (!st.open && st.streak >= this.opts.confirmSamples && cooled) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
-          opened.push({ key: input.key, anomaly: toAnomaly(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });
+          opened.push({ key: input.key, anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });
         }
       } else if (!v.warmingUp) {
         st.streak = 0;
@@ -377,7 +338,7 @@ export class DetectionEngine {
 
   /** A detector for a new series: from its restored snapshot when there is one and it is accepted, else fresh. */
   private createDetector(input: DetectionInput): StreamingDetector {
-    const detector = this.opts.factory({ kind: input.kind, labels: input.labels });
+    const detector = this.coldDetector(input);
     const snap = this.restoredSnapshots.get(input.key);
     if (snap === undefined) return detector;
     this.restoredSnapshots.delete(input.key);
@@ -393,9 +354,15 @@ export class DetectionEngine {
     } catch (e) {
       this.rejectedCount++;
       this.lastError = `restoring ${snap.detector} v${snap.version} for ${input.key} failed: ${message(e)}`;
-      // A fresh instance, so a restore that failed half-way can never leave a poisoned detector behind.
-      return this.opts.factory({ kind: input.kind });
+      // A fresh instance, so a restore that failed half-way can never leave a poisoned detector behind; built
+      // as a cold start builds it, so label-based tuning (utilisation `resource_type`) is kept.
+      return this.coldDetector(input);
     }
+  }
+
+  /** A fresh detector for the series of `input`, from its kind and labels (the factory's whole context). */
+  private coldDetector(input: DetectionInput): StreamingDetector {
+    return this.opts.factory({ kind: input.kind, labels: input.labels });
   }
 
   private health(
@@ -408,30 +375,7 @@ export class DetectionEngine {
     if (input.value === 0 && !st.open) {
       st.open = true;
       st.lastOpenedTs = input.timestampMs;
-      opened.push({
-        key: input.key,
-        anomaly: {
-          seriesKey: input.key,
-          metric: TARGET_HEALTH,
-          labels: input.labels,
-          component: 'system',
-          kind: 'generic',
-          startedAtMs: input.timestampMs,
-          detectedAtMs: nowMs,
-          resolvedAtMs: null,
-          observed: 0,
-          expected: 1,
-          lower: 1,
-          upper: 1,
-          deviation: 0,
-          confidence: 1,
-          severity: 'critical',
-          detector: 'target_health',
-          acknowledged: false,
-          score: 1,
-          votes: [],
-        },
-      });
+      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, nowMs) });
     } else if (input.value === 1 && st.open) {
       st.open = false;
       resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });

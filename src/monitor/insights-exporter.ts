@@ -5,13 +5,11 @@
  * optional in-memory trackers: the region score histories (trend) and the rollout-stage snapshots.
  */
 import { getMetric } from '../catalog/index.ts';
-import type { CatalogMetrics } from '../sdk/registry.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
+import { DECISION_VALUE } from '../contract/rollout.ts';
 import type { RegionTrendTracker } from './region-trend-tracker.ts';
 import type { InsightsProvider } from './rollout-provider.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
-
-/** Numeric value of each decision in `dwcp_monitor_rollout_decision`. */
-export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const;
 
 /** Windows the exported values are computed over. */
 export interface InsightsExportOptions {

@@ -11,6 +11,7 @@ import { LIVE_TUNING, liveTuningFor } from '../analysis/anomaly/live-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../model/anomaly.ts';
+import type { LiveDetectorChoice } from '../model/detection-settings.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
@@ -23,9 +24,6 @@ export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>(
   'utilization',
   'health',
 ]);
-
-/** Which live detector (config `detection.detector`). */
-export type LiveDetectorChoice = 'ensemble' | 'statistical';
 
 /** The previous default's DWCP tuning for a series; null when that ensemble leaves the series out. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {

@@ -9,17 +9,15 @@ import {
   bandwidthUtilization,
   jitterStep,
   packetLossRatio,
-  quantileSorted,
   rttStats,
   tunnelHealth,
-  type BandwidthUtilization,
-  type TunnelHealth,
   type TunnelThresholds,
 } from '../analysis/health/network.ts';
 import { getMetric } from '../catalog/index.ts';
+import type { NetworkOverview, PairBandwidth, PairNetwork, PairRtt } from '../contract/network.ts';
+import { quantileSorted } from '../math/quantile.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
-import type { AnalysisWindow } from './rollout-provider.ts';
 
 const RTT = getMetric('dwcp_v3_network_rtt_seconds').name;
 const SENT = getMetric('dwcp_v3_network_probes_sent_total').name;
@@ -27,70 +25,7 @@ const LOST = getMetric('dwcp_v3_network_probes_lost_total').name;
 const BANDWIDTH = getMetric('dwcp_v3_network_bandwidth_bytes_per_second').name;
 const CAPACITY = getMetric('dwcp_v3_network_link_capacity_bytes_per_second').name;
 
-/** RTT over the window, in ms (pooled samples of every probing node of the region). */
-export interface PairRtt {
-  /** Finite samples used. */
-  readonly samples: number;
-  /** The newest sample (of the node probed last). */
-  readonly latestMs: number;
-  readonly minMs: number;
-  readonly avgMs: number;
-  /** Type 7 quantiles (Hyndman & Fan), as the engine's p95. */
-  readonly p50Ms: number;
-  readonly p95Ms: number;
-  readonly maxMs: number;
-}
-
-/** Probe loss over the window: counter increases (a decrease is a counter reset, as in Prometheus' increase). */
-export interface PairLoss {
-  readonly probesSent: number;
-  readonly probesLost: number;
-  /** RFC 3550 "fraction lost" as a 0..1 ratio clamped at 0; null when no probe was sent in the window. */
-  readonly ratio: number | null;
-}
-
-/** Latest throughput and capacity in bytes per second, summed over the region's probing nodes. */
-export interface PairBandwidth {
-  readonly txBytesPerSecond: number;
-  readonly rxBytesPerSecond: number;
-  /** Null when no node reported a capacity (> 0). */
-  readonly capacityBytesPerSecond: number | null;
-  /** Per-direction utilisation of the capacity (engine's bandwidthUtilization); null without capacity. */
-  readonly utilization: BandwidthUtilization | null;
-}
-
-/** Telemetry of one directed region pair. */
-export interface PairNetwork {
-  /** Label `region`, else `cluster`, else `unknown` (of the probing nodes' series). */
-  readonly region: string;
-  readonly remoteRegion: string;
-  /** Probing nodes (label `node`, else `node_id`, else `instance`), sorted. */
-  readonly nodes: readonly string[];
-  readonly rtt: PairRtt | null;
-  /**
-   * RFC 3550 §6.4.1 interarrival-jitter estimator (J += (|D| − J)/16, appendix A.8) run over successive RTT
-   * samples of each node's probe series, in ms; the largest over the region's nodes (the worst path). From RTTs
-   * it measures round-trip delay variation. Null before two samples.
-   */
-  readonly jitterMs: number | null;
-  readonly loss: PairLoss;
-  readonly bandwidth: PairBandwidth | null;
-  /** Newest sample time of any probe series of the pair (Unix ms), null when none in the window. */
-  readonly lastSeenMs: number | null;
-  /** Engine's tunnelHealth from loss ratio, p95 RTT and lastSeenMs at the request time. */
-  readonly tunnel: TunnelHealth;
-}
-
-/** Body `data` of GET /api/network. */
-export interface NetworkOverview {
-  readonly window: AnalysisWindow;
-  /** Sorted by region, then remote region. */
-  readonly pairs: readonly PairNetwork[];
-  /** E.g. more series or points than read. */
-  readonly warnings: readonly string[];
-}
-
-/** What the API needs: each call reads the store over `[nowMs − windowMs, nowMs]`. */
+/** Network telemetry in the API's shape (src/contract/network.ts): each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface NetworkProvider {
   /** @param region only pairs whose source region is this one (undefined: all). */
   network(windowMs: number, nowMs: number, region?: string): Promise<NetworkOverview>;
@@ -285,15 +220,12 @@ export function createNetworkProvider(
         }
         // Lost may exceed sent only through a reset seen on one counter and not the other; clamp as the RFC does.
         const ratio = p.sent > 0 ? packetLossRatio(p.sent, Math.max(0, p.sent - p.lost)) : null;
-        const capacity = p.capacity > 0 ? p.capacity : null;
-        const bandwidth: PairBandwidth | null = p.hasBandwidth
-          ? {
-              txBytesPerSecond: p.tx,
-              rxBytesPerSecond: p.rx,
-              capacityBytesPerSecond: capacity,
-              utilization: capacity === null ? null : bandwidthUtilization(p.tx, p.rx, capacity),
-            }
-          : null;
+        const throughput = { txBytesPerSecond: p.tx, rxBytesPerSecond: p.rx };
+        const bandwidth: PairBandwidth | null = !p.hasBandwidth
+          ? null
+          : p.capacity > 0
+            ? { ...throughput, capacityBytesPerSecond: p.capacity, utilization: bandwidthUtilization(p.tx, p.rx, p.capacity) }
+            : { ...throughput, capacityBytesPerSecond: null, utilization: null };
         out.push({
           region: p.region,
           remoteRegion: p.remoteRegion,

@@ -12,19 +12,10 @@ import {
   MAX_SCORE_HISTORY,
   scoreTrend,
   type ScorePoint,
-  type TrendDirection,
   type TrendOptions,
 } from '../analysis/health/region-score.ts';
+import type { RegionTrend } from '../contract/regions.ts';
 import { InvalidInputError } from '../errors.ts';
-
-/** Trend of one region as served by the API. */
-export interface RegionTrend {
-  readonly direction: TrendDirection;
-  /** Least-squares slope in score points per hour; null with fewer than `minPoints` points in the window. */
-  readonly slopePerHour: number | null;
-  /** Points of the history inside the trend window. */
-  readonly points: number;
-}
 
 export interface RegionTrendTrackerOptions {
   /** Points kept per region; default 240 (one hour at the 15 s recomputation interval). */

@@ -8,13 +8,16 @@
  * and every trend `unknown`.
  */
 import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
-import { decideRollout, type DecisionDriver, type RolloutDecision, type SlaCheck } from '../analysis/canary/decision.ts';
-import { judgeCanary, type MetricJudgement } from '../analysis/canary/judge.ts';
-import type { Regression } from '../analysis/canary/regression.ts';
-import { scoreRegion, type RegionHealthInput, type RegionScore } from '../analysis/health/region-score.ts';
-import { evaluateErrorBudget, type BudgetReport } from '../analysis/slo/budget.ts';
+import { decideRollout } from '../analysis/canary/decision.ts';
+import { judgeCanary } from '../analysis/canary/judge.ts';
+import { scoreRegion } from '../analysis/health/region-score.ts';
+import { evaluateErrorBudget } from '../analysis/slo/budget.ts';
 import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
-import { getMetric } from '../catalog/index.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
+import type { AnalysisWindow } from '../contract/common.ts';
+import type { RegionHealth, RegionsOverview } from '../contract/regions.ts';
+import type { RolloutStatus } from '../contract/rollout.ts';
+import type { SloOverview, SloStatus } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import {
@@ -25,85 +28,23 @@ import {
   latestRolloutPercent,
   ROLLOUT_METRIC_SPECS,
   type HistogramSeries,
-  type RegionFactor,
 } from './rollout-inputs.ts';
-import { UNKNOWN_TREND, type RegionTrend, type RegionTrendTracker } from './region-trend-tracker.ts';
-import type { RolloutStageRecord, RolloutStageTracker } from './rollout-stage-tracker.ts';
+import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
+import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { sloSeries } from './slo-series.ts';
 
-/** The analysed window. */
-export interface AnalysisWindow {
-  readonly startMs: number;
-  readonly endMs: number;
-}
+/**
+ * The rollout status in the API's shape, with the comparison as the engine returned it (the stage tracker
+ * re-checks its per-metric deltas for regressions).
+ */
+export type RolloutResult = Omit<RolloutStatus, 'comparison'> & { readonly comparison: VersionComparison };
 
-/** Body `data` of GET /api/rollout. Numbers the engines leave undefined (NaN) are serialised as null. */
-export interface RolloutStatus {
-  readonly decision: RolloutDecision;
-  /** Weighted score in [0, 1] and its parts (null when a part had no input). */
-  readonly score: number;
-  readonly slaScore: number | null;
-  readonly canaryScore: number | null;
-  readonly forced: boolean;
-  readonly summary: string;
-  readonly drivers: readonly DecisionDriver[];
-  readonly comparison: VersionComparison;
-  readonly verdicts: readonly MetricJudgement[];
-  readonly regressions: readonly Regression[];
-  readonly sla: readonly SlaCheck[];
-  /** Mean of the latest `dwcp_v3_rollout_progress_percent` values; null without data. */
-  readonly rolloutPercent: number | null;
-  /** Per-interval migration means used as samples. */
-  readonly samples: { readonly v1Migrations: number; readonly v3Migrations: number };
-  readonly window: AnalysisWindow;
-  /** Stages reached while the monitor ran, oldest first (bounded; from the periodic recomputation). */
-  readonly stages: readonly RolloutStageRecord[];
-  /** E.g. a metric had more series than read. */
-  readonly warnings: readonly string[];
-}
-
-/** One SLO of GET /api/slo. */
-export interface SloStatus {
-  readonly name: string;
-  readonly description: string | null;
-  readonly objective: number;
-  readonly windowMs: number;
-  /** False when the SLI cannot be derived from stored data (then `report` is null and `reason` says why). */
-  readonly evaluated: boolean;
-  readonly reason: string | null;
-  readonly report: BudgetReport | null;
-}
-
-/** Body `data` of GET /api/slo. */
-export interface SloOverview {
-  readonly stepMs: number;
-  readonly window: AnalysisWindow;
-  readonly slos: readonly SloStatus[];
-  readonly warnings: readonly string[];
-}
-
-/** One region of GET /api/regions/health; score fields are null when a factor has no data. */
-export interface RegionHealth {
-  readonly region: string;
-  readonly score: number | null;
-  readonly status: RegionScore['status'] | null;
-  readonly factors: RegionScore['factors'] | null;
-  readonly inputs: Partial<RegionHealthInput>;
-  readonly missing: readonly RegionFactor[];
-  /** Least-squares trend of the scores recorded by the periodic recomputation (`unknown` with < 3 points). */
-  readonly trend: RegionTrend;
-}
-
-/** Body `data` of GET /api/regions/health. */
-export interface RegionsOverview {
-  readonly window: AnalysisWindow;
-  readonly regions: readonly RegionHealth[];
-  readonly warnings: readonly string[];
-}
-
-/** What the API needs: each call reads the store over `[nowMs − windowMs, nowMs]`. */
+/**
+ * Rollout, SLO and regional-health results, in the API's shapes (src/contract): each call reads the store over
+ * `[nowMs − windowMs, nowMs]`.
+ */
 export interface InsightsProvider {
-  rollout(windowMs: number, nowMs: number): Promise<RolloutStatus>;
+  rollout(windowMs: number, nowMs: number): Promise<RolloutResult>;
   slo(windowMs: number, nowMs: number): Promise<SloOverview>;
   regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
 }
@@ -124,7 +65,7 @@ export interface InsightsOptions {
   readonly regionTrends?: RegionTrendTracker;
 }
 
-const m = (name: string): string => getMetric(name).name;
+const m = (name: MetricName): string => getMetric(name).name;
 
 /**
  * Creates the provider over `store`.
@@ -203,11 +144,11 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
         const r = await sloSeries(slo, read, maxSeries, stepMs, window.startMs, nowMs);
         warnings.push(...r.warnings);
-        if (r.series === null) {
-          out.push({ ...base, evaluated: false, reason: r.reason, report: null });
-          continue;
-        }
-        out.push({ ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series: r.series }, { maxViolations: 50 }, nowMs) });
+        out.push(
+          r.series === null
+            ? { ...base, evaluated: false, reason: r.reason, report: null }
+            : { ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series: r.series }, { maxViolations: 50 }, nowMs) },
+        );
       }
       return { stepMs, window, slos: out, warnings };
     },
@@ -225,16 +166,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         read(m('dwcp_v3_component_health'), { component: 'acp' }),
       ]);
       const regions = buildRegionInputs({ up, utilization, modeLatency, errors, operations, acpHealth }).map((r): RegionHealth => {
-        const s = r.input === null ? null : scoreRegion(r.input);
-        return {
-          region: r.region,
-          score: s?.score ?? null,
-          status: s?.status ?? null,
-          factors: s?.factors ?? null,
-          inputs: r.partial,
-          missing: r.missing,
-          trend: options.regionTrends?.trend(r.region, nowMs) ?? UNKNOWN_TREND,
-        };
+        const trend = options.regionTrends?.trend(r.region, nowMs) ?? UNKNOWN_TREND;
+        if (r.input === null) {
+          return { region: r.region, status: null, score: null, factors: null, inputs: r.partial, missing: r.missing, trend };
+        }
+        const s = scoreRegion(r.input);
+        return { region: r.region, status: s.status, score: s.score, factors: s.factors, inputs: r.input, missing: [], trend };
       });
       return { window, regions, warnings };
     },

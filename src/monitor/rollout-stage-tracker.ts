@@ -13,34 +13,14 @@
  */
 import type { VersionComparison } from '../analysis/canary/comparison.ts';
 import type { RolloutDecision } from '../analysis/canary/decision.ts';
+import type { RolloutStageRecord } from '../contract/rollout.ts';
 import {
   initialRolloutState,
   reduceRollout,
   type RolloutTrackerState,
 } from '../analysis/canary/rollout-tracker.ts';
 import { InvalidInputError } from '../errors.ts';
-import { ROLLOUT_STAGES, type RolloutStage } from '../model/dwcp.ts';
-
-/** One stage reached, as served by the API (improvements are + when v3 is better; null without data). */
-export interface RolloutStageRecord {
-  readonly stage: RolloutStage;
-  /** Time of the recomputation that saw the stage reached, Unix ms. */
-  readonly reachedAtMs: number;
-  /** Rollout percentage seen then (≥ stage). */
-  readonly rolloutPercent: number;
-  /** True for the stage recorded at the monitor's first observation (it may have been reached earlier). */
-  readonly atMonitorStart: boolean;
-  readonly decision: RolloutDecision;
-  /** Decision score in [0, 1]. */
-  readonly score: number;
-  readonly migrationSpeedup: number | null;
-  readonly throughputImprovementPercent: number | null;
-  readonly latencyP95ImprovementPercent: number | null;
-  readonly cpuImprovementPercent: number | null;
-  readonly memoryImprovementPercent: number | null;
-  readonly compressionImprovementPercent: number | null;
-  readonly bandwidthSavedPercent: number | null;
-}
+import { ROLLOUT_STAGES } from '../model/dwcp.ts';
 
 /** What one recomputation gives the tracker (a subset of the provider's `RolloutStatus`). */
 export interface RolloutObservation {

@@ -14,7 +14,7 @@
 import { STATISTIC_QUANTILE, type Slo } from '../analysis/slo/definition.ts';
 import { quantileSteps, parseLe, type BucketSeries } from '../analysis/slo/quantile.ts';
 import { thresholdSteps, type SliSeries } from '../analysis/slo/series.ts';
-import { getMetric } from '../catalog/index.ts';
+import { requireMetric } from '../catalog/index.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
@@ -24,11 +24,9 @@ import { sliSeriesFor, type HistogramSeries, type SliData } from './rollout-inpu
 export type SeriesReader = (name: string, match: Labels, limit?: number) => Promise<SeriesPoints[]>;
 
 /** The SLI series of an SLO, or why there is none; `warnings` name repaired or dropped data. */
-export interface SloSeriesResult {
-  readonly series: SliSeries | null;
-  readonly reason: string | null;
-  readonly warnings: readonly string[];
-}
+export type SloSeriesResult =
+  | { readonly series: SliSeries; readonly reason: null; readonly warnings: readonly string[] }
+  | { readonly series: null; readonly reason: string; readonly warnings: readonly string[] };
 
 /**
  * Keeps the points of `series` whose node has a non-zero gate value at the same timestamp (see the module
@@ -94,7 +92,7 @@ export async function sloSeries(
     const [good, bad, total] = await Promise.all([sel(sli.good), sel(sli.bad), sel(sli.total)]);
     data = { kind: 'ratio', ...(good ? { good } : {}), ...(bad ? { bad } : {}), ...(total ? { total } : {}) };
   } else {
-    const def = getMetric(sli.metric);
+    const def = requireMetric(sli.metric);
     if (def.type === 'histogram') {
       const q = STATISTIC_QUANTILE[sli.statistic];
       if (q !== undefined) {

@@ -6,7 +6,7 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { InvalidInputError } from '../errors.ts';
 import { HEALTH, isMode, type HealthState, type Mode } from '../model/dwcp.ts';
-import type { CatalogMetrics } from './registry.ts';
+import type { CatalogMetrics } from '../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from './validate.ts';
 
 export type ResourceType = 'cpu' | 'memory' | 'network' | 'disk';

@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
 import { registerErrorHandling } from './error-handler.ts';
+import { registerResponseCheck } from './response-check.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { componentRoutes } from './routes/components.ts';
@@ -31,6 +32,11 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Wall clock in Unix ms (default Date.now); used for query defaults. */
   readonly now?: () => number;
+  /**
+   * Validate every JSON response against the API contract (src/contract); a mismatch becomes a 500 naming the
+   * issues. For tests (default false: each response is parsed once more).
+   */
+  readonly checkResponses?: boolean;
 }
 
 /**
@@ -62,6 +68,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const limits = resolveLimits(deps.limits);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes });
   registerErrorHandling(app);
+  if (opts.checkResponses === true) registerResponseCheck(app);
   const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now };
 
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });

@@ -1,31 +1,21 @@
 /**
- * What the HTTP API needs from the rest of the monitor, as narrow interfaces (the composition root wires the
- * real scraper, stores and detector in; unit tests pass small in-memory implementations). Also the in-process
- * live event feed the API's websocket route subscribes to.
+ * What the HTTP API needs from the rest of the monitor, as narrow interfaces in the API's own terms (the
+ * contract types of src/contract and the model): the composition root wires the real scraper, stores, detector
+ * and providers in; unit tests pass small in-memory implementations. The server never imports the monitor.
  */
 import type { Registry } from 'prom-client';
-import { InvalidInputError, LimitExceededError } from '../errors.ts';
-import type { Anomaly } from '../model/anomaly.ts';
+import type { CapacityOverview, CapacityResource } from '../contract/capacity.ts';
+import type { HealthReport } from '../contract/health.ts';
+import type { LiveEvent } from '../contract/live.ts';
+import type { ModelPerformanceReport } from '../contract/models.ts';
+import type { NetworkOverview } from '../contract/network.ts';
+import type { SeriesPrediction } from '../contract/predictions.ts';
+import type { RegionsOverview } from '../contract/regions.ts';
+import type { RolloutStatus } from '../contract/rollout.ts';
+import type { SloOverview } from '../contract/slo.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
-import type { CapacityProvider } from '../monitor/capacity-provider.ts';
-import type { NetworkProvider } from '../monitor/network-provider.ts';
-import type { SeriesPrediction } from '../monitor/detection-engine.ts';
-import type { InsightsProvider } from '../monitor/rollout-provider.ts';
-import type { AnomalyStore, SampleStore } from '../store/types.ts';
-
-/** Body of GET /health. Extra fields (store sizes, versions, ...) are passed through unchanged. */
-export interface HealthReport {
-  readonly status: 'healthy' | 'degraded';
-  /** Seconds since the monitor started. */
-  readonly uptimeSeconds: number;
-  readonly [detail: string]: unknown;
-}
-
-/** One event pushed to websocket clients of GET /api/live (serialised as JSON, one event per message). */
-export type LiveEvent =
-  | { readonly type: 'anomaly'; readonly anomaly: Anomaly }
-  | { readonly type: 'anomaly_resolved'; readonly id: number; readonly resolvedAtMs: number }
-  | { readonly type: 'targets'; readonly targets: readonly TargetStatus[] };
+import type { AggregateOptions, AggregateResult } from '../store/query.ts';
+import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
 export interface LiveFeed {
@@ -86,26 +76,50 @@ export interface AppDeps {
   ready(): boolean;
   targets(): readonly TargetStatus[];
   componentStatus(): readonly ComponentStatus[];
-  readonly anomalies: AnomalyStore;
-  readonly samples: SampleStore;
+  /** Anomaly history (GET /api/anomalies) and acknowledgement. */
+  readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;
+  /** Stored series (GET /api/metrics/search and /query). */
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'>;
+  /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
+  readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;
   /** Directory of the built web page (`web/dist`), served at '/'; omitted → no static files. */
   readonly webRoot?: string;
   /** Overrides of {@link DEFAULT_APP_LIMITS}. */
   readonly limits?: Partial<AppLimits>;
   /** Rollout decision, SLO budgets and regional health (GET /api/rollout, /api/slo, /api/regions/health); omitted → 404. */
-  readonly insights?: InsightsProvider;
+  readonly insights?: InsightsSource;
   /** Capacity plans per node and resource (GET /api/capacity); omitted → 404. */
-  readonly capacity?: CapacityProvider;
+  readonly capacity?: CapacitySource;
   /** Inter-region RTT, jitter, loss, bandwidth and tunnel health (GET /api/network); omitted → 404. */
-  readonly network?: NetworkProvider;
+  readonly network?: NetworkSource;
   /** Live detectors' expectations ahead (GET /api/predictions/{metric}); omitted → 404. */
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
 }
 
-/** What the live detection engine predicts (see DetectionEngine.predictions). */
+/** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */
+export type SeriesAggregator = (points: readonly SeriesPoints[], options: AggregateOptions) => AggregateResult;
+
+/** Rollout decision, SLO budgets and regional health; each call reads the store over `[nowMs − windowMs, nowMs]`. */
+export interface InsightsSource {
+  rollout(windowMs: number, nowMs: number): Promise<RolloutStatus>;
+  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
+}
+
+/** Capacity plans of the stored utilisation series over `[nowMs − windowMs, nowMs]`. */
+export interface CapacitySource {
+  capacity(windowMs: number, resources: readonly CapacityResource[], nowMs: number): Promise<CapacityOverview>;
+}
+
+/** Inter-region telemetry over `[nowMs − windowMs, nowMs]`; `region` keeps the pairs probed from that region. */
+export interface NetworkSource {
+  network(windowMs: number, nowMs: number, region?: string): Promise<NetworkOverview>;
+}
+
+/** What the live detection engine predicts for the analysed series of `metric` matching `matchers`. */
 export interface PredictionSource {
   predictions(metric: string, matchers: Readonly<Record<string, string>>, timesMs: readonly number[]): SeriesPrediction[];
 }
@@ -115,58 +129,7 @@ export interface ModelPerformanceSource {
   /** Path or URL shown to users. */
   readonly location: string;
   /** The parsed report, or null when none exists yet. @throws InvalidInputError for a malformed/oversize report. */
-  read(): Promise<unknown>;
-}
-
-/** A {@link LiveFeed} the producer side can publish to. */
-export interface LocalLiveFeed extends LiveFeed {
-  /**
-   * Delivers `e` synchronously to every listener. A listener that throws does not stop delivery to the
-   * others; its error is passed to `onListenerError`.
-   */
-  publish(e: LiveEvent): void;
-  /** Current number of listeners. */
-  readonly listenerCount: number;
-}
-
-/**
- * Creates an in-process live feed with at most `maxListeners` listeners.
- *
- * @param maxListeners positive integer bound on concurrent subscriptions
- * @param onListenerError receives errors thrown by listeners (default: ignored)
- * @throws InvalidInputError when `maxListeners` is not a positive integer
- * @returns the feed; its `subscribe` throws LimitExceededError when `maxListeners` listeners are subscribed
- */
-export function createLiveFeed(maxListeners: number, onListenerError?: (err: unknown) => void): LocalLiveFeed {
-  if (!Number.isInteger(maxListeners) || maxListeners < 1) {
-    throw new InvalidInputError(`maxListeners must be a positive integer, got ${maxListeners}`);
-  }
-  const listeners = new Set<(e: LiveEvent) => void>();
-  return {
-    subscribe(listener) {
-      if (listeners.size >= maxListeners) {
-        throw new LimitExceededError(`live feed already has its maximum of ${maxListeners} listeners`);
-      }
-      // A wrapper so that subscribing the same function twice yields two independent subscriptions.
-      const entry = (e: LiveEvent): void => listener(e);
-      listeners.add(entry);
-      return () => {
-        listeners.delete(entry);
-      };
-    },
-    publish(e) {
-      for (const l of [...listeners]) {
-        try {
-          l(e);
-        } catch (err) {
-          onListenerError?.(err);
-        }
-      }
-    },
-    get listenerCount() {
-      return listeners.size;
-    },
-  };
+  read(): Promise<ModelPerformanceReport | null>;
 }
 
 /** What `buildApp` passes to each route plugin. */

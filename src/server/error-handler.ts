@@ -4,17 +4,8 @@
  * `DWCP_INTERNAL` for unexpected errors, whose message and stack are logged but never sent).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiErrorBody, ApiErrorType } from '../contract/api-error.ts';
 import { DwcpError, type DwcpErrorCode } from '../errors.ts';
-
-/** `errorType` values of error bodies. */
-export type ApiErrorType = DwcpErrorCode | 'DWCP_INTERNAL';
-
-/** Body of every error response. */
-export interface ApiErrorBody {
-  readonly status: 'error';
-  readonly errorType: ApiErrorType;
-  readonly error: string;
-}
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {

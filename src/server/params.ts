@@ -1,11 +1,12 @@
 /**
  * Query-parameter parsing shared by the route plugins: zod 4 strict objects, Prometheus' time conventions
- * (RFC3339 or Unix seconds with an optional fraction) and durations (float seconds or `1m30s`), and
- * families of parameters such as `match[label]`. Every failure is an InvalidInputError or an
+ * (RFC3339 or Unix seconds with an optional fraction) and durations (float seconds or `1m30s`, grammar in
+ * model/duration.ts), and families of parameters such as `match[label]`. Every failure is an InvalidInputError or an
  * UnknownParameterError, which `error-handler.ts` turns into 400.
  */
 import { z } from 'zod';
 import { InvalidInputError, UnknownParameterError } from '../errors.ts';
+import { parseDuration } from '../model/duration.ts';
 
 const UNIX_SECONDS = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -46,38 +47,6 @@ export function parseTime(value: string, name: string): number {
   return ms;
 }
 
-const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-const DURATION_PART = /(\d+)(ms|s|m|h|d|w|y)/g;
-
-/**
- * Parses a Prometheus API duration: float seconds (`15`, `0.5`) or a duration string (`15s`, `1m30s`, `250ms`).
- * @returns milliseconds (may be 0 or negative for float input; callers check the range)
- * @throws InvalidInputError when the value is neither
- */
-export function parseDuration(value: string, name: string): number {
-  if (UNIX_SECONDS.test(value)) {
-    const ms = Number(value) * 1000;
-    if (!Number.isFinite(ms)) throw new InvalidInputError(`${pre(name)}"${value}" is out of range`);
-    return ms;
-  }
-  if (!DURATION.test(value)) {
-    throw new InvalidInputError(`${pre(name)}cannot parse "${value}" as seconds or a duration such as 15s or 1m30s`);
-  }
-  let ms = 0;
-  for (const m of value.matchAll(DURATION_PART)) ms += Number(m[1]) * DURATION_UNITS_MS[m[2]!]!;
-  if (!Number.isFinite(ms)) throw new InvalidInputError(`${pre(name)}"${value}" is out of range`);
-  return ms;
-}
-
 /** Wraps a parse function that throws DwcpError/Error into a zod string transform with a readable issue. */
 function stringVia<T>(parse: (s: string) => T) {
   return z.string().transform((s, ctx): T => {
@@ -95,9 +64,13 @@ export function timeParam() {
   return stringVia((s) => parseTime(s, ''));
 }
 
-/** zod schema of a duration parameter (see {@link parseDuration}); output ms. */
+/**
+ * zod schema of a duration parameter: the product's duration grammar with plain seconds allowed, as Prometheus'
+ * HTTP API (`15`, `0.5`, `15s`, `1m30s`, `250ms`; see {@link parseDuration}); output whole ms, possibly 0 or
+ * negative for plain seconds (routes check the range).
+ */
 export function durationParam() {
-  return stringVia((s) => parseDuration(s, ''));
+  return stringVia((s) => parseDuration(s, { bareSeconds: true }));
 }
 
 /** zod schema of a decimal integer parameter in [min, max]. */

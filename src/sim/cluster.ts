@@ -6,9 +6,9 @@ import { InvalidInputError } from '../errors.ts';
 import type { FaultLabel } from '../model/anomaly.ts';
 import type { ScheduledFault } from './faults.ts';
 import { faultLabel, LabelWriter } from './labels.ts';
-import { linkClassForRegion, linkProfile, SimNode } from './node.ts';
-import { Prng } from './prng.ts';
+import type { SimNode } from './node.ts';
 import type { Scenario } from './scenario.ts';
+import { createSimNode, deriveNodes } from './topology.ts';
 
 /** Most nodes one cluster may run (each is an HTTP server and a registry). */
 export const MAX_NODES = 200;
@@ -109,32 +109,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const host = options.host ?? '127.0.0.1';
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const seed = options.seed ?? 1;
-  const root = new Prng(seed);
   const startMs = clock();
   const labelWriter = options.labelsOut ? new LabelWriter(options.labelsOut) : undefined;
 
-  const ids = Array.from({ length: n }, (_, i) => `node-${i + 1}`);
-  const sims: SimNode[] = ids.map((id, i) => {
-    const regionIndex = i % regions.length;
-    const region = regions[regionIndex]!;
-    const rng = root.fork();
-    return new SimNode({
-      id,
-      region,
-      profile: linkProfile(linkClassForRegion(regionIndex), rng),
-      seed: Math.floor(rng.next() * 4294967296),
-      rolloutPercent: rollout,
-      daySeconds,
-      startMs,
-      faults: faults.filter((f) => f.node === i),
-      peers: ids.filter((x) => x !== id),
-      remoteRegions: regions.filter((r) => r !== region),
-      warn,
-    });
-  });
+  const specs = deriveNodes(n, regions, seed, portBase);
+  const sims: SimNode[] = specs.map((spec) =>
+    createSimNode(spec, { rolloutPercent: rollout, daySeconds, startMs, faults, warn }),
+  );
 
   try {
-    for (let i = 0; i < sims.length; i++) await sims[i]!.listen(host, portBase === 0 ? 0 : portBase + i);
+    for (let i = 0; i < sims.length; i++) await sims[i]!.listen(host, specs[i]!.port);
   } catch (e) {
     await Promise.all(sims.map((s) => s.close()));
     throw e;

@@ -1,7 +1,7 @@
 /**
  * Benign events for the simulator: changes a monitor must NOT page on, in contrast to the faults of
  * `faults.ts`, which are labelled as ground truth. Used by the labelled-scenario evaluation
- * (src/eval/dwcp-scenarios.ts) to measure false alerts on deploy-like level shifts.
+ * (src/eval/dwcp/) to measure false alerts on deploy-like level shifts.
  *
  * A level shift is a permanent step from `startMs` on: once started it never ends (a deploy that changed the
  * node's performance for good). It is applied through the same knobs as the faults, so every knock-on effect of

@@ -2,7 +2,7 @@
  * Fault effects for the simulator (issue 2): what each fault kind does to a node's telemetry while active,
  * and which catalog metrics it moves (for ground-truth labels).
  */
-import { getMetric } from '../catalog/index.ts';
+import { getMetric, type MetricName } from '../catalog/index.ts';
 import { FAULT_KINDS, type FaultKind } from '../model/anomaly.ts';
 
 /** Default magnitude per kind (meaning depends on the kind; see `FaultEffects`). */
@@ -16,6 +16,23 @@ export const DEFAULT_MAGNITUDE: Readonly<Record<FaultKind, number>> = {
   memory_leak: 2,
   v3_regression: 3,
 };
+
+/** Kinds whose magnitude is a slow-down factor (must be > 1). */
+const SLOW_DOWN_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['latency_spike', 'consensus_timeouts', 'v3_regression']);
+
+/**
+ * What is wrong with `magnitude` for a fault of `kind`, or undefined when it is valid: every magnitude is a
+ * finite number > 0; `throughput_drop` is the share lost, in (0, 1); `latency_spike`, `consensus_timeouts` and
+ * `v3_regression` are slow-down factors, > 1. Used by scenario files and the labelled-scenario catalogue.
+ */
+export function magnitudeProblem(kind: FaultKind, magnitude: number): string | undefined {
+  if (!(Number.isFinite(magnitude) && magnitude > 0)) return `must be a number > 0, got ${magnitude}`;
+  if (kind === 'throughput_drop' && magnitude >= 1) {
+    return `throughput_drop is the share lost, must be in (0, 1), got ${magnitude}`;
+  }
+  if (SLOW_DOWN_KINDS.has(kind) && magnitude <= 1) return `${kind} is a slow-down factor, must be > 1, got ${magnitude}`;
+  return undefined;
+}
 
 /** One scheduled fault on one node; times relative to the simulation start (ms). */
 export interface ScheduledFault {
@@ -114,7 +131,7 @@ export function effectsAt(faults: readonly ScheduledFault[], tMs: number): Fault
  * that a latency spike pushes into another mode -> every mode-dependent series). Kept complete and minimal by
  * test/unit/sim/fault-labels-complete.test.ts (faulted vs clean twin on datacenter, internet and hybrid nodes).
  */
-const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
+const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
   latency_spike: [
     getMetric('dwcp_v3_mode_latency_seconds').name,
     getMetric('dwcp_v3_rdma_latency_seconds').name,
@@ -247,7 +264,7 @@ const MOVED: Readonly<Record<FaultKind, readonly string[]>> = {
  * Metric names a fault of `kind` moves; the first one is the label's selector metric. All but the synthetic
  * `up` of node_down come from the catalog (getMetric throws at load time on a typo).
  */
-export function movedMetrics(kind: FaultKind): readonly string[] {
+export function movedMetrics(kind: FaultKind): readonly MetricName[] {
   return MOVED[kind];
 }
 

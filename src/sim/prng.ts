@@ -51,6 +51,23 @@ export class Prng {
     return mean + sd * r * Math.cos(2 * Math.PI * v);
   }
 
+  /**
+   * Poisson(lambda) sample by Knuth's multiplication method: multiplies uniforms until the product drops to
+   * e^-lambda (at least one draw, even for lambda 0). `lambda` is clamped to [0, 50] and the loop to 200 draws,
+   * which bounds the work per sample.
+   * @see D. E. Knuth, The Art of Computer Programming vol. 2, 3.4.1 (Poisson deviates)
+   */
+  poisson(lambda: number): number {
+    const l = Math.exp(-Math.min(50, Math.max(0, lambda)));
+    let k = 0;
+    let p = 1;
+    do {
+      k++;
+      p *= this.next();
+    } while (p > l && k < 200);
+    return k - 1;
+  }
+
   /** A new generator seeded from this one (for independent per-node streams). */
   fork(): Prng {
     return new Prng(Math.floor(this.next() * 4294967296));

@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from '../cli/duration.ts';
+import { parseDuration } from '../model/duration.ts';
 import { ConfigError } from '../errors.ts';
 import { FAULT_KINDS } from '../model/anomaly.ts';
-import { DEFAULT_MAGNITUDE, type ScheduledFault } from './faults.ts';
+import { DEFAULT_MAGNITUDE, magnitudeProblem, type ScheduledFault } from './faults.ts';
 
 /** Faults in one scenario file at most (bounds memory of a hostile file). */
 export const MAX_FAULTS = 1000;
@@ -109,20 +109,8 @@ export function parseScenario(text: string, nodes: number, source = 'scenario'):
     const durationMs = toMs(f.duration, `${at}.duration`, source);
     if (durationMs <= 0) throw new ConfigError(`${source}: ${at}.duration: must be > 0`);
     const magnitude = f.magnitude ?? DEFAULT_MAGNITUDE[kind];
-    if (!Number.isFinite(magnitude) || magnitude <= 0)
-      throw new ConfigError(`${source}: ${at}.magnitude: must be a number > 0, got ${magnitude}`);
-    if (kind === 'throughput_drop' && magnitude >= 1)
-      throw new ConfigError(
-        `${source}: ${at}.magnitude: throughput_drop is the share lost, must be in (0, 1), got ${magnitude}`,
-      );
-    if (
-      (kind === 'latency_spike' || kind === 'consensus_timeouts' || kind === 'v3_regression') &&
-      magnitude <= 1
-    ) {
-      throw new ConfigError(
-        `${source}: ${at}.magnitude: ${kind} is a slow-down factor, must be > 1, got ${magnitude}`,
-      );
-    }
+    const problem = magnitudeProblem(kind, magnitude);
+    if (problem !== undefined) throw new ConfigError(`${source}: ${at}.magnitude: ${problem}`);
     return { kind, node: nodeIndex(f.node, nodes, `${at}.node`, source), startMs, durationMs, magnitude };
   });
   return { faults };

@@ -19,6 +19,7 @@
  *   a step where no series of the group is present is omitted from that group's arrays.
  */
 import { InvalidInputError } from '../errors.ts';
+import { quantileSorted } from '../math/quantile.ts';
 import type { SeriesPoints } from './types.ts';
 
 /** Aggregations of a range query. */
@@ -58,19 +59,6 @@ export const MIN_LOOKBACK_MS = 5_000;
 const QUANTILE: Partial<Record<QueryAggregation, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
 const AGGS: ReadonlySet<string> = new Set(['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate']);
 
-/**
- * Quantile `q` (0..1) of sorted values by linear interpolation between closest ranks (type 7).
- * @returns NaN for an empty array.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = q * (n - 1);
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  const a = sorted[lo]!;
-  return a + (h - lo) * (sorted[hi]! - a);
-}
 
 /**
  * Aligns series to the step grid and aggregates them per group (semantics in the file header).

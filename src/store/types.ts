@@ -1,6 +1,7 @@
 /**
- * Narrow storage interfaces. Backends (SQLite default, PostgreSQL) implement them with one kysely query layer;
- * the rest of the code depends only on these.
+ * Narrow storage interfaces. Backends (SQLite default and PostgreSQL through one kysely query layer in
+ * ./sql/, bounded in-memory stores in ./memory/) implement them; the rest of the code depends only on these.
+ * Every backend runs the same contract suite (test/helpers/store-contract.ts).
  */
 import type { DwcpError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
@@ -15,8 +16,11 @@ export interface SeriesRef {
   readonly labels: Labels;
 }
 
-/** Why a sample was not stored. */
-export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit';
+/**
+ * Why a sample was not stored. `invalid_text`: its metric name or a label contains U+0000 (NUL), which
+ * PostgreSQL text cannot hold, so no backend stores it.
+ */
+export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit' | 'invalid_text';
 
 /** Outcome of one append. `stored + sum(rejected)` equals the batch size. */
 export interface AppendResult {
@@ -36,20 +40,26 @@ export interface SampleStore {
   /**
    * Stores a batch atomically. Samples with non-finite values are stored (NaN/Inf are legal in the
    * exposition format) only when `allowNonFinite` was configured; otherwise rejected as `non_finite`.
-   * A sample whose (series, timestamp) already exists is rejected as `duplicate`.
+   * A sample whose (series, timestamp) already exists is rejected as `duplicate` (the first one wins), a
+   * sample whose name or labels contain NUL as `invalid_text`; -0 is stored as +0.
    * Out-of-order samples (older than the series' last stored timestamp) are NOT rejected by the store: the
-   * monitor drops them before calling append and counts them as `out_of_order`; a store only reports
-   * `non_finite` and `duplicate`.
+   * monitor drops them before calling append and counts them as `out_of_order`. A store reports
+   * `non_finite`, `duplicate` and `invalid_text`; a store bounded in series (in memory) also `series_limit`.
+   * @throws InvalidInputError when a timestamp is not a safe integer (nothing of the batch is stored).
    * @throws StoreError on backend failure (nothing of the batch is stored).
    */
   append(batch: readonly Sample[]): Promise<AppendResult>;
-  /** Metric names containing `substring` (case-insensitive), sorted, at most `limit`. */
+  /** Metric names containing `substring` (case-insensitive, literal), in byte order, at most `limit`. */
   searchMetricNames(substring: string, limit: number): Promise<string[]>;
-  /** Series of metric `name` whose labels equal every entry of `match`; at most `limit`. */
+  /** Series of metric `name` whose labels equal every entry of `match`, in creation order; at most `limit`. */
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]>;
   /** Points of the given series in [startMs, endMs], at most `maxPointsPerSeries` (the latest ones). */
   readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]>;
-  /** Deletes samples older than `nowMs - retentionMs`, and series left empty. Returns samples deleted. */
+  /**
+   * Deletes samples older than `nowMs - retentionMs`, and series left empty (a later sample recreates a series
+   * under a new id; ids are never reused). Returns samples deleted.
+   * @throws InvalidInputError when `nowMs` is not finite.
+   */
   applyRetention(nowMs: number): Promise<number>;
   /** Number of stored samples (for tests and /metrics). */
   countSamples(): Promise<number>;
@@ -69,20 +79,31 @@ export interface AnomalyFilter {
 
 /** Anomaly history with bounded size (oldest resolved anomalies are pruned first). */
 export interface AnomalyStore {
-  /** Stores an anomaly and returns it with its id. */
+  /**
+   * Stores an anomaly and returns it as stored, with its id (increasing, never reused): at most
+   * `MAX_STORED_VOTES` votes, -0 as +0.
+   * @throws InvalidInputError when startedAtMs, detectedAtMs or a non-null resolvedAtMs is not an integer in ms.
+   */
   insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly>;
-  /** Marks an anomaly resolved at `resolvedAtMs`. */
+  /**
+   * Marks an anomaly resolved at `resolvedAtMs`.
+   * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
+   * anomaly has this id.
+   */
   resolve(id: number, resolvedAtMs: number): Promise<void>;
   /**
    * Marks an anomaly acknowledged and returns it.
    * @throws NotFoundError when no anomaly has this id.
    */
   acknowledge(id: number): Promise<Anomaly>;
-  /** Newest first. */
+  /** Newest first (started desc, then id desc). */
   list(filter: AnomalyFilter): Promise<Anomaly[]>;
   /** Deletes the oldest anomalies beyond `maxAnomalies`. Returns how many were deleted. */
   prune(maxAnomalies: number): Promise<number>;
 }
+
+/** Votes stored per anomaly at most (an ensemble has at most 16 members); `Anomaly.votes` beyond it are dropped. */
+export const MAX_STORED_VOTES = 16;
 
 /** Largest stored detector state: the snapshot's `state` as JSON text, in UTF-8 bytes (64 KiB). */
 export const MAX_DETECTOR_STATE_BYTES = 64 * 1024;
@@ -95,7 +116,7 @@ export interface DetectorStateRow {
   readonly seriesKey: string;
   /** `DetectorSnapshot.detector`: which detector wrote the state. */
   readonly detector: string;
-  /** `DetectorSnapshot.version`: the layout of `state` (an integer). */
+  /** `DetectorSnapshot.version`: the layout of `state` (a 32-bit integer). */
   readonly version: number;
   /** `DetectorSnapshot.state`: JSON-safe plain data. */
   readonly state: unknown;
@@ -127,12 +148,13 @@ export interface DetectorStateStore {
    * Upserts one row per series (the latest row of a series key in `rows` wins), in one transaction, in
    * statements bounded in rows and bytes. Oversize or unserialisable states are rejected per row (reported,
    * not stored); the other rows are stored.
-   * @throws InvalidInputError when a row has an empty series key or detector name, or a non-integer version
-   * or timestamp (nothing is stored). @throws StoreError on backend failure (nothing is stored).
+   * @throws InvalidInputError when a row has an empty series key or detector name, a version that is not a
+   * 32-bit integer or a timestamp that is not an integer (nothing is stored). @throws StoreError on backend
+   * failure (nothing is stored).
    */
   saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult>;
   /**
-   * At most `limit` stored states, newest first. Malformed rows are skipped and counted, never thrown.
+   * At most `limit` stored states, newest first (ties in series-key byte order). Malformed rows are skipped and counted, never thrown.
    * @throws InvalidInputError when `limit` is not a positive integer. @throws StoreError on backend failure.
    */
   loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult>;

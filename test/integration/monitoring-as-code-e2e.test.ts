@@ -35,7 +35,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { parseDuration } from '../../src/cli/duration.ts';
+import { parseDuration } from '../../src/model/duration.ts';
 import { DEFAULT_ALERTMANAGER_OPTIONS } from '../../src/generate/alertmanager/config.ts';
 import { generateAll, writeTree } from '../../src/generate/index.ts';
 import { allAlerts, allRecordingRules, allRuleGroups } from '../../src/generate/rules/index.ts';

@@ -1,11 +1,10 @@
 /** Typed fetch helpers for the monitor's HTTP API (same origin). */
-import type { Anomaly } from '../../src/model/anomaly.ts';
-import type { ComponentStatus } from '../../src/model/status.ts';
-import type { LiveEvent } from '../../src/server/deps.ts';
-import type { AnomaliesResponse, AcknowledgeResponse } from '../../src/server/routes/anomalies.ts';
-import type { ComponentsResponse } from '../../src/server/routes/components.ts';
-import type { Aggregation, QueryResponse, SearchResponse } from '../../src/server/routes/series.ts';
-import type { ActiveTarget, TargetsResponse } from '../../src/server/routes/targets.ts';
+import type { AcknowledgeResponse, AnomaliesResponse, ApiAnomaly as Anomaly } from '../../src/contract/anomalies.ts';
+import type { ApiErrorBody } from '../../src/contract/api-error.ts';
+import type { ApiComponentStatus as ComponentStatus, ComponentsResponse } from '../../src/contract/components.ts';
+import type { LiveEvent } from '../../src/contract/live.ts';
+import type { Aggregation, QueryResponse, SearchResponse } from '../../src/contract/series.ts';
+import type { ActiveTarget, TargetsResponse } from '../../src/contract/targets.ts';
 
 export type { ActiveTarget, Aggregation, Anomaly, ComponentStatus, LiveEvent, QueryResponse };
 
@@ -24,7 +23,7 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(path, init);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const e = body as { errorType?: string; error?: string } | null;
+    const e = body as Partial<ApiErrorBody> | null;
     throw new ApiError(res.status, e?.errorType ?? 'HTTP', e?.error ?? `HTTP ${res.status}`);
   }
   return body as T;

@@ -1,12 +1,8 @@
 /** Typed fetch helpers for the rollout, SLO, regional-health and capacity endpoints (same origin). */
-import type { CapacityOverview } from '../../src/monitor/capacity-provider.ts';
-import type { RegionTrend } from '../../src/monitor/region-trend-tracker.ts';
-import type { RegionsOverview, RolloutStatus, SloOverview } from '../../src/monitor/rollout-provider.ts';
-import type { RolloutStageRecord } from '../../src/monitor/rollout-stage-tracker.ts';
-import type { CapacityResponse } from '../../src/server/routes/capacity.ts';
-import type { RegionsResponse } from '../../src/server/routes/regions.ts';
-import type { RolloutResponse } from '../../src/server/routes/rollout.ts';
-import type { SloResponse } from '../../src/server/routes/slo.ts';
+import type { CapacityOverview, CapacityResponse } from '../../src/contract/capacity.ts';
+import type { RegionsOverview, RegionsResponse, RegionTrend } from '../../src/contract/regions.ts';
+import type { RolloutResponse, RolloutStageRecord, RolloutStatus } from '../../src/contract/rollout.ts';
+import type { SloOverview, SloResponse } from '../../src/contract/slo.ts';
 
 export type { CapacityOverview, RegionsOverview, RegionTrend, RolloutStageRecord, RolloutStatus, SloOverview };
 

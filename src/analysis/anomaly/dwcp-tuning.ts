@@ -6,7 +6,7 @@
  *
  * Why not {@link NAB_TUNING}: NAB's one-size thresholds (EWMA 48.4 σ, seasonal 13.1, relative entropy on) are
  * far too insensitive for DWCP series in some kinds and far too sensitive in others: on the labelled simulator
- * scenarios (src/eval/dwcp-scenarios.ts) a single setting cannot serve 1 s latency means (benign EWMA z ≤ 4.5)
+ * scenarios (src/eval/dwcp/) a single setting cannot serve 1 s latency means (benign EWMA z ≤ 4.5)
  * and bandwidth rates (benign EWMA z up to ~70 on restarts, mode switches and deploys) at once.
  *
  * Method (training seeds 101, 102, 103 only; the default seeds 1, 2, 3 were held out for evaluation):

@@ -20,6 +20,7 @@
  *   none was detected).
  */
 import { InvalidInputError } from '../../errors.ts';
+import { detectionScores } from '../../math/classification.ts';
 import type { FaultLabel } from '../../model/anomaly.ts';
 import type { Labels } from '../../model/sample.ts';
 
@@ -183,9 +184,12 @@ export function evaluateDetections(
   let matchedDetections = 0;
   for (let i = 0; i < matched.length; i++) matchedDetections += matched[i]!;
   const detectedFaults = results.filter((r) => r.detected).length;
-  const precision = detections.length === 0 ? null : matchedDetections / detections.length;
-  const recall = faults.length === 0 ? null : detectedFaults / faults.length;
-  const f1 = precision === null || recall === null ? null : precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  const { precision, recall, f1 } = detectionScores({
+    matchedDetections,
+    detections: detections.length,
+    detectedFaults,
+    faults: faults.length,
+  });
   delays.sort((a, b) => a - b);
   return {
     faults: results,

@@ -18,6 +18,7 @@
  *   shift (below).
  */
 import { InvalidInputError } from '../../errors.ts';
+import { erfc } from '../../math/erfc.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED, type DetectorContext, type StreamingDetector, type Verdict } from './detector.ts';
@@ -148,27 +149,6 @@ function stripUndefined(o: Partial<StatisticalOptions>): Partial<StatisticalOpti
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
   return out as Partial<StatisticalOptions>;
-}
-
-/**
- * Complementary error function, Numerical Recipes `erfcc` (Chebyshev fit, fractional error < 1.2e-7
- * everywhere; Press et al., Numerical Recipes in C, 2nd ed., section 6.2).
- */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
 
 /**

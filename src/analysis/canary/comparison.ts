@@ -13,7 +13,8 @@
 import { InvalidInputError } from '../../errors.ts';
 import { judgeMetric } from './judge.ts';
 import type { BadDirection, MetricJudgement } from './judge.ts';
-import { mean, quantileSorted, sortedFinite } from './percentile.ts';
+import { quantileSorted } from '../../math/quantile.ts';
+import { mean, sortedFinite } from './percentile.ts';
 
 /** Decimal gigabyte (the unit the cost model prices). */
 export const BYTES_PER_GB = 1e9;

@@ -15,7 +15,8 @@
 import { InvalidInputError } from '../../errors.ts';
 import { mannWhitneyU } from './mann-whitney.ts';
 import type { MannWhitneyMethod } from './mann-whitney.ts';
-import { quantileSorted, sortedFinite } from './percentile.ts';
+import { quantileSorted } from '../../math/quantile.ts';
+import { sortedFinite } from './percentile.ts';
 
 /** Kayenta's metric classifications (`High`, `Low`, `Pass`, `Nodata`). */
 export type Classification = 'pass' | 'high' | 'low' | 'nodata';

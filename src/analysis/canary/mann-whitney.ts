@@ -13,7 +13,7 @@
  * `wilcox.test(conf.int = TRUE)` does, or from the normal approximation otherwise. Pure: no clocks, no I/O.
  */
 import { InvalidInputError, LimitExceededError } from '../../errors.ts';
-import { erfc } from '../anomaly/windowed-gaussian.ts';
+import { normalCdf, normalQuantile } from '../../math/normal.ts';
 
 /** How the p-value and the interval are computed. `auto` follows scipy: exact when there are no ties and
  * min(n1, n2) ≤ 8 (and n1·n2 ≤ {@link EXACT_MAX_CELLS}), normal approximation otherwise. */
@@ -69,42 +69,6 @@ function checkSample(name: string, v: ArrayLike<number>): Float64Array {
     out[i] = x;
   }
   return out.sort();
-}
-
-/** Standard normal CDF Φ(z) = ½·erfc(−z/√2) (Cody's erfc, ~1e-16 relative accuracy in both tails). */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / Math.SQRT2);
-}
-
-/**
- * Standard normal quantile Φ⁻¹(p) for p in (0, 1): P. J. Acklam's rational approximation (relative error
- * 1.15e-9) refined by one Halley step on {@link normalCdf} (full double precision). Throws InvalidInputError
- * outside (0, 1).
- */
-export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) throw new InvalidInputError(`normalQuantile: p must be in (0, 1), got ${p}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const pl = 0.02425;
-  let x: number;
-  if (p < pl) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  } else if (p <= 1 - pl) {
-    const q = p - 0.5;
-    const r = q * q;
-    x =
-      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
-  } else {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  }
-  const e = normalCdf(x) - p;
-  const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-  return x - u / (1 + (x * u) / 2);
 }
 
 /**

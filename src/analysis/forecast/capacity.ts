@@ -30,7 +30,8 @@ import type { HoltWintersFit, HoltWintersParams } from './holt-winters.ts';
 import { fitHoltWinters, holtWintersMean, holtWintersVarianceFactor } from './holt-winters.ts';
 import { DAY_MS, fitLinear, linearMean, linearPredictionStdError } from './linear.ts';
 import type { LinearFit } from './linear.ts';
-import { normalQuantile, studentTQuantile } from './quantiles.ts';
+import { normalQuantile } from '../../math/normal.ts';
+import { studentTQuantile } from '../../math/student-t.ts';
 import { resampleFixedStep } from './resample.ts';
 import { checkLevel, checkSeries } from './validate.ts';
 
@@ -117,10 +118,9 @@ export interface InsufficientCapacityData {
   readonly reason: string;
 }
 
-/** A capacity plan. Percentages are utilisation in % of capacity. */
-export interface CapacityPlan {
+/** Fields of every capacity plan. Percentages are utilisation in % of capacity. */
+interface CapacityPlanBase {
   readonly status: 'ok';
-  readonly model: 'linear' | 'seasonal';
   readonly modelReason: string;
   readonly level: number;
   /** max(now, last sample), Unix ms: the origin of `days`. */
@@ -140,9 +140,22 @@ export interface CapacityPlan {
   readonly recommendation: CapacityRecommendation;
   /** Additional nodes from the 90-day forecast (mean / lower / upper), or null without `options.nodes`. */
   readonly scaleOut: { readonly nodes: number; readonly expected: number; readonly low: number; readonly high: number } | null;
-  readonly linear?: { readonly slopePctPerDay: number; readonly residualStdError: number; readonly r2: number };
-  readonly holtWinters?: { readonly params: HoltWintersParams; readonly sigma: number; readonly seasonLength: number; readonly stepMs: number };
+  /** The OLS trend (every model starts from it). */
+  readonly linear: { readonly slopePctPerDay: number; readonly residualStdError: number; readonly r2: number };
 }
+
+/** Holt-Winters fit on the residuals of the OLS trend (seasonal model). */
+export interface HoltWintersFitSummary {
+  readonly params: HoltWintersParams;
+  readonly sigma: number;
+  readonly seasonLength: number;
+  readonly stepMs: number;
+}
+
+/** A capacity plan, discriminated by `model`: the OLS trend alone, or with Holt-Winters on its residuals. */
+export type CapacityPlan =
+  | (CapacityPlanBase & { readonly model: 'linear' })
+  | (CapacityPlanBase & { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary });
 
 interface Point {
   readonly tMs: number;
@@ -293,7 +306,7 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const scanPoints = Math.ceil((maxDays * DAY_MS) / stepMs) + 1;
   let projector: Projector;
   let modelReason: string;
-  let extra: Pick<CapacityPlan, 'linear' | 'holtWinters'>;
+  let extra: { readonly model: 'linear' } | { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary };
   const lin = fitLinear(timestampsMs, pct);
   const growth = lin.slopePerDay;
   const linearInfo = { slopePctPerDay: lin.slopePerDay, residualStdError: lin.residualStdError, r2: lin.r2 };
@@ -305,11 +318,11 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     const lastGridMs = grid.startMs + (grid.values.length - 1) * stepMs;
     projector = seasonalProjector(lin, fit, lastGridMs, refMs, stepMs, level);
     modelReason = choice === 'auto' ? `auto: data spans ≥ 2 seasons (${(spanMs / DAY_MS).toFixed(1)} days)` : 'requested';
-    extra = { linear: linearInfo, holtWinters: { params: fit.params, sigma: fit.sigma, seasonLength: m, stepMs } };
+    extra = { model: 'seasonal', holtWinters: { params: fit.params, sigma: fit.sigma, seasonLength: m, stepMs } };
   } else {
     projector = linearProjector(lin, refMs, stepMs, level);
     modelReason = choice === 'auto' ? `auto: less than 2 seasons of data (${(spanMs / DAY_MS).toFixed(2)} days)` : 'requested';
-    extra = { linear: linearInfo };
+    extra = { model: 'linear' };
   }
   const points: Point[] = new Array<Point>(scanPoints);
   for (let k = 0; k < scanPoints; k++) points[k] = projector.at(k);
@@ -330,7 +343,6 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const add = (f: number): number => (nodes === undefined ? 0 : Math.max(0, Math.ceil(((f - current) / 100) * nodes - 1e-9)));
   return {
     status: 'ok',
-    model: useSeasonal ? 'seasonal' : 'linear',
     modelReason,
     level,
     referenceMs: refMs,
@@ -345,6 +357,7 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     full: cross(100),
     recommendation: recommend(critical.conservative, growth),
     scaleOut: nodes === undefined ? null : { nodes, expected: add(f90.mean), low: add(f90.lower), high: add(f90.upper) },
+    linear: linearInfo,
     ...extra,
   };
 }

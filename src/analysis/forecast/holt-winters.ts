@@ -26,7 +26,7 @@
 import { InvalidInputError } from '../../errors.ts';
 import type { IntervalForecast } from './linear.ts';
 import { nelderMead } from './nelder-mead.ts';
-import { normalQuantile } from './quantiles.ts';
+import { normalQuantile } from '../../math/normal.ts';
 import { checkLevel } from './validate.ts';
 
 /** Largest season length accepted (one week of 1-minute samples). */

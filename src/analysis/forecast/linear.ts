@@ -10,13 +10,13 @@
  * observation at x0 is ŷ(x0) ± t_{1−α/2, n−2} · s · √(1 + 1/n + (x0 − x̄)²/Sxx)
  * (Montgomery, Peck & Vining, "Introduction to Linear Regression Analysis", 5th ed., §2.5 "Prediction of new
  * observations"; see also the NIST/SEMATECH e-Handbook of Statistical Methods, ch. 4 "Process Modeling"). The
- * t quantile is computed exactly (see quantiles.ts), not by the normal approximation.
+ * t quantile is computed exactly (see src/math/student-t.ts), not by the normal approximation.
  *
  * Caveat (measured in `npm run bench:forecast`): utilisation residuals are autocorrelated, which violates the
  * iid assumption; the interval is then too narrow at long horizons.
  */
 import { InvalidInputError } from '../../errors.ts';
-import { studentTQuantile } from './quantiles.ts';
+import { studentTQuantile } from '../../math/student-t.ts';
 import { checkLevel, checkSeries } from './validate.ts';
 
 /** Milliseconds per day. */

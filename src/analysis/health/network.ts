@@ -10,6 +10,7 @@
  * capacity; here each direction of a full-duplex link is compared with the capacity separately.
  */
 import { InvalidInputError, LimitExceededError } from '../../errors.ts';
+import { quantileSorted } from '../../math/quantile.ts';
 
 /**
  * One update of the RFC 3550 §6.4.1 (and appendix A.8) interarrival jitter estimator:
@@ -77,20 +78,6 @@ export function bandwidthUtilization(txBytesPerSecond: number, rxBytesPerSecond:
   return { tx, rx, max: Math.max(tx, rx) };
 }
 
-/**
- * Quantile q of ascending sorted values with linear interpolation between closest ranks (Hyndman & Fan 1996
- * type 7, the default of R and NumPy): h = (n − 1)·q, x⌊h⌋ + (h − ⌊h⌋)(x⌊h⌋₊₁ − x⌊h⌋). NaN for no values.
- * @throws InvalidInputError for q outside [0, 1].
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  if (!(q >= 0 && q <= 1)) throw new InvalidInputError(`quantile must be in [0, 1], got ${q}`);
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
 
 export interface RttStats {
   readonly count: number;

@@ -31,7 +31,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { findMetric, getMetric } from '../../catalog/index.ts';
-import { parseDuration } from '../../cli/duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { ConfigError } from '../../errors.ts';
 
 /** SLO files larger than this are refused (bytes of UTF-16 text, i.e. characters). */
@@ -104,7 +104,7 @@ export interface Slo {
   readonly sli: Sli;
   readonly objective: number;
   readonly windowMs: number;
-  /** Where the target comes from (templates cite the seed/inventory). */
+  /** Where the target comes from (templates cite the specification or original file). */
   readonly source?: string;
 }
 
@@ -301,7 +301,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_migration_duration_seconds').name, statistic: 'mean', op: '<=', threshold: 300 },
         objective: 0.99,
         window: '30d',
-        source: 'seed 001 panel "Average Migration Time vs 5-minute SLA target" and alert DWCPSLAViolation (mean > 300 s); inventory 2.1, 7.3',
+        source: 'DWCP v1 metrics spec panel "Average Migration Time vs 5-minute SLA target" and alert DWCPSLAViolation (mean > 300 s); original dwcp-alerts.yml',
       },
       {
         name: 'error-rate',
@@ -313,7 +313,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         },
         objective: 0.99,
         window: '30d',
-        source: 'seed 002 "Error Rate Panel ... with 1% threshold"; inventory 6.1 (Phase-6: <1% errors), 7.3',
+        source: 'Phase 6 production monitoring spec "Error Rate Panel ... with 1% threshold"; original sla_monitor.go (Phase 6: <1% errors)',
       },
       {
         name: 'availability',
@@ -325,7 +325,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         },
         objective: 0.999,
         window: '30d',
-        source: 'inventory 6.1/7.3: availability 99.9 % (prometheus-alerts-production.yml SLAAvailabilityViolation < 0.999); seed 003 "Pre-built SLA templates"',
+        source: 'original prometheus-alerts-production.yml SLAAvailabilityViolation (availability < 0.999); multi-region monitoring spec "Pre-built SLA templates"',
       },
       {
         name: 'latency-p99',
@@ -333,7 +333,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_migration_latency_seconds').name, statistic: 'p99', op: '<', threshold: 0.5 },
         objective: 0.99,
         window: '30d',
-        source: 'seed 002 DWCPv3LatencyP99Critical "P99 >500ms"; inventory 7.3',
+        source: 'Phase 6 production monitoring spec DWCPv3LatencyP99Critical "P99 >500ms"',
       },
       {
         name: 'throughput-datacenter',
@@ -341,7 +341,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 2.4e9, when: inMode('datacenter') },
         objective: 0.99,
         window: '30d',
-        source: 'seed 002 "Throughput Panel: Real-time GB/s with 2.4 GB/s target"; inventory 7.3 (DC throughput target 2.4 GB/s)',
+        source: 'Phase 6 production monitoring spec "Throughput Panel: Real-time GB/s with 2.4 GB/s target" (datacenter throughput target 2.4 GB/s)',
       },
       {
         name: 'throughput-internet',
@@ -349,7 +349,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 12.5e6, when: inMode('internet') },
         objective: 0.99,
         window: '30d',
-        source: 'inventory 7.2/7.3: internet mode "100–900 Mbps" (mode_detector.go, real-time-performance.json); lower end 100 Mbit/s = 12.5e6 B/s, as src/sim/node.ts SLA_THROUGHPUT.internet',
+        source: 'original mode_detector.go and real-time-performance.json: internet mode "100–900 Mbps"; lower end 100 Mbit/s = 12.5e6 B/s, as the simulator SLA src/sim/mode-params.ts MODE_PARAMS.internet.sla',
       },
       {
         name: 'throughput-hybrid',
@@ -357,7 +357,7 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 1e8, when: inMode('hybrid') },
         objective: 0.99,
         window: '30d',
-        source: 'no seed gives a hybrid target (inventory 7.2: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/node.ts SLA_THROUGHPUT.hybrid = 1e8 B/s',
+        source: 'no specification gives a hybrid target (original mode_detector.go: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/mode-params.ts MODE_PARAMS.hybrid.sla = 1e8 B/s',
       },
     ],
   },

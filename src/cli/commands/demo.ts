@@ -1,9 +1,9 @@
 /** `dwcp-monitor demo`: simulated cluster + monitor + default fault scenario, with progress and a report. */
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { InvalidInputError } from '../../errors.ts';
 import { DEMO_DEFAULTS, runDemo } from '../../demo/run.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../model/duration.ts';
+import { checkOutputFile, parseInteger, parseList, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
 
 interface DemoFlags {
@@ -11,17 +11,11 @@ interface DemoFlags {
   report?: string;
   nodes: string;
   regions: string;
-  scenario: string;
+  scenario?: string;
   seed: string;
   rolloutPercent: string;
   port: string;
   dataDir: string;
-}
-
-function intFlag(name: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidInputError(`--${name} must be an integer in [${min}, ${max}], got "${v}"`);
-  return n;
 }
 
 /** The `demo` command. */
@@ -35,14 +29,14 @@ export function demoCommand(): Command {
         'the ground-truth labels, precision, recall, alerts delivered.',
     )
     .option('-d, --duration <duration>', 'stop after this long, e.g. 60s or 10m (default: run until Ctrl-C)')
-    .option('-r, --report <file>', 'write the JSON report here on exit')
-    .option('--nodes <n>', 'simulated nodes', String(DEMO_DEFAULTS.nodes))
-    .option('--regions <list>', 'comma-separated regions', DEMO_DEFAULTS.regions.join(','))
-    .option('--scenario <file>', 'fault scenario YAML', DEMO_DEFAULTS.scenarioPath)
-    .option('--seed <n>', 'simulator seed', String(DEMO_DEFAULTS.seed))
-    .option('--rollout-percent <p>', 'share of v3 migrations (0-100)', String(DEMO_DEFAULTS.rolloutPercent))
-    .option('--port <port>', 'monitor UI/API port', String(DEMO_DEFAULTS.port))
-    .option('--data-dir <dir>', 'directory for the SQLite file and labels', DEMO_DEFAULTS.dataDir)
+    .option('-r, --report <file>', 'write the JSON report here on exit (its directory must exist)')
+    .option('--nodes <n>', 'simulated nodes, 1-200 (the built-in scenario needs at least 6)', String(DEMO_DEFAULTS.nodes))
+    .option('--regions <list>', 'comma-separated regions, nodes assigned round-robin', DEMO_DEFAULTS.regions.join(','))
+    .option('--scenario <file>', 'fault scenario YAML (default: the built-in scenario, scenarios/default.yaml)')
+    .option('--seed <n>', `simulator seed, 0-${2 ** 31 - 1}`, String(DEMO_DEFAULTS.seed))
+    .option('--rollout-percent <p>', 'share of migrations on v3, in percent 0-100', String(DEMO_DEFAULTS.rolloutPercent))
+    .option('--port <port>', 'monitor UI/API port 0-65535, 0 = any free port', String(DEMO_DEFAULTS.port))
+    .option('--data-dir <dir>', 'directory for the SQLite file and labels (created)', DEMO_DEFAULTS.dataDir)
     .action(async (f: DemoFlags) => {
       const abort = new AbortController();
       const onSignal = () => abort.abort();
@@ -50,8 +44,12 @@ export function demoCommand(): Command {
       process.once('SIGTERM', onSignal);
       try {
         const durationMs = f.duration === undefined ? null : parseDuration(f.duration);
-        const regions = f.regions.split(',').map((r) => r.trim()).filter(Boolean);
-        if (regions.length === 0) throw new InvalidInputError('--regions must name at least one region');
+        const regions = parseList('--regions', f.regions, 'us-east,eu-west');
+        const reportPath = f.report === undefined ? undefined : checkOutputFile('--report', f.report);
+        const nodes = parseInteger('--nodes', f.nodes, 1, 200);
+        const seed = parseInteger('--seed', f.seed, 0, 2 ** 31 - 1);
+        const rolloutPercent = parseInteger('--rollout-percent', f.rolloutPercent, 0, 100);
+        const port = parsePort('--port', f.port);
         const tty = process.stderr.isTTY === true;
         const bar = new cliProgress.SingleBar(
           {
@@ -68,13 +66,13 @@ export function demoCommand(): Command {
         const report = await runDemo({
           ...DEMO_DEFAULTS,
           durationMs,
-          ...(f.report ? { reportPath: f.report } : {}),
-          nodes: intFlag('nodes', f.nodes, 1, 200),
+          ...(reportPath ? { reportPath } : {}),
+          nodes,
           regions,
-          scenarioPath: f.scenario,
-          seed: intFlag('seed', f.seed, 0, 2 ** 31 - 1),
-          rolloutPercent: intFlag('rollout-percent', f.rolloutPercent, 0, 100),
-          port: intFlag('port', f.port, 0, 65535),
+          scenarioPath: f.scenario ?? DEMO_DEFAULTS.scenarioPath,
+          seed,
+          rolloutPercent,
+          port,
           dataDir: f.dataDir,
           signal: abort.signal,
           onStarted: ({ ui, nodes }) => {

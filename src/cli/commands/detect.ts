@@ -14,7 +14,8 @@ import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.t
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../../model/duration.ts';
+import { checkOutputFile } from '../flags.ts';
 
 /** Where the command writes; defaults to process.stdout / process.stderr. */
 export interface DetectIo {
@@ -179,6 +180,7 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   const maxRows = parseNumberOption('--max-rows', raw.maxRows);
   if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
 
+  if (raw.output !== undefined) checkOutputFile('--output', raw.output);
   const points = await readSeriesCsvFile(raw.input, { maxRows });
   const rows = detectSeries(points, kind, opts, detector, seasonMs);
   const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
@@ -223,12 +225,12 @@ export function detectCommand(io?: DetectIo): Command {
     .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')
     .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
     .option('--detector <name>', `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's live detector, tuned per --kind; statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`, 'ensemble')
-    .option('--season <duration>', 'period of the seasonal profile for the ensembles, e.g. 1d, 7d', '1d')
+    .option('--season <duration>', 'period of the seasonal profile for the ensembles, at least 1m, e.g. 1d, 7d', '1d')
     .option('--kind <kind>', `metric kind, sets the bad direction and default threshold: ${kindHelp}`, 'generic')
     .option('--threshold <sigma>', 'point threshold in standard deviations (> 0) for --detector statistical (default: per --kind)')
     .option('--cooldown <duration>', 'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)', DEFAULT_COOLDOWN)
     .option('--min-confidence <c>', 'minimum confidence in [0, 1] for an anomaly to be reported (default: 0.8)')
-    .option('--max-rows <n>', 'refuse inputs with more data rows than this', String(MAX_ROWS))
+    .option('--max-rows <n>', 'refuse inputs with more data rows than this (whole series is held in memory)', String(MAX_ROWS))
     .option('--output <file>', 'write the result to this file instead of stdout')
     .configureOutput({ writeOut: (s) => sink.out(s), writeErr: (s) => sink.err(s) })
     .action(async (raw: RawOptions) => {

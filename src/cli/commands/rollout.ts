@@ -3,7 +3,7 @@
  * NO-GO decision, its drivers and the key numbers (or the raw JSON with --json).
  */
 import { Command } from 'commander';
-import type { RolloutStatus } from '../../monitor/rollout-provider.ts';
+import type { RolloutStatus } from '../../contract/rollout.ts';
 
 /** Where the command writes; defaults to process.stdout / process.stderr. */
 export interface RolloutIo {

@@ -2,10 +2,13 @@
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from '../../config.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { startMonitor } from '../../main.ts';
+import { parseHttpUrl, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
 
-interface ServeFlags {
+/** Raw flag values of `serve`. */
+export interface ServeFlags {
   config?: string;
   host?: string;
   port?: string;
@@ -17,14 +20,23 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Applies command-line overrides on top of a loaded configuration. */
-function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig {
+/**
+ * Applies command-line overrides on top of a loaded configuration.
+ * @throws InvalidInputError naming the flag for a bad --host, --port or --target (before the configuration
+ *   schema sees it, so the message names the flag rather than a config path).
+ */
+export function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig {
   const raw: Record<string, unknown> = JSON.parse(JSON.stringify(base));
-  if (f.host || f.port) {
-    raw.listen = { host: f.host ?? base.listen.host, port: f.port === undefined ? base.listen.port : Number(f.port) };
+  if (f.host !== undefined && f.host.trim() === '')
+    throw new InvalidInputError(`--host must be an address such as 127.0.0.1 or 0.0.0.0, got '${f.host}'`);
+  if (f.host !== undefined || f.port !== undefined) {
+    raw.listen = {
+      host: f.host ?? base.listen.host,
+      port: f.port === undefined ? base.listen.port : parsePort('--port', f.port),
+    };
   }
   if (f.target.length > 0) {
-    const extra = f.target.map((url, i) => ({ id: `target-${i + 1}`, url, labels: {} }));
+    const extra = f.target.map((url, i) => ({ id: `target-${i + 1}`, url: parseHttpUrl('--target', url), labels: {} }));
     raw.targets = [...base.targets, ...extra];
   }
   return parseMonitorConfig(raw);
@@ -39,9 +51,13 @@ export function serveCommand(): Command {
         'detect anomalies, send Alertmanager-format webhooks, and serve the API and web page (default http://127.0.0.1:9500/).',
     )
     .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field')
-    .option('--host <host>', 'listen address (overrides the config)')
-    .option('--port <port>', 'listen port (overrides the config)')
-    .option('--target <url>', 'extra scrape target URL (repeatable)', collect, [])
+    .option('--host <host>', 'listen address, overrides the config (default: 127.0.0.1)')
+    .option('--port <port>', 'listen port 0-65535, 0 = any free port; overrides the config (default: 9500)')
+    .addOption(
+      new Option('--target <url>', 'extra http(s) scrape target, e.g. http://127.0.0.1:9100/metrics (repeatable)')
+        .argParser(collect)
+        .default([], 'none'),
+    )
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       try {

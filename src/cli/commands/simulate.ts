@@ -1,12 +1,13 @@
 /**
  * `dwcp-monitor simulate`: runs a simulated DWCP cluster whose nodes serve /metrics, /health and /ready on
- * 127.0.0.1, with faults from a scenario file and ground-truth labels (issue 2).
+ * 127.0.0.1, with faults from a scenario file and ground-truth labels.
  */
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration, timerSafe } from '../../model/duration.ts';
+import { checkOutputFile, parseInteger, parseList, parseNumber } from '../flags.ts';
 
 interface SimulateFlags {
   nodes: string;
@@ -36,43 +37,25 @@ export interface SimulateSettings {
   readonly tickMs: number;
 }
 
-function integer(text: string, flag: string, lo: number, hi: number): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new InvalidInputError(`${flag} must be an integer, got "${text}"`);
-  const v = Number(text);
-  if (v < lo || v > hi) throw new InvalidInputError(`${flag} must be in ${lo}..${hi}, got ${v}`);
-  return v;
-}
-
-function number(text: string, flag: string, lo: number, hi: number): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v < lo || v > hi)
-    throw new InvalidInputError(`${flag} must be a number in ${lo}..${hi}, got "${text}"`);
-  return v;
-}
-
 /**
  * Validates the raw flag strings of `simulate`.
  * @throws InvalidInputError naming the flag.
  */
 export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
-  const regions = f.regions
-    .split(',')
-    .map((r) => r.trim())
-    .filter((r) => r !== '');
-  if (regions.length === 0)
-    throw new InvalidInputError('--regions must list at least one region, e.g. us-east,eu-west');
-  const durationMs = f.duration === undefined ? undefined : parseDuration(f.duration);
+  const regions = parseList('--regions', f.regions, 'us-east,eu-west');
+  // --duration becomes a setTimeout delay (waitForStop), so it must fit a timer.
+  const durationMs = f.duration === undefined ? undefined : timerSafe(parseDuration(f.duration), '--duration');
   if (durationMs !== undefined && durationMs <= 0) throw new InvalidInputError('--duration must be > 0');
   return {
-    nodes: integer(f.nodes, '--nodes', 1, 200),
+    nodes: parseInteger('--nodes', f.nodes, 1, 200),
     regions,
-    portBase: integer(f.portBase, '--port-base', 0, 65535),
+    portBase: parseInteger('--port-base', f.portBase, 0, 65535),
     scenarioPath: f.scenario,
-    labelsOut: f.labelsOut,
-    seed: integer(f.seed, '--seed', 0, 2 ** 32 - 1),
-    rolloutPercent: number(f.rolloutPercent, '--rollout-percent', 0, 100),
+    labelsOut: f.labelsOut === undefined ? undefined : checkOutputFile('--labels-out', f.labelsOut),
+    seed: parseInteger('--seed', f.seed, 0, 2 ** 32 - 1),
+    rolloutPercent: parseNumber('--rollout-percent', f.rolloutPercent, 0, 100),
     durationMs,
-    daySeconds: number(f.daySeconds, '--day-seconds', 1, 365 * 86400),
+    daySeconds: parseNumber('--day-seconds', f.daySeconds, 1, 365 * 86400),
     tickMs: parseDuration(f.tick),
   };
 }
@@ -112,16 +95,16 @@ export function simulateCommand(
   return new Command('simulate')
     .summary('run a simulated DWCP cluster with fault injection and ground-truth labels')
     .description('Run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1. Faults from --scenario are injected at their times and written as ground-truth labels to --labels-out.')
-    .option('--nodes <n>', 'number of nodes', '6')
-    .option('--regions <list>', 'comma-separated regions (round-robin)', 'us-east,eu-west,ap-south')
-    .option('--port-base <port>', 'first port (node-i uses port-base + i - 1); 0 = ephemeral', '9100')
-    .option('--scenario <file.yaml>', 'fault scenario (YAML)')
-    .option('--labels-out <file.jsonl>', 'write one ground-truth label per injected fault')
-    .option('--seed <n>', 'random seed', '1')
-    .option('--rollout-percent <p>', 'share of migrations done with v3 (0-100)', '25')
-    .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
-    .option('--day-seconds <s>', 'length of a simulated day for seasonality', '86400')
-    .option('--tick <d>', 'telemetry tick interval', '1s')
+    .option('--nodes <n>', 'number of nodes, 1-200', '6')
+    .option('--regions <list>', 'comma-separated regions, nodes assigned round-robin', 'us-east,eu-west,ap-south')
+    .option('--port-base <port>', 'first port 0-65535 (node-i uses port-base + i - 1; 0 = any free ports)', '9100')
+    .option('--scenario <file.yaml>', 'fault scenario (YAML); default: no faults')
+    .option('--labels-out <file.jsonl>', 'write one ground-truth label per injected fault (JSON lines)')
+    .option('--seed <n>', `random seed, 0-${2 ** 32 - 1}`, '1')
+    .option('--rollout-percent <p>', 'share of migrations done with v3, in percent 0-100', '25')
+    .option('--duration <d>', 'stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)')
+    .option('--day-seconds <s>', 'length of a simulated day in seconds (sets the seasonality period)', '86400')
+    .option('--tick <d>', 'telemetry tick interval, e.g. 500ms, 1s', '1s')
     .action(async (flags: SimulateFlags) => {
       let settings: SimulateSettings;
       let scenario: Scenario | undefined;

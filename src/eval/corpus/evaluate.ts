@@ -12,10 +12,11 @@
  * counted as cold-start anomalies and not evaluated. precision = matched / opened, recall = detected / labelled,
  * false alarms per series-day = false alarms / evaluated series-days.
  */
-import type { DetectorFactory } from '../../analysis/anomaly/detector.ts';
 import { nearestRank } from '../../analysis/anomaly/evaluate.ts';
-import { monitorConfigSchema } from '../../config.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { precisionOf, recallOf } from '../../math/classification.ts';
+import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/detection-settings.ts';
+import { detectionEngineOptions, type CandidateDetector } from '../../monitor/detection-config.ts';
 import { DetectionEngine } from '../../monitor/detection-engine.ts';
 import type { DetectionInput } from '../../monitor/series-tracker.ts';
 import { CORPUS_ANOMALY_KINDS, CORPUS_GRACE_SAMPLES, type CorpusAnomalyKind, type CorpusCadence, type CorpusSeries } from './generate.ts';
@@ -63,25 +64,29 @@ interface SeriesOutcome {
   readonly coldStart: number;
 }
 
-/** Engine settings of the live monitor (configuration defaults) used for the corpus. */
-function engineFor(factory: DetectorFactory): DetectionEngine {
-  const det = monitorConfigSchema.parse({}).detection;
-  return new DetectionEngine({
-    factory,
-    detectorName: 'corpus',
-    minConfidence: det.minConfidence,
-    confirmSamples: det.confirmSamples,
-    cooldownMs: det.cooldown,
-    resolveAfterSamples: 3,
-    maxSeries: 1,
-    kinds: new Set(['generic']),
-    analyse: () => true,
-  });
+/**
+ * Which detector the corpus runs: the monitor's detection settings (`detection`, overriding the defaults of
+ * DEFAULT_DETECTION_SETTINGS; the seasonal period stays a day, the corpus' timestamps being real time) and
+ * optionally a candidate detector instead of the configured live one — the engine is built by the monitor's own
+ * {@link detectionEngineOptions}, as `serve` builds it.
+ */
+export interface CorpusDetector {
+  readonly detection?: Partial<DetectionSettings>;
+  readonly candidate?: CandidateDetector;
+}
+
+/**
+ * The engine for one corpus series: the monitor's options for the settings, except that every input is
+ * analysed as the one series it is (corpus series are of kind `generic`, outside the DWCP catalog).
+ */
+function engineFor(d: CorpusDetector): DetectionEngine {
+  const settings: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, ...d.detection };
+  return new DetectionEngine({ ...detectionEngineOptions(settings, d.candidate), maxSeries: 1, analyse: () => true });
 }
 
 /** Runs one series through a fresh engine (kind `generic`) and matches its anomalies against the labels. */
-export function runCorpusSeries(s: CorpusSeries, factory: DetectorFactory): SeriesOutcome {
-  const engine = engineFor(factory);
+export function runCorpusSeries(s: CorpusSeries, detector: CorpusDetector): SeriesOutcome {
+  const engine = engineFor(detector);
   const starts: number[] = [];
   const detectedAt: number[] = [];
   let coldStart = 0;
@@ -155,8 +160,8 @@ function score(outcomes: readonly SeriesOutcome[]): CorpusScore {
     blips,
     blipsPaged,
     coldStart,
-    precision: opened === 0 ? null : matched / opened,
-    recall: anomalies === 0 ? null : detected / anomalies,
+    precision: precisionOf(matched, opened),
+    recall: recallOf(detected, anomalies),
     falseAlarmsPerSeriesDay: seriesDays === 0 ? 0 : falseAlarms / seriesDays,
     delayP50Samples: nearestRank(delays, 0.5),
     delayP95Samples: nearestRank(delays, 0.95),
@@ -164,13 +169,13 @@ function score(outcomes: readonly SeriesOutcome[]): CorpusScore {
 }
 
 /**
- * Runs `factory` (one fresh detector per series, kind `generic`, through the engine with the live settings)
- * over `corpus` and scores it (definitions in the module comment).
- * @throws InvalidInputError for an empty corpus.
+ * Runs `detector` (one fresh detector per series, kind `generic`, through the engine built from the monitor's
+ * detection settings) over `corpus` and scores it (definitions in the module comment).
+ * @throws InvalidInputError for an empty corpus, or (from the engine) for invalid settings.
  */
-export function evaluateCorpusDetector(corpus: readonly CorpusSeries[], factory: DetectorFactory): CorpusEvaluation {
+export function evaluateCorpusDetector(corpus: readonly CorpusSeries[], detector: CorpusDetector): CorpusEvaluation {
   if (corpus.length === 0) throw new InvalidInputError('corpus evaluation needs at least one series');
-  const outcomes = corpus.map((s) => runCorpusSeries(s, factory));
+  const outcomes = corpus.map((s) => runCorpusSeries(s, detector));
   const recallByKind = Object.fromEntries(CORPUS_ANOMALY_KINDS.map((k) => [k, { anomalies: 0, detected: 0 }])) as Record<CorpusAnomalyKind, { anomalies: number; detected: number }>;
   const misses: { series: string; kind: CorpusAnomalyKind; magnitude: number }[] = [];
   for (const o of outcomes) {

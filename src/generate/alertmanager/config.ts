@@ -1,6 +1,6 @@
 /**
  * Alertmanager configuration (https://prometheus.io/docs/alerting/latest/configuration/), checked with
- * `amtool check-config` (Alertmanager 0.25). Routing follows seed 002 "Escalation Policies" and the issue:
+ * `amtool check-config` (Alertmanager 0.25). Routing follows the Phase 6 spec's "Escalation Policies":
  * critical + escalation=immediate pages PagerDuty at once; critical + escalation=high pages after 10 minutes
  * (group_wait 10m: an alert resolved before then is never paged); every critical also goes to Slack; warnings
  * go to email and Slack; info (escalation=low) goes to Slack only. Inhibitions: a component down silences its

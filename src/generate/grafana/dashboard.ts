@@ -5,16 +5,23 @@
  */
 import type { VectorSelector } from '../promql/ast.ts';
 import { printExpr } from '../promql/print.ts';
+import type { Dashboard } from './model/dashboard.ts';
+import type { Panel } from './model/panel.ts';
+import type {
+  CustomVariable,
+  DatasourceVariable,
+  IntervalVariable,
+  QueryVariable,
+  TextboxVariable,
+  Variable,
+} from './model/variable.ts';
 import { DATASOURCE, type PanelSpec } from './panels.ts';
 
 /** schemaVersion of the generated JSON (a Grafana 10/11 schema version; Grafana migrates dashboards to its own version on load). */
 export const SCHEMA_VERSION = 39;
 
-/** A templating variable (Grafana VariableModel: name, type and type-specific fields). */
-export type Variable = Record<string, unknown> & { name: string; type: string };
-
 /** The `$datasource` variable (type prometheus); every panel uses it. */
-export function datasourceVariable(): Variable {
+export function datasourceVariable(): DatasourceVariable {
   return {
     name: 'datasource',
     label: 'Data source',
@@ -34,7 +41,7 @@ export function labelValuesVariable(
   selector: VectorSelector,
   label: string,
   opts: { label?: string; multi?: boolean } = {},
-): Variable {
+): QueryVariable {
   const query = `label_values(${printExpr(selector)}, ${label})`;
   return {
     name,
@@ -56,7 +63,7 @@ export function labelValuesVariable(
 }
 
 /** Custom variable with fixed values (and All). */
-export function customVariable(name: string, values: readonly string[], label?: string): Variable {
+export function customVariable(name: string, values: readonly string[], label?: string): CustomVariable {
   return {
     name,
     label: label ?? name,
@@ -71,8 +78,8 @@ export function customVariable(name: string, values: readonly string[], label?: 
   };
 }
 
-/** Interval variable (e.g. the `$interval` of seed 002: 5s, 10s, 30s, 1m, 5m). */
-export function intervalVariable(name: string, values: readonly string[], current: string): Variable {
+/** Interval variable (e.g. the `$interval` of the Phase 6 dashboard: 5s, 10s, 30s, 1m, 5m). */
+export function intervalVariable(name: string, values: readonly string[], current: string): IntervalVariable {
   return {
     name,
     label: name,
@@ -87,7 +94,7 @@ export function intervalVariable(name: string, values: readonly string[], curren
 }
 
 /** Free-text variable with a default (e.g. a price per GB). */
-export function textboxVariable(name: string, value: string, label?: string): Variable {
+export function textboxVariable(name: string, value: string, label?: string): TextboxVariable {
   return {
     name,
     label: label ?? name,
@@ -111,7 +118,7 @@ export interface DashboardOptions {
   readonly from: string;
   /** Variables after `$datasource` (which is always first). */
   readonly variables?: readonly Variable[];
-  /** Where the dashboard comes from (seed / inventory), kept in the description. */
+  /** Where the dashboard comes from (specification, original file), kept in the description. */
   readonly source: string;
 }
 
@@ -119,7 +126,7 @@ export interface DashboardOptions {
  * Lays panels out in rows of 24 columns (a panel that does not fit starts a new row at the height of the
  * tallest panel in the row) and numbers them 1..n.
  */
-export function layout(panels: readonly PanelSpec[]): Record<string, unknown>[] {
+export function layout(panels: readonly PanelSpec[]): Panel[] {
   let x = 0;
   let y = 0;
   let rowH = 0;
@@ -130,7 +137,7 @@ export function layout(panels: readonly PanelSpec[]): Record<string, unknown>[] 
       y += rowH;
       rowH = 0;
     }
-    const out = { id: i + 1, gridPos: { x, y, w, h: p.h }, ...p.json };
+    const out: Panel = { id: i + 1, gridPos: { x, y, w, h: p.h }, ...p.panel };
     x += w;
     rowH = Math.max(rowH, p.h);
     return out;
@@ -138,7 +145,7 @@ export function layout(panels: readonly PanelSpec[]): Record<string, unknown>[] 
 }
 
 /** A complete dashboard JSON object. */
-export function dashboard(o: DashboardOptions, panels: readonly PanelSpec[]): Record<string, unknown> {
+export function dashboard(o: DashboardOptions, panels: readonly PanelSpec[]): Dashboard {
   return {
     uid: o.uid,
     title: o.title,

@@ -1,6 +1,6 @@
 /**
- * The multi-region dashboards of seed 003 (global overview, regional deep-dive, DWCP protocol, load balancer;
- * inventory 3.2 `dashboard.go`). The original queried request/latency/connection series nothing emitted
+ * The multi-region dashboards of the multi-region monitoring spec (global overview, regional deep-dive, DWCP
+ * protocol, load balancer; original `dashboard.go`). The original queried request/latency/connection series nothing emitted
  * (`dwcp_requests_total`, `dwcp_latency_bucket`, `dwcp_active_connections`, `dwcp_lb_requests_total`, ...);
  * here requests are DWCP v3 component operations, latency is the component latency histogram, connections
  * are AMST streams, and the load balancer's backends are the scrape targets (DWCP nodes): the catalog has no
@@ -12,6 +12,7 @@ import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, bin, div, eq, histogramQuantile, rate, re, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import { dashboard, labelValuesVariable } from './dashboard.ts';
+import type { Dashboard } from './model/dashboard.ts';
 import {
   gauge,
   heatmap,
@@ -28,7 +29,7 @@ import { DASHBOARD_UIDS } from './uids.ts';
 
 const m = getMetric;
 const RI = '$__rate_interval';
-const S3 = 'seed 003 "Grafana Dashboard Integration" / inventory 3.2 dashboard.go';
+const S3 = 'multi-region monitoring spec "Grafana Dashboard Integration"; original dashboard.go';
 const region = () => re('region', '$region');
 const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 const regionVar = () =>
@@ -59,7 +60,7 @@ function md(
 }
 
 /** dwcp-global-overview. */
-export function globalOverviewDashboard(): Record<string, unknown> {
+export function globalOverviewDashboard(): Dashboard {
   return md(
     DASHBOARD_UIDS.globalOverview,
     'DWCP Global Overview',
@@ -119,7 +120,7 @@ export function globalOverviewDashboard(): Record<string, unknown> {
 }
 
 /** dwcp-regional-deep-dive. */
-export function regionalDeepDiveDashboard(): Record<string, unknown> {
+export function regionalDeepDiveDashboard(): Dashboard {
   return md(
     DASHBOARD_UIDS.regionalDeepDive,
     'DWCP Regional Deep-Dive',
@@ -167,7 +168,7 @@ export function regionalDeepDiveDashboard(): Record<string, unknown> {
 }
 
 /** dwcp-protocol-metrics. */
-export function protocolDashboard(): Record<string, unknown> {
+export function protocolDashboard(): Dashboard {
   const bytes = () => metricRef(m('dwcp_v3_bytes_transferred_total'), region());
   return md(
     DASHBOARD_UIDS.protocol,
@@ -194,7 +195,7 @@ export function protocolDashboard(): Record<string, unknown> {
 }
 
 /** dwcp-load-balancer: backends are the DWCP nodes (scrape targets of job dwcp). */
-export function loadBalancerDashboard(): Record<string, unknown> {
+export function loadBalancerDashboard(): Dashboard {
   const up = () => metricRef(m('up'), eq('job', 'dwcp'), region());
   return md(
     DASHBOARD_UIDS.loadBalancer,
@@ -241,8 +242,8 @@ export function loadBalancerDashboard(): Record<string, unknown> {
   );
 }
 
-/** The four multi-region dashboards of seed 003. */
-export function multiRegionDashboards(): Record<string, unknown>[] {
+/** The four multi-region dashboards. */
+export function multiRegionDashboards(): Dashboard[] {
   return [
     globalOverviewDashboard(),
     regionalDeepDiveDashboard(),

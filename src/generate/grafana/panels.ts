@@ -6,9 +6,36 @@
  */
 import type { Expr } from '../promql/ast.ts';
 import { printExpr } from '../promql/print.ts';
+import type {
+  Color,
+  FieldConfig,
+  NoCustom,
+  ThresholdStep,
+  Unit,
+  ValueMapping,
+} from './model/field-config.ts';
+import type {
+  BarGaugePanel,
+  DataSourceRef,
+  GaugePanel,
+  HeatmapPanel,
+  LegendOptions,
+  PanelOf,
+  PanelType,
+  PieChartPanel,
+  ReduceOptions,
+  StatPanel,
+  StatusHistoryPanel,
+  TablePanel,
+  Target,
+  TargetFormat,
+  TimeSeriesPanel,
+  TooltipOptions,
+  UnplacedPanel,
+} from './model/panel.ts';
 
 /** The datasource every panel and target uses: the dashboard's `$datasource` variable. */
-export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
+export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
 
 /** One query of a panel. */
 export interface Query {
@@ -16,14 +43,11 @@ export interface Query {
   readonly legend?: string;
   /** Evaluate once at the end of the range (tables, stats of counters over a window). */
   readonly instant?: boolean;
-  readonly format?: 'time_series' | 'table' | 'heatmap';
+  readonly format?: TargetFormat;
 }
 
 /** A threshold step: color from `value` on (the first step has value null = from -Inf). */
-export interface Step {
-  readonly color: string;
-  readonly value: number | null;
-}
+export type Step = ThresholdStep;
 
 /** Options shared by every panel builder. */
 export interface PanelOptions {
@@ -32,36 +56,36 @@ export interface PanelOptions {
   readonly w?: number;
   readonly h?: number;
   /** Grafana unit id (s, Bps, percentunit, percent, short, ops, decbytes, currencyUSD, ...). */
-  readonly unit?: string;
+  readonly unit?: Unit;
   readonly min?: number;
   readonly max?: number;
   readonly decimals?: number;
   readonly thresholds?: readonly Step[];
   /** Draw thresholds as lines (SLA lines) on time series. */
   readonly thresholdLines?: boolean;
-  readonly mappings?: readonly Record<string, unknown>[];
+  readonly mappings?: readonly ValueMapping[];
   /** Per-query overrides: refId -> unit (a second unit goes to the right axis). */
-  readonly unitByRef?: Readonly<Record<string, string>>;
+  readonly unitByRef?: Readonly<Record<string, Unit>>;
   /** Minimum query step, e.g. `$interval`. */
   readonly interval?: string;
 }
 
-/** A panel before layout: everything but `id` and `gridPos`. */
+/** A panel before layout (everything but `id` and `gridPos`) and the grid size it asks for. */
 export interface PanelSpec {
   readonly w: number;
   readonly h: number;
-  readonly json: Record<string, unknown>;
+  readonly panel: UnplacedPanel;
 }
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 /** Threshold steps from a base color and (value, color) pairs. */
-export function steps(base: string, ...rest: [number, string][]): Step[] {
+export function steps(base: Color, ...rest: [number, Color][]): Step[] {
   return [{ color: base, value: null }, ...rest.map(([value, color]) => ({ color, value }))];
 }
 
 /** Value mappings for component health 0/1/2 (model/dwcp.ts HEALTH). */
-export const HEALTH_MAPPINGS: readonly Record<string, unknown>[] = [
+export const HEALTH_MAPPINGS: readonly ValueMapping[] = [
   {
     type: 'value',
     options: {
@@ -76,14 +100,14 @@ export const HEALTH_MAPPINGS: readonly Record<string, unknown>[] = [
 export interface ValueState {
   readonly value: number;
   readonly text: string;
-  readonly color: string;
+  readonly color: Color;
 }
 
 /**
  * A value mapping (`type: 'value'`) from the states of an encoded gauge, e.g. the rollout decision 0/1/2 →
  * NO-GO/CAUTION/GO; `index` follows the order given.
  */
-export function valueMappings(states: readonly ValueState[]): Record<string, unknown>[] {
+export function valueMappings(states: readonly ValueState[]): ValueMapping[] {
   return [
     {
       type: 'value',
@@ -94,7 +118,7 @@ export function valueMappings(states: readonly ValueState[]): Record<string, unk
   ];
 }
 
-function targets(queries: readonly Query[]): Record<string, unknown>[] {
+function targets(queries: readonly Query[]): Target[] {
   return queries.map((q, i) => ({
     refId: REF_IDS[i]!,
     datasource: DATASOURCE,
@@ -106,52 +130,57 @@ function targets(queries: readonly Query[]): Record<string, unknown>[] {
   }));
 }
 
-function fieldConfig(o: PanelOptions, custom: Record<string, unknown> = {}): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {
+function fieldConfig<C>(o: PanelOptions, custom: C): FieldConfig<C> {
+  const defaults = {
     unit: o.unit ?? 'short',
-    thresholds: { mode: 'absolute', steps: o.thresholds ?? steps('green') },
+    thresholds: { mode: 'absolute' as const, steps: o.thresholds ?? steps('green') },
     mappings: o.mappings ?? [],
     custom,
+    ...(o.min !== undefined ? { min: o.min } : {}),
+    ...(o.max !== undefined ? { max: o.max } : {}),
+    ...(o.decimals !== undefined ? { decimals: o.decimals } : {}),
   };
-  if (o.min !== undefined) defaults.min = o.min;
-  if (o.max !== undefined) defaults.max = o.max;
-  if (o.decimals !== undefined) defaults.decimals = o.decimals;
   const overrides = Object.entries(o.unitByRef ?? {}).map(([ref, unit]) => ({
-    matcher: { id: 'byFrameRefID', options: ref },
+    matcher: { id: 'byFrameRefID' as const, options: ref },
     properties: [
-      { id: 'unit', value: unit },
-      { id: 'custom.axisPlacement', value: 'right' },
+      { id: 'unit' as const, value: unit },
+      { id: 'custom.axisPlacement' as const, value: 'right' as const },
     ],
   }));
   return { defaults, overrides };
 }
 
-function panel(
-  type: string,
+/** A panel of type `T` before layout, fields in the order of the generated JSON. */
+function panel<T extends string, O, C>(
+  type: T,
   title: string,
   queries: readonly Query[],
   o: PanelOptions,
-  extra: { options: Record<string, unknown>; custom?: Record<string, unknown> },
-  w = 12,
-  h = 8,
-): PanelSpec {
-  const json: Record<string, unknown> = {
+  options: O,
+  custom: C,
+): Omit<PanelOf<T, O, C>, 'id' | 'gridPos'> {
+  return {
     type,
     title,
     description: o.description ?? '',
     datasource: DATASOURCE,
     targets: targets(queries),
-    fieldConfig: fieldConfig(o, extra.custom),
-    options: extra.options,
+    fieldConfig: fieldConfig(o, custom),
+    options,
     transformations: [],
+    ...(o.interval ? { interval: o.interval } : {}),
   };
-  if (o.interval) json.interval = o.interval;
-  return { w: o.w ?? w, h: o.h ?? h, json };
 }
 
-const LEGEND = { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] };
-const TOOLTIP = { mode: 'multi', sort: 'desc' };
-const REDUCE = { values: false, calcs: ['lastNotNull'], fields: '' };
+/** The grid size a panel asks for: the options' w/h or the builder's default. */
+function spec(p: UnplacedPanel, o: PanelOptions, w = 12, h = 8): PanelSpec {
+  return { w: o.w ?? w, h: o.h ?? h, panel: p };
+}
+
+const NO_CUSTOM: NoCustom = {};
+const LEGEND: LegendOptions = { showLegend: true, displayMode: 'list', placement: 'bottom', calcs: [] };
+const TOOLTIP: TooltipOptions = { mode: 'multi', sort: 'desc' };
+const REDUCE: ReduceOptions = { values: false, calcs: ['lastNotNull'], fields: '' };
 
 /** Time series (lines; `bars` for event counts). Threshold lines with `thresholdLines`. */
 export function timeseries(
@@ -160,9 +189,13 @@ export function timeseries(
   o: PanelOptions = {},
   style: 'line' | 'bars' = 'line',
 ): PanelSpec {
-  return panel('timeseries', title, queries, o, {
-    options: { legend: LEGEND, tooltip: TOOLTIP },
-    custom: {
+  const p: Omit<TimeSeriesPanel, 'id' | 'gridPos'> = panel(
+    'timeseries',
+    title,
+    queries,
+    o,
+    { legend: LEGEND, tooltip: TOOLTIP },
+    {
       drawStyle: style,
       lineWidth: 1,
       fillOpacity: style === 'bars' ? 80 : 10,
@@ -171,48 +204,51 @@ export function timeseries(
       stacking: { mode: style === 'bars' ? 'normal' : 'none', group: 'A' },
       thresholdsStyle: { mode: o.thresholdLines ? 'line' : 'off' },
     },
-  });
+  );
+  return spec(p, o);
 }
 
 /** Single value with background color from thresholds. */
 export function stat(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel(
+  const p: Omit<StatPanel, 'id' | 'gridPos'> = panel(
     'stat',
     title,
     queries,
     o,
     {
-      options: {
-        reduceOptions: REDUCE,
-        colorMode: 'background',
-        graphMode: 'area',
-        justifyMode: 'auto',
-        orientation: 'auto',
-        textMode: 'auto',
-      },
+      reduceOptions: REDUCE,
+      colorMode: 'background',
+      graphMode: 'area',
+      justifyMode: 'auto',
+      orientation: 'auto',
+      textMode: 'auto',
     },
-    6,
-    5,
+    NO_CUSTOM,
   );
+  return spec(p, o, 6, 5);
 }
 
 /** Gauge with threshold colors. */
 export function gauge(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel(
+  const p: Omit<GaugePanel, 'id' | 'gridPos'> = panel(
     'gauge',
     title,
     queries,
     o,
-    { options: { reduceOptions: REDUCE, showThresholdLabels: false, showThresholdMarkers: true } },
-    6,
-    6,
+    { reduceOptions: REDUCE, showThresholdLabels: false, showThresholdMarkers: true },
+    NO_CUSTOM,
   );
+  return spec(p, o, 6, 6);
 }
 
 /** Heatmap of a histogram's buckets (query format `heatmap`, `sum by (le) (rate(..._bucket[...]))`). */
 export function heatmap(title: string, query: Query, o: PanelOptions = {}): PanelSpec {
-  return panel('heatmap', title, [{ ...query, format: 'heatmap', legend: query.legend ?? '{{le}}' }], o, {
-    options: {
+  const p: Omit<HeatmapPanel, 'id' | 'gridPos'> = panel(
+    'heatmap',
+    title,
+    [{ ...query, format: 'heatmap', legend: query.legend ?? '{{le}}' }],
+    o,
+    {
       calculate: false,
       cellGap: 1,
       color: {
@@ -228,69 +264,69 @@ export function heatmap(title: string, query: Query, o: PanelOptions = {}): Pane
       tooltip: { show: true, yHistogram: false },
       legend: { show: true },
     },
-  });
+    NO_CUSTOM,
+  );
+  return spec(p, o);
 }
 
 /** State over time per series (health matrices) with value mappings. */
 export function statusHistory(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel(
+  const p: Omit<StatusHistoryPanel, 'id' | 'gridPos'> = panel(
     'status-history',
     title,
     queries,
     o,
     {
-      options: {
-        showValue: 'auto',
-        rowHeight: 0.9,
-        colWidth: 0.9,
-        legend: LEGEND,
-        tooltip: { mode: 'single', sort: 'none' },
-      },
-      custom: { lineWidth: 1, fillOpacity: 70 },
+      showValue: 'auto',
+      rowHeight: 0.9,
+      colWidth: 0.9,
+      legend: LEGEND,
+      tooltip: { mode: 'single', sort: 'none' },
     },
-    24,
-    8,
+    { lineWidth: 1, fillOpacity: 70 },
   );
+  return spec(p, o, 24, 8);
 }
 
 /** Table of instant query results. */
 export function table(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel(
+  const p: Omit<TablePanel, 'id' | 'gridPos'> = panel(
     'table',
     title,
     queries.map((q) => ({ ...q, instant: true, format: 'table' as const })),
     o,
-    {
-      options: { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } },
-      custom: { align: 'auto', cellOptions: { type: 'auto' } },
-    },
+    { showHeader: true, cellHeight: 'sm', footer: { show: false, reducer: ['sum'], fields: '' } },
+    { align: 'auto', cellOptions: { type: 'auto' } },
   );
+  return spec(p, o);
 }
 
 /** Pie chart of the last values of several series. */
 export function piechart(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel(
+  const p: Omit<PieChartPanel, 'id' | 'gridPos'> = panel(
     'piechart',
     title,
     queries,
     o,
     {
-      options: {
-        reduceOptions: REDUCE,
-        pieType: 'pie',
-        legend: { ...LEGEND, placement: 'right', values: ['percent'] },
-        tooltip: { mode: 'single', sort: 'none' },
-      },
+      reduceOptions: REDUCE,
+      pieType: 'pie',
+      legend: { ...LEGEND, placement: 'right', values: ['percent'] },
+      tooltip: { mode: 'single', sort: 'none' },
     },
-    8,
-    8,
+    NO_CUSTOM,
   );
+  return spec(p, o, 8, 8);
 }
 
 /** Horizontal bar gauge of the last values. */
 export function bargauge(title: string, queries: readonly Query[], o: PanelOptions = {}): PanelSpec {
-  return panel('bargauge', title, queries, o, {
-    options: {
+  const p: Omit<BarGaugePanel, 'id' | 'gridPos'> = panel(
+    'bargauge',
+    title,
+    queries,
+    o,
+    {
       reduceOptions: REDUCE,
       orientation: 'horizontal',
       displayMode: 'gradient',
@@ -301,7 +337,9 @@ export function bargauge(title: string, queries: readonly Query[], o: PanelOptio
       minVizWidth: 0,
       minVizHeight: 10,
     },
-  });
+    NO_CUSTOM,
+  );
+  return spec(p, o);
 }
 
 /** Every panel builder by Grafana panel type (used by the validator and tests). */
@@ -314,4 +352,4 @@ export const PANEL_TYPES = [
   'table',
   'piechart',
   'bargauge',
-] as const;
+] as const satisfies readonly PanelType[];

@@ -1,12 +1,12 @@
 /**
- * The Phase 6 live production dashboard of seed 002 "Phase 6 Grafana Dashboard" (uid and 14 panels of the
- * original `phase6-production-live.json`, inventory 3.1): GO/NO-GO, rollout progress, latency P50/P95/P99 with
+ * The Phase 6 live production dashboard ("Phase 6 Grafana Dashboard" of the Phase 6 production spec; uid and
+ * 14 panels of the original `phase6-production-live.json`): GO/NO-GO, rollout progress, latency P50/P95/P99 with
  * the 500 ms SLA line, throughput against 2.4 GB/s, error rate, component health, anomaly timeline, v1 vs v3;
  * variables $component, $region, $interval; 5 s refresh. The Loki "Live Alert Feed" becomes a table of firing
  * alerts from Prometheus' `ALERTS` series (no Loki in this stack); v1 vs v3 compares migration durations
  * (the original queried a v1 latency metric nothing emitted).
  *
- * Issue 5: GO/NO-GO, the rollout score, the SLO error budgets and the regional health scores are the monitor's
+ * GO/NO-GO, the rollout score, the SLO error budgets and the regional health scores are the monitor's
  * own decision, read from the `dwcp_monitor_*` gauges it exports (`src/monitor/insights-exporter.ts`; Prometheus
  * must scrape the monitor's /metrics). The seed's SLA-rule score stays as a separate, labelled panel: it is what
  * the DWCPv3RolloutNoGo alert fires on and works without the monitor.
@@ -14,13 +14,15 @@
 import { DECISION_DEFAULTS } from '../../analysis/canary/decision.ts';
 import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/region-score.ts';
 import { getMetric } from '../../catalog/index.ts';
+import { DECISION_VALUE } from '../../contract/rollout.ts';
 import { COMPONENTS } from '../../model/dwcp.ts';
-import { DECISION_VALUE } from '../../monitor/insights-exporter.ts';
 import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
 import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
-import { GO_NO_GO, PRODUCTION_RECORDING } from '../rules/production.ts';
+import { GO_NO_GO } from '../rules/production-common.ts';
+import { PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
+import type { Dashboard } from './model/dashboard.ts';
 import {
   bargauge,
   gauge,
@@ -56,7 +58,7 @@ export const ROLLOUT_DECISION_MAPPINGS = valueMappings([
   { value: DECISION_VALUE.GO, text: 'GO', color: 'green' },
 ]);
 
-/** The monitor's rollout decision and score, SLO error budgets and regional health (issue 5). */
+/** The monitor's rollout decision and score, SLO error budgets and regional health. */
 function monitorDecisionPanels(interval: string): {
   decision: PanelSpec;
   score: PanelSpec;
@@ -119,7 +121,7 @@ function monitorDecisionPanels(interval: string): {
 }
 
 /** dwcp-v3-phase6-live. */
-export function phase6Dashboard(): Record<string, unknown> {
+export function phase6Dashboard(): Dashboard {
   const opt = { interval: '$interval' };
   const mon = monitorDecisionPanels(opt.interval);
   return dashboard(
@@ -130,7 +132,7 @@ export function phase6Dashboard(): Record<string, unknown> {
       tags: ['dwcp', 'v3', 'phase6', 'production'],
       refresh: '5s',
       from: 'now-30m',
-      source: 'seed 002 "Phase 6 Grafana Dashboard" / inventory 3.1',
+      source: 'Phase 6 production monitoring spec "Phase 6 Grafana Dashboard"; original phase6-production-live.json',
       variables: [
         customVariable('component', COMPONENTS, 'Component'),
         labelValuesVariable('region', metricRef(m('dwcp_v3_rollout_progress_percent')), 'region', {
@@ -188,7 +190,7 @@ export function phase6Dashboard(): Record<string, unknown> {
         decimals: 2,
         thresholds: steps('red', [0.5, 'yellow'], [1, 'green']),
         description:
-          'Seed 002 SLA view computed by Prometheus, independent of the monitor: mean of the worst latency, throughput and error-rate SLA compliance (1 = all met). Alert DWCPv3RolloutNoGo fires below 0.5. No v1 vs v3 canary analysis: the GO/NO-GO panel is the decision.',
+          'SLA-rule view computed by Prometheus, independent of the monitor: mean of the worst latency, throughput and error-rate SLA compliance (1 = all met). Alert DWCPv3RolloutNoGo fires below 0.5. No v1 vs v3 canary analysis: the GO/NO-GO panel is the decision.',
       }),
       mon.budget,
       mon.regions,

@@ -1,4 +1,7 @@
-/** Dashboard uids (seed 000 for the v3 set, inventory 3.1/3.2 for the others). Stable: runbooks link to them. */
+/**
+ * Dashboard uids (the v3 spec's for the v3 set, the original files' for the others). Stable: runbooks link to them.
+ * @see seed 000 "Grafana Dashboards"; NovaCron inventory 3.1, 3.2
+ */
 export const DASHBOARD_UIDS = {
   main: 'dwcp-v3-main',
   datacenter: 'dwcp-v3-datacenter',

@@ -1,5 +1,5 @@
 /**
- * The DWCP v1 dashboard of seed 001 "Dashboard Panels" (18 panels; inventory 3.1 `configs/grafana/dwcp-dashboard.json`)
+ * The DWCP v1 dashboard of the DWCP v1 metrics spec ("Dashboard Panels", 18 panels; original `configs/grafana/dwcp-dashboard.json`)
  * on the v1 recording rules. Fixed against the original: daily savings are bytes shown with a bytes unit (the
  * original put TB into a bytes unit), cost is saved GB x the `$price_per_gb` variable (the original hard-coded
  * $0.02 in a recording rule), and the migration-time and error-rate panels draw their SLA lines (5 min, 1 %).
@@ -21,8 +21,9 @@ import {
   variable,
 } from '../promql/build.ts';
 import { bucketRef, countRef, metricRef, recordedRef, sumRef } from '../promql/metric.ts';
-import { V1_RECORDING } from '../rules/v1.ts';
+import { V1_RECORDING } from '../rules/v1-recording.ts';
 import { dashboard, labelValuesVariable, textboxVariable } from './dashboard.ts';
+import type { Dashboard } from './model/dashboard.ts';
 import {
   gauge,
   HEALTH_MAPPINGS,
@@ -46,8 +47,8 @@ function rec(name: string) {
   return recordedRef(r, cluster());
 }
 
-/** dwcp-v1-performance: the 18 panels of seed 001. */
-export function v1Dashboard(): Record<string, unknown> {
+/** dwcp-v1-performance: the 18 panels of the v1 spec. */
+export function v1Dashboard(): Dashboard {
   const migQ = (quantile: number, enabled: string) =>
     q(
       histogramQuantile(
@@ -65,7 +66,7 @@ export function v1Dashboard(): Record<string, unknown> {
       tags: ['dwcp', 'novacron', 'networking', 'performance', 'v1'],
       refresh: '30s',
       from: 'now-6h',
-      source: 'seed 001 "Dashboard Panels" / inventory 3.1',
+      source: 'DWCP v1 metrics spec "Dashboard Panels"; original dwcp-dashboard.json',
       variables: [
         labelValuesVariable('cluster', metricRef(m('dwcp_system_component_health')), 'cluster', {
           label: 'Cluster',

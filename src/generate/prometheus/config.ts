@@ -13,7 +13,7 @@ import { InvalidInputError } from '../../errors.ts';
 export interface PrometheusOptions {
   /** Number of Prometheus servers sharing the DWCP targets (1 = no sharding). */
   readonly shards: number;
-  /** Scrape interval of DWCP nodes (seed 001: 10s). */
+  /** Scrape interval of DWCP nodes (the v1 spec's 10s). */
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
   /** Alertmanager address(es) host:port. */

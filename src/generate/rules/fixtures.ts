@@ -4,7 +4,7 @@
  * value. Series are 1-minute samples; counters start at 0 and grow linearly, so `rate()` over a fully covered
  * window is exactly the slope, and ratios of rates are exact from the second sample on.
  */
-import { getMetric } from '../../catalog/index.ts';
+import { getMetric, type MetricName } from '../../catalog/index.ts';
 import type { MetricDef } from '../../catalog/types.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { eq } from '../promql/build.ts';
@@ -27,7 +27,7 @@ function matchers(labels: LabelSet, withTarget = true) {
 
 /** A gauge whose value is v. */
 export function gaugeIs(
-  name: string,
+  name: MetricName,
   labels: LabelSet = {},
   withTarget = true,
 ): (v: number) => InputSeries[] {
@@ -37,7 +37,7 @@ export function gaugeIs(
 
 /** A gauge that grows linearly by v per `per` minutes (e.g. memory percent per 30 minutes). */
 export function gaugeGrowth(
-  name: string,
+  name: MetricName,
   labels: LabelSet,
   perMinutes: number,
 ): (v: number) => InputSeries[] {
@@ -46,14 +46,14 @@ export function gaugeGrowth(
 }
 
 /** A counter whose per-second rate is v. */
-export function counterRate(name: string, labels: LabelSet = {}): (v: number) => InputSeries[] {
+export function counterRate(name: MetricName, labels: LabelSet = {}): (v: number) => InputSeries[] {
   const m = getMetric(name);
   return (v) => [{ series: metricRef(m, ...matchers(labels)), shape: 'counter', value: v * 60 }];
 }
 
 /** A counter whose increase over `windowMinutes` is v. */
 export function counterIncrease(
-  name: string,
+  name: MetricName,
   labels: LabelSet,
   windowMinutes: number,
 ): (v: number) => InputSeries[] {
@@ -66,8 +66,8 @@ export function counterIncrease(
  * When `den` is undefined the denominator is `num` + the `other` counter (for failures / (success + failures)).
  */
 export function counterRatio(
-  num: { name: string; labels: LabelSet },
-  den: { name: string; labels: LabelSet },
+  num: { name: MetricName; labels: LabelSet },
+  den: { name: MetricName; labels: LabelSet },
   opts: { denomIsSum?: boolean; denomPerSecond?: number } = {},
 ): (v: number) => InputSeries[] {
   const perSec = opts.denomPerSecond ?? 10;
@@ -84,7 +84,7 @@ export function counterRatio(
 }
 
 /** Histogram `_sum` / `_count` whose mean observation is v (one observation per second). */
-export function histogramMean(name: string, labels: LabelSet): (v: number) => InputSeries[] {
+export function histogramMean(name: MetricName, labels: LabelSet): (v: number) => InputSeries[] {
   const m = getMetric(name);
   return (v) => [
     { series: sumRef(m, ...matchers(labels)), shape: 'counter', value: v * 60 },
@@ -98,7 +98,7 @@ export function histogramMean(name: string, labels: LabelSet): (v: number) => In
  * the bucket below or to +Inf.
  * @throws InvalidInputError when v is not inside the finite buckets.
  */
-export function histogramQuantileAt(name: string, labels: LabelSet, q: number): (v: number) => InputSeries[] {
+export function histogramQuantileAt(name: MetricName, labels: LabelSet, q: number): (v: number) => InputSeries[] {
   const m = getMetric(name);
   return (v) => histogramBuckets(m, labels, q, v);
 }
@@ -135,7 +135,7 @@ export function histogramBuckets(m: MetricDef, labels: LabelSet, q: number, v: n
 
 /** n of `count` gauges are `good`, the rest `bad`; v is the good share (rounded to whole series). */
 export function gaugeShare(
-  name: string,
+  name: MetricName,
   count: number,
   labelsFor: (i: number) => LabelSet,
   good: number,
@@ -154,7 +154,7 @@ export function gaugeShare(
 
 /** v counters (v a whole number) that each grow by one per minute, labelled by `labelsFor(i)`. */
 export function activeCounters(
-  name: string,
+  name: MetricName,
   labelsFor: (i: number) => LabelSet,
 ): (v: number) => InputSeries[] {
   const m = getMetric(name);
@@ -171,7 +171,7 @@ export function activeCounters(
  * quantile sits at `base`, the `num` quantile at v x base.
  */
 export function quantileRatio(
-  name: string,
+  name: MetricName,
   q: number,
   num: LabelSet,
   den: LabelSet,

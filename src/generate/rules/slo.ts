@@ -5,9 +5,10 @@
  * 6h and 30m); a ticket when 10 % burns in 1 day (3x, 1d and 2h) or 10 % in 3 days (1x, 3d and 6h). The short
  * window (1/12 of the long one) makes the alert reset quickly once the burn stops.
  *
- * SLOs: migration availability 99.9 % (inventory 6.1: availability 99.9 %), migration duration 99 % within
- * 256 s (the histogram bucket just under the 5-minute migration SLA of seed 001), component error rate 99 %
- * (the < 1 % error-rate SLA quoted everywhere, inventory 6.1).
+ * SLOs: migration availability 99.9 % (the original production SLA), migration duration 99 % within 256 s
+ * (the histogram bucket just under the DWCP v1 5-minute migration SLA), component error rate 99 % (the < 1 %
+ * error-rate SLA quoted everywhere).
+ * @see NovaCron inventory 6.1 (availability 99.9 %, error rate < 1 %); seed 001 (5-minute migration SLA)
  */
 import { getMetric } from '../../catalog/index.ts';
 import type { Duration, Expr, VectorSelector } from '../promql/ast.ts';
@@ -74,7 +75,7 @@ export const SLOS: readonly SloDef[] = [
         sumBy(R, rate(metricRef(m('dwcp_v3_migration_failures_total')), w)),
       ),
     component: 'migration',
-    source: 'inventory 6.1 (availability 99.9 %); failures / (successes + failures) of DWCP v3 migrations',
+    source: 'original production SLA (availability 99.9 %); failures / (successes + failures) of DWCP v3 migrations',
     fixture: (v) => [
       counter(
         metricRef(m('dwcp_v3_migration_failures_total'), ...fx({ node_id: 'node-1', mode: 'datacenter' })),
@@ -98,7 +99,7 @@ export const SLOS: readonly SloDef[] = [
     total: (w) => sumBy(R, rate(countRef(m('dwcp_v3_migration_duration_seconds')), w)),
     component: 'migration',
     source:
-      'seed 001 migration SLA (mean < 5 min); SLI: share of v3 migrations slower than 256 s (bucket bound below 300 s)',
+      'DWCP v1 migration SLA (mean < 5 min); SLI: share of v3 migrations slower than 256 s (bucket bound below 300 s)',
     fixture: (v) => [
       counter(
         countRef(m('dwcp_v3_migration_duration_seconds'), ...fx({ node_id: 'node-1', mode: 'internet' })),
@@ -120,7 +121,7 @@ export const SLOS: readonly SloDef[] = [
     bad: (w) => sumBy(R, rate(metricRef(m('dwcp_v3_component_errors_total')), w)),
     total: (w) => sumBy(R, rate(metricRef(m('dwcp_v3_component_operations_total')), w)),
     component: 'system',
-    source: 'inventory 6.1 (error rate < 1 %); component errors / component operations',
+    source: 'original production SLA (error rate < 1 %); component errors / component operations',
     fixture: (v) => [
       counter(
         metricRef(

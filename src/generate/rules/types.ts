@@ -1,5 +1,5 @@
 /**
- * Alert and recording rules as data. Each rule keeps its source (seed / inventory section) and each alert
+ * Alert and recording rules as data. Each rule keeps its source (specification or original file) and each alert
  * carries what its generated promtool unit test needs: input series as a function of the measured value, a
  * value that must fire and one just inside the threshold that must stay silent (`tests.ts`).
  */
@@ -9,7 +9,7 @@ import type { Duration, Expr, VectorSelector } from '../promql/ast.ts';
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
 /**
- * Escalation label (seed 002 "Escalation Policies"): `immediate` pages at once, `high` pages after 10 minutes
+ * Escalation label ("Escalation Policies" of the Phase 6 production spec, seed 002): `immediate` pages at once, `high` pages after 10 minutes
  * unresolved, `low` notifies Slack only.
  */
 export type Escalation = 'immediate' | 'high' | 'low';
@@ -54,7 +54,7 @@ export interface AlertRule {
   /** One line, may use `{{ $labels.x }}` templates. */
   readonly summary: string;
   readonly description: string;
-  /** Where the rule comes from (seed / inventory section) and what we changed. */
+  /** Where the rule comes from (specification or original file) and what we changed; rendered as a comment. */
   readonly source: string;
   readonly test: AlertTest;
   readonly runbook: RunbookHints;

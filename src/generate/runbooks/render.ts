@@ -1,5 +1,5 @@
 /**
- * Runbooks: one markdown playbook per alert, with the sections seed 002 "Production Alert Playbooks" lists —
+ * Runbooks: one markdown playbook per alert, with the sections the Phase 6 spec's "Production Alert Playbooks" lists —
  * symptoms, first 5 minutes, diagnosis, GO/NO-GO decision, rollback, communication — built from the alert's
  * data (expression, thresholds, source, hints) so they stay in step with the rules.
  */

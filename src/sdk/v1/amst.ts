@@ -2,7 +2,7 @@
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { InFlight } from '../in-flight.ts';
 import { DEFAULT_STREAM_ID_LIMIT, LabelLimiter } from '../label-limiter.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
 import { checkBase, type Clock, type V1BaseLabels } from './base.ts';
 

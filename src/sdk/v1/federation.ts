@@ -1,6 +1,6 @@
 /** Cross-cluster federation wrapper of seed 001 (`dwcp_federation_*`). */
 import type { Counter, Histogram } from 'prom-client';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
 import { checkBase, type V1BaseLabels } from './base.ts';
 

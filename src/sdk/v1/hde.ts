@@ -1,7 +1,7 @@
 /** HDE (Hierarchical Delta Encoding) wrapper of seed 001 ("Instrument HDE Components"). */
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { InvalidInputError } from '../../errors.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
 import { checkBase, type V1BaseLabels } from './base.ts';
 

@@ -1,7 +1,7 @@
 /** VM migration wrapper of seed 001 ("Instrument Migration Components"). */
 import type { Gauge, Histogram } from 'prom-client';
 import { InFlight } from '../in-flight.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
 import { checkBase, type Clock, type V1BaseLabels } from './base.ts';
 

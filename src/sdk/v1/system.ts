@@ -2,7 +2,7 @@
 import type { Gauge } from 'prom-client';
 import { InvalidInputError } from '../../errors.ts';
 import { HEALTH, type HealthState } from '../../model/dwcp.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty } from '../validate.ts';
 import { checkBase, type V1BaseLabels } from './base.ts';
 

@@ -5,9 +5,10 @@
  * Every method throws InvalidInputError on non-finite/negative numbers, ratios outside 0..1 and unknown modes.
  */
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import type { MetricName } from '../../catalog/index.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { COMPONENTS, isComponent, isMode, MODES, type Component, type Mode } from '../../model/dwcp.ts';
-import type { CatalogMetrics } from '../registry.ts';
+import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
 
 /** HDE compression algorithms (inventory 7.1). */
@@ -149,9 +150,9 @@ export class DwcpV3Collector {
     this.m = metrics;
     this.nodeId = nonEmpty(nodeId, 'node id');
     const node_id = this.nodeId;
-    const c = (n: string): Counter<string> => metrics.counter(n);
-    const g = (n: string): Gauge<string> => metrics.gauge(n);
-    const h = (n: string): Histogram<string> => metrics.histogram(n);
+    const c = (n: MetricName): Counter<string> => metrics.counter(n);
+    const g = (n: MetricName): Gauge<string> => metrics.gauge(n);
+    const h = (n: MetricName): Histogram<string> => metrics.histogram(n);
     const count = (n: number | undefined, what: string): number => nonNegative(n ?? 1, what);
 
     const bytesTransferred = c('dwcp_v3_bytes_transferred_total');

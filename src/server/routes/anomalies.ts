@@ -1,24 +1,12 @@
 /** GET /api/anomalies (filtered history, newest first) and POST /api/anomalies/:id/acknowledge. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AcknowledgeResponse, AnomaliesResponse } from '../../contract/anomalies.ts';
 import { InvalidInputError } from '../../errors.ts';
-import type { Anomaly } from '../../model/anomaly.ts';
 import { COMPONENTS, SEVERITIES } from '../../model/dwcp.ts';
 import type { AnomalyFilter } from '../../store/types.ts';
 import type { ApiContext } from '../deps.ts';
 import { intParam, parseQuery, timeParam } from '../params.ts';
-
-/** Body of GET /api/anomalies. */
-export interface AnomaliesResponse {
-  readonly status: 'success';
-  readonly data: readonly Anomaly[];
-}
-
-/** Body of POST /api/anomalies/:id/acknowledge. */
-export interface AcknowledgeResponse {
-  readonly status: 'success';
-  readonly data: Anomaly;
-}
 
 const ID = /^[1-9]\d{0,15}$/;
 

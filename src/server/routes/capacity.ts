@@ -2,20 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
-import { CAPACITY_RESOURCES, type CapacityOverview, type CapacityProvider, type CapacityResource } from '../../monitor/capacity-provider.ts';
-import type { ApiContext } from '../deps.ts';
+import { CAPACITY_RESOURCES, type CapacityResource, type CapacityResponse } from '../../contract/capacity.ts';
+import type { ApiContext, CapacitySource } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest, longest and default `window` of GET /api/capacity. */
 export const MIN_CAPACITY_WINDOW_MS = 3_600_000;
 export const MAX_CAPACITY_WINDOW_MS = 90 * 86_400_000;
 export const DEFAULT_CAPACITY_WINDOW_MS = 7 * 86_400_000;
-
-/** Body of GET /api/capacity. */
-export interface CapacityResponse {
-  readonly status: 'success';
-  readonly data: CapacityOverview;
-}
 
 /**
  * Validates the query `{window?, resource?}` (window: duration such as `7d` or seconds, in [1 h, 90 d], default
@@ -33,7 +27,7 @@ export function parseCapacityQuery(raw: unknown): { windowMs: number; resources:
 }
 
 /** The configured provider, or NotFoundError (404) when the monitor runs without one. */
-function capacityOf(ctx: ApiContext): CapacityProvider {
+function capacityOf(ctx: ApiContext): CapacitySource {
   const p = ctx.deps.capacity;
   if (p === undefined) throw new NotFoundError('capacity planning is not configured on this monitor');
   return p;

@@ -1,6 +1,7 @@
 /** GET /health (liveness and details) and GET /ready (readiness: 200 or 503). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { HealthReport, ReadyResponse } from '../../contract/health.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
 
@@ -12,13 +13,14 @@ const NoParams = z.strictObject({});
  * Both reject query parameters (400 DWCP_UNKNOWN_PARAMETER).
  */
 export async function healthRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  app.get('/health', async (request) => {
+  app.get('/health', async (request): Promise<HealthReport> => {
     parseQuery(request.query, { schema: NoParams });
     return ctx.deps.health();
   });
   app.get('/ready', async (request, reply) => {
     parseQuery(request.query, { schema: NoParams });
     const ready = ctx.deps.ready();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+    const body: ReadyResponse = { status: ready ? 'ready' : 'not_ready' };
+    return reply.code(ready ? 200 : 503).send(body);
   });
 }

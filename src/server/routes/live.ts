@@ -10,8 +10,9 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { getMetric } from '../../catalog/index.ts';
+import type { LiveEvent } from '../../contract/live.ts';
 import { LimitExceededError } from '../../errors.ts';
-import type { ApiContext, LiveEvent } from '../deps.ts';
+import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
 
 const NoParams = z.strictObject({});

@@ -3,16 +3,11 @@
  * run (bench/results/detect.json by default) — never hard-coded. 404 until a benchmark has been run.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ModelPerformanceResponse } from '../../contract/models.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
-import { z } from 'zod';
-
-/** Body of GET /api/models/performance: the benchmark report as written, plus where it came from. */
-export interface ModelPerformanceResponse {
-  readonly status: 'success';
-  readonly data: { readonly source: string; readonly report: unknown };
-}
 
 /** Registers GET /api/models/performance (no parameters). */
 export async function modelRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {

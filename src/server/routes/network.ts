@@ -2,20 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
-import type { NetworkOverview, NetworkProvider } from '../../monitor/network-provider.ts';
-import type { ApiContext } from '../deps.ts';
+import type { NetworkResponse } from '../../contract/network.ts';
+import type { ApiContext, NetworkSource } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest, longest and default `window` of GET /api/network. */
 export const MIN_NETWORK_WINDOW_MS = 10_000;
 export const MAX_NETWORK_WINDOW_MS = 24 * 3_600_000;
 export const DEFAULT_NETWORK_WINDOW_MS = 15 * 60_000;
-
-/** Body of GET /api/network. */
-export interface NetworkResponse {
-  readonly status: 'success';
-  readonly data: NetworkOverview;
-}
 
 /**
  * Validates the query `{window?, region?}` (window: duration such as `15m` or seconds, in [10 s, 24 h], default
@@ -39,7 +33,7 @@ export function parseNetworkQuery(raw: unknown): { windowMs: number; region: str
 }
 
 /** The configured provider, or NotFoundError (404) when the monitor runs without one. */
-function networkOf(ctx: ApiContext): NetworkProvider {
+function networkOf(ctx: ApiContext): NetworkSource {
   const p = ctx.deps.network;
   if (p === undefined) throw new NotFoundError('network telemetry is not configured on this monitor');
   return p;

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { PredictionsResponse } from '../../contract/predictions.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
-import type { SeriesPrediction } from '../../monitor/detection-engine.ts';
 import type { ApiContext } from '../deps.ts';
 import { durationParam, intParam, parseQuery } from '../params.ts';
 
@@ -15,12 +15,6 @@ export const MAX_PREDICTION_HORIZON_MS = 7 * 86_400_000;
 export const DEFAULT_PREDICTION_HORIZON_MS = 15 * 60_000;
 export const DEFAULT_PREDICTION_STEPS = 15;
 export const MAX_PREDICTION_STEPS_PER_REQUEST = 500;
-
-/** Body of GET /api/predictions/{metric}. */
-export interface PredictionsResponse {
-  readonly status: 'success';
-  readonly data: { readonly metric: string; readonly horizonMs: number; readonly series: readonly SeriesPrediction[] };
-}
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 

@@ -3,18 +3,12 @@
  * region's score trend (least squares over the last hour of scores recorded every 15 s).
  */
 import type { FastifyInstance } from 'fastify';
-import type { RegionsOverview } from '../../monitor/rollout-provider.ts';
+import type { RegionsResponse } from '../../contract/regions.ts';
 import type { ApiContext } from '../deps.ts';
 import { insightsOf, parseWindowQuery } from './rollout.ts';
 
 /** Default `window` of GET /api/regions/health. */
 export const DEFAULT_REGIONS_WINDOW_MS = 5 * 60_000;
-
-/** Body of GET /api/regions/health. */
-export interface RegionsResponse {
-  readonly status: 'success';
-  readonly data: RegionsOverview;
-}
 
 /**
  * Registers GET /api/regions/health?window=5m → 200 `{status: 'success', data: {window, regions: [{region, score,

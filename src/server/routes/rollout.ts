@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
-import type { InsightsProvider, RolloutStatus } from '../../monitor/rollout-provider.ts';
-import type { ApiContext } from '../deps.ts';
+import type { RolloutResponse } from '../../contract/rollout.ts';
+import type { ApiContext, InsightsSource } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest and longest `window` accepted by the rollout, SLO and region routes. */
@@ -15,12 +15,6 @@ export const MIN_WINDOW_MS = 10_000;
 export const MAX_WINDOW_MS = 24 * 3_600_000;
 /** Default `window` of GET /api/rollout. */
 export const DEFAULT_ROLLOUT_WINDOW_MS = 10 * 60_000;
-
-/** Body of GET /api/rollout. */
-export interface RolloutResponse {
-  readonly status: 'success';
-  readonly data: RolloutStatus;
-}
 
 /**
  * Validates the query `{window?}` of the insight routes (duration: `10m`, `600`); unknown parameters → 400.
@@ -37,14 +31,14 @@ export function parseWindowQuery(raw: unknown, fallbackMs: number): number {
 }
 
 /** The configured provider, or NotFoundError (404) when the monitor runs without one. */
-export function insightsOf(ctx: ApiContext): InsightsProvider {
+export function insightsOf(ctx: ApiContext): InsightsSource {
   const p = ctx.deps.insights;
   if (p === undefined) throw new NotFoundError('rollout, SLO and region analysis is not configured on this monitor');
   return p;
 }
 
 /**
- * Registers GET /api/rollout?window=10m → 200 `{status: 'success', data: RolloutStatus}`; `data.stages` does not
+ * Registers GET /api/rollout?window=10m → 200 {@link RolloutResponse}; `data.stages` does not
  * depend on `window` (each record holds the figures of the exporter's 10-minute window at that stage).
  */
 export async function rolloutRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {

@@ -1,14 +1,14 @@
 /** GET /api/metrics/search (metric names) and GET /api/metrics/query (aggregated range query). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AGGREGATIONS, type QueryResponse, type SearchResponse } from '../../contract/series.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { aggregateSeries, type QueryAggregation } from '../../store/query.ts';
+import type { QueryAggregation } from '../../store/query.ts';
 import type { ApiContext } from '../deps.ts';
 import { durationParam, intParam, parseQuery, timeParam } from '../params.ts';
 
-/** Aggregations of GET /api/metrics/query (`rate` = per-second increase of counters). */
-export const AGGREGATIONS = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'] as const satisfies readonly QueryAggregation[];
-export type Aggregation = (typeof AGGREGATIONS)[number];
+/** Every API aggregation is one the store's aggregation computes. */
+AGGREGATIONS satisfies readonly QueryAggregation[];
 
 /** Default range of a query without `start`: the 5 minutes before `end`. */
 export const DEFAULT_RANGE_MS = 5 * 60_000;
@@ -23,34 +23,6 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** At most this many `by` labels. */
 const MAX_BY_LABELS = 16;
-
-/** One output series of a query. Timestamps Unix ms, parallel to `values`. */
-export interface QuerySeries {
-  readonly labels: Record<string, string>;
-  readonly timestampsMs: number[];
-  readonly values: number[];
-}
-
-/** Body of GET /api/metrics/query. `warnings` is present only when the result was truncated. */
-export interface QueryResponse {
-  readonly status: 'success';
-  readonly data: {
-    readonly name: string;
-    readonly agg: Aggregation;
-    readonly by: readonly string[];
-    readonly startMs: number;
-    readonly endMs: number;
-    readonly stepMs: number;
-    readonly series: readonly QuerySeries[];
-  };
-  readonly warnings?: readonly string[];
-}
-
-/** Body of GET /api/metrics/search. */
-export interface SearchResponse {
-  readonly status: 'success';
-  readonly data: readonly string[];
-}
 
 /**
  * The default step for a range: the smallest "nice" step (1 s, 2 s, 5 s, 10 s, 15 s, 30 s, 1 m, ...) giving at
@@ -140,7 +112,7 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
         `some series have more than ${limits.queryRawPointsPerSeries} samples in the range; only the latest were used`,
       );
     }
-    const result = aggregateSeries(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
+    const result = ctx.deps.aggregate(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
     return {
       status: 'success',
       data: { name: q.name, agg, by, startMs, endMs, stepMs, series: result.series },

@@ -1,17 +1,11 @@
 /** GET /api/slo: error budgets of the SLOs (the built-in templates) over the stored series of the window. */
 import type { FastifyInstance } from 'fastify';
-import type { SloOverview } from '../../monitor/rollout-provider.ts';
+import type { SloResponse } from '../../contract/slo.ts';
 import type { ApiContext } from '../deps.ts';
 import { insightsOf, parseWindowQuery } from './rollout.ts';
 
 /** Default `window` of GET /api/slo (the stored retention is 6 h by default). */
 export const DEFAULT_SLO_WINDOW_MS = 3_600_000;
-
-/** Body of GET /api/slo. */
-export interface SloResponse {
-  readonly status: 'success';
-  readonly data: SloOverview;
-}
 
 /**
  * Registers GET /api/slo?window=1h → 200 `{status: 'success', data: {stepMs, window, slos: [{name, objective,

@@ -55,12 +55,13 @@ describe('parseSimulateFlags', () => {
   it('rejects bad values naming the flag', () => {
     const cases: [Partial<typeof defaults> & { duration?: string }, RegExp][] = [
       [{ nodes: 'six' }, /--nodes must be an integer/],
-      [{ nodes: '0' }, /--nodes must be in 1\.\.200/],
+      [{ nodes: '0' }, /--nodes must be an integer 1-200, got '0'/],
       [{ regions: ' , ' }, /--regions/],
       [{ portBase: '70000' }, /--port-base/],
       [{ rolloutPercent: '150' }, /--rollout-percent/],
       [{ rolloutPercent: 'abc' }, /--rollout-percent/],
       [{ duration: 'forever' }, /invalid duration/],
+      [{ duration: '25d' }, /--duration must be between 0 and 2147483647 ms/], // a setTimeout delay
       [{ daySeconds: '0' }, /--day-seconds/],
       [{ seed: '-1' }, /--seed/],
     ];

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { metricsOf } from '../../../src/catalog/index.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
 import { startMetricsServer, type MetricsServer } from '../../../src/sdk/metrics-server.ts';
-import { createCatalogMetrics } from '../../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
 
 describe('startMetricsServer', () => {
   let server: MetricsServer;

@@ -3,7 +3,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { metricsOf } from '../../../src/catalog/index.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { createCatalogMetrics, type CatalogMetrics } from '../../../src/sdk/registry.ts';
+import { createCatalogMetrics, type CatalogMetrics } from '../../../src/catalog/registry.ts';
 import { AmstMetrics } from '../../../src/sdk/v1/amst.ts';
 import { FederationMetrics } from '../../../src/sdk/v1/federation.ts';
 import { HdeMetrics } from '../../../src/sdk/v1/hde.ts';

@@ -5,7 +5,7 @@ import { metricsOf } from '../../../src/catalog/index.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
 import type { Mode } from '../../../src/model/dwcp.ts';
 import { ProductionMetrics } from '../../../src/sdk/production.ts';
-import { createCatalogMetrics } from '../../../src/sdk/registry.ts';
+import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
 import { DELTA_WINDOW, DwcpV3Collector } from '../../../src/sdk/v3/collector.ts';
 import { valueOf, valuesOf } from '../../helpers/metric-values.ts';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { getMetric } from '../../../src/catalog/index.ts';
+import { findMetric } from '../../../src/catalog/index.ts';
 import { ConfigError, InvalidInputError } from '../../../src/errors.ts';
 import { FAULT_KINDS, type FaultLabel } from '../../../src/model/anomaly.ts';
 import { startCluster, type Cluster } from '../../../src/sim/cluster.ts';
@@ -22,7 +22,7 @@ describe('fault labels', () => {
       const sel = selectorFor(kind, 'node-2');
       assert.ok(sel.startsWith(metrics[0]! + '{'), sel);
       if (kind === 'node_down') assert.deepEqual(metrics, ['up']);
-      else for (const m of metrics) assert.equal(getMetric(m).name, m);
+      else for (const m of metrics) assert.equal(findMetric(m)?.name, m);
     }
     assert.equal(selectorFor('latency_spike', 'node-2'), 'dwcp_v3_mode_latency_seconds{node_id="node-2"}');
     assert.equal(

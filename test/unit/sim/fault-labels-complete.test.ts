@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FAULT_KINDS, type FaultKind } from '../../../src/model/anomaly.ts';
 import { DEFAULT_MAGNITUDE, movedMetrics, type ScheduledFault } from '../../../src/sim/faults.ts';
-import { linkProfile, SimNode, type LinkClass } from '../../../src/sim/node.ts';
+import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import { SimNode } from '../../../src/sim/node.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -288,7 +289,7 @@ describe('fault labels match what the simulator really moves', () => {
         durationMs: (FAULT_END_S - FAULT_START_S) * 1000,
         magnitude: DEFAULT_MAGNITUDE[kind],
       };
-      const labelled = new Set(movedMetrics(kind));
+      const labelled = new Set<string>(movedMetrics(kind));
       const movedAnywhere = new Set<string>();
       const unlabelled: string[] = [];
       for (const linkClass of LINK_CLASSES) {

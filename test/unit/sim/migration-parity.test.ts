@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { DEFAULT_V1_DURATION_FACTOR, linkProfile, SimNode, type LinkClass } from '../../../src/sim/node.ts';
+import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import { DEFAULT_V1_DURATION_FACTOR } from '../../../src/sim/migrations.ts';
+import { SimNode } from '../../../src/sim/node.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 
 const T0 = Date.UTC(2026, 0, 1);

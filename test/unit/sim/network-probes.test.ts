@@ -6,17 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Sample } from '../../../src/model/sample.ts';
-import { createNetworkProvider, type NetworkOverview } from '../../../src/monitor/network-provider.ts';
+import type { NetworkOverview } from '../../../src/contract/network.ts';
+import { createNetworkProvider } from '../../../src/monitor/network-provider.ts';
 import type { ScheduledFault } from '../../../src/sim/faults.ts';
-import {
-  interRegionBaseRttMs,
-  linkProfile,
-  PROBES_PER_SECOND,
-  SimNode,
-  type LinkClass,
-} from '../../../src/sim/node.ts';
+import { interRegionBaseRttMs, linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import { SimNode } from '../../../src/sim/node.ts';
+import { PROBES_PER_SECOND } from '../../../src/sim/probes.ts';
 import { Prng } from '../../../src/sim/prng.ts';
-import { MemorySampleStore } from '../server-fakes.ts';
+import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const SECONDS = 120;

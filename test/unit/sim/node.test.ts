@@ -4,13 +4,9 @@ import { metricsOf } from '../../../src/catalog/index.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
 import type { FaultKind } from '../../../src/model/anomaly.ts';
 import { DEFAULT_MAGNITUDE, type ScheduledFault } from '../../../src/sim/faults.ts';
-import {
-  linkProfile,
-  rolloutStage,
-  SimNode,
-  type LinkClass,
-  type LinkProfile,
-} from '../../../src/sim/node.ts';
+import { linkProfile, type LinkClass, type LinkProfile } from '../../../src/sim/link-model.ts';
+import { SimNode } from '../../../src/sim/node.ts';
+import { rolloutStage } from '../../../src/sim/rollout-stage.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import { valueOf } from '../../helpers/metric-values.ts';
 

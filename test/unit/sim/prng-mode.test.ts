@@ -80,3 +80,22 @@ describe('ModeDetector', () => {
     assert.throws(() => new ModeDetector(0), InvalidInputError);
   });
 });
+
+describe('Prng.poisson', () => {
+  it('has mean lambda, is 0 for lambda 0 (one draw), and caps lambda at 50', () => {
+    const r = new Prng(9);
+    for (const lambda of [0.5, 4, 20]) {
+      let sum = 0;
+      for (let i = 0; i < 20_000; i++) sum += r.poisson(lambda);
+      assert.ok(Math.abs(sum / 20_000 - lambda) < 0.05 * lambda + 0.02, `mean ${sum / 20_000} for ${lambda}`);
+    }
+    const a = new Prng(4);
+    const b = new Prng(4);
+    assert.equal(a.poisson(0), 0);
+    b.next();
+    assert.equal(a.next(), b.next(), 'lambda 0 still draws once');
+    let big = 0;
+    for (let i = 0; i < 2000; i++) big += r.poisson(1e6);
+    assert.ok(Math.abs(big / 2000 - 50) < 2, `capped mean ${big / 2000}`);
+  });
+});

@@ -4,7 +4,9 @@ import { acknowledgeAnomaly, fetchAnomalies, liveUrl, type Anomaly, type LiveEve
 /** Anomalies kept in the page (newest first). */
 const MAX_ANOMALIES = 100;
 
-function fmt(v: number): string {
+/** Four significant digits; an en dash for a number the API does not have (null). */
+function fmt(v: number | null): string {
+  if (v === null) return '–';
   return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
 }
 

@@ -1,4 +1,3 @@
-import { COMPONENTS } from '../../../src/model/dwcp.ts';
 import { fetchComponentStatus, type ComponentStatus } from '../api.ts';
 import { usePoll } from '../usePoll.ts';
 
@@ -7,6 +6,8 @@ export function ComponentGrid() {
   const { data, error } = usePoll(fetchComponentStatus, 2000, []);
   const statuses = data ?? [];
   const regions = [...new Set(statuses.map((s) => s.region))].sort();
+  // The API lists every component for every region, in the DWCP order.
+  const components = [...new Set(statuses.map((s) => s.component))];
   const cell = new Map<string, ComponentStatus>(statuses.map((s) => [`${s.component}/${s.region}`, s]));
   return (
     <section className="panel">
@@ -25,7 +26,7 @@ export function ComponentGrid() {
             </tr>
           </thead>
           <tbody>
-            {COMPONENTS.map((c) => (
+            {components.map((c) => (
               <tr key={c}>
                 <th>{c.toUpperCase()}</th>
                 {regions.map((r) => {

@@ -8,6 +8,7 @@
  * numenta/NAB @ ea702d75. Pure: no clocks, no I/O.
  */
 import { InvalidInputError, LimitExceededError } from '../../../errors.ts';
+import { recallOf } from '../../../math/classification.ts';
 
 /** Names of NAB's three application profiles (`config/profiles.json`). */
 export const NAB_PROFILE_NAMES = ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate'] as const;
@@ -456,7 +457,8 @@ export function evaluateCorpus(
     fpRows: total.fpRows,
     windowsDetected: total.windowsDetected,
     windowsTotal,
-    windowRecall: windowsTotal === 0 ? 0 : total.windowsDetected / windowsTotal,
+    // A corpus without labelled windows reports 0, not null (NabEvaluation.windowRecall is a number).
+    windowRecall: recallOf(total.windowsDetected, windowsTotal) ?? 0,
     perFile,
   };
 }

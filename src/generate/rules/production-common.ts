@@ -1,0 +1,77 @@
+/**
+ * Shared pieces of the Phase 6 production rules ("Production Alert Rules" of the Phase 6 production monitoring
+ * spec, thresholds of the original `alerts-production.yml`): the measured expressions, the GO/NO-GO score,
+ * fixture labels and the runbook hints several alerts share.
+ * @see seed 002 "Production Alert Rules"; NovaCron inventory 2.3
+ */
+import { getMetric } from '../../catalog/index.ts';
+import type { Expr } from '../promql/ast.ts';
+import { add, agg, aggBy, div, eq, histogramQuantile, num, paren, rate, sumBy } from '../promql/build.ts';
+import { bucketRef, metricRef } from '../promql/metric.ts';
+import { inlineCode } from '../promql/print.ts';
+import type { RunbookHints } from './types.ts';
+
+/** Source of the production rules. */
+export const S2 = 'Phase 6 production monitoring spec "Production Alert Rules"; original alerts-production.yml';
+/** Catalog lookup (short name for the dense rule definitions). */
+export const m = getMetric;
+/** Aggregation labels: per region, per region and instance. */
+export const R = ['region'] as const;
+export const RI = ['region', 'instance'] as const;
+
+const latencyBucket = () => bucketRef(m('dwcp_v3_migration_latency_seconds'));
+/** The q-quantile of v3 migration latency per region over 5 minutes. */
+export const latencyQ = (q: number): Expr => histogramQuantile(q, latencyBucket(), '5m', R);
+/** Average AMST transmit throughput per region (bytes/s). */
+export const throughputAmst = (): Expr =>
+  aggBy(
+    'avg',
+    R,
+    metricRef(m('dwcp_v3_throughput_bytes_per_second'), eq('component', 'amst'), eq('direction', 'tx')),
+  );
+/** DWCP v3 errors per second per region over a window. */
+export const errorsPerSecond = (d: '5m' | '10m'): Expr =>
+  sumBy(R, rate(metricRef(m('dwcp_v3_errors_total')), d));
+/** The SLA compliance gauge of one SLA type. */
+export const sla = (t: string) => metricRef(m('dwcp_v3_sla_compliance'), eq('sla_type', t));
+
+/** Fixture labels of the latency histogram, the throughput gauge and the error counter. */
+export const LAT_FX = { source: 'us-east-1', destination: 'eu-west-1', vm_size: '4GB', mode: 'datacenter' };
+export const TPUT_FX = { component: 'amst', direction: 'tx', transport: 'rdma' };
+export const ERR_FX = { component: 'amst', error_type: 'timeout', severity: 'warning' };
+
+/** GO/NO-GO score of the rollout: mean of the worst latency, throughput and error-rate SLA compliance (0..1). */
+export const GO_NO_GO: Expr = div(
+  paren(add(add(agg('min', sla('latency')), agg('min', sla('throughput'))), agg('min', sla('error_rate')))),
+  num(3),
+);
+
+export const LATENCY_HINTS: RunbookHints = {
+  causes: [
+    'WAN congestion or loss on the migration path',
+    'a slow component (HDE compression, ACP consensus) in the data path',
+    'the v3 build of the current rollout stage',
+  ],
+  actions: [
+    `Find the slow component: ${inlineCode(histogramQuantile(0.99, bucketRef(m('dwcp_v3_component_latency_seconds')), '5m', ['component']))}`,
+    'Compare v1 and v3 latency on the Phase 6 dashboard; if only v3 is slow, it is a rollout regression',
+  ],
+};
+export const THROUGHPUT_HINTS: RunbookHints = {
+  causes: ['RDMA fallen back to TCP', 'AMST running too few streams', 'link saturated by other traffic'],
+  actions: [
+    'Break throughput down by transport (rdma/tcp) and node',
+    'Check AMST active streams and congestion events',
+  ],
+};
+export const ERROR_HINTS: RunbookHints = {
+  causes: [
+    'a failing component (see component health)',
+    'a bad v3 build in the current rollout stage',
+    'network partition between regions',
+  ],
+  actions: [
+    `Break errors down: ${inlineCode(sumBy(['component', 'error_type'], rate(metricRef(m('dwcp_v3_errors_total')), '5m')))}`,
+    'Check whether errors started with a rollout step',
+  ],
+};

@@ -1,0 +1,52 @@
+/**
+ * The one place where the detection engine's options are derived from the monitor's detection settings
+ * (configuration `detection.*`). `serve`, `demo`, the labelled-scenario evaluator and the benchmarks all build
+ * their engine through {@link detectionEngineOptions}, so a benchmark measures exactly the code that ships.
+ */
+import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
+import type { DetectionEngineOptions } from './detection-engine.ts';
+import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
+import { LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './live-detector.ts';
+import type { DetectionInput } from './series-tracker.ts';
+
+/** Consecutive normal samples that resolve an open anomaly (not configurable). */
+export const RESOLVE_AFTER_SAMPLES = 3;
+
+/**
+ * A detector that is not one of the shipped choices, for benchmarks of candidates: replaces the factory and the
+ * anomaly's detector name; every other engine option still comes from the settings.
+ */
+export interface CandidateDetector {
+  readonly factory: DetectorFactory;
+  /** Stored with each anomaly (`Anomaly.detector`). Non-empty. */
+  readonly name: string;
+  /** Series left out (stored, never analysed); default: those the configured live detector leaves out. */
+  readonly exclude?: (input: DetectionInput) => boolean;
+}
+
+/** The name stored with each anomaly of a live detector choice. */
+export function liveDetectorName(choice: LiveDetectorChoice): string {
+  return choice === 'ensemble' ? 'ensemble-live' : 'statistical';
+}
+
+/**
+ * The detection-engine options for `settings`: the live detector factory of `settings.detector` (with the
+ * seasonal period), its name, the confidence/confirmation/cooldown/series limits of the settings,
+ * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}) and the series the live
+ * detector leaves out. With `candidate`, its factory and name replace the live detector's.
+ * Validation of the values is the engine's (RangeError) and the configuration schema's.
+ * @see docs/anomaly-detection.md for the tuning and its measurements.
+ */
+export function detectionEngineOptions(settings: DetectionSettings, candidate?: CandidateDetector): DetectionEngineOptions {
+  return {
+    factory: candidate?.factory ?? liveDetectorFactory(settings.detector, settings.seasonalPeriod),
+    detectorName: candidate?.name ?? liveDetectorName(settings.detector),
+    minConfidence: settings.minConfidence,
+    confirmSamples: settings.confirmSamples,
+    cooldownMs: settings.cooldown,
+    resolveAfterSamples: RESOLVE_AFTER_SAMPLES,
+    maxSeries: settings.maxSeries,
+    kinds: LIVE_ANALYSED_KINDS,
+    exclude: candidate?.exclude ?? liveExcluded(settings.detector),
+  };
+}

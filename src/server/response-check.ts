@@ -1,0 +1,76 @@
+/**
+ * Optional check of every JSON response against the API contract (src/contract): the route's success schema for
+ * 2xx/3xx bodies (and /ready's 503), the error body schema for 4xx/5xx. For tests: it parses every response once.
+ * A response that does not match is replaced by a 500 `DWCP_INTERNAL` error whose message lists the issues.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
+import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
+import { CapacityResponseSchema } from '../contract/capacity.ts';
+import { ComponentsResponseSchema } from '../contract/components.ts';
+import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
+import { ModelPerformanceResponseSchema } from '../contract/models.ts';
+import { NetworkResponseSchema } from '../contract/network.ts';
+import { PredictionsResponseSchema } from '../contract/predictions.ts';
+import { RegionsResponseSchema } from '../contract/regions.ts';
+import { RolloutResponseSchema } from '../contract/rollout.ts';
+import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts';
+import { SloResponseSchema } from '../contract/slo.ts';
+import { TargetsResponseSchema } from '../contract/targets.ts';
+
+/** `METHOD url-pattern` of each JSON route → the schema of its success body. */
+export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  'GET /health': HealthReportSchema,
+  'GET /ready': ReadyResponseSchema,
+  'GET /api/components/status': ComponentsResponseSchema,
+  'GET /api/anomalies': AnomaliesResponseSchema,
+  'POST /api/anomalies/:id/acknowledge': AcknowledgeResponseSchema,
+  'GET /api/metrics/search': SearchResponseSchema,
+  'GET /api/metrics/query': QueryResponseSchema,
+  'GET /api/v1/targets': TargetsResponseSchema,
+  'GET /api/rollout': RolloutResponseSchema,
+  'GET /api/slo': SloResponseSchema,
+  'GET /api/regions/health': RegionsResponseSchema,
+  'GET /api/capacity': CapacityResponseSchema,
+  'GET /api/network': NetworkResponseSchema,
+  'GET /api/predictions/:metric': PredictionsResponseSchema,
+  'GET /api/models/performance': ModelPerformanceResponseSchema,
+};
+
+/** At most this many issues are listed in the replacement error. */
+const MAX_ISSUES = 5;
+
+/** The schema a response must match, or undefined for responses the contract does not describe. */
+function schemaFor(method: string, url: string | undefined, statusCode: number): z.ZodType | undefined {
+  const route = `${method} ${url ?? ''}`;
+  if (route === 'GET /ready') return ReadyResponseSchema;
+  if (statusCode >= 400) return ApiErrorBodySchema;
+  return RESPONSE_SCHEMAS[route];
+}
+
+/**
+ * Adds an `onSend` hook that validates JSON bodies (content type `application/json`) against the contract.
+ * Text bodies (GET /metrics, the web page) and websocket upgrades are not checked.
+ */
+export function registerResponseCheck(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof payload !== 'string' || typeof type !== 'string' || !type.startsWith('application/json')) return payload;
+    const schema = schemaFor(request.method, request.routeOptions.url, reply.statusCode);
+    if (schema === undefined) return payload;
+    const result = schema.safeParse(JSON.parse(payload));
+    if (result.success) return payload;
+    const issues = result.error.issues
+      .slice(0, MAX_ISSUES)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    reply.code(500);
+    const body: ApiErrorBody = {
+      status: 'error',
+      errorType: 'DWCP_INTERNAL',
+      error: `response of ${request.method} ${request.routeOptions.url ?? request.url} does not match the API contract: ${issues}`,
+    };
+    return JSON.stringify(body);
+  });
+}

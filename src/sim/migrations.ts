@@ -1,0 +1,111 @@
+/**
+ * Migrations of a simulated node: v1 and v3 migrations started at MIGRATIONS_PER_SECOND, split by the rollout
+ * percentage, with durations from VM size, effective throughput, mode overhead and faults. Both versions are
+ * recorded when they start, with the duration drawn for them (v1 through its wrapper's start/complete on the
+ * event clock), so that over any window both histograms hold the same selection of migrations (recording v1
+ * only at completion made short windows see only its short migrations).
+ */
+import type { Mode } from '../model/dwcp.ts';
+import type { FaultEffects } from './faults.ts';
+import type { ModeParams } from './mode-params.ts';
+import type { Prng } from './prng.ts';
+import type { NodeTelemetry } from './telemetry.ts';
+
+/** Default v1 duration factor: v1 DWCP migrations take 1.3x as long as v3 ones. */
+export const DEFAULT_V1_DURATION_FACTOR = 1.3;
+/** Migrations per second started by a node. */
+const MIGRATIONS_PER_SECOND = 4;
+/** VM sizes, picked uniformly per migration. */
+const VM_SIZES = [
+  { name: 'small', bytes: 2 * 2 ** 30 },
+  { name: 'medium', bytes: 8 * 2 ** 30 },
+  { name: 'large', bytes: 32 * 2 ** 30 },
+] as const;
+
+/** Options of {@link MigrationDriver}. */
+export interface MigrationDriverOptions {
+  readonly id: string;
+  /** Destinations (the node itself when alone). */
+  readonly peers: readonly string[];
+  /** Share of v3 migrations, 0..100. */
+  readonly rolloutPercent: number;
+  /** v1 DWCP duration relative to v3 under the same conditions (before noise and faults). */
+  readonly v1DurationFactor: number;
+  /** Sets the event clock the v1 wrappers read (Unix ms). */
+  readonly setEventMs: (ms: number) => void;
+}
+
+/** Conditions of the tick the migrations run in. */
+export interface MigrationTick {
+  readonly nowMs: number;
+  readonly dt: number;
+  readonly mode: Mode;
+  readonly params: ModeParams;
+  /** Transfer throughput, bytes/s. */
+  readonly throughput: number;
+  /** Compression ratio in effect. */
+  readonly ratio: number;
+  readonly eff: FaultEffects;
+}
+
+/** Starts and records the migrations of one node (holds the fractional migration credit between ticks). */
+export class MigrationDriver {
+  private readonly opts: MigrationDriverOptions;
+  private readonly tel: NodeTelemetry;
+  private readonly prng: Prng;
+  private v1Credit = 0;
+  private v3Credit = 0;
+  private seq = 0;
+
+  constructor(tel: NodeTelemetry, prng: Prng, opts: MigrationDriverOptions) {
+    this.tel = tel;
+    this.prng = prng;
+    this.opts = opts;
+  }
+
+  /** Runs this tick's migrations; returns the current v3 slowdown (duration / baseline) when v3 ran. */
+  run(k: MigrationTick): { v3Slowdown: number | undefined } {
+    const r = this.prng;
+    const { v3, production, migration } = this.tel;
+    const { nowMs, dt, mode, eff, ratio } = k;
+    const share = this.opts.rolloutPercent / 100;
+    this.v3Credit += MIGRATIONS_PER_SECOND * dt * share;
+    this.v1Credit += MIGRATIONS_PER_SECOND * dt * (1 - share);
+    const id = this.opts.id;
+    const peers = this.opts.peers.length > 0 ? this.opts.peers : [id];
+    const effective = Math.max(1e6, k.throughput) * Math.max(1, ratio);
+    const overhead = k.params.migrationOverheadSeconds;
+    const v1Factor = this.opts.v1DurationFactor;
+    let v3Slowdown: number | undefined;
+    while (this.v3Credit >= 1) {
+      this.v3Credit -= 1;
+      const vm = VM_SIZES[r.int(0, VM_SIZES.length - 1)]!;
+      const baseline = vm.bytes / effective + overhead;
+      const seconds = baseline * eff.v3Factor * (1 + r.gaussian(0, 0.03));
+      const ok = r.chance(eff.v3Factor > 1 ? 0.97 : 0.998);
+      const dest = peers[r.int(0, peers.length - 1)]!;
+      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio) });
+      if (ok) production.migrationLatency({ source: id, destination: dest, vmSize: vm.name, mode, seconds: Math.max(0.01, seconds) });
+      else production.error('migration', 'migration_failed', 'critical');
+      v3Slowdown = seconds / baseline;
+    }
+    while (this.v1Credit >= 1) {
+      this.v1Credit -= 1;
+      const vm = VM_SIZES[r.int(0, VM_SIZES.length - 1)]!;
+      const dwcp = r.chance(0.9);
+      const dwcpSeconds = (vm.bytes / effective + overhead) * v1Factor * (1 + r.gaussian(0, 0.03));
+      const seconds = dwcp ? dwcpSeconds : dwcpSeconds * 5 * eff.throughputFactor;
+      const migrationId = `mig-${id}-${++this.seq}`;
+      const dest = peers[r.int(0, peers.length - 1)]!;
+      const ok = r.chance(0.995);
+      // Recorded now, like v3 above: the wrapper measures start -> start + duration on the event clock.
+      this.opts.setEventMs(nowMs);
+      migration.onMigrationStart(migrationId);
+      this.opts.setEventMs(nowMs + Math.max(0.01, seconds) * 1000);
+      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp);
+    }
+    this.opts.setEventMs(nowMs);
+    for (const vm of VM_SIZES) migration.onSpeedupCalculated(`${vm.name}_vm`, Math.max(0.1, 5 * eff.throughputFactor * (1 + r.gaussian(0, 0.02))));
+    return { v3Slowdown };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Validation and JSON encoding of detector states, shared by every backend so that they accept, reject and
+ * read back exactly the same rows (no I/O).
+ */
+import { InvalidInputError, PayloadTooLargeError, type DwcpError } from '../errors.ts';
+import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow } from './types.ts';
+
+/** Whether `v` fits the `integer` (int32) version column of PostgreSQL. */
+function isInt32(v: number): boolean {
+  return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
+/** A detector state ready to store: the row's fields with `state` as JSON text and its UTF-8 size. */
+export interface EncodedDetectorState {
+  readonly seriesKey: string;
+  readonly detector: string;
+  readonly version: number;
+  /** `JSON.stringify(state)`, at most `MAX_DETECTOR_STATE_BYTES` UTF-8 bytes. */
+  readonly stateJson: string;
+  readonly updatedAtMs: number;
+  /** UTF-8 bytes of `stateJson` (its length when that alone proves it fits). */
+  readonly bytes: number;
+}
+
+/** A row that could not be encoded, with the reason. */
+export interface RejectedDetectorState {
+  readonly seriesKey: string;
+  readonly error: DwcpError;
+}
+
+/**
+ * Validates `rows`, keeps the last row of each series key (in the order of last occurrence) and encodes each
+ * state as JSON. States whose JSON exceeds `MAX_DETECTOR_STATE_BYTES` are rejected with
+ * `PayloadTooLargeError`, states that cannot be written as JSON with `InvalidInputError`.
+ * @throws InvalidInputError when a row has an empty series key or detector name, a version that is not a
+ *   32-bit integer, or a timestamp that is not a safe integer (then nothing of the batch may be stored).
+ * @see DetectorStateStore.saveDetectorStates in ./types.ts
+ */
+export function encodeDetectorStates(rows: readonly DetectorStateRow[]): { encoded: EncodedDetectorState[]; rejected: RejectedDetectorState[] } {
+  const latest = new Map<string, DetectorStateRow>();
+  for (const r of rows) {
+    if (typeof r.seriesKey !== 'string' || r.seriesKey.length === 0) throw new InvalidInputError('detector state: series key must be a non-empty string');
+    if (typeof r.detector !== 'string' || r.detector.length === 0) throw new InvalidInputError(`detector state of ${r.seriesKey}: detector name must be a non-empty string`);
+    if (!isInt32(r.version)) throw new InvalidInputError(`detector state of ${r.seriesKey}: version ${r.version} is not a 32-bit integer`);
+    if (!Number.isSafeInteger(r.updatedAtMs)) throw new InvalidInputError(`detector state of ${r.seriesKey}: updatedAtMs ${r.updatedAtMs} is not an integer in ms`);
+    latest.delete(r.seriesKey); // re-insert so the map keeps the order of last occurrence
+    latest.set(r.seriesKey, r);
+  }
+  const rejected: RejectedDetectorState[] = [];
+  const encoded: EncodedDetectorState[] = [];
+  for (const r of latest.values()) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(r.state);
+    } catch (e) {
+      rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }) });
+      continue;
+    }
+    if (json === undefined) {
+      rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON (${typeof r.state})`) });
+      continue;
+    }
+    // A UTF-8 byte is at most 3 per UTF-16 unit: skip the exact count when the length alone proves it fits.
+    const bytes = json.length * 3 <= MAX_DETECTOR_STATE_BYTES ? json.length : Buffer.byteLength(json, 'utf8');
+    if (bytes > MAX_DETECTOR_STATE_BYTES) {
+      rejected.push({ seriesKey: r.seriesKey, error: new PayloadTooLargeError(MAX_DETECTOR_STATE_BYTES, `detector state of ${r.seriesKey} (${r.detector} v${r.version}, ${bytes} bytes)`) });
+      continue;
+    }
+    encoded.push({ seriesKey: r.seriesKey, detector: r.detector, version: r.version, stateJson: json, updatedAtMs: r.updatedAtMs, bytes });
+  }
+  return { encoded, rejected };
+}
+
+/** A stored detector state as a backend reads it (integers may come back as strings from PostgreSQL). */
+export interface StoredDetectorState {
+  readonly seriesKey: string;
+  readonly detector: string;
+  readonly version: number | string;
+  readonly stateJson: string;
+  readonly updatedAt: number | string;
+}
+
+/**
+ * Decodes a stored detector state; `undefined` when it is malformed (state not valid JSON, empty detector
+ * name, version or timestamp not an integer). Never throws.
+ */
+export function decodeDetectorState(r: StoredDetectorState): DetectorStateRow | undefined {
+  const version = Number(r.version);
+  const updatedAtMs = Number(r.updatedAt);
+  let state: unknown;
+  try {
+    state = JSON.parse(r.stateJson);
+  } catch {
+    return undefined;
+  }
+  if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs)) return undefined;
+  return { seriesKey: r.seriesKey, detector: r.detector, version, state, updatedAtMs };
+}

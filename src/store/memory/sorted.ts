@@ -1,0 +1,25 @@
+/** Binary searches over ascending number arrays (the timestamp arrays of the in-memory stores). */
+
+/** Index of the first element >= `x` in ascending `a` (`a.length` when none). */
+export function firstIndexAtLeast(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element > `x` in ascending `a` (`a.length` when none). */
+export function firstIndexAbove(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

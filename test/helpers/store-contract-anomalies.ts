@@ -1,0 +1,85 @@
+/** The store contract, `AnomalyStore` part (see ./store-contract.ts). */
+import assert from 'node:assert/strict';
+import { InvalidInputError, NotFoundError } from '../../src/errors.ts';
+import type { Anomaly } from '../../src/model/anomaly.ts';
+import { MAX_STORED_VOTES } from '../../src/store/types.ts';
+import { anomaly, T0, type ContractOpener, type ContractTest } from './store-fixtures.ts';
+
+/** Registers the anomaly part of the store contract. */
+export function anomalyStoreContract(test: ContractTest, open: ContractOpener): void {
+  test('anomaly insert, resolve, acknowledge (NotFoundError for unknown ids), round-trip of every field', async () => {
+    const { anomalies: store } = await open();
+    const votes = [
+      { detector: 'seasonal', score: 0.71, voted: true },
+      { detector: 'ewma', score: 0.2, voted: false },
+    ];
+    const a = await store.insert(anomaly({ observed: Number.NaN, score: 0.71, votes }));
+    assert.deepEqual(a.votes, votes);
+    assert.ok(a.id > 0);
+    assert.ok(Number.isNaN(a.observed));
+    const [listed] = await store.list({ limit: 10, component: 'amst' });
+    assert.deepEqual({ ...listed!, observed: 0 }, { ...a, observed: 0 });
+    assert.ok(Number.isNaN(listed!.observed));
+    await store.resolve(a.id, T0 + 60_000);
+    const ack = await store.acknowledge(a.id);
+    assert.equal(ack.acknowledged, true);
+    assert.equal(ack.resolvedAtMs, T0 + 60_000);
+    assert.equal(typeof ack.startedAtMs, 'number');
+    for (const id of [999_999, 0, -1, 1.5, Number.NaN]) {
+      await assert.rejects(store.acknowledge(id), NotFoundError, `acknowledge(${id})`);
+      await assert.rejects(store.resolve(id, T0), NotFoundError, `resolve(${id})`);
+    }
+    const b2 = await store.insert(anomaly());
+    assert.ok(b2.id > a.id, 'ids increase');
+  });
+
+  test('anomaly times must be integers in ms (nothing is stored otherwise)', async () => {
+    const { anomalies: store } = await open();
+    await assert.rejects(store.insert(anomaly({ startedAtMs: T0 + 0.5 })), InvalidInputError);
+    await assert.rejects(store.insert(anomaly({ detectedAtMs: Number.NaN })), InvalidInputError);
+    await assert.rejects(store.insert(anomaly({ resolvedAtMs: T0 + 0.25 })), InvalidInputError);
+    assert.deepEqual(await store.list({ limit: 10 }), []);
+    const a = await store.insert(anomaly({ resolvedAtMs: T0 + 10 }));
+    await assert.rejects(store.resolve(a.id, T0 + 0.5), InvalidInputError);
+    assert.equal((await store.list({ limit: 1 }))[0]!.resolvedAtMs, T0 + 10);
+  });
+
+  test(`anomaly votes: at most ${MAX_STORED_VOTES} are kept; returned anomalies are copies`, async () => {
+    const { anomalies: store } = await open();
+    const votes = Array.from({ length: MAX_STORED_VOTES + 4 }, (_, i) => ({ detector: `d${i}`, score: i / 100, voted: i % 2 === 0 }));
+    const a = await store.insert(anomaly({ votes }));
+    assert.deepEqual(a.votes, votes.slice(0, MAX_STORED_VOTES));
+    const [listed] = await store.list({ limit: 1 });
+    assert.deepEqual(listed!.votes, votes.slice(0, MAX_STORED_VOTES));
+    (listed!.labels as Record<string, string>)['node'] = 'changed';
+    assert.equal((await store.list({ limit: 1 }))[0]!.labels['node'], 'n1');
+  });
+
+  test('anomaly list filters and orders newest first (ties by id); prune removes resolved then oldest', async () => {
+    const { anomalies: st } = await open();
+    const mk = (i: number, over: Partial<Omit<Anomaly, 'id'>>) => st.insert(anomaly({ startedAtMs: T0 + i * 1000, ...over }));
+    const a0 = await mk(0, { severity: 'low', component: 'hde' });
+    const a1 = await mk(1, { severity: 'medium', component: 'amst' });
+    const a2 = await mk(2, { severity: 'critical', component: 'amst' });
+    const a3 = await mk(3, { severity: 'high', component: 'system' });
+    const a4 = await mk(2, { severity: 'low', component: 'acp' }); // same start as a2: the higher id first
+    const ids = (xs: Anomaly[]) => xs.map((x) => x.id);
+    assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a4.id, a2.id, a1.id, a0.id]);
+    assert.deepEqual(ids(await st.list({ limit: 2 })), [a3.id, a4.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, startMs: T0 + 1000, endMs: T0 + 2000 })), [a4.id, a2.id, a1.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, component: 'amst' })), [a2.id, a1.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, severity: 'high' })), [a3.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, minSeverity: 'high' })), [a3.id, a2.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, minSeverity: 'medium', component: 'amst', severity: 'critical' })), [a2.id]);
+    await assert.rejects(st.list({ limit: 0 }), InvalidInputError);
+    assert.equal(await st.prune(10), 0);
+    await st.prune(4); // a0, the oldest
+    await st.resolve(a2.id, T0 + 9000);
+    assert.equal(await st.prune(2), 2);
+    assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a4.id], 'resolved a2 went first, then the oldest (a1)');
+    await assert.rejects(st.prune(-1), InvalidInputError);
+    await assert.rejects(st.prune(1.5), InvalidInputError);
+    assert.equal(await st.prune(0), 2);
+    assert.deepEqual(await st.list({ limit: 10 }), []);
+  });
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { DWCP_KIND_TUNING } from '../../../../src/analysis/anomaly/dwcp-tuning.ts';
+import { createEnsemble } from '../../../../src/analysis/anomaly/presets.ts';
+import { KIND_DEFAULTS } from '../../../../src/analysis/anomaly/statistical.ts';
+import type { MetricKind } from '../../../../src/model/anomaly.ts';
+
+const KINDS = Object.keys(KIND_DEFAULTS) as MetricKind[];
+const DAY_MS = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1);
+
+/** Deterministic noise in [-1, 1) (LCG), so the test does not depend on Math.random. */
+function noise(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s / 2 ** 32) * 2 - 1;
+  };
+}
+
+describe('DWCP_KIND_TUNING', () => {
+  it('has an entry for every metric kind and nothing else', () => {
+    assert.deepEqual(Object.keys(DWCP_KIND_TUNING).sort(), [...KINDS].sort());
+    assert.ok(Object.isFrozen(DWCP_KIND_TUNING));
+  });
+
+  it('gives every kind at least one member, valid thresholds and no muting (the engine does the cooldown)', () => {
+    for (const kind of KINDS) {
+      const t = DWCP_KIND_TUNING[kind];
+      assert.equal(t.muteSamples, 0, kind);
+      assert.ok(
+        t.ewmaSigma !== undefined || t.seasonalSigma !== undefined || t.relativeEntropy === true,
+        kind,
+      );
+      for (const v of [t.ewmaSigma, t.seasonalSigma]) {
+        if (v !== undefined) assert.ok(Number.isFinite(v) && v > 0, `${kind}: ${v}`);
+      }
+      assert.equal(t.knnCadScore, undefined, kind);
+      assert.equal(t.contextOseScore, undefined, kind);
+    }
+  });
+
+  it('constructs the live ensemble for every kind and judges a stream without throwing', () => {
+    for (const kind of KINDS) {
+      const d = createEnsemble(
+        { kind },
+        { preset: 'statistical', tuning: DWCP_KIND_TUNING[kind], muteSamples: 0, seasonalPeriodMs: 300_000 },
+      );
+      const rnd = noise(7);
+      let judged = 0;
+      for (let i = 0; i < 200; i++) {
+        const v = d.update(100 + rnd(), T0 + i * 1000);
+        assert.ok(v.score >= 0 && v.score <= 1, `${kind}: score ${v.score}`);
+        if (!v.warmingUp) judged++;
+      }
+      assert.ok(judged > 0, `${kind}: never left warm-up`);
+    }
+  });
+
+  it('latency: stays quiet on noise and alarms on a large rise (the bad direction)', () => {
+    const d = createEnsemble(
+      { kind: 'latency' },
+      { preset: 'statistical', tuning: DWCP_KIND_TUNING.latency, muteSamples: 0, seasonalPeriodMs: DAY_MS },
+    );
+    const rnd = noise(11);
+    let alarms = 0;
+    for (let i = 0; i < 150; i++) if (d.update(10 + 0.1 * rnd(), T0 + i * 1000).anomalous) alarms++;
+    assert.equal(alarms, 0);
+    // EWMA σ ≈ 0.058 (uniform ±0.1): +5 is ~85 σ, far above the 6 σ threshold.
+    assert.equal(d.update(15, T0 + 150_000).anomalous, true);
+  });
+});

@@ -1,0 +1,235 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, NotFoundError } from '../../../src/errors.ts';
+import type { ScrapeOutcome } from '../../../src/ingest/scrape-outcome.ts';
+import { Scraper } from '../../../src/ingest/scraper.ts';
+import type { Sample } from '../../../src/model/sample.ts';
+import type { TargetStatus } from '../../../src/model/status.ts';
+
+const GOOD = '# TYPE dwcp_x gauge\ndwcp_x{a="1"} 5\ndwcp_x{a="2",job="inner"} 6 1234\n';
+const NOW = 1_700_000_000_000;
+
+interface Batch {
+  target: TargetStatus;
+  samples: Sample[];
+  startMs: number;
+  outcome: ScrapeOutcome;
+}
+
+/** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
+function outcomeOf(batches: readonly Batch[], id: string): [string, string | undefined, number | undefined] {
+  const o = batches.filter((b) => b.target.id === id).at(-1)!.outcome;
+  return o.result === 'success' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
+}
+
+function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
+  const s = createServer(handler);
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+}
+const urlOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/metrics`;
+const close = (s: Server) =>
+  new Promise<void>((resolve) => {
+    s.closeAllConnections();
+    s.close(() => resolve());
+  });
+
+describe('Scraper against real local HTTP servers', () => {
+  let good: Server, malformed: Server, hanging: Server, failing: Server, big: Server, refusedUrl: string;
+  let scrapesOfGood = 0;
+  before(async () => {
+    good = await listen((_req, res) => {
+      scrapesOfGood++;
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(GOOD);
+    });
+    malformed = await listen((_req, res) => res.writeHead(200).end('ok 1\nbroken{a="x} 1\n'));
+    hanging = await listen(() => {
+      /* never answers */
+    });
+    failing = await listen((_req, res) => res.writeHead(500).end('boom'));
+    big = await listen((_req, res) => {
+      // chunked, no Content-Length: the limit must be enforced while reading
+      res.writeHead(200);
+      for (let i = 0; i < 20; i++) res.write(`dwcp_big{i="${i}"} ${'1'.repeat(100)}\n`);
+      res.end();
+    });
+    const tmp = await listen(() => undefined);
+    refusedUrl = urlOf(tmp);
+    await close(tmp);
+  });
+  after(async () => {
+    await Promise.all([good, malformed, hanging, failing, big].map(close));
+  });
+
+  function makeScraper(batches: Batch[]): Scraper {
+    return new Scraper({ onSamples: (target, samples, startMs, outcome) => void batches.push({ target, samples, startMs, outcome }), now: () => NOW });
+  }
+
+  it('scrapes, attaches target labels, stamps missing timestamps and adds synthetic samples', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'node-1', url: urlOf(good), labels: { region: 'us-east', node: 'node-1' } });
+    const st = await sc.scrapeOnce('node-1');
+    assert.equal(st.health, 'up');
+    assert.equal(st.lastError, null);
+    assert.equal(st.samplesLastScrape, 2);
+    assert.equal(st.lastScrapeMs, NOW);
+    const b = batches[0]!;
+    assert.equal(b.startMs, NOW);
+    const instance = new URL(urlOf(good)).host;
+    const x1 = b.samples.find((s) => s.name === 'dwcp_x' && s.labels['a'] === '1')!;
+    assert.deepEqual(x1, { name: 'dwcp_x', labels: { a: '1', job: 'dwcp', instance, region: 'us-east', node: 'node-1' }, value: 5, timestampMs: NOW });
+    const x2 = b.samples.find((s) => s.name === 'dwcp_x' && s.labels['a'] === '2')!;
+    assert.equal(x2.timestampMs, 1234, 'explicit timestamp kept');
+    assert.equal(x2.labels['exported_job'], 'inner', 'clashing exposed label kept as exported_job');
+    assert.equal(x2.labels['job'], 'dwcp');
+    const up = b.samples.find((s) => s.name === 'up')!;
+    assert.equal(up.value, 1);
+    assert.deepEqual(up.labels, { job: 'dwcp', instance, region: 'us-east', node: 'node-1' });
+    assert.equal(b.samples.find((s) => s.name === 'scrape_samples_scraped')!.value, 2);
+    const dur = b.samples.find((s) => s.name === 'scrape_duration_seconds')!;
+    assert.ok(dur.value > 0 && dur.value < 5);
+    assert.equal(b.samples.length, 5);
+    assert.deepEqual(outcomeOf(batches, 'node-1'), ['success', undefined, undefined]);
+  });
+
+  it('marks a malformed target down with the parse error while another target stays up', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'bad', url: urlOf(malformed) });
+    sc.addTarget({ id: 'good', url: urlOf(good) });
+    const [bad, ok] = await Promise.all([sc.scrapeOnce('bad'), sc.scrapeOnce('good')]);
+    assert.equal(bad.health, 'down');
+    assert.equal(bad.lastError, 'exposition line 2: unterminated label value of a');
+    assert.equal(ok.health, 'up');
+    assert.deepEqual(outcomeOf(batches, 'bad'), ['parse_error', 'DWCP_EXPOSITION_PARSE', undefined]);
+    assert.deepEqual(outcomeOf(batches, 'good'), ['success', undefined, undefined]);
+    const badBatch = batches.find((b) => b.target.id === 'bad')!;
+    assert.deepEqual(
+      badBatch.samples.map((s) => [s.name, s.value]),
+      [['up', 0], ['scrape_duration_seconds', badBatch.samples[1]!.value], ['scrape_samples_scraped', 0]],
+      'a failed scrape delivers only synthetic samples with up == 0',
+    );
+  });
+
+  it('times out a hanging target without delaying the others', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'hang', url: urlOf(hanging), timeoutMs: 200 });
+    sc.addTarget({ id: 'good', url: urlOf(good) });
+    const t0 = performance.now();
+    const goodDone = sc.scrapeOnce('good').then((s) => ({ s, ms: performance.now() - t0 }));
+    const hang = await sc.scrapeOnce('hang');
+    const g = await goodDone;
+    assert.equal(hang.health, 'down');
+    assert.equal(hang.lastError, 'scrape timed out after 200 ms');
+    assert.deepEqual(outcomeOf(batches, 'hang'), ['timeout', 'DWCP_SCRAPE_TIMEOUT', undefined]);
+    assert.ok(hang.lastScrapeDurationMs! >= 190 && hang.lastScrapeDurationMs! < 3000);
+    assert.equal(g.s.health, 'up');
+    assert.ok(g.ms < 190, `good target finished after ${g.ms} ms`);
+  });
+
+  it('reports HTTP 500, connection refused and an oversize body', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'e500', url: urlOf(failing) });
+    sc.addTarget({ id: 'refused', url: refusedUrl });
+    sc.addTarget({ id: 'big', url: urlOf(big), maxBodyBytes: 1000 });
+    assert.deepEqual([(await sc.scrapeOnce('e500')).health, sc.status('e500').lastError], ['down', 'HTTP 500']);
+    assert.deepEqual([(await sc.scrapeOnce('refused')).health, sc.status('refused').lastError], ['down', 'connection refused']);
+    assert.deepEqual([(await sc.scrapeOnce('big')).health, sc.status('big').lastError], ['down', 'response body exceeds the limit of 1000 bytes']);
+    assert.deepEqual(outcomeOf(batches, 'e500'), ['http_error', 'DWCP_SCRAPE_FAILED', 500]);
+    assert.deepEqual(outcomeOf(batches, 'refused'), ['connection_error', 'DWCP_SCRAPE_FAILED', undefined]);
+    assert.deepEqual(outcomeOf(batches, 'big'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
+  });
+
+  it('rejects an oversize body of a small limit', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'good', url: urlOf(good), maxBodyBytes: 10 });
+    const st = await sc.scrapeOnce('good');
+    assert.equal(st.health, 'down');
+    assert.match(st.lastError!, /^response body.* exceeds the limit of 10 bytes$/);
+    assert.deepEqual(outcomeOf(batches, 'good'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
+  });
+
+  it('runs schedules with start()/stop(), no overlap, and leaves no timers behind', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'good', url: urlOf(good), intervalMs: 20 });
+    sc.addTarget({ id: 'hang', url: urlOf(hanging), intervalMs: 20, timeoutMs: 150 });
+    const before = scrapesOfGood;
+    sc.start();
+    await new Promise((r) => setTimeout(r, 200));
+    await sc.stop();
+    const goodScrapes = batches.filter((b) => b.target.id === 'good').length;
+    const hangScrapes = batches.filter((b) => b.target.id === 'hang').length;
+    assert.ok(goodScrapes >= 3, `good scraped ${goodScrapes} times`);
+    assert.ok(hangScrapes >= 1 && hangScrapes <= 2, `hanging target scraped ${hangScrapes} times (must not overlap)`);
+    assert.equal(scrapesOfGood - before, goodScrapes);
+    const settled = batches.length;
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(batches.length, settled, 'no scrape after stop()');
+  });
+
+  it('scrapes in-process targets and reports their errors', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    let fail = false;
+    sc.addTarget({
+      id: 'host',
+      labels: { node: 'n1' },
+      source: {
+        collect: (now) => {
+          if (fail) throw new Error('proc unreadable');
+          return [{ name: 'dwcp_host_memory_used_bytes', labels: {}, value: 1, timestampMs: now }];
+        },
+      },
+    });
+    const ok = await sc.scrapeOnce('host');
+    assert.equal(ok.health, 'up');
+    assert.equal(ok.url, 'inprocess://host');
+    assert.deepEqual(batches[0]!.samples[0], { name: 'dwcp_host_memory_used_bytes', labels: { job: 'dwcp', instance: 'host', node: 'n1' }, value: 1, timestampMs: NOW });
+    fail = true;
+    const down = await sc.scrapeOnce('host');
+    assert.equal(down.health, 'down');
+    assert.equal(down.lastError, 'proc unreadable');
+    assert.deepEqual(outcomeOf(batches, 'host'), ['source_error', 'DWCP_SCRAPE_FAILED', undefined]);
+  });
+
+  it('rejects bad configuration and unknown ids; keeps the target count bounded', async () => {
+    const sc = new Scraper({ onSamples: () => undefined, maxTargets: 2 });
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'not a url' }), ConfigError);
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'ftp://x/' }), /must be http\(s\)/);
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', intervalMs: 0 }), /intervalMs must be >= 10/);
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', timeoutMs: -1 }), /timeoutMs must be > 0/);
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', maxBodyBytes: 0 }), /maxBodyBytes/);
+    assert.throws(() => sc.addTarget({ id: '', url: 'http://127.0.0.1:1/' }), /non-empty/);
+    sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/' });
+    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/' }), /duplicate target id a/);
+    sc.addTarget({ id: 'b', url: 'http://127.0.0.1:1/' });
+    assert.throws(() => sc.addTarget({ id: 'c', url: 'http://127.0.0.1:1/' }), /at most 2 targets/);
+    assert.equal(sc.targets().length, 2);
+    assert.throws(() => sc.status('zzz'), NotFoundError);
+    assert.throws(() => sc.scrapeOnce('zzz'), NotFoundError);
+    sc.removeTarget('a');
+    assert.deepEqual(sc.targets().map((t) => t.id), ['b']);
+    assert.equal(sc.status('b').health, 'unknown');
+  });
+
+  it('reports onSamples failures through onError without changing health', async () => {
+    const errors: unknown[] = [];
+    const sc = new Scraper({
+      onSamples: () => {
+        throw new Error('store down');
+      },
+      onError: (_t, e) => errors.push(e),
+    });
+    sc.addTarget({ id: 'good', url: urlOf(good) });
+    const st = await sc.scrapeOnce('good');
+    assert.equal(st.health, 'up');
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /store down/);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * The monitor pipeline (src/monitor/pipeline.ts, build-pipeline.ts, pipeline-metrics.ts): scrape batch →
+ * tracker → SQLite store → detection → anomaly sink, with a fake clock and timer.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { metricsOf } from '../../../src/catalog/index.ts';
+import { ScrapeError, StoreError } from '../../../src/errors.ts';
+import { SCRAPE_SUCCESS, type ScrapeOutcome } from '../../../src/ingest/scrape-outcome.ts';
+import type { Sample } from '../../../src/model/sample.ts';
+import type { TargetStatus } from '../../../src/model/status.ts';
+import { AnomalySink, type NotificationQueue } from '../../../src/monitor/anomaly-sink.ts';
+import { buildPipeline } from '../../../src/monitor/build-pipeline.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
+import type { OutcomeSink, PipelineObserver } from '../../../src/monitor/pipeline.ts';
+import { catalogPipelineMetrics, type PipelineMetrics } from '../../../src/monitor/pipeline-metrics.ts';
+import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
+import { openSqliteStore, type OpenedStore } from '../../../src/store/sqlite.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+const LABELS = { job: 'dwcp', instance: '127.0.0.1:9101', region: 'us-east', node: 'node-1' };
+const MEM = 'dwcp_v3_resource_utilization_percent';
+
+function target(health: TargetStatus['health'], atMs: number): TargetStatus {
+  return {
+    id: 'node-1',
+    url: 'http://127.0.0.1:9101/metrics',
+    labels: LABELS,
+    health,
+    lastScrapeMs: atMs,
+    lastScrapeDurationMs: 12,
+    lastError: health === 'down' ? 'connection refused' : null,
+    samplesLastScrape: 0,
+  };
+}
+
+function batch(up: 0 | 1, atMs: number, extra: Sample[] = []) {
+  const outcome: ScrapeOutcome = up === 1 ? SCRAPE_SUCCESS : { result: 'connection_error', error: new ScrapeError('connection refused') };
+  const samples: Sample[] = [...extra, { name: 'up', labels: LABELS, value: up, timestampMs: atMs }];
+  return { target: target(up === 1 ? 'up' : 'down', atMs), samples, outcome };
+}
+
+const mem = (value: number, atMs: number): Sample => ({ name: MEM, labels: { ...LABELS, resource_type: 'memory' }, value, timestampMs: atMs });
+
+/** A PipelineMetrics that records every call. */
+function recordingMetrics(): PipelineMetrics & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    scrape: (t, r, up, d) => void calls.push(`scrape ${t} ${r} ${up ? 1 : 0} ${d}`),
+    ingested: (n) => void calls.push(`ingested ${n}`),
+    rejected: (reason, n) => void calls.push(`rejected ${reason} ${n}`),
+    series: (n) => void calls.push(`series ${n}`),
+    detection: (s, n) => void calls.push(`detection ${s} ${n}`),
+  };
+}
+
+describe('MonitorPipeline', () => {
+  let store: OpenedStore;
+  let nowMs: number;
+  let tick: number;
+  const clock = () => nowMs;
+  /** A timer that advances 2 ms per reading: every stage takes 2 ms. */
+  const timer = () => (tick += 2);
+
+  beforeEach(async () => {
+    store = await openSqliteStore({ path: ':memory:', retentionMs: 3600_000 });
+    nowMs = T0;
+    tick = 0;
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  function sinkOn(payloads: unknown[]) {
+    const sender: NotificationQueue = {
+      receiver: 'test',
+      enqueue: (p) => void payloads.push(p),
+      get queueLength() {
+        return payloads.length;
+      },
+    };
+    const metrics = createCatalogMetrics(new Registry(), metricsOf('monitor'));
+    return new AnomalySink({ store, metrics, publish: () => undefined, senders: [sender], externalUrl: 'http://x', maxOpen: 10, onError: (e) => assert.fail(String(e)) });
+  }
+
+  it('stores admitted samples, counts and reports them, and runs detection at the clock time', async () => {
+    const payloads: unknown[] = [];
+    const metrics = recordingMetrics();
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink: sinkOn(payloads), clock, timer, metrics });
+    const first = await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
+    assert.deepEqual([first.admitted, first.stored, first.trackMs, first.detectMs], [2, 2, 2, 2]);
+    assert.equal(await store.countSamples(), 2);
+    assert.deepEqual(metrics.calls, ['scrape node-1 success 1 0.012', 'ingested 2', 'series 2', 'detection 0.002 2']);
+
+    // The target stops answering: the `up == 0` batch opens the target-health anomaly, stored and notified.
+    nowMs = T0 + 1500;
+    const down = await pipeline.ingest(batch(0, T0 + 1000));
+    assert.equal(down.outcome?.opened.length, 1);
+    const [stored] = await store.list({ limit: 10 });
+    assert.equal(stored?.metric, 'up');
+    assert.equal(stored?.startedAtMs, T0 + 1000);
+    assert.equal(stored?.detectedAtMs, T0 + 1500, 'detection time is the injected clock');
+    assert.equal(payloads.length, 1);
+    const c = pipeline.counters();
+    assert.deepEqual(c.scrapes, { success: 1, connection_error: 1 });
+    assert.deepEqual([c.samplesReceived, c.samplesIngested, c.series, c.inputsProcessed, c.anomaliesOpened, c.alertQueueLength], [3, 3, 2, 3, 1, 1]);
+  });
+
+  it('counts rejected samples by reason and never stores them', async () => {
+    const metrics = recordingMetrics();
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, timer, metrics });
+    await pipeline.ingest(batch(1, T0 + 2000, [mem(40, T0 + 2000)]));
+    const late = await pipeline.ingest(batch(1, T0 + 1000, [mem(41, T0 + 1000)]));
+    assert.equal(late.admitted, 0);
+    assert.deepEqual(pipeline.counters().samplesRejected, { out_of_order: 2 });
+    assert.ok(metrics.calls.includes('rejected out_of_order 2'));
+    assert.equal(await store.countSamples(), 2);
+  });
+
+  it('keeps the series limit of the settings', async () => {
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 3 }, store, sink, clock });
+    const many = Array.from({ length: 10 }, (_, i): Sample => ({ name: MEM, labels: { ...LABELS, resource_type: `r${i}` }, value: 1, timestampMs: T0 }));
+    await pipeline.ingest(batch(1, T0, many));
+    const c = pipeline.counters();
+    assert.equal(c.series, 3);
+    assert.equal(c.samplesRejected.series_limit, 8);
+    assert.equal(c.samplesIngested, 3);
+  });
+
+  it('with detection disabled still tracks and stores, but never detects', async () => {
+    let handled = 0;
+    const sink: OutcomeSink = { handle: () => Promise.resolve(void handled++) };
+    const { pipeline, engine } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false }, store, sink, clock });
+    const step = await pipeline.ingest(batch(0, T0));
+    assert.equal(step.outcome, null);
+    assert.equal(handled, 0);
+    assert.equal(engine.size, 0);
+    assert.equal(await store.countSamples(), 1);
+  });
+
+  it('runs without a store (the evaluator) and calls observers before storing', async () => {
+    const order: string[] = [];
+    const observer: PipelineObserver = {
+      scraped: (t, at) => void order.push(`scraped ${t.health} ${at}`),
+      admitted: (s) => void order.push(`admitted ${s.length}`),
+    };
+    const sink: OutcomeSink = { handle: (o) => Promise.resolve(void order.push(`handled ${o.opened.length}`)) };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink, clock, observers: [observer] });
+    const step = await pipeline.ingest(batch(0, T0));
+    assert.equal(step.stored, 0);
+    assert.deepEqual(order, [`scraped down ${T0}`, 'admitted 1', 'handled 1']);
+    assert.equal(pipeline.counters().samplesIngested, 0);
+  });
+
+  it('a store failure rejects the batch before detection', async () => {
+    let handled = 0;
+    const failing = { append: () => Promise.reject(new StoreError('disk full')) };
+    const sink: OutcomeSink = { handle: () => Promise.resolve(void handled++) };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: failing, sink, clock });
+    await assert.rejects(pipeline.ingest(batch(0, T0)), StoreError);
+    assert.equal(handled, 0);
+    assert.equal(pipeline.counters().anomaliesOpened, 0);
+  });
+
+  it('exports its counters as the catalog self-metrics', async () => {
+    const registry = new Registry();
+    const metrics = catalogPipelineMetrics(createCatalogMetrics(registry, metricsOf('monitor')));
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, metrics });
+    await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
+    await pipeline.ingest(batch(0, T0 + 1000));
+    const text = await registry.metrics();
+    assert.match(text, /dwcp_monitor_scrapes_total\{target="node-1",result="success"\} 1/);
+    assert.match(text, /dwcp_monitor_scrapes_total\{target="node-1",result="connection_error"\} 1/);
+    assert.match(text, /dwcp_monitor_target_up\{target="node-1"\} 0/);
+    assert.match(text, /dwcp_monitor_samples_ingested_total 3/);
+    assert.match(text, /dwcp_monitor_series 2/);
+    assert.match(text, /dwcp_metrics_processed_total 3/);
+    assert.match(text, /dwcp_anomaly_detection_latency_seconds_count 2/);
+  });
+});

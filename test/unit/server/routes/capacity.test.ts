@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { CapacityPlan } from '../../../../src/analysis/forecast/capacity.ts';
+import { getMetric } from '../../../../src/catalog/index.ts';
+import type { Labels, Sample } from '../../../../src/model/sample.ts';
+import type { CapacityOverview } from '../../../../src/contract/capacity.ts';
+import { createCapacityProvider, type CapacityProvider } from '../../../../src/monitor/capacity-provider.ts';
+import { buildApp } from '../../../../src/server/app.ts';
+import { RecordingSampleStore, T0, testDeps } from '../../../helpers/server-fakes.ts';
+
+const DAY = 86_400_000;
+const NOW = T0 + 2 * DAY;
+const UTIL = getMetric('dwcp_v3_resource_utilization_percent').name;
+const apps: FastifyInstance[] = [];
+after(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+});
+
+async function app(capacity: CapacityProvider | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
+  const deps = { ...testDeps(), samples, ...(capacity ? { capacity } : {}) };
+  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
+  apps.push(a);
+  return a;
+}
+
+/** `n` samples every 10 min ending at NOW, value = f(days before NOW). */
+function series(labels: Labels, n: number, f: (daysBeforeNow: number) => number): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = NOW - (n - 1 - i) * 600_000;
+    out.push({ name: UTIL, labels, value: f((NOW - t) / DAY), timestampMs: t });
+  }
+  return out;
+}
+
+const ramp = (d: number): number => 50 - 2 * d; // 50 % now, +2 %/day
+
+async function seeded(): Promise<RecordingSampleStore> {
+  const store = new RecordingSampleStore();
+  await store.append([
+    ...series({ node: 'n1', region: 'eu-west', resource_type: 'cpu' }, 145, ramp),
+    ...series({ node: 'n1', region: 'eu-west', resource_type: 'memory' }, 50, () => 30),
+    ...series({ instance: 'n2:9090', region: 'us-east', resource_type: 'cpu' }, 120, (d) => (d < 0.1 ? -1 : 20)),
+    ...series({ node: 'n3', region: 'eu-west', resource_type: 'disk' }, 145, ramp),
+  ]);
+  return store;
+}
+
+function entry(d: CapacityOverview, node: string, resource: string) {
+  const e = d.nodes.find((x) => x.node === node && x.resource === resource);
+  assert.ok(e, `${node}/${resource}`);
+  return e;
+}
+
+test('GET /api/capacity: linear ramp of 2 %/day from 50 % → 15 days to 80 %, forecasts and recommendation', async () => {
+  const store = await seeded();
+  const a = await app(createCapacityProvider(store), store);
+  const res = await a.inject({ method: 'GET', url: '/api/capacity' });
+  assert.equal(res.statusCode, 200);
+  const body = res.json() as { status: string; data: CapacityOverview };
+  assert.equal(body.status, 'success');
+  const d = body.data;
+  assert.deepEqual(d.window, { startMs: NOW - 7 * DAY, endMs: NOW });
+  assert.deepEqual(d.resources, ['cpu', 'memory']);
+  // disk is not planned; sorted by region, node, resource
+  assert.deepEqual(d.nodes.map((n) => [n.region, n.node, n.resource]), [
+    ['eu-west', 'n1', 'cpu'],
+    ['eu-west', 'n1', 'memory'],
+    ['us-east', 'n2:9090', 'cpu'],
+  ]);
+  const cpu = entry(d, 'n1', 'cpu');
+  assert.equal(cpu.plan.status, 'ok');
+  const p = cpu.plan as CapacityPlan;
+  assert.equal(p.model, 'linear');
+  assert.ok(Math.abs(p.currentPct - 50) < 1e-6, String(p.currentPct));
+  assert.ok(Math.abs(p.growthPctPerDay - 2) < 1e-6, String(p.growthPctPerDay));
+  assert.ok(Math.abs(p.warning.expected! - 15) < 1e-3, String(p.warning.expected));
+  assert.ok(Math.abs(p.critical.expected! - 20) < 1e-3, String(p.critical.expected));
+  assert.ok(Math.abs(p.full.expected! - 25) < 1e-3, String(p.full.expected));
+  assert.deepEqual(p.forecasts.map((f) => f.days), [30, 60, 90]);
+  assert.ok(Math.abs(p.forecasts[0]!.mean - 110) < 1e-3);
+  assert.ok(p.forecasts.every((f) => f.lower <= f.mean && f.mean <= f.upper));
+  assert.equal(p.recommendation.action, 'scale-out-now');
+  // reads are bounded
+  assert.ok(store.finds.every((f) => f.limit === 200 && f.name === UTIL));
+  assert.ok(store.reads.every((r) => r.max === 20_000 && r.startMs === NOW - 7 * DAY && r.endMs === NOW));
+});
+
+test('GET /api/capacity: too few samples → insufficient-data; a negative utilisation → invalid-data; others still planned', async () => {
+  const store = await seeded();
+  const a = await app(createCapacityProvider(store), store);
+  const d = ((await a.inject({ url: '/api/capacity' })).json() as { data: CapacityOverview }).data;
+  const mem = entry(d, 'n1', 'memory');
+  assert.deepEqual(mem.plan, { status: 'insufficient-data', points: 50, requiredPoints: 100, reason: '50 samples; at least 100 needed' });
+  const bad = entry(d, 'n2:9090', 'cpu');
+  assert.equal(bad.plan.status, 'invalid-data');
+  assert.equal(bad.region, 'us-east');
+  assert.equal(entry(d, 'n1', 'cpu').plan.status, 'ok');
+});
+
+test('GET /api/capacity: resource and window select what is read', async () => {
+  const store = await seeded();
+  const a = await app(createCapacityProvider(store), store);
+  const res = await a.inject({ url: '/api/capacity?resource=memory&window=1d' });
+  assert.equal(res.statusCode, 200);
+  const d = (res.json() as { data: CapacityOverview }).data;
+  assert.deepEqual(d.resources, ['memory']);
+  assert.deepEqual(d.nodes.map((n) => n.resource), ['memory']);
+  assert.deepEqual(d.window, { startMs: NOW - DAY, endMs: NOW });
+  assert.deepEqual(store.finds.map((f) => f.match), [{ resource_type: 'memory' }]);
+});
+
+test('GET /api/capacity: series and point limits hold and are reported', async () => {
+  const store = new RecordingSampleStore();
+  for (const node of ['a', 'b', 'c']) await store.append(series({ node, resource_type: 'cpu' }, 145, ramp));
+  const a = await app(createCapacityProvider(store, { maxSeries: 2, maxPointsPerSeries: 120 }), store);
+  const d = ((await a.inject({ url: '/api/capacity?resource=cpu' })).json() as { data: CapacityOverview }).data;
+  assert.equal(d.nodes.length, 2);
+  assert.ok(d.nodes.every((n) => n.points === 120));
+  assert.equal(d.warnings.length, 2);
+  assert.match(d.warnings[0]!, /first 2 series/);
+  assert.match(d.warnings[1]!, /latest 120 points/);
+});
+
+test('GET /api/capacity: unknown or bad parameters → 400; no provider → 404', async () => {
+  const a = await app(createCapacityProvider(new RecordingSampleStore()));
+  for (const url of ['/api/capacity?foo=1', '/api/capacity?window=1d&node=n1']) {
+    const res = await a.inject({ url });
+    assert.equal(res.statusCode, 400, url);
+    assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_UNKNOWN_PARAMETER');
+  }
+  for (const url of ['/api/capacity?window=abc', '/api/capacity?window=10m', '/api/capacity?window=100d', '/api/capacity?resource=disk', '/api/capacity?resource=cpu&resource=memory']) {
+    const res = await a.inject({ url });
+    assert.equal(res.statusCode, 400, url);
+    assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_INVALID_INPUT', url);
+  }
+  const empty = await a.inject({ url: '/api/capacity' });
+  assert.equal(empty.statusCode, 200);
+  assert.deepEqual((empty.json() as { data: CapacityOverview }).data.nodes, []);
+  const none = await app(undefined);
+  const res = await none.inject({ url: '/api/capacity' });
+  assert.equal(res.statusCode, 404);
+  assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_NOT_FOUND');
+});
