@@ -16,7 +16,7 @@ import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed
 import { createCusumDetector } from '../src/analysis/anomaly/cusum.ts';
 import { createHoltWintersLevelDetector } from '../src/analysis/anomaly/holt-winters-level.ts';
 import type { LiveDetectorChoice } from '../src/model/detection-settings.ts';
-import { liveDetectorFactory, liveExcluded, statisticalEnsembleExcluded, statisticalEnsembleFactory } from '../src/monitor/live-detector.ts';
+import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
 import type { NabEntry, NabEnv } from './detect-nab.ts';
 
@@ -53,6 +53,7 @@ function single(name: string, make: (env: NabEnv) => StreamingDetector, usesLook
 
 function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean): BenchDetector {
   const name = `ensemble-${preset}${use === 'alerts' ? ' (alarms at its own threshold)' : ''}`;
+  const shipped: LiveDetectorChoice | null = preset === 'statistical' ? 'ensemble' : preset === 'live' ? 'ensemble-live' : null;
   return {
     name,
     nab: {
@@ -61,20 +62,15 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
       usesLookAhead: preset === 'full',
       create: (env) => createEnsemble(GENERIC, { preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
     },
-    // Live: the statistical preset with the DWCP tuning (the previous default; the engine's cooldown mutes;
-    // the simulated day length drives the seasonal profile), the live preset as main.ts runs it, the full preset
-    // with its NAB tuning.
-    live:
-      preset === 'statistical'
-        ? (ctx, env) => statisticalEnsembleFactory(env.seasonalPeriodMs)(ctx)
-        : preset === 'live'
-          ? (ctx, env) => liveDetectorFactory('ensemble', env.seasonalPeriodMs)(ctx)
-          : (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
-    exclude: preset === 'statistical' ? statisticalEnsembleExcluded : liveExcluded('ensemble'),
+    // Live: the statistical preset with the DWCP tuning (the default `ensemble`; the engine's cooldown mutes;
+    // the simulated day length drives the seasonal profile) and the live preset (`ensemble-live`) as main.ts runs
+    // them, the full preset with its NAB tuning.
+    live: shipped === null ? (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }) : (ctx, env) => liveDetectorFactory(shipped, env.seasonalPeriodMs)(ctx),
+    ...(shipped === null ? {} : { exclude: liveExcluded(shipped) }),
     dwcp,
     heavy: preset === 'full',
     corpus: use === 'score' && preset !== 'full',
-    ...(preset === 'live' && use === 'score' ? { shipped: 'ensemble' as const } : {}),
+    ...(shipped !== null && use === 'score' ? { shipped } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
 /**
- * The detector the live monitor runs per analysed series: the `live` ensemble (Holt-Winters level + CUSUM trend
- * under the band paging rule, live-tuning.ts) by default, or the issue-2 z-score detector. The previous default,
- * the statistical ensemble with the DWCP tuning (per metric kind, and per `resource_type` for utilisation), stays
- * available to the benchmarks as {@link statisticalEnsembleFactory}. The engine does the cooldown, so no detector
- * mutes itself. Tuning method and measurements: docs/anomaly-detection.md.
+ * The detector the live monitor runs per analysed series (`detection.detector`): `ensemble` (default), the
+ * statistical ensemble with the DWCP tuning (per metric kind, and per `resource_type` for utilisation);
+ * `ensemble-live`, the `live` ensemble (Holt-Winters level + CUSUM trend under the band paging rule,
+ * live-tuning.ts); or `statistical`, the z-score detector. The default was chosen by measurement (NAB, the
+ * labelled corpus, the DWCP scenarios): docs/anomaly-detection.md. The engine does the cooldown, so no detector
+ * mutes itself.
  */
 import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
@@ -25,7 +26,7 @@ export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>(
   'health',
 ]);
 
-/** The previous default's DWCP tuning for a series; null when that ensemble leaves the series out. */
+/** The default ensemble's DWCP tuning for a series; null when that ensemble leaves the series out. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {
   if (ctx.kind === 'utilization') {
     const rt = ctx.labels?.resource_type;
@@ -35,25 +36,20 @@ export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): Prese
 }
 
 /**
- * Series the live detector leaves out (stored and charted, not analysed): for the ensemble, those whose live
- * tuning is null (live-tuning.ts: DWCP utilisation of CPU, network and disk, and health — their DWCP tuning was
- * relative entropy alone, which cannot page under the band rule); none for the statistical detector.
+ * Series the live detector `choice` leaves out (stored and charted, not analysed): for `ensemble`, those whose
+ * DWCP tuning is null — CPU utilisation, whose benign swings on hybrid links looked like anomalies
+ * (DWCP_UTILIZATION_TUNING); for `ensemble-live`, those whose live tuning is null (live-tuning.ts: DWCP utilisation
+ * of CPU, network and disk, and health — their DWCP tuning was relative entropy alone, which cannot page under
+ * the band rule); none for the statistical detector.
  */
 export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
   if (choice === 'statistical') return () => false;
+  if (choice === 'ensemble') return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
   return (input) => liveTuningFor(input.kind, input.labels) === null;
 }
 
-/**
- * Series the previous default (the statistical ensemble with the DWCP tuning) left out: those whose tuning is
- * null — CPU utilisation, whose benign swings on hybrid links looked like anomalies (DWCP_UTILIZATION_TUNING).
- */
-export function statisticalEnsembleExcluded(input: DetectionInput): boolean {
-  return liveTuning({ kind: input.kind, labels: input.labels }) === null;
-}
-
-/** The previous default detector: the statistical ensemble with the DWCP tuning (for comparison benchmarks). */
-export function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
+/** The default detector (`ensemble`): the statistical ensemble with the DWCP tuning of the series' kind. */
+function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
   return (ctx) => {
     const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
     return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
@@ -67,5 +63,6 @@ export function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFa
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
+  if (choice === 'ensemble') return statisticalEnsembleFactory(seasonalPeriodMs);
   return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
 }

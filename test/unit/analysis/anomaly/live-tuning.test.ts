@@ -32,18 +32,23 @@ describe('live tuning', () => {
     for (const rt of ['cpu', 'network', 'disk']) assert.equal(liveTuningFor('utilization', { resource_type: rt }), null, rt);
     assert.equal(liveTuningFor('health', {}), null);
     const input = (kind: MetricKind, labels: Record<string, string>): DetectionInput => ({ key: 'k', metric: 'm', labels, value: 1, timestampMs: 0, kind, transform: 'value', def: undefined });
-    assert.equal(liveExcluded('ensemble')(input('utilization', { resource_type: 'network' })), true);
-    assert.equal(liveExcluded('ensemble')(input('latency', {})), false);
+    assert.equal(liveExcluded('ensemble-live')(input('utilization', { resource_type: 'network' })), true);
+    assert.equal(liveExcluded('ensemble-live')(input('latency', {})), false);
     assert.equal(liveExcluded('statistical')(input('utilization', { resource_type: 'network' })), false);
+    // The default ensemble keeps relative entropy on network utilisation (the any rule) and leaves out CPU only.
+    assert.equal(liveExcluded('ensemble')(input('utilization', { resource_type: 'network' })), false);
+    assert.equal(liveExcluded('ensemble')(input('utilization', { resource_type: 'cpu' })), true);
   });
 
-  it('the live factory builds the live ensemble for every kind', () => {
-    const f = liveDetectorFactory('ensemble', 300_000);
-    for (const kind of KINDS) {
-      const d = f({ kind, labels: {} });
-      assert.equal(d.name, 'ensemble-live', kind);
-      for (let i = 0; i < 100; i++) d.update(100 + (i % 3), Date.UTC(2026, 0, 1) + i * 1000);
-      assert.ok(d.stateBytes() <= 4096, `${kind}: ${d.stateBytes()} bytes`);
+  it('the factories build the live ensemble (ensemble-live) and the statistical ensemble (ensemble, the default) for every kind', () => {
+    for (const [choice, name] of [['ensemble-live', 'ensemble-live'], ['ensemble', 'ensemble-statistical']] as const) {
+      const f = liveDetectorFactory(choice, 300_000);
+      for (const kind of KINDS) {
+        const d = f({ kind, labels: {} });
+        assert.equal(d.name, name, kind);
+        for (let i = 0; i < 100; i++) d.update(100 + (i % 3), Date.UTC(2026, 0, 1) + i * 1000);
+        assert.ok(d.stateBytes() <= 4096, `${choice} ${kind}: ${d.stateBytes()} bytes`);
+      }
     }
   });
 });

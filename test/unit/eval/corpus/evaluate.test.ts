@@ -79,9 +79,11 @@ describe('corpus evaluation (windowed matching through the engine)', () => {
     assert.equal(muted.total.opened, 1); // 600 falls within 3 h after 502 opened
   });
 
-  it('runs the shipped live detector by its settings choice without a candidate', () => {
-    const e = evaluateCorpusDetector([series], { detection: { detector: 'ensemble' } });
-    assert.equal(e.total.anomalies, 2);
-    assert.equal(e.total.opened, 0); // a flat series: nothing to page
+  it('runs the shipped detectors by their settings choice without a candidate', () => {
+    for (const detector of ['ensemble', 'ensemble-live'] as const) {
+      const e = evaluateCorpusDetector([series], { detection: { detector } });
+      assert.equal(e.total.anomalies, 2, detector);
+      assert.equal(e.total.opened, 0, detector); // a flat series: nothing to page
+    }
   });
 });

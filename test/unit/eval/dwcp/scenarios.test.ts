@@ -395,7 +395,7 @@ describe('runDwcpScenario', () => {
     assert.equal(o.cooldownMs, 300_000);
     assert.equal(o.resolveAfterSamples, 3);
     assert.equal(o.maxSeries, 50_000);
-    assert.equal(o.detectorName, 'ensemble-live');
+    assert.equal(o.detectorName, 'ensemble-statistical');
     assert.ok(o.kinds.has('latency') && !o.kinds.has('generic'));
     assert.deepEqual(
       runDetectionSettings(s, resolveRunOptions({ detection: { detector: 'statistical', cooldown: 1000 } })),
