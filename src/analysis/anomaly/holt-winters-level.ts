@@ -21,10 +21,10 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction } from '../../model/anomaly.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { NOT_JUDGED, severityOfRatio } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { normalQuantile } from '../../math/normal.ts';
-import { kindDefaults, severityOfRatio } from './ewma.ts';
+import { kindDefaults } from './ewma.ts';
 import { RobustSeasonalBaseline, validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.ts';
 
 /** Options of {@link createHoltWintersLevelDetector}. */

@@ -12,7 +12,7 @@
  * counted as cold-start anomalies and not evaluated. precision = matched / opened, recall = detected / labelled,
  * false alarms per series-day = false alarms / evaluated series-days.
  */
-import { nearestRank } from '../../analysis/anomaly/evaluate.ts';
+import { nearestRank } from '../../math/quantile.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { precisionOf, recallOf } from '../../math/classification.ts';
 import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/detection-settings.ts';
