@@ -237,7 +237,8 @@ export const monitorConfigSchema = z.strictObject({
       checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
       /**
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
-       * DWCP tuning; `statistical`: the single z-score detector of issue 2.
+       * DWCP tuning; `ensemble-live`: Holt-Winters level + CUSUM trend under the band paging rule (live-tuning.ts);
+       * `statistical`: the single z-score detector of issue 2. Why the default: docs/anomaly-detection.md.
        */
       detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */
