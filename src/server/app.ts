@@ -25,6 +25,7 @@ import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sloRoutes } from './routes/slo.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { traceRoutes } from './routes/traces.ts';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(networkRoutes, ctx);
   await app.register(predictionRoutes, ctx);
   await app.register(modelRoutes, ctx);
+  await app.register(traceRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

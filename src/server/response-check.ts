@@ -18,6 +18,7 @@ import { RolloutResponseSchema } from '../contract/rollout.ts';
 import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts';
 import { SloResponseSchema } from '../contract/slo.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
+import { OtlpExportResponseSchema, TracesResponseSchema } from '../contract/traces.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -36,6 +37,9 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/network': NetworkResponseSchema,
   'GET /api/predictions/:metric': PredictionsResponseSchema,
   'GET /api/models/performance': ModelPerformanceResponseSchema,
+  'POST /v1/traces': OtlpExportResponseSchema,
+  'GET /api/traces': TracesResponseSchema,
+  'GET /api/traces/:traceId': TracesResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */
