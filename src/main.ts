@@ -177,7 +177,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
-      ...(traceStore ? { traces: new TraceApi(traceStore, { registry, limits: { maxBodyBytes: config.traces.maxBodyBytes } }) } : {}),
+      ...(traceStore ? { traces: new TraceApi(traceStore, { registry, limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes } }) } : {}),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },

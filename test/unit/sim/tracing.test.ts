@@ -74,4 +74,26 @@ describe('cluster tracing', () => {
       await cluster.stop();
     }
   });
+
+  it('tracing draws nothing from the simulation: the nodes export the same metrics with and without it', async () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const run = async (traced: boolean): Promise<string[]> => {
+      const cluster = await startCluster({
+        nodes: 2,
+        regions: ['us-east', 'eu-west'],
+        portBase: 0,
+        autoTick: false,
+        clock: () => t0,
+        seed: 7,
+        ...(traced ? { tracing: { simple: true, exporter: () => new InMemorySpanExporter() } } : {}),
+      });
+      try {
+        for (let i = 1; i <= 5; i++) cluster.tick(t0 + i * 1000);
+        return await Promise.all(cluster.sim.map((s) => s.registry.metrics()));
+      } finally {
+        await cluster.stop();
+      }
+    };
+    assert.deepEqual(await run(true), await run(false));
+  });
 });
