@@ -3,23 +3,12 @@
  * indexed DWCP columns, span status, and tags matched on candidate spans. Pure.
  * @see https://www.jaegertracing.io/docs/latest/apis/ (query service HTTP API: /api/traces)
  */
+import type { TraceSearchRequest } from '../contract/traces.ts';
 import { ATTR_DWCP_MODE, ATTR_DWCP_NODE_ID, ATTR_DWCP_REGION, ATTR_DWCP_VERSION, ATTR_DWCP_VM_ID } from '../model/trace-attributes.ts';
 import type { SpanRecord, SpanStatusName } from './span.ts';
 
-/** A trace search. Times in Unix microseconds; a trace matches when one of its spans matches every filter. */
-export interface TraceQuery {
-  readonly service?: string;
-  readonly operation?: string;
-  /** Tag → value; matched against span attributes, then resource attributes (string comparison). */
-  readonly tags: Readonly<Record<string, string>>;
-  readonly minDurationUs?: number;
-  readonly maxDurationUs?: number;
-  readonly status?: SpanStatusName;
-  readonly startUs: number;
-  readonly endUs: number;
-  /** Traces returned at most. */
-  readonly limit: number;
-}
+/** A trace search (the API's request; times Unix µs; a trace matches when one of its spans matches every filter). */
+export type TraceQuery = TraceSearchRequest;
 
 /** Indexed columns of the span table a query can filter on. */
 export interface ColumnFilters {

@@ -18,6 +18,7 @@ export class TraceApi {
     this.queries = new TraceQueryService(store);
   }
 
+  /** Largest request body accepted, bytes (the receiver's `maxBodyBytes` limit). */
   get maxBodyBytes(): number {
     return this.receiver.maxBodyBytes;
   }
@@ -27,10 +28,12 @@ export class TraceApi {
     return this.receiver.receive(req);
   }
 
+  /** See {@link TraceReceiver.encodeProtobuf}. */
   encodeProtobuf(r: OtlpExportResponse): Uint8Array {
     return this.receiver.encodeProtobuf(r);
   }
 
+  /** See {@link TraceReceiver.countRejectedRequest}. */
   countRejectedRequest(reason: RequestRejectReason): void {
     this.receiver.countRejectedRequest(reason);
   }
