@@ -9,7 +9,10 @@
  * then bytes per stored span (database file after a WAL checkpoint, divided by spans) and trace-by-id lookup
  * latency over the stored traces. No sampling (tail sampling does not exist yet).
  *
- * Run: `npm run bench:traces -- [--migrations 4000]`.
+ * With `--pg <url>` the full receive is also run against PostgreSQL (a fresh schema, dropped afterwards), with
+ * bytes per span from `pg_total_relation_size` of the span table (indexes and TOAST included).
+ *
+ * Run: `npm run bench:traces -- [--migrations 4000] [--pg postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test]`.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +26,7 @@ import { decodeExportRequest } from '../src/traces/otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS } from '../src/traces/otlp/limits.ts';
 import { otlpProtoTypes } from '../src/traces/otlp/proto-root.ts';
 import { TraceReceiver } from '../src/traces/receiver.ts';
-import { openSqliteTraceStore } from '../src/traces/store/open.ts';
+import { openPostgresTraceStore, openSqliteTraceStore } from '../src/traces/store/open.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +34,8 @@ const arg = (name: string, dflt: number): number => {
 };
 const MIGRATIONS = arg('migrations', 4000);
 const BATCH = 512;
+const pgIndex = process.argv.indexOf('--pg');
+const PG_URL = pgIndex >= 0 ? process.argv[pgIndex + 1] : undefined;
 
 function generate(): { batches: Buffer[]; spans: number; traceIds: string[] } {
   const e1 = new InMemorySpanExporter();
@@ -97,6 +102,20 @@ async function main(): Promise<void> {
   console.log(`decode + validate:                   ${rate(validateS)}`);
   console.log(`receive (decode + validate + store): ${rate(storeS)}  (SQLite file, one transaction per batch)`);
   console.log(`stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (8 indexes, attributes as JSON)`);
+  if (PG_URL !== undefined) {
+    const pg = await openPostgresTraceStore({ url: PG_URL, schema: `dwcp_bench_traces_${process.pid}`, dropSchemaOnClose: true }, { retentionMs: 7 * 86_400_000 });
+    try {
+      const r = new TraceReceiver(pg, { registry: new Registry() });
+      const pgS = await time(async () => {
+        for (const b of batches) await r.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
+      });
+      const size = await sql<{ n: string }>`select pg_total_relation_size('trace_spans') as n`.execute(pg.db);
+      console.log(`receive into PostgreSQL:             ${rate(pgS)}  (CPU of this process only; the server's is not counted)`);
+      console.log(`PostgreSQL: ${Math.round(Number(size.rows[0]!.n) / (await pg.spanCount()))} B/span (table + indexes + TOAST)`);
+    } finally {
+      await pg.close();
+    }
+  }
   console.log(`trace by id over ${traceIds.length} traces: p50 ${lookups[150]!.toFixed(2)} ms, p99 ${lookups[296]!.toFixed(2)} ms`);
 }
 
