@@ -77,8 +77,18 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
   });
 }
 
+/** When the trace system is off: every trace route answers 404 before reading the body. */
+async function disabledRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async () => {
+    throw new NotFoundError('traces are not enabled on this monitor');
+  });
+  app.post('/v1/traces', async () => ({}));
+  app.get('/api/traces', async () => ({}));
+  app.get('/api/traces/:traceId', async () => ({}));
+}
+
 /**
- * Registers, when `deps.traces` is set:
+ * Registers (404 `DWCP_NOT_FOUND` for each when `deps.traces` is omitted):
  * - POST /v1/traces — OTLP/HTTP export request in `application/x-protobuf` or `application/json`, optionally
  *   `Content-Encoding: gzip`; body at most `traces.maxBodyBytes`. 200 with `ExportTraceServiceResponse` in the
  *   request's encoding (partial success naming rejected spans). Errors: 400 (does not decode, no valid span),
@@ -91,7 +101,10 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
  */
 export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const traces = ctx.deps.traces;
-  if (traces === undefined) return;
+  if (traces === undefined) {
+    await app.register(disabledRoutes);
+    return;
+  }
   await app.register(async (scope) => receiverRoutes(scope, traces));
   const { limits } = ctx;
   const SearchQuery = z.strictObject({

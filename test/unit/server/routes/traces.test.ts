@@ -169,4 +169,20 @@ describe('trace routes', () => {
     assert.equal(missing.statusCode, 404);
     assert.equal(missing.json().errorType, 'DWCP_NOT_FOUND');
   });
+
+  it('without a trace system every trace route is 404', async () => {
+    const off = await buildApp(testDeps(), { checkResponses: true });
+    try {
+      for (const r of [
+        await off.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from([1, 2]), headers: { 'content-type': 'application/x-protobuf' } }),
+        await off.inject({ method: 'GET', url: '/api/traces' }),
+        await off.inject({ method: 'GET', url: `/api/traces/${TRACE}` }),
+      ]) {
+        assert.equal(r.statusCode, 404, r.body);
+        assert.equal(r.json().errorType, 'DWCP_NOT_FOUND');
+      }
+    } finally {
+      await off.close();
+    }
+  });
 });
