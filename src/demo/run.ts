@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
+import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';
 import { startCluster } from '../sim/cluster.ts';
@@ -87,6 +88,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     warn: () => undefined,
     // Migration traces go to the monitor's own OTLP receiver (its port is known up front unless it is 0).
     ...(opts.port !== 0 ? { tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) } } : {}),
+    ...instrumentedNodeOptions(),
   });
   let monitor;
   try {

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { createOtlpTraceExporter, OTLP_PROTOCOLS, type OtlpProtocol } from '../../sdk/otlp-exporter.ts';
+import { instrumentedNodeOptions } from '../../main-ops.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
 import { parseDuration, timerSafe } from '../../model/duration.ts';
@@ -163,6 +164,7 @@ export function simulateCommand(
           ...(settings.otlpEndpoint !== undefined
             ? { tracing: { exporter: () => createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }), sampleRatio: settings.traceSampleRatio } }
             : {}),
+          ...instrumentedNodeOptions(),
         });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
