@@ -17,6 +17,9 @@ import {
 import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 
+/** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
+const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
+
 const duration = z
   .union([z.string(), z.number()])
   .transform((v, ctx) => {
@@ -253,6 +256,20 @@ export const monitorConfigSchema = z.strictObject({
       benchmarkReport: 'bench/results/detect.json',
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
+  /**
+   * The OTLP trace receiver (POST /v1/traces) and span store. `path`: SQLite file of the spans (default
+   * `traces.db` beside the SQLite sample store; with PostgreSQL storage the spans go into the same database).
+   */
+  traces: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      path: z.string().min(1).optional(),
+      retention: duration.default(TRACE_DEFAULTS.retention),
+      maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
+      /** Largest POST /v1/traces body (compressed or not), bytes. */
+      maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
+    })
+    .default(TRACE_DEFAULTS),
   /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
   alerting: alertingSectionSchema.prefault({}),
   profiling: profilingSchema.default(PROFILING_DEFAULTS),

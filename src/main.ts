@@ -4,6 +4,7 @@
  * tasks (maintenance, checkpoints, insights export). No logic of its own: every step is a unit elsewhere.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -39,6 +40,9 @@ import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
+import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
+import type { TraceStore } from './traces/store/trace-store.ts';
+import { TraceApi } from './traces/trace-api.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -96,6 +100,17 @@ async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
+/** Opens the span store when traces are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
+async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undefined> {
+  const t = config.traces;
+  if (!t.enabled) return undefined;
+  const opts = { retentionMs: t.retention, maxSpans: t.maxSpans };
+  const s = config.storage;
+  if (s.type === 'postgres' && t.path === undefined) return openPostgresTraceStore({ url: s.url }, opts);
+  const path = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
+  return openSqliteTraceStore(path, opts);
+}
+
 /**
  * Starts the monitor: opens the store, registers its own metrics, restores detector state, schedules scrapes of
  * every configured target (and of this host) into the pipeline, and listens on `listen`.
@@ -108,6 +123,10 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const log = opts.logger ?? pino({ level: 'info' });
   const startedAt = clock();
   const store = await openStore(config);
+  const traceStore = await openTraceStore(config).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -218,6 +237,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         reloadRules: () => alerting.reloadRules(),
         health: () => alerting.health(),
       },
+      ...(traceStore ? { traces: new TraceApi(traceStore, { registry, limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes } }) } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
@@ -244,6 +264,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       run: () => exportInsights(insights, metrics, clock(), DEFAULT_INSIGHTS_EXPORT, trackers),
       onError: (e) => log.warn({ err: e }, 'exporting rollout/SLO/region metrics failed'),
     }),
+    ...(traceStore
+      ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await traceStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'trace retention failed') })]
+      : []),
     ...(checkpointer
       ? [new PeriodicTask({ intervalMs: det.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
       : []),
@@ -284,6 +307,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await app.close();
         await alertingDb.close();
         await store.close();
+        await traceStore?.close();
       })();
       return stopping;
     },

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
+import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { startAlertReceiver } from './alert-receiver.ts';
@@ -85,6 +86,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
+    // Migration traces go to the monitor's own OTLP receiver (its port is known up front unless it is 0).
+    ...(opts.port !== 0 ? { tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) } } : {}),
     ...instrumentedNodeOptions(),
   });
   let monitor;

@@ -31,6 +31,7 @@ import { silenceRoutes } from './routes/silences.ts';
 import { sloRoutes } from './routes/slo.ts';
 import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { traceRoutes } from './routes/traces.ts';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(incidentRoutes, ctx);
   await app.register(silenceRoutes, ctx);
   await app.register(alertingRuleRoutes, ctx);
+  await app.register(traceRoutes, ctx);
   await app.register(profileRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);

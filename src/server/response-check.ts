@@ -29,6 +29,7 @@ import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts
 import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
+import { OtlpExportResponseSchema, TracesResponseSchema } from '../contract/traces.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -59,6 +60,9 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/alerting/rules': RulesOverviewResponseSchema,
   'POST /api/alerting/rules/reload': RulesOverviewResponseSchema,
   'GET /api/alerting/health': DeliveryHealthResponseSchema,
+  'POST /v1/traces': OtlpExportResponseSchema,
+  'GET /api/traces': TracesResponseSchema,
+  'GET /api/traces/:traceId': TracesResponseSchema,
   'GET /api/profiles': ProfilesResponseSchema,
   'POST /api/profiles': ProfileCreatedResponseSchema,
   'GET /api/profiles/:id/flamegraph': FlameGraphResponseSchema,
