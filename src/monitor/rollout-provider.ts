@@ -2,7 +2,7 @@
  * Rollout decision, SLO budgets and regional health computed on request from the stored series: reads the
  * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
  * inputs with `rollout-inputs.ts` and runs the pure engines (compareVersions, judgeCanary, decideRollout;
- * evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
+ * the SLOs through `slo-provider.ts`; regions through `region-provider.ts`). Served by GET /api/rollout, /api/slo and
  * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
  * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
  * and every trend `unknown`.
@@ -10,18 +10,15 @@
 import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
 import { decideRollout } from '../analysis/canary/decision.ts';
 import { judgeCanary } from '../analysis/canary/judge.ts';
-import { scoreRegion } from '../analysis/health/region-score.ts';
-import { evaluateErrorBudget } from '../analysis/slo/budget.ts';
 import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
 import { getMetric, type MetricName } from '../catalog/index.ts';
 import type { AnalysisWindow } from '../contract/common.ts';
-import type { RegionHealth, RegionsOverview } from '../contract/regions.ts';
+import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
-import type { SloOverview, SloStatus } from '../contract/slo.ts';
+import type { SloOverview } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import {
-  buildRegionInputs,
   buildSlaChecks,
   buildVersionSamples,
   intervalMeans,
@@ -29,9 +26,10 @@ import {
   ROLLOUT_METRIC_SPECS,
   type HistogramSeries,
 } from './rollout-inputs.ts';
+import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
-import { sloSeries } from './slo-series.ts';
+import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
 
 /**
  * The rollout status in the API's shape, with the comparison as the engine returned it (the stage tracker
@@ -59,10 +57,14 @@ export interface InsightsOptions {
   readonly sloStepMs?: number;
   /** SLOs evaluated. Default SLO_TEMPLATES. */
   readonly slos?: readonly Slo[];
+  /** Evidence gates of the SLO verdicts and burn-rate pairs (defaults of src/analysis/slo/budget.ts). */
+  readonly sloEvidence?: SloEvidenceOptions;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
   readonly regionTrends?: RegionTrendTracker;
+  /** Warm-up and per-mode latency scale of the regional health score (defaults of model/insight-settings.ts). */
+  readonly regionHealth?: RegionHealthOptions;
 }
 
 const m = (name: MetricName): string => getMetric(name).name;
@@ -139,17 +141,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
       const { read } = reader(window, warnings);
-      const out: SloStatus[] = [];
-      for (const slo of slos) {
-        const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
-        const r = await sloSeries(slo, read, maxSeries, stepMs, window.startMs, nowMs);
-        warnings.push(...r.warnings);
-        out.push(
-          r.series === null
-            ? { ...base, evaluated: false, reason: r.reason, report: null }
-            : { ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series: r.series }, { maxViolations: 50 }, nowMs) },
-        );
-      }
+      const out = await evaluateSlos(slos, read, maxSeries, stepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
       return { stepMs, window, slos: out, warnings };
     },
 
@@ -165,14 +157,11 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         read(m('dwcp_v3_component_operations_total')),
         read(m('dwcp_v3_component_health'), { component: 'acp' }),
       ]);
-      const regions = buildRegionInputs({ up, utilization, modeLatency, errors, operations, acpHealth }).map((r): RegionHealth => {
-        const trend = options.regionTrends?.trend(r.region, nowMs) ?? UNKNOWN_TREND;
-        if (r.input === null) {
-          return { region: r.region, status: null, score: null, factors: null, inputs: r.partial, missing: r.missing, trend };
-        }
-        const s = scoreRegion(r.input);
-        return { region: r.region, status: s.status, score: s.score, factors: s.factors, inputs: r.input, missing: [], trend };
-      });
+      const regions = evaluateRegions(
+        { up, utilization, modeLatency, errors, operations, acpHealth },
+        options.regionHealth ?? {},
+        (region) => options.regionTrends?.trend(region, nowMs) ?? UNKNOWN_TREND,
+      );
       return { window, regions, warnings };
     },
   };
