@@ -7,7 +7,8 @@
  * trend. The correction of Santer et al. (2000) replaces n by the effective sample size
  * n_e = n (1 − r₁)/(1 + r₁), r₁ the lag-1 autocorrelation of the residuals (in time order), in the residual
  * variance and the t quantile: s_e² = SSE/(n_e − 2), SE(b) = s_e/√Sxx, interval b ± t_{(1+level)/2, n_e−2}·SE(b).
- * With n_e ≤ 3 there is not enough independent information and the trend is not significant.
+ * With n_e ≤ 3 there is not enough independent information and the trend is not significant. An exact line
+ * (residuals at rounding level) has an exact slope.
  *
  * @see B. D. Santer et al., "Statistical significance of trends and trend differences in layer-average
  *   atmospheric temperature time series", J. Geophys. Res. 105 (D6), 7337–7356 (2000), eq. 3–6.
@@ -40,13 +41,20 @@ export function trendSignificance(fit: LinearFit, timestampsMs: ArrayLike<number
   checkLevel(level);
   const n = values.length;
   let sse = 0;
+  let syy = 0;
   let lagProd = 0;
   let prev = Number.NaN;
   for (let i = 0; i < n; i++) {
     const r = values[i]! - linearMean(fit, timestampsMs[i]!);
     sse += r * r;
+    syy += (values[i]! - fit.meanValue) ** 2;
     if (i > 0) lagProd += r * prev;
     prev = r;
+  }
+  // An exact line (residuals are rounding error only): their autocorrelation means nothing; the slope is exact.
+  if (sse <= 1e-20 * syy) {
+    const significant = fit.slopePerDay !== 0;
+    return { slopePerDay: fit.slopePerDay, lowerPerDay: fit.slopePerDay, upperPerDay: fit.slopePerDay, level, significant, lag1Autocorrelation: 0, effectiveSamples: n };
   }
   const r1 = sse > 0 ? Math.max(-1, Math.min(1, lagProd / sse)) : 0;
   // Negative autocorrelation would inflate n_e beyond n; the correction is only ever allowed to shrink it.
