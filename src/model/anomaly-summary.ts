@@ -10,8 +10,9 @@ export const TARGET_HEALTH_DETECTOR = 'target_health';
 /** Labels that say where an anomaly is, in the order they are listed. */
 const WHERE_LABELS = ['target', 'node_id', 'node', 'instance', 'job', 'region'] as const;
 
-function where(labels: Readonly<Record<string, string>>, skip: ReadonlySet<string>): string {
-  return WHERE_LABELS.filter((k) => labels[k] !== undefined && !skip.has(k))
+/** `k=v` of the where-labels present, leaving out `skip` and labels whose value is `name`. */
+function where(labels: Readonly<Record<string, string>>, skip: ReadonlySet<string>, name: string): string {
+  return WHERE_LABELS.filter((k) => labels[k] !== undefined && !skip.has(k) && labels[k] !== name)
     .map((k) => `${k}=${labels[k]}`)
     .join(', ');
 }
@@ -25,7 +26,7 @@ export function anomalySummary(a: Pick<Anomaly, 'severity' | 'kind' | 'component
   if (a.detector === TARGET_HEALTH_DETECTOR) {
     const key = a.labels['target'] !== undefined ? 'target' : a.labels['instance'] !== undefined ? 'instance' : 'job';
     const name = a.labels[key] ?? 'unknown';
-    const rest = where(a.labels, new Set([key, 'node_id']));
+    const rest = where(a.labels, new Set([key, 'node_id']), name);
     return `${a.severity}: target ${name} is down${rest ? ` (${rest})` : ''}: its scrapes fail (up = 0)`;
   }
   const w = ['node_id', 'node', 'instance', 'region'].filter((k) => a.labels[k] !== undefined).map((k) => `${k}=${a.labels[k]}`).join(', ');

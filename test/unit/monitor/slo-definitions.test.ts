@@ -59,7 +59,8 @@ describe('resolveSloDefinitions (configuration slo.file / slo.definitions)', () 
       () => resolveSloDefinitions(loaded.config.slo, { baseDir: dir, configName: cfg, locate: loaded.locate }),
       /monitor\.yaml: slo\.definitions\[0\]\.sli \(line 6, column 12\): a ratio SLI needs exactly two of good, bad, total; got good/,
     );
-    const good = write('good.yaml', SLO_FILE.replace('slos:', 'slo:\n  definitions:').replace(/^  - /m, '    - ').replace(/^    (objective|window|sli)/gm, '      $1').replace(/^      (type|bad|total)/gm, '        $1'));
+    const inline = SLO_FILE.split('\n').slice(1).map((l) => (l === '' ? l : `  ${l}`));
+    const good = write('good.yaml', ['slo:', '  definitions:', ...inline].join('\n'));
     const ok = readMonitorConfig(good);
     assert.deepEqual(resolveSloDefinitions(ok.config.slo, { baseDir: dir, locate: ok.locate }).map((s) => s.name), ['hde-errors']);
   });
