@@ -386,19 +386,15 @@ export class DetectionEngine {
     resolved: { key: string; resolvedAtMs: number }[],
   ): void {
     if (input.value === 0) {
-      if (st.streak === 0) st.streakStartTs = input.timestampMs;
-      st.streak++;
-      if (!st.open && st.streak >= this.opts.confirmSamples) {
-        st.open = true;
-        st.lastOpenedTs = input.timestampMs;
-        opened.push({ key: input.key, anomaly: targetDownAnomaly(input, st.streakStartTs, nowMs, targetId) });
-      }
+      if (st.streak++ === 0) st.streakStartTs = input.timestampMs;
+      if (st.open || st.streak < this.opts.confirmSamples) return;
+      st.open = true;
+      st.lastOpenedTs = input.timestampMs;
+      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, st.streakStartTs, nowMs, targetId) });
     } else if (input.value === 1) {
       st.streak = 0;
-      if (st.open) {
-        st.open = false;
-        resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
-      }
+      if (st.open) resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
+      st.open = false;
     }
   }
 }

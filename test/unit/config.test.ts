@@ -57,6 +57,13 @@ describe('monitor configuration: slo, health and capacity sections', () => {
     bad({ capacity: { minHistory: '0' } }, /capacity\.minHistory/);
   });
 
+  it('examples/monitor.yaml is valid, and so are its inline SLOs', async () => {
+    const { resolveSloDefinitions } = await import('../../src/monitor/slo-definitions.ts');
+    const ex = readMonitorConfig('examples/monitor.yaml');
+    assert.deepEqual(resolveSloDefinitions(ex.config.slo, { baseDir: 'examples', locate: ex.locate }).map((s) => s.name), ['availability', 'hde-errors']);
+    assert.equal(ex.config.capacity.minHistory, 86_400_000);
+  });
+
   it('errors of a file carry the line and column of the bad field', () => {
     const p = file('bad.yaml', ['listen:', '  port: 90', 'health:', '  warmup: soon', ''].join('\n'));
     assert.throws(() => loadMonitorConfig(p), (e: unknown) => e instanceof ConfigError && /health\.warmup \(line 4, column 11\): /.test(e.message));

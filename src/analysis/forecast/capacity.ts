@@ -220,9 +220,10 @@ function checkOptions(o: CapacityOptions): void {
   }
 }
 
-/** Whole minutes of `ms` as duration text (`1d`, `3h25m`). */
+/** `ms` as duration text in whole seconds below an hour, whole minutes above (`28s`, `3h25m`, `1d`). */
 function span(ms: number): string {
-  return formatDuration(Math.round(ms / 60_000) * 60_000);
+  const unit = ms < 3_600_000 ? 1000 : 60_000;
+  return formatDuration(Math.round(ms / unit) * unit);
 }
 
 /**

@@ -1,4 +1,7 @@
-/** GET /api/slo: error budgets of the SLOs (the built-in templates) over the stored series of the window. */
+/**
+ * GET /api/slo: error budgets of the configured SLOs (default the built-in templates) over the stored series of the
+ * window.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { SloResponse } from '../../contract/slo.ts';
 import type { ApiContext } from '../deps.ts';

@@ -103,7 +103,7 @@ describe('planCapacity', () => {
     const r = planCapacity({ timestampsMs, values }, {}, NOW);
     assert.equal(r.status, 'insufficient-data');
     if (r.status !== 'insufficient-data') return;
-    assert.equal(r.reason, '4m of history; at least 1d needed');
+    assert.equal(r.reason, '3m59s of history; at least 1d needed');
     assert.equal(r.points, 240);
     // Why the history gate: within 4 minutes a piece of the cycle IS a significant slope (hundreds of %/day), and
     // no test on these points alone can tell it from growth. Even then the forecasts stay within [0, 100] %.
