@@ -29,6 +29,17 @@ const duration = z
     }
   });
 
+/** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
+const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
+
+/**
+ * Raw-sample retention when `storage.retention` is not set: 48 h for the chunks layout (which keeps rollups
+ * for 31 days and a year besides), 6 h for the rows layout (one row per sample, no rollups).
+ */
+export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
+  return layout === 'chunks' ? 48 * 3_600_000 : 6 * 3_600_000;
+}
+
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
 const targetSchema = z.strictObject({
@@ -115,11 +126,24 @@ export const monitorConfigSchema = z.strictObject({
       z.strictObject({
         type: z.literal('sqlite'),
         path: z.string().default('./data/dwcp-monitor.db'),
-        retention: duration.default(6 * 3600_000),
+        /** Raw samples kept; default {@link defaultRetentionMs} of the layout. */
+        retention: duration.optional(),
+        /** `chunks`: head + WAL + compressed chunks and rollups (docs/storage.md); `rows`: one row per sample. */
+        layout: z.enum(['rows', 'chunks']).default(DEFAULT_SQLITE_LAYOUT),
+        /** WAL directory of the chunks layout (default: the database path + `.wal`). */
+        walDir: z.string().min(1).optional(),
       }),
-      z.strictObject({ type: z.literal('postgres'), url: z.string().min(1), retention: duration.default(6 * 3600_000) }),
+      z.strictObject({
+        type: z.literal('postgres'),
+        url: z.string().min(1),
+        retention: duration.optional(),
+        layout: z.enum(['rows', 'chunks']).default('rows'),
+        /** WAL directory of the chunks layout on the monitor's local disk. */
+        walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
+      }),
     ])
-    .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: 6 * 3600_000 }),
+    .transform((s) => ({ ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
+    .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
   scrape: z
     .strictObject({ interval: duration.default(1000), timeout: duration.default(1000) })
     .default({ interval: 1000, timeout: 1000 }),

@@ -35,6 +35,7 @@ import { buildApp } from './server/app.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
+import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -83,7 +84,11 @@ export interface StartMonitorOptions {
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   const s = config.storage;
-  if (s.type === 'sqlite') return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  if (s.type === 'sqlite') {
+    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
+    return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  }
+  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 

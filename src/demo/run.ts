@@ -71,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const scenario = loadScenario(opts.scenarioPath, opts.nodes);
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = join(opts.dataDir, 'demo.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(dbPath + suffix, { force: true, recursive: true });
 
   const receiver = await startAlertReceiver();
   const cluster = await startCluster({

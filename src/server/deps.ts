@@ -15,6 +15,7 @@ import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
+import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
@@ -78,8 +79,8 @@ export interface AppDeps {
   componentStatus(): readonly ComponentStatus[];
   /** Anomaly history (GET /api/anomalies) and acknowledgement. */
   readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;
-  /** Stored series (GET /api/metrics/search and /query). */
-  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'>;
+  /** Stored series (GET /api/metrics/search and /query); stores with rollups also answer range queries at the resolution the step needs. */
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader>;
   /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
   readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;
