@@ -62,6 +62,8 @@ describe('monitor configuration: slo, health and capacity sections', () => {
     const ex = readMonitorConfig('examples/monitor.yaml');
     assert.deepEqual(resolveSloDefinitions(ex.config.slo, { baseDir: 'examples', locate: ex.locate }).map((s) => s.name), ['availability', 'hde-errors']);
     assert.equal(ex.config.capacity.minHistory, 86_400_000);
+    // The example keeps enough raw samples for a capacity plan.
+    assert.ok(ex.config.storage.retention >= ex.config.capacity.minHistory);
   });
 
   it('errors of a file carry the line and column of the bad field', () => {
