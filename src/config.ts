@@ -117,6 +117,50 @@ const capacitySchema = z.strictObject({
   minPoints: z.number().int().min(3).max(1_000_000).default(CAPACITY.minPoints),
 });
 
+/** Profiling of the monitor (/debug/pprof, stored profiles) and continuous mode. */
+const profilingSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Profiles kept at most, and their total bytes. */
+  maxProfiles: z.number().int().min(1).max(100_000).default(500),
+  maxBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+  continuous: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Time between rounds (1m..24h). */
+      interval: duration.pipe(z.number().int().min(60_000).max(86_400_000)).default(10 * 60_000),
+      /** Length of each CPU profile in seconds (shorter than the interval). */
+      cpuSeconds: z.number().int().min(1).max(60).default(10),
+      /** Also profile the scrape targets through their /debug/pprof endpoints. */
+      targets: z.boolean().default(false),
+    })
+    .default({ enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false }),
+});
+const PROFILING_DEFAULTS = { enabled: true, maxProfiles: 500, maxBytes: 256 * 1024 * 1024, continuous: { enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false } };
+
+/** Reports: the schedule, formats and storage bounds. */
+const reportsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: z
+    .strictObject({ hourly: z.boolean().default(true), daily: z.boolean().default(true), weekly: z.boolean().default(true) })
+    .default({ hourly: true, daily: true, weekly: true }),
+  /** Formats of scheduled reports (pdf needs Chromium at chromiumPath). */
+  formats: z.array(z.enum(['html', 'pdf', 'md'])).min(1).max(3).default(['html', 'md']),
+  /** Wait after a period ends before its report is generated. */
+  delay: duration.pipe(z.number().int().min(0).max(3_600_000)).default(60_000),
+  maxReports: z.number().int().min(1).max(100_000).default(1000),
+  maxBytes: z.number().int().min(1024).default(512 * 1024 * 1024),
+  chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
+});
+const REPORTS_DEFAULTS = {
+  enabled: true,
+  schedule: { hourly: true, daily: true, weekly: true },
+  formats: ['html' as const, 'md' as const],
+  delay: 60_000,
+  maxReports: 1000,
+  maxBytes: 512 * 1024 * 1024,
+  chromiumPath: '/usr/bin/chromium',
+};
+
 export const monitorConfigSchema = z.strictObject({
   listen: z
     .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9500) })
@@ -186,6 +230,8 @@ export const monitorConfigSchema = z.strictObject({
   health: healthSchema.default(() => ({ warmup: REGION.warmupMs, minLatencyObservations: REGION.minLatencyObservations, modes: modeDefaults() })),
   /** Capacity planning: history a forecast needs. */
   capacity: capacitySchema.default({ minHistory: CAPACITY.minHistoryMs, minPoints: CAPACITY.minPoints }),
+  profiling: profilingSchema.default(PROFILING_DEFAULTS),
+  reports: reportsSchema.default(REPORTS_DEFAULTS),
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */

@@ -11,6 +11,7 @@ import { WebhookSender } from './alerting/webhook-sender.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
+import { startOps } from './main-ops.ts';
 import { Scraper } from './ingest/scraper.ts';
 import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
@@ -156,6 +157,20 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       score: { modeLatency: { datacenter: profile(modes.datacenter), internet: profile(modes.internet), hybrid: profile(modes.hybrid) } },
     },
   });
+  const ops = await startOps({
+    config,
+    registry,
+    store,
+    insights,
+    pipeline: () => {
+      const c = pipeline.counters();
+      const t = scraper.targets();
+      return { series: c.series, samplesIngested: c.samplesIngested, anomaliesOpened: c.anomaliesOpened, alertQueueLength: c.alertQueueLength, targets: t.length, targetsUp: t.filter((x) => x.health === 'up').length };
+    },
+    log,
+    startedAtMs: startedAt,
+    now: clock,
+  });
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
@@ -182,6 +197,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
+      ...(ops.profiling ? { profiling: ops.profiling } : {}),
+      ...(ops.reports ? { reports: ops.reports } : {}),
+      summaries: ops.summaries,
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },
@@ -210,6 +228,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       : []),
   ];
   for (const t of tasks) t.start();
+  ops.start();
   scraper.start();
   const url = `http://${config.listen.host}:${port}/`;
   log.info({ url, targets: config.targets.length, catalog: CATALOG.length }, 'monitor started');
@@ -234,6 +253,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     stop() {
       stopping ??= (async () => {
         await Promise.all(tasks.map((t) => t.stop()));
+        await ops.stop();
         await scraper.stop();
         await checkpointer?.stop();
         await Promise.all(senders.map((s) => s.stop()));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
+import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
@@ -84,6 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
+    ...instrumentedNodeOptions(),
   });
   let monitor;
   try {

@@ -17,6 +17,7 @@ import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
+import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
 export interface LiveFeed {
@@ -98,6 +99,12 @@ export interface AppDeps {
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
+  /** /debug/pprof and GET/POST /api/profiles; omitted → 404. */
+  readonly profiling?: ProfilingApi;
+  /** GET/POST /api/reports; omitted → 404. */
+  readonly reports?: ReportsApi;
+  /** GET /api/system/metrics and GET /metrics/summary; omitted → 404. */
+  readonly summaries?: SummariesApi;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */
