@@ -7,7 +7,7 @@ import type { SloResponse } from '../../contract/slo.ts';
 import type { ApiContext } from '../deps.ts';
 import { insightsOf, parseWindowQuery } from './rollout.ts';
 
-/** Default `window` of GET /api/slo (the stored retention is 6 h by default). */
+/** Default `window` of GET /api/slo: the long window of the fastest burn-rate page pair. */
 export const DEFAULT_SLO_WINDOW_MS = 3_600_000;
 
 /**
