@@ -3,8 +3,7 @@
  * a target that stopped answering (`up == 0`). Severity and the clamped band come from `anomaly-impact.ts`
  * (never from the detector). Pure.
  */
-import type { Verdict } from '../analysis/anomaly/detector.ts';
-import type { EnsembleVerdict } from '../analysis/anomaly/ensemble.ts';
+import { votesOf, type Verdict } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, DetectorVote } from '../model/anomaly.ts';
 import { TARGET_HEALTH_DETECTOR } from '../model/anomaly-summary.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
@@ -24,9 +23,8 @@ function componentOf(input: DetectionInput): Component | 'system' {
 }
 
 /** The members' votes of an ensemble verdict (copied, at most {@link MAX_VOTES}), else none. */
-function votesOf(v: Verdict): DetectorVote[] {
-  const votes = (v as Partial<EnsembleVerdict>).votes;
-  return Array.isArray(votes) ? votes.slice(0, MAX_VOTES).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted })) : [];
+function keptVotes(v: Verdict): DetectorVote[] {
+  return votesOf(v).slice(0, MAX_VOTES).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted }));
 }
 
 /**
@@ -59,7 +57,7 @@ export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number
     detector,
     acknowledged: false,
     score: v.score,
-    votes: votesOf(v),
+    votes: keptVotes(v),
   };
 }
 

@@ -38,9 +38,6 @@ import { Prng } from './prng.ts';
 import { rolloutStage } from './rollout-stage.ts';
 import { NodeTelemetry } from './telemetry.ts';
 
-// The node's public surface for its callers (cluster, evaluators, benchmarks).
-export { linkClassForRegion, linkProfile, type LinkClass, type LinkProfile } from './link-model.ts';
-
 export interface SimNodeOptions {
   /** `node-<n>` */
   readonly id: string;

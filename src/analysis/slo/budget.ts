@@ -25,12 +25,12 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import { binomialUpperTail } from '../../math/binomial.ts';
+import { firstIndexAtLeast } from '../../math/sorted.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { DEFAULT_SLO_EVIDENCE } from '../../model/insight-settings.ts';
 import {
   DEFAULT_BURN_RATE_EVIDENCE,
   evaluateBurnRates,
-  lowerBound,
   SRE_WORKBOOK_BURN_RATE_PAIRS,
   type BurnRateAlert,
   type BurnRatePair,
@@ -240,7 +240,7 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
   const worstHigh = slo.sli.type === 'threshold' ? higherIsWorse(slo.sli.op) : false;
   const isWorse = (v: number, worst: number): boolean => (series.kind === 'steps' && worstHigh ? v > worst : v < worst);
   const windowStartMs = nowMs - slo.windowMs;
-  const first = lowerBound(times, windowStartMs);
+  const first = firstIndexAtLeast(times, windowStartMs);
 
   const violations: ViolationInterval[] = [];
   let truncated = false;
