@@ -16,6 +16,13 @@ import {
 } from './model/alerting-settings.ts';
 import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
+import {
+  DEFAULT_CAPACITY_EVIDENCE as CAPACITY,
+  DEFAULT_MODE_LATENCY as MODE_LATENCY,
+  DEFAULT_REGION_WARMUP as REGION,
+  DEFAULT_SLO_EVIDENCE as SLO,
+} from './model/insight-settings.ts';
+import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
 const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
@@ -151,6 +158,67 @@ export const alertingSectionSchema = z
     });
   }) satisfies z.ZodType<AlertingSettings, unknown>;
 
+/** Latency scoring of one DWCP mode in the regional health score (`health.modes.<mode>`). */
+const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
+  z
+    .strictObject({
+      /** Latency at or below which the latency factor is 100. */
+      latencyBaseline: duration.pipe(z.number().nonnegative()).default(d.baselineMs),
+      /** Latency at or above which the latency factor is 0 (linear in between). */
+      latencyZeroScore: duration.pipe(z.number().positive()).default(d.zeroScoreMs),
+    })
+    .refine((m) => m.latencyZeroScore > m.latencyBaseline, { message: 'latencyZeroScore must be greater than latencyBaseline' })
+    .default({ latencyBaseline: d.baselineMs, latencyZeroScore: d.zeroScoreMs });
+
+const sloSchema = z
+  .strictObject({
+    /**
+     * YAML file of SLO definitions (`slos: [...]`, docs/slo.md); a relative path is resolved against the
+     * configuration file's directory. Exclusive with `definitions`; neither = the built-in templates.
+     */
+    file: z.string().min(1).optional(),
+    /** Inline SLO definitions: the entries of an SLO file's `slos` list (validated when the monitor starts). */
+    definitions: z.array(z.unknown()).min(1).max(1000).optional(),
+    /** SLI evaluation step. */
+    step: duration.pipe(z.number().int().min(1000).max(3_600_000)).default(10_000),
+    /** Measured time before an SLO gets a verdict (met / violated) and a budget. */
+    minObserved: duration.pipe(z.number().nonnegative()).default(SLO.minObservedMs),
+    /** Share of each burn-rate window (long and short) that must be measured before its pair may fire. */
+    minWindowCoverage: z.number().min(0).max(1).default(SLO.minWindowCoverage),
+    /** Significance level of the binomial tests behind `violated` and a firing burn-rate pair. */
+    alpha: z.number().gt(0).max(1).default(SLO.alpha),
+  })
+  .refine((v) => v.file === undefined || v.definitions === undefined, { message: 'give either file or definitions, not both' });
+
+const SLO_DEFAULTS = { step: 10_000, minObserved: SLO.minObservedMs, minWindowCoverage: SLO.minWindowCoverage, alpha: SLO.alpha };
+
+const healthSchema = z.strictObject({
+  /** Each factor's data must span at least this long in the window before a region is scored. */
+  warmup: duration.pipe(z.number().nonnegative()).default(REGION.warmupMs),
+  /** Latency observations needed in the window before the latency factor is scored. */
+  minLatencyObservations: z.number().int().min(1).max(1_000_000).default(REGION.minLatencyObservations),
+  /** Latency scale per DWCP mode: each region is scored against the modes its latency was measured in. */
+  modes: z
+    .strictObject({
+      datacenter: modeLatencySchema(MODE_LATENCY.datacenter),
+      internet: modeLatencySchema(MODE_LATENCY.internet),
+      hybrid: modeLatencySchema(MODE_LATENCY.hybrid),
+    })
+    .default(() => modeDefaults()),
+});
+
+function modeDefaults() {
+  const p = (m: { baselineMs: number; zeroScoreMs: number }) => ({ latencyBaseline: m.baselineMs, latencyZeroScore: m.zeroScoreMs });
+  return { datacenter: p(MODE_LATENCY.datacenter), internet: p(MODE_LATENCY.internet), hybrid: p(MODE_LATENCY.hybrid) };
+}
+
+const capacitySchema = z.strictObject({
+  /** Span of history (first to last sample) a forecast needs. */
+  minHistory: duration.pipe(z.number().positive()).default(CAPACITY.minHistoryMs),
+  /** Samples a forecast needs. */
+  minPoints: z.number().int().min(3).max(1_000_000).default(CAPACITY.minPoints),
+});
+
 /** Profiling of the monitor (/debug/pprof, stored profiles) and continuous mode. */
 const profilingSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -272,6 +340,12 @@ export const monitorConfigSchema = z.strictObject({
     .default(TRACE_DEFAULTS),
   /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
   alerting: alertingSectionSchema.prefault({}),
+  /** SLO definitions and the evidence their verdicts and burn-rate alerts need. */
+  slo: sloSchema.default(SLO_DEFAULTS),
+  /** Regional health: warm-up and the latency scale per DWCP mode. */
+  health: healthSchema.default(() => ({ warmup: REGION.warmupMs, minLatencyObservations: REGION.minLatencyObservations, modes: modeDefaults() })),
+  /** Capacity planning: history a forecast needs. */
+  capacity: capacitySchema.default({ minHistory: CAPACITY.minHistoryMs, minPoints: CAPACITY.minPoints }),
   profiling: profilingSchema.default(PROFILING_DEFAULTS),
   reports: reportsSchema.default(REPORTS_DEFAULTS),
 });
@@ -282,22 +356,32 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 
 /**
  * Validates a configuration object (e.g. parsed YAML).
- * @throws ConfigError naming the path and problem of every bad field.
+ * @param locate where a path is in the source text; adds ` (line L, column C)` to each message when known
+ * @throws ConfigError naming the path (and position) and problem of every bad field.
  */
-export function parseMonitorConfig(raw: unknown): MonitorConfig {
+export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorConfig {
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
-    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${i.message}`);
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
   return res.data;
 }
 
+/** A configuration file as read: the validated configuration, where its fields are, and the file's path. */
+export interface LoadedMonitorConfig {
+  readonly config: MonitorConfig;
+  /** Positions of fields in the file (for errors found later, e.g. in inline SLO definitions). */
+  readonly locate: YamlLocate;
+  readonly path: string;
+}
+
 /**
- * Reads and validates a YAML configuration file.
- * @throws ConfigError when the file cannot be read, is not YAML, or fails validation.
+ * Reads and validates a YAML configuration file, keeping the field positions for later checks.
+ * @throws ConfigError when the file cannot be read, is not YAML, or fails validation (messages carry the line
+ *   and column of each bad field).
  */
-export function loadMonitorConfig(path: string): MonitorConfig {
+export function readMonitorConfig(path: string): LoadedMonitorConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -310,5 +394,14 @@ export function loadMonitorConfig(path: string): MonitorConfig {
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`, { cause: e });
   }
-  return parseMonitorConfig(raw);
+  const locate = yamlLocator(text);
+  return { config: parseMonitorConfig(raw, locate), locate, path };
+}
+
+/**
+ * Reads and validates a YAML configuration file.
+ * @throws ConfigError when the file cannot be read, is not YAML, or fails validation.
+ */
+export function loadMonitorConfig(path: string): MonitorConfig {
+  return readMonitorConfig(path).config;
 }

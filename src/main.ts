@@ -32,6 +32,8 @@ import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { createLiveFeed } from './monitor/live-feed.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
+import { resolveSloDefinitions } from './monitor/slo-definitions.ts';
+import type { Slo } from './analysis/slo/definition.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
@@ -88,6 +90,11 @@ export interface StartMonitorOptions {
   readonly logger?: Logger;
   /** Clock (Unix ms), default Date.now. */
   readonly now?: () => number;
+  /**
+   * The SLOs to evaluate, already resolved from `config.slo` (e.g. by `serve`, with the configuration file's
+   * directory and field positions); default: resolved here against the working directory.
+   */
+  readonly slos?: readonly Slo[];
 }
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
@@ -114,7 +121,8 @@ async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undef
 /**
  * Starts the monitor: opens the store, registers its own metrics, restores detector state, schedules scrapes of
  * every configured target (and of this host) into the pipeline, and listens on `listen`.
- * @throws StoreError when the store cannot be opened; ConfigError for bad targets; listen errors (EADDRINUSE).
+ * @throws StoreError when the store cannot be opened; ConfigError for bad targets or SLO definitions; listen
+ *   errors (EADDRINUSE).
  */
 export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMonitor> {
   const { config } = opts;
@@ -185,7 +193,20 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   }
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
-  const insights = createInsightsProvider(store, trackers);
+  const slos = opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() });
+  const modes = config.health.modes;
+  const profile = (m: { latencyBaseline: number; latencyZeroScore: number }) => ({ baselineMs: m.latencyBaseline, zeroScoreMs: m.latencyZeroScore });
+  const insights = createInsightsProvider(store, {
+    ...trackers,
+    slos,
+    sloStepMs: config.slo.step,
+    sloEvidence: { minObservedMs: config.slo.minObserved, minWindowCoverage: config.slo.minWindowCoverage, alpha: config.slo.alpha },
+    regionHealth: {
+      warmupMs: config.health.warmup,
+      minLatencyObservations: config.health.minLatencyObservations,
+      score: { modeLatency: { datacenter: profile(modes.datacenter), internet: profile(modes.internet), hybrid: profile(modes.hybrid) } },
+    },
+  });
   const ops = await startOps({
     config,
     registry,
@@ -219,7 +240,10 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       aggregate: aggregateSeries,
       live,
       insights,
-      capacity: createCapacityProvider(store),
+      capacity: createCapacityProvider(store, {
+        plan: { minHistoryMs: config.capacity.minHistory, minPoints: config.capacity.minPoints },
+        retentionMs: config.storage.retention,
+      }),
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),

@@ -6,6 +6,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
+import { anomalySummary } from '../model/anomaly-summary.ts';
 
 /** The alert name of every anomaly alert. */
 export const ANOMALY_ALERT_NAME = 'DWCPAnomalyDetected';
@@ -108,20 +109,20 @@ export function alertLabels(a: Anomaly): Record<string, string> {
   );
 }
 
-/** Annotations: `summary` (one line) and `description` (observed vs band, deviation, confidence, detector). */
+/**
+ * Annotations: `summary` (one line, `anomalySummary`; a target-down anomaly names its target) and `description`
+ * (observed vs band, deviation, confidence, detector; "no value band" when the detector measured no deviation).
+ */
 export function alertAnnotations(a: Anomaly): Record<string, string> {
-  const where = ['node_id', 'node', 'instance', 'region']
-    .filter((k) => a.labels[k] !== undefined)
-    .map((k) => `${k}=${a.labels[k]}`)
-    .join(', ');
   const sign = a.deviation >= 0 ? '+' : '';
+  const band =
+    Number.isFinite(a.lower) && Number.isFinite(a.upper)
+      ? `observed ${formatValue(a.observed)} outside the expected band [${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)})`
+      : `observed ${formatValue(a.observed)}; no value band`;
+  const deviation = Number.isFinite(a.deviation) ? `deviation ${sign}${formatValue(a.deviation)} sigma` : 'deviation not measured';
   return {
-    description:
-      `observed ${formatValue(a.observed)} outside the expected band ` +
-      `[${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)}); ` +
-      `deviation ${sign}${formatValue(a.deviation)} sigma; confidence ${formatValue(a.confidence)}; ` +
-      `detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
-    summary: `${a.severity} ${a.kind} anomaly on ${a.component} ${a.metric}${where ? ` (${where})` : ''}`,
+    description: `${band}; ${deviation}; confidence ${formatValue(a.confidence)}; detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
+    summary: anomalySummary(a),
   };
 }
 

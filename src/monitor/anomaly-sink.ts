@@ -6,6 +6,7 @@
 import { buildAlertmanagerPayload } from '../alerting/alertmanager-payload.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../catalog/registry.ts';
+import { toApiAnomaly } from '../contract/anomalies.ts';
 import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { AnomalyStore } from '../store/types.ts';
@@ -72,7 +73,7 @@ export class AnomalySink {
       if (this.open.size < this.deps.maxOpen || this.open.has(o.key)) this.open.set(o.key, stored);
       this.detected.inc({ metric_name: stored.metric, severity: stored.severity, model_type: stored.detector });
       this.confidence.set({ metric_name: stored.metric, model_type: stored.detector }, stored.confidence);
-      this.deps.publish({ type: 'anomaly', anomaly: stored });
+      this.deps.publish({ type: 'anomaly', anomaly: toApiAnomaly(stored) });
       firing.push(stored);
     }
     for (const r of outcome.resolved) {

@@ -1,7 +1,8 @@
 /**
  * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation
  * (N consecutive anomalous samples before an anomaly opens), minimum confidence, per-series cooldown between
- * episodes, and resolution tracking. Target health (`up == 0`) opens an anomaly at once. No I/O, no clock:
+ * episodes, and resolution tracking. Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
+ * target-down anomaly. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
  *
  * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
@@ -14,6 +15,8 @@ import { isPredictor } from '../analysis/anomaly/detector.ts';
 import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
+import type { PhysicalRange } from '../catalog/types.ts';
+import { clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { anomalyOf, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
@@ -133,6 +136,8 @@ interface EngineState {
   readonly metric: string;
   readonly labels: Labels;
   readonly kind: MetricKind;
+  /** Physical range of the series' values: predicted bands are clamped to it. */
+  readonly range: PhysicalRange;
   lastTs: number;
   /** Whether `detector` implements `PersistentDetector` (checked once). */
   readonly persistent: boolean;
@@ -197,7 +202,7 @@ export class DetectionEngine {
       if (isPredictor(d)) {
         for (const t of times) {
           const e = d.predict(t);
-          if (e !== null) points.push({ timestampMs: t, ...e });
+          if (e !== null) points.push({ timestampMs: t, ...clampBand(e, st.range) });
         }
       }
       out.push({ key, metric, labels: st.labels, kind: st.kind, detector: d.name, lastSampleMs: st.lastTs, points });
@@ -214,8 +219,11 @@ export class DetectionEngine {
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
-  /** Processes a batch of detection inputs observed at wall-clock `nowMs`. */
-  process(inputs: readonly DetectionInput[], nowMs: number): DetectionOutcome {
+  /**
+   * Processes a batch of detection inputs observed at wall-clock `nowMs`.
+   * @param batch the scrape target the inputs came from (its id names the target in a target-down anomaly)
+   */
+  process(inputs: readonly DetectionInput[], nowMs: number, batch: { readonly targetId?: string } = {}): DetectionOutcome {
     const opened: OpenedAnomaly[] = [];
     const resolved: { key: string; resolvedAtMs: number }[] = [];
     let processed = 0;
@@ -231,13 +239,13 @@ export class DetectionEngine {
         const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
         if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
         const persistent = detector !== null && isPersistentDetector(detector);
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
         this.state.set(input.key, st);
       }
       processed++;
       st.lastTs = input.timestampMs;
       if (st.detector === null) {
-        this.health(input, st, nowMs, opened, resolved);
+        this.health(input, st, nowMs, batch.targetId, opened, resolved);
         continue;
       }
       const v = st.detector.update(input.value, input.timestampMs);
@@ -365,20 +373,28 @@ export class DetectionEngine {
     return this.opts.factory({ kind: input.kind, labels: input.labels });
   }
 
+  /**
+   * Target health: `confirmSamples` consecutive failed scrapes (`up == 0`) open a target-down anomaly (one failed
+   * scrape of a busy target is not an outage); a successful scrape resolves it.
+   */
   private health(
     input: DetectionInput,
     st: EngineState,
     nowMs: number,
+    targetId: string | undefined,
     opened: OpenedAnomaly[],
     resolved: { key: string; resolvedAtMs: number }[],
   ): void {
-    if (input.value === 0 && !st.open) {
+    if (input.value === 0) {
+      if (st.streak++ === 0) st.streakStartTs = input.timestampMs;
+      if (st.open || st.streak < this.opts.confirmSamples) return;
       st.open = true;
       st.lastOpenedTs = input.timestampMs;
-      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, nowMs) });
-    } else if (input.value === 1 && st.open) {
+      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, st.streakStartTs, nowMs, targetId) });
+    } else if (input.value === 1) {
+      st.streak = 0;
+      if (st.open) resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
       st.open = false;
-      resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
     }
   }
 }
