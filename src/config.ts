@@ -336,8 +336,30 @@ export const monitorConfigSchema = z.strictObject({
       maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
       /** Largest POST /v1/traces body (compressed or not), bytes. */
       maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
+      /**
+       * Tail sampling of received traces (off by default: every accepted span is stored). Keeps every trace with
+       * an error, slower than `latencyThreshold` or its root operation's recent `latencyQuantile`, or with one of
+       * the `attributes` values, and a share of the rest adapted to `spansPerSecond` (docs/traces.md).
+       */
+      tailSampling: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          decisionWait: duration.pipe(z.number().min(0).max(600_000)).default(10_000),
+          maxTraces: z.number().int().min(1).max(10_000_000).default(50_000),
+          maxSpans: z.number().int().min(1).max(100_000_000).default(500_000),
+          maxBytes: z.number().int().min(1024).max(64 * 1024 ** 3).default(256 * 1024 * 1024),
+          maxSpansPerTrace: z.number().int().min(1).max(1_000_000).default(10_000),
+          latencyThreshold: duration.pipe(z.number().positive()).optional(),
+          latencyQuantile: z.number().min(0).lt(1).default(0.99),
+          attributes: z.array(z.strictObject({ key: z.string().min(1), values: z.array(z.string()).min(1) })).max(100).default([]),
+          probability: z.number().gt(0).max(1).default(0.1),
+          adaptive: z.boolean().default(true),
+          spansPerSecond: z.number().positive().default(500),
+          adaptInterval: duration.pipe(z.number().min(1000)).default(10_000),
+        })
+        .prefault({}),
     })
-    .default(TRACE_DEFAULTS),
+    .prefault({}),
   /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
   alerting: alertingSectionSchema.prefault({}),
   /** SLO definitions and the evidence their verdicts and burn-rate alerts need. */

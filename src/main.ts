@@ -44,6 +44,7 @@ import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
 import type { TraceStore } from './traces/store/trace-store.ts';
+import { DEFAULT_TAIL_SAMPLER_OPTIONS } from './traces/sampling/tail-sampler.ts';
 import { TraceApi } from './traces/trace-api.ts';
 import type { RejectReason } from './store/types.ts';
 
@@ -139,6 +140,32 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
+  const ts = config.traces.tailSampling;
+  const traceApi = traceStore
+    ? new TraceApi(traceStore, {
+        registry,
+        limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes },
+        ...(ts.enabled
+          ? {
+              tailSampling: {
+                ...DEFAULT_TAIL_SAMPLER_OPTIONS,
+                decisionWaitMs: ts.decisionWait,
+                maxTraces: ts.maxTraces,
+                maxSpans: ts.maxSpans,
+                maxBytes: ts.maxBytes,
+                maxSpansPerTrace: ts.maxSpansPerTrace,
+                latencyThresholdUs: ts.latencyThreshold === undefined ? undefined : ts.latencyThreshold * 1000,
+                latencyQuantile: ts.latencyQuantile,
+                attributes: ts.attributes,
+                probability: ts.probability,
+                adaptive: ts.adaptive,
+                spansPerSecond: ts.spansPerSecond,
+                adaptIntervalMs: ts.adaptInterval,
+              },
+            }
+          : {}),
+      })
+    : undefined;
   const live = createLiveFeed(LIVE_LISTENERS, (e) => log.warn({ err: e }, 'live listener failed'));
   const externalUrl = config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`;
   const alertingDb = await openAlertingDb(config.storage.type === 'sqlite' ? { type: 'sqlite', path: config.storage.path } : { type: 'postgres', url: config.storage.url });
@@ -261,7 +288,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         reloadRules: () => alerting.reloadRules(),
         health: () => alerting.health(),
       },
-      ...(traceStore ? { traces: new TraceApi(traceStore, { registry, limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes } }) } : {}),
+      ...(traceApi ? { traces: traceApi } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
@@ -274,6 +301,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
 
   const tasks = [
+    ...(traceApi?.sampling ? [new PeriodicTask({ intervalMs: 1000, run: () => traceApi.sampling?.flush(), onError: (e) => log.error({ err: e }, 'storing tail-sampled traces failed') })] : []),
     new PeriodicTask({
       intervalMs: MAINTENANCE_INTERVAL_MS,
       run: () =>
@@ -331,6 +359,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await app.close();
         await alertingDb.close();
         await store.close();
+        await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
       })();
       return stopping;

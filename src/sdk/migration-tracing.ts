@@ -30,13 +30,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
   BatchSpanProcessor,
-  ParentBasedSampler,
   SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { InvalidInputError } from '../errors.ts';
 import { isMode, type Mode } from '../model/dwcp.ts';
+import { createHeadSampler, type HeadSamplerName } from './head-sampler.ts';
 import {
   ATTR_CLOUD_REGION,
   ATTR_DWCP_ATTEMPT,
@@ -122,8 +121,10 @@ export interface NodeTracingOptions {
   readonly serviceName?: string;
   /** `service.version` is not set; the protocol version is a span attribute (`dwcp.version`). */
   readonly exporter: SpanExporter;
-  /** Head sampling: share 0..1 of new traces kept (parent-based: a destination follows its source); default 1. */
+  /** Head sampling: share 0..1 of new traces kept by the `*traceidratio` samplers; default 1. */
   readonly sampleRatio?: number;
+  /** Head sampler (`OTEL_TRACES_SAMPLER` names); default `parentbased_traceidratio` (a destination follows its source). */
+  readonly sampler?: HeadSamplerName;
   /** Export each span when it ends (tests) instead of batching; default false. */
   readonly simple?: boolean;
   /** Batch processor queue bound (spans beyond it are dropped by the SDK); default 2048. */
@@ -188,11 +189,10 @@ export class NodeTracing {
   private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
 
-  /** @throws InvalidInputError on an empty node id or region, or a sample ratio outside 0..1. */
+  /** @throws InvalidInputError on an empty node id or region, an unknown sampler or a sample ratio outside 0..1. */
   constructor(opts: NodeTracingOptions) {
     if (!opts.nodeId || !opts.region) throw new InvalidInputError('nodeId and region must be non-empty');
-    const ratio = opts.sampleRatio ?? 1;
-    if (!(ratio >= 0 && ratio <= 1)) throw new InvalidInputError(`sample ratio must be in 0..1, got ${ratio}`);
+    const sampler = createHeadSampler(opts.sampler ?? 'parentbased_traceidratio', opts.sampleRatio ?? 1);
     this.nodeId = opts.nodeId;
     this.region = opts.region;
     const processor = opts.simple
@@ -205,7 +205,7 @@ export class NodeTracing {
         [ATTR_SERVICE_INSTANCE_ID]: opts.nodeId,
         [ATTR_CLOUD_REGION]: opts.region,
       }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+      sampler,
       spanProcessors: [processor],
     });
     this.tracer = this.provider.getTracer(MIGRATION_TRACER_NAME);

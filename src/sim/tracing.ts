@@ -6,6 +6,7 @@
  */
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { InvalidInputError } from '../errors.ts';
+import type { HeadSamplerName } from '../sdk/head-sampler.ts';
 import { NodeTracing, type MigrationTraceInput } from '../sdk/migration-tracing.ts';
 
 /** Receives every migration a node runs. */
@@ -17,6 +18,8 @@ export interface ClusterTracingOptions {
   readonly exporter: (nodeId: string) => SpanExporter;
   /** Head sampling ratio 0..1 of the nodes' tracers; default 1. */
   readonly sampleRatio?: number;
+  /** Head sampler of the nodes' tracers; default `parentbased_traceidratio`. */
+  readonly sampler?: HeadSamplerName;
   /** Export each span when it ends instead of batching (tests); default false. */
   readonly simple?: boolean;
 }
@@ -38,6 +41,7 @@ export class ClusterTracing {
           region: n.region,
           exporter: opts.exporter(n.id),
           ...(opts.sampleRatio !== undefined ? { sampleRatio: opts.sampleRatio } : {}),
+          ...(opts.sampler !== undefined ? { sampler: opts.sampler } : {}),
           ...(opts.simple !== undefined ? { simple: opts.simple } : {}),
         }),
       );

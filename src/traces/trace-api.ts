@@ -1,20 +1,27 @@
 /**
- * The trace system as the HTTP API uses it (src/server/deps.ts `TraceSource`): the OTLP receiver plus the
- * Jaeger-shaped queries over one trace store. Wiring only.
+ * The trace system as the HTTP API uses it (src/server/deps.ts `TraceSource`): the OTLP receiver (with tail
+ * sampling in front of the store when configured) plus the Jaeger-shaped queries over one trace store. Wiring
+ * only.
  */
 import type { OtlpExportResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { RequestRejectReason } from './otlp/limits.ts';
 import { TraceQueryService } from './query-service.ts';
 import { TraceReceiver, type OtlpExportRequest, type TraceReceiverOptions } from './receiver.ts';
+import { SamplingSink } from './sampling/sampling-sink.ts';
+import { TailSampler, type TailSamplerOptions } from './sampling/tail-sampler.ts';
 import type { TraceStore } from './store/trace-store.ts';
 
 /** Receiver and queries over one store. */
 export class TraceApi {
   readonly receiver: TraceReceiver;
   readonly queries: TraceQueryService;
+  /** The tail-sampling stage, when tail sampling is on. */
+  readonly sampling: SamplingSink | undefined;
 
-  constructor(store: TraceStore, opts: TraceReceiverOptions) {
-    this.receiver = new TraceReceiver(store, opts);
+  /** @throws InvalidInputError on invalid tail-sampling options. */
+  constructor(store: TraceStore, opts: TraceReceiverOptions & { readonly tailSampling?: TailSamplerOptions }) {
+    this.sampling = opts.tailSampling ? new SamplingSink(store, new TailSampler(opts.tailSampling), { registry: opts.registry, ...(opts.now ? { now: opts.now } : {}) }) : undefined;
+    this.receiver = new TraceReceiver(this.sampling ?? store, opts);
     this.queries = new TraceQueryService(store);
   }
 

@@ -39,6 +39,41 @@ describe('startMonitor: traces', () => {
     }
   });
 
+  it('traces.tailSampling: error traces are stored after the decision wait, unsampled healthy ones are not', async () => {
+    const monitor = await startMonitor({
+      config: config('tail', { tailSampling: { enabled: true, decisionWait: '1ms', probability: 1e-9, adaptive: false } }),
+      logger: pino({ level: 'silent' }),
+      webRoot: dir,
+    });
+    try {
+      const healthy = hexId(0x51, 32);
+      const failed = hexId(0x52, 32);
+      const start = Date.now() - 5000;
+      const res = await fetch(`${monitor.url}v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          otlpJson([
+            { traceId: healthy, spanId: hexId(1, 16), name: 'dwcp.migration', startMs: start, durationMs: 1000 },
+            { traceId: failed, spanId: hexId(1, 16), name: 'dwcp.migration', startMs: start, durationMs: 1000, status: { code: 2, message: 'failed' } },
+          ]),
+        ),
+      });
+      assert.equal(res.status, 200, await res.clone().text());
+      let status = 404;
+      for (let i = 0; i < 50 && status === 404; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await fetch(`${monitor.url}api/traces/${failed}`)).status;
+      }
+      assert.equal(status, 200, 'the error trace is stored by the periodic flush');
+      assert.equal((await fetch(`${monitor.url}api/traces/${healthy}`)).status, 404);
+      const metrics = await (await fetch(`${monitor.url}metrics`)).text();
+      assert.match(metrics, /dwcp_monitor_trace_sampling_traces_total\{policy="not_sampled"\} 1/);
+    } finally {
+      await monitor.stop();
+    }
+  });
+
   it('traces.enabled: false leaves the routes out', async () => {
     const monitor = await startMonitor({ config: config('off', { enabled: false }), logger: pino({ level: 'silent' }), webRoot: dir });
     try {

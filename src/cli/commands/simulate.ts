@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
+import { HEAD_SAMPLERS, isHeadSamplerName, type HeadSamplerName } from '../../sdk/head-sampler.ts';
 import { createOtlpTraceExporter, OTLP_PROTOCOLS, type OtlpProtocol } from '../../sdk/otlp-exporter.ts';
 import { instrumentedNodeOptions } from '../../main-ops.ts';
 import { startCluster } from '../../sim/cluster.ts';
@@ -25,6 +26,7 @@ interface SimulateFlags {
   otlpEndpoint?: string;
   otlpProtocol: string;
   traceSampleRatio: string;
+  traceSampler: string;
 }
 
 /** Parsed and validated flags of `simulate`. */
@@ -45,6 +47,8 @@ export interface SimulateSettings {
   readonly otlpProtocol: OtlpProtocol;
   /** Head sampling ratio of new traces, 0..1. */
   readonly traceSampleRatio: number;
+  /** Head sampler of the nodes (`OTEL_TRACES_SAMPLER` names). */
+  readonly traceSampler: HeadSamplerName;
 }
 
 /**
@@ -70,7 +74,13 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
     otlpEndpoint: f.otlpEndpoint === undefined ? undefined : parseOtlpEndpoint(f.otlpEndpoint),
     otlpProtocol: parseOtlpProtocol(f.otlpProtocol),
     traceSampleRatio: parseNumber('--trace-sample-ratio', f.traceSampleRatio, 0, 1),
+    traceSampler: parseHeadSampler(f.traceSampler),
   };
+}
+
+function parseHeadSampler(v: string): HeadSamplerName {
+  if (isHeadSamplerName(v)) return v;
+  throw new InvalidInputError(`--trace-sampler must be one of ${HEAD_SAMPLERS.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
 function parseOtlpEndpoint(v: string): string {
@@ -136,7 +146,8 @@ export function simulateCommand(
     .option('--tick <d>', 'telemetry tick interval, e.g. 500ms, 1s', '1s')
     .option('--otlp-endpoint <url>', 'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9090/v1/traces; a Collector, Jaeger or Tempo); default: no tracing')
     .option('--otlp-protocol <p>', `OTLP encoding: ${OTLP_PROTOCOLS.join(' or ')}`, 'http/protobuf')
-    .option('--trace-sample-ratio <r>', 'share 0-1 of migrations traced (parent-based head sampling)', '1')
+    .option('--trace-sample-ratio <r>', 'share 0-1 of migrations traced by the *traceidratio samplers', '1')
+    .option('--trace-sampler <name>', `head sampler of the nodes (OTEL_TRACES_SAMPLER names): ${HEAD_SAMPLERS.join(', ')}`, 'parentbased_traceidratio')
     .action(async (flags: SimulateFlags) => {
       let settings: SimulateSettings;
       let scenario: Scenario | undefined;
@@ -162,7 +173,7 @@ export function simulateCommand(
           daySeconds: settings.daySeconds,
           labelsOut: settings.labelsOut,
           ...(settings.otlpEndpoint !== undefined
-            ? { tracing: { exporter: () => createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }), sampleRatio: settings.traceSampleRatio } }
+            ? { tracing: { exporter: () => createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }), sampleRatio: settings.traceSampleRatio, sampler: settings.traceSampler } }
             : {}),
           ...instrumentedNodeOptions(),
         });

@@ -19,6 +19,7 @@ const defaults = {
   tick: '1s',
   otlpProtocol: 'http/protobuf',
   traceSampleRatio: '1',
+  traceSampler: 'parentbased_traceidratio',
 };
 
 /** Runs the command with captured output; restores process.exitCode. */
@@ -54,10 +55,11 @@ describe('parseSimulateFlags', () => {
     assert.equal(s.rolloutPercent, 25);
     assert.equal(parseSimulateFlags(defaults).durationMs, undefined);
     assert.equal(parseSimulateFlags(defaults).otlpEndpoint, undefined, 'no tracing unless an endpoint is given');
-    const traced = parseSimulateFlags({ ...defaults, otlpEndpoint: 'http://127.0.0.1:9090/v1/traces', otlpProtocol: 'http/json', traceSampleRatio: '0.25' });
+    const traced = parseSimulateFlags({ ...defaults, otlpEndpoint: 'http://127.0.0.1:9090/v1/traces', otlpProtocol: 'http/json', traceSampleRatio: '0.25', traceSampler: 'traceidratio' });
     assert.equal(traced.otlpEndpoint, 'http://127.0.0.1:9090/v1/traces');
     assert.equal(traced.otlpProtocol, 'http/json');
     assert.equal(traced.traceSampleRatio, 0.25);
+    assert.equal(traced.traceSampler, 'traceidratio');
   });
   it('rejects bad values naming the flag', () => {
     const cases: [Partial<typeof defaults> & { duration?: string; otlpEndpoint?: string }, RegExp][] = [
@@ -74,6 +76,7 @@ describe('parseSimulateFlags', () => {
       [{ otlpEndpoint: 'ftp://x/v1/traces' }, /--otlp-endpoint must be an http\(s\) URL/],
       [{ otlpProtocol: 'grpc' }, /--otlp-protocol must be one of http\/protobuf, http\/json/],
       [{ traceSampleRatio: '2' }, /--trace-sample-ratio/],
+      [{ traceSampler: 'sometimes' }, /--trace-sampler must be one of always_on, always_off, traceidratio/],
     ];
     for (const [flags, re] of cases)
       assert.throws(
