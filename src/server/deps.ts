@@ -138,6 +138,11 @@ export interface TraceSource {
   receive(req: OtlpExportInput): Promise<OtlpExportResponse>;
   /** The protobuf encoding of an export response. */
   encodeProtobuf(r: OtlpExportResponse): Uint8Array;
+  /**
+   * The body of an OTLP/HTTP error response: a `google.rpc.Status` (gRPC `code`, `message`) in binary protobuf
+   * or in JSON.
+   */
+  encodeStatus(encoding: 'protobuf' | 'json', code: number, message: string): Uint8Array;
   /** Counts a request refused by the HTTP layer (body over the limit, unsupported content type). */
   countRejectedRequest(reason: 'too_large' | 'unsupported_media_type'): void;
   /** Traces matching a search (most recent first, at most `limit`). */

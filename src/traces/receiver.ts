@@ -9,7 +9,7 @@ import { Counter, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { OtlpExportResponse } from '../contract/traces.ts';
 import { PayloadTooLargeError, StoreError } from '../errors.ts';
-import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, OtlpRequestError, otlpEncodingOf } from './otlp/decode.ts';
+import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, encodeStatus, OtlpRequestError, otlpEncodingOf, type OtlpEncoding } from './otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS, type OtlpLimits, type RequestRejectReason, type SpanRejectReason } from './otlp/limits.ts';
 import type { SpanRecord } from './span.ts';
 
@@ -103,6 +103,11 @@ export class TraceReceiver {
       if (reason !== undefined) this.rejectedRequests.inc({ reason });
       throw e;
     }
+  }
+
+  /** An error response body: `google.rpc.Status` in `encoding`. */
+  encodeStatus(encoding: OtlpEncoding, code: number, message: string): Uint8Array {
+    return encodeStatus(encoding, code, message);
   }
 
   /** The protobuf encoding of an export response (`ExportTraceServiceResponse`). */

@@ -40,6 +40,11 @@ export class TraceApi {
     return this.receiver.encodeProtobuf(r);
   }
 
+  /** See {@link TraceReceiver.encodeStatus}. */
+  encodeStatus(encoding: 'protobuf' | 'json', code: number, message: string): Uint8Array {
+    return this.receiver.encodeStatus(encoding, code, message);
+  }
+
   /** See {@link TraceReceiver.countRejectedRequest}. */
   countRejectedRequest(reason: RequestRejectReason): void {
     this.receiver.countRejectedRequest(reason);

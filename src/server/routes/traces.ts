@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SPAN_STATUS_FILTERS, type TracesResponse } from '../../contract/traces.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, TraceSource } from '../deps.ts';
+import { grpcCodeOf, toHttpError } from '../error-handler.ts';
 import { intParam, parseQuery } from '../params.ts';
 
 /** Content types of the two OTLP/HTTP encodings. */
@@ -58,8 +59,19 @@ const tagsParam = z.string().transform((s, ctx) => {
   return r.data;
 });
 
-/** Registers the OTLP receiver in its own scope: raw-body parsers for its two content types only. */
+/**
+ * Registers the OTLP receiver in its own scope: raw-body parsers for its two content types only, and errors
+ * answered as OTLP/HTTP requires: the status of src/server/error-handler.ts with a `google.rpc.Status` body,
+ * binary protobuf for protobuf requests and JSON otherwise.
+ */
 async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promise<void> {
+  app.setErrorHandler((err: unknown, request, reply) => {
+    const { statusCode, body } = toHttpError(err);
+    if (statusCode >= 500) request.log.error({ err }, 'OTLP export failed');
+    const protobuf = /^application\/(x-)?protobuf\b/i.test(request.headers['content-type'] ?? '');
+    const encoded = Buffer.from(traces.encodeStatus(protobuf ? 'protobuf' : 'json', grpcCodeOf(statusCode), body.error));
+    return reply.code(statusCode).type(protobuf ? 'application/x-protobuf' : 'application/json').send(encoded);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(OTLP_TYPES, { parseAs: 'buffer', bodyLimit: traces.maxBodyBytes }, (_req, body, done) => done(null, body));
   app.addHook('onError', async (_request, _reply, err) => {
@@ -92,7 +104,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  * - POST /v1/traces — OTLP/HTTP export request in `application/x-protobuf` or `application/json`, optionally
  *   `Content-Encoding: gzip`; body at most `traces.maxBodyBytes`. 200 with `ExportTraceServiceResponse` in the
  *   request's encoding (partial success naming rejected spans). Errors: 400 (does not decode, no valid span),
- *   413 (too large), 415 (other content type), 503 (store failure); nothing of a refused request is stored.
+ *   413 (too large), 415 (other content type), 503 (store failure), each with a `google.rpc.Status` body
+ *   (protobuf for protobuf requests, else JSON); nothing of a refused request is stored.
  * - GET /api/traces?service=&operation=&tags=&minDuration=&maxDuration=&status=&start=&end=&limit= — traces
  *   with a span matching every filter, most recent first. `start`/`end` Unix µs (default: the hour before now),
  *   durations `500us`/`1.5ms`/`2s`, `tags` a JSON object, `status` unset|ok|error, `limit` 1..limits.tracesMax

@@ -77,6 +77,18 @@ export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding, limits
   }
 }
 
+/**
+ * The body of an error response: a `google.rpc.Status` with the gRPC `code` and the message, in the request's
+ * encoding (OTLP/HTTP: "The response body for all HTTP 4xx and HTTP 5xx responses MUST be a Protobuf-encoded
+ * Status message", JSON-encoded for JSON requests).
+ * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
+ */
+export function encodeStatus(encoding: OtlpEncoding, code: number, message: string): Buffer {
+  if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
+  const t = otlpProtoTypes().status;
+  return Buffer.from(t.encode(t.fromObject({ code, message })).finish());
+}
+
 /** The body of a successful export response (partial success when spans were rejected). */
 export function encodeExportResponse(encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): Buffer {
   const partial = rejectedSpans > 0 || errorMessage !== '' ? { rejectedSpans, errorMessage } : undefined;

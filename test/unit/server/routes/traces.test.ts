@@ -30,7 +30,13 @@ describe('trace routes', () => {
   let store: TraceStore;
   let app: FastifyInstance;
   let deps: ReturnType<typeof testDeps>;
-  const post = (payload: Buffer | string, headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/traces', payload, headers });
+  /** Content type of the request of each response (error bodies follow the request's encoding). */
+  const requestType = new WeakMap<object, string>();
+  const post = async (payload: Buffer | string, headers: Record<string, string>) => {
+    const res = await app.inject({ method: 'POST', url: '/v1/traces', payload, headers });
+    requestType.set(res, headers['content-type'] ?? '');
+    return res;
+  };
   const json = (body: unknown) => post(JSON.stringify(body), { 'content-type': 'application/json' });
   const metric = async (name: string, reason?: string): Promise<number> => {
     const m = await deps.registry.getSingleMetric(name)!.get();
@@ -102,11 +108,44 @@ describe('trace routes', () => {
     assert.equal(await metric('dwcp_monitor_otlp_spans_rejected_total', 'future_timestamp'), before + 1);
   });
 
+  it('partial success in protobuf: rejected spans counted in ExportTraceServiceResponse.partial_success', async () => {
+    const bad: TestSpan = { traceId: TRACE, spanId: hexId(7, 16), name: 'x', startMs: NOW - 1000, durationMs: 1, parentSpanId: 'abc' };
+    const res = await post(otlpProtobuf(otlpJson([...spans(), bad])), { 'content-type': 'application/x-protobuf' });
+    assert.equal(res.statusCode, 200, res.body);
+    const t = otlpProtoTypes().exportResponse;
+    const body = t.toObject(t.decode(res.rawPayload), { longs: Number }) as { partialSuccess?: { rejectedSpans: number; errorMessage: string } };
+    assert.equal(body.partialSuccess?.rejectedSpans, 1);
+    assert.match(body.partialSuccess?.errorMessage ?? '', /invalid parent span id/);
+    assert.equal(await store.spanCount(), 2);
+  });
+
+  it('a store failure is 503 with a google.rpc.Status UNAVAILABLE body, and counted', async () => {
+    const broken = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
+    const d = testDeps();
+    const brokenApp = await buildApp({ ...d, traces: new TraceApi(broken, { registry: d.registry, now: () => NOW }) }, { checkResponses: true, now: () => NOW });
+    try {
+      await broken.close();
+      const res = await brokenApp.inject({ method: 'POST', url: '/v1/traces', payload: otlpProtobuf(otlpJson(spans())), headers: { 'content-type': 'application/x-protobuf' } });
+      assert.equal(res.statusCode, 503, res.body);
+      const t = otlpProtoTypes().status;
+      const st = t.toObject(t.decode(res.rawPayload)) as { code: number; message: string };
+      assert.equal(st.code, 14);
+      assert.match(st.message, /storing 2 spans failed/);
+      const m = await d.registry.getSingleMetric('dwcp_monitor_otlp_requests_rejected_total')!.get();
+      assert.equal(m.values.find((v) => v.labels['reason'] === 'store_error')?.value, 1);
+    } finally {
+      await brokenApp.close();
+    }
+  });
+
   it('refuses bad requests as a whole with a reason and stores nothing', async () => {
     const cases: { res: Awaited<ReturnType<typeof post>>; status: number; msg: RegExp }[] = [
       { res: await post('{"resourceSpans": [', { 'content-type': 'application/json' }), status: 400, msg: /not valid JSON/ },
       { res: await json({ resourceSpans: 7 }), status: 400, msg: /resourceSpans must be an array/ },
       { res: await post(Buffer.from([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /not a protobuf/ },
+      { res: await post(Buffer.from('{"resourceSpans":[]}'), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /not a protobuf/ },
+      { res: await post(gzipSync(Buffer.alloc(300 * 1024)), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }), status: 413, msg: /decompressed OTLP body exceeds/ },
+      { res: await post(otlpProtobuf(otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: 'x', startMs: NOW, durationMs: -5 }])), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /no valid span.*invalid timestamp/ },
       { res: await post(Buffer.from('not gzip'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), status: 400, msg: /could not be decompressed/ },
       { res: await post('{}', { 'content-type': 'application/json', 'content-encoding': 'br' }), status: 400, msg: /unsupported Content-Encoding/ },
       { res: await json(otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: '', startMs: NOW, durationMs: 1 }])), status: 400, msg: /no valid span.*missing name/ },
@@ -114,16 +153,23 @@ describe('trace routes', () => {
       { res: await post(Buffer.alloc(65 * 1024, 0x20), { 'content-type': 'application/json' }), status: 413, msg: /too large|exceeds/i },
       { res: await post(gzipSync(Buffer.alloc(300 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), status: 413, msg: /decompressed OTLP body exceeds/ },
     ];
+    const statusType = otlpProtoTypes().status;
     for (const [i, c] of cases.entries()) {
       assert.equal(c.res.statusCode, c.status, `case ${i}: ${c.res.body}`);
-      assert.equal(c.res.json().status, 'error', `case ${i}`);
-      assert.match(c.res.json().error, c.msg, `case ${i}`);
+      // OTLP/HTTP error bodies are google.rpc.Status: protobuf for protobuf requests, JSON otherwise.
+      const protobuf = /protobuf/.test(requestType.get(c.res) ?? '');
+      assert.match(String(c.res.headers['content-type']), protobuf ? /^application\/x-protobuf/ : /^application\/json/, `case ${i}`);
+      const st = protobuf ? (statusType.toObject(statusType.decode(c.res.rawPayload)) as { code: number; message: string }) : (c.res.json() as { code: number; message: string });
+      assert.deepEqual(Object.keys(st).sort(), ['code', 'message'], `case ${i}`);
+      assert.equal(st.code, 3, `case ${i}: INVALID_ARGUMENT`);
+      assert.match(st.message, c.msg, `case ${i}`);
     }
     assert.equal(await store.spanCount(), 0);
     assert.ok((await metric('dwcp_monitor_otlp_requests_rejected_total', 'malformed_json')) >= 2);
-    assert.equal(await metric('dwcp_monitor_otlp_requests_rejected_total', 'too_large'), 2);
+    assert.equal(await metric('dwcp_monitor_otlp_requests_rejected_total', 'too_large'), 3);
     assert.equal(await metric('dwcp_monitor_otlp_requests_rejected_total', 'unsupported_media_type'), 1);
-    assert.equal(await metric('dwcp_monitor_otlp_requests_rejected_total', 'no_valid_spans'), 1);
+    assert.equal(await metric('dwcp_monitor_otlp_requests_rejected_total', 'no_valid_spans'), 2);
+    assert.ok((await metric('dwcp_monitor_otlp_requests_rejected_total', 'malformed_protobuf')) >= 2);
   });
 
   it('reports orphan spans (parent not stored) instead of losing them', async () => {
