@@ -22,6 +22,14 @@ export const OtlpExportResponseSchema = z.strictObject({
 });
 export type OtlpExportResponse = z.infer<typeof OtlpExportResponseSchema>;
 
+/**
+ * The JSON body of a POST /v1/traces error (400, 413, 415, 503): `google.rpc.Status` with the gRPC `code`;
+ * protobuf requests get the same message in binary protobuf.
+ * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
+ */
+export const OtlpStatusSchema = z.strictObject({ code: z.number().int(), message: z.string() });
+export type OtlpStatus = z.infer<typeof OtlpStatusSchema>;
+
 /** A tag (attribute) in Jaeger's JSON: `type` string, bool, int64, float64. Arrays are sent as JSON text. */
 export const JaegerTagSchema = z.strictObject({
   key: z.string(),
@@ -99,3 +107,16 @@ export interface TraceSearchRequest {
   readonly endUs: number;
   readonly limit: number;
 }
+
+/**
+ * Body of GET /api/services and GET /api/services/{service}/operations, as Jaeger's query service sends it:
+ * names sorted, `total` their number, `limit` and `offset` 0.
+ */
+export const NamesResponseSchema = z.strictObject({
+  data: listOf(z.string()),
+  total: z.number().int().nonnegative(),
+  limit: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  errors: listOf(JaegerErrorSchema).nullable(),
+});
+export type NamesResponse = z.infer<typeof NamesResponseSchema>;

@@ -14,7 +14,7 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
-import type { OtlpExportResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
@@ -138,17 +138,18 @@ export interface TraceSource {
   receive(req: OtlpExportInput): Promise<OtlpExportResponse>;
   /** The protobuf encoding of an export response. */
   encodeProtobuf(r: OtlpExportResponse): Uint8Array;
-  /**
-   * The body of an OTLP/HTTP error response: a `google.rpc.Status` (gRPC `code`, `message`) in binary protobuf
-   * or in JSON.
-   */
-  encodeStatus(encoding: 'protobuf' | 'json', code: number, message: string): Uint8Array;
+  /** The binary protobuf body of an OTLP/HTTP error response (`google.rpc.Status`). */
+  encodeStatus(status: OtlpStatus): Uint8Array;
   /** Counts a request refused by the HTTP layer (body over the limit, unsupported content type). */
   countRejectedRequest(reason: 'too_large' | 'unsupported_media_type'): void;
   /** Traces matching a search (most recent first, at most `limit`). */
   search(q: TraceSearchRequest): Promise<TracesResponse>;
   /** One trace with its spans stitched; undefined when no span of it is stored. */
   trace(traceId: string): Promise<TracesResponse | undefined>;
+  /** Services that sent spans within the retention, sorted. */
+  services(): Promise<NamesResponse>;
+  /** Operation (span) names of a service within the retention, sorted (empty for an unknown service). */
+  operations(service: string): Promise<NamesResponse>;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

@@ -29,7 +29,7 @@ import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts
 import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
-import { OtlpExportResponseSchema, TracesResponseSchema } from '../contract/traces.ts';
+import { NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -63,6 +63,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'POST /v1/traces': OtlpExportResponseSchema,
   'GET /api/traces': TracesResponseSchema,
   'GET /api/traces/:traceId': TracesResponseSchema,
+  'GET /api/services': NamesResponseSchema,
+  'GET /api/services/:service/operations': NamesResponseSchema,
   'GET /api/profiles': ProfilesResponseSchema,
   'POST /api/profiles': ProfileCreatedResponseSchema,
   'GET /api/profiles/:id/flamegraph': FlameGraphResponseSchema,
@@ -80,7 +82,7 @@ const MAX_ISSUES = 5;
 function schemaFor(method: string, url: string | undefined, statusCode: number): z.ZodType | undefined {
   const route = `${method} ${url ?? ''}`;
   if (route === 'GET /ready') return ReadyResponseSchema;
-  if (statusCode >= 400) return ApiErrorBodySchema;
+  if (statusCode >= 400) return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];
 }
 

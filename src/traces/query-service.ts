@@ -1,16 +1,16 @@
 /**
- * The trace queries of the API over the trace store: search (Jaeger's search parameters plus span status) and
- * one trace by id, both returned in the Jaeger query API's response shape (./jaeger.ts).
+ * The trace queries of the API over the trace store: search (Jaeger's search parameters plus span status), one
+ * trace by id, and the service and operation names, all in the Jaeger query API's response shape (./jaeger.ts).
  */
-import type { TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import { toJaegerTrace } from './jaeger.ts';
 import type { TraceStore } from './store/trace-store.ts';
 
 /** Trace search and lookup for the HTTP API. */
 export class TraceQueryService {
-  private readonly store: Pick<TraceStore, 'search' | 'getTrace'>;
+  private readonly store: Pick<TraceStore, 'search' | 'getTrace' | 'services' | 'operations'>;
 
-  constructor(store: Pick<TraceStore, 'search' | 'getTrace'>) {
+  constructor(store: Pick<TraceStore, 'search' | 'getTrace' | 'services' | 'operations'>) {
     this.store = store;
   }
 
@@ -36,5 +36,17 @@ export class TraceQueryService {
     const spans = await this.store.getTrace(traceId);
     if (spans.length === 0) return undefined;
     return { data: [toJaegerTrace(spans).trace], total: 1, limit: 0, offset: 0, errors: null };
+  }
+
+  /** Services that sent spans within the retention, sorted, in Jaeger's `{data, total, ...}` shape. */
+  async services(): Promise<NamesResponse> {
+    const data = await this.store.services();
+    return { data, total: data.length, limit: 0, offset: 0, errors: null };
+  }
+
+  /** Operation names of a service within the retention, sorted (empty for an unknown service). */
+  async operations(service: string): Promise<NamesResponse> {
+    const data = await this.store.operations(service);
+    return { data, total: data.length, limit: 0, offset: 0, errors: null };
   }
 }

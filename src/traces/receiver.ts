@@ -7,9 +7,9 @@
  */
 import { Counter, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
-import type { OtlpExportResponse } from '../contract/traces.ts';
+import type { OtlpExportResponse, OtlpStatus } from '../contract/traces.ts';
 import { PayloadTooLargeError, StoreError } from '../errors.ts';
-import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, encodeStatus, OtlpRequestError, otlpEncodingOf, type OtlpEncoding } from './otlp/decode.ts';
+import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, encodeStatus, OtlpRequestError, otlpEncodingOf } from './otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS, type OtlpLimits, type RequestRejectReason, type SpanRejectReason } from './otlp/limits.ts';
 import type { SpanRecord } from './span.ts';
 
@@ -105,9 +105,9 @@ export class TraceReceiver {
     }
   }
 
-  /** An error response body: `google.rpc.Status` in `encoding`. */
-  encodeStatus(encoding: OtlpEncoding, code: number, message: string): Uint8Array {
-    return encodeStatus(encoding, code, message);
+  /** The binary protobuf body of an error response (`google.rpc.Status`). */
+  encodeStatus(status: OtlpStatus): Uint8Array {
+    return encodeStatus(status);
   }
 
   /** The protobuf encoding of an export response (`ExportTraceServiceResponse`). */

@@ -3,7 +3,7 @@
  * sampling in front of the store when configured) plus the Jaeger-shaped queries over one trace store. Wiring
  * only.
  */
-import type { OtlpExportResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { RequestRejectReason } from './otlp/limits.ts';
 import { TraceQueryService } from './query-service.ts';
 import { TraceReceiver, type OtlpExportRequest, type TraceReceiverOptions } from './receiver.ts';
@@ -41,8 +41,8 @@ export class TraceApi {
   }
 
   /** See {@link TraceReceiver.encodeStatus}. */
-  encodeStatus(encoding: 'protobuf' | 'json', code: number, message: string): Uint8Array {
-    return this.receiver.encodeStatus(encoding, code, message);
+  encodeStatus(status: OtlpStatus): Uint8Array {
+    return this.receiver.encodeStatus(status);
   }
 
   /** See {@link TraceReceiver.countRejectedRequest}. */
@@ -58,5 +58,15 @@ export class TraceApi {
   /** See {@link TraceQueryService.trace}. */
   trace(traceId: string): Promise<TracesResponse | undefined> {
     return this.queries.trace(traceId);
+  }
+
+  /** See {@link TraceQueryService.services}. */
+  services(): Promise<NamesResponse> {
+    return this.queries.services();
+  }
+
+  /** See {@link TraceQueryService.operations}. */
+  operations(service: string): Promise<NamesResponse> {
+    return this.queries.operations(service);
   }
 }

@@ -2,7 +2,8 @@
  * The trace store contract: one suite every trace-store backend runs (SQLite in memory:
  * test/unit/traces/store/trace-store.test.ts; PostgreSQL: test/integration/store/trace-store-postgres.test.ts).
  * Behaviour only, through TraceStore's methods: round trip, idempotent writes, atomic batches, search filters and
- * its scan bound, retention by age and by span count, and the migration bookkeeping table.
+ * its scan bound, retention by age and by span count, service and operation names and their pruning with the
+ * spans, and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -131,10 +132,47 @@ export function traceStoreContract(name: string, setup: () => Promise<TraceStore
       assert.equal(Math.min(...left), (NOW - 7_200_000 + 30 * 150_000) * 1000, 'the newest ten kept');
     });
 
+    test('services and operations: sorted names of the stored spans, pruned with them (process rows too)', async () => {
+      const st = await open({ retentionMs: 3_600_000 });
+      const old = NOW - 3 * 3_600_000;
+      await st.insertSpans(records([{ traceId: hexId(0xa1, 32), spanId: hexId(1, 16), name: 'gone.op', startMs: old, durationMs: 1 }], { 'service.name': 'old-svc' }));
+      await st.insertSpans(
+        records(
+          [
+            { traceId: hexId(0xa2, 32), spanId: hexId(1, 16), name: 'dwcp.migration', startMs: NOW - 60_000, durationMs: 1 },
+            { traceId: hexId(0xa2, 32), spanId: hexId(2, 16), name: 'dwcp.amst.transfer', startMs: NOW - 59_000, durationMs: 1 },
+          ],
+          { 'service.name': 'dwcp-node' },
+        ),
+      );
+      // A later span of the old service's operation, newer than the row's last-seen time by less than a minute.
+      await st.insertSpans(records([{ traceId: hexId(0xa3, 32), spanId: hexId(1, 16), name: 'dwcp.migration', startMs: NOW - 30_000, durationMs: 1 }], { 'service.name': 'dwcp-node' }));
+      assert.deepEqual(await st.services(), ['dwcp-node', 'old-svc']);
+      assert.deepEqual(await st.operations('dwcp-node'), ['dwcp.amst.transfer', 'dwcp.migration']);
+      assert.deepEqual(await st.operations('nobody'), []);
+      const processes = async () => Number((await sql<{ n: number | string }>`select count(*) as n from trace_processes`.execute(st.db)).rows[0]!.n);
+      assert.equal(await processes(), 2);
+      assert.equal(await st.applyRetention(NOW), 1);
+      assert.deepEqual(await st.services(), ['dwcp-node'], 'the service whose spans are gone is gone');
+      assert.deepEqual(await st.operations('old-svc'), []);
+      assert.equal(await processes(), 1, 'its process row too');
+      // The live service's rows stay, and a new span of the pruned service brings it back with its process.
+      await st.insertSpans(records([{ traceId: hexId(0xa4, 32), spanId: hexId(1, 16), name: 'back.op', startMs: NOW - 1000, durationMs: 1 }], { 'service.name': 'old-svc' }));
+      assert.deepEqual(await st.services(), ['dwcp-node', 'old-svc']);
+      const [span] = await st.getTrace(hexId(0xa4, 32));
+      assert.equal(span!.process.service, 'old-svc');
+      assert.equal(await processes(), 2);
+      // Everything expires: nothing is left of either service.
+      await st.applyRetention(NOW + 2 * 3_600_000);
+      assert.deepEqual(await st.services(), []);
+      assert.equal(await processes(), 0);
+      assert.equal(await st.spanCount(), 0);
+    });
+
     test('migrations are recorded in the trace system\'s own bookkeeping table', async () => {
       const st = await open();
       const rows = await sql<{ name: string }>`select name from kysely_migration_traces`.execute(st.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_traces']);
+      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_traces', '0002_trace_operations']);
     });
   });
 }

@@ -1,12 +1,13 @@
 /**
  * POST /v1/traces (the OTLP/HTTP trace receiver: binary protobuf or JSON, optionally gzip) and the trace queries
- * GET /api/traces and GET /api/traces/:traceId (Jaeger query API parameters and response shape).
+ * GET /api/traces, GET /api/traces/:traceId, GET /api/services and GET /api/services/:service/operations (Jaeger
+ * query API parameters and response shape).
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @see https://www.jaegertracing.io/docs/latest/apis/ (query service HTTP API)
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SPAN_STATUS_FILTERS, type TracesResponse } from '../../contract/traces.ts';
+import { SPAN_STATUS_FILTERS, type NamesResponse, type OtlpStatus, type TracesResponse } from '../../contract/traces.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, TraceSource } from '../deps.ts';
 import { grpcCodeOf, toHttpError } from '../error-handler.ts';
@@ -68,9 +69,12 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
   app.setErrorHandler((err: unknown, request, reply) => {
     const { statusCode, body } = toHttpError(err);
     if (statusCode >= 500) request.log.error({ err }, 'OTLP export failed');
-    const protobuf = /^application\/(x-)?protobuf\b/i.test(request.headers['content-type'] ?? '');
-    const encoded = Buffer.from(traces.encodeStatus(protobuf ? 'protobuf' : 'json', grpcCodeOf(statusCode), body.error));
-    return reply.code(statusCode).type(protobuf ? 'application/x-protobuf' : 'application/json').send(encoded);
+    const status: OtlpStatus = { code: grpcCodeOf(statusCode), message: body.error };
+    reply.code(statusCode);
+    if (/^application\/(x-)?protobuf\b/i.test(request.headers['content-type'] ?? '')) {
+      return reply.type('application/x-protobuf').send(Buffer.from(traces.encodeStatus(status)));
+    }
+    return reply.type('application/json').send(status);
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(OTLP_TYPES, { parseAs: 'buffer', bodyLimit: traces.maxBodyBytes }, (_req, body, done) => done(null, body));
@@ -97,6 +101,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
   app.post('/v1/traces', async () => ({}));
   app.get('/api/traces', async () => ({}));
   app.get('/api/traces/:traceId', async () => ({}));
+  app.get('/api/services', async () => ({}));
+  app.get('/api/services/:service/operations', async () => ({}));
 }
 
 /**
@@ -111,6 +117,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   durations `500us`/`1.5ms`/`2s`, `tags` a JSON object, `status` unset|ok|error, `limit` 1..limits.tracesMax
  *   (default limits.tracesDefault).
  * - GET /api/traces/:traceId — one trace (32 lowercase hex digits), spans stitched; 404 when unknown.
+ * - GET /api/services — services with spans within the retention, sorted (Jaeger's `{data: [names], ...}`).
+ * - GET /api/services/:service/operations — that service's span names, sorted; empty for an unknown service.
  */
 export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const traces = ctx.deps.traces;
@@ -150,6 +158,18 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       ...(q.maxDuration !== undefined ? { maxDurationUs: q.maxDuration } : {}),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });
+  });
+
+  app.get('/api/services', async (request): Promise<NamesResponse> => {
+    parseQuery(request.query, { schema: z.strictObject({}) });
+    return traces.services();
+  });
+
+  app.get<{ Params: { service: string } }>('/api/services/:service/operations', async (request): Promise<NamesResponse> => {
+    parseQuery(request.query, { schema: z.strictObject({}) });
+    const service = request.params.service;
+    if (service === '' || service.length > 256) throw new InvalidInputError('service must be 1-256 characters');
+    return traces.operations(service);
   });
 
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request): Promise<TracesResponse> => {

@@ -78,15 +78,14 @@ export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding, limits
 }
 
 /**
- * The body of an error response: a `google.rpc.Status` with the gRPC `code` and the message, in the request's
- * encoding (OTLP/HTTP: "The response body for all HTTP 4xx and HTTP 5xx responses MUST be a Protobuf-encoded
- * Status message", JSON-encoded for JSON requests).
+ * The binary protobuf body of an error response: a `google.rpc.Status` (OTLP/HTTP: "The response body for all
+ * HTTP 4xx and HTTP 5xx responses MUST be a Protobuf-encoded Status message"; JSON requests get the same
+ * message as JSON, written by the HTTP layer).
  * @see https://opentelemetry.io/docs/specs/otlp/#failures-1
  */
-export function encodeStatus(encoding: OtlpEncoding, code: number, message: string): Buffer {
-  if (encoding === 'json') return Buffer.from(JSON.stringify({ code, message }));
+export function encodeStatus(status: { readonly code: number; readonly message: string }): Buffer {
   const t = otlpProtoTypes().status;
-  return Buffer.from(t.encode(t.fromObject({ code, message })).finish());
+  return Buffer.from(t.encode(t.fromObject({ code: status.code, message: status.message })).finish());
 }
 
 /** The body of a successful export response (partial success when spans were rejected). */

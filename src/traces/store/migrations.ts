@@ -61,6 +61,27 @@ function traceMigrations(dialect: TraceStoreDialect): Record<string, Migration> 
         for (const t of ['trace_processes', 'trace_spans']) await db.schema.dropTable(t).ifExists().execute();
       },
     },
+    // Services and operations for the Jaeger API, and when each process and operation last sent a span (by span
+    // start, µs), so both are pruned with the spans. Existing rows are filled from the spans once.
+    '0002_trace_operations': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('trace_operations')
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('operation', 'text', (c) => c.notNull())
+          .addColumn('last_seen_us', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('trace_operations_pk', ['service', 'operation'])
+          .execute();
+        await db.schema.createIndex('trace_operations_last_seen_idx').on('trace_operations').column('last_seen_us').execute();
+        await sql`insert into trace_operations (service, operation, last_seen_us) select service, operation, max(start_us) from trace_spans group by service, operation`.execute(db);
+        await db.schema.alterTable('trace_processes').addColumn('last_seen_us', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`update trace_processes set last_seen_us = coalesce((select max(s.start_us) from trace_spans s where s.process_id = trace_processes.id), 0)`.execute(db);
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('trace_processes').dropColumn('last_seen_us').execute();
+        await db.schema.dropTable('trace_operations').ifExists().execute();
+      },
+    },
   };
 }
 

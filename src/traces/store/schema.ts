@@ -34,10 +34,20 @@ export interface TraceProcessesTable {
   key: string;
   service: string;
   attributes_json: string;
+  /** Latest span start seen from it, Unix µs (kept to within a minute; pruned with the spans). */
+  last_seen_us: BigIntColumn;
+}
+
+/** One operation (span name) of a service, with the latest span start seen, Unix µs. */
+export interface TraceOperationsTable {
+  service: string;
+  operation: string;
+  last_seen_us: BigIntColumn;
 }
 
 /** The trace store's tables. */
 export interface TraceDatabase {
   trace_spans: TraceSpansTable;
   trace_processes: TraceProcessesTable;
+  trace_operations: TraceOperationsTable;
 }

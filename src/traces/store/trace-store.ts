@@ -1,15 +1,17 @@
 /**
- * The trace store: spans with their processes (resources), on SQLite or PostgreSQL through kysely (tables in
- * ./schema.ts, migrations in ./migrations.ts). Writes are batched multi-row inserts in one transaction; a span
- * already stored (same trace and span id) is ignored. Reads: a trace by id, trace search over the indexes
- * (./migrations.ts) with a bounded scan. Bounds: retention by start time (in slices) and a span count cap.
- * Processes (one row per distinct resource) are not pruned.
+ * The trace store: spans with their processes (resources) and operations, on SQLite or PostgreSQL through kysely
+ * (tables in ./schema.ts, migrations in ./migrations.ts). Writes are batched multi-row inserts in one
+ * transaction; a span already stored (same trace and span id) is ignored. Reads: a trace by id, trace search
+ * over the indexes (./migrations.ts) with a bounded scan, service and operation names. Bounds: retention by
+ * start time (in slices) and a span count cap; process and operation rows go with their last spans
+ * (./last-seen.ts). Writes and retention run one at a time, so a prune never races a write's process ids.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import { LruCache } from '../../store/lru-cache.ts';
 import { matchesTags, splitTags, type TraceQuery } from '../query.ts';
 import { indexFields, SPAN_KINDS, SPAN_STATUSES, type Attributes, type SpanProcess, type SpanRecord } from '../span.ts';
+import { keepLatest, LAST_SEEN_REFRESH_US, LastSeen } from './last-seen.ts';
 import type { TraceStoreDialect } from './migrations.ts';
 import type { TraceDatabase, TraceSpansTable } from './schema.ts';
 
@@ -38,6 +40,8 @@ export interface TraceSearchResult {
 const ROWS_PER_INSERT = 500;
 const SCAN_BATCH = 1000;
 const IDS_PER_READ = 500;
+/** Names returned by `services` and `operations` at most. */
+const MAX_NAMES = 10_000;
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
 
@@ -56,8 +60,12 @@ export class TraceStore {
   private readonly opts: TraceStoreOptions;
   private readonly processByKey: LruCache<string, number>;
   private readonly processById: LruCache<number, SpanProcess>;
+  private readonly processSeen: LastSeen;
+  private readonly operationSeen: LastSeen;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
+  /** The last write or retention run queued (they run one at a time). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   /** @throws InvalidInputError on a non-positive retention. */
   constructor(db: Kysely<TraceDatabase>, dialect: TraceStoreDialect, opts: TraceStoreOptions, onClose?: () => Promise<void>) {
@@ -69,7 +77,16 @@ export class TraceStore {
     this.opts = opts;
     this.processByKey = new LruCache(opts.processCacheSize ?? 10_000);
     this.processById = new LruCache(opts.processCacheSize ?? 10_000);
+    this.processSeen = new LastSeen(opts.processCacheSize ?? 10_000);
+    this.operationSeen = new LastSeen(opts.processCacheSize ?? 10_000);
     this.onClose = onClose;
+  }
+
+  /** Runs `fn` after every write or retention run queued before it. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -79,7 +96,17 @@ export class TraceStore {
    */
   async insertSpans(spans: readonly SpanRecord[]): Promise<number> {
     if (spans.length === 0) return 0;
-    const pids = await this.processIds(spans);
+    return this.exclusive(() => this.insertNow(spans));
+  }
+
+  private async insertNow(spans: readonly SpanRecord[]): Promise<number> {
+    const procLatest = new Map<string, number>();
+    const opLatest = new Map<string, number>();
+    for (const s of spans) {
+      keepLatest(procLatest, s.process.key, s.startUs);
+      keepLatest(opLatest, `${s.process.service}\u0000${s.name}`, s.startUs);
+    }
+    const pids = await this.processIds(spans, procLatest);
     const rows = new Array<Insertable<TraceSpansTable>>(spans.length);
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
@@ -105,22 +132,42 @@ export class TraceStore {
         data: JSON.stringify(data),
       };
     }
-    return this.db.transaction().execute(async (trx) => {
-      let written = 0;
+    const procsDue = this.processSeen.due(procLatest);
+    const opsDue = this.operationSeen.due(opLatest);
+    const written = await this.db.transaction().execute(async (trx) => {
+      let n = 0;
       for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
         const r = await trx
           .insertInto('trace_spans')
           .values(rows.slice(i, i + ROWS_PER_INSERT))
           .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doNothing())
           .executeTakeFirst();
-        written += Number(r.numInsertedOrUpdatedRows ?? 0);
+        n += Number(r.numInsertedOrUpdatedRows ?? 0);
       }
-      return written;
+      const later = sql<number>`case when excluded.last_seen_us > trace_operations.last_seen_us then excluded.last_seen_us else trace_operations.last_seen_us end`;
+      const ops = [...opsDue].map(([k, t]) => {
+        const cut = k.indexOf('\u0000');
+        return { service: k.slice(0, cut), operation: k.slice(cut + 1), last_seen_us: t };
+      });
+      for (let i = 0; i < ops.length; i += ROWS_PER_INSERT) {
+        await trx
+          .insertInto('trace_operations')
+          .values(ops.slice(i, i + ROWS_PER_INSERT))
+          .onConflict((oc) => oc.columns(['service', 'operation']).doUpdateSet({ last_seen_us: later }))
+          .execute();
+      }
+      for (const [key, t] of procsDue) {
+        await trx.updateTable('trace_processes').set({ last_seen_us: sql<number>`case when last_seen_us < ${t} then ${t} else last_seen_us end` }).where('key', '=', key).execute();
+      }
+      return n;
     });
+    this.processSeen.commit(procsDue);
+    this.operationSeen.commit(opsDue);
+    return written;
   }
 
-  /** Process ids of the spans' resources, inserting new ones. */
-  private async processIds(spans: readonly SpanRecord[]): Promise<Map<string, number>> {
+  /** Process ids of the spans' resources, inserting new ones (last seen at their spans' latest start). */
+  private async processIds(spans: readonly SpanRecord[], latest: ReadonlyMap<string, number>): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const missing = new Map<string, SpanProcess>();
     for (const s of spans) {
@@ -136,7 +183,7 @@ export class TraceStore {
         const chunk = list.slice(i, i + ROWS_PER_INSERT);
         await this.db
           .insertInto('trace_processes')
-          .values(chunk.map((p) => ({ key: p.key, service: p.service, attributes_json: JSON.stringify(p.attributes) })))
+          .values(chunk.map((p) => ({ key: p.key, service: p.service, attributes_json: JSON.stringify(p.attributes), last_seen_us: latest.get(p.key)! })))
           .onConflict((oc) => oc.column('key').doNothing())
           .execute();
         const found = await this.db.selectFrom('trace_processes').select(['id', 'key']).where('key', 'in', chunk.map((p) => p.key)).execute();
@@ -276,6 +323,18 @@ export class TraceStore {
     return { traces: found.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined), scanned, truncated };
   }
 
+  /** Services with an operation row (spans within the retention), sorted, at most 10 000. */
+  async services(): Promise<string[]> {
+    const rows = await this.db.selectFrom('trace_operations').select('service').distinct().orderBy('service').limit(MAX_NAMES).execute();
+    return rows.map((r) => r.service);
+  }
+
+  /** Operation names of a service (spans within the retention), sorted, at most 10 000. */
+  async operations(service: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('trace_operations').select('operation').where('service', '=', service).orderBy('operation').limit(MAX_NAMES).execute();
+    return rows.map((r) => r.operation);
+  }
+
   /** Spans stored. */
   async spanCount(): Promise<number> {
     const r = await this.db.selectFrom('trace_spans').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
@@ -284,18 +343,37 @@ export class TraceStore {
 
   /**
    * Deletes spans that started before `nowMs − retentionMs`, oldest first in slices of 10 minutes of start time,
-   * then the oldest spans beyond `maxSpans` (whole start times: spans sharing the cut-off start are kept).
+   * then the oldest spans beyond `maxSpans` (whole start times: spans sharing the cut-off start are kept), then
+   * the process and operation rows whose last span went (last seen a minute before the cut-off or earlier).
    * @returns spans deleted
    */
-  async applyRetention(nowMs: number): Promise<number> {
-    const deleted = await this.deleteOlderThan(nowMs);
+  applyRetention(nowMs: number): Promise<number> {
+    return this.exclusive(() => this.retainNow(nowMs));
+  }
+
+  private async retainNow(nowMs: number): Promise<number> {
+    let cutUs = (nowMs - this.opts.retentionMs) * 1000;
+    let deleted = await this.deleteOlderThan(nowMs);
     const max = this.opts.maxSpans ?? 10_000_000;
     const count = await this.spanCount();
-    if (count <= max) return deleted;
-    const cut = await this.db.selectFrom('trace_spans').select('start_us').orderBy('start_us').offset(count - max).limit(1).executeTakeFirst();
-    if (cut === undefined) return deleted;
-    const r = await this.db.deleteFrom('trace_spans').where('start_us', '<', Number(cut.start_us)).executeTakeFirst();
-    return deleted + Number(r.numDeletedRows);
+    if (count > max) {
+      const cut = await this.db.selectFrom('trace_spans').select('start_us').orderBy('start_us').offset(count - max).limit(1).executeTakeFirst();
+      if (cut !== undefined) {
+        const r = await this.db.deleteFrom('trace_spans').where('start_us', '<', Number(cut.start_us)).executeTakeFirst();
+        deleted += Number(r.numDeletedRows);
+        cutUs = Math.max(cutUs, Number(cut.start_us));
+      }
+    }
+    const before = cutUs - LAST_SEEN_REFRESH_US;
+    const ops = await this.db.deleteFrom('trace_operations').where('last_seen_us', '<', before).executeTakeFirst();
+    const procs = await this.db.deleteFrom('trace_processes').where('last_seen_us', '<', before).executeTakeFirst();
+    if (Number(ops.numDeletedRows) + Number(procs.numDeletedRows) > 0) {
+      this.processByKey.clear();
+      this.processById.clear();
+      this.processSeen.clear();
+      this.operationSeen.clear();
+    }
+    return deleted;
   }
 
   private async deleteOlderThan(nowMs: number): Promise<number> {

@@ -216,6 +216,22 @@ describe('trace routes', () => {
     assert.equal(missing.json().errorType, 'DWCP_NOT_FOUND');
   });
 
+  it('GET /api/services and /api/services/:service/operations list names as Jaeger does', async () => {
+    await json(otlpJson(spans(0x3131), { 'service.name': 'names-svc' }));
+    const services = await app.inject({ method: 'GET', url: '/api/services' });
+    assert.equal(services.statusCode, 200, services.body);
+    const body = services.json();
+    assert.ok(body.data.includes('names-svc'), body.data.join());
+    assert.deepEqual(body.data, [...body.data].sort());
+    assert.deepEqual({ ...body, data: [] }, { data: [], total: body.data.length, limit: 0, offset: 0, errors: null });
+    const ops = await app.inject({ method: 'GET', url: '/api/services/names-svc/operations' });
+    assert.equal(ops.statusCode, 200, ops.body);
+    assert.deepEqual(ops.json().data, ['dwcp.amst.transfer', 'dwcp.migration']);
+    const unknown = await app.inject({ method: 'GET', url: '/api/services/nobody/operations' });
+    assert.deepEqual(unknown.json().data, []);
+    assert.equal((await app.inject({ method: 'GET', url: '/api/services?x=1' })).statusCode, 400);
+  });
+
   it('without a trace system every trace route is 404', async () => {
     const off = await buildApp(testDeps(), { checkResponses: true });
     try {
@@ -223,6 +239,8 @@ describe('trace routes', () => {
         await off.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from([1, 2]), headers: { 'content-type': 'application/x-protobuf' } }),
         await off.inject({ method: 'GET', url: '/api/traces' }),
         await off.inject({ method: 'GET', url: `/api/traces/${TRACE}` }),
+        await off.inject({ method: 'GET', url: '/api/services' }),
+        await off.inject({ method: 'GET', url: '/api/services/dwcp-node/operations' }),
       ]) {
         assert.equal(r.statusCode, 404, r.body);
         assert.equal(r.json().errorType, 'DWCP_NOT_FOUND');
