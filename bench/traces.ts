@@ -6,8 +6,10 @@
  * 1. anchor: bare protobufjs decode of every batch;
  * 2. decode + validate (src/traces/otlp);
  * 3. full receive: decode + validate + store in a SQLite trace store on disk (one transaction per batch);
+ * 4. the same with tail sampling in front of a second SQLite store (decision at once, error traces and a fixed
+ *    10 % of the rest kept, flushed after every batch): decode + validate + buffer + decide + store the kept;
  * then bytes per stored span (database file after a WAL checkpoint, divided by spans) and trace-by-id lookup
- * latency over the stored traces. No sampling (tail sampling does not exist yet). Finally the SDK cost of
+ * latency over the stored traces. Finally the SDK cost of
  * recording one migration trace (source and destination side, 8 spans, batch span processor, an exporter that
  * discards): CPU µs per migration. The simulator's migrations take no real time, so a relative overhead against
  * a real migration cannot be measured here.
@@ -30,6 +32,8 @@ import { decodeExportRequest } from '../src/traces/otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS } from '../src/traces/otlp/limits.ts';
 import { otlpProtoTypes } from '../src/traces/otlp/proto-root.ts';
 import { TraceReceiver } from '../src/traces/receiver.ts';
+import { SamplingSink } from '../src/traces/sampling/sampling-sink.ts';
+import { DEFAULT_TAIL_SAMPLER_OPTIONS, TailSampler } from '../src/traces/sampling/tail-sampler.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from '../src/traces/store/open.ts';
 
 const arg = (name: string, dflt: number): number => {
@@ -108,6 +112,17 @@ async function main(): Promise<void> {
     for (const b of batches) await receiver.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
   });
   const stored = await store.spanCount();
+  const sampledStore = await openSqliteTraceStore(join(dir, 'sampled.db'), { retentionMs: 7 * 86_400_000 });
+  const sink = new SamplingSink(sampledStore, new TailSampler({ ...DEFAULT_TAIL_SAMPLER_OPTIONS, decisionWaitMs: 0, probability: 0.1, adaptive: false, spansPerSecond: 1e9 }), { registry: new Registry() });
+  const sampledReceiver = new TraceReceiver(sink, { registry: new Registry() });
+  const sampledS = await time(async () => {
+    for (const b of batches) {
+      await sampledReceiver.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
+      await sink.flush();
+    }
+  });
+  const sampledStored = await sampledStore.spanCount();
+  await sampledStore.close();
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
   const fileBytes = statSync(path).size;
   const lookups: number[] = [];
@@ -125,7 +140,8 @@ async function main(): Promise<void> {
   console.log(`anchor, bare protobuf decode:        ${rate(decodeS)}`);
   console.log(`decode + validate:                   ${rate(validateS)}`);
   console.log(`receive (decode + validate + store): ${rate(storeS)}  (SQLite file, one transaction per batch)`);
-  console.log(`stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (8 indexes, attributes as JSON)`);
+  console.log(`receive with tail sampling:          ${rate(sampledS)}  (${sampledStored} of ${spans} spans kept and stored)`);
+  console.log(`stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (9 indexes, attributes as JSON)`);
   if (PG_URL !== undefined) {
     const pg = await openPostgresTraceStore({ url: PG_URL, schema: `dwcp_bench_traces_${process.pid}`, dropSchemaOnClose: true }, { retentionMs: 7 * 86_400_000 });
     try {
