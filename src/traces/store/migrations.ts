@@ -50,7 +50,8 @@ async function spanIndexes(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('trace_spans_error_start_idx').on('trace_spans').column('start_us').where(sql.ref('status'), '=', 2).execute();
 }
 
-function traceMigrations(dialect: TraceStoreDialect): Record<string, Migration> {
+/** The trace store's migrations by name, in order (exported for the upgrade test). */
+export function traceMigrations(dialect: TraceStoreDialect): Record<string, Migration> {
   const id = dialect === 'sqlite' ? 'integer' : 'bigserial';
   return {
     '0001_traces': {
