@@ -15,6 +15,10 @@
  * removes the node-to-node differences (link class, VM mix) from the variance; both versions run on every node
  * under a per-migration rollout, so each stratum compares like with like.
  *
+ * The denominator need not be a count: with a size of the same events (e.g. GiB of guest memory per interval, and
+ * `events` = migrations) R is a mean per unit of size, Cochran's ratio estimator with an auxiliary variable, whose
+ * variance comes from the residuals s − R·c only, so the spread of the sizes themselves leaves it.
+ *
  * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
  * left out (reported as `strata` vs `strataSeen`).
  *
