@@ -7,6 +7,8 @@
  *   timestamp are paired; between consecutive pairs Δsum/Δcount is one observation mean (as the series tracker
  *   and docs/architecture.md "Detection inputs" do). A decrease of either is a counter reset: the new value is
  *   the increase (Prometheus `rate` convention). Intervals with Δcount = 0 give no sample.
+ * - **Sized intervals** ({@link intervalSized}): the same intervals joined with the increase of a counter of the same
+ *   label set (the guest memory of the migrations, for migration time per GiB in ./rollout-evidence.ts).
  * - **v1 vs v3 samples** ({@link buildVersionSamples}): migration durations = per-interval means of
  *   `dwcp_migration_duration_seconds{dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3),
  *   used both as `migrationSeconds` (speedup) and `latencySeconds` (p95 and the statistical latency verdict);
