@@ -10,17 +10,20 @@
  * simulated minutes per stage.
  *
  * 1. `stream`: synthetic per-second migration streams (VM sizes 2/8/32 GiB uniform, 4 migrations/s per node,
- *    per-node link speed drawn once, 3 % jitter), the same observation structure as the simulator at a fraction of
- *    the cost, so many more runs (type-I error under continuous monitoring near the boundary).
+ *    per-node link speed drawn once, per-migration jitter `--jitter`, default 3 % as the simulator), with the
+ *    duration histograms and the guest-memory counters, the same observation structure as the simulator at a
+ *    fraction of the cost, so many more runs (type-I error under continuous monitoring near the boundary).
  * 2. `sim`: SimNodes (injected clock, 1 s ticks, `v1DurationFactor` 1 so that v1 = v3 unless a `v3_regression`
  *    fault of magnitude m makes v3 migrations m times as long; the default design's 1.3 is its own scenario),
  *    scraped every `--scrape` s into stored-series stand-ins. "node canary": half the nodes at 0 % (v1 only), half
  *    at 100 % (v3 only), which also fills the node-level throughput / CPU / memory figures.
  *
  * Run: `npx tsx bench/rollout.ts [--seeds 100] [--stream-runs 400] [--seed 20240601] [--minutes 10] [--scrape 5]
- * [--nodes 6] [--stages 10,25,50] [--margin 7.5] [--only stream|sim] [--scenarios a,b]`. Deterministic for given
- * options. The default scrape of 5 s (the monitor scrapes every 1 s) gives the same cumulative sums at every look
- * and 5 times fewer series points to build.
+ * [--nodes 6] [--stages 10,25,50] [--margin 7.5] [--jitter 0.03] [--judge per-gib|duration] [--only stream|sim]
+ * [--scenarios a,b]`. `--judge duration` hides the guest-memory counters from the decision, which then judges
+ * duration per migration (what an agent without those counters gets). Deterministic for given options. The
+ * default scrape of 5 s (the monitor scrapes every 1 s) gives the same cumulative sums at every look and 5 times
+ * fewer series points to build.
  */
 import { getMetric, type MetricName } from '../src/catalog/index.ts';
 import { incompleteBeta } from '../src/math/beta.ts';
@@ -35,6 +38,8 @@ import type { SeriesPoints } from '../src/store/types.ts';
 type Truth = 'better' | 'equal' | 'minor' | 'regression';
 
 interface Outcome {
+  /** First look at which every judged metric had been shown non-inferior (the evidence alone, before the SLA checks). */
+  readonly evidenceAfterMs: number | null;
   readonly goAfterMs: number | null;
   readonly noGoAfterMs: number | null;
   readonly firstAfterMs: number | null;
@@ -64,6 +69,9 @@ const STAGES = (opt('stages') ?? '10,25,50').split(',').map(Number);
 const ONLY = opt('only');
 const PICK = opt('scenarios')?.split(',');
 const MARGIN = num('margin', 7.5);
+const JITTER = num('jitter', 0.03);
+const JUDGE = opt('judge') ?? 'per-gib';
+if (JUDGE !== 'per-gib' && JUDGE !== 'duration') throw new Error('--judge takes per-gib or duration');
 if (ONLY !== undefined && ONLY !== 'stream' && ONLY !== 'sim') throw new Error('--only takes stream or sim');
 if (STAGES.some((s) => !(s > 0 && s < 100))) throw new Error('--stages takes percentages in (0, 100)');
 const HORIZON_MS = MINUTES * 60_000;
@@ -104,9 +112,10 @@ interface Row {
 }
 
 function table(title: string, rows: readonly Row[], notes: readonly string[]): string[] {
-  const header = ['scenario', 'truth', 'stage', 'runs', `GO ≤ ${MINUTES} min`, `NO-GO ≤ ${MINUTES} min`, 'false GO', 'false NO-GO', 'decided', 't50 min', 't95 min'];
+  const header = ['scenario', 'truth', 'stage', 'runs', `evidence ≤ ${MINUTES} min`, `GO ≤ ${MINUTES} min`, `NO-GO ≤ ${MINUTES} min`, 'false GO', 'false NO-GO', 'decided', 't50 min', 't95 min'];
   const lines = rows.map((r) => {
     const n = r.outcomes.length;
+    const evidence = r.outcomes.filter((o) => o.evidenceAfterMs !== null && o.evidenceAfterMs <= HORIZON_MS).length;
     const go = r.outcomes.filter((o) => o.goAfterMs !== null && o.goAfterMs <= HORIZON_MS).length;
     const nogo = r.outcomes.filter((o) => o.noGoAfterMs !== null && o.noGoAfterMs <= HORIZON_MS).length;
     const anyGo = r.outcomes.filter((o) => o.goAfterMs !== null).length;
@@ -117,6 +126,7 @@ function table(title: string, rows: readonly Row[], notes: readonly string[]): s
       r.truth,
       `${r.stage} %`,
       String(n),
+      rate(evidence, n),
       rate(go, n),
       rate(nogo, n),
       r.truth === 'regression' ? rate(anyGo, n) : '',
@@ -142,7 +152,7 @@ function table(title: string, rows: readonly Row[], notes: readonly string[]): s
     `pooled false GO on regressions >= 10 %: ${agg(['regression'], (o) => o.goAfterMs !== null)} (goal 0 %)`,
     `pooled false NO-GO on equal-or-better: ${agg(['equal', 'better'], (o) => o.noGoAfterMs !== null)} (goal <= 2 %)`,
     `pooled GO within ${MINUTES} min on equal-or-better: ${agg(['equal', 'better'], (o) => o.goAfterMs !== null && o.goAfterMs <= HORIZON_MS)} (goal >= 90 %)`,
-    'rates with 95 % Clopper-Pearson intervals; t50/t95: time to the first GO or NO-GO over the decided runs, minutes of evidence.',
+    'rates with 95 % Clopper-Pearson intervals; evidence: every judged metric shown non-inferior at some look (the statistical evidence for GO, before the SLA checks); t50/t95: time to the first GO or NO-GO over the decided runs, minutes of evidence.',
     ...notes,
   ];
 }
@@ -150,7 +160,9 @@ function table(title: string, rows: readonly Row[], notes: readonly string[]): s
 function outcomeOf(s: RolloutResult): Outcome {
   const e = s.evidence;
   const after = (t: number | null): number | null => (t === null ? null : t - e.startMs);
-  return { goAfterMs: after(e.firstGoAtMs), noGoAfterMs: after(e.firstNoGoAtMs), firstAfterMs: e.firstDecision?.afterMs ?? null, final: s };
+  const firsts = e.metrics.map((m) => m.firstNonInferiorMs);
+  const evidenceAt = firsts.length > 0 && firsts.every((t) => t !== null) ? Math.max(...(firsts as number[])) : null;
+  return { evidenceAfterMs: after(evidenceAt), goAfterMs: after(e.firstGoAtMs), noGoAfterMs: after(e.firstNoGoAtMs), firstAfterMs: e.firstDecision?.afterMs ?? null, final: s };
 }
 
 // ---------- stored-series stand-ins ----------
@@ -190,6 +202,9 @@ function readSeries(b: SeriesBook): RolloutReadSeries {
   return {
     v1Migration: b.histogram(n('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
     v3Migration: b.histogram(n('dwcp_v3_migration_duration_seconds')),
+    // --judge duration leaves the memory counters out: the evidence then judges duration per migration.
+    v1MigrationMemory: JUDGE === 'duration' ? [] : b.points(n('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
+    v3MigrationMemory: JUDGE === 'duration' ? [] : b.points(n('dwcp_v3_migration_memory_bytes_total')),
     v1Compression: b.histogram(n('dwcp_hde_compression_ratio')),
     v3Compression: b.points(n('dwcp_v3_compression_ratio')),
     slaCompliance: b.points(n('dwcp_v3_sla_compliance')),
@@ -216,7 +231,8 @@ function streamRun(rng: Prng, stage: number, factor: number): Outcome {
   const b = new SeriesBook();
   const share = stage / 100;
   const speed = Array.from({ length: NODES }, () => 1 + rng.uniform(0, 3)); // GiB/s per node
-  const cum = Array.from({ length: NODES }, () => ({ s1: 0, c1: 0, s3: 0, c3: 0, r1: 0, k1: 0 }));
+  const cum = Array.from({ length: NODES }, () => ({ s1: 0, c1: 0, b1: 0, s3: 0, c3: 0, b3: 0, r1: 0, k1: 0 }));
+  const jitter = (): number => Math.max(0.05, 1 + rng.gaussian(0, JITTER));
   const seconds = HORIZON_MS / 1000;
   for (let sec = 0; sec <= seconds; sec++) {
     const t = T0 + sec * 1000;
@@ -225,12 +241,16 @@ function streamRun(rng: Prng, stage: number, factor: number): Outcome {
       const labels = { node: `n${i}` };
       if (sec > 0) {
         for (let k = rng.poisson(4 * share); k > 0; k--) {
-          c.s3 += (VM_GIB[rng.int(0, 2)]! / speed[i]!) * factor * (1 + rng.gaussian(0, 0.03));
+          const gib = VM_GIB[rng.int(0, 2)]!;
+          c.s3 += (gib / speed[i]!) * factor * jitter();
           c.c3++;
+          c.b3 += gib * 2 ** 30;
         }
         for (let k = rng.poisson(4 * (1 - share)); k > 0; k--) {
-          c.s1 += (VM_GIB[rng.int(0, 2)]! / speed[i]!) * (1 + rng.gaussian(0, 0.03));
+          const gib = VM_GIB[rng.int(0, 2)]!;
+          c.s1 += (gib / speed[i]!) * jitter();
           c.c1++;
+          c.b1 += gib * 2 ** 30;
         }
         for (let k = 0; k < 2; k++) {
           c.r1 += 3 * (1 + rng.gaussian(0, 0.03));
@@ -242,6 +262,8 @@ function streamRun(rng: Prng, stage: number, factor: number): Outcome {
       b.push(`${n('dwcp_migration_duration_seconds')}_count`, { ...labels, dwcp_enabled: 'true' }, t, c.c1);
       b.push(`${n('dwcp_v3_migration_duration_seconds')}_sum`, labels, t, c.s3);
       b.push(`${n('dwcp_v3_migration_duration_seconds')}_count`, labels, t, c.c3);
+      b.push(n('dwcp_migration_memory_bytes_total'), { ...labels, dwcp_enabled: 'true' }, t, c.b1);
+      b.push(n('dwcp_v3_migration_memory_bytes_total'), labels, t, c.b3);
       b.push(`${n('dwcp_hde_compression_ratio')}_sum`, labels, t, c.r1);
       b.push(`${n('dwcp_hde_compression_ratio')}_count`, labels, t, c.k1);
       b.push(n('dwcp_v3_compression_ratio'), labels, t, 3 * (1 + rng.gaussian(0, 0.03)));
@@ -277,7 +299,7 @@ function streamTable(): string[] {
   }
   const sec = Number(process.hrtime.bigint() - start) / 1e9;
   return table(
-    `## Synthetic migration streams (${STREAM_RUNS} runs per row, ${NODES} nodes, 4 migrations/s per node, VM sizes 2/8/32 GiB, scrape ${SCRAPE_S} s, looks every 15 s, horizon ${MINUTES} min)`,
+    `## Synthetic migration streams (${STREAM_RUNS} runs per row, ${NODES} nodes, 4 migrations/s per node, VM sizes 2/8/32 GiB, per-migration jitter ${100 * JITTER} %, judged ${JUDGE === 'duration' ? 'duration per migration' : 'migration time per GiB'}, scrape ${SCRAPE_S} s, looks every 15 s, horizon ${MINUTES} min)`,
     rows,
     [`time: ${rows.length * STREAM_RUNS} runs in ${sec.toFixed(1)} s`],
   );
@@ -315,6 +337,8 @@ const SIM_SCENARIOS: readonly SimScenario[] = [
 const SCRAPED: readonly MetricName[] = [
   'dwcp_migration_duration_seconds',
   'dwcp_v3_migration_duration_seconds',
+  'dwcp_migration_memory_bytes_total',
+  'dwcp_v3_migration_memory_bytes_total',
   'dwcp_hde_compression_ratio',
   'dwcp_v3_compression_ratio',
   'dwcp_v3_sla_compliance',
@@ -397,7 +421,7 @@ async function simTable(): Promise<string[]> {
   }
   const sec = Number(process.hrtime.bigint() - start) / 1e9;
   return table(
-    `## Simulator (${SEEDS} seeds per row from ${SEED}, ${NODES} SimNodes, 1 s ticks, scrape every ${SCRAPE_S} s, looks every 15 s, horizon ${MINUTES} min per stage)`,
+    `## Simulator (judged ${JUDGE === 'duration' ? 'duration per migration' : 'migration time per GiB'}, ${SEEDS} seeds per row from ${SEED}, ${NODES} SimNodes, 1 s ticks, scrape every ${SCRAPE_S} s, looks every 15 s, horizon ${MINUTES} min per stage)`,
     rows,
     [
       'internet = every node on an internet link (the cheapest node to simulate: 4-16 streams instead of 128); mixed = datacenter + internet + hybrid nodes.',

@@ -32,6 +32,10 @@ export const V1_METRICS = [
   { name: 'dwcp_hde_bytes_compressed_total', type: 'counter', help: 'Bytes produced by HDE after compression.', unit: 'bytes', labels: [...CN, 'data_type'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },
   // Migration
   { name: 'dwcp_migration_duration_seconds', type: 'histogram', help: 'VM migration duration; dwcp_enabled="true" for DWCP v1 migrations, "false" for standard ones.', unit: 'seconds', labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'], buckets: exponentialBuckets(1, 2, 10), group: 'v1', area: 'migration', anomalyKind: 'latency', source: S1 },
+  {
+    name: 'dwcp_migration_memory_bytes_total', type: 'counter', help: 'Guest memory of the VMs whose successful migrations dwcp_migration_duration_seconds observed, counted once per migration before compression or page re-sends; with the same labels as the histogram, so duration sum / memory bytes per interval is the migration time per byte.', unit: 'bytes', labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'], group: 'v1', area: 'migration', anomalyKind: 'generic',
+    source: 'new: the rollout decision judges migration time per byte of guest memory (version-independent work), which removes the VM-size spread from the v1/v3 comparison; bytes actually sent depend on the version (compression, dirty-page re-sends) and would bias it',
+  },
   { name: 'dwcp_migration_speedup_factor', type: 'gauge', help: 'DWCP migration speedup over standard migration (standard time / DWCP time).', unit: 'ratio', labels: ['cluster', 'vm_type'], group: 'v1', area: 'migration', anomalyKind: 'compression', source: S1, range: { min: 0, max: Number.POSITIVE_INFINITY } },
   // Federation
   { name: 'dwcp_federation_sync_duration_seconds', type: 'histogram', help: 'Cross-cluster federation sync duration.', unit: 'seconds', labels: ['cluster', 'remote_cluster', 'sync_type'], buckets: exponentialBuckets(0.01, 2, 10), group: 'v1', area: 'federation', anomalyKind: 'latency', source: S1 },

@@ -7,8 +7,14 @@
  *   series appeared (a new `stage` label); a series whose read hit the point limit does not count its first point
  *   (it is the limit, not a start). Without a change in the data read, the stage started before it: the evidence
  *   starts at the first point read (`startObserved` false).
- * - **Observations**: migration durations = the per-interval (Δsum, Δcount) of `dwcp_migration_duration_seconds
- *   {dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3); compression = per-interval
+ * - **Observations**: migration time per GiB of guest memory = per interval the Δsum of
+ *   `dwcp_migration_duration_seconds{dwcp_enabled="true"}` (v1) or `dwcp_v3_migration_duration_seconds` (v3) over
+ *   the increase of `dwcp_migration_memory_bytes_total` / `dwcp_v3_migration_memory_bytes_total` of the same label
+ *   set (a ratio metric: Σ seconds / Σ GiB, Δcount migrations as its events). The memory of the migrated VMs is
+ *   work that does not depend on the version, so a v3 that is x % slower on equal VMs is x % slower per GiB, while
+ *   the spread of VM sizes (2-32 GiB) no longer enters the variance. Without those counters for either version
+ *   (agents that do not export them), migration durations per migration (Δsum, Δcount) are judged instead, as
+ *   `migration_duration`. Compression = per-interval
  *   (Δsum, Δcount) of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3 gauge
  *   `dwcp_v3_compression_ratio`, counting a value only when it differs from the series' previous one (a gauge
  *   nobody updates repeats its last value at every scrape; those repeats are not new observations).
@@ -24,7 +30,7 @@ import { judgeSequential, type SequentialOptions, type SequentialSpec, type Sequ
 import { InvalidInputError } from '../errors.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
-import { intervalMeans, type HistogramSeries } from './rollout-inputs.ts';
+import { intervalMeans, intervalSized, type HistogramSeries } from './rollout-inputs.ts';
 
 /** Default spacing of the looks: the monitor's insights recomputation period. */
 export const DEFAULT_LOOK_EVERY_MS = 15_000;
@@ -33,6 +39,7 @@ export const MAX_LOOKS = 2000;
 
 /** Metrics judged sequentially, in the order of the verdicts. */
 export const SEQUENTIAL_SPECS = {
+  migrationPerGib: { name: 'migration_time_per_gib', unit: 's/GiB', badDirection: 'increase', critical: true, events: 'migrations' },
   migration: { name: 'migration_duration', unit: 's', badDirection: 'increase', critical: true, events: 'migrations' },
   compression: { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' },
 } as const satisfies Readonly<Record<string, SequentialSpec>>;
@@ -79,10 +86,8 @@ type Tagged = RatioObservation & { readonly node: string };
 function withStrata(v1: readonly Tagged[], v3: readonly Tagged[]): { v1: RatioObservation[]; v3: RatioObservation[] } {
   const n1 = new Set(v1.map((o) => o.node));
   const n3 = new Set(v3.map((o) => o.node));
-  const strip = (o: Tagged): RatioObservation =>
-    n1.has(o.node) && n3.has(o.node)
-      ? { tMs: o.tMs, stratum: `node:${o.node}`, sum: o.sum, count: o.count }
-      : { tMs: o.tMs, stratum: 'pooled', sum: o.sum, count: o.count, cluster: o.node };
+  const strip = ({ node, ...o }: Tagged): RatioObservation =>
+    n1.has(node) && n3.has(node) ? { ...o, stratum: `node:${node}` } : { ...o, stratum: 'pooled', cluster: node };
   return { v1: v1.map(strip), v3: v3.map(strip) };
 }
 
@@ -90,6 +95,19 @@ function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Ta
   return intervalMeans(h)
     .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
     .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
+}
+
+const GIB = 2 ** 30;
+
+function perGib(h: HistogramSeries, memory: readonly SeriesPoints[], sinceMs: number, untilMs: number): Tagged[] {
+  return intervalSized(h, memory)
+    .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
+    .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.sizeDelta / GIB, events: m.countDelta }));
+}
+
+/** True when both versions export the guest-memory counters, so migration time per GiB can be judged. */
+export function hasMigrationMemory(series: EvidenceSeries): boolean {
+  return series.v1MigrationMemory.length > 0 && series.v3MigrationMemory.length > 0;
 }
 
 function fromGauge(series: readonly SeriesPoints[], sinceMs: number, untilMs: number): Tagged[] {
@@ -117,6 +135,15 @@ export function migrationEffect(series: EvidenceSeries, sinceMs: number, untilMs
   return ratioEffect(x.v1, x.v3);
 }
 
+/**
+ * The stratified migration-time-per-GiB effect over (sinceMs, untilMs]: `exp(−logRatio)` is the v3 ÷ v1 ratio of
+ * guest memory migrated per second of migration, node by node; NaN effect without the memory counters.
+ */
+export function migrationPerGibEffect(series: EvidenceSeries, sinceMs: number, untilMs: number): RatioEffect {
+  const x = withStrata(perGib(series.v1Migration, series.v1MigrationMemory, sinceMs, untilMs), perGib(series.v3Migration, series.v3MigrationMemory, sinceMs, untilMs));
+  return ratioEffect(x.v1, x.v3);
+}
+
 /** Look times: every `everyMs` after `startMs` and `endMs` itself; thinned to at most {@link MAX_LOOKS}. */
 export function lookTimes(startMs: number, endMs: number, everyMs: number = DEFAULT_LOOK_EVERY_MS): number[] {
   if (!(everyMs > 0) || !Number.isFinite(startMs) || !Number.isFinite(endMs)) {
@@ -134,6 +161,10 @@ export function lookTimes(startMs: number, endMs: number, everyMs: number = DEFA
 export interface EvidenceSeries {
   readonly v1Migration: HistogramSeries;
   readonly v3Migration: HistogramSeries;
+  /** `dwcp_migration_memory_bytes_total{dwcp_enabled="true"}`; empty when not exported. */
+  readonly v1MigrationMemory: readonly SeriesPoints[];
+  /** `dwcp_v3_migration_memory_bytes_total`; empty when not exported. */
+  readonly v3MigrationMemory: readonly SeriesPoints[];
   readonly v1Compression: HistogramSeries;
   readonly v3Compression: readonly SeriesPoints[];
 }
@@ -147,7 +178,8 @@ export interface StageEvidence {
 }
 
 /**
- * Judges every metric of {@link SEQUENTIAL_SPECS} on the data in (startMs, endMs].
+ * Judges migration time per GiB (or, without the memory counters, migration duration; see the module comment)
+ * and compression on the data in (startMs, endMs].
  * @throws InvalidInputError for bad options or times.
  */
 export function stageEvidence(
@@ -166,7 +198,9 @@ export function stageEvidence(
     endMs,
     looksMs,
     verdicts: [
-      judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs)),
+      hasMigrationMemory(series)
+        ? judge(SEQUENTIAL_SPECS.migrationPerGib, perGib(series.v1Migration, series.v1MigrationMemory, startMs, endMs), perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs))
+        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs)),
       judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs)),
     ],
   };

@@ -84,7 +84,7 @@ export function versionFigures(fs: FigureSeries, sinceMs: number, untilMs: numbe
   } else if (count.v1 === 0 || count.v3 === 0) {
     const only = count.v1 === 0 ? 'v3' : 'v1';
     notes.push(
-      `all ${versions.size} nodes have ${only === 'v3' ? 'v3 enabled' : 'v3 disabled'}: throughput, CPU and memory are per node, so they are compared only when some nodes run v1 only and others v3 (a node-based canary); with every node sending a share of its migrations over v3 they cannot be split by version`,
+      `all ${versions.size} nodes have ${only === 'v3' ? 'v3 enabled' : 'v3 disabled'}: node-level throughput, CPU and memory are per node, so they are compared only when some nodes run v1 only and others v3 (a node-based canary); with every node sending a share of its migrations over v3 they cannot be split by version`,
     );
   }
   const comparable = count.v1 > 0 && count.v3 > 0;

@@ -7,6 +7,8 @@
  *   timestamp are paired; between consecutive pairs Δsum/Δcount is one observation mean (as the series tracker
  *   and docs/architecture.md "Detection inputs" do). A decrease of either is a counter reset: the new value is
  *   the increase (Prometheus `rate` convention). Intervals with Δcount = 0 give no sample.
+ * - **Sized intervals** ({@link intervalSized}): the same intervals joined with the increase of a counter of the same
+ *   label set (the guest memory of the migrations, for migration time per GiB in ./rollout-evidence.ts).
  * - **v1 vs v3 samples** ({@link buildVersionSamples}): migration durations = per-interval means of
  *   `dwcp_migration_duration_seconds{dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3),
  *   used both as `migrationSeconds` (speedup) and `latencySeconds` (p95 and the statistical latency verdict);
@@ -62,33 +64,68 @@ const increase = (prev: number, cur: number): number => (cur >= prev ? cur - pre
 
 /**
  * Per-interval means of a histogram (see the module comment). Sum and count series are paired by their label
- * set; points whose timestamp is missing on the other side or that are non-finite are skipped.
+ * set; points whose timestamp is missing on the other side or that are non-finite are skipped. With `sizeOf`,
+ * only points where the size counter of the same label set also has a value are paired, and each mean carries
+ * the counter's increase (`sizeDelta`; see {@link intervalSized}).
  * @returns means ordered by series, then time
  */
-export function intervalMeans(h: HistogramSeries): IntervalMean[] {
+export function intervalMeans(
+  h: HistogramSeries,
+  sizeOf?: (labelsKey: string) => ReadonlyMap<number, number> | undefined,
+): (IntervalMean & { readonly sizeDelta?: number })[] {
   const counts = new Map<string, SeriesPoints>();
   for (const c of h.count) counts.set(seriesKey('', c.series.labels), c);
-  const out: IntervalMean[] = [];
+  const out: (IntervalMean & { sizeDelta?: number })[] = [];
   for (const s of h.sum) {
     const key = seriesKey('', s.series.labels);
     const c = counts.get(key);
     if (!c) continue;
+    const sizeAt = sizeOf?.(key);
+    if (sizeOf && !sizeAt) continue;
     const countAt = new Map<number, number>();
     c.timestampsMs.forEach((t, i) => countAt.set(t, c.values[i]!));
-    let prev: { sum: number; count: number } | null = null;
+    let prev: { sum: number; count: number; size: number } | null = null;
     for (let i = 0; i < s.timestampsMs.length; i++) {
       const t = s.timestampsMs[i]!;
       const sum = s.values[i]!;
       const count = countAt.get(t);
-      if (count === undefined || !Number.isFinite(sum) || !Number.isFinite(count)) continue;
+      const size = sizeAt ? sizeAt.get(t) : 0;
+      if (count === undefined || size === undefined || !Number.isFinite(sum) || !Number.isFinite(count)) continue;
       if (prev !== null) {
         const ds = count >= prev.count && sum >= prev.sum ? sum - prev.sum : sum;
         const dc = increase(prev.count, count);
-        if (dc > 0) out.push({ tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key, labels: s.series.labels });
+        const m = { tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key, labels: s.series.labels };
+        if (dc > 0) out.push(sizeAt ? { ...m, sizeDelta: increase(prev.size, size) } : m);
       }
-      prev = { sum, count };
+      prev = { sum, count, size };
     }
   }
+  return out;
+}
+
+/** A per-interval observation with a size: {@link IntervalMean} plus the increase of a per-event size counter. */
+export interface IntervalSized extends IntervalMean {
+  /** Increase of the size counter over the same interval (e.g. bytes of guest memory migrated), > 0. */
+  readonly sizeDelta: number;
+}
+
+/**
+ * Per-interval means of a histogram joined with a counter of a size of the same events, recorded with the same
+ * label set (e.g. `dwcp_migration_duration_seconds` with `dwcp_migration_memory_bytes_total`): the interval
+ * between two scrapes at which `_sum`, `_count` and the counter all have points gives Δsum, Δcount and Δsize
+ * (counter resets as in {@link intervalMeans}). Intervals with Δcount = 0 or Δsize ≤ 0 give nothing.
+ * @returns observations ordered by series, then time
+ */
+export function intervalSized(h: HistogramSeries, size: readonly SeriesPoints[]): IntervalSized[] {
+  const sizes = new Map<string, Map<number, number>>();
+  for (const c of size) {
+    const at = new Map<number, number>();
+    c.timestampsMs.forEach((t, i) => Number.isFinite(c.values[i]!) && at.set(t, c.values[i]!));
+    sizes.set(seriesKey('', c.series.labels), at);
+  }
+  const out: IntervalSized[] = [];
+  const joined = intervalMeans(h, (key) => sizes.get(key));
+  for (const m of joined) if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
   return out;
 }
 

@@ -100,10 +100,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const stageStartMs = stageStart(progress, maxPoints)?.startMs ?? evidenceFrom;
       const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom));
       const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
-      const [v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed] =
+      const [v1Migration, v3Migration, v1MigrationMemory, v3MigrationMemory, v1Compression, v3Compression, slaCompliance, v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed] =
         await Promise.all([
           histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
           histogram(m('dwcp_v3_migration_duration_seconds')),
+          read(m('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
+          read(m('dwcp_v3_migration_memory_bytes_total')),
           histogram(m('dwcp_hde_compression_ratio')),
           read(m('dwcp_v3_compression_ratio')),
           read(m('dwcp_v3_sla_compliance')),
@@ -114,7 +116,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
           read(m('dwcp_hde_bytes_compressed_total')),
         ]);
       const rs = {
-        v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress: progress,
+        v1Migration, v3Migration, v1MigrationMemory, v3MigrationMemory, v1Compression, v3Compression, slaCompliance, rolloutProgress: progress,
         v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed,
       };
       return computeRolloutStatus(rs, window, readStartMs, { ...evidence, maxPoints }, options.rolloutStages?.stages() ?? [], [...new Set(warnings)]);

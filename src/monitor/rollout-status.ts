@@ -12,7 +12,16 @@ import { decideStage } from '../analysis/canary/stage-decision.ts';
 import type { AnalysisWindow } from '../contract/common.ts';
 import type { RolloutStageRecord, RolloutStatus, StageMetricEvidence } from '../contract/rollout.ts';
 import type { SeriesPoints } from '../store/types.ts';
-import { currentRolloutPercent, migrationEffect, stageEvidence, stageStart, DEFAULT_LOOK_EVERY_MS, type EvidenceSeries } from './rollout-evidence.ts';
+import {
+  currentRolloutPercent,
+  hasMigrationMemory,
+  migrationEffect,
+  migrationPerGibEffect,
+  stageEvidence,
+  stageStart,
+  DEFAULT_LOOK_EVERY_MS,
+  type EvidenceSeries,
+} from './rollout-evidence.ts';
 import { versionFigures, type FigureSeries } from './rollout-figures.ts';
 import { buildSlaChecks, buildVersionSamples, intervalMeans, ROLLOUT_METRIC_SPECS, SLA_TARGET, type RolloutSeries } from './rollout-inputs.ts';
 
@@ -76,6 +85,22 @@ export function slaMetAt(series: readonly SeriesPoints[], looksMs: readonly numb
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/** Mbit/s of one GiB per second. */
+const MBPS_PER_GIB_PER_S = (2 ** 30 * 8) / 1e6;
+
+/**
+ * Migration throughput per version when the node-level throughput cannot be split by version (every node runs
+ * both): guest memory migrated per second of migration, Σ memory bytes / Σ duration of the window's migrations
+ * (Mbit/s), and its improvement from the node-stratified per-GiB effect (v3 ÷ v1 − 1). Null without the memory
+ * counters or data of both versions.
+ */
+function migrationThroughput(rs: EvidenceSeries, sinceMs: number, untilMs: number): { v1Mbps: number; v3Mbps: number; improvementPercent: number } | null {
+  if (!hasMigrationMemory(rs)) return null;
+  const e = migrationPerGibEffect(rs, sinceMs, untilMs);
+  if (!Number.isFinite(e.logRatio) || !(e.v1.mean > 0) || !(e.v3.mean > 0)) return null;
+  return { v1Mbps: MBPS_PER_GIB_PER_S / e.v1.mean, v3Mbps: MBPS_PER_GIB_PER_S / e.v3.mean, improvementPercent: 100 * Math.expm1(-e.logRatio) };
+}
+
 /**
  * Computes the rollout status.
  * @param rs the series read over [readStartMs, window.endMs] (readStartMs ≤ window.startMs)
@@ -106,8 +131,23 @@ export function computeRolloutStatus(
   // The speedup is the node-stratified ratio of mean migration times (histogram sums / counts): medians of
   // per-interval means mix intervals of different sizes and nodes of different links, and drift with both.
   const mig = migrationEffect(rs, window.startMs, nowMs);
+  const compared = compareVersions({ ...v1, ...figures.v1 }, { ...v3, ...figures.v3 });
+  const notes = [...figures.notes];
+  const thr = compared.throughputImprovementPercent === null ? migrationThroughput(rs, window.startMs, nowMs) : null;
+  if (thr) {
+    notes.push(
+      'throughput: guest memory migrated per second of migration per version (migration duration and memory counters; improvement node-stratified), since node-level throughput cannot be split by version',
+    );
+  }
   const comparison = {
-    ...compareVersions({ ...v1, ...figures.v1 }, { ...v3, ...figures.v3 }),
+    ...compared,
+    ...(thr
+      ? {
+          v1: { ...compared.v1, throughputMeanMbps: thr.v1Mbps },
+          v3: { ...compared.v3, throughputMeanMbps: thr.v3Mbps },
+          throughputImprovementPercent: thr.improvementPercent,
+        }
+      : {}),
     migrationSpeedup: Number.isFinite(mig.logRatio) ? Math.exp(-mig.logRatio) : null,
   };
   const verdicts = judgeCanary([
@@ -177,7 +217,7 @@ export function computeRolloutStatus(
       firstNoGoAtMs: d.firstNoGoAtMs,
       metrics,
     },
-    figures: { nodes: figures.nodes, notes: figures.notes },
+    figures: { nodes: figures.nodes, notes },
     samples: {
       v1Migrations: intervalMeans(rs.v1Migration).filter((m) => m.tMs > window.startMs).length,
       v3Migrations: intervalMeans(rs.v3Migration).filter((m) => m.tMs > window.startMs).length,

@@ -177,6 +177,7 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_v3_geo_optimizations_total').name,
     getMetric('dwcp_v3_migration_duration_seconds').name,
     getMetric('dwcp_v3_migration_success_total').name,
+    getMetric('dwcp_v3_migration_memory_bytes_total').name,
     getMetric('dwcp_v3_migration_latency_seconds').name,
     getMetric('dwcp_v3_component_health').name,
     getMetric('dwcp_v3_resource_utilization_percent').name,

@@ -96,7 +96,7 @@ export class MigrationDriver {
       const seconds = baseline * eff.v3Factor * (1 + r.gaussian(0, 0.03));
       const ok = r.chance(eff.v3Factor > 1 ? 0.97 : 0.998);
       const dest = peers[r.int(0, peers.length - 1)]!;
-      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio) });
+      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio), memoryBytes: vm.bytes });
       if (ok) production.migrationLatency({ source: id, destination: dest, vmSize: vm.name, mode, seconds: Math.max(0.01, seconds) });
       else production.error('migration', 'migration_failed', 'critical');
       v3Slowdown = seconds / baseline;
@@ -115,7 +115,7 @@ export class MigrationDriver {
       this.opts.setEventMs(nowMs);
       migration.onMigrationStart(migrationId);
       this.opts.setEventMs(nowMs + Math.max(0.01, seconds) * 1000);
-      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp);
+      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp, vm.bytes);
       this.trace(k, 'v1', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
     }
     this.opts.setEventMs(nowMs);

@@ -10,10 +10,14 @@
  *
  * computable from running sums (Σs², Σsc, Σc²), so the path over looks costs O(observations + looks × strata).
  * The stratum effect is ℓ_h = ln R₃ − ln R₁ with variance Var(R₃)/R₃² + Var(R₁)/R₁²; strata are combined with
- * weights w_h = 1 / (1/C₁ + 1/C₃) (C = events of the stratum), efficient when the relative spread is alike across
+ * weights w_h = 1 / (1/C₁ + 1/C₃) (C = Σ denominators of the stratum: events, or e.g. GiB), efficient when the relative spread is alike across
  * strata and free of the bias that weights from estimated variances bring with skewed data. Stratifying by node
  * removes the node-to-node differences (link class, VM mix) from the variance; both versions run on every node
  * under a per-migration rollout, so each stratum compares like with like.
+ *
+ * The denominator need not be a count: with a size of the same events (e.g. GiB of guest memory per interval, and
+ * `events` = migrations) R is a mean per unit of size, Cochran's ratio estimator with an auxiliary variable, whose
+ * variance comes from the residuals s − R·c only, so the spread of the sizes themselves leaves it.
  *
  * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
  * left out (reported as `strata` vs `strataSeen`).
@@ -29,12 +33,18 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 
-/** One observation: time, stratum, sum of the values and number of events behind it (> 0). */
+/**
+ * One observation: time, stratum, sum of the values and the denominator of the ratio (> 0): the number of events
+ * behind it for a mean per event, or another size of the same events (e.g. GiB of memory migrated) for a mean per
+ * unit of that size.
+ */
 export interface RatioObservation {
   readonly tMs: number;
   readonly stratum: string;
   readonly sum: number;
   readonly count: number;
+  /** Events behind the observation (e.g. migrations), for the minimum evidence; default `count`. */
+  readonly events?: number;
   /** Observations of a stratum with the same key form one cluster (default: the observation is its own cluster). */
   readonly cluster?: string;
 }
@@ -43,9 +53,9 @@ export interface RatioObservation {
 export interface VersionTotals {
   /** Observation clusters (intervals or gauge values; nodes where observations are clustered by node). */
   readonly observations: number;
-  /** Events (Σ count), e.g. migrations. */
+  /** Events (Σ events, default Σ count), e.g. migrations. */
   readonly count: number;
-  /** Pooled mean Σ sum / Σ count; NaN without events. */
+  /** Pooled mean Σ sum / Σ count (per event, or per unit of the denominator); NaN without events. */
   readonly mean: number;
 }
 
@@ -70,11 +80,13 @@ interface Acc {
   ss: number;
   sc: number;
   cc: number;
+  /** Σ events. */
+  e: number;
   /** Running (sum, count) of each keyed cluster; as many entries as distinct keys in the input. */
   readonly clusters: Map<string, { s: number; c: number }>;
 }
 
-const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0, clusters: new Map() });
+const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0, e: 0, clusters: new Map() });
 
 /** Adds an observation; to a keyed cluster (S, C) it adds (s, c), so Σ S², Σ S·C, Σ C² change by the cross terms. */
 function add(a: Acc, o: RatioObservation): void {
@@ -95,6 +107,7 @@ function add(a: Acc, o: RatioObservation): void {
   }
   a.s += o.sum;
   a.c += o.count;
+  a.e += o.events ?? o.count;
   a.ss += 2 * prevS * o.sum + o.sum * o.sum;
   a.sc += prevS * o.count + o.sum * prevC + o.sum * o.count;
   a.cc += 2 * prevC * o.count + o.count * o.count;
@@ -114,6 +127,9 @@ function validate(obs: readonly RatioObservation[], what: string): void {
     if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
       throw new InvalidInputError(`${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`);
     }
+    if (o.events !== undefined && !(Number.isFinite(o.events) && o.events > 0)) {
+      throw new InvalidInputError(`${what}[${i}]: events must be > 0 when given, got ${o.events}`);
+    }
   });
 }
 
@@ -121,12 +137,14 @@ function totals(strata: Map<string, { a1: Acc; a3: Acc }>, pick: 'a1' | 'a3'): V
   let n = 0;
   let s = 0;
   let c = 0;
+  let e = 0;
   for (const x of strata.values()) {
     n += x[pick].n;
     s += x[pick].s;
     c += x[pick].c;
+    e += x[pick].e;
   }
-  return { observations: n, count: c, mean: c > 0 ? s / c : Number.NaN };
+  return { observations: n, count: e, mean: c > 0 ? s / c : Number.NaN };
 }
 
 function effectOf(strata: Map<string, { a1: Acc; a3: Acc }>): RatioEffect {

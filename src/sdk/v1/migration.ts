@@ -1,5 +1,5 @@
 /** VM migration wrapper of seed 001 ("Instrument Migration Components"). */
-import type { Gauge, Histogram } from 'prom-client';
+import type { Counter, Gauge, Histogram } from 'prom-client';
 import { InFlight } from '../in-flight.ts';
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
@@ -12,12 +12,16 @@ export interface MigrationMetricsOptions {
   readonly maxInFlight?: number;
 }
 
-/** Records migration durations (DWCP and standard) and speedup factors on `dwcp_migration_*`. */
+/**
+ * Records migration durations (DWCP and standard), the guest memory they moved and speedup factors on
+ * `dwcp_migration_*`.
+ */
 export class MigrationMetrics {
   private readonly base: V1BaseLabels;
   private readonly clock: Clock;
   private readonly inFlight: InFlight;
   private readonly duration: Histogram<string>;
+  private readonly memory: Counter<string>;
   private readonly speedup: Gauge<string>;
 
   constructor(metrics: CatalogMetrics, base: V1BaseLabels, options: MigrationMetricsOptions = {}) {
@@ -25,25 +29,24 @@ export class MigrationMetrics {
     this.clock = options.clock ?? Date.now;
     this.inFlight = new InFlight(options.maxInFlight ?? 10_000);
     this.duration = metrics.histogram('dwcp_migration_duration_seconds');
+    this.memory = metrics.counter('dwcp_migration_memory_bytes_total');
     this.speedup = metrics.gauge('dwcp_migration_speedup_factor');
   }
 
   /**
-   * Exports empty duration series (count 0) for migrations from `sourceNode` to each destination, DWCP and
-   * standard, so the histogram exists before the first migration completes.
+   * Exports empty duration and memory series (count 0) for migrations from `sourceNode` to each destination, DWCP
+   * and standard, so the series exist before the first migration completes.
    * @throws InvalidInputError on empty node names.
    */
   initialize(sourceNode: string, destNodes: readonly string[]): void {
     nonEmpty(sourceNode, 'source node');
     for (const d of destNodes) {
       nonEmpty(d, 'destination node');
-      for (const dwcp of ['true', 'false'])
-        this.duration.zero({
-          cluster: this.base.cluster,
-          source_node: sourceNode,
-          dest_node: d,
-          dwcp_enabled: dwcp,
-        });
+      for (const dwcp of ['true', 'false']) {
+        const labels = { cluster: this.base.cluster, source_node: sourceNode, dest_node: d, dwcp_enabled: dwcp };
+        this.duration.zero(labels);
+        this.memory.inc(labels, 0);
+      }
     }
   }
 
@@ -55,9 +58,11 @@ export class MigrationMetrics {
   /**
    * A migration finished. When it succeeded and its start is known, observes
    * dwcp_migration_duration_seconds{cluster, source_node, dest_node, dwcp_enabled} with the clock difference in
-   * seconds (failed migrations are not observed: their duration is not a migration time). Returns the duration
-   * in seconds, or undefined when the id was never started (or evicted).
-   * @throws InvalidInputError on empty id or node names.
+   * seconds (failed migrations are not observed: their duration is not a migration time), and adds
+   * `memoryBytes` (the VM's guest memory, before compression) to dwcp_migration_memory_bytes_total with the same
+   * labels, so that the rollout analysis can judge migration time per byte. Returns the duration in seconds, or
+   * undefined when the id was never started (or evicted).
+   * @throws InvalidInputError on empty id or node names, or a negative or non-finite `memoryBytes`.
    */
   onMigrationComplete(
     migrationId: string,
@@ -65,23 +70,19 @@ export class MigrationMetrics {
     destNode: string,
     ok: boolean,
     dwcpEnabled: boolean,
+    memoryBytes?: number,
   ): number | undefined {
     nonEmpty(migrationId, 'migration id');
     nonEmpty(sourceNode, 'source node');
     nonEmpty(destNode, 'destination node');
+    if (memoryBytes !== undefined) nonNegative(memoryBytes, 'migration memory bytes');
     const start = this.inFlight.end(migrationId);
     if (start === undefined) return undefined;
     const seconds = Math.max(0, (this.clock() - start) / 1000);
     if (ok) {
-      this.duration.observe(
-        {
-          cluster: this.base.cluster,
-          source_node: sourceNode,
-          dest_node: destNode,
-          dwcp_enabled: dwcpEnabled ? 'true' : 'false',
-        },
-        seconds,
-      );
+      const labels = { cluster: this.base.cluster, source_node: sourceNode, dest_node: destNode, dwcp_enabled: dwcpEnabled ? 'true' : 'false' };
+      this.duration.observe(labels, seconds);
+      if (memoryBytes !== undefined) this.memory.inc(labels, memoryBytes);
     }
     return seconds;
   }

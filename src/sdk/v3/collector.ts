@@ -250,6 +250,7 @@ export class DwcpV3Collector {
       for (const d of ['sent', 'received'])
         m.counter('dwcp_v3_bytes_transferred_total').inc({ ...l, direction: d }, 0);
       m.histogram('dwcp_v3_migration_duration_seconds').zero(l);
+      m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, 0);
       m.histogram('dwcp_v3_prediction_latency_seconds').zero(l);
       m.histogram('dwcp_v3_sync_latency_seconds').zero(l);
       m.gauge('dwcp_v3_active_streams').set(l, this.activeStreams.get(md) ?? 0);
@@ -304,14 +305,16 @@ export class DwcpV3Collector {
     return this.current;
   }
 
-  /** One migration: success/failure counter, duration (successes only) and bytes sent. */
+  /** One migration: success/failure counter, duration and guest memory (successes only) and bytes sent. */
   recordMigration(r: MigrationRecord): void {
     const l = { node_id: this.nodeId, mode: mode(r.mode) };
     nonNegative(r.durationSeconds, 'migration duration');
     nonNegative(r.bytes, 'migration bytes');
+    if (r.memoryBytes !== undefined) nonNegative(r.memoryBytes, 'migration memory bytes');
     if (r.success) {
       this.m.counter('dwcp_v3_migration_success_total').inc(l);
       this.m.histogram('dwcp_v3_migration_duration_seconds').observe(l, r.durationSeconds);
+      if (r.memoryBytes !== undefined) this.m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, r.memoryBytes);
     } else {
       this.m.counter('dwcp_v3_migration_failures_total').inc(l);
     }

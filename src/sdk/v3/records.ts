@@ -20,6 +20,12 @@ export interface MigrationRecord {
   readonly durationSeconds: number;
   /** Bytes sent for the migration (counted under direction="sent"). */
   readonly bytes: number;
+  /**
+   * Guest memory of the migrated VM, bytes, before compression; added to dwcp_v3_migration_memory_bytes_total for
+   * successful migrations (the rollout analysis judges migration time per byte). Optional: without it the counter
+   * does not move.
+   */
+  readonly memoryBytes?: number;
 }
 /** One HDE compression (`collector.hde.compression`). */
 export interface CompressionRecord {

@@ -6,11 +6,13 @@ import {
   lookTimes,
   MAX_LOOKS,
   migrationEffect,
+  migrationPerGibEffect,
   stageEvidence,
   stageStart,
   type EvidenceSeries,
 } from '../../../src/monitor/rollout-evidence.ts';
 import { Prng } from '../../../src/sim/prng.ts';
+import type { SeriesPoints } from '../../../src/store/types.ts';
 import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
 
 const T = 1_700_000_000_000;
@@ -47,28 +49,51 @@ describe('lookTimes', () => {
   });
 });
 
-/** Per node, `intervals` of 5 s with `k` migrations each of 2/8/32 GiB at `speed` GiB/s, v3 × factor. */
-function migrations(rng: Prng, nodes: readonly { node: string; v1: boolean; v3: boolean; speed: number }[], factor: number, intervals: number): EvidenceSeries {
+/**
+ * Per node, `intervals` of 5 s with 4 migrations each of 2/8/32 GiB at `speed` GiB/s, v3 × factor; with `memory`
+ * also the guest-memory counters of the same migrations (then migration time per GiB is judged).
+ */
+function migrations(
+  rng: Prng,
+  nodes: readonly { node: string; v1: boolean; v3: boolean; speed: number }[],
+  factor: number,
+  intervals: number,
+  memory = false,
+): EvidenceSeries {
   const v1 = { sum: [] as ReturnType<typeof histogramSeries>['sum'][], count: [] as ReturnType<typeof histogramSeries>['count'][] };
   const v3 = { sum: [] as typeof v1.sum, count: [] as typeof v1.count };
-  const draw = (speed: number, f: number): [number, number] => {
+  const m1: SeriesPoints[] = [];
+  const m3: SeriesPoints[] = [];
+  const draw = (speed: number, f: number): [number, number, number] => {
     let s = 0;
-    for (let j = 0; j < 4; j++) s += ([2, 8, 32][rng.int(0, 2)]! / speed) * f;
-    return [s, 4];
+    let b = 0;
+    for (let j = 0; j < 4; j++) {
+      const gib = [2, 8, 32][rng.int(0, 2)]!;
+      s += (gib / speed) * f;
+      b += gib * 2 ** 30;
+    }
+    return [s, 4, b];
+  };
+  const add = (into: typeof v1, mem: SeriesPoints[], name: string, labels: Record<string, string>, speed: number, f: number): void => {
+    const d = Array.from({ length: intervals }, () => draw(speed, f));
+    const h = histogramSeries(name, labels, T, S, d.map(([x, k]) => [x, k] as const));
+    into.sum.push(h.sum);
+    into.count.push(h.count);
+    let total = 0;
+    mem.push(sp(`${name}_memory`, labels, [[T, 0], ...d.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const)]));
   };
   for (const n of nodes) {
-    if (n.v1) {
-      const h = histogramSeries('d1', { node: n.node, dwcp_enabled: 'true' }, T, S, Array.from({ length: intervals }, () => draw(n.speed, 1)));
-      v1.sum.push(h.sum);
-      v1.count.push(h.count);
-    }
-    if (n.v3) {
-      const h = histogramSeries('d3', { node_id: n.node }, T, S, Array.from({ length: intervals }, () => draw(n.speed, factor)));
-      v3.sum.push(h.sum);
-      v3.count.push(h.count);
-    }
+    if (n.v1) add(v1, m1, 'd1', { node: n.node, dwcp_enabled: 'true' }, n.speed, 1);
+    if (n.v3) add(v3, m3, 'd3', { node_id: n.node }, n.speed, factor);
   }
-  return { v1Migration: v1, v3Migration: v3, v1Compression: { sum: [], count: [] }, v3Compression: [] };
+  return {
+    v1Migration: v1,
+    v3Migration: v3,
+    v1MigrationMemory: memory ? m1 : [],
+    v3MigrationMemory: memory ? m3 : [],
+    v1Compression: { sum: [], count: [] },
+    v3Compression: [],
+  };
 }
 
 describe('stageEvidence', () => {
@@ -99,6 +124,33 @@ describe('stageEvidence', () => {
     assert.ok(Math.exp(-w.logRatio) > 1.1, `${Math.exp(-w.logRatio)}`);
   });
 
+  it('judges migration time per GiB when both versions export the memory counters: the VM-size spread leaves the variance', () => {
+    const nodes = [
+      { node: 'a', v1: true, v3: true, speed: 1 },
+      { node: 'b', v1: true, v3: true, speed: 4 },
+    ];
+    const window = (memory: boolean) => stageEvidence(migrations(new Prng(5), nodes, 1, 30, memory), T, T + 30 * S).verdicts[0]!;
+    const perGib = window(true);
+    const perMigration = window(false);
+    assert.equal(perGib.metric, 'migration_time_per_gib');
+    assert.equal(perGib.unit, 's/GiB');
+    assert.equal(perMigration.metric, 'migration_duration');
+    // Events stay migrations (minimum evidence), the mean is seconds per GiB (pooled over the nodes' speeds 1 and 4 GiB/s).
+    assert.deepEqual([perGib.v1.count, perGib.v3.count, perGib.v1.observations], [240, 240, 60]);
+    assert.ok(perGib.v1.mean > 1 / 4 && perGib.v1.mean < 1, `${perGib.v1.mean}`);
+    // Durations exactly proportional to memory: equal versions give an exact 0 per GiB, a spread per migration.
+    assert.ok(Math.abs(perGib.degradationPercent!) < 1e-9, `${perGib.degradationPercent}`);
+    assert.equal(perGib.state, 'non-inferior');
+    assert.ok(Math.abs(perMigration.degradationPercent!) > 1e-3 && perMigration.state !== 'non-inferior', `${perMigration.degradationPercent} ${perMigration.state}`);
+    // A 10 % slower v3 is 10 % slower per GiB.
+    const slower = stageEvidence(migrations(new Prng(6), nodes, 1.1, 30, true), T, T + 30 * S).verdicts[0]!;
+    assert.equal(slower.state, 'regression');
+    assert.ok(Math.abs(slower.degradationPercent! - 10) < 1e-6, `${slower.degradationPercent}`);
+    // The window's per-GiB effect: v3 ÷ v1 memory per second.
+    const w = migrationPerGibEffect(migrations(new Prng(7), nodes, 0.8, 30, true), T, T + 30 * S);
+    assert.ok(Math.abs(Math.exp(-w.logRatio) - 1.25) < 1e-9, `${Math.exp(-w.logRatio)}`);
+  });
+
   it('a node-based canary on unlike nodes is not mistaken for a version effect (seeded Monte Carlo)', () => {
     // 24 nodes, v1 on half, v3 on the other half, equal versions, node speeds 1-4 GiB/s: the node mix moves the
     // estimate by tens of percent; a NO-GO on it would be false. Clustering by node keeps that inside the bounds.
@@ -121,7 +173,7 @@ describe('stageEvidence', () => {
     const v1c = histogramSeries('c1', { node: 'a' }, T, S, Array.from({ length: 20 }, (_, i) => [3 * (10 + (i % 3)), 10 + (i % 3)] as const));
     const stale = sp('c3', { node_id: 'a', algorithm: 'lz4' }, Array.from({ length: 21 }, (_, i) => [T + i * S, 3] as const));
     const live = sp('c3', { node_id: 'a', algorithm: 'zstd' }, Array.from({ length: 21 }, (_, i) => [T + i * S, 3 + 0.01 * Math.sin(i)] as const));
-    const e = stageEvidence({ v1Migration: { sum: [], count: [] }, v3Migration: { sum: [], count: [] }, v1Compression: { sum: [v1c.sum], count: [v1c.count] }, v3Compression: [stale, live] }, T, T + 20 * S);
+    const e = stageEvidence({ v1Migration: { sum: [], count: [] }, v3Migration: { sum: [], count: [] }, v1MigrationMemory: [], v3MigrationMemory: [], v1Compression: { sum: [v1c.sum], count: [v1c.count] }, v3Compression: [stale, live] }, T, T + 20 * S);
     const c = e.verdicts[1]!;
     assert.equal(c.metric, 'compression');
     assert.equal(c.v3.observations, 20); // the live series' 20 points after the start; the stale one adds none after T

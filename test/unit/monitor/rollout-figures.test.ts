@@ -61,7 +61,7 @@ describe('versionFigures (node-level figures by the node v3_enabled flag)', () =
     assert.deepEqual([f.v1.cpuPercent, f.v3.cpuPercent, f.v3.throughputMbps], [[], [], []]);
     assert.equal(f.v3.originalBytes, 8e9);
     assert.equal(f.v1.originalBytes, undefined);
-    assert.match(f.notes[0]!, /^all 2 nodes have v3 enabled: throughput, CPU and memory are per node/);
+    assert.match(f.notes[0]!, /^all 2 nodes have v3 enabled: node-level throughput, CPU and memory are per node/);
     const none = versionFigures({ ...all, v3Enabled: [] }, T - 1, T + 3 * S);
     assert.match(none.notes[0]!, /no v3_enabled feature flag/);
     assert.equal(none.v3.originalBytes, undefined);

@@ -7,6 +7,7 @@ import {
   buildVersionSamples,
   counterIncreases,
   intervalMeans,
+  intervalSized,
   sliSeriesFor,
 } from '../../../src/monitor/rollout-inputs.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
@@ -122,4 +123,22 @@ test('sliSeriesFor keeps only steps starting in [start, now)', () => {
     total: [sp('o', {}, [[T - 20_000, 0], [T - 10_000, 5], [T + 10_000, 10], [T + 30_000, 20]])],
   }, 10_000, T, T + 30_000);
   assert.deepEqual(s?.steps.map((x) => x.tMs), [T + 10_000]);
+});
+
+test('intervalSized joins a histogram with the size counter of the same labels, at shared scrapes, resets handled', () => {
+  const l = { node_id: 'a', mode: 'internet' };
+  const h = {
+    sum: [sp('d_sum', l, [[0, 0], [5, 10], [10, 30], [15, 30], [20, 5]])],
+    count: [sp('d_count', l, [[0, 0], [5, 1], [10, 3], [15, 3], [20, 1]])],
+  };
+  // The counter has no point at t=10: (5, 15] is one interval; at t=20 all three reset and count their new values.
+  // The size series of node b has no histogram and is ignored.
+  const size = [sp('m', l, [[0, 0], [5, 8], [15, 24], [20, 2]]), sp('m', { node_id: 'b', mode: 'internet' }, [[0, 0], [5, 1]])];
+  const x = intervalSized(h, size);
+  assert.deepEqual(
+    x.map((m) => [m.tMs, m.sumDelta, m.countDelta, m.sizeDelta]),
+    [[5, 10, 1, 8], [15, 20, 2, 16], [20, 5, 1, 2]],
+  );
+  // Without a size counter of the same labels there is nothing to judge per unit of size.
+  assert.deepEqual(intervalSized(h, []), []);
 });

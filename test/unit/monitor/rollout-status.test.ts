@@ -20,9 +20,10 @@ describe('slaMetAt', () => {
 
 /**
  * 20 min of 5 s scrapes on 3 nodes: the rollout moves from 10 % to 25 % at T + 10 min. Before, v3 is 30 % slower
- * (the previous stage); after, `factor` × v1. Every node runs both versions; compression equal on both sides.
+ * (the previous stage); after, `factor` × v1. Every node runs both versions; compression equal on both sides. With
+ * `memory`, the guest-memory counters of the migrations too.
  */
-function series(factor: number): RolloutReadSeries {
+function series(factor: number, memory = false): RolloutReadSeries {
   const rng = new Prng(11);
   const n = 240;
   const change = 120;
@@ -32,15 +33,30 @@ function series(factor: number): RolloutReadSeries {
   const c3: SeriesPoints[] = [];
   const progress: SeriesPoints[] = [];
   const sla: SeriesPoints[] = [];
+  const m1: SeriesPoints[] = [];
+  const m3: SeriesPoints[] = [];
+  const counter = (name: string, labels: Record<string, string>, deltas: readonly (readonly [number, number, number])[]): SeriesPoints => {
+    let total = 0;
+    return sp(name, labels, [[T, 0], ...deltas.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const)]);
+  };
   for (const node of ['a', 'b', 'c']) {
     const speed = 1 + rng.uniform(0, 3);
-    const draw = (k: number, f: number): [number, number] => {
+    const draw = (k: number, f: number): [number, number, number] => {
       let s = 0;
-      for (let j = 0; j < k; j++) s += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
-      return [s, k];
+      let b = 0;
+      for (let j = 0; j < k; j++) {
+        const gib = [2, 8, 32][rng.int(0, 2)]!;
+        s += (gib / speed) * f * (1 + rng.gaussian(0, 0.03));
+        b += gib * 2 ** 30;
+      }
+      return [s, k, b];
     };
-    const h1 = histogramSeries('d1', { node, dwcp_enabled: 'true' }, T, S, Array.from({ length: n }, () => draw(16, 1)));
-    const h3 = histogramSeries('d3', { node_id: node }, T, S, Array.from({ length: n }, (_, i) => draw(i < change ? 2 : 5, i < change ? 1.3 : factor)));
+    const d1 = Array.from({ length: n }, () => draw(16, 1));
+    const d3 = Array.from({ length: n }, (_, i) => draw(i < change ? 2 : 5, i < change ? 1.3 : factor));
+    const h1 = histogramSeries('d1', { node, dwcp_enabled: 'true' }, T, S, d1.map(([x, k]) => [x, k] as const));
+    const h3 = histogramSeries('d3', { node_id: node }, T, S, d3.map(([x, k]) => [x, k] as const));
+    m1.push(counter('m1', { node, dwcp_enabled: 'true' }, d1));
+    m3.push(counter('m3', { node_id: node }, d3));
     const hc = histogramSeries('c1', { node }, T, S, Array.from({ length: n }, () => [10 * 3 * (1 + rng.gaussian(0, 0.01)), 10] as const));
     v1.sum.push(h1.sum);
     v1.count.push(h1.count);
@@ -56,6 +72,8 @@ function series(factor: number): RolloutReadSeries {
   return {
     v1Migration: v1,
     v3Migration: v3,
+    v1MigrationMemory: memory ? m1 : [],
+    v3MigrationMemory: memory ? m3 : [],
     v1Compression: c1,
     v3Compression: c3,
     slaCompliance: sla,
@@ -99,6 +117,29 @@ describe('computeRolloutStatus', () => {
     assert.deepEqual(r.figures, { nodes: { v1: 0, v3: 0 }, notes: ['nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version'] });
     assert.deepEqual(r.regressions, []);
     assert.deepEqual(warnings, []);
+  });
+
+  it('with the guest-memory counters judges migration time per GiB and fills the per-version migration throughput', () => {
+    const r = computeRolloutStatus(series(0.85, true), window, T, { maxPoints: 4000 }, [], []);
+    assert.equal(r.decision, 'GO', r.summary);
+    const mig = r.evidence.metrics[0]!;
+    assert.equal(mig.metric, 'migration_time_per_gib');
+    assert.equal(mig.unit, 's/GiB');
+    assert.equal(mig.v3Events, 3 * 120 * 5); // migrations, not GiB
+    assert.ok(Math.abs(mig.degradationPercent! + 15) < 1.5, `${mig.degradationPercent}`); // true −15 %
+    // Per-GiB bounds are far tighter than per migration (the VM-size spread is gone).
+    const perMigration = computeRolloutStatus(series(0.85), window, T, { maxPoints: 4000 }, [], []).evidence.metrics[0]!;
+    assert.ok(mig.upperPercent! - mig.lowerPercent! < (perMigration.upperPercent! - perMigration.lowerPercent!) / 3, `${mig.lowerPercent}..${mig.upperPercent} vs ${perMigration.lowerPercent}..${perMigration.upperPercent}`);
+    // Throughput per version: memory migrated per second of migration, v3 1/0.85 − 1 ≈ 17.6 % better.
+    const c = r.comparison;
+    assert.ok(Math.abs(c.throughputImprovementPercent! - 17.6) < 2, `${c.throughputImprovementPercent}`);
+    assert.ok(c.v1.throughputMeanMbps! > 0 && c.v3.throughputMeanMbps! > c.v1.throughputMeanMbps!);
+    assert.match(r.figures.notes[1]!, /^throughput: guest memory migrated per second of migration per version/);
+    assert.equal(c.cpuImprovementPercent, null); // CPU and memory stay per node
+    // A 20 % slower v3 is a regression per GiB too.
+    const bad = computeRolloutStatus(series(1.2, true), window, T, { maxPoints: 4000 }, [], []);
+    assert.equal(bad.decision, 'NO-GO', bad.summary);
+    assert.equal(bad.regressions[0]!.metric, 'migration_time_per_gib');
   });
 
   it('a v3 20 % slower in the current stage is NO-GO with a regression; early in a stage it is CAUTION with the evidence needed', () => {

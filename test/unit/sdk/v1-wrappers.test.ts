@@ -229,8 +229,27 @@ describe('MigrationMetrics', () => {
     const mm = new MigrationMetrics(m, base, { clock });
     mm.onMigrationStart('m1');
     now += 5000;
-    assert.equal(mm.onMigrationComplete('m1', 'a', 'b', false, true), 5);
+    assert.equal(mm.onMigrationComplete('m1', 'a', 'b', false, true, 2 ** 31), 5);
     assert.equal((await valuesOf(registry, 'dwcp_migration_duration_seconds')).length, 0);
+    assert.equal((await valuesOf(registry, 'dwcp_migration_memory_bytes_total')).length, 0);
+  });
+
+  it('counts the guest memory of observed migrations with the histogram labels (time per byte)', async () => {
+    const mm = new MigrationMetrics(m, base, { clock });
+    mm.initialize('a', ['b']);
+    const l = { cluster: 'us-east', source_node: 'a', dest_node: 'b', dwcp_enabled: 'true' };
+    assert.equal(await valueOf(registry, 'dwcp_migration_memory_bytes_total', l), 0);
+    for (const [id, bytes] of [['m1', 2 ** 31], ['m2', 2 ** 33]] as const) {
+      mm.onMigrationStart(id);
+      now += 4000;
+      mm.onMigrationComplete(id, 'a', 'b', true, true, bytes);
+    }
+    mm.onMigrationStart('m3');
+    mm.onMigrationComplete('m3', 'a', 'b', true, true); // without a size: the duration only
+    assert.equal(await valueOf(registry, 'dwcp_migration_memory_bytes_total', l), 10 * 2 ** 30);
+    assert.equal(await valueOf(registry, 'dwcp_migration_duration_seconds', l, 'dwcp_migration_duration_seconds_count'), 3);
+    mm.onMigrationStart('m4');
+    assert.throws(() => mm.onMigrationComplete('m4', 'a', 'b', true, true, -1), InvalidInputError);
   });
 
   it('bounds in-flight migrations', () => {

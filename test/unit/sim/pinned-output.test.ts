@@ -18,6 +18,8 @@ interface Pin {
   readonly sha256: string;
   readonly throughput: number;
   readonly v3Migrations: number;
+  /** Guest memory of those migrations (2, 8 or 32 GiB each), bytes. */
+  readonly v3MemoryBytes: number;
   readonly rttSeconds: number;
   readonly memoryPercent: number;
   readonly activeStreams: number;
@@ -26,27 +28,30 @@ interface Pin {
 
 const PINS: Readonly<Record<LinkClass, Pin>> = {
   datacenter: {
-    sha256: 'e34b4e8384327ea7bd41316b32c41eb4a3a1f477b80ec3586ee37cc3256bd46b',
+    sha256: 'fa5ffac799cd5c986e81c53187579af6fbb79f31309c8166dd453501ad35f881',
     throughput: 2373736394.901675,
     v3Migrations: 59,
+    v3MemoryBytes: 848256040960,
     rttSeconds: 0.152388944209108,
     memoryPercent: 41.951968089388046,
     activeStreams: 146,
     consensusSecondsSum: 3.3372454518267456,
   },
   internet: {
-    sha256: '1e60c30763843a5d9b25c5b0ebf9ee4f77545d680dd23af4f828c415d16eabf3',
+    sha256: '2d4f315fbd64ea88114d401ec04dbbfe10ea4cabe662a1095467f04bc8a7dc41',
     throughput: 27803257.24585191,
     v3Migrations: 60,
+    v3MemoryBytes: 760209211392,
     rttSeconds: 0.4152129854656064,
     memoryPercent: 42.63961868138434,
     activeStreams: 12,
     consensusSecondsSum: 279.9589748618925,
   },
   hybrid: {
-    sha256: '2193e25a6c7d6daf2379b7af495c4b443349241fd55c0c6cad53ae9dcd61e47f',
+    sha256: '26702da5cf58165d612b207aaa0738dc1e098f510c46308a8fb7e4cea9201895',
     throughput: 159134112.98694772,
     v3Migrations: 42,
+    v3MemoryBytes: 566935683072,
     rttSeconds: 0.24505431073026993,
     memoryPercent: 42.63961868138434,
     activeStreams: 64,
@@ -68,6 +73,7 @@ describe('simulator output is fixed per seed', () => {
       const r = node.registry;
       assert.equal(await valueOf(r, 'dwcp_v3_mode_throughput_bytes_per_second', { mode }), pin.throughput);
       assert.equal(await valueOf(r, 'dwcp_v3_migration_duration_seconds', { mode }, 'dwcp_v3_migration_duration_seconds_count'), pin.v3Migrations);
+      assert.equal(await valueOf(r, 'dwcp_v3_migration_memory_bytes_total', { mode }), pin.v3MemoryBytes);
       assert.equal(await valueOf(r, 'dwcp_v3_network_rtt_seconds', { remote_region: 'eu-west' }), pin.rttSeconds);
       assert.equal(await valueOf(r, 'dwcp_v3_resource_utilization_percent', { resource_type: 'memory' }), pin.memoryPercent);
       assert.equal(await valueOf(r, 'dwcp_v3_active_streams', { mode }), pin.activeStreams);

@@ -191,4 +191,73 @@ describe('decideStage', () => {
     const median = (x: number[]): number => quantileSorted([...x].sort((a, b) => a - b), 0.5);
     assert.ok(aa.goAfterMs.length > 0 && median(better.goAfterMs) < median(aa.goAfterMs), `median time to GO: better ${median(better.goAfterMs)} ms, equal ${median(aa.goAfterMs)} ms`);
   });
+
+  it('judged per GiB of guest memory: a 10 % stage reaches GO on equal versions in ≥ 90 % of runs within 10 min, errors stay within α (seeded Monte Carlo)', () => {
+    // A 10 % stage of 10 min on 6 nodes (link speeds 1-4 GiB/s), 4 migrations/s per node (0.4 v3, 3.6 v1) of 2, 8 or
+    // 32 GiB, each taking memory / speed + 1 s of fixed overhead, times a per-migration jitter of ±30 % (10 times
+    // the simulator's): per GiB the small VMs are slower, so time per GiB is not constant, only its spread is far
+    // smaller than the VM-size spread of time per migration. Observations per 5 s interval: (Σ seconds, Σ GiB,
+    // migrations); compression as above; 40 looks, defaults (α = 0.02, tolerance 7.5 %, threshold 10 %).
+    const looks = Array.from({ length: 40 }, (_, k) => T + (k + 1) * 15_000);
+    const run = (rng: Prng, factor: number): StageDecision => {
+      const d1: RatioObservation[] = [];
+      const d3: RatioObservation[] = [];
+      const c1: RatioObservation[] = [];
+      const c3: RatioObservation[] = [];
+      for (let node = 0; node < 6; node++) {
+        const speed = rng.uniform(1, 4);
+        const stratum = `n${node}`;
+        for (let i = 1; i <= 120; i++) {
+          const tMs = T + i * 5000;
+          for (const [into, f, perInterval] of [
+            [d1, 1, 18],
+            [d3, factor, 2],
+          ] as const) {
+            const k = rng.poisson(perInterval);
+            let sum = 0;
+            let gib = 0;
+            for (let j = 0; j < k; j++) {
+              const size = [2, 8, 32][rng.int(0, 2)]!;
+              sum += (size / speed + 1) * f * Math.max(0.05, 1 + rng.gaussian(0, 0.3));
+              gib += size;
+            }
+            if (k > 0) into.push({ tMs, stratum, sum, count: gib, events: k });
+          }
+          c1.push({ tMs, stratum, sum: 3 * (2 + rng.gaussian(0, 0.03 * Math.SQRT2)), count: 2 });
+          c3.push({ tMs, stratum, sum: 3 * (1 + rng.gaussian(0, 0.03)), count: 1 });
+        }
+      }
+      const verdicts = [
+        judgeSequential({ name: 'migration_time_per_gib', unit: 's/GiB', badDirection: 'increase', critical: true, events: 'migrations' }, looks, ratioEffectPath(d1, d3, looks), T),
+        judgeSequential({ name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' }, looks, ratioEffectPath(c1, c3, looks), T),
+      ];
+      return decideStage({ verdicts, sla: SLA_OK, looksMs: looks, evidenceStartMs: T });
+    };
+    const runs = 200;
+    const alpha = SEQUENTIAL_DEFAULTS.alpha;
+    const mc = (p: number): number => 3 * Math.sqrt((p * (1 - p)) / runs);
+    const rng = new Prng(20261203);
+    const tally = (factor: number): { go: number; noGo: number; goAfterMs: number[] } => {
+      const t = { go: 0, noGo: 0, goAfterMs: [] as number[] };
+      for (let r = 0; r < runs; r++) {
+        const d = run(rng, factor);
+        if (d.firstGoAtMs !== null) {
+          t.go++;
+          t.goAfterMs.push(d.firstGoAtMs - T);
+        }
+        if (d.firstNoGoAtMs !== null) t.noGo++;
+      }
+      return t;
+    };
+    const aa = tally(1);
+    assert.ok(aa.noGo / runs <= alpha + mc(alpha), `A/A: NO-GO at some look in ${aa.noGo} of ${runs}`);
+    assert.ok(aa.go / runs >= 0.9, `A/A: GO within 10 min in ${aa.go} of ${runs}`);
+    const atMargin = tally(1.075);
+    assert.ok(atMargin.go / runs <= alpha / 2 + mc(alpha / 2), `7.5 % slower: GO at some look in ${atMargin.go} of ${runs}`);
+    const worse = tally(1.1);
+    assert.equal(worse.go, 0, `10 % slower: GO in ${worse.go} of ${runs}`);
+    assert.ok(worse.noGo / runs >= 0.5, `10 % slower: NO-GO in ${worse.noGo} of ${runs}`);
+    const median = quantileSorted([...aa.goAfterMs].sort((a, b) => a - b), 0.5);
+    assert.ok(median <= 5 * 60_000, `A/A median time to GO ${median} ms`);
+  });
 });
