@@ -14,6 +14,7 @@ import type { LiveEvent } from '../../contract/live.ts';
 import { LimitExceededError } from '../../errors.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
+import { redactTarget } from './targets.ts';
 
 const NoParams = z.strictObject({});
 /** Close code 1013 "try again later" (RFC 6455 registry). */
@@ -55,7 +56,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   const unsubscribe = ctx.deps.live.subscribe((e: LiveEvent) => {
     if (clients.size === 0) return;
-    const data = JSON.stringify(e);
+    const data = JSON.stringify(e.type === 'targets' ? { ...e, targets: e.targets.map(redactTarget) } : e);
     for (const socket of clients.keys()) {
       if (socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > limits.liveMaxBufferedBytes) {
@@ -119,7 +120,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       });
       // Clients are not expected to send anything; messages are ignored (ws caps their size).
       socket.on('message', () => undefined);
-      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets() };
+      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets().map(redactTarget) };
       socket.send(JSON.stringify(hello));
     },
   );
