@@ -320,8 +320,18 @@ const REPORTS_DEFAULTS = {
 
 export const monitorConfigSchema = z.strictObject({
   listen: z
-    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9500) })
-    .default({ host: '127.0.0.1', port: 9500 }),
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(9500),
+      /**
+       * Host names (no port) the API answers to besides loopback names, IP addresses and `host` (against DNS
+       * rebinding): the names users and proxies reach the monitor by.
+       */
+      allowedHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
+      /** Origins (`https://grafana.example`) besides the monitor's own that may send writes and open /api/live. */
+      allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).max(100).default([]),
+    })
+    .default({ host: '127.0.0.1', port: 9500, allowedHosts: [], allowedOrigins: [] }),
   storage: z
     .discriminatedUnion('type', [
       z.strictObject({

@@ -15,6 +15,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
   DWCP_CSV_PARSE: 400,
   DWCP_NOT_FOUND: 404,
   DWCP_UNKNOWN_TENANT: 404,
+  DWCP_FORBIDDEN: 403,
+  DWCP_UNSUPPORTED_MEDIA_TYPE: 415,
   DWCP_PAYLOAD_TOO_LARGE: 413,
   DWCP_LIMIT_EXCEEDED: 429,
   DWCP_CONFIG: 500,
@@ -35,6 +37,8 @@ interface ErrorLike {
  * - fastify's own client errors (code `FST_*` with a 4xx `statusCode`: body too large, bad content type,
  *   malformed JSON, ...): that status, mapped to `DWCP_PAYLOAD_TOO_LARGE` (413), `DWCP_NOT_FOUND` (404) or
  *   `DWCP_INVALID_INPUT` (other 4xx), with fastify's message.
+ * - client errors of libraries in the http-errors style (`expose: true`, 4xx; the static files' `send`): 404
+ *   `DWCP_NOT_FOUND` for 403/404 (refused paths look missing), otherwise 400 `DWCP_INVALID_INPUT`.
  * - anything else: 500 `DWCP_INTERNAL` with a generic message (no stack, no internal message).
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
@@ -53,6 +57,13 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
         status === 413 ? 'DWCP_PAYLOAD_TOO_LARGE' : status === 404 ? 'DWCP_NOT_FOUND' : 'DWCP_INVALID_INPUT';
       const message = typeof e.message === 'string' ? e.message : 'bad request';
       return { statusCode: status, body: { status: 'error', errorType, error: message } };
+    }
+    // Client errors of libraries in the http-errors style (@fastify/static's `send`: a NUL byte, a traversal
+    // attempt, a malformed path): 400, or 404 for 403/404 so that refused paths look like missing files.
+    if ((err as { expose?: unknown }).expose === true && status >= 400 && status < 500) {
+      return status === 403 || status === 404
+        ? { statusCode: 404, body: { status: 'error', errorType: 'DWCP_NOT_FOUND', error: 'not found' } }
+        : { statusCode: 400, body: { status: 'error', errorType: 'DWCP_INVALID_INPUT', error: 'bad request path' } };
     }
   }
   return { statusCode: 500, body: { status: 'error', errorType: 'DWCP_INTERNAL', error: 'internal server error' } };
@@ -76,4 +87,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     };
     return reply.code(404).send(body);
   });
+}
+
+/**
+ * fastify's `frameworkErrors` handler: errors raised before routing (a malformed URL such as `/%`) answered in
+ * the same body shape as every other error.
+ */
+export function sendFrameworkError(err: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  const { statusCode, body } = toHttpError(err);
+  void reply.code(statusCode).type('application/json; charset=utf-8').send(body);
 }

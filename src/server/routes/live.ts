@@ -1,7 +1,7 @@
 /**
  * GET /api/live: a websocket pushing {@link LiveEvent}s as JSON text messages, one event per message. The first
- * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients (more are
- * refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
+ * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients, and
+ * `limits.liveMaxClientsPerAddress` from one remote address (more are refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
  * misses messages (counted in the live dropped counter) instead of growing the server's memory. Clients that do
  * not answer a ping within `limits.livePingIntervalMs` are terminated.
  */
@@ -50,7 +50,8 @@ function liveMetrics(registry: Registry): LiveMetrics {
 export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits } = ctx;
   const metrics = liveMetrics(ctx.deps.registry);
-  const clients = new Map<WebSocket, { alive: boolean }>();
+  const clients = new Map<WebSocket, { alive: boolean; address: string }>();
+  const clientsFrom = (address: string): number => [...clients.values()].filter((c) => c.address === address).length;
   const updateGauge = (): void => metrics.clients.set(clients.size);
   updateGauge();
 
@@ -96,15 +97,18 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         if (clients.size >= limits.liveMaxClients) {
           throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
         }
+        if (clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
+          throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`);
+        }
       },
     },
-    (socket) => {
-      // Upgrades that passed preValidation concurrently may still exceed the limit: close those.
-      if (clients.size >= limits.liveMaxClients) {
+    (socket, request) => {
+      // Upgrades that passed preValidation concurrently may still exceed the limits: close those.
+      if (clients.size >= limits.liveMaxClients || clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
         socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
         return;
       }
-      const state = { alive: true };
+      const state = { alive: true, address: request.ip };
       clients.set(socket, state);
       updateGauge();
       const remove = (): void => {
