@@ -268,7 +268,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       summaries: ops.summaries,
       ...(webRoot ? { webRoot } : {}),
     },
-    { logger: false, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },
+    { logger: false, warnLog: log, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },
   );
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

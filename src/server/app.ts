@@ -47,6 +47,8 @@ export interface BuildAppOptions {
   readonly checkResponses?: boolean;
   /** Host and Origin allow-lists (src/server/security.ts); default: loopback names and same-origin only. */
   readonly security?: HttpSecurityOptions;
+  /** The monitor's logger for rate-limited warnings (API 5xx, dropped live messages); omitted → none. */
+  readonly warnLog?: { warn(fields: object, message: string): void };
 }
 
 /**
@@ -77,10 +79,10 @@ export function resolveLimits(overrides: Partial<AppLimits> | undefined): AppLim
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const limits = resolveLimits(deps.limits);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes, frameworkErrors: sendFrameworkError });
-  registerErrorHandling(app);
+  registerErrorHandling(app, { registry: deps.registry, ...(opts.warnLog ? { log: opts.warnLog } : {}), now: opts.now ?? Date.now });
   await registerSecurity(app, opts.security);
   if (opts.checkResponses === true) registerResponseCheck(app);
-  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now };
+  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
 
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await app.register(healthRoutes, ctx);

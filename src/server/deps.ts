@@ -188,6 +188,8 @@ export interface ApiContext {
   readonly limits: AppLimits;
   /** Wall clock in Unix ms (injectable for tests). */
   readonly now: () => number;
+  /** The monitor's logger for rate-limited warnings; omitted → none. */
+  readonly warnLog?: { warn(fields: object, message: string): void };
 }
 
 /**

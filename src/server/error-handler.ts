@@ -4,8 +4,12 @@
  * `DWCP_INTERNAL` for unexpected errors, whose message and stack are logged but never sent).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import { getMetric } from '../catalog/index.ts';
 import type { ApiErrorBody, ApiErrorType } from '../contract/api-error.ts';
 import { DwcpError, FileValidationError, type DwcpErrorCode } from '../errors.ts';
+import { redactUrlCredentials } from '../model/redact.ts';
+import { WarnGate } from '../model/warn-gate.ts';
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
@@ -69,14 +73,49 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
   return { statusCode: 500, body: { status: 'error', errorType: 'DWCP_INTERNAL', error: 'internal server error' } };
 }
 
+/** Where API server errors become visible: a rate-limited warning line and a per-route counter. */
+export interface ServerErrorVisibility {
+  /** The monitor's logger; omitted → no warning lines (fastify's own logger still gets the error). */
+  readonly log?: { warn(fields: object, message: string): void };
+  /** Registry of `dwcp_monitor_http_server_errors_total`; omitted → not counted. */
+  readonly registry?: Registry;
+  /** Minimum time between two warnings of one route (ms; default 60 s). */
+  readonly warnIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+function serverErrorCounter(registry: Registry): Counter<string> {
+  const def = getMetric('dwcp_monitor_http_server_errors_total');
+  const existing = registry.getSingleMetric(def.name);
+  return existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+}
+
+/** The name and message of an error with URL credentials redacted (never the stack of a secret-bearing message). */
+function redactedError(err: unknown): { type: string; message: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { type: e.name, message: redactUrlCredentials(e.message) };
+}
+
 /**
- * Installs the error handler and the not-found handler on the root instance. Call before registering routes
+ * Installs the error handler and the not-found handler on the root instance. 5xx answers are counted per route
+ * and logged as warnings (at most one line per route per interval, saying how many were held back). Call before registering routes
  * so that every encapsulated route plugin inherits them. Unknown routes → 404 `DWCP_NOT_FOUND`.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, visibility: ServerErrorVisibility = {}): void {
+  const gate = new WarnGate(visibility.warnIntervalMs);
+  const counter = visibility.registry === undefined ? undefined : serverErrorCounter(visibility.registry);
+  const now = visibility.now ?? Date.now;
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { statusCode, body } = toHttpError(err);
-    if (statusCode >= 500) request.log.error({ err }, 'request failed');
+    if (statusCode >= 500) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      counter?.inc({ route });
+      request.log.error({ err }, 'request failed');
+      const held = gate.pass(route, now());
+      if (held !== undefined) {
+        visibility.log?.warn({ err: redactedError(err), route, method: request.method, statusCode, heldBackSinceLastWarning: held }, 'API request failed with a server error');
+      }
+    }
     return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { getMetric } from '../../catalog/index.ts';
 import type { LiveEvent } from '../../contract/live.ts';
 import { LimitExceededError } from '../../errors.ts';
+import { WarnGate } from '../../model/warn-gate.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
 import { redactTarget } from './targets.ts';
@@ -55,6 +56,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   const updateGauge = (): void => metrics.clients.set(clients.size);
   updateGauge();
 
+  const dropWarnings = new WarnGate();
   const unsubscribe = ctx.deps.live.subscribe((e: LiveEvent) => {
     if (clients.size === 0) return;
     const data = JSON.stringify(e.type === 'targets' ? { ...e, targets: e.targets.map(redactTarget) } : e);
@@ -62,6 +64,10 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       if (socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > limits.liveMaxBufferedBytes) {
         metrics.dropped.inc({ reason: 'slow_client' });
+        const held = dropWarnings.pass('slow_client', ctx.now());
+        if (held !== undefined) {
+          ctx.warnLog?.warn({ reason: 'slow_client', bufferedBytes: socket.bufferedAmount, heldBackSinceLastWarning: held }, 'live feed message dropped for a slow websocket client');
+        }
         continue;
       }
       socket.send(data);
