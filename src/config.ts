@@ -23,7 +23,7 @@ import {
   DEFAULT_REGION_WARMUP as REGION,
   DEFAULT_SLO_EVIDENCE as SLO,
 } from './model/insight-settings.ts';
-import { urlHasCredentials } from './model/redact.ts';
+import { redactUrlCredentials, urlHasCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
@@ -427,7 +427,8 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorConfig {
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
-    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${i.message}`);
+    // Messages may quote the bad value (a URL put where a duration belongs): never its credentials.
+    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`);
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
   return res.data;
