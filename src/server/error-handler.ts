@@ -29,6 +29,17 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
   DWCP_SCRAPE_TIMEOUT: 504,
 };
 
+/** Longest request text (a path, a library message quoting it) an error message repeats. */
+const MAX_ECHO = 200;
+
+/** `text`, cut to {@link MAX_ECHO} characters with its full length noted, so that no error echoes a huge input. */
+/** Longest error message sent (messages may quote parameter names and values of any length). */
+const MAX_MESSAGE = 1000;
+
+function clip(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
 interface ErrorLike {
   readonly code?: unknown;
   readonly statusCode?: unknown;
@@ -37,7 +48,8 @@ interface ErrorLike {
 
 /**
  * Maps any thrown value to an HTTP status and error body.
- * - `DwcpError`: status from {@link HTTP_STATUS_BY_CODE}, its message.
+ * - `DwcpError`: status from {@link HTTP_STATUS_BY_CODE}, its message (cut at 1000 characters: messages quote
+ *   request parameters, which may be of any length).
  * - fastify's own client errors (code `FST_*` with a 4xx `statusCode`: body too large, bad content type,
  *   malformed JSON, ...): that status, mapped to `DWCP_PAYLOAD_TOO_LARGE` (413), `DWCP_NOT_FOUND` (404) or
  *   `DWCP_INVALID_INPUT` (other 4xx), with fastify's message.
@@ -50,7 +62,7 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] } };
   }
   if (err instanceof DwcpError) {
-    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message } };
+    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: clip(err.message, MAX_MESSAGE) } };
   }
   if (typeof err === 'object' && err !== null) {
     const e = err as ErrorLike;
@@ -59,7 +71,7 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     if (isFastify && status >= 400 && status < 500) {
       const errorType: ApiErrorType =
         status === 413 ? 'DWCP_PAYLOAD_TOO_LARGE' : status === 404 ? 'DWCP_NOT_FOUND' : 'DWCP_INVALID_INPUT';
-      const message = typeof e.message === 'string' ? e.message : 'bad request';
+      const message = typeof e.message === 'string' ? clip(e.message) : 'bad request';
       return { statusCode: status, body: { status: 'error', errorType, error: message } };
     }
     // Client errors of libraries in the http-errors style (@fastify/static's `send`: a NUL byte, a traversal
@@ -122,7 +134,7 @@ export function registerErrorHandling(app: FastifyInstance, visibility: ServerEr
     const body: ApiErrorBody = {
       status: 'error',
       errorType: 'DWCP_NOT_FOUND',
-      error: `route ${request.method} ${request.url.split('?')[0] ?? ''} not found`,
+      error: `route ${request.method} ${clip(request.url.split('?')[0] ?? '')} not found`,
     };
     return reply.code(404).send(body);
   });

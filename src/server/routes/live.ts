@@ -11,7 +11,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { getMetric } from '../../catalog/index.ts';
 import type { LiveEvent } from '../../contract/live.ts';
-import { LimitExceededError } from '../../errors.ts';
+import { InvalidInputError, LimitExceededError } from '../../errors.ts';
 import { WarnGate } from '../../model/warn-gate.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
@@ -94,21 +94,23 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     updateGauge();
   });
 
-  app.get(
-    '/api/live',
-    {
-      websocket: true,
-      preValidation: async (request) => {
-        parseQuery(request.query, { schema: NoParams });
-        if (clients.size >= limits.liveMaxClients) {
-          throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
-        }
-        if (clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
-          throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`);
-        }
-      },
+  app.route({
+    method: 'GET',
+    url: '/api/live',
+    preValidation: async (request) => {
+      parseQuery(request.query, { schema: NoParams });
+      if (clients.size >= limits.liveMaxClients) {
+        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
+      }
+      if (clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
+        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`);
+      }
     },
-    (socket, request) => {
+    // A plain HTTP GET (no upgrade) gets the API's error body instead of an empty 404.
+    handler: async () => {
+      throw new InvalidInputError('GET /api/live is a websocket: send the request with "Upgrade: websocket"');
+    },
+    wsHandler: (socket, request) => {
       // Upgrades that passed preValidation concurrently may still exceed the limits: close those.
       if (clients.size >= limits.liveMaxClients || clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
         socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
@@ -133,5 +135,5 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets().map(redactTarget) };
       socket.send(JSON.stringify(hello));
     },
-  );
+  });
 }
