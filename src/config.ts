@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './model/duration.ts';
+import { MAX_TIMER_MS, parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
 import {
   ALERT_SEVERITIES,
@@ -13,6 +13,7 @@ import {
   DEFAULT_OUTBOX_SETTINGS,
   PAGERDUTY_EVENTS_URL,
   type AlertingSettings,
+  type HttpAuthSettings,
 } from './model/alerting-settings.ts';
 import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
@@ -22,22 +23,51 @@ import {
   DEFAULT_REGION_WARMUP as REGION,
   DEFAULT_SLO_EVIDENCE as SLO,
 } from './model/insight-settings.ts';
+import { redactUrlCredentials, urlHasCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
 const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
 
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    try {
-      return parseDuration(v);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+/**
+ * A duration written as text ('1s', '6h') or a number of milliseconds, checked to lie in [0, max]: a negative,
+ * non-finite or too large value is an issue on the field's own path (so the error names the key).
+ */
+function boundedDuration(max: number, what: string) {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    let ms: number;
+    if (typeof v === 'number') ms = v;
+    else {
+      try {
+        ms = parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }
+    if (!Number.isFinite(ms) || ms < 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration of 0 or more, got ${String(v).slice(0, 40)}` });
       return z.NEVER;
     }
+    if (ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${what}, got ${ms} ms` });
+      return z.NEVER;
+    }
+    return ms;
   });
+}
+
+/**
+ * A duration used as a timer delay or timeout: 0 to 2^31 − 1 ms (about 24.8 days), the most Node's timers hold
+ * (longer delays would fire after 1 ms).
+ */
+const duration = boundedDuration(MAX_TIMER_MS, `${MAX_TIMER_MS} ms (about 24.8 days, the longest timer delay)`);
+/** An interval or timeout that must not be 0 (a 0 ms interval would spin). */
+const positiveDuration = duration.pipe(z.number().min(1, 'must be at least 1ms'));
+/** Largest window (retention, evidence spans): 100 years. */
+const MAX_WINDOW_MS = 100 * 31_536_000_000;
+/** A time span compared with timestamps (retention, evidence), never a timer delay: 0 to 100 years. */
+const window = boundedDuration(MAX_WINDOW_MS, '100y');
 
 /** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
 const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
@@ -52,22 +82,47 @@ export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
+/** An http(s) URL without user-info: credentials go into their own fields, never into a URL (the message does not echo it). */
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !urlHasCredentials(u), {
+    message: 'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
+  });
+
 const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
-  url: z.url({ protocol: /^https?$/ }),
+  url: httpUrl,
   labels: z.record(labelName, z.string()).default({}),
 });
 
 const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
-const httpUrl = z.url({ protocol: /^https?$/ });
-const receiverCommon = { name: receiverName, timeout: duration.default(10_000) };
+const secretText = z.string().min(1).max(4096);
+/** Credentials of an HTTP receiver: basic auth or a bearer token, each inline or in a file (read at each request). */
+const httpAuthFields = {
+  basicAuth: z
+    .strictObject({ username: z.string().min(1).max(256), password: secretText.optional(), passwordFile: secretText.optional() })
+    .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { message: 'give exactly one of password and passwordFile' })
+    .optional(),
+  bearerToken: secretText.optional(),
+  bearerTokenFile: secretText.optional(),
+};
+/** At most one kind of credentials, and no `Authorization` header besides them. */
+function checkHttpAuth(v: HttpAuthSettings & { readonly headers?: Readonly<Record<string, string>> }, ctx: z.RefinementCtx): void {
+  const kinds = [v.basicAuth, v.bearerToken, v.bearerTokenFile].filter((x) => x !== undefined).length;
+  if (kinds > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of basicAuth, bearerToken and bearerTokenFile' });
+  if (kinds > 0 && Object.keys(v.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')) {
+    ctx.addIssue({ code: 'custom', path: ['headers'], message: 'an Authorization header cannot be combined with basicAuth or bearerToken' });
+  }
+}
+const receiverCommon = { name: receiverName, timeout: positiveDuration.default(10_000) };
 const receiverSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...receiverCommon,
     type: z.literal('webhook'),
     url: httpUrl,
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).default({}),
-  }),
+    ...httpAuthFields,
+  }).superRefine(checkHttpAuth),
   z.strictObject({ ...receiverCommon, type: z.literal('slack'), url: httpUrl }),
   z.strictObject({
     ...receiverCommon,
@@ -105,7 +160,7 @@ export const alertingSectionSchema = z
   .strictObject({
     externalUrl: z.string().optional(),
     webhooks: z
-      .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: httpUrl, timeout: duration.default(5_000) }))
+      .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: httpUrl, timeout: positiveDuration.default(5_000), ...httpAuthFields }).superRefine(checkHttpAuth))
       .max(20)
       .default([]),
     receivers: z.array(receiverSchema).max(50).default([]),
@@ -114,9 +169,9 @@ export const alertingSectionSchema = z
       .max(50)
       .default([]),
     alertmanager: z
-      .strictObject({ urls: z.array(httpUrl).min(1).max(10), resendDelay: duration.default(60_000), timeout: duration.default(10_000) })
+      .strictObject({ urls: z.array(httpUrl).min(1).max(10), resendDelay: positiveDuration.default(60_000), timeout: positiveDuration.default(10_000) })
       .optional(),
-    rules: z.strictObject({ files: z.array(z.string().min(1)).max(100).default([]), interval: duration.default(5_000) }).default({ files: [], interval: 5_000 }),
+    rules: z.strictObject({ files: z.array(z.string().min(1)).max(100).default([]), interval: positiveDuration.default(5_000) }).default({ files: [], interval: 5_000 }),
     incidents: z
       .strictObject({
         reopenWindow: duration.default(I.reopenWindow),
@@ -132,7 +187,7 @@ export const alertingSectionSchema = z
       .default({ ...I }),
     outbox: z
       .strictObject({
-        maxAge: duration.default(DEFAULT_OUTBOX_SETTINGS.maxAge),
+        maxAge: window.default(DEFAULT_OUTBOX_SETTINGS.maxAge),
         maxRows: z.number().int().min(10).max(1_000_000).default(DEFAULT_OUTBOX_SETTINGS.maxRows),
         initialBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.initialBackoff),
         maxBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.maxBackoff),
@@ -163,7 +218,7 @@ const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
   z
     .strictObject({
       /** Latency at or below which the latency factor is 100. */
-      latencyBaseline: duration.pipe(z.number().nonnegative()).default(d.baselineMs),
+      latencyBaseline: duration.default(d.baselineMs),
       /** Latency at or above which the latency factor is 0 (linear in between). */
       latencyZeroScore: duration.pipe(z.number().positive()).default(d.zeroScoreMs),
     })
@@ -182,7 +237,7 @@ const sloSchema = z
     /** SLI evaluation step. */
     step: duration.pipe(z.number().int().min(1000).max(3_600_000)).default(10_000),
     /** Measured time before an SLO gets a verdict (met / violated) and a budget. */
-    minObserved: duration.pipe(z.number().nonnegative()).default(SLO.minObservedMs),
+    minObserved: window.default(SLO.minObservedMs),
     /** Share of each burn-rate window (long and short) that must be measured before its pair may fire. */
     minWindowCoverage: z.number().min(0).max(1).default(SLO.minWindowCoverage),
     /** Significance level of the binomial tests behind `violated` and a firing burn-rate pair. */
@@ -194,7 +249,7 @@ const SLO_DEFAULTS = { step: 10_000, minObserved: SLO.minObservedMs, minWindowCo
 
 const healthSchema = z.strictObject({
   /** Each factor's data must span at least this long in the window before a region is scored. */
-  warmup: duration.pipe(z.number().nonnegative()).default(REGION.warmupMs),
+  warmup: window.default(REGION.warmupMs),
   /** Latency observations needed in the window before the latency factor is scored. */
   minLatencyObservations: z.number().int().min(1).max(1_000_000).default(REGION.minLatencyObservations),
   /** Latency scale per DWCP mode: each region is scored against the modes its latency was measured in. */
@@ -214,7 +269,7 @@ function modeDefaults() {
 
 const capacitySchema = z.strictObject({
   /** Span of history (first to last sample) a forecast needs. */
-  minHistory: duration.pipe(z.number().positive()).default(CAPACITY.minHistoryMs),
+  minHistory: window.pipe(z.number().positive()).default(CAPACITY.minHistoryMs),
   /** Samples a forecast needs. */
   minPoints: z.number().int().min(3).max(1_000_000).default(CAPACITY.minPoints),
 });
@@ -265,15 +320,25 @@ const REPORTS_DEFAULTS = {
 
 export const monitorConfigSchema = z.strictObject({
   listen: z
-    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9500) })
-    .default({ host: '127.0.0.1', port: 9500 }),
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(9500),
+      /**
+       * Host names (no port) the API answers to besides loopback names, IP addresses and `host` (against DNS
+       * rebinding): the names users and proxies reach the monitor by.
+       */
+      allowedHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
+      /** Origins (`https://grafana.example`) besides the monitor's own that may send writes and open /api/live. */
+      allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).max(100).default([]),
+    })
+    .default({ host: '127.0.0.1', port: 9500, allowedHosts: [], allowedOrigins: [] }),
   storage: z
     .discriminatedUnion('type', [
       z.strictObject({
         type: z.literal('sqlite'),
         path: z.string().default('./data/dwcp-monitor.db'),
         /** Raw samples kept; default {@link defaultRetentionMs} of the layout. */
-        retention: duration.optional(),
+        retention: window.optional(),
         /** `chunks`: head + WAL + compressed chunks and rollups (docs/storage.md); `rows`: one row per sample. */
         layout: z.enum(['rows', 'chunks']).default(DEFAULT_SQLITE_LAYOUT),
         /** WAL directory of the chunks layout (default: the database path + `.wal`). */
@@ -282,7 +347,7 @@ export const monitorConfigSchema = z.strictObject({
       z.strictObject({
         type: z.literal('postgres'),
         url: z.string().min(1),
-        retention: duration.optional(),
+        retention: window.optional(),
         layout: z.enum(['rows', 'chunks']).default('rows'),
         /** WAL directory of the chunks layout on the monitor's local disk. */
         walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
@@ -291,7 +356,7 @@ export const monitorConfigSchema = z.strictObject({
     .transform((s) => ({ ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
     .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
   scrape: z
-    .strictObject({ interval: duration.default(1000), timeout: duration.default(1000) })
+    .strictObject({ interval: positiveDuration.default(1000), timeout: positiveDuration.default(1000) })
     .default({ interval: 1000, timeout: 1000 }),
   targets: z.array(targetSchema).max(1000).default([]),
   host: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
@@ -332,7 +397,7 @@ export const monitorConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       path: z.string().min(1).optional(),
-      retention: duration.default(TRACE_DEFAULTS.retention),
+      retention: window.default(TRACE_DEFAULTS.retention),
       maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
       /** Largest POST /v1/traces body (compressed or not), bytes. */
       maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
@@ -384,7 +449,8 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorConfig {
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
-    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${i.message}`);
+    // Messages may quote the bad value (a URL put where a duration belongs): never its credentials.
+    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`);
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
   return res.data;

@@ -16,7 +16,9 @@ export type DwcpErrorCode =
   | 'DWCP_SCRAPE_TIMEOUT'
   | 'DWCP_STORE'
   | 'DWCP_LIMIT_EXCEEDED'
-  | 'DWCP_UNKNOWN_TENANT';
+  | 'DWCP_UNKNOWN_TENANT'
+  | 'DWCP_FORBIDDEN'
+  | 'DWCP_UNSUPPORTED_MEDIA_TYPE';
 
 /** Base class of every error this project throws on purpose. */
 export class DwcpError extends Error {
@@ -113,6 +115,20 @@ export class StoreError extends DwcpError {
 export class LimitExceededError extends DwcpError {
   constructor(message: string) {
     super('DWCP_LIMIT_EXCEEDED', message);
+  }
+}
+
+/** A request the server refuses to act on whatever its content: a Host or Origin that is not allowed. */
+export class ForbiddenError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_FORBIDDEN', message);
+  }
+}
+
+/** A request body of a media type the endpoint does not take (e.g. text/plain or a form on a JSON endpoint). */
+export class UnsupportedMediaTypeError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_UNSUPPORTED_MEDIA_TYPE', message);
   }
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logRedaction } from './model/redact.ts';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AlertingService } from './alerting/service.ts';
@@ -129,7 +130,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const { config } = opts;
   const det = config.detection;
   const clock = opts.now ?? Date.now;
-  const log = opts.logger ?? pino({ level: 'info' });
+  const log = opts.logger ?? pino({ level: 'info', redact: logRedaction() });
   const startedAt = clock();
   const store = await openStore(config);
   const traceStore = await openTraceStore(config).catch(async (e: unknown) => {
@@ -294,7 +295,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       summaries: ops.summaries,
       ...(webRoot ? { webRoot } : {}),
     },
-    { logger: false },
+    { logger: false, warnLog: log, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },
   );
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();

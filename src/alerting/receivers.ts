@@ -9,7 +9,7 @@ import type { ReceiverPolicy } from './delivery/policy.ts';
 
 /** Every receiver of the section: `receivers` plus the short-form `webhooks`. */
 export function allReceivers(c: AlertingSettings): ReceiverSettings[] {
-  return [...c.receivers, ...c.webhooks.map((w): ReceiverSettings => ({ type: 'webhook', name: w.name, url: w.url, timeout: w.timeout, headers: {} }))];
+  return [...c.receivers, ...c.webhooks.map((w): ReceiverSettings => ({ ...w, type: 'webhook', headers: {} }))];
 }
 
 /** The delivery policy's view of the receivers: type defaults overridden by the escalation table. */

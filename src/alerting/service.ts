@@ -7,6 +7,7 @@
  * acknowledgements are stored. Every timer is unref'd and stopped by `stop()`.
  */
 import { randomUUID } from 'node:crypto';
+import { WarnGate } from '../model/warn-gate.ts';
 import type { Acknowledgement, AcknowledgeInput, DeliveryHealth, Incident, ReceiverHealth, RulesOverview, Silence } from '../contract/alerting.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
@@ -85,6 +86,8 @@ export class AlertingService {
   private timers: NodeJS.Timeout[] = [];
   private inFlight = new Map<string, Promise<void>>();
   private reportedSuppressed = { silenced: 0, deduplicated: 0 };
+  /** One `outbox full` warning per receiver per minute. */
+  private readonly dropWarnings = new WarnGate();
 
   constructor(opts: AlertingServiceOptions) {
     this.o = opts;
@@ -243,7 +246,13 @@ export class AlertingService {
     }
     try {
       const res = await this.outbox.enqueue(entries);
-      for (const [receiver, n] of res.evicted) for (let k = 0; k < n; k++) this.o.metrics.dropped(receiver, 'outbox_full');
+      for (const [receiver, n] of res.evicted) {
+        for (let k = 0; k < n; k++) this.o.metrics.dropped(receiver, 'outbox_full');
+        const held = this.dropWarnings.pass(receiver, now);
+        if (held !== undefined) {
+          this.o.log.warn({ receiver, dropped: n, heldBackSinceLastWarning: held, maxRows: this.o.config.outbox.maxRows }, 'outbox full: oldest notifications dropped (counted in dwcp_monitor_alerts_dropped_total, reason outbox_full)');
+        }
+      }
       if (this.o.deliverOnEnqueue !== false) this.deliverer?.kick();
     } catch (e) {
       this.retry = entries.slice(-MAX_RETRY_ENTRIES);

@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logRedaction } from '../model/redact.ts';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
@@ -98,7 +99,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       targets: cluster.nodes.map((n) => ({ id: n.id, url: new URL('/metrics', n.url).href, labels: { region: n.region, node: n.id } })),
       alerting: { webhooks: [{ name: 'demo-receiver', url: receiver.url }] },
     });
-    monitor = await startMonitor({ config, logger: pino({ level: 'warn' }) });
+    monitor = await startMonitor({ config, logger: pino({ level: 'warn', redact: logRedaction() }) });
   } catch (e) {
     await cluster.stop();
     await receiver.close();

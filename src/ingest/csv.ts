@@ -85,6 +85,14 @@ export function parseTimestamp(text: string): number | null {
   return Date.UTC(year, month - 1, day, hour, minute, second, frac) - offsetMin * 60_000;
 }
 
+/** Longest field text quoted in an error message; longer fields are cut and their length given. */
+const MAX_SHOWN = 64;
+
+/** A field as error messages show it: quoted, at most {@link MAX_SHOWN} characters, with the full length when cut. */
+function shown(text: string): string {
+  return text.length > MAX_SHOWN ? `"${text.slice(0, MAX_SHOWN)}…" (${text.length} characters)` : `"${text}"`;
+}
+
 function unquote(f: string): string {
   const t = f.trim();
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).trim() : t;
@@ -135,12 +143,12 @@ class SeriesCsvParser {
     if (ts === null) {
       throw new CsvParseError(
         lineNo,
-        `unparsable timestamp "${tsText}" (expected ISO-8601, "YYYY-MM-DD HH:MM:SS" UTC, or Unix seconds/milliseconds)`,
+        `unparsable timestamp ${shown(tsText)} (expected ISO-8601, "YYYY-MM-DD HH:MM:SS" UTC, or Unix seconds/milliseconds)`,
       );
     }
-    if (value === undefined) throw new CsvParseError(lineNo, `value "${valText}" is not a number`);
+    if (value === undefined) throw new CsvParseError(lineNo, `value ${shown(valText)} is not a number`);
     if (!Number.isFinite(value) && !this.o.allowNonFinite) {
-      throw new CsvParseError(lineNo, `value "${valText}" is not finite (NaN/Inf are rejected unless allowNonFinite)`);
+      throw new CsvParseError(lineNo, `value ${shown(valText)} is not finite (NaN/Inf are rejected unless allowNonFinite)`);
     }
     if (ts <= this.prevTs) {
       throw new CsvParseError(

@@ -86,9 +86,19 @@ interface ReceiverCommon {
   readonly timeout: number;
 }
 
+/**
+ * Credentials of an HTTP receiver, at most one kind: basic auth (password inline or in a file) or a bearer token
+ * (inline or in a file). Files are read at each request, so a rotated secret is picked up; secrets are never shown.
+ */
+export interface HttpAuthSettings {
+  readonly basicAuth?: { readonly username: string; readonly password?: string | undefined; readonly passwordFile?: string | undefined } | undefined;
+  readonly bearerToken?: string | undefined;
+  readonly bearerTokenFile?: string | undefined;
+}
+
 /** One receiver of the built-in delivery. */
 export type ReceiverSettings =
-  | (ReceiverCommon & { readonly type: 'webhook'; readonly url: string; readonly headers: Readonly<Record<string, string>> })
+  | (ReceiverCommon & HttpAuthSettings & { readonly type: 'webhook'; readonly url: string; readonly headers: Readonly<Record<string, string>> })
   | (ReceiverCommon & { readonly type: 'slack'; readonly url: string })
   | (ReceiverCommon & {
       readonly type: 'pagerduty';
@@ -117,7 +127,7 @@ export interface AlertingSettings {
   /** Base URL of the web page, used in links of notifications. */
   readonly externalUrl?: string | undefined;
   /** Webhook receivers in the short form (each one is a `type: webhook` receiver). */
-  readonly webhooks: readonly { readonly name: string; readonly url: string; readonly timeout: number }[];
+  readonly webhooks: readonly (HttpAuthSettings & { readonly name: string; readonly url: string; readonly timeout: number })[];
   readonly receivers: readonly ReceiverSettings[];
   /** Per receiver: delay before each severity is sent, or `never` (defaults by receiver type). */
   readonly escalation: readonly {

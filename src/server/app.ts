@@ -9,8 +9,9 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
-import { registerErrorHandling } from './error-handler.ts';
+import { registerErrorHandling, sendFrameworkError } from './error-handler.ts';
 import { registerResponseCheck } from './response-check.ts';
+import { registerSecurity, type HttpSecurityOptions } from './security.ts';
 import { alertingRuleRoutes } from './routes/alerting-rules.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
@@ -44,6 +45,10 @@ export interface BuildAppOptions {
    * issues. For tests (default false: each response is parsed once more).
    */
   readonly checkResponses?: boolean;
+  /** Host and Origin allow-lists (src/server/security.ts); default: loopback names and same-origin only. */
+  readonly security?: HttpSecurityOptions;
+  /** The monitor's logger for rate-limited warnings (API 5xx, dropped live messages); omitted → none. */
+  readonly warnLog?: { warn(fields: object, message: string): void };
 }
 
 /**
@@ -73,10 +78,11 @@ export function resolveLimits(overrides: Partial<AppLimits> | undefined): AppLim
  */
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const limits = resolveLimits(deps.limits);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes });
-  registerErrorHandling(app);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes, frameworkErrors: sendFrameworkError });
+  registerErrorHandling(app, { registry: deps.registry, ...(opts.warnLog ? { log: opts.warnLog } : {}), now: opts.now ?? Date.now });
+  await registerSecurity(app, opts.security);
   if (opts.checkResponses === true) registerResponseCheck(app);
-  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now };
+  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
 
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await app.register(healthRoutes, ctx);

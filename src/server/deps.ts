@@ -47,6 +47,8 @@ export interface AppLimits {
   readonly queryDefaultPoints: number;
   /** Concurrent websocket clients of GET /api/live; more are refused (HTTP 503 before the upgrade). */
   readonly liveMaxClients: number;
+  /** Concurrent websocket clients from one remote address, so that one client cannot hold every slot (a value above liveMaxClients acts as liveMaxClients). */
+  readonly liveMaxClientsPerAddress: number;
   /** When a client's unsent bytes exceed this, new messages to it are dropped (and counted). */
   readonly liveMaxBufferedBytes: number;
   /** Largest message a websocket client may send (clients are not expected to send anything). */
@@ -70,6 +72,7 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   queryMaxPoints: 11_000,
   queryDefaultPoints: 300,
   liveMaxClients: 100,
+  liveMaxClientsPerAddress: 10,
   liveMaxBufferedBytes: 1024 * 1024,
   liveMaxIncomingBytes: 4096,
   livePingIntervalMs: 30_000,
@@ -191,6 +194,8 @@ export interface ApiContext {
   readonly limits: AppLimits;
   /** Wall clock in Unix ms (injectable for tests). */
   readonly now: () => number;
+  /** The monitor's logger for rate-limited warnings; omitted → none. */
+  readonly warnLog?: { warn(fields: object, message: string): void };
 }
 
 /**

@@ -4,8 +4,12 @@
  * `DWCP_INTERNAL` for unexpected errors, whose message and stack are logged but never sent).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import { getMetric } from '../catalog/index.ts';
 import type { ApiErrorBody, ApiErrorType } from '../contract/api-error.ts';
 import { DwcpError, FileValidationError, type DwcpErrorCode } from '../errors.ts';
+import { redactUrlCredentials } from '../model/redact.ts';
+import { WarnGate } from '../model/warn-gate.ts';
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
@@ -15,6 +19,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
   DWCP_CSV_PARSE: 400,
   DWCP_NOT_FOUND: 404,
   DWCP_UNKNOWN_TENANT: 404,
+  DWCP_FORBIDDEN: 403,
+  DWCP_UNSUPPORTED_MEDIA_TYPE: 415,
   DWCP_PAYLOAD_TOO_LARGE: 413,
   DWCP_LIMIT_EXCEEDED: 429,
   DWCP_CONFIG: 500,
@@ -37,6 +43,17 @@ export function grpcCodeOf(httpStatus: number): number {
   return 13;
 }
 
+/** Longest request text (a path, a library message quoting it) an error message repeats. */
+const MAX_ECHO = 200;
+
+/** Longest error message sent (messages may quote parameter names and values of any length). */
+const MAX_MESSAGE = 1000;
+
+/** `text`, cut to `max` characters with its full length noted, so that no error echoes a huge input. */
+function clip(text: string, max = MAX_ECHO): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}
+
 interface ErrorLike {
   readonly code?: unknown;
   readonly statusCode?: unknown;
@@ -45,10 +62,13 @@ interface ErrorLike {
 
 /**
  * Maps any thrown value to an HTTP status and error body.
- * - `DwcpError`: status from {@link HTTP_STATUS_BY_CODE}, its message.
+ * - `DwcpError`: status from {@link HTTP_STATUS_BY_CODE}, its message (cut at 1000 characters: messages quote
+ *   request parameters, which may be of any length).
  * - fastify's own client errors (code `FST_*` with a 4xx `statusCode`: body too large, bad content type,
  *   malformed JSON, ...): that status, mapped to `DWCP_PAYLOAD_TOO_LARGE` (413), `DWCP_NOT_FOUND` (404) or
  *   `DWCP_INVALID_INPUT` (other 4xx), with fastify's message.
+ * - client errors of libraries in the http-errors style (`expose: true`, 4xx; the static files' `send`): 404
+ *   `DWCP_NOT_FOUND` for 403/404 (refused paths look missing), otherwise 400 `DWCP_INVALID_INPUT`.
  * - anything else: 500 `DWCP_INTERNAL` with a generic message (no stack, no internal message).
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
@@ -56,7 +76,7 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] } };
   }
   if (err instanceof DwcpError) {
-    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message } };
+    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: clip(err.message, MAX_MESSAGE) } };
   }
   if (typeof err === 'object' && err !== null) {
     const e = err as ErrorLike;
@@ -65,29 +85,80 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     if (isFastify && status >= 400 && status < 500) {
       const errorType: ApiErrorType =
         status === 413 ? 'DWCP_PAYLOAD_TOO_LARGE' : status === 404 ? 'DWCP_NOT_FOUND' : 'DWCP_INVALID_INPUT';
-      const message = typeof e.message === 'string' ? e.message : 'bad request';
+      const message = typeof e.message === 'string' ? clip(e.message) : 'bad request';
       return { statusCode: status, body: { status: 'error', errorType, error: message } };
+    }
+    // Client errors of libraries in the http-errors style (@fastify/static's `send`: a NUL byte, a traversal
+    // attempt, a malformed path): 400, or 404 for 403/404 so that refused paths look like missing files.
+    if ((err as { expose?: unknown }).expose === true && status >= 400 && status < 500) {
+      return status === 403 || status === 404
+        ? { statusCode: 404, body: { status: 'error', errorType: 'DWCP_NOT_FOUND', error: 'not found' } }
+        : { statusCode: 400, body: { status: 'error', errorType: 'DWCP_INVALID_INPUT', error: 'bad request path' } };
     }
   }
   return { statusCode: 500, body: { status: 'error', errorType: 'DWCP_INTERNAL', error: 'internal server error' } };
 }
 
+/** Where API server errors become visible: a rate-limited warning line and a per-route counter. */
+export interface ServerErrorVisibility {
+  /** The monitor's logger; omitted → no warning lines (fastify's own logger still gets the error). */
+  readonly log?: { warn(fields: object, message: string): void };
+  /** Registry of `dwcp_monitor_http_server_errors_total`; omitted → not counted. */
+  readonly registry?: Registry;
+  /** Minimum time between two warnings of one route (ms; default 60 s). */
+  readonly warnIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+function serverErrorCounter(registry: Registry): Counter<string> {
+  const def = getMetric('dwcp_monitor_http_server_errors_total');
+  const existing = registry.getSingleMetric(def.name);
+  return existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+}
+
+/** The name and message of an error with URL credentials redacted (never the stack of a secret-bearing message). */
+function redactedError(err: unknown): { type: string; message: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { type: e.name, message: redactUrlCredentials(e.message) };
+}
+
 /**
- * Installs the error handler and the not-found handler on the root instance. Call before registering routes
+ * Installs the error handler and the not-found handler on the root instance. 5xx answers are counted per route
+ * and logged as warnings (at most one line per route per interval, saying how many were held back). Call before registering routes
  * so that every encapsulated route plugin inherits them. Unknown routes → 404 `DWCP_NOT_FOUND`.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, visibility: ServerErrorVisibility = {}): void {
+  const gate = new WarnGate(visibility.warnIntervalMs);
+  const counter = visibility.registry === undefined ? undefined : serverErrorCounter(visibility.registry);
+  const now = visibility.now ?? Date.now;
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const { statusCode, body } = toHttpError(err);
-    if (statusCode >= 500) request.log.error({ err }, 'request failed');
+    if (statusCode >= 500) {
+      const route = request.routeOptions.url ?? 'unmatched';
+      counter?.inc({ route });
+      request.log.error({ err }, 'request failed');
+      const held = gate.pass(route, now());
+      if (held !== undefined) {
+        visibility.log?.warn({ err: redactedError(err), route, method: request.method, statusCode, heldBackSinceLastWarning: held }, 'API request failed with a server error');
+      }
+    }
     return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const body: ApiErrorBody = {
       status: 'error',
       errorType: 'DWCP_NOT_FOUND',
-      error: `route ${request.method} ${request.url.split('?')[0] ?? ''} not found`,
+      error: `route ${request.method} ${clip(request.url.split('?')[0] ?? '')} not found`,
     };
     return reply.code(404).send(body);
   });
+}
+
+/**
+ * fastify's `frameworkErrors` handler: errors raised before routing (a malformed URL such as `/%`) answered in
+ * the same body shape as every other error.
+ */
+export function sendFrameworkError(err: unknown, _request: FastifyRequest, reply: FastifyReply): void {
+  const { statusCode, body } = toHttpError(err);
+  void reply.code(statusCode).type('application/json; charset=utf-8').send(body);
 }

@@ -11,6 +11,8 @@ import { parseDuration } from '../model/duration.ts';
 const UNIX_SECONDS = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Keys that would reach an object's prototype instead of an own property (refused, never ignored). */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 function pre(name: string): string {
   return name === '' ? '' : name + ': ';
@@ -103,8 +105,8 @@ export interface ParsedQuery<T> {
  * Validates a request's query object.
  * @param raw fastify's `request.query` (values are strings, or string arrays for repeated keys)
  * @throws UnknownParameterError naming the unknown parameters and listing the known ones
- * @throws InvalidInputError when a non-repeatable parameter repeats, a family member has an invalid label name,
- *   or the schema rejects a value (message: `parameter: reason`)
+ * @throws InvalidInputError when a non-repeatable parameter repeats, a family member has an invalid label name
+ *   or a prototype key (`match[__proto__]`, `match[constructor]`, `match[prototype]`), or the schema rejects a value (message: `parameter: reason`)
  */
 export function parseQuery<S extends z.ZodObject>(raw: unknown, spec: QuerySpec<S>): ParsedQuery<z.output<S>> {
   const shapeKeys = Object.keys(spec.schema.shape);
@@ -130,6 +132,7 @@ export function parseQuery<S extends z.ZodObject>(raw: unknown, spec: QuerySpec<
     }
     const label = key.slice(family.length + 1, -1);
     if (!LABEL_NAME.test(label)) throw new InvalidInputError(`${key}: "${label}" is not a valid label name`);
+    if (PROTOTYPE_KEYS.has(label)) throw new InvalidInputError(`${key}: "${label}" is reserved and cannot be used as a label name here`);
     if (typeof value !== 'string') throw new InvalidInputError(`${key}: parameter given more than once`);
     fam.get(family)![label] = value;
   }

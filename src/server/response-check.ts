@@ -81,7 +81,8 @@ const MAX_ISSUES = 5;
 /** The schema a response must match, or undefined for responses the contract does not describe. */
 function schemaFor(method: string, url: string | undefined, statusCode: number): z.ZodType | undefined {
   const route = `${method} ${url ?? ''}`;
-  if (route === 'GET /ready') return ReadyResponseSchema;
+  // /ready answers its own body with 200 and 503; a refused request (400 for query parameters) is an API error.
+  if (route === 'GET /ready' && (statusCode === 200 || statusCode === 503)) return ReadyResponseSchema;
   if (statusCode >= 400) return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];
 }

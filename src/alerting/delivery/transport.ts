@@ -7,7 +7,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc5321#section-4.2.1 (SMTP reply codes: 4yz transient, 5yz permanent)
  */
 import nodemailer from 'nodemailer';
-import type { ReceiverSettings } from '../../model/alerting-settings.ts';
+import type { HttpAuthSettings, ReceiverSettings } from '../../model/alerting-settings.ts';
+import { redactUrlCredentials } from '../../model/redact.ts';
+import { authorizationHeader } from './http-auth.ts';
 import { messageIdOf, type EmailMessage } from './email-message.ts';
 
 /** Why an attempt failed. */
@@ -41,9 +43,21 @@ function errorText(e: unknown): string {
 }
 
 /** POSTs JSON with a timeout (webhook, Slack, PagerDuty). */
-export function httpTransport(url: string, timeoutMs: number, headers: Readonly<Record<string, string>> = {}, routingKey?: () => string | undefined): Transport {
+export function httpTransport(
+  url: string,
+  timeoutMs: number,
+  headers: Readonly<Record<string, string>> = {},
+  routingKey?: () => string | undefined,
+  auth: HttpAuthSettings = {},
+): Transport {
   return {
     async send(message, idempotencyKey) {
+      let authorization: string | undefined;
+      try {
+        authorization = await authorizationHeader(auth);
+      } catch (e) {
+        return { ok: false, permanent: false, reason: 'misconfigured', error: (e as Error).message };
+      }
       let body: unknown = message.type === 'email' ? null : message.body;
       if (message.type === 'pagerduty') {
         const key = routingKey?.();
@@ -53,7 +67,12 @@ export function httpTransport(url: string, timeoutMs: number, headers: Readonly<
       try {
         const res = await fetch(url, {
           method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json', ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+          headers: {
+            ...headers,
+            ...(authorization !== undefined ? { authorization } : {}),
+            'content-type': 'application/json',
+            ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+          },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
         });
@@ -61,7 +80,7 @@ export function httpTransport(url: string, timeoutMs: number, headers: Readonly<
         return classifyHttpStatus(res.status);
       } catch (e) {
         const timeout = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
-        return { ok: false, permanent: false, reason: timeout ? 'timeout' : 'connection', error: timeout ? `no answer within ${timeoutMs} ms` : errorText(e) };
+        return { ok: false, permanent: false, reason: timeout ? 'timeout' : 'connection', error: timeout ? `no answer within ${timeoutMs} ms` : redactUrlCredentials(errorText(e)) };
       }
     },
   };
@@ -109,7 +128,7 @@ export function smtpTransport(r: Extract<ReceiverSettings, { type: 'email' }>, e
 export function transportFor(r: ReceiverSettings, env: NodeJS.ProcessEnv = process.env): Transport {
   switch (r.type) {
     case 'webhook':
-      return httpTransport(r.url, r.timeout, r.headers);
+      return httpTransport(r.url, r.timeout, r.headers, undefined, r);
     case 'slack':
       return httpTransport(r.url, r.timeout);
     case 'pagerduty':

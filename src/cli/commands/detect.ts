@@ -166,6 +166,7 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
 
   if (raw.output !== undefined) checkOutputFile('--output', raw.output);
   const points = await readSeriesCsvFile(raw.input, { maxRows });
+  if (points.length === 0) throw new InvalidInputError(`${raw.input} has no data rows (expected "timestamp,value" lines)`);
   const rows = detectSeries(points, kind, opts, detector, seasonMs);
   const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
   if (raw.output !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * GET /api/live: a websocket pushing {@link LiveEvent}s as JSON text messages, one event per message. The first
- * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients (more are
- * refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
+ * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients, and
+ * `limits.liveMaxClientsPerAddress` from one remote address (more are refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
  * misses messages (counted in the live dropped counter) instead of growing the server's memory. Clients that do
  * not answer a ping within `limits.livePingIntervalMs` are terminated.
  */
@@ -11,9 +11,11 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { getMetric } from '../../catalog/index.ts';
 import type { LiveEvent } from '../../contract/live.ts';
-import { LimitExceededError } from '../../errors.ts';
+import { InvalidInputError, LimitExceededError } from '../../errors.ts';
+import { WarnGate } from '../../model/warn-gate.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
+import { redactTarget } from './targets.ts';
 
 const NoParams = z.strictObject({});
 /** Close code 1013 "try again later" (RFC 6455 registry). */
@@ -49,17 +51,23 @@ function liveMetrics(registry: Registry): LiveMetrics {
 export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits } = ctx;
   const metrics = liveMetrics(ctx.deps.registry);
-  const clients = new Map<WebSocket, { alive: boolean }>();
+  const clients = new Map<WebSocket, { alive: boolean; address: string }>();
+  const clientsFrom = (address: string): number => [...clients.values()].filter((c) => c.address === address).length;
   const updateGauge = (): void => metrics.clients.set(clients.size);
   updateGauge();
 
+  const dropWarnings = new WarnGate();
   const unsubscribe = ctx.deps.live.subscribe((e: LiveEvent) => {
     if (clients.size === 0) return;
-    const data = JSON.stringify(e);
+    const data = JSON.stringify(e.type === 'targets' ? { ...e, targets: e.targets.map(redactTarget) } : e);
     for (const socket of clients.keys()) {
       if (socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > limits.liveMaxBufferedBytes) {
         metrics.dropped.inc({ reason: 'slow_client' });
+        const held = dropWarnings.pass('slow_client', ctx.now());
+        if (held !== undefined) {
+          ctx.warnLog?.warn({ reason: 'slow_client', bufferedBytes: socket.bufferedAmount, heldBackSinceLastWarning: held }, 'live feed message dropped for a slow websocket client');
+        }
         continue;
       }
       socket.send(data);
@@ -86,24 +94,29 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     updateGauge();
   });
 
-  app.get(
-    '/api/live',
-    {
-      websocket: true,
-      preValidation: async (request) => {
-        parseQuery(request.query, { schema: NoParams });
-        if (clients.size >= limits.liveMaxClients) {
-          throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
-        }
-      },
-    },
-    (socket) => {
-      // Upgrades that passed preValidation concurrently may still exceed the limit: close those.
+  app.route({
+    method: 'GET',
+    url: '/api/live',
+    preValidation: async (request) => {
+      parseQuery(request.query, { schema: NoParams });
       if (clients.size >= limits.liveMaxClients) {
+        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
+      }
+      if (clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
+        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`);
+      }
+    },
+    // A plain HTTP GET (no upgrade) gets the API's error body instead of an empty 404.
+    handler: async () => {
+      throw new InvalidInputError('GET /api/live is a websocket: send the request with "Upgrade: websocket"');
+    },
+    wsHandler: (socket, request) => {
+      // Upgrades that passed preValidation concurrently may still exceed the limits: close those.
+      if (clients.size >= limits.liveMaxClients || clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
         socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
         return;
       }
-      const state = { alive: true };
+      const state = { alive: true, address: request.ip };
       clients.set(socket, state);
       updateGauge();
       const remove = (): void => {
@@ -119,8 +132,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       });
       // Clients are not expected to send anything; messages are ignored (ws caps their size).
       socket.on('message', () => undefined);
-      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets() };
+      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets().map(redactTarget) };
       socket.send(JSON.stringify(hello));
     },
-  );
+  });
 }

@@ -2,12 +2,22 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ActiveTarget, TargetsResponse } from '../../contract/targets.ts';
+import { redactUrlCredentials } from '../../model/redact.ts';
 import type { TargetStatus } from '../../model/status.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery, rfc3339 } from '../params.ts';
 
-/** Converts the monitor's target state to Prometheus' active-target shape. */
-export function toActiveTarget(t: TargetStatus): ActiveTarget {
+/**
+ * A target's state with URL credentials (`user:pass@`) replaced by `<secret>` in its URL and last error. The
+ * configuration refuses such URLs; this keeps a programmatically added target from leaking one.
+ */
+export function redactTarget(t: TargetStatus): TargetStatus {
+  return { ...t, url: redactUrlCredentials(t.url), lastError: t.lastError === null ? null : redactUrlCredentials(t.lastError) };
+}
+
+/** Converts the monitor's target state to Prometheus' active-target shape (credentials redacted). */
+export function toActiveTarget(target: TargetStatus): ActiveTarget {
+  const t = redactTarget(target);
   return {
     id: t.id,
     discoveredLabels: t.labels,

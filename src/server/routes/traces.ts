@@ -81,7 +81,7 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
   app.addHook('onError', async (_request, _reply, err) => {
     const code = (err as { code?: unknown }).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') traces.countRejectedRequest('too_large');
-    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') traces.countRejectedRequest('unsupported_media_type');
+    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'DWCP_UNSUPPORTED_MEDIA_TYPE') traces.countRejectedRequest('unsupported_media_type');
   });
   app.post('/v1/traces', { bodyLimit: traces.maxBodyBytes }, async (request, reply) => {
     const contentType = request.headers['content-type'];
