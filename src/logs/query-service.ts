@@ -61,8 +61,18 @@ function seriesKey(labels: Record<string, string>): string {
 }
 
 function toEntry(r: StoredLog): LogEntry {
-  const { id: _id, ...rest } = r;
-  return { ...rest, attributes: { ...r.attributes } };
+  return {
+    timeUs: r.timeUs,
+    level: r.level,
+    service: r.service,
+    nodeId: r.nodeId,
+    region: r.region,
+    component: r.component,
+    traceId: r.traceId,
+    spanId: r.spanId,
+    body: r.body,
+    attributes: { ...r.attributes },
+  };
 }
 
 /** Loki-shaped queries over one log store. */

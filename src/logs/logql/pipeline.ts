@@ -145,7 +145,7 @@ export function prefilterWords(q: LogQuery): string[] {
   const out: string[] = [];
   for (const s of q.pipeline) {
     if (s.kind !== 'line' || s.op !== '|=') continue;
-    for (const m of s.value.matchAll(/(?<=[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f])[A-Za-z0-9]+(?=[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f])/g)) out.push(m[0].toLowerCase());
+    for (const m of s.value.matchAll(/(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g)) out.push(m[0].toLowerCase());
   }
   return out;
 }
