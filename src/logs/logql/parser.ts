@@ -129,9 +129,9 @@ class Parser {
     return { kind: 'label', matcher: { name, op, value } };
   }
 
-  /** After `| json`: a label filter on a label named json follows (`!=` is read as a line filter instead). */
+  /** After `| json`: a label filter on a label named json follows (`!=` and `!~` are read as line filters instead). */
   peekMatchOrCompare(): boolean {
-    return ['=', '!~', '>', '<'].some((t) => this.peek(t));
+    return ['=', '>', '<'].some((t) => this.peek(t));
   }
 
   isNumberAfter(skip: number): boolean {
