@@ -93,7 +93,7 @@ describe('log shipping to the monitor', () => {
     const streams = [
       { labels: { service_name: 'promtail-host', node_id: 'edge-1', region: 'ap-south', level: 'warn', component: 'agent' }, entries: corpus.map((c, i): [number, string] => [now - 60_000 + i * 100, c.line]) },
     ];
-    const r = await fetch(`${base}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: lokiSnappyProtobuf(streams) });
+    const r = await fetch(`${base}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(lokiSnappyProtobuf(streams)) });
     assert.equal(r.status, 204, await r.text());
     const res = await query('{node_id="edge-1"}', now - 120_000, now + 1000);
     const lines = res.data.result.flatMap((s) => ('stream' in s ? s.values.map((v) => v[1]) : []));
