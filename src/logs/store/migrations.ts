@@ -11,8 +11,8 @@
  * @see https://www.sqlite.org/fts5.html#contentless_delete_tables
  * @see https://www.postgresql.org/docs/current/textsearch-tables.html
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from '../../store/migrator.ts';
 import { LOG_LABELS } from '../record.ts';
 
 /** Dialects of the log store. */
@@ -64,18 +64,12 @@ export const LOG_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_logs';
  * @throws StoreError when a migration fails.
  */
 export async function migrateLogStore(db: Kysely<unknown>, dialect: LogStoreDialect, schema?: string): Promise<void> {
-  const migrations = logMigrations(dialect);
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: LOG_MIGRATION_TABLE,
-    migrationLockTableName: LOG_MIGRATION_LOCK_TABLE,
-    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  await runMigrations(db, {
+    migrations: logMigrations(dialect),
+    dialect,
+    tableName: LOG_MIGRATION_TABLE,
+    lockTableName: LOG_MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { schema }),
+    label: 'log store',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(unknown)';
-    throw new StoreError(`log store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }
