@@ -43,6 +43,10 @@ import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
+import { LogApi } from './logs/log-api.ts';
+import { DEFAULT_PII_SETTINGS } from './logs/pii/masker.ts';
+import type { LogStore } from './logs/store/log-store.ts';
+import { openPostgresLogStore, openSqliteLogStore } from './logs/store/open.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
 import type { TraceStore } from './traces/store/trace-store.ts';
 import { DEFAULT_TAIL_SAMPLER_OPTIONS } from './traces/sampling/tail-sampler.ts';
@@ -120,6 +124,23 @@ async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undef
   return openSqliteTraceStore(path, opts);
 }
 
+/** Opens the log store when logs are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
+async function openLogStore(config: MonitorConfig): Promise<LogStore | undefined> {
+  const l = config.logs;
+  if (!l.enabled) return undefined;
+  const opts = { retentionMs: l.retention, maxEntries: l.maxEntries };
+  const s = config.storage;
+  if (s.type === 'postgres' && l.path === undefined) return openPostgresLogStore({ url: s.url }, opts);
+  return openSqliteLogStore(l.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'logs.db') : ':memory:'), opts);
+}
+
+/** The log receivers and queries over the log store, PII masking from the configuration. */
+function logApi(config: MonitorConfig, logStore: LogStore, registry: Registry): LogApi {
+  const l = config.logs;
+  const pii = { ...DEFAULT_PII_SETTINGS, ...l.pii, sensitiveKeys: l.pii.sensitiveKeys ?? DEFAULT_PII_SETTINGS.sensitiveKeys };
+  return new LogApi(logStore, { registry, pii, limits: { maxBodyBytes: l.maxBodyBytes, maxDecompressedBytes: 4 * l.maxBodyBytes } });
+}
+
 /**
  * Starts the monitor: opens the store, registers its own metrics, restores detector state, schedules scrapes of
  * every configured target (and of this host) into the pipeline, and listens on `listen`.
@@ -135,6 +156,11 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const store = await openStore(config);
   const traceStore = await openTraceStore(config).catch(async (e: unknown) => {
     await store.close();
+    throw e;
+  });
+  const logStore = await openLogStore(config).catch(async (e: unknown) => {
+    await store.close();
+    await traceStore?.close();
     throw e;
   });
 
@@ -290,6 +316,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         health: () => alerting.health(),
       },
       ...(traceApi ? { traces: traceApi } : {}),
+      ...(logStore ? { logs: logApi(config, logStore, registry) } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
@@ -319,6 +346,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     }),
     ...(traceStore
       ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await traceStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'trace retention failed') })]
+      : []),
+    ...(logStore
+      ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await logStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'log retention failed') })]
       : []),
     ...(checkpointer
       ? [new PeriodicTask({ intervalMs: det.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
@@ -362,6 +392,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await store.close();
         await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
+        await logStore?.close();
       })();
       return stopping;
     },

@@ -14,6 +14,7 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
+import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
@@ -120,6 +121,8 @@ export interface AppDeps {
   readonly summaries?: SummariesApi;
   /** OTLP trace receiver and trace queries (POST /v1/traces, GET /api/traces, /api/traces/{traceId}); omitted → 404. */
   readonly traces?: TraceSource;
+  /** Log receivers and queries (POST /v1/logs, /loki/api/v1/push, Loki query API, GET /api/logs); omitted → 404. */
+  readonly logs?: LogSource;
 }
 
 /** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */
@@ -153,6 +156,53 @@ export interface TraceSource {
   services(): Promise<NamesResponse>;
   /** Operation (span) names of a service within the retention, sorted (empty for an unknown service). */
   operations(service: string): Promise<NamesResponse>;
+}
+
+/** The log system: OTLP and Loki ingest, LogQL and entry queries. */
+export interface LogSource {
+  /** Largest push body accepted (compressed or not), bytes; larger → 413. */
+  readonly maxBodyBytes: number;
+  /**
+   * Decodes, validates, masks and stores one OTLP logs export (partial success names rejected entries).
+   * @throws InvalidInputError (400) for a body that does not decode or has no valid entry; PayloadTooLargeError
+   *   (413); StoreError (503); nothing is stored in each case
+   */
+  receiveOtlp(req: OtlpExportInput): Promise<OtlpLogsExportResponse>;
+  /** The protobuf encoding of an OTLP logs export response. */
+  encodeOtlpProtobuf(r: OtlpLogsExportResponse): Uint8Array;
+  /** Decodes, validates, masks and stores one Loki push (JSON or snappy protobuf); throws as `receiveOtlp`. */
+  receiveLoki(req: OtlpExportInput): Promise<unknown>;
+  /** Counts a request refused by the HTTP layer (body over the limit, unsupported content type). */
+  countRejectedRequest(protocol: 'otlp' | 'loki', reason: 'too_large' | 'unsupported_media_type'): void;
+  /** A LogQL query over `[startUs, endUs)`. @throws InvalidInputError (400) for a query that does not parse or is too large */
+  queryRange(q: LogRangeQuery): Promise<LokiQueryResponse>;
+  /** Indexed label names with values in the range. */
+  labels(startUs: number, endUs: number): Promise<LokiLabelsResponse>;
+  /** Values of one label in the range. */
+  labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse>;
+  /** Entries matching a search, newest first. */
+  search(q: LogSearchRequest): Promise<LogsResponse>;
+}
+
+/** A LogQL range query: times Unix µs, step ms. */
+export interface LogRangeQuery {
+  readonly query: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  readonly stepMs: number;
+  readonly direction: 'forward' | 'backward';
+}
+
+/** An entry search (GET /api/logs): times Unix µs; `words` all required; labels exact. */
+export interface LogSearchRequest {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  readonly words: readonly string[];
+  readonly levels?: readonly ('debug' | 'info' | 'warn' | 'error' | 'fatal')[];
+  readonly labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>>;
+  readonly traceId?: string;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

@@ -30,6 +30,7 @@ import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
 import { NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
+import { LogsResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -65,6 +66,11 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/traces/:traceId': TracesResponseSchema,
   'GET /api/services': NamesResponseSchema,
   'GET /api/services/:service/operations': NamesResponseSchema,
+  'POST /v1/logs': OtlpLogsExportResponseSchema,
+  'GET /loki/api/v1/query_range': LokiQueryResponseSchema,
+  'GET /loki/api/v1/labels': LokiLabelsResponseSchema,
+  'GET /loki/api/v1/label/:name/values': LokiLabelsResponseSchema,
+  'GET /api/logs': LogsResponseSchema,
   'GET /api/profiles': ProfilesResponseSchema,
   'POST /api/profiles': ProfileCreatedResponseSchema,
   'GET /api/profiles/:id/flamegraph': FlameGraphResponseSchema,

@@ -6,11 +6,14 @@ import type { Registry } from 'prom-client';
 import { InvalidInputError } from '../errors.ts';
 import type { MetricsServerRoute } from '../sdk/metrics-server.ts';
 import type { FaultLabel } from '../model/anomaly.ts';
+import type { Mode } from '../model/dwcp.ts';
+import type { MigrationTraceInput } from '../sdk/migration-tracing.ts';
 import type { ScheduledFault } from './faults.ts';
 import { faultLabel, LabelWriter } from './labels.ts';
 import type { SimNode } from './node.ts';
 import type { Scenario } from './scenario.ts';
 import { createSimNode, deriveNodes } from './topology.ts';
+import { ClusterLogging, type ClusterLoggingOptions } from './logging.ts';
 import { ClusterTracing, type ClusterTracingOptions } from './tracing.ts';
 
 /** Most nodes one cluster may run (each is an HTTP server and a registry). */
@@ -45,6 +48,8 @@ export interface ClusterOptions {
   readonly warn?: (message: string) => void;
   /** Trace every migration (one trace per migration across source and destination node); default off. */
   readonly tracing?: ClusterTracingOptions;
+  /** Log every node's migrations, transfer timeouts and retries, failures and mode switches (pino → OTel logs); default off. */
+  readonly logging?: ClusterLoggingOptions;
   /** Extra GET routes every node's metrics server answers (e.g. /debug/pprof/profile); default none. */
   readonly serverRoutes?: ReadonlyMap<string, MetricsServerRoute>;
   /** Registers extra metrics in every node's registry (e.g. the Node.js runtime metrics); default none. */
@@ -69,6 +74,8 @@ export interface Cluster {
   readonly labels: readonly FaultLabel[];
   /** The nodes' tracers when tracing is on. */
   readonly tracing: ClusterTracing | undefined;
+  /** The nodes' loggers when logging is on. */
+  readonly logging: ClusterLogging | undefined;
   /** Advances every node to `nowMs` (default: the clock) and injects faults that started. */
   tick(nowMs?: number): void;
   /** Stops the timer and every server, then flushes and shuts the tracers down. Idempotent. */
@@ -125,8 +132,18 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const specs = deriveNodes(n, regions, seed, portBase);
   const tracing = options.tracing ? new ClusterTracing(specs, options.tracing) : undefined;
+  const logging = options.logging ? new ClusterLogging(specs, options.logging) : undefined;
+  const trace = logging ? (m: MigrationTraceInput) => logging.migration(m, tracing?.record(m)) : tracing?.sink;
   const sims: SimNode[] = specs.map((spec) =>
-    createSimNode(spec, { rolloutPercent: rollout, daySeconds, startMs, faults, warn, ...(tracing ? { trace: tracing.sink } : {}) }),
+    createSimNode(spec, {
+      rolloutPercent: rollout,
+      daySeconds,
+      startMs,
+      faults,
+      warn,
+      ...(trace ? { trace } : {}),
+      ...(logging ? { onModeSwitch: (from: Mode, to: Mode, nowMs: number) => logging.modeSwitch(spec.id, from, to, nowMs) } : {}),
+    }),
   );
 
   for (const s of sims) {
@@ -138,6 +155,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   } catch (e) {
     await Promise.all(sims.map((s) => s.close()));
     await tracing?.shutdown(warn);
+    await logging?.shutdown(warn);
     throw e;
   }
 
@@ -181,6 +199,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     sim: sims,
     startMs,
     tracing,
+    logging,
     labels,
     tick,
     stop() {
@@ -188,6 +207,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         if (timer) clearInterval(timer);
         await Promise.all(sims.map((s) => s.close()));
         await tracing?.shutdown(warn);
+        await logging?.shutdown(warn);
       })();
       return stopping;
     },

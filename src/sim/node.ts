@@ -74,6 +74,8 @@ export interface SimNodeOptions {
   readonly warn?: (message: string) => void;
   /** Receives every migration for tracing (./tracing.ts); default none. */
   readonly trace?: MigrationTraceSink;
+  /** Called when the node's network mode switches (./logging.ts); default none. */
+  readonly onModeSwitch?: (from: Mode, to: Mode, nowMs: number) => void;
 }
 
 /** Validates the options of a node. @throws InvalidInputError on a bad rollout percent, day length, v1 duration factor or level shift. */
@@ -223,7 +225,7 @@ export class SimNode {
   private step(nowMs: number, t: number, dt: number, eff: FaultEffects): void {
     const season = Math.sin((2 * Math.PI * t) / this.opts.daySeconds);
     const link = linkConditions(this.profile, t, season, eff, this.prng, this.opts.hybridPeriodSeconds ?? DEFAULT_HYBRID_PERIOD_SECONDS);
-    const mode = this.observeMode(link.latencyMs, link.bandwidthBps);
+    const mode = this.observeMode(link.latencyMs, link.bandwidthBps, nowMs);
     const k: Tick = { tel: this.tel, prng: this.prng, profile: this.profile, eff, dt, season, mode, params: MODE_PARAMS[mode], link };
     const transfer = transferOf(k);
     const streams = streamCount(k);
@@ -250,11 +252,12 @@ export class SimNode {
   }
 
   /** Feeds the mode detector; records a mode switch (and a PBA model switch between internet and the rest). */
-  private observeMode(latencyMs: number, bandwidthBps: number): Mode {
+  private observeMode(latencyMs: number, bandwidthBps: number, nowMs: number): Mode {
     const previous = this.mode;
     const mode = this.detector.observe(latencyMs, bandwidthBps);
     if (mode !== previous) {
       this.tel.v3.recordModeSwitch(previous, mode);
+      this.opts.onModeSwitch?.(previous, mode, nowMs);
       // PBA keeps two models: internet, and datacenter (also used in hybrid).
       if ((mode === 'internet') !== (previous === 'internet')) this.tel.v3.pba.modelSwitch();
       this.mode = mode;

@@ -7,7 +7,7 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { InvalidInputError } from '../errors.ts';
 import type { HeadSamplerName } from '../sdk/head-sampler.ts';
-import { NodeTracing, type MigrationTraceInput } from '../sdk/migration-tracing.ts';
+import { NodeTracing, type MigrationTraceInput, type TraceCarrier } from '../sdk/migration-tracing.ts';
 
 /** Receives every migration a node runs. */
 export type MigrationTraceSink = (m: MigrationTraceInput) => void;
@@ -46,12 +46,16 @@ export class ClusterTracing {
         }),
       );
     }
-    this.sink = (m) => {
-      const source = this.byNode.get(m.sourceNode);
-      if (!source) return;
-      const carrier = source.traceSource(m);
-      this.byNode.get(m.destinationNode)?.traceDestination(carrier, m);
-    };
+    this.sink = (m) => void this.record(m);
+  }
+
+  /** Traces one migration on its source and destination; returns the carrier the source handed over (undefined for an unknown source). */
+  record(m: MigrationTraceInput): TraceCarrier | undefined {
+    const source = this.byNode.get(m.sourceNode);
+    if (!source) return undefined;
+    const carrier = source.traceSource(m);
+    this.byNode.get(m.destinationNode)?.traceDestination(carrier, m);
+    return carrier;
   }
 
   /** Exports the spans ended so far on every node. */

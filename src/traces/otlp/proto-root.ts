@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
+/** Directory of the committed OpenTelemetry `.proto` files (also resolves the common and resource imports of other OTLP signals). */
+export const PROTO_DIR = fileURLToPath(new URL('./proto/', import.meta.url));
 const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
 
 /** The protobuf types the receiver uses. */

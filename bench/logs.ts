@@ -1,0 +1,175 @@
+/**
+ * Log ingest and search benchmark. Lines are pino-style JSON (level, time, node_id, region, component, trace
+ * ids, msg, a few fields) from a seeded generator, about a fifth with PII from the labelled corpus
+ * (test/fixtures/logs/pii-corpus.ts), pushed as Loki JSON bodies of 1000 entries (what Promtail sends with
+ * `batchsize` ~1 MiB). Measured on one core, in one process:
+ * 1. anchor: plain JSON.parse of every body (and of every line in it);
+ * 2. decode + validate (src/logs/loki);
+ * 3. decode + validate + PII masking;
+ * 4. full receive: decode + validate + mask + store in a SQLite log store on disk (FTS5), one transaction per body;
+ * then bytes per stored line (database file after a WAL checkpoint and with the FTS index, divided by lines)
+ * against the raw JSON line; then search latency over everything stored: full-text term queries, label
+ * queries (node and level), a LogQL line-filter query, and LogQL `rate` over one hour — p50/p99 of repeated
+ * runs. Also masking recall/precision on the labelled corpus.
+ *
+ * Run: `npm run bench:logs -- [--lines 200000] [--store-lines 1000000] [--runs 40]`.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { DEFAULT_LOG_LIMITS } from '../src/logs/limits.ts';
+import { decodeLokiPush } from '../src/logs/loki/decode.ts';
+import { PiiMasker } from '../src/logs/pii/masker.ts';
+import { LogQueryService } from '../src/logs/query-service.ts';
+import { LogReceiver } from '../src/logs/receiver.ts';
+import { openSqliteLogStore } from '../src/logs/store/open.ts';
+import { quantileSorted } from '../src/math/quantile.ts';
+import { Prng } from '../src/sim/prng.ts';
+import { generatePiiCorpus, scoreMasking } from '../test/fixtures/logs/pii-corpus.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const LINES = arg('lines', 200_000);
+const STORE_LINES = Math.max(LINES, arg('store-lines', 1_000_000));
+const RUNS = arg('runs', 40);
+const PER_BODY = 1000;
+const DAY = 86_400_000;
+const NODES = 50;
+const WORDS = ['migration', 'started', 'completed', 'transfer', 'timed', 'out', 'retrying', 'mode', 'switched', 'checkpoint', 'written', 'peer', 'connected', 'leader', 'elected', 'quorum', 'lost'];
+const LEVELS = [30, 30, 30, 30, 30, 30, 40, 40, 50, 20];
+const COMPONENTS = ['migration', 'transport', 'consensus', 'mode', 'state_sync'];
+
+/** `n` lines ending at `endMs`, spread over the hour before it. */
+function lines(n: number, endMs: number, seed: number): { time: number; line: string; node: string; level: string; component: string }[] {
+  const r = new Prng(seed);
+  const pii = generatePiiCorpus(seed, 2000).filter((c) => c.secrets.length > 0).map((c) => c.line);
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const time = endMs - 3_600_000 + Math.floor((i / n) * 3_600_000);
+    const level = LEVELS[r.int(0, LEVELS.length - 1)]!;
+    const node = `node-${r.int(1, NODES)}`;
+    const component = COMPONENTS[r.int(0, COMPONENTS.length - 1)]!;
+    const msg = r.chance(0.2) ? pii[r.int(0, pii.length - 1)]! : Array.from({ length: r.int(3, 7) }, () => WORDS[r.int(0, WORDS.length - 1)]).join(' ');
+    const trace = r.chance(0.7) ? { trace_id: r.next().toString(16).slice(2, 10).padEnd(32, 'a'), span_id: r.next().toString(16).slice(2, 10).padEnd(16, 'b') } : {};
+    const line = JSON.stringify({ level, time, node_id: node, region: `r${r.int(1, 5)}`, component, ...trace, vm_id: `vm-${r.int(1, 5000)}`, attempt: r.int(1, 3), msg });
+    out.push({ time, line, node, level: level >= 50 ? 'error' : level >= 40 ? 'warn' : level >= 30 ? 'info' : 'debug', component });
+  }
+  return out;
+}
+
+/** Loki JSON push bodies of PER_BODY lines, one stream per (node, level, component). */
+function bodies(ls: ReturnType<typeof lines>): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < ls.length; i += PER_BODY) {
+    const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
+    for (const l of ls.slice(i, i + PER_BODY)) {
+      const key = `${l.node}|${l.level}|${l.component}`;
+      let s = streams.get(key);
+      if (!s) streams.set(key, (s = { stream: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component }, values: [] }));
+      s.values.push([`${l.time}000000`, l.line]);
+    }
+    out.push(Buffer.from(JSON.stringify({ streams: [...streams.values()] })));
+  }
+  return out;
+}
+
+function timed(fn: () => void): number {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+async function timedAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+async function main(): Promise<void> {
+  const now = Date.now();
+  const masker = new PiiMasker();
+  const corpus = generatePiiCorpus(2026, 20_000);
+  const s = scoreMasking(masker, corpus);
+  console.log(`PII corpus (seed 2026, ${corpus.length} lines): recall ${s.maskedSecrets}/${s.secrets} = ${(s.maskedSecrets / s.secrets).toFixed(4)}, precision ${s.truePositives}/${s.findings} = ${(s.truePositives / s.findings).toFixed(4)}, look-alikes kept ${s.keptNegatives}/${s.negatives}`);
+  console.log(`  by kind (masked/total): ${Object.entries(s.byKind).map(([k, [m, t]]) => `${k} ${m}/${t}`).join(', ')}`);
+  if (s.falsePositives.length > 0) console.log(`  false positives: ${s.falsePositives.map((x) => JSON.stringify(x)).join(', ')}`);
+
+  const ls = lines(LINES, now, 7);
+  const bs = bodies(ls);
+  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
+  const rawBytes = ls.reduce((a, l) => a + Buffer.byteLength(l.line) + 1, 0);
+  console.log(`\ningest: ${fmt(LINES)} lines in ${bs.length} Loki JSON bodies of ${PER_BODY}; raw JSON ${(rawBytes / LINES).toFixed(1)} bytes/line`);
+  // warm-up
+  for (const b of bs.slice(0, 5)) decodeLokiPush(b, 'json', limits, now);
+  const anchor = timed(() => {
+    for (const b of bs) {
+      const m = JSON.parse(b.toString('utf8')) as { streams: { values: [string, string][] }[] };
+      for (const st of m.streams) for (const v of st.values) JSON.parse(v[1]);
+    }
+  });
+  const decode = timed(() => {
+    for (const b of bs) decodeLokiPush(b, 'json', limits, now);
+  });
+  const mask = timed(() => {
+    for (const b of bs) for (const r of decodeLokiPush(b, 'json', limits, now).records) masker.mask(r.body);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-logs-'));
+  const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
+  const store = await openSqliteLogStore(join(dir, 'logs.db'), { retentionMs, maxEntries: 100_000_000 });
+  try {
+    const rx = new LogReceiver(store, { registry: new Registry(), limits, now: () => now });
+    const full = await timedAsync(async () => {
+      for (const b of bs) await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
+    });
+    console.log('| stage | s | lines/s (one core) |');
+    console.log('|---|---|---|');
+    for (const [name, sec] of [['anchor: JSON.parse of bodies and lines', anchor], ['decode + validate', decode], ['decode + validate + mask', mask], ['decode + validate + mask + store (SQLite FTS5)', full]] as const)
+      console.log(`| ${name} | ${sec.toFixed(2)} | ${fmt(LINES / sec)} |`);
+    console.log(`full receive / anchor: ${(full / anchor).toFixed(1)}x the time of JSON.parse`);
+
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
+    const perLine = statSync(join(dir, 'logs.db')).size / LINES;
+    console.log(`stored: ${perLine.toFixed(1)} bytes/line (database file incl. label indexes and FTS5) vs ${(rawBytes / LINES).toFixed(1)} raw JSON = ${(perLine / (rawBytes / LINES)).toFixed(2)}x`);
+
+    // more lines for search (stored directly; same generator)
+    for (let done = LINES, seed = 8; done < STORE_LINES; done += LINES, seed++) {
+      for (const b of bodies(lines(Math.min(LINES, STORE_LINES - done), now, seed))) await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
+    }
+    const stored = await store.count();
+    const qs = new LogQueryService(store);
+    const r = new Prng(3);
+    const startUs = (now - 3_600_000) * 1000;
+    const endUs = (now + 1) * 1000;
+    const cases: [string, () => Promise<unknown>][] = [
+      ['term (/api/logs q=<word>, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [WORDS[r.int(0, WORDS.length - 1)]!], labels: {} })],
+      ['two terms (q="quorum lost", newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: ['quorum', 'lost'], labels: {} })],
+      ['label (node_id=<node>, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [], labels: { node_id: `node-${r.int(1, NODES)}` } })],
+      ['label (level=error, node, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [], levels: ['error'], labels: { node_id: `node-${r.int(1, NODES)}` } })],
+      ['LogQL {node_id=<node>} |= " timed out " (100)', () => qs.queryRange({ query: `{node_id="node-${r.int(1, NODES)}"} |= " timed out "`, startUs, endUs, limit: 100, stepMs: 60_000, direction: 'backward' })],
+      ['LogQL rate({node_id=<node>, level="error"}[1m]) over 1 h', () => qs.queryRange({ query: `rate({node_id="node-${r.int(1, NODES)}", level="error"}[1m])`, startUs, endUs, limit: 100, stepMs: 60_000, direction: 'backward' })],
+    ];
+    console.log(`\nsearch over ${fmt(stored)} stored lines (one hour), ${RUNS} runs each:`);
+    console.log('| query | p50 ms | p99 ms |');
+    console.log('|---|---|---|');
+    for (const [name, run] of cases) {
+      await run();
+      const t: number[] = [];
+      for (let i = 0; i < RUNS; i++) t.push((await timedAsync(run)) * 1000);
+      t.sort((a, b) => a - b);
+      console.log(`| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} |`);
+    }
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

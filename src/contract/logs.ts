@@ -1,0 +1,75 @@
+/**
+ * Logs as the API sends them: the OTLP/HTTP logs export response of POST /v1/logs (JSON encoding; the protobuf
+ * encoding carries the same message); the Loki query API bodies of GET /loki/api/v1/query_range, /labels and
+ * /label/{name}/values (`{status, data}` with `streams` or `matrix` results, timestamps as Loki writes them) so
+ * Grafana's Loki data source can read the monitor; and the entries of GET /api/logs for the web page.
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp-response
+ * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#query-logs-within-a-range-of-time
+ */
+import { z } from 'zod';
+import { listOf } from './common.ts';
+
+/** `ExportLogsServiceResponse`: empty when every entry was accepted, else `partialSuccess`. */
+export const OtlpLogsExportResponseSchema = z.strictObject({
+  partialSuccess: z
+    .strictObject({
+      /** Entries of the request not stored. */
+      rejectedLogRecords: z.number().int().nonnegative(),
+      /** Why (the first few rejected entries with their reasons). */
+      errorMessage: z.string(),
+    })
+    .optional(),
+});
+export type OtlpLogsExportResponse = z.infer<typeof OtlpLogsExportResponseSchema>;
+
+/** The five levels. */
+export const LOG_LEVEL_VALUES = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+/** A Loki log stream: its labels and `[unix ns as a string, line]` pairs. */
+export const LokiStreamSchema = z.strictObject({
+  stream: z.record(z.string(), z.string()),
+  values: listOf(z.tuple([z.string(), z.string()])),
+});
+
+/** A Loki range-vector series: its labels and `[unix seconds, value as a string]` points. */
+export const LokiMatrixSeriesSchema = z.strictObject({
+  metric: z.record(z.string(), z.string()),
+  values: listOf(z.tuple([z.number(), z.string()])),
+});
+
+/** GET /loki/api/v1/query_range: log streams for a log query, a matrix for a metric query. */
+export const LokiQueryResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: z.discriminatedUnion('resultType', [
+    z.strictObject({ resultType: z.literal('streams'), result: listOf(LokiStreamSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+    z.strictObject({ resultType: z.literal('matrix'), result: listOf(LokiMatrixSeriesSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+  ]),
+});
+export type LokiQueryResponse = z.infer<typeof LokiQueryResponseSchema>;
+
+/** GET /loki/api/v1/labels and /loki/api/v1/label/{name}/values. */
+export const LokiLabelsResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.string()) });
+export type LokiLabelsResponse = z.infer<typeof LokiLabelsResponseSchema>;
+
+/** One entry of GET /api/logs; `timeUs` Unix µs; ids empty when the entry is not in a trace. */
+export const LogEntrySchema = z.strictObject({
+  timeUs: z.number(),
+  level: z.enum(LOG_LEVEL_VALUES),
+  service: z.string(),
+  nodeId: z.string(),
+  region: z.string(),
+  component: z.string(),
+  traceId: z.string(),
+  spanId: z.string(),
+  body: z.string(),
+  attributes: z.record(z.string(), z.string()),
+});
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+/** GET /api/logs: matching entries, newest first; `truncated` when the scan bound stopped the search. */
+export const LogsResponseSchema = z.strictObject({
+  entries: listOf(LogEntrySchema),
+  scannedLines: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+export type LogsResponse = z.infer<typeof LogsResponseSchema>;

@@ -1,0 +1,65 @@
+/**
+ * The log system as the HTTP API uses it (src/server/deps.ts `LogSource`): the receivers plus the Loki-shaped
+ * and entry queries over one log store. Wiring only.
+ */
+import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
+import { LogQueryService, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
+import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
+import type { LogStore } from './store/log-store.ts';
+
+/** Receivers and queries over one store. */
+export class LogApi {
+  readonly receiver: LogReceiver;
+  readonly queries: LogQueryService;
+
+  /** @throws InvalidInputError when a PII rule is invalid */
+  constructor(store: LogStore, opts: LogReceiverOptions & { readonly queryLimits?: Partial<LogQueryLimits> }) {
+    this.receiver = new LogReceiver(store, opts);
+    this.queries = new LogQueryService(store, opts.queryLimits);
+  }
+
+  /** Largest push body accepted, bytes. */
+  get maxBodyBytes(): number {
+    return this.receiver.limits.maxBodyBytes;
+  }
+
+  /** See {@link LogReceiver.receiveOtlp}. */
+  receiveOtlp(req: LogPushRequest): Promise<OtlpLogsExportResponse> {
+    return this.receiver.receiveOtlp(req);
+  }
+
+  /** See {@link LogReceiver.encodeOtlpProtobuf}. */
+  encodeOtlpProtobuf(r: OtlpLogsExportResponse): Uint8Array {
+    return this.receiver.encodeOtlpProtobuf(r);
+  }
+
+  /** See {@link LogReceiver.receiveLoki}. */
+  receiveLoki(req: LogPushRequest): Promise<LogPushResult> {
+    return this.receiver.receiveLoki(req);
+  }
+
+  /** See {@link LogReceiver.countRejectedRequest}. */
+  countRejectedRequest(protocol: LogProtocol, reason: 'too_large' | 'unsupported_media_type'): void {
+    this.receiver.countRejectedRequest(protocol, reason);
+  }
+
+  /** See {@link LogQueryService.queryRange}. */
+  queryRange(q: RangeQuery): Promise<LokiQueryResponse> {
+    return this.queries.queryRange(q);
+  }
+
+  /** See {@link LogQueryService.labels}. */
+  labels(startUs: number, endUs: number): Promise<LokiLabelsResponse> {
+    return this.queries.labels(startUs, endUs);
+  }
+
+  /** See {@link LogQueryService.labelValues}. */
+  labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse> {
+    return this.queries.labelValues(name, startUs, endUs);
+  }
+
+  /** See {@link LogQueryService.search}. */
+  search(q: LogSearch): Promise<LogsResponse> {
+    return this.queries.search(q);
+  }
+}

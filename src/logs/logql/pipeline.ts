@@ -1,0 +1,151 @@
+/**
+ * Evaluation of a log query's selector and pipeline over stored entries: the selector's matchers on the indexed
+ * labels (an unknown label is the empty string, as in Loki), then each stage in order — line filters on the
+ * line, `| json` adding the line's fields as labels (nested keys joined with `_`; a line that is not a JSON
+ * object gets `__error__="JSONParserErr"`), label filters and numeric comparisons on the labels so far (a
+ * value that is not a number fails a comparison). Also the full-text words a pipeline implies (for the store's
+ * index): the whole words inside each `|=` needle.
+ * @see https://grafana.com/docs/loki/latest/query/log_queries/#json
+ */
+import { LOG_LABELS, labelValue, type LogLabelName, type LogRecord } from '../record.ts';
+import type { CompareOp, LogQuery, Matcher, Stage } from './ast.ts';
+
+/** An entry after the pipeline: its labels (indexed, non-empty, plus parsed ones) and its line. */
+export interface PipelineResult {
+  readonly labels: Record<string, string>;
+  readonly line: string;
+}
+
+/** Labels parsed from one line at most (the rest are dropped). */
+const MAX_PARSED_LABELS = 64;
+
+const INDEXED = new Set<string>(LOG_LABELS);
+
+/** True when `name` is an indexed label. */
+export function isIndexedLabel(name: string): name is LogLabelName {
+  return INDEXED.has(name);
+}
+
+/** A matcher as a predicate on a value (regexes fully anchored, as in Prometheus and Loki). */
+export function matcherTest(m: Matcher): (v: string) => boolean {
+  switch (m.op) {
+    case '=':
+      return (v) => v === m.value;
+    case '!=':
+      return (v) => v !== m.value;
+    case '=~': {
+      const re = new RegExp(`^(?:${m.value})$`);
+      return (v) => re.test(v);
+    }
+    case '!~': {
+      const re = new RegExp(`^(?:${m.value})$`);
+      return (v) => !re.test(v);
+    }
+  }
+}
+
+function compare(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+  }
+}
+
+function flatten(v: unknown, prefix: string, out: Record<string, string>): void {
+  if (Object.keys(out).length >= MAX_PARSED_LABELS) return;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix === '' ? k.replace(/[^a-zA-Z0-9_]/g, '_') : `${prefix}_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, out);
+    return;
+  }
+  if (prefix === '' || prefix === '__proto__') return;
+  out[prefix] = typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+type StageFn = (line: string, labels: Record<string, string>) => boolean;
+
+function compileStage(s: Stage): StageFn {
+  switch (s.kind) {
+    case 'line':
+      if (s.op === '|=') return (line) => line.includes(s.value);
+      if (s.op === '!=') return (line) => !line.includes(s.value);
+      {
+        const re = new RegExp(s.value);
+        return s.op === '|~' ? (line) => re.test(line) : (line) => !re.test(line);
+      }
+    case 'json':
+      return (line, labels) => {
+        let v: unknown;
+        try {
+          v = JSON.parse(line);
+        } catch {
+          labels['__error__'] = 'JSONParserErr';
+          return true;
+        }
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+          labels['__error__'] = 'JSONParserErr';
+          return true;
+        }
+        const parsed: Record<string, string> = {};
+        flatten(v, '', parsed);
+        for (const [k, x] of Object.entries(parsed)) labels[k] = x;
+        return true;
+      };
+    case 'label': {
+      const t = matcherTest(s.matcher);
+      return (_line, labels) => t(labels[s.matcher.name] ?? '');
+    }
+    case 'compare':
+      return (_line, labels) => {
+        const raw = labels[s.name];
+        const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+        return Number.isFinite(n) && compare(s.op, n, s.value);
+      };
+  }
+}
+
+/** The stream labels of an entry: its non-empty indexed labels. */
+export function streamLabels(r: LogRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of LOG_LABELS) {
+    const v = labelValue(r, l);
+    if (v !== '') out[l] = v;
+  }
+  return out;
+}
+
+/** A compiled log query: the selector's matchers on non-indexed labels and the pipeline, as one function. */
+export function compilePipeline(q: LogQuery): (r: LogRecord) => PipelineResult | undefined {
+  const unindexed = q.selector.filter((m) => !isIndexedLabel(m.name));
+  const selectorOk = unindexed.every((m) => matcherTest(m)(''));
+  const stages = q.pipeline.map(compileStage);
+  return (r) => {
+    if (!selectorOk) return undefined;
+    const labels = streamLabels(r);
+    for (const st of stages) if (!st(r.body, labels)) return undefined;
+    return { labels, line: r.body };
+  };
+}
+
+/**
+ * Words every entry passing the pipeline contains as whole index tokens: the ASCII letter/digit runs inside
+ * `|=` needles bounded on both sides by ASCII characters that are neither letters nor digits (no stage changes
+ * the line, so every `|=` filter applies to the stored line).
+ */
+export function prefilterWords(q: LogQuery): string[] {
+  const out: string[] = [];
+  for (const s of q.pipeline) {
+    if (s.kind !== 'line' || s.op !== '|=') continue;
+    for (const m of s.value.matchAll(/(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g)) out.push(m[0].toLowerCase());
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+/**
+ * Decoding of Loki push bodies (POST /loki/api/v1/push) into validated log records, entry by entry:
+ * `application/json` (`{"streams":[{"stream":{labels},"values":[["<unix ns>","<line>",{metadata}?]]}]}`,
+ * optionally gzip) and `application/x-protobuf` (a snappy block holding `logproto.PushRequest`). Structured
+ * metadata become attributes (`trace_id`/`span_id` also fill the trace correlation fields); the level comes
+ * from the stream's `level` label (or `detected_level`, `severity`), default info.
+ * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs
+ */
+import { EntryCollector, invalidUtf8Source, type DecodedEntries } from '../entry-builder.ts';
+import type { LogLimits } from '../limits.ts';
+import { logProtoTypes } from '../proto-root.ts';
+import { levelOfText } from '../record.ts';
+import { LogRequestError } from '../request-error.ts';
+import { parseLabelString, streamFields } from './labels.ts';
+
+/** The two push encodings. */
+export type LokiEncoding = 'protobuf' | 'json';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const NS = /^\d{1,20}$/;
+
+function nsToMicros(v: unknown): number {
+  if (typeof v !== 'string' || !NS.test(v)) return NaN;
+  return v.length <= 3 ? 0 : Number(v.slice(0, -3));
+}
+
+function longToNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'object' && v !== null && typeof (v as { low?: unknown }).low === 'number') {
+    const l = v as { low: number; high: number };
+    return l.high * 4294967296 + (l.low >>> 0);
+  }
+  return NaN;
+}
+
+interface RawEntry {
+  readonly timeUs: number;
+  readonly line: unknown;
+  readonly metadata: Record<string, string>;
+}
+
+function addStream(c: EntryCollector, labels: Record<string, string> | undefined, entries: readonly RawEntry[], what: string): void {
+  if (labels === undefined) return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
+  const f = streamFields(labels);
+  entries.forEach((e, i) => {
+    const where = `${what} entry ${i}`;
+    if (typeof e.line !== 'string') return c.reject('malformed_entry', where);
+    const { trace_id: traceId = '', span_id: spanId = '', ...meta } = e.metadata;
+    const metaLevel = meta['level'] !== undefined ? levelOfText(meta['level']) : undefined;
+    c.add(
+      {
+        timeUs: e.timeUs,
+        level: f.level ?? metaLevel ?? 'info',
+        service: f.service,
+        nodeId: f.nodeId,
+        region: f.region,
+        component: f.component,
+        traceId: traceId.toLowerCase(),
+        spanId: spanId.toLowerCase(),
+        body: e.line,
+        attributes: { ...f.attributes, ...meta },
+      },
+      where,
+    );
+  });
+}
+
+function metadataOf(v: unknown): Record<string, string> | undefined {
+  if (v === undefined) return {};
+  if (!isObj(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (typeof x !== 'string') return undefined;
+    if (k !== '__proto__') out[k] = x;
+  }
+  return out;
+}
+
+function decodeJson(body: Buffer, c: EntryCollector): void {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new LogRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  if (!isObj(msg) || !Array.isArray(msg['streams'])) throw new LogRequestError('malformed_json', 'body must be {"streams": [...]}');
+  (msg['streams'] as unknown[]).forEach((s, si) => {
+    const what = `stream ${si}`;
+    if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
+    const labelsOk = isObj(s['stream']) && Object.values(s['stream']).every((v) => typeof v === 'string');
+    const entries: RawEntry[] = [];
+    for (const [i, v] of (s['values'] as unknown[]).entries()) {
+      const meta = Array.isArray(v) ? metadataOf(v[2]) : undefined;
+      if (!Array.isArray(v) || v.length < 2 || v.length > 3 || meta === undefined) {
+        c.reject('malformed_entry', `${what} entry ${i}`);
+        continue;
+      }
+      entries.push({ timeUs: nsToMicros(v[0]), line: v[1], metadata: meta });
+    }
+    addStream(c, labelsOk ? { ...(s['stream'] as Record<string, string>) } : undefined, entries, what);
+  });
+}
+
+function decodeProtobuf(body: Buffer, c: EntryCollector): void {
+  let msg: { streams?: { labels?: string; entries?: { timestamp?: { seconds?: unknown; nanos?: number }; line?: string; structuredMetadata?: { name?: string; value?: string }[] }[] }[] };
+  try {
+    msg = logProtoTypes().lokiPushRequest.decode(body) as typeof msg;
+  } catch (e) {
+    throw new LogRequestError('malformed_protobuf', `body is not a snappy-compressed protobuf PushRequest: ${(e as Error).message}`, { cause: e });
+  }
+  (msg.streams ?? []).forEach((s, si) => {
+    const entries: RawEntry[] = (s.entries ?? []).map((e) => {
+      const secs = longToNumber(e.timestamp?.seconds ?? 0);
+      const nanos = e.timestamp?.nanos ?? 0;
+      const metadata: Record<string, string> = {};
+      for (const p of e.structuredMetadata ?? []) if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
+      return { timeUs: e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000), line: e.line ?? '', metadata };
+    });
+    addStream(c, parseLabelString(s.labels ?? ''), entries, `stream ${si}`);
+  });
+}
+
+/**
+ * Decodes and validates one Loki push body (JSON: after Content-Encoding; protobuf: after snappy).
+ * @param nowMs the receiver's clock, Unix ms (future/age limits)
+ * @throws LogRequestError `malformed_json` / `malformed_protobuf` when the body is not a push request
+ */
+export function decodeLokiPush(body: Buffer, encoding: LokiEncoding, limits: LogLimits, nowMs: number): DecodedEntries {
+  const c = new EntryCollector(limits, nowMs, invalidUtf8Source(body));
+  if (encoding === 'json') decodeJson(body, c);
+  else decodeProtobuf(body, c);
+  return c.result();
+}

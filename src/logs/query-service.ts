@@ -1,0 +1,221 @@
+/**
+ * Log queries over the log store in the Loki query API's shapes: LogQL log queries (streams, newest or oldest
+ * first, at most `limit` entries) and the range aggregations count_over_time and rate (a matrix on a step
+ * grid), label names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
+ * become SQL conditions (regex matchers through the label's stored values), `|=` needles give full-text words,
+ * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
+ * was reached).
+ * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
+ */
+import type { LogEntry, LogsResponse, LokiLabelsResponse, LokiQueryResponse } from '../contract/logs.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { LogQuery, MetricQuery } from './logql/ast.ts';
+import { parseLogql } from './logql/parser.ts';
+import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords } from './logql/pipeline.ts';
+import type { LogLabelName, LogLevel } from './record.ts';
+import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
+
+/** Bounds of the query service. */
+export interface LogQueryLimits {
+  /** Rows one query reads at most. */
+  readonly maxScan: number;
+  /** Points per series of a metric query at most ((end − start) / step + 1). */
+  readonly maxPoints: number;
+  /** Series of a metric query at most (the rest are dropped and `truncated` set). */
+  readonly maxSeries: number;
+  /** Label values read to resolve one regex matcher. */
+  readonly maxLabelValues: number;
+}
+
+/** Defaults: 1M rows per query, 11 000 points (Loki's limit), 1000 series, 10 000 label values. */
+export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = { maxScan: 1_000_000, maxPoints: 11_000, maxSeries: 1000, maxLabelValues: 10_000 };
+
+/** A query_range request (times in Unix µs, step in ms). */
+export interface RangeQuery {
+  readonly query: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  readonly stepMs: number;
+  readonly direction: 'forward' | 'backward';
+}
+
+/** A GET /api/logs request. */
+export interface LogSearch {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  /** Full-text words, all required. */
+  readonly words: readonly string[];
+  readonly levels?: readonly LogLevel[];
+  readonly labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>>;
+  readonly traceId?: string;
+}
+
+function nsString(us: number): string {
+  return `${us}000`;
+}
+
+function seriesKey(labels: Record<string, string>): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+}
+
+function toEntry(r: StoredLog): LogEntry {
+  return {
+    timeUs: r.timeUs,
+    level: r.level,
+    service: r.service,
+    nodeId: r.nodeId,
+    region: r.region,
+    component: r.component,
+    traceId: r.traceId,
+    spanId: r.spanId,
+    body: r.body,
+    attributes: { ...r.attributes },
+  };
+}
+
+/** Loki-shaped queries over one log store. */
+export class LogQueryService {
+  private readonly store: LogStore;
+  private readonly limits: LogQueryLimits;
+
+  constructor(store: LogStore, limits: Partial<LogQueryLimits> = {}) {
+    this.store = store;
+    this.limits = { ...DEFAULT_LOG_QUERY_LIMITS, ...limits };
+  }
+
+  /**
+   * Runs a LogQL query over `[startUs, endUs)`.
+   * @throws LogqlParseError (400) when the query does not parse; InvalidInputError (400) when a metric query
+   *   needs more than `maxPoints` steps or a regex matcher more than `maxLabelValues` values
+   */
+  async queryRange(r: RangeQuery): Promise<LokiQueryResponse> {
+    const q = parseLogql(r.query);
+    if (q.kind === 'log') return this.logQuery(q, r);
+    return this.metricQuery(q, r);
+  }
+
+  /** Indexed label names with values in `[startUs, endUs)`. */
+  async labels(startUs: number, endUs: number): Promise<LokiLabelsResponse> {
+    return { status: 'success', data: await this.store.labelNames(startUs, endUs) };
+  }
+
+  /** Values of a label in `[startUs, endUs)` (none for a label that is not indexed). */
+  async labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse> {
+    if (!isIndexedLabel(name)) return { status: 'success', data: [] };
+    return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues) };
+  }
+
+  /** Entries matching a search, newest first. */
+  async search(s: LogSearch): Promise<LogsResponse> {
+    const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({ label: label as LogLabelName, in: [v] }));
+    if (s.levels !== undefined) labels.push({ label: 'level', in: [...s.levels] });
+    const res = await this.store.scan({
+      startUs: s.startUs,
+      endUs: s.endUs,
+      labels,
+      words: s.words,
+      ...(s.traceId !== undefined ? { traceId: s.traceId } : {}),
+      direction: 'backward',
+      limit: s.limit,
+      maxScan: this.limits.maxScan,
+    });
+    return { entries: res.entries.map(toEntry), scannedLines: res.scanned, truncated: res.truncated };
+  }
+
+  private async labelSets(q: LogQuery, startUs: number, endUs: number): Promise<LabelSet[]> {
+    const out: LabelSet[] = [];
+    for (const m of q.selector) {
+      if (!isIndexedLabel(m.name)) continue;
+      if (m.op === '=') out.push({ label: m.name, in: [m.value] });
+      else if (m.op === '!=') out.push({ label: m.name, notIn: [m.value] });
+      else {
+        const values = await this.store.labelValues(m.name, startUs, endUs, this.limits.maxLabelValues + 1);
+        if (values.length > this.limits.maxLabelValues) throw new InvalidInputError(`label ${m.name} has more than ${this.limits.maxLabelValues} values in the range; use = or narrow the time range`);
+        const t = matcherTest(m);
+        out.push({ label: m.name, in: ['', ...values].filter(t) });
+      }
+    }
+    return out;
+  }
+
+  private async logQuery(q: LogQuery, r: RangeQuery): Promise<LokiQueryResponse> {
+    const run = compilePipeline(q);
+    const results = new Map<StoredLog, { labels: Record<string, string>; line: string }>();
+    const res = await this.store.scan({
+      startUs: r.startUs,
+      endUs: r.endUs,
+      labels: await this.labelSets(q, r.startUs, r.endUs),
+      words: prefilterWords(q),
+      direction: r.direction,
+      limit: r.limit,
+      maxScan: this.limits.maxScan,
+      accept: (row) => {
+        const out = run(row);
+        if (out !== undefined) results.set(row, out);
+        return out !== undefined;
+      },
+    });
+    const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
+    for (const e of res.entries) {
+      const out = results.get(e)!;
+      const key = seriesKey(out.labels);
+      let s = streams.get(key);
+      if (!s) streams.set(key, (s = { stream: out.labels, values: [] }));
+      s.values.push([nsString(e.timeUs), out.line]);
+    }
+    return { status: 'success', data: { resultType: 'streams', result: [...streams.values()], stats: { scannedLines: res.scanned, truncated: res.truncated } } };
+  }
+
+  private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<LokiQueryResponse> {
+    if (!(r.stepMs > 0)) throw new InvalidInputError('step must be > 0');
+    const stepUs = r.stepMs * 1000;
+    const points = Math.floor((r.endUs - r.startUs) / stepUs) + 1;
+    if (points > this.limits.maxPoints) throw new InvalidInputError(`${points} points per series exceed the limit of ${this.limits.maxPoints}; use a larger step or a shorter range`);
+    const rangeUs = q.rangeMs * 1000;
+    const run = compilePipeline(q.query);
+    const series = new Map<string, { labels: Record<string, string>; times: number[] }>();
+    let dropped = false;
+    const res = await this.store.scan({
+      startUs: r.startUs - rangeUs + 1,
+      endUs: r.endUs + 1,
+      labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1),
+      words: prefilterWords(q.query),
+      direction: 'forward',
+      limit: Number.MAX_SAFE_INTEGER,
+      maxScan: this.limits.maxScan,
+      accept: (row) => {
+        const out = run(row);
+        if (out === undefined) return false;
+        const key = seriesKey(out.labels);
+        let s = series.get(key);
+        if (!s) {
+          if (series.size >= this.limits.maxSeries) {
+            dropped = true;
+            return false;
+          }
+          series.set(key, (s = { labels: out.labels, times: [] }));
+        }
+        s.times.push(row.timeUs);
+        return false;
+      },
+    });
+    const result = [...series.values()].map((s) => {
+      const values: [number, string][] = [];
+      let lo = 0;
+      let hi = 0;
+      for (let i = 0; i < points; i++) {
+        const t = r.startUs + i * stepUs;
+        while (hi < s.times.length && s.times[hi]! <= t) hi++;
+        while (lo < hi && s.times[lo]! <= t - rangeUs) lo++;
+        const n = hi - lo;
+        if (n === 0) continue;
+        const v = q.fn === 'rate' ? n / (q.rangeMs / 1000) : n;
+        values.push([t / 1e6, String(v)]);
+      }
+      return { metric: s.labels, values };
+    });
+    return { status: 'success', data: { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.scanned, truncated: res.truncated || dropped } } };
+  }
+}

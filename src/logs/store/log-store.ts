@@ -1,0 +1,289 @@
+/**
+ * The log store: masked log entries with their indexed labels, on SQLite (FTS5) or PostgreSQL (tsvector + GIN)
+ * through kysely (tables in ./schema.ts, migrations in ./migrations.ts). Writes are multi-row inserts in one
+ * transaction (on SQLite the FTS rows in the same transaction). Reads: a keyset-paginated scan in time order
+ * over label sets, a time range and full-text words, with a JS predicate for what SQL does not filter (line
+ * filters, parsed labels) and a bound on rows read; label names and values. Bounds: retention per level (in
+ * slices) and an entry count cap.
+ */
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
+import { InvalidInputError } from '../../errors.ts';
+import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
+import type { LogStoreDialect } from './migrations.ts';
+import type { LogDatabase, LogEntriesTable } from './schema.ts';
+
+/** Options of {@link LogStore}. */
+export interface LogStoreOptions {
+  /** Entries older than this (by timestamp) are deleted by `applyRetention`, per level, ms. */
+  readonly retentionMs: Readonly<Record<LogLevel, number>>;
+  /** Entries kept at most: `applyRetention` deletes the oldest beyond it (default 10 000 000). */
+  readonly maxEntries?: number;
+}
+
+/** A stored entry with its id. */
+export interface StoredLog extends LogRecord {
+  readonly id: number;
+}
+
+/** One label condition resolved to value sets: `in` (when given) and not `notIn`. */
+export interface LabelSet {
+  readonly label: LogLabelName;
+  readonly in?: readonly string[];
+  readonly notIn?: readonly string[];
+}
+
+/** A scan: time range, label sets, words, order, what to keep and how far to read. */
+export interface LogScan {
+  /** Inclusive start and exclusive end, Unix µs. */
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly labels: readonly LabelSet[];
+  /** Full-text tokens every entry must contain (lowercased letter/digit runs). */
+  readonly words?: readonly string[];
+  readonly traceId?: string;
+  readonly direction: 'forward' | 'backward';
+  /** Entries to return at most. */
+  readonly limit: number;
+  /** Rows to read at most (the scan stops and reports `truncated`). */
+  readonly maxScan: number;
+  /** Keeps a row (default: all). */
+  readonly accept?: (r: StoredLog) => boolean;
+}
+
+/** Result of a scan. */
+export interface LogScanResult {
+  readonly entries: StoredLog[];
+  readonly scanned: number;
+  /** True when `maxScan` stopped the scan before `limit` entries were found. */
+  readonly truncated: boolean;
+}
+
+const ROWS_PER_INSERT = 400;
+const PAGE = 1000;
+/** Retention deletes at most this much time per statement, µs (10 min). */
+const RETENTION_SLICE_US = 600_000_000;
+
+/** Full-text tokens of a text: lowercased runs of letters and digits (the tokens both backends index). */
+export function textTokens(s: string): string[] {
+  return (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
+}
+
+type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select__: infer S } ? S : LogEntriesTable[K] };
+
+function toRecord(r: Row): StoredLog {
+  let attributes: Record<string, string> = {};
+  try {
+    attributes = JSON.parse(r.attrs) as Record<string, string>;
+  } catch {
+    attributes = {};
+  }
+  return {
+    id: Number(r.id),
+    timeUs: Number(r.time_us),
+    level: (LOG_LEVELS as readonly string[]).includes(r.level) ? (r.level as LogLevel) : 'info',
+    service: r.service,
+    nodeId: r.node_id,
+    region: r.region,
+    component: r.component,
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    body: r.body,
+    attributes,
+  };
+}
+
+/** The log store of the monitor. */
+export class LogStore {
+  readonly db: Kysely<LogDatabase>;
+  readonly dialect: LogStoreDialect;
+  private readonly opts: LogStoreOptions;
+  private readonly onClose: (() => Promise<void>) | undefined;
+  private nextId: number | undefined;
+  private closed = false;
+
+  /** @throws InvalidInputError on a non-positive retention or entry cap. */
+  constructor(db: Kysely<LogDatabase>, dialect: LogStoreDialect, opts: LogStoreOptions, onClose?: () => Promise<void>) {
+    for (const l of LOG_LEVELS) if (!(opts.retentionMs[l] > 0)) throw new InvalidInputError(`log retention of ${l} must be > 0, got ${opts.retentionMs[l]}`);
+    if (opts.maxEntries !== undefined && !(Number.isSafeInteger(opts.maxEntries) && opts.maxEntries > 0))
+      throw new InvalidInputError(`maxEntries must be a positive integer, got ${opts.maxEntries}`);
+    this.db = db;
+    this.dialect = dialect;
+    this.opts = opts;
+    this.onClose = onClose;
+  }
+
+  /**
+   * Stores entries in one transaction.
+   * @returns the number of entries written
+   * @throws driver errors on backend failure (nothing of the batch is stored)
+   */
+  async insertLogs(records: readonly LogRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const rows = records.map(
+      (r): Insertable<LogEntriesTable> => ({
+        time_us: r.timeUs,
+        level: r.level,
+        service: r.service,
+        node_id: r.nodeId,
+        region: r.region,
+        component: r.component,
+        trace_id: r.traceId,
+        span_id: r.spanId,
+        body: r.body,
+        attrs: JSON.stringify(r.attributes),
+      }),
+    );
+    if (this.dialect === 'postgres') {
+      return this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+        return rows.length;
+      });
+    }
+    // SQLite: ids are assigned here (one writer per store) so the FTS rows can share them without a read-back
+    if (this.nextId === undefined) {
+      const r = await this.db.selectFrom('log_entries').select(sql<number | null>`max(id)`.as('m')).executeTakeFirst();
+      this.nextId = Number(r?.m ?? 0) + 1;
+    }
+    const first = this.nextId;
+    this.nextId += rows.length;
+    rows.forEach((r, i) => (r.id = first + i));
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+          const part = rows.slice(i, i + ROWS_PER_INSERT);
+          await trx.insertInto('log_entries').values(part).execute();
+          await sql`insert into log_fts(rowid, body) values ${sql.join(part.map((r) => sql`(${r.id}, ${r.body})`))}`.execute(trx);
+        }
+        return rows.length;
+      });
+    } catch (e) {
+      this.nextId = undefined;
+      throw e;
+    }
+  }
+
+  /** Reads entries in time order (see {@link LogScan}). */
+  async scan(q: LogScan): Promise<LogScanResult> {
+    const entries: StoredLog[] = [];
+    let scanned = 0;
+    let last: { t: number; id: number } | undefined;
+    const back = q.direction === 'backward';
+    while (entries.length < q.limit && scanned < q.maxScan) {
+      const page = Math.min(PAGE, q.maxScan - scanned);
+      let query = this.db
+        .selectFrom('log_entries')
+        .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
+        .where((eb) => this.conditions(eb, q))
+        .orderBy('time_us', back ? 'desc' : 'asc')
+        .orderBy('id', back ? 'desc' : 'asc')
+        .limit(page);
+      if (last !== undefined) {
+        const { t, id } = last;
+        query = query.where((eb) => (back ? eb.or([eb('time_us', '<', t), eb.and([eb('time_us', '=', t), eb('id', '<', id)])]) : eb.or([eb('time_us', '>', t), eb.and([eb('time_us', '=', t), eb('id', '>', id)])])));
+      }
+      const rows = (await query.execute()) as Row[];
+      scanned += rows.length;
+      for (const row of rows) {
+        const r = toRecord(row);
+        if (q.accept === undefined || q.accept(r)) {
+          entries.push(r);
+          if (entries.length >= q.limit) break;
+        }
+      }
+      if (rows.length < page) return { entries, scanned, truncated: false };
+      const end = rows[rows.length - 1]!;
+      last = { t: Number(end.time_us), id: Number(end.id) };
+    }
+    return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** Indexed label names with at least one non-empty value in `[startUs, endUs)`. */
+  async labelNames(startUs: number, endUs: number): Promise<LogLabelName[]> {
+    const out: LogLabelName[] = [];
+    for (const label of LOG_LABELS) {
+      const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', startUs).where('time_us', '<', endUs).where(label, '<>', '').limit(1).executeTakeFirst();
+      if (r !== undefined) out.push(label);
+    }
+    return out;
+  }
+
+  /** Distinct non-empty values of a label in `[startUs, endUs)`, sorted, at most `limit`. */
+  async labelValues(label: LogLabelName, startUs: number, endUs: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('log_entries')
+      .select(label)
+      .distinct()
+      .where('time_us', '>=', startUs)
+      .where('time_us', '<', endUs)
+      .where(label, '<>', '')
+      .orderBy(label)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => (r as Record<LogLabelName, string>)[label]);
+  }
+
+  /** Number of stored entries. */
+  async count(): Promise<number> {
+    const r = await this.db.selectFrom('log_entries').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /**
+   * Deletes entries older than their level's retention (in slices of 10 minutes), then the oldest beyond
+   * `maxEntries`.
+   * @returns entries deleted
+   */
+  async applyRetention(nowMs: number): Promise<number> {
+    let deleted = 0;
+    for (const level of LOG_LEVELS) {
+      const cutoff = (nowMs - this.opts.retentionMs[level]) * 1000;
+      const first = await this.db.selectFrom('log_entries').select(sql<number | string | null>`min(time_us)`.as('m')).where('level', '=', level).executeTakeFirst();
+      if (first?.m === null || first?.m === undefined) continue;
+      for (let from = Number(first.m); from < cutoff; from += RETENTION_SLICE_US) {
+        deleted += await this.deleteWhere((eb) => eb.and([eb('level', '=', level), eb('time_us', '<', Math.min(cutoff, from + RETENTION_SLICE_US))]));
+      }
+    }
+    const max = this.opts.maxEntries ?? 10_000_000;
+    const count = await this.count();
+    if (count <= max) return deleted;
+    const cut = await this.db.selectFrom('log_entries').select('id').orderBy('id').offset(count - max).limit(1).executeTakeFirst();
+    if (cut === undefined) return deleted;
+    const cutId = Number(cut.id);
+    return deleted + (await this.deleteWhere((eb) => eb('id', '<', cutId)));
+  }
+
+  /** Closes the connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+    await this.onClose?.();
+  }
+
+  private async deleteWhere(where: (eb: ExpressionBuilder<LogDatabase, 'log_entries'>) => Expression<SqlBool>): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'sqlite') await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries').select('id').where(where)})`.execute(trx);
+      const r = await trx.deleteFrom('log_entries').where(where).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    });
+  }
+
+  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan): Expression<SqlBool> {
+    const all: Expression<SqlBool>[] = [eb('time_us', '>=', q.startUs), eb('time_us', '<', q.endUs)];
+    for (const s of q.labels) {
+      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : eb(s.label, 'in', [...s.in]));
+      if (s.notIn !== undefined && s.notIn.length > 0) all.push(eb(s.label, 'not in', [...s.notIn]));
+    }
+    if (q.traceId !== undefined) all.push(eb('trace_id', '=', q.traceId));
+    const words = (q.words ?? []).flatMap(textTokens);
+    if (words.length > 0) {
+      if (this.dialect === 'sqlite') {
+        const match = words.map((w) => `"${w}"`).join(' ');
+        all.push(eb('id', 'in', sql<number>`(select rowid from log_fts where log_fts match ${match})`));
+      } else {
+        all.push(sql<SqlBool>`body_tsv @@ plainto_tsquery('simple'::regconfig, ${words.join(' ')})`);
+      }
+    }
+    return eb.and(all);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The log routes: receivers POST /v1/logs (OTLP/HTTP, protobuf or JSON, optionally gzip) and POST
+ * /loki/api/v1/push (Loki: JSON optionally gzip, or snappy-compressed protobuf); the Loki query API GET
+ * /loki/api/v1/query_range, /loki/api/v1/labels and /loki/api/v1/label/{name}/values (so Grafana's Loki data
+ * source can read the monitor); and GET /api/logs for the web page.
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
+ * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { LOG_LEVEL_VALUES, type LogsResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { ApiContext, LogSource } from '../deps.ts';
+import { durationParam, intParam, parseQuery, parseTime } from '../params.ts';
+
+const PUSH_TYPES = ['application/x-protobuf', 'application/protobuf', 'application/json'];
+/** Default query window when `start` is not given: one hour before `end` (as Loki). */
+const DEFAULT_LOOKBACK_US = 3_600_000_000;
+const MAX_LIMIT = 5000;
+const DEFAULT_LIMIT = 100;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * A Loki API time in Unix µs: integers of more than 10 digits are Unix nanoseconds, shorter ones and decimals
+ * Unix seconds, anything else RFC3339.
+ * @throws InvalidInputError when it is none of these
+ */
+export function parseLokiTime(value: string, name: string): number {
+  if (/^\d{11,20}$/.test(value)) return Math.floor(Number(value.slice(0, -3)));
+  return parseTime(value, name) * 1000;
+}
+
+const lokiTime = (name: string) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return parseLokiTime(s, name);
+    } catch (e) {
+      ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
+      return z.NEVER;
+    }
+  });
+
+/** Registers the receivers in their own scope: raw-body parsers for the two push content types only. */
+async function receiverRoutes(app: FastifyInstance, logs: LogSource): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(PUSH_TYPES, { parseAs: 'buffer', bodyLimit: logs.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addHook('onError', async (request, _reply, err) => {
+    const protocol = request.url.startsWith('/loki/') ? 'loki' : 'otlp';
+    const code = (err as { code?: unknown }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') logs.countRejectedRequest(protocol, 'too_large');
+    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') logs.countRejectedRequest(protocol, 'unsupported_media_type');
+  });
+  const input = (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => ({
+    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    contentType: typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined,
+    contentEncoding: typeof request.headers['content-encoding'] === 'string' ? request.headers['content-encoding'] : undefined,
+  });
+  app.post('/v1/logs', { bodyLimit: logs.maxBodyBytes }, async (request, reply) => {
+    const req = input(request);
+    const res = await logs.receiveOtlp(req);
+    if (/^application\/json\b/i.test(req.contentType ?? '')) return reply.type('application/json').send(res);
+    return reply.type('application/x-protobuf').send(Buffer.from(logs.encodeOtlpProtobuf(res)));
+  });
+  app.post('/loki/api/v1/push', { bodyLimit: logs.maxBodyBytes }, async (request, reply) => {
+    await logs.receiveLoki(input(request));
+    return reply.code(204).send();
+  });
+}
+
+/** When the log system is off: every log route answers 404 before reading the body. */
+async function disabledRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async () => {
+    throw new NotFoundError('logs are not enabled on this monitor');
+  });
+  for (const url of ['/v1/logs', '/loki/api/v1/push']) app.post(url, async () => ({}));
+  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/api/logs']) app.get(url, async () => ({}));
+}
+
+/**
+ * Registers (404 `DWCP_NOT_FOUND` for each when `deps.logs` is omitted):
+ * - POST /v1/logs — OTLP/HTTP logs export (`application/x-protobuf` or `application/json`, optionally gzip);
+ *   200 with `ExportLogsServiceResponse` in the request's encoding (partial success naming rejected entries).
+ * - POST /loki/api/v1/push — Loki push (`application/json`, optionally gzip, or snappy `application/x-protobuf`);
+ *   204 when at least one entry was stored (rejected entries are counted).
+ *   Both: 400 (does not decode, no valid entry), 413 (too large), 415 (other content type), 503 (store failure).
+ * - GET /loki/api/v1/query_range?query=&start=&end=&limit=&step=&direction= — LogQL (see src/logs/logql):
+ *   streams for a log query, a matrix for count_over_time/rate. Times Unix ns, Unix seconds or RFC3339 (default:
+ *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
+ *   `direction` backward (default) or forward. A query that does not parse → 400 naming the column.
+ * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
+ * - GET /api/logs?q=&level=&service=&node_id=&region=&component=&trace_id=&start=&end=&limit= — entries, newest
+ *   first: `q` words (all required, whole words), `level` a comma list, times as above.
+ */
+export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const logs = ctx.deps.logs;
+  if (logs === undefined) {
+    await app.register(disabledRoutes);
+    return;
+  }
+  await app.register(async (scope) => receiverRoutes(scope, logs));
+  const range = (q: { start?: number; end?: number }) => {
+    const endUs = q.end ?? ctx.now() * 1000;
+    const startUs = q.start ?? endUs - DEFAULT_LOOKBACK_US;
+    if (startUs > endUs) throw new InvalidInputError('start must not be after end');
+    return { startUs, endUs };
+  };
+  const times = { start: lokiTime('start').optional(), end: lokiTime('end').optional() };
+
+  const RangeSchema = z.strictObject({
+    query: z.string().min(1, 'query is required'),
+    ...times,
+    limit: intParam(1, MAX_LIMIT).optional(),
+    step: durationParam().optional(),
+    direction: z.enum(['backward', 'forward']).optional(),
+  });
+  app.get('/loki/api/v1/query_range', async (request): Promise<LokiQueryResponse> => {
+    const q = parseQuery(request.query, { schema: RangeSchema }).values;
+    const { startUs, endUs } = range(q);
+    const stepMs = q.step ?? Math.max(1000, Math.floor((endUs - startUs) / 1000 / 250));
+    if (!(stepMs > 0)) throw new InvalidInputError('step must be > 0');
+    return logs.queryRange({ query: q.query, startUs, endUs, limit: q.limit ?? DEFAULT_LIMIT, stepMs, direction: q.direction ?? 'backward' });
+  });
+
+  const RangeOnly = z.strictObject(times);
+  app.get('/loki/api/v1/labels', async (request): Promise<LokiLabelsResponse> => {
+    const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
+    return logs.labels(startUs, endUs);
+  });
+  app.get<{ Params: { name: string } }>('/loki/api/v1/label/:name/values', async (request): Promise<LokiLabelsResponse> => {
+    const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name)) throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
+    return logs.labelValues(request.params.name, startUs, endUs);
+  });
+
+  const label = z.string().min(1).max(256).optional();
+  const SearchSchema = z.strictObject({
+    q: z.string().max(1024).optional(),
+    level: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()))
+      .pipe(z.array(z.enum(LOG_LEVEL_VALUES)).min(1))
+      .optional(),
+    service: label,
+    node_id: label,
+    region: label,
+    component: label,
+    trace_id: z.string().regex(TRACE_ID, 'must be 32 lowercase hex digits').optional(),
+    ...times,
+    limit: intParam(1, MAX_LIMIT).optional(),
+  });
+  app.get('/api/logs', async (request): Promise<LogsResponse> => {
+    const q = parseQuery(request.query, { schema: SearchSchema }).values;
+    const { startUs, endUs } = range(q);
+    const labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>> = {};
+    for (const k of ['service', 'node_id', 'region', 'component'] as const) if (q[k] !== undefined) labels[k] = q[k];
+    return logs.search({
+      startUs,
+      endUs,
+      limit: q.limit ?? DEFAULT_LIMIT,
+      words: q.q === undefined ? [] : q.q.split(/\s+/).filter((w) => w !== ''),
+      labels,
+      ...(q.level !== undefined ? { levels: q.level } : {}),
+      ...(q.trace_id !== undefined ? { traceId: q.trace_id } : {}),
+    });
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * The log store contract: one suite every log-store backend runs (SQLite in memory:
+ * test/unit/logs/store/log-store.test.ts; PostgreSQL: test/integration/store/log-store-postgres.test.ts).
+ * Behaviour only, through LogStore's methods: round trip, label and word filters, both directions with keyset
+ * paging, the scan bound, label names and values, retention per level, the entry cap, and the migration
+ * bookkeeping table.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { LogLevel, LogRecord } from '../../src/logs/record.ts';
+import type { LogStore, LogStoreOptions } from '../../src/logs/store/log-store.ts';
+
+export const NOW = Date.UTC(2026, 0, 1, 12);
+const DAY = 86_400_000;
+
+/** A record at `NOW − agoMs` with the given fields. */
+export function logRecord(agoMs: number, over: Partial<LogRecord> = {}): LogRecord {
+  return {
+    timeUs: (NOW - agoMs) * 1000,
+    level: 'info',
+    service: 'dwcp-node',
+    nodeId: 'node-1',
+    region: 'us-east',
+    component: 'transport',
+    traceId: '',
+    spanId: '',
+    body: 'ok',
+    attributes: {},
+    ...over,
+  };
+}
+
+/** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
+export interface LogStoreBackend {
+  readonly open: (opts: LogStoreOptions) => Promise<LogStore>;
+  readonly skip?: string;
+}
+
+const RETENTION: Record<LogLevel, number> = { debug: DAY, info: 7 * DAY, warn: 7 * DAY, error: 30 * DAY, fatal: 30 * DAY };
+const RANGE = { startUs: (NOW - 40 * DAY) * 1000, endUs: (NOW + 1) * 1000 };
+
+/** Registers the contract suite for one backend. */
+export function logStoreContract(name: string, setup: () => Promise<LogStoreBackend>): void {
+  describe(`log store contract (${name})`, () => {
+    let b: LogStoreBackend;
+    const opened: LogStore[] = [];
+    const open = async (opts: Partial<LogStoreOptions> = {}): Promise<LogStore> => {
+      const st = await b.open({ retentionMs: RETENTION, ...opts });
+      opened.push(st);
+      return st;
+    };
+    before(async () => {
+      b = await setup();
+    });
+    after(async () => {
+      for (const st of opened) await st.close();
+    });
+    const test = (title: string, fn: () => Promise<void>): void => {
+      it(title, async (t) => {
+        if (b.skip !== undefined) return t.skip(b.skip);
+        await fn();
+      });
+    };
+    const scan = (st: LogStore, over: Partial<Parameters<LogStore['scan']>[0]> = {}) => st.scan({ ...RANGE, labels: [], direction: 'backward', limit: 1000, maxScan: 100_000, ...over });
+
+    test('round trip: every field comes back; newest first backward, oldest first forward', async () => {
+      const st = await open();
+      const a = logRecord(3000, { body: 'first', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), attributes: { k: 'v' }, level: 'error' });
+      const c = logRecord(1000, { body: 'third' });
+      const m = logRecord(2000, { body: 'second' });
+      assert.equal(await st.insertLogs([a, c, m]), 3);
+      const back = await scan(st);
+      assert.deepEqual(back.entries.map((e) => e.body), ['third', 'second', 'first']);
+      const first = back.entries[2]!;
+      assert.ok(Number.isInteger(first.id));
+      assert.deepEqual({ ...first, id: undefined }, { ...a, id: undefined });
+      const fwd = await scan(st, { direction: 'forward' });
+      assert.deepEqual(fwd.entries.map((e) => e.body), ['first', 'second', 'third']);
+      assert.equal(await st.count(), 3);
+    });
+
+    test('label sets, trace id and full-text words filter; the time range is [start, end)', async () => {
+      const st = await open();
+      await st.insertLogs([
+        logRecord(5000, { body: 'migration timeout after 30s', nodeId: 'node-1', level: 'error', traceId: 'c'.repeat(32) }),
+        logRecord(4000, { body: 'retry 2 of transfer', nodeId: 'node-2', level: 'warn' }),
+        logRecord(3000, { body: 'mode switch to internet', nodeId: 'node-2', region: 'eu-west', level: 'info' }),
+        logRecord(2000, { body: 'Timeout waiting for peer', nodeId: 'node-3', level: 'error' }),
+      ]);
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, over)).entries.map((e) => e.body);
+      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: ['error'] }] }), ['Timeout waiting for peer', 'migration timeout after 30s']);
+      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-2'] }, { label: 'region', notIn: ['eu-west'] }] }), ['retry 2 of transfer']);
+      assert.deepEqual(await bodies({ words: ['timeout'] }), ['Timeout waiting for peer', 'migration timeout after 30s']);
+      assert.deepEqual(await bodies({ words: ['timeout', 'peer'] }), ['Timeout waiting for peer']);
+      assert.deepEqual(await bodies({ words: ['time'] }), [], 'words are whole tokens');
+      assert.deepEqual(await bodies({ traceId: 'c'.repeat(32) }), ['migration timeout after 30s']);
+      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: [] }] }), []);
+      assert.deepEqual(await bodies({ startUs: (NOW - 4000) * 1000, endUs: (NOW - 2000) * 1000 }), ['mode switch to internet', 'retry 2 of transfer']);
+    });
+
+    test('pages through equal timestamps; limit, predicate and the scan bound', async () => {
+      const st = await open();
+      await st.insertLogs(Array.from({ length: 2500 }, (_, i) => logRecord(1000 + (i % 3), { body: `line ${i}` })));
+      const all = await scan(st, { limit: 10_000 });
+      assert.equal(all.entries.length, 2500);
+      assert.equal(new Set(all.entries.map((e) => e.id)).size, 2500);
+      const odd = await scan(st, { limit: 5, accept: (r) => r.body.endsWith('7') });
+      assert.equal(odd.entries.length, 5);
+      assert.ok(odd.entries.every((e) => e.body.endsWith('7')));
+      const bounded = await scan(st, { maxScan: 1200, accept: (r) => r.body === 'none' });
+      assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
+    });
+
+    test('label names and values in the range', async () => {
+      const st = await open();
+      await st.insertLogs([logRecord(1000, { component: '', region: 'b' }), logRecord(2000, { component: '', region: 'a' }), logRecord(30 * DAY, { component: 'old' })]);
+      assert.deepEqual(await st.labelNames((NOW - DAY) * 1000, (NOW + 1) * 1000), ['service', 'node_id', 'region', 'level']);
+      assert.deepEqual(await st.labelValues('region', (NOW - DAY) * 1000, (NOW + 1) * 1000, 10), ['a', 'b']);
+      assert.deepEqual(await st.labelValues('region', (NOW - DAY) * 1000, (NOW + 1) * 1000, 1), ['a']);
+    });
+
+    test('retention per level, then the entry cap (oldest first); full-text rows go with their entries', async () => {
+      const st = await open({ maxEntries: 3 });
+      await st.insertLogs([
+        logRecord(2 * DAY, { level: 'debug', body: 'gone debug' }),
+        logRecord(2 * DAY, { level: 'error', body: 'kept error' }),
+        logRecord(10 * DAY, { level: 'info', body: 'gone info' }),
+        logRecord(3000, { body: 'cap a' }),
+        logRecord(2000, { body: 'cap b' }),
+        logRecord(1000, { body: 'cap c' }),
+      ]);
+      assert.equal(await st.applyRetention(NOW), 3);
+      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['cap c', 'cap b', 'cap a']);
+      assert.deepEqual((await scan(st, { words: ['gone'] })).entries, []);
+      await st.insertLogs([logRecord(500, { body: 'gone later' })]);
+      assert.equal((await scan(st, { words: ['gone'] })).entries.length, 1);
+    });
+
+    test('migrations are recorded in their own table', async () => {
+      const st = await open();
+      const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
+      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs']);
+    });
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * The log store on PostgreSQL (DWCP_TEST_PG_URL, default postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test; every
+ * store gets a fresh schema dropped on close) through the log store contract. Under CI=true an unreachable
+ * server fails the suite; elsewhere it is skipped with the reason.
+ */
+import { openPostgresLogStore } from '../../../src/logs/store/open.ts';
+import { logStoreContract } from '../../helpers/log-store-contract.ts';
+import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
+
+logStoreContract('postgres', async () => {
+  const reason = await pgSkipReason(); // throws under CI=true
+  if (reason !== undefined) {
+    return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
+  }
+  const run = `dwcp_logs_${process.pid}_${Date.now().toString(36)}`;
+  let n = 0;
+  return { open: (opts) => openPostgresLogStore({ url: PG_URL, schema: `${run}_${n++}`, dropSchemaOnClose: true }, opts) };
+});

@@ -1,0 +1,150 @@
+/**
+ * The log routes over the real receivers, query service and a SQLite log store in memory (responses checked
+ * against the contract): OTLP and Loki pushes stored masked; LogQL through /loki/api/v1/query_range (streams
+ * and matrices), labels and label values; GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
+ * and 404 when logs are off.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse } from '../../../../src/contract/logs.ts';
+import { LogApi } from '../../../../src/logs/log-api.ts';
+import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
+import type { LogStore } from '../../../../src/logs/store/log-store.ts';
+import { buildApp } from '../../../../src/server/app.ts';
+import { lokiJson, lokiSnappyProtobuf, otlpLogsJson } from '../../../helpers/log-push.ts';
+import { testDeps } from '../../../helpers/server-fakes.ts';
+
+const NOW = Date.UTC(2026, 0, 1, 12);
+const DAY = 86_400_000;
+const TRACE = 'ef'.repeat(16);
+const retentionMs = { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY };
+
+describe('log routes', () => {
+  let store: LogStore;
+  let app: FastifyInstance;
+  const get = async <T>(url: string): Promise<{ status: number; body: T }> => {
+    const r = await app.inject({ method: 'GET', url });
+    return { status: r.statusCode, body: r.json() as T };
+  };
+  const range = `start=${(NOW - 60_000) * 1e6}&end=${NOW * 1e6}`;
+
+  before(async () => {
+    store = await openSqliteLogStore(':memory:', { retentionMs });
+    const deps = testDeps();
+    const logs = new LogApi(store, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 64 * 1024 } });
+    app = await buildApp({ ...deps, logs }, { checkResponses: true, now: () => NOW });
+    const otlp = await app.inject({
+      method: 'POST',
+      url: '/v1/logs',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(
+        otlpLogsJson([
+          { timeMs: NOW - 30_000, body: '{"msg":"migration timeout","vm":"vm-1","attempt":3}', severityNumber: 17, traceId: TRACE, spanId: 'ab'.repeat(8), attributes: { component: 'migration' } },
+          { timeMs: NOW - 20_000, body: '{"msg":"retrying transfer","vm":"vm-1","attempt":1}', severityNumber: 13, attributes: { component: 'transport' } },
+        ]),
+      ),
+    });
+    assert.equal(otlp.statusCode, 200, otlp.body);
+    const loki = await app.inject({
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      headers: { 'content-type': 'application/x-protobuf' },
+      payload: lokiSnappyProtobuf([{ labels: { service_name: 'dwcp-node', node_id: 'node-2', region: 'eu-west', level: 'info', component: 'mode' }, entries: [[NOW - 10_000, 'mode switch datacenter -> internet from 10.1.2.3']] }]),
+    });
+    assert.equal(loki.statusCode, 204, loki.body);
+    const lokiJ = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { 'content-type': 'application/json' }, payload: lokiJson([{ labels: { service: 'dwcp-node', node_id: 'node-2', level: 'error' }, entries: [[NOW - 5000, 'peer timeout user=alice@example.com']] }]) });
+    assert.equal(lokiJ.statusCode, 204, lokiJ.body);
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('log queries return Loki streams, newest first, masked', async () => {
+    const r = await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${encodeURIComponent('{service="dwcp-node"} |= "timeout"')}&${range}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.resultType, 'streams');
+    const lines = r.body.data.result.flatMap((s) => ('stream' in s ? s.values.map((v) => [v[0], v[1], s.stream['node_id']]) : []));
+    assert.deepEqual(lines, [
+      [`${(NOW - 5000) * 1e6}`, 'peer timeout user=[email]', 'node-2'],
+      [`${(NOW - 30_000) * 1e6}`, '{"msg":"migration timeout","vm":"vm-1","attempt":3}', 'node-1'],
+    ]);
+  });
+
+  it('| json and label filters, regex selectors, forward direction', async () => {
+    const q = '{node_id=~"node-[12]", level!="info"} | json | attempt >= 2';
+    const r = await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${encodeURIComponent(q)}&${range}&direction=forward`);
+    assert.equal(r.status, 200);
+    const result = r.body.data.result;
+    assert.equal(result.length, 1);
+    const s = result[0]!;
+    assert.ok('stream' in s);
+    assert.deepEqual(s.stream, { service: 'dwcp-node', node_id: 'node-1', region: 'us-east', level: 'error', component: 'migration', msg: 'migration timeout', vm: 'vm-1', attempt: '3' });
+  });
+
+  it('count_over_time and rate give matrices on the step grid', async () => {
+    const q = encodeURIComponent('count_over_time({service="dwcp-node"}[1m])');
+    const r = await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${q}&start=${(NOW - 60_000) / 1000}&end=${NOW / 1000}&step=30s`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body.data.resultType, 'matrix');
+    const total = r.body.data.result.map((s) => ('metric' in s ? s.values.find((v) => v[0] === NOW / 1000)?.[1] : undefined)).reduce((a, v) => a + Number(v ?? 0), 0);
+    assert.equal(total, 4);
+    const rate = await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${encodeURIComponent('rate({level="error"}[1m])')}&start=${NOW / 1000}&end=${NOW / 1000}&step=1`);
+    const values = rate.body.data.result.map((s) => ('metric' in s ? s.values : []));
+    assert.deepEqual(values.flat().map((v) => Number(v[1])).sort(), [1 / 60, 1 / 60]);
+  });
+
+  it('labels and label values', async () => {
+    assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/labels?${range}`)).body.data, ['service', 'node_id', 'region', 'level', 'component']);
+    assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}`)).body.data, ['node-1', 'node-2']);
+    assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/job/values?${range}`)).body.data, []);
+  });
+
+  it('GET /api/logs: words, levels, labels and trace id', async () => {
+    const r = await get<LogsResponse>(`/api/logs?q=timeout&level=error,fatal&${range}`);
+    assert.deepEqual(r.body.entries.map((e) => e.body), ['peer timeout user=[email]', '{"msg":"migration timeout","vm":"vm-1","attempt":3}']);
+    const t = await get<LogsResponse>(`/api/logs?trace_id=${TRACE}&${range}`);
+    assert.deepEqual(t.body.entries.map((e) => [e.traceId, e.component]), [[TRACE, 'migration']]);
+    const m = await get<LogsResponse>(`/api/logs?node_id=node-2&region=eu-west&${range}`);
+    assert.deepEqual(m.body.entries.map((e) => e.body), ['mode switch datacenter -> internet from [ipv4]']);
+  });
+
+  it('bad queries and parameters are 400 with a clear message', async () => {
+    const bad = async (url: string, msg: RegExp) => {
+      const r = await app.inject({ method: 'GET', url });
+      assert.equal(r.statusCode, 400, url);
+      assert.match(r.body, msg);
+    };
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('{service=}')}`, /column 10: expected a string/);
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('sum(rate({a="b"}[1m]))')}`, /unsupported function \\"sum\\"/);
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('rate({a="b"}[1m])')}&start=0&end=100000&step=1`, /exceed the limit/);
+    await bad('/loki/api/v1/query_range', /query/);
+    await bad(`/api/logs?level=loud`, /level/);
+    await bad(`/api/logs?trace_id=xyz`, /32 lowercase hex/);
+    await bad(`/api/logs?start=20&end=10`, /start must not be after end/);
+  });
+
+  it('receivers: 415 for other content types, 413 over the body limit, 400 for no valid entry', async () => {
+    const post = (url: string, payload: string | Buffer, type: string) => app.inject({ method: 'POST', url, payload, headers: { 'content-type': type } });
+    assert.equal((await post('/v1/logs', 'x', 'text/plain')).statusCode, 415);
+    assert.equal((await post('/loki/api/v1/push', Buffer.alloc(70 * 1024, 32), 'application/json')).statusCode, 413);
+    assert.equal((await post('/loki/api/v1/push', JSON.stringify({ streams: [{ stream: {}, values: [['1', 'x']] }] }), 'application/json')).statusCode, 400);
+    const partial = await post('/v1/logs', JSON.stringify(otlpLogsJson([{ timeMs: NOW - 1, body: 'ok' }, { timeMs: NOW + DAY, body: 'future' }])), 'application/json');
+    assert.equal(partial.statusCode, 200);
+    assert.equal(partial.json().partialSuccess.rejectedLogRecords, 1);
+  });
+});
+
+describe('log routes when logs are off', () => {
+  it('answer 404', async () => {
+    const app = await buildApp(testDeps(), { checkResponses: true });
+    try {
+      for (const [method, url] of [['POST', '/v1/logs'], ['POST', '/loki/api/v1/push'], ['GET', '/loki/api/v1/query_range'], ['GET', '/api/logs']] as const) {
+        assert.equal((await app.inject({ method, url })).statusCode, 404, url);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
