@@ -20,7 +20,7 @@ export const R = ['region'] as const;
 export const RI = ['region', 'instance'] as const;
 
 const latencyBucket = () => bucketRef(m('dwcp_v3_migration_latency_seconds'));
-/** The q-quantile of v3 migration latency per region over 5 minutes. */
+/** The q-quantile of v3 migration switchover downtime (`dwcp_v3_migration_latency_seconds`) per region over 5 minutes. */
 export const latencyQ = (q: number): Expr => histogramQuantile(q, latencyBucket(), '5m', R);
 /** Average AMST transmit throughput per region (bytes/s). */
 export const throughputAmst = (): Expr =>
@@ -55,6 +55,19 @@ export const LATENCY_HINTS: RunbookHints = {
   actions: [
     `Find the slow component: ${inlineCode(histogramQuantile(0.99, bucketRef(m('dwcp_v3_component_latency_seconds')), '5m', ['component']))}`,
     'Compare v1 and v3 latency on the Phase 6 dashboard; if only v3 is slow, it is a rollout regression',
+  ],
+};
+/** Hints of the migration downtime alerts (`dwcp_v3_migration_latency_seconds`: the switchover pause the VM sees). */
+export const DOWNTIME_HINTS: RunbookHints = {
+  causes: [
+    'WAN latency or loss on the migration path: the destination resumes the VM only once the last pages have arrived',
+    'a large final dirty set: the VM writes memory faster than the link drains it, or throughput or compression dropped',
+    'the v3 build of the current rollout stage',
+  ],
+  actions: [
+    `Find the slow region and mode: ${inlineCode(histogramQuantile(0.99, latencyBucket(), '5m', ['region', 'mode']))}`,
+    `Compare with the whole-migration time: ${inlineCode(histogramQuantile(0.99, bucketRef(m('dwcp_v3_migration_duration_seconds')), '5m', ['region', 'mode']))}; if only the downtime grew, look at the link latency and the final dirty set, not at the transfer`,
+    'Compare v1 and v3 on the Phase 6 dashboard; if only v3 is slow, it is a rollout regression',
   ],
 };
 export const THROUGHPUT_HINTS: RunbookHints = {

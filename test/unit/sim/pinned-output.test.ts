@@ -27,7 +27,7 @@ interface Pin {
 
 const PINS: Readonly<Record<LinkClass, Pin>> = {
   datacenter: {
-    sha256: 'e34b4e8384327ea7bd41316b32c41eb4a3a1f477b80ec3586ee37cc3256bd46b',
+    sha256: '4839d397fb2fe1a6c9293a0a884d1072d7ee5b4ffdc240355cb15ddf0b0d5516',
     throughput: 2373736394.901675,
     v3Migrations: 59,
     rttSeconds: 0.152388944209108,
@@ -36,7 +36,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 3.3372454518267456,
   },
   internet: {
-    sha256: '1e60c30763843a5d9b25c5b0ebf9ee4f77545d680dd23af4f828c415d16eabf3',
+    sha256: '910d8ad808908bd7139ee4616c6c029fe47d15ce2392445589dcd5ce92825351',
     throughput: 27803257.24585191,
     v3Migrations: 60,
     rttSeconds: 0.4152129854656064,
@@ -45,7 +45,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 279.9589748618925,
   },
   hybrid: {
-    sha256: '2193e25a6c7d6daf2379b7af495c4b443349241fd55c0c6cad53ae9dcd61e47f',
+    sha256: '5d96e39fc7961ffe604952b43cab267d25eec5ab613ba3d99515fa45f131e30e',
     throughput: 159134112.98694772,
     v3Migrations: 42,
     rttSeconds: 0.24505431073026993,

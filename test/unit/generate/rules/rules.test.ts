@@ -256,9 +256,9 @@ describe('generated promtool tests', () => {
           component: 'migration',
         },
         exp_annotations: {
-          summary: 'Migration latency P99 above 500 ms in us-east-1',
+          summary: 'Migration switchover downtime P99 above 500 ms in us-east-1',
           description:
-            'The P99 of DWCP v3 migration latency in region us-east-1 has been above 500 ms (Phase 6 SLA) for 2 minutes.',
+            'The P99 of DWCP v3 migration switchover downtime (the pause the VM sees) in region us-east-1 has been above 500 ms (Phase 6 SLA) for 2 minutes.',
           runbook_url: runbookUrl(a.name),
         },
       },
