@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
+import { METRIC_KINDS } from './model/anomaly.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 
 const duration = z
@@ -23,6 +24,26 @@ const duration = z
   });
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
+
+/** A regular expression (checked by compiling it). */
+const regex = z.string().min(1).refine(
+  (p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+/** One `detection.series` rule: family-name pattern (and label patterns) → kind, or `ignore`. */
+const seriesRuleSchema = z.strictObject({
+  match: regex,
+  labels: z.record(labelName, regex).optional(),
+  kind: z.enum([...METRIC_KINDS, 'ignore']),
+});
 
 const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
@@ -77,12 +98,19 @@ export const monitorConfigSchema = z.strictObject({
       seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(DETECTION.seasonalPeriod),
       /** Where GET /api/models/performance reads the last `npm run bench:detect` report. */
       benchmarkReport: z.string().min(1).default('bench/results/detect.json'),
+      /** Analyse series outside the catalog, their kind inferred from Prometheus naming and type. */
+      inference: z.boolean().default(DETECTION.inference),
+      /** Per-pattern kinds (or `ignore`) of series outside the catalog; first match wins, before the naming rules. */
+      series: z.array(seriesRuleSchema).max(500).default([]),
+      /** How long a series outside the catalog is analysed before it may open an anomaly. */
+      inferredWarmup: duration.pipe(z.number().int().min(0)).default(DETECTION.inferredWarmup),
     })
     .default({
       ...DETECTION,
       enabled: true,
       checkpointInterval: 60_000,
       benchmarkReport: 'bench/results/detect.json',
+      series: [],
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
   alerting: z

@@ -32,8 +32,9 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
 /**
  * The detection-engine options for `settings`: the live detector factory of `settings.detector` (with the
  * seasonal period), its name, the confidence/confirmation/cooldown/series limits of the settings,
- * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}) and the series the live
- * detector leaves out. With `candidate`, its factory and name replace the live detector's.
+ * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}), the series the live
+ * detector leaves out and the warm-up of series outside the catalog (`inferredWarmup`). With `candidate`, its
+ * factory and name replace the live detector's.
  * Validation of the values is the engine's (RangeError) and the configuration schema's.
  * @see docs/anomaly-detection.md for the tuning and its measurements.
  */
@@ -48,5 +49,6 @@ export function detectionEngineOptions(settings: DetectionSettings, candidate?: 
     maxSeries: settings.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),
+    inferredWarmupMs: settings.inferredWarmup,
   };
 }

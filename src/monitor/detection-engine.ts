@@ -41,6 +41,11 @@ export interface DetectionEngineOptions {
   readonly analyse?: (input: DetectionInput) => boolean;
   /** Series the default selection leaves out (stored and charted, never analysed); ignored with `analyse`. */
   readonly exclude?: (input: DetectionInput) => boolean;
+  /**
+   * A series outside the catalog (`input.inferred` set) is analysed this long (ms of sample time) before it may
+   * open an anomaly, unless its detector resumed from a restored snapshot (default 0).
+   */
+  readonly inferredWarmupMs?: number;
 }
 
 /** Series returned by one predictions call at most. */
@@ -141,6 +146,8 @@ interface EngineState {
   calm: number;
   open: boolean;
   lastOpenedTs: number;
+  /** No anomaly opens before this sample time (the warm-up of series outside the catalog). */
+  readonly quietUntilTs: number;
 }
 
 const TARGET_HEALTH = 'up';
@@ -206,11 +213,15 @@ export class DetectionEngine {
     return out;
   }
 
-  /** Whether this input is analysed at all (target health, or a catalog metric of an analysed kind). */
+  /**
+   * Whether this input is analysed at all: target health, a catalog metric outside the monitor group, or a
+   * series outside the catalog whose kind was inferred (`input.inferred`), when the kind is analysed.
+   */
   analyses(input: DetectionInput): boolean {
     if (input.metric === TARGET_HEALTH) return true;
     if (this.opts.analyse) return this.opts.analyse(input);
     if (this.opts.exclude?.(input) === true) return false;
+    if (input.inferred !== undefined) return this.opts.kinds.has(input.kind);
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
@@ -228,10 +239,13 @@ export class DetectionEngine {
           overLimit++;
           continue;
         }
+        const restoredBefore = this.restoredCount;
         const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
         if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
         const persistent = detector !== null && isPersistentDetector(detector);
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
+        const resumed = this.restoredCount > restoredBefore;
+        const quietUntilTs = input.inferred !== undefined && !resumed ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0) : Number.NEGATIVE_INFINITY;
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs };
         this.state.set(input.key, st);
       }
       processed++;
@@ -248,7 +262,7 @@ export class DetectionEngine {
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
         const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
-        if (!st.open && st.streak >= this.opts.confirmSamples && cooled) {
+        if (!st.open && st.streak >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
           opened.push({ key: input.key, anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });

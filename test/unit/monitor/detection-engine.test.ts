@@ -343,3 +343,15 @@ test('restart: state checkpointed to SQLite resumes detection; a cold engine wou
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('series outside the catalog are analysed when their inferred kind is, and open nothing during their warm-up', () => {
+  const e = new DetectionEngine({ factory: thresholdDetector, detectorName: 'threshold', minConfidence: 0.8, confirmSamples: 1, cooldownMs: 0, resolveAfterSamples: 1, maxSeries: 10, kinds: new Set(['utilization']), inferredWarmupMs: 5000 });
+  const input = (value: number, t: number, kind: DetectionInput['kind'] = 'utilization'): DetectionInput => ({ key: `k-${kind}`, metric: 'myapp_busy_ratio', labels: {}, value, timestampMs: t, kind, transform: 'value', def: undefined, inferred: '_ratio/_percent' });
+  assert.equal(e.analyses(input(1, 0)), true);
+  assert.equal(e.analyses(input(1, 0, 'generic')), false, 'generic is not an analysed kind');
+  assert.equal(e.analyses({ ...input(1, 0), inferred: undefined }), false, 'outside the catalog and not inferred: not analysed');
+  const opened: number[] = [];
+  for (const [t, v] of [[1000, 20], [3000, 20], [5000, 1], [6000, 20], [7000, 1]] as const) if (e.process([input(v, t)], t).opened.length) opened.push(t);
+  // The first sample at 1000 ms starts the warm-up: nothing opens before 6000 ms.
+  assert.deepEqual(opened, [6000]);
+});
