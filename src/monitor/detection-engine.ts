@@ -41,10 +41,9 @@ export interface DetectionEngineOptions {
   readonly analyse?: (input: DetectionInput) => boolean;
   /** Series the default selection leaves out (stored and charted, never analysed); ignored with `analyse`. */
   readonly exclude?: (input: DetectionInput) => boolean;
-  /**
-   * A series outside the catalog (`input.inferred` set) is analysed this long (ms of sample time) before it may
-   * open an anomaly, unless its detector resumed from a restored snapshot (default 0).
-   */
+  /** Detectors of series outside the catalog (`input.inferred` set); default `factory`. */
+  readonly inferredFactory?: DetectorFactory;
+  /** Sample time (ms) such a series learns before it may open an anomaly, unless resumed from a snapshot (default 0). */
   readonly inferredWarmupMs?: number;
 }
 
@@ -376,7 +375,8 @@ export class DetectionEngine {
 
   /** A fresh detector for the series of `input`, from its kind and labels (the factory's whole context). */
   private coldDetector(input: DetectionInput): StreamingDetector {
-    return this.opts.factory({ kind: input.kind, labels: input.labels });
+    const factory = input.inferred !== undefined ? (this.opts.inferredFactory ?? this.opts.factory) : this.opts.factory;
+    return factory({ kind: input.kind, labels: input.labels });
   }
 
   private health(

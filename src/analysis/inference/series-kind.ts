@@ -5,8 +5,12 @@
  * Built-in conventions (first match wins; the operator's rules come before them):
  * - not analysed: `_info`, `_created` and timestamp series (`_timestamp_seconds`, `_time_seconds`,
  *   `_start_time_seconds`, `boot_time_seconds`, `_timestamp`), histogram buckets, the synthetic `scrape_*`
- *   series, and `node_cpu_seconds_total{mode="idle"}` (the complement of the busy modes: a drop in idle is a rise
- *   in another mode);
+ *   series, an exporter's instrumentation of itself (`node_scrape_collector_*`, `promhttp_*`), and
+ *   `node_cpu_seconds_total{mode="idle"}` (the complement of the busy modes: a drop in idle is a rise in another
+ *   mode);
+ * - `generic` whatever their suffix: Go runtime internals (`go_*`: allocator and GC bookkeeping of the exporting
+ *   process) and clock discipline (`node_timex_*`, `node_time_zone_*`: offsets and errors in seconds are not
+ *   latencies, the frequency adjustment is not a utilisation);
  * - counters (`counter`, or untyped names ending in `_total`), analysed as their per-second rate:
  *   `_seconds_total` → `utilization` (seconds of work per second: a busy share, e.g. CPU time per mode);
  *   `_bytes_total` → `bandwidth` (bytes/s); names with error/errs/fail/drop/reject/timeout/retrans → `error_rate`;
@@ -92,6 +96,10 @@ const BUILTIN_LABEL_RULES: readonly CompiledRule[] = compileRules([{ match: 'nod
 
 const TIMESTAMP = /(_timestamp_seconds|_time_seconds|_start_time_seconds|boot_time_seconds|_timestamp)$/;
 const ERRORS = /(error|errs|fail|drop|reject|timeout|retrans)/;
+/** The synthetic scrape series and exporters' instrumentation of themselves. */
+const SELF = /^(scrape_|node_scrape_collector_|promhttp_)/;
+/** Runtime internals and clock discipline: stored, charted, `generic` whatever their suffix. */
+const INTERNALS = /^(go_|node_timex_|node_time_zone_)/;
 
 function matches(r: CompiledRule, family: string, labels: Readonly<Record<string, string>>): boolean {
   return r.name.test(family) && r.labels.every(([k, re]) => re.test(labels[k] ?? ''));
@@ -136,7 +144,8 @@ export function inferSeries(sampleName: string, type: FamilyType | undefined, la
     if (!matches(r, family, labels)) continue;
     return r.kind === 'ignore' ? null : { kind: r.kind, transform, reason: r.source };
   }
-  if (family.endsWith('_info') || family.endsWith('_created') || TIMESTAMP.test(family) || family.startsWith('scrape_')) return null;
+  if (family.endsWith('_info') || family.endsWith('_created') || TIMESTAMP.test(family) || SELF.test(family)) return null;
+  if (INTERNALS.test(family)) return { kind: 'generic', transform, reason: 'runtime or clock internals' };
   if (type === 'summary' && part === 'value') {
     // A quantile sample of a summary: a gauge of its unit.
     return family.endsWith('_seconds') ? { kind: 'latency', transform: 'value', reason: '_seconds summary quantile' } : { kind: 'generic', transform: 'value', reason: 'summary quantile' };

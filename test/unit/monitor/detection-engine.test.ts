@@ -355,3 +355,13 @@ test('series outside the catalog are analysed when their inferred kind is, and o
   // The first sample at 1000 ms starts the warm-up: nothing opens before 6000 ms.
   assert.deepEqual(opened, [6000]);
 });
+
+test('series outside the catalog get the detectors of inferredFactory, catalog series those of factory', () => {
+  const made: string[] = [];
+  const named = (name: string) => () => (made.push(name), { ...thresholdDetector(), name });
+  const e = new DetectionEngine({ factory: named('catalog'), inferredFactory: named('inferred'), detectorName: 'x', minConfidence: 0.8, confirmSamples: 1, cooldownMs: 0, resolveAfterSamples: 1, maxSeries: 10, kinds: new Set(['utilization', 'bandwidth']) });
+  const catalog = inputs([1])[0]!;
+  const inferred: DetectionInput = { key: 'rate(node_cpu_seconds_total{cpu="0",mode="user"})', metric: 'node_cpu_seconds_total', labels: { cpu: '0', mode: 'user' }, value: 0.1, timestampMs: 1000, kind: 'utilization', transform: 'rate', def: undefined, inferred: '_seconds_total: busy share (rate)' };
+  e.process([...catalog, inferred], 1001);
+  assert.deepEqual(made, ['catalog', 'inferred']);
+});

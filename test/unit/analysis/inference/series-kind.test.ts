@@ -34,18 +34,29 @@ describe('inferring the kind of a series outside the catalog', () => {
     assert.equal(kindOf('node_load1', 'gauge'), 'generic/value');
   });
 
-  it('never analyses timestamps, info series, created series, buckets or the synthetic scrape series', () => {
-    for (const n of ['node_boot_time_seconds', 'process_start_time_seconds', 'node_time_seconds', 'myapp_last_success_timestamp_seconds', 'node_uname_info', 'http_requests_created', 'scrape_series_added'])
+  it('never analyses timestamps, info series, created series, buckets, the synthetic scrape series or exporter self-instrumentation', () => {
+    for (const n of ['node_boot_time_seconds', 'process_start_time_seconds', 'node_time_seconds', 'myapp_last_success_timestamp_seconds', 'node_uname_info', 'http_requests_created', 'scrape_series_added', 'node_scrape_collector_duration_seconds'])
       assert.equal(kindOf(n, 'gauge'), null, n);
+    assert.equal(kindOf('promhttp_metric_handler_errors_total', 'counter'), null);
     assert.equal(kindOf('http_request_duration_seconds_bucket', 'histogram', { le: '0.1' }), null);
+  });
+
+  it('keeps Go runtime internals and clock discipline generic whatever their suffix', () => {
+    assert.equal(kindOf('go_memstats_alloc_bytes_total', 'counter'), 'generic/rate');
+    assert.equal(kindOf('go_gc_duration_seconds', 'summary', { quantile: '0.5' }), 'generic/value');
+    assert.equal(kindOf('node_timex_offset_seconds', 'gauge'), 'generic/value');
+    assert.equal(kindOf('node_timex_frequency_adjustment_ratio', 'gauge'), 'generic/value');
+    assert.equal(kindOf('node_time_zone_offset_seconds', 'gauge'), 'generic/value');
+    assert.equal(kindOf('process_cpu_seconds_total', 'counter'), 'utilization/rate', 'a process CPU time is analysed');
   });
 
   it('analyses histograms and summaries as the mean per interval, quantiles as gauges', () => {
     assert.equal(kindOf('http_request_duration_seconds_sum', 'histogram'), 'latency/mean');
     assert.equal(kindOf('http_request_duration_seconds_count', 'histogram'), 'latency/mean');
     assert.equal(kindOf('rpc_payload_bytes_sum', 'summary'), 'generic/mean');
-    assert.equal(kindOf('go_gc_duration_seconds', 'summary', { quantile: '0.5' }), 'latency/value');
-    assert.deepEqual(familyOf('go_gc_duration_seconds_sum', 'summary'), { family: 'go_gc_duration_seconds', part: 'sum' });
+    assert.equal(kindOf('rpc_duration_seconds', 'summary', { quantile: '0.5' }), 'latency/value');
+    assert.equal(kindOf('rpc_payload_bytes', 'summary', { quantile: '0.5' }), 'generic/value');
+    assert.deepEqual(familyOf('rpc_duration_seconds_sum', 'summary'), { family: 'rpc_duration_seconds', part: 'sum' });
     assert.deepEqual(familyOf('myapp_items_count', 'gauge'), { family: 'myapp_items_count', part: 'value' });
   });
 
