@@ -23,6 +23,17 @@ const duration = z
     }
   });
 
+/** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
+const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
+
+/**
+ * Raw-sample retention when `storage.retention` is not set: 48 h for the chunks layout (which keeps rollups
+ * for 31 days and a year besides), 6 h for the rows layout (one row per sample, no rollups).
+ */
+export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
+  return layout === 'chunks' ? 48 * 3_600_000 : 6 * 3_600_000;
+}
+
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
 /** A regular expression (checked by compiling it). */
@@ -59,6 +70,50 @@ const webhookSchema = z.strictObject({
   timeout: duration.default(5_000),
 });
 
+/** Profiling of the monitor (/debug/pprof, stored profiles) and continuous mode. */
+const profilingSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Profiles kept at most, and their total bytes. */
+  maxProfiles: z.number().int().min(1).max(100_000).default(500),
+  maxBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+  continuous: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /** Time between rounds (1m..24h). */
+      interval: duration.pipe(z.number().int().min(60_000).max(86_400_000)).default(10 * 60_000),
+      /** Length of each CPU profile in seconds (shorter than the interval). */
+      cpuSeconds: z.number().int().min(1).max(60).default(10),
+      /** Also profile the scrape targets through their /debug/pprof endpoints. */
+      targets: z.boolean().default(false),
+    })
+    .default({ enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false }),
+});
+const PROFILING_DEFAULTS = { enabled: true, maxProfiles: 500, maxBytes: 256 * 1024 * 1024, continuous: { enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false } };
+
+/** Reports: the schedule, formats and storage bounds. */
+const reportsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  schedule: z
+    .strictObject({ hourly: z.boolean().default(true), daily: z.boolean().default(true), weekly: z.boolean().default(true) })
+    .default({ hourly: true, daily: true, weekly: true }),
+  /** Formats of scheduled reports (pdf needs Chromium at chromiumPath). */
+  formats: z.array(z.enum(['html', 'pdf', 'md'])).min(1).max(3).default(['html', 'md']),
+  /** Wait after a period ends before its report is generated. */
+  delay: duration.pipe(z.number().int().min(0).max(3_600_000)).default(60_000),
+  maxReports: z.number().int().min(1).max(100_000).default(1000),
+  maxBytes: z.number().int().min(1024).default(512 * 1024 * 1024),
+  chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
+});
+const REPORTS_DEFAULTS = {
+  enabled: true,
+  schedule: { hourly: true, daily: true, weekly: true },
+  formats: ['html' as const, 'md' as const],
+  delay: 60_000,
+  maxReports: 1000,
+  maxBytes: 512 * 1024 * 1024,
+  chromiumPath: '/usr/bin/chromium',
+};
+
 export const monitorConfigSchema = z.strictObject({
   listen: z
     .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9500) })
@@ -68,11 +123,24 @@ export const monitorConfigSchema = z.strictObject({
       z.strictObject({
         type: z.literal('sqlite'),
         path: z.string().default('./data/dwcp-monitor.db'),
-        retention: duration.default(6 * 3600_000),
+        /** Raw samples kept; default {@link defaultRetentionMs} of the layout. */
+        retention: duration.optional(),
+        /** `chunks`: head + WAL + compressed chunks and rollups (docs/storage.md); `rows`: one row per sample. */
+        layout: z.enum(['rows', 'chunks']).default(DEFAULT_SQLITE_LAYOUT),
+        /** WAL directory of the chunks layout (default: the database path + `.wal`). */
+        walDir: z.string().min(1).optional(),
       }),
-      z.strictObject({ type: z.literal('postgres'), url: z.string().min(1), retention: duration.default(6 * 3600_000) }),
+      z.strictObject({
+        type: z.literal('postgres'),
+        url: z.string().min(1),
+        retention: duration.optional(),
+        layout: z.enum(['rows', 'chunks']).default('rows'),
+        /** WAL directory of the chunks layout on the monitor's local disk. */
+        walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
+      }),
     ])
-    .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: 6 * 3600_000 }),
+    .transform((s) => ({ ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
+    .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
   scrape: z
     .strictObject({ interval: duration.default(1000), timeout: duration.default(1000) })
     .default({ interval: 1000, timeout: 1000 }),
@@ -116,6 +184,8 @@ export const monitorConfigSchema = z.strictObject({
   alerting: z
     .strictObject({ externalUrl: z.string().optional(), webhooks: z.array(webhookSchema).max(20).default([]) })
     .default({ webhooks: [] }),
+  profiling: profilingSchema.default(PROFILING_DEFAULTS),
+  reports: reportsSchema.default(REPORTS_DEFAULTS),
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */

@@ -11,6 +11,7 @@ import { WebhookSender } from './alerting/webhook-sender.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
+import { startOps } from './main-ops.ts';
 import { Scraper } from './ingest/scraper.ts';
 import type { TargetStatus } from './model/status.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
@@ -33,6 +34,7 @@ import { buildApp } from './server/app.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
+import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -76,7 +78,11 @@ export interface StartMonitorOptions {
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   const s = config.storage;
-  if (s.type === 'sqlite') return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  if (s.type === 'sqlite') {
+    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
+    return openSqliteStore({ path: s.path, retentionMs: s.retention });
+  }
+  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
@@ -130,6 +136,20 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
   const insights = createInsightsProvider(store, trackers);
+  const ops = await startOps({
+    config,
+    registry,
+    store,
+    insights,
+    pipeline: () => {
+      const c = pipeline.counters();
+      const t = scraper.targets();
+      return { series: c.series, samplesIngested: c.samplesIngested, anomaliesOpened: c.anomaliesOpened, alertQueueLength: c.alertQueueLength, targets: t.length, targetsUp: t.filter((x) => x.health === 'up').length };
+    },
+    log,
+    startedAtMs: startedAt,
+    now: clock,
+  });
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
@@ -153,6 +173,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
+      ...(ops.profiling ? { profiling: ops.profiling } : {}),
+      ...(ops.reports ? { reports: ops.reports } : {}),
+      summaries: ops.summaries,
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },
@@ -181,6 +204,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       : []),
   ];
   for (const t of tasks) t.start();
+  ops.start();
   scraper.start();
   const url = `http://${config.listen.host}:${port}/`;
   log.info({ url, targets: config.targets.length, catalog: CATALOG.length }, 'monitor started');
@@ -205,6 +229,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     stop() {
       stopping ??= (async () => {
         await Promise.all(tasks.map((t) => t.stop()));
+        await ops.stop();
         await scraper.stop();
         await checkpointer?.stop();
         await Promise.all(senders.map((s) => s.stop()));

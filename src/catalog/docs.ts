@@ -8,6 +8,8 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   production: 'Phase 6 production',
   monitor: 'Monitor service self-metrics',
   host: 'Host collector and synthetic scrape series',
+  node: 'Host collector (`dwcp-monitor collect`, node_exporter names)',
+  runtime: 'Node.js runtime and profiler',
 };
 
 function row(m: MetricDef): string {

@@ -8,24 +8,35 @@
 import { InvalidInputError } from '../errors.ts';
 import { HOST_METRICS, type HostMetricName } from './host.ts';
 import { MONITOR_METRICS, type MonitorMetricName } from './monitor.ts';
+import { NODE_EXPORTER_METRICS, type NodeExporterMetricName } from './node-exporter.ts';
 import { PRODUCTION_METRICS, type ProductionMetricName } from './production.ts';
+import { RUNTIME_METRICS, type RuntimeMetricName } from './runtime.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 import { V1_METRICS, type V1MetricName } from './v1.ts';
 import { V3_METRICS, type V3MetricName } from './v3.ts';
 
 /** Every metric name of the catalog (union of the string literals of the tables). */
-export type MetricName = V1MetricName | V3MetricName | ProductionMetricName | MonitorMetricName | HostMetricName;
+export type MetricName =
+  | V1MetricName
+  | V3MetricName
+  | ProductionMetricName
+  | MonitorMetricName
+  | HostMetricName
+  | NodeExporterMetricName
+  | RuntimeMetricName;
 
 /** A catalog entry with its name typed as a catalog name. */
 export type CatalogMetric = MetricDef<MetricName>;
 
-/** Every metric, in document order (v1, v3, production, monitor, host). */
+/** Every metric, in document order (v1, v3, production, monitor, host, node, runtime). */
 export const CATALOG: readonly CatalogMetric[] = [
   ...V1_METRICS,
   ...V3_METRICS,
   ...PRODUCTION_METRICS,
   ...MONITOR_METRICS,
   ...HOST_METRICS,
+  ...NODE_EXPORTER_METRICS,
+  ...RUNTIME_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(CATALOG.map((m) => [m.name, m]));

@@ -17,7 +17,7 @@ export type Unit =
   | 'score';
 
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host';
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
 export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';

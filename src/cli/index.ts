@@ -3,9 +3,11 @@
  * root (`src/main.ts`) or an engine.
  */
 import { Command } from 'commander';
+import { collectCommand } from './commands/collect.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand, exitCodeFor } from './commands/detect.ts';
 import { generateCommand } from './commands/generate.ts';
+import { reportCommand } from './commands/report.ts';
 import { rolloutCommand } from './commands/rollout.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -26,6 +28,8 @@ program.addCommand(demoCommand());
 program.addCommand(detectCommand());
 program.addCommand(generateCommand());
 program.addCommand(rolloutCommand());
+program.addCommand(collectCommand());
+program.addCommand(reportCommand());
 
 try {
   await program.parseAsync(process.argv);

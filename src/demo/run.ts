@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
+import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
@@ -71,7 +72,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const scenario = loadScenario(opts.scenarioPath, opts.nodes);
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = join(opts.dataDir, 'demo.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(dbPath + suffix, { force: true, recursive: true });
 
   const receiver = await startAlertReceiver();
   const cluster = await startCluster({
@@ -84,6 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
+    ...instrumentedNodeOptions(),
   });
   let monitor;
   try {

@@ -18,7 +18,21 @@ export interface MetricsServerOptions {
   readonly ready?: () => boolean;
   /** Milliseconds clock for uptime; default Date.now. */
   readonly clock?: () => number;
+  /** Extra GET paths (e.g. `/debug/pprof/profile`), each answered by its handler; at most 16. */
+  readonly routes?: ReadonlyMap<string, MetricsServerRoute>;
 }
+
+/** The answer of an extra route. */
+export interface RouteResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+  /** Extra headers, e.g. Content-Disposition. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Handler of an extra GET path: gets the query string, answers with status, type and body. */
+export type MetricsServerRoute = (query: URLSearchParams) => Promise<RouteResponse>;
 
 export interface MetricsServer {
   readonly port: number;
@@ -43,6 +57,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   }
   if (!service) throw new InvalidInputError('service name must not be empty');
   const ready = options.ready ?? (() => true);
+  const routes = options.routes ?? new Map<string, MetricsServerRoute>();
+  if (routes.size > 16) throw new InvalidInputError(`at most 16 extra routes, got ${routes.size}`);
   const clock = options.clock ?? Date.now;
   const startedAt = clock();
 
@@ -51,17 +67,17 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     req: IncomingMessage,
     status: number,
     type: string,
-    body: string,
+    body: string | Uint8Array,
   ): void => {
     res.statusCode = status;
     res.setHeader('Content-Type', type);
-    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
   const json = 'application/json; charset=utf-8';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       send(res, req, 405, json, JSON.stringify({ error: 'method not allowed' }));
@@ -87,8 +103,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
         send(res, req, ok ? 200 : 503, json, JSON.stringify({ status: ok ? 'ready' : 'not_ready', service }));
         return;
       }
-      default:
-        send(res, req, 404, json, JSON.stringify({ error: 'not found' }));
+      default: {
+        const route = routes.get(path);
+        if (!route) {
+          send(res, req, 404, json, JSON.stringify({ error: 'not found' }));
+          return;
+        }
+        const r = await route(new URLSearchParams(query));
+        for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
+        send(res, req, r.status, r.contentType, r.body);
+      }
     }
   };
 

@@ -20,10 +20,13 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { networkRoutes } from './routes/network.ts';
 import { predictionRoutes } from './routes/predictions.ts';
+import { profileRoutes } from './routes/profiles.ts';
 import { regionRoutes } from './routes/regions.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sloRoutes } from './routes/slo.ts';
+import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 
 /** Options of {@link buildApp}. */
@@ -86,6 +89,9 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(networkRoutes, ctx);
   await app.register(predictionRoutes, ctx);
   await app.register(modelRoutes, ctx);
+  await app.register(profileRoutes, ctx);
+  await app.register(reportRoutes, ctx);
+  await app.register(summaryRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -15,7 +15,9 @@ import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
+import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
+import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
 export interface LiveFeed {
@@ -78,8 +80,8 @@ export interface AppDeps {
   componentStatus(): readonly ComponentStatus[];
   /** Anomaly history (GET /api/anomalies) and acknowledgement. */
   readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;
-  /** Stored series (GET /api/metrics/search and /query). */
-  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'>;
+  /** Stored series (GET /api/metrics/search and /query); stores with rollups also answer range queries at the resolution the step needs. */
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader>;
   /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
   readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;
@@ -97,6 +99,12 @@ export interface AppDeps {
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
+  /** /debug/pprof and GET/POST /api/profiles; omitted → 404. */
+  readonly profiling?: ProfilingApi;
+  /** GET/POST /api/reports; omitted → 404. */
+  readonly reports?: ReportsApi;
+  /** GET /api/system/metrics and GET /metrics/summary; omitted → 404. */
+  readonly summaries?: SummariesApi;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

@@ -13,10 +13,13 @@ import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
 import { ModelPerformanceResponseSchema } from '../contract/models.ts';
 import { NetworkResponseSchema } from '../contract/network.ts';
 import { PredictionsResponseSchema } from '../contract/predictions.ts';
+import { FlameGraphResponseSchema, ProfileComparisonResponseSchema, ProfileCreatedResponseSchema, ProfilesResponseSchema } from '../contract/profiles.ts';
 import { RegionsResponseSchema } from '../contract/regions.ts';
+import { ReportsCreatedResponseSchema, ReportsResponseSchema } from '../contract/reports.ts';
 import { RolloutResponseSchema } from '../contract/rollout.ts';
 import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts';
 import { SloResponseSchema } from '../contract/slo.ts';
+import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
@@ -36,6 +39,14 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/network': NetworkResponseSchema,
   'GET /api/predictions/:metric': PredictionsResponseSchema,
   'GET /api/models/performance': ModelPerformanceResponseSchema,
+  'GET /api/profiles': ProfilesResponseSchema,
+  'POST /api/profiles': ProfileCreatedResponseSchema,
+  'GET /api/profiles/:id/flamegraph': FlameGraphResponseSchema,
+  'GET /api/profiles/compare': ProfileComparisonResponseSchema,
+  'GET /api/reports': ReportsResponseSchema,
+  'GET /api/system/metrics': SystemMetricsResponseSchema,
+  'GET /metrics/summary': MetricsSummaryResponseSchema,
+  'POST /api/reports': ReportsCreatedResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */

@@ -2,7 +2,9 @@
  * A simulated DWCP cluster: N nodes spread round-robin over regions, each serving its own metrics on
  * 127.0.0.1, ticked by one timer, with faults injected from a scenario and ground-truth labels written.
  */
+import type { Registry } from 'prom-client';
 import { InvalidInputError } from '../errors.ts';
+import type { MetricsServerRoute } from '../sdk/metrics-server.ts';
 import type { FaultLabel } from '../model/anomaly.ts';
 import type { ScheduledFault } from './faults.ts';
 import { faultLabel, LabelWriter } from './labels.ts';
@@ -40,6 +42,10 @@ export interface ClusterOptions {
   readonly autoTick?: boolean;
   /** Receives warnings; default console.warn. */
   readonly warn?: (message: string) => void;
+  /** Extra GET routes every node's metrics server answers (e.g. /debug/pprof/profile); default none. */
+  readonly serverRoutes?: ReadonlyMap<string, MetricsServerRoute>;
+  /** Registers extra metrics in every node's registry (e.g. the Node.js runtime metrics); default none. */
+  readonly attachRegistry?: (registry: Registry) => void;
 }
 
 export interface ClusterNodeInfo {
@@ -117,6 +123,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     createSimNode(spec, { rolloutPercent: rollout, daySeconds, startMs, faults, warn }),
   );
 
+  for (const s of sims) {
+    s.serverRoutes = options.serverRoutes;
+    options.attachRegistry?.(s.registry);
+  }
   try {
     for (let i = 0; i < sims.length; i++) await sims[i]!.listen(host, specs[i]!.port);
   } catch (e) {

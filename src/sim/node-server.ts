@@ -4,7 +4,7 @@
  * is serialised on one promise chain, so a tick never waits for it.
  */
 import type { Registry } from 'prom-client';
-import { startMetricsServer, type MetricsServer } from '../sdk/metrics-server.ts';
+import { startMetricsServer, type MetricsServer, type MetricsServerRoute } from '../sdk/metrics-server.ts';
 
 /** Options of {@link NodeServer}. */
 export interface NodeServerOptions {
@@ -24,6 +24,8 @@ export class NodeServer {
   private listenPort = 0;
   private serverOp: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Extra GET routes of the metrics server (e.g. /debug/pprof/profile); set before `listen`. */
+  routes: ReadonlyMap<string, MetricsServerRoute> | undefined;
 
   constructor(opts: NodeServerOptions) {
     this.opts = opts;
@@ -88,6 +90,13 @@ export class NodeServer {
   }
 
   private start(host: string, port: number): Promise<MetricsServer> {
-    return startMetricsServer({ registry: this.opts.registry, host, port, service: `dwcp-sim-${this.opts.id}`, ready: this.opts.ready });
+    return startMetricsServer({
+      registry: this.opts.registry,
+      host,
+      port,
+      service: `dwcp-sim-${this.opts.id}`,
+      ready: this.opts.ready,
+      ...(this.routes ? { routes: this.routes } : {}),
+    });
   }
 }

@@ -31,6 +31,7 @@ import {
   transferOf,
   type Tick,
 } from './node-dynamics.ts';
+import type { MetricsServerRoute } from '../sdk/metrics-server.ts';
 import { NodeServer } from './node-server.ts';
 import { ProbeSet } from './probes.ts';
 import { Prng } from './prng.ts';
@@ -137,6 +138,11 @@ export class SimNode {
     this.remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
     this.mode = this.detector.mode;
     this.tel.v3.setMode(this.mode);
+  }
+
+  /** Extra GET routes of the node's metrics server (e.g. /debug/pprof/profile); set before `listen`. */
+  set serverRoutes(routes: ReadonlyMap<string, MetricsServerRoute> | undefined) {
+    this.server.routes = routes;
   }
 
   /** The node's registry (every series it exports). */

@@ -31,12 +31,19 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/** A connected PostgreSQL database and the cleanup to run after `db.destroy()`. */
+export interface PostgresConnection<DB> {
+  readonly db: Kysely<DB>;
+  readonly onClose: (() => Promise<void>) | undefined;
+}
+
 /**
- * Connects, creates `schema` if given, and migrates to the latest schema.
+ * Connects a pool and creates `schema` if given (set as search_path on every connection); no migrations.
+ * `onClose` drops the schema when `dropSchemaOnClose` is set.
  * @throws InvalidInputError on an invalid schema name.
- * @throws StoreError when the server is unreachable, authentication fails or a migration fails.
+ * @throws StoreError when the server is unreachable or authentication fails.
  */
-export async function openPostgresStore(opts: PostgresStoreOptions): Promise<OpenedStore> {
+export async function connectPostgres<DB = Database>(opts: PostgresStoreOptions): Promise<PostgresConnection<DB>> {
   const schema = opts.schema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
   const pool = new pg.Pool({
@@ -56,7 +63,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
     await pool.end().catch(() => undefined);
     throw new StoreError(`cannot connect to PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const onClose =
     schema !== undefined && opts.dropSchemaOnClose
       ? async () => {
@@ -69,8 +76,18 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Ope
           }
         }
       : undefined;
+  return { db, onClose };
+}
+
+/**
+ * Connects, creates `schema` if given, and migrates to the latest schema.
+ * @throws InvalidInputError on an invalid schema name.
+ * @throws StoreError when the server is unreachable, authentication fails or a migration fails.
+ */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<OpenedStore> {
+  const { db, onClose } = await connectPostgres(opts);
   try {
-    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres', schema);
+    await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres', opts.schema);
     await sql`select 1`.execute(db);
     return new KyselyStore(db, {
       dialect: 'postgres',

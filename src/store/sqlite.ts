@@ -55,24 +55,33 @@ export interface SqliteStoreOptions {
 export type OpenedStore = SampleStore & AnomalyStore & DetectorStateStore & { readonly cachedSeries: number };
 
 /**
+ * Opens (creating the file and its directory) a SQLite database for the store: WAL journaling,
+ * `synchronous=NORMAL`, a 5 s busy timeout, a 64 MiB page cache and memoised prepared statements; no migrations.
+ * @throws StoreError when the file cannot be opened.
+ */
+export function openSqliteDatabase<DB = Database>(path: string): Kysely<DB> {
+  let raw: BetterSqlite3.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    raw = new BetterSqlite3(path);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('busy_timeout = 5000');
+    raw.pragma('cache_size = -65536'); // 64 MiB page cache: index inserts of large batches stay in memory
+  } catch (e) {
+    throw new StoreError(`cannot open SQLite database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) });
+}
+
+/**
  * Opens (creating if needed) the SQLite store: creates the parent directory, enables WAL,
  * a 64 MiB page cache and `synchronous=NORMAL` (durable at checkpoints, the usual WAL pairing), and migrates to the latest schema.
  * @throws StoreError when the file cannot be opened or a migration fails.
  * @throws InvalidInputError on a non-positive retention or cache size.
  */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<OpenedStore> {
-  let raw: BetterSqlite3.Database;
-  try {
-    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
-    raw = new BetterSqlite3(opts.path);
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = NORMAL');
-    raw.pragma('busy_timeout = 5000');
-    raw.pragma('cache_size = -65536'); // 64 MiB page cache: index inserts of large batches stay in memory
-  } catch (e) {
-    throw new StoreError(`cannot open SQLite database ${opts.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) });
+  const db = openSqliteDatabase(opts.path);
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
     return new KyselyStore(db, {

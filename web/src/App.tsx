@@ -1,13 +1,15 @@
 import { AnomalyList } from './components/AnomalyList.tsx';
 import { CapacityPanel } from './components/CapacityPanel.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
+import { ProfilesPanel } from './components/ProfilesPanel.tsx';
 import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
+import { ReportsPanel } from './components/ReportsPanel.tsx';
 import { RolloutPanel } from './components/RolloutPanel.tsx';
 import { SeriesChart } from './components/SeriesChart.tsx';
 import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets. */
+/** The single page: header, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets, reports, profiles. */
 export function App() {
   return (
     <>
@@ -24,6 +26,8 @@ export function App() {
         <SeriesChart />
         <AnomalyList />
         <TargetsTable />
+        <ReportsPanel />
+        <ProfilesPanel />
       </main>
     </>
   );

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
+import { instrumentedNodeOptions } from '../../main-ops.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
 import { parseDuration, timerSafe } from '../../model/duration.ts';
@@ -129,6 +130,7 @@ export function simulateCommand(
           tickMs: settings.tickMs,
           daySeconds: settings.daySeconds,
           labelsOut: settings.labelsOut,
+          ...instrumentedNodeOptions(),
         });
       } catch (e) {
         const err = e as NodeJS.ErrnoException;

@@ -101,12 +101,12 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     if (refs.length >= limits.querySeriesMax) {
       warnings.push(`only the first ${limits.querySeriesMax} matching series were read; narrow the query with match[label]`);
     }
-    const points = await ctx.deps.samples.readPoints(
-      refs.slice(0, limits.querySeriesMax),
-      startMs,
-      endMs,
-      limits.queryRawPointsPerSeries,
-    );
+    const samples = ctx.deps.samples;
+    const chosen = refs.slice(0, limits.querySeriesMax);
+    // Stores with rollups serve steps of a minute and more from them (the latest value per bucket).
+    const points = samples.readForStep
+      ? (await samples.readForStep(chosen, startMs, endMs, stepMs, limits.queryRawPointsPerSeries)).points
+      : await samples.readPoints(chosen, startMs, endMs, limits.queryRawPointsPerSeries);
     if (points.some((p) => p.timestampsMs.length >= limits.queryRawPointsPerSeries)) {
       warnings.push(
         `some series have more than ${limits.queryRawPointsPerSeries} samples in the range; only the latest were used`,

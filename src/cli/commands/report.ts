@@ -1,0 +1,106 @@
+/**
+ * `dwcp-monitor report --from --to --format html|pdf|md`: a report of any period from the monitor's store (the
+ * configuration's storage), written to --out or standard output; --store also keeps it in the report store.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from '../../config.ts';
+import { InvalidInputError } from '../../errors.ts';
+import { createCapacityProvider } from '../../monitor/capacity-provider.ts';
+import { createInsightsProvider } from '../../monitor/rollout-provider.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../../reports/range.ts';
+import { ReportService } from '../../reports/report-service.ts';
+import { ReportStore } from '../../reports/report-store.ts';
+import { parseTime } from '../../server/params.ts';
+import { openPostgresStore } from '../../store/postgres.ts';
+import { openSqliteStore, type OpenedStore } from '../../store/sqlite.ts';
+import { parseDuration } from '../../model/duration.ts';
+import { checkOutputFile } from '../flags.ts';
+import { exitCodeFor } from './detect.ts';
+
+interface ReportFlags {
+  from: string;
+  to: string;
+  format: ReportFormat;
+  out?: string;
+  config?: string;
+  chromium?: string;
+  store: boolean;
+}
+
+/**
+ * A report time: `now`, `now-<duration>` (e.g. `now-1h`), RFC3339 or Unix seconds.
+ * @throws InvalidInputError naming the flag.
+ */
+export function parseReportTime(flag: string, text: string, nowMs: number): number {
+  const t = text.trim();
+  if (t === 'now') return nowMs;
+  const rel = /^now-(.+)$/.exec(t);
+  try {
+    return rel ? nowMs - parseDuration(rel[1]!) : parseTime(t, '');
+  } catch (e) {
+    throw new InvalidInputError(`${flag} must be now, now-<duration> (e.g. now-1h), RFC3339 or Unix seconds, got '${text}' (${(e as Error).message})`);
+  }
+}
+
+async function openStore(c: MonitorConfig): Promise<OpenedStore> {
+  const s = c.storage;
+  if (s.type === 'sqlite' && s.path !== ':memory:' && !existsSync(s.path)) {
+    throw new InvalidInputError(`no monitor database at ${s.path}: run the monitor first, or give --config with its storage`);
+  }
+  return s.type === 'sqlite' ? openSqliteStore({ path: s.path, retentionMs: s.retention }) : openPostgresStore({ url: s.url, retentionMs: s.retention });
+}
+
+/** The `report` command. */
+export function reportCommand(): Command {
+  return new Command('report')
+    .summary('write a report (SLOs, anomalies, rollout, capacity, top changes) of a period as HTML, PDF or Markdown')
+    .description(
+      "Write a report of the period [--from, --to) from the monitor's stored data: SLO compliance and error budgets, " +
+        'incidents and anomalies by component and region, rollout state and v1-vs-v3 improvements, regional health, ' +
+        'capacity outlook and the top changes against the previous period. Times: now, now-<duration>, RFC3339 or Unix ' +
+        'seconds. PDF is printed by headless Chromium. Exit codes: 0 success, 1 failure, 2 bad input (e.g. an empty or reversed range).',
+    )
+    .requiredOption('--from <time>', 'start of the period, e.g. now-1d or 2026-03-01T00:00:00Z')
+    .option('--to <time>', 'end of the period', 'now')
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('html'))
+    .option('--out <file>', 'write to this file (default: standard output; required for pdf on a terminal)')
+    .option('-c, --config <file>', 'monitor configuration whose storage is read (default: ./data/dwcp-monitor.db)')
+    .option('--chromium <path>', 'Chromium binary for PDF (default: the configuration, /usr/bin/chromium)')
+    .option('--store', 'also keep the report in the report store', false)
+    .action(async (flags: ReportFlags) => {
+      let store: OpenedStore | undefined;
+      let reportStore: ReportStore | undefined;
+      try {
+        const now = Date.now();
+        const fromMs = parseReportTime('--from', flags.from, now);
+        const toMs = parseReportTime('--to', flags.to, now);
+        if (flags.out !== undefined) checkOutputFile('--out', flags.out);
+        if (flags.format === 'pdf' && flags.out === undefined && process.stdout.isTTY) throw new InvalidInputError('--format pdf writes binary data: give --out <file.pdf>');
+        const config = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
+        store = await openStore(config);
+        if (flags.store) {
+          const s = config.storage;
+          reportStore = await ReportStore.open(s.type === 'sqlite' ? { type: 'sqlite', path: s.path } : { type: 'postgres', url: s.url }, { maxReports: config.reports.maxReports, maxBytes: config.reports.maxBytes });
+        }
+        const service = new ReportService({
+          sources: { insights: createInsightsProvider(store), capacity: createCapacityProvider(store), anomalies: store, samples: store },
+          chromiumPath: flags.chromium ?? config.reports.chromiumPath,
+          ...(reportStore ? { store: reportStore } : {}),
+        });
+        const { data, documents } = await service.render(fromMs, toMs, 'custom', [flags.format]);
+        const doc = documents[0]!;
+        if (reportStore) await reportStore.insert({ kind: 'custom', format: doc.format, title: data.title, fromMs, toMs, createdAtMs: Date.now(), generationMs: doc.generationMs, content: doc.content });
+        if (flags.out !== undefined) {
+          writeFileSync(flags.out, doc.content);
+          process.stderr.write(`wrote ${flags.out} (${doc.content.length} bytes, ${Math.round(doc.generationMs)} ms)\n`);
+        } else process.stdout.write(doc.content);
+      } catch (e) {
+        process.stderr.write(`error: ${(e as Error).message}\n`);
+        process.exitCode = exitCodeFor(e);
+      } finally {
+        await reportStore?.close();
+        await store?.close();
+      }
+    });
+}

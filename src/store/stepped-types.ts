@@ -1,0 +1,50 @@
+/**
+ * Optional read capabilities of a sample store beyond `SampleStore` (types only): reads at the resolution a
+ * query step needs, and rollup buckets for long windows (SLO windows, capacity forecasts). A store that keeps
+ * rollups implements them; callers fall back to `readPoints` when a store does not.
+ */
+import type { SeriesPoints, SeriesRef } from './types.ts';
+
+/** Resolution of a stepped read: raw samples, 1-minute or 1-hour rollups (ms; 0 = raw). */
+export type ReadResolutionMs = 0 | 60_000 | 3_600_000;
+
+/** Points read for a step, and the resolution they came from. */
+export interface SteppedRead {
+  readonly resolutionMs: ReadResolutionMs;
+  /**
+   * Per series: raw samples, or one point per rollup bucket at the bucket's last millisecond (start +
+   * resolution − 1) carrying the bucket's last value, so "latest point at or before t" keeps its meaning.
+   */
+  readonly points: SeriesPoints[];
+}
+
+/** Reads at the resolution a range query's step needs. */
+export interface SteppedSampleReader {
+  /**
+   * Points of each series in [startMs, endMs] at the coarsest resolution finer than or equal to `stepMs`
+   * that still covers `startMs` (raw below 1 min, 1-minute rollups below 1 h, 1-hour rollups above), at most
+   * the latest `maxPointsPerSeries` per series.
+   * @throws InvalidInputError on a bad range, step or limit. @throws StoreError on backend failure.
+   */
+  readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead>;
+}
+
+/** Rollup buckets of one series: parallel arrays, bucket starts in Unix ms. */
+export interface SeriesRollup {
+  readonly series: SeriesRef;
+  readonly timestampsMs: readonly number[];
+  readonly count: readonly number[];
+  readonly min: readonly number[];
+  readonly max: readonly number[];
+  readonly sum: readonly number[];
+  readonly last: readonly number[];
+}
+
+/** Rollup reads for long windows. */
+export interface RollupReader {
+  /**
+   * Buckets of `resolutionMs` (60 000 or 3 600 000) with start in [startMs rounded down to the bucket, endMs].
+   * @throws InvalidInputError on a bad range or resolution. @throws StoreError on backend failure.
+   */
+  readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]>;
+}

@@ -1,0 +1,236 @@
+/**
+ * SQL access of the chunked store over kysely (portable between SQLite and PostgreSQL): raw chunk rows,
+ * rollup rows and the meta table. No caching and no policy: the store decides what to write and when.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { StoreError } from '../../errors.ts';
+import type { StoreDialect } from '../migrations.ts';
+import type { CutChunk } from './head.ts';
+import type { TsdbDatabase } from './schema.ts';
+
+/** A database handle or an open transaction. */
+export type TsdbDb = Kysely<TsdbDatabase> | Transaction<TsdbDatabase>;
+
+/** A raw chunk row as read. */
+export interface ChunkRow {
+  readonly seriesId: number;
+  readonly startTs: number;
+  readonly endTs: number;
+  readonly samples: number;
+  readonly data: Uint8Array;
+}
+
+/** A rollup row as written (both blobs) or read (`rest` only when asked for). */
+export interface RollupRow {
+  readonly seriesId: number;
+  readonly resolution: number;
+  readonly startTs: number;
+  readonly endTs: number;
+  readonly buckets: number;
+  readonly last: Uint8Array;
+  readonly rest: Uint8Array | undefined;
+}
+
+/** Bind parameters per statement we stay under (SQLite's default limit is 32 766, PostgreSQL's 65 535). */
+const MAX_PARAMS: Record<StoreDialect, number> = { sqlite: 32_000, postgres: 60_000 };
+/** Blob bytes per multi-row statement at most. */
+const MAX_STATEMENT_BYTES = 8 * 1024 * 1024;
+/** Series ids per `in (...)` list. */
+const IDS_PER_STATEMENT = 1000;
+
+function buf(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+/** Splits rows into statements bounded by parameter count and blob bytes. */
+function* statements<T>(rows: readonly T[], paramsPerRow: number, dialect: StoreDialect, bytesOf: (r: T) => number): Generator<T[]> {
+  const maxRows = Math.floor(MAX_PARAMS[dialect] / paramsPerRow);
+  let i = 0;
+  while (i < rows.length) {
+    let j = i;
+    let bytes = 0;
+    while (j < rows.length && j - i < maxRows && (j === i || bytes + bytesOf(rows[j]!) <= MAX_STATEMENT_BYTES)) bytes += bytesOf(rows[j++]!);
+    yield rows.slice(i, j) as T[];
+    i = j;
+  }
+}
+
+function* idGroups(ids: readonly number[]): Generator<number[]> {
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) yield ids.slice(i, i + IDS_PER_STATEMENT) as number[];
+}
+
+/** Writes chunks (replacing a row with the same series and start) and deletes the checkpoint rows they replace. */
+export async function writeChunks(db: TsdbDb, dialect: StoreDialect, chunks: readonly CutChunk[]): Promise<void> {
+  for (const part of statements(chunks, 5, dialect, (c) => c.data.length)) {
+    await db
+      .insertInto('tsdb_chunks')
+      .values(part.map((c) => ({ series_id: c.seriesId, start_ts: c.startTs, end_ts: c.endTs, samples: c.samples, data: buf(c.data) })))
+      .onConflict((oc) =>
+        oc.columns(['series_id', 'start_ts']).doUpdateSet((eb) => ({
+          end_ts: eb.ref('excluded.end_ts'),
+          samples: eb.ref('excluded.samples'),
+          data: eb.ref('excluded.data'),
+        })),
+      )
+      .execute();
+  }
+  const replaced = chunks.filter((c) => c.replaces !== undefined);
+  for (const c of replaced) {
+    await db.deleteFrom('tsdb_chunks').where('series_id', '=', c.seriesId).where('start_ts', '=', c.replaces!).execute();
+  }
+}
+
+/**
+ * Chunk rows of the given series that overlap [fromMs, toMs], ordered by series and start. Every chunk spans at
+ * most `maxSpanMs`, which bounds the index range scanned per series.
+ */
+export async function readChunks(db: TsdbDb, seriesIds: readonly number[], fromMs: number, toMs: number, maxSpanMs: number): Promise<ChunkRow[]> {
+  const out: ChunkRow[] = [];
+  for (const ids of idGroups(seriesIds)) {
+    const rows = await db
+      .selectFrom('tsdb_chunks')
+      .select(['series_id', 'start_ts', 'end_ts', 'samples', 'data'])
+      .where('series_id', 'in', ids)
+      .where('start_ts', '>=', fromMs - maxSpanMs)
+      .where('start_ts', '<=', toMs)
+      .where('end_ts', '>=', fromMs)
+      .orderBy('series_id')
+      .orderBy('start_ts')
+      .execute();
+    for (const r of rows) out.push({ seriesId: Number(r.series_id), startTs: Number(r.start_ts), endTs: Number(r.end_ts), samples: Number(r.samples), data: r.data });
+  }
+  return out;
+}
+
+/** Latest end_ts per series (series without chunks are absent). */
+export async function lastTimestamps(db: TsdbDb, seriesIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const ids of idGroups(seriesIds)) {
+    const rows = await db
+      .selectFrom('tsdb_chunks')
+      .select(['series_id', (eb) => eb.fn.max('end_ts').as('last')])
+      .where('series_id', 'in', ids)
+      .groupBy('series_id')
+      .execute();
+    for (const r of rows) out.set(Number(r.series_id), Number(r.last));
+  }
+  return out;
+}
+
+/** Sum of samples over all chunk rows. */
+export async function chunkSampleCount(db: TsdbDb): Promise<number> {
+  const r = await db.selectFrom('tsdb_chunks').select((eb) => eb.fn.sum<number | string | null>('samples').as('n')).executeTakeFirstOrThrow();
+  return Number(r.n ?? 0);
+}
+
+/** Deletes chunks whose newest sample is older than `cutoffMs` (they start before it too: index on start_ts). Returns samples deleted. */
+export async function deleteExpiredChunks(db: TsdbDb, cutoffMs: number): Promise<number> {
+  const c = await db
+    .selectFrom('tsdb_chunks')
+    .select((eb) => eb.fn.sum<number | string | null>('samples').as('n'))
+    .where('start_ts', '<', cutoffMs)
+    .where('end_ts', '<', cutoffMs)
+    .executeTakeFirstOrThrow();
+  await db.deleteFrom('tsdb_chunks').where('start_ts', '<', cutoffMs).where('end_ts', '<', cutoffMs).execute();
+  return Number(c.n ?? 0);
+}
+
+/** Series that have a chunk overlapping [fromMs, toMs). */
+export async function seriesWithChunksIn(db: TsdbDb, fromMs: number, toMs: number, maxSpanMs: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('tsdb_chunks')
+    .select('series_id')
+    .distinct()
+    .where('start_ts', '>=', fromMs - maxSpanMs)
+    .where('start_ts', '<', toMs)
+    .where('end_ts', '>=', fromMs)
+    .execute();
+  return rows.map((r) => Number(r.series_id));
+}
+
+/** Earliest chunk start, or undefined when there are no chunks. */
+export async function earliestChunkStart(db: TsdbDb): Promise<number | undefined> {
+  const r = await db.selectFrom('tsdb_chunks').select((eb) => eb.fn.min('start_ts').as('t')).executeTakeFirst();
+  return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+}
+
+/**
+ * Rollup rows of the given series and resolution whose span overlaps [fromMs, toMs], ordered by series and
+ * start; the count/min/max/sum blob only when `withRest`.
+ */
+export async function readRollups(db: TsdbDb, seriesIds: readonly number[], resolution: number, fromMs: number, toMs: number, rowSpanMs: number, withRest: boolean): Promise<RollupRow[]> {
+  const out: RollupRow[] = [];
+  for (const ids of idGroups(seriesIds)) {
+    const q = db
+      .selectFrom('tsdb_rollups')
+      .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
+      .where('series_id', 'in', ids)
+      .where('resolution', '=', resolution)
+      .where('start_ts', '>', fromMs - rowSpanMs)
+      .where('start_ts', '<=', toMs)
+      .orderBy('series_id')
+      .orderBy('start_ts');
+    const rows = withRest ? await q.select('data').execute() : await q.execute();
+    for (const r of rows) {
+      const rest = 'data' in r ? (r as { data: Buffer }).data : undefined;
+      out.push({ seriesId: Number(r.series_id), resolution: Number(r.resolution), startTs: Number(r.start_ts), endTs: Number(r.end_ts), buckets: Number(r.buckets), last: r.last_data, rest });
+    }
+  }
+  return out;
+}
+
+/** Inserts or replaces rollup rows (both blobs must be present). */
+export async function writeRollups(db: TsdbDb, dialect: StoreDialect, rows: readonly RollupRow[]): Promise<void> {
+  for (const part of statements(rows, 7, dialect, (r) => r.last.length + (r.rest?.length ?? 0))) {
+    await db
+      .insertInto('tsdb_rollups')
+      .values(
+        part.map((r) => {
+          if (r.rest === undefined) throw new StoreError(`rollup row of series ${r.seriesId} has no rest blob`);
+          return { series_id: r.seriesId, resolution: r.resolution, start_ts: r.startTs, end_ts: r.endTs, buckets: r.buckets, last_data: buf(r.last), data: buf(r.rest) };
+        }),
+      )
+      .onConflict((oc) =>
+        oc.columns(['series_id', 'resolution', 'start_ts']).doUpdateSet((eb) => ({
+          end_ts: eb.ref('excluded.end_ts'),
+          buckets: eb.ref('excluded.buckets'),
+          last_data: eb.ref('excluded.last_data'),
+          data: eb.ref('excluded.data'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Deletes rollup rows of `resolution` whose last bucket starts before `beforeMs`. */
+export async function deleteRollupsBefore(db: TsdbDb, resolution: number, beforeMs: number): Promise<void> {
+  await db.deleteFrom('tsdb_rollups').where('resolution', '=', resolution).where('end_ts', '<', beforeMs).execute();
+}
+
+/** Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. */
+export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('series')
+    .select(['id', 'key'])
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tsdb_chunks').select(sql.lit(1).as('one')).whereRef('tsdb_chunks.series_id', '=', 'series.id'))))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tsdb_rollups').select(sql.lit(1).as('one')).whereRef('tsdb_rollups.series_id', '=', 'series.id'))))
+    .execute();
+  const victims = rows.filter((r) => !keep.has(Number(r.id)));
+  for (const ids of idGroups(victims.map((r) => Number(r.id)))) await db.deleteFrom('series').where('id', 'in', ids).execute();
+  return victims.map((r) => r.key);
+}
+
+/** A value of the meta table. */
+export async function getMeta(db: TsdbDb, key: string): Promise<string | undefined> {
+  const r = await db.selectFrom('tsdb_meta').select('value').where('key', '=', key).executeTakeFirst();
+  return r?.value;
+}
+
+/** Sets a value of the meta table. */
+export async function setMeta(db: TsdbDb, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('tsdb_meta')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

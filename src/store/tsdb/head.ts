@@ -1,0 +1,231 @@
+/**
+ * The in-memory head: per series, the open chunk (samples compressed as they arrive) and what the store knows
+ * about the series' latest timestamp. Pure state, no I/O: chunks cut here are handed back to the store, which
+ * writes them. Bounded by series count and by accounted bytes (open chunk buffers plus a per-series estimate):
+ * beyond either limit the largest open chunks are cut and the longest idle series dropped.
+ *
+ * @see Prometheus TSDB head block (in-memory head, chunks cut at 120 samples),
+ *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/
+ */
+import { ChunkAppender, decodeChunk } from './codec/chunk.ts';
+
+/** Accounted bytes of a series without an open chunk, besides 2 bytes per key character (objects, map slots). */
+export const SERIES_OVERHEAD_BYTES = 240;
+/** Extra accounted bytes of an open chunk besides its buffers (appender and encoder objects). */
+export const OPEN_CHUNK_OVERHEAD_BYTES = 160;
+
+/** Head state of one series. */
+export interface HeadSeries {
+  readonly id: number;
+  readonly key: string;
+  /** The open chunk; undefined right after a cut. */
+  app: ChunkAppender | undefined;
+  /** Largest timestamp stored for the series anywhere (head or database); -Infinity when none. */
+  lastTs: number;
+  /** start_ts of the database row holding a checkpoint copy of `app`, if one was written. */
+  provisionalStart: number | undefined;
+  /** Samples in that row. */
+  provisionalSamples: number;
+  /** Head clock at the series' last append. */
+  touched: number;
+  /** Bytes currently accounted for the series. */
+  accounted: number;
+}
+
+/** A chunk to write to the database. */
+export interface CutChunk {
+  readonly seriesId: number;
+  readonly startTs: number;
+  readonly endTs: number;
+  readonly samples: number;
+  readonly data: Uint8Array;
+  /** A checkpoint row of this chunk at another start_ts, to delete when this one is written. */
+  readonly replaces: number | undefined;
+}
+
+/** Limits of the head (see TsdbOptions). */
+export interface HeadLimits {
+  readonly maxSamplesPerChunk: number;
+  readonly maxChunkSpanMs: number;
+  readonly maxHeadSeries: number;
+  readonly maxHeadBytes: number;
+}
+
+/** The head of the store. */
+export class Head {
+  private readonly byKey = new Map<string, HeadSeries>();
+  private readonly byId = new Map<number, HeadSeries>();
+  private bytes = 0;
+  private clock = 0;
+  private readonly limits: HeadLimits;
+
+  constructor(limits: HeadLimits) {
+    this.limits = limits;
+  }
+
+  /** Series held. */
+  get size(): number {
+    return this.byKey.size;
+  }
+  /** Accounted bytes (never above `maxHeadBytes` after {@link enforceLimits}). */
+  get accountedBytes(): number {
+    return this.bytes;
+  }
+  /** Samples in open chunks. */
+  openSamples(): number {
+    let n = 0;
+    for (const s of this.byKey.values()) n += s.app?.count ?? 0;
+    return n;
+  }
+
+  get(key: string): HeadSeries | undefined {
+    return this.byKey.get(key);
+  }
+  getById(id: number): HeadSeries | undefined {
+    return this.byId.get(id);
+  }
+  /** Every series (iteration order: insertion). */
+  all(): IterableIterator<HeadSeries> {
+    return this.byKey.values();
+  }
+
+  /** Starts a new append batch (the clock that orders series by idleness). */
+  nextBatch(): void {
+    this.clock++;
+  }
+
+  /** Adds a series (no open chunk) whose latest stored timestamp is `lastTs`. */
+  add(id: number, key: string, lastTs: number): HeadSeries {
+    const s: HeadSeries = { id, key, app: undefined, lastTs, provisionalStart: undefined, provisionalSamples: 0, touched: this.clock, accounted: 0 };
+    this.byKey.set(key, s);
+    this.byId.set(id, s);
+    this.account(s);
+    return s;
+  }
+
+  /**
+   * Appends a sample later than everything in the open chunk, cutting the chunk first when it is full (sample
+   * count) or the sample is `maxChunkSpanMs` or more after its first sample.
+   * @throws InvalidInputError when `t` is not after the open chunk's last timestamp.
+   */
+  append(s: HeadSeries, t: number, v: number, cuts: CutChunk[]): void {
+    let app = s.app;
+    if (app !== undefined && (app.count >= this.limits.maxSamplesPerChunk || t - app.minTs! >= this.limits.maxChunkSpanMs)) {
+      this.cut(s, cuts);
+      app = undefined;
+    }
+    if (app === undefined) {
+      app = new ChunkAppender();
+      s.app = app;
+    }
+    const cap = app.allocatedBytes;
+    app.append(t, v);
+    if (t > s.lastTs) s.lastTs = t;
+    s.touched = this.clock;
+    if (app.allocatedBytes !== cap) this.account(s);
+  }
+
+  /**
+   * Merges time-ordered samples with distinct timestamps, all within the open chunk's time range, into it
+   * (decode, merge, re-encode). A timestamp already in the chunk is a duplicate: the stored sample wins.
+   * @returns how many were duplicates.
+   */
+  merge(s: HeadSeries, ts: readonly number[], vs: readonly number[]): number {
+    const app = s.app;
+    if (app === undefined || ts.length === 0) return 0;
+    const old = decodeChunk(app.bytes());
+    const next = new ChunkAppender(Math.max(16, app.allocatedBytes >> 1));
+    let i = 0;
+    let j = 0;
+    let dup = 0;
+    const n = old.timestampsMs.length;
+    while (i < n || j < ts.length) {
+      const a = i < n ? old.timestampsMs[i]! : Infinity;
+      const b = j < ts.length ? ts[j]! : Infinity;
+      if (a < b) {
+        next.append(a, old.values[i]!);
+        i++;
+      } else if (b < a) {
+        next.append(b, vs[j]!);
+        j++;
+      } else {
+        next.append(a, old.values[i]!);
+        i++;
+        j++;
+        dup++;
+      }
+    }
+    s.app = next;
+    s.touched = this.clock;
+    this.account(s);
+    return dup;
+  }
+
+  /** Cuts the open chunk of `s` (if any) into `cuts`. */
+  cut(s: HeadSeries, cuts: CutChunk[]): void {
+    const app = s.app;
+    if (app === undefined) return;
+    if (app.count > 0) {
+      const startTs = app.minTs!;
+      cuts.push({
+        seriesId: s.id,
+        startTs,
+        endTs: app.maxTs!,
+        samples: app.count,
+        data: app.bytes(),
+        replaces: s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
+      });
+    }
+    s.app = undefined;
+    s.provisionalStart = undefined;
+    s.provisionalSamples = 0;
+    this.account(s);
+  }
+
+  /** Drops a series (its open chunk must have been cut). */
+  remove(s: HeadSeries): void {
+    this.bytes -= s.accounted;
+    this.byKey.delete(s.key);
+    this.byId.delete(s.id);
+  }
+
+  /**
+   * Holds the limits: beyond `maxHeadSeries`, the longest idle series are cut
+   * and dropped down to 90 % of the limit; beyond `maxHeadBytes`, open chunks are cut largest first, then idle
+   * series dropped, down to 75 %. Series touched in the current batch go last. Call between batches only.
+   * @returns series dropped.
+   */
+  enforceLimits(cuts: CutChunk[]): number {
+    let dropped = 0;
+    const { maxHeadSeries, maxHeadBytes } = this.limits;
+    if (this.byKey.size > maxHeadSeries) dropped += this.dropIdle(cuts, Math.floor(maxHeadSeries * 0.9), Infinity);
+    if (this.bytes > maxHeadBytes) {
+      const target = Math.floor(maxHeadBytes * 0.75);
+      const open = [...this.byKey.values()].filter((s) => s.app !== undefined).sort((a, b) => b.app!.allocatedBytes - a.app!.allocatedBytes);
+      for (const s of open) {
+        if (this.bytes <= target) break;
+        this.cut(s, cuts);
+      }
+      if (this.bytes > target) dropped += this.dropIdle(cuts, 0, target);
+    }
+    return dropped;
+  }
+
+  private dropIdle(cuts: CutChunk[], targetSeries: number, targetBytes: number): number {
+    const idle = [...this.byKey.values()].sort((a, b) => a.touched - b.touched);
+    let n = 0;
+    for (const s of idle) {
+      if (this.byKey.size <= targetSeries && this.bytes <= targetBytes) break;
+      this.cut(s, cuts);
+      this.remove(s);
+      n++;
+    }
+    return n;
+  }
+
+  private account(s: HeadSeries): void {
+    const now = SERIES_OVERHEAD_BYTES + 2 * s.key.length + (s.app ? OPEN_CHUNK_OVERHEAD_BYTES + s.app.allocatedBytes : 0);
+    this.bytes += now - s.accounted;
+    s.accounted = now;
+  }
+}

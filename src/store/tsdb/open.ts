@@ -1,0 +1,205 @@
+/**
+ * Opening the chunked layout on SQLite or PostgreSQL: the base migrations (series, anomalies, detector states),
+ * the chunked store's migrations, the row layout's store for anomalies, detector states and series lookups
+ * (the shared tables), and the chunked `SampleStore` with its WAL — composed into one opened store.
+ */
+import type { Kysely } from 'kysely';
+import { InvalidInputError } from '../../errors.ts';
+import type { Anomaly } from '../../model/anomaly.ts';
+import type { Labels, Sample } from '../../model/sample.ts';
+import { KyselyStore } from '../kysely-store.ts';
+import { migrateToLatest, type StoreDialect } from '../migrations.ts';
+import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
+import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
+import type { RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
+import type {
+  AnomalyFilter,
+  AppendResult,
+  DetectorStateRow,
+  LoadDetectorStatesResult,
+  SaveDetectorStatesResult,
+  SeriesPoints,
+  SeriesRef,
+} from '../types.ts';
+import { migrateTsdb } from './migrations.ts';
+import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
+import type { Database } from '../schema.ts';
+import type { TsdbDatabase } from './schema.ts';
+import { bucketPoints, chooseResolution } from './stepped-read.ts';
+import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
+
+/** The chunked layout opened: every store interface plus stepped and rollup reads. */
+export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
+
+/** Options shared by both openers. */
+export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
+  /** WAL directory (one store per directory). */
+  readonly walDir: string;
+  /** Raw retention in ms (`storage.retention`); overrides `rawRetentionMs`. */
+  readonly retentionMs?: number;
+  readonly allowNonFinite?: boolean;
+  /** Series held in the head at most (the layout's series cache); overrides `maxHeadSeries`. */
+  readonly seriesCacheSize?: number;
+  /** Clock for checkpoints and resolution choice (default Date.now). */
+  readonly now?: () => number;
+}
+
+class ChunkedStore implements OpenedChunkedStore {
+  readonly samples: TsdbSampleStore;
+  private readonly rows: KyselyStore;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(samples: TsdbSampleStore, rows: KyselyStore, now: () => number) {
+    this.samples = samples;
+    this.rows = rows;
+    this.now = now;
+  }
+  get cachedSeries(): number {
+    return this.samples.cachedSeries;
+  }
+  stats(): TsdbStats {
+    return this.samples.stats();
+  }
+  checkpoint(): Promise<void> {
+    return this.samples.checkpoint();
+  }
+  append(batch: readonly Sample[]): Promise<AppendResult> {
+    return this.samples.append(batch);
+  }
+  searchMetricNames(substring: string, limit: number): Promise<string[]> {
+    return this.rows.searchMetricNames(substring, limit);
+  }
+  findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
+    return this.rows.findSeries(name, match, limit);
+  }
+  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    return this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
+  }
+  applyRetention(nowMs: number): Promise<number> {
+    return this.samples.applyRetention(nowMs);
+  }
+  countSamples(): Promise<number> {
+    return this.samples.countSamples();
+  }
+  async readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead> {
+    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
+    const res = chooseResolution(stepMs, startMs, this.now(), this.samples.options);
+    if (res === 0) return { resolutionMs: 0, points: await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries) };
+    checkRange(startMs, endMs, maxPointsPerSeries);
+    const buckets = await this.samples.rollups.read(
+      series.map((s) => s.id),
+      res,
+      startMs,
+      endMs,
+      false,
+    );
+    const points = series.map((s) => {
+      const b = buckets.get(s.id)!;
+      return { series: s, ...bucketPoints(b.timestampsMs, b.last, res, maxPointsPerSeries) };
+    });
+    return { resolutionMs: res, points };
+  }
+  async readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]> {
+    if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS) throw new InvalidInputError(`rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`);
+    checkRange(startMs, endMs, 1);
+    const buckets = await this.samples.rollups.read(
+      series.map((s) => s.id),
+      resolutionMs,
+      startMs,
+      endMs,
+      true,
+    );
+    return series.map((s) => ({ series: s, ...buckets.get(s.id)! }));
+  }
+  insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
+    return this.rows.insert(a);
+  }
+  resolve(id: number, resolvedAtMs: number): Promise<void> {
+    return this.rows.resolve(id, resolvedAtMs);
+  }
+  acknowledge(id: number): Promise<Anomaly> {
+    return this.rows.acknowledge(id);
+  }
+  list(filter: AnomalyFilter): Promise<Anomaly[]> {
+    return this.rows.list(filter);
+  }
+  prune(maxAnomalies: number): Promise<number> {
+    return this.rows.prune(maxAnomalies);
+  }
+  saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
+    return this.rows.saveDetectorStates(rows);
+  }
+  loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
+    return this.rows.loadDetectorStates(limit);
+  }
+  deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
+    return this.rows.deleteDetectorStatesOlderThan(cutoffMs);
+  }
+  /** Checkpoints the head, closes the WAL and the database; later calls are no-ops. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.samples.close();
+    } finally {
+      await this.rows.close();
+    }
+  }
+}
+
+function checkRange(startMs: number, endMs: number, limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+}
+
+async function compose(db: Kysely<TsdbDatabase>, dialect: StoreDialect, opts: ChunkedStoreOptions, onClose: (() => Promise<void>) | undefined, schema?: string): Promise<OpenedChunkedStore> {
+  const raw = opts.retentionMs ?? opts.rawRetentionMs;
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>, dialect, schema);
+    await migrateTsdb(db as unknown as Kysely<unknown>, dialect, schema);
+    const rows = new KyselyStore(db as unknown as Kysely<Database>, { dialect, retentionMs: raw ?? 1, ...(onClose ? { onClose } : {}) });
+    const { seriesCacheSize, walDir, allowNonFinite, now } = opts;
+    const samples = await TsdbSampleStore.open(db, {
+      ...opts,
+      ...(raw === undefined ? {} : { rawRetentionMs: raw }),
+      ...(seriesCacheSize === undefined ? {} : { maxHeadSeries: seriesCacheSize }),
+      ...(allowNonFinite === undefined ? {} : { allowNonFinite }),
+      ...(now === undefined ? {} : { now }),
+      dialect,
+      walDir,
+      catalog: rows,
+    });
+    return new ChunkedStore(samples, rows, now ?? Date.now);
+  } catch (e) {
+    await db.destroy();
+    if (onClose) await onClose().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Opens the chunked layout in a SQLite file (created with its directory).
+ * @throws InvalidInputError on bad options. @throws StoreError when the file, WAL or a migration fails.
+ */
+export async function openChunkedSqliteStore(opts: ChunkedStoreOptions & { readonly path: string }): Promise<OpenedChunkedStore> {
+  const { path, ...rest } = opts;
+  return compose(openSqliteDatabase<TsdbDatabase>(path), 'sqlite', rest, undefined);
+}
+
+/**
+ * Opens the chunked layout in PostgreSQL (the WAL stays on the local disk at `walDir`).
+ * @throws InvalidInputError on bad options or schema name. @throws StoreError when the server, WAL or a migration fails.
+ */
+export async function openChunkedPostgresStore(opts: ChunkedStoreOptions & Omit<PostgresStoreOptions, 'retentionMs'>): Promise<OpenedChunkedStore> {
+  const { url, maxConnections, schema, dropSchemaOnClose, connectTimeoutMs, ...rest } = opts;
+  const { db, onClose } = await connectPostgres<TsdbDatabase>({
+    url,
+    retentionMs: 1,
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(schema === undefined ? {} : { schema }),
+    ...(dropSchemaOnClose === undefined ? {} : { dropSchemaOnClose }),
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+  });
+  return compose(db, 'postgres', rest, onClose, schema);
+}

@@ -1,0 +1,85 @@
+/**
+ * Options of the chunked time-series store and their defaults. Sizes are chosen so that one chunk holds
+ * 8 minutes of a 1 s series (about 3.5 KiB of blob at 7 bytes per noisy sample), raw samples are kept 48 h,
+ * 1-minute rollups 30 days (a 30-day SLO window is fully covered) and 1-hour rollups a year.
+ */
+import { InvalidInputError } from '../../errors.ts';
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Options of the chunked store (every field optional; see {@link DEFAULT_TSDB_OPTIONS}). */
+export interface TsdbOptions {
+  /** Raw samples older than `now - rawRetentionMs` are deleted (at chunk granularity). */
+  readonly rawRetentionMs: number;
+  /** 1-minute rollups older than this are deleted. */
+  readonly rollup1mRetentionMs: number;
+  /** 1-hour rollups older than this are deleted. */
+  readonly rollup1hRetentionMs: number;
+  /** A chunk is cut when it holds this many samples. */
+  readonly maxSamplesPerChunk: number;
+  /** A chunk is cut before a sample that is this much later than the chunk's first sample (ms). */
+  readonly maxChunkSpanMs: number;
+  /** Series held in the head at most; the longest idle ones are flushed and dropped beyond it. */
+  readonly maxHeadSeries: number;
+  /** Accounted head memory at most (bytes): open chunks are cut, largest first, beyond it. */
+  readonly maxHeadBytes: number;
+  /** WAL bytes since the last checkpoint that trigger a checkpoint. */
+  readonly walCheckpointBytes: number;
+  /** Time between checkpoints at most (ms of wall-clock time). */
+  readonly checkpointIntervalMs: number;
+  /** WAL fsync period (ms): an OS crash or power loss loses at most this much acknowledged data. */
+  readonly walFsyncIntervalMs: number;
+  /** An hour is rolled up once `now` is this far past its end (ms), so late scrapes still count. */
+  readonly rollupDelayMs: number;
+  /** Hours rolled up per maintenance call at most (bounds one call's work after a long pause). */
+  readonly maxRollupHoursPerRun: number;
+}
+
+/** The defaults. */
+export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
+  rawRetentionMs: 48 * HOUR,
+  rollup1mRetentionMs: 31 * DAY,
+  rollup1hRetentionMs: 366 * DAY,
+  maxSamplesPerChunk: 480,
+  maxChunkSpanMs: 2 * HOUR,
+  maxHeadSeries: 200_000,
+  maxHeadBytes: 512 * 1024 * 1024,
+  walCheckpointBytes: 128 * 1024 * 1024,
+  checkpointIntervalMs: 5 * MINUTE,
+  walFsyncIntervalMs: 1000,
+  rollupDelayMs: 5 * MINUTE,
+  maxRollupHoursPerRun: 6,
+};
+
+/** Resolution of the fine rollups (ms). */
+export const ROLLUP_1M_MS = MINUTE;
+/** Resolution of the coarse rollups (ms). */
+export const ROLLUP_1H_MS = HOUR;
+/** Time span of one stored rollup row: a day of 1-minute buckets (1440), 30 days of 1-hour buckets (720). */
+export const ROLLUP_ROW_SPAN_MS: Readonly<Record<number, number>> = { [MINUTE]: DAY, [HOUR]: 30 * DAY };
+
+/**
+ * Merges `partial` over the defaults and checks every field.
+ * @throws InvalidInputError when a field is not a positive integer, a rollup retention is shorter than the span it
+ *   must cover (1-minute rollups < 1 day, 1-hour rollups < 1-minute rollups), or the chunk limits
+ *   are outside 2..65535 samples / 1 s..24 h.
+ */
+export function resolveTsdbOptions(partial: Partial<TsdbOptions> = {}): TsdbOptions {
+  const o: Record<string, number> = { ...DEFAULT_TSDB_OPTIONS };
+  for (const k of Object.keys(DEFAULT_TSDB_OPTIONS) as (keyof TsdbOptions)[]) {
+    const v = partial[k] ?? DEFAULT_TSDB_OPTIONS[k];
+    if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidInputError(`storage option ${k} must be a positive integer, got ${String(v)}`);
+    o[k] = v;
+  }
+  return checkRelations(o as unknown as TsdbOptions);
+}
+
+function checkRelations(o: TsdbOptions): TsdbOptions {
+  if (o.maxSamplesPerChunk < 2 || o.maxSamplesPerChunk > 65_535) throw new InvalidInputError(`maxSamplesPerChunk must be in 2..65535, got ${o.maxSamplesPerChunk}`);
+  if (o.maxChunkSpanMs < 1000 || o.maxChunkSpanMs > DAY) throw new InvalidInputError(`maxChunkSpanMs must be in 1 s..24 h, got ${o.maxChunkSpanMs}`);
+  if (o.rollup1mRetentionMs < DAY) throw new InvalidInputError(`1-minute rollup retention must be at least 1 day, got ${o.rollup1mRetentionMs} ms`);
+  if (o.rollup1hRetentionMs < o.rollup1mRetentionMs) throw new InvalidInputError('1-hour rollup retention must not be shorter than the 1-minute one');
+  return o;
+}

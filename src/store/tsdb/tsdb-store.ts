@@ -1,0 +1,641 @@
+/**
+ * The chunked time-series store behind `SampleStore`: an in-memory head of open chunks per series (head.ts), a
+ * write-ahead log (wal.ts), compressed chunks and rollups as blobs in SQLite or PostgreSQL (chunk-repo.ts).
+ *
+ * Append (one batch at a time, serialised):
+ * 1. check timestamps (a fractional one rejects the batch), reject non-finite values unless allowed, resolve
+ *    series (creating rows), load the latest stored timestamp of series new to the head;
+ * 2. a sample after its series' latest timestamp is in order; at it, a duplicate; before it, out of order:
+ *    its timestamp is looked up in the head, chunks waiting to be written and the database — present means
+ *    duplicate (the stored sample wins), absent means it is stored;
+ * 3. the accepted samples go to the WAL in one record (one write(2)); only then is the batch acknowledged;
+ * 4. in-order samples are appended to open chunks (cut at `maxSamplesPerChunk` or `maxChunkSpanMs`),
+ *    out-of-order ones merged into the open chunk or written as chunks of their own;
+ * 5. cut chunks are written to the database; a failed write keeps them in memory (served to readers, retried).
+ * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
+ * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
+ * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
+ */
+import { randomUUID } from 'node:crypto';
+import { InvalidInputError, StoreError } from '../../errors.ts';
+import type { Labels, Sample } from '../../model/sample.ts';
+import { SeriesKeyBuilder } from '../series-key-builder.ts';
+import type { StoreDialect } from '../migrations.ts';
+import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
+import {
+  chunkSampleCount,
+  deleteExpiredChunks,
+  deleteEmptySeries,
+  getMeta,
+  lastTimestamps,
+  readChunks,
+  setMeta,
+  writeChunks,
+  type ChunkRow,
+  type TsdbDb,
+} from './chunk-repo.ts';
+import { encodeChunk, decodeChunk, type DecodedSamples } from './codec/chunk.ts';
+import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
+import { Downsampler } from './downsampler.ts';
+import { Head, type CutChunk, type HeadSeries } from './head.ts';
+import { lowerBound, mergePieces } from './merge.ts';
+import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
+import type { TsdbDatabase } from './schema.ts';
+import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
+import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
+import { WriteAheadLog, type WalReplayStats } from './wal.ts';
+import type { Kysely } from 'kysely';
+
+/** Meta key of the database's identity, which the WAL directory is bound to. */
+const STORE_ID_KEY = 'store_id';
+
+/** Options of {@link TsdbSampleStore.open}. */
+export interface TsdbStoreOptions extends Partial<TsdbOptions> {
+  readonly dialect: StoreDialect;
+  /** Directory of the write-ahead log (owned by this store; one store per directory). */
+  readonly walDir: string;
+  /** Store NaN/±Inf instead of rejecting them as `non_finite` (default false). */
+  readonly allowNonFinite?: boolean;
+  /** Wall clock for checkpoint timing (default Date.now). */
+  readonly now?: () => number;
+  /** Series lookups over the shared `series` table (the row layout's implementation serves both). */
+  readonly catalog: SeriesCatalog;
+}
+
+/** The series lookups of `SampleStore`, which do not depend on how samples are laid out. */
+export type SeriesCatalog = Pick<SampleStore, 'searchMetricNames' | 'findSeries'>;
+
+/** Counters of the store (for /metrics and tests). */
+export interface TsdbStats {
+  readonly headSeries: number;
+  readonly headBytes: number;
+  readonly headSamples: number;
+  readonly pendingChunks: number;
+  readonly chunkWriteErrors: number;
+  readonly checkpoints: number;
+  readonly walBytes: number;
+  readonly replay: WalReplayStats | undefined;
+  readonly replayedSamples: number;
+  readonly rollupWatermarkMs: number | undefined;
+}
+
+function wrap(what: string, e: unknown): StoreError {
+  if (e instanceof StoreError || e instanceof InvalidInputError) return e as StoreError;
+  return new StoreError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}
+
+/** `SampleStore` over chunks, a head and a WAL. Create with {@link TsdbSampleStore.open}. */
+export class TsdbSampleStore implements SampleStore {
+  readonly options: TsdbOptions;
+  private readonly db: Kysely<TsdbDatabase>;
+  private readonly dialect: StoreDialect;
+  private readonly wal: WriteAheadLog;
+  private readonly head: Head;
+  private readonly allowNonFinite: boolean;
+  private readonly now: () => number;
+  private readonly downsampler: Downsampler;
+  private readonly catalog: SeriesCatalog;
+  /** Cut chunks not yet written (normally empty between appends). */
+  private pending: CutChunk[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+  private lastCheckpointAt: number;
+  private checkpoints = 0;
+  private chunkWriteErrors = 0;
+  private replayStats: WalReplayStats | undefined;
+  private replayedSamples = 0;
+  private closed = false;
+
+  private constructor(db: Kysely<TsdbDatabase>, opts: TsdbStoreOptions, wal: WriteAheadLog) {
+    this.options = resolveTsdbOptions(opts);
+    this.db = db;
+    this.dialect = opts.dialect;
+    this.wal = wal;
+    this.allowNonFinite = opts.allowNonFinite ?? false;
+    this.now = opts.now ?? Date.now;
+    this.catalog = opts.catalog;
+    this.head = new Head(this.options);
+    this.lastCheckpointAt = this.now();
+    this.downsampler = new Downsampler(db, this.dialect, this.options, {
+      readRaw: (ids, from, to) => this.readRawById(ids, from, to),
+      headSeriesWithDataIn: (from, to) => this.headSeriesWithDataIn(from, to),
+    });
+  }
+
+  /**
+   * Opens the store on a migrated database (base and tsdb migrations), binds the WAL directory to the
+   * database's identity and replays the WAL.
+   * @throws InvalidInputError on bad options. @throws StoreError when the WAL or database cannot be read, or
+   *   the WAL directory belongs to another database.
+   */
+  static async open(db: Kysely<TsdbDatabase>, opts: TsdbStoreOptions): Promise<TsdbSampleStore> {
+    resolveTsdbOptions(opts);
+    const wal = WriteAheadLog.open(opts.walDir, opts.walFsyncIntervalMs ?? 1000);
+    let storeId = await getMeta(db, STORE_ID_KEY);
+    if (storeId === undefined) {
+      storeId = randomUUID();
+      await setMeta(db, STORE_ID_KEY, storeId);
+    }
+    wal.bindTo(storeId);
+    const store = new TsdbSampleStore(db, opts, wal);
+    await store.replay();
+    await store.downsampler.load();
+    return store;
+  }
+
+  /** Series in the head (the key → id cache of this layout). */
+  get cachedSeries(): number {
+    return this.head.size;
+  }
+
+  /** Current counters. */
+  stats(): TsdbStats {
+    return {
+      headSeries: this.head.size,
+      headBytes: this.head.accountedBytes,
+      headSamples: this.head.openSamples(),
+      pendingChunks: this.pending.length,
+      chunkWriteErrors: this.chunkWriteErrors,
+      checkpoints: this.checkpoints,
+      walBytes: this.wal.diskBytes(),
+      replay: this.replayStats,
+      replayedSamples: this.replayedSamples,
+      rollupWatermarkMs: this.downsampler.watermark,
+    };
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stores a batch (see `SampleStore.append` and the file header). Out-of-order samples are stored when their
+   * timestamp is new and rejected as `duplicate` when it is already stored.
+   * @throws InvalidInputError when a timestamp is not an integer within ±2^50 ms (nothing is stored).
+   * @throws StoreError when the store is closed or the WAL write fails (nothing is stored).
+   */
+  append(batch: readonly Sample[]): Promise<AppendResult> {
+    return this.exclusive(() => this.appendLocked(batch));
+  }
+
+  private async appendLocked(batch: readonly Sample[]): Promise<AppendResult> {
+    if (this.closed) throw new StoreError('store is closed');
+    const rejected: Partial<Record<RejectReason, number>> = {};
+    if (batch.length === 0) return { stored: 0, rejected };
+    for (const s of batch) {
+      if (!Number.isSafeInteger(s.timestampMs) || Math.abs(s.timestampMs) > MAX_ABS_TIMESTAMP_MS) {
+        throw new InvalidInputError(`sample ${s.name}: timestamp ${s.timestampMs} is not an integer in ms within ±2^50`);
+      }
+    }
+    const keyOf = new SeriesKeyBuilder();
+    const keys: (string | undefined)[] = new Array<string | undefined>(batch.length);
+    const missing = new Map<string, SeriesSpec>();
+    let nonFinite = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
+      if (!this.allowNonFinite && !Number.isFinite(s.value)) {
+        nonFinite++;
+        continue;
+      }
+      const key = keyOf.key(s.name, s.labels);
+      keys[i] = key;
+      if (this.head.get(key) === undefined && !missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
+    }
+    if (nonFinite > 0) rejected.non_finite = nonFinite;
+    if (batch.length === nonFinite) return { stored: 0, rejected };
+    this.head.nextBatch();
+    if (missing.size > 0) await this.addSeries([...missing.values()]);
+    const series: HeadSeries[] = [];
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      const hs = this.head.get(key);
+      if (hs === undefined) throw new StoreError(`series ${key} could not be resolved`);
+      series.push(hs);
+      ts.push(batch[i]!.timestampMs);
+      vs.push(batch[i]!.value);
+    }
+    const { stored, duplicate } = await this.ingest(series, ts, vs, true);
+    if (duplicate > 0) rejected.duplicate = duplicate;
+    await this.maybeCheckpoint();
+    return { stored, rejected };
+  }
+
+  /** Resolves and adds series new to the head, with their latest stored timestamp. */
+  private async addSeries(specs: SeriesSpec[]): Promise<void> {
+    let ids: Map<string, number>;
+    let last: Map<number, number>;
+    try {
+      ids = await this.db.transaction().execute((trx) => resolveSeriesIds(trx, this.dialect, specs));
+      last = await lastTimestamps(this.db, [...ids.values()]);
+    } catch (e) {
+      throw wrap('series resolution', e);
+    }
+    for (const s of specs) {
+      const id = ids.get(s.key);
+      if (id === undefined) throw new StoreError(`series ${s.key} could not be resolved`);
+      if (this.head.get(s.key) === undefined) this.head.add(id, s.key, last.get(id) ?? -Infinity);
+    }
+  }
+
+  /**
+   * Steps 2-5 of the file header for resolved samples. With `logToWal` false (replay) nothing is logged.
+   */
+  private async ingest(series: readonly HeadSeries[], ts: readonly number[], vs: readonly number[], logToWal: boolean): Promise<{ stored: number; duplicate: number }> {
+    const n = series.length;
+    // Step 2: classify against the latest timestamp (advanced by in-order samples of this batch).
+    const hi = new Map<HeadSeries, number>();
+    const inOrder = new Uint8Array(n);
+    const late = new Map<HeadSeries, number[]>(); // series → indices of candidates before the latest timestamp
+    let duplicate = 0;
+    for (let i = 0; i < n; i++) {
+      const s = series[i]!;
+      const h = hi.get(s) ?? s.lastTs;
+      const t = ts[i]!;
+      if (t > h) {
+        inOrder[i] = 1;
+        hi.set(s, t);
+      } else if (t === h) {
+        duplicate++;
+      } else {
+        let l = late.get(s);
+        if (!l) late.set(s, (l = []));
+        l.push(i);
+      }
+    }
+    let acceptedLate = new Set<number>();
+    if (late.size > 0) {
+      // In-order samples of this batch are not in the head yet: they count as stored for the late ones.
+      const batchTs = new Map<HeadSeries, number[]>();
+      for (let i = 0; i < n; i++) {
+        const s = series[i]!;
+        if (inOrder[i] === 1 && late.has(s)) {
+          let l = batchTs.get(s);
+          if (!l) batchTs.set(s, (l = []));
+          l.push(ts[i]!);
+        }
+      }
+      acceptedLate = await this.checkLate(late, ts, batchTs);
+    }
+    for (const l of late.values()) duplicate += l.length;
+    duplicate -= acceptedLate.size;
+    // Step 3: WAL.
+    const accepted: number[] = [];
+    for (let i = 0; i < n; i++) if (inOrder[i] === 1 || acceptedLate.has(i)) accepted.push(i);
+    if (accepted.length === 0) {
+      const cuts: CutChunk[] = [];
+      this.head.enforceLimits(cuts); // series added for this batch count against the limits too
+      if (cuts.length > 0) await this.flush(cuts);
+      return { stored: 0, duplicate };
+    }
+    const seq = ++this.seq;
+    if (logToWal) {
+      const k = accepted.length;
+      const ids = new Float64Array(k);
+      const at = new Float64Array(k);
+      const av = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        const i = accepted[j]!;
+        ids[j] = series[i]!.id;
+        at[j] = ts[i]!;
+        av[j] = vs[i]!;
+      }
+      this.wal.append(encodeSamplesRecord(seq, k, ids, at, av));
+    }
+    // Step 4: apply.
+    const cuts: CutChunk[] = [];
+    const lateBySeries = new Map<HeadSeries, { t: number[]; v: number[] }>();
+    for (const i of accepted) {
+      const s = series[i]!;
+      if (inOrder[i] === 1) {
+        this.head.append(s, ts[i]!, vs[i]!, cuts);
+      } else {
+        let l = lateBySeries.get(s);
+        if (!l) lateBySeries.set(s, (l = { t: [], v: [] }));
+        l.t.push(ts[i]!);
+        l.v.push(vs[i]!);
+      }
+    }
+    for (const [s, l] of lateBySeries) this.applyLate(s, l.t, l.v, cuts);
+    this.head.enforceLimits(cuts);
+    const w = this.downsampler.watermark;
+    if (w !== undefined) for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
+    // Step 5: write cut chunks (kept in memory on failure).
+    if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
+    return { stored: accepted.length, duplicate };
+  }
+
+  /** Which late candidates are new: not in the head, pending chunks or the database, first of the batch. */
+  private async checkLate(late: Map<HeadSeries, number[]>, ts: readonly number[], batchTs: ReadonlyMap<HeadSeries, readonly number[]>): Promise<Set<number>> {
+    const accepted = new Set<number>();
+    let lo = Infinity;
+    let hiT = -Infinity;
+    for (const l of late.values()) for (const i of l) {
+      lo = Math.min(lo, ts[i]!);
+      hiT = Math.max(hiT, ts[i]!);
+    }
+    // Snapshot of memory before the database read (see readPoints).
+    const memory = new Map<number, DecodedSamples[]>();
+    for (const s of late.keys()) memory.set(s.id, this.memoryPieces(s));
+    let rows: ChunkRow[];
+    try {
+      rows = await readChunks(this.db, [...late.keys()].map((s) => s.id), lo, hiT, this.options.maxChunkSpanMs);
+    } catch (e) {
+      throw wrap('append (out-of-order lookup)', e);
+    }
+    const stored = new Map<number, Set<number>>();
+    const add = (id: number, d: DecodedSamples): void => {
+      let set = stored.get(id);
+      if (!set) stored.set(id, (set = new Set()));
+      for (const t of d.timestampsMs) if (t >= lo && t <= hiT) set.add(t);
+    };
+    for (const r of rows) add(r.seriesId, decodeChunk(r.data));
+    for (const [id, pieces] of memory) for (const p of pieces) add(id, p);
+    for (const [s, l] of late) {
+      const set = stored.get(s.id) ?? new Set<number>();
+      for (const t of batchTs.get(s) ?? []) set.add(t);
+      for (const i of l) {
+        const t = ts[i]!;
+        if (set.has(t)) continue;
+        set.add(t);
+        accepted.add(i);
+      }
+    }
+    return accepted;
+  }
+
+  /** Puts accepted late samples of one series into its open chunk (when within its range) or into chunks of their own. */
+  private applyLate(s: HeadSeries, t: number[], v: number[], cuts: CutChunk[]): void {
+    const order = t.map((_, i) => i).sort((a, b) => t[a]! - t[b]!);
+    const st = order.map((i) => t[i]!);
+    const sv = order.map((i) => v[i]!);
+    const app = s.app;
+    const split = app !== undefined && app.count > 0 ? lowerBound(st, app.minTs!) : st.length;
+    if (split < st.length) this.head.merge(s, st.slice(split), sv.slice(split));
+    // Chunks of their own, bounded like cut chunks.
+    let i = 0;
+    while (i < split) {
+      let j = i + 1;
+      while (j < split && j - i < this.options.maxSamplesPerChunk && st[j]! - st[i]! < this.options.maxChunkSpanMs) j++;
+      cuts.push({ seriesId: s.id, startTs: st[i]!, endTs: st[j - 1]!, samples: j - i, data: encodeChunk(st.slice(i, j), sv.slice(i, j)), replaces: undefined });
+      i = j;
+    }
+  }
+
+  private async flush(cuts: CutChunk[]): Promise<void> {
+    const all = this.pending.length > 0 ? [...this.pending, ...cuts] : cuts;
+    this.pending = all;
+    try {
+      await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
+      this.pending = [];
+    } catch {
+      // Durable in the WAL; kept in memory, served to readers and retried with the next write.
+      this.chunkWriteErrors++;
+    }
+  }
+
+  private async maybeCheckpoint(): Promise<void> {
+    if (this.wal.bytesSinceRotate >= this.options.walCheckpointBytes || this.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs) {
+      await this.checkpointLocked();
+    }
+  }
+
+  /** Runs a checkpoint now (tests, shutdown). @throws StoreError on database failure (the WAL is kept). */
+  checkpoint(): Promise<void> {
+    return this.exclusive(() => this.checkpointLocked());
+  }
+
+  private async checkpointLocked(): Promise<void> {
+    this.lastCheckpointAt = this.now();
+    const first = this.wal.rotate();
+    const snaps: { s: HeadSeries; c: CutChunk }[] = [];
+    for (const s of this.head.all()) {
+      const app = s.app;
+      if (app === undefined || app.count === 0) continue;
+      const startTs = app.minTs!;
+      snaps.push({
+        s,
+        c: { seriesId: s.id, startTs, endTs: app.maxTs!, samples: app.count, data: app.bytes(), replaces: s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined },
+      });
+    }
+    const all = [...this.pending, ...snaps.map((x) => x.c)];
+    try {
+      await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
+    } catch (e) {
+      this.chunkWriteErrors++;
+      throw wrap('checkpoint', e);
+    }
+    this.pending = [];
+    for (const { s, c } of snaps) {
+      // The open chunk may have grown while the transaction ran only if appends interleaved; they cannot
+      // (both run under the store's queue), so the row holds exactly the chunk as snapshotted.
+      s.provisionalStart = c.startTs;
+      s.provisionalSamples = c.samples;
+    }
+    this.wal.removeSegmentsBefore(first);
+    this.checkpoints++;
+  }
+
+  private async replay(): Promise<void> {
+    const records: { seq: number; ids: ArrayLike<number>; ts: ArrayLike<number>; vs: ArrayLike<number> }[] = [];
+    this.replayStats = this.wal.replay((payload) => {
+      const r = decodeRecord(payload);
+      records.push({ seq: r.seq, ids: r.seriesIds, ts: r.timestampsMs, vs: r.values });
+    });
+    for (const r of records) {
+      this.seq = Math.max(this.seq, r.seq);
+      const need = new Set<number>();
+      for (let i = 0; i < r.ids.length; i++) if (this.head.getById(r.ids[i]!) === undefined) need.add(r.ids[i]!);
+      if (need.size > 0) {
+        const keys = await keysOfIds(this.db, [...need]);
+        const last = await lastTimestamps(this.db, [...keys.keys()]);
+        for (const [id, key] of keys) if (this.head.get(key) === undefined) this.head.add(id, key, last.get(id) ?? -Infinity);
+      }
+      const series: HeadSeries[] = [];
+      const ts: number[] = [];
+      const vs: number[] = [];
+      for (let i = 0; i < r.ids.length; i++) {
+        const s = this.head.getById(r.ids[i]!);
+        if (s === undefined) continue; // series row deleted: nothing to restore
+        series.push(s);
+        ts.push(r.ts[i]!);
+        vs.push(r.vs[i]!);
+      }
+      this.head.nextBatch();
+      const { stored } = await this.ingest(series, ts, vs, false);
+      this.replayedSamples += stored;
+    }
+  }
+
+  /** Decoded open chunk and pending chunks of a series, in time order of their start. */
+  private memoryPieces(s: HeadSeries): DecodedSamples[] {
+    const out: DecodedSamples[] = [];
+    for (const c of this.pending) if (c.seriesId === s.id) out.push(decodeChunk(c.data));
+    if (s.app !== undefined && s.app.count > 0) out.push(decodeChunk(s.app.bytes()));
+    return out;
+  }
+
+  /** Raw samples of series ids in [fromMs, toMs] merged from database and memory (a snapshot of memory first). */
+  private async readRawById(ids: readonly number[], fromMs: number, toMs: number, maxPoints = Number.MAX_SAFE_INTEGER): Promise<Map<number, { timestampsMs: number[]; values: number[] }>> {
+    const memory = new Map<number, DecodedSamples[]>();
+    const pendingBy = new Map<number, CutChunk[]>();
+    for (const c of this.pending) {
+      let l = pendingBy.get(c.seriesId);
+      if (!l) pendingBy.set(c.seriesId, (l = []));
+      l.push(c);
+    }
+    for (const id of ids) {
+      const s = this.head.getById(id);
+      const pieces: DecodedSamples[] = [];
+      for (const c of pendingBy.get(id) ?? []) if (c.endTs >= fromMs && c.startTs <= toMs) pieces.push(decodeChunk(c.data));
+      if (s?.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! <= toMs) pieces.push(decodeChunk(s.app.bytes()));
+      if (pieces.length > 0) memory.set(id, pieces);
+    }
+    const rows = await readChunks(this.db, ids, fromMs, toMs, this.options.maxChunkSpanMs);
+    const fromDb = new Map<number, DecodedSamples[]>();
+    for (const r of rows) {
+      let l = fromDb.get(r.seriesId);
+      if (!l) fromDb.set(r.seriesId, (l = []));
+      l.push(decodeChunk(r.data));
+    }
+    const out = new Map<number, { timestampsMs: number[]; values: number[] }>();
+    for (const id of ids) {
+      const pieces = [...(fromDb.get(id) ?? []), ...(memory.get(id) ?? [])];
+      out.set(id, mergePieces(pieces, fromMs, toMs, maxPoints));
+    }
+    return out;
+  }
+
+  private headSeriesWithDataIn(fromMs: number, toMs: number): number[] {
+    const out: number[] = [];
+    for (const s of this.head.all()) if (s.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! < toMs) out.push(s.id);
+    for (const c of this.pending) if (c.endTs >= fromMs && c.startTs < toMs) out.push(c.seriesId);
+    return out;
+  }
+
+  /** Metric names containing `substring` (see `SampleStore.searchMetricNames`). */
+  searchMetricNames(substring: string, limit: number): Promise<string[]> {
+    return this.catalog.searchMetricNames(substring, limit);
+  }
+
+  /** Series of `name` matching every label of `match` (see `SampleStore.findSeries`). */
+  findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
+    return this.catalog.findSeries(name, match, limit);
+  }
+
+  /**
+   * Raw points of each series in [startMs, endMs] (inclusive), time-ordered, at most the latest
+   * `maxPointsPerSeries`, merged from the database, chunks waiting to be written and the head.
+   * @throws InvalidInputError on a bad range or limit. @throws StoreError on backend failure.
+   */
+  async readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    if (!Number.isInteger(maxPointsPerSeries) || maxPointsPerSeries < 1) throw new InvalidInputError(`limit must be a positive integer, got ${maxPointsPerSeries}`);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+    let raw: Map<number, { timestampsMs: number[]; values: number[] }>;
+    try {
+      raw = await this.readRawById(series.map((s) => s.id), startMs, endMs, maxPointsPerSeries);
+    } catch (e) {
+      throw wrap('readPoints', e);
+    }
+    return series.map((s) => ({ series: s, ...raw.get(s.id)! }));
+  }
+
+  /**
+   * Rolls up completed hours, then deletes raw chunks whose newest sample is older than `nowMs - rawRetention`
+   * (never before the rollup watermark), rollups past their retention, and series left without data. Open
+   * chunks entirely older than the cutoff are dropped from the head. Returns raw samples deleted.
+   * @throws StoreError on backend failure.
+   */
+  applyRetention(nowMs: number): Promise<number> {
+    return this.exclusive(async () => {
+      if (this.closed) throw new StoreError('store is closed');
+      try {
+        await this.downsampler.run(nowMs);
+        const w = this.downsampler.watermark;
+        const cutoff = Math.floor(Math.min(nowMs - this.options.rawRetentionMs, w ?? Infinity));
+        let deleted = 0;
+        const emptied: HeadSeries[] = [];
+        for (const s of this.head.all()) {
+          const app = s.app;
+          if (app !== undefined && app.count > 0 && app.maxTs! < cutoff) {
+            deleted += app.count - s.provisionalSamples;
+            s.app = undefined;
+            s.provisionalStart = undefined;
+            s.provisionalSamples = 0;
+            emptied.push(s);
+          }
+        }
+        this.pending = this.pending.filter((c) => {
+          if (c.endTs >= cutoff) return true;
+          deleted += c.samples;
+          return false;
+        });
+        const gone = await this.db.transaction().execute(async (trx) => {
+          deleted += await deleteExpiredChunks(trx, cutoff);
+          await this.downsampler.deleteOld(trx, nowMs);
+          const keep = new Set<number>();
+          for (const s of this.head.all()) if ((s.app?.count ?? 0) > 0) keep.add(s.id);
+          for (const c of this.pending) keep.add(c.seriesId);
+          return deleteEmptySeries(trx, keep);
+        });
+        for (const key of gone) {
+          const s = this.head.get(key);
+          if (s) this.head.remove(s);
+        }
+        for (const s of emptied) if (this.head.get(s.key) === s && s.app === undefined) this.head.remove(s);
+        return deleted;
+      } catch (e) {
+        throw wrap('applyRetention', e);
+      }
+    });
+  }
+
+  /** Raw samples stored (database rows plus what only memory holds). @throws StoreError on backend failure. */
+  countSamples(): Promise<number> {
+    return this.exclusive(async () => {
+      let n: number;
+      try {
+        n = await chunkSampleCount(this.db);
+      } catch (e) {
+        throw wrap('countSamples', e);
+      }
+      for (const s of this.head.all()) n += (s.app?.count ?? 0) - s.provisionalSamples;
+      for (const c of this.pending) n += c.samples;
+      return n;
+    });
+  }
+
+  /** The downsampler (rollup reads and runs). */
+  get rollups(): Downsampler {
+    return this.downsampler;
+  }
+
+  /** Writes every open chunk (a checkpoint), closes the WAL. The database is closed by the owner. */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.closed) return;
+      try {
+        await this.checkpointLocked();
+      } finally {
+        this.closed = true;
+        this.wal.close();
+      }
+    });
+  }
+
+  /** Closes the WAL without a checkpoint, as a crash would leave it (tests of replay). */
+  abandon(): void {
+    this.closed = true;
+    this.wal.close();
+  }
+
+  /** The database handle (for the composed opened store). */
+  get database(): TsdbDb {
+    return this.db;
+  }
+}
+

@@ -1,0 +1,151 @@
+/**
+ * The monitor's profiling, report and summary endpoints on a running monitor (real SQLite store, real V8
+ * profiler): /debug/pprof with its 400 and 429 answers, stored profiles with flame graph and comparison,
+ * on-demand reports with range errors, /api/system/metrics, /metrics/summary and the runtime metrics on /metrics.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Profile } from 'pprof-format';
+import { parseMonitorConfig } from '../../src/config.ts';
+import { startMonitor, type RunningMonitor } from '../../src/main.ts';
+import { RESPONSE_SCHEMAS } from '../../src/server/response-check.ts';
+
+/** Asserts a success body matches the API contract of its route (numeric path segments are the `:id`). */
+function assertContract(method: string, path: string, status: number, body: unknown): void {
+  if (status >= 400) return;
+  const route = `${method} ${path.split('?')[0]!.replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+  const schema = RESPONSE_SCHEMAS[route];
+  assert.ok(schema, `no contract schema for ${route}`);
+  const r = schema.safeParse(body);
+  assert.ok(r.success, `${route} does not match the contract: ${r.success ? '' : r.error.message}`);
+}
+
+describe('profiling, reports and summaries on a running monitor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwcp-ops-'));
+  let monitor: RunningMonitor;
+  let base = '';
+  const json = async (path: string, init?: RequestInit) => {
+    const r = await fetch(base + path, init);
+    const body = (await r.json()) as { status: string; data: never; error?: string; errorType?: string };
+    assertContract(init?.method ?? 'GET', path, r.status, body);
+    return { status: r.status, body };
+  };
+  const post = (path: string, body: unknown) => json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  before(async () => {
+    monitor = await startMonitor({
+      config: parseMonitorConfig({
+        listen: { host: '127.0.0.1', port: 0 },
+        storage: { type: 'sqlite', path: join(dir, 'm.db') },
+        host: { enabled: false },
+        reports: { schedule: { hourly: false, daily: false, weekly: false } },
+      }),
+      logger: pino({ level: 'silent' }),
+    });
+    base = monitor.url.replace(/\/$/, '');
+  });
+  after(async () => {
+    await monitor?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves pprof CPU and heap profiles, 400 for bad seconds and 429 while a CPU profile runs', async () => {
+    const bad = await json('/debug/pprof/profile?seconds=0');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error!, /seconds: must be between 1 and 300/);
+    assert.equal((await json('/debug/pprof/profile?seconds=abc')).status, 400);
+    const running = fetch(`${base}/debug/pprof/profile?seconds=1`);
+    await new Promise((r) => setTimeout(r, 200));
+    const busy = await json('/debug/pprof/profile?seconds=1');
+    assert.equal(busy.status, 429);
+    assert.equal(busy.body.errorType, 'DWCP_LIMIT_EXCEEDED');
+    const res = await running;
+    assert.equal(res.status, 200);
+    const p = Profile.decode(gunzipSync(new Uint8Array(await res.arrayBuffer())));
+    assert.equal(p.stringTable.strings[Number(p.sampleType[1]!.type)], 'cpu');
+    const heap = await fetch(`${base}/debug/pprof/heap`);
+    assert.equal(heap.status, 200);
+    const h = Profile.decode(gunzipSync(new Uint8Array(await heap.arrayBuffer())));
+    assert.equal(h.stringTable.strings[Number(h.sampleType[1]!.type)], 'inuse_space');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /dwcp_profiles_captured_total\{kind="cpu",trigger="on_demand"\} 1/);
+    assert.match(metrics, /dwcp_profiles_rejected_total\{reason="busy"\} 1/);
+    assert.match(metrics, /# TYPE dwcp_runtime_gc_pause_seconds histogram/);
+  });
+
+  it('stores on-demand profiles, draws flame graphs and compares two profiles', async () => {
+    const a = await post('/api/profiles', { kind: 'cpu', seconds: 1 });
+    assert.equal(a.status, 201, JSON.stringify(a.body));
+    const b = await post('/api/profiles', { kind: 'cpu', seconds: 1 });
+    const h = await post('/api/profiles', { kind: 'heap' });
+    assert.equal(h.status, 201);
+    const ids = [a, b, h].map((x) => (x.body.data as { id: number }).id);
+    const list = await json('/api/profiles?kind=cpu');
+    assert.deepEqual((list.body.data as { id: number }[]).map((x) => x.id), [ids[1], ids[0]]);
+    const fg = await json(`/api/profiles/${ids[2]}/flamegraph`);
+    assert.equal(fg.status, 200);
+    const data = fg.body.data as { sampleType: { type: string }; total: number; root: { total: number } };
+    assert.equal(data.sampleType.type, 'inuse_space');
+    assert.equal(data.root.total, data.total);
+    const cmp = await json(`/api/profiles/compare?base=${ids[0]}&target=${ids[1]}&top=5`);
+    assert.equal(cmp.status, 200, JSON.stringify(cmp.body));
+    const c = cmp.body.data as { gained: unknown[]; lost: unknown[]; sampleType: { type: string } };
+    assert.equal(c.sampleType.type, 'cpu');
+    assert.ok(c.gained.length <= 5 && c.lost.length <= 5);
+    const mixed = await json(`/api/profiles/compare?base=${ids[0]}&target=${ids[2]}`);
+    assert.equal(mixed.status, 400);
+    assert.match(mixed.body.error!, /cannot compare/);
+    const dl = await fetch(`${base}/api/profiles/${ids[0]}`);
+    assert.equal(dl.headers.get('content-type'), 'application/octet-stream');
+    assert.ok(Profile.decode(gunzipSync(new Uint8Array(await dl.arrayBuffer()))).sample.length >= 0);
+    assert.equal((await json('/api/profiles/999999/flamegraph')).status, 404);
+    assert.equal((await post('/api/profiles', { kind: 'mutex' })).status, 400);
+  });
+
+  it('generates reports on demand, lists and serves them; empty and reversed ranges are 400', async () => {
+    const now = Date.now();
+    const from = new Date(now - 3_600_000).toISOString();
+    const to = new Date(now - 60_000).toISOString();
+    const r = await post('/api/reports', { from, to, formats: ['md', 'html'] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const created = r.body.data as { id: number; format: string; kind: string }[];
+    assert.deepEqual(created.map((x) => x.format).sort(), ['html', 'md']);
+    assert.ok(created.every((x) => x.kind === 'custom'));
+    const listed = await json('/api/reports?kind=custom');
+    assert.equal((listed.body.data as unknown[]).length, 2);
+    const md = await fetch(`${base}/api/reports/${created.find((x) => x.format === 'md')!.id}`);
+    assert.match(md.headers.get('content-type')!, /text\/markdown/);
+    assert.match(await md.text(), /## SLO compliance and error budgets/);
+    const reversed = await post('/api/reports', { from: to, to: from });
+    assert.equal(reversed.status, 400);
+    assert.match(reversed.body.error!, /reversed/);
+    const empty = await post('/api/reports', { from, to: from });
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.error!, /empty/);
+    assert.equal((await post('/api/reports', { from: 'yesterday', to })).status, 400);
+    assert.equal((await json('/api/reports/424242')).status, 404);
+  });
+
+  it('answers GET /api/system/metrics and GET /metrics/summary', async () => {
+    const s = await json('/api/system/metrics');
+    assert.equal(s.status, 200);
+    const d = s.body.data as { process: { residentMemoryBytes: number; pid: number }; runtime: { windowMs: number }; host: { cpus: number }; pipeline: { targets: number }; profiler: { storedProfiles: number } };
+    assert.equal(d.process.pid, process.pid);
+    assert.ok(d.process.residentMemoryBytes > 0);
+    assert.equal(d.runtime.windowMs, 10_000);
+    assert.ok(d.host.cpus >= 1);
+    assert.equal(d.pipeline.targets, 0);
+    assert.equal(d.profiler.storedProfiles, 3);
+    const m = await json('/metrics/summary?window=10m');
+    assert.equal(m.status, 200);
+    const md = m.body.data as { windowSeconds: number; migrationLatency: { p99Seconds: number | null } };
+    assert.equal(md.windowSeconds, 600);
+    assert.equal(md.migrationLatency.p99Seconds, null, 'no data stored: null, not 0');
+    assert.equal((await json('/metrics/summary?window=1s')).status, 400);
+  });
+});
