@@ -2,9 +2,9 @@
  * Per-series ingest state of the monitor: last timestamp and value of every raw series, bounded in size.
  * It decides which samples are admitted (in order, within the series limit) and derives per-second rates of
  * counters and per-interval means of histograms, the inputs of streaming detection. Series outside the catalog
- * get their kind and transform from their inference (src/monitor/inferred-inputs.ts: naming, the family's
- * `# TYPE`, the operator's `detection.series` rules), including the derived used-share ratios of memory and
- * filesystems.
+ * (and the catalog's node_exporter-named metrics without a tuned kind) get their kind and transform from their
+ * inference (src/monitor/inferred-inputs.ts: naming, the family's `# TYPE`, the operator's `detection.series`
+ * rules), including the derived used-share ratios of memory and filesystems.
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
@@ -39,6 +39,15 @@ interface HistogramParts {
   sumDelta?: number;
   countDelta?: number;
   readonly ts: number;
+}
+
+/**
+ * Whether a catalog metric is analysed like a series outside the catalog: the node_exporter-named metrics of
+ * the host collector (group `node`) that the catalog gives no tuned kind (`generic`) — the same names a real
+ * node_exporter exposes, so they are judged the same way.
+ */
+function leftToInference(def: MetricDef): boolean {
+  return def.group === 'node' && def.anomalyKind === 'generic';
 }
 
 /**
@@ -146,12 +155,13 @@ export class SeriesTracker {
       if (!Number.isFinite(s.value)) continue;
 
       const def = metricForSampleName(s.name);
+      if (this.inferred && (!def || leftToInference(def))) {
+        ratios.add(s);
+        this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
+        continue;
+      }
       if (!def) {
-        if (this.inferred) {
-          ratios.add(s);
-          this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
-        }
-        else if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
+        if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
         else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined));
         continue;
       }

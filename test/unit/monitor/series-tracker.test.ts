@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { metricForSampleName } from '../../../src/catalog/index.ts';
 import { SeriesTracker } from '../../../src/monitor/series-tracker.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 
@@ -146,5 +147,18 @@ test('without inference, series outside the catalog stay generic (value, or rate
   assert.deepEqual(r.inputs.map((i) => [i.metric, i.kind, i.transform, i.inferred]), [
     ['node_cpu_seconds_total', 'generic', 'rate', undefined],
     ['myapp_ratio', 'generic', 'value', undefined],
+  ]);
+});
+
+test("the catalog's node_exporter-named metrics without a tuned kind are inferred like a real node_exporter's", () => {
+  const cpu = metricForSampleName('node_cpu_seconds_total');
+  assert.ok(cpu && cpu.group === 'node' && cpu.anomalyKind === 'generic', 'the host collector catalogs node_exporter names');
+  const tr = new SeriesTracker(100, { enabled: true });
+  const L = { cpu: '0', mode: 'system' };
+  tr.admit([s('node_cpu_seconds_total', L, 5, 1000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 1000)]);
+  const r = tr.admit([s('node_cpu_seconds_total', L, 5.5, 2000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 2000)]);
+  assert.deepEqual(r.inputs.map((i) => [i.metric, i.kind, i.transform, i.def === undefined, i.inferred !== undefined]), [
+    ['node_cpu_seconds_total', 'utilization', 'rate', true, true],
+    ['dwcp_v3_compression_ratio', 'compression', 'value', false, false],
   ]);
 });
