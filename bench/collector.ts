@@ -12,10 +12,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { COLLECTORS, HostCollector } from '../src/collector/host-collector.ts';
 import { CollectorService } from '../src/collector/service.ts';
+import { nearestRank } from '../src/math/quantile.ts';
+import { freePort } from '../test/helpers/server-process.ts';
 import { markdownTable } from './table.ts';
 
 const arg = (name: string, def: number): number => {
@@ -25,22 +26,8 @@ const arg = (name: string, def: number): number => {
 const SECONDS = arg('seconds', 30);
 const CLK_TCK = 100;
 
-const quantile = (xs: number[], q: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
-};
+const quantile = (xs: number[], q: number): number => nearestRank([...xs].sort((a, b) => a - b), q)!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 /** utime + stime of a process in seconds (/proc/<pid>/stat fields 14 and 15). */
 function cpuSeconds(pid: number): number {

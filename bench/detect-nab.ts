@@ -5,16 +5,8 @@
  * recall and false alarms per series-day.
  */
 import type { InputRange, StreamingDetector } from '../src/analysis/anomaly/detector.ts';
-import {
-  NAB_PROFILES,
-  NAB_PROFILE_NAMES,
-  evaluateCorpus,
-  normalizeScore,
-  optimizeThreshold,
-  probationLength,
-  scoreCorpus,
-} from '../src/analysis/anomaly/nab/scorer.ts';
-import type { NabProfileName } from '../src/analysis/anomaly/nab/scorer.ts';
+import { NAB_PROFILES, NAB_PROFILE_NAMES, probationLength, type NabProfileName } from '../src/analysis/anomaly/nab/rules.ts';
+import { evaluateCorpus, normalizeScore, optimizeThreshold, scoreCorpus } from '../src/analysis/anomaly/nab/scorer.ts';
 import type { NabCorpus, NabDataFile } from '../src/eval/nab-data.ts';
 
 /** What a detector may be told about a NAB file. Live rules: nothing. Published rules: range and probation. */

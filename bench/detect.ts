@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { NAB_PROFILE_NAMES } from '../src/analysis/anomaly/nab/scorer.ts';
+import { NAB_PROFILE_NAMES } from '../src/analysis/anomaly/nab/rules.ts';
 import { loadNabCorpus } from '../src/eval/nab-data.ts';
 import { BENCH_DETECTORS } from './detect-registry.ts';
 import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';

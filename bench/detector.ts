@@ -10,17 +10,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createStatisticalDetector, type StatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
+import { Prng } from '../src/sim/prng.ts';
 import { opsPerSecond, renderTable, type BenchTable } from './table.ts';
 
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 /**

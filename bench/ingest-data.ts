@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { parseExposition } from '../src/ingest/exposition.ts';
 import type { Labels, Sample } from '../src/model/sample.ts';
 import { seriesKey } from '../src/model/sample.ts';
-import { linkClassForRegion, linkProfile, SimNode } from '../src/sim/node.ts';
+import { linkClassForRegion, linkProfile } from '../src/sim/link-model.ts';
+import { SimNode } from '../src/sim/node.ts';
 import { Prng } from '../src/sim/prng.ts';
 
 /** Per-series value streams of the simulator. */

@@ -11,15 +11,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { StreamingDetector } from '../src/analysis/anomaly/detector.ts';
-import {
-  NAB_PROFILES,
-  NAB_PROFILE_NAMES,
-  evaluateCorpus,
-  normalizeScore,
-  optimizeThreshold,
-  scoreCorpus,
-} from '../src/analysis/anomaly/nab/scorer.ts';
-import type { NabEvaluation, NabProfileName } from '../src/analysis/anomaly/nab/scorer.ts';
+import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName } from '../src/analysis/anomaly/nab/rules.ts';
+import { evaluateCorpus, normalizeScore, optimizeThreshold, scoreCorpus } from '../src/analysis/anomaly/nab/scorer.ts';
+import type { NabEvaluation } from '../src/analysis/anomaly/nab/scorer.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
 import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';

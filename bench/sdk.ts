@@ -10,7 +10,8 @@ import { createCatalogMetrics } from '../src/catalog/registry.ts';
 import { AmstMetrics } from '../src/sdk/v1/amst.ts';
 import { DwcpV3Collector } from '../src/sdk/v3/collector.ts';
 import { Prng } from '../src/sim/prng.ts';
-import { SimNode, linkProfile } from '../src/sim/node.ts';
+import { linkProfile } from '../src/sim/link-model.ts';
+import { SimNode } from '../src/sim/node.ts';
 import { opsPerSecond, opsPerSecondAsync, type BenchTable } from './table.ts';
 
 function recordingTable(): BenchTable {

@@ -20,7 +20,7 @@ export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const satisfi
 
 /** One reason for the decision, with the number behind it (null for a metric without data). */
 export const DecisionDriverSchema = z.strictObject({
-  source: z.enum(['guard', 'canary', 'regression', 'margin', 'nodata', 'sla']),
+  source: z.enum(['guard', 'canary', 'regression', 'margin', 'nodata', 'sla', 'evidence']),
   name: z.string(),
   effect: z.enum(['forces-no-go', 'lowers-score', 'blocks-go', 'supports-go']),
   value: maybeNumber,
@@ -100,6 +100,8 @@ export const VersionSummarySchema = z.strictObject({
   latencyP99Seconds: maybeNumber,
   cpuMeanPercent: maybeNumber,
   memoryMeanMb: maybeNumber,
+  /** Mean memory utilisation in percent (when memory is known as a share of the node's memory). */
+  memoryMeanPercent: maybeNumber,
   compressionMedian: maybeNumber,
   migrationMedianSeconds: maybeNumber,
   bandwidthSavedGb: z.number(),
@@ -124,7 +126,93 @@ export const VersionComparisonSchema = z.strictObject({
 });
 export type VersionComparison = z.infer<typeof VersionComparisonSchema>;
 
-/** One rollout stage reached while the monitor ran, with the comparison and decision at that moment. */
+/** State of one metric's sequential test at a look (see docs/rollout-analysis.md, "Decision"). */
+export const EVIDENCE_STATES = ['nodata', 'insufficient', 'undecided', 'non-inferior', 'regression'] as const;
+
+/** The sequential (always-valid) test of one metric over the current stage. */
+export const StageMetricEvidenceSchema = z.strictObject({
+  metric: z.string(),
+  unit: z.string(),
+  badDirection: z.enum(['increase', 'decrease']),
+  critical: z.boolean(),
+  state: z.enum(EVIDENCE_STATES),
+  /** Events (migrations, compressions) and observation clusters (scrape intervals, gauge values) per version. */
+  v1Events: z.number().nonnegative(),
+  v3Events: z.number().nonnegative(),
+  v1Observations: z.number().int().nonnegative(),
+  v3Observations: z.number().int().nonnegative(),
+  /** Pooled means over the stage (null without data). */
+  v1Mean: maybeNumber,
+  v3Mean: maybeNumber,
+  /** Strata (nodes) compared. */
+  strata: z.number().int().nonnegative(),
+  /** Degradation of v3 in percent (+ = worse) and its always-valid confidence-sequence bounds; null before any estimate. */
+  degradationPercent: maybeNumber,
+  lowerPercent: maybeNumber,
+  upperPercent: maybeNumber,
+  /** Always-valid p-value of "no difference". */
+  pValue: maybeNumber,
+  /** First look (Unix ms) at which the metric was non-inferior / a regression; null if never. */
+  firstNonInferiorMs: maybeNumber,
+  firstRegressionMs: maybeNumber,
+  /**
+   * While undecided: further time (ms) and v3 events needed for non-inferiority at the current estimate and rate;
+   * null values when the estimate itself is beyond the tolerance. Null when the metric is decided.
+   */
+  needed: z.strictObject({ moreMs: maybeNumber, moreV3Events: maybeNumber }).nullable(),
+  reason: z.string(),
+});
+export type StageMetricEvidence = z.infer<typeof StageMetricEvidenceSchema>;
+
+/** The first GO or NO-GO of the evidence in the current stage. */
+export const FirstDecisionSchema = z.strictObject({
+  decision: z.enum(['GO', 'NO-GO']),
+  /** Look time, Unix ms. */
+  atMs: z.number(),
+  /** Time to decision: from the evidence start, ms. */
+  afterMs: z.number().nonnegative(),
+});
+
+/** The statistical evidence of the current rollout stage (mixture sequential probability ratio test). */
+export const StageEvidenceSchema = z.strictObject({
+  method: z.literal('mixture-sprt'),
+  /** Error probability of each confidence sequence over all looks. */
+  alpha: z.number(),
+  /** Tolerated regression (non-inferiority margin) and regression threshold, percent. */
+  marginPercent: z.number(),
+  thresholdPercent: z.number(),
+  /** When the current stage started (the latest change of the rollout percentage in the data read). */
+  stageStartMs: z.number(),
+  /** False when the stage began before the data read (e.g. before the monitor started): evidence since the first point. */
+  startObserved: z.boolean(),
+  /** Evidence period (the stage, at most `maxEvidenceMs` back) and the time so far. */
+  startMs: z.number(),
+  endMs: z.number(),
+  elapsedMs: z.number().nonnegative(),
+  looks: z.number().int().nonnegative(),
+  lookEveryMs: z.number(),
+  /** Decision of the evidence alone now (the SLAs aside). */
+  decision: z.enum(ROLLOUT_DECISIONS),
+  /** First look at which the decision (evidence and SLAs) was GO or NO-GO; null while it never was. */
+  firstDecision: FirstDecisionSchema.nullable(),
+  /** First look with GO, and first look with NO-GO (Unix ms); null if none. */
+  firstGoAtMs: maybeNumber,
+  firstNoGoAtMs: maybeNumber,
+  metrics: listOf(StageMetricEvidenceSchema),
+});
+export type StageEvidence = z.infer<typeof StageEvidenceSchema>;
+
+/** Why some comparison figures are null (e.g. node-level figures when every node runs both versions). */
+export const FiguresInfoSchema = z.strictObject({
+  /** Nodes by version (from the v3_enabled feature flag). */
+  nodes: z.strictObject({ v1: z.number().int().nonnegative(), v3: z.number().int().nonnegative() }),
+  notes: listOf(z.string()),
+});
+
+/**
+ * One rollout stage reached while the monitor ran: the comparison at the moment it was reached, and the decision
+ * of the stage (updated while the stage is current) with its time to decision.
+ */
 export const RolloutStageRecordSchema = z.strictObject({
   stage: z.literal(ROLLOUT_STAGES),
   /** Time of the recomputation that saw the stage reached, Unix ms. */
@@ -133,9 +221,15 @@ export const RolloutStageRecordSchema = z.strictObject({
   rolloutPercent: z.number(),
   /** True for the stage recorded at the monitor's first observation (it may have been reached earlier). */
   atMonitorStart: z.boolean(),
+  /** The stage's latest decision while it was current (its final one once the rollout moved on). */
   decision: z.enum(ROLLOUT_DECISIONS),
-  /** Decision score in [0, 1]. */
+  /** Decision score in [0, 1] (latest). */
   score: z.number(),
+  /** The stage's first GO or NO-GO and the time from the stage start to it, ms; null while undecided. */
+  firstDecision: z.enum(['GO', 'NO-GO']).nullable(),
+  timeToDecisionMs: maybeNumber,
+  /** Last recomputation that updated this record, Unix ms. */
+  updatedAtMs: z.number(),
   migrationSpeedup: maybeNumber,
   throughputImprovementPercent: maybeNumber,
   latencyP95ImprovementPercent: maybeNumber,
@@ -153,17 +247,22 @@ export const RolloutStatusSchema = z.strictObject({
   score: z.number(),
   slaScore: maybeNumber,
   canaryScore: maybeNumber,
-  /** True when a critical failure forced NO-GO regardless of the score. */
+  /** True for a NO-GO (a regression shown by the evidence, or a breached critical SLA). */
   forced: z.boolean(),
   summary: z.string(),
   drivers: listOf(DecisionDriverSchema),
+  /** v1 vs v3 over `window` (descriptive; the decision reads `evidence`). */
   comparison: VersionComparisonSchema,
+  /** Fixed-window Mann-Whitney verdicts over `window` (descriptive; not valid under repeated looks). */
   verdicts: listOf(MetricJudgementSchema),
   regressions: listOf(RegressionSchema),
   sla: listOf(SlaCheckSchema),
   /** Mean of the latest rollout-progress values in percent; null without data. */
   rolloutPercent: maybeNumber,
-  /** Per-interval migration means used as samples. */
+  /** The sequential test of the current stage behind `decision`. */
+  evidence: StageEvidenceSchema,
+  figures: FiguresInfoSchema,
+  /** Per-interval migration means in the window (the descriptive comparison's samples). */
   samples: z.strictObject({ v1Migrations: z.number().int().nonnegative(), v3Migrations: z.number().int().nonnegative() }),
   window: AnalysisWindowSchema,
   /** Stages reached while the monitor ran, oldest first (bounded). */

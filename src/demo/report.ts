@@ -3,7 +3,7 @@
  * truth. Precision and recall are computed over anomalies on the simulated cluster only; anomalies on the
  * real host have no ground truth and are reported separately.
  */
-import { evaluateDetections, type EvalDetection } from '../analysis/anomaly/evaluate.ts';
+import { evaluateDetections, type EvalDetection, type EvaluationScores } from '../analysis/anomaly/evaluate.ts';
 import type { Anomaly, FaultLabel } from '../model/anomaly.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { RejectReason } from '../store/types.ts';
@@ -37,16 +37,8 @@ export interface DemoReport {
     }[];
   };
   readonly faults: readonly { kind: string; node: string; start: string; end: string; detected: boolean; detectionDelaySeconds: number | null }[];
-  readonly evaluation: {
-    readonly faults: number;
-    readonly detectedFaults: number;
+  readonly evaluation: EvaluationScores & {
     readonly detectedWithin5s: number;
-    readonly detections: number;
-    readonly matchedDetections: number;
-    readonly falsePositiveDetections: number;
-    readonly precision: number | null;
-    readonly recall: number | null;
-    readonly f1: number | null;
     readonly detectionDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
     readonly definitions: string;
   };

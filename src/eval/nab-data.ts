@@ -8,8 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 
-import type { CostMatrix, NabFile, NabProfileName, NabWindow } from '../analysis/anomaly/nab/scorer.ts';
-import { NAB_PROFILE_NAMES, validateFile, validateScores } from '../analysis/anomaly/nab/scorer.ts';
+import type { CostMatrix, NabFile, NabProfileName, NabWindow } from '../analysis/anomaly/nab/rules.ts';
+import { NAB_PROFILE_NAMES, validateFile, validateScores } from '../analysis/anomaly/nab/rules.ts';
 import { ConfigError, CsvParseError, InvalidInputError, PayloadTooLargeError } from '../errors.ts';
 
 const gunzipAsync = promisify(gunzip);

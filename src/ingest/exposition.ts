@@ -11,17 +11,23 @@
  */
 import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
 import { escapeLabelValue, seriesKey, type Sample } from '../model/sample.ts';
-
-/** Metric family types of the text format (`# TYPE` line). */
-export type ExpositionType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
-
-const TYPES: ReadonlySet<string> = new Set<ExpositionType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-
-/** What `# TYPE` / `# HELP` said about one metric family. Missing TYPE = `untyped`, missing HELP = ''. */
-export interface ExpositionFamily {
-  type: ExpositionType;
-  help: string;
-}
+import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
+import {
+  BSLASH,
+  COMMA,
+  CR,
+  EQ,
+  HASH,
+  isBlank,
+  isLabelChar,
+  isLabelStart,
+  isNameChar,
+  isNameStart,
+  LBRACE,
+  parseValue,
+  QUOTE,
+  RBRACE,
+} from './exposition-lexical.ts';
 
 /** Options of {@link parseExposition}. */
 export interface ParseExpositionOptions {
@@ -39,99 +45,6 @@ export interface ParseExpositionResult {
   readonly families: Map<string, ExpositionFamily>;
   /** Samples dropped because the same name + label set already appeared earlier in this exposition. */
   readonly duplicates: number;
-}
-
-// Char codes.
-const CR = 13;
-const SPACE = 32;
-const TAB = 9;
-const HASH = 35;
-const LBRACE = 123;
-const RBRACE = 125;
-const COMMA = 44;
-const EQ = 61;
-const QUOTE = 34;
-const BSLASH = 92;
-
-function isNameStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58; // a-z A-Z _ :
-}
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57);
-}
-function isLabelStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-function isLabelChar(c: number): boolean {
-  return isLabelStart(c) || (c >= 48 && c <= 57);
-}
-function isBlank(c: number): boolean {
-  return c === SPACE || c === TAB;
-}
-
-/**
- * Parses a sample value: decimal float (`1`, `-1.5e-3`, `.5`), `NaN`, `+Inf`, `-Inf`, `Inf` (case-insensitive,
- * like Go's strconv.ParseFloat that Prometheus uses). Returns undefined for anything else (hex, `_`, empty).
- */
-function parseValue(s: string): number | undefined {
-  const n = s.length;
-  let plain = n > 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45)) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) {
-    const v = Number(s); // only digits . e E + - reach here, so NaN means malformed ('1e', '+-1', '.')
-    return Number.isNaN(v) ? undefined : v;
-  }
-  const lower = s.toLowerCase();
-  if (lower === 'nan') return Number.NaN;
-  if (lower === '+inf' || lower === 'inf' || lower === '+infinity' || lower === 'infinity') return Infinity;
-  if (lower === '-inf' || lower === '-infinity') return -Infinity;
-  return undefined;
-}
-
-/** Unescapes a HELP docstring (`\\` and `\n`; other backslashes are kept, as Prometheus does). */
-function unescapeHelp(s: string): string {
-  if (s.indexOf('\\') < 0) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '\\' && i + 1 < s.length) {
-      const d = s[i + 1]!;
-      if (d === '\\') {
-        out += '\\';
-        i++;
-        continue;
-      }
-      if (d === 'n') {
-        out += '\n';
-        i++;
-        continue;
-      }
-    }
-    out += c;
-  }
-  return out;
-}
-
-function familyOf(name: string, families: Map<string, ExpositionFamily>): { base: string; fam: ExpositionFamily | undefined } {
-  const direct = families.get(name);
-  if (direct) return { base: name, fam: direct };
-  for (const suffix of ['_bucket', '_sum', '_count', '_created']) {
-    if (name.endsWith(suffix)) {
-      const base = name.slice(0, -suffix.length);
-      const fam = families.get(base);
-      if (fam && (fam.type === 'histogram' || fam.type === 'summary')) {
-        if (suffix === '_bucket' && fam.type !== 'histogram') continue;
-        return { base, fam };
-      }
-    }
-  }
-  return { base: name, fam: undefined };
 }
 
 /**
@@ -427,58 +340,4 @@ function canonicalKey(name: string, labels: Record<string, string>, nLabels: num
     return key + '}';
   }
   return '\u0001' + seriesKey(name, labels);
-}
-
-function parseComment(
-  text: string,
-  start: number,
-  end: number,
-  lineNo: number,
-  families: Map<string, ExpositionFamily>,
-  typed: Set<string>,
-  helped: Set<string>,
-  sampleNames: Set<string>,
-): void {
-  let i = start;
-  while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const ks = i;
-  while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  const keyword = text.slice(ks, i);
-  if (keyword !== 'HELP' && keyword !== 'TYPE') return; // ordinary comment
-  while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const ns = i;
-  while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  const name = text.slice(ns, i);
-  if (name.length === 0) throw new ExpositionParseError(lineNo, `# ${keyword} without a metric name`);
-  if (!isNameStart(name.charCodeAt(0))) throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
-  for (let j = 1; j < name.length; j++) {
-    if (!isNameChar(name.charCodeAt(j))) throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
-  }
-  // One separating blank, then the rest of the line verbatim (HELP text may contain spaces).
-  if (i < end) i++;
-  const rest = text.slice(i, end);
-  let fam = families.get(name);
-  if (keyword === 'HELP') {
-    if (helped.has(name)) throw new ExpositionParseError(lineNo, `second HELP line for ${name}`);
-    helped.add(name);
-    if (!fam) {
-      fam = { type: 'untyped', help: '' };
-      families.set(name, fam);
-    }
-    fam.help = unescapeHelp(rest);
-    return;
-  }
-  const type = rest.trim();
-  if (type.length === 0) throw new ExpositionParseError(lineNo, `# TYPE ${name} without a type`);
-  if (!TYPES.has(type)) throw new ExpositionParseError(lineNo, `unknown metric type ${JSON.stringify(type)} for ${name}`);
-  if (typed.has(name)) throw new ExpositionParseError(lineNo, `second TYPE line for ${name}`);
-  const names = type === 'histogram' ? [name, name + '_bucket', name + '_sum', name + '_count'] : type === 'summary' ? [name, name + '_sum', name + '_count'] : [name];
-  for (const n of names) {
-    if (sampleNames.has(n)) throw new ExpositionParseError(lineNo, `TYPE line for ${name} after its samples`);
-  }
-  typed.add(name);
-  if (!fam) {
-    fam = { type: type as ExpositionType, help: '' };
-    families.set(name, fam);
-  } else fam.type = type as ExpositionType;
 }

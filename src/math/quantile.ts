@@ -26,3 +26,17 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const a = sorted[lo]!;
   return a + (h - lo) * (sorted[hi]! - a);
 }
+
+/**
+ * Nearest-rank percentile of ascending `sorted`: the ⌈p·n⌉-th smallest value (1-based, clamped to [1, n]), an
+ * element of the sample, no interpolation. E.g. [1, 2, 3, 4] at 0.5 → 2, at 0.95 → 4.
+ * @param sorted ascending values (not checked)
+ * @param p in (0, 1]
+ * @returns the percentile; null for an empty array
+ * @see Hyndman & Fan (1996), definition 1 (inverse of the empirical distribution function).
+ */
+export function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const idx = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1;
+  return sorted[idx]!;
+}

@@ -2,8 +2,7 @@
  * The anomaly records the detection engine opens: one from a detector verdict on a derived series, and one for
  * a target that stopped answering (`up == 0`). Pure.
  */
-import type { Verdict } from '../analysis/anomaly/detector.ts';
-import type { EnsembleVerdict } from '../analysis/anomaly/ensemble.ts';
+import { readingOf, votesOf, type Verdict } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, DetectorVote } from '../model/anomaly.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
 import type { DetectionInput } from './series-tracker.ts';
@@ -21,9 +20,8 @@ function componentOf(input: DetectionInput): Component | 'system' {
 }
 
 /** The members' votes of an ensemble verdict (copied, at most {@link MAX_VOTES}), else none. */
-function votesOf(v: Verdict): DetectorVote[] {
-  const votes = (v as Partial<EnsembleVerdict>).votes;
-  return Array.isArray(votes) ? votes.slice(0, MAX_VOTES).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted })) : [];
+function keptVotes(v: Verdict): DetectorVote[] {
+  return votesOf(v).slice(0, MAX_VOTES).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted }));
 }
 
 /**
@@ -41,16 +39,11 @@ export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number
     detectedAtMs: nowMs,
     resolvedAtMs: null,
     observed: input.value,
-    expected: v.expected,
-    lower: v.lower,
-    upper: v.upper,
-    deviation: v.deviation,
-    confidence: v.confidence,
-    severity: v.severity,
+    ...readingOf(v),
     detector,
     acknowledged: false,
     score: v.score,
-    votes: votesOf(v),
+    votes: keptVotes(v),
   };
 }
 

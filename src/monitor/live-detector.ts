@@ -7,20 +7,12 @@ import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detec
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import { METRIC_KINDS, type MetricKind } from '../model/anomaly.ts';
 import type { LiveDetectorChoice } from '../model/detection-settings.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
-export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set<MetricKind>([
-  'bandwidth',
-  'latency',
-  'compression',
-  'consensus',
-  'error_rate',
-  'utilization',
-  'health',
-]);
+export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(METRIC_KINDS.filter((k) => k !== 'generic'));
 
 /** The DWCP tuning for a series; null when the series is not analysed with the ensemble. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {

@@ -11,14 +11,12 @@
  *   `dwcp_migration_duration_seconds{dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3),
  *   used both as `migrationSeconds` (speedup) and `latencySeconds` (p95 and the statistical latency verdict);
  *   compression = per-interval means of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3
- *   gauge `dwcp_v3_compression_ratio`. Throughput, CPU and memory are left empty: the catalog has no v1 metric in
- *   the same unit as v3's (v1 reports bandwidth as a utilisation percent) and CPU/memory are per node, not per
- *   protocol version, so a comparison would only compare the node with itself.
+ *   gauge `dwcp_v3_compression_ratio`. Throughput, CPU, memory and bandwidth saved are node-level series, put on
+ *   a version by the node's v3_enabled flag in ./rollout-figures.ts.
  * - **SLA checks** ({@link buildSlaChecks}): `dwcp_v3_sla_compliance` (1 compliant, 0 violated) grouped by
  *   `sla_type`; compliance = mean of the stored values in the window (share of compliant scrapes), target
  *   {@link SLA_TARGET}.
- * - **Rollout percent** ({@link latestRolloutPercent}): mean over series of the latest value of
- *   `dwcp_v3_rollout_progress_percent`.
+ * - **Rollout percent and stage start**: ./rollout-evidence.ts.
  * - **SLO steps** ({@link sliSeriesFor}): ratio SLIs → counter increases per step (total = good + bad when
  *   `total` is absent, good = total − bad when `good` is absent); threshold SLIs on a histogram `mean` → ΣΔsum /
  *   ΣΔcount of the intervals ending in the step; threshold SLIs on a gauge → per node (`nodeOf`) the sum of its
@@ -38,7 +36,7 @@ import type { MetricSpec } from '../analysis/canary/judge.ts';
 import type { RegionHealthInput } from '../analysis/health/region-score.ts';
 import type { Slo } from '../analysis/slo/definition.ts';
 import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/series.ts';
-import { seriesKey } from '../model/sample.ts';
+import { seriesKey, type Labels } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
 
@@ -48,13 +46,14 @@ export interface HistogramSeries {
   readonly count: readonly SeriesPoints[];
 }
 
-/** One per-interval observation mean: interval end `tMs`, Δsum/Δcount, Δcount, series labels key. */
+/** One per-interval observation mean: interval end `tMs`, Δsum/Δcount, Δcount, series labels (and their key). */
 export interface IntervalMean {
   readonly tMs: number;
   readonly mean: number;
   readonly sumDelta: number;
   readonly countDelta: number;
   readonly labelsKey: string;
+  readonly labels: Labels;
 }
 
 /** Compliance an SLA check needs to count as met (share of compliant scrapes in the window). */
@@ -92,7 +91,7 @@ export function intervalMeans(h: HistogramSeries): IntervalMean[] {
       if (prev !== null) {
         const ds = count >= prev.count && sum >= prev.sum ? sum - prev.sum : sum;
         const dc = increase(prev.count, count);
-        if (dc > 0) out.push({ tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key });
+        if (dc > 0) out.push({ tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key, labels: s.series.labels });
       }
       prev = { sum, count };
     }
@@ -132,14 +131,21 @@ export interface RolloutSeries {
   readonly rolloutProgress: readonly SeriesPoints[];
 }
 
-/** v1 (baseline) and v3 (canary) samples for `compareVersions`, and the judge inputs for `judgeCanary`. */
-export function buildVersionSamples(rs: RolloutSeries): { v1: VersionSamples; v3: VersionSamples } {
-  const v1Mig = intervalMeans(rs.v1Migration).map((m) => m.mean);
-  const v3Mig = intervalMeans(rs.v3Migration).map((m) => m.mean);
+/**
+ * v1 (baseline) and v3 (canary) migration and compression samples for `compareVersions` and `judgeCanary`, from
+ * intervals ending after `sinceMs` (and gauge values at or after it). Throughput, CPU and memory are node-level
+ * figures (./rollout-figures.ts) and are left empty here.
+ */
+export function buildVersionSamples(rs: RolloutSeries, sinceMs = -Infinity): { v1: VersionSamples; v3: VersionSamples } {
+  const means = (h: HistogramSeries): number[] => intervalMeans(h).filter((m) => m.tMs > sinceMs).map((m) => m.mean);
+  const v1Mig = means(rs.v1Migration);
+  const v3Mig = means(rs.v3Migration);
+  const v3Comp: number[] = [];
+  for (const s of rs.v3Compression) s.values.forEach((v, i) => Number.isFinite(v) && s.timestampsMs[i]! >= sinceMs && v3Comp.push(v));
   const empty: readonly number[] = [];
   return {
-    v1: { throughputMbps: empty, latencySeconds: v1Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v1Mig, compressionRatio: intervalMeans(rs.v1Compression).map((m) => m.mean) },
-    v3: { throughputMbps: empty, latencySeconds: v3Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v3Mig, compressionRatio: gaugeValues(rs.v3Compression) },
+    v1: { throughputMbps: empty, latencySeconds: v1Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v1Mig, compressionRatio: means(rs.v1Compression) },
+    v3: { throughputMbps: empty, latencySeconds: v3Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v3Mig, compressionRatio: v3Comp },
   };
 }
 
@@ -160,20 +166,6 @@ export function buildSlaChecks(series: readonly SeriesPoints[]): SlaCheck[] {
     .filter(([, a]) => a.n > 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, a]) => ({ name, compliance: a.ok / a.n, target: SLA_TARGET, detail: `${a.ok} of ${a.n} scrapes compliant` }));
-}
-
-/** Mean over series of the latest finite value of `dwcp_v3_rollout_progress_percent`; null without data. */
-export function latestRolloutPercent(series: readonly SeriesPoints[]): number | null {
-  const last: number[] = [];
-  for (const s of series) {
-    for (let i = s.values.length - 1; i >= 0; i--) {
-      if (Number.isFinite(s.values[i]!)) {
-        last.push(s.values[i]!);
-        break;
-      }
-    }
-  }
-  return last.length === 0 ? null : last.reduce((a, b) => a + b, 0) / last.length;
 }
 
 /** Stored series of one SLI: counters per ratio selector, or a histogram / gauge for a threshold SLI. */

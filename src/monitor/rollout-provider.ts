@@ -1,43 +1,30 @@
 /**
  * Rollout decision, SLO budgets and regional health computed on request from the stored series: reads the
  * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
- * inputs with `rollout-inputs.ts` and runs the pure engines (compareVersions, judgeCanary, decideRollout;
- * evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
+ * inputs with `rollout-inputs.ts` and runs the pure engines (the rollout status of `rollout-status.ts`: the
+ * sequential test of the current stage since its start, at most `maxEvidenceMs` back, and the descriptive
+ * comparison over the window; evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
  * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
  * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
  * and every trend `unknown`.
  */
-import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
-import { decideRollout } from '../analysis/canary/decision.ts';
-import { judgeCanary } from '../analysis/canary/judge.ts';
 import { scoreRegion } from '../analysis/health/region-score.ts';
 import { evaluateErrorBudget } from '../analysis/slo/budget.ts';
 import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
 import { getMetric, type MetricName } from '../catalog/index.ts';
 import type { AnalysisWindow } from '../contract/common.ts';
 import type { RegionHealth, RegionsOverview } from '../contract/regions.ts';
-import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview, SloStatus } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
-import {
-  buildRegionInputs,
-  buildSlaChecks,
-  buildVersionSamples,
-  intervalMeans,
-  latestRolloutPercent,
-  ROLLOUT_METRIC_SPECS,
-  type HistogramSeries,
-} from './rollout-inputs.ts';
+import { buildRegionInputs, type HistogramSeries } from './rollout-inputs.ts';
+import { stageStart } from './rollout-evidence.ts';
+import { computeRolloutStatus, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOptions, type RolloutResult } from './rollout-status.ts';
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { sloSeries } from './slo-series.ts';
 
-/**
- * The rollout status in the API's shape, with the comparison as the engine returned it (the stage tracker
- * re-checks its per-metric deltas for regressions).
- */
-export type RolloutResult = Omit<RolloutStatus, 'comparison'> & { readonly comparison: VersionComparison };
+export type { RolloutResult } from './rollout-status.ts';
 
 /**
  * Rollout, SLO and regional-health results, in the API's shapes (src/contract): each call reads the store over
@@ -63,6 +50,10 @@ export interface InsightsOptions {
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
   readonly regionTrends?: RegionTrendTracker;
+  /** Longest evidence period of the rollout stage, ms. Default 1 h. */
+  readonly maxEvidenceMs?: number;
+  /** Settings of the rollout stage's sequential test. */
+  readonly rolloutEvidence?: Omit<RolloutEvidenceOptions, 'maxPoints'>;
 }
 
 const m = (name: MetricName): string => getMetric(name).name;
@@ -76,6 +67,8 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   const maxPoints = options.maxPointsPerSeries ?? 4000;
   const stepMs = options.sloStepMs ?? 10_000;
   const slos = options.slos ?? SLO_TEMPLATES;
+  const maxEvidenceMs = options.maxEvidenceMs ?? DEFAULT_MAX_EVIDENCE_MS;
+  const evidence = options.rolloutEvidence ?? {};
 
   const reader = (w: AnalysisWindow, warnings: string[]) => {
     const read = async (name: string, match: Labels = {}, limit = maxSeries): Promise<SeriesPoints[]> => {
@@ -97,42 +90,30 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
     async rollout(windowMs, nowMs) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
-      const { read, histogram } = reader(window, warnings);
-      const [v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress] = await Promise.all([
-        histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
-        histogram(m('dwcp_v3_migration_duration_seconds')),
-        histogram(m('dwcp_hde_compression_ratio')),
-        read(m('dwcp_v3_compression_ratio')),
-        read(m('dwcp_v3_sla_compliance')),
-        read(m('dwcp_v3_rollout_progress_percent')),
-      ]);
-      const rs = { v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress };
-      const { v1, v3 } = buildVersionSamples(rs);
-      const comparison = compareVersions(v1, v3);
-      const verdicts = judgeCanary([
-        { spec: ROLLOUT_METRIC_SPECS[0]!, baseline: v1.latencySeconds, canary: v3.latencySeconds },
-        { spec: ROLLOUT_METRIC_SPECS[1]!, baseline: v1.compressionRatio ?? [], canary: v3.compressionRatio ?? [] },
-      ]);
-      const sla = buildSlaChecks(slaCompliance);
-      const d = decideRollout({ sla, judgements: verdicts });
-      return {
-        decision: d.decision,
-        score: d.score,
-        slaScore: d.slaScore,
-        canaryScore: d.canaryScore,
-        forced: d.forced,
-        summary: d.summary,
-        drivers: d.drivers,
-        comparison,
-        verdicts,
-        regressions: d.regressions,
-        sla,
-        rolloutPercent: latestRolloutPercent(rolloutProgress),
-        samples: { v1Migrations: intervalMeans(v1Migration).length, v3Migrations: intervalMeans(v3Migration).length },
-        window,
-        stages: options.rolloutStages?.stages() ?? [],
-        warnings,
+      // The stage start bounds the evidence read: progress over the longest evidence period first.
+      const evidenceFrom = nowMs - maxEvidenceMs;
+      const progress = await reader({ startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs }, warnings).read(m('dwcp_v3_rollout_progress_percent'));
+      const stageStartMs = stageStart(progress, maxPoints)?.startMs ?? evidenceFrom;
+      const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom));
+      const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
+      const [v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed] =
+        await Promise.all([
+          histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
+          histogram(m('dwcp_v3_migration_duration_seconds')),
+          histogram(m('dwcp_hde_compression_ratio')),
+          read(m('dwcp_v3_compression_ratio')),
+          read(m('dwcp_v3_sla_compliance')),
+          read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }),
+          read(m('dwcp_v3_resource_utilization_percent')),
+          read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
+          read(m('dwcp_hde_bytes_original_total')),
+          read(m('dwcp_hde_bytes_compressed_total')),
+        ]);
+      const rs = {
+        v1Migration, v3Migration, v1Compression, v3Compression, slaCompliance, rolloutProgress: progress,
+        v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed,
       };
+      return computeRolloutStatus(rs, window, readStartMs, { ...evidence, maxPoints }, options.rolloutStages?.stages() ?? [], [...new Set(warnings)]);
     },
 
     async slo(windowMs, nowMs) {

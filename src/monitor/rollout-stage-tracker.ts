@@ -2,8 +2,9 @@
  * Rollout-stage snapshots kept live: fed by the periodic insights recomputation (`exportInsights`, every 15 s in
  * the monitor) with the rollout status, it runs the pure reducer {@link reduceRollout}
  * (src/analysis/canary/rollout-tracker.ts) on `dwcp_v3_rollout_progress_percent` and keeps, for each stage
- * (0/10/25/50/75/100 %) crossed upward, the v1/v3 comparison and the decision at that moment. Served in
- * GET /api/rollout as `stages`.
+ * (0/10/25/50/75/100 %) crossed upward, the v1/v3 comparison at that moment. While a stage is the current one its
+ * record follows the live decision and score, and keeps the first GO / NO-GO of the stage's evidence with the time
+ * from the stage start to it (time to decision). Served in GET /api/rollout as `stages`.
  *
  * The first observation: the monitor does not know where the rollout was before it started, so it records only
  * the highest stage ≤ the first observed percentage (0 % → the stage-0 baseline; 30 % → stage 25, not 10),
@@ -29,6 +30,8 @@ export interface RolloutObservation {
   readonly comparison: VersionComparison;
   readonly decision: RolloutDecision;
   readonly score: number;
+  /** The stage evidence's first GO / NO-GO (time from the stage start), if any. */
+  readonly evidence?: { readonly firstDecision: { readonly decision: 'GO' | 'NO-GO'; readonly afterMs: number } | null };
 }
 
 export interface RolloutStageTrackerOptions {
@@ -39,17 +42,22 @@ export interface RolloutStageTrackerOptions {
 export const DEFAULT_MAX_STAGES = 64;
 
 interface StageMeta {
-  readonly decision: RolloutDecision;
-  readonly score: number;
+  decision: RolloutDecision;
+  score: number;
   readonly atMonitorStart: boolean;
+  firstDecision: 'GO' | 'NO-GO' | null;
+  timeToDecisionMs: number | null;
+  updatedAtMs: number;
 }
+
+const metaKey = (stage: number, atMs: number): string => `${stage}@${atMs}`;
 
 export class RolloutStageTracker {
   readonly #maxStages: number;
   #state: RolloutTrackerState | null = null;
   #lastMs = -Infinity;
-  /** Decision and score per recomputation time that took snapshots (the reducer keeps the comparison only). */
-  readonly #meta = new Map<number, StageMeta>();
+  /** Decision, score and time to decision per snapshot (the reducer keeps the comparison only); bounded with the snapshots. */
+  readonly #meta = new Map<string, StageMeta>();
 
   /** @throws InvalidInputError when `maxStages` is not an integer ≥ 1. */
   constructor(options: RolloutStageTrackerOptions = {}) {
@@ -84,9 +92,25 @@ export class RolloutStageTracker {
     this.#lastMs = nowMs;
     this.#state = after;
     if (after.snapshots !== before.snapshots) {
-      this.#meta.set(nowMs, { decision: o.decision, score: o.score, atMonitorStart: first });
-      const oldest = after.snapshots[0]?.atMs ?? Infinity;
-      for (const t of this.#meta.keys()) if (t < oldest) this.#meta.delete(t);
+      const fresh = after.snapshots.filter((x) => x.atMs === nowMs);
+      for (const x of fresh) {
+        this.#meta.set(metaKey(x.stage, x.atMs), { decision: o.decision, score: o.score, atMonitorStart: first, firstDecision: null, timeToDecisionMs: null, updatedAtMs: nowMs });
+      }
+      const kept = new Set(after.snapshots.map((x) => metaKey(x.stage, x.atMs)));
+      for (const k of this.#meta.keys()) if (!kept.has(k)) this.#meta.delete(k);
+    }
+    // The stage the rollout is at (the latest snapshot, unless rolled back below it) follows the live decision.
+    const current = after.snapshots[after.snapshots.length - 1];
+    if (current !== undefined && p >= current.stage) {
+      const meta = this.#meta.get(metaKey(current.stage, current.atMs))!;
+      meta.decision = o.decision;
+      meta.score = o.score;
+      meta.updatedAtMs = nowMs;
+      const fd = o.evidence?.firstDecision ?? null;
+      if (meta.firstDecision === null && fd !== null) {
+        meta.firstDecision = fd.decision;
+        meta.timeToDecisionMs = fd.afterMs;
+      }
     }
     return true;
   }
@@ -94,7 +118,7 @@ export class RolloutStageTracker {
   /** The stages reached, oldest first (at most `maxStages`). */
   stages(): RolloutStageRecord[] {
     return (this.#state?.snapshots ?? []).map((s) => {
-      const meta = this.#meta.get(s.atMs)!;
+      const meta = this.#meta.get(metaKey(s.stage, s.atMs))!;
       const c = s.comparison;
       return {
         stage: s.stage,
@@ -103,6 +127,9 @@ export class RolloutStageTracker {
         atMonitorStart: meta.atMonitorStart,
         decision: meta.decision,
         score: meta.score,
+        firstDecision: meta.firstDecision,
+        timeToDecisionMs: meta.timeToDecisionMs,
+        updatedAtMs: meta.updatedAtMs,
         migrationSpeedup: c.migrationSpeedup,
         throughputImprovementPercent: c.throughputImprovementPercent,
         latencyP95ImprovementPercent: c.latencyP95ImprovementPercent,

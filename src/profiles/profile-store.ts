@@ -7,7 +7,7 @@
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { StoreDialect } from '../store/migrations.ts';
-import { binaryColumn, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
+import { binaryColumn, deleteBeyondBudget, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
 
 /** What was profiled. */
 export type ProfileKind = 'cpu' | 'heap';
@@ -181,19 +181,10 @@ export class ProfileStore {
 
   /** Deletes the oldest profiles beyond the limits; returns how many were deleted. */
   async prune(): Promise<number> {
-    let deleted = 0;
     const rows = await this.sys.db.selectFrom('profiles').select(['id', 'size_bytes']).orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
-    let bytes = 0;
-    const drop: number[] = [];
-    rows.forEach((r, i) => {
-      bytes += Number(r.size_bytes);
-      if (i >= this.limits.maxProfiles || bytes > this.limits.maxBytes) drop.push(Number(r.id));
-    });
-    for (let i = 0; i < drop.length; i += 500) {
-      const res = await this.sys.db.deleteFrom('profiles').where('id', 'in', drop.slice(i, i + 500)).executeTakeFirst();
-      deleted += Number(res.numDeletedRows);
-    }
-    return deleted;
+    return deleteBeyondBudget(rows, this.limits.maxProfiles, this.limits.maxBytes, async (ids) =>
+      Number((await this.sys.db.deleteFrom('profiles').where('id', 'in', ids).executeTakeFirst()).numDeletedRows),
+    );
   }
 
   close(): Promise<void> {

@@ -6,7 +6,7 @@
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { StoreDialect } from '../store/migrations.ts';
-import { binaryColumn, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
+import { binaryColumn, deleteBeyondBudget, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
 import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat, type ReportKind } from './range.ts';
 
 /** A stored report's metadata. */
@@ -174,18 +174,9 @@ export class ReportStore {
   /** Deletes the oldest reports beyond the limits; returns how many were deleted. */
   async prune(): Promise<number> {
     const rows = await this.sys.db.selectFrom('reports').select(['id', 'size_bytes']).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-    let bytes = 0;
-    const drop: number[] = [];
-    rows.forEach((r, i) => {
-      bytes += Number(r.size_bytes);
-      if (i >= this.limits.maxReports || bytes > this.limits.maxBytes) drop.push(Number(r.id));
-    });
-    let deleted = 0;
-    for (let i = 0; i < drop.length; i += 500) {
-      const res = await this.sys.db.deleteFrom('reports').where('id', 'in', drop.slice(i, i + 500)).executeTakeFirst();
-      deleted += Number(res.numDeletedRows);
-    }
-    return deleted;
+    return deleteBeyondBudget(rows, this.limits.maxReports, this.limits.maxBytes, async (ids) =>
+      Number((await this.sys.db.deleteFrom('reports').where('id', 'in', ids).executeTakeFirst()).numDeletedRows),
+    );
   }
 
   close(): Promise<void> {

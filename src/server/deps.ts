@@ -4,6 +4,7 @@
  * and providers in; unit tests pass small in-memory implementations. The server never imports the monitor.
  */
 import type { Registry } from 'prom-client';
+import { NotFoundError } from '../errors.ts';
 import type { CapacityOverview, CapacityResource } from '../contract/capacity.ts';
 import type { HealthReport } from '../contract/health.ts';
 import type { LiveEvent } from '../contract/live.ts';
@@ -146,4 +147,14 @@ export interface ApiContext {
   readonly limits: AppLimits;
   /** Wall clock in Unix ms (injectable for tests). */
   readonly now: () => number;
+}
+
+/**
+ * An optional dependency a route needs: `source` when the monitor was built with it.
+ * @param what the feature, as the 404 message names it (e.g. `capacity planning`)
+ * @throws NotFoundError (404) "`what` is not configured on this monitor" when `source` is undefined.
+ */
+export function configured<T>(source: T | undefined, what: string): T {
+  if (source === undefined) throw new NotFoundError(`${what} is not configured on this monitor`);
+  return source;
 }

@@ -10,7 +10,7 @@
  *   < 2.2e9 B/s, internet 100-900 Mbit/s)
  */
 import type { Mode } from '../model/dwcp.ts';
-import type { CompressionAlgorithm } from '../sdk/v3/collector.ts';
+import type { CompressionAlgorithm } from '../sdk/v3/records.ts';
 import type { DowntimeParams } from './downtime.ts';
 
 /** A uniform range [lo, hi). */

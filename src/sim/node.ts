@@ -41,9 +41,6 @@ import { NodeTelemetry } from './telemetry.ts';
 /** Salt of the switchover-downtime generator's seed (its own stream: adding it moved no other draw). */
 const DOWNTIME_SEED_SALT = 0x5d0e7a1e;
 
-// The node's public surface for its callers (cluster, evaluators, benchmarks).
-export { linkClassForRegion, linkProfile, type LinkClass, type LinkProfile } from './link-model.ts';
-
 export interface SimNodeOptions {
   /** `node-<n>` */
   readonly id: string;

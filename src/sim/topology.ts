@@ -7,7 +7,8 @@
  */
 import type { LevelShift } from './events.ts';
 import type { ScheduledFault } from './faults.ts';
-import { linkClassForRegion, linkProfile, SimNode, type LinkProfile } from './node.ts';
+import { linkClassForRegion, linkProfile, type LinkProfile } from './link-model.ts';
+import { SimNode } from './node.ts';
 import { Prng } from './prng.ts';
 
 /** One derived node: identity, link and seed (no process state). */

@@ -3,7 +3,7 @@
  * read back exactly the same rows (no I/O).
  */
 import { InvalidInputError, PayloadTooLargeError, type DwcpError } from '../errors.ts';
-import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow } from './types.ts';
+import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow, type LoadDetectorStatesResult } from './types.ts';
 
 /** Whether `v` fits the `integer` (int32) version column of PostgreSQL. */
 function isInt32(v: number): boolean {
@@ -95,4 +95,16 @@ export function decodeDetectorState(r: StoredDetectorState): DetectorStateRow | 
   }
   if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs)) return undefined;
   return { seriesKey: r.seriesKey, detector: r.detector, version, state, updatedAtMs };
+}
+
+/** Decodes stored states in order ({@link decodeDetectorState}), counting the malformed ones instead of returning them. */
+export function decodeDetectorStates(stored: Iterable<StoredDetectorState>): LoadDetectorStatesResult {
+  const rows: DetectorStateRow[] = [];
+  let malformed = 0;
+  for (const r of stored) {
+    const row = decodeDetectorState(r);
+    if (row === undefined) malformed++;
+    else rows.push(row);
+  }
+  return { rows, malformed };
 }

@@ -127,3 +127,31 @@ export function binaryColumn(dialect: StoreDialect) {
 export function serialColumn(dialect: StoreDialect): 'integer' | 'bigserial' {
   return dialect === 'sqlite' ? 'integer' : 'bigserial';
 }
+
+/** Ids deleted per statement by {@link deleteBeyondBudget} (keeps `IN (...)` lists short). */
+const DELETE_BATCH = 500;
+
+/**
+ * Deletes the rows of a bounded table that fall outside its budget: walking `newestFirst`, a row is kept while
+ * it is among the first `maxRows` and the running total of `size_bytes` (its own included) is at most
+ * `maxBytes`; every other row is passed to `deleteIds` in batches of 500 ids.
+ * @param newestFirst the table's ids and sizes (bytes), newest first
+ * @param deleteIds deletes these ids and returns how many rows it deleted
+ * @returns rows deleted
+ */
+export async function deleteBeyondBudget(
+  newestFirst: readonly { readonly id: number | string; readonly size_bytes: number | string }[],
+  maxRows: number,
+  maxBytes: number,
+  deleteIds: (ids: number[]) => Promise<number>,
+): Promise<number> {
+  let bytes = 0;
+  const drop: number[] = [];
+  newestFirst.forEach((r, i) => {
+    bytes += Number(r.size_bytes);
+    if (i >= maxRows || bytes > maxBytes) drop.push(Number(r.id));
+  });
+  let deleted = 0;
+  for (let i = 0; i < drop.length; i += DELETE_BATCH) deleted += await deleteIds(drop.slice(i, i + DELETE_BATCH));
+  return deleted;
+}

@@ -2,11 +2,20 @@
 import { InvalidInputError } from '../errors.ts';
 
 /**
+ * Checks a bound or size named `name` (a limit, an in-memory store's capacity); returns it.
+ * @throws InvalidInputError when `value` is not a positive integer.
+ */
+export function checkPositiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/**
  * Checks a result-size limit.
  * @throws InvalidInputError when `limit` is not a positive integer.
  */
 export function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
+  checkPositiveInteger('limit', limit);
 }
 
 /**

@@ -7,8 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { freePort } from './prometheus.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { freePort, startServerProcess, type ServerProcess } from './server-process.ts';
 
 /** One alert of a webhook notification. */
 export interface WebhookAlert {

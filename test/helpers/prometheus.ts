@@ -1,50 +1,21 @@
 /**
- * Helpers for integration tests that run the real Debian `prometheus` binary: a free 127.0.0.1 port,
- * bounded polling, and starting/stopping Prometheus with a generated config in a temporary directory.
+ * Helpers for integration tests that run the real Debian `prometheus` binary: starting/stopping Prometheus
+ * with a generated config in a temporary directory (process handling in ./server-process.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A TCP port that was free on 127.0.0.1 a moment ago (bind port 0, read it, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, startServerProcess, type ServerProcess } from './server-process.ts';
 
 /**
- * Calls `fn` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`
- * with `what` and the last error in the message.
+ * GET `${url}${path}` of a Prometheus HTTP API and the `data` of a successful response.
+ * @throws Error with the API's error text (or the HTTP status) when the status is not `success`.
  */
-export async function pollUntil<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() >= deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+export async function prometheusApi<T>(url: string, path: string): Promise<T> {
+  const res = await fetch(url + path);
+  const body = (await res.json()) as { status: string; data: T; error?: string };
+  if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
+  return body.data;
 }
 
 /** One static scrape target. */
@@ -101,61 +72,35 @@ export async function startPrometheus(
   writeFileSync(configFile, config);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    log = (log + d.toString()).slice(-8000);
-  });
-  let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  let proc: ServerProcess;
+  try {
+    proc = await startServerProcess(
+      'prometheus',
+      binary,
+      [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      `${url}/-/ready`,
+      readyTimeoutMs,
+    );
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exitedP;
-        clearTimeout(t);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    })();
+    stopping ??= proc.stop().then(() => rmSync(dir, { recursive: true, force: true }));
     return stopping;
   };
   const inst: PrometheusInstance = {
     url,
     dir,
-    logs: () => log,
-    async api<T>(path: string): Promise<T> {
-      const res = await fetch(url + path);
-      const body = (await res.json()) as { status: string; data: T; error?: string };
-      if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
-      return body.data;
-    },
+    logs: () => proc.logs(),
+    api: <T>(path: string): Promise<T> => prometheusApi<T>(url, path),
     stop,
   };
-  try {
-    await pollUntil(
-      'prometheus /-/ready',
-      async () => {
-        if (exited) throw new Error(`prometheus exited: ${log}`);
-        const r = await fetch(`${url}/-/ready`);
-        await r.body?.cancel();
-        return r.status === 200 ? true : undefined;
-      },
-      readyTimeoutMs,
-    );
-  } catch (e) {
-    await stop();
-    throw e;
-  }
   return inst;
 }

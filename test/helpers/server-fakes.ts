@@ -10,31 +10,26 @@ import { aggregateSeries } from '../../src/store/query.ts';
 import { MemoryAnomalyStore } from '../../src/store/memory/anomaly-store.ts';
 import { MemorySampleStore } from '../../src/store/memory/sample-store.ts';
 import type { AnomalyFilter, AnomalyStore, SeriesPoints, SeriesRef } from '../../src/store/types.ts';
+import { anomaly as storeAnomaly } from './store-fixtures.ts';
 
 export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
 
+/** Anomaly `id` on `node-<id>` in eu-west (the store fixture's other fields), started `id` seconds after T0. */
 export function anomaly(id: number, over: Partial<Anomaly> = {}): Anomaly {
   return {
     id,
-    seriesKey: `dwcp_amst_bandwidth_utilization{node_id="node-${id}"}`,
-    metric: 'dwcp_amst_bandwidth_utilization',
-    labels: { node_id: `node-${id}`, region: 'eu-west' },
-    component: 'amst',
-    kind: 'bandwidth',
-    startedAtMs: T0 + id * 1000,
-    detectedAtMs: T0 + id * 1000 + 5,
-    resolvedAtMs: null,
-    observed: 10,
-    expected: 50,
-    lower: 40,
-    upper: 60,
-    deviation: -4,
-    confidence: 0.9,
-    severity: 'high',
-    detector: 'statistical',
-    acknowledged: false,
-    score: 0.97,
-    votes: [],
+    ...storeAnomaly({
+      seriesKey: `dwcp_amst_bandwidth_utilization{node_id="node-${id}"}`,
+      metric: 'dwcp_amst_bandwidth_utilization',
+      labels: { node_id: `node-${id}`, region: 'eu-west' },
+      startedAtMs: T0 + id * 1000,
+      detectedAtMs: T0 + id * 1000 + 5,
+      observed: 10,
+      expected: 50,
+      lower: 40,
+      upper: 60,
+      deviation: -4,
+    }),
     ...over,
   };
 }

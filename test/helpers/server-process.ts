@@ -1,10 +1,50 @@
 /**
  * Starting a real server binary (prometheus, prometheus-alertmanager, ...) for an integration test with
- * arguments of the test's choosing, waiting (bounded) until its readiness URL answers 200, and stopping it.
- * `startPrometheus` in ./prometheus.ts is the simpler variant for a config text and the default flags.
+ * arguments of the test's choosing, waiting (bounded) until its readiness URL answers 200, and stopping it;
+ * a free 127.0.0.1 port and bounded polling. `startPrometheus` in ./prometheus.ts builds on it for a config
+ * text and the default flags.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { pollUntil } from './prometheus.ts';
+import { createServer, type AddressInfo } from 'node:net';
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (bind port 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Calls `fn` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`
+ * with `what` and the last error in the message.
+ */
+export async function pollUntil<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
 
 /** A running server process. */
 export interface ServerProcess {

@@ -3,9 +3,9 @@
  * PostgreSQL: the bounded series-id cache and rows planted with raw SQL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { OpenedStore } from '../../src/store/sqlite.ts';
-import { anomaly, sample, stateRow, T0 } from './store-fixtures.ts';
+import { anomaly, backendHarness, sample, stateRow, T0, type SuiteBackend } from './store-fixtures.ts';
 
 /** Opens a fresh SQL store (sample retention one hour) with the given series-cache capacity. */
 export type SqlOpener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => Promise<OpenedStore>;
@@ -13,35 +13,17 @@ export type SqlOpener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number
 export type RawExec = (st: OpenedStore, sqlText: string) => Promise<void>;
 
 /** What a SQL backend gives the suite, or a reason to skip (an unreachable server outside CI). */
-export interface SqlBackend {
-  readonly open: SqlOpener;
+export interface SqlBackend extends SuiteBackend<Parameters<SqlOpener>[0], OpenedStore> {
   readonly exec: RawExec;
-  readonly skip?: string;
-  readonly cleanup?: () => void | Promise<void>;
 }
 
 /** Registers the SQL-only checks for one backend. */
 export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>): void {
   describe(`SQL store (${backend})`, () => {
-    let b: SqlBackend | undefined;
-    const opened: OpenedStore[] = [];
-    const open: SqlOpener = async (o) => {
-      const st = await b!.open(o);
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.close();
-      await b?.cleanup?.();
-    });
-    const test = (name: string, fn: () => Promise<void>) =>
-      it(name, async (t) => {
-        if (b?.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
+    const h = backendHarness<Parameters<SqlOpener>[0], OpenedStore, SqlBackend>(setup, (st) => st.close());
+    const open: SqlOpener = h.open;
+    const test = h.test;
+    const exec: RawExec = (st, sqlText) => h.backend().exec(st, sqlText);
 
     test('bounds the series-id cache', async () => {
       const st = await open({ seriesCacheSize: 50 });
@@ -56,7 +38,7 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
     test('detector states: malformed stored rows are skipped and counted, never thrown', async () => {
       const st = await open({});
       await st.saveDetectorStates([stateRow('good', { n: 1 })]);
-      await b!.exec(st, `insert into detector_states (series_key, detector, version, state_json, updated_at) values ('badjson', 'ensemble', 1, '{"n":', ${T0}), ('noname', '', 1, '{}', ${T0}), ('empty', 'ensemble', 1, '', ${T0})`);
+      await exec(st, `insert into detector_states (series_key, detector, version, state_json, updated_at) values ('badjson', 'ensemble', 1, '{"n":', ${T0}), ('noname', '', 1, '{}', ${T0}), ('empty', 'ensemble', 1, '', ${T0})`);
       const r = await st.loadDetectorStates(10);
       assert.equal(r.malformed, 3);
       assert.deepEqual(r.rows.map((x) => x.seriesKey), ['good']);
@@ -65,9 +47,9 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
     test('anomalies: malformed stored votes read back as no votes (the anomaly stays readable)', async () => {
       const st = await open({});
       const a = await st.insert(anomaly());
-      await b!.exec(st, `update anomalies set votes_json = '[{"detector":"x","score":1,"voted":true},{"detector":1},"junk"]' where id = ${a.id}`);
+      await exec(st, `update anomalies set votes_json = '[{"detector":"x","score":1,"voted":true},{"detector":1},"junk"]' where id = ${a.id}`);
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, [{ detector: 'x', score: 1, voted: true }]);
-      await b!.exec(st, `update anomalies set votes_json = '{not json' where id = ${a.id}`);
+      await exec(st, `update anomalies set votes_json = '{not json' where id = ${a.id}`);
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, []);
     });
   });

@@ -4,18 +4,14 @@
  * src/store/types.ts only, in three parts (samples, anomalies, detector states); backend-specific facts (the
  * SQL id cache, rows planted with raw SQL, the in-memory bounds) are tested next to each backend.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { anomalyStoreContract } from './store-contract-anomalies.ts';
 import { detectorStateStoreContract } from './store-contract-detector-states.ts';
 import { sampleStoreContract } from './store-contract-samples.ts';
-import type { ContractOpener, ContractTest, StoreUnderTest } from './store-fixtures.ts';
+import { backendHarness, type ContractOpener, type StoreUnderTest, type SuiteBackend } from './store-fixtures.ts';
 
 /** What a backend gives the suite: an opener, or a reason to skip (an unreachable server outside CI). */
-export interface ContractBackend {
-  readonly open: (o: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>;
-  readonly skip?: string;
-  readonly cleanup?: () => void | Promise<void>;
-}
+export type ContractBackend = SuiteBackend<{ allowNonFinite?: boolean }, StoreUnderTest>;
 
 /**
  * Registers the contract suite for one backend. `setup` runs once (in `before`); every store the suite opens
@@ -23,25 +19,9 @@ export interface ContractBackend {
  */
 export function storeContractSuite(backend: string, setup: () => Promise<ContractBackend>): void {
   describe(`store contract (${backend})`, () => {
-    let b: ContractBackend | undefined;
-    const opened: StoreUnderTest[] = [];
-    const open: ContractOpener = async (o = {}) => {
-      const st = await b!.open(o);
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.samples.close();
-      await b?.cleanup?.();
-    });
-    const test: ContractTest = (name, fn) =>
-      it(name, async (t) => {
-        if (b?.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
+    const h = backendHarness<{ allowNonFinite?: boolean }, StoreUnderTest, ContractBackend>(setup, (st) => st.samples.close());
+    const open: ContractOpener = (o = {}) => h.open(o);
+    const test = h.test;
     sampleStoreContract(test, open);
     anomalyStoreContract(test, open);
     detectorStateStoreContract(test, open);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
-import { pollUntil } from '../helpers/prometheus.ts';
+import { pollUntil } from '../helpers/server-process.ts';
 import { fillHistory } from '../helpers/sim-history.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-cli-ops-'));

@@ -10,8 +10,7 @@ import { COLLECTORS, HostCollector } from '../../src/collector/host-collector.ts
 import { CollectorService } from '../../src/collector/service.ts';
 import { requireBinary } from '../helpers/binaries.ts';
 import { labelNamesByMetric } from '../helpers/exposition-names.ts';
-import { freePort } from '../helpers/prometheus.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const bin = requireBinary('prometheus-node-exporter');
 

@@ -12,8 +12,7 @@ import { Registry } from 'prom-client';
 import { HostCollector } from '../../src/collector/host-collector.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { freePort, pollUntil } from '../helpers/prometheus.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { freePort, pollUntil, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const bin = requireBinary('prometheus-pushgateway');
 

@@ -22,19 +22,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { parseDuration } from '../../src/model/duration.ts';
 import { DEFAULT_ALERTMANAGER_OPTIONS } from '../../src/generate/alertmanager/config.ts';
 import { generateAll, writeTree } from '../../src/generate/index.ts';
@@ -49,8 +41,9 @@ import {
   type WebhookRecorder,
 } from '../helpers/alertmanager.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { freePort, pollUntil } from '../helpers/prometheus.ts';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { fileRefs, panelQueries, substitute, writeYaml, yamlFile, type PanelQuery } from '../helpers/generated-tree.ts';
+import { prometheusApi } from '../helpers/prometheus.ts';
+import { freePort, pollUntil, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const prometheusBin = requireBinary('prometheus');
 const alertmanagerBin = requireBinary('prometheus-alertmanager');
@@ -84,7 +77,7 @@ const GRAFANA_VARIABLES: Readonly<Record<string, string>> = {
 
 /** Reason of the Phase 6 panels that read the monitor's own dwcp_monitor_* gauges. */
 const MONITOR_ONLY =
-  'exported by the monitor (issue 5), which this test does not run or scrape: Prometheus scrapes the simulator only';
+  'exported by the monitor (src/monitor/insights-exporter.ts), which this test does not run or scrape: Prometheus scrapes the simulator only';
 
 /**
  * Panel queries that legitimately return nothing on a healthy cluster, by dashboard uid and generated
@@ -140,12 +133,7 @@ let promUrl = '';
 let faultStartMs = 0;
 const faultNodeId = `node-${FAULT_NODE + 1}`;
 
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(promUrl + path);
-  const body = (await res.json()) as { status: string; data: T; error?: string };
-  if (body.status !== 'success') throw new Error(`${path}: ${body.error ?? res.status}`);
-  return body.data;
-}
+const api = <T>(path: string): Promise<T> => prometheusApi<T>(promUrl, path);
 
 async function query(expr: string): Promise<Sample[]> {
   const d = await api<{ resultType: string; result: Sample[] }>(
@@ -153,44 +141,6 @@ async function query(expr: string): Promise<Sample[]> {
   );
   if (d.resultType !== 'vector') throw new Error(`${expr}: result type ${d.resultType}, want vector`);
   return d.result;
-}
-
-/** Substitutes Grafana variables ($x, ${x}, [[x]]); throws on a variable without a test value. */
-function substitute(expr: string): string {
-  return expr.replace(
-    /\$\{(\w+)(?::\w+)?\}|\[\[(\w+)\]\]|\$(\w+)/g,
-    (m, a?: string, b?: string, c?: string) => {
-      const name = (a ?? b ?? c)!;
-      const v = GRAFANA_VARIABLES[name];
-      if (v === undefined) throw new Error(`no test value for Grafana variable ${m} in ${expr}`);
-      return v;
-    },
-  );
-}
-
-interface PanelQuery {
-  uid: string;
-  title: string;
-  expr: string;
-}
-
-/** Every `expr` of every target of every panel (rows included) of every generated dashboard. */
-function panelQueries(files: ReadonlyMap<string, string>): PanelQuery[] {
-  type Panel = { title?: string; targets?: { expr?: string }[]; panels?: Panel[] };
-  const out: PanelQuery[] = [];
-  for (const [path, text] of files) {
-    if (!/^grafana\/dashboards\/.+\.json$/.test(path)) continue;
-    const d = JSON.parse(text) as { uid: string; panels: Panel[] };
-    const walk = (ps: readonly Panel[]): void => {
-      for (const p of ps) {
-        for (const t of p.targets ?? [])
-          if (t.expr) out.push({ uid: d.uid, title: p.title ?? '', expr: t.expr });
-        walk(p.panels ?? []);
-      }
-    };
-    walk(d.panels);
-  }
-  return out;
 }
 
 /** Which simulated node an alert is about: by instance, node/node_id, then region/cluster (1 node per region). */
@@ -202,25 +152,6 @@ function nodeOfAlert(labels: Record<string, string>): string | undefined {
   if (id) return id;
   const region = labels.region ?? labels.cluster;
   return nodes.find((n) => n.region === region)?.id;
-}
-
-function yamlFile(path: string): unknown {
-  return parseYaml(readFileSync(path, 'utf8'));
-}
-
-function writeYaml(path: string, data: unknown): void {
-  writeFileSync(path, stringifyYaml(data, { lineWidth: 0 }));
-}
-
-/** Every value under a key ending in `_file` (Alertmanager secret references). */
-function fileRefs(v: unknown, out: string[] = []): string[] {
-  if (Array.isArray(v)) for (const x of v) fileRefs(x, out);
-  else if (v && typeof v === 'object')
-    for (const [k, x] of Object.entries(v)) {
-      if (k.endsWith('_file') && typeof x === 'string') out.push(x);
-      else fileRefs(x, out);
-    }
-  return out;
 }
 
 describe(
@@ -404,7 +335,7 @@ describe(
       for (;;) {
         const next: PanelQuery[] = [];
         for (const q of pending) {
-          const r = await query(substitute(q.expr));
+          const r = await query(substitute(q.expr, GRAFANA_VARIABLES));
           if (r.length > 0 && r.every((s) => s.value[1] === 'NaN')) seenNaN.add(q);
           if (!r.some((s) => s.value[1] !== 'NaN')) next.push(q);
         }
@@ -462,7 +393,7 @@ describe(
 
       // The phase-6 "Firing Alerts" panel (allow-listed while healthy) shows it now.
       const panel = PANEL_ALLOW_LIST[0]!;
-      const firing = await query(substitute(panel.expr));
+      const firing = await query(substitute(panel.expr, GRAFANA_VARIABLES));
       assert.ok(
         firing.some((s) => s.metric.alertname === EXPECTED_ALERT && s.metric.region === node.region),
         `Firing Alerts panel: ${JSON.stringify(firing)}`,

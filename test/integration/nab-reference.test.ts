@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 
-import { NAB_PROFILES, NAB_PROFILE_NAMES, evaluateCorpus } from '../../src/analysis/anomaly/nab/scorer.ts';
+import { NAB_PROFILES, NAB_PROFILE_NAMES } from '../../src/analysis/anomaly/nab/rules.ts';
+import { evaluateCorpus } from '../../src/analysis/anomaly/nab/scorer.ts';
 import { createWindowedGaussianDetector } from '../../src/analysis/anomaly/windowed-gaussian.ts';
 import { loadNabCorpus, loadPublishedResults, loadReferenceScores } from '../../src/eval/nab-data.ts';
 import type { NabCorpus, PublishedResults } from '../../src/eval/nab-data.ts';

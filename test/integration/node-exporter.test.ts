@@ -20,7 +20,7 @@ import { familyType } from '../../src/monitor/inferred-inputs.ts';
 import { SeriesTracker, type DetectionInput } from '../../src/monitor/series-tracker.ts';
 import { Prng } from '../../src/sim/prng.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { startNodeExporter, type NodeExporterInstance } from '../helpers/node-exporter.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const binary = requireBinary('prometheus-node-exporter');
 const skip = binary ? false : 'prometheus-node-exporter not installed (apt-get install prometheus-node-exporter)';
@@ -100,17 +100,19 @@ function largestFilesystem(sc: RealScrape): { availKey: string; size: number; mo
 }
 
 describe('series outside the catalog on a real node_exporter', { skip }, () => {
-  let exporter: NodeExporterInstance | undefined;
+  let exporter: ServerProcess | undefined;
   const scrapes: RealScrape[] = [];
 
   before(async () => {
-    exporter = await startNodeExporter(binary!);
+    const port = await freePort();
+    const metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    exporter = await startServerProcess('node_exporter', binary!, [`--web.listen-address=127.0.0.1:${port}`, '--no-collector.systemd', '--log.level=warn'], metricsUrl);
     const scraper = new Scraper({
       onSamples: (target, samples, atMs, outcome, types) => {
         if (outcome.result === 'success') scrapes.push({ target: { ...target }, samples, types, atMs });
       },
     });
-    scraper.addTarget({ id: 'node', url: exporter.metricsUrl, intervalMs: 1000, timeoutMs: 5000, labels: { job: 'node' } });
+    scraper.addTarget({ id: 'node', url: metricsUrl, intervalMs: 1000, timeoutMs: 5000, labels: { job: 'node' } });
     for (let i = 0; i < 3; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 1500));
       await scraper.scrapeOnce('node');

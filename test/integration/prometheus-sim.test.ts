@@ -16,12 +16,8 @@ import { startAlertReceiver, type AlertReceiver } from '../../src/demo/alert-rec
 import { startMonitor, type RunningMonitor } from '../../src/main.ts';
 import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import {
-  pollUntil,
-  prometheusConfig,
-  startPrometheus,
-  type PrometheusInstance,
-} from '../helpers/prometheus.ts';
+import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import { pollUntil } from '../helpers/server-process.ts';
 
 const binary = requireBinary('prometheus');
 

@@ -2,7 +2,7 @@
  * The streaming detector interface. A detector sees one series, one sample at a time, keeps bounded state,
  * and answers each sample with a verdict. Detectors are pure: no clocks, no I/O; time comes in with the sample.
  */
-import type { Direction, MetricKind } from '../../model/anomaly.ts';
+import type { DetectorVote, Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 
 /** The verdict on one sample. `anomalous` is final (after confidence floors and cooldown). */
@@ -22,6 +22,25 @@ export interface Verdict {
   readonly warmingUp: boolean;
   /** True when the series has come back inside its band after an anomaly (resolution tracking). */
   readonly resolved: boolean;
+}
+
+/** What a verdict says about the value, as anomaly records and reports carry it: baseline, band, deviation, confidence, severity. */
+export type VerdictReading = Pick<Verdict, 'expected' | 'lower' | 'upper' | 'deviation' | 'confidence' | 'severity'>;
+
+/** The {@link VerdictReading} of `v` (a new object, fields in the order of {@link Verdict}). */
+export function readingOf(v: Verdict): VerdictReading {
+  return { expected: v.expected, lower: v.lower, upper: v.upper, deviation: v.deviation, confidence: v.confidence, severity: v.severity };
+}
+
+const NO_VOTES: readonly DetectorVote[] = Object.freeze([]);
+
+/**
+ * The members' votes a verdict carries (an ensemble's verdict: every member's score and whether it voted, when
+ * anomalous), else none. The array is the verdict's own: callers that keep it copy it.
+ */
+export function votesOf(v: Verdict): readonly DetectorVote[] {
+  const votes = (v as { readonly votes?: unknown }).votes;
+  return Array.isArray(votes) ? (votes as readonly DetectorVote[]) : NO_VOTES;
 }
 
 /** A detector for one series. Implementations must keep O(1) memory per series (bounded windows). */
@@ -112,20 +131,55 @@ export function isPredictor(d: unknown): d is Predictor {
 }
 
 /**
- * Verdict of a detector that has a score but no value baseline (relative entropy, KNN-CAD, CAD OSE): band and
- * expected value NaN, deviation 0, confidence = score, judged.
+ * Verdict on a judged sample whose confidence is its score: band `[expected − halfWidth, expected + halfWidth]`
+ * (series' unit), `deviation` the signed deviation in the detector's scale units, not warming up.
+ * @param resolved true when the previous sample was anomalous and this one is not.
  */
-export function scoreOnlyVerdict(score: number, anomalous: boolean, severity: Severity, resolved: boolean): Verdict {
+export function judgedVerdict(
+  anomalous: boolean,
+  score: number,
+  expected: number,
+  halfWidth: number,
+  deviation: number,
+  severity: Severity,
+  resolved: boolean,
+): Verdict {
   return {
     anomalous,
     score,
-    expected: Number.NaN,
-    lower: Number.NaN,
-    upper: Number.NaN,
-    deviation: 0,
+    expected,
+    lower: expected - halfWidth,
+    upper: expected + halfWidth,
+    deviation,
     confidence: score,
     severity,
     warmingUp: false,
     resolved,
   };
+}
+
+/**
+ * Verdict of a detector that has a score but no value baseline (relative entropy, KNN-CAD, CAD OSE): band and
+ * expected value NaN, deviation 0, confidence = score, judged.
+ */
+export function scoreOnlyVerdict(score: number, anomalous: boolean, severity: Severity, resolved: boolean): Verdict {
+  return judgedVerdict(anomalous, score, Number.NaN, Number.NaN, 0, severity, resolved);
+}
+
+/** Severity of a directional deviation `z` relative to the alert threshold: ≥ 2θ critical, ≥ 1.5θ high, ≥ θ medium, else low. */
+export function severityOfRatio(z: number, threshold: number): Severity {
+  if (z >= 2 * threshold) return 'critical';
+  if (z >= 1.5 * threshold) return 'high';
+  if (z >= threshold) return 'medium';
+  return 'low';
+}
+
+/**
+ * Severity of an alarm decided by a score rather than by `z` itself: low when not anomalous, else
+ * {@link severityOfRatio} raised to at least medium.
+ */
+export function alarmSeverity(anomalous: boolean, z: number, threshold: number): Severity {
+  if (!anomalous) return 'low';
+  const s = severityOfRatio(z, threshold);
+  return s === 'low' ? 'medium' : s;
 }

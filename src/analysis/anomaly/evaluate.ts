@@ -20,7 +20,9 @@
  *   none was detected).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { detectionScores } from '../../math/classification.ts';
+import { detectionScores, type DetectionCounts, type DetectionScores } from '../../math/classification.ts';
+import { nearestRank } from '../../math/quantile.ts';
+import { firstIndexAtLeast } from '../../math/sorted.ts';
 import type { FaultLabel } from '../../model/anomaly.ts';
 import type { Labels } from '../../model/sample.ts';
 
@@ -59,17 +61,21 @@ export interface FaultResult {
   readonly matchingDetections: number;
 }
 
-/** Totals over all faults and detections. */
-export interface EvaluationTotals {
-  readonly faults: number;
-  readonly detectedFaults: number;
-  readonly detections: number;
-  readonly matchedDetections: number;
+/**
+ * Counts and scores over all faults and detections (the evaluation's totals, the scenario suite's pooled numbers
+ * and the demo report share them): precision = matched / detections (null without detections), recall =
+ * detected / faults (null without faults), F1 (null when either is null).
+ */
+export interface EvaluationScores extends DetectionCounts, DetectionScores {
+  /** detections − matchedDetections. */
   readonly falsePositiveDetections: number;
-  readonly precision: number | null;
-  readonly recall: number | null;
-  readonly f1: number | null;
+}
+
+/** Totals over all faults and detections. */
+export interface EvaluationTotals extends EvaluationScores {
+  /** Nearest-rank p50 of the delays of detected faults (ms); null when none was detected. */
   readonly delayP50Ms: number | null;
+  /** Nearest-rank p95 of the delays of detected faults (ms); null when none was detected. */
   readonly delayP95Ms: number | null;
 }
 
@@ -78,13 +84,6 @@ export interface Evaluation {
   /** One entry per input fault, in input order. */
   readonly faults: readonly FaultResult[];
   readonly totals: EvaluationTotals;
-}
-
-/** Nearest-rank percentile of ascending `sorted` (p in (0, 1]); null when empty. */
-export function nearestRank(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const idx = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length))) - 1;
-  return sorted[idx]!;
 }
 
 function validate(faults: readonly FaultLabel[], detections: readonly EvalDetection[], o: EvaluateOptions): void {
@@ -108,16 +107,26 @@ function validate(faults: readonly FaultLabel[], detections: readonly EvalDetect
   });
 }
 
-/** Lower-bound binary search: first index in `arr` (sorted by startedAtMs) with startedAtMs >= t. */
-function lowerBound(arr: readonly EvalDetection[], t: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]!.startedAtMs < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/**
+ * Totals of `counts` with precision, recall and F1 ({@link EvaluationScores}) and the nearest-rank p50/p95 of
+ * `delaysMs` (the first-detection delays of detected faults, any order; not modified).
+ * @throws InvalidInputError for counts that are not integers >= 0, or a part larger than its whole.
+ */
+export function evaluationTotals(counts: DetectionCounts, delaysMs: readonly number[]): EvaluationTotals {
+  const { precision, recall, f1 } = detectionScores(counts);
+  const sorted = [...delaysMs].sort((a, b) => a - b);
+  return {
+    faults: counts.faults,
+    detectedFaults: counts.detectedFaults,
+    detections: counts.detections,
+    matchedDetections: counts.matchedDetections,
+    falsePositiveDetections: counts.detections - counts.matchedDetections,
+    precision,
+    recall,
+    f1,
+    delayP50Ms: nearestRank(sorted, 0.5),
+    delayP95Ms: nearestRank(sorted, 0.95),
+  };
 }
 
 /**
@@ -143,10 +152,10 @@ export function evaluateDetections(
     if (!list) byMetric.set(det.metric, (list = []));
     list.push({ det, idx });
   });
-  const sortedDets = new Map<string, { dets: EvalDetection[]; idx: number[] }>();
+  const sortedDets = new Map<string, { dets: EvalDetection[]; starts: number[]; idx: number[] }>();
   for (const [metric, list] of byMetric) {
     list.sort((a, b) => a.det.startedAtMs - b.det.startedAtMs);
-    sortedDets.set(metric, { dets: list.map((x) => x.det), idx: list.map((x) => x.idx) });
+    sortedDets.set(metric, { dets: list.map((x) => x.det), starts: list.map((x) => x.det.startedAtMs), idx: list.map((x) => x.idx) });
   }
 
   const matched = new Uint8Array(detections.length);
@@ -158,7 +167,7 @@ export function evaluateDetections(
     for (const metric of new Set(label.metrics)) {
       const s = sortedDets.get(metric);
       if (!s) continue;
-      const from = lowerBound(s.dets, label.startMs);
+      const from = firstIndexAtLeast(s.starts, label.startMs);
       for (let i = from; i < s.dets.length; i++) {
         const d = s.dets[i]!;
         if (d.startedAtMs > windowEnd) break;
@@ -184,26 +193,8 @@ export function evaluateDetections(
   let matchedDetections = 0;
   for (let i = 0; i < matched.length; i++) matchedDetections += matched[i]!;
   const detectedFaults = results.filter((r) => r.detected).length;
-  const { precision, recall, f1 } = detectionScores({
-    matchedDetections,
-    detections: detections.length,
-    detectedFaults,
-    faults: faults.length,
-  });
-  delays.sort((a, b) => a - b);
   return {
     faults: results,
-    totals: {
-      faults: faults.length,
-      detectedFaults,
-      detections: detections.length,
-      matchedDetections,
-      falsePositiveDetections: detections.length - matchedDetections,
-      precision,
-      recall,
-      f1,
-      delayP50Ms: nearestRank(delays, 0.5),
-      delayP95Ms: nearestRank(delays, 0.95),
-    },
+    totals: evaluationTotals({ matchedDetections, detections: detections.length, detectedFaults, faults: faults.length }, delays),
   };
 }

@@ -36,10 +36,10 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
-import type { Severity } from '../../model/dwcp.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { judgedVerdict, NOT_JUDGED, severityOfRatio } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
+import { definedOptions } from './option-checks.ts';
 
 /** Options of {@link createEwmaDetector}. */
 export interface EwmaOptions {
@@ -123,26 +123,7 @@ export function bandVerdict(
   if (zDir < 0) zDir = 0;
   const score = deviationScore(zDir, c);
   const anomalous = score >= alertScore;
-  return {
-    anomalous,
-    score,
-    expected: center,
-    lower: center - threshold * scale,
-    upper: center + threshold * scale,
-    deviation: z,
-    confidence: score,
-    severity: severityOfRatio(zDir, threshold),
-    warmingUp: false,
-    resolved: lastAnomalous && !anomalous,
-  };
-}
-
-/** Severity of a directional deviation relative to the alert threshold: ≥ 2θ critical, ≥ 1.5θ high, ≥ θ medium. */
-export function severityOfRatio(z: number, threshold: number): Severity {
-  if (z >= 2 * threshold) return 'critical';
-  if (z >= 1.5 * threshold) return 'high';
-  if (z >= threshold) return 'medium';
-  return 'low';
+  return judgedVerdict(anomalous, score, center, threshold * scale, z, severityOfRatio(zDir, threshold), lastAnomalous && !anomalous);
 }
 
 /** Shared validation of the kind, direction and option names; returns kind defaults merged with ctx. */
@@ -161,12 +142,6 @@ export function kindDefaults(
   return { direction: ctx.direction ?? kd.direction, threshold: kd.threshold };
 }
 
-function defined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as Partial<T>;
-}
-
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options`, and validates.
  * @throws InvalidInputError for an unknown kind/direction/option, both alpha and halfLifeSamples, α ∉ (0, 1),
@@ -174,7 +149,7 @@ function defined<T extends object>(o: T): Partial<T> {
  */
 export function resolveEwmaOptions(ctx: DetectorContext, options: Partial<EwmaOptions> = {}): EwmaOptions {
   const kd = kindDefaults(ctx, options, OPTION_KEYS, 'ewma detector');
-  const given = defined(options);
+  const given = definedOptions(options);
   const bad = (msg: string): never => {
     throw new InvalidInputError(`ewma detector: ${msg}`);
   };

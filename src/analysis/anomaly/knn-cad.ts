@@ -25,13 +25,14 @@
  * when M is positive definite (the normal case) this is the squared Euclidean distance in the whitened space,
  * computed with early abandoning against the current k-th smallest distance (a bounded max-heap, no sort). A
  * sample costs O((P − L)·L) plus O(L²) for its own transform; a new M re-transforms the ≤ 2P − L stored items.
+ * M and its transform are computed in knn-cad-metric.ts.
  */
-import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
-
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
+import { identityTransform, inverseGram, transformOf, type Transform } from './knn-cad-metric.ts';
+import { checkIntIn } from './option-checks.ts';
 
 /** Options of {@link createKnnCadDetector}. */
 export interface KnnCadOptions {
@@ -95,53 +96,6 @@ interface KnnCadState {
   readonly scores: number[];
 }
 
-/** The item transform of a metric M: y = |Λ|^½ Vᵀ a, and whether all eigenvalues are positive. */
-interface Transform {
-  /** Row-major L×L: row i = sqrt|λᵢ| vᵢᵀ. */
-  readonly w: Float64Array;
-  /** sign λᵢ (+1 / −1 / 0). */
-  readonly sign: Float64Array;
-  readonly positive: boolean;
-}
-
-function identityTransform(lag: number): Transform {
-  const w = new Float64Array(lag * lag);
-  for (let i = 0; i < lag; i++) w[i * lag + i] = 1;
-  return { w, sign: new Float64Array(lag).fill(1), positive: true };
-}
-
-/** Builds the transform of a (not necessarily symmetric) metric M given row-major; null if not finite. */
-function transformOf(m: Float64Array, lag: number): Transform | null {
-  const sym = new Matrix(lag, lag);
-  for (let i = 0; i < lag; i++) {
-    for (let j = 0; j < lag; j++) sym.set(i, j, 0.5 * (m[i * lag + j]! + m[j * lag + i]!));
-  }
-  const evd = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
-  const lambda = evd.realEigenvalues;
-  const v = evd.eigenvectorMatrix;
-  const w = new Float64Array(lag * lag);
-  const sign = new Float64Array(lag);
-  let positive = true;
-  for (let i = 0; i < lag; i++) {
-    const l = lambda[i]!;
-    if (!Number.isFinite(l)) return null;
-    sign[i] = l > 0 ? 1 : l < 0 ? -1 : 0;
-    if (!(l > 0)) positive = false;
-    const s = Math.sqrt(Math.abs(l));
-    for (let j = 0; j < lag; j++) {
-      const x = s * v.get(j, i);
-      if (!Number.isFinite(x)) return null;
-      w[i * lag + j] = x;
-    }
-  }
-  return { w, sign, positive };
-}
-
-function checkInt(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi)
-    throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-}
-
 /**
  * Creates a KNN-CAD detector for one series (see the module comment for the method). Verdict: `score` = the
  * conformal score in [0, 1] (fraction of calibration items conforming better), 0.5 during a refractory period,
@@ -156,9 +110,9 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
   const lag = options.lag ?? KNN_CAD_DEFAULTS.lag;
   const k = options.k ?? KNN_CAD_DEFAULTS.k;
   const P = options.probation ?? KNN_CAD_DEFAULTS.probation;
-  checkInt('lag', lag, 1, 200);
-  checkInt('k', k, 1, 1000);
-  checkInt('probation', P, lag + k + 2, 20_000);
+  checkIntIn('lag', lag, 1, 200);
+  checkIntIn('k', k, 1, 1000);
+  checkIntIn('probation', P, lag + k + 2, 20_000);
   const refractoryThreshold = options.refractoryThreshold ?? KNN_CAD_DEFAULTS.refractoryThreshold;
   const alertThreshold = options.alertThreshold ?? KNN_CAD_DEFAULTS.alertThreshold;
   const refractorySamples = options.refractorySamples ?? Math.floor(P / 5);
@@ -166,7 +120,7 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
     throw new InvalidInputError(`refractoryThreshold must be finite, got ${refractoryThreshold}`);
   if (!Number.isFinite(alertThreshold))
     throw new InvalidInputError(`alertThreshold must be finite, got ${alertThreshold}`);
-  checkInt('refractorySamples', refractorySamples, 0, 1_000_000);
+  checkIntIn('refractorySamples', refractorySamples, 0, 1_000_000);
 
   const T = P - lag; // training items = calibration scores
   const halfP = Math.floor(P / 2);
@@ -208,30 +162,8 @@ export function createKnnCadDetector(options: Partial<KnnCadOptions> = {}): Pers
 
   /** Recomputes M from the training items [s, s + T); returns false (state unchanged) when XᵀX is singular. */
   const recomputeMetric = (s: number): boolean => {
-    const g = new Float64Array(lag * lag);
-    for (let id = s; id < s + T; id++) {
-      for (let j = 0; j < lag; j++) item[j] = raw[(id + j) % rawCap]!;
-      for (let a = 0; a < lag; a++) {
-        const xa = item[a]!;
-        const row = a * lag;
-        for (let b = a; b < lag; b++) g[row + b]! += xa * item[b]!;
-      }
-    }
-    const gm = new Matrix(lag, lag);
-    for (let a = 0; a < lag; a++) {
-      for (let b = a; b < lag; b++) {
-        gm.set(a, b, g[a * lag + b]!);
-        gm.set(b, a, g[a * lag + b]!);
-      }
-    }
-    let inv: Matrix;
-    try {
-      inv = inverse(gm);
-    } catch {
-      return false; // singular: keep the old M (NAB does the same on LinAlgError)
-    }
-    const m = Float64Array.from(inv.to1DArray());
-    for (const x of m) if (!Number.isFinite(x)) return false;
+    const m = inverseGram(raw, s, T, lag);
+    if (m === null) return false; // singular: keep the old M (NAB does the same on LinAlgError)
     const t = transformOf(m, lag);
     if (t === null) return false;
     metric = m;

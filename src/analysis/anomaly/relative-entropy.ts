@@ -21,6 +21,7 @@
  */
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { definedOptions, isIntIn } from './option-checks.ts';
 import { NOT_JUDGED, scoreOnlyVerdict } from './detector.ts';
 import type { DetectorSnapshot, InputRange, PersistentDetector, Verdict } from './detector.ts';
 import { chiSquareQuantile } from '../../math/chi-square.ts';
@@ -91,10 +92,6 @@ interface SnapshotState {
   readonly lastAnomalous: boolean;
 }
 
-function isInt(v: unknown, lo: number, hi: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
-}
-
 /** Validates and merges options. @throws InvalidInputError for unknown keys or out-of-range values. */
 export function resolveRelativeEntropyOptions(
   options: Partial<RelativeEntropyOptions> = {},
@@ -102,21 +99,20 @@ export function resolveRelativeEntropyOptions(
   for (const k of Object.keys(options)) {
     if (!OPTION_KEYS.includes(k)) throw new InvalidInputError(`unknown relative-entropy option ${k}`);
   }
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const o = { ...RELATIVE_ENTROPY_DEFAULTS, ...defined } as RelativeEntropyOptions;
+  const o = { ...RELATIVE_ENTROPY_DEFAULTS, ...definedOptions(options) } as RelativeEntropyOptions;
   const bad = (msg: string): never => {
     throw new InvalidInputError(`relative-entropy: ${msg}`);
   };
-  if (!isInt(o.bins, 2, 64)) bad(`bins must be an integer in [2, 64], got ${o.bins}`);
-  if (!isInt(o.windowSize, 2, 100_000))
+  if (!isIntIn(o.bins, 2, 64)) bad(`bins must be an integer in [2, 64], got ${o.bins}`);
+  if (!isIntIn(o.windowSize, 2, 100_000))
     bad(`windowSize must be an integer in [2, 100000], got ${o.windowSize}`);
   if (!(o.confidence > 0 && o.confidence < 1)) bad(`confidence must be in (0, 1), got ${o.confidence}`);
-  if (!isInt(o.minAgreement, 0, 1e9)) bad(`minAgreement must be an integer >= 0, got ${o.minAgreement}`);
-  if (!isInt(o.maxHypotheses, 1, 10_000))
+  if (!isIntIn(o.minAgreement, 0, 1e9)) bad(`minAgreement must be an integer >= 0, got ${o.minAgreement}`);
+  if (!isIntIn(o.maxHypotheses, 1, 10_000))
     bad(`maxHypotheses must be an integer in [1, 10000], got ${o.maxHypotheses}`);
   if (o.liveRange !== 'prefix' && o.liveRange !== 'running')
     bad(`liveRange must be 'prefix' or 'running', got ${String(o.liveRange)}`);
-  if (!isInt(o.prefixSamples, 2, 1_000_000))
+  if (!isIntIn(o.prefixSamples, 2, 1_000_000))
     bad(`prefixSamples must be an integer in [2, 1e6], got ${o.prefixSamples}`);
   if (!(o.alertThreshold > 0 && o.alertThreshold <= 1))
     bad(`alertThreshold must be in (0, 1], got ${o.alertThreshold}`);
@@ -312,7 +308,7 @@ export function createRelativeEntropyDetector(
       hypotheses,
       lastAnomalous: la,
     } = st as Partial<SnapshotState>;
-    if (!isInt(sSeen, 0, Number.MAX_SAFE_INTEGER)) bad('seen must be a non-negative integer');
+    if (!isIntIn(sSeen, 0, Number.MAX_SAFE_INTEGER)) bad('seen must be a non-negative integer');
     if (typeof la !== 'boolean') bad('lastAnomalous must be a boolean');
     if (!Array.isArray(window) || window.length > W || window.length > sSeen!)
       bad(`window must be an array of <= ${W} values`);
@@ -335,7 +331,7 @@ export function createRelativeEntropyDetector(
       ) {
         bad(`hypothesis p must be ${B} probabilities`);
       }
-      if (!isInt(h.count, 1, Number.MAX_SAFE_INTEGER) || !isInt(h.lastUsed, 0, Number.MAX_SAFE_INTEGER))
+      if (!isIntIn(h.count, 1, Number.MAX_SAFE_INTEGER) || !isIntIn(h.lastUsed, 0, Number.MAX_SAFE_INTEGER))
         bad('bad hypothesis count');
     }
     return st as SnapshotState;

@@ -31,6 +31,7 @@ import type { Direction } from '../../model/anomaly.ts';
 import { NOT_JUDGED } from './detector.ts';
 import type { DetectorContext, DetectorSnapshot, PersistentDetector, Verdict } from './detector.ts';
 import { deviationScore, kindDefaults, bandVerdict } from './ewma.ts';
+import { definedOptions, isIntIn } from './option-checks.ts';
 
 /** MAD → σ for Gaussian data: 1/Φ⁻¹(0.75) (Rousseeuw & Croux 1993). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -95,13 +96,7 @@ export interface RobustSnapshotState {
 const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_ROBUST_OPTIONS));
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
 
-function defined<T extends object>(o: T): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as Partial<T>;
-}
 
-const isInt = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
 
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options`, and validates.
@@ -112,19 +107,19 @@ export function resolveRobustOptions(
   options: Partial<RobustOptions> = {},
 ): RobustOptions {
   const kd = kindDefaults(ctx, options, OPTION_KEYS, 'robust detector');
-  const o: RobustOptions = { ...DEFAULT_ROBUST_OPTIONS, ...kd, ...defined(options) };
+  const o: RobustOptions = { ...DEFAULT_ROBUST_OPTIONS, ...kd, ...definedOptions(options) };
   const bad = (msg: string): never => {
     throw new InvalidInputError(`robust detector: ${msg}`);
   };
-  if (!isInt(o.windowSize, 3, MAX_ROBUST_WINDOW))
+  if (!isIntIn(o.windowSize, 3, MAX_ROBUST_WINDOW))
     bad(`windowSize must be an integer in [3, ${MAX_ROBUST_WINDOW}], got ${o.windowSize}`);
-  if (!isInt(o.minSamples, 3, o.windowSize))
+  if (!isIntIn(o.minSamples, 3, o.windowSize))
     bad(`minSamples must be an integer in [3, windowSize], got ${o.minSamples}`);
   if (!(Number.isFinite(o.threshold) && o.threshold > 0))
     bad(`threshold must be finite and > 0, got ${o.threshold}`);
   if (!DIRECTIONS.includes(o.direction))
     bad(`direction must be up, down or both, got ${String(o.direction)}`);
-  if (!isInt(o.madEvery, 1, 1_000_000)) bad(`madEvery must be an integer in [1, 1e6], got ${o.madEvery}`);
+  if (!isIntIn(o.madEvery, 1, 1_000_000)) bad(`madEvery must be an integer in [1, 1e6], got ${o.madEvery}`);
   if (!(o.meanAdFloor >= 0 && o.meanAdFloor <= 1)) bad(`meanAdFloor must be in [0, 1], got ${o.meanAdFloor}`);
   if (!(Number.isFinite(o.relativeScaleFloor) && o.relativeScaleFloor >= 0)) {
     bad(`relativeScaleFloor must be finite and >= 0, got ${o.relativeScaleFloor}`);
@@ -386,7 +381,7 @@ function parseRobustSnapshot(s: DetectorSnapshot, cap: number): RobustSnapshotSt
   if (typeof lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
   if (typeof spread !== 'number' || !Number.isFinite(spread) || spread < 0)
     bad('spread must be finite and >= 0');
-  if (typeof sinceSpread !== 'number' || !isInt(sinceSpread, 0, 1_000_000))
+  if (typeof sinceSpread !== 'number' || !isIntIn(sinceSpread, 0, 1_000_000))
     bad('sinceSpread must be an integer in [0, 1e6]');
   return { values: values as number[], lastAnomalous, spread, sinceSpread } as RobustSnapshotState;
 }

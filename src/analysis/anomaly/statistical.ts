@@ -18,11 +18,11 @@
  *   shift (below).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { erfc } from '../../math/erfc.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
-import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED, type DetectorContext, type StreamingDetector, type Verdict } from './detector.ts';
 import { MAX_ROLLING_CAPACITY, RollingWindow } from './rolling.ts';
+import { definedOptions, isIntIn } from './option-checks.ts';
+import { confidenceOf, scoreOfDeviation, severityOf } from './statistical-score.ts';
 
 /** Options of the statistical detector. All durations are milliseconds of sample time. */
 export interface StatisticalOptions {
@@ -104,10 +104,6 @@ const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
 const OPTION_KEYS = Object.keys(DEFAULT_STATISTICAL_OPTIONS);
 
-function isInt(v: number, lo: number, hi: number): boolean {
-  return Number.isInteger(v) && v >= lo && v <= hi;
-}
-
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options` (in that order), and
  * validates the result.
@@ -125,59 +121,24 @@ export function resolveStatisticalOptions(ctx: DetectorContext, options: Partial
     ...DEFAULT_STATISTICAL_OPTIONS,
     direction: ctx.direction ?? kd.direction,
     threshold: kd.threshold,
-    ...stripUndefined(options),
+    ...definedOptions(options),
   };
   const bad = (msg: string): never => {
     throw new InvalidInputError(`statistical detector: ${msg}`);
   };
-  if (!isInt(o.longWindow, 2, MAX_ROLLING_CAPACITY)) bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
-  if (!isInt(o.shortWindow, 2, o.longWindow)) bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
-  if (!isInt(o.minSamples, 2, o.longWindow)) bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
+  if (!isIntIn(o.longWindow, 2, MAX_ROLLING_CAPACITY)) bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
+  if (!isIntIn(o.shortWindow, 2, o.longWindow)) bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
+  if (!isIntIn(o.minSamples, 2, o.longWindow)) bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
   if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be a finite number > 0, got ${o.threshold}`);
   if (!DIRECTIONS.includes(o.direction)) bad(`direction must be one of ${DIRECTIONS.join(', ')}, got ${String(o.direction)}`);
   if (!(o.shiftMargin >= 0)) bad(`shiftMargin must be >= 0 (Infinity disables the shift test), got ${o.shiftMargin}`);
   if (!(o.minConfidence >= 0 && o.minConfidence <= 1)) bad(`minConfidence must be in [0, 1], got ${o.minConfidence}`);
   if (!(Number.isFinite(o.cooldownMs) && o.cooldownMs >= 0)) bad(`cooldownMs must be a finite number >= 0, got ${o.cooldownMs}`);
-  if (!isInt(o.resolveSamples, 1, 1_000_000)) bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
+  if (!isIntIn(o.resolveSamples, 1, 1_000_000)) bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
   if (!(Number.isFinite(o.relativeStdFloor) && o.relativeStdFloor >= 0)) bad(`relativeStdFloor must be finite and >= 0, got ${o.relativeStdFloor}`);
   if (!(Number.isFinite(o.absoluteStdFloor) && o.absoluteStdFloor > 0)) bad(`absoluteStdFloor must be finite and > 0, got ${o.absoluteStdFloor}`);
   if (o.verdicts !== 'full' && o.verdicts !== 'lean') bad(`verdicts must be 'full' or 'lean', got ${String(o.verdicts)}`);
   return Object.freeze(o);
-}
-
-function stripUndefined(o: Partial<StatisticalOptions>): Partial<StatisticalOptions> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as Partial<StatisticalOptions>;
-}
-
-/**
- * Anomaly score of a deviation `z >= 0` measured along the bad direction: `1 - 2 Q(z) = erf(z / sqrt 2)`, the
- * probability mass of a standard normal within +-z. In [0, 1), monotone non-decreasing in z, 0.9973 at 3 sigma,
- * saturating to exactly 1 beyond ~8.3 sigma (double precision). Negative or NaN z gives 0.
- */
-export function scoreOfDeviation(z: number): number {
-  if (!(z > 0)) return 0;
-  const s = 1 - erfc(z * Math.SQRT1_2);
-  return s < 0 ? 0 : s > 1 ? 1 : s;
-}
-
-/**
- * Confidence of a deviation `z >= 0` along the bad direction (seed 000 / inventory 4.1):
- * `min(1, 0.8 + 0.2 (z - thr) / thr)` when `z >= thr`, else 0.
- */
-export function confidenceOf(z: number, threshold: number): number {
-  if (!(z >= threshold)) return 0;
-  const c = 0.8 + (0.2 * (z - threshold)) / threshold;
-  return c > 1 ? 1 : c;
-}
-
-/** Severity of |z| (seed 000 / inventory 4.1): > 5 critical, > 4 high, > 3 medium, else low. */
-export function severityOf(absZ: number): Severity {
-  if (absZ > 5) return 'critical';
-  if (absZ > 4) return 'high';
-  if (absZ > 3) return 'medium';
-  return 'low';
 }
 
 /** Counters of one detector since creation (for tests, the CLI summary and benchmarks). */

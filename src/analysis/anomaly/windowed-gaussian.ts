@@ -10,10 +10,9 @@
  * step buffer and every 100 values the oldest 100 are dropped and mean/std recomputed. std is the population
  * standard deviation, floored at 1e-6 when it is exactly 0.
  */
-import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { normalUpperTail } from '../../math/normal.ts';
-import { NOT_JUDGED } from './detector.ts';
+import { alarmSeverity, judgedVerdict, NOT_JUDGED } from './detector.ts';
 import type { StreamingDetector, Verdict } from './detector.ts';
 
 /**
@@ -198,21 +197,8 @@ export function createWindowedGaussianDetector(options: Partial<WindowedGaussian
       const score = digits === null ? full : Number(full.toPrecision(digits));
       const z = (value - mean) / std;
       const anomalous = score >= o.alertThreshold;
-      const az = Math.abs(z);
-      let severity: Severity = 'low';
-      if (anomalous) severity = az >= 2 * zAlert ? 'critical' : az >= 1.5 * zAlert ? 'high' : 'medium';
-      const verdict: Verdict = {
-        anomalous,
-        score,
-        expected: mean,
-        lower: mean - zAlert * std,
-        upper: mean + zAlert * std,
-        deviation: z,
-        confidence: score,
-        severity,
-        warmingUp: false,
-        resolved: lastAnomalous && !anomalous,
-      };
+      const severity = alarmSeverity(anomalous, Math.abs(z), zAlert);
+      const verdict = judgedVerdict(anomalous, score, mean, zAlert * std, z, severity, lastAnomalous && !anomalous);
       lastAnomalous = anomalous;
       learn(value);
       return verdict;

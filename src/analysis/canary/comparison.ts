@@ -40,6 +40,8 @@ export interface VersionSamples {
   readonly latencySeconds: readonly number[];
   readonly cpuPercent: readonly number[];
   readonly memoryMb: readonly number[];
+  /** Memory utilisation in percent of the node's memory (when memory is known as a share, not in MB). */
+  readonly memoryPercent?: readonly number[];
   readonly compressionRatio?: readonly number[];
   /** Durations of completed migrations, seconds (for the speedup factor). */
   readonly migrationSeconds?: readonly number[];
@@ -57,6 +59,7 @@ export interface VersionSummary {
   readonly latencyP99Seconds: number | null;
   readonly cpuMeanPercent: number | null;
   readonly memoryMeanMb: number | null;
+  readonly memoryMeanPercent: number | null;
   readonly compressionMedian: number | null;
   readonly migrationMedianSeconds: number | null;
   readonly bandwidthSavedGb: number;
@@ -83,6 +86,7 @@ export interface VersionComparison {
   /** (v1 − v3)/v1 × 100 of p95 latency. */
   readonly latencyP95ImprovementPercent: number | null;
   readonly cpuImprovementPercent: number | null;
+  /** (v1 − v3)/v1 × 100 of mean memory: in MB when both versions have MB samples, else of the utilisation percent. */
   readonly memoryImprovementPercent: number | null;
   /** (v3 − v1)/v1 × 100 of median compression ratio. */
   readonly compressionImprovementPercent: number | null;
@@ -111,6 +115,7 @@ function summarize(label: string, s: VersionSamples): VersionSummary {
   const lat = sortedFinite(s.latencySeconds, `${label}.latencySeconds`);
   const cpu = sortedFinite(s.cpuPercent, `${label}.cpuPercent`);
   const mem = sortedFinite(s.memoryMb, `${label}.memoryMb`);
+  const memPct = sortedFinite(s.memoryPercent ?? [], `${label}.memoryPercent`);
   const comp = sortedFinite(s.compressionRatio ?? [], `${label}.compressionRatio`);
   const mig = sortedFinite(s.migrationSeconds ?? [], `${label}.migrationSeconds`);
   const original = checkBytes(`${label}.originalBytes`, s.originalBytes);
@@ -124,6 +129,7 @@ function summarize(label: string, s: VersionSamples): VersionSummary {
     latencyP99Seconds: orNull(lat, (a) => quantileSorted(a, 0.99)),
     cpuMeanPercent: orNull(cpu, mean),
     memoryMeanMb: orNull(mem, mean),
+    memoryMeanPercent: orNull(memPct, mean),
     compressionMedian: orNull(comp, (a) => quantileSorted(a, 0.5)),
     migrationMedianSeconds: orNull(mig, (a) => quantileSorted(a, 0.5)),
     bandwidthSavedGb: s.originalBytes === undefined || s.transferredBytes === undefined ? 0 : (original - sent) / BYTES_PER_GB,
@@ -154,11 +160,13 @@ export function compareVersions(v1: VersionSamples, v3: VersionSamples, options:
   }
   const a = summarize('v1', v1);
   const b = summarize('v3', v3);
+  // Memory is compared in MB when both versions have MB samples, else as a utilisation percent.
+  const memoryInMb = v1.memoryMb.length > 0 && v3.memoryMb.length > 0;
   const pairs: Record<ComparedMetric, [readonly number[], readonly number[], string]> = {
     throughput: [v1.throughputMbps, v3.throughputMbps, 'Mbps'],
     latency: [v1.latencySeconds, v3.latencySeconds, 's'],
     cpu: [v1.cpuPercent, v3.cpuPercent, '%'],
-    memory: [v1.memoryMb, v3.memoryMb, 'MB'],
+    memory: memoryInMb ? [v1.memoryMb, v3.memoryMb, 'MB'] : [v1.memoryPercent ?? [], v3.memoryPercent ?? [], '%'],
     compression: [v1.compressionRatio ?? [], v3.compressionRatio ?? [], 'x'],
   };
   const deltas: MetricJudgement[] = [];
@@ -177,7 +185,9 @@ export function compareVersions(v1: VersionSamples, v3: VersionSamples, options:
     throughputImprovementPercent: improvementPercent(a.throughputMeanMbps, b.throughputMeanMbps, true),
     latencyP95ImprovementPercent: improvementPercent(a.latencyP95Seconds, b.latencyP95Seconds, false),
     cpuImprovementPercent: improvementPercent(a.cpuMeanPercent, b.cpuMeanPercent, false),
-    memoryImprovementPercent: improvementPercent(a.memoryMeanMb, b.memoryMeanMb, false),
+    memoryImprovementPercent: memoryInMb
+      ? improvementPercent(a.memoryMeanMb, b.memoryMeanMb, false)
+      : improvementPercent(a.memoryMeanPercent, b.memoryMeanPercent, false),
     compressionImprovementPercent: improvementPercent(a.compressionMedian, b.compressionMedian, true),
     bandwidthSavedGb: b.bandwidthSavedGb,
     bandwidthSavedPercent: b.bandwidthSavedPercent,

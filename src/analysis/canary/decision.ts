@@ -61,7 +61,7 @@ export type DriverEffect = 'forces-no-go' | 'lowers-score' | 'blocks-go' | 'supp
 
 /** One reason for the decision, with the numbers behind it. */
 export interface DecisionDriver {
-  readonly source: 'guard' | 'canary' | 'regression' | 'margin' | 'nodata' | 'sla';
+  readonly source: 'guard' | 'canary' | 'regression' | 'margin' | 'nodata' | 'sla' | 'evidence';
   readonly name: string;
   readonly effect: DriverEffect;
   /** The number that mattered (degradation %, guard value, compliance ratio). */
@@ -101,7 +101,11 @@ function checkOptions(o: DecisionOptions): void {
   }
 }
 
-function slaRatio(c: SlaCheck): number {
+/**
+ * Compliance ratio of an SLA check in [0, 1] (a boolean counts as 1 or 0).
+ * @throws InvalidInputError for a ratio outside [0, 1] or not a number.
+ */
+export function slaRatio(c: SlaCheck): number {
   if (typeof c.compliance === 'boolean') return c.compliance ? 1 : 0;
   if (!(typeof c.compliance === 'number' && c.compliance >= 0 && c.compliance <= 1)) {
     throw new InvalidInputError(`SLA ${c.name}: compliance must be a boolean or a ratio in [0, 1], got ${String(c.compliance)}`);

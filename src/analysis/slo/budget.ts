@@ -11,7 +11,8 @@
  * - burn rates over the workbook's multiwindow pairs ({@link SRE_WORKBOOK_BURN_RATE_PAIRS}).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { evaluateBurnRates, lowerBound, SRE_WORKBOOK_BURN_RATE_PAIRS, type BurnRateAlert, type BurnRatePair, type StepPrefix } from './burn-rate.ts';
+import { firstIndexAtLeast } from '../../math/sorted.ts';
+import { evaluateBurnRates, SRE_WORKBOOK_BURN_RATE_PAIRS, type BurnRateAlert, type BurnRatePair, type StepPrefix } from './burn-rate.ts';
 import type { Slo } from './definition.ts';
 import { DEFAULT_MAX_SLI_STEPS, higherIsWorse, validateSeries, type BoolStep, type EventStep, type SliSeries } from './series.ts';
 
@@ -157,7 +158,7 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
   const worstHigh = slo.sli.type === 'threshold' ? higherIsWorse(slo.sli.op) : false;
   const isWorse = (v: number, worst: number): boolean => (series.kind === 'steps' && worstHigh ? v > worst : v < worst);
   const windowStartMs = nowMs - slo.windowMs;
-  const first = lowerBound(times, windowStartMs);
+  const first = firstIndexAtLeast(times, windowStartMs);
 
   const violations: ViolationInterval[] = [];
   let truncated = false;

@@ -6,6 +6,7 @@
  * window, 14.4 spends 2 % of a 30-day budget in one hour. A pair fires when the burn rate over the long window
  * AND over the short window both exceed the factor (strictly, as the workbook's `>` rules).
  */
+import { firstIndexAtLeast } from '../../math/sorted.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -63,25 +64,13 @@ export interface StepPrefix {
   readonly withData: Float64Array;
 }
 
-/** Index of the first time >= t (times sorted ascending). */
-export function lowerBound(times: readonly number[], t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Burn rate over the window `[now − windowMs, now)`: steps count when their start lies in the window.
  * @param objective in (0, 1) (validated by the caller)
  */
 export function burnRateWindow(prefix: StepPrefix, objective: number, windowMs: number, nowMs: number): BurnRateWindow {
-  const from = lowerBound(prefix.times, nowMs - windowMs);
-  const to = lowerBound(prefix.times, nowMs);
+  const from = firstIndexAtLeast(prefix.times, nowMs - windowMs);
+  const to = firstIndexAtLeast(prefix.times, nowMs);
   const valid = prefix.valid[to]! - prefix.valid[from]!;
   const bad = prefix.bad[to]! - prefix.bad[from]!;
   const steps = prefix.withData[to]! - prefix.withData[from]!;

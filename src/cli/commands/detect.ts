@@ -4,15 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import type { StreamingDetector } from '../../analysis/anomaly/detector.ts';
-import type { EnsembleVerdict } from '../../analysis/anomaly/ensemble.ts';
+import { readingOf, votesOf, type StreamingDetector, type VerdictReading } from '../../analysis/anomaly/detector.ts';
 import { createEnsemble } from '../../analysis/anomaly/presets.ts';
 import { createStatisticalDetector, KIND_DEFAULTS, type StatisticalOptions } from '../../analysis/anomaly/statistical.ts';
 import { liveDetectorFactory } from '../../monitor/live-detector.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
-import type { Severity } from '../../model/dwcp.ts';
 import { formatDuration, parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
 
@@ -22,18 +20,11 @@ export interface DetectIo {
   err(text: string): void;
 }
 
-/** One reported anomaly of the offline run. */
-export interface DetectedRow {
+/** One reported anomaly of the offline run: the sample, the detector's reading of it, and who voted. */
+export interface DetectedRow extends VerdictReading {
   /** ISO-8601 UTC time of the sample. */
   readonly timestamp: string;
   readonly value: number;
-  readonly expected: number;
-  readonly lower: number;
-  readonly upper: number;
-  /** Signed deviation in standard deviations of the baseline. */
-  readonly deviation: number;
-  readonly confidence: number;
-  readonly severity: Severity;
   /** Ensemble members that voted, joined with `+`; the detector's name for single detectors. */
   readonly detectors: string;
 }
@@ -90,17 +81,11 @@ export function detectSeries(
     const v = d.update(p.value, p.timestampMs);
     if (!v.anomalous || v.confidence < minConfidence || p.timestampMs - last < cooldownMs) continue;
     last = p.timestampMs;
-    const votes = (v as Partial<EnsembleVerdict>).votes ?? [];
-    const voted = votes.filter((x) => x.voted).map((x) => x.detector);
+    const voted = votesOf(v).filter((x) => x.voted).map((x) => x.detector);
     rows.push({
       timestamp: new Date(p.timestampMs).toISOString(),
       value: p.value,
-      expected: v.expected,
-      lower: v.lower,
-      upper: v.upper,
-      deviation: v.deviation,
-      confidence: v.confidence,
-      severity: v.severity,
+      ...readingOf(v),
       detectors: voted.length > 0 ? voted.join('+') : d.name,
     });
   }

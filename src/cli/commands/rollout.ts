@@ -23,15 +23,28 @@ const pct = (v: number | null | undefined): string => (v === null || v === undef
 /** Renders a rollout status as the text the command prints (one block, ends with a newline). */
 export function formatRolloutStatus(d: RolloutStatus): string {
   const c = d.comparison;
+  const e = d.evidence;
+  const min = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 60_000).toFixed(1)} min`);
   const lines = [
     `Decision: ${d.decision}${d.forced ? ' (forced by a critical failure)' : ''}`,
     `Score:    ${(d.score * 100).toFixed(1)} / 100 (SLA ${d.slaScore === null ? 'n/a' : (d.slaScore * 100).toFixed(1)}, canary ${d.canaryScore === null ? 'n/a' : (d.canaryScore * 100).toFixed(1)})`,
     `Rollout:  ${d.rolloutPercent === null ? 'unknown' : `${num(d.rolloutPercent, 1)} %`} of migrations on v3`,
+    `Stage:    since ${new Date(e.stageStartMs).toISOString()}${e.startObserved ? '' : ' or earlier'}, ${min(e.elapsedMs)} of evidence; ${
+      e.firstDecision === null ? 'no decision yet' : `first ${e.firstDecision.decision} after ${min(e.firstDecision.afterMs)}`
+    }`,
+    `Evidence: GO when every metric is at most ${e.marginPercent} % worse, NO-GO on a regression beyond ${e.thresholdPercent} % (${((1 - e.alpha) * 100).toFixed(0)} % always-valid bounds)`,
+    ...e.metrics.map(
+      (m) =>
+        `  ${m.metric.padEnd(20)} ${m.state.padEnd(12)} ${pct(m.degradationPercent)} worse [${pct(m.lowerPercent)}, ${pct(m.upperPercent)}]  v1 ${num(m.v1Events, 0)} / v3 ${num(m.v3Events, 0)} events` +
+        (m.needed !== null && m.needed.moreMs !== null ? `  GO in ~${min(m.needed.moreMs)} at this rate` : ''),
+    ),
     `Window:   ${new Date(d.window.startMs).toISOString()} .. ${new Date(d.window.endMs).toISOString()}`,
     '',
-    `Migration time  v1 median ${num(c.v1.migrationMedianSeconds)} s  v3 median ${num(c.v3.migrationMedianSeconds)} s  speedup ${num(c.migrationSpeedup)}x  (${d.samples.v1Migrations} v1 / ${d.samples.v3Migrations} v3 intervals)`,
+    `Migration time  v1 median ${num(c.v1.migrationMedianSeconds)} s  v3 median ${num(c.v3.migrationMedianSeconds)} s  speedup ${num(c.migrationSpeedup)}x (mean time ratio)  (${d.samples.v1Migrations} v1 / ${d.samples.v3Migrations} v3 intervals)`,
     `Migration p95   v1 ${num(c.v1.latencyP95Seconds)} s  v3 ${num(c.v3.latencyP95Seconds)} s  improvement ${pct(c.latencyP95ImprovementPercent)}`,
     `Compression     v1 median ${num(c.v1.compressionMedian)}x  v3 median ${num(c.v3.compressionMedian)}x  improvement ${pct(c.compressionImprovementPercent)}`,
+    `Node figures    throughput ${pct(c.throughputImprovementPercent)}  CPU ${pct(c.cpuImprovementPercent)}  memory ${pct(c.memoryImprovementPercent)}  bandwidth saved ${c.bandwidthSavedPercent === null ? 'n/a' : `${c.bandwidthSavedPercent.toFixed(1)} %`}`,
+    ...d.figures.notes.map((n) => `  note: ${n}`),
     '',
     'Drivers:',
     ...(d.drivers.length === 0 ? ['  (none)'] : d.drivers.map((x) => `  [${x.effect}] ${x.text}`)),

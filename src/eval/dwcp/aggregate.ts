@@ -1,27 +1,13 @@
 /**
  * Pooled numbers over scenario runs: counts summed, detection delays pooled before taking nearest-rank
- * percentiles (as evaluate.ts), precision, recall and F1.
+ * percentiles, precision, recall and F1 (all by `evaluationTotals`, as for one run).
  */
-import { nearestRank } from '../../analysis/anomaly/evaluate.ts';
-import { detectionScores } from '../../math/classification.ts';
+import { evaluationTotals, type EvaluationTotals } from '../../analysis/anomaly/evaluate.ts';
 import type { DwcpRunResult } from './runner.ts';
 
 /** Pooled numbers over a set of runs (counts summed, delays pooled before taking percentiles). */
-export interface DwcpAggregate {
+export interface DwcpAggregate extends EvaluationTotals {
   readonly runs: number;
-  readonly faults: number;
-  readonly detectedFaults: number;
-  readonly detections: number;
-  readonly matchedDetections: number;
-  readonly falsePositiveDetections: number;
-  /** matched / detections; null without detections. */
-  readonly precision: number | null;
-  /** detected / faults; null without faults. */
-  readonly recall: number | null;
-  /** null when precision or recall is null. */
-  readonly f1: number | null;
-  readonly delayP50Ms: number | null;
-  readonly delayP95Ms: number | null;
   /** Evaluated anomalies per run (mean). */
   readonly anomaliesPerRun: number;
   /** Anomalies during warm-up per run (mean; not evaluated). */
@@ -48,21 +34,10 @@ export function aggregateRuns(runs: readonly DwcpRunResult[]): DwcpAggregate {
     for (const f of r.evaluation.faults)
       if (f.firstDetectionDelayMs !== null) delays.push(f.firstDetectionDelayMs);
   }
-  delays.sort((a, b) => a - b);
-  const { precision, recall, f1 } = detectionScores({ matchedDetections: matched, detections, detectedFaults, faults });
   const n = Math.max(1, runs.length);
   return {
     runs: runs.length,
-    faults,
-    detectedFaults,
-    detections,
-    matchedDetections: matched,
-    falsePositiveDetections: detections - matched,
-    precision,
-    recall,
-    f1,
-    delayP50Ms: nearestRank(delays, 0.5),
-    delayP95Ms: nearestRank(delays, 0.95),
+    ...evaluationTotals({ matchedDetections: matched, detections, detectedFaults, faults }, delays),
     anomaliesPerRun: anomalies / n,
     warmupAnomaliesPerRun: warmup / n,
   };

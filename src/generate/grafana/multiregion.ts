@@ -8,22 +8,21 @@
  * variable.
  */
 import { getMetric } from '../../catalog/index.ts';
-import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, bin, div, eq, histogramQuantile, rate, re, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import { dashboard, labelValuesVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
 import {
   gauge,
-  heatmap,
   HEALTH_MAPPINGS,
+  heatmap,
   piechart,
+  q,
   stat,
   statusHistory,
   steps,
   table,
   timeseries,
-  type Query,
 } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 
@@ -31,7 +30,6 @@ const m = getMetric;
 const RI = '$__rate_interval';
 const S3 = 'multi-region monitoring spec "Grafana Dashboard Integration"; original dashboard.go';
 const region = () => re('region', '$region');
-const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 const regionVar = () =>
   labelValuesVariable('region', metricRef(m('up'), eq('job', 'dwcp')), 'region', { label: 'Region' });
 const ops = () => metricRef(m('dwcp_v3_component_operations_total'), region());

@@ -46,6 +46,9 @@ export interface Query {
   readonly format?: TargetFormat;
 }
 
+/** A range query with an optional legend (the common case of a panel's queries). */
+export const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
+
 /** A threshold step: color from `value` on (the first step has value null = from -Inf). */
 export type Step = ThresholdStep;
 

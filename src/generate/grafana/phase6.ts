@@ -12,13 +12,13 @@
  * the DWCPv3RolloutNoGo alert fires on and works without the monitor.
  */
 import { DECISION_DEFAULTS } from '../../analysis/canary/decision.ts';
+import { SEQUENTIAL_DEFAULTS } from '../../analysis/canary/sequential-judge.ts';
 import { DEGRADED_MIN_SCORE, HEALTHY_MIN_SCORE } from '../../analysis/health/region-score.ts';
 import { getMetric } from '../../catalog/index.ts';
 import { DECISION_VALUE } from '../../contract/rollout.ts';
 import { COMPONENTS } from '../../model/dwcp.ts';
-import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, eq, histogramQuantile, increase, mul, num, rate, re, sumBy } from '../promql/build.ts';
-import { alertsRef, bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
+import { alertsRef, bucketRef, countRef, metricRef, recordedRefByName } from '../promql/metric.ts';
 import { GO_NO_GO } from '../rules/production-common.ts';
 import { PRODUCTION_RECORDING } from '../rules/production.ts';
 import { customVariable, dashboard, intervalVariable, labelValuesVariable } from './dashboard.ts';
@@ -28,6 +28,7 @@ import {
   gauge,
   HEALTH_MAPPINGS,
   piechart,
+  q,
   stat,
   statusHistory,
   steps,
@@ -35,7 +36,6 @@ import {
   timeseries,
   valueMappings,
   type PanelSpec,
-  type Query,
 } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 
@@ -43,13 +43,8 @@ const m = getMetric;
 const RI = '$__rate_interval';
 const region = () => re('region', '$region');
 const component = () => re('component', '$component');
-const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 
-function rec(name: string) {
-  const r = PRODUCTION_RECORDING.find((x) => x.record === name);
-  if (!r) throw new Error(`recording rule ${name} is not defined in rules/production.ts`);
-  return recordedRef(r, region());
-}
+const rec = (name: string) => recordedRefByName(PRODUCTION_RECORDING, name, region());
 
 /** Value mappings of `dwcp_monitor_rollout_decision` (encoding from the exporter: 2 GO, 1 CAUTION, 0 NO-GO). */
 export const ROLLOUT_DECISION_MAPPINGS = valueMappings([
@@ -77,7 +72,7 @@ function monitorDecisionPanels(interval: string): {
       max: 2,
       thresholds: steps('red', [DECISION_VALUE.CAUTION, 'yellow'], [DECISION_VALUE.GO, 'green']),
       mappings: ROLLOUT_DECISION_MAPPINGS,
-      description: `Rollout decision of the monitor (v1 vs v3 canary analysis and SLA checks over 10 min, GET /api/rollout): GO, CAUTION or NO-GO; a breached guard, a critical regression or a breached critical SLA forces NO-GO. ${needsScrape}`,
+      description: `Rollout decision of the monitor for the current stage (GET /api/rollout): GO when a sequential test that stays valid at every look shows v3 at most ${SEQUENTIAL_DEFAULTS.marginPercent} % worse on every judged metric and the SLAs are met; NO-GO on a regression beyond ${SEQUENTIAL_DEFAULTS.thresholdPercent} % or a breached critical SLA; CAUTION otherwise. ${needsScrape}`,
     }),
     score: gauge('Rollout Score', [q(agg('min', metricRef(m('dwcp_monitor_rollout_score'))), 'score')], {
       ...opt,
@@ -87,7 +82,7 @@ function monitorDecisionPanels(interval: string): {
       max: 1,
       decimals: 3,
       thresholds: steps('red', [DECISION_DEFAULTS.noGoScore, 'yellow'], [DECISION_DEFAULTS.goScore, 'green']),
-      description: `Weighted score behind the decision (SLA 0.4, canary 0.6): GO needs >= ${DECISION_DEFAULTS.goScore} and nothing blocking, NO-GO below ${DECISION_DEFAULTS.noGoScore}. ${needsScrape}`,
+      description: `Summary score of the decision (SLA 0.4, canary 0.6; a metric shown non-inferior counts 1, an undecided one 0.75, a regression 0): GO scores >= ${DECISION_DEFAULTS.goScore}, a regression puts it below ${DECISION_DEFAULTS.noGoScore}. ${needsScrape}`,
     }),
     budget: bargauge(
       'SLO Error Budget Remaining',

@@ -5,7 +5,6 @@
  * $0.02 in a recording rule), and the migration-time and error-rate panels draw their SLA lines (5 min, 1 %).
  */
 import { getMetric } from '../../catalog/index.ts';
-import type { Expr } from '../promql/ast.ts';
 import {
   agg,
   aggBy,
@@ -20,7 +19,7 @@ import {
   sumBy,
   variable,
 } from '../promql/build.ts';
-import { bucketRef, countRef, metricRef, recordedRef, sumRef } from '../promql/metric.ts';
+import { bucketRef, countRef, metricRef, recordedRefByName, sumRef } from '../promql/metric.ts';
 import { V1_RECORDING } from '../rules/v1-recording.ts';
 import { dashboard, labelValuesVariable, textboxVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
@@ -28,24 +27,19 @@ import {
   gauge,
   HEALTH_MAPPINGS,
   heatmap,
+  q,
   stat,
   statusHistory,
   steps,
   timeseries,
-  type Query,
 } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 
 const m = getMetric;
 const RI = '$__rate_interval';
 const cluster = () => re('cluster', '$cluster');
-const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 
-function rec(name: string) {
-  const r = V1_RECORDING.find((x) => x.record === name);
-  if (!r) throw new Error(`recording rule ${name} is not defined in rules/v1.ts`);
-  return recordedRef(r, cluster());
-}
+const rec = (name: string) => recordedRefByName(V1_RECORDING, name, cluster());
 
 /** dwcp-v1-performance: the 18 panels of the v1 spec. */
 export function v1Dashboard(): Dashboard {

@@ -3,12 +3,11 @@
  * variable on the `up` series of the DWCP job, the dashboard envelope with its tags, and query helpers.
  */
 import { getMetric, type MetricName } from '../../catalog/index.ts';
-import type { Expr } from '../promql/ast.ts';
 import { eq, histogramQuantile, re } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import { dashboard, labelValuesVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
-import type { Query } from './panels.ts';
+import { q, type Query } from './panels.ts';
 
 /** Catalog lookup (short name for the dense panel definitions). */
 export const m = getMetric;
@@ -17,8 +16,6 @@ export const RI = '$__rate_interval';
 const S0 = 'DWCP v3 monitoring spec "Grafana Dashboards"; original dashboard_exporter.go';
 /** Matcher `region=~"$region"`. */
 export const region = () => re('region', '$region');
-/** A query with an optional legend. */
-export const q = (expr: Expr, legend?: string): Query => (legend === undefined ? { expr } : { expr, legend });
 
 function regionVariable() {
   return labelValuesVariable('region', metricRef(m('up'), eq('job', 'dwcp')), 'region', { label: 'Region' });

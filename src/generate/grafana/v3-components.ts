@@ -2,9 +2,9 @@
 import { agg, aggBy, div, eq, histogramQuantile, increase, rate, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import type { Dashboard } from './model/dashboard.ts';
-import { gauge, piechart, stat, steps, timeseries } from './panels.ts';
+import { gauge, piechart, q, stat, steps, timeseries } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
-import { m, q, region, RI, v3 } from './v3-common.ts';
+import { m, region, RI, v3 } from './v3-common.ts';
 
 export function amstDashboard(): Dashboard {
   return v3(

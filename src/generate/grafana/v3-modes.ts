@@ -3,9 +3,9 @@ import type { Expr } from '../promql/ast.ts';
 import { agg, aggBy, bin, eq, histogramQuantile, increase, num, rate, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import type { Dashboard } from './model/dashboard.ts';
-import { bargauge, gauge, heatmap, piechart, stat, steps, table, timeseries } from './panels.ts';
+import { bargauge, gauge, heatmap, piechart, q, stat, steps, table, timeseries } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
-import { m, p, q, region, RI, v3 } from './v3-common.ts';
+import { m, p, region, RI, v3 } from './v3-common.ts';
 
 export function datacenterDashboard(): Dashboard {
   return v3(

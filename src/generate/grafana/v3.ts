@@ -10,9 +10,9 @@
 import { agg, aggBy, bin, div, eq, histogramQuantile, increase, rate, sumBy } from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import type { Dashboard } from './model/dashboard.ts';
-import { piechart, stat, steps, table, timeseries } from './panels.ts';
+import { piechart, q, stat, steps, table, timeseries } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
-import { m, p, q, region, RI, v3 } from './v3-common.ts';
+import { m, p, region, RI, v3 } from './v3-common.ts';
 import {
   acpDashboard,
   amstDashboard,

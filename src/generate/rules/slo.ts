@@ -206,6 +206,12 @@ export function sloAlerts(slo: SloDef, rules: readonly RecordingRule[]): AlertRu
   };
   const rowText = (rows: readonly BurnWindow[]) =>
     rows.map((r) => `${r.factor}x over ${r.long} and ${r.short}`).join(', or ');
+  // promtool values 1 % above and below the lowest burn factor of the rows (bad ratio = factor × budget).
+  const burnTest = (rows: readonly BurnWindow[]) => ({
+    series: slo.fixture,
+    firing: minFactor(rows) * budget * 1.01,
+    silent: minFactor(rows) * budget * 0.99,
+  });
   return [
     {
       kind: 'alert',
@@ -218,11 +224,7 @@ export function sloAlerts(slo: SloDef, rules: readonly RecordingRule[]): AlertRu
       summary: `Fast error-budget burn of the ${slo.title} SLO in {{ $labels.region }}`,
       description: `The ${slo.title} SLO (${pct(slo.objective)}) in region {{ $labels.region }} burns its 30-day error budget at ${rowText(page)}: at this rate the budget is gone within days.`,
       source: `${WORKBOOK} (page rows); ${slo.source}`,
-      test: {
-        series: slo.fixture,
-        firing: minFactor(page) * budget * 1.01,
-        silent: minFactor(page) * budget * 0.99,
-      },
+      test: burnTest(page),
       runbook: hints,
     },
     {
@@ -236,11 +238,7 @@ export function sloAlerts(slo: SloDef, rules: readonly RecordingRule[]): AlertRu
       summary: `Slow error-budget burn of the ${slo.title} SLO in {{ $labels.region }}`,
       description: `The ${slo.title} SLO (${pct(slo.objective)}) in region {{ $labels.region }} burns its error budget at ${rowText(ticket)}: the budget will not last the 30-day window.`,
       source: `${WORKBOOK} (ticket rows); ${slo.source}`,
-      test: {
-        series: slo.fixture,
-        firing: minFactor(ticket) * budget * 1.01,
-        silent: minFactor(ticket) * budget * 0.99,
-      },
+      test: burnTest(ticket),
       runbook: hints,
     },
   ];

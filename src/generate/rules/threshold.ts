@@ -192,6 +192,34 @@ function compare(direction: ThresholdDirection, lhs: Expr, rhs: Expr): Expr {
 const NOT_A_NUMBER = 'NaN';
 const MARK = '\u0000threshold\u0000';
 
+/** What a builder derives for an alert: expression, texts and the promtool firing/silent values. */
+interface Derived {
+  readonly expr: Expr;
+  readonly summary: string;
+  readonly description: string;
+  readonly firing: number;
+  readonly silent: number;
+}
+
+/** The alert rule of `spec` with the derived parts (fields in the order the rule files are written). */
+function alertRule(spec: AlertBase, d: Derived): AlertRule {
+  return {
+    kind: 'alert',
+    name: spec.name,
+    component: spec.component,
+    severity: spec.severity,
+    escalation: spec.escalation,
+    for: spec.for,
+    ...(spec.labels ? { labels: spec.labels } : {}),
+    expr: d.expr,
+    summary: d.summary,
+    description: d.description,
+    source: spec.source,
+    test: { series: spec.fixture, firing: d.firing, silent: d.silent },
+    runbook: spec.runbook,
+  };
+}
+
 /**
  * Builds a threshold alert: expression, summary, description and promtool values from one threshold.
  * The summary or the description must mention the threshold (through either template argument), unless the
@@ -209,21 +237,13 @@ export function thresholdAlert(spec: ThresholdAlertSpec): AlertRule {
     throw new InvalidInputError(`${spec.name}: neither summary nor description mentions the threshold`);
   const rhs = spec.scale ? mul(num(t), spec.scale) : num(t);
   const { firing, silent } = testValues(t, spec.direction, spec.margin);
-  return {
-    kind: 'alert',
-    name: spec.name,
-    component: spec.component,
-    severity: spec.severity,
-    escalation: spec.escalation,
-    for: spec.for,
-    ...(spec.labels ? { labels: spec.labels } : {}),
+  return alertRule(spec, {
     expr: compare(spec.direction, spec.measure, rhs),
     summary: spec.summary(formatted, t),
     description: spec.description(formatted, t),
-    source: spec.source,
-    test: { series: spec.fixture, firing, silent },
-    runbook: spec.runbook,
-  };
+    firing,
+    silent,
+  });
 }
 
 /**
@@ -233,19 +253,11 @@ export function thresholdAlert(spec: ThresholdAlertSpec): AlertRule {
 export function stateAlert(spec: StateAlertSpec): AlertRule {
   if (spec.state === spec.otherState)
     throw new InvalidInputError(`${spec.name}: the silent state must differ from the alerting state`);
-  return {
-    kind: 'alert',
-    name: spec.name,
-    component: spec.component,
-    severity: spec.severity,
-    escalation: spec.escalation,
-    for: spec.for,
-    ...(spec.labels ? { labels: spec.labels } : {}),
+  return alertRule(spec, {
     expr: eqOp(spec.measure, num(spec.state)),
     summary: spec.summary,
     description: spec.description,
-    source: spec.source,
-    test: { series: spec.fixture, firing: spec.state, silent: spec.otherState },
-    runbook: spec.runbook,
-  };
+    firing: spec.state,
+    silent: spec.otherState,
+  });
 }

@@ -3,6 +3,7 @@
  * per component: `collector.amst`, `.hde`, `.pba`, `.ass`, `.acp`, `.itp`, plus mode, per-mode transport gauges,
  * migrations and generic component operations. Every series carries `node_id`.
  * Every method throws InvalidInputError on non-finite/negative numbers, ratios outside 0..1 and unknown modes.
+ * The record types the methods take are in ./records.ts.
  */
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricName } from '../../catalog/index.ts';
@@ -10,70 +11,17 @@ import { InvalidInputError } from '../../errors.ts';
 import { COMPONENTS, isComponent, isMode, MODES, type Component, type Mode } from '../../model/dwcp.ts';
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
-
-/** HDE compression algorithms (inventory 7.1). */
-export type CompressionAlgorithm = 'none' | 'lz4' | 'zstd' | 'zstd-max' | 'brotli';
-export type ConsensusProtocol = 'raft' | 'pbft';
-export type ConsensusResult = 'success' | 'timeout' | 'failure';
-export type SyncType = 'full' | 'incremental';
-export type Direction = 'sent' | 'received';
-
-export interface MigrationRecord {
-  readonly mode: Mode;
-  readonly success: boolean;
-  /** Seconds; observed on dwcp_v3_migration_duration_seconds for successful migrations. */
-  readonly durationSeconds: number;
-  /** Bytes sent for the migration (counted under direction="sent"). */
-  readonly bytes: number;
-}
-export interface CompressionRecord {
-  readonly algorithm: CompressionAlgorithm;
-  readonly originalBytes: number;
-  readonly compressedBytes: number;
-  readonly latencySeconds: number;
-  readonly deltaHit: boolean;
-}
-export interface PredictionRecord {
-  readonly mode: Mode;
-  /** 0..1 */
-  readonly accuracy: number;
-  readonly latencySeconds: number;
-  readonly predictedBps: number;
-}
-export interface SyncRecord {
-  readonly type: SyncType;
-  readonly ok: boolean;
-  readonly latencySeconds: number;
-  readonly mode: Mode;
-}
-export interface ConsensusRecord {
-  readonly protocol: ConsensusProtocol;
-  readonly latencySeconds: number;
-  readonly result: ConsensusResult;
-}
-export interface PlacementRecord {
-  readonly optimal: boolean;
-  /** 0..100 */
-  readonly score: number;
-  /** ML placement prediction accuracy 0..1, when known. */
-  readonly predictionAccuracy?: number;
-  /** Whether a geographic optimisation was applied. */
-  readonly geoOptimized?: boolean;
-}
-export interface RdmaRecord {
-  readonly throughputBps: number;
-  /** 0..1 */
-  readonly utilisation: number;
-  readonly latencySeconds: number;
-}
-export interface TransferRecord {
-  readonly mode: Mode;
-  /** Operation name, e.g. "send" or "chunk". */
-  readonly operation: string;
-  readonly latencySeconds: number;
-  readonly sentBytes: number;
-  readonly receivedBytes: number;
-}
+import type {
+  Direction,
+  MigrationRecord,
+  CompressionRecord,
+  PredictionRecord,
+  SyncRecord,
+  ConsensusRecord,
+  PlacementRecord,
+  RdmaRecord,
+  TransferRecord,
+} from './records.ts';
 
 /** Compressions over which dwcp_v3_delta_hit_ratio is computed (a sliding window, so changes show). */
 export const DELTA_WINDOW = 64;

@@ -1,9 +1,9 @@
 /** GET /api/capacity: per node and resource (cpu, memory) capacity plans from the stored utilisation series. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { InvalidInputError } from '../../errors.ts';
 import { CAPACITY_RESOURCES, type CapacityResource, type CapacityResponse } from '../../contract/capacity.ts';
-import type { ApiContext, CapacitySource } from '../deps.ts';
+import { configured, type ApiContext } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest, longest and default `window` of GET /api/capacity. */
@@ -26,13 +26,6 @@ export function parseCapacityQuery(raw: unknown): { windowMs: number; resources:
   return { windowMs: Math.round(ms), resources: resource === undefined ? CAPACITY_RESOURCES : [resource] };
 }
 
-/** The configured provider, or NotFoundError (404) when the monitor runs without one. */
-function capacityOf(ctx: ApiContext): CapacitySource {
-  const p = ctx.deps.capacity;
-  if (p === undefined) throw new NotFoundError('capacity planning is not configured on this monitor');
-  return p;
-}
-
 /**
  * Registers GET /api/capacity?window=7d&resource=cpu → 200 `{status: 'success', data: {window, resources, nodes:
  * [{node, region, resource, labels, points, plan}], warnings}}`; `plan` is a CapacityPlan (`status: 'ok'`), or
@@ -41,6 +34,6 @@ function capacityOf(ctx: ApiContext): CapacitySource {
 export async function capacityRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/capacity', async (request): Promise<CapacityResponse> => {
     const { windowMs, resources } = parseCapacityQuery(request.query);
-    return { status: 'success', data: await capacityOf(ctx).capacity(windowMs, resources, ctx.now()) };
+    return { status: 'success', data: await configured(ctx.deps.capacity, 'capacity planning').capacity(windowMs, resources, ctx.now()) };
   });
 }

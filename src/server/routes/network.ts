@@ -1,9 +1,9 @@
 /** GET /api/network: inter-region RTT, RFC 3550 jitter, probe loss, bandwidth and tunnel health per region pair. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { InvalidInputError } from '../../errors.ts';
 import type { NetworkResponse } from '../../contract/network.ts';
-import type { ApiContext, NetworkSource } from '../deps.ts';
+import { configured, type ApiContext } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest, longest and default `window` of GET /api/network. */
@@ -32,13 +32,6 @@ export function parseNetworkQuery(raw: unknown): { windowMs: number; region: str
   return { windowMs: Math.round(ms), region };
 }
 
-/** The configured provider, or NotFoundError (404) when the monitor runs without one. */
-function networkOf(ctx: ApiContext): NetworkSource {
-  const p = ctx.deps.network;
-  if (p === undefined) throw new NotFoundError('network telemetry is not configured on this monitor');
-  return p;
-}
-
 /**
  * Registers GET /api/network?window=15m&region=us-east → 200 `{status: 'success', data: {window, pairs: [{region,
  * remoteRegion, nodes, rtt: {samples, latestMs, minMs, avgMs, p50Ms, p95Ms, maxMs} | null, jitterMs, loss:
@@ -48,6 +41,6 @@ function networkOf(ctx: ApiContext): NetworkSource {
 export async function networkRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/network', async (request): Promise<NetworkResponse> => {
     const { windowMs, region } = parseNetworkQuery(request.query);
-    return { status: 'success', data: await networkOf(ctx).network(windowMs, ctx.now(), region) };
+    return { status: 'success', data: await configured(ctx.deps.network, 'network telemetry').network(windowMs, ctx.now(), region) };
   });
 }

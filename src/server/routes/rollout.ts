@@ -5,9 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { InvalidInputError } from '../../errors.ts';
 import type { RolloutResponse } from '../../contract/rollout.ts';
-import type { ApiContext, InsightsSource } from '../deps.ts';
+import { configured, type ApiContext, type InsightsSource } from '../deps.ts';
 import { durationParam, parseQuery } from '../params.ts';
 
 /** Shortest and longest `window` accepted by the rollout, SLO and region routes. */
@@ -32,9 +32,7 @@ export function parseWindowQuery(raw: unknown, fallbackMs: number): number {
 
 /** The configured provider, or NotFoundError (404) when the monitor runs without one. */
 export function insightsOf(ctx: ApiContext): InsightsSource {
-  const p = ctx.deps.insights;
-  if (p === undefined) throw new NotFoundError('rollout, SLO and region analysis is not configured on this monitor');
-  return p;
+  return configured(ctx.deps.insights, 'rollout, SLO and region analysis');
 }
 
 /**

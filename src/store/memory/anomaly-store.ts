@@ -4,12 +4,12 @@
  * stores (test/helpers/store-contract.ts): ids start at 1 and are never reused, anomalies are kept as
  * `storedAnomaly` makes them (as the SQL stores return them), every read returns copies.
  */
-import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { NotFoundError } from '../../errors.ts';
 import type { Anomaly } from '../../model/anomaly.ts';
 import { severityRank } from '../../model/dwcp.ts';
 import { checkAnomalyTime, checkAnomalyTimes, storedAnomaly } from '../anomaly-codec.ts';
 import type { AnomalyFilter, AnomalyStore } from '../types.ts';
-import { checkLimit, checkMaxAnomalies } from '../validation.ts';
+import { checkLimit, checkMaxAnomalies, checkPositiveInteger } from '../validation.ts';
 
 /** Default {@link MemoryAnomalyStoreOptions.maxAnomalies}. */
 export const DEFAULT_MEMORY_MAX_ANOMALIES = 10_000;
@@ -43,9 +43,7 @@ export class MemoryAnomalyStore implements AnomalyStore {
 
   /** @throws InvalidInputError when `maxAnomalies` is not a positive integer. */
   constructor(opts: MemoryAnomalyStoreOptions = {}) {
-    const max = opts.maxAnomalies ?? DEFAULT_MEMORY_MAX_ANOMALIES;
-    if (!Number.isInteger(max) || max < 1) throw new InvalidInputError(`maxAnomalies must be a positive integer, got ${max}`);
-    this.maxAnomalies = max;
+    this.maxAnomalies = checkPositiveInteger('maxAnomalies', opts.maxAnomalies ?? DEFAULT_MEMORY_MAX_ANOMALIES);
   }
 
   /** Anomalies held (at most `maxAnomalies`). */

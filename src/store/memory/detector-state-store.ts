@@ -4,10 +4,9 @@
  * the same JSON text the SQL stores write (./detector-state-codec.ts), so every load returns fresh copies and
  * the same rows are accepted and rejected on every backend (test/helpers/store-contract.ts).
  */
-import { InvalidInputError } from '../../errors.ts';
-import { decodeDetectorState, encodeDetectorStates, type EncodedDetectorState } from '../detector-state-codec.ts';
+import { decodeDetectorStates, encodeDetectorStates, type EncodedDetectorState } from '../detector-state-codec.ts';
 import type { DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from '../types.ts';
-import { checkCutoff, checkLimit } from '../validation.ts';
+import { checkCutoff, checkLimit, checkPositiveInteger } from '../validation.ts';
 
 /** Default {@link MemoryDetectorStateStoreOptions.maxStates}. */
 export const DEFAULT_MEMORY_MAX_STATES = 100_000;
@@ -30,9 +29,7 @@ export class MemoryDetectorStateStore implements DetectorStateStore {
 
   /** @throws InvalidInputError when `maxStates` is not a positive integer. */
   constructor(opts: MemoryDetectorStateStoreOptions = {}) {
-    const max = opts.maxStates ?? DEFAULT_MEMORY_MAX_STATES;
-    if (!Number.isInteger(max) || max < 1) throw new InvalidInputError(`maxStates must be a positive integer, got ${max}`);
-    this.maxStates = max;
+    this.maxStates = checkPositiveInteger('maxStates', opts.maxStates ?? DEFAULT_MEMORY_MAX_STATES);
   }
 
   /** States held (at most `maxStates`). */
@@ -61,14 +58,12 @@ export class MemoryDetectorStateStore implements DetectorStateStore {
    */
   async loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
     checkLimit(limit);
-    const rows: DetectorStateRow[] = [];
-    let malformed = 0;
-    for (const e of [...this.states.values()].sort(newestFirst).slice(0, limit)) {
-      const row = decodeDetectorState({ seriesKey: e.seriesKey, detector: e.detector, version: e.version, stateJson: e.stateJson, updatedAt: e.updatedAtMs });
-      if (row === undefined) malformed++;
-      else rows.push(row);
-    }
-    return { rows, malformed };
+    return decodeDetectorStates(
+      [...this.states.values()]
+        .sort(newestFirst)
+        .slice(0, limit)
+        .map((e) => ({ seriesKey: e.seriesKey, detector: e.detector, version: e.version, stateJson: e.stateJson, updatedAt: e.updatedAtMs })),
+    );
   }
 
   /**

@@ -7,12 +7,12 @@
  * `series_limit`, and a series keeps only its latest `maxSamplesPerSeries` samples (older ones are dropped
  * after the batch, like an early retention).
  */
-import { InvalidInputError, StoreError } from '../../errors.ts';
+import { StoreError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import { checkLimit, checkNow, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
-import { firstIndexAtLeast, firstIndexAbove } from './sorted.ts';
+import { checkLimit, checkNow, checkPositiveInteger, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
+import { firstIndexAtLeast, firstIndexAbove } from '../../math/sorted.ts';
 
 /** Default {@link MemorySampleStoreOptions.retentionMs}: one day. */
 export const DEFAULT_MEMORY_RETENTION_MS = 86_400_000;
@@ -40,11 +40,6 @@ interface SeriesEntry {
   readonly vs: number[];
 }
 
-function positiveInteger(what: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new InvalidInputError(`${what} must be a positive integer, got ${v}`);
-  return v;
-}
-
 /** A copy of a series ref, so that callers never share the store's label objects. */
 function copyRef(r: SeriesRef): SeriesRef {
   return { id: r.id, key: r.key, name: r.name, labels: { ...r.labels } };
@@ -69,8 +64,8 @@ export class MemorySampleStore implements SampleStore {
     this.retentionMs = opts.retentionMs ?? DEFAULT_MEMORY_RETENTION_MS;
     checkRetention(this.retentionMs);
     this.allowNonFinite = opts.allowNonFinite ?? false;
-    this.maxSeries = positiveInteger('maxSeries', opts.maxSeries ?? DEFAULT_MEMORY_MAX_SERIES);
-    this.maxSamplesPerSeries = positiveInteger('maxSamplesPerSeries', opts.maxSamplesPerSeries ?? DEFAULT_MEMORY_MAX_SAMPLES_PER_SERIES);
+    this.maxSeries = checkPositiveInteger('maxSeries', opts.maxSeries ?? DEFAULT_MEMORY_MAX_SERIES);
+    this.maxSamplesPerSeries = checkPositiveInteger('maxSamplesPerSeries', opts.maxSamplesPerSeries ?? DEFAULT_MEMORY_MAX_SAMPLES_PER_SERIES);
   }
 
   /** Series held (at most `maxSeries`). */

@@ -1,6 +1,6 @@
 /** `DetectorStateStore` over a Kysely instance whose schema was created by `migrateToLatest` (SQLite or PostgreSQL). */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { decodeDetectorState, encodeDetectorStates } from '../detector-state-codec.ts';
+import { decodeDetectorStates, encodeDetectorStates } from '../detector-state-codec.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database, DetectorStatesTable } from '../schema.ts';
 import type { DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from '../types.ts';
@@ -81,14 +81,9 @@ export class SqlDetectorStateStore implements DetectorStateStore {
     } catch (e) {
       throw wrap('loadDetectorStates', e);
     }
-    const rows: DetectorStateRow[] = [];
-    let malformed = 0;
-    for (const r of stored) {
-      const row = decodeDetectorState({ seriesKey: r.series_key, detector: r.detector, version: r.version, stateJson: r.state_json, updatedAt: r.updated_at });
-      if (row === undefined) malformed++;
-      else rows.push(row);
-    }
-    return { rows, malformed };
+    return decodeDetectorStates(
+      stored.map((r) => ({ seriesKey: r.series_key, detector: r.detector, version: r.version, stateJson: r.state_json, updatedAt: r.updated_at })),
+    );
   }
 
   /**

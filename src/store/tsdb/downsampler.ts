@@ -42,16 +42,6 @@ export interface RawSource {
   headSeriesWithDataIn(fromMs: number, toMs: number): number[];
 }
 
-/** Buckets of one series as read for a query (columns not asked for are empty). */
-export interface SeriesBuckets {
-  readonly timestampsMs: number[];
-  readonly count: number[];
-  readonly min: number[];
-  readonly max: number[];
-  readonly sum: number[];
-  readonly last: number[];
-}
-
 /** The rollup job and reader of one store. */
 export class Downsampler {
   private readonly db: Kysely<TsdbDatabase>;
@@ -145,11 +135,11 @@ export class Downsampler {
    * rollups below the watermark, raw samples bucketed from it on. Only bucket starts and `last` unless
    * `allColumns` (then count, min, max and sum too; otherwise those arrays are empty).
    */
-  async read(ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, allColumns: boolean): Promise<Map<number, SeriesBuckets>> {
+  async read(ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, allColumns: boolean): Promise<Map<number, Buckets>> {
     const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
     const from = bucketStart(fromMs, resolutionMs);
     const w = this.w ?? -Infinity;
-    const out = new Map<number, SeriesBuckets>();
+    const out = new Map<number, Buckets>();
     for (const id of ids) out.set(id, emptyBuckets());
     if (from < w) {
       const rows = await readRollups(this.db, ids, resolutionMs, from, Math.min(toMs, w - 1), span, allColumns);

@@ -4,6 +4,7 @@
  * concatenated; overlapping pieces (a checkpoint copy next to the open chunk, out-of-order chunks) are merged
  * by timestamp, keeping the first piece's sample at an equal timestamp.
  */
+import { firstIndexAtLeast } from '../../math/sorted.ts';
 import type { DecodedSamples } from './codec/chunk.ts';
 
 /** Samples in [fromMs, toMs] of the pieces, time-ordered, one per timestamp, at most the latest `maxPoints`. */
@@ -47,8 +48,8 @@ export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, t
     vs = vs.subarray(0, k);
   }
   // Range [fromMs, toMs] by binary search, then the latest maxPoints.
-  let lo = lowerBound(ts, fromMs);
-  const hi = lowerBound(ts, Math.floor(toMs) + 1);
+  let lo = firstIndexAtLeast(ts, fromMs);
+  const hi = firstIndexAtLeast(ts, Math.floor(toMs) + 1);
   if (hi - lo > maxPoints) lo = hi - maxPoints;
   const n = Math.max(0, hi - lo);
   const timestampsMs = new Array<number>(n);
@@ -58,16 +59,4 @@ export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, t
     values[i] = vs[lo + i]!;
   }
   return { timestampsMs, values };
-}
-
-/** First index with a[i] >= x. */
-export function lowerBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -15,9 +15,12 @@
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
  * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
+ * Over 400 lines for one job: the store's serialised state (head, chunks waiting to be written, WAL sequence)
+ * and the steps above that change it; what needs none of that state is in the files imported below.
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
+import { firstIndexAtLeast } from '../../math/sorted.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { StoreDialect } from '../migrations.ts';
@@ -38,7 +41,7 @@ import { encodeChunk, decodeChunk, type DecodedSamples } from './codec/chunk.ts'
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
-import { lowerBound, mergePieces } from './merge.ts';
+import { mergePieces } from './merge.ts';
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
 import type { TsdbDatabase } from './schema.ts';
 import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
@@ -374,7 +377,7 @@ export class TsdbSampleStore implements SampleStore {
     const st = order.map((i) => t[i]!);
     const sv = order.map((i) => v[i]!);
     const app = s.app;
-    const split = app !== undefined && app.count > 0 ? lowerBound(st, app.minTs!) : st.length;
+    const split = app !== undefined && app.count > 0 ? firstIndexAtLeast(st, app.minTs!) : st.length;
     if (split < st.length) this.head.merge(s, st.slice(split), sv.slice(split));
     // Chunks of their own, bounded like cut chunks.
     let i = 0;

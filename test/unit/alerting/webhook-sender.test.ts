@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { after, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { WebhookSender, backoffDelayMs } from '../../../src/alerting/webhook-sender.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
+import { freePort } from '../../helpers/server-process.ts';
 
 const servers: Server[] = [];
 const senders: WebhookSender[] = [];
@@ -15,15 +15,6 @@ after(async () => {
     s.close();
   }
 });
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const addr = srv.address();
-  assert.ok(addr && typeof addr === 'object');
-  await new Promise<void>((r) => srv.close(() => r()));
-  return addr.port;
-}
 
 /** A real receiver: `respond` picks the status for each request (in arrival order). */
 async function receiver(port: number, respond: (n: number, body: string) => number) {

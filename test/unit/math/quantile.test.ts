@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { InvalidInputError } from '../../../src/errors.ts';
-import { quantileSorted } from '../../../src/math/quantile.ts';
+import { nearestRank, quantileSorted } from '../../../src/math/quantile.ts';
 import { rel } from '../../helpers/approx.ts';
 
 describe('quantileSorted (Hyndman-Fan type 7)', () => {
@@ -21,5 +21,18 @@ describe('quantileSorted (Hyndman-Fan type 7)', () => {
     assert.ok(Number.isNaN(quantileSorted([], 0.5)));
     for (const q of [-0.1, 1.1, Number.NaN])
       assert.throws(() => quantileSorted([1], q), InvalidInputError, String(q));
+  });
+});
+
+describe('nearestRank', () => {
+  it('is the ceil(p·n)-th smallest value, clamped to the sample', () => {
+    assert.equal(nearestRank([7], 0.95), 7);
+    assert.equal(nearestRank([1, 2, 3, 4], 0.5), 2);
+    assert.equal(nearestRank([1, 2, 3, 4], 0.95), 4);
+    assert.equal(nearestRank([1, 2, 3, 4], 0.25), 1);
+    assert.equal(nearestRank([1, 2, 3, 4], 0.26), 2);
+  });
+  it('is null for an empty sample', () => {
+    assert.equal(nearestRank([], 0.5), null);
   });
 });

@@ -152,12 +152,16 @@ class MeanDetector implements PersistentDetector {
   }
 }
 
-/** An engine over MeanDetectors that analyses every input; `made` lists the detectors it created, in order. */
-function meanEngine(maxSeries = 100, warmup = 5) {
+/**
+ * An engine over MeanDetectors that analyses every input; `made` lists the detectors it created, in order;
+ * `adjust` may change each detector before the engine uses it.
+ */
+function meanEngine(maxSeries = 100, warmup = 5, adjust: (d: MeanDetector) => void = () => {}) {
   const made: MeanDetector[] = [];
   const e = new DetectionEngine({
     factory: () => {
       const d = new MeanDetector(warmup);
+      adjust(d);
       made.push(d);
       return d;
     },
@@ -277,22 +281,10 @@ test('a restored snapshot for a detector that cannot restore is refused and coun
 });
 
 test('a snapshot() that throws is skipped and counted at the checkpoint', () => {
-  const e = new DetectionEngine({
-    factory: () => {
-      const d = new MeanDetector();
-      d.snapshot = () => {
-        throw new Error('boom');
-      };
-      return d;
-    },
-    detectorName: 'mean',
-    minConfidence: 0.8,
-    confirmSamples: 1,
-    cooldownMs: 0,
-    resolveAfterSamples: 2,
-    maxSeries: 10,
-    kinds: new Set(),
-    analyse: () => true,
+  const { e } = meanEngine(10, undefined, (d) => {
+    d.snapshot = () => {
+      throw new Error('boom');
+    };
   });
   e.process([inp('a', 1, 1)], 1);
   assert.deepEqual(e.snapshots(10), []);

@@ -8,7 +8,6 @@ import {
   buildVersionSamples,
   counterIncreases,
   intervalMeans,
-  latestRolloutPercent,
   sliSeriesFor,
 } from '../../../src/monitor/rollout-inputs.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
@@ -65,9 +64,16 @@ test('buildVersionSamples: v1/v3 migration means as latency and migration sample
   assert.deepEqual(v3.compressionRatio, [3, 4]);
   assert.deepEqual(v1.compressionRatio, []);
   assert.deepEqual(v1.throughputMbps, []);
+  // A start time keeps the intervals ending after it and the gauge values at or after it.
+  const later = buildVersionSamples(
+    { v1Migration: h(20), v3Migration: h(10), v1Compression: { sum: [], count: [] }, v3Compression: [sp('c', {}, [[T, 3], [T + 1000, 4]])], slaCompliance: [], rolloutProgress: [] },
+    T + 1000,
+  );
+  assert.deepEqual(later.v1.migrationSeconds, [40]);
+  assert.deepEqual(later.v3.compressionRatio, [4]);
 });
 
-test('buildSlaChecks groups by sla_type with the share of compliant scrapes; latestRolloutPercent averages latest values', () => {
+test('buildSlaChecks groups by sla_type with the share of compliant scrapes', () => {
   const checks = buildSlaChecks([
     sp('s', { sla_type: 'latency', instance: 'a' }, [[T, 1], [T + 1, 0]]),
     sp('s', { sla_type: 'latency', instance: 'b' }, [[T, 1], [T + 1, 1]]),
@@ -77,8 +83,6 @@ test('buildSlaChecks groups by sla_type with the share of compliant scrapes; lat
     ['latency', 0.75, 0.99],
     ['throughput', 1, 0.99],
   ]);
-  assert.equal(latestRolloutPercent([sp('r', { region: 'a' }, [[T, 10], [T + 1, 25]]), sp('r', { region: 'b' }, [[T, 75]])]), 50);
-  assert.equal(latestRolloutPercent([]), null);
 });
 
 test('sliSeriesFor: ratio (bad/total), histogram mean and gauge per-node sums; quantiles are not derived', () => {

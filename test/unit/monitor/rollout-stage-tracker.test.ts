@@ -30,7 +30,7 @@ function obs(
 }
 
 describe('RolloutStageTracker', () => {
-  it('records each stage 0/10/25/50/75/100 when reached, with the comparison and decision of that moment', () => {
+  it('records each stage 0/10/25/50/75/100 when reached, with the comparison of that moment and the stage decision', () => {
     const t = new RolloutStageTracker();
     const seq: [number, number, RolloutDecision][] = [
       [0, 100, 'NO-GO'],
@@ -46,7 +46,7 @@ describe('RolloutStageTracker', () => {
     assert.deepEqual(
       st.map((s) => [s.stage, s.reachedAtMs - T0, s.rolloutPercent, s.decision, s.score, s.atMonitorStart]),
       [
-        [0, 0, 0, 'NO-GO', 0, true],
+        [0, 0, 0, 'CAUTION', 0.2, true], // stage 0 was current until 10 % was reached: its last decision
         [10, 3 * S, 10, 'CAUTION', 0.3, false],
         [25, 4 * S, 30, 'GO', 0.4, false],
         [50, 5 * S, 50, 'GO', 0.5, false],
@@ -63,6 +63,27 @@ describe('RolloutStageTracker', () => {
     assert.equal(st[1]!.throughputImprovementPercent, null); // no throughput samples
     assert.equal(st[1]!.bandwidthSavedPercent, null);
     assert.deepEqual(t.status, { rolloutPercent: 100, stages: 6, dropped: 0 });
+  });
+
+  it('the current stage follows the live decision and keeps its first GO / NO-GO and the time to it', () => {
+    const t = new RolloutStageTracker();
+    const at = (p: number, d: RolloutDecision, first: { decision: 'GO' | 'NO-GO'; afterMs: number } | null): RolloutObservation => ({
+      ...obs(p, 50, d),
+      evidence: { firstDecision: first },
+    });
+    t.record(at(10, 'CAUTION', null), T0);
+    t.record(at(10, 'CAUTION', null), T0 + S);
+    t.record(at(10, 'GO', { decision: 'GO', afterMs: 170_000 }), T0 + 2 * S);
+    t.record(at(10, 'CAUTION', { decision: 'GO', afterMs: 170_000 }), T0 + 3 * S);
+    t.record(at(25, 'CAUTION', null), T0 + 4 * S); // the next stage starts undecided
+    const st = t.stages();
+    assert.deepEqual(
+      st.map((s) => [s.stage, s.decision, s.firstDecision, s.timeToDecisionMs, s.updatedAtMs - T0]),
+      [
+        [10, 'CAUTION', 'GO', 170_000, 3 * S],
+        [25, 'CAUTION', null, null, 4 * S],
+      ],
+    );
   });
 
   it('first observation above 0 records only the highest stage reached, marked atMonitorStart', () => {

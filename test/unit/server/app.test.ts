@@ -216,6 +216,19 @@ test('unknown routes → 404 in the error body shape', async () => {
   assertError(await a.inject({ method: 'DELETE', url: '/health' }), 404, 'DWCP_NOT_FOUND');
 });
 
+test('routes of features the monitor was built without → 404 naming the feature', async () => {
+  const a = await app();
+  const cases: [string, RegExp][] = [
+    ['/api/capacity', /^capacity planning is not configured on this monitor$/],
+    ['/api/network', /^network telemetry is not configured on this monitor$/],
+    ['/api/rollout', /^rollout, SLO and region analysis is not configured on this monitor$/],
+    ['/api/slo', /^rollout, SLO and region analysis is not configured/],
+    ['/api/regions/health', /^rollout, SLO and region analysis is not configured/],
+    ['/api/models/performance', /^model performance is not configured on this monitor$/],
+  ];
+  for (const [url, msg] of cases) assertError(await a.inject({ method: 'GET', url }), 404, 'DWCP_NOT_FOUND', msg);
+});
+
 test('store failures map through the error handler; unknown errors → 500 without internals', async () => {
   const deps = testDeps();
   deps.anomalies.list = async () => {

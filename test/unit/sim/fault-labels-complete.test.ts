@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FAULT_KINDS, type FaultKind } from '../../../src/model/anomaly.ts';
 import { DEFAULT_MAGNITUDE, movedMetrics, type ScheduledFault } from '../../../src/sim/faults.ts';
-import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import type { LinkClass } from '../../../src/sim/link-model.ts';
 import { SimNode } from '../../../src/sim/node.ts';
 import { Prng } from '../../../src/sim/prng.ts';
+import { SIM_T0, testSimNode } from '../../helpers/sim-node.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = SIM_T0;
 const FAULT_START_S = 20;
 const FAULT_END_S = 35;
 const END_S = 40;
@@ -52,19 +53,7 @@ function seriesKey(labels: Record<string, string | number>): string {
 }
 
 function makeNode(linkClass: LinkClass, faults: ScheduledFault[]): SimNode {
-  return new SimNode({
-    id: 'node-1',
-    region: 'us-east',
-    profile: linkProfile(linkClass, new Prng(3)),
-    seed: 11,
-    rolloutPercent: 25,
-    daySeconds: 86400,
-    startMs: T0,
-    faults,
-    peers: ['node-2', 'node-3'],
-    remoteRegions: ['eu-west'],
-    warn: () => {},
-  });
+  return testSimNode(linkClass, { faults });
 }
 
 /** Ticks a node once per second for END_S seconds and records the derived value of every series. */

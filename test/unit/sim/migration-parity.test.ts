@@ -6,30 +6,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
+import type { LinkClass } from '../../../src/sim/link-model.ts';
 import { DEFAULT_V1_DURATION_FACTOR } from '../../../src/sim/migrations.ts';
 import { SimNode } from '../../../src/sim/node.ts';
-import { Prng } from '../../../src/sim/prng.ts';
+import { SIM_T0, testSimNode } from '../../helpers/sim-node.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = SIM_T0;
 const V1 = 'dwcp_migration_duration_seconds';
 const V3 = 'dwcp_v3_migration_duration_seconds';
 
 function makeNode(linkClass: LinkClass, v1DurationFactor?: number, seed = 11): SimNode {
-  return new SimNode({
-    id: 'node-1',
-    region: 'us-east',
-    profile: linkProfile(linkClass, new Prng(3)),
-    seed,
-    rolloutPercent: 50,
-    daySeconds: 86400,
-    startMs: T0,
-    faults: [],
-    peers: ['node-2', 'node-3'],
-    remoteRegions: ['eu-west'],
-    warn: () => {},
-    ...(v1DurationFactor === undefined ? {} : { v1DurationFactor }),
-  });
+  return testSimNode(linkClass, { seed, rolloutPercent: 50, ...(v1DurationFactor === undefined ? {} : { v1DurationFactor }) });
 }
 
 /** Σsum and Σcount of a histogram over its series (v1: DWCP-enabled series only, as the monitor reads it). */

@@ -9,13 +9,12 @@ import type { Sample } from '../../../src/model/sample.ts';
 import type { NetworkOverview } from '../../../src/contract/network.ts';
 import { createNetworkProvider } from '../../../src/monitor/network-provider.ts';
 import type { ScheduledFault } from '../../../src/sim/faults.ts';
-import { interRegionBaseRttMs, linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
-import { SimNode } from '../../../src/sim/node.ts';
+import { interRegionBaseRttMs, type LinkClass } from '../../../src/sim/link-model.ts';
 import { PROBES_PER_SECOND } from '../../../src/sim/probes.ts';
-import { Prng } from '../../../src/sim/prng.ts';
 import { MemorySampleStore } from '../../../src/store/memory/sample-store.ts';
+import { SIM_T0, testSimNode } from '../../helpers/sim-node.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = SIM_T0;
 const SECONDS = 120;
 
 interface Row {
@@ -30,19 +29,7 @@ async function run(
   faults: ScheduledFault[] = [],
   windowS = SECONDS,
 ): Promise<NetworkOverview> {
-  const node = new SimNode({
-    id: 'node-1',
-    region: 'us-east',
-    profile: linkProfile(linkClass, new Prng(3)),
-    seed,
-    rolloutPercent: 25,
-    daySeconds: 86400,
-    startMs: T0,
-    faults,
-    peers: ['node-2'],
-    remoteRegions: ['eu-west', 'ap-south'],
-    warn: () => {},
-  });
+  const node = testSimNode(linkClass, { seed, faults, peers: ['node-2'], remoteRegions: ['eu-west', 'ap-south'] });
   const store = new MemorySampleStore();
   for (let s = 0; s < SECONDS; s++) {
     const t = T0 + s * 1000;

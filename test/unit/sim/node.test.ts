@@ -9,8 +9,9 @@ import { SimNode } from '../../../src/sim/node.ts';
 import { rolloutStage } from '../../../src/sim/rollout-stage.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import { valueOf } from '../../helpers/metric-values.ts';
+import { SIM_T0, testSimNode } from '../../helpers/sim-node.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = SIM_T0;
 
 function makeNode(
   linkClass: LinkClass,
@@ -18,20 +19,7 @@ function makeNode(
   extra: Partial<ConstructorParameters<typeof SimNode>[0]> = {},
   profile?: LinkProfile,
 ): SimNode {
-  return new SimNode({
-    id: 'node-1',
-    region: 'us-east',
-    profile: profile ?? linkProfile(linkClass, new Prng(3)),
-    seed: 11,
-    rolloutPercent: 25,
-    daySeconds: 86400,
-    startMs: T0,
-    faults,
-    peers: ['node-2', 'node-3'],
-    remoteRegions: ['eu-west'],
-    warn: () => {},
-    ...extra,
-  });
+  return testSimNode(linkClass, { faults, ...(profile ? { profile } : {}), ...extra });
 }
 
 /** Ticks once per second from second `from` (inclusive) to `to` (exclusive). */

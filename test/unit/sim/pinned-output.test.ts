@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { linkProfile, type LinkClass } from '../../../src/sim/link-model.ts';
-import { SimNode } from '../../../src/sim/node.ts';
-import { Prng } from '../../../src/sim/prng.ts';
+import type { LinkClass } from '../../../src/sim/link-model.ts';
 import { valueOf } from '../../helpers/metric-values.ts';
+import { SIM_T0, testSimNode } from '../../helpers/sim-node.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = SIM_T0;
 
 interface Pin {
   readonly sha256: string;
@@ -58,18 +57,9 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
 describe('simulator output is fixed per seed', () => {
   for (const linkClass of ['datacenter', 'internet', 'hybrid'] as const) {
     it(`${linkClass}: exposition and values after 60 ticks`, async () => {
-      const node = new SimNode({
-        id: 'node-1',
-        region: 'us-east',
-        profile: linkProfile(linkClass, new Prng(3)),
-        seed: 11,
-        rolloutPercent: 25,
+      const node = testSimNode(linkClass, {
         daySeconds: 600,
-        startMs: T0,
         faults: [{ kind: 'latency_spike', node: 0, startMs: 20_000, durationMs: 10_000, magnitude: 3 }],
-        peers: ['node-2', 'node-3'],
-        remoteRegions: ['eu-west'],
-        warn: () => {},
       });
       for (let s = 0; s < 60; s++) node.tick(T0 + s * 1000);
       const mode = node.currentMode;

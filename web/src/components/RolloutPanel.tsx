@@ -1,12 +1,58 @@
-import { fetchRollout, fmt, fmtSigned, fmtTime, type RolloutStageRecord } from '../insightsApi.ts';
+import { fetchRollout, fmt, fmtSigned, fmtTime, type RolloutStageRecord, type RolloutStatus } from '../insightsApi.ts';
 import { usePoll } from '../usePoll.ts';
 
 const DECISION_CLASS = { GO: 'state-healthy', CAUTION: 'state-degraded', 'NO-GO': 'state-down' } as const;
+const STATE_CLASS = { 'non-inferior': 'state-healthy', regression: 'state-down', undecided: 'state-degraded', insufficient: 'state-degraded', nodata: 'state-degraded' } as const;
 
 /** A signed percentage (`+12.3 %`), or an en dash without data. */
 const pct = (v: number | null): string => (v === null ? '–' : `${fmtSigned(v)} %`);
+/** A duration in minutes (`4.2 min`), or an en dash. */
+const mins = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '–' : `${fmt(ms / 60_000)} min`);
 
-/** Comparison and decision captured when each rollout stage was reached (newest first). */
+type Evidence = RolloutStatus['evidence'];
+
+/** The sequential test of the current stage: per metric the estimate, its always-valid bounds and what is still needed. */
+function EvidenceTable({ evidence }: { evidence: Evidence }) {
+  const confidence = fmt((1 - evidence.alpha) * 100, 0);
+  return (
+    <table aria-label="Stage evidence">
+      <thead>
+        <tr>
+          <th>Metric</th>
+          <th>State</th>
+          <th>v3 vs v1 (+ worse)</th>
+          <th>{confidence} % always-valid bounds</th>
+          <th>v1 / v3 events</th>
+          <th>Still needed for GO</th>
+        </tr>
+      </thead>
+      <tbody>
+        {evidence.metrics.map((m) => (
+          <tr key={m.metric} title={m.reason}>
+            <td>{m.metric}</td>
+            <td>
+              <span className={`badge ${STATE_CLASS[m.state]}`}>{m.state}</span>
+            </td>
+            <td>{pct(m.degradationPercent)}</td>
+            <td>{m.lowerPercent === null || m.upperPercent === null ? '–' : `${pct(m.lowerPercent)} .. ${pct(m.upperPercent)}`}</td>
+            <td>
+              {fmt(m.v1Events, 0)} / {fmt(m.v3Events, 0)}
+            </td>
+            <td>
+              {m.needed === null
+                ? '–'
+                : m.needed.moreMs === null
+                  ? `estimate beyond the ${fmt(evidence.marginPercent)} % tolerance`
+                  : `~${mins(m.needed.moreMs)} (${fmt(m.needed.moreV3Events, 0)} more v3 events)`}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Comparison and decision of each rollout stage (newest first). */
 function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
   return (
     <table aria-label="Rollout stages">
@@ -15,11 +61,13 @@ function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
           <th>Stage</th>
           <th>Reached</th>
           <th>Decision</th>
-          <th>Score</th>
+          <th>Time to decision</th>
           <th>Speedup</th>
           <th>p95 latency</th>
           <th>Throughput</th>
-          <th>Compression</th>
+          <th>CPU</th>
+          <th>Memory</th>
+          <th>Bandwidth saved</th>
         </tr>
       </thead>
       <tbody>
@@ -33,16 +81,18 @@ function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
             <td>
               <span className={`badge ${DECISION_CLASS[s.decision]}`}>{s.decision}</span>
             </td>
-            <td>{fmt(s.score * 100)}</td>
+            <td>{s.firstDecision === null ? 'undecided' : `${s.firstDecision} after ${mins(s.timeToDecisionMs)}`}</td>
             <td>{s.migrationSpeedup === null ? '–' : `${fmt(s.migrationSpeedup, 2)}×`}</td>
             <td>{pct(s.latencyP95ImprovementPercent)}</td>
             <td>{pct(s.throughputImprovementPercent)}</td>
-            <td>{pct(s.compressionImprovementPercent)}</td>
+            <td>{pct(s.cpuImprovementPercent)}</td>
+            <td>{pct(s.memoryImprovementPercent)}</td>
+            <td>{s.bandwidthSavedPercent === null ? '–' : `${fmt(s.bandwidthSavedPercent)} %`}</td>
           </tr>
         ))}
         {stages.length === 0 && (
           <tr>
-            <td colSpan={8}>No stage reached since the monitor started.</td>
+            <td colSpan={10}>No stage reached since the monitor started.</td>
           </tr>
         )}
       </tbody>
@@ -50,10 +100,11 @@ function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
   );
 }
 
-/** The v1 → v3 rollout decision with its score, key numbers, drivers and stage history; polls /api/rollout every 5 s. */
+/** The v1 → v3 rollout decision of the current stage, its evidence, figures, drivers and stage history; polls /api/rollout every 5 s. */
 export function RolloutPanel() {
   const { data, error } = usePoll(fetchRollout, 5000, []);
   const c = data?.comparison;
+  const e = data?.evidence;
   return (
     <section className="panel">
       <h2>
@@ -61,14 +112,33 @@ export function RolloutPanel() {
         {data && <span className={`badge ${DECISION_CLASS[data.decision]}`}>{data.decision}</span>}
       </h2>
       {error && <p className="error">Rollout status unavailable: {error}</p>}
-      {data && c && (
+      {data && c && e && (
         <>
           <p>
-            Score <strong>{fmt(data.score * 100)}</strong> / 100{data.forced && <span className="error"> (forced by a critical failure)</span>} ·
-            rollout {data.rolloutPercent === null ? 'unknown' : `${fmt(data.rolloutPercent, 0)} %`} · migration speedup{' '}
-            {fmt(c.migrationSpeedup, 2)}× (v1 median {fmt(c.v1.migrationMedianSeconds)} s, v3 {fmt(c.v3.migrationMedianSeconds)} s) · p95
-            improvement {fmt(c.latencyP95ImprovementPercent)} %
+            Stage {data.rolloutPercent === null ? 'unknown' : `${fmt(data.rolloutPercent, 0)} %`} since {fmtTime(e.stageStartMs)}
+            {!e.startObserved && <span className="muted"> (or earlier)</span>} · {mins(e.elapsedMs)} of evidence ·{' '}
+            {e.firstDecision === null ? (
+              <span className="muted">no decision yet</span>
+            ) : (
+              <strong>
+                first {e.firstDecision.decision} after {mins(e.firstDecision.afterMs)}
+              </strong>
+            )}{' '}
+            · GO when every metric is at most {fmt(e.marginPercent)} % worse, NO-GO on a regression beyond {fmt(e.thresholdPercent)} %
+            (mixture sequential test, valid at every look){data.forced && <span className="error"> · forced NO-GO</span>}
           </p>
+          <EvidenceTable evidence={e} />
+          <p>
+            Over the last {mins(data.window.endMs - data.window.startMs)}: migration speedup {c.migrationSpeedup === null ? '–' : `${fmt(c.migrationSpeedup, 2)}×`} ·
+            p95 {pct(c.latencyP95ImprovementPercent)} · throughput {pct(c.throughputImprovementPercent)} · CPU {pct(c.cpuImprovementPercent)} ·
+            memory {pct(c.memoryImprovementPercent)} · bandwidth saved {c.bandwidthSavedPercent === null ? '–' : `${fmt(c.bandwidthSavedPercent)} %`} (
+            {fmt(c.bandwidthSavedGb, 2)} GB) <span className="muted">(+ is v3 better)</span>
+          </p>
+          {data.figures.notes.map((n) => (
+            <p key={n} className="muted">
+              {n}
+            </p>
+          ))}
           <table>
             <thead>
               <tr>

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { createContextOseDetector } from '../../../../src/analysis/anomaly/context-ose.ts';
 import type { DetectorSnapshot } from '../../../../src/analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
+import { assertIgnoresNonFinite, assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 
 /** Deterministic pseudo-random values (LCG) with a few levels and occasional spikes. */
 function series(n: number, seed = 1): number[] {
@@ -94,20 +95,13 @@ describe('createContextOseDetector', () => {
       { rangeStrategy: 'global' as 'first-n' },
       { tieBreak: 'python' as 'cpython2' },
     ];
-    for (const o of bad)
-      assert.throws(() => createContextOseDetector(o), InvalidInputError, JSON.stringify(o));
+    assertRejectsOptions((o) => createContextOseDetector(o), bad);
   });
 
   it('ignores non-finite values without changing state', () => {
     const d = createContextOseDetector({ inputRange: { min: 0, max: 30 } });
     for (const [i, x] of series(50).entries()) d.update(x, i);
-    const before = JSON.stringify(d.snapshot());
-    for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-      const v = d.update(x, 0);
-      assert.equal(v.anomalous, false);
-      assert.equal(v.warmingUp, true);
-    }
-    assert.equal(JSON.stringify(d.snapshot()), before);
+    assertIgnoresNonFinite(d, false);
   });
 
   it('keeps contexts and semi-contexts under their caps on a long stream', () => {

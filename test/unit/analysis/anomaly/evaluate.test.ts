@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateDetections, nearestRank, type EvalDetection } from '../../../../src/analysis/anomaly/evaluate.ts';
+import { evaluateDetections, evaluationTotals, type EvalDetection } from '../../../../src/analysis/anomaly/evaluate.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import type { FaultLabel } from '../../../../src/model/anomaly.ts';
 
@@ -109,11 +109,26 @@ describe('evaluateDetections', () => {
     assert.throws(() => evaluateDetections([], [{ metric: LAT, labels: null, startedAtMs: 0, detectedAtMs: 0 } as unknown as EvalDetection]), InvalidInputError);
   });
 
-  it('nearestRank', () => {
-    assert.equal(nearestRank([], 0.5), null);
-    assert.equal(nearestRank([7], 0.95), 7);
-    assert.equal(nearestRank([1, 2, 3, 4], 0.5), 2);
-    assert.equal(nearestRank([1, 2, 3, 4], 0.95), 4);
+  it('evaluationTotals: scores, false positives and nearest-rank delays of unsorted delays (input kept)', () => {
+    const delays = [3000, 1000, 2000];
+    const t = evaluationTotals({ matchedDetections: 3, detections: 4, detectedFaults: 3, faults: 4 }, delays);
+    assert.deepEqual(t, {
+      faults: 4,
+      detectedFaults: 3,
+      detections: 4,
+      matchedDetections: 3,
+      falsePositiveDetections: 1,
+      precision: 0.75,
+      recall: 0.75,
+      f1: 0.75,
+      delayP50Ms: 2000,
+      delayP95Ms: 3000,
+    });
+    assert.deepEqual(delays, [3000, 1000, 2000]);
+    const none = evaluationTotals({ matchedDetections: 0, detections: 0, detectedFaults: 0, faults: 0 }, []);
+    assert.equal(none.precision, null);
+    assert.equal(none.delayP50Ms, null);
+    assert.throws(() => evaluationTotals({ matchedDetections: 2, detections: 1, detectedFaults: 0, faults: 0 }, []), InvalidInputError);
   });
 
   it('scales: 2000 faults x 20000 detections evaluated via the per-metric index', () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
 import { createEwmaDetector, deviationScore, resolveEwmaOptions } from '../../../../src/analysis/anomaly/ewma.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
+import { assertIgnoresNonFinite, assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 
 const close = (a: number, b: number, eps = 1e-12): void =>
   assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
@@ -129,10 +130,7 @@ describe('ewma detector: input handling and options', () => {
     const d = createEwmaDetector({ kind: 'generic' }, { warmupSamples: 2 });
     d.update(1, 0);
     d.update(2, 0);
-    const before = d.snapshot();
-    for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
-      assert.equal(d.update(x, 0), NOT_JUDGED);
-    assert.deepEqual(d.snapshot(), before);
+    assertIgnoresNonFinite(d);
   });
 
   it('bad options throw InvalidInputError', () => {
@@ -154,8 +152,7 @@ describe('ewma detector: input handling and options', () => {
       { scoreScale: 0 },
       { nope: 1 },
     ];
-    for (const o of bad)
-      assert.throws(() => createEwmaDetector({ kind: 'generic' }, o), InvalidInputError, JSON.stringify(o));
+    assertRejectsOptions((o) => createEwmaDetector({ kind: 'generic' }, o), bad);
     assert.throws(() => createEwmaDetector({ kind: 'nope' as never }), InvalidInputError);
   });
 

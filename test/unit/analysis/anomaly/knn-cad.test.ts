@@ -11,17 +11,12 @@ import {
 import type { KnnCadOptions } from '../../../../src/analysis/anomaly/knn-cad.ts';
 import type { DetectorSnapshot, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
+import { Prng } from '../../../../src/sim/prng.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Deterministic pseudo-random numbers (mulberry32, the simulator's Prng). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 function series(n: number, seed: number): number[] {

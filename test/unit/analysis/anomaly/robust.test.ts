@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
 import { MAD_TO_SIGMA, MEAN_AD_TO_SIGMA, createRobustDetector } from '../../../../src/analysis/anomaly/robust.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
+import { assertIgnoresNonFinite, assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 
 const close = (a: number, b: number, eps = 1e-12): void =>
   assert.ok(Math.abs(a - b) <= eps * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
@@ -132,10 +133,7 @@ describe('robust detector: input handling, options, cap', () => {
   it('ignores non-finite values without changing state', () => {
     const d = createRobustDetector({ kind: 'generic' }, { windowSize: 8, minSamples: 3 });
     for (let i = 0; i < 5; i++) d.update(i, i);
-    const before = d.snapshot();
-    for (const x of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
-      assert.equal(d.update(x, 0), NOT_JUDGED);
-    assert.deepEqual(d.snapshot(), before);
+    assertIgnoresNonFinite(d);
   });
 
   it('bad options throw InvalidInputError', () => {
@@ -155,8 +153,7 @@ describe('robust detector: input handling, options, cap', () => {
       { scoreScale: Number.POSITIVE_INFINITY },
       { nope: true },
     ];
-    for (const o of bad)
-      assert.throws(() => createRobustDetector({ kind: 'generic' }, o), InvalidInputError, JSON.stringify(o));
+    assertRejectsOptions((o) => createRobustDetector({ kind: 'generic' }, o), bad);
     assert.throws(() => createRobustDetector({ kind: 'nope' as never }), InvalidInputError);
   });
 

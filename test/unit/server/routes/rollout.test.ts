@@ -69,7 +69,7 @@ async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Pr
     if (compression) {
       add(`${getMetric('dwcp_hde_compression_ratio').name}_sum`, { ...region, data_type: 'memory' }, 3 * (i + 1), t);
       add(`${getMetric('dwcp_hde_compression_ratio').name}_count`, { ...region, data_type: 'memory' }, i + 1, t);
-      add(getMetric('dwcp_v3_compression_ratio').name, { ...region, algorithm: 'zstd' }, 3, t);
+      add(getMetric('dwcp_v3_compression_ratio').name, { ...region, algorithm: 'zstd' }, 3 + 0.01 * jitter, t);
     }
   }
   await store.append(batch);
@@ -93,8 +93,17 @@ test('GET /api/rollout: faster v3, same compression, SLAs met → GO with suppor
   assert.equal(d.rolloutPercent, 25);
   assert.equal(d.samples.v1Migrations, 119);
   assert.deepEqual(d.window, { startMs: NOW - 600_000, endMs: NOW });
-  // reads are bounded
-  assert.ok(store.reads.every((r) => r.max === 4000 && r.startMs === NOW - 600_000));
+  // The decision comes from the sequential test of the stage (here since the first stored point: no stage change seen).
+  const e = d.evidence;
+  assert.deepEqual([e.method, e.startObserved, e.stageStartMs, e.startMs, e.decision], ['mixture-sprt', false, NOW - 600_000, NOW - 600_000, 'GO']);
+  assert.equal(e.firstDecision?.decision, 'GO');
+  assert.ok(e.firstDecision!.afterMs >= 100 * 5000, 'not before 100 migrations per version');
+  assert.deepEqual(e.metrics.map((m) => [m.metric, m.state]), [['migration_duration', 'non-inferior'], ['compression', 'non-inferior']]);
+  assert.ok(e.metrics[0]!.degradationPercent! < -45 && e.metrics[0]!.degradationPercent! > -55);
+  assert.deepEqual(d.figures.nodes, { v1: 0, v3: 0 });
+  // reads are bounded: the rollout progress over the longest evidence period (1 h), the rest from the stage start
+  assert.ok(store.reads.every((r) => r.max === 4000));
+  assert.deepEqual([...new Set(store.reads.map((r) => r.startMs))].sort(), [NOW - 3_600_000, NOW - 600_000]);
   assert.ok(store.finds.every((f) => f.limit === 200));
 });
 
@@ -106,7 +115,7 @@ test('GET /api/rollout: no compression data → missing evidence blocks GO (CAUT
   assert.ok(d.drivers.some((x) => x.source === 'nodata' && x.name === 'compression'));
 });
 
-test('GET /api/rollout: slower v3 (critical metric) → NO-GO forced, regression driver first', async () => {
+test('GET /api/rollout: slower v3 → NO-GO forced by the evidence of a regression, regression driver first', async () => {
   const store = await seeded(200, false);
   const a = await app(createInsightsProvider(store), store);
   const res = await a.inject({ method: 'GET', url: '/api/rollout?window=5m' });
@@ -118,6 +127,9 @@ test('GET /api/rollout: slower v3 (critical metric) → NO-GO forced, regression
   assert.equal(d.drivers[0]!.name, 'migration_duration');
   assert.ok(d.drivers.some((x) => x.source === 'sla' && x.name === 'latency'));
   assert.deepEqual(d.window, { startMs: NOW - 300_000, endMs: NOW });
+  assert.equal(d.regressions[0]!.metric, 'migration_duration');
+  assert.equal(d.regressions[0]!.severity, 'critical'); // 100 % worse
+  assert.equal(d.evidence.firstDecision?.decision, 'NO-GO');
 });
 
 test('GET /api/slo: all templates evaluated from stored series (latency-p99 from buckets, throughput per mode)', async () => {
@@ -174,10 +186,12 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
   const d = ((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data;
   assert.equal(d.stages.length, 1);
   const s = d.stages[0]!;
-  assert.deepEqual([s.stage, s.reachedAtMs, s.rolloutPercent, s.atMonitorStart, s.decision], [25, NOW - 30_000, 25, true, 'GO']);
+  assert.deepEqual([s.stage, s.reachedAtMs, s.rolloutPercent, s.atMonitorStart, s.decision, s.firstDecision], [25, NOW - 30_000, 25, true, 'GO', 'GO']);
+  assert.equal(s.updatedAtMs, NOW);
+  assert.ok(s.timeToDecisionMs! >= 500_000 && s.timeToDecisionMs! < 600_000, `${s.timeToDecisionMs}`);
   assert.ok(s.migrationSpeedup! > 1.8 && s.migrationSpeedup! < 2.2);
   assert.ok(s.latencyP95ImprovementPercent! > 40);
-  assert.equal(s.compressionImprovementPercent, 0);
+  assert.ok(Math.abs(s.compressionImprovementPercent!) < 1); // v3 compression 3 ± 0.005
   assert.equal(s.throughputImprovementPercent, null); // throughput is not compared (sent as null)
   assert.ok(s.score > 0.9);
   const g = ((await a.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview }).data;
@@ -192,12 +206,15 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
   assert.ok(Math.abs(tr.slopePerHour! + 2400) < 1e-6);
 });
 
-test('empty store: rollout is NO-GO with nodata drivers, SLOs no-data, no regions', async () => {
+test('empty store: rollout is CAUTION (no evidence either way) with nodata drivers, SLOs no-data, no regions', async () => {
   const a = await app(createInsightsProvider(new RecordingSampleStore()));
   const r = (await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus };
-  assert.equal(r.data.decision, 'NO-GO');
-  assert.equal(r.data.score, 0);
+  assert.equal(r.data.decision, 'CAUTION');
+  assert.equal(r.data.forced, false);
+  assert.equal(r.data.score, 0.75);
   assert.deepEqual(r.data.drivers.map((x) => x.source), ['nodata', 'nodata']);
+  assert.equal(r.data.evidence.firstDecision, null);
+  assert.equal(r.data.rolloutPercent, null);
   const s = (await a.inject({ url: '/api/slo' })).json() as { data: SloOverview };
   assert.deepEqual(s.data.slos.filter((x) => x.evaluated).map((x) => x.report!.status), Array(7).fill('no-data'));
   const g = (await a.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview };
@@ -263,6 +280,9 @@ test('CLI rollout status prints the decision, drivers and key numbers from a lis
   assert.match(r.out, /Rollout: {2}25 % of migrations on v3/);
   assert.match(r.out, /speedup 0\.5x/);
   assert.match(r.out, /\[forces-no-go\] .*migration_duration/);
+  assert.match(r.out, /^Stage: {4}since .* or earlier, 10\.0 min of evidence; first NO-GO after \d+\.\d min$/m);
+  assert.match(r.out, /^ {2}migration_duration +regression +\+\d+\.\d % worse \[\+\d+\.\d %, \+\d+\.\d %\] {2}v1 119 \/ v3 119 events$/m);
+  assert.match(r.out, /note: nodes report no v3_enabled feature flag/);
   assert.match(r.out, /latency: 50\.\d\d % \(target 99 %\) NOT MET/);
   const j = await runCli(['--url', `http://127.0.0.1:${port}`, '--json']);
   assert.equal((JSON.parse(j.out) as RolloutStatus).decision, 'NO-GO');

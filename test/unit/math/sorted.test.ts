@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { firstIndexAbove, firstIndexAtLeast } from '../../../src/store/memory/sorted.ts';
+import { firstIndexAbove, firstIndexAtLeast } from '../../../src/math/sorted.ts';
 
-describe('binary searches of the in-memory stores', () => {
+describe('binary searches over sorted arrays', () => {
   it('agree with a linear scan on every position, duplicates and empty arrays', () => {
     const arrays = [[], [5], [1, 3, 3, 3, 7, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]];
     for (const a of arrays) {

@@ -1,7 +1,10 @@
-/** Binary searches over ascending number arrays (the timestamp arrays of the in-memory stores). */
+/**
+ * Binary searches over ascending number arrays (timestamp arrays of the in-memory and chunked stores, SLO step
+ * times, detection start times). Pure, O(log n); the input is not checked for order.
+ */
 
 /** Index of the first element >= `x` in ascending `a` (`a.length` when none). */
-export function firstIndexAtLeast(a: readonly number[], x: number): number {
+export function firstIndexAtLeast(a: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
@@ -13,7 +16,7 @@ export function firstIndexAtLeast(a: readonly number[], x: number): number {
 }
 
 /** Index of the first element > `x` in ascending `a` (`a.length` when none). */
-export function firstIndexAbove(a: readonly number[], x: number): number {
+export function firstIndexAbove(a: ArrayLike<number>, x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {

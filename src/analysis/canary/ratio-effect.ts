@@ -1,0 +1,194 @@
+/**
+ * The v3-vs-v1 effect on a mean as a log ratio of means, stratified, with a delta-method variance; and its path
+ * over a sequence of looks on accumulating data (what the sequential test of ./sequential-judge.ts reads). Pure.
+ *
+ * Observations are clusters: one histogram interval (Δsum, Δcount) — e.g. the migrations that ended between two
+ * scrapes — or one gauge value (value, 1). Per stratum h (a node) and version v the mean is the ratio estimator
+ * R = Σs / Σc, with the linearised (delta-method, cluster-robust) variance
+ *
+ *   Var(R) ≈ n/(n − 1) · Σ (s_i − R c_i)² / (Σc)²,
+ *
+ * computable from running sums (Σs², Σsc, Σc²), so the path over looks costs O(observations + looks × strata).
+ * The stratum effect is ℓ_h = ln R₃ − ln R₁ with variance Var(R₃)/R₃² + Var(R₁)/R₁²; strata are combined with
+ * weights w_h = 1 / (1/C₁ + 1/C₃) (C = events of the stratum), efficient when the relative spread is alike across
+ * strata and free of the bias that weights from estimated variances bring with skewed data. Stratifying by node
+ * removes the node-to-node differences (link class, VM mix) from the variance; both versions run on every node
+ * under a per-migration rollout, so each stratum compares like with like.
+ *
+ * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
+ * left out (reported as `strata` vs `strataSeen`).
+ *
+ * By default each observation is its own cluster. Observations that share a `cluster` key (e.g. all intervals of
+ * one node in a stratum that mixes nodes) form one cluster, their sums and counts added: the variance is then
+ * between those units, as it must be when the version is assigned per node (a node-based canary), where the
+ * node-to-node differences are part of the comparison and intervals of one node are not independent.
+ *
+ * @see A. Deng, U. Knoblich, J. Lu, "Applying the delta method in metric analytics: a practical guide with novel
+ *   ideas", KDD 2018 (ratio metrics and their variance).
+ * @see W. G. Cochran, Sampling Techniques, 3rd ed., Wiley 1977, §6 (ratio estimators) and §5 (stratification).
+ */
+import { InvalidInputError } from '../../errors.ts';
+
+/** One observation: time, stratum, sum of the values and number of events behind it (> 0). */
+export interface RatioObservation {
+  readonly tMs: number;
+  readonly stratum: string;
+  readonly sum: number;
+  readonly count: number;
+  /** Observations of a stratum with the same key form one cluster (default: the observation is its own cluster). */
+  readonly cluster?: string;
+}
+
+/** Pooled figures of one version at a look. */
+export interface VersionTotals {
+  /** Observation clusters (intervals or gauge values; nodes where observations are clustered by node). */
+  readonly observations: number;
+  /** Events (Σ count), e.g. migrations. */
+  readonly count: number;
+  /** Pooled mean Σ sum / Σ count; NaN without events. */
+  readonly mean: number;
+}
+
+/** The effect of v3 against v1 at one look. */
+export interface RatioEffect {
+  /** Stratified ln(mean v3 / mean v1); NaN when no stratum counts. */
+  readonly logRatio: number;
+  /** Delta-method variance of `logRatio`; NaN when no stratum counts. */
+  readonly variance: number;
+  /** Strata used. */
+  readonly strata: number;
+  /** Strata with any observation. */
+  readonly strataSeen: number;
+  readonly v1: VersionTotals;
+  readonly v3: VersionTotals;
+}
+
+interface Acc {
+  n: number;
+  s: number;
+  c: number;
+  ss: number;
+  sc: number;
+  cc: number;
+  /** Running (sum, count) of each keyed cluster; as many entries as distinct keys in the input. */
+  readonly clusters: Map<string, { s: number; c: number }>;
+}
+
+const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0, clusters: new Map() });
+
+/** Adds an observation; to a keyed cluster (S, C) it adds (s, c), so Σ S², Σ S·C, Σ C² change by the cross terms. */
+function add(a: Acc, o: RatioObservation): void {
+  let prevS = 0;
+  let prevC = 0;
+  if (o.cluster === undefined) a.n++;
+  else {
+    const k = a.clusters.get(o.cluster);
+    if (k === undefined) {
+      a.n++;
+      a.clusters.set(o.cluster, { s: o.sum, c: o.count });
+    } else {
+      prevS = k.s;
+      prevC = k.c;
+      k.s += o.sum;
+      k.c += o.count;
+    }
+  }
+  a.s += o.sum;
+  a.c += o.count;
+  a.ss += 2 * prevS * o.sum + o.sum * o.sum;
+  a.sc += prevS * o.count + o.sum * prevC + o.sum * o.count;
+  a.cc += 2 * prevC * o.count + o.count * o.count;
+}
+
+/** Relative variance Var(R)/R² of a stratum's ratio estimator; NaN when it cannot be formed. */
+function relVariance(a: Acc): { r: number; rv: number } {
+  if (a.n < 2 || !(a.c > 0)) return { r: Number.NaN, rv: Number.NaN };
+  const r = a.s / a.c;
+  if (!(r > 0)) return { r, rv: Number.NaN };
+  const ssr = Math.max(0, a.ss - 2 * r * a.sc + r * r * a.cc);
+  return { r, rv: ((a.n / (a.n - 1)) * ssr) / (a.c * a.c) / (r * r) };
+}
+
+function validate(obs: readonly RatioObservation[], what: string): void {
+  obs.forEach((o, i) => {
+    if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
+      throw new InvalidInputError(`${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`);
+    }
+  });
+}
+
+function totals(strata: Map<string, { a1: Acc; a3: Acc }>, pick: 'a1' | 'a3'): VersionTotals {
+  let n = 0;
+  let s = 0;
+  let c = 0;
+  for (const x of strata.values()) {
+    n += x[pick].n;
+    s += x[pick].s;
+    c += x[pick].c;
+  }
+  return { observations: n, count: c, mean: c > 0 ? s / c : Number.NaN };
+}
+
+function effectOf(strata: Map<string, { a1: Acc; a3: Acc }>): RatioEffect {
+  let w = 0;
+  let wl = 0;
+  let w2v = 0;
+  let used = 0;
+  for (const { a1, a3 } of strata.values()) {
+    const x1 = relVariance(a1);
+    const x3 = relVariance(a3);
+    if (!Number.isFinite(x1.rv) || !Number.isFinite(x3.rv)) continue;
+    const wh = 1 / (1 / a1.c + 1 / a3.c);
+    w += wh;
+    wl += wh * (Math.log(x3.r) - Math.log(x1.r));
+    w2v += wh * wh * (x1.rv + x3.rv);
+    used++;
+  }
+  return {
+    logRatio: used > 0 ? wl / w : Number.NaN,
+    variance: used > 0 ? w2v / (w * w) : Number.NaN,
+    strata: used,
+    strataSeen: strata.size,
+    v1: totals(strata, 'a1'),
+    v3: totals(strata, 'a3'),
+  };
+}
+
+/**
+ * The effect at each look in `looksMs` (ascending) on the observations with `tMs ≤ look` (cumulative).
+ * @returns one effect per look, in order
+ * @throws InvalidInputError for non-finite times or sums, counts ≤ 0, or looks not ascending.
+ */
+export function ratioEffectPath(v1: readonly RatioObservation[], v3: readonly RatioObservation[], looksMs: readonly number[]): RatioEffect[] {
+  validate(v1, 'v1');
+  validate(v3, 'v3');
+  for (let i = 1; i < looksMs.length; i++) {
+    if (!(looksMs[i]! > looksMs[i - 1]!)) throw new InvalidInputError(`looks must be strictly ascending, got ${looksMs[i - 1]} then ${looksMs[i]}`);
+  }
+  const byTime = (a: RatioObservation, b: RatioObservation): number => a.tMs - b.tMs;
+  const s1 = [...v1].sort(byTime);
+  const s3 = [...v3].sort(byTime);
+  const strata = new Map<string, { a1: Acc; a3: Acc }>();
+  const get = (k: string): { a1: Acc; a3: Acc } => {
+    let x = strata.get(k);
+    if (!x) strata.set(k, (x = { a1: acc(), a3: acc() }));
+    return x;
+  };
+  let i1 = 0;
+  let i3 = 0;
+  const out: RatioEffect[] = [];
+  for (const look of looksMs) {
+    for (; i1 < s1.length && s1[i1]!.tMs <= look; i1++) add(get(s1[i1]!.stratum).a1, s1[i1]!);
+    for (; i3 < s3.length && s3[i3]!.tMs <= look; i3++) add(get(s3[i3]!.stratum).a3, s3[i3]!);
+    out.push(effectOf(strata));
+  }
+  return out;
+}
+
+/**
+ * The effect on all observations (one look after the last one).
+ * @throws InvalidInputError as {@link ratioEffectPath}.
+ */
+export function ratioEffect(v1: readonly RatioObservation[], v3: readonly RatioObservation[]): RatioEffect {
+  return ratioEffectPath(v1, v3, [Infinity])[0]!;
+}

@@ -1,0 +1,173 @@
+/**
+ * The evidence of the current rollout stage from stored series: when the stage started, the observation clusters
+ * of each judged metric since then, the looks, and the sequential verdicts (src/analysis/canary/sequential-judge.ts).
+ * Pure: no clocks, no I/O (the caller reads the store).
+ *
+ * - **Stage start**: the latest time at which a `dwcp_v3_rollout_progress_percent` series changed value, or a new
+ *   series appeared (a new `stage` label); a series whose read hit the point limit does not count its first point
+ *   (it is the limit, not a start). Without a change in the data read, the stage started before it: the evidence
+ *   starts at the first point read (`startObserved` false).
+ * - **Observations**: migration durations = the per-interval (Δsum, Δcount) of `dwcp_migration_duration_seconds
+ *   {dwcp_enabled="true"}` (v1) and `dwcp_v3_migration_duration_seconds` (v3); compression = per-interval
+ *   (Δsum, Δcount) of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3 gauge
+ *   `dwcp_v3_compression_ratio`, counting a value only when it differs from the series' previous one (a gauge
+ *   nobody updates repeats its last value at every scrape; those repeats are not new observations).
+ * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions; nodes with only
+ *   one version (a node-based canary) share one pooled stratum in which each node is one cluster: the version is
+ *   assigned per node there, so the node-to-node differences are part of the variance and the minimum evidence
+ *   counts nodes (at least `minObservations` per version before such a comparison may decide).
+ * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
+ *   and now; the sequential verdicts are valid however many looks there are.
+ */
+import { ratioEffect, ratioEffectPath, type RatioEffect, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
+import { judgeSequential, type SequentialOptions, type SequentialSpec, type SequentialVerdict } from '../analysis/canary/sequential-judge.ts';
+import { InvalidInputError } from '../errors.ts';
+import type { SeriesPoints } from '../store/types.ts';
+import { nodeOf } from './component-status.ts';
+import { intervalMeans, type HistogramSeries } from './rollout-inputs.ts';
+
+/** Default spacing of the looks: the monitor's insights recomputation period. */
+export const DEFAULT_LOOK_EVERY_MS = 15_000;
+/** Most looks evaluated per request (older looks are thinned to keep the work bounded). */
+export const MAX_LOOKS = 2000;
+
+/** Metrics judged sequentially, in the order of the verdicts. */
+export const SEQUENTIAL_SPECS = {
+  migration: { name: 'migration_duration', unit: 's', badDirection: 'increase', critical: true, events: 'migrations' },
+  compression: { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' },
+} as const satisfies Readonly<Record<string, SequentialSpec>>;
+
+/** Where the current stage's evidence starts. */
+export interface StageStart {
+  /** Evidence start, Unix ms. */
+  readonly startMs: number;
+  /** True when the change into the stage is in the data read; false when the stage started earlier. */
+  readonly startObserved: boolean;
+}
+
+/**
+ * The start of the current stage (see the module comment); null without rollout data.
+ * @param maxPoints the point limit of the read (series at the limit do not count their first point)
+ */
+export function stageStart(progress: readonly SeriesPoints[], maxPoints: number): StageStart | null {
+  let first = Infinity;
+  let latestChange = -Infinity;
+  for (const s of progress) {
+    const t = s.timestampsMs;
+    if (t.length === 0) continue;
+    first = Math.min(first, t[0]!);
+    if (t.length < maxPoints) latestChange = Math.max(latestChange, t[0]!);
+    for (let i = 1; i < t.length; i++) if (s.values[i] !== s.values[i - 1]) latestChange = Math.max(latestChange, t[i]!);
+  }
+  if (first === Infinity) return null;
+  // The earliest first point is the start of the data, not a change.
+  return latestChange > first ? { startMs: latestChange, startObserved: true } : { startMs: first, startObserved: false };
+}
+
+/** Mean of the latest values of the progress series that are still updated at or after `sinceMs`; null without any. */
+export function currentRolloutPercent(progress: readonly SeriesPoints[], sinceMs: number): number | null {
+  const last: number[] = [];
+  for (const s of progress) {
+    const n = s.timestampsMs.length;
+    if (n > 0 && s.timestampsMs[n - 1]! >= sinceMs && Number.isFinite(s.values[n - 1]!)) last.push(s.values[n - 1]!);
+  }
+  return last.length === 0 ? null : last.reduce((a, b) => a + b, 0) / last.length;
+}
+
+type Tagged = RatioObservation & { readonly node: string };
+
+function withStrata(v1: readonly Tagged[], v3: readonly Tagged[]): { v1: RatioObservation[]; v3: RatioObservation[] } {
+  const n1 = new Set(v1.map((o) => o.node));
+  const n3 = new Set(v3.map((o) => o.node));
+  const strip = (o: Tagged): RatioObservation =>
+    n1.has(o.node) && n3.has(o.node)
+      ? { tMs: o.tMs, stratum: `node:${o.node}`, sum: o.sum, count: o.count }
+      : { tMs: o.tMs, stratum: 'pooled', sum: o.sum, count: o.count, cluster: o.node };
+  return { v1: v1.map(strip), v3: v3.map(strip) };
+}
+
+function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Tagged[] {
+  return intervalMeans(h)
+    .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
+    .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
+}
+
+function fromGauge(series: readonly SeriesPoints[], sinceMs: number, untilMs: number): Tagged[] {
+  const out: Tagged[] = [];
+  for (const s of series) {
+    const node = nodeOf(s.series.labels);
+    let prev = Number.NaN;
+    for (let i = 0; i < s.values.length; i++) {
+      const v = s.values[i]!;
+      const t = s.timestampsMs[i]!;
+      if (!Number.isFinite(v) || v === prev) continue;
+      prev = v;
+      if (t > sinceMs && t <= untilMs) out.push({ tMs: t, stratum: '', node, sum: v, count: 1 });
+    }
+  }
+  return out;
+}
+
+/**
+ * The stratified migration-duration effect over (sinceMs, untilMs] (one look): `exp(−logRatio)` is the v1 ÷ v3
+ * ratio of mean migration times, node by node.
+ */
+export function migrationEffect(series: EvidenceSeries, sinceMs: number, untilMs: number): RatioEffect {
+  const x = withStrata(fromHistogram(series.v1Migration, sinceMs, untilMs), fromHistogram(series.v3Migration, sinceMs, untilMs));
+  return ratioEffect(x.v1, x.v3);
+}
+
+/** Look times: every `everyMs` after `startMs` and `endMs` itself; thinned to at most {@link MAX_LOOKS}. */
+export function lookTimes(startMs: number, endMs: number, everyMs: number = DEFAULT_LOOK_EVERY_MS): number[] {
+  if (!(everyMs > 0) || !Number.isFinite(startMs) || !Number.isFinite(endMs)) {
+    throw new InvalidInputError(`look spacing must be > 0 and times finite, got ${everyMs}, ${startMs}, ${endMs}`);
+  }
+  if (!(endMs > startMs)) return [Math.max(startMs, endMs)];
+  const step = Math.max(everyMs, (endMs - startMs) / MAX_LOOKS);
+  const out: number[] = [];
+  for (let t = startMs + step; t < endMs; t += step) out.push(t);
+  out.push(endMs);
+  return out;
+}
+
+/** Stored series the stage evidence is built from (the reader applies `dwcp_enabled="true"` to v1 migrations). */
+export interface EvidenceSeries {
+  readonly v1Migration: HistogramSeries;
+  readonly v3Migration: HistogramSeries;
+  readonly v1Compression: HistogramSeries;
+  readonly v3Compression: readonly SeriesPoints[];
+}
+
+/** The stage evidence: looks and one verdict per judged metric. */
+export interface StageEvidence {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly looksMs: readonly number[];
+  readonly verdicts: readonly SequentialVerdict[];
+}
+
+/**
+ * Judges every metric of {@link SEQUENTIAL_SPECS} on the data in (startMs, endMs].
+ * @throws InvalidInputError for bad options or times.
+ */
+export function stageEvidence(
+  series: EvidenceSeries,
+  startMs: number,
+  endMs: number,
+  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number } = {},
+): StageEvidence {
+  const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
+  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[]): SequentialVerdict => {
+    const x = withStrata(v1, v3);
+    return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
+  };
+  return {
+    startMs,
+    endMs,
+    looksMs,
+    verdicts: [
+      judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs)),
+      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs)),
+    ],
+  };
+}

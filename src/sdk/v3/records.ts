@@ -1,0 +1,78 @@
+/**
+ * What the DWCP v3 collector (collector.ts) records, as typed records per component operation, and the label
+ * vocabularies they use (compression algorithms, consensus protocols and results, sync types, directions).
+ * @see the original dwcp_v3_metrics.go of the DWCP v3 monitoring spec (NovaCron).
+ */
+import type { Mode } from '../../model/dwcp.ts';
+
+/** HDE compression algorithms (inventory 7.1). */
+export type CompressionAlgorithm = 'none' | 'lz4' | 'zstd' | 'zstd-max' | 'brotli';
+export type ConsensusProtocol = 'raft' | 'pbft';
+export type ConsensusResult = 'success' | 'timeout' | 'failure';
+export type SyncType = 'full' | 'incremental';
+export type Direction = 'sent' | 'received';
+
+/** One finished migration (`collector.recordMigration`). */
+export interface MigrationRecord {
+  readonly mode: Mode;
+  readonly success: boolean;
+  /** Seconds; observed on dwcp_v3_migration_duration_seconds for successful migrations. */
+  readonly durationSeconds: number;
+  /** Bytes sent for the migration (counted under direction="sent"). */
+  readonly bytes: number;
+}
+/** One HDE compression (`collector.hde.compression`). */
+export interface CompressionRecord {
+  readonly algorithm: CompressionAlgorithm;
+  readonly originalBytes: number;
+  readonly compressedBytes: number;
+  readonly latencySeconds: number;
+  readonly deltaHit: boolean;
+}
+/** One PBA bandwidth prediction (`collector.pba.prediction`). */
+export interface PredictionRecord {
+  readonly mode: Mode;
+  /** 0..1 */
+  readonly accuracy: number;
+  readonly latencySeconds: number;
+  readonly predictedBps: number;
+}
+/** One ASS state synchronisation (`collector.ass.sync`). */
+export interface SyncRecord {
+  readonly type: SyncType;
+  readonly ok: boolean;
+  readonly latencySeconds: number;
+  readonly mode: Mode;
+}
+/** One ACP consensus round (`collector.acp.consensus`). */
+export interface ConsensusRecord {
+  readonly protocol: ConsensusProtocol;
+  readonly latencySeconds: number;
+  readonly result: ConsensusResult;
+}
+/** One ITP placement decision (`collector.itp.placement`). */
+export interface PlacementRecord {
+  readonly optimal: boolean;
+  /** 0..100 */
+  readonly score: number;
+  /** ML placement prediction accuracy 0..1, when known. */
+  readonly predictionAccuracy?: number;
+  /** Whether a geographic optimisation was applied. */
+  readonly geoOptimized?: boolean;
+}
+/** One RDMA transfer sample (`collector.recordRdma`). */
+export interface RdmaRecord {
+  readonly throughputBps: number;
+  /** 0..1 */
+  readonly utilisation: number;
+  readonly latencySeconds: number;
+}
+/** One transfer operation in a network mode (`collector.recordTransfer`). */
+export interface TransferRecord {
+  readonly mode: Mode;
+  /** Operation name, e.g. "send" or "chunk". */
+  readonly operation: string;
+  readonly latencySeconds: number;
+  readonly sentBytes: number;
+  readonly receivedBytes: number;
+}

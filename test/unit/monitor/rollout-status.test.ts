@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computeRolloutStatus, slaMetAt, type RolloutReadSeries } from '../../../src/monitor/rollout-status.ts';
+import { Prng } from '../../../src/sim/prng.ts';
+import type { SeriesPoints } from '../../../src/store/types.ts';
+import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
+
+const T = 1_700_000_000_000;
+const S = 5000;
+
+describe('slaMetAt', () => {
+  it('checks each SLA type over the window before each look (≥ target, or no data)', () => {
+    const lat = sp('s', { sla_type: 'latency', node: 'a' }, Array.from({ length: 10 }, (_, i) => [T + i * S, i === 5 ? 0 : 1] as const));
+    const thr = sp('s', { sla_type: 'throughput', node: 'a' }, [[T, 1]]);
+    // window 20 s: looks at T+20 s (points 1..4 → met), T+30 s (points 3..6, one miss → 75 % < 99 %), T+50 s (7..10 → met)
+    assert.deepEqual(slaMetAt([lat, thr], [T + 20_000, T + 30_000, T + 50_000], 20_000), [true, false, true]);
+    assert.deepEqual(slaMetAt([], [T], 20_000), [true]);
+  });
+});
+
+/**
+ * 20 min of 5 s scrapes on 3 nodes: the rollout moves from 10 % to 25 % at T + 10 min. Before, v3 is 30 % slower
+ * (the previous stage); after, `factor` × v1. Every node runs both versions; compression equal on both sides.
+ */
+function series(factor: number): RolloutReadSeries {
+  const rng = new Prng(11);
+  const n = 240;
+  const change = 120;
+  const v1 = { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] };
+  const v3 = { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] };
+  const c1 = { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] };
+  const c3: SeriesPoints[] = [];
+  const progress: SeriesPoints[] = [];
+  const sla: SeriesPoints[] = [];
+  for (const node of ['a', 'b', 'c']) {
+    const speed = 1 + rng.uniform(0, 3);
+    const draw = (k: number, f: number): [number, number] => {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
+      return [s, k];
+    };
+    const h1 = histogramSeries('d1', { node, dwcp_enabled: 'true' }, T, S, Array.from({ length: n }, () => draw(16, 1)));
+    const h3 = histogramSeries('d3', { node_id: node }, T, S, Array.from({ length: n }, (_, i) => draw(i < change ? 2 : 5, i < change ? 1.3 : factor)));
+    const hc = histogramSeries('c1', { node }, T, S, Array.from({ length: n }, () => [10 * 3 * (1 + rng.gaussian(0, 0.01)), 10] as const));
+    v1.sum.push(h1.sum);
+    v1.count.push(h1.count);
+    v3.sum.push(h3.sum);
+    v3.count.push(h3.count);
+    c1.sum.push(hc.sum);
+    c1.count.push(hc.count);
+    c3.push(sp('c3', { node_id: node, algorithm: 'zstd' }, Array.from({ length: n + 1 }, (_, i) => [T + i * S, 3 * (1 + rng.gaussian(0, 0.01))] as const)));
+    progress.push(sp('p', { node, stage: 'canary' }, Array.from({ length: change }, (_, i) => [T + i * S, 10] as const)));
+    progress.push(sp('p', { node, stage: 'early_adopters' }, Array.from({ length: n + 1 - change }, (_, i) => [T + (change + i) * S, 25] as const)));
+    sla.push(sp('s', { node, sla_type: 'latency' }, Array.from({ length: n + 1 }, (_, i) => [T + i * S, 1] as const)));
+  }
+  return {
+    v1Migration: v1,
+    v3Migration: v3,
+    v1Compression: c1,
+    v3Compression: c3,
+    slaCompliance: sla,
+    rolloutProgress: progress,
+    v3Enabled: [],
+    utilization: [],
+    throughputTx: [],
+    hdeOriginal: [],
+    hdeCompressed: [],
+  };
+}
+
+describe('computeRolloutStatus', () => {
+  const end = T + 240 * S;
+  const window = { startMs: end - 600_000, endMs: end };
+
+  it('judges the current stage only, from its start: an equal-or-better v3 reaches GO, with the time to decision', () => {
+    const warnings: string[] = [];
+    const r = computeRolloutStatus(series(0.85), window, T, { maxPoints: 4000 }, [], warnings);
+    const e = r.evidence;
+    assert.equal(e.stageStartMs, T + 120 * S);
+    assert.equal(e.startObserved, true);
+    assert.equal(e.startMs, T + 120 * S);
+    assert.equal(e.elapsedMs, 600_000);
+    assert.equal(e.looks, 40);
+    assert.equal(e.method, 'mixture-sprt');
+    assert.deepEqual([e.alpha, e.marginPercent, e.thresholdPercent], [0.02, 7.5, 10]);
+    assert.equal(r.decision, 'GO', r.summary);
+    assert.equal(e.decision, 'GO');
+    assert.equal(e.firstDecision!.decision, 'GO');
+    assert.ok(e.firstDecision!.afterMs > 0 && e.firstDecision!.afterMs <= 600_000);
+    assert.equal(e.firstGoAtMs, e.firstDecision!.atMs);
+    const mig = e.metrics.find((m) => m.metric === 'migration_duration')!;
+    assert.equal(mig.state, 'non-inferior');
+    assert.ok(mig.degradationPercent! < -5 && mig.degradationPercent! > -25, `${mig.degradationPercent}`); // true −15 %
+    assert.equal(mig.strata, 3);
+    assert.equal(mig.needed, null);
+    assert.equal(e.metrics.find((m) => m.metric === 'compression')!.state, 'non-inferior');
+    assert.equal(r.rolloutPercent, 25);
+    assert.ok(r.comparison.migrationSpeedup! > 1.05, `${r.comparison.migrationSpeedup}`); // v1 ÷ v3 mean time, ≈ 1/0.85
+    assert.deepEqual(r.figures, { nodes: { v1: 0, v3: 0 }, notes: ['nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version'] });
+    assert.deepEqual(r.regressions, []);
+    assert.deepEqual(warnings, []);
+  });
+
+  it('a v3 20 % slower in the current stage is NO-GO with a regression; early in a stage it is CAUTION with the evidence needed', () => {
+    const bad = computeRolloutStatus(series(1.2), window, T, { maxPoints: 4000 }, [], []);
+    assert.equal(bad.decision, 'NO-GO', bad.summary);
+    assert.equal(bad.forced, true);
+    assert.equal(bad.evidence.firstDecision!.decision, 'NO-GO');
+    assert.equal(bad.regressions[0]!.metric, 'migration_duration');
+    assert.ok(bad.regressions[0]!.degradationPercent > 10);
+    // 30 s into the stage: not enough migrations yet.
+    const early = computeRolloutStatus(series(1), { startMs: T + 126 * S - 600_000, endMs: T + 126 * S }, T, { maxPoints: 4000 }, [], []);
+    assert.equal(early.decision, 'CAUTION');
+    assert.equal(early.evidence.elapsedMs, 30_000);
+    const mig = early.evidence.metrics[0]!;
+    assert.equal(mig.state, 'insufficient');
+    assert.ok(mig.needed !== null && (mig.needed.moreMs === null || mig.needed.moreMs > 0));
+    assert.equal(early.evidence.firstDecision, null);
+  });
+});
