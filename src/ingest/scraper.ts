@@ -13,7 +13,8 @@ import { getMetric } from '../catalog/index.ts';
 import { ConfigError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
-import { parseExposition, type ExpositionType } from './exposition.ts';
+import type { ExpositionType } from './exposition-families.ts';
+import { parseExposition } from './exposition.ts';
 import {
   bodyFailure,
   connectionFailure,
