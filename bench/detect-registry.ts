@@ -13,6 +13,8 @@ import { createRobustDetector } from '../src/analysis/anomaly/robust.ts';
 import { createSeasonalDetector } from '../src/analysis/anomaly/seasonal.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
+import { createCusumDetector } from '../src/analysis/anomaly/cusum.ts';
+import { createHoltWintersLevelDetector } from '../src/analysis/anomaly/holt-winters-level.ts';
 import type { LiveDetectorChoice } from '../src/model/detection-settings.ts';
 import { liveDetectorFactory, liveExcluded } from '../src/monitor/live-detector.ts';
 import type { DetectionInput } from '../src/monitor/series-tracker.ts';
@@ -34,6 +36,8 @@ export interface BenchDetector {
   readonly heavy?: boolean;
   /** Series the engine leaves out in the DWCP scenarios (as main.ts for this detector). */
   readonly exclude?: (input: DetectionInput) => boolean;
+  /** Run through the labelled corpus (src/eval/corpus/) with `live` for kind generic. */
+  readonly corpus?: boolean;
   /**
    * The monitor's own detector `detection.detector` this entry is: the DWCP scenarios then build the engine
    * from the detection settings (src/monitor/detection-config.ts) instead of from `live`, as `serve` does.
@@ -49,6 +53,7 @@ function single(name: string, make: (env: NabEnv) => StreamingDetector, usesLook
 
 function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean): BenchDetector {
   const name = `ensemble-${preset}${use === 'alerts' ? ' (alarms at its own threshold)' : ''}`;
+  const shipped: LiveDetectorChoice | null = preset === 'statistical' ? 'ensemble' : preset === 'live' ? 'ensemble-live' : null;
   return {
     name,
     nab: {
@@ -57,26 +62,29 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
       usesLookAhead: preset === 'full',
       create: (env) => createEnsemble(GENERIC, { preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
     },
-    // Live: what main.ts runs — the statistical preset with the DWCP tuning; the engine's cooldown mutes; the
-    // simulated day length drives the seasonal profile. (The full preset keeps its NAB tuning.)
-    live:
-      preset === 'statistical'
-        ? (ctx, env) => liveDetectorFactory('ensemble', env.seasonalPeriodMs)(ctx)
-        : (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }),
-    exclude: liveExcluded('ensemble'),
+    // Live: the statistical preset with the DWCP tuning (the default `ensemble`; the engine's cooldown mutes;
+    // the simulated day length drives the seasonal profile) and the live preset (`ensemble-live`) as main.ts runs
+    // them, the full preset with its NAB tuning.
+    live: shipped === null ? (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }) : (ctx, env) => liveDetectorFactory(shipped, env.seasonalPeriodMs)(ctx),
+    ...(shipped === null ? {} : { exclude: liveExcluded(shipped) }),
     dwcp,
     heavy: preset === 'full',
-    ...(preset === 'statistical' && use === 'score' ? { shipped: 'ensemble' as const } : {}),
+    corpus: use === 'score' && preset !== 'full',
+    ...(shipped !== null && use === 'score' ? { shipped } : {}),
   };
 }
 
 export const BENCH_DETECTORS: readonly BenchDetector[] = [
+  ensemble('live', 'score', true),
+  ensemble('live', 'alerts', false),
   ensemble('statistical', 'score', true),
   ensemble('statistical', 'alerts', false),
   ensemble('full', 'score', false),
   ensemble('full', 'alerts', false),
   single('ewma', () => createEwmaDetector(GENERIC), false, (ctx) => createEwmaDetector(ctx), false),
   single('seasonal', () => createSeasonalDetector(GENERIC), false, (ctx, env) => createSeasonalDetector({ ...ctx, periodMs: env.seasonalPeriodMs }), false),
+  single('holt-winters level', () => createHoltWintersLevelDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createHoltWintersLevelDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
+  single('cusum', () => createCusumDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createCusumDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
   single('robust (median/MAD)', () => createRobustDetector(GENERIC), false, (ctx) => createRobustDetector(ctx), false),
   single('relative-entropy', (env) => createRelativeEntropyDetector(env.range ? { inputRange: env.range } : {}), true, () => createRelativeEntropyDetector(), false),
   single('knn-cad', (env) => createKnnCadDetector(env.probation !== undefined ? { probation: Math.max(env.probation, 48) } : {}), true, () => createKnnCadDetector(), false, true),
@@ -92,6 +100,7 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   {
     ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
     exclude: liveExcluded('statistical'),
+    corpus: true,
     shipped: 'statistical',
   },
 ];

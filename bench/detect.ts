@@ -6,8 +6,10 @@
  *  2. DWCP labelled scenarios from the simulator (src/eval/dwcp/): precision, recall, F1, detection
  *     delay p50/p95 at 1 s scrape, false alerts on benign scenarios — through the monitor's detection engine.
  *  3. Cost: samples/s on one core and state bytes per series, with an anchor measured in the same run.
+ *  4. The labelled corpus (src/eval/corpus/): precision, recall, delay and false alarms per series-day on a
+ *     tuning split and a held-out split, through the monitor's detection engine.
  * Tables go to stdout, progress to stderr, JSON to bench/results/detect.json (what GET /api/models/performance
- * serves). Options: `--only <substring>` (detectors), `--skip nab,dwcp,cost`, `--seeds N`, `--cost-ms N`.
+ * serves). Options: `--only <substring>` (detectors), `--skip nab,dwcp,cost,corpus`, `--seeds N`, `--cost-ms N`.
  * NAB directory: DWCP_NAB_DIR or ../shared/datasets/nab.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { BENCH_DETECTORS } from './detect-registry.ts';
 import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';
 import { runNab, scoreNab, seriesDays, type NabResult } from './detect-nab.ts';
 import { runDwcpBench, type DwcpBenchResult } from './detect-dwcp.ts';
+import { runCorpusBench, type CorpusBenchResult } from './detect-corpus.ts';
 import { markdownTable as table } from './table.ts';
 
 const f1 = (v: number): string => v.toFixed(1);
@@ -116,6 +119,37 @@ async function main(): Promise<void> {
     );
   }
 
+  let corpusResults: CorpusBenchResult[] = [];
+  if (!skip.has('corpus')) {
+    corpusResults = runCorpusBench(detectors, progress);
+    const n = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
+    const d = (v: number | null): string => (v === null ? 'n/a' : String(v));
+    process.stdout.write(
+      table(
+        'Labelled corpus (synthetic, independent of the simulator; through the monitor\'s detection engine)',
+        ['detector', 'split', 'series', 'series-days', 'anomalies', 'precision', 'recall', 'false alarms', 'false/series-day', 'blips paged', 'delay p50 (samples)', 'delay p95 (samples)', 'recall shift/variance/spike/leak'],
+        corpusResults.map((r) => [
+          r.detector,
+          `${r.split} (seed ${r.seed})`,
+          String(r.total.series),
+          r.total.seriesDays.toFixed(1),
+          String(r.total.anomalies),
+          n(r.total.precision),
+          n(r.total.recall),
+          String(r.total.falseAlarms),
+          r.total.falseAlarmsPerSeriesDay.toFixed(3),
+          `${r.total.blipsPaged}/${r.total.blips}`,
+          d(r.total.delayP50Samples),
+          d(r.total.delayP95Samples),
+          Object.values(r.recallByKind).map((k) => `${k.detected}/${k.anomalies}`).join(' '),
+        ]),
+        'Goals for the live detector: precision ≥ 0.9 at recall ≥ 0.9, ≤ 0.05 false alarms per series-day. A detection\n' +
+          'matches a labelled window when its first anomalous sample lies in [start, end + 10 samples]; benign one-sample\n' +
+          'blips must not page. Per-cadence numbers and every miss are in bench/results/detect.json.',
+      ) + '\n',
+    );
+  }
+
   const cost: CostResult[] = [];
   if (!skip.has('cost')) {
     progress('cost: anchor');
@@ -141,6 +175,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, platform: process.platform, arch: process.arch },
     nab: { corpus: { files: corpus.files.length, rows: corpus.rowCount, windows: corpus.windowCount, seriesDays: days }, results: nab },
     dwcp,
+    corpus: corpusResults,
     cost,
   };
   writeFileSync(path.join(outDir, 'detect.json'), JSON.stringify(out, null, 2) + '\n');

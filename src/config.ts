@@ -7,9 +7,26 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
-import { COMPONENTS } from './model/dwcp.ts';
+import {
+  ALERT_SEVERITIES,
+  DEFAULT_INCIDENT_SETTINGS,
+  DEFAULT_OUTBOX_SETTINGS,
+  PAGERDUTY_EVENTS_URL,
+  type AlertingSettings,
+} from './model/alerting-settings.ts';
+import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
 import { METRIC_KINDS } from './model/anomaly.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
+import {
+  DEFAULT_CAPACITY_EVIDENCE as CAPACITY,
+  DEFAULT_MODE_LATENCY as MODE_LATENCY,
+  DEFAULT_REGION_WARMUP as REGION,
+  DEFAULT_SLO_EVIDENCE as SLO,
+} from './model/insight-settings.ts';
+import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
+
+/** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
+const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
 
 const duration = z
   .union([z.string(), z.number()])
@@ -62,12 +79,165 @@ const targetSchema = z.strictObject({
   labels: z.record(labelName, z.string()).default({}),
 });
 
-const webhookSchema = z.strictObject({
-  name: z.string().min(1).default('webhook'),
-  url: z.url({ protocol: /^https?$/ }),
-  /** Notifications older than this are dropped (must exceed the longest receiver outage to survive). */
-  maxAge: duration.default(15 * 60_000),
-  timeout: duration.default(5_000),
+const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
+const httpUrl = z.url({ protocol: /^https?$/ });
+const receiverCommon = { name: receiverName, timeout: duration.default(10_000) };
+const receiverSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...receiverCommon,
+    type: z.literal('webhook'),
+    url: httpUrl,
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).default({}),
+  }),
+  z.strictObject({ ...receiverCommon, type: z.literal('slack'), url: httpUrl }),
+  z.strictObject({
+    ...receiverCommon,
+    type: z.literal('pagerduty'),
+    url: httpUrl.default(PAGERDUTY_EVENTS_URL),
+    routingKey: z.string().min(1).max(64).optional(),
+    routingKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  }),
+  z.strictObject({
+    ...receiverCommon,
+    type: z.literal('email'),
+    from: z.email(),
+    to: z.array(z.email()).min(1).max(50),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().default(false),
+      requireTLS: z.boolean().default(false),
+      user: z.string().optional(),
+      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    }),
+  }),
+]);
+const escalationDelay = z.union([z.literal('never'), duration]);
+const alertSeverity = z.enum(ALERT_SEVERITIES);
+const I = DEFAULT_INCIDENT_SETTINGS;
+
+/**
+ * The `alerting` section (plain data in src/model/alerting-settings.ts, where the fields are described):
+ * receivers, escalation, Alertmanager, rule files, incident timings and the outbox. Cross-field checks (duplicate
+ * receiver names, unknown receivers in the escalation table, a PagerDuty receiver without exactly one routing
+ * key) run in the same pass, so every problem is reported with its path.
+ */
+export const alertingSectionSchema = z
+  .strictObject({
+    externalUrl: z.string().optional(),
+    webhooks: z
+      .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: httpUrl, timeout: duration.default(5_000) }))
+      .max(20)
+      .default([]),
+    receivers: z.array(receiverSchema).max(50).default([]),
+    escalation: z
+      .array(z.strictObject({ receiver: receiverName, critical: escalationDelay.optional(), warning: escalationDelay.optional(), info: escalationDelay.optional() }))
+      .max(50)
+      .default([]),
+    alertmanager: z
+      .strictObject({ urls: z.array(httpUrl).min(1).max(10), resendDelay: duration.default(60_000), timeout: duration.default(10_000) })
+      .optional(),
+    rules: z.strictObject({ files: z.array(z.string().min(1)).max(100).default([]), interval: duration.default(5_000) }).default({ files: [], interval: 5_000 }),
+    incidents: z
+      .strictObject({
+        reopenWindow: duration.default(I.reopenWindow),
+        regionWindow: duration.default(I.regionWindow),
+        unrelatedAfter: duration.default(I.unrelatedAfter),
+        groupWait: duration.default(I.groupWait),
+        groupInterval: duration.default(I.groupInterval),
+        dedupWindow: duration.default(I.dedupWindow),
+        repeatInterval: duration.default(I.repeatInterval),
+        anomalySeverity: z.partialRecord(z.enum(SEVERITIES), alertSeverity).default({}),
+        maxStored: z.number().int().min(10).max(1_000_000).default(I.maxStored),
+      })
+      .default({ ...I }),
+    outbox: z
+      .strictObject({
+        maxAge: duration.default(DEFAULT_OUTBOX_SETTINGS.maxAge),
+        maxRows: z.number().int().min(10).max(1_000_000).default(DEFAULT_OUTBOX_SETTINGS.maxRows),
+        initialBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.initialBackoff),
+        maxBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.maxBackoff),
+      })
+      .default({ ...DEFAULT_OUTBOX_SETTINGS }),
+  })
+  .superRefine((v, ctx) => {
+    const names = new Map<string, number>();
+    const all = [...v.receivers.map((r) => r.name), ...v.webhooks.map((w) => w.name)];
+    all.forEach((n, i) => {
+      if (names.has(n)) ctx.addIssue({ code: 'custom', path: i < v.receivers.length ? ['receivers', i, 'name'] : ['webhooks', i - v.receivers.length, 'name'], message: `duplicate receiver name "${n}"` });
+      names.set(n, i);
+    });
+    v.escalation.forEach((e, i) => {
+      if (!names.has(e.receiver)) {
+        ctx.addIssue({ code: 'custom', path: ['escalation', i, 'receiver'], message: `unknown receiver "${e.receiver}" (receivers: ${all.join(', ') || 'none'})` });
+      }
+    });
+    v.receivers.forEach((r, i) => {
+      if (r.type === 'pagerduty' && (r.routingKey === undefined) === (r.routingKeyEnv === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['receivers', i], message: 'a pagerduty receiver needs exactly one of routingKey and routingKeyEnv' });
+      }
+    });
+  }) satisfies z.ZodType<AlertingSettings, unknown>;
+
+/** Latency scoring of one DWCP mode in the regional health score (`health.modes.<mode>`). */
+const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
+  z
+    .strictObject({
+      /** Latency at or below which the latency factor is 100. */
+      latencyBaseline: duration.pipe(z.number().nonnegative()).default(d.baselineMs),
+      /** Latency at or above which the latency factor is 0 (linear in between). */
+      latencyZeroScore: duration.pipe(z.number().positive()).default(d.zeroScoreMs),
+    })
+    .refine((m) => m.latencyZeroScore > m.latencyBaseline, { message: 'latencyZeroScore must be greater than latencyBaseline' })
+    .default({ latencyBaseline: d.baselineMs, latencyZeroScore: d.zeroScoreMs });
+
+const sloSchema = z
+  .strictObject({
+    /**
+     * YAML file of SLO definitions (`slos: [...]`, docs/slo.md); a relative path is resolved against the
+     * configuration file's directory. Exclusive with `definitions`; neither = the built-in templates.
+     */
+    file: z.string().min(1).optional(),
+    /** Inline SLO definitions: the entries of an SLO file's `slos` list (validated when the monitor starts). */
+    definitions: z.array(z.unknown()).min(1).max(1000).optional(),
+    /** SLI evaluation step. */
+    step: duration.pipe(z.number().int().min(1000).max(3_600_000)).default(10_000),
+    /** Measured time before an SLO gets a verdict (met / violated) and a budget. */
+    minObserved: duration.pipe(z.number().nonnegative()).default(SLO.minObservedMs),
+    /** Share of each burn-rate window (long and short) that must be measured before its pair may fire. */
+    minWindowCoverage: z.number().min(0).max(1).default(SLO.minWindowCoverage),
+    /** Significance level of the binomial tests behind `violated` and a firing burn-rate pair. */
+    alpha: z.number().gt(0).max(1).default(SLO.alpha),
+  })
+  .refine((v) => v.file === undefined || v.definitions === undefined, { message: 'give either file or definitions, not both' });
+
+const SLO_DEFAULTS = { step: 10_000, minObserved: SLO.minObservedMs, minWindowCoverage: SLO.minWindowCoverage, alpha: SLO.alpha };
+
+const healthSchema = z.strictObject({
+  /** Each factor's data must span at least this long in the window before a region is scored. */
+  warmup: duration.pipe(z.number().nonnegative()).default(REGION.warmupMs),
+  /** Latency observations needed in the window before the latency factor is scored. */
+  minLatencyObservations: z.number().int().min(1).max(1_000_000).default(REGION.minLatencyObservations),
+  /** Latency scale per DWCP mode: each region is scored against the modes its latency was measured in. */
+  modes: z
+    .strictObject({
+      datacenter: modeLatencySchema(MODE_LATENCY.datacenter),
+      internet: modeLatencySchema(MODE_LATENCY.internet),
+      hybrid: modeLatencySchema(MODE_LATENCY.hybrid),
+    })
+    .default(() => modeDefaults()),
+});
+
+function modeDefaults() {
+  const p = (m: { baselineMs: number; zeroScoreMs: number }) => ({ latencyBaseline: m.baselineMs, latencyZeroScore: m.zeroScoreMs });
+  return { datacenter: p(MODE_LATENCY.datacenter), internet: p(MODE_LATENCY.internet), hybrid: p(MODE_LATENCY.hybrid) };
+}
+
+const capacitySchema = z.strictObject({
+  /** Span of history (first to last sample) a forecast needs. */
+  minHistory: duration.pipe(z.number().positive()).default(CAPACITY.minHistoryMs),
+  /** Samples a forecast needs. */
+  minPoints: z.number().int().min(3).max(1_000_000).default(CAPACITY.minPoints),
 });
 
 /** Profiling of the monitor (/debug/pprof, stored profiles) and continuous mode. */
@@ -159,7 +329,8 @@ export const monitorConfigSchema = z.strictObject({
       checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
       /**
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
-       * DWCP tuning; `statistical`: the single z-score detector of issue 2.
+       * DWCP tuning; `ensemble-live`: Holt-Winters level + CUSUM trend under the band paging rule (live-tuning.ts);
+       * `statistical`: the single z-score detector of issue 2. Why the default: docs/anomaly-detection.md.
        */
       detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */
@@ -181,9 +352,28 @@ export const monitorConfigSchema = z.strictObject({
       series: [],
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
-  alerting: z
-    .strictObject({ externalUrl: z.string().optional(), webhooks: z.array(webhookSchema).max(20).default([]) })
-    .default({ webhooks: [] }),
+  /**
+   * The OTLP trace receiver (POST /v1/traces) and span store. `path`: SQLite file of the spans (default
+   * `traces.db` beside the SQLite sample store; with PostgreSQL storage the spans go into the same database).
+   */
+  traces: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      path: z.string().min(1).optional(),
+      retention: duration.default(TRACE_DEFAULTS.retention),
+      maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
+      /** Largest POST /v1/traces body (compressed or not), bytes. */
+      maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
+    })
+    .default(TRACE_DEFAULTS),
+  /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
+  alerting: alertingSectionSchema.prefault({}),
+  /** SLO definitions and the evidence their verdicts and burn-rate alerts need. */
+  slo: sloSchema.default(SLO_DEFAULTS),
+  /** Regional health: warm-up and the latency scale per DWCP mode. */
+  health: healthSchema.default(() => ({ warmup: REGION.warmupMs, minLatencyObservations: REGION.minLatencyObservations, modes: modeDefaults() })),
+  /** Capacity planning: history a forecast needs. */
+  capacity: capacitySchema.default({ minHistory: CAPACITY.minHistoryMs, minPoints: CAPACITY.minPoints }),
   profiling: profilingSchema.default(PROFILING_DEFAULTS),
   reports: reportsSchema.default(REPORTS_DEFAULTS),
 });
@@ -194,22 +384,32 @@ export type TargetConfig = z.infer<typeof targetSchema>;
 
 /**
  * Validates a configuration object (e.g. parsed YAML).
- * @throws ConfigError naming the path and problem of every bad field.
+ * @param locate where a path is in the source text; adds ` (line L, column C)` to each message when known
+ * @throws ConfigError naming the path (and position) and problem of every bad field.
  */
-export function parseMonitorConfig(raw: unknown): MonitorConfig {
+export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorConfig {
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
-    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${i.message}`);
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
   return res.data;
 }
 
+/** A configuration file as read: the validated configuration, where its fields are, and the file's path. */
+export interface LoadedMonitorConfig {
+  readonly config: MonitorConfig;
+  /** Positions of fields in the file (for errors found later, e.g. in inline SLO definitions). */
+  readonly locate: YamlLocate;
+  readonly path: string;
+}
+
 /**
- * Reads and validates a YAML configuration file.
- * @throws ConfigError when the file cannot be read, is not YAML, or fails validation.
+ * Reads and validates a YAML configuration file, keeping the field positions for later checks.
+ * @throws ConfigError when the file cannot be read, is not YAML, or fails validation (messages carry the line
+ *   and column of each bad field).
  */
-export function loadMonitorConfig(path: string): MonitorConfig {
+export function readMonitorConfig(path: string): LoadedMonitorConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -222,5 +422,14 @@ export function loadMonitorConfig(path: string): MonitorConfig {
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid YAML: ${(e as Error).message}`, { cause: e });
   }
-  return parseMonitorConfig(raw);
+  const locate = yamlLocator(text);
+  return { config: parseMonitorConfig(raw, locate), locate, path };
+}
+
+/**
+ * Reads and validates a YAML configuration file.
+ * @throws ConfigError when the file cannot be read, is not YAML, or fails validation.
+ */
+export function loadMonitorConfig(path: string): MonitorConfig {
+  return readMonitorConfig(path).config;
 }

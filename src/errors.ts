@@ -115,3 +115,23 @@ export class LimitExceededError extends DwcpError {
     super('DWCP_LIMIT_EXCEEDED', message);
   }
 }
+
+/** One problem of an input file, at a 1-based line and column (null when the file as a whole is bad). */
+export interface FileProblem {
+  readonly file: string;
+  readonly line: number | null;
+  readonly column: number | null;
+  /** Path of the bad field, e.g. `groups[0].rules[2].for`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An input file (alert rules) failed validation; `problems` says where and why. Nothing of it was used. */
+export class FileValidationError extends InvalidInputError {
+  readonly problems: readonly FileProblem[];
+  constructor(what: string, problems: readonly FileProblem[]) {
+    const where = (p: FileProblem) => `${p.file}${p.line === null ? '' : `:${p.line}:${p.column ?? 1}`}`;
+    super(`${what}:\n  ${problems.map((p) => `${where(p)}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n  ')}`);
+    this.problems = problems;
+  }
+}

@@ -4,16 +4,21 @@
  * tasks (maintenance, checkpoints, insights export). No logic of its own: every step is a unit elsewhere.
  */
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { WebhookSender } from './alerting/webhook-sender.ts';
+import { AlertingService } from './alerting/service.ts';
+import { openAlertingDb } from './alerting/store/open.ts';
+import { parseDuration } from './model/duration.ts';
+import type { RulesOverview } from './contract/alerting.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
 import { startOps } from './main-ops.ts';
 import { Scraper } from './ingest/scraper.ts';
 import type { TargetStatus } from './model/status.ts';
+import { catalogAlertingMetrics } from './monitor/alerting-metrics.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
 import { buildPipeline } from './monitor/build-pipeline.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
@@ -27,6 +32,8 @@ import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { createLiveFeed } from './monitor/live-feed.ts';
 import { createInsightsProvider } from './monitor/rollout-provider.ts';
+import { resolveSloDefinitions } from './monitor/slo-definitions.ts';
+import type { Slo } from './analysis/slo/definition.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
@@ -35,6 +42,9 @@ import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
+import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
+import type { TraceStore } from './traces/store/trace-store.ts';
+import { TraceApi } from './traces/trace-api.ts';
 import type { RejectReason } from './store/types.ts';
 
 /** Where `npm run build:web` puts the page. */
@@ -61,7 +71,13 @@ export interface RunningMonitor {
   readonly port: number;
   readonly store: OpenedStore;
   readonly registry: Registry;
+  /** Rules, incidents, silences and delivery. */
+  readonly alerting: AlertingService;
   stats(): MonitorStats;
+  /** Reloads the alert rule files (SIGHUP). @throws FileValidationError; the running rules stay. */
+  reloadRules(): RulesOverview;
+  /** Notifications waiting in the outbox. */
+  pendingNotifications(): Promise<number>;
   /** Stops scraping and the periodic tasks, checkpoints detector state, closes the HTTP server and the store. */
   stop(): Promise<void>;
 }
@@ -74,6 +90,11 @@ export interface StartMonitorOptions {
   readonly logger?: Logger;
   /** Clock (Unix ms), default Date.now. */
   readonly now?: () => number;
+  /**
+   * The SLOs to evaluate, already resolved from `config.slo` (e.g. by `serve`, with the configuration file's
+   * directory and field positions); default: resolved here against the working directory.
+   */
+  readonly slos?: readonly Slo[];
 }
 
 async function openStore(config: MonitorConfig): Promise<OpenedStore> {
@@ -86,10 +107,22 @@ async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
+/** Opens the span store when traces are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
+async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undefined> {
+  const t = config.traces;
+  if (!t.enabled) return undefined;
+  const opts = { retentionMs: t.retention, maxSpans: t.maxSpans };
+  const s = config.storage;
+  if (s.type === 'postgres' && t.path === undefined) return openPostgresTraceStore({ url: s.url }, opts);
+  const path = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
+  return openSqliteTraceStore(path, opts);
+}
+
 /**
  * Starts the monitor: opens the store, registers its own metrics, restores detector state, schedules scrapes of
  * every configured target (and of this host) into the pipeline, and listens on `listen`.
- * @throws StoreError when the store cannot be opened; ConfigError for bad targets; listen errors (EADDRINUSE).
+ * @throws StoreError when the store cannot be opened; ConfigError for bad targets or SLO definitions; listen
+ *   errors (EADDRINUSE).
  */
 export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMonitor> {
   const { config } = opts;
@@ -98,25 +131,50 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const log = opts.logger ?? pino({ level: 'info' });
   const startedAt = clock();
   const store = await openStore(config);
+  const traceStore = await openTraceStore(config).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
   const live = createLiveFeed(LIVE_LISTENERS, (e) => log.warn({ err: e }, 'live listener failed'));
-  const senders = config.alerting.webhooks.map(
-    (w) => new WebhookSender({ url: w.url, receiver: w.name, registry, maxAgeMs: w.maxAge, requestTimeoutMs: w.timeout }),
-  );
+  const externalUrl = config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`;
+  const alertingDb = await openAlertingDb(config.storage.type === 'sqlite' ? { type: 'sqlite', path: config.storage.path } : { type: 'postgres', url: config.storage.url });
+  const alerting = new AlertingService({
+    config: config.alerting,
+    db: alertingDb,
+    clock,
+    log,
+    metrics: catalogAlertingMetrics(metrics),
+    parseDuration,
+    openAnomalies: () => sink.openAnomalies(),
+    externalUrl,
+    scrapeIntervalMs: config.scrape.interval,
+    maxSeries: det.maxSeries,
+  });
   const sink = new AnomalySink({
     store,
     metrics,
     publish: (e) => live.publish(e),
-    senders,
-    externalUrl: config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`,
+    senders: [],
+    externalUrl,
     maxOpen: det.maxSeries,
     onError: (e) => log.error({ err: e }, 'storing an anomaly failed'),
+    onAnomalies: (opened, resolved) => alerting.onAnomalies(opened, resolved),
   });
   const watch = new TargetWatch({ onHealthChange: () => live.publish({ type: 'targets', targets: scraper.targets() }) });
-  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, metrics: catalogPipelineMetrics(metrics), observers: [watch] });
+  const ruleFeed = { admitted: (samples: Parameters<AlertingService['admitSamples']>[0]) => alerting.admitSamples(samples) };
+  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, metrics: catalogPipelineMetrics(metrics), observers: [watch, ruleFeed] });
+  try {
+    await alerting.start();
+  } catch (e) {
+    await alerting.stop().catch(() => undefined);
+    await alertingDb.close();
+    await store.close();
+    throw e;
+  }
   const checkpointer = det.enabled
     ? new DetectorCheckpointer({ engine, store, clock, log, maxSeries: det.maxSeries, dropUnusedAfterMs: STALE_SERIES_MS })
     : null;
@@ -135,7 +193,20 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   }
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
-  const insights = createInsightsProvider(store, trackers);
+  const slos = opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() });
+  const modes = config.health.modes;
+  const profile = (m: { latencyBaseline: number; latencyZeroScore: number }) => ({ baselineMs: m.latencyBaseline, zeroScoreMs: m.latencyZeroScore });
+  const insights = createInsightsProvider(store, {
+    ...trackers,
+    slos,
+    sloStepMs: config.slo.step,
+    sloEvidence: { minObservedMs: config.slo.minObserved, minWindowCoverage: config.slo.minWindowCoverage, alpha: config.slo.alpha },
+    regionHealth: {
+      warmupMs: config.health.warmup,
+      minLatencyObservations: config.health.minLatencyObservations,
+      score: { modeLatency: { datacenter: profile(modes.datacenter), internet: profile(modes.internet), hybrid: profile(modes.hybrid) } },
+    },
+  });
   const ops = await startOps({
     config,
     registry,
@@ -169,10 +240,28 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       aggregate: aggregateSeries,
       live,
       insights,
-      capacity: createCapacityProvider(store),
+      capacity: createCapacityProvider(store, {
+        plan: { minHistoryMs: config.capacity.minHistory, minPoints: config.capacity.minPoints },
+        retentionMs: config.storage.retention,
+      }),
       network: createNetworkProvider(store),
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
+      alerting: {
+        listIncidents: (limit, status) => alerting.listIncidents(limit, status),
+        getIncident: (id) => alerting.getIncident(id),
+        acknowledge: (id, input) => alerting.acknowledge(id, input),
+        unacknowledge: (id) => alerting.unacknowledge(id),
+        listSilences: () => alerting.listSilences(),
+        getSilence: (id) => alerting.getSilence(id),
+        createSilence: (body) => alerting.createSilence(body),
+        updateSilence: (id, body) => alerting.updateSilence(id, body),
+        expireSilence: (id) => alerting.expireSilence(id),
+        rules: () => alerting.rules.overview(),
+        reloadRules: () => alerting.reloadRules(),
+        health: () => alerting.health(),
+      },
+      ...(traceStore ? { traces: new TraceApi(traceStore, { registry, limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes } }) } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
@@ -199,6 +288,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       run: () => exportInsights(insights, metrics, clock(), DEFAULT_INSIGHTS_EXPORT, trackers),
       onError: (e) => log.warn({ err: e }, 'exporting rollout/SLO/region metrics failed'),
     }),
+    ...(traceStore
+      ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await traceStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'trace retention failed') })]
+      : []),
     ...(checkpointer
       ? [new PeriodicTask({ intervalMs: det.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
       : []),
@@ -215,6 +307,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     port,
     store,
     registry,
+    alerting,
+    reloadRules: () => alerting.reloadRules(),
+    pendingNotifications: () => alerting.pendingNotifications(),
     stats: () => {
       const c = pipeline.counters();
       return {
@@ -232,9 +327,11 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await ops.stop();
         await scraper.stop();
         await checkpointer?.stop();
-        await Promise.all(senders.map((s) => s.stop()));
+        await alerting.stop();
         await app.close();
+        await alertingDb.close();
         await store.close();
+        await traceStore?.close();
       })();
       return stopping;
     },

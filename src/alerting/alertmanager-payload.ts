@@ -6,6 +6,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
+import { anomalySummary } from '../model/anomaly-summary.ts';
 
 /** The alert name of every anomaly alert. */
 export const ANOMALY_ALERT_NAME = 'DWCPAnomalyDetected';
@@ -51,31 +52,32 @@ export interface PayloadOptions {
   readonly maxAlerts?: number;
 }
 
-const OFFSET64 = 0xcbf29ce484222325n;
-const PRIME64 = 0x100000001b3n;
-const MASK64 = 0xffffffffffffffffn;
 const encoder = new TextEncoder();
+const TWO32 = 4294967296;
 
 /**
- * Prometheus' label-set fingerprint (FNV-1a 64, names sorted, 0xff after each name and value).
+ * Prometheus' label-set fingerprint (FNV-1a 64, names sorted, 0xff after each name and value), computed on two
+ * 32-bit halves (the 64-bit prime is 2^40 + 0x1b3, so h × prime = h × 0x1b3 + (h << 40)).
  * @returns 16 lowercase hex digits
  */
 export function labelsFingerprint(labels: Readonly<Record<string, string>>): string {
-  let h = OFFSET64;
-  const add = (bytes: Uint8Array): void => {
-    for (const b of bytes) {
-      h ^= BigInt(b);
-      h = (h * PRIME64) & MASK64;
-    }
+  let hi = 0xcbf29ce4;
+  let lo = 0x84222325;
+  const add = (b: number): void => {
+    lo = (lo ^ b) >>> 0;
+    const t = lo * 0x1b3;
+    const carry = Math.floor(t / TWO32);
+    const newLo = t - carry * TWO32;
+    hi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
+    lo = newLo;
   };
-  const sep = new Uint8Array([0xff]);
   for (const name of Object.keys(labels).sort()) {
-    add(encoder.encode(name));
-    add(sep);
-    add(encoder.encode(labels[name]!));
-    add(sep);
+    for (const b of encoder.encode(name)) add(b);
+    add(0xff);
+    for (const b of encoder.encode(labels[name]!)) add(b);
+    add(0xff);
   }
-  return h.toString(16).padStart(16, '0');
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
 /** Formats a number for annotations: up to 4 significant decimals, no exponent for ordinary magnitudes. */
@@ -107,20 +109,20 @@ export function alertLabels(a: Anomaly): Record<string, string> {
   );
 }
 
-/** Annotations: `summary` (one line) and `description` (observed vs band, deviation, confidence, detector). */
+/**
+ * Annotations: `summary` (one line, `anomalySummary`; a target-down anomaly names its target) and `description`
+ * (observed vs band, deviation, confidence, detector; "no value band" when the detector measured no deviation).
+ */
 export function alertAnnotations(a: Anomaly): Record<string, string> {
-  const where = ['node_id', 'node', 'instance', 'region']
-    .filter((k) => a.labels[k] !== undefined)
-    .map((k) => `${k}=${a.labels[k]}`)
-    .join(', ');
   const sign = a.deviation >= 0 ? '+' : '';
+  const band =
+    Number.isFinite(a.lower) && Number.isFinite(a.upper)
+      ? `observed ${formatValue(a.observed)} outside the expected band [${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)})`
+      : `observed ${formatValue(a.observed)}; no value band`;
+  const deviation = Number.isFinite(a.deviation) ? `deviation ${sign}${formatValue(a.deviation)} sigma` : 'deviation not measured';
   return {
-    description:
-      `observed ${formatValue(a.observed)} outside the expected band ` +
-      `[${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)}); ` +
-      `deviation ${sign}${formatValue(a.deviation)} sigma; confidence ${formatValue(a.confidence)}; ` +
-      `detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
-    summary: `${a.severity} ${a.kind} anomaly on ${a.component} ${a.metric}${where ? ` (${where})` : ''}`,
+    description: `${band}; ${deviation}; confidence ${formatValue(a.confidence)}; detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
+    summary: anomalySummary(a),
   };
 }
 

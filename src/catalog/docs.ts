@@ -1,4 +1,5 @@
 /** Renders docs/metrics.md from the catalog (kept in sync by test/unit/catalog/metric-names.test.ts). */
+import { KIND_CRITICALITY, UNIT_RANGES } from './impact.ts';
 import { CATALOG } from './index.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 
@@ -41,6 +42,26 @@ export function renderMetricsDoc(): string {
     '',
   );
   for (const m of CATALOG) if (m.decision) lines.push(`- \`${m.name}\`: ${m.decision}`);
+  lines.push('');
+  lines.push('## Physical ranges and criticality', '');
+  lines.push(
+    'Anomaly bands (expected, lower, upper) and capacity forecasts are clamped to the physical range of the',
+    "metric's values; anomaly severity grows with the metric's criticality (docs/anomaly-detection.md, Severity).",
+    'Defaults come from the unit and the anomaly kind (`src/catalog/impact.ts`); exceptions are listed per metric.',
+    '',
+    '| unit | range |',
+    '|---|---|',
+  );
+  const bound = (x: number): string => (Number.isFinite(x) ? String(x) : x > 0 ? '∞' : '−∞');
+  const range = (r: { min: number; max: number }): string => `${Number.isFinite(r.min) ? '[' : '('}${bound(r.min)}, ${bound(r.max)}${Number.isFinite(r.max) ? ']' : ')'}`;
+  for (const [unit, r] of Object.entries(UNIT_RANGES)) lines.push(`| ${unit} | ${range(r)} |`);
+  lines.push('', '| anomaly kind | criticality |', '|---|---|');
+  for (const [kind, c] of Object.entries(KIND_CRITICALITY)) lines.push(`| ${kind} | ${c} |`);
+  lines.push('', 'Per-metric exceptions:', '');
+  for (const m of CATALOG) {
+    if (m.range) lines.push(`- \`${m.name}\`: range ${range(m.range)}`);
+    if (m.criticality) lines.push(`- \`${m.name}\`: criticality ${m.criticality.level} — ${m.criticality.why}`);
+  }
   lines.push('');
   return lines.join('\n');
 }

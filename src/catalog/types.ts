@@ -16,6 +16,20 @@ export type Unit =
   | 'state'
   | 'score';
 
+/** The values a quantity can physically take (inclusive; ±Infinity for an open end). */
+export interface PhysicalRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * How much an anomaly on a metric matters to the service (src/catalog/impact.ts): `critical` — the service or a
+ * node is down or failing its users; `high` — user-visible degradation (latency, errors, consensus, health);
+ * `medium` — capacity and throughput; `low` — efficiency and informational counts.
+ */
+export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Criticality = (typeof CRITICALITIES)[number];
+
 /** Which document a metric comes from. */
 export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime';
 
@@ -43,4 +57,11 @@ export interface MetricDef<N extends string = string> {
   readonly source: string;
   /** Naming decision where we differ from the original (recorded in docs/metrics.md). */
   readonly decision?: string;
+  /**
+   * Values the metric can take when they differ from its unit's range (src/catalog/impact.ts `UNIT_RANGES`),
+   * e.g. a compression "ratio" of original/compressed bytes is ≥ 0 without an upper bound, a health state 0..2.
+   */
+  readonly range?: PhysicalRange;
+  /** Criticality when it differs from the default of the metric's anomaly kind (`KIND_CRITICALITY`), with why. */
+  readonly criticality?: { readonly level: Criticality; readonly why: string };
 }

@@ -1,11 +1,14 @@
 /**
  * Anomalies as the API sends them: GET /api/anomalies, POST /api/anomalies/{id}/acknowledge and the `anomaly`
- * live event. Mirrors src/model/anomaly.ts `Anomaly`; the detector score may be undefined (NaN) and then
- * arrives as null.
+ * live event. Mirrors src/model/anomaly.ts `Anomaly` plus a one-line `summary`; numbers the monitor does not
+ * have (a detector without a value band or score, a target-down anomaly's deviation) are NaN there and arrive as
+ * null. Bands are clamped to the metric's physical range; severity comes from the impact of the deviation.
  */
 import { z } from 'zod';
 import { METRIC_KINDS } from '../model/anomaly.ts';
 import { COMPONENTS, SEVERITIES } from '../model/dwcp.ts';
+import { anomalySummary } from '../model/anomaly-summary.ts';
+import type { Anomaly } from '../model/anomaly.ts';
 import { LabelsSchema, listOf, maybeNumber, successOf } from './common.ts';
 
 /** How one detector of an ensemble judged the opening sample. */
@@ -25,11 +28,12 @@ export const AnomalySchema = z.strictObject({
   /** Null while the anomaly is active. */
   resolvedAtMs: z.number().nullable(),
   observed: z.number(),
-  expected: z.number(),
-  lower: z.number(),
-  upper: z.number(),
-  /** Signed deviation in standard deviations of the baseline. */
-  deviation: z.number(),
+  /** Expected value and band [lower, upper], within the metric's physical range; null when the detector has none. */
+  expected: maybeNumber,
+  lower: maybeNumber,
+  upper: maybeNumber,
+  /** Signed deviation in standard deviations of the baseline; null when not measured (no band, target down). */
+  deviation: maybeNumber,
   /** 0..1. */
   confidence: z.number(),
   /** The detector's anomaly score of the opening sample, 0..1; null when the detector gives none. */
@@ -38,8 +42,15 @@ export const AnomalySchema = z.strictObject({
   severity: z.enum(SEVERITIES),
   detector: z.string(),
   acknowledged: z.boolean(),
+  /** One line naming what, where and how bad; a target-down anomaly names its target. */
+  summary: z.string(),
 });
 export type ApiAnomaly = z.infer<typeof AnomalySchema>;
+
+/** The API form of a stored anomaly: the anomaly plus its `summary` (NaN numbers are sent as null by JSON). */
+export function toApiAnomaly(a: Anomaly): ApiAnomaly {
+  return { ...a, summary: anomalySummary(a) };
+}
 
 /** Body of GET /api/anomalies (newest first). */
 export const AnomaliesResponseSchema = successOf(listOf(AnomalySchema));

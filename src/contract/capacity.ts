@@ -1,7 +1,9 @@
 /**
  * GET /api/capacity: a capacity plan per node and resource (cpu, memory) from the stored utilisation series
  * (src/analysis/forecast/capacity.ts: OLS trend, or OLS plus Holt-Winters on the residuals when the data spans
- * two seasons, with prediction intervals). Percentages are utilisation in % of capacity.
+ * two seasons, with prediction intervals). Percentages are utilisation in % of capacity, bounded by the
+ * resource's physical range [0, 100]. A plan needs enough history (`insufficient-data` says what is missing) and
+ * uses the trend only when its confidence interval excludes zero (`trend.significant`).
  *
  * @see https://otexts.com/fpp3/ (Hyndman & Athanasopoulos, Forecasting: Principles and Practice)
  */
@@ -12,7 +14,7 @@ import { AnalysisWindowSchema, LabelsSchema, listOf, successOf, WarningsSchema }
 export const CAPACITY_RESOURCES = ['cpu', 'memory'] as const;
 export type CapacityResource = (typeof CAPACITY_RESOURCES)[number];
 
-/** Forecast `days` after the reference time, % (clamped at 0). */
+/** Forecast `days` after the reference time, % (clamped to the physical range [0, 100]). */
 const HorizonForecastSchema = z.strictObject({
   days: z.number(),
   atMs: z.number(),
@@ -31,6 +33,20 @@ const ThresholdCrossingSchema = z.strictObject({
 
 const LinearFitSchema = z.strictObject({ slopePctPerDay: z.number(), residualStdError: z.number(), r2: z.number() });
 
+/**
+ * The OLS slope's confidence interval in %/day, widened for autocorrelated residuals (effective sample size
+ * n(1 − r₁)/(1 + r₁)); the bounds are null when there are too few effective samples (infinite interval).
+ */
+const TrendSchema = z.strictObject({
+  slopePerDay: z.number(),
+  lowerPerDay: z.number().nullable(),
+  upperPerDay: z.number().nullable(),
+  level: z.number(),
+  significant: z.boolean(),
+  lag1Autocorrelation: z.number(),
+  effectiveSamples: z.number(),
+});
+
 const PlanFields = {
   status: z.literal('ok'),
   modelReason: z.string(),
@@ -41,7 +57,9 @@ const PlanFields = {
   spanDays: z.number(),
   lastPct: z.number(),
   currentPct: z.number(),
+  /** Trend the forecasts use: the OLS slope when significant, else 0 (the level is forecast). */
   growthPctPerDay: z.number(),
+  trend: TrendSchema,
   forecasts: listOf(HorizonForecastSchema),
   warning: ThresholdCrossingSchema,
   critical: ThresholdCrossingSchema,
@@ -80,7 +98,16 @@ export type CapacityPlan = z.infer<typeof CapacityPlanSchema>;
  */
 export const CapacityOutcomeSchema = z.union([
   CapacityPlanSchema,
-  z.strictObject({ status: z.literal('insufficient-data'), points: z.number().int().nonnegative(), requiredPoints: z.number().int(), reason: z.string() }),
+  z.strictObject({
+    status: z.literal('insufficient-data'),
+    points: z.number().int().nonnegative(),
+    requiredPoints: z.number().int(),
+    /** History (first to last sample) and the history needed, ms. */
+    spanMs: z.number().nonnegative(),
+    requiredSpanMs: z.number().nonnegative(),
+    /** What is missing, e.g. `3h25m of history; at least 1d needed`. */
+    reason: z.string(),
+  }),
   z.strictObject({ status: z.literal('invalid-data'), reason: z.string() }),
 ]);
 export type CapacityOutcome = z.infer<typeof CapacityOutcomeSchema>;
@@ -105,6 +132,9 @@ export const CapacityOverviewSchema = z.strictObject({
   resources: listOf(z.enum(CAPACITY_RESOURCES)),
   /** Sorted by region, node, resource. */
   nodes: listOf(NodeCapacitySchema),
+  /** History a plan needs: span (ms) and samples. */
+  requiredHistoryMs: z.number().nonnegative(),
+  requiredPoints: z.number().int().positive(),
   warnings: WarningsSchema,
 });
 export type CapacityOverview = z.infer<typeof CapacityOverviewSchema>;

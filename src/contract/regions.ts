@@ -1,6 +1,8 @@
 /**
  * GET /api/regions/health: the health score (0..100) of each region from availability, headroom, latency,
- * error rate and consensus (src/analysis/health/region-score.ts), and the trend of the recent scores.
+ * error rate and consensus (src/analysis/health/region-score.ts), latency scored against the region's own DWCP
+ * mode, and the trend of the recent scores. A region is scored only once every factor has enough data (warm-up);
+ * before that it says which factors lack what.
  */
 import { z } from 'zod';
 import { AnalysisWindowSchema, listOf, successOf, WarningsSchema } from './common.ts';
@@ -27,6 +29,20 @@ const RegionFactorsSchema = z.strictObject({
   consensus: z.number(),
 });
 
+/** Latency measured in one DWCP mode (from the `mode` label of the latency histogram). */
+const ModeLatencySchema = z.strictObject({
+  mode: z.string(),
+  latencyMs: z.number().nonnegative(),
+  observations: z.number().positive(),
+});
+
+/** A mode's latency with the score it got and the profile (baseline, zero point; ms) it was scored on. */
+const ScoredModeLatencySchema = ModeLatencySchema.extend({
+  score: z.number().min(0).max(100),
+  baselineMs: z.number().nonnegative(),
+  zeroScoreMs: z.number().positive(),
+});
+
 /** Least-squares trend of the scores recorded by the periodic recomputation (`unknown` with too few points). */
 export const RegionTrendSchema = z.strictObject({
   direction: z.enum(['improving', 'degrading', 'stable', 'unknown']),
@@ -38,26 +54,31 @@ export const RegionTrendSchema = z.strictObject({
 export type RegionTrend = z.infer<typeof RegionTrendSchema>;
 
 /**
- * One region: scored (every factor had data) or not scored (`status`, `score` and `factors` null; `missing`
- * lists the factors without data and `inputs` holds the ones measured). Discriminated by `status`.
+ * One region, discriminated by `status`: scored (every factor had enough data; `latencyByMode` holds the per-mode
+ * latency scores behind the latency factor) or `insufficient-data` (`score` and `factors` null; `missing` lists
+ * the factors without enough data, `reasons` says what each lacks, `inputs` holds the factors measured so far).
  */
 export const RegionHealthSchema = z.discriminatedUnion('status', [
   z.strictObject({
     region: z.string(),
     status: z.enum(['healthy', 'degraded', 'unhealthy']),
-    score: z.number(),
+    score: z.number().min(0).max(100),
     factors: RegionFactorsSchema,
     inputs: RegionInputsSchema,
+    latencyByMode: listOf(ScoredModeLatencySchema),
     missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length === 0, { message: 'a scored region misses no factor' }),
+    reasons: listOf(z.string()).refine((m) => m.length === 0, { message: 'a scored region has no reason to be unscored' }),
     trend: RegionTrendSchema,
   }),
   z.strictObject({
     region: z.string(),
-    status: z.null(),
+    status: z.literal('insufficient-data'),
     score: z.null(),
     factors: z.null(),
     inputs: RegionInputsSchema.partial(),
+    latencyByMode: listOf(ModeLatencySchema),
     missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length > 0, { message: 'an unscored region misses a factor' }),
+    reasons: listOf(z.string()).refine((m) => m.length > 0, { message: 'an unscored region says why' }),
     trend: RegionTrendSchema,
   }),
 ]);

@@ -1,6 +1,7 @@
 /**
  * GET /api/slo: error budgets of the SLOs over the stored series of the window. Mirrors the report of
- * src/analysis/slo/budget.ts (compliance, error budget, violation intervals, multiwindow burn rates).
+ * src/analysis/slo/budget.ts (compliance over the observed time, error budget, violation intervals, multiwindow
+ * burn rates) with its evidence gates: no verdict, budget or burn alert before enough time was measured.
  *
  * @see https://sre.google/workbook/implementing-slos/ (error budgets)
  * @see https://sre.google/workbook/alerting-on-slos/ (multiwindow, multi-burn-rate alerts)
@@ -24,10 +25,21 @@ const BurnRateWindowSchema = z.strictObject({
   windowMs: z.number().positive(),
   badFraction: z.number().nullable(),
   burnRate: z.number().nullable(),
+  /** Steps with valid data in the window. */
   steps: z.number().int().nonnegative(),
+  /** Measured time in the window, ms (steps present × step). */
+  observedMs: z.number().nonnegative(),
+  /** observedMs / windowMs, 0..1. */
+  coverage: z.number().min(0).max(1),
+  /** Bad and valid amounts (events, or steps of a time-based SLI). */
+  bad: z.number().nonnegative(),
+  valid: z.number().nonnegative(),
 });
 
-/** One multiwindow burn-rate alert condition and whether it fires. */
+/**
+ * One multiwindow burn-rate alert condition: `firing` (both windows covered, both burn rates above the factor,
+ * significant bad count), `quiet`, or `insufficient-data` with what is `missing`.
+ */
 export const BurnRateAlertSchema = z.strictObject({
   severity: z.enum(['page', 'ticket']),
   longWindowMs: z.number().positive(),
@@ -36,40 +48,80 @@ export const BurnRateAlertSchema = z.strictObject({
   budgetConsumed: z.number(),
   long: BurnRateWindowSchema,
   short: BurnRateWindowSchema,
+  state: z.enum(['firing', 'quiet', 'insufficient-data']),
   firing: z.boolean(),
+  /** One-sided binomial p-value of the long window's bad count against factor × (1 − objective); null without data. */
+  pValue: z.number().min(0).max(1).nullable(),
+  missing: listOf(z.string()),
 });
 
-/** Compliance and error budget of one SLO over its window. */
-export const BudgetReportSchema = z.strictObject({
+/** What a verdict rests on. */
+const SloEvidenceSchema = z.strictObject({
+  /** Measured time in the window, ms. */
+  observedMs: z.number().nonnegative(),
+  /** Measured time needed before a verdict, ms. */
+  requiredObservedMs: z.number().nonnegative(),
+  minWindowCoverage: z.number().min(0).max(1),
+  alpha: z.number(),
+  pValue: z.number().min(0).max(1).nullable(),
+});
+
+const ReportFields = {
   slo: z.string(),
   objective: z.number(),
   windowMs: z.number().positive(),
   windowStartMs: z.number(),
   nowMs: z.number(),
   kind: z.enum(['events', 'time']),
-  /** good / valid over the window; null without data. */
-  compliance: z.number().nullable(),
-  status: z.enum(['met', 'violated', 'no-data']),
   good: z.number(),
   bad: z.number(),
   valid: z.number(),
-  /** Measured time / window (0..1). */
-  coverage: z.number(),
-  /** In the unit of the SLI: events, or ms of bad time. */
-  budget: z.strictObject({
-    unit: z.enum(['events', 'ms']),
-    total: z.number(),
-    consumed: z.number(),
-    remaining: z.number(),
-    consumedFraction: z.number().nullable(),
-    remainingFraction: z.number().nullable(),
-  }),
+  /** Measured time / SLO window (0..1). */
+  coverage: z.number().min(0).max(1),
+  evidence: SloEvidenceSchema,
   violations: listOf(ViolationIntervalSchema),
   violationsTruncated: z.boolean(),
   violationTimeMs: z.number().nonnegative(),
   burnRates: listOf(BurnRateAlertSchema),
   alerts: z.strictObject({ page: z.boolean(), ticket: z.boolean() }),
+};
+
+/** Error budget of the whole SLO window, in the unit of the SLI: events, or ms of bad time. */
+const ErrorBudgetSchema = z.strictObject({
+  unit: z.enum(['events', 'ms']),
+  total: z.number().nonnegative(),
+  consumed: z.number().nonnegative(),
+  /** max(0, total − consumed). */
+  remaining: z.number().nonnegative(),
+  /** consumed / total (above 1 when overspent). */
+  consumedFraction: z.number().nonnegative(),
+  /** max(0, 1 − consumedFraction). */
+  remainingFraction: z.number().min(0).max(1),
+  exhausted: z.boolean(),
 });
+
+/**
+ * Compliance and error budget of one SLO over its window, discriminated by `status`: a verdict (`met`,
+ * `violated`) with compliance over the observed time and the budget, or no verdict (`insufficient-data`,
+ * `no-data`) with `missing` saying what is lacking and no compliance or budget numbers.
+ */
+export const BudgetReportSchema = z.discriminatedUnion('status', [
+  z.strictObject({
+    ...ReportFields,
+    status: z.enum(['met', 'violated']),
+    /** good / valid over the observed time. */
+    compliance: z.number().min(0).max(1),
+    budget: ErrorBudgetSchema,
+    missing: z.tuple([]).readonly(),
+  }),
+  z.strictObject({
+    ...ReportFields,
+    status: z.enum(['insufficient-data', 'no-data']),
+    compliance: z.null(),
+    budget: z.null(),
+    missing: listOf(z.string()).refine((m) => m.length > 0, { message: 'a report without a verdict says what is missing' }),
+  }),
+]);
 export type BudgetReport = z.infer<typeof BudgetReportSchema>;
 
 const SloIdentity = {

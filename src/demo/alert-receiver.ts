@@ -10,7 +10,21 @@ export interface ReceivedAlerts {
   readonly notifications: number;
   readonly firing: number;
   readonly resolved: number;
+  /** Notifications whose idempotency key had been seen before (a receiver would drop them). */
+  readonly duplicates: number;
+  /** Each alert received (the last {@link MAX_RECORDED}): its `incident` label, status and arrival time. */
+  readonly alerts: readonly ReceivedAlert[];
 }
+
+/** One alert as received. */
+export interface ReceivedAlert {
+  readonly incident: string | null;
+  readonly status: 'firing' | 'resolved';
+  readonly receivedAtMs: number;
+}
+
+/** Alerts and idempotency keys remembered at most. */
+export const MAX_RECORDED = 10_000;
 
 /** A running receiver. */
 export interface AlertReceiver {
@@ -20,7 +34,7 @@ export interface AlertReceiver {
 }
 
 interface PayloadShape {
-  alerts?: { status?: string }[];
+  alerts?: { status?: string; labels?: Record<string, string> }[];
 }
 
 /**
@@ -31,6 +45,9 @@ export async function startAlertReceiver(port = 0): Promise<AlertReceiver> {
   let notifications = 0;
   let firing = 0;
   let resolved = 0;
+  let duplicates = 0;
+  const alerts: ReceivedAlert[] = [];
+  const keys = new Set<string>();
   const server: Server = createServer((req, res) => {
     if (req.method !== 'POST') {
       res.writeHead(405).end();
@@ -51,10 +68,19 @@ export async function startAlertReceiver(port = 0): Promise<AlertReceiver> {
       }
       try {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PayloadShape;
+        const key = req.headers['idempotency-key'];
+        if (typeof key === 'string') {
+          if (keys.has(key)) duplicates++;
+          keys.add(key);
+          if (keys.size > MAX_RECORDED) keys.delete(keys.values().next().value!);
+        }
         notifications++;
         for (const a of body.alerts ?? []) {
-          if (a.status === 'resolved') resolved++;
+          const status = a.status === 'resolved' ? 'resolved' : 'firing';
+          if (status === 'resolved') resolved++;
           else firing++;
+          alerts.push({ incident: a.labels?.incident ?? null, status, receivedAtMs: Date.now() });
+          if (alerts.length > MAX_RECORDED) alerts.shift();
         }
         res.writeHead(200).end();
       } catch {
@@ -69,7 +95,7 @@ export async function startAlertReceiver(port = 0): Promise<AlertReceiver> {
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}/alerts`,
-    stats: () => ({ notifications, firing, resolved }),
+    stats: () => ({ notifications, firing, resolved, duplicates, alerts: [...alerts] }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,6 +4,9 @@
  * real host have no ground truth and are reported separately.
  */
 import { evaluateDetections, type EvalDetection, type EvaluationScores } from '../analysis/anomaly/evaluate.ts';
+import type { Incident } from '../contract/alerting.ts';
+import { scoreIncidents } from '../eval/alerting/incident-score.ts';
+import { nearestRank } from '../math/quantile.ts';
 import type { Anomaly, FaultLabel } from '../model/anomaly.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { RejectReason } from '../store/types.ts';
@@ -42,7 +45,26 @@ export interface DemoReport {
     readonly detectionDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
     readonly definitions: string;
   };
-  readonly alerts: { readonly notificationsDelivered: number; readonly firingDelivered: number; readonly resolvedDelivered: number; readonly queueLeft: number };
+  readonly alerts: { readonly notificationsDelivered: number; readonly firingDelivered: number; readonly resolvedDelivered: number; readonly duplicatesDelivered: number; readonly queueLeft: number };
+  readonly incidents: {
+    readonly total: number;
+    readonly items: readonly { id: string; severity: string; status: string; title: string; node: string | null; region: string | null; signals: number; rootCause: string | null; startedAt: string; matchedFaults: readonly string[] }[];
+    readonly faults: readonly { kind: string; node: string; incidents: number; paged: boolean; notificationDelaySeconds: number | null }[];
+    /** Incidents covering at least one fault / faults. */
+    readonly incidentsPerFault: number | null;
+    readonly mergedFaults: number;
+    readonly pagedFaults: number;
+    /** First firing notification received for an incident covering the fault - fault start. */
+    readonly notificationDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+    readonly definitions: string;
+  };
+}
+
+/** One alert the demo receiver got. */
+export interface ReceivedIncidentAlert {
+  readonly incident: string | null;
+  readonly status: 'firing' | 'resolved';
+  readonly receivedAtMs: number;
 }
 
 /** Inputs of {@link buildDemoReport}. */
@@ -58,6 +80,8 @@ export interface DemoReportInput {
   readonly anomalies: readonly Anomaly[];
   readonly labels: readonly FaultLabel[];
   readonly alerts: DemoReport['alerts'];
+  readonly incidents: readonly Incident[];
+  readonly received: readonly ReceivedIncidentAlert[];
   /** Ids of targets without ground truth (the host). */
   readonly hostTargets: ReadonlySet<string>;
 }
@@ -140,5 +164,39 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
         'matching anomaly / faults; delay = detection time - fault start. Host anomalies have no ground truth and are excluded.',
     },
     alerts: input.alerts,
+    incidents: incidentSection(input),
+  };
+}
+
+function incidentSection(input: DemoReportInput): DemoReport['incidents'] {
+  const notifications = input.received
+    .filter((r): r is ReceivedIncidentAlert & { incident: string } => r.incident !== null)
+    .map((r) => ({ incidentId: r.incident, receiver: 'demo', kind: r.status, atMs: r.receivedAtMs }));
+  const score = scoreIncidents(input.labels, input.incidents, notifications);
+  const delays = score.faults.map((f) => f.notificationDelayMs).filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const matched = new Map<string, string[]>();
+  for (const f of score.faults) for (const id of f.incidents) matched.set(id, [...(matched.get(id) ?? []), `${f.fault.kind}@${f.fault.node}`]);
+  return {
+    total: input.incidents.length,
+    items: input.incidents.map((i) => ({
+      id: i.id,
+      severity: i.severity,
+      status: i.status,
+      title: i.title,
+      node: i.node,
+      region: i.region,
+      signals: i.signals.length + i.droppedSignals,
+      rootCause: i.rootCause[0]?.name ?? null,
+      startedAt: iso(i.startedAtMs),
+      matchedFaults: matched.get(i.id) ?? [],
+    })),
+    faults: score.faults.map((f) => ({ kind: f.fault.kind, node: f.fault.node, incidents: f.incidents.length, paged: f.paged, notificationDelaySeconds: sec(f.notificationDelayMs) })),
+    incidentsPerFault: score.faults.length === 0 ? null : score.faults.reduce((n, f) => n + f.incidents.length, 0) / score.faults.length,
+    mergedFaults: score.faults.filter((f) => f.merged).length,
+    pagedFaults: score.faults.filter((f) => f.paged).length,
+    notificationDelaySeconds: { p50: sec(nearestRank(delays, 0.5)), p95: sec(nearestRank(delays, 0.95)), max: delays.length ? sec(delays.at(-1)!) : null },
+    definitions:
+      'an incident covers a fault when one of its signals matches the fault as an anomaly does for precision/recall; a fault is paged when ' +
+      'the receiver got a firing notification of an incident covering it; merged = an incident covering it also covers another fault.',
   };
 }

@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
+import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { startAlertReceiver } from './alert-receiver.ts';
@@ -85,6 +86,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
+    // Migration traces go to the monitor's own OTLP receiver (its port is known up front unless it is 0).
+    ...(opts.port !== 0 ? { tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) } } : {}),
     ...instrumentedNodeOptions(),
   });
   let monitor;
@@ -113,12 +116,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   }
   // Let the alert queue drain (bounded wait), read the results, then stop the monitor before the cluster
   // (stopping the cluster first would make every node look down).
-  for (let i = 0; i < 50 && monitor.stats().alertQueueLength > 0; i++) await sleep(100);
+  for (let i = 0; i < 50 && (await monitor.pendingNotifications()) > 0; i++) await sleep(100);
   const endMs = Date.now();
   const stats = monitor.stats();
   const anomalies = await monitor.store.list({ startMs: cluster.startMs, limit: 10_000 });
   const labels = [...cluster.labels];
   const delivered = receiver.stats();
+  const incidents = await monitor.alerting.listIncidents(10_000);
   const report = buildDemoReport({
     startMs: started,
     endMs,
@@ -130,7 +134,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     samplesRejected: stats.samplesRejected,
     anomalies,
     labels,
-    alerts: { ...toAlertStats(delivered), queueLeft: stats.alertQueueLength },
+    alerts: { ...toAlertStats(delivered), queueLeft: await monitor.pendingNotifications() },
+    incidents,
+    received: delivered.alerts,
     hostTargets: new Set(['host']),
   });
   await monitor.stop();
@@ -140,6 +146,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   return report;
 }
 
-function toAlertStats(r: { notifications: number; firing: number; resolved: number }) {
-  return { notificationsDelivered: r.notifications, firingDelivered: r.firing, resolvedDelivered: r.resolved };
+function toAlertStats(r: { notifications: number; firing: number; resolved: number; duplicates: number }) {
+  return { notificationsDelivered: r.notifications, firingDelivered: r.firing, resolvedDelivered: r.resolved, duplicatesDelivered: r.duplicates };
 }

@@ -19,8 +19,12 @@ export interface SeriesKindRule {
   readonly kind: MetricKind | 'ignore';
 }
 
-/** The live detectors a user can choose (`detection.detector`). */
-export const LIVE_DETECTOR_CHOICES = ['ensemble', 'statistical'] as const;
+/**
+ * The live detectors a user can choose (`detection.detector`): `ensemble` (default: the statistical ensemble with
+ * the DWCP tuning), `ensemble-live` (Holt-Winters level + CUSUM trend under the band paging rule) and
+ * `statistical` (the z-score detector). Measurements behind the default: docs/anomaly-detection.md.
+ */
+export const LIVE_DETECTOR_CHOICES = ['ensemble', 'ensemble-live', 'statistical'] as const;
 
 /** One of {@link LIVE_DETECTOR_CHOICES}. */
 export type LiveDetectorChoice = (typeof LIVE_DETECTOR_CHOICES)[number];

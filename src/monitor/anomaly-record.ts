@@ -1,10 +1,13 @@
 /**
  * The anomaly records the detection engine opens: one from a detector verdict on a derived series, and one for
- * a target that stopped answering (`up == 0`). Pure.
+ * a target that stopped answering (`up == 0`). Severity and the clamped band come from `anomaly-impact.ts`
+ * (never from the detector). Pure.
  */
-import { readingOf, votesOf, type Verdict } from '../analysis/anomaly/detector.ts';
+import { votesOf, type Verdict } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, DetectorVote } from '../model/anomaly.ts';
+import { TARGET_HEALTH_DETECTOR } from '../model/anomaly-summary.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
+import { clampBand, criticalityOfInput, rangeOfInput, severityFromImpact, stateSeverity } from './anomaly-impact.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Votes kept per anomaly at most. */
@@ -26,9 +29,15 @@ function keptVotes(v: Verdict): DetectorVote[] {
 
 /**
  * The anomaly of `input` judged anomalous by verdict `v`: the streak started at `startedAtMs` (Unix ms, the first
- * anomalous sample), detected at `nowMs`, by the detector named `detector`.
+ * anomalous sample), detected at `nowMs`, by the detector named `detector`. The band is clamped to the metric's
+ * physical range; the deviation is NaN (unknown) when the verdict has no band; the severity is
+ * `severityFromImpact`.
  */
 export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number, nowMs: number, detector: string): Omit<Anomaly, 'id'> {
+  const band = clampBand(v, rangeOfInput(input));
+  const hasBand = Number.isFinite(band.expected) && Number.isFinite(band.lower) && Number.isFinite(band.upper);
+  const deviation = hasBand && Number.isFinite(v.deviation) ? v.deviation : Number.NaN;
+  const outside = hasBand ? input.value < band.lower || input.value > band.upper : true;
   return {
     seriesKey: input.key,
     metric: input.metric,
@@ -39,7 +48,12 @@ export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number
     detectedAtMs: nowMs,
     resolvedAtMs: null,
     observed: input.value,
-    ...readingOf(v),
+    expected: band.expected,
+    lower: band.lower,
+    upper: band.upper,
+    deviation,
+    confidence: v.confidence,
+    severity: severityFromImpact(deviation, criticalityOfInput(input), outside),
     detector,
     acknowledged: false,
     score: v.score,
@@ -47,25 +61,29 @@ export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number
   };
 }
 
-/** The critical `target_health` anomaly of a target whose `up` sample `input` is 0, detected at `nowMs`. */
-export function targetDownAnomaly(input: DetectionInput, nowMs: number): Omit<Anomaly, 'id'> {
+/**
+ * The `target_health` anomaly of a target whose `up` samples were 0 since `startedAtMs`, detected at `nowMs`. It
+ * names the target: its labels are those of `up` (`job`, `instance` and the target's own labels) plus `target`
+ * = `targetId` when given. A state, not a deviation: deviation NaN, severity the criticality of `up` (critical).
+ */
+export function targetDownAnomaly(input: DetectionInput, startedAtMs: number, nowMs: number, targetId?: string): Omit<Anomaly, 'id'> {
   return {
     seriesKey: input.key,
     metric: input.metric,
-    labels: input.labels,
+    labels: targetId === undefined ? input.labels : { ...input.labels, target: targetId },
     component: 'system',
     kind: 'generic',
-    startedAtMs: input.timestampMs,
+    startedAtMs,
     detectedAtMs: nowMs,
     resolvedAtMs: null,
     observed: 0,
     expected: 1,
     lower: 1,
     upper: 1,
-    deviation: 0,
+    deviation: Number.NaN,
     confidence: 1,
-    severity: 'critical',
-    detector: 'target_health',
+    severity: stateSeverity(criticalityOfInput(input)),
+    detector: TARGET_HEALTH_DETECTOR,
     acknowledged: false,
     score: 1,
     votes: [],

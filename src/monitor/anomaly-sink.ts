@@ -6,6 +6,7 @@
 import { buildAlertmanagerPayload } from '../alerting/alertmanager-payload.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../catalog/registry.ts';
+import { toApiAnomaly } from '../contract/anomalies.ts';
 import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { AnomalyStore } from '../store/types.ts';
@@ -29,6 +30,8 @@ export interface AnomalySinkDeps {
   /** Bound on remembered open anomalies (normally the detection engine's series limit). */
   readonly maxOpen: number;
   readonly onError: (err: unknown) => void;
+  /** Receives the anomalies of each outcome that opened (stored, with ids) and resolved (alerting's incidents). */
+  readonly onAnomalies?: (opened: readonly Anomaly[], resolved: readonly Anomaly[]) => void;
 }
 
 /** Stores, counts, publishes and notifies detection outcomes. */
@@ -70,7 +73,7 @@ export class AnomalySink {
       if (this.open.size < this.deps.maxOpen || this.open.has(o.key)) this.open.set(o.key, stored);
       this.detected.inc({ metric_name: stored.metric, severity: stored.severity, model_type: stored.detector });
       this.confidence.set({ metric_name: stored.metric, model_type: stored.detector }, stored.confidence);
-      this.deps.publish({ type: 'anomaly', anomaly: stored });
+      this.deps.publish({ type: 'anomaly', anomaly: toApiAnomaly(stored) });
       firing.push(stored);
     }
     for (const r of outcome.resolved) {
@@ -88,6 +91,7 @@ export class AnomalySink {
       resolved.push({ ...a, resolvedAtMs: r.resolvedAtMs });
     }
     if (firing.length + resolved.length === 0) return;
+    this.deps.onAnomalies?.(firing, resolved);
     for (const sender of this.deps.senders) {
       sender.enqueue(
         buildAlertmanagerPayload(firing, resolved, { receiver: sender.receiver, externalURL: this.deps.externalUrl }),

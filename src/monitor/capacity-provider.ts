@@ -1,15 +1,20 @@
 /**
- * Capacity plans computed on request from the stored utilisation series: reads the `SampleStore` (findSeries +
- * readPoints of `dwcp_v3_resource_utilization_percent{resource_type}`, bounded by `maxSeries` and
- * `maxPointsPerSeries`) and runs the pure `planCapacity` (src/analysis/forecast/capacity.ts) once per series.
- * Served by GET /api/capacity.
+ * Capacity plans computed on request from the stored utilisation series: reads the `SampleStore` (findSeries of
+ * `dwcp_v3_resource_utilization_percent{resource_type}`, bounded by `maxSeries`; points spread over the whole
+ * window by `spread-read.ts`, at most `buckets × perBucket` per series) and runs the pure `planCapacity`
+ * (src/analysis/forecast/capacity.ts) once per series, with the history gate (`minHistoryMs`, `minPoints`) and
+ * the physical maximum of the metric's unit from the catalog (100 % for a percent). Served by GET /api/capacity.
  */
 import { planCapacity, type CapacityOptions } from '../analysis/forecast/capacity.ts';
+import { physicalRange } from '../catalog/impact.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { CapacityOverview, CapacityResource, NodeCapacity } from '../contract/capacity.ts';
 import { InvalidInputError } from '../errors.ts';
+import { formatDuration } from '../model/duration.ts';
+import { DEFAULT_CAPACITY_EVIDENCE } from '../model/insight-settings.ts';
 import type { SampleStore } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
+import { readSpread } from './spread-read.ts';
 
 /** Capacity plans in the API's shape (src/contract/capacity.ts): each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface CapacityProvider {
@@ -20,10 +25,17 @@ export interface CapacityProvider {
 export interface CapacityProviderOptions {
   /** Series read per resource (more → warning). Default 200. */
   readonly maxSeries?: number;
-  /** Latest points read per series (more → warning). Default 20 000. */
-  readonly maxPointsPerSeries?: number;
-  /** Passed to planCapacity (defaults: 80/90 %, ≥ 100 points, 95 % intervals, model auto). */
+  /** Sub-windows the window is read in (one query each). Default 168 (hourly over the default week). */
+  readonly buckets?: number;
+  /** Latest points read per sub-window and series. Default 100. */
+  readonly perBucket?: number;
+  /**
+   * Passed to planCapacity (defaults: 80/90 %, ≥ 100 points over ≥ 1 day, 95 % intervals, model auto); `maxPct`
+   * defaults to the catalog's physical maximum of the metric.
+   */
   readonly plan?: CapacityOptions;
+  /** The store's retention, ms: a retention shorter than the history a plan needs is reported as a warning. */
+  readonly retentionMs?: number;
 }
 
 /**
@@ -32,24 +44,32 @@ export interface CapacityProviderOptions {
  */
 export function createCapacityProvider(store: SampleStore, options: CapacityProviderOptions = {}): CapacityProvider {
   const maxSeries = options.maxSeries ?? 200;
-  const maxPoints = options.maxPointsPerSeries ?? 20_000;
-  const planOptions = options.plan ?? {};
-  const metric = getMetric('dwcp_v3_resource_utilization_percent').name;
+  const buckets = options.buckets ?? 168;
+  const perBucket = options.perBucket ?? 100;
+  const metric = getMetric('dwcp_v3_resource_utilization_percent');
+  const planOptions: CapacityOptions = { maxPct: physicalRange(metric).max, ...options.plan };
+  const requiredHistoryMs = planOptions.minHistoryMs ?? DEFAULT_CAPACITY_EVIDENCE.minHistoryMs;
+  const requiredPoints = planOptions.minPoints ?? DEFAULT_CAPACITY_EVIDENCE.minPoints;
 
   return {
     async capacity(windowMs, resources, nowMs) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
+      if (options.retentionMs !== undefined && options.retentionMs < requiredHistoryMs) {
+        warnings.push(
+          `storage retention (${formatDuration(options.retentionMs)}) is shorter than the ${formatDuration(requiredHistoryMs)} of history a plan needs: ` +
+            'raise storage.retention or lower capacity.minHistory',
+        );
+      }
+      if (windowMs < requiredHistoryMs) {
+        warnings.push(`the window (${formatDuration(windowMs)}) is shorter than the ${formatDuration(requiredHistoryMs)} of history a plan needs`);
+      }
       const nodes: NodeCapacity[] = [];
       for (const resource of resources) {
-        const refs = await store.findSeries(metric, { resource_type: resource }, maxSeries);
-        if (refs.length >= maxSeries) warnings.push(`${metric}{resource_type="${resource}"}: read the first ${maxSeries} series only`);
+        const refs = await store.findSeries(metric.name, { resource_type: resource }, maxSeries);
+        if (refs.length >= maxSeries) warnings.push(`${metric.name}{resource_type="${resource}"}: read the first ${maxSeries} series only`);
         if (refs.length === 0) continue;
-        const series = await store.readPoints(refs, window.startMs, window.endMs, maxPoints);
-        if (series.some((p) => p.timestampsMs.length >= maxPoints)) {
-          warnings.push(`${metric}{resource_type="${resource}"}: read the latest ${maxPoints} points per series only`);
-        }
-        for (const s of series) {
+        for (const s of await readSpread(store, refs, window, buckets, perBucket)) {
           const ts: number[] = [];
           const vs: number[] = [];
           for (let i = 0; i < s.values.length; i++) {
@@ -70,7 +90,7 @@ export function createCapacityProvider(store: SampleStore, options: CapacityProv
         }
       }
       nodes.sort((a, b) => a.region.localeCompare(b.region) || a.node.localeCompare(b.node) || a.resource.localeCompare(b.resource));
-      return { window, resources, nodes, warnings };
+      return { window, resources, nodes, requiredHistoryMs, requiredPoints, warnings };
     },
   };
 }

@@ -26,7 +26,7 @@ export interface CandidateDetector {
 
 /** The name stored with each anomaly of a live detector choice. */
 export function liveDetectorName(choice: LiveDetectorChoice): string {
-  return choice === 'ensemble' ? 'ensemble-statistical' : 'statistical';
+  return choice === 'ensemble' ? 'ensemble-statistical' : choice;
 }
 
 /**

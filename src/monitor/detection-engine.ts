@@ -1,7 +1,8 @@
 /**
  * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation
  * (N consecutive anomalous samples before an anomaly opens), minimum confidence, per-series cooldown between
- * episodes, and resolution tracking. Target health (`up == 0`) opens an anomaly at once. No I/O, no clock:
+ * episodes, and resolution tracking. Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
+ * target-down anomaly. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
  *
  * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
@@ -11,11 +12,16 @@
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
 import { isPredictor } from '../analysis/anomaly/detector.ts';
-import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector } from '../analysis/anomaly/detector.ts';
+import type { DetectorFactory, DetectorSnapshot, Expectation, StreamingDetector } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
+import type { PhysicalRange } from '../catalog/types.ts';
+import { clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { anomalyOf, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
+import { isPersistentDetector, snapshotShapeError, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
+
+export { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
 
 /** Options of the detection engine. */
 export interface DetectionEngineOptions {
@@ -85,49 +91,6 @@ export interface DetectionOutcome {
   readonly overLimit: number;
 }
 
-/** The snapshot of one derived series' detector (a checkpoint entry, or a restored one to seed). */
-export interface SeriesSnapshot {
-  readonly key: string;
-  readonly snapshot: DetectorSnapshot;
-}
-
-/** Counters of checkpointing and restoring since the engine was built. */
-export interface PersistenceStats {
-  /** Restored snapshots waiting for their series to appear (at most `maxSeries`). */
-  readonly pendingRestore: number;
-  /** Series whose detector resumed from a restored snapshot. */
-  readonly restored: number;
-  /**
-   * Restored snapshots refused: malformed, for another detector or version, or for a detector that cannot
-   * restore. Their series started cold.
-   */
-  readonly rejected: number;
-  /** Seeded snapshots not kept: beyond the `maxSeries` cap, for a series that already had live state, or dropped unused. */
-  readonly dropped: number;
-  /** Detectors whose `snapshot()` threw at a checkpoint (not checkpointed). */
-  readonly snapshotFailed: number;
-  /** Series with changes not yet handed out by `snapshots()`. */
-  readonly pendingCheckpoint: number;
-  /** Message of the last refused snapshot or failed `snapshot()`, for the log. */
-  readonly lastError: string | undefined;
-}
-
-/** Whether `d` implements `PersistentDetector` (snapshot() and restore()). */
-export function isPersistentDetector(d: StreamingDetector): d is PersistentDetector {
-  const p = d as Partial<PersistentDetector>;
-  return 'snapshot' in d && typeof p.snapshot === 'function' && typeof p.restore === 'function';
-}
-
-function snapshotShapeError(e: SeriesSnapshot): string | undefined {
-  if (typeof e.key !== 'string' || e.key.length === 0) return 'series key must be a non-empty string';
-  const s = e.snapshot as Partial<DetectorSnapshot> | null | undefined;
-  if (typeof s !== 'object' || s === null) return `snapshot of ${e.key} is not an object`;
-  if (typeof s.detector !== 'string' || s.detector.length === 0) return `snapshot of ${e.key} has no detector name`;
-  if (!Number.isSafeInteger(s.version)) return `snapshot of ${e.key} has no integer version`;
-  if (!('state' in s)) return `snapshot of ${e.key} has no state`;
-  return undefined;
-}
-
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -137,6 +100,8 @@ interface EngineState {
   readonly metric: string;
   readonly labels: Labels;
   readonly kind: MetricKind;
+  /** Physical range of the series' values: predicted bands are clamped to it. */
+  readonly range: PhysicalRange;
   lastTs: number;
   /** Whether `detector` implements `PersistentDetector` (checked once). */
   readonly persistent: boolean;
@@ -203,7 +168,7 @@ export class DetectionEngine {
       if (isPredictor(d)) {
         for (const t of times) {
           const e = d.predict(t);
-          if (e !== null) points.push({ timestampMs: t, ...e });
+          if (e !== null) points.push({ timestampMs: t, ...clampBand(e, st.range) });
         }
       }
       out.push({ key, metric, labels: st.labels, kind: st.kind, detector: d.name, lastSampleMs: st.lastTs, points });
@@ -224,8 +189,11 @@ export class DetectionEngine {
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
-  /** Processes a batch of detection inputs observed at wall-clock `nowMs`. */
-  process(inputs: readonly DetectionInput[], nowMs: number): DetectionOutcome {
+  /**
+   * Processes a batch of detection inputs observed at wall-clock `nowMs`.
+   * @param batch the scrape target the inputs came from (its id names the target in a target-down anomaly)
+   */
+  process(inputs: readonly DetectionInput[], nowMs: number, batch: { readonly targetId?: string } = {}): DetectionOutcome {
     const opened: OpenedAnomaly[] = [];
     const resolved: { key: string; resolvedAtMs: number }[] = [];
     let processed = 0;
@@ -244,13 +212,13 @@ export class DetectionEngine {
         const persistent = detector !== null && isPersistentDetector(detector);
         const resumed = this.restoredCount > restoredBefore;
         const quietUntilTs = input.inferred !== undefined && !resumed ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0) : Number.NEGATIVE_INFINITY;
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs };
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs };
         this.state.set(input.key, st);
       }
       processed++;
       st.lastTs = input.timestampMs;
       if (st.detector === null) {
-        this.health(input, st, nowMs, opened, resolved);
+        this.health(input, st, nowMs, batch.targetId, opened, resolved);
         continue;
       }
       const v = st.detector.update(input.value, input.timestampMs);
@@ -379,20 +347,28 @@ export class DetectionEngine {
     return factory({ kind: input.kind, labels: input.labels });
   }
 
+  /**
+   * Target health: `confirmSamples` consecutive failed scrapes (`up == 0`) open a target-down anomaly (one failed
+   * scrape of a busy target is not an outage); a successful scrape resolves it.
+   */
   private health(
     input: DetectionInput,
     st: EngineState,
     nowMs: number,
+    targetId: string | undefined,
     opened: OpenedAnomaly[],
     resolved: { key: string; resolvedAtMs: number }[],
   ): void {
-    if (input.value === 0 && !st.open) {
+    if (input.value === 0) {
+      if (st.streak++ === 0) st.streakStartTs = input.timestampMs;
+      if (st.open || st.streak < this.opts.confirmSamples) return;
       st.open = true;
       st.lastOpenedTs = input.timestampMs;
-      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, nowMs) });
-    } else if (input.value === 1 && st.open) {
+      opened.push({ key: input.key, anomaly: targetDownAnomaly(input, st.streakStartTs, nowMs, targetId) });
+    } else if (input.value === 1) {
+      st.streak = 0;
+      if (st.open) resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
       st.open = false;
-      resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
     }
   }
 }

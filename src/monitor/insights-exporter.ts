@@ -52,11 +52,12 @@ export async function exportInsights(
   if (Number.isFinite(r.score)) score.set(r.score);
   compliance.reset();
   budget.reset();
+  // Only verdicts are exported: an SLO without enough measured time has no compliance or budget yet.
   for (const slo of s.slos) {
-    const c = slo.report?.compliance;
-    const b = slo.report?.budget.remainingFraction;
-    if (c !== null && c !== undefined) compliance.set({ slo: slo.name }, c);
-    if (b !== null && b !== undefined) budget.set({ slo: slo.name }, b);
+    const rep = slo.report;
+    if (rep === null || rep.budget === null) continue;
+    compliance.set({ slo: slo.name }, rep.compliance);
+    budget.set({ slo: slo.name }, rep.budget.remainingFraction);
   }
   region.reset();
   for (const x of g.regions) if (x.score !== null) region.set({ region: x.region }, x.score);

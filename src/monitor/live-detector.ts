@@ -1,10 +1,14 @@
 /**
- * The detector the live monitor runs per analysed series: the statistical ensemble with the DWCP tuning (per
- * metric kind, and per `resource_type` for utilisation) by default, or the issue-2 z-score detector. The engine
- * does the cooldown, so neither mutes itself. Tuning method and measurements: docs/anomaly-detection.md.
+ * The detector the live monitor runs per analysed series (`detection.detector`): `ensemble` (default), the
+ * statistical ensemble with the DWCP tuning (per metric kind, and per `resource_type` for utilisation);
+ * `ensemble-live`, the `live` ensemble (Holt-Winters level + CUSUM trend under the band paging rule,
+ * live-tuning.ts); or `statistical`, the z-score detector. The default was chosen by measurement (NAB, the
+ * labelled corpus, the DWCP scenarios): docs/anomaly-detection.md. The engine does the cooldown, so no detector
+ * mutes itself.
  */
 import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
+import { LIVE_TUNING, liveTuningFor } from '../analysis/anomaly/live-tuning.ts';
 import { createEnsemble, type PresetTuning } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
 import { METRIC_KINDS, type MetricKind } from '../model/anomaly.ts';
@@ -14,7 +18,7 @@ import type { DetectionInput } from './series-tracker.ts';
 /** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
 export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(METRIC_KINDS.filter((k) => k !== 'generic'));
 
-/** The DWCP tuning for a series; null when the series is not analysed with the ensemble. */
+/** The default ensemble's DWCP tuning for a series; null when that ensemble leaves the series out. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {
   if (ctx.kind === 'utilization') {
     const rt = ctx.labels?.resource_type;
@@ -24,12 +28,24 @@ export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): Prese
 }
 
 /**
- * Series the ensemble leaves out (stored and charted, not analysed): those whose tuning is null — CPU
- * utilisation, whose benign swings on hybrid links look like anomalies (see DWCP_UTILIZATION_TUNING).
+ * Series the live detector `choice` leaves out (stored and charted, not analysed): for `ensemble`, those whose
+ * DWCP tuning is null — CPU utilisation, whose benign swings on hybrid links looked like anomalies
+ * (DWCP_UTILIZATION_TUNING); for `ensemble-live`, those whose live tuning is null (live-tuning.ts: DWCP utilisation
+ * of CPU, network and disk, and health — their DWCP tuning was relative entropy alone, which cannot page under
+ * the band rule); none for the statistical detector.
  */
 export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
   if (choice === 'statistical') return () => false;
-  return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
+  if (choice === 'ensemble') return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
+  return (input) => liveTuningFor(input.kind, input.labels) === null;
+}
+
+/** The default detector (`ensemble`): the statistical ensemble with the DWCP tuning of the series' kind. */
+function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
+  return (ctx) => {
+    const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
+    return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
+  };
 }
 
 /**
@@ -57,8 +73,6 @@ export function inferredDetectorFactory(choice: LiveDetectorChoice): DetectorFac
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => {
-    const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
-    return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
-  };
+  if (choice === 'ensemble') return statisticalEnsembleFactory(seasonalPeriodMs);
+  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
 }

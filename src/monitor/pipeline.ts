@@ -140,7 +140,7 @@ export class MonitorPipeline {
     if (p.engine === null) return { admitted: admit.admitted.length, stored, outcome: null, trackMs, detectMs: 0 };
 
     t0 = this.timer();
-    const detected = p.engine.process(admit.inputs, p.clock());
+    const detected = p.engine.process(admit.inputs, p.clock(), { targetId: target.id });
     const detectMs = this.timer() - t0;
     p.metrics?.detection(detectMs / 1000, detected.processed);
     this.processed += detected.processed;

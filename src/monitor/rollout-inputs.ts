@@ -1,5 +1,5 @@
 /**
- * Inputs of the rollout, SLO and regional-health engines built from stored series (`SeriesPoints` read from
+ * Inputs of the rollout and SLO engines built from stored series (`SeriesPoints` read from
  * the `SampleStore`). Pure: no clocks, no I/O; the caller reads the store (`rollout-provider.ts`).
  *
  * Mappings (every one documented here and in docs/rollout-analysis.md terms):
@@ -22,23 +22,16 @@
  *   ΣΔcount of the intervals ending in the step; threshold SLIs on a gauge → per node (`nodeOf`) the sum of its
  *   series' means in the step, averaged over nodes (a node's throughput is the sum of its transports).
  *   Histogram quantile statistics (p50..p999) are not derived here (null: "not evaluated").
- * - **Region inputs** ({@link buildRegionInputs}), grouped by `regionOf` (label `region`, else `cluster`):
- *   availability = mean of `up` × 100; utilisation = mean over `dwcp_v3_resource_utilization_percent` series of
- *   their window mean; latency = ΣΔsum/ΣΔcount of `dwcp_v3_mode_latency_seconds` × 1000 ms; error rate =
- *   Σ increase of `dwcp_v3_component_errors_total` / Σ increase of `dwcp_v3_component_operations_total` (0 with
- *   no operations, capped at 1); consensus health = mean of `dwcp_v3_component_health{component="acp"}` / 2 ×
- *   100 (0 down, 1 degraded, 2 healthy). A factor without data is listed in `missing` and the region is not
- *   scored. A region is listed when it has any v3 series (`up` alone, e.g. of the host target, is not a region).
+ * - **Region inputs**: see `region-inputs.ts`.
  */
 import type { VersionSamples } from '../analysis/canary/comparison.ts';
 import type { SlaCheck } from '../analysis/canary/decision.ts';
 import type { MetricSpec } from '../analysis/canary/judge.ts';
-import type { RegionHealthInput } from '../analysis/health/region-score.ts';
 import type { Slo } from '../analysis/slo/definition.ts';
 import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/series.ts';
 import { seriesKey, type Labels } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
-import { nodeOf, regionOf } from './component-status.ts';
+import { nodeOf } from './component-status.ts';
 
 /** The `_sum` and `_count` series of one histogram metric (any number of label sets). */
 export interface HistogramSeries {
@@ -245,84 +238,4 @@ export function sliSeriesFor(slo: Slo, data: SliData, stepMs: number, startMs: n
   }
   values = values.filter((v) => keep(v.tMs) && Number.isFinite(v.value)).sort((a, b) => a.tMs - b.tMs);
   return { kind: 'steps', stepMs, steps: thresholdSteps(sli, values) };
-}
-
-/** Stored series of all regions for {@link buildRegionInputs}. */
-export interface RegionSeries {
-  readonly up: readonly SeriesPoints[];
-  readonly utilization: readonly SeriesPoints[];
-  readonly modeLatency: HistogramSeries;
-  readonly errors: readonly SeriesPoints[];
-  readonly operations: readonly SeriesPoints[];
-  /** `dwcp_v3_component_health{component="acp"}`. */
-  readonly acpHealth: readonly SeriesPoints[];
-}
-
-/** Factor names of {@link RegionHealthInput}. */
-export type RegionFactor = keyof RegionHealthInput;
-
-/** Inputs of one region; `input` is null when a factor has no data (listed in `missing`). */
-export interface RegionInputs {
-  readonly region: string;
-  readonly input: RegionHealthInput | null;
-  /** Every factor that has data (a partial view when `input` is null). */
-  readonly partial: Partial<RegionHealthInput>;
-  readonly missing: readonly RegionFactor[];
-}
-
-function byRegion(series: readonly SeriesPoints[]): Map<string, SeriesPoints[]> {
-  const m = new Map<string, SeriesPoints[]>();
-  for (const s of series) {
-    const r = regionOf(s.series.labels);
-    const l = m.get(r) ?? [];
-    l.push(s);
-    m.set(r, l);
-  }
-  return m;
-}
-
-function meanOf(values: readonly number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}
-
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-
-/**
- * Region-score inputs per region (see the module comment), sorted by region name. Regions are those with any of
- * the v3 series (`up` alone, e.g. of the host target, does not add a region); values are clamped to the ranges
- * `scoreRegion` accepts.
- */
-export function buildRegionInputs(rs: RegionSeries): RegionInputs[] {
-  const up = byRegion(rs.up);
-  const util = byRegion(rs.utilization);
-  const latSum = byRegion(rs.modeLatency.sum);
-  const latCount = byRegion(rs.modeLatency.count);
-  const errs = byRegion(rs.errors);
-  const ops = byRegion(rs.operations);
-  const acp = byRegion(rs.acpHealth);
-  // Regions are those with DWCP v3 series; `up` alone (e.g. the monitor's own host target) does not make one.
-  const regions = new Set<string>([...util.keys(), ...latSum.keys(), ...errs.keys(), ...ops.keys(), ...acp.keys()]);
-  const out: RegionInputs[] = [];
-  for (const region of [...regions].sort()) {
-    const partial: { -readonly [K in RegionFactor]?: number } = {};
-    const a = meanOf(gaugeValues(up.get(region) ?? []));
-    if (a !== null) partial.availabilityPercent = clamp(a * 100, 0, 100);
-    const u = meanOf((util.get(region) ?? []).map((s) => meanOf(gaugeValues([s]))).filter((v): v is number => v !== null));
-    if (u !== null) partial.utilizationPercent = clamp(u, 0, 100);
-    const means = intervalMeans({ sum: latSum.get(region) ?? [], count: latCount.get(region) ?? [] });
-    const dc = means.reduce((x, m) => x + m.countDelta, 0);
-    if (dc > 0) partial.latencyMs = Math.max(0, (1000 * means.reduce((x, m) => x + m.sumDelta, 0)) / dc);
-    const opInc = counterIncreases(ops.get(region) ?? []);
-    if (opInc.length > 0) {
-      const total = opInc.reduce((x, p) => x + p.inc, 0);
-      const bad = counterIncreases(errs.get(region) ?? []).reduce((x, p) => x + p.inc, 0);
-      partial.errorRate = total > 0 ? clamp(bad / total, 0, 1) : 0;
-    }
-    const c = meanOf(gaugeValues(acp.get(region) ?? []));
-    if (c !== null) partial.consensusHealthPercent = clamp((c / 2) * 100, 0, 100);
-    const factors: RegionFactor[] = ['availabilityPercent', 'utilizationPercent', 'latencyMs', 'errorRate', 'consensusHealthPercent'];
-    const missing = factors.filter((f) => partial[f] === undefined);
-    out.push({ region, input: missing.length === 0 ? (partial as RegionHealthInput) : null, partial, missing });
-  }
-  return out;
 }

@@ -3,26 +3,26 @@
  * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
  * inputs with `rollout-inputs.ts` and runs the pure engines (the rollout status of `rollout-status.ts`: the
  * sequential test of the current stage since its start, at most `maxEvidenceMs` back, and the descriptive
- * comparison over the window; evaluateErrorBudget on the SLO_TEMPLATES, SLI series from `slo-series.ts`; scoreRegion). Served by GET /api/rollout, /api/slo and
+ * comparison over the window; the SLOs through `slo-provider.ts`; regions through `region-provider.ts`).
+ * Served by GET /api/rollout, /api/slo and
  * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
  * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
  * and every trend `unknown`.
  */
-import { scoreRegion } from '../analysis/health/region-score.ts';
-import { evaluateErrorBudget } from '../analysis/slo/budget.ts';
 import { SLO_TEMPLATES, type Slo } from '../analysis/slo/definition.ts';
 import { getMetric, type MetricName } from '../catalog/index.ts';
 import type { AnalysisWindow } from '../contract/common.ts';
-import type { RegionHealth, RegionsOverview } from '../contract/regions.ts';
-import type { SloOverview, SloStatus } from '../contract/slo.ts';
+import type { RegionsOverview } from '../contract/regions.ts';
+import type { SloOverview } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
-import { buildRegionInputs, type HistogramSeries } from './rollout-inputs.ts';
+import type { HistogramSeries } from './rollout-inputs.ts';
+import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
 import { stageStart } from './rollout-evidence.ts';
 import { computeRolloutStatus, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOptions, type RolloutResult } from './rollout-status.ts';
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
-import { sloSeries } from './slo-series.ts';
+import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
 
 export type { RolloutResult } from './rollout-status.ts';
 
@@ -46,10 +46,14 @@ export interface InsightsOptions {
   readonly sloStepMs?: number;
   /** SLOs evaluated. Default SLO_TEMPLATES. */
   readonly slos?: readonly Slo[];
+  /** Evidence gates of the SLO verdicts and burn-rate pairs (defaults of src/analysis/slo/budget.ts). */
+  readonly sloEvidence?: SloEvidenceOptions;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
   readonly regionTrends?: RegionTrendTracker;
+  /** Warm-up and per-mode latency scale of the regional health score (defaults of model/insight-settings.ts). */
+  readonly regionHealth?: RegionHealthOptions;
   /** Longest evidence period of the rollout stage, ms. Default 1 h. */
   readonly maxEvidenceMs?: number;
   /** Settings of the rollout stage's sequential test. */
@@ -120,17 +124,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
       const { read } = reader(window, warnings);
-      const out: SloStatus[] = [];
-      for (const slo of slos) {
-        const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
-        const r = await sloSeries(slo, read, maxSeries, stepMs, window.startMs, nowMs);
-        warnings.push(...r.warnings);
-        out.push(
-          r.series === null
-            ? { ...base, evaluated: false, reason: r.reason, report: null }
-            : { ...base, evaluated: true, reason: null, report: evaluateErrorBudget({ slo, series: r.series }, { maxViolations: 50 }, nowMs) },
-        );
-      }
+      const out = await evaluateSlos(slos, read, maxSeries, stepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
       return { stepMs, window, slos: out, warnings };
     },
 
@@ -146,14 +140,11 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         read(m('dwcp_v3_component_operations_total')),
         read(m('dwcp_v3_component_health'), { component: 'acp' }),
       ]);
-      const regions = buildRegionInputs({ up, utilization, modeLatency, errors, operations, acpHealth }).map((r): RegionHealth => {
-        const trend = options.regionTrends?.trend(r.region, nowMs) ?? UNKNOWN_TREND;
-        if (r.input === null) {
-          return { region: r.region, status: null, score: null, factors: null, inputs: r.partial, missing: r.missing, trend };
-        }
-        const s = scoreRegion(r.input);
-        return { region: r.region, status: s.status, score: s.score, factors: s.factors, inputs: r.input, missing: [], trend };
-      });
+      const regions = evaluateRegions(
+        { up, utilization, modeLatency, errors, operations, acpHealth },
+        options.regionHealth ?? {},
+        (region) => options.regionTrends?.trend(region, nowMs) ?? UNKNOWN_TREND,
+      );
       return { window, regions, warnings };
     },
   };

@@ -20,11 +20,11 @@ export interface ReportSources {
   readonly samples: SampleStore;
 }
 
-/** One SLO row. Ratios 0..1; null without data. */
+/** One SLO row. Ratios 0..1; null without a verdict (`insufficient-data`, `no-data`) or data. */
 export interface SloRow {
   readonly name: string;
   readonly objective: number;
-  readonly status: 'met' | 'violated' | 'no-data' | 'not-evaluated';
+  readonly status: 'met' | 'violated' | 'insufficient-data' | 'no-data' | 'not-evaluated';
   readonly compliance: number | null;
   readonly budgetRemaining: number | null;
   readonly violations: number;
@@ -123,9 +123,10 @@ export async function gatherReportData(src: ReportSources, range: ReportRange, k
       objective: s.objective,
       status: s.report ? s.report.status : 'not-evaluated',
       compliance: s.report?.compliance ?? null,
-      budgetRemaining: s.report?.budget.remainingFraction ?? null,
+      budgetRemaining: s.report?.budget?.remainingFraction ?? null,
       violations: s.report?.violations.length ?? 0,
-      reason: s.reason,
+      // Not evaluated: why; no verdict: what is missing.
+      reason: s.reason ?? (s.report && s.report.missing.length > 0 ? s.report.missing.join('; ') : null),
     }));
   } catch (e) {
     warnings.push(`SLO budgets unavailable: ${errText(e)}`);

@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { InvalidInputError } from '../errors.ts';
 import { isComponent, isMode, type Component, type Mode } from '../model/dwcp.ts';
+import { ATTR_DWCP_COMPONENT, ATTR_DWCP_MODE, ATTR_DWCP_VM_ID } from '../model/trace-attributes.ts';
 
 /**
  * `source.address` / `destination.address` of the OTel semantic conventions (still "development" status, so
@@ -22,9 +23,6 @@ import { isComponent, isMode, type Component, type Mode } from '../model/dwcp.ts
  */
 export const ATTR_SOURCE_ADDRESS = 'source.address';
 export const ATTR_DESTINATION_ADDRESS = 'destination.address';
-export const ATTR_DWCP_VM_ID = 'dwcp.vm.id';
-export const ATTR_DWCP_MODE = 'dwcp.mode';
-export const ATTR_DWCP_COMPONENT = 'dwcp.component';
 export const ATTR_DWCP_OPERATION = 'dwcp.operation';
 
 export interface TracingOptions {

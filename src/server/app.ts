@@ -11,10 +11,12 @@ import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
 import { registerErrorHandling } from './error-handler.ts';
 import { registerResponseCheck } from './response-check.ts';
+import { alertingRuleRoutes } from './routes/alerting-rules.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { componentRoutes } from './routes/components.ts';
 import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { liveRoutes } from './routes/live.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
@@ -25,9 +27,11 @@ import { regionRoutes } from './routes/regions.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rolloutRoutes } from './routes/rollout.ts';
 import { seriesRoutes } from './routes/series.ts';
+import { silenceRoutes } from './routes/silences.ts';
 import { sloRoutes } from './routes/slo.ts';
 import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { traceRoutes } from './routes/traces.ts';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -89,6 +93,10 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(networkRoutes, ctx);
   await app.register(predictionRoutes, ctx);
   await app.register(modelRoutes, ctx);
+  await app.register(incidentRoutes, ctx);
+  await app.register(silenceRoutes, ctx);
+  await app.register(alertingRuleRoutes, ctx);
+  await app.register(traceRoutes, ctx);
   await app.register(profileRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);

@@ -14,10 +14,12 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
+import type { OtlpExportResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
+import type { AlertingApi } from './alerting-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
@@ -51,6 +53,9 @@ export interface AppLimits {
   readonly liveMaxIncomingBytes: number;
   /** Interval of websocket pings; a client that did not answer the previous ping is terminated. */
   readonly livePingIntervalMs: number;
+  /** Default and maximum `limit` (traces) of GET /api/traces. */
+  readonly tracesDefault: number;
+  readonly tracesMax: number;
 }
 
 /** Defaults of {@link AppLimits}. */
@@ -68,6 +73,8 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   liveMaxBufferedBytes: 1024 * 1024,
   liveMaxIncomingBytes: 4096,
   livePingIntervalMs: 30_000,
+  tracesDefault: 20,
+  tracesMax: 1000,
 };
 
 /** Everything `buildApp` depends on. */
@@ -100,12 +107,43 @@ export interface AppDeps {
   readonly predictions?: PredictionSource;
   /** The last benchmark report (GET /api/models/performance); omitted → 404. */
   readonly modelPerformance?: ModelPerformanceSource;
+  /** Incidents, silences, acknowledgements, rules and delivery health (src/server/routes/incidents.ts, ...); omitted → 404. */
+  readonly alerting?: AlertingApi;
   /** /debug/pprof and GET/POST /api/profiles; omitted → 404. */
   readonly profiling?: ProfilingApi;
   /** GET/POST /api/reports; omitted → 404. */
   readonly reports?: ReportsApi;
   /** GET /api/system/metrics and GET /metrics/summary; omitted → 404. */
   readonly summaries?: SummariesApi;
+  /** OTLP trace receiver and trace queries (POST /v1/traces, GET /api/traces, /api/traces/{traceId}); omitted → 404. */
+  readonly traces?: TraceSource;
+}
+
+/** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */
+export interface OtlpExportInput {
+  readonly body: Buffer;
+  readonly contentType: string | undefined;
+  readonly contentEncoding: string | undefined;
+}
+
+/** The trace system: OTLP ingest and Jaeger-shaped queries. */
+export interface TraceSource {
+  /** Largest POST /v1/traces body accepted (compressed or not), bytes; larger → 413. */
+  readonly maxBodyBytes: number;
+  /**
+   * Decodes, validates and stores one OTLP export.
+   * @throws InvalidInputError (400) for a body that does not decode or has no valid span; PayloadTooLargeError
+   *   (413) for a decompressed body over the limit; StoreError (503); nothing is stored in each case
+   */
+  receive(req: OtlpExportInput): Promise<OtlpExportResponse>;
+  /** The protobuf encoding of an export response. */
+  encodeProtobuf(r: OtlpExportResponse): Uint8Array;
+  /** Counts a request refused by the HTTP layer (body over the limit, unsupported content type). */
+  countRejectedRequest(reason: 'too_large' | 'unsupported_media_type'): void;
+  /** Traces matching a search (most recent first, at most `limit`). */
+  search(q: TraceSearchRequest): Promise<TracesResponse>;
+  /** One trace with its spans stitched; undefined when no span of it is stored. */
+  trace(traceId: string): Promise<TracesResponse | undefined>;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

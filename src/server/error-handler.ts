@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiErrorBody, ApiErrorType } from '../contract/api-error.ts';
-import { DwcpError, type DwcpErrorCode } from '../errors.ts';
+import { DwcpError, FileValidationError, type DwcpErrorCode } from '../errors.ts';
 
 /** HTTP status of each error code. Exhaustive: adding a code to `DwcpErrorCode` fails typechecking here. */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
@@ -38,6 +38,9 @@ interface ErrorLike {
  * - anything else: 500 `DWCP_INTERNAL` with a generic message (no stack, no internal message).
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
+  if (err instanceof FileValidationError) {
+    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] } };
+  }
   if (err instanceof DwcpError) {
     return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message } };
   }

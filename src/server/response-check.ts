@@ -5,6 +5,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import {
+  DeliveryHealthResponseSchema,
+  IncidentResponseSchema,
+  IncidentsResponseSchema,
+  RulesOverviewResponseSchema,
+  SilenceResponseSchema,
+  SilencesResponseSchema,
+} from '../contract/alerting.ts';
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
@@ -21,6 +29,7 @@ import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts
 import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
+import { OtlpExportResponseSchema, TracesResponseSchema } from '../contract/traces.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -39,6 +48,21 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/network': NetworkResponseSchema,
   'GET /api/predictions/:metric': PredictionsResponseSchema,
   'GET /api/models/performance': ModelPerformanceResponseSchema,
+  'GET /api/incidents': IncidentsResponseSchema,
+  'GET /api/incidents/:id': IncidentResponseSchema,
+  'POST /api/incidents/:id/acknowledge': IncidentResponseSchema,
+  'POST /api/incidents/:id/unacknowledge': IncidentResponseSchema,
+  'GET /api/silences': SilencesResponseSchema,
+  'GET /api/silences/:id': SilenceResponseSchema,
+  'POST /api/silences': SilenceResponseSchema,
+  'PUT /api/silences/:id': SilenceResponseSchema,
+  'DELETE /api/silences/:id': SilenceResponseSchema,
+  'GET /api/alerting/rules': RulesOverviewResponseSchema,
+  'POST /api/alerting/rules/reload': RulesOverviewResponseSchema,
+  'GET /api/alerting/health': DeliveryHealthResponseSchema,
+  'POST /v1/traces': OtlpExportResponseSchema,
+  'GET /api/traces': TracesResponseSchema,
+  'GET /api/traces/:traceId': TracesResponseSchema,
   'GET /api/profiles': ProfilesResponseSchema,
   'POST /api/profiles': ProfileCreatedResponseSchema,
   'GET /api/profiles/:id/flamegraph': FlameGraphResponseSchema,

@@ -11,6 +11,7 @@ import { faultLabel, LabelWriter } from './labels.ts';
 import type { SimNode } from './node.ts';
 import type { Scenario } from './scenario.ts';
 import { createSimNode, deriveNodes } from './topology.ts';
+import { ClusterTracing, type ClusterTracingOptions } from './tracing.ts';
 
 /** Most nodes one cluster may run (each is an HTTP server and a registry). */
 export const MAX_NODES = 200;
@@ -42,6 +43,8 @@ export interface ClusterOptions {
   readonly autoTick?: boolean;
   /** Receives warnings; default console.warn. */
   readonly warn?: (message: string) => void;
+  /** Trace every migration (one trace per migration across source and destination node); default off. */
+  readonly tracing?: ClusterTracingOptions;
   /** Extra GET routes every node's metrics server answers (e.g. /debug/pprof/profile); default none. */
   readonly serverRoutes?: ReadonlyMap<string, MetricsServerRoute>;
   /** Registers extra metrics in every node's registry (e.g. the Node.js runtime metrics); default none. */
@@ -64,9 +67,11 @@ export interface Cluster {
   readonly startMs: number;
   /** Labels of the faults injected so far. */
   readonly labels: readonly FaultLabel[];
+  /** The nodes' tracers when tracing is on. */
+  readonly tracing: ClusterTracing | undefined;
   /** Advances every node to `nowMs` (default: the clock) and injects faults that started. */
   tick(nowMs?: number): void;
-  /** Stops the timer and every server. Idempotent. */
+  /** Stops the timer and every server, then flushes and shuts the tracers down. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -119,8 +124,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const labelWriter = options.labelsOut ? new LabelWriter(options.labelsOut) : undefined;
 
   const specs = deriveNodes(n, regions, seed, portBase);
+  const tracing = options.tracing ? new ClusterTracing(specs, options.tracing) : undefined;
   const sims: SimNode[] = specs.map((spec) =>
-    createSimNode(spec, { rolloutPercent: rollout, daySeconds, startMs, faults, warn }),
+    createSimNode(spec, { rolloutPercent: rollout, daySeconds, startMs, faults, warn, ...(tracing ? { trace: tracing.sink } : {}) }),
   );
 
   for (const s of sims) {
@@ -131,6 +137,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < sims.length; i++) await sims[i]!.listen(host, specs[i]!.port);
   } catch (e) {
     await Promise.all(sims.map((s) => s.close()));
+    await tracing?.shutdown();
     throw e;
   }
 
@@ -173,12 +180,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     })),
     sim: sims,
     startMs,
+    tracing,
     labels,
     tick,
     stop() {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
         await Promise.all(sims.map((s) => s.close()));
+        await tracing?.shutdown();
       })();
       return stopping;
     },

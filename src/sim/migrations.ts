@@ -8,6 +8,7 @@
  */
 import type { Mode } from '../model/dwcp.ts';
 import { switchoverDowntime } from './downtime.ts';
+import type { MigrationTraceInput } from '../sdk/migration-tracing.ts';
 import type { FaultEffects } from './faults.ts';
 import type { ModeParams } from './mode-params.ts';
 import type { Prng } from './prng.ts';
@@ -37,6 +38,16 @@ export interface MigrationDriverOptions {
   readonly setEventMs: (ms: number) => void;
   /** Generator of the switchover downtimes: its own stream, so that no other draw of the node depends on it. */
   readonly downtimePrng: Prng;
+  /** Receives every migration for tracing (src/sim/tracing.ts); default none. Draws nothing from the PRNG. */
+  readonly trace?: (m: MigrationTraceInput) => void;
+}
+
+/**
+ * Failed transfer attempts traced for a migration under `eff`: one while latency is at least doubled or
+ * throughput at least halved, else none.
+ */
+export function transferRetries(eff: FaultEffects): number {
+  return eff.latencyFactor >= 2 || eff.throughputFactor <= 0.5 ? 1 : 0;
 }
 
 /** Conditions of the tick the migrations run in. */
@@ -63,6 +74,7 @@ export class MigrationDriver {
   private v1Credit = 0;
   private v3Credit = 0;
   private seq = 0;
+  private vmSeq = 0;
 
   constructor(tel: NodeTelemetry, prng: Prng, opts: MigrationDriverOptions) {
     this.tel = tel;
@@ -99,6 +111,7 @@ export class MigrationDriver {
       }
       else production.error('migration', 'migration_failed', 'critical');
       v3Slowdown = seconds / baseline;
+      this.trace(k, 'v3', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
     }
     while (this.v1Credit >= 1) {
       this.v1Credit -= 1;
@@ -114,9 +127,28 @@ export class MigrationDriver {
       migration.onMigrationStart(migrationId);
       this.opts.setEventMs(nowMs + Math.max(0.01, seconds) * 1000);
       migration.onMigrationComplete(migrationId, id, dest, ok, dwcp);
+      this.trace(k, 'v1', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
     }
     this.opts.setEventMs(nowMs);
     for (const vm of VM_SIZES) migration.onSpeedupCalculated(`${vm.name}_vm`, Math.max(0.1, 5 * eff.throughputFactor * (1 + r.gaussian(0, 0.02))));
     return { v3Slowdown };
+  }
+
+  private trace(k: MigrationTick, version: 'v1' | 'v3', vmSize: string, dest: string, startMs: number, seconds: number, bytes: number, ok: boolean): void {
+    const sink = this.opts.trace;
+    if (!sink) return;
+    sink({
+      vmId: `vm-${this.opts.id}-${++this.vmSeq}`,
+      vmSize,
+      sourceNode: this.opts.id,
+      destinationNode: dest,
+      mode: k.mode,
+      version,
+      startMs,
+      durationMs: seconds * 1000,
+      bytes: Math.round(bytes),
+      ok,
+      retries: transferRetries(k.eff),
+    });
   }
 }

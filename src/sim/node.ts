@@ -14,6 +14,7 @@ import { validateLevelShift, withLevelShifts, type LevelShift } from './events.t
 import { effectsAt, NO_FAULT, type FaultEffects, type ScheduledFault } from './faults.ts';
 import { clamp, DEFAULT_HYBRID_PERIOD_SECONDS, linkConditions, type LinkProfile } from './link-model.ts';
 import { DEFAULT_V1_DURATION_FACTOR, MigrationDriver } from './migrations.ts';
+import type { MigrationTraceSink } from './tracing.ts';
 import { ModeDetector } from './mode.ts';
 import { MODE_PARAMS } from './mode-params.ts';
 import {
@@ -74,6 +75,8 @@ export interface SimNodeOptions {
   readonly v1DurationFactor?: number;
   /** Called with warnings (server restart failures, label overflow); default console.warn. */
   readonly warn?: (message: string) => void;
+  /** Receives every migration for tracing (./tracing.ts); default none. */
+  readonly trace?: MigrationTraceSink;
 }
 
 /** Validates the options of a node. @throws InvalidInputError on a bad rollout percent, day length, v1 duration factor or level shift. */
@@ -130,6 +133,7 @@ export class SimNode {
       setEventMs: (ms) => {
         this.eventMs = ms;
       },
+      ...(opts.trace ? { trace: opts.trace } : {}),
     });
     this.server = new NodeServer({ id: opts.id, registry: this.tel.registry, ready: () => this.ready, warn });
     this.remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];

@@ -10,6 +10,7 @@ import type { ScheduledFault } from './faults.ts';
 import { linkClassForRegion, linkProfile, type LinkProfile } from './link-model.ts';
 import { SimNode } from './node.ts';
 import { Prng } from './prng.ts';
+import type { MigrationTraceSink } from './tracing.ts';
 
 /** One derived node: identity, link and seed (no process state). */
 export interface NodeSpec {
@@ -78,6 +79,8 @@ export interface NodeRun {
   /** Restarts so far (default 0): the process seed is {@link processSeed}. */
   readonly generation?: number;
   readonly warn: (message: string) => void;
+  /** Receives every migration for tracing; default none. */
+  readonly trace?: MigrationTraceSink;
 }
 
 /**
@@ -99,5 +102,6 @@ export function createSimNode(spec: NodeSpec, run: NodeRun): SimNode {
     peers: spec.peers,
     remoteRegions: spec.remoteRegions,
     warn: run.warn,
+    ...(run.trace ? { trace: run.trace } : {}),
   });
 }

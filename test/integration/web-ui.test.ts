@@ -1,7 +1,8 @@
 /**
  * The web page in a real browser (Debian's chromium driven by playwright-core) against a running monitor
  * that scrapes a simulated cluster: targets with health, the component grid, the live chart, the anomaly list
- * with live updates, and acknowledging an anomaly.
+ * with live updates, acknowledging an anomaly, the incident of the down node (acknowledged with a name) and the
+ * banner shown while notification delivery fails (the only receiver points at a closed port).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,7 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
         listen: { host: '127.0.0.1', port: 0 },
         storage: { type: 'sqlite', path: join(dir, 'ui.db') },
         targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
+        alerting: { receivers: [{ name: 'broken-hook', type: 'webhook', url: 'http://127.0.0.1:1/hook', timeout: '1s' }], incidents: { groupWait: '0s' } },
       }),
       logger: pino({ level: 'silent' }),
     });
@@ -92,6 +94,24 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
     await upRow.getByText('acknowledged').waitFor({ timeout: 10_000 });
     const res = (await (await fetch(`${monitor!.url}api/anomalies?limit=50`)).json()) as { data: { metric: string; acknowledged: boolean }[] };
     assert.ok(res.data.some((a) => a.metric === 'up' && a.acknowledged), 'the acknowledgement reached the store');
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('shows the incident of the down node, acknowledges it with a name, and warns that delivery fails', async () => {
+    const incidents = page.getByTestId('incidents');
+    const row = incidents.locator('tr', { hasText: 'node-2' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /critical/);
+    await row.getByRole('button', { name: /up \(system\)/ }).click();
+    await incidents.getByText('Root-cause candidates').waitFor({ timeout: 10_000 });
+    await incidents.getByPlaceholder('e.g. alice').fill('alice');
+    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    await row.getByText(/alice at/).waitFor({ timeout: 10_000 });
+    const res = (await (await fetch(`${monitor!.url}api/incidents?limit=10`)).json()) as { data: { node: string | null; acknowledgement: { by: string } | null }[] };
+    assert.equal(res.data.find((i) => i.node === 'node-2')?.acknowledgement?.by, 'alice');
+    const banner = page.getByTestId('delivery-banner');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.match(await banner.innerText(), /Notification delivery is failing[\s\S]*broken-hook/);
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -1,5 +1,8 @@
 import { AnomalyList } from './components/AnomalyList.tsx';
 import { CapacityPanel } from './components/CapacityPanel.tsx';
+import { DeliveryBanner } from './components/DeliveryBanner.tsx';
+import { IncidentsPanel } from './components/IncidentsPanel.tsx';
+import { SilencesPanel } from './components/SilencesPanel.tsx';
 import { ComponentGrid } from './components/ComponentGrid.tsx';
 import { ProfilesPanel } from './components/ProfilesPanel.tsx';
 import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
@@ -9,7 +12,7 @@ import { SeriesChart } from './components/SeriesChart.tsx';
 import { SloPanel } from './components/SloPanel.tsx';
 import { TargetsTable } from './components/TargetsTable.tsx';
 
-/** The single page: header, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets, reports, profiles. */
+/** The single page: header, delivery banner, incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets, reports, profiles. */
 export function App() {
   return (
     <>
@@ -17,7 +20,9 @@ export function App() {
         <h1>DWCP Monitor</h1>
         <span className="muted">NovaCron WAN migration protocol · AMST · HDE · PBA · ASS · ACP · ITP</span>
       </header>
+      <DeliveryBanner />
       <main>
+        <IncidentsPanel />
         <ComponentGrid />
         <RolloutPanel />
         <SloPanel />
@@ -25,6 +30,7 @@ export function App() {
         <CapacityPanel />
         <SeriesChart />
         <AnomalyList />
+        <SilencesPanel />
         <TargetsTable />
         <ReportsPanel />
         <ProfilesPanel />

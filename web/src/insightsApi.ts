@@ -43,6 +43,15 @@ export function fmtSigned(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`;
 }
 
+/** A duration in ms as a short text: `45 s`, `12 min`, `3.5 h`, `2.0 d`. */
+export function fmtSpan(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 86_400_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+}
+
 /** Local time of day of a Unix-ms timestamp (HH:MM:SS). */
 export function fmtTime(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour12: false });

@@ -20,6 +20,18 @@
  *   lets members whose raw scores live on different scales be combined. Needs every member's `voteThreshold`.
  * The ensemble alarms when the combined score ≥ `threshold` and at least `minVotes` members voted, unless muted.
  * After an alarm the next `muteSamples` samples report score 0 and no alarm (they still train the members).
+ *
+ * Paging rule (options.pageRule). Members have a role: `level` (a point band around an expected value: EWMA,
+ * seasonal, robust), `trend` (a sustained shift of the mean: CUSUM, which votes only with the sample outside
+ * its own mean band) or `shape` (a change of the distribution or pattern without a value band: relative
+ * entropy, KNN-CAD, CAD OSE). With `band`, no member may page alone on a distribution change that stays
+ * inside the band: an alarm needs a vote of a level or trend member, and the sample must lie outside the band
+ * reported with the alarm (that of the voting level/trend member with the largest calibrated score). Shape
+ * members then only add to the explanation and the confidence, and the combined score counts them only while a
+ * level or trend member votes (so a threshold sweep cannot page on them alone either). Corroboration
+ * (`corroborate` = r in (0, 1]): a shape vote also pages when a level member's sample lies beyond r of its band's
+ * half-width; the alarm then reports that member's band narrowed to r (expected ± r·half-width), so the sample is
+ * outside the band shown. `any` (the rule before roles existed): any vote pages.
  * Pure: no clocks, no I/O.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -39,7 +51,15 @@ export interface EnsembleMember {
   readonly voteThreshold?: number;
   /** When false, the member only votes and explains but does not enter the combined score. Default true. */
   readonly scored?: boolean;
+  /** What the member's vote means for the paging rule (see the module comment). Default `level`. */
+  readonly role?: MemberRole;
 }
+
+/** Role of a member under the `band` paging rule. */
+export type MemberRole = 'level' | 'trend' | 'shape';
+
+/** Paging rule: `band` (no page on a shape vote alone or inside the reported band) or `any`. */
+export type PageRule = 'band' | 'any';
 
 /** How member scores are combined. */
 export type EnsembleCombine = 'mean' | 'max' | 'vote' | 'calibrated';
@@ -55,15 +75,24 @@ export interface EnsembleOptions {
   readonly muteSamples: number;
   /** Name reported by the detector (default `ensemble`). */
   readonly name: string;
+  /** Paging rule (default `any`, the behaviour before roles existed; the live preset sets `band`). */
+  readonly pageRule: PageRule;
+  /** Band rule: share r of a level member's band half-width that corroborates a shape vote (0 = never). */
+  readonly corroborate: number;
 }
 
-/** Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown). */
+/**
+ * Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown), paging
+ * rule `any` (what the existing presets were measured with; the `live` preset sets `band`).
+ */
 export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = Object.freeze({
   combine: 'mean',
   threshold: 0.9,
   minVotes: 1,
   muteSamples: 0,
   name: 'ensemble',
+  pageRule: 'any',
+  corroborate: 0,
 });
 
 /** How one member judged one sample (the explanation of an ensemble verdict). */
@@ -126,7 +155,9 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       if (m.voteThreshold !== undefined && !(vt > 0 && vt <= 1)) {
         throw new InvalidInputError(`ensemble member ${m.detector.name}: voteThreshold must be in (0, 1], got ${vt}`);
       }
-      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true };
+      const role = m.role ?? 'level';
+      if (role !== 'level' && role !== 'trend' && role !== 'shape') throw new InvalidInputError(`ensemble member ${m.detector.name}: role must be level, trend or shape, got ${String(role)}`);
+      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role };
     });
     if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
       throw new InvalidInputError(`ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`);
@@ -142,6 +173,11 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       throw new InvalidInputError(`ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`);
     }
     if (this.members.every((m) => !m.scored)) throw new InvalidInputError('ensemble needs at least one scored member');
+    if (!(o.corroborate >= 0 && o.corroborate <= 1)) throw new InvalidInputError(`ensemble corroborate must be in [0, 1], got ${o.corroborate}`);
+    if (o.pageRule !== 'band' && o.pageRule !== 'any') throw new InvalidInputError(`ensemble pageRule must be band or any, got ${String(o.pageRule)}`);
+    if (o.pageRule === 'band' && this.members.every((m) => m.role === 'shape')) {
+      throw new InvalidInputError('ensemble pageRule band needs at least one level or trend member');
+    }
     this.opts = Object.freeze(o);
     this.name = o.name;
     this.totalWeight = this.members.reduce((s, m) => s + m.weight, 0);
@@ -165,6 +201,14 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
     let warming = true;
     let band: Verdict | null = null;
     let deviation = 0;
+    // Band rule: the best-calibrated voting level/trend member, its calibrated score, and the best of those.
+    const bandRule = this.opts.pageRule === 'band';
+    let pager: Verdict | null = null;
+    let pagerCal = -1;
+    let bandCalibrated = 0;
+    let shapeVoted = false;
+    let support: Verdict | null = null;
+    let supportRatio = 0;
     const members = this.members;
     for (let k = 0; k < members.length; k++) {
       const m = members[k]!;
@@ -181,6 +225,22 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
           const t = m.voteThreshold;
           const cal = s >= t ? (t >= 1 ? 1 : 0.5 + (0.5 * (s - t)) / (1 - t)) : (0.5 * s) / t;
           if (cal > calibrated) calibrated = cal;
+          if (bandRule && m.role === 'shape' && voted) shapeVoted = true;
+          if (bandRule && m.role === 'level' && this.opts.corroborate > 0) {
+            const half = v.upper - v.expected;
+            const ratio = half > 0 ? Math.abs(value - v.expected) / half : 0;
+            if (ratio > supportRatio) {
+              supportRatio = ratio;
+              support = v;
+            }
+          }
+          if (bandRule && m.role !== 'shape') {
+            if (cal > bandCalibrated) bandCalibrated = cal;
+            if (voted && cal > pagerCal && Number.isFinite(v.lower) && Number.isFinite(v.upper)) {
+              pager = v;
+              pagerCal = cal;
+            }
+          }
         }
       }
       if (voted) {
@@ -193,7 +253,20 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
     }
     const mean = sum / this.scoredWeight;
     const c = this.opts.combine;
-    const combined = c === 'max' ? max : c === 'vote' ? 0.9 * (voteWeight / this.totalWeight) + 0.1 * mean : c === 'calibrated' ? calibrated : mean;
+    let combined = c === 'max' ? max : c === 'vote' ? 0.9 * (voteWeight / this.totalWeight) + 0.1 * mean : c === 'calibrated' ? calibrated : mean;
+    // Band rule: without a level/trend vote whose band the sample leaves, shape members do not count and no page.
+    let pageable = true;
+    if (bandRule) {
+      const p = pager as Verdict | null;
+      pageable = p !== null && (value > p.upper || value < p.lower);
+      if (pageable) band = p;
+      else if (shapeVoted && support !== null && supportRatio >= this.opts.corroborate) {
+        const sv = support as Verdict;
+        const w = this.opts.corroborate * (sv.upper - sv.expected);
+        band = { ...sv, lower: sv.expected - w, upper: sv.expected + w };
+        pageable = true;
+      } else if (c === 'calibrated') combined = Math.min(bandCalibrated, 0.4999);
+    }
     let muted = false;
     let anomalous = false;
     let score = combined;
@@ -201,7 +274,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       this.mute--;
       muted = true;
       score = 0;
-    } else if (!warming && combined >= this.opts.threshold && voteCount >= this.opts.minVotes) {
+    } else if (!warming && pageable && combined >= this.opts.threshold && voteCount >= this.opts.minVotes) {
       anomalous = true;
       this.mute = this.opts.muteSamples;
     }

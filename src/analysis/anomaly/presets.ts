@@ -8,18 +8,23 @@
  * - `full`: CAD OSE plus the statistical members (KNN-CAD can be added through the tuning). CAD OSE costs
  *   ~100 µs per sample and up to ~1.5 MB of state per series: for a few important series or offline analysis,
  *   not for thousands of series.
+ * - `live`: what the monitor pages on (live-tuning.ts): level members (EWMA, seasonal), a CUSUM trend member
+ *   and relative entropy as a shape member under the ensemble's `band` paging rule (no page on a distribution
+ *   change alone or inside the band). The older presets keep the `any` rule they were measured with.
  */
 import { createContextOseDetector } from './context-ose.ts';
+import { createCusumDetector } from './cusum.ts';
+import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
-import type { EnsembleMember } from './ensemble.ts';
+import type { EnsembleMember, PageRule } from './ensemble.ts';
 import { createEwmaDetector, deviationScore } from './ewma.ts';
 import { createKnnCadDetector } from './knn-cad.ts';
 import { createRelativeEntropyDetector } from './relative-entropy.ts';
 import { createSeasonalDetector } from './seasonal.ts';
 
 /** Names of the shipped ensembles. */
-export const ENSEMBLE_PRESETS = ['statistical', 'full'] as const;
+export const ENSEMBLE_PRESETS = ['statistical', 'full', 'live'] as const;
 export type EnsemblePreset = (typeof ENSEMBLE_PRESETS)[number];
 
 /**
@@ -37,6 +42,16 @@ export interface PresetTuning {
   readonly contextOseScore?: number;
   /** Samples muted after an alarm (NAB; the live monitor uses its engine's cooldown instead). */
   readonly muteSamples: number;
+  /** Holt-Winters level member (holt-winters-level.ts): alarm threshold in σ along the bad direction. */
+  readonly hwSigma?: number;
+  /** CUSUM trend member: reference value k (σ) and target in-control run length (samples); see cusum.ts. */
+  readonly cusum?: { readonly k: number; readonly arl0: number };
+  /** EWMA winsorising (σ) of learned deviations (ewma.ts `clipSigma`; default none). */
+  readonly ewmaClipSigma?: number;
+  /** Paging rule of the ensemble (ensemble.ts); default `any` (the rule the older presets were measured with). */
+  readonly pageRule?: PageRule;
+  /** Band rule: corroboration share of a level member's band for a shape vote (ensemble.ts); default 0. */
+  readonly corroborate?: number;
 }
 
 /**
@@ -47,6 +62,8 @@ export interface PresetTuning {
  * score with these member thresholds chosen leave-one-category-out.
  * - statistical (mute 50): EWMA alarms at 48.4 σ (score z/(z+3) = 0.9416), seasonal at 13.1 σ (0.8141 of
  *   dz/(dz+3)), relative entropy on. Measured 54.1 / 34.8 / 63.7.
+ * - live (mute 50, NAB's refractory convention as for the other presets): the live tuning of live-tuning.ts
+ *   (Holt-Winters level at max(5 σ, 2·q̂₀.₉₉), CUSUM k = 1, ARL₀ 10⁶), not tuned on NAB.
  * - full (mute 100): CAD OSE at 0.6082 (its live default range: expanding, 750 samples, margin 0.25), EWMA at
  *   24 σ (0.8889), seasonal at 109 σ (0.9733: in effect only gross level breaks), relative entropy on; KNN-CAD
  *   was switched off by the search (no gain once CAD OSE is in). Measured 63.5 / 50.0 / 69.9.
@@ -54,6 +71,7 @@ export interface PresetTuning {
 export const NAB_TUNING: Readonly<Record<EnsemblePreset, PresetTuning>> = Object.freeze({
   statistical: Object.freeze({ ewmaSigma: 48.4, seasonalSigma: 13.1, relativeEntropy: true, muteSamples: 50 }),
   full: Object.freeze({ contextOseScore: 0.6082, ewmaSigma: 24, seasonalSigma: 109, relativeEntropy: true, muteSamples: 100 }),
+  live: Object.freeze({ hwSigma: 5, cusum: Object.freeze({ k: 1, arl0: 1e6 }), muteSamples: 50, pageRule: 'band' }),
 });
 
 /** Options of {@link createEnsemble}. */
@@ -83,24 +101,37 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   if (t.seasonalSigma !== undefined) {
     const periodMs = o.seasonalPeriodMs ? { periodMs: o.seasonalPeriodMs } : {};
     // Score dz/(dz + threshold): 0.5 exactly at the threshold.
-    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma }), voteThreshold: 0.5 });
+    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma }), voteThreshold: 0.5, role: 'level' });
   }
   if (t.ewmaSigma !== undefined) {
-    const ewma = createEwmaDetector(ctx, { threshold: t.ewmaSigma, ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}) });
-    members.push({ detector: ewma, voteThreshold: deviationScore(t.ewmaSigma, ewma.options.scoreScale) });
+    const ewma = createEwmaDetector(ctx, {
+      threshold: t.ewmaSigma,
+      ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}),
+      ...(t.ewmaClipSigma !== undefined ? { clipSigma: t.ewmaClipSigma } : {}),
+    });
+    members.push({ detector: ewma, voteThreshold: deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level' });
+  }
+  const periodMs = o.seasonalPeriodMs ?? 86_400_000;
+  if (t.hwSigma !== undefined) {
+    // Score dz/(dz + threshold): ½ exactly at the threshold.
+    members.push({ detector: createHoltWintersLevelDetector(ctx, { threshold: t.hwSigma, periodMs }), voteThreshold: 0.5, role: 'level' });
+  }
+  if (t.cusum !== undefined) {
+    // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
+    members.push({ detector: createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs }), voteThreshold: 0.5, role: 'trend' });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};
     // The statistical preset keeps 16 hypotheses (its 4 KB budget); the full preset the detector's default 64.
-    const cap = o.preset === 'statistical' ? { maxHypotheses: LIVE_RE_HYPOTHESES } : {};
-    members.push({ detector: createRelativeEntropyDetector({ ...cap, ...range }), voteThreshold: 1 });
+    const cap = o.preset !== 'full' ? { maxHypotheses: LIVE_RE_HYPOTHESES } : {};
+    members.push({ detector: createRelativeEntropyDetector({ ...cap, ...range }), voteThreshold: 1, role: 'shape' });
   }
   if (t.knnCadScore !== undefined) {
-    members.push({ detector: createKnnCadDetector(o.probation !== undefined ? { probation: o.probation } : {}), voteThreshold: t.knnCadScore });
+    members.push({ detector: createKnnCadDetector(o.probation !== undefined ? { probation: o.probation } : {}), voteThreshold: t.knnCadScore, role: 'shape' });
   }
   if (t.contextOseScore !== undefined) {
     const rest = o.probation !== undefined ? { restPeriod: Math.floor(o.probation / 5) } : {};
-    members.push({ detector: createContextOseDetector(o.inputRange ? { inputRange: o.inputRange, ...rest } : rest), voteThreshold: t.contextOseScore });
+    members.push({ detector: createContextOseDetector(o.inputRange ? { inputRange: o.inputRange, ...rest } : rest), voteThreshold: t.contextOseScore, role: 'shape' });
   }
   return new EnsembleDetector(members, {
     combine: 'calibrated',
@@ -108,5 +139,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
     minVotes: 1,
     muteSamples: o.muteSamples ?? t.muteSamples,
     name: `ensemble-${o.preset}`,
+    pageRule: t.pageRule ?? 'any',
+    corroborate: t.corroborate ?? 0,
   });
 }

@@ -113,6 +113,32 @@ export function slaRatio(c: SlaCheck): number {
   return c.compliance;
 }
 
+/** An SLA check read for a decision: compliance ratio, target and weight (validated), and whether it is met. */
+export interface SlaReading {
+  /** Compliance ratio in [0, 1] ({@link slaRatio}). */
+  readonly ratio: number;
+  /** Target ratio in [0, 1] (default 1). */
+  readonly target: number;
+  /** Weight in the SLA score, >= 0 (default 1). */
+  readonly weight: number;
+  /** The boolean compliance when given, else ratio >= target. */
+  readonly met: boolean;
+}
+
+/**
+ * Reads one SLA check.
+ * @throws InvalidInputError for a compliance that is not a boolean or a ratio in [0, 1], a target outside [0, 1]
+ *   or a weight that is negative or not finite.
+ */
+export function readSla(c: SlaCheck): SlaReading {
+  const ratio = slaRatio(c);
+  const target = c.target ?? 1;
+  if (!(target >= 0 && target <= 1)) throw new InvalidInputError(`SLA ${c.name}: target must be in [0, 1], got ${target}`);
+  const weight = c.weight ?? 1;
+  if (!(Number.isFinite(weight) && weight >= 0)) throw new InvalidInputError(`SLA ${c.name}: weight must be >= 0, got ${weight}`);
+  return { ratio, target, weight, met: typeof c.compliance === 'boolean' ? c.compliance : ratio >= target };
+}
+
 const f1 = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : String(v));
 const g4 = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
 
@@ -214,14 +240,9 @@ export function decideRollout(
   let sw = 0;
   let ss = 0;
   for (const c of input.sla) {
-    const r = slaRatio(c);
-    const target = c.target ?? 1;
-    if (!(target >= 0 && target <= 1)) throw new InvalidInputError(`SLA ${c.name}: target must be in [0, 1], got ${target}`);
-    const w = c.weight ?? 1;
-    if (!(Number.isFinite(w) && w >= 0)) throw new InvalidInputError(`SLA ${c.name}: weight must be >= 0, got ${w}`);
+    const { ratio: r, weight: w, met } = readSla(c);
     sw += w;
     ss += w * r;
-    const met = typeof c.compliance === 'boolean' ? c.compliance : r >= target;
     if (!met) {
       blocked = true;
       if (c.critical) forced = true;

@@ -20,7 +20,7 @@
  * @see ./sequential.ts (mSPRT / normal-mixture confidence sequences) and ./sequential-judge.ts (non-inferiority).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { slaRatio, type DecisionDriver, type DriverEffect, type RolloutDecision, type SlaCheck } from './decision.ts';
+import { readSla, type DecisionDriver, type DriverEffect, type RolloutDecision, type SlaCheck } from './decision.ts';
 import { regressionSeverity, type Regression } from './regression.ts';
 import type { EvidenceState, SequentialVerdict } from './sequential-judge.ts';
 
@@ -117,14 +117,9 @@ export function decideStage(input: {
   let ss = 0;
   let slaMet = true;
   for (const c of sla) {
-    const r = slaRatio(c);
-    const target = c.target ?? 1;
-    if (!(target >= 0 && target <= 1)) throw new InvalidInputError(`SLA ${c.name}: target must be in [0, 1], got ${target}`);
-    const w = c.weight ?? 1;
-    if (!(Number.isFinite(w) && w >= 0)) throw new InvalidInputError(`SLA ${c.name}: weight must be >= 0, got ${w}`);
+    const { ratio: r, target, weight: w, met } = readSla(c);
     sw += w;
     ss += w * r;
-    const met = typeof c.compliance === 'boolean' ? c.compliance : r >= target;
     if (!met) {
       slaMet = false;
       if (c.critical) forced = true;

@@ -3,6 +3,15 @@
  * warning (80 %), critical (90 %) and full (100 %) levels, a scale-out recommendation and a node estimate.
  * Pure: (series, options, now) → result; no clocks, no I/O.
  *
+ * Evidence gates (a forecast over 30–90 days from minutes of data is noise extrapolated):
+ * - at least `minPoints` samples (default 100) spanning at least `minHistoryMs` (default 1 day: one full daily
+ *   cycle, so a trend is not a piece of the cycle) — otherwise `insufficient-data` saying what is missing;
+ * - the trend is used only when its `level` confidence interval, widened for autocorrelated residuals
+ *   (trend-test.ts, Santer et al. 2000), excludes zero; otherwise the plan forecasts the level (slope 0) and says
+ *   the trend is not significant;
+ * - forecasts, bounds and the current value stay in the resource's physical range [0, `maxPct`] (100 % of
+ *   capacity by default; the catalog's range of a percent unit); `full` is `maxPct`.
+ *
  * Successor of NovaCron's planner (capacity_planner.go, see docs/capacity-forecasting.md), which fitted OLS over
  * the sample index assuming 1-minute spacing, returned nil below 100 points and had no intervals. Here:
  * - Model `linear`: OLS on the real timestamps (linear.ts), t prediction intervals.
@@ -26,14 +35,15 @@
  *   upper bound), current = the model's fitted value at the reference time, clamped at ≥ 0.
  */
 import { InvalidInputError } from '../../errors.ts';
-import type { HoltWintersFit, HoltWintersParams } from './holt-winters.ts';
-import { fitHoltWinters, holtWintersMean, holtWintersVarianceFactor } from './holt-winters.ts';
-import { DAY_MS, fitLinear, linearMean, linearPredictionStdError } from './linear.ts';
-import type { LinearFit } from './linear.ts';
-import { normalQuantile } from '../../math/normal.ts';
-import { studentTQuantile } from '../../math/student-t.ts';
+import type { HoltWintersParams } from './holt-winters.ts';
+import { fitHoltWinters } from './holt-winters.ts';
+import { DAY_MS, fitLinear, linearMean } from './linear.ts';
+import { crossing, linearProjector, seasonalProjector, type Point, type Projector } from './projection.ts';
 import { resampleFixedStep } from './resample.ts';
+import { levelFit, trendSignificance, type TrendSignificance } from './trend-test.ts';
 import { checkLevel, checkSeries } from './validate.ts';
+import { DEFAULT_CAPACITY_EVIDENCE } from '../../model/insight-settings.ts';
+import { formatDuration } from '../../model/duration.ts';
 
 /** Forecast horizons in days. */
 export const CAPACITY_HORIZON_DAYS = [30, 60, 90] as const;
@@ -41,7 +51,9 @@ export const CAPACITY_HORIZON_DAYS = [30, 60, 90] as const;
 export const CAPACITY_DEFAULTS = {
   warningPct: 80,
   criticalPct: 90,
-  minPoints: 100,
+  minPoints: DEFAULT_CAPACITY_EVIDENCE.minPoints,
+  minHistoryMs: DEFAULT_CAPACITY_EVIDENCE.minHistoryMs,
+  maxPct: 100,
   seasonMs: DAY_MS,
   stepMs: 3_600_000,
   level: 0.95,
@@ -62,6 +74,10 @@ export interface CapacityOptions {
   readonly criticalPct?: number;
   /** Fewer samples than this → `insufficient-data` (default 100, as the original). */
   readonly minPoints?: number;
+  /** Shorter history (first to last sample) than this → `insufficient-data` (default 1 day). */
+  readonly minHistoryMs?: number;
+  /** Physical maximum of the utilisation, % (default 100); forecasts and bounds are clamped to [0, maxPct]. */
+  readonly maxPct?: number;
   /** Season length in ms (default 1 day); must be a multiple of `stepMs`. */
   readonly seasonMs?: number;
   /** Grid step for the seasonal model and the threshold scan, ms (default 1 hour). */
@@ -85,11 +101,11 @@ export interface CapacitySeries {
 export interface HorizonForecast {
   readonly days: number;
   readonly atMs: number;
-  /** Point forecast, clamped at 0 % (utilisation cannot be negative; a steep negative trend would go below). */
+  /** Point forecast, clamped to [0, maxPct] (utilisation can be neither negative nor above capacity). */
   readonly mean: number;
-  /** Lower bound of the `level` prediction interval, clamped at 0 %. */
+  /** Lower bound of the `level` prediction interval, clamped to [0, maxPct]. */
   readonly lower: number;
-  /** Upper bound, clamped at 0 %. */
+  /** Upper bound, clamped to [0, maxPct]. */
   readonly upper: number;
 }
 
@@ -110,11 +126,14 @@ export interface CapacityRecommendation {
   readonly basedOnDays: number | null;
 }
 
-/** Result when there is too little data; never null. */
+/** Result when there is too little data; never null. `reason` says what is missing. */
 export interface InsufficientCapacityData {
   readonly status: 'insufficient-data';
   readonly points: number;
   readonly requiredPoints: number;
+  /** First to last sample, ms. */
+  readonly spanMs: number;
+  readonly requiredSpanMs: number;
   readonly reason: string;
 }
 
@@ -131,8 +150,10 @@ interface CapacityPlanBase {
   readonly lastPct: number;
   /** Model value at the reference time, %. */
   readonly currentPct: number;
-  /** Trend, % per day (OLS slope, or Holt-Winters b × steps per day). */
+  /** Trend the forecasts use, % per day: the OLS slope when significant, else 0. */
   readonly growthPctPerDay: number;
+  /** The OLS slope's confidence interval (autocorrelation-corrected) and whether it excludes zero. */
+  readonly trend: TrendSignificance;
   readonly forecasts: readonly HorizonForecast[];
   readonly warning: ThresholdCrossing;
   readonly critical: ThresholdCrossing;
@@ -157,76 +178,20 @@ export type CapacityPlan =
   | (CapacityPlanBase & { readonly model: 'linear' })
   | (CapacityPlanBase & { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary });
 
-interface Point {
-  readonly tMs: number;
-  readonly mean: number;
-  readonly lower: number;
-  readonly upper: number;
+function recommend(days: number | null, trend: TrendSignificance): CapacityRecommendation {
+  const why = trend.significant ? '' : ` (no significant trend: ${trendText(trend)}; the level is forecast)`;
+  if (days !== null && days < 30) return { action: 'scale-out-now', message: `URGENT: scale out now (critical level within 30 days)${why}`, basedOnDays: days };
+  if (days !== null && days < 60) return { action: 'scale-out-within-month', message: `WARNING: plan a scale-out within the next month${why}`, basedOnDays: days };
+  if (days !== null && days < 90) return { action: 'scale-out-next-quarter', message: `NOTICE: plan a scale-out for the next quarter${why}`, basedOnDays: days };
+  if (trend.significant && trend.slopePerDay > 0) return { action: 'adequate', message: 'Monitor: capacity adequate for the next 90 days', basedOnDays: days };
+  if (trend.significant) return { action: 'no-growth', message: 'No action needed: utilisation is falling', basedOnDays: days };
+  return { action: 'no-growth', message: `No action needed: no significant growth${why}`, basedOnDays: days };
 }
 
-/** A model reduced to "value and interval at grid index k" for the scans. */
-interface Projector {
-  /** Grid point k ≥ 0 (k = 0 at or just after the reference time). */
-  at(k: number): Point;
-  /** Point at (or nearest grid point to) a time ≥ reference. */
-  atTime(tMs: number): Point;
-  readonly stepMs: number;
-}
-
-function linearProjector(fit: LinearFit, refMs: number, stepMs: number, level: number): Projector {
-  const q = studentTQuantile(0.5 + level / 2, fit.dof);
-  const atTime = (tMs: number): Point => {
-    const mean = linearMean(fit, tMs);
-    const half = q * linearPredictionStdError(fit, tMs);
-    return { tMs, mean, lower: mean - half, upper: mean + half };
-  };
-  return { at: (k) => atTime(refMs + k * stepMs), atTime, stepMs };
-}
-
-function seasonalProjector(lin: LinearFit, fit: HoltWintersFit, lastGridMs: number, refMs: number, stepMs: number, level: number): Projector {
-  const z = normalQuantile(0.5 + level / 2);
-  const h0 = Math.max(0, Math.ceil((refMs - lastGridMs) / stepMs - 1e-9));
-  /** h = 0 is the smoothed state at the last grid point (variance factor 1, i.e. one sample's noise). */
-  const atStep = (h: number): Point => {
-    const tMs = lastGridMs + h * stepMs;
-    const mean = linearMean(lin, tMs) + holtWintersMean(fit, h);
-    // Trend-mean variance s²(1/n + (x0 − x̄)²/Sxx) (the "1 +" term is the residual noise, which the seasonal
-    // model's own σ² covers) plus the ETS(A,N,A) forecast variance of the residual series.
-    const dx = (tMs - lin.meanTimeMs) / DAY_MS;
-    const trendVar = lin.residualStdError ** 2 * (1 / lin.n + (dx * dx) / lin.sxxDays2);
-    const hwVar = fit.sigma ** 2 * (h === 0 ? 1 : holtWintersVarianceFactor(fit.params, fit.seasonLength, h));
-    const half = z * Math.sqrt(trendVar + hwVar);
-    return { tMs, mean, lower: mean - half, upper: mean + half };
-  };
-  return {
-    at: (k) => atStep(h0 + k),
-    atTime: (tMs) => atStep(Math.max(0, Math.round((tMs - lastGridMs) / stepMs))),
-    stepMs,
-  };
-}
-
-/** Earliest time (days after ref) the chosen curve reaches `thr`, interpolated between grid points. */
-function crossing(points: readonly Point[], pick: (p: Point) => number, thr: number, refMs: number): number | null {
-  for (let k = 0; k < points.length; k++) {
-    const v = pick(points[k]!);
-    if (v >= thr) {
-      if (k === 0) return Math.max(0, (points[0]!.tMs - refMs) / DAY_MS);
-      const prev = points[k - 1]!;
-      const pv = pick(prev);
-      const frac = (thr - pv) / (v - pv);
-      const t = prev.tMs + frac * (points[k]!.tMs - prev.tMs);
-      return Math.max(0, (t - refMs) / DAY_MS);
-    }
-  }
-  return null;
-}
-
-function recommend(days: number | null, growth: number): CapacityRecommendation {
-  if (days !== null && days < 30) return { action: 'scale-out-now', message: 'URGENT: scale out now (critical level within 30 days)', basedOnDays: days };
-  if (days !== null && days < 60) return { action: 'scale-out-within-month', message: 'WARNING: plan a scale-out within the next month', basedOnDays: days };
-  if (days !== null && days < 90) return { action: 'scale-out-next-quarter', message: 'NOTICE: plan a scale-out for the next quarter', basedOnDays: days };
-  if (growth > 0) return { action: 'adequate', message: 'Monitor: capacity adequate for the next 90 days', basedOnDays: days };
-  return { action: 'no-growth', message: 'No action needed: no growth', basedOnDays: days };
+/** `the 95 % interval of the trend [-1.2, 3.4] %/day includes 0`. */
+function trendText(t: TrendSignificance): string {
+  const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : String(x));
+  return `the ${Math.round(t.level * 100)} % interval of the trend [${f(t.lowerPerDay)}, ${f(t.upperPerDay)}] %/day includes 0`;
 }
 
 function checkOptions(o: CapacityOptions): void {
@@ -242,6 +207,10 @@ function checkOptions(o: CapacityOptions): void {
   if (o.minPoints !== undefined && !(Number.isInteger(o.minPoints) && o.minPoints >= 3)) {
     throw new InvalidInputError(`minPoints must be an integer ≥ 3, got ${o.minPoints}`);
   }
+  if (o.minHistoryMs !== undefined && !(Number.isFinite(o.minHistoryMs) && o.minHistoryMs >= 0)) {
+    throw new InvalidInputError(`minHistoryMs must be a duration ≥ 0 ms, got ${o.minHistoryMs}`);
+  }
+  pos(o.maxPct, 'maxPct');
   if (o.maxDays !== undefined && !(Number.isFinite(o.maxDays) && o.maxDays >= 90 && o.maxDays <= 3650)) {
     throw new InvalidInputError(`maxDays must be in [90, 3650], got ${o.maxDays}`);
   }
@@ -251,12 +220,18 @@ function checkOptions(o: CapacityOptions): void {
   }
 }
 
+/** `ms` as duration text in whole seconds below an hour, whole minutes above (`28s`, `3h25m`, `1d`). */
+function span(ms: number): string {
+  const unit = ms < 3_600_000 ? 1000 : 60_000;
+  return formatDuration(Math.round(ms / unit) * unit);
+}
+
 /**
  * Plans capacity for one utilisation series. `nowMs` is the caller's clock (Unix ms).
  * Work: O(n) for the fit (Holt-Winters: O(grid·evaluations), grid ≤ maxGridPoints) plus O(maxDays·day/stepMs)
  * for the scans (8 760 points by default); memory O(n + grid + scan points).
- * @returns an {@link InsufficientCapacityData} (not null) below `minPoints` samples, or when `model:
- * 'seasonal'` is forced with less than 2 seasons; else a {@link CapacityPlan}.
+ * @returns an {@link InsufficientCapacityData} (not null) below `minPoints` samples or `minHistoryMs` of
+ * history, or when `model: 'seasonal'` is forced with less than 2 seasons; else a {@link CapacityPlan}.
  * @throws InvalidInputError for NaN/infinite values, negative utilisation, unsorted timestamps,
  * unequal lengths, capacity ≤ 0, a non-finite `nowMs`, warning ≥ critical, a season that is not a multiple of
  * the step, and other bad options.
@@ -267,7 +242,9 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const d = CAPACITY_DEFAULTS;
   const warningPct = options.warningPct ?? d.warningPct;
   const criticalPct = options.criticalPct ?? d.criticalPct;
+  const maxPct = options.maxPct ?? d.maxPct;
   if (!(warningPct < criticalPct)) throw new InvalidInputError(`warningPct (${warningPct}) must be below criticalPct (${criticalPct})`);
+  if (!(criticalPct <= maxPct)) throw new InvalidInputError(`criticalPct (${criticalPct}) must not exceed maxPct (${maxPct})`);
   const stepMs = options.stepMs ?? d.stepMs;
   const seasonMs = options.seasonMs ?? d.seasonMs;
   const m = seasonMs / stepMs;
@@ -275,6 +252,7 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const level = options.level ?? d.level;
   const maxDays = options.maxDays ?? d.maxDays;
   const minPoints = options.minPoints ?? d.minPoints;
+  const minHistoryMs = options.minHistoryMs ?? d.minHistoryMs;
   const choice = options.model ?? 'auto';
   const { timestampsMs } = series;
   checkSeries(timestampsMs, series.values, 'capacity series');
@@ -286,12 +264,14 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     if (v < 0) throw new InvalidInputError(`capacity series: utilisation must be ≥ 0, value ${i} is ${series.values[i]}`);
     pct[i] = v;
   }
-  if (n < minPoints) {
-    return { status: 'insufficient-data', points: n, requiredPoints: minPoints, reason: `${n} samples; at least ${minPoints} needed` };
+  const spanMs = n === 0 ? 0 : timestampsMs[n - 1]! - timestampsMs[0]!;
+  const lacking: string[] = [];
+  if (n < minPoints) lacking.push(`${n} samples; at least ${minPoints} needed`);
+  if (spanMs < minHistoryMs) lacking.push(`${span(spanMs)} of history; at least ${span(minHistoryMs)} needed`);
+  if (lacking.length > 0) {
+    return { status: 'insufficient-data', points: n, requiredPoints: minPoints, spanMs, requiredSpanMs: minHistoryMs, reason: lacking.join('; ') };
   }
-  const first = timestampsMs[0]!;
   const last = timestampsMs[n - 1]!;
-  const spanMs = last - first;
   const refMs = Math.max(nowMs, last);
   const seasonal = spanMs >= 2 * seasonMs;
   if (choice === 'seasonal' && !seasonal) {
@@ -299,6 +279,8 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
       status: 'insufficient-data',
       points: n,
       requiredPoints: minPoints,
+      spanMs,
+      requiredSpanMs: 2 * seasonMs,
       reason: `Holt-Winters needs 2 seasons (${(2 * seasonMs) / DAY_MS} days) of data; the series spans ${(spanMs / DAY_MS).toFixed(2)} days`,
     };
   }
@@ -307,9 +289,12 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   let projector: Projector;
   let modelReason: string;
   let extra: { readonly model: 'linear' } | { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary };
-  const lin = fitLinear(timestampsMs, pct);
+  const ols = fitLinear(timestampsMs, pct);
+  const trend = trendSignificance(ols, timestampsMs, pct, level);
+  // Without a significant trend the level is forecast: extrapolating an insignificant slope over 90 days is noise.
+  const lin = trend.significant ? ols : levelFit(ols, pct);
   const growth = lin.slopePerDay;
-  const linearInfo = { slopePctPerDay: lin.slopePerDay, residualStdError: lin.residualStdError, r2: lin.r2 };
+  const linearInfo = { slopePctPerDay: ols.slopePerDay, residualStdError: ols.residualStdError, r2: ols.r2 };
   if (useSeasonal) {
     const resid = new Float64Array(n);
     for (let i = 0; i < n; i++) resid[i] = pct[i]! - linearMean(lin, timestampsMs[i]!);
@@ -324,8 +309,10 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     modelReason = choice === 'auto' ? `auto: less than 2 seasons of data (${(spanMs / DAY_MS).toFixed(2)} days)` : 'requested';
     extra = { model: 'linear' };
   }
+  const bound = (v: number): number => Math.min(maxPct, Math.max(0, v));
+  const bounded = (p: Point): Point => ({ tMs: p.tMs, mean: bound(p.mean), lower: bound(p.lower), upper: bound(p.upper) });
   const points: Point[] = new Array<Point>(scanPoints);
-  for (let k = 0; k < scanPoints; k++) points[k] = projector.at(k);
+  for (let k = 0; k < scanPoints; k++) points[k] = bounded(projector.at(k));
   const cross = (thr: number): ThresholdCrossing => ({
     thresholdPct: thr,
     expected: crossing(points, (p) => p.mean, thr, refMs),
@@ -333,10 +320,10 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     optimistic: crossing(points, (p) => p.lower, thr, refMs),
   });
   const forecasts = CAPACITY_HORIZON_DAYS.map((days): HorizonForecast => {
-    const p = projector.atTime(refMs + days * DAY_MS);
-    return { days, atMs: p.tMs, mean: Math.max(0, p.mean), lower: Math.max(0, p.lower), upper: Math.max(0, p.upper) };
+    const p = bounded(projector.atTime(refMs + days * DAY_MS));
+    return { days, atMs: p.tMs, mean: p.mean, lower: p.lower, upper: p.upper };
   });
-  const current = projector.atTime(refMs).mean;
+  const current = bound(projector.atTime(refMs).mean);
   const critical = cross(criticalPct);
   const f90 = forecasts[2]!;
   const nodes = options.nodes;
@@ -351,11 +338,12 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     lastPct: pct[n - 1]!,
     currentPct: current,
     growthPctPerDay: growth,
+    trend,
     forecasts,
     warning: cross(warningPct),
     critical,
-    full: cross(100),
-    recommendation: recommend(critical.conservative, growth),
+    full: cross(maxPct),
+    recommendation: recommend(critical.conservative, trend),
     scaleOut: nodes === undefined ? null : { nodes, expected: add(f90.mean), low: add(f90.lower), high: add(f90.upper) },
     linear: linearInfo,
     ...extra,

@@ -5,9 +5,14 @@
  * Method: the original NovaCron `region_health.go` (inventory 6.2): score = Σ wᵢ·factorᵢ with weights
  * availability 0.3, utilisation headroom 0.2, latency 0.2, error rate 0.2, consensus health 0.1; healthy ≥ 80,
  * degraded 60..80, unhealthy below. Changes, each fixing a defect of the original:
- * - latency score = max(0, 100 × (1 − latency / latencyZeroScoreMs)); the default 100 ms reproduces the original
- *   `max(0, 100 − latency_ms)`, and the zero point is configurable (internet-mode regions run at 50–500 ms,
- *   inventory 7.2, and would always score 0 with the original);
+ * - latency is scored against the region's own DWCP mode: with `latencyByMode` (latency measured per mode, e.g.
+ *   from the `mode` label of `dwcp_v3_mode_latency_seconds`), each mode's mean latency is scored on that mode's
+ *   profile, 100 at or below its baseline and 0 at or above its zero point, linear in between
+ *   ({@link latencyFactor}; defaults DEFAULT_MODE_LATENCY: datacenter 10/100 ms, hybrid 50/500 ms, internet
+ *   500/5000 ms), and the factor is the observation-weighted mean over the modes. Internet-mode regions run at
+ *   50–500 ms by design (inventory 7.2) and scored 0 on the original datacenter scale. Without per-mode data the
+ *   mapping is max(0, 100 × (1 − latency / latencyZeroScoreMs)); the default 100 ms reproduces the original
+ *   `max(0, 100 − latency_ms)`;
  * - error score = max(0, 100 × (1 − errorRate / errorRateZeroScore)) with a default zero point of 5 % errors (the
  *   v1 DWCPHighErrorRate alert, seed 001); the original `100 − errorRate × 100` scored 10 % errors as 90;
  * - weights are validated (finite, ≥ 0, sum 1) instead of the final score being clamped;
@@ -15,6 +20,25 @@
  *   only and ignored its window argument).
  */
 import { ConfigError, InvalidInputError, LimitExceededError } from '../../errors.ts';
+import { isMode, type Mode } from '../../model/dwcp.ts';
+import { DEFAULT_MODE_LATENCY, type ModeLatencyProfile } from '../../model/insight-settings.ts';
+
+/** Mean latency of the observations made in one DWCP mode. */
+export interface ModeLatency {
+  /** The mode (`datacenter`, `internet`, `hybrid`; another value is scored on the default scale). */
+  readonly mode: string;
+  /** Mean latency, ms (≥ 0). */
+  readonly latencyMs: number;
+  /** Number of observations the mean rests on (> 0). */
+  readonly observations: number;
+}
+
+/** A mode's latency with its score and the profile it was scored on. */
+export interface ScoredModeLatency extends ModeLatency {
+  readonly score: number;
+  readonly baselineMs: number;
+  readonly zeroScoreMs: number;
+}
 
 /** Inputs of one region at one time. */
 export interface RegionHealthInput {
@@ -28,6 +52,8 @@ export interface RegionHealthInput {
   readonly errorRate: number;
   /** Consensus health in percent, 0..100 (e.g. share of healthy quorum members). */
   readonly consensusHealthPercent: number;
+  /** Latency per DWCP mode; when given and non-empty the latency factor is scored per mode (module comment). */
+  readonly latencyByMode?: readonly ModeLatency[];
 }
 
 export interface HealthWeights {
@@ -52,8 +78,11 @@ export type RegionStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export interface RegionScoreOptions {
   readonly weights?: HealthWeights;
+  /** Zero point of the latency factor without per-mode data, and for an unknown mode (baseline 0). */
   readonly latencyZeroScoreMs?: number;
   readonly errorRateZeroScore?: number;
+  /** Latency profile per mode; default DEFAULT_MODE_LATENCY. */
+  readonly modeLatency?: Readonly<Record<Mode, ModeLatencyProfile>>;
 }
 
 /** Score, status and the five factor scores (each 0..100). */
@@ -61,6 +90,25 @@ export interface RegionScore {
   readonly score: number;
   readonly status: RegionStatus;
   readonly factors: { readonly availability: number; readonly headroom: number; readonly latency: number; readonly errorRate: number; readonly consensus: number };
+  /** Per-mode latency scores behind the latency factor (empty without per-mode data). */
+  readonly latencyByMode: readonly ScoredModeLatency[];
+}
+
+/**
+ * The latency factor on one profile: 100 at or below `baselineMs`, 0 at or above `zeroScoreMs`, linear between.
+ * @throws ConfigError for a profile with baseline < 0 or zero point ≤ baseline.
+ */
+export function latencyFactor(latencyMs: number, profile: ModeLatencyProfile): number {
+  validateProfile('latency profile', profile);
+  if (latencyMs <= profile.baselineMs) return 100;
+  return Math.max(0, (100 * (profile.zeroScoreMs - latencyMs)) / (profile.zeroScoreMs - profile.baselineMs));
+}
+
+function validateProfile(name: string, p: ModeLatencyProfile): void {
+  if (!(Number.isFinite(p.baselineMs) && p.baselineMs >= 0)) throw new ConfigError(`${name}: baselineMs must be >= 0, got ${p.baselineMs}`);
+  if (!(Number.isFinite(p.zeroScoreMs) && p.zeroScoreMs > p.baselineMs)) {
+    throw new ConfigError(`${name}: zeroScoreMs must be greater than baselineMs (${p.baselineMs}), got ${p.zeroScoreMs}`);
+  }
 }
 
 /**
@@ -103,10 +151,22 @@ export function scoreRegion(input: RegionHealthInput, options: RegionScoreOption
   inRange('latencyMs', input.latencyMs, 0, Number.MAX_VALUE);
   inRange('errorRate', input.errorRate, 0, 1);
   inRange('consensusHealthPercent', input.consensusHealthPercent, 0, 100);
+  const profiles = options.modeLatency ?? DEFAULT_MODE_LATENCY;
+  const fallback: ModeLatencyProfile = { baselineMs: 0, zeroScoreMs: latZero };
+  const byMode = (input.latencyByMode ?? []).map((m, i): ScoredModeLatency => {
+    inRange(`latencyByMode[${i}].latencyMs`, m.latencyMs, 0, Number.MAX_VALUE);
+    if (!(Number.isFinite(m.observations) && m.observations > 0)) {
+      throw new InvalidInputError(`latencyByMode[${i}].observations must be > 0, got ${m.observations}`);
+    }
+    const profile = isMode(m.mode) ? profiles[m.mode] : fallback;
+    return { ...m, score: latencyFactor(m.latencyMs, profile), baselineMs: profile.baselineMs, zeroScoreMs: profile.zeroScoreMs };
+  });
+  const observations = byMode.reduce((a, m) => a + m.observations, 0);
   const factors = {
     availability: input.availabilityPercent,
     headroom: 100 - input.utilizationPercent,
-    latency: Math.max(0, 100 * (1 - input.latencyMs / latZero)),
+    latency:
+      byMode.length > 0 ? byMode.reduce((a, m) => a + m.observations * m.score, 0) / observations : latencyFactor(input.latencyMs, fallback),
     errorRate: Math.max(0, 100 * (1 - input.errorRate / errZero)),
     consensus: input.consensusHealthPercent,
   };
@@ -118,7 +178,7 @@ export function scoreRegion(input: RegionHealthInput, options: RegionScoreOption
     w.consensus * factors.consensus;
   // Factors are in 0..100 and weights sum to 1, so the score is too; min/max only absorb rounding.
   const clamped = Math.min(100, Math.max(0, score));
-  return { score: clamped, status: healthStatus(clamped), factors };
+  return { score: clamped, status: healthStatus(clamped), factors, latencyByMode: byMode };
 }
 
 /** A past score of one region. */

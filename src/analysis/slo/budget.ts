@@ -3,16 +3,39 @@
  * Pure: (data, options, now) → report; no clocks, no I/O.
  *
  * Method (The Site Reliability Workbook, chapter 2 "Implementing SLOs" and chapter 5 "Alerting on SLOs"):
- * - compliance = good / valid over the rolling window `[now − window, now)`;
- * - error budget = (1 − objective) × valid events (event SLIs) or (1 − objective) × window (time SLIs);
+ * - compliance = good / valid over the OBSERVED part of the rolling window `[now − window, now)` (events, or good
+ *   time / measured time): steps that were not measured count neither way;
+ * - a verdict (`met` / `violated`) only once at least `minObservedMs` (default 30 min, at most the SLO window) was
+ *   measured; before that the status is `insufficient-data` and `missing` says what is lacking. `violated` also
+ *   needs the bad amount to be significantly above what the objective allows (one-sided binomial test at
+ *   `alpha`), so a handful of failures among a few events reads `insufficient-data`, not `violated`;
+ * - error budget of the whole SLO window = (1 − objective) × window (time SLIs) or (1 − objective) × the events
+ *   the window is expected to hold at the observed rate, valid / coverage (event SLIs). The share consumed so far
+ *   is therefore coverage × burn rate over the observed time for both kinds; `remaining` and `remainingFraction`
+ *   stay in [0, total] and [0, 1] (`exhausted` says when the budget is spent); the report carries the coverage
+ *   the budget rests on;
  * - violation intervals are runs of contiguous bad steps with their real start, end and duration; their sum is
  *   exactly the bad time the compliance is computed from (the original NovaCron monitor never set
- *   `Violation.Duration`, so its compliance always read 100 %: inventory 6.1);
- * - burn rates over the workbook's multiwindow pairs ({@link SRE_WORKBOOK_BURN_RATE_PAIRS}).
+ *   `Violation.Duration`, so its compliance always read 100 %);
+ * - burn rates over the workbook's multiwindow pairs ({@link SRE_WORKBOOK_BURN_RATE_PAIRS}), each firing only with
+ *   both windows covered and a significant bad count ({@link evaluateBurnRates}).
+ *
+ * @see https://sre.google/workbook/implementing-slos/
+ * @see https://sre.google/workbook/alerting-on-slos/
  */
 import { InvalidInputError } from '../../errors.ts';
+import { binomialUpperTail } from '../../math/binomial.ts';
 import { firstIndexAtLeast } from '../../math/sorted.ts';
-import { evaluateBurnRates, SRE_WORKBOOK_BURN_RATE_PAIRS, type BurnRateAlert, type BurnRatePair, type StepPrefix } from './burn-rate.ts';
+import { formatDuration } from '../../model/duration.ts';
+import { DEFAULT_SLO_EVIDENCE } from '../../model/insight-settings.ts';
+import {
+  DEFAULT_BURN_RATE_EVIDENCE,
+  evaluateBurnRates,
+  SRE_WORKBOOK_BURN_RATE_PAIRS,
+  type BurnRateAlert,
+  type BurnRatePair,
+  type StepPrefix,
+} from './burn-rate.ts';
 import type { Slo } from './definition.ts';
 import { DEFAULT_MAX_SLI_STEPS, higherIsWorse, validateSeries, type BoolStep, type EventStep, type SliSeries } from './series.ts';
 
@@ -26,7 +49,16 @@ export interface BudgetOptions {
   readonly burnRatePairs?: readonly BurnRatePair[];
   /** Most violation intervals listed (the oldest first); default {@link DEFAULT_MAX_VIOLATIONS}. */
   readonly maxViolations?: number;
+  /** Measured time needed before a verdict (capped at the SLO window); default {@link DEFAULT_MIN_OBSERVED_MS}. */
+  readonly minObservedMs?: number;
+  /** Share of each burn-rate window that must be measured before its pair may fire; default 0.9. */
+  readonly minWindowCoverage?: number;
+  /** Significance level of the binomial tests (verdict `violated`, burn-rate pairs); default 0.05. */
+  readonly alpha?: number;
 }
+
+/** Default measured time before an SLO gets a verdict (30 min; see model/insight-settings.ts). */
+export const DEFAULT_MIN_OBSERVED_MS = DEFAULT_SLO_EVIDENCE.minObservedMs;
 
 /** A run of contiguous bad steps. Times are Unix ms; `endMs` is the end of the last bad step. */
 export interface ViolationInterval {
@@ -43,38 +75,54 @@ export interface ViolationInterval {
   readonly open: boolean;
 }
 
-/** Error budget in the unit of the SLI: events (event SLIs) or milliseconds (time SLIs). */
+/**
+ * Error budget of the whole SLO window in the unit of the SLI: events (event SLIs) or milliseconds (time SLIs).
+ */
 export interface ErrorBudget {
   readonly unit: 'events' | 'ms';
-  /** Allowed bad amount: (1 − objective) × valid events, or (1 − objective) × window in ms. */
+  /**
+   * Allowed bad amount over the SLO window: (1 − objective) × window in ms, or (1 − objective) × the valid events
+   * expected in the window at the observed rate (valid / coverage).
+   */
   readonly total: number;
   readonly consumed: number;
-  /** total − consumed; negative when overspent. */
+  /** max(0, total − consumed). */
   readonly remaining: number;
-  /** consumed / total; null when there is no budget yet (no valid events). */
-  readonly consumedFraction: number | null;
-  /** 1 − consumedFraction (negative when overspent); null when there is no budget yet. */
-  readonly remainingFraction: number | null;
+  /** consumed / total (≥ 0; above 1 when overspent). */
+  readonly consumedFraction: number;
+  /** max(0, 1 − consumedFraction), in [0, 1]. */
+  readonly remainingFraction: number;
+  /** True when consumed ≥ total (within 1e-9 relative). */
+  readonly exhausted: boolean;
 }
 
-export interface BudgetReport {
+/** The evidence a verdict rests on. */
+export interface SloEvidence {
+  /** Measured time in the window: steps present in the series × step (at most the window). */
+  readonly observedMs: number;
+  /** Measured time needed for a verdict: min(minObservedMs, window). */
+  readonly requiredObservedMs: number;
+  readonly minWindowCoverage: number;
+  readonly alpha: number;
+  /** One-sided binomial p-value of the bad amount against 1 − objective; null without valid data. */
+  readonly pValue: number | null;
+}
+
+/** Fields of every report. */
+interface BudgetReportBase {
   readonly slo: string;
   readonly objective: number;
   readonly windowMs: number;
   readonly windowStartMs: number;
   readonly nowMs: number;
   readonly kind: 'events' | 'time';
-  /** good / valid over the window (events, or good time / measured time); null without data. */
-  readonly compliance: number | null;
-  /** `met` when compliance >= objective, `violated` below, `no-data` without valid data. */
-  readonly status: 'met' | 'violated' | 'no-data';
   /** Good, bad and valid amounts in the window (events or ms). */
   readonly good: number;
   readonly bad: number;
   readonly valid: number;
-  /** Measured time / window (0..1): steps with data × step / window. */
+  /** Measured time / SLO window (0..1). */
   readonly coverage: number;
-  readonly budget: ErrorBudget;
+  readonly evidence: SloEvidence;
   readonly violations: readonly ViolationInterval[];
   /** True when more intervals existed than `maxViolations` (the newest were left out). */
   readonly violationsTruncated: boolean;
@@ -84,6 +132,27 @@ export interface BudgetReport {
   /** Whether any page / ticket pair currently fires. */
   readonly alerts: { readonly page: boolean; readonly ticket: boolean };
 }
+
+/** A verdict: compliance over the observed time and the budget, on sufficient evidence. */
+export interface BudgetVerdict extends BudgetReportBase {
+  /** `met` when compliance ≥ objective, `violated` when below it and significantly so. */
+  readonly status: 'met' | 'violated';
+  /** good / valid over the observed time. */
+  readonly compliance: number;
+  readonly budget: ErrorBudget;
+  readonly missing: readonly [];
+}
+
+/** No verdict: nothing measured (`no-data`) or not enough yet (`insufficient-data`); `missing` says what is lacking. */
+export interface BudgetPending extends BudgetReportBase {
+  readonly status: 'insufficient-data' | 'no-data';
+  readonly compliance: null;
+  readonly budget: null;
+  readonly missing: readonly string[];
+}
+
+/** Report of one SLO, discriminated by `status`. */
+export type BudgetReport = BudgetVerdict | BudgetPending;
 
 function validatePairs(pairs: readonly BurnRatePair[]): void {
   if (pairs.length > 64) throw new InvalidInputError(`at most 64 burn-rate pairs, got ${pairs.length}`);
@@ -150,11 +219,24 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
   const maxViolations = options.maxViolations ?? DEFAULT_MAX_VIOLATIONS;
   if (!Number.isInteger(maxViolations) || maxViolations < 0) throw new InvalidInputError(`maxViolations must be an integer >= 0, got ${maxViolations}`);
   validateSeries(series, nowMs, options.maxSteps ?? DEFAULT_MAX_SLI_STEPS);
+  const minObservedMs = options.minObservedMs ?? DEFAULT_MIN_OBSERVED_MS;
+  const minWindowCoverage = options.minWindowCoverage ?? DEFAULT_BURN_RATE_EVIDENCE.minWindowCoverage;
+  const alpha = options.alpha ?? DEFAULT_BURN_RATE_EVIDENCE.alpha;
+  if (!(Number.isFinite(minObservedMs) && minObservedMs >= 0)) throw new InvalidInputError(`minObservedMs must be a duration >= 0 ms, got ${minObservedMs}`);
+  if (!(minWindowCoverage >= 0 && minWindowCoverage <= 1)) throw new InvalidInputError(`minWindowCoverage must be in [0, 1], got ${minWindowCoverage}`);
+  if (!(alpha > 0 && alpha <= 1)) throw new InvalidInputError(`alpha must be in (0, 1], got ${alpha}`);
 
   const n = series.steps.length;
   const stepMs = series.stepMs;
   const times: number[] = series.steps.map((s) => s.tMs);
-  const prefix: StepPrefix = { times, bad: new Float64Array(n + 1), valid: new Float64Array(n + 1), withData: new Float64Array(n + 1) };
+  const prefix: StepPrefix = {
+    times,
+    stepMs,
+    bad: new Float64Array(n + 1),
+    valid: new Float64Array(n + 1),
+    withData: new Float64Array(n + 1),
+    observed: new Float64Array(n + 1),
+  };
   const worstHigh = slo.sli.type === 'threshold' ? higherIsWorse(slo.sli.op) : false;
   const isWorse = (v: number, worst: number): boolean => (series.kind === 'steps' && worstHigh ? v > worst : v < worst);
   const windowStartMs = nowMs - slo.windowMs;
@@ -181,6 +263,7 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
     prefix.bad[i + 1] = prefix.bad[i]! + v.bad;
     prefix.valid[i + 1] = prefix.valid[i]! + v.valid;
     prefix.withData[i + 1] = prefix.withData[i]! + (v.valid > 0 ? 1 : 0);
+    prefix.observed[i + 1] = prefix.observed[i]! + 1;
     if (i < first) continue;
     if (v.violating && run !== null && t === run.lastMs + stepMs) {
       run.lastMs = t;
@@ -195,51 +278,74 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
 
   const badW = prefix.bad[n]! - prefix.bad[first]!;
   const validW = prefix.valid[n]! - prefix.valid[first]!;
-  const dataSteps = prefix.withData[n]! - prefix.withData[first]!;
+  const observedMs = Math.min(slo.windowMs, (prefix.observed[n]! - prefix.observed[first]!) * stepMs);
   const isTime = series.kind === 'steps';
   const unit = isTime ? stepMs : 1;
-  const good = (validW - badW) * unit;
-  const bad = badW * unit;
-  const valid = validW * unit;
-  const compliance = validW > 0 ? (validW - badW) / validW : null;
-
-  let budget: ErrorBudget;
-  if (isTime) {
-    const total = (1 - objective) * slo.windowMs;
-    const consumedFraction = bad / total;
-    budget = { unit: 'ms', total, consumed: bad, remaining: total - bad, consumedFraction, remainingFraction: 1 - consumedFraction };
-  } else {
-    const total = (1 - objective) * validW;
-    const consumedFraction = validW > 0 ? badW / validW / (1 - objective) : null;
-    budget = {
-      unit: 'events',
-      total,
-      consumed: badW,
-      remaining: total - badW,
-      consumedFraction,
-      remainingFraction: consumedFraction === null ? null : 1 - consumedFraction,
-    };
-  }
-
-  const burnRates = evaluateBurnRates(prefix, objective, slo.windowMs, pairs, nowMs);
-  return {
+  const coverage = observedMs / slo.windowMs;
+  const requiredObservedMs = Math.min(minObservedMs, slo.windowMs);
+  const pValue = validW > 0 ? binomialUpperTail(badW, validW, 1 - objective) : null;
+  const burnRates = evaluateBurnRates(prefix, objective, slo.windowMs, pairs, nowMs, { minWindowCoverage, alpha });
+  const base = {
     slo: slo.name,
     objective,
     windowMs: slo.windowMs,
     windowStartMs,
     nowMs,
-    kind: isTime ? 'time' : 'events',
-    compliance,
-    status: compliance === null ? 'no-data' : compliance >= objective ? 'met' : 'violated',
-    good,
-    bad,
-    valid,
-    coverage: Math.min(1, (dataSteps * stepMs) / slo.windowMs),
-    budget,
+    kind: isTime ? ('time' as const) : ('events' as const),
+    good: (validW - badW) * unit,
+    bad: badW * unit,
+    valid: validW * unit,
+    coverage,
+    evidence: { observedMs, requiredObservedMs, minWindowCoverage, alpha, pValue },
     violations,
     violationsTruncated: truncated,
     violationTimeMs,
     burnRates,
     alerts: { page: burnRates.some((b) => b.firing && b.severity === 'page'), ticket: burnRates.some((b) => b.firing && b.severity === 'ticket') },
   };
+  if (!(validW > 0)) {
+    const what = isTime ? 'no measured step' : 'no valid event';
+    return { ...base, status: 'no-data', compliance: null, budget: null, missing: [`${what} in the window (${seconds(observedMs)} measured)`] };
+  }
+  const compliance = (validW - badW) / validW;
+  const missing: string[] = [];
+  if (observedMs < requiredObservedMs) {
+    missing.push(`${seconds(observedMs)} measured of the ${seconds(requiredObservedMs)} needed before a verdict`);
+  } else if (compliance < objective && !(pValue! < alpha)) {
+    missing.push(
+      `compliance ${pct(compliance)} is below the objective ${pct(objective)} but within sampling noise of it ` +
+        `(${amount(badW)} bad of ${amount(validW)}, p = ${pValue!.toPrecision(2)}; ${alpha} needed)`,
+    );
+  }
+  if (missing.length > 0) return { ...base, status: 'insufficient-data', compliance: null, budget: null, missing };
+  // Budget of the whole window; for events the window's count is projected from the observed rate.
+  const total = isTime ? (1 - objective) * slo.windowMs : ((1 - objective) * validW) / coverage;
+  const consumed = badW * unit;
+  const consumedFraction = consumed / total;
+  const budget: ErrorBudget = {
+    unit: isTime ? 'ms' : 'events',
+    total,
+    consumed,
+    remaining: Math.max(0, total - consumed),
+    consumedFraction,
+    remainingFraction: Math.max(0, 1 - consumedFraction),
+    // Relative tolerance: a budget spent exactly (1 bad step in 1000 at 99.9 %) is exhausted despite rounding.
+    exhausted: consumedFraction >= 1 - 1e-9,
+  };
+  return { ...base, status: compliance >= objective ? 'met' : 'violated', compliance, budget, missing: [] };
+}
+
+/** Whole seconds of `ms` as duration text. */
+function seconds(ms: number): string {
+  return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+/** A count as text with at most 3 decimals. */
+function amount(x: number): string {
+  return String(Number(x.toFixed(3)));
+}
+
+/** A ratio as a percentage with up to 3 decimals. */
+function pct(x: number): string {
+  return `${Number((x * 100).toFixed(3))} %`;
 }

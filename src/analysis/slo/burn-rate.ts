@@ -4,8 +4,14 @@
  *
  * Burn rate over a window W = (bad fraction in W) / (1 − objective): 1 spends the budget exactly over the SLO
  * window, 14.4 spends 2 % of a 30-day budget in one hour. A pair fires when the burn rate over the long window
- * AND over the short window both exceed the factor (strictly, as the workbook's `>` rules).
+ * AND over the short window both exceed the factor (strictly, as the workbook's `>` rules), once both windows are
+ * measured well enough and the bad count is significant ({@link evaluateBurnRates}).
+ *
+ * @see https://sre.google/workbook/alerting-on-slos/ (multiwindow, multi-burn-rate alerts; low-traffic services)
  */
+import { binomialUpperTail } from '../../math/binomial.ts';
+import { formatDuration } from '../../model/duration.ts';
+import { DEFAULT_SLO_EVIDENCE } from '../../model/insight-settings.ts';
 import { firstIndexAtLeast } from '../../math/sorted.ts';
 
 const MIN = 60_000;
@@ -31,15 +37,44 @@ export const SRE_WORKBOOK_BURN_RATE_PAIRS: readonly BurnRatePair[] = [
   { severity: 'ticket', longWindowMs: 3 * DAY, shortWindowMs: 6 * HOUR, factor: 1 },
 ];
 
+/** Evidence a pair needs before it may fire (see {@link evaluateBurnRates}). */
+export interface BurnRateEvidence {
+  /** Share 0..1 of each window (long and short) that must hold measured steps. */
+  readonly minWindowCoverage: number;
+  /**
+   * Significance level of the one-sided binomial test of the long window's bad count against the pair's own
+   * threshold, a bad fraction of factor × (1 − objective): the pair fires only when
+   * P(X ≥ bad | valid, factor × (1 − objective)) < alpha, i.e. when the data show that the burn rate exceeds the
+   * factor, not merely that its point estimate does.
+   */
+  readonly alpha: number;
+}
+
+/** Defaults of {@link BurnRateEvidence}: 90 % of each window measured, alpha 0.05. */
+export const DEFAULT_BURN_RATE_EVIDENCE: BurnRateEvidence = Object.freeze({
+  minWindowCoverage: DEFAULT_SLO_EVIDENCE.minWindowCoverage,
+  alpha: DEFAULT_SLO_EVIDENCE.alpha,
+});
+
 /** Burn rate over one window ending at `now`; null fields when the window holds no valid data. */
 export interface BurnRateWindow {
   readonly windowMs: number;
   /** bad / valid in the window (events, or bad time / measured time). */
   readonly badFraction: number | null;
   readonly burnRate: number | null;
-  /** Steps with data inside the window. */
+  /** Steps with valid data inside the window. */
   readonly steps: number;
+  /** Measured time in the window: steps present in the series (with or without events) × step, at most the window. */
+  readonly observedMs: number;
+  /** observedMs / windowMs, 0..1. */
+  readonly coverage: number;
+  /** Bad and valid amounts in the window (events, or steps of a time-based SLI). */
+  readonly bad: number;
+  readonly valid: number;
 }
+
+/** Whether a pair fires, stays quiet on sufficient evidence, or cannot be judged yet. */
+export type BurnRateState = 'firing' | 'quiet' | 'insufficient-data';
 
 /** Evaluation of one pair. */
 export interface BurnRateAlert extends BurnRatePair {
@@ -47,21 +82,34 @@ export interface BurnRateAlert extends BurnRatePair {
   readonly budgetConsumed: number;
   readonly long: BurnRateWindow;
   readonly short: BurnRateWindow;
-  /** True when both windows have data and both burn rates exceed `factor`. */
+  /**
+   * `firing` when both windows are covered, both burn rates exceed `factor` and the long window's bad count is
+   * significant against the objective; `insufficient-data` when a window is not covered enough or the burn
+   * exceeds the factor without significance; `quiet` otherwise.
+   */
+  readonly state: BurnRateState;
+  /** state === 'firing'. */
   readonly firing: boolean;
+  /** One-sided binomial p-value of the long window's bad count against factor × (1 − objective); null without data. */
+  readonly pValue: number | null;
+  /** What the pair still needs before it can fire (empty unless `insufficient-data`). */
+  readonly missing: readonly string[];
 }
 
 /**
  * Prefix sums over the steps of a series, so any window's bad and valid amounts cost one binary search.
- * `bad[i]`, `valid[i]`, `withData[i]` are sums over steps `[0, i)` (for time-based SLIs bad and valid count
- * steps); memory is three Float64Arrays of length n + 1.
+ * `bad[i]`, `valid[i]`, `withData[i]`, `observed[i]` are sums over steps `[0, i)` (for time-based SLIs bad and
+ * valid count steps); memory is four Float64Arrays of length n + 1.
  */
 export interface StepPrefix {
   readonly times: readonly number[];
+  readonly stepMs: number;
   readonly bad: Float64Array;
   readonly valid: Float64Array;
   /** Number of steps with valid > 0. */
   readonly withData: Float64Array;
+  /** Number of steps present in the series (measured, with or without events). */
+  readonly observed: Float64Array;
 }
 
 /**
@@ -74,13 +122,36 @@ export function burnRateWindow(prefix: StepPrefix, objective: number, windowMs: 
   const valid = prefix.valid[to]! - prefix.valid[from]!;
   const bad = prefix.bad[to]! - prefix.bad[from]!;
   const steps = prefix.withData[to]! - prefix.withData[from]!;
-  if (!(valid > 0)) return { windowMs, badFraction: null, burnRate: null, steps };
+  const observedMs = Math.min(windowMs, (prefix.observed[to]! - prefix.observed[from]!) * prefix.stepMs);
+  const base = { windowMs, steps, observedMs, coverage: observedMs / windowMs, bad, valid };
+  if (!(valid > 0)) return { ...base, badFraction: null, burnRate: null };
   const badFraction = bad / valid;
-  return { windowMs, badFraction, burnRate: badFraction / (1 - objective), steps };
+  return { ...base, badFraction, burnRate: badFraction / (1 - objective) };
+}
+
+/** Whole seconds of `ms` as duration text (`12m30s`). */
+function seconds(ms: number): string {
+  return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+/** A count as text with at most 3 decimals. */
+function amount(x: number): string {
+  return String(Number(x.toFixed(3)));
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10} %`;
 }
 
 /**
- * Evaluates alerting pairs at `now`.
+ * Evaluates alerting pairs at `now`. A pair fires when (SRE workbook, "Multiwindow, Multi-Burn-Rate Alerts")
+ * the burn rate over the long window AND over the short window exceed its factor — and, the evidence this
+ * monitor adds, when both windows are measured for at least `minWindowCoverage` of their length (a 1-hour
+ * window with 30 s of data is not a 1-hour burn rate) and the long window's bad count shows that the burn exceeds
+ * the factor (one-sided exact binomial test at `alpha` against a bad fraction of factor × (1 − objective): one
+ * failure among a handful of events does not page, two of five do). With many events the test passes as soon as
+ * the burn is a few percent above the factor, so the workbook's behaviour is kept there.
+ * @param objective in (0, 1); `evidence` validated by the caller
  * @param sloWindowMs the SLO window, for `budgetConsumed`
  */
 export function evaluateBurnRates(
@@ -89,11 +160,28 @@ export function evaluateBurnRates(
   sloWindowMs: number,
   pairs: readonly BurnRatePair[],
   nowMs: number,
+  evidence: BurnRateEvidence = DEFAULT_BURN_RATE_EVIDENCE,
 ): BurnRateAlert[] {
   return pairs.map((p) => {
     const long = burnRateWindow(prefix, objective, p.longWindowMs, nowMs);
     const short = burnRateWindow(prefix, objective, p.shortWindowMs, nowMs);
-    const firing = long.burnRate !== null && short.burnRate !== null && long.burnRate > p.factor && short.burnRate > p.factor;
-    return { ...p, budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs, long, short, firing };
+    const missing: string[] = [];
+    for (const [name, w] of [['long', long], ['short', short]] as const) {
+      if (w.coverage < evidence.minWindowCoverage) {
+        missing.push(
+          `${name} window ${seconds(w.windowMs)}: ${seconds(w.observedMs)} measured (${pct(w.coverage)}); ${pct(evidence.minWindowCoverage)} needed`,
+        );
+      }
+    }
+    const pValue = long.valid > 0 ? binomialUpperTail(long.bad, long.valid, Math.min(1, p.factor * (1 - objective))) : null;
+    const above = long.burnRate !== null && short.burnRate !== null && long.burnRate > p.factor && short.burnRate > p.factor;
+    if (above && missing.length === 0 && pValue !== null && !(pValue < evidence.alpha)) {
+      missing.push(
+        `long window ${seconds(long.windowMs)}: ${amount(long.bad)} bad of ${amount(long.valid)} does not show a burn above ×${p.factor} ` +
+          `(p = ${pValue.toPrecision(2)}; below ${evidence.alpha} needed)`,
+      );
+    }
+    const state: BurnRateState = missing.length > 0 ? 'insufficient-data' : above ? 'firing' : 'quiet';
+    return { ...p, budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs, long, short, state, firing: state === 'firing', pValue, missing };
   });
 }

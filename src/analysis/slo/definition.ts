@@ -32,6 +32,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { findMetric, getMetric } from '../../catalog/index.ts';
 import { parseDuration } from '../../model/duration.ts';
+import { positionText, yamlLocator, type YamlLocate } from '../../model/yaml-locator.ts';
 import { ConfigError } from '../../errors.ts';
 
 /** SLO files larger than this are refused (bytes of UTF-16 text, i.e. characters). */
@@ -253,20 +254,41 @@ function toSlo(s: z.infer<typeof sloSchema>): Slo {
 /**
  * Validates parsed SLO data (`{ slos: [...] }`).
  * @param source name used in error messages (a file path)
+ * @param locate where a path of `raw` is in the source text (see model/yaml-locator.ts); adds
+ *   ` (line L, column C)` to each message when it knows the position
  * @throws ConfigError listing every bad field by path, e.g. `slos[0].sli.good.metric: unknown metric "x"`,
- *   `slos[1].objective: must be a ratio strictly between 0 and 1`, `slos[2].window: Invalid input`.
+ *   `slos[1].objective (line 9, column 16): must be a ratio strictly between 0 and 1`.
  */
-export function parseSloDefinitions(raw: unknown, source = 'SLO definitions'): Slo[] {
+export function parseSloDefinitions(raw: unknown, source = 'SLO definitions', locate?: YamlLocate): Slo[] {
   const res = sloFileSchema.safeParse(raw);
   if (!res.success) {
-    const msgs = res.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`);
+    const msgs = res.error.issues.map((i) => `${pathText(i.path)}${positionText(locate?.(i.path))}: ${i.message}`);
     throw new ConfigError(`${source}: ${msgs.join('; ')}`);
   }
   return res.data.slos.map(toSlo);
 }
 
 /**
- * Parses YAML text (the `yaml` package, YAML 1.2) and validates it with {@link parseSloDefinitions}.
+ * Validates an inline list of SLOs (the `slo.definitions` list of the monitor's configuration) as an SLO file's
+ * `slos`.
+ * @param prefix the list's path in its document, for messages and positions (e.g. `['slo', 'definitions']`)
+ * @throws ConfigError as {@link parseSloDefinitions}, paths starting with `prefix`.
+ */
+export function parseSloList(list: unknown, source: string, prefix: readonly PropertyKey[], locate?: YamlLocate): Slo[] {
+  const res = sloFileSchema.safeParse({ slos: list });
+  if (!res.success) {
+    const msgs = res.error.issues.map((i) => {
+      const path = [...prefix, ...i.path.slice(1)];
+      return `${pathText(path)}${positionText(locate?.(path))}: ${i.message}`;
+    });
+    throw new ConfigError(`${source}: ${msgs.join('; ')}`);
+  }
+  return res.data.slos.map(toSlo);
+}
+
+/**
+ * Parses YAML text (the `yaml` package, YAML 1.2) and validates it with {@link parseSloDefinitions}; messages
+ * carry the line and column of each bad field.
  * @throws ConfigError for text over {@link MAX_SLO_TEXT_LENGTH}, invalid YAML, or invalid definitions.
  */
 export function parseSloYaml(text: string, source = 'SLO definitions'): Slo[] {
@@ -277,7 +299,7 @@ export function parseSloYaml(text: string, source = 'SLO definitions'): Slo[] {
   } catch (e) {
     throw new ConfigError(`${source}: invalid YAML: ${(e as Error).message}`, { cause: e });
   }
-  return parseSloDefinitions(raw, source);
+  return parseSloDefinitions(raw, source, yamlLocator(text));
 }
 
 /** Gate of the throughput templates: nodes whose current DWCP mode is `mode` (1 active, 0 other modes). */

@@ -109,6 +109,8 @@ export function demoCommand(): Command {
             `p95 ${e.detectionDelaySeconds.p95 ?? 'n/a'} s\n` +
             `Alerts delivered: ${report.alerts.firingDelivered} firing, ${report.alerts.resolvedDelivered} resolved ` +
             `(${report.alerts.notificationsDelivered} notifications)\n` +
+            `Incidents ${report.incidents.total}; faults paged ${report.incidents.pagedFaults}/${e.faults}, merged ${report.incidents.mergedFaults}; ` +
+            `fault-to-notification p50 ${report.incidents.notificationDelaySeconds.p50 ?? 'n/a'} s, p95 ${report.incidents.notificationDelaySeconds.p95 ?? 'n/a'} s\n` +
             (f.report ? `Report written to ${f.report}\n` : ''),
         );
       } catch (err) {

@@ -1,9 +1,11 @@
 /** `dwcp-monitor serve`: runs the monitor service until SIGINT/SIGTERM. */
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
-import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from '../../config.ts';
+import { dirname, resolve } from 'node:path';
+import { parseMonitorConfig, readMonitorConfig, type MonitorConfig } from '../../config.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { startMonitor } from '../../main.ts';
+import { resolveSloDefinitions } from '../../monitor/slo-definitions.ts';
 import { parseHttpUrl, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
 
@@ -50,7 +52,7 @@ export function serveCommand(): Command {
       'Run the monitor: scrape targets (1 s default), store samples (SQLite ./data/dwcp-monitor.db by default), ' +
         'detect anomalies, send Alertmanager-format webhooks, and serve the API and web page (default http://127.0.0.1:9500/).',
     )
-    .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field')
+    .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field; SLOs from its slo section (file or inline list, default the built-in templates)')
     .option('--host <host>', 'listen address, overrides the config (default: 127.0.0.1)')
     .option('--port <port>', 'listen port 0-65535, 0 = any free port; overrides the config (default: 9500)')
     .addOption(
@@ -61,14 +63,30 @@ export function serveCommand(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       try {
-        const base = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
-        const config = withOverrides(base, flags);
-        const monitor = await startMonitor({ config, logger: pino({ level: flags.logLevel }) });
+        const loaded = flags.config ? readMonitorConfig(flags.config) : null;
+        const config = withOverrides(loaded?.config ?? parseMonitorConfig({}), flags);
+        // SLO definitions are checked before anything starts; a relative slo.file is resolved next to the config.
+        const slos = resolveSloDefinitions(config.slo, {
+          baseDir: loaded ? dirname(resolve(loaded.path)) : process.cwd(),
+          ...(loaded ? { configName: loaded.path, locate: loaded.locate } : {}),
+        });
+        const monitor = await startMonitor({ config, slos, logger: pino({ level: flags.logLevel }) });
         process.stdout.write(`DWCP Monitor listening on ${monitor.url} (${config.targets.length} targets)\n`);
+        // SIGHUP reloads the alert rule files; a bad file keeps the running rules (the problems are logged).
+        const onHup = (): void => {
+          try {
+            const o = monitor.reloadRules();
+            process.stdout.write(`alert rules reloaded: ${o.rules.length} rules from ${o.files.length} files\n`);
+          } catch (e) {
+            process.stderr.write(`alert rules not reloaded (the running rules stay): ${(e as Error).message}\n`);
+          }
+        };
+        process.on('SIGHUP', onHup);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        process.off('SIGHUP', onHup);
         process.stdout.write('stopping...\n');
         await monitor.stop();
       } catch (e) {

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
+import { createOtlpTraceExporter, OTLP_PROTOCOLS, type OtlpProtocol } from '../../sdk/otlp-exporter.ts';
 import { instrumentedNodeOptions } from '../../main-ops.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
@@ -21,6 +22,9 @@ interface SimulateFlags {
   duration?: string;
   daySeconds: string;
   tick: string;
+  otlpEndpoint?: string;
+  otlpProtocol: string;
+  traceSampleRatio: string;
 }
 
 /** Parsed and validated flags of `simulate`. */
@@ -36,6 +40,11 @@ export interface SimulateSettings {
   readonly durationMs: number | undefined;
   readonly daySeconds: number;
   readonly tickMs: number;
+  /** Where the nodes export their migration traces (OTLP/HTTP traces URL); undefined = no tracing. */
+  readonly otlpEndpoint: string | undefined;
+  readonly otlpProtocol: OtlpProtocol;
+  /** Head sampling ratio of new traces, 0..1. */
+  readonly traceSampleRatio: number;
 }
 
 /**
@@ -58,7 +67,26 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
     durationMs,
     daySeconds: parseNumber('--day-seconds', f.daySeconds, 1, 365 * 86400),
     tickMs: parseDuration(f.tick),
+    otlpEndpoint: f.otlpEndpoint === undefined ? undefined : parseOtlpEndpoint(f.otlpEndpoint),
+    otlpProtocol: parseOtlpProtocol(f.otlpProtocol),
+    traceSampleRatio: parseNumber('--trace-sample-ratio', f.traceSampleRatio, 0, 1),
   };
+}
+
+function parseOtlpEndpoint(v: string): string {
+  try {
+    const u = new URL(v);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return u.href;
+  } catch {
+    // reported below
+  }
+  throw new InvalidInputError(`--otlp-endpoint must be an http(s) URL such as http://127.0.0.1:9090/v1/traces, got ${JSON.stringify(v)}`);
+}
+
+function parseOtlpProtocol(v: string): OtlpProtocol {
+  const p = OTLP_PROTOCOLS.find((x) => x === v);
+  if (p === undefined) throw new InvalidInputError(`--otlp-protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${JSON.stringify(v)}`);
+  return p;
 }
 
 /** Where the command writes (injectable for tests; default process.stdout / process.stderr). */
@@ -106,6 +134,9 @@ export function simulateCommand(
     .option('--duration <d>', 'stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)')
     .option('--day-seconds <s>', 'length of a simulated day in seconds (sets the seasonality period)', '86400')
     .option('--tick <d>', 'telemetry tick interval, e.g. 500ms, 1s', '1s')
+    .option('--otlp-endpoint <url>', 'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9090/v1/traces; a Collector, Jaeger or Tempo); default: no tracing')
+    .option('--otlp-protocol <p>', `OTLP encoding: ${OTLP_PROTOCOLS.join(' or ')}`, 'http/protobuf')
+    .option('--trace-sample-ratio <r>', 'share 0-1 of migrations traced (parent-based head sampling)', '1')
     .action(async (flags: SimulateFlags) => {
       let settings: SimulateSettings;
       let scenario: Scenario | undefined;
@@ -130,6 +161,9 @@ export function simulateCommand(
           tickMs: settings.tickMs,
           daySeconds: settings.daySeconds,
           labelsOut: settings.labelsOut,
+          ...(settings.otlpEndpoint !== undefined
+            ? { tracing: { exporter: () => createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }), sampleRatio: settings.traceSampleRatio } }
+            : {}),
           ...instrumentedNodeOptions(),
         });
       } catch (e) {
@@ -139,6 +173,7 @@ export function simulateCommand(
         return;
       }
       for (const n of cluster.nodes) io.out(`${n.id}\t${n.region}\t${n.mode}\t${n.url}/metrics\n`);
+      if (settings.otlpEndpoint !== undefined) io.out(`traces: ${settings.otlpProtocol} -> ${settings.otlpEndpoint}\n`);
       if (scenario)
         io.out(
           `scenario: ${scenario.faults.length} fault(s)${settings.labelsOut ? `, labels -> ${settings.labelsOut}` : ''}\n`,

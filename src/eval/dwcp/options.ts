@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { DetectorFactory } from '../../analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/detection-settings.ts';
+import { DEFAULT_DETECTION_SETTINGS, LIVE_DETECTOR_CHOICES, type DetectionSettings } from '../../model/detection-settings.ts';
 import type { CandidateDetector } from '../../monitor/detection-config.ts';
 import { liveDetectorName } from '../../monitor/detection-config.ts';
 import type { DetectionInput } from '../../monitor/series-tracker.ts';
@@ -18,7 +18,7 @@ const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `${w
 
 /** Overrides of the monitor's detection settings (configuration `detection.*`; durations in ms). */
 const detectionSchema = z.strictObject({
-  detector: z.enum(['ensemble', 'statistical']).optional(),
+  detector: z.enum(LIVE_DETECTOR_CHOICES).optional(),
   /** Default: the scenario's simulated day. */
   seasonalPeriod: z.number().finite().positive().optional(),
   minConfidence: z.number().min(0).max(1).optional(),

@@ -25,6 +25,7 @@ import { Scraper } from '../../ingest/scraper.ts';
 import type { Anomaly, FaultLabel } from '../../model/anomaly.ts';
 import type { Sample } from '../../model/sample.ts';
 import { buildPipeline } from '../../monitor/build-pipeline.ts';
+import type { DetectionOutcome } from '../../monitor/detection-engine.ts';
 import type { OutcomeSink } from '../../monitor/pipeline.ts';
 import type { SimNode } from '../../sim/node.ts';
 import { InvalidInputError } from '../../errors.ts';
@@ -75,6 +76,14 @@ export interface DwcpRunResult {
   readonly timing: DwcpTiming;
 }
 
+/** Observers of a run (e.g. the alerting evaluator feeding incidents in virtual time). */
+export interface DwcpRunHooks {
+  /** Every detection outcome with the run's virtual time (Unix ms), warm-up outcomes included. */
+  readonly onOutcome?: (outcome: DetectionOutcome, nowMs: number) => void;
+  /** After every virtual second (all nodes scraped), with the run's virtual time (Unix ms). */
+  readonly onTick?: (nowMs: number) => void;
+}
+
 /** A new all-zero timing. */
 export function zeroTiming(): DwcpTiming {
   return { simMs: 0, scrapeMs: 0, trackMs: 0, engineMs: 0, totalMs: 0 };
@@ -87,7 +96,7 @@ export function zeroTiming(): DwcpTiming {
  *   options (resolveRunOptions: unknown fields, settings out of range, an unknown sampling, scrapeOffsetMs
  *   outside 0..999, rolloutPercent outside 0..100, bad evaluate options).
  */
-export async function runDwcpScenario(s: DwcpScenario, seed: number, opts?: DwcpRunOptions): Promise<DwcpRunResult> {
+export async function runDwcpScenario(s: DwcpScenario, seed: number, opts?: DwcpRunOptions, hooks?: DwcpRunHooks): Promise<DwcpRunResult> {
   validateScenario(s);
   if (!Number.isSafeInteger(seed)) throw new InvalidInputError(`DWCP scenario run: seed must be a safe integer, got ${seed}`);
   const o = resolveRunOptions(opts);
@@ -103,6 +112,7 @@ export async function runDwcpScenario(s: DwcpScenario, seed: number, opts?: Dwcp
         if (x.anomaly.startedAtMs < evalStartMs) warmupAnomalies++;
         else anomalies.push(x.anomaly);
       }
+      hooks?.onOutcome?.(outcome, clockMs);
       return Promise.resolve();
     },
   };
@@ -171,6 +181,7 @@ export async function runDwcpScenario(s: DwcpScenario, seed: number, opts?: Dwcp
       timing.scrapeMs += performance.now() - a - (timing.trackMs + timing.engineMs - before);
       pending[i] = null;
     }
+    hooks?.onTick?.(clockMs);
   }
 
   const labels = scenarioLabels(s);

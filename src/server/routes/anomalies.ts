@@ -1,7 +1,7 @@
 /** GET /api/anomalies (filtered history, newest first) and POST /api/anomalies/:id/acknowledge. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AcknowledgeResponse, AnomaliesResponse } from '../../contract/anomalies.ts';
+import { toApiAnomaly, type AcknowledgeResponse, type AnomaliesResponse } from '../../contract/anomalies.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { COMPONENTS, SEVERITIES } from '../../model/dwcp.ts';
 import type { AnomalyFilter } from '../../store/types.ts';
@@ -49,7 +49,7 @@ export async function anomalyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     };
     const data = await ctx.deps.anomalies.list(filter);
     // The store honours the limit; slicing keeps the response bounded even if a backend does not.
-    return { status: 'success', data: data.slice(0, filter.limit) };
+    return { status: 'success', data: data.slice(0, filter.limit).map(toApiAnomaly) };
   });
 
   app.post<{ Params: { id: string } }>('/api/anomalies/:id/acknowledge', async (request): Promise<AcknowledgeResponse> => {
@@ -59,6 +59,6 @@ export async function anomalyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       throw new InvalidInputError(`anomaly id must be a positive integer, got "${raw.slice(0, 40)}"`);
     }
     const anomaly = await ctx.deps.anomalies.acknowledge(Number(raw));
-    return { status: 'success', data: anomaly };
+    return { status: 'success', data: toApiAnomaly(anomaly) };
   });
 }

@@ -11,9 +11,10 @@ import { insightsOf, parseWindowQuery } from './rollout.ts';
 export const DEFAULT_REGIONS_WINDOW_MS = 5 * 60_000;
 
 /**
- * Registers GET /api/regions/health?window=5m → 200 `{status: 'success', data: {window, regions: [{region, score,
- * status, factors, inputs, missing, trend: {direction, slopePerHour, points}}], warnings}}` (score/status/factors
- * null when a factor has no data; `trend` does not depend on `window`).
+ * Registers GET /api/regions/health?window=5m → 200 `{status: 'success', data: {window, regions: [{region, status,
+ * score, factors, inputs, latencyByMode, missing, reasons, trend: {direction, slopePerHour, points}}], warnings}}`
+ * (`status: 'insufficient-data'` with score/factors null and `reasons` saying what each factor lacks until every
+ * factor has passed the warm-up; `trend` does not depend on `window`).
  */
 export async function regionRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/regions/health', async (request): Promise<RegionsResponse> => {

@@ -1,10 +1,13 @@
-/** GET /api/slo: error budgets of the SLOs (the built-in templates) over the stored series of the window. */
+/**
+ * GET /api/slo: error budgets of the configured SLOs (default the built-in templates) over the stored series of the
+ * window.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { SloResponse } from '../../contract/slo.ts';
 import type { ApiContext } from '../deps.ts';
 import { insightsOf, parseWindowQuery } from './rollout.ts';
 
-/** Default `window` of GET /api/slo (the stored retention is 6 h by default). */
+/** Default `window` of GET /api/slo: the long window of the fastest burn-rate page pair. */
 export const DEFAULT_SLO_WINDOW_MS = 3_600_000;
 
 /**

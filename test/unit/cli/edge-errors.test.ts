@@ -42,6 +42,15 @@ describe('CLI edge errors', () => {
     assert.doesNotMatch(r.stdout, /listening/);
   });
 
+  it('serve --config with an invalid inline SLO names the field, its line and column before anything starts', () => {
+    const cfg = join(dir, 'monitor.yaml');
+    writeFileSync(cfg, ['listen: { port: 0 }', 'slo:', '  definitions:', '    - name: avail', '      objective: 2', '      window: 30d', '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total }, bad: { metric: dwcp_v3_migration_failures_total } }', ''].join('\n'));
+    const r = cli('serve', '--config', cfg);
+    assertOneLineError(r.stderr, `${cfg}: slo.definitions[0].objective (line 5, column 18): must be a ratio strictly between 0 and 1 (e.g. 0.999)`);
+    assert.equal(r.status, 2);
+    assert.doesNotMatch(r.stdout, /listening/);
+  });
+
   it('demo --report under a regular file fails before the demo starts', () => {
     const r = cli('demo', '--report', join(file, 'r.json'), '--duration', '1s');
     assertOneLineError(r.stderr, `--report '${join(file, 'r.json')}': '${file}' is a file, not a directory`);

@@ -17,6 +17,8 @@ const defaults = {
   rolloutPercent: '25',
   daySeconds: '86400',
   tick: '1s',
+  otlpProtocol: 'http/protobuf',
+  traceSampleRatio: '1',
 };
 
 /** Runs the command with captured output; restores process.exitCode. */
@@ -51,9 +53,14 @@ describe('parseSimulateFlags', () => {
     assert.equal(s.tickMs, 1000);
     assert.equal(s.rolloutPercent, 25);
     assert.equal(parseSimulateFlags(defaults).durationMs, undefined);
+    assert.equal(parseSimulateFlags(defaults).otlpEndpoint, undefined, 'no tracing unless an endpoint is given');
+    const traced = parseSimulateFlags({ ...defaults, otlpEndpoint: 'http://127.0.0.1:9090/v1/traces', otlpProtocol: 'http/json', traceSampleRatio: '0.25' });
+    assert.equal(traced.otlpEndpoint, 'http://127.0.0.1:9090/v1/traces');
+    assert.equal(traced.otlpProtocol, 'http/json');
+    assert.equal(traced.traceSampleRatio, 0.25);
   });
   it('rejects bad values naming the flag', () => {
-    const cases: [Partial<typeof defaults> & { duration?: string }, RegExp][] = [
+    const cases: [Partial<typeof defaults> & { duration?: string; otlpEndpoint?: string }, RegExp][] = [
       [{ nodes: 'six' }, /--nodes must be an integer/],
       [{ nodes: '0' }, /--nodes must be an integer 1-200, got '0'/],
       [{ regions: ' , ' }, /--regions/],
@@ -64,6 +71,9 @@ describe('parseSimulateFlags', () => {
       [{ duration: '25d' }, /--duration must be between 0 and 2147483647 ms/], // a setTimeout delay
       [{ daySeconds: '0' }, /--day-seconds/],
       [{ seed: '-1' }, /--seed/],
+      [{ otlpEndpoint: 'ftp://x/v1/traces' }, /--otlp-endpoint must be an http\(s\) URL/],
+      [{ otlpProtocol: 'grpc' }, /--otlp-protocol must be one of http\/protobuf, http\/json/],
+      [{ traceSampleRatio: '2' }, /--trace-sample-ratio/],
     ];
     for (const [flags, re] of cases)
       assert.throws(

@@ -72,16 +72,26 @@ test('cooldown: a second episode within the cooldown does not open a new anomaly
   assert.deepEqual(opened, [0, 13]);
 });
 
-test('target health: up == 0 opens a critical anomaly at once, up == 1 resolves it', () => {
+test('target health: confirmSamples failed scrapes in a row open a critical anomaly naming the target; up == 1 resolves it', () => {
   const e = engine(3);
   const tr = new SeriesTracker(10);
   const L = { instance: '127.0.0.1:9100', node: 'node-2', region: 'eu-west' };
-  const o1 = e.process(tr.admit([{ name: 'up', labels: L, value: 0, timestampMs: 1000 }]).inputs, 1001);
-  assert.equal(o1.opened.length, 1);
-  assert.equal(o1.opened[0]!.anomaly.severity, 'critical');
-  assert.equal(o1.opened[0]!.anomaly.metric, 'up');
-  assert.equal(e.process(tr.admit([{ name: 'up', labels: L, value: 0, timestampMs: 2000 }]).inputs, 2001).opened.length, 0);
-  assert.equal(e.process(tr.admit([{ name: 'up', labels: L, value: 1, timestampMs: 3000 }]).inputs, 3001).resolved.length, 1);
+  const up = (value: number, t: number) => e.process(tr.admit([{ name: 'up', labels: L, value, timestampMs: t }]).inputs, t + 1, { targetId: 'node-2' });
+  // A single failed scrape (then success) is not an outage.
+  assert.equal(up(0, 1000).opened.length, 0);
+  assert.equal(up(1, 2000).resolved.length, 0);
+  assert.equal(up(0, 3000).opened.length, 0);
+  assert.equal(up(0, 4000).opened.length, 0);
+  const o = up(0, 5000);
+  assert.equal(o.opened.length, 1);
+  const a = o.opened[0]!.anomaly;
+  assert.equal(a.severity, 'critical');
+  assert.equal(a.metric, 'up');
+  assert.equal(a.startedAtMs, 3000, 'from the first failed scrape of the run');
+  assert.deepEqual(a.labels, { ...L, target: 'node-2' });
+  assert.ok(Number.isNaN(a.deviation));
+  assert.equal(up(0, 6000).opened.length, 0, 'one anomaly per outage');
+  assert.equal(up(1, 7000).resolved.length, 1);
 });
 
 test('metrics of kinds not analysed and monitor self-metrics are skipped', () => {

@@ -94,18 +94,25 @@ describe('MonitorPipeline', () => {
     assert.equal(await store.countSamples(), 2);
     assert.deepEqual(metrics.calls, ['scrape node-1 success 1 0.012', 'ingested 2', 'series 2', 'detection 0.002 2']);
 
-    // The target stops answering: the `up == 0` batch opens the target-health anomaly, stored and notified.
+    // The target stops answering: one failed scrape is not yet an outage (confirmSamples = 2); the second
+    // `up == 0` batch opens the target-health anomaly, from the first failure, naming the target; stored and notified.
     nowMs = T0 + 1500;
-    const down = await pipeline.ingest(batch(0, T0 + 1000));
+    const once = await pipeline.ingest(batch(0, T0 + 1000));
+    assert.equal(once.outcome?.opened.length, 0);
+    nowMs = T0 + 2500;
+    const down = await pipeline.ingest(batch(0, T0 + 2000));
     assert.equal(down.outcome?.opened.length, 1);
     const [stored] = await store.list({ limit: 10 });
     assert.equal(stored?.metric, 'up');
     assert.equal(stored?.startedAtMs, T0 + 1000);
-    assert.equal(stored?.detectedAtMs, T0 + 1500, 'detection time is the injected clock');
+    assert.equal(stored?.detectedAtMs, T0 + 2500, 'detection time is the injected clock');
+    assert.equal(stored?.labels['target'], 'node-1');
+    assert.equal(stored?.severity, 'critical');
+    assert.ok(Number.isNaN(stored?.deviation), 'a state, not a deviation');
     assert.equal(payloads.length, 1);
     const c = pipeline.counters();
-    assert.deepEqual(c.scrapes, { success: 1, connection_error: 1 });
-    assert.deepEqual([c.samplesReceived, c.samplesIngested, c.series, c.inputsProcessed, c.anomaliesOpened, c.alertQueueLength], [3, 3, 2, 3, 1, 1]);
+    assert.deepEqual(c.scrapes, { success: 1, connection_error: 2 });
+    assert.deepEqual([c.samplesReceived, c.samplesIngested, c.series, c.inputsProcessed, c.anomaliesOpened, c.alertQueueLength], [4, 4, 2, 4, 1, 1]);
   });
 
   it('counts rejected samples by reason and never stores them', async () => {
@@ -152,7 +159,8 @@ describe('MonitorPipeline', () => {
     const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink, clock, observers: [observer] });
     const step = await pipeline.ingest(batch(0, T0));
     assert.equal(step.stored, 0);
-    assert.deepEqual(order, [`scraped down ${T0}`, 'admitted 1', 'handled 1']);
+    await pipeline.ingest(batch(0, T0 + 1000));
+    assert.deepEqual(order, [`scraped down ${T0}`, 'admitted 1', 'handled 0', `scraped down ${T0}`, 'admitted 1', 'handled 1']); // observers get the clock time
     assert.equal(pipeline.counters().samplesIngested, 0);
   });
 

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { sloTemplate } from '../../../src/analysis/slo/definition.ts';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import {
-  buildRegionInputs,
   buildSlaChecks,
   buildVersionSamples,
   counterIncreases,
@@ -123,31 +122,4 @@ test('sliSeriesFor keeps only steps starting in [start, now)', () => {
     total: [sp('o', {}, [[T - 20_000, 0], [T - 10_000, 5], [T + 10_000, 10], [T + 30_000, 20]])],
   }, 10_000, T, T + 30_000);
   assert.deepEqual(s?.steps.map((x) => x.tMs), [T + 10_000]);
-});
-
-test('buildRegionInputs maps the five factors per region and lists missing ones', () => {
-  const eu = { region: 'eu' };
-  const us = { region: 'us' };
-  const inputs = buildRegionInputs({
-    up: [sp('up', eu, [[T, 1], [T + 1, 1], [T + 2, 0], [T + 3, 1]]), sp('up', us, [[T, 1]])],
-    utilization: [sp('u', { ...eu, resource_type: 'cpu' }, [[T, 40], [T + 1, 60]]), sp('u', { ...eu, resource_type: 'disk' }, [[T, 30]])],
-    modeLatency: {
-      sum: [sp('l_sum', eu, [[T, 0], [T + 1, 0.02], [T + 2, 0.08]])],
-      count: [sp('l_count', eu, [[T, 0], [T + 1, 1], [T + 2, 3]])],
-    },
-    errors: [sp('e', eu, [[T, 0], [T + 1, 1]])],
-    operations: [sp('o', eu, [[T, 0], [T + 1, 100]])],
-    acpHealth: [sp('h', { ...eu, component: 'acp' }, [[T, 2], [T + 1, 1]]), sp('h', { ...us, component: 'acp' }, [[T, 0]])],
-  });
-  assert.equal(inputs.length, 2);
-  const [e, u] = inputs;
-  assert.equal(e!.region, 'eu');
-  assert.deepEqual(e!.missing, []);
-  assert.deepEqual(e!.input, { availabilityPercent: 75, utilizationPercent: 40, latencyMs: (1000 * 0.08) / 3, errorRate: 0.01, consensusHealthPercent: 75 });
-  assert.equal(u!.region, 'us');
-  assert.equal(u!.input, null);
-  assert.deepEqual(u!.missing, ['utilizationPercent', 'latencyMs', 'errorRate']);
-  assert.deepEqual(u!.partial, { availabilityPercent: 100, consensusHealthPercent: 0 });
-  // `up` alone does not make a region (the monitor's host target has none)
-  assert.deepEqual(buildRegionInputs({ up: [sp('up', { job: 'host' }, [[T, 1]])], utilization: [], modeLatency: { sum: [], count: [] }, errors: [], operations: [], acpHealth: [] }), []);
 });

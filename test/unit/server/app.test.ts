@@ -158,6 +158,22 @@ test('GET /api/anomalies filters, limits and validates', async () => {
   }
 });
 
+test('GET /api/anomalies: a summary per anomaly; unknown numbers (no band, no deviation) arrive as null', async () => {
+  const deps = testDeps();
+  await seedAnomalies(deps.anomalies, [
+    anomaly(1, { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN, deviation: Number.NaN, severity: 'low', detector: 'ensemble' }),
+    anomaly(2, { metric: 'up', detector: 'target_health', severity: 'critical', deviation: Number.NaN, labels: { instance: '127.0.0.1:9101', job: 'dwcp', target: 'node-2' } }),
+  ]);
+  const a = await app(deps); // checkResponses: the bodies match the contract
+  const res = await a.inject({ method: 'GET', url: '/api/anomalies' });
+  assert.equal(res.statusCode, 200);
+  const [down, noBand] = (res.json() as { data: { summary: string; expected: number | null; lower: number | null; deviation: number | null }[] }).data;
+  assert.equal(down!.summary, 'critical: target node-2 is down (instance=127.0.0.1:9101, job=dwcp): its scrapes fail (up = 0)');
+  assert.equal(down!.deviation, null);
+  assert.deepEqual([noBand!.expected, noBand!.lower, noBand!.deviation], [null, null, null]);
+  assert.equal(noBand!.summary, 'low bandwidth anomaly on amst dwcp_amst_bandwidth_utilization (node_id=node-1, region=eu-west)');
+});
+
 test('POST /api/anomalies/:id/acknowledge', async () => {
   const deps = testDeps();
   const seeded = await seedAnomalies(deps.anomalies, [1, 2, 3, 4, 5, 6, 7].map((id) => anomaly(id)));

@@ -107,13 +107,14 @@ export function AnomalyList() {
                 <span className={`badge sev-${a.severity}`}>{a.severity}</span>
               </td>
               <td>{a.component}</td>
-              <td className="mono" title={a.seriesKey}>
+              <td className="mono" title={`${a.summary}\n${a.seriesKey}`}>
                 {a.metric}
+                {a.detector === 'target_health' && <div className="muted">{a.summary}</div>}
               </td>
               <td>
                 {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
               </td>
-              <td>{Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? "> +1000" : "< -1000") : fmt(a.deviation)}σ</td>
+              <td>{a.deviation === null ? '–' : `${Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? '> +1000' : '< -1000') : fmt(a.deviation)}σ`}</td>
               <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
               <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
               <td>

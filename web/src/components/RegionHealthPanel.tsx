@@ -1,7 +1,20 @@
-import { fetchRegionHealth, fmt, fmtSigned, type RegionTrend } from '../insightsApi.ts';
+import { fetchRegionHealth, fmt, fmtSigned, type RegionsOverview, type RegionTrend } from '../insightsApi.ts';
+
+type Region = RegionsOverview['regions'][number];
+
+/** The latency per mode behind the latency factor, as a tooltip: `internet 278 ms → 100 (baseline 500 ms, 0 at 5000 ms)`. */
+function latencyTitle(r: Region): string {
+  return r.latencyByMode
+    .map((m) =>
+      'score' in m
+        ? `${m.mode}: ${fmt(m.latencyMs)} ms over ${m.observations} observations → ${fmt(m.score)} (100 up to ${fmt(m.baselineMs, 0)} ms, 0 at ${fmt(m.zeroScoreMs, 0)} ms)`
+        : `${m.mode}: ${fmt(m.latencyMs)} ms over ${m.observations} observations`,
+    )
+    .join('\n');
+}
 import { usePoll } from '../usePoll.ts';
 
-const STATUS_CLASS = { healthy: 'state-healthy', degraded: 'state-degraded', unhealthy: 'state-down' } as const;
+const STATUS_CLASS = { healthy: 'state-healthy', degraded: 'state-degraded', unhealthy: 'state-down', 'insufficient-data': 'state-unknown' } as const;
 const TREND_ARROW = { improving: '↑', stable: '→', degrading: '↓', unknown: '?' } as const;
 const TREND_CLASS = { improving: '', stable: 'muted', degrading: 'warning', unknown: 'muted' } as const;
 
@@ -19,7 +32,10 @@ function TrendCell({ trend }: { trend: RegionTrend }) {
   );
 }
 
-/** Regional health score (0..100), status, trend and factor scores; polls /api/regions/health every 5 s. */
+/**
+ * Regional health score (0..100), status, trend and factor scores (latency scored per DWCP mode); polls
+ * /api/regions/health every 5 s. A region still warming up shows what each factor lacks instead of a score.
+ */
 export function RegionHealthPanel() {
   const { data, error } = usePoll(fetchRegionHealth, 5000, []);
   const regions = data?.regions ?? [];
@@ -47,18 +63,15 @@ export function RegionHealthPanel() {
               <td>{r.region}</td>
               <td>{fmt(r.score)}</td>
               <td>
-                {r.status ? (
-                  <span className={`badge ${STATUS_CLASS[r.status]}`}>{r.status}</span>
-                ) : (
-                  <span className="muted">no data: {r.missing.join(', ')}</span>
-                )}
+                <span className={`badge ${STATUS_CLASS[r.status]}`}>{r.status}</span>
+                {r.reasons.length > 0 && <div className="muted">{r.reasons.join('; ')}</div>}
               </td>
               <td>
                 <TrendCell trend={r.trend} />
               </td>
               <td>{fmt(r.factors?.availability)}</td>
               <td>{fmt(r.factors?.headroom)}</td>
-              <td>{fmt(r.factors?.latency)}</td>
+              <td title={latencyTitle(r)}>{fmt(r.factors?.latency)}</td>
               <td>{fmt(r.factors?.errorRate)}</td>
               <td>{fmt(r.factors?.consensus)}</td>
             </tr>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { decideRollout } from '../../../../src/analysis/canary/decision.ts';
+import { decideRollout, readSla } from '../../../../src/analysis/canary/decision.ts';
 import type { SlaCheck } from '../../../../src/analysis/canary/decision.ts';
 import { judgeMetric } from '../../../../src/analysis/canary/judge.ts';
 import type { MetricJudgement, MetricSpec } from '../../../../src/analysis/canary/judge.ts';
@@ -95,5 +95,20 @@ describe('decideRollout', () => {
     assert.throws(() => decideRollout({ sla: [{ name: 'a', compliance: true }, { name: 'a', compliance: true }], judgements: [] }), /appears twice/);
     assert.throws(() => decideRollout({ sla: SLA_OK, judgements: [] }, { weights: { sla: 0, canary: 0 } }), InvalidInputError);
     assert.throws(() => decideRollout({ sla: SLA_OK, judgements: [] }, { goScore: 0.5, noGoScore: 0.9 }), /noGoScore <= goScore/);
+  });
+});
+
+describe('readSla', () => {
+  it('reads ratio, target and weight; met from a boolean compliance, else ratio >= target', () => {
+    assert.deepEqual(readSla({ name: 'a', compliance: 0.995, target: 0.99, weight: 2 }), { ratio: 0.995, target: 0.99, weight: 2, met: true });
+    assert.deepEqual(readSla({ name: 'a', compliance: 0.98, target: 0.99 }), { ratio: 0.98, target: 0.99, weight: 1, met: false });
+    assert.deepEqual(readSla({ name: 'a', compliance: false }), { ratio: 0, target: 1, weight: 1, met: false });
+    assert.deepEqual(readSla({ name: 'a', compliance: true }), { ratio: 1, target: 1, weight: 1, met: true });
+  });
+
+  it('rejects a target outside [0, 1] and a negative or non-finite weight', () => {
+    assert.throws(() => readSla({ name: 'a', compliance: 1, target: 1.5 }), /SLA a: target must be in \[0, 1\]/);
+    assert.throws(() => readSla({ name: 'a', compliance: 1, weight: -1 }), /SLA a: weight must be >= 0/);
+    assert.throws(() => readSla({ name: 'a', compliance: 1, weight: Number.NaN }), InvalidInputError);
   });
 });

@@ -35,10 +35,12 @@ describe('planCapacity', () => {
         close(c.conservative!, d, 1e-6); // no noise: the interval has zero width
         close(c.optimistic!, d, 1e-6);
       }
-      assert.deepEqual(p.forecasts.map((f) => Math.round(f.mean * 1e6) / 1e6), [80, 110, 140]);
+      // 110 % and 140 % are beyond capacity: forecasts stay at the physical maximum (100 %).
+      assert.deepEqual(p.forecasts.map((f) => Math.round(f.mean * 1e6) / 1e6), [80, 100, 100]);
+      assert.ok(p.trend.significant);
       assert.equal(p.recommendation.action, 'scale-out-within-month'); // conservative days to critical = 40
-      // ⌈(140 − 50)/100 × 10⌉ = 9
-      assert.deepEqual(p.scaleOut, { nodes: 10, expected: 9, low: 9, high: 9 });
+      // ⌈(100 − 50)/100 × 10⌉ = 5
+      assert.deepEqual(p.scaleOut, { nodes: 10, expected: 5, low: 5, high: 5 });
     });
   }
 
@@ -83,8 +85,64 @@ describe('planCapacity', () => {
 
   it('returns an explicit insufficient-data result below minPoints (not null)', () => {
     const r = planCapacity({ timestampsMs: [NOW - 2 * HOUR, NOW - HOUR, NOW], values: [1, 2, 3] }, {}, NOW);
-    assert.deepEqual(r, { status: 'insufficient-data', points: 3, requiredPoints: 100, reason: '3 samples; at least 100 needed' });
+    assert.deepEqual(r, {
+      status: 'insufficient-data',
+      points: 3,
+      requiredPoints: 100,
+      spanMs: 2 * HOUR,
+      requiredSpanMs: DAY_MS,
+      reason: '3 samples; at least 100 needed; 2h of history; at least 1d needed',
+    });
     assert.equal(planCapacity(ramp(1), { model: 'seasonal', minPoints: 10 }, NOW).status, 'insufficient-data');
+  });
+
+  it('minutes of data never forecast: 4 minutes of a healthy node at 1 s → insufficient-data (history)', () => {
+    // The simulator's CPU around 50 % on a compressed 30-minute day: 4 minutes look like a steep ramp (~900 %/day).
+    const timestampsMs = Array.from({ length: 240 }, (_, i) => NOW - (239 - i) * 1000);
+    const values = timestampsMs.map((t, i) => 50 + 3 * Math.sin((2 * Math.PI * (t - NOW)) / (30 * 60_000)) + ((i * 7919) % 11) / 11);
+    const r = planCapacity({ timestampsMs, values }, {}, NOW);
+    assert.equal(r.status, 'insufficient-data');
+    if (r.status !== 'insufficient-data') return;
+    assert.equal(r.reason, '3m59s of history; at least 1d needed');
+    assert.equal(r.points, 240);
+    // Why the history gate: within 4 minutes a piece of the cycle IS a significant slope (hundreds of %/day), and
+    // no test on these points alone can tell it from growth. Even then the forecasts stay within [0, 100] %.
+    const p = ok(planCapacity({ timestampsMs, values }, { minHistoryMs: 0, model: 'linear' }, NOW));
+    assert.ok(p.trend.significant && p.growthPctPerDay > 100, JSON.stringify(p.trend));
+    for (const f of p.forecasts) assert.ok(f.upper <= 100 && f.lower >= 0 && f.mean <= 100, JSON.stringify(f));
+  });
+
+  it('a significant trend must exclude zero: a flat series with slow autocorrelated wander forecasts its level', () => {
+    // Two days of 5-minute samples: AR(1) wander (phi 0.98) around 40 %, no trend.
+    let seed = 11;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648 - 0.5;
+    };
+    const n = 2 * 288;
+    const timestampsMs = Array.from({ length: n }, (_, i) => NOW - (n - 1 - i) * 300_000);
+    let x = 0;
+    const values = timestampsMs.map(() => {
+      x = 0.98 * x + 2 * rnd();
+      return Math.max(0, 40 + x);
+    });
+    const p = ok(planCapacity({ timestampsMs, values }, { model: 'linear' }, NOW));
+    assert.ok(p.trend.lag1Autocorrelation > 0.8, String(p.trend.lag1Autocorrelation));
+    assert.ok(p.trend.effectiveSamples < n / 5, String(p.trend.effectiveSamples));
+    assert.ok(p.trend.lowerPerDay < 0 && p.trend.upperPerDay > 0, JSON.stringify(p.trend));
+    assert.equal(p.growthPctPerDay, 0);
+    assert.notEqual(p.recommendation.action, 'scale-out-now');
+  });
+
+  it('forecasts, bounds and days stay in the physical range [0, maxPct]', () => {
+    const steep = ramp(5); // +1.5 %/day from 75 % once scaled
+    const values = (steep.values as number[]).map((v) => v * 1.5);
+    const p = ok(planCapacity({ timestampsMs: steep.timestampsMs, values }, { model: 'linear' }, NOW));
+    for (const f of p.forecasts) for (const v of [f.mean, f.lower, f.upper]) assert.ok(v >= 0 && v <= 100, JSON.stringify(f));
+    const half = ok(planCapacity({ timestampsMs: steep.timestampsMs, values: values.map((v) => v / 2) }, { model: 'linear', maxPct: 50, warningPct: 40, criticalPct: 45 }, NOW));
+    for (const f of half.forecasts) assert.ok(f.upper <= 50, JSON.stringify(f));
+    assert.equal(half.full.thresholdPct, 50);
+    assert.throws(() => planCapacity(steep, { maxPct: 80 }, NOW), InvalidInputError); // critical 90 > max 80
   });
 
   it('rejects NaN, unsorted timestamps, capacity ≤ 0, negative utilisation and bad options', () => {

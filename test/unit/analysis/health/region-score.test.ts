@@ -5,6 +5,7 @@ import {
   appendScore,
   detectDegradedRegions,
   healthStatus,
+  latencyFactor,
   MAX_REGIONS,
   MAX_SCORE_HISTORY,
   scoreRegion,
@@ -58,6 +59,47 @@ describe('scoreRegion', () => {
     assert.throws(() => scoreRegion({ ...base, errorRate: 1.5 }), InvalidInputError);
     assert.throws(() => scoreRegion({ ...base, availabilityPercent: Number.NaN }), InvalidInputError);
     assert.throws(() => scoreRegion({ ...base, latencyMs: -1 }), InvalidInputError);
+  });
+
+  it('scores latency against each mode\'s own baseline: internet at 278 ms is 100, not 0 on the datacenter scale', () => {
+    // The healthy simulator: eu-west (internet) ~278 ms, ap-south (hybrid) ~95 ms, us-east (datacenter) ~16 ms.
+    const internet = scoreRegion({ ...base, latencyMs: 278, latencyByMode: [{ mode: 'internet', latencyMs: 278, observations: 900 }] });
+    assert.equal(internet.factors.latency, 100);
+    assert.equal(scoreRegion({ ...base, latencyMs: 278 }).factors.latency, 0, 'without modes: the original datacenter scale');
+    const hybrid = scoreRegion({ ...base, latencyMs: 95, latencyByMode: [{ mode: 'hybrid', latencyMs: 95, observations: 900 }] });
+    near(hybrid.factors.latency, 100 * (1 - 45 / 450)); // baseline 50 ms, zero at 500 ms
+    const dc = scoreRegion({ ...base, latencyMs: 16, latencyByMode: [{ mode: 'datacenter', latencyMs: 16, observations: 900 }] });
+    near(dc.factors.latency, 100 * (1 - 6 / 90));
+    assert.deepEqual(dc.latencyByMode[0], { mode: 'datacenter', latencyMs: 16, observations: 900, score: dc.factors.latency, baselineMs: 10, zeroScoreMs: 100 });
+  });
+
+  it('mixed modes weigh each mode by its observations; an unknown mode uses the default scale; profiles are options', () => {
+    const r = scoreRegion({
+      ...base,
+      latencyByMode: [
+        { mode: 'internet', latencyMs: 2750, observations: 100 }, // (5000 − 2750)/4500 → 50
+        { mode: 'datacenter', latencyMs: 5, observations: 300 }, // ≤ baseline → 100
+      ],
+    });
+    near(r.factors.latency, (100 * 50 + 300 * 100) / 400);
+    near(scoreRegion({ ...base, latencyByMode: [{ mode: 'lan', latencyMs: 40, observations: 1 }] }).factors.latency, 60);
+    const strict = scoreRegion(
+      { ...base, latencyByMode: [{ mode: 'internet', latencyMs: 278, observations: 1 }] },
+      { modeLatency: { datacenter: { baselineMs: 10, zeroScoreMs: 100 }, hybrid: { baselineMs: 50, zeroScoreMs: 500 }, internet: { baselineMs: 100, zeroScoreMs: 300 } } },
+    );
+    near(strict.factors.latency, (100 * (300 - 278)) / 200);
+    assert.throws(() => scoreRegion({ ...base, latencyByMode: [{ mode: 'internet', latencyMs: 1, observations: 0 }] }), InvalidInputError);
+  });
+
+  it('latencyFactor: 100 up to the baseline, 0 from the zero point, linear between; rejects a bad profile', () => {
+    const p = { baselineMs: 10, zeroScoreMs: 110 };
+    assert.equal(latencyFactor(0, p), 100);
+    assert.equal(latencyFactor(10, p), 100);
+    assert.equal(latencyFactor(60, p), 50);
+    assert.equal(latencyFactor(110, p), 0);
+    assert.equal(latencyFactor(1e9, p), 0);
+    assert.throws(() => latencyFactor(5, { baselineMs: 10, zeroScoreMs: 10 }), ConfigError);
+    assert.throws(() => latencyFactor(5, { baselineMs: -1, zeroScoreMs: 10 }), ConfigError);
   });
 
   it('classifies status at the boundaries', () => {

@@ -79,12 +79,19 @@ test('GET /api/capacity: linear ramp of 2 %/day from 50 % → 15 days to 80 %, f
   assert.ok(Math.abs(p.critical.expected! - 20) < 1e-3, String(p.critical.expected));
   assert.ok(Math.abs(p.full.expected! - 25) < 1e-3, String(p.full.expected));
   assert.deepEqual(p.forecasts.map((f) => f.days), [30, 60, 90]);
-  assert.ok(Math.abs(p.forecasts[0]!.mean - 110) < 1e-3);
-  assert.ok(p.forecasts.every((f) => f.lower <= f.mean && f.mean <= f.upper));
+  // 110 % at 30 days is beyond capacity: forecasts stay at the physical maximum of a percent (catalog: 100).
+  assert.ok(Math.abs(p.forecasts[0]!.mean - 100) < 1e-9);
+  assert.ok(p.forecasts.every((f) => f.lower <= f.mean && f.mean <= f.upper && f.upper <= 100));
+  assert.equal(p.trend.significant, true);
   assert.equal(p.recommendation.action, 'scale-out-now');
-  // reads are bounded
+  // reads are bounded: 168 sub-windows spread over the whole window, at most 100 points each
   assert.ok(store.finds.every((f) => f.limit === 200 && f.name === UTIL));
-  assert.ok(store.reads.every((r) => r.max === 20_000 && r.startMs === NOW - 7 * DAY && r.endMs === NOW));
+  assert.equal(store.reads.length, 2 * 168);
+  assert.ok(store.reads.every((r) => r.max === 100 && r.startMs >= NOW - 7 * DAY && r.endMs <= NOW));
+  assert.equal(Math.min(...store.reads.map((r) => r.startMs)), NOW - 7 * DAY);
+  assert.equal(Math.max(...store.reads.map((r) => r.endMs)), NOW);
+  assert.equal(d.requiredHistoryMs, DAY);
+  assert.equal(d.requiredPoints, 100);
 });
 
 test('GET /api/capacity: too few samples → insufficient-data; a negative utilisation → invalid-data; others still planned', async () => {
@@ -92,7 +99,14 @@ test('GET /api/capacity: too few samples → insufficient-data; a negative utili
   const a = await app(createCapacityProvider(store), store);
   const d = ((await a.inject({ url: '/api/capacity' })).json() as { data: CapacityOverview }).data;
   const mem = entry(d, 'n1', 'memory');
-  assert.deepEqual(mem.plan, { status: 'insufficient-data', points: 50, requiredPoints: 100, reason: '50 samples; at least 100 needed' });
+  assert.deepEqual(mem.plan, {
+    status: 'insufficient-data',
+    points: 50,
+    requiredPoints: 100,
+    spanMs: 49 * 600_000,
+    requiredSpanMs: DAY,
+    reason: '50 samples; at least 100 needed; 8h10m of history; at least 1d needed',
+  });
   const bad = entry(d, 'n2:9090', 'cpu');
   assert.equal(bad.plan.status, 'invalid-data');
   assert.equal(bad.region, 'us-east');
@@ -111,16 +125,29 @@ test('GET /api/capacity: resource and window select what is read', async () => {
   assert.deepEqual(store.finds.map((f) => f.match), [{ resource_type: 'memory' }]);
 });
 
-test('GET /api/capacity: series and point limits hold and are reported', async () => {
+test('GET /api/capacity: series and point limits hold; points are spread over the window, not only the latest', async () => {
   const store = new RecordingSampleStore();
   for (const node of ['a', 'b', 'c']) await store.append(series({ node, resource_type: 'cpu' }, 145, ramp));
-  const a = await app(createCapacityProvider(store, { maxSeries: 2, maxPointsPerSeries: 120 }), store);
-  const d = ((await a.inject({ url: '/api/capacity?resource=cpu' })).json() as { data: CapacityOverview }).data;
+  // 1-day window in 24 hourly sub-windows of at most 2 points: 48 points per series, reaching back a whole day.
+  const a = await app(createCapacityProvider(store, { maxSeries: 2, buckets: 24, perBucket: 2, plan: { minPoints: 10, minHistoryMs: 20 * 3_600_000 } }), store);
+  const d = ((await a.inject({ url: '/api/capacity?resource=cpu&window=1d' })).json() as { data: CapacityOverview }).data;
   assert.equal(d.nodes.length, 2);
-  assert.ok(d.nodes.every((n) => n.points === 120));
-  assert.equal(d.warnings.length, 2);
+  assert.ok(d.nodes.every((n) => n.points === 48), JSON.stringify(d.nodes.map((n) => n.points)));
+  const p = d.nodes[0]!.plan as CapacityPlan;
+  assert.ok(p.spanDays > 0.95, String(p.spanDays));
+  assert.equal(d.warnings.length, 1);
   assert.match(d.warnings[0]!, /first 2 series/);
-  assert.match(d.warnings[1]!, /latest 120 points/);
+});
+
+test('GET /api/capacity: a retention or window shorter than the history a plan needs is reported', async () => {
+  const store = await seeded();
+  const a = await app(createCapacityProvider(store, { retentionMs: 6 * 3_600_000 }), store);
+  const d = ((await a.inject({ url: '/api/capacity?resource=cpu&window=12h' })).json() as { data: CapacityOverview }).data;
+  assert.deepEqual(d.warnings, [
+    'storage retention (6h) is shorter than the 1d of history a plan needs: raise storage.retention or lower capacity.minHistory',
+    'the window (12h) is shorter than the 1d of history a plan needs',
+  ]);
+  assert.ok(d.nodes.every((n) => n.plan.status !== 'ok'));
 });
 
 test('GET /api/capacity: unknown or bad parameters → 400; no provider → 404', async () => {

@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from '../../../../src/server/app.ts';
+import { toApiAnomaly } from '../../../../src/contract/anomalies.ts';
 import { LiveEventSchema, type LiveEvent } from '../../../../src/contract/live.ts';
 import { anomaly, testDeps, type TestDeps } from '../../../helpers/server-fakes.ts';
 
@@ -61,13 +62,14 @@ test('websocket: targets snapshot, pushed anomaly and resolution, max clients', 
   // Third client is refused before the upgrade.
   await assert.rejects(connect(url), /HTTP 429/);
 
-  deps.live.publish({ type: 'anomaly', anomaly: anomaly(5) });
+  deps.live.publish({ type: 'anomaly', anomaly: toApiAnomaly(anomaly(5)) });
   deps.live.publish({ type: 'anomaly_resolved', id: 5, resolvedAtMs: 123 });
   await waitFor(() => c1.messages.length === 3 && c2.messages.length === 3, 'events on both clients');
   const ev = c1.messages[1];
   assert.ok(ev?.type === 'anomaly');
   assert.equal(ev.anomaly.id, 5);
   assert.equal(ev.anomaly.metric, 'dwcp_amst_bandwidth_utilization');
+  assert.equal(typeof ev.anomaly.summary, 'string');
   assert.deepEqual(c2.messages[2], { type: 'anomaly_resolved', id: 5, resolvedAtMs: 123 });
 
   // A slot frees up when a client leaves.
@@ -89,7 +91,7 @@ test('websocket: a slow client misses messages instead of growing the backlog', 
   const slow = await connect(url);
   slow.ws.pause(); // stop reading: the server's send backlog grows
   const big = anomaly(9, { labels: { pad: 'x'.repeat(100_000) } });
-  for (let i = 0; i < 200; i++) deps.live.publish({ type: 'anomaly', anomaly: big });
+  for (let i = 0; i < 200; i++) deps.live.publish({ type: 'anomaly', anomaly: toApiAnomaly(big) });
   const dropped = await gauge(deps, 'dwcp_monitor_live_messages_dropped_total');
   assert.ok(dropped > 0, 'some messages dropped');
   assert.ok(dropped < 200, 'the first messages were sent');

@@ -134,7 +134,8 @@ test('GET /api/rollout: slower v3 → NO-GO forced by the evidence of a regressi
 
 test('GET /api/slo: all templates evaluated from stored series (latency-p99 from buckets, throughput per mode)', async () => {
   const store = await seeded(50, true);
-  const a = await app(createInsightsProvider(store), store);
+  // 10 minutes of data: without the measured-time gate (default 30 min) to see the verdicts.
+  const a = await app(createInsightsProvider(store, { sloEvidence: { minObservedMs: 0 } }), store);
   const res = await a.inject({ method: 'GET', url: '/api/slo?window=30m' });
   assert.equal(res.statusCode, 200);
   const d = (res.json() as { data: SloOverview }).data;
@@ -154,6 +155,14 @@ test('GET /api/slo: all templates evaluated from stored series (latency-p99 from
     assert.equal(s.report!.violations.length, 0);
     assert.equal(s.report!.alerts.page, false);
   }
+  // With the default gates the same 10 minutes give no verdict and say what is missing.
+  const b = await app(createInsightsProvider(store), store);
+  const g = ((await b.inject({ url: '/api/slo?window=30m' })).json() as { data: SloOverview }).data;
+  const avail = g.slos.find((x) => x.name === 'availability')!.report!;
+  assert.equal(avail.status, 'insufficient-data');
+  assert.equal(avail.compliance, null);
+  assert.equal(avail.budget, null);
+  assert.match(avail.missing[0]!, /measured of the 30m needed before a verdict/);
 });
 
 test('GET /api/regions/health: score, status and factors per region', async () => {
@@ -167,9 +176,10 @@ test('GET /api/regions/health: score, status and factors per region', async () =
   assert.equal(r.region, 'eu-west');
   assert.deepEqual(r.missing, []);
   assert.equal(r.status, 'healthy');
-  // availability 100, headroom 60, latency 10 ms → 90, errors 0 → 100, consensus 100
-  assert.deepEqual(r.factors, { availability: 100, headroom: 60, latency: 90, errorRate: 100, consensus: 100 });
-  assert.ok(Math.abs(r.score! - (30 + 12 + 18 + 20 + 10)) < 1e-9);
+  // availability 100, headroom 60, latency 10 ms in datacenter mode (baseline 10 ms) → 100, errors 0 → 100, consensus 100
+  assert.deepEqual(r.factors, { availability: 100, headroom: 60, latency: 100, errorRate: 100, consensus: 100 });
+  assert.ok(Math.abs(r.score! - (30 + 12 + 20 + 20 + 10)) < 1e-9);
+  assert.deepEqual(r.latencyByMode.map((m) => m.mode), ['datacenter']);
   // Without trackers there is no history: trend unknown, no stages.
   assert.deepEqual(r.trend, { direction: 'unknown', slopePerHour: null, points: 0 });
   assert.deepEqual(((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data.stages, []);

@@ -1,0 +1,265 @@
+/**
+ * Holt-Winters level detector: each sample is scored against the robust additive Holt-Winters baseline of
+ * seasonal-baseline.ts (Huber level and scale plus seasonal offsets; Winters 1960, Gelper, Fried & Croux 2010),
+ * z = (x − expected)/σ along the kind's bad direction, score dz/(dz + threshold) (½ at the threshold), vote at
+ * dz ≥ threshold. Unlike seasonal.ts (one independent level per phase bin, which must each re-learn a permanent
+ * level shift — a day of alarms, one per bin), the level here is shared by all bins and the bins only hold the
+ * daily shape, so a shift is one change.
+ *
+ * Re-anchoring (Page's restart, E. S. Page 1954): after `reanchorSamples` consecutive samples on the same side
+ * beyond `reanchorSigma`·σ, the level moves by their mean residual: a real, lasting shift pages once (the
+ * engine's confirmation sees the first samples) and is then the new normal, instead of paging for hours while a
+ * Huber-clipped level creeps towards it. A burst shorter than `reanchorSamples` never moves the level.
+ * Tail calibration: the alarm threshold is max(threshold, tailFactor·q̂), q̂ a running estimate of the
+ * `tailQuantile` quantile of this series' own |z| — so a heavy-tailed series (Student-t, Laplace, bursty counts),
+ * whose robust σ is small compared with its tails, gets a proportionally higher threshold instead of paging on
+ * its ordinary excursions, while a Gaussian series keeps ≈ threshold (q̂₀.₉₉ = 2.58 → 2·2.58 = 5.2 σ). q̂ is
+ * tracked by stochastic approximation in log space (Robbins & Monro 1951; the multiplicative step keeps it scale
+ * free): ln q̂ ← ln q̂ + λ·(1{|z| > q̂} − (1 − p))/(1 − p), λ = `tailRate`; samples beyond the current alarm
+ * threshold do not update it (an anomaly must not raise the bar for itself).
+ * Pure, streaming, bounded (≈ 1.2 KB with 48 bins), snapshot/restore.
+ */
+import { InvalidInputError } from '../../errors.ts';
+import type { Direction } from '../../model/anomaly.ts';
+import { NOT_JUDGED, severityOfRatio } from './detector.ts';
+import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import { normalQuantile } from '../../math/normal.ts';
+import { kindDefaults } from './ewma.ts';
+import { RobustSeasonalBaseline, validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.ts';
+
+/** Options of {@link createHoltWintersLevelDetector}. */
+export interface HoltWintersLevelOptions {
+  /** Alert threshold in σ along the bad direction (> 0, finite). Default 6. */
+  readonly threshold: number;
+  readonly direction: Direction;
+  /** Half-life of level and scale in samples (≥ 2). Default 400. */
+  readonly levelHalfLife: number;
+  /** Seasonal period in ms; undefined: no seasonal offsets. */
+  readonly periodMs?: number;
+  /** Phase bins (1..64). Default 48. */
+  readonly bins: number;
+  /** Day-of-week offsets on top of the daily profile (with periodMs). Default false (measured: no gain on the corpus or NAB). */
+  readonly weekly: boolean;
+  /** Half-life of the seasonal offsets in periods (> 0). Default 2. */
+  readonly seasonHalfLifePeriods: number;
+  /** Huber clip in σ (> 0). Default 3. */
+  readonly huber: number;
+  /** Samples learned before judging (integer in [2, 1e6]). Default 60. */
+  readonly warmupSamples: number;
+  /** Consecutive same-side samples beyond reanchorSigma·σ that re-anchor the level (integer ≥ 1). Default 5. */
+  readonly reanchorSamples: number;
+  /** Default threshold / 2. */
+  readonly reanchorSigma?: number;
+  /** Quantile p of |z| tracked for the tail calibration, in (0.5, 1). Default 0.99. */
+  readonly tailQuantile: number;
+  /** Alarm threshold ≥ tailFactor·q̂_p (≥ 0; 0 disables the calibration). Default 2. */
+  readonly tailFactor: number;
+  /** Step λ of the quantile tracker (in (0, 1)). Default 0.02. */
+  readonly tailRate: number;
+  readonly relativeSigmaFloor: number;
+  readonly absoluteSigmaFloor: number;
+}
+
+/** Defaults (kind generic). */
+export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
+  threshold: 6,
+  direction: 'both',
+  levelHalfLife: 400,
+  bins: 48,
+  weekly: false,
+  seasonHalfLifePeriods: 1,
+  huber: 3,
+  warmupSamples: 60,
+  reanchorSamples: 5,
+  tailQuantile: 0.99,
+  tailFactor: 2,
+  tailRate: 0.02,
+  relativeSigmaFloor: 1e-3,
+  absoluteSigmaFloor: 1e-9,
+});
+
+const NAME = 'holt-winters';
+const VERSION = 1;
+const OPTION_KEYS = new Set([...Object.keys(DEFAULT_HW_LEVEL_OPTIONS), 'periodMs', 'reanchorSigma']);
+
+/** The p-quantile of |Z| for standard normal Z: Φ⁻¹((1 + p)/2). */
+export function gaussianAbsQuantile(p: number): number {
+  return normalQuantile((1 + p) / 2);
+}
+
+/** Resolved options. */
+export type ResolvedHwLevelOptions = Omit<HoltWintersLevelOptions, 'reanchorSigma'> & { readonly reanchorSigma: number };
+
+/** @throws InvalidInputError for an unknown kind/option or a value out of range. */
+export function resolveHwLevelOptions(ctx: DetectorContext, options: Partial<HoltWintersLevelOptions> = {}): ResolvedHwLevelOptions {
+  const kd = kindDefaults(ctx, options, OPTION_KEYS, 'holt-winters detector');
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<HoltWintersLevelOptions>;
+  const o = { ...DEFAULT_HW_LEVEL_OPTIONS, direction: kd.direction, ...given };
+  const bad = (msg: string): never => {
+    throw new InvalidInputError(`holt-winters detector: ${msg}`);
+  };
+  if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be finite and > 0, got ${o.threshold}`);
+  if (!['up', 'down', 'both'].includes(o.direction)) bad(`direction must be up, down or both, got ${String(o.direction)}`);
+  if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1)) bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
+  const reanchorSigma = o.reanchorSigma ?? o.threshold / 2;
+  if (!(Number.isFinite(reanchorSigma) && reanchorSigma > 0)) bad(`reanchorSigma must be finite and > 0, got ${reanchorSigma}`);
+  if (!(o.tailQuantile > 0.5 && o.tailQuantile < 1)) bad(`tailQuantile must be in (0.5, 1), got ${o.tailQuantile}`);
+  if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0)) bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
+  if (!(o.tailRate > 0 && o.tailRate < 1)) bad(`tailRate must be in (0, 1), got ${o.tailRate}`);
+  if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64)) bad(`bins must be an integer in [1, 64], got ${o.bins}`);
+  validateBaselineOptions({ ...baselineOf(o), bins: o.periodMs === undefined ? 0 : o.bins }, 'holt-winters detector');
+  return Object.freeze({ ...o, reanchorSigma });
+}
+
+function baselineOf(o: HoltWintersLevelOptions) {
+  return {
+    levelHalfLife: o.levelHalfLife,
+    bins: o.periodMs === undefined ? 0 : o.bins,
+    ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
+    seasonHalfLifePeriods: o.seasonHalfLifePeriods,
+    weekly: o.weekly,
+    huber: o.huber,
+    warmupSamples: o.warmupSamples,
+    relativeSigmaFloor: o.relativeSigmaFloor,
+    absoluteSigmaFloor: o.absoluteSigmaFloor,
+  };
+}
+
+/** Learned state in a snapshot. */
+interface HwSnapshotState {
+  readonly baseline: SeasonalBaselineState;
+  readonly run: number;
+  readonly runSum: number;
+  readonly lastAnomalous: boolean;
+  /** ln q̂ of the tail calibration. */
+  readonly logTail: number;
+}
+
+/** The detector with its resolved options. */
+export interface HoltWintersLevelDetector extends PersistentDetector, Predictor {
+  readonly options: ResolvedHwLevelOptions;
+}
+
+/**
+ * Creates a Holt-Winters level detector (method in the module comment). Verdict: expected = baseline, band
+ * expected ∓ threshold·σ, deviation = signed z, score dz/(dz + threshold), anomalous ⇔ dz ≥ threshold, severity
+ * medium/high/critical at 1/1.5/2 × threshold. Warm-up and non-finite input: {@link NOT_JUDGED}.
+ * @throws InvalidInputError for invalid options.
+ */
+export function createHoltWintersLevelDetector(ctx: DetectorContext = { kind: 'generic' }, options: Partial<HoltWintersLevelOptions> = {}): HoltWintersLevelDetector {
+  return new HwLevelImpl(resolveHwLevelOptions(ctx, options));
+}
+
+class HwLevelImpl implements HoltWintersLevelDetector {
+  readonly name = NAME;
+  readonly options: ResolvedHwLevelOptions;
+  private readonly base: RobustSeasonalBaseline;
+  private readonly dir: number;
+  /** Signed length of the current same-side run beyond reanchorSigma (+ above, − below) and its summed residual. */
+  private run = 0;
+  private runSum = 0;
+  private lastAnomalous = false;
+  /** ln q̂ (starts at the Gaussian quantile of |z|). */
+  private logTail: number;
+  private readonly up: number;
+  private readonly down: number;
+
+  constructor(o: ResolvedHwLevelOptions) {
+    this.options = o;
+    this.base = new RobustSeasonalBaseline(baselineOf(o));
+    this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
+    this.logTail = Math.log(gaussianAbsQuantile(o.tailQuantile));
+    this.up = o.tailRate;
+    this.down = (o.tailRate * (1 - o.tailQuantile)) / o.tailQuantile;
+  }
+
+  /** The alarm threshold in σ now: max(threshold, tailFactor·q̂). */
+  private thresholdNow(): number {
+    const t = this.options.tailFactor * Math.exp(this.logTail);
+    return t > this.options.threshold ? t : this.options.threshold;
+  }
+
+  update(value: number, timestampMs: number): Verdict {
+    if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return NOT_JUDGED;
+    const base = this.base;
+    base.at(timestampMs);
+    if (!base.mature) {
+      base.learn(value, timestampMs);
+      return NOT_JUDGED;
+    }
+    const o = this.options;
+    const thr = this.thresholdNow();
+    const expected = base.expected;
+    const sigma = base.sigma;
+    const z = (value - expected) / sigma;
+    let dz = this.dir === 0 ? Math.abs(z) : this.dir * z;
+    if (dz < 0) dz = 0;
+    const anomalous = dz >= thr;
+    const score = dz / (dz + thr);
+    const verdict: Verdict = {
+      anomalous,
+      score,
+      expected,
+      lower: expected - thr * sigma,
+      upper: expected + thr * sigma,
+      deviation: z,
+      confidence: score,
+      severity: severityOfRatio(dz, thr),
+      warmingUp: false,
+      resolved: this.lastAnomalous && !anomalous,
+    };
+    this.lastAnomalous = anomalous;
+    base.learn(value, timestampMs);
+    const az = z < 0 ? -z : z;
+    if (az < thr) this.logTail += az > Math.exp(this.logTail) ? this.up : -this.down;
+    const side = z >= o.reanchorSigma ? 1 : z <= -o.reanchorSigma ? -1 : 0;
+    if (side === 0 || Math.sign(this.run) !== side) {
+      this.run = side;
+      this.runSum = side === 0 ? 0 : value - expected;
+    } else {
+      this.run += side;
+      this.runSum += value - expected;
+    }
+    if (Math.abs(this.run) >= o.reanchorSamples && base.seasonKnown) {
+      base.shift(this.runSum / Math.abs(this.run));
+      this.run = 0;
+      this.runSum = 0;
+    }
+    return verdict;
+  }
+
+  predict(timestampMs: number): Expectation | null {
+    if (!this.base.mature || !Number.isFinite(timestampMs)) return null;
+    this.base.at(timestampMs);
+    const w = this.thresholdNow() * this.base.sigma;
+    return { expected: this.base.expected, lower: this.base.expected - w, upper: this.base.expected + w };
+  }
+
+  stateBytes(): number {
+    return 80 + this.base.bytes();
+  }
+
+  snapshot(): DetectorSnapshot {
+    const state: HwSnapshotState = { baseline: this.base.state(), run: this.run, runSum: this.runSum, lastAnomalous: this.lastAnomalous, logTail: this.logTail };
+    return { detector: NAME, version: VERSION, state };
+  }
+
+  restore(s: DetectorSnapshot): void {
+    const bad = (msg: string): never => {
+      throw new InvalidInputError(`holt-winters detector: cannot restore snapshot: ${msg}`);
+    };
+    if (typeof s !== 'object' || s === null) bad('not an object');
+    if (s.detector !== NAME || s.version !== VERSION) bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
+    const t = s.state as Partial<Record<keyof HwSnapshotState, unknown>> | null;
+    if (typeof t !== 'object' || t === null) return bad('state is not an object');
+    if (!(typeof t.run === 'number' && Number.isSafeInteger(t.run) && Math.abs(t.run) < this.options.reanchorSamples)) bad('run out of range');
+    if (!(typeof t.runSum === 'number' && Number.isFinite(t.runSum))) bad('runSum must be finite');
+    if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
+    if (!(typeof t.logTail === 'number' && Number.isFinite(t.logTail))) bad('logTail must be finite');
+    this.base.setState(t.baseline, 'holt-winters detector');
+    this.run = t.run as number;
+    this.runSum = t.runSum as number;
+    this.lastAnomalous = t.lastAnomalous as boolean;
+    this.logTail = t.logTail as number;
+  }
+}

@@ -1,0 +1,344 @@
+/**
+ * Robust additive Holt-Winters baseline without a trend term, the shared "what is normal now" of the
+ * Holt-Winters level detector (holt-winters-level.ts) and the CUSUM trend detector (cusum.ts).
+ *
+ * Model: expected(t) = ℓ + s[b(t)], b(t) the phase bin of t within `periodMs` (no bins: a flat level). Updates
+ * with the residual r = x − expected, Huber-clipped to rc = clip(r, ±huber·σ):
+ *   ℓ ← ℓ + α·rc,   s[b] ← s[b] + γ·rc,   a ← a + α·(min(|r|, huber·σ) − a),   σ = √(π/2)·a
+ * — the additive Holt-Winters recursions (P. R. Winters, Management Science 6 (1960) 324–342; component form
+ * of Hyndman & Athanasopoulos, FPP3 §8.3) with the Huber-clipped residual of S. Gelper, R. Fried, C. Croux,
+ * "Robust forecasting with exponential and Holt-Winters smoothing", J. Forecasting 29 (2010) 285–300, and the
+ * mean-absolute-residual scale (√(π/2) is its Gaussian consistency factor). No trend term on purpose: a trend is
+ * what the detectors built on this baseline look for.
+ *
+ * α = 1 − 2^(−1/levelHalfLife) (samples), with α_n = max(α, 1/n) during the first samples (a running mean, not a
+ * level biased to the first value). γ is set per bin so that the seasonal offsets have a half-life of
+ * `seasonHalfLifePeriods` periods whatever the sampling interval: γ = 1 − 2^(−1/(H·m)), m = samples per bin
+ * visit (from an EW estimate of the sampling interval). Cold start per bin (the classical initialisation from
+ * the first seasons, FPP3 §8.6): an offset enters the expectation only once its bin was seen in an earlier period
+ * (before that the bin is judged against the level alone); during its first period it learns the unclipped
+ * residual at rate 1/m, during its second at max(γ, 1/(2m)) with the level's Huber clip, and from then on at γ
+ * with a tighter clip. A sustained deviation in a bin without history is not a shift of the level but possibly
+ * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
+ * same reason the scale has two estimates: one over all samples, used only until `warmupSamples` samples fell in
+ * bins with history, and one over those samples only, so the large residuals of the first period (the daily shape
+ * not yet learned) do not inflate σ for days afterwards.
+ *
+ * Weekly (`weekly`, with bins): an additive day-of-week offset w[d] (d = ⌊t/period⌋ mod 7, so the "week" is 7
+ * periods) learns from the same residual with a half-life of `seasonHalfLifePeriods` weeks, averaging over its
+ * first two weeks — seven numbers for the weekday/weekend difference of business metrics (as seasonal.ts).
+ *
+ * Re-anchoring (Page's restart after a signal, E. S. Page 1954): when a detector built on the baseline has seen
+ * a sustained shift, it calls {@link RobustSeasonalBaseline.shift} with the shift's estimate, so that a new
+ * permanent level is accepted at once instead of being learned at the Huber-clipped rate for hours (which would
+ * page again and again on a series that has simply moved).
+ */
+import { InvalidInputError } from '../../errors.ts';
+
+/** Options of {@link RobustSeasonalBaseline}. */
+export interface SeasonalBaselineOptions {
+  /** Half-life of the level and scale in samples (≥ 2). */
+  readonly levelHalfLife: number;
+  /** Phase bins per period (0 = no seasonality; ≤ 64). */
+  readonly bins: number;
+  /** Period in ms (integer in [1000, 1e11]); required when bins > 0. */
+  readonly periodMs?: number;
+  /** Half-life of the seasonal offsets in periods (> 0); of the weekday offsets in weeks. */
+  readonly seasonHalfLifePeriods: number;
+  /** Add day-of-week offsets (needs bins > 0). */
+  readonly weekly?: boolean;
+  /** Huber clip in σ (> 0). */
+  readonly huber: number;
+  /** Samples averaged before the baseline is mature (≥ 2). */
+  readonly warmupSamples: number;
+  readonly relativeSigmaFloor: number;
+  readonly absoluteSigmaFloor: number;
+}
+
+/** Largest number of bins. */
+export const MAX_BASELINE_BINS = 64;
+const MEAN_AD_TO_SIGMA = 1.2533141373155003;
+/**
+ * Residuals are clipped at ±SEASON_CLIP·σ before the seasonal offsets learn them (tighter than the level's Huber
+ * clip): an anomaly lasting hours must not be written into the daily shape, where it would stay for days.
+ */
+const SEASON_CLIP = 1.5;
+/**
+ * The scale's half-life is this many level half-lives: the scale must not grow with the residuals of a slow
+ * ramp as fast as the level follows it, or the ramp would standardise itself away.
+ */
+const SCALE_HALF_LIFE_FACTOR = 4;
+
+/** Learned state of a baseline (JSON-safe). */
+export interface SeasonalBaselineState {
+  readonly n: number;
+  readonly level: number;
+  readonly absDev: number;
+  /** Samples learned in bins with history, and their mean absolute residual. */
+  readonly nKnown: number;
+  readonly absDevKnown: number;
+  readonly stepMs: number;
+  readonly lastTs: number;
+  readonly firstTs: number;
+  readonly offsets: readonly number[];
+  readonly visits: readonly number[];
+  readonly lastCycle: readonly number[];
+  /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
+  readonly dayOffsets: readonly number[];
+  readonly dayVisits: readonly number[];
+  readonly dayLastWeek: readonly number[];
+}
+
+/**
+ * Validates baseline options. @throws InvalidInputError naming `who` for any value out of its range.
+ */
+export function validateBaselineOptions(o: SeasonalBaselineOptions, who: string): void {
+  const bad = (msg: string): never => {
+    throw new InvalidInputError(`${who}: ${msg}`);
+  };
+  if (!(Number.isFinite(o.levelHalfLife) && o.levelHalfLife >= 2)) bad(`levelHalfLife must be finite and >= 2, got ${o.levelHalfLife}`);
+  if (!(Number.isInteger(o.bins) && o.bins >= 0 && o.bins <= MAX_BASELINE_BINS)) bad(`bins must be an integer in [0, ${MAX_BASELINE_BINS}], got ${o.bins}`);
+  if (o.bins > 0 && !(o.periodMs !== undefined && Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11)) {
+    bad(`periodMs must be an integer in [1000, 1e11] when bins > 0, got ${String(o.periodMs)}`);
+  }
+  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0)) bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
+  if (!(o.huber > 0)) bad(`huber must be > 0, got ${o.huber}`);
+  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6)) bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
+  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0)) bad('relativeSigmaFloor must be finite and >= 0');
+  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0)) bad('absoluteSigmaFloor must be finite and > 0');
+}
+
+/** The baseline of one series. Memory: 8 numbers + 20 bytes per bin. */
+export class RobustSeasonalBaseline {
+  /** Expected value at the time of the last {@link at} call. */
+  expected = 0;
+  /** σ (floored) at the time of the last {@link at} call. */
+  sigma = 0;
+  private bin = -1;
+  private cycle = 0;
+  private n = 0;
+  private level = 0;
+  private absDev = 0;
+  private nKnown = 0;
+  private absDevKnown = 0;
+  private stepMs = 0;
+  private lastTs = Number.NaN;
+  private firstTs = Number.NaN;
+  private readonly alpha: number;
+  private readonly alphaScale: number;
+  private readonly offsets: Float64Array;
+  private readonly visits: Uint32Array;
+  private readonly lastCycle: Float64Array;
+  private readonly binWidth: number;
+  private readonly D: number;
+  private day = -1;
+  private readonly dayOffsets: Float64Array;
+  private readonly dayVisits: Uint32Array;
+  private readonly dayLastWeek: Float64Array;
+
+  /** @throws InvalidInputError for invalid options. */
+  constructor(private readonly o: SeasonalBaselineOptions) {
+    validateBaselineOptions(o, 'seasonal baseline');
+    this.alpha = 1 - Math.pow(2, -1 / o.levelHalfLife);
+    this.alphaScale = 1 - Math.pow(2, -1 / (SCALE_HALF_LIFE_FACTOR * o.levelHalfLife));
+    this.offsets = new Float64Array(o.bins);
+    this.visits = new Uint32Array(o.bins);
+    this.lastCycle = new Float64Array(o.bins).fill(Number.NaN);
+    this.binWidth = o.bins > 0 ? o.periodMs! / o.bins : 1;
+    this.D = o.weekly === true && o.bins > 0 ? 7 : 0;
+    this.dayOffsets = new Float64Array(this.D);
+    this.dayVisits = new Uint32Array(this.D);
+    this.dayLastWeek = new Float64Array(this.D).fill(Number.NaN);
+  }
+
+  /** Samples learned. */
+  get count(): number {
+    return this.n;
+  }
+
+  /** Whether the baseline has learned its warm-up samples. */
+  get mature(): boolean {
+    return this.n >= this.o.warmupSamples;
+  }
+
+  /** Sets {@link expected} and {@link sigma} for a sample at `t` (and remembers its bin for {@link learn}). */
+  at(t: number): void {
+    if (this.o.bins > 0) {
+      const P = this.o.periodMs!;
+      this.cycle = Math.floor(t / P);
+      const b = Math.floor((t - this.cycle * P) / this.binWidth);
+      this.bin = b >= this.o.bins ? this.o.bins - 1 : b;
+      if (this.D > 0) this.day = ((this.cycle % 7) + 7) % 7;
+    }
+    const b = this.bin;
+    const seasonal = b >= 0 && this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : b >= 0 && this.visits[b]! >= 2 ? this.offsets[b]! : 0;
+    const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
+    let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
+    const rf = this.o.relativeSigmaFloor * Math.abs(e);
+    if (!(s >= rf)) s = rf;
+    if (s < this.o.absoluteSigmaFloor) s = this.o.absoluteSigmaFloor;
+    this.expected = e;
+    this.sigma = s;
+  }
+
+  /** Learns `x` observed at `t`; call {@link at}(t) first. */
+  learn(x: number, t: number): void {
+    const o = this.o;
+    if (this.n < Number.MAX_SAFE_INTEGER) this.n++;
+    const warm = this.n <= o.warmupSamples;
+    if (Number.isFinite(this.lastTs) && t > this.lastTs) {
+      const dt = t - this.lastTs;
+      this.stepMs = this.stepMs === 0 ? dt : this.stepMs + 0.01 * (dt - this.stepMs);
+    }
+    this.lastTs = t;
+    if (this.n === 1) this.firstTs = t;
+    if (this.n === 1) {
+      this.level = x;
+      return;
+    }
+    const a = this.n * this.alpha < 1 ? 1 / this.n : this.alpha;
+    const r = x - this.expected;
+    const lim = warm ? Infinity : o.huber * this.sigma;
+    const rc = r > lim ? lim : r < -lim ? -lim : r;
+    const ar = r < 0 ? -r : r;
+    this.level += a * rc;
+    const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
+    const arc = ar > lim ? lim : ar;
+    this.absDev += as * (arc - this.absDev);
+    if (this.binHasHistory) {
+      if (this.nKnown < Number.MAX_SAFE_INTEGER) this.nKnown++;
+      const ak = this.nKnown * this.alphaScale < 1 ? 1 / this.nKnown : this.alphaScale;
+      this.absDevKnown += ak * (arc - this.absDevKnown);
+    }
+    const b = this.bin;
+    if (b < 0) return;
+    if (this.lastCycle[b] !== this.cycle) {
+      this.lastCycle[b] = this.cycle;
+      if (this.visits[b]! < 0xffffffff) this.visits[b]! += 1;
+    }
+    const perVisit = this.stepMs > 0 ? Math.max(1, this.binWidth / this.stepMs) : 1;
+    const v = this.visits[b]!;
+    let g = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perVisit));
+    let sl = SEASON_CLIP * this.sigma;
+    if (v <= 1) {
+      g = 1 / perVisit;
+      sl = Infinity;
+    } else if (v === 2) {
+      g = Math.max(g, 1 / (2 * perVisit));
+      sl = lim;
+    }
+    const rs = r > sl ? sl : r < -sl ? -sl : r;
+    this.offsets[b]! += g * (v <= 1 ? 1 : 1 - a) * rs;
+    const d = this.day;
+    if (d < 0) return;
+    const week = Math.floor(this.cycle / 7);
+    if (this.dayLastWeek[d] !== week) {
+      this.dayLastWeek[d] = week;
+      if (this.dayVisits[d]! < 0xffffffff) this.dayVisits[d]! += 1;
+    }
+    const perDay = this.stepMs > 0 ? Math.max(1, this.o.periodMs! / this.stepMs) : 1;
+    let gw = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perDay));
+    if (this.dayVisits[d]! <= 2) gw = Math.max(gw, 1 / (perDay * this.dayVisits[d]!));
+    this.dayOffsets[d]! += gw * (1 - a) * (1 - g) * rs;
+  }
+
+  /**
+   * Whether a sustained deviation at the last {@link at} call may be taken for a shift of the level: true
+   * without bins, while the series is younger than one period (nothing seasonal is known yet, so the level is all
+   * there is), and when the sample's bin has history from an earlier period; false in a bin seen for the first
+   * time after the first period, where it may be an unlearned part of the daily shape.
+   */
+  get seasonKnown(): boolean {
+    return this.binHasHistory || !(this.lastTs - this.firstTs >= this.o.periodMs!);
+  }
+
+  /**
+   * Whether the expectation at the last {@link at} call is settled enough for a sensitive (trend) test: always
+   * without bins and during the first period (the level is all there is), else when the sample's bin was seen in
+   * at least two earlier periods (its offset was learned against a settled level, not the first period's).
+   */
+  get settled(): boolean {
+    const b = this.bin;
+    if (b < 0 || !(this.lastTs - this.firstTs >= this.o.periodMs!)) return true;
+    const earlier = this.visits[b]! - (this.lastCycle[b] === this.cycle ? 1 : 0);
+    return earlier >= 2;
+  }
+
+  /** Whether the bin of the last {@link at} call was seen in an earlier period (always true without bins). */
+  private get binHasHistory(): boolean {
+    const b = this.bin;
+    return b < 0 || this.visits[b]! >= 2 || (this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle);
+  }
+
+  /** Moves the level by `delta` (re-anchoring after a sustained shift). */
+  shift(delta: number): void {
+    if (Number.isFinite(delta)) this.level += delta;
+  }
+
+  /** Approximate bytes: the object, 8 numbers and 20 bytes per bin. */
+  bytes(): number {
+    return 200 + this.o.bins * 20 + this.D * 20;
+  }
+
+  state(): SeasonalBaselineState {
+    return {
+      n: this.n,
+      level: this.level,
+      absDev: this.absDev,
+      nKnown: this.nKnown,
+      absDevKnown: this.absDevKnown,
+      stepMs: this.stepMs,
+      lastTs: Number.isFinite(this.lastTs) ? this.lastTs : -1,
+      firstTs: Number.isFinite(this.firstTs) ? this.firstTs : -1,
+      offsets: Array.from(this.offsets),
+      visits: Array.from(this.visits),
+      lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
+      dayOffsets: Array.from(this.dayOffsets),
+      dayVisits: Array.from(this.dayVisits),
+      dayLastWeek: Array.from(this.dayLastWeek, (c) => (Number.isFinite(c) ? c : -1)),
+    };
+  }
+
+  /** Replaces the state. @throws InvalidInputError (naming `who`) for malformed state; nothing changes then. */
+  setState(s: unknown, who: string): void {
+    const bad = (msg: string): never => {
+      throw new InvalidInputError(`${who}: cannot restore baseline: ${msg}`);
+    };
+    if (typeof s !== 'object' || s === null) return bad('not an object');
+    const t = s as Partial<Record<keyof SeasonalBaselineState, unknown>>;
+    const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+    if (!(typeof t.n === 'number' && Number.isSafeInteger(t.n) && t.n >= 0)) bad('n must be a safe integer >= 0');
+    if (!fin(t.level)) bad('level must be finite');
+    if (!(fin(t.absDev) && t.absDev >= 0)) bad('absDev must be finite and >= 0');
+    if (!(typeof t.nKnown === 'number' && Number.isSafeInteger(t.nKnown) && t.nKnown >= 0)) bad('nKnown must be a safe integer >= 0');
+    if (!(fin(t.absDevKnown) && t.absDevKnown >= 0)) bad('absDevKnown must be finite and >= 0');
+    if (!(fin(t.stepMs) && t.stepMs >= 0)) bad('stepMs must be finite and >= 0');
+    if (!fin(t.lastTs)) bad('lastTs must be finite');
+    if (!fin(t.firstTs)) bad('firstTs must be finite');
+    const B = this.o.bins;
+    const arr = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === B && v.every(ok);
+    if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
+    if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`visits must be ${B} counts`);
+    if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
+    const D = this.D;
+    const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === D && v.every(ok);
+    if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
+    if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`dayVisits must be ${D} counts`);
+    if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
+    const st = t as SeasonalBaselineState;
+    this.n = st.n;
+    this.level = st.level;
+    this.absDev = st.absDev;
+    this.nKnown = st.nKnown;
+    this.absDevKnown = st.absDevKnown;
+    this.stepMs = st.stepMs;
+    this.lastTs = st.lastTs < 0 ? Number.NaN : st.lastTs;
+    this.firstTs = st.firstTs < 0 ? Number.NaN : st.firstTs;
+    this.offsets.set(st.offsets);
+    this.visits.set(st.visits);
+    this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
+    this.dayOffsets.set(st.dayOffsets);
+    this.dayVisits.set(st.dayVisits);
+    this.dayLastWeek.set(st.dayLastWeek.map((c) => (c < 0 ? Number.NaN : c)));
+  }
+}

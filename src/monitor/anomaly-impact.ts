@@ -1,0 +1,80 @@
+/**
+ * The one place the monitor decides how bad an anomaly is: severity from the impact of the deviation (its size in
+ * standard deviations and the metric's criticality from the catalog) and the band shown with it, clamped to the
+ * physical range of the metric. Detectors only say *whether* a sample is anomalous and by how much; their own
+ * severity guesses are not used. Pure.
+ *
+ * Severity of a statistical anomaly: `low` when the deviation is unknown (a detector without a value baseline,
+ * e.g. relative entropy or KNN-CAD) or when the observed value lies inside its own band; otherwise by |deviation|
+ * against the thresholds of the metric's criticality ({@link SEVERITY_THRESHOLDS}). Monotone: a larger |deviation|
+ * or a higher criticality never lowers the severity, and 0 sigma is always `low`. A state anomaly (a target that
+ * answers no scrape) has no deviation; its severity is the criticality of `up` itself ({@link stateSeverity}).
+ */
+import { criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
+import type { Criticality, PhysicalRange } from '../catalog/types.ts';
+import type { Severity } from '../model/dwcp.ts';
+import type { DetectionInput } from './series-tracker.ts';
+
+/** |deviation| (sigma) at which an anomaly becomes medium, high and critical, per criticality of its metric. */
+export interface SeverityThresholds {
+  readonly medium: number;
+  readonly high: number;
+  readonly critical: number;
+}
+
+/**
+ * Thresholds per criticality. `critical` metrics use the z-score bands of the DWCP v3 monitoring spec (3, 4, 5
+ * sigma); each lower criticality needs a larger deviation for the same severity and caps it (`medium` metrics
+ * are never critical, `low` ones never above medium). Non-increasing in criticality for every severity, which
+ * makes severity monotone in criticality.
+ */
+export const SEVERITY_THRESHOLDS: Readonly<Record<Criticality, SeverityThresholds>> = Object.freeze({
+  critical: Object.freeze({ medium: 3, high: 4, critical: 5 }),
+  high: Object.freeze({ medium: 3, high: 5, critical: 8 }),
+  medium: Object.freeze({ medium: 4, high: 8, critical: Number.POSITIVE_INFINITY }),
+  low: Object.freeze({ medium: 8, high: Number.POSITIVE_INFINITY, critical: Number.POSITIVE_INFINITY }),
+});
+
+/**
+ * Severity of a statistical anomaly (see the module comment).
+ * @param deviation signed deviation in standard deviations; NaN when the detector measured none
+ * @param outsideBand whether the observed value lies outside its (clamped) band; true when there is no band
+ */
+export function severityFromImpact(deviation: number, criticality: Criticality, outsideBand: boolean): Severity {
+  const z = Math.abs(deviation);
+  if (!Number.isFinite(z) || !outsideBand) return 'low';
+  const t = SEVERITY_THRESHOLDS[criticality];
+  return z >= t.critical ? 'critical' : z >= t.high ? 'high' : z >= t.medium ? 'medium' : 'low';
+}
+
+/** Severity of a state anomaly (target down): the criticality of the metric, on the same four-step scale. */
+export function stateSeverity(criticality: Criticality): Severity {
+  return criticality;
+}
+
+/** No physical bound known (a series outside the catalog without an inferred unit). */
+export const UNBOUNDED: PhysicalRange = Object.freeze({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY });
+
+/** The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise. */
+export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def'>): PhysicalRange {
+  if (input.transform === 'rate') return RATE_RANGE;
+  return input.def === undefined ? UNBOUNDED : physicalRange(input.def);
+}
+
+/** The criticality of a detection input's metric (catalog entry, else its kind). */
+export function criticalityOfInput(input: Pick<DetectionInput, 'def' | 'kind'>): Criticality {
+  return criticalityOf(input.def, input.kind);
+}
+
+/** An expected value and band. */
+export interface Band {
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+}
+
+/** `band` with each finite bound moved into `range` (NaN stays NaN: no band). */
+export function clampBand(band: Band, range: PhysicalRange): Band {
+  const c = (v: number): number => (Number.isNaN(v) ? v : Math.min(range.max, Math.max(range.min, v)));
+  return { expected: c(band.expected), lower: c(band.lower), upper: c(band.upper) };
+}

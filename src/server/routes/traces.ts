@@ -1,0 +1,150 @@
+/**
+ * POST /v1/traces (the OTLP/HTTP trace receiver: binary protobuf or JSON, optionally gzip) and the trace queries
+ * GET /api/traces and GET /api/traces/:traceId (Jaeger query API parameters and response shape).
+ * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
+ * @see https://www.jaegertracing.io/docs/latest/apis/ (query service HTTP API)
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { SPAN_STATUS_FILTERS, type TracesResponse } from '../../contract/traces.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { ApiContext, TraceSource } from '../deps.ts';
+import { intParam, parseQuery } from '../params.ts';
+
+/** Content types of the two OTLP/HTTP encodings. */
+const OTLP_TYPES = ['application/x-protobuf', 'application/protobuf', 'application/json'];
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const DURATION = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/;
+const DURATION_US: Readonly<Record<string, number>> = { ns: 0.001, us: 1, µs: 1, ms: 1000, s: 1e6, m: 6e7, h: 3.6e9 };
+/** Default search window when `start` is not given: one hour before `end`. */
+const DEFAULT_LOOKBACK_US = 3_600_000_000;
+const MAX_TAGS = 20;
+
+/**
+ * A Jaeger search duration (Go duration syntax with one unit: `500us`, `1.5ms`, `2s`, `1m`, `1h`) in µs.
+ * @throws InvalidInputError for anything else
+ */
+export function parseSpanDuration(value: string, name: string): number {
+  const m = DURATION.exec(value);
+  if (!m) throw new InvalidInputError(`${name}: cannot parse "${value}" as a duration such as 500us, 1.5ms, 2s, 1m, 1h`);
+  return Math.round(Number(m[1]) * DURATION_US[m[2]!]!);
+}
+
+const durationParam = (name: string) => z.string().transform((s, ctx) => {
+  try {
+    return parseSpanDuration(s, name);
+  } catch (e) {
+    ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
+    return z.NEVER;
+  }
+});
+
+/** Unix microseconds (Jaeger's `start`/`end`). */
+const microsParam = z.string().regex(/^\d{1,17}$/, 'must be Unix microseconds (digits)').transform(Number);
+
+const tagsParam = z.string().transform((s, ctx) => {
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch {
+    ctx.issues.push({ code: 'custom', message: 'tags must be a JSON object of strings, e.g. {"dwcp.vm.id":"vm-1"}', input: s });
+    return z.NEVER;
+  }
+  const r = z.record(z.string().min(1), z.string()).safeParse(v);
+  if (!r.success || Object.keys(r.data).length > MAX_TAGS) {
+    ctx.issues.push({ code: 'custom', message: `tags must be a JSON object of at most ${MAX_TAGS} string values`, input: s });
+    return z.NEVER;
+  }
+  return r.data;
+});
+
+/** Registers the OTLP receiver in its own scope: raw-body parsers for its two content types only. */
+async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(OTLP_TYPES, { parseAs: 'buffer', bodyLimit: traces.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addHook('onError', async (_request, _reply, err) => {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') traces.countRejectedRequest('too_large');
+    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') traces.countRejectedRequest('unsupported_media_type');
+  });
+  app.post('/v1/traces', { bodyLimit: traces.maxBodyBytes }, async (request, reply) => {
+    const contentType = request.headers['content-type'];
+    const contentEncoding = request.headers['content-encoding'];
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const res = await traces.receive({ body, contentType, contentEncoding });
+    if (/^application\/json\b/i.test(contentType ?? '')) return reply.type('application/json').send(res);
+    return reply.type('application/x-protobuf').send(Buffer.from(traces.encodeProtobuf(res)));
+  });
+}
+
+/** When the trace system is off: every trace route answers 404 before reading the body. */
+async function disabledRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async () => {
+    throw new NotFoundError('traces are not enabled on this monitor');
+  });
+  app.post('/v1/traces', async () => ({}));
+  app.get('/api/traces', async () => ({}));
+  app.get('/api/traces/:traceId', async () => ({}));
+}
+
+/**
+ * Registers (404 `DWCP_NOT_FOUND` for each when `deps.traces` is omitted):
+ * - POST /v1/traces — OTLP/HTTP export request in `application/x-protobuf` or `application/json`, optionally
+ *   `Content-Encoding: gzip`; body at most `traces.maxBodyBytes`. 200 with `ExportTraceServiceResponse` in the
+ *   request's encoding (partial success naming rejected spans). Errors: 400 (does not decode, no valid span),
+ *   413 (too large), 415 (other content type), 503 (store failure); nothing of a refused request is stored.
+ * - GET /api/traces?service=&operation=&tags=&minDuration=&maxDuration=&status=&start=&end=&limit= — traces
+ *   with a span matching every filter, most recent first. `start`/`end` Unix µs (default: the hour before now),
+ *   durations `500us`/`1.5ms`/`2s`, `tags` a JSON object, `status` unset|ok|error, `limit` 1..limits.tracesMax
+ *   (default limits.tracesDefault).
+ * - GET /api/traces/:traceId — one trace (32 lowercase hex digits), spans stitched; 404 when unknown.
+ */
+export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const traces = ctx.deps.traces;
+  if (traces === undefined) {
+    await app.register(disabledRoutes);
+    return;
+  }
+  await app.register(async (scope) => receiverRoutes(scope, traces));
+  const { limits } = ctx;
+  const SearchQuery = z.strictObject({
+    service: z.string().min(1).max(256).optional(),
+    operation: z.string().min(1).max(1024).optional(),
+    tags: tagsParam.optional(),
+    minDuration: durationParam('minDuration').optional(),
+    maxDuration: durationParam('maxDuration').optional(),
+    status: z.enum(SPAN_STATUS_FILTERS).optional(),
+    start: microsParam.optional(),
+    end: microsParam.optional(),
+    limit: intParam(1, limits.tracesMax).optional(),
+  });
+
+  app.get('/api/traces', async (request): Promise<TracesResponse> => {
+    const q = parseQuery(request.query, { schema: SearchQuery }).values;
+    const endUs = q.end ?? ctx.now() * 1000;
+    const startUs = q.start ?? endUs - DEFAULT_LOOKBACK_US;
+    if (startUs > endUs) throw new InvalidInputError('start must not be after end');
+    if (q.minDuration !== undefined && q.maxDuration !== undefined && q.minDuration > q.maxDuration)
+      throw new InvalidInputError('minDuration must not exceed maxDuration');
+    return traces.search({
+      startUs,
+      endUs,
+      limit: q.limit ?? limits.tracesDefault,
+      tags: q.tags ?? {},
+      ...(q.service !== undefined ? { service: q.service } : {}),
+      ...(q.operation !== undefined ? { operation: q.operation } : {}),
+      ...(q.minDuration !== undefined ? { minDurationUs: q.minDuration } : {}),
+      ...(q.maxDuration !== undefined ? { maxDurationUs: q.maxDuration } : {}),
+      ...(q.status !== undefined ? { status: q.status } : {}),
+    });
+  });
+
+  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request): Promise<TracesResponse> => {
+    parseQuery(request.query, { schema: z.strictObject({}) });
+    const id = request.params.traceId.toLowerCase();
+    if (!TRACE_ID.test(id) || /^0+$/.test(id)) throw new InvalidInputError(`trace id must be 32 hex digits (not all zero), got "${request.params.traceId.slice(0, 64)}"`);
+    const res = await traces.trace(id);
+    if (res === undefined) throw new NotFoundError(`trace ${id} not found`);
+    return res;
+  });
+}

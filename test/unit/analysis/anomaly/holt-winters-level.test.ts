@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
+import { createHoltWintersLevelDetector, gaussianAbsQuantile } from '../../../../src/analysis/anomaly/holt-winters-level.ts';
+import { InvalidInputError } from '../../../../src/errors.ts';
+import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
+
+const HOUR = 3_600_000;
+
+describe('holt-winters level detector', () => {
+  it('warms up, then scores a spike against the level: z, band at the threshold, score ½ at the threshold', () => {
+    const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, threshold: 6 });
+    assert.equal(d.update(10, 0), NOT_JUDGED);
+    for (let i = 1; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
+    const p = d.predict(200_000)!;
+    const sigma = (p.upper - p.expected) / 6;
+    assert.ok(Math.abs(p.expected - 10) < 0.1, String(p.expected));
+    const v = d.update(p.expected + 20 * sigma, 200_000);
+    assert.equal(v.anomalous, true);
+    assert.ok(Math.abs(v.deviation - 20) < 1e-9);
+    assert.ok(Math.abs(v.score - 20 / 26) < 1e-9);
+    assert.equal(v.severity, 'critical');
+    const w = d.update(p.expected + 0.5 * sigma, 201_000);
+    assert.equal(w.anomalous, false);
+    assert.equal(w.resolved, true);
+  });
+
+  it('learns a daily shape: a 12σ spike at the trough is found against the profile, missed by a flat baseline', () => {
+    const rng = new CorpusRandom(11);
+    const seasonal = createHoltWintersLevelDetector({ kind: 'generic' }, { periodMs: HOUR });
+    const flat = createHoltWintersLevelDetector({ kind: 'generic' });
+    const x = (t: number): number => 100 + 8 * Math.sin((2 * Math.PI * t) / HOUR);
+    let seasonalAlarms = 0;
+    for (let i = 0; i < 8 * 360; i++) {
+      const t = i * 10_000;
+      const v = x(t) + rng.normal();
+      if (seasonal.update(v, t).anomalous && i >= 3 * 360) seasonalAlarms++;
+      flat.update(v, t);
+    }
+    assert.equal(seasonalAlarms, 0, 'the daily shape is normal');
+    const trough = 8 * HOUR + 0.75 * HOUR;
+    const a = seasonal.update(x(trough) + 12, trough);
+    const b = flat.update(x(trough) + 12, trough);
+    assert.equal(a.anomalous, true);
+    assert.equal(b.anomalous, false);
+    assert.ok(Math.abs(a.expected - x(trough)) < 1.5, String(a.expected));
+  });
+
+  it('re-anchors after a sustained shift: a permanent 20σ step pages for a few samples, then is the new level', () => {
+    const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, reanchorSamples: 5 });
+    for (let i = 0; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
+    const flags: boolean[] = [];
+    for (let i = 0; i < 30; i++) flags.push(d.update(40 + (i % 2 === 0 ? 1 : -1), (200 + i) * 1000).anomalous);
+    assert.deepEqual(flags.slice(0, 5), [true, true, true, true, true]);
+    assert.equal(flags.slice(6).some(Boolean), false);
+    assert.ok(Math.abs(d.predict(0)!.expected - 40) < 1);
+  });
+
+  it('a burst shorter than reanchorSamples does not move the level', () => {
+    const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, reanchorSamples: 5 });
+    for (let i = 0; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
+    for (let i = 0; i < 4; i++) d.update(40, (200 + i) * 1000);
+    assert.ok(Math.abs(d.predict(0)!.expected - 10) < 0.5, String(d.predict(0)!.expected));
+  });
+
+  it('tail calibration: heavy-tailed noise raises the threshold, Gaussian noise keeps ≈ max(5, 2·2.58)', () => {
+    const rng = new CorpusRandom(5);
+    const g = createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: 5 });
+    const t = createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: 5 });
+    for (let i = 0; i < 20_000; i++) {
+      g.update(100 + rng.normal(), i * 1000);
+      t.update(100 + rng.studentT(2.2), i * 1000);
+    }
+    const ratio = (d: typeof g): number => {
+      const p = d.predict(0)!;
+      return (p.upper - p.expected) / ((p.upper - p.expected) / 1);
+    };
+    assert.equal(ratio(g), 1);
+    const thr = (d: typeof g, x: number): number => d.update(x, 30_000_000).deviation;
+    void thr;
+    const gw = g.predict(0)!;
+    const tw = t.predict(0)!;
+    // Band half-width in units of the detector's σ: read σ from a sample one unit above the expectation.
+    const sg = 1 / g.update(gw.expected + 1, 20_000_000).deviation;
+    const st = 1 / t.update(tw.expected + 1, 20_000_000).deviation;
+    const kg = (gw.upper - gw.expected) / sg;
+    const kt = (tw.upper - tw.expected) / st;
+    assert.ok(kg >= 5 && kg < 6.5, `gaussian threshold ${kg}`);
+    assert.ok(kt > kg + 1, `heavy-tailed threshold ${kt} vs gaussian ${kg}`);
+    assert.ok(Math.abs(gaussianAbsQuantile(0.99) - 2.5758293) < 1e-6);
+  });
+
+  it('is bounded and restores its state exactly; a bad snapshot is refused without change', () => {
+    const rng = new CorpusRandom(9);
+    const a = createHoltWintersLevelDetector({ kind: 'latency' }, { periodMs: HOUR, weekly: true });
+    for (let i = 0; i < 3000; i++) a.update(5 + rng.normal(), i * 10_000);
+    const bytes = a.stateBytes();
+    const b = createHoltWintersLevelDetector({ kind: 'latency' }, { periodMs: HOUR, weekly: true });
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    for (let i = 3000; i < 3500; i++) {
+      const x = 5 + rng.normal() + (i > 3400 ? 30 : 0);
+      assert.deepEqual(b.update(x, i * 10_000), a.update(x, i * 10_000));
+    }
+    assert.equal(a.stateBytes(), bytes);
+    assert.ok(bytes < 2048, String(bytes));
+    const before = JSON.stringify(b.snapshot());
+    const bad = JSON.parse(before);
+    bad.state.baseline.visits[0] = -1;
+    assert.throws(() => b.restore(bad), InvalidInputError);
+    assert.throws(() => b.restore({ detector: 'cusum', version: 1, state: {} }), InvalidInputError);
+    assert.equal(JSON.stringify(b.snapshot()), before);
+    assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: -1 }), InvalidInputError);
+    assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { tailQuantile: 1 }), InvalidInputError);
+  });
+});

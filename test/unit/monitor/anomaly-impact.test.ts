@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { CRITICALITIES, type Criticality } from '../../../src/catalog/types.ts';
+import { getMetric } from '../../../src/catalog/index.ts';
+import { severityRank } from '../../../src/model/dwcp.ts';
+import {
+  clampBand,
+  criticalityOfInput,
+  rangeOfInput,
+  SEVERITY_THRESHOLDS,
+  severityFromImpact,
+  stateSeverity,
+  UNBOUNDED,
+} from '../../../src/monitor/anomaly-impact.ts';
+
+const crit = fc.constantFrom(...CRITICALITIES);
+const rank = (c: Criticality): number => CRITICALITIES.indexOf(c);
+const sigma = fc.double({ min: -1e6, max: 1e6, noNaN: true });
+
+describe('severityFromImpact', () => {
+  it('property: monotone in |deviation| (same criticality, outside the band)', () => {
+    fc.assert(
+      fc.property(sigma, sigma, crit, (a, b, c) => {
+        const [lo, hi] = Math.abs(a) <= Math.abs(b) ? [a, b] : [b, a];
+        return severityRank(severityFromImpact(lo, c, true)) <= severityRank(severityFromImpact(hi, c, true));
+      }),
+    );
+  });
+
+  it('property: monotone in criticality (same deviation)', () => {
+    fc.assert(
+      fc.property(sigma, crit, crit, (z, c1, c2) => {
+        const [lo, hi] = rank(c1) <= rank(c2) ? [c1, c2] : [c2, c1];
+        return severityRank(severityFromImpact(z, lo, true)) <= severityRank(severityFromImpact(z, hi, true));
+      }),
+    );
+  });
+
+  it('property: never critical below 5 sigma, never above low at 0 sigma, unknown deviation or inside the band', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -4.999, max: 4.999, noNaN: true }), crit, fc.boolean(), (z, c, outside) => {
+        return (
+          severityFromImpact(z, c, outside) !== 'critical' &&
+          severityFromImpact(0, c, true) === 'low' &&
+          severityFromImpact(Number.NaN, c, true) === 'low' &&
+          severityFromImpact(z * 1e6, c, false) === 'low'
+        );
+      }),
+    );
+  });
+
+  it('the thresholds of the issue: 15 sigma on a latency (high) metric is critical; a generic count caps at medium', () => {
+    assert.equal(severityFromImpact(15, 'high', true), 'critical');
+    assert.equal(severityFromImpact(-15, 'high', true), 'critical');
+    assert.equal(severityFromImpact(6, 'high', true), 'high');
+    assert.equal(severityFromImpact(3.2, 'high', true), 'medium');
+    assert.equal(severityFromImpact(2.9, 'high', true), 'low');
+    assert.equal(severityFromImpact(5, 'critical', true), 'critical');
+    assert.equal(severityFromImpact(1e9, 'medium', true), 'high');
+    assert.equal(severityFromImpact(1e9, 'low', true), 'medium');
+    for (const c of CRITICALITIES) {
+      const t = SEVERITY_THRESHOLDS[c];
+      assert.ok(t.medium > 0 && t.medium <= t.high && t.high <= t.critical, c);
+    }
+  });
+
+  it('a state anomaly takes the criticality of its metric', () => {
+    assert.equal(stateSeverity('critical'), 'critical');
+    assert.equal(stateSeverity('medium'), 'medium');
+  });
+});
+
+describe('bands in the physical range', () => {
+  const range = fc.constantFrom(
+    { min: 0, max: Number.POSITIVE_INFINITY },
+    { min: 0, max: 1 },
+    { min: 0, max: 100 },
+    { min: 0, max: 2 },
+  );
+  it('property: every clamped finite bound lies in the range; lower <= upper is kept; NaN stays NaN', () => {
+    fc.assert(
+      fc.property(range, fc.double({ noNaN: true, min: -1e12, max: 1e12 }), fc.double({ min: 0, max: 1e12, noNaN: true }), fc.boolean(), (r, mid, half, noBand) => {
+        const b = clampBand(noBand ? { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN } : { expected: mid, lower: mid - half, upper: mid + half }, r);
+        if (noBand) return Number.isNaN(b.expected) && Number.isNaN(b.lower) && Number.isNaN(b.upper);
+        return [b.expected, b.lower, b.upper].every((v) => v >= r.min && v <= r.max) && b.lower <= b.expected && b.expected <= b.upper;
+      }),
+    );
+  });
+
+  it('the band of the issue: latency [-16.86, 21.69] s becomes [0, 21.69]', () => {
+    assert.deepEqual(clampBand({ expected: 2.4, lower: -16.86, upper: 21.69 }, { min: 0, max: Number.POSITIVE_INFINITY }), { expected: 2.4, lower: 0, upper: 21.69 });
+  });
+
+  it('ranges of detection inputs: catalog unit or metric range, rates >= 0, unknown series unbounded', () => {
+    const lat = getMetric('dwcp_v3_mode_latency_seconds');
+    const ratio = getMetric('dwcp_v3_delta_hit_ratio');
+    const compression = getMetric('dwcp_v3_compression_ratio');
+    const util = getMetric('dwcp_v3_resource_utilization_percent');
+    assert.deepEqual(rangeOfInput({ transform: 'mean', def: lat }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ transform: 'value', def: ratio }), { min: 0, max: 1 });
+    assert.deepEqual(rangeOfInput({ transform: 'value', def: compression }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ transform: 'value', def: util }), { min: 0, max: 100 });
+    assert.deepEqual(rangeOfInput({ transform: 'rate', def: getMetric('dwcp_v3_component_errors_total') }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.equal(rangeOfInput({ transform: 'value', def: undefined }), UNBOUNDED);
+    assert.equal(criticalityOfInput({ def: lat, kind: 'latency' }), 'high');
+    assert.equal(criticalityOfInput({ def: getMetric('up'), kind: 'generic' }), 'critical');
+    assert.equal(criticalityOfInput({ def: undefined, kind: 'compression' }), 'low');
+  });
+});
