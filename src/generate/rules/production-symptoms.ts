@@ -25,8 +25,8 @@ import {
   RI,
   S2,
   THROUGHPUT_HINTS,
-  throughputAmst,
-  TPUT_FX,
+  datacenterThroughputAmst,
+  datacenterThroughputFixture,
 } from './production-common.ts';
 import { stateAlert, thresholdAlert } from './threshold.ts';
 import type { AlertRule, InputSeries } from './types.ts';
@@ -148,15 +148,15 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
     severity: 'critical',
     escalation: 'high',
     for: '3m',
-    measure: throughputAmst(),
+    measure: datacenterThroughputAmst(),
     direction: 'below',
     threshold: 2.0e9,
     unit: 'bytes_per_second',
-    summary: (t) => `AMST throughput below ${t} in {{ $labels.region }}`,
+    summary: (t) => `AMST throughput of datacenter-mode nodes below ${t} in {{ $labels.region }}`,
     description: (t, v) =>
-      `Average AMST transmit throughput in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s; target 2.4 GB/s) for 3 minutes.`,
-    source: `${S2}; GB/s = 1e9 bytes/s`,
-    fixture: gaugeIs('dwcp_v3_throughput_bytes_per_second', TPUT_FX),
+      `Average AMST transmit throughput of the datacenter-mode nodes (sum over transports) in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s; target 2.4 GB/s) for 3 minutes.`,
+    source: `${S2}; GB/s = 1e9 bytes/s; scoped to datacenter mode, whose RDMA target the 2.4 GB/s is (the original ThroughputDegradation alert uses mode="datacenter")`,
+    fixture: datacenterThroughputFixture,
     runbook: THROUGHPUT_HINTS,
   }),
   thresholdAlert({
@@ -259,15 +259,15 @@ export const PRODUCTION_WARNING: readonly AlertRule[] = [
     severity: 'warning',
     escalation: 'low',
     for: '5m',
-    measure: throughputAmst(),
+    measure: datacenterThroughputAmst(),
     direction: 'below',
     threshold: 2.2e9,
     unit: 'bytes_per_second',
-    summary: (t) => `AMST throughput below ${t} in {{ $labels.region }}`,
+    summary: (t) => `AMST throughput of datacenter-mode nodes below ${t} in {{ $labels.region }}`,
     description: (t, v) =>
-      `Average AMST transmit throughput in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s) for 5 minutes.`,
-    source: S2,
-    fixture: gaugeIs('dwcp_v3_throughput_bytes_per_second', TPUT_FX),
+      `Average AMST transmit throughput of the datacenter-mode nodes (sum over transports) in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s) for 5 minutes.`,
+    source: `${S2}; scoped to datacenter mode like DWCPv3ThroughputCriticalLow`,
+    fixture: datacenterThroughputFixture,
     runbook: THROUGHPUT_HINTS,
   }),
   thresholdAlert({

@@ -26,7 +26,7 @@ interface Pin {
 
 const PINS: Readonly<Record<LinkClass, Pin>> = {
   datacenter: {
-    sha256: '4839d397fb2fe1a6c9293a0a884d1072d7ee5b4ffdc240355cb15ddf0b0d5516',
+    sha256: 'f994e1f6462ed91ed09dbbd875a5328d5daf010d4c8f8449378b5e74ab817b4e',
     throughput: 2373736394.901675,
     v3Migrations: 59,
     rttSeconds: 0.152388944209108,
@@ -35,7 +35,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 3.3372454518267456,
   },
   internet: {
-    sha256: '910d8ad808908bd7139ee4616c6c029fe47d15ce2392445589dcd5ce92825351',
+    sha256: 'a954e4d8da6f02be6e66f3812c64b0a1c3799a945fe7bb75f73db7a02fa0b879',
     throughput: 27803257.24585191,
     v3Migrations: 60,
     rttSeconds: 0.4152129854656064,
@@ -44,7 +44,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 279.9589748618925,
   },
   hybrid: {
-    sha256: '5d96e39fc7961ffe604952b43cab267d25eec5ab613ba3d99515fa45f131e30e',
+    sha256: '5c515149ce455aee8c29a75a648f6a30c2b3cc82f3d8cd2511b49df91c822252',
     throughput: 159134112.98694772,
     v3Migrations: 42,
     rttSeconds: 0.24505431073026993,
