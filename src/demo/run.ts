@@ -139,9 +139,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     received: delivered.alerts,
     hostTargets: new Set(['host']),
   });
-  await monitor.stop();
-  await cluster.stop();
-  await receiver.close();
+  // The nodes' last spans go to the monitor's receiver, so their tracers shut down while it still listens.
+  await cluster.tracing?.shutdown((m) => console.warn(m));
+  try {
+    await monitor.stop();
+  } finally {
+    await cluster.stop();
+    await receiver.close();
+  }
   if (opts.reportPath) writeFileSync(opts.reportPath, JSON.stringify(report, null, 2) + '\n');
   return report;
 }

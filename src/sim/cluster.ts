@@ -137,7 +137,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < sims.length; i++) await sims[i]!.listen(host, specs[i]!.port);
   } catch (e) {
     await Promise.all(sims.map((s) => s.close()));
-    await tracing?.shutdown();
+    await tracing?.shutdown(warn);
     throw e;
   }
 
@@ -187,7 +187,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
         await Promise.all(sims.map((s) => s.close()));
-        await tracing?.shutdown();
+        await tracing?.shutdown(warn);
       })();
       return stopping;
     },

@@ -55,8 +55,15 @@ export class ClusterTracing {
     await Promise.all([...this.byNode.values()].map((t) => t.forceFlush()));
   }
 
-  /** Flushes and shuts every node's tracer down. */
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.byNode.values()].map((t) => t.shutdown()));
+  /**
+   * Flushes and shuts every node's tracer down. Never rejects: a node whose last spans cannot be exported (its
+   * endpoint is gone) is reported through `warn`, so stopping a cluster always completes.
+   */
+  async shutdown(warn: (message: string) => void): Promise<void> {
+    const ids = [...this.byNode.keys()];
+    const results = await Promise.allSettled([...this.byNode.values()].map((t) => t.shutdown()));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') warn(`tracing of ${ids[i]}: the last spans were not exported (${(r.reason as Error)?.message ?? String(r.reason)})`);
+    });
   }
 }

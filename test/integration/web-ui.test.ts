@@ -87,9 +87,11 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
   it('lists the target-down anomaly live and acknowledges it', async () => {
     await page.getByText('live', { exact: true }).waitFor({ timeout: 15_000 });
     const anomalies = page.locator('section', { has: page.getByRole('heading', { name: /Latest anomalies/ }) });
-    const upRow = anomalies.locator('tr', { has: page.getByRole('cell', { name: 'up', exact: true }) }).first();
+    // The metric cell reads `up` followed by the one-line summary naming the target that is down.
+    const upRow = anomalies.locator('tr', { has: page.getByRole('cell', { name: /^up\s*critical: target \S+ is down/ }) }).first();
     await upRow.waitFor({ timeout: 20_000 });
     assert.match(await upRow.innerText(), /critical/);
+    assert.match(await upRow.innerText(), /target node-\d+ is down/);
     await upRow.getByRole('button', { name: 'Acknowledge' }).click();
     await upRow.getByText('acknowledged').waitFor({ timeout: 10_000 });
     const res = (await (await fetch(`${monitor!.url}api/anomalies?limit=50`)).json()) as { data: { metric: string; acknowledged: boolean }[] };

@@ -26,7 +26,11 @@ export interface AlertmanagerOptions {
   readonly smtpUsername: string;
 }
 
-/** Placeholder receiver settings (`.invalid` addresses) used when none are given. */
+/**
+ * Default receiver settings when none are given: e-mail addresses in the reserved `.invalid` domain (RFC 2606), so
+ * a generated configuration delivers nowhere until real receivers are set, rather than to someone else's mailbox.
+ * @see https://www.rfc-editor.org/rfc/rfc2606
+ */
 export const DEFAULT_ALERTMANAGER_OPTIONS: AlertmanagerOptions = {
   secretsDir: '/etc/prometheus/alertmanager-secrets',
   slackChannelCritical: '#dwcp-v3-critical',

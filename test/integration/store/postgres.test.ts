@@ -12,27 +12,12 @@ import type { OpenedStore } from '../../../src/store/sqlite.ts';
 import { sqlStoreSuite, type SqlBackend } from '../../helpers/sql-store-suite.ts';
 import { storeContractSuite } from '../../helpers/store-contract.ts';
 import { HOUR } from '../../helpers/store-fixtures.ts';
-
-const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
-
-async function pgReachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
+import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
 
 async function postgresBackend(): Promise<SqlBackend> {
-  const reason = await pgReachable();
+  const reason = await pgSkipReason(); // throws under CI=true
   if (reason !== undefined) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI (CI=true) but ${PG_URL} is unreachable: ${reason}`);
-    return { open: () => Promise.reject(new Error('unreachable')), exec: () => Promise.reject(new Error('unreachable')), skip: `PostgreSQL at ${PG_URL} unreachable: ${reason}` };
+    return { open: () => Promise.reject(new Error('unreachable')), exec: () => Promise.reject(new Error('unreachable')), skip: reason };
   }
   const run = `dwcp_test_${process.pid}_${Date.now().toString(36)}`;
   let n = 0;

@@ -17,27 +17,14 @@ import { InvalidInputError, NotFoundError } from '../../../src/errors.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { bucketize } from '../../../src/store/tsdb/rollup.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore, type ChunkedStoreOptions, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
+import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
 
-const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
 
 const s = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({ name, labels, value, timestampMs: ts });
-
-async function pgReachable(): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('select 1');
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 type Opts = Partial<Omit<ChunkedStoreOptions, 'walDir'>>;
 /** Opens a store; `reopen` opens the same database and WAL directory again (after close or a crash). */
@@ -380,10 +367,9 @@ suite('sqlite', async () => {
 });
 
 suite('postgres', async () => {
-  const reason = await pgReachable();
+  const reason = await pgSkipReason(); // throws under CI=true
   if (reason !== undefined) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI (CI=true) but ${PG_URL} is unreachable: ${reason}`);
-    return { skip: `PostgreSQL at ${PG_URL} unreachable: ${reason}` };
+    return { skip: reason };
   }
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-tsdb-pg-'));
   const run = `dwcp_tsdb_${process.pid}_${Date.now().toString(36)}`;

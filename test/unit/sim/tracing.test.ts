@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createServer } from 'node:net';
+import { createOtlpTraceExporter } from '../../../src/sdk/otlp-exporter.ts';
 import { startCluster } from '../../../src/sim/cluster.ts';
 import { parseScenario } from '../../../src/sim/scenario.ts';
 
@@ -95,5 +97,29 @@ describe('cluster tracing', () => {
       }
     };
     assert.deepEqual(await run(true), await run(false));
+  });
+
+  it('stopping completes and warns when the last spans cannot be exported (the endpoint is gone)', async () => {
+    // A port that was free a moment ago and has nothing listening now.
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const warnings: string[] = [];
+    const t0 = Date.UTC(2026, 0, 1);
+    const cluster = await startCluster({
+      nodes: 2,
+      regions: ['us-east', 'eu-west'],
+      portBase: 0,
+      autoTick: false,
+      clock: () => t0,
+      warn: (m) => warnings.push(m),
+      tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, timeoutMillis: 1000 }) },
+    });
+    for (let i = 1; i <= 3; i++) cluster.tick(t0 + i * 1000);
+    await cluster.stop();
+    assert.ok(warnings.some((w) => /the last spans were not exported/.test(w)), `warned: ${JSON.stringify(warnings)}`);
   });
 });
