@@ -16,6 +16,7 @@ import {
   type HttpAuthSettings,
 } from './model/alerting-settings.ts';
 import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
+import { METRIC_KINDS } from './model/anomaly.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 import {
   DEFAULT_CAPACITY_EVIDENCE as CAPACITY,
@@ -99,6 +100,26 @@ const httpUrl = z
   .refine((u) => !urlHasCredentials(u), {
     message: 'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
   });
+
+/** A regular expression (checked by compiling it). */
+const regex = z.string().min(1).refine(
+  (p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a valid regular expression' },
+);
+
+/** One `detection.series` rule: family-name pattern (and label patterns) → kind, or `ignore`. */
+const seriesRuleSchema = z.strictObject({
+  match: regex,
+  labels: z.record(labelName, regex).optional(),
+  kind: z.enum([...METRIC_KINDS, 'ignore']),
+});
 
 const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
@@ -392,12 +413,19 @@ export const monitorConfigSchema = z.strictObject({
       seasonalPeriod: duration.pipe(z.number().int().min(60_000)).default(DETECTION.seasonalPeriod),
       /** Where GET /api/models/performance reads the last `npm run bench:detect` report. */
       benchmarkReport: z.string().min(1).default('bench/results/detect.json'),
+      /** Analyse series outside the catalog, their kind inferred from Prometheus naming and type. */
+      inference: z.boolean().default(DETECTION.inference),
+      /** Per-pattern kinds (or `ignore`) of series outside the catalog; first match wins, before the naming rules. */
+      series: z.array(seriesRuleSchema).max(500).default([]),
+      /** How long a series outside the catalog is analysed before it may open an anomaly. */
+      inferredWarmup: duration.pipe(z.number().int().min(0)).default(DETECTION.inferredWarmup),
     })
     .default({
       ...DETECTION,
       enabled: true,
       checkpointInterval: 60_000,
       benchmarkReport: 'bench/results/detect.json',
+      series: [],
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
   /**

@@ -235,7 +235,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   await checkpointer?.restore();
 
   const scraper = new Scraper({
-    onSamples: async (target, samples, _startMs, outcome) => void (await pipeline.ingest({ target, samples, outcome })),
+    onSamples: async (target, samples, _startMs, outcome, types) => void (await pipeline.ingest({ target, samples, outcome, types })),
     onError: (t, e) => log.error({ err: e, target: t.id }, 'processing a scrape batch failed'),
     now: clock,
   });

@@ -37,8 +37,8 @@ const BurnRateWindowSchema = z.strictObject({
 });
 
 /**
- * One multiwindow burn-rate alert condition: `firing` (both windows covered, both burn rates above the factor,
- * significant bad count), `quiet`, or `insufficient-data` with what is `missing`.
+ * One multiwindow burn-rate alert condition: `firing` (both windows covered, enough events in the long window,
+ * both burn rates above the factor, significant bad count), `quiet`, or `insufficient-data` with what is `missing`.
  */
 export const BurnRateAlertSchema = z.strictObject({
   severity: z.enum(['page', 'ticket']),
@@ -46,6 +46,8 @@ export const BurnRateAlertSchema = z.strictObject({
   shortWindowMs: z.number().positive(),
   factor: z.number().positive(),
   budgetConsumed: z.number(),
+  /** Valid events the long window must hold before the pair is judged (one bad event cannot exceed the factor). */
+  minEvents: z.number().int().positive(),
   long: BurnRateWindowSchema,
   short: BurnRateWindowSchema,
   state: z.enum(['firing', 'quiet', 'insufficient-data']),

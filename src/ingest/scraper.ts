@@ -13,6 +13,7 @@ import { getMetric } from '../catalog/index.ts';
 import { ConfigError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
+import type { ExpositionType } from './exposition-families.ts';
 import { parseExposition } from './exposition.ts';
 import {
   bodyFailure,
@@ -59,16 +60,23 @@ export interface InProcessTargetConfig extends TargetConfigBase {
 
 export type TargetConfig = HttpTargetConfig | InProcessTargetConfig;
 
+/** Family types the exposition declared (`# TYPE`), by family name. */
+export type FamilyTypes = ReadonlyMap<string, ExpositionType>;
+
 /**
  * Receives every scrape batch (also of failed scrapes: then only the synthetic samples) with the scrape's typed
- * outcome (src/ingest/scrape-outcome.ts).
+ * outcome (src/ingest/scrape-outcome.ts) and, for HTTP targets, the family types their exposition declared
+ * (empty for in-process targets and failed scrapes).
  */
 export type OnSamples = (
   target: TargetStatus,
   samples: Sample[],
   scrapeStartMs: number,
   outcome: ScrapeOutcome,
+  types: FamilyTypes,
 ) => void | Promise<void>;
+
+const NO_TYPES: FamilyTypes = new Map();
 
 /** Options of {@link Scraper}. */
 export interface ScraperOptions {
@@ -290,7 +298,12 @@ export class Scraper {
   private async scrape(st: TargetState): Promise<TargetStatus> {
     const startMs = this.now();
     const t0 = performance.now();
-    const got = isInProcess(st.cfg) ? collectFrom(st.cfg.source, startMs) : await this.fetchAndParse(st, st.cfg, startMs);
+    let types = NO_TYPES;
+    const got = isInProcess(st.cfg)
+      ? collectFrom(st.cfg.source, startMs)
+      : await this.fetchAndParse(st, st.cfg, startMs, (t) => {
+          types = t;
+        });
     const durationMs = performance.now() - t0;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
@@ -307,15 +320,15 @@ export class Scraper {
       samplesLastScrape: scraped,
     };
     try {
-      await this.onSamples(st.status, batch, startMs, outcome);
+      await this.onSamples(st.status, batch, startMs, outcome, types);
     } catch (e) {
       this.onError?.(st.status, e);
     }
     return st.status;
   }
 
-  /** The parsed samples of an HTTP target, or the typed failure. Never throws. */
-  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number): Promise<Sample[] | ScrapeFailure> {
+  /** The parsed samples of an HTTP target (their family types go to `onTypes`), or the typed failure. Never throws. */
+  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number, onTypes: (t: FamilyTypes) => void): Promise<Sample[] | ScrapeFailure> {
     const signal = AbortSignal.timeout(st.timeoutMs);
     let res: Response;
     try {
@@ -333,7 +346,9 @@ export class Scraper {
     }
     try {
       const text = await readBody(res, st.maxBodyBytes);
-      return parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes }).samples;
+      const parsed = parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes });
+      onTypes(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
+      return parsed.samples;
     } catch (e) {
       return bodyFailure(e, signal.aborted, st.timeoutMs);
     }

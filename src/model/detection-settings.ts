@@ -4,6 +4,21 @@
  * takes its defaults from here; src/monitor/detection-config.ts turns settings into engine options.
  */
 
+import type { MetricKind } from './anomaly.ts';
+
+/**
+ * One operator rule for series outside the catalog (`detection.series`): series whose family name matches
+ * `match` (and whose labels match `labels`) are analysed as `kind`, or left out (`ignore`). First match wins,
+ * before the naming conventions (src/analysis/inference/series-kind.ts).
+ */
+export interface SeriesKindRule {
+  /** Regular expression over the family name, anchored (must match the whole name). */
+  readonly match: string;
+  /** Regular expressions over label values, anchored; a missing label is ''. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly kind: MetricKind | 'ignore';
+}
+
 /**
  * The live detectors a user can choose (`detection.detector`): `ensemble` (default: the statistical ensemble with
  * the DWCP tuning), `ensemble-live` (Holt-Winters level + CUSUM trend under the band paging rule) and
@@ -28,6 +43,18 @@ export interface DetectionSettings {
   readonly cooldown: number;
   /** Limit on series with detector state (and on tracked raw series). */
   readonly maxSeries: number;
+  /**
+   * Analyse series outside the catalog (node_exporter, applications), their kind inferred from naming and type
+   * or set by `series` rules (default true).
+   */
+  readonly inference: boolean;
+  /** Per-pattern kinds of series outside the catalog (default none). */
+  readonly series: readonly SeriesKindRule[];
+  /**
+   * Time a series outside the catalog is analysed before it may open an anomaly, ms (default 10 min): the
+   * detectors learn meanwhile. Catalog series have tuned detectors and no such wait.
+   */
+  readonly inferredWarmup: number;
 }
 
 /** The defaults of {@link DetectionSettings}; the configuration schema uses them. */
@@ -38,4 +65,7 @@ export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
   confirmSamples: 2,
   cooldown: 5 * 60_000,
   maxSeries: 50_000,
+  inference: true,
+  series: [],
+  inferredWarmup: 10 * 60_000,
 });

@@ -24,13 +24,15 @@ export interface BuiltPipeline {
 }
 
 /**
- * Builds the tracker (limit `detection.maxSeries`), the engine and the pipeline around them.
- * @throws RangeError for settings the engine refuses (confirmSamples or maxSeries < 1).
+ * Builds the tracker (limit `detection.maxSeries`; series outside the catalog inferred unless
+ * `detection.inference` is false, with the `detection.series` rules), the engine and the pipeline around them.
+ * @throws RangeError for settings the engine refuses (confirmSamples or maxSeries < 1) or an unknown rule kind;
+ *   SyntaxError for a rule with an invalid regular expression.
  */
 export function buildPipeline(opts: BuildPipelineOptions): BuiltPipeline {
   const { detection, candidate, ...parts } = opts;
   const engine = new DetectionEngine(detectionEngineOptions(detection, candidate));
-  const tracker = new SeriesTracker(detection.maxSeries);
+  const tracker = new SeriesTracker(detection.maxSeries, { enabled: detection.inference, rules: detection.series });
   const pipeline = new MonitorPipeline({ ...parts, tracker, engine: detection.enabled === false ? null : engine });
   return { pipeline, engine };
 }

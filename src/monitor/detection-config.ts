@@ -6,7 +6,7 @@
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import type { DetectionEngineOptions } from './detection-engine.ts';
 import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
-import { LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './live-detector.ts';
+import { inferredDetectorFactory, LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './live-detector.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Consecutive normal samples that resolve an open anomaly (not configurable). */
@@ -32,14 +32,16 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
 /**
  * The detection-engine options for `settings`: the live detector factory of `settings.detector` (with the
  * seasonal period), its name, the confidence/confirmation/cooldown/series limits of the settings,
- * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}) and the series the live
- * detector leaves out. With `candidate`, its factory and name replace the live detector's.
+ * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}), the series the live
+ * detector leaves out, and for series outside the catalog their detector ({@link inferredDetectorFactory}) and
+ * warm-up (`inferredWarmup`). With `candidate`, its factory and name replace the live detector's (for all series).
  * Validation of the values is the engine's (RangeError) and the configuration schema's.
  * @see docs/anomaly-detection.md for the tuning and its measurements.
  */
 export function detectionEngineOptions(settings: DetectionSettings, candidate?: CandidateDetector): DetectionEngineOptions {
   return {
     factory: candidate?.factory ?? liveDetectorFactory(settings.detector, settings.seasonalPeriod),
+    inferredFactory: candidate?.factory ?? inferredDetectorFactory(settings.detector),
     detectorName: candidate?.name ?? liveDetectorName(settings.detector),
     minConfidence: settings.minConfidence,
     confirmSamples: settings.confirmSamples,
@@ -48,5 +50,6 @@ export function detectionEngineOptions(settings: DetectionSettings, candidate?: 
     maxSeries: settings.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),
+    inferredWarmupMs: settings.inferredWarmup,
   };
 }

@@ -12,13 +12,16 @@
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
 import { isPredictor } from '../analysis/anomaly/detector.ts';
-import type { DetectorFactory, DetectorSnapshot, Expectation, PersistentDetector, StreamingDetector } from '../analysis/anomaly/detector.ts';
+import type { DetectorFactory, DetectorSnapshot, Expectation, StreamingDetector } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
 import { clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { anomalyOf, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
+import { isPersistentDetector, snapshotShapeError, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
+
+export { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
 
 /** Options of the detection engine. */
 export interface DetectionEngineOptions {
@@ -44,6 +47,10 @@ export interface DetectionEngineOptions {
   readonly analyse?: (input: DetectionInput) => boolean;
   /** Series the default selection leaves out (stored and charted, never analysed); ignored with `analyse`. */
   readonly exclude?: (input: DetectionInput) => boolean;
+  /** Detectors of series outside the catalog (`input.inferred` set); default `factory`. */
+  readonly inferredFactory?: DetectorFactory;
+  /** Sample time (ms) such a series learns before it may open an anomaly, unless resumed from a snapshot (default 0). */
+  readonly inferredWarmupMs?: number;
 }
 
 /** Series returned by one predictions call at most. */
@@ -84,49 +91,6 @@ export interface DetectionOutcome {
   readonly overLimit: number;
 }
 
-/** The snapshot of one derived series' detector (a checkpoint entry, or a restored one to seed). */
-export interface SeriesSnapshot {
-  readonly key: string;
-  readonly snapshot: DetectorSnapshot;
-}
-
-/** Counters of checkpointing and restoring since the engine was built. */
-export interface PersistenceStats {
-  /** Restored snapshots waiting for their series to appear (at most `maxSeries`). */
-  readonly pendingRestore: number;
-  /** Series whose detector resumed from a restored snapshot. */
-  readonly restored: number;
-  /**
-   * Restored snapshots refused: malformed, for another detector or version, or for a detector that cannot
-   * restore. Their series started cold.
-   */
-  readonly rejected: number;
-  /** Seeded snapshots not kept: beyond the `maxSeries` cap, for a series that already had live state, or dropped unused. */
-  readonly dropped: number;
-  /** Detectors whose `snapshot()` threw at a checkpoint (not checkpointed). */
-  readonly snapshotFailed: number;
-  /** Series with changes not yet handed out by `snapshots()`. */
-  readonly pendingCheckpoint: number;
-  /** Message of the last refused snapshot or failed `snapshot()`, for the log. */
-  readonly lastError: string | undefined;
-}
-
-/** Whether `d` implements `PersistentDetector` (snapshot() and restore()). */
-export function isPersistentDetector(d: StreamingDetector): d is PersistentDetector {
-  const p = d as Partial<PersistentDetector>;
-  return 'snapshot' in d && typeof p.snapshot === 'function' && typeof p.restore === 'function';
-}
-
-function snapshotShapeError(e: SeriesSnapshot): string | undefined {
-  if (typeof e.key !== 'string' || e.key.length === 0) return 'series key must be a non-empty string';
-  const s = e.snapshot as Partial<DetectorSnapshot> | null | undefined;
-  if (typeof s !== 'object' || s === null) return `snapshot of ${e.key} is not an object`;
-  if (typeof s.detector !== 'string' || s.detector.length === 0) return `snapshot of ${e.key} has no detector name`;
-  if (!Number.isSafeInteger(s.version)) return `snapshot of ${e.key} has no integer version`;
-  if (!('state' in s)) return `snapshot of ${e.key} has no state`;
-  return undefined;
-}
-
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -146,6 +110,8 @@ interface EngineState {
   calm: number;
   open: boolean;
   lastOpenedTs: number;
+  /** No anomaly opens before this sample time (the warm-up of series outside the catalog). */
+  readonly quietUntilTs: number;
 }
 
 const TARGET_HEALTH = 'up';
@@ -211,11 +177,15 @@ export class DetectionEngine {
     return out;
   }
 
-  /** Whether this input is analysed at all (target health, or a catalog metric of an analysed kind). */
+  /**
+   * Whether this input is analysed at all: target health, a catalog metric outside the monitor group, or a
+   * series outside the catalog whose kind was inferred (`input.inferred`), when the kind is analysed.
+   */
   analyses(input: DetectionInput): boolean {
     if (input.metric === TARGET_HEALTH) return true;
     if (this.opts.analyse) return this.opts.analyse(input);
     if (this.opts.exclude?.(input) === true) return false;
+    if (input.inferred !== undefined) return this.opts.kinds.has(input.kind);
     return input.def !== undefined && input.def.group !== 'monitor' && this.opts.kinds.has(input.kind);
   }
 
@@ -236,10 +206,13 @@ export class DetectionEngine {
           overLimit++;
           continue;
         }
+        const restoredBefore = this.restoredCount;
         const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
         if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
         const persistent = detector !== null && isPersistentDetector(detector);
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY };
+        const resumed = this.restoredCount > restoredBefore;
+        const quietUntilTs = input.inferred !== undefined && !resumed ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0) : Number.NEGATIVE_INFINITY;
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs };
         this.state.set(input.key, st);
       }
       processed++;
@@ -256,7 +229,7 @@ export class DetectionEngine {
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
         const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
-        if (!st.open && st.streak >= this.opts.confirmSamples && cooled) {
+        if (!st.open && st.streak >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
           opened.push({ key: input.key, anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });
@@ -370,7 +343,8 @@ export class DetectionEngine {
 
   /** A fresh detector for the series of `input`, from its kind and labels (the factory's whole context). */
   private coldDetector(input: DetectionInput): StreamingDetector {
-    return this.opts.factory({ kind: input.kind, labels: input.labels });
+    const factory = input.inferred !== undefined ? (this.opts.inferredFactory ?? this.opts.factory) : this.opts.factory;
+    return factory({ kind: input.kind, labels: input.labels });
   }
 
   /**

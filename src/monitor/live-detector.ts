@@ -49,6 +49,24 @@ function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
 }
 
 /**
+ * Tuning of series outside the catalog: no corpus tunes them, so only a clear level break against the series'
+ * own noise counts — the EWMA member alone at 10 σ along the kind's bad direction (a step of that size stays
+ * above it for 2-3 samples, which the engine's confirmation needs; at 20 σ it held for one only). The DWCP
+ * per-kind tuning does not transfer: its utilisation setting (relative entropy alone) marks single samples of a
+ * step, never two in a row.
+ */
+export const INFERRED_TUNING: PresetTuning = Object.freeze({ ewmaSigma: 10, muteSamples: 0 });
+
+/**
+ * The detector factory for series outside the catalog: the ensemble with {@link INFERRED_TUNING}, or the
+ * z-score detector with `statistical`.
+ */
+export function inferredDetectorFactory(choice: LiveDetectorChoice): DetectorFactory {
+  if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
+  return (ctx) => createEnsemble(ctx, { preset: 'statistical', tuning: INFERRED_TUNING, muteSamples: 0 });
+}
+
+/**
  * The factory for `choice`; `seasonalPeriodMs` is the seasonal profile's period (a day, or the simulator's
  * compressed day). @throws InvalidInputError for a bad period (from the seasonal member, on first use) or for a
  * series that {@link liveExcluded} leaves out.

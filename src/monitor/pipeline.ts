@@ -6,6 +6,7 @@
  * pipeline runs live (`serve`, `demo`) and in virtual time (the labelled-scenario evaluator).
  */
 import type { ScrapeOutcome, ScrapeResult } from '../ingest/scrape-outcome.ts';
+import type { FamilyTypes } from '../ingest/scraper.ts';
 import type { Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { RejectReason, SampleStore } from '../store/types.ts';
@@ -18,6 +19,8 @@ export interface ScrapeBatch {
   readonly target: TargetStatus;
   readonly samples: readonly Sample[];
   readonly outcome: ScrapeOutcome;
+  /** Family types the target's exposition declared (`# TYPE`), when known (inference of series outside the catalog). */
+  readonly types?: FamilyTypes;
 }
 
 /** Where detection outcomes go (the monitor's AnomalySink; the evaluator's collector). */
@@ -121,7 +124,7 @@ export class MonitorPipeline {
     for (const o of p.observers ?? []) o.scraped?.(target, p.clock());
 
     let t0 = this.timer();
-    const admit = p.tracker.admit(samples);
+    const admit = p.tracker.admit(samples, batch.types);
     const trackMs = this.timer() - t0;
     this.countRejected(admit.rejected);
     for (const o of p.observers ?? []) o.admitted?.(admit.admitted);

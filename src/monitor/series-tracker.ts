@@ -1,26 +1,53 @@
 /**
  * Per-series ingest state of the monitor: last timestamp and value of every raw series, bounded in size.
  * It decides which samples are admitted (in order, within the series limit) and derives per-second rates of
- * counters and per-interval means of histograms, the inputs of streaming detection.
+ * counters and per-interval means of histograms, the inputs of streaming detection. Series outside the catalog
+ * (and the catalog's node_exporter-named metrics without a tuned kind) get their kind and transform from their
+ * inference (src/monitor/inferred-inputs.ts: naming, the family's `# TYPE`, the operator's `detection.series`
+ * rules), including the derived used-share ratios of memory and filesystems.
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
 import type { MetricKind } from '../model/anomaly.ts';
+import type { SeriesKindRule } from '../model/detection-settings.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import type { RejectReason } from '../store/types.ts';
+import { rateInput, type DetectionInput } from './detection-input.ts';
+import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
 
-/** One detection input: a gauge value, a counter rate or a histogram per-interval mean. */
-export interface DetectionInput {
-  /** Key of the derived series, e.g. `rate(dwcp_v3_errors_total{...})`. */
-  readonly key: string;
-  /** Catalog base metric name (histogram suffixes removed). */
+export type { DetectionInput } from './detection-input.ts';
+
+/** Options of {@link SeriesTracker} for series outside the catalog. */
+export interface TrackerInferenceOptions {
+  /**
+   * Derive inputs for series outside the catalog by inference (src/analysis/inference/series-kind.ts). When
+   * false (the default), such series become `generic` inputs (gauge value, or rate of a `_total` name), which the
+   * engine analyses only with an explicit `analyse` override.
+   */
+  readonly enabled: boolean;
+  /** The operator's per-pattern rules (`detection.series`). */
+  readonly rules?: readonly SeriesKindRule[];
+}
+
+/** A histogram (catalog or inferred) whose Δsum/Δcount are collected in one batch. */
+interface HistogramParts {
   readonly metric: string;
-  readonly labels: Labels;
-  readonly value: number;
-  readonly timestampMs: number;
   readonly kind: MetricKind;
-  readonly transform: 'value' | 'rate' | 'mean';
   readonly def: MetricDef | undefined;
+  readonly inferred: string | undefined;
+  readonly labels: Labels;
+  sumDelta?: number;
+  countDelta?: number;
+  readonly ts: number;
+}
+
+/**
+ * Whether a catalog metric is analysed like a series outside the catalog: the node_exporter-named metrics of
+ * the host collector (group `node`) that the catalog gives no tuned kind (`generic`) — the same names a real
+ * node_exporter exposes, so they are judged the same way.
+ */
+function leftToInference(def: MetricDef): boolean {
+  return def.group === 'node' && def.anomalyKind === 'generic';
 }
 
 /**
@@ -57,11 +84,18 @@ export class SeriesTracker {
   /** Histogram Δsum/Δcount carried over until enough observations accumulated; bounded like `series`. */
   private readonly pending = new Map<string, { sum: number; count: number }>();
   readonly maxSeries: number;
+  /** Classifies series outside the catalog; null when inference is off. */
+  private readonly inferred: InferredSeries | null;
 
-  /** @param maxSeries limit on tracked raw series (>= 1). */
-  constructor(maxSeries: number) {
+  /**
+   * @param maxSeries limit on tracked raw series (>= 1).
+   * @param inference how series outside the catalog are treated (default: not derived).
+   * @throws RangeError for maxSeries < 1 or an unknown rule kind; SyntaxError for a bad rule expression.
+   */
+  constructor(maxSeries: number, inference: TrackerInferenceOptions = { enabled: false }) {
     if (!(maxSeries >= 1)) throw new RangeError('maxSeries must be >= 1');
     this.maxSeries = maxSeries;
+    this.inferred = inference.enabled ? new InferredSeries(inference.rules ?? []) : null;
   }
 
   get size(): number {
@@ -85,16 +119,16 @@ export class SeriesTracker {
    * `out_of_order` when older) and samples of new series beyond the limit (`series_limit`); derives
    * detection inputs for gauges (value), counters (per-second rate, resets handled as in Prometheus'
    * `rate`: a decrease means the counter restarted from 0) and histograms (Δsum/Δcount per interval).
-   * Non-finite values are admitted (the store decides) but never become detection inputs.
+   * Non-finite values are admitted (the store decides) but never become detection inputs. Series outside the
+   * catalog are derived as their inference says (when enabled); `types` are the family types of the batch's
+   * exposition (`# TYPE`), when known.
    */
-  admit(batch: readonly Sample[]): AdmitResult {
+  admit(batch: readonly Sample[], types?: ReadonlyMap<string, string>): AdmitResult {
     const admitted: Sample[] = [];
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
-    const histo = new Map<
-      string,
-      { def: MetricDef; labels: Labels; sumDelta?: number; countDelta?: number; ts: number }
-    >();
+    const histo = new Map<string, HistogramParts>();
+    const ratios = new BatchRatios();
 
     for (const s of batch) {
       const key = seriesKey(s.name, s.labels);
@@ -121,47 +155,41 @@ export class SeriesTracker {
       if (!Number.isFinite(s.value)) continue;
 
       const def = metricForSampleName(s.name);
-      const isCounter = def ? def.type === 'counter' : s.name.endsWith('_total');
-      if (def && def.type === 'histogram') {
+      if (this.inferred && (!def || leftToInference(def))) {
+        ratios.add(s);
+        this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
+        continue;
+      }
+      if (!def) {
+        if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
+        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined));
+        continue;
+      }
+      const isCounter = def.type === 'counter';
+      if (def.type === 'histogram') {
         if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
         const isSum = s.name.endsWith('_sum');
         if (!isSum && !s.name.endsWith('_count')) continue;
-        const inc = s.value >= prevValue ? s.value - prevValue : s.value;
-        const base = labelsWithout(s.labels, 'le');
-        const hk = seriesKey(def.name, base);
-        const h: { def: MetricDef; labels: Labels; sumDelta?: number; countDelta?: number; ts: number } = histo.get(hk) ?? { def, labels: base, ts: s.timestampMs };
-        if (isSum) h.sumDelta = inc;
-        else h.countDelta = inc;
-        histo.set(hk, h);
+        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, isSum, prevValue);
         continue;
       }
       if (isCounter) {
         if (!Number.isFinite(prevValue)) continue;
-        const dt = (s.timestampMs - prevTs) / 1000;
-        const inc = s.value >= prevValue ? s.value - prevValue : s.value;
-        inputs.push({
-          key: `rate(${key})`,
-          metric: def ? def.name : s.name,
-          labels: s.labels,
-          value: inc / dt,
-          timestampMs: s.timestampMs,
-          kind: def ? def.anomalyKind : 'generic',
-          transform: 'rate',
-          def,
-        });
+        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined));
         continue;
       }
       inputs.push({
         key,
-        metric: def ? def.name : s.name,
+        metric: def.name,
         labels: s.labels,
         value: s.value,
         timestampMs: s.timestampMs,
-        kind: def ? def.anomalyKind : 'generic',
+        kind: def.anomalyKind,
         transform: 'value',
         def,
       });
     }
+    inputs.push(...ratios.inputs());
     for (const [hk, h] of histo) {
       if (h.sumDelta === undefined || h.countDelta === undefined) continue;
       let acc = this.pending.get(hk);
@@ -178,15 +206,55 @@ export class SeriesTracker {
       acc.count = 0;
       inputs.push({
         key: `mean(${hk})`,
-        metric: h.def.name,
+        metric: h.metric,
         labels: h.labels,
         value: mean,
         timestampMs: h.ts,
-        kind: h.def.anomalyKind,
+        kind: h.kind,
         transform: 'mean',
         def: h.def,
+        ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
       });
     }
     return { admitted, rejected, inputs };
+  }
+
+  /** Collects a histogram's Δ`_sum` or Δ`_count` of this batch (a counter reset counts from 0). */
+  private histogramPart(
+    histo: Map<string, HistogramParts>,
+    metric: string,
+    kind: MetricKind,
+    def: MetricDef | undefined,
+    inferred: string | undefined,
+    s: Sample,
+    isSum: boolean,
+    prevValue: number,
+  ): void {
+    const inc = s.value >= prevValue ? s.value - prevValue : s.value;
+    const base = labelsWithout(s.labels, 'le');
+    const hk = seriesKey(metric, base);
+    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, labels: base, ts: s.timestampMs };
+    if (isSum) h.sumDelta = inc;
+    else h.countDelta = inc;
+    histo.set(hk, h);
+  }
+
+  /** Derives the detection input (or histogram part) of a sample outside the catalog, as its inference says. */
+  private deriveInferred(
+    inferred: InferredSeries,
+    s: Sample,
+    prevTs: number,
+    prevValue: number,
+    types: ReadonlyMap<string, string> | undefined,
+    inputs: DetectionInput[],
+    histo: Map<string, HistogramParts>,
+  ): void {
+    const c = inferred.classify(s, types);
+    if (c === null) return;
+    const { kind, transform, reason } = c.inference;
+    if (transform !== 'value' && !Number.isFinite(prevValue)) return;
+    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue);
+    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason));
+    else inputs.push({ key: seriesKey(s.name, s.labels), metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason });
   }
 }

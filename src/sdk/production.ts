@@ -55,8 +55,13 @@ export class ProductionMetrics {
       for (const severity of ['warning', 'critical']) this.anomalies.inc({ anomaly_type, severity }, 0);
   }
 
-  /** End-to-end migration latency in seconds (vmSize e.g. "small", "large"). */
-  migrationLatency(r: {
+  /**
+   * Switchover downtime of one v3 migration in seconds: the pause the VM sees between its stop on the source and
+   * its resume on the destination, as QEMU's query-migrate reports `downtime` (vmSize e.g. "small", "large").
+   * Whole-migration time belongs in `dwcp_v3_migration_duration_seconds` (DwcpV3Collector.recordMigration).
+   * @see https://www.qemu.org/docs/master/interop/qemu-qmp-ref.html (MigrationInfo.downtime)
+   */
+  migrationDowntime(r: {
     source: string;
     destination: string;
     vmSize: string;
@@ -71,7 +76,7 @@ export class ProductionMetrics {
         vm_size: nonEmpty(r.vmSize, 'vm size'),
         mode: r.mode,
       },
-      nonNegative(r.seconds, 'migration latency'),
+      nonNegative(r.seconds, 'migration downtime'),
     );
   }
 

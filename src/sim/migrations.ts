@@ -1,11 +1,13 @@
 /**
  * Migrations of a simulated node: v1 and v3 migrations started at MIGRATIONS_PER_SECOND, split by the rollout
- * percentage, with durations from VM size, effective throughput, mode overhead and faults. Both versions are
+ * percentage, with durations from VM size, effective throughput, mode overhead and faults. A successful v3
+ * migration also records its switchover downtime (./downtime.ts) in `dwcp_v3_migration_latency_seconds`. Both versions are
  * recorded when they start, with the duration drawn for them (v1 through its wrapper's start/complete on the
  * event clock), so that over any window both histograms hold the same selection of migrations (recording v1
  * only at completion made short windows see only its short migrations).
  */
 import type { Mode } from '../model/dwcp.ts';
+import { switchoverDowntime } from './downtime.ts';
 import type { MigrationTraceInput } from '../sdk/migration-tracing.ts';
 import type { FaultEffects } from './faults.ts';
 import type { ModeParams } from './mode-params.ts';
@@ -16,6 +18,13 @@ import type { NodeTelemetry } from './telemetry.ts';
 export const DEFAULT_V1_DURATION_FACTOR = 1.3;
 /** Migrations per second started by a node. */
 const MIGRATIONS_PER_SECOND = 4;
+/**
+ * Success chance of a healthy v3 migration: 99.98 %, a fifth of the 99.9 % availability SLO's error budget (a
+ * healthy system runs well inside its SLO; 99.8 % burned the budget twice as fast as it accrues).
+ */
+const HEALTHY_V3_SUCCESS = 0.9998;
+/** Success chance of a v3 migration while a fault slows v3 down (3 % fail). */
+const DEGRADED_V3_SUCCESS = 0.97;
 /** VM sizes, picked uniformly per migration. */
 const VM_SIZES = [
   { name: 'small', bytes: 2 * 2 ** 30 },
@@ -34,6 +43,8 @@ export interface MigrationDriverOptions {
   readonly v1DurationFactor: number;
   /** Sets the event clock the v1 wrappers read (Unix ms). */
   readonly setEventMs: (ms: number) => void;
+  /** Generator of the switchover downtimes: its own stream, so that no other draw of the node depends on it. */
+  readonly downtimePrng: Prng;
   /** Receives every migration for tracing (src/sim/tracing.ts); default none. Draws nothing from the PRNG. */
   readonly trace?: (m: MigrationTraceInput) => void;
 }
@@ -52,6 +63,8 @@ export interface MigrationTick {
   readonly dt: number;
   readonly mode: Mode;
   readonly params: ModeParams;
+  /** Measured one-way link latency, ms (the switchover waits for the last pages to arrive). */
+  readonly latencyMs: number;
   /** Transfer throughput, bytes/s. */
   readonly throughput: number;
   /** Compression ratio in effect. */
@@ -64,6 +77,7 @@ export class MigrationDriver {
   private readonly opts: MigrationDriverOptions;
   private readonly tel: NodeTelemetry;
   private readonly prng: Prng;
+  private readonly downtimePrng: Prng;
   private v1Credit = 0;
   private v3Credit = 0;
   private seq = 0;
@@ -73,6 +87,7 @@ export class MigrationDriver {
     this.tel = tel;
     this.prng = prng;
     this.opts = opts;
+    this.downtimePrng = opts.downtimePrng;
   }
 
   /** Runs this tick's migrations; returns the current v3 slowdown (duration / baseline) when v3 ran. */
@@ -94,10 +109,13 @@ export class MigrationDriver {
       const vm = VM_SIZES[r.int(0, VM_SIZES.length - 1)]!;
       const baseline = vm.bytes / effective + overhead;
       const seconds = baseline * eff.v3Factor * (1 + r.gaussian(0, 0.03));
-      const ok = r.chance(eff.v3Factor > 1 ? 0.97 : 0.998);
+      const ok = r.chance(eff.v3Factor > 1 ? DEGRADED_V3_SUCCESS : HEALTHY_V3_SUCCESS);
       const dest = peers[r.int(0, peers.length - 1)]!;
       v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio), memoryBytes: vm.bytes });
-      if (ok) production.migrationLatency({ source: id, destination: dest, vmSize: vm.name, mode, seconds: Math.max(0.01, seconds) });
+      if (ok) {
+        const downtime = switchoverDowntime(k.params.downtime, { latencyMs: k.latencyMs, throughput: k.throughput, ratio, v3Factor: eff.v3Factor }, this.downtimePrng);
+        production.migrationDowntime({ source: id, destination: dest, vmSize: vm.name, mode, seconds: downtime });
+      }
       else production.error('migration', 'migration_failed', 'critical');
       v3Slowdown = seconds / baseline;
       this.trace(k, 'v3', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);

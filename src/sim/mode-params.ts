@@ -11,6 +11,7 @@
  */
 import type { Mode } from '../model/dwcp.ts';
 import type { CompressionAlgorithm } from '../sdk/v3/records.ts';
+import type { DowntimeParams } from './downtime.ts';
 
 /** A uniform range [lo, hi). */
 type Range = readonly [lo: number, hi: number];
@@ -68,6 +69,8 @@ export interface ModeParams {
   readonly geoOptimizedShare: number;
   /** Fixed time added to every migration, seconds. */
   readonly migrationOverheadSeconds: number;
+  /** Switchover downtime of a v3 migration (./downtime.ts for the model and its sources). */
+  readonly downtime: DowntimeParams;
   /** Fixed part of a federation sync, seconds (plus 4 x the one-way latency). */
   readonly federationBaseSeconds: number;
   /** SLA: minimum transfer throughput (bytes/s) and maximum operation latency (seconds). */
@@ -91,6 +94,8 @@ export const MODE_PARAMS: Readonly<Record<Mode, ModeParams>> = {
     consensus: { protocol: 'raft', latencySeconds: [0.005, 0.05] },
     geoOptimizedShare: 0.1,
     migrationOverheadSeconds: 0.05,
+    // RDMA at ~6 GB/s after compression: 64 MiB in ~11 ms; ~30 ms in all.
+    downtime: { fixedSeconds: 0.015, finalRoundBytes: 64 * 2 ** 20, noiseSd: 0.2 },
     federationBaseSeconds: 0.05,
     sla: { throughputBytesPerSecond: 2.2e9, latencySeconds: 0.1 },
   },
@@ -109,6 +114,8 @@ export const MODE_PARAMS: Readonly<Record<Mode, ModeParams>> = {
     consensus: { protocol: 'pbft', latencySeconds: [1.2, 3.5] },
     geoOptimizedShare: 0.5,
     migrationOverheadSeconds: 2,
+    // One-way 70-140 ms plus 4 MiB at ~120 MB/s after compression: ~130-200 ms.
+    downtime: { fixedSeconds: 0.02, finalRoundBytes: 4 * 2 ** 20, noiseSd: 0.15 },
     federationBaseSeconds: 0.3,
     // 100 Mbit/s, the lower end of the internet mode's 100-900 Mbit/s.
     sla: { throughputBytesPerSecond: 12.5e6, latencySeconds: 0.5 },
@@ -128,6 +135,8 @@ export const MODE_PARAMS: Readonly<Record<Mode, ModeParams>> = {
     consensus: { protocol: 'raft', latencySeconds: [0.005, 0.05] },
     geoOptimizedShare: 0.5,
     migrationOverheadSeconds: 0.05,
+    // One-way ~25 ms plus 16 MiB at ~0.5 GB/s after compression: ~70 ms.
+    downtime: { fixedSeconds: 0.015, finalRoundBytes: 16 * 2 ** 20, noiseSd: 0.2 },
     federationBaseSeconds: 0.3,
     // No source gives a hybrid target: between the two, 100 MB/s.
     sla: { throughputBytesPerSecond: 1e8, latencySeconds: 0.25 },

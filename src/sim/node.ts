@@ -39,6 +39,9 @@ import { Prng } from './prng.ts';
 import { rolloutStage } from './rollout-stage.ts';
 import { NodeTelemetry } from './telemetry.ts';
 
+/** Salt of the switchover-downtime generator's seed (its own stream: adding it moved no other draw). */
+const DOWNTIME_SEED_SALT = 0x5d0e7a1e;
+
 export interface SimNodeOptions {
   /** `node-<n>` */
   readonly id: string;
@@ -128,6 +131,7 @@ export class SimNode {
       peers: opts.peers,
       rolloutPercent: opts.rolloutPercent,
       v1DurationFactor: opts.v1DurationFactor ?? DEFAULT_V1_DURATION_FACTOR,
+      downtimePrng: new Prng((opts.seed ^ DOWNTIME_SEED_SALT) >>> 0),
       setEventMs: (ms) => {
         this.eventMs = ms;
       },
@@ -237,7 +241,7 @@ export class SimNode {
     const consensus = recordConsensus(k);
     recordPlacements(k);
     recordComponentOperations(k, transfer.opLatency, syncLatency);
-    const { v3Slowdown } = this.migrations.run({ nowMs, dt, mode, params: k.params, throughput: transfer.throughput, ratio, eff });
+    const { v3Slowdown } = this.migrations.run({ nowMs, dt, mode, params: k.params, latencyMs: link.latencyMs, throughput: transfer.throughput, ratio, eff });
     recordFederation(k, this.remotes, transfer.bytes);
     this.probes.probe(dt, season, link.baseLatencyMs, transfer.throughput, eff);
     recordHealth(k, {

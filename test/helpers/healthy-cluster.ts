@@ -12,6 +12,7 @@ import { createScenarioNode, scenarioNodeSpecs } from '../../src/eval/dwcp/nodes
 import { readExposition } from '../../src/eval/dwcp/sampling.ts';
 import { SCENARIO_START_MS, type DwcpScenario } from '../../src/eval/dwcp/scenario.ts';
 import type { Sample } from '../../src/model/sample.ts';
+import type { ScheduledFault } from '../../src/sim/faults.ts';
 
 /** A healthy cluster being scraped; `advanceTo` runs it up to a number of seconds since its start. */
 export interface HealthyCluster {
@@ -23,18 +24,22 @@ export interface HealthyCluster {
 /**
  * Starts a healthy cluster of `nodes` nodes (seed `seed`, real-day seasonality) storing into `store`.
  * @param maxSeconds the longest run (`advanceTo` beyond it throws)
+ * @param faults labelled faults to inject (none by default: a healthy cluster)
  */
-export function healthyCluster(store: SampleStore, opts: { nodes?: number; seed?: number; maxSeconds: number }): HealthyCluster {
+export function healthyCluster(
+  store: SampleStore,
+  opts: { nodes?: number; seed?: number; maxSeconds: number; faults?: readonly ScheduledFault[] },
+): HealthyCluster {
   const nodes = opts.nodes ?? 3;
   const seed = opts.seed ?? 1;
   const scenario: DwcpScenario = {
-    name: 'healthy',
-    description: 'no faults',
+    name: opts.faults?.length ? 'faulted' : 'healthy',
+    description: opts.faults?.length ? 'labelled faults' : 'no faults',
     nodes,
     durationSeconds: opts.maxSeconds,
     warmupSeconds: 0,
     daySeconds: 86_400,
-    faults: [],
+    faults: opts.faults ?? [],
     levelShifts: [],
     restarts: [],
   };

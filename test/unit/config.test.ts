@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadMonitorConfig, parseMonitorConfig, readMonitorConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../src/model/detection-settings.ts';
 import { DEFAULT_CAPACITY_EVIDENCE, DEFAULT_MODE_LATENCY, DEFAULT_REGION_WARMUP, DEFAULT_SLO_EVIDENCE } from '../../src/model/insight-settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-config-'));
@@ -71,5 +72,42 @@ describe('monitor configuration: slo, health and capacity sections', () => {
     assert.throws(() => loadMonitorConfig(p), (e: unknown) => e instanceof ConfigError && /health\.warmup \(line 4, column 11\): /.test(e.message));
     const ok = readMonitorConfig(file('ok.yaml', 'slo:\n  definitions:\n    - name: a\n'));
     assert.deepEqual(ok.locate(['slo', 'definitions', 0, 'name']), { line: 3, col: 13 });
+  });
+});
+
+describe('monitor configuration: series outside the catalog', () => {
+  it('series outside the catalog are inferred by default, with a warm-up and no rules', () => {
+    const d = parseMonitorConfig({}).detection;
+    assert.equal(d.inference, true);
+    assert.deepEqual(d.series, []);
+    assert.equal(d.inferredWarmup, DEFAULT_DETECTION_SETTINGS.inferredWarmup);
+  });
+
+  it('detection.series rules and the warm-up are read from the configuration', () => {
+    const d = parseMonitorConfig({
+      detection: { inference: true, inferredWarmup: '15m', series: [{ match: 'myapp_.*_depth', labels: { queue: 'ingest|export' }, kind: 'utilization' }, { match: 'node_load.*', kind: 'ignore' }] },
+    }).detection;
+    assert.equal(d.inferredWarmup, 900_000);
+    assert.deepEqual(d.series, [
+      { match: 'myapp_.*_depth', labels: { queue: 'ingest|export' }, kind: 'utilization' },
+      { match: 'node_load.*', kind: 'ignore' },
+    ]);
+    assert.equal(parseMonitorConfig({ detection: { inference: false } }).detection.inference, false);
+  });
+
+  it('a bad detection.series rule is refused with its path', () => {
+    const bad = (series: unknown[]): string => {
+      try {
+        parseMonitorConfig({ detection: { series } });
+      } catch (e) {
+        assert.ok(e instanceof ConfigError);
+        return e.message;
+      }
+      assert.fail('accepted');
+    };
+    assert.match(bad([{ match: '(', kind: 'latency' }]), /detection\.series\.0\.match: must be a valid regular expression/);
+    assert.match(bad([{ match: 'x', kind: 'speed' }]), /detection\.series\.0\.kind/);
+    assert.match(bad([{ match: 'x', labels: { '0bad': 'y' }, kind: 'latency' }]), /detection\.series\.0\.labels/);
+    assert.match(bad([{ match: 'x', kind: 'latency', extra: 1 }]), /detection\.series\.0/);
   });
 });

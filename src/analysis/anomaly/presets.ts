@@ -18,10 +18,10 @@ import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
 import type { EnsembleMember, PageRule } from './ensemble.ts';
-import { createEwmaDetector, deviationScore } from './ewma.ts';
+import { createEwmaDetector, DEFAULT_EWMA_OPTIONS, deviationScore } from './ewma.ts';
 import { createKnnCadDetector } from './knn-cad.ts';
 import { createRelativeEntropyDetector } from './relative-entropy.ts';
-import { createSeasonalDetector } from './seasonal.ts';
+import { createSeasonalDetector, SEASONAL_DEFAULTS } from './seasonal.ts';
 
 /** Names of the shipped ensembles. */
 export const ENSEMBLE_PRESETS = ['statistical', 'full', 'live'] as const;
@@ -101,7 +101,10 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   if (t.seasonalSigma !== undefined) {
     const periodMs = o.seasonalPeriodMs ? { periodMs: o.seasonalPeriodMs } : {};
     // Score dz/(dz + threshold): 0.5 exactly at the threshold.
-    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma }), voteThreshold: 0.5, role: 'level' });
+    // Until its bins mature the seasonal member judges against a global robust EWMA level and scale — the EWMA
+    // member's model — so it waits the same warm-up: a scale from 10 samples turns a benign step into z ≈ 20.
+    const minSamples = Math.max(SEASONAL_DEFAULTS.minSamples, t.ewmaWarmupSamples ?? DEFAULT_EWMA_OPTIONS.warmupSamples);
+    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples }), voteThreshold: 0.5, role: 'level' });
   }
   if (t.ewmaSigma !== undefined) {
     const ewma = createEwmaDetector(ctx, {

@@ -5,7 +5,8 @@
  * Burn rate over a window W = (bad fraction in W) / (1 − objective): 1 spends the budget exactly over the SLO
  * window, 14.4 spends 2 % of a 30-day budget in one hour. A pair fires when the burn rate over the long window
  * AND over the short window both exceed the factor (strictly, as the workbook's `>` rules), once both windows are
- * measured well enough and the bad count is significant ({@link evaluateBurnRates}).
+ * measured well enough, the long window holds enough events for one bad event not to exceed the factor on its
+ * own, and the bad count is significant ({@link evaluateBurnRates}).
  *
  * @see https://sre.google/workbook/alerting-on-slos/ (multiwindow, multi-burn-rate alerts; low-traffic services)
  */
@@ -56,6 +57,21 @@ export const DEFAULT_BURN_RATE_EVIDENCE: BurnRateEvidence = Object.freeze({
   alpha: DEFAULT_SLO_EVIDENCE.alpha,
 });
 
+/**
+ * Valid events (or measured steps of a time-based SLI) a long window must hold before its pair may be judged:
+ * the smallest n with 1 / n ≤ factor × (1 − objective), so that a single bad event cannot by itself put the
+ * window's bad fraction above the pair's threshold (`>` is strict). 70 for ×14.4 at 99.9 %, 1000 for ×1.
+ * The workbook's "low-traffic services" section names the failure mode this prevents (one failure among a few
+ * requests reads as a 100 % error rate) and proposes a minimum event count among its remedies.
+ * @param objective in (0, 1); factor > 0 (validated by the caller)
+ * @see https://sre.google/workbook/alerting-on-slos/ ("Low-traffic services and error budget alerting")
+ */
+export function minBurnEvents(factor: number, objective: number): number {
+  const threshold = Math.min(1, factor * (1 - objective));
+  // 12 significant digits absorb the float error of 1 − objective (1 / (1 × 0.001) must be 1000, not 1000.0000000001).
+  return Math.ceil(Number((1 / threshold).toPrecision(12)));
+}
+
 /** Burn rate over one window ending at `now`; null fields when the window holds no valid data. */
 export interface BurnRateWindow {
   readonly windowMs: number;
@@ -82,10 +98,13 @@ export interface BurnRateAlert extends BurnRatePair {
   readonly budgetConsumed: number;
   readonly long: BurnRateWindow;
   readonly short: BurnRateWindow;
+  /** Valid events the long window must hold before the pair is judged ({@link minBurnEvents}). */
+  readonly minEvents: number;
   /**
-   * `firing` when both windows are covered, both burn rates exceed `factor` and the long window's bad count is
-   * significant against the objective; `insufficient-data` when a window is not covered enough or the burn
-   * exceeds the factor without significance; `quiet` otherwise.
+   * `firing` when both windows are covered, the long window holds `minEvents`, both burn rates exceed `factor`
+   * and the long window's bad count is significant against the objective; `insufficient-data` when a window is
+   * not covered enough, the long window holds fewer events, or the burn exceeds the factor without
+   * significance; `quiet` otherwise.
    */
   readonly state: BurnRateState;
   /** state === 'firing'. */
@@ -147,7 +166,9 @@ function pct(x: number): string {
  * Evaluates alerting pairs at `now`. A pair fires when (SRE workbook, "Multiwindow, Multi-Burn-Rate Alerts")
  * the burn rate over the long window AND over the short window exceed its factor — and, the evidence this
  * monitor adds, when both windows are measured for at least `minWindowCoverage` of their length (a 1-hour
- * window with 30 s of data is not a 1-hour burn rate) and the long window's bad count shows that the burn exceeds
+ * window with 30 s of data is not a 1-hour burn rate), when the long window holds at least
+ * {@link minBurnEvents} valid events (one bad event among fewer would exceed the factor on its own: the
+ * workbook's low-traffic failure mode) and the long window's bad count shows that the burn exceeds
  * the factor (one-sided exact binomial test at `alpha` against a bad fraction of factor × (1 − objective): one
  * failure among a handful of events does not page, two of five do). With many events the test passes as soon as
  * the burn is a few percent above the factor, so the workbook's behaviour is kept there.
@@ -173,6 +194,12 @@ export function evaluateBurnRates(
         );
       }
     }
+    const minEvents = minBurnEvents(p.factor, objective);
+    if (long.valid < minEvents) {
+      missing.push(
+        `long window ${seconds(long.windowMs)}: ${amount(long.valid)} valid events; ${minEvents} needed so that one bad event cannot exceed ×${p.factor}`,
+      );
+    }
     const pValue = long.valid > 0 ? binomialUpperTail(long.bad, long.valid, Math.min(1, p.factor * (1 - objective))) : null;
     const above = long.burnRate !== null && short.burnRate !== null && long.burnRate > p.factor && short.burnRate > p.factor;
     if (above && missing.length === 0 && pValue !== null && !(pValue < evidence.alpha)) {
@@ -182,6 +209,6 @@ export function evaluateBurnRates(
       );
     }
     const state: BurnRateState = missing.length > 0 ? 'insufficient-data' : above ? 'firing' : 'quiet';
-    return { ...p, budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs, long, short, state, firing: state === 'firing', pValue, missing };
+    return { ...p, budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs, minEvents, long, short, state, firing: state === 'firing', pValue, missing };
   });
 }

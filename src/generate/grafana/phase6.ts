@@ -197,7 +197,7 @@ export function phase6Dashboard(): Dashboard {
         thresholds: steps('red', [0.95, 'yellow'], [0.99, 'green']),
       }),
       timeseries(
-        'Migration Latency P50/P95/P99',
+        'Migration Switchover Downtime P50/P95/P99',
         [
           q(rec('dwcp_v3:migration_latency_p50:5m'), 'P50 {{region}}'),
           q(rec('dwcp_v3:migration_latency_p95:5m'), 'P95 {{region}}'),
@@ -209,7 +209,8 @@ export function phase6Dashboard(): Dashboard {
           w: 18,
           thresholds: steps('green', [0.3, 'yellow'], [0.5, 'red']),
           thresholdLines: true,
-          description: 'SLA: P99 < 500 ms (warning P95 > 300 ms).',
+          description:
+            'Switchover downtime of v3 migrations: the pause the VM sees (QEMU "downtime"), not the whole migration. SLA: P99 < 500 ms (warning P95 > 300 ms).',
         },
       ),
       timeseries(

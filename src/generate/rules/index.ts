@@ -1,4 +1,5 @@
 /** All generated rule groups (v1, Phase 6 production, SLO burn rates) and lookups over them. */
+import { selectorNames } from '../promql/selectors.ts';
 import { PRODUCTION_GROUPS } from './production.ts';
 import { sloGroups } from './slo.ts';
 import type { AlertRule, RecordingRule, RuleGroup } from './types.ts';
@@ -23,4 +24,15 @@ export function allRecordingRules(groups: readonly RuleGroup[] = allRuleGroups()
 export function ruleFiles(groups: readonly RuleGroup[] = allRuleGroups()): string[] {
   const files = [...new Set(groups.map((g) => g.file))];
   return [...files.filter((f) => f.includes('recording')), ...files.filter((f) => !f.includes('recording'))];
+}
+
+/**
+ * The scraped sample names the rules read (selector names that are not recording-rule outputs), sorted: what a
+ * Prometheus server must have scraped for every rule to see its input.
+ */
+export function ruleSampleNames(groups: readonly RuleGroup[] = allRuleGroups()): string[] {
+  const names = new Set<string>();
+  for (const g of groups) for (const r of g.rules) selectorNames(r.expr, names);
+  const recorded = new Set(allRecordingRules(groups).map((r) => r.record));
+  return [...names].filter((n) => !recorded.has(n)).sort();
 }

@@ -1,30 +1,32 @@
 /**
  * Phase 6 production symptom alerts: the critical (7) and warning (5) groups with the thresholds of the
  * original `alerts-production.yml`. Fixed against the original: GB/s are 1e9 bytes/s; `rate()` on gauges is
- * replaced by `delta()` / `changes()`; dwcp_v3_acp_consensus_failures_total (never emitted) is replaced by
- * consensus operations with result failure|timeout.
+ * replaced by `delta()` / `changes()`; dwcp_v3_acp_consensus_failures_total (never emitted) is replaced by the
+ * share of consensus operations whose result is not success, which pages above 1 % (warning above 0.1 %) instead
+ * of on any failed round.
  * Each threshold is written once; `threshold.ts` derives expression, text and promtool values from it.
  * @see seed 002 "Production Alert Rules"; NovaCron inventory 2.3
  */
 import { HEALTH } from '../../model/dwcp.ts';
-import { aggBy, and, call, eq, eqOp, gt, lt, num, range, rate, re, sumBy } from '../promql/build.ts';
+import type { Expr } from '../promql/ast.ts';
+import { aggBy, and, call, div, eq, eqOp, gt, lt, ne, num, range, rate, sumBy } from '../promql/build.ts';
 import { metricRef } from '../promql/metric.ts';
 import { inlineCode } from '../promql/print.ts';
-import { counterRate, gaugeGrowth, gaugeIs, histogramQuantileAt } from './fixtures.ts';
+import { counterRate, counterRatio, gaugeGrowth, gaugeIs, histogramQuantileAt } from './fixtures.ts';
 import {
+  DOWNTIME_HINTS,
   ERR_FX,
   ERROR_HINTS,
   errorsPerSecond,
   GO_NO_GO,
   LAT_FX,
-  LATENCY_HINTS,
   latencyQ,
   m,
   RI,
   S2,
   THROUGHPUT_HINTS,
-  throughputAmst,
-  TPUT_FX,
+  datacenterThroughputAmst,
+  datacenterThroughputFixture,
 } from './production-common.ts';
 import { stateAlert, thresholdAlert } from './threshold.ts';
 import type { AlertRule, InputSeries } from './types.ts';
@@ -36,6 +38,62 @@ function goNoGoFixture(v: number): InputSeries[] {
   return types.flatMap((t, i) =>
     gaugeIs('dwcp_v3_sla_compliance', { sla_type: t, metric: `${t}_p99` })(i < good ? 1 : 0),
   );
+}
+
+/** Consensus rounds of `dwcp_v3_consensus_operations_total` per second by (region, instance) over 5 minutes. */
+const consensusRounds = (failedOnly: boolean): Expr =>
+  sumBy(
+    RI,
+    rate(
+      failedOnly
+        ? metricRef(m('dwcp_v3_consensus_operations_total'), ne('result', 'success'))
+        : metricRef(m('dwcp_v3_consensus_operations_total')),
+      '5m',
+    ),
+  );
+
+/** Share of ACP consensus rounds that did not succeed (timeout or failure) per (region, instance), over 5 minutes. */
+export const CONSENSUS_FAILURE_RATIO: Expr = div(consensusRounds(true), consensusRounds(false));
+
+/**
+ * ACP consensus failure alerts on the failure ratio (non-success / all rounds over 5 m), never on a single failed
+ * round: `critical` pages above 1 % for 2 m, `warning` notifies above 0.1 % for 10 m.
+ */
+function consensusFailureAlert(level: 'critical' | 'warning'): AlertRule {
+  const critical = level === 'critical';
+  const minutes = critical ? 2 : 10;
+  return thresholdAlert({
+    name: critical ? 'DWCPv3ConsensusFailure' : 'DWCPv3ConsensusFailureRatioElevated',
+    component: 'acp',
+    severity: level,
+    escalation: critical ? 'high' : 'low',
+    for: `${minutes}m`,
+    measure: CONSENSUS_FAILURE_RATIO,
+    direction: 'above',
+    threshold: critical ? 0.01 : 0.001,
+    unit: 'ratio',
+    summary: (t) => `More than ${t} of ACP consensus rounds failing on {{ $labels.instance }}`,
+    description: (t) =>
+      `More than ${t} of ACP consensus rounds on {{ $labels.instance }} ({{ $labels.region }}) timed out or failed over the last 5 minutes, for ${minutes} minutes.`,
+    source: `${S2}; dwcp_v3_acp_consensus_failures_total (never emitted) replaced by the share of consensus operations whose result is not success; pages on the ratio (1 % for 2 m, warning 0.1 % for 10 m), not on a single failed round`,
+    fixture: counterRatio(
+      { name: 'dwcp_v3_consensus_operations_total', labels: { node_id: 'node-1', protocol: 'raft', result: 'timeout' } },
+      { name: 'dwcp_v3_consensus_operations_total', labels: { node_id: 'node-1', protocol: 'raft', result: 'success' } },
+      { denomIsSum: true },
+    ),
+    runbook: {
+      causes: [
+        'quorum lost (nodes down or partitioned)',
+        'Byzantine node',
+        'consensus timeouts on high-latency links',
+      ],
+      actions: [
+        `Break the rounds down by result: ${inlineCode(sumBy(['instance', 'result'], rate(metricRef(m('dwcp_v3_consensus_operations_total')), '5m')))}`,
+        'Check leader changes and Byzantine detections on the ACP dashboard',
+        'Check that a quorum of nodes is up',
+      ],
+    },
+  });
 }
 
 /** Critical group (7 rules): page-worthy symptoms of the rollout. */
@@ -77,12 +135,12 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
     direction: 'above',
     threshold: 0.5,
     unit: 'seconds',
-    summary: (t) => `Migration latency P99 above ${t} in {{ $labels.region }}`,
+    summary: (t) => `Migration switchover downtime P99 above ${t} in {{ $labels.region }}`,
     description: (t) =>
-      `The P99 of DWCP v3 migration latency in region {{ $labels.region }} has been above ${t} (Phase 6 SLA) for 2 minutes.`,
-    source: S2,
+      `The P99 of DWCP v3 migration switchover downtime (the pause the VM sees) in region {{ $labels.region }} has been above ${t} (Phase 6 SLA) for 2 minutes.`,
+    source: `${S2}; dwcp_v3_migration_latency_seconds is the switchover downtime (QEMU "downtime"), not the whole migration`,
     fixture: histogramQuantileAt('dwcp_v3_migration_latency_seconds', LAT_FX, 0.99),
-    runbook: LATENCY_HINTS,
+    runbook: DOWNTIME_HINTS,
   }),
   thresholdAlert({
     name: 'DWCPv3ThroughputCriticalLow',
@@ -90,15 +148,15 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
     severity: 'critical',
     escalation: 'high',
     for: '3m',
-    measure: throughputAmst(),
+    measure: datacenterThroughputAmst(),
     direction: 'below',
     threshold: 2.0e9,
     unit: 'bytes_per_second',
-    summary: (t) => `AMST throughput below ${t} in {{ $labels.region }}`,
+    summary: (t) => `AMST throughput of datacenter-mode nodes below ${t} in {{ $labels.region }}`,
     description: (t, v) =>
-      `Average AMST transmit throughput in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s; target 2.4 GB/s) for 3 minutes.`,
-    source: `${S2}; GB/s = 1e9 bytes/s`,
-    fixture: gaugeIs('dwcp_v3_throughput_bytes_per_second', TPUT_FX),
+      `Average AMST transmit throughput of the datacenter-mode nodes (sum over transports) in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s; target 2.4 GB/s) for 3 minutes.`,
+    source: `${S2}; GB/s = 1e9 bytes/s; scoped to datacenter mode, whose RDMA target the 2.4 GB/s is (the original ThroughputDegradation alert uses mode="datacenter")`,
+    fixture: datacenterThroughputFixture,
     runbook: THROUGHPUT_HINTS,
   }),
   thresholdAlert({
@@ -143,42 +201,7 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
       ],
     },
   }),
-  thresholdAlert({
-    name: 'DWCPv3ConsensusFailure',
-    component: 'acp',
-    severity: 'critical',
-    escalation: 'high',
-    for: '1m',
-    measure: sumBy(
-      RI,
-      rate(metricRef(m('dwcp_v3_consensus_operations_total'), re('result', 'failure|timeout')), '2m'),
-    ),
-    direction: 'above',
-    threshold: 0,
-    unit: 'number',
-    summary: () => 'ACP consensus rounds failing on {{ $labels.instance }}',
-    description: () =>
-      'ACP consensus rounds on {{ $labels.instance }} ({{ $labels.region }}) have been failing or timing out for 1 minute.',
-    source: `${S2}; dwcp_v3_acp_consensus_failures_total (never emitted) replaced by consensus operations with result failure|timeout`,
-    fixture: counterRate('dwcp_v3_consensus_operations_total', {
-      node_id: 'node-1',
-      protocol: 'raft',
-      result: 'timeout',
-    }),
-    // Any failure fires; the test probes 0.01 failed rounds per second.
-    margin: { grid: 0.01 },
-    runbook: {
-      causes: [
-        'quorum lost (nodes down or partitioned)',
-        'Byzantine node',
-        'consensus timeouts on high-latency links',
-      ],
-      actions: [
-        'Check leader changes and Byzantine detections on the ACP dashboard',
-        'Check that a quorum of nodes is up',
-      ],
-    },
-  }),
+  consensusFailureAlert('critical'),
   thresholdAlert({
     name: 'DWCPv3MemoryLeakSuspected',
     component: 'system',
@@ -211,7 +234,7 @@ export const PRODUCTION_CRITICAL: readonly AlertRule[] = [
   }),
 ];
 
-/** Warning group (5 rules). */
+/** Warning group (6 rules). */
 export const PRODUCTION_WARNING: readonly AlertRule[] = [
   thresholdAlert({
     name: 'DWCPv3LatencyP95High',
@@ -223,12 +246,12 @@ export const PRODUCTION_WARNING: readonly AlertRule[] = [
     direction: 'above',
     threshold: 0.3,
     unit: 'seconds',
-    summary: (t) => `Migration latency P95 above ${t} in {{ $labels.region }}`,
+    summary: (t) => `Migration switchover downtime P95 above ${t} in {{ $labels.region }}`,
     description: (t) =>
-      `The P95 of DWCP v3 migration latency in region {{ $labels.region }} has been above ${t} for 5 minutes.`,
-    source: S2,
+      `The P95 of DWCP v3 migration switchover downtime (the pause the VM sees) in region {{ $labels.region }} has been above ${t} for 5 minutes.`,
+    source: `${S2}; dwcp_v3_migration_latency_seconds is the switchover downtime (QEMU "downtime"), not the whole migration`,
     fixture: histogramQuantileAt('dwcp_v3_migration_latency_seconds', LAT_FX, 0.95),
-    runbook: LATENCY_HINTS,
+    runbook: DOWNTIME_HINTS,
   }),
   thresholdAlert({
     name: 'DWCPv3ThroughputLow',
@@ -236,15 +259,15 @@ export const PRODUCTION_WARNING: readonly AlertRule[] = [
     severity: 'warning',
     escalation: 'low',
     for: '5m',
-    measure: throughputAmst(),
+    measure: datacenterThroughputAmst(),
     direction: 'below',
     threshold: 2.2e9,
     unit: 'bytes_per_second',
-    summary: (t) => `AMST throughput below ${t} in {{ $labels.region }}`,
+    summary: (t) => `AMST throughput of datacenter-mode nodes below ${t} in {{ $labels.region }}`,
     description: (t, v) =>
-      `Average AMST transmit throughput in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s) for 5 minutes.`,
-    source: S2,
-    fixture: gaugeIs('dwcp_v3_throughput_bytes_per_second', TPUT_FX),
+      `Average AMST transmit throughput of the datacenter-mode nodes (sum over transports) in region {{ $labels.region }} has been below ${t} (${v / 1e9}e9 bytes/s) for 5 minutes.`,
+    source: `${S2}; scoped to datacenter mode like DWCPv3ThroughputCriticalLow`,
+    fixture: datacenterThroughputFixture,
     runbook: THROUGHPUT_HINTS,
   }),
   thresholdAlert({
@@ -264,6 +287,7 @@ export const PRODUCTION_WARNING: readonly AlertRule[] = [
     fixture: counterRate('dwcp_v3_errors_total', ERR_FX),
     runbook: ERROR_HINTS,
   }),
+  consensusFailureAlert('warning'),
   thresholdAlert({
     name: 'DWCPv3CPUHighUsage',
     component: 'system',

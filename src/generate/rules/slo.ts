@@ -5,14 +5,22 @@
  * 6h and 30m); a ticket when 10 % burns in 1 day (3x, 1d and 2h) or 10 % in 3 days (1x, 3d and 6h). The short
  * window (1/12 of the long one) makes the alert reset quickly once the burn stops.
  *
+ * Each row also needs enough events in its long window that a single bad event cannot exceed the row's threshold
+ * on its own: `dwcp:slo_<id>:events_increase<long> >= N` (recorded `sum by (region) (increase(total[long]))`) with N the smallest count for which 1 / N ≤ factor × (1 − objective)
+ * (70 for 14.4x at 99.9 %; `minBurnEvents` of the monitor's own burn evaluation, so both judge alike). Without it
+ * one failed migration among the few dozen of a cold start or a quiet hour reads as a burn of 20x and pages — the
+ * failure mode of the workbook's section "Low-traffic services and error budget alerting".
+ *
  * SLOs: migration availability 99.9 % (the original production SLA), migration duration 99 % within 256 s
  * (the histogram bucket just under the DWCP v1 5-minute migration SLA), component error rate 99 % (the < 1 %
  * error-rate SLA quoted everywhere).
+ * @see https://sre.google/workbook/alerting-on-slos/ ("Low-traffic services and error budget alerting")
  * @see NovaCron inventory 6.1 (availability 99.9 %, error rate < 1 %); seed 001 (5-minute migration SLA)
  */
+import { minBurnEvents } from '../../analysis/slo/burn-rate.ts';
 import { getMetric } from '../../catalog/index.ts';
-import type { Duration, Expr, VectorSelector } from '../promql/ast.ts';
-import { add, and, div, eq, gt, mul, num, or, rate, sub, sumBy } from '../promql/build.ts';
+import type { Call, Duration, Expr, VectorSelector } from '../promql/ast.ts';
+import { add, and, div, eq, gt, gte, increase, mul, num, or, rate, sub, sumBy } from '../promql/build.ts';
 import { bucketRef, countRef, metricRef, recordedRef } from '../promql/metric.ts';
 import { FIXTURE_TARGET } from './fixtures.ts';
 import type { AlertRule, InputSeries, RecordingRule, RuleGroup } from './types.ts';
@@ -36,6 +44,9 @@ export const BURN_WINDOWS: readonly BurnWindow[] = [
   { long: '3d', short: '6h', factor: 1, action: 'ticket' },
 ];
 
+/** A range function over a counter: `rate` (events per second) or `increase` (events in the window). */
+export type CounterOver = (selector: VectorSelector, w: Duration) => Call;
+
 /** An SLO: objective, and the bad / total event rates over a window. */
 export interface SloDef {
   /** Short id used in recording-rule and alert names. */
@@ -44,7 +55,8 @@ export interface SloDef {
   /** 0..1, e.g. 0.999. */
   readonly objective: number;
   readonly bad: (w: Duration) => Expr;
-  readonly total: (w: Duration) => Expr;
+  /** Valid events per second over `w` (`over` = rate, the default), or valid events in `w` (`over` = increase). */
+  readonly total: (w: Duration, over?: CounterOver) => Expr;
   readonly component: string;
   readonly source: string;
   /** Input series for a bad-event ratio v (for the promtool tests). */
@@ -69,10 +81,10 @@ export const SLOS: readonly SloDef[] = [
     title: 'migration availability',
     objective: 0.999,
     bad: (w) => sumBy(R, rate(metricRef(m('dwcp_v3_migration_failures_total')), w)),
-    total: (w) =>
+    total: (w, over = rate) =>
       add(
-        sumBy(R, rate(metricRef(m('dwcp_v3_migration_success_total')), w)),
-        sumBy(R, rate(metricRef(m('dwcp_v3_migration_failures_total')), w)),
+        sumBy(R, over(metricRef(m('dwcp_v3_migration_success_total')), w)),
+        sumBy(R, over(metricRef(m('dwcp_v3_migration_failures_total')), w)),
       ),
     component: 'migration',
     source: 'original production SLA (availability 99.9 %); failures / (successes + failures) of DWCP v3 migrations',
@@ -96,7 +108,7 @@ export const SLOS: readonly SloDef[] = [
         sumBy(R, rate(countRef(m('dwcp_v3_migration_duration_seconds')), w)),
         sumBy(R, rate(bucketRef(m('dwcp_v3_migration_duration_seconds'), eq('le', '256')), w)),
       ),
-    total: (w) => sumBy(R, rate(countRef(m('dwcp_v3_migration_duration_seconds')), w)),
+    total: (w, over = rate) => sumBy(R, over(countRef(m('dwcp_v3_migration_duration_seconds')), w)),
     component: 'migration',
     source:
       'DWCP v1 migration SLA (mean < 5 min); SLI: share of v3 migrations slower than 256 s (bucket bound below 300 s)',
@@ -119,7 +131,7 @@ export const SLOS: readonly SloDef[] = [
     title: 'component error rate',
     objective: 0.99,
     bad: (w) => sumBy(R, rate(metricRef(m('dwcp_v3_component_errors_total')), w)),
-    total: (w) => sumBy(R, rate(metricRef(m('dwcp_v3_component_operations_total')), w)),
+    total: (w, over = rate) => sumBy(R, over(metricRef(m('dwcp_v3_component_operations_total')), w)),
     component: 'system',
     source: 'original production SLA (error rate < 1 %); component errors / component operations',
     fixture: (v) => [
@@ -153,14 +165,30 @@ export function sloRecordName(slo: SloDef, w: Duration): string {
   return `dwcp:slo_${slo.id}:error_ratio_rate${w}`;
 }
 
-/** Recording rules: the bad-event ratio of each SLO over each window. */
+/** Recording rule name of an SLO's valid events in a window, e.g. `dwcp:slo_availability:events_increase1h`. */
+export function sloEventsRecordName(slo: SloDef, w: Duration): string {
+  return `dwcp:slo_${slo.id}:events_increase${w}`;
+}
+
+/**
+ * Recording rules: the bad-event ratio of each SLO over each window, and its valid events over each long window
+ * (the evidence gate of the burn alerts).
+ */
 export function sloRecordingRules(slo: SloDef): RecordingRule[] {
-  return sloWindows().map((w) => ({
+  const ratios = sloWindows().map<RecordingRule>((w) => ({
     kind: 'record',
     record: sloRecordName(slo, w),
     expr: div(slo.bad(w), slo.total(w)),
     source: `${WORKBOOK}; ${slo.source}`,
   }));
+  const longWindows = [...new Set(BURN_WINDOWS.map((w) => w.long))];
+  const events = longWindows.map<RecordingRule>((w) => ({
+    kind: 'record',
+    record: sloEventsRecordName(slo, w),
+    expr: slo.total(w, increase),
+    source: `${WORKBOOK}, low-traffic services; ${slo.source}`,
+  }));
+  return [...ratios, ...events];
 }
 
 /** Error budget of an SLO: 1 - objective, rounded to 12 significant digits (0.001 for 99.9 %). */
@@ -171,10 +199,14 @@ export function errorBudget(slo: SloDef): number {
 function burnCondition(slo: SloDef, rules: readonly RecordingRule[], rows: readonly BurnWindow[]): Expr {
   const budget = errorBudget(slo);
   const ref = (w: Duration) => recordedRef(rules.find((r) => r.record === sloRecordName(slo, w))!);
+  const events = (w: Duration) => recordedRef(rules.find((r) => r.record === sloEventsRecordName(slo, w))!);
   const terms = rows.map((row) =>
     and(
-      gt(ref(row.long), mul(num(row.factor), num(budget))),
-      gt(ref(row.short), mul(num(row.factor), num(budget))),
+      and(
+        gt(ref(row.long), mul(num(row.factor), num(budget))),
+        gt(ref(row.short), mul(num(row.factor), num(budget))),
+      ),
+      gte(events(row.long), num(minBurnEvents(row.factor, slo.objective))),
     ),
   );
   return terms.slice(1).reduce<Expr>((acc, t) => or(acc, t), terms[0]!);

@@ -39,7 +39,7 @@ describe('API contract unions', () => {
 
   it('an SLO report is a verdict with compliance and budget in range, or no verdict with what is missing', () => {
     const window = { windowMs: 300_000, badFraction: null, burnRate: null, steps: 0, observedMs: 30_000, coverage: 0.1, bad: 0, valid: 0 };
-    const pair = { severity: 'page', longWindowMs: 3_600_000, shortWindowMs: 300_000, factor: 14.4, budgetConsumed: 0.02, long: window, short: window };
+    const pair = { severity: 'page', longWindowMs: 3_600_000, shortWindowMs: 300_000, factor: 14.4, budgetConsumed: 0.02, minEvents: 70, long: window, short: window };
     const base = {
       slo: 'availability',
       objective: 0.999,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, NotFoundError } from '../../../src/errors.ts';
 import type { ScrapeOutcome } from '../../../src/ingest/scrape-outcome.ts';
-import { Scraper } from '../../../src/ingest/scraper.ts';
+import { Scraper, type FamilyTypes } from '../../../src/ingest/scraper.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import type { TargetStatus } from '../../../src/model/status.ts';
 
@@ -16,6 +16,7 @@ interface Batch {
   samples: Sample[];
   startMs: number;
   outcome: ScrapeOutcome;
+  types: FamilyTypes;
 }
 
 /** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
@@ -63,7 +64,7 @@ describe('Scraper against real local HTTP servers', () => {
   });
 
   function makeScraper(batches: Batch[]): Scraper {
-    return new Scraper({ onSamples: (target, samples, startMs, outcome) => void batches.push({ target, samples, startMs, outcome }), now: () => NOW });
+    return new Scraper({ onSamples: (target, samples, startMs, outcome, types) => void batches.push({ target, samples, startMs, outcome, types }), now: () => NOW });
   }
 
   it('scrapes, attaches target labels, stamps missing timestamps and adds synthetic samples', async () => {
@@ -92,6 +93,7 @@ describe('Scraper against real local HTTP servers', () => {
     assert.ok(dur.value > 0 && dur.value < 5);
     assert.equal(b.samples.length, 5);
     assert.deepEqual(outcomeOf(batches, 'node-1'), ['success', undefined, undefined]);
+    assert.deepEqual([...b.types], [['dwcp_x', 'gauge']], 'the family types the exposition declared');
   });
 
   it('marks a malformed target down with the parse error while another target stays up', async () => {
@@ -191,6 +193,7 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(ok.health, 'up');
     assert.equal(ok.url, 'inprocess://host');
     assert.deepEqual(batches[0]!.samples[0], { name: 'dwcp_host_memory_used_bytes', labels: { job: 'dwcp', instance: 'host', node: 'n1' }, value: 1, timestampMs: NOW });
+    assert.equal(batches[0]!.types.size, 0, 'in-process targets declare no types');
     fail = true;
     const down = await sc.scrapeOnce('host');
     assert.equal(down.health, 'down');

@@ -345,3 +345,25 @@ test('restart: state checkpointed to SQLite resumes detection; a cold engine wou
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('series outside the catalog are analysed when their inferred kind is, and open nothing during their warm-up', () => {
+  const e = new DetectionEngine({ factory: thresholdDetector, detectorName: 'threshold', minConfidence: 0.8, confirmSamples: 1, cooldownMs: 0, resolveAfterSamples: 1, maxSeries: 10, kinds: new Set(['utilization']), inferredWarmupMs: 5000 });
+  const input = (value: number, t: number, kind: DetectionInput['kind'] = 'utilization'): DetectionInput => ({ key: `k-${kind}`, metric: 'myapp_busy_ratio', labels: {}, value, timestampMs: t, kind, transform: 'value', def: undefined, inferred: '_ratio/_percent' });
+  assert.equal(e.analyses(input(1, 0)), true);
+  assert.equal(e.analyses(input(1, 0, 'generic')), false, 'generic is not an analysed kind');
+  assert.equal(e.analyses({ ...input(1, 0), inferred: undefined }), false, 'outside the catalog and not inferred: not analysed');
+  const opened: number[] = [];
+  for (const [t, v] of [[1000, 20], [3000, 20], [5000, 1], [6000, 20], [7000, 1]] as const) if (e.process([input(v, t)], t).opened.length) opened.push(t);
+  // The first sample at 1000 ms starts the warm-up: nothing opens before 6000 ms.
+  assert.deepEqual(opened, [6000]);
+});
+
+test('series outside the catalog get the detectors of inferredFactory, catalog series those of factory', () => {
+  const made: string[] = [];
+  const named = (name: string) => () => (made.push(name), { ...thresholdDetector(), name });
+  const e = new DetectionEngine({ factory: named('catalog'), inferredFactory: named('inferred'), detectorName: 'x', minConfidence: 0.8, confirmSamples: 1, cooldownMs: 0, resolveAfterSamples: 1, maxSeries: 10, kinds: new Set(['utilization', 'bandwidth']) });
+  const catalog = inputs([1])[0]!;
+  const inferred: DetectionInput = { key: 'rate(node_cpu_seconds_total{cpu="0",mode="user"})', metric: 'node_cpu_seconds_total', labels: { cpu: '0', mode: 'user' }, value: 0.1, timestampMs: 1000, kind: 'utilization', transform: 'rate', def: undefined, inferred: '_seconds_total: busy share (rate)' };
+  e.process([...catalog, inferred], 1001);
+  assert.deepEqual(made, ['catalog', 'inferred']);
+});

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { metricForSampleName } from '../../../src/catalog/index.ts';
 import { SeriesTracker } from '../../../src/monitor/series-tracker.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 
@@ -86,4 +87,78 @@ test('sparse histograms carry sum and count over intervals until enough observat
   assert.equal(out.length, 1);
   assert.equal(out[0]!.value, 20);
   assert.equal(step(100, 4, 5000).length, 0); // the carry restarts
+});
+
+test('series outside the catalog are derived as inferred: busy CPU modes as rates, idle left out, histograms as means', () => {
+  const tr = new SeriesTracker(100, { enabled: true });
+  const types = new Map([
+    ['node_cpu_seconds_total', 'counter'],
+    ['http_request_duration_seconds', 'histogram'],
+    ['node_boot_time_seconds', 'gauge'],
+  ]);
+  const batch = (t: number, user: number, idle: number, sum: number, count: number): Sample[] => [
+    s('node_cpu_seconds_total', { cpu: '0', mode: 'user' }, user, t),
+    s('node_cpu_seconds_total', { cpu: '0', mode: 'idle' }, idle, t),
+    s('http_request_duration_seconds_sum', {}, sum, t),
+    s('http_request_duration_seconds_count', {}, count, t),
+    s('http_request_duration_seconds_bucket', { le: '+Inf' }, count, t),
+    s('node_boot_time_seconds', {}, 1.7e9, t),
+  ];
+  assert.deepEqual(tr.admit(batch(1000, 10, 100, 1, 10), types).inputs, []);
+  const r = tr.admit(batch(3000, 11, 101, 3, 20), types);
+  const byKey = new Map(r.inputs.map((i) => [i.key, i]));
+  assert.deepEqual([...byKey.keys()].sort(), ['mean(http_request_duration_seconds)', 'rate(node_cpu_seconds_total{cpu="0",mode="user"})']);
+  const cpu = byKey.get('rate(node_cpu_seconds_total{cpu="0",mode="user"})')!;
+  assert.equal(cpu.kind, 'utilization');
+  assert.equal(cpu.value, 0.5); // 1 s of user time over 2 s
+  assert.equal(cpu.def, undefined);
+  assert.match(cpu.inferred!, /_seconds_total/);
+  const lat = byKey.get('mean(http_request_duration_seconds)')!;
+  assert.equal(lat.kind, 'latency');
+  assert.equal(lat.metric, 'http_request_duration_seconds');
+  assert.ok(Math.abs(lat.value - 0.2) < 1e-12); // 2 s over 10 observations
+});
+
+test('memory and filesystem gauges of one batch become used shares; an operator rule overrides the naming', () => {
+  const tr = new SeriesTracker(100, { enabled: true, rules: [{ match: 'myapp_queue_depth', kind: 'utilization' }, { match: 'node_load1', kind: 'ignore' }] });
+  const fs = { device: '/dev/sda1', mountpoint: '/' };
+  const r = tr.admit([
+    s('node_memory_MemAvailable_bytes', {}, 2e9, 1000),
+    s('node_memory_MemTotal_bytes', {}, 8e9, 1000),
+    s('node_filesystem_avail_bytes', fs, 10, 1000),
+    s('node_filesystem_size_bytes', fs, 100, 1000),
+    s('myapp_queue_depth', {}, 7, 1000),
+    s('node_load1', {}, 0.3, 1000),
+  ]);
+  const got = Object.fromEntries(r.inputs.filter((i) => i.kind !== 'generic').map((i) => [i.key, [i.kind, i.value]]));
+  assert.deepEqual(got, {
+    'ratio(node_memory_used_ratio)': ['utilization', 0.75],
+    'ratio(node_filesystem_used_ratio{device="/dev/sda1",mountpoint="/"})': ['utilization', 0.9],
+    myapp_queue_depth: ['utilization', 7],
+  });
+  assert.ok(!r.inputs.some((i) => i.metric === 'node_load1'), 'ignored by the rule');
+  assert.equal(r.admitted.length, 6, 'every sample is still admitted (stored)');
+});
+
+test('without inference, series outside the catalog stay generic (value, or rate of a _total name)', () => {
+  const tr = new SeriesTracker(100);
+  tr.admit([s('node_cpu_seconds_total', { cpu: '0', mode: 'user' }, 10, 1000), s('myapp_ratio', {}, 0.5, 1000)]);
+  const r = tr.admit([s('node_cpu_seconds_total', { cpu: '0', mode: 'user' }, 12, 2000), s('myapp_ratio', {}, 0.5, 2000)]);
+  assert.deepEqual(r.inputs.map((i) => [i.metric, i.kind, i.transform, i.inferred]), [
+    ['node_cpu_seconds_total', 'generic', 'rate', undefined],
+    ['myapp_ratio', 'generic', 'value', undefined],
+  ]);
+});
+
+test("the catalog's node_exporter-named metrics without a tuned kind are inferred like a real node_exporter's", () => {
+  const cpu = metricForSampleName('node_cpu_seconds_total');
+  assert.ok(cpu && cpu.group === 'node' && cpu.anomalyKind === 'generic', 'the host collector catalogs node_exporter names');
+  const tr = new SeriesTracker(100, { enabled: true });
+  const L = { cpu: '0', mode: 'system' };
+  tr.admit([s('node_cpu_seconds_total', L, 5, 1000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 1000)]);
+  const r = tr.admit([s('node_cpu_seconds_total', L, 5.5, 2000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 2000)]);
+  assert.deepEqual(r.inputs.map((i) => [i.metric, i.kind, i.transform, i.def === undefined, i.inferred !== undefined]), [
+    ['node_cpu_seconds_total', 'utilization', 'rate', true, true],
+    ['dwcp_v3_compression_ratio', 'compression', 'value', false, false],
+  ]);
 });

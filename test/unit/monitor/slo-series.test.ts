@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getMetric } from '../../../src/catalog/index.ts';
 import { test } from 'node:test';
 import { parseSloDefinitions, sloTemplate, type Slo } from '../../../src/analysis/slo/definition.ts';
 import type { Labels, Sample } from '../../../src/model/sample.ts';
@@ -220,9 +221,10 @@ test('latency-p99 is evaluated live from bucket increases per step (histogram_qu
     d.warnings.some((w) => /latency-p99: 4 bucket counter resets/.test(w)),
     d.warnings.join('; '),
   );
-  // The bucket read asks for whole histograms: maxSeries × (12 catalog buckets + 1).
+  // The bucket read asks for whole histograms: maxSeries × (catalog buckets + 1).
+  const buckets = getMetric('dwcp_v3_migration_latency_seconds').buckets!.length;
   assert.ok(
-    store.finds.some((f) => f.name === 'dwcp_v3_migration_latency_seconds_bucket' && f.limit === 200 * 13),
+    store.finds.some((f) => f.name === 'dwcp_v3_migration_latency_seconds_bucket' && f.limit === 200 * (buckets + 1)),
   );
 });
 

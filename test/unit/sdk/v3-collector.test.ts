@@ -313,7 +313,7 @@ describe('ProductionMetrics', () => {
       region: 'us-east',
     });
     p.initialize([{ component: 'amst', errorType: 'stream_failure', severity: 'warning' }]);
-    p.migrationLatency({
+    p.migrationDowntime({
       source: 'node-1',
       destination: 'node-2',
       vmSize: 'small',
@@ -377,7 +377,7 @@ describe('ProductionMetrics', () => {
     assert.throws(() => p.componentHealth('amst', 'v3', 'ok' as 'down'), InvalidInputError);
     assert.throws(
       () =>
-        p.migrationLatency({ source: 'a', destination: 'b', vmSize: 's', mode: 'lan' as Mode, seconds: 1 }),
+        p.migrationDowntime({ source: 'a', destination: 'b', vmSize: 's', mode: 'lan' as Mode, seconds: 1 }),
       InvalidInputError,
     );
     assert.throws(() => p.slaCompliance('cost' as 'latency', 'm', true), InvalidInputError);

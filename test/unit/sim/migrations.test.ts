@@ -18,6 +18,7 @@ function driver(rolloutPercent: number) {
     peers: ['node-2'],
     rolloutPercent,
     v1DurationFactor: DEFAULT_V1_DURATION_FACTOR,
+    downtimePrng: new Prng(4),
     setEventMs: (ms) => {
       eventMs = ms;
       times.push(ms);
@@ -31,6 +32,7 @@ const at = (nowMs: number, dt: number, v3Factor = 1): MigrationTick => ({
   dt,
   mode: 'datacenter',
   params: MODE_PARAMS.datacenter,
+  latencyMs: 2,
   throughput: 2.5e9,
   ratio: 2.6,
   eff: { ...NO_FAULT, v3Factor },

@@ -5,6 +5,8 @@ import { NO_FAULT, type FaultEffects } from '../../../src/sim/faults.ts';
 import { linkProfile, type LinkConditions, type LinkProfile } from '../../../src/sim/link-model.ts';
 import { MODE_PARAMS } from '../../../src/sim/mode-params.ts';
 import {
+  connectFailureChance,
+  streamAbortRate,
   recordConsensus,
   recordSync,
   streamCount,
@@ -96,5 +98,23 @@ describe('state sync and consensus', () => {
     assert.deepEqual(recordConsensus(k), { rounds: 2, errors: 2 });
     assert.equal(await valueOf(k.tel.registry, 'dwcp_v3_consensus_operations_total', { protocol: 'pbft', result: 'timeout' }), 2);
     assert.deepEqual(recordConsensus(tick('datacenter')), { rounds: 2, errors: 0 });
+  });
+});
+
+describe('AMST stream failures from packet loss', () => {
+  it('healthy WAN loss (up to 1.5 %) leaves opens and streams practically error-free', () => {
+    // 1.5 %: the top of the internet link class (1.2 %) with its +20 % seasonality.
+    assert.ok(connectFailureChance(0.015) < 1e-9, `open failure ${connectFailureChance(0.015)}`);
+    // 16 streams for a whole day at 1.5 % loss: expected aborts well under one.
+    assert.ok(streamAbortRate(0.015) * 16 * 86_400 < 0.01, `aborts per day ${streamAbortRate(0.015) * 16 * 86_400}`);
+  });
+
+  it('a badly lossy path fails opens and aborts streams, more with more loss, opens capped at one in two', () => {
+    assert.ok(connectFailureChance(0.3) > 1e-3 && connectFailureChance(0.3) < connectFailureChance(0.5));
+    assert.ok(streamAbortRate(0.3) > 0.1, `aborts per stream-second ${streamAbortRate(0.3)}`);
+    assert.ok(streamAbortRate(0.3) < streamAbortRate(0.5));
+    assert.equal(connectFailureChance(1), 0.5);
+    assert.equal(connectFailureChance(0), 0);
+    assert.equal(streamAbortRate(0), 0);
   });
 });

@@ -28,7 +28,7 @@ interface Pin {
 
 const PINS: Readonly<Record<LinkClass, Pin>> = {
   datacenter: {
-    sha256: 'fa5ffac799cd5c986e81c53187579af6fbb79f31309c8166dd453501ad35f881',
+    sha256: '80b729e00e4689725f06c5a784b6db57bb556d2cd41cfead086d792df1746183',
     throughput: 2373736394.901675,
     v3Migrations: 59,
     v3MemoryBytes: 848256040960,
@@ -38,7 +38,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 3.3372454518267456,
   },
   internet: {
-    sha256: '2d4f315fbd64ea88114d401ec04dbbfe10ea4cabe662a1095467f04bc8a7dc41',
+    sha256: '22a798e3801ece506feb6d33e19db0d6b81485bf3d9e13c673224b1e4b6a9007',
     throughput: 27803257.24585191,
     v3Migrations: 60,
     v3MemoryBytes: 760209211392,
@@ -48,7 +48,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 279.9589748618925,
   },
   hybrid: {
-    sha256: '26702da5cf58165d612b207aaa0738dc1e098f510c46308a8fb7e4cea9201895',
+    sha256: '2012715ca40628675513de77f1179908fdf61fc210c38ce3ebdeaed8819e7b55',
     throughput: 159134112.98694772,
     v3Migrations: 42,
     v3MemoryBytes: 566935683072,

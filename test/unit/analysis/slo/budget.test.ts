@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidInputError, LimitExceededError } from '../../../../src/errors.ts';
 import fc from 'fast-check';
 import { evaluateErrorBudget, type BudgetReport, type BudgetVerdict } from '../../../../src/analysis/slo/budget.ts';
-import { SRE_WORKBOOK_BURN_RATE_PAIRS } from '../../../../src/analysis/slo/burn-rate.ts';
+import { minBurnEvents, SRE_WORKBOOK_BURN_RATE_PAIRS } from '../../../../src/analysis/slo/burn-rate.ts';
 import type { Slo } from '../../../../src/analysis/slo/definition.ts';
 import { sloTemplate } from '../../../../src/analysis/slo/definition.ts';
 import { thresholdSteps, type BoolStep, type EventStep } from '../../../../src/analysis/slo/series.ts';
@@ -343,21 +343,54 @@ describe('evaluateErrorBudget: multiwindow burn rates (SRE workbook ch. 5)', () 
     assert.equal(r.alerts.page, false);
   });
 
-  it('low traffic: one failure among 5 events in a covered hour does not page, two of five do', () => {
+  it('low traffic: an hour of 5 events is not judged, whatever fails in it (one failure would read as burn 200)', () => {
     const hour = (bad: number): EventStep[] =>
       Array.from({ length: 60 }, (_, i) => {
         const total = i % 12 === 11 ? 1 : 0; // 5 events in the hour, one every 12 minutes (last at minute 59)
         const isBad = total === 1 && (i === 59 || (bad === 2 && i === 47));
         return { tMs: T0 + i * MIN, good: isBad ? 0 : total, total };
       });
+    for (const bad of [1, 2]) {
+      const r = evaluateErrorBudget({ slo: availability, series: { kind: 'events', stepMs: MIN, steps: hour(bad) } }, {}, T0 + 60 * MIN);
+      const page = r.burnRates[0]!;
+      assert.equal(page.long.valid, 5);
+      near(page.long.burnRate, bad * 200, 1e-6);
+      assert.equal(page.minEvents, 70);
+      assert.equal(page.state, 'insufficient-data');
+      assert.deepEqual(page.missing, ['long window 1h: 5 valid events; 70 needed so that one bad event cannot exceed ×14.4']);
+      assert.equal(r.alerts.page, false);
+    }
+  });
+
+  it('low traffic: with 100 events in the hour one failure is quiet and five in the last minutes page', () => {
+    const hour = (bad: number): EventStep[] =>
+      Array.from({ length: 60 }, (_, i) => {
+        const total = i < 40 ? 2 : 1; // 100 events in the hour
+        return { tMs: T0 + i * MIN, good: i >= 60 - bad ? 0 : total, total };
+      });
     const one = evaluateErrorBudget({ slo: availability, series: { kind: 'events', stepMs: MIN, steps: hour(1) } }, {}, T0 + 60 * MIN);
-    assert.equal(one.burnRates[0]!.long.valid, 5);
-    near(one.burnRates[0]!.long.burnRate, 200, 1e-6);
-    assert.equal(one.burnRates[0]!.state, 'insufficient-data');
-    assert.ok(Math.abs(one.burnRates[0]!.pValue! - (1 - (1 - 0.0144) ** 5)) < 1e-12);
-    const two = evaluateErrorBudget({ slo: availability, series: { kind: 'events', stepMs: MIN, steps: hour(2) } }, {}, T0 + 60 * MIN);
-    assert.equal(two.burnRates[0]!.state, 'firing');
-    assert.equal(two.alerts.page, true);
+    assert.equal(one.burnRates[0]!.long.valid, 100);
+    assert.equal(one.burnRates[0]!.state, 'quiet');
+    const five = evaluateErrorBudget({ slo: availability, series: { kind: 'events', stepMs: MIN, steps: hour(5) } }, {}, T0 + 60 * MIN);
+    near(five.burnRates[0]!.long.burnRate, 50, 1e-6);
+    assert.ok(five.burnRates[0]!.pValue! < 0.05, String(five.burnRates[0]!.pValue));
+    assert.equal(five.burnRates[0]!.state, 'firing');
+    assert.equal(five.alerts.page, true);
+  });
+
+  it('the events a long window needs: the smallest n for which one bad event does not exceed the factor', () => {
+    assert.equal(minBurnEvents(14.4, 0.999), 70);
+    assert.equal(minBurnEvents(6, 0.999), 167);
+    assert.equal(minBurnEvents(3, 0.999), 334);
+    assert.equal(minBurnEvents(1, 0.999), 1000);
+    assert.equal(minBurnEvents(14.4, 0.99), 7);
+    assert.equal(minBurnEvents(1, 0.99), 100);
+    // A factor whose threshold reaches 100 % is judged from a single event.
+    assert.equal(minBurnEvents(200, 0.99), 1);
+    for (const [factor, objective] of [[14.4, 0.999], [6, 0.995], [1, 0.9999], [2.5, 0.97]] as const) {
+      const n = minBurnEvents(factor, objective);
+      assert.ok(1 / n <= factor * (1 - objective) + 1e-15 && 1 / (n - 1) > factor * (1 - objective), `${factor} ${objective}: ${n}`);
+    }
   });
 
   it('accepts custom pairs and validates them', () => {

@@ -138,7 +138,7 @@ describe('runDwcpScenario', () => {
   it('builds the engine from the monitor configuration defaults, with the scenario day as seasonal period', () => {
     const configDefaults = parseMonitorConfig({}).detection;
     for (const k of Object.keys(DEFAULT_DETECTION_SETTINGS) as (keyof typeof DEFAULT_DETECTION_SETTINGS)[]) {
-      assert.equal(configDefaults[k], DEFAULT_DETECTION_SETTINGS[k], `config default of detection.${k}`);
+      assert.deepEqual(configDefaults[k], DEFAULT_DETECTION_SETTINGS[k], `config default of detection.${k}`);
     }
     const s = tiny({ daySeconds: 600 });
     const settings = runDetectionSettings(s, resolveRunOptions({}));

@@ -70,7 +70,7 @@ describe('generated dashboards', () => {
       ['datasource', 'component', 'region', 'interval'],
     );
     assert.equal(d.panels[0]!.title, 'GO/NO-GO');
-    const lat = d.panels.find((p) => p.title.startsWith('Migration Latency'))!;
+    const lat = d.panels.find((p) => p.title.startsWith('Migration Switchover Downtime'))!;
     assert.equal(lat.targets.length, 3);
     const tp = d.panels.find((p) => p.title.startsWith('Throughput'))!;
     const steps = tp.fieldConfig.defaults.thresholds.steps.map((s) => s.value);

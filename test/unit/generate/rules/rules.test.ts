@@ -14,7 +14,8 @@ import {
   runbookSlug,
   runbookUrl,
 } from '../../../../src/generate/rules/render.ts';
-import { BURN_WINDOWS, SLOS, sloGroups } from '../../../../src/generate/rules/slo.ts';
+import { minBurnEvents } from '../../../../src/analysis/slo/burn-rate.ts';
+import { BURN_WINDOWS, SLOS, sloAlerts, sloEventsRecordName, sloGroups, sloRecordingRules } from '../../../../src/generate/rules/slo.ts';
 import {
   alertTestCases,
   expectedAlertLabels,
@@ -214,8 +215,28 @@ describe('SLO burn-rate rules', () => {
     const fast = printExpr((byName.get('DWCPSLOAvailabilityBudgetBurnFast') as AlertRule).expr);
     assert.equal(
       fast,
-      'dwcp:slo_availability:error_ratio_rate1h > 14.4 * 0.001 and dwcp:slo_availability:error_ratio_rate5m > 14.4 * 0.001 or dwcp:slo_availability:error_ratio_rate6h > 6 * 0.001 and dwcp:slo_availability:error_ratio_rate30m > 6 * 0.001',
+      'dwcp:slo_availability:error_ratio_rate1h > 14.4 * 0.001 and dwcp:slo_availability:error_ratio_rate5m > 14.4 * 0.001' +
+        ' and dwcp:slo_availability:events_increase1h >= 70' +
+        ' or dwcp:slo_availability:error_ratio_rate6h > 6 * 0.001 and dwcp:slo_availability:error_ratio_rate30m > 6 * 0.001' +
+        ' and dwcp:slo_availability:events_increase6h >= 167',
     );
+  });
+
+  it('need enough events in each long window that one bad event cannot exceed the row threshold', () => {
+    const recording = SLOS.flatMap(sloRecordingRules);
+    assert.equal(
+      printExpr(recording.find((r) => r.record === 'dwcp:slo_availability:events_increase1h')!.expr),
+      'sum by (region) (increase(dwcp_v3_migration_success_total[1h])) + sum by (region) (increase(dwcp_v3_migration_failures_total[1h]))',
+    );
+    for (const slo of SLOS) {
+      const [page, ticket] = sloAlerts(slo, recording).map((a) => printExpr(a.expr));
+      for (const row of BURN_WINDOWS) {
+        const text = row.action === 'page' ? page! : ticket!;
+        const n = minBurnEvents(row.factor, slo.objective);
+        assert.ok(text.includes(`${sloEventsRecordName(slo, row.long)} >= ${n}`), `${slo.id} ${row.long}: ${text}`);
+        assert.ok(1 / n <= row.factor * (1 - slo.objective) + 1e-15 && 1 / (n - 1) > row.factor * (1 - slo.objective));
+      }
+    }
   });
 });
 
@@ -256,9 +277,9 @@ describe('generated promtool tests', () => {
           component: 'migration',
         },
         exp_annotations: {
-          summary: 'Migration latency P99 above 500 ms in us-east-1',
+          summary: 'Migration switchover downtime P99 above 500 ms in us-east-1',
           description:
-            'The P99 of DWCP v3 migration latency in region us-east-1 has been above 500 ms (Phase 6 SLA) for 2 minutes.',
+            'The P99 of DWCP v3 migration switchover downtime (the pause the VM sees) in region us-east-1 has been above 500 ms (Phase 6 SLA) for 2 minutes.',
           runbook_url: runbookUrl(a.name),
         },
       },

@@ -1,0 +1,52 @@
+/**
+ * The detection input the series tracker derives from admitted samples (a gauge value, a counter rate or a
+ * histogram per-interval mean), and the derivation steps shared by catalog series and series outside the catalog.
+ */
+import type { MetricDef } from '../catalog/types.ts';
+import type { MetricKind } from '../model/anomaly.ts';
+import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
+
+/** One detection input: a gauge value, a counter rate or a histogram per-interval mean. */
+export interface DetectionInput {
+  /** Key of the derived series, e.g. `rate(dwcp_v3_errors_total{...})`. */
+  readonly key: string;
+  /** Catalog base metric name (histogram suffixes removed); for series outside the catalog, the family name. */
+  readonly metric: string;
+  readonly labels: Labels;
+  readonly value: number;
+  readonly timestampMs: number;
+  readonly kind: MetricKind;
+  readonly transform: 'value' | 'rate' | 'mean';
+  readonly def: MetricDef | undefined;
+  /** Set for series outside the catalog: why they have their kind (inference rule or convention). */
+  readonly inferred?: string;
+}
+
+/**
+ * The per-second rate input of a counter sample after the previous sample (`prevTs` ms, `prevValue`); a
+ * decrease is a restart from 0, as in Prometheus' `rate`.
+ * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#rate
+ */
+export function rateInput(
+  s: Sample,
+  prevTs: number,
+  prevValue: number,
+  metric: string,
+  kind: MetricKind,
+  def: MetricDef | undefined,
+  inferred: string | undefined,
+): DetectionInput {
+  const dt = (s.timestampMs - prevTs) / 1000;
+  const inc = s.value >= prevValue ? s.value - prevValue : s.value;
+  return {
+    key: `rate(${seriesKey(s.name, s.labels)})`,
+    metric,
+    labels: s.labels,
+    value: inc / dt,
+    timestampMs: s.timestampMs,
+    kind,
+    transform: 'rate',
+    def,
+    ...(inferred !== undefined ? { inferred } : {}),
+  };
+}

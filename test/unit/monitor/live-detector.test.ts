@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
+import { inferredDetectorFactory } from '../../../src/monitor/live-detector.ts';
+import { Prng } from '../../../src/sim/prng.ts';
+
+/** Indexes of the samples judged anomalous: 240 samples of a 3 % busy share with ±30 % noise, then `tail`. */
+function anomalousAt(tail: readonly number[]): number[] {
+  const d = inferredDetectorFactory('ensemble')({ kind: 'utilization' });
+  const rng = new Prng(11);
+  const values = [...Array.from({ length: 240 }, () => 0.03 * Math.max(0, 1 + 0.3 * rng.gaussian())), ...tail];
+  return values.flatMap((v, i) => (d.update(v, 1e12 + i * 15_000).anomalous ? [i] : []));
+}
+
+test('series outside the catalog: a clear level break is judged anomalous on consecutive samples, the noise never', () => {
+  const hits = anomalousAt([0.98, 0.97, 0.99, 0.98]);
+  assert.ok(hits.length >= 2 && hits.every((i) => i >= 240), `anomalous at ${hits.join(',')}`);
+  assert.equal(hits[1], hits[0]! + 1, 'two in a row, as the engine confirmation needs');
+  assert.deepEqual(anomalousAt([0.04, 0.05, 0.03]), [], 'a busy share within its noise is normal');
+});
+
+test('the engine options take the detector and warm-up of series outside the catalog from the settings', () => {
+  const o = detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, inferredWarmup: 123_000 });
+  assert.equal(o.inferredWarmupMs, 123_000);
+  assert.ok(o.inferredFactory);
+  assert.notEqual(o.inferredFactory, o.factory);
+  const candidate = { name: 'c', factory: o.factory };
+  assert.equal(detectionEngineOptions(DEFAULT_DETECTION_SETTINGS, candidate).inferredFactory, o.factory, 'a candidate detector runs on every series');
+});
