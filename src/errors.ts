@@ -16,7 +16,8 @@ export type DwcpErrorCode =
   | 'DWCP_SCRAPE_TIMEOUT'
   | 'DWCP_STORE'
   | 'DWCP_LIMIT_EXCEEDED'
-  | 'DWCP_UNKNOWN_TENANT';
+  | 'DWCP_UNKNOWN_TENANT'
+  | 'DWCP_CONFLICT';
 
 /** Base class of every error this project throws on purpose. */
 export class DwcpError extends Error {
@@ -113,6 +114,13 @@ export class StoreError extends DwcpError {
 export class LimitExceededError extends DwcpError {
   constructor(message: string) {
     super('DWCP_LIMIT_EXCEEDED', message);
+  }
+}
+
+/** A write was based on a stale version of the resource (optimistic concurrency); re-read and retry. */
+export class ConflictError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_CONFLICT', message);
   }
 }
 

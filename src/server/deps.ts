@@ -20,6 +20,7 @@ import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
+import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
@@ -117,6 +118,8 @@ export interface AppDeps {
   readonly summaries?: SummariesApi;
   /** OTLP trace receiver and trace queries (POST /v1/traces, GET /api/traces, /api/traces/{traceId}); omitted → 404. */
   readonly traces?: TraceSource;
+  /** Dashboards: CRUD, widget data and live updates (/api/dashboards, /ws/dashboards/{id}); omitted → 404. */
+  readonly dashboards?: DashboardsApi;
 }
 
 /** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */
