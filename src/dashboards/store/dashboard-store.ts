@@ -85,7 +85,7 @@ export class DashboardStore {
     return row === undefined ? undefined : toRecord(row);
   }
 
-  /** A page of the tenant's dashboards sorted by title, then id, and how many there are in all. */
+  /** A page of the tenant's dashboards sorted by title (case-insensitive), then id, and how many there are in all. */
   async list(tenantId: string, q: DashboardListQuery): Promise<{ items: DashboardSummary[]; total: number }> {
     return this.run(async () => {
       let base = this.db.selectFrom('dashboards').where('tenant_id', '=', tenantId);
@@ -96,7 +96,7 @@ export class DashboardStore {
       const { n } = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
       const rows = await base
         .select(['id', 'tenant_id', 'owner', 'version', 'title', 'tags_json', 'widgets', 'updated_at_ms'])
-        .orderBy('title')
+        .orderBy(sql`lower(title)`)
         .orderBy('id')
         .limit(q.limit)
         .offset(q.offset)
