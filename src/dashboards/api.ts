@@ -5,6 +5,7 @@
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardScope, DashboardService } from './service.ts';
+import { allTemplates } from './templates.ts';
 import { refreshMs } from './window.ts';
 
 /** Bounds of the dashboard API. */
@@ -39,6 +40,7 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
     delete: (s: DashboardScope, id: string, version?: number) => service.delete(s, id, version),
     versions: (s: DashboardScope, id: string) => service.versions(s, id),
     data: (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => service.data(s, id, vars),
+    templates: () => allTemplates(),
     refreshMs: (spec: DashboardSpec) => refreshMs(spec.refresh),
   };
 }

@@ -38,6 +38,8 @@ export interface DashboardsApi {
   versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]>;
   /** Widget data now; `vars` the selected values of the dashboard's variables. */
   data(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardData>;
+  /** The built-in templates (Executive, Operations, Developer, Tenant). */
+  templates(): { name: string; dashboard: DashboardSpec }[];
   /** Refresh interval of the dashboard's live viewers, ms; null when it is `off`. */
   refreshMs(spec: DashboardSpec): number | null;
 }

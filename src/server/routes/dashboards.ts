@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardPageResponse, type DashboardResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
+import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardsApi } from '../dashboards-deps.ts';
@@ -45,6 +45,8 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
  * - DELETE /api/dashboards/{id}?version= — deletes (with `version`: only that version; 409 when stale).
  * - GET /api/dashboards/{id}/versions — the kept versions, newest first.
  * - GET /api/dashboards/{id}/data?var[name]=v1,v2 — every widget evaluated over the dashboard's time range.
+ * - GET /api/dashboards/templates — the built-in templates; POST /api/dashboards/templates/{name} — 201 a new
+ *   dashboard from one.
  * Another tenant's dashboard is 404, as an unknown one.
  */
 export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -59,6 +61,19 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     const rec = await api().create(scope(), request.body);
     reply.code(201);
     return { status: 'success', data: rec };
+  });
+
+  app.get('/api/dashboards/templates', async (request): Promise<DashboardTemplatesResponse> => {
+    parseQuery(request.query, { schema: NoParams });
+    return { status: 'success', data: api().templates() };
+  });
+
+  app.post<{ Params: { name: string } }>('/api/dashboards/templates/:name', async (request, reply): Promise<DashboardResponse> => {
+    parseQuery(request.query, { schema: NoParams });
+    const t = api().templates().find((x) => x.name === request.params.name);
+    if (t === undefined) throw new NotFoundError(`no dashboard template ${request.params.name.slice(0, 64)}; the templates are ${api().templates().map((x) => x.name).join(', ')}`);
+    reply.code(201);
+    return { status: 'success', data: await api().create(scope(), t.dashboard) };
   });
 
   app.get('/api/dashboards', async (request): Promise<DashboardPageResponse> => {

@@ -92,6 +92,17 @@ describe('dashboard routes', () => {
     assert.equal(badPut.statusCode, 400);
   });
 
+  it('templates: listed, and a dashboard is created from one; unknown names are 404', async () => {
+    const list = await app.inject({ url: '/api/dashboards/templates' });
+    assert.deepEqual(list.json().data.map((t: { name: string }) => t.name), ['executive', 'operations', 'developer', 'tenant']);
+    const made = await app.inject({ method: 'POST', url: '/api/dashboards/templates/operations' });
+    assert.equal(made.statusCode, 201, made.body);
+    assert.equal(made.json().data.dashboard.title, 'Operations');
+    const data = await app.inject({ url: `/api/dashboards/${made.json().data.id}/data` });
+    assert.equal(data.statusCode, 200, data.body);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/dashboards/templates/nope' })).statusCode, 404);
+  });
+
   it('lists with pagination and a total', async () => {
     for (const t of ['page a', 'page b', 'page c']) assert.equal((await create(smallSpec(t))).statusCode, 201);
     const p = await app.inject({ url: '/api/dashboards?search=page&limit=2&offset=1' });
