@@ -159,5 +159,8 @@ export type DashboardDataResponse = z.infer<typeof DashboardDataResponseSchema>;
 /** GET /api/dashboards/templates: the built-in templates by name. */
 export const DashboardTemplatesResponseSchema = successOf(listOf(z.strictObject({ name: z.string(), dashboard: DashboardSpecSchema })));
 export type DashboardTemplatesResponse = z.infer<typeof DashboardTemplatesResponseSchema>;
-/** GET /api/dashboards/{id}/export?format=grafana: a Grafana dashboard JSON object. */
-export const GrafanaExportResponseSchema = z.record(z.string(), z.unknown());
+/** POST /api/dashboards/import/grafana: the stored dashboard and what could not be carried over. */
+export const DashboardImportResponseSchema = z.strictObject({ status: z.literal('success'), data: DashboardRecordSchema, warnings: WarningsSchema });
+export type DashboardImportResponse = z.infer<typeof DashboardImportResponseSchema>;
+/** GET /api/dashboards/{id}/export?format=json|grafana: the dashboard spec, or a Grafana dashboard JSON object. */
+export const DashboardExportSchema = z.record(z.string(), z.unknown());

@@ -5,6 +5,8 @@
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardScope, DashboardService } from './service.ts';
+import { exportGrafanaDashboard } from './grafana-export.ts';
+import { importGrafanaDashboard } from './grafana-import.ts';
 import { allTemplates } from './templates.ts';
 import { refreshMs } from './window.ts';
 
@@ -41,6 +43,14 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
     versions: (s: DashboardScope, id: string) => service.versions(s, id),
     data: (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => service.data(s, id, vars),
     templates: () => allTemplates(),
+    importGrafana: async (s: DashboardScope, body: unknown) => {
+      const { dashboard, warnings } = importGrafanaDashboard(body);
+      return { record: await service.createSpec(s, dashboard), warnings };
+    },
+    exportGrafana: async (s: DashboardScope, id: string) => {
+      const rec = await service.get(s, id);
+      return exportGrafanaDashboard(rec.dashboard, rec.version);
+    },
     refreshMs: (spec: DashboardSpec) => refreshMs(spec.refresh),
   };
 }

@@ -40,6 +40,10 @@ export interface DashboardsApi {
   data(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardData>;
   /** The built-in templates (Executive, Operations, Developer, Tenant). */
   templates(): { name: string; dashboard: DashboardSpec }[];
+  /** Stores a Grafana dashboard JSON object as a new dashboard; `warnings` name what was left out. */
+  importGrafana(scope: DashboardScope, body: unknown): Promise<{ record: DashboardRecord; warnings: string[] }>;
+  /** The dashboard as a Grafana dashboard JSON object. */
+  exportGrafana(scope: DashboardScope, id: string): Promise<Record<string, unknown>>;
   /** Refresh interval of the dashboard's live viewers, ms; null when it is `off`. */
   refreshMs(spec: DashboardSpec): number | null;
 }

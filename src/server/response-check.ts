@@ -17,7 +17,7 @@ import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
-import { DashboardDataResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
+import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
 import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
 import { ModelPerformanceResponseSchema } from '../contract/models.ts';
 import { NetworkResponseSchema } from '../contract/network.ts';
@@ -80,6 +80,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/dashboards/:id/versions': DashboardVersionsResponseSchema,
   'GET /api/dashboards/:id/data': DashboardDataResponseSchema,
   'GET /api/dashboards/templates': DashboardTemplatesResponseSchema,
+  'POST /api/dashboards/import/grafana': DashboardImportResponseSchema,
+  'GET /api/dashboards/:id/export': DashboardExportSchema,
   'POST /api/dashboards/templates/:name': DashboardResponseSchema,
 };
 

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
+import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardImportResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardsApi } from '../dashboards-deps.ts';
@@ -47,6 +47,9 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
  * - GET /api/dashboards/{id}/data?var[name]=v1,v2 — every widget evaluated over the dashboard's time range.
  * - GET /api/dashboards/templates — the built-in templates; POST /api/dashboards/templates/{name} — 201 a new
  *   dashboard from one.
+ * - POST /api/dashboards/import/grafana — body: Grafana dashboard JSON → 201 the stored dashboard and `warnings`.
+ * - GET /api/dashboards/{id}/export?format=json|grafana — the spec (importable by POST /api/dashboards) or
+ *   Grafana dashboard JSON.
  * Another tenant's dashboard is 404, as an unknown one.
  */
 export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -74,6 +77,20 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     if (t === undefined) throw new NotFoundError(`no dashboard template ${request.params.name.slice(0, 64)}; the templates are ${api().templates().map((x) => x.name).join(', ')}`);
     reply.code(201);
     return { status: 'success', data: await api().create(scope(), t.dashboard) };
+  });
+
+  app.post('/api/dashboards/import/grafana', { bodyLimit }, async (request, reply): Promise<DashboardImportResponse> => {
+    parseQuery(request.query, { schema: NoParams });
+    const { record, warnings } = await api().importGrafana(scope(), request.body);
+    reply.code(201);
+    return { status: 'success', data: record, warnings };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/dashboards/:id/export', async (request) => {
+    const q = parseQuery(request.query, { schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }) }).values;
+    const id = dashboardId(request.params.id);
+    if (q.format === 'grafana') return api().exportGrafana(scope(), id);
+    return (await api().get(scope(), id)).dashboard;
   });
 
   app.get('/api/dashboards', async (request): Promise<DashboardPageResponse> => {

@@ -14,6 +14,7 @@ import { dashboardsApi } from '../../../../src/dashboards/api.ts';
 import { DashboardService } from '../../../../src/dashboards/service.ts';
 import type { DashboardStore } from '../../../../src/dashboards/store/dashboard-store.ts';
 import { openSqliteDashboardStore } from '../../../../src/dashboards/store/open.ts';
+import { allDashboards } from '../../../../src/generate/grafana/index.ts';
 import { buildApp } from '../../../../src/server/app.ts';
 import { fullSpec, smallSpec } from '../../../helpers/dashboard-fixtures.ts';
 import { anomaly, seedAnomalies, testDeps, type TestDeps } from '../../../helpers/server-fakes.ts';
@@ -101,6 +102,23 @@ describe('dashboard routes', () => {
     const data = await app.inject({ url: `/api/dashboards/${made.json().data.id}/data` });
     assert.equal(data.statusCode, 200, data.body);
     assert.equal((await app.inject({ method: 'POST', url: '/api/dashboards/templates/nope' })).statusCode, 404);
+  });
+
+  it('Grafana import and export; own JSON export re-imports to the same dashboard', async () => {
+    const grafana = allDashboards()[0]!;
+    const imp = await app.inject({ method: 'POST', url: '/api/dashboards/import/grafana', payload: grafana as unknown as object });
+    assert.equal(imp.statusCode, 201, imp.body);
+    assert.deepEqual(imp.json().warnings, []);
+    const id = imp.json().data.id as string;
+    const exp = await app.inject({ url: `/api/dashboards/${id}/export?format=grafana` });
+    assert.equal(exp.json().panels.length, grafana.panels.length);
+    const own = await app.inject({ url: `/api/dashboards/${id}/export?format=json` });
+    const again = await create(own.json());
+    assert.deepEqual(again.json().data.dashboard, imp.json().data.dashboard);
+    // PromQL widgets are evaluated by Prometheus only: their data says so instead of failing.
+    const data = (await app.inject({ url: `/api/dashboards/${id}/data` })).json().data as DashboardData;
+    assert.ok(data.widgets.every((w) => w.status === 'unsupported'));
+    assert.equal((await app.inject({ method: 'POST', url: '/api/dashboards/import/grafana', payload: { panels: 'x' } })).statusCode, 400);
   });
 
   it('lists with pagination and a total', async () => {
