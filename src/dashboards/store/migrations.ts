@@ -3,8 +3,8 @@
  * `kysely_migration_lock_dashboards`) so they never collide with other systems' migrations. Same SQL on SQLite
  * and PostgreSQL.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import type { Kysely, Migration } from 'kysely';
+import { runMigrations } from '../../store/migrator.ts';
 
 /** Dialects of the dashboard store. */
 export type DashboardStoreDialect = 'sqlite' | 'postgres';
@@ -54,18 +54,13 @@ export const DASHBOARD_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_dashboards'
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
  * @throws StoreError when a migration fails.
  */
-export async function migrateDashboardStore(db: Kysely<unknown>, schema?: string): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: DASHBOARD_MIGRATION_TABLE,
-    migrationLockTableName: DASHBOARD_MIGRATION_LOCK_TABLE,
-    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+export async function migrateDashboardStore(db: Kysely<unknown>, dialect: DashboardStoreDialect, schema?: string): Promise<void> {
+  await runMigrations(db, {
+    migrations: MIGRATIONS,
+    dialect,
+    tableName: DASHBOARD_MIGRATION_TABLE,
+    lockTableName: DASHBOARD_MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { schema }),
+    label: 'dashboard store',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(unknown)';
-    throw new StoreError(`dashboard store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }

@@ -17,7 +17,7 @@ import type { DashboardDatabase } from './schema.ts';
 export async function openSqliteDashboardStore(path: string, opts: DashboardStoreOptions = {}): Promise<DashboardStore> {
   const db = openSqliteDatabase<DashboardDatabase>(path);
   try {
-    await migrateDashboardStore(db as unknown as Kysely<unknown>);
+    await migrateDashboardStore(db as unknown as Kysely<unknown>, 'sqlite');
     return new DashboardStore(db, 'sqlite', opts);
   } catch (e) {
     await db.destroy();
@@ -35,7 +35,7 @@ export type PostgresDashboardConnection = Pick<PostgresStoreOptions, 'url' | 'sc
 export async function openPostgresDashboardStore(pg: PostgresDashboardConnection, opts: DashboardStoreOptions = {}): Promise<DashboardStore> {
   const { db, onClose } = await connectPostgres<DashboardDatabase>({ ...pg, retentionMs: 1 });
   try {
-    await migrateDashboardStore(db as unknown as Kysely<unknown>, pg.schema);
+    await migrateDashboardStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);
     return new DashboardStore(db, 'postgres', opts, onClose);
   } catch (e) {
     await db.destroy();
