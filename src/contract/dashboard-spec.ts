@@ -63,7 +63,8 @@ export type Reducer = (typeof REDUCERS)[number];
 /** Colours of thresholds and status mappings (named, so themes choose the shades). */
 export const COLORS = ['green', 'yellow', 'orange', 'red', 'blue', 'purple', 'grey'] as const;
 
-export const LIMITS = {
+/** Bounds of a dashboard document (lists and strings), so a stored dashboard has a bounded size. */
+export const SPEC_LIMITS = {
   title: 200,
   description: 2000,
   tags: 32,
@@ -86,7 +87,7 @@ const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,63}$/;
 const RELATIVE_TIME = /^now(-\d{1,6}[smhdw])?$/;
 const DURATION = /^\d{1,6}(ms|s|m|h|d)$/;
 
-const title = z.string().trim().min(1).max(LIMITS.title);
+const title = z.string().trim().min(1).max(SPEC_LIMITS.title);
 const labelValue = z.string().max(1024);
 
 /** A metric of the catalog (histogram series may be named with `_bucket`, `_sum` or `_count`). */
@@ -98,7 +99,7 @@ const CatalogMetricName = z
 /** Label matchers: label → value; a value may be a variable reference `$name` or `${name}`. */
 const MatchSchema = z
   .record(z.string().regex(LABEL_NAME, 'must be a label name'), labelValue)
-  .refine((m) => Object.keys(m).length <= LIMITS.matchLabels, { message: `at most ${LIMITS.matchLabels} labels` });
+  .refine((m) => Object.keys(m).length <= SPEC_LIMITS.matchLabels, { message: `at most ${SPEC_LIMITS.matchLabels} labels` });
 
 /** Fields every series query has: its id in the widget, legend, and a unit/axis overriding the widget's. */
 const QueryCommon = {
@@ -123,7 +124,7 @@ export type MetricQuery = z.output<typeof MetricQuerySchema>;
 export const PromqlQuerySchema = z.strictObject({
   kind: z.literal('promql'),
   ...QueryCommon,
-  expr: z.string().min(1).max(LIMITS.expr),
+  expr: z.string().min(1).max(SPEC_LIMITS.expr),
   format: z.enum(['time_series', 'table', 'heatmap']).default('time_series'),
   instant: z.boolean().default(false),
 });
@@ -180,7 +181,7 @@ export const GridPosSchema = z
 export const ThresholdsSchema = z
   .array(z.strictObject({ value: z.number().nullable(), color: z.enum(COLORS) }))
   .min(1)
-  .max(LIMITS.thresholds)
+  .max(SPEC_LIMITS.thresholds)
   .refine((s) => s.every((t, i) => i === 0 || (t.value !== null && (s[i - 1]!.value === null || s[i - 1]!.value! < t.value))), {
     message: 'steps must be in ascending order of value; only the first may have value null',
   });
@@ -198,18 +199,18 @@ export const LinkSchema = z.strictObject({
 const WidgetCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1..64 lowercase letters, digits, - or _'),
   title,
-  description: z.string().max(LIMITS.description).optional(),
+  description: z.string().max(SPEC_LIMITS.description).optional(),
   gridPos: GridPosSchema,
   /** Display unit; default: the unit of the first query's catalog metric. */
   unit: DisplayUnitSchema.optional(),
   thresholds: ThresholdsSchema.optional(),
-  links: z.array(LinkSchema).max(LIMITS.links).default([]),
+  links: z.array(LinkSchema).max(SPEC_LIMITS.links).default([]),
 };
 
 const seriesQueries = z
   .array(SeriesQuerySchema)
   .min(1)
-  .max(LIMITS.queries)
+  .max(SPEC_LIMITS.queries)
   .refine((qs) => new Set(qs.map((q) => q.refId)).size === qs.length, { message: 'refId values must be unique within the widget' });
 
 const legend = z.strictObject({ show: z.boolean().default(true), calcs: z.array(z.enum(REDUCERS)).max(5).default(['last', 'mean', 'max']) });
@@ -234,11 +235,11 @@ export const WidgetSchema = z.discriminatedUnion('type', [
   widget('bar', { queries: seriesQueries, options: z.strictObject({ style: z.enum(['bars', 'pie']).default('bars'), reduce }).default({ style: 'bars', reduce: 'last' }) }),
   widget('heatmap', { queries: seriesQueries, options: z.strictObject({ scheme: z.string().max(64).default('Oranges') }).default({ scheme: 'Oranges' }) }),
   widget('gauge', { queries: seriesQueries, options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }) }),
-  widget('status', { queries: seriesQueries, options: z.strictObject({ reduce, mappings: z.array(StatusMappingSchema).max(LIMITS.mappings).default([]) }).default({ reduce: 'last', mappings: [] }) }),
+  widget('status', { queries: seriesQueries, options: z.strictObject({ reduce, mappings: z.array(StatusMappingSchema).max(SPEC_LIMITS.mappings).default([]) }).default({ reduce: 'last', mappings: [] }) }),
   widget('progress', { queries: seriesQueries, options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }) }),
   widget('alert_list', { query: z.discriminatedUnion('kind', [IncidentsQuerySchema, AnomaliesQuerySchema]), options: z.strictObject({}).default({}) }),
   widget('table', {
-    queries: z.array(z.discriminatedUnion('kind', [MetricQuerySchema, PromqlQuerySchema, AnomaliesQuerySchema, IncidentsQuerySchema])).min(1).max(LIMITS.queries),
+    queries: z.array(z.discriminatedUnion('kind', [MetricQuerySchema, PromqlQuerySchema, AnomaliesQuerySchema, IncidentsQuerySchema])).min(1).max(SPEC_LIMITS.queries),
     options: z
       .strictObject({ pageSize: z.number().int().min(1).max(500).default(25), sortBy: z.string().max(64).optional(), sortDesc: z.boolean().default(false), filterable: z.boolean().default(true) })
       .default({ pageSize: 25, sortDesc: false, filterable: true }),
@@ -250,7 +251,7 @@ export const WidgetSchema = z.discriminatedUnion('type', [
 export type Widget = z.output<typeof WidgetSchema>;
 export type WidgetInput = z.input<typeof WidgetSchema>;
 
-const variableCommon = { name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'), label: z.string().max(LIMITS.title).optional() };
+const variableCommon = { name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'), label: z.string().max(SPEC_LIMITS.title).optional() };
 const selection = { multi: z.boolean().default(true), includeAll: z.boolean().default(true) };
 
 /** Dashboard variables (referenced as `$name` in label matchers and link URLs). */
@@ -263,9 +264,9 @@ export const VariableSchema = z.discriminatedUnion('kind', [
     metric: CatalogMetricName.optional(),
     labelName: z.string().regex(LABEL_NAME, 'must be a label name'),
     /** The query text of an imported dashboard, kept for export. */
-    definition: z.string().max(LIMITS.expr).optional(),
+    definition: z.string().max(SPEC_LIMITS.expr).optional(),
   }),
-  z.strictObject({ kind: z.literal('custom'), ...variableCommon, ...selection, values: z.array(labelValue).min(1).max(LIMITS.variableValues) }),
+  z.strictObject({ kind: z.literal('custom'), ...variableCommon, ...selection, values: z.array(labelValue).min(1).max(SPEC_LIMITS.variableValues) }),
   z.strictObject({ kind: z.literal('interval'), ...variableCommon, values: z.array(z.string().regex(DURATION, 'must be a duration such as 30s')).min(1).max(32), default: z.string().regex(DURATION) }),
   z.strictObject({ kind: z.literal('textbox'), ...variableCommon, default: z.string().max(1024) }),
 ]);
@@ -275,9 +276,9 @@ export type DashboardVariable = z.output<typeof VariableSchema>;
 export const DashboardSpecSchema = z
   .strictObject({
     title,
-    description: z.string().max(LIMITS.description).default(''),
-    tags: z.array(z.string().trim().min(1).max(LIMITS.tag)).max(LIMITS.tags).default([]),
-    variables: z.array(VariableSchema).max(LIMITS.variables).default([]),
+    description: z.string().max(SPEC_LIMITS.description).default(''),
+    tags: z.array(z.string().trim().min(1).max(SPEC_LIMITS.tag)).max(SPEC_LIMITS.tags).default([]),
+    variables: z.array(VariableSchema).max(SPEC_LIMITS.variables).default([]),
     timeRange: z
       .strictObject({
         from: z.string().regex(RELATIVE_TIME, 'must be now or now-<n><s|m|h|d|w>, e.g. now-1h'),
@@ -286,7 +287,7 @@ export const DashboardSpecSchema = z
       .default({ from: 'now-1h', to: 'now' }),
     /** Refresh interval of live viewers (`off`, or at least 1 s, e.g. `5s`, `1m`). */
     refresh: z.union([z.literal('off'), z.string().regex(/^\d{1,5}(s|m|h)$/, 'must be off or a duration such as 5s, 1m').refine((s) => !/^0+[smh]$/.test(s), 'must be at least 1s')]).default('30s'),
-    widgets: z.array(WidgetSchema).max(LIMITS.widgets),
+    widgets: z.array(WidgetSchema).max(SPEC_LIMITS.widgets),
   })
   .superRefine((d, ctx) => {
     const ids = new Set<string>();
