@@ -520,6 +520,21 @@ export const monitorConfigSchema = z.strictObject({
   capacity: capacitySchema.default({ minHistory: CAPACITY.minHistoryMs, minPoints: CAPACITY.minPoints }),
   profiling: profilingSchema.default(PROFILING_DEFAULTS),
   reports: reportsSchema.default(REPORTS_DEFAULTS),
+  /**
+   * Dashboards (/api/dashboards, /ws/dashboards/{id}). `path`: SQLite file (default `dashboards.db` beside the
+   * SQLite sample store; with PostgreSQL storage the same database). `cacheTtl`: how long one evaluated widget
+   * query serves every viewer. Until authentication, requests act as user `anonymous` of tenant `tenant`.
+   */
+  dashboards: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      path: z.string().min(1).optional(),
+      tenant: z.string().min(1).max(128).default('default'),
+      maxPerTenant: z.number().int().min(1).max(1_000_000).default(10_000),
+      cacheTtl: duration.default(2000),
+      maxLiveClients: z.number().int().min(1).max(100_000).default(2000),
+    })
+    .default({ enabled: true, tenant: 'default', maxPerTenant: 10_000, cacheTtl: 2000, maxLiveClients: 2000 }),
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */

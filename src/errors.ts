@@ -18,7 +18,8 @@ export type DwcpErrorCode =
   | 'DWCP_LIMIT_EXCEEDED'
   | 'DWCP_UNKNOWN_TENANT'
   | 'DWCP_FORBIDDEN'
-  | 'DWCP_UNSUPPORTED_MEDIA_TYPE';
+  | 'DWCP_UNSUPPORTED_MEDIA_TYPE'
+  | 'DWCP_CONFLICT';
 
 /** Base class of every error this project throws on purpose. */
 export class DwcpError extends Error {
@@ -129,6 +130,13 @@ export class ForbiddenError extends DwcpError {
 export class UnsupportedMediaTypeError extends DwcpError {
   constructor(message: string) {
     super('DWCP_UNSUPPORTED_MEDIA_TYPE', message);
+  }
+}
+
+/** A write was based on a stale version of the resource (optimistic concurrency); re-read and retry. */
+export class ConflictError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_CONFLICT', message);
   }
 }
 

@@ -38,7 +38,12 @@ import type { Slo } from './analysis/slo/definition.ts';
 import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
+import { dashboardsApi } from './dashboards/api.ts';
+import { DashboardService } from './dashboards/service.ts';
+import { openPostgresDashboardStore, openSqliteDashboardStore } from './dashboards/store/open.ts';
+import type { DashboardStore } from './dashboards/store/dashboard-store.ts';
 import { buildApp } from './server/app.ts';
+import { DEFAULT_APP_LIMITS } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
 import { aggregateSeries } from './store/query.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
@@ -111,6 +116,16 @@ async function openStore(config: MonitorConfig): Promise<OpenedStore> {
   }
   if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
+}
+
+/** Opens the dashboard store when dashboards are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
+async function openDashboardStore(config: MonitorConfig): Promise<DashboardStore | undefined> {
+  const d = config.dashboards;
+  if (!d.enabled) return undefined;
+  const s = config.storage;
+  if (s.type === 'postgres' && d.path === undefined) return openPostgresDashboardStore({ url: s.url }, { maxPerTenant: d.maxPerTenant });
+  const path = d.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'dashboards.db') : ':memory:');
+  return openSqliteDashboardStore(path, { maxPerTenant: d.maxPerTenant });
 }
 
 /** Opens the span store when traces are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
@@ -275,6 +290,19 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     startedAtMs: startedAt,
     now: clock,
   });
+  const dashboardStore = await openDashboardStore(config);
+  const dashboards = dashboardStore
+    ? dashboardsApi(
+        new DashboardService({
+          store: dashboardStore,
+          sources: { samples: store, anomalies: store, incidents: { listIncidents: (limit, status) => alerting.listIncidents(limit, status) }, network: createNetworkProvider(store) },
+          limits: { seriesMax: DEFAULT_APP_LIMITS.querySeriesMax, rawPointsPerSeries: DEFAULT_APP_LIMITS.queryRawPointsPerSeries, targetPoints: DEFAULT_APP_LIMITS.queryDefaultPoints },
+          cache: { ttlMs: config.dashboards.cacheTtl },
+          now: clock,
+        }),
+        { defaultScope: { tenantId: config.dashboards.tenant, actor: 'anonymous' }, maxLiveClients: config.dashboards.maxLiveClients },
+      )
+    : undefined;
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
@@ -320,6 +348,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
+      ...(dashboards ? { dashboards } : {}),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false, warnLog: log, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },
@@ -393,6 +422,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
         await logStore?.close();
+        await dashboardStore?.close();
       })();
       return stopping;
     },

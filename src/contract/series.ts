@@ -33,3 +33,20 @@ export type QueryResponse = z.infer<typeof QueryResponseSchema>;
 /** Body of GET /api/metrics/search: stored metric names, sorted. */
 export const SearchResponseSchema = successOf(listOf(z.string()));
 export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+/** Steps the default step is chosen from (ms). */
+const NICE_STEPS_MS = [
+  1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+  7_200_000, 21_600_000, 43_200_000, 86_400_000,
+];
+
+/**
+ * The default step for a range: the smallest "nice" step (1 s, 2 s, 5 s, 10 s, 15 s, 30 s, 1 m, ...) giving at
+ * most `maxPoints` points over [startMs, endMs] (both ends included); beyond one day, whole days.
+ * @returns step in ms (≥ 1000)
+ */
+export function defaultStepMs(startMs: number, endMs: number, maxPoints: number): number {
+  const minStep = (endMs - startMs) / Math.max(1, maxPoints - 1);
+  for (const s of NICE_STEPS_MS) if (s >= minStep) return s;
+  return Math.ceil(minStep / 86_400_000) * 86_400_000;
+}

@@ -16,6 +16,7 @@ import { alertingRuleRoutes } from './routes/alerting-rules.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { componentRoutes } from './routes/components.ts';
+import { dashboardRoutes } from './routes/dashboards.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { liveRoutes } from './routes/live.ts';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(profileRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);
+  await app.register(dashboardRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -21,6 +21,7 @@ import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
+import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
 /** A source of live events. `subscribe` returns the function that unsubscribes (idempotent). */
@@ -123,6 +124,8 @@ export interface AppDeps {
   readonly traces?: TraceSource;
   /** Log receivers and queries (POST /v1/logs, /loki/api/v1/push, Loki query API, GET /api/logs); omitted → 404. */
   readonly logs?: LogSource;
+  /** Dashboards: CRUD, widget data and live updates (/api/dashboards, /ws/dashboards/{id}); omitted → 404. */
+  readonly dashboards?: DashboardsApi;
 }
 
 /** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */

@@ -17,6 +17,7 @@ import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
+import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
 import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
 import { ModelPerformanceResponseSchema } from '../contract/models.ts';
 import { NetworkResponseSchema } from '../contract/network.ts';
@@ -79,6 +80,17 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/system/metrics': SystemMetricsResponseSchema,
   'GET /metrics/summary': MetricsSummaryResponseSchema,
   'POST /api/reports': ReportsCreatedResponseSchema,
+  'POST /api/dashboards': DashboardResponseSchema,
+  'GET /api/dashboards': DashboardPageResponseSchema,
+  'GET /api/dashboards/:id': DashboardResponseSchema,
+  'PUT /api/dashboards/:id': DashboardResponseSchema,
+  'DELETE /api/dashboards/:id': DashboardResponseSchema,
+  'GET /api/dashboards/:id/versions': DashboardVersionsResponseSchema,
+  'GET /api/dashboards/:id/data': DashboardDataResponseSchema,
+  'GET /api/dashboards/templates': DashboardTemplatesResponseSchema,
+  'POST /api/dashboards/import/grafana': DashboardImportResponseSchema,
+  'GET /api/dashboards/:id/export': DashboardExportSchema,
+  'POST /api/dashboards/templates/:name': DashboardResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */

@@ -1,7 +1,7 @@
 /** GET /api/metrics/search (metric names) and GET /api/metrics/query (aggregated range query). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AGGREGATIONS, type QueryResponse, type SearchResponse } from '../../contract/series.ts';
+import { AGGREGATIONS, defaultStepMs, type QueryResponse, type SearchResponse } from '../../contract/series.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { QueryAggregation } from '../../store/query.ts';
 import type { ApiContext } from '../deps.ts';
@@ -10,30 +10,16 @@ import { durationParam, intParam, parseQuery, timeParam } from '../params.ts';
 /** Every API aggregation is one the store's aggregation computes. */
 AGGREGATIONS satisfies readonly QueryAggregation[];
 
+/** The default step of a range (shared with the dashboards' queries). */
+export { defaultStepMs };
+
 /** Default range of a query without `start`: the 5 minutes before `end`. */
 export const DEFAULT_RANGE_MS = 5 * 60_000;
-
-/** Steps the default step is chosen from (ms). */
-const NICE_STEPS_MS = [
-  1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
-  7_200_000, 21_600_000, 43_200_000, 86_400_000,
-];
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** At most this many `by` labels. */
 const MAX_BY_LABELS = 16;
-
-/**
- * The default step for a range: the smallest "nice" step (1 s, 2 s, 5 s, 10 s, 15 s, 30 s, 1 m, ...) giving at
- * most `maxPoints` points over [startMs, endMs] (both ends included); beyond one day, whole days.
- * @returns step in ms (≥ 1000)
- */
-export function defaultStepMs(startMs: number, endMs: number, maxPoints: number): number {
-  const minStep = (endMs - startMs) / Math.max(1, maxPoints - 1);
-  for (const s of NICE_STEPS_MS) if (s >= minStep) return s;
-  return Math.ceil(minStep / 86_400_000) * 86_400_000;
-}
 
 /**
  * Registers

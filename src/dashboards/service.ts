@@ -1,0 +1,106 @@
+/**
+ * The dashboard engine as the API uses it: validated CRUD with versions and optimistic concurrency over the
+ * store, and the evaluated data of a dashboard through the shared query cache. Every call names its scope
+ * (tenant and acting user), so isolation between tenants holds at this boundary whoever calls it.
+ */
+import type { DashboardSpec } from '../contract/dashboard-spec.ts';
+import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } from '../contract/dashboards.ts';
+import { NotFoundError } from '../errors.ts';
+import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts';
+import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
+import type { VariableValues } from './metric-query.ts';
+import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
+import { parseDashboardSpec } from './validate.ts';
+import { widgetData, type QueryValue } from './widget-data.ts';
+import { resolveWindow } from './window.ts';
+
+export type { DashboardScope };
+
+/** Options of {@link DashboardService}. */
+export interface DashboardServiceOptions {
+  readonly store: DashboardStore;
+  readonly sources: DashboardDataSources;
+  readonly limits: QueryReadLimits;
+  /** Shared query cache: entries at most and their time to live (default 10 000 entries, 2 s). */
+  readonly cache?: { readonly maxEntries?: number; readonly ttlMs?: number };
+  /** Clock in Unix ms (default Date.now). */
+  readonly now?: () => number;
+}
+
+/** A page request of the list. */
+export interface ListRequest {
+  readonly offset: number;
+  readonly limit: number;
+  readonly search?: string;
+}
+
+/** The dashboard engine. */
+export class DashboardService {
+  readonly cache: SharedQueryCache<QueryValue>;
+  private readonly store: DashboardStore;
+  private readonly sources: DashboardDataSources;
+  private readonly limits: QueryReadLimits;
+  private readonly now: () => number;
+
+  /** @throws InvalidInputError for bad cache bounds */
+  constructor(opts: DashboardServiceOptions) {
+    this.store = opts.store;
+    this.sources = opts.sources;
+    this.limits = opts.limits;
+    this.now = opts.now ?? Date.now;
+    this.cache = new SharedQueryCache<QueryValue>({ maxEntries: opts.cache?.maxEntries ?? 10_000, ttlMs: opts.cache?.ttlMs ?? 2000, now: this.now });
+  }
+
+  /** Validates `body` and stores it as a new dashboard. @throws InvalidInputError naming the failing path; LimitExceededError */
+  create(scope: DashboardScope, body: unknown): Promise<DashboardRecord> {
+    return this.store.create(scope, parseDashboardSpec(body), this.now());
+  }
+
+  /** Stores an already validated spec (templates, imports). */
+  createSpec(scope: DashboardScope, spec: DashboardSpec): Promise<DashboardRecord> {
+    return this.store.create(scope, spec, this.now());
+  }
+
+  /** @throws NotFoundError when the tenant has no such dashboard */
+  async get(scope: DashboardScope, id: string): Promise<DashboardRecord> {
+    const rec = await this.store.get(scope.tenantId, id);
+    if (rec === undefined) throw new NotFoundError(`dashboard ${id} not found`);
+    return rec;
+  }
+
+  async list(scope: DashboardScope, q: ListRequest): Promise<DashboardPage> {
+    const { items, total } = await this.store.list(scope.tenantId, q);
+    return { items, total, offset: q.offset, limit: q.limit };
+  }
+
+  /** Replaces the dashboard if `version` is current. @throws InvalidInputError; NotFoundError; ConflictError (stale version) */
+  update(scope: DashboardScope, id: string, version: number, body: unknown): Promise<DashboardRecord> {
+    return this.store.update(scope, id, version, parseDashboardSpec(body), this.now());
+  }
+
+  /** @throws NotFoundError; ConflictError when `version` is given and stale */
+  delete(scope: DashboardScope, id: string, version?: number): Promise<DashboardRecord> {
+    return this.store.delete(scope.tenantId, id, version);
+  }
+
+  versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]> {
+    return this.store.versions(scope.tenantId, id);
+  }
+
+  /**
+   * Evaluates every widget of the dashboard over its time range at the current time.
+   * @param vars selected variable values (absent = the variable's All)
+   * @throws NotFoundError when the tenant has no such dashboard
+   */
+  async data(scope: DashboardScope, id: string, vars: VariableValues = {}): Promise<DashboardData> {
+    const rec = await this.get(scope, id);
+    const window = resolveWindow(rec.dashboard.timeRange, this.now(), this.limits.targetPoints);
+    const ctx = { tenantId: scope.tenantId, window, vars, sources: this.sources, limits: this.limits, cache: this.cache };
+    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => widgetData(w, ctx)));
+    return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
+  }
+
+  cacheStats(): QueryCacheStats {
+    return this.cache.stats();
+  }
+}

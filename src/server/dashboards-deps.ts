@@ -1,0 +1,49 @@
+/**
+ * What the dashboard routes need from the dashboard engine (the composition root passes src/dashboards'
+ * service), as a narrow interface over the API contract's types. Every call names the tenant and acting user;
+ * until authentication exists the routes use `defaultScope`.
+ */
+import type { DashboardSpec } from '../contract/dashboard-spec.ts';
+import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } from '../contract/dashboards.ts';
+
+/** Tenant and acting user of a request. */
+export interface DashboardScope {
+  readonly tenantId: string;
+  readonly actor: string;
+}
+
+/** Bounds of WS /ws/dashboards/{id}. */
+export interface DashboardLiveLimits {
+  /** Open dashboard websockets at most (all dashboards); more are refused with 429 before the upgrade. */
+  readonly maxClients: number;
+  /** Viewers of one dashboard at most. */
+  readonly maxClientsPerDashboard: number;
+  /** When a client's unsent bytes exceed this, its updates are skipped until it catches up. */
+  readonly maxBufferedBytes: number;
+  /** Shortest refresh interval of pushes, ms (a dashboard refreshing faster is pushed at this interval). */
+  readonly minRefreshMs: number;
+}
+
+/** Errors: NotFoundError (unknown id or another tenant's), InvalidInputError (bad spec, naming its path), ConflictError (stale version), LimitExceededError. */
+export interface DashboardsApi {
+  readonly defaultScope: DashboardScope;
+  /** Largest request body of the dashboard routes, bytes (larger → 413). */
+  readonly maxBodyBytes: number;
+  readonly live: DashboardLiveLimits;
+  create(scope: DashboardScope, body: unknown): Promise<DashboardRecord>;
+  get(scope: DashboardScope, id: string): Promise<DashboardRecord>;
+  list(scope: DashboardScope, q: { offset: number; limit: number; search?: string }): Promise<DashboardPage>;
+  update(scope: DashboardScope, id: string, version: number, body: unknown): Promise<DashboardRecord>;
+  delete(scope: DashboardScope, id: string, version?: number): Promise<DashboardRecord>;
+  versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]>;
+  /** Widget data now; `vars` the selected values of the dashboard's variables. */
+  data(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardData>;
+  /** The built-in templates (Executive, Operations, Developer, Tenant). */
+  templates(): { name: string; dashboard: DashboardSpec }[];
+  /** Stores a Grafana dashboard JSON object as a new dashboard; `warnings` name what was left out. */
+  importGrafana(scope: DashboardScope, body: unknown): Promise<{ record: DashboardRecord; warnings: string[] }>;
+  /** The dashboard as a Grafana dashboard JSON object. */
+  exportGrafana(scope: DashboardScope, id: string): Promise<Record<string, unknown>>;
+  /** Refresh interval of the dashboard's live viewers, ms; null when it is `off`. */
+  refreshMs(spec: DashboardSpec): number | null;
+}

@@ -1,0 +1,14 @@
+/**
+ * The dashboard store on PostgreSQL (DWCP_TEST_PG_URL, default postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test; every
+ * store gets a fresh schema dropped on close) through the dashboard store contract. Under CI=true an unreachable
+ * server fails the suite; elsewhere it is skipped with the reason.
+ */
+import { openPostgresDashboardStore } from '../../../src/dashboards/store/open.ts';
+import { dashboardStoreContract } from '../../helpers/dashboard-store-contract.ts';
+import { PG_URL, freshSchema, pgSkipReason } from '../../helpers/postgres.ts';
+
+dashboardStoreContract('postgres', async () => {
+  const reason = await pgSkipReason(); // throws under CI=true
+  if (reason !== undefined) return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
+  return { open: (opts) => openPostgresDashboardStore({ url: PG_URL, schema: freshSchema('dwcp_dash'), dropSchemaOnClose: true }, opts) };
+});
