@@ -20,6 +20,7 @@ export function toActiveTarget(t: TargetStatus): ActiveTarget {
     lastScrape: rfc3339(t.lastScrapeMs),
     lastScrapeDuration: t.lastScrapeDurationMs === null ? 0 : t.lastScrapeDurationMs / 1000,
     samplesLastScrape: t.samplesLastScrape,
+    lastWarning: t.warning ?? '',
   };
 }
 

@@ -21,7 +21,7 @@ interface Batch {
 /** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
 function outcomeOf(batches: readonly Batch[], id: string): [string, string | undefined, number | undefined] {
   const o = batches.filter((b) => b.target.id === id).at(-1)!.outcome;
-  return o.result === 'success' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
+  return o.result === 'success' || o.result === 'skipped_overload' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
 }
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
