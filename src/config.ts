@@ -23,6 +23,7 @@ import {
   DEFAULT_SLO_EVIDENCE as SLO,
 } from './model/insight-settings.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
+import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
 const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
@@ -52,10 +53,44 @@ export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
+/** Per-target scrape limits (Prometheus' sample_limit, label_limit, label_*_length_limit); 0 = no limit. */
+const scrapeLimitFields = {
+  sampleLimit: z.number().int().min(0).max(100_000_000),
+  labelLimit: z.number().int().min(0).max(1_000_000),
+  labelNameLengthLimit: z.number().int().min(0).max(1_000_000),
+  labelValueLengthLimit: z.number().int().min(0).max(100_000_000),
+};
+
 const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
   url: z.url({ protocol: /^https?$/ }),
   labels: z.record(labelName, z.string()).default({}),
+  /** This target's limits (each defaults to the `limits` section). */
+  limits: z.strictObject(scrapeLimitFields).partial().optional(),
+});
+
+/** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */
+const LIMITS_DEFAULTS = {
+  ...DEFAULT_SCRAPE_LIMITS,
+  maxSampleAge: 3_600_000,
+  maxSampleAhead: 600_000,
+  redirects: 'same-host' as const,
+};
+
+/**
+ * The `limits` section: default per-target scrape limits, the accepted sample time window around arrival
+ * (older or further ahead samples are rejected as `too_old` / `too_far_ahead`) and the scrape redirect policy.
+ * The series budget is `detection.maxSeries`, shared fairly between targets.
+ */
+const limitsSchema = z.strictObject({
+  sampleLimit: scrapeLimitFields.sampleLimit.default(LIMITS_DEFAULTS.sampleLimit),
+  labelLimit: scrapeLimitFields.labelLimit.default(LIMITS_DEFAULTS.labelLimit),
+  labelNameLengthLimit: scrapeLimitFields.labelNameLengthLimit.default(LIMITS_DEFAULTS.labelNameLengthLimit),
+  labelValueLengthLimit: scrapeLimitFields.labelValueLengthLimit.default(LIMITS_DEFAULTS.labelValueLengthLimit),
+  maxSampleAge: duration.pipe(z.number().int().min(1000)).default(LIMITS_DEFAULTS.maxSampleAge),
+  maxSampleAhead: duration.pipe(z.number().int().min(0)).default(LIMITS_DEFAULTS.maxSampleAhead),
+  /** `same-host` (default): follow redirects only to the target URL's host and port; `none`; `any`. */
+  redirects: z.enum(['none', 'same-host', 'any']).default(LIMITS_DEFAULTS.redirects),
 });
 
 const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
@@ -294,6 +329,8 @@ export const monitorConfigSchema = z.strictObject({
     .strictObject({ interval: duration.default(1000), timeout: duration.default(1000) })
     .default({ interval: 1000, timeout: 1000 }),
   targets: z.array(targetSchema).max(1000).default([]),
+  /** Per-target scrape limits, the sample time window and scrape redirects (see `limitsSchema`). */
+  limits: limitsSchema.default(LIMITS_DEFAULTS),
   host: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   detection: z
     .strictObject({

@@ -8,7 +8,7 @@ import type { Sample } from '../model/sample.ts';
 import { parseExposition } from './exposition.ts';
 import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
 
-/** Which redirects an HTTP scrape follows: none, only to the target's own host (default), or any. */
+/** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
 export type RedirectPolicy = 'none' | 'same-host' | 'any';
 
 /** Redirect hops followed at most. */

@@ -8,31 +8,8 @@
  */
 import { LimitExceededError } from '../errors.ts';
 import type { Sample } from '../model/sample.ts';
+import type { ScrapeLimits } from '../model/scrape-limits.ts';
 import type { ScrapeFailure } from './scrape-outcome.ts';
-
-/** Limits of one target; 0 = unlimited. Counted after the target labels are attached. */
-export interface ScrapeLimits {
-  /** Samples per scrape (synthetic `up` etc. not counted). */
-  readonly sampleLimit: number;
-  /** Labels per sample (the metric name not counted). */
-  readonly labelLimit: number;
-  /** Characters of a label name. */
-  readonly labelNameLengthLimit: number;
-  /** Characters of a label value. */
-  readonly labelValueLengthLimit: number;
-}
-
-/**
- * Defaults when the configuration names none. Prometheus leaves them unlimited; the monitor bounds them so a
- * hostile target cannot store a 5 MB label value or a 20 000-label series. A simulated DWCP node exposes about
- * 1 900 samples with at most 9 labels.
- */
-export const DEFAULT_SCRAPE_LIMITS: ScrapeLimits = Object.freeze({
-  sampleLimit: 50_000,
-  labelLimit: 64,
-  labelNameLengthLimit: 256,
-  labelValueLengthLimit: 4096,
-});
 
 /** Characters of an offending name or value quoted in an error message at most. */
 const QUOTE_MAX = 64;

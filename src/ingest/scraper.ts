@@ -19,7 +19,8 @@ import { ConfigError, NotFoundError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
-import { checkScrapeLimits, DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from './scrape-limits.ts';
+import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
+import { checkScrapeLimits } from './scrape-limits.ts';
 import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
 
 /** An in-process target: returns its current samples; samples keep their own timestamps. */

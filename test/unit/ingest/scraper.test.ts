@@ -232,4 +232,54 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /store down/);
   });
+
+  it('a target over a limit is down with the limit as its error; the others are untouched', async () => {
+    const batches: Batch[] = [];
+    const sc = new Scraper({
+      onSamples: (target, samples, startMs, outcome) => void batches.push({ target, samples, startMs, outcome }),
+      now: () => NOW,
+      limits: { sampleLimit: 1000, labelLimit: 10, labelNameLengthLimit: 100, labelValueLengthLimit: 100 },
+    });
+    sc.addTarget({ id: 'capped', url: urlOf(good), limits: { sampleLimit: 1 } });
+    sc.addTarget({ id: 'labels', url: urlOf(good), labels: { region: 'r'.repeat(101) } });
+    sc.addTarget({ id: 'fine', url: urlOf(good) });
+    const [capped, labels, fine] = await Promise.all([sc.scrapeOnce('capped'), sc.scrapeOnce('labels'), sc.scrapeOnce('fine')]);
+    assert.deepEqual([capped.health, capped.lastError], ['down', 'sample limit exceeded (2 samples, limit: 1)']);
+    assert.deepEqual(outcomeOf(batches, 'capped'), ['sample_limit', 'DWCP_LIMIT_EXCEEDED', undefined]);
+    const cappedBatch = batches.find((b) => b.target.id === 'capped')!;
+    assert.deepEqual(cappedBatch.samples.map((x) => [x.name, x.value]), [['up', 0], ['scrape_duration_seconds', cappedBatch.samples[1]!.value], ['scrape_samples_scraped', 2]], 'no sample of the scrape is kept');
+    assert.equal(labels.health, 'down');
+    assert.match(labels.lastError ?? '', /^label_value_length_limit exceeded \(metric: dwcp_x, label name: "region"/);
+    assert.deepEqual([fine.health, fine.lastError, fine.samplesLastScrape], ['up', null, 2]);
+    assert.throws(() => sc.addTarget({ id: 'bad', url: urlOf(good), limits: { labelLimit: -1 } }), ConfigError);
+  });
+
+  it("the receiver's verdict becomes the target's warning; a skipped scrape leaves health as it was", async () => {
+    const batches: Batch[] = [];
+    const overloads: number[] = [];
+    const sc = new Scraper({
+      onSamples: (target, samples, startMs, outcome) => {
+        batches.push({ target, samples, startMs, outcome });
+        return { warning: samples.length > 0 ? '3 samples of new series refused' : null };
+      },
+      onOverload: (_t, lateMs) => void overloads.push(lateMs),
+      now: () => NOW,
+    });
+    const hangUrl = urlOf(hanging);
+    sc.addTarget({ id: 'node', url: hangUrl, timeoutMs: 100 });
+    const first = await sc.scrapeOnce('node');
+    assert.deepEqual([first.health, first.lastError], ['down', 'scrape timed out after 100 ms'], 'a target that does not answer on an idle monitor is down');
+    assert.equal(first.warning, '3 samples of new series refused');
+    const pending = sc.scrapeOnce('node');
+    const end = performance.now() + 500;
+    while (performance.now() < end) {
+      // the monitor is saturated past the scrape deadline
+    }
+    const second = await pending;
+    assert.equal(second, first, 'status unchanged');
+    assert.deepEqual(outcomeOf(batches, 'node'), ['skipped_overload', undefined, undefined]);
+    assert.deepEqual(batches.at(-1)!.samples, [], 'no up sample for a skipped scrape');
+    assert.equal(overloads.length, 1);
+    assert.ok(overloads[0]! >= 300);
+  });
 });
