@@ -331,6 +331,13 @@ export const monitorConfigSchema = z.strictObject({
   targets: z.array(targetSchema).max(1000).default([]),
   /** Per-target scrape limits, the sample time window and scrape redirects (see `limitsSchema`). */
   limits: limitsSchema.default(LIMITS_DEFAULTS),
+  /**
+   * The Prometheus remote-write receiver (POST /api/v1/write): `maxBodyBytes` bounds the compressed body, four
+   * times that the decompressed one. Its samples share the series budget as the source `remote_write`.
+   */
+  remoteWrite: z
+    .strictObject({ enabled: z.boolean().default(true), maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024) })
+    .default({ enabled: true, maxBodyBytes: 16 * 1024 * 1024 }),
   host: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   detection: z
     .strictObject({

@@ -29,6 +29,7 @@ import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
 import { overloadWarner } from './monitor/overload-warning.ts';
+import { catalogRemoteWriteMetrics, REMOTE_WRITE_SOURCE, RemoteWriteReceiver } from './monitor/remote-write.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { createLiveFeed } from './monitor/live-feed.ts';
@@ -200,6 +201,11 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
     pipeline.tracker.budget.register('host');
   }
+  const rw = config.remoteWrite;
+  const remoteWrite = rw.enabled
+    ? new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 4 * rw.maxBodyBytes, labels: limits }, maxBodyBytes: rw.maxBodyBytes, metrics: catalogRemoteWriteMetrics(metrics) })
+    : undefined;
+  if (remoteWrite) pipeline.tracker.budget.register(REMOTE_WRITE_SOURCE);
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
   const slos = opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() });
@@ -274,6 +280,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
+      ...(remoteWrite ? { remoteWrite } : {}),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false },

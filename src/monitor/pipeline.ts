@@ -85,6 +85,8 @@ export interface IngestStep {
    * the budget, samples outside the time window), or null; the scraper shows it as the target's warning.
    */
   readonly warning: string | null;
+  /** Samples not stored, by reason (tracker and store). */
+  readonly rejected: Readonly<Partial<Record<RejectReason, number>>>;
 }
 
 /** The warning of a batch from its rejects (null when nothing was refused for the target's own reasons). */
@@ -144,19 +146,34 @@ export class MonitorPipeline {
       this.lastSkipMs = nowMs;
       p.metrics?.skipped(target.id);
       p.metrics?.overloaded(true);
-      return { admitted: 0, stored: 0, outcome: null, trackMs: 0, detectMs: 0, warning: target.warning ?? null };
+      return { admitted: 0, stored: 0, outcome: null, trackMs: 0, detectMs: 0, warning: target.warning ?? null, rejected: {} };
     }
     p.metrics?.overloaded(nowMs - this.lastSkipMs < OVERLOAD_HOLD_MS);
     this.received += samples.length;
     const duration = target.lastScrapeDurationMs === null ? null : target.lastScrapeDurationMs / 1000;
     p.metrics?.scrape(target.id, outcome.result, outcome.result === 'success', duration);
     for (const o of p.observers ?? []) o.scraped?.(target, nowMs);
+    return this.process(target.id, samples, nowMs);
+  }
 
+  /**
+   * Runs pushed samples (remote write, push API) of `source` through the same stages as a scrape batch: admitted
+   * against the source's share of the series budget, the time window, order and duplicates; stored; detected.
+   * @throws whatever the sample store throws on append (StoreError); nothing of the batch is then stored.
+   */
+  async ingestPushed(source: string, samples: readonly Sample[]): Promise<IngestStep> {
+    this.received += samples.length;
+    return this.process(source, samples, this.parts.clock());
+  }
+
+  private async process(source: string, samples: readonly Sample[], nowMs: number): Promise<IngestStep> {
+    const p = this.parts;
     let t0 = this.timer();
-    const admit = p.tracker.admit(samples, { source: target.id, nowMs });
+    const admit = p.tracker.admit(samples, { source, nowMs });
     const trackMs = this.timer() - t0;
-    this.countRejected(admit.rejected, target.id);
-    const warning = batchWarning(admit.rejected, p.tracker.budget.of(target.id));
+    this.countRejected(admit.rejected, source);
+    const rejected: Partial<Record<RejectReason, number>> = { ...admit.rejected };
+    const warning = batchWarning(admit.rejected, p.tracker.budget.of(source));
     for (const o of p.observers ?? []) o.admitted?.(admit.admitted);
     let stored = 0;
     if (p.store !== null && admit.admitted.length > 0) {
@@ -164,20 +181,22 @@ export class MonitorPipeline {
       stored = res.stored;
       this.ingested += stored;
       p.metrics?.ingested(stored);
-      this.countRejected(res.rejected, target.id);
+      this.countRejected(res.rejected, source);
+      for (const [r, n] of Object.entries(res.rejected) as [RejectReason, number][]) rejected[r] = (rejected[r] ?? 0) + n;
     }
     p.metrics?.series(p.tracker.size);
-    if (p.engine === null) return { admitted: admit.admitted.length, stored, outcome: null, trackMs, detectMs: 0, warning };
+    const step = { admitted: admit.admitted.length, stored, trackMs, warning, rejected };
+    if (p.engine === null) return { ...step, outcome: null, detectMs: 0 };
 
     t0 = this.timer();
-    const detected = p.engine.process(admit.inputs, p.clock(), { targetId: target.id });
+    const detected = p.engine.process(admit.inputs, p.clock(), { targetId: source });
     const detectMs = this.timer() - t0;
     p.metrics?.detection(detectMs / 1000, detected.processed);
     this.processed += detected.processed;
     this.opened += detected.opened.length;
     this.resolved += detected.resolved.length;
     await p.sink.handle(detected);
-    return { admitted: admit.admitted.length, stored, outcome: detected, trackMs, detectMs, warning };
+    return { ...step, outcome: detected, detectMs };
   }
 
   /** A copy of the counters. */

@@ -32,6 +32,7 @@ import { sloRoutes } from './routes/slo.ts';
 import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { traceRoutes } from './routes/traces.ts';
+import { remoteWriteRoutes } from './routes/remote-write.ts';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(silenceRoutes, ctx);
   await app.register(alertingRuleRoutes, ctx);
   await app.register(traceRoutes, ctx);
+  await app.register(remoteWriteRoutes, ctx);
   await app.register(profileRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);

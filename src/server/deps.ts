@@ -117,6 +117,22 @@ export interface AppDeps {
   readonly summaries?: SummariesApi;
   /** OTLP trace receiver and trace queries (POST /v1/traces, GET /api/traces, /api/traces/{traceId}); omitted → 404. */
   readonly traces?: TraceSource;
+  /** Prometheus remote-write receiver (POST /api/v1/write); omitted → 404. */
+  readonly remoteWrite?: RemoteWriteSink;
+}
+
+/** The remote-write receiver: one POST /api/v1/write body (Snappy-compressed protobuf) and its headers. */
+export interface RemoteWriteSink {
+  /** Largest body accepted (compressed), bytes; larger → 413. */
+  readonly maxBodyBytes: number;
+  /**
+   * Decodes the body and ingests its valid samples (refused series and samples are counted, the rest kept).
+   * @throws InvalidInputError (400) for a wrong content type or encoding or a body that does not decode;
+   *   PayloadTooLargeError (413); StoreError (503, nothing stored)
+   */
+  receive(req: { readonly body: Buffer; readonly contentType: string | undefined; readonly contentEncoding: string | undefined }): Promise<unknown>;
+  /** Counts a request refused by the HTTP layer (body over the limit). */
+  countRejectedRequest(reason: 'too_large'): void;
 }
 
 /** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */
