@@ -67,6 +67,8 @@ const targetSchema = z.strictObject({
   labels: z.record(labelName, z.string()).default({}),
   /** This target's limits (each defaults to the `limits` section). */
   limits: z.strictObject(scrapeLimitFields).partial().optional(),
+  /** Prometheus' honor_labels: exposed labels win over target labels (a Pushgateway's pushed `job`/`instance`). */
+  honorLabels: z.boolean().default(false),
 });
 
 /** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */

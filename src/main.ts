@@ -194,7 +194,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     redirects: L.redirects,
   });
   for (const t of config.targets) {
-    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout, ...(t.limits ? { limits: t.limits } : {}) });
+    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout, honorLabels: t.honorLabels, ...(t.limits ? { limits: t.limits } : {}) });
     pipeline.tracker.budget.register(t.id);
   }
   if (config.host.enabled) {

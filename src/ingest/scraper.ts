@@ -38,6 +38,12 @@ interface TargetConfigBase {
   readonly intervalMs?: number;
   /** This target's limits (each field defaults to the scraper's `limits`). */
   readonly limits?: Partial<ScrapeLimits>;
+  /**
+   * Prometheus' `honor_labels`: on a clash the exposed label wins over the target label (e.g. the `job` and
+   * `instance` of batch jobs pushed to a Pushgateway), and exposed empty values remove the label. Default false:
+   * the clashing exposed label is kept as `exported_<name>`.
+   */
+  readonly honorLabels?: boolean;
 }
 
 /** An HTTP target exposing the text format. */
@@ -302,7 +308,7 @@ export class Scraper {
     const fetched = isInProcess(st.cfg) ? collectFrom(st.cfg.source, startMs) : await this.fetchAndParse(st, st.cfg, startMs);
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
-    const relabelled = Array.isArray(fetched) ? this.relabel(fetched, st.labels) : fetched;
+    const relabelled = Array.isArray(fetched) ? this.relabel(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
     const got = Array.isArray(relabelled) ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled) : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
@@ -349,13 +355,22 @@ export class Scraper {
     });
   }
 
-  /** Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`. */
-  private relabel(samples: Sample[], targetLabels: Labels): Sample[] {
+  /**
+   * Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`, or with
+   * `honor` wins (an empty exposed value then removes the label, as in Prometheus).
+   */
+  private relabel(samples: Sample[], targetLabels: Labels, honor: boolean): Sample[] {
     const out: Sample[] = new Array<Sample>(samples.length);
     const tKeys = Object.keys(targetLabels);
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i]!;
       const labels: Record<string, string> = {};
+      if (honor) {
+        for (let j = 0; j < tKeys.length; j++) if (s.labels[tKeys[j]!] === undefined) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
+        for (const k in s.labels) if (s.labels[k] !== '') labels[k] = s.labels[k]!;
+        out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
+        continue;
+      }
       for (const k in s.labels) {
         const v = s.labels[k]!;
         if (targetLabels[k] !== undefined) labels['exported_' + k] = v;

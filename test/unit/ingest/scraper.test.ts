@@ -282,4 +282,25 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(overloads.length, 1);
     assert.ok(overloads[0]! >= 300);
   });
+
+  it('honorLabels: exposed job and instance win over the target labels, empty exposed values drop the label', async () => {
+    const pushed = await listen((_q, r) => r.end('batch_done{job="nightly",instance=""} 1\nbatch_rows{job="nightly",instance="db-1"} 5\n'));
+    try {
+      const batches: Batch[] = [];
+      const sc = makeScraper(batches);
+      sc.addTarget({ id: 'honor', url: urlOf(pushed), honorLabels: true, labels: { job: 'pushgateway', region: 'eu' } });
+      sc.addTarget({ id: 'plain', url: urlOf(pushed), labels: { job: 'pushgateway' } });
+      await sc.scrapeOnce('honor');
+      await sc.scrapeOnce('plain');
+      const host = new URL(urlOf(pushed)).host;
+      const of = (id: string) => batches.find((b) => b.target.id === id)!.samples.filter((x) => x.name.startsWith('batch_')).map((x) => x.labels);
+      assert.deepEqual(of('honor'), [
+        { job: 'nightly', region: 'eu' },
+        { job: 'nightly', instance: 'db-1', region: 'eu' },
+      ]);
+      assert.deepEqual(of('plain')[1], { exported_job: 'nightly', exported_instance: 'db-1', job: 'pushgateway', instance: host });
+    } finally {
+      await close(pushed);
+    }
+  });
 });
