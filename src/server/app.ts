@@ -33,6 +33,7 @@ import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { remoteWriteRoutes } from './routes/remote-write.ts';
+import { pushRoutes } from './routes/push.ts';
 
 /** Options of {@link buildApp}. */
 export interface BuildAppOptions {
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(alertingRuleRoutes, ctx);
   await app.register(traceRoutes, ctx);
   await app.register(remoteWriteRoutes, ctx);
+  await app.register(pushRoutes, ctx);
   await app.register(profileRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);

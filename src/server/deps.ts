@@ -15,6 +15,7 @@ import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { OtlpExportResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
@@ -119,6 +120,8 @@ export interface AppDeps {
   readonly traces?: TraceSource;
   /** Prometheus remote-write receiver (POST /api/v1/write); omitted → 404. */
   readonly remoteWrite?: RemoteWriteSink;
+  /** JSON push of samples (POST /api/metrics); omitted → 404. */
+  readonly push?: (req: PushRequest) => Promise<PushResult>;
 }
 
 /** The remote-write receiver: one POST /api/v1/write body (Snappy-compressed protobuf) and its headers. */
