@@ -10,7 +10,6 @@ import snappy from 'snappyjs';
 import { InvalidInputError, PayloadTooLargeError } from '../../errors.ts';
 import type { Sample } from '../../model/sample.ts';
 import type { ScrapeLimits } from '../../model/scrape-limits.ts';
-import { checkScrapeLimits } from '../scrape-limits.ts';
 import { writeRequestType } from './proto-root.ts';
 
 /** Why a whole request is refused (HTTP 400, or 413 for `too_large`). */
@@ -69,10 +68,15 @@ interface WireSeries {
 
 const toMs = (t: number | { toNumber(): number } | undefined): number => (t === undefined ? 0 : typeof t === 'number' ? t : t.toNumber());
 
-/** The series' metric name and labels, or the reason it is refused. Empty label values mean "no label". */
+/**
+ * The series' metric name and labels, or the reason it is refused. Empty label values mean "no label"; the label
+ * count and length limits are those of src/ingest/scrape-limits.ts (0 = none).
+ */
 function seriesIdentity(wire: readonly WireLabel[], limits: ScrapeLimits): { name: string; labels: Record<string, string> } | RemoteWriteSampleReject {
   let name: string | undefined;
-  const labels: Record<string, string> = Object.create(null) as Record<string, string>;
+  const labels: Record<string, string> = {};
+  const { labelLimit, labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = limits;
+  let n = 0;
   for (const l of wire) {
     if (l.name === '__name__') {
       if (name !== undefined) return 'duplicate_label_name';
@@ -80,14 +84,17 @@ function seriesIdentity(wire: readonly WireLabel[], limits: ScrapeLimits): { nam
       continue;
     }
     if (!LABEL_NAME.test(l.name) || l.name.startsWith('__')) return 'invalid_label_name';
-    if (l.name in labels) return 'duplicate_label_name';
-    if (l.value !== '') labels[l.name] = l.value;
+    if (Object.hasOwn(labels, l.name)) return 'duplicate_label_name';
+    if ((nameMax > 0 && l.name.length > nameMax) || (valueMax > 0 && l.value.length > valueMax)) return 'label_limit';
+    if (l.value !== '') {
+      labels[l.name] = l.value;
+      n++;
+    }
   }
   if (name === undefined || name === '') return 'missing_metric_name';
   if (!METRIC_NAME.test(name)) return 'invalid_metric_name';
-  const probe: Sample = { name, labels, value: 0, timestampMs: 0 };
-  if (checkScrapeLimits([probe], { ...limits, sampleLimit: 0 }) !== null) return 'label_limit';
-  return { name, labels: { ...labels } };
+  if (labelLimit > 0 && n > labelLimit) return 'label_limit';
+  return { name, labels };
 }
 
 /**
