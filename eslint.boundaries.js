@@ -53,7 +53,7 @@ export const ALLOWED = {
   store: ['model', 'catalog', 'errors', 'math'],
   sdk: ['model', 'catalog', 'errors'],
   ingest: ['model', 'catalog', 'errors', 'math'],
-  alerting: ['model', 'catalog', 'errors', 'contract', 'math'],
+  alerting: ['store', 'model', 'catalog', 'errors', 'contract', 'math'],
   generate: ['model', 'catalog', 'errors', 'contract', 'analysis'],
   sim: ['sdk', 'model', 'catalog', 'errors', 'math'],
   traces: ['store', 'contract', 'model', 'catalog', 'errors', 'math'],

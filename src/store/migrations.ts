@@ -3,8 +3,8 @@
  * and PostgreSQL; the dialect differences are the auto-increment primary key (`integer primary key
  * autoincrement` vs `bigserial`) and SQLite's `WITHOUT ROWID` samples table (clustered on (series_id, ts)).
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from './migrator.ts';
 
 /** Dialects the store supports. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -105,16 +105,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
  * @throws StoreError when a migration fails (the message names it; the cause is the driver error).
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
-  const migrations = storeMigrations(dialect);
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  // With a schema, kysely's bookkeeping tables must live there too: its existence check introspects every
-  // schema and would otherwise find another schema's tables.
-  const migrator = new Migrator({ db, provider, ...(schema === undefined ? {} : { migrationTableSchema: schema }) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  await runMigrations(db, { migrations: storeMigrations(dialect), dialect, ...(schema === undefined ? {} : { schema }), label: 'store' });
 }
 
 /** Drops every table of the store and kysely's migration bookkeeping (tests). */

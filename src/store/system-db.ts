@@ -9,7 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type Migration } from 'kysely';
+import { runMigrations } from './migrator.ts';
 import pg from 'pg';
 import { InvalidInputError, StoreError } from '../errors.ts';
 import type { StoreDialect } from './migrations.ts';
@@ -90,19 +91,18 @@ export async function openSystemDb<DB>(
       };
     }
   }
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(dialect)) };
-  const migrator = new Migrator({
-    db: db as unknown as Kysely<unknown>,
-    provider,
-    migrationTableName: `kysely_migration_${system}`,
-    migrationLockTableName: `kysely_migration_lock_${system}`,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  try {
+    await runMigrations(db as unknown as Kysely<unknown>, {
+      migrations: migrations(dialect),
+      dialect,
+      tableName: `kysely_migration_${system}`,
+      lockTableName: `kysely_migration_lock_${system}`,
+      ...(schema ? { schema } : {}),
+      label: system,
+    });
+  } catch (e) {
     await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`${system} migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw e;
   }
   let closing: Promise<void> | undefined;
   return {

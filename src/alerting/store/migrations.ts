@@ -4,8 +4,8 @@
  * Same SQL on SQLite and PostgreSQL (auto-increment id differs).
  * @see https://kysely.dev/docs/migrations
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from '../../store/migrator.ts';
 
 /** Dialects alerting's store supports. */
 export type AlertingDialect = 'sqlite' | 'postgres';
@@ -69,20 +69,14 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
  * @throws StoreError when a migration fails
  */
 export async function migrateAlerting(db: Kysely<unknown>, dialect: AlertingDialect, schema?: string): Promise<void> {
-  const migrations = alertingMigrations(dialect);
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: ALERTING_MIGRATION_TABLE,
-    migrationLockTableName: ALERTING_MIGRATION_LOCK_TABLE,
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  await runMigrations(db, {
+    migrations: alertingMigrations(dialect),
+    dialect,
+    tableName: ALERTING_MIGRATION_TABLE,
+    lockTableName: ALERTING_MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { schema }),
+    label: 'alerting',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`alerting migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }
 
 /** Drops alerting's tables and bookkeeping (tests). */

@@ -7,8 +7,8 @@
  * index b-tree (WITHOUT ROWID) but about 4 KiB in a table b-tree, so a chunk fits its page without overflow.
  * The index on start_ts serves retention and the per-hour rollup scan.
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from '../migrator.ts';
 import type { StoreDialect } from '../migrations.ts';
 
 function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -59,18 +59,12 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
  * @throws StoreError when a migration fails.
  */
 export async function migrateTsdb(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
-  const migrations = tsdbMigrations(dialect);
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'tsdb_migration',
-    migrationLockTableName: 'tsdb_migration_lock',
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  await runMigrations(db, {
+    migrations: tsdbMigrations(dialect),
+    dialect,
+    tableName: 'tsdb_migration',
+    lockTableName: 'tsdb_migration_lock',
+    ...(schema === undefined ? {} : { schema }),
+    label: 'chunk store',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }

@@ -8,8 +8,8 @@
  * and start, service + operation + start, start (retention, time-only search), service + duration, error spans
  * by start (partial index), node + start, region + start, VM id.
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import { StoreError } from '../../errors.ts';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { runMigrations } from '../../store/migrator.ts';
 
 /** Dialects of the trace store. */
 export type TraceStoreDialect = 'sqlite' | 'postgres';
@@ -74,18 +74,12 @@ export const TRACE_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_traces';
  * @throws StoreError when a migration fails.
  */
 export async function migrateTraceStore(db: Kysely<unknown>, dialect: TraceStoreDialect, schema?: string): Promise<void> {
-  const migrations = traceMigrations(dialect);
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: TRACE_MIGRATION_TABLE,
-    migrationLockTableName: TRACE_MIGRATION_LOCK_TABLE,
-    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  await runMigrations(db, {
+    migrations: traceMigrations(dialect),
+    dialect,
+    tableName: TRACE_MIGRATION_TABLE,
+    lockTableName: TRACE_MIGRATION_LOCK_TABLE,
+    ...(schema === undefined ? {} : { schema }),
+    label: 'trace store',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(unknown)';
-    throw new StoreError(`trace store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
 }
