@@ -29,8 +29,8 @@ import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
 import { overloadWarner } from './monitor/overload-warning.ts';
-import { catalogRemoteWriteMetrics, REMOTE_WRITE_SOURCE, RemoteWriteReceiver } from './monitor/remote-write.ts';
-import { PUSH_API_SOURCE, pushHandler } from './monitor/push-api.ts';
+import { catalogRemoteWriteMetrics, RemoteWriteReceiver } from './monitor/remote-write.ts';
+import { pushHandler } from './monitor/push-api.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { createLiveFeed } from './monitor/live-feed.ts';
@@ -206,8 +206,6 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const remoteWrite = rw.enabled
     ? new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 4 * rw.maxBodyBytes, labels: limits }, maxBodyBytes: rw.maxBodyBytes, metrics: catalogRemoteWriteMetrics(metrics) })
     : undefined;
-  if (remoteWrite) pipeline.tracker.budget.register(REMOTE_WRITE_SOURCE);
-  pipeline.tracker.budget.register(PUSH_API_SOURCE);
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
   const slos = opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() });

@@ -6,17 +6,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { PushRequestSchema, type PushResponse } from '../../contract/push.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext } from '../deps.ts';
 
 /** Problems listed in a 400 at most. */
 const MAX_PROBLEMS = 10;
 
-/** Registers POST /api/metrics when the monitor accepts pushed samples (otherwise the route is 404). */
+/** Registers POST /api/metrics (404 when the monitor does not accept pushed samples). */
 export async function pushRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const push = ctx.deps.push;
-  if (!push) return;
   app.post('/api/metrics', async (request): Promise<PushResponse> => {
+    if (!push) throw new NotFoundError('pushing samples is not enabled on this monitor');
     const parsed = PushRequestSchema.safeParse(request.body);
     if (!parsed.success) {
       const problems = parsed.error.issues

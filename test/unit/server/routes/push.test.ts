@@ -63,4 +63,13 @@ describe('POST /api/metrics', () => {
     assert.equal((await post({ samples: [{ name: 'x', value: 1, extra: true }] })).statusCode, 400);
     assert.equal(await store.countSamples(), before);
   });
+
+  it('is 404 when the monitor does not accept pushed samples', async () => {
+    const bare = await buildApp(testDeps(), { checkResponses: true });
+    try {
+      assert.equal((await bare.inject({ method: 'POST', url: '/api/metrics', payload: { samples: [{ name: 'x', value: 1 }] } })).statusCode, 404);
+    } finally {
+      await bare.close();
+    }
+  });
 });
