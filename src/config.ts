@@ -26,6 +26,7 @@ import {
 } from './model/insight-settings.ts';
 import { redactUrlCredentials, urlHasCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
+import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
 const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
@@ -121,10 +122,46 @@ const seriesRuleSchema = z.strictObject({
   kind: z.enum([...METRIC_KINDS, 'ignore']),
 });
 
+/** Per-target scrape limits (Prometheus' sample_limit, label_limit, label_*_length_limit); 0 = no limit. */
+const scrapeLimitFields = {
+  sampleLimit: z.number().int().min(0).max(100_000_000),
+  labelLimit: z.number().int().min(0).max(1_000_000),
+  labelNameLengthLimit: z.number().int().min(0).max(1_000_000),
+  labelValueLengthLimit: z.number().int().min(0).max(100_000_000),
+};
+
 const targetSchema = z.strictObject({
   id: z.string().min(1).max(128),
   url: httpUrl,
   labels: z.record(labelName, z.string()).default({}),
+  /** This target's limits (each defaults to the `limits` section). */
+  limits: z.strictObject(scrapeLimitFields).partial().optional(),
+  /** Prometheus' honor_labels: exposed labels win over target labels (a Pushgateway's pushed `job`/`instance`). */
+  honorLabels: z.boolean().default(false),
+});
+
+/** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */
+const LIMITS_DEFAULTS = {
+  ...DEFAULT_SCRAPE_LIMITS,
+  maxSampleAge: 3_600_000,
+  maxSampleAhead: 600_000,
+  redirects: 'same-host' as const,
+};
+
+/**
+ * The `limits` section: default per-target scrape limits, the accepted sample time window around arrival
+ * (older or further ahead samples are rejected as `too_old` / `too_far_ahead`) and the scrape redirect policy.
+ * The series budget is `detection.maxSeries`, shared fairly between targets.
+ */
+const limitsSchema = z.strictObject({
+  sampleLimit: scrapeLimitFields.sampleLimit.default(LIMITS_DEFAULTS.sampleLimit),
+  labelLimit: scrapeLimitFields.labelLimit.default(LIMITS_DEFAULTS.labelLimit),
+  labelNameLengthLimit: scrapeLimitFields.labelNameLengthLimit.default(LIMITS_DEFAULTS.labelNameLengthLimit),
+  labelValueLengthLimit: scrapeLimitFields.labelValueLengthLimit.default(LIMITS_DEFAULTS.labelValueLengthLimit),
+  maxSampleAge: duration.pipe(z.number().int().min(1000)).default(LIMITS_DEFAULTS.maxSampleAge),
+  maxSampleAhead: duration.pipe(z.number().int().min(0)).default(LIMITS_DEFAULTS.maxSampleAhead),
+  /** `same-host` (default): follow redirects only to the target URL's host and port; `none`; `any`. */
+  redirects: z.enum(['none', 'same-host', 'any']).default(LIMITS_DEFAULTS.redirects),
 });
 
 const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
@@ -391,6 +428,15 @@ export const monitorConfigSchema = z.strictObject({
     .strictObject({ interval: positiveDuration.default(1000), timeout: positiveDuration.default(1000) })
     .default({ interval: 1000, timeout: 1000 }),
   targets: z.array(targetSchema).max(1000).default([]),
+  /** Per-target scrape limits, the sample time window and scrape redirects (see `limitsSchema`). */
+  limits: limitsSchema.default(LIMITS_DEFAULTS),
+  /**
+   * The Prometheus remote-write receiver (POST /api/v1/write): `maxBodyBytes` bounds the compressed body, four
+   * times that the decompressed one. Its samples share the series budget as the source `remote_write`.
+   */
+  remoteWrite: z
+    .strictObject({ enabled: z.boolean().default(true), maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024) })
+    .default({ enabled: true, maxBodyBytes: 16 * 1024 * 1024 }),
   host: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   detection: z
     .strictObject({

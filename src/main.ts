@@ -29,6 +29,9 @@ import { MAINTENANCE_INTERVAL_MS, STALE_SERIES_MS, runMaintenance } from './moni
 import { fileModelPerformance } from './monitor/model-performance.ts';
 import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
+import { overloadWarner } from './monitor/overload-warning.ts';
+import { catalogRemoteWriteMetrics, RemoteWriteReceiver } from './monitor/remote-write.ts';
+import { pushHandler } from './monitor/push-api.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
 import { createLiveFeed } from './monitor/live-feed.ts';
@@ -235,7 +238,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   });
   const watch = new TargetWatch({ onHealthChange: () => live.publish({ type: 'targets', targets: scraper.targets() }) });
   const ruleFeed = { admitted: (samples: Parameters<AlertingService['admitSamples']>[0]) => alerting.admitSamples(samples) };
-  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, metrics: catalogPipelineMetrics(metrics), observers: [watch, ruleFeed] });
+  const window = { maxSampleAgeMs: config.limits.maxSampleAge, maxSampleAheadMs: config.limits.maxSampleAhead };
+  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, window, metrics: catalogPipelineMetrics(metrics), observers: [watch, ruleFeed] });
   try {
     await alerting.start();
   } catch (e) {
@@ -249,17 +253,28 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     : null;
   await checkpointer?.restore();
 
+  const L = config.limits;
+  const limits = { sampleLimit: L.sampleLimit, labelLimit: L.labelLimit, labelNameLengthLimit: L.labelNameLengthLimit, labelValueLengthLimit: L.labelValueLengthLimit };
   const scraper = new Scraper({
-    onSamples: async (target, samples, _startMs, outcome, types) => void (await pipeline.ingest({ target, samples, outcome, types })),
+    onSamples: (target, samples, _startMs, outcome, types) => pipeline.ingest({ target, samples, outcome, types }),
     onError: (t, e) => log.error({ err: e, target: t.id }, 'processing a scrape batch failed'),
+    onOverload: overloadWarner(log, clock),
     now: clock,
+    limits,
+    redirects: L.redirects,
   });
   for (const t of config.targets) {
-    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout });
+    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout, honorLabels: t.honorLabels, ...(t.limits ? { limits: t.limits } : {}) });
+    pipeline.tracker.budget.register(t.id);
   }
   if (config.host.enabled) {
     scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
+    pipeline.tracker.budget.register('host');
   }
+  const rw = config.remoteWrite;
+  const remoteWrite = rw.enabled
+    ? new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 4 * rw.maxBodyBytes, labels: limits }, maxBodyBytes: rw.maxBodyBytes, metrics: catalogRemoteWriteMetrics(metrics) })
+    : undefined;
 
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
   const slos = opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() });
@@ -349,6 +364,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
       ...(dashboards ? { dashboards } : {}),
+      ...(remoteWrite ? { remoteWrite } : {}),
+      push: pushHandler(pipeline, clock),
       ...(webRoot ? { webRoot } : {}),
     },
     { logger: false, warnLog: log, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },

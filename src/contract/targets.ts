@@ -19,6 +19,8 @@ export const TargetStatusSchema = z.strictObject({
   lastScrapeDurationMs: z.number().nullable(),
   lastError: z.string().nullable(),
   samplesLastScrape: z.number().int().nonnegative(),
+  /** Problem with the target's samples although its scrapes succeed (e.g. series over its budget share). */
+  warning: z.string().nullable().optional(),
 });
 export type ApiTargetStatus = z.infer<typeof TargetStatusSchema>;
 
@@ -38,6 +40,8 @@ export const ActiveTargetSchema = z.strictObject({
   /** Seconds; 0 before the first scrape. */
   lastScrapeDuration: z.number().nonnegative(),
   samplesLastScrape: z.number().int().nonnegative(),
+  /** Problem with the target's samples although its scrapes succeed; empty string when none (an addition). */
+  lastWarning: z.string(),
 });
 export type ActiveTarget = z.infer<typeof ActiveTargetSchema>;
 

@@ -10,6 +10,9 @@ import { isBlank, isNameChar, isNameStart, unescapeHelp } from './exposition-lex
 /** Metric family types of the text format (`# TYPE` line). */
 export type ExpositionType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
+/** Family types an exposition declared (`# TYPE`), by family name. */
+export type FamilyTypes = ReadonlyMap<string, ExpositionType>;
+
 const TYPES: ReadonlySet<string> = new Set<ExpositionType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 /** What `# TYPE` / `# HELP` said about one metric family. Missing TYPE = `untyped`, missing HELP = ''. */

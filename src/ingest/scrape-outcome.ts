@@ -15,6 +15,9 @@ export const SCRAPE_RESULTS = [
   'body_too_large',
   'connection_error',
   'source_error',
+  'sample_limit',
+  'label_limit',
+  'skipped_overload',
 ] as const;
 
 /**
@@ -25,12 +28,16 @@ export const SCRAPE_RESULTS = [
  * - `parse_error`: the body is not valid text exposition;
  * - `body_too_large`: the body exceeded the target's size limit;
  * - `connection_error`: refused, reset, unknown host or another network failure;
- * - `source_error`: an in-process source (e.g. the host collector) threw.
+ * - `source_error`: an in-process source (e.g. the host collector) threw;
+ * - `sample_limit`: the scrape had more samples than the target's `sampleLimit` (src/ingest/scrape-limits.ts);
+ * - `label_limit`: a sample broke the target's label count, label name or label value length limit;
+ * - `skipped_overload`: the monitor itself was too busy to serve the scrape in time (its event loop was blocked
+ *   past the scrape's deadline), so the result says nothing about the target: no samples, health unchanged.
  */
 export type ScrapeResult = (typeof SCRAPE_RESULTS)[number];
 
 /** A failed scrape's result. */
-export type ScrapeFailureResult = Exclude<ScrapeResult, 'success'>;
+export type ScrapeFailureResult = Exclude<ScrapeResult, 'success' | 'skipped_overload'>;
 
 /** A successful scrape. */
 export interface ScrapeSuccess {
@@ -45,15 +52,24 @@ export interface ScrapeFailure {
   readonly httpStatus?: number;
 }
 
+/**
+ * A scrape the monitor could not serve in time because it was saturated: `lateMs` is how long after the scrape's
+ * deadline the monitor got to run again. Neither a success nor a failure of the target.
+ */
+export interface ScrapeSkipped {
+  readonly result: 'skipped_overload';
+  readonly lateMs: number;
+}
+
 /** Outcome of one scrape (a discriminated union on `result`). */
-export type ScrapeOutcome = ScrapeSuccess | ScrapeFailure;
+export type ScrapeOutcome = ScrapeSuccess | ScrapeFailure | ScrapeSkipped;
 
 /** The outcome of a successful scrape (shared, immutable). */
 export const SCRAPE_SUCCESS: ScrapeSuccess = Object.freeze({ result: 'success' });
 
 /** Whether the outcome is a failure (narrows the union). */
 export function isScrapeFailure(o: ScrapeOutcome): o is ScrapeFailure {
-  return o.result !== 'success';
+  return o.result !== 'success' && o.result !== 'skipped_overload';
 }
 
 function messageOf(e: unknown): string {

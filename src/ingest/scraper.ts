@@ -8,23 +8,21 @@
  * reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
  * own timer, and a target's next scrape starts only after its previous one finished (no overlap). Every batch
  * comes with the scrape's typed outcome (`success`, `timeout`, `http_error`, ... in src/ingest/scrape-outcome.ts).
+ *
+ * Limits: each target has Prometheus' per-scrape limits (src/ingest/scrape-limits.ts; a scrape over one fails as
+ * a whole with the limit as its error). Redirects are followed only to the target's own host by default.
+ * Overload: a scrape whose deadline timer ran late because the monitor's event loop was blocked is reported as
+ * `skipped_overload` — no samples, no `up`, health unchanged — because its timeout says nothing about the target.
  */
 import { getMetric } from '../catalog/index.ts';
-import { ConfigError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
+import { ConfigError, NotFoundError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
-import type { ExpositionType } from './exposition-families.ts';
-import { parseExposition } from './exposition.ts';
-import {
-  bodyFailure,
-  connectionFailure,
-  httpFailure,
-  SCRAPE_SUCCESS,
-  sourceFailure,
-  timeoutFailure,
-  type ScrapeFailure,
-  type ScrapeOutcome,
-} from './scrape-outcome.ts';
+import type { FamilyTypes } from './exposition-families.ts';
+import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
+import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
+import { checkScrapeLimits } from './scrape-limits.ts';
+import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
 
 /** An in-process target: returns its current samples; samples keep their own timestamps. */
 export interface InProcessSource {
@@ -39,6 +37,14 @@ interface TargetConfigBase {
   readonly labels?: Labels;
   /** Scrape interval in ms (default 1000, at least 10). */
   readonly intervalMs?: number;
+  /** This target's limits (each field defaults to the scraper's `limits`). */
+  readonly limits?: Partial<ScrapeLimits>;
+  /**
+   * Prometheus' `honor_labels`: on a clash the exposed label wins over the target label (e.g. the `job` and
+   * `instance` of batch jobs pushed to a Pushgateway), and exposed empty values remove the label. Default false:
+   * the clashing exposed label is kept as `exported_<name>`.
+   */
+  readonly honorLabels?: boolean;
 }
 
 /** An HTTP target exposing the text format. */
@@ -60,13 +66,18 @@ export interface InProcessTargetConfig extends TargetConfigBase {
 
 export type TargetConfig = HttpTargetConfig | InProcessTargetConfig;
 
-/** Family types the exposition declared (`# TYPE`), by family name. */
-export type FamilyTypes = ReadonlyMap<string, ExpositionType>;
+/** What the receiver of a batch reports back: a warning about this target's samples (e.g. series refused), or null. */
+export interface BatchVerdict {
+  readonly warning: string | null;
+}
+
+export type { FamilyTypes };
 
 /**
- * Receives every scrape batch (also of failed scrapes: then only the synthetic samples) with the scrape's typed
- * outcome (src/ingest/scrape-outcome.ts) and, for HTTP targets, the family types their exposition declared
- * (empty for in-process targets and failed scrapes).
+ * Receives every scrape batch (also of failed scrapes: then only the synthetic samples; of skipped scrapes: no
+ * samples) with the scrape's typed outcome (src/ingest/scrape-outcome.ts) and, for HTTP targets, the family types
+ * their exposition declared (empty for in-process targets and failed scrapes). A returned verdict's warning
+ * becomes the target's `warning`.
  */
 export type OnSamples = (
   target: TargetStatus,
@@ -74,9 +85,10 @@ export type OnSamples = (
   scrapeStartMs: number,
   outcome: ScrapeOutcome,
   types: FamilyTypes,
-) => void | Promise<void>;
+) => void | BatchVerdict | Promise<void | BatchVerdict>;
 
 const NO_TYPES: FamilyTypes = new Map();
+
 
 /** Options of {@link Scraper}. */
 export interface ScraperOptions {
@@ -89,11 +101,23 @@ export interface ScraperOptions {
   readonly maxTargets?: number;
   /** Default `job` label (default `dwcp`). */
   readonly job?: string;
+  /** Default limits of every target (default {@link DEFAULT_SCRAPE_LIMITS}). */
+  readonly limits?: ScrapeLimits;
+  /** Redirects followed (default `same-host`; at most 5 hops). */
+  readonly redirects?: RedirectPolicy;
+  /**
+   * A timed-out scrape whose deadline timer ran more than this many ms late is `skipped_overload` instead of a
+   * target failure (default 100).
+   */
+  readonly overloadToleranceMs?: number;
+  /** Called for every scrape skipped because the monitor was overloaded. Must not throw. */
+  readonly onOverload?: (target: TargetStatus, lateMs: number) => void;
 }
 
 const DEFAULT_INTERVAL_MS = 1000;
 const MAX_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+const DEFAULT_OVERLOAD_TOLERANCE_MS = 100;
 
 interface TargetState {
   readonly cfg: TargetConfig;
@@ -101,6 +125,7 @@ interface TargetState {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   readonly labels: Labels;
+  readonly limits: ScrapeLimits;
   status: TargetStatus;
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<TargetStatus> | undefined;
@@ -119,30 +144,6 @@ function collectFrom(source: InProcessSource, nowMs: number): Sample[] | ScrapeF
   }
 }
 
-/** Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). */
-async function readBody(res: Response, limit: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new PayloadTooLargeError(limit, `response body (Content-Length ${declared})`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(limit, 'response body');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
 /**
  * Manages scrape targets and their schedules.
  *
@@ -157,6 +158,10 @@ export class Scraper {
   private readonly now: () => number;
   private readonly maxTargets: number;
   private readonly job: string;
+  private readonly limits: ScrapeLimits;
+  private readonly redirects: RedirectPolicy;
+  private readonly overloadToleranceMs: number;
+  private readonly onOverload: ((t: TargetStatus, lateMs: number) => void) | undefined;
   private started = false;
   private readonly upName = getMetric('up').name;
   private readonly durationName = getMetric('scrape_duration_seconds').name;
@@ -168,12 +173,16 @@ export class Scraper {
     this.now = opts.now ?? Date.now;
     this.maxTargets = opts.maxTargets ?? 1000;
     this.job = opts.job ?? 'dwcp';
+    this.limits = opts.limits ?? DEFAULT_SCRAPE_LIMITS;
+    this.redirects = opts.redirects ?? 'same-host';
+    this.overloadToleranceMs = opts.overloadToleranceMs ?? DEFAULT_OVERLOAD_TOLERANCE_MS;
+    this.onOverload = opts.onOverload;
   }
 
   /**
    * Adds a target (scheduled at once when the scraper is started).
-   * @throws ConfigError on a duplicate id, a bad URL, non-positive interval/timeout/body limit, or more than
-   *   `maxTargets` targets.
+   * @throws ConfigError on a duplicate id, a bad URL, non-positive interval/timeout/body limit, a negative or
+   *   fractional scrape limit, or more than `maxTargets` targets.
    */
   addTarget(cfg: TargetConfig): TargetStatus {
     if (!cfg.id) throw new ConfigError('target id must be non-empty');
@@ -204,12 +213,17 @@ export class Scraper {
       if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new ConfigError(`target ${cfg.id}: maxBodyBytes must be a positive integer`);
     }
     const labels: Labels = { job: this.job, instance, ...(cfg.labels ?? {}) };
+    const limits: ScrapeLimits = { ...this.limits, ...(cfg.limits ?? {}) };
+    for (const [k, v] of Object.entries(limits)) {
+      if (!Number.isInteger(v) || v < 0) throw new ConfigError(`target ${cfg.id}: ${k} must be a non-negative integer (0 = no limit), got ${v}`);
+    }
     const st: TargetState = {
       cfg,
       intervalMs,
       timeoutMs,
       maxBodyBytes,
       labels,
+      limits,
       status: { id: cfg.id, url, labels, health: 'unknown', lastScrapeMs: null, lastScrapeDurationMs: null, lastError: null, samplesLastScrape: 0 },
       timer: undefined,
       running: undefined,
@@ -299,16 +313,19 @@ export class Scraper {
     const startMs = this.now();
     const t0 = performance.now();
     let types = NO_TYPES;
-    const got = isInProcess(st.cfg)
+    const fetched = isInProcess(st.cfg)
       ? collectFrom(st.cfg.source, startMs)
       : await this.fetchAndParse(st, st.cfg, startMs, (t) => {
           types = t;
         });
     const durationMs = performance.now() - t0;
+    if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
+    const relabelled = Array.isArray(fetched) ? this.relabel(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
+    const got = Array.isArray(relabelled) ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled) : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
-    const scraped = ok ? got.length : 0;
-    const batch = ok ? this.relabel(got, st.labels) : [];
+    const scraped = Array.isArray(fetched) ? fetched.length : 0;
+    const batch = ok ? got : [];
     const syn = (name: string, value: number): Sample => ({ name, labels: st.labels, value, timestampMs: startMs });
     batch.push(syn(this.upName, ok ? 1 : 0), syn(this.durationName, durationMs / 1000), syn(this.scrapedName, scraped));
     st.status = {
@@ -320,47 +337,56 @@ export class Scraper {
       samplesLastScrape: scraped,
     };
     try {
-      await this.onSamples(st.status, batch, startMs, outcome, types);
+      const verdict = await this.onSamples(st.status, batch, startMs, outcome, ok ? types : NO_TYPES);
+      if (verdict) st.status = { ...st.status, warning: verdict.warning };
     } catch (e) {
       this.onError?.(st.status, e);
     }
     return st.status;
   }
 
-  /** The parsed samples of an HTTP target (their family types go to `onTypes`), or the typed failure. Never throws. */
-  private async fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number, onTypes: (t: FamilyTypes) => void): Promise<Sample[] | ScrapeFailure> {
-    const signal = AbortSignal.timeout(st.timeoutMs);
-    let res: Response;
+  /** A scrape the monitor could not serve in time: reported as skipped, the target's health is left as it was. */
+  private async skipped(st: TargetState, startMs: number, lateMs: number): Promise<TargetStatus> {
+    this.onOverload?.(st.status, lateMs);
     try {
-      res = await fetch(cfg.url, {
-        signal,
-        headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' },
-        redirect: 'follow',
-      });
+      await this.onSamples(st.status, [], startMs, { result: 'skipped_overload', lateMs }, NO_TYPES);
     } catch (e) {
-      return signal.aborted ? timeoutFailure(st.timeoutMs) : connectionFailure(e, st.timeoutMs);
+      this.onError?.(st.status, e);
     }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => undefined);
-      return httpFailure(res.status);
-    }
-    try {
-      const text = await readBody(res, st.maxBodyBytes);
-      const parsed = parseExposition(text, { defaultTimestampMs: startMs, maxBytes: st.maxBodyBytes });
-      onTypes(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
-      return parsed.samples;
-    } catch (e) {
-      return bodyFailure(e, signal.aborted, st.timeoutMs);
-    }
+    return st.status;
   }
 
-  /** Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`. */
-  private relabel(samples: Sample[], targetLabels: Labels): Sample[] {
+  /**
+   * The parsed samples of an HTTP target (their family types go to `onTypes`), its typed failure, or the lateness
+   * of an overloaded monitor.
+   */
+  private fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number, onTypes: (t: FamilyTypes) => void): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
+    return scrapeHttp(cfg.url, {
+      startMs,
+      onTypes,
+      timeoutMs: st.timeoutMs,
+      maxBodyBytes: st.maxBodyBytes,
+      redirects: this.redirects,
+      overloadToleranceMs: this.overloadToleranceMs,
+    });
+  }
+
+  /**
+   * Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`, or with
+   * `honor` wins (an empty exposed value then removes the label, as in Prometheus).
+   */
+  private relabel(samples: Sample[], targetLabels: Labels, honor: boolean): Sample[] {
     const out: Sample[] = new Array<Sample>(samples.length);
     const tKeys = Object.keys(targetLabels);
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i]!;
       const labels: Record<string, string> = {};
+      if (honor) {
+        for (let j = 0; j < tKeys.length; j++) if (s.labels[tKeys[j]!] === undefined) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
+        for (const k in s.labels) if (s.labels[k] !== '') labels[k] = s.labels[k]!;
+        out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
+        continue;
+      }
       for (const k in s.labels) {
         const v = s.labels[k]!;
         if (targetLabels[k] !== undefined) labels['exported_' + k] = v;

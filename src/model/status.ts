@@ -20,6 +20,11 @@ export interface TargetStatus {
   /** Message of the last failure (connection refused, timeout, parse error with line), or null. */
   readonly lastError: string | null;
   readonly samplesLastScrape: number;
+  /**
+   * What went wrong with the target's samples although the scrape itself succeeded (e.g. new series refused
+   * because the target is over its share of the series budget); absent or null when nothing did.
+   */
+  readonly warning?: string | null;
 }
 
 /** Status of one DWCP component in one region, derived from scraped health gauges. */

@@ -7,7 +7,7 @@ import { DetectionEngine } from './detection-engine.ts';
 import type { DetectionSettings } from '../model/detection-settings.ts';
 import { detectionEngineOptions, type CandidateDetector } from './detection-config.ts';
 import { MonitorPipeline, type PipelineParts } from './pipeline.ts';
-import { SeriesTracker } from './series-tracker.ts';
+import { SeriesTracker, type SeriesTrackerOptions } from './series-tracker.ts';
 
 /** Options of {@link buildPipeline}: the settings plus the parts that are not built from them. */
 export interface BuildPipelineOptions extends Omit<PipelineParts, 'tracker' | 'engine'> {
@@ -15,6 +15,8 @@ export interface BuildPipelineOptions extends Omit<PipelineParts, 'tracker' | 'e
   readonly detection: DetectionSettings & { readonly enabled?: boolean };
   /** A candidate detector instead of the configured live one (benchmarks). */
   readonly candidate?: CandidateDetector;
+  /** The accepted sample time window around arrival (default: unbounded). */
+  readonly window?: SeriesTrackerOptions;
 }
 
 /** A built pipeline and the engine it runs (also when detection is disabled). */
@@ -24,15 +26,16 @@ export interface BuiltPipeline {
 }
 
 /**
- * Builds the tracker (limit `detection.maxSeries`; series outside the catalog inferred unless
- * `detection.inference` is false, with the `detection.series` rules), the engine and the pipeline around them.
+ * Builds the tracker (budget `detection.maxSeries`, shared fairly between targets; time window `window`; series
+ * outside the catalog inferred unless `detection.inference` is false, with the `detection.series` rules), the
+ * engine and the pipeline around them.
  * @throws RangeError for settings the engine refuses (confirmSamples or maxSeries < 1) or an unknown rule kind;
  *   SyntaxError for a rule with an invalid regular expression.
  */
 export function buildPipeline(opts: BuildPipelineOptions): BuiltPipeline {
-  const { detection, candidate, ...parts } = opts;
+  const { detection, candidate, window, ...parts } = opts;
   const engine = new DetectionEngine(detectionEngineOptions(detection, candidate));
-  const tracker = new SeriesTracker(detection.maxSeries, { enabled: detection.inference, rules: detection.series });
+  const tracker = new SeriesTracker(detection.maxSeries, { ...window, inference: { enabled: detection.inference, rules: detection.series } });
   const pipeline = new MonitorPipeline({ ...parts, tracker, engine: detection.enabled === false ? null : engine });
   return { pipeline, engine };
 }

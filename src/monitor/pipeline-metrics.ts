@@ -13,8 +13,12 @@ export interface PipelineMetrics {
   scrape(target: string, result: ScrapeResult, up: boolean, durationSeconds: number | null): void;
   /** `n` samples stored. */
   ingested(n: number): void;
-  /** `n` samples not stored for `reason`. */
-  rejected(reason: RejectReason, n: number): void;
+  /** `n` samples of `target` (a scrape target or push source) not stored for `reason`. */
+  rejected(reason: RejectReason, n: number, target: string): void;
+  /** A scrape of `target` was skipped because the monitor was overloaded. */
+  skipped(target: string): void;
+  /** Whether the monitor skipped a scrape recently (overloaded). */
+  overloaded(on: boolean): void;
   /** Series tracked in memory now. */
   series(n: number): void;
   /** One detection pass over a batch took `seconds` and ran `processed` inputs through a detector. */
@@ -24,7 +28,8 @@ export interface PipelineMetrics {
 /**
  * The pipeline metrics on the monitor's catalog metrics: `dwcp_monitor_scrapes_total{target,result}`,
  * `dwcp_monitor_target_up{target}`, `dwcp_monitor_scrape_duration_seconds{target}`,
- * `dwcp_monitor_samples_ingested_total`, `dwcp_monitor_samples_rejected_total{reason}`, `dwcp_monitor_series`,
+ * `dwcp_monitor_samples_ingested_total`, `dwcp_monitor_samples_rejected_total{reason}`,
+ * `dwcp_monitor_target_samples_rejected_total{target,reason}`, `dwcp_monitor_overloaded`, `dwcp_monitor_series`,
  * `dwcp_anomaly_detection_latency_seconds` and `dwcp_metrics_processed_total`.
  * @throws InvalidInputError when `metrics` lacks one of them (not created from the monitor group).
  */
@@ -34,6 +39,8 @@ export function catalogPipelineMetrics(metrics: CatalogMetrics): PipelineMetrics
   const scrapeDuration = metrics.histogram(getMetric('dwcp_monitor_scrape_duration_seconds').name);
   const ingested = metrics.counter(getMetric('dwcp_monitor_samples_ingested_total').name);
   const rejected = metrics.counter(getMetric('dwcp_monitor_samples_rejected_total').name);
+  const targetRejected = metrics.counter(getMetric('dwcp_monitor_target_samples_rejected_total').name);
+  const overloaded = metrics.gauge(getMetric('dwcp_monitor_overloaded').name);
   const series = metrics.gauge(getMetric('dwcp_monitor_series').name);
   const detectLatency = metrics.histogram(getMetric('dwcp_anomaly_detection_latency_seconds').name);
   const processed = metrics.counter(getMetric('dwcp_metrics_processed_total').name);
@@ -44,7 +51,12 @@ export function catalogPipelineMetrics(metrics: CatalogMetrics): PipelineMetrics
       if (durationSeconds !== null) scrapeDuration.observe({ target }, durationSeconds);
     },
     ingested: (n) => ingested.inc(n),
-    rejected: (reason, n) => rejected.inc({ reason }, n),
+    rejected(reason, n, target) {
+      rejected.inc({ reason }, n);
+      targetRejected.inc({ target, reason }, n);
+    },
+    skipped: (target) => scrapes.inc({ target, result: 'skipped_overload' }),
+    overloaded: (on) => overloaded.set(on ? 1 : 0),
     series: (n) => series.set(n),
     detection(seconds, n) {
       detectLatency.observe(seconds);

@@ -12,7 +12,10 @@ import type { TargetStatus } from '../model/status.ts';
 import type { RejectReason, SampleStore } from '../store/types.ts';
 import type { DetectionEngine, DetectionOutcome } from './detection-engine.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
-import type { SeriesTracker } from './series-tracker.ts';
+import type { AdmitResult, SeriesTracker } from './series-tracker.ts';
+
+/** The monitor counts as overloaded for this long after a scrape was skipped (`dwcp_monitor_overloaded`). */
+export const OVERLOAD_HOLD_MS = 60_000;
 
 /** One scrape batch as the scraper delivers it. */
 export interface ScrapeBatch {
@@ -80,6 +83,26 @@ export interface IngestStep {
   /** Time spent admitting (tracker) and detecting (engine), ms of the injected timer. */
   readonly trackMs: number;
   readonly detectMs: number;
+  /**
+   * What went wrong with the batch's samples although the scrape succeeded (series over the target's share of
+   * the budget, samples outside the time window), or null; the scraper shows it as the target's warning.
+   */
+  readonly warning: string | null;
+  /** Samples not stored, by reason (tracker and store). */
+  readonly rejected: Readonly<Partial<Record<RejectReason, number>>>;
+}
+
+/** The warning of a batch from its rejects (null when nothing was refused for the target's own reasons). */
+function batchWarning(rejected: AdmitResult['rejected'], budget: { held: number; share: number; total: number }): string | null {
+  const parts: string[] = [];
+  const limited = rejected.series_limit ?? 0;
+  if (limited > 0) {
+    parts.push(`${limited} samples of new series refused: series budget (${budget.total}) full or over this target's share (${budget.share}; holds ${budget.held})`);
+  }
+  const old = rejected.too_old ?? 0;
+  const ahead = rejected.too_far_ahead ?? 0;
+  if (old + ahead > 0) parts.push(`${old + ahead} samples outside the accepted time window (too old: ${old}, too far ahead: ${ahead})`);
+  return parts.length > 0 ? parts.join('; ') : null;
 }
 
 /** The pipeline; one per monitor (or per evaluator run). Memory: the counters (bounded key sets). */
@@ -93,6 +116,7 @@ export class MonitorPipeline {
   private processed = 0;
   private opened = 0;
   private resolved = 0;
+  private lastSkipMs = Number.NEGATIVE_INFINITY;
 
   constructor(parts: PipelineParts) {
     this.parts = parts;
@@ -110,23 +134,49 @@ export class MonitorPipeline {
   }
 
   /**
-   * Runs one scrape batch through every stage and returns what it did.
+   * Runs one scrape batch through every stage and returns what it did. A batch of a scrape skipped because the
+   * monitor was overloaded is only counted (no samples, no health change; `dwcp_monitor_overloaded` is 1 for
+   * {@link OVERLOAD_HOLD_MS} after it). Samples are admitted with the target id as their budget source.
    * @throws whatever the sample store throws on append (StoreError); the batch is then not analysed (the
    *   scraper reports it to its `onError`). Errors of storing anomalies are the sink's to report.
    */
   async ingest(batch: ScrapeBatch): Promise<IngestStep> {
     const { target, samples, outcome } = batch;
     const p = this.parts;
+    const nowMs = p.clock();
     this.scrapes[outcome.result] = (this.scrapes[outcome.result] ?? 0) + 1;
+    if (outcome.result === 'skipped_overload') {
+      this.lastSkipMs = nowMs;
+      p.metrics?.skipped(target.id);
+      p.metrics?.overloaded(true);
+      return { admitted: 0, stored: 0, outcome: null, trackMs: 0, detectMs: 0, warning: target.warning ?? null, rejected: {} };
+    }
+    p.metrics?.overloaded(nowMs - this.lastSkipMs < OVERLOAD_HOLD_MS);
     this.received += samples.length;
     const duration = target.lastScrapeDurationMs === null ? null : target.lastScrapeDurationMs / 1000;
     p.metrics?.scrape(target.id, outcome.result, outcome.result === 'success', duration);
-    for (const o of p.observers ?? []) o.scraped?.(target, p.clock());
+    for (const o of p.observers ?? []) o.scraped?.(target, nowMs);
+    return this.process(target.id, samples, nowMs, batch.types);
+  }
 
+  /**
+   * Runs pushed samples (remote write, push API) of `source` through the same stages as a scrape batch: admitted
+   * against the source's share of the series budget, the time window, order and duplicates; stored; detected.
+   * @throws whatever the sample store throws on append (StoreError); nothing of the batch is then stored.
+   */
+  async ingestPushed(source: string, samples: readonly Sample[]): Promise<IngestStep> {
+    this.received += samples.length;
+    return this.process(source, samples, this.parts.clock());
+  }
+
+  private async process(source: string, samples: readonly Sample[], nowMs: number, types?: FamilyTypes): Promise<IngestStep> {
+    const p = this.parts;
     let t0 = this.timer();
-    const admit = p.tracker.admit(samples, batch.types);
+    const admit = p.tracker.admit(samples, { source, nowMs, ...(types ? { types } : {}) });
     const trackMs = this.timer() - t0;
-    this.countRejected(admit.rejected);
+    this.countRejected(admit.rejected, source);
+    const rejected: Partial<Record<RejectReason, number>> = { ...admit.rejected };
+    const warning = batchWarning(admit.rejected, p.tracker.budget.of(source));
     for (const o of p.observers ?? []) o.admitted?.(admit.admitted);
     let stored = 0;
     if (p.store !== null && admit.admitted.length > 0) {
@@ -134,20 +184,22 @@ export class MonitorPipeline {
       stored = res.stored;
       this.ingested += stored;
       p.metrics?.ingested(stored);
-      this.countRejected(res.rejected);
+      this.countRejected(res.rejected, source);
+      for (const [r, n] of Object.entries(res.rejected) as [RejectReason, number][]) rejected[r] = (rejected[r] ?? 0) + n;
     }
     p.metrics?.series(p.tracker.size);
-    if (p.engine === null) return { admitted: admit.admitted.length, stored, outcome: null, trackMs, detectMs: 0 };
+    const step = { admitted: admit.admitted.length, stored, trackMs, warning, rejected };
+    if (p.engine === null) return { ...step, outcome: null, detectMs: 0 };
 
     t0 = this.timer();
-    const detected = p.engine.process(admit.inputs, p.clock(), { targetId: target.id });
+    const detected = p.engine.process(admit.inputs, p.clock(), { targetId: source });
     const detectMs = this.timer() - t0;
     p.metrics?.detection(detectMs / 1000, detected.processed);
     this.processed += detected.processed;
     this.opened += detected.opened.length;
     this.resolved += detected.resolved.length;
     await p.sink.handle(detected);
-    return { admitted: admit.admitted.length, stored, outcome: detected, trackMs, detectMs };
+    return { ...step, outcome: detected, detectMs };
   }
 
   /** A copy of the counters. */
@@ -165,11 +217,11 @@ export class MonitorPipeline {
     };
   }
 
-  private countRejected(r: Readonly<Partial<Record<RejectReason, number>>>): void {
+  private countRejected(r: Readonly<Partial<Record<RejectReason, number>>>, target: string): void {
     for (const [reason, n] of Object.entries(r) as [RejectReason, number][]) {
       if (!n) continue;
       this.rejected[reason] = (this.rejected[reason] ?? 0) + n;
-      this.parts.metrics?.rejected(reason, n);
+      this.parts.metrics?.rejected(reason, n, target);
     }
   }
 }

@@ -1,10 +1,11 @@
 /**
  * Per-series ingest state of the monitor: last timestamp and value of every raw series, bounded in size.
- * It decides which samples are admitted (in order, within the series limit) and derives per-second rates of
- * counters and per-interval means of histograms, the inputs of streaming detection. Series outside the catalog
- * (and the catalog's node_exporter-named metrics without a tuned kind) get their kind and transform from their
- * inference (src/monitor/inferred-inputs.ts: naming, the family's `# TYPE`, the operator's `detection.series`
- * rules), including the derived used-share ratios of memory and filesystems.
+ * It decides which samples are admitted (in order, inside the accepted time window, within the source's fair
+ * share of the series budget, src/monitor/series-budget.ts) and derives per-second rates of counters and
+ * per-interval means of histograms, the inputs of streaming detection. Series outside the catalog (and the
+ * catalog's node_exporter-named metrics without a tuned kind) get their kind and transform from their inference
+ * (src/monitor/inferred-inputs.ts: naming, the family's `# TYPE`, the operator's `detection.series` rules),
+ * including the derived used-share ratios of memory and filesystems.
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
@@ -14,6 +15,7 @@ import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
+import { SeriesBudget } from './series-budget.ts';
 
 export type { DetectionInput } from './detection-input.ts';
 
@@ -60,7 +62,32 @@ export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 interface SeriesState {
   lastTs: number;
   lastValue: number;
+  /** The source whose budget share holds the series. */
+  readonly source: string;
 }
+
+/** Options of {@link SeriesTracker} beyond the series limit. */
+export interface SeriesTrackerOptions {
+  /** Samples older than this many ms before `nowMs` are rejected as `too_old` (default: no bound). */
+  readonly maxSampleAgeMs?: number;
+  /** Samples more than this many ms after `nowMs` are rejected as `too_far_ahead` (default: no bound). */
+  readonly maxSampleAheadMs?: number;
+  /** How series outside the catalog are treated (default: not derived). */
+  readonly inference?: TrackerInferenceOptions;
+}
+
+/** Where a batch comes from and when it arrived (for the fair share and the time window). */
+export interface AdmitContext {
+  /** Source of the batch (a target id; default `default`). */
+  readonly source?: string;
+  /** Arrival time, Unix ms; the time window is checked only when given. */
+  readonly nowMs?: number;
+  /** Family types of the batch's exposition (`# TYPE`), when known. */
+  readonly types?: ReadonlyMap<string, string>;
+}
+
+/** Source of batches admitted without a context. */
+export const DEFAULT_SOURCE = 'default';
 
 /** Result of admitting one scrape batch. */
 export interface AdmitResult {
@@ -76,8 +103,9 @@ function labelsWithout(labels: Labels, drop: string): Labels {
 }
 
 /**
- * Bounded map of series state (insertion-ordered; at the limit new series are refused with `series_limit`
- * rather than evicting, so an existing series never loses its order check).
+ * Bounded map of series state (insertion-ordered; over the budget new series are refused with `series_limit`
+ * rather than evicting, so an existing series never loses its order check). The budget of `maxSeries` is shared
+ * fairly between sources ({@link SeriesBudget}).
  */
 export class SeriesTracker {
   private readonly series = new Map<string, SeriesState>();
@@ -86,16 +114,25 @@ export class SeriesTracker {
   readonly maxSeries: number;
   /** Classifies series outside the catalog; null when inference is off. */
   private readonly inferred: InferredSeries | null;
+  /** The series budget and every source's share of it. */
+  readonly budget: SeriesBudget;
+  private readonly maxAgeMs: number;
+  private readonly maxAheadMs: number;
 
   /**
-   * @param maxSeries limit on tracked raw series (>= 1).
-   * @param inference how series outside the catalog are treated (default: not derived).
-   * @throws RangeError for maxSeries < 1 or an unknown rule kind; SyntaxError for a bad rule expression.
+   * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
+   * @param opts time window and how series outside the catalog are treated (default: no window, not derived).
+   * @throws RangeError when `maxSeries` < 1, a window bound is negative or a rule kind is unknown; SyntaxError
+   *   for a bad rule expression.
    */
-  constructor(maxSeries: number, inference: TrackerInferenceOptions = { enabled: false }) {
+  constructor(maxSeries: number, opts: SeriesTrackerOptions = {}) {
     if (!(maxSeries >= 1)) throw new RangeError('maxSeries must be >= 1');
     this.maxSeries = maxSeries;
-    this.inferred = inference.enabled ? new InferredSeries(inference.rules ?? []) : null;
+    this.budget = new SeriesBudget(Math.floor(maxSeries));
+    this.maxAgeMs = opts.maxSampleAgeMs ?? Number.POSITIVE_INFINITY;
+    this.maxAheadMs = opts.maxSampleAheadMs ?? Number.POSITIVE_INFINITY;
+    if (!(this.maxAgeMs >= 0) || !(this.maxAheadMs >= 0)) throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
+    this.inferred = opts.inference?.enabled === true ? new InferredSeries(opts.inference.rules ?? []) : null;
   }
 
   get size(): number {
@@ -108,6 +145,7 @@ export class SeriesTracker {
     for (const [k, s] of this.series) {
       if (s.lastTs < cutoffMs) {
         this.series.delete(k);
+        this.budget.release(s.source);
         n++;
       }
     }
@@ -115,15 +153,19 @@ export class SeriesTracker {
   }
 
   /**
-   * Admits a batch: drops samples at or before their series' last timestamp (`duplicate` when equal,
-   * `out_of_order` when older) and samples of new series beyond the limit (`series_limit`); derives
+   * Admits a batch: drops samples outside the time window around `ctx.nowMs` (`too_old`, `too_far_ahead`),
+   * samples at or before their series' last timestamp (`duplicate` when equal, `out_of_order` when older) and
+   * samples of new series beyond the source's fair share of the budget (`series_limit`); derives
    * detection inputs for gauges (value), counters (per-second rate, resets handled as in Prometheus'
    * `rate`: a decrease means the counter restarted from 0) and histograms (Δsum/Δcount per interval).
    * Non-finite values are admitted (the store decides) but never become detection inputs. Series outside the
-   * catalog are derived as their inference says (when enabled); `types` are the family types of the batch's
-   * exposition (`# TYPE`), when known.
+   * catalog are derived as their inference says (when enabled), with the batch's family types `ctx.types`.
    */
-  admit(batch: readonly Sample[], types?: ReadonlyMap<string, string>): AdmitResult {
+  admit(batch: readonly Sample[], ctx: AdmitContext = {}): AdmitResult {
+    const source = ctx.source ?? DEFAULT_SOURCE;
+    const oldest = ctx.nowMs === undefined ? Number.NEGATIVE_INFINITY : ctx.nowMs - this.maxAgeMs;
+    const newest = ctx.nowMs === undefined ? Number.POSITIVE_INFINITY : ctx.nowMs + this.maxAheadMs;
+    const types = ctx.types;
     const admitted: Sample[] = [];
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
@@ -131,6 +173,11 @@ export class SeriesTracker {
     const ratios = new BatchRatios();
 
     for (const s of batch) {
+      if (s.timestampMs < oldest || s.timestampMs > newest) {
+        const r: RejectReason = s.timestampMs < oldest ? 'too_old' : 'too_far_ahead';
+        rejected[r] = (rejected[r] ?? 0) + 1;
+        continue;
+      }
       const key = seriesKey(s.name, s.labels);
       let st = this.series.get(key);
       if (st) {
@@ -140,11 +187,11 @@ export class SeriesTracker {
           continue;
         }
       } else {
-        if (this.series.size >= this.maxSeries) {
+        if (!this.budget.tryTake(source)) {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN };
+        st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source };
         this.series.set(key, st);
       }
       admitted.push(s);

@@ -16,6 +16,7 @@ import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
@@ -126,6 +127,24 @@ export interface AppDeps {
   readonly logs?: LogSource;
   /** Dashboards: CRUD, widget data and live updates (/api/dashboards, /ws/dashboards/{id}); omitted → 404. */
   readonly dashboards?: DashboardsApi;
+  /** Prometheus remote-write receiver (POST /api/v1/write); omitted → 404. */
+  readonly remoteWrite?: RemoteWriteSink;
+  /** JSON push of samples (POST /api/metrics); omitted → 404. */
+  readonly push?: (req: PushRequest) => Promise<PushResult>;
+}
+
+/** The remote-write receiver: one POST /api/v1/write body (Snappy-compressed protobuf) and its headers. */
+export interface RemoteWriteSink {
+  /** Largest body accepted (compressed), bytes; larger → 413. */
+  readonly maxBodyBytes: number;
+  /**
+   * Decodes the body and ingests its valid samples (refused series and samples are counted, the rest kept).
+   * @throws InvalidInputError (400) for a wrong content type or encoding or a body that does not decode;
+   *   PayloadTooLargeError (413); StoreError (503, nothing stored)
+   */
+  receive(req: { readonly body: Buffer; readonly contentType: string | undefined; readonly contentEncoding: string | undefined }): Promise<unknown>;
+  /** Counts a request refused by the HTTP layer (body over the limit). */
+  countRejectedRequest(reason: 'too_large'): void;
 }
 
 /** One POST /v1/traces request as received: the raw body (possibly gzip) and its headers. */

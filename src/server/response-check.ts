@@ -30,6 +30,7 @@ import { QueryResponseSchema, SearchResponseSchema } from '../contract/series.ts
 import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
+import { PushResponseSchema } from '../contract/push.ts';
 import { NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
 import { LogsResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
 
@@ -42,6 +43,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'POST /api/anomalies/:id/acknowledge': AcknowledgeResponseSchema,
   'GET /api/metrics/search': SearchResponseSchema,
   'GET /api/metrics/query': QueryResponseSchema,
+  'POST /api/metrics': PushResponseSchema,
   'GET /api/v1/targets': TargetsResponseSchema,
   'GET /api/rollout': RolloutResponseSchema,
   'GET /api/slo': SloResponseSchema,

@@ -129,9 +129,9 @@ describe('series outside the catalog on a real node_exporter', { skip }, () => {
   });
 
   it('infers the kind of every real series: busy CPU modes, used shares, I/O and errors; nothing for timestamps, info or self-instrumentation', () => {
-    const tracker = new SeriesTracker(100_000, { enabled: true, rules: [] });
+    const tracker = new SeriesTracker(100_000, { inference: { enabled: true, rules: [] } });
     let inputs: DetectionInput[] = [];
-    for (const sc of scrapes) inputs = tracker.admit(sc.samples, sc.types).inputs;
+    for (const sc of scrapes) inputs = tracker.admit(sc.samples, { types: sc.types }).inputs;
     const analysed = inputs.filter((i) => i.kind !== 'generic');
     const kindsOf = (metric: string): string[] => [...new Set(analysed.filter((i) => i.metric === metric).map((i) => `${i.kind}/${i.transform}`))];
 

@@ -111,3 +111,30 @@ describe('monitor configuration: series outside the catalog', () => {
     assert.match(bad([{ match: 'x', kind: 'latency', extra: 1 }]), /detection\.series\.0/);
   });
 });
+
+describe('monitor configuration: limits', () => {
+  it('defaults bound every target; targets may override single limits', () => {
+    const c = parseMonitorConfig({ targets: [{ id: 'n1', url: 'http://127.0.0.1:9101/metrics', limits: { sampleLimit: 10 } }] });
+    assert.deepEqual(c.limits, {
+      sampleLimit: 50_000,
+      labelLimit: 64,
+      labelNameLengthLimit: 256,
+      labelValueLengthLimit: 4096,
+      maxSampleAge: 3_600_000,
+      maxSampleAhead: 600_000,
+      redirects: 'same-host',
+    });
+    assert.deepEqual(c.targets[0]!.limits, { sampleLimit: 10 });
+    const d = parseMonitorConfig({ limits: { maxSampleAge: '2h', maxSampleAhead: '0s', sampleLimit: 0, redirects: 'none' } });
+    assert.deepEqual([d.limits.maxSampleAge, d.limits.maxSampleAhead, d.limits.sampleLimit, d.limits.redirects], [7_200_000, 0, 0, 'none']);
+  });
+
+  it('rejects negative or fractional limits, unknown fields and unknown redirect policies', () => {
+    const bad = (raw: unknown, re: RegExp) => assert.throws(() => parseMonitorConfig(raw), (e: unknown) => e instanceof ConfigError && re.test(e.message));
+    bad({ limits: { sampleLimit: -1 } }, /limits\.sampleLimit/);
+    bad({ limits: { labelLimit: 1.5 } }, /limits\.labelLimit/);
+    bad({ limits: { redirects: 'follow' } }, /limits\.redirects/);
+    bad({ limits: { maxSampleAge: '10ms' } }, /limits\.maxSampleAge/);
+    bad({ targets: [{ id: 'a', url: 'http://127.0.0.1:1/metrics', limits: { samples: 1 } }] }, /targets\.0\.limits/);
+  });
+});

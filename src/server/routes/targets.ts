@@ -30,6 +30,7 @@ export function toActiveTarget(target: TargetStatus): ActiveTarget {
     lastScrape: rfc3339(t.lastScrapeMs),
     lastScrapeDuration: t.lastScrapeDurationMs === null ? 0 : t.lastScrapeDurationMs / 1000,
     samplesLastScrape: t.samplesLastScrape,
+    lastWarning: t.warning ?? '',
   };
 }
 

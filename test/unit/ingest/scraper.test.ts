@@ -22,7 +22,7 @@ interface Batch {
 /** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
 function outcomeOf(batches: readonly Batch[], id: string): [string, string | undefined, number | undefined] {
   const o = batches.filter((b) => b.target.id === id).at(-1)!.outcome;
-  return o.result === 'success' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
+  return o.result === 'success' || o.result === 'skipped_overload' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
 }
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
@@ -234,5 +234,76 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(st.health, 'up');
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /store down/);
+  });
+
+  it('a target over a limit is down with the limit as its error; the others are untouched', async () => {
+    const batches: Batch[] = [];
+    const sc = new Scraper({
+      onSamples: (target, samples, startMs, outcome, types) => void batches.push({ target, samples, startMs, outcome, types }),
+      now: () => NOW,
+      limits: { sampleLimit: 1000, labelLimit: 10, labelNameLengthLimit: 100, labelValueLengthLimit: 100 },
+    });
+    sc.addTarget({ id: 'capped', url: urlOf(good), limits: { sampleLimit: 1 } });
+    sc.addTarget({ id: 'labels', url: urlOf(good), labels: { region: 'r'.repeat(101) } });
+    sc.addTarget({ id: 'fine', url: urlOf(good) });
+    const [capped, labels, fine] = await Promise.all([sc.scrapeOnce('capped'), sc.scrapeOnce('labels'), sc.scrapeOnce('fine')]);
+    assert.deepEqual([capped.health, capped.lastError], ['down', 'sample limit exceeded (2 samples, limit: 1)']);
+    assert.deepEqual(outcomeOf(batches, 'capped'), ['sample_limit', 'DWCP_LIMIT_EXCEEDED', undefined]);
+    const cappedBatch = batches.find((b) => b.target.id === 'capped')!;
+    assert.deepEqual(cappedBatch.samples.map((x) => [x.name, x.value]), [['up', 0], ['scrape_duration_seconds', cappedBatch.samples[1]!.value], ['scrape_samples_scraped', 2]], 'no sample of the scrape is kept');
+    assert.equal(labels.health, 'down');
+    assert.match(labels.lastError ?? '', /^label_value_length_limit exceeded \(metric: dwcp_x, label name: "region"/);
+    assert.deepEqual([fine.health, fine.lastError, fine.samplesLastScrape], ['up', null, 2]);
+    assert.throws(() => sc.addTarget({ id: 'bad', url: urlOf(good), limits: { labelLimit: -1 } }), ConfigError);
+  });
+
+  it("the receiver's verdict becomes the target's warning; a skipped scrape leaves health as it was", async () => {
+    const batches: Batch[] = [];
+    const overloads: number[] = [];
+    const sc = new Scraper({
+      onSamples: (target, samples, startMs, outcome, types) => {
+        batches.push({ target, samples, startMs, outcome, types });
+        return { warning: samples.length > 0 ? '3 samples of new series refused' : null };
+      },
+      onOverload: (_t, lateMs) => void overloads.push(lateMs),
+      now: () => NOW,
+    });
+    const hangUrl = urlOf(hanging);
+    sc.addTarget({ id: 'node', url: hangUrl, timeoutMs: 100 });
+    const first = await sc.scrapeOnce('node');
+    assert.deepEqual([first.health, first.lastError], ['down', 'scrape timed out after 100 ms'], 'a target that does not answer on an idle monitor is down');
+    assert.equal(first.warning, '3 samples of new series refused');
+    const pending = sc.scrapeOnce('node');
+    const end = performance.now() + 500;
+    while (performance.now() < end) {
+      // the monitor is saturated past the scrape deadline
+    }
+    const second = await pending;
+    assert.equal(second, first, 'status unchanged');
+    assert.deepEqual(outcomeOf(batches, 'node'), ['skipped_overload', undefined, undefined]);
+    assert.deepEqual(batches.at(-1)!.samples, [], 'no up sample for a skipped scrape');
+    assert.equal(overloads.length, 1);
+    assert.ok(overloads[0]! >= 300);
+  });
+
+  it('honorLabels: exposed job and instance win over the target labels, empty exposed values drop the label', async () => {
+    const pushed = await listen((_q, r) => r.end('batch_done{job="nightly",instance=""} 1\nbatch_rows{job="nightly",instance="db-1"} 5\n'));
+    try {
+      const batches: Batch[] = [];
+      const sc = makeScraper(batches);
+      sc.addTarget({ id: 'honor', url: urlOf(pushed), honorLabels: true, labels: { job: 'pushgateway', region: 'eu' } });
+      sc.addTarget({ id: 'plain', url: urlOf(pushed), labels: { job: 'pushgateway' } });
+      await sc.scrapeOnce('honor');
+      await sc.scrapeOnce('plain');
+      const host = new URL(urlOf(pushed)).host;
+      const of = (id: string) => batches.find((b) => b.target.id === id)!.samples.filter((x) => x.name.startsWith('batch_')).map((x) => x.labels);
+      assert.deepEqual(of('honor'), [
+        { job: 'nightly', region: 'eu' },
+        { job: 'nightly', instance: 'db-1', region: 'eu' },
+      ]);
+      assert.deepEqual(of('plain')[1], { exported_job: 'nightly', exported_instance: 'db-1', job: 'pushgateway', instance: host });
+    } finally {
+      await close(pushed);
+    }
   });
 });

@@ -50,7 +50,9 @@ function recordingMetrics(): PipelineMetrics & { calls: string[] } {
     calls,
     scrape: (t, r, up, d) => void calls.push(`scrape ${t} ${r} ${up ? 1 : 0} ${d}`),
     ingested: (n) => void calls.push(`ingested ${n}`),
-    rejected: (reason, n) => void calls.push(`rejected ${reason} ${n}`),
+    rejected: (reason, n, t) => void calls.push(`rejected ${reason} ${n} ${t}`),
+    skipped: (t) => void calls.push(`skipped ${t}`),
+    overloaded: (on) => void calls.push(`overloaded ${on ? 1 : 0}`),
     series: (n) => void calls.push(`series ${n}`),
     detection: (s, n) => void calls.push(`detection ${s} ${n}`),
   };
@@ -92,7 +94,8 @@ describe('MonitorPipeline', () => {
     const first = await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
     assert.deepEqual([first.admitted, first.stored, first.trackMs, first.detectMs], [2, 2, 2, 2]);
     assert.equal(await store.countSamples(), 2);
-    assert.deepEqual(metrics.calls, ['scrape node-1 success 1 0.012', 'ingested 2', 'series 2', 'detection 0.002 2']);
+    assert.deepEqual(metrics.calls, ['overloaded 0', 'scrape node-1 success 1 0.012', 'ingested 2', 'series 2', 'detection 0.002 2']);
+    assert.equal(first.warning, null);
 
     // The target stops answering: one failed scrape is not yet an outage (confirmSamples = 2); the second
     // `up == 0` batch opens the target-health anomaly, from the first failure, naming the target; stored and notified.
@@ -123,7 +126,7 @@ describe('MonitorPipeline', () => {
     const late = await pipeline.ingest(batch(1, T0 + 1000, [mem(41, T0 + 1000)]));
     assert.equal(late.admitted, 0);
     assert.deepEqual(pipeline.counters().samplesRejected, { out_of_order: 2 });
-    assert.ok(metrics.calls.includes('rejected out_of_order 2'));
+    assert.ok(metrics.calls.includes('rejected out_of_order 2 node-1'));
     assert.equal(await store.countSamples(), 2);
   });
 
@@ -136,6 +139,53 @@ describe('MonitorPipeline', () => {
     assert.equal(c.series, 3);
     assert.equal(c.samplesRejected.series_limit, 8);
     assert.equal(c.samplesIngested, 3);
+  });
+
+  it('shares the series budget fairly: a noisy target is refused and warned, a quiet one keeps its share', async () => {
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const metrics = recordingMetrics();
+    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 10 }, store, sink, clock, metrics });
+    pipeline.tracker.budget.register('noisy');
+    pipeline.tracker.budget.register('quiet');
+    const series = (prefix: string, n: number, labels: Record<string, string>): Sample[] =>
+      Array.from({ length: n }, (_, i): Sample => ({ name: MEM, labels: { ...labels, resource_type: `${prefix}${i}` }, value: 1, timestampMs: T0 }));
+    const noisyTarget = { ...target('up', T0), id: 'noisy', labels: { ...LABELS, node: 'noisy' } };
+    const quietTarget = { ...target('up', T0), id: 'quiet', labels: { ...LABELS, node: 'quiet' } };
+    const noisy = await pipeline.ingest({ target: noisyTarget, samples: series('n', 20, noisyTarget.labels), outcome: SCRAPE_SUCCESS });
+    assert.equal(noisy.admitted, 5, 'the noisy target gets its share (10 / 2), the rest is reserved');
+    assert.match(noisy.warning ?? '', /^15 samples of new series refused: series budget \(10\) full or over this target's share \(5; holds 5\)/);
+    assert.ok(metrics.calls.includes('rejected series_limit 15 noisy'));
+    const quiet = await pipeline.ingest({ target: quietTarget, samples: series('q', 4, quietTarget.labels), outcome: SCRAPE_SUCCESS });
+    assert.deepEqual([quiet.admitted, quiet.warning], [4, null]);
+  });
+
+  it('rejects samples outside the time window with counts and a warning', async () => {
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, window: { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 } });
+    const step = await pipeline.ingest(batch(1, T0, [mem(1, T0 - 3_600_001), mem(2, T0 + 600_001), mem(3, T0 + 600_000)]));
+    assert.equal(step.admitted, 2);
+    assert.deepEqual(pipeline.counters().samplesRejected, { too_old: 1, too_far_ahead: 1 });
+    assert.equal(step.warning, '2 samples outside the accepted time window (too old: 1, too far ahead: 1)');
+  });
+
+  it('a scrape skipped for overload is counted, changes no health and sets the overload gauge', async () => {
+    const order: string[] = [];
+    const metrics = recordingMetrics();
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const observer: PipelineObserver = { scraped: (t) => void order.push(`scraped ${t.health}`) };
+    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, metrics, observers: [observer] });
+    const step = await pipeline.ingest({ target: target('up', T0), samples: [], outcome: { result: 'skipped_overload', lateMs: 400 } });
+    assert.deepEqual([step.admitted, step.outcome], [0, null]);
+    assert.deepEqual(order, [], 'target health observers see nothing');
+    assert.deepEqual(metrics.calls, ['skipped node-1', 'overloaded 1']);
+    nowMs = T0 + 1000;
+    await pipeline.ingest(batch(1, T0 + 1000));
+    assert.equal(metrics.calls[2], 'overloaded 1', 'still overloaded within the hold time');
+    nowMs = T0 + 61_000;
+    await pipeline.ingest(batch(1, T0 + 61_000));
+    assert.ok(metrics.calls.includes('overloaded 0'));
+    assert.deepEqual(pipeline.counters().scrapes, { skipped_overload: 1, success: 2 });
+    assert.equal(await store.countSamples(), 2, 'nothing stored for the skipped scrape');
   });
 
   it('with detection disabled still tracks and stores, but never detects', async () => {

@@ -90,7 +90,7 @@ test('sparse histograms carry sum and count over intervals until enough observat
 });
 
 test('series outside the catalog are derived as inferred: busy CPU modes as rates, idle left out, histograms as means', () => {
-  const tr = new SeriesTracker(100, { enabled: true });
+  const tr = new SeriesTracker(100, { inference: { enabled: true } });
   const types = new Map([
     ['node_cpu_seconds_total', 'counter'],
     ['http_request_duration_seconds', 'histogram'],
@@ -104,8 +104,8 @@ test('series outside the catalog are derived as inferred: busy CPU modes as rate
     s('http_request_duration_seconds_bucket', { le: '+Inf' }, count, t),
     s('node_boot_time_seconds', {}, 1.7e9, t),
   ];
-  assert.deepEqual(tr.admit(batch(1000, 10, 100, 1, 10), types).inputs, []);
-  const r = tr.admit(batch(3000, 11, 101, 3, 20), types);
+  assert.deepEqual(tr.admit(batch(1000, 10, 100, 1, 10), { types: types }).inputs, []);
+  const r = tr.admit(batch(3000, 11, 101, 3, 20), { types: types });
   const byKey = new Map(r.inputs.map((i) => [i.key, i]));
   assert.deepEqual([...byKey.keys()].sort(), ['mean(http_request_duration_seconds)', 'rate(node_cpu_seconds_total{cpu="0",mode="user"})']);
   const cpu = byKey.get('rate(node_cpu_seconds_total{cpu="0",mode="user"})')!;
@@ -120,7 +120,7 @@ test('series outside the catalog are derived as inferred: busy CPU modes as rate
 });
 
 test('memory and filesystem gauges of one batch become used shares; an operator rule overrides the naming', () => {
-  const tr = new SeriesTracker(100, { enabled: true, rules: [{ match: 'myapp_queue_depth', kind: 'utilization' }, { match: 'node_load1', kind: 'ignore' }] });
+  const tr = new SeriesTracker(100, { inference: { enabled: true, rules: [{ match: 'myapp_queue_depth', kind: 'utilization' }, { match: 'node_load1', kind: 'ignore' }] } });
   const fs = { device: '/dev/sda1', mountpoint: '/' };
   const r = tr.admit([
     s('node_memory_MemAvailable_bytes', {}, 2e9, 1000),
@@ -153,7 +153,7 @@ test('without inference, series outside the catalog stay generic (value, or rate
 test("the catalog's node_exporter-named metrics without a tuned kind are inferred like a real node_exporter's", () => {
   const cpu = metricForSampleName('node_cpu_seconds_total');
   assert.ok(cpu && cpu.group === 'node' && cpu.anomalyKind === 'generic', 'the host collector catalogs node_exporter names');
-  const tr = new SeriesTracker(100, { enabled: true });
+  const tr = new SeriesTracker(100, { inference: { enabled: true } });
   const L = { cpu: '0', mode: 'system' };
   tr.admit([s('node_cpu_seconds_total', L, 5, 1000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 1000)]);
   const r = tr.admit([s('node_cpu_seconds_total', L, 5.5, 2000), s('dwcp_v3_compression_ratio', { node_id: 'n1', algorithm: 'zstd' }, 3, 2000)]);

@@ -105,6 +105,7 @@ test('GET /api/v1/targets has the Prometheus shape', async () => {
     lastScrape: '2024-05-01T12:00:00.000Z',
     lastScrapeDuration: 0.0125,
     samplesLastScrape: 420,
+    lastWarning: '',
   });
   assert.equal(down?.['health'], 'down');
   assert.equal(down?.['lastError'], 'connection refused');

@@ -1,0 +1,130 @@
+/**
+ * One HTTP scrape: fetch with a deadline, follow redirects by policy, read the body within its size limit and
+ * parse the text exposition. The deadline timer records how late it ran, so a timeout caused by the monitor's own
+ * blocked event loop is told apart from a slow target.
+ */
+import { PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
+import type { Sample } from '../model/sample.ts';
+import type { FamilyTypes } from './exposition-families.ts';
+import { parseExposition } from './exposition.ts';
+import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
+
+/** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
+export type RedirectPolicy = 'none' | 'same-host' | 'any';
+
+/** Redirect hops followed at most. */
+export const MAX_REDIRECTS = 5;
+
+/** Options of {@link scrapeHttp}. */
+export interface HttpScrapeOptions {
+  /** Scrape start, Unix ms: the timestamp of samples without one. */
+  readonly startMs: number;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  readonly redirects: RedirectPolicy;
+  /** A timeout whose timer ran more than this many ms late is reported as overload (`{ lateMs }`). */
+  readonly overloadToleranceMs: number;
+  /** Receives the family types the exposition declared (`# TYPE`), when the body parsed. */
+  readonly onTypes?: (types: FamilyTypes) => void;
+}
+
+/** A scrape deadline that records how late its timer ran (the monitor's event loop lag at the deadline). */
+interface Deadline {
+  readonly signal: AbortSignal;
+  /** Ms between the deadline and when its timer actually ran; 0 while it has not run. */
+  lateMs(): number;
+  clear(): void;
+}
+
+function startDeadline(timeoutMs: number): Deadline {
+  const ctrl = new AbortController();
+  const due = performance.now() + timeoutMs;
+  let late = 0;
+  const timer = setTimeout(() => {
+    late = Math.max(0, performance.now() - due);
+    ctrl.abort(new ScrapeTimeoutError(timeoutMs));
+  }, timeoutMs);
+  return { signal: ctrl.signal, lateMs: () => late, clear: () => clearTimeout(timer) };
+}
+
+/** Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). */
+async function readBody(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new PayloadTooLargeError(limit, `response body (Content-Length ${declared})`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new PayloadTooLargeError(limit, 'response body');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Why a redirect from `home` to `next` is not followed, or null when it is. */
+function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: number): string | null {
+  if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
+  if (policy === 'none' || (policy === 'same-host' && next.host !== home)) return `redirect to ${next.host} refused (redirects: ${policy})`;
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') return `redirect to a ${next.protocol} URL refused`;
+  return null;
+}
+
+async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSignal): Promise<Sample[] | ScrapeFailure> {
+  let url = new URL(url0);
+  const home = url.host;
+  let res: Response;
+  for (let hop = 0; ; hop++) {
+    try {
+      res = await fetch(url, { signal, headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' }, redirect: 'manual' });
+    } catch (e) {
+      return signal.aborted ? timeoutFailure(o.timeoutMs) : connectionFailure(e, o.timeoutMs);
+    }
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (location === null) break;
+    await res.body?.cancel().catch(() => undefined);
+    const next = new URL(location, url);
+    const refused = refusedRedirect(o.redirects, home, next, hop);
+    if (refused !== null) return { result: 'http_error', error: new ScrapeError(`HTTP ${res.status}: ${refused}`), httpStatus: res.status };
+    url = next;
+  }
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    return httpFailure(res.status);
+  }
+  try {
+    const text = await readBody(res, o.maxBodyBytes);
+    const parsed = parseExposition(text, { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes });
+    o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
+    return parsed.samples;
+  } catch (e) {
+    return bodyFailure(e, signal.aborted, o.timeoutMs);
+  }
+}
+
+/**
+ * Scrapes `url` once: the parsed samples, the typed failure, or `{ lateMs }` when the scrape timed out only
+ * because its deadline timer ran more than `overloadToleranceMs` late (the monitor was too busy; the target's
+ * answer may have been waiting unread). Never throws.
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config (follow_redirects)
+ */
+export async function scrapeHttp(url: string, o: HttpScrapeOptions): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
+  const deadline = startDeadline(o.timeoutMs);
+  try {
+    const got = await fetchWithin(url, o, deadline.signal);
+    const lateMs = deadline.lateMs();
+    if (!Array.isArray(got) && got.result === 'timeout' && lateMs > o.overloadToleranceMs) return { lateMs };
+    return got;
+  } finally {
+    deadline.clear();
+  }
+}

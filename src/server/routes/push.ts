@@ -1,0 +1,30 @@
+/**
+ * POST /api/metrics: samples pushed as JSON (src/contract/push.ts). The body is validated as a whole with the
+ * contract's zod schema (400 naming every problem, nothing stored); valid samples go through the monitor's
+ * pipeline, which refuses single samples (out of order, duplicate, outside the time window, over the series
+ * budget) and reports them by reason in the response.
+ */
+import type { FastifyInstance } from 'fastify';
+import { PushRequestSchema, type PushResponse } from '../../contract/push.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { ApiContext } from '../deps.ts';
+
+/** Problems listed in a 400 at most. */
+const MAX_PROBLEMS = 10;
+
+/** Registers POST /api/metrics (404 when the monitor does not accept pushed samples). */
+export async function pushRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  const push = ctx.deps.push;
+  app.post('/api/metrics', async (request): Promise<PushResponse> => {
+    if (!push) throw new NotFoundError('pushing samples is not enabled on this monitor');
+    const parsed = PushRequestSchema.safeParse(request.body);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .slice(0, MAX_PROBLEMS)
+        .map((i) => `${i.path.join('.') || '(body)'}: ${i.code === 'invalid_key' ? 'not a Prometheus label name, or reserved (__ prefix)' : i.message}`);
+      const more = parsed.error.issues.length > MAX_PROBLEMS ? ` (and ${parsed.error.issues.length - MAX_PROBLEMS} more)` : '';
+      throw new InvalidInputError(`invalid push body: ${problems.join('; ')}${more}`);
+    }
+    return { status: 'success', data: await push(parsed.data) };
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * One HTTP scrape (src/ingest/http-scrape.ts) against real local servers: redirects by policy, and a timeout
+ * caused by the monitor's own blocked event loop told apart from a slow target.
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { scrapeHttp, type HttpScrapeOptions } from '../../../src/ingest/http-scrape.ts';
+
+function listen(handler: Parameters<typeof createServer>[1], host = '127.0.0.1'): Promise<Server> {
+  const s = createServer(handler);
+  return new Promise((resolve) => s.listen(0, host, () => resolve(s)));
+}
+const portOf = (s: Server) => (s.address() as AddressInfo).port;
+const close = (s: Server) =>
+  new Promise<void>((resolve) => {
+    s.closeAllConnections();
+    s.close(() => resolve());
+  });
+
+/** Blocks the event loop for `ms` (the monitor saturated by other work). */
+function blockFor(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
+const OPTS: HttpScrapeOptions = { startMs: 1000, timeoutMs: 1000, maxBodyBytes: 1 << 20, redirects: 'same-host', overloadToleranceMs: 100 };
+const brief = (r: Awaited<ReturnType<typeof scrapeHttp>>) =>
+  Array.isArray(r) ? ['samples', r.length] : 'lateMs' in r ? ['overload'] : [r.result, r.error.message];
+
+describe('scrapeHttp', () => {
+  let target: Server, other: Server, quick: Server, slow: Server;
+  before(async () => {
+    other = await listen((_q, r) => r.end('dwcp_other 1\n'));
+    target = await listen((q, r) => {
+      if (q.url === '/same') r.writeHead(302, { location: '/metrics' }).end();
+      else if (q.url === '/away') r.writeHead(301, { location: `http://127.0.0.1:${portOf(other)}/metrics` }).end();
+      else if (q.url === '/loop') r.writeHead(302, { location: '/loop' }).end();
+      else if (q.url === '/file') r.writeHead(302, { location: 'file:///etc/passwd' }).end();
+      else r.end('dwcp_x 1\ndwcp_y 2\n');
+    });
+    quick = await listen((_q, r) => void setTimeout(() => r.end('dwcp_x 1\n'), 20));
+    slow = await listen((_q, r) => void setTimeout(() => r.end('dwcp_x 1\n'), 600));
+  });
+  after(async () => {
+    await Promise.all([target, other, quick, slow].map(close));
+  });
+
+  it('follows redirects on the same host, refuses other hosts by default, follows them with redirects: any', async () => {
+    const base = `http://127.0.0.1:${portOf(target)}`;
+    assert.deepEqual(brief(await scrapeHttp(`${base}/same`, OPTS)), ['samples', 2]);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/away`, OPTS)), ['http_error', `HTTP 301: redirect to 127.0.0.1:${portOf(other)} refused (redirects: same-host)`]);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/away`, { ...OPTS, redirects: 'any' })), ['samples', 1]);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/same`, { ...OPTS, redirects: 'none' })), ['http_error', `HTTP 302: redirect to 127.0.0.1:${portOf(target)} refused (redirects: none)`]);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/loop`, OPTS)), ['http_error', 'HTTP 302: more than 5 redirects']);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/file`, { ...OPTS, redirects: 'any' })), ['http_error', 'HTTP 302: redirect to a file: URL refused']);
+  });
+
+  it('a timeout while the event loop was blocked past the deadline is overload, not a target failure', async () => {
+    const pending = scrapeHttp(`http://127.0.0.1:${portOf(quick)}/metrics`, { ...OPTS, timeoutMs: 150 });
+    blockFor(600);
+    const got = await pending;
+    assert.deepEqual(brief(got), ['overload']);
+    assert.ok(!Array.isArray(got) && 'lateMs' in got && got.lateMs >= 300, `late by ${JSON.stringify(got)}`);
+  });
+
+  it('a slow target on an idle monitor still times out', async () => {
+    assert.deepEqual(brief(await scrapeHttp(`http://127.0.0.1:${portOf(slow)}/metrics`, { ...OPTS, timeoutMs: 150 })), ['timeout', 'scrape timed out after 150 ms']);
+  });
+});
