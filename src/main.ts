@@ -42,6 +42,7 @@ import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
 import { dashboardsApi } from './dashboards/api.ts';
+import { DashboardLogSource } from './logs/dashboard-source.ts';
 import { DashboardService } from './dashboards/service.ts';
 import { openPostgresDashboardStore, openSqliteDashboardStore } from './dashboards/store/open.ts';
 import type { DashboardStore } from './dashboards/store/dashboard-store.ts';
@@ -305,12 +306,13 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     startedAtMs: startedAt,
     now: clock,
   });
+  const logs = logStore ? logApi(config, logStore, registry) : undefined;
   const dashboardStore = await openDashboardStore(config);
   const dashboards = dashboardStore
     ? dashboardsApi(
         new DashboardService({
           store: dashboardStore,
-          sources: { samples: store, anomalies: store, incidents: { listIncidents: (limit, status) => alerting.listIncidents(limit, status) }, network: createNetworkProvider(store) },
+          sources: { samples: store, anomalies: store, incidents: { listIncidents: (limit, status) => alerting.listIncidents(limit, status) }, network: createNetworkProvider(store), ...(logs ? { logs: new DashboardLogSource(logs.queries) } : {}) },
           limits: { seriesMax: DEFAULT_APP_LIMITS.querySeriesMax, rawPointsPerSeries: DEFAULT_APP_LIMITS.queryRawPointsPerSeries, targetPoints: DEFAULT_APP_LIMITS.queryDefaultPoints },
           cache: { ttlMs: config.dashboards.cacheTtl },
           now: clock,
@@ -359,7 +361,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         health: () => alerting.health(),
       },
       ...(traceApi ? { traces: traceApi } : {}),
-      ...(logStore ? { logs: logApi(config, logStore, registry) } : {}),
+      ...(logs ? { logs } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
       summaries: ops.summaries,
