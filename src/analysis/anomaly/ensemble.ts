@@ -32,6 +32,11 @@
  * (`corroborate` = r in (0, 1]): a shape vote also pages when a level member's sample lies beyond r of its band's
  * half-width; the alarm then reports that member's band narrowed to r (expected ± r·half-width), so the sample is
  * outside the band shown. `any` (the rule before roles existed): any vote pages.
+ *
+ * Deviation: members draw their bands at thresholds on their own scales (3.5 σ for one, 15 robust σ for another),
+ * so their z-scores are not comparable. The ensemble reports the deviation of the sample from the band it shows,
+ * on one scale ({@link edgeDeviation}): {@link BAND_EDGE_SIGMA} σ-equivalents on the band's edge, proportional
+ * to the distance from the expected value in half-widths. Band and deviation always come from the same member.
  * Pure: no clocks, no I/O.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -122,6 +127,30 @@ function severityOfScore(score: number, votes: number, members: number): Severit
   if (score >= 0.99 && share >= 0.5) return 'high';
   if (score >= 0.95) return 'medium';
   return 'low';
+}
+
+/**
+ * σ-equivalent of a band edge: a value exactly on the edge of the band shown deviates by this many
+ * σ-equivalents, whatever the member's own threshold (members draw their bands at thresholds on their own
+ * scales — 3.5 σ for one, 15 robust σ for another — so their raw z-scores are not comparable). 3 is the Gaussian
+ * three-sigma rule, where the z-score bands of the DWCP v3 monitoring spec (3 / 4 / 5 σ) begin.
+ */
+export const BAND_EDGE_SIGMA = 3;
+
+/**
+ * Signed deviation of `value` from `band` on the ensemble's one scale: `BAND_EDGE_SIGMA × (value − expected) / h`,
+ * with h the half-width of the band on the value's side (`upper − expected` above, `expected − lower` below). So
+ * 0 at the expected value, ±{@link BAND_EDGE_SIGMA} on the band's edges, and proportional beyond: the deviation
+ * reported is consistent with the band shown, and comparable between members. Falls back to the band member's
+ * own z when that side of the band has no width.
+ * @see Montgomery, Introduction to Statistical Quality Control, 7th ed. (2012), §6.2 (three-sigma limits)
+ */
+export function edgeDeviation(value: number, band: Pick<Verdict, 'expected' | 'lower' | 'upper' | 'deviation'>): number {
+  const d = value - band.expected;
+  if (d === 0) return 0;
+  const half = d > 0 ? band.upper - band.expected : band.expected - band.lower;
+  if (!(half > 0) || !Number.isFinite(half) || !Number.isFinite(d)) return band.deviation;
+  return (BAND_EDGE_SIGMA * d) / half;
 }
 
 function isPersistent(d: StreamingDetector): d is PersistentDetector {
@@ -247,7 +276,8 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
         voteWeight += m.weight;
         voteCount++;
       }
-      // Expected value and band come from the first member that has them; deviation from the largest |z|.
+      // Expected value and band come from the first member that has them; the deviation is measured against
+      // whichever band is finally shown (below). Without any band, the largest member |z| is all there is.
       if (band === null && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) band = v;
       if (Math.abs(v.deviation) > Math.abs(deviation)) deviation = v.deviation;
     }
@@ -267,6 +297,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
         pageable = true;
       } else if (c === 'calibrated') combined = Math.min(bandCalibrated, 0.4999);
     }
+    if (band !== null) deviation = edgeDeviation(value, band);
     let muted = false;
     let anomalous = false;
     let score = combined;

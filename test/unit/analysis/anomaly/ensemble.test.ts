@@ -59,7 +59,7 @@ describe('EnsembleDetector', () => {
     assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]) }], { combine: 'calibrated' }), InvalidInputError);
   });
 
-  it('explains itself: votes per member, band from the first member that has one, largest deviation', () => {
+  it('explains itself: votes per member, band from the first member that has one, deviation against that band', () => {
     const e = new EnsembleDetector([{ detector: new Scripted('a', [0.2]) }, { detector: new Scripted('b', [0.9]) }], { threshold: 0.5 });
     const v = e.update(15, 0);
     assert.deepEqual(v.votes, [
@@ -67,7 +67,8 @@ describe('EnsembleDetector', () => {
       { detector: 'b', score: 0.9, voted: true },
     ]);
     assert.equal(v.anomalous, true);
-    assert.deepEqual([v.expected, v.lower, v.upper, v.deviation], [10, 8, 12, 5]);
+    // 3 σ-equivalents per half-width beyond the expected value: 3 × (15 − 10) / 2.
+    assert.deepEqual([v.expected, v.lower, v.upper, v.deviation], [10, 8, 12, 7.5]);
   });
 
   it('needs minVotes members to vote and respects per-member vote thresholds', () => {
