@@ -5,17 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { MAX_TIMER_MS, parseDuration } from './model/duration.ts';
 import { ConfigError } from './errors.ts';
-import {
-  ALERT_SEVERITIES,
-  DEFAULT_INCIDENT_SETTINGS,
-  DEFAULT_OUTBOX_SETTINGS,
-  PAGERDUTY_EVENTS_URL,
-  type AlertingSettings,
-  type HttpAuthSettings,
-} from './model/alerting-settings.ts';
-import { COMPONENTS, SEVERITIES } from './model/dwcp.ts';
+import { COMPONENTS } from './model/dwcp.ts';
 import { METRIC_KINDS } from './model/anomaly.ts';
 import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
 import {
@@ -24,63 +15,16 @@ import {
   DEFAULT_REGION_WARMUP as REGION,
   DEFAULT_SLO_EVIDENCE as SLO,
 } from './model/insight-settings.ts';
-import { redactUrlCredentials, urlHasCredentials } from './model/redact.ts';
+import { redactUrlCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
+import { alertingSectionSchema } from './config/alerting-section.ts';
+import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
+import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
+
+export { alertingSectionSchema };
 import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
 
-/** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
-const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
 
-const PII_RULE_NAMES = ['email', 'ipv4', 'ipv6', 'card', 'bearer', 'api_key', 'secret_pair'] as const;
-
-/** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 8 MiB bodies; PII masked. */
-const LOG_DEFAULTS = {
-  enabled: true,
-  retention: { debug: 86_400_000, info: 7 * 86_400_000, warn: 14 * 86_400_000, error: 30 * 86_400_000, fatal: 30 * 86_400_000 },
-  maxEntries: 10_000_000,
-  maxBodyBytes: 8 * 1024 * 1024,
-  pii: { enabled: true, maskIp: true, disabledRules: [] as (typeof PII_RULE_NAMES)[number][], extraRules: [] as { name: string; pattern: string; flags?: string; group?: number; replacement?: string }[] },
-};
-
-/**
- * A duration written as text ('1s', '6h') or a number of milliseconds, checked to lie in [0, max]: a negative,
- * non-finite or too large value is an issue on the field's own path (so the error names the key).
- */
-function boundedDuration(max: number, what: string) {
-  return z.union([z.string(), z.number()]).transform((v, ctx) => {
-    let ms: number;
-    if (typeof v === 'number') ms = v;
-    else {
-      try {
-        ms = parseDuration(v);
-      } catch (e) {
-        ctx.addIssue({ code: 'custom', message: (e as Error).message });
-        return z.NEVER;
-      }
-    }
-    if (!Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration of 0 or more, got ${String(v).slice(0, 40)}` });
-      return z.NEVER;
-    }
-    if (ms > max) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${what}, got ${ms} ms` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-}
-
-/**
- * A duration used as a timer delay or timeout: 0 to 2^31 − 1 ms (about 24.8 days), the most Node's timers hold
- * (longer delays would fire after 1 ms).
- */
-const duration = boundedDuration(MAX_TIMER_MS, `${MAX_TIMER_MS} ms (about 24.8 days, the longest timer delay)`);
-/** An interval or timeout that must not be 0 (a 0 ms interval would spin). */
-const positiveDuration = duration.pipe(z.number().min(1, 'must be at least 1ms'));
-/** Largest window (retention, evidence spans): 100 years. */
-const MAX_WINDOW_MS = 100 * 31_536_000_000;
-/** A time span compared with timestamps (retention, evidence), never a timer delay: 0 to 100 years. */
-const window = boundedDuration(MAX_WINDOW_MS, '100y');
 
 /** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
 const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
@@ -93,27 +37,6 @@ export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
   return layout === 'chunks' ? 48 * 3_600_000 : 6 * 3_600_000;
 }
 
-const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
-
-/** An http(s) URL without user-info: credentials go into their own fields, never into a URL (the message does not echo it). */
-const httpUrl = z
-  .url({ protocol: /^https?$/ })
-  .refine((u) => !urlHasCredentials(u), {
-    message: 'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
-  });
-
-/** A regular expression (checked by compiling it). */
-const regex = z.string().min(1).refine(
-  (p) => {
-    try {
-      new RegExp(p);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a valid regular expression' },
-);
 
 /** One `detection.series` rule: family-name pattern (and label patterns) → kind, or `ignore`. */
 const seriesRuleSchema = z.strictObject({
@@ -164,123 +87,6 @@ const limitsSchema = z.strictObject({
   redirects: z.enum(['none', 'same-host', 'any']).default(LIMITS_DEFAULTS.redirects),
 });
 
-const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
-const secretText = z.string().min(1).max(4096);
-/** Credentials of an HTTP receiver: basic auth or a bearer token, each inline or in a file (read at each request). */
-const httpAuthFields = {
-  basicAuth: z
-    .strictObject({ username: z.string().min(1).max(256), password: secretText.optional(), passwordFile: secretText.optional() })
-    .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { message: 'give exactly one of password and passwordFile' })
-    .optional(),
-  bearerToken: secretText.optional(),
-  bearerTokenFile: secretText.optional(),
-};
-/** At most one kind of credentials, and no `Authorization` header besides them. */
-function checkHttpAuth(v: HttpAuthSettings & { readonly headers?: Readonly<Record<string, string>> }, ctx: z.RefinementCtx): void {
-  const kinds = [v.basicAuth, v.bearerToken, v.bearerTokenFile].filter((x) => x !== undefined).length;
-  if (kinds > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of basicAuth, bearerToken and bearerTokenFile' });
-  if (kinds > 0 && Object.keys(v.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')) {
-    ctx.addIssue({ code: 'custom', path: ['headers'], message: 'an Authorization header cannot be combined with basicAuth or bearerToken' });
-  }
-}
-const receiverCommon = { name: receiverName, timeout: positiveDuration.default(10_000) };
-const receiverSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    ...receiverCommon,
-    type: z.literal('webhook'),
-    url: httpUrl,
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).default({}),
-    ...httpAuthFields,
-  }).superRefine(checkHttpAuth),
-  z.strictObject({ ...receiverCommon, type: z.literal('slack'), url: httpUrl }),
-  z.strictObject({
-    ...receiverCommon,
-    type: z.literal('pagerduty'),
-    url: httpUrl.default(PAGERDUTY_EVENTS_URL),
-    routingKey: z.string().min(1).max(64).optional(),
-    routingKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
-  }),
-  z.strictObject({
-    ...receiverCommon,
-    type: z.literal('email'),
-    from: z.email(),
-    to: z.array(z.email()).min(1).max(50),
-    smtp: z.strictObject({
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535).default(587),
-      secure: z.boolean().default(false),
-      requireTLS: z.boolean().default(false),
-      user: z.string().optional(),
-      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
-    }),
-  }),
-]);
-const escalationDelay = z.union([z.literal('never'), duration]);
-const alertSeverity = z.enum(ALERT_SEVERITIES);
-const I = DEFAULT_INCIDENT_SETTINGS;
-
-/**
- * The `alerting` section (plain data in src/model/alerting-settings.ts, where the fields are described):
- * receivers, escalation, Alertmanager, rule files, incident timings and the outbox. Cross-field checks (duplicate
- * receiver names, unknown receivers in the escalation table, a PagerDuty receiver without exactly one routing
- * key) run in the same pass, so every problem is reported with its path.
- */
-export const alertingSectionSchema = z
-  .strictObject({
-    externalUrl: z.string().optional(),
-    webhooks: z
-      .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: httpUrl, timeout: positiveDuration.default(5_000), ...httpAuthFields }).superRefine(checkHttpAuth))
-      .max(20)
-      .default([]),
-    receivers: z.array(receiverSchema).max(50).default([]),
-    escalation: z
-      .array(z.strictObject({ receiver: receiverName, critical: escalationDelay.optional(), warning: escalationDelay.optional(), info: escalationDelay.optional() }))
-      .max(50)
-      .default([]),
-    alertmanager: z
-      .strictObject({ urls: z.array(httpUrl).min(1).max(10), resendDelay: positiveDuration.default(60_000), timeout: positiveDuration.default(10_000) })
-      .optional(),
-    rules: z.strictObject({ files: z.array(z.string().min(1)).max(100).default([]), interval: positiveDuration.default(5_000) }).default({ files: [], interval: 5_000 }),
-    incidents: z
-      .strictObject({
-        reopenWindow: duration.default(I.reopenWindow),
-        regionWindow: duration.default(I.regionWindow),
-        unrelatedAfter: duration.default(I.unrelatedAfter),
-        groupWait: duration.default(I.groupWait),
-        groupInterval: duration.default(I.groupInterval),
-        dedupWindow: duration.default(I.dedupWindow),
-        repeatInterval: duration.default(I.repeatInterval),
-        anomalySeverity: z.partialRecord(z.enum(SEVERITIES), alertSeverity).default({}),
-        maxStored: z.number().int().min(10).max(1_000_000).default(I.maxStored),
-      })
-      .default({ ...I }),
-    outbox: z
-      .strictObject({
-        maxAge: window.default(DEFAULT_OUTBOX_SETTINGS.maxAge),
-        maxRows: z.number().int().min(10).max(1_000_000).default(DEFAULT_OUTBOX_SETTINGS.maxRows),
-        initialBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.initialBackoff),
-        maxBackoff: duration.default(DEFAULT_OUTBOX_SETTINGS.maxBackoff),
-      })
-      .default({ ...DEFAULT_OUTBOX_SETTINGS }),
-  })
-  .superRefine((v, ctx) => {
-    const names = new Map<string, number>();
-    const all = [...v.receivers.map((r) => r.name), ...v.webhooks.map((w) => w.name)];
-    all.forEach((n, i) => {
-      if (names.has(n)) ctx.addIssue({ code: 'custom', path: i < v.receivers.length ? ['receivers', i, 'name'] : ['webhooks', i - v.receivers.length, 'name'], message: `duplicate receiver name "${n}"` });
-      names.set(n, i);
-    });
-    v.escalation.forEach((e, i) => {
-      if (!names.has(e.receiver)) {
-        ctx.addIssue({ code: 'custom', path: ['escalation', i, 'receiver'], message: `unknown receiver "${e.receiver}" (receivers: ${all.join(', ') || 'none'})` });
-      }
-    });
-    v.receivers.forEach((r, i) => {
-      if (r.type === 'pagerduty' && (r.routingKey === undefined) === (r.routingKeyEnv === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['receivers', i], message: 'a pagerduty receiver needs exactly one of routingKey and routingKeyEnv' });
-      }
-    });
-  }) satisfies z.ZodType<AlertingSettings, unknown>;
 
 /** Latency scoring of one DWCP mode in the regional health score (`health.modes.<mode>`). */
 const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
@@ -474,88 +280,8 @@ export const monitorConfigSchema = z.strictObject({
       series: [],
     }),
   anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
-  /**
-   * The OTLP trace receiver (POST /v1/traces) and span store. `path`: SQLite file of the spans (default
-   * `traces.db` beside the SQLite sample store; with PostgreSQL storage the spans go into the same database).
-   */
-  traces: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      path: z.string().min(1).optional(),
-      retention: window.default(TRACE_DEFAULTS.retention),
-      maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
-      /** Largest POST /v1/traces body (compressed or not), bytes. */
-      maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
-      /**
-       * Tail sampling of received traces (off by default: every accepted span is stored). Keeps every trace with
-       * an error, slower than `latencyThreshold` or its root operation's recent `latencyQuantile`, or with one of
-       * the `attributes` values, and a share of the rest adapted to `spansPerSecond` (docs/traces.md).
-       */
-      tailSampling: z
-        .strictObject({
-          enabled: z.boolean().default(false),
-          decisionWait: duration.pipe(z.number().min(0).max(600_000)).default(10_000),
-          maxTraces: z.number().int().min(1).max(10_000_000).default(50_000),
-          maxSpans: z.number().int().min(1).max(100_000_000).default(500_000),
-          maxBytes: z.number().int().min(1024).max(64 * 1024 ** 3).default(256 * 1024 * 1024),
-          maxSpansPerTrace: z.number().int().min(1).max(1_000_000).default(10_000),
-          latencyThreshold: duration.pipe(z.number().positive()).optional(),
-          latencyQuantile: z.number().min(0).lt(1).default(0.99),
-          attributes: z.array(z.strictObject({ key: z.string().min(1), values: z.array(z.string()).min(1) })).max(100).default([]),
-          probability: z.number().gt(0).max(1).default(0.1),
-          adaptive: z.boolean().default(true),
-          spansPerSecond: z.number().positive().default(500),
-          adaptInterval: duration.pipe(z.number().min(1000)).default(10_000),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  /**
-   * The log receivers (POST /v1/logs, POST /loki/api/v1/push), PII masking at ingest and the log store. `path`:
-   * SQLite file of the logs (default `logs.db` beside the SQLite sample store; with PostgreSQL storage the logs
-   * go into the same database). `retention` per level. `pii`: masking on/off, IP addresses on/off, built-in
-   * rules switched off by name (email, ipv4, ipv6, card, bearer, api_key, secret_pair), extra rules (regular
-   * expression, masked capture group, replacement), and the attribute keys masked whole (`sensitiveKeys`).
-   */
-  logs: z
-    .strictObject({
-      enabled: z.boolean().default(true),
-      path: z.string().min(1).optional(),
-      retention: z
-        .strictObject({
-          debug: window.default(LOG_DEFAULTS.retention.debug),
-          info: window.default(LOG_DEFAULTS.retention.info),
-          warn: window.default(LOG_DEFAULTS.retention.warn),
-          error: window.default(LOG_DEFAULTS.retention.error),
-          fatal: window.default(LOG_DEFAULTS.retention.fatal),
-        })
-        .refine((r) => Object.values(r).every((v) => v > 0), 'every retention must be > 0')
-        .default(LOG_DEFAULTS.retention),
-      maxEntries: z.number().int().min(1000).max(1_000_000_000).default(LOG_DEFAULTS.maxEntries),
-      /** Largest push body (compressed or not), bytes. */
-      maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(LOG_DEFAULTS.maxBodyBytes),
-      pii: z
-        .strictObject({
-          enabled: z.boolean().default(true),
-          maskIp: z.boolean().default(true),
-          disabledRules: z.array(z.enum(PII_RULE_NAMES)).default([]),
-          extraRules: z
-            .array(
-              z.strictObject({
-                name: z.string().regex(/^[a-z][a-z0-9_]*$/),
-                pattern: z.string().min(1),
-                flags: z.string().regex(/^[imsu]*$/).optional(),
-                group: z.number().int().min(0).optional(),
-                replacement: z.string().optional(),
-              }),
-            )
-            .max(64)
-            .default([]),
-          sensitiveKeys: z.string().min(1).optional(),
-        })
-        .default(LOG_DEFAULTS.pii),
-    })
-    .default(LOG_DEFAULTS),
+  traces: tracesSectionSchema,
+  logs: logsSectionSchema,
   /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
   alerting: alertingSectionSchema.prefault({}),
   /** SLO definitions and the evidence their verdicts and burn-rate alerts need. */
