@@ -11,14 +11,13 @@ import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import type { AnyValueMap, Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { pino, type Logger } from 'pino';
 import { InvalidInputError } from '../errors.ts';
 import { levelOfPino, SEVERITY_NUMBER, SEVERITY_TEXT } from '../model/log-levels.ts';
 import { ATTR_CLOUD_REGION, ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '../model/trace-attributes.ts';
-import { OTLP_PROTOCOLS, type OtlpExporterOptions } from './otlp-exporter.ts';
+import { otlpExporterSettings, type OtlpExporterOptions } from './otlp-exporter.ts';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -70,21 +69,7 @@ export class PinoOtelDestination {
  * @throws InvalidInputError for a URL that is not http(s) or an unknown protocol
  */
 export function createOtlpLogExporter(opts: OtlpExporterOptions): LogRecordExporter {
-  let u: URL;
-  try {
-    u = new URL(opts.url);
-  } catch {
-    throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
-  const protocol = opts.protocol ?? 'http/protobuf';
-  if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new InvalidInputError(`OTLP protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${protocol}`);
-  const config = {
-    url: u.href,
-    compression: (opts.gzip ?? true) ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    timeoutMillis: opts.timeoutMillis ?? 10_000,
-    ...(opts.headers ? { headers: { ...opts.headers } } : {}),
-  };
+  const { protocol, config } = otlpExporterSettings(opts);
   return protocol === 'http/json' ? new OTLPJsonLogExporter(config) : new OTLPProtoLogExporter(config);
 }
 

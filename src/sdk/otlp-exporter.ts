@@ -28,11 +28,17 @@ export interface OtlpExporterOptions {
   readonly timeoutMillis?: number;
 }
 
+/** The checked settings every OTLP/HTTP exporter (traces, logs) is built from. */
+export interface OtlpExporterSettings {
+  readonly protocol: OtlpProtocol;
+  readonly config: { url: string; compression: CompressionAlgorithm; timeoutMillis: number; headers?: Record<string, string> };
+}
+
 /**
- * An OTLP/HTTP trace exporter.
+ * Checks exporter options and fills the defaults: `http/protobuf`, gzip, 10 s timeout.
  * @throws InvalidInputError for a URL that is not http(s) or an unknown protocol
  */
-export function createOtlpTraceExporter(opts: OtlpExporterOptions): SpanExporter {
+export function otlpExporterSettings(opts: OtlpExporterOptions): OtlpExporterSettings {
   let u: URL;
   try {
     u = new URL(opts.url);
@@ -42,11 +48,22 @@ export function createOtlpTraceExporter(opts: OtlpExporterOptions): SpanExporter
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
   const protocol = opts.protocol ?? 'http/protobuf';
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new InvalidInputError(`OTLP protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${protocol}`);
-  const config = {
-    url: u.href,
-    compression: (opts.gzip ?? true) ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    timeoutMillis: opts.timeoutMillis ?? 10_000,
-    ...(opts.headers ? { headers: { ...opts.headers } } : {}),
+  return {
+    protocol,
+    config: {
+      url: u.href,
+      compression: (opts.gzip ?? true) ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+      timeoutMillis: opts.timeoutMillis ?? 10_000,
+      ...(opts.headers ? { headers: { ...opts.headers } } : {}),
+    },
   };
+}
+
+/**
+ * An OTLP/HTTP trace exporter.
+ * @throws InvalidInputError for a URL that is not http(s) or an unknown protocol
+ */
+export function createOtlpTraceExporter(opts: OtlpExporterOptions): SpanExporter {
+  const { protocol, config } = otlpExporterSettings(opts);
   return protocol === 'http/json' ? new OTLPJsonTraceExporter(config) : new OTLPProtoTraceExporter(config);
 }
