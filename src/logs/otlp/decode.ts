@@ -14,6 +14,7 @@ import type { LogLimits } from '../limits.ts';
 import { logProtoTypes } from '../proto-root.ts';
 import { levelOfSeverityNumber, levelOfText, type LogLevel } from '../record.ts';
 import { LogRequestError } from '../request-error.ts';
+import { numberOfUntrusted, textOfUntrusted } from '../../model/untrusted-value.ts';
 
 /** The two OTLP/HTTP encodings. */
 export type OtlpLogEncoding = 'protobuf' | 'json';
@@ -52,7 +53,7 @@ function idOf(v: unknown): string {
 /** An OTLP AnyValue as a plain JSON value. */
 function plain(v: unknown): unknown {
   if (!isObj(v)) return null;
-  if (hasOwn.call(v, 'stringValue')) return String(v['stringValue'] ?? '');
+  if (hasOwn.call(v, 'stringValue')) return textOfUntrusted(v['stringValue']);
   if (hasOwn.call(v, 'boolValue')) return v['boolValue'] === true;
   if (hasOwn.call(v, 'intValue')) {
     const i = v['intValue'];
@@ -62,8 +63,8 @@ function plain(v: unknown): unknown {
     }
     return typeof i === 'string' && Number.isSafeInteger(Number(i)) ? Number(i) : i;
   }
-  if (hasOwn.call(v, 'doubleValue')) return Number(v['doubleValue']);
-  if (hasOwn.call(v, 'bytesValue')) return v['bytesValue'] instanceof Uint8Array ? Buffer.from(v['bytesValue']).toString('base64') : String(v['bytesValue']);
+  if (hasOwn.call(v, 'doubleValue')) return numberOfUntrusted(v['doubleValue']);
+  if (hasOwn.call(v, 'bytesValue')) return v['bytesValue'] instanceof Uint8Array ? Buffer.from(v['bytesValue']).toString('base64') : textOfUntrusted(v['bytesValue']);
   if (hasOwn.call(v, 'arrayValue')) return isObj(v['arrayValue']) && Array.isArray(v['arrayValue']['values']) ? (v['arrayValue']['values'] as unknown[]).map(plain) : [];
   if (hasOwn.call(v, 'kvlistValue')) {
     const out: Obj = {};
@@ -88,7 +89,7 @@ function attributes(v: unknown, where: string): Record<string, string> {
 }
 
 function levelOf(rec: Obj): LogLevel {
-  const n = Number(rec['severityNumber'] ?? 0);
+  const n = numberOfUntrusted(rec['severityNumber'] ?? 0);
   const fromText = typeof rec['severityText'] === 'string' ? levelOfText(rec['severityText']) : undefined;
   return levelOfSeverityNumber(n) ?? fromText ?? 'info';
 }

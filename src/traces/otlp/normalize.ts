@@ -24,6 +24,7 @@ import {
   type SpanRecord,
 } from '../span.ts';
 import type { OtlpLimits, SpanRejectReason } from './limits.ts';
+import { numberOfUntrusted, textOfUntrusted } from '../../model/untrusted-value.ts';
 
 /** Spans of one request that passed validation, and what was rejected. */
 export interface NormalizedRequest {
@@ -96,7 +97,7 @@ function intOf(v: unknown): AttributeScalar {
     const n = Number(big);
     return Number.isSafeInteger(n) ? n : big.toString();
   }
-  return String(v);
+  return textOfUntrusted(v);
 }
 
 /** Context of one request's normalisation. */
@@ -122,7 +123,7 @@ class Normalizer {
   }
 
   text(v: unknown): string {
-    const s = typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+    const s = textOfUntrusted(v);
     return s.length > this.limits.maxValueLength ? s.slice(0, this.limits.maxValueLength) : s;
   }
 
@@ -131,8 +132,8 @@ class Normalizer {
     if (hasOwn.call(v, 'boolValue')) return v['boolValue'] === true;
     if (hasOwn.call(v, 'intValue')) return intOf(v['intValue']);
     if (hasOwn.call(v, 'doubleValue')) {
-      const d = Number(v['doubleValue']);
-      return Number.isFinite(d) ? d : String(v['doubleValue']);
+      const d = numberOfUntrusted(v['doubleValue']);
+      return Number.isFinite(d) ? d : textOfUntrusted(v['doubleValue']);
     }
     if (hasOwn.call(v, 'bytesValue')) {
       const b = v['bytesValue'];
@@ -219,9 +220,9 @@ class Normalizer {
     if (!(startUs > 0) || !(endUs > 0) || endUs < startUs) return this.reject('invalid_timestamp', what);
     if (startUs > this.maxUs || endUs > this.maxUs) return this.reject('future_timestamp', what);
     if (endUs < this.minEndUs) return this.reject('too_old', what);
-    const kindNo = Number(s['kind'] ?? 0);
+    const kindNo = numberOfUntrusted(s['kind'] ?? 0);
     const status = isObj(s['status']) ? s['status'] : undefined;
-    const codeNo = Number(status?.['code'] ?? 0);
+    const codeNo = numberOfUntrusted(status?.['code'] ?? 0);
     this.spans.push({
       traceId,
       spanId,

@@ -78,6 +78,16 @@ describe('OTLP decoding', () => {
     );
   });
 
+  it('a field holding an object with its own toString key (found by the fuzz below) is a value to validate, not a crash', () => {
+    const span: TestSpan = { traceId: '00aaaaa0aa00a0a0aa00a000a0aaa000', spanId: '000a0a00aa0aaa0a', name: ' ', startMs: NOW - 1000, durationMs: 0, kind: 0, attributes: {} };
+    for (const field of ['kind', 'name', 'status']) {
+      const req = otlpJson([span]) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+      req.resourceSpans[0]!.scopeSpans[0]!.spans[0]![field] = { toString: false };
+      const r = decodeExportRequest(json(req), 'json', L, NOW);
+      assert.equal(r.spans.length + r.rejectedCount, 1, field);
+    }
+  });
+
   it('fuzz: corrupting one field of a span never throws anything else and never drops a span silently', () => {
     const fields = ['traceId', 'spanId', 'parentSpanId', 'name', 'startTimeUnixNano', 'endTimeUnixNano', 'attributes', 'events', 'links', 'status', 'kind'];
     fc.assert(
