@@ -1,39 +1,30 @@
-import { AnomalyList } from './components/AnomalyList.tsx';
-import { CapacityPanel } from './components/CapacityPanel.tsx';
 import { DeliveryBanner } from './components/DeliveryBanner.tsx';
-import { IncidentsPanel } from './components/IncidentsPanel.tsx';
-import { SilencesPanel } from './components/SilencesPanel.tsx';
-import { ComponentGrid } from './components/ComponentGrid.tsx';
-import { ProfilesPanel } from './components/ProfilesPanel.tsx';
-import { RegionHealthPanel } from './components/RegionHealthPanel.tsx';
-import { ReportsPanel } from './components/ReportsPanel.tsx';
-import { RolloutPanel } from './components/RolloutPanel.tsx';
-import { SeriesChart } from './components/SeriesChart.tsx';
-import { SloPanel } from './components/SloPanel.tsx';
-import { TargetsTable } from './components/TargetsTable.tsx';
+import { routeHref, useRoute } from './route.ts';
+import { OVERVIEW, VIEWS } from './views/index.ts';
 
-/** The single page: header, delivery banner, incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, targets, reports, profiles. */
+/** The console: header with navigation between views, delivery banner, and the view named in the URL hash (unknown names show the overview). */
 export function App() {
+  const route = useRoute();
+  const current = VIEWS.find((view) => view.name === route.view) ?? OVERVIEW;
+  const View = current.component;
   return (
     <>
       <header className="header">
         <h1>DWCP Monitor</h1>
         <span className="muted">NovaCron WAN migration protocol · AMST · HDE · PBA · ASS · ACP · ITP</span>
+        {VIEWS.length > 1 && (
+          <nav className="nav" aria-label="Views">
+            {VIEWS.map((view) => (
+              <a key={view.name} href={routeHref(view.name)} aria-current={view === current ? 'page' : undefined}>
+                {view.title}
+              </a>
+            ))}
+          </nav>
+        )}
       </header>
       <DeliveryBanner />
       <main>
-        <IncidentsPanel />
-        <ComponentGrid />
-        <RolloutPanel />
-        <SloPanel />
-        <RegionHealthPanel />
-        <CapacityPanel />
-        <SeriesChart />
-        <AnomalyList />
-        <SilencesPanel />
-        <TargetsTable />
-        <ReportsPanel />
-        <ProfilesPanel />
+        <View route={route} />
       </main>
     </>
   );

@@ -1,0 +1,19 @@
+import type { ComponentType } from 'react';
+import type { Route } from '../route.ts';
+import { OverviewView } from './OverviewView.tsx';
+
+/** One page of the console, reached at `#/<name>`. */
+export interface ViewDefinition {
+  /** Hash path segment, e.g. `logs`. */
+  readonly name: string;
+  /** Navigation label. */
+  readonly title: string;
+  /** Renders the view from its route (its parameters are the view's URL state). */
+  readonly component: ComponentType<{ route: Route }>;
+}
+
+/** The default view (an empty or unknown hash shows it). */
+export const OVERVIEW: ViewDefinition = { name: 'overview', title: 'Overview', component: OverviewView };
+
+/** The console's views in navigation order; add a view with one line here. */
+export const VIEWS: readonly ViewDefinition[] = [OVERVIEW];
