@@ -71,6 +71,8 @@ export interface CusumOptions {
   readonly baselineHalfLife: number;
   /** Half-life of the seasonal offsets in periods (> 0). Default 2. */
   readonly seasonHalfLifePeriods: number;
+  /** Standardise each phase bin by max(σ, the bin's own σ) (seasonal-baseline.ts; with periodMs). Default true. */
+  readonly seasonalScale: boolean;
   /** Samples with S ≥ h after which the baseline is re-anchored and S restarts (integer ≥ 1). Default 3. */
   readonly restartSamples: number;
   /** Residuals are clipped at ±huber·σ before the baseline learns them (> 0). Default 3. */
@@ -100,6 +102,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   clip: 4,
   baselineHalfLife: 600,
   seasonHalfLifePeriods: 1,
+  seasonalScale: true,
   restartSamples: 3,
   huber: 3,
   warmupSamples: 60,
@@ -176,6 +179,7 @@ export function resolveCusumOptions(ctx: DetectorContext, options: Partial<Cusum
   if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0)) bad('absoluteSigmaFloor must be finite and > 0');
   if (!(Number.isFinite(o.maxSumFactor) && o.maxSumFactor >= 1)) bad(`maxSumFactor must be finite and >= 1, got ${o.maxSumFactor}`);
   if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0)) bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
+  if (typeof o.seasonalScale !== 'boolean') bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
   if (!(Number.isInteger(o.restartSamples) && o.restartSamples >= 1)) bad(`restartSamples must be an integer >= 1, got ${o.restartSamples}`);
   return Object.freeze({ ...o, h, bandSigma });
 }
@@ -245,6 +249,7 @@ class CusumImpl implements CusumDetector {
       ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
       seasonHalfLifePeriods: o.seasonHalfLifePeriods,
       weekly: o.weekly,
+      seasonalScale: o.seasonalScale,
       huber: o.huber,
       warmupSamples: o.warmupSamples,
       relativeSigmaFloor: o.relativeSigmaFloor,

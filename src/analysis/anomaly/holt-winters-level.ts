@@ -42,6 +42,8 @@ export interface HoltWintersLevelOptions {
   readonly weekly: boolean;
   /** Half-life of the seasonal offsets in periods (> 0). Default 2. */
   readonly seasonHalfLifePeriods: number;
+  /** Judge each phase bin at max(σ, the bin's own σ) (seasonal-baseline.ts; with periodMs). Default true. */
+  readonly seasonalScale: boolean;
   /** Huber clip in σ (> 0). Default 3. */
   readonly huber: number;
   /** Samples learned before judging (integer in [2, 1e6]). Default 60. */
@@ -68,6 +70,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   bins: 48,
   weekly: false,
   seasonHalfLifePeriods: 1,
+  seasonalScale: true,
   huber: 3,
   warmupSamples: 60,
   reanchorSamples: 5,
@@ -100,6 +103,7 @@ export function resolveHwLevelOptions(ctx: DetectorContext, options: Partial<Hol
   };
   if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be finite and > 0, got ${o.threshold}`);
   if (!['up', 'down', 'both'].includes(o.direction)) bad(`direction must be up, down or both, got ${String(o.direction)}`);
+  if (typeof o.seasonalScale !== 'boolean') bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
   if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1)) bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
   const reanchorSigma = o.reanchorSigma ?? o.threshold / 2;
   if (!(Number.isFinite(reanchorSigma) && reanchorSigma > 0)) bad(`reanchorSigma must be finite and > 0, got ${reanchorSigma}`);
@@ -118,6 +122,7 @@ function baselineOf(o: HoltWintersLevelOptions) {
     ...(o.periodMs !== undefined ? { periodMs: o.periodMs } : {}),
     seasonHalfLifePeriods: o.seasonHalfLifePeriods,
     weekly: o.weekly,
+    seasonalScale: o.seasonalScale,
     huber: o.huber,
     warmupSamples: o.warmupSamples,
     relativeSigmaFloor: o.relativeSigmaFloor,

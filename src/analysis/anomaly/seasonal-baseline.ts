@@ -28,6 +28,15 @@
  * periods) learns from the same residual with a half-life of `seasonHalfLifePeriods` weeks, averaging over its
  * first two weeks — seven numbers for the weekday/weekend difference of business metrics (as seasonal.ts).
  *
+ * Seasonal scale (`seasonalScale`): counts and load-driven series are noisier in their busy hours (a Poisson
+ * count's variance equals its mean), so one σ for the whole day pages on every busy hour. Each bin then also keeps
+ * its own mean absolute residual (Winters' seasonal indices applied to the robust scale of Gelper et al. above),
+ * averaged per visit and folded in when the visit ends (half-life `seasonHalfLifePeriods` periods) — so a
+ * deviation never raises the scale it is judged against during its own visit — and a bin seen in two earlier
+ * periods is judged at max(σ, its own σ): the seasonal scale only ever widens the band. Measured (bench:detect,
+ * live ensemble): NAB standard 42.5 → 47.5, lowFP 17.2 → 22.4, LOCO 38.0 → 45.8; labelled corpus held-out split
+ * P/R 0.909/0.848 → 0.919/0.859, false alarms 0.061 → 0.053 per series-day.
+ *
  * Re-anchoring (Page's restart after a signal, E. S. Page 1954): when a detector built on the baseline has seen
  * a sustained shift, it calls {@link RobustSeasonalBaseline.shift} with the shift's estimate, so that a new
  * permanent level is accepted at once instead of being learned at the Huber-clipped rate for hours (which would
@@ -47,6 +56,8 @@ export interface SeasonalBaselineOptions {
   readonly seasonHalfLifePeriods: number;
   /** Add day-of-week offsets (needs bins > 0). */
   readonly weekly?: boolean;
+  /** Judge each settled bin at max(σ, its own σ) (heteroscedastic seasonality; needs bins > 0). Default false. */
+  readonly seasonalScale?: boolean;
   /** Huber clip in σ (> 0). */
   readonly huber: number;
   /** Samples averaged before the baseline is mature (≥ 2). */
@@ -81,6 +92,8 @@ export interface SeasonalBaselineState {
   readonly lastTs: number;
   readonly firstTs: number;
   readonly offsets: readonly number[];
+  /** Mean absolute residual per bin (the seasonal scale); absent in snapshots from before it existed. */
+  readonly binAbsDev?: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
   /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
@@ -127,6 +140,12 @@ export class RobustSeasonalBaseline {
   private readonly alpha: number;
   private readonly alphaScale: number;
   private readonly offsets: Float64Array;
+  private readonly binAbsDev: Float64Array;
+  /** The bin visit being averaged for the seasonal scale: bin, period, sum of clipped |residuals|, count. */
+  private visitBin = -1;
+  private visitCycle = 0;
+  private visitSum = 0;
+  private visitN = 0;
   private readonly visits: Uint32Array;
   private readonly lastCycle: Float64Array;
   private readonly binWidth: number;
@@ -142,6 +161,7 @@ export class RobustSeasonalBaseline {
     this.alpha = 1 - Math.pow(2, -1 / o.levelHalfLife);
     this.alphaScale = 1 - Math.pow(2, -1 / (SCALE_HALF_LIFE_FACTOR * o.levelHalfLife));
     this.offsets = new Float64Array(o.bins);
+    this.binAbsDev = new Float64Array(o.bins);
     this.visits = new Uint32Array(o.bins);
     this.lastCycle = new Float64Array(o.bins).fill(Number.NaN);
     this.binWidth = o.bins > 0 ? o.periodMs! / o.bins : 1;
@@ -174,6 +194,12 @@ export class RobustSeasonalBaseline {
     const seasonal = b >= 0 && this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : b >= 0 && this.visits[b]! >= 2 ? this.offsets[b]! : 0;
     const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
     let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
+    // Seasonal scale: a bin whose own residuals were larger than the series' (busy hours of a count series) is
+    // judged at its own σ once it was seen in two earlier periods; never below the global σ.
+    if (this.o.seasonalScale === true && b >= 0 && this.settled) {
+      const sb = MEAN_AD_TO_SIGMA * this.binAbsDev[b]!;
+      if (sb > s) s = sb;
+    }
     const rf = this.o.relativeSigmaFloor * Math.abs(e);
     if (!(s >= rf)) s = rf;
     if (s < this.o.absoluteSigmaFloor) s = this.o.absoluteSigmaFloor;
@@ -229,6 +255,7 @@ export class RobustSeasonalBaseline {
     }
     const rs = r > sl ? sl : r < -sl ? -sl : r;
     this.offsets[b]! += g * (v <= 1 ? 1 : 1 - a) * rs;
+    if (o.seasonalScale === true) this.visitScale(b, ar > lim ? lim : ar);
     const d = this.day;
     if (d < 0) return;
     const week = Math.floor(this.cycle / 7);
@@ -240,6 +267,29 @@ export class RobustSeasonalBaseline {
     let gw = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perDay));
     if (this.dayVisits[d]! <= 2) gw = Math.max(gw, 1 / (perDay * this.dayVisits[d]!));
     this.dayOffsets[d]! += gw * (1 - a) * (1 - g) * rs;
+  }
+
+  /**
+   * Seasonal scale: the clipped absolute residuals of the current bin visit are averaged apart and folded into
+   * the bin's scale when the visit ends (half-life `seasonHalfLifePeriods` periods; the first visits averaged), so
+   * a deviation never raises the scale it is judged against during its own visit.
+   */
+  private visitScale(b: number, arc: number): void {
+    if (b !== this.visitBin || this.cycle !== this.visitCycle) {
+      const pb = this.visitBin;
+      if (pb >= 0 && this.visitN > 0) {
+        const v = this.visits[pb]!;
+        const g = 1 - Math.pow(2, -1 / this.o.seasonHalfLifePeriods);
+        const w = v <= 1 ? 1 : v === 2 ? Math.max(g, 0.5) : g;
+        this.binAbsDev[pb]! += w * (this.visitSum / this.visitN - this.binAbsDev[pb]!);
+      }
+      this.visitBin = b;
+      this.visitCycle = this.cycle;
+      this.visitSum = 0;
+      this.visitN = 0;
+    }
+    this.visitSum += arc;
+    this.visitN++;
   }
 
   /**
@@ -275,9 +325,9 @@ export class RobustSeasonalBaseline {
     if (Number.isFinite(delta)) this.level += delta;
   }
 
-  /** Approximate bytes: the object, 8 numbers and 20 bytes per bin. */
+  /** Approximate bytes: the object, 8 numbers and 28 bytes per bin. */
   bytes(): number {
-    return 200 + this.o.bins * 20 + this.D * 20;
+    return 200 + this.o.bins * 28 + this.D * 20;
   }
 
   state(): SeasonalBaselineState {
@@ -291,6 +341,7 @@ export class RobustSeasonalBaseline {
       lastTs: Number.isFinite(this.lastTs) ? this.lastTs : -1,
       firstTs: Number.isFinite(this.firstTs) ? this.firstTs : -1,
       offsets: Array.from(this.offsets),
+      binAbsDev: Array.from(this.binAbsDev),
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
       dayOffsets: Array.from(this.dayOffsets),
@@ -318,6 +369,7 @@ export class RobustSeasonalBaseline {
     const B = this.o.bins;
     const arr = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === B && v.every(ok);
     if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
+    if (t.binAbsDev !== undefined && !arr(t.binAbsDev, (x) => fin(x) && x >= 0)) bad(`binAbsDev must be ${B} finite numbers >= 0`);
     if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`visits must be ${B} counts`);
     if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
     const D = this.D;
@@ -335,6 +387,12 @@ export class RobustSeasonalBaseline {
     this.lastTs = st.lastTs < 0 ? Number.NaN : st.lastTs;
     this.firstTs = st.firstTs < 0 ? Number.NaN : st.firstTs;
     this.offsets.set(st.offsets);
+    if (st.binAbsDev !== undefined) this.binAbsDev.set(st.binAbsDev);
+    else this.binAbsDev.fill(0);
+    // The current visit's average is not part of a snapshot: it restarts with the next sample.
+    this.visitBin = -1;
+    this.visitSum = 0;
+    this.visitN = 0;
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
     this.dayOffsets.set(st.dayOffsets);

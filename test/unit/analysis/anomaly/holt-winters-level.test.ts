@@ -47,6 +47,31 @@ describe('holt-winters level detector', () => {
     assert.ok(Math.abs(a.expected - x(trough)) < 1.5, String(a.expected));
   });
 
+  it('seasonal scale: a busy half-period 10× noisier (tail calibration off) widens only its own bins (never narrows below σ); the quiet half keeps its band', () => {
+    const run = (seasonalScale: boolean): { busyAlarms: number; bandBusy: number; bandQuiet: number; spike: boolean } => {
+      const rng = new CorpusRandom(5);
+      const d = createHoltWintersLevelDetector({ kind: 'generic' }, { periodMs: HOUR, seasonalScale, tailFactor: 0 });
+      let busyAlarms = 0;
+      for (let i = 0; i < 10 * 360; i++) {
+        const t = i * 10_000;
+        const busy = t % HOUR < HOUR / 2;
+        const v = d.update(100 + (busy ? 10 : 1) * rng.normal(), t);
+        if (v.anomalous && busy && i >= 4 * 360) busyAlarms++;
+      }
+      const t0 = 10 * 360 * 10_000;
+      const busyBand = d.predict(t0 + 60_000)!;
+      const quietBand = d.predict(t0 + HOUR / 2 + 60_000)!;
+      const spike = d.update(quietBand.expected + 1.2 * (quietBand.upper - quietBand.expected), t0 + HOUR / 2 + 60_000).anomalous;
+      return { busyAlarms, bandBusy: busyBand.upper - busyBand.expected, bandQuiet: quietBand.upper - quietBand.expected, spike };
+    };
+    const on = run(true);
+    const off = run(false);
+    assert.ok(on.busyAlarms < off.busyAlarms, `${on.busyAlarms} vs ${off.busyAlarms}`);
+    assert.ok(on.bandBusy > 1.5 * on.bandQuiet, `${on.bandBusy} vs ${on.bandQuiet}`);
+    assert.equal(off.bandBusy, off.bandQuiet);
+    assert.equal(on.spike, true);
+  });
+
   it('re-anchors after a sustained shift: a permanent 20σ step pages for a few samples, then is the new level', () => {
     const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, reanchorSamples: 5 });
     for (let i = 0; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
