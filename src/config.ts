@@ -261,7 +261,7 @@ export const monitorConfigSchema = z.strictObject({
       /**
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
        * DWCP tuning; `ensemble-live`: Holt-Winters level + CUSUM trend under the band paging rule (live-tuning.ts);
-       * `statistical`: the single z-score detector of issue 2. Why the default: docs/anomaly-detection.md.
+       * `statistical`: the single z-score detector. Why the default: docs/anomaly-detection.md.
        */
       detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */
