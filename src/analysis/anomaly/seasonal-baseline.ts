@@ -94,6 +94,8 @@ export interface SeasonalBaselineState {
   readonly offsets: readonly number[];
   /** Mean absolute residual per bin (the seasonal scale); absent in snapshots from before it existed. */
   readonly binAbsDev?: readonly number[];
+  /** The bin visit being averaged for the seasonal scale: [bin, period, sum, count]; absent as binAbsDev. */
+  readonly visit?: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
   /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
@@ -342,6 +344,7 @@ export class RobustSeasonalBaseline {
       firstTs: Number.isFinite(this.firstTs) ? this.firstTs : -1,
       offsets: Array.from(this.offsets),
       binAbsDev: Array.from(this.binAbsDev),
+      visit: [this.visitBin, this.visitCycle, this.visitSum, this.visitN],
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
       dayOffsets: Array.from(this.dayOffsets),
@@ -370,6 +373,12 @@ export class RobustSeasonalBaseline {
     const arr = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === B && v.every(ok);
     if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
     if (t.binAbsDev !== undefined && !arr(t.binAbsDev, (x) => fin(x) && x >= 0)) bad(`binAbsDev must be ${B} finite numbers >= 0`);
+    const vs = t.visit;
+    if (vs !== undefined) {
+      const [vb, , vsum, vn] = Array.isArray(vs) ? (vs as unknown[]) : [];
+      const ok = Array.isArray(vs) && vs.length === 4 && vs.every(fin) && Number.isInteger(vb) && (vb as number) >= -1 && (vb as number) < B && (vsum as number) >= 0 && Number.isInteger(vn) && (vn as number) >= 0;
+      if (!ok) bad('visit must be [bin, period, sum >= 0, count >= 0]');
+    }
     if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`visits must be ${B} counts`);
     if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
     const D = this.D;
@@ -389,10 +398,11 @@ export class RobustSeasonalBaseline {
     this.offsets.set(st.offsets);
     if (st.binAbsDev !== undefined) this.binAbsDev.set(st.binAbsDev);
     else this.binAbsDev.fill(0);
-    // The current visit's average is not part of a snapshot: it restarts with the next sample.
-    this.visitBin = -1;
-    this.visitSum = 0;
-    this.visitN = 0;
+    const [vb, vc, vsum, vn] = st.visit ?? [-1, 0, 0, 0];
+    this.visitBin = vb!;
+    this.visitCycle = vc!;
+    this.visitSum = vsum!;
+    this.visitN = vn!;
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
     this.dayOffsets.set(st.dayOffsets);

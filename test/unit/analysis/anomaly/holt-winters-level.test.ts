@@ -134,7 +134,16 @@ describe('holt-winters level detector', () => {
     bad.state.baseline.visits[0] = -1;
     assert.throws(() => b.restore(bad), InvalidInputError);
     assert.throws(() => b.restore({ detector: 'cusum', version: 1, state: {} }), InvalidInputError);
+    const badVisit = JSON.parse(before);
+    badVisit.state.baseline.visit = [0, 0, -1, 1];
+    assert.throws(() => b.restore(badVisit), InvalidInputError);
     assert.equal(JSON.stringify(b.snapshot()), before);
+    // A snapshot from before the seasonal scale (no per-bin scale, no visit) still restores.
+    const old = JSON.parse(before);
+    delete old.state.baseline.binAbsDev;
+    delete old.state.baseline.visit;
+    b.restore(old);
+    assert.equal(b.update(5, 3500 * 10_000).warmingUp, false);
     assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: -1 }), InvalidInputError);
     assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { tailQuantile: 1 }), InvalidInputError);
   });
