@@ -72,6 +72,20 @@ describe('holt-winters level detector', () => {
     assert.equal(on.spike, true);
   });
 
+  it('tail calibration learns from every sample: spikes recurring at 2 % become the series\' tail and stop paging', () => {
+    const rng = new CorpusRandom(3);
+    const d = createHoltWintersLevelDetector({ kind: 'generic' });
+    let early = 0;
+    let late = 0;
+    for (let i = 0; i < 6000; i++) {
+      const v = d.update(50 + rng.normal() + (i % 50 === 25 ? 12 : 0), i * 1000);
+      if (v.anomalous && i < 1000) early++;
+      if (v.anomalous && i >= 4000) late++;
+    }
+    assert.ok(early >= 5, `early ${early}`);
+    assert.equal(late, 0);
+  });
+
   it('re-anchors after a sustained shift: a permanent 20σ step pages for a few samples, then is the new level', () => {
     const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, reanchorSamples: 5 });
     for (let i = 0; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
