@@ -251,6 +251,9 @@ export interface LogSearchRequest {
   readonly levels?: readonly ('debug' | 'info' | 'warn' | 'error' | 'fatal')[];
   readonly labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>>;
   readonly traceId?: string;
+  readonly spanId?: string;
+  /** A LogQL log query the entries must match. */
+  readonly query?: string;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */
