@@ -2,8 +2,11 @@ import { useState } from 'react';
 import { logsHref } from '../links.ts';
 import { isErrorSpan, NODE_ID_TAG, tagValue, type JaegerSpan, type JaegerTrace } from '../tracesApi.ts';
 
-/** Slack around a trace's span when linking to its logs, ms (lines are stamped by node clocks). */
-const LOG_SLACK_MS = 5000;
+/**
+ * Slack around the trace when linking to a span's logs, ms: a span's lines may be written outside the span
+ * itself (e.g. the outcome of a transfer logged when the whole migration ends) and are stamped by node clocks.
+ */
+const LOG_SLACK_MS = 30_000;
 
 /** Spans in tree order (parents before children, siblings by start) with their depth. */
 export function spanTree(trace: JaegerTrace): { readonly span: JaegerSpan; readonly depth: number }[] {
@@ -33,15 +36,15 @@ function fmtUs(us: number): string {
   return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : `${Math.round(us)} µs`;
 }
 
-/** One span's details: service, node, region, status, attributes, events, and a link to its logs. */
-function SpanDetails({ trace, span }: { trace: JaegerTrace; span: JaegerSpan }) {
+/** One span's details: service, status, attributes (span and process), events, and a link to its logs over the trace's window. */
+function SpanDetails({ trace, span, bounds }: { trace: JaegerTrace; span: JaegerSpan; bounds: { startUs: number; endUs: number } }) {
   const process = trace.processes[span.processID];
   return (
     <div className="span-details" data-testid="span-details">
       <p>
         <strong>{span.operationName}</strong> · {process?.serviceName} · {fmtUs(span.duration)} · status {tagValue(span.tags, 'otel.status_code') ?? 'UNSET'}
         {tagValue(span.tags, 'otel.status_description') ? `: ${tagValue(span.tags, 'otel.status_description')}` : ''}{' '}
-        <a href={logsHref({ traceId: trace.traceID, spanId: span.spanID, fromMs: span.startTime / 1000 - LOG_SLACK_MS, toMs: (span.startTime + span.duration) / 1000 + LOG_SLACK_MS })}>logs of this span</a>
+        <a href={logsHref({ traceId: trace.traceID, spanId: span.spanID, fromMs: bounds.startUs / 1000 - LOG_SLACK_MS, toMs: bounds.endUs / 1000 + LOG_SLACK_MS })}>logs of this span</a>
       </p>
       <div className="details">
         <div>
@@ -119,7 +122,7 @@ export function TraceWaterfall({ trace }: { trace: JaegerTrace }) {
           })}
         </tbody>
       </table>
-      {picked && <SpanDetails trace={trace} span={picked} />}
+      {picked && <SpanDetails trace={trace} span={picked} bounds={{ startUs: start, endUs: end }} />}
     </div>
   );
 }
