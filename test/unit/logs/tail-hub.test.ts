@@ -55,6 +55,15 @@ describe('LogTailHub', () => {
     assert.deepEqual(slow.take(), { streams: [{ stream: msg.streams[0]!.stream, values: [['7000', 'g']] }], dropped_entries: [] });
   });
 
+  it('take(skip) leaves out entries the client already has', () => {
+    const hub = new LogTailHub();
+    const sub = hub.subscribe('{node_id="node-1"}', () => undefined);
+    hub.publish([rec(1, 'seen'), rec(2, 'new')]);
+    const msg = sub.take((timeUs, labels, line) => timeUs === 1 && labels['node_id'] === 'node-1' && line === 'seen');
+    assert.deepEqual(msg.streams[0]?.values, [['2000', 'new']]);
+    assert.equal(sub.pending, 0);
+  });
+
   it('refuses a client over maxClients and frees the slot on close', () => {
     const hub = new LogTailHub({ maxClients: 2 });
     const a = hub.subscribe('{level="error"}', () => undefined);

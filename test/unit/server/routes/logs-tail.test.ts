@@ -1,6 +1,7 @@
 /**
  * WS /loki/api/v1/tail with a real WebSocket client over the real receivers, hub and a SQLite log store in
- * memory: history first, then entries pushed afterwards (matching the query only, no duplicates); 400 before
+ * memory: history first, then entries pushed afterwards (matching the query only); drops over the client's
+ * buffer named in `dropped_entries`; 400 before
  * the upgrade for bad LogQL, a metric query and bad limits; 429 at the hub's client limit; 404 when logs are off.
  */
 import assert from 'node:assert/strict';
@@ -62,7 +63,7 @@ describe('WS /loki/api/v1/tail', () => {
   before(async () => {
     store = await openSqliteLogStore(':memory:', { retentionMs });
     const deps = testDeps();
-    logs = new LogApi(store, { registry: deps.registry, tailLimits: { maxClients: 3 } });
+    logs = new LogApi(store, { registry: deps.registry, tailLimits: { maxClients: 3, maxBufferedEntries: 2, maxDroppedReported: 2 } });
     app = await buildApp({ ...deps, logs }, { checkResponses: true });
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('http', 'ws');
     await push([{ labels: { service: 'dwcp-node', node_id: 'node-1', level: 'error' }, entries: [[now - 60_000, 'old timeout']] }]);
@@ -86,6 +87,20 @@ describe('WS /loki/api/v1/tail', () => {
     assert.equal(c.messages[1]?.streams[0]?.values[0]?.[0], `${(now + 1) * 1e6}`);
     assert.deepEqual(c.messages[1]?.dropped_entries, []);
     c.ws.close();
+  });
+
+  it('drops what does not fit the client\'s buffer between batches and names the first drops', async () => {
+    const c = await open('{node_id="node-9"}', '&delay_for=1');
+    await waitFor(() => logs.tail.clients === 1, 'subscribed');
+    await push([{ labels: { service: 'dwcp-node', node_id: 'node-9', level: 'info' }, entries: [1, 2, 3, 4, 5].map((i): [number, string] => [now + i, `line ${i}`]) }]);
+    await waitFor(() => c.messages.length === 1, 'one batch');
+    assert.deepEqual(lines(c), ['node-9:line 1', 'node-9:line 2']);
+    assert.deepEqual(c.messages[0]?.dropped_entries.map((d) => [d.labels['node_id'], d.timestamp]), [
+      ['node-9', `${(now + 3) * 1e6}`],
+      ['node-9', `${(now + 4) * 1e6}`],
+    ]);
+    c.ws.close();
+    await waitFor(() => logs.tail.clients === 0, 'unsubscribed');
   });
 
   it('refuses bad LogQL, metric queries and bad parameters with 400 before the upgrade', async () => {
