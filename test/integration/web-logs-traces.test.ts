@@ -4,7 +4,7 @@
  * timeouts and retries) ship their traces and pino logs with the OTel exporters to the monitor. In the page:
  * searching error lines with LogQL and the level filter, expanding a line to all its fields, following its
  * trace link to the waterfall (spans of both regions), from a span to its logs, and a line pushed while the
- * live tail is on appears without reloading.
+ * live tail is on appears without reloading; an anomaly of a node links to that node's logs and traces.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +43,12 @@ describe('logs and traces views in a real browser', { skip: chromiumPath ? false
   before(async () => {
     assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'web/dist is built (npm run build:web)');
     monitor = await startMonitor({
-      config: parseMonitorConfig({ listen: { host: '127.0.0.1', port: 0 }, storage: { type: 'sqlite', path: join(dir, 'ui.db') } }),
+      config: parseMonitorConfig({
+        listen: { host: '127.0.0.1', port: 0 },
+        storage: { type: 'sqlite', path: join(dir, 'ui.db') },
+        // A target on a closed port: its target-down anomaly names node-1, whose logs and traces the simulator ships.
+        targets: [{ id: 'node-1', url: 'http://127.0.0.1:1/metrics', labels: { region: 'us-east', node: 'node-1' } }],
+      }),
       logger: pino({ level: 'silent' }),
     });
     const base = monitor.url.replace(/\/$/, '');
@@ -165,6 +170,26 @@ describe('logs and traces views in a real browser', { skip: chromiumPath ? false
     assert.match(await row.innerText(), /\berror\b[\s\S]*edge-7/);
     await view.getByRole('button', { name: 'Stop live tail' }).click();
     await view.getByRole('button', { name: 'Live tail' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('links an anomaly of a node to its logs and traces in the anomaly\'s window', async () => {
+    await page.goto(`${monitor!.url}#/overview`);
+    const anomalies = page.locator('section', { has: page.getByRole('heading', { name: /Latest anomalies/ }) });
+    const row = anomalies.locator('tr', { hasText: /target node-1 is down/ }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByRole('link', { name: 'logs' }).click();
+    const view = page.getByTestId('logs-view');
+    await page.waitForFunction(() => location.hash.startsWith('#/logs'));
+    assert.equal(await view.getByLabel('LogQL query').inputValue(), '{node_id="node-1"}');
+    const rows = view.locator('tr.log-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    for (const text of (await rows.allInnerTexts()).slice(0, 50)) assert.match(text, /\bnode-1\b/);
+    await page.goBack();
+    await anomalies.locator('tr', { hasText: /target node-1 is down/ }).first().getByRole('link', { name: 'traces' }).click();
+    const results = page.getByTestId('trace-results');
+    await results.locator('tbody tr a').first().waitFor({ timeout: 15_000 });
+    for (const text of (await results.locator('tbody tr').allInnerTexts()).slice(0, 20)) assert.match(text, /\bnode-1\b/);
     assert.deepEqual(pageErrors, []);
   });
 });
