@@ -154,20 +154,26 @@ describe('logs and traces views in a real browser', { skip: chromiumPath ? false
     assert.deepEqual(pageErrors, []);
   });
 
-  it('shows a line pushed while the live tail is on', async () => {
+  it('shows a line pushed while the live tail is on, at the chosen levels', async () => {
     const query = '{node_id="edge-7"}';
-    await page.goto(`${monitor!.url}#/logs?query=${encodeURIComponent(query)}&live=1`);
+    await page.goto(`${monitor!.url}#/logs?query=${encodeURIComponent(query)}&level=error&live=1`);
     const view = page.getByTestId('logs-view');
     await view.getByText('live', { exact: true }).waitFor({ timeout: 15_000 });
     const push = await fetch(`${monitor!.url}loki/api/v1/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: new Uint8Array(lokiJson([{ labels: { service: 'edge-agent', node_id: 'edge-7', level: 'error' }, entries: [[Date.now(), 'disk watchdog tripped on edge-7']] }])),
+      body: new Uint8Array(
+        lokiJson([
+          { labels: { service: 'edge-agent', node_id: 'edge-7', level: 'info' }, entries: [[Date.now(), 'routine check on edge-7']] },
+          { labels: { service: 'edge-agent', node_id: 'edge-7', level: 'error' }, entries: [[Date.now(), 'disk watchdog tripped on edge-7']] },
+        ]),
+      ),
     });
     assert.equal(push.status, 204);
     const row = view.locator('tr.log-row', { hasText: 'disk watchdog tripped on edge-7' });
     await row.waitFor({ timeout: 10_000 });
     assert.match(await row.innerText(), /\berror\b[\s\S]*edge-7/);
+    assert.equal(await view.locator('tr.log-row').count(), 1, 'the info line is filtered out by the level filter');
     await view.getByRole('button', { name: 'Stop live tail' }).click();
     await view.getByRole('button', { name: 'Live tail' }).waitFor();
     assert.deepEqual(pageErrors, []);

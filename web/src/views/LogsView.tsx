@@ -17,6 +17,11 @@ function paramsOf(route: Route): Record<string, string | undefined> {
   return out;
 }
 
+/** A log query narrowed to some levels by a label filter stage (the tail has no separate level parameter). */
+function withLevels(query: string, levels: readonly string[]): string {
+  return levels.length === 0 ? query : `${query} | level=~"${levels.join('|')}"`;
+}
+
 /**
  * The logs explorer (`#/logs?query=&level=&range=|from=&to=&trace_id=&span_id=&live=1`): a LogQL log query,
  * level filter and time window searched through GET /api/logs, newest first, each line expandable to all its
@@ -59,8 +64,8 @@ export function LogsView({ route }: { route: Route }) {
     };
   }, [key, tick]);
 
-  const tail = useLogTail(query.trim() === '' ? ALL_LOGS_QUERY : query, live && status.error === null, 100);
-  const shown = live ? tail.rows.filter((r) => levels.length === 0 || levels.includes(r.level)) : rows;
+  const tail = useLogTail(withLevels(query.trim() === '' ? ALL_LOGS_QUERY : query, levels), live && status.error === null, 100);
+  const shown = live ? tail.rows : rows;
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
