@@ -24,7 +24,11 @@ export interface LogTailLimits {
 }
 
 /** Defaults: 64 clients, 5000 buffered entries (Loki's per-query entry limit), 100 dropped entries named. */
-export const DEFAULT_LOG_TAIL_LIMITS: LogTailLimits = { maxClients: 64, maxBufferedEntries: 5000, maxDroppedReported: 100 };
+export const DEFAULT_LOG_TAIL_LIMITS: LogTailLimits = {
+  maxClients: 64,
+  maxBufferedEntries: 5000,
+  maxDroppedReported: 100,
+};
 
 interface Pending extends PipelineResult {
   readonly timeUs: number;
@@ -32,7 +36,11 @@ interface Pending extends PipelineResult {
 
 /** Loki's stream key: the labels in name order. */
 function streamKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 /** Unix µs as Loki's Unix ns string. */
@@ -45,7 +53,9 @@ function nsString(us: number): string {
  * in SQL for range queries; here nothing else does), then {@link compilePipeline}.
  */
 function compileTail(q: LogQuery): (r: LogRecord) => PipelineResult | undefined {
-  const indexed = q.selector.flatMap((m) => (isIndexedLabel(m.name) ? [{ name: m.name, test: matcherTest(m) }] : []));
+  const indexed = q.selector.flatMap((m) =>
+    isIndexedLabel(m.name) ? [{ name: m.name, test: matcherTest(m) }] : [],
+  );
   const pipeline = compilePipeline(q);
   return (r) => (indexed.every((m) => m.test(labelValue(r, m.name))) ? pipeline(r) : undefined);
 }
@@ -64,7 +74,12 @@ export class LogTailSubscription {
   private closed = false;
 
   /** @internal created by {@link LogTailHub.subscribe} */
-  constructor(query: LogQuery, limits: LogTailLimits, onEntries: () => void, detach: (s: LogTailSubscription) => void) {
+  constructor(
+    query: LogQuery,
+    limits: LogTailLimits,
+    onEntries: () => void,
+    detach: (s: LogTailSubscription) => void,
+  ) {
     this.query = query;
     this.run = compileTail(query);
     this.limits = limits;
@@ -95,7 +110,8 @@ export class LogTailSubscription {
         continue;
       }
       this.droppedCount++;
-      if (this.dropped.length < this.limits.maxDroppedReported) this.dropped.push({ labels: out.labels, timestamp: nsString(r.timeUs) });
+      if (this.dropped.length < this.limits.maxDroppedReported)
+        this.dropped.push({ labels: out.labels, timestamp: nsString(r.timeUs) });
     }
     if (changed) this.onEntries();
   }
@@ -139,7 +155,8 @@ export class LogTailHub {
   constructor(limits: Partial<LogTailLimits> = {}) {
     this.limits = { ...DEFAULT_LOG_TAIL_LIMITS, ...limits };
     for (const [k, v] of Object.entries(this.limits)) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`log tail limit ${k} must be a positive integer, got ${String(v)}`);
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`log tail limit ${k} must be a positive integer, got ${String(v)}`);
     }
   }
 
@@ -161,7 +178,10 @@ export class LogTailHub {
    */
   parse(query: string): LogQuery {
     const q = parseLogql(query);
-    if (q.kind !== 'log') throw new InvalidInputError('tail takes a log query (a stream selector and pipeline), not a metric query');
+    if (q.kind !== 'log')
+      throw new InvalidInputError(
+        'tail takes a log query (a stream selector and pipeline), not a metric query',
+      );
     return q;
   }
 
@@ -172,7 +192,8 @@ export class LogTailHub {
    */
   subscribe(query: string, onEntries: () => void): LogTailSubscription {
     const q = this.parse(query);
-    if (this.subs.size >= this.limits.maxClients) throw new LimitExceededError(`log tail already has its maximum of ${this.limits.maxClients} clients`);
+    if (this.subs.size >= this.limits.maxClients)
+      throw new LimitExceededError(`log tail already has its maximum of ${this.limits.maxClients} clients`);
     const sub = new LogTailSubscription(q, this.limits, onEntries, (s) => {
       if (this.subs.delete(s)) this.droppedByClosed += s.droppedTotal;
     });

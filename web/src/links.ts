@@ -13,7 +13,13 @@ export function nodesLogQuery(nodeIds: readonly string[]): string {
 }
 
 /** The logs view over a window, optionally for nodes, a trace or a span. */
-export function logsHref(p: { readonly nodeIds?: readonly string[]; readonly traceId?: string; readonly spanId?: string; readonly fromMs: number; readonly toMs: number }): string {
+export function logsHref(p: {
+  readonly nodeIds?: readonly string[];
+  readonly traceId?: string;
+  readonly spanId?: string;
+  readonly fromMs: number;
+  readonly toMs: number;
+}): string {
   return routeHref('logs', {
     query: p.nodeIds && p.nodeIds.length > 0 ? nodesLogQuery(p.nodeIds) : undefined,
     trace_id: p.traceId,

@@ -18,7 +18,8 @@ export interface TimeWindow {
 export function windowOf(params: URLSearchParams, nowMs: number): TimeWindow {
   const from = Number(params.get('from'));
   const to = Number(params.get('to'));
-  if (params.get('from') && params.get('to') && Number.isFinite(from) && Number.isFinite(to) && from <= to) return { fromMs: from, toMs: to };
+  if (params.get('from') && params.get('to') && Number.isFinite(from) && Number.isFinite(to) && from <= to)
+    return { fromMs: from, toMs: to };
   const range = RANGES.find((r) => r.name === params.get('range')) ?? RANGES[1]!;
   return { fromMs: nowMs - range.ms, toMs: nowMs };
 }

@@ -1,5 +1,11 @@
 /** Typed helpers for the trace API (Jaeger query shapes): services, operations, trace search and one trace. */
-import type { JaegerSpan, JaegerTag, JaegerTrace, NamesResponse, TracesResponse } from '../../src/contract/traces.ts';
+import type {
+  JaegerSpan,
+  JaegerTag,
+  JaegerTrace,
+  NamesResponse,
+  TracesResponse,
+} from '../../src/contract/traces.ts';
 import { ApiError } from './api.ts';
 
 export type { JaegerSpan, JaegerTag, JaegerTrace };
@@ -25,7 +31,11 @@ async function get<T>(path: string): Promise<T> {
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const e = body as { errorType?: string; error?: string; errors?: { msg: string }[] } | null;
-    throw new ApiError(res.status, e?.errorType ?? 'HTTP', e?.error ?? e?.errors?.[0]?.msg ?? `HTTP ${res.status}`);
+    throw new ApiError(
+      res.status,
+      e?.errorType ?? 'HTTP',
+      e?.error ?? e?.errors?.[0]?.msg ?? `HTTP ${res.status}`,
+    );
   }
   return body as T;
 }
@@ -42,7 +52,11 @@ export async function fetchOperations(service: string): Promise<readonly string[
 
 /** GET /api/traces (most recent first). @throws ApiError with the API's message */
 export async function searchTraces(p: TraceSearchParams): Promise<readonly JaegerTrace[]> {
-  const q = new URLSearchParams({ start: String(Math.round(p.fromMs * 1000)), end: String(Math.round(p.toMs * 1000)), limit: String(p.limit) });
+  const q = new URLSearchParams({
+    start: String(Math.round(p.fromMs * 1000)),
+    end: String(Math.round(p.toMs * 1000)),
+    limit: String(p.limit),
+  });
   if (p.service) q.set('service', p.service);
   if (p.operation) q.set('operation', p.operation);
   if (p.minDuration) q.set('minDuration', p.minDuration);
@@ -69,5 +83,7 @@ export function tagValue(tags: readonly JaegerTag[], key: string): string | unde
 
 /** True when a span has error status (Jaeger's `error=true` tag). */
 export function isErrorSpan(s: JaegerSpan): boolean {
-  return s.tags.some((t) => (t.key === 'error' && t.value === true) || (t.key === 'otel.status_code' && t.value === 'ERROR'));
+  return s.tags.some(
+    (t) => (t.key === 'error' && t.value === true) || (t.key === 'otel.status_code' && t.value === 'ERROR'),
+  );
 }

@@ -31,11 +31,24 @@ export function useLogTail(query: string, enabled: boolean, historyLimit: number
     ws.onmessage = (msg: MessageEvent<string>) => {
       const m = JSON.parse(msg.data) as LokiTailMessage;
       const fresh: LogRow[] = [];
-      for (const s of m.streams) for (const [ns, line] of s.values) fresh.push(rowOfStream(s.stream, ns, line, seq++));
+      for (const s of m.streams)
+        for (const [ns, line] of s.values) fresh.push(rowOfStream(s.stream, ns, line, seq++));
       fresh.sort((a, b) => b.timeMs - a.timeMs);
-      setState((s) => ({ ...s, rows: [...fresh, ...s.rows].slice(0, MAX_TAIL_ROWS), dropped: s.dropped + m.dropped_entries.length }));
+      setState((s) => ({
+        ...s,
+        rows: [...fresh, ...s.rows].slice(0, MAX_TAIL_ROWS),
+        dropped: s.dropped + m.dropped_entries.length,
+      }));
     };
-    ws.onclose = (e) => setState((s) => ({ ...s, connected: false, error: e.code === 1000 || e.code === 1005 ? s.error : `live tail closed (${e.code}${e.reason ? `: ${e.reason}` : ''})` }));
+    ws.onclose = (e) =>
+      setState((s) => ({
+        ...s,
+        connected: false,
+        error:
+          e.code === 1000 || e.code === 1005
+            ? s.error
+            : `live tail closed (${e.code}${e.reason ? `: ${e.reason}` : ''})`,
+      }));
     ws.onerror = () => setState((s) => ({ ...s, error: 'live tail refused (check the query)' }));
     return () => ws.close();
   }, [query, enabled, historyLimit]);

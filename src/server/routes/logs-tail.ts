@@ -51,18 +51,34 @@ function tailParams(logs: LogSource, raw: unknown, nowUs: number): TailParams {
   if (startUs > nowUs) throw new InvalidInputError('start must not be in the future');
   logs.tail.parse(q.query);
   const delayS = q.delay_for ?? 0;
-  return { query: q.query, startUs, limit: q.limit ?? DEFAULT_LIMIT, batchMs: delayS === 0 ? DEFAULT_BATCH_MS : delayS * 1000 };
+  return {
+    query: q.query,
+    startUs,
+    limit: q.limit ?? DEFAULT_LIMIT,
+    batchMs: delayS === 0 ? DEFAULT_BATCH_MS : delayS * 1000,
+  };
 }
 
 function entryKey(ns: string, labels: Record<string, string>, line: string): string {
-  return JSON.stringify([ns, Object.keys(labels).sort().map((k) => [k, labels[k]]), line]);
+  return JSON.stringify([
+    ns,
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+    line,
+  ]);
 }
 
 /** The history message: each stream's values oldest first, and the keys of its entries. */
-function historyMessage(streams: LokiTailMessage['streams']): { message: LokiTailMessage; keys: Set<string> } {
+function historyMessage(streams: LokiTailMessage['streams']): {
+  message: LokiTailMessage;
+  keys: Set<string>;
+} {
   const keys = new Set<string>();
   const sorted = streams.map((s) => {
-    const values = [...s.values].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : BigInt(a[0]) > BigInt(b[0]) ? 1 : 0));
+    const values = [...s.values].sort((a, b) =>
+      BigInt(a[0]) < BigInt(b[0]) ? -1 : BigInt(a[0]) > BigInt(b[0]) ? 1 : 0,
+    );
     for (const [ns, line] of values) keys.add(entryKey(ns, s.stream, line));
     return { stream: s.stream, values };
   });
@@ -100,7 +116,10 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       preValidation: async (request) => {
         const logs = configured(ctx.deps.logs, 'logs');
         tailParams(logs, request.query, ctx.now() * 1000);
-        if (logs.tail.clients >= logs.tail.limits.maxClients) throw new LimitExceededError(`log tail already has its maximum of ${logs.tail.limits.maxClients} clients`);
+        if (logs.tail.clients >= logs.tail.limits.maxClients)
+          throw new LimitExceededError(
+            `log tail already has its maximum of ${logs.tail.limits.maxClients} clients`,
+          );
       },
     },
     async (socket, request) => {
@@ -120,7 +139,11 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         }
         const seen = history;
         history = null;
-        const msg = sub.take(seen === null ? undefined : (timeUs, labels, line) => seen.has(entryKey(`${timeUs}000`, labels, line)));
+        const msg = sub.take(
+          seen === null
+            ? undefined
+            : (timeUs, labels, line) => seen.has(entryKey(`${timeUs}000`, labels, line)),
+        );
         if (msg.streams.length > 0 || msg.dropped_entries.length > 0) socket.send(JSON.stringify(msg));
       };
       const schedule = (): void => {
@@ -130,7 +153,10 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         // Concurrent upgrades that passed preValidation may exceed the limit: the hub refuses those.
         sub = logs.tail.subscribe(p.query, schedule);
       } catch (e) {
-        socket.close(CLOSE_TRY_AGAIN_LATER, e instanceof Error ? e.message.slice(0, 120) : 'log tail unavailable');
+        socket.close(
+          CLOSE_TRY_AGAIN_LATER,
+          e instanceof Error ? e.message.slice(0, 120) : 'log tail unavailable',
+        );
         return;
       }
       const state = {
@@ -155,7 +181,14 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       });
       socket.on('message', () => undefined);
       try {
-        const res = await logs.queryRange({ query: p.query, startUs: p.startUs, endUs: nowUs + 1, limit: p.limit, stepMs: 1000, direction: 'backward' });
+        const res = await logs.queryRange({
+          query: p.query,
+          startUs: p.startUs,
+          endUs: nowUs + 1,
+          limit: p.limit,
+          stepMs: 1000,
+          direction: 'backward',
+        });
         if (res.data.resultType !== 'streams') throw new InvalidInputError('tail takes a log query');
         const h = historyMessage(res.data.result);
         if (socket.readyState !== socket.OPEN) return;
@@ -164,7 +197,10 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         ready = true;
         if (sub.pending > 0) flush();
       } catch (e) {
-        socket.close(CLOSE_INTERNAL_ERROR, `history query failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 120));
+        socket.close(
+          CLOSE_INTERNAL_ERROR,
+          `history query failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 120),
+        );
       }
     },
   );

@@ -10,7 +10,19 @@ import type { LogRecord } from '../../../src/logs/record.ts';
 import { LogTailHub } from '../../../src/logs/tail-hub.ts';
 
 function rec(timeUs: number, body: string, over: Partial<LogRecord> = {}): LogRecord {
-  return { timeUs, level: 'info', service: 'dwcp-node', nodeId: 'node-1', region: 'us-east', component: 'transport', traceId: '', spanId: '', body, attributes: {}, ...over };
+  return {
+    timeUs,
+    level: 'info',
+    service: 'dwcp-node',
+    nodeId: 'node-1',
+    region: 'us-east',
+    component: 'transport',
+    traceId: '',
+    spanId: '',
+    body,
+    attributes: {},
+    ...over,
+  };
 }
 
 describe('LogTailHub', () => {
@@ -18,15 +30,38 @@ describe('LogTailHub', () => {
     const hub = new LogTailHub();
     let calls = 0;
     const sub = hub.subscribe('{service="dwcp-node", level=~"warn|error"} |= "timeout"', () => calls++);
-    hub.publish([rec(3, 'peer timeout', { level: 'error' }), rec(1, 'timeout again', { level: 'warn', nodeId: 'node-2' }), rec(2, 'peer timeout', { level: 'info' }), rec(4, 'ok', { level: 'error' })]);
+    hub.publish([
+      rec(3, 'peer timeout', { level: 'error' }),
+      rec(1, 'timeout again', { level: 'warn', nodeId: 'node-2' }),
+      rec(2, 'peer timeout', { level: 'info' }),
+      rec(4, 'ok', { level: 'error' }),
+    ]);
     hub.publish([rec(5, 'no match')]);
     assert.equal(calls, 1);
     assert.equal(sub.pending, 2);
     const msg = sub.take();
     assert.deepEqual(msg, {
       streams: [
-        { stream: { service: 'dwcp-node', node_id: 'node-2', region: 'us-east', level: 'warn', component: 'transport' }, values: [['1000', 'timeout again']] },
-        { stream: { service: 'dwcp-node', node_id: 'node-1', region: 'us-east', level: 'error', component: 'transport' }, values: [['3000', 'peer timeout']] },
+        {
+          stream: {
+            service: 'dwcp-node',
+            node_id: 'node-2',
+            region: 'us-east',
+            level: 'warn',
+            component: 'transport',
+          },
+          values: [['1000', 'timeout again']],
+        },
+        {
+          stream: {
+            service: 'dwcp-node',
+            node_id: 'node-1',
+            region: 'us-east',
+            level: 'error',
+            component: 'transport',
+          },
+          values: [['3000', 'peer timeout']],
+        },
       ],
       dropped_entries: [],
     });
@@ -46,20 +81,31 @@ describe('LogTailHub', () => {
     assert.equal(fast.pending, 3);
     assert.equal(fast.droppedTotal, 1);
     const msg = slow.take();
-    assert.deepEqual(msg.streams[0]?.values.map((v) => v[1]), ['a', 'b', 'c']);
-    assert.deepEqual(msg.dropped_entries.map((d) => d.timestamp), ['4000', '5000']);
+    assert.deepEqual(
+      msg.streams[0]?.values.map((v) => v[1]),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      msg.dropped_entries.map((d) => d.timestamp),
+      ['4000', '5000'],
+    );
     assert.equal(msg.dropped_entries[0]?.labels['node_id'], 'node-1');
     assert.equal(hub.droppedTotal, 4);
     // After taking, the client has room again and no stale drop reports.
     hub.publish([rec(7, 'g')]);
-    assert.deepEqual(slow.take(), { streams: [{ stream: msg.streams[0]!.stream, values: [['7000', 'g']] }], dropped_entries: [] });
+    assert.deepEqual(slow.take(), {
+      streams: [{ stream: msg.streams[0]!.stream, values: [['7000', 'g']] }],
+      dropped_entries: [],
+    });
   });
 
   it('take(skip) leaves out entries the client already has', () => {
     const hub = new LogTailHub();
     const sub = hub.subscribe('{node_id="node-1"}', () => undefined);
     hub.publish([rec(1, 'seen'), rec(2, 'new')]);
-    const msg = sub.take((timeUs, labels, line) => timeUs === 1 && labels['node_id'] === 'node-1' && line === 'seen');
+    const msg = sub.take(
+      (timeUs, labels, line) => timeUs === 1 && labels['node_id'] === 'node-1' && line === 'seen',
+    );
     assert.deepEqual(msg.streams[0]?.values, [['2000', 'new']]);
     assert.equal(sub.pending, 0);
   });

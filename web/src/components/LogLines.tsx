@@ -20,17 +20,54 @@ export interface LogRow {
 /** A row from a GET /api/logs entry (all its fields, attributes included). */
 export function rowOfEntry(e: LogEntry, index: number): LogRow {
   const labels: Record<string, string> = {};
-  for (const [k, v] of [['service', e.service], ['region', e.region], ['component', e.component]] as const) if (v !== '') labels[k] = v;
-  const fields: Record<string, string> = { time: fmtDateTime(e.timeUs / 1000), level: e.level, service: e.service, node_id: e.nodeId, region: e.region, component: e.component, trace_id: e.traceId, span_id: e.spanId };
+  for (const [k, v] of [
+    ['service', e.service],
+    ['region', e.region],
+    ['component', e.component],
+  ] as const)
+    if (v !== '') labels[k] = v;
+  const fields: Record<string, string> = {
+    time: fmtDateTime(e.timeUs / 1000),
+    level: e.level,
+    service: e.service,
+    node_id: e.nodeId,
+    region: e.region,
+    component: e.component,
+    trace_id: e.traceId,
+    span_id: e.spanId,
+  };
   for (const [k, v] of Object.entries(e.attributes)) fields[k] = v;
-  return { key: `${e.timeUs}-${index}`, timeMs: e.timeUs / 1000, level: e.level, nodeId: e.nodeId, labels, line: e.body, traceId: e.traceId, fields };
+  return {
+    key: `${e.timeUs}-${index}`,
+    timeMs: e.timeUs / 1000,
+    level: e.level,
+    nodeId: e.nodeId,
+    labels,
+    line: e.body,
+    traceId: e.traceId,
+    fields,
+  };
 }
 
 /** A row from a live-tail stream value (labels and line only, as Loki's tail sends them). */
-export function rowOfStream(stream: Readonly<Record<string, string>>, ns: string, line: string, seq: number): LogRow {
+export function rowOfStream(
+  stream: Readonly<Record<string, string>>,
+  ns: string,
+  line: string,
+  seq: number,
+): LogRow {
   const { level = '', node_id: nodeId = '', ...labels } = stream;
   const timeMs = Number(ns.slice(0, -6)) + Number(ns.slice(-6)) / 1e6;
-  return { key: `tail-${seq}`, timeMs, level, nodeId, labels, line, traceId: '', fields: { time: fmtDateTime(timeMs), ...stream } };
+  return {
+    key: `tail-${seq}`,
+    timeMs,
+    level,
+    nodeId,
+    labels,
+    line,
+    traceId: '',
+    fields: { time: fmtDateTime(timeMs), ...stream },
+  };
 }
 
 /** Log lines, newest first: time, level, node, labels, line; a click expands every field and the trace link. */
@@ -51,7 +88,10 @@ export function LogLines({ rows }: { rows: readonly LogRow[] }) {
       <tbody>
         {rows.map((r) => (
           <Fragment key={r.key}>
-            <tr className={`log-row ${open === r.key ? 'selected' : ''}`} onClick={() => setOpen(open === r.key ? null : r.key)}>
+            <tr
+              className={`log-row ${open === r.key ? 'selected' : ''}`}
+              onClick={() => setOpen(open === r.key ? null : r.key)}
+            >
               <td className="mono nowrap">{fmtDateTime(r.timeMs)}</td>
               <td>
                 <span className={`badge level-${r.level}`}>{r.level || '–'}</span>

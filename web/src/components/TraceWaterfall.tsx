@@ -21,7 +21,8 @@ export function spanTree(trace: JaegerTrace): { readonly span: JaegerSpan; reado
   const out: { span: JaegerSpan; depth: number }[] = [];
   const visit = (s: JaegerSpan, depth: number): void => {
     out.push({ span: s, depth });
-    for (const c of (children.get(s.spanID) ?? []).sort((a, b) => a.startTime - b.startTime)) visit(c, depth + 1);
+    for (const c of (children.get(s.spanID) ?? []).sort((a, b) => a.startTime - b.startTime))
+      visit(c, depth + 1);
   };
   for (const r of roots.sort((a, b) => a.startTime - b.startTime)) visit(r, 0);
   return out;
@@ -29,22 +30,48 @@ export function spanTree(trace: JaegerTrace): { readonly span: JaegerSpan; reado
 
 /** The node of a span: its `dwcp.node.id` tag, else its process's `service.instance.id`. */
 export function spanNode(trace: JaegerTrace, s: JaegerSpan): string | undefined {
-  return tagValue(s.tags, NODE_ID_TAG) ?? tagValue(trace.processes[s.processID]?.tags ?? [], 'service.instance.id');
+  return (
+    tagValue(s.tags, NODE_ID_TAG) ?? tagValue(trace.processes[s.processID]?.tags ?? [], 'service.instance.id')
+  );
 }
 
 function fmtUs(us: number): string {
-  return us >= 1e6 ? `${(us / 1e6).toFixed(2)} s` : us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : `${Math.round(us)} µs`;
+  return us >= 1e6
+    ? `${(us / 1e6).toFixed(2)} s`
+    : us >= 1000
+      ? `${(us / 1000).toFixed(1)} ms`
+      : `${Math.round(us)} µs`;
 }
 
 /** One span's details: service, status, attributes (span and process), events, and a link to its logs over the trace's window. */
-function SpanDetails({ trace, span, bounds }: { trace: JaegerTrace; span: JaegerSpan; bounds: { startUs: number; endUs: number } }) {
+function SpanDetails({
+  trace,
+  span,
+  bounds,
+}: {
+  trace: JaegerTrace;
+  span: JaegerSpan;
+  bounds: { startUs: number; endUs: number };
+}) {
   const process = trace.processes[span.processID];
   return (
     <div className="span-details" data-testid="span-details">
       <p>
-        <strong>{span.operationName}</strong> · {process?.serviceName} · {fmtUs(span.duration)} · status {tagValue(span.tags, 'otel.status_code') ?? 'UNSET'}
-        {tagValue(span.tags, 'otel.status_description') ? `: ${tagValue(span.tags, 'otel.status_description')}` : ''}{' '}
-        <a href={logsHref({ traceId: trace.traceID, spanId: span.spanID, fromMs: bounds.startUs / 1000 - LOG_SLACK_MS, toMs: bounds.endUs / 1000 + LOG_SLACK_MS })}>logs of this span</a>
+        <strong>{span.operationName}</strong> · {process?.serviceName} · {fmtUs(span.duration)} · status{' '}
+        {tagValue(span.tags, 'otel.status_code') ?? 'UNSET'}
+        {tagValue(span.tags, 'otel.status_description')
+          ? `: ${tagValue(span.tags, 'otel.status_description')}`
+          : ''}{' '}
+        <a
+          href={logsHref({
+            traceId: trace.traceID,
+            spanId: span.spanID,
+            fromMs: bounds.startUs / 1000 - LOG_SLACK_MS,
+            toMs: bounds.endUs / 1000 + LOG_SLACK_MS,
+          })}
+        >
+          logs of this span
+        </a>
       </p>
       <div className="details">
         <div>
@@ -96,16 +123,22 @@ export function TraceWaterfall({ trace }: { trace: JaegerTrace }) {
           <tr>
             <th>Span</th>
             <th>Service · node · region</th>
+            <th>Duration</th>
             <th className="waterfall-axis">0 – {fmtUs(total)}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map(({ span, depth }) => {
             const process = trace.processes[span.processID];
-            const region = tagValue(span.tags, 'dwcp.region') ?? tagValue(process?.tags ?? [], 'cloud.region') ?? '';
+            const region =
+              tagValue(span.tags, 'dwcp.region') ?? tagValue(process?.tags ?? [], 'cloud.region') ?? '';
             const error = isErrorSpan(span);
             return (
-              <tr key={span.spanID} className={`span-row ${selected === span.spanID ? 'selected' : ''}`} onClick={() => setSelected(selected === span.spanID ? null : span.spanID)}>
+              <tr
+                key={span.spanID}
+                className={`span-row ${selected === span.spanID ? 'selected' : ''}`}
+                onClick={() => setSelected(selected === span.spanID ? null : span.spanID)}
+              >
                 <td style={{ paddingLeft: `${0.5 + depth * 1.1}rem` }} className={error ? 'error' : ''}>
                   {error ? '⚠ ' : ''}
                   {span.operationName}
@@ -113,9 +146,16 @@ export function TraceWaterfall({ trace }: { trace: JaegerTrace }) {
                 <td className="muted nowrap">
                   {process?.serviceName} · {spanNode(trace, span) ?? '?'} · {region}
                 </td>
+                <td className="nowrap">{fmtUs(span.duration)}</td>
                 <td className="waterfall-axis">
-                  <div className={`span-bar ${error ? 'span-error' : ''}`} style={{ left: `${((span.startTime - start) / total) * 100}%`, width: `${Math.max(0.3, (span.duration / total) * 100)}%` }} title={fmtUs(span.duration)} />
-                  <span className="span-duration">{fmtUs(span.duration)}</span>
+                  <div
+                    className={`span-bar ${error ? 'span-error' : ''}`}
+                    style={{
+                      left: `${((span.startTime - start) / total) * 100}%`,
+                      width: `${Math.max(0.3, (span.duration / total) * 100)}%`,
+                    }}
+                    title={fmtUs(span.duration)}
+                  />
                 </td>
               </tr>
             );

@@ -47,11 +47,22 @@ export function LogsView({ route }: { route: Route }) {
     let cancelled = false;
     const w = windowOf(route.params, Date.now());
     setStatus({ error: null, note: 'searching…' });
-    searchLogs({ query, levels, traceId: p['trace_id'], spanId: p['span_id'], fromMs: w.fromMs, toMs: w.toMs, limit: SEARCH_LIMIT }).then(
+    searchLogs({
+      query,
+      levels,
+      traceId: p['trace_id'],
+      spanId: p['span_id'],
+      fromMs: w.fromMs,
+      toMs: w.toMs,
+      limit: SEARCH_LIMIT,
+    }).then(
       (res) => {
         if (cancelled) return;
         setRows(res.entries.map(rowOfEntry));
-        setStatus({ error: null, note: `${res.entries.length} lines, ${res.scannedLines} scanned${res.truncated ? ' (scan bound reached: narrow the query or window)' : ''}` });
+        setStatus({
+          error: null,
+          note: `${res.entries.length} lines, ${res.scannedLines} scanned${res.truncated ? ' (scan bound reached: narrow the query or window)' : ''}`,
+        });
       },
       (e: unknown) => {
         if (cancelled) return;
@@ -64,7 +75,11 @@ export function LogsView({ route }: { route: Route }) {
     };
   }, [key, tick]);
 
-  const tail = useLogTail(withLevels(query.trim() === '' ? ALL_LOGS_QUERY : query, levels), live && status.error === null, 100);
+  const tail = useLogTail(
+    withLevels(query.trim() === '' ? ALL_LOGS_QUERY : query, levels),
+    live && status.error === null,
+    100,
+  );
   const shown = live ? tail.rows : rows;
 
   const submit = (e: FormEvent): void => {
@@ -82,16 +97,30 @@ export function LogsView({ route }: { route: Route }) {
     <section className="panel" data-testid="logs-view">
       <h2>
         Logs
-        {live && <span className={`badge ${tail.connected ? 'health-up' : 'health-down'}`}>{tail.connected ? 'live' : 'offline'}</span>}
+        {live && (
+          <span className={`badge ${tail.connected ? 'health-up' : 'health-down'}`}>
+            {tail.connected ? 'live' : 'offline'}
+          </span>
+        )}
       </h2>
       <form className="controls log-controls" onSubmit={submit}>
         <label className="grow">
           LogQL query
-          <input className="mono" aria-label="LogQL query" value={draft} placeholder={`${ALL_LOGS_QUERY} |= "timeout"`} onChange={(e) => setDraft(e.target.value)} />
+          <input
+            className="mono"
+            aria-label="LogQL query"
+            value={draft}
+            placeholder={`${ALL_LOGS_QUERY} |= "timeout"`}
+            onChange={(e) => setDraft(e.target.value)}
+          />
         </label>
         <label>
           Time range
-          <select aria-label="Time range" value={rangeValue} onChange={(e) => go({ range: e.target.value, from: undefined, to: undefined })}>
+          <select
+            aria-label="Time range"
+            value={rangeValue}
+            onChange={(e) => go({ range: e.target.value, from: undefined, to: undefined })}
+          >
             {rangeValue === 'custom' && <option value="custom">linked window</option>}
             {RANGES.map((r) => (
               <option key={r.name} value={r.name}>
@@ -130,7 +159,9 @@ export function LogsView({ route }: { route: Route }) {
       {status.error && <p className="error">{status.error}</p>}
       {live ? (
         <p className="muted">
-          Following new lines{tail.dropped > 0 ? `; ${tail.dropped} dropped by the server because this page fell behind` : ''}. Live lines carry labels only: stop the tail to search with all fields.
+          Following new lines
+          {tail.dropped > 0 ? `; ${tail.dropped} dropped by the server because this page fell behind` : ''}.
+          Live lines carry labels only: stop the tail to search with all fields.
           {tail.error && <span className="error"> {tail.error}</span>}
         </p>
       ) : (

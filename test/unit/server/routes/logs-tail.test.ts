@@ -41,7 +41,12 @@ describe('WS /loki/api/v1/tail', () => {
   const now = Date.now();
 
   const push = async (streams: Parameters<typeof lokiJson>[0]): Promise<void> => {
-    const r = await app.inject({ method: 'POST', url: '/loki/api/v1/push', headers: { 'content-type': 'application/json' }, payload: lokiJson(streams) });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/loki/api/v1/push',
+      headers: { 'content-type': 'application/json' },
+      payload: lokiJson(streams),
+    });
     assert.equal(r.statusCode, 204, r.body);
   };
   const open = (query: string, extra = ''): Promise<Client> =>
@@ -54,19 +59,32 @@ describe('WS /loki/api/v1/tail', () => {
       ws.on('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += String(c)));
-        res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${body}`), { status: res.statusCode })));
+        res.on('end', () =>
+          reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${body}`), { status: res.statusCode })),
+        );
       });
       ws.on('error', reject);
     });
-  const lines = (c: Client): string[] => c.messages.flatMap((m) => m.streams.flatMap((s) => s.values.map((v) => `${s.stream['node_id']}:${v[1]}`)));
+  const lines = (c: Client): string[] =>
+    c.messages.flatMap((m) =>
+      m.streams.flatMap((s) => s.values.map((v) => `${s.stream['node_id']}:${v[1]}`)),
+    );
 
   before(async () => {
     store = await openSqliteLogStore(':memory:', { retentionMs });
     const deps = testDeps();
-    logs = new LogApi(store, { registry: deps.registry, tailLimits: { maxClients: 3, maxBufferedEntries: 2, maxDroppedReported: 2 } });
+    logs = new LogApi(store, {
+      registry: deps.registry,
+      tailLimits: { maxClients: 3, maxBufferedEntries: 2, maxDroppedReported: 2 },
+    });
     app = await buildApp({ ...deps, logs }, { checkResponses: true });
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('http', 'ws');
-    await push([{ labels: { service: 'dwcp-node', node_id: 'node-1', level: 'error' }, entries: [[now - 60_000, 'old timeout']] }]);
+    await push([
+      {
+        labels: { service: 'dwcp-node', node_id: 'node-1', level: 'error' },
+        entries: [[now - 60_000, 'old timeout']],
+      },
+    ]);
   });
   after(async () => {
     for (const s of sockets) s.terminate();
@@ -79,8 +97,17 @@ describe('WS /loki/api/v1/tail', () => {
     await waitFor(() => c.messages.length === 1, 'history');
     assert.deepEqual(lines(c), ['node-1:old timeout']);
     await push([
-      { labels: { service: 'dwcp-node', node_id: 'node-2', level: 'warn' }, entries: [[now + 1, 'transfer timeout, retrying'], [now + 2, 'transfer resumed']] },
-      { labels: { service: 'other', node_id: 'node-3', level: 'error' }, entries: [[now + 3, 'timeout elsewhere']] },
+      {
+        labels: { service: 'dwcp-node', node_id: 'node-2', level: 'warn' },
+        entries: [
+          [now + 1, 'transfer timeout, retrying'],
+          [now + 2, 'transfer resumed'],
+        ],
+      },
+      {
+        labels: { service: 'other', node_id: 'node-3', level: 'error' },
+        entries: [[now + 3, 'timeout elsewhere']],
+      },
     ]);
     await waitFor(() => lines(c).length === 2, 'live entry');
     assert.deepEqual(lines(c), ['node-1:old timeout', 'node-2:transfer timeout, retrying']);
@@ -89,16 +116,24 @@ describe('WS /loki/api/v1/tail', () => {
     c.ws.close();
   });
 
-  it('drops what does not fit the client\'s buffer between batches and names the first drops', async () => {
+  it("drops what does not fit the client's buffer between batches and names the first drops", async () => {
     const c = await open('{node_id="node-9"}', '&delay_for=1');
     await waitFor(() => logs.tail.clients === 1, 'subscribed');
-    await push([{ labels: { service: 'dwcp-node', node_id: 'node-9', level: 'info' }, entries: [1, 2, 3, 4, 5].map((i): [number, string] => [now + i, `line ${i}`]) }]);
+    await push([
+      {
+        labels: { service: 'dwcp-node', node_id: 'node-9', level: 'info' },
+        entries: [1, 2, 3, 4, 5].map((i): [number, string] => [now + i, `line ${i}`]),
+      },
+    ]);
     await waitFor(() => c.messages.length === 1, 'one batch');
     assert.deepEqual(lines(c), ['node-9:line 1', 'node-9:line 2']);
-    assert.deepEqual(c.messages[0]?.dropped_entries.map((d) => [d.labels['node_id'], d.timestamp]), [
-      ['node-9', `${(now + 3) * 1e6}`],
-      ['node-9', `${(now + 4) * 1e6}`],
-    ]);
+    assert.deepEqual(
+      c.messages[0]?.dropped_entries.map((d) => [d.labels['node_id'], d.timestamp]),
+      [
+        ['node-9', `${(now + 3) * 1e6}`],
+        ['node-9', `${(now + 4) * 1e6}`],
+      ],
+    );
     c.ws.close();
     await waitFor(() => logs.tail.clients === 0, 'unsubscribed');
   });
@@ -123,7 +158,11 @@ describe('WS /loki/api/v1/tail', () => {
 
   it('refuses a client over the limit with 429 and frees the slot when a client leaves', async () => {
     await waitFor(() => logs.tail.clients === 0, 'earlier clients gone');
-    const open3 = await Promise.all([open('{level="error"}'), open('{level="error"}'), open('{level="error"}')]);
+    const open3 = await Promise.all([
+      open('{level="error"}'),
+      open('{level="error"}'),
+      open('{level="error"}'),
+    ]);
     await assert.rejects(open('{level="error"}'), (e: Error & { status?: number }) => e.status === 429);
     open3[0]!.ws.close();
     await waitFor(() => logs.tail.clients === 2, 'the slot freed');
