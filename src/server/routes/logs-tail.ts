@@ -22,6 +22,22 @@ import { parseLokiTime } from './logs.ts';
 /** Close codes (RFC 6455 registry): try again later, internal error. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_INTERNAL_ERROR = 1011;
+/** Longest close reason a WebSocket close frame carries, bytes (RFC 6455 §5.5: 125-byte control payloads). */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+/** A close reason cut to whole characters within {@link MAX_CLOSE_REASON_BYTES} UTF-8 bytes. */
+export function closeReason(text: string): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > MAX_CLOSE_REASON_BYTES) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
 /** Batch period when `delay_for` is 0, ms. */
 const DEFAULT_BATCH_MS = 250;
 /** Loki's bounds: `delay_for` at most 5 s, `limit` at most 5000 entries. */
@@ -155,7 +171,7 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       } catch (e) {
         socket.close(
           CLOSE_TRY_AGAIN_LATER,
-          e instanceof Error ? e.message.slice(0, 120) : 'log tail unavailable',
+          closeReason(e instanceof Error ? e.message : 'log tail unavailable'),
         );
         return;
       }
@@ -199,7 +215,7 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       } catch (e) {
         socket.close(
           CLOSE_INTERNAL_ERROR,
-          `history query failed: ${e instanceof Error ? e.message : String(e)}`.slice(0, 120),
+          closeReason(`history query failed: ${e instanceof Error ? e.message : String(e)}`),
         );
       }
     },

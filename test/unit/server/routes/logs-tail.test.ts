@@ -13,6 +13,7 @@ import { LogApi } from '../../../../src/logs/log-api.ts';
 import type { LogStore } from '../../../../src/logs/store/log-store.ts';
 import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
 import { buildApp } from '../../../../src/server/app.ts';
+import { closeReason } from '../../../../src/server/routes/logs-tail.ts';
 import { lokiJson } from '../../../helpers/log-push.ts';
 import { testDeps } from '../../../helpers/server-fakes.ts';
 
@@ -186,5 +187,15 @@ describe('WS /loki/api/v1/tail without logs', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('closeReason', () => {
+  it('fits a close frame in whole characters', () => {
+    assert.equal(closeReason('short'), 'short');
+    const long = closeReason('é'.repeat(100));
+    assert.equal(Buffer.byteLength(long), 122);
+    assert.equal(long, 'é'.repeat(61));
+    assert.equal(Buffer.byteLength(closeReason('x'.repeat(500))), 123);
   });
 });
