@@ -73,3 +73,17 @@ export const LogsResponseSchema = z.strictObject({
   truncated: z.boolean(),
 });
 export type LogsResponse = z.infer<typeof LogsResponseSchema>;
+
+/** An entry a live tail dropped because its client fell behind: its stream labels and Unix ns time. */
+export const LokiDroppedEntrySchema = z.strictObject({ labels: z.record(z.string(), z.string()), timestamp: z.string() });
+
+/**
+ * One message of WS /loki/api/v1/tail, as Loki sends it: new entries grouped in streams, and entries dropped
+ * for this client since the previous message.
+ * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#stream-logs
+ */
+export const LokiTailMessageSchema = z.strictObject({
+  streams: listOf(LokiStreamSchema),
+  dropped_entries: listOf(LokiDroppedEntrySchema),
+});
+export type LokiTailMessage = z.infer<typeof LokiTailMessageSchema>;

@@ -12,6 +12,7 @@ import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';
+import { createOtlpLogExporter } from '../sdk/node-logging.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { startAlertReceiver } from './alert-receiver.ts';
@@ -87,8 +88,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
-    // Migration traces go to the monitor's own OTLP receiver (its port is known up front unless it is 0).
-    ...(opts.port !== 0 ? { tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) } } : {}),
+    // Migration traces and node logs go to the monitor's own OTLP receivers (its port is known up front unless it is 0).
+    ...(opts.port !== 0
+      ? {
+          tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) },
+          logging: { exporter: () => createOtlpLogExporter({ url: `http://127.0.0.1:${opts.port}/v1/logs` }) },
+        }
+      : {}),
     ...instrumentedNodeOptions(),
   });
   let monitor;
@@ -140,8 +146,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     received: delivered.alerts,
     hostTargets: new Set(['host']),
   });
-  // The nodes' last spans go to the monitor's receiver, so their tracers shut down while it still listens.
+  // The nodes' last spans and lines go to the monitor's receivers, so they shut down while it still listens.
   await cluster.tracing?.shutdown((m) => console.warn(m));
+  await cluster.logging?.shutdown((m) => console.warn(m));
   try {
     await monitor.stop();
   } finally {

@@ -6,15 +6,20 @@ import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExpor
 import { LogQueryService, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
 import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
 import type { LogStore } from './store/log-store.ts';
+import { LogTailHub, type LogTailLimits } from './tail-hub.ts';
 
 /** Receivers and queries over one store. */
 export class LogApi {
   readonly receiver: LogReceiver;
   readonly queries: LogQueryService;
+  /** Live tail of stored entries (fed by the receivers). */
+  readonly tail: LogTailHub;
 
-  /** @throws InvalidInputError when a PII rule is invalid */
-  constructor(store: LogStore, opts: LogReceiverOptions & { readonly queryLimits?: Partial<LogQueryLimits> }) {
-    this.receiver = new LogReceiver(store, opts);
+  /** @throws InvalidInputError when a PII rule or a tail limit is invalid */
+  constructor(store: LogStore, opts: LogReceiverOptions & { readonly queryLimits?: Partial<LogQueryLimits>; readonly tailLimits?: Partial<LogTailLimits> }) {
+    const tail = new LogTailHub(opts.tailLimits);
+    this.tail = tail;
+    this.receiver = new LogReceiver(store, { ...opts, onStored: (records) => { opts.onStored?.(records); tail.publish(records); } });
     this.queries = new LogQueryService(store, opts.queryLimits);
   }
 

@@ -50,6 +50,10 @@ export interface LogSearch {
   readonly levels?: readonly LogLevel[];
   readonly labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>>;
   readonly traceId?: string;
+  /** 16 hex digits: only entries of this span. */
+  readonly spanId?: string;
+  /** A LogQL log query (selector and pipeline) the entries must also match. */
+  readonly query?: string;
 }
 
 function nsString(us: number): string {
@@ -107,19 +111,35 @@ export class LogQueryService {
     return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues) };
   }
 
-  /** Entries matching a search, newest first. */
+  /**
+   * Entries matching a search, newest first: words, levels, labels, trace and span ids, and an optional LogQL
+   * log query (its selector and pipeline), all required.
+   * @throws LogqlParseError (400) when `query` does not parse; InvalidInputError (400) for a metric query
+   */
   async search(s: LogSearch): Promise<LogsResponse> {
     const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({ label: label as LogLabelName, in: [v] }));
     if (s.levels !== undefined) labels.push({ label: 'level', in: [...s.levels] });
+    const words = [...s.words];
+    const tests: ((r: StoredLog) => boolean)[] = [];
+    if (s.query !== undefined) {
+      const q = parseLogql(s.query);
+      if (q.kind !== 'log') throw new InvalidInputError('query must be a log query (a stream selector and pipeline), not a metric query');
+      labels.push(...(await this.labelSets(q, s.startUs, s.endUs)));
+      words.push(...prefilterWords(q));
+      const run = compilePipeline(q);
+      tests.push((r) => run(r) !== undefined);
+    }
+    if (s.spanId !== undefined) tests.push((r) => r.spanId === s.spanId);
     const res = await this.store.scan({
       startUs: s.startUs,
       endUs: s.endUs,
       labels,
-      words: s.words,
+      words,
       ...(s.traceId !== undefined ? { traceId: s.traceId } : {}),
       direction: 'backward',
       limit: s.limit,
       maxScan: this.limits.maxScan,
+      ...(tests.length > 0 ? { accept: (r: StoredLog) => tests.every((t) => t(r)) } : {}),
     });
     return { entries: res.entries.map(toEntry), scannedLines: res.scanned, truncated: res.truncated };
   }

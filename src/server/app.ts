@@ -35,6 +35,7 @@ import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { traceRoutes } from './routes/traces.ts';
 import { logRoutes } from './routes/logs.ts';
+import { logTailRoutes } from './routes/logs-tail.ts';
 import { remoteWriteRoutes } from './routes/remote-write.ts';
 import { pushRoutes } from './routes/push.ts';
 
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(alertingRuleRoutes, ctx);
   await app.register(traceRoutes, ctx);
   await app.register(logRoutes, ctx);
+  await app.register(logTailRoutes, ctx);
   await app.register(remoteWriteRoutes, ctx);
   await app.register(pushRoutes, ctx);
   await app.register(profileRoutes, ctx);

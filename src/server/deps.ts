@@ -14,7 +14,7 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
-import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
+import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, TargetStatus } from '../model/status.ts';
@@ -204,6 +204,32 @@ export interface LogSource {
   labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse>;
   /** Entries matching a search, newest first. */
   search(q: LogSearchRequest): Promise<LogsResponse>;
+  /** Live tail of entries as they are stored (WS /loki/api/v1/tail). */
+  readonly tail: LogTailSource;
+}
+
+/** The live-tail fan-out of the log system (src/logs/tail-hub.ts). */
+export interface LogTailSource {
+  readonly limits: { readonly maxClients: number };
+  /** Subscriptions open now. */
+  readonly clients: number;
+  /** Checks a LogQL log query. @throws InvalidInputError (400) when it does not parse or is a metric query */
+  parse(query: string): unknown;
+  /**
+   * Subscribes; `onEntries` is called whenever entries were buffered or dropped for the subscription.
+   * @throws as `parse`; LimitExceededError (429) at the client limit
+   */
+  subscribe(query: string, onEntries: () => void): LogTailSubscriptionHandle;
+}
+
+/** One live-tail client's buffer. */
+export interface LogTailSubscriptionHandle {
+  /** Entries waiting to be taken. */
+  readonly pending: number;
+  /** Takes buffered entries (grouped in streams) and dropped entries to report, leaving out those `skip` accepts. */
+  take(skip?: (timeUs: number, labels: Record<string, string>, line: string) => boolean): LokiTailMessage;
+  /** Leaves the hub. */
+  close(): void;
 }
 
 /** A LogQL range query: times Unix µs, step ms. */
@@ -225,6 +251,9 @@ export interface LogSearchRequest {
   readonly levels?: readonly ('debug' | 'info' | 'warn' | 'error' | 'fatal')[];
   readonly labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>>;
   readonly traceId?: string;
+  readonly spanId?: string;
+  /** A LogQL log query the entries must match. */
+  readonly query?: string;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

@@ -88,8 +88,9 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
  *   `direction` backward (default) or forward. A query that does not parse → 400 naming the column.
  * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
- * - GET /api/logs?q=&level=&service=&node_id=&region=&component=&trace_id=&start=&end=&limit= — entries, newest
- *   first: `q` words (all required, whole words), `level` a comma list, times as above.
+ * - GET /api/logs?q=&query=&level=&service=&node_id=&region=&component=&trace_id=&span_id=&start=&end=&limit= —
+ *   entries, newest first: `q` words (all required, whole words), `query` a LogQL log query, `level` a comma
+ *   list, times as above; every filter given is required.
  */
 export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const logs = ctx.deps.logs;
@@ -145,6 +146,8 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     region: label,
     component: label,
     trace_id: z.string().regex(TRACE_ID, 'must be 32 lowercase hex digits').optional(),
+    span_id: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits').optional(),
+    query: z.string().max(16_384).optional(),
     ...times,
     limit: intParam(1, MAX_LIMIT).optional(),
   });
@@ -161,6 +164,8 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       labels,
       ...(q.level !== undefined ? { levels: q.level } : {}),
       ...(q.trace_id !== undefined ? { traceId: q.trace_id } : {}),
+      ...(q.span_id !== undefined ? { spanId: q.span_id } : {}),
+      ...(q.query !== undefined && q.query.trim() !== '' ? { query: q.query } : {}),
     });
   });
 }

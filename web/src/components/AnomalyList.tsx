@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { acknowledgeAnomaly, fetchAnomalies, liveUrl, type Anomaly, type LiveEvent } from '../api.ts';
+import { AnomalyLinks } from './AnomalyLinks.tsx';
 
 /** Anomalies kept in the page (newest first). */
 const MAX_ANOMALIES = 100;
@@ -118,6 +119,7 @@ export function AnomalyList() {
               <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
               <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
               <td>
+                <AnomalyLinks anomaly={a} nowMs={Date.now()} />{' '}
                 {a.acknowledged ? (
                   <span className="muted">acknowledged</span>
                 ) : (

@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import type { Route } from '../route.ts';
+import { LogsView } from './LogsView.tsx';
 import { OverviewView } from './OverviewView.tsx';
+import { TracesView } from './TracesView.tsx';
 
 /** One page of the console, reached at `#/<name>`. */
 export interface ViewDefinition {
@@ -16,4 +18,8 @@ export interface ViewDefinition {
 export const OVERVIEW: ViewDefinition = { name: 'overview', title: 'Overview', component: OverviewView };
 
 /** The console's views in navigation order; add a view with one line here. */
-export const VIEWS: readonly ViewDefinition[] = [OVERVIEW];
+export const VIEWS: readonly ViewDefinition[] = [
+  OVERVIEW,
+  { name: 'logs', title: 'Logs', component: LogsView },
+  { name: 'traces', title: 'Traces', component: TracesView },
+];

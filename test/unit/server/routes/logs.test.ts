@@ -110,6 +110,15 @@ describe('log routes', () => {
     assert.deepEqual(m.body.entries.map((e) => e.body), ['mode switch datacenter -> internet from [ipv4]']);
   });
 
+  it('GET /api/logs: a LogQL log query and a span id narrow the entries', async () => {
+    const q = (query: string, extra = '') => get<LogsResponse>(`/api/logs?query=${encodeURIComponent(query)}${extra}&${range}`);
+    assert.deepEqual((await q('{node_id="node-2"} |= "timeout"')).body.entries.map((e) => e.body), ['peer timeout user=[email]']);
+    assert.deepEqual((await q('{service=~".+"} | json | attempt > 2')).body.entries.map((e) => e.spanId), ['ab'.repeat(8)]);
+    assert.deepEqual((await q('{level=~"warn|error"}', '&level=warn')).body.entries.map((e) => e.level), ['warn']);
+    assert.equal((await get<LogsResponse>(`/api/logs?trace_id=${TRACE}&span_id=${'ab'.repeat(8)}&${range}`)).body.entries.length, 1);
+    assert.equal((await get<LogsResponse>(`/api/logs?trace_id=${TRACE}&span_id=${'cd'.repeat(8)}&${range}`)).body.entries.length, 0);
+  });
+
   it('bad queries and parameters are 400 with a clear message', async () => {
     const bad = async (url: string, msg: RegExp) => {
       const r = await app.inject({ method: 'GET', url });
@@ -123,6 +132,9 @@ describe('log routes', () => {
     await bad(`/api/logs?level=loud`, /level/);
     await bad(`/api/logs?trace_id=xyz`, /32 lowercase hex/);
     await bad(`/api/logs?start=20&end=10`, /start must not be after end/);
+    await bad(`/api/logs?query=${encodeURIComponent('{level="error"')}`, /column/);
+    await bad(`/api/logs?query=${encodeURIComponent('rate({level="error"}[1m])')}`, /not a metric query/);
+    await bad(`/api/logs?span_id=xyz`, /16 lowercase hex/);
   });
 
   it('receivers: 415 for other content types, 413 over the body limit, 400 for no valid entry', async () => {
