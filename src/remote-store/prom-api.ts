@@ -36,10 +36,17 @@ export function selector(name: string, match: Labels): string {
   return `{${parts.join(',')}}`;
 }
 
-const parseValue = (v: unknown): number => {
+const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Infinity, Inf: Infinity, '-Inf': -Infinity, NaN: Number.NaN };
+
+/** A sample value as the API writes it: a decimal, or `+Inf`, `-Inf`, `NaN` (Go's spelling, which `Number` does not read). */
+export function parseSampleValue(v: unknown): number {
   if (typeof v !== 'string') throw new StoreError(`query API returned a non-string sample value ${JSON.stringify(v)}`);
-  return Number(v); // "+Inf", "-Inf", "NaN" and decimals parse as numbers
-};
+  const special = SPECIAL[v];
+  if (special !== undefined) return special;
+  const n = Number(v);
+  if (v.trim() === '' || Number.isNaN(n)) throw new StoreError(`query API returned the sample value ${JSON.stringify(v.slice(0, 40))}, not a number`);
+  return n;
+}
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -92,7 +99,7 @@ export class PromApiClient {
     const first: unknown = data['result'][0];
     if (first === undefined) return 0;
     if (!isRecord(first) || !Array.isArray(first['value'])) throw new StoreError('query API returned a malformed vector');
-    return parseValue(first['value'][1]);
+    return parseSampleValue(first['value'][1]);
   }
 
   /**
@@ -124,7 +131,7 @@ export class PromApiClient {
       for (const p of s['values'] as unknown[]) {
         if (!Array.isArray(p) || typeof p[0] !== 'number') throw new StoreError('query API returned a malformed point');
         timestampsMs.push(Math.round(p[0] * 1000));
-        values.push(parseValue(p[1]));
+        values.push(parseSampleValue(p[1]));
       }
       return { metric: labelsOf(s['metric']), timestampsMs, values };
     });

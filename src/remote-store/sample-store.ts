@@ -90,7 +90,7 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
    * Samples the full queue cannot take are rejected as `queue_full`.
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is queued). @throws StoreError after close.
    */
-  append(batch: readonly Sample[]): Promise<AppendResult> {
+  async append(batch: readonly Sample[]): Promise<AppendResult> {
     this.open();
     for (const s of batch) if (!Number.isSafeInteger(s.timestampMs)) throw new InvalidInputError(`timestamp ${s.timestampMs} of ${s.name} is not an integer in ms`);
     const rejected: Partial<Record<RejectReason, number>> = {};
@@ -111,7 +111,7 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
     }
     const taken = ok.length === 0 ? 0 : this.o.queue.push(ok);
     if (taken < ok.length) rejected.queue_full = ok.length - taken;
-    return Promise.resolve({ stored: taken, rejected });
+    return { stored: taken, rejected };
   }
 
   /**
@@ -173,10 +173,10 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
   }
 
   /** Retention is the database's own (`-retentionPeriod`): nothing is deleted here. @throws InvalidInputError when `nowMs` is not finite. */
-  applyRetention(nowMs: number): Promise<number> {
+  async applyRetention(nowMs: number): Promise<number> {
     this.open();
     if (!Number.isFinite(nowMs)) throw new InvalidInputError('nowMs must be finite');
-    return Promise.resolve(0);
+    return 0;
   }
 
   /** Samples visible to queries over the lookback window (a query over every series: for tests). @throws StoreError on query failure or after close. */
