@@ -1,7 +1,7 @@
 /** The `storage` section of the monitor configuration: `layout` and `walDir` of the SQL stores, and `type: victoriametrics`. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMonitorConfig, sqlLocation } from '../../../src/config.ts';
+import { loadMonitorConfig, parseMonitorConfig, sqlLocation } from '../../../src/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 describe('storage layout configuration', () => {
@@ -53,5 +53,11 @@ describe('storage layout configuration', () => {
     bad({ type: 'victoriametrics', queue: { minBackoff: '10s', maxBackoff: '1s' } }, /storage\.queue\.minBackoff/);
     bad({ type: 'victoriametrics', queue: { capacity: 0 } }, /storage\.queue\.capacity/);
     bad({ type: 'victoriametrics', layout: 'chunks' }, /layout/);
+  });
+
+  it('examples/monitor-victoriametrics.yaml is valid', () => {
+    const s = loadMonitorConfig('examples/monitor-victoriametrics.yaml').storage;
+    assert.equal(s.type, 'victoriametrics');
+    assert.deepEqual(sqlLocation(s), { type: 'sqlite', path: './data/dwcp-monitor.db' });
   });
 });
