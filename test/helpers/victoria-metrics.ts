@@ -20,6 +20,8 @@ export interface VictoriaMetricsInstance {
   readonly url: string;
   /** The remote-write endpoint. */
   readonly writeUrl: string;
+  /** The process id (CPU accounting in benchmarks). */
+  readonly pid: number | undefined;
   /** Makes the samples received so far visible to queries now (/internal/force_flush). */
   forceFlush(): Promise<void>;
   /** Last lines of its output (for failure messages). */
@@ -48,6 +50,7 @@ export async function startVictoriaMetrics(binary: string, extraArgs: readonly s
   return {
     url,
     writeUrl: `${url}/api/v1/write`,
+    pid: proc.pid,
     async forceFlush() {
       const r = await fetch(`${url}/internal/force_flush`);
       await r.body?.cancel();
