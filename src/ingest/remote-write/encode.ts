@@ -37,6 +37,7 @@ export function encodeRemoteWrite(samples: readonly Sample[]): Uint8Array {
     ts.samples.push({ value: s.value, timestamp: s.timestampMs });
   }
   const T = writeRequestType();
-  const raw = T.encode(T.fromObject({ timeseries: [...bySeries.values()] })).finish();
+  // plain objects in the message's shape encode directly (the same bytes as through `fromObject`, at half the cost)
+  const raw = T.encode({ timeseries: [...bySeries.values()] }).finish();
   return snappy.compress(raw);
 }
