@@ -7,7 +7,8 @@
  *    CPU per sample (this process; PostgreSQL's server CPU is not included);
  * 3. range query of 24 h at 60 s step, average over N series, p50/p99 (chunked layouts read 1-minute rollups);
  * 4. 30-day query at 1 h step from 1-hour rollups;
- * 5. RSS and accounted head bytes per active series.
+ * 5. RSS and accounted head bytes per active series;
+ * 6. ingest into VictoriaMetrics through the monitor, against VictoriaMetrics' own ingest (bench/ingest-victoria.ts).
  * `DWCP_BENCH_SCALE=quick` runs a smaller load; PostgreSQL rows need DWCP_TEST_PG_URL (or the default URL).
  * Results: stdout (Markdown) and bench/results/ingest.json. Nothing is asserted.
  */
@@ -21,6 +22,7 @@ import type { OpenedChunkedStore } from '../src/store/tsdb/open.ts';
 import type { SeriesRef } from '../src/store/types.ts';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 import { prometheusBlockBytes } from './ingest-prometheus.ts';
+import { benchVictoriaIngest, victoriaIngestTable } from './ingest-victoria.ts';
 import { chunkBlobBytes, chunkedPostgres, chunkedSqlite, duckdb, pgReachable, rowsSqlite, type StoreUnderTest } from './ingest-stores.ts';
 import { markdownTable } from './table.ts';
 
@@ -292,6 +294,13 @@ async function main(): Promise<void> {
         memory ? 'growth after GC in a process of its own, divided by the series count (RSS also holds the SQLite page cache and heap the GC keeps)' : `not measured: ${mem.stderr.slice(-300)}`,
       ),
     );
+    // ------------------------------------------------------------------ 6. VictoriaMetrics, anchor: its own ingest
+    log('ingest into VictoriaMetrics (anchor: its own ingest of the same samples)...');
+    const vmSteps = 60;
+    const vmRows = await benchVictoriaIngest(P.series, vmSteps);
+    results.victoriametrics = vmRows ?? { error: 'victoria-metrics not installed' };
+    emit(victoriaIngestTable(vmRows, P.series, vmSteps));
+
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/ingest.json', JSON.stringify(results, null, 2));
     log('wrote bench/results/ingest.json');

@@ -20,6 +20,7 @@ import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator
 import { alertingSectionSchema } from './config/alerting-section.ts';
 import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
 import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
+import { victoriaMetricsStorageSchema } from './config/remote-storage-section.ts';
 
 export { alertingSectionSchema };
 import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
@@ -230,8 +231,9 @@ export const monitorConfigSchema = z.strictObject({
         /** WAL directory of the chunks layout on the monitor's local disk. */
         walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
       }),
+      victoriaMetricsStorageSchema,
     ])
-    .transform((s) => ({ ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
+    .transform((s) => (s.type === 'victoriametrics' ? s : { ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
     .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
   scrape: z
     .strictObject({ interval: positiveDuration.default(1000), timeout: positiveDuration.default(1000) })
@@ -314,6 +316,15 @@ export const monitorConfigSchema = z.strictObject({
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */
 export type MonitorConfig = z.infer<typeof monitorConfigSchema>;
+
+/** Where the monitor's tables live: the SQL storage itself, or the `state` database of `storage.type: victoriametrics`. */
+export type SqlLocation = { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
+
+/** The database of the monitor's tables (anomalies, alerting, dashboards, traces, logs, profiles, reports). */
+export function sqlLocation(s: MonitorConfig['storage']): SqlLocation {
+  if (s.type === 'victoriametrics') return s.state;
+  return s.type === 'sqlite' ? { type: 'sqlite', path: s.path } : { type: 'postgres', url: s.url };
+}
 export type TargetConfig = z.infer<typeof targetSchema>;
 
 /**

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { getMetric } from './catalog/index.ts';
-import type { MonitorConfig } from './config.ts';
+import { sqlLocation, type MonitorConfig } from './config.ts';
 import type { AnomalyStore, SampleStore } from './store/types.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
@@ -57,8 +57,7 @@ export interface Ops {
 export const COUNTER_SAVE_INTERVAL_MS = 15_000;
 
 function locationOf(config: MonitorConfig): SystemDbLocation {
-  const s = config.storage;
-  return s.type === 'sqlite' ? { type: 'sqlite', path: s.path } : { type: 'postgres', url: s.url };
+  return sqlLocation(config.storage);
 }
 
 /**

@@ -16,7 +16,7 @@ import { openAlertingDb } from './alerting/store/open.ts';
 import { parseDuration } from './model/duration.ts';
 import type { RulesOverview } from './contract/alerting.ts';
 import { CATALOG, metricsOf } from './catalog/index.ts';
-import type { MonitorConfig } from './config.ts';
+import { sqlLocation, type MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
 import { startOps } from './main-ops.ts';
 import { Scraper } from './ingest/scraper.ts';
@@ -33,6 +33,9 @@ import { createNetworkProvider } from './monitor/network-provider.ts';
 import { PeriodicTask } from './monitor/periodic.ts';
 import { overloadWarner } from './monitor/overload-warning.ts';
 import { catalogRemoteWriteMetrics, RemoteWriteReceiver } from './monitor/remote-write.ts';
+import { catalogRemoteStorageMetrics } from './remote-store/metrics.ts';
+import { openRemoteStore } from './remote-store/open.ts';
+import type { RemoteWriteQueueMetrics } from './remote-store/write-queue.ts';
 import { pushHandler } from './monitor/push-api.ts';
 import { catalogPipelineMetrics } from './monitor/pipeline-metrics.ts';
 import { RegionTrendTracker } from './monitor/region-trend-tracker.ts';
@@ -114,8 +117,27 @@ export interface StartMonitorOptions {
   readonly slos?: readonly Slo[];
 }
 
-async function openStore(config: MonitorConfig): Promise<OpenedStore> {
+/**
+ * Opens the configured store: samples and the monitor's tables in SQLite or PostgreSQL, or samples in
+ * VictoriaMetrics and the tables in the `state` database (`storage.type: victoriametrics`, docs/storage.md).
+ * @throws StoreError when a database cannot be opened.
+ */
+export async function openStore(config: MonitorConfig, remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger } = {}): Promise<OpenedStore> {
   const s = config.storage;
+  if (s.type === 'victoriametrics') {
+    const state = s.state.type === 'sqlite' ? await openSqliteStore({ path: s.state.path, retentionMs: s.retention }) : await openPostgresStore({ url: s.state.url, retentionMs: s.retention });
+    const q = s.queue;
+    return openRemoteStore({
+      writeUrl: s.writeUrl,
+      readUrl: s.readUrl,
+      retentionMs: s.retention,
+      timeoutMs: s.timeout,
+      queue: { capacity: q.capacity, maxSamplesPerSend: q.maxSamplesPerSend, batchDeadlineMs: q.batchDeadline, minBackoffMs: q.minBackoff, maxBackoffMs: q.maxBackoff },
+      state,
+      ...(remote.metrics ? { metrics: remote.metrics } : {}),
+      ...(remote.log ? { onError: (e: Error) => remote.log!.warn({ err: e }, 'remote write to VictoriaMetrics failed') } : {}),
+    });
+  }
   if (s.type === 'sqlite') {
     if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
     return openSqliteStore({ path: s.path, retentionMs: s.retention });
@@ -128,7 +150,7 @@ async function openStore(config: MonitorConfig): Promise<OpenedStore> {
 async function openDashboardStore(config: MonitorConfig): Promise<DashboardStore | undefined> {
   const d = config.dashboards;
   if (!d.enabled) return undefined;
-  const s = config.storage;
+  const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && d.path === undefined) return openPostgresDashboardStore({ url: s.url }, { maxPerTenant: d.maxPerTenant });
   const path = d.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'dashboards.db') : ':memory:');
   return openSqliteDashboardStore(path, { maxPerTenant: d.maxPerTenant });
@@ -139,7 +161,7 @@ async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undef
   const t = config.traces;
   if (!t.enabled) return undefined;
   const opts = { retentionMs: t.retention, maxSpans: t.maxSpans };
-  const s = config.storage;
+  const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && t.path === undefined) return openPostgresTraceStore({ url: s.url }, opts);
   const path = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
   return openSqliteTraceStore(path, opts);
@@ -150,7 +172,7 @@ async function openLogStore(config: MonitorConfig): Promise<LogStore | undefined
   const l = config.logs;
   if (!l.enabled) return undefined;
   const opts = { retentionMs: l.retention, maxEntries: l.maxEntries };
-  const s = config.storage;
+  const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && l.path === undefined) return openPostgresLogStore({ url: s.url }, opts);
   return openSqliteLogStore(l.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'logs.db') : ':memory:'), opts);
 }
@@ -174,7 +196,10 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const clock = opts.now ?? Date.now;
   const log = opts.logger ?? pino({ level: 'info', redact: logRedaction() });
   const startedAt = clock();
-  const store = await openStore(config);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
+  const store = await openStore(config, { metrics: catalogRemoteStorageMetrics(metrics), log });
   const traceStore = await openTraceStore(config).catch(async (e: unknown) => {
     await store.close();
     throw e;
@@ -185,9 +210,6 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     throw e;
   });
 
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
   const ts = config.traces.tailSampling;
   const traceApi = traceStore
     ? new TraceApi(traceStore, {
@@ -216,7 +238,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     : undefined;
   const live = createLiveFeed(LIVE_LISTENERS, (e) => log.warn({ err: e }, 'live listener failed'));
   const externalUrl = config.alerting.externalUrl ?? `http://${config.listen.host}:${config.listen.port}`;
-  const alertingDb = await openAlertingDb(config.storage.type === 'sqlite' ? { type: 'sqlite', path: config.storage.path } : { type: 'postgres', url: config.storage.url });
+  const alertingDb = await openAlertingDb(sqlLocation(config.storage));
   const alerting = new AlertingService({
     config: config.alerting,
     db: alertingDb,

@@ -9,7 +9,7 @@ import type { ScrapeOutcome, ScrapeResult } from '../ingest/scrape-outcome.ts';
 import type { FamilyTypes } from '../ingest/scraper.ts';
 import type { Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
-import type { RejectReason, SampleStore } from '../store/types.ts';
+import type { AppendResult, RejectReason, SampleStore } from '../store/types.ts';
 import type { DetectionEngine, DetectionOutcome } from './detection-engine.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 import type { AdmitResult, SeriesTracker } from './series-tracker.ts';
@@ -180,7 +180,13 @@ export class MonitorPipeline {
     for (const o of p.observers ?? []) o.admitted?.(admit.admitted);
     let stored = 0;
     if (p.store !== null && admit.admitted.length > 0) {
-      const res = await p.store.append(admit.admitted);
+      let res: AppendResult;
+      try {
+        res = await p.store.append(admit.admitted);
+      } catch (e) {
+        admit.revert(); // nothing was stored: a retry of the same samples must be admitted again
+        throw e;
+      }
       stored = res.stored;
       this.ingested += stored;
       p.metrics?.ingested(stored);

@@ -94,6 +94,24 @@ export interface AdmitResult {
   readonly admitted: Sample[];
   readonly rejected: Partial<Record<RejectReason, number>>;
   readonly inputs: DetectionInput[];
+  /**
+   * Undoes this admission when its samples could not be stored (the store threw), so that a retry of the same
+   * samples (a remote-write sender retries after a 5xx) is admitted again instead of refused as `duplicate`:
+   * series created by it are forgotten (their budget released), the last timestamp and value of the others and
+   * the histogram accumulators it changed are restored. A series a later admission has moved on is left as it
+   * is. Idempotent.
+   */
+  readonly revert: () => void;
+}
+
+/** What {@link SeriesTracker.admit} changed of one series, to undo it. */
+interface SeriesChange {
+  readonly key: string;
+  readonly state: SeriesState;
+  /** undefined when the admission created the series. */
+  readonly before: { readonly lastTs: number; readonly lastValue: number } | undefined;
+  /** The last timestamp the admission left (set when it ends). */
+  afterTs: number;
 }
 
 function labelsWithout(labels: Labels, drop: string): Labels {
@@ -171,6 +189,7 @@ export class SeriesTracker {
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
     const ratios = new BatchRatios();
+    const changes = new Map<string, SeriesChange>();
 
     for (const s of batch) {
       if (s.timestampMs < oldest || s.timestampMs > newest) {
@@ -193,7 +212,9 @@ export class SeriesTracker {
         }
         st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source };
         this.series.set(key, st);
+        changes.set(key, { key, state: st, before: undefined, afterTs: Number.NaN });
       }
+      if (!changes.has(key)) changes.set(key, { key, state: st, before: { lastTs: st.lastTs, lastValue: st.lastValue }, afterTs: Number.NaN });
       admitted.push(s);
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
@@ -237,6 +258,7 @@ export class SeriesTracker {
       });
     }
     inputs.push(...ratios.inputs());
+    const pendingBefore = new Map<string, { sum: number; count: number } | undefined>();
     for (const [hk, h] of histo) {
       if (h.sumDelta === undefined || h.countDelta === undefined) continue;
       let acc = this.pending.get(hk);
@@ -244,6 +266,9 @@ export class SeriesTracker {
         if (this.pending.size >= this.maxSeries) continue;
         acc = { sum: 0, count: 0 };
         this.pending.set(hk, acc);
+        pendingBefore.set(hk, undefined);
+      } else {
+        pendingBefore.set(hk, { sum: acc.sum, count: acc.count });
       }
       acc.sum += h.sumDelta;
       acc.count += h.countDelta;
@@ -263,7 +288,33 @@ export class SeriesTracker {
         ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
       });
     }
-    return { admitted, rejected, inputs };
+    for (const c of changes.values()) c.afterTs = c.state.lastTs;
+    let reverted = false;
+    const revert = (): void => {
+      if (reverted) return;
+      reverted = true;
+      this.undo(changes, pendingBefore);
+    };
+    return { admitted, rejected, inputs, revert };
+  }
+
+  /** Restores what one admission changed (see {@link AdmitResult.revert}). */
+  private undo(changes: ReadonlyMap<string, SeriesChange>, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
+    for (const c of changes.values()) {
+      // forgotten since, recreated or moved on by a later admission: left as it is
+      if (this.series.get(c.key) !== c.state || c.state.lastTs !== c.afterTs) continue;
+      if (c.before === undefined) {
+        this.series.delete(c.key);
+        this.budget.release(c.state.source);
+      } else {
+        c.state.lastTs = c.before.lastTs;
+        c.state.lastValue = c.before.lastValue;
+      }
+    }
+    for (const [hk, acc] of pendingBefore) {
+      if (acc === undefined) this.pending.delete(hk);
+      else this.pending.set(hk, acc);
+    }
   }
 
   /** Collects a histogram's Δ`_sum` or Δ`_count` of this batch (a counter reset counts from 0). */

@@ -20,8 +20,9 @@ export interface SeriesRef {
  * Why a sample was not stored. `invalid_text`: its metric name or a label contains U+0000 (NUL), which
  * PostgreSQL text cannot hold, so no backend stores it. `too_old` / `too_far_ahead`: its timestamp is outside the
  * window the monitor accepts around the arrival time. `series_limit`: a new series over its source's share.
+ * `queue_full`: a remote store's write queue (storage.type victoriametrics) had no room for it.
  */
-export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit' | 'invalid_text' | 'too_old' | 'too_far_ahead';
+export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit' | 'invalid_text' | 'too_old' | 'too_far_ahead' | 'queue_full';
 
 /** Outcome of one append. `stored + sum(rejected)` equals the batch size. */
 export interface AppendResult {

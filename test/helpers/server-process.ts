@@ -48,6 +48,8 @@ export async function pollUntil<T>(
 
 /** A running server process. */
 export interface ServerProcess {
+  /** The process id (for CPU accounting from /proc in benchmarks). */
+  readonly pid: number | undefined;
   /** Last lines of the process' stderr and stdout (for failure messages). */
   logs(): string;
   /** Whether the process has exited. */
@@ -82,6 +84,7 @@ export async function startServerProcess(
   const exitedP = new Promise<void>((resolve) => child.once('exit', (_code, signal) => ((exited = true), (exitSignal = signal), resolve())));
   let stopping: Promise<void> | undefined;
   const proc: ServerProcess = {
+    pid: child.pid,
     logs: () => log,
     exited: () => exited,
     stop() {

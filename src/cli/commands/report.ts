@@ -4,7 +4,8 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { loadMonitorConfig, parseMonitorConfig, type MonitorConfig } from '../../config.ts';
+import { loadMonitorConfig, parseMonitorConfig, sqlLocation, type MonitorConfig } from '../../config.ts';
+import { openStore as openConfiguredStore } from '../../main.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { createCapacityProvider } from '../../monitor/capacity-provider.ts';
 import { createInsightsProvider } from '../../monitor/rollout-provider.ts';
@@ -48,6 +49,7 @@ async function openStore(c: MonitorConfig): Promise<OpenedStore> {
   if (s.type === 'sqlite' && s.path !== ':memory:' && !existsSync(s.path)) {
     throw new InvalidInputError(`no monitor database at ${s.path}: run the monitor first, or give --config with its storage`);
   }
+  if (s.type === 'victoriametrics') return openConfiguredStore(c);
   return s.type === 'sqlite' ? openSqliteStore({ path: s.path, retentionMs: s.retention }) : openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
@@ -81,7 +83,7 @@ export function reportCommand(): Command {
         store = await openStore(config);
         if (flags.store) {
           const s = config.storage;
-          reportStore = await ReportStore.open(s.type === 'sqlite' ? { type: 'sqlite', path: s.path } : { type: 'postgres', url: s.url }, { maxReports: config.reports.maxReports, maxBytes: config.reports.maxBytes });
+          reportStore = await ReportStore.open(sqlLocation(s), { maxReports: config.reports.maxReports, maxBytes: config.reports.maxBytes });
         }
         const service = new ReportService({
           sources: { insights: createInsightsProvider(store), capacity: createCapacityProvider(store), anomalies: store, samples: store },

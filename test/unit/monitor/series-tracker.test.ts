@@ -162,3 +162,40 @@ test("the catalog's node_exporter-named metrics without a tuned kind are inferre
     ['dwcp_v3_compression_ratio', 'compression', 'value', false, false],
   ]);
 });
+
+test('revert undoes an admission whose samples were not stored: new series forgotten, last timestamps restored', () => {
+  const tr = new SeriesTracker(2);
+  tr.admit([s('dwcp_rv_old', {}, 1, 1000)], { source: 'rw' });
+  const r = tr.admit([s('dwcp_rv_old', {}, 2, 2000), s('dwcp_rv_old', {}, 3, 3000), s('dwcp_rv_new', {}, 5, 2000)], { source: 'rw' });
+  assert.equal(r.admitted.length, 3);
+  assert.equal(tr.size, 2);
+  r.revert();
+  r.revert(); // idempotent
+  assert.equal(tr.size, 1, 'the series the admission created is forgotten');
+  assert.equal(tr.budget.of('rw').held, 1, "its share of the budget is released");
+  const retry = tr.admit([s('dwcp_rv_old', {}, 2, 2000), s('dwcp_rv_old', {}, 3, 3000), s('dwcp_rv_new', {}, 5, 2000)], { source: 'rw' });
+  assert.deepEqual([retry.admitted.length, retry.rejected], [3, {}], 'the same samples are admitted again');
+  assert.deepEqual(tr.admit([s('dwcp_rv_old', {}, 3, 3000)]).rejected, { duplicate: 1 }, 'after the retry the order check holds again');
+});
+
+test('revert leaves a series a later admission has moved on', () => {
+  const tr = new SeriesTracker(10);
+  tr.admit([s('dwcp_rv_race', {}, 1, 1000)]);
+  const failed = tr.admit([s('dwcp_rv_race', {}, 2, 2000)]);
+  tr.admit([s('dwcp_rv_race', {}, 3, 3000)]); // stored meanwhile by another batch
+  failed.revert();
+  assert.deepEqual(tr.admit([s('dwcp_rv_race', {}, 3, 3000)]).rejected, { duplicate: 1 }, 'the later admission is kept');
+});
+
+test('revert restores the histogram accumulators, so a retried interval is not counted twice', () => {
+  const tr = new SeriesTracker(100);
+  const L = { node_id: 'n1', mode: 'datacenter', operation: 'send' };
+  const h = (sum: number, count: number, t: number) => [s('dwcp_v3_mode_latency_seconds_sum', L, sum, t), s('dwcp_v3_mode_latency_seconds_count', L, count, t)];
+  tr.admit(h(0, 0, 1000));
+  tr.admit(h(1, 1, 2000)).revert();
+  tr.admit(h(1, 1, 2000)); // the retry: 1 observation pending, not 2
+  assert.equal(tr.admit(h(2, 2, 3000)).inputs.length, 0, 'two observations are below the minimum');
+  const r = tr.admit(h(6, 3, 4000));
+  assert.equal(r.inputs.length, 1);
+  assert.equal(r.inputs[0]!.value, 2, 'mean of the three observations (6 / 3)');
+});

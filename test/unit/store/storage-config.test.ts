@@ -1,7 +1,7 @@
-/** `storage.layout` and `storage.walDir` in the monitor configuration. */
+/** The `storage` section of the monitor configuration: `layout` and `walDir` of the SQL stores, and `type: victoriametrics`. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseMonitorConfig } from '../../../src/config.ts';
+import { loadMonitorConfig, parseMonitorConfig, sqlLocation } from '../../../src/config.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 describe('storage layout configuration', () => {
@@ -9,7 +9,7 @@ describe('storage layout configuration', () => {
     const s = parseMonitorConfig({ storage: { type: 'sqlite', path: './x.db', layout: 'chunks', walDir: './x.wal', retention: '48h' } }).storage;
     assert.deepEqual(s, { type: 'sqlite', path: './x.db', layout: 'chunks', walDir: './x.wal', retention: 48 * 3_600_000 });
     const p = parseMonitorConfig({ storage: { type: 'postgres', url: 'postgres://u:p@127.0.0.1/db', layout: 'chunks' } }).storage;
-    assert.equal(p.layout, 'chunks');
+    assert.equal(p.type === 'postgres' ? p.layout : '', 'chunks');
     assert.equal(p.type === 'postgres' ? p.walDir : '', './data/dwcp-monitor.wal');
   });
 
@@ -19,7 +19,45 @@ describe('storage layout configuration', () => {
     assert.equal(parseMonitorConfig({ storage: { type: 'sqlite' } }).storage.retention, 48 * 3_600_000);
     assert.equal(parseMonitorConfig({ storage: { type: 'sqlite', layout: 'rows' } }).storage.retention, 6 * 3_600_000);
     assert.equal(parseMonitorConfig({ storage: { type: 'sqlite', retention: '2h' } }).storage.retention, 2 * 3_600_000);
-    assert.equal(parseMonitorConfig({ storage: { type: 'postgres', url: 'postgres://x' } }).storage.layout, 'rows');
+    const pg = parseMonitorConfig({ storage: { type: 'postgres', url: 'postgres://x' } }).storage;
+    assert.equal(pg.type === 'postgres' ? pg.layout : '', 'rows');
     assert.throws(() => parseMonitorConfig({ storage: { type: 'sqlite', layout: 'columns' } }), (e: unknown) => e instanceof ConfigError && /storage\.layout/.test(e.message));
+  });
+
+  it('victoriametrics: write and read URLs, retention, queue and the state database, with defaults', () => {
+    const d = parseMonitorConfig({ storage: { type: 'victoriametrics' } });
+    assert.deepEqual(d.storage, {
+      type: 'victoriametrics',
+      writeUrl: 'http://127.0.0.1:8428/api/v1/write',
+      readUrl: 'http://127.0.0.1:8428',
+      retention: 31 * 86_400_000,
+      timeout: 10_000,
+      queue: { capacity: 100_000, maxSamplesPerSend: 5000, batchDeadline: 1000, minBackoff: 30, maxBackoff: 5000 },
+      state: { type: 'sqlite', path: './data/dwcp-monitor.db' },
+    });
+    assert.deepEqual(sqlLocation(d.storage), { type: 'sqlite', path: './data/dwcp-monitor.db' }, "the monitor's tables go to the state database");
+    const cluster = parseMonitorConfig({
+      storage: {
+        type: 'victoriametrics',
+        writeUrl: 'http://vminsert:8480/insert/0/prometheus/api/v1/write',
+        readUrl: 'http://vmselect:8481/select/0/prometheus',
+        retention: '90d',
+        queue: { capacity: 1000, minBackoff: '100ms', maxBackoff: '10s' },
+        state: { type: 'postgres', url: 'postgres://dwcp@db/dwcp' },
+      },
+    }).storage;
+    assert.equal(cluster.retention, 90 * 86_400_000);
+    assert.deepEqual(sqlLocation(cluster), { type: 'postgres', url: 'postgres://dwcp@db/dwcp' });
+    const bad = (storage: unknown, field: RegExp) => assert.throws(() => parseMonitorConfig({ storage }), (e: unknown) => e instanceof ConfigError && field.test(e.message));
+    bad({ type: 'victoriametrics', writeUrl: 'http://u:secret@vm:8428/api/v1/write' }, /storage\.writeUrl/);
+    bad({ type: 'victoriametrics', queue: { minBackoff: '10s', maxBackoff: '1s' } }, /storage\.queue\.minBackoff/);
+    bad({ type: 'victoriametrics', queue: { capacity: 0 } }, /storage\.queue\.capacity/);
+    bad({ type: 'victoriametrics', layout: 'chunks' }, /layout/);
+  });
+
+  it('examples/monitor-victoriametrics.yaml is valid', () => {
+    const s = loadMonitorConfig('examples/monitor-victoriametrics.yaml').storage;
+    assert.equal(s.type, 'victoriametrics');
+    assert.deepEqual(sqlLocation(s), { type: 'sqlite', path: './data/dwcp-monitor.db' });
   });
 });

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import snappy from 'snappyjs';
 import { metricsOf } from '../../../../src/catalog/index.ts';
+import { StoreError } from '../../../../src/errors.ts';
 import { createCatalogMetrics } from '../../../../src/catalog/registry.ts';
 import { writeRequestType } from '../../../../src/ingest/remote-write/proto-root.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../../../../src/model/detection-settings.ts';
@@ -109,6 +110,43 @@ describe('POST /api/v1/write', () => {
       assert.equal((await bare.inject({ method: 'POST', url: '/api/v1/write', payload: body([]), headers: HEADERS })).statusCode, 404);
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe('POST /api/v1/write retried after a store failure', () => {
+  it('a batch answered 503 is stored whole when the sender retries it (its samples are not taken as duplicates)', async () => {
+    const store = await openSqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
+    let failNext = true;
+    const flaky = {
+      append: (batch: Parameters<OpenedStore['append']>[0]) => {
+        if (!failNext) return store.append(batch);
+        failNext = false;
+        return Promise.reject(new StoreError('database is locked'));
+      },
+    };
+    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false }, store: flaky, sink: { handle: () => Promise.resolve() }, clock: () => NOW });
+    const remoteWrite = new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 64 * 1024, labels: DEFAULT_SCRAPE_LIMITS }, maxBodyBytes: 16 * 1024 });
+    const app = await buildApp({ ...testDeps(), remoteWrite }, { checkResponses: true, now: () => NOW });
+    try {
+      await store.append([{ name: 'dwcp_rw_retry', labels: { lane: 'a' }, value: 0, timestampMs: NOW - 3000 }]);
+      const payload = body([
+        { name: 'dwcp_rw_retry', labels: { lane: 'a' }, points: [[NOW - 2000, 1], [NOW - 1000, 2]] },
+        { name: 'dwcp_rw_retry', labels: { lane: 'b' }, points: [[NOW - 1000, 3]] },
+      ]);
+      const post = () => app.inject({ method: 'POST', url: '/api/v1/write', payload, headers: HEADERS });
+      assert.equal((await post()).statusCode, 503, 'the store failure is retryable for the sender');
+      assert.equal(await store.countSamples(), 1);
+      assert.equal((await post()).statusCode, 204);
+      assert.equal(await store.countSamples(), 4, 'every sample of the retried batch is stored');
+      assert.deepEqual(pipeline.counters().samplesRejected, {});
+      const [b] = await store.readPoints(await store.findSeries('dwcp_rw_retry', { lane: 'b' }, 1), 0, NOW, 10);
+      assert.deepEqual(b!.values, [3]);
+      assert.equal((await post()).statusCode, 204, 'a third copy is still accepted as a whole (204) ...');
+      assert.deepEqual(pipeline.counters().samplesRejected, { out_of_order: 1, duplicate: 2 }, '... and its samples are counted as duplicate or out of order');
+    } finally {
+      await app.close();
+      await store.close();
     }
   });
 });
