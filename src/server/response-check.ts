@@ -15,6 +15,7 @@ import {
 } from '../contract/alerting.ts';
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
+import { ApiTokenResponseSchema, ApiTokensResponseSchema, AuditResponseSchema, CreatedApiTokenResponseSchema, LoginResponseSchema, PrincipalResponseSchema, UserResponseSchema, UsersResponseSchema } from '../contract/auth.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
 import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
@@ -93,6 +94,15 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'POST /api/dashboards/import/grafana': DashboardImportResponseSchema,
   'GET /api/dashboards/:id/export': DashboardExportSchema,
   'POST /api/dashboards/templates/:name': DashboardResponseSchema,
+  'POST /api/auth/login': LoginResponseSchema,
+  'GET /api/auth/me': PrincipalResponseSchema,
+  'GET /api/auth/users': UsersResponseSchema,
+  'POST /api/auth/users': UserResponseSchema,
+  'DELETE /api/auth/users/:username': UserResponseSchema,
+  'GET /api/auth/tokens': ApiTokensResponseSchema,
+  'POST /api/auth/tokens': CreatedApiTokenResponseSchema,
+  'DELETE /api/auth/tokens/:id': ApiTokenResponseSchema,
+  'GET /api/audit': AuditResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */
