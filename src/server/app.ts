@@ -86,12 +86,14 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const limits = resolveLimits(deps.limits);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes, frameworkErrors: sendFrameworkError });
   registerErrorHandling(app, { registry: deps.registry, ...(opts.warnLog ? { log: opts.warnLog } : {}), now: opts.now ?? Date.now });
+  // Before the Host/Origin and auth hooks: its own onRequest hook marks upgrade requests, so that an upgrade those
+  // hooks refuse still has its socket destroyed once the refusal is sent (otherwise the socket stays open).
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await registerSecurity(app, opts.security);
   await registerAuth(app, { auth: deps.auth, staticFiles: deps.webRoot !== undefined, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) });
   if (opts.checkResponses === true) registerResponseCheck(app);
   const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await app.register(healthRoutes, ctx);
   await app.register(metricsRoutes, ctx);
   await app.register(componentRoutes, ctx);

@@ -19,6 +19,10 @@ import { ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { AuthApi } from './auth-deps.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route as `METHOD url-pattern` (for the test that checks each one needs credentials). */
+    readonly routeTable: readonly string[];
+  }
   interface FastifyRequest {
     /** Who the request acts as; null on public routes and when authentication is disabled. */
     principal: Principal | null;
@@ -110,6 +114,11 @@ export interface AuthGateOptions {
  */
 export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions): Promise<void> {
   await app.register(fastifyCookie);
+  const routes: string[] = [];
+  app.decorate('routeTable', routes);
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routes.push(`${m} ${r.url}`);
+  });
   app.decorateRequest('principal', null);
   app.decorateRequest('auditTarget', '');
   const auth = opts.auth;

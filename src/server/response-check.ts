@@ -113,6 +113,9 @@ function schemaFor(method: string, url: string | undefined, statusCode: number):
   const route = `${method} ${url ?? ''}`;
   // /ready answers its own body with 200 and 503; a refused request (400 for query parameters) is an API error.
   if (route === 'GET /ready' && (statusCode === 200 || statusCode === 503)) return ReadyResponseSchema;
+  // A refused credential on /v1/traces is answered by the receiver's own (OTLP) error handler when traces are
+  // on, and by the API's when they are off (the route then only answers 404).
+  if (route === 'POST /v1/traces' && statusCode === 401) return z.union([OtlpStatusSchema, ApiErrorBodySchema]);
   if (statusCode >= 400) return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];
 }
