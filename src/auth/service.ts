@@ -20,6 +20,8 @@ export interface AuthServiceOptions {
   /** Lifetime of session tokens, ms. */
   readonly sessionTtlMs: number;
   readonly loginLimits?: LoginLimiterOptions;
+  /** Tenant whose audit log gets failed logins of unknown user names (default `default`). */
+  readonly auditTenant?: string;
   readonly now?: () => number;
 }
 
@@ -33,6 +35,7 @@ export class AuthService {
   private readonly store: AuthStore;
   private readonly key: Uint8Array;
   private readonly now: () => number;
+  private readonly auditTenant: string;
   /** A hash checked when the user is unknown, so that unknown names take as long as wrong passwords. */
   private readonly decoy: Promise<string>;
 
@@ -42,6 +45,7 @@ export class AuthService {
     this.sessionTtlMs = opts.sessionTtlMs;
     this.limiter = new LoginLimiter(opts.loginLimits);
     this.now = opts.now ?? Date.now;
+    this.auditTenant = opts.auditTenant ?? 'default';
     this.decoy = hashPassword(randomUUID());
   }
 
@@ -68,20 +72,21 @@ export class AuthService {
    */
   async login(username: string, password: string, address: string): Promise<{ principal: Principal; token: string; expiresAtMs: number }> {
     const now = this.now();
+    const user = await this.store.getUser(username);
+    const tenant = user?.tenant ?? this.auditTenant;
     const wait = this.limiter.retryAfterSeconds(address, now);
     if (wait > 0) {
-      await this.audit0({ tenant: '', actor: username, action: 'login', target: username, outcome: 'failure', address });
+      await this.record({ tenant, actor: username, action: 'login', target: username, outcome: 'failure', address });
       throw new LimitExceededError(`too many failed logins from this address; try again in ${wait} s`);
     }
-    const user = await this.store.getUser(username);
     const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await this.decoy, password), false);
     if (!user || !ok) {
       this.limiter.fail(address, now);
-      await this.audit0({ tenant: user?.tenant ?? '', actor: username, action: 'login', target: username, outcome: 'failure', address });
+      await this.record({ tenant, actor: username, action: 'login', target: username, outcome: 'failure', address });
       throw new UnauthorizedError('unknown user or wrong password');
     }
     this.limiter.succeed(address);
-    await this.audit0({ tenant: user.tenant, actor: username, action: 'login', target: username, outcome: 'success', address });
+    await this.record({ tenant: user.tenant, actor: username, action: 'login', target: username, outcome: 'success', address });
     const { token, expiresAtMs } = await signSession(this.key, { username: user.username, tenant: user.tenant }, now, this.sessionTtlMs);
     return { principal: { username: user.username, tenant: user.tenant, role: user.role, kind: 'session' }, token, expiresAtMs };
   }
@@ -148,16 +153,13 @@ export class AuthService {
     return this.store.listAudit({ ...f, tenant: p.tenant });
   }
 
+  /** Appends one entry to the audit log, stamped now. */
   record(entry: AuditInput): Promise<void> {
-    return this.audit0(entry);
+    return this.store.appendAudit({ ...entry, atMs: this.now() });
   }
 
   /** Whether any user exists (the demo bootstraps an admin only into an empty store). */
   async hasUsers(): Promise<boolean> {
     return (await this.store.countUsers()) > 0;
-  }
-
-  private audit0(entry: AuditInput): Promise<void> {
-    return this.store.appendAudit({ ...entry, atMs: this.now() });
   }
 }

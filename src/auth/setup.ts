@@ -54,6 +54,7 @@ export async function startAuth(setup: AuthSetup): Promise<StartedAuth> {
       store,
       signingKey,
       sessionTtlMs: setup.sessionTtlMs,
+      auditTenant: setup.initialAdmin.tenant,
       ...(setup.loginLimits ? { loginLimits: setup.loginLimits } : {}),
       ...(setup.now ? { now: setup.now } : {}),
     });

@@ -50,7 +50,7 @@ describe('authentication of every route', () => {
     webRoot = mkdtempSync(join(tmpdir(), 'dwcp-auth-web-'));
     writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>x</title>');
     authStore = await openSqliteAuthStore(':memory:');
-    service = new AuthService({ store: authStore, signingKey: KEY, sessionTtlMs: 3_600_000, loginLimits: { maxFailures: 5 }, now: () => now });
+    service = new AuthService({ store: authStore, signingKey: KEY, sessionTtlMs: 3_600_000, loginLimits: { maxFailures: 5 }, auditTenant: 'a', now: () => now });
     for (const [username, tenant, role] of [['alice', 'a', 'admin'], ['vera', 'a', 'viewer'], ['ed', 'a', 'editor'], ['bob', 'b', 'admin']] as const) {
       await service.addUser(tenant, { username, password: PASSWORD, role });
       tokens[username] = (await signSession(KEY, { username, tenant }, NOW, 3_600_000)).token;
@@ -216,6 +216,7 @@ describe('authentication of every route', () => {
     const entries = res.json<{ data: { actor: string; action: string; outcome: string; target: string; tenant: string }[] }>().data;
     assert.ok(entries.every((e) => e.tenant === 'a'));
     assert.ok(entries.some((e) => e.action === 'login' && e.outcome === 'failure' && e.actor === 'ed'));
+    assert.ok(entries.some((e) => e.action === 'login' && e.outcome === 'failure' && e.actor === 'nobody'), 'unknown names go to the audit tenant');
     assert.ok(entries.some((e) => e.action === 'login' && e.outcome === 'success' && e.actor === 'vera'));
     assert.ok(entries.some((e) => e.action === 'POST /api/auth/users' && e.target === 'user carol (viewer)' && e.outcome === 'success'));
     assert.ok(entries.some((e) => e.action === 'POST /api/dashboards' && e.actor === 'vera' && e.outcome === 'failure'), 'refused writes are audited');
