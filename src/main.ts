@@ -136,6 +136,13 @@ async function openDashboardStore(config: MonitorConfig): Promise<DashboardStore
   return openSqliteDashboardStore(path, { maxPerTenant: d.maxPerTenant });
 }
 
+/** @throws ConfigError when authentication is disabled on a non-loopback listen address */
+function checkAuthMode(config: MonitorConfig): void {
+  const host = config.listen.host;
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (config.auth.mode === 'disabled' && !loopback) throw new ConfigError(`auth.mode: disabled is allowed only when listen.host is a loopback address, not ${JSON.stringify(host)}`);
+}
+
 /**
  * Starts identity and access (src/auth) unless `auth.mode` is `disabled`, which is allowed only on a loopback
  * listen address (with a warning). The store, signing key and first admin's password file live in the data
@@ -146,8 +153,6 @@ async function openAuth(config: MonitorConfig, log: Logger): Promise<StartedAuth
   const a = config.auth;
   const host = config.listen.host;
   if (a.mode === 'disabled') {
-    const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-    if (!loopback) throw new ConfigError(`auth.mode: disabled is allowed only when listen.host is a loopback address, not ${JSON.stringify(host)}`);
     log.warn({ host }, 'authentication is disabled: every request acts as an admin (allowed on loopback only)');
     return undefined;
   }
@@ -206,6 +211,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const { config } = opts;
   const det = config.detection;
   const clock = opts.now ?? Date.now;
+  checkAuthMode(config);
   const log = opts.logger ?? pino({ level: 'info', redact: logRedaction() });
   const startedAt = clock();
   const store = await openStore(config);

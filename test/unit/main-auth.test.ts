@@ -54,7 +54,7 @@ describe('startMonitor: auth', () => {
 
   it('auth.mode: disabled is refused unless the monitor listens on loopback', async () => {
     await assert.rejects(
-      startMonitor({ config: config({ listen: { host: '0.0.0.0', port: 0 }, auth: { mode: 'disabled' }, storage: { type: 'sqlite', path: ':memory:' } }), logger: pino({ level: 'silent' }) }),
+      startMonitor({ config: config({ listen: { host: '0.0.0.0', port: 0 }, auth: { mode: 'disabled' }, storage: { type: 'sqlite', path: ':memory:', layout: 'rows' } }), logger: pino({ level: 'silent' }) }),
       (e: unknown) => e instanceof ConfigError && /loopback/.test(e.message),
     );
   });
