@@ -18,6 +18,7 @@ import {
 import { redactUrlCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
 import { alertingSectionSchema } from './config/alerting-section.ts';
+import { authSectionSchema } from './config/auth-section.ts';
 import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
 import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
 import { victoriaMetricsStorageSchema } from './config/remote-storage-section.ts';
@@ -312,6 +313,8 @@ export const monitorConfigSchema = z.strictObject({
       maxLiveClients: z.number().int().min(1).max(100_000).default(2000),
     })
     .default({ enabled: true, tenant: 'default', maxPerTenant: 10_000, cacheTtl: 2000, maxLiveClients: 2000 }),
+  /** Identity and access: users, roles, API tokens, sessions, the audit log (src/config/auth-section.ts). */
+  auth: authSectionSchema,
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */

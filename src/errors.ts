@@ -18,6 +18,7 @@ export type DwcpErrorCode =
   | 'DWCP_LIMIT_EXCEEDED'
   | 'DWCP_UNKNOWN_TENANT'
   | 'DWCP_FORBIDDEN'
+  | 'DWCP_UNAUTHORIZED'
   | 'DWCP_UNSUPPORTED_MEDIA_TYPE'
   | 'DWCP_CONFLICT';
 
@@ -123,6 +124,16 @@ export class LimitExceededError extends DwcpError {
 export class ForbiddenError extends DwcpError {
   constructor(message: string) {
     super('DWCP_FORBIDDEN', message);
+  }
+}
+
+/**
+ * A request without valid credentials (none, expired, forged or malformed; an unknown user or a wrong password).
+ * The message never repeats the credential.
+ */
+export class UnauthorizedError extends DwcpError {
+  constructor(message: string) {
+    super('DWCP_UNAUTHORIZED', message);
   }
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.ts';
 import { logRedaction } from './model/redact.ts';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -51,6 +52,7 @@ import { DashboardLogSource } from './logs/dashboard-source.ts';
 import { DashboardService } from './dashboards/service.ts';
 import { openPostgresDashboardStore, openSqliteDashboardStore } from './dashboards/store/open.ts';
 import type { DashboardStore } from './dashboards/store/dashboard-store.ts';
+import { startAuth, type StartedAuth } from './auth/setup.ts';
 import { buildApp } from './server/app.ts';
 import { DEFAULT_APP_LIMITS } from './server/deps.ts';
 import { openPostgresStore } from './store/postgres.ts';
@@ -156,6 +158,43 @@ async function openDashboardStore(config: MonitorConfig): Promise<DashboardStore
   return openSqliteDashboardStore(path, { maxPerTenant: d.maxPerTenant });
 }
 
+/** @throws ConfigError when authentication is disabled on a non-loopback listen address */
+function checkAuthMode(config: MonitorConfig): void {
+  const host = config.listen.host;
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (config.auth.mode === 'disabled' && !loopback) throw new ConfigError(`auth.mode: disabled is allowed only when listen.host is a loopback address, not ${JSON.stringify(host)}`);
+}
+
+/**
+ * Starts identity and access (src/auth) unless `auth.mode` is `disabled`, which is allowed only on a loopback
+ * listen address (with a warning). The store, signing key and first admin's password file live in the data
+ * directory of SQLite storage; with PostgreSQL storage the users live in the same database.
+ * @throws ConfigError when authentication is disabled on a non-loopback address
+ */
+async function openAuth(config: MonitorConfig, log: Logger): Promise<StartedAuth | undefined> {
+  const a = config.auth;
+  const host = config.listen.host;
+  if (a.mode === 'disabled') {
+    log.warn({ host }, 'authentication is disabled: every request acts as an admin (allowed on loopback only)');
+    return undefined;
+  }
+  const s = config.storage;
+  const dataDir = s.type === 'sqlite' && s.path !== ':memory:' ? dirname(s.path) : undefined;
+  const keyFile = a.signingKeyFile ?? (dataDir === undefined ? undefined : join(dataDir, 'auth-signing-key'));
+  const started = await startAuth({
+    store: s.type === 'postgres' && a.path === undefined ? { postgresUrl: s.url } : { sqlitePath: a.path ?? (dataDir === undefined ? ':memory:' : join(dataDir, 'auth.db')) },
+    ...(keyFile === undefined ? {} : { signingKeyFile: keyFile }),
+    sessionTtlMs: a.sessionTtl,
+    loginLimits: { maxFailures: a.loginMaxFailures, windowMs: a.loginWindow },
+    initialAdmin: { tenant: config.dashboards.tenant, username: a.initialAdmin },
+    ...(dataDir === undefined ? {} : { initialPasswordFile: join(dataDir, 'initial-admin-password') }),
+  });
+  if (started.initialAdmin) {
+    log.warn({ username: started.initialAdmin.username, passwordFile: started.initialAdmin.passwordFile }, 'created the first admin: its generated password is in passwordFile (mode 0600); log in with it at the monitor\'s URL');
+  }
+  return started;
+}
+
 /** Opens the span store when traces are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
 async function openTraceStore(config: MonitorConfig): Promise<TraceStore | undefined> {
   const t = config.traces;
@@ -194,6 +233,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const { config } = opts;
   const det = config.detection;
   const clock = opts.now ?? Date.now;
+  checkAuthMode(config);
   const log = opts.logger ?? pino({ level: 'info', redact: logRedaction() });
   const startedAt = clock();
   const registry = new Registry();
@@ -341,6 +381,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   });
   const logs = logStore ? logApi(config, logStore, registry) : undefined;
   const dashboardStore = await openDashboardStore(config);
+  const auth = await openAuth(config, log);
   const dashboards = dashboardStore
     ? dashboardsApi(
         new DashboardService({
@@ -357,6 +398,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   if (!webRoot) log.warn('web page not built (run `npm run build:web`); the API is served without it');
   const app = await buildApp(
     {
+      auth: auth?.service ?? 'disabled',
       registry,
       health: () => ({
         status: scraper.targets().every((t) => t.health !== 'down') ? 'healthy' : 'degraded',
@@ -475,6 +517,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await traceStore?.close();
         await logStore?.close();
         await dashboardStore?.close();
+        await auth?.store.close();
       })();
       return stopping;
     },

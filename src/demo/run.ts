@@ -10,6 +10,7 @@ import { logRedaction } from '../model/redact.ts';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
+import { startAuth } from '../auth/setup.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';
 import { createOtlpLogExporter } from '../sdk/node-logging.ts';
@@ -40,7 +41,37 @@ export interface DemoOptions {
   /** Called about once a second while the demo runs. */
   readonly onProgress?: (p: { elapsedMs: number; stats: MonitorStats; faultsInjected: number }) => void;
   /** Called once the UI is up. */
-  readonly onStarted?: (info: { ui: string; nodes: readonly { id: string; region: string; url: string; mode: string }[] }) => void;
+  readonly onStarted?: (info: { ui: string; nodes: readonly { id: string; region: string; url: string; mode: string }[]; login: DemoLogin }) => void;
+}
+
+/** How to log in to the demo: the bootstrapped admin, whose generated password is in `passwordFile` (mode 0600). */
+export interface DemoLogin {
+  readonly username: string;
+  readonly passwordFile: string;
+}
+
+/**
+ * A fresh auth store for the demo (users and tokens of earlier runs are dropped with it): an admin with a
+ * generated password written to `<dataDir>/admin-password` (0600), and an `ingest` API token for the simulated
+ * nodes' telemetry. The signing key stays in the data directory between runs.
+ */
+async function prepareDemoAuth(dataDir: string): Promise<{ login: DemoLogin; ingestToken: string; storePath: string; signingKeyFile: string }> {
+  const storePath = join(dataDir, 'demo-auth.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(storePath + suffix, { force: true });
+  const signingKeyFile = join(dataDir, 'auth-signing-key');
+  const auth = await startAuth({
+    store: { sqlitePath: storePath },
+    signingKeyFile,
+    sessionTtlMs: 8 * 3_600_000,
+    initialAdmin: { tenant: 'default', username: 'admin' },
+    initialPasswordFile: join(dataDir, 'admin-password'),
+  });
+  try {
+    const { token } = await auth.service.issueToken('default', 'admin', { name: 'demo-simulator', role: 'ingest' });
+    return { login: auth.initialAdmin!, ingestToken: token, storePath, signingKeyFile }; // the store is new, so the admin was just created
+  } finally {
+    await auth.store.close();
+  }
 }
 
 /** Defaults of the demo (6 nodes in 3 regions, the default scenario, port 9500, ./data). */
@@ -77,6 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const dbPath = join(opts.dataDir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(dbPath + suffix, { force: true, recursive: true });
 
+  const auth = await prepareDemoAuth(opts.dataDir);
   const receiver = await startAlertReceiver();
   const cluster = await startCluster({
     nodes: opts.nodes,
@@ -88,11 +120,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
-    // Migration traces and node logs go to the monitor's own OTLP receivers (its port is known up front unless it is 0).
+    // Migration traces and node logs go to the monitor's own OTLP receivers with the demo's ingest token (its port is known up front unless it is 0).
     ...(opts.port !== 0
       ? {
-          tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces` }) },
-          logging: { exporter: () => createOtlpLogExporter({ url: `http://127.0.0.1:${opts.port}/v1/logs` }) },
+          tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces`, headers: { authorization: `Bearer ${auth.ingestToken}` } }) },
+          logging: { exporter: () => createOtlpLogExporter({ url: `http://127.0.0.1:${opts.port}/v1/logs`, headers: { authorization: `Bearer ${auth.ingestToken}` } }) },
         }
       : {}),
     ...instrumentedNodeOptions(),
@@ -104,6 +136,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       storage: { type: 'sqlite', path: dbPath, retention: '6h' },
       targets: cluster.nodes.map((n) => ({ id: n.id, url: new URL('/metrics', n.url).href, labels: { region: n.region, node: n.id } })),
       alerting: { webhooks: [{ name: 'demo-receiver', url: receiver.url }] },
+      auth: { path: auth.storePath, signingKeyFile: auth.signingKeyFile },
     });
     monitor = await startMonitor({ config, logger: pino({ level: 'warn', redact: logRedaction() }) });
   } catch (e) {
@@ -111,7 +144,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     await receiver.close();
     throw e;
   }
-  opts.onStarted?.({ ui: monitor.url, nodes: cluster.nodes });
+  opts.onStarted?.({ ui: monitor.url, nodes: cluster.nodes, login: auth.login });
 
   const started = Date.now();
   while (!opts.signal?.aborted) {

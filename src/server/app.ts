@@ -12,6 +12,8 @@ import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } fro
 import { registerErrorHandling, sendFrameworkError } from './error-handler.ts';
 import { registerResponseCheck } from './response-check.ts';
 import { registerSecurity, type HttpSecurityOptions } from './security.ts';
+import { registerAuth } from './auth.ts';
+import { authRoutes } from './routes/auth.ts';
 import { alertingRuleRoutes } from './routes/alerting-rules.ts';
 import { anomalyRoutes } from './routes/anomalies.ts';
 import { capacityRoutes } from './routes/capacity.ts';
@@ -85,11 +87,14 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   const limits = resolveLimits(deps.limits);
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes, frameworkErrors: sendFrameworkError });
   registerErrorHandling(app, { registry: deps.registry, ...(opts.warnLog ? { log: opts.warnLog } : {}), now: opts.now ?? Date.now });
+  // Before the Host/Origin and auth hooks: its own onRequest hook marks upgrade requests, so that an upgrade those
+  // hooks refuse still has its socket destroyed once the refusal is sent (otherwise the socket stays open).
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await registerSecurity(app, opts.security);
+  await registerAuth(app, { auth: deps.auth, staticFiles: deps.webRoot !== undefined, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) });
   if (opts.checkResponses === true) registerResponseCheck(app);
   const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await app.register(healthRoutes, ctx);
   await app.register(metricsRoutes, ctx);
   await app.register(componentRoutes, ctx);
@@ -116,6 +121,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(reportRoutes, ctx);
   await app.register(summaryRoutes, ctx);
   await app.register(dashboardRoutes, ctx);
+  await app.register(authRoutes, ctx);
   if (deps.webRoot !== undefined) {
     await app.register(fastifyStatic, { root: resolve(deps.webRoot), prefix: '/', index: ['index.html'] });
   }

@@ -22,6 +22,7 @@ import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
+import type { AuthApi } from './auth-deps.ts';
 import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
 
@@ -85,6 +86,11 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
 
 /** Everything `buildApp` depends on. */
 export interface AppDeps {
+  /**
+   * Who may call what (src/server/auth.ts): the auth service, or `disabled` so that every request passes (the
+   * configuration allows that only on a loopback listen address; route tests use it).
+   */
+  readonly auth: AuthApi | 'disabled';
   /** The monitor's own metrics, exposed at GET /metrics (never prom-client's global registry). */
   readonly registry: Registry;
   health(): HealthReport;

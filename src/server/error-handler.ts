@@ -20,6 +20,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
   DWCP_NOT_FOUND: 404,
   DWCP_UNKNOWN_TENANT: 404,
   DWCP_FORBIDDEN: 403,
+  DWCP_UNAUTHORIZED: 401,
   DWCP_UNSUPPORTED_MEDIA_TYPE: 415,
   DWCP_CONFLICT: 409,
   DWCP_PAYLOAD_TOO_LARGE: 413,
@@ -32,12 +33,14 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
 
 /**
  * The gRPC status code (`google.rpc.Code`) an OTLP/HTTP error body carries for an HTTP status: 3
- * INVALID_ARGUMENT (400, 413, 415), 5 NOT_FOUND (404), 8 RESOURCE_EXHAUSTED (429), 14 UNAVAILABLE (502, 503,
+ * INVALID_ARGUMENT (400, 413, 415), 16 UNAUTHENTICATED (401), 7 PERMISSION_DENIED (403), 5 NOT_FOUND (404), 8 RESOURCE_EXHAUSTED (429), 14 UNAVAILABLE (502, 503,
  * 504: the client may retry), 13 INTERNAL otherwise. OTLP clients act on the HTTP status; the code is for people.
  * @see https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto
  */
 export function grpcCodeOf(httpStatus: number): number {
   if (httpStatus === 400 || httpStatus === 413 || httpStatus === 415) return 3;
+  if (httpStatus === 401) return 16;
+  if (httpStatus === 403) return 7;
   if (httpStatus === 404) return 5;
   if (httpStatus === 429) return 8;
   if (httpStatus === 502 || httpStatus === 503 || httpStatus === 504) return 14;

@@ -15,6 +15,7 @@ import {
 } from '../contract/alerting.ts';
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
+import { ApiTokenResponseSchema, ApiTokensResponseSchema, AuditResponseSchema, CreatedApiTokenResponseSchema, LoginResponseSchema, PrincipalResponseSchema, UserResponseSchema, UsersResponseSchema } from '../contract/auth.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
 import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
@@ -93,6 +94,15 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'POST /api/dashboards/import/grafana': DashboardImportResponseSchema,
   'GET /api/dashboards/:id/export': DashboardExportSchema,
   'POST /api/dashboards/templates/:name': DashboardResponseSchema,
+  'POST /api/auth/login': LoginResponseSchema,
+  'GET /api/auth/me': PrincipalResponseSchema,
+  'GET /api/auth/users': UsersResponseSchema,
+  'POST /api/auth/users': UserResponseSchema,
+  'DELETE /api/auth/users/:username': UserResponseSchema,
+  'GET /api/auth/tokens': ApiTokensResponseSchema,
+  'POST /api/auth/tokens': CreatedApiTokenResponseSchema,
+  'DELETE /api/auth/tokens/:id': ApiTokenResponseSchema,
+  'GET /api/audit': AuditResponseSchema,
 };
 
 /** At most this many issues are listed in the replacement error. */
@@ -103,6 +113,9 @@ function schemaFor(method: string, url: string | undefined, statusCode: number):
   const route = `${method} ${url ?? ''}`;
   // /ready answers its own body with 200 and 503; a refused request (400 for query parameters) is an API error.
   if (route === 'GET /ready' && (statusCode === 200 || statusCode === 503)) return ReadyResponseSchema;
+  // A refused credential on /v1/traces is answered by the receiver's own (OTLP) error handler when traces are
+  // on, and by the API's when they are off (the route then only answers 404).
+  if (route === 'POST /v1/traces' && statusCode === 401) return z.union([OtlpStatusSchema, ApiErrorBodySchema]);
   if (statusCode >= 400) return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];
 }

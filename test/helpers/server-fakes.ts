@@ -117,6 +117,7 @@ export interface TestDeps extends AppDeps {
 export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits> } = {}): TestDeps {
   const registry = new Registry();
   const deps: TestDeps = {
+    auth: 'disabled',
     registry,
     readyFlag: true,
     health: (): HealthReport => ({ status: 'healthy', uptimeSeconds: 12.5, series: 3 }),

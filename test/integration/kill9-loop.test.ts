@@ -82,7 +82,7 @@ describe('kill -9 under load', () => {
   it(`loses no acknowledged sample over ${CYCLES} SIGKILLs during concurrent pushes`, { timeout: 300_000 }, async (t) => {
     const port = await freePort();
     const configPath = join(dir, 'monitor.yaml');
-    writeFileSync(configPath, [`listen: { host: 127.0.0.1, port: ${port} }`, 'host: { enabled: false }', 'targets: []', `storage: { type: sqlite, path: ${JSON.stringify(join(dir, 'data', 'monitor.db'))} }`, ''].join('\n'));
+    writeFileSync(configPath, [`listen: { host: 127.0.0.1, port: ${port} }`, 'auth: { mode: disabled }', 'host: { enabled: false }', 'targets: []', `storage: { type: sqlite, path: ${JSON.stringify(join(dir, 'data', 'monitor.db'))} }`, ''].join('\n'));
     const base = `http://127.0.0.1:${port}`;
     const rand = random(20261203);
     const acked: AckedBatch[] = [];

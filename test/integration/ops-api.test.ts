@@ -41,6 +41,7 @@ describe('profiling, reports and summaries on a running monitor', () => {
     monitor = await startMonitor({
       config: parseMonitorConfig({
         listen: { host: '127.0.0.1', port: 0 },
+        auth: { mode: 'disabled' },
         storage: { type: 'sqlite', path: join(dir, 'm.db') },
         host: { enabled: false },
         reports: { schedule: { hourly: false, daily: false, weekly: false } },

@@ -1,9 +1,10 @@
 /**
  * A real Debian Prometheus remote-writes into the monitor (POST /api/v1/write): Prometheus scrapes a local
- * exposition and itself, and the samples arrive in the monitor's store with Prometheus' target labels.
+ * exposition and itself, and the samples arrive in the monitor's store with Prometheus' target labels. Prometheus
+ * authenticates with an ingest API token; without one the monitor refuses the write.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../../src/config.ts';
 import { startMonitor, type RunningMonitor } from '../../src/main.ts';
+import { adminBearer, issueApiToken } from '../helpers/auth.ts';
 import { requireBinary } from '../helpers/binaries.ts';
 import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
 import { pollUntil } from '../helpers/server-process.ts';
@@ -23,6 +25,7 @@ describe('Prometheus remote_write into the monitor', { skip: binary ? false : 'p
   let exporter: Server | undefined;
   let monitor: RunningMonitor | undefined;
   let prom: PrometheusInstance | undefined;
+  let viewerToken = '';
 
   before(async () => {
     exporter = createServer((_q, r) => r.end('# TYPE dwcp_rw_probe gauge\ndwcp_rw_probe{lane="a"} 42\ndwcp_rw_probe{lane="b"} 7\n'));
@@ -37,10 +40,14 @@ describe('Prometheus remote_write into the monitor', { skip: binary ? false : 'p
       logger: pino({ level: 'silent' }),
       webRoot: dir,
     });
+    // Prometheus sends with an ingest API token (remote_write authorization.credentials_file).
+    const admin = await adminBearer(monitor.url, dir);
+    writeFileSync(join(dir, 'ingest-token'), await issueApiToken(monitor.url, admin, 'ingest'), { mode: 0o600 });
+    viewerToken = await issueApiToken(monitor.url, admin, 'viewer');
     const exporterAddress = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
     const config =
       prometheusConfig('rw-probe', [{ address: exporterAddress, labels: { region: 'us-east' } }], '1s') +
-      ['remote_write:', `  - url: ${JSON.stringify(`${monitor.url}api/v1/write`)}`, '    queue_config:', '      batch_send_deadline: 1s', '      min_backoff: 100ms', '      max_backoff: 1s', ''].join('\n');
+      ['remote_write:', `  - url: ${JSON.stringify(`${monitor.url}api/v1/write`)}`, '    authorization:', `      credentials_file: ${JSON.stringify(join(dir, 'ingest-token'))}`, '    queue_config:', '      batch_send_deadline: 1s', '      min_backoff: 100ms', '      max_backoff: 1s', ''].join('\n');
     prom = await startPrometheus(binary!, config);
   });
 
@@ -69,7 +76,13 @@ describe('Prometheus remote_write into the monitor', { skip: binary ? false : 'p
     assert.ok(a.values.length >= 1 && a.values.every((v) => v === 42));
     const up = await monitor!.store.findSeries('up', { job: 'rw-probe' }, 10);
     assert.equal(up.length, 1, "Prometheus' own up series of the target is written too");
-    const metrics = await (await fetch(`${monitor!.url}metrics`)).text();
+    const metrics = await (await fetch(`${monitor!.url}metrics`, { headers: { authorization: `Bearer ${viewerToken}` } })).text();
     assert.match(metrics, /dwcp_monitor_remote_write_samples_received_total [1-9]/);
+  });
+
+  it('remote write without a token, or with a viewer token, is refused', async () => {
+    const body = { method: 'POST', headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' }, body: new Uint8Array(0) };
+    assert.equal((await fetch(`${monitor!.url}api/v1/write`, body)).status, 401);
+    assert.equal((await fetch(`${monitor!.url}api/v1/write`, { ...body, headers: { ...body.headers, authorization: `Bearer ${viewerToken}` } })).status, 403);
   });
 });

@@ -27,6 +27,7 @@ describe('profiles and reports in the web page', { skip: chromiumPath ? false : 
     monitor = await startMonitor({
       config: parseMonitorConfig({
         listen: { host: '127.0.0.1', port: 0 },
+        auth: { mode: 'disabled' },
         storage: { type: 'sqlite', path: join(dir, 'ui.db') },
         host: { enabled: false },
         reports: { schedule: { hourly: false, daily: false, weekly: false } },

@@ -39,6 +39,7 @@ describe('web page in a real browser', { skip: chromiumPath ? false : 'chromium 
     monitor = await startMonitor({
       config: parseMonitorConfig({
         listen: { host: '127.0.0.1', port: 0 },
+        auth: { mode: 'disabled' },
         storage: { type: 'sqlite', path: join(dir, 'ui.db') },
         targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
         alerting: { receivers: [{ name: 'broken-hook', type: 'webhook', url: 'http://127.0.0.1:1/hook', timeout: '1s' }], incidents: { groupWait: '0s' } },

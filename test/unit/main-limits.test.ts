@@ -34,6 +34,7 @@ describe('startMonitor: per-target limits and the fair series budget', () => {
     const [noisy, quiet, capped] = servers.map(urlOf);
     const config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: 0 },
+      auth: { mode: 'disabled' },
       host: { enabled: false },
       detection: { enabled: false, maxSeries: 100 },
       storage: { type: 'sqlite', path: join(dir, 'dwcp.db'), layout: 'rows' },

@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dwcp-main-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function config(name: string, traces: Record<string, unknown> = {}) {
-  return parseMonitorConfig({ listen: { host: '127.0.0.1', port: 0 }, host: { enabled: false }, detection: { enabled: false }, storage: { type: 'sqlite', path: join(dir, name, 'dwcp.db'), layout: 'rows' }, traces });
+  return parseMonitorConfig({ listen: { host: '127.0.0.1', port: 0 }, auth: { mode: 'disabled' }, host: { enabled: false }, detection: { enabled: false }, storage: { type: 'sqlite', path: join(dir, name, 'dwcp.db'), layout: 'rows' }, traces });
 }
 
 describe('startMonitor: traces', () => {

@@ -22,6 +22,7 @@ describe('startMonitor: SLOs and gates from the configuration', () => {
   before(async () => {
     const config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: 0 },
+      auth: { mode: 'disabled' },
       storage: { type: 'sqlite', path: join(dir, 'monitor.db'), retention: '6h' },
       host: { enabled: false },
       slo: {

@@ -1,3 +1,4 @@
+import { AuthGate } from './components/AuthGate.tsx';
 import { DeliveryBanner } from './components/DeliveryBanner.tsx';
 import { routeHref, useRoute } from './route.ts';
 import { OVERVIEW, VIEWS } from './views/index.ts';
@@ -8,7 +9,7 @@ export function App() {
   const current = VIEWS.find((view) => view.name === route.view) ?? OVERVIEW;
   const View = current.component;
   return (
-    <>
+    <AuthGate>
       <header className="header">
         <h1>DWCP Monitor</h1>
         <span className="muted">NovaCron WAN migration protocol · AMST · HDE · PBA · ASS · ACP · ITP</span>
@@ -26,6 +27,6 @@ export function App() {
       <main>
         <View route={route} />
       </main>
-    </>
+    </AuthGate>
   );
 }

@@ -75,8 +75,9 @@ export function demoCommand(): Command {
           port,
           dataDir: f.dataDir,
           signal: abort.signal,
-          onStarted: ({ ui, nodes }) => {
+          onStarted: ({ ui, nodes, login }) => {
             process.stdout.write(`DWCP Monitor UI: ${ui}\n`);
+            process.stdout.write(`  log in as ${login.username}; the password is in ${login.passwordFile} (e.g. cat ${login.passwordFile})\n`);
             for (const n of nodes) process.stdout.write(`  ${n.id} (${n.region}, ${n.mode}) ${n.url}\n`);
             process.stdout.write(durationMs === null ? 'Press Ctrl-C to stop and write the report.\n' : '');
           },

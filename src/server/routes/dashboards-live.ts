@@ -16,7 +16,7 @@ import { LimitExceededError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
 import { parseQuery } from '../params.ts';
-import { dashboardId, variableValues } from './dashboards.ts';
+import { dashboardId, scopeOf, variableValues } from './dashboards.ts';
 
 /** Close code 1013 "try again later" and 1000 "normal closure" (RFC 6455 registry). */
 const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -115,13 +115,14 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
         variableValues(parsed.families.get('var'));
         const id = dashboardId(request.params.id);
         if (total >= api.live.maxClients) throw new LimitExceededError(`dashboard live updates already have their maximum of ${api.live.maxClients} clients`);
-        if (viewers(api.defaultScope.tenantId, id) >= api.live.maxClientsPerDashboard) throw new LimitExceededError(`dashboard ${id} already has its maximum of ${api.live.maxClientsPerDashboard} live viewers`);
-        await api.get(api.defaultScope, id);
+        const scope = scopeOf(request, api);
+        if (viewers(scope.tenantId, id) >= api.live.maxClientsPerDashboard) throw new LimitExceededError(`dashboard ${id} already has its maximum of ${api.live.maxClientsPerDashboard} live viewers`);
+        await api.get(scope, id);
       },
     },
     async (socket, request) => {
       const api = configured(ctx.deps.dashboards, 'dashboards');
-      const scope = api.defaultScope;
+      const scope = scopeOf(request, api);
       const id = dashboardId(request.params.id);
       const vars = variableValues(parseQuery(request.query, { schema: Query, families: ['var'] }).families.get('var'));
       const key = JSON.stringify([scope.tenantId, id, Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1))]);

@@ -2,12 +2,12 @@
  * The dashboard API: POST/GET/PUT/DELETE /api/dashboards (list with pagination), versions, and the evaluated
  * widget data GET /api/dashboards/{id}/data; registers the live updates of ./dashboards-live.ts.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardImportResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
-import type { DashboardsApi } from '../dashboards-deps.ts';
+import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
 import { intParam, parseQuery } from '../params.ts';
 import { dashboardLiveRoutes } from './dashboards-live.ts';
 
@@ -22,6 +22,12 @@ export function dashboardId(raw: string): string {
   const id = raw.toLowerCase();
   if (!ID.test(id)) throw new NotFoundError(`dashboard ${raw.slice(0, 64)} not found`);
   return id;
+}
+
+/** The caller's tenant and name (the configured default scope when authentication is disabled). */
+export function scopeOf(request: FastifyRequest, api: DashboardsApi): DashboardScope {
+  const p = request.principal;
+  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username };
 }
 
 /** Selected variable values from `var[name]=v1,v2` parameters. */
@@ -55,13 +61,13 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
 export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const api = (): DashboardsApi => configured(ctx.deps.dashboards, 'dashboards');
   const bodyLimit = ctx.deps.dashboards?.maxBodyBytes ?? ctx.limits.bodyLimitBytes;
-  const scope = () => api().defaultScope;
+  const scope = (request: FastifyRequest) => scopeOf(request, api());
   const NoParams = z.strictObject({});
   await app.register(dashboardLiveRoutes, ctx);
 
   app.post('/api/dashboards', { bodyLimit }, async (request, reply): Promise<DashboardResponse> => {
     parseQuery(request.query, { schema: NoParams });
-    const rec = await api().create(scope(), request.body);
+    const rec = await api().create(scope(request), request.body);
     reply.code(201);
     return { status: 'success', data: rec };
   });
@@ -76,12 +82,12 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     const t = api().templates().find((x) => x.name === request.params.name);
     if (t === undefined) throw new NotFoundError(`no dashboard template ${request.params.name.slice(0, 64)}; the templates are ${api().templates().map((x) => x.name).join(', ')}`);
     reply.code(201);
-    return { status: 'success', data: await api().create(scope(), t.dashboard) };
+    return { status: 'success', data: await api().create(scope(request), t.dashboard) };
   });
 
   app.post('/api/dashboards/import/grafana', { bodyLimit }, async (request, reply): Promise<DashboardImportResponse> => {
     parseQuery(request.query, { schema: NoParams });
-    const { record, warnings } = await api().importGrafana(scope(), request.body);
+    const { record, warnings } = await api().importGrafana(scope(request), request.body);
     reply.code(201);
     return { status: 'success', data: record, warnings };
   });
@@ -89,21 +95,21 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
   app.get<{ Params: { id: string } }>('/api/dashboards/:id/export', async (request) => {
     const q = parseQuery(request.query, { schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }) }).values;
     const id = dashboardId(request.params.id);
-    if (q.format === 'grafana') return api().exportGrafana(scope(), id);
-    return (await api().get(scope(), id)).dashboard;
+    if (q.format === 'grafana') return api().exportGrafana(scope(request), id);
+    return (await api().get(scope(request), id)).dashboard;
   });
 
   app.get('/api/dashboards', async (request): Promise<DashboardPageResponse> => {
     const q = parseQuery(request.query, {
       schema: z.strictObject({ offset: intParam(0, 1_000_000).optional(), limit: intParam(1, MAX_PAGE).optional(), search: z.string().max(200).optional() }),
     }).values;
-    const data = await api().list(scope(), { offset: q.offset ?? 0, limit: q.limit ?? DEFAULT_PAGE, ...(q.search !== undefined ? { search: q.search } : {}) });
+    const data = await api().list(scope(request), { offset: q.offset ?? 0, limit: q.limit ?? DEFAULT_PAGE, ...(q.search !== undefined ? { search: q.search } : {}) });
     return { status: 'success', data };
   });
 
   app.get<{ Params: { id: string } }>('/api/dashboards/:id', async (request): Promise<DashboardResponse> => {
     parseQuery(request.query, { schema: NoParams });
-    return { status: 'success', data: await api().get(scope(), dashboardId(request.params.id)) };
+    return { status: 'success', data: await api().get(scope(request), dashboardId(request.params.id)) };
   });
 
   app.put<{ Params: { id: string } }>('/api/dashboards/:id', { bodyLimit }, async (request): Promise<DashboardResponse> => {
@@ -111,22 +117,22 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     const id = dashboardId(request.params.id);
     const body = DashboardUpdateSchema.safeParse(request.body);
     if (!body.success) throw new InvalidInputError('body must be {"version": <the version being replaced>, "dashboard": {...}}');
-    return { status: 'success', data: await api().update(scope(), id, body.data.version, body.data.dashboard) };
+    return { status: 'success', data: await api().update(scope(request), id, body.data.version, body.data.dashboard) };
   });
 
   app.delete<{ Params: { id: string } }>('/api/dashboards/:id', async (request): Promise<DashboardResponse> => {
     const q = parseQuery(request.query, { schema: z.strictObject({ version: intParam(1, Number.MAX_SAFE_INTEGER).optional() }) }).values;
-    return { status: 'success', data: await api().delete(scope(), dashboardId(request.params.id), q.version) };
+    return { status: 'success', data: await api().delete(scope(request), dashboardId(request.params.id), q.version) };
   });
 
   app.get<{ Params: { id: string } }>('/api/dashboards/:id/versions', async (request): Promise<DashboardVersionsResponse> => {
     parseQuery(request.query, { schema: NoParams });
-    return { status: 'success', data: await api().versions(scope(), dashboardId(request.params.id)) };
+    return { status: 'success', data: await api().versions(scope(request), dashboardId(request.params.id)) };
   });
 
   app.get<{ Params: { id: string } }>('/api/dashboards/:id/data', async (request): Promise<DashboardDataResponse> => {
     const parsed = parseQuery(request.query, { schema: NoParams, families: ['var'] });
     const vars = variableValues(parsed.families.get('var'));
-    return { status: 'success', data: await api().data(scope(), dashboardId(request.params.id), vars) };
+    return { status: 'success', data: await api().data(scope(request), dashboardId(request.params.id), vars) };
   });
 }
