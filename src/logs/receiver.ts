@@ -54,6 +54,8 @@ export interface LogReceiverOptions {
   readonly pii?: PiiSettings;
   /** Wall clock, Unix ms (future/age limits); default Date.now. */
   readonly now?: () => number;
+  /** Called with every batch the sink stored (log-derived metrics); must not throw. */
+  readonly onStored?: (records: readonly LogRecord[]) => void;
 }
 
 type CounterName = 'dwcp_monitor_log_entries_accepted_total' | 'dwcp_monitor_log_entries_rejected_total' | 'dwcp_monitor_log_requests_rejected_total';
@@ -84,6 +86,7 @@ export class LogReceiver {
   readonly masker: PiiMasker;
   private readonly sink: LogSink;
   private readonly now: () => number;
+  private readonly onStored: ((records: readonly LogRecord[]) => void) | undefined;
   private readonly accepted: Counter;
   private readonly rejectedEntries: Counter;
   private readonly rejectedRequests: Counter;
@@ -94,6 +97,7 @@ export class LogReceiver {
     this.limits = { ...DEFAULT_LOG_LIMITS, ...opts.limits };
     this.masker = new PiiMasker(opts.pii ?? DEFAULT_PII_SETTINGS);
     this.now = opts.now ?? Date.now;
+    this.onStored = opts.onStored;
     this.accepted = counter(opts.registry, 'dwcp_monitor_log_entries_accepted_total');
     this.rejectedEntries = counter(opts.registry, 'dwcp_monitor_log_entries_rejected_total');
     this.rejectedRequests = counter(opts.registry, 'dwcp_monitor_log_requests_rejected_total');
@@ -166,6 +170,7 @@ export class LogReceiver {
         throw new StoreError(`storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
       this.accepted.inc({ protocol }, masked.length);
+      this.onStored?.(masked);
       return { accepted: masked.length, rejected: decoded.rejectedCount, messages: decoded.messages };
     } catch (e) {
       const reason: LogRequestRejectReason | undefined =
