@@ -1,7 +1,8 @@
 /**
  * Metrics derived from the logs the monitor ingests (src/logs/log-metrics.ts): series the monitor makes itself
  * from stored log entries and analyses like scraped ones (unlike the monitor's self-metrics, which are not
- * analysed).
+ * analysed). The series tracker analyses them like series outside the catalog (src/monitor/series-tracker.ts
+ * `leftToInference`), with the kind inferred from the name (`error_rate`).
  */
 import type { MetricDef } from './types.ts';
 
