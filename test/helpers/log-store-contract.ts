@@ -2,8 +2,8 @@
  * The log store contract: one suite every log-store backend runs (SQLite in memory:
  * test/unit/logs/store/log-store.test.ts; PostgreSQL: test/integration/store/log-store-postgres.test.ts).
  * Behaviour only, through LogStore's methods: round trip, label and word filters, both directions with keyset
- * paging, the scan bound, label names and values, retention per level, the entry cap, and the migration
- * bookkeeping table.
+ * paging, the scan bound, label names and values, retention per level, the entry cap, atomic batches (also
+ * beside retention), and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -135,6 +135,26 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual((await scan(st, { words: ['gone'] })).entries, []);
       await st.insertLogs([logRecord(500, { body: 'gone later' })]);
       assert.equal((await scan(st, { words: ['gone'] })).entries.length, 1);
+    });
+
+    test('a batch is atomic: a bad entry stores nothing of it, and the next batch is stored', async () => {
+      const st = await open();
+      await st.insertLogs([logRecord(3000, { body: 'before' })]);
+      await assert.rejects(st.insertLogs([logRecord(2000, { body: 'lost one' }), logRecord(2000, { body: null as unknown as string })]));
+      assert.equal(await st.insertLogs([logRecord(1000, { body: 'after' })]), 1);
+      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['after', 'before']);
+      assert.deepEqual((await scan(st, { words: ['lost'] })).entries, []);
+    });
+
+    test('inserts running beside retention all land, with their full-text rows', async () => {
+      const st = await open();
+      await st.insertLogs(Array.from({ length: 300 }, (_, i) => logRecord(2 * DAY + i, { level: 'debug', body: `old ${i}` })));
+      const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 50 }, (_, i) => logRecord(1000 + i, { body: `fresh ${b} ${i}` })));
+      const [deleted, ...stored] = await Promise.all([st.applyRetention(NOW), ...batches.map((x) => st.insertLogs(x))]);
+      assert.equal(deleted, 300);
+      assert.deepEqual(stored, batches.map(() => 50));
+      assert.equal(await st.count(), 500);
+      assert.equal((await scan(st, { words: ['fresh'] })).entries.length, 500);
     });
 
     test('migrations are recorded in their own table', async () => {
