@@ -112,6 +112,27 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
     });
 
+    test('a common word: newest first up to the limit, with labels, an older range and the scan bound', async () => {
+      const st = await open();
+      await st.insertLogs(Array.from({ length: 3000 }, (_, i) => logRecord(10_000 - i, { body: `common line ${i}`, nodeId: `node-${i % 3}` })));
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, { words: ['common'], ...over })).entries.map((e) => e.body);
+      assert.deepEqual(await bodies({ limit: 3 }), ['common line 2999', 'common line 2998', 'common line 2997']);
+      assert.deepEqual(await bodies({ limit: 2, labels: [{ label: 'node_id', in: ['node-1'] }] }), ['common line 2998', 'common line 2995']);
+      assert.deepEqual(await bodies({ limit: 2, endUs: (NOW - 9000) * 1000 }), ['common line 999', 'common line 998']);
+      assert.deepEqual(await bodies({ limit: 2, accept: (r) => r.body.endsWith('00') }), ['common line 2900', 'common line 2800']);
+      const bounded = await scan(st, { words: ['common'], maxScan: 1200, accept: () => false });
+      assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
+      const all = await scan(st, { words: ['common'], limit: 5000 });
+      assert.deepEqual([all.entries.length, all.truncated], [3000, false]);
+    });
+
+    test('word matches that arrived out of order come back in time order', async () => {
+      const st = await open();
+      await st.insertLogs([logRecord(1000, { body: 'late arrival newest' })]);
+      await st.insertLogs([logRecord(3000, { body: 'late arrival oldest' }), logRecord(2000, { body: 'late arrival middle' })]);
+      assert.deepEqual((await scan(st, { words: ['arrival'] })).entries.map((e) => e.body), ['late arrival newest', 'late arrival middle', 'late arrival oldest']);
+    });
+
     test('label names and values in the range', async () => {
       const st = await open();
       await st.insertLogs([logRecord(1000, { component: '', region: 'b' }), logRecord(2000, { component: '', region: 'a' }), logRecord(30 * DAY, { component: 'old' })]);

@@ -176,8 +176,16 @@ export class LogStore {
     }
   }
 
-  /** Reads entries in time order (see {@link LogScan}). */
+  /**
+   * Reads entries in time order (see {@link LogScan}). On SQLite, a backward scan with words over a range that
+   * reaches the latest stored entry walks the full-text index newest-first by entry id (arrival order) instead:
+   * it reads only matching entries, in pages, and stops at `limit` — a common word costs what its newest
+   * `limit` matches cost, not all of its matches. The entries found are returned in time order; they are the
+   * latest-arrived matches, which differ from the latest by timestamp only for entries that arrived out of order.
+   */
   async scan(q: LogScan): Promise<LogScanResult> {
+    const words = (q.words ?? []).flatMap(textTokens);
+    if (this.dialect === 'sqlite' && words.length > 0 && q.direction === 'backward' && (await this.reachesLatest(q.endUs))) return this.scanNewestMatches(q, words);
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
@@ -209,6 +217,49 @@ export class LogStore {
       last = { t: Number(end.time_us), id: Number(end.id) };
     }
     return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** Whether the latest-arrived entry is older than `endUs` (or the store is empty). */
+  private async reachesLatest(endUs: number): Promise<boolean> {
+    const r = await this.db.selectFrom('log_entries').select('time_us').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return r === undefined || Number(r.time_us) < endUs;
+  }
+
+  /** SQLite: pages of matching ids newest-first from the FTS index, then their entries under the other conditions. */
+  private async scanNewestMatches(q: LogScan, words: readonly string[]): Promise<LogScanResult> {
+    const match = words.map((w) => `"${w}"`).join(' ');
+    const rest: LogScan = { ...q, words: [] };
+    const entries: StoredLog[] = [];
+    let scanned = 0;
+    let below = Number.MAX_SAFE_INTEGER;
+    let exhausted = false;
+    while (entries.length < q.limit && scanned < q.maxScan) {
+      const page = Math.min(PAGE, q.maxScan - scanned);
+      const ids = (await sql<{ id: number }>`select rowid as id from log_fts where log_fts match ${match} and rowid < ${below} order by rowid desc limit ${page}`.execute(this.db)).rows.map((r) => Number(r.id));
+      scanned += ids.length;
+      if (ids.length > 0) {
+        const rows = (await this.db
+          .selectFrom('log_entries')
+          .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
+          .where((eb) => eb.and([eb('id', 'in', ids), this.conditions(eb, rest)]))
+          .orderBy('id', 'desc')
+          .execute()) as Row[];
+        for (const row of rows) {
+          const r = toRecord(row);
+          if (q.accept === undefined || q.accept(r)) {
+            entries.push(r);
+            if (entries.length >= q.limit) break;
+          }
+        }
+        below = ids[ids.length - 1]!;
+      }
+      if (ids.length < page) {
+        exhausted = true;
+        break;
+      }
+    }
+    entries.sort((a, b) => b.timeUs - a.timeUs || b.id - a.id);
+    return { entries, scanned, truncated: !exhausted && entries.length < q.limit && scanned >= q.maxScan };
   }
 
   /** Indexed label names with at least one non-empty value in `[startUs, endUs)`. */
