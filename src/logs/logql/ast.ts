@@ -26,6 +26,7 @@ export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
 export type Stage =
   | { readonly kind: 'line'; readonly op: LineFilterOp; readonly value: string }
   | { readonly kind: 'json' }
+  | { readonly kind: 'logfmt' }
   | { readonly kind: 'label'; readonly matcher: Matcher }
   | { readonly kind: 'compare'; readonly name: string; readonly op: CompareOp; readonly value: number };
 
@@ -61,6 +62,8 @@ function formatStage(s: Stage): string {
       return `${s.op} ${quote(s.value)}`;
     case 'json':
       return '| json';
+    case 'logfmt':
+      return '| logfmt';
     case 'label':
       return `| ${formatMatcher(s.matcher)}`;
     case 'compare':

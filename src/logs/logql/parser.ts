@@ -7,7 +7,7 @@
  *     rangeFn   = "count_over_time" | "rate"
  *     logQuery  = "{" matcher { "," matcher } "}" { stage }
  *     matcher   = name ("=" | "!=" | "=~" | "!~") string
- *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" matcher | "|" name cmp number
+ *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" "logfmt" | "|" matcher | "|" name cmp number
  *     cmp       = "==" | "!=" | ">" | ">=" | "<" | "<="
  * @see https://grafana.com/docs/loki/latest/query/
  */
@@ -115,8 +115,8 @@ class Parser {
       }
     }
     if (!this.eat('|')) return undefined;
-    const name = this.name('"json", a label filter or a line filter after "|"');
-    if (name === 'json' && !this.peekMatchOrCompare()) return { kind: 'json' };
+    const name = this.name('"json", "logfmt", a label filter or a line filter after "|"');
+    if ((name === 'json' || name === 'logfmt') && !this.peekMatchOrCompare()) return { kind: name };
     for (const op of ['==', '>=', '<=', '>', '<'] as const satisfies readonly CompareOp[]) if (this.eat(op)) return { kind: 'compare', name, op, value: this.number() };
     if (this.peek('!=') && this.isNumberAfter(2)) {
       this.i += 2;
@@ -129,7 +129,7 @@ class Parser {
     return { kind: 'label', matcher: { name, op, value } };
   }
 
-  /** After `| json`: a label filter on a label named json follows (`!=` and `!~` are read as line filters instead). */
+  /** After `| json` or `| logfmt`: a label filter on a label of that name follows (`!=` and `!~` are read as line filters instead). */
   peekMatchOrCompare(): boolean {
     return ['=', '>', '<'].some((t) => this.peek(t));
   }

@@ -33,6 +33,13 @@ describe('parseLogql', () => {
     assert.deepEqual(parseLogql('rate({a="b"} |= "x" [5m])'), { kind: 'metric', fn: 'rate', rangeMs: 300_000, query: { kind: 'log', selector: [{ name: 'a', op: '=', value: 'b' }], pipeline: [{ kind: 'line', op: '|=', value: 'x' }] } });
     assert.equal((parseLogql('count_over_time({a="b"}[1h30m])') as { rangeMs: number }).rangeMs, 5_400_000);
   });
+  it('parses logfmt, and a label filter on a label named logfmt', () => {
+    assert.deepEqual((parseLogql('{a="b"} | logfmt | status >= 500 | logfmt="x"') as LogQuery).pipeline, [
+      { kind: 'logfmt' },
+      { kind: 'compare', name: 'status', op: '>=', value: 500 },
+      { kind: 'label', matcher: { name: 'logfmt', op: '=', value: 'x' } },
+    ]);
+  });
   it('reads `| json != "x"` as json followed by a line filter', () => {
     assert.deepEqual((parseLogql('{a="b"} | json != "x"') as LogQuery).pipeline, [{ kind: 'json' }, { kind: 'line', op: '!=', value: 'x' }]);
   });
@@ -43,7 +50,7 @@ describe('parseLogql', () => {
     ['{a~"b"}', /column 3: expected a label matcher operator/],
     ['{a="b"', /expected "," or "}"/],
     ['{a="b"} |~ "("', /invalid regular expression/],
-    ['{a="b"} | ', /expected "json", a label filter/],
+    ['{a="b"} | ', /expected "json", "logfmt", a label filter/],
     ['sum(rate({a="b"}[1m]))', /unsupported function "sum"/],
     ['rate({a="b"})', /expected a range such as \[5m\]/],
     ['rate({a="b"}[0s])', /range must be > 0/],
@@ -55,7 +62,7 @@ describe('parseLogql', () => {
 
 describe('parseLogql fuzzing', () => {
   it('any text parses or throws LogqlParseError', () => {
-    const alphabet = fc.constantFrom('{', '}', '"', '`', '=', '!', '~', '|', ',', '(', ')', '[', ']', ' ', 'a', 'json', 'rate', 'count_over_time', '5m', '1', '.', '\\', '>', '<', 'x');
+    const alphabet = fc.constantFrom('{', '}', '"', '`', '=', '!', '~', '|', ',', '(', ')', '[', ']', ' ', 'a', 'json', 'logfmt', 'rate', 'count_over_time', '5m', '1', '.', '\\', '>', '<', 'x');
     const texts = fc.oneof(fc.string({ maxLength: 60 }), fc.array(alphabet, { maxLength: 30 }).map((a) => a.join('')));
     fc.assert(
       fc.property(texts, (s) => {
@@ -69,7 +76,7 @@ describe('parseLogql fuzzing', () => {
     );
   });
 
-  const name = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((n) => n !== 'json');
+  const name = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((n) => n !== 'json' && n !== 'logfmt');
   const text = fc.string({ maxLength: 12 });
   const safeRegex = fc.constantFrom('a.*', 'x|y', '[0-9]+', '(er)?ror', '');
   const matcher: fc.Arbitrary<Matcher> = fc.oneof(
@@ -80,6 +87,7 @@ describe('parseLogql fuzzing', () => {
     fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('|=' as const, '!=' as const), value: text }),
     fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('|~' as const, '!~' as const), value: safeRegex }),
     fc.constant({ kind: 'json' as const }),
+    fc.constant({ kind: 'logfmt' as const }),
     fc.record({ kind: fc.constant('label' as const), matcher }),
     fc.record({ kind: fc.constant('compare' as const), name, op: fc.constantFrom('==' as const, '!=' as const, '>' as const, '>=' as const, '<' as const, '<=' as const), value: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map((v) => (Object.is(v, -0) ? 0 : v)) }),
   );
