@@ -98,6 +98,18 @@ function toRecord(r: Row): StoredLog {
   };
 }
 
+/** A scan's time range, label sets and trace id (the words aside) as SQL conditions no index can serve. */
+function unindexedConditions(q: LogScan): Expression<SqlBool>[] {
+  const col = (c: string) => sql`+${sql.ref(c)}`;
+  const all: Expression<SqlBool>[] = [sql<SqlBool>`${col('time_us')} >= ${q.startUs}`, sql<SqlBool>`${col('time_us')} < ${q.endUs}`];
+  for (const s of q.labels) {
+    if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
+    if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
+  }
+  if (q.traceId !== undefined) all.push(sql<SqlBool>`${col('trace_id')} = ${q.traceId}`);
+  return all;
+}
+
 /** The log store of the monitor. */
 export class LogStore {
   readonly db: Kysely<LogDatabase>;
@@ -228,7 +240,6 @@ export class LogStore {
   /** SQLite: pages of matching ids newest-first from the FTS index, then their entries under the other conditions. */
   private async scanNewestMatches(q: LogScan, words: readonly string[]): Promise<LogScanResult> {
     const match = words.map((w) => `"${w}"`).join(' ');
-    const rest: LogScan = { ...q, words: [] };
     const entries: StoredLog[] = [];
     let scanned = 0;
     let below = Number.MAX_SAFE_INTEGER;
@@ -238,10 +249,12 @@ export class LogStore {
       const ids = (await sql<{ id: number }>`select rowid as id from log_fts where log_fts match ${match} and rowid < ${below} order by rowid desc limit ${page}`.execute(this.db)).rows.map((r) => Number(r.id));
       scanned += ids.length;
       if (ids.length > 0) {
+        // rows by id; the other conditions with unary `+` on their columns, so the planner cannot pick a label
+        // index (and read the label's whole range once per page) instead of the id lookups
         const rows = (await this.db
           .selectFrom('log_entries')
           .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-          .where((eb) => eb.and([eb('id', 'in', ids), this.conditions(eb, rest)]))
+          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q)]))
           .orderBy('id', 'desc')
           .execute()) as Row[];
         for (const row of rows) {
