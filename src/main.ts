@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.ts';
 import { logRedaction } from './model/redact.ts';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AlertingService } from './alerting/service.ts';
 import { authorizationHeader } from './alerting/delivery/http-auth.ts';
@@ -63,6 +63,9 @@ import { LogApi } from './logs/log-api.ts';
 import { DEFAULT_PII_SETTINGS } from './logs/pii/masker.ts';
 import type { LogStore } from './logs/store/log-store.ts';
 import { openPostgresLogStore, openSqliteLogStore } from './logs/store/open.ts';
+import { LogErrorCounts } from './logs/log-metrics.ts';
+import type { LogRecord } from './logs/record.ts';
+import { monitorLogger, SelfLogSink } from './logs/self-log.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
 import type { TraceStore } from './traces/store/trace-store.ts';
 import { DEFAULT_TAIL_SAMPLER_OPTIONS } from './traces/sampling/tail-sampler.ts';
@@ -110,6 +113,8 @@ export interface StartMonitorOptions {
   /** Built web page directory; default `web/dist` when it exists. */
   readonly webRoot?: string;
   readonly logger?: Logger;
+  /** The queue `logger` also writes to (src/logs/self-log.ts): stored in the log store when logs are enabled. */
+  readonly selfLog?: SelfLogSink;
   /** Clock (Unix ms), default Date.now. */
   readonly now?: () => number;
   /**
@@ -217,10 +222,10 @@ async function openLogStore(config: MonitorConfig): Promise<LogStore | undefined
 }
 
 /** The log receivers and queries over the log store, PII masking from the configuration. */
-function logApi(config: MonitorConfig, logStore: LogStore, registry: Registry): LogApi {
+function logApi(config: MonitorConfig, logStore: LogStore, registry: Registry, errorCounts: LogErrorCounts): LogApi {
   const l = config.logs;
   const pii = { ...DEFAULT_PII_SETTINGS, ...l.pii, sensitiveKeys: l.pii.sensitiveKeys ?? DEFAULT_PII_SETTINGS.sensitiveKeys };
-  return new LogApi(logStore, { registry, pii, limits: { maxBodyBytes: l.maxBodyBytes, maxDecompressedBytes: 4 * l.maxBodyBytes } });
+  return new LogApi(logStore, { registry, pii, onStored: (rs) => errorCounts.observe(rs), limits: { maxBodyBytes: l.maxBodyBytes, maxDecompressedBytes: 4 * l.maxBodyBytes } });
 }
 
 /**
@@ -234,7 +239,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const det = config.detection;
   const clock = opts.now ?? Date.now;
   checkAuthMode(config);
-  const log = opts.logger ?? pino({ level: 'info', redact: logRedaction() });
+  const selfLog = opts.logger === undefined ? new SelfLogSink() : opts.selfLog;
+  const log = opts.logger ?? monitorLogger({ level: 'info', redact: logRedaction(), ...(selfLog ? { selfLog } : {}) });
   const startedAt = clock();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -379,7 +385,16 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     startedAtMs: startedAt,
     now: clock,
   });
-  const logs = logStore ? logApi(config, logStore, registry) : undefined;
+  const errorCounts = new LogErrorCounts();
+  const logs = logStore ? logApi(config, logStore, registry, errorCounts) : undefined;
+  if (logs && logStore && selfLog) {
+    const insertLogs = async (rs: readonly LogRecord[]): Promise<number> => {
+      const n = await logStore.insertLogs(rs);
+      errorCounts.observe(rs);
+      return n;
+    };
+    selfLog.attach({ insertLogs, mask: (r) => logs.receiver.mask(r) }, registry);
+  }
   const dashboardStore = await openDashboardStore(config);
   const auth = await openAuth(config, log);
   const dashboards = dashboardStore
@@ -473,6 +488,12 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     ...(logStore
       ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await logStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'log retention failed') })]
       : []),
+    ...(logStore
+      ? [
+          new PeriodicTask({ intervalMs: 1000, run: () => selfLog?.flush(), onError: () => undefined }),
+          new PeriodicTask({ intervalMs: config.scrape.interval, run: async () => void (errorCounts.nodes > 0 && (await pipeline.ingestPushed('logs', errorCounts.samples(clock())))), onError: (e) => log.error({ err: e }, 'ingesting the error-log rates failed') }),
+        ]
+      : []),
     ...(checkpointer
       ? [new PeriodicTask({ intervalMs: det.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
       : []),
@@ -515,6 +536,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await store.close();
         await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
+        await selfLog?.flush();
         await logStore?.close();
         await dashboardStore?.close();
         await auth?.store.close();

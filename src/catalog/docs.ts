@@ -11,6 +11,7 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   host: 'Host collector and synthetic scrape series',
   node: 'Host collector (`dwcp-monitor collect`, node_exporter names)',
   runtime: 'Node.js runtime and profiler',
+  logs: 'Log-derived (counted from ingested logs, analysed)',
 };
 
 function row(m: MetricDef): string {

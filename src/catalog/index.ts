@@ -7,6 +7,7 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import { HOST_METRICS, type HostMetricName } from './host.ts';
+import { LOG_METRICS, type LogMetricName } from './logs.ts';
 import { MONITOR_METRICS, type MonitorMetricName } from './monitor.ts';
 import { NODE_EXPORTER_METRICS, type NodeExporterMetricName } from './node-exporter.ts';
 import { PRODUCTION_METRICS, type ProductionMetricName } from './production.ts';
@@ -23,12 +24,13 @@ export type MetricName =
   | MonitorMetricName
   | HostMetricName
   | NodeExporterMetricName
-  | RuntimeMetricName;
+  | RuntimeMetricName
+  | LogMetricName;
 
 /** A catalog entry with its name typed as a catalog name. */
 export type CatalogMetric = MetricDef<MetricName>;
 
-/** Every metric, in document order (v1, v3, production, monitor, host, node, runtime). */
+/** Every metric, in document order (v1, v3, production, monitor, host, node, runtime, logs). */
 export const CATALOG: readonly CatalogMetric[] = [
   ...V1_METRICS,
   ...V3_METRICS,
@@ -37,6 +39,7 @@ export const CATALOG: readonly CatalogMetric[] = [
   ...HOST_METRICS,
   ...NODE_EXPORTER_METRICS,
   ...RUNTIME_METRICS,
+  ...LOG_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(CATALOG.map((m) => [m.name, m]));

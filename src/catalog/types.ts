@@ -31,7 +31,7 @@ export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime';
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
 export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logRedaction } from '../model/redact.ts';
-import { pino } from 'pino';
+import { monitorLogger, SelfLogSink } from '../logs/self-log.ts';
 import { parseMonitorConfig } from '../config.ts';
 import { instrumentedNodeOptions } from '../main-ops.ts';
 import { startAuth } from '../auth/setup.ts';
@@ -138,7 +138,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
       alerting: { webhooks: [{ name: 'demo-receiver', url: receiver.url }] },
       auth: { path: auth.storePath, signingKeyFile: auth.signingKeyFile },
     });
-    monitor = await startMonitor({ config, logger: pino({ level: 'warn', redact: logRedaction() }) });
+    const selfLog = new SelfLogSink();
+    monitor = await startMonitor({ config, logger: monitorLogger({ level: 'warn', redact: logRedaction(), selfLog }), selfLog });
   } catch (e) {
     await cluster.stop();
     await receiver.close();

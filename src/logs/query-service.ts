@@ -1,7 +1,8 @@
 /**
  * Log queries over the log store in the Loki query API's shapes: LogQL log queries (streams, newest or oldest
- * first, at most `limit` entries) and the range aggregations count_over_time and rate (a matrix on a step
- * grid), label names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
+ * first, at most `limit` entries) and the range aggregations count_over_time and rate, optionally summed by
+ * labels (`sum by (...)`: counts over the merged entries of each group) — a matrix on a step grid; label
+ * names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
  * become SQL conditions (regex matchers through the label's stored values), `|=` needles give full-text words,
  * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
  * was reached).
@@ -58,6 +59,13 @@ export interface LogSearch {
 
 function nsString(us: number): string {
   return `${us}000`;
+}
+
+/** The labels of `labels` named in `names` (those present). */
+function pick(labels: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) if (Object.hasOwn(labels, n)) out[n] = labels[n]!;
+  return out;
 }
 
 function seriesKey(labels: Record<string, string>): string {
@@ -208,14 +216,15 @@ export class LogQueryService {
       accept: (row) => {
         const out = run(row);
         if (out === undefined) return false;
-        const key = seriesKey(out.labels);
+        const labels = q.sumBy === undefined ? out.labels : pick(out.labels, q.sumBy);
+        const key = seriesKey(labels);
         let s = series.get(key);
         if (!s) {
           if (series.size >= this.limits.maxSeries) {
             dropped = true;
             return false;
           }
-          series.set(key, (s = { labels: out.labels, times: [] }));
+          series.set(key, (s = { labels, times: [] }));
         }
         s.times.push(row.timeUs);
         return false;

@@ -54,7 +54,7 @@ export interface LogReceiverOptions {
   readonly pii?: PiiSettings;
   /** Wall clock, Unix ms (future/age limits); default Date.now. */
   readonly now?: () => number;
-  /** Called with the entries of each push after they are stored (masked); e.g. the live tail's publish. */
+  /** Called with the entries of each push after they are stored (masked): the live tail, log-derived metrics; must not throw. */
   readonly onStored?: (records: readonly LogRecord[]) => void;
 }
 

@@ -46,10 +46,13 @@ interface HistogramParts {
 /**
  * Whether a catalog metric is analysed like a series outside the catalog: the node_exporter-named metrics of
  * the host collector (group `node`) that the catalog gives no tuned kind (`generic`) — the same names a real
- * node_exporter exposes, so they are judged the same way.
+ * node_exporter exposes, so they are judged the same way — and the log-derived metrics (group `logs`): the
+ * DWCP per-kind tuning was chosen on scraped DWCP series; on an error-log rate its `error_rate` setting (EWMA
+ * at 17 σ) flags only the first sample of a step (the band widens at once), so confirmation never comes, while
+ * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it.
  */
 function leftToInference(def: MetricDef): boolean {
-  return def.group === 'node' && def.anomalyKind === 'generic';
+  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs';
 }
 
 /**

@@ -60,6 +60,16 @@ export type OpenedStore = SampleStore & AnomalyStore & DetectorStateStore & { re
  * @throws StoreError when the file cannot be opened.
  */
 export function openSqliteDatabase<DB = Database>(path: string): Kysely<DB> {
+  return openSqliteConnection<DB>(path).db;
+}
+
+/**
+ * As {@link openSqliteDatabase}, also returning the better-sqlite3 connection under the kysely instance (for
+ * batched writes through prepared statements; use it only while holding kysely's connection, e.g. inside
+ * `db.connection().execute(...)`, so it never interleaves with a kysely transaction).
+ * @throws StoreError when the file cannot be opened.
+ */
+export function openSqliteConnection<DB = Database>(path: string): { readonly db: Kysely<DB>; readonly raw: BetterSqlite3.Database } {
   let raw: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -71,7 +81,7 @@ export function openSqliteDatabase<DB = Database>(path: string): Kysely<DB> {
   } catch (e) {
     throw new StoreError(`cannot open SQLite database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) });
+  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) }), raw };
 }
 
 /**

@@ -2,8 +2,8 @@
  * The log store contract: one suite every log-store backend runs (SQLite in memory:
  * test/unit/logs/store/log-store.test.ts; PostgreSQL: test/integration/store/log-store-postgres.test.ts).
  * Behaviour only, through LogStore's methods: round trip, label and word filters, both directions with keyset
- * paging, the scan bound, label names and values, retention per level, the entry cap, and the migration
- * bookkeeping table.
+ * paging, the scan bound, label names and values, retention per level, the entry cap, atomic batches (also
+ * beside retention), and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -112,6 +112,27 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
     });
 
+    test('a common word: newest first up to the limit, with labels, an older range and the scan bound', async () => {
+      const st = await open();
+      await st.insertLogs(Array.from({ length: 3000 }, (_, i) => logRecord(10_000 - i, { body: `common line ${i}`, nodeId: `node-${i % 3}` })));
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, { words: ['common'], ...over })).entries.map((e) => e.body);
+      assert.deepEqual(await bodies({ limit: 3 }), ['common line 2999', 'common line 2998', 'common line 2997']);
+      assert.deepEqual(await bodies({ limit: 2, labels: [{ label: 'node_id', in: ['node-1'] }] }), ['common line 2998', 'common line 2995']);
+      assert.deepEqual(await bodies({ limit: 2, endUs: (NOW - 9000) * 1000 }), ['common line 999', 'common line 998']);
+      assert.deepEqual(await bodies({ limit: 2, accept: (r) => r.body.endsWith('00') }), ['common line 2900', 'common line 2800']);
+      const bounded = await scan(st, { words: ['common'], maxScan: 1200, accept: () => false });
+      assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
+      const all = await scan(st, { words: ['common'], limit: 5000 });
+      assert.deepEqual([all.entries.length, all.truncated], [3000, false]);
+    });
+
+    test('word matches that arrived out of order come back in time order', async () => {
+      const st = await open();
+      await st.insertLogs([logRecord(1000, { body: 'late arrival newest' })]);
+      await st.insertLogs([logRecord(3000, { body: 'late arrival oldest' }), logRecord(2000, { body: 'late arrival middle' })]);
+      assert.deepEqual((await scan(st, { words: ['arrival'] })).entries.map((e) => e.body), ['late arrival newest', 'late arrival middle', 'late arrival oldest']);
+    });
+
     test('label names and values in the range', async () => {
       const st = await open();
       await st.insertLogs([logRecord(1000, { component: '', region: 'b' }), logRecord(2000, { component: '', region: 'a' }), logRecord(30 * DAY, { component: 'old' })]);
@@ -137,10 +158,30 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.equal((await scan(st, { words: ['gone'] })).entries.length, 1);
     });
 
+    test('a batch is atomic: a bad entry stores nothing of it, and the next batch is stored', async () => {
+      const st = await open();
+      await st.insertLogs([logRecord(3000, { body: 'before' })]);
+      await assert.rejects(st.insertLogs([logRecord(2000, { body: 'lost one' }), logRecord(2000, { body: null as unknown as string })]));
+      assert.equal(await st.insertLogs([logRecord(1000, { body: 'after' })]), 1);
+      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['after', 'before']);
+      assert.deepEqual((await scan(st, { words: ['lost'] })).entries, []);
+    });
+
+    test('inserts running beside retention all land, with their full-text rows', async () => {
+      const st = await open();
+      await st.insertLogs(Array.from({ length: 300 }, (_, i) => logRecord(2 * DAY + i, { level: 'debug', body: `old ${i}` })));
+      const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 50 }, (_, i) => logRecord(1000 + i, { body: `fresh ${b} ${i}` })));
+      const [deleted, ...stored] = await Promise.all([st.applyRetention(NOW), ...batches.map((x) => st.insertLogs(x))]);
+      assert.equal(deleted, 300);
+      assert.deepEqual(stored, batches.map(() => 50));
+      assert.equal(await st.count(), 500);
+      assert.equal((await scan(st, { words: ['fresh'] })).entries.length, 500);
+    });
+
     test('migrations are recorded in their own table', async () => {
       const st = await open();
       const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
-      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs']);
+      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none']);
     });
   });
 }

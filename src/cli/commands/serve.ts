@@ -1,7 +1,7 @@
 /** `dwcp-monitor serve`: runs the monitor service until SIGINT/SIGTERM. */
 import { Command, Option } from 'commander';
 import { logRedaction } from '../../model/redact.ts';
-import { pino } from 'pino';
+import { monitorLogger, SelfLogSink } from '../../logs/self-log.ts';
 import { dirname, resolve } from 'node:path';
 import { parseMonitorConfig, readMonitorConfig, type MonitorConfig } from '../../config.ts';
 import { InvalidInputError } from '../../errors.ts';
@@ -71,7 +71,9 @@ export function serveCommand(): Command {
           baseDir: loaded ? dirname(resolve(loaded.path)) : process.cwd(),
           ...(loaded ? { configName: loaded.path, locate: loaded.locate } : {}),
         });
-        const monitor = await startMonitor({ config, slos, logger: pino({ level: flags.logLevel, redact: logRedaction() }) });
+        const selfLog = new SelfLogSink();
+        const logger = monitorLogger({ level: flags.logLevel, redact: logRedaction(), selfLog });
+        const monitor = await startMonitor({ config, slos, logger, selfLog });
         process.stdout.write(`DWCP Monitor listening on ${monitor.url} (${config.targets.length} targets)\n`);
         // SIGHUP reloads the alert rule files; a bad file keeps the running rules (the problems are logged).
         const onHup = (): void => {

@@ -26,6 +26,7 @@ export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
 export type Stage =
   | { readonly kind: 'line'; readonly op: LineFilterOp; readonly value: string }
   | { readonly kind: 'json' }
+  | { readonly kind: 'logfmt' }
   | { readonly kind: 'label'; readonly matcher: Matcher }
   | { readonly kind: 'compare'; readonly name: string; readonly op: CompareOp; readonly value: number };
 
@@ -42,6 +43,11 @@ export interface MetricQuery {
   readonly fn: 'count_over_time' | 'rate';
   readonly query: LogQuery;
   readonly rangeMs: number;
+  /**
+   * `sum by (labels) (...)`: the series summed per value of these labels ([] for a plain `sum(...)`, all series
+   * into one); undefined without `sum`.
+   */
+  readonly sumBy?: readonly string[];
 }
 
 export type Query = LogQuery | MetricQuery;
@@ -61,6 +67,8 @@ function formatStage(s: Stage): string {
       return `${s.op} ${quote(s.value)}`;
     case 'json':
       return '| json';
+    case 'logfmt':
+      return '| logfmt';
     case 'label':
       return `| ${formatMatcher(s.matcher)}`;
     case 'compare':
@@ -75,5 +83,7 @@ export function formatLogQuery(q: LogQuery): string {
 
 /** LogQL text of a query (ranges written in whole milliseconds). */
 export function formatQuery(q: Query): string {
-  return q.kind === 'log' ? formatLogQuery(q) : `${q.fn}(${formatLogQuery(q.query)} [${q.rangeMs}ms])`;
+  if (q.kind === 'log') return formatLogQuery(q);
+  const inner = `${q.fn}(${formatLogQuery(q.query)} [${q.rangeMs}ms])`;
+  return q.sumBy === undefined ? inner : `sum by (${q.sumBy.join(', ')}) (${inner})`;
 }

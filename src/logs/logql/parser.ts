@@ -3,17 +3,19 @@
  * what was expected, e.g. `parse error at column 12: expected a label matcher operator (=, !=, =~, !~)`.
  * Regular expressions are checked when parsed (JavaScript syntax; LogQL's RE2 is close for common patterns).
  *
- *     query     = logQuery | rangeFn "(" logQuery "[" duration "]" ")"
+ *     query     = logQuery | range | "sum" [ by ] "(" range ")" [ by ]
+ *     range     = rangeFn "(" logQuery "[" duration "]" ")"
+ *     by        = "by" "(" [ name { "," name } ] ")"
  *     rangeFn   = "count_over_time" | "rate"
  *     logQuery  = "{" matcher { "," matcher } "}" { stage }
  *     matcher   = name ("=" | "!=" | "=~" | "!~") string
- *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" matcher | "|" name cmp number
+ *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" "logfmt" | "|" matcher | "|" name cmp number
  *     cmp       = "==" | "!=" | ">" | ">=" | "<" | "<="
  * @see https://grafana.com/docs/loki/latest/query/
  */
 import { InvalidInputError } from '../../errors.ts';
 import { parseDuration } from '../../model/duration.ts';
-import type { CompareOp, LineFilterOp, LogQuery, Matcher, MatchOp, Query, Stage } from './ast.ts';
+import type { CompareOp, LineFilterOp, LogQuery, Matcher, MatchOp, MetricQuery, Query, Stage } from './ast.ts';
 import { readString } from './strings.ts';
 
 /** Longest query text accepted, characters. */
@@ -115,8 +117,8 @@ class Parser {
       }
     }
     if (!this.eat('|')) return undefined;
-    const name = this.name('"json", a label filter or a line filter after "|"');
-    if (name === 'json' && !this.peekMatchOrCompare()) return { kind: 'json' };
+    const name = this.name('"json", "logfmt", a label filter or a line filter after "|"');
+    if ((name === 'json' || name === 'logfmt') && !this.peekMatchOrCompare()) return { kind: name };
     for (const op of ['==', '>=', '<=', '>', '<'] as const satisfies readonly CompareOp[]) if (this.eat(op)) return { kind: 'compare', name, op, value: this.number() };
     if (this.peek('!=') && this.isNumberAfter(2)) {
       this.i += 2;
@@ -129,7 +131,7 @@ class Parser {
     return { kind: 'label', matcher: { name, op, value } };
   }
 
-  /** After `| json`: a label filter on a label named json follows (`!=` and `!~` are read as line filters instead). */
+  /** After `| json` or `| logfmt`: a label filter on a label of that name follows (`!=` and `!~` are read as line filters instead). */
   peekMatchOrCompare(): boolean {
     return ['=', '>', '<'].some((t) => this.peek(t));
   }
@@ -178,23 +180,53 @@ class Parser {
     return ms;
   }
 
+  /** `rangeFn "(" logQuery "[" duration "]" ")"` after its function name `fn`. */
+  range(fn: string): MetricQuery {
+    if (fn !== 'count_over_time' && fn !== 'rate') {
+      this.i -= fn.length;
+      this.fail(`unsupported function ${JSON.stringify(fn)} (count_over_time, rate or sum)`);
+    }
+    this.expect('(');
+    const inner = this.logQuery();
+    this.expect('[', 'expected a range such as [5m] after the log query');
+    const rangeMs = this.duration();
+    this.expect(']');
+    this.expect(')');
+    return { kind: 'metric', fn, query: inner, rangeMs };
+  }
+
+  /** `"by" "(" [ name { "," name } ] ")"`: distinct label names in order. */
+  by(): string[] {
+    this.expect('by');
+    this.expect('(');
+    const names: string[] = [];
+    if (this.eat(')')) return names;
+    do {
+      const n = this.name('a label name');
+      if (!names.includes(n)) names.push(n);
+    } while (this.eat(','));
+    this.expect(')', 'expected "," or ")" after a label name');
+    return names;
+  }
+
   query(): Query {
     this.ws();
     let q: Query;
     if (this.peek('{')) q = this.logQuery();
     else {
       const fn = this.name('a stream selector or count_over_time(...) / rate(...)');
-      if (fn !== 'count_over_time' && fn !== 'rate') {
-        this.i -= fn.length;
-        this.fail(`unsupported function ${JSON.stringify(fn)} (count_over_time or rate)`);
-      }
-      this.expect('(');
-      const inner = this.logQuery();
-      this.expect('[', 'expected a range such as [5m] after the log query');
-      const rangeMs = this.duration();
-      this.expect(']');
-      this.expect(')');
-      q = { kind: 'metric', fn, query: inner, rangeMs };
+      if (fn === 'sum') {
+        let by = this.peek('by') ? this.by() : undefined;
+        this.expect('(');
+        this.ws();
+        const inner = this.range(this.name('count_over_time(...) or rate(...) inside sum'));
+        this.expect(')');
+        if (this.peek('by')) {
+          if (by !== undefined) this.fail('"by" given twice');
+          by = this.by();
+        }
+        q = { ...inner, sumBy: by ?? [] };
+      } else q = this.range(fn);
     }
     this.ws();
     if (this.i < this.s.length) this.fail('unexpected text after the query');

@@ -2,11 +2,15 @@
  * Evaluation of a log query's selector and pipeline over stored entries: the selector's matchers on the indexed
  * labels (an unknown label is the empty string, as in Loki), then each stage in order — line filters on the
  * line, `| json` adding the line's fields as labels (nested keys joined with `_`; a line that is not a JSON
- * object gets `__error__="JSONParserErr"`), label filters and numeric comparisons on the labels so far (a
+ * object gets `__error__="JSONParserErr"`), `| logfmt` adding the line's `key=value` pairs as labels (the
+ * `logfmt` package's parser; keys sanitised as for json, a bare key or `true`/`false` gives "true"/"false", an
+ * empty value ""), label filters and numeric comparisons on the labels so far (a
  * value that is not a number fails a comparison). Also the full-text words a pipeline implies (for the store's
  * index): the whole words inside each `|=` needle.
  * @see https://grafana.com/docs/loki/latest/query/log_queries/#json
+ * @see https://grafana.com/docs/loki/latest/query/log_queries/#logfmt
  */
+import logfmt from 'logfmt';
 import { LOG_LABELS, labelValue, type LogLabelName, type LogRecord } from '../record.ts';
 import type { CompareOp, LogQuery, Matcher, Stage } from './ast.ts';
 
@@ -71,6 +75,17 @@ function flatten(v: unknown, prefix: string, out: Record<string, string>): void 
   out[prefix] = typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** The `key=value` pairs of a logfmt line as labels (sanitised keys, at most {@link MAX_PARSED_LABELS}). */
+function logfmtLabels(line: string, labels: Record<string, string>): void {
+  let n = 0;
+  for (const [k, v] of Object.entries(logfmt.parse(line) as Record<string, unknown>)) {
+    const key = k.replace(/[^a-zA-Z0-9_]/g, '_');
+    if (key === '' || key === '__proto__') continue;
+    if (n++ >= MAX_PARSED_LABELS) break;
+    labels[key] = v === null || v === undefined ? '' : String(v);
+  }
+}
+
 type StageFn = (line: string, labels: Record<string, string>) => boolean;
 
 function compileStage(s: Stage): StageFn {
@@ -98,6 +113,11 @@ function compileStage(s: Stage): StageFn {
         const parsed: Record<string, string> = {};
         flatten(v, '', parsed);
         for (const [k, x] of Object.entries(parsed)) labels[k] = x;
+        return true;
+      };
+    case 'logfmt':
+      return (line, labels) => {
+        logfmtLabels(line, labels);
         return true;
       };
     case 'label': {

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { connectPostgres, type PostgresStoreOptions } from '../../store/postgres.ts';
-import { openSqliteDatabase } from '../../store/sqlite.ts';
+import { openSqliteConnection } from '../../store/sqlite.ts';
 import { LogStore, type LogStoreOptions } from './log-store.ts';
 import { migrateLogStore } from './migrations.ts';
 import type { LogDatabase } from './schema.ts';
@@ -15,10 +15,10 @@ import type { LogDatabase } from './schema.ts';
  * @throws StoreError when the file cannot be opened or a migration fails; InvalidInputError on bad options
  */
 export async function openSqliteLogStore(path: string, opts: LogStoreOptions): Promise<LogStore> {
-  const db = openSqliteDatabase<LogDatabase>(path);
+  const { db, raw } = openSqliteConnection<LogDatabase>(path);
   try {
     await migrateLogStore(db as unknown as Kysely<unknown>, 'sqlite');
-    return new LogStore(db, 'sqlite', opts);
+    return new LogStore(db, { dialect: 'sqlite', raw }, opts);
   } catch (e) {
     await db.destroy();
     throw e;
@@ -33,7 +33,7 @@ export async function openPostgresLogStore(pg: Omit<PostgresStoreOptions, 'reten
   const { db, onClose } = await connectPostgres<LogDatabase>({ ...pg, retentionMs: Math.max(...Object.values(opts.retentionMs)) });
   try {
     await migrateLogStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);
-    return new LogStore(db, 'postgres', opts, onClose);
+    return new LogStore(db, { dialect: 'postgres' }, opts, onClose);
   } catch (e) {
     await db.destroy();
     if (onClose) await onClose().catch(() => undefined);

@@ -33,6 +33,20 @@ describe('parseLogql', () => {
     assert.deepEqual(parseLogql('rate({a="b"} |= "x" [5m])'), { kind: 'metric', fn: 'rate', rangeMs: 300_000, query: { kind: 'log', selector: [{ name: 'a', op: '=', value: 'b' }], pipeline: [{ kind: 'line', op: '|=', value: 'x' }] } });
     assert.equal((parseLogql('count_over_time({a="b"}[1h30m])') as { rangeMs: number }).rangeMs, 5_400_000);
   });
+  it('parses sum, sum by (...) before or after its argument', () => {
+    const inner = { kind: 'metric', fn: 'rate', rangeMs: 60_000, query: { kind: 'log', selector: [{ name: 'a', op: '=', value: 'b' }], pipeline: [] } };
+    assert.deepEqual(parseLogql('sum by (node_id, level) (rate({a="b"}[1m]))'), { ...inner, sumBy: ['node_id', 'level'] });
+    assert.deepEqual(parseLogql('sum(rate({a="b"}[1m])) by (node_id,node_id)'), { ...inner, sumBy: ['node_id'] });
+    assert.deepEqual(parseLogql('sum(rate({a="b"}[1m]))'), { ...inner, sumBy: [] });
+    assert.deepEqual(parseLogql('sum by () (rate({a="b"}[1m]))'), { ...inner, sumBy: [] });
+  });
+  it('parses logfmt, and a label filter on a label named logfmt', () => {
+    assert.deepEqual((parseLogql('{a="b"} | logfmt | status >= 500 | logfmt="x"') as LogQuery).pipeline, [
+      { kind: 'logfmt' },
+      { kind: 'compare', name: 'status', op: '>=', value: 500 },
+      { kind: 'label', matcher: { name: 'logfmt', op: '=', value: 'x' } },
+    ]);
+  });
   it('reads `| json != "x"` as json followed by a line filter', () => {
     assert.deepEqual((parseLogql('{a="b"} | json != "x"') as LogQuery).pipeline, [{ kind: 'json' }, { kind: 'line', op: '!=', value: 'x' }]);
   });
@@ -43,8 +57,13 @@ describe('parseLogql', () => {
     ['{a~"b"}', /column 3: expected a label matcher operator/],
     ['{a="b"', /expected "," or "}"/],
     ['{a="b"} |~ "("', /invalid regular expression/],
-    ['{a="b"} | ', /expected "json", a label filter/],
-    ['sum(rate({a="b"}[1m]))', /unsupported function "sum"/],
+    ['{a="b"} | ', /expected "json", "logfmt", a label filter/],
+    ['max(rate({a="b"}[1m]))', /unsupported function "max"/],
+    ['sum({a="b"})', /expected count_over_time\(...\) or rate\(...\) inside sum/],
+    ['sum(sum(rate({a="b"}[1m])))', /unsupported function "sum"/],
+    ['sum by (a) (rate({a="b"}[1m])) by (b)', /"by" given twice/],
+    ['sum by (a (rate({a="b"}[1m]))', /expected "," or "\)" after a label name/],
+    ['sum by (a,) (rate({a="b"}[1m]))', /expected a label name/],
     ['rate({a="b"})', /expected a range such as \[5m\]/],
     ['rate({a="b"}[0s])', /range must be > 0/],
     ['{a="b"} extra', /column 9: unexpected text after the query/],
@@ -55,7 +74,7 @@ describe('parseLogql', () => {
 
 describe('parseLogql fuzzing', () => {
   it('any text parses or throws LogqlParseError', () => {
-    const alphabet = fc.constantFrom('{', '}', '"', '`', '=', '!', '~', '|', ',', '(', ')', '[', ']', ' ', 'a', 'json', 'rate', 'count_over_time', '5m', '1', '.', '\\', '>', '<', 'x');
+    const alphabet = fc.constantFrom('{', '}', '"', '`', '=', '!', '~', '|', ',', '(', ')', '[', ']', ' ', 'a', 'json', 'logfmt', 'rate', 'sum', 'by',  'count_over_time', '5m', '1', '.', '\\', '>', '<', 'x');
     const texts = fc.oneof(fc.string({ maxLength: 60 }), fc.array(alphabet, { maxLength: 30 }).map((a) => a.join('')));
     fc.assert(
       fc.property(texts, (s) => {
@@ -69,7 +88,7 @@ describe('parseLogql fuzzing', () => {
     );
   });
 
-  const name = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((n) => n !== 'json');
+  const name = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/).filter((n) => n !== 'json' && n !== 'logfmt');
   const text = fc.string({ maxLength: 12 });
   const safeRegex = fc.constantFrom('a.*', 'x|y', '[0-9]+', '(er)?ror', '');
   const matcher: fc.Arbitrary<Matcher> = fc.oneof(
@@ -80,11 +99,14 @@ describe('parseLogql fuzzing', () => {
     fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('|=' as const, '!=' as const), value: text }),
     fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('|~' as const, '!~' as const), value: safeRegex }),
     fc.constant({ kind: 'json' as const }),
+    fc.constant({ kind: 'logfmt' as const }),
     fc.record({ kind: fc.constant('label' as const), matcher }),
     fc.record({ kind: fc.constant('compare' as const), name, op: fc.constantFrom('==' as const, '!=' as const, '>' as const, '>=' as const, '<' as const, '<=' as const), value: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map((v) => (Object.is(v, -0) ? 0 : v)) }),
   );
   const logQuery: fc.Arbitrary<LogQuery> = fc.record({ kind: fc.constant('log' as const), selector: fc.array(matcher, { minLength: 1, maxLength: 3 }), pipeline: fc.array(stage, { maxLength: 5 }) });
-  const query: fc.Arbitrary<Query> = fc.oneof(logQuery, fc.record({ kind: fc.constant('metric' as const), fn: fc.constantFrom('count_over_time' as const, 'rate' as const), query: logQuery, rangeMs: fc.integer({ min: 1, max: 86_400_000 }) }));
+  const metric = fc.record({ kind: fc.constant('metric' as const), fn: fc.constantFrom('count_over_time' as const, 'rate' as const), query: logQuery, rangeMs: fc.integer({ min: 1, max: 86_400_000 }) });
+  const summed = fc.tuple(metric, fc.uniqueArray(name, { maxLength: 3 })).map(([m, sumBy]) => ({ ...m, sumBy }));
+  const query: fc.Arbitrary<Query> = fc.oneof(logQuery, metric, summed);
 
   it('parse(format(tree)) is the tree', () => {
     // fast-check records have a null prototype; compare them as plain JSON data

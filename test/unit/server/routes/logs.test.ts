@@ -95,6 +95,21 @@ describe('log routes', () => {
     assert.deepEqual(values.flat().map((v) => Number(v[1])).sort(), [1 / 60, 1 / 60]);
   });
 
+  it('sum by (...) adds the series of each group; a plain sum gives one series', async () => {
+    const at = `start=${NOW / 1000}&end=${NOW / 1000}&step=1`;
+    const matrix = async (q: string) =>
+      (await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${encodeURIComponent(q)}&${at}`)).body.data.result.map((s) => ('metric' in s ? [s.metric, s.values.map((v) => Number(v[1]))] : []));
+    assert.deepEqual(await matrix('sum by (node_id) (count_over_time({service="dwcp-node"}[1m]))'), [
+      [{ node_id: 'node-1' }, [2]],
+      [{ node_id: 'node-2' }, [2]],
+    ]);
+    assert.deepEqual(await matrix('sum(rate({service="dwcp-node"}[1m]))'), [[{}, [4 / 60]]]);
+    assert.deepEqual(await matrix('sum(count_over_time({service="dwcp-node"} | json [1m])) by (vm)'), [
+      [{ vm: 'vm-1' }, [2]],
+      [{}, [2]],
+    ]);
+  });
+
   it('labels and label values', async () => {
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/labels?${range}`)).body.data, ['service', 'node_id', 'region', 'level', 'component']);
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}`)).body.data, ['node-1', 'node-2']);
@@ -126,7 +141,7 @@ describe('log routes', () => {
       assert.match(r.body, msg);
     };
     await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('{service=}')}`, /column 10: expected a string/);
-    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('sum(rate({a="b"}[1m]))')}`, /unsupported function \\"sum\\"/);
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('max(rate({a="b"}[1m]))')}`, /unsupported function \\"max\\"/);
     await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('rate({a="b"}[1m])')}&start=0&end=100000&step=1`, /exceed the limit/);
     await bad('/loki/api/v1/query_range', /query/);
     await bad(`/api/logs?level=loud`, /level/);
