@@ -1,4 +1,5 @@
 import { DeliveryBanner } from './components/DeliveryBanner.tsx';
+import { ThemeToggle } from './components/ThemeToggle.tsx';
 import { routeHref, useRoute } from './route.ts';
 import { OVERVIEW, VIEWS } from './views/index.ts';
 
@@ -21,6 +22,7 @@ export function App() {
             ))}
           </nav>
         )}
+        <ThemeToggle />
       </header>
       <DeliveryBanner />
       <main>

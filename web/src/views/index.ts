@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { Route } from '../route.ts';
+import { DashboardsView } from './DashboardsView.tsx';
 import { OverviewView } from './OverviewView.tsx';
 
 /** One page of the console, reached at `#/<name>`. */
@@ -16,4 +17,7 @@ export interface ViewDefinition {
 export const OVERVIEW: ViewDefinition = { name: 'overview', title: 'Overview', component: OverviewView };
 
 /** The console's views in navigation order; add a view with one line here. */
-export const VIEWS: readonly ViewDefinition[] = [OVERVIEW];
+export const VIEWS: readonly ViewDefinition[] = [
+  OVERVIEW,
+  { name: 'dashboards', title: 'Dashboards', component: DashboardsView },
+];
