@@ -1,0 +1,191 @@
+/**
+ * The dashboards view in a real browser (Debian's chromium driven by playwright-core) against a running monitor
+ * that scrapes a simulated node: create a dashboard from a template, see its live updates, add a widget and save,
+ * a stale save refused with a reload, PNG and PDF exports rendered by the server (non-blank, the PDF's text has the
+ * title), the 390 px mobile layout without sideways scrolling, and an axe-core check without serious or critical
+ * violations in both themes.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { pino } from 'pino';
+import { parseMonitorConfig } from '../../src/config.ts';
+import { DEFAULT_WEB_ROOT, startMonitor, type RunningMonitor } from '../../src/main.ts';
+import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
+import { requireBinary } from '../helpers/binaries.ts';
+
+const chromiumPath = requireBinary('chromium');
+const pdftotext = requireBinary('pdftotext');
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? false : 'chromium or poppler-utils not found (outside CI)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dwcp-dash-ui-'));
+  let cluster: Cluster | undefined;
+  let monitor: RunningMonitor | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let id = '';
+  const pageErrors: string[] = [];
+  const api = async <T,>(path: string, init?: RequestInit): Promise<T> => (await (await fetch(`${monitor!.url}${path}`, init)).json()) as T;
+
+  before(async () => {
+    assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'web/dist is built (npm run build:web)');
+    cluster = await startCluster({ nodes: 1, regions: ['us-east'], portBase: 0, warn: () => undefined });
+    monitor = await startMonitor({
+      config: parseMonitorConfig({
+        listen: { host: '127.0.0.1', port: 0 },
+        storage: { type: 'sqlite', path: join(dir, 'ui.db') },
+        host: { enabled: false },
+        targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
+        reports: { schedule: { hourly: false, daily: false, weekly: false } },
+      }),
+      logger: pino({ level: 'silent' }),
+    });
+    browser = await chromium.launch({ executablePath: chromiumPath!, args: ARGS });
+    // A page of its own context: axe-core's builder needs one.
+    page = await (await browser.newContext({ viewport: { width: 1300, height: 1000 } })).newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${monitor.url}#/dashboards`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await monitor?.stop();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates a dashboard from the Operations template and shows its widgets with live updates', async () => {
+    await page.getByRole('button', { name: 'From the Operations template' }).click();
+    await page.getByRole('heading', { name: 'Operations', level: 2 }).waitFor({ timeout: 15_000 });
+    id = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('id') ?? '';
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    const updated = page.getByTestId('updated-at');
+    await updated.getByText(/Updated \d\d:\d\d:\d\d/).waitFor({ timeout: 15_000 });
+    const first = await updated.innerText();
+    // The template refreshes every 5 s: the server pushes new data without a reload.
+    await page.waitForFunction((before) => document.querySelector('[data-testid="updated-at"]')?.textContent !== before, first.trim(), { timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Throughput by component', level: 3 }).waitFor();
+    await page.locator('[data-widget="throughput"] canvas').first().waitFor({ timeout: 20_000 });
+    // Units from the catalog: the throughput legend reads bytes per second.
+    await page.locator('[data-widget="throughput"] .legend-table td', { hasText: /B\/s$/ }).first().waitFor({ timeout: 20_000 });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('adds a widget, saves it as a new version, and its data arrives', async () => {
+    await page.getByRole('button', { name: 'Add widget', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Add a widget' });
+    await form.getByLabel('Widget type').selectOption('stat');
+    await form.getByLabel('Title').fill('Targets up (KPI)');
+    await form.locator('select option[value="up"]').waitFor({ state: 'attached', timeout: 15_000 });
+    await form.getByLabel(/^Metric/).selectOption('up');
+    await form.getByLabel('Aggregation').selectOption('min');
+    await form.getByRole('button', { name: 'Add widget' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByTestId('updated-at').getByText(/version 2/).waitFor({ timeout: 10_000 });
+    await page.locator('[data-widget="targets-up-kpi"] .stat-value').waitFor({ timeout: 20_000 });
+    const stored = await api<{ data: { version: number; dashboard: { widgets: { id: string; type: string }[] } } }>(`api/dashboards/${id}`);
+    assert.equal(stored.data.version, 2);
+    assert.ok(stored.data.dashboard.widgets.some((w) => w.id === 'targets-up-kpi' && w.type === 'stat'));
+  });
+
+  it('refuses a save over a version changed elsewhere with a clear message, and reloads', async () => {
+    const current = await api<{ data: { version: number; dashboard: Record<string, unknown> } }>(`api/dashboards/${id}`);
+    const changed = { ...current.data.dashboard, title: 'Operations (edited elsewhere)' };
+    const put = await fetch(`${monitor!.url}api/dashboards/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: current.data.version, dashboard: changed }) });
+    assert.equal(put.status, 200);
+    await page.getByRole('button', { name: 'Remove widget Targets up (KPI)' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: /saved this dashboard after you opened it/ });
+    await alert.waitFor({ timeout: 10_000 });
+    await alert.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: 'Operations (edited elsewhere)', level: 2 }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('updated-at').getByText(/version 3/).waitFor();
+  });
+
+  it('exports a PNG rendered by the server, not blank', async () => {
+    const res = await fetch(`${monitor!.url}api/dashboards/${id}/export.png`);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.match(res.headers.get('content-disposition') ?? '', /operations-edited-elsewhere\.png/);
+    const png = Buffer.from(await res.arrayBuffer());
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    // Decode in the browser and count distinct colours of a sample of pixels: a blank page has one.
+    const stats = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.width;
+      canvas.height = img.height;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, img.width, img.height).data;
+      const colours = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 97) colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return { width: img.width, height: img.height, colours: colours.size };
+    }, png.toString('base64'));
+    assert.ok(stats.width >= 1000 && stats.height >= 600, `PNG is ${stats.width}×${stats.height}`);
+    assert.ok(stats.colours > 20, `PNG has ${stats.colours} distinct colours in its sample`);
+  });
+
+  it('exports a PDF rendered by the server whose text has the title and the widgets', async () => {
+    const res = await fetch(`${monitor!.url}api/dashboards/${id}/export.pdf`);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const file = join(dir, 'dashboard.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync(pdftotext!, ['-layout', file, '-']).toString();
+    for (const s of ['Operations (edited elsewhere)', 'Throughput by component', 'Component health']) assert.ok(text.includes(s), `PDF text has "${s}"`);
+    assert.ok(!text.includes('All dashboards'), 'the export shows the dashboard without the console navigation');
+  });
+
+  it('answers 404 for an unknown dashboard export', async () => {
+    const res = await fetch(`${monitor!.url}api/dashboards/00000000-0000-4000-8000-000000000000/export.pdf`);
+    assert.equal(res.status, 404);
+  });
+
+  it('fits a 390 px wide phone without sideways scrolling', async () => {
+    const phone = await browser!.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    try {
+      for (const hash of [`#/dashboards?id=${id}`, '#/dashboards', '#/overview']) {
+        await phone.goto(`${monitor!.url}${hash}`);
+        if (hash.includes('id=')) await phone.locator('[data-export-ready]').waitFor({ timeout: 20_000 });
+        else await phone.waitForTimeout(1500);
+        const shot = await phone.screenshot({ fullPage: true });
+        writeFileSync(join(dir, 'phone.png'), shot);
+        assert.ok(shot.length > 10_000, 'the screenshot has content');
+        const { scrollWidth, innerWidth } = await phone.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+        assert.ok(scrollWidth <= innerWidth, `${hash}: page is ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('has no serious or critical accessibility violations (axe-core), in the light and the dark theme', async () => {
+    await page.goto(`${monitor!.url}#/dashboards?id=${id}`);
+    await page.locator('[data-export-ready]').waitFor({ timeout: 20_000 });
+    for (const theme of ['light', 'dark']) {
+      if (theme === 'dark') {
+        await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+        assert.equal(await page.evaluate(() => document.documentElement.dataset['theme']), 'dark');
+      }
+      const result = await new AxeBuilder({ page }).analyze();
+      const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(
+        bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`),
+        [],
+        `${theme} theme`,
+      );
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+});
