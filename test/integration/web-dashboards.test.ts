@@ -170,6 +170,31 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
     }
   });
 
+  it('keeps the overview chart in the URL, with units in its legend, all metrics by family, and a banner when the API stops answering', async () => {
+    const chartPage = await page.context().newPage();
+    try {
+      await chartPage.goto(`${monitor!.url}#/overview?metric=dwcp_v3_throughput_bytes_per_second&agg=sum&range=15m&refresh=2s`);
+      const chart = chartPage.locator('section', { has: chartPage.getByRole('heading', { name: 'Series', exact: true }) });
+      assert.equal(await chart.getByLabel(/^Metric/).inputValue(), 'dwcp_v3_throughput_bytes_per_second');
+      assert.equal(await chart.getByLabel('Time range').inputValue(), '15m');
+      await chart.locator('.legend-table td', { hasText: /B\/s$/ }).first().waitFor({ timeout: 20_000 });
+      // Every stored metric is offered (not only the first 50), grouped by family.
+      const offered = await chart.locator('select optgroup option').count();
+      const stored = (await api<{ data: string[] }>('api/metrics/search?limit=1000')).data.length;
+      assert.equal(offered, stored);
+      assert.ok(stored > 50, `${stored} metrics stored`);
+      await chart.getByLabel('Aggregation').selectOption('max');
+      await chartPage.waitForFunction(() => location.hash.includes('agg=max'));
+      // rate of a gauge is warned about.
+      await chart.getByLabel('Aggregation').selectOption('rate');
+      await chart.getByText(/a gauge: rate is meant for counters/).waitFor({ timeout: 10_000 });
+      await chartPage.route('**/api/metrics/query**', (r) => r.abort());
+      await chart.getByRole('alert').getByText(/The API is not answering/).waitFor({ timeout: 10_000 });
+    } finally {
+      await chartPage.close();
+    }
+  });
+
   it('has no serious or critical accessibility violations (axe-core), in the light and the dark theme', async () => {
     await page.goto(`${monitor!.url}#/dashboards?id=${id}`);
     await page.locator('[data-export-ready]').waitFor({ timeout: 20_000 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { searchMetrics } from '../api.ts';
 import { usePoll } from '../usePoll.ts';
 
@@ -23,11 +23,16 @@ export function groupByFamily(names: readonly string[]): [string, string[]][] {
 
 /**
  * Metric browser: every stored metric (not only the first page), grouped by family in a select, with a text
- * filter; `value` is the chosen name.
+ * filter; `value` is the chosen name (`selectFirst`: the first stored metric is chosen while none is).
  */
-export function MetricPicker(props: { readonly value: string; readonly onChange: (name: string) => void; readonly label?: string }) {
+export function MetricPicker(props: { readonly value: string; readonly onChange: (name: string) => void; readonly label?: string; readonly selectFirst?: boolean }) {
   const [filter, setFilter] = useState('');
   const names = usePoll(() => searchMetrics('', ALL), 30_000, []);
+  const first = names.data?.[0];
+  const { value, onChange, selectFirst } = props;
+  useEffect(() => {
+    if (selectFirst && value === '' && first !== undefined) onChange(first);
+  }, [selectFirst, value, first, onChange]);
   const groups = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return groupByFamily((names.data ?? []).filter((n) => needle === '' || n.toLowerCase().includes(needle)));

@@ -2,7 +2,7 @@ import type { Anomaly } from '../../api.ts';
 import type { LogLine } from '../../../../src/contract/dashboards.ts';
 import type { Incident } from '../../../../src/contract/alerting.ts';
 import { clock } from '../../format.ts';
-import { routeHref } from '../../route.ts';
+import { anomalyNode, seriesWindowHref } from '../../components/AnomalyFilters.tsx';
 import { DataTable, type Column } from './DataTable.tsx';
 
 const SEVERITY_RANK: Readonly<Record<string, number>> = { low: 0, info: 0, medium: 1, warning: 1, high: 2, critical: 3, page: 3 };
@@ -16,12 +16,12 @@ export const ANOMALY_COLUMNS: readonly Column<Anomaly>[] = [
     header: 'Metric',
     sortValue: (a) => a.metric,
     render: (a) => (
-      <a href={routeHref('overview', { metric: a.metric, from: String(a.startedAtMs - 15 * 60_000), to: String((a.resolvedAtMs ?? a.detectedAtMs) + 15 * 60_000) })} className="mono">
+      <a href={seriesWindowHref(a)} className="mono">
         {a.metric}
       </a>
     ),
   },
-  { key: 'node', header: 'Node / instance', sortValue: (a) => a.labels['node'] ?? a.labels['node_id'] ?? a.labels['instance'] ?? '' },
+  { key: 'node', header: 'Node / instance', sortValue: anomalyNode },
   { key: 'state', header: 'State', sortValue: (a) => (a.resolvedAtMs === null ? 'active' : 'resolved') },
 ];
 
