@@ -188,8 +188,13 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
       // rate of a gauge is warned about.
       await chart.getByLabel('Aggregation').selectOption('rate');
       await chart.getByText(/a gauge: rate is meant for counters/).waitFor({ timeout: 10_000 });
-      await chartPage.route('**/api/metrics/query**', (r) => r.abort());
+      // The backend stops answering: the chart keeps its data with a banner, and the page says it is stale.
+      await chartPage.route('**/api/**', (r) => r.abort());
+      await chartPage.route('**/health', (r) => r.abort());
       await chart.getByRole('alert').getByText(/The API is not answering/).waitFor({ timeout: 10_000 });
+      await chartPage.getByTestId('stale-banner').getByText(/The monitor is not answering/).waitFor({ timeout: 10_000 });
+      await chartPage.unrouteAll();
+      await chartPage.getByTestId('stale-banner').waitFor({ state: 'detached', timeout: 10_000 });
     } finally {
       await chartPage.close();
     }

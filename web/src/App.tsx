@@ -1,4 +1,5 @@
 import { DeliveryBanner } from './components/DeliveryBanner.tsx';
+import { StaleBanner } from './components/StaleBanner.tsx';
 import { ThemeToggle } from './components/ThemeToggle.tsx';
 import { routeHref, useRoute } from './route.ts';
 import { OVERVIEW, VIEWS } from './views/index.ts';
@@ -24,6 +25,7 @@ export function App() {
         )}
         <ThemeToggle />
       </header>
+      <StaleBanner />
       <DeliveryBanner />
       <main>
         <View route={route} />
