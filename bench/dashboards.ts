@@ -14,7 +14,7 @@
  * - memory per open websocket: heap and RSS growth (after GC) from opening the viewers, divided by their number.
  *   Server and clients run in this one process, so this counts both ends of each connection (an upper bound).
  *
- * Run: `nice -n 10 npm run bench:dashboards -- [--dashboards 1000] [--nodes 6] [--seconds 30] [--anchor 200] [--pool 200]`.
+ * Run: `nice -n 10 npm run bench:dashboards -- [--dashboards 1000] [--nodes 6] [--seconds 30] [--anchor 200] [--pool 200] [--stale-ms 0]`.
  * Writes bench/results/dashboards.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,8 @@ const NODES = arg('nodes', 6);
 const SECONDS = arg('seconds', 30);
 const ANCHOR = arg('anchor', 200);
 const POOL = arg('pool', 200);
+/** Stale-while-revalidate bound of the shared cache, ms (default −1: the service's default, its time to live; 0 = off). */
+const STALE_MS = arg('stale-ms', -1);
 const WIDGETS = 8;
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -116,7 +118,7 @@ try {
   const now = () => toMs + (Date.now() - t0);
   const limits = { seriesMax: 200, rawPointsPerSeries: 20_000, targetPoints: 300 };
   const sources = { samples, anomalies: samples };
-  const service = new DashboardService({ store, sources, limits, now });
+  const service = new DashboardService({ store, sources, limits, now, ...(STALE_MS >= 0 ? { cache: { staleMs: STALE_MS } } : {}) });
   const scope = { tenantId: 'bench', actor: 'bench' };
   const ids: string[] = [];
   for (const s of specs) ids.push((await service.create(scope, s)).id);
@@ -179,7 +181,7 @@ try {
     viewers: sockets.length,
     pushesDuringLoad: pushes - pushesAtStart,
     pushesPerSecond: (pushes - pushesAtStart) / SECONDS,
-    cacheDuringLoad: { hits: stats.hits - statsAtStart.hits, joins: stats.joins - statsAtStart.joins, misses: stats.misses - statsAtStart.misses, size: stats.size },
+    cacheDuringLoad: { hits: stats.hits - statsAtStart.hits, joins: stats.joins - statsAtStart.joins, misses: stats.misses - statsAtStart.misses, stale: stats.stale - statsAtStart.stale, size: stats.size },
     memoryPerSocketBytes: { heap: (after.heap - before.heap) / sockets.length, rss: (after.rss - before.rss) / sockets.length },
     gcExposed: gc !== undefined,
   };
@@ -199,7 +201,7 @@ try {
         ['anchor: uncached dashboard data p50 / p99 (ms)', `${f(result.anchorUncachedDashboardMs.p50)} / ${f(result.anchorUncachedDashboardMs.p99)}`],
         ['under load: GET data p50 / p99 / max (ms)', `${f(result.underLoadDashboardDataMs.p50)} / ${f(result.underLoadDashboardDataMs.p99)} / ${f(result.underLoadDashboardDataMs.max)} (n=${latencies.length})`],
         ['live viewers, pushes/s', `${sockets.length}, ${f(result.pushesPerSecond)}`],
-        ['cache hits / joins / misses during load', `${result.cacheDuringLoad.hits} / ${result.cacheDuringLoad.joins} / ${result.cacheDuringLoad.misses}`],
+        ['cache hits / joins / misses / stale during load', `${result.cacheDuringLoad.hits} / ${result.cacheDuringLoad.joins} / ${result.cacheDuringLoad.misses} / ${result.cacheDuringLoad.stale}`],
         ['memory per open websocket, heap / RSS (KiB, both ends)', `${f(result.memoryPerSocketBytes.heap / 1024)} / ${f(result.memoryPerSocketBytes.rss / 1024)}`],
       ],
     ),

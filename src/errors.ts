@@ -20,7 +20,8 @@ export type DwcpErrorCode =
   | 'DWCP_FORBIDDEN'
   | 'DWCP_UNAUTHORIZED'
   | 'DWCP_UNSUPPORTED_MEDIA_TYPE'
-  | 'DWCP_CONFLICT';
+  | 'DWCP_CONFLICT'
+  | 'DWCP_UNAVAILABLE';
 
 /** Base class of every error this project throws on purpose. */
 export class DwcpError extends Error {
@@ -148,6 +149,13 @@ export class UnsupportedMediaTypeError extends DwcpError {
 export class ConflictError extends DwcpError {
   constructor(message: string) {
     super('DWCP_CONFLICT', message);
+  }
+}
+
+/** A capability the request needs is not available now (e.g. Chromium for PNG/PDF rendering missing or busy); may work later. */
+export class UnavailableError extends DwcpError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DWCP_UNAVAILABLE', message, options);
   }
 }
 

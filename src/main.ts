@@ -48,6 +48,7 @@ import { RolloutStageTracker } from './monitor/rollout-stage-tracker.ts';
 import { TargetWatch } from './monitor/target-watch.ts';
 import { createCatalogMetrics } from './catalog/registry.ts';
 import { dashboardsApi } from './dashboards/api.ts';
+import { PageRenderer, type PageFormat } from './reports/render-page.ts';
 import { DashboardLogSource } from './logs/dashboard-source.ts';
 import { DashboardService } from './dashboards/service.ts';
 import { openPostgresDashboardStore, openSqliteDashboardStore } from './dashboards/store/open.ts';
@@ -151,6 +152,12 @@ export async function openStore(config: MonitorConfig, remote: { metrics?: Remot
   }
   if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
+}
+
+/** PNG/PDF rendering of dashboard exports: headless Chromium, 2 at a time, 8 waiting, 30 s each. */
+function exportRenderer(chromiumPath: string): (url: string, format: PageFormat, readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer> {
+  const renderer = new PageRenderer({ chromiumPath, maxConcurrent: 2, maxQueued: 8, timeoutMs: 30_000 });
+  return (url, format, readySelector, headers) => renderer.render(url, format, readySelector, headers);
 }
 
 /** Opens the dashboard store when dashboards are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
@@ -406,7 +413,11 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
           cache: { ttlMs: config.dashboards.cacheTtl },
           now: clock,
         }),
-        { defaultScope: { tenantId: config.dashboards.tenant, actor: 'anonymous' }, maxLiveClients: config.dashboards.maxLiveClients },
+        {
+          defaultScope: { tenantId: config.dashboards.tenant, actor: 'anonymous' },
+          maxLiveClients: config.dashboards.maxLiveClients,
+          render: exportRenderer(config.reports.chromiumPath),
+        },
       )
     : undefined;
   const webRoot = opts.webRoot ?? (existsSync(DEFAULT_WEB_ROOT) ? DEFAULT_WEB_ROOT : undefined);

@@ -25,6 +25,8 @@ export const QueryResponseSchema = z.strictObject({
     endMs: z.number(),
     stepMs: z.number().positive(),
     series: listOf(QuerySeriesSchema),
+    /** Display unit of the values (a unit of src/contract/dashboard-spec.ts `DISPLAY_UNITS`); null outside the catalog. */
+    unit: z.string().nullable().optional(),
   }),
   warnings: WarningsSchema.optional(),
 });

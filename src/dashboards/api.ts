@@ -22,6 +22,8 @@ export interface DashboardApiOptions {
   readonly maxBufferedBytes?: number;
   /** Shortest push interval, ms (default 1000). */
   readonly minRefreshMs?: number;
+  /** Renders a console page to PNG/PDF (the composition root passes headless Chromium); absent → those exports are unavailable. */
+  readonly render?: (url: string, format: 'png' | 'pdf', readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer>;
 }
 
 /** The service's methods bound, with the API's bounds. */
@@ -52,5 +54,6 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
       return exportGrafanaDashboard(rec.dashboard, rec.version);
     },
     refreshMs: (spec: DashboardSpec) => refreshMs(spec.refresh),
+    ...(o.render ? { render: o.render } : {}),
   };
 }

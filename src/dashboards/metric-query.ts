@@ -60,6 +60,11 @@ export function metricQueryKey(tenantId: string, q: MetricQuery, m: ResolvedMatc
   return JSON.stringify(['metric', tenantId, q.metric, q.agg, q.by, m.equal, m.anyOf, w.startMs, w.endMs, w.stepMs]);
 }
 
+/** What {@link metricQueryKey} is a version of: the same query over a window of the same length and step, wherever it ends. */
+export function metricQueryFamily(tenantId: string, q: MetricQuery, m: ResolvedMatch, w: DataWindow): string {
+  return JSON.stringify(['metric', tenantId, q.metric, q.agg, q.by, m.equal, m.anyOf, w.endMs - w.startMs, w.stepMs]);
+}
+
 /** Aggregated series of a metric query (labels of the `by` groups) and the notes on what was left out. */
 export interface MetricQueryResult {
   readonly series: readonly { readonly labels: Record<string, string>; readonly timestampsMs: number[]; readonly values: number[] }[];

@@ -21,8 +21,11 @@ export interface DashboardServiceOptions {
   readonly store: DashboardStore;
   readonly sources: DashboardDataSources;
   readonly limits: QueryReadLimits;
-  /** Shared query cache: entries at most and their time to live (default 10 000 entries, 2 s). */
-  readonly cache?: { readonly maxEntries?: number; readonly ttlMs?: number };
+  /**
+   * Shared query cache: entries at most, their time to live (default 10 000 entries, 2 s), and how much longer
+   * an expired entry is served while it is refreshed (default: the time to live, so no answer is older than 2 × ttl).
+   */
+  readonly cache?: { readonly maxEntries?: number; readonly ttlMs?: number; readonly staleMs?: number };
   /** Clock in Unix ms (default Date.now). */
   readonly now?: () => number;
 }
@@ -48,7 +51,8 @@ export class DashboardService {
     this.sources = opts.sources;
     this.limits = opts.limits;
     this.now = opts.now ?? Date.now;
-    this.cache = new SharedQueryCache<QueryValue>({ maxEntries: opts.cache?.maxEntries ?? 10_000, ttlMs: opts.cache?.ttlMs ?? 2000, now: this.now });
+    const ttlMs = opts.cache?.ttlMs ?? 2000;
+    this.cache = new SharedQueryCache<QueryValue>({ maxEntries: opts.cache?.maxEntries ?? 10_000, ttlMs, staleMs: opts.cache?.staleMs ?? ttlMs, now: this.now });
   }
 
   /** Validates `body` and stores it as a new dashboard. @throws InvalidInputError naming the failing path; LimitExceededError */

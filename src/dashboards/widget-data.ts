@@ -11,7 +11,7 @@ import type { AnomaliesQuery, DisplayUnit, IncidentsQuery, LogsQuery, NetworkQue
 import type { LogLine, WidgetData, WidgetResult, WidgetSeries, WidgetValue } from '../contract/dashboards.ts';
 import type { NetworkOverview } from '../contract/network.ts';
 import { DwcpError } from '../errors.ts';
-import { evaluateMetricQuery, metricQueryKey, queryUnit, reduceValues, resolveMatch, toWidgetSeries, type MetricQueryResult, type VariableValues } from './metric-query.ts';
+import { evaluateMetricQuery, metricQueryFamily, metricQueryKey, queryUnit, reduceValues, resolveMatch, toWidgetSeries, type MetricQueryResult, type VariableValues } from './metric-query.ts';
 import type { SharedQueryCache } from './query-cache.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
 import type { DataWindow } from './window.ts';
@@ -60,7 +60,11 @@ async function seriesOf(w: Widget, queries: readonly SeriesQuery[], ctx: WidgetC
   let computedAtMs = Infinity;
   for (const q of metricQueries) {
     const m = resolveMatch(q.match, ctx.vars);
-    const c = await ctx.cache.get(metricQueryKey(ctx.tenantId, q, m, ctx.window), async () => ({ kind: 'metric', result: await evaluateMetricQuery(q, m, ctx.window, ctx.sources, ctx.limits) }));
+    const c = await ctx.cache.get(
+      metricQueryKey(ctx.tenantId, q, m, ctx.window),
+      async () => ({ kind: 'metric', result: await evaluateMetricQuery(q, m, ctx.window, ctx.sources, ctx.limits) }),
+      metricQueryFamily(ctx.tenantId, q, m, ctx.window),
+    );
     if (c.value.kind !== 'metric') throw new Error('cache entry of another kind');
     computedAtMs = Math.min(computedAtMs, c.computedAtMs);
     warnings.push(...c.value.result.warnings);

@@ -83,6 +83,16 @@ function credentialsOf(request: FastifyRequest): { bearer?: string; session?: st
   return { ...out, bearer: m[1]! };
 }
 
+/**
+ * The token an authenticated request came with (its bearer token, else its session cookie), to be forwarded as
+ * `Authorization: Bearer` when the server renders a page of its own console on the caller's behalf (PNG/PDF
+ * export), or undefined without authentication.
+ */
+export function forwardableToken(request: FastifyRequest): string | undefined {
+  const c = credentialsOf(request);
+  return c.bearer ?? c.session;
+}
+
 /** The cookie options of a session (Secure when the request came over HTTPS). */
 export function sessionCookieOptions(request: FastifyRequest, maxAgeSeconds: number) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https', maxAge: maxAgeSeconds };

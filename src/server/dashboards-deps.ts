@@ -44,6 +44,11 @@ export interface DashboardsApi {
   importGrafana(scope: DashboardScope, body: unknown): Promise<{ record: DashboardRecord; warnings: string[] }>;
   /** The dashboard as a Grafana dashboard JSON object. */
   exportGrafana(scope: DashboardScope, id: string): Promise<Record<string, unknown>>;
+  /**
+   * Renders a page of this server's console (`url`) to PNG or PDF once `readySelector` is present (headless
+   * Chromium, bounded); absent → PNG/PDF export answers 503. Errors: UnavailableError, LimitExceededError.
+   */
+  readonly render?: (url: string, format: 'png' | 'pdf', readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer>;
   /** Refresh interval of the dashboard's live viewers, ms; null when it is `off`. */
   refreshMs(spec: DashboardSpec): number | null;
 }

@@ -28,6 +28,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DwcpErrorCode, number>> = {
   DWCP_CONFIG: 500,
   DWCP_SCRAPE_FAILED: 502,
   DWCP_STORE: 503,
+  DWCP_UNAVAILABLE: 503,
   DWCP_SCRAPE_TIMEOUT: 504,
 };
 

@@ -1,5 +1,7 @@
 import { AuthGate } from './components/AuthGate.tsx';
 import { DeliveryBanner } from './components/DeliveryBanner.tsx';
+import { StaleBanner } from './components/StaleBanner.tsx';
+import { ThemeToggle } from './components/ThemeToggle.tsx';
 import { routeHref, useRoute } from './route.ts';
 import { OVERVIEW, VIEWS } from './views/index.ts';
 
@@ -22,7 +24,9 @@ export function App() {
             ))}
           </nav>
         )}
+        <ThemeToggle />
       </header>
+      <StaleBanner />
       <DeliveryBanner />
       <main>
         <View route={route} />

@@ -60,10 +60,9 @@ export async function searchMetrics(q: string, limit = 50): Promise<readonly str
   return (await request<SearchResponse>(`/api/metrics/search?${p}`)).data;
 }
 
-/** GET /api/metrics/query over the last `rangeSeconds` (server picks the step). */
-export async function queryMetric(name: string, agg: Aggregation, by: string, rangeSeconds: number): Promise<QueryResponse> {
-  const end = Date.now() / 1000;
-  const p = new URLSearchParams({ name, agg, start: String(end - rangeSeconds), end: String(end) });
+/** GET /api/metrics/query over [startMs, endMs] (server picks the step). */
+export async function queryMetric(name: string, agg: Aggregation, by: string, startMs: number, endMs: number): Promise<QueryResponse> {
+  const p = new URLSearchParams({ name, agg, start: String(startMs / 1000), end: String(endMs / 1000) });
   if (by.trim() !== '') p.set('by', by.trim());
   return request<QueryResponse>(`/api/metrics/query?${p}`);
 }

@@ -7,10 +7,10 @@ export interface PollState<T> {
 }
 
 /**
- * Calls `load` now and every `intervalMs` while mounted (and again when `deps` change). Overlapping calls are
+ * Calls `load` now and every `intervalMs` while mounted (only once when `intervalMs` is null; again when `deps` change). Overlapping calls are
  * skipped: a slow API never gets more than one request from this hook at a time.
  */
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: readonly unknown[]): PollState<T> {
+export function usePoll<T>(load: () => Promise<T>, intervalMs: number | null, deps: readonly unknown[]): PollState<T> {
   const [state, setState] = useState<PollState<T>>({ data: undefined, error: null });
   useEffect(() => {
     let cancelled = false;
@@ -28,7 +28,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: rea
       }
     };
     void tick();
-    const timer = setInterval(() => void tick(), intervalMs);
+    const timer = intervalMs === null ? undefined : setInterval(() => void tick(), intervalMs);
     return () => {
       cancelled = true;
       clearInterval(timer);

@@ -9,6 +9,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
 import { intParam, parseQuery } from '../params.ts';
+import { dashboardExportRoutes } from './dashboards-export.ts';
 import { dashboardLiveRoutes } from './dashboards-live.ts';
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,7 +56,7 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
  *   dashboard from one.
  * - POST /api/dashboards/import/grafana — body: Grafana dashboard JSON → 201 the stored dashboard and `warnings`.
  * - GET /api/dashboards/{id}/export?format=json|grafana — the spec (importable by POST /api/dashboards) or
- *   Grafana dashboard JSON.
+ *   Grafana dashboard JSON; /export.png and /export.pdf — rendered by Chromium (./dashboards-export.ts).
  * Another tenant's dashboard is 404, as an unknown one.
  */
 export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -64,6 +65,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
   const scope = (request: FastifyRequest) => scopeOf(request, api());
   const NoParams = z.strictObject({});
   await app.register(dashboardLiveRoutes, ctx);
+  await app.register(dashboardExportRoutes, ctx);
 
   app.post('/api/dashboards', { bodyLimit }, async (request, reply): Promise<DashboardResponse> => {
     parseQuery(request.query, { schema: NoParams });

@@ -6,6 +6,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { QueryAggregation } from '../../store/query.ts';
 import type { ApiContext } from '../deps.ts';
 import { durationParam, intParam, parseQuery, timeParam } from '../params.ts';
+import { queryHints } from '../query-hints.ts';
 
 /** Every API aggregation is one the store's aggregation computes. */
 AGGREGATIONS satisfies readonly QueryAggregation[];
@@ -20,6 +21,8 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** At most this many `by` labels. */
 const MAX_BY_LABELS = 16;
+/** Series read for their label names when a query's `match` found none (to name an unknown label). */
+const LABEL_PROBE_SERIES = 20;
 
 /**
  * Registers
@@ -33,7 +36,8 @@ const MAX_BY_LABELS = 16;
  *   limits.queryDefaultPoints; an explicit step giving more than limits.queryMaxPoints points → 400);
  *   `agg` one of {@link AGGREGATIONS} (default avg); `by` label names, repeated or comma-separated.
  *   At most limits.querySeriesMax series and limits.queryRawPointsPerSeries raw points per series (the latest)
- *   are read; when either limit is hit, `warnings` says so.
+ *   are read; when either limit is hit, `warnings` says so. `unit` is the catalog unit of the values (per second
+ *   for `rate`); `warnings` also name `rate` of a gauge and labels in `by`/`match` that no series of the metric has.
  * Errors: 400 DWCP_UNKNOWN_PARAMETER / DWCP_INVALID_INPUT.
  */
 export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -99,9 +103,13 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       );
     }
     const result = ctx.deps.aggregate(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
+    // Without a match, look at a few unmatched series for their labels, so an unknown label can be named.
+    const seen = refs.length > 0 || Object.keys(match).length === 0 ? refs : await samples.findSeries(q.name, {}, LABEL_PROBE_SERIES);
+    const hints = queryHints(q.name, agg, by, match, seen.map((r) => r.labels));
+    warnings.push(...hints.warnings);
     return {
       status: 'success',
-      data: { name: q.name, agg, by, startMs, endMs, stepMs, series: result.series },
+      data: { name: q.name, agg, by, startMs, endMs, stepMs, series: result.series, unit: hints.unit },
       ...(warnings.length > 0 ? { warnings } : {}),
     };
   });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { acknowledgeAnomaly, fetchAnomalies, liveUrl, type Anomaly, type LiveEvent } from '../api.ts';
 import { AnomalyLinks } from './AnomalyLinks.tsx';
+import { AnomalyFilters, anomalyNode, matchesFilter, seriesWindowHref, type AnomalyFilter } from './AnomalyFilters.tsx';
 
 /** Anomalies kept in the page (newest first). */
 const MAX_ANOMALIES = 100;
@@ -19,12 +20,14 @@ function votedBy(a: Anomaly): string {
 
 /**
  * Latest anomalies: loaded from /api/anomalies, then kept current by the /api/live websocket (reconnecting with
- * backoff up to 30 s; the list is reloaded after each reconnect). Acknowledge posts to the API.
+ * backoff up to 30 s; the list is reloaded after each reconnect). Acknowledge posts to the API. Rows show the node
+ * (or instance), can be filtered by severity, state and text, and link to the metric's chart around the anomaly.
  */
 export function AnomalyList() {
   const [items, setItems] = useState<readonly Anomaly[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
+  const [filter, setFilter] = useState<AnomalyFilter>({ severity: '', state: '', text: '' });
 
   const reload = useCallback(() => {
     fetchAnomalies(MAX_ANOMALIES).then(
@@ -86,6 +89,7 @@ export function AnomalyList() {
         Latest anomalies <span className={`badge ${connected ? 'health-up' : 'health-down'}`}>{connected ? 'live' : 'offline'}</span>
       </h2>
       {error && <p className="error">{error}</p>}
+      <AnomalyFilters filter={filter} onChange={setFilter} />
       <table>
         <thead>
           <tr>
@@ -93,6 +97,7 @@ export function AnomalyList() {
             <th>Severity</th>
             <th>Component</th>
             <th>Metric</th>
+            <th>Node / instance</th>
             <th>Observed / band</th>
             <th>Deviation</th>
             <th>Detectors</th>
@@ -101,7 +106,7 @@ export function AnomalyList() {
           </tr>
         </thead>
         <tbody>
-          {items.map((a) => (
+          {items.filter((a) => matchesFilter(a, filter)).map((a) => (
             <tr key={a.id} className={a.resolvedAtMs === null ? 'active' : 'resolved'}>
               <td>{new Date(a.startedAtMs).toLocaleTimeString()}</td>
               <td>
@@ -109,9 +114,10 @@ export function AnomalyList() {
               </td>
               <td>{a.component}</td>
               <td className="mono" title={`${a.summary}\n${a.seriesKey}`}>
-                {a.metric}
+                <a href={seriesWindowHref(a)}>{a.metric}</a>
                 {a.detector === 'target_health' && <div className="muted">{a.summary}</div>}
               </td>
+              <td>{anomalyNode(a)}</td>
               <td>
                 {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
               </td>
@@ -132,7 +138,7 @@ export function AnomalyList() {
           ))}
           {items.length === 0 && (
             <tr>
-              <td colSpan={9}>No anomalies.</td>
+              <td colSpan={10}>No anomalies.</td>
             </tr>
           )}
         </tbody>

@@ -1,108 +1,78 @@
-import { useEffect, useRef, useState } from 'react';
-import uPlot from 'uplot';
-import { queryMetric, searchMetrics, type Aggregation, type QueryResponse } from '../api.ts';
+import { useEffect, useMemo, useState } from 'react';
+import type { WidgetSeries } from '../../../src/contract/dashboards.ts';
+import type { DisplayUnit } from '../../../src/contract/dashboard-spec.ts';
+import { queryMetric, type Aggregation, type QueryResponse } from '../api.ts';
+import { TimeSeriesWidget } from '../dashboards/widgets/TimeSeriesWidget.tsx';
+import { clock } from '../format.ts';
+import { routeHref, type Route } from '../route.ts';
 import { usePoll } from '../usePoll.ts';
+import { MetricPicker } from './MetricPicker.tsx';
 
 const AGGS: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
-const RANGE_SECONDS = 300;
-const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4b5563'];
-/** At most this many lines are drawn. */
-const MAX_LINES = 8;
+/** Relative windows of the time-range picker, seconds. */
+const RANGES: readonly [string, number][] = [['5m', 300], ['15m', 900], ['1h', 3600], ['6h', 21_600], ['24h', 86_400], ['7d', 604_800]];
+/** Refresh intervals, ms (null = off). */
+const REFRESHES: readonly [string, number | null][] = [['off', null], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]];
 
-/** Converts the query result to uPlot's aligned data (seconds on x; gaps as null). */
-function toAligned(res: QueryResponse): { data: uPlot.AlignedData; names: string[] } {
-  const series = res.data.series.slice(0, MAX_LINES);
-  const xs = [...new Set(series.flatMap((s) => s.timestampsMs))].sort((a, b) => a - b);
-  const index = new Map(xs.map((t, i) => [t, i]));
-  const ys = series.map((s) => {
-    const col: (number | null)[] = new Array<number | null>(xs.length).fill(null);
-    s.timestampsMs.forEach((t, i) => {
-      col[index.get(t)!] = s.values[i] ?? null;
-    });
-    return col;
-  });
-  const names = series.map((s) => {
-    const l = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(', ');
-    return l === '' ? res.data.agg : l;
-  });
-  return { data: [xs.map((t) => t / 1000), ...ys], names };
+/** The query result as chart series, in the unit the server gives. */
+function toSeries(res: QueryResponse): WidgetSeries[] {
+  const unit = (res.data.unit ?? null) as DisplayUnit | null;
+  return res.data.series.map((s) => ({ refId: res.data.agg, labels: s.labels, unit, timestampsMs: s.timestampsMs, values: s.values }));
 }
 
-/** Live chart of one metric over the last 5 minutes, refreshed every 2 s. */
-export function SeriesChart() {
-  const [q, setQ] = useState('');
-  const [name, setName] = useState('');
-  const [agg, setAgg] = useState<Aggregation>('avg');
-  const [by, setBy] = useState('');
-  const names = usePoll(() => searchMetrics(q), 10_000, [q]);
+/** Whole-number milliseconds of a URL parameter, or undefined. */
+function msParam(v: string | null): number | undefined {
+  const n = v === null ? Number.NaN : Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * Chart of one metric: every stored metric in a browser grouped by family, aggregation and grouping, a time range
+ * (relative, or a fixed window such as an anomaly's) and a refresh interval — all kept in the URL, so the chart can
+ * be bookmarked and linked. Values carry the catalog unit on the axis, in the hover legend and in a last/mean/max
+ * legend; a drag-zoom persists across refreshes. When the API stops answering, the last data stays with a banner.
+ */
+export function SeriesChart({ route }: { readonly route: Route }) {
+  const p = route.params;
+  const [name, setName] = useState(p.get('metric') ?? '');
+  const [agg, setAgg] = useState<Aggregation>(AGGS.find((a) => a === p.get('agg')) ?? 'avg');
+  const [by, setBy] = useState(p.get('by') ?? '');
+  const [range, setRange] = useState(RANGES.find(([r]) => r === p.get('range'))?.[0] ?? '5m');
+  const [refresh, setRefresh] = useState(REFRESHES.find(([r]) => r === p.get('refresh'))?.[0] ?? '5s');
+  const [fixed, setFixed] = useState(() => {
+    const from = msParam(p.get('from'));
+    const to = msParam(p.get('to'));
+    return from !== undefined && to !== undefined && from < to ? { from, to } : null;
+  });
+  const seconds = RANGES.find(([r]) => r === range)![1];
+  const refreshMs = fixed ? null : REFRESHES.find(([r]) => r === refresh)![1];
+
+  useEffect(() => {
+    const href = routeHref(route.view, { metric: name, agg, by, range, refresh, from: fixed ? String(fixed.from) : undefined, to: fixed ? String(fixed.to) : undefined });
+    if (location.hash !== href) history.replaceState(null, '', href);
+  }, [route.view, name, agg, by, range, refresh, fixed]);
+
   const result = usePoll(
-    () => (name === '' ? Promise.resolve(null) : queryMetric(name, agg, by, RANGE_SECONDS)),
-    2000,
-    [name, agg, by],
+    () => {
+      if (name === '') return Promise.resolve(null);
+      const end = fixed ? fixed.to : Date.now();
+      return queryMetric(name, agg, by, fixed ? fixed.from : end - seconds * 1000, end);
+    },
+    refreshMs,
+    [name, agg, by, seconds, fixed],
   );
-  const container = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
-  const shape = useRef('');
-
+  const series = useMemo(() => (result.data ? toSeries(result.data) : []), [result.data]);
+  const [lastOk, setLastOk] = useState<number | null>(null);
   useEffect(() => {
-    if (name === '' && names.data && names.data.length > 0) setName(names.data[0]!);
-  }, [names.data, name]);
-
-  useEffect(() => {
-    const el = container.current;
-    const res = result.data;
-    if (!el || !res) return;
-    const { data, names: lines } = toAligned(res);
-    const key = lines.join('|');
-    if (plot.current && shape.current === key) {
-      plot.current.setData(data);
-      return;
-    }
-    plot.current?.destroy();
-    shape.current = key;
-    const opts: uPlot.Options = {
-      width: Math.max(300, el.clientWidth),
-      height: 280,
-      series: [{}, ...lines.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length]!, width: 1.5, spanGaps: false }))],
-      axes: [{}, { size: 70 }],
-      legend: { show: true },
-    };
-    plot.current = new uPlot(opts, data, el);
-  }, [result.data]);
-
-  useEffect(() => {
-    const onResize = (): void => {
-      const el = container.current;
-      if (el && plot.current) plot.current.setSize({ width: Math.max(300, el.clientWidth), height: 280 });
-    };
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      plot.current?.destroy();
-      plot.current = null;
-    };
-  }, []);
+    if (result.data && result.error === null) setLastOk(Date.now());
+  }, [result.data, result.error]);
 
   const warnings = result.data?.warnings ?? [];
   return (
     <section className="panel">
-      <h2>Live series (last 5 min)</h2>
+      <h2>Series</h2>
       <div className="controls">
-        <label>
-          Search
-          <input value={q} onChange={(e) => setQ(e.target.value)} placeholder="filter metric names" />
-        </label>
-        <label>
-          Metric
-          <select value={name} onChange={(e) => setName(e.target.value)}>
-            {name !== '' && !(names.data ?? []).includes(name) && <option value={name}>{name}</option>}
-            {(names.data ?? []).map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MetricPicker value={name} onChange={setName} selectFirst />
         <label>
           Aggregation
           <select value={agg} onChange={(e) => setAgg(e.target.value as Aggregation)}>
@@ -117,15 +87,40 @@ export function SeriesChart() {
           By labels
           <input value={by} onChange={(e) => setBy(e.target.value)} placeholder="e.g. region,node_id" />
         </label>
+        <label>
+          Time range
+          <select value={fixed ? 'fixed' : range} onChange={(e) => { setFixed(null); setRange(e.target.value); }}>
+            {fixed && <option value="fixed">{`${clock(fixed.from)} – ${clock(fixed.to)}`}</option>}
+            {RANGES.map(([r]) => (
+              <option key={r} value={r}>
+                {`Last ${r}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Refresh
+          <select value={refresh} disabled={fixed !== null} onChange={(e) => setRefresh(e.target.value)}>
+            {REFRESHES.map(([r]) => (
+              <option key={r} value={r}>
+                {r === 'off' ? 'Off' : `Every ${r}`}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
-      {result.error && <p className="error">{result.error}</p>}
+      {result.error && (
+        <p className="stale-banner" role="alert">
+          {result.data ? `The API is not answering (${result.error}): the chart shows data from ${lastOk === null ? 'earlier' : clock(lastOk)}.` : result.error}
+        </p>
+      )}
       {warnings.map((w) => (
         <p key={w} className="warning">
           {w}
         </p>
       ))}
       {name === '' && <p className="muted">No metrics stored yet.</p>}
-      <div ref={container} className="chart" />
+      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} />}</div>
     </section>
   );
 }

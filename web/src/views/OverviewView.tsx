@@ -10,9 +10,10 @@ import { RolloutPanel } from '../components/RolloutPanel.tsx';
 import { SeriesChart } from '../components/SeriesChart.tsx';
 import { SloPanel } from '../components/SloPanel.tsx';
 import { TargetsTable } from '../components/TargetsTable.tsx';
+import type { Route } from '../route.ts';
 
 /** The overview: incidents, component grid, rollout decision, SLO budgets, regional health, capacity plans, live chart, anomalies, silences, targets, reports, profiles. */
-export function OverviewView() {
+export function OverviewView({ route }: { readonly route: Route }) {
   return (
     <>
       <IncidentsPanel />
@@ -21,7 +22,7 @@ export function OverviewView() {
       <SloPanel />
       <RegionHealthPanel />
       <CapacityPanel />
-      <SeriesChart />
+      <SeriesChart key={route.params.toString()} route={route} />
       <AnomalyList />
       <SilencesPanel />
       <TargetsTable />

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { Route } from '../route.ts';
+import { DashboardsView } from './DashboardsView.tsx';
 import { LogsView } from './LogsView.tsx';
 import { OverviewView } from './OverviewView.tsx';
 import { TracesView } from './TracesView.tsx';
@@ -20,6 +21,7 @@ export const OVERVIEW: ViewDefinition = { name: 'overview', title: 'Overview', c
 /** The console's views in navigation order; add a view with one line here. */
 export const VIEWS: readonly ViewDefinition[] = [
   OVERVIEW,
+  { name: 'dashboards', title: 'Dashboards', component: DashboardsView },
   { name: 'logs', title: 'Logs', component: LogsView },
   { name: 'traces', title: 'Traces', component: TracesView },
 ];
