@@ -102,6 +102,7 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
     path.join(dir, 'monitor.yaml'),
     [
       `listen: { host: 127.0.0.1, port: ${port} }`,
+      'auth: { mode: disabled }', // loopback only; the probe reads the API without credentials
       'host: { enabled: false }',
       `storage: { type: sqlite, path: ${JSON.stringify(path.join(dir, 'monitor.db'))} }`,
       'targets:',

@@ -30,6 +30,7 @@ describe('startMonitor: logs', () => {
   it("stores its own log lines and turns pushed error entries into error-count series", async () => {
     const config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: 0 },
+      auth: { mode: 'disabled' },
       host: { enabled: false },
       scrape: { interval: '200ms' },
       storage: { type: 'sqlite', path: join(dir, 'dwcp.db'), layout: 'rows' },
