@@ -23,6 +23,7 @@ import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-secti
 
 export { alertingSectionSchema };
 import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
+import { checkHttpAuth, httpAuthFields } from './config/http-auth-fields.ts';
 
 
 
@@ -61,7 +62,9 @@ const targetSchema = z.strictObject({
   limits: z.strictObject(scrapeLimitFields).partial().optional(),
   /** Prometheus' honor_labels: exposed labels win over target labels (a Pushgateway's pushed `job`/`instance`). */
   honorLabels: z.boolean().default(false),
-});
+  /** Credentials sent with each scrape (basic auth or a bearer token, inline or in a file read at each scrape). */
+  ...httpAuthFields,
+}).superRefine(checkHttpAuth);
 
 /** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */
 const LIMITS_DEFAULTS = {
@@ -258,7 +261,7 @@ export const monitorConfigSchema = z.strictObject({
       /**
        * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
        * DWCP tuning; `ensemble-live`: Holt-Winters level + CUSUM trend under the band paging rule (live-tuning.ts);
-       * `statistical`: the single z-score detector of issue 2. Why the default: docs/anomaly-detection.md.
+       * `statistical`: the single z-score detector. Why the default: docs/anomaly-detection.md.
        */
       detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),
       /** Period of the seasonal profile (a day; the simulator can compress it). */

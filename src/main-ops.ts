@@ -1,7 +1,7 @@
 /**
  * Composition of the monitor's operations systems, called by `startMonitor` (src/main.ts): the Node.js runtime
- * metrics, profiling (/debug/pprof, stored profiles, continuous mode), reports (on demand and scheduled) and the
- * two summaries. Wiring only: every step is a unit in src/profiles, src/reports, src/summaries or src/sdk.
+ * metrics, the counters kept across restarts, profiling (/debug/pprof, stored profiles, continuous mode), reports
+ * (on demand and scheduled) and the two summaries. Wiring only: every step is a unit in src/profiles, src/reports, src/summaries or src/sdk.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -9,6 +9,9 @@ import { getMetric } from './catalog/index.ts';
 import type { MonitorConfig } from './config.ts';
 import type { AnomalyStore, SampleStore } from './store/types.ts';
 import { createCapacityProvider } from './monitor/capacity-provider.ts';
+import { PeriodicTask } from './monitor/periodic.ts';
+import { restoreCounters, snapshotCounters } from './monitor/persisted-counters.ts';
+import { CounterStore } from './store/counter-store.ts';
 import type { InsightsProvider } from './monitor/rollout-provider.ts';
 import { ContinuousProfiler } from './profiles/continuous.ts';
 import { pprofRoutes } from './profiles/pprof-routes.ts';
@@ -50,6 +53,9 @@ export interface Ops {
   stop(): Promise<void>;
 }
 
+/** How often the counters of stored state are saved (a kill -9 loses at most this much of their increments). */
+export const COUNTER_SAVE_INTERVAL_MS = 15_000;
+
 function locationOf(config: MonitorConfig): SystemDbLocation {
   const s = config.storage;
   return s.type === 'sqlite' ? { type: 'sqlite', path: s.path } : { type: 'postgres', url: s.url };
@@ -66,6 +72,16 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
   const location = locationOf(config);
   const closers: (() => Promise<void>)[] = [async () => runtime.detach(registry)];
   const timers: { start(): void; stop(): Promise<void> }[] = [];
+
+  const counterStore = await CounterStore.open(location);
+  const restored = restoreCounters(registry, await counterStore.load());
+  if (restored > 0) log.info({ series: restored }, 'counters restored');
+  const saveCounters = async () => counterStore.save(await snapshotCounters(registry));
+  timers.push(new PeriodicTask({ intervalMs: COUNTER_SAVE_INTERVAL_MS, run: saveCounters, onError: (e) => log.warn({ err: e }, 'saving counters failed') }));
+  closers.push(async () => {
+    await saveCounters().catch((e: unknown) => log.warn({ err: e }, 'saving counters at shutdown failed'));
+    await counterStore.close();
+  });
   const profiler = processProfiler();
 
   let profiling: ProfilingApi | undefined;

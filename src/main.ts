@@ -10,6 +10,8 @@ import { logRedaction } from './model/redact.ts';
 import { pino, type Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { AlertingService } from './alerting/service.ts';
+import { authorizationHeader } from './alerting/delivery/http-auth.ts';
+import { hasHttpAuth } from './model/http-auth.ts';
 import { openAlertingDb } from './alerting/store/open.ts';
 import { parseDuration } from './model/duration.ts';
 import type { RulesOverview } from './contract/alerting.ts';
@@ -265,7 +267,16 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     redirects: L.redirects,
   });
   for (const t of config.targets) {
-    scraper.addTarget({ id: t.id, url: t.url, labels: t.labels, intervalMs: config.scrape.interval, timeoutMs: config.scrape.timeout, honorLabels: t.honorLabels, ...(t.limits ? { limits: t.limits } : {}) });
+    scraper.addTarget({
+      id: t.id,
+      url: t.url,
+      labels: t.labels,
+      intervalMs: config.scrape.interval,
+      timeoutMs: config.scrape.timeout,
+      honorLabels: t.honorLabels,
+      ...(t.limits ? { limits: t.limits } : {}),
+      ...(hasHttpAuth(t) ? { authorization: () => authorizationHeader(t) } : {}),
+    });
     pipeline.tracker.budget.register(t.id);
   }
   if (config.host.enabled) {

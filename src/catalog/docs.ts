@@ -35,6 +35,15 @@ export function renderMetricsDoc(): string {
     for (const m of ms) lines.push(row(m));
     lines.push('');
   }
+  lines.push('## Counters kept across restarts', '');
+  lines.push(
+    'These counters describe stored state, so the monitor saves them (every 15 s and at shutdown) and continues from the',
+    'saved values after a restart; a kill -9 loses at most the last 15 s of their increments. Other counters start from',
+    'zero at each start, as Prometheus counters do (`rate()` handles the reset).',
+    '',
+  );
+  for (const m of CATALOG) if (m.persisted) lines.push(`- \`${m.name}\``);
+  lines.push('');
   lines.push('## Naming decisions', '');
   lines.push(
     'Where the original documents or code disagreed with Prometheus naming rules, we followed the rules',

@@ -64,4 +64,6 @@ export interface MetricDef<N extends string = string> {
   readonly range?: PhysicalRange;
   /** Criticality when it differs from the default of the metric's anomaly kind (`KIND_CRITICALITY`), with why. */
   readonly criticality?: { readonly level: Criticality; readonly why: string };
+  /** A counter of stored state that the monitor keeps across restarts (src/monitor/persisted-counters.ts). */
+  readonly persisted?: true;
 }

@@ -9,29 +9,12 @@ import {
   DEFAULT_OUTBOX_SETTINGS,
   PAGERDUTY_EVENTS_URL,
   type AlertingSettings,
-  type HttpAuthSettings,
 } from '../model/alerting-settings.ts';
 import { SEVERITIES } from '../model/dwcp.ts';
-import { duration, httpUrl, positiveDuration, secretText, window } from './fields.ts';
+import { duration, httpUrl, positiveDuration, window } from './fields.ts';
+import { checkHttpAuth, httpAuthFields } from './http-auth-fields.ts';
 
 const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
-/** Credentials of an HTTP receiver: basic auth or a bearer token, each inline or in a file (read at each request). */
-const httpAuthFields = {
-  basicAuth: z
-    .strictObject({ username: z.string().min(1).max(256), password: secretText.optional(), passwordFile: secretText.optional() })
-    .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { message: 'give exactly one of password and passwordFile' })
-    .optional(),
-  bearerToken: secretText.optional(),
-  bearerTokenFile: secretText.optional(),
-};
-/** At most one kind of credentials, and no `Authorization` header besides them. */
-function checkHttpAuth(v: HttpAuthSettings & { readonly headers?: Readonly<Record<string, string>> }, ctx: z.RefinementCtx): void {
-  const kinds = [v.basicAuth, v.bearerToken, v.bearerTokenFile].filter((x) => x !== undefined).length;
-  if (kinds > 1) ctx.addIssue({ code: 'custom', message: 'give at most one of basicAuth, bearerToken and bearerTokenFile' });
-  if (kinds > 0 && Object.keys(v.headers ?? {}).some((h) => h.toLowerCase() === 'authorization')) {
-    ctx.addIssue({ code: 'custom', path: ['headers'], message: 'an Authorization header cannot be combined with basicAuth or bearerToken' });
-  }
-}
 const receiverCommon = { name: receiverName, timeout: positiveDuration.default(10_000) };
 const receiverSchema = z.discriminatedUnion('type', [
   z.strictObject({

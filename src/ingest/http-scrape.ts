@@ -26,6 +26,8 @@ export interface HttpScrapeOptions {
   readonly overloadToleranceMs: number;
   /** Receives the family types the exposition declared (`# TYPE`), when the body parsed. */
   readonly onTypes?: (types: FamilyTypes) => void;
+  /** `Authorization` header value sent with the scrape (and with redirects, which stay on the same host by default). */
+  readonly authorization?: string | undefined;
 }
 
 /** A scrape deadline that records how late its timer ran (the monitor's event loop lag at the deadline). */
@@ -79,13 +81,20 @@ function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: n
   return null;
 }
 
+/** The scrape's request headers; credentials only go to the target's own host (never to a redirect elsewhere). */
+function requestHeaders(o: HttpScrapeOptions, sameHost: boolean): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' };
+  if (o.authorization !== undefined && sameHost) headers.authorization = o.authorization;
+  return headers;
+}
+
 async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSignal): Promise<Sample[] | ScrapeFailure> {
   let url = new URL(url0);
   const home = url.host;
   let res: Response;
   for (let hop = 0; ; hop++) {
     try {
-      res = await fetch(url, { signal, headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' }, redirect: 'manual' });
+      res = await fetch(url, { signal, headers: requestHeaders(o, url.host === home), redirect: 'manual' });
     } catch (e) {
       return signal.aborted ? timeoutFailure(o.timeoutMs) : connectionFailure(e, o.timeoutMs);
     }

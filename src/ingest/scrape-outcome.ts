@@ -28,7 +28,8 @@ export const SCRAPE_RESULTS = [
  * - `parse_error`: the body is not valid text exposition;
  * - `body_too_large`: the body exceeded the target's size limit;
  * - `connection_error`: refused, reset, unknown host or another network failure;
- * - `source_error`: an in-process source (e.g. the host collector) threw;
+ * - `source_error`: an in-process source (e.g. the host collector) threw, or an HTTP target's credentials could not
+ *   be read (e.g. a missing bearer token file);
  * - `sample_limit`: the scrape had more samples than the target's `sampleLimit` (src/ingest/scrape-limits.ts);
  * - `label_limit`: a sample broke the target's label count, label name or label value length limit;
  * - `skipped_overload`: the monitor itself was too busy to serve the scrape in time (its event loop was blocked

@@ -55,6 +55,11 @@ export interface HttpTargetConfig extends TargetConfigBase {
   readonly timeoutMs?: number;
   /** Largest accepted body in bytes (default 10 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * The `Authorization` header value for each scrape, asked before every scrape (so a rotated secret file is
+   * picked up). When it throws (e.g. an unreadable secret file), the scrape fails as `source_error` with its message.
+   */
+  readonly authorization?: () => Promise<string | undefined>;
 }
 
 /** An in-process target. */
@@ -361,14 +366,19 @@ export class Scraper {
    * of an overloaded monitor.
    */
   private fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number, onTypes: (t: FamilyTypes) => void): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
-    return scrapeHttp(cfg.url, {
-      startMs,
-      onTypes,
-      timeoutMs: st.timeoutMs,
-      maxBodyBytes: st.maxBodyBytes,
-      redirects: this.redirects,
-      overloadToleranceMs: this.overloadToleranceMs,
-    });
+    const scrape = (authorization: string | undefined) =>
+      scrapeHttp(cfg.url, {
+        startMs,
+        onTypes,
+        authorization,
+        timeoutMs: st.timeoutMs,
+        maxBodyBytes: st.maxBodyBytes,
+        redirects: this.redirects,
+        overloadToleranceMs: this.overloadToleranceMs,
+      });
+    // Without credentials the scrape (and its deadline) starts synchronously, as the overload check expects.
+    if (cfg.authorization === undefined) return scrape(undefined);
+    return cfg.authorization().then(scrape, (e: unknown) => sourceFailure(e));
   }
 
   /**

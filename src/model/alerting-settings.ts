@@ -7,6 +7,7 @@
  *   repeat_interval vocabulary); seed 002 escalation policies; seed 003 (5-minute deduplication)
  */
 import type { Severity } from './dwcp.ts';
+import type { HttpAuthSettings } from './http-auth.ts';
 
 /** Severities of alert rules and incidents (Alertmanager / Prometheus convention). */
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -84,16 +85,6 @@ interface ReceiverCommon {
   readonly name: string;
   /** Request timeout, ms. */
   readonly timeout: number;
-}
-
-/**
- * Credentials of an HTTP receiver, at most one kind: basic auth (password inline or in a file) or a bearer token
- * (inline or in a file). Files are read at each request, so a rotated secret is picked up; secrets are never shown.
- */
-export interface HttpAuthSettings {
-  readonly basicAuth?: { readonly username: string; readonly password?: string | undefined; readonly passwordFile?: string | undefined } | undefined;
-  readonly bearerToken?: string | undefined;
-  readonly bearerTokenFile?: string | undefined;
 }
 
 /** One receiver of the built-in delivery. */

@@ -68,7 +68,7 @@ export interface Anomaly {
   readonly acknowledged: boolean;
 }
 
-/** Fault kinds the simulator can inject (issue 2). */
+/** Fault kinds the simulator can inject. */
 export const FAULT_KINDS = [
   'latency_spike',
   'throughput_drop',

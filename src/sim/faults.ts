@@ -1,5 +1,5 @@
 /**
- * Fault effects for the simulator (issue 2): what each fault kind does to a node's telemetry while active,
+ * Fault effects for the simulator: what each fault kind does to a node's telemetry while active,
  * and which catalog metrics it moves (for ground-truth labels).
  */
 import { getMetric, type MetricName } from '../catalog/index.ts';

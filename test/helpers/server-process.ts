@@ -54,6 +54,8 @@ export interface ServerProcess {
   exited(): boolean;
   /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILL now (a crash: no shutdown code runs); resolves with the signal the process died of. */
+  kill9(): Promise<NodeJS.Signals | null>;
 }
 
 /**
@@ -76,7 +78,8 @@ export async function startServerProcess(
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  let exitSignal: NodeJS.Signals | null = null;
+  const exitedP = new Promise<void>((resolve) => child.once('exit', (_code, signal) => ((exited = true), (exitSignal = signal), resolve())));
   let stopping: Promise<void> | undefined;
   const proc: ServerProcess = {
     logs: () => log,
@@ -92,18 +95,24 @@ export async function startServerProcess(
       })();
       return stopping;
     },
+    async kill9() {
+      if (!exited) child.kill('SIGKILL');
+      await exitedP;
+      return exitSignal;
+    },
   };
   try {
-    await pollUntil(
+    const outcome = await pollUntil(
       `${name} ${readyUrl}`,
       async () => {
-        if (exited) throw new Error(`${name} exited: ${log}`);
+        if (exited) return 'exited';
         const r = await fetch(readyUrl);
         await r.body?.cancel();
-        return r.status === 200 ? true : undefined;
+        return r.status === 200 ? 'ready' : undefined;
       },
       readyTimeoutMs,
     );
+    if (outcome === 'exited') throw new Error(`${name} exited before it was ready: ${log}`);
   } catch (e) {
     await proc.stop();
     throw e;

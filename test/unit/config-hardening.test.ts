@@ -70,4 +70,18 @@ describe('configuration: credentials', () => {
     const both = configError({ alerting: { receivers: [{ type: 'webhook', name: 'b', url: 'http://127.0.0.1:9/b', bearerToken: 't', headers: { Authorization: 'x' } }] } });
     assert.match(both, /alerting\.receivers\.0\.headers: an Authorization header cannot be combined/);
   });
+
+  it('takes scrape-target credentials as separate fields, one kind at a time', () => {
+    const c = parseMonitorConfig({
+      targets: [
+        { id: 'a', url: 'http://127.0.0.1:9100/metrics', bearerTokenFile: '/run/secrets/scrape' },
+        { id: 'b', url: 'http://127.0.0.1:9101/metrics', basicAuth: { username: 'prom', password: 'pw' } },
+      ],
+    });
+    assert.equal(c.targets[0]?.bearerTokenFile, '/run/secrets/scrape');
+    assert.deepEqual(c.targets[1]?.basicAuth, { username: 'prom', password: 'pw' });
+    const msg = configError({ targets: [{ id: 'a', url: 'http://127.0.0.1:9100/metrics', bearerToken: 'tok-1', basicAuth: { username: 'u', password: 'pw-2' } }] });
+    assert.match(msg, /targets\.0: give at most one of basicAuth, bearerToken and bearerTokenFile/);
+    assert.ok(!msg.includes('tok-1') && !msg.includes('pw-2'), msg);
+  });
 });

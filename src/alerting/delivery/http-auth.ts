@@ -1,11 +1,11 @@
 /**
- * The `Authorization` header of an HTTP receiver from its credentials (basic auth or a bearer token, inline or
+ * The `Authorization` header of an outgoing HTTP request (a receiver, a scrape target) from its credentials (basic auth or a bearer token, inline or
  * in a file). Files are read at each request, as Prometheus does, so rotated secrets are picked up.
  * @see https://www.rfc-editor.org/rfc/rfc7617 (Basic), https://www.rfc-editor.org/rfc/rfc6750 (Bearer)
  * @see Prometheus `<http_config>` (`basic_auth.password_file`, `authorization.credentials_file`)
  */
 import { readFile } from 'node:fs/promises';
-import type { HttpAuthSettings } from '../../model/alerting-settings.ts';
+import type { HttpAuthSettings } from '../../model/http-auth.ts';
 
 /** Reads a secret file: its text without the trailing line break. */
 async function readSecret(path: string, field: string): Promise<string> {

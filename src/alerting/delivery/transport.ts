@@ -7,7 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc5321#section-4.2.1 (SMTP reply codes: 4yz transient, 5yz permanent)
  */
 import nodemailer from 'nodemailer';
-import type { HttpAuthSettings, ReceiverSettings } from '../../model/alerting-settings.ts';
+import type { ReceiverSettings } from '../../model/alerting-settings.ts';
+import type { HttpAuthSettings } from '../../model/http-auth.ts';
 import { redactUrlCredentials } from '../../model/redact.ts';
 import { authorizationHeader } from './http-auth.ts';
 import { messageIdOf, type EmailMessage } from './email-message.ts';

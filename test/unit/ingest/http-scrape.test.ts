@@ -33,13 +33,18 @@ const brief = (r: Awaited<ReturnType<typeof scrapeHttp>>) =>
 
 describe('scrapeHttp', () => {
   let target: Server, other: Server, quick: Server, slow: Server;
+  const seenAuth: (string | undefined)[] = [];
   before(async () => {
-    other = await listen((_q, r) => r.end('dwcp_other 1\n'));
+    other = await listen((q, r) => {
+      seenAuth.push(q.headers.authorization);
+      r.end('dwcp_other 1\n');
+    });
     target = await listen((q, r) => {
       if (q.url === '/same') r.writeHead(302, { location: '/metrics' }).end();
       else if (q.url === '/away') r.writeHead(301, { location: `http://127.0.0.1:${portOf(other)}/metrics` }).end();
       else if (q.url === '/loop') r.writeHead(302, { location: '/loop' }).end();
       else if (q.url === '/file') r.writeHead(302, { location: 'file:///etc/passwd' }).end();
+      else if (q.url === '/private') r.writeHead(q.headers.authorization === 'Bearer s3cret' ? 200 : 401).end('dwcp_x 1\n');
       else r.end('dwcp_x 1\ndwcp_y 2\n');
     });
     quick = await listen((_q, r) => void setTimeout(() => r.end('dwcp_x 1\n'), 20));
@@ -57,6 +62,15 @@ describe('scrapeHttp', () => {
     assert.deepEqual(brief(await scrapeHttp(`${base}/same`, { ...OPTS, redirects: 'none' })), ['http_error', `HTTP 302: redirect to 127.0.0.1:${portOf(target)} refused (redirects: none)`]);
     assert.deepEqual(brief(await scrapeHttp(`${base}/loop`, OPTS)), ['http_error', 'HTTP 302: more than 5 redirects']);
     assert.deepEqual(brief(await scrapeHttp(`${base}/file`, { ...OPTS, redirects: 'any' })), ['http_error', 'HTTP 302: redirect to a file: URL refused']);
+  });
+
+  it('sends the target credentials to the target and never to a redirect on another host', async () => {
+    const base = `http://127.0.0.1:${portOf(target)}`;
+    assert.deepEqual(brief(await scrapeHttp(`${base}/private`, OPTS)), ['http_error', 'HTTP 401']);
+    assert.deepEqual(brief(await scrapeHttp(`${base}/private`, { ...OPTS, authorization: 'Bearer s3cret' })), ['samples', 1]);
+    seenAuth.length = 0;
+    assert.deepEqual(brief(await scrapeHttp(`${base}/away`, { ...OPTS, redirects: 'any', authorization: 'Bearer s3cret' })), ['samples', 1]);
+    assert.deepEqual(seenAuth, [undefined]);
   });
 
   it('a timeout while the event loop was blocked past the deadline is overload, not a target failure', async () => {

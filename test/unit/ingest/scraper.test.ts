@@ -146,6 +146,20 @@ describe('Scraper against real local HTTP servers', () => {
     assert.deepEqual(outcomeOf(batches, 'big'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
   });
 
+  it('asks for the credentials before each scrape and fails the scrape, naming the file, when they cannot be read', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    let asked = 0;
+    sc.addTarget({ id: 'ok', url: urlOf(good), authorization: () => Promise.resolve(`Bearer t${++asked}`) });
+    sc.addTarget({ id: 'nofile', url: urlOf(good), authorization: () => Promise.reject(new Error('cannot read bearerTokenFile /run/secrets/x: ENOENT')) });
+    await sc.scrapeOnce('ok');
+    await sc.scrapeOnce('ok');
+    assert.equal(asked, 2);
+    assert.equal(sc.status('ok').health, 'up');
+    assert.deepEqual([(await sc.scrapeOnce('nofile')).health, sc.status('nofile').lastError], ['down', 'cannot read bearerTokenFile /run/secrets/x: ENOENT']);
+    assert.equal(outcomeOf(batches, 'nofile')[0], 'source_error');
+  });
+
   it('rejects an oversize body of a small limit', async () => {
     const batches: Batch[] = [];
     const sc = makeScraper(batches);

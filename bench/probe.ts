@@ -1,0 +1,216 @@
+/**
+ * `npm run bench:probe`: the monitor under a large simulated cluster, as an operator would run it — the real
+ * `simulate` process serving N nodes over HTTP, the real `serve` process scraping them every second, and (the
+ * in-run anchor) a real Prometheus scraping the same targets at the same interval. For each cluster size it reports
+ * target-down verdicts the monitor gave while Prometheus saw the target up (false target-downs; goal 0), `up`
+ * anomalies, series exposed by the nodes vs series the monitor tracks (with each target's stated reason when they
+ * differ), the monitor's event-loop lag p99 (prom-client's `nodejs_eventloop_lag_p99_seconds`, sampled every 5 s)
+ * and scrape duration p50/p99 for both.
+ *
+ * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
+ * `--no-prometheus` (skip the anchor). JSON to bench/results/probe.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AnomaliesResponse } from '../src/contract/anomalies.ts';
+import type { TargetsResponse } from '../src/contract/targets.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
+import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../test/helpers/prometheus.ts';
+import { findBinary } from '../test/helpers/binaries.ts';
+
+const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus]
+
+Runs the simulator with N nodes and the monitor scraping them every second (and a real Prometheus scraping the
+same targets as the anchor), then reports false target-downs, up anomalies, series exposed vs tracked, event-loop
+lag p99 (seconds) and scrape durations (milliseconds). --duration is seconds per cluster size after a 20 s warm-up.`;
+
+const WARM_UP_MS = 20_000;
+const SAMPLE_EVERY_MS = 5_000;
+const REGIONS = ['us-east', 'eu-west', 'ap-south'];
+
+function progress(msg: string): void {
+  process.stderr.write(`[bench:probe] ${msg}\n`);
+}
+
+/** A first port of `n` consecutive ports that were all free a moment ago. */
+async function freePortRange(n: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  const tryBind = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) ok = await tryBind(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${n} consecutive free ports found`);
+}
+
+/** The value of a sample line `name value` (no labels) in an exposition text, or undefined. */
+function gaugeOf(text: string, name: string): number | undefined {
+  const m = new RegExp(`^${name} ([0-9.eE+-]+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Distinct series in an exposition text (sample lines). */
+function seriesIn(text: string): number {
+  return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+}
+
+function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+interface ProbeRow {
+  readonly nodes: number;
+  readonly seconds: number;
+  readonly loadAverage1m: number;
+  readonly falseTargetDowns: number;
+  readonly monitorDownVerdicts: number;
+  readonly prometheusDownVerdicts: number | null;
+  readonly upAnomalies: number;
+  readonly seriesExposed: number;
+  readonly seriesTracked: number;
+  readonly targetWarnings: readonly string[];
+  readonly eventLoopLagP99MaxSeconds: number;
+  readonly eventLoopLagP99MedianSeconds: number;
+  readonly scrapeMsP50: number;
+  readonly scrapeMsP99: number;
+  readonly prometheusScrapeMsP99: number | null;
+}
+
+async function json<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function probe(nodes: number, durationS: number, prometheus: string | undefined): Promise<ProbeRow> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
+  const base = await freePortRange(nodes);
+  const port = await freePort();
+  const targets = Array.from({ length: nodes }, (_, i) => ({ id: `node-${i + 1}`, address: `127.0.0.1:${base + i}`, region: REGIONS[i % REGIONS.length]! }));
+  writeFileSync(
+    path.join(dir, 'monitor.yaml'),
+    [
+      `listen: { host: 127.0.0.1, port: ${port} }`,
+      'host: { enabled: false }',
+      `storage: { type: sqlite, path: ${JSON.stringify(path.join(dir, 'monitor.db'))} }`,
+      'targets:',
+      ...targets.map((t) => `  - { id: ${t.id}, url: "http://${t.address}/metrics", labels: { region: ${t.region}, node: ${t.id} } }`),
+      '',
+    ].join('\n'),
+  );
+  const procs: ServerProcess[] = [];
+  let prom: PrometheusInstance | undefined;
+  try {
+    const tsx = ['--import', 'tsx', 'src/cli/index.ts'];
+    procs.push(await startServerProcess('simulate', process.execPath, [...tsx, 'simulate', '--nodes', String(nodes), '--port-base', String(base)], `http://${targets.at(-1)!.address}/ready`, 120_000));
+    procs.push(await startServerProcess('serve', process.execPath, [...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
+    if (prometheus !== undefined) prom = await startPrometheus(prometheus, prometheusConfig('dwcp', targets.map((t) => ({ address: t.address, labels: { node: t.id } })), '1s'));
+    progress(`${nodes} nodes: warming up ${WARM_UP_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, WARM_UP_MS));
+    const monitorDown = new Set<string>();
+    const promDown = new Set<string>();
+    let falseDowns = 0;
+    let monitorDownVerdicts = 0;
+    let promDownVerdicts = 0;
+    const lags: number[] = [];
+    const scrapeMs: number[] = [];
+    const promScrapeMs: number[] = [];
+    const startMs = Date.now();
+    const end = startMs + durationS * 1000;
+    while (Date.now() < end) {
+      await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
+      const t = await json<TargetsResponse>(`http://127.0.0.1:${port}/api/v1/targets`);
+      const promUp = new Map<string, boolean>();
+      if (prom) {
+        const r = await prom.api<{ activeTargets: { labels: Record<string, string>; health: string; lastScrapeDuration: number }[] }>('/api/v1/targets');
+        for (const a of r.activeTargets) {
+          promUp.set(a.labels.node ?? '', a.health !== 'down');
+          if (a.health === 'down') promDownVerdicts++;
+          if (a.health === 'down') promDown.add(a.labels.node ?? '');
+          promScrapeMs.push(a.lastScrapeDuration * 1000);
+        }
+      }
+      for (const a of t.data.activeTargets) {
+        scrapeMs.push(a.lastScrapeDuration * 1000);
+        if (a.health !== 'down') continue;
+        monitorDownVerdicts++;
+        monitorDown.add(a.id);
+        if (!prom || promUp.get(a.id) !== false) falseDowns++;
+      }
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const lag = gaugeOf(metrics, 'nodejs_eventloop_lag_p99_seconds');
+      if (lag !== undefined) lags.push(lag);
+      progress(`${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`);
+    }
+    const anomalies = await json<AnomaliesResponse>(`http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`);
+    let exposed = 0;
+    for (const t of targets) exposed += seriesIn(await (await fetch(`http://${t.address}/metrics`)).text());
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const finalTargets = await json<TargetsResponse>(`http://127.0.0.1:${port}/api/v1/targets`);
+    const { loadavg } = await import('node:os');
+    return {
+      nodes,
+      seconds: durationS,
+      loadAverage1m: Number(loadavg()[0]!.toFixed(1)),
+      falseTargetDowns: falseDowns,
+      monitorDownVerdicts,
+      prometheusDownVerdicts: prom ? promDownVerdicts : null,
+      upAnomalies: anomalies.data.filter((a) => a.metric === 'up').length,
+      seriesExposed: exposed,
+      seriesTracked: gaugeOf(metrics, 'dwcp_monitor_series') ?? NaN,
+      targetWarnings: finalTargets.data.activeTargets.filter((a) => a.lastWarning !== '').map((a) => `${a.id}: ${a.lastWarning}`),
+      eventLoopLagP99MaxSeconds: lags.length ? Math.max(...lags) : NaN,
+      eventLoopLagP99MedianSeconds: quantile(lags, 0.5),
+      scrapeMsP50: quantile(scrapeMs, 0.5),
+      scrapeMsP99: quantile(scrapeMs, 0.99),
+      prometheusScrapeMsP99: prom ? quantile(promScrapeMs, 0.99) : null,
+    };
+  } finally {
+    await prom?.stop();
+    for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+if (values.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+const sizes = values.nodes.split(',').map(Number);
+const duration = Number(values.duration);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !Number.isFinite(duration) || duration < 10) {
+  process.stderr.write(`error: --nodes takes sizes 1-200 (got ${values.nodes}); --duration at least 10 seconds (got ${values.duration})\n`);
+  process.exit(2);
+}
+const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus');
+if (!values['no-prometheus'] && prometheus === undefined) progress('prometheus not found: running without the anchor');
+const rows: ProbeRow[] = [];
+for (const n of sizes) rows.push(await probe(n, duration, prometheus));
+const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
+process.stdout.write(
+  [
+    '| nodes | load 1m | false target-downs | down verdicts monitor / Prometheus | up anomalies | series exposed / tracked | event-loop lag p99 median / max (s) | scrape p50 / p99 (ms) | Prometheus scrape p99 (ms) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
+    ),
+    'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
+    ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
+    '',
+  ].join('\n'),
+);
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/probe.json', JSON.stringify(rows, null, 2));
