@@ -8,8 +8,8 @@
  * 3. full receive: decode + validate + store in a SQLite trace store on disk (one transaction per batch);
  * 4. the same with tail sampling in front of a second SQLite store (decision at once, error traces and a fixed
  *    10 % of the rest kept, flushed after every batch): decode + validate + buffer + decide + store the kept;
- * then bytes per stored span (database file after a WAL checkpoint, divided by spans) and trace-by-id lookup
- * latency over the stored traces. Finally the SDK cost of
+ * then bytes per stored span (database file after a WAL checkpoint, divided by spans), trace-by-id lookup
+ * latency over the stored traces and search latency of four query kinds the trace view sends. Finally the SDK cost of
  * recording one migration trace (source and destination side, 8 spans, batch span processor, an exporter that
  * discards): CPU µs per migration. The simulator's migrations take no real time, so a relative overhead against
  * a real migration cannot be measured here.
@@ -27,6 +27,7 @@ import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@ope
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
+import type { TraceSearchRequest } from '../src/contract/traces.ts';
 import { NodeTracing } from '../src/sdk/migration-tracing.ts';
 import { decodeExportRequest } from '../src/traces/otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS } from '../src/traces/otlp/limits.ts';
@@ -51,8 +52,10 @@ function generate(): { batches: Buffer[]; spans: number; traceIds: string[] } {
   const a = new NodeTracing({ nodeId: 'node-1', region: 'us-east', exporter: e1, simple: true });
   const b = new NodeTracing({ nodeId: 'node-2', region: 'eu-west', exporter: e2, simple: true });
   const t0 = Date.now() - 3_600_000;
+  // 250 ms apart, closer for large runs so every migration starts within the last hour (the receiver's time window).
+  const spacingMs = Math.min(250, 3_500_000 / MIGRATIONS);
   for (let i = 0; i < MIGRATIONS; i++) {
-    const m = { vmId: `vm-${i}`, vmSize: 'medium', sourceNode: 'node-1', destinationNode: 'node-2', mode: 'internet' as const, version: i % 4 === 0 ? ('v3' as const) : ('v1' as const), startMs: t0 + i * 250, durationMs: 5000 + (i % 97) * 100, bytes: 8 * 2 ** 30, ok: i % 50 !== 0, retries: i % 20 === 0 ? 1 : 0 };
+    const m = { vmId: `vm-${i}`, vmSize: 'medium', sourceNode: 'node-1', destinationNode: 'node-2', mode: 'internet' as const, version: i % 4 === 0 ? ('v3' as const) : ('v1' as const), startMs: Math.round(t0 + i * spacingMs), durationMs: 5000 + (i % 97) * 100, bytes: 8 * 2 ** 30, ok: i % 50 !== 0, retries: i % 20 === 0 ? 1 : 0 };
     b.traceDestination(a.traceSource(m), m);
   }
   const all: ReadableSpan[] = [...e1.getFinishedSpans(), ...e2.getFinishedSpans()];
@@ -89,6 +92,29 @@ async function sdkCostUs(n: number): Promise<number> {
   await a.shutdown();
   await b.shutdown();
   return (r.cpu / n) * 1e6;
+}
+
+/** Search latency (ms, sorted) of the query kinds the trace view sends, 100 each, over random 15-minute windows of the stored hour. */
+async function searchLatencies(store: Awaited<ReturnType<typeof openSqliteTraceStore>>): Promise<[string, number[]][]> {
+  const nowUs = Date.now() * 1000;
+  const kinds: [string, (w: { startUs: number; endUs: number }) => TraceSearchRequest][] = [
+    ['service', (w) => ({ ...w, service: 'dwcp-node', tags: {}, limit: 20 })],
+    ['service + operation + min duration 10 s', (w) => ({ ...w, service: 'dwcp-node', operation: 'dwcp.amst.transfer', minDurationUs: 10_000_000, tags: {}, limit: 20 })],
+    ['errors only', (w) => ({ ...w, status: 'error', tags: {}, limit: 20 })],
+    ['tag dwcp.node.id', (w) => ({ ...w, tags: { 'dwcp.node.id': 'node-2' }, limit: 20 })],
+  ];
+  const out: [string, number[]][] = [];
+  for (const [kind, make] of kinds) {
+    const ms: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const endUs = nowUs - Math.floor(((i * 7919) % 45) * 60e6);
+      const s = process.hrtime.bigint();
+      await store.search(make({ startUs: endUs - 15 * 60e6, endUs }));
+      ms.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    out.push([kind, ms.sort((x, y) => x - y)]);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +159,7 @@ async function main(): Promise<void> {
     lookups.push(Number(process.hrtime.bigint() - s) / 1e6);
   }
   lookups.sort((x, y) => x - y);
+  const searches = await searchLatencies(store);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   const rate = (s: { wall: number; cpu: number }) => `${Math.round(spans / s.wall).toLocaleString('en')} spans/s wall, ${Math.round(spans / s.cpu).toLocaleString('en')} spans per CPU-second`;
@@ -142,6 +169,8 @@ async function main(): Promise<void> {
   console.log(`receive (decode + validate + store): ${rate(storeS)}  (SQLite file, one transaction per batch)`);
   console.log(`receive with tail sampling:          ${rate(sampledS)}  (${sampledStored} of ${spans} spans kept and stored)`);
   console.log(`stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (9 indexes, attributes as JSON)`);
+  console.log(`trace by id over ${traceIds.length} traces: p50 ${lookups[150]!.toFixed(2)} ms, p99 ${lookups[296]!.toFixed(2)} ms`);
+  for (const [kind, ms] of searches) console.log(`search (${kind}, 20 newest traces, random 15-min windows): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`);
   if (PG_URL !== undefined) {
     const pg = await openPostgresTraceStore({ url: PG_URL, schema: `dwcp_bench_traces_${process.pid}`, dropSchemaOnClose: true }, { retentionMs: 7 * 86_400_000 });
     try {
@@ -157,7 +186,6 @@ async function main(): Promise<void> {
     }
   }
   console.log(`SDK: ${(await sdkCostUs(20_000)).toFixed(1)} CPU µs to record one migration trace (8 spans, both nodes, batched)`);
-  console.log(`trace by id over ${traceIds.length} traces: p50 ${lookups[150]!.toFixed(2)} ms, p99 ${lookups[296]!.toFixed(2)} ms`);
 }
 
 await main();
