@@ -245,7 +245,6 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_v3_errors_total').name,
     getMetric('dwcp_v3_component_latency_seconds').name,
     getMetric('dwcp_v3_component_errors_total').name,
-    getMetric('dwcp_v3_sla_compliance').name,
   ],
   node_down: ['up'],
   memory_leak: [getMetric('dwcp_v3_resource_utilization_percent').name],

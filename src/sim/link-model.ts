@@ -12,13 +12,17 @@ export type LinkClass = 'datacenter' | 'internet' | 'hybrid';
 /** Base link conditions of a node (before noise, seasonality and faults). */
 export interface LinkProfile {
   readonly linkClass: LinkClass;
-  /** One-way latency in ms (hybrid: centre of a slow oscillation of +-20 ms). */
+  /** One-way latency in ms (hybrid: centre of a slow oscillation of +-10 ms that stays inside the class's 10-50 ms). */
   readonly latencyMs: number;
   /** Available bandwidth in bits per second. */
   readonly bandwidthBps: number;
   /** Packet loss 0..1. */
   readonly loss: number;
-  /** Datacenter RDMA throughput target in bytes per second (2.4-3 GB/s). */
+  /**
+   * Rate of the host's RDMA engine in bytes per second (2.5-2.9 GB/s in a datacenter). What a transfer achieves
+   * is bounded by the link as well (`bandwidthBps / 8`; see node-dynamics.ts), so on a hybrid link the RDMA
+   * engine is faster than the path and the path decides.
+   */
   readonly rdmaBytesPerSecond: number;
 }
 
@@ -49,6 +53,7 @@ export interface LinkClassParams {
  *   (`upgrade/mode_detector.go`), 7.3 target values
  */
 export const LINK_CLASSES: Readonly<Record<LinkClass, LinkClassParams>> = {
+  // Every class's oscillating latency stays inside its mode's band (link-model.test.ts checks it).
   datacenter: {
     latencyMs: [1.5, 4],
     bandwidthBps: [32e9, 40e9],
@@ -75,8 +80,14 @@ export const LINK_CLASSES: Readonly<Record<LinkClass, LinkClassParams>> = {
   },
 };
 
-/** Amplitude of the hybrid latency oscillation, ms (either side of `LinkProfile.latencyMs`). */
-const HYBRID_SWING_MS = 20;
+/**
+ * Amplitude of the hybrid latency oscillation, ms (either side of `LinkProfile.latencyMs`): 22-28 +- 10 ms keeps
+ * the path at 12-38 ms, inside the hybrid class's 10-50 ms with room for noise, seasonality and retransmissions,
+ * so a healthy hybrid node is never classified datacenter (a 2-5 Gbit/s path cannot carry the datacenter mode's
+ * 2.4 GB/s) nor internet; only a fault moves it to another mode. (A swing of +-20 ms took the path to 2 ms, where
+ * the node spent a sixth of its time in datacenter mode at a rate its link could not deliver.)
+ */
+const HYBRID_SWING_MS = 10;
 /** Default period of the hybrid latency oscillation, seconds. */
 export const DEFAULT_HYBRID_PERIOD_SECONDS = 240;
 

@@ -19,7 +19,7 @@ type Range = readonly [lo: number, hi: number];
 /**
  * How a mode turns link conditions into transfer throughput (bytes/s), before faults and seasonality; `ratio`
  * is measured latency / base latency:
- * - `rdma`: (RDMA rate or `fallbackBytesPerSecond`) x noise x (1 - lossPenalty x loss) / (1 + rttSensitivity x (ratio - 1)) — RDMA barely feels RTT;
+ * - `rdma`: min(bandwidth/8, RDMA rate or `fallbackBytesPerSecond`) x noise x (1 - lossPenalty x loss) / (1 + rttSensitivity x (ratio - 1)) — RDMA barely feels RTT;
  * - `tcp`: bandwidth/8 x efficiency x noise x (1 - lossPenalty x loss) / max(1, ratio) — TCP throughput falls with RTT (Mathis);
  * - `mixed`: min(bandwidth/8, RDMA rate or fallback) x efficiency x noise x (1 - lossPenalty x loss) / sqrt(max(1, ratio)).
  */
@@ -41,7 +41,10 @@ export interface ModeParams {
   readonly transfer: TransferModel;
   /** Share 0..1 of the throughput carried over RDMA (the rest over TCP). */
   readonly rdmaShare: number;
-  /** Operation latency = one-way latency x uniform(range) x (1 + 15 x loss), seconds. */
+  /**
+   * Operation latency = one-way latency x uniform(range), seconds. The one-way latency already carries the
+   * retransmission delay of the path's loss (./link-model.ts, x (1 + 20 x loss)); it is not counted twice.
+   */
   readonly opLatencyFactor: Range;
   readonly streams: StreamRule;
   /** The TCP-stream gauge: a fixed count, or `amst` for the AMST stream count. */

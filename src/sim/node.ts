@@ -37,6 +37,7 @@ import { NodeServer } from './node-server.ts';
 import { ProbeSet } from './probes.ts';
 import { Prng } from './prng.ts';
 import { rolloutStage } from './rollout-stage.ts';
+import { SlaWindow } from './sla-window.ts';
 import { NodeTelemetry } from './telemetry.ts';
 
 /** Salt of the switchover-downtime generator's seed (its own stream: adding it moved no other draw). */
@@ -104,6 +105,7 @@ export class SimNode {
   private readonly probes: ProbeSet;
   private readonly migrations: MigrationDriver;
   private readonly streams = new StreamSlots();
+  private readonly slaWindow = new SlaWindow();
   private readonly server: NodeServer;
   private readonly remotes: readonly string[];
   /** Clock the v1 wrappers read: set to exact event times during a tick. */
@@ -252,6 +254,7 @@ export class SimNode {
       v3Slowdown,
       rolloutStage: rolloutStage(this.opts.rolloutPercent),
       rolloutPercent: this.opts.rolloutPercent,
+      slaWindow: this.slaWindow,
     });
   }
 

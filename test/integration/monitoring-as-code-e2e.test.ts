@@ -18,7 +18,7 @@
  * Choice of the fault: the alert with the smallest `for` is DWCPv3ComponentDown (30 s, `health == 0`), but the
  * simulator never reports a component down (its faults degrade components, health 1). Of the short ones,
  * DWCPv3ConsensusFailure is the one carrying the node's `instance` and firing steadily under a fault
- * (DWCPv3SLAErrorRateViolation flaps with the per-tick SLA gauge, DWCPv3ErrorRateCritical needs > 10 errors/s).
+ * (DWCPv3SLAErrorRateViolation follows the simulator's 5-minute SLA window, DWCPv3ErrorRateCritical needs > 10 errors/s).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -59,11 +59,34 @@ describe('link classes', () => {
 describe('linkConditions', () => {
   const profile = (linkClass: LinkClass): LinkProfile => ({ linkClass, latencyMs: 25, bandwidthBps: 3e9, loss: 0.001, rdmaBytesPerSecond: 1.5e9 });
 
-  it('hybrid latency swings by +-20 ms over the period; other classes do not swing', () => {
+  it('hybrid latency swings by +-10 ms over the period; other classes do not swing', () => {
     const at = (linkClass: LinkClass, t: number) => linkConditions(profile(linkClass), t, 0, NO_FAULT, new Prng(1), 240);
-    assert.ok(Math.abs(at('hybrid', 60).baseLatencyMs - 45) < 1e-9, 'quarter period: +20 ms');
-    assert.ok(Math.abs(at('hybrid', 180).baseLatencyMs - 5) < 1e-9, 'three quarters: -20 ms');
+    assert.ok(Math.abs(at('hybrid', 60).baseLatencyMs - 35) < 1e-9, 'quarter period: +10 ms');
+    assert.ok(Math.abs(at('hybrid', 180).baseLatencyMs - 15) < 1e-9, 'three quarters: -10 ms');
     assert.equal(at('datacenter', 60).baseLatencyMs, 25);
+  });
+
+  it('every class, at the corners of its ranges and the extremes of its swing and seasonality, stays in its own mode', () => {
+    const mid = (r: readonly [number, number]): number => (r[0] + r[1]) / 2;
+    for (const c of CLASSES) {
+      const k = LINK_CLASSES[c];
+      for (const latencyMs of k.latencyMs)
+        for (const loss of k.loss)
+          for (const season of [-1, 1])
+            for (const t of [60, 180]) {
+              const p: LinkProfile = { linkClass: c, latencyMs, bandwidthBps: k.bandwidthBps[0], loss, rdmaBytesPerSecond: k.rdmaBytesPerSecond ? mid(k.rdmaBytesPerSecond) : 0 };
+              // The mode detector averages 10 samples: the mean of 10 noisy draws at this point.
+              const r = new Prng(5);
+              let lat = 0;
+              let bw = 0;
+              for (let i = 0; i < 10; i++) {
+                const l = linkConditions(p, t, season, NO_FAULT, r, 240);
+                lat += l.latencyMs / 10;
+                bw += l.bandwidthBps / 10;
+              }
+              assert.equal(selectMode(lat, bw), c, `${c} at ${latencyMs} ms, loss ${loss}, season ${season}, t ${t}: ${lat.toFixed(1)} ms`);
+            }
+    }
   });
 
   it('a latency fault multiplies the measured latency; loss raises latency and lowers bandwidth', () => {

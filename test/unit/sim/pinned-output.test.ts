@@ -28,7 +28,7 @@ interface Pin {
 
 const PINS: Readonly<Record<LinkClass, Pin>> = {
   datacenter: {
-    sha256: '80b729e00e4689725f06c5a784b6db57bb556d2cd41cfead086d792df1746183',
+    sha256: 'bd5d63013024625197e150e3c1ab5145e406d436a7bdf36129191880b65255d8',
     throughput: 2373736394.901675,
     v3Migrations: 59,
     v3MemoryBytes: 848256040960,
@@ -38,7 +38,7 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 3.3372454518267456,
   },
   internet: {
-    sha256: '22a798e3801ece506feb6d33e19db0d6b81485bf3d9e13c673224b1e4b6a9007',
+    sha256: '90ba61be2b1e9833458b2593effb2760135efecddfbeb105f455d9ce56f4c400',
     throughput: 27803257.24585191,
     v3Migrations: 60,
     v3MemoryBytes: 760209211392,
@@ -48,14 +48,14 @@ const PINS: Readonly<Record<LinkClass, Pin>> = {
     consensusSecondsSum: 279.9589748618925,
   },
   hybrid: {
-    sha256: '2012715ca40628675513de77f1179908fdf61fc210c38ce3ebdeaed8819e7b55',
+    sha256: '38f6f24d69035bc840a0dfd0fab41c6b47aefeb8e83ce24535775b210d277420',
     throughput: 159134112.98694772,
-    v3Migrations: 42,
-    v3MemoryBytes: 566935683072,
-    rttSeconds: 0.24505431073026993,
+    v3Migrations: 45,
+    v3MemoryBytes: 612032839680,
+    rttSeconds: 0.22391626932994385,
     memoryPercent: 42.63961868138434,
     activeStreams: 64,
-    consensusSecondsSum: 2.339335190796524,
+    consensusSecondsSum: 2.4751140415927457,
   },
 };
 
