@@ -37,6 +37,7 @@ export const LAYERS = {
   cli: 'src/cli',
   main: 'src/main.ts',
   mainOps: 'src/main-ops.ts',
+  mainStores: 'src/main-stores.ts',
   web: 'web/src',
 };
 
@@ -79,6 +80,7 @@ export const ALLOWED = {
   cli: ALL,
   main: ALL,
   mainOps: ALL,
+  mainStores: ALL,
   web: [{ layer: 'contract', kind: 'type' }],
 };
 
