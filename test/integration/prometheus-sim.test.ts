@@ -50,6 +50,7 @@ describe(
       monitor = await startMonitor({
         config: parseMonitorConfig({
           listen: { host: '127.0.0.1', port: 0 },
+          auth: { mode: 'disabled' }, // loopback; this test exercises another surface (auth: web-login, web-dashboards, auth tests)
           storage: { type: 'sqlite', path: join(dir, 'monitor.db') },
           targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
           detection: { confirmSamples: 1 },

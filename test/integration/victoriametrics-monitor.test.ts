@@ -31,6 +31,7 @@ describe('the monitor on VictoriaMetrics', { skip: binary ? false : 'victoria-me
     monitor = await startMonitor({
       config: parseMonitorConfig({
         listen: { host: '127.0.0.1', port: 0 },
+        auth: { mode: 'disabled' }, // loopback; this test exercises another surface (auth: web-login, web-dashboards, auth tests)
         host: { enabled: false },
         detection: { enabled: false },
         storage: { type: 'victoriametrics', writeUrl: vm.writeUrl, readUrl: vm.url, queue: { batchDeadline: '100ms' }, state: { type: 'sqlite', path: join(dir, 'state.db') } },

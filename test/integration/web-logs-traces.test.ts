@@ -48,6 +48,7 @@ describe(
       monitor = await startMonitor({
         config: parseMonitorConfig({
           listen: { host: '127.0.0.1', port: 0 },
+          auth: { mode: 'disabled' }, // loopback; this test exercises another surface (auth: web-login, web-dashboards, auth tests)
           storage: { type: 'sqlite', path: join(dir, 'ui.db') },
           // A target on a closed port: its target-down anomaly names node-1, whose logs and traces the simulator ships.
           targets: [
