@@ -4,16 +4,14 @@
  * the audit log's filters, order and bound, and the migration table.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { sql } from 'kysely';
 import type { AuthStore, AuthStoreOptions } from '../../src/auth/auth-store.ts';
 import { ConflictError } from '../../src/errors.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 /** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
-export interface AuthStoreBackend {
-  readonly open: (opts?: AuthStoreOptions) => Promise<AuthStore>;
-  readonly skip?: string;
-}
+export type AuthStoreBackend = SuiteBackend<AuthStoreOptions | undefined, AuthStore>;
 
 const T0 = Date.UTC(2026, 0, 1);
 const user = (username: string, tenant: string) => ({ username, tenant, role: 'viewer' as const, createdAtMs: T0, passwordHash: `hash-of-${username}` });
@@ -22,25 +20,9 @@ const entry = (i: number, tenant = 'a') => ({ atMs: T0 + i, tenant, actor: i % 2
 
 export function authStoreContract(name: string, setup: () => Promise<AuthStoreBackend>): void {
   describe(`auth store contract (${name})`, () => {
-    let b: AuthStoreBackend;
-    const opened: AuthStore[] = [];
-    const open = async (opts?: AuthStoreOptions): Promise<AuthStore> => {
-      const st = await b.open(opts);
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.close();
-    });
-    const test = (title: string, fn: () => Promise<void>): void => {
-      it(title, async (t) => {
-        if (b.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
-    };
+    const h = backendHarness<AuthStoreOptions | undefined, AuthStore, AuthStoreBackend>(setup, (st) => st.close());
+    const open = (opts?: AuthStoreOptions): Promise<AuthStore> => h.open(opts);
+    const test = h.test;
 
     test('users: unique names over tenants, listed per tenant, deleted only in their tenant', async () => {
       const st = await open();

@@ -5,44 +5,26 @@
  * isolation, pagination and search, the per-tenant and version-history bounds, and the migration table.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { sql } from 'kysely';
 import type { DashboardStore, DashboardStoreOptions } from '../../src/dashboards/store/dashboard-store.ts';
 import { parseDashboardSpec } from '../../src/dashboards/validate.ts';
 import { ConflictError, LimitExceededError, NotFoundError } from '../../src/errors.ts';
 import { fullSpec, smallSpec } from './dashboard-fixtures.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
 const A = { tenantId: 'tenant-a', actor: 'alice' };
 const B = { tenantId: 'tenant-b', actor: 'bob' };
 
 /** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
-export interface DashboardStoreBackend {
-  readonly open: (opts?: DashboardStoreOptions) => Promise<DashboardStore>;
-  readonly skip?: string;
-}
+export type DashboardStoreBackend = SuiteBackend<DashboardStoreOptions | undefined, DashboardStore>;
 
 export function dashboardStoreContract(name: string, setup: () => Promise<DashboardStoreBackend>): void {
   describe(`dashboard store contract (${name})`, () => {
-    let b: DashboardStoreBackend;
-    const opened: DashboardStore[] = [];
-    const open = async (opts?: DashboardStoreOptions): Promise<DashboardStore> => {
-      const st = await b.open(opts);
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.close();
-    });
-    const test = (title: string, fn: () => Promise<void>): void => {
-      it(title, async (t) => {
-        if (b.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
-    };
+    const h = backendHarness<DashboardStoreOptions | undefined, DashboardStore, DashboardStoreBackend>(setup, (st) => st.close());
+    const open = (opts?: DashboardStoreOptions): Promise<DashboardStore> => h.open(opts);
+    const test = h.test;
 
     test('round trip: a created dashboard comes back whole, with owner, tenant and version 1', async () => {
       const st = await open();

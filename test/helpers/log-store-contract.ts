@@ -6,10 +6,11 @@
  * beside retention), and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { sql } from 'kysely';
 import type { LogLevel, LogRecord } from '../../src/logs/record.ts';
 import type { LogStore, LogStoreOptions } from '../../src/logs/store/log-store.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 export const NOW = Date.UTC(2026, 0, 1, 12);
 const DAY = 86_400_000;
@@ -32,10 +33,7 @@ export function logRecord(agoMs: number, over: Partial<LogRecord> = {}): LogReco
 }
 
 /** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
-export interface LogStoreBackend {
-  readonly open: (opts: LogStoreOptions) => Promise<LogStore>;
-  readonly skip?: string;
-}
+export type LogStoreBackend = SuiteBackend<LogStoreOptions, LogStore>;
 
 const RETENTION: Record<LogLevel, number> = { debug: DAY, info: 7 * DAY, warn: 7 * DAY, error: 30 * DAY, fatal: 30 * DAY };
 const RANGE = { startUs: (NOW - 40 * DAY) * 1000, endUs: (NOW + 1) * 1000 };
@@ -43,25 +41,9 @@ const RANGE = { startUs: (NOW - 40 * DAY) * 1000, endUs: (NOW + 1) * 1000 };
 /** Registers the contract suite for one backend. */
 export function logStoreContract(name: string, setup: () => Promise<LogStoreBackend>): void {
   describe(`log store contract (${name})`, () => {
-    let b: LogStoreBackend;
-    const opened: LogStore[] = [];
-    const open = async (opts: Partial<LogStoreOptions> = {}): Promise<LogStore> => {
-      const st = await b.open({ retentionMs: RETENTION, ...opts });
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.close();
-    });
-    const test = (title: string, fn: () => Promise<void>): void => {
-      it(title, async (t) => {
-        if (b.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
-    };
+    const h = backendHarness<LogStoreOptions, LogStore, LogStoreBackend>(setup, (st) => st.close());
+    const open = (opts: Partial<LogStoreOptions> = {}): Promise<LogStore> => h.open({ retentionMs: RETENTION, ...opts });
+    const test = h.test;
     const scan = (st: LogStore, over: Partial<Parameters<LogStore['scan']>[0]> = {}) => st.scan({ ...RANGE, labels: [], direction: 'backward', limit: 1000, maxScan: 100_000, ...over });
 
     test('round trip: every field comes back; newest first backward, oldest first forward', async () => {

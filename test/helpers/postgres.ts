@@ -1,5 +1,6 @@
-/** PostgreSQL for store suites: the URL, a reachability check, and fresh schema names. */
+/** PostgreSQL for store suites: the URL, a reachability check, fresh schema names, and a suite backend. */
 import pg from 'pg';
+import type { SuiteBackend } from './store-suite.ts';
 
 /** DWCP_TEST_PG_URL, default postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test. */
 export const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
@@ -39,4 +40,14 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+/**
+ * A store suite's PostgreSQL backend: `open(schema, options)` with a fresh schema (`prefix_…`) for every store, or
+ * the reason PostgreSQL is unreachable as a skip (under CI=true an unreachable server throws, see {@link pgSkipReason}).
+ */
+export async function pgSuiteBackend<O, S>(prefix: string, open: (schema: string, o: O) => Promise<S>): Promise<SuiteBackend<O, S>> {
+  const reason = await pgSkipReason();
+  if (reason !== undefined) return { open: () => Promise.reject(new Error(reason)), skip: reason };
+  return { open: (o) => open(freshSchema(prefix), o) };
 }

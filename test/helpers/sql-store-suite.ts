@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { OpenedStore } from '../../src/store/sqlite.ts';
-import { anomaly, backendHarness, sample, stateRow, T0, type SuiteBackend } from './store-fixtures.ts';
+import { anomaly, sample, stateRow, T0 } from './store-fixtures.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 /** Opens a fresh SQL store (sample retention one hour) with the given series-cache capacity. */
 export type SqlOpener = (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => Promise<OpenedStore>;

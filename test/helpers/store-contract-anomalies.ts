@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { InvalidInputError, NotFoundError } from '../../src/errors.ts';
 import type { Anomaly } from '../../src/model/anomaly.ts';
 import { MAX_STORED_VOTES } from '../../src/store/types.ts';
-import { anomaly, T0, type ContractOpener, type ContractTest } from './store-fixtures.ts';
+import { anomaly, T0, type ContractOpener } from './store-fixtures.ts';
+import type { ContractTest } from './store-suite.ts';
 
 /** Registers the anomaly part of the store contract. */
 export function anomalyStoreContract(test: ContractTest, open: ContractOpener): void {

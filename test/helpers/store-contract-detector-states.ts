@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { InvalidInputError, PayloadTooLargeError } from '../../src/errors.ts';
 import { MAX_DETECTOR_STATE_BYTES } from '../../src/store/types.ts';
-import { stateRow, T0, type ContractOpener, type ContractTest } from './store-fixtures.ts';
+import { stateRow, T0, type ContractOpener } from './store-fixtures.ts';
+import type { ContractTest } from './store-suite.ts';
 
 /** Registers the detectorState part of the store contract. */
 export function detectorStateStoreContract(test: ContractTest, open: ContractOpener): void {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { InvalidInputError, StoreError } from '../../src/errors.ts';
 import type { Sample } from '../../src/model/sample.ts';
-import { anomaly, HOUR, sample, T0, type ContractOpener, type ContractTest } from './store-fixtures.ts';
+import { anomaly, HOUR, sample, T0, type ContractOpener } from './store-fixtures.ts';
+import type { ContractTest } from './store-suite.ts';
 
 /** Registers the sample part of the store contract. */
 export function sampleStoreContract(test: ContractTest, open: ContractOpener): void {

@@ -8,7 +8,8 @@ import { describe } from 'node:test';
 import { anomalyStoreContract } from './store-contract-anomalies.ts';
 import { detectorStateStoreContract } from './store-contract-detector-states.ts';
 import { sampleStoreContract } from './store-contract-samples.ts';
-import { backendHarness, type ContractOpener, type StoreUnderTest, type SuiteBackend } from './store-fixtures.ts';
+import type { ContractOpener, StoreUnderTest } from './store-fixtures.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 /** What a backend gives the suite: an opener, or a reason to skip (an unreachable server outside CI). */
 export type ContractBackend = SuiteBackend<{ allowNonFinite?: boolean }, StoreUnderTest>;

@@ -6,13 +6,14 @@
  * spans, and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { sql } from 'kysely';
 import { DEFAULT_OTLP_LIMITS } from '../../src/traces/otlp/limits.ts';
 import { normalizeExportRequest } from '../../src/traces/otlp/normalize.ts';
 import type { SpanRecord } from '../../src/traces/span.ts';
 import type { TraceStore, TraceStoreOptions } from '../../src/traces/store/trace-store.ts';
 import { hexId, otlpJson, type TestSpan } from './otlp.ts';
+import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 export const NOW = Date.UTC(2026, 0, 1, 12);
 
@@ -24,33 +25,14 @@ export function records(spans: readonly TestSpan[], resource?: Record<string, st
 }
 
 /** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
-export interface TraceStoreBackend {
-  readonly open: (opts: TraceStoreOptions) => Promise<TraceStore>;
-  readonly skip?: string;
-}
+export type TraceStoreBackend = SuiteBackend<TraceStoreOptions, TraceStore>;
 
 /** Registers the contract suite for one backend. */
 export function traceStoreContract(name: string, setup: () => Promise<TraceStoreBackend>): void {
   describe(`trace store contract (${name})`, () => {
-    let b: TraceStoreBackend;
-    const opened: TraceStore[] = [];
-    const open = async (opts: Partial<TraceStoreOptions> = {}): Promise<TraceStore> => {
-      const st = await b.open({ retentionMs: 86_400_000, ...opts });
-      opened.push(st);
-      return st;
-    };
-    before(async () => {
-      b = await setup();
-    });
-    after(async () => {
-      for (const st of opened) await st.close();
-    });
-    const test = (title: string, fn: () => Promise<void>): void => {
-      it(title, async (t) => {
-        if (b.skip !== undefined) return t.skip(b.skip);
-        await fn();
-      });
-    };
+    const h = backendHarness<TraceStoreOptions, TraceStore, TraceStoreBackend>(setup, (st) => st.close());
+    const open = (opts: Partial<TraceStoreOptions> = {}): Promise<TraceStore> => h.open({ retentionMs: 86_400_000, ...opts });
+    const test = h.test;
 
     test('round trip: spans come back with attributes, events, status and resource; writes are idempotent', async () => {
       const st = await open();

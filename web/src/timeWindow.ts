@@ -1,11 +1,13 @@
 /** The time window of a view, kept in its route: absolute `from`/`to` (Unix ms) or a relative `range` before now. */
 
-/** Relative ranges offered by the views, with their length in ms. */
+/** Relative ranges offered by the console's time-range picker, with their length in ms. */
 export const RANGES: readonly { readonly name: string; readonly ms: number }[] = [
+  { name: '5m', ms: 5 * 60_000 },
   { name: '15m', ms: 15 * 60_000 },
   { name: '1h', ms: 3_600_000 },
   { name: '6h', ms: 6 * 3_600_000 },
   { name: '24h', ms: 24 * 3_600_000 },
+  { name: '7d', ms: 7 * 24 * 3_600_000 },
 ];
 
 /** A window in Unix ms. */
@@ -14,13 +16,18 @@ export interface TimeWindow {
   readonly toMs: number;
 }
 
+/** The offered range named `name` (e.g. `15m`); else the one named `fallback`; else the shortest. */
+export function rangeNamed(name: string | null | undefined, fallback: string): { readonly name: string; readonly ms: number } {
+  return RANGES.find((r) => r.name === name) ?? RANGES.find((r) => r.name === fallback) ?? RANGES[0]!;
+}
+
 /** The window of a route: `from` and `to` when both are Unix ms, else `range` (default 1h) ending `nowMs`. */
 export function windowOf(params: URLSearchParams, nowMs: number): TimeWindow {
   const from = Number(params.get('from'));
   const to = Number(params.get('to'));
   if (params.get('from') && params.get('to') && Number.isFinite(from) && Number.isFinite(to) && from <= to)
     return { fromMs: from, toMs: to };
-  const range = RANGES.find((r) => r.name === params.get('range')) ?? RANGES[1]!;
+  const range = rangeNamed(params.get('range'), '1h');
   return { fromMs: nowMs - range.ms, toMs: nowMs };
 }
 

@@ -5,10 +5,8 @@
  */
 import { openPostgresAuthStore } from '../../../src/auth/open.ts';
 import { authStoreContract } from '../../helpers/auth-store-contract.ts';
-import { PG_URL, freshSchema, pgSkipReason } from '../../helpers/postgres.ts';
+import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
-authStoreContract('postgres', async () => {
-  const reason = await pgSkipReason(); // throws under CI=true
-  if (reason !== undefined) return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
-  return { open: (opts) => openPostgresAuthStore({ url: PG_URL, schema: freshSchema('dwcp_auth'), dropSchemaOnClose: true }, opts) };
-});
+authStoreContract('postgres', () =>
+  pgSuiteBackend('dwcp_auth', (schema, opts) => openPostgresAuthStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+);

@@ -5,10 +5,8 @@
  */
 import { openPostgresDashboardStore } from '../../../src/dashboards/store/open.ts';
 import { dashboardStoreContract } from '../../helpers/dashboard-store-contract.ts';
-import { PG_URL, freshSchema, pgSkipReason } from '../../helpers/postgres.ts';
+import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
-dashboardStoreContract('postgres', async () => {
-  const reason = await pgSkipReason(); // throws under CI=true
-  if (reason !== undefined) return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
-  return { open: (opts) => openPostgresDashboardStore({ url: PG_URL, schema: freshSchema('dwcp_dash'), dropSchemaOnClose: true }, opts) };
-});
+dashboardStoreContract('postgres', () =>
+  pgSuiteBackend('dwcp_dash', (schema, opts) => openPostgresDashboardStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+);

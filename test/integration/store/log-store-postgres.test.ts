@@ -5,14 +5,8 @@
  */
 import { openPostgresLogStore } from '../../../src/logs/store/open.ts';
 import { logStoreContract } from '../../helpers/log-store-contract.ts';
-import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
+import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
-logStoreContract('postgres', async () => {
-  const reason = await pgSkipReason(); // throws under CI=true
-  if (reason !== undefined) {
-    return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
-  }
-  const run = `dwcp_logs_${process.pid}_${Date.now().toString(36)}`;
-  let n = 0;
-  return { open: (opts) => openPostgresLogStore({ url: PG_URL, schema: `${run}_${n++}`, dropSchemaOnClose: true }, opts) };
-});
+logStoreContract('postgres', () =>
+  pgSuiteBackend('dwcp_logs', (schema, opts) => openPostgresLogStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+);

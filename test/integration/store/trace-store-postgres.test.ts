@@ -5,14 +5,8 @@
  */
 import { openPostgresTraceStore } from '../../../src/traces/store/open.ts';
 import { traceStoreContract } from '../../helpers/trace-store-contract.ts';
-import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
+import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
-traceStoreContract('postgres', async () => {
-  const reason = await pgSkipReason(); // throws under CI=true
-  if (reason !== undefined) {
-    return { open: () => Promise.reject(new Error('unreachable')), skip: reason };
-  }
-  const run = `dwcp_traces_${process.pid}_${Date.now().toString(36)}`;
-  let n = 0;
-  return { open: (opts) => openPostgresTraceStore({ url: PG_URL, schema: `${run}_${n++}`, dropSchemaOnClose: true }, opts) };
-});
+traceStoreContract('postgres', () =>
+  pgSuiteBackend('dwcp_traces', (schema, opts) => openPostgresTraceStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+);

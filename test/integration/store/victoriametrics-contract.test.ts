@@ -14,7 +14,8 @@ import { requireBinary } from '../../helpers/binaries.ts';
 import { anomalyStoreContract } from '../../helpers/store-contract-anomalies.ts';
 import { detectorStateStoreContract } from '../../helpers/store-contract-detector-states.ts';
 import { sampleStoreContract } from '../../helpers/store-contract-samples.ts';
-import { backendHarness, sample, T0, type ContractTest, type StoreUnderTest } from '../../helpers/store-fixtures.ts';
+import { sample, T0, type StoreUnderTest } from '../../helpers/store-fixtures.ts';
+import { backendHarness, type ContractTest } from '../../helpers/store-suite.ts';
 import { startVictoriaMetrics, victoriaStoreUnderTest, type VictoriaMetricsInstance } from '../../helpers/victoria-metrics.ts';
 
 const binary = requireBinary('victoria-metrics');

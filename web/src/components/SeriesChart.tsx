@@ -5,12 +5,12 @@ import { queryMetric, type Aggregation, type QueryResponse } from '../api.ts';
 import { TimeSeriesWidget } from '../dashboards/widgets/TimeSeriesWidget.tsx';
 import { clock } from '../format.ts';
 import { routeHref, type Route } from '../route.ts';
+import { rangeNamed } from '../timeWindow.ts';
 import { usePoll } from '../usePoll.ts';
 import { MetricPicker } from './MetricPicker.tsx';
+import { TimeRangeSelect } from './TimeRangeSelect.tsx';
 
 const AGGS: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
-/** Relative windows of the time-range picker, seconds. */
-const RANGES: readonly [string, number][] = [['5m', 300], ['15m', 900], ['1h', 3600], ['6h', 21_600], ['24h', 86_400], ['7d', 604_800]];
 /** Refresh intervals, ms (null = off). */
 const REFRESHES: readonly [string, number | null][] = [['off', null], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]];
 
@@ -37,14 +37,14 @@ export function SeriesChart({ route }: { readonly route: Route }) {
   const [name, setName] = useState(p.get('metric') ?? '');
   const [agg, setAgg] = useState<Aggregation>(AGGS.find((a) => a === p.get('agg')) ?? 'avg');
   const [by, setBy] = useState(p.get('by') ?? '');
-  const [range, setRange] = useState(RANGES.find(([r]) => r === p.get('range'))?.[0] ?? '5m');
+  const [range, setRange] = useState(rangeNamed(p.get('range'), '5m').name);
   const [refresh, setRefresh] = useState(REFRESHES.find(([r]) => r === p.get('refresh'))?.[0] ?? '5s');
   const [fixed, setFixed] = useState(() => {
     const from = msParam(p.get('from'));
     const to = msParam(p.get('to'));
     return from !== undefined && to !== undefined && from < to ? { from, to } : null;
   });
-  const seconds = RANGES.find(([r]) => r === range)![1];
+  const seconds = rangeNamed(range, '5m').ms / 1000;
   const refreshMs = fixed ? null : REFRESHES.find(([r]) => r === refresh)![1];
 
   useEffect(() => {
@@ -87,17 +87,14 @@ export function SeriesChart({ route }: { readonly route: Route }) {
           By labels
           <input value={by} onChange={(e) => setBy(e.target.value)} placeholder="e.g. region,node_id" />
         </label>
-        <label>
-          Time range
-          <select value={fixed ? 'fixed' : range} onChange={(e) => { setFixed(null); setRange(e.target.value); }}>
-            {fixed && <option value="fixed">{`${clock(fixed.from)} – ${clock(fixed.to)}`}</option>}
-            {RANGES.map(([r]) => (
-              <option key={r} value={r}>
-                {`Last ${r}`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimeRangeSelect
+          value={range}
+          fixedLabel={fixed ? `${clock(fixed.from)} – ${clock(fixed.to)}` : null}
+          onChange={(r) => {
+            setFixed(null);
+            setRange(r);
+          }}
+        />
         <label>
           Refresh
           <select value={refresh} disabled={fixed !== null} onChange={(e) => setRefresh(e.target.value)}>

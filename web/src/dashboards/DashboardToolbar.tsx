@@ -1,12 +1,13 @@
 import type { DashboardSpec } from '../../../src/contract/dashboard-spec.ts';
+import { TimeRangeSelect } from '../components/TimeRangeSelect.tsx';
+import { RANGES } from '../timeWindow.ts';
 import { exportUrl } from './dashboardsApi.ts';
 
-const RANGES = ['now-5m', 'now-15m', 'now-1h', 'now-6h', 'now-24h', 'now-7d'] as const;
 const REFRESHES = ['off', '5s', '10s', '30s', '1m', '5m'] as const;
 
-/** `now-1h` → `Last 1h`. */
-function rangeName(from: string): string {
-  return from === 'now' ? 'Now' : `Last ${from.slice('now-'.length)}`;
+/** The range name of a dashboard's relative start (`now-1h` → `1h`). */
+function rangeOf(from: string): string {
+  return from.startsWith('now-') ? from.slice('now-'.length) : from;
 }
 
 /**
@@ -23,20 +24,16 @@ export function DashboardToolbar(props: {
   readonly onSave: () => void;
 }) {
   const { spec } = props;
-  const ranges = (RANGES as readonly string[]).includes(spec.timeRange.from) ? RANGES : [spec.timeRange.from, ...RANGES];
+  const range = rangeOf(spec.timeRange.from);
+  const offered = RANGES.some((r) => r.name === range) && spec.timeRange.to === 'now';
   const refreshes = (REFRESHES as readonly string[]).includes(spec.refresh) ? REFRESHES : [spec.refresh, ...REFRESHES];
   return (
     <div className="controls toolbar">
-      <label>
-        Time range
-        <select value={spec.timeRange.from} onChange={(e) => props.onChange({ ...spec, timeRange: { from: e.target.value, to: 'now' } })}>
-          {ranges.map((r) => (
-            <option key={r} value={r}>
-              {rangeName(r)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TimeRangeSelect
+        value={range}
+        fixedLabel={offered ? null : `${spec.timeRange.from} to ${spec.timeRange.to}`}
+        onChange={(r) => props.onChange({ ...spec, timeRange: { from: `now-${r}`, to: 'now' } })}
+      />
       <label>
         Refresh
         <select value={spec.refresh} onChange={(e) => props.onChange({ ...spec, refresh: e.target.value })}>

@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { LogLines, rowOfEntry, type LogRow } from '../components/LogLines.tsx';
 import { ALL_LOGS_QUERY, LEVELS, searchLogs } from '../logsApi.ts';
+import { TimeRangeSelect } from '../components/TimeRangeSelect.tsx';
 import { routeHref, type Route } from '../route.ts';
-import { RANGES, windowOf } from '../timeWindow.ts';
+import { windowOf } from '../timeWindow.ts';
 import { useLogTail } from '../useLogTail.ts';
 
 /** Lines one search shows. */
@@ -91,7 +92,6 @@ export function LogsView({ route }: { route: Route }) {
     const next = levels.includes(level) ? levels.filter((l) => l !== level) : [...levels, level];
     go({ level: next.join(',') });
   };
-  const rangeValue = p['from'] && p['to'] ? 'custom' : (p['range'] ?? '1h');
 
   return (
     <section className="panel" data-testid="logs-view">
@@ -114,21 +114,11 @@ export function LogsView({ route }: { route: Route }) {
             onChange={(e) => setDraft(e.target.value)}
           />
         </label>
-        <label>
-          Time range
-          <select
-            aria-label="Time range"
-            value={rangeValue}
-            onChange={(e) => go({ range: e.target.value, from: undefined, to: undefined })}
-          >
-            {rangeValue === 'custom' && <option value="custom">linked window</option>}
-            {RANGES.map((r) => (
-              <option key={r.name} value={r.name}>
-                last {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimeRangeSelect
+          value={p['range'] ?? '1h'}
+          fixedLabel={p['from'] && p['to'] ? 'linked window' : null}
+          onChange={(range) => go({ range, from: undefined, to: undefined })}
+        />
         <fieldset className="levels">
           <legend>Level</legend>
           {LEVELS.map((l) => (

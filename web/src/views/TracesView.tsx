@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { spanNode, TraceWaterfall } from '../components/TraceWaterfall.tsx';
 import { logsHref } from '../links.ts';
+import { TimeRangeSelect } from '../components/TimeRangeSelect.tsx';
 import { routeHref, type Route } from '../route.ts';
-import { RANGES, fmtDateTime, windowOf } from '../timeWindow.ts';
+import { fmtDateTime, windowOf } from '../timeWindow.ts';
 import {
   fetchOperations,
   fetchServices,
@@ -168,7 +169,6 @@ export function TracesView({ route }: { route: Route }) {
     e.preventDefault();
     go({ minDuration: minDuration.trim() || undefined, node: node.trim() || undefined, trace: undefined });
   };
-  const rangeValue = p['from'] && p['to'] ? 'custom' : (p['range'] ?? '1h');
 
   return (
     <section className="panel" data-testid="traces-view">
@@ -218,21 +218,11 @@ export function TracesView({ route }: { route: Route }) {
             onChange={(e) => setNode(e.target.value)}
           />
         </label>
-        <label>
-          Time range
-          <select
-            aria-label="Time range"
-            value={rangeValue}
-            onChange={(e) => go({ range: e.target.value, from: undefined, to: undefined })}
-          >
-            {rangeValue === 'custom' && <option value="custom">linked window</option>}
-            {RANGES.map((r) => (
-              <option key={r.name} value={r.name}>
-                last {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TimeRangeSelect
+          value={p['range'] ?? '1h'}
+          fixedLabel={p['from'] && p['to'] ? 'linked window' : null}
+          onChange={(range) => go({ range, from: undefined, to: undefined })}
+        />
         <label className="inline">
           <input
             type="checkbox"
