@@ -156,6 +156,24 @@ export const DashboardVersionsResponseSchema = successOf(listOf(DashboardVersion
 export type DashboardVersionsResponse = z.infer<typeof DashboardVersionsResponseSchema>;
 export const DashboardDataResponseSchema = successOf(DashboardDataSchema);
 export type DashboardDataResponse = z.infer<typeof DashboardDataResponseSchema>;
+/**
+ * The choices of one dashboard variable for its picker: label values found on the variable's metric (sorted,
+ * at most the spec's variable-values bound, `truncated` when more exist), a custom or interval variable's own
+ * values, none for a textbox. Selected values travel as `var[name]=v1,v2` and are only ever label values.
+ */
+export const VariableOptionsSchema = z.strictObject({
+  name: z.string(),
+  label: z.string(),
+  kind: z.enum(['label_values', 'custom', 'interval', 'textbox']),
+  multi: z.boolean(),
+  includeAll: z.boolean(),
+  options: listOf(z.string()),
+  truncated: z.boolean(),
+});
+export type VariableOptions = z.infer<typeof VariableOptionsSchema>;
+/** GET /api/dashboards/{id}/variables: the choices of each of the dashboard's variables, in its order. */
+export const DashboardVariablesResponseSchema = successOf(listOf(VariableOptionsSchema));
+export type DashboardVariablesResponse = z.infer<typeof DashboardVariablesResponseSchema>;
 /** GET /api/dashboards/templates: the built-in templates by name. */
 export const DashboardTemplatesResponseSchema = successOf(listOf(z.strictObject({ name: z.string(), dashboard: DashboardSpecSchema })));
 export type DashboardTemplatesResponse = z.infer<typeof DashboardTemplatesResponseSchema>;

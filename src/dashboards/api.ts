@@ -44,6 +44,7 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
     delete: (s: DashboardScope, id: string, version?: number) => service.delete(s, id, version),
     versions: (s: DashboardScope, id: string) => service.versions(s, id),
     data: (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => service.data(s, id, vars),
+    variables: (s: DashboardScope, id: string) => service.variables(s, id),
     templates: () => allTemplates(),
     importGrafana: async (s: DashboardScope, body: unknown) => {
       const { dashboard, warnings } = importGrafanaDashboard(body);

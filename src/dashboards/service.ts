@@ -4,13 +4,14 @@
  * (tenant and acting user), so isolation between tenants holds at this boundary whoever calls it.
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
-import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } from '../contract/dashboards.ts';
+import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
 import { NotFoundError } from '../errors.ts';
 import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts';
 import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
 import type { VariableValues } from './metric-query.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
 import { parseDashboardSpec } from './validate.ts';
+import { variableOptions } from './variables.ts';
 import { widgetData, type QueryValue } from './widget-data.ts';
 import { resolveWindow } from './window.ts';
 
@@ -102,6 +103,15 @@ export class DashboardService {
     const ctx = { tenantId: scope.tenantId, window, vars, sources: this.sources, limits: this.limits, cache: this.cache };
     const widgets = await Promise.all(rec.dashboard.widgets.map((w) => widgetData(w, ctx)));
     return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
+  }
+
+  /**
+   * The choices of the dashboard's variables (label values read from the sample store as widget queries read it).
+   * @throws NotFoundError when the tenant has no such dashboard; StoreError
+   */
+  async variables(scope: DashboardScope, id: string): Promise<VariableOptions[]> {
+    const rec = await this.get(scope, id);
+    return variableOptions(rec.dashboard.variables, this.sources.samples, this.limits.seriesMax);
   }
 
   cacheStats(): QueryCacheStats {

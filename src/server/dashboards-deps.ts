@@ -4,7 +4,7 @@
  * until authentication exists the routes use `defaultScope`.
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
-import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } from '../contract/dashboards.ts';
+import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
 
 /** Tenant and acting user of a request. */
 export interface DashboardScope {
@@ -38,6 +38,8 @@ export interface DashboardsApi {
   versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]>;
   /** Widget data now; `vars` the selected values of the dashboard's variables. */
   data(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardData>;
+  /** The choices of the dashboard's variables, for a picker. */
+  variables(scope: DashboardScope, id: string): Promise<VariableOptions[]>;
   /** The built-in templates (Executive, Operations, Developer, Tenant). */
   templates(): { name: string; dashboard: DashboardSpec }[];
   /** Stores a Grafana dashboard JSON object as a new dashboard; `warnings` name what was left out. */

@@ -18,7 +18,7 @@ import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts'
 import { ApiTokenResponseSchema, ApiTokensResponseSchema, AuditResponseSchema, CreatedApiTokenResponseSchema, LoginResponseSchema, PrincipalResponseSchema, UserResponseSchema, UsersResponseSchema } from '../contract/auth.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
-import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
+import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVariablesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
 import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
 import { ModelPerformanceResponseSchema } from '../contract/models.ts';
 import { NetworkResponseSchema } from '../contract/network.ts';
@@ -90,6 +90,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'DELETE /api/dashboards/:id': DashboardResponseSchema,
   'GET /api/dashboards/:id/versions': DashboardVersionsResponseSchema,
   'GET /api/dashboards/:id/data': DashboardDataResponseSchema,
+  'GET /api/dashboards/:id/variables': DashboardVariablesResponseSchema,
   'GET /api/dashboards/templates': DashboardTemplatesResponseSchema,
   'POST /api/dashboards/import/grafana': DashboardImportResponseSchema,
   'GET /api/dashboards/:id/export': DashboardExportSchema,

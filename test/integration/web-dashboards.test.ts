@@ -2,8 +2,9 @@
  * The dashboards view in a real browser (Debian's chromium driven by playwright-core) against a running monitor
  * that scrapes a simulated node: create a dashboard from a template, see its live updates, add a widget and save,
  * a stale save refused with a reload, PNG and PDF exports rendered by the server (non-blank, the PDF's text has the
- * title), the 390 px mobile layout without sideways scrolling, and an axe-core check without serious or critical
- * violations in both themes — all signed in as the bootstrapped admin (authentication on, as `serve` runs), and a
+ * title), a template variable picked from label values (kept in the URL, applied as a label value), deleting
+ * after a confirmation (409 on a stale version shown), the 390 px mobile layout without sideways scrolling, and an
+ * axe-core check without serious or critical violations in both themes — all signed in as the bootstrapped admin (authentication on, as `serve` runs), and a
  * viewer who can read a dashboard but not change it.
  */
 import assert from 'node:assert/strict';
@@ -157,6 +158,84 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
     const text = execFileSync(pdftotext!, ['-layout', file, '-']).toString();
     for (const s of ['Operations (edited elsewhere)', 'Throughput by component', 'Component health']) assert.ok(text.includes(s), `PDF text has "${s}"`);
     assert.ok(!text.includes('All dashboards'), 'the export shows the dashboard without the console navigation');
+  });
+
+  it('picks a template variable from the label values, keeps it in the URL, and evaluates the widgets with it', async () => {
+    const node = cluster!.nodes[0]!.id;
+    const spec = {
+      title: 'Variables',
+      refresh: '5s',
+      timeRange: { from: 'now-15m', to: 'now' },
+      variables: [{ kind: 'label_values', name: 'node', label: 'Node', metric: 'dwcp_v3_resource_utilization_percent', labelName: 'node', multi: false }],
+      widgets: [{ type: 'stat', id: 'util', title: 'Utilisation of the node', gridPos: { x: 0, y: 0, w: 8, h: 4 }, queries: [{ kind: 'metric', refId: 'A', metric: 'dwcp_v3_resource_utilization_percent', agg: 'max', match: { node: '$node' } }] }],
+    };
+    const created = await authed('api/dashboards', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) });
+    assert.equal(created.status, 201, await created.clone().text());
+    const varId = ((await created.json()) as { data: { id: string } }).data.id;
+    const options = await api<{ data: { name: string; options: string[] }[] }>(`api/dashboards/${varId}/variables`);
+    assert.deepEqual(options.data.map((v) => [v.name, v.options]), [['node', [node]]]);
+    const sockets: string[] = [];
+    const varPage = await page.context().newPage();
+    varPage.on('websocket', (ws) => sockets.push(ws.url()));
+    try {
+      await varPage.goto(`${monitor!.url}#/dashboards?id=${varId}`);
+      const picker = varPage.getByRole('group', { name: 'Dashboard variables' });
+      await picker.locator(`option[value="${node}"]`).waitFor({ state: 'attached', timeout: 15_000 });
+      await picker.getByLabel('Node').selectOption(node);
+      await varPage.waitForFunction((n) => location.hash.includes(`var-node=${n}`), node);
+      const selected = `/ws/dashboards/${varId}?var%5Bnode%5D=${node}`;
+      await varPage.locator('[data-widget="util"] .stat-value').waitFor({ timeout: 20_000 });
+      assert.ok(sockets.some((u) => u.endsWith(selected)), `live updates asked with the selection: ${sockets.join(', ')}`);
+      // The URL keeps the selection: a fresh page opens with it.
+      await varPage.goto('about:blank');
+      await varPage.goto(`${monitor!.url}#/dashboards?id=${varId}&var-node=${node}`);
+      await varPage.locator('[data-widget="util"] .stat-value').waitFor({ timeout: 20_000 });
+      assert.equal(await varPage.getByRole('group', { name: 'Dashboard variables' }).getByLabel('Node').inputValue(), node);
+      // A value is a label value, never query text: a matcher-breaking value selects nothing.
+      await varPage.goto('about:blank');
+      await varPage.goto(`${monitor!.url}#/dashboards?id=${varId}&var-node=${encodeURIComponent('x"} or vector(1) #')}`);
+      await varPage.locator('[data-widget="util"]').getByText('No data in this time range.').waitFor({ timeout: 20_000 });
+    } finally {
+      await varPage.close();
+    }
+  });
+
+  it('deletes a dashboard after a confirmation; a version changed meanwhile is refused with a clear message', async () => {
+    const created = await authed('api/dashboards/templates/executive', { method: 'POST' });
+    assert.equal(created.status, 201, await created.clone().text());
+    const rec = ((await created.json()) as { data: { id: string; version: number; dashboard: Record<string, unknown> } }).data;
+    const delPage = await page.context().newPage();
+    try {
+      await delPage.goto(`${monitor!.url}#/dashboards?id=${rec.id}`);
+      await delPage.getByRole('heading', { name: 'Executive', level: 2 }).waitFor({ timeout: 15_000 });
+      // Cancel keeps it.
+      await delPage.getByRole('button', { name: 'Delete…' }).click();
+      const dialog = delPage.getByRole('alertdialog');
+      await dialog.getByText(/Delete the dashboard “Executive” \(version 1\)/).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal((await authed(`api/dashboards/${rec.id}`)).status, 200);
+      // Changed elsewhere: the delete of version 1 is refused (409) and said so.
+      const put = await authed(`api/dashboards/${rec.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, dashboard: { ...rec.dashboard, title: 'Executive (renamed)' } }) });
+      assert.equal(put.status, 200);
+      await delPage.getByRole('button', { name: 'Delete…' }).click();
+      await delPage.getByRole('alertdialog').getByRole('button', { name: 'Delete dashboard' }).click();
+      const alert = delPage.getByRole('alert').filter({ hasText: /changed after you opened version 1, so it was not deleted/ });
+      await alert.waitFor({ timeout: 10_000 });
+      assert.equal((await authed(`api/dashboards/${rec.id}`)).status, 200, 'still stored');
+      await alert.getByRole('button', { name: 'Reload' }).click();
+      await delPage.getByRole('heading', { name: 'Executive (renamed)', level: 2 }).waitFor({ timeout: 10_000 });
+      // Confirmed on the current version: deleted, back to the list.
+      await delPage.getByRole('button', { name: 'Delete…' }).click();
+      await delPage.getByRole('alertdialog').getByText(/\(version 2\)/).waitFor();
+      await delPage.getByRole('alertdialog').getByRole('button', { name: 'Delete dashboard' }).click();
+      await delPage.waitForFunction(() => location.hash === '#/dashboards');
+      await delPage.getByRole('heading', { name: /^Dashboards/, level: 2 }).waitFor();
+      assert.equal((await authed(`api/dashboards/${rec.id}`)).status, 404);
+      assert.equal(await delPage.getByRole('link', { name: 'Executive (renamed)' }).count(), 0);
+    } finally {
+      await delPage.close();
+    }
   });
 
   it('lets a viewer read the dashboard and its export but not change it (403, nothing stored)', async () => {

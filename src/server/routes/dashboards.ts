@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardImportResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
+import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardImportResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVariablesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
@@ -52,6 +52,7 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
  * - DELETE /api/dashboards/{id}?version= — deletes (with `version`: only that version; 409 when stale).
  * - GET /api/dashboards/{id}/versions — the kept versions, newest first.
  * - GET /api/dashboards/{id}/data?var[name]=v1,v2 — every widget evaluated over the dashboard's time range.
+ * - GET /api/dashboards/{id}/variables — the choices of each variable (label values of its metric, ...).
  * - GET /api/dashboards/templates — the built-in templates; POST /api/dashboards/templates/{name} — 201 a new
  *   dashboard from one.
  * - POST /api/dashboards/import/grafana — body: Grafana dashboard JSON → 201 the stored dashboard and `warnings`.
@@ -136,5 +137,10 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     const parsed = parseQuery(request.query, { schema: NoParams, families: ['var'] });
     const vars = variableValues(parsed.families.get('var'));
     return { status: 'success', data: await api().data(scope(request), dashboardId(request.params.id), vars) };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/dashboards/:id/variables', async (request): Promise<DashboardVariablesResponse> => {
+    parseQuery(request.query, { schema: NoParams });
+    return { status: 'success', data: await api().variables(scope(request), dashboardId(request.params.id)) };
   });
 }

@@ -1,22 +1,25 @@
-import { useEffect, useState } from 'react';
-import type { DashboardRecord } from '../../../src/contract/dashboards.ts';
+import { useEffect, useMemo, useState } from 'react';
+import type { DashboardRecord, VariableOptions } from '../../../src/contract/dashboards.ts';
 import type { DashboardSpec } from '../../../src/contract/dashboard-spec.ts';
 import { ApiError } from '../api.ts';
 import { clock } from '../format.ts';
 import { routeHref } from '../route.ts';
 import { AddWidgetForm } from './AddWidgetForm.tsx';
 import { DashboardToolbar } from './DashboardToolbar.tsx';
-import { getDashboard, saveDashboard } from './dashboardsApi.ts';
+import { deleteDashboard, getDashboard, getVariableOptions, saveDashboard } from './dashboardsApi.ts';
 import { useDashboardLive } from './useDashboardLive.ts';
+import { VariablePicker } from './VariablePicker.tsx';
+import { effectiveVars, paramsOfVars, varsOfParams, type SelectedVars } from './variables.ts';
 import { WidgetView } from './WidgetView.tsx';
 
 /**
  * An open dashboard: its widgets with live data (WS /ws/dashboards/{id}), and editing — time range, refresh,
  * add and remove widgets — saved with the version it was loaded at (a stale version is refused by the server
- * with 409 and shown with a reload button). `exportMode` shows only the title and widgets (the server's PNG/PDF
- * rendering opens this).
+ * with 409 and shown with a reload button); the variables' pickers (selections kept in the URL as
+ * `var-<name>=v1,v2`); deleting after a confirmation (a version changed meanwhile is refused with 409 and shown
+ * with a reload button). `exportMode` shows only the title and widgets (the server's PNG/PDF rendering opens this).
  */
-export function DashboardEditor(props: { readonly id: string; readonly exportMode: boolean }) {
+export function DashboardEditor(props: { readonly id: string; readonly exportMode: boolean; readonly params: URLSearchParams }) {
   const [record, setRecord] = useState<DashboardRecord | null>(null);
   const [draft, setDraft] = useState<DashboardSpec | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -24,7 +27,25 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
   const [adding, setAdding] = useState(false);
   const [saving, setSaving] = useState(false);
   const [generation, setGeneration] = useState(0);
-  const live = useDashboardLive(props.id, generation);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [variables, setVariables] = useState<readonly VariableOptions[]>([]);
+  const [variablesError, setVariablesError] = useState<string | null>(null);
+  const paramsKey = props.params.toString();
+  const selected = useMemo(() => varsOfParams(new URLSearchParams(paramsKey)), [paramsKey]);
+  const vars = useMemo(() => effectiveVars(selected, variables), [selected, variables]);
+  const live = useDashboardLive(props.id, generation, vars);
+  useEffect(() => {
+    getVariableOptions(props.id).then(
+      (v) => {
+        setVariables(v);
+        setVariablesError(null);
+      },
+      (e: unknown) => setVariablesError(e instanceof Error ? e.message : String(e)),
+    );
+  }, [props.id, generation]);
+  const selectVars = (next: SelectedVars): void => {
+    location.hash = routeHref('dashboards', { id: props.id, export: props.exportMode ? '1' : undefined, ...paramsOfVars(next) });
+  };
 
   const load = (): void => {
     getDashboard(props.id)
@@ -55,6 +76,17 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
       })
       .finally(() => setSaving(false));
   };
+  const remove = (): void => {
+    setConfirmDelete(false);
+    deleteDashboard(props.id, record.version)
+      .then(() => {
+        location.hash = routeHref('dashboards');
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 409) setConflict(`This dashboard was changed after you opened version ${record.version}, so it was not deleted. Reload to see the latest version, then delete it if you still want to.`);
+        else setError(e instanceof Error ? e.message : String(e));
+      });
+  };
   const data = new Map((live.data?.widgets ?? []).map((w) => [w.id, w]));
   const widgets = [...draft.widgets].sort((a, b) => a.gridPos.y - b.gridPos.y || a.gridPos.x - b.gridPos.x);
   const ready = live.data !== undefined;
@@ -83,7 +115,22 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
           </button>
         </div>
       )}
-      {!props.exportMode && <DashboardToolbar id={props.id} spec={draft} dirty={dirty} saving={saving} onChange={setDraft} onAddWidget={() => setAdding(true)} onSave={save} />}
+      {!props.exportMode && <DashboardToolbar id={props.id} spec={draft} dirty={dirty} saving={saving} onChange={setDraft} onAddWidget={() => setAdding(true)} onSave={save} onDelete={() => setConfirmDelete(true)} />}
+      {confirmDelete && (
+        <div className="conflict" role="alertdialog" aria-labelledby="delete-question">
+          <p id="delete-question">{`Delete the dashboard “${draft.title}” (version ${record.version}) for everyone in this tenant? This cannot be undone.`}</p>
+          <div className="form-actions">
+            <button type="button" className="danger" onClick={remove}>
+              Delete dashboard
+            </button>
+            <button type="button" onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {!props.exportMode && <VariablePicker variables={variables} selected={vars} onChange={selectVars} />}
+      {variablesError && <p className="error">{`Variable choices unavailable: ${variablesError}`}</p>}
       {adding && (
         <AddWidgetForm
           widgets={draft.widgets}

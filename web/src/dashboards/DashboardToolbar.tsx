@@ -12,7 +12,8 @@ function rangeOf(from: string): string {
 
 /**
  * The toolbar of an open dashboard: time range and refresh interval (saved with the dashboard, so every viewer
- * and export sees the same window), add widget, save, and the exports (JSON, Grafana JSON, PNG, PDF).
+ * and export sees the same window), add widget, save, delete (the editor asks first), and the exports (JSON,
+ * Grafana JSON, PNG, PDF).
  */
 export function DashboardToolbar(props: {
   readonly id: string;
@@ -22,6 +23,7 @@ export function DashboardToolbar(props: {
   readonly onChange: (spec: DashboardSpec) => void;
   readonly onAddWidget: () => void;
   readonly onSave: () => void;
+  readonly onDelete: () => void;
 }) {
   const { spec } = props;
   const range = rangeOf(spec.timeRange.from);
@@ -50,6 +52,9 @@ export function DashboardToolbar(props: {
         </button>
         <button type="button" className="primary" disabled={!props.dirty || props.saving} onClick={props.onSave}>
           {props.saving ? 'Saving…' : props.dirty ? 'Save' : 'Saved'}
+        </button>
+        <button type="button" onClick={props.onDelete}>
+          Delete…
         </button>
       </div>
       <div className="form-actions exports">

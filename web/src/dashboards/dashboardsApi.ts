@@ -7,9 +7,12 @@ import type {
   DashboardRecord,
   DashboardResponse,
   DashboardTemplatesResponse,
+  DashboardVariablesResponse,
+  VariableOptions,
 } from '../../../src/contract/dashboards.ts';
 import type { ApiErrorBody } from '../../../src/contract/api-error.ts';
 import { ApiError } from '../api.ts';
+import { apiQueryOfVars, type SelectedVars } from './variables.ts';
 
 async function send<T>(path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(path, init);
@@ -70,8 +73,13 @@ export function exportUrl(id: string, format: 'json' | 'grafana' | 'png' | 'pdf'
   return `${path(id)}/export?format=${format}`;
 }
 
-/** URL of WS /ws/dashboards/{id} on the current origin. */
-export function dashboardLiveUrl(id: string): string {
+/** GET /api/dashboards/{id}/variables: the choices of each of the dashboard's variables. */
+export async function getVariableOptions(id: string): Promise<readonly VariableOptions[]> {
+  return (await send<DashboardVariablesResponse>(`${path(id)}/variables`)).data;
+}
+
+/** URL of WS /ws/dashboards/{id} on the current origin, with the selected variable values. */
+export function dashboardLiveUrl(id: string, vars: SelectedVars = {}): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${location.host}/ws/dashboards/${encodeURIComponent(id)}`;
+  return `${proto}//${location.host}/ws/dashboards/${encodeURIComponent(id)}${apiQueryOfVars(vars)}`;
 }

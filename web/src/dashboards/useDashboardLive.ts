@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DashboardData, DashboardLiveMessage } from '../../../src/contract/dashboards.ts';
 import { dashboardLiveUrl } from './dashboardsApi.ts';
+import type { SelectedVars } from './variables.ts';
 
 /** State of a dashboard's live updates: the latest data (kept while disconnected), the last error, and whether the socket is open. */
 export interface LiveState {
@@ -16,17 +17,19 @@ const RECONNECT_MS = 3000;
 
 /**
  * Widget data of dashboard `id` over WS /ws/dashboards/{id}: the server pushes on connecting and at the
- * dashboard's refresh interval. A closed socket is reopened every 3 s while mounted; `generation` forces a
- * new connection (e.g. after saving, so the new widgets are evaluated at once).
+ * dashboard's refresh interval, evaluated with the selected variable values `vars`. A closed socket is reopened
+ * every 3 s while mounted; `generation` or other `vars` force a new connection (e.g. after saving, so the new
+ * widgets are evaluated at once).
  */
-export function useDashboardLive(id: string, generation: number): LiveState {
+export function useDashboardLive(id: string, generation: number, vars: SelectedVars): LiveState {
+  const varsKey = JSON.stringify(vars);
   const [state, setState] = useState<LiveState>({ data: undefined, error: null, connected: false, receivedAtMs: null });
   useEffect(() => {
     let socket: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const open = (): void => {
-      socket = new WebSocket(dashboardLiveUrl(id));
+      socket = new WebSocket(dashboardLiveUrl(id, JSON.parse(varsKey) as SelectedVars));
       socket.onopen = () => setState((s) => ({ ...s, connected: true }));
       socket.onmessage = (ev: MessageEvent<string>) => {
         const msg = JSON.parse(ev.data) as DashboardLiveMessage;
@@ -44,6 +47,6 @@ export function useDashboardLive(id: string, generation: number): LiveState {
       clearTimeout(timer);
       socket?.close();
     };
-  }, [id, generation]);
+  }, [id, generation, varsKey]);
   return state;
 }

@@ -157,6 +157,45 @@ describe('dashboard routes', () => {
     assert.equal(bwAll.status === 'ok' && bwAll.result.kind === 'series' && bwAll.result.series.length, 2);
   });
 
+  it('variables: label values of the metric for the picker; selected values only ever match label values', async () => {
+    const spec = {
+      ...smallSpec('vars'),
+      variables: [
+        { kind: 'label_values', name: 'node', label: 'Node', metric: 'dwcp_amst_streams_active', labelName: 'node' },
+        { kind: 'label_values', name: 'nothing', labelName: 'node' },
+        { kind: 'custom', name: 'cluster', values: ['c1', 'c2'], multi: false },
+        { kind: 'interval', name: 'step', values: ['1m', '5m'], default: '1m' },
+      ],
+      widgets: [{ type: 'stat', id: 's', title: 'streams', gridPos: { x: 0, y: 0, w: 6, h: 4 }, queries: [{ kind: 'metric', refId: 'A', metric: 'dwcp_amst_streams_active', agg: 'sum', match: { node: '$node' } }] }],
+    };
+    const created = await create(spec);
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().data.id as string;
+    const res = await app.inject({ url: `/api/dashboards/${id}/variables` });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().data, [
+      { name: 'node', label: 'Node', kind: 'label_values', multi: true, includeAll: true, options: ['n1', 'n2', 'n3'], truncated: false },
+      { name: 'nothing', label: 'nothing', kind: 'label_values', multi: true, includeAll: true, options: [], truncated: false },
+      { name: 'cluster', label: 'cluster', kind: 'custom', multi: false, includeAll: true, options: ['c1', 'c2'], truncated: false },
+      { name: 'step', label: 'step', kind: 'interval', multi: false, includeAll: false, options: ['1m', '5m'], truncated: false },
+    ]);
+    const value = async (query: string): Promise<number | null | undefined> => {
+      const r = await app.inject({ url: `/api/dashboards/${id}/data${query}` });
+      assert.equal(r.statusCode, 200, r.body);
+      const w = (r.json().data as DashboardData).widgets[0]!;
+      if (w.status !== 'ok' || w.result.kind !== 'values') throw new Error(r.body);
+      return w.result.values[0]?.value;
+    };
+    assert.equal(await value(''), 15, 'no selection = All');
+    assert.equal(await value('?var[node]=n2'), 5);
+    assert.equal(await value('?var[node]=n1,n3'), 10);
+    // Text that would widen a query elsewhere is a label value here: it matches no series.
+    assert.equal(await value(`?var[node]=${encodeURIComponent('n1"} or vector(1) #')}`), undefined);
+    assert.equal(await value(`?var[node]=${encodeURIComponent('.*')}`), undefined);
+    assert.equal((await app.inject({ url: `/api/dashboards/${id}/variables?x=1` })).statusCode, 400);
+    assert.equal((await app.inject({ url: '/api/dashboards/00000000-0000-4000-8000-000000000000/variables' })).statusCode, 404);
+  });
+
   it('N viewers of one dashboard cost one evaluation of each query (shared cache)', async () => {
     const id = (await create(smallSpec('shared'))).json().data.id as string;
     const before = deps.samples.finds.length;
