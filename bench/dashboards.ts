@@ -69,6 +69,9 @@ const MIN_P99_SAMPLES = 100;
 const WIDGETS = 8;
 const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 const gc = (globalThis as { gc?: () => void }).gc;
+const started = performance.now();
+/** A progress line on stderr with the seconds since start. */
+const progress = (what: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -100,6 +103,7 @@ try {
   const f0 = performance.now();
   const stored = await fillHistory(samples, { nodes: NODES, regions: REGIONS, fromMs, toMs, stepMs: 15_000 });
   const fillS = (performance.now() - f0) / 1000;
+  progress(`history stored: ${stored} samples of ${NODES} nodes`);
   const names = new Set(await samples.searchMetricNames('dwcp_v3_', 1000));
   const metrics = CATALOG.filter((m) => names.has(m.name) && m.type !== 'histogram').map((m) => ({ name: m.name, counter: m.type === 'counter' }));
   const nodeLabels = (await samples.findSeries(metrics[0]!.name, {}, 1000)).map((s) => s.labels['node']).filter((n): n is string => n !== undefined);
@@ -142,6 +146,7 @@ try {
   const scope = { tenantId: 'bench', actor: 'bench' };
   const ids: string[] = [];
   for (const s of specs) ids.push((await service.create(scope, s)).id);
+  progress(`${ids.length} dashboards created`);
 
   // Anchor: the same dashboards evaluated without a cache (a time to live far below one evaluation).
   const uncached = new DashboardService({ store, sources, limits, now, cache: { ttlMs: 1e-9 } });
@@ -155,6 +160,7 @@ try {
     return out;
   };
   const anchorMs = await anchor(ANCHOR);
+  progress(`anchor: ${ANCHOR} uncached dashboards evaluated`);
 
   const api = dashboardsApi(service, { defaultScope: scope, maxLiveClients: DASHBOARDS + 10, maxLiveClientsPerDashboard: 10 });
   const app = await buildApp({ ...testDeps(), dashboards: api });
@@ -179,6 +185,7 @@ try {
   const c0 = performance.now();
   for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map(connect));
   const connectSeconds = (performance.now() - c0) / 1000;
+  progress(`${sockets.length} viewers connected; probing`);
   const after = heap();
 
   await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
@@ -213,6 +220,7 @@ try {
   clearInterval(loadTimer);
   loads.push(loadavg()[0]!);
   const pushesDuringLoad = pushes - pushesAtLoad;
+  progress(`${latencies.length} samples in ${loadSeconds.toFixed(0)} s; anchor after the load`);
   const stats = service.cacheStats();
   const anchorAfterMs = await anchor(Math.max(1, Math.floor(ANCHOR / 2)));
   const p99 = latencies.length >= MIN_P99_SAMPLES ? pct(latencies, 0.99) : null;

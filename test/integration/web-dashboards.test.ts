@@ -207,11 +207,11 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
     const delPage = await page.context().newPage();
     try {
       await delPage.goto(`${monitor!.url}#/dashboards?id=${rec.id}`);
-      await delPage.getByRole('heading', { name: 'Executive', level: 2 }).waitFor({ timeout: 15_000 });
+      await delPage.getByRole('heading', { name: 'Executive overview', level: 2 }).waitFor({ timeout: 15_000 });
       // Cancel keeps it.
       await delPage.getByRole('button', { name: 'Delete…' }).click();
       const dialog = delPage.getByRole('alertdialog');
-      await dialog.getByText(/Delete the dashboard “Executive” \(version 1\)/).waitFor();
+      await dialog.getByText(/Delete the dashboard “Executive overview” \(version 1\)/).waitFor();
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
       assert.equal((await authed(`api/dashboards/${rec.id}`)).status, 200);
