@@ -8,6 +8,7 @@
  */
 import { StoreError } from '../errors.ts';
 import type { Labels } from '../model/sample.ts';
+import { redactAuthorization } from './redact.ts';
 
 /** One series of a matrix result: its labels (with `__name__`) and points in time order. */
 export interface MatrixSeries {
@@ -169,11 +170,11 @@ export class PromApiClient {
     try {
       body = JSON.parse(text);
     } catch (e) {
-      throw new StoreError(`query API answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`, { cause: e });
+      throw new StoreError(`query API answered ${res.status} with a body that is not JSON: ${redactAuthorization(text, authorization).slice(0, 200)}`, { cause: e });
     }
     if (!isRecord(body) || body['status'] !== 'success') {
       const err = isRecord(body) && typeof body['error'] === 'string' ? body['error'] : text.slice(0, 300);
-      throw new StoreError(`query API answered ${res.status}: ${err}`);
+      throw new StoreError(`query API answered ${res.status}: ${redactAuthorization(err, authorization)}`);
     }
     return body['data'];
   }

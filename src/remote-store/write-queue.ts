@@ -13,6 +13,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidInputError } from '../errors.ts';
 import { encodeRemoteWrite, REMOTE_WRITE_HEADERS } from '../ingest/remote-write/encode.ts';
 import type { Sample } from '../model/sample.ts';
+import { redactAuthorization } from './redact.ts';
 
 /**
  * Why samples were given up after they were queued: `rejected` (a 4xx other than 401, 403 and 429),
@@ -248,7 +249,7 @@ export class RemoteWriteQueue {
     const headers = authorization === undefined ? REMOTE_WRITE_HEADERS : { ...REMOTE_WRITE_HEADERS, authorization };
     const res = await fetch(this.o.url, { method: 'POST', headers, body, signal });
     const text = await res.text();
-    if (res.status < 200 || res.status > 299) throw new RemoteWriteHttpError(res.status, text);
+    if (res.status < 200 || res.status > 299) throw new RemoteWriteHttpError(res.status, redactAuthorization(text, authorization));
   }
 
   private async credentials(): Promise<string | undefined> {
