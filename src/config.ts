@@ -68,6 +68,12 @@ const targetSchema = z.strictObject({
   ...httpAuthFields,
 }).superRefine(checkHttpAuth);
 
+/** `scrape.shards`: shard `index` (0-based) of `count` replicas sharing the targets. */
+const scrapeShardsSchema = z
+  .strictObject({ count: z.number().int().min(1).max(1000).default(1), index: z.number().int().min(0).default(0) })
+  .refine((s) => s.index < s.count, { message: 'index must be less than count (shards are numbered 0..count-1)', path: ['index'] })
+  .default({ count: 1, index: 0 });
+
 /** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */
 const LIMITS_DEFAULTS = {
   ...DEFAULT_SCRAPE_LIMITS,
@@ -237,8 +243,16 @@ export const monitorConfigSchema = z.strictObject({
     .transform((s) => (s.type === 'victoriametrics' ? s : { ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
     .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
   scrape: z
-    .strictObject({ interval: positiveDuration.default(1000), timeout: positiveDuration.default(1000) })
-    .default({ interval: 1000, timeout: 1000 }),
+    .strictObject({
+      interval: positiveDuration.default(1000),
+      timeout: positiveDuration.default(1000),
+      /**
+       * Scrape sharding across replicas: this replica scrapes the targets whose address hashes (Prometheus'
+       * `hashmod` on `__address__`) to `index` of `count`; the others are listed as dropped (`other_shard`).
+       */
+      shards: scrapeShardsSchema,
+    })
+    .default({ interval: 1000, timeout: 1000, shards: { count: 1, index: 0 } }),
   targets: z.array(targetSchema).max(1000).default([]),
   /** Per-target scrape limits, the sample time window and scrape redirects (see `limitsSchema`). */
   limits: limitsSchema.default(LIMITS_DEFAULTS),

@@ -6,12 +6,14 @@
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { authorizationHeader } from './alerting/delivery/http-auth.ts';
 import { startAuth, type StartedAuth } from './auth/setup.ts';
 import { sqlLocation, type MonitorConfig } from './config.ts';
 import { openPostgresDashboardStore, openSqliteDashboardStore } from './dashboards/store/open.ts';
 import type { DashboardStore } from './dashboards/store/dashboard-store.ts';
 import { ConfigError } from './errors.ts';
 import { LogApi } from './logs/log-api.ts';
+import { hasHttpAuth } from './model/http-auth.ts';
 import type { LogErrorCounts } from './logs/log-metrics.ts';
 import { DEFAULT_PII_SETTINGS } from './logs/pii/masker.ts';
 import type { LogStore } from './logs/store/log-store.ts';
@@ -42,6 +44,8 @@ export async function openStore(config: MonitorConfig, remote: { metrics?: Remot
       timeoutMs: s.timeout,
       queue: { capacity: q.capacity, maxSamplesPerSend: q.maxSamplesPerSend, batchDeadlineMs: q.batchDeadline, minBackoffMs: q.minBackoff, maxBackoffMs: q.maxBackoff },
       state,
+      externalLabels: s.externalLabels,
+      ...(hasHttpAuth(s) ? { authorization: () => authorizationHeader(s) } : {}),
       ...(remote.metrics ? { metrics: remote.metrics } : {}),
       ...(remote.log ? { onError: (e: Error) => remote.log!.warn({ err: e }, 'remote write to VictoriaMetrics failed') } : {}),
     });

@@ -20,6 +20,7 @@ import { createHostCollector } from './ingest/host.ts';
 import { startOps } from './main-ops.ts';
 import { checkAuthMode, exportRenderer, logApi, openAuth, openDashboardStore, openLogStore, openStore, openTraceStore } from './main-stores.ts';
 import { Scraper } from './ingest/scraper.ts';
+import { OTHER_SHARD, partitionTargets, targetAddress } from './ingest/shard.ts';
 import type { TargetStatus } from './model/status.ts';
 import { catalogAlertingMetrics } from './monitor/alerting-metrics.ts';
 import { AnomalySink } from './monitor/anomaly-sink.ts';
@@ -216,7 +217,10 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     limits,
     redirects: L.redirects,
   });
-  for (const t of config.targets) {
+  const shards = partitionTargets(config.targets, config.scrape.shards);
+  const droppedTargets = shards.others.map(({ target: t, shard }) => ({ id: t.id, url: t.url, labels: { job: 'dwcp', instance: targetAddress(t.url), ...t.labels }, reason: OTHER_SHARD, shard }));
+  if (config.scrape.shards.count > 1) log.info({ shard: config.scrape.shards.index, shards: config.scrape.shards.count, scraped: shards.kept.length, otherShards: droppedTargets.length }, 'scrape sharding: this replica scrapes its share of the targets');
+  for (const t of shards.kept) {
     scraper.addTarget({
       id: t.id,
       url: t.url,
@@ -309,6 +313,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       }),
       ready: () => true,
       targets: () => scraper.targets(),
+      droppedTargets: () => droppedTargets,
       componentStatus: () => watch.componentStatus(sink.openAnomalies()),
       anomalies: store,
       samples: store,

@@ -6,7 +6,8 @@
  * @see https://docs.victoriametrics.com/cluster-victoriametrics/#url-format
  */
 import { z } from 'zod';
-import { httpUrl, positiveDuration, window } from './fields.ts';
+import { checkHttpAuth, httpAuthFields } from './http-auth-fields.ts';
+import { httpUrl, labelName, positiveDuration, window } from './fields.ts';
 
 /** Remote-write queue defaults (per monitor; Prometheus' own queue takes 2500 per shard, 500-2000 per send). */
 export const REMOTE_QUEUE_DEFAULTS = { capacity: 100_000, maxSamplesPerSend: 5000, batchDeadline: 1000, minBackoff: 30, maxBackoff: 5000 };
@@ -37,7 +38,10 @@ const stateSchema = z
   ])
   .default({ type: 'sqlite', path: './data/dwcp-monitor.db' });
 
-/** The `storage` section when `type` is `victoriametrics`. */
+/**
+ * The `storage` section when `type` is `victoriametrics`. Credentials (`basicAuth`, `bearerToken`,
+ * `bearerTokenFile`, at most one kind) go with every write and query in the `Authorization` header, never in the URLs.
+ */
 export const victoriaMetricsStorageSchema = z.strictObject({
   type: z.literal('victoriametrics'),
   /** Remote-write endpoint: single-node `/api/v1/write`, cluster `http://vminsert:8480/insert/<tenant>/prometheus/api/v1/write`. */
@@ -50,4 +54,10 @@ export const victoriaMetricsStorageSchema = z.strictObject({
   timeout: positiveDuration.default(10_000),
   queue: queueSchema,
   state: stateSchema,
-});
+  /**
+   * Prometheus' `external_labels`: added to every written sample that lacks them and matched by every read. The
+   * two replicas of an HA pair must have the same ones (VictoriaMetrics deduplicates identical series only).
+   */
+  externalLabels: z.record(labelName, z.string().min(1)).default({}),
+  ...httpAuthFields,
+}).superRefine(checkHttpAuth);

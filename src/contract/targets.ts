@@ -45,8 +45,22 @@ export const ActiveTargetSchema = z.strictObject({
 });
 export type ActiveTarget = z.infer<typeof ActiveTargetSchema>;
 
-/** Body of GET /api/v1/targets; the monitor drops no targets. */
+/**
+ * A configured target this monitor leaves to another replica (scrape sharding). Prometheus gives only
+ * `discoveredLabels` (with `__address__`); `id`, `scrapeUrl`, `reason` (`other_shard`) and `shard` (the replica's
+ * shard that scrapes it) are additions.
+ */
+export const DroppedTargetSchema = z.strictObject({
+  id: z.string(),
+  discoveredLabels: LabelsSchema,
+  scrapeUrl: z.string(),
+  reason: z.enum(['other_shard']),
+  shard: z.number().int().nonnegative(),
+});
+export type DroppedTarget = z.infer<typeof DroppedTargetSchema>;
+
+/** Body of GET /api/v1/targets. */
 export const TargetsResponseSchema = successOf(
-  z.strictObject({ activeTargets: listOf(ActiveTargetSchema), droppedTargets: listOf(z.never()) }),
+  z.strictObject({ activeTargets: listOf(ActiveTargetSchema), droppedTargets: listOf(DroppedTargetSchema) }),
 );
 export type TargetsResponse = z.infer<typeof TargetsResponseSchema>;

@@ -27,6 +27,20 @@ export interface TargetStatus {
   readonly warning?: string | null;
 }
 
+/**
+ * A configured scrape target this monitor does not scrape (Prometheus' dropped targets): with scrape sharding,
+ * the targets whose address hashes to another replica's shard (`reason` `other_shard`, `shard` the one that
+ * scrapes it).
+ */
+export interface DroppedTargetStatus {
+  readonly id: string;
+  readonly url: string;
+  /** The labels the target would carry (job, instance and its configured labels). */
+  readonly labels: Labels;
+  readonly reason: 'other_shard';
+  readonly shard: number;
+}
+
 /** Status of one DWCP component in one region, derived from scraped health gauges. */
 export interface ComponentStatus {
   readonly component: Component;

@@ -5,11 +5,11 @@
  * @see https://docs.victoriametrics.com/single-server-victoriametrics/
  * @see https://docs.victoriametrics.com/cluster-victoriametrics/
  */
-import type { Anomaly } from '../model/anomaly.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { OpenedStore } from '../store/sqlite.ts';
+import { AnomalyStateForwarder } from '../store/state-forwarding.ts';
 import type { SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
-import type { AnomalyFilter, AppendResult, DetectorStateRow, LoadDetectorStatesResult, SaveDetectorStatesResult, SeriesPoints, SeriesRef } from '../store/types.ts';
+import type { AppendResult, SeriesPoints, SeriesRef } from '../store/types.ts';
 import { PromApiClient } from './prom-api.ts';
 import { RemoteSampleStore } from './sample-store.ts';
 import { RemoteWriteQueue, type RemoteWriteQueueMetrics } from './write-queue.ts';
@@ -34,6 +34,10 @@ export interface RemoteStoreOptions {
   /** Timeout of one write or query request, ms. */
   readonly timeoutMs: number;
   readonly queue: RemoteWriteSettings;
+  /** Prometheus' `external_labels` of this monitor's samples (see RemoteSampleStoreOptions.externalLabels). */
+  readonly externalLabels?: Labels;
+  /** The `Authorization` header value of every write and query (basic auth or a bearer token), asked per request. */
+  readonly authorization?: () => Promise<string | undefined>;
   /** Where anomalies and detector states are kept (already open; closed with this store). */
   readonly state: OpenedStore;
   readonly allowNonFinite?: boolean;
@@ -43,11 +47,12 @@ export interface RemoteStoreOptions {
 }
 
 /** Samples in the remote database, the rest in the state store; one object for the composition root. */
-export class RemoteBackedStore implements OpenedStore, SteppedSampleReader {
+export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedStore, SteppedSampleReader {
   readonly samples: RemoteSampleStore;
   private readonly state: OpenedStore;
 
   constructor(samples: RemoteSampleStore, state: OpenedStore) {
+    super(state, state);
     this.samples = samples;
     this.state = state;
   }
@@ -77,31 +82,6 @@ export class RemoteBackedStore implements OpenedStore, SteppedSampleReader {
   countSamples(): Promise<number> {
     return this.samples.countSamples();
   }
-  insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
-    return this.state.insert(a);
-  }
-  resolve(id: number, resolvedAtMs: number): Promise<void> {
-    return this.state.resolve(id, resolvedAtMs);
-  }
-  acknowledge(id: number): Promise<Anomaly> {
-    return this.state.acknowledge(id);
-  }
-  list(filter: AnomalyFilter): Promise<Anomaly[]> {
-    return this.state.list(filter);
-  }
-  prune(maxAnomalies: number): Promise<number> {
-    return this.state.prune(maxAnomalies);
-  }
-  saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
-    return this.state.saveDetectorStates(rows);
-  }
-  loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
-    return this.state.loadDetectorStates(limit);
-  }
-  deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
-    return this.state.deleteDetectorStatesOlderThan(cutoffMs);
-  }
-
   /** Sends what is queued (up to its deadline), then closes the state store. Idempotent. */
   async close(): Promise<void> {
     try {
@@ -122,13 +102,15 @@ export function openRemoteStore(opts: RemoteStoreOptions): RemoteBackedStore {
     url: opts.writeUrl,
     ...opts.queue,
     timeoutMs: opts.timeoutMs,
+    ...(opts.authorization ? { authorization: opts.authorization } : {}),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     ...(opts.onError ? { onError: opts.onError } : {}),
   });
   const samples = new RemoteSampleStore({
     queue,
-    api: new PromApiClient({ baseUrl: opts.readUrl, timeoutMs: opts.timeoutMs }),
+    api: new PromApiClient({ baseUrl: opts.readUrl, timeoutMs: opts.timeoutMs, ...(opts.authorization ? { authorization: opts.authorization } : {}) }),
     lookbackMs: opts.retentionMs,
+    ...(opts.externalLabels ? { externalLabels: opts.externalLabels } : {}),
     ...(opts.allowNonFinite === undefined ? {} : { allowNonFinite: opts.allowNonFinite }),
     ...(opts.now ? { now: opts.now } : {}),
   });

@@ -8,6 +8,7 @@
  */
 import { StoreError } from '../errors.ts';
 import type { Labels } from '../model/sample.ts';
+import { redactAuthorization } from './redact.ts';
 
 /** One series of a matrix result: its labels (with `__name__`) and points in time order. */
 export interface MatrixSeries {
@@ -22,6 +23,8 @@ export interface PromApiOptions {
   readonly baseUrl: string;
   /** Timeout of one request, ms. */
   readonly timeoutMs: number;
+  /** The `Authorization` header value of each request (basic auth or a bearer token), asked before every request. */
+  readonly authorization?: () => Promise<string | undefined>;
 }
 
 /** Unix ms as the API's seconds with millisecond decimals. */
@@ -32,8 +35,13 @@ export const promString = (v: string): string => JSON.stringify(v);
 
 /** A PromQL series selector matching `name` and every label of `match` exactly. */
 export function selector(name: string, match: Labels): string {
-  const parts = [`__name__=${promString(name)}`, ...Object.keys(match).sort().map((k) => `${k}=${promString(match[k]!)}`)];
-  return `{${parts.join(',')}}`;
+  return labelMatchers({ __name__: name, ...match });
+}
+
+/** A PromQL series selector matching every label of `match` exactly (`__name__` first, then by name). */
+export function labelMatchers(match: Labels): string {
+  const keys = Object.keys(match).sort((a, b) => (a === '__name__' ? -1 : b === '__name__' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return `{${keys.map((k) => `${k}=${promString(match[k]!)}`).join(',')}}`;
 }
 
 const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Infinity, Inf: Infinity, '-Inf': -Infinity, NaN: Number.NaN };
@@ -113,11 +121,13 @@ export class PromApiClient {
   }
 
   /**
-   * Values of label `name` over series with samples in [startMs, endMs] (/api/v1/label/<name>/values).
+   * Values of label `name` over series with samples in [startMs, endMs] (/api/v1/label/<name>/values), of the
+   * series `match` selects when given.
    * @throws StoreError as {@link rawSamples}.
    */
-  async labelValues(name: string, startMs: number, endMs: number): Promise<string[]> {
-    const data = await this.get(`/api/v1/label/${encodeURIComponent(name)}/values`, { start: apiTime(startMs), end: apiTime(endMs) });
+  async labelValues(name: string, startMs: number, endMs: number, match?: string): Promise<string[]> {
+    const params: Record<string, string> = { start: apiTime(startMs), end: apiTime(endMs), ...(match === undefined ? {} : { 'match[]': match }) };
+    const data = await this.get(`/api/v1/label/${encodeURIComponent(name)}/values`, params);
     if (!Array.isArray(data)) throw new StoreError('label values API returned no list');
     return data.filter((v): v is string => typeof v === 'string');
   }
@@ -141,21 +151,30 @@ export class PromApiClient {
     const url = `${this.base}${path}?${new URLSearchParams(params).toString()}`;
     let res: Response;
     let text: string;
+    let authorization: string | undefined;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs) });
+      authorization = await this.o.authorization?.();
+    } catch (e) {
+      throw new StoreError(`query API credentials unavailable: ${(e as Error).message}`, { cause: e });
+    }
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs), ...(authorization === undefined ? {} : { headers: { authorization } }) });
       text = await res.text();
     } catch (e) {
       throw new StoreError(`query API ${this.base} unreachable: ${(e as Error).message}`, { cause: e });
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new StoreError(`query API answered ${res.status}: the endpoint refused the credentials (check the storage basicAuth, bearerToken or bearerTokenFile)`);
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (e) {
-      throw new StoreError(`query API answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`, { cause: e });
+      throw new StoreError(`query API answered ${res.status} with a body that is not JSON: ${redactAuthorization(text, authorization).slice(0, 200)}`, { cause: e });
     }
     if (!isRecord(body) || body['status'] !== 'success') {
       const err = isRecord(body) && typeof body['error'] === 'string' ? body['error'] : text.slice(0, 300);
-      throw new StoreError(`query API answered ${res.status}: ${err}`);
+      throw new StoreError(`query API answered ${res.status}: ${redactAuthorization(err, authorization)}`);
     }
     return body['data'];
   }

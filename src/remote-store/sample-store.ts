@@ -22,7 +22,7 @@ import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import { LruCache } from '../store/lru-cache.ts';
 import type { ReadResolutionMs, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
-import { selector, type MatrixSeries, type PromApiClient } from './prom-api.ts';
+import { labelMatchers, promString, selector, type MatrixSeries, type PromApiClient } from './prom-api.ts';
 import type { RemoteWriteQueue } from './write-queue.ts';
 
 /** Options of {@link RemoteSampleStore}. */
@@ -31,6 +31,11 @@ export interface RemoteSampleStoreOptions {
   readonly api: PromApiClient;
   /** How far back series and metric names are looked up, ms (the database's retention). */
   readonly lookbackMs: number;
+  /**
+   * Prometheus' `external_labels`: added to every written sample that lacks the label, added as matchers to every
+   * read and left out of the labels read back (so a monitor reads only its own group's series in a shared database).
+   */
+  readonly externalLabels?: Labels;
   /** Store ±Inf instead of rejecting them (NaN is always rejected, see the module note). */
   readonly allowNonFinite?: boolean;
   /** Series keys given an id, at most (default 100 000; a key seen again after eviction gets a new id). */
@@ -46,9 +51,10 @@ const AHEAD_MS = 86_400_000;
 
 const hasNul = (s: Sample): boolean => s.name.includes('\u0000') || Object.entries(s.labels).some(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
 
-const labelsWithoutName = (m: Labels): Record<string, string> => {
+/** `m` without `__name__` and without the external labels (when they have the external value). */
+const labelsWithoutName = (m: Labels, external: Labels): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const k in m) if (k !== '__name__') out[k] = m[k]!;
+  for (const k in m) if (k !== '__name__' && external[k] !== m[k]) out[k] = m[k]!;
   return out;
 };
 
@@ -72,12 +78,14 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
   private nextId = 1;
   private closed = false;
   private readonly now: () => number;
+  private readonly external: Labels;
 
   constructor(opts: RemoteSampleStoreOptions) {
     if (!(opts.lookbackMs > 0)) throw new InvalidInputError('lookbackMs must be positive');
     this.o = opts;
     this.ids = new LruCache(opts.seriesIdCacheSize ?? 100_000);
     this.now = opts.now ?? Date.now;
+    this.external = { ...(opts.externalLabels ?? {}) };
   }
 
   /** Series keys holding an id now. */
@@ -105,7 +113,7 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
         if (seen.has(k)) reject('duplicate');
         else {
           seen.add(k);
-          ok.push(s.value === 0 ? { ...s, value: 0 } : s);
+          ok.push(this.withExternalLabels(s.value === 0 ? { ...s, value: 0 } : s));
         }
       }
     }
@@ -128,7 +136,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
     this.open();
     if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
     const now = this.now();
-    const names = await this.o.api.labelValues('__name__', now - this.o.lookbackMs, now + AHEAD_MS);
+    const group = Object.keys(this.external).length > 0 ? labelMatchers(this.external) : undefined;
+    const names = await this.o.api.labelValues('__name__', now - this.o.lookbackMs, now + AHEAD_MS, group);
     const needle = substring.toLowerCase();
     return [...new Set(names)]
       .filter((n) => n.toLowerCase().includes(needle))
@@ -141,8 +150,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
     this.open();
     if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
     const now = this.now();
-    const found = await this.o.api.series(selector(name, match), now - this.o.lookbackMs, now + AHEAD_MS);
-    const refs = found.map((m) => this.ref(name, labelsWithoutName(m)));
+    const found = await this.o.api.series(this.selector(name, match), now - this.o.lookbackMs, now + AHEAD_MS);
+    const refs = found.map((m) => this.ref(name, labelsWithoutName(m, this.external)));
     refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return refs.slice(0, limit);
   }
@@ -183,7 +192,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
   async countSamples(): Promise<number> {
     this.open();
     const days = Math.ceil(this.o.lookbackMs / 86_400_000);
-    return this.o.api.instantValue(`sum(count_over_time({__name__!=""}[${days}d]))`, this.now());
+    const group = Object.keys(this.external).map((k) => `,${k}=${promString(this.external[k]!)}`).join('');
+    return this.o.api.instantValue(`sum(count_over_time({__name__!=""${group}}[${days}d]))`, this.now());
   }
 
   /** Sends what is queued (up to the close deadline), then stops; later calls fail with StoreError. Idempotent. */
@@ -195,6 +205,16 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
 
   private open(): void {
     if (this.closed) throw new StoreError('remote sample store is closed');
+  }
+
+  /** A selector of `name` and `match` within this monitor's external labels. */
+  private selector(name: string, match: Labels): string {
+    return selector(name, { ...match, ...this.external });
+  }
+
+  private withExternalLabels(s: Sample): Sample {
+    for (const k in this.external) if (!(k in s.labels)) return { ...s, labels: { ...this.external, ...s.labels } };
+    return s;
   }
 
   private ref(name: string, labels: Labels): SeriesRef {
@@ -220,7 +240,7 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
     }
     const found = new Map<string, MatrixSeries>();
     for (const [name, refs] of byName) {
-      for (const m of await read(selector(name, commonLabels(refs)))) found.set(seriesKey(name, labelsWithoutName(m.metric)), m);
+      for (const m of await read(this.selector(name, commonLabels(refs)))) found.set(seriesKey(name, labelsWithoutName(m.metric, this.external)), m);
     }
     return series.map((r) => {
       const m = found.get(r.key);

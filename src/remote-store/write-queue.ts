@@ -3,8 +3,9 @@
  * (src/ingest/remote-write/encode.ts) by one sender, in batches of at most `maxSamplesPerSend` (a partial batch
  * goes after `batchDeadlineMs`). As Prometheus' own queue manager: a 5xx, a 429 or a network error is retried
  * with exponential backoff (`minBackoffMs` doubling up to `maxBackoffMs`) until it succeeds; any other 4xx is
- * not retried (the batch is counted as failed, reason `rejected`). When the queue is full, new samples are
- * dropped and counted (the caller learns how many were taken). Memory: at most `capacity` samples.
+ * not retried (the batch is counted as failed, reason `unauthorized` for 401 and 403, else `rejected`). When the
+ * queue is full, new samples are dropped and counted (the caller learns how many were taken). Memory: at most
+ * `capacity` samples. Credentials (basic auth, bearer token) go in the `Authorization` header, never in the URL.
  * @see https://prometheus.io/docs/concepts/remote_write_spec/ (retries and backoff)
  * @see https://prometheus.io/docs/practices/remote_write/ (queue configuration)
  */
@@ -12,9 +13,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidInputError } from '../errors.ts';
 import { encodeRemoteWrite, REMOTE_WRITE_HEADERS } from '../ingest/remote-write/encode.ts';
 import type { Sample } from '../model/sample.ts';
+import { redactAuthorization } from './redact.ts';
 
-/** Why samples were given up after they were queued. */
-export type RemoteWriteFailure = 'rejected' | 'shutdown';
+/**
+ * Why samples were given up after they were queued: `rejected` (a 4xx other than 401, 403 and 429),
+ * `unauthorized` (401 or 403: the endpoint refused the credentials, or a credentials file could not be read),
+ * `shutdown` (still queued or in flight at shutdown).
+ */
+export type RemoteWriteFailure = 'rejected' | 'unauthorized' | 'shutdown';
 
 /** Counters of the queue (the monitor's `dwcp_monitor_remote_storage_*` metrics, ./metrics.ts). */
 export interface RemoteWriteQueueMetrics {
@@ -41,6 +47,11 @@ export interface RemoteWriteQueueOptions {
   readonly maxBackoffMs: number;
   /** Timeout of one request, ms. */
   readonly timeoutMs: number;
+  /**
+   * The `Authorization` header value of each request (basic auth or a bearer token), asked before every request
+   * so that a rotated secret file is picked up; when it throws, the batch fails as `unauthorized`.
+   */
+  readonly authorization?: () => Promise<string | undefined>;
   readonly metrics?: RemoteWriteQueueMetrics;
   /** Told of every failed attempt (for the log); the queue goes on. */
   readonly onError?: (e: Error) => void;
@@ -54,14 +65,25 @@ const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(m
 export class RemoteWriteHttpError extends Error {
   readonly status: number;
   constructor(status: number, body: string) {
-    super(`remote write answered ${status}: ${body.slice(0, 300)}`);
+    const why = status === 401 || status === 403 ? ' (the endpoint refused the credentials: check the storage basicAuth, bearerToken or bearerTokenFile)' : '';
+    super(`remote write answered ${status}${why}: ${body.slice(0, 300)}`);
     this.status = status;
   }
 }
 
+/** The credentials of a request could not be read (e.g. an unreadable bearer token file); never retried. */
+export class RemoteWriteCredentialsError extends Error {}
+
 /** Whether an attempt that failed with `e` is retried: network errors, timeouts, 5xx and 429. */
 export function retryable(e: unknown): boolean {
+  if (e instanceof RemoteWriteCredentialsError) return false;
   return !(e instanceof RemoteWriteHttpError) || e.status >= 500 || e.status === 429;
+}
+
+/** The failure reason of an attempt that is not retried: `unauthorized` for 401, 403 and unreadable credentials. */
+export function failureReason(e: unknown): RemoteWriteFailure {
+  if (e instanceof RemoteWriteCredentialsError) return 'unauthorized';
+  return e instanceof RemoteWriteHttpError && (e.status === 401 || e.status === 403) ? 'unauthorized' : 'rejected';
 }
 
 /** Bounded remote-write queue with one sender. */
@@ -207,7 +229,7 @@ export class RemoteWriteQueue {
         const err = e instanceof Error ? e : new Error(String(e));
         this.o.onError?.(err);
         if (!retryable(err)) {
-          this.o.metrics?.failed('rejected', batch.length);
+          this.o.metrics?.failed(failureReason(err), batch.length);
           return;
         }
         if (this.stopping) {
@@ -223,8 +245,19 @@ export class RemoteWriteQueue {
 
   private async post(body: Uint8Array<ArrayBuffer>): Promise<void> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.abort.signal]);
-    const res = await fetch(this.o.url, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body, signal });
+    const authorization = await this.credentials();
+    const headers = authorization === undefined ? REMOTE_WRITE_HEADERS : { ...REMOTE_WRITE_HEADERS, authorization };
+    const res = await fetch(this.o.url, { method: 'POST', headers, body, signal });
     const text = await res.text();
-    if (res.status < 200 || res.status > 299) throw new RemoteWriteHttpError(res.status, text);
+    if (res.status < 200 || res.status > 299) throw new RemoteWriteHttpError(res.status, redactAuthorization(text, authorization));
+  }
+
+  private async credentials(): Promise<string | undefined> {
+    if (!this.o.authorization) return undefined;
+    try {
+      return await this.o.authorization();
+    } catch (e) {
+      throw new RemoteWriteCredentialsError(`remote write credentials unavailable: ${(e as Error).message}`, { cause: e });
+    }
   }
 }

@@ -17,7 +17,7 @@ import type { SloOverview } from '../contract/slo.ts';
 import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
-import type { ComponentStatus, TargetStatus } from '../model/status.ts';
+import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
@@ -97,6 +97,8 @@ export interface AppDeps {
   /** Whether the monitor is ready to serve (GET /ready: 200 or 503). */
   ready(): boolean;
   targets(): readonly TargetStatus[];
+  /** Configured targets this monitor does not scrape (another replica's shard); omitted → none. */
+  droppedTargets?(): readonly DroppedTargetStatus[];
   componentStatus(): readonly ComponentStatus[];
   /** Anomaly history (GET /api/anomalies) and acknowledgement. */
   readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;

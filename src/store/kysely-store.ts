@@ -7,22 +7,18 @@
  * per dialect.
  */
 import type { Kysely } from 'kysely';
-import type { Anomaly } from '../model/anomaly.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { StoreDialect } from './migrations.ts';
 import type { Database } from './schema.ts';
 import { SqlAnomalyStore } from './sql/anomaly-store.ts';
 import { SqlDetectorStateStore } from './sql/detector-state-store.ts';
 import { SqlSampleStore } from './sql/sample-store.ts';
+import { AnomalyStateForwarder } from './state-forwarding.ts';
 import type {
-  AnomalyFilter,
   AnomalyStore,
   AppendResult,
-  DetectorStateRow,
   DetectorStateStore,
-  LoadDetectorStatesResult,
   SampleStore,
-  SaveDetectorStatesResult,
   SeriesPoints,
   SeriesRef,
 } from './types.ts';
@@ -42,13 +38,11 @@ export interface KyselyStoreOptions {
 
 /**
  * `SampleStore & AnomalyStore & DetectorStateStore` over a Kysely instance whose schema was created by
- * `migrateToLatest`: delegates to the three stores and owns the handle (`close` destroys it).
+ * `migrateToLatest`: delegates to the three stores (anomalies and states through {@link AnomalyStateForwarder}) and owns the handle (`close` destroys it).
  */
-export class KyselyStore implements SampleStore, AnomalyStore, DetectorStateStore {
+export class KyselyStore extends AnomalyStateForwarder implements SampleStore, AnomalyStore, DetectorStateStore {
   private readonly db: Kysely<Database>;
   private readonly samples: SqlSampleStore;
-  private readonly anomalies: SqlAnomalyStore;
-  private readonly states: SqlDetectorStateStore;
   private readonly onClose: (() => Promise<void>) | undefined;
   private closed = false;
 
@@ -56,9 +50,8 @@ export class KyselyStore implements SampleStore, AnomalyStore, DetectorStateStor
    * @throws InvalidInputError when `retentionMs` is not positive or the cache size is not an integer >= 2.
    */
   constructor(db: Kysely<Database>, opts: KyselyStoreOptions) {
+    super(new SqlAnomalyStore(db), new SqlDetectorStateStore(db, opts.dialect));
     this.samples = new SqlSampleStore(db, opts);
-    this.anomalies = new SqlAnomalyStore(db);
-    this.states = new SqlDetectorStateStore(db, opts.dialect);
     this.db = db;
     this.onClose = opts.onClose;
   }
@@ -91,40 +84,6 @@ export class KyselyStore implements SampleStore, AnomalyStore, DetectorStateStor
   /** See {@link SqlSampleStore.countSamples}. */
   countSamples(): Promise<number> {
     return this.samples.countSamples();
-  }
-
-  /** See {@link SqlAnomalyStore.insert}. */
-  insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
-    return this.anomalies.insert(a);
-  }
-  /** See {@link SqlAnomalyStore.resolve}. */
-  resolve(id: number, resolvedAtMs: number): Promise<void> {
-    return this.anomalies.resolve(id, resolvedAtMs);
-  }
-  /** See {@link SqlAnomalyStore.acknowledge}. */
-  acknowledge(id: number): Promise<Anomaly> {
-    return this.anomalies.acknowledge(id);
-  }
-  /** See {@link SqlAnomalyStore.list}. */
-  list(filter: AnomalyFilter): Promise<Anomaly[]> {
-    return this.anomalies.list(filter);
-  }
-  /** See {@link SqlAnomalyStore.prune}. */
-  prune(maxAnomalies: number): Promise<number> {
-    return this.anomalies.prune(maxAnomalies);
-  }
-
-  /** See {@link SqlDetectorStateStore.saveDetectorStates}. */
-  saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
-    return this.states.saveDetectorStates(rows);
-  }
-  /** See {@link SqlDetectorStateStore.loadDetectorStates}. */
-  loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
-    return this.states.loadDetectorStates(limit);
-  }
-  /** See {@link SqlDetectorStateStore.deleteDetectorStatesOlderThan}. */
-  deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
-    return this.states.deleteDetectorStatesOlderThan(cutoffMs);
   }
 
   /** Closes the connection(s); later calls are no-ops. */

@@ -1,9 +1,9 @@
 /** GET /api/v1/targets, shaped like Prometheus' targets API. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ActiveTarget, TargetsResponse } from '../../contract/targets.ts';
+import type { ActiveTarget, DroppedTarget, TargetsResponse } from '../../contract/targets.ts';
 import { redactUrlCredentials } from '../../model/redact.ts';
-import type { TargetStatus } from '../../model/status.ts';
+import type { DroppedTargetStatus, TargetStatus } from '../../model/status.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery, rfc3339 } from '../params.ts';
 
@@ -34,15 +34,23 @@ export function toActiveTarget(target: TargetStatus): ActiveTarget {
   };
 }
 
+/** A target left to another replica in Prometheus' dropped-target shape (`__address__` among its labels). */
+export function toDroppedTarget(t: DroppedTargetStatus): DroppedTarget {
+  const url = redactUrlCredentials(t.url);
+  return { id: t.id, discoveredLabels: { __address__: new URL(t.url).host, ...t.labels }, scrapeUrl: url, reason: t.reason, shard: t.shard };
+}
+
 /**
  * Registers GET /api/v1/targets?state=active|dropped|any (default any) → 200
- * `{status: 'success', data: {activeTargets, droppedTargets: []}}` (the monitor drops no targets).
+ * `{status: 'success', data: {activeTargets, droppedTargets}}`; dropped targets are the ones another replica's
+ * scrape shard scrapes.
  */
 export async function targetRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const Query = z.strictObject({ state: z.enum(['active', 'dropped', 'any']).optional() });
   app.get('/api/v1/targets', async (request): Promise<TargetsResponse> => {
     const { state = 'any' } = parseQuery(request.query, { schema: Query }).values;
     const active = state === 'dropped' ? [] : ctx.deps.targets().map(toActiveTarget);
-    return { status: 'success', data: { activeTargets: active, droppedTargets: [] } };
+    const dropped = state === 'active' ? [] : (ctx.deps.droppedTargets?.() ?? []).map(toDroppedTarget);
+    return { status: 'success', data: { activeTargets: active, droppedTargets: dropped } };
   });
 }

@@ -5,19 +5,15 @@
  */
 import type { Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
-import type { Anomaly } from '../../model/anomaly.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { KyselyStore } from '../kysely-store.ts';
+import { AnomalyStateForwarder } from '../state-forwarding.ts';
 import { migrateToLatest, type StoreDialect } from '../migrations.ts';
 import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
 import type { RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
 import type {
-  AnomalyFilter,
   AppendResult,
-  DetectorStateRow,
-  LoadDetectorStatesResult,
-  SaveDetectorStatesResult,
   SeriesPoints,
   SeriesRef,
 } from '../types.ts';
@@ -44,13 +40,14 @@ export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
   readonly now?: () => number;
 }
 
-class ChunkedStore implements OpenedChunkedStore {
+class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   readonly samples: TsdbSampleStore;
   private readonly rows: KyselyStore;
   private readonly now: () => number;
   private closed = false;
 
   constructor(samples: TsdbSampleStore, rows: KyselyStore, now: () => number) {
+    super(rows, rows);
     this.samples = samples;
     this.rows = rows;
     this.now = now;
@@ -111,30 +108,6 @@ class ChunkedStore implements OpenedChunkedStore {
       true,
     );
     return series.map((s) => ({ series: s, ...buckets.get(s.id)! }));
-  }
-  insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly> {
-    return this.rows.insert(a);
-  }
-  resolve(id: number, resolvedAtMs: number): Promise<void> {
-    return this.rows.resolve(id, resolvedAtMs);
-  }
-  acknowledge(id: number): Promise<Anomaly> {
-    return this.rows.acknowledge(id);
-  }
-  list(filter: AnomalyFilter): Promise<Anomaly[]> {
-    return this.rows.list(filter);
-  }
-  prune(maxAnomalies: number): Promise<number> {
-    return this.rows.prune(maxAnomalies);
-  }
-  saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
-    return this.rows.saveDetectorStates(rows);
-  }
-  loadDetectorStates(limit: number): Promise<LoadDetectorStatesResult> {
-    return this.rows.loadDetectorStates(limit);
-  }
-  deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
-    return this.rows.deleteDetectorStatesOlderThan(cutoffMs);
   }
   /** Checkpoints the head, closes the WAL and the database; later calls are no-ops. */
   async close(): Promise<void> {

@@ -135,6 +135,48 @@ describe('remote-write queue', () => {
     assert.deepEqual([c.sent, c.failed, c.retried], [5, { rejected: 10 }, 0]);
   });
 
+  it('sends the credentials in the Authorization header of every request, asked each time (a rotated token is picked up)', async () => {
+    let token = 'first-token';
+    const q = queue({ maxSamplesPerSend: 10, authorization: async () => `Bearer ${token}` });
+    q.push(samples(10));
+    assert.equal(await q.flush(5000), true);
+    token = 'rotated-token';
+    q.push(samples(10, 10));
+    assert.equal(await q.flush(5000), true);
+    assert.deepEqual(requests.map((r) => r.headers.authorization), ['Bearer first-token', 'Bearer rotated-token']);
+    assert.ok(requests.every((r) => !r.headers.host?.includes('@')), 'no credentials in the request target');
+    const plain = queue({ maxSamplesPerSend: 10 });
+    plain.push(samples(3));
+    assert.equal(await plain.flush(5000), true);
+    assert.equal(requests.at(-1)?.headers.authorization, undefined, 'no header without credentials');
+  });
+
+  it('does not retry a 401 or 403: the batch is counted as failed (unauthorized) with a reason naming the credentials, never the secret', async () => {
+    const { c, metrics } = counters();
+    const errors: Error[] = [];
+    const q = queue({ metrics, maxSamplesPerSend: 10, authorization: async () => 'Basic ' + Buffer.from('vm:s3cret').toString('base64'), onError: (e) => errors.push(e) });
+    script = [401, 403];
+    q.push(samples(10));
+    q.push(samples(10, 10));
+    q.push(samples(4, 20));
+    assert.equal(await q.flush(5000), true);
+    assert.deepEqual(requests.map((r) => r.status), [401, 403, 204]);
+    assert.deepEqual([c.sent, c.failed, c.retried], [4, { unauthorized: 20 }, 0]);
+    assert.match(errors[0]!.message, /^remote write answered 401 \(the endpoint refused the credentials: check the storage basicAuth, bearerToken or bearerTokenFile\)/);
+    assert.ok(errors.every((e) => !e.message.includes('s3cret') && !e.message.includes(Buffer.from('vm:s3cret').toString('base64'))));
+  });
+
+  it('counts a batch whose credentials cannot be read as failed (unauthorized), without sending it', async () => {
+    const { c, metrics } = counters();
+    const errors: Error[] = [];
+    const q = queue({ metrics, maxSamplesPerSend: 10, authorization: () => Promise.reject(new Error('cannot read bearerTokenFile /run/secrets/vm: ENOENT')), onError: (e) => errors.push(e) });
+    q.push(samples(10));
+    assert.equal(await q.flush(5000), true);
+    assert.equal(requests.length, 0);
+    assert.deepEqual([c.sent, c.failed, c.retried], [0, { unauthorized: 10 }, 0]);
+    assert.match(errors[0]!.message, /remote write credentials unavailable: cannot read bearerTokenFile \/run\/secrets\/vm: ENOENT/);
+  });
+
   it('holds at most capacity samples: the rest are dropped and counted, and room comes back once sent', async () => {
     const { c, metrics } = counters();
     let release: () => void = () => undefined;

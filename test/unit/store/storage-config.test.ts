@@ -34,6 +34,7 @@ describe('storage layout configuration', () => {
       timeout: 10_000,
       queue: { capacity: 100_000, maxSamplesPerSend: 5000, batchDeadline: 1000, minBackoff: 30, maxBackoff: 5000 },
       state: { type: 'sqlite', path: './data/dwcp-monitor.db' },
+      externalLabels: {},
     });
     assert.deepEqual(sqlLocation(d.storage), { type: 'sqlite', path: './data/dwcp-monitor.db' }, "the monitor's tables go to the state database");
     const cluster = parseMonitorConfig({
@@ -59,5 +60,19 @@ describe('storage layout configuration', () => {
     const s = loadMonitorConfig('examples/monitor-victoriametrics.yaml').storage;
     assert.equal(s.type, 'victoriametrics');
     assert.deepEqual(sqlLocation(s), { type: 'sqlite', path: './data/dwcp-monitor.db' });
+  });
+
+  it('victoriametrics: credentials as separate fields, one kind at a time, never in the URLs; external labels', () => {
+    const s = parseMonitorConfig({ storage: { type: 'victoriametrics', bearerTokenFile: '/run/secrets/vm', externalLabels: { monitor: 'dwcp-ha' } } }).storage;
+    assert.equal(s.type === 'victoriametrics' ? s.bearerTokenFile : '', '/run/secrets/vm');
+    assert.deepEqual(s.type === 'victoriametrics' ? s.externalLabels : {}, { monitor: 'dwcp-ha' });
+    const basic = parseMonitorConfig({ storage: { type: 'victoriametrics', basicAuth: { username: 'vm', password: 's3cret' } } }).storage;
+    assert.deepEqual(basic.type === 'victoriametrics' ? basic.basicAuth : {}, { username: 'vm', password: 's3cret' });
+    const refused = (raw: unknown, re: RegExp) => assert.throws(() => parseMonitorConfig({ storage: raw }), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('s3cret'));
+    refused({ type: 'victoriametrics', bearerToken: 's3cret', basicAuth: { username: 'vm', password: 's3cret' } }, /at most one of basicAuth, bearerToken and bearerTokenFile/);
+    refused({ type: 'victoriametrics', writeUrl: 'http://vm:s3cret@127.0.0.1:8428/api/v1/write' }, /storage\.writeUrl: must not contain credentials/);
+    refused({ type: 'victoriametrics', readUrl: 'http://vm:s3cret@127.0.0.1:8428' }, /storage\.readUrl: must not contain credentials/);
+    refused({ type: 'victoriametrics', basicAuth: { username: 'vm' } }, /exactly one of password and passwordFile/);
+    refused({ type: 'victoriametrics', externalLabels: { 'bad-name': 'x' } }, /storage\.externalLabels/);
   });
 });

@@ -44,3 +44,28 @@ test('GET /api/live never sends URL credentials', async () => {
   assert.ok(!first.includes('hunter2'), first);
   assert.match(first, /<secret>@127\.0\.0\.1/);
 });
+
+test("GET /api/v1/targets lists another shard's targets as dropped, with the reason and their shard", async () => {
+  const deps = {
+    ...testDeps(),
+    droppedTargets: () => [{ id: 'node-9', url: 'http://admin:hunter2@10.0.0.9:9100/metrics', labels: { job: 'dwcp', instance: '10.0.0.9:9100', region: 'eu-west' }, reason: 'other_shard' as const, shard: 2 }],
+  };
+  const app = await buildApp(deps, { checkResponses: true });
+  apps.push(app);
+  const any = (await app.inject({ method: 'GET', url: '/api/v1/targets' })).json();
+  assert.ok(any.data.activeTargets.length > 0, 'the active targets stay listed');
+  assert.deepEqual(any.data.droppedTargets, [
+    {
+      id: 'node-9',
+      discoveredLabels: { __address__: '10.0.0.9:9100', job: 'dwcp', instance: '10.0.0.9:9100', region: 'eu-west' },
+      scrapeUrl: 'http://<secret>@10.0.0.9:9100/metrics',
+      reason: 'other_shard',
+      shard: 2,
+    },
+  ]);
+  const active = (await app.inject({ method: 'GET', url: '/api/v1/targets?state=active' })).json();
+  assert.deepEqual(active.data.droppedTargets, []);
+  const dropped = (await app.inject({ method: 'GET', url: '/api/v1/targets?state=dropped' })).json();
+  assert.deepEqual(dropped.data.activeTargets, []);
+  assert.equal(dropped.data.droppedTargets.length, 1);
+});
