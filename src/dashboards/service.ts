@@ -10,6 +10,7 @@ import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts'
 import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
 import type { VariableValues } from './metric-query.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
+import { scopedSources } from './scoped-sources.ts';
 import { parseDashboardSpec } from './validate.ts';
 import { widgetData, type QueryValue } from './widget-data.ts';
 import { resolveWindow } from './window.ts';
@@ -99,7 +100,7 @@ export class DashboardService {
   async data(scope: DashboardScope, id: string, vars: VariableValues = {}): Promise<DashboardData> {
     const rec = await this.get(scope, id);
     const window = resolveWindow(rec.dashboard.timeRange, this.now(), this.limits.targetPoints);
-    const ctx = { tenantId: scope.tenantId, window, vars, sources: this.sources, limits: this.limits, cache: this.cache };
+    const ctx = { tenantId: scope.tenantId, window, vars, sources: scopedSources(this.sources, scope.nodes), limits: this.limits, cache: this.cache };
     const widgets = await Promise.all(rec.dashboard.widgets.map((w) => widgetData(w, ctx)));
     return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
   }

@@ -3,6 +3,7 @@
  * service), as a narrow interface over the API contract's types. Every call names the tenant and acting user;
  * until authentication exists the routes use `defaultScope`.
  */
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } from '../contract/dashboards.ts';
 
@@ -10,6 +11,8 @@ import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion } 
 export interface DashboardScope {
   readonly tenantId: string;
   readonly actor: string;
+  /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
+  readonly nodes?: TenantScope;
 }
 
 /** Bounds of WS /ws/dashboards/{id}. */

@@ -4,6 +4,7 @@
  * another tenant is "not found", never "forbidden", so its existence does not leak. Updates are optimistic: the
  * caller names the version it read, and a write based on an older version is refused (ConflictError).
  */
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DashboardSpecSchema, type DashboardSpec } from '../../contract/dashboard-spec.ts';
@@ -24,6 +25,8 @@ export interface DashboardStoreOptions {
 export interface DashboardScope {
   readonly tenantId: string;
   readonly actor: string;
+  /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
+  readonly nodes?: TenantScope;
 }
 
 /** A page request of {@link DashboardStore.list}. */

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { ActiveTarget, TargetsResponse } from '../../contract/targets.ts';
 import { redactUrlCredentials } from '../../model/redact.ts';
 import type { TargetStatus } from '../../model/status.ts';
+import { allowsLabels } from '../../model/tenant-scope.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery, rfc3339 } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 
 /**
  * A target's state with URL credentials (`user:pass@`) replaced by `<secret>` in its URL and last error. The
@@ -36,13 +38,15 @@ export function toActiveTarget(target: TargetStatus): ActiveTarget {
 
 /**
  * Registers GET /api/v1/targets?state=active|dropped|any (default any) → 200
- * `{status: 'success', data: {activeTargets, droppedTargets: []}}` (the monitor drops no targets).
+ * `{status: 'success', data: {activeTargets, droppedTargets: []}}` (the monitor drops no targets). A
+ * tenant-scoped caller sees the targets whose `node_id`/`region` labels are its own.
  */
 export async function targetRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const Query = z.strictObject({ state: z.enum(['active', 'dropped', 'any']).optional() });
   app.get('/api/v1/targets', async (request): Promise<TargetsResponse> => {
     const { state = 'any' } = parseQuery(request.query, { schema: Query }).values;
-    const active = state === 'dropped' ? [] : ctx.deps.targets().map(toActiveTarget);
+    const scope = tenantScope(request);
+    const active = state === 'dropped' ? [] : ctx.deps.targets().filter((t) => allowsLabels(scope, t.labels)).map(toActiveTarget);
     return { status: 'success', data: { activeTargets: active, droppedTargets: [] } };
   });
 }
