@@ -32,8 +32,14 @@ const tenantNodesSchema = z
 
 /** `tenants`: tenant name → its nodes and regions (default: no tenant mapped). */
 export const tenantsSectionSchema = z
-  .record(z.string().regex(TENANT_NAME, 'tenant names are 1-64 letters, digits, ".", "_", "-" or "@"'), tenantNodesSchema)
-  .refine((r) => Object.keys(r).length <= TENANTS_MAX, { message: `at most ${TENANTS_MAX} tenants` })
+  .record(z.string(), tenantNodesSchema)
+  .superRefine((r, ctx) => {
+    const names = Object.keys(r);
+    if (names.length > TENANTS_MAX) ctx.addIssue({ code: 'custom', message: `at most ${TENANTS_MAX} tenants` });
+    for (const name of names) {
+      if (!TENANT_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'tenant names are 1-64 letters, digits, ".", "_", "-" or "@"' });
+    }
+  })
   .default({});
 
 export type TenantsSection = z.infer<typeof tenantsSectionSchema>;

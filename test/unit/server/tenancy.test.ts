@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
 import type { AuthStore } from '../../../src/auth/auth-store.ts';
 import { openSqliteAuthStore } from '../../../src/auth/open.ts';
 import { AuthService } from '../../../src/auth/service.ts';
