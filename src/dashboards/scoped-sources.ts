@@ -1,11 +1,12 @@
 /**
  * Widget data sources restricted to a tenant scope (src/model/tenant-scope.ts): series lookups and log searches
  * carry one `node_id` (or `region`) matcher per owned node, the anomaly history filters by scope in the store,
- * incidents keep those on owned nodes or regions, and the cluster-wide network topology is left out (its widgets
- * say so). The dashboard service evaluates a tenant-scoped dashboard through these.
+ * incidents keep those on owned nodes or regions, and the cluster-wide network topology is refused (its widgets
+ * show the reason as their error). The dashboard service evaluates a tenant-scoped dashboard through these.
  */
 import { allowsLabels, allowsNode, findInScope, NODE_LABEL, REGION_LABEL, type TenantScope } from '../model/tenant-scope.ts';
 import type { LogLine } from '../contract/dashboards.ts';
+import { ForbiddenError } from '../errors.ts';
 import type { DashboardDataSources, LogSearch } from './sources.ts';
 
 /** Incidents one scoped incident widget reads at most before keeping the tenant's. */
@@ -26,6 +27,15 @@ export function scopedSources(sources: DashboardDataSources, scope: TenantScope 
       ? { incidents: { listIncidents: async (limit, status) => (await incidents.listIncidents(MAX_INCIDENTS, status)).filter((i) => allowsNode(scope, i.node, i.region)).slice(0, limit) } }
       : {}),
     ...(logs ? { logs: { search: (q) => searchLines(q, scope, (x) => logs.search(x)) } } : {}),
+    ...(sources.network
+      ? {
+          network: {
+            network: () => {
+              throw new ForbiddenError(`the network topology is cluster-wide; tenant ${scope.tenant} reads only its own nodes`);
+            },
+          },
+        }
+      : {}),
   };
 }
 

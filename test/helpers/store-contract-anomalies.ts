@@ -35,7 +35,7 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
 
   test('anomaly list by id and by tenant scope (node ids, regions; LIKE wildcards and quotes are literal)', async () => {
     const { anomalies: store } = await open();
-    const labels = [{ node_id: 'n_1', region: 'eu' }, { node_id: 'nX1', region: 'us' }, { node_id: 'n%', region: 'us' }, { node_id: 'a"b', region: 'ap' }, { region: 'eu' }, {}];
+    const labels: Record<string, string>[] = [{ node_id: 'n_1', region: 'eu' }, { node_id: 'nX1', region: 'us' }, { node_id: 'n%', region: 'us' }, { node_id: 'a"b', region: 'ap' }, { region: 'eu' }, {}];
     const stored: Anomaly[] = [];
     for (const [i, l] of labels.entries()) stored.push(await store.insert(anomaly({ labels: l, startedAtMs: T0 + i })));
     const scope = (nodes: string[], regions: string[]) => ({ kind: 'nodes' as const, tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
