@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import WebSocket from 'ws';
 import type { AuthStore } from '../../../src/auth/auth-store.ts';
 import { openSqliteAuthStore } from '../../../src/auth/open.ts';
 import { AuthService } from '../../../src/auth/service.ts';
@@ -249,6 +250,22 @@ describe('tenant isolation', () => {
       assert.equal((await get('/api/components/status', 'nina')).status, 403);
       const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }] }) });
       assert.deepEqual(pushed.json().data, { received: 1, stored: 0, rejected: { foreign_node: 1 } });
+      // The live feed's first message (targets) is filtered by the scope taken at the upgrade.
+      await w.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (w.app.server.address() as { port: number }).port;
+      const hello = (user: string) =>
+        new Promise<string[]>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: { authorization: `Bearer ${bearer[user]}`, origin: `http://127.0.0.1:${port}` } });
+          ws.once('message', (m) => {
+            ws.terminate();
+            resolve((JSON.parse(String(m)) as { targets: { id: string }[] }).targets.map((t) => t.id).sort());
+          });
+          ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+          ws.once('error', reject);
+        });
+      assert.deepEqual(await hello('op'), all);
+      assert.deepEqual(await hello('alice'), a);
+      assert.deepEqual(await hello('nina'), []);
       const otlp = await w.app.inject({ method: 'POST', url: '/v1/logs', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify(otlpLogsJson([{ timeMs: NOW, body: 'x' }])) });
       assert.equal(otlp.statusCode, 403);
     } finally {
