@@ -12,6 +12,7 @@ import type { VariableValues } from './metric-query.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
 import { scopedSources } from './scoped-sources.ts';
 import { parseDashboardSpec } from './validate.ts';
+import { granted, notGranted } from './grants.ts';
 import { widgetData, type QueryValue } from './widget-data.ts';
 import { resolveWindow } from './window.ts';
 
@@ -101,7 +102,7 @@ export class DashboardService {
     const rec = await this.get(scope, id);
     const window = resolveWindow(rec.dashboard.timeRange, this.now(), this.limits.targetPoints);
     const ctx = { tenantId: scope.tenantId, window, vars, sources: scopedSources(this.sources, scope.nodes), limits: this.limits, cache: this.cache };
-    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => widgetData(w, ctx)));
+    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => (granted(w.grants, scope) ? widgetData(w, ctx) : notGranted(w))));
     return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
   }
 

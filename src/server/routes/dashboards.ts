@@ -26,10 +26,10 @@ export function dashboardId(raw: string): string {
   return id;
 }
 
-/** The caller's tenant, name and nodes (src/server/tenancy.ts; the configured default scope when authentication is disabled). */
+/** The caller's tenant, name, role (for widget grants) and nodes (src/server/tenancy.ts; the configured default scope when authentication is disabled). */
 export function scopeOf(request: FastifyRequest, api: DashboardsApi): DashboardScope {
   const p = request.principal;
-  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username, nodes: tenantScope(request) };
+  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username, nodes: tenantScope(request), role: p.role };
 }
 
 /** Selected variable values from `var[name]=v1,v2` parameters. */
