@@ -19,6 +19,7 @@ import { redactUrlCredentials } from './model/redact.ts';
 import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator.ts';
 import { alertingSectionSchema } from './config/alerting-section.ts';
 import { authSectionSchema } from './config/auth-section.ts';
+import { tenantMapping, tenantsSectionSchema } from './config/tenants-section.ts';
 import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
 import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
 import { victoriaMetricsStorageSchema } from './config/remote-storage-section.ts';
@@ -329,6 +330,8 @@ export const monitorConfigSchema = z.strictObject({
     .default({ enabled: true, tenant: 'default', maxPerTenant: 10_000, cacheTtl: 2000, maxLiveClients: 2000 }),
   /** Identity and access: users, roles, API tokens, sessions, the audit log (src/config/auth-section.ts). */
   auth: authSectionSchema,
+  /** Tenant isolation: the nodes (and regions) each tenant owns (src/config/tenants-section.ts). */
+  tenants: tenantsSectionSchema,
 });
 
 /** Parsed configuration with defaults applied; durations are in milliseconds. */
@@ -356,6 +359,7 @@ export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorCo
     const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`);
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
+  tenantMapping(res.data.tenants, res.data.dashboards.tenant); // throws when the operator tenant is mapped
   return res.data;
 }
 

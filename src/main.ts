@@ -3,6 +3,7 @@
  * store, builds the pipeline (src/monitor/build-pipeline.ts), the scraper feeding it, the API, and the periodic
  * tasks (maintenance, checkpoints, insights export). No logic of its own: every step is a unit elsewhere.
  */
+import { tenantMapping } from './config/tenants-section.ts';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { logRedaction } from './model/redact.ts';
@@ -304,6 +305,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const app = await buildApp(
     {
       auth: auth?.service ?? 'disabled',
+      tenants: tenantMapping(config.tenants, config.dashboards.tenant),
       registry,
       health: () => ({
         status: scraper.targets().every((t) => t.health !== 'down') ? 'healthy' : 'degraded',

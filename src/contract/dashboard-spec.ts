@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { metricForSampleName } from '../catalog/index.ts';
 import { SEVERITIES } from '../model/dwcp.ts';
+import { NameSchema, RoleSchema } from './auth.ts';
 import { AGGREGATIONS } from './series.ts';
 
 /** The twelve widget types. */
@@ -196,6 +197,18 @@ export const LinkSchema = z.strictObject({
   newTab: z.boolean().default(false),
 });
 
+/**
+ * Who sees a widget's data: users with one of `roles` or named in `users` (and the tenant's admins, who manage the
+ * dashboard). Absent: everyone who reads the dashboard. Enforced by the server in the widget data.
+ */
+export const WidgetGrantsSchema = z
+  .strictObject({
+    roles: z.array(RoleSchema).max(4).default([]),
+    users: z.array(NameSchema).max(64).default([]),
+  })
+  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to show the widget to everyone)' });
+export type WidgetGrants = z.infer<typeof WidgetGrantsSchema>;
+
 const WidgetCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1..64 lowercase letters, digits, - or _'),
   title,
@@ -205,6 +218,7 @@ const WidgetCommon = {
   unit: DisplayUnitSchema.optional(),
   thresholds: ThresholdsSchema.optional(),
   links: z.array(LinkSchema).max(SPEC_LIMITS.links).default([]),
+  grants: WidgetGrantsSchema.optional(),
 };
 
 const seriesQueries = z

@@ -10,8 +10,10 @@ import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts'
 import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
 import type { VariableValues } from './metric-query.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
+import { scopedSources } from './scoped-sources.ts';
 import { parseDashboardSpec } from './validate.ts';
 import { variableOptions } from './variables.ts';
+import { granted, notGranted } from './grants.ts';
 import { widgetData, type QueryValue } from './widget-data.ts';
 import { resolveWindow } from './window.ts';
 
@@ -100,8 +102,8 @@ export class DashboardService {
   async data(scope: DashboardScope, id: string, vars: VariableValues = {}): Promise<DashboardData> {
     const rec = await this.get(scope, id);
     const window = resolveWindow(rec.dashboard.timeRange, this.now(), this.limits.targetPoints);
-    const ctx = { tenantId: scope.tenantId, window, vars, sources: this.sources, limits: this.limits, cache: this.cache };
-    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => widgetData(w, ctx)));
+    const ctx = { tenantId: scope.tenantId, window, vars, sources: scopedSources(this.sources, scope.nodes), limits: this.limits, cache: this.cache };
+    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => (granted(w.grants, scope) ? widgetData(w, ctx) : notGranted(w))));
     return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
   }
 
@@ -111,7 +113,7 @@ export class DashboardService {
    */
   async variables(scope: DashboardScope, id: string): Promise<VariableOptions[]> {
     const rec = await this.get(scope, id);
-    return variableOptions(rec.dashboard.variables, this.sources.samples, this.limits.seriesMax);
+    return variableOptions(rec.dashboard.variables, scopedSources(this.sources, scope.nodes).samples, this.limits.seriesMax);
   }
 
   cacheStats(): QueryCacheStats {

@@ -91,7 +91,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   // hooks refuse still has its socket destroyed once the refusal is sent (otherwise the socket stays open).
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await registerSecurity(app, opts.security);
-  await registerAuth(app, { auth: deps.auth, staticFiles: deps.webRoot !== undefined, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) });
+  await registerAuth(app, { auth: deps.auth, staticFiles: deps.webRoot !== undefined, ...(deps.tenants ? { tenants: deps.tenants } : {}), ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) });
   if (opts.checkResponses === true) registerResponseCheck(app);
   const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
 

@@ -6,6 +6,8 @@
  * - otherwise reads `Authorization: Bearer <API token or session token>` or the HttpOnly session cookie, asks the
  *   auth service who that is (401 DWCP_UNAUTHORIZED when nobody: missing, expired, forged, malformed) and
  *   checks the principal's role against the route's permission ({@link permissionOf}; 403 DWCP_FORBIDDEN);
+ * - derives the caller's tenant scope (the nodes it may read, ./tenancy.ts) and refuses a tenant-scoped caller
+ *   the routes that do not filter by it;
  * - records every state-changing request outside ingest (dashboards, silences, users, tokens, ...) in the audit
  *   log with its outcome once it is answered.
  * Unknown routes need credentials too, so an anonymous caller cannot probe which routes exist.
@@ -16,7 +18,9 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../contract/auth.ts';
 import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { TenantNodeMapping } from '../model/tenant-scope.ts';
 import type { AuthApi } from './auth-deps.ts';
+import { enforceTenantScope } from './tenancy.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -114,6 +118,8 @@ export interface AuthGateOptions {
   readonly auth: AuthApi | 'disabled';
   /** Whether the web page's static files are served (they are public). */
   readonly staticFiles: boolean;
+  /** Which nodes each tenant reads (./tenancy.ts); omitted → every principal reads every node. */
+  readonly tenants?: TenantNodeMapping;
   /** For audit-log write failures. */
   readonly warnLog?: { warn(fields: object, message: string): void };
 }
@@ -131,6 +137,7 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
   });
   app.decorateRequest('principal', null);
   app.decorateRequest('auditTarget', '');
+  app.decorateRequest('tenantScope', null);
   const auth = opts.auth;
   if (auth === 'disabled') return;
 
@@ -142,6 +149,7 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
     if (need !== 'authenticated' && !ROLE_PERMISSIONS[principal.role].has(need)) {
       throw new ForbiddenError(`role ${principal.role} may not ${need === 'read' ? 'read this' : need === 'ingest' ? 'send telemetry' : need === 'write' ? 'change this' : 'administer users, tokens or the audit log'}`);
     }
+    enforceTenantScope(request, principal, opts.tenants);
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -3,6 +3,8 @@
  * service), as a narrow interface over the API contract's types. Every call names the tenant and acting user;
  * until authentication exists the routes use `defaultScope`.
  */
+import type { Role } from '../contract/auth.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
 
@@ -10,6 +12,10 @@ import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, V
 export interface DashboardScope {
   readonly tenantId: string;
   readonly actor: string;
+  /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
+  readonly nodes?: TenantScope;
+  /** The acting user's role, for widget grants; absent (authentication disabled) → every widget. */
+  readonly role?: Role;
 }
 
 /** Bounds of WS /ws/dashboards/{id}. */

@@ -22,6 +22,7 @@ import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
+import type { TenantNodeMapping } from '../model/tenant-scope.ts';
 import type { AuthApi } from './auth-deps.ts';
 import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
@@ -91,6 +92,11 @@ export interface AppDeps {
    * configuration allows that only on a loopback listen address; route tests use it).
    */
   readonly auth: AuthApi | 'disabled';
+  /**
+   * Which nodes each tenant reads (src/server/tenancy.ts): the operator tenant every node, others their mapped
+   * nodes, unmapped tenants none. Omitted → every principal reads every node (tests; the monitor always passes it).
+   */
+  readonly tenants?: TenantNodeMapping;
   /** The monitor's own metrics, exposed at GET /metrics (never prom-client's global registry). */
   readonly registry: Registry;
   health(): HealthReport;

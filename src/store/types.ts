@@ -5,6 +5,7 @@
  */
 import type { DwcpError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { Component, Severity } from '../model/dwcp.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 
@@ -76,6 +77,10 @@ export interface AnomalyFilter {
   /** Exact severity, or `minSeverity` for this severity and above. */
   readonly severity?: Severity;
   readonly minSeverity?: Severity;
+  /** Only the anomaly with this id. */
+  readonly id?: number;
+  /** Only anomalies of the nodes (`node_id`) or regions (`region` label) of this tenant scope (src/model/tenant-scope.ts). */
+  readonly scope?: TenantScope;
   readonly limit: number;
 }
 

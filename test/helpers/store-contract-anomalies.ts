@@ -34,6 +34,24 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     assert.ok(b2.id > a.id, 'ids increase');
   });
 
+  test('anomaly list by id and by tenant scope (node ids, regions; LIKE wildcards and quotes are literal)', async () => {
+    const { anomalies: store } = await open();
+    const labels: Record<string, string>[] = [{ node_id: 'n_1', region: 'eu' }, { node_id: 'nX1', region: 'us' }, { node_id: 'n%', region: 'us' }, { node_id: 'a"b', region: 'ap' }, { region: 'eu' }, {}];
+    const stored: Anomaly[] = [];
+    for (const [i, l] of labels.entries()) stored.push(await store.insert(anomaly({ labels: l, startedAtMs: T0 + i })));
+    const scope = (nodes: string[], regions: string[]) => ({ kind: 'nodes' as const, tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
+    const nodesOf = async (s: ReturnType<typeof scope>) => (await store.list({ limit: 100, scope: s })).map((a) => a.labels['node_id'] ?? `(${a.labels['region'] ?? 'none'})`).sort();
+    assert.deepEqual(await nodesOf(scope(['n_1'], [])), ['n_1'], '_ is no wildcard');
+    assert.deepEqual(await nodesOf(scope(['n%'], [])), ['n%'], '% is no wildcard');
+    assert.deepEqual(await nodesOf(scope(['a"b'], [])), ['a"b']);
+    assert.deepEqual(await nodesOf(scope([], ['eu'])), ['(eu)', 'n_1']);
+    assert.deepEqual(await nodesOf(scope(['nX1'], ['ap'])), ['a"b', 'nX1']);
+    assert.deepEqual(await nodesOf(scope([], [])), []);
+    assert.equal((await store.list({ limit: 100, scope: { kind: 'all' } })).length, labels.length);
+    assert.deepEqual((await store.list({ limit: 10, id: stored[2]!.id })).map((a) => a.id), [stored[2]!.id]);
+    assert.deepEqual(await store.list({ limit: 10, id: stored[2]!.id, scope: scope(['n_1'], []) }), []);
+  });
+
   test('anomaly times must be integers in ms (nothing is stored otherwise)', async () => {
     const { anomalies: store } = await open();
     await assert.rejects(store.insert(anomaly({ startedAtMs: T0 + 0.5 })), InvalidInputError);

@@ -4,6 +4,8 @@
  * another tenant is "not found", never "forbidden", so its existence does not leak. Updates are optimistic: the
  * caller names the version it read, and a write based on an older version is refused (ConflictError).
  */
+import type { Role } from '../../contract/auth.ts';
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DashboardSpecSchema, type DashboardSpec } from '../../contract/dashboard-spec.ts';
@@ -24,6 +26,10 @@ export interface DashboardStoreOptions {
 export interface DashboardScope {
   readonly tenantId: string;
   readonly actor: string;
+  /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
+  readonly nodes?: TenantScope;
+  /** The acting user's role, for widget grants; absent (authentication disabled) → every widget. */
+  readonly role?: Role;
 }
 
 /** A page request of {@link DashboardStore.list}. */

@@ -2,11 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { toApiAnomaly, type AcknowledgeResponse, type AnomaliesResponse } from '../../contract/anomalies.ts';
-import { InvalidInputError } from '../../errors.ts';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import { COMPONENTS, SEVERITIES } from '../../model/dwcp.ts';
 import type { AnomalyFilter } from '../../store/types.ts';
 import type { ApiContext } from '../deps.ts';
 import { intParam, parseQuery, timeParam } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 
 const ID = /^[1-9]\d{0,15}$/;
 
@@ -17,6 +19,8 @@ const ID = /^[1-9]\d{0,15}$/;
  *   DWCP components or `system`; `severity` (exact) and `min_severity` (this and above) are mutually exclusive;
  *   `limit`: 1..limits.anomaliesMax, default limits.anomaliesDefault.
  * - POST /api/anomalies/:id/acknowledge → 200 `{status, data: Anomaly}` (acknowledged); the body is ignored.
+ * A tenant-scoped caller lists and acknowledges only its nodes' anomalies (src/server/tenancy.ts); another
+ * tenant's id answers 404 as an unknown one.
  * Errors: 400 DWCP_UNKNOWN_PARAMETER / DWCP_INVALID_INPUT (bad values, non-numeric id), 404 DWCP_NOT_FOUND
  * (unknown id, thrown by the store).
  */
@@ -46,6 +50,7 @@ export async function anomalyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       ...(q.component !== undefined ? { component: q.component } : {}),
       ...(q.severity !== undefined ? { severity: q.severity } : {}),
       ...(q.min_severity !== undefined ? { minSeverity: q.min_severity } : {}),
+      ...scopeFilter(tenantScope(request)),
     };
     const data = await ctx.deps.anomalies.list(filter);
     // The store honours the limit; slicing keeps the response bounded even if a backend does not.
@@ -58,7 +63,16 @@ export async function anomalyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     if (!ID.test(raw) || !Number.isSafeInteger(Number(raw))) {
       throw new InvalidInputError(`anomaly id must be a positive integer, got "${raw.slice(0, 40)}"`);
     }
-    const anomaly = await ctx.deps.anomalies.acknowledge(Number(raw));
+    const id = Number(raw);
+    const scope = tenantScope(request);
+    // Another tenant's anomaly answers as an unknown one (404), so its existence does not leak.
+    if (scope.kind === 'nodes' && (await ctx.deps.anomalies.list({ id, scope, limit: 1 })).length === 0) throw new NotFoundError(`anomaly ${id} not found`);
+    const anomaly = await ctx.deps.anomalies.acknowledge(id);
     return { status: 'success', data: toApiAnomaly(anomaly) };
   });
+}
+
+/** The store filter of a scope: none for every node. */
+function scopeFilter(scope: TenantScope): { scope?: TenantScope } {
+  return scope.kind === 'all' ? {} : { scope };
 }

@@ -9,6 +9,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
 import { intParam, parseQuery } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 import { dashboardExportRoutes } from './dashboards-export.ts';
 import { dashboardLiveRoutes } from './dashboards-live.ts';
 
@@ -25,10 +26,10 @@ export function dashboardId(raw: string): string {
   return id;
 }
 
-/** The caller's tenant and name (the configured default scope when authentication is disabled). */
+/** The caller's tenant, name, role (for widget grants) and nodes (src/server/tenancy.ts; the configured default scope when authentication is disabled). */
 export function scopeOf(request: FastifyRequest, api: DashboardsApi): DashboardScope {
   const p = request.principal;
-  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username };
+  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username, nodes: tenantScope(request), role: p.role };
 }
 
 /** Selected variable values from `var[name]=v1,v2` parameters. */

@@ -2,15 +2,26 @@
  * Incidents: GET /api/incidents (newest first), GET /api/incidents/:id, POST /api/incidents/:id/acknowledge
  * (who and a comment) and POST /api/incidents/:id/unacknowledge (undo).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { acknowledgeInputSchema, type AlertingResponse, type Incident } from '../../contract/alerting.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import { allowsNode } from '../../model/tenant-scope.ts';
 import type { AlertingApi } from '../alerting-deps.ts';
 import type { ApiContext } from '../deps.ts';
 import { intParam, parseQuery } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
+/** Incidents a list reads at most (the largest `limit`). */
+const MAX_INCIDENTS = 1000;
+
+/** The incident `id` when the caller's scope covers its node or region. @throws NotFoundError otherwise or when unknown */
+async function visibleIncident(ctx: ApiContext, request: FastifyRequest, id: string): Promise<Incident> {
+  const incident = await alertingOf(ctx).getIncident(id);
+  if (!allowsNode(tenantScope(request), incident.node, incident.region)) throw new NotFoundError(`incident ${id} not found`);
+  return incident;
+}
 
 /** The alerting dependency, or 404 when the monitor runs without alerting. */
 export function alertingOf(ctx: ApiContext): AlertingApi {
@@ -38,23 +49,33 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, what: s
  * - GET /api/incidents/:id → `{status, data: Incident}` (404 unknown);
  * - POST /api/incidents/:id/acknowledge with `{by, comment?}` → the incident (400 for a malformed body);
  * - POST /api/incidents/:id/unacknowledge → the incident without its acknowledgement.
+ * A tenant-scoped caller (src/server/tenancy.ts) sees and acknowledges the incidents of its nodes or regions only;
+ * another tenant's incident id answers 404 as an unknown one.
  */
 export async function incidentRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const ListQuery = z.strictObject({ status: z.enum(['firing', 'resolved']).optional(), limit: intParam(1, 1000).optional() });
   app.get('/api/incidents', async (request): Promise<AlertingResponse<Incident[]>> => {
     const q = parseQuery(request.query, { schema: ListQuery }).values;
-    return { status: 'success', data: await alertingOf(ctx).listIncidents(q.limit ?? 100, q.status) };
+    const limit = q.limit ?? 100;
+    const scope = tenantScope(request);
+    if (scope.kind === 'all') return { status: 'success', data: await alertingOf(ctx).listIncidents(limit, q.status) };
+    // The alerting keeps a bounded incident history in memory: read all of it that a list may return, then keep the tenant's.
+    const all = await alertingOf(ctx).listIncidents(MAX_INCIDENTS, q.status);
+    return { status: 'success', data: all.filter((i) => allowsNode(scope, i.node, i.region)).slice(0, limit) };
   });
   app.get<{ Params: { id: string } }>('/api/incidents/:id', async (request): Promise<AlertingResponse<Incident>> => {
     parseQuery(request.query, { schema: z.strictObject({}) });
-    return { status: 'success', data: await alertingOf(ctx).getIncident(pathId(request.params.id, 'incident')) };
+    return { status: 'success', data: await visibleIncident(ctx, request, pathId(request.params.id, 'incident')) };
   });
   app.post<{ Params: { id: string } }>('/api/incidents/:id/acknowledge', async (request): Promise<AlertingResponse<Incident>> => {
     const id = pathId(request.params.id, 'incident');
     const body = parseBody(acknowledgeInputSchema, request.body, 'acknowledgement');
+    await visibleIncident(ctx, request, id);
     return { status: 'success', data: await alertingOf(ctx).acknowledge(id, body) };
   });
   app.post<{ Params: { id: string } }>('/api/incidents/:id/unacknowledge', async (request): Promise<AlertingResponse<Incident>> => {
-    return { status: 'success', data: await alertingOf(ctx).unacknowledge(pathId(request.params.id, 'incident')) };
+    const id = pathId(request.params.id, 'incident');
+    await visibleIncident(ctx, request, id);
+    return { status: 'success', data: await alertingOf(ctx).unacknowledge(id) };
   });
 }

@@ -3,7 +3,10 @@
  * message after connecting is a `targets` snapshot. Bounded: at most `limits.liveMaxClients` clients, and
  * `limits.liveMaxClientsPerAddress` from one remote address (more are refused with 429 before the upgrade), and a client whose unsent backlog exceeds `limits.liveMaxBufferedBytes`
  * misses messages (counted in the live dropped counter) instead of growing the server's memory. Clients that do
- * not answer a ping within `limits.livePingIntervalMs` are terminated.
+ * not answer a ping within `limits.livePingIntervalMs` are terminated. A tenant-scoped client (scope taken at the
+ * upgrade, src/server/tenancy.ts) gets the anomalies and targets of its own nodes only, and no
+ * `anomaly_resolved` events (they carry only an id, which could be another tenant's); it re-reads
+ * GET /api/anomalies for resolutions.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -12,9 +15,11 @@ import { z } from 'zod';
 import { getMetric } from '../../catalog/index.ts';
 import type { LiveEvent } from '../../contract/live.ts';
 import { InvalidInputError, LimitExceededError } from '../../errors.ts';
+import { allowsLabels, type TenantScope } from '../../model/tenant-scope.ts';
 import { WarnGate } from '../../model/warn-gate.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 import { redactTarget } from './targets.ts';
 
 const NoParams = z.strictObject({});
@@ -51,7 +56,7 @@ function liveMetrics(registry: Registry): LiveMetrics {
 export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits } = ctx;
   const metrics = liveMetrics(ctx.deps.registry);
-  const clients = new Map<WebSocket, { alive: boolean; address: string }>();
+  const clients = new Map<WebSocket, { alive: boolean; address: string; scope: TenantScope }>();
   const clientsFrom = (address: string): number => [...clients.values()].filter((c) => c.address === address).length;
   const updateGauge = (): void => metrics.clients.set(clients.size);
   updateGauge();
@@ -59,9 +64,18 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   const dropWarnings = new WarnGate();
   const unsubscribe = ctx.deps.live.subscribe((e: LiveEvent) => {
     if (clients.size === 0) return;
-    const data = JSON.stringify(e.type === 'targets' ? { ...e, targets: e.targets.map(redactTarget) } : e);
-    for (const socket of clients.keys()) {
+    // One encoding per tenant scope (clients of one tenant share it); null: the event is not for that tenant.
+    const encoded = new Map<string, string | null>();
+    for (const [socket, state] of clients) {
       if (socket.readyState !== socket.OPEN) continue;
+      const key = state.scope.kind === 'all' ? '' : state.scope.tenant;
+      let data = encoded.get(key);
+      if (data === undefined) {
+        const visible = eventFor(e, state.scope);
+        data = visible === null ? null : JSON.stringify(visible);
+        encoded.set(key, data);
+      }
+      if (data === null) continue;
       if (socket.bufferedAmount > limits.liveMaxBufferedBytes) {
         metrics.dropped.inc({ reason: 'slow_client' });
         const held = dropWarnings.pass('slow_client', ctx.now());
@@ -116,7 +130,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
         return;
       }
-      const state = { alive: true, address: request.ip };
+      const state = { alive: true, address: request.ip, scope: tenantScope(request) };
       clients.set(socket, state);
       updateGauge();
       const remove = (): void => {
@@ -132,8 +146,19 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       });
       // Clients are not expected to send anything; messages are ignored (ws caps their size).
       socket.on('message', () => undefined);
-      const hello: LiveEvent = { type: 'targets', targets: ctx.deps.targets().map(redactTarget) };
+      const hello = eventFor({ type: 'targets', targets: ctx.deps.targets() }, state.scope);
       socket.send(JSON.stringify(hello));
     },
   });
+}
+
+/**
+ * The event as a client of `scope` sees it (target URLs and errors redacted), or null when it is not for it:
+ * another tenant's anomaly, or a resolution sent to a tenant-scoped client.
+ */
+export function eventFor(e: LiveEvent, scope: TenantScope): LiveEvent | null {
+  if (e.type === 'targets') return { ...e, targets: e.targets.filter((t) => allowsLabels(scope, t.labels)).map(redactTarget) };
+  if (scope.kind === 'all') return e;
+  if (e.type === 'anomaly') return allowsLabels(scope, e.anomaly.labels) ? e : null;
+  return null;
 }

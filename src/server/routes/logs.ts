@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { LOG_LEVEL_VALUES, type LogsResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, LogSource } from '../deps.ts';
+import { searchLogsInScope } from '../scoped-data.ts';
+import { tenantScope } from '../tenancy.ts';
 import { durationParam, intParam, parseQuery, parseTime } from '../params.ts';
 
 const PUSH_TYPES = ['application/x-protobuf', 'application/protobuf', 'application/json'];
@@ -90,7 +92,9 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
  * - GET /api/logs?q=&query=&level=&service=&node_id=&region=&component=&trace_id=&span_id=&start=&end=&limit= —
  *   entries, newest first: `q` words (all required, whole words), `query` a LogQL log query, `level` a comma
- *   list, times as above; every filter given is required.
+ *   list, times as above; every filter given is required. A tenant-scoped caller (src/server/tenancy.ts) gets
+ *   only its nodes' entries (one search per owned node or region); the Loki query API and the live tail are for
+ *   the operator tenant.
  */
 export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const logs = ctx.deps.logs;
@@ -156,7 +160,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const { startUs, endUs } = range(q);
     const labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>> = {};
     for (const k of ['service', 'node_id', 'region', 'component'] as const) if (q[k] !== undefined) labels[k] = q[k];
-    return logs.search({
+    return searchLogsInScope({
       startUs,
       endUs,
       limit: q.limit ?? DEFAULT_LIMIT,
@@ -166,6 +170,6 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       ...(q.trace_id !== undefined ? { traceId: q.trace_id } : {}),
       ...(q.span_id !== undefined ? { spanId: q.span_id } : {}),
       ...(q.query !== undefined && q.query.trim() !== '' ? { query: q.query } : {}),
-    });
+    }, tenantScope(request), (x) => logs.search(x));
   });
 }

@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AGGREGATIONS, defaultStepMs, type QueryResponse, type SearchResponse } from '../../contract/series.ts';
 import { InvalidInputError } from '../../errors.ts';
+import { findInScope } from '../../model/tenant-scope.ts';
 import type { QueryAggregation } from '../../store/query.ts';
 import type { ApiContext } from '../deps.ts';
 import { durationParam, intParam, parseQuery, timeParam } from '../params.ts';
 import { queryHints } from '../query-hints.ts';
+import { tenantScope } from '../tenancy.ts';
 
 /** Every API aggregation is one the store's aggregation computes. */
 AGGREGATIONS satisfies readonly QueryAggregation[];
@@ -38,6 +40,8 @@ const LABEL_PROBE_SERIES = 20;
  *   At most limits.querySeriesMax series and limits.queryRawPointsPerSeries raw points per series (the latest)
  *   are read; when either limit is hit, `warnings` says so. `unit` is the catalog unit of the values (per second
  *   for `rate`); `warnings` also name `rate` of a gauge and labels in `by`/`match` that no series of the metric has.
+ * A tenant-scoped caller's query reads only its nodes' series (the node matchers are pushed into the series
+ * lookup, src/server/tenancy.ts); metric names are the catalog's vocabulary and are listed to every tenant.
  * Errors: 400 DWCP_UNKNOWN_PARAMETER / DWCP_INVALID_INPUT.
  */
 export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -86,7 +90,8 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const by = parseBy(q.by);
     const agg = q.agg ?? 'avg';
 
-    const refs = await ctx.deps.samples.findSeries(q.name, match, limits.querySeriesMax);
+    const scope = tenantScope(request);
+    const refs = await findInScope(scope, match, limits.querySeriesMax, (m, n) => ctx.deps.samples.findSeries(q.name, m, n));
     const warnings: string[] = [];
     if (refs.length >= limits.querySeriesMax) {
       warnings.push(`only the first ${limits.querySeriesMax} matching series were read; narrow the query with match[label]`);
@@ -104,7 +109,7 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     }
     const result = ctx.deps.aggregate(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
     // Without a match, look at a few unmatched series for their labels, so an unknown label can be named.
-    const seen = refs.length > 0 || Object.keys(match).length === 0 ? refs : await samples.findSeries(q.name, {}, LABEL_PROBE_SERIES);
+    const seen = refs.length > 0 || Object.keys(match).length === 0 ? refs : await findInScope(scope, {}, LABEL_PROBE_SERIES, (m, n) => samples.findSeries(q.name, m, n));
     const hints = queryHints(q.name, agg, by, match, seen.map((r) => r.labels));
     warnings.push(...hints.warnings);
     return {

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { ActiveTarget, DroppedTarget, TargetsResponse } from '../../contract/targets.ts';
 import { redactUrlCredentials } from '../../model/redact.ts';
 import type { DroppedTargetStatus, TargetStatus } from '../../model/status.ts';
+import { allowsLabels } from '../../model/tenant-scope.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseQuery, rfc3339 } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 
 /**
  * A target's state with URL credentials (`user:pass@`) replaced by `<secret>` in its URL and last error. The
@@ -43,14 +45,19 @@ export function toDroppedTarget(t: DroppedTargetStatus): DroppedTarget {
 /**
  * Registers GET /api/v1/targets?state=active|dropped|any (default any) → 200
  * `{status: 'success', data: {activeTargets, droppedTargets}}`; dropped targets are the ones another replica's
- * scrape shard scrapes.
+ * scrape shard scrapes. A tenant-scoped caller sees the targets (active and dropped) whose `node_id`/`region`
+ * labels are its own.
  */
 export async function targetRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const Query = z.strictObject({ state: z.enum(['active', 'dropped', 'any']).optional() });
   app.get('/api/v1/targets', async (request): Promise<TargetsResponse> => {
     const { state = 'any' } = parseQuery(request.query, { schema: Query }).values;
-    const active = state === 'dropped' ? [] : ctx.deps.targets().map(toActiveTarget);
-    const dropped = state === 'active' ? [] : (ctx.deps.droppedTargets?.() ?? []).map(toDroppedTarget);
+    const scope = tenantScope(request);
+    const active = state === 'dropped' ? [] : ctx.deps.targets().filter((t) => allowsLabels(scope, t.labels)).map(toActiveTarget);
+    const dropped =
+      state === 'active'
+        ? []
+        : (ctx.deps.droppedTargets?.() ?? []).filter((t) => allowsLabels(scope, t.labels)).map(toDroppedTarget);
     return { status: 'success', data: { activeTargets: active, droppedTargets: dropped } };
   });
 }

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { SPAN_STATUS_FILTERS, type NamesResponse, type OtlpStatus, type TracesResponse } from '../../contract/traces.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, TraceSource } from '../deps.ts';
+import { scopeTraces } from '../scoped-data.ts';
+import { tenantScope } from '../tenancy.ts';
 import { grpcCodeOf, toHttpError } from '../error-handler.ts';
 import { intParam, parseQuery } from '../params.ts';
 
@@ -117,6 +119,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   durations `500us`/`1.5ms`/`2s`, `tags` a JSON object, `status` unset|ok|error, `limit` 1..limits.tracesMax
  *   (default limits.tracesDefault).
  * - GET /api/traces/:traceId — one trace (32 lowercase hex digits), spans stitched; 404 when unknown.
+ *   A tenant-scoped caller (src/server/tenancy.ts) gets only the spans of its nodes (by `dwcp.node.id`, else the
+ *   resource's `service.instance.id`; or region), in search and by id; a trace without such a span is 404.
  * - GET /api/services — services with spans within the retention, sorted (Jaeger's `{data: [names], ...}`).
  * - GET /api/services/:service/operations — that service's span names, sorted; empty for an unknown service.
  */
@@ -147,10 +151,13 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     if (startUs > endUs) throw new InvalidInputError('start must not be after end');
     if (q.minDuration !== undefined && q.maxDuration !== undefined && q.minDuration > q.maxDuration)
       throw new InvalidInputError('minDuration must not exceed maxDuration');
-    return traces.search({
+    const limit = q.limit ?? limits.tracesDefault;
+    const scope = tenantScope(request);
+    // A tenant-scoped search reads up to limits.tracesMax traces and keeps the parts on the tenant's nodes.
+    const res = await traces.search({
       startUs,
       endUs,
-      limit: q.limit ?? limits.tracesDefault,
+      limit: scope.kind === 'all' ? limit : limits.tracesMax,
       tags: q.tags ?? {},
       ...(q.service !== undefined ? { service: q.service } : {}),
       ...(q.operation !== undefined ? { operation: q.operation } : {}),
@@ -158,6 +165,7 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       ...(q.maxDuration !== undefined ? { maxDurationUs: q.maxDuration } : {}),
       ...(q.status !== undefined ? { status: q.status } : {}),
     });
+    return scopeTraces(res, scope, limit);
   });
 
   app.get('/api/services', async (request): Promise<NamesResponse> => {
@@ -177,7 +185,10 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const id = request.params.traceId.toLowerCase();
     if (!TRACE_ID.test(id) || /^0+$/.test(id)) throw new InvalidInputError(`trace id must be 32 hex digits (not all zero), got "${request.params.traceId.slice(0, 64)}"`);
     const res = await traces.trace(id);
-    if (res === undefined) throw new NotFoundError(`trace ${id} not found`);
-    return res;
+    const scope = tenantScope(request);
+    // A trace with no span on the caller's nodes answers as an unknown one (404), so its existence does not leak.
+    const visible = res === undefined ? undefined : scopeTraces(res, scope, res.data.length);
+    if (visible === undefined || visible.data.length === 0) throw new NotFoundError(`trace ${id} not found`);
+    return visible;
   });
 }

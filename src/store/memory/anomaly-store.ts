@@ -7,6 +7,7 @@
 import { NotFoundError } from '../../errors.ts';
 import type { Anomaly } from '../../model/anomaly.ts';
 import { severityRank } from '../../model/dwcp.ts';
+import { allowsLabels } from '../../model/tenant-scope.ts';
 import { checkAnomalyTime, checkAnomalyTimes, storedAnomaly } from '../anomaly-codec.ts';
 import type { AnomalyFilter, AnomalyStore } from '../types.ts';
 import { checkLimit, checkMaxAnomalies, checkPositiveInteger } from '../validation.ts';
@@ -100,6 +101,8 @@ export class MemoryAnomalyStore implements AnomalyStore {
       if (f.component !== undefined && a.component !== f.component) continue;
       if (f.severity !== undefined && a.severity !== f.severity) continue;
       if (minRank !== undefined && severityRank(a.severity) < minRank) continue;
+      if (f.id !== undefined && a.id !== f.id) continue;
+      if (f.scope !== undefined && !allowsLabels(f.scope, a.labels)) continue;
       out.push(a);
     }
     return out.sort(newestFirst).slice(0, f.limit).map(copy);

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { Anomaly, DetectorVote, MetricKind } from '../../model/anomaly.ts';
 import { severityRank, type Component, type Severity } from '../../model/dwcp.ts';
+import { allowsLabels, NODE_LABEL, REGION_LABEL } from '../../model/tenant-scope.ts';
 import type { AnomaliesTable, Database } from '../schema.ts';
 import { checkAnomalyTime, checkAnomalyTimes, isAnomalyId, storedAnomaly } from '../anomaly-codec.ts';
 import { MAX_STORED_VOTES, type AnomalyFilter, type AnomalyStore } from '../types.ts';
@@ -101,8 +102,16 @@ export class SqlAnomalyStore implements AnomalyStore {
       if (f.component !== undefined) q = q.where('component', '=', f.component);
       if (f.severity !== undefined) q = q.where('severity', '=', f.severity);
       if (f.minSeverity !== undefined) q = q.where('severity_rank', '>=', severityRank(f.minSeverity));
+      if (f.id !== undefined) q = q.where('id', '=', f.id);
+      const scope = f.scope;
+      if (scope !== undefined && scope.kind === 'nodes') {
+        const patterns = [...[...scope.nodes].map((n) => labelPattern(NODE_LABEL, n)), ...[...scope.regions].map((r) => labelPattern(REGION_LABEL, r))];
+        if (patterns.length === 0) return [];
+        q = q.where(({ or }) => or(patterns.map((p) => sql<boolean>`labels_json like ${p} escape '\\'`)));
+      }
       const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
-      return rows.map(toAnomaly);
+      // The LIKE patterns select by the stored JSON text; the exact label check keeps the answer right regardless.
+      return rows.map(toAnomaly).filter((a) => scope === undefined || allowsLabels(scope, a.labels));
     } catch (e) {
       throw wrap('anomaly list', e);
     }
@@ -178,4 +187,14 @@ function parseVotes(json: string): DetectorVote[] {
     if (o && typeof o.detector === 'string' && typeof o.score === 'number' && typeof o.voted === 'boolean') out.push({ detector: o.detector, score: o.score, voted: o.voted });
   }
   return out;
+}
+
+/**
+ * A LIKE pattern (escape character `\`) matching stored labels JSON (`JSON.stringify(labels)`) that has `name`
+ * equal to `value`: `%"name":"value"%` with `%`, `_` and `\` escaped. JSON escapes quotes inside values, so
+ * the pattern cannot match across two labels.
+ */
+function labelPattern(name: string, value: string): string {
+  const pair = `${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  return `%${pair.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }

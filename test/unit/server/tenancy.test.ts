@@ -1,0 +1,275 @@
+/**
+ * Tenant isolation of node data (src/server/tenancy.ts, src/model/tenant-scope.ts) through the whole API with the
+ * real auth service, sample/anomaly stores, log and trace stores and dashboard engine: generated nodes are split
+ * between tenants `a` and `b` (fast-check), telemetry of every node is ingested, and for every read endpoint
+ * tenant a's answers hold its own nodes and never a node id of b; b's anomaly, incident and trace ids answer 404
+ * to a. The operator tenant reads every node; a tenant without a mapping reads none; cluster-wide views are 403
+ * for tenant-scoped callers. Responses are checked against the API contract (`checkResponses`).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import WebSocket from 'ws';
+import type { AuthStore } from '../../../src/auth/auth-store.ts';
+import { openSqliteAuthStore } from '../../../src/auth/open.ts';
+import { AuthService } from '../../../src/auth/service.ts';
+import { signSession } from '../../../src/auth/session-token.ts';
+import type { Incident } from '../../../src/contract/alerting.ts';
+import { dashboardsApi } from '../../../src/dashboards/api.ts';
+import { DashboardService } from '../../../src/dashboards/service.ts';
+import { openSqliteDashboardStore } from '../../../src/dashboards/store/open.ts';
+import { NotFoundError } from '../../../src/errors.ts';
+import { LogApi } from '../../../src/logs/log-api.ts';
+import { openSqliteLogStore } from '../../../src/logs/store/open.ts';
+import { scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
+import type { TargetStatus } from '../../../src/model/status.ts';
+import { buildApp } from '../../../src/server/app.ts';
+import { eventFor } from '../../../src/server/routes/live.ts';
+import { openSqliteTraceStore } from '../../../src/traces/store/open.ts';
+import { TraceApi } from '../../../src/traces/trace-api.ts';
+import { otlpLogsJson } from '../../helpers/log-push.ts';
+import { hexId, otlpJson } from '../../helpers/otlp.ts';
+import { anomaly, testDeps } from '../../helpers/server-fakes.ts';
+
+const NOW = Date.UTC(2026, 0, 1, 12);
+const DAY = 86_400_000;
+const KEY = new TextEncoder().encode('k'.repeat(48));
+const METRIC = 'dwcp_amst_streams_active';
+const MIXED_TRACE = hexId(0xfff, 32);
+
+/** An incident on `node` (the fields the contract requires). */
+function incident(id: string, node: string): Incident {
+  return {
+    id, status: 'firing', severity: 'critical', title: `${node} down`, node, region: 'eu-west', components: ['amst'], labels: { node_id: node },
+    startedAtMs: NOW - 5000, updatedAtMs: NOW - 5000, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
+  };
+}
+
+function target(node: string, i: number): TargetStatus {
+  return { id: node, url: `http://127.0.0.1:${9100 + i}/metrics`, labels: { job: 'dwcp', node_id: node }, health: 'up', lastScrapeMs: NOW, lastScrapeDurationMs: 3, lastError: null, samplesLastScrape: 10 };
+}
+
+/** A monitor holding telemetry of every node, with `mapping` enforced. */
+async function world(auth: AuthService, nodes: readonly string[], mapping: TenantNodeMapping, operatorBearer: string) {
+  const deps = testDeps();
+  const logStore = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
+  const traceStore = await openSqliteTraceStore(':memory:', { retentionMs: DAY });
+  const dashStore = await openSqliteDashboardStore(':memory:');
+  const incidents = nodes.map((n, i) => incident(`inc-${i + 1}`, n));
+  const findIncident = async (id: string) => {
+    const i = incidents.find((x) => x.id === id);
+    if (i === undefined) throw new NotFoundError(`incident ${id} not found`);
+    return i;
+  };
+  const notHere = (): never => {
+    throw new Error('not used by this test');
+  };
+  const dashboards = dashboardsApi(
+    new DashboardService({ store: dashStore, sources: { samples: deps.samples, anomalies: deps.anomalies, incidents: { listIncidents: async (l) => incidents.slice(0, l) } }, limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 }, cache: { ttlMs: 1000 }, now: () => NOW }),
+    { defaultScope: { tenantId: 'default', actor: 'anonymous' } },
+  );
+  const app = await buildApp(
+    {
+      ...deps,
+      auth,
+      tenants: mapping,
+      targets: () => nodes.map(target),
+      traces: new TraceApi(traceStore, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 1 << 20, maxDecompressedBytes: 1 << 20 } }),
+      logs: new LogApi(logStore, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 1 << 20 } }),
+      dashboards,
+      push: async (req) => ({ received: req.samples.length, stored: req.samples.length, rejected: {} }),
+      alerting: {
+        listIncidents: async (limit) => incidents.slice(0, limit),
+        getIncident: findIncident,
+        acknowledge: async (id, input) => ({ ...(await findIncident(id)), acknowledgement: { by: input.by, atMs: NOW, comment: input.comment ?? '' } }),
+        unacknowledge: findIncident,
+        listSilences: async () => [], getSilence: notHere, createSilence: notHere, updateSilence: notHere, expireSilence: notHere, rules: notHere, reloadRules: notHere, health: notHere,
+      },
+    },
+    { checkResponses: true, now: () => NOW },
+  );
+  const ingest = async (url: string, body: unknown) => {
+    const r = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${operatorBearer}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    assert.ok(r.statusCode < 300, `${url}: ${r.statusCode} ${r.body}`);
+  };
+  const anomalyIds = new Map<string, number>();
+  for (const [i, n] of nodes.entries()) {
+    const resource = { 'service.name': 'dwcp-node', 'service.instance.id': n, 'cloud.region': 'eu-west' };
+    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
+    const { id, ...a } = anomaly(i + 1, { labels: { node_id: n, region: 'eu-west' }, seriesKey: `${METRIC}{node_id="${n}"}`, startedAtMs: NOW - 10_000 - i, detectedAtMs: NOW - 10_000 - i });
+    void id;
+    anomalyIds.set(n, (await deps.anomalies.insert(a)).id);
+    await ingest('/v1/traces', otlpJson([{ traceId: hexId(i + 1, 32), spanId: hexId(i + 1, 16), name: 'dwcp.migration', startMs: NOW - 30_000, durationMs: 100 }], resource));
+    await ingest('/v1/logs', otlpLogsJson([{ timeMs: NOW - 20_000 + i, body: `migration step done on ${n}`, severityNumber: 9 }], resource));
+  }
+  return {
+    app, incidents, anomalyIds,
+    /** A trace with one span on each of `x` and `y`. */
+    async mixedTrace(x: string, y: string) {
+      for (const [k, n] of [x, y].entries()) {
+        await ingest('/v1/traces', otlpJson([{ traceId: MIXED_TRACE, spanId: hexId(0xf00 + k, 16), name: `part-${k}`, startMs: NOW - 40_000 + k, durationMs: 10 }], { 'service.name': 'dwcp-node', 'service.instance.id': n }));
+      }
+    },
+    async close() {
+      await app.close();
+      await logStore.close();
+      await traceStore.close();
+      await dashStore.close();
+    },
+  };
+}
+
+describe('tenant isolation', () => {
+  let authStore: AuthStore;
+  let auth: AuthService;
+  const bearer: Record<string, string> = {};
+
+  before(async () => {
+    authStore = await openSqliteAuthStore(':memory:');
+    auth = new AuthService({ store: authStore, signingKey: KEY, sessionTtlMs: 3_600_000, loginLimits: { maxFailures: 5 }, auditTenant: 'default', now: () => NOW });
+    for (const [username, tenant, role] of [['op', 'default', 'admin'], ['alice', 'a', 'admin'], ['bob', 'b', 'editor'], ['nina', 'n', 'admin']] as const) {
+      await auth.addUser(tenant, { username, password: 'a-long-enough-password', role });
+      bearer[username] = (await signSession(KEY, { username, tenant }, NOW, 3_600_000)).token;
+    }
+  });
+  after(async () => {
+    await authStore.close();
+  });
+
+  /** Node ids of one length (none is inside another) split into two non-empty sets. */
+  const split = fc
+    .uniqueArray(fc.stringMatching(/^[a-z0-9]{6}$/), { minLength: 2, maxLength: 6 })
+    .chain((ids) => fc.tuple(fc.constant(ids.map((s) => `nd-${s}`)), fc.integer({ min: 1, max: ids.length - 1 })))
+    .map(([ids, cut]) => ({ a: ids.slice(0, cut), b: ids.slice(cut) }));
+
+  it('tenant a never reads tenant b\'s nodes on any read endpoint, and b\'s ids answer 404 (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(split, async ({ a, b }) => {
+        const mapping: TenantNodeMapping = { operatorTenant: 'default', tenants: new Map([['a', { nodes: a, regions: [] }], ['b', { nodes: b, regions: [] }]]) };
+        const w = await world(auth, [...a, ...b], mapping, bearer['op']!);
+        try {
+          await w.mixedTrace(a[0]!, b[0]!);
+          const as = (user: string) => ({ authorization: `Bearer ${bearer[user]}` });
+          const get = async (url: string, user = 'alice') => {
+            const r = await w.app.inject({ method: 'GET', url, headers: as(user) });
+            assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
+            for (const n of b) assert.ok(!r.body.includes(n), `${url} shows b's node ${n}: ${r.body.slice(0, 300)}`);
+            return r.json();
+          };
+          const nodesOf = (labels: { node_id?: string }[]) => labels.map((l) => l.node_id).sort();
+
+          const q = await get(`/api/metrics/query?name=${METRIC}&by=node_id&agg=max`);
+          assert.deepEqual(nodesOf(q.data.series.map((s: { labels: object }) => s.labels)), [...a].sort());
+          assert.equal((await get(`/api/metrics/query?name=${METRIC}&match[node_id]=${b[0]}`)).data.series.length, 0);
+          await get(`/api/metrics/search?q=amst`);
+          assert.deepEqual((await get('/api/v1/targets')).data.activeTargets.map((t: { labels: { node_id: string } }) => t.labels.node_id).sort(), [...a].sort());
+          assert.deepEqual(nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)), [...a].sort());
+          assert.deepEqual((await get('/api/incidents')).data.map((i: Incident) => i.node).sort(), [...a].sort());
+          const traces = (await get('/api/traces?limit=50')).data as { traceID: string; spans: unknown[] }[];
+          assert.equal(traces.length, a.length + 1);
+          assert.equal(traces.find((t) => t.traceID === MIXED_TRACE)?.spans.length, 1);
+          assert.equal((await get(`/api/traces/${MIXED_TRACE}`)).data[0].spans.length, 1);
+          assert.deepEqual((await get('/api/logs?limit=100')).entries.map((e: { nodeId: string }) => e.nodeId).sort(), [...a].sort());
+          assert.equal((await get(`/api/logs?node_id=${b[0]}`)).entries.length, 0);
+          assert.equal((await get('/api/logs?q=migration')).entries.length, a.length);
+
+          const created = await w.app.inject({ method: 'POST', url: '/api/dashboards', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({
+            title: 'Mine',
+            widgets: [
+              { type: 'line', id: 'l', title: 'Streams', gridPos: { x: 0, y: 0, w: 8, h: 6 }, queries: [{ kind: 'metric', refId: 'A', metric: METRIC, by: ['node_id'] }] },
+              { type: 'table', id: 't', title: 'Anomalies', gridPos: { x: 8, y: 0, w: 8, h: 6 }, queries: [{ kind: 'anomalies', limit: 50 }] },
+              { type: 'alert_list', id: 'i', title: 'Incidents', gridPos: { x: 16, y: 0, w: 8, h: 6 }, query: { kind: 'incidents' } },
+            ],
+          }) });
+          assert.equal(created.statusCode, 201, created.body);
+          const data = await get(`/api/dashboards/${created.json().data.id}/data`);
+          const line = data.data.widgets.find((x: { id: string }) => x.id === 'l');
+          assert.deepEqual(nodesOf(line.result.series.map((s: { labels: object }) => s.labels)), [...a].sort());
+
+          const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }, { name: METRIC, labels: { node_id: b[0] }, value: 1 }] }) });
+          assert.equal(pushed.statusCode, 200, pushed.body);
+          assert.deepEqual(pushed.json().data, { received: 2, stored: 1, rejected: { foreign_node: 1 } });
+
+          // b's ids answer as unknown ones, a's own as found.
+          const status = async (method: 'GET' | 'POST', url: string, payload?: object) =>
+            (await w.app.inject({ method, url, headers: { ...as('alice'), ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) })).statusCode;
+          assert.equal(await status('POST', `/api/anomalies/${w.anomalyIds.get(b[0]!)}/acknowledge`), 404);
+          assert.equal(await status('POST', `/api/anomalies/${w.anomalyIds.get(a[0]!)}/acknowledge`), 200);
+          const incOf = (n: string) => w.incidents.find((i) => i.node === n)!.id;
+          assert.equal(await status('GET', `/api/incidents/${incOf(b[0]!)}`), 404);
+          assert.equal(await status('POST', `/api/incidents/${incOf(b[0]!)}/acknowledge`, { by: 'alice' }), 404);
+          assert.equal(await status('GET', `/api/incidents/${incOf(a[0]!)}`), 200);
+          assert.equal(await status('GET', `/api/traces/${hexId(a.length + 1, 32)}`), 404);
+          assert.equal(await status('GET', `/api/traces/${hexId(1, 32)}`), 200);
+          // Cluster-wide views and receivers that cannot check each item are the operator's.
+          for (const url of ['/api/components/status', '/metrics', '/api/services', '/loki/api/v1/labels', '/api/silences']) assert.equal(await status('GET', url), 403, url);
+
+          // Live events: a's client gets a's anomalies and targets only.
+          const scopeA = scopeForTenant(mapping, 'a');
+          const all = (await w.app.inject({ method: 'GET', url: '/api/anomalies', headers: as('op') })).json().data;
+          assert.equal(all.length, a.length + b.length);
+          for (const x of all) assert.equal(eventFor({ type: 'anomaly', anomaly: x }, scopeA) !== null, a.includes(x.labels.node_id));
+          assert.equal(eventFor({ type: 'anomaly_resolved', id: 1, resolvedAtMs: NOW }, scopeA), null);
+          const targets = eventFor({ type: 'targets', targets: [...a, ...b].map(target) }, scopeA);
+          assert.deepEqual(targets?.type === 'targets' ? targets.targets.map((t) => t.id).sort() : null, [...a].sort());
+        } finally {
+          await w.close();
+        }
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('the operator tenant reads every node; a tenant without a mapping reads none and writes none', async () => {
+    const a = ['nd-aaaaaa'];
+    const b = ['nd-bbbbbb', 'nd-cccccc'];
+    const mapping: TenantNodeMapping = { operatorTenant: 'default', tenants: new Map([['a', { nodes: a, regions: [] }], ['b', { nodes: [], regions: ['eu-west'] }]]) };
+    const w = await world(auth, [...a, ...b], mapping, bearer['op']!);
+    try {
+      const get = async (url: string, user: string) => {
+        const r = await w.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer[user]}` } });
+        return { status: r.statusCode, body: r.json() };
+      };
+      const all = [...a, ...b].sort();
+      const nodes = (r: { body: { data: { labels: { node_id: string } }[] } }) => r.body.data.map((x) => x.labels.node_id).sort();
+      assert.deepEqual(nodes(await get('/api/anomalies', 'op')), all);
+      assert.equal((await get(`/api/metrics/query?name=${METRIC}&by=node_id`, 'op')).body.data.series.length, 3);
+      assert.equal((await get('/api/logs', 'op')).body.entries.length, 3);
+      assert.equal((await get('/api/components/status', 'op')).status, 200);
+      // Tenant b owns region eu-west, where every node is.
+      assert.deepEqual(nodes(await get('/api/anomalies', 'bob')), all);
+      for (const url of ['/api/anomalies', '/api/incidents', '/api/v1/targets']) {
+        const r = await get(url, 'nina');
+        assert.equal(r.status, 200, url);
+        assert.deepEqual(url === '/api/v1/targets' ? r.body.data.activeTargets : r.body.data, [], url);
+      }
+      assert.deepEqual((await get(`/api/metrics/query?name=${METRIC}`, 'nina')).body.data.series, []);
+      assert.deepEqual((await get('/api/logs', 'nina')).body.entries, []);
+      assert.deepEqual((await get('/api/traces', 'nina')).body.data, []);
+      assert.equal((await get(`/api/traces/${hexId(1, 32)}`, 'nina')).status, 404);
+      assert.equal((await get('/api/components/status', 'nina')).status, 403);
+      const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }] }) });
+      assert.deepEqual(pushed.json().data, { received: 1, stored: 0, rejected: { foreign_node: 1 } });
+      // The live feed's first message (targets) is filtered by the scope taken at the upgrade.
+      await w.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (w.app.server.address() as { port: number }).port;
+      const hello = (user: string) =>
+        new Promise<string[]>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: { authorization: `Bearer ${bearer[user]}`, origin: `http://127.0.0.1:${port}` } });
+          ws.once('message', (m) => {
+            ws.terminate();
+            resolve((JSON.parse(String(m)) as { targets: { id: string }[] }).targets.map((t) => t.id).sort());
+          });
+          ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+          ws.once('error', reject);
+        });
+      assert.deepEqual(await hello('op'), all);
+      assert.deepEqual(await hello('alice'), a);
+      assert.deepEqual(await hello('nina'), []);
+      const otlp = await w.app.inject({ method: 'POST', url: '/v1/logs', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify(otlpLogsJson([{ timeMs: NOW, body: 'x' }])) });
+      assert.equal(otlp.statusCode, 403);
+    } finally {
+      await w.close();
+    }
+  });
+});
