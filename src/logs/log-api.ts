@@ -4,8 +4,8 @@
  */
 import { Counter } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
-import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
-import { LogQueryService, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
+import { LogQueryService, type InstantQuery, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
 import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
 import type { LogStore } from './store/log-store.ts';
 import { LogTailHub, type LogTailLimits } from './tail-hub.ts';
@@ -61,6 +61,11 @@ export class LogApi {
   /** See {@link LogQueryService.queryRange}. */
   queryRange(q: RangeQuery): Promise<LokiQueryResponse> {
     return this.queries.queryRange(q);
+  }
+
+  /** See {@link LogQueryService.queryInstant}. */
+  queryInstant(q: InstantQuery): Promise<LokiInstantQueryResponse> {
+    return this.queries.queryInstant(q);
   }
 
   /** See {@link LogQueryService.labels}. */
