@@ -1,9 +1,10 @@
 /**
  * The log store: masked log entries with their indexed labels, on SQLite (FTS5) or PostgreSQL (tsvector + GIN)
  * through kysely (tables in ./schema.ts, migrations in ./migrations.ts). Writes are one transaction per batch:
- * on SQLite two prepared statements (entry row, FTS row) run per entry on the better-sqlite3 connection under
- * kysely, while holding kysely's connection (no statement building per batch: 2.4x the entries per CPU-second
- * of kysely's multi-row inserts); on PostgreSQL multi-row inserts. Reads: a keyset-paginated scan in time order
+ * on SQLite a prepared statement per entry row, then one statement filling the batch's FTS rows from the rows
+ * just written, on the better-sqlite3 connection under kysely while holding kysely's connection (no statement
+ * building per batch: 2.4x the entries per CPU-second of kysely's multi-row inserts); on PostgreSQL multi-row
+ * inserts. Reads: a keyset-paginated scan in time order
  * over label sets, a time range and full-text words, with a JS predicate for what SQL does not filter (line
  * filters, parsed labels) and a bound on rows read; label names and values. Bounds: retention per level (in
  * slices) and an entry count cap.
@@ -74,6 +75,12 @@ export function textTokens(s: string): string[] {
   return (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
 }
 
+/** The stored form of a record's attributes: a JSON object (`{}` when there are none, without serialising). */
+function attrsJson(a: Readonly<Record<string, string>>): string {
+  for (const _ in a) return JSON.stringify(a);
+  return '{}';
+}
+
 type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select__: infer S } ? S : LogEntriesTable[K] };
 
 function toRecord(r: Row): StoredLog {
@@ -118,8 +125,8 @@ export class LogStore {
   private readonly onClose: (() => Promise<void>) | undefined;
   private nextId: number | undefined;
   private closed = false;
-  /** SQLite: one batch of rows (ids assigned) in one transaction. */
-  private readonly sqliteInsert: ((rows: readonly Insertable<LogEntriesTable>[]) => void) | undefined;
+  /** SQLite: one batch of records, ids from `first` on, in one transaction. */
+  private readonly sqliteInsert: ((records: readonly LogRecord[], first: number) => void) | undefined;
 
   /** @throws InvalidInputError on a non-positive retention or entry cap. */
   constructor(db: Kysely<LogDatabase>, backend: LogStoreBackend, opts: LogStoreOptions, onClose?: () => Promise<void>) {
@@ -130,12 +137,13 @@ export class LogStore {
     this.dialect = backend.dialect;
     if (backend.dialect === 'sqlite') {
       const entry = backend.raw.prepare('insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const fts = backend.raw.prepare('insert into log_fts (rowid, body) values (?, ?)');
-      this.sqliteInsert = backend.raw.transaction((rows: readonly Insertable<LogEntriesTable>[]) => {
-        for (const r of rows) {
-          entry.run(r.id, r.time_us, r.level, r.service, r.node_id, r.region, r.component, r.trace_id, r.span_id, r.body, r.attrs);
-          fts.run(r.id, r.body);
-        }
+      // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
+      // not bound a second time and FTS5 takes them in one call
+      const fts = backend.raw.prepare('insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?');
+      this.sqliteInsert = backend.raw.transaction((records: readonly LogRecord[], first: number) => {
+        let id = first;
+        for (const r of records) entry.run(id++, r.timeUs, r.level, r.service, r.nodeId, r.region, r.component, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
+        fts.run(first, id - 1);
       });
     }
     this.opts = opts;
@@ -149,22 +157,22 @@ export class LogStore {
    */
   async insertLogs(records: readonly LogRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const rows = records.map(
-      (r): Insertable<LogEntriesTable> => ({
-        time_us: r.timeUs,
-        level: r.level,
-        service: r.service,
-        node_id: r.nodeId,
-        region: r.region,
-        component: r.component,
-        trace_id: r.traceId,
-        span_id: r.spanId,
-        body: r.body,
-        attrs: JSON.stringify(r.attributes),
-      }),
-    );
     const sqliteInsert = this.sqliteInsert;
     if (sqliteInsert === undefined) {
+      const rows = records.map(
+        (r): Insertable<LogEntriesTable> => ({
+          time_us: r.timeUs,
+          level: r.level,
+          service: r.service,
+          node_id: r.nodeId,
+          region: r.region,
+          component: r.component,
+          trace_id: r.traceId,
+          span_id: r.spanId,
+          body: r.body,
+          attrs: attrsJson(r.attributes),
+        }),
+      );
       return this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
         return rows.length;
@@ -176,12 +184,11 @@ export class LogStore {
       this.nextId = Number(r?.m ?? 0) + 1;
     }
     const first = this.nextId;
-    this.nextId += rows.length;
-    rows.forEach((r, i) => (r.id = first + i));
+    this.nextId += records.length;
     try {
       // holding kysely's connection: no kysely transaction (retention) is open while the batch runs
-      await this.db.connection().execute(async () => sqliteInsert(rows));
-      return rows.length;
+      await this.db.connection().execute(async () => sqliteInsert(records, first));
+      return records.length;
     } catch (e) {
       this.nextId = undefined;
       throw e;
