@@ -12,7 +12,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
-import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
+import { hasOwnKeys, LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
 import type { LogDatabase, LogEntriesTable } from './schema.ts';
 
@@ -77,8 +77,7 @@ export function textTokens(s: string): string[] {
 
 /** The stored form of a record's attributes: a JSON object (`{}` when there are none, without serialising). */
 function attrsJson(a: Readonly<Record<string, string>>): string {
-  for (const _ in a) return JSON.stringify(a);
-  return '{}';
+  return hasOwnKeys(a) ? JSON.stringify(a) : '{}';
 }
 
 type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select__: infer S } ? S : LogEntriesTable[K] };
