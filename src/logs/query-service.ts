@@ -4,7 +4,8 @@
  * labels (`sum by (...)`: counts over the merged entries of each group) — a matrix on a step grid, or a vector
  * at one instant (Loki's instant query; a log query there reads the hour up to the instant); label
  * names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
- * become SQL conditions (regex matchers through the label's stored values), `|=` needles give full-text words,
+ * become SQL conditions (regex matchers through the label's stored values), `|=` needles (before any
+ * `line_format`) become SQL substring conditions and the full-text words inside them index candidates,
  * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
  * was reached).
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
@@ -13,7 +14,7 @@ import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsRespon
 import { InvalidInputError } from '../errors.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
-import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords } from './logql/pipeline.ts';
+import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings } from './logql/pipeline.ts';
 import type { LogLabelName, LogLevel } from './record.ts';
 import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
 
@@ -158,13 +159,15 @@ export class LogQueryService {
   async search(s: LogSearch): Promise<LogsResponse> {
     const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({ label: label as LogLabelName, in: [v] }));
     if (s.levels !== undefined) labels.push({ label: 'level', in: [...s.levels] });
-    const words = [...s.words];
+    const contains: string[] = [];
+    const containsWords: string[] = [];
     const tests: ((r: StoredLog) => boolean)[] = [];
     if (s.query !== undefined) {
       const q = parseLogql(s.query);
       if (q.kind !== 'log') throw new InvalidInputError('query must be a log query (a stream selector and pipeline), not a metric query');
       labels.push(...(await this.labelSets(q, s.startUs, s.endUs)));
-      words.push(...prefilterWords(q));
+      contains.push(...requiredSubstrings(q));
+      containsWords.push(...prefilterWords(q));
       const run = compilePipeline(q);
       tests.push((r) => run(r) !== undefined);
     }
@@ -173,7 +176,9 @@ export class LogQueryService {
       startUs: s.startUs,
       endUs: s.endUs,
       labels,
-      words,
+      words: s.words,
+      contains,
+      containsWords,
       ...(s.traceId !== undefined ? { traceId: s.traceId } : {}),
       direction: 'backward',
       limit: s.limit,
@@ -206,7 +211,8 @@ export class LogQueryService {
       startUs: r.startUs,
       endUs: r.endUs,
       labels: await this.labelSets(q, r.startUs, r.endUs),
-      words: prefilterWords(q),
+      contains: requiredSubstrings(q),
+      containsWords: prefilterWords(q),
       direction: r.direction,
       limit: r.limit,
       maxScan: this.limits.maxScan,
@@ -240,7 +246,8 @@ export class LogQueryService {
       startUs: r.startUs - rangeUs + 1,
       endUs: r.endUs + 1,
       labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1),
-      words: prefilterWords(q.query),
+      contains: requiredSubstrings(q.query),
+      containsWords: prefilterWords(q.query),
       direction: 'forward',
       limit: Number.MAX_SAFE_INTEGER,
       maxScan: this.limits.maxScan,

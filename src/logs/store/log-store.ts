@@ -47,6 +47,10 @@ export interface LogScan {
   readonly labels: readonly LabelSet[];
   /** Full-text tokens every entry must contain (lowercased letter/digit runs). */
   readonly words?: readonly string[];
+  /** Substrings (exact, case-sensitive) every entry's line must contain; checked in SQL. */
+  readonly contains?: readonly string[];
+  /** Full-text tokens every line containing all of `contains` has (used only to find candidates in the index). */
+  readonly containsWords?: readonly string[];
   readonly traceId?: string;
   readonly direction: 'forward' | 'backward';
   /** Entries to return at most. */
@@ -67,6 +71,27 @@ export interface LogScanResult {
 
 const ROWS_PER_INSERT = 400;
 const PAGE = 1000;
+/**
+ * Full-text matches counted (at most) before a scan with a label and `contains` picks its plan: fewer, and the
+ * index's matches are read; as many, and the label's index is walked with the substrings checked in SQL.
+ */
+const FTS_PROBE = 4 * PAGE;
+/** Labels in the order their index is preferred to drive a scan (most distinct values first, as DWCP logs have them). */
+const DRIVER_ORDER: readonly LogLabelName[] = ['node_id', 'component', 'region', 'service', 'level'];
+
+/**
+ * The label whose index drives a scan: the first of {@link DRIVER_ORDER} with a value set. SQLite without
+ * statistics would pick any label index (level's, with a fifth of all entries, over node_id's fiftieth), so the
+ * other label columns are written `+col` in SQL to keep their indexes out.
+ */
+function driverLabel(labels: readonly LabelSet[]): LogLabelName | undefined {
+  return DRIVER_ORDER.find((l) => labels.some((s) => s.label === l && s.in !== undefined));
+}
+
+/** `instr`/`strpos` conditions: the line contains each substring. */
+function containsConditions(dialect: LogStoreDialect, contains: readonly string[]): Expression<SqlBool>[] {
+  return contains.map((c) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${sql.ref('body')}, ${c}) > 0` : sql<SqlBool>`strpos(${sql.ref('body')}, ${c}) > 0`));
+}
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
 
@@ -203,7 +228,14 @@ export class LogStore {
    */
   async scan(q: LogScan): Promise<LogScanResult> {
     const words = (q.words ?? []).flatMap(textTokens);
-    if (this.dialect === 'sqlite' && words.length > 0 && q.direction === 'backward' && (await this.reachesLatest(q.endUs))) return this.scanNewestMatches(q, words);
+    const containsWords = (q.containsWords ?? []).flatMap(textTokens);
+    const driver = driverLabel(q.labels);
+    // with a label to walk and substrings to check in SQL, the implied words only help when they are rare
+    let useContainsWords = containsWords.length > 0 && (driver === undefined || (this.dialect === 'sqlite' && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
+    if (this.dialect === 'sqlite' && words.length + (useContainsWords ? containsWords.length : 0) > 0 && q.direction === 'backward' && (await this.reachesLatest(q.endUs)))
+      return this.scanNewestMatches(q, [...words, ...(useContainsWords ? containsWords : [])]);
+    if (driver !== undefined) useContainsWords = false;
+    const ftsWords = [...words, ...(useContainsWords ? containsWords : [])];
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
@@ -213,7 +245,7 @@ export class LogStore {
       let query = this.db
         .selectFrom('log_entries')
         .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-        .where((eb) => this.conditions(eb, q))
+        .where((eb) => this.conditions(eb, q, driver, ftsWords))
         .orderBy('time_us', back ? 'desc' : 'asc')
         .orderBy('id', back ? 'desc' : 'asc')
         .limit(page);
@@ -235,6 +267,13 @@ export class LogStore {
       last = { t: Number(end.time_us), id: Number(end.id) };
     }
     return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** SQLite: whether fewer than `n` entries hold all of `words` in the full-text index. */
+  private async ftsMatchesFewerThan(words: readonly string[], n: number): Promise<boolean> {
+    const match = words.map((w) => `"${w}"`).join(' ');
+    const r = await sql<{ n: number }>`select count(*) as n from (select rowid from log_fts where log_fts match ${match} limit ${n})`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0) < n;
   }
 
   /** Whether the latest-arrived entry is older than `endUs` (or the store is empty). */
@@ -260,7 +299,7 @@ export class LogStore {
         const rows = (await this.db
           .selectFrom('log_entries')
           .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q)]))
+          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q), ...containsConditions(this.dialect, q.contains ?? [])]))
           .orderBy('id', 'desc')
           .execute()) as Row[];
         for (const row of rows) {
@@ -352,14 +391,15 @@ export class LogStore {
     });
   }
 
-  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan): Expression<SqlBool> {
+  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan, driver: LogLabelName | undefined, words: readonly string[]): Expression<SqlBool> {
     const all: Expression<SqlBool>[] = [eb('time_us', '>=', q.startUs), eb('time_us', '<', q.endUs)];
+    const col = (label: LogLabelName) => (label === driver || this.dialect !== 'sqlite' ? sql.ref(label) : sql`+${sql.ref(label)}`);
     for (const s of q.labels) {
-      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : eb(s.label, 'in', [...s.in]));
-      if (s.notIn !== undefined && s.notIn.length > 0) all.push(eb(s.label, 'not in', [...s.notIn]));
+      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
+      if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
     }
     if (q.traceId !== undefined) all.push(eb('trace_id', '=', q.traceId));
-    const words = (q.words ?? []).flatMap(textTokens);
+    all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {
       if (this.dialect === 'sqlite') {
         const match = words.map((w) => `"${w}"`).join(' ');
