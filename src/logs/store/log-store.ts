@@ -109,10 +109,12 @@ type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select
 
 function toRecord(r: Row): StoredLog {
   let attributes: Record<string, string> = {};
-  try {
-    attributes = JSON.parse(r.attrs) as Record<string, string>;
-  } catch {
-    attributes = {};
+  if (r.attrs !== '{}') {
+    try {
+      attributes = JSON.parse(r.attrs) as Record<string, string>;
+    } catch {
+      attributes = {};
+    }
   }
   return {
     id: Number(r.id),
