@@ -233,11 +233,12 @@ export class LogStore {
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
     const driver = driverLabel(q.labels);
     // with a label to walk and substrings to check in SQL, the implied words only help when they are rare
-    let useContainsWords = containsWords.length > 0 && (driver === undefined || (this.dialect === 'sqlite' && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
-    if (this.dialect === 'sqlite' && words.length + (useContainsWords ? containsWords.length : 0) > 0 && q.direction === 'backward' && (await this.reachesLatest(q.endUs)))
-      return this.scanNewestMatches(q, [...words, ...(useContainsWords ? containsWords : [])]);
-    if (driver !== undefined) useContainsWords = false;
-    const ftsWords = [...words, ...(useContainsWords ? containsWords : [])];
+    const newestFirst = this.dialect === 'sqlite' && q.direction === 'backward';
+    const viaIndex = containsWords.length > 0 && (driver === undefined || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
+    if (newestFirst && words.length + (viaIndex ? containsWords.length : 0) > 0 && (await this.reachesLatest(q.endUs)))
+      return this.scanNewestMatches(q, [...words, ...(viaIndex ? containsWords : [])]);
+    // walking a label's index, the substrings checked in SQL are enough: no full-text subquery for their words
+    const ftsWords = [...words, ...(viaIndex && driver === undefined ? containsWords : [])];
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
