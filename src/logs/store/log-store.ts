@@ -71,6 +71,8 @@ export interface LogScanResult {
 
 const ROWS_PER_INSERT = 400;
 const PAGE = 1000;
+/** Smallest page of a time-ordered scan. */
+const MIN_PAGE = 100;
 /**
  * Full-text matches counted (at most) before a scan with a label and `contains` picks its plan: fewer, and the
  * index's matches are read; as many, and the label's index is walked with the substrings checked in SQL.
@@ -244,7 +246,8 @@ export class LogStore {
     let last: { t: number; id: number } | undefined;
     const back = q.direction === 'backward';
     while (entries.length < q.limit && scanned < q.maxScan) {
-      const page = Math.min(PAGE, q.maxScan - scanned);
+      // pages no larger than the entries still wanted (at least MIN_PAGE): each row read may cost a page of the table
+      const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE), q.maxScan - scanned);
       let query = this.db
         .selectFrom('log_entries')
         .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
