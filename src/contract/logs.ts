@@ -1,7 +1,7 @@
 /**
  * Logs as the API sends them: the OTLP/HTTP logs export response of POST /v1/logs (JSON encoding; the protobuf
- * encoding carries the same message); the Loki query API bodies of GET /loki/api/v1/query_range, /labels and
- * /label/{name}/values (`{status, data}` with `streams` or `matrix` results, timestamps as Loki writes them) so
+ * encoding carries the same message); the Loki query API bodies of GET /loki/api/v1/query_range, /query, /labels and
+ * /label/{name}/values (`{status, data}` with `streams`, `matrix` or `vector` results, timestamps as Loki writes them) so
  * Grafana's Loki data source can read the monitor; and the entries of GET /api/logs for the web page.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp-response
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#query-logs-within-a-range-of-time
@@ -46,6 +46,22 @@ export const LokiQueryResponseSchema = z.strictObject({
   ]),
 });
 export type LokiQueryResponse = z.infer<typeof LokiQueryResponseSchema>;
+
+/** A Loki instant-vector sample: its labels and `[unix seconds, value as a string]`. */
+export const LokiVectorSampleSchema = z.strictObject({
+  metric: z.record(z.string(), z.string()),
+  value: z.tuple([z.number(), z.string()]),
+});
+
+/** GET /loki/api/v1/query: log streams for a log query, a vector for a metric query. */
+export const LokiInstantQueryResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: z.discriminatedUnion('resultType', [
+    z.strictObject({ resultType: z.literal('streams'), result: listOf(LokiStreamSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+    z.strictObject({ resultType: z.literal('vector'), result: listOf(LokiVectorSampleSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+  ]),
+});
+export type LokiInstantQueryResponse = z.infer<typeof LokiInstantQueryResponseSchema>;
 
 /** GET /loki/api/v1/labels and /loki/api/v1/label/{name}/values. */
 export const LokiLabelsResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.string()) });

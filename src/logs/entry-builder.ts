@@ -80,9 +80,10 @@ export class EntryCollector {
     if (this.hasInvalidUtf8(f.body)) return this.reject('invalid_utf8', what);
     const attributes: Record<string, string> = {};
     let n = 0;
-    for (const [k, v] of Object.entries(f.attributes)) {
+    for (const k in f.attributes) {
+      if (!Object.hasOwn(f.attributes, k)) continue;
       if (n++ >= this.limits.maxAttributes) break;
-      attributes[k] = this.text(v);
+      attributes[k] = this.text(f.attributes[k]!);
     }
     this.records.push({
       timeUs: Math.floor(f.timeUs),

@@ -2,11 +2,21 @@
  * The log system as the HTTP API uses it (src/server/deps.ts `LogSource`): the receivers plus the Loki-shaped
  * and entry queries over one log store. Wiring only.
  */
-import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
-import { LogQueryService, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
+import { Counter } from 'prom-client';
+import { getMetric } from '../catalog/index.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
+import { LogQueryService, type InstantQuery, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
 import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
 import type { LogStore } from './store/log-store.ts';
 import { LogTailHub, type LogTailLimits } from './tail-hub.ts';
+
+/** `inc` of the live-tail drop counter in `registry` (created there, or reused). */
+function tailDropCounter(registry: LogReceiverOptions['registry']): (n: number) => void {
+  const def = getMetric('dwcp_monitor_log_tail_entries_dropped_total');
+  const existing = registry.getSingleMetric(def.name);
+  const c = existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+  return (n) => c.inc(n);
+}
 
 /** Receivers and queries over one store. */
 export class LogApi {
@@ -17,7 +27,7 @@ export class LogApi {
 
   /** @throws InvalidInputError when a PII rule or a tail limit is invalid */
   constructor(store: LogStore, opts: LogReceiverOptions & { readonly queryLimits?: Partial<LogQueryLimits>; readonly tailLimits?: Partial<LogTailLimits> }) {
-    const tail = new LogTailHub(opts.tailLimits);
+    const tail = new LogTailHub(opts.tailLimits, tailDropCounter(opts.registry));
     this.tail = tail;
     this.receiver = new LogReceiver(store, { ...opts, onStored: (records) => { opts.onStored?.(records); tail.publish(records); } });
     this.queries = new LogQueryService(store, opts.queryLimits);
@@ -51,6 +61,11 @@ export class LogApi {
   /** See {@link LogQueryService.queryRange}. */
   queryRange(q: RangeQuery): Promise<LokiQueryResponse> {
     return this.queries.queryRange(q);
+  }
+
+  /** See {@link LogQueryService.queryInstant}. */
+  queryInstant(q: InstantQuery): Promise<LokiInstantQueryResponse> {
+    return this.queries.queryInstant(q);
   }
 
   /** See {@link LogQueryService.labels}. */

@@ -1,18 +1,20 @@
 /**
  * Log queries over the log store in the Loki query API's shapes: LogQL log queries (streams, newest or oldest
  * first, at most `limit` entries) and the range aggregations count_over_time and rate, optionally summed by
- * labels (`sum by (...)`: counts over the merged entries of each group) — a matrix on a step grid; label
+ * labels (`sum by (...)`: counts over the merged entries of each group) — a matrix on a step grid, or a vector
+ * at one instant (Loki's instant query; a log query there reads the hour up to the instant); label
  * names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
- * become SQL conditions (regex matchers through the label's stored values), `|=` needles give full-text words,
+ * become SQL conditions (regex matchers through the label's stored values), `|=` needles (before any
+ * `line_format`) become SQL substring conditions and the full-text words inside them index candidates,
  * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
  * was reached).
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
-import type { LogEntry, LogsResponse, LokiLabelsResponse, LokiQueryResponse } from '../contract/logs.ts';
+import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse } from '../contract/logs.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
-import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords } from './logql/pipeline.ts';
+import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings } from './logql/pipeline.ts';
 import type { LogLabelName, LogLevel } from './record.ts';
 import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
 
@@ -41,6 +43,17 @@ export interface RangeQuery {
   readonly direction: 'forward' | 'backward';
 }
 
+/** A GET /loki/api/v1/query request (time in Unix µs). */
+export interface InstantQuery {
+  readonly query: string;
+  readonly timeUs: number;
+  readonly limit: number;
+  readonly direction: 'forward' | 'backward';
+}
+
+/** What an instant log query reads: the hour up to the instant, µs (Loki's default lookback). */
+export const INSTANT_LOG_LOOKBACK_US = 3_600_000_000;
+
 /** A GET /api/logs request. */
 export interface LogSearch {
   readonly startUs: number;
@@ -56,6 +69,9 @@ export interface LogSearch {
   /** A LogQL log query (selector and pipeline) the entries must also match. */
   readonly query?: string;
 }
+
+type StreamsData = Extract<LokiQueryResponse['data'], { resultType: 'streams' }>;
+type MatrixData = Extract<LokiQueryResponse['data'], { resultType: 'matrix' }>;
 
 function nsString(us: number): string {
   return `${us}000`;
@@ -104,8 +120,24 @@ export class LogQueryService {
    */
   async queryRange(r: RangeQuery): Promise<LokiQueryResponse> {
     const q = parseLogql(r.query);
-    if (q.kind === 'log') return this.logQuery(q, r);
-    return this.metricQuery(q, r);
+    return { status: 'success', data: q.kind === 'log' ? await this.logQuery(q, r) : await this.metricQuery(q, r) };
+  }
+
+  /**
+   * Runs a LogQL query at one instant: a metric query gives a vector (each series' value at `timeUs`, over its
+   * range `(timeUs − range, timeUs]`; series without entries there are left out), a log query the streams of the
+   * hour up to `timeUs` (inclusive).
+   * @throws as {@link queryRange}
+   */
+  async queryInstant(r: InstantQuery): Promise<LokiInstantQueryResponse> {
+    const q = parseLogql(r.query);
+    if (q.kind === 'log') {
+      const data = await this.logQuery(q, { query: r.query, startUs: r.timeUs - INSTANT_LOG_LOOKBACK_US + 1, endUs: r.timeUs + 1, limit: r.limit, stepMs: 1, direction: r.direction });
+      return { status: 'success', data };
+    }
+    const m = await this.metricQuery(q, { query: r.query, startUs: r.timeUs, endUs: r.timeUs, limit: r.limit, stepMs: 1, direction: r.direction });
+    const result = m.result.flatMap((s) => (s.values.length === 0 ? [] : [{ metric: s.metric, value: s.values[s.values.length - 1]! }]));
+    return { status: 'success', data: { resultType: 'vector', result, stats: m.stats } };
   }
 
   /** Indexed label names with values in `[startUs, endUs)`. */
@@ -127,13 +159,15 @@ export class LogQueryService {
   async search(s: LogSearch): Promise<LogsResponse> {
     const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({ label: label as LogLabelName, in: [v] }));
     if (s.levels !== undefined) labels.push({ label: 'level', in: [...s.levels] });
-    const words = [...s.words];
+    const contains: string[] = [];
+    const containsWords: string[] = [];
     const tests: ((r: StoredLog) => boolean)[] = [];
     if (s.query !== undefined) {
       const q = parseLogql(s.query);
       if (q.kind !== 'log') throw new InvalidInputError('query must be a log query (a stream selector and pipeline), not a metric query');
       labels.push(...(await this.labelSets(q, s.startUs, s.endUs)));
-      words.push(...prefilterWords(q));
+      contains.push(...requiredSubstrings(q));
+      containsWords.push(...prefilterWords(q));
       const run = compilePipeline(q);
       tests.push((r) => run(r) !== undefined);
     }
@@ -142,7 +176,9 @@ export class LogQueryService {
       startUs: s.startUs,
       endUs: s.endUs,
       labels,
-      words,
+      words: s.words,
+      contains,
+      containsWords,
       ...(s.traceId !== undefined ? { traceId: s.traceId } : {}),
       direction: 'backward',
       limit: s.limit,
@@ -168,14 +204,15 @@ export class LogQueryService {
     return out;
   }
 
-  private async logQuery(q: LogQuery, r: RangeQuery): Promise<LokiQueryResponse> {
+  private async logQuery(q: LogQuery, r: RangeQuery): Promise<StreamsData> {
     const run = compilePipeline(q);
     const results = new Map<StoredLog, { labels: Record<string, string>; line: string }>();
     const res = await this.store.scan({
       startUs: r.startUs,
       endUs: r.endUs,
       labels: await this.labelSets(q, r.startUs, r.endUs),
-      words: prefilterWords(q),
+      contains: requiredSubstrings(q),
+      containsWords: prefilterWords(q),
       direction: r.direction,
       limit: r.limit,
       maxScan: this.limits.maxScan,
@@ -193,10 +230,10 @@ export class LogQueryService {
       if (!s) streams.set(key, (s = { stream: out.labels, values: [] }));
       s.values.push([nsString(e.timeUs), out.line]);
     }
-    return { status: 'success', data: { resultType: 'streams', result: [...streams.values()], stats: { scannedLines: res.scanned, truncated: res.truncated } } };
+    return { resultType: 'streams', result: [...streams.values()], stats: { scannedLines: res.scanned, truncated: res.truncated } };
   }
 
-  private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<LokiQueryResponse> {
+  private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<MatrixData> {
     if (!(r.stepMs > 0)) throw new InvalidInputError('step must be > 0');
     const stepUs = r.stepMs * 1000;
     const points = Math.floor((r.endUs - r.startUs) / stepUs) + 1;
@@ -209,7 +246,8 @@ export class LogQueryService {
       startUs: r.startUs - rangeUs + 1,
       endUs: r.endUs + 1,
       labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1),
-      words: prefilterWords(q.query),
+      contains: requiredSubstrings(q.query),
+      containsWords: prefilterWords(q.query),
       direction: 'forward',
       limit: Number.MAX_SAFE_INTEGER,
       maxScan: this.limits.maxScan,
@@ -245,6 +283,6 @@ export class LogQueryService {
       }
       return { metric: s.labels, values };
     });
-    return { status: 'success', data: { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.scanned, truncated: res.truncated || dropped } } };
+    return { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.scanned, truncated: res.truncated || dropped } };
   }
 }

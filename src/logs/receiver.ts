@@ -18,7 +18,7 @@ import { DEFAULT_LOG_LIMITS, type LogLimits, type LogRequestRejectReason } from 
 import { decodeLokiPush } from './loki/decode.ts';
 import { decodeOtlpLogs, encodeOtlpLogsResponse, type OtlpLogEncoding } from './otlp/decode.ts';
 import { DEFAULT_PII_SETTINGS, PiiMasker, type PiiSettings } from './pii/masker.ts';
-import type { LogRecord } from './record.ts';
+import { hasOwnKeys, type LogRecord } from './record.ts';
 import { decodeContentEncoding, LogRequestError, snappyUncompress } from './request-error.ts';
 
 /** The two push protocols (label value of the receiver counters). */
@@ -144,10 +144,12 @@ export class LogReceiver {
     return encodeOtlpLogsResponse('protobuf', r.partialSuccess?.rejectedLogRecords ?? 0, r.partialSuccess?.errorMessage ?? '');
   }
 
-  /** Masks PII in a record's line and attribute values. */
+  /** Masks PII in a record's line and attribute values (the record itself when nothing is to be masked). */
   mask(r: LogRecord): LogRecord {
     if (!this.masker.enabled) return r;
-    return { ...r, body: this.masker.mask(r.body), attributes: this.masker.maskAttributes(r.attributes) };
+    const body = this.masker.mask(r.body);
+    const attributes = hasOwnKeys(r.attributes) ? this.masker.maskAttributes(r.attributes) : r.attributes;
+    return body === r.body && attributes === r.attributes ? r : { ...r, body, attributes };
   }
 
   private encoding(contentType: string | undefined): OtlpLogEncoding {

@@ -47,3 +47,9 @@ export function labelValue(r: LogRecord, name: LogLabelName): string {
       return r.component;
   }
 }
+
+/** True when `o` has an own enumerable key (without building the key list). */
+export function hasOwnKeys(o: Readonly<Record<string, string>>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
+}

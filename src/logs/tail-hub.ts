@@ -3,7 +3,8 @@
  * (selector and pipeline, as in query_range) decides whether it is sent. Each subscription buffers at most
  * `maxBufferedEntries` entries until its client takes them; when the buffer is full (the client is slow) new
  * entries are dropped and counted, and the first `maxDroppedReported` of them are reported to the client as
- * Loki's `dropped_entries`. At most `maxClients` subscriptions exist at once.
+ * Loki's `dropped_entries`; the hub's `onDropped` callback hears every drop (the monitor counts them in
+ * `dwcp_monitor_log_tail_entries_dropped_total`). At most `maxClients` subscriptions exist at once.
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#stream-logs
  */
 import type { LokiTailMessage } from '../contract/logs.ts';
@@ -68,6 +69,7 @@ export class LogTailSubscription {
   private readonly limits: LogTailLimits;
   private readonly onEntries: () => void;
   private readonly detach: (s: LogTailSubscription) => void;
+  private readonly onDropped: (n: number) => void;
   private buffer: Pending[] = [];
   private dropped: { labels: Record<string, string>; timestamp: string }[] = [];
   private droppedCount = 0;
@@ -79,8 +81,10 @@ export class LogTailSubscription {
     limits: LogTailLimits,
     onEntries: () => void,
     detach: (s: LogTailSubscription) => void,
+    onDropped: (n: number) => void = () => undefined,
   ) {
     this.query = query;
+    this.onDropped = onDropped;
     this.run = compileTail(query);
     this.limits = limits;
     this.onEntries = onEntries;
@@ -101,6 +105,7 @@ export class LogTailSubscription {
   offer(records: readonly LogRecord[]): void {
     if (this.closed) return;
     let changed = false;
+    let dropped = 0;
     for (const r of records) {
       const out = this.run(r);
       if (out === undefined) continue;
@@ -110,9 +115,11 @@ export class LogTailSubscription {
         continue;
       }
       this.droppedCount++;
+      dropped++;
       if (this.dropped.length < this.limits.maxDroppedReported)
         this.dropped.push({ labels: out.labels, timestamp: nsString(r.timeUs) });
     }
+    if (dropped > 0) this.onDropped(dropped);
     if (changed) this.onEntries();
   }
 
@@ -150,10 +157,15 @@ export class LogTailHub {
   readonly limits: LogTailLimits;
   private readonly subs = new Set<LogTailSubscription>();
   private droppedByClosed = 0;
+  private readonly onDropped: (n: number) => void;
 
-  /** @throws InvalidInputError when a limit is not a positive integer */
-  constructor(limits: Partial<LogTailLimits> = {}) {
+  /**
+   * `onDropped` is called with the number of entries dropped for one client each time some are (it must not throw).
+   * @throws InvalidInputError when a limit is not a positive integer
+   */
+  constructor(limits: Partial<LogTailLimits> = {}, onDropped: (n: number) => void = () => undefined) {
     this.limits = { ...DEFAULT_LOG_TAIL_LIMITS, ...limits };
+    this.onDropped = onDropped;
     for (const [k, v] of Object.entries(this.limits)) {
       if (!Number.isSafeInteger(v) || v < 1)
         throw new InvalidInputError(`log tail limit ${k} must be a positive integer, got ${String(v)}`);
@@ -196,7 +208,7 @@ export class LogTailHub {
       throw new LimitExceededError(`log tail already has its maximum of ${this.limits.maxClients} clients`);
     const sub = new LogTailSubscription(q, this.limits, onEntries, (s) => {
       if (this.subs.delete(s)) this.droppedByClosed += s.droppedTotal;
-    });
+    }, this.onDropped);
     this.subs.add(sub);
     return sub;
   }

@@ -14,7 +14,7 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
-import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
@@ -212,6 +212,8 @@ export interface LogSource {
   countRejectedRequest(protocol: 'otlp' | 'loki', reason: 'too_large' | 'unsupported_media_type'): void;
   /** A LogQL query over `[startUs, endUs)`. @throws InvalidInputError (400) for a query that does not parse or is too large */
   queryRange(q: LogRangeQuery): Promise<LokiQueryResponse>;
+  /** A LogQL query at one instant (vector or streams). @throws InvalidInputError (400) as `queryRange` */
+  queryInstant(q: LogInstantQuery): Promise<LokiInstantQueryResponse>;
   /** Indexed label names with values in the range. */
   labels(startUs: number, endUs: number): Promise<LokiLabelsResponse>;
   /** Values of one label in the range. */
@@ -253,6 +255,14 @@ export interface LogRangeQuery {
   readonly endUs: number;
   readonly limit: number;
   readonly stepMs: number;
+  readonly direction: 'forward' | 'backward';
+}
+
+/** A LogQL instant query (GET /loki/api/v1/query): time Unix µs. */
+export interface LogInstantQuery {
+  readonly query: string;
+  readonly timeUs: number;
+  readonly limit: number;
   readonly direction: 'forward' | 'backward';
 }
 

@@ -33,7 +33,7 @@ import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../co
 import { TargetsResponseSchema } from '../contract/targets.ts';
 import { PushResponseSchema } from '../contract/push.ts';
 import { NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
-import { LogsResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
+import { LogsResponseSchema, LokiInstantQueryResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -72,6 +72,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/services/:service/operations': NamesResponseSchema,
   'POST /v1/logs': OtlpLogsExportResponseSchema,
   'GET /loki/api/v1/query_range': LokiQueryResponseSchema,
+  'GET /loki/api/v1/query': LokiInstantQueryResponseSchema,
   'GET /loki/api/v1/labels': LokiLabelsResponseSchema,
   'GET /loki/api/v1/label/:name/values': LokiLabelsResponseSchema,
   'GET /api/logs': LogsResponseSchema,

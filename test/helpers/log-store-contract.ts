@@ -108,6 +108,28 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual([all.entries.length, all.truncated], [3000, false]);
     });
 
+    test('contains: exact substrings checked in SQL, with rare or common implied words, labels and both directions', async () => {
+      const st = await open();
+      // 5000 lines with "timed out" (more than the full-text probe reads), a few with the exact needle
+      await st.insertLogs(
+        Array.from({ length: 5000 }, (_, i) =>
+          logRecord(20_000 - i, { body: i % 1000 === 7 ? `transfer timed out after ${i}` : `out of sync, timed ${i}`, nodeId: `node-${i % 2}`, level: i % 4 === 0 ? 'error' : 'info' }),
+        ),
+      );
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, { contains: [' timed out '], containsWords: ['timed', 'out'], ...over })).entries.map((e) => e.body);
+      const expectAll = ['transfer timed out after 4007', 'transfer timed out after 3007', 'transfer timed out after 2007', 'transfer timed out after 1007', 'transfer timed out after 7'];
+      assert.deepEqual(await bodies({}), expectAll);
+      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-1'] }] }), expectAll);
+      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-1'] }, { label: 'level', in: ['info'] }], limit: 2 }), expectAll.slice(0, 2));
+      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-0'] }] }), []);
+      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: ['info'] }], direction: 'forward', limit: 2 }), [...expectAll].reverse().slice(0, 2));
+      assert.deepEqual(await bodies({ contains: ['Timed'], containsWords: ['timed'] }), [], 'case-sensitive');
+      // a rare word: found through the full-text index, still checked exactly
+      await st.insertLogs([logRecord(1, { body: 'quorum lost', nodeId: 'node-1' }), logRecord(2, { body: 'lost quorum', nodeId: 'node-1' })]);
+      assert.deepEqual(await bodies({ contains: ['quorum lost'], containsWords: ['quorum', 'lost'], labels: [{ label: 'node_id', in: ['node-1'] }] }), ['quorum lost']);
+      assert.deepEqual(await bodies({ contains: ['quorum lost'], containsWords: ['quorum', 'lost'] }), ['quorum lost']);
+    });
+
     test('word matches that arrived out of order come back in time order', async () => {
       const st = await open();
       await st.insertLogs([logRecord(1000, { body: 'late arrival newest' })]);

@@ -1,6 +1,6 @@
 /**
  * The LogQL subset the monitor answers, as a syntax tree: a stream selector, a pipeline of line filters
- * (`|= != |~ !~`), `| json` and label filters, and the range aggregations `count_over_time` and `rate`.
+ * (`|= != |~ !~`), `| json`, `| logfmt`, label filters and `| line_format` (field references only), and the range aggregations `count_over_time` and `rate`.
  * `formatQuery` writes a tree back as LogQL text (parse ∘ format is the identity on trees).
  * @see https://grafana.com/docs/loki/latest/query/log_queries/
  * @see https://grafana.com/docs/loki/latest/query/metric_queries/
@@ -27,6 +27,8 @@ export type Stage =
   | { readonly kind: 'line'; readonly op: LineFilterOp; readonly value: string }
   | { readonly kind: 'json' }
   | { readonly kind: 'logfmt' }
+  /** `| line_format "<template>"`: the line becomes the template (./line-template.ts) applied to the labels. */
+  | { readonly kind: 'line_format'; readonly template: string }
   | { readonly kind: 'label'; readonly matcher: Matcher }
   | { readonly kind: 'compare'; readonly name: string; readonly op: CompareOp; readonly value: number };
 
@@ -69,6 +71,8 @@ function formatStage(s: Stage): string {
       return '| json';
     case 'logfmt':
       return '| logfmt';
+    case 'line_format':
+      return `| line_format ${quote(s.template)}`;
     case 'label':
       return `| ${formatMatcher(s.matcher)}`;
     case 'compare':

@@ -9,12 +9,14 @@
  *     rangeFn   = "count_over_time" | "rate"
  *     logQuery  = "{" matcher { "," matcher } "}" { stage }
  *     matcher   = name ("=" | "!=" | "=~" | "!~") string
- *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" "logfmt" | "|" matcher | "|" name cmp number
+ *     stage     = ("|=" | "!=" | "|~" | "!~") string | "|" "json" | "|" "logfmt" | "|" "line_format" string
+ *               | "|" matcher | "|" name cmp number
  *     cmp       = "==" | "!=" | ">" | ">=" | "<" | "<="
  * @see https://grafana.com/docs/loki/latest/query/
  */
 import { InvalidInputError } from '../../errors.ts';
 import { parseDuration } from '../../model/duration.ts';
+import { LineTemplateError, parseLineTemplate } from './line-template.ts';
 import type { CompareOp, LineFilterOp, LogQuery, Matcher, MatchOp, MetricQuery, Query, Stage } from './ast.ts';
 import { readString } from './strings.ts';
 
@@ -117,8 +119,9 @@ class Parser {
       }
     }
     if (!this.eat('|')) return undefined;
-    const name = this.name('"json", "logfmt", a label filter or a line filter after "|"');
+    const name = this.name('"json", "logfmt", "line_format", a label filter or a line filter after "|"');
     if ((name === 'json' || name === 'logfmt') && !this.peekMatchOrCompare()) return { kind: name };
+    if (name === 'line_format' && (this.peek('"') || this.peek('`'))) return this.lineFormat();
     for (const op of ['==', '>=', '<=', '>', '<'] as const satisfies readonly CompareOp[]) if (this.eat(op)) return { kind: 'compare', name, op, value: this.number() };
     if (this.peek('!=') && this.isNumberAfter(2)) {
       this.i += 2;
@@ -129,6 +132,21 @@ class Parser {
     const value = this.string();
     if (op === '=~' || op === '!~') this.regex(value);
     return { kind: 'label', matcher: { name, op, value } };
+  }
+
+  /** The template string of `| line_format`, checked (errors point into the template). */
+  lineFormat(): Stage {
+    this.ws();
+    const start = this.i;
+    const template = this.string();
+    try {
+      parseLineTemplate(template);
+    } catch (e) {
+      if (!(e instanceof LineTemplateError)) throw e;
+      this.i = start;
+      this.fail(`invalid line_format template: ${e.message} (at character ${e.offset + 1} of the template)`);
+    }
+    return { kind: 'line_format', template };
   }
 
   /** After `| json` or `| logfmt`: a label filter on a label of that name follows (`!=` and `!~` are read as line filters instead). */

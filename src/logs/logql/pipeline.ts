@@ -5,14 +5,16 @@
  * object gets `__error__="JSONParserErr"`), `| logfmt` adding the line's `key=value` pairs as labels (the
  * `logfmt` package's parser; keys sanitised as for json, a bare key or `true`/`false` gives "true"/"false", an
  * empty value ""), label filters and numeric comparisons on the labels so far (a
- * value that is not a number fails a comparison). Also the full-text words a pipeline implies (for the store's
- * index): the whole words inside each `|=` needle.
+ * value that is not a number fails a comparison), `| line_format` replacing the line by its template
+ * (./line-template.ts; later stages see the new line). Also what a pipeline implies about the stored line (for
+ * the store's indexes): the `|=` needles before any `line_format`, and the whole words inside them.
  * @see https://grafana.com/docs/loki/latest/query/log_queries/#json
  * @see https://grafana.com/docs/loki/latest/query/log_queries/#logfmt
  */
 import logfmt from 'logfmt';
 import { LOG_LABELS, labelValue, type LogLabelName, type LogRecord } from '../record.ts';
 import type { CompareOp, LogQuery, Matcher, Stage } from './ast.ts';
+import { parseLineTemplate, renderLineTemplate } from './line-template.ts';
 
 /** An entry after the pipeline: its labels (indexed, non-empty, plus parsed ones) and its line. */
 export interface PipelineResult {
@@ -86,16 +88,17 @@ function logfmtLabels(line: string, labels: Record<string, string>): void {
   }
 }
 
-type StageFn = (line: string, labels: Record<string, string>) => boolean;
+/** One stage: the line after it, or undefined when the entry is dropped. */
+type StageFn = (line: string, labels: Record<string, string>) => string | undefined;
 
 function compileStage(s: Stage): StageFn {
   switch (s.kind) {
     case 'line':
-      if (s.op === '|=') return (line) => line.includes(s.value);
-      if (s.op === '!=') return (line) => !line.includes(s.value);
+      if (s.op === '|=') return (line) => (line.includes(s.value) ? line : undefined);
+      if (s.op === '!=') return (line) => (line.includes(s.value) ? undefined : line);
       {
         const re = new RegExp(s.value);
-        return s.op === '|~' ? (line) => re.test(line) : (line) => !re.test(line);
+        return s.op === '|~' ? (line) => (re.test(line) ? line : undefined) : (line) => (re.test(line) ? undefined : line);
       }
     case 'json':
       return (line, labels) => {
@@ -104,31 +107,35 @@ function compileStage(s: Stage): StageFn {
           v = JSON.parse(line);
         } catch {
           labels['__error__'] = 'JSONParserErr';
-          return true;
+          return line;
         }
         if (v === null || typeof v !== 'object' || Array.isArray(v)) {
           labels['__error__'] = 'JSONParserErr';
-          return true;
+          return line;
         }
         const parsed: Record<string, string> = {};
         flatten(v, '', parsed);
         for (const [k, x] of Object.entries(parsed)) labels[k] = x;
-        return true;
+        return line;
       };
     case 'logfmt':
       return (line, labels) => {
         logfmtLabels(line, labels);
-        return true;
+        return line;
       };
+    case 'line_format': {
+      const parts = parseLineTemplate(s.template);
+      return (line, labels) => renderLineTemplate(parts, labels, line);
+    }
     case 'label': {
       const t = matcherTest(s.matcher);
-      return (_line, labels) => t(labels[s.matcher.name] ?? '');
+      return (line, labels) => (t(labels[s.matcher.name] ?? '') ? line : undefined);
     }
     case 'compare':
-      return (_line, labels) => {
+      return (line, labels) => {
         const raw = labels[s.name];
         const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-        return Number.isFinite(n) && compare(s.op, n, s.value);
+        return Number.isFinite(n) && compare(s.op, n, s.value) ? line : undefined;
       };
   }
 }
@@ -151,21 +158,34 @@ export function compilePipeline(q: LogQuery): (r: LogRecord) => PipelineResult |
   return (r) => {
     if (!selectorOk) return undefined;
     const labels = streamLabels(r);
-    for (const st of stages) if (!st(r.body, labels)) return undefined;
-    return { labels, line: r.body };
+    let line: string | undefined = r.body;
+    for (const st of stages) if ((line = st(line, labels)) === undefined) return undefined;
+    return { labels, line };
   };
 }
 
 /**
+ * Substrings every entry passing the pipeline contains in its stored line: the `|=` needles before the first
+ * `line_format` (after it, filters see the formatted line), empty ones left out.
+ */
+export function requiredSubstrings(q: LogQuery): string[] {
+  const out: string[] = [];
+  for (const s of q.pipeline) {
+    if (s.kind === 'line_format') break;
+    if (s.kind === 'line' && s.op === '|=' && s.value !== '') out.push(s.value);
+  }
+  return out;
+}
+
+/**
  * Words every entry passing the pipeline contains as whole index tokens: the ASCII letter/digit runs inside
- * `|=` needles bounded on both sides by ASCII characters that are neither letters nor digits (no stage changes
- * the line, so every `|=` filter applies to the stored line).
+ * the needles of {@link requiredSubstrings} bounded on both sides by ASCII characters that are neither letters
+ * nor digits.
  */
 export function prefilterWords(q: LogQuery): string[] {
   const out: string[] = [];
-  for (const s of q.pipeline) {
-    if (s.kind !== 'line' || s.op !== '|=') continue;
-    for (const m of s.value.matchAll(/(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g)) out.push(m[0].toLowerCase());
+  for (const needle of requiredSubstrings(q)) {
+    for (const m of needle.matchAll(/(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g)) out.push(m[0].toLowerCase());
   }
   return out;
 }

@@ -9,7 +9,7 @@
 import { EntryCollector, invalidUtf8Source, type DecodedEntries } from '../entry-builder.ts';
 import type { LogLimits } from '../limits.ts';
 import { logProtoTypes } from '../proto-root.ts';
-import { levelOfText } from '../record.ts';
+import { hasOwnKeys, levelOfText, type LogLevel } from '../record.ts';
 import { LogRequestError } from '../request-error.ts';
 import { parseLabelString, streamFields } from './labels.ts';
 
@@ -50,8 +50,18 @@ function addStream(c: EntryCollector, labels: Record<string, string> | undefined
   entries.forEach((e, i) => {
     const where = `${what} entry ${i}`;
     if (typeof e.line !== 'string') return c.reject('malformed_entry', where);
-    const { trace_id: traceId = '', span_id: spanId = '', ...meta } = e.metadata;
-    const metaLevel = meta['level'] !== undefined ? levelOfText(meta['level']) : undefined;
+    // most entries carry no structured metadata: the stream's attributes are used as they are (add copies them)
+    let traceId = '';
+    let spanId = '';
+    let attributes = f.attributes;
+    let metaLevel: LogLevel | undefined;
+    if (hasOwnKeys(e.metadata)) {
+      const { trace_id: t = '', span_id: sp = '', ...meta } = e.metadata;
+      traceId = t.toLowerCase();
+      spanId = sp.toLowerCase();
+      metaLevel = meta['level'] !== undefined ? levelOfText(meta['level']) : undefined;
+      attributes = { ...f.attributes, ...meta };
+    }
     c.add(
       {
         timeUs: e.timeUs,
@@ -60,10 +70,10 @@ function addStream(c: EntryCollector, labels: Record<string, string> | undefined
         nodeId: f.nodeId,
         region: f.region,
         component: f.component,
-        traceId: traceId.toLowerCase(),
-        spanId: spanId.toLowerCase(),
+        traceId,
+        spanId,
         body: e.line,
-        attributes: { ...f.attributes, ...meta },
+        attributes,
       },
       where,
     );

@@ -1,6 +1,6 @@
 /**
- * PII masking of log lines and attribute values before anything is stored. Every rule (./rules.ts) is run over
- * the original text; candidates failing their validator are dropped; overlapping findings are resolved by
+ * PII masking of log lines and attribute values before anything is stored. Every rule (./rules.ts) whose
+ * pre-checks the text passes is run over the original text; candidates failing their validator are dropped; overlapping findings are resolved by
  * earliest start, then longest span, then rule order; the output is built in one pass. Masking never throws on
  * any input string.
  */
@@ -40,6 +40,7 @@ interface CompiledRule {
   readonly replacement: string;
   readonly validator: PiiValidator | undefined;
   readonly hint: string | undefined;
+  readonly precheck: RegExp | undefined;
   readonly order: number;
 }
 
@@ -77,7 +78,15 @@ function compile(rule: PiiRule, order: number): CompiledRule {
   if (!Number.isInteger(group) || group < 0) throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: group must be an integer >= 0`);
   if (new RegExp(`${rule.pattern}|`, flags.replace('g', '')).exec('')!.length - 1 < group)
     throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: pattern has no capture group ${group}`);
-  return { name: rule.name, re, group, replacement: rule.replacement ?? `[${rule.name}]`, validator: rule.validator, hint: rule.hint, order };
+  let precheck: RegExp | undefined;
+  if (rule.precheck !== undefined) {
+    try {
+      precheck = new RegExp(rule.precheck, flags.replace(/[gd]/g, ''));
+    } catch (e) {
+      throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: invalid precheck: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return { name: rule.name, re, group, replacement: rule.replacement ?? `[${rule.name}]`, validator: rule.validator, hint: rule.hint, precheck, order };
 }
 
 /** Masks PII in strings with a fixed rule set. */
@@ -133,6 +142,7 @@ export class PiiMasker {
     const all: Candidate[] = [];
     for (const r of this.rules) {
       if (r.hint !== undefined && !text.includes(r.hint)) continue;
+      if (r.precheck !== undefined && !r.precheck.test(text)) continue;
       r.re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = r.re.exec(text)) !== null && all.length < MAX_FINDINGS) {

@@ -1,8 +1,9 @@
 /**
  * PII masking rules as data: each rule is a regular expression (source and flags), the capture group that is
  * masked (0 = the whole match), the replacement, an optional validator that a candidate must also pass (Luhn
- * for card numbers, address parsing for IP addresses) and an optional hint (a substring without which the rule
- * cannot match, so it is skipped cheaply). The defaults cover e-mail addresses, IPv4 and IPv6 addresses, card
+ * for card numbers, address parsing for IP addresses) and optional pre-checks that every match implies, so a
+ * line that fails one skips the rule cheaply: a hint (a substring) and a precheck (a short expression without
+ * captures or validators: most log lines contain no key word, no `:` after a hex digit, no digit-dot-digit). The defaults cover e-mail addresses, IPv4 and IPv6 addresses, card
  * numbers, bearer tokens, well-known API key formats and `password=`-style pairs.
  * @see https://owasp.org/www-project-top-ten/2017/A3_2017-Sensitive_Data_Exposure (what counts as sensitive)
  * @see https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns (token prefixes)
@@ -27,6 +28,8 @@ export interface PiiRule {
   readonly validator?: PiiValidator;
   /** The rule runs only on text containing this substring (case-sensitive). */
   readonly hint?: string;
+  /** The rule runs only on text this regular expression (source, same extra flags) matches. */
+  readonly precheck?: string;
 }
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
@@ -43,13 +46,16 @@ export const DEFAULT_PII_RULES: readonly PiiRule[] = [
     flags: 'i',
     group: 1,
     replacement: '[secret]',
+    // each alternative starts with one of these words at the same word boundary
+    precheck: '\\b(?:pass|pwd|secret|client|access|refresh|token|api|private|credential)',
   },
-  { name: 'bearer', pattern: '\\b(?:bearer|token)\\s+([A-Za-z0-9\\-._~+/]{8,}=*)', flags: 'i', group: 1, replacement: '[token]' },
+  { name: 'bearer', pattern: '\\b(?:bearer|token)\\s+([A-Za-z0-9\\-._~+/]{8,}=*)', flags: 'i', group: 1, replacement: '[token]', precheck: '\\b(?:bearer|token)\\s' },
   {
     name: 'api_key',
     pattern:
       '\\b(?:(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|glpat-[A-Za-z0-9_-]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35})\\b|\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}',
     replacement: '[api_key]',
+    precheck: '[spr]k_(?:live|test)_|AKIA|gh[pousr]_|glpat-|xox[abprs]-|AIza|eyJ',
   },
   { name: 'email', pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}', hint: '@' },
   // Card numbers: 13–19 digits starting with an issuer digit 2–6 (Mastercard 2/5, Amex and JCB 3, Visa 4, Discover 6;
@@ -61,8 +67,9 @@ export const DEFAULT_PII_RULES: readonly PiiRule[] = [
     pattern: '(?<![\\d.-])(?:[2-6]\\d{12,18}|[2-6]\\d{3}([ -])\\d{4}\\1\\d{4}\\1\\d{3,4}|3[47]\\d{2}([ -])\\d{6}\\2\\d{5})(?![\\d-])',
     validator: 'luhn',
   },
-  { name: 'ipv4', pattern: `(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\.?\\w)`, validator: 'ipv4', hint: '.' },
-  { name: 'ipv6', pattern: '(?<![\\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*(?![\\w:])', validator: 'ipv6', hint: ':' },
+  { name: 'ipv4', pattern: `(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\.?\\w)`, validator: 'ipv4', hint: '.', precheck: '\\d\\.\\d' },
+  // every match has two colons, all its characters in [0-9A-Fa-f:]: the second colon follows one of them
+  { name: 'ipv6', pattern: '(?<![\\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*(?![\\w:])', validator: 'ipv6', hint: ':', precheck: '[0-9A-Fa-f:]:' },
 ];
 
 /**

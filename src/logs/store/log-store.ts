@@ -1,9 +1,10 @@
 /**
  * The log store: masked log entries with their indexed labels, on SQLite (FTS5) or PostgreSQL (tsvector + GIN)
  * through kysely (tables in ./schema.ts, migrations in ./migrations.ts). Writes are one transaction per batch:
- * on SQLite two prepared statements (entry row, FTS row) run per entry on the better-sqlite3 connection under
- * kysely, while holding kysely's connection (no statement building per batch: 2.4x the entries per CPU-second
- * of kysely's multi-row inserts); on PostgreSQL multi-row inserts. Reads: a keyset-paginated scan in time order
+ * on SQLite a prepared statement per entry row, then one statement filling the batch's FTS rows from the rows
+ * just written, on the better-sqlite3 connection under kysely while holding kysely's connection (no statement
+ * building per batch: 2.4x the entries per CPU-second of kysely's multi-row inserts); on PostgreSQL multi-row
+ * inserts. Reads: a keyset-paginated scan in time order
  * over label sets, a time range and full-text words, with a JS predicate for what SQL does not filter (line
  * filters, parsed labels) and a bound on rows read; label names and values. Bounds: retention per level (in
  * slices) and an entry count cap.
@@ -11,7 +12,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
-import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
+import { hasOwnKeys, LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
 import type { LogDatabase, LogEntriesTable } from './schema.ts';
 
@@ -46,6 +47,10 @@ export interface LogScan {
   readonly labels: readonly LabelSet[];
   /** Full-text tokens every entry must contain (lowercased letter/digit runs). */
   readonly words?: readonly string[];
+  /** Substrings (exact, case-sensitive) every entry's line must contain; checked in SQL. */
+  readonly contains?: readonly string[];
+  /** Full-text tokens every line containing all of `contains` has (used only to find candidates in the index). */
+  readonly containsWords?: readonly string[];
   readonly traceId?: string;
   readonly direction: 'forward' | 'backward';
   /** Entries to return at most. */
@@ -66,6 +71,29 @@ export interface LogScanResult {
 
 const ROWS_PER_INSERT = 400;
 const PAGE = 1000;
+/** Smallest page of a time-ordered scan. */
+const MIN_PAGE = 100;
+/**
+ * Full-text matches counted (at most) before a scan with a label and `contains` picks its plan: fewer, and the
+ * index's matches are read; as many, and the label's index is walked with the substrings checked in SQL.
+ */
+const FTS_PROBE = 4 * PAGE;
+/** Labels in the order their index is preferred to drive a scan (most distinct values first, as DWCP logs have them). */
+const DRIVER_ORDER: readonly LogLabelName[] = ['node_id', 'component', 'region', 'service', 'level'];
+
+/**
+ * The label whose index drives a scan: the first of {@link DRIVER_ORDER} with a value set. SQLite without
+ * statistics would pick any label index (level's, with a fifth of all entries, over node_id's fiftieth), so the
+ * other label columns are written `+col` in SQL to keep their indexes out.
+ */
+function driverLabel(labels: readonly LabelSet[]): LogLabelName | undefined {
+  return DRIVER_ORDER.find((l) => labels.some((s) => s.label === l && s.in !== undefined));
+}
+
+/** `instr`/`strpos` conditions: the line contains each substring. */
+function containsConditions(dialect: LogStoreDialect, contains: readonly string[]): Expression<SqlBool>[] {
+  return contains.map((c) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${sql.ref('body')}, ${c}) > 0` : sql<SqlBool>`strpos(${sql.ref('body')}, ${c}) > 0`));
+}
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
 
@@ -74,14 +102,21 @@ export function textTokens(s: string): string[] {
   return (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
 }
 
+/** The stored form of a record's attributes: a JSON object (`{}` when there are none, without serialising). */
+function attrsJson(a: Readonly<Record<string, string>>): string {
+  return hasOwnKeys(a) ? JSON.stringify(a) : '{}';
+}
+
 type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select__: infer S } ? S : LogEntriesTable[K] };
 
 function toRecord(r: Row): StoredLog {
   let attributes: Record<string, string> = {};
-  try {
-    attributes = JSON.parse(r.attrs) as Record<string, string>;
-  } catch {
-    attributes = {};
+  if (r.attrs !== '{}') {
+    try {
+      attributes = JSON.parse(r.attrs) as Record<string, string>;
+    } catch {
+      attributes = {};
+    }
   }
   return {
     id: Number(r.id),
@@ -118,8 +153,8 @@ export class LogStore {
   private readonly onClose: (() => Promise<void>) | undefined;
   private nextId: number | undefined;
   private closed = false;
-  /** SQLite: one batch of rows (ids assigned) in one transaction. */
-  private readonly sqliteInsert: ((rows: readonly Insertable<LogEntriesTable>[]) => void) | undefined;
+  /** SQLite: one batch of records, ids from `first` on, in one transaction. */
+  private readonly sqliteInsert: ((records: readonly LogRecord[], first: number) => void) | undefined;
 
   /** @throws InvalidInputError on a non-positive retention or entry cap. */
   constructor(db: Kysely<LogDatabase>, backend: LogStoreBackend, opts: LogStoreOptions, onClose?: () => Promise<void>) {
@@ -130,12 +165,13 @@ export class LogStore {
     this.dialect = backend.dialect;
     if (backend.dialect === 'sqlite') {
       const entry = backend.raw.prepare('insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-      const fts = backend.raw.prepare('insert into log_fts (rowid, body) values (?, ?)');
-      this.sqliteInsert = backend.raw.transaction((rows: readonly Insertable<LogEntriesTable>[]) => {
-        for (const r of rows) {
-          entry.run(r.id, r.time_us, r.level, r.service, r.node_id, r.region, r.component, r.trace_id, r.span_id, r.body, r.attrs);
-          fts.run(r.id, r.body);
-        }
+      // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
+      // not bound a second time and FTS5 takes them in one call
+      const fts = backend.raw.prepare('insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?');
+      this.sqliteInsert = backend.raw.transaction((records: readonly LogRecord[], first: number) => {
+        let id = first;
+        for (const r of records) entry.run(id++, r.timeUs, r.level, r.service, r.nodeId, r.region, r.component, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
+        fts.run(first, id - 1);
       });
     }
     this.opts = opts;
@@ -149,22 +185,22 @@ export class LogStore {
    */
   async insertLogs(records: readonly LogRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const rows = records.map(
-      (r): Insertable<LogEntriesTable> => ({
-        time_us: r.timeUs,
-        level: r.level,
-        service: r.service,
-        node_id: r.nodeId,
-        region: r.region,
-        component: r.component,
-        trace_id: r.traceId,
-        span_id: r.spanId,
-        body: r.body,
-        attrs: JSON.stringify(r.attributes),
-      }),
-    );
     const sqliteInsert = this.sqliteInsert;
     if (sqliteInsert === undefined) {
+      const rows = records.map(
+        (r): Insertable<LogEntriesTable> => ({
+          time_us: r.timeUs,
+          level: r.level,
+          service: r.service,
+          node_id: r.nodeId,
+          region: r.region,
+          component: r.component,
+          trace_id: r.traceId,
+          span_id: r.spanId,
+          body: r.body,
+          attrs: attrsJson(r.attributes),
+        }),
+      );
       return this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
         return rows.length;
@@ -176,12 +212,11 @@ export class LogStore {
       this.nextId = Number(r?.m ?? 0) + 1;
     }
     const first = this.nextId;
-    this.nextId += rows.length;
-    rows.forEach((r, i) => (r.id = first + i));
+    this.nextId += records.length;
     try {
       // holding kysely's connection: no kysely transaction (retention) is open while the batch runs
-      await this.db.connection().execute(async () => sqliteInsert(rows));
-      return rows.length;
+      await this.db.connection().execute(async () => sqliteInsert(records, first));
+      return records.length;
     } catch (e) {
       this.nextId = undefined;
       throw e;
@@ -197,17 +232,26 @@ export class LogStore {
    */
   async scan(q: LogScan): Promise<LogScanResult> {
     const words = (q.words ?? []).flatMap(textTokens);
-    if (this.dialect === 'sqlite' && words.length > 0 && q.direction === 'backward' && (await this.reachesLatest(q.endUs))) return this.scanNewestMatches(q, words);
+    const containsWords = (q.containsWords ?? []).flatMap(textTokens);
+    const driver = driverLabel(q.labels);
+    // with a label to walk and substrings to check in SQL, the implied words only help when they are rare
+    const newestFirst = this.dialect === 'sqlite' && q.direction === 'backward';
+    const viaIndex = containsWords.length > 0 && (driver === undefined || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
+    if (newestFirst && words.length + (viaIndex ? containsWords.length : 0) > 0 && (await this.reachesLatest(q.endUs)))
+      return this.scanNewestMatches(q, [...words, ...(viaIndex ? containsWords : [])]);
+    // walking a label's index, the substrings checked in SQL are enough: no full-text subquery for their words
+    const ftsWords = [...words, ...(viaIndex && driver === undefined ? containsWords : [])];
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
     const back = q.direction === 'backward';
     while (entries.length < q.limit && scanned < q.maxScan) {
-      const page = Math.min(PAGE, q.maxScan - scanned);
+      // pages no larger than the entries still wanted (at least MIN_PAGE): each row read may cost a page of the table
+      const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE), q.maxScan - scanned);
       let query = this.db
         .selectFrom('log_entries')
         .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-        .where((eb) => this.conditions(eb, q))
+        .where((eb) => this.conditions(eb, q, driver, ftsWords))
         .orderBy('time_us', back ? 'desc' : 'asc')
         .orderBy('id', back ? 'desc' : 'asc')
         .limit(page);
@@ -229,6 +273,13 @@ export class LogStore {
       last = { t: Number(end.time_us), id: Number(end.id) };
     }
     return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** SQLite: whether fewer than `n` entries hold all of `words` in the full-text index. */
+  private async ftsMatchesFewerThan(words: readonly string[], n: number): Promise<boolean> {
+    const match = words.map((w) => `"${w}"`).join(' ');
+    const r = await sql<{ n: number }>`select count(*) as n from (select rowid from log_fts where log_fts match ${match} limit ${n})`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0) < n;
   }
 
   /** Whether the latest-arrived entry is older than `endUs` (or the store is empty). */
@@ -254,7 +305,7 @@ export class LogStore {
         const rows = (await this.db
           .selectFrom('log_entries')
           .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q)]))
+          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q), ...containsConditions(this.dialect, q.contains ?? [])]))
           .orderBy('id', 'desc')
           .execute()) as Row[];
         for (const row of rows) {
@@ -346,14 +397,15 @@ export class LogStore {
     });
   }
 
-  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan): Expression<SqlBool> {
+  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan, driver: LogLabelName | undefined, words: readonly string[]): Expression<SqlBool> {
     const all: Expression<SqlBool>[] = [eb('time_us', '>=', q.startUs), eb('time_us', '<', q.endUs)];
+    const col = (label: LogLabelName) => (label === driver || this.dialect !== 'sqlite' ? sql.ref(label) : sql`+${sql.ref(label)}`);
     for (const s of q.labels) {
-      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : eb(s.label, 'in', [...s.in]));
-      if (s.notIn !== undefined && s.notIn.length > 0) all.push(eb(s.label, 'not in', [...s.notIn]));
+      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
+      if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
     }
     if (q.traceId !== undefined) all.push(eb('trace_id', '=', q.traceId));
-    const words = (q.words ?? []).flatMap(textTokens);
+    all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {
       if (this.dialect === 'sqlite') {
         const match = words.map((w) => `"${w}"`).join(' ');

@@ -1,14 +1,14 @@
 /**
  * The log routes: receivers POST /v1/logs (OTLP/HTTP, protobuf or JSON, optionally gzip) and POST
  * /loki/api/v1/push (Loki: JSON optionally gzip, or snappy-compressed protobuf); the Loki query API GET
- * /loki/api/v1/query_range, /loki/api/v1/labels and /loki/api/v1/label/{name}/values (so Grafana's Loki data
+ * /loki/api/v1/query_range, /loki/api/v1/query, /loki/api/v1/labels and /loki/api/v1/label/{name}/values (so Grafana's Loki data
  * source can read the monitor); and GET /api/logs for the web page.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { LOG_LEVEL_VALUES, type LogsResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
+import { LOG_LEVEL_VALUES, type LogsResponse, type LokiInstantQueryResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, LogSource } from '../deps.ts';
 import { searchLogsInScope } from '../scoped-data.ts';
@@ -75,7 +75,7 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
     throw new NotFoundError('logs are not enabled on this monitor');
   });
   for (const url of ['/v1/logs', '/loki/api/v1/push']) app.post(url, async () => ({}));
-  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/api/logs']) app.get(url, async () => ({}));
+  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/query', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/api/logs']) app.get(url, async () => ({}));
 }
 
 /**
@@ -89,6 +89,9 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   streams for a log query, a matrix for count_over_time/rate. Times Unix ns, Unix seconds or RFC3339 (default:
  *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
  *   `direction` backward (default) or forward. A query that does not parse → 400 naming the column.
+ * - GET /loki/api/v1/query?query=&time=&limit=&direction= — LogQL at one instant (`time` as above, default
+ *   now): a vector for count_over_time/rate (each series' value over its range ending at `time`), streams for a
+ *   log query (the hour up to `time`). Errors as query_range.
  * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
  * - GET /api/logs?q=&query=&level=&service=&node_id=&region=&component=&trace_id=&span_id=&start=&end=&limit= —
  *   entries, newest first: `q` words (all required, whole words), `query` a LogQL log query, `level` a comma
@@ -124,6 +127,17 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const stepMs = q.step ?? Math.max(1000, Math.floor((endUs - startUs) / 1000 / 250));
     if (!(stepMs > 0)) throw new InvalidInputError('step must be > 0');
     return logs.queryRange({ query: q.query, startUs, endUs, limit: q.limit ?? DEFAULT_LIMIT, stepMs, direction: q.direction ?? 'backward' });
+  });
+
+  const InstantSchema = z.strictObject({
+    query: z.string().min(1, 'query is required'),
+    time: lokiTime('time').optional(),
+    limit: intParam(1, MAX_LIMIT).optional(),
+    direction: z.enum(['backward', 'forward']).optional(),
+  });
+  app.get('/loki/api/v1/query', async (request): Promise<LokiInstantQueryResponse> => {
+    const q = parseQuery(request.query, { schema: InstantSchema }).values;
+    return logs.queryInstant({ query: q.query, timeUs: q.time ?? ctx.now() * 1000, limit: q.limit ?? DEFAULT_LIMIT, direction: q.direction ?? 'backward' });
   });
 
   const RangeOnly = z.strictObject(times);

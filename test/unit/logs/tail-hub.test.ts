@@ -99,6 +99,21 @@ describe('LogTailHub', () => {
     });
   });
 
+  it('reports every drop to onDropped, per client, and nothing when no entry is dropped', () => {
+    const reported: number[] = [];
+    const hub = new LogTailHub({ maxBufferedEntries: 2 }, (n) => reported.push(n));
+    const slow = hub.subscribe('{node_id="node-1"}', () => undefined);
+    hub.subscribe('{node_id="node-2"}', () => undefined);
+    hub.publish([rec(1, 'a'), rec(2, 'b')]);
+    assert.deepEqual(reported, []);
+    hub.publish([rec(3, 'c'), rec(4, 'd'), rec(5, 'e', { nodeId: 'node-2' })]);
+    assert.deepEqual(reported, [2]);
+    slow.close();
+    hub.publish([rec(6, 'f')]);
+    assert.deepEqual(reported, [2]);
+    assert.equal(hub.droppedTotal, 2);
+  });
+
   it('take(skip) leaves out entries the client already has', () => {
     const hub = new LogTailHub();
     const sub = hub.subscribe('{node_id="node-1"}', () => undefined);

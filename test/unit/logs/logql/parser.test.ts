@@ -47,6 +47,14 @@ describe('parseLogql', () => {
       { kind: 'label', matcher: { name: 'logfmt', op: '=', value: 'x' } },
     ]);
   });
+  it('parses line_format with a template, and a label filter on a label named line_format', () => {
+    assert.deepEqual((parseLogql('{a="b"} | json | line_format "{{.node_id}}: {{ .msg }}" |= "x" | line_format=`y`') as LogQuery).pipeline, [
+      { kind: 'json' },
+      { kind: 'line_format', template: '{{.node_id}}: {{ .msg }}' },
+      { kind: 'line', op: '|=', value: 'x' },
+      { kind: 'label', matcher: { name: 'line_format', op: '=', value: 'y' } },
+    ]);
+  });
   it('reads `| json != "x"` as json followed by a line filter', () => {
     assert.deepEqual((parseLogql('{a="b"} | json != "x"') as LogQuery).pipeline, [{ kind: 'json' }, { kind: 'line', op: '!=', value: 'x' }]);
   });
@@ -57,7 +65,7 @@ describe('parseLogql', () => {
     ['{a~"b"}', /column 3: expected a label matcher operator/],
     ['{a="b"', /expected "," or "}"/],
     ['{a="b"} |~ "("', /invalid regular expression/],
-    ['{a="b"} | ', /expected "json", "logfmt", a label filter/],
+    ['{a="b"} | ', /expected "json", "logfmt", "line_format", a label filter/],
     ['max(rate({a="b"}[1m]))', /unsupported function "max"/],
     ['sum({a="b"})', /expected count_over_time\(...\) or rate\(...\) inside sum/],
     ['sum(sum(rate({a="b"}[1m])))', /unsupported function "sum"/],
@@ -68,6 +76,14 @@ describe('parseLogql', () => {
     ['rate({a="b"}[0s])', /range must be > 0/],
     ['{a="b"} extra', /column 9: unexpected text after the query/],
     ['{a="\\q"}', /expected a string/],
+    ['{a="b"} | line_format "{{.a | ToUpper}}"', /column 23: invalid line_format template: unsupported action \{\{\.a \| ToUpper\}\}: only field references such as \{\{\.node_id\}\} are supported \(at character 1 of the template\)/],
+    ['{a="b"} | line_format "x {{.a"', /invalid line_format template: unclosed action "\{\{".*at character 3 of the template/],
+    ['{a="b"} | line_format "{{if .a}}x{{end}}"', /unsupported action \{\{if \.a\}\}/],
+    ['{a="b"} | line_format "{{ $x := 1 }}"', /unsupported action/],
+    ['{a="b"} | line_format "{{.}}"', /unsupported action \{\{\.\}\}/],
+    ['{a="b"} | line_format "{{.a.b}}"', /unsupported action/],
+    ['{a="b"} | line_format', /expected a label matcher operator/],
+    [`{a="b"} | line_format "${'{{.a}}'.repeat(65)}"`, /more than 64 field references/],
   ];
   for (const [q, err] of bad) it(`refuses ${JSON.stringify(q)}`, () => assert.throws(() => parseLogql(q), (e: unknown) => e instanceof LogqlParseError && err.test(e.message)));
 });
@@ -100,6 +116,7 @@ describe('parseLogql fuzzing', () => {
     fc.record({ kind: fc.constant('line' as const), op: fc.constantFrom('|~' as const, '!~' as const), value: safeRegex }),
     fc.constant({ kind: 'json' as const }),
     fc.constant({ kind: 'logfmt' as const }),
+    fc.record({ kind: fc.constant('line_format' as const), template: fc.oneof(text.filter((t) => !t.includes('{{')), fc.constantFrom('{{.a}}', '{{ .node_id }} x {{.__line__}}', 'a}}b')) }),
     fc.record({ kind: fc.constant('label' as const), matcher }),
     fc.record({ kind: fc.constant('compare' as const), name, op: fc.constantFrom('==' as const, '!=' as const, '>' as const, '>=' as const, '<' as const, '<=' as const), value: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map((v) => (Object.is(v, -0) ? 0 : v)) }),
   );

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { LogQuery } from '../../../../src/logs/logql/ast.ts';
 import { parseLogql } from '../../../../src/logs/logql/parser.ts';
-import { compilePipeline } from '../../../../src/logs/logql/pipeline.ts';
+import { compilePipeline, prefilterWords, requiredSubstrings } from '../../../../src/logs/logql/pipeline.ts';
 import type { LogRecord } from '../../../../src/logs/record.ts';
 
 function rec(body: string): LogRecord {
@@ -57,5 +57,33 @@ describe('| logfmt', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('| line_format', () => {
+  it('writes the template with the labels so far; a missing label is empty; __line__ is the current line', () => {
+    assert.deepEqual(run('{service="svc"} | json | line_format "{{.node_id}} [{{ .level }}] {{.msg}}{{.missing}} <{{.__line__}}>"', '{"msg":"peer lost"}'), {
+      labels: { service: 'svc', node_id: 'node-1', level: 'info', msg: 'peer lost' },
+      line: 'node-1 [info] peer lost <{"msg":"peer lost"}>',
+    });
+    assert.equal(run('{service="svc"} | line_format "plain text, }} kept"', 'x')?.line, 'plain text, }} kept');
+  });
+
+  it('later stages see the formatted line; earlier filters the stored one', () => {
+    assert.equal(run('{service="svc"} |= "stored" | line_format "{{.node_id}}" |= "node-1"', 'stored line')?.line, 'node-1');
+    assert.equal(run('{service="svc"} | line_format "{{.node_id}}" |= "stored"', 'stored line'), undefined);
+    assert.equal(run('{service="svc"} | logfmt | line_format "{{.msg}}" | json | a == 1', 'msg="{\\"a\\":1}"')?.line, '{"a":1}');
+  });
+
+  it('template text is never evaluated: label values with braces are written as they are', () => {
+    assert.equal(run('{service="svc"} | logfmt | line_format "{{.v}}"', 'v="{{.node_id}}"')?.line, '{{.node_id}}');
+  });
+});
+
+describe('requiredSubstrings and prefilterWords', () => {
+  it('take the |= needles before the first line_format only', () => {
+    const q = parseLogql('{a="b"} |= " timed out " != "x" |= "" | line_format "{{.a}}" |= "after"') as LogQuery;
+    assert.deepEqual(requiredSubstrings(q), [' timed out ']);
+    assert.deepEqual(prefilterWords(q), ['timed', 'out']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * PII masking: each rule on examples and look-alikes, configuration (IP masking off, rules disabled, extra
  * rules, bad patterns), the labelled corpus (every secret masked, look-alikes kept), and fast-check fuzzing —
- * masking never throws and never lets a corpus secret through, whatever text surrounds it.
+ * masking never throws and never lets a corpus secret through, whatever text surrounds it; the rules'
+ * pre-checks change no result (same output with and without them on the corpus and on fuzzed text).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -9,6 +10,7 @@ import fc from 'fast-check';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { luhnValid } from '../../../../src/logs/pii/luhn.ts';
 import { DEFAULT_PII_SETTINGS, PiiMasker } from '../../../../src/logs/pii/masker.ts';
+import { DEFAULT_PII_RULES } from '../../../../src/logs/pii/rules.ts';
 import { generatePiiCorpus, scoreMasking } from '../../../fixtures/logs/pii-corpus.ts';
 
 const m = new PiiMasker();
@@ -96,5 +98,34 @@ describe('PiiMasker fuzzing', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('PiiMasker pre-checks', () => {
+  // the same rules, in the same order, without their hints and pre-checks
+  const bare = new PiiMasker({ ...DEFAULT_PII_SETTINGS, disabledRules: DEFAULT_PII_RULES.map((r) => r.name), extraRules: DEFAULT_PII_RULES.map(({ hint: _h, precheck: _p, ...r }) => r) });
+  it('skip rules on lines they cannot match', () => {
+    assert.ok(DEFAULT_PII_RULES.filter((r) => r.precheck !== undefined).length >= 5);
+    const line = '{"level":30,"time":1764790000000,"node_id":"node-5","msg":"peer connected"}';
+    assert.equal(m.mask(line), line);
+  });
+  it('change no result on the labelled corpus', () => {
+    for (const c of generatePiiCorpus(11, 3000)) assert.equal(m.mask(c.line), bare.mask(c.line), c.line);
+  });
+  it('change no result on fuzzed text made of the rules\' characters and key words', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('password', 'client_secret', 'access_token', 'Api-Key', 'PRIVATE_KEY', 'credentials', 'Bearer ', 'token ', 'sk_live_', 'AKIA', 'ghp_', 'glpat-', 'xoxb-', 'AIza', 'eyJ', '@', '.', ':', '::', '=', '"', ' ', '_', '-', '4111', '1111', '10.0.', 'fe80', 'db8'),
+      fc.stringMatching(/^[0-9A-Za-z]{1,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (parts) => {
+        const text = parts.join('');
+        assert.equal(m.mask(text), bare.mask(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it('an invalid pre-check is refused when the masker is built', () => {
+    assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: 'x', precheck: '(' }] }), (e: unknown) => e instanceof InvalidInputError && /invalid precheck/.test(e.message));
   });
 });

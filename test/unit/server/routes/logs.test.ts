@@ -1,13 +1,13 @@
 /**
  * The log routes over the real receivers, query service and a SQLite log store in memory (responses checked
  * against the contract): OTLP and Loki pushes stored masked; LogQL through /loki/api/v1/query_range (streams
- * and matrices), labels and label values; GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
+ * and matrices, line_format) and /loki/api/v1/query (vectors and streams at an instant), labels and label values; GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
  * and 404 when logs are off.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { LogsResponse, LokiLabelsResponse, LokiQueryResponse } from '../../../../src/contract/logs.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse } from '../../../../src/contract/logs.ts';
 import { LogApi } from '../../../../src/logs/log-api.ts';
 import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
 import type { LogStore } from '../../../../src/logs/store/log-store.ts';
@@ -110,6 +110,38 @@ describe('log routes', () => {
     ]);
   });
 
+  it('instant queries: a vector per series over the range ending at time; a log query reads the hour up to time', async () => {
+    const instant = (q: string, extra: string) => get<LokiInstantQueryResponse>(`/loki/api/v1/query?query=${encodeURIComponent(q)}&${extra}`);
+    const v = await instant('sum by (node_id) (count_over_time({service="dwcp-node"}[1m]))', `time=${NOW * 1e6}`);
+    assert.equal(v.status, 200);
+    assert.deepEqual(v.body.data, {
+      resultType: 'vector',
+      result: [
+        { metric: { node_id: 'node-1' }, value: [NOW / 1000, '2'] },
+        { metric: { node_id: 'node-2' }, value: [NOW / 1000, '2'] },
+      ],
+      stats: { scannedLines: 4, truncated: false },
+    });
+    const rate = await instant('rate({level="error"}[15s])', `time=${NOW / 1000}`);
+    assert.deepEqual(rate.body.data.result, [{ metric: { service: 'dwcp-node', node_id: 'node-2', level: 'error' }, value: [NOW / 1000, String(1 / 15)] }]);
+    // no entry in the range: an empty vector
+    assert.deepEqual((await instant('count_over_time({level="error"}[1s])', `time=${NOW / 1000}`)).body.data.result, []);
+    const logs = await instant('{node_id="node-2"}', `time=${(NOW - 6000) / 1000}&direction=forward`);
+    assert.equal(logs.body.data.resultType, 'streams');
+    assert.deepEqual(logs.body.data.result.map((s) => ('values' in s ? s.values : [])), [[[`${(NOW - 10_000) * 1e6}`, 'mode switch datacenter -> internet from [ipv4]']]]);
+    // default time: now
+    assert.equal((await get<LokiInstantQueryResponse>(`/loki/api/v1/query?query=${encodeURIComponent('{node_id="node-2"}')}`)).body.data.result.length, 2);
+  });
+
+  it('| line_format rewrites the lines of query_range and /api/logs queries', async () => {
+    const q = '{node_id="node-2"} | line_format "{{.level}} on {{.node_id}}{{.nothing}}: {{.__line__}}" |= "error"';
+    const r = await get<LokiQueryResponse>(`/loki/api/v1/query_range?query=${encodeURIComponent(q)}&${range}`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.data.result.map((s) => ('values' in s ? s.values.map((x) => x[1]) : [])), [['error on node-2: peer timeout user=[email]']]);
+    const j = await get<LogsResponse>(`/api/logs?query=${encodeURIComponent('{node_id="node-1"} | json | line_format "{{.vm}}" |= "vm-1"')}&${range}`);
+    assert.equal(j.body.entries.length, 2);
+  });
+
   it('labels and label values', async () => {
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/labels?${range}`)).body.data, ['service', 'node_id', 'region', 'level', 'component']);
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}`)).body.data, ['node-1', 'node-2']);
@@ -144,6 +176,13 @@ describe('log routes', () => {
     await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('max(rate({a="b"}[1m]))')}`, /unsupported function \\"max\\"/);
     await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('rate({a="b"}[1m])')}&start=0&end=100000&step=1`, /exceed the limit/);
     await bad('/loki/api/v1/query_range', /query/);
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('{a="b"} | line_format "{{.a | printf}}"')}`, /line_format template: unsupported action.*only field references/);
+    await bad(`/loki/api/v1/query_range?query=${encodeURIComponent('{a="b"} | line_format "{{.a"')}`, /unclosed action/);
+    await bad('/loki/api/v1/query', /query/);
+    await bad(`/loki/api/v1/query?query=${encodeURIComponent('{a="b"} | line_format "{{end}}"')}`, /unsupported action/);
+    await bad(`/loki/api/v1/query?query=${encodeURIComponent('rate({a="b"})')}`, /expected a range/);
+    await bad(`/loki/api/v1/query?query=${encodeURIComponent('{a="b"}')}&time=yesterday`, /time/);
+    await bad(`/loki/api/v1/query?query=${encodeURIComponent('{a="b"}')}&step=1`, /step/);
     await bad(`/api/logs?level=loud`, /level/);
     await bad(`/api/logs?trace_id=xyz`, /32 lowercase hex/);
     await bad(`/api/logs?start=20&end=10`, /start must not be after end/);
@@ -167,7 +206,7 @@ describe('log routes when logs are off', () => {
   it('answer 404', async () => {
     const app = await buildApp(testDeps(), { checkResponses: true });
     try {
-      for (const [method, url] of [['POST', '/v1/logs'], ['POST', '/loki/api/v1/push'], ['GET', '/loki/api/v1/query_range'], ['GET', '/api/logs']] as const) {
+      for (const [method, url] of [['POST', '/v1/logs'], ['POST', '/loki/api/v1/push'], ['GET', '/loki/api/v1/query_range'], ['GET', '/loki/api/v1/query'], ['GET', '/api/logs']] as const) {
         assert.equal((await app.inject({ method, url })).statusCode, 404, url);
       }
     } finally {
