@@ -36,6 +36,12 @@ export interface PresetTuning {
   readonly ewmaSigma?: number;
   readonly seasonalSigma?: number;
   readonly relativeEntropy?: boolean;
+  /**
+   * The EWMA member draws its band (at `ewmaSigma`) but never votes (vote threshold 1: its score stays below 1
+   * for every finite deviation): under the `band` rule with `corroborate` it only corroborates shape votes, so
+   * a shape member pages only with the sample outside that band on the metric's bad side. Default false.
+   */
+  readonly ewmaBandOnly?: boolean;
   /** Samples the EWMA member learns before it judges (default: the EWMA detector's 30). */
   readonly ewmaWarmupSamples?: number;
   readonly knnCadScore?: number;
@@ -112,7 +118,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}),
       ...(t.ewmaClipSigma !== undefined ? { clipSigma: t.ewmaClipSigma } : {}),
     });
-    members.push({ detector: ewma, voteThreshold: deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level' });
+    members.push({ detector: ewma, voteThreshold: t.ewmaBandOnly === true ? 1 : deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level' });
   }
   const periodMs = o.seasonalPeriodMs ?? 86_400_000;
   if (t.hwSigma !== undefined) {
