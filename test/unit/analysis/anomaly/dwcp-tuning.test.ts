@@ -72,11 +72,16 @@ describe('DWCP_KIND_TUNING', () => {
   });
 
   it('the relative-entropy tunings (utilisation, health): never a page on a good-direction shift, nor without a band to show', () => {
-    const tunings = [DWCP_KIND_TUNING.utilization, DWCP_KIND_TUNING.health, DWCP_UTILIZATION_TUNING.network!, DWCP_UTILIZATION_TUNING.disk!];
-    for (const tuning of tunings) {
-      // Utilisation: up is bad; a 15-point step down (less load) is welcome, a 15-point step up is not.
+    // Bad side per tuning: utilisation and disk up, health down, network utilisation down (lost throughput).
+    const cases = [
+      { name: 'utilization', kind: 'utilization', tuning: DWCP_KIND_TUNING.utilization, bad: 1 },
+      { name: 'health', kind: 'health', tuning: DWCP_KIND_TUNING.health, bad: -1 },
+      { name: 'network', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.network!, bad: -1 },
+      { name: 'disk', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.disk!, bad: 1 },
+    ] as const;
+    for (const { name, kind, tuning, bad: sign } of cases) {
       const run = (step: number) => {
-        const d = createEnsemble({ kind: 'utilization' }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
+        const d = createEnsemble({ kind }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
         const rnd = noise(5);
         const alarms: { x: number; lower: number; upper: number }[] = [];
         for (let i = 0; i < 400; i++) {
@@ -86,12 +91,12 @@ describe('DWCP_KIND_TUNING', () => {
         }
         return alarms;
       };
-      assert.deepEqual(run(-15), [], 'a step in the good direction does not page');
-      const bad = run(15);
-      assert.ok(bad.length > 0, 'a step in the bad direction pages');
+      assert.deepEqual(run(-15 * sign), [], `${name}: a step in the good direction does not page`);
+      const bad = run(15 * sign);
+      assert.ok(bad.length > 0, `${name}: a step in the bad direction pages`);
       for (const a of bad) {
-        assert.ok(Number.isFinite(a.lower) && Number.isFinite(a.upper), `band [${a.lower}, ${a.upper}]`);
-        assert.ok(a.x > a.upper, `${a.x} outside [${a.lower}, ${a.upper}]`);
+        assert.ok(Number.isFinite(a.lower) && Number.isFinite(a.upper), `${name}: band [${a.lower}, ${a.upper}]`);
+        assert.ok(a.x > a.upper || a.x < a.lower, `${name}: ${a.x} outside [${a.lower}, ${a.upper}]`);
       }
     }
   });
