@@ -28,6 +28,16 @@ function keptVotes(v: Verdict): DetectorVote[] {
 }
 
 /**
+ * Whether verdict `v` can be reported as an anomaly: its expected value, band and score are finite. A verdict
+ * without them (a member with no value baseline, such as relative entropy, deciding alone, or a band member
+ * still warming up) would show an operator no band to judge the value against — the engine never opens an
+ * anomaly from it.
+ */
+export function isReportable(v: Pick<Verdict, 'expected' | 'lower' | 'upper' | 'score'>): boolean {
+  return Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper) && Number.isFinite(v.score);
+}
+
+/**
  * The anomaly of `input` judged anomalous by verdict `v`: the streak started at `startedAtMs` (Unix ms, the first
  * anomalous sample), detected at `nowMs`, by the detector named `detector`. The band is clamped to the metric's
  * physical range; the deviation is NaN (unknown) when the verdict has no band; the severity is

@@ -1,7 +1,8 @@
 /**
  * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation
  * (N consecutive anomalous samples before an anomaly opens), minimum confidence, per-series cooldown between
- * episodes, and resolution tracking. Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
+ * episodes, and resolution tracking. Only verdicts with a finite band and score open anomalies (`isReportable`).
+ * Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
  * target-down anomaly. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
  *
@@ -17,7 +18,7 @@ import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
 import { clampBand, rangeOfInput } from './anomaly-impact.ts';
-import { anomalyOf, targetDownAnomaly } from './anomaly-record.ts';
+import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 import { isPersistentDetector, snapshotShapeError, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
 
@@ -223,7 +224,7 @@ export class DetectionEngine {
       }
       const v = st.detector.update(input.value, input.timestampMs);
       if (st.persistent) this.dirty.add(input.key);
-      const bad = v.anomalous && v.confidence >= this.opts.minConfidence;
+      const bad = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
       if (bad) {
         st.calm = 0;
         if (st.streak === 0) st.streakStartTs = input.timestampMs;

@@ -50,6 +50,15 @@ import type { MetricKind } from '../../model/anomaly.ts';
 import type { PresetTuning } from './presets.ts';
 
 /**
+ * Relative entropy under the band paging rule, for the kinds it judges: it pages only when an EWMA band
+ * corroborates it — the sample outside expected ± 3 σ (the band-edge scale, ensemble.ts `BAND_EDGE_SIGMA`) on the
+ * kind's bad side. The EWMA member draws the band and never votes alone (`ewmaBandOnly`), so this pages on a
+ * subset of what relative entropy alone paged on: never without a band to show (a relative-entropy verdict has
+ * none: it was stored as [NaN, NaN]), never during the EWMA's warm-up, never on a shift in the good direction.
+ */
+const SHAPE_WITH_BAND: PresetTuning = Object.freeze({ relativeEntropy: true, ewmaSigma: 3, ewmaBandOnly: true, pageRule: 'band', corroborate: 1, muteSamples: 0 });
+
+/**
  * Tuning per metric kind (member thresholds in σ along the kind's bad direction; see the module comment for
  * the method and numbers). Per kind, the training plateau and the largest benign 2-sample z:
  * - `bandwidth`: EWMA 150 (plateau ≥ 90; benign up to ~70): in effect only catastrophic jumps — every
@@ -58,8 +67,9 @@ import type { PresetTuning } from './presets.ts';
  * - `compression`: EWMA 10 (plateau 9.5–10.5; benign ≤ 9.1).
  * - `consensus`: EWMA 3.5 (plateau 3–4; benign ≤ 2.1).
  * - `error_rate`: EWMA 17 (plateau 14–22; benign ≤ 13).
- * - `utilization`, `health`: relative entropy only (any EWMA/seasonal threshold low enough to help also fires
- *   on benign mode switches; health is a discrete state).
+ * - `utilization`, `health`: relative entropy, corroborated by an EWMA band ({@link SHAPE_WITH_BAND}; any
+ *   EWMA/seasonal threshold low enough to help on its own also fires on benign mode switches; health is a
+ *   discrete state).
  * - `generic`: NAB_TUNING.statistical with muteSamples 0 (not analysed by the DWCP monitor).
  */
 export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Object.freeze({
@@ -68,8 +78,8 @@ export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Obje
   compression: Object.freeze({ ewmaSigma: 10, muteSamples: 0 }),
   consensus: Object.freeze({ ewmaSigma: 3.5, muteSamples: 0 }),
   error_rate: Object.freeze({ ewmaSigma: 17, muteSamples: 0 }),
-  utilization: Object.freeze({ relativeEntropy: true, muteSamples: 0 }),
-  health: Object.freeze({ relativeEntropy: true, muteSamples: 0 }),
+  utilization: SHAPE_WITH_BAND,
+  health: SHAPE_WITH_BAND,
   generic: Object.freeze({ ewmaSigma: 48.4, seasonalSigma: 13.1, relativeEntropy: true, muteSamples: 0 }),
 });
 
@@ -81,10 +91,13 @@ export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Obje
  * memory EWMA 2.8 σ, CPU not analysed, network and disk relative entropy → P 0.989, R 1.00, 2/21 benign runs
  * alerting, p95 delay 6.5 s (the slow leak is found after 23–36 s). Resource types not listed use
  * {@link DWCP_KIND_TUNING}.utilization; `null` = not analysed (see LIVE_EXCLUDED in src/monitor/live-detector.ts).
+ * Network utilisation is judged downwards: on a DWCP node it is the share of the link the migrations use, so a
+ * drop is lost throughput (the mild throughput drops are seen there first) and a rise is more work done on the
+ * same link (a throughput gain after a deploy); saturation is the capacity forecast's concern, not a page.
  */
 export const DWCP_UTILIZATION_TUNING: Readonly<Record<string, PresetTuning | null>> = Object.freeze({
   memory: Object.freeze({ ewmaSigma: 2.8, muteSamples: 0 }),
   cpu: null,
-  network: Object.freeze({ relativeEntropy: true, muteSamples: 0 }),
-  disk: Object.freeze({ relativeEntropy: true, muteSamples: 0 }),
+  network: Object.freeze({ ...SHAPE_WITH_BAND, direction: 'down' }),
+  disk: SHAPE_WITH_BAND,
 });

@@ -30,10 +30,13 @@
  * members then only add to the explanation and the confidence, and the combined score counts them only while a
  * level or trend member votes (so a threshold sweep cannot page on them alone either). Corroboration
  * (`corroborate` = r in (0, 1]): a shape vote also pages when a level member's sample lies beyond r of its band's
- * half-width; the alarm then reports that member's band narrowed to r (expected ± r·half-width), so the sample is
- * outside the band shown. `any` (the rule before roles existed): any vote pages.
+ * half-width on the side of its bad direction (the member's score is above 0: directional members score only
+ * deviations along the metric's bad direction); the alarm then reports that member's band narrowed to r
+ * (expected ± r·half-width), so the sample is outside the band shown. `any` (the rule before roles existed): any vote pages.
  *
- * Deviation: members draw their bands at thresholds on their own scales (3.5 σ for one, 15 robust σ for another),
+ * Band shown: under either rule, that of the voting level/trend member with the largest calibrated score when
+ * one votes (so a sample a member pages on is outside the band shown with it), else the first member's that has
+ * one. Deviation: members draw their bands at thresholds on their own scales (3.5 σ for one, 15 robust σ for another),
  * so their z-scores are not comparable. The ensemble reports the deviation of the sample from the band it shows,
  * on one scale ({@link edgeDeviation}): {@link BAND_EDGE_SIGMA} σ-equivalents on the band's edge, proportional
  * to the distance from the expected value in half-widths. Band and deviation always come from the same member.
@@ -255,7 +258,9 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
           const cal = s >= t ? (t >= 1 ? 1 : 0.5 + (0.5 * (s - t)) / (1 - t)) : (0.5 * s) / t;
           if (cal > calibrated) calibrated = cal;
           if (bandRule && m.role === 'shape' && voted) shapeVoted = true;
-          if (bandRule && m.role === 'level' && this.opts.corroborate > 0) {
+          // Only a level member whose sample deviates in its bad direction (score > 0: directional members
+          // score 0 on the good side) corroborates: a shift the metric's owner welcomes is no evidence of harm.
+          if (bandRule && m.role === 'level' && this.opts.corroborate > 0 && s > 0) {
             const half = v.upper - v.expected;
             const ratio = half > 0 ? Math.abs(value - v.expected) / half : 0;
             if (ratio > supportRatio) {
@@ -263,9 +268,9 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
               support = v;
             }
           }
-          if (bandRule && m.role !== 'shape') {
+          if (m.role !== 'shape') {
             if (cal > bandCalibrated) bandCalibrated = cal;
-            if (voted && cal > pagerCal && Number.isFinite(v.lower) && Number.isFinite(v.upper)) {
+            if (voted && cal > pagerCal && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) {
               pager = v;
               pagerCal = cal;
             }
@@ -276,8 +281,8 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
         voteWeight += m.weight;
         voteCount++;
       }
-      // Expected value and band come from the first member that has them; the deviation is measured against
-      // whichever band is finally shown (below). Without any band, the largest member |z| is all there is.
+      // Without a voting level/trend member, expected value and band come from the first member that has them;
+      // the deviation is measured against whichever band is finally shown (below). Without any band, the largest member |z| is all there is.
       if (band === null && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) band = v;
       if (Math.abs(v.deviation) > Math.abs(deviation)) deviation = v.deviation;
     }
@@ -296,7 +301,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
         band = { ...sv, lower: sv.expected - w, upper: sv.expected + w };
         pageable = true;
       } else if (c === 'calibrated') combined = Math.min(bandCalibrated, 0.4999);
-    }
+    } else if (pager !== null) band = pager as Verdict;
     if (band !== null) deviation = edgeDeviation(value, band);
     let muted = false;
     let anomalous = false;

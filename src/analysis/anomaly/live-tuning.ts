@@ -17,9 +17,9 @@
  * band rule, plus the CUSUM trend member on memory utilisation (slow leaks). Measured on the recorded scenario
  * inputs (seeds 1–3): the Holt-Winters/CUSUM members on every DWCP kind page on the hybrid node's benign link-mode
  * switches (a 6× throughput jump for ~30 s in every run; 21/21 benign runs alerting), so they are not used there.
- * Series whose DWCP tuning was relative entropy alone (network and disk utilisation, health) cannot page under
- * the band rule and are left out, as CPU utilisation already was: the mild throughput drops that only relative
- * entropy on network utilisation saw are then missed (see the docs).
+ * Series whose DWCP tuning is relative entropy (network and disk utilisation, health; on the default ensemble it
+ * pages only corroborated by a band-only EWMA member) are left out, as CPU utilisation already was: the mild
+ * throughput drops that only relative entropy on network utilisation saw are then missed (see the docs).
  */
 import type { MetricKind } from '../../model/anomaly.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from './dwcp-tuning.ts';
@@ -38,8 +38,10 @@ const LEAK_CUSUM = Object.freeze({ k: 1, arl0: 1e6 });
 
 function banded(t: PresetTuning | null | undefined): PresetTuning | null {
   if (t === null || t === undefined) return null;
-  // A tuning with no level member (relative entropy alone) cannot page under the band rule: not analysed.
-  if (t.ewmaSigma === undefined && t.seasonalSigma === undefined && t.hwSigma === undefined) return null;
+  // A tuning with no voting level member (relative entropy alone, or corroborated by a band-only EWMA: the DWCP
+  // tuning of network/disk utilisation and health, not measured with this preset) is left out: not analysed.
+  const ewmaVotes = t.ewmaSigma !== undefined && t.ewmaBandOnly !== true;
+  if (!ewmaVotes && t.seasonalSigma === undefined && t.hwSigma === undefined) return null;
   return Object.freeze({ ...t, pageRule: 'band' as const });
 }
 

@@ -11,6 +11,7 @@ import { readingOf, votesOf, type StreamingDetector, type VerdictReading } from 
 import { createEnsemble } from '../../analysis/anomaly/presets.ts';
 import { createStatisticalDetector, KIND_DEFAULTS, type StatisticalOptions } from '../../analysis/anomaly/statistical.ts';
 import { liveDetectorFactory } from '../../monitor/live-detector.ts';
+import { isReportable } from '../../monitor/anomaly-record.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
@@ -56,7 +57,7 @@ const MAX_ROWS = 5_000_000;
 /**
  * Runs a detector over `points` and returns the reported anomalies (after confidence floor and cooldown), in
  * time order: one row per episode (consecutive anomalous samples; it ends after 3 normal samples), at its first
- * sample. Non-finite values are skipped. `statistical` applies `options` itself; `ensemble` (the monitor's
+ * sample; as in the monitor, only verdicts with a finite band and score count. Non-finite values are skipped. `statistical` applies `options` itself; `ensemble` (the monitor's
  * default detector: the statistical ensemble with the tuning of `kind`), `ensemble-live` (the live ensemble with
  * the live tuning of `kind`, live-tuning.ts) and `full` (CAD OSE + statistical members, NAB tuning) take only `minConfidence` and `cooldownMs` from `options`, applied to their alarms (the live monitor's
  * engine additionally needs two consecutive anomalous samples; this offline command reports the first).
@@ -87,7 +88,8 @@ export function detectSeries(
   let calm = 0;
   for (const p of points) {
     const v = d.update(p.value, p.timestampMs);
-    const bad = v.anomalous && v.confidence >= minConfidence;
+    // As the monitor's engine: no anomaly without a finite band and score to show (isReportable).
+    const bad = v.anomalous && v.confidence >= minConfidence && isReportable(v);
     if (!bad) {
       if (open && ++calm >= RESOLVE_AFTER) open = false;
       continue;

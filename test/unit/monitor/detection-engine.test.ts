@@ -62,6 +62,23 @@ test('the anomaly records where it started, when it was detected, and explains i
   assert.equal(a.detector, 'threshold');
 });
 
+test('a verdict without a finite band or score never opens an anomaly (nothing is shown as [NaN, NaN])', () => {
+  // A member with no value baseline (relative entropy) deciding alone: anomalous, band and expected unknown.
+  const bandless = (over: Partial<Verdict>) => (): StreamingDetector => ({
+    name: 'bandless',
+    update: (value: number): Verdict => ({ ...NOT_JUDGED, warmingUp: false, anomalous: value > 10, score: 1, confidence: 1, expected: 5, lower: 0, upper: 10, ...over }),
+    stateBytes: () => 0,
+  });
+  const run = (over: Partial<Verdict>) => {
+    const e = new DetectionEngine({ factory: bandless(over), detectorName: 'bandless', minConfidence: 0.8, confirmSamples: 1, cooldownMs: 0, resolveAfterSamples: 2, maxSeries: 10, kinds: new Set(['bandwidth']) });
+    return inputs([1, 20, 20, 20]).flatMap((batch, i) => e.process(batch, i).opened);
+  };
+  assert.equal(run({}).length, 1, 'control: the same detector with a band opens one anomaly');
+  for (const over of [{ expected: Number.NaN, lower: Number.NaN, upper: Number.NaN }, { lower: Number.NaN }, { upper: Number.POSITIVE_INFINITY }, { score: Number.NaN }]) {
+    assert.deepEqual(run(over), [], JSON.stringify(over));
+  }
+});
+
 test('cooldown: a second episode within the cooldown does not open a new anomaly', () => {
   const e = engine(1, 10_000);
   const steps = inputs([20, 1, 1, 20, 1, 1, 1, 1, 1, 1, 1, 1, 1, 20]);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DWCP_KIND_TUNING } from '../../../../src/analysis/anomaly/dwcp-tuning.ts';
+import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../../../../src/analysis/anomaly/dwcp-tuning.ts';
 import { createEnsemble } from '../../../../src/analysis/anomaly/presets.ts';
 import { KIND_DEFAULTS } from '../../../../src/analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../../../../src/model/anomaly.ts';
@@ -69,5 +69,35 @@ describe('DWCP_KIND_TUNING', () => {
     assert.equal(alarms, 0);
     // EWMA σ ≈ 0.058 (uniform ±0.1): +5 is ~85 σ, far above the 6 σ threshold.
     assert.equal(d.update(15, T0 + 150_000).anomalous, true);
+  });
+
+  it('the relative-entropy tunings (utilisation, health): never a page on a good-direction shift, nor without a band to show', () => {
+    // Bad side per tuning: utilisation and disk up, health down, network utilisation down (lost throughput).
+    const cases = [
+      { name: 'utilization', kind: 'utilization', tuning: DWCP_KIND_TUNING.utilization, bad: 1 },
+      { name: 'health', kind: 'health', tuning: DWCP_KIND_TUNING.health, bad: -1 },
+      { name: 'network', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.network!, bad: -1 },
+      { name: 'disk', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.disk!, bad: 1 },
+    ] as const;
+    for (const { name, kind, tuning, bad: sign } of cases) {
+      const run = (step: number) => {
+        const d = createEnsemble({ kind }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
+        const rnd = noise(5);
+        const alarms: { x: number; lower: number; upper: number }[] = [];
+        for (let i = 0; i < 400; i++) {
+          const x = 50 + 2 * rnd() + (i >= 300 ? step : 0);
+          const v = d.update(x, T0 + i * 1000);
+          if (v.anomalous) alarms.push({ x, lower: v.lower, upper: v.upper });
+        }
+        return alarms;
+      };
+      assert.deepEqual(run(-15 * sign), [], `${name}: a step in the good direction does not page`);
+      const bad = run(15 * sign);
+      assert.ok(bad.length > 0, `${name}: a step in the bad direction pages`);
+      for (const a of bad) {
+        assert.ok(Number.isFinite(a.lower) && Number.isFinite(a.upper), `${name}: band [${a.lower}, ${a.upper}]`);
+        assert.ok(a.x > a.upper || a.x < a.lower, `${name}: ${a.x} outside [${a.lower}, ${a.upper}]`);
+      }
+    }
   });
 });

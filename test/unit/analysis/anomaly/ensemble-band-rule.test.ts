@@ -61,6 +61,22 @@ describe('ensemble band paging rule', () => {
     assert.equal(mk(0.8).update(14, 0).anomalous, false);
   });
 
+  it('corroboration is directional: a level member beyond r on its good side (score 0) does not corroborate', () => {
+    // A directional member scores 0 for a deviation in the good direction, however far.
+    const goodSide = scripted('level', { score: 0, expected: 10, lower: 4, upper: 16, deviation: -3 });
+    const e = new EnsembleDetector([{ detector: goodSide, voteThreshold: 0.5, role: 'level' }, { detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band', corroborate: 0.5 });
+    assert.equal(e.update(1, 0).anomalous, false);
+  });
+
+  it('under the any rule too, the band shown is that of the voting level member, so the sample is outside it', () => {
+    const wide = scripted('wide', { score: 0.1, expected: 10, lower: 0, upper: 40, deviation: 0.3 });
+    const voter = scripted('voter', { anomalous: true, score: 0.8, expected: 10, lower: 6, upper: 14, deviation: 5 });
+    const e = new EnsembleDetector([{ detector: wide, voteThreshold: 0.5, role: 'level' }, { detector: voter, voteThreshold: 0.5, role: 'level' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'any' });
+    const v = e.update(20, 0);
+    assert.equal(v.anomalous, true);
+    assert.deepEqual([v.lower, v.upper], [6, 14]);
+  });
+
   it('the default rule is any (older presets); a band rule without level or trend members and bad options are rejected', () => {
     assert.equal(new EnsembleDetector([{ detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5 }).update(1, 0).anomalous, true);
     assert.throws(() => new EnsembleDetector([{ detector: shapeVote(), voteThreshold: 1, role: 'shape' }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' }), InvalidInputError);
