@@ -84,13 +84,28 @@ interface ProbeRow {
   readonly eventLoopLagP99MedianSeconds: number;
   readonly scrapeMsP50: number;
   readonly scrapeMsP99: number;
+  /** Targets that did not answer the final series count (their series are missing from `seriesExposed`). */
+  readonly targetsUnansweredAtEnd: number;
   readonly prometheusScrapeMsP99: number | null;
 }
 
+/** Every request of the probe gives up after this long, so an overloaded process cannot hang the run. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 async function json<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return (await res.json()) as T;
+}
+
+/** The body of `url`, or undefined when it does not answer 200 within the request timeout. */
+async function textOrUndefined(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    return res.ok ? await res.text() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function probe(nodes: number, durationS: number, prometheus: string | undefined): Promise<ProbeRow> {
@@ -149,15 +164,20 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
         monitorDown.add(a.id);
         if (!prom || promUp.get(a.id) !== false) falseDowns++;
       }
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = (await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '';
       const lag = gaugeOf(metrics, 'nodejs_eventloop_lag_p99_seconds');
       if (lag !== undefined) lags.push(lag);
       progress(`${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`);
     }
     const anomalies = await json<AnomaliesResponse>(`http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`);
     let exposed = 0;
-    for (const t of targets) exposed += seriesIn(await (await fetch(`http://${t.address}/metrics`)).text());
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    let unanswered = 0;
+    for (const t of targets) {
+      const body = await textOrUndefined(`http://${t.address}/metrics`);
+      if (body === undefined) unanswered++;
+      else exposed += seriesIn(body);
+    }
+    const metrics = (await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '';
     const finalTargets = await json<TargetsResponse>(`http://127.0.0.1:${port}/api/v1/targets`);
     const { loadavg } = await import('node:os');
     return {
@@ -169,6 +189,7 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       prometheusDownVerdicts: prom ? promDownVerdicts : null,
       upAnomalies: anomalies.data.filter((a) => a.metric === 'up').length,
       seriesExposed: exposed,
+      targetsUnansweredAtEnd: unanswered,
       seriesTracked: gaugeOf(metrics, 'dwcp_monitor_series') ?? NaN,
       targetWarnings: finalTargets.data.activeTargets.filter((a) => a.lastWarning !== '').map((a) => `${a.id}: ${a.lastWarning}`),
       eventLoopLagP99MaxSeconds: lags.length ? Math.max(...lags) : NaN,
@@ -206,7 +227,7 @@ process.stdout.write(
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
+        `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed}${r.targetsUnansweredAtEnd ? ` (${r.targetsUnansweredAtEnd} targets unanswered)` : ''} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
     ),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
