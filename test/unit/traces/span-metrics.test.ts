@@ -56,7 +56,7 @@ describe('span metrics', () => {
     assert.equal(find('dwcp.migration', 'STATUS_CODE_ERROR'), 1);
     assert.equal(calls.find((v) => v.labels['span_name'] === 'dwcp.amst.transfer')?.labels['span_kind'], 'SPAN_KIND_CLIENT');
     const dur = await values(registry, 'dwcp_monitor_span_duration_seconds');
-    const sum = dur.find((v) => v.metricName === 'dwcp_monitor_span_duration_seconds_sum' && v.labels['span_name'] === 'dwcp.migration' && v.labels['status_code'] === 'STATUS_CODE_OK');
+    const sum = dur.find((v) => (v as { metricName?: string }).metricName === 'dwcp_monitor_span_duration_seconds_sum' && v.labels['span_name'] === 'dwcp.migration' && v.labels['status_code'] === 'STATUS_CODE_OK');
     assert.equal(sum?.value, 8);
   });
 
