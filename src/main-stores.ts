@@ -25,6 +25,8 @@ import { openPostgresStore } from './store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from './store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from './store/tsdb/open.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from './traces/store/open.ts';
+import type { ExemplarStore } from './traces/exemplars/exemplar-store.ts';
+import { openPostgresExemplarStore, openSqliteExemplarStore } from './traces/exemplars/open.ts';
 import type { TraceStore } from './traces/store/trace-store.ts';
 
 /**
@@ -121,6 +123,23 @@ export async function openTraceStore(config: MonitorConfig): Promise<TraceStore 
   if (s.type === 'postgres' && t.path === undefined) return openPostgresTraceStore({ url: s.url }, opts);
   const path = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
   return openSqliteTraceStore(path, opts);
+}
+
+/** Exemplars kept at most (the oldest beyond are removed and counted in dwcp_monitor_exemplars_dropped_total). */
+export const MAX_EXEMPLARS = 100_000;
+
+/**
+ * Opens the exemplar store when traces are enabled (exemplars link metrics to traces): `exemplars.db` beside the
+ * span store's SQLite file, or the same PostgreSQL database; retention as the spans'.
+ */
+export async function openExemplarStore(config: MonitorConfig, registry: Registry): Promise<ExemplarStore | undefined> {
+  const t = config.traces;
+  if (!t.enabled) return undefined;
+  const opts = { retentionMs: t.retention, maxExemplars: MAX_EXEMPLARS, registry };
+  const s = sqlLocation(config.storage);
+  if (s.type === 'postgres' && t.path === undefined) return openPostgresExemplarStore({ url: s.url }, opts);
+  const base = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
+  return openSqliteExemplarStore(base === ':memory:' ? base : join(dirname(base), 'exemplars.db'), opts);
 }
 
 /** Opens the log store when logs are enabled: SQLite beside the sample store, or the same PostgreSQL database. */

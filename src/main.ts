@@ -19,7 +19,9 @@ import { CATALOG, metricsOf } from './catalog/index.ts';
 import { sqlLocation, type MonitorConfig } from './config.ts';
 import { createHostCollector } from './ingest/host.ts';
 import { startOps } from './main-ops.ts';
-import { checkAuthMode, exportRenderer, logApi, openAuth, openDashboardStore, openLogStore, openStore, openTraceStore } from './main-stores.ts';
+import { checkAuthMode, exportRenderer, logApi, openAuth, openDashboardStore, openExemplarStore, openLogStore, openStore, openTraceStore } from './main-stores.ts';
+import type { ScrapedExemplar } from './ingest/openmetrics.ts';
+import { queryExemplars } from './traces/exemplars/exemplar-api.ts';
 import { Scraper } from './ingest/scraper.ts';
 import { OTHER_SHARD, partitionTargets, targetAddress } from './ingest/shard.ts';
 import type { TargetStatus } from './model/status.ts';
@@ -139,6 +141,12 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     await traceStore?.close();
     throw e;
   });
+  const exemplarStore = await openExemplarStore(config, registry).catch(async (e: unknown) => {
+    await store.close();
+    await traceStore?.close();
+    await logStore?.close();
+    throw e;
+  });
 
   const ts = config.traces.tailSampling;
   const traceApi = traceStore
@@ -214,6 +222,12 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     onSamples: (target, samples, _startMs, outcome, types) => pipeline.ingest({ target, samples, outcome, types }),
     onError: (t, e) => log.error({ err: e, target: t.id }, 'processing a scrape batch failed'),
     onOverload: overloadWarner(log, clock),
+    ...(exemplarStore
+      ? {
+          onExemplars: (t: TargetStatus, list: ScrapedExemplar[], invalid: number, startMs: number) =>
+            void exemplarStore.add(list.map((e) => ({ ...e, timestampMs: e.timestampMs ?? startMs })), invalid).catch((e: unknown) => log.error({ err: e, target: t.id }, 'storing exemplars failed')),
+        }
+      : {}),
     now: clock,
     limits,
     redirects: L.redirects,
@@ -344,6 +358,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         health: () => alerting.health(),
       },
       ...(traceApi ? { traces: traceApi } : {}),
+      ...(exemplarStore ? { exemplars: { query: (expr: string, startMs: number, endMs: number) => queryExemplars(exemplarStore, expr, startMs, endMs) } } : {}),
       ...(logs ? { logs } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
@@ -380,6 +395,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       : []),
     ...(logStore
       ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await logStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'log retention failed') })]
+      : []),
+    ...(exemplarStore
+      ? [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await exemplarStore.applyRetention(clock())), onError: (e) => log.error({ err: e }, 'exemplar retention failed') })]
       : []),
     ...(logStore
       ? [
@@ -429,6 +447,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await store.close();
         await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
+        await exemplarStore?.close();
         await selfLog?.flush();
         await logStore?.close();
         await dashboardStore?.close();

@@ -40,7 +40,8 @@ type Created =
 
 /**
  * Registers one prom-client metric per definition in `registry`, with the catalog's name, help, label names
- * (in catalog order) and, for histograms, the catalog's buckets.
+ * (in catalog order) and, for histograms, the catalog's buckets. Histograms marked `exemplars` are created with
+ * prom-client's `enableExemplars`: they take the object form `observe({ labels, value, exemplarLabels })`.
  *
  * @param registry a dedicated `Registry` (not prom-client's global `register`)
  * @param defs catalog definitions, usually `metricsOf('v1')` etc. from `src/catalog`
@@ -64,10 +65,13 @@ export function createCatalogMetrics(registry: Registry, defs: readonly MetricDe
         if (!def.buckets || def.buckets.length === 0) {
           throw new InvalidInputError(`histogram ${def.name} has no buckets in the catalog`);
         }
-        byName.set(def.name, {
-          type: 'histogram',
-          metric: new Histogram({ ...common, buckets: [...def.buckets] }),
-        });
+        // prom-client refuses exemplars on a text-format registry at construction, although its text rendering
+        // simply leaves them out: such a histogram is registered after construction, so the registry serves both
+        // formats (OpenMetrics through src/sdk/openmetrics.ts).
+        const exemplars = def.exemplars === true;
+        const metric = new Histogram({ ...common, buckets: [...def.buckets], enableExemplars: exemplars, registers: exemplars ? [] : [registry] });
+        if (exemplars) registry.registerMetric(metric);
+        byName.set(def.name, { type: 'histogram', metric });
         break;
       }
     }

@@ -66,4 +66,10 @@ export interface MetricDef<N extends string = string> {
   readonly criticality?: { readonly level: Criticality; readonly why: string };
   /** A counter of stored state that the monitor keeps across restarts (src/monitor/persisted-counters.ts). */
   readonly persisted?: true;
+  /**
+   * A latency histogram whose buckets carry OpenMetrics exemplars (`trace_id`, `span_id` of the observed
+   * operation's span), exposed when the scraper negotiates OpenMetrics.
+   * @see https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md#exemplars
+   */
+  readonly exemplars?: true;
 }

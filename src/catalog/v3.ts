@@ -71,7 +71,7 @@ export const V3_METRICS = [
   { name: 'dwcp_v3_component_latency_seconds', type: 'histogram', help: 'Operation latency per component.', unit: 'seconds', labels: ['node_id', 'component'], buckets: exponentialBuckets(0.0001, 2, 15), group: 'v3', area: 'system', anomalyKind: 'latency', source: S0 },
   { name: 'dwcp_v3_component_errors_total', type: 'counter', help: 'Errors per component and error type.', unit: 'count', labels: ['node_id', 'component', 'error_type'], group: 'v3', area: 'system', anomalyKind: 'error_rate', source: S0 },
   // Migration
-  { name: 'dwcp_v3_migration_duration_seconds', type: 'histogram', help: 'DWCP v3 VM migration duration per mode.', unit: 'seconds', labels: NM, buckets: exponentialBuckets(1, 2, 12), group: 'v3', area: 'migration', anomalyKind: 'latency', source: S0 },
+  { name: 'dwcp_v3_migration_duration_seconds', type: 'histogram', help: 'DWCP v3 VM migration duration per mode.', unit: 'seconds', labels: NM, buckets: exponentialBuckets(1, 2, 12), group: 'v3', area: 'migration', anomalyKind: 'latency', source: S0, exemplars: true },
   {
     name: 'dwcp_v3_migration_memory_bytes_total', type: 'counter', help: 'Guest memory of the VMs whose successful DWCP v3 migrations dwcp_v3_migration_duration_seconds observed, per mode, counted once per migration before compression or page re-sends: duration sum / memory bytes per interval is the migration time per byte.', unit: 'bytes', labels: NM, group: 'v3', area: 'migration', anomalyKind: 'generic',
     source: 'new: the v3 side of dwcp_migration_memory_bytes_total (the rollout decision judges migration time per byte of guest memory); dwcp_v3_bytes_transferred_total counts bytes sent after compression, which depend on the version',

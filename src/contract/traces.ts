@@ -120,3 +120,19 @@ export const NamesResponseSchema = z.strictObject({
   errors: listOf(JaegerErrorSchema).nullable(),
 });
 export type NamesResponse = z.infer<typeof NamesResponseSchema>;
+
+/**
+ * Body of GET /api/v1/query_exemplars, as Prometheus sends it: per series (labels with `__name__`) its exemplars,
+ * each with its labels (`trace_id`, `span_id`), value as a string and timestamp in Unix seconds.
+ * @see https://prometheus.io/docs/prometheus/latest/querying/api/#querying-exemplars
+ */
+export const ExemplarsResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: listOf(
+    z.strictObject({
+      seriesLabels: z.record(z.string(), z.string()),
+      exemplars: listOf(z.strictObject({ labels: z.record(z.string(), z.string()), value: z.string(), timestamp: z.number() })),
+    }),
+  ),
+});
+export type ExemplarsResponse = z.infer<typeof ExemplarsResponseSchema>;

@@ -1,12 +1,14 @@
 /**
  * One HTTP scrape: fetch with a deadline, follow redirects by policy, read the body within its size limit and
- * parse the text exposition. The deadline timer records how late it ran, so a timeout caused by the monitor's own
+ * parse the text exposition (OpenMetrics when the target answers with it: negotiated as Prometheus does, with
+ * exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a timeout caused by the monitor's own
  * blocked event loop is told apart from a slow target.
  */
 import { PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
 import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
 import { parseExposition } from './exposition.ts';
+import { fromOpenMetrics, isOpenMetricsContentType, type ScrapedExemplar } from './openmetrics.ts';
 import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
 
 /** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
@@ -28,7 +30,18 @@ export interface HttpScrapeOptions {
   readonly onTypes?: (types: FamilyTypes) => void;
   /** `Authorization` header value sent with the scrape (and with redirects, which stay on the same host by default). */
   readonly authorization?: string | undefined;
+  /**
+   * Receives the exemplars of an OpenMetrics answer and the number of malformed ones dropped (their samples are
+   * kept), when the body parsed.
+   */
+  readonly onExemplars?: (exemplars: ScrapedExemplar[], invalid: number) => void;
 }
+
+/**
+ * The scrape's `Accept` header, as Prometheus sends it: OpenMetrics 1.0.0, then 0.0.1, then the 0.0.4 text format.
+ * @see https://prometheus.io/docs/instrumenting/content_negotiation/
+ */
+export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 /** A scrape deadline that records how late its timer ran (the monitor's event loop lag at the deadline). */
 interface Deadline {
@@ -83,7 +96,7 @@ function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: n
 
 /** The scrape's request headers; credentials only go to the target's own host (never to a redirect elsewhere). */
 function requestHeaders(o: HttpScrapeOptions, sameHost: boolean): Record<string, string> {
-  const headers: Record<string, string> = { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' };
+  const headers: Record<string, string> = { accept: SCRAPE_ACCEPT };
   if (o.authorization !== undefined && sameHost) headers.authorization = o.authorization;
   return headers;
 }
@@ -111,8 +124,12 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
     return httpFailure(res.status);
   }
   try {
-    const text = await readBody(res, o.maxBodyBytes);
-    const parsed = parseExposition(text, { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes });
+    const body = await readBody(res, o.maxBodyBytes);
+    const om = isOpenMetricsContentType(res.headers.get('content-type')) ? fromOpenMetrics(body) : undefined;
+    // readBody held the body to the size limit; the rewritten OpenMetrics text may be a little longer (`_total`
+    // family names, timestamps in ms), so only the received body is measured.
+    const parsed = om ? parseExposition(om.text, { defaultTimestampMs: o.startMs }) : parseExposition(body, { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes });
+    if (om) o.onExemplars?.(om.exemplars, om.invalidExemplars);
     o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
     return parsed.samples;
   } catch (e) {

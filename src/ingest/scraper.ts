@@ -13,6 +13,10 @@
  * a whole with the limit as its error). Redirects are followed only to the target's own host by default.
  * Overload: a scrape whose deadline timer ran late because the monitor's event loop was blocked is reported as
  * `skipped_overload` — no samples, no `up`, health unchanged — because its timeout says nothing about the target.
+ * Exemplars: targets answering in OpenMetrics (negotiated as Prometheus does) hand their exemplars to
+ * `onExemplars`, with the same target labels as the samples.
+ * Length (over 400 lines): one job, the scrape loop; fetching, parsing, limits and outcomes are already in their
+ * own modules, and what remains shares the per-target state.
  */
 import { getMetric } from '../catalog/index.ts';
 import { ConfigError, NotFoundError } from '../errors.ts';
@@ -20,6 +24,7 @@ import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { FamilyTypes } from './exposition-families.ts';
 import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
+import type { ScrapedExemplar } from './openmetrics.ts';
 import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
 import { checkScrapeLimits } from './scrape-limits.ts';
 import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
@@ -117,6 +122,12 @@ export interface ScraperOptions {
   readonly overloadToleranceMs?: number;
   /** Called for every scrape skipped because the monitor was overloaded. Must not throw. */
   readonly onOverload?: (target: TargetStatus, lateMs: number) => void;
+  /**
+   * Receives the exemplars of a successful OpenMetrics scrape (series labels with the target labels applied, as
+   * the samples' are), the number of malformed exemplars dropped, and the scrape start (Unix ms, the time of
+   * exemplars without a timestamp), after `onSamples`. Must not throw.
+   */
+  readonly onExemplars?: (target: TargetStatus, exemplars: ScrapedExemplar[], invalid: number, scrapeStartMs: number) => void;
 }
 
 const DEFAULT_INTERVAL_MS = 1000;
@@ -167,6 +178,7 @@ export class Scraper {
   private readonly redirects: RedirectPolicy;
   private readonly overloadToleranceMs: number;
   private readonly onOverload: ((t: TargetStatus, lateMs: number) => void) | undefined;
+  private readonly onExemplars: ScraperOptions['onExemplars'];
   private started = false;
   private readonly upName = getMetric('up').name;
   private readonly durationName = getMetric('scrape_duration_seconds').name;
@@ -182,6 +194,7 @@ export class Scraper {
     this.redirects = opts.redirects ?? 'same-host';
     this.overloadToleranceMs = opts.overloadToleranceMs ?? DEFAULT_OVERLOAD_TOLERANCE_MS;
     this.onOverload = opts.onOverload;
+    this.onExemplars = opts.onExemplars;
   }
 
   /**
@@ -318,11 +331,12 @@ export class Scraper {
     const startMs = this.now();
     const t0 = performance.now();
     let types = NO_TYPES;
+    let exemplars: { list: ScrapedExemplar[]; invalid: number } | undefined;
     const fetched = isInProcess(st.cfg)
       ? collectFrom(st.cfg.source, startMs)
       : await this.fetchAndParse(st, st.cfg, startMs, (t) => {
           types = t;
-        });
+        }, this.onExemplars ? (list, invalid) => void (exemplars = { list, invalid }) : undefined);
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
     const relabelled = Array.isArray(fetched) ? this.relabel(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
@@ -347,7 +361,14 @@ export class Scraper {
     } catch (e) {
       this.onError?.(st.status, e);
     }
+    if (ok && exemplars) this.deliverExemplars(st, exemplars.list, exemplars.invalid, startMs);
     return st.status;
+  }
+
+  /** Hands a scrape's exemplars to `onExemplars` with the target labels applied to their series labels. */
+  private deliverExemplars(st: TargetState, list: ScrapedExemplar[], invalid: number, startMs: number): void {
+    const series = this.relabel(list.map((e) => ({ name: e.name, labels: e.seriesLabels, value: e.value, timestampMs: startMs })), st.labels, st.cfg.honorLabels === true);
+    this.onExemplars?.(st.status, list.map((e, i) => ({ ...e, seriesLabels: series[i]!.labels })), invalid, startMs);
   }
 
   /** A scrape the monitor could not serve in time: reported as skipped, the target's health is left as it was. */
@@ -365,11 +386,18 @@ export class Scraper {
    * The parsed samples of an HTTP target (their family types go to `onTypes`), its typed failure, or the lateness
    * of an overloaded monitor.
    */
-  private fetchAndParse(st: TargetState, cfg: HttpTargetConfig, startMs: number, onTypes: (t: FamilyTypes) => void): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
+  private fetchAndParse(
+    st: TargetState,
+    cfg: HttpTargetConfig,
+    startMs: number,
+    onTypes: (t: FamilyTypes) => void,
+    onExemplars: ((list: ScrapedExemplar[], invalid: number) => void) | undefined,
+  ): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
     const scrape = (authorization: string | undefined) =>
       scrapeHttp(cfg.url, {
         startMs,
         onTypes,
+        ...(onExemplars ? { onExemplars } : {}),
         authorization,
         timeoutMs: st.timeoutMs,
         maxBodyBytes: st.maxBodyBytes,

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { InvalidInputError } from '../errors.ts';
+import { OPENMETRICS_CONTENT_TYPE, prefersOpenMetrics, renderOpenMetrics } from './openmetrics.ts';
 
 export interface MetricsServerOptions {
   readonly registry: Registry;
@@ -43,7 +44,8 @@ export interface MetricsServer {
 }
 
 /**
- * Starts an HTTP server: GET|HEAD /metrics (Prometheus text, `registry.contentType`), /health
+ * Starts an HTTP server: GET|HEAD /metrics (Prometheus text, `registry.contentType`; OpenMetrics with exemplars
+ * when the `Accept` header prefers it, as Prometheus' scrapes do), /health
  * (JSON `{"status":"healthy","service":..,"uptime_seconds":..}`), /ready (200 `{"status":"ready"}` or 503
  * `{"status":"not_ready"}`), 404 for other paths, 405 (with Allow) for other methods.
  * @returns the bound port and URL once listening.
@@ -85,8 +87,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     switch (path) {
       case '/metrics': {
-        const body = await registry.metrics();
-        send(res, req, 200, registry.contentType, body);
+        if (prefersOpenMetrics(req.headers.accept)) send(res, req, 200, OPENMETRICS_CONTENT_TYPE, await renderOpenMetrics(registry));
+        else send(res, req, 200, registry.contentType, await registry.metrics());
         return;
       }
       case '/health':

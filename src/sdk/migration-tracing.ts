@@ -129,6 +129,8 @@ export interface NodeTracingOptions {
   readonly simple?: boolean;
   /** Batch processor queue bound (spans beyond it are dropped by the SDK); default 2048. */
   readonly maxQueueSize?: number;
+  /** How far this node's clock is off, ms: every span time it records is shifted by it (clock-skew tests); default 0. */
+  readonly clockOffsetMs?: number;
 }
 
 const propagator = new W3CTraceContextPropagator();
@@ -188,10 +190,18 @@ export class NodeTracing {
   readonly region: string;
   private readonly provider: BasicTracerProvider;
   private readonly tracer: Tracer;
+  private readonly clockOffsetMs: number;
 
   /** @throws InvalidInputError on an empty node id or region, an unknown sampler or a sample ratio outside 0..1. */
+  /** The migration as this node's (possibly offset) clock times it. */
+  private local(m: MigrationTraceInput): MigrationTraceInput {
+    return this.clockOffsetMs === 0 ? m : { ...m, startMs: m.startMs + this.clockOffsetMs };
+  }
+
   constructor(opts: NodeTracingOptions) {
     if (!opts.nodeId || !opts.region) throw new InvalidInputError('nodeId and region must be non-empty');
+    if (opts.clockOffsetMs !== undefined && !Number.isFinite(opts.clockOffsetMs)) throw new InvalidInputError(`clock offset must be finite, got ${opts.clockOffsetMs}`);
+    this.clockOffsetMs = opts.clockOffsetMs ?? 0;
     const sampler = createHeadSampler(opts.sampler ?? 'parentbased_traceidratio', opts.sampleRatio ?? 1);
     this.nodeId = opts.nodeId;
     this.region = opts.region;
@@ -236,8 +246,9 @@ export class NodeTracing {
    * @throws InvalidInputError on a malformed migration (empty ids, unknown mode, non-positive duration,
    *   negative bytes, retries outside 0..MAX_TRANSFER_RETRIES)
    */
-  traceSource(m: MigrationTraceInput): TraceCarrier {
-    validate(m);
+  traceSource(m0: MigrationTraceInput): TraceCarrier {
+    validate(m0);
+    const m = this.local(m0);
     const tl = migrationTimeline(m);
     const end = m.startMs + m.durationMs;
     const root = this.tracer.startSpan(
@@ -286,8 +297,9 @@ export class NodeTracing {
    * `traceparent` starts a new trace (as any W3C receiver does).
    * @throws InvalidInputError on a malformed migration (as {@link traceSource})
    */
-  traceDestination(carrier: TraceCarrier, m: MigrationTraceInput): void {
-    validate(m);
+  traceDestination(carrier: TraceCarrier, m0: MigrationTraceInput): void {
+    validate(m0);
+    const m = this.local(m0);
     const parent = propagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
     const tl = migrationTimeline(m);
     const end = m.startMs + m.durationMs;

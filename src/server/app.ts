@@ -36,6 +36,7 @@ import { sloRoutes } from './routes/slo.ts';
 import { summaryRoutes } from './routes/summaries.ts';
 import { targetRoutes } from './routes/targets.ts';
 import { traceRoutes } from './routes/traces.ts';
+import { exemplarRoutes } from './routes/exemplars.ts';
 import { logRoutes } from './routes/logs.ts';
 import { logTailRoutes } from './routes/logs-tail.ts';
 import { remoteWriteRoutes } from './routes/remote-write.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(silenceRoutes, ctx);
   await app.register(alertingRuleRoutes, ctx);
   await app.register(traceRoutes, ctx);
+  await app.register(exemplarRoutes, ctx);
   await app.register(logRoutes, ctx);
   await app.register(logTailRoutes, ctx);
   await app.register(remoteWriteRoutes, ctx);

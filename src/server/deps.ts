@@ -15,7 +15,7 @@ import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
-import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { ExemplarsResponse, NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
@@ -137,6 +137,8 @@ export interface AppDeps {
   readonly summaries?: SummariesApi;
   /** OTLP trace receiver and trace queries (POST /v1/traces, GET /api/traces, /api/traces/{traceId}); omitted → 404. */
   readonly traces?: TraceSource;
+  /** Exemplars of scraped histograms (GET /api/v1/query_exemplars); omitted → 404. */
+  readonly exemplars?: ExemplarSource;
   /** Log receivers and queries (POST /v1/logs, /loki/api/v1/push, Loki query API, GET /api/logs); omitted → 404. */
   readonly logs?: LogSource;
   /** Dashboards: CRUD, widget data and live updates (/api/dashboards, /ws/dashboards/{id}); omitted → 404. */
@@ -166,6 +168,15 @@ export interface OtlpExportInput {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+}
+
+/** Stored exemplars: the Prometheus exemplar query over the series selectors of a PromQL expression. */
+export interface ExemplarSource {
+  /**
+   * Exemplars of the series the expression's selectors match, with timestamps in [startMs, endMs].
+   * @throws InvalidInputError (400) for an expression that is not PromQL or has no series selector
+   */
+  query(expr: string, startMs: number, endMs: number): Promise<ExemplarsResponse>;
 }
 
 /** The trace system: OTLP ingest and Jaeger-shaped queries. */

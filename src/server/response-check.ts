@@ -32,7 +32,7 @@ import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
 import { PushResponseSchema } from '../contract/push.ts';
-import { NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
+import { ExemplarsResponseSchema, NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
 import { LogsResponseSchema, LokiInstantQueryResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
@@ -67,6 +67,7 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/alerting/health': DeliveryHealthResponseSchema,
   'POST /v1/traces': OtlpExportResponseSchema,
   'GET /api/traces': TracesResponseSchema,
+  'GET /api/v1/query_exemplars': ExemplarsResponseSchema,
   'GET /api/traces/:traceId': TracesResponseSchema,
   'GET /api/services': NamesResponseSchema,
   'GET /api/services/:service/operations': NamesResponseSchema,

@@ -133,7 +133,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const specs = deriveNodes(n, regions, seed, portBase);
   const tracing = options.tracing ? new ClusterTracing(specs, options.tracing) : undefined;
   const logging = options.logging ? new ClusterLogging(specs, options.logging) : undefined;
-  const trace = logging ? (m: MigrationTraceInput) => logging.migration(m, tracing?.record(m)) : tracing?.sink;
+  const trace = logging
+    ? (m: MigrationTraceInput) => {
+        const carrier = tracing?.record(m);
+        logging.migration(m, carrier);
+        return carrier;
+      }
+    : tracing?.sink;
   const sims: SimNode[] = specs.map((spec) =>
     createSimNode(spec, {
       rolloutPercent: rollout,

@@ -8,7 +8,8 @@
  */
 import type { Mode } from '../model/dwcp.ts';
 import { switchoverDowntime } from './downtime.ts';
-import type { MigrationTraceInput } from '../sdk/migration-tracing.ts';
+import { exemplarOfTraceparent, type TraceExemplar } from '../sdk/exemplar.ts';
+import type { MigrationTraceSink } from './tracing.ts';
 import type { FaultEffects } from './faults.ts';
 import type { ModeParams } from './mode-params.ts';
 import type { Prng } from './prng.ts';
@@ -46,7 +47,7 @@ export interface MigrationDriverOptions {
   /** Generator of the switchover downtimes: its own stream, so that no other draw of the node depends on it. */
   readonly downtimePrng: Prng;
   /** Receives every migration for tracing (src/sim/tracing.ts); default none. Draws nothing from the PRNG. */
-  readonly trace?: (m: MigrationTraceInput) => void;
+  readonly trace?: MigrationTraceSink;
 }
 
 /**
@@ -111,14 +112,14 @@ export class MigrationDriver {
       const seconds = baseline * eff.v3Factor * (1 + r.gaussian(0, 0.03));
       const ok = r.chance(eff.v3Factor > 1 ? DEGRADED_V3_SUCCESS : HEALTHY_V3_SUCCESS);
       const dest = peers[r.int(0, peers.length - 1)]!;
-      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio), memoryBytes: vm.bytes });
+      const exemplar = this.trace(k, 'v3', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
+      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio), memoryBytes: vm.bytes, exemplar });
       if (ok) {
         const downtime = switchoverDowntime(k.params.downtime, { latencyMs: k.latencyMs, throughput: k.throughput, ratio, v3Factor: eff.v3Factor }, this.downtimePrng);
         production.migrationDowntime({ source: id, destination: dest, vmSize: vm.name, mode, seconds: downtime });
       }
       else production.error('migration', 'migration_failed', 'critical');
       v3Slowdown = seconds / baseline;
-      this.trace(k, 'v3', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
     }
     while (this.v1Credit >= 1) {
       this.v1Credit -= 1;
@@ -129,22 +130,23 @@ export class MigrationDriver {
       const migrationId = `mig-${id}-${++this.seq}`;
       const dest = peers[r.int(0, peers.length - 1)]!;
       const ok = r.chance(0.995);
+      const exemplar = this.trace(k, 'v1', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
       // Recorded now, like v3 above: the wrapper measures start -> start + duration on the event clock.
       this.opts.setEventMs(nowMs);
       migration.onMigrationStart(migrationId);
       this.opts.setEventMs(nowMs + Math.max(0.01, seconds) * 1000);
-      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp, vm.bytes);
-      this.trace(k, 'v1', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
+      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp, vm.bytes, exemplar);
     }
     this.opts.setEventMs(nowMs);
     for (const vm of VM_SIZES) migration.onSpeedupCalculated(`${vm.name}_vm`, Math.max(0.1, 5 * eff.throughputFactor * (1 + r.gaussian(0, 0.02))));
     return { v3Slowdown };
   }
 
-  private trace(k: MigrationTick, version: 'v1' | 'v3', vmSize: string, dest: string, startMs: number, seconds: number, bytes: number, ok: boolean): void {
+  /** Traces one migration (when a sink is set); returns its span as an exemplar of the duration histogram when sampled. */
+  private trace(k: MigrationTick, version: 'v1' | 'v3', vmSize: string, dest: string, startMs: number, seconds: number, bytes: number, ok: boolean): TraceExemplar | undefined {
     const sink = this.opts.trace;
-    if (!sink) return;
-    sink({
+    if (!sink) return undefined;
+    const carrier = sink({
       vmId: `vm-${this.opts.id}-${++this.vmSeq}`,
       vmSize,
       sourceNode: this.opts.id,
@@ -157,5 +159,6 @@ export class MigrationDriver {
       ok,
       retries: transferRetries(k.eff),
     });
+    return exemplarOfTraceparent(carrier?.['traceparent']);
   }
 }

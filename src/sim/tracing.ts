@@ -9,8 +9,8 @@ import { InvalidInputError } from '../errors.ts';
 import type { HeadSamplerName } from '../sdk/head-sampler.ts';
 import { NodeTracing, type MigrationTraceInput, type TraceCarrier } from '../sdk/migration-tracing.ts';
 
-/** Receives every migration a node runs. */
-export type MigrationTraceSink = (m: MigrationTraceInput) => void;
+/** Receives every migration a node runs; returns the trace context the source handed over, when traced. */
+export type MigrationTraceSink = (m: MigrationTraceInput) => TraceCarrier | undefined;
 
 /** Options of {@link ClusterTracing}. */
 export interface ClusterTracingOptions {
@@ -46,7 +46,7 @@ export class ClusterTracing {
         }),
       );
     }
-    this.sink = (m) => void this.record(m);
+    this.sink = (m) => this.record(m);
   }
 
   /** Traces one migration on its source and destination; returns the carrier the source handed over (undefined for an unknown source). */

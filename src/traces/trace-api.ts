@@ -1,13 +1,14 @@
 /**
  * The trace system as the HTTP API uses it (src/server/deps.ts `TraceSource`): the OTLP receiver (with tail
- * sampling in front of the store when configured) plus the Jaeger-shaped queries over one trace store. Wiring
- * only.
+ * sampling in front of the store when configured, span metrics in front of both) plus the Jaeger-shaped queries
+ * over one trace store. Wiring only.
  */
 import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { RequestRejectReason } from './otlp/limits.ts';
 import { TraceQueryService } from './query-service.ts';
 import { TraceReceiver, type OtlpExportRequest, type TraceReceiverOptions } from './receiver.ts';
 import { SamplingSink } from './sampling/sampling-sink.ts';
+import { SpanMetricsSink } from './span-metrics.ts';
 import { TailSampler, type TailSamplerOptions } from './sampling/tail-sampler.ts';
 import type { TraceStore } from './store/trace-store.ts';
 
@@ -21,7 +22,7 @@ export class TraceApi {
   /** @throws InvalidInputError on invalid tail-sampling options. */
   constructor(store: TraceStore, opts: TraceReceiverOptions & { readonly tailSampling?: TailSamplerOptions }) {
     this.sampling = opts.tailSampling ? new SamplingSink(store, new TailSampler(opts.tailSampling), { registry: opts.registry, ...(opts.now ? { now: opts.now } : {}) }) : undefined;
-    this.receiver = new TraceReceiver(this.sampling ?? store, opts);
+    this.receiver = new TraceReceiver(new SpanMetricsSink(this.sampling ?? store, opts.registry), opts);
     this.queries = new TraceQueryService(store);
   }
 

@@ -154,7 +154,7 @@ export function traceStoreContract(name: string, setup: () => Promise<TraceStore
     test('migrations are recorded in the trace system\'s own bookkeeping table', async () => {
       const st = await open();
       const rows = await sql<{ name: string }>`select name from kysely_migration_traces`.execute(st.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_traces', '0002_trace_operations', '0003_trace_spans_rowid']);
+      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_traces', '0002_trace_operations', '0003_trace_spans_rowid', '0004_trace_spans_error_covering']);
     });
   });
 }

@@ -1,5 +1,6 @@
 /** VM migration wrapper of seed 001 ("Instrument Migration Components"). */
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { observeWithExemplar, type TraceExemplar } from '../exemplar.ts';
 import { InFlight } from '../in-flight.ts';
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
@@ -61,7 +62,8 @@ export class MigrationMetrics {
    * seconds (failed migrations are not observed: their duration is not a migration time), and adds
    * `memoryBytes` (the VM's guest memory, before compression) to dwcp_migration_memory_bytes_total with the same
    * labels, so that the rollout analysis can judge migration time per byte. Returns the duration in seconds, or
-   * undefined when the id was never started (or evicted).
+   * undefined when the id was never started (or evicted). `exemplar` (the migration's span) rides on the duration
+   * observation as an OpenMetrics exemplar.
    * @throws InvalidInputError on empty id or node names, or a negative or non-finite `memoryBytes`.
    */
   onMigrationComplete(
@@ -71,6 +73,7 @@ export class MigrationMetrics {
     ok: boolean,
     dwcpEnabled: boolean,
     memoryBytes?: number,
+    exemplar?: TraceExemplar,
   ): number | undefined {
     nonEmpty(migrationId, 'migration id');
     nonEmpty(sourceNode, 'source node');
@@ -81,7 +84,7 @@ export class MigrationMetrics {
     const seconds = Math.max(0, (this.clock() - start) / 1000);
     if (ok) {
       const labels = { cluster: this.base.cluster, source_node: sourceNode, dest_node: destNode, dwcp_enabled: dwcpEnabled ? 'true' : 'false' };
-      this.duration.observe(labels, seconds);
+      observeWithExemplar(this.duration, labels, seconds, exemplar);
       if (memoryBytes !== undefined) this.memory.inc(labels, memoryBytes);
     }
     return seconds;

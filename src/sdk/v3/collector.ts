@@ -11,6 +11,7 @@ import { InvalidInputError } from '../../errors.ts';
 import { COMPONENTS, isComponent, isMode, MODES, type Component, type Mode } from '../../model/dwcp.ts';
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
+import { observeWithExemplar } from '../exemplar.ts';
 import type {
   Direction,
   MigrationRecord,
@@ -313,7 +314,7 @@ export class DwcpV3Collector {
     if (r.memoryBytes !== undefined) nonNegative(r.memoryBytes, 'migration memory bytes');
     if (r.success) {
       this.m.counter('dwcp_v3_migration_success_total').inc(l);
-      this.m.histogram('dwcp_v3_migration_duration_seconds').observe(l, r.durationSeconds);
+      observeWithExemplar(this.m.histogram('dwcp_v3_migration_duration_seconds'), l, r.durationSeconds, r.exemplar);
       if (r.memoryBytes !== undefined) this.m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, r.memoryBytes);
     } else {
       this.m.counter('dwcp_v3_migration_failures_total').inc(l);

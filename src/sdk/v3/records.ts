@@ -4,6 +4,7 @@
  * @see the original dwcp_v3_metrics.go of the DWCP v3 monitoring spec (NovaCron).
  */
 import type { Mode } from '../../model/dwcp.ts';
+import type { TraceExemplar } from '../exemplar.ts';
 
 /** HDE compression algorithms (inventory 7.1). */
 export type CompressionAlgorithm = 'none' | 'lz4' | 'zstd' | 'zstd-max' | 'brotli';
@@ -26,6 +27,8 @@ export interface MigrationRecord {
    * does not move.
    */
   readonly memoryBytes?: number;
+  /** The migration's span, attached to the duration observation as an OpenMetrics exemplar. */
+  readonly exemplar?: TraceExemplar | undefined;
 }
 /** One HDE compression (`collector.hde.compression`). */
 export interface CompressionRecord {

@@ -285,7 +285,12 @@ export class TraceStore {
     const c = split.columns;
     const status = split.status === undefined ? undefined : SPAN_STATUSES.indexOf(split.status);
     outer: for (;;) {
-      let b = this.db.selectFrom('trace_spans').select(['trace_id', 'start_us', 'process_id', 'data']).where('start_us', '>=', q.startUs).where('start_us', '<=', upper);
+      // Without attribute filters only the trace id and start are read, so a covering index answers alone.
+      let b = this.db
+        .selectFrom('trace_spans')
+        .select(needData ? ['trace_id', 'start_us', 'process_id', 'data'] : ['trace_id', 'start_us'])
+        .where('start_us', '>=', q.startUs)
+        .where('start_us', '<=', upper);
       if (q.service !== undefined) b = b.where('service', '=', q.service);
       if (q.operation !== undefined) b = b.where('operation', '=', q.operation);
       if (q.minDurationUs !== undefined) b = b.where('duration_us', '>=', q.minDurationUs);
