@@ -4,6 +4,7 @@
  * exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a timeout caused by the monitor's own
  * blocked event loop is told apart from a slow target.
  */
+import { performance } from 'node:perf_hooks';
 import { PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
 import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
@@ -43,23 +44,35 @@ export interface HttpScrapeOptions {
  */
 export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
-/** A scrape deadline that records how late its timer ran (the monitor's event loop lag at the deadline). */
+/**
+ * Share of a scrape's window the monitor's event loop must have been busy for a timeout to count as overload: a
+ * loop that busy may have left the target's answer unread, so the timeout says nothing about the target.
+ * @see https://nodejs.org/api/perf_hooks.html#performanceeventlooputilizationutilization1-utilization2
+ */
+export const OVERLOAD_BUSY_SHARE = 0.75;
+
+/** A scrape deadline that records how late its timer ran and how busy the event loop was until then. */
 interface Deadline {
   readonly signal: AbortSignal;
   /** Ms between the deadline and when its timer actually ran; 0 while it has not run. */
   lateMs(): number;
+  /** Share (0..1) of the time from the scrape's start to its deadline the event loop spent busy; 0 while it has not run. */
+  busyShare(): number;
   clear(): void;
 }
 
 function startDeadline(timeoutMs: number): Deadline {
   const ctrl = new AbortController();
   const due = performance.now() + timeoutMs;
+  const elu0 = performance.eventLoopUtilization();
   let late = 0;
+  let busy = 0;
   const timer = setTimeout(() => {
     late = Math.max(0, performance.now() - due);
+    busy = performance.eventLoopUtilization(elu0).utilization;
     ctrl.abort(new ScrapeTimeoutError(timeoutMs));
   }, timeoutMs);
-  return { signal: ctrl.signal, lateMs: () => late, clear: () => clearTimeout(timer) };
+  return { signal: ctrl.signal, lateMs: () => late, busyShare: () => busy, clear: () => clearTimeout(timer) };
 }
 
 /** Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). */
@@ -138,9 +151,10 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
 }
 
 /**
- * Scrapes `url` once: the parsed samples, the typed failure, or `{ lateMs }` when the scrape timed out only
- * because its deadline timer ran more than `overloadToleranceMs` late (the monitor was too busy; the target's
- * answer may have been waiting unread). Never throws.
+ * Scrapes `url` once: the parsed samples, the typed failure, or `{ lateMs }` when the scrape timed out while the
+ * monitor was too busy to judge the target — its deadline timer ran more than `overloadToleranceMs` late, or the
+ * event loop was busy at least {@link OVERLOAD_BUSY_SHARE} of the scrape's window (the target's answer may have
+ * been waiting unread). Never throws.
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config (follow_redirects)
  */
 export async function scrapeHttp(url: string, o: HttpScrapeOptions): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
@@ -148,7 +162,8 @@ export async function scrapeHttp(url: string, o: HttpScrapeOptions): Promise<Sam
   try {
     const got = await fetchWithin(url, o, deadline.signal);
     const lateMs = deadline.lateMs();
-    if (!Array.isArray(got) && got.result === 'timeout' && lateMs > o.overloadToleranceMs) return { lateMs };
+    const overloaded = lateMs > o.overloadToleranceMs || deadline.busyShare() >= OVERLOAD_BUSY_SHARE;
+    if (!Array.isArray(got) && got.result === 'timeout' && overloaded) return { lateMs };
     return got;
   } finally {
     deadline.clear();

@@ -54,8 +54,9 @@ export interface ScrapeFailure {
 }
 
 /**
- * A scrape the monitor could not serve in time because it was saturated: `lateMs` is how long after the scrape's
- * deadline the monitor got to run again. Neither a success nor a failure of the target.
+ * A scrape the monitor could not serve in time because it was saturated (its event loop ran the deadline late, or
+ * was busy most of the scrape's window): `lateMs` is how long after the scrape's deadline the monitor got to run
+ * again (0 or small when the loop was merely busy). Neither a success nor a failure of the target.
  */
 export interface ScrapeSkipped {
   readonly result: 'skipped_overload';

@@ -11,8 +11,9 @@
  *
  * Limits: each target has Prometheus' per-scrape limits (src/ingest/scrape-limits.ts; a scrape over one fails as
  * a whole with the limit as its error). Redirects are followed only to the target's own host by default.
- * Overload: a scrape whose deadline timer ran late because the monitor's event loop was blocked is reported as
- * `skipped_overload` — no samples, no `up`, health unchanged — because its timeout says nothing about the target.
+ * Overload: a scrape that timed out while the monitor's event loop was blocked (its deadline timer ran late, or
+ * the loop was busy most of the scrape's window) is reported as `skipped_overload` — no samples, no `up`, health
+ * unchanged — because its timeout says nothing about the target.
  * Exemplars: targets answering in OpenMetrics (negotiated as Prometheus does) hand their exemplars to
  * `onExemplars`, with the same target labels as the samples.
  * Length (over 400 lines): one job, the scrape loop; fetching, parsing, limits and outcomes are already in their

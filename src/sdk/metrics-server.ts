@@ -21,6 +21,12 @@ export interface MetricsServerOptions {
   readonly clock?: () => number;
   /** Extra GET paths (e.g. `/debug/pprof/profile`), each answered by its handler; at most 16. */
   readonly routes?: ReadonlyMap<string, MetricsServerRoute>;
+  /**
+   * Version of the registry's content (e.g. a simulator's tick count). While it is unchanged, /metrics answers
+   * with the body rendered for the first scrape of that version (one per format), so scrapers arriving between
+   * two updates cost one render. Default: every scrape renders.
+   */
+  readonly contentVersion?: () => number;
 }
 
 /** The answer of an extra route. */
@@ -78,6 +84,22 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
   const json = 'application/json; charset=utf-8';
 
+  const rendered = new Map<'openmetrics' | 'text', { readonly version: number; readonly body: Promise<string> }>();
+  /** The exposition in `format`, reused while `contentVersion` is unchanged (a failed render is not kept). */
+  const render = (format: 'openmetrics' | 'text'): Promise<string> => {
+    const fresh = () => (format === 'openmetrics' ? renderOpenMetrics(registry) : registry.metrics());
+    const version = options.contentVersion?.();
+    if (version === undefined) return fresh();
+    const hit = rendered.get(format);
+    if (hit !== undefined && hit.version === version) return hit.body;
+    const body = fresh();
+    rendered.set(format, { version, body });
+    body.catch(() => {
+      if (rendered.get(format)?.body === body) rendered.delete(format);
+    });
+    return body;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -87,8 +109,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     switch (path) {
       case '/metrics': {
-        if (prefersOpenMetrics(req.headers.accept)) send(res, req, 200, OPENMETRICS_CONTENT_TYPE, await renderOpenMetrics(registry));
-        else send(res, req, 200, registry.contentType, await registry.metrics());
+        if (prefersOpenMetrics(req.headers.accept)) send(res, req, 200, OPENMETRICS_CONTENT_TYPE, await render('openmetrics'));
+        else send(res, req, 200, registry.contentType, await render('text'));
         return;
       }
       case '/health':

@@ -14,6 +14,8 @@ export interface NodeServerOptions {
   readonly ready: () => boolean;
   /** Receives restart failures. */
   readonly warn: (message: string) => void;
+  /** Version of the registry's content (the node's tick count): scrapes between two ticks share one render. */
+  readonly contentVersion?: () => number;
 }
 
 /** The metrics server of one node. */
@@ -96,6 +98,7 @@ export class NodeServer {
       port,
       service: `dwcp-sim-${this.opts.id}`,
       ready: this.opts.ready,
+      ...(this.opts.contentVersion ? { contentVersion: this.opts.contentVersion } : {}),
       ...(this.routes ? { routes: this.routes } : {}),
     });
   }

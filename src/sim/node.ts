@@ -139,7 +139,7 @@ export class SimNode {
       },
       ...(opts.trace ? { trace: opts.trace } : {}),
     });
-    this.server = new NodeServer({ id: opts.id, registry: this.tel.registry, ready: () => this.ready, warn });
+    this.server = new NodeServer({ id: opts.id, registry: this.tel.registry, ready: () => this.ready, warn, contentVersion: () => this.ticks });
     this.remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
     this.mode = this.detector.mode;
     this.tel.v3.setMode(this.mode);

@@ -81,6 +81,23 @@ describe('scrapeHttp', () => {
     assert.ok(!Array.isArray(got) && 'lateMs' in got && got.lateMs >= 300, `late by ${JSON.stringify(got)}`);
   });
 
+  it('a timeout while the event loop was busy most of the window is overload, even with the deadline on time', async () => {
+    // A lateness tolerance no slice can reach, so only the busy share can call it overload.
+    const pending = scrapeHttp(`http://127.0.0.1:${portOf(slow)}/metrics`, { ...OPTS, timeoutMs: 150, overloadToleranceMs: 5000 });
+    // Busy in 20 ms slices with a yield between them: the deadline timer runs about on time, but the loop is busy
+    // nearly the whole window.
+    const until = performance.now() + 400;
+    await new Promise<void>((resolve) => {
+      const slice = (): void => {
+        if (performance.now() >= until) return resolve();
+        blockFor(20);
+        setImmediate(slice);
+      };
+      slice();
+    });
+    assert.deepEqual(brief(await pending), ['overload']);
+  });
+
   it('a slow target on an idle monitor still times out', async () => {
     assert.deepEqual(brief(await scrapeHttp(`http://127.0.0.1:${portOf(slow)}/metrics`, { ...OPTS, timeoutMs: 150 })), ['timeout', 'scrape timed out after 150 ms']);
   });
