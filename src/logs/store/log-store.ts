@@ -8,6 +8,8 @@
  * over label sets, a time range and full-text words, with a JS predicate for what SQL does not filter (line
  * filters, parsed labels) and a bound on rows read; label names and values. Bounds: retention per level (in
  * slices) and an entry count cap.
+ * Length (over 400 lines): one job, the store's SQL on two dialects; splitting reads from writes would split the
+ * shared row mapping and the SQLite fast path they both rely on.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';

@@ -5,6 +5,7 @@
  * over the indexes (./migrations.ts) with a bounded scan, service and operation names. Bounds: retention by
  * start time (in slices) and a span count cap; process and operation rows go with their last spans
  * (./last-seen.ts). Writes and retention run one at a time, so a prune never races a write's process ids.
+ * Length (just over 400 lines): one job, the store's SQL for writes, search and retention on two dialects.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
