@@ -9,9 +9,12 @@
  * against the thresholds of the metric's criticality ({@link SEVERITY_THRESHOLDS}). Monotone: a larger |deviation|
  * or a higher criticality never lowers the severity, and 0 sigma is always `low`. A state anomaly (a target that
  * answers no scrape) has no deviation; its severity is the criticality of `up` itself ({@link stateSeverity}).
+ * The direction of change that harms, which every detector of a series is built with, is decided here too
+ * ({@link badDirectionOfInput}).
  */
-import { criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
+import { badDirectionOf, criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
 import type { Criticality, PhysicalRange } from '../catalog/types.ts';
+import type { Direction } from '../model/anomaly.ts';
 import type { Severity } from '../model/dwcp.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
@@ -64,6 +67,16 @@ export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def'>): 
 /** The criticality of a detection input's metric (catalog entry, else its kind). */
 export function criticalityOfInput(input: Pick<DetectionInput, 'def' | 'kind'>): Criticality {
   return criticalityOf(input.def, input.kind);
+}
+
+/**
+ * The bad direction of a detection input's series: the catalog's for its metric and labels (per-metric and
+ * per-label `badDirection`, else its kind's), for a series outside the catalog the direction its inference gave
+ * (naming or a `detection.series` rule), else its kind's.
+ */
+export function badDirectionOfInput(input: Pick<DetectionInput, 'def' | 'kind' | 'labels' | 'direction'>): Direction {
+  if (input.def === undefined && input.direction !== undefined) return input.direction;
+  return badDirectionOf(input.def, input.kind, input.labels);
 }
 
 /** An expected value and band. */

@@ -3,7 +3,7 @@
  * histogram per-interval mean), and the derivation steps shared by catalog series and series outside the catalog.
  */
 import type { MetricDef } from '../catalog/types.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 
 /** One detection input: a gauge value, a counter rate or a histogram per-interval mean. */
@@ -20,6 +20,11 @@ export interface DetectionInput {
   readonly def: MetricDef | undefined;
   /** Set for series outside the catalog: why they have their kind (inference rule or convention). */
   readonly inferred?: string;
+  /**
+   * Bad direction of a series outside the catalog, from its naming or a `detection.series` rule (catalog series
+   * take theirs from the catalog: src/monitor/anomaly-impact.ts `badDirectionOfInput`).
+   */
+  readonly direction?: Direction;
 }
 
 /**
@@ -35,6 +40,7 @@ export function rateInput(
   kind: MetricKind,
   def: MetricDef | undefined,
   inferred: string | undefined,
+  direction?: Direction,
 ): DetectionInput {
   const dt = (s.timestampMs - prevTs) / 1000;
   const inc = s.value >= prevValue ? s.value - prevValue : s.value;
@@ -48,5 +54,6 @@ export function rateInput(
     transform: 'rate',
     def,
     ...(inferred !== undefined ? { inferred } : {}),
+    ...(direction !== undefined ? { direction } : {}),
   };
 }

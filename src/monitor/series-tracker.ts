@@ -9,7 +9,7 @@
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { SeriesKindRule } from '../model/detection-settings.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import type { RejectReason } from '../store/types.ts';
@@ -37,6 +37,8 @@ interface HistogramParts {
   readonly kind: MetricKind;
   readonly def: MetricDef | undefined;
   readonly inferred: string | undefined;
+  /** Bad direction of an inferred histogram (catalog ones take the catalog's). */
+  readonly direction: Direction | undefined;
   readonly labels: Labels;
   sumDelta?: number;
   countDelta?: number;
@@ -289,6 +291,7 @@ export class SeriesTracker {
         transform: 'mean',
         def: h.def,
         ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
+        ...(h.direction !== undefined ? { direction: h.direction } : {}),
       });
     }
     for (const c of changes.values()) c.afterTs = c.state.lastTs;
@@ -330,11 +333,12 @@ export class SeriesTracker {
     s: Sample,
     isSum: boolean,
     prevValue: number,
+    direction?: Direction,
   ): void {
     const inc = s.value >= prevValue ? s.value - prevValue : s.value;
     const base = labelsWithout(s.labels, 'le');
     const hk = seriesKey(metric, base);
-    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, labels: base, ts: s.timestampMs };
+    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: base, ts: s.timestampMs };
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
@@ -352,10 +356,10 @@ export class SeriesTracker {
   ): void {
     const c = inferred.classify(s, types);
     if (c === null) return;
-    const { kind, transform, reason } = c.inference;
+    const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
-    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue);
-    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason));
-    else inputs.push({ key: seriesKey(s.name, s.labels), metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason });
+    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue, direction);
+    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, direction));
+    else inputs.push({ key: seriesKey(s.name, s.labels), metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
   }
 }

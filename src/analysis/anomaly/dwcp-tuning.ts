@@ -91,13 +91,12 @@ export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Obje
  * memory EWMA 2.8 σ, CPU not analysed, network and disk relative entropy → P 0.989, R 1.00, 2/21 benign runs
  * alerting, p95 delay 6.5 s (the slow leak is found after 23–36 s). Resource types not listed use
  * {@link DWCP_KIND_TUNING}.utilization; `null` = not analysed (see LIVE_EXCLUDED in src/monitor/live-detector.ts).
- * Network utilisation is judged downwards: on a DWCP node it is the share of the link the migrations use, so a
- * drop is lost throughput (the mild throughput drops are seen there first) and a rise is more work done on the
- * same link (a throughput gain after a deploy); saturation is the capacity forecast's concern, not a page.
+ * Network utilisation is judged downwards (a drop is lost throughput): that is the catalog's bad direction of the
+ * series (src/catalog/production.ts `badDirection`), which the detection engine hands to every detector.
  */
 export const DWCP_UTILIZATION_TUNING: Readonly<Record<string, PresetTuning | null>> = Object.freeze({
   memory: Object.freeze({ ewmaSigma: 2.8, muteSamples: 0 }),
   cpu: null,
-  network: Object.freeze({ ...SHAPE_WITH_BAND, direction: 'down' }),
+  network: SHAPE_WITH_BAND,
   disk: SHAPE_WITH_BAND,
 });

@@ -5,6 +5,7 @@ import { CRITICALITIES, type Criticality } from '../../../src/catalog/types.ts';
 import { getMetric } from '../../../src/catalog/index.ts';
 import { severityRank } from '../../../src/model/dwcp.ts';
 import {
+  badDirectionOfInput,
   clampBand,
   criticalityOfInput,
   rangeOfInput,
@@ -106,5 +107,19 @@ describe('bands in the physical range', () => {
     assert.equal(criticalityOfInput({ def: lat, kind: 'latency' }), 'high');
     assert.equal(criticalityOfInput({ def: getMetric('up'), kind: 'generic' }), 'critical');
     assert.equal(criticalityOfInput({ def: undefined, kind: 'compression' }), 'low');
+  });
+});
+
+describe('badDirectionOfInput', () => {
+  it('catalog series: the catalog\'s (per label, per metric, per kind); others: their inference\'s, else the kind\'s', () => {
+    const util = getMetric('dwcp_v3_resource_utilization_percent');
+    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'network' } }), 'down');
+    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'cpu' } }), 'up');
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_mode_throughput_bytes_per_second'), kind: 'bandwidth', labels: {} }), 'down');
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {} }), 'up');
+    // A catalog series ignores a direction on the input: the catalog is the one source for its metrics.
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {}, direction: 'down' }), 'up');
+    assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {}, direction: 'down' }), 'down');
+    assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {} }), 'both');
   });
 });
