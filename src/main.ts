@@ -405,6 +405,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
           new PeriodicTask({ intervalMs: config.scrape.interval, run: async () => void (errorCounts.nodes > 0 && (await pipeline.ingestPushed('logs', errorCounts.samples(clock())))), onError: (e) => log.error({ err: e }, 'ingesting the error-log rates failed') }),
         ]
       : []),
+    ...(traceApi
+      ? [new PeriodicTask({ intervalMs: config.scrape.interval, run: async () => void (traceApi.spanSeries.operations > 0 && (await pipeline.ingestPushed('traces', traceApi.spanSeries.samples(clock())))), onError: (e) => log.error({ err: e }, 'ingesting the per-operation span series failed') })]
+      : []),
     ...(checkpointer
       ? [new PeriodicTask({ intervalMs: det.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
       : []),

@@ -12,6 +12,7 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   node: 'Host collector (`dwcp-monitor collect`, node_exporter names)',
   runtime: 'Node.js runtime and profiler',
   logs: 'Log-derived (counted from ingested logs, analysed)',
+  traces: 'Trace-derived (per operation from received spans, analysed)',
 };
 
 function row(m: MetricDef): string {

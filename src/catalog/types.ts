@@ -47,7 +47,7 @@ export interface BadDirection extends DirectionWhy {
 }
 
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs';
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs' | 'traces';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
 export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';

@@ -51,10 +51,12 @@ interface HistogramParts {
  * node_exporter exposes, so they are judged the same way — and the log-derived metrics (group `logs`): the
  * DWCP per-kind tuning was chosen on scraped DWCP series; on an error-log rate its `error_rate` setting (EWMA
  * at 17 σ) flags only the first sample of a step (the band widens at once), so confirmation never comes, while
- * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it.
+ * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it;
+ * and the trace-derived per-operation series (group `traces`), for which no corpus tuned a setting either. Log-
+ * and trace-derived series keep the kind, range and bad direction of their catalog entry.
  */
 function leftToInference(def: MetricDef): boolean {
-  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs';
+  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces';
 }
 
 /**
@@ -230,7 +232,8 @@ export class SeriesTracker {
       const def = metricForSampleName(s.name);
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
-        this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
+        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, key, prevTs, prevValue, inputs, histo);
+        else this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
@@ -342,6 +345,22 @@ export class SeriesTracker {
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
+  }
+
+  /**
+   * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
+   * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
+   */
+  private deriveCatalogKind(def: MetricDef, s: Sample, key: string, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+    const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
+    if (def.type === 'histogram') {
+      const isSum = s.name.endsWith('_sum');
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, isSum, prevValue);
+    } else if (def.type === 'counter') {
+      if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason));
+    } else {
+      inputs.push({ key, metric: def.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: def.anomalyKind, transform: 'value', def, inferred: reason });
+    }
   }
 
   /** Derives the detection input (or histogram part) of a sample outside the catalog, as its inference says. */
