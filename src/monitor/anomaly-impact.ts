@@ -15,6 +15,7 @@
 import { badDirectionOf, criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
 import type { Criticality, PhysicalRange } from '../catalog/types.ts';
 import type { Direction } from '../model/anomaly.ts';
+import { namingRange } from '../analysis/inference/series-kind.ts';
 import type { Severity } from '../model/dwcp.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
@@ -58,10 +59,15 @@ export function stateSeverity(criticality: Criticality): Severity {
 /** No physical bound known (a series outside the catalog without an inferred unit). */
 export const UNBOUNDED: PhysicalRange = Object.freeze({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY });
 
-/** The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise. */
-export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def'>): PhysicalRange {
+/**
+ * The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise; for a series
+ * outside the catalog the range of its name's unit suffix (`_ratio` [0, 1], `_percent` [0, 100], `_seconds` and
+ * `_bytes` ≥ 0), else unbounded.
+ */
+export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def' | 'metric'>): PhysicalRange {
   if (input.transform === 'rate') return RATE_RANGE;
-  return input.def === undefined ? UNBOUNDED : physicalRange(input.def);
+  if (input.def !== undefined) return physicalRange(input.def);
+  return namingRange(input.metric) ?? UNBOUNDED;
 }
 
 /** The criticality of a detection input's metric (catalog entry, else its kind). */

@@ -33,7 +33,8 @@
  * @see https://prometheus.io/docs/practices/naming/ (suffixes, base units, `_total`, `_info`, `_timestamp`)
  * @see https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md (`_created`)
  */
-import { KIND_BAD_DIRECTION } from '../../catalog/impact.ts';
+import { KIND_BAD_DIRECTION, UNIT_RANGES } from '../../catalog/impact.ts';
+import type { PhysicalRange } from '../../catalog/types.ts';
 import { METRIC_KINDS, type Direction, type MetricKind } from '../../model/anomaly.ts';
 import type { SeriesKindRule } from '../../model/detection-settings.ts';
 
@@ -179,6 +180,20 @@ export function inferSeries(sampleName: string, type: FamilyType | undefined, la
   }
   const c = conventionKind(family, transform);
   return { kind: c.kind, transform, direction: namingDirection(family, c.kind), reason: c.reason };
+}
+
+/**
+ * The physical range of a family outside the catalog from its unit suffix (Prometheus base units; src/catalog/impact.ts
+ * `UNIT_RANGES`): `_ratio` in [0, 1], `_percent`/`_percentage` in [0, 100], `_seconds`, `_bytes` and
+ * `_bytes_per_second` ≥ 0; undefined when the name has no such suffix. Anomaly bands are clamped to it.
+ * @see https://prometheus.io/docs/practices/naming/#base-units
+ */
+export function namingRange(family: string): PhysicalRange | undefined {
+  if (family.endsWith('_ratio')) return UNIT_RANGES.ratio;
+  if (family.endsWith('_percent') || family.endsWith('_percentage')) return UNIT_RANGES.percent;
+  if (family.endsWith('_seconds')) return UNIT_RANGES.seconds;
+  if (family.endsWith('_bytes') || family.endsWith('_bytes_per_second')) return UNIT_RANGES.bytes;
+  return undefined;
 }
 
 /** The derived ratio whose numerator or denominator is `family`, with the role it plays; undefined if none. */
