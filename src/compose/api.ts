@@ -57,7 +57,11 @@ export function buildDashboardsApi(d: DashboardsDeps): ReturnType<typeof dashboa
       network: createNetworkProvider(store),
       ...(logs ? { logs: new DashboardLogSource(logs.queries) } : {}),
     },
-    limits: { seriesMax: DEFAULT_APP_LIMITS.querySeriesMax, rawPointsPerSeries: DEFAULT_APP_LIMITS.queryRawPointsPerSeries, targetPoints: DEFAULT_APP_LIMITS.queryDefaultPoints },
+    limits: {
+      seriesMax: DEFAULT_APP_LIMITS.querySeriesMax,
+      rawPointsPerSeries: DEFAULT_APP_LIMITS.queryRawPointsPerSeries,
+      targetPoints: DEFAULT_APP_LIMITS.queryDefaultPoints,
+    },
     cache: { ttlMs: config.dashboards.cacheTtl },
     now: d.clock,
   });

@@ -18,23 +18,43 @@ export interface ComposedInsights {
 }
 
 /** One mode's latency profile (configuration: ms) as the region score takes it. */
-function latencyProfile(m: { latencyBaseline: number; latencyZeroScore: number }): { baselineMs: number; zeroScoreMs: number } {
+function latencyProfile(m: { latencyBaseline: number; latencyZeroScore: number }): {
+  baselineMs: number;
+  zeroScoreMs: number;
+} {
   return { baselineMs: m.latencyBaseline, zeroScoreMs: m.latencyZeroScore };
 }
 
 /** Builds the insights provider reading `store`, evaluating `slos` with the evidence gates of the configuration. */
-export function buildInsights(config: MonitorConfig, store: SampleStore, slos: readonly Slo[]): ComposedInsights {
-  const trackers: Required<InsightsTrackers> = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
+export function buildInsights(
+  config: MonitorConfig,
+  store: SampleStore,
+  slos: readonly Slo[],
+): ComposedInsights {
+  const trackers: Required<InsightsTrackers> = {
+    rolloutStages: new RolloutStageTracker(),
+    regionTrends: new RegionTrendTracker(),
+  };
   const modes = config.health.modes;
   const insights = createInsightsProvider(store, {
     ...trackers,
     slos,
     sloStepMs: config.slo.step,
-    sloEvidence: { minObservedMs: config.slo.minObserved, minWindowCoverage: config.slo.minWindowCoverage, alpha: config.slo.alpha },
+    sloEvidence: {
+      minObservedMs: config.slo.minObserved,
+      minWindowCoverage: config.slo.minWindowCoverage,
+      alpha: config.slo.alpha,
+    },
     regionHealth: {
       warmupMs: config.health.warmup,
       minLatencyObservations: config.health.minLatencyObservations,
-      score: { modeLatency: { datacenter: latencyProfile(modes.datacenter), internet: latencyProfile(modes.internet), hybrid: latencyProfile(modes.hybrid) } },
+      score: {
+        modeLatency: {
+          datacenter: latencyProfile(modes.datacenter),
+          internet: latencyProfile(modes.internet),
+          hybrid: latencyProfile(modes.hybrid),
+        },
+      },
     },
   });
   return { insights, trackers };

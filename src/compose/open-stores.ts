@@ -22,7 +22,10 @@ export interface DataStores {
 }
 
 /** Runs `open`; on failure closes `opened` (newest first) and rethrows. */
-async function openOrClose<T>(open: () => Promise<T>, opened: readonly ({ close(): Promise<unknown> } | undefined)[]): Promise<T> {
+async function openOrClose<T>(
+  open: () => Promise<T>,
+  opened: readonly ({ close(): Promise<unknown> } | undefined)[],
+): Promise<T> {
   try {
     return await open();
   } catch (e) {
@@ -35,10 +38,18 @@ async function openOrClose<T>(open: () => Promise<T>, opened: readonly ({ close(
  * Opens the sample, span, log and exemplar stores of the configuration.
  * @throws StoreError / ConfigError of the store that failed (the others are closed first).
  */
-export async function openDataStores(config: MonitorConfig, registry: Registry, metrics: CatalogMetrics, log: Logger): Promise<DataStores> {
+export async function openDataStores(
+  config: MonitorConfig,
+  registry: Registry,
+  metrics: CatalogMetrics,
+  log: Logger,
+): Promise<DataStores> {
   const store = await openStore(config, { metrics: catalogRemoteStorageMetrics(metrics), log });
   const traceStore = await openOrClose(() => openTraceStore(config), [store]);
   const logStore = await openOrClose(() => openLogStore(config), [store, traceStore]);
-  const exemplarStore = await openOrClose(() => openExemplarStore(config, registry), [store, traceStore, logStore]);
+  const exemplarStore = await openOrClose(
+    () => openExemplarStore(config, registry),
+    [store, traceStore, logStore],
+  );
   return { store, traceStore, logStore, exemplarStore };
 }

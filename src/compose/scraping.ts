@@ -42,7 +42,12 @@ export interface ComposedScraper {
 /** The label and sample limits of the configuration. */
 export function labelLimits(config: MonitorConfig): LabelLimits {
   const L = config.limits;
-  return { sampleLimit: L.sampleLimit, labelLimit: L.labelLimit, labelNameLengthLimit: L.labelNameLengthLimit, labelValueLengthLimit: L.labelValueLengthLimit };
+  return {
+    sampleLimit: L.sampleLimit,
+    labelLimit: L.labelLimit,
+    labelNameLengthLimit: L.labelNameLengthLimit,
+    labelValueLengthLimit: L.labelValueLengthLimit,
+  };
 }
 
 /** Dependencies of {@link buildScraper}. */
@@ -62,13 +67,19 @@ export interface ScraperDeps {
 export function buildScraper(deps: ScraperDeps): ComposedScraper {
   const { config, pipeline, exemplarStore, log, clock } = deps;
   const scraper = new Scraper({
-    onSamples: (target, samples, _startMs, outcome, types) => pipeline.ingest({ target, samples, outcome, types }),
+    onSamples: (target, samples, _startMs, outcome, types) =>
+      pipeline.ingest({ target, samples, outcome, types }),
     onError: (t, e) => log.error({ err: e, target: t.id }, 'processing a scrape batch failed'),
     onOverload: overloadWarner(log, clock),
     ...(exemplarStore
       ? {
           onExemplars: (t: TargetStatus, list: ScrapedExemplar[], invalid: number, startMs: number) =>
-            void exemplarStore.add(list.map((e) => ({ ...e, timestampMs: e.timestampMs ?? startMs })), invalid).catch((e: unknown) => log.error({ err: e, target: t.id }, 'storing exemplars failed')),
+            void exemplarStore
+              .add(
+                list.map((e) => ({ ...e, timestampMs: e.timestampMs ?? startMs })),
+                invalid,
+              )
+              .catch((e: unknown) => log.error({ err: e, target: t.id }, 'storing exemplars failed')),
         }
       : {}),
     now: clock,
@@ -76,8 +87,23 @@ export function buildScraper(deps: ScraperDeps): ComposedScraper {
     redirects: config.limits.redirects,
   });
   const shards = partitionTargets(config.targets, config.scrape.shards);
-  const droppedTargets = shards.others.map(({ target: t, shard }) => ({ id: t.id, url: t.url, labels: { job: 'dwcp', instance: targetAddress(t.url), ...t.labels }, reason: OTHER_SHARD, shard }));
-  if (config.scrape.shards.count > 1) log.info({ shard: config.scrape.shards.index, shards: config.scrape.shards.count, scraped: shards.kept.length, otherShards: droppedTargets.length }, 'scrape sharding: this replica scrapes its share of the targets');
+  const droppedTargets = shards.others.map(({ target: t, shard }) => ({
+    id: t.id,
+    url: t.url,
+    labels: { job: 'dwcp', instance: targetAddress(t.url), ...t.labels },
+    reason: OTHER_SHARD,
+    shard,
+  }));
+  if (config.scrape.shards.count > 1)
+    log.info(
+      {
+        shard: config.scrape.shards.index,
+        shards: config.scrape.shards.count,
+        scraped: shards.kept.length,
+        otherShards: droppedTargets.length,
+      },
+      'scrape sharding: this replica scrapes its share of the targets',
+    );
   for (const t of shards.kept) {
     scraper.addTarget({
       id: t.id,
@@ -92,7 +118,12 @@ export function buildScraper(deps: ScraperDeps): ComposedScraper {
     pipeline.tracker.budget.register(t.id);
   }
   if (config.host.enabled) {
-    scraper.addTarget({ id: 'host', source: createHostCollector(), labels: { job: 'host' }, intervalMs: config.scrape.interval });
+    scraper.addTarget({
+      id: 'host',
+      source: createHostCollector(),
+      labels: { job: 'host' },
+      intervalMs: config.scrape.interval,
+    });
     pipeline.tracker.budget.register('host');
   }
   return { scraper, droppedTargets };

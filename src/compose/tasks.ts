@@ -10,7 +10,11 @@ import type { LogErrorCounts } from '../logs/log-metrics.ts';
 import type { SelfLogSink } from '../logs/self-log.ts';
 import type { LogStore } from '../logs/store/log-store.ts';
 import type { DetectorCheckpointer } from '../monitor/checkpointer.ts';
-import { DEFAULT_INSIGHTS_EXPORT, exportInsights, type InsightsTrackers } from '../monitor/insights-exporter.ts';
+import {
+  DEFAULT_INSIGHTS_EXPORT,
+  exportInsights,
+  type InsightsTrackers,
+} from '../monitor/insights-exporter.ts';
 import { MAINTENANCE_INTERVAL_MS, runMaintenance } from '../monitor/maintenance.ts';
 import { PeriodicTask } from '../monitor/periodic.ts';
 import type { MonitorPipeline } from '../monitor/pipeline.ts';
@@ -44,21 +48,46 @@ export interface TaskDeps {
 }
 
 /** A retention task for an optional store. */
-function retention(store: { applyRetention(nowMs: number): Promise<unknown> } | undefined, what: string, d: TaskDeps): PeriodicTask[] {
+function retention(
+  store: { applyRetention(nowMs: number): Promise<unknown> } | undefined,
+  what: string,
+  d: TaskDeps,
+): PeriodicTask[] {
   if (!store) return [];
-  return [new PeriodicTask({ intervalMs: MAINTENANCE_INTERVAL_MS, run: async () => void (await store.applyRetention(d.clock())), onError: (e) => d.log.error({ err: e }, `${what} retention failed`) })];
+  return [
+    new PeriodicTask({
+      intervalMs: MAINTENANCE_INTERVAL_MS,
+      run: async () => void (await store.applyRetention(d.clock())),
+      onError: (e) => d.log.error({ err: e }, `${what} retention failed`),
+    }),
+  ];
 }
 
 /** The periodic tasks (not started). */
 export function buildTasks(d: TaskDeps): PeriodicTask[] {
   const { config, pipeline, store, checkpointer, log, clock, traceApi, logStore, selfLog, errorCounts } = d;
   return [
-    ...(traceApi?.sampling ? [new PeriodicTask({ intervalMs: 1000, run: () => traceApi.sampling?.flush(), onError: (e) => log.error({ err: e }, 'storing tail-sampled traces failed') })] : []),
+    ...(traceApi?.sampling
+      ? [
+          new PeriodicTask({
+            intervalMs: 1000,
+            run: () => traceApi.sampling?.flush(),
+            onError: (e) => log.error({ err: e }, 'storing tail-sampled traces failed'),
+          }),
+        ]
+      : []),
     new PeriodicTask({
       intervalMs: MAINTENANCE_INTERVAL_MS,
       run: () =>
         runMaintenance(
-          { tracker: pipeline.tracker, store, checkpointer, log, maxAnomalies: config.anomalies.maxStored, detectorStateRetentionMs: config.storage.retention },
+          {
+            tracker: pipeline.tracker,
+            store,
+            checkpointer,
+            log,
+            maxAnomalies: config.anomalies.maxStored,
+            detectorStateRetentionMs: config.storage.retention,
+          },
           clock(),
         ),
       onError: (e) => log.error({ err: e }, 'maintenance failed'),
@@ -74,11 +103,24 @@ export function buildTasks(d: TaskDeps): PeriodicTask[] {
     ...(logStore
       ? [
           new PeriodicTask({ intervalMs: 1000, run: () => selfLog?.flush(), onError: () => undefined }),
-          new PeriodicTask({ intervalMs: config.scrape.interval, run: async () => void (errorCounts.nodes > 0 && (await pipeline.ingestPushed('logs', errorCounts.samples(clock())))), onError: (e) => log.error({ err: e }, 'ingesting the error-log rates failed') }),
+          new PeriodicTask({
+            intervalMs: config.scrape.interval,
+            run: async () =>
+              void (
+                errorCounts.nodes > 0 && (await pipeline.ingestPushed('logs', errorCounts.samples(clock())))
+              ),
+            onError: (e) => log.error({ err: e }, 'ingesting the error-log rates failed'),
+          }),
         ]
       : []),
     ...(checkpointer
-      ? [new PeriodicTask({ intervalMs: config.detection.checkpointInterval, run: () => checkpointer.checkpoint(), onError: (e) => log.error({ err: e }, 'checkpointing detector states failed') })]
+      ? [
+          new PeriodicTask({
+            intervalMs: config.detection.checkpointInterval,
+            run: () => checkpointer.checkpoint(),
+            onError: (e) => log.error({ err: e }, 'checkpointing detector states failed'),
+          }),
+        ]
       : []),
   ];
 }

@@ -12,12 +12,19 @@ import { TraceApi } from '../traces/trace-api.ts';
  * The trace API of the monitor, or undefined when traces are off (no span store).
  * Request bodies are limited to `traces.maxBodyBytes` (bytes), decompressed to four times that.
  */
-export function buildTraceApi(config: MonitorConfig, traceStore: TraceStore | undefined, registry: Registry): TraceApi | undefined {
+export function buildTraceApi(
+  config: MonitorConfig,
+  traceStore: TraceStore | undefined,
+  registry: Registry,
+): TraceApi | undefined {
   if (!traceStore) return undefined;
   const ts = config.traces.tailSampling;
   return new TraceApi(traceStore, {
     registry,
-    limits: { maxBodyBytes: config.traces.maxBodyBytes, maxDecompressedBytes: 4 * config.traces.maxBodyBytes },
+    limits: {
+      maxBodyBytes: config.traces.maxBodyBytes,
+      maxDecompressedBytes: 4 * config.traces.maxBodyBytes,
+    },
     ...(ts.enabled
       ? {
           tailSampling: {
