@@ -344,7 +344,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       predictions: engine,
       modelPerformance: fileModelPerformance(det.benchmarkReport),
       alerting: {
-        listIncidents: (limit, status) => alerting.listIncidents(limit, status),
+        listIncidents: (limit, status, scope) => alerting.listIncidents(limit, status, scope),
         getIncident: (id) => alerting.getIncident(id),
         acknowledge: (id, input) => alerting.acknowledge(id, input),
         unacknowledge: (id) => alerting.unacknowledge(id),

@@ -38,7 +38,18 @@ export const SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/traces',
   'GET /api/traces/:traceId',
   'GET /api/logs',
+  'GET /loki/api/v1/query_range',
+  'GET /loki/api/v1/query',
+  'GET /loki/api/v1/labels',
+  'GET /loki/api/v1/label/:name/values',
+  'GET /loki/api/v1/tail',
+  'GET /api/services',
+  'GET /api/services/:service/operations',
   'POST /api/metrics',
+  'POST /api/v1/write',
+  'POST /v1/traces',
+  'POST /v1/logs',
+  'POST /loki/api/v1/push',
 ]);
 
 /** How a route treats a tenant-scoped caller: its tenant's own data, data filtered by the scope, or refused. */
