@@ -55,10 +55,10 @@ function writeBody(nodes: readonly string[]): Buffer {
 }
 
 /** An incident on `node` (the fields the contract requires). */
-function incident(id: string, node: string): Incident {
+function incident(id: string, node: string, startedAtMs: number): Incident {
   return {
     id, status: 'firing', severity: 'critical', title: `${node} down`, node, region: 'eu-west', components: ['amst'], labels: { node_id: node },
-    startedAtMs: NOW - 5000, updatedAtMs: NOW - 5000, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
+    startedAtMs, updatedAtMs: startedAtMs, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
   };
 }
 
@@ -72,7 +72,8 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
   const logStore = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
   const traceStore = await openSqliteTraceStore(':memory:', { retentionMs: DAY });
   const dashStore = await openSqliteDashboardStore(':memory:');
-  const incidents = nodes.map((n, i) => incident(`inc-${i + 1}`, n));
+  // later nodes' incidents are newer (b's, in the property)
+  const incidents = nodes.map((n, i) => incident(`inc-${i + 1}`, n, NOW - 5000 + i)).reverse();
   const findIncident = async (id: string) => {
     const i = incidents.find((x) => x.id === id);
     if (i === undefined) throw new NotFoundError(`incident ${id} not found`);
@@ -112,7 +113,7 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
       remoteWrite,
       limits: { tracesMax: TRACES_MAX, tracesDefault: TRACES_MAX },
       alerting: {
-        // as the alerting service: the scope filters before the limit
+        // as the alerting service: newest first, the scope filters before the limit
         listIncidents: async (limit, _status, scope) => incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, limit),
         getIncident: findIncident,
         acknowledge: async (id, input) => ({ ...(await findIncident(id)), acknowledgement: { by: input.by, atMs: NOW, comment: input.comment ?? '' } }),
@@ -208,6 +209,7 @@ describe('tenant isolation', () => {
           assert.deepEqual((await get('/api/v1/targets')).data.activeTargets.map((t: { labels: { node_id: string } }) => t.labels.node_id).sort(), [...a].sort());
           assert.deepEqual(nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)), [...a].sort());
           assert.deepEqual((await get('/api/incidents')).data.map((i: Incident) => i.node).sort(), [...a].sort());
+          assert.deepEqual((await get(`/api/incidents?limit=${a.length}`)).data.map((i: Incident) => i.node).sort(), [...a].sort());
           // b has more traces, all newer than a's, than one search may return: the limit counts a's traces only
           await w.newerTraces(b, TRACES_MAX);
           const traces = (await get(`/api/traces?limit=${TRACES_MAX}`)).data as { traceID: string; spans: unknown[] }[];
