@@ -70,8 +70,7 @@ export function scopeOfPrincipal(principal: Principal, mapping: TenantNodeMappin
 
 /**
  * Sets `request.tenantScope` from the principal and refuses a tenant-scoped caller a route that does not filter.
- * @throws ForbiddenError (403) for an operator-only route (cluster-wide views, the monitor's own state, receivers
- *   that cannot check each item's node)
+ * @throws ForbiddenError (403) for an operator-only route (cluster-wide views, the monitor's own state)
  */
 export function enforceTenantScope(request: FastifyRequest, principal: Principal, mapping: TenantNodeMapping | undefined): void {
   const scope = scopeOfPrincipal(principal, mapping);
