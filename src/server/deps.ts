@@ -312,7 +312,8 @@ export type SeriesAggregator = (points: readonly SeriesPoints[], options: Aggreg
 /** Rollout decision, SLO budgets and regional health; each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface InsightsSource {
   rollout(windowMs: number, nowMs: number): Promise<RolloutStatus>;
-  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  /** SLO budgets; with a tenant `scope`, over the series of its nodes or regions only. */
+  slo(windowMs: number, nowMs: number, scope?: TenantScope): Promise<SloOverview>;
   regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
 }
 

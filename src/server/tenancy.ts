@@ -45,6 +45,7 @@ export const SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /loki/api/v1/tail',
   'GET /api/services',
   'GET /api/services/:service/operations',
+  'GET /api/slo',
   'POST /api/metrics',
   'POST /api/v1/write',
   'POST /v1/traces',

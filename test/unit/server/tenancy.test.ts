@@ -28,6 +28,8 @@ import type { Sample } from '../../../src/model/sample.ts';
 import { DEFAULT_SCRAPE_LIMITS } from '../../../src/model/scrape-limits.ts';
 import { allowsNode, ALL_NODES, scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
 import { RemoteWriteReceiver } from '../../../src/monitor/remote-write.ts';
+import { createInsightsProvider } from '../../../src/monitor/rollout-provider.ts';
+import { parseSloDefinitions } from '../../../src/analysis/slo/definition.ts';
 import { writeRequestType } from '../../../src/ingest/remote-write/proto-root.ts';
 import snappy from 'snappyjs';
 import type { TargetStatus } from '../../../src/model/status.ts';
@@ -44,6 +46,9 @@ const DAY = 86_400_000;
 const KEY = new TextEncoder().encode('k'.repeat(48));
 const METRIC = 'dwcp_amst_streams_active';
 const MIXED_TRACE = hexId(0xfff, 32);
+/** One SLO over the streams gauge: a step is good while every node's value is at most `SLO_MAX` (a's nodes, not b's). */
+const SLO_MAX = 100;
+const SLOS = parseSloDefinitions({ slos: [{ name: 'streams', sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: SLO_MAX }, objective: 0.9, window: '1h' }] });
 /** Traces one search may return at most (b gets more, newer traces than this). */
 const TRACES_MAX = 8;
 
@@ -111,6 +116,7 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
       dashboards,
       push: async (req) => ({ received: req.samples.length, stored: req.samples.length, rejected: {} }),
       remoteWrite,
+      insights: createInsightsProvider(deps.samples, { slos: SLOS, sloEvidence: { minObservedMs: 30_000 } }),
       limits: { tracesMax: TRACES_MAX, tracesDefault: TRACES_MAX },
       alerting: {
         // as the alerting service: newest first, the scope filters before the limit
@@ -130,7 +136,7 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
   const anomalyIds = new Map<string, number>();
   for (const [i, n] of nodes.entries()) {
     const resource = { 'service.name': `svc-${n}`, 'service.instance.id': n, 'cloud.region': 'eu-west' };
-    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
+    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: (mapping.tenants.get('b')?.nodes.includes(n) === true ? 10 * SLO_MAX : 0) + i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
     const { id, ...a } = anomaly(i + 1, { labels: { node_id: n, region: 'eu-west' }, seriesKey: `${METRIC}{node_id="${n}"}`, startedAtMs: NOW - 10_000 - i, detectedAtMs: NOW - 10_000 - i });
     void id;
     anomalyIds.set(n, (await deps.anomalies.insert(a)).id);
@@ -210,6 +216,10 @@ describe('tenant isolation', () => {
           assert.deepEqual(nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)), [...a].sort());
           assert.deepEqual((await get('/api/incidents')).data.map((i: Incident) => i.node).sort(), [...a].sort());
           assert.deepEqual((await get(`/api/incidents?limit=${a.length}`)).data.map((i: Incident) => i.node).sort(), [...a].sort());
+          // the SLO of a's nodes only: met, although b's nodes break it
+          const slo = (await get('/api/slo')).data.slos[0];
+          assert.deepEqual([slo.evaluated, slo.report?.status], [true, 'met'], JSON.stringify(slo));
+          assert.equal((await w.app.inject({ method: 'GET', url: '/api/slo', headers: as('op') })).json().data.slos[0].report.status, 'violated');
           // b has more traces, all newer than a's, than one search may return: the limit counts a's traces only
           await w.newerTraces(b, TRACES_MAX);
           const traces = (await get(`/api/traces?limit=${TRACES_MAX}`)).data as { traceID: string; spans: unknown[] }[];
@@ -288,7 +298,7 @@ describe('tenant isolation', () => {
           assert.equal(await status('GET', `/api/traces/${hexId(a.length + 1, 32)}`), 404);
           assert.equal(await status('GET', `/api/traces/${hexId(1, 32)}`), 200);
           // Cluster-wide views and receivers that cannot check each item are the operator's.
-          for (const url of ['/api/components/status', '/metrics', '/api/silences', '/api/slo']) assert.equal(await status('GET', url), 403, url);
+          for (const url of ['/api/components/status', '/metrics', '/api/silences', '/api/rollout']) assert.equal(await status('GET', url), 403, url);
 
           // Live events: a's client gets a's anomalies and targets only.
           const scopeA = scopeForTenant(mapping, 'a');
