@@ -4,7 +4,7 @@
  * inputs with `rollout-inputs.ts` and runs the pure engines (the rollout status of `rollout-status.ts`: the
  * sequential test of the current stage since its start, at most `maxEvidenceMs` back, and the descriptive
  * comparison over the window; the SLOs through `slo-provider.ts`; regions through `region-provider.ts`).
- * Served by GET /api/rollout, /api/slo and
+ * Served by GET /api/rollout, /api/slo (per tenant: the SLIs over the tenant's nodes' series) and
  * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
  * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
  * and every trend `unknown`.
@@ -15,6 +15,7 @@ import type { AnalysisWindow } from '../contract/common.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
+import { findInScope, type TenantScope } from '../model/tenant-scope.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import type { HistogramSeries } from './rollout-inputs.ts';
 import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
@@ -32,7 +33,8 @@ export type { RolloutResult } from './rollout-status.ts';
  */
 export interface InsightsProvider {
   rollout(windowMs: number, nowMs: number): Promise<RolloutResult>;
-  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  /** With a tenant `scope`, every SLI reads only the series of its nodes or regions (src/model/tenant-scope.ts). */
+  slo(windowMs: number, nowMs: number, scope?: TenantScope): Promise<SloOverview>;
   regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
 }
 
@@ -74,9 +76,9 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   const maxEvidenceMs = options.maxEvidenceMs ?? DEFAULT_MAX_EVIDENCE_MS;
   const evidence = options.rolloutEvidence ?? {};
 
-  const reader = (w: AnalysisWindow, warnings: string[]) => {
+  const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope) => {
     const read = async (name: string, match: Labels = {}, limit = maxSeries): Promise<SeriesPoints[]> => {
-      const refs = await store.findSeries(name, match, limit);
+      const refs = scope === undefined ? await store.findSeries(name, match, limit) : await findInScope(scope, match, limit, (mm, l) => store.findSeries(name, mm, l));
       if (refs.length >= limit) warnings.push(`${name}: read the first ${limit} series only`);
       if (refs.length === 0) return [];
       const points = await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
@@ -122,10 +124,10 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       return computeRolloutStatus(rs, window, readStartMs, { ...evidence, maxPoints }, options.rolloutStages?.stages() ?? [], [...new Set(warnings)]);
     },
 
-    async slo(windowMs, nowMs) {
+    async slo(windowMs, nowMs, scope) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
-      const { read } = reader(window, warnings);
+      const { read } = reader(window, warnings, scope);
       const out = await evaluateSlos(slos, read, maxSeries, stepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
       return { stepMs, window, slos: out, warnings };
     },

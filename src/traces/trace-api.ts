@@ -3,7 +3,9 @@
  * sampling in front of the store when configured, span metrics and the per-operation detection series in front of
  * both) plus the Jaeger-shaped queries over one trace store. Wiring only.
  */
-import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, OtlpExportResponse, OtlpStatus, TracesResponse } from '../contract/traces.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
+import type { TraceQuery } from './query.ts';
 import type { RequestRejectReason } from './otlp/limits.ts';
 import { TraceQueryService } from './query-service.ts';
 import { TraceReceiver, type OtlpExportRequest, type TraceReceiverOptions } from './receiver.ts';
@@ -56,7 +58,7 @@ export class TraceApi {
   }
 
   /** See {@link TraceQueryService.search}. */
-  search(q: TraceSearchRequest): Promise<TracesResponse> {
+  search(q: TraceQuery): Promise<TracesResponse> {
     return this.queries.search(q);
   }
 
@@ -66,12 +68,12 @@ export class TraceApi {
   }
 
   /** See {@link TraceQueryService.services}. */
-  services(): Promise<NamesResponse> {
-    return this.queries.services();
+  services(scope?: TenantScope): Promise<NamesResponse> {
+    return this.queries.services(scope);
   }
 
   /** See {@link TraceQueryService.operations}. */
-  operations(service: string): Promise<NamesResponse> {
-    return this.queries.operations(service);
+  operations(service: string, scope?: TenantScope): Promise<NamesResponse> {
+    return this.queries.operations(service, scope);
   }
 }
