@@ -14,8 +14,9 @@
  *
  * Options: `--nodes 30` (cluster size), `--rounds 20` (simulated seconds measured after 3 warm-up rounds),
  * `--cycle-only` (run only the scrape cycles, for `node --cpu-prof --import tsx bench/scrape.ts --cycle-only`).
+ * JSON (median ms per body by stage) to bench/results/scrape.json.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -189,4 +190,7 @@ if (!args['cycle-only']) {
   const o = best(() => parseOpenMetrics(lastOm, { defaultTimestampMs: 0 }).samples.length);
   console.log(`\nHot loop (one node body parsed 20× per try, best of 15 tries): JSON.parse anchor ${j.toFixed(3)} ms, text parse ${tx.toFixed(3)} ms (${(tx / j).toFixed(1)}×), OpenMetrics parse ${o.toFixed(3)} ms (${(o / j).toFixed(1)}×); OpenMetrics / text ${(o / tx).toFixed(2)}×`);
 }
+const medians = Object.fromEntries((['split', 'json', 'text', 'om', 'labels', 'track', 'store', 'detect'] as const).map((k) => [k, median(k)]));
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/scrape.json', JSON.stringify({ nodes: NODES, rounds: ROUNDS, msPerBody: medians, cycleMsPerBody: median(cycle) }, null, 2));
 if (sink === Number.MIN_VALUE) console.log(sink);
