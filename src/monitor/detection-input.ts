@@ -29,7 +29,8 @@ export interface DetectionInput {
 
 /**
  * The per-second rate input of a counter sample after the previous sample (`prevTs` ms, `prevValue`); a
- * decrease is a restart from 0, as in Prometheus' `rate`.
+ * decrease is a restart from 0, as in Prometheus' `rate`. `key` is the sample's series key (`seriesKey`), when the
+ * caller has it already.
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#rate
  */
 export function rateInput(
@@ -40,12 +41,13 @@ export function rateInput(
   kind: MetricKind,
   def: MetricDef | undefined,
   inferred: string | undefined,
+  key: string = seriesKey(s.name, s.labels),
   direction?: Direction,
 ): DetectionInput {
   const dt = (s.timestampMs - prevTs) / 1000;
   const inc = s.value >= prevValue ? s.value - prevValue : s.value;
   return {
-    key: `rate(${seriesKey(s.name, s.labels)})`,
+    key: `rate(${key})`,
     metric,
     labels: s.labels,
     value: inc / dt,

@@ -12,6 +12,7 @@ import type { MetricDef } from '../catalog/types.ts';
 import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { SeriesKindRule } from '../model/detection-settings.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
+import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
@@ -67,10 +68,14 @@ function leftToInference(def: MetricDef): boolean {
 export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 
 interface SeriesState {
+  /** The series key (`seriesKey` of name and labels), the key of the tracker's map. */
+  readonly key: string;
   lastTs: number;
   lastValue: number;
   /** The source whose budget share holds the series. */
   readonly source: string;
+  /** The admission that last changed the series (to record its state before that admission once). */
+  stamp: number;
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -99,6 +104,8 @@ export const DEFAULT_SOURCE = 'default';
 /** Result of admitting one scrape batch. */
 export interface AdmitResult {
   readonly admitted: Sample[];
+  /** The series key (`seriesKey`, src/model/sample.ts) of every admitted sample, in the same order. */
+  readonly keys: string[];
   readonly rejected: Partial<Record<RejectReason, number>>;
   readonly inputs: DetectionInput[];
   /**
@@ -111,14 +118,15 @@ export interface AdmitResult {
   readonly revert: () => void;
 }
 
-/** What {@link SeriesTracker.admit} changed of one series, to undo it. */
-interface SeriesChange {
-  readonly key: string;
-  readonly state: SeriesState;
-  /** undefined when the admission created the series. */
-  readonly before: { readonly lastTs: number; readonly lastValue: number } | undefined;
-  /** The last timestamp the admission left (set when it ends). */
-  afterTs: number;
+/** What {@link SeriesTracker.admit} changed, to undo it: per changed series, its state before and after. */
+interface SeriesChanges {
+  readonly states: SeriesState[];
+  /** 1 where the admission created the series. */
+  readonly created: number[];
+  readonly beforeTs: number[];
+  readonly beforeValue: number[];
+  /** The last timestamp the admission left (filled when it ends). */
+  readonly afterTs: number[];
 }
 
 function labelsWithout(labels: Labels, drop: string): Labels {
@@ -143,6 +151,8 @@ export class SeriesTracker {
   readonly budget: SeriesBudget;
   private readonly maxAgeMs: number;
   private readonly maxAheadMs: number;
+  /** Admissions so far (the stamp of the running one). */
+  private admissions = 0;
 
   /**
    * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
@@ -192,11 +202,17 @@ export class SeriesTracker {
     const newest = ctx.nowMs === undefined ? Number.POSITIVE_INFINITY : ctx.nowMs + this.maxAheadMs;
     const types = ctx.types;
     const admitted: Sample[] = [];
+    const keys: string[] = [];
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
     const ratios = new BatchRatios();
-    const changes = new Map<string, SeriesChange>();
+    const changes: SeriesChanges = { states: [], created: [], beforeTs: [], beforeValue: [], afterTs: [] };
+    const stamp = ++this.admissions;
+    const keyOf = new SeriesKeyBuilder();
+    // Names come in runs: the catalog entry of the last name is reused.
+    let lastName: string | undefined;
+    let lastDef: MetricDef | undefined;
 
     for (const s of batch) {
       if (s.timestampMs < oldest || s.timestampMs > newest) {
@@ -204,41 +220,53 @@ export class SeriesTracker {
         rejected[r] = (rejected[r] ?? 0) + 1;
         continue;
       }
-      const key = seriesKey(s.name, s.labels);
+      const key = keyOf.key(s.name, s.labels);
       let st = this.series.get(key);
-      if (st) {
-        if (s.timestampMs <= st.lastTs) {
-          const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
-          rejected[r] = (rejected[r] ?? 0) + 1;
-          continue;
-        }
-      } else {
+      if (st && s.timestampMs <= st.lastTs) {
+        const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
+        rejected[r] = (rejected[r] ?? 0) + 1;
+        continue;
+      }
+      if (!st) {
         if (!this.budget.tryTake(source)) {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source };
+        st = { key, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
         this.series.set(key, st);
-        changes.set(key, { key, state: st, before: undefined, afterTs: Number.NaN });
+        changes.states.push(st);
+        changes.created.push(1);
+        changes.beforeTs.push(st.lastTs);
+        changes.beforeValue.push(st.lastValue);
+      } else if (st.stamp !== stamp) {
+        st.stamp = stamp;
+        changes.states.push(st);
+        changes.created.push(0);
+        changes.beforeTs.push(st.lastTs);
+        changes.beforeValue.push(st.lastValue);
       }
-      if (!changes.has(key)) changes.set(key, { key, state: st, before: { lastTs: st.lastTs, lastValue: st.lastValue }, afterTs: Number.NaN });
       admitted.push(s);
+      keys.push(key);
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
       st.lastTs = s.timestampMs;
       st.lastValue = s.value;
       if (!Number.isFinite(s.value)) continue;
 
-      const def = metricForSampleName(s.name);
+      if (s.name !== lastName) {
+        lastName = s.name;
+        lastDef = metricForSampleName(s.name);
+      }
+      const def = lastDef;
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
         if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, key, prevTs, prevValue, inputs, histo);
-        else this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
+        else this.deriveInferred(this.inferred, s, key, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
         if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
-        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined));
+        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
         continue;
       }
       const isCounter = def.type === 'counter';
@@ -251,7 +279,7 @@ export class SeriesTracker {
       }
       if (isCounter) {
         if (!Number.isFinite(prevValue)) continue;
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined));
+        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined, key));
         continue;
       }
       inputs.push({
@@ -297,27 +325,28 @@ export class SeriesTracker {
         ...(h.direction !== undefined ? { direction: h.direction } : {}),
       });
     }
-    for (const c of changes.values()) c.afterTs = c.state.lastTs;
+    for (const st of changes.states) changes.afterTs.push(st.lastTs);
     let reverted = false;
     const revert = (): void => {
       if (reverted) return;
       reverted = true;
       this.undo(changes, pendingBefore);
     };
-    return { admitted, rejected, inputs, revert };
+    return { admitted, keys, rejected, inputs, revert };
   }
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
-  private undo(changes: ReadonlyMap<string, SeriesChange>, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
-    for (const c of changes.values()) {
+  private undo(changes: SeriesChanges, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
+    for (let j = 0; j < changes.states.length; j++) {
+      const st = changes.states[j]!;
       // forgotten since, recreated or moved on by a later admission: left as it is
-      if (this.series.get(c.key) !== c.state || c.state.lastTs !== c.afterTs) continue;
-      if (c.before === undefined) {
-        this.series.delete(c.key);
-        this.budget.release(c.state.source);
+      if (this.series.get(st.key) !== st || st.lastTs !== changes.afterTs[j]) continue;
+      if (changes.created[j] === 1) {
+        this.series.delete(st.key);
+        this.budget.release(st.source);
       } else {
-        c.state.lastTs = c.before.lastTs;
-        c.state.lastValue = c.before.lastValue;
+        st.lastTs = changes.beforeTs[j]!;
+        st.lastValue = changes.beforeValue[j]!;
       }
     }
     for (const [hk, acc] of pendingBefore) {
@@ -357,7 +386,7 @@ export class SeriesTracker {
       const isSum = s.name.endsWith('_sum');
       if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, isSum, prevValue);
     } else if (def.type === 'counter') {
-      if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason));
+      if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
     } else {
       inputs.push({ key, metric: def.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: def.anomalyKind, transform: 'value', def, inferred: reason });
     }
@@ -367,6 +396,7 @@ export class SeriesTracker {
   private deriveInferred(
     inferred: InferredSeries,
     s: Sample,
+    key: string,
     prevTs: number,
     prevValue: number,
     types: ReadonlyMap<string, string> | undefined,
@@ -378,7 +408,7 @@ export class SeriesTracker {
     const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
     if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue, direction);
-    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, direction));
-    else inputs.push({ key: seriesKey(s.name, s.labels), metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
+    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
+    else inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
   }
 }

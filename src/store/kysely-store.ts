@@ -62,8 +62,8 @@ export class KyselyStore extends AnomalyStateForwarder implements SampleStore, A
   }
 
   /** See {@link SqlSampleStore.append}. */
-  append(batch: readonly Sample[]): Promise<AppendResult> {
-    return this.samples.append(batch);
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult> {
+    return this.samples.append(batch, keys);
   }
   /** See {@link SqlSampleStore.searchMetricNames}. */
   searchMetricNames(substring: string, limit: number): Promise<string[]> {

@@ -1,7 +1,7 @@
 /** The store contract, `SampleStore` part (see ./store-contract.ts). */
 import assert from 'node:assert/strict';
 import { InvalidInputError, StoreError } from '../../src/errors.ts';
-import type { Sample } from '../../src/model/sample.ts';
+import { seriesKey, type Sample } from '../../src/model/sample.ts';
 import { anomaly, HOUR, sample, T0, type ContractOpener } from './store-fixtures.ts';
 import type { ContractTest } from './store-suite.ts';
 
@@ -36,6 +36,25 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     assert.deepEqual(inner!.values, [2], 'range is inclusive');
     const [fractional] = await store.readPoints(refs, T0 + 0.5, T0 + 1000.5, 100);
     assert.deepEqual(fractional!.timestampsMs, [T0 + 1000], 'fractional bounds cover the whole milliseconds inside them');
+  });
+
+  test("with the caller's series keys (the tracker's), stores and reads exactly what it does building them itself", async () => {
+    const batch = (t: number): Sample[] => [
+      sample('dwcp_keyed', { node: 'n1', region: 'us' }, 1, t),
+      sample('dwcp_keyed', { region: 'us', node: 'n2' }, 2, t),
+      sample('dwcp_keyed', { node: 'n"\\\n' }, 3, t),
+      sample('dwcp_keyed', { node: 'n1', region: 'us' }, 4, t), // duplicate within the batch
+    ];
+    const { samples: plain } = await open();
+    const { samples: keyed } = await open();
+    for (const t of [T0, T0 + 1000]) {
+      const b = batch(t);
+      assert.deepEqual(await keyed.append(b, b.map((x) => seriesKey(x.name, x.labels))), await plain.append(b));
+    }
+    const refsOf = async (st: typeof plain) => (await st.findSeries('dwcp_keyed', {}, 10)).map((r) => [r.key, r.labels]);
+    assert.deepEqual(await refsOf(keyed), await refsOf(plain));
+    const read = async (st: typeof plain) => (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [p.series.key, p.timestampsMs, p.values]);
+    assert.deepEqual(await read(keyed), await read(plain));
   });
 
   test('stores out-of-order samples (the monitor drops them, not the store) and reads them in time order', async () => {

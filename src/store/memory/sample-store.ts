@@ -79,7 +79,7 @@ export class MemorySampleStore implements SampleStore {
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is stored).
    * @throws StoreError after `close`.
    */
-  async append(batch: readonly Sample[]): Promise<AppendResult> {
+  async append(batch: readonly Sample[], given?: readonly string[]): Promise<AppendResult> {
     this.ensureOpen();
     for (const s of batch) checkSampleTimestamp(s.name, s.timestampMs);
     const rejected: Partial<Record<RejectReason, number>> = {};
@@ -89,12 +89,13 @@ export class MemorySampleStore implements SampleStore {
     const keyOf = new SeriesKeyBuilder();
     const touched = new Set<SeriesEntry>();
     let stored = 0;
-    for (const s of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
       if (!this.allowNonFinite && !Number.isFinite(s.value)) {
         count('non_finite');
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
+      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       let e = this.byKey.get(key);
       if (e === undefined) {
         if (hasNul(key)) {

@@ -84,7 +84,7 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is stored).
    * @throws StoreError on backend failure (the transaction is rolled back; nothing is stored).
    */
-  async append(batch: readonly Sample[]): Promise<AppendResult> {
+  async append(batch: readonly Sample[], given?: readonly string[]): Promise<AppendResult> {
     const rejected: Partial<Record<RejectReason, number>> = {};
     if (batch.length === 0) return { stored: 0, rejected };
     const keys: (string | undefined)[] = new Array<string | undefined>(batch.length);
@@ -101,7 +101,7 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
         nonFinite++;
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
+      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       const cached = this.cache.get(key);
       if (cached !== undefined) cachedIds[i] = cached;
       else if (!missing.has(key)) {

@@ -61,8 +61,8 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   checkpoint(): Promise<void> {
     return this.samples.checkpoint();
   }
-  append(batch: readonly Sample[]): Promise<AppendResult> {
-    return this.samples.append(batch);
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult> {
+    return this.samples.append(batch, keys);
   }
   searchMetricNames(substring: string, limit: number): Promise<string[]> {
     return this.rows.searchMetricNames(substring, limit);
