@@ -26,7 +26,12 @@ export interface LongWindowRead {
  * The bucketed read of a window of `windowMs` from `store`: none when the window is at most `rawMaxMs` or the store
  * has no bucketed reads; 1-minute buckets while the window holds at most `maxPoints` of them, else 1-hour ones.
  */
-export function longWindowRead(store: SampleStore, windowMs: number, rawMaxMs: number, maxPoints: number): LongWindowRead | undefined {
+export function longWindowRead(
+  store: SampleStore,
+  windowMs: number,
+  rawMaxMs: number,
+  maxPoints: number,
+): LongWindowRead | undefined {
   const reader = bucketReaderOf(store);
   if (reader === undefined || !(windowMs > rawMaxMs)) return undefined;
   return { reader, resolutionMs: Math.ceil(windowMs / 60_000) <= maxPoints ? 60_000 : 3_600_000 };

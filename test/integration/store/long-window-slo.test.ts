@@ -28,7 +28,11 @@ import { openChunkedSqliteStore } from '../../../src/store/tsdb/open.ts';
 import type { SampleStore } from '../../../src/store/types.ts';
 import { requireBinary } from '../../helpers/binaries.ts';
 import { freshSchema, PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
-import { startVictoriaMetrics, victoriaStoreUnderTest, type VictoriaMetricsInstance } from '../../helpers/victoria-metrics.ts';
+import {
+  startVictoriaMetrics,
+  victoriaStoreUnderTest,
+  type VictoriaMetricsInstance,
+} from '../../helpers/victoria-metrics.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -39,14 +43,23 @@ const SPARSE_FROM = NOW - 30 * DAY - HOUR;
 const NODES = ['n1', 'n2'];
 
 /** Bad (labelled) periods: 15 min inside the dense 3 h, 2 h a week back. */
-const isBad = (t: number): boolean => (t >= NOW - 2 * HOUR && t < NOW - 2 * HOUR + 15 * MIN) || (t >= NOW - 7 * DAY && t < NOW - 7 * DAY + 2 * HOUR);
+const isBad = (t: number): boolean =>
+  (t >= NOW - 2 * HOUR && t < NOW - 2 * HOUR + 15 * MIN) ||
+  (t >= NOW - 7 * DAY && t < NOW - 7 * DAY + 2 * HOUR);
 
 const SLOS: Slo[] = [
   sloTemplate('availability')!,
   sloTemplate('error-rate')!,
   sloTemplate('migration-time')!,
   parseSloDefinitions({
-    slos: [{ name: 'throughput', objective: 0.99, window: '30d', sli: { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', op: '>=', threshold: 2.4e9 } }],
+    slos: [
+      {
+        name: 'throughput',
+        objective: 0.99,
+        window: '30d',
+        sli: { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', op: '>=', threshold: 2.4e9 },
+      },
+    ],
   })[0]!,
 ];
 
@@ -77,21 +90,27 @@ function generate(): Generated {
       c.sum += (bad ? 420 : 180) * k;
       events.push({ t, good: (bad ? 8 : 10) * k, bad: bad ? 2 * k : 0 });
       const l = { node, region: 'eu-west' };
-      const add = (name: string, value: number, extra: Record<string, string> = {}) => samples.push({ name, labels: { ...l, ...extra }, value, timestampMs: t });
+      const add = (name: string, value: number, extra: Record<string, string> = {}) =>
+        samples.push({ name, labels: { ...l, ...extra }, value, timestampMs: t });
       add('dwcp_v3_component_operations_total', c.ops, { component: 'amst' });
       add('dwcp_v3_component_errors_total', c.errors, { component: 'amst' });
       add('dwcp_v3_migration_success_total', c.ok);
       add('dwcp_v3_migration_failures_total', c.failed);
       add('dwcp_v3_migration_duration_seconds_sum', c.sum);
       add('dwcp_v3_migration_duration_seconds_count', c.count);
-      add('dwcp_v3_throughput_bytes_per_second', bad ? 1e9 : 3e9, { direction: 'tx', transport: 'tcp', component: 'amst' });
+      add('dwcp_v3_throughput_bytes_per_second', bad ? 1e9 : 3e9, {
+        direction: 'tx',
+        transport: 'tcp',
+        component: 'amst',
+      });
       prev = t;
     }
   }
   return { samples, events };
 }
 
-const compliance = (o: SloOverview): Map<string, number> => new Map(o.slos.map((s) => [s.name, s.report?.compliance ?? Number.NaN]));
+const compliance = (o: SloOverview): Map<string, number> =>
+  new Map(o.slos.map((s) => [s.name, s.report?.compliance ?? Number.NaN]));
 
 interface Backend {
   readonly name: string;
@@ -122,7 +141,11 @@ const BACKENDS: Backend[] = [
   {
     name: 'SQLite chunks',
     open: async () => {
-      const s = await openChunkedSqliteStore({ path: join(dir, 'chunks.db'), walDir: join(dir, 'chunks.wal'), retentionMs: 40 * DAY });
+      const s = await openChunkedSqliteStore({
+        path: join(dir, 'chunks.db'),
+        walDir: join(dir, 'chunks.wal'),
+        retentionMs: 40 * DAY,
+      });
       return { store: s, close: () => s.close() };
     },
   },
@@ -132,7 +155,12 @@ const BACKENDS: Backend[] = [
       return pgSkip;
     },
     open: async () => {
-      const s = await openPostgresStore({ url: PG_URL, retentionMs: 40 * DAY, schema: freshSchema('dwcp_long_slo'), dropSchemaOnClose: true });
+      const s = await openPostgresStore({
+        url: PG_URL,
+        retentionMs: 40 * DAY,
+        schema: freshSchema('dwcp_long_slo'),
+        dropSchemaOnClose: true,
+      });
       return { store: s, close: () => s.close() };
     },
   },
@@ -162,10 +190,18 @@ describe('SLOs over long windows read as buckets', () => {
       if (b.skip !== undefined) return t.skip(b.skip);
       const { store, close } = await b.open();
       try {
-        for (let i = 0; i < data.samples.length; i += 20_000) await store.append(data.samples.slice(i, i + 20_000));
+        for (let i = 0; i < data.samples.length; i += 20_000)
+          await store.append(data.samples.slice(i, i + 20_000));
         const evidence = { minObservedMs: 0, minWindowCoverage: 0 };
-        const raw = await createInsightsProvider(store, { slos: SLOS, sloEvidence: evidence, rawWindowMs: 4 * HOUR }).slo(3 * HOUR, NOW);
-        const bucketed = await createInsightsProvider(store, { slos: SLOS, sloEvidence: evidence }).slo(3 * HOUR, NOW);
+        const raw = await createInsightsProvider(store, {
+          slos: SLOS,
+          sloEvidence: evidence,
+          rawWindowMs: 4 * HOUR,
+        }).slo(3 * HOUR, NOW);
+        const bucketed = await createInsightsProvider(store, { slos: SLOS, sloEvidence: evidence }).slo(
+          3 * HOUR,
+          NOW,
+        );
         assert.deepEqual([raw.stepMs, bucketed.stepMs], [10_000, MIN]);
         assert.deepEqual(raw.warnings, []);
         assert.deepEqual(bucketed.warnings, []);
@@ -173,23 +209,39 @@ describe('SLOs over long windows read as buckets', () => {
         const k = compliance(bucketed);
         for (const slo of SLOS) {
           const tol = slo.sli.type === 'ratio' ? 0.0005 : 1 / 180;
-          assert.ok(r.get(slo.name)! < 1, `${slo.name}: the bad period shows in the raw read (${r.get(slo.name)})`);
-          assert.ok(Math.abs(r.get(slo.name)! - k.get(slo.name)!) <= tol, `${slo.name}: raw ${r.get(slo.name)} vs 1-minute buckets ${k.get(slo.name)}`);
+          assert.ok(
+            r.get(slo.name)! < 1,
+            `${slo.name}: the bad period shows in the raw read (${r.get(slo.name)})`,
+          );
+          assert.ok(
+            Math.abs(r.get(slo.name)! - k.get(slo.name)!) <= tol,
+            `${slo.name}: raw ${r.get(slo.name)} vs 1-minute buckets ${k.get(slo.name)}`,
+          );
         }
 
-        const month = await createInsightsProvider(store, { slos: SLOS, sloEvidence: evidence }).slo(30 * DAY, NOW);
+        const month = await createInsightsProvider(store, { slos: SLOS, sloEvidence: evidence }).slo(
+          30 * DAY,
+          NOW,
+        );
         assert.equal(month.stepMs, HOUR);
         const long = longWindowRead(store, 30 * DAY, HOUR, 4000)!;
         assert.equal(long.resolutionMs, HOUR);
         const refs = await store.findSeries('dwcp_v3_migration_success_total', {}, 10);
         const points = await long.reader.readBuckets(refs, NOW - 30 * DAY, NOW, HOUR, 'last', 4000);
         assert.equal(points.length, 2);
-        for (const p of points) assert.ok(p.timestampsMs.length >= 700 && p.timestampsMs.length <= 721, String(p.timestampsMs.length));
+        for (const p of points)
+          assert.ok(
+            p.timestampsMs.length >= 700 && p.timestampsMs.length <= 721,
+            String(p.timestampsMs.length),
+          );
         const inWindow = data.events.filter((e) => e.t > NOW - 30 * DAY);
         const good = inWindow.reduce((s, e) => s + e.good, 0);
         const all = inWindow.reduce((s, e) => s + e.good + e.bad, 0);
         const m = compliance(month);
-        assert.ok(Math.abs(m.get('availability')! - good / all) <= 0.0005, `availability over 30 days: ${m.get('availability')} vs ${good / all} counted`);
+        assert.ok(
+          Math.abs(m.get('availability')! - good / all) <= 0.0005,
+          `availability over 30 days: ${m.get('availability')} vs ${good / all} counted`,
+        );
         assert.ok(m.get('migration-time')! < 1 && m.get('throughput')! < 1, JSON.stringify([...m]));
       } finally {
         await close();
