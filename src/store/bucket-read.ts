@@ -7,6 +7,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { BucketedSampleReader, BucketResolutionMs, BucketSummary } from './stepped-types.ts';
 import type { SampleStore } from './types.ts';
 import { bucketStart, type Buckets } from './tsdb/rollup.ts';
+import { bucketPoints } from './tsdb/stepped-read.ts';
 import { checkLimit, checkTimeRange } from './validation.ts';
 
 /**
@@ -41,8 +42,9 @@ export function bucketSpan(
 }
 
 /**
- * Query points of rollup buckets: one per bucket at start + resolution − 1, carrying the bucket's `last` or its
- * mean (sum / count); the latest `max` of them. `mean` needs the buckets' count and sum.
+ * Query points of rollup buckets (`bucketPoints` of ./tsdb/stepped-read.ts): one per bucket at start +
+ * resolution − 1, carrying the bucket's `last` or its mean (sum / count); the latest `max` of them. `mean` needs
+ * the buckets' count and sum.
  */
 export function summaryPoints(
   b: Buckets,
@@ -50,15 +52,8 @@ export function summaryPoints(
   summary: BucketSummary,
   max: number,
 ): { timestampsMs: number[]; values: number[] } {
-  const from = Math.max(0, b.timestampsMs.length - max);
-  const timestampsMs: number[] = [];
-  const values: number[] = [];
-  for (let i = from; i < b.timestampsMs.length; i++) {
-    timestampsMs.push(b.timestampsMs[i]! + resolutionMs - 1);
-    const v = summary === 'last' ? b.last[i]! : b.sum[i]! / b.count[i]!;
-    values.push(v === 0 ? 0 : v);
-  }
-  return { timestampsMs, values };
+  const values = summary === 'last' ? b.last : b.sum.map((s, i) => s / b.count[i]!);
+  return bucketPoints(b.timestampsMs, values, resolutionMs, max);
 }
 
 /** The store's bucketed reads, when it has them. */
