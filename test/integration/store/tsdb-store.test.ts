@@ -316,6 +316,17 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       assert.equal(m.points[1]!.timestampsMs[0], start + MIN - 1);
       const r = await st.readForStep(refs, start + 2 * HOUR, start + 3 * HOUR - 1, 15_000, 10_000);
       assert.equal(r.resolutionMs, 0);
+      // Bucketed reads across the watermark (stored rollups, then raw): last and mean of each bucket of the raw samples.
+      const raw2 = await st.readPoints(refs, start, start + 3 * HOUR, 1_000_000);
+      for (const res of [MIN, HOUR] as const) {
+        const want = bucketize(raw2[2]!.timestampsMs, raw2[2]!.values, res);
+        for (const summary of ['last', 'mean'] as const) {
+          const [got] = await st.readBuckets(refs.slice(2), start + 1, start + 3 * HOUR - 1, res, summary, 10_000);
+          assert.deepEqual(got!.timestampsMs, want.timestampsMs.map((t) => t + res - 1), `${res} ${summary}`);
+          const values = summary === 'last' ? want.last : want.sum.map((v, i) => v / want.count[i]!);
+          got!.values.forEach((v, i) => assert.ok(Math.abs(v - values[i]!) < 1e-9, `${res} ${summary} bucket ${i}: ${v} vs ${values[i]}`));
+        }
+      }
       await assert.rejects(st.readRollups(refs, start, start + HOUR, 1000 as 60_000), InvalidInputError);
     });
 
