@@ -300,6 +300,10 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
       assert.ok(stored > 50, `${stored} metrics stored`);
       await chart.getByLabel('Aggregation').selectOption('max');
       await chartPage.waitForFunction(() => location.hash.includes('agg=max'));
+      // The grouping input is the one shared with the add-widget form.
+      await chart.getByLabel('Group by labels').fill('node');
+      await chartPage.waitForFunction(() => location.hash.includes('by=node'));
+      await chart.getByLabel('Group by labels').fill('');
       // rate of a gauge is warned about.
       await chart.getByLabel('Aggregation').selectOption('rate');
       await chart.getByText(/a gauge: rate is meant for counters/).waitFor({ timeout: 10_000 });

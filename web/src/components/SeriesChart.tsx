@@ -7,10 +7,10 @@ import { clock } from '../format.ts';
 import { routeHref, type Route } from '../route.ts';
 import { rangeNamed } from '../timeWindow.ts';
 import { usePoll } from '../usePoll.ts';
+import { AggregationControls, aggregationOr } from './AggregationControls.tsx';
 import { MetricPicker } from './MetricPicker.tsx';
 import { TimeRangeSelect } from './TimeRangeSelect.tsx';
 
-const AGGS: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
 /** Refresh intervals, ms (null = off). */
 const REFRESHES: readonly [string, number | null][] = [['off', null], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]];
 
@@ -35,7 +35,7 @@ function msParam(v: string | null): number | undefined {
 export function SeriesChart({ route }: { readonly route: Route }) {
   const p = route.params;
   const [name, setName] = useState(p.get('metric') ?? '');
-  const [agg, setAgg] = useState<Aggregation>(AGGS.find((a) => a === p.get('agg')) ?? 'avg');
+  const [agg, setAgg] = useState<Aggregation>(aggregationOr(p.get('agg'), 'avg'));
   const [by, setBy] = useState(p.get('by') ?? '');
   const [range, setRange] = useState(rangeNamed(p.get('range'), '5m').name);
   const [refresh, setRefresh] = useState(REFRESHES.find(([r]) => r === p.get('refresh'))?.[0] ?? '5s');
@@ -73,20 +73,7 @@ export function SeriesChart({ route }: { readonly route: Route }) {
       <h2>Series</h2>
       <div className="controls">
         <MetricPicker value={name} onChange={setName} selectFirst />
-        <label>
-          Aggregation
-          <select value={agg} onChange={(e) => setAgg(e.target.value as Aggregation)}>
-            {AGGS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          By labels
-          <input value={by} onChange={(e) => setBy(e.target.value)} placeholder="e.g. region,node_id" />
-        </label>
+        <AggregationControls agg={agg} by={by} onAggChange={setAgg} onByChange={setBy} />
         <TimeRangeSelect
           value={range}
           fixedLabel={fixed ? `${clock(fixed.from)} – ${clock(fixed.to)}` : null}
