@@ -198,16 +198,18 @@ export const LinkSchema = z.strictObject({
 });
 
 /**
- * Who sees a widget's data: users with one of `roles` or named in `users` (and the tenant's admins, who manage the
- * dashboard). Absent: everyone who reads the dashboard. Enforced by the server in the widget data.
+ * Who may read a dashboard (its `grants`) or see a widget's data (a widget's `grants`): users with one of `roles`
+ * or named in `users`, and the tenant's admins, who manage dashboards. Absent: everyone of the tenant (for a widget,
+ * everyone who reads the dashboard). Enforced by the server: a dashboard not granted is not found (404) and not
+ * listed; a widget not granted is `unavailable` without data.
  */
-export const WidgetGrantsSchema = z
+export const GrantsSchema = z
   .strictObject({
     roles: z.array(RoleSchema).max(4).default([]),
     users: z.array(NameSchema).max(64).default([]),
   })
-  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to show the widget to everyone)' });
-export type WidgetGrants = z.infer<typeof WidgetGrantsSchema>;
+  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to grant everyone)' });
+export type Grants = z.infer<typeof GrantsSchema>;
 
 const WidgetCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1..64 lowercase letters, digits, - or _'),
@@ -218,7 +220,7 @@ const WidgetCommon = {
   unit: DisplayUnitSchema.optional(),
   thresholds: ThresholdsSchema.optional(),
   links: z.array(LinkSchema).max(SPEC_LIMITS.links).default([]),
-  grants: WidgetGrantsSchema.optional(),
+  grants: GrantsSchema.optional(),
 };
 
 const seriesQueries = z
@@ -302,6 +304,8 @@ export const DashboardSpecSchema = z
     /** Refresh interval of live viewers (`off`, or at least 1 s, e.g. `5s`, `1m`). */
     refresh: z.union([z.literal('off'), z.string().regex(/^\d{1,5}(s|m|h)$/, 'must be off or a duration such as 5s, 1m').refine((s) => !/^0+[smh]$/.test(s), 'must be at least 1s')]).default('30s'),
     widgets: z.array(WidgetSchema).max(SPEC_LIMITS.widgets),
+    /** Who may read the dashboard (absent: everyone of the tenant). */
+    grants: GrantsSchema.optional(),
   })
   .superRefine((d, ctx) => {
     const ids = new Set<string>();

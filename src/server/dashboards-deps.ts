@@ -14,7 +14,7 @@ export interface DashboardScope {
   readonly actor: string;
   /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
   readonly nodes?: TenantScope;
-  /** The acting user's role, for widget grants; absent (authentication disabled) → every widget. */
+  /** The acting user's role, for dashboard and widget grants; absent (authentication disabled) → every dashboard and widget. */
   readonly role?: Role;
 }
 
