@@ -268,7 +268,12 @@ export type Widget = z.output<typeof WidgetSchema>;
 export type WidgetInput = z.input<typeof WidgetSchema>;
 
 const variableCommon = { name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'), label: z.string().max(SPEC_LIMITS.title).optional() };
-const selection = { multi: z.boolean().default(true), includeAll: z.boolean().default(true) };
+const selection = {
+  multi: z.boolean().default(true),
+  includeAll: z.boolean().default(true),
+  /** Values selected when the dashboard is opened without a selection (Grafana's `current`); absent: All, or the first value without All. */
+  current: z.array(labelValue).min(1).max(SPEC_LIMITS.variableValues).optional(),
+};
 
 /** Dashboard variables (referenced as `$name` in label matchers and link URLs). */
 export const VariableSchema = z.discriminatedUnion('kind', [
