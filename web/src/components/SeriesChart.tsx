@@ -3,6 +3,7 @@ import type { WidgetSeries } from '../../../src/contract/dashboards.ts';
 import type { DisplayUnit } from '../../../src/contract/dashboard-spec.ts';
 import { queryMetric, type Aggregation, type QueryResponse } from '../api.ts';
 import { TimeSeriesWidget } from '../dashboards/widgets/TimeSeriesWidget.tsx';
+import { fetchExemplars } from '../exemplars.ts';
 import { clock } from '../format.ts';
 import { routeHref, type Route } from '../route.ts';
 import { rangeNamed } from '../timeWindow.ts';
@@ -31,6 +32,7 @@ function msParam(v: string | null): number | undefined {
  * (relative, or a fixed window such as an anomaly's) and a refresh interval — all kept in the URL, so the chart can
  * be bookmarked and linked. Values carry the catalog unit on the axis, in the hover legend and in a last/mean/max
  * legend; a drag-zoom persists across refreshes. When the API stops answering, the last data stays with a banner.
+ * A duration metric (`…_seconds`) shows its exemplars, each opening its trace.
  */
 export function SeriesChart({ route }: { readonly route: Route }) {
   const p = route.params;
@@ -60,6 +62,16 @@ export function SeriesChart({ route }: { readonly route: Route }) {
     },
     refreshMs,
     [name, agg, by, seconds, fixed],
+  );
+  // Latency charts show exemplars over the same window (null: this user may not read them, so none are shown).
+  const exemplars = usePoll(
+    () => {
+      if (name === '') return Promise.resolve(null);
+      const end = fixed ? fixed.to : Date.now();
+      return fetchExemplars(name, fixed ? fixed.from : end - seconds * 1000, end);
+    },
+    refreshMs,
+    [name, seconds, fixed],
   );
   const series = useMemo(() => (result.data ? toSeries(result.data) : []), [result.data]);
   const [lastOk, setLastOk] = useState<number | null>(null);
@@ -103,8 +115,9 @@ export function SeriesChart({ route }: { readonly route: Route }) {
           {w}
         </p>
       ))}
+      {exemplars.error && <p className="muted">Exemplars could not be read: {exemplars.error}</p>}
       {name === '' && <p className="muted">No metrics stored yet.</p>}
-      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} />}</div>
+      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} {...(exemplars.data ? { exemplars: exemplars.data } : {})} />}</div>
     </section>
   );
 }
