@@ -10,6 +10,8 @@ import { clock, formatValue } from '../../format.ts';
 import { traceHref } from '../../links.ts';
 
 const LAYER_CLASS = 'exemplar-layer';
+/** Half a point's size: how far from the plotting area's top and bottom edges points are kept, px. */
+const EDGE_PX = 6;
 
 /** The accessible name of a point: its trace, duration, time and series labels. */
 export function exemplarLabel(p: ExemplarPoint): string {
@@ -40,7 +42,8 @@ export function placeExemplars(u: uPlot, points: readonly ExemplarPoint[]): void
     a.href = traceHref(p.traceId);
     a.dataset['traceId'] = p.traceId;
     a.style.left = `${x}px`;
-    a.style.top = `${height * (1 - p.seconds / top)}px`;
+    // Inside the plotting area even at 0 or the top: a point half under an axis could not be clicked.
+    a.style.top = `${Math.min(height - EDGE_PX, Math.max(EDGE_PX, height * (1 - p.seconds / top)))}px`;
     const label = exemplarLabel(p);
     a.setAttribute('aria-label', label);
     a.title = label;
