@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExemplarsResponse } from '../../../src/contract/traces.ts';
-import { exemplarPoints, exemplarScaleMax, exemplarSeriesOf, MAX_EXEMPLAR_POINTS } from '../../../web/src/exemplars.ts';
+import { ApiError } from '../../../web/src/api.ts';
+import { exemplarPoints, exemplarScaleMax, exemplarSeriesOf, fetchExemplars, MAX_EXEMPLAR_POINTS } from '../../../web/src/exemplars.ts';
 
 const TRACE = (n: number) => n.toString(16).padStart(32, '0');
 
@@ -43,5 +44,27 @@ describe('console exemplars', () => {
     assert.equal(points.at(-1)!.traceId, TRACE(MAX_EXEMPLAR_POINTS + 50));
     assert.ok(Math.abs(exemplarScaleMax(points) - (MAX_EXEMPLAR_POINTS + 49) * 1.1) < 1e-9);
     assert.equal(exemplarScaleMax([]), 1);
+  });
+
+  it('asks for the bucket series over the window; a caller who may not read exemplars (403) or a monitor without them (404) gets none', async () => {
+    const real = globalThis.fetch;
+    const asked: string[] = [];
+    let status = 200;
+    globalThis.fetch = (async (url: string) => {
+      asked.push(url);
+      const body = status === 200 ? { status: 'success', data: [{ seriesLabels: { node_id: 'n1' }, exemplars: [{ labels: { trace_id: TRACE(7) }, value: '2', timestamp: 1700000000 }] }] } : { status: 'error', errorType: 'DWCP_X', error: `refused ${status}` };
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    try {
+      assert.deepEqual(await fetchExemplars('dwcp_v3_throughput_bytes_per_second', 0, 1000), []);
+      assert.equal(asked.length, 0, 'no request for a metric that is not a duration');
+      assert.deepEqual((await fetchExemplars('dwcp_v3_migration_duration_seconds_count', 1_700_000_000_000, 1_700_000_300_500))!.map((p) => p.traceId), [TRACE(7)]);
+      assert.equal(asked[0], '/api/v1/query_exemplars?query=dwcp_v3_migration_duration_seconds_bucket&start=1700000000&end=1700000300.5');
+      for (status of [403, 404]) assert.equal(await fetchExemplars('dwcp_migration_duration_seconds', 0, 1000), null);
+      status = 500;
+      await assert.rejects(fetchExemplars('dwcp_migration_duration_seconds', 0, 1000), (e: unknown) => e instanceof ApiError && e.status === 500 && /refused 500/.test(e.message));
+    } finally {
+      globalThis.fetch = real;
+    }
   });
 });
