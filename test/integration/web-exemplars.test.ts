@@ -3,8 +3,8 @@
  * cluster runs traced migrations, ships its spans to the monitor with an ingest token and is scraped by it in
  * OpenMetrics, so the migration duration histograms carry exemplars. Signed in as the bootstrapped admin
  * (authentication on, as `serve` runs; exemplars are for the operator tenant), the overview chart of the
- * migration duration shows the exemplar points; clicking one opens the trace view with that trace. A viewer of
- * the operator tenant sees them too.
+ * migration duration shows the exemplar points; clicking one opens the trace view with that trace. A dashboard's
+ * line widget of the same family shows them too, and so does a viewer of the operator tenant.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -143,6 +143,25 @@ describe('exemplars of a latency chart in a real browser', { skip: chromiumPath 
     await detail.waitFor({ timeout: 15_000 });
     assert.match(await detail.innerText(), new RegExp(`Trace ${traceId}`));
     await page.getByTestId('trace-waterfall').waitFor({ timeout: 10_000 });
+    await page.context().close();
+  });
+
+  it('a dashboard line widget of the migration durations shows exemplars linking to their traces', async () => {
+    const spec = {
+      title: 'Migrations',
+      refresh: '5s',
+      timeRange: { from: 'now-5m', to: 'now' },
+      widgets: [{ type: 'line', id: 'done', title: 'Migrations done', gridPos: { x: 0, y: 0, w: 24, h: 8 }, queries: [{ kind: 'metric', refId: 'A', metric: `${FAMILY}_count`, agg: 'sum' }] }],
+    };
+    const created = await fetch(`${monitor!.url}api/dashboards`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body: JSON.stringify(spec) });
+    assert.equal(created.status, 201, await created.clone().text());
+    const id = ((await created.json()) as { data: { id: string } }).data.id;
+    const page = await signedInPage(admin);
+    await page.goto(`${monitor!.url}#/dashboards?id=${id}`);
+    const point = page.locator('[data-widget="done"] a.exemplar').first();
+    await point.waitFor({ timeout: 30_000 });
+    assert.match((await point.getAttribute('href')) ?? '', /^#\/traces\?trace=[0-9a-f]{32}$/);
+    await page.locator('[data-widget="done"]').getByText(/\d+ exemplars: traces of single observations/).waitFor();
     await page.context().close();
   });
 
