@@ -198,16 +198,18 @@ export const LinkSchema = z.strictObject({
 });
 
 /**
- * Who sees a widget's data: users with one of `roles` or named in `users` (and the tenant's admins, who manage the
- * dashboard). Absent: everyone who reads the dashboard. Enforced by the server in the widget data.
+ * Who may read a dashboard (its `grants`) or see a widget's data (a widget's `grants`): users with one of `roles`
+ * or named in `users`, and the tenant's admins, who manage dashboards. Absent: everyone of the tenant (for a widget,
+ * everyone who reads the dashboard). Enforced by the server: a dashboard not granted is not found (404) and not
+ * listed; a widget not granted is `unavailable` without data.
  */
-export const WidgetGrantsSchema = z
+export const GrantsSchema = z
   .strictObject({
     roles: z.array(RoleSchema).max(4).default([]),
     users: z.array(NameSchema).max(64).default([]),
   })
-  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to show the widget to everyone)' });
-export type WidgetGrants = z.infer<typeof WidgetGrantsSchema>;
+  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to grant everyone)' });
+export type Grants = z.infer<typeof GrantsSchema>;
 
 const WidgetCommon = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1..64 lowercase letters, digits, - or _'),
@@ -218,7 +220,7 @@ const WidgetCommon = {
   unit: DisplayUnitSchema.optional(),
   thresholds: ThresholdsSchema.optional(),
   links: z.array(LinkSchema).max(SPEC_LIMITS.links).default([]),
-  grants: WidgetGrantsSchema.optional(),
+  grants: GrantsSchema.optional(),
 };
 
 const seriesQueries = z
@@ -266,7 +268,12 @@ export type Widget = z.output<typeof WidgetSchema>;
 export type WidgetInput = z.input<typeof WidgetSchema>;
 
 const variableCommon = { name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'), label: z.string().max(SPEC_LIMITS.title).optional() };
-const selection = { multi: z.boolean().default(true), includeAll: z.boolean().default(true) };
+const selection = {
+  multi: z.boolean().default(true),
+  includeAll: z.boolean().default(true),
+  /** Values selected when the dashboard is opened without a selection (Grafana's `current`); absent: All, or the first value without All. */
+  current: z.array(labelValue).min(1).max(SPEC_LIMITS.variableValues).optional(),
+};
 
 /** Dashboard variables (referenced as `$name` in label matchers and link URLs). */
 export const VariableSchema = z.discriminatedUnion('kind', [
@@ -302,6 +309,8 @@ export const DashboardSpecSchema = z
     /** Refresh interval of live viewers (`off`, or at least 1 s, e.g. `5s`, `1m`). */
     refresh: z.union([z.literal('off'), z.string().regex(/^\d{1,5}(s|m|h)$/, 'must be off or a duration such as 5s, 1m').refine((s) => !/^0+[smh]$/.test(s), 'must be at least 1s')]).default('30s'),
     widgets: z.array(WidgetSchema).max(SPEC_LIMITS.widgets),
+    /** Who may read the dashboard (absent: everyone of the tenant). */
+    grants: GrantsSchema.optional(),
   })
   .superRefine((d, ctx) => {
     const ids = new Set<string>();

@@ -169,6 +169,8 @@ export const VariableOptionsSchema = z.strictObject({
   includeAll: z.boolean(),
   options: listOf(z.string()),
   truncated: z.boolean(),
+  /** The saved selection the console opens with when its URL has none (a label/custom variable's `current`, an interval's or text's default); empty: All, or the first option without All. */
+  current: listOf(z.string()),
 });
 export type VariableOptions = z.infer<typeof VariableOptionsSchema>;
 /** GET /api/dashboards/{id}/variables: the choices of each of the dashboard's variables, in its order. */

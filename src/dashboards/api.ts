@@ -5,6 +5,7 @@
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardScope, DashboardService } from './service.ts';
+import { withSelection } from './export-selection.ts';
 import { exportGrafanaDashboard } from './grafana-export.ts';
 import { importGrafanaDashboard } from './grafana-import.ts';
 import { allTemplates } from './templates.ts';
@@ -50,9 +51,10 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
       const { dashboard, warnings } = importGrafanaDashboard(body);
       return { record: await service.createSpec(s, dashboard), warnings };
     },
-    exportGrafana: async (s: DashboardScope, id: string) => {
+    exportSpec: async (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => withSelection((await service.get(s, id)).dashboard, vars),
+    exportGrafana: async (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => {
       const rec = await service.get(s, id);
-      return exportGrafanaDashboard(rec.dashboard, rec.version);
+      return exportGrafanaDashboard(withSelection(rec.dashboard, vars), rec.version);
     },
     refreshMs: (spec: DashboardSpec) => refreshMs(spec.refresh),
     ...(o.render ? { render: o.render } : {}),

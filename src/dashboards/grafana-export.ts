@@ -3,10 +3,12 @@
  * provisioning or the Grafana UI): widgets become panels of the matching type, PromQL queries are written as
  * they are, catalog metric queries as the equivalent PromQL (`sum by (l) (rate(m{…}[$__rate_interval]))`,
  * `quantile by (l) (0.95, m{…})`), units and per-query unit overrides as Grafana unit ids, thresholds and
- * min/max as field config. Every panel reads the `$datasource` variable (type prometheus).
+ * min/max as field config, variables with their saved selection as `current`. Every panel reads the `$datasource`
+ * variable (type prometheus).
  * @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/
  */
 import type { DashboardSpec, DashboardVariable, MetricQuery, Widget } from '../contract/dashboard-spec.ts';
+import { ALL_VALUE } from './export-selection.ts';
 import { unitToGrafana } from './grafana-units.ts';
 
 /** schemaVersion of the exported JSON (the generated dashboards' version, src/generate/grafana/dashboard.ts). */
@@ -113,15 +115,25 @@ function optionsOf(w: Widget): object {
   }
 }
 
+/**
+ * Grafana's `current` of a label or custom variable: its saved selection (an array for a multi-value variable),
+ * All (`$__all`) when it has none and offers All, else empty (Grafana then takes the first value).
+ */
+function currentOf(v: { readonly multi: boolean; readonly includeAll: boolean; readonly current?: readonly string[] | undefined }): object {
+  const one = (text: string, value: string) => ({ selected: true, text: v.multi ? [text] : text, value: v.multi ? [value] : value });
+  if (v.current !== undefined) return v.multi ? { selected: true, text: [...v.current], value: [...v.current] } : one(v.current[0]!, v.current[0]!);
+  return v.includeAll ? one('All', ALL_VALUE) : {};
+}
+
 function variableOf(v: DashboardVariable): object {
   const label = v.label ?? v.name;
   switch (v.kind) {
     case 'label_values': {
       const query = v.definition ?? `label_values(${v.metric ?? ''}${v.metric ? ', ' : ''}${v.labelName})`;
-      return { name: v.name, label, type: 'query', datasource: DATASOURCE, query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery' }, definition: query, refresh: 2, includeAll: v.includeAll, multi: v.multi, allValue: '.*', current: {}, options: [], hide: 0, sort: 1, regex: '' };
+      return { name: v.name, label, type: 'query', datasource: DATASOURCE, query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery' }, definition: query, refresh: 2, includeAll: v.includeAll, multi: v.multi, allValue: '.*', current: currentOf(v), options: [], hide: 0, sort: 1, regex: '' };
     }
     case 'custom':
-      return { name: v.name, label, type: 'custom', query: v.values.join(','), includeAll: v.includeAll, multi: v.multi, current: {}, options: v.values.map((x) => ({ selected: false, text: x, value: x })), hide: 0 };
+      return { name: v.name, label, type: 'custom', query: v.values.join(','), includeAll: v.includeAll, multi: v.multi, current: currentOf(v), options: v.values.map((x) => ({ selected: v.current?.includes(x) ?? false, text: x, value: x })), hide: 0 };
     case 'interval':
       return { name: v.name, label, type: 'interval', query: v.values.join(','), auto: false, current: { selected: true, text: v.default, value: v.default }, options: v.values.map((x) => ({ selected: x === v.default, text: x, value: x })), hide: 0, refresh: 2 };
     case 'textbox':

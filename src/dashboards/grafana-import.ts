@@ -9,9 +9,10 @@
  * @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/
  */
 import { z } from 'zod';
-import type { DashboardSpec, DashboardSpecInput, WidgetInput } from '../contract/dashboard-spec.ts';
+import { SPEC_LIMITS, type DashboardSpec, type DashboardSpecInput, type WidgetInput } from '../contract/dashboard-spec.ts';
 import { findMetric } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
+import { ALL_VALUE } from './export-selection.ts';
 import { colorFromGrafana, unitFromGrafana } from './grafana-units.ts';
 import { formatPath, parseDashboardSpec } from './validate.ts';
 
@@ -200,6 +201,13 @@ function flatten(panels: readonly unknown[]): unknown[] {
   return out;
 }
 
+/** The saved selection of a label or custom variable (`current.value`, a value or an array); All and empty values are no selection. */
+function currentOf(v: z.output<typeof Variable>): { current?: string[] } {
+  const raw = v.current?.value;
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((x): x is string => typeof x === 'string' && x !== '' && x !== ALL_VALUE && x.length <= 1024);
+  return values.length > 0 ? { current: [...new Set(values)].slice(0, SPEC_LIMITS.variableValues) } : {};
+}
+
 function variablesOf(list: z.output<typeof Variable>[], warnings: string[]): NonNullable<DashboardSpecInput['variables']> {
   const out: NonNullable<DashboardSpecInput['variables']> = [];
   const sel = (v: z.output<typeof Variable>) => ({ ...(v.multi !== undefined ? { multi: v.multi } : {}), ...(v.includeAll !== undefined ? { includeAll: v.includeAll } : {}) });
@@ -214,9 +222,9 @@ function variablesOf(list: z.output<typeof Variable>[], warnings: string[]): Non
         continue;
       }
       const metric = m[1] !== undefined && findMetric(m[1]) ? { metric: m[1] } : {};
-      out.push({ kind: 'label_values', name: v.name, ...label(v), ...sel(v), labelName: m[2]!, ...metric, definition: queryText });
+      out.push({ kind: 'label_values', name: v.name, ...label(v), ...sel(v), ...currentOf(v), labelName: m[2]!, ...metric, definition: queryText });
     } else if (v.type === 'custom') {
-      out.push({ kind: 'custom', name: v.name, ...label(v), ...sel(v), values: queryText.split(',').map((s) => s.trim()).filter((s) => s !== '') });
+      out.push({ kind: 'custom', name: v.name, ...label(v), ...sel(v), ...currentOf(v), values: queryText.split(',').map((s) => s.trim()).filter((s) => s !== '') });
     } else if (v.type === 'interval') {
       const values = queryText.split(',').map((s) => s.trim()).filter((s) => s !== '');
       const current = typeof v.current?.value === 'string' ? v.current.value : values[0] ?? '1m';

@@ -5,7 +5,7 @@
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
 import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
-import { NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts';
 import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
 import type { VariableValues } from './metric-query.ts';
@@ -13,7 +13,7 @@ import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
 import { scopedSources } from './scoped-sources.ts';
 import { parseDashboardSpec } from './validate.ts';
 import { variableOptions } from './variables.ts';
-import { granted, notGranted } from './grants.ts';
+import { callerKeys, granted, notGranted } from './grants.ts';
 import { widgetData, type QueryValue } from './widget-data.ts';
 import { resolveWindow } from './window.ts';
 
@@ -58,39 +58,49 @@ export class DashboardService {
     this.cache = new SharedQueryCache<QueryValue>({ maxEntries: opts.cache?.maxEntries ?? 10_000, ttlMs, staleMs: opts.cache?.staleMs ?? ttlMs, now: this.now });
   }
 
-  /** Validates `body` and stores it as a new dashboard. @throws InvalidInputError naming the failing path; LimitExceededError */
-  create(scope: DashboardScope, body: unknown): Promise<DashboardRecord> {
-    return this.store.create(scope, parseDashboardSpec(body), this.now());
+  /**
+   * Validates `body` and stores it as a new dashboard.
+   * @throws InvalidInputError naming the failing path (also when its grants would leave out the caller); LimitExceededError
+   */
+  async create(scope: DashboardScope, body: unknown): Promise<DashboardRecord> {
+    return this.createSpec(scope, parseDashboardSpec(body));
   }
 
-  /** Stores an already validated spec (templates, imports). */
-  createSpec(scope: DashboardScope, spec: DashboardSpec): Promise<DashboardRecord> {
-    return this.store.create(scope, spec, this.now());
+  /** Stores an already validated spec (templates, imports). @throws InvalidInputError when its grants would leave out the caller */
+  async createSpec(scope: DashboardScope, spec: DashboardSpec): Promise<DashboardRecord> {
+    return this.store.create(scope, keepsCaller(spec, scope), this.now());
   }
 
-  /** @throws NotFoundError when the tenant has no such dashboard */
+  /** @throws NotFoundError when the tenant has no such dashboard or it is not granted to the caller (as for an unknown id) */
   async get(scope: DashboardScope, id: string): Promise<DashboardRecord> {
     const rec = await this.store.get(scope.tenantId, id);
-    if (rec === undefined) throw new NotFoundError(`dashboard ${id} not found`);
+    if (rec === undefined || !granted(rec.dashboard.grants, scope)) throw new NotFoundError(`dashboard ${id} not found`);
     return rec;
   }
 
+  /** A page of the tenant's dashboards the caller is granted. */
   async list(scope: DashboardScope, q: ListRequest): Promise<DashboardPage> {
-    const { items, total } = await this.store.list(scope.tenantId, q);
+    const grantedTo = callerKeys(scope);
+    const { items, total } = await this.store.list(scope.tenantId, { ...q, ...(grantedTo === undefined ? {} : { grantedTo }) });
     return { items, total, offset: q.offset, limit: q.limit };
   }
 
-  /** Replaces the dashboard if `version` is current. @throws InvalidInputError; NotFoundError; ConflictError (stale version) */
-  update(scope: DashboardScope, id: string, version: number, body: unknown): Promise<DashboardRecord> {
-    return this.store.update(scope, id, version, parseDashboardSpec(body), this.now());
+  /** Replaces the dashboard if `version` is current. @throws InvalidInputError; NotFoundError (also when not granted); ConflictError (stale version) */
+  async update(scope: DashboardScope, id: string, version: number, body: unknown): Promise<DashboardRecord> {
+    const spec = parseDashboardSpec(body);
+    await this.get(scope, id);
+    return this.store.update(scope, id, version, keepsCaller(spec, scope), this.now());
   }
 
-  /** @throws NotFoundError; ConflictError when `version` is given and stale */
-  delete(scope: DashboardScope, id: string, version?: number): Promise<DashboardRecord> {
+  /** @throws NotFoundError (also when not granted); ConflictError when `version` is given and stale */
+  async delete(scope: DashboardScope, id: string, version?: number): Promise<DashboardRecord> {
+    await this.get(scope, id);
     return this.store.delete(scope.tenantId, id, version);
   }
 
-  versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]> {
+  /** @throws NotFoundError (also when not granted) */
+  async versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]> {
+    await this.get(scope, id);
     return this.store.versions(scope.tenantId, id);
   }
 
@@ -119,4 +129,10 @@ export class DashboardService {
   cacheStats(): QueryCacheStats {
     return this.cache.stats();
   }
+}
+
+/** `spec` when its grants include the caller; a save that would lock the caller out of the dashboard is refused. */
+function keepsCaller(spec: DashboardSpec, scope: DashboardScope): DashboardSpec {
+  if (granted(spec.grants, scope)) return spec;
+  throw new InvalidInputError(`grants: the dashboard would no longer be granted to you (user ${scope.actor}, role ${scope.role ?? 'none'}); add your role or user name`);
 }

@@ -23,17 +23,17 @@ export async function variableOptions(variables: readonly DashboardVariable[], s
       case 'label_values': {
         const found = v.metric === undefined ? [] : await samples.findSeries(v.metric, {}, seriesMax);
         const values = [...new Set(found.map((s) => s.labels[v.labelName]).filter((x): x is string => x !== undefined && x !== ''))].sort();
-        out.push({ ...common, multi: v.multi, includeAll: v.includeAll, options: values.slice(0, SPEC_LIMITS.variableValues), truncated: values.length > SPEC_LIMITS.variableValues });
+        out.push({ ...common, multi: v.multi, includeAll: v.includeAll, options: values.slice(0, SPEC_LIMITS.variableValues), truncated: values.length > SPEC_LIMITS.variableValues, current: v.current ?? [] });
         break;
       }
       case 'custom':
-        out.push({ ...common, multi: v.multi, includeAll: v.includeAll, options: v.values, truncated: false });
+        out.push({ ...common, multi: v.multi, includeAll: v.includeAll, options: v.values, truncated: false, current: v.current ?? [] });
         break;
       case 'interval':
-        out.push({ ...common, multi: false, includeAll: false, options: v.values, truncated: false });
+        out.push({ ...common, multi: false, includeAll: false, options: v.values, truncated: false, current: [v.default] });
         break;
       case 'textbox':
-        out.push({ ...common, multi: false, includeAll: false, options: [], truncated: false });
+        out.push({ ...common, multi: false, includeAll: false, options: [], truncated: false, current: v.default === '' ? [] : [v.default] });
         break;
     }
   }

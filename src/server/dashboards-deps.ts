@@ -14,7 +14,7 @@ export interface DashboardScope {
   readonly actor: string;
   /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
   readonly nodes?: TenantScope;
-  /** The acting user's role, for widget grants; absent (authentication disabled) → every widget. */
+  /** The acting user's role, for dashboard and widget grants; absent (authentication disabled) → every dashboard and widget. */
   readonly role?: Role;
 }
 
@@ -50,8 +50,10 @@ export interface DashboardsApi {
   templates(): { name: string; dashboard: DashboardSpec }[];
   /** Stores a Grafana dashboard JSON object as a new dashboard; `warnings` name what was left out. */
   importGrafana(scope: DashboardScope, body: unknown): Promise<{ record: DashboardRecord; warnings: string[] }>;
-  /** The dashboard as a Grafana dashboard JSON object. */
-  exportGrafana(scope: DashboardScope, id: string): Promise<Record<string, unknown>>;
+  /** The dashboard's spec (importable by create) with `vars` as its variables' saved selection (`current`). */
+  exportSpec(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardSpec>;
+  /** The dashboard as a Grafana dashboard JSON object, `vars` as `templating.list[].current`. */
+  exportGrafana(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<Record<string, unknown>>;
   /**
    * Renders a page of this server's console (`url`) to PNG or PDF once `readySelector` is present (headless
    * Chromium, bounded); absent → PNG/PDF export answers 503. Errors: UnavailableError, LimitExceededError.

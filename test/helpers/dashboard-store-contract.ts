@@ -2,7 +2,8 @@
  * The dashboard store contract: one suite every backend runs (SQLite in memory:
  * test/unit/dashboards/store/dashboard-store.test.ts; PostgreSQL: test/integration/store/dashboard-store-postgres.test.ts).
  * Behaviour through DashboardStore's methods: round trip, versions and optimistic concurrency, tenant
- * isolation, pagination and search, the per-tenant and version-history bounds, and the migration table.
+ * isolation, pagination and search, the list filtered by dashboard grants, the per-tenant and version-history
+ * bounds, and the migration table.
  */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
@@ -87,6 +88,36 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
       assert.equal(p1.items[0]!.widgets, 1);
     });
 
+    test('list filtered by grants: open dashboards and those granted to one of the keys, with the total; updates and deletes move the grants', async () => {
+      const st = await open();
+      const spec = (title: string, grants?: object) => parseDashboardSpec({ ...smallSpec(title), ...(grants ? { grants } : {}) });
+      await st.create(A, spec('open'), NOW);
+      const editors = await st.create(A, spec('editors', { roles: ['editor'] }), NOW);
+      await st.create(A, spec('vic only', { users: ['vic'] }), NOW);
+      await st.create(A, spec('under_score', { users: ['v_c'] }), NOW);
+      await st.create(B, spec('other tenant, editors', { roles: ['editor'] }), NOW);
+      const titles = async (keys?: string[]) => {
+        const page = await st.list(A.tenantId, { offset: 0, limit: 10, ...(keys ? { grantedTo: keys } : {}) });
+        assert.equal(page.total, page.items.length);
+        return page.items.map((i) => i.title);
+      };
+      assert.deepEqual(await titles(), ['editors', 'open', 'under_score', 'vic only']);
+      assert.deepEqual(await titles(['role:editor', 'user:ed']), ['editors', 'open']);
+      assert.deepEqual(await titles(['role:viewer', 'user:vic']), ['open', 'vic only']);
+      assert.deepEqual(await titles(['role:viewer', 'user:VIC']), ['open'], 'user names match exactly');
+      assert.deepEqual(await titles(['role:viewer', 'user:vxc']), ['open'], 'no pattern matching');
+      assert.deepEqual(await titles([]), ['open']);
+      await st.update(A, editors.id, 1, spec('editors', { roles: ['viewer'] }), NOW + 1);
+      assert.deepEqual(await titles(['role:editor', 'user:ed']), ['open']);
+      assert.deepEqual(await titles(['role:viewer', 'user:val']), ['editors', 'open']);
+      await st.update(A, editors.id, 2, spec('editors'), NOW + 2);
+      assert.deepEqual(await titles(['role:editor', 'user:ed']), ['editors', 'open']);
+      const vic = (await st.list(A.tenantId, { offset: 0, limit: 10, search: 'vic' })).items[0]!;
+      await st.delete(A.tenantId, vic.id);
+      const left = await sql<{ n: number | string }>`select count(*) as n from dashboard_grants where dashboard_id = ${vic.id}`.execute(st.db);
+      assert.equal(Number(left.rows[0]!.n), 0, 'a deleted dashboard leaves no grants');
+    });
+
     test('delete: with a stale version it is a conflict; then the dashboard and its versions are gone', async () => {
       const st = await open();
       const rec = await st.create(A, parseDashboardSpec(smallSpec('gone soon')), NOW);
@@ -113,7 +144,7 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
     test('migrations are recorded in the store\'s own table', async () => {
       const st = await open();
       const rows = await sql<{ name: string }>`select name from kysely_migration_dashboards`.execute(st.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_dashboards']);
+      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_dashboards', '0002_dashboard_grants']);
     });
   });
 }

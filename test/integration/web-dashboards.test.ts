@@ -2,7 +2,8 @@
  * The dashboards view in a real browser (Debian's chromium driven by playwright-core) against a running monitor
  * that scrapes a simulated node: create a dashboard from a template, see its live updates, add a widget and save,
  * a stale save refused with a reload, PNG and PDF exports rendered by the server (non-blank, the PDF's text has the
- * title), a template variable picked from label values (kept in the URL, applied as a label value), deleting
+ * title), a template variable picked from label values (kept in the URL, applied as a label value, carried by
+ * the exports), deleting
  * after a confirmation (409 on a stale version shown), the 390 px mobile layout without sideways scrolling, and an
  * axe-core check without serious or critical violations in both themes — all signed in as the bootstrapped admin (authentication on, as `serve` runs), and a
  * viewer who can read a dashboard but not change it.
@@ -186,6 +187,12 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
       const selected = `/ws/dashboards/${varId}?var%5Bnode%5D=${node}`;
       await varPage.locator('[data-widget="util"] .stat-value').waitFor({ timeout: 20_000 });
       assert.ok(sockets.some((u) => u.endsWith(selected)), `live updates asked with the selection: ${sockets.join(', ')}`);
+      // The exports carry the selection: the Grafana JSON names it as the variable's current.
+      const grafanaHref = await varPage.getByRole('link', { name: 'Grafana JSON' }).getAttribute('href');
+      assert.ok(grafanaHref?.includes(`var%5Bnode%5D=${node}`), `Grafana export link: ${grafanaHref}`);
+      assert.ok((await varPage.getByRole('link', { name: 'PNG' }).getAttribute('href'))?.endsWith(`export.png?var%5Bnode%5D=${node}`));
+      const grafana = await api<{ templating: { list: { name: string; current: { value: unknown } }[] } }>(grafanaHref!.replace(/^\//, ''));
+      assert.deepEqual(grafana.templating.list.find((v) => v.name === 'node')?.current.value, node);
       // The URL keeps the selection: a fresh page opens with it.
       await varPage.goto('about:blank');
       await varPage.goto(`${monitor!.url}#/dashboards?id=${varId}&var-node=${node}`);
@@ -300,6 +307,10 @@ describe('dashboards in a real browser', { skip: chromiumPath && pdftotext ? fal
       assert.ok(stored > 50, `${stored} metrics stored`);
       await chart.getByLabel('Aggregation').selectOption('max');
       await chartPage.waitForFunction(() => location.hash.includes('agg=max'));
+      // The grouping input is the one shared with the add-widget form.
+      await chart.getByLabel('Group by labels').fill('node');
+      await chartPage.waitForFunction(() => location.hash.includes('by=node'));
+      await chart.getByLabel('Group by labels').fill('');
       // rate of a gauge is warned about.
       await chart.getByLabel('Aggregation').selectOption('rate');
       await chart.getByText(/a gauge: rate is meant for counters/).waitFor({ timeout: 10_000 });

@@ -7,10 +7,11 @@
 import type { Role } from '../../contract/auth.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { DashboardSpecSchema, type DashboardSpec } from '../../contract/dashboard-spec.ts';
 import type { DashboardRecord, DashboardSummary, DashboardVersion } from '../../contract/dashboards.ts';
 import { ConflictError, InvalidInputError, LimitExceededError, NotFoundError, StoreError } from '../../errors.ts';
+import { grantKeys } from '../grants.ts';
 import type { DashboardStoreDialect } from './migrations.ts';
 import type { DashboardDatabase, DashboardsTable } from './schema.ts';
 
@@ -28,7 +29,7 @@ export interface DashboardScope {
   readonly actor: string;
   /** The nodes whose data widgets show (src/model/tenant-scope.ts); absent → every node. */
   readonly nodes?: TenantScope;
-  /** The acting user's role, for widget grants; absent (authentication disabled) → every widget. */
+  /** The acting user's role, for dashboard and widget grants; absent (authentication disabled) → every dashboard and widget. */
   readonly role?: Role;
 }
 
@@ -38,6 +39,8 @@ export interface DashboardListQuery {
   readonly limit: number;
   /** Case-insensitive substring of the title. */
   readonly search?: string;
+  /** Only dashboards without grants or granted to one of these keys (src/dashboards/grants.ts `callerKeys`); absent → every dashboard. */
+  readonly grantedTo?: readonly string[];
 }
 
 const DEFAULT_MAX_PER_TENANT = 10_000;
@@ -80,6 +83,7 @@ export class DashboardStore {
           .values({ id, tenant_id: scope.tenantId, owner: scope.actor, title: spec.title, tags_json: JSON.stringify(spec.tags), widgets: spec.widgets.length, version: 1, spec_json: json, created_at_ms: nowMs, updated_at_ms: nowMs, updated_by: scope.actor })
           .execute();
         await tx.insertInto('dashboard_versions').values({ dashboard_id: id, version: 1, tenant_id: scope.tenantId, title: spec.title, spec_json: json, updated_at_ms: nowMs, updated_by: scope.actor }).execute();
+        await writeGrants(tx, id, spec);
       });
       return { id, tenantId: scope.tenantId, owner: scope.actor, version: 1, createdAtMs: nowMs, updatedAtMs: nowMs, updatedBy: scope.actor, dashboard: spec };
     });
@@ -98,6 +102,11 @@ export class DashboardStore {
       if (q.search !== undefined && q.search !== '') {
         const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         base = base.where(sql<boolean>`lower(title) like ${pattern} escape '\\'`);
+      }
+      const keys = q.grantedTo;
+      if (keys !== undefined) {
+        const grantsOf = (eb: ExpressionBuilder<DashboardDatabase, 'dashboards'>) => eb.selectFrom('dashboard_grants').select('dashboard_grants.grantee').whereRef('dashboard_grants.dashboard_id', '=', 'dashboards.id');
+        base = base.where((eb) => eb.or([eb.not(eb.exists(grantsOf(eb))), eb.exists(grantsOf(eb).where('dashboard_grants.grantee', 'in', keys.length > 0 ? [...keys] : ['']))]));
       }
       const { n } = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
       const rows = await base
@@ -141,6 +150,8 @@ export class DashboardStore {
         if (Number(res.numUpdatedRows) === 0) await this.refuse(tx, scope.tenantId, id, expectedVersion);
         await tx.insertInto('dashboard_versions').values({ dashboard_id: id, version: next, tenant_id: scope.tenantId, title: spec.title, spec_json: json, updated_at_ms: nowMs, updated_by: scope.actor }).execute();
         await tx.deleteFrom('dashboard_versions').where('dashboard_id', '=', id).where('version', '<=', next - this.maxVersions).execute();
+        await tx.deleteFrom('dashboard_grants').where('dashboard_id', '=', id).execute();
+        await writeGrants(tx, id, spec);
       });
       const rec = await this.get(scope.tenantId, id);
       if (rec === undefined) throw new NotFoundError(`dashboard ${id} not found`);
@@ -162,6 +173,7 @@ export class DashboardStore {
         const res = await tx.deleteFrom('dashboards').where('tenant_id', '=', tenantId).where('id', '=', id).where('version', '=', row.version).executeTakeFirst();
         if (Number(res.numDeletedRows) === 0) throw new ConflictError(`dashboard ${id} changed while it was being deleted; read it again`);
         await tx.deleteFrom('dashboard_versions').where('dashboard_id', '=', id).execute();
+        await tx.deleteFrom('dashboard_grants').where('dashboard_id', '=', id).execute();
         return toRecord(row);
       }),
     );
@@ -218,6 +230,12 @@ export class DashboardStore {
 
 function staleVersion(id: string, expected: number, current: number): ConflictError {
   return new ConflictError(`dashboard ${id} is at version ${current}, not ${expected}: it was changed by someone else; read it again and reapply the change`);
+}
+
+/** Stores the grantees of a dashboard's grants (none when it is open to the tenant). */
+async function writeGrants(tx: Kysely<DashboardDatabase>, id: string, spec: DashboardSpec): Promise<void> {
+  const keys = grantKeys(spec.grants);
+  if (keys.length > 0) await tx.insertInto('dashboard_grants').values(keys.map((grantee) => ({ dashboard_id: id, grantee }))).execute();
 }
 
 function parseSpec(json: string): DashboardSpec {

@@ -43,6 +43,19 @@ const MIGRATIONS: Record<string, Migration> = {
       for (const t of ['dashboard_versions', 'dashboards']) await db.schema.dropTable(t).ifExists().execute();
     },
   },
+  '0002_dashboard_grants': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('dashboard_grants')
+        .addColumn('dashboard_id', 'text', (c) => c.notNull())
+        .addColumn('grantee', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dashboard_grants_pk', ['dashboard_id', 'grantee'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>): Promise<void> {
+      await db.schema.dropTable('dashboard_grants').ifExists().execute();
+    },
+  },
 };
 
 /** Bookkeeping tables of the dashboard store's migrations. */

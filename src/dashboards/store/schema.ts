@@ -35,8 +35,18 @@ export interface DashboardVersionsTable {
   updated_by: string;
 }
 
+/**
+ * Who may read a dashboard that has grants: one row per grantee (`role:<role>` or `user:<name>`, src/dashboards/grants.ts).
+ * A dashboard without rows is open to its tenant.
+ */
+export interface DashboardGrantsTable {
+  dashboard_id: string;
+  grantee: string;
+}
+
 /** The dashboard store's tables. */
 export interface DashboardDatabase {
   dashboards: DashboardsTable;
   dashboard_versions: DashboardVersionsTable;
+  dashboard_grants: DashboardGrantsTable;
 }

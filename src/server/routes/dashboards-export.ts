@@ -1,6 +1,6 @@
 /**
- * GET /api/dashboards/{id}/export.png and /export.pdf: the dashboard as the console shows it
- * (`#/dashboards?id=<id>&export=1`, without the console's header), rendered by headless Chromium from this
+ * GET /api/dashboards/{id}/export.png and /export.pdf?var[name]=v1,v2: the dashboard as the console shows it
+ * (`#/dashboards?id=<id>&export=1&var-<name>=…`, without the console's header, with the viewer's variable selection), rendered by headless Chromium from this
  * server's own address with the caller's credentials once every widget has data. 404 for an unknown (or another tenant's) dashboard; 503 when
  * the console is not served, Chromium is missing or fails or times out; 429 when too many exports wait.
  */
@@ -11,7 +11,7 @@ import { UnavailableError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
 import { forwardableToken } from '../auth.ts';
-import { dashboardId, scopeOf } from './dashboards.ts';
+import { dashboardId, scopeOf, variableValues } from './dashboards.ts';
 
 /** What the console's dashboard sets once its first data has arrived. */
 export const EXPORT_READY_SELECTOR = '[data-export-ready]';
@@ -30,10 +30,17 @@ export function exportFileName(title: string, format: 'png' | 'pdf'): string {
   return `${base}.${format}`;
 }
 
+/** The console's route parameters of the exported page: the dashboard alone, with the selection as `var-<name>=v1,v2`. */
+export function consoleQuery(id: string, vars: Readonly<Record<string, readonly string[]>>): string {
+  const q = new URLSearchParams({ id, export: '1' });
+  for (const [name, values] of Object.entries(vars)) if (values.length > 0) q.set(`var-${name}`, values.join(','));
+  return q.toString();
+}
+
 export async function dashboardExportRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   for (const format of ['png', 'pdf'] as const) {
     app.get<{ Params: { id: string } }>(`/api/dashboards/:id/export.${format}`, async (request, reply) => {
-      parseQuery(request.query, { schema: z.strictObject({}) });
+      const vars = variableValues(parseQuery(request.query, { schema: z.strictObject({}), families: ['var'] }).families.get('var'));
       const api = configured(ctx.deps.dashboards, 'dashboards');
       const id = dashboardId(request.params.id);
       const rec = await api.get(scopeOf(request, api), id);
@@ -41,7 +48,7 @@ export async function dashboardExportRoutes(app: FastifyInstance, ctx: ApiContex
       if (api.render === undefined) throw new UnavailableError('PNG and PDF export need Chromium, which is not configured on this server');
       const address = app.server.address();
       if (address === null || typeof address === 'string') throw new UnavailableError('PNG and PDF export need the server to listen on a TCP address');
-      const url = `${ownBaseUrl(address)}/#/dashboards?id=${id}&export=1`;
+      const url = `${ownBaseUrl(address)}/#/dashboards?${consoleQuery(id, vars)}`;
       // The page loads with the caller's own credentials, so it shows what the caller may see.
       const token = forwardableToken(request);
       const body = await api.render(url, format, EXPORT_READY_SELECTOR, token === undefined ? {} : { authorization: `Bearer ${token}` });

@@ -1,9 +1,10 @@
 /**
  * WS /ws/dashboards/{id}?var[name]=v1,v2: pushes the dashboard's widget data (`{type: 'data', data}`) on
  * connecting and then at the dashboard's refresh interval (at least `live.minRefreshMs`; once only when refresh
- * is `off`). Viewers of one dashboard with the same variable values form a group: one evaluation per refresh
- * is sent to all of them (and evaluations go through the engine's shared query cache). When the dashboard is
- * deleted the viewers get `{type: 'error'}` and are closed.
+ * is `off`). Viewers of one dashboard with the same variable values, user and role form a group (grants decide
+ * what each user sees): one evaluation per refresh is sent to all of them (and evaluations of every group go
+ * through the engine's shared query cache). When the dashboard is deleted, or no longer granted to the group's
+ * user, the viewers get `{type: 'error'}` and are closed.
  * Bounds: `live.maxClients` sockets in all and `live.maxClientsPerDashboard` per dashboard (429 before the
  * upgrade); a client whose unsent backlog exceeds `live.maxBufferedBytes` skips updates until it catches up;
  * clients that do not answer a ping within `limits.livePingIntervalMs` are terminated.
@@ -26,7 +27,7 @@ interface Client {
   alive: boolean;
 }
 
-/** The viewers of one dashboard with one set of variable values. */
+/** The viewers of one dashboard with one set of variable values, as one user. */
 interface Group {
   readonly scope: DashboardScope;
   readonly id: string;
@@ -75,7 +76,7 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
     groups.delete(key);
   };
 
-  /** Evaluates once and sends to the group (or one new client); a deleted dashboard closes the group. */
+  /** Evaluates once and sends to the group (or one new client); a deleted (or no longer granted) dashboard closes the group. */
   const push = async (key: string, g: Group, api: DashboardsApi, only?: WebSocket): Promise<void> => {
     if (!only) {
       if (g.busy) return;
@@ -88,7 +89,7 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
       const message = e instanceof Error ? e.message : 'evaluation failed';
       send(g, { type: 'error', error: e instanceof NotFoundError ? message : `widget data failed: ${message}` }, api, only);
       if (e instanceof NotFoundError) {
-        for (const socket of g.clients.keys()) socket.close(CLOSE_NORMAL, 'dashboard deleted');
+        for (const socket of g.clients.keys()) socket.close(CLOSE_NORMAL, 'dashboard not found');
         stopGroup(key, g);
       }
     } finally {
@@ -125,7 +126,7 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
       const scope = scopeOf(request, api);
       const id = dashboardId(request.params.id);
       const vars = variableValues(parseQuery(request.query, { schema: Query, families: ['var'] }).families.get('var'));
-      const key = JSON.stringify([scope.tenantId, id, Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1))]);
+      const key = JSON.stringify([scope.tenantId, scope.actor, scope.role ?? null, id, Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1))]);
       let g = groups.get(key);
       // Upgrades that passed preValidation concurrently may still exceed a limit: close those.
       if (total >= api.live.maxClients || viewers(scope.tenantId, id) >= api.live.maxClientsPerDashboard) {

@@ -57,8 +57,9 @@ export function variableValues(family: Readonly<Record<string, string>> | undefi
  * - GET /api/dashboards/templates — the built-in templates; POST /api/dashboards/templates/{name} — 201 a new
  *   dashboard from one.
  * - POST /api/dashboards/import/grafana — body: Grafana dashboard JSON → 201 the stored dashboard and `warnings`.
- * - GET /api/dashboards/{id}/export?format=json|grafana — the spec (importable by POST /api/dashboards) or
- *   Grafana dashboard JSON; /export.png and /export.pdf — rendered by Chromium (./dashboards-export.ts).
+ * - GET /api/dashboards/{id}/export?format=json|grafana&var[name]=v1,v2 — the spec (importable by POST
+ *   /api/dashboards) or Grafana dashboard JSON, with the selected variable values as each variable's `current`;
+ *   /export.png and /export.pdf — rendered by Chromium with the same selection (./dashboards-export.ts).
  * Another tenant's dashboard is 404, as an unknown one.
  */
 export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
@@ -97,10 +98,11 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
   });
 
   app.get<{ Params: { id: string } }>('/api/dashboards/:id/export', async (request) => {
-    const q = parseQuery(request.query, { schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }) }).values;
+    const parsed = parseQuery(request.query, { schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }), families: ['var'] });
+    const vars = variableValues(parsed.families.get('var'));
     const id = dashboardId(request.params.id);
-    if (q.format === 'grafana') return api().exportGrafana(scope(request), id);
-    return (await api().get(scope(request), id)).dashboard;
+    if (parsed.values.format === 'grafana') return api().exportGrafana(scope(request), id, vars);
+    return api().exportSpec(scope(request), id, vars);
   });
 
   app.get('/api/dashboards', async (request): Promise<DashboardPageResponse> => {

@@ -2,11 +2,13 @@
  * Grafana dashboard JSON import and export: each of the 16 generated dashboards (src/generate/grafana) imported,
  * exported and compared panel by panel — type, title, grid position, every query (refId, expression, legend,
  * format, instant) and every unit (field default and per-query overrides) — and imported again to the same spec;
- * exported metric queries as PromQL; bad input refused naming its path.
+ * exported metric queries as PromQL; a variable selection carried as Grafana's `current` both ways; bad input
+ * refused naming its path.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { importGrafanaDashboard } from '../../../src/dashboards/grafana-import.ts';
+import { ALL_VALUE, withSelection } from '../../../src/dashboards/export-selection.ts';
 import { exportGrafanaDashboard, metricQueryPromql } from '../../../src/dashboards/grafana-export.ts';
 import { parseDashboardSpec } from '../../../src/dashboards/validate.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
@@ -84,4 +86,31 @@ test('bad input: not a dashboard, a bad panel, and unsupported panel types are n
   const r = importGrafanaDashboard({ title: 't', panels: [{ type: 'text', title: 'Notes', gridPos: { x: 0, y: 0, w: 4, h: 4 } }] });
   assert.equal(r.dashboard.widgets.length, 0);
   assert.match(r.warnings[0]!, /panel type text has no widget type/);
+});
+
+test('a selection becomes each variable\'s current in the Grafana export, and an import keeps it (All and bad values are no selection)', () => {
+  const spec = parseDashboardSpec({
+    ...fullSpec(),
+    variables: [
+      { kind: 'custom', name: 'cluster', values: ['c1', 'c2'], multi: false },
+      { kind: 'label_values', name: 'node', labelName: 'node_id', metric: 'dwcp_amst_streams_active' },
+      { kind: 'interval', name: 'step', values: ['1m', '5m'], default: '1m' },
+      { kind: 'textbox', name: 'q', default: '' },
+    ],
+  });
+  const picked = withSelection(spec, { cluster: ['c2', 'c1'], node: ['n1', 'n2', 'n1'], step: ['10m'], q: ['migration'] });
+  assert.deepEqual(picked.variables.map((v) => ('current' in v ? v.current : 'default' in v ? v.default : undefined)), [['c2'], ['n1', 'n2'], '1m', 'migration'], 'single-value takes one; an unknown interval is ignored');
+  assert.equal(withSelection(spec, {}), spec);
+  assert.equal('current' in withSelection(picked, { node: [ALL_VALUE] }).variables[1]!, false, 'All clears a saved selection');
+  const out = exportGrafanaDashboard(picked) as { templating: { list: { name: string; current: unknown; options?: { value: string; selected: boolean }[] }[] } };
+  const byName = Object.fromEntries(out.templating.list.map((v) => [v.name, v]));
+  assert.deepEqual(byName['cluster']!.current, { selected: true, text: 'c2', value: 'c2' });
+  assert.deepEqual(byName['cluster']!.options!.filter((o) => o.selected).map((o) => o.value), ['c2']);
+  assert.deepEqual(byName['node']!.current, { selected: true, text: ['n1', 'n2'], value: ['n1', 'n2'] });
+  assert.deepEqual(byName['q']!.current, { selected: false, text: 'migration', value: 'migration' });
+  assert.deepEqual(exportGrafanaDashboard(spec).templating, (exportGrafanaDashboard(withSelection(spec, { node: [] })) as { templating: unknown }).templating, 'no values = All');
+  const back = importGrafanaDashboard(out).dashboard;
+  assert.deepEqual(back.variables.map((v) => ('current' in v ? v.current : undefined)), [['c2'], ['n1', 'n2'], undefined, undefined]);
+  const all = importGrafanaDashboard({ ...out, templating: { list: [{ ...byName['node'], current: { text: 'All', value: ['$__all', '', 7] } }] } }).dashboard;
+  assert.equal('current' in all.variables[0]!, false);
 });

@@ -3,14 +3,15 @@ import type { WidgetSeries } from '../../../src/contract/dashboards.ts';
 import type { DisplayUnit } from '../../../src/contract/dashboard-spec.ts';
 import { queryMetric, type Aggregation, type QueryResponse } from '../api.ts';
 import { TimeSeriesWidget } from '../dashboards/widgets/TimeSeriesWidget.tsx';
+import { fetchExemplars } from '../exemplars.ts';
 import { clock } from '../format.ts';
 import { routeHref, type Route } from '../route.ts';
 import { rangeNamed } from '../timeWindow.ts';
 import { usePoll } from '../usePoll.ts';
+import { AggregationControls, aggregationOr } from './AggregationControls.tsx';
 import { MetricPicker } from './MetricPicker.tsx';
 import { TimeRangeSelect } from './TimeRangeSelect.tsx';
 
-const AGGS: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
 /** Refresh intervals, ms (null = off). */
 const REFRESHES: readonly [string, number | null][] = [['off', null], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]];
 
@@ -31,11 +32,12 @@ function msParam(v: string | null): number | undefined {
  * (relative, or a fixed window such as an anomaly's) and a refresh interval — all kept in the URL, so the chart can
  * be bookmarked and linked. Values carry the catalog unit on the axis, in the hover legend and in a last/mean/max
  * legend; a drag-zoom persists across refreshes. When the API stops answering, the last data stays with a banner.
+ * A duration metric (`…_seconds`) shows its exemplars, each opening its trace.
  */
 export function SeriesChart({ route }: { readonly route: Route }) {
   const p = route.params;
   const [name, setName] = useState(p.get('metric') ?? '');
-  const [agg, setAgg] = useState<Aggregation>(AGGS.find((a) => a === p.get('agg')) ?? 'avg');
+  const [agg, setAgg] = useState<Aggregation>(aggregationOr(p.get('agg'), 'avg'));
   const [by, setBy] = useState(p.get('by') ?? '');
   const [range, setRange] = useState(rangeNamed(p.get('range'), '5m').name);
   const [refresh, setRefresh] = useState(REFRESHES.find(([r]) => r === p.get('refresh'))?.[0] ?? '5s');
@@ -61,6 +63,16 @@ export function SeriesChart({ route }: { readonly route: Route }) {
     refreshMs,
     [name, agg, by, seconds, fixed],
   );
+  // Latency charts show exemplars over the same window (null: this user may not read them, so none are shown).
+  const exemplars = usePoll(
+    () => {
+      if (name === '') return Promise.resolve(null);
+      const end = fixed ? fixed.to : Date.now();
+      return fetchExemplars(name, fixed ? fixed.from : end - seconds * 1000, end);
+    },
+    refreshMs,
+    [name, seconds, fixed],
+  );
   const series = useMemo(() => (result.data ? toSeries(result.data) : []), [result.data]);
   const [lastOk, setLastOk] = useState<number | null>(null);
   useEffect(() => {
@@ -73,20 +85,7 @@ export function SeriesChart({ route }: { readonly route: Route }) {
       <h2>Series</h2>
       <div className="controls">
         <MetricPicker value={name} onChange={setName} selectFirst />
-        <label>
-          Aggregation
-          <select value={agg} onChange={(e) => setAgg(e.target.value as Aggregation)}>
-            {AGGS.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          By labels
-          <input value={by} onChange={(e) => setBy(e.target.value)} placeholder="e.g. region,node_id" />
-        </label>
+        <AggregationControls agg={agg} by={by} onAggChange={setAgg} onByChange={setBy} />
         <TimeRangeSelect
           value={range}
           fixedLabel={fixed ? `${clock(fixed.from)} – ${clock(fixed.to)}` : null}
@@ -116,8 +115,9 @@ export function SeriesChart({ route }: { readonly route: Route }) {
           {w}
         </p>
       ))}
+      {exemplars.error && <p className="muted">Exemplars could not be read: {exemplars.error}</p>}
       {name === '' && <p className="muted">No metrics stored yet.</p>}
-      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} />}</div>
+      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} {...(exemplars.data ? { exemplars: exemplars.data } : {})} />}</div>
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import type { Widget, WidgetType } from '../../../src/contract/dashboard-spec.ts';
 import type { Aggregation } from '../../../src/contract/series.ts';
+import { AggregationControls } from '../components/AggregationControls.tsx';
 import { MetricPicker } from '../components/MetricPicker.tsx';
 import { buildWidget, METRICLESS } from './newWidget.ts';
 
-const AGGS: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
 const TYPE_NAMES: Readonly<Record<WidgetType, string>> = {
   line: 'Line chart',
   stacked_area: 'Stacked area',
@@ -52,20 +52,7 @@ export function AddWidgetForm(props: { readonly widgets: readonly Widget[]; read
       {needsMetric && (
         <>
           <MetricPicker value={metric} onChange={setMetric} />
-          <label>
-            Aggregation
-            <select value={agg} onChange={(e) => setAgg(e.target.value as Aggregation)}>
-              {AGGS.map((a) => (
-                <option key={a} value={a}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Group by labels
-            <input value={by} onChange={(e) => setBy(e.target.value)} placeholder="e.g. node,component" />
-          </label>
+          <AggregationControls agg={agg} by={by} onAggChange={setAgg} onByChange={setBy} byPlaceholder="e.g. node,component" />
         </>
       )}
       <div className="form-actions">

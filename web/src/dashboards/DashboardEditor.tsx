@@ -115,7 +115,7 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
           </button>
         </div>
       )}
-      {!props.exportMode && <DashboardToolbar id={props.id} spec={draft} dirty={dirty} saving={saving} onChange={setDraft} onAddWidget={() => setAdding(true)} onSave={save} onDelete={() => setConfirmDelete(true)} />}
+      {!props.exportMode && <DashboardToolbar id={props.id} spec={draft} vars={vars} dirty={dirty} saving={saving} onChange={setDraft} onAddWidget={() => setAdding(true)} onSave={save} onDelete={() => setConfirmDelete(true)} />}
       {confirmDelete && (
         <div className="conflict" role="alertdialog" aria-labelledby="delete-question">
           <p id="delete-question">{`Delete the dashboard “${draft.title}” (version ${record.version}) for everyone in this tenant? This cannot be undone.`}</p>

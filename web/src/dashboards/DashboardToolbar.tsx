@@ -2,6 +2,7 @@ import type { DashboardSpec } from '../../../src/contract/dashboard-spec.ts';
 import { TimeRangeSelect } from '../components/TimeRangeSelect.tsx';
 import { RANGES } from '../timeWindow.ts';
 import { exportUrl } from './dashboardsApi.ts';
+import type { SelectedVars } from './variables.ts';
 
 const REFRESHES = ['off', '5s', '10s', '30s', '1m', '5m'] as const;
 
@@ -13,11 +14,13 @@ function rangeOf(from: string): string {
 /**
  * The toolbar of an open dashboard: time range and refresh interval (saved with the dashboard, so every viewer
  * and export sees the same window), add widget, save, delete (the editor asks first), and the exports (JSON,
- * Grafana JSON, PNG, PDF).
+ * Grafana JSON, PNG, PDF) with the variable selection shown.
  */
 export function DashboardToolbar(props: {
   readonly id: string;
   readonly spec: DashboardSpec;
+  /** The variable selection shown, carried by the exports. */
+  readonly vars: SelectedVars;
   readonly dirty: boolean;
   readonly saving: boolean;
   readonly onChange: (spec: DashboardSpec) => void;
@@ -59,16 +62,16 @@ export function DashboardToolbar(props: {
       </div>
       <div className="form-actions exports">
         <span className="muted">Export</span>
-        <a href={exportUrl(props.id, 'json')} download={`${props.id}.json`}>
+        <a href={exportUrl(props.id, 'json', props.vars)} download={`${props.id}.json`}>
           JSON
         </a>
-        <a href={exportUrl(props.id, 'grafana')} download={`${props.id}.grafana.json`}>
+        <a href={exportUrl(props.id, 'grafana', props.vars)} download={`${props.id}.grafana.json`}>
           Grafana JSON
         </a>
-        <a href={exportUrl(props.id, 'png')} download={`${props.id}.png`}>
+        <a href={exportUrl(props.id, 'png', props.vars)} download={`${props.id}.png`}>
           PNG
         </a>
-        <a href={exportUrl(props.id, 'pdf')} download={`${props.id}.pdf`}>
+        <a href={exportUrl(props.id, 'pdf', props.vars)} download={`${props.id}.pdf`}>
           PDF
         </a>
       </div>

@@ -1,5 +1,5 @@
 import type { VariableOptions } from '../../../src/contract/dashboards.ts';
-import type { SelectedVars } from './variables.ts';
+import { ALL_VALUE, chosenValues, type SelectedVars } from './variables.ts';
 
 /** Value of the "All" choice of a single-value picker. */
 const ALL = '';
@@ -16,11 +16,12 @@ export function VariablePicker(props: {
 }) {
   const pickable = props.variables.filter((v) => v.kind !== 'textbox');
   if (pickable.length === 0) return null;
-  const set = (name: string, values: readonly string[]) => props.onChange({ ...props.selected, [name]: values });
+  // No value chosen is All, kept in the URL so it overrides a saved selection.
+  const set = (name: string, values: readonly string[]) => props.onChange({ ...props.selected, [name]: values.length > 0 ? values : [ALL_VALUE] });
   return (
     <div className="controls variables" role="group" aria-label="Dashboard variables">
       {pickable.map((v) => {
-        const chosen = props.selected[v.name] ?? [];
+        const chosen = chosenValues(props.selected, v.name);
         const choices = [...new Set([...v.options, ...chosen])];
         return (
           <label key={v.name}>

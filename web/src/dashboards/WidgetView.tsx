@@ -1,11 +1,21 @@
-import type { WidgetData } from '../../../src/contract/dashboards.ts';
-import type { Widget } from '../../../src/contract/dashboard-spec.ts';
+import type { WidgetData, WidgetSeries } from '../../../src/contract/dashboards.ts';
+import type { DisplayUnit, Widget } from '../../../src/contract/dashboard-spec.ts';
+import { useExemplars } from '../useExemplars.ts';
 import { AlertListWidget, LogsWidget } from './widgets/EventWidgets.tsx';
 import { HeatmapWidget } from './widgets/HeatmapWidget.tsx';
 import { TableWidget } from './widgets/TableWidget.tsx';
 import { TimeSeriesWidget } from './widgets/TimeSeriesWidget.tsx';
 import { TopologyWidget } from './widgets/TopologyWidget.tsx';
 import { BarWidget, GaugeWidget, ProgressWidget, StatusWidget, StatWidget } from './widgets/ValueWidgets.tsx';
+
+/** A line widget: its chart, with the exemplars of its first catalog metric when that is a duration family. */
+function LineWidget(props: { readonly widget: Widget; readonly series: readonly WidgetSeries[]; readonly unit: DisplayUnit | null; readonly startMs: number; readonly endMs: number }) {
+  const w = props.widget;
+  let metric: string | null = null;
+  if ('queries' in w) for (const q of w.queries) if (metric === null && q.kind === 'metric') metric = q.metric;
+  const exemplars = useExemplars(metric, props.startMs, props.endMs);
+  return <TimeSeriesWidget series={props.series} unit={props.unit} stacked={false} title={w.title} {...(exemplars ? { exemplars } : {})} />;
+}
 
 /** The body of one widget from its evaluated data (or why there is none). */
 function WidgetBody(props: { readonly widget: Widget; readonly data: WidgetData | undefined; readonly startMs: number; readonly endMs: number }) {
@@ -16,6 +26,7 @@ function WidgetBody(props: { readonly widget: Widget; readonly data: WidgetData 
   const unit = d.unit;
   if (r.kind === 'series') {
     if (w.type === 'heatmap') return <HeatmapWidget series={r.series} unit={unit} startMs={props.startMs} endMs={props.endMs} />;
+    if (w.type === 'line') return <LineWidget widget={w} series={r.series} unit={unit} startMs={props.startMs} endMs={props.endMs} />;
     return <TimeSeriesWidget series={r.series} unit={unit} stacked={w.type === 'stacked_area'} title={w.title} />;
   }
   if (r.kind === 'values') {

@@ -67,10 +67,11 @@ export async function deleteDashboard(id: string, version: number): Promise<void
   await send<DashboardResponse>(`${path(id)}?version=${version}`, { method: 'DELETE' });
 }
 
-/** Download URLs of a dashboard's exports: own JSON, Grafana JSON, PNG and PDF (rendered by the server). */
-export function exportUrl(id: string, format: 'json' | 'grafana' | 'png' | 'pdf'): string {
-  if (format === 'png' || format === 'pdf') return `${path(id)}/export.${format}`;
-  return `${path(id)}/export?format=${format}`;
+/** Download URLs of a dashboard's exports — own JSON, Grafana JSON, PNG and PDF (rendered by the server) — with the variable selection `vars`. */
+export function exportUrl(id: string, format: 'json' | 'grafana' | 'png' | 'pdf', vars: SelectedVars = {}): string {
+  const selection = apiQueryOfVars(vars);
+  if (format === 'png' || format === 'pdf') return `${path(id)}/export.${format}${selection}`;
+  return `${path(id)}/export?format=${format}${selection.replace(/^\?/, '&')}`;
 }
 
 /** GET /api/dashboards/{id}/variables: the choices of each of the dashboard's variables. */

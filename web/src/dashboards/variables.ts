@@ -1,11 +1,15 @@
 /**
  * Selected values of a dashboard's variables in the console: kept in the route as `var-<name>=v1,v2` (as
- * Grafana's URLs do) and sent to the API as `var[name]=v1,v2`. No selection (or All) leaves the label free.
+ * Grafana's URLs do) and sent to the API — live data and exports — as `var[name]=v1,v2`. No selection (or All,
+ * `$__all`) leaves the label free; a variable not in the URL opens with its saved selection.
  */
 import type { VariableOptions } from '../../../src/contract/dashboards.ts';
 
 /** Variable name → selected values. */
 export type SelectedVars = Readonly<Record<string, readonly string[]>>;
+
+/** The All choice in the URL and the API (Grafana's `$__all`): kept so a picked All overrides a saved selection. */
+export const ALL_VALUE = '$__all';
 
 const PREFIX = 'var-';
 
@@ -36,15 +40,21 @@ export function apiQueryOfVars(vars: SelectedVars): string {
 }
 
 /**
- * The selections the dashboard is evaluated with: a single-value variable without an All choice and without a
- * selection takes its first choice (as the picker shows it); everything else stays as selected.
+ * The selections the dashboard is evaluated with: a variable without a selection in the URL takes its saved
+ * selection (`current`); without one, a single-value variable without an All choice takes its first choice (as
+ * the picker shows it); everything else stays as selected (All included).
  */
 export function effectiveVars(selected: SelectedVars, variables: readonly VariableOptions[]): SelectedVars {
   const out: Record<string, readonly string[]> = { ...selected };
   for (const v of variables) {
-    if ((out[v.name] ?? []).length > 0 || v.multi || v.includeAll || v.kind === 'textbox') continue;
-    const first = v.options[0];
-    if (first !== undefined) out[v.name] = [first];
+    if ((out[v.name] ?? []).length > 0 || v.kind === 'textbox') continue;
+    if (v.current.length > 0) out[v.name] = v.current;
+    else if (!v.multi && !v.includeAll && v.options[0] !== undefined) out[v.name] = [v.options[0]];
   }
   return out;
+}
+
+/** The values a picker shows as chosen (All is none chosen). */
+export function chosenValues(selected: SelectedVars, name: string): readonly string[] {
+  return (selected[name] ?? []).filter((v) => v !== ALL_VALUE);
 }

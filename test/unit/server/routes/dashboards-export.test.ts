@@ -63,6 +63,13 @@ describe('dashboard PNG/PDF export routes', () => {
       assert.deepEqual(calls.at(-1), { url: `${base}/#/dashboards?id=${rec.id}&export=1`, format, ready: '[data-export-ready]' });
     }
     assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+    // The viewer's variable selection is rendered: the page opens with it in its URL, values encoded as data.
+    const res = await app.inject({ url: `/api/dashboards/${rec.id}/export.pdf?var[node]=${encodeURIComponent('n1,a&b')}&var[cluster]=c2` });
+    assert.equal(res.statusCode, 200, res.body);
+    const rendered = new URL(calls.at(-1)!.url);
+    const params = new URLSearchParams(rendered.hash.slice('#/dashboards?'.length));
+    assert.deepEqual([...params], [['id', rec.id], ['export', '1'], ['var-node', 'n1,a&b'], ['var-cluster', 'c2']]);
+    assert.equal((await app.inject({ url: `/api/dashboards/${rec.id}/export.png?var[node]=${'v,'.repeat(65)}` })).statusCode, 400);
   });
 
   it('answers 404 for unknown ids, 503 without a renderer or a served console, and 429 when the renderer is full', async () => {

@@ -174,10 +174,10 @@ describe('dashboard routes', () => {
     const res = await app.inject({ url: `/api/dashboards/${id}/variables` });
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(res.json().data, [
-      { name: 'node', label: 'Node', kind: 'label_values', multi: true, includeAll: true, options: ['n1', 'n2', 'n3'], truncated: false },
-      { name: 'nothing', label: 'nothing', kind: 'label_values', multi: true, includeAll: true, options: [], truncated: false },
-      { name: 'cluster', label: 'cluster', kind: 'custom', multi: false, includeAll: true, options: ['c1', 'c2'], truncated: false },
-      { name: 'step', label: 'step', kind: 'interval', multi: false, includeAll: false, options: ['1m', '5m'], truncated: false },
+      { name: 'node', label: 'Node', kind: 'label_values', multi: true, includeAll: true, options: ['n1', 'n2', 'n3'], truncated: false, current: [] },
+      { name: 'nothing', label: 'nothing', kind: 'label_values', multi: true, includeAll: true, options: [], truncated: false, current: [] },
+      { name: 'cluster', label: 'cluster', kind: 'custom', multi: false, includeAll: true, options: ['c1', 'c2'], truncated: false, current: [] },
+      { name: 'step', label: 'step', kind: 'interval', multi: false, includeAll: false, options: ['1m', '5m'], truncated: false, current: ['1m'] },
     ]);
     const value = async (query: string): Promise<number | null | undefined> => {
       const r = await app.inject({ url: `/api/dashboards/${id}/data${query}` });
@@ -192,6 +192,24 @@ describe('dashboard routes', () => {
     // Text that would widen a query elsewhere is a label value here: it matches no series.
     assert.equal(await value(`?var[node]=${encodeURIComponent('n1"} or vector(1) #')}`), undefined);
     assert.equal(await value(`?var[node]=${encodeURIComponent('.*')}`), undefined);
+    // Exports carry a selection as each variable's current: Grafana's templating and the own JSON, which re-imports with it.
+    const grafana = await app.inject({ url: `/api/dashboards/${id}/export?format=grafana&var[node]=n1,n3&var[cluster]=c2&var[step]=5m` });
+    assert.equal(grafana.statusCode, 200, grafana.body);
+    const current = Object.fromEntries((grafana.json().templating.list as { name: string; current: unknown }[]).map((v) => [v.name, v.current]));
+    assert.deepEqual(current, {
+      datasource: {},
+      node: { selected: true, text: ['n1', 'n3'], value: ['n1', 'n3'] },
+      nothing: { selected: true, text: ['All'], value: ['$__all'] },
+      cluster: { selected: true, text: 'c2', value: 'c2' },
+      step: { selected: true, text: '5m', value: '5m' },
+    });
+    const own = await app.inject({ url: `/api/dashboards/${id}/export?var[node]=n2&var[cluster]=$__all` });
+    assert.deepEqual((own.json().variables as { name: string; current?: string[]; default?: string }[]).map((v) => [v.name, v.current ?? v.default ?? null]), [['node', ['n2']], ['nothing', null], ['cluster', null], ['step', '1m']]);
+    const reimported = await create(own.json());
+    assert.equal(reimported.statusCode, 201, reimported.body);
+    const reId = reimported.json().data.id as string;
+    assert.deepEqual((await app.inject({ url: `/api/dashboards/${reId}/variables` })).json().data[0].current, ['n2']);
+    assert.equal((await app.inject({ url: `/api/dashboards/${reId}/export?format=grafana` })).json().templating.list[1].current.value[0], 'n2');
     assert.equal((await app.inject({ url: `/api/dashboards/${id}/variables?x=1` })).statusCode, 400);
     assert.equal((await app.inject({ url: '/api/dashboards/00000000-0000-4000-8000-000000000000/variables' })).statusCode, 404);
   });

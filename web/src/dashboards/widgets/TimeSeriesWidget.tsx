@@ -4,6 +4,8 @@ import type { WidgetSeries } from '../../../../src/contract/dashboards.ts';
 import type { DisplayUnit } from '../../../../src/contract/dashboard-spec.ts';
 import { formatValue } from '../../format.ts';
 import { labelText } from '../thresholds.ts';
+import { exemplarScaleMax, type ExemplarPoint } from '../../exemplars.ts';
+import { placeExemplars } from './exemplarMarkers.ts';
 import { SeriesLegend } from './SeriesLegend.tsx';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4b5563'];
@@ -29,12 +31,21 @@ export function alignSeries(series: readonly WidgetSeries[], stacked: boolean): 
 /**
  * Line and stacked-area widgets: uPlot with values in the widget's unit on the y axis and in the hover legend,
  * and a legend table of last/mean/max. A drag-zoom persists across live updates until a double-click resets it.
+ * `exemplars` (latency charts) are drawn as points that open their traces (./exemplarMarkers.ts).
  */
-export function TimeSeriesWidget(props: { readonly series: readonly WidgetSeries[]; readonly unit: DisplayUnit | null; readonly stacked: boolean; readonly title: string }) {
+export function TimeSeriesWidget(props: {
+  readonly series: readonly WidgetSeries[];
+  readonly unit: DisplayUnit | null;
+  readonly stacked: boolean;
+  readonly title: string;
+  readonly exemplars?: readonly ExemplarPoint[];
+}) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = useRef('');
   const zoomed = useRef(false);
+  const exemplars = useRef<readonly ExemplarPoint[]>([]);
+  exemplars.current = props.exemplars ?? [];
   const series = props.series.slice(0, MAX_LINES);
   const names = series.map((s) => labelText(s.labels, s.refId));
 
@@ -67,10 +78,15 @@ export function TimeSeriesWidget(props: { readonly series: readonly WidgetSeries
       hooks: {
         setSelect: [() => (zoomed.current = true)],
         ready: [(u: uPlot) => u.over.addEventListener('dblclick', () => (zoomed.current = false))],
+        draw: [(u: uPlot) => placeExemplars(u, exemplars.current)],
       },
     };
     plot.current = new uPlot(opts, data, el);
   }, [props.series, props.unit, props.stacked]);
+
+  useEffect(() => {
+    if (plot.current) placeExemplars(plot.current, exemplars.current);
+  }, [props.exemplars]);
 
   useEffect(() => {
     const el = container.current;
@@ -88,6 +104,12 @@ export function TimeSeriesWidget(props: { readonly series: readonly WidgetSeries
     <>
       <div ref={container} className="chart-box" role="img" aria-label={`${props.title}: chart of ${series.length} series`} />
       <SeriesLegend series={series} names={names} unit={props.unit} colors={COLORS} hidden={props.series.length - series.length} />
+      {props.exemplars !== undefined && props.exemplars.length > 0 && (
+        <p className="muted exemplar-note">
+          <span className="exemplar-key" aria-hidden="true" /> {props.exemplars.length} exemplars: traces of single observations, placed by their duration (0 at the bottom to{' '}
+          {formatValue(exemplarScaleMax(props.exemplars), 'seconds')} at the top). Select one to open its trace.
+        </p>
+      )}
     </>
   );
 }
