@@ -185,7 +185,7 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
     test('migrations are recorded in their own table', async () => {
       const st = await open();
       const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
-      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none']);
+      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams']);
     });
   });
 }
