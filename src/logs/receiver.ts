@@ -5,7 +5,8 @@
  * with no valid entry, or one that does not decode, is refused as a whole; a store failure stores nothing. OTLP
  * answers partial success naming the rejected entries; Loki's protocol has no partial response, so a request
  * with some valid entries answers 204 and the rejected ones are only counted. Every refusal is counted by
- * protocol and reason.
+ * protocol and reason. Entries of a new label set the store refuses (its stream limit) are rejected entries
+ * (`stream_limit`); a request left with none stored is refused.
  * @see https://opentelemetry.io/docs/specs/otlp/#partial-success-1
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs
  */
@@ -28,6 +29,11 @@ export type LogProtocol = 'otlp' | 'loki';
 export interface LogSink {
   /** Stores the entries atomically. @throws on failure (nothing stored) */
   insertLogs(records: readonly LogRecord[]): Promise<number>;
+  /**
+   * Stores the entries atomically, naming those it refused because their label set would exceed the store's
+   * stream limit (when the sink has one). @throws on failure (nothing stored)
+   */
+  storeLogs?(records: readonly LogRecord[]): Promise<{ readonly stored: number; readonly droppedForStreamLimit: readonly number[] }>;
 }
 
 /** One push request as the HTTP layer received it. */
@@ -165,15 +171,25 @@ export class LogReceiver {
       if (decoded.records.length === 0 && decoded.rejectedCount > 0) {
         throw new LogRequestError('no_valid_entries', `no valid entry in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
       }
-      const masked = decoded.records.map((r) => this.mask(r));
+      let masked = decoded.records.map((r) => this.mask(r));
+      let dropped: readonly number[] = [];
       try {
-        await this.sink.insertLogs(masked);
+        if (this.sink.storeLogs === undefined) await this.sink.insertLogs(masked);
+        else dropped = (await this.sink.storeLogs(masked)).droppedForStreamLimit;
       } catch (e) {
         throw new StoreError(`storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
+      const messages = [...decoded.messages];
+      if (dropped.length > 0) {
+        this.rejectedEntries.inc({ protocol, reason: 'stream_limit' }, dropped.length);
+        const out = new Set(dropped);
+        messages.push(`${dropped.length} entries refused: their label set is a new stream and the log store holds its maximum of streams`);
+        masked = masked.filter((_, i) => !out.has(i));
+        if (masked.length === 0) throw new LogRequestError('no_valid_entries', `no entry stored (${decoded.rejectedCount + dropped.length} rejected): ${messages.join('; ')}`);
+      }
       this.accepted.inc({ protocol }, masked.length);
-      this.onStored?.(masked);
-      return { accepted: masked.length, rejected: decoded.rejectedCount, messages: decoded.messages };
+      if (masked.length > 0) this.onStored?.(masked);
+      return { accepted: masked.length, rejected: decoded.rejectedCount + dropped.length, messages };
     } catch (e) {
       const reason: LogRequestRejectReason | undefined =
         e instanceof LogRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;

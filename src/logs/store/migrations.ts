@@ -21,7 +21,8 @@ import { streamFingerprint, streamKeyOfRow, type StreamRow } from './streams.ts'
 /** Dialects of the log store. */
 export type LogStoreDialect = 'sqlite' | 'postgres';
 
-function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
+/** The log store's migrations by name, in order. */
+export function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
   return {
     '0001_logs': {
       async up(db: Kysely<unknown>): Promise<void> {
