@@ -521,9 +521,11 @@ export class LogStore {
       const ids = await this.streamIdsFor([{ label: 'level', in: [level] }]);
       if (ids === undefined || ids.length === 0) continue;
       const ofLevel = streamIdCondition(ids, true);
-      const first = await this.db.selectFrom('log_entries as e').select('e.time_us').where(ofLevel).orderBy('e.time_us').limit(1).executeTakeFirst();
-      if (first === undefined) continue;
-      for (let from = Number(first.time_us); from < cutoff; from += RETENTION_SLICE_US) {
+      // the oldest entry of the level: each stream's oldest from its (stream_id, time_us) index
+      const first = await sql<{ m: number | string | null }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(this.db);
+      const oldest = first.rows[0]?.m;
+      if (oldest === null || oldest === undefined) continue;
+      for (let from = Number(oldest); from < cutoff; from += RETENTION_SLICE_US) {
         const until = Math.min(cutoff, from + RETENTION_SLICE_US);
         deleted += await this.deleteWhere((eb) => eb.and([ofLevel, eb('e.time_us', '<', until)]));
       }
