@@ -6,8 +6,8 @@
  * transaction), then one statement filling the batch's FTS rows from the rows just written, on the
  * better-sqlite3 connection under kysely while holding kysely's connection; on PostgreSQL the batch's streams
  * looked up (or added) by fingerprint, then multi-row inserts. Reads: label matchers resolve to stream ids, then
- * a keyset-paginated scan in time order by stream id and time (in time windows that grow while they hold few
- * rows, so a page sorts about a window's rows) or along the time index when the streams are most of them; a JS
+ * a keyset-paginated scan in time order by stream id and time (in time windows sized from the entry density, growing while they
+ * hold few rows, so a page sorts about a window's rows) or along the time index when the streams are most of them; a JS
  * predicate for what SQL does not filter (line filters, parsed labels) and a bound on rows read; entry counts per
  * stream and time bucket aggregated in SQL (./counts.ts); label names and values from the streams with entries
  * in a range. Bounds: retention per level (in slices), an entry count cap and a stream cap (entries of a new
@@ -92,8 +92,11 @@ const MIN_PAGE = 100;
  * index's matches are read; as many, and the streams' rows are walked with the substrings checked in SQL.
  */
 const FTS_PROBE = 4 * PAGE;
-/** A scan by stream starts with windows of this fraction of its range (they grow while they hold few rows). */
-const FIRST_WINDOW_FRACTION = 1 / 256;
+/**
+ * Entries (of all streams) a window of a scan by stream spans at most: each stream of the scan walks the window's
+ * stretch of the table, which should stay in SQLite's page cache (64 MiB) for the next stream (~20 MB here).
+ */
+const MAX_WINDOW_ENTRIES = 50_000;
 /** Streams of at least this share of all streams are read along the time index instead of by stream. */
 const TIME_INDEX_SHARE = 0.25;
 
@@ -374,7 +377,16 @@ export class LogStore {
     const back = q.direction === 'backward';
     // time windows [lo, hi): by stream, a page sorts the rows of one window (the index gives no time order
     // across streams); along the time index one window is the whole range
-    let width = byStream ? Math.max(1, Math.ceil((q.endUs - q.startUs) * FIRST_WINDOW_FRACTION)) : q.endUs - q.startUs;
+    let width = q.endUs - q.startUs;
+    let maxWidth = width;
+    if (byStream) {
+      // entries per µs of the range (all streams), from the entry ids at its ends (ids follow arrival order): the
+      // first window is meant to hold about a page of the scan's streams, no window more than MAX_WINDOW_ENTRIES
+      const perUs = Math.max(1, (await this.idAtOrAfter(q.endUs)) - (await this.idAtOrAfter(q.startUs))) / Math.max(1, q.endUs - q.startUs);
+      const share = streams.ids.length / Math.max(1, await this.streamCount());
+      maxWidth = Math.max(1, Math.floor(MAX_WINDOW_ENTRIES / perUs));
+      width = Math.min(maxWidth, Math.max(1, Math.ceil(PAGE / (perUs * share))));
+    }
     let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
     let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);
     let windowRows = 0;
@@ -412,13 +424,21 @@ export class LogStore {
       }
       // the window is read: on to the next, wider when this one held less than a page
       if (back ? lo <= q.startUs : hi >= q.endUs) return { entries, scanned, truncated: false };
-      width = Math.ceil(width * (windowRows === 0 ? 8 : Math.min(8, Math.max(1, PAGE / windowRows))));
+      width = Math.min(maxWidth, Math.ceil(width * (windowRows === 0 ? 8 : Math.min(8, Math.max(1, PAGE / windowRows)))));
       if (back) [hi, lo] = [lo, Math.max(q.startUs, lo - width)];
       else [lo, hi] = [hi, Math.min(q.endUs, hi + width)];
       last = undefined;
       windowRows = 0;
     }
     return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** The id of the first entry at or after `t` along the time index (one past the newest id when there is none). */
+  private async idAtOrAfter(t: number): Promise<number> {
+    const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', t).orderBy('time_us').limit(1).executeTakeFirst();
+    if (r !== undefined) return Number(r.id);
+    const m = await this.db.selectFrom('log_entries').select(sql<number | string | null>`max(id)`.as('m')).executeTakeFirst();
+    return Number(m?.m ?? 0) + 1;
   }
 
   /** SQLite: whether fewer than `n` entries hold all of `words` in the full-text index. */
