@@ -591,8 +591,10 @@ export class LogStore {
     });
   }
 
+  /** A scan's conditions but its time range (see {@link scan}: the window's bounds are added there). */
   private conditions(eb: ExpressionBuilder<EntriesStreamsDb, 'e' | 's'>, q: LogScan, streams: StreamFilter, words: readonly string[]): Expression<SqlBool> {
-    const all: Expression<SqlBool>[] = [eb('e.time_us', '>=', q.startUs), eb('e.time_us', '<', q.endUs)];
+    // the time range is the window's (inside the scan's range): one pair of bounds, so the index range is the window
+    const all: Expression<SqlBool>[] = [];
     if (streams.kind === 'ids') all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
     if (q.traceId !== undefined) all.push(eb('e.trace_id', '=', q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
