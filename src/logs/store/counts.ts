@@ -49,7 +49,11 @@ export interface LogCountResult {
  * @throws InvalidInputError when the bucket width or time bounds are not safe integers, or the width not positive
  */
 export async function countByStream(store: LogStore, q: LogCountQuery): Promise<LogCountResult> {
-  for (const [name, v] of [['bucketUs', q.bucketUs], ['originUs', q.originUs], ['endUs', q.endUs]] as const)
+  for (const [name, v] of [
+    ['bucketUs', q.bucketUs],
+    ['originUs', q.originUs],
+    ['endUs', q.endUs],
+  ] as const)
     if (!Number.isSafeInteger(v)) throw new InvalidInputError(`${name} must be an integer, got ${v}`);
   if (q.bucketUs <= 0) throw new InvalidInputError(`bucketUs must be > 0, got ${q.bucketUs}`);
   const ids = await store.streamIdsFor(q.labels);
@@ -66,9 +70,15 @@ export async function countByStream(store: LogStore, q: LogCountQuery): Promise<
   const shift = sql.lit(q.originUs - q.bucketUs + 1);
   const width = sql.lit(q.bucketUs);
   const rows = (
-    await sql<{ sid: number | string; b: number | string; n: number | string }>`select e.stream_id as sid, (e.time_us - ${shift}) / ${width} as b, count(*) as n
+    await sql<{
+      sid: number | string;
+      b: number | string;
+      n: number | string;
+    }>`select e.stream_id as sid, (e.time_us - ${shift}) / ${width} as b, count(*) as n
       from log_entries e where ${sql.join(where, sql` and `)}
-      group by e.stream_id, (e.time_us - ${shift}) / ${width} order by e.stream_id, b limit ${q.maxGroups + 1}`.execute(store.db)
+      group by e.stream_id, (e.time_us - ${shift}) / ${width} order by e.stream_id, b limit ${q.maxGroups + 1}`.execute(
+      store.db,
+    )
   ).rows;
   const truncated = rows.length > q.maxGroups;
   if (truncated) rows.length = q.maxGroups;
@@ -92,7 +102,20 @@ export async function countByStream(store: LogStore, q: LogCountQuery): Promise<
     .execute();
   const streams = labelRows.flatMap((l) => {
     const s = byStream.get(Number(l.id));
-    return s === undefined ? [] : [{ labels: { service: l.service, node_id: l.node_id, region: l.region, level: l.level, component: l.component }, ...s }];
+    return s === undefined
+      ? []
+      : [
+          {
+            labels: {
+              service: l.service,
+              node_id: l.node_id,
+              region: l.region,
+              level: l.level,
+              component: l.component,
+            },
+            ...s,
+          },
+        ];
   });
   return { streams, lines, truncated };
 }

@@ -48,8 +48,10 @@ export function streamConditions(labels: readonly LabelSet[]): Expression<SqlBoo
   const all: Expression<SqlBool>[] = [];
   for (const s of labels) {
     const col = sql.ref(`s.${s.label}`);
-    if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col} in (${sql.join(s.in)})`);
-    if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col} not in (${sql.join(s.notIn)})`);
+    if (s.in !== undefined)
+      all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col} in (${sql.join(s.in)})`);
+    if (s.notIn !== undefined && s.notIn.length > 0)
+      all.push(sql<SqlBool>`${col} not in (${sql.join(s.notIn)})`);
   }
   return all.length === 0 ? undefined : all;
 }

@@ -14,27 +14,62 @@ import { logRecord, NOW } from '../../helpers/log-store-contract.ts';
 
 const DAY = 86_400_000;
 const LEVELS: LogLevel[] = ['info', 'warn', 'error'];
-const BODIES = ['transfer timed out', 'mode switched', 'retrying transfer', 'quorum lost', 'transfer timed out again'];
+const BODIES = [
+  'transfer timed out',
+  'mode switched',
+  'retrying transfer',
+  'quorum lost',
+  'transfer timed out again',
+];
 
 describe('count-only range aggregations', () => {
   let store: LogStore;
   before(async () => {
-    store = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
+    store = await openSqliteLogStore(':memory:', {
+      retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY },
+    });
     const r = new Prng(11);
     const records = Array.from({ length: 3000 }, () =>
-      logRecord(r.int(0, 3_600_000), { nodeId: `node-${r.int(1, 4)}`, level: LEVELS[r.int(0, 2)]!, component: r.chance(0.3) ? '' : 'transport', body: BODIES[r.int(0, BODIES.length - 1)]! }),
+      logRecord(r.int(0, 3_600_000), {
+        nodeId: `node-${r.int(1, 4)}`,
+        level: LEVELS[r.int(0, 2)]!,
+        component: r.chance(0.3) ? '' : 'transport',
+        body: BODIES[r.int(0, BODIES.length - 1)]!,
+      }),
     );
     // whole seconds too, so entries fall on bucket and window edges
-    records.push(...Array.from({ length: 200 }, (_, i) => logRecord(i * 15_000, { nodeId: 'node-1', body: 'transfer timed out' })));
+    records.push(
+      ...Array.from({ length: 200 }, (_, i) =>
+        logRecord(i * 15_000, { nodeId: 'node-1', body: 'transfer timed out' }),
+      ),
+    );
     await store.insertLogs(records);
   });
   after(() => store.close());
 
-  const matrix = async (qs: LogQueryService, query: string, startMs: number, endMs: number, stepMs: number) => {
-    const res = await qs.queryRange({ query, startUs: startMs * 1000, endUs: endMs * 1000, limit: 100, stepMs, direction: 'backward' });
+  const matrix = async (
+    qs: LogQueryService,
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+  ) => {
+    const res = await qs.queryRange({
+      query,
+      startUs: startMs * 1000,
+      endUs: endMs * 1000,
+      limit: 100,
+      stepMs,
+      direction: 'backward',
+    });
     assert.equal(res.data.resultType, 'matrix');
     if (res.data.resultType !== 'matrix') throw new Error('not a matrix');
-    return { result: [...res.data.result].sort((a, b) => JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric))), stats: res.data.stats };
+    return {
+      result: [...res.data.result].sort((a, b) =>
+        JSON.stringify(a.metric).localeCompare(JSON.stringify(b.metric)),
+      ),
+      stats: res.data.stats,
+    };
   };
 
   it('gives the matrices of the path that reads lines', async () => {
@@ -47,9 +82,18 @@ describe('count-only range aggregations', () => {
     ] as const;
     const pairs = [
       ['rate({node_id="node-1"}[R])', 'rate({node_id="node-1"} |~ "" [R])'],
-      ['count_over_time({level=~"warn|error"} |= "timed out" != "again" [R])', 'count_over_time({level=~"warn|error"} |~ "timed out" !~ "again" [R])'],
-      ['sum by (node_id) (rate({service="dwcp-node"} |= "transfer" [R]))', 'sum by (node_id) (rate({service="dwcp-node"} |~ "transfer" [R]))'],
-      ['sum(count_over_time({component!="transport"}[R]))', 'sum(count_over_time({component!="transport"} |~ "" [R]))'],
+      [
+        'count_over_time({level=~"warn|error"} |= "timed out" != "again" [R])',
+        'count_over_time({level=~"warn|error"} |~ "timed out" !~ "again" [R])',
+      ],
+      [
+        'sum by (node_id) (rate({service="dwcp-node"} |= "transfer" [R]))',
+        'sum by (node_id) (rate({service="dwcp-node"} |~ "transfer" [R]))',
+      ],
+      [
+        'sum(count_over_time({component!="transport"}[R]))',
+        'sum(count_over_time({component!="transport"} |~ "" [R]))',
+      ],
     ] as const;
     for (const [start, end, step, range] of grids) {
       for (const [counted, read] of pairs) {
@@ -64,9 +108,21 @@ describe('count-only range aggregations', () => {
 
   it('a selector on a label that is not indexed matches only the empty value; the group bound truncates', async () => {
     const qs = new LogQueryService(store);
-    assert.deepEqual((await matrix(qs, 'rate({node_id="node-1", job="x"}[1m])', NOW - 600_000, NOW, 60_000)).result, []);
-    assert.ok((await matrix(qs, 'rate({node_id="node-1", job=""}[1m])', NOW - 600_000, NOW, 60_000)).result.length > 0);
-    const bounded = await matrix(new LogQueryService(store, { maxScan: 5 }), 'count_over_time({node_id="node-1"}[1m])', NOW - 3_600_000, NOW, 60_000);
+    assert.deepEqual(
+      (await matrix(qs, 'rate({node_id="node-1", job="x"}[1m])', NOW - 600_000, NOW, 60_000)).result,
+      [],
+    );
+    assert.ok(
+      (await matrix(qs, 'rate({node_id="node-1", job=""}[1m])', NOW - 600_000, NOW, 60_000)).result.length >
+        0,
+    );
+    const bounded = await matrix(
+      new LogQueryService(store, { maxScan: 5 }),
+      'count_over_time({node_id="node-1"}[1m])',
+      NOW - 3_600_000,
+      NOW,
+      60_000,
+    );
     assert.equal(bounded.stats.truncated, true);
   });
 });
