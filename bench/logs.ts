@@ -7,7 +7,7 @@
  * 2. decode + validate (src/logs/loki);
  * 3. decode + validate + PII masking;
  * 4. full receive: decode + validate + mask + store in a SQLite log store on disk (FTS5), one transaction per body;
- * 5. store only: the same bodies' decoded, masked records inserted into a second store (SQL rows, label indexes
+ * 5. store only: the same bodies' decoded, masked records inserted into a second store (SQL rows, stream index
  *    and FTS5: the store's share of 4);
  * then bytes per stored line (database file after a WAL checkpoint and with the FTS index, divided by lines)
  * against the raw JSON line; then search latency over everything stored: full-text term queries, label
@@ -172,13 +172,13 @@ async function main(): Promise<void> {
     }
     console.log('| stage | wall s | CPU s | lines/s (wall) | lines per CPU-second |');
     console.log('|---|---|---|---|---|');
-    for (const [name, t] of [['anchor: JSON.parse of bodies and lines', anchor], ['decode + validate', decode], ['decode + validate + mask', mask], ['decode + validate + mask + store (SQLite FTS5)', full], ['store only (rows, label indexes, FTS5)', storeOnly]] as const)
+    for (const [name, t] of [['anchor: JSON.parse of bodies and lines', anchor], ['decode + validate', decode], ['decode + validate + mask', mask], ['decode + validate + mask + store (SQLite FTS5)', full], ['store only (rows, stream index, FTS5)', storeOnly]] as const)
       console.log(`| ${name} | ${t.wall.toFixed(2)} | ${t.cpu.toFixed(2)} | ${fmt(LINES / t.wall)} | ${fmt(LINES / t.cpu)} |`);
     console.log(`full receive / anchor: ${(full.cpu / anchor.cpu).toFixed(1)}x the CPU time of JSON.parse (${(full.wall / anchor.wall).toFixed(1)}x wall)`);
 
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
     const perLine = statSync(join(dir, 'logs.db')).size / LINES;
-    console.log(`stored: ${perLine.toFixed(1)} bytes/line (database file incl. label indexes and FTS5) vs ${(rawBytes / LINES).toFixed(1)} raw JSON = ${(perLine / (rawBytes / LINES)).toFixed(2)}x`);
+    console.log(`stored: ${perLine.toFixed(1)} bytes/line (database file incl. streams, indexes and FTS5) vs ${(rawBytes / LINES).toFixed(1)} raw JSON = ${(perLine / (rawBytes / LINES)).toFixed(2)}x`);
 
     // more lines for search (stored directly; same generator)
     for (let done = LINES, seed = 8; done < STORE_LINES; done += LINES, seed++) {

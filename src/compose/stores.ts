@@ -146,7 +146,7 @@ export async function openExemplarStore(config: MonitorConfig, registry: Registr
 export async function openLogStore(config: MonitorConfig): Promise<LogStore | undefined> {
   const l = config.logs;
   if (!l.enabled) return undefined;
-  const opts = { retentionMs: l.retention, maxEntries: l.maxEntries };
+  const opts = { retentionMs: l.retention, maxEntries: l.maxEntries, maxStreams: l.maxStreams };
   const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && l.path === undefined) return openPostgresLogStore({ url: s.url }, opts);
   return openSqliteLogStore(l.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'logs.db') : ':memory:'), opts);

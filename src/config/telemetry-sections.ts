@@ -10,11 +10,12 @@ const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_
 
 const PII_RULE_NAMES = ['email', 'ipv4', 'ipv6', 'card', 'bearer', 'api_key', 'secret_pair'] as const;
 
-/** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 8 MiB bodies; PII masked. */
+/** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 100 000 streams; 8 MiB bodies; PII masked. */
 const LOG_DEFAULTS = {
   enabled: true,
   retention: { debug: 86_400_000, info: 7 * 86_400_000, warn: 14 * 86_400_000, error: 30 * 86_400_000, fatal: 30 * 86_400_000 },
   maxEntries: 10_000_000,
+  maxStreams: 100_000,
   maxBodyBytes: 8 * 1024 * 1024,
   pii: { enabled: true, maskIp: true, disabledRules: [] as (typeof PII_RULE_NAMES)[number][], extraRules: [] as { name: string; pattern: string; flags?: string; group?: number; replacement?: string }[] },
 };
@@ -78,6 +79,8 @@ export const logsSectionSchema = z
       .refine((r) => Object.values(r).every((v) => v > 0), 'every retention must be > 0')
       .default(LOG_DEFAULTS.retention),
     maxEntries: z.number().int().min(1000).max(1_000_000_000).default(LOG_DEFAULTS.maxEntries),
+    /** Streams (label sets) kept; entries of a new label set beyond it are refused and counted. */
+    maxStreams: z.number().int().min(1).max(10_000_000).default(LOG_DEFAULTS.maxStreams),
     /** Largest push body (compressed or not), bytes. */
     maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(LOG_DEFAULTS.maxBodyBytes),
     pii: z

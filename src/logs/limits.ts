@@ -26,6 +26,7 @@ export const LOG_ENTRY_REJECT_REASONS = [
   'too_many_entries',
   'invalid_labels',
   'malformed_entry',
+  'stream_limit',
 ] as const;
 export type LogEntryRejectReason = (typeof LOG_ENTRY_REJECT_REASONS)[number];
 

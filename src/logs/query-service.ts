@@ -15,8 +15,10 @@ import { InvalidInputError } from '../errors.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
-import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings } from './logql/pipeline.ts';
-import type { LogLabelName, LogLevel } from './record.ts';
+import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings, substringFiltersOnly } from './logql/pipeline.ts';
+import { gcd } from '../math/gcd.ts';
+import { LOG_LABELS, type LogLabelName, type LogLevel } from './record.ts';
+import { countByStream } from './store/counts.ts';
 import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
 
 /** Bounds of the query service. */
@@ -253,6 +255,9 @@ export class LogQueryService {
     const points = Math.floor((r.endUs - r.startUs) / stepUs) + 1;
     if (points > this.limits.maxPoints) throw new InvalidInputError(`${points} points per series exceed the limit of ${this.limits.maxPoints}; use a larger step or a shorter range`);
     const rangeUs = q.rangeMs * 1000;
+    const grid: Grid = { startUs: r.startUs, stepUs, points, rangeUs, perSecond: q.fn === 'rate' ? q.rangeMs / 1000 : undefined };
+    const filters = substringFiltersOnly(q.query);
+    if (filters !== undefined && [stepUs, rangeUs, r.startUs, r.endUs].every(Number.isSafeInteger)) return this.countQuery(q, r, grid, filters);
     const run = compilePipeline(q.query);
     const series = new Map<string, { labels: Record<string, string>; times: number[] }>();
     let dropped = false;
@@ -283,21 +288,79 @@ export class LogQueryService {
         return false;
       },
     });
-    const result = [...series.values()].map((s) => {
-      const values: [number, string][] = [];
-      let lo = 0;
-      let hi = 0;
-      for (let i = 0; i < points; i++) {
-        const t = r.startUs + i * stepUs;
-        while (hi < s.times.length && s.times[hi]! <= t) hi++;
-        while (lo < hi && s.times[lo]! <= t - rangeUs) lo++;
-        const n = hi - lo;
-        if (n === 0) continue;
-        const v = q.fn === 'rate' ? n / (q.rangeMs / 1000) : n;
-        values.push([t / 1e6, String(v)]);
-      }
-      return { metric: s.labels, values };
-    });
+    const result = [...series.values()].map((s) => ({ metric: s.labels, values: windowCounts(grid, s.times, undefined) }));
     return { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.scanned, truncated: res.truncated || dropped } };
   }
+
+  /**
+   * A range aggregation whose pipeline only filters by substrings: entries counted per stream in buckets of
+   * gcd(step, range) in SQL (no line is read), summed into the series and windows of the grid. `scannedLines`
+   * is the entries counted; the group bound is `maxScan` (each group counts at least one entry).
+   */
+  private async countQuery(q: MetricQuery, r: RangeQuery, grid: Grid, filters: { contains: string[]; notContains: string[] }): Promise<MatrixData> {
+    if (!q.query.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)(''))) return { resultType: 'matrix', result: [], stats: { scannedLines: 0, truncated: false } };
+    const bucketUs = gcd(grid.stepUs, grid.rangeUs);
+    const res = await countByStream(this.store, {
+      originUs: r.startUs - grid.rangeUs,
+      endUs: r.endUs + 1,
+      bucketUs,
+      labels: await this.labelSets(q.query, r.startUs - grid.rangeUs, r.endUs + 1, r.scope),
+      ...scopeOf(r),
+      ...filters,
+      maxGroups: this.limits.maxScan,
+    });
+    const series = new Map<string, { labels: Record<string, string>; times: number[]; counts: number[] }>();
+    let dropped = false;
+    for (const st of res.streams) {
+      const all: Record<string, string> = {};
+      for (const l of LOG_LABELS) if (st.labels[l] !== '') all[l] = st.labels[l];
+      const labels = q.sumBy === undefined ? all : pick(all, q.sumBy);
+      const key = seriesKey(labels);
+      let s = series.get(key);
+      if (!s) {
+        if (series.size >= this.limits.maxSeries) {
+          dropped = true;
+          continue;
+        }
+        series.set(key, (s = { labels, times: [], counts: [] }));
+      }
+      s.times.push(...st.bucketEndsUs);
+      s.counts.push(...st.counts);
+    }
+    const result = [...series.values()].map((s) => {
+      // streams merged into one series: their buckets in time order
+      const order = s.times.map((_, i) => i).sort((a, b) => s.times[a]! - s.times[b]!);
+      return { metric: s.labels, values: windowCounts(grid, order.map((i) => s.times[i]!), order.map((i) => s.counts[i]!)) };
+    });
+    return { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.lines, truncated: res.truncated || dropped } };
+  }
+}
+
+/** The evaluation grid of a range aggregation: points `startUs + i·stepUs`, each over `(t − rangeUs, t]`. */
+interface Grid {
+  readonly startUs: number;
+  readonly stepUs: number;
+  readonly points: number;
+  readonly rangeUs: number;
+  /** `rate`: the range in seconds the counts are divided by; undefined for `count_over_time`. */
+  readonly perSecond: number | undefined;
+}
+
+/**
+ * Entries in each window of the grid from times in ascending order (each weighing its count, or 1), as Loki's
+ * matrix values (points without entries left out).
+ */
+function windowCounts(g: Grid, times: readonly number[], counts: readonly number[] | undefined): [number, string][] {
+  const values: [number, string][] = [];
+  let lo = 0;
+  let hi = 0;
+  let n = 0;
+  for (let i = 0; i < g.points; i++) {
+    const t = g.startUs + i * g.stepUs;
+    for (; hi < times.length && times[hi]! <= t; hi++) n += counts === undefined ? 1 : counts[hi]!;
+    for (; lo < hi && times[lo]! <= t - g.rangeUs; lo++) n -= counts === undefined ? 1 : counts[lo]!;
+    if (n === 0) continue;
+    values.push([t / 1e6, String(g.perSecond === undefined ? n : n / g.perSecond)]);
+  }
+  return values;
 }

@@ -6,8 +6,9 @@
  * answers partial success naming the rejected entries; Loki's protocol has no partial response, so a request
  * with some valid entries answers 204 and the rejected ones are only counted. With a tenant scope (a tenant's
  * ingest token) only entries of its nodes or regions are stored: the others are rejected one by one as
- * `foreign_node`, and a request with none of its entries is refused (403). Every refusal is counted by protocol
- * and reason.
+ * `foreign_node`, and a request with none of its entries is refused (403). Entries of a new label set the store
+ * refuses (its stream limit) are rejected entries (`stream_limit`); a request left with none stored is refused.
+ * Every refusal is counted by protocol and reason.
  * @see https://opentelemetry.io/docs/specs/otlp/#partial-success-1
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs
  */
@@ -31,6 +32,11 @@ export type LogProtocol = 'otlp' | 'loki';
 export interface LogSink {
   /** Stores the entries atomically. @throws on failure (nothing stored) */
   insertLogs(records: readonly LogRecord[]): Promise<number>;
+  /**
+   * Stores the entries atomically, naming those it refused because their label set would exceed the store's
+   * stream limit (when the sink has one). @throws on failure (nothing stored)
+   */
+  storeLogs?(records: readonly LogRecord[]): Promise<{ readonly stored: number; readonly droppedForStreamLimit: readonly number[] }>;
 }
 
 /** One push request as the HTTP layer received it. */
@@ -174,16 +180,26 @@ export class LogReceiver {
       if (own.length === 0 && decoded.rejectedCount > 0) {
         throw new LogRequestError('no_valid_entries', `no valid entry in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
       }
-      const masked = own.map((r) => this.mask(r));
+      let masked = own.map((r) => this.mask(r));
+      let dropped: readonly number[] = [];
       try {
-        await this.sink.insertLogs(masked);
+        if (this.sink.storeLogs === undefined) await this.sink.insertLogs(masked);
+        else dropped = (await this.sink.storeLogs(masked)).droppedForStreamLimit;
       } catch (e) {
         throw new StoreError(`storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
+      const messages = [...decoded.messages];
+      if (dropped.length > 0) {
+        this.rejectedEntries.inc({ protocol, reason: 'stream_limit' }, dropped.length);
+        const out = new Set(dropped);
+        messages.push(`${dropped.length} entries refused: their label set is a new stream and the log store holds its maximum of streams`);
+        masked = masked.filter((_, i) => !out.has(i));
+        if (masked.length === 0) throw new LogRequestError('no_valid_entries', `no entry stored (${decoded.rejectedCount + dropped.length} rejected): ${messages.join('; ')}`);
+      }
       this.accepted.inc({ protocol }, masked.length);
-      this.onStored?.(masked);
-      const messages = foreign > 0 ? [...decoded.messages, `${foreign} entries of nodes outside the tenant (foreign_node)`] : decoded.messages;
-      return { accepted: masked.length, rejected: decoded.rejectedCount + foreign, messages };
+      if (masked.length > 0) this.onStored?.(masked);
+      if (foreign > 0) messages.push(`${foreign} entries of nodes outside the tenant (foreign_node)`);
+      return { accepted: masked.length, rejected: decoded.rejectedCount + foreign + dropped.length, messages };
     } catch (e) {
       const reason: LogRequestRejectReason | undefined =
         e instanceof LogRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;

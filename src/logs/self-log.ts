@@ -22,7 +22,7 @@ import { levelOfPino, type LogRecord } from './record.ts';
 export const MONITOR_SERVICE = 'dwcp-monitor';
 
 /** Why a line of the monitor's own log was not stored. */
-export type SelfLogDropReason = 'queue_full' | 'malformed' | 'store_error';
+export type SelfLogDropReason = 'queue_full' | 'malformed' | 'store_error' | 'stream_limit';
 
 /** Options of {@link SelfLogSink}. */
 export interface SelfLogOptions {
@@ -50,7 +50,7 @@ export class SelfLogSink {
   private target: SelfLogTarget | undefined;
   private readonly maxQueued: number;
   private readonly maxValue: number;
-  private readonly drops: Record<SelfLogDropReason, number> = { queue_full: 0, malformed: 0, store_error: 0 };
+  private readonly drops: Record<SelfLogDropReason, number> = { queue_full: 0, malformed: 0, store_error: 0, stream_limit: 0 };
   private counter: Counter | undefined;
 
   /** @throws InvalidInputError when `maxQueued` or `maxValueLength` is not a positive integer */
@@ -94,7 +94,8 @@ export class SelfLogSink {
 
   /**
    * Masks and stores the queued records in one batch (nothing when no target is attached).
-   * @returns records stored; a store failure drops the batch and counts it (`store_error`), it does not throw
+   * @returns records stored; a store failure drops the batch and counts it (`store_error`), it does not throw;
+   *   lines the store refused for its stream limit are counted (`stream_limit`)
    */
   async flush(): Promise<number> {
     const target = this.target;
@@ -102,7 +103,10 @@ export class SelfLogSink {
     const batch = this.queue;
     this.queue = [];
     try {
-      return await target.insertLogs(batch.map((r) => target.mask(r)));
+      const stored = await target.insertLogs(batch.map((r) => target.mask(r)));
+      // the store refuses lines of a new label set once it holds its maximum of streams
+      if (stored < batch.length) this.drop('stream_limit', batch.length - stored);
+      return stored;
     } catch {
       this.drop('store_error', batch.length);
       return 0;

@@ -2,13 +2,15 @@
  * The log store contract: one suite every log-store backend runs (SQLite in memory:
  * test/unit/logs/store/log-store.test.ts; PostgreSQL: test/integration/store/log-store-postgres.test.ts).
  * Behaviour only, through LogStore's methods: round trip, label and word filters, both directions with keyset
- * paging, the scan bound, label names and values, retention per level, the entry cap, atomic batches (also
- * beside retention), and the migration bookkeeping table.
+ * paging, the scan bound, label names and values, retention per level, the entry cap, streams (one per label
+ * set, the stream cap, streams removed with their last entry), counts per stream and bucket, atomic batches
+ * (also beside retention), and the migration bookkeeping table.
  */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import { sql } from 'kysely';
 import type { LogLevel, LogRecord } from '../../src/logs/record.ts';
+import { countByStream } from '../../src/logs/store/counts.ts';
 import type { LogStore, LogStoreOptions } from '../../src/logs/store/log-store.ts';
 import type { TenantScope } from '../../src/model/tenant-scope.ts';
 import { backendHarness, type SuiteBackend } from './store-suite.ts';
@@ -207,10 +209,70 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.equal((await scan(st, { words: ['fresh'] })).entries.length, 500);
     });
 
+    test('one stream per label set; a new label set beyond the stream cap is refused and reported, known ones still stored', async () => {
+      const st = await open({ maxStreams: 2 });
+      const r = await st.storeLogs([
+        logRecord(5000, { nodeId: 'node-1', body: 'a' }),
+        logRecord(4000, { nodeId: 'node-2', body: 'b' }),
+        logRecord(3000, { nodeId: 'node-1', body: 'c' }),
+        logRecord(2000, { nodeId: 'node-3', body: 'refused' }),
+        logRecord(1000, { nodeId: 'node-2', level: 'error', body: 'refused too' }),
+      ]);
+      assert.deepEqual(r, { stored: 3, droppedForStreamLimit: [3, 4] });
+      assert.equal(await st.streamCount(), 2);
+      assert.equal(await st.insertLogs([logRecord(500, { nodeId: 'node-2', body: 'd' }), logRecord(400, { nodeId: 'node-4', body: 'x' })]), 1);
+      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['d', 'c', 'b', 'a']);
+      assert.deepEqual(await st.labelValues('node_id', RANGE.startUs, RANGE.endUs, 10), ['node-1', 'node-2']);
+      await assert.rejects(open({ maxStreams: 0 }), /maxStreams must be a positive integer/);
+    });
+
+    test('retention removes the streams it leaves without entries, which makes room under the cap', async () => {
+      const st = await open({ maxStreams: 2 });
+      await st.insertLogs([logRecord(2 * DAY, { level: 'debug', nodeId: 'old', body: 'old debug' }), logRecord(1000, { nodeId: 'kept', body: 'kept' })]);
+      assert.deepEqual((await st.storeLogs([logRecord(900, { nodeId: 'new', body: 'new' })])).droppedForStreamLimit, [0]);
+      assert.equal(await st.applyRetention(NOW), 1);
+      assert.equal(await st.streamCount(), 1);
+      assert.equal(await st.insertLogs([logRecord(800, { nodeId: 'new', body: 'new' })]), 1);
+      assert.deepEqual((await scan(st)).entries.map((e) => e.nodeId), ['new', 'kept']);
+    });
+
+    test('counts per stream and bucket, with label sets and substring filters, without reading lines', async () => {
+      const st = await open();
+      const origin = (NOW - 60_000) * 1000;
+      await st.insertLogs([
+        logRecord(60_000, { nodeId: 'node-1', body: 'at the origin: not counted' }),
+        logRecord(59_999, { nodeId: 'node-1', body: 'timed out' }),
+        logRecord(45_000, { nodeId: 'node-1', body: 'timed out' }),
+        logRecord(44_999, { nodeId: 'node-1', body: 'ok' }),
+        logRecord(10_000, { nodeId: 'node-2', body: 'timed out again' }),
+        logRecord(0, { nodeId: 'node-2', level: 'error', body: 'timed out' }),
+      ]);
+      const count = (over: Partial<Parameters<typeof countByStream>[1]>) =>
+        countByStream(st, { originUs: origin, endUs: (NOW + 1) * 1000, bucketUs: 15_000_000, labels: [], maxGroups: 100, ...over });
+      const all = await count({});
+      assert.deepEqual(
+        all.streams.map((s) => [s.labels.node_id, s.labels.level, s.bucketEndsUs.map((t) => (t - origin) / 1e6), s.counts]),
+        [
+          ['node-1', 'info', [15, 30], [2, 1]],
+          ['node-2', 'info', [60], [1]],
+          ['node-2', 'error', [60], [1]],
+        ],
+      );
+      assert.deepEqual([all.lines, all.truncated], [5, false]);
+      const timedOut = await count({ contains: ['timed out'], notContains: ['again'], labels: [{ label: 'node_id', in: ['node-1', 'node-2'] }] });
+      assert.deepEqual(timedOut.streams.map((s) => [s.labels.node_id, s.labels.level, s.counts]), [
+        ['node-1', 'info', [2]],
+        ['node-2', 'error', [1]],
+      ]);
+      assert.deepEqual((await count({ labels: [{ label: 'node_id', in: ['none'] }] })).streams, []);
+      const bounded = await count({ maxGroups: 2 });
+      assert.deepEqual([bounded.streams.length, bounded.lines, bounded.truncated], [1, 3, true]);
+    });
+
     test('migrations are recorded in their own table', async () => {
       const st = await open();
       const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
-      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none']);
+      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams']);
     });
   });
 }

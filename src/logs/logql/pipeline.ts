@@ -189,3 +189,17 @@ export function prefilterWords(q: LogQuery): string[] {
   }
   return out;
 }
+
+/**
+ * The substring filters of a pipeline made only of `|=` and `!=` stages (a line passes when it contains every
+ * `contains` and no `notContains`); undefined when any other stage is present (the lines must be read).
+ */
+export function substringFiltersOnly(q: LogQuery): { contains: string[]; notContains: string[] } | undefined {
+  const contains: string[] = [];
+  const notContains: string[] = [];
+  for (const s of q.pipeline) {
+    if (s.kind !== 'line' || (s.op !== '|=' && s.op !== '!=')) return undefined;
+    (s.op === '|=' ? contains : notContains).push(s.value);
+  }
+  return { contains, notContains };
+}

@@ -1,24 +1,31 @@
 /**
- * The log store: masked log entries with their indexed labels, on SQLite (FTS5) or PostgreSQL (tsvector + GIN)
- * through kysely (tables in ./schema.ts, migrations in ./migrations.ts). Writes are one transaction per batch:
- * on SQLite a prepared statement per entry row, then one statement filling the batch's FTS rows from the rows
- * just written, on the better-sqlite3 connection under kysely while holding kysely's connection (no statement
- * building per batch: 2.4x the entries per CPU-second of kysely's multi-row inserts); on PostgreSQL multi-row
- * inserts. Reads: a keyset-paginated scan in time order
- * over label sets, a time range and full-text words, with a JS predicate for what SQL does not filter (line
- * filters, parsed labels) and a bound on rows read; label names and values. Bounds: retention per level (in
- * slices) and an entry count cap.
+ * The log store: masked log entries, each carrying the id of its stream (one row per label set, ./streams.ts,
+ * as Loki keys its chunks), on SQLite (FTS5) or PostgreSQL (tsvector + GIN) through kysely (tables in
+ * ./schema.ts, migrations in ./migrations.ts). Writes are one transaction per batch: on SQLite a prepared
+ * statement per entry row (stream ids from an in-memory map of every stream, new streams added in the same
+ * transaction), then one statement filling the batch's FTS rows from the rows just written, on the
+ * better-sqlite3 connection under kysely while holding kysely's connection; on PostgreSQL the batch's streams
+ * looked up (or added) by fingerprint, then multi-row inserts. Reads: label matchers resolve to stream ids, then
+ * a keyset-paginated scan in time order by stream id and time (in time windows sized from the entry density, growing while they
+ * hold few rows, so a page sorts about a window's rows) or along the time index when the streams are most of them; a JS
+ * predicate for what SQL does not filter (line filters, parsed labels) and a bound on rows read; entry counts per
+ * stream and time bucket aggregated in SQL (./counts.ts); label names and values from the streams with entries
+ * in a range. Bounds: retention per level (in slices), an entry count cap and a stream cap (entries of a new
+ * label set beyond it are refused and reported).
  * Length (over 400 lines): one job, the store's SQL on two dialects; splitting reads from writes would split the
  * shared row mapping and the SQLite fast path they both rely on.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import { hasOwnKeys, LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
-import type { LogDatabase, LogEntriesTable } from './schema.ts';
-import { eitherCondition, scopeConditions, scopeSql } from './scope.ts';
+import type { LogDatabase, LogEntriesTable, LogStreamsTable } from './schema.ts';
+import { scopeSql } from './scope.ts';
+import { DEFAULT_MAX_STREAMS, streamColumnsOf, streamConditions, streamFingerprint, streamKeyOf, streamKeyOfRow, type LabelSet, type StreamRow } from './streams.ts';
+
+export type { LabelSet } from './streams.ts';
 
 /** Options of {@link LogStore}. */
 export interface LogStoreOptions {
@@ -26,6 +33,11 @@ export interface LogStoreOptions {
   readonly retentionMs: Readonly<Record<LogLevel, number>>;
   /** Entries kept at most: `applyRetention` deletes the oldest beyond it (default 10 000 000). */
   readonly maxEntries?: number;
+  /**
+   * Streams (label sets) kept at most (default 100 000): entries of a label set not yet stored are refused
+   * once as many streams exist ({@link LogInsertResult}); `applyRetention` removes streams left without entries.
+   */
+  readonly maxStreams?: number;
 }
 
 /** The backend of a {@link LogStore}: PostgreSQL, or SQLite with the better-sqlite3 connection under kysely. */
@@ -36,11 +48,11 @@ export interface StoredLog extends LogRecord {
   readonly id: number;
 }
 
-/** One label condition resolved to value sets: `in` (when given) and not `notIn`. */
-export interface LabelSet {
-  readonly label: LogLabelName;
-  readonly in?: readonly string[];
-  readonly notIn?: readonly string[];
+/** What one batch stored. */
+export interface LogInsertResult {
+  readonly stored: number;
+  /** Positions (in the batch) of the entries refused because their label set is new and the stream cap is reached. */
+  readonly droppedForStreamLimit: readonly number[];
 }
 
 /** A scan: time range, label sets, words, order, what to keep and how far to read. */
@@ -80,26 +92,30 @@ const PAGE = 1000;
 /** Smallest page of a time-ordered scan. */
 const MIN_PAGE = 100;
 /**
- * Full-text matches counted (at most) before a scan with a label and `contains` picks its plan: fewer, and the
- * index's matches are read; as many, and the label's index is walked with the substrings checked in SQL.
+ * Full-text matches counted (at most) before a scan with streams and `contains` picks its plan: fewer, and the
+ * index's matches are read; as many, and the streams' rows are walked with the substrings checked in SQL.
  */
 const FTS_PROBE = 4 * PAGE;
-/** Labels in the order their index is preferred to drive a scan (most distinct values first, as DWCP logs have them). */
-const DRIVER_ORDER: readonly LogLabelName[] = ['node_id', 'component', 'region', 'service', 'level'];
-
 /**
- * The label whose index drives a scan: the first of {@link DRIVER_ORDER} with a value set. SQLite without
- * statistics would pick any label index (level's, with a fifth of all entries, over node_id's fiftieth), so the
- * other label columns are written `+col` in SQL to keep their indexes out.
+ * Entries (of all streams) a window of a scan by stream spans at most: each stream of the scan walks the window's
+ * stretch of the table, which should stay in SQLite's page cache (64 MiB) for the next stream (~20 MB here).
  */
-function driverLabel(labels: readonly LabelSet[]): LogLabelName | undefined {
-  return DRIVER_ORDER.find((l) => labels.some((s) => s.label === l && s.in !== undefined));
-}
+const MAX_WINDOW_ENTRIES = 50_000;
+/** Streams of at least this share of all streams are read along the time index instead of by stream. */
+const TIME_INDEX_SHARE = 0.25;
 
 /** `instr`/`strpos` conditions: the line contains each substring. */
-function containsConditions(dialect: LogStoreDialect, contains: readonly string[]): Expression<SqlBool>[] {
-  return contains.map((c) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${sql.ref('body')}, ${c}) > 0` : sql<SqlBool>`strpos(${sql.ref('body')}, ${c}) > 0`));
+export function containsConditions(dialect: LogStoreDialect, contains: readonly string[], negate = false): Expression<SqlBool>[] {
+  const body = sql.ref('e.body');
+  const op = sql.raw(negate ? '= 0' : '> 0');
+  return contains.map((c) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${body}, ${c}) ${op}` : sql<SqlBool>`strpos(${body}, ${c}) ${op}`));
 }
+
+/** `e.stream_id in (...)` over stream ids read from the store (integers, written inline: no bind-parameter limit); `+` keeps its index out on SQLite. */
+export function streamIdCondition(ids: readonly number[], indexed: boolean): Expression<SqlBool> {
+  return sql<SqlBool>`${indexed ? sql`` : sql`+`}${sql.ref('e.stream_id')} in (${sql.raw(ids.map((i) => String(Math.trunc(i))).join(', '))})`;
+}
+
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
 
@@ -113,7 +129,21 @@ function attrsJson(a: Readonly<Record<string, string>>): string {
   return hasOwnKeys(a) ? JSON.stringify(a) : '{}';
 }
 
-type Row = { [K in keyof LogEntriesTable]: LogEntriesTable[K] extends { __select__: infer S } ? S : LogEntriesTable[K] };
+interface Row {
+  readonly id: number | string;
+  readonly time_us: number | string;
+  readonly level: string;
+  readonly service: string;
+  readonly node_id: string;
+  readonly region: string;
+  readonly component: string;
+  readonly trace_id: string;
+  readonly span_id: string;
+  readonly body: string;
+  readonly attrs: string;
+}
+
+const ROW_COLUMNS = ['e.id', 'e.time_us', 's.level', 's.service', 's.node_id', 's.region', 's.component', 'e.trace_id', 'e.span_id', 'e.body', 'e.attrs'] as const;
 
 function toRecord(r: Row): StoredLog {
   let attributes: Record<string, string> = {};
@@ -139,47 +169,71 @@ function toRecord(r: Row): StoredLog {
   };
 }
 
-/** A scan's time range, label sets and trace id (the words aside) as SQL conditions no index can serve. */
-function unindexedConditions(q: LogScan): Expression<SqlBool>[] {
-  const col = (c: string) => sql`+${sql.ref(c)}`;
-  const all: Expression<SqlBool>[] = [sql<SqlBool>`${col('time_us')} >= ${q.startUs}`, sql<SqlBool>`${col('time_us')} < ${q.endUs}`];
-  for (const s of q.labels) {
-    if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
-    if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
-  }
-  const either = scopeConditions(q.scope).either;
-  if (either !== undefined) all.push(eitherCondition(either, col));
-  if (q.traceId !== undefined) all.push(sql<SqlBool>`${col('trace_id')} = ${q.traceId}`);
-  return all;
-}
+/** The tables of an entry query: entries as `e`, their streams as `s`. */
+type EntriesDb = LogDatabase & { e: LogEntriesTable };
+type EntriesStreamsDb = EntriesDb & { s: LogStreamsTable };
+
+/** How a scan selects streams: all of them, none, or these ids (walked by stream, or filtered along the time index). */
+type StreamFilter = { readonly kind: 'all' } | { readonly kind: 'none' } | { readonly kind: 'ids'; readonly ids: readonly number[]; readonly byStream: boolean };
 
 /** The log store of the monitor. */
 export class LogStore {
   readonly db: Kysely<LogDatabase>;
   readonly dialect: LogStoreDialect;
   private readonly opts: LogStoreOptions;
+  private readonly maxStreams: number;
   private readonly onClose: (() => Promise<void>) | undefined;
   private nextId: number | undefined;
   private closed = false;
-  /** SQLite: one batch of records, ids from `first` on, in one transaction. */
-  private readonly sqliteInsert: ((records: readonly LogRecord[], first: number) => void) | undefined;
+  /** SQLite: stream id by label-set key, every stream of the store (at most `maxStreams`). */
+  private readonly streamIds = new Map<string, number>();
+  /** SQLite: one batch of records, ids from `first` on, in one transaction; returns the entries written. */
+  private readonly sqliteInsert: ((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => number) | undefined;
+  /** SQLite: reloads {@link streamIds} from the stream table. */
+  private readonly loadStreams: (() => void) | undefined;
 
-  /** @throws InvalidInputError on a non-positive retention or entry cap. */
+  /** @throws InvalidInputError on a non-positive retention, entry cap or stream cap. */
   constructor(db: Kysely<LogDatabase>, backend: LogStoreBackend, opts: LogStoreOptions, onClose?: () => Promise<void>) {
     for (const l of LOG_LEVELS) if (!(opts.retentionMs[l] > 0)) throw new InvalidInputError(`log retention of ${l} must be > 0, got ${opts.retentionMs[l]}`);
     if (opts.maxEntries !== undefined && !(Number.isSafeInteger(opts.maxEntries) && opts.maxEntries > 0))
       throw new InvalidInputError(`maxEntries must be a positive integer, got ${opts.maxEntries}`);
+    if (opts.maxStreams !== undefined && !(Number.isSafeInteger(opts.maxStreams) && opts.maxStreams > 0))
+      throw new InvalidInputError(`maxStreams must be a positive integer, got ${opts.maxStreams}`);
     this.db = db;
     this.dialect = backend.dialect;
+    this.maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     if (backend.dialect === 'sqlite') {
-      const entry = backend.raw.prepare('insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      const { raw } = backend;
+      const entry = raw.prepare('insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)');
       // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
       // not bound a second time and FTS5 takes them in one call
-      const fts = backend.raw.prepare('insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?');
-      this.sqliteInsert = backend.raw.transaction((records: readonly LogRecord[], first: number) => {
+      const fts = raw.prepare('insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?');
+      const addStream = raw.prepare('insert into log_streams (fingerprint, service, node_id, region, level, component) values (?, ?, ?, ?, ?, ?)');
+      const allStreams = raw.prepare('select id, service, node_id, region, level, component from log_streams');
+      this.loadStreams = () => {
+        this.streamIds.clear();
+        for (const r of allStreams.all() as StreamRow[]) this.streamIds.set(streamKeyOfRow(r), Number(r.id));
+      };
+      this.loadStreams();
+      this.sqliteInsert = raw.transaction((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => {
         let id = first;
-        for (const r of records) entry.run(id++, r.timeUs, r.level, r.service, r.nodeId, r.region, r.component, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
-        fts.run(first, id - 1);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          const key = streamKeyOf(r);
+          let sid = this.streamIds.get(key);
+          if (sid === undefined) {
+            if (this.streamIds.size >= this.maxStreams) {
+              dropped.push(i);
+              continue;
+            }
+            sid = Number(addStream.run(streamFingerprint(key), r.service, r.nodeId, r.region, r.level, r.component).lastInsertRowid);
+            this.streamIds.set(key, sid);
+            added.push(key);
+          }
+          entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
+        }
+        if (id > first) fts.run(first, id - 1);
+        return id - first;
       });
     }
     this.opts = opts;
@@ -187,48 +241,121 @@ export class LogStore {
   }
 
   /**
-   * Stores entries in one transaction.
+   * Stores entries in one transaction (see {@link storeLogs}).
    * @returns the number of entries written
    * @throws driver errors on backend failure (nothing of the batch is stored)
    */
   async insertLogs(records: readonly LogRecord[]): Promise<number> {
-    if (records.length === 0) return 0;
+    return (await this.storeLogs(records)).stored;
+  }
+
+  /**
+   * Stores entries in one transaction; entries of a new label set are refused while `maxStreams` streams exist
+   * (the others are stored).
+   * @throws driver errors on backend failure (nothing of the batch is stored)
+   */
+  async storeLogs(records: readonly LogRecord[]): Promise<LogInsertResult> {
+    if (records.length === 0) return { stored: 0, droppedForStreamLimit: [] };
     const sqliteInsert = this.sqliteInsert;
-    if (sqliteInsert === undefined) {
-      const rows = records.map(
-        (r): Insertable<LogEntriesTable> => ({
-          time_us: r.timeUs,
-          level: r.level,
-          service: r.service,
-          node_id: r.nodeId,
-          region: r.region,
-          component: r.component,
-          trace_id: r.traceId,
-          span_id: r.spanId,
-          body: r.body,
-          attrs: attrsJson(r.attributes),
-        }),
-      );
-      return this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
-        return rows.length;
-      });
-    }
+    if (sqliteInsert === undefined) return this.db.transaction().execute((trx) => this.insertPostgres(trx, records));
     // SQLite: ids are assigned here (one writer per store) so the FTS rows can share them without a read-back
     if (this.nextId === undefined) {
       const r = await this.db.selectFrom('log_entries').select(sql<number | null>`max(id)`.as('m')).executeTakeFirst();
       this.nextId = Number(r?.m ?? 0) + 1;
     }
+    // ids reserved before waiting for the connection (batches may queue behind each other); dropped entries leave gaps
     const first = this.nextId;
     this.nextId += records.length;
+    const added: string[] = [];
+    const dropped: number[] = [];
     try {
       // holding kysely's connection: no kysely transaction (retention) is open while the batch runs
-      await this.db.connection().execute(async () => sqliteInsert(records, first));
-      return records.length;
+      const stored = await this.db.connection().execute(async () => sqliteInsert(records, first, added, dropped));
+      return { stored, droppedForStreamLimit: dropped };
     } catch (e) {
+      // the streams added by the rolled-back batch are gone with it
+      for (const k of added) this.streamIds.delete(k);
       this.nextId = undefined;
       throw e;
     }
+  }
+
+  /**
+   * PostgreSQL: the batch's streams by fingerprint (locked against removal until the batch commits), the missing
+   * ones added up to the cap, then the entries.
+   */
+  private async insertPostgres(trx: Transaction<LogDatabase>, records: readonly LogRecord[]): Promise<LogInsertResult> {
+    const keys = records.map(streamKeyOf);
+    const wanted = new Map<string, LogRecord>();
+    keys.forEach((k, i) => wanted.has(k) || wanted.set(k, records[i]!));
+    const ids = new Map<string, number>();
+    const lookUp = async (ks: readonly string[]): Promise<void> => {
+      const rows = await trx
+        .selectFrom('log_streams')
+        .select(['id', 'service', 'node_id', 'region', 'level', 'component'])
+        .where('fingerprint', 'in', ks.map(streamFingerprint))
+        .forKeyShare()
+        .execute();
+      for (const r of rows) {
+        const k = streamKeyOfRow(r);
+        if (wanted.has(k)) ids.set(k, Number(r.id));
+      }
+    };
+    await lookUp([...wanted.keys()]);
+    const missing = [...wanted.keys()].filter((k) => !ids.has(k));
+    if (missing.length > 0) {
+      const n = await trx.selectFrom('log_streams').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const room = missing.slice(0, Math.max(0, this.maxStreams - Number(n.n)));
+      if (room.length > 0) {
+        await trx
+          .insertInto('log_streams')
+          .values(room.map((k) => ({ fingerprint: streamFingerprint(k), ...streamColumnsOf(wanted.get(k)!) })))
+          .onConflict((oc) => oc.columns([...LOG_LABELS]).doNothing())
+          .execute();
+        await lookUp(room);
+      }
+    }
+    const dropped: number[] = [];
+    const rows = [];
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const sid = ids.get(keys[i]!);
+      if (sid === undefined) dropped.push(i);
+      else rows.push({ time_us: r.timeUs, stream_id: sid, trace_id: r.traceId, span_id: r.spanId, body: r.body, attrs: attrsJson(r.attributes) });
+    }
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+    return { stored: rows.length, droppedForStreamLimit: dropped };
+  }
+
+  /** Number of streams (label sets) stored. */
+  async streamCount(): Promise<number> {
+    if (this.dialect === 'sqlite') return this.streamIds.size;
+    const r = await this.db.selectFrom('log_streams').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /**
+   * The ids of the streams matching label sets and, when given, a tenant scope (undefined when there are no
+   * conditions: every stream).
+   */
+  async streamIdsFor(labels: readonly LabelSet[], scope?: TenantScope): Promise<number[] | undefined> {
+    const conds = [...(streamConditions(labels) ?? []), ...scopeSql(scope)];
+    if (conds.length === 0) return undefined;
+    const rows = await this.db.selectFrom('log_streams as s').select('s.id').where((eb) => eb.and(conds)).orderBy('s.id').execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** How a scan over these label sets selects streams. */
+  private async streamFilter(labels: readonly LabelSet[], scope: TenantScope | undefined): Promise<StreamFilter> {
+    const ids = await this.streamIdsFor(labels, scope);
+    if (ids === undefined) return { kind: 'all' };
+    if (ids.length === 0) return { kind: 'none' };
+    return { kind: 'ids', ids, byStream: ids.length < TIME_INDEX_SHARE * (await this.streamCount()) };
+  }
+
+  /** Entries with their stream's labels. */
+  private entryRows() {
+    return this.db.selectFrom('log_entries as e').innerJoin('log_streams as s', 's.id', 'e.stream_id').select(ROW_COLUMNS);
   }
 
   /**
@@ -238,40 +365,58 @@ export class LogStore {
    * `limit` matches cost, not all of its matches. The entries found are returned in time order; they are the
    * latest-arrived matches, which differ from the latest by timestamp only for entries that arrived out of order.
    */
-  async scan(scan: LogScan): Promise<LogScanResult> {
-    // a scope of nodes (or regions) only is one more label set, which can drive the scan like any other
-    const scoped = scopeConditions(scan.scope);
-    const q: LogScan = scoped.labels.length === 0 ? scan : { ...scan, labels: [...scan.labels, ...scoped.labels] };
+  async scan(q: LogScan): Promise<LogScanResult> {
+    const streams = await this.streamFilter(q.labels, q.scope);
+    if (streams.kind === 'none') return { entries: [], scanned: 0, truncated: false };
+    const byStream = streams.kind === 'ids' && streams.byStream;
     const words = (q.words ?? []).flatMap(textTokens);
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
-    const driver = driverLabel(q.labels);
-    // with a label to walk and substrings to check in SQL, the implied words only help when they are rare
+    // with streams to walk and substrings to check in SQL, the implied words only help when they are rare
     const newestFirst = this.dialect === 'sqlite' && q.direction === 'backward';
-    const viaIndex = containsWords.length > 0 && (driver === undefined || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
+    const viaIndex = containsWords.length > 0 && (!byStream || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
     if (newestFirst && words.length + (viaIndex ? containsWords.length : 0) > 0 && (await this.reachesLatest(q.endUs)))
-      return this.scanNewestMatches(q, [...words, ...(viaIndex ? containsWords : [])]);
-    // walking a label's index, the substrings checked in SQL are enough: no full-text subquery for their words
-    const ftsWords = [...words, ...(viaIndex && driver === undefined ? containsWords : [])];
+      return this.scanNewestMatches(q, streams, [...words, ...(viaIndex ? containsWords : [])]);
+    // walking streams, the substrings checked in SQL are enough: no full-text subquery for their words
+    const ftsWords = [...words, ...(viaIndex && !byStream ? containsWords : [])];
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
     const back = q.direction === 'backward';
+    // time windows [lo, hi): by stream, a page sorts the rows of one window (the index gives no time order
+    // across streams); along the time index one window is the whole range
+    let width = q.endUs - q.startUs;
+    let maxWidth = width;
+    if (byStream) {
+      // entries per µs of the range (all streams), from the entry ids at its ends (ids follow arrival order): the
+      // first window is meant to hold about a page of the scan's streams, no window more than MAX_WINDOW_ENTRIES
+      const perUs = Math.max(1, (await this.idAtOrAfter(q.endUs)) - (await this.idAtOrAfter(q.startUs))) / Math.max(1, q.endUs - q.startUs);
+      const share = streams.ids.length / Math.max(1, await this.streamCount());
+      maxWidth = Math.max(1, Math.floor(MAX_WINDOW_ENTRIES / perUs));
+      width = Math.min(maxWidth, Math.max(1, Math.ceil(PAGE / (perUs * share))));
+    }
+    let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
+    let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);
+    let windowRows = 0;
     while (entries.length < q.limit && scanned < q.maxScan) {
       // pages no larger than the entries still wanted (at least MIN_PAGE): each row read may cost a page of the table
       const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE), q.maxScan - scanned);
-      let query = this.db
-        .selectFrom('log_entries')
-        .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-        .where((eb) => this.conditions(eb, q, driver, ftsWords))
-        .orderBy('time_us', back ? 'desc' : 'asc')
-        .orderBy('id', back ? 'desc' : 'asc')
+      const [wLo, wHi] = [lo, hi];
+      let query = this.entryRows()
+        .where((eb) => this.conditions(eb, q, streams, ftsWords))
+        .where('e.time_us', '>=', wLo)
+        .where('e.time_us', '<', wHi)
+        .orderBy('e.time_us', back ? 'desc' : 'asc')
+        .orderBy('e.id', back ? 'desc' : 'asc')
         .limit(page);
       if (last !== undefined) {
         const { t, id } = last;
-        query = query.where((eb) => (back ? eb.or([eb('time_us', '<', t), eb.and([eb('time_us', '=', t), eb('id', '<', id)])]) : eb.or([eb('time_us', '>', t), eb.and([eb('time_us', '=', t), eb('id', '>', id)])])));
+        query = query.where((eb) =>
+          back ? eb.or([eb('e.time_us', '<', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '<', id)])]) : eb.or([eb('e.time_us', '>', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '>', id)])]),
+        );
       }
       const rows = (await query.execute()) as Row[];
       scanned += rows.length;
+      windowRows += rows.length;
       for (const row of rows) {
         const r = toRecord(row);
         if (q.accept === undefined || q.accept(r)) {
@@ -279,11 +424,28 @@ export class LogStore {
           if (entries.length >= q.limit) break;
         }
       }
-      if (rows.length < page) return { entries, scanned, truncated: false };
-      const end = rows[rows.length - 1]!;
-      last = { t: Number(end.time_us), id: Number(end.id) };
+      if (rows.length === page) {
+        const end = rows[rows.length - 1]!;
+        last = { t: Number(end.time_us), id: Number(end.id) };
+        continue;
+      }
+      // the window is read: on to the next, wider when this one held less than a page
+      if (back ? lo <= q.startUs : hi >= q.endUs) return { entries, scanned, truncated: false };
+      width = Math.min(maxWidth, Math.ceil(width * (windowRows === 0 ? 8 : Math.min(8, Math.max(1, PAGE / windowRows)))));
+      if (back) [hi, lo] = [lo, Math.max(q.startUs, lo - width)];
+      else [lo, hi] = [hi, Math.min(q.endUs, hi + width)];
+      last = undefined;
+      windowRows = 0;
     }
     return { entries, scanned, truncated: entries.length < q.limit && scanned >= q.maxScan };
+  }
+
+  /** The id of the first entry at or after `t` along the time index (one past the newest id when there is none). */
+  private async idAtOrAfter(t: number): Promise<number> {
+    const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', t).orderBy('time_us').limit(1).executeTakeFirst();
+    if (r !== undefined) return Number(r.id);
+    const m = await this.db.selectFrom('log_entries').select(sql<number | string | null>`max(id)`.as('m')).executeTakeFirst();
+    return Number(m?.m ?? 0) + 1;
   }
 
   /** SQLite: whether fewer than `n` entries hold all of `words` in the full-text index. */
@@ -300,24 +462,26 @@ export class LogStore {
   }
 
   /** SQLite: pages of matching ids newest-first from the FTS index, then their entries under the other conditions. */
-  private async scanNewestMatches(q: LogScan, words: readonly string[]): Promise<LogScanResult> {
+  private async scanNewestMatches(q: LogScan, streams: StreamFilter, words: readonly string[]): Promise<LogScanResult> {
     const match = words.map((w) => `"${w}"`).join(' ');
     const entries: StoredLog[] = [];
     let scanned = 0;
     let below = Number.MAX_SAFE_INTEGER;
     let exhausted = false;
+    // rows by id; the other conditions with unary `+` on their columns, so the planner cannot pick another index
+    // (and read a stream's whole range once per page) instead of the id lookups
+    const plus = (c: string) => sql`+${sql.ref(c)}`;
+    const others: Expression<SqlBool>[] = [sql<SqlBool>`${plus('e.time_us')} >= ${q.startUs}`, sql<SqlBool>`${plus('e.time_us')} < ${q.endUs}`, ...containsConditions(this.dialect, q.contains ?? [])];
+    if (streams.kind === 'ids') others.push(streamIdCondition(streams.ids, false));
+    if (q.traceId !== undefined) others.push(sql<SqlBool>`${plus('e.trace_id')} = ${q.traceId}`);
     while (entries.length < q.limit && scanned < q.maxScan) {
       const page = Math.min(PAGE, q.maxScan - scanned);
       const ids = (await sql<{ id: number }>`select rowid as id from log_fts where log_fts match ${match} and rowid < ${below} order by rowid desc limit ${page}`.execute(this.db)).rows.map((r) => Number(r.id));
       scanned += ids.length;
       if (ids.length > 0) {
-        // rows by id; the other conditions with unary `+` on their columns, so the planner cannot pick a label
-        // index (and read the label's whole range once per page) instead of the id lookups
-        const rows = (await this.db
-          .selectFrom('log_entries')
-          .select(['id', 'time_us', 'level', 'service', 'node_id', 'region', 'component', 'trace_id', 'span_id', 'body', 'attrs'])
-          .where((eb) => eb.and([eb('id', 'in', ids), ...unindexedConditions(q), ...containsConditions(this.dialect, q.contains ?? [])]))
-          .orderBy('id', 'desc')
+        const rows = (await this.entryRows()
+          .where((eb) => eb.and([eb('e.id', 'in', ids), ...others]))
+          .orderBy('e.id', 'desc')
           .execute()) as Row[];
         for (const row of rows) {
           const r = toRecord(row);
@@ -337,12 +501,24 @@ export class LogStore {
     return { entries, scanned, truncated: !exhausted && entries.length < q.limit && scanned >= q.maxScan };
   }
 
+  /** Streams with an entry in `[startUs, endUs)`, as an SQL condition on `s`. */
+  private hasEntries(startUs: number, endUs: number): Expression<SqlBool> {
+    return sql<SqlBool>`exists (select 1 from log_entries x where x.stream_id = s.id and x.time_us >= ${startUs} and x.time_us < ${endUs})`;
+  }
+
   /** Indexed label names with at least one non-empty value in `[startUs, endUs)` (of entries in `scope`, when given). */
   async labelNames(startUs: number, endUs: number, scope?: TenantScope): Promise<LogLabelName[]> {
     const out: LogLabelName[] = [];
     const scoped = scopeSql(scope);
     for (const label of LOG_LABELS) {
-      const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', startUs).where('time_us', '<', endUs).where(label, '<>', '').where((eb) => eb.and(scoped)).limit(1).executeTakeFirst();
+      const r = await this.db
+        .selectFrom('log_streams as s')
+        .select('s.id')
+        .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
+        .where((eb) => eb.and(scoped))
+        .where(this.hasEntries(startUs, endUs))
+        .limit(1)
+        .executeTakeFirst();
       if (r !== undefined) out.push(label);
     }
     return out;
@@ -351,17 +527,16 @@ export class LogStore {
   /** Distinct non-empty values of a label in `[startUs, endUs)` (of entries in `scope`, when given), sorted, at most `limit`. */
   async labelValues(label: LogLabelName, startUs: number, endUs: number, limit: number, scope?: TenantScope): Promise<string[]> {
     const rows = await this.db
-      .selectFrom('log_entries')
-      .select(label)
+      .selectFrom('log_streams as s')
+      .select(sql.ref<string>(`s.${label}`).as('v'))
       .distinct()
-      .where('time_us', '>=', startUs)
-      .where('time_us', '<', endUs)
-      .where(label, '<>', '')
+      .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
       .where((eb) => eb.and(scopeSql(scope)))
-      .orderBy(label)
+      .where(this.hasEntries(startUs, endUs))
+      .orderBy('v')
       .limit(limit)
       .execute();
-    return rows.map((r) => (r as Record<LogLabelName, string>)[label]);
+    return rows.map((r) => r.v);
   }
 
   /** Number of stored entries. */
@@ -372,26 +547,48 @@ export class LogStore {
 
   /**
    * Deletes entries older than their level's retention (in slices of 10 minutes), then the oldest beyond
-   * `maxEntries`.
+   * `maxEntries`, then the streams left without entries.
    * @returns entries deleted
    */
   async applyRetention(nowMs: number): Promise<number> {
     let deleted = 0;
     for (const level of LOG_LEVELS) {
       const cutoff = (nowMs - this.opts.retentionMs[level]) * 1000;
-      const first = await this.db.selectFrom('log_entries').select(sql<number | string | null>`min(time_us)`.as('m')).where('level', '=', level).executeTakeFirst();
-      if (first?.m === null || first?.m === undefined) continue;
-      for (let from = Number(first.m); from < cutoff; from += RETENTION_SLICE_US) {
-        deleted += await this.deleteWhere((eb) => eb.and([eb('level', '=', level), eb('time_us', '<', Math.min(cutoff, from + RETENTION_SLICE_US))]));
+      const ids = await this.streamIdsFor([{ label: 'level', in: [level] }]);
+      if (ids === undefined || ids.length === 0) continue;
+      const ofLevel = streamIdCondition(ids, true);
+      // the oldest entry of the level: each stream's oldest from its (stream_id, time_us) index
+      const first = await sql<{ m: number | string | null }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(this.db);
+      const oldest = first.rows[0]?.m;
+      if (oldest === null || oldest === undefined) continue;
+      for (let from = Number(oldest); from < cutoff; from += RETENTION_SLICE_US) {
+        const until = Math.min(cutoff, from + RETENTION_SLICE_US);
+        deleted += await this.deleteWhere((eb) => eb.and([ofLevel, eb('e.time_us', '<', until)]));
       }
     }
     const max = this.opts.maxEntries ?? 10_000_000;
     const count = await this.count();
-    if (count <= max) return deleted;
-    const cut = await this.db.selectFrom('log_entries').select('id').orderBy('id').offset(count - max).limit(1).executeTakeFirst();
-    if (cut === undefined) return deleted;
-    const cutId = Number(cut.id);
-    return deleted + (await this.deleteWhere((eb) => eb('id', '<', cutId)));
+    if (count > max) {
+      const cut = await this.db.selectFrom('log_entries').select('id').orderBy('id').offset(count - max).limit(1).executeTakeFirst();
+      if (cut !== undefined) {
+        const cutId = Number(cut.id);
+        deleted += await this.deleteWhere((eb) => eb('e.id', '<', cutId));
+      }
+    }
+    if (deleted > 0) await this.removeEmptyStreams();
+    return deleted;
+  }
+
+  /**
+   * Deletes the streams without entries. PostgreSQL: under an exclusive lock of the stream table, which waits
+   * for the batches that looked up their streams (`for key share`) to commit and holds new ones back.
+   */
+  private async removeEmptyStreams(): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') await sql`lock table log_streams in exclusive mode`.execute(trx);
+      await sql`delete from log_streams where not exists (select 1 from log_entries e where e.stream_id = log_streams.id)`.execute(trx);
+      this.loadStreams?.();
+    });
   }
 
   /** Closes the connection. Idempotent. */
@@ -402,31 +599,27 @@ export class LogStore {
     await this.onClose?.();
   }
 
-  private async deleteWhere(where: (eb: ExpressionBuilder<LogDatabase, 'log_entries'>) => Expression<SqlBool>): Promise<number> {
+  private async deleteWhere(where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      if (this.dialect === 'sqlite') await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries').select('id').where(where)})`.execute(trx);
-      const r = await trx.deleteFrom('log_entries').where(where).executeTakeFirst();
+      if (this.dialect === 'sqlite') await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries as e').select('e.id').where(where)})`.execute(trx);
+      const r = await trx.deleteFrom('log_entries as e').where(where).executeTakeFirst();
       return Number(r.numDeletedRows);
     });
   }
 
-  private conditions(eb: ExpressionBuilder<LogDatabase, 'log_entries'>, q: LogScan, driver: LogLabelName | undefined, words: readonly string[]): Expression<SqlBool> {
-    const all: Expression<SqlBool>[] = [eb('time_us', '>=', q.startUs), eb('time_us', '<', q.endUs)];
-    const col = (label: LogLabelName) => (label === driver || this.dialect !== 'sqlite' ? sql.ref(label) : sql`+${sql.ref(label)}`);
-    for (const s of q.labels) {
-      if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
-      if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
-    }
-    const either = scopeConditions(q.scope).either;
-    if (either !== undefined) all.push(eitherCondition(either, col));
-    if (q.traceId !== undefined) all.push(eb('trace_id', '=', q.traceId));
+  /** A scan's conditions but its time range (see {@link scan}: the window's bounds are added there). */
+  private conditions(eb: ExpressionBuilder<EntriesStreamsDb, 'e' | 's'>, q: LogScan, streams: StreamFilter, words: readonly string[]): Expression<SqlBool> {
+    // the time range is the window's (inside the scan's range): one pair of bounds, so the index range is the window
+    const all: Expression<SqlBool>[] = [];
+    if (streams.kind === 'ids') all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
+    if (q.traceId !== undefined) all.push(eb('e.trace_id', '=', q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {
       if (this.dialect === 'sqlite') {
         const match = words.map((w) => `"${w}"`).join(' ');
-        all.push(eb('id', 'in', sql<number>`(select rowid from log_fts where log_fts match ${match})`));
+        all.push(eb('e.id', 'in', sql<number>`(select rowid from log_fts where log_fts match ${match})`));
       } else {
-        all.push(sql<SqlBool>`body_tsv @@ plainto_tsquery('simple'::regconfig, ${words.join(' ')})`);
+        all.push(sql<SqlBool>`e.body_tsv @@ plainto_tsquery('simple'::regconfig, ${words.join(' ')})`);
       }
     }
     return eb.and(all);

@@ -6,7 +6,9 @@
  * non-alphanumeric run turned into a space, `simple` configuration, GIN index) — both make the same tokens:
  * lowercased runs of letters and digits.
  *
- * Label indexes: (service|node_id|region|level|component, time_us), time_us (retention and time-only queries),
+ * Since 0003 an entry carries the id of its stream (`log_streams`: one row per label set, with its
+ * fingerprint; ./streams.ts) instead of five label columns with an index each. Indexes: streams by label set
+ * (unique) and by fingerprint; entries by (stream_id, time_us), time_us (retention, time-only queries) and
  * trace_id (partial: entries in a trace).
  * @see https://www.sqlite.org/fts5.html#contentless_delete_tables
  * @see https://www.postgresql.org/docs/current/textsearch-tables.html
@@ -14,11 +16,13 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { runMigrations } from '../../store/migrator.ts';
 import { LOG_LABELS } from '../record.ts';
+import { streamFingerprint, streamKeyOfRow, type StreamRow } from './streams.ts';
 
 /** Dialects of the log store. */
 export type LogStoreDialect = 'sqlite' | 'postgres';
 
-function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
+/** The log store's migrations by name, in order. */
+export function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
   return {
     '0001_logs': {
       async up(db: Kysely<unknown>): Promise<void> {
@@ -65,6 +69,44 @@ function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
         await sql`drop table log_fts`.execute(db);
         await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
         await sql`insert into log_fts(rowid, body) select id, body from log_entries`.execute(db);
+      },
+    },
+    // one stream id per label set: the five label indexes of the entry table become one (stream_id, time_us)
+    '0003_logs_streams': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('log_streams')
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) => c.primaryKey())
+          .addColumn('fingerprint', 'text', (c) => c.notNull())
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('node_id', 'text', (c) => c.notNull())
+          .addColumn('region', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('component', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('log_streams_labels_idx').on('log_streams').columns([...LOG_LABELS]).unique().execute();
+        await db.schema.createIndex('log_streams_fingerprint_idx').on('log_streams').column('fingerprint').execute();
+        const sets = (await sql<StreamRow>`select distinct 0 as id, service, node_id, region, level, component from log_entries`.execute(db)).rows;
+        for (const r of sets) {
+          await sql`insert into log_streams (fingerprint, service, node_id, region, level, component) values (${streamFingerprint(streamKeyOfRow(r))}, ${r.service}, ${r.node_id}, ${r.region}, ${r.level}, ${r.component})`.execute(db);
+        }
+        await db.schema.alterTable('log_entries').addColumn('stream_id', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        if (sets.length > 0) {
+          await sql`update log_entries set stream_id = (select s.id from log_streams s where s.service = log_entries.service and s.node_id = log_entries.node_id and s.region = log_entries.region and s.level = log_entries.level and s.component = log_entries.component)`.execute(db);
+        }
+        for (const label of LOG_LABELS) await db.schema.dropIndex(`log_entries_${label}_time_idx`).execute();
+        for (const label of LOG_LABELS) await db.schema.alterTable('log_entries').dropColumn(label).execute();
+        await db.schema.createIndex('log_entries_stream_time_idx').on('log_entries').columns(['stream_id', 'time_us']).execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropIndex('log_entries_stream_time_idx').execute();
+        for (const label of LOG_LABELS) await db.schema.alterTable('log_entries').addColumn(label, 'text', (c) => c.notNull().defaultTo('')).execute();
+        for (const label of LOG_LABELS) {
+          await sql`update log_entries set ${sql.ref(label)} = coalesce((select ${sql.ref(`s.${label}`)} from log_streams s where s.id = log_entries.stream_id), '')`.execute(db);
+          await db.schema.createIndex(`log_entries_${label}_time_idx`).on('log_entries').columns([label, 'time_us']).execute();
+        }
+        await db.schema.alterTable('log_entries').dropColumn('stream_id').execute();
+        await db.schema.dropTable('log_streams').execute();
       },
     },
   };

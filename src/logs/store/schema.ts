@@ -9,22 +9,31 @@ import type { ColumnType } from 'kysely';
 /** An int8/bigint column: written as a number, read as number (SQLite) or string (pg). */
 export type BigIntColumn = ColumnType<number | string, number, number>;
 
-/** One log entry; empty strings where a label or id is absent. `attrs`: JSON object of string values. */
+/** One log entry of a stream; empty strings where an id is absent. `attrs`: JSON object of string values. */
 export interface LogEntriesTable {
   id: ColumnType<number | string, number | undefined, never>;
   time_us: BigIntColumn;
-  level: string;
-  service: string;
-  node_id: string;
-  region: string;
-  component: string;
+  /** The entry's stream (its label set): `log_streams.id`. */
+  stream_id: BigIntColumn;
   trace_id: string;
   span_id: string;
   body: string;
   attrs: string;
 }
 
+/** One stream: a label set (empty strings where a label is absent) and its fingerprint (./streams.ts). */
+export interface LogStreamsTable {
+  id: ColumnType<number | string, number | undefined, never>;
+  fingerprint: string;
+  service: string;
+  node_id: string;
+  region: string;
+  level: string;
+  component: string;
+}
+
 /** The log store's tables. */
 export interface LogDatabase {
   log_entries: LogEntriesTable;
+  log_streams: LogStreamsTable;
 }

@@ -91,7 +91,7 @@ describe('SelfLogSink bounds and bad input', () => {
     const log = monitorLogger({ level: 'info', selfLog: sink, out: quiet });
     for (let i = 0; i < 5; i++) log.info(`line ${i}`);
     assert.equal(sink.queued, 3);
-    assert.deepEqual(sink.dropped, { queue_full: 2, malformed: 0, store_error: 0 });
+    assert.deepEqual(sink.dropped, { queue_full: 2, malformed: 0, store_error: 0, stream_limit: 0 });
     const stored: LogRecord[] = [];
     sink.attach(listTarget(stored));
     await sink.flush();
@@ -139,6 +139,19 @@ describe('SelfLogSink bounds and bad input', () => {
     assert.equal(sink.queued, 0);
     assert.equal(out.length, 2, 'the sink wrote no line of its own');
     assert.match(await registry.metrics(), /dwcp_monitor_self_log_entries_dropped_total\{reason="store_error"\} 2/);
+  });
+
+  it('lines the store refuses for its stream limit are counted', async () => {
+    const sink = new SelfLogSink();
+    const log = monitorLogger({ level: 'info', selfLog: sink, out: quiet });
+    log.info('a');
+    log.info('b');
+    log.info('c');
+    const registry = new Registry();
+    sink.attach({ insertLogs: (rs) => Promise.resolve(rs.length - 2), mask: (r) => r }, registry);
+    assert.equal(await sink.flush(), 1);
+    assert.equal(sink.dropped.stream_limit, 2);
+    assert.match(await registry.metrics(), /dwcp_monitor_self_log_entries_dropped_total\{reason="stream_limit"\} 2/);
   });
 
   it('a store that logs on every write adds one line per flush, never a loop', async () => {

@@ -1,14 +1,23 @@
 /**
- * Upgrade of a SQLite log store from the first schema (FTS5 with positions) to 0002 (detail=none): the index is
- * rebuilt from the stored bodies, so entries stored before the upgrade are still found by word.
+ * Upgrades of a SQLite log store written by earlier schemas: 0002 rebuilds the full-text index (detail=none)
+ * from the stored bodies; 0003 moves the label columns into one stream per label set (entries keep their
+ * labels, are found by label and word, and new entries of a known label set reuse its stream).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import {
+  LOG_MIGRATION_LOCK_TABLE,
+  LOG_MIGRATION_TABLE,
+  logMigrations,
+} from '../../../../src/logs/store/migrations.ts';
 import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
+import { streamFingerprint } from '../../../../src/logs/store/streams.ts';
+import { runMigrations } from '../../../../src/store/migrator.ts';
+import { openSqliteConnection } from '../../../../src/store/sqlite.ts';
 import { logRecord, NOW } from '../../../helpers/log-store-contract.ts';
 
 const DAY = 86_400_000;
@@ -16,25 +25,147 @@ const RETENTION = { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY };
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-log-migrations-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('log store migration 0002 (SQLite)', () => {
-  it('rebuilds the full-text index of a first-schema store from the stored bodies', async () => {
-    const path = join(dir, 'logs.db');
-    let st = await openSqliteLogStore(path, { retentionMs: RETENTION });
-    // back to the first schema: the FTS table with positions and without the entry below, 0002 not recorded
-    await sql`drop table log_fts`.execute(st.db);
-    await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(st.db);
-    await sql`delete from kysely_migration_logs where name = '0002_logs_fts_detail_none'`.execute(st.db);
-    await sql`insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (1, ${(NOW - 1000) * 1000}, 'error', 's', 'n', '', '', '', '', 'quorum lost on node n', '{}')`.execute(st.db);
-    await st.close();
+/** A store file at the schema of the first `n` migrations, with `fill` run on it. */
+async function earlierStore(
+  name: string,
+  n: number,
+  fill: (db: Kysely<unknown>) => Promise<void>,
+): Promise<string> {
+  const path = join(dir, name);
+  const { db } = openSqliteConnection<unknown>(path);
+  try {
+    const migrations = Object.fromEntries(Object.entries(logMigrations('sqlite')).slice(0, n));
+    await runMigrations(db, {
+      migrations,
+      dialect: 'sqlite',
+      tableName: LOG_MIGRATION_TABLE,
+      lockTableName: LOG_MIGRATION_LOCK_TABLE,
+      label: 'log store',
+    });
+    await fill(db);
+  } finally {
+    await db.destroy();
+  }
+  return path;
+}
 
-    st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+const insertRow = (
+  db: Kysely<unknown>,
+  id: number,
+  agoMs: number,
+  level: string,
+  node: string,
+  body: string,
+) =>
+  sql`insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (${id}, ${(NOW - agoMs) * 1000}, ${level}, 's', ${node}, '', 'c', '', '', ${body}, '{}')`.execute(
+    db,
+  );
+
+describe('log store migrations (SQLite)', () => {
+  it('0002 rebuilds the full-text index of a first-schema store from the stored bodies', async () => {
+    const path = await earlierStore('first.db', 1, async (db) => {
+      await insertRow(db, 1, 1000, 'error', 'n', 'quorum lost on node n');
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
     try {
-      const ddl = await sql<{ sql: string }>`select sql from sqlite_master where name = 'log_fts'`.execute(st.db);
+      const ddl = await sql<{ sql: string }>`select sql from sqlite_master where name = 'log_fts'`.execute(
+        st.db,
+      );
       assert.match(ddl.rows[0]!.sql, /detail='none'/);
-      const scan = (words: string[]) => st.scan({ startUs: (NOW - DAY) * 1000, endUs: (NOW + 1) * 1000, labels: [], words, direction: 'backward', limit: 10, maxScan: 100 });
-      assert.deepEqual((await scan(['quorum', 'lost'])).entries.map((e) => e.id), [1]);
+      const scan = (words: string[]) =>
+        st.scan({
+          startUs: (NOW - DAY) * 1000,
+          endUs: (NOW + 1) * 1000,
+          labels: [],
+          words,
+          direction: 'backward',
+          limit: 10,
+          maxScan: 100,
+        });
+      assert.deepEqual(
+        (await scan(['quorum', 'lost'])).entries.map((e) => [e.id, e.nodeId, e.level]),
+        [[1, 'n', 'error']],
+      );
       await st.insertLogs([logRecord(500, { body: 'quorum regained' })]);
-      assert.deepEqual((await scan(['quorum'])).entries.map((e) => e.body), ['quorum regained', 'quorum lost on node n']);
+      assert.deepEqual(
+        (await scan(['quorum'])).entries.map((e) => e.body),
+        ['quorum regained', 'quorum lost on node n'],
+      );
+    } finally {
+      await st.close();
+    }
+  });
+
+  it('0003 gives every label set one stream; entries keep their labels and the label indexes go', async () => {
+    const path = await earlierStore('second.db', 2, async (db) => {
+      await insertRow(db, 1, 3000, 'error', 'node-1', 'transfer timed out');
+      await insertRow(db, 2, 2000, 'info', 'node-2', 'mode switched');
+      await insertRow(db, 3, 1000, 'error', 'node-1', 'retrying transfer');
+      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+    try {
+      const streams = await sql<{
+        fingerprint: string;
+        node_id: string;
+        level: string;
+      }>`select fingerprint, node_id, level from log_streams order by id`.execute(st.db);
+      assert.deepEqual(streams.rows.map((r) => [r.node_id, r.level]).sort(), [
+        ['node-1', 'error'],
+        ['node-2', 'info'],
+      ]);
+      for (const r of streams.rows)
+        assert.equal(r.fingerprint, streamFingerprint(['s', r.node_id, '', r.level, 'c'].join('\u0000')));
+      const indexes = await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'index' and tbl_name = 'log_entries' and name like 'log_entries_%' order by name`.execute(
+        st.db,
+      );
+      assert.deepEqual(
+        indexes.rows.map((r) => r.name),
+        ['log_entries_stream_time_idx', 'log_entries_time_idx', 'log_entries_trace_idx'],
+      );
+      const scan = (over: Partial<Parameters<typeof st.scan>[0]>) =>
+        st.scan({
+          startUs: (NOW - DAY) * 1000,
+          endUs: (NOW + 1) * 1000,
+          labels: [],
+          direction: 'backward',
+          limit: 10,
+          maxScan: 100,
+          ...over,
+        });
+      assert.deepEqual(
+        (await scan({ labels: [{ label: 'node_id', in: ['node-1'] }] })).entries.map((e) => [
+          e.id,
+          e.level,
+          e.component,
+          e.body,
+        ]),
+        [
+          [3, 'error', 'c', 'retrying transfer'],
+          [1, 'error', 'c', 'transfer timed out'],
+        ],
+      );
+      assert.deepEqual(
+        (await scan({ words: ['mode'] })).entries.map((e) => e.nodeId),
+        ['node-2'],
+      );
+      await st.insertLogs([
+        logRecord(500, {
+          service: 's',
+          nodeId: 'node-2',
+          region: '',
+          level: 'info',
+          component: 'c',
+          body: 'later',
+        }),
+      ]);
+      assert.equal(await st.streamCount(), 2);
+      assert.deepEqual(
+        (await scan({ labels: [{ label: 'node_id', in: ['node-2'] }] })).entries.map((e) => e.body),
+        ['later', 'mode switched'],
+      );
     } finally {
       await st.close();
     }
