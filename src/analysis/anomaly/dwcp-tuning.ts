@@ -44,7 +44,8 @@
  * seeds to precision 0.989, recall 1.00, p95 6.5 s (the slow leak is found after 23–36 s), 2 of 21 benign
  * runs alerting — but that needs per-series, not per-kind, tuning.
  * `compression` is knife-edge: the EWMA plateau is 9.5–10.5 σ (benign max 9.1, the mild degradation needs ≤ 10.5).
- * Kind `generic` is not analysed by the live DWCP monitor; it keeps the NAB tuning.
+ * Kind `generic` is not analysed by the live DWCP monitor, and the default detector judges it with the live preset
+ * (live-tuning.ts; `dwcp-monitor detect --kind generic`); its entry here is the statistical preset's NAB tuning.
  */
 import type { MetricKind } from '../../model/anomaly.ts';
 import type { PresetTuning } from './presets.ts';
@@ -70,7 +71,8 @@ const SHAPE_WITH_BAND: PresetTuning = Object.freeze({ relativeEntropy: true, ewm
  * - `utilization`, `health`: relative entropy, corroborated by an EWMA band ({@link SHAPE_WITH_BAND}; any
  *   EWMA/seasonal threshold low enough to help on its own also fires on benign mode switches; health is a
  *   discrete state).
- * - `generic`: NAB_TUNING.statistical with muteSamples 0 (not analysed by the DWCP monitor).
+ * - `generic`: NAB_TUNING.statistical with muteSamples 0 (not used by the default detector, which judges kind
+ *   generic with the live preset; see src/monitor/live-detector.ts).
  */
 export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Object.freeze({
   bandwidth: Object.freeze({ ewmaSigma: 150, muteSamples: 0 }),

@@ -1,7 +1,8 @@
 /**
- * Tuning of the `live` ensemble (presets.ts), the detector the monitor pages on. Every setting runs under the
- * ensemble's `band` paging rule (ensemble.ts): no member pages alone on a distribution change that stays inside
- * the band.
+ * Tuning of the `live` ensemble (presets.ts). {@link LIVE_TUNING} is what the monitor's default detector runs on
+ * kind `generic` (and `dwcp-monitor detect` by default; src/monitor/live-detector.ts); the per-kind settings of
+ * {@link liveTuningFor} are the `ensemble-live` option's. Every setting runs under the ensemble's `band` paging
+ * rule (ensemble.ts): no member pages alone on a distribution change that stays inside the band.
  *
  * Generic series (kind `generic`, and utilisation series without the DWCP `resource_type` label — series the
  * DWCP tuning was never measured on): {@link LIVE_TUNING}, principled rather than fitted per metric — a
