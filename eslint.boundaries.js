@@ -36,8 +36,7 @@ export const LAYERS = {
   demo: 'src/demo',
   cli: 'src/cli',
   main: 'src/main.ts',
-  mainOps: 'src/main-ops.ts',
-  mainStores: 'src/main-stores.ts',
+  compose: 'src/compose',
   web: 'web/src',
 };
 
@@ -79,8 +78,7 @@ export const ALLOWED = {
   demo: ALL,
   cli: ALL,
   main: ALL,
-  mainOps: ALL,
-  mainStores: ALL,
+  compose: ALL,
   web: [{ layer: 'contract', kind: 'type' }],
 };
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { logRedaction } from '../model/redact.ts';
 import { monitorLogger, SelfLogSink } from '../logs/self-log.ts';
 import { parseMonitorConfig } from '../config.ts';
-import { instrumentedNodeOptions } from '../main-ops.ts';
+import { instrumentedNodeOptions } from '../compose/ops.ts';
 import { startAuth } from '../auth/setup.ts';
 import { startMonitor, type MonitorStats } from '../main.ts';
 import { createOtlpTraceExporter } from '../sdk/otlp-exporter.ts';

@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadMonitorConfig, parseMonitorConfig, sqlLocation, type MonitorConfig } from '../../config.ts';
-import { openStore as openConfiguredStore } from '../../main-stores.ts';
+import { openStore as openConfiguredStore } from '../../compose/stores.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { createCapacityProvider } from '../../monitor/capacity-provider.ts';
 import { createInsightsProvider } from '../../monitor/rollout-provider.ts';

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { HEAD_SAMPLERS, isHeadSamplerName, type HeadSamplerName } from '../../sdk/head-sampler.ts';
 import { createOtlpTraceExporter, OTLP_PROTOCOLS, type OtlpProtocol } from '../../sdk/otlp-exporter.ts';
-import { instrumentedNodeOptions } from '../../main-ops.ts';
+import { instrumentedNodeOptions } from '../../compose/ops.ts';
 import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
 import { parseDuration, timerSafe } from '../../model/duration.ts';

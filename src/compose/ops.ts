@@ -5,30 +5,30 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { getMetric } from './catalog/index.ts';
-import { sqlLocation, type MonitorConfig } from './config.ts';
-import type { AnomalyStore, SampleStore } from './store/types.ts';
-import { createCapacityProvider } from './monitor/capacity-provider.ts';
-import { PeriodicTask } from './monitor/periodic.ts';
-import { restoreCounters, snapshotCounters } from './monitor/persisted-counters.ts';
-import { CounterStore } from './store/counter-store.ts';
-import type { InsightsProvider } from './monitor/rollout-provider.ts';
-import { ContinuousProfiler } from './profiles/continuous.ts';
-import { pprofRoutes } from './profiles/pprof-routes.ts';
-import { ProfileStore } from './profiles/profile-store.ts';
-import { createProfilingService } from './profiles/profiling-api.ts';
-import { processProfiler } from './profiles/runtime-profiler.ts';
-import { ReportService } from './reports/report-service.ts';
-import { ReportStore } from './reports/report-store.ts';
-import { createReportsAccess } from './reports/reports-api.ts';
-import { ReportScheduler, type ScheduledKind } from './reports/scheduler.ts';
-import type { MetricsServerRoute } from './sdk/metrics-server.ts';
-import { createCatalogMetrics } from './catalog/registry.ts';
-import { processRuntimeMetrics } from './sdk/runtime-metrics.ts';
-import type { ProfilingApi, ReportsApi, SummariesApi } from './server/ops-deps.ts';
-import type { SystemDbLocation } from './store/system-db.ts';
-import { metricsSummary } from './summaries/metrics-summary.ts';
-import { createSystemMetrics, type PipelineFigures } from './summaries/system-metrics.ts';
+import { getMetric } from '../catalog/index.ts';
+import { sqlLocation, type MonitorConfig } from '../config.ts';
+import type { AnomalyStore, SampleStore } from '../store/types.ts';
+import { createCapacityProvider } from '../monitor/capacity-provider.ts';
+import { PeriodicTask } from '../monitor/periodic.ts';
+import { restoreCounters, snapshotCounters } from '../monitor/persisted-counters.ts';
+import { CounterStore } from '../store/counter-store.ts';
+import type { InsightsProvider } from '../monitor/rollout-provider.ts';
+import { ContinuousProfiler } from '../profiles/continuous.ts';
+import { pprofRoutes } from '../profiles/pprof-routes.ts';
+import { ProfileStore } from '../profiles/profile-store.ts';
+import { createProfilingService } from '../profiles/profiling-api.ts';
+import { processProfiler } from '../profiles/runtime-profiler.ts';
+import { ReportService } from '../reports/report-service.ts';
+import { ReportStore } from '../reports/report-store.ts';
+import { createReportsAccess } from '../reports/reports-api.ts';
+import { ReportScheduler, type ScheduledKind } from '../reports/scheduler.ts';
+import type { MetricsServerRoute } from '../sdk/metrics-server.ts';
+import { createCatalogMetrics } from '../catalog/registry.ts';
+import { processRuntimeMetrics } from '../sdk/runtime-metrics.ts';
+import type { ProfilingApi, ReportsApi, SummariesApi } from '../server/ops-deps.ts';
+import type { SystemDbLocation } from '../store/system-db.ts';
+import { metricsSummary } from '../summaries/metrics-summary.ts';
+import { createSystemMetrics, type PipelineFigures } from '../summaries/system-metrics.ts';
 
 /** What the operations systems read from the running monitor. */
 export interface OpsInputs {
