@@ -9,15 +9,16 @@
  *  4. The labelled corpus (src/eval/corpus/): precision, recall, delay and false alarms per series-day on a
  *     tuning split and a held-out split, through the monitor's detection engine.
  * Tables go to stdout, progress to stderr, JSON to bench/results/detect.json (what GET /api/models/performance
- * serves). Options: `--only <substring>` (detectors), `--skip nab,dwcp,cost,corpus`, `--seeds N`, `--cost-ms N`.
+ * serves). Options: `--help` (bench/detect-args.ts).
  * NAB directory: DWCP_NAB_DIR or ../shared/datasets/nab.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { NAB_PROFILE_NAMES } from '../src/analysis/anomaly/nab/rules.ts';
 import { loadNabCorpus } from '../src/eval/nab-data.ts';
+import { InvalidInputError } from '../src/errors.ts';
+import { detectUsage, parseDetectArgs } from './detect-args.ts';
 import { BENCH_DETECTORS } from './detect-registry.ts';
 import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';
 import { runNab, scoreNab, seriesDays, type NabResult } from './detect-nab.ts';
@@ -34,21 +35,14 @@ function progress(msg: string): void {
 
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({
-    options: {
-      only: { type: 'string' },
-      skip: { type: 'string', default: '' },
-      seeds: { type: 'string', default: '3' },
-      'cost-ms': { type: 'string', default: '1500' },
-    },
-  });
-  const skip = new Set(args.skip!.split(',').filter(Boolean));
-  const seeds = Number(args.seeds);
-  const costMs = Number(args['cost-ms']);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new Error(`--seeds must be an integer in 1..100, got ${args.seeds}`);
-  if (!(costMs >= 100 && costMs <= 60_000)) throw new Error(`--cost-ms must be in 100..60000, got ${args['cost-ms']}`);
+  const args = parseDetectArgs(process.argv.slice(2));
+  if (args === 'help') {
+    process.stdout.write(`${detectUsage(BENCH_DETECTORS.map((d) => d.name))}\n`);
+    return;
+  }
+  const { skip, seeds, costMs } = args;
   const detectors = BENCH_DETECTORS.filter((d) => args.only === undefined || d.name.includes(args.only));
-  if (detectors.length === 0) throw new Error(`no detector matches --only ${args.only}`);
+  if (detectors.length === 0) throw new InvalidInputError(`no detector matches --only ${args.only}`);
   const t0 = performance.now();
 
   progress('loading NAB corpus');
@@ -182,4 +176,8 @@ async function main(): Promise<void> {
   progress(`wrote bench/results/detect.json in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-await main();
+await main().catch((e: unknown) => {
+  if (!(e instanceof InvalidInputError)) throw e;
+  process.stderr.write(`bench:detect: ${e.message} (see --help)\n`);
+  process.exitCode = 2;
+});

@@ -15,7 +15,8 @@
  * a real migration cannot be measured here.
  *
  * With `--pg <url>` the full receive is also run against PostgreSQL (a fresh schema, dropped afterwards), with
- * bytes per span from `pg_total_relation_size` of the span table (indexes and TOAST included).
+ * bytes per span from `pg_total_relation_size` of the span table (indexes and TOAST included), and the same
+ * trace-by-id and search latencies after `analyze`.
  *
  * Run: `npm run bench:traces -- [--migrations 4000] [--pg postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test]`.
  */
@@ -36,6 +37,7 @@ import { TraceReceiver } from '../src/traces/receiver.ts';
 import { SamplingSink } from '../src/traces/sampling/sampling-sink.ts';
 import { DEFAULT_TAIL_SAMPLER_OPTIONS, TailSampler } from '../src/traces/sampling/tail-sampler.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from '../src/traces/store/open.ts';
+import type { TraceStore } from '../src/traces/store/trace-store.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,8 +96,20 @@ async function sdkCostUs(n: number): Promise<number> {
   return (r.cpu / n) * 1e6;
 }
 
+/** Trace-by-id latency (ms, sorted) of 300 lookups spread over the stored traces. */
+async function lookupLatencies(store: TraceStore, traceIds: readonly string[]): Promise<number[]> {
+  const lookups: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = traceIds[(i * 7919) % traceIds.length]!;
+    const s = process.hrtime.bigint();
+    await store.getTrace(id);
+    lookups.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  return lookups.sort((x, y) => x - y);
+}
+
 /** Search latency (ms, sorted) of the query kinds the trace view sends, 100 each, over random 15-minute windows of the stored hour. */
-async function searchLatencies(store: Awaited<ReturnType<typeof openSqliteTraceStore>>): Promise<[string, number[]][]> {
+async function searchLatencies(store: TraceStore): Promise<[string, number[]][]> {
   const nowUs = Date.now() * 1000;
   const kinds: [string, (w: { startUs: number; endUs: number }) => TraceSearchRequest][] = [
     ['service', (w) => ({ ...w, service: 'dwcp-node', tags: {}, limit: 20 })],
@@ -151,14 +165,7 @@ async function main(): Promise<void> {
   await sampledStore.close();
   await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
   const fileBytes = statSync(path).size;
-  const lookups: number[] = [];
-  for (let i = 0; i < 300; i++) {
-    const id = traceIds[(i * 7919) % traceIds.length]!;
-    const s = process.hrtime.bigint();
-    await store.getTrace(id);
-    lookups.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  lookups.sort((x, y) => x - y);
+  const lookups = await lookupLatencies(store, traceIds);
   const searches = await searchLatencies(store);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -181,6 +188,10 @@ async function main(): Promise<void> {
       const size = await sql<{ n: string }>`select pg_total_relation_size('trace_spans') as n`.execute(pg.db);
       console.log(`receive into PostgreSQL:             ${rate(pgS)}  (CPU of this process only; the server's is not counted)`);
       console.log(`PostgreSQL: ${Math.round(Number(size.rows[0]!.n) / (await pg.spanCount()))} B/span (table + indexes + TOAST)`);
+      await sql`analyze trace_spans`.execute(pg.db);
+      const pgLookups = await lookupLatencies(pg, traceIds);
+      console.log(`PostgreSQL trace by id: p50 ${pgLookups[150]!.toFixed(2)} ms, p99 ${pgLookups[296]!.toFixed(2)} ms`);
+      for (const [kind, ms] of await searchLatencies(pg)) console.log(`PostgreSQL search (${kind}): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`);
     } finally {
       await pg.close();
     }

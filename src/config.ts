@@ -44,11 +44,13 @@ export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
 }
 
 
-/** One `detection.series` rule: family-name pattern (and label patterns) → kind, or `ignore`. */
+/** One `detection.series` rule: family-name pattern (and label patterns) → kind (and bad direction), or `ignore`. */
 const seriesRuleSchema = z.strictObject({
   match: regex,
   labels: z.record(labelName, regex).optional(),
   kind: z.enum([...METRIC_KINDS, 'ignore']),
+  /** The direction of change that harms on such series: up, down or both (default: the kind's). */
+  direction: z.enum(['up', 'down', 'both']).optional(),
 });
 
 /** Per-target scrape limits (Prometheus' sample_limit, label_limit, label_*_length_limit); 0 = no limit. */

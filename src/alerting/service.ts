@@ -12,6 +12,7 @@ import type { Acknowledgement, AcknowledgeInput, DeliveryHealth, Incident, Recei
 import { NotFoundError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { Sample } from '../model/sample.ts';
+import { ALL_NODES, allowsNode, type TenantScope } from '../model/tenant-scope.ts';
 import { postAlerts } from './alertmanager/client.ts';
 import { AlertmanagerForwarder } from './alertmanager/forwarder.ts';
 import type { AlertingSettings, ReceiverType } from '../model/alerting-settings.ts';
@@ -310,10 +311,13 @@ export class AlertingService {
     this.silences = compileSilences(await this.store.listSilences(now, now, 10_000));
   }
 
-  /** Incidents newest first: open ones from memory, then stored ones; filtered by status; at most `limit`. */
-  async listIncidents(limit: number, status?: Incident['status']): Promise<Incident[]> {
-    const mem = this.flow.correlator.list(limit).filter((i) => status === undefined || i.status === status);
-    const stored = (await this.store.loadIncidents(limit, status)).map((s) => s.incident).filter((i) => !mem.some((m) => m.id === i.id));
+  /**
+   * Incidents newest first: open ones from memory, then stored ones; filtered by status and by a tenant `scope`
+   * (its nodes' or regions' incidents) before the limit; at most `limit`.
+   */
+  async listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]> {
+    const mem = this.flow.correlator.list(limit, (i) => (status === undefined || i.status === status) && allowsNode(scope ?? ALL_NODES, i.node, i.region));
+    const stored = (await this.store.loadIncidents(limit, status, scope)).map((s) => s.incident).filter((i) => !mem.some((m) => m.id === i.id));
     return [...mem, ...stored].sort((a, b) => b.startedAtMs - a.startedAtMs).slice(0, limit);
   }
 

@@ -1,5 +1,5 @@
 /** Renders docs/metrics.md from the catalog (kept in sync by test/unit/catalog/metric-names.test.ts). */
-import { KIND_CRITICALITY, UNIT_RANGES } from './impact.ts';
+import { KIND_BAD_DIRECTION, KIND_CRITICALITY, UNIT_RANGES } from './impact.ts';
 import { CATALOG } from './index.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 
@@ -12,6 +12,7 @@ const GROUP_TITLES: Record<MetricGroup, string> = {
   node: 'Host collector (`dwcp-monitor collect`, node_exporter names)',
   runtime: 'Node.js runtime and profiler',
   logs: 'Log-derived (counted from ingested logs, analysed)',
+  traces: 'Trace-derived (per operation from received spans, analysed)',
 };
 
 function row(m: MetricDef): string {
@@ -56,7 +57,8 @@ export function renderMetricsDoc(): string {
   lines.push('## Physical ranges and criticality', '');
   lines.push(
     'Anomaly bands (expected, lower, upper) and capacity forecasts are clamped to the physical range of the',
-    "metric's values; anomaly severity grows with the metric's criticality (docs/anomaly-detection.md, Severity).",
+    "metric's values; anomaly severity grows with the metric's criticality (docs/anomaly-detection.md, Severity);",
+    'detectors judge only the bad direction of a series (a change the other way raises nothing).',
     'Defaults come from the unit and the anomaly kind (`src/catalog/impact.ts`); exceptions are listed per metric.',
     '',
     '| unit | range |',
@@ -65,12 +67,17 @@ export function renderMetricsDoc(): string {
   const bound = (x: number): string => (Number.isFinite(x) ? String(x) : x > 0 ? '∞' : '−∞');
   const range = (r: { min: number; max: number }): string => `${Number.isFinite(r.min) ? '[' : '('}${bound(r.min)}, ${bound(r.max)}${Number.isFinite(r.max) ? ']' : ')'}`;
   for (const [unit, r] of Object.entries(UNIT_RANGES)) lines.push(`| ${unit} | ${range(r)} |`);
-  lines.push('', '| anomaly kind | criticality |', '|---|---|');
-  for (const [kind, c] of Object.entries(KIND_CRITICALITY)) lines.push(`| ${kind} | ${c} |`);
+  lines.push('', '| anomaly kind | criticality | bad direction |', '|---|---|---|');
+  for (const [kind, c] of Object.entries(KIND_CRITICALITY)) lines.push(`| ${kind} | ${c} | ${KIND_BAD_DIRECTION[kind as keyof typeof KIND_BAD_DIRECTION]} |`);
   lines.push('', 'Per-metric exceptions:', '');
   for (const m of CATALOG) {
     if (m.range) lines.push(`- \`${m.name}\`: range ${range(m.range)}`);
     if (m.criticality) lines.push(`- \`${m.name}\`: criticality ${m.criticality.level} — ${m.criticality.why}`);
+    if (m.badDirection) {
+      lines.push(`- \`${m.name}\`: bad direction ${m.badDirection.direction} — ${m.badDirection.why}`);
+      const b = m.badDirection.byLabel;
+      for (const [v, d] of Object.entries(b?.values ?? {})) lines.push(`  - \`${b?.label}="${v}"\`: ${d.direction} — ${d.why}`);
+    }
   }
   lines.push('');
   return lines.join('\n');

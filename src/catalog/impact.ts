@@ -1,9 +1,10 @@
 /**
  * What the catalog knows about the impact of a metric's values: the physical range of each unit (bands and
- * forecasts are clamped to it) and the criticality of each anomaly kind (severity grows with it). Per-metric
- * exceptions are the `range` and `criticality` fields of the catalog entries. No I/O.
+ * forecasts are clamped to it), the criticality of each anomaly kind (severity grows with it) and the direction of
+ * change that harms (detectors judge only that side). Per-metric exceptions are the `range`, `criticality` and
+ * `badDirection` fields of the catalog entries. No I/O.
  */
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { Criticality, MetricDef, PhysicalRange, Unit } from './types.ts';
 
 const NON_NEGATIVE: PhysicalRange = Object.freeze({ min: 0, max: Number.POSITIVE_INFINITY });
@@ -59,4 +60,38 @@ export const KIND_CRITICALITY: Readonly<Record<MetricKind, Criticality>> = Objec
 /** Criticality of a metric: its own `criticality`, else that of `kind` (the series' kind, for series outside the catalog too). */
 export function criticalityOf(def: Pick<MetricDef, 'criticality'> | undefined, kind: MetricKind): Criticality {
   return def?.criticality?.level ?? KIND_CRITICALITY[kind];
+}
+
+/**
+ * Bad direction per anomaly kind, and why (the detectors' per-kind defaults, src/analysis/anomaly/statistical.ts
+ * `KIND_DEFAULTS`, take theirs from here):
+ * - `latency`, `consensus`, `error_rate`, `utilization` up: slower, failing or busier is worse;
+ * - `compression`, `health` down: less saved bandwidth, a degraded state;
+ * - `bandwidth` both: a bandwidth series alone does not say whether it is demand or delivered throughput (per
+ *   metric `badDirection` says so where the catalog knows);
+ * - `generic` both: no known direction of harm.
+ * @see seed 000 / inventory 4.1 (bandwidth both ways, latency up, compression down, consensus up)
+ */
+export const KIND_BAD_DIRECTION: Readonly<Record<MetricKind, Direction>> = Object.freeze({
+  bandwidth: 'both',
+  latency: 'up',
+  compression: 'down',
+  consensus: 'up',
+  error_rate: 'up',
+  utilization: 'up',
+  health: 'down',
+  generic: 'both',
+});
+
+/**
+ * The direction of change that harms on the series of a metric with `labels`, analysed as `kind`: the entry's
+ * `badDirection` for the series' value of its `byLabel` label, else the entry's `badDirection`, else the kind's
+ * ({@link KIND_BAD_DIRECTION}; also for series outside the catalog, `def` undefined).
+ */
+export function badDirectionOf(def: Pick<MetricDef, 'badDirection'> | undefined, kind: MetricKind, labels: Readonly<Record<string, string>> = {}): Direction {
+  const b = def?.badDirection;
+  if (b === undefined) return KIND_BAD_DIRECTION[kind];
+  const value = b.byLabel === undefined ? undefined : labels[b.byLabel.label];
+  const perLabel = value === undefined || b.byLabel === undefined ? undefined : Object.hasOwn(b.byLabel.values, value) ? b.byLabel.values[value] : undefined;
+  return perLabel?.direction ?? b.direction;
 }

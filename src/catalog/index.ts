@@ -12,6 +12,7 @@ import { MONITOR_METRICS, type MonitorMetricName } from './monitor.ts';
 import { NODE_EXPORTER_METRICS, type NodeExporterMetricName } from './node-exporter.ts';
 import { PRODUCTION_METRICS, type ProductionMetricName } from './production.ts';
 import { RUNTIME_METRICS, type RuntimeMetricName } from './runtime.ts';
+import { TRACE_METRICS, type TraceMetricName } from './traces.ts';
 import type { MetricDef, MetricGroup } from './types.ts';
 import { V1_METRICS, type V1MetricName } from './v1.ts';
 import { V3_METRICS, type V3MetricName } from './v3.ts';
@@ -25,12 +26,13 @@ export type MetricName =
   | HostMetricName
   | NodeExporterMetricName
   | RuntimeMetricName
-  | LogMetricName;
+  | LogMetricName
+  | TraceMetricName;
 
 /** A catalog entry with its name typed as a catalog name. */
 export type CatalogMetric = MetricDef<MetricName>;
 
-/** Every metric, in document order (v1, v3, production, monitor, host, node, runtime, logs). */
+/** Every metric, in document order (v1, v3, production, monitor, host, node, runtime, logs, traces). */
 export const CATALOG: readonly CatalogMetric[] = [
   ...V1_METRICS,
   ...V3_METRICS,
@@ -40,6 +42,7 @@ export const CATALOG: readonly CatalogMetric[] = [
   ...NODE_EXPORTER_METRICS,
   ...RUNTIME_METRICS,
   ...LOG_METRICS,
+  ...TRACE_METRICS,
 ];
 
 const BY_NAME: ReadonlyMap<string, CatalogMetric> = new Map(CATALOG.map((m) => [m.name, m]));

@@ -1,5 +1,5 @@
 /** Types of the metric catalog: the one source of metric names, types, units, labels and buckets. */
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { Component } from '../model/dwcp.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
@@ -30,8 +30,24 @@ export interface PhysicalRange {
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
+/** A bad direction with the reason it is the bad one. */
+export interface DirectionWhy {
+  /** `up`: rises harm the service; `down`: drops harm it; `both`: either way is a symptom. */
+  readonly direction: Direction;
+  readonly why: string;
+}
+
+/**
+ * A metric's bad direction where its anomaly kind's default (src/catalog/impact.ts `KIND_BAD_DIRECTION`) is wrong
+ * or ambiguous for it, with why; `byLabel` where one label splits the metric into quantities of opposite sense
+ * (e.g. `resource_type="network"` of a utilisation, or `result="success"` of a round counter).
+ */
+export interface BadDirection extends DirectionWhy {
+  readonly byLabel?: { readonly label: string; readonly values: Readonly<Record<string, DirectionWhy>> };
+}
+
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs';
+export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs' | 'traces';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
 export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';
@@ -62,6 +78,8 @@ export interface MetricDef<N extends string = string> {
    * e.g. a compression "ratio" of original/compressed bytes is ≥ 0 without an upper bound, a health state 0..2.
    */
   readonly range?: PhysicalRange;
+  /** Bad direction when the anomaly kind's default is wrong or ambiguous for this metric (detectors judge only that side). */
+  readonly badDirection?: BadDirection;
   /** Criticality when it differs from the default of the metric's anomaly kind (`KIND_CRITICALITY`), with why. */
   readonly criticality?: { readonly level: Criticality; readonly why: string };
   /** A counter of stored state that the monitor keeps across restarts (src/monitor/persisted-counters.ts). */

@@ -5,10 +5,16 @@
  * @see NovaCron inventory 1.1
  */
 import { exponentialBuckets } from './buckets.ts';
-import type { MetricDef } from './types.ts';
+import type { BadDirection, MetricDef } from './types.ts';
 
 const S1 = 'DWCP v1 metrics spec; original metrics/prometheus.go';
 const CN = ['cluster', 'node'] as const;
+
+/** Bad direction of the share of a link that migrations use (a drop is lost throughput). */
+const LINK_SHARE_DOWN: BadDirection = {
+  direction: 'down',
+  why: 'the share of the link the migrations use: a drop is lost throughput; a rise is more work done on the same link (saturation is the capacity forecast\'s concern, not a page)',
+};
 
 export const V1_METRICS = [
   // AMST
@@ -21,7 +27,7 @@ export const V1_METRICS = [
   { name: 'dwcp_amst_bytes_received_total', type: 'counter', help: 'Bytes received on AMST streams.', unit: 'bytes', labels: [...CN, 'stream_id'], group: 'v1', area: 'amst', anomalyKind: 'generic', source: S1, decision: 'stream_id capped and not analysed, as for dwcp_amst_bytes_sent_total.' },
   { name: 'dwcp_amst_errors_total', type: 'counter', help: 'AMST stream errors by error type.', unit: 'count', labels: [...CN, 'error_type'], group: 'v1', area: 'amst', anomalyKind: 'error_rate', source: S1 },
   { name: 'dwcp_amst_latency_seconds', type: 'histogram', help: 'AMST operation latency (operation="stream_duration" is observed when a stream ends).', unit: 'seconds', labels: [...CN, 'operation'], buckets: exponentialBuckets(0.001, 2, 12), group: 'v1', area: 'amst', anomalyKind: 'latency', source: S1 },
-  { name: 'dwcp_amst_bandwidth_utilization_percent', type: 'gauge', help: 'AMST bandwidth utilisation, used/available x 100.', unit: 'percent', labels: CN, group: 'v1', area: 'amst', anomalyKind: 'bandwidth', source: S1, decision: 'Percent (0..100) kept because the name and the v1 alert thresholds (50, 85) are the contract.' },
+  { name: 'dwcp_amst_bandwidth_utilization_percent', type: 'gauge', help: 'AMST bandwidth utilisation, used/available x 100.', unit: 'percent', labels: CN, group: 'v1', area: 'amst', anomalyKind: 'bandwidth', source: S1, decision: 'Percent (0..100) kept because the name and the v1 alert thresholds (50, 85) are the contract.' , badDirection: LINK_SHARE_DOWN },
   // HDE
   { name: 'dwcp_hde_compression_ratio', type: 'histogram', help: 'HDE compression ratio, original bytes / compressed bytes (higher is better).', unit: 'ratio', labels: [...CN, 'data_type'], buckets: [1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50], group: 'v1', area: 'hde', anomalyKind: 'compression', source: S1, decision: 'Help text fixed: the original said compressed/original but computed original/compressed.', range: { min: 0, max: Number.POSITIVE_INFINITY } },
   { name: 'dwcp_hde_operations_total', type: 'counter', help: 'HDE encode/decode operations by result.', unit: 'count', labels: [...CN, 'operation', 'result'], group: 'v1', area: 'hde', anomalyKind: 'generic', source: S1 },

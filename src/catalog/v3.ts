@@ -6,7 +6,7 @@
  * @see NovaCron inventory 1.2 (collector), 1.7 (names nothing emitted), 6.4 (network telemetry)
  */
 import { exponentialBuckets } from './buckets.ts';
-import type { MetricDef } from './types.ts';
+import type { BadDirection, MetricDef } from './types.ts';
 
 const S0 = 'DWCP v3 monitoring spec; original dwcp_v3_metrics.go';
 const S0P = 'DWCP v3 monitoring spec mode/component list; name used by the original dashboards';
@@ -17,19 +17,41 @@ const NET = 'network telemetry: inter-region probes (multi-region monitoring spe
 /** Latency buckets for consensus: 1 ms .. ~33 s (datacenter < 100 ms, internet 1-5 s). */
 const CONSENSUS_BUCKETS = exponentialBuckets(0.001, 2, 16);
 
+/** Bad direction of the share of a link that migrations use (a drop is lost throughput). */
+const LINK_SHARE_DOWN: BadDirection = {
+  direction: 'down',
+  why: 'the share of the link the migrations use: a drop is lost throughput; a rise is more work done on the same link (saturation is the capacity forecast\'s concern, not a page)',
+};
+/** Bad direction of delivered throughput. */
+const THROUGHPUT_DOWN: BadDirection = {
+  direction: 'down',
+  why: 'delivered throughput: a drop slows every migration; a rise is more work done on the same link (saturation is the capacity forecast\'s concern, not a page)',
+};
+/** Bad direction of a forecast of available bandwidth. */
+const FORECAST_BOTH: BadDirection = {
+  direction: 'both',
+  why: 'a forecast of available bandwidth: a drop foretells slower migrations, a jump without a change of the link is a misprediction',
+};
+/** Consensus rounds by result: failed rounds are errors, successful ones the consensus throughput. */
+const ROUNDS: BadDirection = {
+  direction: 'up',
+  why: 'rounds that timed out or failed are errors: a rise is bad',
+  byLabel: { label: 'result', values: { success: { direction: 'down', why: 'the rate of successful rounds is the consensus throughput: a drop is a stall (a rise is more work done)' } } },
+};
+
 export const V3_METRICS = [
   // Mode
   { name: 'dwcp_v3_mode_switches_total', type: 'counter', help: 'Network mode switches by from/to mode.', unit: 'count', labels: ['node_id', 'from_mode', 'to_mode'], group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0 },
   { name: 'dwcp_v3_mode_latency_seconds', type: 'histogram', help: 'Transfer operation latency per network mode.', unit: 'seconds', labels: ['node_id', 'mode', 'operation'], buckets: exponentialBuckets(0.001, 2, 15), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0 },
-  { name: 'dwcp_v3_mode_throughput_bytes_per_second', type: 'gauge', help: 'Current transfer throughput per network mode.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0, decision: 'Original dwcp_v3_mode_throughput_mbps (never set) renamed to base units (bytes per second).' },
+  { name: 'dwcp_v3_mode_throughput_bytes_per_second', type: 'gauge', help: 'Current transfer throughput per network mode.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0, decision: 'Original dwcp_v3_mode_throughput_mbps (never set) renamed to base units (bytes per second).' , badDirection: THROUGHPUT_DOWN },
   { name: 'dwcp_v3_current_mode', type: 'gauge', help: 'Current network mode: 1 for the active mode, 0 for the others.', unit: 'state', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0P, range: { min: 0, max: 1 } },
-  { name: 'dwcp_v3_bytes_transferred_total', type: 'counter', help: 'Bytes transferred by DWCP v3 per mode and direction (sent/received).', unit: 'bytes', labels: ['node_id', 'mode', 'direction'], group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0 },
+  { name: 'dwcp_v3_bytes_transferred_total', type: 'counter', help: 'Bytes transferred by DWCP v3 per mode and direction (sent/received).', unit: 'bytes', labels: ['node_id', 'mode', 'direction'], group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0 , badDirection: THROUGHPUT_DOWN },
   { name: 'dwcp_v3_adaptive_decision_accuracy', type: 'gauge', help: 'Hybrid mode: share of mode decisions judged correct afterwards (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'mode', anomalyKind: 'compression', source: S0P },
   { name: 'dwcp_v3_failover_events_total', type: 'counter', help: 'Failover events (transport or consensus) per mode.', unit: 'count', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'error_rate', source: S0P },
   // Datacenter mode (RDMA)
-  { name: 'dwcp_v3_rdma_throughput_bytes_per_second', type: 'gauge', help: 'RDMA throughput in datacenter mode.', unit: 'bytes_per_second', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dashboards used dwcp_v3_rdma_throughput_gbps; base units are bytes per second.' },
+  { name: 'dwcp_v3_rdma_throughput_bytes_per_second', type: 'gauge', help: 'RDMA throughput in datacenter mode.', unit: 'bytes_per_second', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dashboards used dwcp_v3_rdma_throughput_gbps; base units are bytes per second.' , badDirection: THROUGHPUT_DOWN },
   { name: 'dwcp_v3_rdma_latency_seconds', type: 'histogram', help: 'RDMA operation latency (microsecond range).', unit: 'seconds', labels: N, buckets: exponentialBuckets(0.000001, 2, 16), group: 'v3', area: 'mode', anomalyKind: 'latency', source: S0P },
-  { name: 'dwcp_v3_rdma_bandwidth_utilization_ratio', type: 'gauge', help: 'RDMA bandwidth utilisation (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dwcp_v3_rdma_bandwidth_utilization (percent) is a 0..1 ratio with the _ratio suffix.' },
+  { name: 'dwcp_v3_rdma_bandwidth_utilization_ratio', type: 'gauge', help: 'RDMA bandwidth utilisation (0..1).', unit: 'ratio', labels: N, group: 'v3', area: 'mode', anomalyKind: 'bandwidth', source: S0P, decision: 'Original dwcp_v3_rdma_bandwidth_utilization (percent) is a 0..1 ratio with the _ratio suffix.' , badDirection: LINK_SHARE_DOWN },
   // Internet mode (TCP)
   { name: 'dwcp_v3_tcp_streams', type: 'gauge', help: 'Open TCP streams in internet mode (4-16).', unit: 'count', labels: N, group: 'v3', area: 'mode', anomalyKind: 'generic', source: S0P },
   { name: 'dwcp_v3_packet_loss_ratio', type: 'gauge', help: 'Packet loss on the WAN path (0..1).', unit: 'ratio', labels: NM, group: 'v3', area: 'mode', anomalyKind: 'error_rate', source: S0P },
@@ -50,14 +72,14 @@ export const V3_METRICS = [
   { name: 'dwcp_v3_prediction_latency_seconds', type: 'histogram', help: 'PBA prediction latency (target < 100 ms).', unit: 'seconds', labels: NM, buckets: exponentialBuckets(0.001, 2, 12), group: 'v3', area: 'pba', anomalyKind: 'latency', source: S0P },
   { name: 'dwcp_v3_predictions_total', type: 'counter', help: 'PBA bandwidth predictions made.', unit: 'count', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'generic', source: S0P },
   { name: 'dwcp_v3_pba_model_switches_total', type: 'counter', help: 'PBA switches between the datacenter and internet models.', unit: 'count', labels: N, group: 'v3', area: 'pba', anomalyKind: 'generic', source: S0P },
-  { name: 'dwcp_v3_predicted_bandwidth_bytes_per_second', type: 'gauge', help: 'PBA predicted available bandwidth for the next horizon.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'bandwidth', source: S0P },
+  { name: 'dwcp_v3_predicted_bandwidth_bytes_per_second', type: 'gauge', help: 'PBA predicted available bandwidth for the next horizon.', unit: 'bytes_per_second', labels: NM, group: 'v3', area: 'pba', anomalyKind: 'bandwidth', source: S0P , badDirection: FORECAST_BOTH },
   // ASS
   { name: 'dwcp_v3_sync_operations_total', type: 'counter', help: 'ASS state-sync operations by type (full/incremental) and result (success/failure).', unit: 'count', labels: ['node_id', 'type', 'result'], group: 'v3', area: 'ass', anomalyKind: 'generic', source: S0P },
   { name: 'dwcp_v3_sync_conflicts_resolved_total', type: 'counter', help: 'ASS conflicts resolved.', unit: 'count', labels: N, group: 'v3', area: 'ass', anomalyKind: 'error_rate', source: S0P },
   { name: 'dwcp_v3_sync_latency_seconds', type: 'histogram', help: 'ASS sync latency (datacenter < 100 ms, internet convergence 5-30 s).', unit: 'seconds', labels: NM, buckets: exponentialBuckets(0.001, 2, 16), group: 'v3', area: 'ass', anomalyKind: 'latency', source: S0P },
   { name: 'dwcp_v3_crdt_operations_total', type: 'counter', help: 'ASS CRDT operations applied.', unit: 'count', labels: N, group: 'v3', area: 'ass', anomalyKind: 'generic', source: S0P },
   // ACP
-  { name: 'dwcp_v3_consensus_operations_total', type: 'counter', help: 'ACP consensus rounds by protocol (raft/pbft) and result (success/timeout/failure).', unit: 'count', labels: ['node_id', 'protocol', 'result'], group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },
+  { name: 'dwcp_v3_consensus_operations_total', type: 'counter', help: 'ACP consensus rounds by protocol (raft/pbft) and result (success/timeout/failure).', unit: 'count', labels: ['node_id', 'protocol', 'result'], group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P , badDirection: ROUNDS },
   { name: 'dwcp_v3_consensus_latency_seconds', type: 'histogram', help: 'ACP consensus latency (datacenter < 100 ms, internet 1-5 s).', unit: 'seconds', labels: ['node_id', 'protocol'], buckets: CONSENSUS_BUCKETS, group: 'v3', area: 'acp', anomalyKind: 'consensus', source: S0P },
   { name: 'dwcp_v3_byzantine_detections_total', type: 'counter', help: 'ACP Byzantine behaviour detections.', unit: 'count', labels: N, group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },
   { name: 'dwcp_v3_leader_changes_total', type: 'counter', help: 'ACP leader changes.', unit: 'count', labels: N, group: 'v3', area: 'acp', anomalyKind: 'error_rate', source: S0P },

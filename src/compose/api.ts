@@ -18,7 +18,7 @@ import { exportRenderer } from './stores.ts';
 /** The alerting service's methods bound as the API's alerting routes take them. */
 export function alertingApi(alerting: AlertingService): AlertingApi {
   return {
-    listIncidents: (limit, status) => alerting.listIncidents(limit, status),
+    listIncidents: (limit, status, scope) => alerting.listIncidents(limit, status, scope),
     getIncident: (id) => alerting.getIncident(id),
     acknowledge: (id, input) => alerting.acknowledge(id, input),
     unacknowledge: (id) => alerting.unacknowledge(id),

@@ -1,7 +1,8 @@
 /**
  * Composition of the monitor's periodic tasks for `startMonitor`: tail-sampling flushes, maintenance (retention,
  * stale series, anomaly pruning), the insights export to /metrics, span/log/exemplar retention, self-log flushes, the
- * error-log rates and detector checkpoints. Wiring only: each task runs a unit written elsewhere.
+ * error-log rates, the per-operation span series and detector checkpoints. Wiring only: each task runs a unit
+ * written elsewhere.
  */
 import type { Logger } from 'pino';
 import type { CatalogMetrics } from '../catalog/registry.ts';
@@ -110,6 +111,19 @@ export function buildTasks(d: TaskDeps): PeriodicTask[] {
                 errorCounts.nodes > 0 && (await pipeline.ingestPushed('logs', errorCounts.samples(clock())))
               ),
             onError: (e) => log.error({ err: e }, 'ingesting the error-log rates failed'),
+          }),
+        ]
+      : []),
+    ...(traceApi
+      ? [
+          new PeriodicTask({
+            intervalMs: config.scrape.interval,
+            run: async () =>
+              void (
+                traceApi.spanSeries.operations > 0 &&
+                (await pipeline.ingestPushed('traces', traceApi.spanSeries.samples(clock())))
+              ),
+            onError: (e) => log.error({ err: e }, 'ingesting the per-operation span series failed'),
           }),
         ]
       : []),

@@ -38,9 +38,15 @@ export function familyOf(name: string, families: Map<string, ExpositionFamily>):
   return { base: name, fam: undefined };
 }
 
+/** How a dialect names a metadata line's family and type (OpenMetrics counters, exposition.ts' ExpositionDialect). */
+export interface MetadataDialect {
+  familyName(name: string): string;
+  typeName(type: string): string;
+}
+
 /**
  * Applies one `#` line (from after the `#` to the line end) to `families`: HELP and TYPE lines are checked and
- * recorded, other comments ignored.
+ * recorded, other comments ignored. With `dialect`, the line's name and type are the ones it stands for.
  * @throws ExpositionParseError naming line `lineNo` for a bad name, a second HELP/TYPE, an unknown type or a
  *   TYPE after the family's samples.
  */
@@ -53,6 +59,7 @@ export function parseComment(
   typed: Set<string>,
   helped: Set<string>,
   sampleNames: Set<string>,
+  dialect?: MetadataDialect,
 ): void {
   let i = start;
   while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -63,7 +70,7 @@ export function parseComment(
   while (i < end && isBlank(text.charCodeAt(i))) i++;
   const ns = i;
   while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  const name = text.slice(ns, i);
+  const name = dialect ? dialect.familyName(text.slice(ns, i)) : text.slice(ns, i);
   if (name.length === 0) throw new ExpositionParseError(lineNo, `# ${keyword} without a metric name`);
   if (!isNameStart(name.charCodeAt(0))) throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
   for (let j = 1; j < name.length; j++) {
@@ -83,7 +90,7 @@ export function parseComment(
     fam.help = unescapeHelp(rest);
     return;
   }
-  const type = rest.trim();
+  const type = dialect ? dialect.typeName(rest.trim()) : rest.trim();
   if (type.length === 0) throw new ExpositionParseError(lineNo, `# TYPE ${name} without a type`);
   if (!TYPES.has(type)) throw new ExpositionParseError(lineNo, `unknown metric type ${JSON.stringify(type)} for ${name}`);
   if (typed.has(name)) throw new ExpositionParseError(lineNo, `second TYPE line for ${name}`);

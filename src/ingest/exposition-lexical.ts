@@ -1,7 +1,9 @@
 /**
- * Lexical pieces of the Prometheus text exposition format 0.0.4 (exposition.ts): char codes, name and blank
- * character classes, sample values and HELP unescaping. Pure, no regular expressions.
+ * Lexical pieces shared by the Prometheus text exposition format 0.0.4 (exposition.ts) and OpenMetrics
+ * (openmetrics.ts): char codes, name and blank character classes, quoted label values, sample values and HELP
+ * unescaping. Pure, no regular expressions.
  * @see https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format
+ * @see https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md
  */
 
 // Char codes.
@@ -34,6 +36,53 @@ export function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
 
+/** Where {@link readLabelValue} stopped (reused between calls, so reading a value allocates nothing else). */
+export interface LexCursor {
+  pos: number;
+}
+
+/**
+ * Reads a quoted label value from `start` (just after its opening `"`) to its closing `"`, unescaping `\\`, `\"` and
+ * `\n` (the only escapes of both formats). Returns the value with `cur.pos` just after the closing quote, or
+ * undefined with `cur.pos` at the offending backslash (any other escape) or at `end` (no closing quote before
+ * `end`, including a value ending in a lone backslash).
+ */
+export function readLabelValue(text: string, start: number, end: number, cur: LexCursor): string | undefined {
+  let i = start;
+  let buf = '';
+  let chunk = start;
+  for (;;) {
+    if (i >= end) {
+      cur.pos = end;
+      return undefined;
+    }
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      cur.pos = i + 1;
+      return chunk === start ? text.slice(start, i) : buf + text.slice(chunk, i);
+    }
+    if (c === BSLASH) {
+      if (i + 1 >= end) {
+        cur.pos = end;
+        return undefined;
+      }
+      const d = text.charCodeAt(i + 1);
+      buf += text.slice(chunk, i);
+      if (d === BSLASH) buf += '\\';
+      else if (d === QUOTE) buf += '"';
+      else if (d === 110) buf += '\n';
+      else {
+        cur.pos = i;
+        return undefined;
+      }
+      i += 2;
+      chunk = i;
+      continue;
+    }
+    i++;
+  }
+}
+
 /**
  * Parses a sample value: decimal float (`1`, `-1.5e-3`, `.5`), `NaN`, `+Inf`, `-Inf`, `Inf` (case-insensitive,
  * like Go's strconv.ParseFloat that Prometheus uses). Returns undefined for anything else (hex, `_`, empty).
@@ -57,6 +106,17 @@ export function parseValue(s: string): number | undefined {
   if (lower === '+inf' || lower === 'inf' || lower === '+infinity' || lower === 'infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   return undefined;
+}
+
+/**
+ * An OpenMetrics timestamp (seconds, decimals allowed, as {@link parseValue} reads them) as integer Unix ms, or
+ * undefined when it is not a number, not finite, or out of the safe-integer range once in ms.
+ */
+export function secondsToMs(token: string): number | undefined {
+  const seconds = parseValue(token);
+  if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
+  const ms = Math.round(seconds * 1000) || 0; // || 0: no -0
+  return Number.isSafeInteger(ms) ? ms : undefined;
 }
 
 /** Unescapes a HELP docstring (`\\` and `\n`; other backslashes are kept, as Prometheus does). */

@@ -13,7 +13,6 @@ import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
 import { escapeLabelValue, seriesKey, type Sample } from '../model/sample.ts';
 import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
 import {
-  BSLASH,
   COMMA,
   CR,
   EQ,
@@ -27,6 +26,9 @@ import {
   parseValue,
   QUOTE,
   RBRACE,
+  readLabelValue,
+  secondsToMs,
+  type LexCursor,
 } from './exposition-lexical.ts';
 
 /** Options of {@link parseExposition}. */
@@ -70,13 +72,44 @@ export interface ParseExpositionResult {
  * @throws ExpositionParseError on the first malformed line.
  */
 export function parseExposition(text: string, opts: ParseExpositionOptions): ParseExpositionResult {
-  const maxBytes = opts.maxBytes;
-  if (maxBytes !== undefined) {
-    // A UTF-16 unit is at most 3 UTF-8 bytes: only count exactly when it could matter.
-    if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
-      throw new PayloadTooLargeError(maxBytes, 'exposition');
-    }
+  return parseExpositionLines(text, opts);
+}
+
+/**
+ * How a dialect of the text format (OpenMetrics, openmetrics.ts) differs from 0.0.4 for the shared line parser
+ * {@link parseExpositionLines}: names and types of its metadata lines, samples left out unread, timestamps in
+ * seconds, and a `#` trailer (an exemplar) after a sample.
+ */
+export interface ExpositionDialect {
+  /** The family name a `# HELP` / `# TYPE` line's name stands for. */
+  familyName(name: string): string;
+  /** The 0.0.4 type a `# TYPE` line's type stands for (unknown types are returned as they are, and refused). */
+  typeName(type: string): string;
+  /** Whether samples named `name` are left out without being read. */
+  skipsSample(name: string): boolean;
+  /**
+   * Reads the `#` trailer of a sample line (from `start`, at the `#`, to `end`); it must not throw for a malformed
+   * trailer (the sample is kept). `labels` are the sample's labels.
+   */
+  trailer(text: string, start: number, end: number, name: string, labels: Record<string, string>): void;
+}
+
+/** Throws PayloadTooLargeError when `text` is over `maxBytes` UTF-8 bytes (undefined: no limit). */
+export function checkExpositionSize(text: string, maxBytes: number | undefined): void {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only count exactly when it could matter.
+  if (maxBytes !== undefined && (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes))) {
+    throw new PayloadTooLargeError(maxBytes, 'exposition');
   }
+}
+
+/**
+ * The line parser of {@link parseExposition}, over `text` up to `limit` (default its length), in the 0.0.4 text
+ * format or in `dialect`: timestamps then are seconds (decimals allowed, made integer ms), a sample may end in a
+ * `#` trailer, and metadata names, types and left-out samples are the dialect's.
+ * @throws PayloadTooLargeError, ExpositionParseError as {@link parseExposition}.
+ */
+export function parseExpositionLines(text: string, opts: ParseExpositionOptions, dialect?: ExpositionDialect, limit = text.length): ParseExpositionResult {
+  checkExpositionSize(text, opts.maxBytes);
   const defaultTs = opts.defaultTimestampMs;
   const samples: Sample[] = [];
   const families = new Map<string, ExpositionFamily>();
@@ -90,11 +123,13 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
   // Per-name cache: the family of the last sample name (names repeat in runs).
   let lastName = '';
   let lastIsBucket = false;
+  let lastSkipped = false;
   /** Label-name order of the first sample of each name: the canonical order of duplicate keys. */
   const orderByName = new Map<string, string[]>();
   let order: string[] | undefined;
 
-  const len = text.length;
+  const len = limit;
+  const cur: LexCursor = { pos: 0 };
   let lineNo = 0;
   let pos = 0;
   while (pos < len) {
@@ -111,7 +146,7 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
     }
     const first = text.charCodeAt(i);
     if (first === HASH) {
-      parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames);
+      parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
       pos = next;
       continue;
     }
@@ -123,18 +158,25 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
     while (i < end && isNameChar(text.charCodeAt(i))) i++;
     // Names come in runs: reuse the previous name's string instead of allocating a copy.
     const name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+    if (name !== lastName) {
+      lastName = name;
+      lastSkipped = dialect !== undefined && dialect.skipsSample(name);
+      if (!lastSkipped) {
+        sampleNames.add(name);
+        const { fam } = familyOf(name, families);
+        lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
+        order = orderByName.get(name);
+      }
+    }
+    if (lastSkipped) {
+      pos = next;
+      continue;
+    }
     if (i < end) {
       const c = text.charCodeAt(i);
       if (c !== LBRACE && !isBlank(c)) {
         throw new ExpositionParseError(lineNo, `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`);
       }
-    }
-    if (name !== lastName) {
-      lastName = name;
-      sampleNames.add(name);
-      const { fam } = familyOf(name, families);
-      lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
-      order = orderByName.get(name);
     }
 
     // ---- labels
@@ -196,33 +238,12 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
         }
         if (i >= end || text.charCodeAt(i) !== QUOTE) throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
         i++;
-        // label value
-        const vs = i;
-        let value: string | undefined;
-        let buf = '';
-        let chunk = vs;
-        for (;;) {
-          if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-          c = text.charCodeAt(i);
-          if (c === QUOTE) {
-            value = chunk === vs ? text.slice(vs, i) : buf + text.slice(chunk, i);
-            i++;
-            break;
-          }
-          if (c === BSLASH) {
-            if (i + 1 >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-            const d = text.charCodeAt(i + 1);
-            buf += text.slice(chunk, i);
-            if (d === BSLASH) buf += '\\';
-            else if (d === QUOTE) buf += '"';
-            else if (d === 110) buf += '\n';
-            else throw new ExpositionParseError(lineNo, `invalid escape sequence \\${text[i + 1]} in label value of ${lname}`);
-            i += 2;
-            chunk = i;
-            continue;
-          }
-          i++;
+        const value = readLabelValue(text, i, end, cur);
+        if (value === undefined) {
+          if (cur.pos >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
+          throw new ExpositionParseError(lineNo, `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`);
         }
+        i = cur.pos;
         if (!known) {
           // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
           if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
@@ -270,7 +291,21 @@ export function parseExposition(text: string, opts: ParseExpositionOptions): Par
     // ---- optional timestamp
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     let ts = defaultTs;
-    if (i < end) {
+    if (dialect !== undefined) {
+      // Timestamps in seconds; a `#` after the value (and timestamp) starts the trailer.
+      if (i < end && text.charCodeAt(i) !== HASH) {
+        const tsStart = i;
+        while (i < end && !isBlank(text.charCodeAt(i))) i++;
+        const ms = secondsToMs(text.slice(tsStart, i));
+        if (ms === undefined) throw new ExpositionParseError(lineNo, `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`);
+        ts = ms;
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+      }
+      if (i < end) {
+        if (text.charCodeAt(i) !== HASH) throw new ExpositionParseError(lineNo, `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`);
+        dialect.trailer(text, i, end, name, labels);
+      }
+    } else if (i < end) {
       const tsStart = i;
       while (i < end && !isBlank(text.charCodeAt(i))) i++;
       const tsTok = text.slice(tsStart, i);

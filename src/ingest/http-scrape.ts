@@ -9,7 +9,7 @@ import { PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors
 import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
 import { parseExposition } from './exposition.ts';
-import { fromOpenMetrics, isOpenMetricsContentType, type ScrapedExemplar } from './openmetrics.ts';
+import { isOpenMetricsContentType, parseOpenMetrics, type ScrapedExemplar } from './openmetrics.ts';
 import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
 
 /** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
@@ -138,10 +138,9 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
   }
   try {
     const body = await readBody(res, o.maxBodyBytes);
-    const om = isOpenMetricsContentType(res.headers.get('content-type')) ? fromOpenMetrics(body) : undefined;
-    // readBody held the body to the size limit; the rewritten OpenMetrics text may be a little longer (`_total`
-    // family names, timestamps in ms), so only the received body is measured.
-    const parsed = om ? parseExposition(om.text, { defaultTimestampMs: o.startMs }) : parseExposition(body, { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes });
+    const opts = { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes };
+    const om = isOpenMetricsContentType(res.headers.get('content-type')) ? parseOpenMetrics(body, opts) : undefined;
+    const parsed = om ?? parseExposition(body, opts);
     if (om) o.onExemplars?.(om.exemplars, om.invalidExemplars);
     o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
     return parsed.samples;

@@ -1,18 +1,22 @@
 /**
- * OpenMetrics 1.0 text exposition: rewritten line for line into the 0.0.4 text format that the strict parser
- * (exposition.ts) checks, with the exemplars taken out. What changes: `# EOF` must end the body and is removed,
- * `# UNIT` lines are removed, the family names of counters gain `_total` (OpenMetrics names a counter family
- * without it, its samples with it), `unknown` becomes `untyped`, `info` and `gaugehistogram` become `untyped`,
- * `stateset` becomes `gauge`, `_created` samples of counters, histograms and summaries are dropped (as Prometheus
- * does without created-timestamp ingestion), sample timestamps in seconds become integer milliseconds, and an
- * exemplar (`# {labels} value [timestamp]`) after a sample is parsed and removed. A malformed exemplar is counted
- * and dropped; the sample it rides on is kept. Line numbers are kept (removed lines become blank), so the
- * parser's errors name the body's own lines.
+ * OpenMetrics 1.0 text exposition, parsed directly by the strict line parser of the 0.0.4 text format
+ * (exposition.ts) as a dialect — one pass over the samples, no rewritten copy of the body. What differs from
+ * 0.0.4: `# EOF` must end the body, `# UNIT` lines are ignored, the family names of counters gain `_total`
+ * (OpenMetrics names a counter family without it, its samples with it), `unknown` becomes `untyped`, `info` and
+ * `gaugehistogram` become `untyped`, `stateset` becomes `gauge`, `_created` samples of counters, histograms and
+ * summaries are left out (as Prometheus does without created-timestamp ingestion), sample timestamps are seconds
+ * (made integer ms), and an exemplar (`# {labels} value [timestamp]`) may follow a sample. A malformed exemplar is
+ * counted and dropped; the sample it rides on is kept. Errors name the body's own lines.
+ *
+ * Metadata may come in any order within a family (prom-client writes `# HELP` before `# TYPE`), so the `# TYPE`
+ * lines are found first with a native substring search (`indexOf`, no split of the body into lines): a counter's
+ * `# HELP` line must already name the `_total` family.
  * @see https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md
  * @see https://prometheus.io/docs/instrumenting/content_negotiation/
  */
 import { ExpositionParseError } from '../errors.ts';
-import { BSLASH, COMMA, EQ, HASH, isBlank, isLabelChar, isLabelStart, isNameChar, isNameStart, LBRACE, parseValue, QUOTE, RBRACE } from './exposition-lexical.ts';
+import { checkExpositionSize, parseExpositionLines, type ExpositionDialect, type ParseExpositionOptions, type ParseExpositionResult } from './exposition.ts';
+import { COMMA, CR, EQ, HASH, isBlank, isLabelChar, isLabelStart, LBRACE, parseValue, QUOTE, RBRACE, readLabelValue, secondsToMs, type LexCursor } from './exposition-lexical.ts';
 
 /** One exemplar of a scraped sample. */
 export interface ScrapedExemplar {
@@ -27,10 +31,8 @@ export interface ScrapedExemplar {
   readonly timestampMs: number | undefined;
 }
 
-/** Result of {@link fromOpenMetrics}. */
-export interface OpenMetricsBody {
-  /** The body in the 0.0.4 text format, one line per input line. */
-  readonly text: string;
+/** Result of {@link parseOpenMetrics}: the samples and families as the text format's, plus the exemplars. */
+export interface ParseOpenMetricsResult extends ParseExpositionResult {
   readonly exemplars: ScrapedExemplar[];
   /** Exemplars dropped because they were malformed (their samples are kept). */
   readonly invalidExemplars: number;
@@ -39,196 +41,161 @@ export interface OpenMetricsBody {
 /** Longest exemplar label set: label names and values together, in code points (OpenMetrics). */
 export const MAX_EXEMPLAR_LABEL_CHARS = 128;
 
-const TYPE_MAP: Readonly<Record<string, string>> = {
-  counter: 'counter',
-  gauge: 'gauge',
-  histogram: 'histogram',
-  summary: 'summary',
-  unknown: 'untyped',
-  untyped: 'untyped',
-  info: 'untyped',
-  gaugehistogram: 'untyped',
-  stateset: 'gauge',
-};
+/** OpenMetrics family types as the 0.0.4 text format's. */
+const TYPE_MAP: ReadonlyMap<string, string> = new Map([
+  ['counter', 'counter'],
+  ['gauge', 'gauge'],
+  ['histogram', 'histogram'],
+  ['summary', 'summary'],
+  ['unknown', 'untyped'],
+  ['untyped', 'untyped'],
+  ['info', 'untyped'],
+  ['gaugehistogram', 'untyped'],
+  ['stateset', 'gauge'],
+]);
+
+/** Family types whose `_created` samples are left out. */
+const CREATED_OF: ReadonlySet<string> = new Set(['counter', 'histogram', 'summary']);
+
+const EOF_LINE = '# EOF';
+const TYPE_PREFIX = '# TYPE ';
+const LF = 10;
 
 /** Whether a `Content-Type` header names the OpenMetrics text format. */
 export function isOpenMetricsContentType(contentType: string | null | undefined): boolean {
   return (contentType ?? '').trim().toLowerCase().startsWith('application/openmetrics-text');
 }
 
-/** A label set `{…}` starting at `i` (which must be `{`): its labels and the index after `}`, or null when malformed. */
-function labelSet(line: string, i: number): { labels: Record<string, string>; end: number; chars: number } | null {
-  if (line.charCodeAt(i) !== LBRACE) return null;
-  const labels: Record<string, string> = {};
-  let chars = 0;
-  i++;
-  for (;;) {
-    while (i < line.length && isBlank(line.charCodeAt(i))) i++;
-    if (i >= line.length) return null;
-    if (line.charCodeAt(i) === RBRACE) return { labels, end: i + 1, chars };
-    if (!isLabelStart(line.charCodeAt(i))) return null;
-    const ns = i;
-    while (i < line.length && isLabelChar(line.charCodeAt(i))) i++;
-    const name = line.slice(ns, i);
-    if (Object.hasOwn(labels, name) || line.charCodeAt(i) !== EQ || line.charCodeAt(i + 1) !== QUOTE) return null;
-    i += 2;
-    let value = '';
-    for (;;) {
-      if (i >= line.length) return null;
-      const c = line.charCodeAt(i);
-      if (c === QUOTE) break;
-      if (c === BSLASH) {
-        const e = line[i + 1];
-        if (e === 'n') value += '\n';
-        else if (e === '\\' || e === '"') value += e;
-        else return null;
-        i += 2;
-      } else {
-        value += line[i];
-        i++;
-      }
-    }
-    i++;
-    labels[name] = value;
-    chars += [...name].length + [...value].length;
-    if (line.charCodeAt(i) === COMMA) i++;
-    else if (line.charCodeAt(i) !== RBRACE) return null;
-  }
+/** The number of the line holding index `at` (1-based). */
+function lineOf(body: string, at: number): number {
+  let n = 1;
+  for (let i = body.indexOf('\n'); i >= 0 && i < at; i = body.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
-/** End of the blank-free token starting at `i`. */
-function tokenEnd(line: string, i: number): number {
-  while (i < line.length && !isBlank(line.charCodeAt(i))) i++;
+/**
+ * Where the body's samples end: the start of its `# EOF` line (the first line that is exactly `# EOF`, `\r`
+ * allowed before its newline).
+ * @throws ExpositionParseError when there is no such line, or anything but one final newline after it.
+ */
+function eofStart(body: string): number {
+  const len = body.length;
+  for (let k = body.indexOf(EOF_LINE); k >= 0; k = body.indexOf(EOF_LINE, k + 1)) {
+    if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
+    let e = k + EOF_LINE.length;
+    if (e < len && body.charCodeAt(e) === CR && (e + 1 === len || body.charCodeAt(e + 1) === LF)) e++;
+    if (e < len && body.charCodeAt(e) !== LF) continue;
+    if (e + 1 < len) throw new ExpositionParseError(lineOf(body, k) + 1, 'content after # EOF');
+    return k;
+  }
+  const lines = body.split('\n');
+  throw new ExpositionParseError(lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length, 'OpenMetrics exposition does not end with # EOF');
+}
+
+/** The end of the blank-free token at `i` (not past `end`). */
+function tokenEnd(text: string, i: number, end: number): number {
+  while (i < end && !isBlank(text.charCodeAt(i))) i++;
   return i;
 }
 
-function skipBlanks(line: string, i: number): number {
-  while (i < line.length && isBlank(line.charCodeAt(i))) i++;
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
   return i;
 }
 
-/** Parses `# {labels} value [timestamp]` from `i` (at `#`) to the line end; null when malformed. */
-function exemplarAt(line: string, i: number, name: string, seriesLabels: Record<string, string>): ScrapedExemplar | null {
-  if (line.charCodeAt(i) !== HASH || !isBlank(line.charCodeAt(i + 1))) return null;
-  const set = labelSet(line, skipBlanks(line, i + 1));
-  if (!set || set.chars > MAX_EXEMPLAR_LABEL_CHARS || !isBlank(line.charCodeAt(set.end))) return null;
-  let j = skipBlanks(line, set.end);
-  const ve = tokenEnd(line, j);
-  const value = parseValue(line.slice(j, ve));
-  if (value === undefined || !Number.isFinite(value)) return null;
-  j = skipBlanks(line, ve);
-  let timestampMs: number | undefined;
-  if (j < line.length) {
-    const te = tokenEnd(line, j);
-    const ts = parseValue(line.slice(j, te));
-    if (ts === undefined || !Number.isFinite(ts) || skipBlanks(line, te) < line.length) return null;
-    timestampMs = Math.round(ts * 1000);
-  }
-  return { name, seriesLabels, labels: set.labels, value, timestampMs };
-}
-
-/** The `# TYPE` of every family, by family name (for HELP lines that precede their TYPE). */
-function familyTypes(lines: readonly string[]): Map<string, string> {
+/** The first `# TYPE` of every family before `limit`, by family name (a family's HELP may precede its TYPE). */
+function familyTypes(body: string, limit: number): Map<string, string> {
   const types = new Map<string, string>();
-  for (const line of lines) {
-    if (!line.startsWith('# TYPE ')) continue;
-    const [, , name, type] = line.split(/[ \t]+/);
-    if (name !== undefined && type !== undefined && !types.has(name)) types.set(name, type);
+  for (let k = body.indexOf(TYPE_PREFIX); k >= 0 && k < limit; k = body.indexOf(TYPE_PREFIX, k + 1)) {
+    if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
+    let end = body.indexOf('\n', k);
+    if (end < 0 || end > limit) end = limit;
+    if (end > k && body.charCodeAt(end - 1) === CR) end--;
+    const ns = skipBlanks(body, k + TYPE_PREFIX.length, end);
+    const ne = tokenEnd(body, ns, end);
+    const ts = skipBlanks(body, ne, end);
+    if (ne > ns && ts < end && !types.has(body.slice(ns, ne))) types.set(body.slice(ns, ne), body.slice(ts, tokenEnd(body, ts, end)));
   }
   return types;
 }
 
-/** A `#` line rewritten for the text format ('' to drop it). */
-function commentLine(line: string, types: ReadonlyMap<string, string>): string {
-  const m = /^#[ \t]+(TYPE|HELP|UNIT)[ \t]+(\S+)(.*)$/.exec(line);
-  if (!m) return line;
-  const [, keyword, name = '', rest = ''] = m;
-  if (keyword === 'UNIT') return '';
-  const counter = types.get(name) === 'counter' && !name.endsWith('_total');
-  const family = counter ? `${name}_total` : name;
-  if (keyword === 'HELP') return `# HELP ${family}${rest}`;
-  const type = rest.trim();
-  return `# TYPE ${family} ${TYPE_MAP[type] ?? type}`;
+/** The char code at `i`, or NaN at or past `end`. */
+function at(text: string, i: number, end: number): number {
+  return i < end ? text.charCodeAt(i) : Number.NaN;
 }
 
-/** Whether `name` is the `_created` sample of a counter, histogram or summary family. */
-function isCreated(name: string, types: ReadonlyMap<string, string>): boolean {
-  if (!name.endsWith('_created')) return false;
-  const t = types.get(name.slice(0, -'_created'.length));
-  return t === 'counter' || t === 'histogram' || t === 'summary';
+/** An exemplar's label set `{…}` at `i` (labels, their length in code points; `cur.pos` after `}`), or null when malformed. */
+function exemplarLabels(text: string, i: number, end: number, cur: LexCursor): { labels: Record<string, string>; chars: number } | null {
+  if (at(text, i, end) !== LBRACE) return null;
+  const labels: Record<string, string> = {};
+  let chars = 0;
+  i++;
+  for (;;) {
+    i = skipBlanks(text, i, end);
+    if (i >= end) return null;
+    if (text.charCodeAt(i) === RBRACE) {
+      cur.pos = i + 1;
+      return { labels, chars };
+    }
+    if (!isLabelStart(text.charCodeAt(i))) return null;
+    const ns = i;
+    while (i < end && isLabelChar(text.charCodeAt(i))) i++;
+    const name = text.slice(ns, i);
+    if (Object.hasOwn(labels, name) || at(text, i, end) !== EQ || at(text, i + 1, end) !== QUOTE) return null;
+    const value = readLabelValue(text, i + 2, end, cur);
+    if (value === undefined) return null;
+    i = cur.pos;
+    labels[name] = value;
+    chars += [...name].length + [...value].length;
+    if (at(text, i, end) === COMMA) i++;
+    else if (at(text, i, end) !== RBRACE) return null;
+  }
 }
 
-/**
- * Rewrites one OpenMetrics sample line: timestamp in seconds to integer ms, exemplar removed (and returned). A
- * line whose shape is not understood is returned unchanged, so the strict parser reports it.
- */
-function sampleLine(line: string, out: { exemplar: ScrapedExemplar | null; invalid: boolean }): string {
-  let i = 0;
-  if (!isNameStart(line.charCodeAt(0))) return line;
-  while (i < line.length && isNameChar(line.charCodeAt(i))) i++;
-  const name = line.slice(0, i);
-  let seriesLabels: Record<string, string> = {};
-  if (line.charCodeAt(i) === LBRACE) {
-    const set = labelSet(line, i);
-    if (!set) return line;
-    seriesLabels = set.labels;
-    i = set.end;
+/** Parses `# {labels} value [timestamp]` from `i` (at `#`) to `end`; null when malformed. */
+function exemplarAt(text: string, i: number, end: number, name: string, seriesLabels: Record<string, string>, cur: LexCursor): ScrapedExemplar | null {
+  if (at(text, i, end) !== HASH || !isBlank(at(text, i + 1, end))) return null;
+  const set = exemplarLabels(text, skipBlanks(text, i + 1, end), end, cur);
+  if (!set || set.chars > MAX_EXEMPLAR_LABEL_CHARS || !isBlank(at(text, cur.pos, end))) return null;
+  let j = skipBlanks(text, cur.pos, end);
+  const ve = tokenEnd(text, j, end);
+  const value = parseValue(text.slice(j, ve));
+  if (value === undefined || !Number.isFinite(value)) return null;
+  j = skipBlanks(text, ve, end);
+  let timestampMs: number | undefined;
+  if (j < end) {
+    const te = tokenEnd(text, j, end);
+    timestampMs = secondsToMs(text.slice(j, te));
+    if (timestampMs === undefined || skipBlanks(text, te, end) < end) return null;
   }
-  const head = line.slice(0, i);
-  if (!isBlank(line.charCodeAt(i))) return line;
-  let j = skipBlanks(line, i);
-  const ve = tokenEnd(line, j);
-  const value = line.slice(j, ve);
-  j = skipBlanks(line, ve);
-  let ts = '';
-  if (j < line.length && line.charCodeAt(j) !== HASH) {
-    const te = tokenEnd(line, j);
-    const seconds = parseValue(line.slice(j, te));
-    if (seconds === undefined || !Number.isFinite(seconds)) return line;
-    ts = ` ${Math.round(seconds * 1000)}`;
-    j = skipBlanks(line, te);
-  }
-  if (j < line.length) {
-    if (line.charCodeAt(j) !== HASH) return line;
-    out.exemplar = exemplarAt(line, j, name, seriesLabels);
-    out.invalid = out.exemplar === null;
-  }
-  return `${head} ${value}${ts}`;
+  return { name, seriesLabels, labels: set.labels, value, timestampMs };
 }
 
 /**
- * Converts an OpenMetrics text body (see the module comment).
- * @throws ExpositionParseError when the body does not end with `# EOF` or has content after it.
+ * Parses an OpenMetrics text body (see the module comment) into the samples and families the text format gives
+ * (`parseExposition`'s result, with the same rules and line numbers), plus its exemplars.
+ * Cost: O(body length), one pass over the samples; memory as parseExposition's plus the exemplars.
+ * @throws PayloadTooLargeError when `body` is larger than `opts.maxBytes` UTF-8 bytes (nothing is parsed).
+ * @throws ExpositionParseError when the body does not end with `# EOF` or has content after it, or on the first
+ *   malformed line.
  */
-export function fromOpenMetrics(body: string): OpenMetricsBody {
-  const lines = body.split('\n');
-  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  const types = familyTypes(lines);
+export function parseOpenMetrics(body: string, opts: ParseExpositionOptions): ParseOpenMetricsResult {
+  checkExpositionSize(body, opts.maxBytes);
+  const limit = eofStart(body);
+  const types = familyTypes(body, limit);
   const exemplars: ScrapedExemplar[] = [];
   let invalidExemplars = 0;
-  let eofLine = -1;
-  const out: string[] = new Array<string>(lines.length);
-  for (let n = 0; n < lines.length; n++) {
-    const raw = lines[n]!;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (eofLine >= 0) throw new ExpositionParseError(n + 1, 'content after # EOF');
-    if (line === '# EOF') {
-      eofLine = n;
-      out[n] = '';
-    } else if (line.charCodeAt(0) === HASH) {
-      out[n] = commentLine(line, types);
-    } else {
-      const name = line.slice(0, tokenEnd(line.replace('{', ' '), 0));
-      if (isCreated(name, types)) {
-        out[n] = '';
-        continue;
-      }
-      const got: { exemplar: ScrapedExemplar | null; invalid: boolean } = { exemplar: null, invalid: false };
-      out[n] = sampleLine(line, got);
-      if (got.exemplar) exemplars.push(got.exemplar);
-      if (got.invalid) invalidExemplars++;
-    }
-  }
-  if (eofLine < 0) throw new ExpositionParseError(lines.length, 'OpenMetrics exposition does not end with # EOF');
-  return { text: out.join('\n'), exemplars, invalidExemplars };
+  const cur: LexCursor = { pos: 0 };
+  const dialect: ExpositionDialect = {
+    familyName: (name) => (types.get(name) === 'counter' && !name.endsWith('_total') ? `${name}_total` : name),
+    typeName: (type) => TYPE_MAP.get(type) ?? type,
+    skipsSample: (name) => name.endsWith('_created') && CREATED_OF.has(types.get(name.slice(0, -'_created'.length)) ?? ''),
+    trailer: (text, start, end, name, labels) => {
+      const e = exemplarAt(text, start, end, name, labels, cur);
+      if (e) exemplars.push(e);
+      else invalidExemplars++;
+    },
+  };
+  const parsed = parseExpositionLines(body, opts, dialect, limit);
+  return { ...parsed, exemplars, invalidExemplars };
 }

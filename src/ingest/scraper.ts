@@ -28,6 +28,7 @@ import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
 import type { ScrapedExemplar } from './openmetrics.ts';
 import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
 import { checkScrapeLimits } from './scrape-limits.ts';
+import { applyTargetLabels } from './relabel.ts';
 import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
 
 /** An in-process target: returns its current samples; samples keep their own timestamps. */
@@ -340,7 +341,7 @@ export class Scraper {
         }, this.onExemplars ? (list, invalid) => void (exemplars = { list, invalid }) : undefined);
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
-    const relabelled = Array.isArray(fetched) ? this.relabel(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
+    const relabelled = Array.isArray(fetched) ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
     const got = Array.isArray(relabelled) ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled) : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
@@ -368,7 +369,7 @@ export class Scraper {
 
   /** Hands a scrape's exemplars to `onExemplars` with the target labels applied to their series labels. */
   private deliverExemplars(st: TargetState, list: ScrapedExemplar[], invalid: number, startMs: number): void {
-    const series = this.relabel(list.map((e) => ({ name: e.name, labels: e.seriesLabels, value: e.value, timestampMs: startMs })), st.labels, st.cfg.honorLabels === true);
+    const series = applyTargetLabels(list.map((e) => ({ name: e.name, labels: e.seriesLabels, value: e.value, timestampMs: startMs })), st.labels, st.cfg.honorLabels === true);
     this.onExemplars?.(st.status, list.map((e, i) => ({ ...e, seriesLabels: series[i]!.labels })), invalid, startMs);
   }
 
@@ -408,32 +409,5 @@ export class Scraper {
     // Without credentials the scrape (and its deadline) starts synchronously, as the overload check expects.
     if (cfg.authorization === undefined) return scrape(undefined);
     return cfg.authorization().then(scrape, (e: unknown) => sourceFailure(e));
-  }
-
-  /**
-   * Adds target labels; an exposed label that clashes with a target label is kept as `exported_<name>`, or with
-   * `honor` wins (an empty exposed value then removes the label, as in Prometheus).
-   */
-  private relabel(samples: Sample[], targetLabels: Labels, honor: boolean): Sample[] {
-    const out: Sample[] = new Array<Sample>(samples.length);
-    const tKeys = Object.keys(targetLabels);
-    for (let i = 0; i < samples.length; i++) {
-      const s = samples[i]!;
-      const labels: Record<string, string> = {};
-      if (honor) {
-        for (let j = 0; j < tKeys.length; j++) if (s.labels[tKeys[j]!] === undefined) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
-        for (const k in s.labels) if (s.labels[k] !== '') labels[k] = s.labels[k]!;
-        out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
-        continue;
-      }
-      for (const k in s.labels) {
-        const v = s.labels[k]!;
-        if (targetLabels[k] !== undefined) labels['exported_' + k] = v;
-        else labels[k] = v;
-      }
-      for (let j = 0; j < tKeys.length; j++) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
-      out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
-    }
-    return out;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Counter } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
 import { LogQueryService, type InstantQuery, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
 import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
@@ -69,13 +70,13 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.labels}. */
-  labels(startUs: number, endUs: number): Promise<LokiLabelsResponse> {
-    return this.queries.labels(startUs, endUs);
+  labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
+    return this.queries.labels(startUs, endUs, scope);
   }
 
   /** See {@link LogQueryService.labelValues}. */
-  labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse> {
-    return this.queries.labelValues(name, startUs, endUs);
+  labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
+    return this.queries.labelValues(name, startUs, endUs, scope);
   }
 
   /** See {@link LogQueryService.search}. */

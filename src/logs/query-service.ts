@@ -12,6 +12,7 @@
  */
 import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse } from '../contract/logs.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
 import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings } from './logql/pipeline.ts';
@@ -41,6 +42,8 @@ export interface RangeQuery {
   readonly limit: number;
   readonly stepMs: number;
   readonly direction: 'forward' | 'backward';
+  /** Only entries of this tenant scope's nodes or regions (the store filters; default every entry). */
+  readonly scope?: TenantScope;
 }
 
 /** A GET /loki/api/v1/query request (time in Unix µs). */
@@ -49,6 +52,8 @@ export interface InstantQuery {
   readonly timeUs: number;
   readonly limit: number;
   readonly direction: 'forward' | 'backward';
+  /** As {@link RangeQuery.scope}. */
+  readonly scope?: TenantScope;
 }
 
 /** What an instant log query reads: the hour up to the instant, µs (Loki's default lookback). */
@@ -68,6 +73,8 @@ export interface LogSearch {
   readonly spanId?: string;
   /** A LogQL log query (selector and pipeline) the entries must also match. */
   readonly query?: string;
+  /** As {@link RangeQuery.scope}. */
+  readonly scope?: TenantScope;
 }
 
 type StreamsData = Extract<LokiQueryResponse['data'], { resultType: 'streams' }>;
@@ -103,6 +110,11 @@ function toEntry(r: StoredLog): LogEntry {
   };
 }
 
+/** The `scope` of a request as a spread (absent when not given, for exactOptionalPropertyTypes). */
+function scopeOf(r: { readonly scope?: TenantScope }): { scope?: TenantScope } {
+  return r.scope === undefined ? {} : { scope: r.scope };
+}
+
 /** Loki-shaped queries over one log store. */
 export class LogQueryService {
   private readonly store: LogStore;
@@ -132,23 +144,23 @@ export class LogQueryService {
   async queryInstant(r: InstantQuery): Promise<LokiInstantQueryResponse> {
     const q = parseLogql(r.query);
     if (q.kind === 'log') {
-      const data = await this.logQuery(q, { query: r.query, startUs: r.timeUs - INSTANT_LOG_LOOKBACK_US + 1, endUs: r.timeUs + 1, limit: r.limit, stepMs: 1, direction: r.direction });
+      const data = await this.logQuery(q, { query: r.query, startUs: r.timeUs - INSTANT_LOG_LOOKBACK_US + 1, endUs: r.timeUs + 1, limit: r.limit, stepMs: 1, direction: r.direction, ...scopeOf(r) });
       return { status: 'success', data };
     }
-    const m = await this.metricQuery(q, { query: r.query, startUs: r.timeUs, endUs: r.timeUs, limit: r.limit, stepMs: 1, direction: r.direction });
+    const m = await this.metricQuery(q, { query: r.query, startUs: r.timeUs, endUs: r.timeUs, limit: r.limit, stepMs: 1, direction: r.direction, ...scopeOf(r) });
     const result = m.result.flatMap((s) => (s.values.length === 0 ? [] : [{ metric: s.metric, value: s.values[s.values.length - 1]! }]));
     return { status: 'success', data: { resultType: 'vector', result, stats: m.stats } };
   }
 
-  /** Indexed label names with values in `[startUs, endUs)`. */
-  async labels(startUs: number, endUs: number): Promise<LokiLabelsResponse> {
-    return { status: 'success', data: await this.store.labelNames(startUs, endUs) };
+  /** Indexed label names with values in `[startUs, endUs)` (of entries in `scope`, when given). */
+  async labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
+    return { status: 'success', data: await this.store.labelNames(startUs, endUs, scope) };
   }
 
-  /** Values of a label in `[startUs, endUs)` (none for a label that is not indexed). */
-  async labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse> {
+  /** Values of a label in `[startUs, endUs)` (of entries in `scope`, when given; none for a label that is not indexed). */
+  async labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
     if (!isIndexedLabel(name)) return { status: 'success', data: [] };
-    return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues) };
+    return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope) };
   }
 
   /**
@@ -165,7 +177,7 @@ export class LogQueryService {
     if (s.query !== undefined) {
       const q = parseLogql(s.query);
       if (q.kind !== 'log') throw new InvalidInputError('query must be a log query (a stream selector and pipeline), not a metric query');
-      labels.push(...(await this.labelSets(q, s.startUs, s.endUs)));
+      labels.push(...(await this.labelSets(q, s.startUs, s.endUs, s.scope)));
       contains.push(...requiredSubstrings(q));
       containsWords.push(...prefilterWords(q));
       const run = compilePipeline(q);
@@ -180,6 +192,7 @@ export class LogQueryService {
       contains,
       containsWords,
       ...(s.traceId !== undefined ? { traceId: s.traceId } : {}),
+      ...scopeOf(s),
       direction: 'backward',
       limit: s.limit,
       maxScan: this.limits.maxScan,
@@ -188,14 +201,14 @@ export class LogQueryService {
     return { entries: res.entries.map(toEntry), scannedLines: res.scanned, truncated: res.truncated };
   }
 
-  private async labelSets(q: LogQuery, startUs: number, endUs: number): Promise<LabelSet[]> {
+  private async labelSets(q: LogQuery, startUs: number, endUs: number, scope: TenantScope | undefined): Promise<LabelSet[]> {
     const out: LabelSet[] = [];
     for (const m of q.selector) {
       if (!isIndexedLabel(m.name)) continue;
       if (m.op === '=') out.push({ label: m.name, in: [m.value] });
       else if (m.op === '!=') out.push({ label: m.name, notIn: [m.value] });
       else {
-        const values = await this.store.labelValues(m.name, startUs, endUs, this.limits.maxLabelValues + 1);
+        const values = await this.store.labelValues(m.name, startUs, endUs, this.limits.maxLabelValues + 1, scope);
         if (values.length > this.limits.maxLabelValues) throw new InvalidInputError(`label ${m.name} has more than ${this.limits.maxLabelValues} values in the range; use = or narrow the time range`);
         const t = matcherTest(m);
         out.push({ label: m.name, in: ['', ...values].filter(t) });
@@ -210,9 +223,10 @@ export class LogQueryService {
     const res = await this.store.scan({
       startUs: r.startUs,
       endUs: r.endUs,
-      labels: await this.labelSets(q, r.startUs, r.endUs),
+      labels: await this.labelSets(q, r.startUs, r.endUs, r.scope),
       contains: requiredSubstrings(q),
       containsWords: prefilterWords(q),
+      ...scopeOf(r),
       direction: r.direction,
       limit: r.limit,
       maxScan: this.limits.maxScan,
@@ -245,9 +259,10 @@ export class LogQueryService {
     const res = await this.store.scan({
       startUs: r.startUs - rangeUs + 1,
       endUs: r.endUs + 1,
-      labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1),
+      labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1, r.scope),
       contains: requiredSubstrings(q.query),
       containsWords: prefilterWords(q.query),
+      ...scopeOf(r),
       direction: 'forward',
       limit: Number.MAX_SAFE_INTEGER,
       maxScan: this.limits.maxScan,

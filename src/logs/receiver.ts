@@ -4,15 +4,18 @@
  * entry, mask PII in every line and attribute value, and store the valid entries in one transaction. A request
  * with no valid entry, or one that does not decode, is refused as a whole; a store failure stores nothing. OTLP
  * answers partial success naming the rejected entries; Loki's protocol has no partial response, so a request
- * with some valid entries answers 204 and the rejected ones are only counted. Every refusal is counted by
- * protocol and reason.
+ * with some valid entries answers 204 and the rejected ones are only counted. With a tenant scope (a tenant's
+ * ingest token) only entries of its nodes or regions are stored: the others are rejected one by one as
+ * `foreign_node`, and a request with none of its entries is refused (403). Every refusal is counted by protocol
+ * and reason.
  * @see https://opentelemetry.io/docs/specs/otlp/#partial-success-1
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#ingest-logs
  */
 import { Counter, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { OtlpLogsExportResponse } from '../contract/logs.ts';
-import { PayloadTooLargeError, StoreError } from '../errors.ts';
+import { ForbiddenError, PayloadTooLargeError, StoreError } from '../errors.ts';
+import { foreignOnlyMessage, partitionByScope, type TenantScope } from '../model/tenant-scope.ts';
 import type { DecodedEntries } from './entry-builder.ts';
 import { DEFAULT_LOG_LIMITS, type LogLimits, type LogRequestRejectReason } from './limits.ts';
 import { decodeLokiPush } from './loki/decode.ts';
@@ -36,6 +39,8 @@ export interface LogPushRequest {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+  /** Only entries of this tenant scope's nodes or regions are stored; the others are rejected as `foreign_node`. */
+  readonly scope?: TenantScope;
 }
 
 /** What a push stored and rejected. */
@@ -116,7 +121,7 @@ export class LogReceiver {
    * @throws StoreError (503) when the store fails (nothing of the request is stored)
    */
   async receiveOtlp(req: LogPushRequest): Promise<OtlpLogsExportResponse> {
-    const r = await this.handle('otlp', () => {
+    const r = await this.handle('otlp', req.scope, () => {
       const encoding = this.encoding(req.contentType);
       const body = decodeContentEncoding(req.body, req.contentEncoding, this.limits.maxDecompressedBytes);
       return decodeOtlpLogs(body, encoding, this.limits, this.now());
@@ -129,7 +134,7 @@ export class LogReceiver {
    * @throws as {@link receiveOtlp}
    */
   async receiveLoki(req: LogPushRequest): Promise<LogPushResult> {
-    return this.handle('loki', () => {
+    return this.handle('loki', req.scope, () => {
       const encoding = this.encoding(req.contentType);
       const body =
         encoding === 'protobuf'
@@ -158,14 +163,18 @@ export class LogReceiver {
     return e;
   }
 
-  private async handle(protocol: LogProtocol, decode: () => DecodedEntries): Promise<LogPushResult> {
+  private async handle(protocol: LogProtocol, scope: TenantScope | undefined, decode: () => DecodedEntries): Promise<LogPushResult> {
     try {
       const decoded = decode();
       for (const [reason, n] of decoded.rejected) this.rejectedEntries.inc({ protocol, reason }, n);
-      if (decoded.records.length === 0 && decoded.rejectedCount > 0) {
+      // entries naming no node or region ('') are cluster-wide: outside every tenant scope
+      const { own, foreign } = partitionByScope(scope, decoded.records, (r) => ({ node: r.nodeId === '' ? null : r.nodeId, region: r.region === '' ? null : r.region }));
+      if (foreign > 0) this.rejectedEntries.inc({ protocol, reason: 'foreign_node' }, foreign);
+      if (own.length === 0 && foreign > 0 && scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(scope, foreign, 'valid entries'));
+      if (own.length === 0 && decoded.rejectedCount > 0) {
         throw new LogRequestError('no_valid_entries', `no valid entry in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
       }
-      const masked = decoded.records.map((r) => this.mask(r));
+      const masked = own.map((r) => this.mask(r));
       try {
         await this.sink.insertLogs(masked);
       } catch (e) {
@@ -173,7 +182,8 @@ export class LogReceiver {
       }
       this.accepted.inc({ protocol }, masked.length);
       this.onStored?.(masked);
-      return { accepted: masked.length, rejected: decoded.rejectedCount, messages: decoded.messages };
+      const messages = foreign > 0 ? [...decoded.messages, `${foreign} entries of nodes outside the tenant (foreign_node)`] : decoded.messages;
+      return { accepted: masked.length, rejected: decoded.rejectedCount + foreign, messages };
     } catch (e) {
       const reason: LogRequestRejectReason | undefined =
         e instanceof LogRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;

@@ -12,6 +12,7 @@ import { InvalidInputError, LimitExceededError } from '../errors.ts';
 import type { LogQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
 import { compilePipeline, isIndexedLabel, matcherTest, type PipelineResult } from './logql/pipeline.ts';
+import { allowsNode, ALL_NODES, type TenantScope } from '../model/tenant-scope.ts';
 import { labelValue, type LogRecord } from './record.ts';
 
 /** Bounds of the hub. */
@@ -50,15 +51,17 @@ function nsString(us: number): string {
 }
 
 /**
- * A log query as one function over records: the selector's matchers on indexed labels (the store applies those
- * in SQL for range queries; here nothing else does), then {@link compilePipeline}.
+ * A log query as one function over records: the tenant scope (entries of its nodes or regions; '' names none),
+ * the selector's matchers on indexed labels (the store applies both in SQL for range queries; here nothing else
+ * does), then {@link compilePipeline}.
  */
-function compileTail(q: LogQuery): (r: LogRecord) => PipelineResult | undefined {
+function compileTail(q: LogQuery, scope: TenantScope): (r: LogRecord) => PipelineResult | undefined {
   const indexed = q.selector.flatMap((m) =>
     isIndexedLabel(m.name) ? [{ name: m.name, test: matcherTest(m) }] : [],
   );
   const pipeline = compilePipeline(q);
-  return (r) => (indexed.every((m) => m.test(labelValue(r, m.name))) ? pipeline(r) : undefined);
+  const inScope = (r: LogRecord) => scope.kind === 'all' || allowsNode(scope, r.nodeId === '' ? null : r.nodeId, r.region === '' ? null : r.region);
+  return (r) => (inScope(r) && indexed.every((m) => m.test(labelValue(r, m.name))) ? pipeline(r) : undefined);
 }
 
 /** One client's view of the hub: its query, its buffer and its drop counts. */
@@ -82,10 +85,11 @@ export class LogTailSubscription {
     onEntries: () => void,
     detach: (s: LogTailSubscription) => void,
     onDropped: (n: number) => void = () => undefined,
+    scope: TenantScope = ALL_NODES,
   ) {
     this.query = query;
     this.onDropped = onDropped;
-    this.run = compileTail(query);
+    this.run = compileTail(query, scope);
     this.limits = limits;
     this.onEntries = onEntries;
     this.detach = detach;
@@ -198,17 +202,17 @@ export class LogTailHub {
   }
 
   /**
-   * Opens a subscription; `onEntries` is called (synchronously, inside {@link publish}) whenever entries were
-   * buffered or dropped for it.
+   * Opens a subscription that sees the entries of `scope` only (default every entry); `onEntries` is called
+   * (synchronously, inside {@link publish}) whenever entries were buffered or dropped for it.
    * @throws as {@link parse}; LimitExceededError when `maxClients` subscriptions are open
    */
-  subscribe(query: string, onEntries: () => void): LogTailSubscription {
+  subscribe(query: string, onEntries: () => void, scope: TenantScope = ALL_NODES): LogTailSubscription {
     const q = this.parse(query);
     if (this.subs.size >= this.limits.maxClients)
       throw new LimitExceededError(`log tail already has its maximum of ${this.limits.maxClients} clients`);
     const sub = new LogTailSubscription(q, this.limits, onEntries, (s) => {
       if (this.subs.delete(s)) this.droppedByClosed += s.droppedTotal;
-    }, this.onDropped);
+    }, this.onDropped, scope);
     this.subs.add(sub);
     return sub;
   }

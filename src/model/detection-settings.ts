@@ -4,11 +4,12 @@
  * takes its defaults from here; src/monitor/detection-config.ts turns settings into engine options.
  */
 
-import type { MetricKind } from './anomaly.ts';
+import type { Direction, MetricKind } from './anomaly.ts';
 
 /**
  * One operator rule for series outside the catalog (`detection.series`): series whose family name matches
- * `match` (and whose labels match `labels`) are analysed as `kind`, or left out (`ignore`). First match wins,
+ * `match` (and whose labels match `labels`) are analysed as `kind` with the bad `direction` (default the kind's), or
+ * left out (`ignore`). First match wins,
  * before the naming conventions (src/analysis/inference/series-kind.ts).
  */
 export interface SeriesKindRule {
@@ -17,6 +18,8 @@ export interface SeriesKindRule {
   /** Regular expressions over label values, anchored; a missing label is ''. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly kind: MetricKind | 'ignore';
+  /** The direction of change that harms on such series (default: the kind's). */
+  readonly direction?: Direction;
 }
 
 /**

@@ -82,3 +82,28 @@ export async function findInScope<T extends { readonly key: string }>(
   }
   return out;
 }
+
+/** Items of a push split by a scope: those of its nodes or regions, and how many were not. */
+export interface ScopedItems<T> {
+  readonly own: T[];
+  readonly foreign: number;
+}
+
+/**
+ * Splits pushed items (samples, spans, log entries) into the scope's own and a count of the others
+ * (`foreign_node` refusals): an item is own when {@link allowsNode} allows the node and region `where` reads
+ * from it. The `all` scope keeps everything.
+ */
+export function partitionByScope<T>(scope: TenantScope | undefined, items: readonly T[], where: (item: T) => { readonly node: string | null | undefined; readonly region: string | null | undefined }): ScopedItems<T> {
+  if (scope === undefined || scope.kind === 'all') return { own: [...items], foreign: 0 };
+  const own = items.filter((x) => {
+    const w = where(x);
+    return allowsNode(scope, w.node, w.region);
+  });
+  return { own, foreign: items.length - own.length };
+}
+
+/** Refusal message of a push with nothing of the scope's (a tenant scope with `foreign` items, none its own). */
+export function foreignOnlyMessage(scope: TenantScope & { kind: 'nodes' }, foreign: number, what: string): string {
+  return `none of the ${foreign} ${what} is of a node or region of tenant ${scope.tenant}`;
+}

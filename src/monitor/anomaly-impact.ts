@@ -9,9 +9,13 @@
  * against the thresholds of the metric's criticality ({@link SEVERITY_THRESHOLDS}). Monotone: a larger |deviation|
  * or a higher criticality never lowers the severity, and 0 sigma is always `low`. A state anomaly (a target that
  * answers no scrape) has no deviation; its severity is the criticality of `up` itself ({@link stateSeverity}).
+ * The direction of change that harms, which every detector of a series is built with, is decided here too
+ * ({@link badDirectionOfInput}).
  */
-import { criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
+import { badDirectionOf, criticalityOf, physicalRange, RATE_RANGE } from '../catalog/impact.ts';
 import type { Criticality, PhysicalRange } from '../catalog/types.ts';
+import type { Direction } from '../model/anomaly.ts';
+import { namingRange } from '../analysis/inference/series-kind.ts';
 import type { Severity } from '../model/dwcp.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
@@ -55,15 +59,30 @@ export function stateSeverity(criticality: Criticality): Severity {
 /** No physical bound known (a series outside the catalog without an inferred unit). */
 export const UNBOUNDED: PhysicalRange = Object.freeze({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY });
 
-/** The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise. */
-export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def'>): PhysicalRange {
+/**
+ * The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise; for a series
+ * outside the catalog the range of its name's unit suffix (`_ratio` [0, 1], `_percent` [0, 100], `_seconds` and
+ * `_bytes` ≥ 0), else unbounded.
+ */
+export function rangeOfInput(input: Pick<DetectionInput, 'transform' | 'def' | 'metric'>): PhysicalRange {
   if (input.transform === 'rate') return RATE_RANGE;
-  return input.def === undefined ? UNBOUNDED : physicalRange(input.def);
+  if (input.def !== undefined) return physicalRange(input.def);
+  return namingRange(input.metric) ?? UNBOUNDED;
 }
 
 /** The criticality of a detection input's metric (catalog entry, else its kind). */
 export function criticalityOfInput(input: Pick<DetectionInput, 'def' | 'kind'>): Criticality {
   return criticalityOf(input.def, input.kind);
+}
+
+/**
+ * The bad direction of a detection input's series: the catalog's for its metric and labels (per-metric and
+ * per-label `badDirection`, else its kind's), for a series outside the catalog the direction its inference gave
+ * (naming or a `detection.series` rule), else its kind's.
+ */
+export function badDirectionOfInput(input: Pick<DetectionInput, 'def' | 'kind' | 'labels' | 'direction'>): Direction {
+  if (input.def === undefined && input.direction !== undefined) return input.direction;
+  return badDirectionOf(input.def, input.kind, input.labels);
 }
 
 /** An expected value and band. */

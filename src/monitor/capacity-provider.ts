@@ -1,7 +1,8 @@
 /**
  * Capacity plans computed on request from the stored utilisation series: reads the `SampleStore` (findSeries of
- * `dwcp_v3_resource_utilization_percent{resource_type}`, bounded by `maxSeries`; points spread over the whole
- * window by `spread-read.ts`, at most `buckets × perBucket` per series) and runs the pure `planCapacity`
+ * `dwcp_v3_resource_utilization_percent{resource_type}`, bounded by `maxSeries`; 1-minute or 1-hour means for
+ * windows over `rawWindowMs` from a store with bucketed reads (`long-window-read.ts`), else points spread over
+ * the whole window by `spread-read.ts`; at most `buckets × perBucket` per series) and runs the pure `planCapacity`
  * (src/analysis/forecast/capacity.ts) once per series, with the history gate (`minHistoryMs`, `minPoints`) and
  * the physical maximum of the metric's unit from the catalog (100 % for a percent). Served by GET /api/capacity.
  */
@@ -14,6 +15,7 @@ import { formatDuration } from '../model/duration.ts';
 import { DEFAULT_CAPACITY_EVIDENCE } from '../model/insight-settings.ts';
 import type { SampleStore } from '../store/types.ts';
 import { nodeOf, regionOf } from './component-status.ts';
+import { DEFAULT_RAW_WINDOW_MS, longWindowRead } from './long-window-read.ts';
 import { readSpread } from './spread-read.ts';
 
 /** Capacity plans in the API's shape (src/contract/capacity.ts): each call reads the store over `[nowMs − windowMs, nowMs]`. */
@@ -34,6 +36,12 @@ export interface CapacityProviderOptions {
    * defaults to the catalog's physical maximum of the metric.
    */
   readonly plan?: CapacityOptions;
+  /**
+   * Longest window read as raw samples spread over the window, ms (default 1 h); longer windows are read as
+   * 1-minute (or 1-hour) means from a store that has bucketed reads (./long-window-read.ts), at most
+   * `buckets × perBucket` per series.
+   */
+  readonly rawWindowMs?: number;
   /** The store's retention, ms: a retention shorter than the history a plan needs is reported as a warning. */
   readonly retentionMs?: number;
 }
@@ -46,6 +54,7 @@ export function createCapacityProvider(store: SampleStore, options: CapacityProv
   const maxSeries = options.maxSeries ?? 200;
   const buckets = options.buckets ?? 168;
   const perBucket = options.perBucket ?? 100;
+  const rawWindowMs = options.rawWindowMs ?? DEFAULT_RAW_WINDOW_MS;
   const metric = getMetric('dwcp_v3_resource_utilization_percent');
   const planOptions: CapacityOptions = { maxPct: physicalRange(metric).max, ...options.plan };
   const requiredHistoryMs = planOptions.minHistoryMs ?? DEFAULT_CAPACITY_EVIDENCE.minHistoryMs;
@@ -69,7 +78,11 @@ export function createCapacityProvider(store: SampleStore, options: CapacityProv
         const refs = await store.findSeries(metric.name, { resource_type: resource }, maxSeries);
         if (refs.length >= maxSeries) warnings.push(`${metric.name}{resource_type="${resource}"}: read the first ${maxSeries} series only`);
         if (refs.length === 0) continue;
-        for (const s of await readSpread(store, refs, window, buckets, perBucket)) {
+        const long = longWindowRead(store, windowMs, rawWindowMs, buckets * perBucket);
+        const read = long
+          ? (await long.reader.readBuckets(refs, window.startMs, window.endMs, long.resolutionMs, 'mean', buckets * perBucket)).filter((p) => p.timestampsMs.length > 0)
+          : await readSpread(store, refs, window, buckets, perBucket);
+        for (const s of read) {
           const ts: number[] = [];
           const vs: number[] = [];
           for (let i = 0; i < s.values.length; i++) {

@@ -17,7 +17,7 @@ import type { DetectorFactory, DetectorSnapshot, Expectation, StreamingDetector 
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
-import { clampBand, rangeOfInput } from './anomaly-impact.ts';
+import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 import { isPersistentDetector, snapshotShapeError, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
@@ -342,10 +342,13 @@ export class DetectionEngine {
     }
   }
 
-  /** A fresh detector for the series of `input`, from its kind and labels (the factory's whole context). */
+  /**
+   * A fresh detector for the series of `input`, from its kind, labels and bad direction (the catalog's, or its
+   * inference's for a series outside the catalog: `badDirectionOfInput`) — the factory's whole context.
+   */
   private coldDetector(input: DetectionInput): StreamingDetector {
     const factory = input.inferred !== undefined ? (this.opts.inferredFactory ?? this.opts.factory) : this.opts.factory;
-    return factory({ kind: input.kind, labels: input.labels });
+    return factory({ kind: input.kind, labels: input.labels, direction: badDirectionOfInput(input) });
   }
 
   /**

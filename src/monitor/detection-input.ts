@@ -3,7 +3,7 @@
  * histogram per-interval mean), and the derivation steps shared by catalog series and series outside the catalog.
  */
 import type { MetricDef } from '../catalog/types.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 
 /** One detection input: a gauge value, a counter rate or a histogram per-interval mean. */
@@ -20,11 +20,17 @@ export interface DetectionInput {
   readonly def: MetricDef | undefined;
   /** Set for series outside the catalog: why they have their kind (inference rule or convention). */
   readonly inferred?: string;
+  /**
+   * Bad direction of a series outside the catalog, from its naming or a `detection.series` rule (catalog series
+   * take theirs from the catalog: src/monitor/anomaly-impact.ts `badDirectionOfInput`).
+   */
+  readonly direction?: Direction;
 }
 
 /**
  * The per-second rate input of a counter sample after the previous sample (`prevTs` ms, `prevValue`); a
- * decrease is a restart from 0, as in Prometheus' `rate`.
+ * decrease is a restart from 0, as in Prometheus' `rate`. `key` is the sample's series key (`seriesKey`), when the
+ * caller has it already.
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#rate
  */
 export function rateInput(
@@ -35,11 +41,13 @@ export function rateInput(
   kind: MetricKind,
   def: MetricDef | undefined,
   inferred: string | undefined,
+  key: string = seriesKey(s.name, s.labels),
+  direction?: Direction,
 ): DetectionInput {
   const dt = (s.timestampMs - prevTs) / 1000;
   const inc = s.value >= prevValue ? s.value - prevValue : s.value;
   return {
-    key: `rate(${seriesKey(s.name, s.labels)})`,
+    key: `rate(${key})`,
     metric,
     labels: s.labels,
     value: inc / dt,
@@ -48,5 +56,6 @@ export function rateInput(
     transform: 'rate',
     def,
     ...(inferred !== undefined ? { inferred } : {}),
+    ...(direction !== undefined ? { direction } : {}),
   };
 }

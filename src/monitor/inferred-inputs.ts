@@ -55,6 +55,10 @@ export class InferredSeries {
   private readonly rules: readonly CompiledRule[];
   /** Inference per `name|type` for names no label-conditioned rule applies to (at most {@link MAX_INFERENCE_CACHE}). */
   private readonly cache = new Map<string, SeriesInference | null>();
+  /** The last sample name classified without regard to labels, the types it was classified with, and the answer. */
+  private lastName: string | undefined;
+  private lastTypes: ReadonlyMap<string, string> | undefined;
+  private last: InferredSample | null = null;
 
   /**
    * @param rules the operator's `detection.series` rules, first match first.
@@ -69,21 +73,29 @@ export class InferredSeries {
     return this.cache.size;
   }
 
-  /** How `s` is analysed, or null when it is not; `types` are the batch's family types when known. */
+  /**
+   * How `s` is analysed, or null when it is not; `types` are the batch's family types when known. Samples come in
+   * runs of one name: the answer for the last name (and the same `types`) is reused when it does not depend on labels.
+   */
   classify(s: Sample, types: ReadonlyMap<string, string> | undefined): InferredSample | null {
+    if (s.name === this.lastName && types === this.lastTypes) return this.last;
     const type = familyType(s.name, types);
     const { family, part } = familyOf(s.name, type);
-    const inference = this.infer(s, family, type);
-    return inference === null ? null : { inference, family, part };
+    const labelDependent = family === 'node_cpu_seconds_total' || this.rules.some((r) => r.labels.length > 0 && r.name.test(family));
+    const inference = labelDependent ? inferSeries(s.name, type, s.labels, this.rules) : this.byName(s.name, type);
+    const got = inference === null ? null : { inference, family, part };
+    this.lastName = labelDependent ? undefined : s.name;
+    this.lastTypes = types;
+    this.last = got;
+    return got;
   }
 
-  private infer(s: Sample, family: string, type: FamilyType | undefined): SeriesInference | null {
-    const labelDependent = family === 'node_cpu_seconds_total' || this.rules.some((r) => r.labels.length > 0 && r.name.test(family));
-    if (labelDependent) return inferSeries(s.name, type, s.labels, this.rules);
-    const ck = `${s.name}|${type ?? ''}`;
+  /** The inference of a name no label-conditioned rule applies to (cached per name and type). */
+  private byName(name: string, type: FamilyType | undefined): SeriesInference | null {
+    const ck = `${name}|${type ?? ''}`;
     let got = this.cache.get(ck);
     if (got === undefined) {
-      got = inferSeries(s.name, type, s.labels, this.rules);
+      got = inferSeries(name, type, {}, this.rules);
       if (this.cache.size >= MAX_INFERENCE_CACHE) this.cache.clear();
       this.cache.set(ck, got);
     }

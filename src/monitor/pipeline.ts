@@ -182,7 +182,7 @@ export class MonitorPipeline {
     if (p.store !== null && admit.admitted.length > 0) {
       let res: AppendResult;
       try {
-        res = await p.store.append(admit.admitted);
+        res = await p.store.append(admit.admitted, admit.keys);
       } catch (e) {
         admit.revert(); // nothing was stored: a retry of the same samples must be admitted again
         throw e;

@@ -4,12 +4,15 @@
  * (src/ingest/remote-write/decode.ts) and runs the valid samples through the monitor's pipeline as the source
  * `remote_write` (its own share of the series budget; order, duplicates and the time window checked as for
  * scrapes). Per-series and per-sample refusals are counted by reason and the rest of the request is kept; a body
- * that does not decode is refused as a whole (400) and counted.
+ * that does not decode is refused as a whole (400) and counted. With a tenant scope (a tenant's ingest token)
+ * only series of its nodes or regions are ingested: the others are refused as `foreign_node` (counted; remote
+ * write has no response body), and a request with none of its series is refused (403).
  * @see https://prometheus.io/docs/concepts/remote_write_spec/
  */
 import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../catalog/registry.ts';
-import { PayloadTooLargeError } from '../errors.ts';
+import { ForbiddenError, PayloadTooLargeError } from '../errors.ts';
+import { foreignOnlyMessage, NODE_LABEL, partitionByScope, REGION_LABEL, type TenantScope } from '../model/tenant-scope.ts';
 import {
   decodeRemoteWrite,
   RemoteWriteRequestError,
@@ -28,19 +31,21 @@ export interface RemoteWriteInput {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+  /** Only series of this tenant scope's nodes or regions (`node_id`/`region` labels) are ingested; the others are rejected as `foreign_node`. */
+  readonly scope?: TenantScope;
 }
 
 /** What one request did: samples decoded, stored, and refused by reason (decoding, admission and store). */
 export interface RemoteWriteResult {
   readonly samples: number;
   readonly stored: number;
-  readonly rejected: Readonly<Partial<Record<RemoteWriteSampleReject | RejectReason, number>>>;
+  readonly rejected: Readonly<Partial<Record<RemoteWriteSampleReject | RejectReason | 'foreign_node', number>>>;
 }
 
 /** The receiver's counters (created from the monitor's catalog metrics). */
 export interface RemoteWriteMetrics {
   received(n: number): void;
-  sampleRejected(reason: RemoteWriteSampleReject, n: number): void;
+  sampleRejected(reason: RemoteWriteSampleReject | 'foreign_node', n: number): void;
   requestRejected(reason: RemoteWriteRequestReject): void;
 }
 
@@ -103,8 +108,11 @@ export class RemoteWriteReceiver {
       const decoded = decodeRemoteWrite(req.body, this.o.limits);
       m?.received(decoded.samples.length + Object.values(decoded.rejected).reduce((a, b) => a + b, 0));
       for (const [r, n] of Object.entries(decoded.rejected) as [RemoteWriteSampleReject, number][]) m?.sampleRejected(r, n);
-      const step = await this.o.pipeline.ingestPushed(REMOTE_WRITE_SOURCE, decoded.samples);
-      return { samples: decoded.samples.length, stored: step.stored, rejected: { ...decoded.rejected, ...step.rejected } };
+      const { own, foreign } = partitionByScope(req.scope, decoded.samples, (x) => ({ node: x.labels[NODE_LABEL], region: x.labels[REGION_LABEL] }));
+      if (foreign > 0) m?.sampleRejected('foreign_node', foreign);
+      if (own.length === 0 && foreign > 0 && req.scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'samples'));
+      const step = await this.o.pipeline.ingestPushed(REMOTE_WRITE_SOURCE, own);
+      return { samples: decoded.samples.length, stored: step.stored, rejected: { ...decoded.rejected, ...step.rejected, ...(foreign > 0 ? { foreign_node: foreign } : {}) } };
     } catch (e) {
       if (e instanceof RemoteWriteRequestError) m?.requestRejected(e.reason);
       else if (e instanceof PayloadTooLargeError) m?.requestRejected('too_large');

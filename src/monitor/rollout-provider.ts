@@ -1,10 +1,11 @@
 /**
  * Rollout decision, SLO budgets and regional health computed on request from the stored series: reads the
- * `SampleStore` (findSeries + readPoints, bounded by `maxSeries` and `maxPointsPerSeries` per metric), builds the
+ * `SampleStore` (findSeries + readPoints, or bucketed reads for windows over `rawWindowMs`; bounded by
+ * `maxSeries` and `maxPointsPerSeries` per metric), builds the
  * inputs with `rollout-inputs.ts` and runs the pure engines (the rollout status of `rollout-status.ts`: the
  * sequential test of the current stage since its start, at most `maxEvidenceMs` back, and the descriptive
  * comparison over the window; the SLOs through `slo-provider.ts`; regions through `region-provider.ts`).
- * Served by GET /api/rollout, /api/slo and
+ * Served by GET /api/rollout, /api/slo (per tenant: the SLIs over the tenant's nodes' series) and
  * /api/regions/health. The rollout `stages` and the region `trend`s come from the optional in-memory trackers
  * (`rolloutStages`, `regionTrends`), which the periodic `exportInsights` feeds; without them `stages` is empty
  * and every trend `unknown`.
@@ -15,6 +16,7 @@ import type { AnalysisWindow } from '../contract/common.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { SloOverview } from '../contract/slo.ts';
 import type { Labels } from '../model/sample.ts';
+import { findInScope, type TenantScope } from '../model/tenant-scope.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import type { HistogramSeries } from './rollout-inputs.ts';
 import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
@@ -23,6 +25,7 @@ import { computeRolloutStatus, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOpti
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
+import { bucketSummaryOf, DEFAULT_RAW_WINDOW_MS, longWindowRead } from './long-window-read.ts';
 
 export type { RolloutResult } from './rollout-status.ts';
 
@@ -32,7 +35,8 @@ export type { RolloutResult } from './rollout-status.ts';
  */
 export interface InsightsProvider {
   rollout(windowMs: number, nowMs: number): Promise<RolloutResult>;
-  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  /** With a tenant `scope`, every SLI reads only the series of its nodes or regions (src/model/tenant-scope.ts). */
+  slo(windowMs: number, nowMs: number, scope?: TenantScope): Promise<SloOverview>;
   regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
 }
 
@@ -40,8 +44,13 @@ export interface InsightsProvider {
 export interface InsightsOptions {
   /** Series read per metric (more → warning). Default 200. */
   readonly maxSeries?: number;
-  /** Latest points read per series. Default 4000. */
+  /** Latest points (or buckets) read per series. Default 4000. */
   readonly maxPointsPerSeries?: number;
+  /**
+   * Longest window read as raw samples, ms (default 1 h); longer windows are read as 1-minute or 1-hour buckets
+   * from a store that has bucketed reads (./long-window-read.ts), and SLO steps are then whole buckets.
+   */
+  readonly rawWindowMs?: number;
   /** SLO evaluation step. Default 10 s. */
   readonly sloStepMs?: number;
   /** SLOs evaluated. Default SLO_TEMPLATES. */
@@ -74,20 +83,26 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   const maxEvidenceMs = options.maxEvidenceMs ?? DEFAULT_MAX_EVIDENCE_MS;
   const evidence = options.rolloutEvidence ?? {};
 
-  const reader = (w: AnalysisWindow, warnings: string[]) => {
-    const read = async (name: string, match: Labels = {}, limit = maxSeries): Promise<SeriesPoints[]> => {
-      const refs = await store.findSeries(name, match, limit);
+  const rawWindowMs = options.rawWindowMs ?? DEFAULT_RAW_WINDOW_MS;
+
+  // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
+  const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope) => {
+    const long = longWindowRead(store, w.endMs - w.startMs, rawWindowMs, maxPoints);
+    const read = async (name: string, match: Labels = {}, limit = maxSeries, summary = bucketSummaryOf(name)): Promise<SeriesPoints[]> => {
+      const refs = scope === undefined ? await store.findSeries(name, match, limit) : await findInScope(scope, match, limit, (mm, l) => store.findSeries(name, mm, l));
       if (refs.length >= limit) warnings.push(`${name}: read the first ${limit} series only`);
       if (refs.length === 0) return [];
-      const points = await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
-      if (points.some((p) => p.timestampsMs.length >= maxPoints)) warnings.push(`${name}: read the latest ${maxPoints} points per series only`);
+      const points = long
+        ? await long.reader.readBuckets(refs, w.startMs, w.endMs, long.resolutionMs, summary, maxPoints)
+        : await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
+      if (points.some((p) => p.timestampsMs.length >= maxPoints)) warnings.push(`${name}: read the latest ${maxPoints} ${long ? 'buckets' : 'points'} per series only`);
       return points;
     };
     const histogram = async (name: string, match: Labels = {}): Promise<HistogramSeries> => {
       const [sum, count] = await Promise.all([read(`${name}_sum`, match), read(`${name}_count`, match)]);
       return { sum, count };
     };
-    return { read, histogram };
+    return { read, histogram, resolutionMs: long?.resolutionMs ?? 0 };
   };
 
   return {
@@ -96,7 +111,8 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const warnings: string[] = [];
       // The stage start bounds the evidence read: progress over the longest evidence period first.
       const evidenceFrom = nowMs - maxEvidenceMs;
-      const progress = await reader({ startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs }, warnings).read(m('dwcp_v3_rollout_progress_percent'));
+      // Progress and feature flags are states: a bucket carries the state at its end, never a mean of two.
+      const progress = await reader({ startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs }, warnings).read(m('dwcp_v3_rollout_progress_percent'), {}, maxSeries, 'last');
       const stageStartMs = stageStart(progress, maxPoints)?.startMs ?? evidenceFrom;
       const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom));
       const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
@@ -109,7 +125,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
           histogram(m('dwcp_hde_compression_ratio')),
           read(m('dwcp_v3_compression_ratio')),
           read(m('dwcp_v3_sla_compliance')),
-          read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }),
+          read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }, maxSeries, 'last'),
           read(m('dwcp_v3_resource_utilization_percent')),
           read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
           read(m('dwcp_hde_bytes_original_total')),
@@ -122,12 +138,14 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       return computeRolloutStatus(rs, window, readStartMs, { ...evidence, maxPoints }, options.rolloutStages?.stages() ?? [], [...new Set(warnings)]);
     },
 
-    async slo(windowMs, nowMs) {
+    async slo(windowMs, nowMs, scope) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
-      const { read } = reader(window, warnings);
-      const out = await evaluateSlos(slos, read, maxSeries, stepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
-      return { stepMs, window, slos: out, warnings };
+      const { read, resolutionMs } = reader(window, warnings, scope);
+      // Steps are whole buckets when the window is read as buckets.
+      const sloStepMs = resolutionMs === 0 ? stepMs : Math.ceil(stepMs / resolutionMs) * resolutionMs;
+      const out = await evaluateSlos(slos, read, maxSeries, sloStepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
+      return { stepMs: sloStepMs, window, slos: out, warnings };
     },
 
     async regions(windowMs, nowMs) {

@@ -9,9 +9,10 @@
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { SeriesKindRule } from '../model/detection-settings.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
+import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
@@ -37,6 +38,8 @@ interface HistogramParts {
   readonly kind: MetricKind;
   readonly def: MetricDef | undefined;
   readonly inferred: string | undefined;
+  /** Bad direction of an inferred histogram (catalog ones take the catalog's). */
+  readonly direction: Direction | undefined;
   readonly labels: Labels;
   sumDelta?: number;
   countDelta?: number;
@@ -49,10 +52,12 @@ interface HistogramParts {
  * node_exporter exposes, so they are judged the same way — and the log-derived metrics (group `logs`): the
  * DWCP per-kind tuning was chosen on scraped DWCP series; on an error-log rate its `error_rate` setting (EWMA
  * at 17 σ) flags only the first sample of a step (the band widens at once), so confirmation never comes, while
- * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it.
+ * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it;
+ * and the trace-derived per-operation series (group `traces`), for which no corpus tuned a setting either. Log-
+ * and trace-derived series keep the kind, range and bad direction of their catalog entry.
  */
 function leftToInference(def: MetricDef): boolean {
-  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs';
+  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces';
 }
 
 /**
@@ -63,10 +68,14 @@ function leftToInference(def: MetricDef): boolean {
 export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 
 interface SeriesState {
+  /** The series key (`seriesKey` of name and labels), the key of the tracker's map. */
+  readonly key: string;
   lastTs: number;
   lastValue: number;
   /** The source whose budget share holds the series. */
   readonly source: string;
+  /** The admission that last changed the series (to record its state before that admission once). */
+  stamp: number;
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -95,6 +104,8 @@ export const DEFAULT_SOURCE = 'default';
 /** Result of admitting one scrape batch. */
 export interface AdmitResult {
   readonly admitted: Sample[];
+  /** The series key (`seriesKey`, src/model/sample.ts) of every admitted sample, in the same order. */
+  readonly keys: string[];
   readonly rejected: Partial<Record<RejectReason, number>>;
   readonly inputs: DetectionInput[];
   /**
@@ -107,14 +118,15 @@ export interface AdmitResult {
   readonly revert: () => void;
 }
 
-/** What {@link SeriesTracker.admit} changed of one series, to undo it. */
-interface SeriesChange {
-  readonly key: string;
-  readonly state: SeriesState;
-  /** undefined when the admission created the series. */
-  readonly before: { readonly lastTs: number; readonly lastValue: number } | undefined;
-  /** The last timestamp the admission left (set when it ends). */
-  afterTs: number;
+/** What {@link SeriesTracker.admit} changed, to undo it: per changed series, its state before and after. */
+interface SeriesChanges {
+  readonly states: SeriesState[];
+  /** 1 where the admission created the series. */
+  readonly created: number[];
+  readonly beforeTs: number[];
+  readonly beforeValue: number[];
+  /** The last timestamp the admission left (filled when it ends). */
+  readonly afterTs: number[];
 }
 
 function labelsWithout(labels: Labels, drop: string): Labels {
@@ -139,6 +151,8 @@ export class SeriesTracker {
   readonly budget: SeriesBudget;
   private readonly maxAgeMs: number;
   private readonly maxAheadMs: number;
+  /** Admissions so far (the stamp of the running one). */
+  private admissions = 0;
 
   /**
    * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
@@ -188,11 +202,17 @@ export class SeriesTracker {
     const newest = ctx.nowMs === undefined ? Number.POSITIVE_INFINITY : ctx.nowMs + this.maxAheadMs;
     const types = ctx.types;
     const admitted: Sample[] = [];
+    const keys: string[] = [];
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
     const ratios = new BatchRatios();
-    const changes = new Map<string, SeriesChange>();
+    const changes: SeriesChanges = { states: [], created: [], beforeTs: [], beforeValue: [], afterTs: [] };
+    const stamp = ++this.admissions;
+    const keyOf = new SeriesKeyBuilder();
+    // Names come in runs: the catalog entry of the last name is reused.
+    let lastName: string | undefined;
+    let lastDef: MetricDef | undefined;
 
     for (const s of batch) {
       if (s.timestampMs < oldest || s.timestampMs > newest) {
@@ -200,40 +220,53 @@ export class SeriesTracker {
         rejected[r] = (rejected[r] ?? 0) + 1;
         continue;
       }
-      const key = seriesKey(s.name, s.labels);
+      const key = keyOf.key(s.name, s.labels);
       let st = this.series.get(key);
-      if (st) {
-        if (s.timestampMs <= st.lastTs) {
-          const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
-          rejected[r] = (rejected[r] ?? 0) + 1;
-          continue;
-        }
-      } else {
+      if (st && s.timestampMs <= st.lastTs) {
+        const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
+        rejected[r] = (rejected[r] ?? 0) + 1;
+        continue;
+      }
+      if (!st) {
         if (!this.budget.tryTake(source)) {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source };
+        st = { key, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
         this.series.set(key, st);
-        changes.set(key, { key, state: st, before: undefined, afterTs: Number.NaN });
+        changes.states.push(st);
+        changes.created.push(1);
+        changes.beforeTs.push(st.lastTs);
+        changes.beforeValue.push(st.lastValue);
+      } else if (st.stamp !== stamp) {
+        st.stamp = stamp;
+        changes.states.push(st);
+        changes.created.push(0);
+        changes.beforeTs.push(st.lastTs);
+        changes.beforeValue.push(st.lastValue);
       }
-      if (!changes.has(key)) changes.set(key, { key, state: st, before: { lastTs: st.lastTs, lastValue: st.lastValue }, afterTs: Number.NaN });
       admitted.push(s);
+      keys.push(key);
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
       st.lastTs = s.timestampMs;
       st.lastValue = s.value;
       if (!Number.isFinite(s.value)) continue;
 
-      const def = metricForSampleName(s.name);
+      if (s.name !== lastName) {
+        lastName = s.name;
+        lastDef = metricForSampleName(s.name);
+      }
+      const def = lastDef;
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
-        this.deriveInferred(this.inferred, s, prevTs, prevValue, types, inputs, histo);
+        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, key, prevTs, prevValue, inputs, histo);
+        else this.deriveInferred(this.inferred, s, key, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
         if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
-        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined));
+        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
         continue;
       }
       const isCounter = def.type === 'counter';
@@ -246,7 +279,7 @@ export class SeriesTracker {
       }
       if (isCounter) {
         if (!Number.isFinite(prevValue)) continue;
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined));
+        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined, key));
         continue;
       }
       inputs.push({
@@ -289,29 +322,31 @@ export class SeriesTracker {
         transform: 'mean',
         def: h.def,
         ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
+        ...(h.direction !== undefined ? { direction: h.direction } : {}),
       });
     }
-    for (const c of changes.values()) c.afterTs = c.state.lastTs;
+    for (const st of changes.states) changes.afterTs.push(st.lastTs);
     let reverted = false;
     const revert = (): void => {
       if (reverted) return;
       reverted = true;
       this.undo(changes, pendingBefore);
     };
-    return { admitted, rejected, inputs, revert };
+    return { admitted, keys, rejected, inputs, revert };
   }
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
-  private undo(changes: ReadonlyMap<string, SeriesChange>, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
-    for (const c of changes.values()) {
+  private undo(changes: SeriesChanges, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
+    for (let j = 0; j < changes.states.length; j++) {
+      const st = changes.states[j]!;
       // forgotten since, recreated or moved on by a later admission: left as it is
-      if (this.series.get(c.key) !== c.state || c.state.lastTs !== c.afterTs) continue;
-      if (c.before === undefined) {
-        this.series.delete(c.key);
-        this.budget.release(c.state.source);
+      if (this.series.get(st.key) !== st || st.lastTs !== changes.afterTs[j]) continue;
+      if (changes.created[j] === 1) {
+        this.series.delete(st.key);
+        this.budget.release(st.source);
       } else {
-        c.state.lastTs = c.before.lastTs;
-        c.state.lastValue = c.before.lastValue;
+        st.lastTs = changes.beforeTs[j]!;
+        st.lastValue = changes.beforeValue[j]!;
       }
     }
     for (const [hk, acc] of pendingBefore) {
@@ -330,20 +365,38 @@ export class SeriesTracker {
     s: Sample,
     isSum: boolean,
     prevValue: number,
+    direction?: Direction,
   ): void {
     const inc = s.value >= prevValue ? s.value - prevValue : s.value;
     const base = labelsWithout(s.labels, 'le');
     const hk = seriesKey(metric, base);
-    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, labels: base, ts: s.timestampMs };
+    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: base, ts: s.timestampMs };
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
+  }
+
+  /**
+   * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
+   * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
+   */
+  private deriveCatalogKind(def: MetricDef, s: Sample, key: string, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+    const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
+    if (def.type === 'histogram') {
+      const isSum = s.name.endsWith('_sum');
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, isSum, prevValue);
+    } else if (def.type === 'counter') {
+      if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
+    } else {
+      inputs.push({ key, metric: def.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: def.anomalyKind, transform: 'value', def, inferred: reason });
+    }
   }
 
   /** Derives the detection input (or histogram part) of a sample outside the catalog, as its inference says. */
   private deriveInferred(
     inferred: InferredSeries,
     s: Sample,
+    key: string,
     prevTs: number,
     prevValue: number,
     types: ReadonlyMap<string, string> | undefined,
@@ -352,10 +405,10 @@ export class SeriesTracker {
   ): void {
     const c = inferred.classify(s, types);
     if (c === null) return;
-    const { kind, transform, reason } = c.inference;
+    const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
-    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue);
-    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason));
-    else inputs.push({ key: seriesKey(s.name, s.labels), metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason });
+    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue, direction);
+    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
+    else inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
   }
 }

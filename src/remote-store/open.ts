@@ -8,7 +8,7 @@
 import type { Labels, Sample } from '../model/sample.ts';
 import type { OpenedStore } from '../store/sqlite.ts';
 import { AnomalyStateForwarder } from '../store/state-forwarding.ts';
-import type { SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
+import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AppendResult, SeriesPoints, SeriesRef } from '../store/types.ts';
 import { PromApiClient } from './prom-api.ts';
 import { RemoteSampleStore } from './sample-store.ts';
@@ -47,7 +47,7 @@ export interface RemoteStoreOptions {
 }
 
 /** Samples in the remote database, the rest in the state store; one object for the composition root. */
-export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedStore, SteppedSampleReader {
+export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedStore, SteppedSampleReader, BucketedSampleReader {
   readonly samples: RemoteSampleStore;
   private readonly state: OpenedStore;
 
@@ -75,6 +75,9 @@ export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedSt
   }
   readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead> {
     return this.samples.readForStep(series, startMs, endMs, stepMs, maxPointsPerSeries);
+  }
+  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    return this.samples.readBuckets(series, startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
   }
   applyRetention(nowMs: number): Promise<number> {
     return this.samples.applyRetention(nowMs);

@@ -3,8 +3,8 @@
  * API — VictoriaMetrics single-node, or a VictoriaMetrics cluster (vminsert for writes, vmselect for reads).
  * Writes go through the bounded remote-write queue (./write-queue.ts): `append` checks the batch as every store
  * does and queues it; "stored" means queued for delivery, and what the database later refuses is counted by the
- * queue's metrics. Reads: raw samples by instant queries of range selectors, stepped reads by `query_range` of
- * `last_over_time`, series and metric names by the series and label-values APIs. Retention is the database's own
+ * queue's metrics. Reads: raw samples by instant queries of range selectors, stepped and bucketed reads by
+ * `query_range` of `last_over_time` (or `avg_over_time` for bucket means), series and metric names by the series and label-values APIs. Retention is the database's own
  * (`-retentionPeriod`); the store looks back `lookbackMs` for series and names.
  *
  * Differences from the SQL stores, by the database's design: NaN is never stored (VictoriaMetrics drops NaN
@@ -20,7 +20,8 @@
 import { InvalidInputError, StoreError } from '../errors.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import { LruCache } from '../store/lru-cache.ts';
-import type { ReadResolutionMs, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
+import { checkBucketRead } from '../store/bucket-read.ts';
+import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, ReadResolutionMs, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
 import { labelMatchers, promString, selector, type MatrixSeries, type PromApiClient } from './prom-api.ts';
 import type { RemoteWriteQueue } from './write-queue.ts';
@@ -72,7 +73,7 @@ function commonLabels(refs: readonly SeriesRef[]): Labels {
 }
 
 /** A sample store on remote write + the Prometheus query API. */
-export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
+export class RemoteSampleStore implements SampleStore, SteppedSampleReader, BucketedSampleReader {
   private readonly o: RemoteSampleStoreOptions;
   private readonly ids: LruCache<string, number>;
   private nextId = 1;
@@ -175,10 +176,18 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
     if (!(stepMs > 0) || !Number.isFinite(stepMs)) throw new InvalidInputError(`step must be positive, got ${stepMs}`);
     const res: ReadResolutionMs = stepMs >= 3_600_000 ? 3_600_000 : stepMs >= 60_000 ? 60_000 : 0;
     if (res === 0) return { resolutionMs: 0, points: await this.readPoints(series, startMs, endMs, maxPointsPerSeries) };
-    const first = Math.floor(startMs / res) * res + res;
-    const last = Math.floor(endMs / res) * res + res;
-    const points = await this.readGroups(series, maxPointsPerSeries, (sel) => this.o.api.queryRange(`last_over_time(${sel}[${res}ms] offset 1ms)`, first, last, res), -1);
-    return { resolutionMs: res, points };
+    return { resolutionMs: res, points: await this.readBucketQuery(series, startMs, endMs, res, 'last_over_time', maxPointsPerSeries) };
+  }
+
+  /**
+   * Bucketed reads (`BucketedSampleReader`): `last_over_time` (last) or `avg_over_time` (mean) of each bucket,
+   * evaluated by `query_range` at the bucket ends as {@link readForStep} does; one query per metric name.
+   * @throws InvalidInputError on bad arguments. @throws StoreError on query failure or after close.
+   */
+  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    this.open();
+    checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
+    return this.readBucketQuery(series, startMs, endMs, resolutionMs, summary === 'last' ? 'last_over_time' : 'avg_over_time', maxPointsPerSeries);
   }
 
   /** Retention is the database's own (`-retentionPeriod`): nothing is deleted here. @throws InvalidInputError when `nowMs` is not finite. */
@@ -225,6 +234,13 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader {
       this.ids.set(key, id);
     }
     return { id, key, name, labels: { ...labels } };
+  }
+
+  /** `fn(sel[res] offset 1ms)` at the ends of the buckets of [startMs, endMs]: one point per bucket at its last millisecond. */
+  private readBucketQuery(series: readonly SeriesRef[], startMs: number, endMs: number, res: BucketResolutionMs, fn: 'last_over_time' | 'avg_over_time', max: number): Promise<SeriesPoints[]> {
+    const first = Math.floor(startMs / res) * res + res;
+    const last = Math.floor(endMs / res) * res + res;
+    return this.readGroups(series, max, (sel) => this.o.api.queryRange(`${fn}(${sel}[${res}ms] offset 1ms)`, first, last, res), -1);
   }
 
   /**

@@ -3,10 +3,12 @@
  * as a narrow interface over the API contract's types.
  */
 import type { AcknowledgeInput, DeliveryHealth, Incident, RulesOverview, Silence } from '../contract/alerting.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 
 /** Alerting as the API sees it. Errors: NotFoundError (unknown ids), InvalidInputError (bad bodies), FileValidationError (rule files). */
 export interface AlertingApi {
-  listIncidents(limit: number, status?: Incident['status']): Promise<Incident[]>;
+  /** Newest first, at most `limit`; `scope` keeps a tenant's nodes' or regions' incidents before the limit. */
+  listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]>;
   getIncident(id: string): Promise<Incident>;
   acknowledge(id: string, input: AcknowledgeInput): Promise<Incident>;
   unacknowledge(id: string): Promise<Incident>;

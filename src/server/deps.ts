@@ -22,7 +22,7 @@ import type { AggregateOptions, AggregateResult } from '../store/query.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
-import type { TenantNodeMapping } from '../model/tenant-scope.ts';
+import type { TenantNodeMapping, TenantScope } from '../model/tenant-scope.ts';
 import type { AuthApi } from './auth-deps.ts';
 import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
@@ -158,7 +158,7 @@ export interface RemoteWriteSink {
    * @throws InvalidInputError (400) for a wrong content type or encoding or a body that does not decode;
    *   PayloadTooLargeError (413); StoreError (503, nothing stored)
    */
-  receive(req: { readonly body: Buffer; readonly contentType: string | undefined; readonly contentEncoding: string | undefined }): Promise<unknown>;
+  receive(req: { readonly body: Buffer; readonly contentType: string | undefined; readonly contentEncoding: string | undefined; readonly scope?: TenantScope }): Promise<unknown>;
   /** Counts a request refused by the HTTP layer (body over the limit). */
   countRejectedRequest(reason: 'too_large'): void;
 }
@@ -168,6 +168,11 @@ export interface OtlpExportInput {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+  /**
+   * The caller's tenant scope: only items (spans, entries) of its nodes or regions are stored, the others are
+   * rejected as `foreign_node`; ForbiddenError (403) when none is the tenant's.
+   */
+  readonly scope?: TenantScope;
 }
 
 /** Stored exemplars: the Prometheus exemplar query over the series selectors of a PromQL expression. */
@@ -195,14 +200,17 @@ export interface TraceSource {
   encodeStatus(status: OtlpStatus): Uint8Array;
   /** Counts a request refused by the HTTP layer (body over the limit, unsupported content type). */
   countRejectedRequest(reason: 'too_large' | 'unsupported_media_type'): void;
-  /** Traces matching a search (most recent first, at most `limit`). */
-  search(q: TraceSearchRequest): Promise<TracesResponse>;
+  /**
+   * Traces matching a search (most recent first, at most `limit`); with `scope`, traces with a matching span on
+   * the scope's nodes or regions (the store filters before the limit; the spans of other nodes are still returned).
+   */
+  search(q: TraceSearchRequest & { readonly scope?: TenantScope }): Promise<TracesResponse>;
   /** One trace with its spans stitched; undefined when no span of it is stored. */
   trace(traceId: string): Promise<TracesResponse | undefined>;
-  /** Services that sent spans within the retention, sorted. */
-  services(): Promise<NamesResponse>;
-  /** Operation (span) names of a service within the retention, sorted (empty for an unknown service). */
-  operations(service: string): Promise<NamesResponse>;
+  /** Services that sent spans within the retention (on the nodes of `scope`, when given), sorted. */
+  services(scope?: TenantScope): Promise<NamesResponse>;
+  /** Operation (span) names of a service within the retention (of spans of `scope`, when given), sorted (empty for an unknown service). */
+  operations(service: string, scope?: TenantScope): Promise<NamesResponse>;
 }
 
 /** The log system: OTLP and Loki ingest, LogQL and entry queries. */
@@ -225,10 +233,10 @@ export interface LogSource {
   queryRange(q: LogRangeQuery): Promise<LokiQueryResponse>;
   /** A LogQL query at one instant (vector or streams). @throws InvalidInputError (400) as `queryRange` */
   queryInstant(q: LogInstantQuery): Promise<LokiInstantQueryResponse>;
-  /** Indexed label names with values in the range. */
-  labels(startUs: number, endUs: number): Promise<LokiLabelsResponse>;
-  /** Values of one label in the range. */
-  labelValues(name: string, startUs: number, endUs: number): Promise<LokiLabelsResponse>;
+  /** Indexed label names with values in the range (of entries in `scope`, when given). */
+  labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
+  /** Values of one label in the range (of entries in `scope`, when given). */
+  labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
   /** Entries matching a search, newest first. */
   search(q: LogSearchRequest): Promise<LogsResponse>;
   /** Live tail of entries as they are stored (WS /loki/api/v1/tail). */
@@ -243,10 +251,11 @@ export interface LogTailSource {
   /** Checks a LogQL log query. @throws InvalidInputError (400) when it does not parse or is a metric query */
   parse(query: string): unknown;
   /**
-   * Subscribes; `onEntries` is called whenever entries were buffered or dropped for the subscription.
+   * Subscribes; `onEntries` is called whenever entries were buffered or dropped for the subscription, which sees
+   * only entries of `scope` (default every entry).
    * @throws as `parse`; LimitExceededError (429) at the client limit
    */
-  subscribe(query: string, onEntries: () => void): LogTailSubscriptionHandle;
+  subscribe(query: string, onEntries: () => void, scope?: TenantScope): LogTailSubscriptionHandle;
 }
 
 /** One live-tail client's buffer. */
@@ -267,6 +276,8 @@ export interface LogRangeQuery {
   readonly limit: number;
   readonly stepMs: number;
   readonly direction: 'forward' | 'backward';
+  /** Only entries of this tenant scope (the store filters). */
+  readonly scope?: TenantScope;
 }
 
 /** A LogQL instant query (GET /loki/api/v1/query): time Unix µs. */
@@ -275,6 +286,8 @@ export interface LogInstantQuery {
   readonly timeUs: number;
   readonly limit: number;
   readonly direction: 'forward' | 'backward';
+  /** Only entries of this tenant scope (the store filters). */
+  readonly scope?: TenantScope;
 }
 
 /** An entry search (GET /api/logs): times Unix µs; `words` all required; labels exact. */
@@ -289,6 +302,8 @@ export interface LogSearchRequest {
   readonly spanId?: string;
   /** A LogQL log query the entries must match. */
   readonly query?: string;
+  /** Only entries of this tenant scope (the store filters). */
+  readonly scope?: TenantScope;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */
@@ -297,7 +312,8 @@ export type SeriesAggregator = (points: readonly SeriesPoints[], options: Aggreg
 /** Rollout decision, SLO budgets and regional health; each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface InsightsSource {
   rollout(windowMs: number, nowMs: number): Promise<RolloutStatus>;
-  slo(windowMs: number, nowMs: number): Promise<SloOverview>;
+  /** SLO budgets; with a tenant `scope`, over the series of its nodes or regions only. */
+  slo(windowMs: number, nowMs: number, scope?: TenantScope): Promise<SloOverview>;
   regions(windowMs: number, nowMs: number): Promise<RegionsOverview>;
 }
 

@@ -38,7 +38,19 @@ export const SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/traces',
   'GET /api/traces/:traceId',
   'GET /api/logs',
+  'GET /loki/api/v1/query_range',
+  'GET /loki/api/v1/query',
+  'GET /loki/api/v1/labels',
+  'GET /loki/api/v1/label/:name/values',
+  'GET /loki/api/v1/tail',
+  'GET /api/services',
+  'GET /api/services/:service/operations',
+  'GET /api/slo',
   'POST /api/metrics',
+  'POST /api/v1/write',
+  'POST /v1/traces',
+  'POST /v1/logs',
+  'POST /loki/api/v1/push',
 ]);
 
 /** How a route treats a tenant-scoped caller: its tenant's own data, data filtered by the scope, or refused. */
@@ -59,8 +71,7 @@ export function scopeOfPrincipal(principal: Principal, mapping: TenantNodeMappin
 
 /**
  * Sets `request.tenantScope` from the principal and refuses a tenant-scoped caller a route that does not filter.
- * @throws ForbiddenError (403) for an operator-only route (cluster-wide views, the monitor's own state, receivers
- *   that cannot check each item's node)
+ * @throws ForbiddenError (403) for an operator-only route (cluster-wide views, the monitor's own state)
  */
 export function enforceTenantScope(request: FastifyRequest, principal: Principal, mapping: TenantNodeMapping | undefined): void {
   const scope = scopeOfPrincipal(principal, mapping);

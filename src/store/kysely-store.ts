@@ -14,6 +14,7 @@ import { SqlAnomalyStore } from './sql/anomaly-store.ts';
 import { SqlDetectorStateStore } from './sql/detector-state-store.ts';
 import { SqlSampleStore } from './sql/sample-store.ts';
 import { AnomalyStateForwarder } from './state-forwarding.ts';
+import type { BucketedSampleReader, BucketResolutionMs, BucketSummary } from './stepped-types.ts';
 import type {
   AnomalyStore,
   AppendResult,
@@ -40,7 +41,7 @@ export interface KyselyStoreOptions {
  * `SampleStore & AnomalyStore & DetectorStateStore` over a Kysely instance whose schema was created by
  * `migrateToLatest`: delegates to the three stores (anomalies and states through {@link AnomalyStateForwarder}) and owns the handle (`close` destroys it).
  */
-export class KyselyStore extends AnomalyStateForwarder implements SampleStore, AnomalyStore, DetectorStateStore {
+export class KyselyStore extends AnomalyStateForwarder implements SampleStore, BucketedSampleReader, AnomalyStore, DetectorStateStore {
   private readonly db: Kysely<Database>;
   private readonly samples: SqlSampleStore;
   private readonly onClose: (() => Promise<void>) | undefined;
@@ -62,8 +63,8 @@ export class KyselyStore extends AnomalyStateForwarder implements SampleStore, A
   }
 
   /** See {@link SqlSampleStore.append}. */
-  append(batch: readonly Sample[]): Promise<AppendResult> {
-    return this.samples.append(batch);
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult> {
+    return this.samples.append(batch, keys);
   }
   /** See {@link SqlSampleStore.searchMetricNames}. */
   searchMetricNames(substring: string, limit: number): Promise<string[]> {
@@ -76,6 +77,10 @@ export class KyselyStore extends AnomalyStateForwarder implements SampleStore, A
   /** See {@link SqlSampleStore.readPoints}. */
   readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
     return this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
+  }
+  /** See {@link SqlSampleStore.readBuckets}. */
+  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    return this.samples.readBuckets(series, startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
   }
   /** See {@link SqlSampleStore.applyRetention}. */
   applyRetention(nowMs: number): Promise<number> {

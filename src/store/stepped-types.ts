@@ -48,3 +48,25 @@ export interface RollupReader {
    */
   readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]>;
 }
+
+/**
+ * What one bucket of a bucketed read carries: `last`, the value of its latest sample (counters and histogram
+ * `_sum`/`_count`/`_bucket` series: the cumulative value at the bucket's end, so increases between buckets are
+ * the counter's increases; state gauges), or `mean`, the mean of its samples (gauges).
+ */
+export type BucketSummary = 'last' | 'mean';
+
+/** Width of the buckets of a bucketed read, ms: one minute or one hour. */
+export type BucketResolutionMs = 60_000 | 3_600_000;
+
+/** Reads summarised into fixed time buckets, for long analysis windows (SLO, rollout, capacity). */
+export interface BucketedSampleReader {
+  /**
+   * Per series, one point per bucket of `resolutionMs` whose start lies in [startMs rounded down to the bucket,
+   * endMs] and that holds a non-NaN sample, at the bucket's last millisecond (start + resolution − 1), carrying
+   * `summary` of all the bucket's samples (the first and last bucket may hold samples just outside
+   * [startMs, endMs]); the latest `maxPointsPerSeries` of them. Series in the order asked.
+   * @throws InvalidInputError on a bad range, resolution, summary or limit. @throws StoreError on backend failure.
+   */
+  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]>;
+}

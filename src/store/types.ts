@@ -49,9 +49,11 @@ export interface SampleStore {
    * monitor drops them before calling append and counts them as `out_of_order`. A store reports
    * `non_finite`, `duplicate` and `invalid_text`; a store bounded in series (in memory) also `series_limit`.
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing of the batch is stored).
+   * @param keys when given, `keys[i]` is `seriesKey(batch[i].name, batch[i].labels)` (src/model/sample.ts), already
+   *   built by the caller (the series tracker), so a store keyed by it need not build it again.
    * @throws StoreError on backend failure (nothing of the batch is stored).
    */
-  append(batch: readonly Sample[]): Promise<AppendResult>;
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult>;
   /** Metric names containing `substring` (case-insensitive, literal), in byte order, at most `limit`. */
   searchMetricNames(substring: string, limit: number): Promise<string[]>;
   /** Series of metric `name` whose labels equal every entry of `match`, in creation order; at most `limit`. */

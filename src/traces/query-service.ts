@@ -2,8 +2,10 @@
  * The trace queries of the API over the trace store: search (Jaeger's search parameters plus span status), one
  * trace by id, and the service and operation names, all in the Jaeger query API's response shape (./jaeger.ts).
  */
-import type { NamesResponse, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, TracesResponse } from '../contract/traces.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import { toJaegerTrace } from './jaeger.ts';
+import type { TraceQuery } from './query.ts';
 import type { TraceStore } from './store/trace-store.ts';
 
 /** Trace search and lookup for the HTTP API. */
@@ -15,11 +17,12 @@ export class TraceQueryService {
   }
 
   /**
-   * Traces with a span matching every filter, most recent first, at most `q.limit`. When the store's scan limit
+   * Traces with a span matching every filter (on a node of `q.scope`, when given), most recent first, at most
+   * `q.limit`. When the store's scan limit
    * stopped the search early, `errors` says so (the traces found are still returned).
    * @throws InvalidInputError for a limit outside the store's range or end before start
    */
-  async search(q: TraceSearchRequest): Promise<TracesResponse> {
+  async search(q: TraceQuery): Promise<TracesResponse> {
     const r = await this.store.search(q);
     const data = r.traces.filter((t) => t.length > 0).map((t) => toJaegerTrace(t).trace);
     return {
@@ -38,15 +41,15 @@ export class TraceQueryService {
     return { data: [toJaegerTrace(spans).trace], total: 1, limit: 0, offset: 0, errors: null };
   }
 
-  /** Services that sent spans within the retention, sorted, in Jaeger's `{data, total, ...}` shape. */
-  async services(): Promise<NamesResponse> {
-    const data = await this.store.services();
+  /** Services that sent spans within the retention (on a node of `scope`, when given), sorted, in Jaeger's `{data, total, ...}` shape. */
+  async services(scope?: TenantScope): Promise<NamesResponse> {
+    const data = await this.store.services(scope);
     return { data, total: data.length, limit: 0, offset: 0, errors: null };
   }
 
-  /** Operation names of a service within the retention, sorted (empty for an unknown service). */
-  async operations(service: string): Promise<NamesResponse> {
-    const data = await this.store.operations(service);
+  /** Operation names of a service within the retention (of spans on a node of `scope`, when given), sorted (empty for an unknown service). */
+  async operations(service: string, scope?: TenantScope): Promise<NamesResponse> {
+    const data = await this.store.operations(service, scope);
     return { data, total: data.length, limit: 0, offset: 0, errors: null };
   }
 }

@@ -5,10 +5,14 @@
  */
 import type { TraceSearchRequest } from '../contract/traces.ts';
 import { ATTR_DWCP_MODE, ATTR_DWCP_NODE_ID, ATTR_DWCP_REGION, ATTR_DWCP_VERSION, ATTR_DWCP_VM_ID } from '../model/trace-attributes.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import type { SpanRecord, SpanStatusName } from './span.ts';
 
-/** A trace search (the API's request; times Unix µs; a trace matches when one of its spans matches every filter). */
-export type TraceQuery = TraceSearchRequest;
+/**
+ * A trace search (the API's request; times Unix µs; a trace matches when one of its spans matches every filter),
+ * optionally restricted to a tenant scope: the matching span must be on one of its nodes or regions.
+ */
+export type TraceQuery = TraceSearchRequest & { readonly scope?: TenantScope };
 
 /** Indexed columns of the span table a query can filter on. */
 export interface ColumnFilters {

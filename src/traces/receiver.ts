@@ -2,16 +2,19 @@
  * The OTLP/HTTP trace receiver behind POST /v1/traces: decompresses (gzip), decodes (protobuf or JSON),
  * validates span by span and stores the valid spans in one transaction. A request with no valid span, or one
  * that does not decode, is refused as a whole and nothing of it is stored; a store failure stores nothing
- * either. Every refusal is counted by reason in the monitor's own metrics.
+ * either. With a tenant scope (a tenant's ingest token) only spans of its nodes or regions are stored: the others
+ * are rejected one by one as `foreign_node` (partial success), and a request with none of its spans is refused
+ * (403). Every refusal is counted by reason in the monitor's own metrics.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp-request
  */
 import { Counter, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { OtlpExportResponse, OtlpStatus } from '../contract/traces.ts';
-import { PayloadTooLargeError, StoreError } from '../errors.ts';
+import { ForbiddenError, PayloadTooLargeError, StoreError } from '../errors.ts';
+import { foreignOnlyMessage, partitionByScope, type TenantScope } from '../model/tenant-scope.ts';
 import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, encodeStatus, OtlpRequestError, otlpEncodingOf } from './otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS, type OtlpLimits, type RequestRejectReason, type SpanRejectReason } from './otlp/limits.ts';
-import type { SpanRecord } from './span.ts';
+import { indexFields, type SpanRecord } from './span.ts';
 
 /** Where accepted spans go (the trace store). */
 export interface SpanSink {
@@ -25,6 +28,8 @@ export interface OtlpExportRequest {
   readonly body: Buffer;
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
+  /** Only spans of this tenant scope's nodes or regions are stored; the others are rejected as `foreign_node`. */
+  readonly scope?: TenantScope;
 }
 
 /** Options of {@link TraceReceiver}. */
@@ -86,17 +91,25 @@ export class TraceReceiver {
       const body = decodeContentEncoding(req.body, req.contentEncoding, this.limits);
       const decoded = decodeExportRequest(body, encoding, this.limits, this.now());
       for (const [reason, n] of decoded.rejected) this.rejectedSpans.inc({ reason: reason satisfies SpanRejectReason }, n);
-      if (decoded.spans.length === 0 && decoded.rejectedCount > 0) {
+      const { own: spans, foreign } = partitionByScope(req.scope, decoded.spans, (s) => {
+        const f = indexFields(s);
+        return { node: f.nodeId, region: f.region };
+      });
+      if (foreign > 0) this.rejectedSpans.inc({ reason: 'foreign_node' }, foreign);
+      if (spans.length === 0 && foreign > 0 && req.scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'valid spans'));
+      if (spans.length === 0 && decoded.rejectedCount > 0) {
         throw new OtlpRequestError('no_valid_spans', `no valid span in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
       }
       try {
-        await this.sink.insertSpans(decoded.spans);
+        await this.sink.insertSpans(spans);
       } catch (e) {
-        throw new StoreError(`storing ${decoded.spans.length} spans failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new StoreError(`storing ${spans.length} spans failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      this.accepted.inc(decoded.spans.length);
-      if (decoded.rejectedCount === 0) return {};
-      return { partialSuccess: { rejectedSpans: decoded.rejectedCount, errorMessage: decoded.messages.join('; ') } };
+      this.accepted.inc(spans.length);
+      const rejected = decoded.rejectedCount + foreign;
+      if (rejected === 0) return {};
+      const messages = foreign > 0 ? [...decoded.messages, `${foreign} spans of nodes outside the tenant (foreign_node)`] : decoded.messages;
+      return { partialSuccess: { rejectedSpans: rejected, errorMessage: messages.join('; ') } };
     } catch (e) {
       const reason: RequestRejectReason | undefined =
         e instanceof OtlpRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;

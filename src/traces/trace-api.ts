@@ -1,14 +1,17 @@
 /**
  * The trace system as the HTTP API uses it (src/server/deps.ts `TraceSource`): the OTLP receiver (with tail
- * sampling in front of the store when configured, span metrics in front of both) plus the Jaeger-shaped queries
- * over one trace store. Wiring only.
+ * sampling in front of the store when configured, span metrics and the per-operation detection series in front of
+ * both) plus the Jaeger-shaped queries over one trace store. Wiring only.
  */
-import type { NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type { NamesResponse, OtlpExportResponse, OtlpStatus, TracesResponse } from '../contract/traces.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
+import type { TraceQuery } from './query.ts';
 import type { RequestRejectReason } from './otlp/limits.ts';
 import { TraceQueryService } from './query-service.ts';
 import { TraceReceiver, type OtlpExportRequest, type TraceReceiverOptions } from './receiver.ts';
 import { SamplingSink } from './sampling/sampling-sink.ts';
 import { SpanMetricsSink } from './span-metrics.ts';
+import { SpanSeriesSink, type SpanSeriesOptions } from './span-series.ts';
 import { TailSampler, type TailSamplerOptions } from './sampling/tail-sampler.ts';
 import type { TraceStore } from './store/trace-store.ts';
 
@@ -18,11 +21,14 @@ export class TraceApi {
   readonly queries: TraceQueryService;
   /** The tail-sampling stage, when tail sampling is on. */
   readonly sampling: SamplingSink | undefined;
+  /** Per-operation error ratio and latency percentiles of the received spans (before tail sampling), for detection. */
+  readonly spanSeries: SpanSeriesSink;
 
-  /** @throws InvalidInputError on invalid tail-sampling options. */
-  constructor(store: TraceStore, opts: TraceReceiverOptions & { readonly tailSampling?: TailSamplerOptions }) {
+  /** @throws InvalidInputError on invalid tail-sampling or span-series options. */
+  constructor(store: TraceStore, opts: TraceReceiverOptions & { readonly tailSampling?: TailSamplerOptions; readonly spanSeries?: SpanSeriesOptions }) {
     this.sampling = opts.tailSampling ? new SamplingSink(store, new TailSampler(opts.tailSampling), { registry: opts.registry, ...(opts.now ? { now: opts.now } : {}) }) : undefined;
-    this.receiver = new TraceReceiver(new SpanMetricsSink(this.sampling ?? store, opts.registry), opts);
+    this.spanSeries = new SpanSeriesSink(this.sampling ?? store, opts.spanSeries);
+    this.receiver = new TraceReceiver(new SpanMetricsSink(this.spanSeries, opts.registry), opts);
     this.queries = new TraceQueryService(store);
   }
 
@@ -52,7 +58,7 @@ export class TraceApi {
   }
 
   /** See {@link TraceQueryService.search}. */
-  search(q: TraceSearchRequest): Promise<TracesResponse> {
+  search(q: TraceQuery): Promise<TracesResponse> {
     return this.queries.search(q);
   }
 
@@ -62,12 +68,12 @@ export class TraceApi {
   }
 
   /** See {@link TraceQueryService.services}. */
-  services(): Promise<NamesResponse> {
-    return this.queries.services();
+  services(scope?: TenantScope): Promise<NamesResponse> {
+    return this.queries.services(scope);
   }
 
   /** See {@link TraceQueryService.operations}. */
-  operations(service: string): Promise<NamesResponse> {
-    return this.queries.operations(service);
+  operations(service: string, scope?: TenantScope): Promise<NamesResponse> {
+    return this.queries.operations(service, scope);
   }
 }

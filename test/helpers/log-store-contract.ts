@@ -10,6 +10,7 @@ import { describe } from 'node:test';
 import { sql } from 'kysely';
 import type { LogLevel, LogRecord } from '../../src/logs/record.ts';
 import type { LogStore, LogStoreOptions } from '../../src/logs/store/log-store.ts';
+import type { TenantScope } from '../../src/model/tenant-scope.ts';
 import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
 export const NOW = Date.UTC(2026, 0, 1, 12);
@@ -79,6 +80,30 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual(await bodies({ traceId: 'c'.repeat(32) }), ['migration timeout after 30s']);
       assert.deepEqual(await bodies({ labels: [{ label: 'level', in: [] }] }), []);
       assert.deepEqual(await bodies({ startUs: (NOW - 4000) * 1000, endUs: (NOW - 2000) * 1000 }), ['mode switch to internet', 'retry 2 of transfer']);
+    });
+
+    test('a tenant scope: its nodes or regions only, before the limit; label names and values too; empty scope nothing', async () => {
+      const st = await open();
+      await st.insertLogs([
+        logRecord(6000, { body: 'a old', nodeId: 'node-a', region: 'eu-west', service: 'svc-a' }),
+        logRecord(5000, { body: 'a new', nodeId: 'node-a', region: 'eu-west', service: 'svc-a' }),
+        logRecord(4000, { body: 'r only', nodeId: 'node-r', region: 'ap-south', service: 'svc-r' }),
+        ...[3000, 2000, 1000].map((ago) => logRecord(ago, { body: `b ${ago}`, nodeId: 'node-b', region: 'us-east', service: 'svc-b', component: 'ctl' })),
+        logRecord(500, { body: 'cluster', nodeId: '', region: '', service: 'svc-c' }),
+      ]);
+      const tenant = (nodes: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
+      const bodies = async (scope: TenantScope, over: Partial<Parameters<LogStore['scan']>[0]> = {}) => (await scan(st, { scope, limit: 2, ...over })).entries.map((e) => e.body);
+      assert.deepEqual(await bodies(tenant(['node-a'], [])), ['a new', 'a old'], 'the limit counts the tenant entries only');
+      assert.deepEqual(await bodies(tenant([], ['ap-south'])), ['r only']);
+      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10 }), ['r only', 'a new', 'a old']);
+      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10, words: ['only'] }), ['r only']);
+      assert.deepEqual(await bodies(tenant(['node-a'], []), { labels: [{ label: 'node_id', in: ['node-b'] }] }), []);
+      assert.deepEqual(await bodies(tenant([], [])), []);
+      assert.deepEqual(await bodies({ kind: 'all' }, { limit: 1 }), ['cluster']);
+      assert.deepEqual(await st.labelValues('service', RANGE.startUs, RANGE.endUs, 100, tenant(['node-a'], ['ap-south'])), ['svc-a', 'svc-r']);
+      assert.deepEqual(await st.labelValues('node_id', RANGE.startUs, RANGE.endUs, 100, tenant([], [])), []);
+      assert.deepEqual(await st.labelNames(RANGE.startUs, RANGE.endUs, tenant(['node-a'], [])), ['service', 'node_id', 'region', 'level', 'component']);
+      assert.deepEqual(await st.labelNames(RANGE.startUs, RANGE.endUs, tenant([], [])), []);
     });
 
     test('pages through equal timestamps; limit, predicate and the scan bound', async () => {

@@ -10,6 +10,7 @@ import { aggregateSeries } from '../../src/store/query.ts';
 import { MemoryAnomalyStore } from '../../src/store/memory/anomaly-store.ts';
 import { MemorySampleStore } from '../../src/store/memory/sample-store.ts';
 import type { AnomalyFilter, AnomalyStore, SeriesPoints, SeriesRef } from '../../src/store/types.ts';
+import type { BucketResolutionMs, BucketSummary } from '../../src/store/stepped-types.ts';
 import { anomaly as storeAnomaly } from './store-fixtures.ts';
 
 export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -61,9 +62,14 @@ export class RecordingSampleStore extends MemorySampleStore {
     this.finds.push({ name, match, limit });
     return super.findSeries(name, match, limit);
   }
+  readonly bucketReads: { ids: number[]; startMs: number; endMs: number; resolutionMs: BucketResolutionMs; summary: BucketSummary; max: number }[] = [];
   override readPoints(refs: readonly SeriesRef[], startMs: number, endMs: number, max: number): Promise<SeriesPoints[]> {
     this.reads.push({ ids: refs.map((r) => r.id), startMs, endMs, max });
     return super.readPoints(refs, startMs, endMs, max);
+  }
+  override readBuckets(refs: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, max: number): Promise<SeriesPoints[]> {
+    this.bucketReads.push({ ids: refs.map((r) => r.id), startMs, endMs, resolutionMs, summary, max });
+    return super.readBuckets(refs, startMs, endMs, resolutionMs, summary, max);
   }
 }
 

@@ -1,7 +1,8 @@
 /** The store contract, `SampleStore` part (see ./store-contract.ts). */
 import assert from 'node:assert/strict';
 import { InvalidInputError, StoreError } from '../../src/errors.ts';
-import type { Sample } from '../../src/model/sample.ts';
+import { seriesKey, type Sample } from '../../src/model/sample.ts';
+import { bucketReaderOf } from '../../src/store/bucket-read.ts';
 import { anomaly, HOUR, sample, T0, type ContractOpener } from './store-fixtures.ts';
 import type { ContractTest } from './store-suite.ts';
 
@@ -36,6 +37,25 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     assert.deepEqual(inner!.values, [2], 'range is inclusive');
     const [fractional] = await store.readPoints(refs, T0 + 0.5, T0 + 1000.5, 100);
     assert.deepEqual(fractional!.timestampsMs, [T0 + 1000], 'fractional bounds cover the whole milliseconds inside them');
+  });
+
+  test("with the caller's series keys (the tracker's), stores and reads exactly what it does building them itself", async () => {
+    const batch = (t: number): Sample[] => [
+      sample('dwcp_keyed', { node: 'n1', region: 'us' }, 1, t),
+      sample('dwcp_keyed', { region: 'us', node: 'n2' }, 2, t),
+      sample('dwcp_keyed', { node: 'n"\\\n' }, 3, t),
+      sample('dwcp_keyed', { node: 'n1', region: 'us' }, 4, t), // duplicate within the batch
+    ];
+    const { samples: plain } = await open();
+    const { samples: keyed } = await open();
+    for (const t of [T0, T0 + 1000]) {
+      const b = batch(t);
+      assert.deepEqual(await keyed.append(b, b.map((x) => seriesKey(x.name, x.labels))), await plain.append(b));
+    }
+    const refsOf = async (st: typeof plain) => (await st.findSeries('dwcp_keyed', {}, 10)).map((r) => [r.key, r.labels]);
+    assert.deepEqual(await refsOf(keyed), await refsOf(plain));
+    const read = async (st: typeof plain) => (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [p.series.key, p.timestampsMs, p.values]);
+    assert.deepEqual(await read(keyed), await read(plain));
   });
 
   test('stores out-of-order samples (the monitor drops them, not the store) and reads them in time order', async () => {
@@ -179,5 +199,36 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     await assert.rejects(st.samples.append([sample('dwcp_closed', {}, 1, T0 + 1)]), StoreError);
     await assert.rejects(st.samples.countSamples(), StoreError);
     await assert.rejects(st.samples.findSeries('dwcp_closed', {}, 1), StoreError);
+  });
+
+  test('bucketed reads: one point per minute or hour bucket at its last millisecond, with its last value or mean', async () => {
+    const { samples: store } = await open();
+    const reader = bucketReaderOf(store);
+    assert.ok(reader, 'the store has bucketed reads');
+    const base = Math.ceil(T0 / HOUR) * HOUR;
+    // 9 samples 20 s apart: minutes [0, 1, 2], [3, 4, 5], [6, 7, 8]; a second series with one sample in minute 1.
+    await store.append([
+      ...Array.from({ length: 9 }, (_, i) => sample('dwcp_bkt', { n: 'a' }, i, base + i * 20_000)),
+      sample('dwcp_bkt', { n: 'b' }, 7.5, base + 70_000),
+    ]);
+    const refs = await store.findSeries('dwcp_bkt', {}, 10);
+    assert.equal(refs.length, 2);
+    const [a, b] = refs[0]!.labels['n'] === 'a' ? refs : [refs[1]!, refs[0]!];
+    const last = await reader.readBuckets([a!, b!], base + 30_000, base + 150_000, 60_000, 'last', 100);
+    assert.deepEqual(last.map((p) => p.series.id), [a!.id, b!.id], 'series in the order asked');
+    assert.deepEqual(last[0]!.timestampsMs, [base + 59_999, base + 119_999, base + 179_999]);
+    assert.deepEqual(last[0]!.values, [2, 5, 8], 'whole buckets: the first and last hold samples outside the range');
+    assert.deepEqual([last[1]!.timestampsMs, last[1]!.values], [[base + 119_999], [7.5]]);
+    const mean = await reader.readBuckets([a!], base, base + 179_999, 60_000, 'mean', 100);
+    assert.deepEqual(mean[0]!.values, [1, 4, 7]);
+    const latest = await reader.readBuckets([a!], base, base + 179_999, 60_000, 'last', 2);
+    assert.deepEqual(latest[0]!.values, [5, 8], 'maxPointsPerSeries keeps the latest buckets');
+    const hour = await reader.readBuckets([a!], base, base + 179_999, 3_600_000, 'mean', 10);
+    assert.deepEqual([hour[0]!.timestampsMs, hour[0]!.values], [[base + 3_599_999], [4]]);
+    const none = await reader.readBuckets([a!], base + HOUR, base + HOUR + 60_000, 60_000, 'last', 10);
+    assert.deepEqual([none[0]!.timestampsMs, none[0]!.values], [[], []]);
+    await assert.rejects(reader.readBuckets([a!], base, base + 1, 1000 as 60_000, 'last', 10), InvalidInputError);
+    await assert.rejects(reader.readBuckets([a!], base, base + 1, 60_000, 'median' as 'last', 10), InvalidInputError);
+    await assert.rejects(reader.readBuckets([a!], base + 1, base, 60_000, 'last', 10), InvalidInputError);
   });
 }

@@ -12,6 +12,7 @@ import { DEFAULT_OTLP_LIMITS } from '../../src/traces/otlp/limits.ts';
 import { normalizeExportRequest } from '../../src/traces/otlp/normalize.ts';
 import type { SpanRecord } from '../../src/traces/span.ts';
 import type { TraceStore, TraceStoreOptions } from '../../src/traces/store/trace-store.ts';
+import type { TenantScope } from '../../src/model/tenant-scope.ts';
 import { hexId, otlpJson, type TestSpan } from './otlp.ts';
 import { backendHarness, type SuiteBackend } from './store-suite.ts';
 
@@ -50,6 +51,30 @@ export function traceStoreContract(name: string, setup: () => Promise<TraceStore
       assert.deepEqual(back, [...input].sort((a, b) => a.startUs - b.startUs));
       assert.deepEqual(await st.getTrace(hexId(2, 32)), []);
       assert.equal(await st.spanCount(), 2);
+    });
+
+    test('a tenant scope: traces with a span of its nodes or regions, before the limit; its services and operations', async () => {
+      const st = await open();
+      const span = (k: number, node: string, region: string, service: string, startMs: number) =>
+        records([{ traceId: hexId(0x500 + k, 32), spanId: hexId(1, 16), name: `op-${service}`, startMs, durationMs: 5 }], { 'service.name': service, 'service.instance.id': node, 'cloud.region': region });
+      await st.insertSpans([
+        ...span(1, 'node-a', 'eu-west', 'svc-a', NOW - 9000),
+        ...span(2, 'node-a', 'eu-west', 'svc-a', NOW - 8000),
+        ...span(3, 'node-r', 'ap-south', 'svc-r', NOW - 7000),
+        ...[4, 5, 6].flatMap((k) => span(k, 'node-b', 'us-east', 'svc-b', NOW - 6000 + k)),
+      ]);
+      const tenant = (nodes: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
+      const base = { tags: {}, startUs: (NOW - 60_000) * 1000, endUs: NOW * 1000 };
+      const ids = async (scope: TenantScope | undefined, limit = 2) => (await st.search({ ...base, limit, ...(scope ? { scope } : {}) })).traces.map((t) => Number.parseInt(t[0]!.traceId, 16) - 0x500);
+      assert.deepEqual(await ids(undefined), [6, 5]);
+      assert.deepEqual(await ids(tenant(['node-a'], [])), [2, 1], 'the limit counts the tenant traces only');
+      assert.deepEqual(await ids(tenant(['node-a'], ['ap-south']), 10), [3, 2, 1]);
+      assert.deepEqual(await ids(tenant([], [])), []);
+      assert.deepEqual(await st.services(tenant(['node-a'], ['ap-south'])), ['svc-a', 'svc-r']);
+      assert.deepEqual(await st.services(tenant([], [])), []);
+      assert.deepEqual(await st.services(), ['svc-a', 'svc-b', 'svc-r']);
+      assert.deepEqual(await st.operations('svc-b', tenant(['node-a'], [])), []);
+      assert.deepEqual(await st.operations('svc-a', tenant(['node-a'], [])), ['op-svc-a']);
     });
 
     test('a batch with a bad row stores nothing of the batch', async () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRemoteStore, type RemoteBackedStore } from '../../src/remote-store/open.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { BucketedSampleReader } from '../../src/store/stepped-types.ts';
 import type { SampleStore } from '../../src/store/types.ts';
 import { freePort, startServerProcess } from './server-process.ts';
 import type { StoreUnderTest } from './store-fixtures.ts';
@@ -81,7 +82,7 @@ export async function victoriaStoreUnderTest(vm: VictoriaMetricsInstance, o: { a
     state,
     ...(o.allowNonFinite === undefined ? {} : { allowNonFinite: o.allowNonFinite }),
   });
-  const samples: SampleStore = {
+  const samples: SampleStore & BucketedSampleReader = {
     append: async (batch) => {
       const r = await store.append(batch);
       if (!(await store.samples.flush(10_000))) throw new Error(`samples not sent within 10 s:\n${vm.logs()}`);
@@ -91,6 +92,7 @@ export async function victoriaStoreUnderTest(vm: VictoriaMetricsInstance, o: { a
     searchMetricNames: (s, l) => store.searchMetricNames(s, l),
     findSeries: (n, m, l) => store.findSeries(n, m, l),
     readPoints: (s, a, b, m) => store.readPoints(s, a, b, m),
+    readBuckets: (s, a, b, r, f, m) => store.readBuckets(s, a, b, r, f, m),
     applyRetention: (n) => store.applyRetention(n),
     countSamples: () => store.countSamples(),
     close: () => store.close(),

@@ -312,12 +312,17 @@ export class Correlator {
     return [...this.open.values()].sort((a, b) => b.startedAtMs - a.startedAtMs).map((r) => this.snapshot(r));
   }
 
-  /** Open and kept resolved incidents, newest first, at most `limit`. */
-  list(limit: number): Incident[] {
-    return [...this.open.values(), ...this.resolved.values()]
-      .sort((a, b) => b.startedAtMs - a.startedAtMs)
-      .slice(0, limit)
-      .map((r) => this.snapshot(r));
+  /** Open and kept resolved incidents, newest first, those `keep` accepts (default all), at most `limit`. */
+  list(limit: number, keep?: (i: Incident) => boolean): Incident[] {
+    const sorted = [...this.open.values(), ...this.resolved.values()].sort((a, b) => b.startedAtMs - a.startedAtMs);
+    if (keep === undefined) return sorted.slice(0, limit).map((r) => this.snapshot(r));
+    const out: Incident[] = [];
+    for (const r of sorted) {
+      if (out.length >= limit) break;
+      const i = this.snapshot(r);
+      if (keep(i)) out.push(i);
+    }
+    return out;
   }
 
   /** Records who acknowledged the incident. @throws NotFoundError for an unknown id. */

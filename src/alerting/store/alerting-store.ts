@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Incident, Silence } from '../../contract/alerting.ts';
 import { NotFoundError, StoreError } from '../../errors.ts';
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import type { ReceiverState } from '../delivery/policy.ts';
 import { silenceState, type SilenceDraft } from '../delivery/silences.ts';
 import type { AlertingDatabase, SilencesTable } from './schema.ts';
@@ -106,7 +107,7 @@ export class AlertingStore {
     await wrap('saving incidents', () =>
       this.db.transaction().execute(async (tx) => {
         for (const { incident: i, delivery } of items) {
-          const row = { status: i.status, started_at: i.startedAtMs, updated_at: i.updatedAtMs, incident_json: JSON.stringify(i), delivery_json: JSON.stringify(delivery) };
+          const row = { status: i.status, started_at: i.startedAtMs, updated_at: i.updatedAtMs, incident_json: JSON.stringify(i), delivery_json: JSON.stringify(delivery), node: i.node, region: i.region };
           await tx
             .insertInto('alert_incidents')
             .values({ id: i.id, ...row })
@@ -117,11 +118,20 @@ export class AlertingStore {
     );
   }
 
-  /** Incidents, newest first: `status` filters (undefined = all), at most `limit`. */
-  async loadIncidents(limit: number, status?: Incident['status']): Promise<SavedIncident[]> {
+  /**
+   * Incidents, newest first: `status` filters (undefined = all), `scope` keeps those of a tenant's nodes or
+   * regions (in SQL, before the limit; incidents naming neither are outside every tenant scope), at most `limit`.
+   */
+  async loadIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<SavedIncident[]> {
+    if (scope?.kind === 'nodes' && scope.nodes.size === 0 && scope.regions.size === 0) return [];
     const rows = await wrap('loading incidents', () => {
       let q = this.db.selectFrom('alert_incidents').selectAll();
       if (status !== undefined) q = q.where('status', '=', status);
+      if (scope?.kind === 'nodes') {
+        const nodes = [...scope.nodes];
+        const regions = [...scope.regions];
+        q = q.where((eb) => eb.or([...(nodes.length > 0 ? [eb('node', 'in', nodes)] : []), ...(regions.length > 0 ? [eb('region', 'in', regions)] : [])]));
+      }
       return q.orderBy('started_at', 'desc').limit(limit).execute();
     });
     return rows.map((r) => ({ incident: JSON.parse(r.incident_json) as Incident, delivery: JSON.parse(r.delivery_json) as ReceiverState[] }));

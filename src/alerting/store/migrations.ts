@@ -60,6 +60,29 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
         for (const t of ['alert_incidents', 'alert_silences', 'alert_outbox']) await db.schema.dropTable(t).ifExists().execute();
       },
     },
+    // The incident's node and region as columns, so a tenant's incident list is filtered in SQL before its limit.
+    '0002_incident_nodes': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('alert_incidents').addColumn('node', 'text').execute();
+        await db.schema.alterTable('alert_incidents').addColumn('region', 'text').execute();
+        await db.schema.createIndex('alert_incidents_node_idx').on('alert_incidents').columns(['node', 'started_at']).execute();
+        await db.schema.createIndex('alert_incidents_region_idx').on('alert_incidents').columns(['region', 'started_at']).execute();
+        // existing rows (at most `incidents.maxStored`): node and region from their snapshots
+        const rows = await sql<{ id: string; incident_json: string }>`select id, incident_json from alert_incidents`.execute(db);
+        for (const r of rows.rows) {
+          const i = JSON.parse(r.incident_json) as { node?: unknown; region?: unknown };
+          const node = typeof i.node === 'string' ? i.node : null;
+          const region = typeof i.region === 'string' ? i.region : null;
+          await sql`update alert_incidents set node = ${node}, region = ${region} where id = ${r.id}`.execute(db);
+        }
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropIndex('alert_incidents_region_idx').ifExists().execute();
+        await db.schema.dropIndex('alert_incidents_node_idx').ifExists().execute();
+        await db.schema.alterTable('alert_incidents').dropColumn('region').execute();
+        await db.schema.alterTable('alert_incidents').dropColumn('node').execute();
+      },
+    },
   };
 }
 

@@ -45,6 +45,9 @@ export interface IncidentsTable {
   updated_at: BigIntColumn;
   incident_json: string;
   delivery_json: string;
+  /** The incident's node and region (null when it names none); written with the snapshot. */
+  node: string | null;
+  region: string | null;
 }
 
 /** Alerting's tables as kysely sees them. */

@@ -105,13 +105,12 @@ export const LEAK_CUSUM = Object.freeze({ k: 1, arl0: 1e6 });
  * alerting, p95 delay 6.5 s (the slow leak is found after 23–36 s). Memory also has the CUSUM trend member
  * ({@link LEAK_CUSUM}). Resource types not listed use
  * {@link DWCP_KIND_TUNING}.utilization; `null` = not analysed (see LIVE_EXCLUDED in src/monitor/live-detector.ts).
- * Network utilisation is judged downwards: on a DWCP node it is the share of the link the migrations use, so a
- * drop is lost throughput (the mild throughput drops are seen there first) and a rise is more work done on the
- * same link (a throughput gain after a deploy); saturation is the capacity forecast's concern, not a page.
+ * Network utilisation is judged downwards (a drop is lost throughput): that is the catalog's bad direction of the
+ * series (src/catalog/production.ts `badDirection`), which the detection engine hands to every detector.
  */
 export const DWCP_UTILIZATION_TUNING: Readonly<Record<string, PresetTuning | null>> = Object.freeze({
   memory: Object.freeze({ ewmaSigma: 2.8, cusum: LEAK_CUSUM, muteSamples: 0 }),
   cpu: null,
-  network: Object.freeze({ ...SHAPE_WITH_BAND, direction: 'down' }),
+  network: SHAPE_WITH_BAND,
   disk: SHAPE_WITH_BAND,
 });

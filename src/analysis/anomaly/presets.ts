@@ -16,7 +16,6 @@
 import { createContextOseDetector } from './context-ose.ts';
 import { createCusumDetector } from './cusum.ts';
 import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
-import type { Direction } from '../../model/anomaly.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
 import type { EnsembleMember, PageRule } from './ensemble.ts';
@@ -44,11 +43,6 @@ export interface PresetTuning {
    * a shape member pages only with the sample outside that band on the metric's bad side. Default false.
    */
   readonly ewmaBandOnly?: boolean;
-  /**
-   * Bad direction of the series when it differs from its kind's (statistical.ts KIND_DEFAULTS), e.g. DWCP network
-   * utilisation, where less is lost throughput; `DetectorContext.direction` overrides it.
-   */
-  readonly direction?: Direction;
   /** Samples the EWMA member learns before it judges (default: the EWMA detector's 30). */
   readonly ewmaWarmupSamples?: number;
   readonly knnCadScore?: number;
@@ -105,24 +99,22 @@ const LIVE_RE_HYPOTHESES = 16;
 
 /**
  * Creates one ensemble for a series of metric kind `ctx.kind` (directional members look only at the bad side:
- * `ctx.direction`, else the tuning's `direction`, else the kind's). @throws InvalidInputError for bad tuning values (from the members/ensemble).
+ * `ctx.direction` — the catalog's bad direction of the series when the detection engine builds it — else the kind's). @throws InvalidInputError for bad tuning values (from the members/ensemble).
  */
 export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions): EnsembleDetector {
   const t = o.tuning ?? NAB_TUNING[o.preset];
   const members: EnsembleMember[] = [];
-  const bad = ctx.direction ?? t.direction;
-  const direction = bad ? { direction: bad } : {};
-  const c: DetectorContext = bad ? { ...ctx, direction: bad } : ctx;
+  const direction = ctx.direction ? { direction: ctx.direction } : {};
   if (t.seasonalSigma !== undefined) {
     const periodMs = o.seasonalPeriodMs ? { periodMs: o.seasonalPeriodMs } : {};
     // Score dz/(dz + threshold): 0.5 exactly at the threshold.
     // Until its bins mature the seasonal member judges against a global robust EWMA level and scale — the EWMA
     // member's model — so it waits the same warm-up: a scale from 10 samples turns a benign step into z ≈ 20.
     const minSamples = Math.max(SEASONAL_DEFAULTS.minSamples, t.ewmaWarmupSamples ?? DEFAULT_EWMA_OPTIONS.warmupSamples);
-    members.push({ detector: createSeasonalDetector({ kind: c.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples }), voteThreshold: 0.5, role: 'level' });
+    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples }), voteThreshold: 0.5, role: 'level' });
   }
   if (t.ewmaSigma !== undefined) {
-    const ewma = createEwmaDetector(c, {
+    const ewma = createEwmaDetector(ctx, {
       threshold: t.ewmaSigma,
       ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}),
       ...(t.ewmaClipSigma !== undefined ? { clipSigma: t.ewmaClipSigma } : {}),
@@ -132,11 +124,11 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   const periodMs = o.seasonalPeriodMs ?? 86_400_000;
   if (t.hwSigma !== undefined) {
     // Score dz/(dz + threshold): ½ exactly at the threshold.
-    members.push({ detector: createHoltWintersLevelDetector(c, { threshold: t.hwSigma, periodMs }), voteThreshold: 0.5, role: 'level' });
+    members.push({ detector: createHoltWintersLevelDetector(ctx, { threshold: t.hwSigma, periodMs }), voteThreshold: 0.5, role: 'level' });
   }
   if (t.cusum !== undefined) {
     // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
-    members.push({ detector: createCusumDetector(c, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs }), voteThreshold: 0.5, role: 'trend' });
+    members.push({ detector: createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs }), voteThreshold: 0.5, role: 'trend' });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};

@@ -17,6 +17,7 @@
  *   which catches moderate shifts that no single point exceeds; (2) re-baselining after a large level
  *   shift (below).
  */
+import { KIND_BAD_DIRECTION } from '../../catalog/impact.ts';
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import { NOT_JUDGED, type DetectorContext, type StreamingDetector, type Verdict } from './detector.ts';
@@ -68,17 +69,17 @@ export interface StatisticalOptions {
   readonly verdicts: 'full' | 'lean';
 }
 
-/** Per-kind bad direction and point threshold (seed 000 / inventory 4.1; error_rate and generic are ours). */
+/** Per-kind bad direction (the catalog's, src/catalog/impact.ts) and point threshold (seed 000 / inventory 4.1; error_rate and generic are ours). */
 export const KIND_DEFAULTS: Readonly<Record<MetricKind, { readonly direction: Direction; readonly threshold: number }>> =
   Object.freeze({
-    bandwidth: Object.freeze({ direction: 'both', threshold: 3 }),
-    latency: Object.freeze({ direction: 'up', threshold: 3 }),
-    compression: Object.freeze({ direction: 'down', threshold: 2.5 }),
-    consensus: Object.freeze({ direction: 'up', threshold: 2.5 }),
-    error_rate: Object.freeze({ direction: 'up', threshold: 3 }),
-    utilization: Object.freeze({ direction: 'up', threshold: 3 }),
-    health: Object.freeze({ direction: 'down', threshold: 3 }),
-    generic: Object.freeze({ direction: 'both', threshold: 3 }),
+    bandwidth: Object.freeze({ direction: KIND_BAD_DIRECTION.bandwidth, threshold: 3 }),
+    latency: Object.freeze({ direction: KIND_BAD_DIRECTION.latency, threshold: 3 }),
+    compression: Object.freeze({ direction: KIND_BAD_DIRECTION.compression, threshold: 2.5 }),
+    consensus: Object.freeze({ direction: KIND_BAD_DIRECTION.consensus, threshold: 2.5 }),
+    error_rate: Object.freeze({ direction: KIND_BAD_DIRECTION.error_rate, threshold: 3 }),
+    utilization: Object.freeze({ direction: KIND_BAD_DIRECTION.utilization, threshold: 3 }),
+    health: Object.freeze({ direction: KIND_BAD_DIRECTION.health, threshold: 3 }),
+    generic: Object.freeze({ direction: KIND_BAD_DIRECTION.generic, threshold: 3 }),
   });
 
 /** Defaults (kind `generic`); {@link resolveStatisticalOptions} applies the per-kind direction/threshold. */

@@ -24,10 +24,18 @@
  * (1 − `node_filesystem_avail_bytes` / `node_filesystem_size_bytes`), both `utilization` in 0..1.
  * Kind `generic` is stored and charted but, like catalog metrics of that kind, not analysed by the live monitor
  * unless a rule gives the series another kind.
+ * Bad direction ({@link namingDirection}; detectors judge only that side): error-like names (errors, failures,
+ * drops, rejects, timeouts, retransmits) up; names of quantities where more is better (`throughput`, `goodput`,
+ * `_bytes_per_second` and other `_per_second` gauges, `hit`, `success`, `efficiency`, `accuracy`, `availability`)
+ * down — a drop is lost work or quality, a rise more of it; otherwise the kind's (latency and utilisation such as
+ * `_seconds_total` busy time or `_ratio`/`_percent` up, `_bytes_total` traffic both). A rule's `direction` sets it; a rule without one gives its
+ * kind's.
  * @see https://prometheus.io/docs/practices/naming/ (suffixes, base units, `_total`, `_info`, `_timestamp`)
  * @see https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md (`_created`)
  */
-import { METRIC_KINDS, type MetricKind } from '../../model/anomaly.ts';
+import { KIND_BAD_DIRECTION, UNIT_RANGES } from '../../catalog/impact.ts';
+import type { PhysicalRange } from '../../catalog/types.ts';
+import { METRIC_KINDS, type Direction, type MetricKind } from '../../model/anomaly.ts';
 import type { SeriesKindRule } from '../../model/detection-settings.ts';
 
 /** Family type from the text format (`untyped` when the target sent no `# TYPE`). */
@@ -40,6 +48,8 @@ export type SeriesTransform = 'value' | 'rate' | 'mean';
 export interface SeriesInference {
   readonly kind: MetricKind;
   readonly transform: SeriesTransform;
+  /** The direction of change that harms (see the module comment). */
+  readonly direction: Direction;
   /** Which rule or convention decided, for logs and docs. */
   readonly reason: string;
 }
@@ -64,17 +74,20 @@ export interface CompiledRule {
   readonly name: RegExp;
   readonly labels: readonly (readonly [string, RegExp])[];
   readonly kind: MetricKind | 'ignore';
+  /** The rule's bad direction, if it sets one. */
+  readonly direction?: Direction;
   readonly source: string;
 }
 
 /**
  * Compiles operator rules (anchored regular expressions).
- * @throws SyntaxError naming the rule for an invalid expression; RangeError for an unknown kind.
+ * @throws SyntaxError naming the rule for an invalid expression; RangeError for an unknown kind or direction.
  */
 export function compileRules(rules: readonly SeriesKindRule[], source = 'detection.series'): CompiledRule[] {
   return rules.map((r, i) => {
     const where = `${source}[${i}]`;
     if (r.kind !== 'ignore' && !(METRIC_KINDS as readonly string[]).includes(r.kind)) throw new RangeError(`${where}: unknown kind ${String(r.kind)}`);
+    if (r.direction !== undefined && !DIRECTIONS.includes(r.direction)) throw new RangeError(`${where}: unknown direction ${String(r.direction)}`);
     const re = (p: string, what: string): RegExp => {
       try {
         return new RegExp(`^(?:${p})$`);
@@ -86,6 +99,7 @@ export function compileRules(rules: readonly SeriesKindRule[], source = 'detecti
       name: re(r.match, 'match'),
       labels: Object.entries(r.labels ?? {}).map(([k, v]) => [k, re(v, `labels.${k}`)] as const),
       kind: r.kind,
+      ...(r.direction !== undefined ? { direction: r.direction } : {}),
       source: `${where} (${r.match})`,
     };
   });
@@ -94,8 +108,11 @@ export function compileRules(rules: readonly SeriesKindRule[], source = 'detecti
 /** The built-in exclusions that depend on labels (checked before every other rule). */
 const BUILTIN_LABEL_RULES: readonly CompiledRule[] = compileRules([{ match: 'node_cpu_seconds_total', labels: { mode: 'idle' }, kind: 'ignore' }], 'built-in');
 
+const DIRECTIONS: readonly string[] = ['up', 'down', 'both'];
 const TIMESTAMP = /(_timestamp_seconds|_time_seconds|_start_time_seconds|boot_time_seconds|_timestamp)$/;
 const ERRORS = /(error|errs|fail|drop|reject|timeout|retrans)/;
+/** Names of quantities where more is better: work delivered per second, hits, successes, efficiency, accuracy. */
+const MORE_IS_BETTER = /(^|_)(hits?|success(es|ful)?|efficiency|accuracy|availability|throughput|goodput)(_|$)|_per_second$/;
 /** The synthetic scrape series and exporters' instrumentation of themselves. */
 const SELF = /^(scrape_|node_scrape_collector_|promhttp_)/;
 /** Runtime internals and clock discipline: stored, charted, `generic` whatever their suffix. */
@@ -131,6 +148,16 @@ function conventionKind(family: string, transform: SeriesTransform): { kind: Met
 }
 
 /**
+ * The bad direction of a family outside the catalog analysed as `kind`, from its name (see the module comment):
+ * error-like names up, names where more is better down, else the kind's (src/catalog/impact.ts `KIND_BAD_DIRECTION`).
+ */
+export function namingDirection(family: string, kind: MetricKind): Direction {
+  if (ERRORS.test(family)) return 'up';
+  if (MORE_IS_BETTER.test(family)) return 'down';
+  return KIND_BAD_DIRECTION[kind];
+}
+
+/**
  * How the sample `sampleName{labels}` of a family of `type` (undefined when unknown) is analysed, or null when
  * it is not (ignored, a bucket, a timestamp, ...). Histogram and summary `_sum`/`_count` samples return the
  * family's inference with transform `mean`; `rules` come first (see {@link compileRules}).
@@ -142,16 +169,31 @@ export function inferSeries(sampleName: string, type: FamilyType | undefined, la
   const transform: SeriesTransform = part !== 'value' ? 'mean' : counter ? 'rate' : 'value';
   for (const r of [...BUILTIN_LABEL_RULES, ...rules]) {
     if (!matches(r, family, labels)) continue;
-    return r.kind === 'ignore' ? null : { kind: r.kind, transform, reason: r.source };
+    return r.kind === 'ignore' ? null : { kind: r.kind, transform, direction: r.direction ?? KIND_BAD_DIRECTION[r.kind], reason: r.source };
   }
   if (family.endsWith('_info') || family.endsWith('_created') || TIMESTAMP.test(family) || SELF.test(family)) return null;
-  if (INTERNALS.test(family)) return { kind: 'generic', transform, reason: 'runtime or clock internals' };
+  if (INTERNALS.test(family)) return { kind: 'generic', transform, direction: KIND_BAD_DIRECTION.generic, reason: 'runtime or clock internals' };
   if (type === 'summary' && part === 'value') {
     // A quantile sample of a summary: a gauge of its unit.
-    return family.endsWith('_seconds') ? { kind: 'latency', transform: 'value', reason: '_seconds summary quantile' } : { kind: 'generic', transform: 'value', reason: 'summary quantile' };
+    const kind: MetricKind = family.endsWith('_seconds') ? 'latency' : 'generic';
+    return { kind, transform: 'value', direction: namingDirection(family, kind), reason: kind === 'latency' ? '_seconds summary quantile' : 'summary quantile' };
   }
   const c = conventionKind(family, transform);
-  return { kind: c.kind, transform, reason: c.reason };
+  return { kind: c.kind, transform, direction: namingDirection(family, c.kind), reason: c.reason };
+}
+
+/**
+ * The physical range of a family outside the catalog from its unit suffix (Prometheus base units; src/catalog/impact.ts
+ * `UNIT_RANGES`): `_ratio` in [0, 1], `_percent`/`_percentage` in [0, 100], `_seconds`, `_bytes` and
+ * `_bytes_per_second` ≥ 0; undefined when the name has no such suffix. Anomaly bands are clamped to it.
+ * @see https://prometheus.io/docs/practices/naming/#base-units
+ */
+export function namingRange(family: string): PhysicalRange | undefined {
+  if (family.endsWith('_ratio')) return UNIT_RANGES.ratio;
+  if (family.endsWith('_percent') || family.endsWith('_percentage')) return UNIT_RANGES.percent;
+  if (family.endsWith('_seconds')) return UNIT_RANGES.seconds;
+  if (family.endsWith('_bytes') || family.endsWith('_bytes_per_second')) return UNIT_RANGES.bytes;
+  return undefined;
 }
 
 /** The derived ratio whose numerator or denominator is `family`, with the role it plays; undefined if none. */

@@ -7,7 +7,7 @@ import { parseMonitorConfig, readMonitorConfig, type MonitorConfig } from '../..
 import { InvalidInputError } from '../../errors.ts';
 import { startMonitor } from '../../main.ts';
 import { resolveSloDefinitions } from '../../monitor/slo-definitions.ts';
-import { parseHttpUrl, parsePort } from '../flags.ts';
+import { parseHttpUrl, parseInteger, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
 
 /** Raw flag values of `serve`. */
@@ -17,7 +17,14 @@ export interface ServeFlags {
   port?: string;
   target: string[];
   logLevel: string;
+  /** `scrape.shards.count`: replicas sharing the targets. */
+  scrapeShards?: string;
+  /** `scrape.shards.index`: this replica's shard, 0-based. */
+  scrapeShardIndex?: string;
 }
+
+/** Most scrape shards (the configuration's bound of `scrape.shards.count`). */
+const MAX_SCRAPE_SHARDS = 1000;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -25,8 +32,9 @@ function collect(value: string, previous: string[]): string[] {
 
 /**
  * Applies command-line overrides on top of a loaded configuration.
- * @throws InvalidInputError naming the flag for a bad --host, --port or --target (before the configuration
- *   schema sees it, so the message names the flag rather than a config path).
+ * @throws InvalidInputError naming the flag for a bad --host, --port, --target, --scrape-shards or
+ *   --scrape-shard-index, or a shard index not below the shard count (before the configuration schema sees it,
+ *   so the message names the flag rather than a config path).
  */
 export function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig {
   const raw: Record<string, unknown> = JSON.parse(JSON.stringify(base));
@@ -37,6 +45,16 @@ export function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig
       host: f.host ?? base.listen.host,
       port: f.port === undefined ? base.listen.port : parsePort('--port', f.port),
     };
+  }
+  if (f.scrapeShards !== undefined || f.scrapeShardIndex !== undefined) {
+    const count = f.scrapeShards === undefined ? base.scrape.shards.count : parseInteger('--scrape-shards', f.scrapeShards, 1, MAX_SCRAPE_SHARDS);
+    const index = f.scrapeShardIndex === undefined ? base.scrape.shards.index : parseInteger('--scrape-shard-index', f.scrapeShardIndex, 0, MAX_SCRAPE_SHARDS - 1);
+    if (index >= count) {
+      const indexFrom = f.scrapeShardIndex === undefined ? 'scrape.shards.index' : '--scrape-shard-index';
+      const countFrom = f.scrapeShards === undefined ? 'scrape.shards.count' : '--scrape-shards';
+      throw new InvalidInputError(`${indexFrom} ${index} must be less than ${countFrom} ${count} (shards are numbered 0..count-1)`);
+    }
+    raw.scrape = { ...(raw.scrape as Record<string, unknown>), shards: { count, index } };
   }
   if (f.target.length > 0) {
     const extra = f.target.map((url, i) => ({ id: `target-${i + 1}`, url: parseHttpUrl('--target', url), labels: {} }));
@@ -61,6 +79,11 @@ export function serveCommand(): Command {
         .argParser(collect)
         .default([], 'none'),
     )
+    .option(
+      '--scrape-shards <count>',
+      `replicas sharing the scrape targets, 1-${MAX_SCRAPE_SHARDS}: this one scrapes the targets of its shard (hashmod of the address, as Prometheus); overrides scrape.shards.count (default: 1)`,
+    )
+    .option('--scrape-shard-index <index>', "this replica's shard, 0 to count-1; overrides scrape.shards.index (default: 0)")
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .action(async (flags: ServeFlags) => {
       try {

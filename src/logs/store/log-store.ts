@@ -14,9 +14,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import { hasOwnKeys, LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
 import type { LogDatabase, LogEntriesTable } from './schema.ts';
+import { eitherCondition, scopeConditions, scopeSql } from './scope.ts';
 
 /** Options of {@link LogStore}. */
 export interface LogStoreOptions {
@@ -54,6 +56,8 @@ export interface LogScan {
   /** Full-text tokens every line containing all of `contains` has (used only to find candidates in the index). */
   readonly containsWords?: readonly string[];
   readonly traceId?: string;
+  /** Only entries of this tenant scope's nodes or regions (./scope.ts). */
+  readonly scope?: TenantScope;
   readonly direction: 'forward' | 'backward';
   /** Entries to return at most. */
   readonly limit: number;
@@ -143,6 +147,8 @@ function unindexedConditions(q: LogScan): Expression<SqlBool>[] {
     if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
     if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
   }
+  const either = scopeConditions(q.scope).either;
+  if (either !== undefined) all.push(eitherCondition(either, col));
   if (q.traceId !== undefined) all.push(sql<SqlBool>`${col('trace_id')} = ${q.traceId}`);
   return all;
 }
@@ -232,7 +238,10 @@ export class LogStore {
    * `limit` matches cost, not all of its matches. The entries found are returned in time order; they are the
    * latest-arrived matches, which differ from the latest by timestamp only for entries that arrived out of order.
    */
-  async scan(q: LogScan): Promise<LogScanResult> {
+  async scan(scan: LogScan): Promise<LogScanResult> {
+    // a scope of nodes (or regions) only is one more label set, which can drive the scan like any other
+    const scoped = scopeConditions(scan.scope);
+    const q: LogScan = scoped.labels.length === 0 ? scan : { ...scan, labels: [...scan.labels, ...scoped.labels] };
     const words = (q.words ?? []).flatMap(textTokens);
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
     const driver = driverLabel(q.labels);
@@ -328,18 +337,19 @@ export class LogStore {
     return { entries, scanned, truncated: !exhausted && entries.length < q.limit && scanned >= q.maxScan };
   }
 
-  /** Indexed label names with at least one non-empty value in `[startUs, endUs)`. */
-  async labelNames(startUs: number, endUs: number): Promise<LogLabelName[]> {
+  /** Indexed label names with at least one non-empty value in `[startUs, endUs)` (of entries in `scope`, when given). */
+  async labelNames(startUs: number, endUs: number, scope?: TenantScope): Promise<LogLabelName[]> {
     const out: LogLabelName[] = [];
+    const scoped = scopeSql(scope);
     for (const label of LOG_LABELS) {
-      const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', startUs).where('time_us', '<', endUs).where(label, '<>', '').limit(1).executeTakeFirst();
+      const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', startUs).where('time_us', '<', endUs).where(label, '<>', '').where((eb) => eb.and(scoped)).limit(1).executeTakeFirst();
       if (r !== undefined) out.push(label);
     }
     return out;
   }
 
-  /** Distinct non-empty values of a label in `[startUs, endUs)`, sorted, at most `limit`. */
-  async labelValues(label: LogLabelName, startUs: number, endUs: number, limit: number): Promise<string[]> {
+  /** Distinct non-empty values of a label in `[startUs, endUs)` (of entries in `scope`, when given), sorted, at most `limit`. */
+  async labelValues(label: LogLabelName, startUs: number, endUs: number, limit: number, scope?: TenantScope): Promise<string[]> {
     const rows = await this.db
       .selectFrom('log_entries')
       .select(label)
@@ -347,6 +357,7 @@ export class LogStore {
       .where('time_us', '>=', startUs)
       .where('time_us', '<', endUs)
       .where(label, '<>', '')
+      .where((eb) => eb.and(scopeSql(scope)))
       .orderBy(label)
       .limit(limit)
       .execute();
@@ -406,6 +417,8 @@ export class LogStore {
       if (s.in !== undefined) all.push(s.in.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${col(s.label)} in (${sql.join(s.in)})`);
       if (s.notIn !== undefined && s.notIn.length > 0) all.push(sql<SqlBool>`${col(s.label)} not in (${sql.join(s.notIn)})`);
     }
+    const either = scopeConditions(q.scope).either;
+    if (either !== undefined) all.push(eitherCondition(either, col));
     if (q.traceId !== undefined) all.push(eb('trace_id', '=', q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {

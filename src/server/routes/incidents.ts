@@ -13,8 +13,6 @@ import { intParam, parseQuery } from '../params.ts';
 import { tenantScope } from '../tenancy.ts';
 
 const ID = /^[A-Za-z0-9-]{1,64}$/;
-/** Incidents a list reads at most (the largest `limit`). */
-const MAX_INCIDENTS = 1000;
 
 /** The incident `id` when the caller's scope covers its node or region. @throws NotFoundError otherwise or when unknown */
 async function visibleIncident(ctx: ApiContext, request: FastifyRequest, id: string): Promise<Incident> {
@@ -58,10 +56,9 @@ export async function incidentRoutes(app: FastifyInstance, ctx: ApiContext): Pro
     const q = parseQuery(request.query, { schema: ListQuery }).values;
     const limit = q.limit ?? 100;
     const scope = tenantScope(request);
-    if (scope.kind === 'all') return { status: 'success', data: await alertingOf(ctx).listIncidents(limit, q.status) };
-    // The alerting keeps a bounded incident history in memory: read all of it that a list may return, then keep the tenant's.
-    const all = await alertingOf(ctx).listIncidents(MAX_INCIDENTS, q.status);
-    return { status: 'success', data: all.filter((i) => allowsNode(scope, i.node, i.region)).slice(0, limit) };
+    // The alerting filters by the scope before the limit (in memory and in SQL); checked again here.
+    const data = await alertingOf(ctx).listIncidents(limit, q.status, scope);
+    return { status: 'success', data: data.filter((i) => allowsNode(scope, i.node, i.region)) };
   });
   app.get<{ Params: { id: string } }>('/api/incidents/:id', async (request): Promise<AlertingResponse<Incident>> => {
     parseQuery(request.query, { schema: z.strictObject({}) });

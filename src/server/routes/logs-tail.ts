@@ -7,7 +7,8 @@
  * entries wait in the hub's bounded buffer and, once that is full, are dropped and reported in
  * `dropped_entries`. Clients that do not answer a ping within `limits.livePingIntervalMs` are terminated.
  * Errors before the upgrade: 400 for a query that does not parse, a metric query or a bad parameter, 429 at the
- * hub's client limit, 404 when logs are off; a history query failing after the upgrade closes with 1011.
+ * hub's client limit, 404 when logs are off; a history query failing after the upgrade closes with 1011. A
+ * tenant-scoped caller (src/server/tenancy.ts) gets only entries of its nodes or regions, history and live.
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/#stream-logs
  */
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +18,7 @@ import type { LokiTailMessage } from '../../contract/logs.ts';
 import { InvalidInputError, LimitExceededError } from '../../errors.ts';
 import { configured, type ApiContext, type LogSource, type LogTailSubscriptionHandle } from '../deps.ts';
 import { intParam, parseQuery } from '../params.ts';
+import { tenantScope } from '../tenancy.ts';
 import { parseLokiTime } from './logs.ts';
 
 /** Close codes (RFC 6455 registry): try again later, internal error. */
@@ -142,6 +144,8 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       const logs = configured(ctx.deps.logs, 'logs');
       const nowUs = ctx.now() * 1000;
       const p = tailParams(logs, request.query, nowUs);
+      // the scope taken at the upgrade filters the history query and every entry offered later
+      const scope = tenantScope(request);
       let timer: NodeJS.Timeout | null = null;
       let history: Set<string> | null = null;
       let ready = false;
@@ -167,7 +171,7 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       };
       try {
         // Concurrent upgrades that passed preValidation may exceed the limit: the hub refuses those.
-        sub = logs.tail.subscribe(p.query, schedule);
+        sub = logs.tail.subscribe(p.query, schedule, scope);
       } catch (e) {
         socket.close(
           CLOSE_TRY_AGAIN_LATER,
@@ -204,6 +208,7 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
           limit: p.limit,
           stepMs: 1000,
           direction: 'backward',
+          scope,
         });
         if (res.data.resultType !== 'streams') throw new InvalidInputError('tail takes a log query');
         const h = historyMessage(res.data.result);

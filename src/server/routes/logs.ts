@@ -6,12 +6,11 @@
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LOG_LEVEL_VALUES, type LogsResponse, type LokiInstantQueryResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, LogSource } from '../deps.ts';
-import { searchLogsInScope } from '../scoped-data.ts';
 import { tenantScope } from '../tenancy.ts';
 import { durationParam, intParam, parseQuery, parseTime } from '../params.ts';
 
@@ -52,10 +51,11 @@ async function receiverRoutes(app: FastifyInstance, logs: LogSource): Promise<vo
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') logs.countRejectedRequest(protocol, 'too_large');
     else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') logs.countRejectedRequest(protocol, 'unsupported_media_type');
   });
-  const input = (request: { headers: Record<string, string | string[] | undefined>; body: unknown }) => ({
+  const input = (request: FastifyRequest) => ({
     body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     contentType: typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined,
     contentEncoding: typeof request.headers['content-encoding'] === 'string' ? request.headers['content-encoding'] : undefined,
+    scope: tenantScope(request),
   });
   app.post('/v1/logs', { bodyLimit: logs.maxBodyBytes }, async (request, reply) => {
     const req = input(request);
@@ -85,6 +85,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  * - POST /loki/api/v1/push — Loki push (`application/json`, optionally gzip, or snappy `application/x-protobuf`);
  *   204 when at least one entry was stored (rejected entries are counted).
  *   Both: 400 (does not decode, no valid entry), 413 (too large), 415 (other content type), 503 (store failure).
+ *   A tenant's token stores only entries of its nodes or regions: the others are rejected as `foreign_node`
+ *   (named in OTLP's partial success, counted for Loki), and a request with none of its entries is 403.
  * - GET /loki/api/v1/query_range?query=&start=&end=&limit=&step=&direction= — LogQL (see src/logs/logql):
  *   streams for a log query, a matrix for count_over_time/rate. Times Unix ns, Unix seconds or RFC3339 (default:
  *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
@@ -95,9 +97,10 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
  * - GET /api/logs?q=&query=&level=&service=&node_id=&region=&component=&trace_id=&span_id=&start=&end=&limit= —
  *   entries, newest first: `q` words (all required, whole words), `query` a LogQL log query, `level` a comma
- *   list, times as above; every filter given is required. A tenant-scoped caller (src/server/tenancy.ts) gets
- *   only its nodes' entries (one search per owned node or region); the Loki query API and the live tail are for
- *   the operator tenant.
+ *   list, times as above; every filter given is required.
+ * A tenant-scoped caller (src/server/tenancy.ts) reads only entries of its nodes or regions on every query route
+ * (the log store filters, so limits count the tenant's entries only): streams, matrices, vectors, label names and
+ * values, and the entry search.
  */
 export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const logs = ctx.deps.logs;
@@ -126,7 +129,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const { startUs, endUs } = range(q);
     const stepMs = q.step ?? Math.max(1000, Math.floor((endUs - startUs) / 1000 / 250));
     if (!(stepMs > 0)) throw new InvalidInputError('step must be > 0');
-    return logs.queryRange({ query: q.query, startUs, endUs, limit: q.limit ?? DEFAULT_LIMIT, stepMs, direction: q.direction ?? 'backward' });
+    return logs.queryRange({ query: q.query, startUs, endUs, limit: q.limit ?? DEFAULT_LIMIT, stepMs, direction: q.direction ?? 'backward', scope: tenantScope(request) });
   });
 
   const InstantSchema = z.strictObject({
@@ -137,18 +140,18 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   });
   app.get('/loki/api/v1/query', async (request): Promise<LokiInstantQueryResponse> => {
     const q = parseQuery(request.query, { schema: InstantSchema }).values;
-    return logs.queryInstant({ query: q.query, timeUs: q.time ?? ctx.now() * 1000, limit: q.limit ?? DEFAULT_LIMIT, direction: q.direction ?? 'backward' });
+    return logs.queryInstant({ query: q.query, timeUs: q.time ?? ctx.now() * 1000, limit: q.limit ?? DEFAULT_LIMIT, direction: q.direction ?? 'backward', scope: tenantScope(request) });
   });
 
   const RangeOnly = z.strictObject(times);
   app.get('/loki/api/v1/labels', async (request): Promise<LokiLabelsResponse> => {
     const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
-    return logs.labels(startUs, endUs);
+    return logs.labels(startUs, endUs, tenantScope(request));
   });
   app.get<{ Params: { name: string } }>('/loki/api/v1/label/:name/values', async (request): Promise<LokiLabelsResponse> => {
     const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name)) throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
-    return logs.labelValues(request.params.name, startUs, endUs);
+    return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request));
   });
 
   const label = z.string().min(1).max(256).optional();
@@ -174,7 +177,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const { startUs, endUs } = range(q);
     const labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>> = {};
     for (const k of ['service', 'node_id', 'region', 'component'] as const) if (q[k] !== undefined) labels[k] = q[k];
-    return searchLogsInScope({
+    return logs.search({
       startUs,
       endUs,
       limit: q.limit ?? DEFAULT_LIMIT,
@@ -184,6 +187,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       ...(q.trace_id !== undefined ? { traceId: q.trace_id } : {}),
       ...(q.span_id !== undefined ? { spanId: q.span_id } : {}),
       ...(q.query !== undefined && q.query.trim() !== '' ? { query: q.query } : {}),
-    }, tenantScope(request), (x) => logs.search(x));
+      scope: tenantScope(request),
+    });
   });
 }

@@ -89,7 +89,7 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
     const contentType = request.headers['content-type'];
     const contentEncoding = request.headers['content-encoding'];
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const res = await traces.receive({ body, contentType, contentEncoding });
+    const res = await traces.receive({ body, contentType, contentEncoding, scope: tenantScope(request) });
     if (/^application\/json\b/i.test(contentType ?? '')) return reply.type('application/json').send(res);
     return reply.type('application/x-protobuf').send(Buffer.from(traces.encodeProtobuf(res)));
   });
@@ -113,16 +113,20 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   `Content-Encoding: gzip`; body at most `traces.maxBodyBytes`. 200 with `ExportTraceServiceResponse` in the
  *   request's encoding (partial success naming rejected spans). Errors: 400 (does not decode, no valid span),
  *   413 (too large), 415 (other content type), 503 (store failure), each with a `google.rpc.Status` body
- *   (protobuf for protobuf requests, else JSON); nothing of a refused request is stored.
+ *   (protobuf for protobuf requests, else JSON); nothing of a refused request is stored. A tenant's token stores
+ *   only spans of its nodes or regions: the others are rejected as `foreign_node` in the partial success, and a
+ *   request with none of its spans is 403.
  * - GET /api/traces?service=&operation=&tags=&minDuration=&maxDuration=&status=&start=&end=&limit= — traces
  *   with a span matching every filter, most recent first. `start`/`end` Unix µs (default: the hour before now),
  *   durations `500us`/`1.5ms`/`2s`, `tags` a JSON object, `status` unset|ok|error, `limit` 1..limits.tracesMax
  *   (default limits.tracesDefault).
  * - GET /api/traces/:traceId — one trace (32 lowercase hex digits), spans stitched; 404 when unknown.
- *   A tenant-scoped caller (src/server/tenancy.ts) gets only the spans of its nodes (by `dwcp.node.id`, else the
- *   resource's `service.instance.id`; or region), in search and by id; a trace without such a span is 404.
  * - GET /api/services — services with spans within the retention, sorted (Jaeger's `{data: [names], ...}`).
  * - GET /api/services/:service/operations — that service's span names, sorted; empty for an unknown service.
+ * A tenant-scoped caller (src/server/tenancy.ts) gets only the spans of its nodes (by `dwcp.node.id`, else the
+ * resource's `service.instance.id` or `host.name`; or region): search finds traces with a matching span of its
+ * nodes in the store (so `limit` counts those), a trace without such a span is 404, and the service and
+ * operation names are those of its nodes' spans.
  */
 export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const traces = ctx.deps.traces;
@@ -153,11 +157,13 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       throw new InvalidInputError('minDuration must not exceed maxDuration');
     const limit = q.limit ?? limits.tracesDefault;
     const scope = tenantScope(request);
-    // A tenant-scoped search reads up to limits.tracesMax traces and keeps the parts on the tenant's nodes.
+    // The store finds traces with a matching span on the tenant's nodes (the limit counts those); their spans on
+    // other tenants' nodes are then left out.
     const res = await traces.search({
       startUs,
       endUs,
-      limit: scope.kind === 'all' ? limit : limits.tracesMax,
+      limit,
+      scope,
       tags: q.tags ?? {},
       ...(q.service !== undefined ? { service: q.service } : {}),
       ...(q.operation !== undefined ? { operation: q.operation } : {}),
@@ -170,14 +176,14 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
 
   app.get('/api/services', async (request): Promise<NamesResponse> => {
     parseQuery(request.query, { schema: z.strictObject({}) });
-    return traces.services();
+    return traces.services(tenantScope(request));
   });
 
   app.get<{ Params: { service: string } }>('/api/services/:service/operations', async (request): Promise<NamesResponse> => {
     parseQuery(request.query, { schema: z.strictObject({}) });
     const service = request.params.service;
     if (service === '' || service.length > 256) throw new InvalidInputError('service must be 1-256 characters');
-    return traces.operations(service);
+    return traces.operations(service, tenantScope(request));
   });
 
   app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request): Promise<TracesResponse> => {

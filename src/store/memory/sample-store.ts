@@ -9,7 +9,10 @@
  */
 import { StoreError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
+import { bucketSpan, checkBucketRead, summaryPoints } from '../bucket-read.ts';
 import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
+import type { BucketedSampleReader, BucketResolutionMs, BucketSummary } from '../stepped-types.ts';
+import { bucketize } from '../tsdb/rollup.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
 import { checkLimit, checkNow, checkPositiveInteger, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
 import { firstIndexAtLeast, firstIndexAbove } from '../../math/sorted.ts';
@@ -46,7 +49,7 @@ function copyRef(r: SeriesRef): SeriesRef {
 }
 
 /** Samples of bounded series in memory (see the module comment). */
-export class MemorySampleStore implements SampleStore {
+export class MemorySampleStore implements SampleStore, BucketedSampleReader {
   readonly retentionMs: number;
   readonly maxSeries: number;
   readonly maxSamplesPerSeries: number;
@@ -79,7 +82,7 @@ export class MemorySampleStore implements SampleStore {
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is stored).
    * @throws StoreError after `close`.
    */
-  async append(batch: readonly Sample[]): Promise<AppendResult> {
+  async append(batch: readonly Sample[], given?: readonly string[]): Promise<AppendResult> {
     this.ensureOpen();
     for (const s of batch) checkSampleTimestamp(s.name, s.timestampMs);
     const rejected: Partial<Record<RejectReason, number>> = {};
@@ -89,12 +92,13 @@ export class MemorySampleStore implements SampleStore {
     const keyOf = new SeriesKeyBuilder();
     const touched = new Set<SeriesEntry>();
     let stored = 0;
-    for (const s of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
       if (!this.allowNonFinite && !Number.isFinite(s.value)) {
         count('non_finite');
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
+      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       let e = this.byKey.get(key);
       if (e === undefined) {
         if (hasNul(key)) {
@@ -176,6 +180,24 @@ export class MemorySampleStore implements SampleStore {
       const end = firstIndexAbove(e.ts, hi);
       const start = Math.max(firstIndexAtLeast(e.ts, lo), end - maxPointsPerSeries);
       return { series: s, timestampsMs: e.ts.slice(start, end), values: e.vs.slice(start, end) };
+    });
+  }
+
+  /**
+   * Bucketed reads (`BucketedSampleReader`, ../stepped-types.ts) summarised from the stored samples.
+   * @throws InvalidInputError on bad arguments. @throws StoreError after `close`.
+   */
+  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
+    this.ensureOpen();
+    const { fromMs, toMs } = bucketSpan(startMs, endMs, resolutionMs);
+    return series.map((s) => {
+      const e = this.byId.get(s.id);
+      if (e === undefined) return { series: s, timestampsMs: [], values: [] };
+      const lo = firstIndexAtLeast(e.ts, fromMs);
+      const hi = firstIndexAtLeast(e.ts, toMs);
+      const b = bucketize(e.ts.slice(lo, hi), e.vs.slice(lo, hi), resolutionMs);
+      return { series: s, ...summaryPoints(b, resolutionMs, summary, maxPointsPerSeries) };
     });
   }
 

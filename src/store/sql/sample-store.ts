@@ -19,6 +19,8 @@ import { LruCache } from '../lru-cache.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database } from '../schema.ts';
 import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
+import { bucketSpan, checkBucketRead } from '../bucket-read.ts';
+import type { BucketResolutionMs, BucketSummary } from '../stepped-types.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
 import { checkLimit, checkNow, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
 import { fromDbValue, MAX_PARAMS, parseLabels, toDbValue, wrap } from './common.ts';
@@ -84,7 +86,7 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
    * @throws InvalidInputError when a timestamp is not a safe integer (nothing is stored).
    * @throws StoreError on backend failure (the transaction is rolled back; nothing is stored).
    */
-  async append(batch: readonly Sample[]): Promise<AppendResult> {
+  async append(batch: readonly Sample[], given?: readonly string[]): Promise<AppendResult> {
     const rejected: Partial<Record<RejectReason, number>> = {};
     if (batch.length === 0) return { stored: 0, rejected };
     const keys: (string | undefined)[] = new Array<string | undefined>(batch.length);
@@ -101,7 +103,7 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
         nonFinite++;
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
+      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       const cached = this.cache.get(key);
       if (cached !== undefined) cachedIds[i] = cached;
       else if (!missing.has(key)) {
@@ -297,6 +299,48 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
       }
     } catch (e) {
       throw wrap('readPoints', e);
+    }
+    return out;
+  }
+
+  /**
+   * Bucketed reads (`BucketedSampleReader`, ../stepped-types.ts) aggregated in SQL, one statement per series over
+   * its (series_id, ts) key: `last` keeps the latest row of each bucket (`row_number()` over the bucket, newest
+   * first), `mean` is `avg(value)` per bucket; NaN (NULL) rows are left out. Timestamps are Unix ms >= 0 (integer
+   * division is the bucket).
+   * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
+   */
+  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
+    const { fromMs, toMs } = bucketSpan(Math.max(0, startMs), Math.max(0, endMs), resolutionMs);
+    const res = sql.lit(resolutionMs);
+    const out: SeriesPoints[] = [];
+    try {
+      for (const s of series) {
+        const rows =
+          summary === 'last'
+            ? await sql<{ b: number | string; v: number | string }>`
+                select b, v from (
+                  select ts / ${res} as b, value as v, row_number() over (partition by ts / ${res} order by ts desc) as rn
+                  from samples where series_id = ${s.id} and ts >= ${fromMs} and ts < ${toMs} and value is not null
+                ) t where rn = 1 order by b desc limit ${maxPointsPerSeries}`.execute(this.db)
+            : await sql<{ b: number | string; v: number | string }>`
+                select ts / ${res} as b, avg(value) as v from samples
+                where series_id = ${s.id} and ts >= ${fromMs} and ts < ${toMs} and value is not null
+                group by ts / ${res} order by b desc limit ${maxPointsPerSeries}`.execute(this.db);
+        const n = rows.rows.length;
+        const timestampsMs = new Array<number>(n);
+        const values = new Array<number>(n);
+        for (let i = 0; i < n; i++) {
+          const r = rows.rows[n - 1 - i]!;
+          timestampsMs[i] = Number(r.b) * resolutionMs + resolutionMs - 1;
+          const v = Number(r.v);
+          values[i] = v === 0 ? 0 : v;
+        }
+        out.push({ series: s, timestampsMs, values });
+      }
+    } catch (e) {
+      throw wrap('readBuckets', e);
     }
     return out;
   }

@@ -11,7 +11,8 @@ import { AnomalyStateForwarder } from '../state-forwarding.ts';
 import { migrateToLatest, type StoreDialect } from '../migrations.ts';
 import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
-import type { RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
+import { bucketSpan, checkBucketRead, summaryPoints } from '../bucket-read.ts';
+import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
 import type {
   AppendResult,
   SeriesPoints,
@@ -25,7 +26,7 @@ import { bucketPoints, chooseResolution } from './stepped-read.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
 /** The chunked layout opened: every store interface plus stepped and rollup reads. */
-export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
+export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & BucketedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
 
 /** Options shared by both openers. */
 export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
@@ -61,8 +62,8 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   checkpoint(): Promise<void> {
     return this.samples.checkpoint();
   }
-  append(batch: readonly Sample[]): Promise<AppendResult> {
-    return this.samples.append(batch);
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult> {
+    return this.samples.append(batch, keys);
   }
   searchMetricNames(substring: string, limit: number): Promise<string[]> {
     return this.rows.searchMetricNames(substring, limit);
@@ -108,6 +109,23 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
       true,
     );
     return series.map((s) => ({ series: s, ...buckets.get(s.id)! }));
+  }
+  /**
+   * Bucketed reads (`BucketedSampleReader`): the stored rollups, and buckets of raw samples past the downsampler's
+   * watermark (the rollups' `last`, or `sum / count` for `mean`).
+   * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
+   */
+  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+    checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
+    const { toMs } = bucketSpan(startMs, endMs, resolutionMs);
+    const buckets = await this.samples.rollups.read(
+      series.map((s) => s.id),
+      resolutionMs,
+      startMs,
+      toMs - 1,
+      summary === 'mean',
+    );
+    return series.map((s) => ({ series: s, ...summaryPoints(buckets.get(s.id)!, resolutionMs, summary, maxPointsPerSeries) }));
   }
   /** Checkpoints the head, closes the WAL and the database; later calls are no-ops. */
   async close(): Promise<void> {

@@ -179,11 +179,11 @@ export class TsdbSampleStore implements SampleStore {
    * @throws InvalidInputError when a timestamp is not an integer within ±2^50 ms (nothing is stored).
    * @throws StoreError when the store is closed or the WAL write fails (nothing is stored).
    */
-  append(batch: readonly Sample[]): Promise<AppendResult> {
-    return this.exclusive(() => this.appendLocked(batch));
+  append(batch: readonly Sample[], keys?: readonly string[]): Promise<AppendResult> {
+    return this.exclusive(() => this.appendLocked(batch, keys));
   }
 
-  private async appendLocked(batch: readonly Sample[]): Promise<AppendResult> {
+  private async appendLocked(batch: readonly Sample[], given: readonly string[] | undefined): Promise<AppendResult> {
     if (this.closed) throw new StoreError('store is closed');
     const rejected: Partial<Record<RejectReason, number>> = {};
     if (batch.length === 0) return { stored: 0, rejected };
@@ -202,7 +202,7 @@ export class TsdbSampleStore implements SampleStore {
         nonFinite++;
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
+      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       keys[i] = key;
       if (this.head.get(key) === undefined && !missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
     }

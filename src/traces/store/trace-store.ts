@@ -14,7 +14,9 @@ import { matchesTags, splitTags, type TraceQuery } from '../query.ts';
 import { indexFields, SPAN_KINDS, SPAN_STATUSES, type Attributes, type SpanProcess, type SpanRecord } from '../span.ts';
 import { keepLatest, LAST_SEEN_REFRESH_US, LastSeen } from './last-seen.ts';
 import type { TraceStoreDialect } from './migrations.ts';
+import type { TenantScope } from '../../model/tenant-scope.ts';
 import type { TraceDatabase, TraceSpansTable } from './schema.ts';
+import { spanScope } from './scope.ts';
 
 /** Options of {@link TraceStore}. */
 export interface TraceStoreOptions {
@@ -275,7 +277,8 @@ export class TraceStore {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000) throw new InvalidInputError(`limit must be in 1..10000, got ${q.limit}`);
     if (q.endUs < q.startUs) throw new InvalidInputError('end must not be before start');
     const split = splitTags(q.tags, q.status);
-    if (split.impossible) return { traces: [], scanned: 0, truncated: false };
+    const scope = spanScope(q.scope);
+    if (split.impossible || scope.kind === 'none') return { traces: [], scanned: 0, truncated: false };
     const needData = Object.keys(split.other).length > 0;
     const scanLimit = this.opts.searchScanLimit ?? 200_000;
     const found: string[] = [];
@@ -302,6 +305,7 @@ export class TraceStore {
       if (c.vmId !== undefined) b = b.where('vm_id', '=', c.vmId);
       if (c.mode !== undefined) b = b.where('mode', '=', c.mode);
       if (c.version !== undefined) b = b.where('version', '=', c.version);
+      if (scope.kind === 'where') b = b.where(scope.where);
       const rows = await b.orderBy('start_us', 'desc').limit(SCAN_BATCH).execute();
       const procs = needData ? await this.processes(rows.map((r) => Number(r.process_id))) : undefined;
       for (const r of rows) {
@@ -329,14 +333,23 @@ export class TraceStore {
     return { traces: found.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined), scanned, truncated };
   }
 
-  /** Services with an operation row (spans within the retention), sorted, at most 10 000. */
-  async services(): Promise<string[]> {
+  /**
+   * Services with an operation row (spans within the retention), sorted, at most 10 000; with a tenant `scope`,
+   * the services with a stored span on its nodes or regions (read from the spans).
+   */
+  async services(scope?: TenantScope): Promise<string[]> {
+    const s = spanScope(scope);
+    if (s.kind === 'none') return [];
+    if (s.kind === 'where') return (await this.db.selectFrom('trace_spans').select('service').distinct().where(s.where).orderBy('service').limit(MAX_NAMES).execute()).map((r) => r.service);
     const rows = await this.db.selectFrom('trace_operations').select('service').distinct().orderBy('service').limit(MAX_NAMES).execute();
     return rows.map((r) => r.service);
   }
 
-  /** Operation names of a service (spans within the retention), sorted, at most 10 000. */
-  async operations(service: string): Promise<string[]> {
+  /** Operation names of a service (spans within the retention), sorted, at most 10 000; scoped as {@link services}. */
+  async operations(service: string, scope?: TenantScope): Promise<string[]> {
+    const s = spanScope(scope);
+    if (s.kind === 'none') return [];
+    if (s.kind === 'where') return (await this.db.selectFrom('trace_spans').select('operation').distinct().where('service', '=', service).where(s.where).orderBy('operation').limit(MAX_NAMES).execute()).map((r) => r.operation);
     const rows = await this.db.selectFrom('trace_operations').select('operation').where('service', '=', service).orderBy('operation').limit(MAX_NAMES).execute();
     return rows.map((r) => r.operation);
   }

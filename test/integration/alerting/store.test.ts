@@ -15,6 +15,7 @@ import { AlertingStore } from '../../../src/alerting/store/alerting-store.ts';
 import { openAlertingDb, type AlertingDbTarget } from '../../../src/alerting/store/open.ts';
 import { openPostgresStore } from '../../../src/store/postgres.ts';
 import { openSqliteStore } from '../../../src/store/sqlite.ts';
+import type { TenantScope } from '../../../src/model/tenant-scope.ts';
 import { incident } from '../../helpers/alerting-fixtures.ts';
 
 const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
@@ -92,6 +93,30 @@ for (const b of backends) {
       } finally {
         await db.close();
         await monitor.close();
+      }
+    });
+
+    it("filters a tenant's incidents in SQL before the limit (node or region; none for an empty scope)", async () => {
+      const db = await openAlertingDb(b.target);
+      try {
+        const store = new AlertingStore(db.db);
+        await db.db.deleteFrom('alert_incidents').execute();
+        // tenant a's two incidents are older than the five of node-b and the region-wide one
+        const items = [
+          ...[1, 2].map((k) => incident(`a${k}`, 'warning', { node: 'node-a', region: 'eu-west', startedAtMs: k })),
+          ...[1, 2, 3, 4, 5].map((k) => incident(`b${k}`, 'warning', { node: 'node-b', region: 'us-east', startedAtMs: 100 + k })),
+          incident('r1', 'critical', { node: null, region: 'ap-south', startedAtMs: 50 }),
+        ];
+        await store.saveIncidents(items.map((i) => ({ incident: i, delivery: [] })));
+        const ids = async (scope: TenantScope | undefined, limit = 2) => (await store.loadIncidents(limit, undefined, scope)).map((x) => x.incident.id);
+        const tenant = (nodes: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
+        assert.deepEqual(await ids(undefined), ['b5', 'b4']);
+        assert.deepEqual(await ids(tenant(['node-a'], [])), ['a2', 'a1']);
+        assert.deepEqual(await ids(tenant([], ['ap-south'])), ['r1']);
+        assert.deepEqual(await ids(tenant(['node-a'], ['ap-south']), 10), ['r1', 'a2', 'a1']);
+        assert.deepEqual(await ids(tenant([], [])), []);
+      } finally {
+        await db.close();
       }
     });
   });

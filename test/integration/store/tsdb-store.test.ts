@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { InvalidInputError, NotFoundError } from '../../../src/errors.ts';
-import type { Sample } from '../../../src/model/sample.ts';
+import { seriesKey, type Sample } from '../../../src/model/sample.ts';
 import { bucketize } from '../../../src/store/tsdb/rollup.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore, type ChunkedStoreOptions, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
 import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
@@ -91,6 +91,18 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       assert.deepEqual((await st.readPoints(refs, T0 + 500, T0 + 1000, 100))[0]!.values, [2], 'range is inclusive');
       await assert.rejects(st.readPoints(refs, 10, 0, 10), InvalidInputError);
       await assert.rejects(st.readPoints(refs, 0, 10, 0), InvalidInputError);
+    });
+
+    test("with the caller's series keys (the tracker's), stores and reads exactly what it does building them itself", async () => {
+      const batch = (t: number): Sample[] => [s('dwcp_keyed', { node: 'n1', region: 'us' }, 1, t), s('dwcp_keyed', { region: 'us', node: 'n2' }, 2, t), s('dwcp_keyed', { node: 'n1', region: 'us' }, 4, t)];
+      const plain = await open();
+      const keyed = await open();
+      for (const t of [T0, T0 + 1000]) {
+        const b = batch(t);
+        assert.deepEqual(await keyed.append(b, b.map((x) => seriesKey(x.name, x.labels))), await plain.append(b));
+      }
+      const read = async (st: OpenedChunkedStore) => (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [p.series.key, p.series.labels, p.timestampsMs, p.values]);
+      assert.deepEqual(await read(keyed), await read(plain));
     });
 
     test('rejects non-finite values unless allowed; allowed ones round-trip (NaN, +Inf, -Inf)', async () => {
@@ -304,6 +316,17 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       assert.equal(m.points[1]!.timestampsMs[0], start + MIN - 1);
       const r = await st.readForStep(refs, start + 2 * HOUR, start + 3 * HOUR - 1, 15_000, 10_000);
       assert.equal(r.resolutionMs, 0);
+      // Bucketed reads across the watermark (stored rollups, then raw): last and mean of each bucket of the raw samples.
+      const raw2 = await st.readPoints(refs, start, start + 3 * HOUR, 1_000_000);
+      for (const res of [MIN, HOUR] as const) {
+        const want = bucketize(raw2[2]!.timestampsMs, raw2[2]!.values, res);
+        for (const summary of ['last', 'mean'] as const) {
+          const [got] = await st.readBuckets(refs.slice(2), start + 1, start + 3 * HOUR - 1, res, summary, 10_000);
+          assert.deepEqual(got!.timestampsMs, want.timestampsMs.map((t) => t + res - 1), `${res} ${summary}`);
+          const values = summary === 'last' ? want.last : want.sum.map((v, i) => v / want.count[i]!);
+          got!.values.forEach((v, i) => assert.ok(Math.abs(v - values[i]!) < 1e-9, `${res} ${summary} bucket ${i}: ${v} vs ${values[i]}`));
+        }
+      }
       await assert.rejects(st.readRollups(refs, start, start + HOUR, 1000 as 60_000), InvalidInputError);
     });
 

@@ -32,6 +32,7 @@ const SAMPLE_CASES = [
   'a zero reads back as +0 whatever its sign (samples and anomaly fields)',
   'retention needs a finite time',
   'after close, sample operations fail with StoreError; close is idempotent',
+  'bucketed reads: one point per minute or hour bucket at its last millisecond, with its last value or mean',
 ];
 
 describe('store contract, sample part (VictoriaMetrics, a fresh one per test)', () => {

@@ -42,6 +42,13 @@ describe('CLI edge errors', () => {
     assert.doesNotMatch(r.stdout, /listening/);
   });
 
+  it('serve --scrape-shard-index not below --scrape-shards names both flags (exit code 2, no server started)', () => {
+    const r = cli('serve', '--scrape-shards', '3', '--scrape-shard-index', '3');
+    assertOneLineError(r.stderr, '--scrape-shard-index 3 must be less than --scrape-shards 3 (shards are numbered 0..count-1)');
+    assert.equal(r.status, 2);
+    assert.doesNotMatch(r.stdout, /listening/);
+  });
+
   it('serve --config with an invalid inline SLO names the field, its line and column before anything starts', () => {
     const cfg = join(dir, 'monitor.yaml');
     writeFileSync(cfg, ['listen: { port: 0 }', 'slo:', '  definitions:', '    - name: avail', '      objective: 2', '      window: 30d', '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total }, bad: { metric: dwcp_v3_migration_failures_total } }', ''].join('\n'));
@@ -83,6 +90,8 @@ describe('CLI --help', () => {
   it('states ranges and units of the numeric flags', () => {
     const serve = cli('serve', '--help').stdout.replace(/\s+/g, ' ');
     assert.match(serve, /--port <port> listen port 0-65535/);
+    assert.match(serve, /--scrape-shards <count> replicas sharing the scrape targets, 1-1000/);
+    assert.match(serve, /--scrape-shard-index <index> this replica's shard, 0 to count-1/);
     const sim = cli('simulate', '--help').stdout.replace(/\s+/g, ' ');
     assert.match(sim, /--day-seconds <s> length of a simulated day in seconds/);
     assert.match(sim, /--nodes <n> number of nodes, 1-200/);

@@ -5,6 +5,7 @@ import { CRITICALITIES, type Criticality } from '../../../src/catalog/types.ts';
 import { getMetric } from '../../../src/catalog/index.ts';
 import { severityRank } from '../../../src/model/dwcp.ts';
 import {
+  badDirectionOfInput,
   clampBand,
   criticalityOfInput,
   rangeOfInput,
@@ -92,19 +93,37 @@ describe('bands in the physical range', () => {
     assert.deepEqual(clampBand({ expected: 2.4, lower: -16.86, upper: 21.69 }, { min: 0, max: Number.POSITIVE_INFINITY }), { expected: 2.4, lower: 0, upper: 21.69 });
   });
 
-  it('ranges of detection inputs: catalog unit or metric range, rates >= 0, unknown series unbounded', () => {
+  it('ranges of detection inputs: catalog unit or metric range, rates >= 0, unit suffix outside the catalog, else unbounded', () => {
     const lat = getMetric('dwcp_v3_mode_latency_seconds');
     const ratio = getMetric('dwcp_v3_delta_hit_ratio');
     const compression = getMetric('dwcp_v3_compression_ratio');
     const util = getMetric('dwcp_v3_resource_utilization_percent');
-    assert.deepEqual(rangeOfInput({ transform: 'mean', def: lat }), { min: 0, max: Number.POSITIVE_INFINITY });
-    assert.deepEqual(rangeOfInput({ transform: 'value', def: ratio }), { min: 0, max: 1 });
-    assert.deepEqual(rangeOfInput({ transform: 'value', def: compression }), { min: 0, max: Number.POSITIVE_INFINITY });
-    assert.deepEqual(rangeOfInput({ transform: 'value', def: util }), { min: 0, max: 100 });
-    assert.deepEqual(rangeOfInput({ transform: 'rate', def: getMetric('dwcp_v3_component_errors_total') }), { min: 0, max: Number.POSITIVE_INFINITY });
-    assert.equal(rangeOfInput({ transform: 'value', def: undefined }), UNBOUNDED);
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'mean', def: lat }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: ratio }), { min: 0, max: 1 });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: compression }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: util }), { min: 0, max: 100 });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'rate', def: getMetric('dwcp_v3_component_errors_total') }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.equal(rangeOfInput({ metric: 'm', transform: 'value', def: undefined }), UNBOUNDED);
+    assert.deepEqual(rangeOfInput({ metric: 'node_memory_used_ratio', transform: 'value', def: undefined }), { min: 0, max: 1 });
+    assert.deepEqual(rangeOfInput({ metric: 'myapp_disk_used_percent', transform: 'value', def: undefined }), { min: 0, max: 100 });
+    assert.deepEqual(rangeOfInput({ metric: 'http_request_duration_seconds', transform: 'mean', def: undefined }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'myapp_uplink_bytes_per_second', transform: 'value', def: undefined }), { min: 0, max: Number.POSITIVE_INFINITY });
     assert.equal(criticalityOfInput({ def: lat, kind: 'latency' }), 'high');
     assert.equal(criticalityOfInput({ def: getMetric('up'), kind: 'generic' }), 'critical');
     assert.equal(criticalityOfInput({ def: undefined, kind: 'compression' }), 'low');
+  });
+});
+
+describe('badDirectionOfInput', () => {
+  it('catalog series: the catalog\'s (per label, per metric, per kind); others: their inference\'s, else the kind\'s', () => {
+    const util = getMetric('dwcp_v3_resource_utilization_percent');
+    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'network' } }), 'down');
+    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'cpu' } }), 'up');
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_mode_throughput_bytes_per_second'), kind: 'bandwidth', labels: {} }), 'down');
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {} }), 'up');
+    // A catalog series ignores a direction on the input: the catalog is the one source for its metrics.
+    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {}, direction: 'down' }), 'up');
+    assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {}, direction: 'down' }), 'down');
+    assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {} }), 'both');
   });
 });

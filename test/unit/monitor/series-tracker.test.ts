@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { metricForSampleName } from '../../../src/catalog/index.ts';
 import { SeriesTracker } from '../../../src/monitor/series-tracker.ts';
-import type { Sample } from '../../../src/model/sample.ts';
+import { seriesKey, type Sample } from '../../../src/model/sample.ts';
 
 const s = (name: string, labels: Record<string, string>, value: number, t: number): Sample => ({ name, labels, value, timestampMs: t });
 
@@ -176,6 +176,21 @@ test('revert undoes an admission whose samples were not stored: new series forgo
   const retry = tr.admit([s('dwcp_rv_old', {}, 2, 2000), s('dwcp_rv_old', {}, 3, 3000), s('dwcp_rv_new', {}, 5, 2000)], { source: 'rw' });
   assert.deepEqual([retry.admitted.length, retry.rejected], [3, {}], 'the same samples are admitted again');
   assert.deepEqual(tr.admit([s('dwcp_rv_old', {}, 3, 3000)]).rejected, { duplicate: 1 }, 'after the retry the order check holds again');
+});
+
+test('admit returns the series key of every admitted sample, in order (the store reuses them)', () => {
+  const tr = new SeriesTracker(3);
+  const batch = [
+    s('dwcp_k', { b: '2', a: '1' }, 1, 1000),
+    s('dwcp_k', { a: '1', b: '2' }, 2, 1000), // same series, other label order: a duplicate
+    s('dwcp_k', { a: 'x"\\\n', b: '2' }, 3, 1000),
+    s('dwcp_k', {}, 4, 1000),
+    s('dwcp_k2', { a: '1' }, 5, 1000), // over the budget of 3
+  ];
+  const r = tr.admit(batch);
+  assert.deepEqual(r.rejected, { duplicate: 1, series_limit: 1 });
+  assert.deepEqual(r.keys, [batch[0]!, batch[2]!, batch[3]!].map((x) => seriesKey(x.name, x.labels)));
+  assert.deepEqual(r.keys, ['dwcp_k{a="1",b="2"}', 'dwcp_k{a="x\\"\\\\\\n",b="2"}', 'dwcp_k']);
 });
 
 test('revert leaves a series a later admission has moved on', () => {

@@ -1,10 +1,13 @@
 /**
  * Tenant isolation of node data (src/server/tenancy.ts, src/model/tenant-scope.ts) through the whole API with the
- * real auth service, sample/anomaly stores, log and trace stores and dashboard engine: generated nodes are split
- * between tenants `a` and `b` (fast-check), telemetry of every node is ingested, and for every read endpoint
- * tenant a's answers hold its own nodes and never a node id of b; b's anomaly, incident and trace ids answer 404
- * to a. The operator tenant reads every node; a tenant without a mapping reads none; cluster-wide views are 403
- * for tenant-scoped callers. Responses are checked against the API contract (`checkResponses`).
+ * real auth service, sample/anomaly stores, log and trace stores, remote-write receiver and dashboard engine:
+ * generated nodes are split between tenants `a` and `b` (fast-check), telemetry of every node is ingested, and
+ * for every read endpoint (the Loki query API and live tail, trace services and operations included) tenant a's
+ * answers hold its own nodes and never a node id of b; b's anomaly, incident and trace ids answer 404 to a;
+ * limits count a's items only (b has more, newer traces than a search may read); a's pushes (JSON, OTLP traces
+ * and logs, Loki, remote write) keep a's items and reject b's as `foreign_node`. The operator tenant reads every
+ * node; a tenant without a mapping reads none; cluster-wide views are 403 for tenant-scoped callers. Responses
+ * are checked against the API contract (`checkResponses`).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +24,14 @@ import { openSqliteDashboardStore } from '../../../src/dashboards/store/open.ts'
 import { NotFoundError } from '../../../src/errors.ts';
 import { LogApi } from '../../../src/logs/log-api.ts';
 import { openSqliteLogStore } from '../../../src/logs/store/open.ts';
-import { scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
+import type { Sample } from '../../../src/model/sample.ts';
+import { DEFAULT_SCRAPE_LIMITS } from '../../../src/model/scrape-limits.ts';
+import { allowsNode, ALL_NODES, scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
+import { RemoteWriteReceiver } from '../../../src/monitor/remote-write.ts';
+import { createInsightsProvider } from '../../../src/monitor/rollout-provider.ts';
+import { parseSloDefinitions } from '../../../src/analysis/slo/definition.ts';
+import { writeRequestType } from '../../../src/ingest/remote-write/proto-root.ts';
+import snappy from 'snappyjs';
 import type { TargetStatus } from '../../../src/model/status.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { eventFor } from '../../../src/server/routes/live.ts';
@@ -36,12 +46,24 @@ const DAY = 86_400_000;
 const KEY = new TextEncoder().encode('k'.repeat(48));
 const METRIC = 'dwcp_amst_streams_active';
 const MIXED_TRACE = hexId(0xfff, 32);
+/** One SLO over the streams gauge: a step is good while every node's value is at most `SLO_MAX` (a's nodes, not b's). */
+const SLO_MAX = 100;
+const SLOS = parseSloDefinitions({ slos: [{ name: 'streams', sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: SLO_MAX }, objective: 0.9, window: '1h' }] });
+/** Traces one search may return at most (b gets more, newer traces than this). */
+const TRACES_MAX = 8;
+
+/** A remote-write body (snappy protobuf) of one sample per node. */
+function writeBody(nodes: readonly string[]): Buffer {
+  const T = writeRequestType();
+  const timeseries = nodes.map((n) => ({ labels: [{ name: '__name__', value: METRIC }, { name: 'node_id', value: n }], samples: [{ timestamp: NOW, value: 1 }] }));
+  return snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries })).finish()));
+}
 
 /** An incident on `node` (the fields the contract requires). */
-function incident(id: string, node: string): Incident {
+function incident(id: string, node: string, startedAtMs: number): Incident {
   return {
     id, status: 'firing', severity: 'critical', title: `${node} down`, node, region: 'eu-west', components: ['amst'], labels: { node_id: node },
-    startedAtMs: NOW - 5000, updatedAtMs: NOW - 5000, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
+    startedAtMs, updatedAtMs: startedAtMs, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
   };
 }
 
@@ -55,7 +77,8 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
   const logStore = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
   const traceStore = await openSqliteTraceStore(':memory:', { retentionMs: DAY });
   const dashStore = await openSqliteDashboardStore(':memory:');
-  const incidents = nodes.map((n, i) => incident(`inc-${i + 1}`, n));
+  // later nodes' incidents are newer (b's, in the property)
+  const incidents = nodes.map((n, i) => incident(`inc-${i + 1}`, n, NOW - 5000 + i)).reverse();
   const findIncident = async (id: string) => {
     const i = incidents.find((x) => x.id === id);
     if (i === undefined) throw new NotFoundError(`incident ${id} not found`);
@@ -64,6 +87,20 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
   const notHere = (): never => {
     throw new Error('not used by this test');
   };
+  // what remote write hands the pipeline, and its foreign_node count
+  const written: Sample[] = [];
+  let rwForeign = 0;
+  const remoteWrite = new RemoteWriteReceiver({
+    pipeline: {
+      ingestPushed: async (_source, samples) => {
+        written.push(...samples);
+        return { admitted: samples.length, stored: samples.length, outcome: null, trackMs: 0, detectMs: 0, warning: null, rejected: {} };
+      },
+    },
+    limits: { maxDecompressedBytes: 1 << 20, labels: DEFAULT_SCRAPE_LIMITS },
+    maxBodyBytes: 1 << 20,
+    metrics: { received: () => undefined, requestRejected: () => undefined, sampleRejected: (r, n) => void (r === 'foreign_node' && (rwForeign += n)) },
+  });
   const dashboards = dashboardsApi(
     new DashboardService({ store: dashStore, sources: { samples: deps.samples, anomalies: deps.anomalies, incidents: { listIncidents: async (l) => incidents.slice(0, l) } }, limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 }, cache: { ttlMs: 1000 }, now: () => NOW }),
     { defaultScope: { tenantId: 'default', actor: 'anonymous' } },
@@ -78,8 +115,12 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
       logs: new LogApi(logStore, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 1 << 20 } }),
       dashboards,
       push: async (req) => ({ received: req.samples.length, stored: req.samples.length, rejected: {} }),
+      remoteWrite,
+      insights: createInsightsProvider(deps.samples, { slos: SLOS, sloEvidence: { minObservedMs: 30_000 } }),
+      limits: { tracesMax: TRACES_MAX, tracesDefault: TRACES_MAX },
       alerting: {
-        listIncidents: async (limit) => incidents.slice(0, limit),
+        // as the alerting service: newest first, the scope filters before the limit
+        listIncidents: async (limit, _status, scope) => incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, limit),
         getIncident: findIncident,
         acknowledge: async (id, input) => ({ ...(await findIncident(id)), acknowledgement: { by: input.by, atMs: NOW, comment: input.comment ?? '' } }),
         unacknowledge: findIncident,
@@ -94,16 +135,25 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
   };
   const anomalyIds = new Map<string, number>();
   for (const [i, n] of nodes.entries()) {
-    const resource = { 'service.name': 'dwcp-node', 'service.instance.id': n, 'cloud.region': 'eu-west' };
-    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
+    const resource = { 'service.name': `svc-${n}`, 'service.instance.id': n, 'cloud.region': 'eu-west' };
+    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: (mapping.tenants.get('b')?.nodes.includes(n) === true ? 10 * SLO_MAX : 0) + i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
     const { id, ...a } = anomaly(i + 1, { labels: { node_id: n, region: 'eu-west' }, seriesKey: `${METRIC}{node_id="${n}"}`, startedAtMs: NOW - 10_000 - i, detectedAtMs: NOW - 10_000 - i });
     void id;
     anomalyIds.set(n, (await deps.anomalies.insert(a)).id);
-    await ingest('/v1/traces', otlpJson([{ traceId: hexId(i + 1, 32), spanId: hexId(i + 1, 16), name: 'dwcp.migration', startMs: NOW - 30_000, durationMs: 100 }], resource));
+    await ingest('/v1/traces', otlpJson([{ traceId: hexId(i + 1, 32), spanId: hexId(i + 1, 16), name: `op-${n}`, startMs: NOW - 30_000, durationMs: 100 }], resource));
     await ingest('/v1/logs', otlpLogsJson([{ timeMs: NOW - 20_000 + i, body: `migration step done on ${n}`, severityNumber: 9 }], resource));
   }
   return {
-    app, incidents, anomalyIds,
+    app, incidents, anomalyIds, written, registry: deps.registry,
+    rwForeign: () => rwForeign,
+    ingest,
+    /** `count` traces on each of `nodes`, newer than every other trace. */
+    async newerTraces(nodes: readonly string[], count: number) {
+      for (const [i, n] of nodes.entries()) {
+        const spans = Array.from({ length: count }, (_, k) => ({ traceId: hexId(0x10000 + i * 100 + k, 32), spanId: hexId(0x10000 + i * 100 + k, 16), name: `op-${n}`, startMs: NOW - 5000 + k, durationMs: 10 }));
+        await ingest('/v1/traces', otlpJson(spans, { 'service.name': `svc-${n}`, 'service.instance.id': n }));
+      }
+    },
     /** A trace with one span on each of `x` and `y`. */
     async mixedTrace(x: string, y: string) {
       for (const [k, n] of [x, y].entries()) {
@@ -165,13 +215,31 @@ describe('tenant isolation', () => {
           assert.deepEqual((await get('/api/v1/targets')).data.activeTargets.map((t: { labels: { node_id: string } }) => t.labels.node_id).sort(), [...a].sort());
           assert.deepEqual(nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)), [...a].sort());
           assert.deepEqual((await get('/api/incidents')).data.map((i: Incident) => i.node).sort(), [...a].sort());
-          const traces = (await get('/api/traces?limit=50')).data as { traceID: string; spans: unknown[] }[];
+          assert.deepEqual((await get(`/api/incidents?limit=${a.length}`)).data.map((i: Incident) => i.node).sort(), [...a].sort());
+          // the SLO of a's nodes only: met, although b's nodes break it
+          const slo = (await get('/api/slo')).data.slos[0];
+          assert.deepEqual([slo.evaluated, slo.report?.status], [true, 'met'], JSON.stringify(slo));
+          assert.equal((await w.app.inject({ method: 'GET', url: '/api/slo', headers: as('op') })).json().data.slos[0].report.status, 'violated');
+          // b has more traces, all newer than a's, than one search may return: the limit counts a's traces only
+          await w.newerTraces(b, TRACES_MAX);
+          const traces = (await get(`/api/traces?limit=${TRACES_MAX}`)).data as { traceID: string; spans: unknown[] }[];
           assert.equal(traces.length, a.length + 1);
+          assert.deepEqual((await get('/api/services')).data, ['dwcp-node', ...a.map((n) => `svc-${n}`)].sort());
+          assert.deepEqual((await get(`/api/services/svc-${a[0]}/operations`)).data, [`op-${a[0]}`]);
+          assert.deepEqual((await get(`/api/services/svc-${b[0]}/operations`)).data, []);
           assert.equal(traces.find((t) => t.traceID === MIXED_TRACE)?.spans.length, 1);
           assert.equal((await get(`/api/traces/${MIXED_TRACE}`)).data[0].spans.length, 1);
           assert.deepEqual((await get('/api/logs?limit=100')).entries.map((e: { nodeId: string }) => e.nodeId).sort(), [...a].sort());
           assert.equal((await get(`/api/logs?node_id=${b[0]}`)).entries.length, 0);
           assert.equal((await get('/api/logs?q=migration')).entries.length, a.length);
+          // the Loki query API: streams, vectors, label names and values of a's nodes only
+          const streamNodes = (r: { data: { result: { stream?: { node_id?: string }; metric?: { node_id?: string } }[] } }) => r.data.result.map((x) => (x.stream ?? x.metric)?.node_id).sort();
+          assert.deepEqual(streamNodes(await get(`/loki/api/v1/query_range?query=${encodeURIComponent('{service=~".+"}')}&limit=${a.length}`)), [...a].sort());
+          assert.deepEqual(streamNodes(await get(`/loki/api/v1/query?query=${encodeURIComponent('sum by (node_id) (count_over_time({service=~".+"} |= "migration" [5m]))')}`)), [...a].sort());
+          assert.deepEqual((await get(`/loki/api/v1/query_range?query=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data.result, []);
+          assert.ok((await get('/loki/api/v1/labels')).data.includes('node_id'));
+          assert.deepEqual((await get('/loki/api/v1/label/node_id/values')).data, [...a].sort());
+          assert.deepEqual((await get('/loki/api/v1/label/service/values')).data, a.map((n) => `svc-${n}`).sort());
 
           const created = await w.app.inject({ method: 'POST', url: '/api/dashboards', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({
             title: 'Mine',
@@ -189,6 +257,34 @@ describe('tenant isolation', () => {
           const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }, { name: METRIC, labels: { node_id: b[0] }, value: 1 }] }) });
           assert.equal(pushed.statusCode, 200, pushed.body);
           assert.deepEqual(pushed.json().data, { received: 2, stored: 1, rejected: { foreign_node: 1 } });
+          // OTLP, Loki and remote-write pushes keep a's items and reject b's one by one
+          const post = (url: string, payload: string | Buffer, type = 'application/json', extra: Record<string, string> = {}) =>
+            w.app.inject({ method: 'POST', url, headers: { ...as('alice'), 'content-type': type, ...extra }, payload });
+          const both = <T,>(f: (n: string) => T) => [f(a[0]!), f(b[0]!)];
+          const spans = both((n) => otlpJson([{ traceId: hexId(0x20000, 32), spanId: hexId(n === a[0] ? 0x20001 : 0x20002, 16), name: 'pushed', startMs: NOW - 1000, durationMs: 5 }], { 'service.name': `svc-${n}`, 'service.instance.id': n }));
+          const tr = await post('/v1/traces', JSON.stringify({ resourceSpans: spans.flatMap((x) => x['resourceSpans'] as unknown[]) }));
+          assert.equal(tr.statusCode, 200, tr.body);
+          assert.equal(tr.json().partialSuccess.rejectedSpans, 1);
+          const opTrace = await w.app.inject({ method: 'GET', url: `/api/traces/${hexId(0x20000, 32)}`, headers: as('op') });
+          assert.deepEqual(opTrace.json().data[0].spans.map((x: { spanID: string }) => x.spanID), [hexId(0x20001, 16)]);
+          const lg = both((n) => otlpLogsJson([{ timeMs: NOW - 500, body: 'pushed by alice' }], { 'service.name': `svc-${n}`, 'service.instance.id': n }));
+          const lr = await post('/v1/logs', JSON.stringify({ resourceLogs: lg.flatMap((x) => x['resourceLogs'] as unknown[]) }));
+          assert.equal(lr.statusCode, 200, lr.body);
+          assert.equal(lr.json().partialSuccess.rejectedLogRecords, 1);
+          const loki = await post('/loki/api/v1/push', JSON.stringify({ streams: both((n) => ({ stream: { service: 'loki', node_id: n }, values: [[`${NOW - 400}000000`, 'loki push by alice']] })) }));
+          assert.equal(loki.statusCode, 204, loki.body);
+          const opLogs = await w.app.inject({ method: 'GET', url: '/api/logs?q=alice', headers: as('op') });
+          assert.deepEqual(opLogs.json().entries.map((e: { nodeId: string }) => e.nodeId), [a[0], a[0]]);
+          const rw = await post('/api/v1/write', writeBody([a[0]!, b[0]!]), 'application/x-protobuf', { 'content-encoding': 'snappy' });
+          assert.equal(rw.statusCode, 204, rw.body);
+          assert.deepEqual(w.written.map((x) => x.labels['node_id']), [a[0]]);
+          assert.equal(w.rwForeign(), 1);
+          const rejected = await w.registry.getSingleMetricAsString('dwcp_monitor_otlp_spans_rejected_total');
+          assert.match(rejected, /reason="foreign_node"\} 1$/m);
+          assert.match(await w.registry.getSingleMetricAsString('dwcp_monitor_log_entries_rejected_total'), /protocol="loki",reason="foreign_node"\} 1$/m);
+          // a push with nothing of a's is refused
+          assert.equal((await post('/api/v1/write', writeBody([b[0]!]), 'application/x-protobuf', { 'content-encoding': 'snappy' })).statusCode, 403);
+          assert.equal((await post('/v1/traces', JSON.stringify(spans[1]))).statusCode, 403);
 
           // b's ids answer as unknown ones, a's own as found.
           const status = async (method: 'GET' | 'POST', url: string, payload?: object) =>
@@ -202,7 +298,7 @@ describe('tenant isolation', () => {
           assert.equal(await status('GET', `/api/traces/${hexId(a.length + 1, 32)}`), 404);
           assert.equal(await status('GET', `/api/traces/${hexId(1, 32)}`), 200);
           // Cluster-wide views and receivers that cannot check each item are the operator's.
-          for (const url of ['/api/components/status', '/metrics', '/api/services', '/loki/api/v1/labels', '/api/silences']) assert.equal(await status('GET', url), 403, url);
+          for (const url of ['/api/components/status', '/metrics', '/api/silences', '/api/rollout']) assert.equal(await status('GET', url), 403, url);
 
           // Live events: a's client gets a's anomalies and targets only.
           const scopeA = scopeForTenant(mapping, 'a');
@@ -212,11 +308,35 @@ describe('tenant isolation', () => {
           assert.equal(eventFor({ type: 'anomaly_resolved', id: 1, resolvedAtMs: NOW }, scopeA), null);
           const targets = eventFor({ type: 'targets', targets: [...a, ...b].map(target) }, scopeA);
           assert.deepEqual(targets?.type === 'targets' ? targets.targets.map((t) => t.id).sort() : null, [...a].sort());
+
+          // The Loki live tail: history and live entries of a's nodes only.
+          await w.app.listen({ host: '127.0.0.1', port: 0 });
+          const port = (w.app.server.address() as { port: number }).port;
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/loki/api/v1/tail?query=${encodeURIComponent('{service=~".+"}')}`, { headers: { ...as('alice'), origin: `http://127.0.0.1:${port}` } });
+          const messages: string[] = [];
+          const live = new Promise<void>((resolve, reject) => {
+            ws.on('message', (m) => {
+              messages.push(String(m));
+              if (String(m).includes('tail-live')) resolve();
+            });
+            ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+            ws.once('error', reject);
+          });
+          await new Promise<void>((resolve) => {
+            const check = () => (messages.length > 0 ? resolve() : setTimeout(check, 20));
+            check();
+          });
+          for (const n of [...b, ...a]) await w.ingest('/loki/api/v1/push', { streams: [{ stream: { service: 'tail', node_id: n }, values: [[`${NOW}000000`, `tail-live ${n}`]] }] });
+          await live;
+          ws.terminate();
+          const tailNodes = new Set(messages.flatMap((m) => (JSON.parse(m) as { streams: { stream: { node_id?: string } }[] }).streams.map((x) => x.stream.node_id)));
+          assert.deepEqual([...tailNodes].sort(), [...a].sort());
+          for (const n of b) assert.ok(!messages.some((m) => m.includes(n)), `tail shows b's node ${n}`);
         } finally {
           await w.close();
         }
       }),
-      { numRuns: 8 },
+      { numRuns: 8, verbose: 1 },
     );
   });
 

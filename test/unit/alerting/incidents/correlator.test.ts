@@ -110,3 +110,12 @@ test('acknowledge and undo; restored incidents stay active for the grace, then r
   assert.deepEqual(d.tick(at(109)), [], 'restore grace');
   assert.deepEqual(d.tick(at(115)), [a]);
 });
+
+test('list keeps the incidents `keep` accepts before its limit, newest first', () => {
+  const c = correlator();
+  c.addSignal(sig('a', 'node-a', 'amst', 0), at(0));
+  for (let k = 1; k <= 3; k++) c.addSignal(sig(`b${k}`, `node-b${k}`, 'amst', k), at(k));
+  assert.deepEqual(c.list(1).map((i) => i.node), ['node-b3']);
+  assert.deepEqual(c.list(1, (i) => i.node === 'node-a').map((i) => i.node), ['node-a']);
+  assert.deepEqual(c.list(2, (i) => i.node !== 'node-b3').map((i) => i.node), ['node-b2', 'node-b1']);
+});

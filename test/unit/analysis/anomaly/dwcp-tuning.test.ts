@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../../../../src/analysis/anomaly/dwcp-tuning.ts';
 import { createEnsemble } from '../../../../src/analysis/anomaly/presets.ts';
+import { badDirectionOf } from '../../../../src/catalog/impact.ts';
+import { getMetric } from '../../../../src/catalog/index.ts';
 import { KIND_DEFAULTS } from '../../../../src/analysis/anomaly/statistical.ts';
 import type { MetricKind } from '../../../../src/model/anomaly.ts';
 
@@ -72,16 +74,18 @@ describe('DWCP_KIND_TUNING', () => {
   });
 
   it('the relative-entropy tunings (utilisation, health): never a page on a good-direction shift, nor without a band to show', () => {
-    // Bad side per tuning: utilisation and disk up, health down, network utilisation down (lost throughput).
+    // Bad side per series, as the detection engine hands it over from the catalog: utilisation and disk up,
+    // health down, network utilisation down (lost throughput).
+    const util = getMetric('dwcp_v3_resource_utilization_percent');
     const cases = [
-      { name: 'utilization', kind: 'utilization', tuning: DWCP_KIND_TUNING.utilization, bad: 1 },
-      { name: 'health', kind: 'health', tuning: DWCP_KIND_TUNING.health, bad: -1 },
-      { name: 'network', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.network!, bad: -1 },
-      { name: 'disk', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.disk!, bad: 1 },
+      { name: 'utilization', kind: 'utilization', tuning: DWCP_KIND_TUNING.utilization, direction: badDirectionOf(undefined, 'utilization'), bad: 1 },
+      { name: 'health', kind: 'health', tuning: DWCP_KIND_TUNING.health, direction: badDirectionOf(undefined, 'health'), bad: -1 },
+      { name: 'network', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.network!, direction: badDirectionOf(util, 'utilization', { resource_type: 'network' }), bad: -1 },
+      { name: 'disk', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.disk!, direction: badDirectionOf(util, 'utilization', { resource_type: 'disk' }), bad: 1 },
     ] as const;
-    for (const { name, kind, tuning, bad: sign } of cases) {
+    for (const { name, kind, tuning, direction, bad: sign } of cases) {
       const run = (step: number) => {
-        const d = createEnsemble({ kind }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
+        const d = createEnsemble({ kind, direction }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
         const rnd = noise(5);
         const alarms: { x: number; lower: number; upper: number }[] = [];
         for (let i = 0; i < 400; i++) {

@@ -88,3 +88,36 @@ describe('inferring the kind of a series outside the catalog', () => {
     assert.equal(usedShare(Number.NaN, 10), undefined);
   });
 });
+
+describe('the bad direction of a series outside the catalog', () => {
+  const dirOf = (name: string, type?: Parameters<typeof inferSeries>[1], rules = none) => inferSeries(name, type, {}, rules)?.direction;
+
+  it('errors, failures and latency up; throughput, hits and successes down; utilisation up; traffic both', () => {
+    assert.equal(dirOf('node_network_receive_errs_total', 'counter'), 'up');
+    assert.equal(dirOf('myapp_job_failures_total', 'counter'), 'up');
+    assert.equal(dirOf('myapp_queue_wait_seconds', 'gauge'), 'up');
+    assert.equal(dirOf('http_request_duration_seconds_sum', 'histogram'), 'up');
+    assert.equal(dirOf('myapp_uplink_bytes_per_second', 'gauge'), 'down');
+    assert.equal(dirOf('myapp_throughput_bytes', 'gauge'), 'down');
+    assert.equal(dirOf('myapp_cache_hit_ratio', 'gauge'), 'down');
+    assert.equal(dirOf('myapp_request_success_ratio', 'gauge'), 'down');
+    assert.equal(dirOf('myapp_disk_used_percent', 'gauge'), 'up');
+    assert.equal(dirOf('node_cpu_seconds_total', 'counter'), 'up');
+    assert.equal(dirOf('node_network_receive_bytes_total', 'counter'), 'both');
+    assert.equal(dirOf('node_load1', 'gauge'), 'both');
+    // Error-like wins over more-is-better: a rate of failed requests per second.
+    assert.equal(dirOf('myapp_failed_requests_per_second', 'gauge'), 'up');
+  });
+
+  it('a rule sets the direction, or gives its kind\'s', () => {
+    const rules = compileRules([
+      { match: 'myapp_queue_depth', kind: 'utilization', direction: 'both' },
+      { match: 'myapp_free_slots', kind: 'utilization', direction: 'down' },
+      { match: 'myapp_errors_seen', kind: 'health' },
+    ]);
+    assert.equal(dirOf('myapp_queue_depth', 'gauge', rules), 'both');
+    assert.equal(dirOf('myapp_free_slots', 'gauge', rules), 'down');
+    assert.equal(dirOf('myapp_errors_seen', 'gauge', rules), 'down', 'the rule\'s kind (health), not the name');
+    assert.throws(() => compileRules([{ match: 'x', kind: 'latency', direction: 'sideways' as 'up' }]), /detection\.series\[0\]: unknown direction sideways/);
+  });
+});
