@@ -281,8 +281,9 @@ export const monitorConfigSchema = z.strictObject({
       /** How often learned detector state is saved to the store (also saved on shutdown, restored at startup). */
       checkpointInterval: duration.pipe(z.number().int().min(1000)).default(60_000),
       /**
-       * `ensemble` (default): the statistical ensemble (seasonal profile + EWMA + relative entropy) with per-kind
-       * DWCP tuning; `ensemble-live`: Holt-Winters level + CUSUM trend under the band paging rule (live-tuning.ts);
+       * `ensemble` (default, also `dwcp-monitor detect`'s): per-kind DWCP tuning of the statistical ensemble on
+       * catalog kinds, the live members (Holt-Winters level + CUSUM trend, band rule) on kind generic;
+       * `ensemble-live`: the band paging rule on every kind (live-tuning.ts);
        * `statistical`: the single z-score detector. Why the default: docs/anomaly-detection.md.
        */
       detector: z.enum(LIVE_DETECTOR_CHOICES).default(DETECTION.detector),

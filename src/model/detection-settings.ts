@@ -23,9 +23,11 @@ export interface SeriesKindRule {
 }
 
 /**
- * The live detectors a user can choose (`detection.detector`): `ensemble` (default: the statistical ensemble with
- * the DWCP tuning), `ensemble-live` (Holt-Winters level + CUSUM trend under the band paging rule) and
- * `statistical` (the z-score detector). Measurements behind the default: docs/anomaly-detection.md.
+ * The live detectors a user can choose (`detection.detector`): `ensemble` (default, and the default of
+ * `dwcp-monitor detect`: the statistical ensemble with the DWCP tuning on catalog kinds, the live members —
+ * Holt-Winters level + CUSUM trend under the band paging rule — on kind `generic`), `ensemble-live` (the band
+ * paging rule on every kind) and `statistical` (the z-score detector). Measurements behind the default:
+ * docs/anomaly-detection.md.
  */
 export const LIVE_DETECTOR_CHOICES = ['ensemble', 'ensemble-live', 'statistical'] as const;
 

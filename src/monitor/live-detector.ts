@@ -1,10 +1,11 @@
 /**
- * The detector the live monitor runs per analysed series (`detection.detector`): `ensemble` (default), the
- * statistical ensemble with the DWCP tuning (per metric kind, and per `resource_type` for utilisation);
- * `ensemble-live`, the `live` ensemble (Holt-Winters level + CUSUM trend under the band paging rule,
- * live-tuning.ts); or `statistical`, the z-score detector. The default was chosen by measurement (NAB, the
- * labelled corpus, the DWCP scenarios): docs/anomaly-detection.md. The engine does the cooldown, so no detector
- * mutes itself.
+ * The detector the live monitor runs per analysed series (`detection.detector`), and `dwcp-monitor detect`'s
+ * default — one factory for both: `ensemble` (default): on DWCP catalog kinds the statistical ensemble with the
+ * DWCP tuning (per metric kind, and per `resource_type` for utilisation), on series of kind `generic` (no tuning
+ * measured for them) the live members of live-tuning.ts (a tail-calibrated Holt-Winters level and a CUSUM trend
+ * member under the band paging rule); `ensemble-live`, the live members' preset on every kind (live-tuning.ts);
+ * or `statistical`, the z-score detector. The default was chosen by measurement (NAB, the labelled corpus, the
+ * DWCP scenarios): docs/anomaly-detection.md. The engine does the cooldown, so no detector mutes itself.
  */
 import type { DetectorContext, DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../analysis/anomaly/dwcp-tuning.ts';
@@ -40,9 +41,16 @@ export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput
   return (input) => liveTuningFor(input.kind, input.labels) === null;
 }
 
-/** The default detector (`ensemble`): the statistical ensemble with the DWCP tuning of the series' kind. */
-function statisticalEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
+/**
+ * The default detector (`ensemble`): on DWCP catalog kinds the statistical ensemble with the DWCP tuning of the
+ * series' kind (chosen on simulator seeds, dwcp-tuning.ts); on kind `generic` — a series no corpus tuned, such as
+ * the CSV of `dwcp-monitor detect` — the live preset with {@link LIVE_TUNING} (not fitted to any corpus; the
+ * statistical preset's generic thresholds were NAB's in-sample optimum, EWMA 48 σ, and found 0.10 of the labelled
+ * corpus' anomalies).
+ */
+function defaultEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
   return (ctx) => {
+    if (ctx.kind === 'generic') return createEnsemble(ctx, { preset: 'live', tuning: LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
     const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
     return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
   };
@@ -73,6 +81,6 @@ export function inferredDetectorFactory(choice: LiveDetectorChoice): DetectorFac
  */
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  if (choice === 'ensemble') return statisticalEnsembleFactory(seasonalPeriodMs);
+  if (choice === 'ensemble') return defaultEnsembleFactory(seasonalPeriodMs);
   return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
 }

@@ -1,7 +1,8 @@
 /**
- * Tuning of the `live` ensemble (presets.ts), the detector the monitor pages on. Every setting runs under the
- * ensemble's `band` paging rule (ensemble.ts): no member pages alone on a distribution change that stays inside
- * the band.
+ * Tuning of the `live` ensemble (presets.ts). {@link LIVE_TUNING} is what the monitor's default detector runs on
+ * kind `generic` (and `dwcp-monitor detect` by default; src/monitor/live-detector.ts); the per-kind settings of
+ * {@link liveTuningFor} are the `ensemble-live` option's. Every setting runs under the ensemble's `band` paging
+ * rule (ensemble.ts): no member pages alone on a distribution change that stays inside the band.
  *
  * Generic series (kind `generic`, and utilisation series without the DWCP `resource_type` label — series the
  * DWCP tuning was never measured on): {@link LIVE_TUNING}, principled rather than fitted per metric — a
@@ -14,7 +15,7 @@
  * docs/anomaly-detection.md.
  *
  * DWCP catalog kinds: the per-kind DWCP tuning of dwcp-tuning.ts (chosen on simulator seeds 101–103) under the
- * band rule, plus the CUSUM trend member on memory utilisation (slow leaks). Measured on the recorded scenario
+ * band rule, with the CUSUM trend member on memory utilisation (slow leaks; dwcp-tuning.ts LEAK_CUSUM). Measured on the recorded scenario
  * inputs (seeds 1–3): the Holt-Winters/CUSUM members on every DWCP kind page on the hybrid node's benign link-mode
  * switches (a 6× throughput jump for ~30 s in every run; 21/21 benign runs alerting), so they are not used there.
  * Series whose DWCP tuning is relative entropy (network and disk utilisation, health; on the default ensemble it
@@ -32,9 +33,6 @@ export const LIVE_TUNING: PresetTuning = Object.freeze({
   muteSamples: 0,
   pageRule: 'band',
 });
-
-/** CUSUM of the trend member on DWCP memory utilisation (same principled setting as {@link LIVE_TUNING}). */
-const LEAK_CUSUM = Object.freeze({ k: 1, arl0: 1e6 });
 
 function banded(t: PresetTuning | null | undefined): PresetTuning | null {
   if (t === null || t === undefined) return null;
@@ -54,10 +52,6 @@ export function liveTuningFor(kind: MetricKind, labels: Readonly<Record<string, 
   if (kind === 'utilization') {
     const rt = labels?.resource_type;
     if (rt === undefined) return LIVE_TUNING;
-    if (rt === 'memory') {
-      const mem = banded(DWCP_UTILIZATION_TUNING.memory);
-      return mem === null ? null : Object.freeze({ ...mem, cusum: LEAK_CUSUM });
-    }
     if (Object.hasOwn(DWCP_UTILIZATION_TUNING, rt)) return banded(DWCP_UTILIZATION_TUNING[rt]);
   }
   return banded(DWCP_KIND_TUNING[kind]);

@@ -4,7 +4,8 @@
  * method in docs/anomaly-detection.md) — they are tuned values, not derived ones.
  *
  * - `statistical`: EWMA + seasonal profile + relative entropy. Cheap enough for every series the monitor
- *   analyses (≈ 1 µs/sample, < 4 KB state); the monitor's default detector.
+ *   analyses (≈ 1 µs/sample, < 4 KB state); the monitor's default detector on DWCP catalog kinds (with the DWCP
+ *   tuning; kind `generic` takes the `live` preset, src/monitor/live-detector.ts).
  * - `full`: CAD OSE plus the statistical members (KNN-CAD can be added through the tuning). CAD OSE costs
  *   ~100 µs per sample and up to ~1.5 MB of state per series: for a few important series or offline analysis,
  *   not for thousands of series.

@@ -1,9 +1,9 @@
 /**
- * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the live ensemble
- * (default), the monitor's default detector, the statistical z-score detector or the full ensemble; prints the
- * reported anomalies as JSON or CSV. The default differs from the monitor's because an arbitrary CSV is a series
- * none of the DWCP tuning was measured on: on the labelled corpus of such series the live ensemble finds 0.85 of
- * the anomalies and the monitor's default 0.10 (docs/anomaly-detection.md).
+ * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the monitor's own
+ * live detector (default `ensemble`, built by the monitor's factory, src/monitor/live-detector.ts: with `--kind
+ * generic` the live members — a tail-calibrated Holt-Winters level and a CUSUM trend member under the band
+ * paging rule; with a DWCP kind that kind's tuning), the live preset on every kind, the statistical z-score
+ * detector or the full ensemble; prints the reported anomalies as JSON or CSV (docs/anomaly-detection.md).
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
@@ -15,6 +15,7 @@ import { isReportable } from '../../monitor/anomaly-record.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
 import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../model/detection-settings.ts';
 import { formatDuration, parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
 
@@ -58,7 +59,7 @@ const MAX_ROWS = 5_000_000;
  * Runs a detector over `points` and returns the reported anomalies (after confidence floor and cooldown), in
  * time order: one row per episode (consecutive anomalous samples; it ends after 3 normal samples), at its first
  * sample; as in the monitor, only verdicts with a finite band and score count. Non-finite values are skipped. `statistical` applies `options` itself; `ensemble` (the monitor's
- * default detector: the statistical ensemble with the tuning of `kind`), `ensemble-live` (the live ensemble with
+ * default detector, from the monitor's factory, for a series of `kind`), `ensemble-live` (the live ensemble with
  * the live tuning of `kind`, live-tuning.ts) and `full` (CAD OSE + statistical members, NAB tuning) take only `minConfidence` and `cooldownMs` from `options`, applied to their alarms (the live monitor's
  * engine additionally needs two consecutive anomalous samples; this offline command reports the first).
  * @throws InvalidInputError for invalid detector options.
@@ -67,7 +68,7 @@ export function detectSeries(
   points: readonly SeriesPoint[],
   kind: MetricKind,
   options: Partial<StatisticalOptions> = {},
-  detector: DetectDetector = 'ensemble-live',
+  detector: DetectDetector = DEFAULT_DETECTION_SETTINGS.detector,
   seasonalPeriodMs = 86_400_000,
 ): DetectedRow[] {
   let d: StreamingDetector;
@@ -203,15 +204,16 @@ export function detectCommand(io?: DetectIo): Command {
   const cmd = new Command('detect')
     .summary('offline anomaly detection over a timestamp,value CSV')
     .description(
-      'Run a streaming detector (default: the live ensemble — a robust Holt-Winters level with a tail-calibrated ' +
-        'threshold and a CUSUM trend member; no page on a distribution change inside the band) over a ' +
+      'Run a streaming detector (default: the monitor\'s own live detector; for --kind generic a robust Holt-Winters ' +
+        'level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside ' +
+        'the band; for a DWCP kind that kind\'s tuning) over a ' +
         'timestamp,value CSV and print the anomalies it reports: ' +
         'timestamp (ISO), value, expected, lower, upper, deviation (sigma), confidence, severity, and the ' +
         'detectors that voted. See docs/anomaly-detection.md for what each detector scores.',
     )
     .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')
     .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
-    .option('--detector <name>', `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's default, EWMA + seasonal profile + relative entropy, tuned per --kind; ensemble-live: a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`, 'ensemble-live')
+    .option('--detector <name>', `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's live detector — for --kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; for a DWCP kind EWMA / seasonal profile / relative entropy as tuned for that kind; ensemble-live: the band paging rule on every kind (DWCP kinds: their tuning under that rule, CUSUM on memory); statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`, DEFAULT_DETECTION_SETTINGS.detector)
     .option('--season <duration>', 'period of the seasonal profile for the ensembles, at least 1m, e.g. 1d, 7d', '1d')
     .option('--kind <kind>', `metric kind, sets the bad direction and default threshold: ${kindHelp}`, 'generic')
     .option('--threshold <sigma>', 'point threshold in standard deviations (> 0) for --detector statistical (default: per --kind)')
@@ -228,6 +230,6 @@ export function detectCommand(io?: DetectIo): Command {
         process.exitCode = exitCodeFor(e);
       }
     });
-  cmd.addHelpText('after', `\nDefaults: --format json, --detector ensemble-live, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
+  cmd.addHelpText('after', `\nDefaults: --format json, --detector ${DEFAULT_DETECTION_SETTINGS.detector}, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
   return cmd;
 }

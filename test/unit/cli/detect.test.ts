@@ -145,7 +145,7 @@ describe('detect command', () => {
     await assert.rejects(runCli([]), (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingMandatoryOptionValue');
   });
 
-  it('defaults to the live ensemble: a clean daily sine with one 4-point spike gives exactly the spike', async () => {
+  it('defaults to the monitor\'s live detector: a clean daily sine with one 4-point spike gives exactly the spike', async () => {
     // Ten days of 5-minute samples of a noisy daily sine; a 4-sample spike on day 8.
     let csv = 'timestamp,value\n';
     const start = Date.UTC(2024, 0, 1);
@@ -178,7 +178,7 @@ describe('detect command', () => {
     assert.match(help, /default: "json"/);
     assert.match(help, /default: "generic"/);
     assert.match(help, /default: "5m"/);
-    assert.match(help, /default: "ensemble-live"/);
+    assert.match(help, /default: "ensemble"\)/);
     assert.match(help, /compression \(down, 2\.5 sigma\)/);
   });
 });

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
-import { inferredDetectorFactory } from '../../../src/monitor/live-detector.ts';
+import { inferredDetectorFactory, liveDetectorFactory } from '../../../src/monitor/live-detector.ts';
+import { detectSeries } from '../../../src/cli/commands/detect.ts';
+import type { EnsembleDetector } from '../../../src/analysis/anomaly/ensemble.ts';
+import { createCusumDetector } from '../../../src/analysis/anomaly/cusum.ts';
+import { createHoltWintersLevelDetector } from '../../../src/analysis/anomaly/holt-winters-level.ts';
+import { createSeasonalDetector } from '../../../src/analysis/anomaly/seasonal.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 
 /** Indexes of the samples judged anomalous: 240 samples of a 3 % busy share with ±30 % noise, then `tail`. */
@@ -27,4 +32,29 @@ test('the engine options take the detector and warm-up of series outside the cat
   assert.notEqual(o.inferredFactory, o.factory);
   const candidate = { name: 'c', factory: o.factory };
   assert.equal(detectionEngineOptions(DEFAULT_DETECTION_SETTINGS, candidate).inferredFactory, o.factory, 'a candidate detector runs on every series');
+});
+
+test('the default detector judges kind generic with the live members and DWCP kinds with their tuning', () => {
+  const make = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000);
+  const generic = make({ kind: 'generic' }) as EnsembleDetector;
+  assert.deepEqual(generic.memberNames(), [createHoltWintersLevelDetector({ kind: 'generic' }).name, createCusumDetector({ kind: 'generic' }).name]);
+  const latency = make({ kind: 'latency' }) as EnsembleDetector;
+  assert.deepEqual(latency.memberNames().sort(), ['ewma', createSeasonalDetector({ kind: 'latency' }).name].sort());
+});
+
+test('detect and the monitor default to the same detector from the same factory', () => {
+  // A 5-minute series with a level break: the CLI's default run and the monitor factory's detector agree sample by sample.
+  const points = Array.from({ length: 1200 }, (_, i) => ({ timestampMs: 1e12 + i * 300_000, value: 50 + 5 * Math.sin(i / 7) + (i >= 1000 ? 60 : 0) }));
+  const d = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000)({ kind: 'generic' });
+  const firstBad = points.findIndex((p) => d.update(p.value, p.timestampMs).anomalous);
+  const rows = detectSeries(points, 'generic');
+  assert.ok(firstBad >= 1000, `first anomalous sample ${firstBad}`);
+  assert.equal(rows[0]?.timestamp, new Date(points[firstBad]!.timestampMs).toISOString());
+});
+
+test('the default detector has the CUSUM trend member on DWCP memory utilisation, within the 4 KB state budget', () => {
+  const d = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 300_000)({ kind: 'utilization', labels: { resource_type: 'memory' } }) as EnsembleDetector;
+  assert.deepEqual(d.memberNames(), ['ewma', createCusumDetector({ kind: 'utilization' }).name]);
+  for (let i = 0; i < 2000; i++) d.update(40 + (i % 5), 1e12 + i * 1000);
+  assert.ok(d.stateBytes() <= 4096, `${d.stateBytes()} bytes`);
 });
