@@ -53,7 +53,7 @@ export function buildDashboardsApi(d: DashboardsDeps): ReturnType<typeof dashboa
     sources: {
       samples: store,
       anomalies: store,
-      incidents: { listIncidents: (limit, status) => alerting.listIncidents(limit, status) },
+      incidents: { listIncidents: (limit, status, scope) => alerting.listIncidents(limit, status, scope) },
       network: createNetworkProvider(store),
       ...(logs ? { logs: new DashboardLogSource(logs.queries) } : {}),
     },

@@ -8,6 +8,7 @@ import type { LogLine } from '../contract/dashboards.ts';
 import type { NetworkOverview } from '../contract/network.ts';
 import type { SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 
 /** A log search over `[startMs, endMs]`, newest first, at most `limit` lines. */
 export interface LogSearch {
@@ -16,6 +17,8 @@ export interface LogSearch {
   readonly search?: string;
   readonly match: Readonly<Record<string, string>>;
   readonly limit: number;
+  /** Only lines of this tenant scope's nodes or regions (the log store filters; default every line). */
+  readonly scope?: TenantScope;
 }
 
 /** The sources of widget data. */
@@ -23,7 +26,7 @@ export interface DashboardDataSources {
   /** Catalog metric queries: series lookup and points (stores with rollups read at the step's resolution). */
   readonly samples: Pick<SampleStore, 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader>;
   readonly anomalies?: Pick<AnomalyStore, 'list'>;
-  readonly incidents?: { listIncidents(limit: number, status?: Incident['status']): Promise<Incident[]> };
+  readonly incidents?: { listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]> };
   readonly network?: { network(windowMs: number, nowMs: number, region?: string): Promise<NetworkOverview> };
   readonly logs?: { search(q: LogSearch): Promise<LogLine[]> };
 }

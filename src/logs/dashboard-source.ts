@@ -6,6 +6,7 @@ import type { LogLine } from '../contract/dashboards.ts';
 import { InvalidInputError } from '../errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../model/log-levels.ts';
 import type { LogQueryService } from './query-service.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
 import { LOG_LABELS, type LogLabelName } from './record.ts';
 
 /** One logs-widget query: window in Unix ms, exact label matches, words (all required), at most `limit` lines. */
@@ -15,6 +16,8 @@ export interface WidgetLogQuery {
   readonly search?: string;
   readonly match: Readonly<Record<string, string>>;
   readonly limit: number;
+  /** Only lines of this tenant scope's nodes or regions (default every line). */
+  readonly scope?: TenantScope;
 }
 
 function isLabel(name: string): name is LogLabelName {
@@ -52,6 +55,7 @@ export class DashboardLogSource {
       words,
       labels,
       ...(levels === undefined ? {} : { levels }),
+      ...(q.scope === undefined ? {} : { scope: q.scope }),
     });
     return res.entries.map((e) => ({
       timeMs: Math.floor(e.timeUs / 1000),

@@ -102,7 +102,7 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
     metrics: { received: () => undefined, requestRejected: () => undefined, sampleRejected: (r, n) => void (r === 'foreign_node' && (rwForeign += n)) },
   });
   const dashboards = dashboardsApi(
-    new DashboardService({ store: dashStore, sources: { samples: deps.samples, anomalies: deps.anomalies, incidents: { listIncidents: async (l) => incidents.slice(0, l) } }, limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 }, cache: { ttlMs: 1000 }, now: () => NOW }),
+    new DashboardService({ store: dashStore, sources: { samples: deps.samples, anomalies: deps.anomalies, incidents: { listIncidents: async (l, _status, scope) => incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, l) } }, limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 }, cache: { ttlMs: 1000 }, now: () => NOW }),
     { defaultScope: { tenantId: 'default', actor: 'anonymous' } },
   );
   const app = await buildApp(
