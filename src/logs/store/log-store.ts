@@ -12,80 +12,24 @@
  * stream and time bucket aggregated in SQL (./counts.ts); label names and values from the streams with entries
  * in a range. Bounds: retention per level (in slices), an entry count cap and a stream cap (entries of a new
  * label set beyond it are refused and reported).
- * Length (over 400 lines): one job, the store's SQL on two dialects; splitting reads from writes would split the
- * shared row mapping and the SQLite fast path they both rely on.
+ * API shapes in ./log-types.ts, shared SQL pieces and the row mapping in ./log-rows.ts.
+ * Length (about 500 lines): one job, the store's SQL on two dialects; splitting reads from writes would split the
+ * SQLite fast path (the in-memory stream map) they both rely on.
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
-import { hasOwnKeys, LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogLevel, type LogRecord } from '../record.ts';
+import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
-import type { LogDatabase, LogEntriesTable, LogStreamsTable } from './schema.ts';
+import { attrsJson, containsConditions, ROW_COLUMNS, streamIdCondition, textTokens, toRecord, type EntriesDb, type EntriesStreamsDb, type Row, type StreamFilter } from './log-rows.ts';
+import type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
+import type { LogDatabase } from './schema.ts';
 import { scopeSql } from './scope.ts';
 import { DEFAULT_MAX_STREAMS, streamColumnsOf, streamConditions, streamFingerprint, streamKeyOf, streamKeyOfRow, type LabelSet, type StreamRow } from './streams.ts';
 
 export type { LabelSet } from './streams.ts';
-
-/** Options of {@link LogStore}. */
-export interface LogStoreOptions {
-  /** Entries older than this (by timestamp) are deleted by `applyRetention`, per level, ms. */
-  readonly retentionMs: Readonly<Record<LogLevel, number>>;
-  /** Entries kept at most: `applyRetention` deletes the oldest beyond it (default 10 000 000). */
-  readonly maxEntries?: number;
-  /**
-   * Streams (label sets) kept at most (default 100 000): entries of a label set not yet stored are refused
-   * once as many streams exist ({@link LogInsertResult}); `applyRetention` removes streams left without entries.
-   */
-  readonly maxStreams?: number;
-}
-
-/** The backend of a {@link LogStore}: PostgreSQL, or SQLite with the better-sqlite3 connection under kysely. */
-export type LogStoreBackend = { readonly dialect: 'postgres' } | { readonly dialect: 'sqlite'; readonly raw: Pick<BetterSqlite3.Database, 'prepare' | 'transaction'> };
-
-/** A stored entry with its id. */
-export interface StoredLog extends LogRecord {
-  readonly id: number;
-}
-
-/** What one batch stored. */
-export interface LogInsertResult {
-  readonly stored: number;
-  /** Positions (in the batch) of the entries refused because their label set is new and the stream cap is reached. */
-  readonly droppedForStreamLimit: readonly number[];
-}
-
-/** A scan: time range, label sets, words, order, what to keep and how far to read. */
-export interface LogScan {
-  /** Inclusive start and exclusive end, Unix µs. */
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly labels: readonly LabelSet[];
-  /** Full-text tokens every entry must contain (lowercased letter/digit runs). */
-  readonly words?: readonly string[];
-  /** Substrings (exact, case-sensitive) every entry's line must contain; checked in SQL. */
-  readonly contains?: readonly string[];
-  /** Full-text tokens every line containing all of `contains` has (used only to find candidates in the index). */
-  readonly containsWords?: readonly string[];
-  readonly traceId?: string;
-  /** Only entries of this tenant scope's nodes or regions (./scope.ts). */
-  readonly scope?: TenantScope;
-  readonly direction: 'forward' | 'backward';
-  /** Entries to return at most. */
-  readonly limit: number;
-  /** Rows to read at most (the scan stops and reports `truncated`). */
-  readonly maxScan: number;
-  /** Keeps a row (default: all). */
-  readonly accept?: (r: StoredLog) => boolean;
-}
-
-/** Result of a scan. */
-export interface LogScanResult {
-  readonly entries: StoredLog[];
-  readonly scanned: number;
-  /** True when `maxScan` stopped the scan before `limit` entries were found. */
-  readonly truncated: boolean;
-}
+export type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
+export { containsConditions, streamIdCondition, textTokens } from './log-rows.ts';
 
 const ROWS_PER_INSERT = 400;
 const PAGE = 1000;
@@ -104,77 +48,8 @@ const MAX_WINDOW_ENTRIES = 50_000;
 /** Streams of at least this share of all streams are read along the time index instead of by stream. */
 const TIME_INDEX_SHARE = 0.25;
 
-/** `instr`/`strpos` conditions: the line contains each substring. */
-export function containsConditions(dialect: LogStoreDialect, contains: readonly string[], negate = false): Expression<SqlBool>[] {
-  const body = sql.ref('e.body');
-  const op = sql.raw(negate ? '= 0' : '> 0');
-  return contains.map((c) => (dialect === 'sqlite' ? sql<SqlBool>`instr(${body}, ${c}) ${op}` : sql<SqlBool>`strpos(${body}, ${c}) ${op}`));
-}
-
-/** `e.stream_id in (...)` over stream ids read from the store (integers, written inline: no bind-parameter limit); `+` keeps its index out on SQLite. */
-export function streamIdCondition(ids: readonly number[], indexed: boolean): Expression<SqlBool> {
-  return sql<SqlBool>`${indexed ? sql`` : sql`+`}${sql.ref('e.stream_id')} in (${sql.raw(ids.map((i) => String(Math.trunc(i))).join(', '))})`;
-}
-
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
-
-/** Full-text tokens of a text: lowercased runs of letters and digits (the tokens both backends index). */
-export function textTokens(s: string): string[] {
-  return (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
-}
-
-/** The stored form of a record's attributes: a JSON object (`{}` when there are none, without serialising). */
-function attrsJson(a: Readonly<Record<string, string>>): string {
-  return hasOwnKeys(a) ? JSON.stringify(a) : '{}';
-}
-
-interface Row {
-  readonly id: number | string;
-  readonly time_us: number | string;
-  readonly level: string;
-  readonly service: string;
-  readonly node_id: string;
-  readonly region: string;
-  readonly component: string;
-  readonly trace_id: string;
-  readonly span_id: string;
-  readonly body: string;
-  readonly attrs: string;
-}
-
-const ROW_COLUMNS = ['e.id', 'e.time_us', 's.level', 's.service', 's.node_id', 's.region', 's.component', 'e.trace_id', 'e.span_id', 'e.body', 'e.attrs'] as const;
-
-function toRecord(r: Row): StoredLog {
-  let attributes: Record<string, string> = {};
-  if (r.attrs !== '{}') {
-    try {
-      attributes = JSON.parse(r.attrs) as Record<string, string>;
-    } catch {
-      attributes = {};
-    }
-  }
-  return {
-    id: Number(r.id),
-    timeUs: Number(r.time_us),
-    level: (LOG_LEVELS as readonly string[]).includes(r.level) ? (r.level as LogLevel) : 'info',
-    service: r.service,
-    nodeId: r.node_id,
-    region: r.region,
-    component: r.component,
-    traceId: r.trace_id,
-    spanId: r.span_id,
-    body: r.body,
-    attributes,
-  };
-}
-
-/** The tables of an entry query: entries as `e`, their streams as `s`. */
-type EntriesDb = LogDatabase & { e: LogEntriesTable };
-type EntriesStreamsDb = EntriesDb & { s: LogStreamsTable };
-
-/** How a scan selects streams: all of them, none, or these ids (walked by stream, or filtered along the time index). */
-type StreamFilter = { readonly kind: 'all' } | { readonly kind: 'none' } | { readonly kind: 'ids'; readonly ids: readonly number[]; readonly byStream: boolean };
 
 /** The log store of the monitor. */
 export class LogStore {
