@@ -121,8 +121,11 @@ describe(
         .fill('{service="dwcp-node", component=~"migration|state_sync"} |= "failed"');
       await view.getByRole('button', { name: 'Search' }).click();
       await page.waitForFunction(() => location.hash.includes('query='));
-      await view.getByRole('checkbox', { name: 'error' }).check();
+      // the checkbox follows the URL: a click changes the hash, and the box shows checked once the view has read it
+      // (Playwright's check() asserts the state right after its click, before the hashchange is handled)
+      await view.getByRole('checkbox', { name: 'error' }).click();
       await page.waitForFunction(() => location.hash.includes('level=error'));
+      await view.getByRole('checkbox', { name: 'error', checked: true }).waitFor({ timeout: 5_000 });
       const rows = view.locator('tr.log-row');
       await rows.first().waitFor({ timeout: 15_000 });
       assert.equal(await rows.count(), errorLines);
