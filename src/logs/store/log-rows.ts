@@ -28,6 +28,11 @@ export function streamIdCondition(ids: readonly number[], indexed: boolean): Exp
   return sql<SqlBool>`${indexed ? sql`` : sql`+`}${sql.ref('e.stream_id')} in (${sql.raw(ids.map((i) => String(Math.trunc(i))).join(', '))})`;
 }
 
+/** Streams (alias `s`) with an entry in `[startUs, endUs)` (Unix µs), as an SQL condition. */
+export function streamHasEntries(startUs: number, endUs: number): Expression<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from log_entries x where x.stream_id = s.id and x.time_us >= ${startUs} and x.time_us < ${endUs})`;
+}
+
 /** Full-text tokens of a text: lowercased runs of letters and digits (the tokens both backends index). */
 export function textTokens(s: string): string[] {
   return (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);

@@ -21,7 +21,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
-import { attrsJson, containsConditions, ROW_COLUMNS, streamIdCondition, textTokens, toRecord, type EntriesDb, type EntriesStreamsDb, type Row, type StreamFilter } from './log-rows.ts';
+import { attrsJson, containsConditions, ROW_COLUMNS, streamHasEntries, streamIdCondition, textTokens, toRecord, type EntriesDb, type EntriesStreamsDb, type Row, type StreamFilter } from './log-rows.ts';
 import type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import { scopeSql } from './scope.ts';
@@ -376,11 +376,6 @@ export class LogStore {
     return { entries, scanned, truncated: !exhausted && entries.length < q.limit && scanned >= q.maxScan };
   }
 
-  /** Streams with an entry in `[startUs, endUs)`, as an SQL condition on `s`. */
-  private hasEntries(startUs: number, endUs: number): Expression<SqlBool> {
-    return sql<SqlBool>`exists (select 1 from log_entries x where x.stream_id = s.id and x.time_us >= ${startUs} and x.time_us < ${endUs})`;
-  }
-
   /** Indexed label names with at least one non-empty value in `[startUs, endUs)` (of entries in `scope`, when given). */
   async labelNames(startUs: number, endUs: number, scope?: TenantScope): Promise<LogLabelName[]> {
     const out: LogLabelName[] = [];
@@ -391,7 +386,7 @@ export class LogStore {
         .select('s.id')
         .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
         .where((eb) => eb.and(scoped))
-        .where(this.hasEntries(startUs, endUs))
+        .where(streamHasEntries(startUs, endUs))
         .limit(1)
         .executeTakeFirst();
       if (r !== undefined) out.push(label);
@@ -407,7 +402,7 @@ export class LogStore {
       .distinct()
       .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
       .where((eb) => eb.and(scopeSql(scope)))
-      .where(this.hasEntries(startUs, endUs))
+      .where(streamHasEntries(startUs, endUs))
       .orderBy('v')
       .limit(limit)
       .execute();
