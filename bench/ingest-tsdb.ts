@@ -10,6 +10,9 @@
  * 5. RSS and accounted head bytes per active series;
  * 6. ingest into VictoriaMetrics through the monitor, against VictoriaMetrics' own ingest (bench/ingest-victoria.ts).
  * `DWCP_BENCH_SCALE=quick` runs a smaller load; PostgreSQL rows need DWCP_TEST_PG_URL (or the default URL).
+ * `DWCP_BENCH_ONLY=query` runs only the chunked layouts' 24 h and 30-day queries (sections 3-4, without the rows
+ * layout and DuckDB); `DWCP_BENCH_SERIES=N` sizes the 24 h query's load (default: the scale's series);
+ * `DWCP_BENCH_BACKENDS=sqlite` (or `pg`) measures one of the chunked backends.
  * Results: stdout (Markdown) and bench/results/ingest.json. Nothing is asserted.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,7 +36,10 @@ const SCALES = {
   full: { series: 10_000, prefillSteps: 1440, ingestSteps: 300, rowsIngestSteps: 30, rowsQuerySeries: 1000, bytesSteps: 900, queryReps: 10, monthSeries: 1000, monthSteps: 30 * 144 },
   quick: { series: 2000, prefillSteps: 240, ingestSteps: 60, rowsIngestSteps: 10, rowsQuerySeries: 200, bytesSteps: 240, queryReps: 3, monthSeries: 100, monthSteps: 30 * 24 },
 };
-const P = SCALES[process.env.DWCP_BENCH_SCALE === 'quick' ? 'quick' : 'full'];
+const P = { ...SCALES[process.env.DWCP_BENCH_SCALE === 'quick' ? 'quick' : 'full'], ...(process.env.DWCP_BENCH_SERIES ? { series: Number(process.env.DWCP_BENCH_SERIES) } : {}) };
+const ONLY_QUERY = process.env.DWCP_BENCH_ONLY === 'query';
+const BACKENDS = (process.env.DWCP_BENCH_BACKENDS ?? 'sqlite,pg').split(',');
+const measured = (id: 'chunks-sqlite' | 'chunks-pg'): boolean => BACKENDS.includes(id === 'chunks-sqlite' ? 'sqlite' : 'pg');
 const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
 
 const cpuMs = (): number => {
@@ -74,6 +80,9 @@ interface IngestRow {
   q24series?: number;
   q24resolution?: string;
   q24cpuMs?: number;
+  readP50?: number;
+  readP99?: number;
+  readCpuMs?: number;
   note?: string;
 }
 
@@ -99,15 +108,17 @@ async function allRefs(store: Pick<OpenedChunkedStore, 'findSeries'>, load: Repl
 }
 
 /** 24 h at 60 s, average over every series of the load, through the stepped read + the API's aggregation. */
-async function chunkedDayQuery(store: OpenedChunkedStore, load: ReplayLoad, endMs: number): Promise<{ times: number[] & { cpuMs: number }; series: number; resolution: number }> {
+async function chunkedDayQuery(store: OpenedChunkedStore, load: ReplayLoad, endMs: number): Promise<{ times: number[] & { cpuMs: number }; perSeries: number[] & { cpuMs: number }; series: number; resolution: number }> {
   const refs = await allRefs(store, load);
   let resolution = -1;
+  // The per-series form: the stepped read alone (points of every series, no aggregation).
+  const perSeries = await timeQueries(P.queryReps, () => store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000));
   const times = await timeQueries(P.queryReps, async () => {
     const r = await store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000);
     resolution = r.resolutionMs;
     return aggregateSeries(r.points, { startMs: endMs - DAY, endMs, stepMs: MIN, agg: 'avg' });
   });
-  return { times, series: refs.length, resolution };
+  return { times, perSeries, series: refs.length, resolution };
 }
 
 async function main(): Promise<void> {
@@ -119,6 +130,7 @@ async function main(): Promise<void> {
     const template = await loadTemplate(2, 900);
 
     // ------------------------------------------------------------------ 1. bytes per sample
+    if (!ONLY_QUERY) {
     const bytesLoad = new ReplayLoad(template, template.names.length);
     const T_BYTES = 1_700_000_000_000;
     const bytesRows: string[][] = [];
@@ -154,6 +166,7 @@ async function main(): Promise<void> {
     rmSync(join(root, 'b-prom'), { recursive: true, force: true });
     results.bytes = bytesOut;
     emit(markdownTable(`Bytes per sample on disk (simulator values, ${bytesLoad.series} series × ${P.bytesSteps} s at 1 s)`, ['layout', 'bytes/sample', 'samples', 'note'], bytesRows, 'goal: <= 2 bytes/sample'));
+    }
 
     // ------------------------------------------------------------------ 2-3. a day in store, then ingest and query
     const load = new ReplayLoad(template, P.series);
@@ -163,7 +176,7 @@ async function main(): Promise<void> {
     const rows: IngestRow[] = [];
 
     // Row layout: prefill with bulk SQL (appending 14M rows through the store would take minutes).
-    {
+    if (!ONLY_QUERY) {
       log('rows: prefill a day with bulk SQL...');
       const st = await rowsSqlite(join(root, 'd-rows'), 7 * DAY);
       await st.append(load.batch(0, dayStart, MIN));
@@ -190,6 +203,7 @@ async function main(): Promise<void> {
 
     // Chunked layouts: prefill through the store, ingest, roll up the day, query.
     for (const id of ['chunks-sqlite', 'chunks-pg'] as const) {
+      if (!measured(id)) continue;
       if (id === 'chunks-pg' && pgWhy) {
         rows.push({ layout: 'chunks in PostgreSQL', note: `not measured: PostgreSQL unreachable (${pgWhy})` });
         continue;
@@ -215,6 +229,9 @@ async function main(): Promise<void> {
         q24p50: pct(q.times, 0.5),
         q24p99: pct(q.times, 0.99),
         q24cpuMs: q.times.cpuMs,
+        readP50: pct(q.perSeries, 0.5),
+        readP99: pct(q.perSeries, 0.99),
+        readCpuMs: q.perSeries.cpuMs,
         q24series: q.series,
         q24resolution: q.resolution === MIN ? '1-minute rollups' : String(q.resolution),
         note: `prefill ${k(pre.samples / pre.wallS)} samples/s`,
@@ -223,7 +240,7 @@ async function main(): Promise<void> {
     }
 
     // DuckDB.
-    {
+    if (!ONLY_QUERY) {
       const st = await duckdb(join(root, 'd-duck'));
       if (!st) rows.push({ layout: 'DuckDB appender', note: 'not measured: @duckdb/node-api not installed' });
       else {
@@ -241,8 +258,8 @@ async function main(): Promise<void> {
     emit(
       markdownTable(
         `Ingest at 1 s into a store holding a day (${P.series} series × ${P.prefillSteps} samples at 60 s), and a 24 h / 60 s range query`,
-        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'CPU ms/query', 'series queried', 'read from', 'note'],
-        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), f(r.q24cpuMs, 0), String(r.q24series ?? ''), r.q24resolution ?? '', r.note ?? '']),
+        ['layout', 'samples/s', 'vs rows', 'CPU µs/sample', 'prefill s', 'rollup of the day s', '24 h query p50 ms', 'p99 ms', 'CPU ms/query', 'per-series read p50 ms', 'p99 ms', 'CPU ms', 'series queried', 'read from', 'note'],
+        rows.map((r) => [r.layout, k(r.samplesPerS), r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a', f(r.cpuUsPerSample), f(r.prefillS, 1), f(r.rollupS, 1), f(r.q24p50, 0), f(r.q24p99, 0), f(r.q24cpuMs, 0), f(r.readP50, 0), f(r.readP99, 0), f(r.readCpuMs, 0), String(r.q24series ?? ''), r.q24resolution ?? '', r.note ?? '']),
         'goals: >= 200,000 samples/s per core; 24 h at 60 s over 10k series p99 <= 100 ms',
       ),
     );
@@ -251,7 +268,7 @@ async function main(): Promise<void> {
     const month: Record<string, unknown>[] = [];
     const monthLoad = new ReplayLoad(template, P.monthSeries);
     for (const id of ['chunks-sqlite', 'chunks-pg'] as const) {
-      if (id === 'chunks-pg' && pgWhy) continue;
+      if (!measured(id) || (id === 'chunks-pg' && pgWhy)) continue;
       const opts = { retentionMs: 40 * DAY, maxRollupHoursPerRun: 24 * 40 };
       const st = id === 'chunks-sqlite' ? await chunkedSqlite(join(root, 'm-chunks'), opts) : await chunkedPostgres(PG_URL, join(root, 'm-pg'), opts);
       const start = now - 30 * DAY;
@@ -280,6 +297,12 @@ async function main(): Promise<void> {
       ),
     );
 
+    if (ONLY_QUERY) {
+      mkdirSync('bench/results', { recursive: true });
+      writeFileSync('bench/results/ingest-query.json', JSON.stringify(results, null, 2));
+      log('wrote bench/results/ingest-query.json');
+      return;
+    }
     // ------------------------------------------------------------------ 5. memory per active series
     log('memory per active series (child process)...');
     const mem = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'ingest-rss.ts'), String(P.series), '470'], { encoding: 'utf8', timeout: 600_000 });
