@@ -70,45 +70,80 @@ const AGGS: ReadonlySet<string> = new Set(['avg', 'sum', 'min', 'max', 'p50', 'p
  *   timestamps and values differ in length.
  */
 export function aggregateSeries(points: readonly SeriesPoints[], opts: AggregateOptions): AggregateResult {
-  const { startMs, endMs, stepMs, agg } = opts;
-  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new InvalidInputError('startMs and endMs must be finite');
-  if (startMs > endMs) throw new InvalidInputError(`startMs (${startMs}) is after endMs (${endMs})`);
-  if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`stepMs must be > 0, got ${stepMs}`);
-  if (!AGGS.has(agg)) throw new InvalidInputError(`unknown aggregation ${JSON.stringify(agg)}`);
-  const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-  if (steps > MAX_STEPS) throw new InvalidInputError(`${steps} steps exceed the maximum of ${MAX_STEPS}; use a larger step`);
-  if (points.length > MAX_INPUT_SERIES) throw new InvalidInputError(`${points.length} series exceed the maximum of ${MAX_INPUT_SERIES}`);
-  const q = QUANTILE[agg];
-  if (q !== undefined && points.length * steps > MAX_PERCENTILE_CELLS) {
-    throw new InvalidInputError(`percentile over ${points.length} series × ${steps} steps exceeds ${MAX_PERCENTILE_CELLS} cells; use a larger step or fewer series`);
-  }
-  const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
-  const by = opts.by ?? [];
-
-  interface Group {
-    labels: Record<string, string>;
-    sum: Float64Array;
-    count: Uint32Array;
-    min: Float64Array;
-    max: Float64Array;
-    cells: Float64Array[] | undefined;
-  }
-  const groups = new Map<string, Group>();
-  const stepValues = new Float64Array(steps);
-
+  const acc = new RangeAggregator(opts, points.length);
   for (const p of points) {
-    const ts = p.timestampsMs;
-    const vs = p.values;
-    if (ts.length !== vs.length) throw new InvalidInputError(`series ${p.series.key}: ${ts.length} timestamps but ${vs.length} values`);
-    // group
+    if (p.timestampsMs.length !== p.values.length) throw new InvalidInputError(`series ${p.series.key}: ${p.timestampsMs.length} timestamps but ${p.values.length} values`);
+    acc.add(p.series.labels, p.timestampsMs, p.values, 0, p.timestampsMs.length);
+  }
+  return acc.finish();
+}
+
+interface Group {
+  labels: Record<string, string>;
+  sum: Float64Array;
+  count: Uint32Array;
+  min: Float64Array;
+  max: Float64Array;
+  cells: Float64Array[] | undefined;
+}
+
+/**
+ * The step alignment and per-group aggregation of {@link aggregateSeries}, fed one series at a time, so a
+ * reader can decode a series into scratch buffers, add it, and reuse the buffers for the next one (no point
+ * arrays per series). Adding the same series in the same order gives exactly {@link aggregateSeries}' result.
+ */
+export class RangeAggregator {
+  private readonly startMs: number;
+  private readonly stepMs: number;
+  private readonly agg: QueryAggregation;
+  private readonly q: number | undefined;
+  private readonly steps: number;
+  private readonly lookback: number;
+  private readonly by: readonly string[];
+  private readonly groups = new Map<string, Group>();
+  private readonly stepValues: Float64Array;
+
+  /**
+   * Checks the options for `seriesCount` input series.
+   * @throws InvalidInputError as {@link aggregateSeries} does (range, step, steps, series, percentile cells, aggregation).
+   */
+  constructor(opts: AggregateOptions, seriesCount: number) {
+    const { startMs, endMs, stepMs, agg } = opts;
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new InvalidInputError('startMs and endMs must be finite');
+    if (startMs > endMs) throw new InvalidInputError(`startMs (${startMs}) is after endMs (${endMs})`);
+    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`stepMs must be > 0, got ${stepMs}`);
+    if (!AGGS.has(agg)) throw new InvalidInputError(`unknown aggregation ${JSON.stringify(agg)}`);
+    const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+    if (steps > MAX_STEPS) throw new InvalidInputError(`${steps} steps exceed the maximum of ${MAX_STEPS}; use a larger step`);
+    if (seriesCount > MAX_INPUT_SERIES) throw new InvalidInputError(`${seriesCount} series exceed the maximum of ${MAX_INPUT_SERIES}`);
+    const q = QUANTILE[agg];
+    if (q !== undefined && seriesCount * steps > MAX_PERCENTILE_CELLS) {
+      throw new InvalidInputError(`percentile over ${seriesCount} series × ${steps} steps exceeds ${MAX_PERCENTILE_CELLS} cells; use a larger step or fewer series`);
+    }
+    this.startMs = startMs;
+    this.stepMs = stepMs;
+    this.agg = agg;
+    this.q = q;
+    this.steps = steps;
+    this.lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
+    this.by = opts.by ?? [];
+    this.stepValues = new Float64Array(steps);
+  }
+
+  /**
+   * Adds one series: its labels (for the group) and its time-ordered points `ts[from..to)`, `vs[from..to)`.
+   * Series must be added in the order {@link aggregateSeries} would see them for an identical result.
+   */
+  add(labels: Readonly<Record<string, string>>, ts: ArrayLike<number>, vs: ArrayLike<number>, from: number, to: number): void {
+    const { steps, q } = this;
     let gkey = '';
     const glabels: Record<string, string> = {};
-    for (const l of by) {
-      const v = p.series.labels[l];
+    for (const l of this.by) {
+      const v = labels[l];
       gkey += (v ?? '') + '\u0000';
       if (v !== undefined) glabels[l] = v;
     }
-    let g = groups.get(gkey);
+    let g = this.groups.get(gkey);
     if (!g) {
       g = {
         labels: glabels,
@@ -118,73 +153,79 @@ export function aggregateSeries(points: readonly SeriesPoints[], opts: Aggregate
         max: new Float64Array(steps).fill(-Infinity),
         cells: q !== undefined ? [] : undefined,
       };
-      groups.set(gkey, g);
+      this.groups.set(gkey, g);
     }
     // per-step values of this series (NaN = absent)
+    const stepValues = this.stepValues;
     stepValues.fill(Number.NaN);
-    if (agg === 'rate') rateSteps(ts, vs, startMs, stepMs, steps, lookback, stepValues);
-    else instantSteps(ts, vs, startMs, stepMs, steps, lookback, stepValues);
+    if (this.agg === 'rate') rateSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
+    else instantSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
+    const { sum, count, min, max } = g;
     for (let i = 0; i < steps; i++) {
       const v = stepValues[i]!;
       if (Number.isNaN(v)) continue;
-      g.sum[i]! += v;
-      g.count[i]!++;
-      if (v < g.min[i]!) g.min[i] = v;
-      if (v > g.max[i]!) g.max[i] = v;
+      sum[i]! += v;
+      count[i]!++;
+      if (v < min[i]!) min[i] = v;
+      if (v > max[i]!) max[i] = v;
     }
     if (g.cells) g.cells.push(Float64Array.from(stepValues));
   }
 
-  const out: AggregatedSeries[] = [];
-  const keys = [...groups.keys()].sort();
-  const scratch: number[] = [];
-  for (const k of keys) {
-    const g = groups.get(k)!;
-    const timestampsMs: number[] = [];
-    const values: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const n = g.count[i]!;
-      if (n === 0) continue;
-      let v: number;
-      switch (agg) {
-        case 'avg':
-          v = g.sum[i]! / n;
-          break;
-        case 'sum':
-        case 'rate':
-          v = g.sum[i]!;
-          break;
-        case 'min':
-          v = g.min[i]!;
-          break;
-        case 'max':
-          v = g.max[i]!;
-          break;
-        default: {
-          scratch.length = 0;
-          for (const c of g.cells!) {
-            const x = c[i]!;
-            if (!Number.isNaN(x)) scratch.push(x);
+  /** One output series per group with at least one value, sorted by group labels. */
+  finish(): AggregateResult {
+    const { steps, agg, q, startMs, stepMs, groups } = this;
+    const out: AggregatedSeries[] = [];
+    const keys = [...groups.keys()].sort();
+    const scratch: number[] = [];
+    for (const k of keys) {
+      const g = groups.get(k)!;
+      const timestampsMs: number[] = [];
+      const values: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const n = g.count[i]!;
+        if (n === 0) continue;
+        let v: number;
+        switch (agg) {
+          case 'avg':
+            v = g.sum[i]! / n;
+            break;
+          case 'sum':
+          case 'rate':
+            v = g.sum[i]!;
+            break;
+          case 'min':
+            v = g.min[i]!;
+            break;
+          case 'max':
+            v = g.max[i]!;
+            break;
+          default: {
+            scratch.length = 0;
+            for (const c of g.cells!) {
+              const x = c[i]!;
+              if (!Number.isNaN(x)) scratch.push(x);
+            }
+            scratch.sort((a, b) => a - b);
+            v = quantileSorted(scratch, q!);
           }
-          scratch.sort((a, b) => a - b);
-          v = quantileSorted(scratch, q!);
         }
+        timestampsMs.push(startMs + i * stepMs);
+        values.push(v);
       }
-      timestampsMs.push(startMs + i * stepMs);
-      values.push(v);
+      out.push({ labels: g.labels, timestampsMs, values });
     }
-    out.push({ labels: g.labels, timestampsMs, values });
+    return { series: out };
   }
-  return { series: out };
 }
 
-/** Latest non-NaN sample in (t − lookback, t] for every step; O(points + steps). */
-function instantSteps(ts: readonly number[], vs: readonly number[], startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
-  let j = -1; // index of the last sample with ts <= t
+/** Latest non-NaN sample of [from, to) in (t − lookback, t] for every step; O(points + steps). */
+function instantSteps(ts: ArrayLike<number>, vs: ArrayLike<number>, from: number, to: number, startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+  let j = from - 1; // index of the last sample with ts <= t
   let lastValid = -1; // index of the last non-NaN sample with ts <= t
   for (let i = 0; i < steps; i++) {
     const t = startMs + i * stepMs;
-    while (j + 1 < ts.length && ts[j + 1]! <= t) {
+    while (j + 1 < to && ts[j + 1]! <= t) {
       j++;
       if (!Number.isNaN(vs[j]!)) lastValid = j;
     }
@@ -197,8 +238,14 @@ function instantSteps(ts: readonly number[], vs: readonly number[], startMs: num
  * cum[k] = increase from the first valid sample up to sample k (a drop counts the new value as the increase),
  * so the increase inside a window is cum[last] − cum[first].
  */
-function rateSteps(ts: readonly number[], vs: readonly number[], startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
-  const n = ts.length;
+function rateSteps(tsAll: ArrayLike<number>, vsAll: ArrayLike<number>, from: number, to: number, startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+  const n = to - from;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    ts[k] = tsAll[from + k]!;
+    vs[k] = vsAll[from + k]!;
+  }
   const cum = new Float64Array(n);
   const nextValid = new Int32Array(n + 1).fill(-1); // first non-NaN index >= k
   const prevValid = new Int32Array(n).fill(-1); // last non-NaN index <= k

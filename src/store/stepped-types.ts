@@ -3,6 +3,7 @@
  * query step needs, and rollup buckets for long windows (SLO windows, capacity forecasts). A store that keeps
  * rollups implements them; callers fall back to `readPoints` when a store does not.
  */
+import type { AggregateOptions, AggregateResult } from './query.ts';
 import type { SeriesPoints, SeriesRef } from './types.ts';
 
 /** Resolution of a stepped read: raw samples, 1-minute or 1-hour rollups (ms; 0 = raw). */
@@ -27,6 +28,23 @@ export interface SteppedSampleReader {
    * @throws InvalidInputError on a bad range, step or limit. @throws StoreError on backend failure.
    */
   readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead>;
+}
+
+/** Result of {@link AggregatingRangeReader.queryRange}. */
+export interface RangeQueryResult extends AggregateResult {
+  /** Whether some series had `maxPointsPerSeries` points or more in the range (only the latest were used). */
+  readonly truncated: boolean;
+}
+
+/** Range queries aggregated by the store while it reads (no point arrays per series). */
+export interface AggregatingRangeReader {
+  /**
+   * Exactly `aggregateSeries((await readForStep(series, opts.startMs, opts.endMs, opts.stepMs, maxPointsPerSeries)).points, opts)`
+   * (src/store/query.ts), computed series by series as they are decoded.
+   * @throws InvalidInputError on a bad range, step, limit or aggregation (as `readForStep` and `aggregateSeries`).
+   * @throws StoreError on backend failure.
+   */
+  queryRange(series: readonly SeriesRef[], opts: AggregateOptions, maxPointsPerSeries: number): Promise<RangeQueryResult>;
 }
 
 /** Rollup buckets of one series: parallel arrays, bucket starts in Unix ms. */

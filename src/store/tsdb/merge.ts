@@ -9,6 +9,20 @@ import type { DecodedSamples } from './codec/chunk.ts';
 
 /** Samples in [fromMs, toMs] of the pieces, time-ordered, one per timestamp, at most the latest `maxPoints`. */
 export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, toMs: number, maxPoints: number): { timestampsMs: number[]; values: number[] } {
+  const m = mergePiecesTyped(pieces, fromMs, toMs, maxPoints);
+  const n = m.timestampsMs.length;
+  const timestampsMs = new Array<number>(n);
+  const values = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    timestampsMs[i] = m.timestampsMs[i]!;
+    values[i] = m.values[i]!;
+  }
+  return { timestampsMs, values };
+}
+
+/** {@link mergePieces} as typed arrays (views; no copy into number arrays). */
+export function mergePiecesTyped(pieces: readonly DecodedSamples[], fromMs: number, toMs: number, maxPoints: number): DecodedSamples {
+  if (pieces.length === 1) return rangeOf(pieces[0]!.timestampsMs, pieces[0]!.values, fromMs, toMs, maxPoints);
   let ordered = true;
   let total = 0;
   let prevLast = -Infinity;
@@ -30,6 +44,12 @@ export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, t
       vs.set(p.values, k);
       k += p.timestampsMs.length;
     }
+  } else if (pieces.every((p) => nonDecreasing(p.timestampsMs))) {
+    // Overlapping time-ordered pieces: merge them one after the other, the earlier pieces winning ties, and keep
+    // the first sample of each timestamp — the same samples as the stable sort below, without an object per sample.
+    ts = new Float64Array(0);
+    vs = new Float64Array(0);
+    for (const p of pieces) [ts, vs] = mergeTwo(ts, vs, p.timestampsMs, p.values);
   } else {
     const idx: { t: number; v: number; order: number }[] = [];
     let order = 0;
@@ -47,16 +67,43 @@ export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, t
     ts = ts.subarray(0, k);
     vs = vs.subarray(0, k);
   }
-  // Range [fromMs, toMs] by binary search, then the latest maxPoints.
+  return rangeOf(ts, vs, fromMs, toMs, maxPoints);
+}
+
+/** Range [fromMs, toMs] by binary search, then the latest maxPoints (views of the arrays). */
+function rangeOf(ts: Float64Array, vs: Float64Array, fromMs: number, toMs: number, maxPoints: number): DecodedSamples {
   let lo = firstIndexAtLeast(ts, fromMs);
   const hi = firstIndexAtLeast(ts, Math.floor(toMs) + 1);
   if (hi - lo > maxPoints) lo = hi - maxPoints;
   const n = Math.max(0, hi - lo);
-  const timestampsMs = new Array<number>(n);
-  const values = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    timestampsMs[i] = ts[lo + i]!;
-    values[i] = vs[lo + i]!;
+  return { timestampsMs: ts.subarray(lo, lo + n), values: vs.subarray(lo, lo + n) };
+}
+
+function nonDecreasing(ts: Float64Array): boolean {
+  for (let i = 1; i < ts.length; i++) if (ts[i]! < ts[i - 1]!) return false;
+  return true;
+}
+
+/** Time-ordered merge of (at, av) and (bt, bv): at equal timestamps the first sample emitted wins (a before b). */
+function mergeTwo(at: Float64Array, av: Float64Array, bt: Float64Array, bv: Float64Array): [Float64Array, Float64Array] {
+  const ts = new Float64Array(at.length + bt.length);
+  const vs = new Float64Array(at.length + bt.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < at.length || j < bt.length) {
+    let t: number;
+    let v: number;
+    if (j >= bt.length || (i < at.length && at[i]! <= bt[j]!)) {
+      t = at[i]!;
+      v = av[i++]!;
+    } else {
+      t = bt[j]!;
+      v = bv[j++]!;
+    }
+    if (k > 0 && ts[k - 1] === t) continue;
+    ts[k] = t;
+    vs[k++] = v;
   }
-  return { timestampsMs, values };
+  return [ts.subarray(0, k), vs.subarray(0, k)];
 }

@@ -12,7 +12,8 @@ import { migrateToLatest, type StoreDialect } from '../migrations.ts';
 import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
 import { bucketSpan, checkBucketRead, summaryPoints } from '../bucket-read.ts';
-import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
+import { aggregateSeries, RangeAggregator, type AggregateOptions } from '../query.ts';
+import type { AggregatingRangeReader, BucketedSampleReader, BucketResolutionMs, BucketSummary, RangeQueryResult, RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
 import type {
   AppendResult,
   SeriesPoints,
@@ -22,11 +23,12 @@ import { migrateTsdb } from './migrations.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
 import type { TsdbDatabase } from './schema.ts';
-import { bucketPoints, chooseResolution } from './stepped-read.ts';
+import { visitLastBuckets, type LastBucketVisitor } from './last-buckets.ts';
+import { chooseResolution } from './stepped-read.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
 /** The chunked layout opened: every store interface plus stepped and rollup reads. */
-export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & BucketedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
+export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & AggregatingRangeReader & BucketedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
 
 /** Options shared by both openers. */
 export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
@@ -85,18 +87,49 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     const res = chooseResolution(stepMs, startMs, this.now(), this.samples.options);
     if (res === 0) return { resolutionMs: 0, points: await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries) };
     checkRange(startMs, endMs, maxPointsPerSeries);
-    const buckets = await this.samples.rollups.read(
-      series.map((s) => s.id),
-      res,
-      startMs,
-      endMs,
-      false,
-    );
-    const points = series.map((s) => {
-      const b = buckets.get(s.id)!;
-      return { series: s, ...bucketPoints(b.timestampsMs, b.last, res, maxPointsPerSeries) };
+    const points: SeriesPoints[] = new Array<SeriesPoints>(series.length);
+    // One point per bucket at its last millisecond, carrying its last value; the latest maxPointsPerSeries.
+    await this.visitLast(series, res, startMs, endMs, (i, ts, last, n) => {
+      const from = Math.max(0, n - maxPointsPerSeries);
+      const timestampsMs = new Array<number>(n - from);
+      const values = new Array<number>(n - from);
+      for (let k = from; k < n; k++) {
+        timestampsMs[k - from] = ts[k]! + res - 1;
+        values[k - from] = last[k]!;
+      }
+      points[i] = { series: series[i]!, timestampsMs, values };
     });
     return { resolutionMs: res, points };
+  }
+  /**
+   * A range query aggregated while the buckets are decoded (`AggregatingRangeReader`): each series' bucket lasts
+   * go straight from the rollup blobs (and the raw samples past the watermark) into reused typed arrays and
+   * are folded into the step grid of their group before the next series is read. Raw resolution (steps under
+   * a minute) reads points and aggregates them.
+   * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
+   */
+  async queryRange(series: readonly SeriesRef[], opts: AggregateOptions, maxPointsPerSeries: number): Promise<RangeQueryResult> {
+    const { startMs, endMs, stepMs } = opts;
+    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
+    const res = chooseResolution(stepMs, startMs, this.now(), this.samples.options);
+    if (res === 0) {
+      const points = await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
+      return { ...aggregateSeries(points, opts), truncated: points.some((p) => p.timestampsMs.length >= maxPointsPerSeries) };
+    }
+    checkRange(startMs, endMs, maxPointsPerSeries);
+    const acc = new RangeAggregator(opts, series.length);
+    let truncated = false;
+    await this.visitLast(series, res, startMs, endMs, (i, ts, last, n) => {
+      if (n >= maxPointsPerSeries) truncated = true;
+      const from = Math.max(0, n - maxPointsPerSeries);
+      for (let k = from; k < n; k++) ts[k] = ts[k]! + res - 1;
+      acc.add(series[i]!.labels, ts, last, from, n);
+    });
+    return { ...acc.finish(), truncated };
+  }
+  private visitLast(series: readonly SeriesRef[], res: number, startMs: number, endMs: number, visit: LastBucketVisitor): Promise<void> {
+    const raw = this.samples.raw;
+    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), this.samples.rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit);
   }
   async readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]> {
     if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS) throw new InvalidInputError(`rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`);

@@ -15,77 +15,34 @@
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
  * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
- * Over 400 lines for one job: the store's serialised state (head, chunks waiting to be written, WAL sequence)
- * and the steps above that change it; what needs none of that state is in the files imported below.
+ * This file holds the store's serialised state (head, chunks waiting to be written, WAL sequence) and the
+ * steps above that change it; what needs none of that state is elsewhere: raw reads (raw-read.ts), the
+ * classification and placement of out-of-order samples (late-samples.ts), options and counters (store-types.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
-import { firstIndexAtLeast } from '../../math/sorted.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import {
-  chunkSampleCount,
-  deleteExpiredChunks,
-  deleteEmptySeries,
-  getMeta,
-  lastTimestamps,
-  readChunks,
-  setMeta,
-  writeChunks,
-  type ChunkRow,
-  type TsdbDb,
-} from './chunk-repo.ts';
-import { encodeChunk, decodeChunk, type DecodedSamples } from './codec/chunk.ts';
+import { chunkSampleCount, deleteExpiredChunks, deleteEmptySeries, getMeta, lastTimestamps, setMeta, writeChunks, type TsdbDb } from './chunk-repo.ts';
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
-import { mergePieces } from './merge.ts';
+import { applyLateSamples, classifyBatch, newLateSamples } from './late-samples.ts';
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
+import { RawReader } from './raw-read.ts';
 import type { TsdbDatabase } from './schema.ts';
 import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
+import { wrapStoreError as wrap, type SeriesCatalog, type TsdbStats, type TsdbStoreOptions } from './store-types.ts';
 import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
 import { WriteAheadLog, type WalReplayStats } from './wal.ts';
 import type { Kysely } from 'kysely';
 
+export type { SeriesCatalog, TsdbStats, TsdbStoreOptions } from './store-types.ts';
+
 /** Meta key of the database's identity, which the WAL directory is bound to. */
 const STORE_ID_KEY = 'store_id';
-
-/** Options of {@link TsdbSampleStore.open}. */
-export interface TsdbStoreOptions extends Partial<TsdbOptions> {
-  readonly dialect: StoreDialect;
-  /** Directory of the write-ahead log (owned by this store; one store per directory). */
-  readonly walDir: string;
-  /** Store NaN/±Inf instead of rejecting them as `non_finite` (default false). */
-  readonly allowNonFinite?: boolean;
-  /** Wall clock for checkpoint timing (default Date.now). */
-  readonly now?: () => number;
-  /** Series lookups over the shared `series` table (the row layout's implementation serves both). */
-  readonly catalog: SeriesCatalog;
-}
-
-/** The series lookups of `SampleStore`, which do not depend on how samples are laid out. */
-export type SeriesCatalog = Pick<SampleStore, 'searchMetricNames' | 'findSeries'>;
-
-/** Counters of the store (for /metrics and tests). */
-export interface TsdbStats {
-  readonly headSeries: number;
-  readonly headBytes: number;
-  readonly headSamples: number;
-  readonly pendingChunks: number;
-  readonly chunkWriteErrors: number;
-  readonly checkpoints: number;
-  readonly walBytes: number;
-  readonly replay: WalReplayStats | undefined;
-  readonly replayedSamples: number;
-  readonly rollupWatermarkMs: number | undefined;
-}
-
-function wrap(what: string, e: unknown): StoreError {
-  if (e instanceof StoreError || e instanceof InvalidInputError) return e as StoreError;
-  return new StoreError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-}
 
 /** `SampleStore` over chunks, a head and a WAL. Create with {@link TsdbSampleStore.open}. */
 export class TsdbSampleStore implements SampleStore {
@@ -98,6 +55,8 @@ export class TsdbSampleStore implements SampleStore {
   private readonly now: () => number;
   private readonly downsampler: Downsampler;
   private readonly catalog: SeriesCatalog;
+  /** Raw reads over the database and the memory below. */
+  readonly raw: RawReader;
   /** Cut chunks not yet written (normally empty between appends). */
   private pending: CutChunk[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -119,9 +78,11 @@ export class TsdbSampleStore implements SampleStore {
     this.catalog = opts.catalog;
     this.head = new Head(this.options);
     this.lastCheckpointAt = this.now();
+    const head = this.head;
+    this.raw = new RawReader(db, { head, pending: () => this.pending }, this.options.maxChunkSpanMs);
     this.downsampler = new Downsampler(db, this.dialect, this.options, {
-      readRaw: (ids, from, to) => this.readRawById(ids, from, to),
-      headSeriesWithDataIn: (from, to) => this.headSeriesWithDataIn(from, to),
+      readRaw: (ids, from, to) => this.raw.read(ids, from, to),
+      headSeriesWithDataIn: (from, to) => this.raw.headSeriesWithDataIn(from, to),
     });
   }
 
@@ -251,40 +212,16 @@ export class TsdbSampleStore implements SampleStore {
   private async ingest(series: readonly HeadSeries[], ts: readonly number[], vs: readonly number[], logToWal: boolean): Promise<{ stored: number; duplicate: number }> {
     const n = series.length;
     // Step 2: classify against the latest timestamp (advanced by in-order samples of this batch).
-    const hi = new Map<HeadSeries, number>();
-    const inOrder = new Uint8Array(n);
-    const late = new Map<HeadSeries, number[]>(); // series → indices of candidates before the latest timestamp
-    let duplicate = 0;
-    for (let i = 0; i < n; i++) {
-      const s = series[i]!;
-      const h = hi.get(s) ?? s.lastTs;
-      const t = ts[i]!;
-      if (t > h) {
-        inOrder[i] = 1;
-        hi.set(s, t);
-      } else if (t === h) {
-        duplicate++;
-      } else {
-        let l = late.get(s);
-        if (!l) late.set(s, (l = []));
-        l.push(i);
-      }
-    }
+    const { inOrder, late, batchTs } = classifyBatch(series, ts);
+    let duplicate = n - inOrder.reduce((a, x) => a + x, 0);
     let acceptedLate = new Set<number>();
     if (late.size > 0) {
-      // In-order samples of this batch are not in the head yet: they count as stored for the late ones.
-      const batchTs = new Map<HeadSeries, number[]>();
-      for (let i = 0; i < n; i++) {
-        const s = series[i]!;
-        if (inOrder[i] === 1 && late.has(s)) {
-          let l = batchTs.get(s);
-          if (!l) batchTs.set(s, (l = []));
-          l.push(ts[i]!);
-        }
+      try {
+        acceptedLate = await newLateSamples(this.db, this.options.maxChunkSpanMs, (s) => this.raw.memoryPieces(s), late, ts, batchTs);
+      } catch (e) {
+        throw wrap('append (out-of-order lookup)', e);
       }
-      acceptedLate = await this.checkLate(late, ts, batchTs);
     }
-    for (const l of late.values()) duplicate += l.length;
     duplicate -= acceptedLate.size;
     // Step 3: WAL.
     const accepted: number[] = [];
@@ -323,70 +260,13 @@ export class TsdbSampleStore implements SampleStore {
         l.v.push(vs[i]!);
       }
     }
-    for (const [s, l] of lateBySeries) this.applyLate(s, l.t, l.v, cuts);
+    for (const [s, l] of lateBySeries) applyLateSamples(this.head, this.options, s, l.t, l.v, cuts);
     this.head.enforceLimits(cuts);
     const w = this.downsampler.watermark;
     if (w !== undefined) for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
     // Step 5: write cut chunks (kept in memory on failure).
     if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
     return { stored: accepted.length, duplicate };
-  }
-
-  /** Which late candidates are new: not in the head, pending chunks or the database, first of the batch. */
-  private async checkLate(late: Map<HeadSeries, number[]>, ts: readonly number[], batchTs: ReadonlyMap<HeadSeries, readonly number[]>): Promise<Set<number>> {
-    const accepted = new Set<number>();
-    let lo = Infinity;
-    let hiT = -Infinity;
-    for (const l of late.values()) for (const i of l) {
-      lo = Math.min(lo, ts[i]!);
-      hiT = Math.max(hiT, ts[i]!);
-    }
-    // Snapshot of memory before the database read (see readPoints).
-    const memory = new Map<number, DecodedSamples[]>();
-    for (const s of late.keys()) memory.set(s.id, this.memoryPieces(s));
-    let rows: ChunkRow[];
-    try {
-      rows = await readChunks(this.db, [...late.keys()].map((s) => s.id), lo, hiT, this.options.maxChunkSpanMs);
-    } catch (e) {
-      throw wrap('append (out-of-order lookup)', e);
-    }
-    const stored = new Map<number, Set<number>>();
-    const add = (id: number, d: DecodedSamples): void => {
-      let set = stored.get(id);
-      if (!set) stored.set(id, (set = new Set()));
-      for (const t of d.timestampsMs) if (t >= lo && t <= hiT) set.add(t);
-    };
-    for (const r of rows) add(r.seriesId, decodeChunk(r.data));
-    for (const [id, pieces] of memory) for (const p of pieces) add(id, p);
-    for (const [s, l] of late) {
-      const set = stored.get(s.id) ?? new Set<number>();
-      for (const t of batchTs.get(s) ?? []) set.add(t);
-      for (const i of l) {
-        const t = ts[i]!;
-        if (set.has(t)) continue;
-        set.add(t);
-        accepted.add(i);
-      }
-    }
-    return accepted;
-  }
-
-  /** Puts accepted late samples of one series into its open chunk (when within its range) or into chunks of their own. */
-  private applyLate(s: HeadSeries, t: number[], v: number[], cuts: CutChunk[]): void {
-    const order = t.map((_, i) => i).sort((a, b) => t[a]! - t[b]!);
-    const st = order.map((i) => t[i]!);
-    const sv = order.map((i) => v[i]!);
-    const app = s.app;
-    const split = app !== undefined && app.count > 0 ? firstIndexAtLeast(st, app.minTs!) : st.length;
-    if (split < st.length) this.head.merge(s, st.slice(split), sv.slice(split));
-    // Chunks of their own, bounded like cut chunks.
-    let i = 0;
-    while (i < split) {
-      let j = i + 1;
-      while (j < split && j - i < this.options.maxSamplesPerChunk && st[j]! - st[i]! < this.options.maxChunkSpanMs) j++;
-      cuts.push({ seriesId: s.id, startTs: st[i]!, endTs: st[j - 1]!, samples: j - i, data: encodeChunk(st.slice(i, j), sv.slice(i, j)), replaces: undefined });
-      i = j;
-    }
   }
 
   private async flush(cuts: CutChunk[]): Promise<void> {
@@ -474,52 +354,6 @@ export class TsdbSampleStore implements SampleStore {
     }
   }
 
-  /** Decoded open chunk and pending chunks of a series, in time order of their start. */
-  private memoryPieces(s: HeadSeries): DecodedSamples[] {
-    const out: DecodedSamples[] = [];
-    for (const c of this.pending) if (c.seriesId === s.id) out.push(decodeChunk(c.data));
-    if (s.app !== undefined && s.app.count > 0) out.push(decodeChunk(s.app.bytes()));
-    return out;
-  }
-
-  /** Raw samples of series ids in [fromMs, toMs] merged from database and memory (a snapshot of memory first). */
-  private async readRawById(ids: readonly number[], fromMs: number, toMs: number, maxPoints = Number.MAX_SAFE_INTEGER): Promise<Map<number, { timestampsMs: number[]; values: number[] }>> {
-    const memory = new Map<number, DecodedSamples[]>();
-    const pendingBy = new Map<number, CutChunk[]>();
-    for (const c of this.pending) {
-      let l = pendingBy.get(c.seriesId);
-      if (!l) pendingBy.set(c.seriesId, (l = []));
-      l.push(c);
-    }
-    for (const id of ids) {
-      const s = this.head.getById(id);
-      const pieces: DecodedSamples[] = [];
-      for (const c of pendingBy.get(id) ?? []) if (c.endTs >= fromMs && c.startTs <= toMs) pieces.push(decodeChunk(c.data));
-      if (s?.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! <= toMs) pieces.push(decodeChunk(s.app.bytes()));
-      if (pieces.length > 0) memory.set(id, pieces);
-    }
-    const rows = await readChunks(this.db, ids, fromMs, toMs, this.options.maxChunkSpanMs);
-    const fromDb = new Map<number, DecodedSamples[]>();
-    for (const r of rows) {
-      let l = fromDb.get(r.seriesId);
-      if (!l) fromDb.set(r.seriesId, (l = []));
-      l.push(decodeChunk(r.data));
-    }
-    const out = new Map<number, { timestampsMs: number[]; values: number[] }>();
-    for (const id of ids) {
-      const pieces = [...(fromDb.get(id) ?? []), ...(memory.get(id) ?? [])];
-      out.set(id, mergePieces(pieces, fromMs, toMs, maxPoints));
-    }
-    return out;
-  }
-
-  private headSeriesWithDataIn(fromMs: number, toMs: number): number[] {
-    const out: number[] = [];
-    for (const s of this.head.all()) if (s.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! < toMs) out.push(s.id);
-    for (const c of this.pending) if (c.endTs >= fromMs && c.startTs < toMs) out.push(c.seriesId);
-    return out;
-  }
-
   /** Metric names containing `substring` (see `SampleStore.searchMetricNames`). */
   searchMetricNames(substring: string, limit: number): Promise<string[]> {
     return this.catalog.searchMetricNames(substring, limit);
@@ -540,7 +374,7 @@ export class TsdbSampleStore implements SampleStore {
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
     let raw: Map<number, { timestampsMs: number[]; values: number[] }>;
     try {
-      raw = await this.readRawById(series.map((s) => s.id), startMs, endMs, maxPointsPerSeries);
+      raw = await this.raw.read(series.map((s) => s.id), startMs, endMs, maxPointsPerSeries);
     } catch (e) {
       throw wrap('readPoints', e);
     }

@@ -137,6 +137,25 @@ export function decodeRollupLast(blob: Uint8Array): DecodedRollupLast {
   return { timestampsMs, last };
 }
 
+/** Buckets in a last part (from its header). @throws StoreError when the header is corrupt. */
+export function rollupLastBuckets(blob: Uint8Array): number {
+  return header(blob, ROLLUP_LAST_FORMAT, 1).n;
+}
+
+/**
+ * Decodes the last part into `timestampsMs` and `last` from index `offset` on (both must have room for the
+ * blob's buckets: at most {@link MAX_CHUNK_SAMPLES}); returns the number of buckets written. The same values as
+ * {@link decodeRollupLast}, without allocating columns.
+ * @throws StoreError when the blob is truncated or corrupt, or the arrays are too short.
+ */
+export function decodeRollupLastInto(blob: Uint8Array, timestampsMs: Float64Array, last: Float64Array, offset: number): number {
+  const { n, starts } = header(blob, ROLLUP_LAST_FORMAT, 1);
+  if (offset + n > timestampsMs.length || offset + n > last.length) throw new StoreError(`rollup blob of ${n} buckets does not fit at ${offset}`);
+  decodeTimestampColumn(blob.subarray(starts[0]!, starts[1]!), n, timestampsMs.subarray(offset, offset + n));
+  decodeXorColumn(blob.subarray(starts[1]!), n, last.subarray(offset, offset + n));
+  return n;
+}
+
 /** Decodes the rest part. @throws StoreError when the blob is truncated or corrupt. */
 export function decodeRollupRest(blob: Uint8Array): DecodedRollupRest {
   const { n, starts } = header(blob, ROLLUP_REST_FORMAT, 3);

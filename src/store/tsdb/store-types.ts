@@ -1,0 +1,45 @@
+/**
+ * Options, counters and error wrapping of the chunked sample store (tsdb-store.ts), kept apart so the store's
+ * file holds only its serialised state and the steps that change it.
+ */
+import { InvalidInputError, StoreError } from '../../errors.ts';
+import type { StoreDialect } from '../migrations.ts';
+import type { SampleStore } from '../types.ts';
+import type { TsdbOptions } from './options.ts';
+import type { WalReplayStats } from './wal.ts';
+
+/** Options of `TsdbSampleStore.open`. */
+export interface TsdbStoreOptions extends Partial<TsdbOptions> {
+  readonly dialect: StoreDialect;
+  /** Directory of the write-ahead log (owned by this store; one store per directory). */
+  readonly walDir: string;
+  /** Store NaN/±Inf instead of rejecting them as `non_finite` (default false). */
+  readonly allowNonFinite?: boolean;
+  /** Wall clock for checkpoint timing (default Date.now). */
+  readonly now?: () => number;
+  /** Series lookups over the shared `series` table (the row layout's implementation serves both). */
+  readonly catalog: SeriesCatalog;
+}
+
+/** The series lookups of `SampleStore`, which do not depend on how samples are laid out. */
+export type SeriesCatalog = Pick<SampleStore, 'searchMetricNames' | 'findSeries'>;
+
+/** Counters of the store (for /metrics and tests). */
+export interface TsdbStats {
+  readonly headSeries: number;
+  readonly headBytes: number;
+  readonly headSamples: number;
+  readonly pendingChunks: number;
+  readonly chunkWriteErrors: number;
+  readonly checkpoints: number;
+  readonly walBytes: number;
+  readonly replay: WalReplayStats | undefined;
+  readonly replayedSamples: number;
+  readonly rollupWatermarkMs: number | undefined;
+}
+
+/** `e` as a StoreError naming `what` (StoreError and InvalidInputError pass through unchanged). */
+export function wrapStoreError(what: string, e: unknown): StoreError {
+  if (e instanceof StoreError || e instanceof InvalidInputError) return e as StoreError;
+  return new StoreError(`${what} failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+}

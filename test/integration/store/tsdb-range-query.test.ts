@@ -1,0 +1,135 @@
+/**
+ * The chunked store's range queries decoded straight into the step grid (`queryRange`, and `readForStep` at
+ * rollup resolutions) against the reference they replace: the downsampler's bucket read (`rollups.read`),
+ * one point per bucket (`bucketPoints`) and `aggregateSeries` over those points. Random series (gaps, NaN,
+ * out-of-order samples, a checkpoint copy next to the open chunk), random watermarks (some buckets from
+ * rollups, the newest from raw samples), random ranges, steps, aggregations, grouping and point limits
+ * (fast-check); results must be identical, value for value. Also the merge of overlapping raw pieces against
+ * the stable sort it replaces.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { Sample } from '../../../src/model/sample.ts';
+import { aggregateSeries, type QueryAggregation } from '../../../src/store/query.ts';
+import type { SeriesPoints } from '../../../src/store/types.ts';
+import type { DecodedSamples } from '../../../src/store/tsdb/codec/chunk.ts';
+import { mergePieces } from '../../../src/store/tsdb/merge.ts';
+import { openChunkedSqliteStore, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
+import { bucketPoints, chooseResolution } from '../../../src/store/tsdb/stepped-read.ts';
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const T0 = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
+const AGGS: QueryAggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
+
+/** The stepped read as it was before decoding into the step grid: bucket objects, then points. */
+async function referencePoints(st: OpenedChunkedStore, refs: readonly SeriesPoints['series'][], startMs: number, endMs: number, stepMs: number, max: number, nowMs: number): Promise<SeriesPoints[]> {
+  const res = chooseResolution(stepMs, startMs, nowMs, st.samples.options);
+  if (res === 0) return st.samples.readPoints(refs, startMs, endMs, max);
+  const buckets = await st.samples.rollups.read(refs.map((r) => r.id), res, startMs, endMs, false);
+  return refs.map((r) => {
+    const b = buckets.get(r.id)!;
+    return { series: r, ...bucketPoints(b.timestampsMs, b.last, res, max) };
+  });
+}
+
+const seriesArb = fc.record({
+  node: fc.constantFrom('a', 'b', 'c'),
+  // Gaps between samples: scrapes at 1-15 s, minutes, and outages of hours.
+  gaps: fc.array(fc.oneof(fc.integer({ min: 1000, max: 15_000 }), fc.integer({ min: 30_000, max: 20 * MIN }), fc.integer({ min: HOUR, max: 9 * HOUR })), { minLength: 1, maxLength: 120 }),
+  values: fc.array(fc.oneof({ weight: 8, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }), { minLength: 1, maxLength: 120 }),
+  lateEvery: fc.integer({ min: 0, max: 7 }),
+});
+
+const caseArb = fc.record({
+  series: fc.array(seriesArb, { minLength: 1, maxLength: 5 }),
+  rollUpAtFrac: fc.double({ min: 0, max: 1.2, noNaN: true }),
+  checkpoint: fc.boolean(),
+  startFrac: fc.double({ min: -0.1, max: 1, noNaN: true }),
+  // Query starts on a minute, 1 ms before one (steps then fall on bucket points' last millisecond), or anywhere.
+  align: fc.constantFrom('minute', 'minute-1', 'any'),
+  lenFrac: fc.double({ min: 0, max: 1.2, noNaN: true }),
+  stepMs: fc.constantFrom(MIN, 2 * MIN, 5 * MIN, 17 * MIN, HOUR, 2 * HOUR),
+  agg: fc.constantFrom(...AGGS),
+  byNode: fc.boolean(),
+  max: fc.constantFrom(1, 3, 40, 20_000),
+});
+
+describe('chunked range queries decoded into the step grid', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dwcp-tsdb-range-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  let n = 0;
+
+  it('queryRange and readForStep equal the bucket-object reference (random series, gaps, watermarks, steps)', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        const dir = join(root, `c${n++}`);
+        // Build the samples: per series timestamps from the gaps; every `lateEvery`-th sample held back and
+        // appended after the rest (out of order).
+        const batches: Sample[][] = [];
+        const late: Sample[] = [];
+        let endData = T0;
+        c.series.forEach((s, i) => {
+          let t = T0 + i * 7;
+          s.gaps.forEach((g, k) => {
+            t += g;
+            const sample: Sample = { name: 'dwcp_test_metric', labels: { node_id: s.node, series: String(i) }, value: s.values[k % s.values.length]!, timestampMs: t };
+            if (s.lateEvery > 1 && k % s.lateEvery === 1) late.push(sample);
+            else (batches[k] ??= []).push(sample);
+          });
+          endData = Math.max(endData, t);
+        });
+        const span = endData - T0;
+        const nowMs = endData + 10 * MIN;
+        const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, allowNonFinite: true, maxSamplesPerChunk: 16, maxRollupHoursPerRun: 24 * 30, now: () => nowMs });
+        try {
+          for (const b of batches) if (b) await st.append(b);
+          await st.applyRetention(T0 + c.rollUpAtFrac * span);
+          await st.append(late);
+          if (c.checkpoint) await st.checkpoint();
+          const refs = await st.findSeries('dwcp_test_metric', {}, 100);
+          const at = Math.floor(T0 + c.startFrac * span);
+          const startMs = c.align === 'any' ? at : Math.floor(at / MIN) * MIN - (c.align === 'minute-1' ? 1 : 0);
+          const endMs = Math.floor(startMs + Math.max(c.stepMs, c.lenFrac * span));
+          const opts = { startMs, endMs, stepMs: c.stepMs, agg: c.agg, ...(c.byNode ? { by: ['node_id'] } : {}) };
+          const ref = await referencePoints(st, refs, startMs, endMs, c.stepMs, c.max, nowMs);
+          const stepped = await st.readForStep(refs, startMs, endMs, c.stepMs, c.max);
+          assert.deepEqual(stepped.points, ref);
+          const got = await st.queryRange(refs, opts, c.max);
+          assert.deepEqual(got.series, aggregateSeries(ref, opts).series);
+          assert.equal(got.truncated, ref.some((p) => p.timestampsMs.length >= c.max));
+        } finally {
+          await st.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 40) },
+    );
+  });
+
+  it('merges overlapping raw pieces as the stable sort by timestamp did (first piece wins a tie)', () => {
+    const piece = fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.double({ noNaN: true })), { maxLength: 30 }).map((xs): DecodedSamples => {
+      // A chunk holds strictly increasing timestamps.
+      const sorted = [...xs].sort((a, b) => a[0] - b[0]).filter((x, i, arr) => i === 0 || arr[i - 1]![0] !== x[0]);
+      return { timestampsMs: Float64Array.from(sorted.map((x) => x[0])), values: Float64Array.from(sorted.map((x) => x[1])) };
+    });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 5 }), fc.integer({ min: -5, max: 30 }), fc.integer({ min: 20, max: 70 }), fc.integer({ min: 1, max: 100 }), (pieces, from, to, max) => {
+        const all: { t: number; v: number; order: number }[] = [];
+        let order = 0;
+        for (const p of pieces) for (let i = 0; i < p.timestampsMs.length; i++) all.push({ t: p.timestampsMs[i]!, v: p.values[i]!, order: order++ });
+        all.sort((a, b) => a.t - b.t || a.order - b.order);
+        const kept = all.filter((e, i) => i === 0 || all[i - 1]!.t !== e.t).filter((e) => e.t >= from && e.t <= to);
+        const want = kept.slice(Math.max(0, kept.length - max));
+        const got = mergePieces(pieces, from, to, max);
+        assert.deepEqual(got, { timestampsMs: want.map((e) => e.t), values: want.map((e) => e.v) });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
