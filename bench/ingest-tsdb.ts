@@ -107,17 +107,18 @@ async function allRefs(store: Pick<OpenedChunkedStore, 'findSeries'>, load: Repl
   return out;
 }
 
-/** 24 h at 60 s, average over every series of the load, through the stepped read + the API's aggregation. */
+/**
+ * 24 h at 60 s, average over every series of the load, as GET /api/metrics/query answers it (the store's
+ * `queryRange`: aggregated while the rollups are decoded); and the per-series form (`readForStep`: points of
+ * every series).
+ */
 async function chunkedDayQuery(store: OpenedChunkedStore, load: ReplayLoad, endMs: number): Promise<{ times: number[] & { cpuMs: number }; perSeries: number[] & { cpuMs: number }; series: number; resolution: number }> {
   const refs = await allRefs(store, load);
   let resolution = -1;
   // The per-series form: the stepped read alone (points of every series, no aggregation).
   const perSeries = await timeQueries(P.queryReps, () => store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000));
-  const times = await timeQueries(P.queryReps, async () => {
-    const r = await store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000);
-    resolution = r.resolutionMs;
-    return aggregateSeries(r.points, { startMs: endMs - DAY, endMs, stepMs: MIN, agg: 'avg' });
-  });
+  const times = await timeQueries(P.queryReps, () => store.queryRange(refs, { startMs: endMs - DAY, endMs, stepMs: MIN, agg: 'avg' }, 20_000));
+  resolution = (await store.readForStep(refs.slice(0, 1), endMs - DAY, endMs, MIN, 20_000)).resolutionMs;
   return { times, perSeries, series: refs.length, resolution };
 }
 
@@ -279,11 +280,8 @@ async function main(): Promise<void> {
       const rollupS = (performance.now() - r0) / 1000;
       const refs = await allRefs(st.store, monthLoad);
       let resolution = -1;
-      const times = await timeQueries(P.queryReps, async () => {
-        const r = await st.store.readForStep(refs, now - 30 * DAY, now, HOUR, 20_000);
-        resolution = r.resolutionMs;
-        return aggregateSeries(r.points, { startMs: now - 30 * DAY, endMs: now, stepMs: HOUR, agg: 'avg' });
-      });
+      const times = await timeQueries(P.queryReps, () => st.store.queryRange(refs, { startMs: now - 30 * DAY, endMs: now, stepMs: HOUR, agg: 'avg' }, 20_000));
+      resolution = (await st.store.readForStep(refs.slice(0, 1), now - 30 * DAY, now, HOUR, 20_000)).resolutionMs;
       month.push({ layout: st.name, series: refs.length, samples: fed.samples, rollupS, p50: pct(times, 0.5), p99: pct(times, 0.99), cpuMs: times.cpuMs, resolution });
       await st.close();
     }

@@ -19,7 +19,7 @@ import type { ExemplarsResponse, NamesResponse, OtlpExportResponse, OtlpStatus, 
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
-import type { SteppedSampleReader } from '../store/stepped-types.ts';
+import type { AggregatingRangeReader, SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
 import type { TenantNodeMapping, TenantScope } from '../model/tenant-scope.ts';
@@ -108,8 +108,11 @@ export interface AppDeps {
   componentStatus(): readonly ComponentStatus[];
   /** Anomaly history (GET /api/anomalies) and acknowledgement. */
   readonly anomalies: Pick<AnomalyStore, 'list' | 'acknowledge'>;
-  /** Stored series (GET /api/metrics/search and /query); stores with rollups also answer range queries at the resolution the step needs. */
-  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader>;
+  /**
+   * Stored series (GET /api/metrics/search and /query); stores with rollups also answer range queries at the
+   * resolution the step needs, and the chunked store aggregates them while it reads (`queryRange`).
+   */
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader> & Partial<AggregatingRangeReader>;
   /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
   readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;

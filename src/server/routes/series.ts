@@ -98,16 +98,27 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     }
     const samples = ctx.deps.samples;
     const chosen = refs.slice(0, limits.querySeriesMax);
-    // Stores with rollups serve steps of a minute and more from them (the latest value per bucket).
-    const points = samples.readForStep
-      ? (await samples.readForStep(chosen, startMs, endMs, stepMs, limits.queryRawPointsPerSeries)).points
-      : await samples.readPoints(chosen, startMs, endMs, limits.queryRawPointsPerSeries);
-    if (points.some((p) => p.timestampsMs.length >= limits.queryRawPointsPerSeries)) {
+    // Stores with rollups serve steps of a minute and more from them (the latest value per bucket); the chunked
+    // store aggregates while it decodes (queryRange), others return points that are aggregated here.
+    const opts = { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) };
+    let result: { readonly series: QueryResponse['data']['series'] };
+    let truncated: boolean;
+    if (samples.queryRange) {
+      const r = await samples.queryRange(chosen, opts, limits.queryRawPointsPerSeries);
+      result = r;
+      truncated = r.truncated;
+    } else {
+      const points = samples.readForStep
+        ? (await samples.readForStep(chosen, startMs, endMs, stepMs, limits.queryRawPointsPerSeries)).points
+        : await samples.readPoints(chosen, startMs, endMs, limits.queryRawPointsPerSeries);
+      truncated = points.some((p) => p.timestampsMs.length >= limits.queryRawPointsPerSeries);
+      result = ctx.deps.aggregate(points, opts);
+    }
+    if (truncated) {
       warnings.push(
         `some series have more than ${limits.queryRawPointsPerSeries} samples in the range; only the latest were used`,
       );
     }
-    const result = ctx.deps.aggregate(points, { startMs, endMs, stepMs, agg, ...(by.length > 0 ? { by } : {}) });
     // Without a match, look at a few unmatched series for their labels, so an unknown label can be named.
     const seen = refs.length > 0 || Object.keys(match).length === 0 ? refs : await findInScope(scope, {}, LABEL_PROBE_SERIES, (m, n) => samples.findSeries(q.name, m, n));
     const hints = queryHints(q.name, agg, by, match, seen.map((r) => r.labels));

@@ -100,6 +100,22 @@ export function padded(bytes: Uint8Array): Uint8Array {
   return b;
 }
 
+let scratch = new Uint8Array(64 * 1024);
+
+/**
+ * A zero-padded copy of `bytes` as {@link padded} gives, in a buffer shared by every call: valid only until the
+ * next call (the decoders use it within one synchronous loop), so decoding allocates nothing per stream. Bytes
+ * past the 8 zero bytes are left from earlier calls; a decoder reads them only past the stream's end, which its
+ * end-of-stream check rejects.
+ */
+export function paddedScratch(bytes: Uint8Array): Uint8Array {
+  const need = bytes.length + 8;
+  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  scratch.set(bytes);
+  scratch.fill(0, bytes.length, need);
+  return scratch;
+}
+
 /**
  * Bits [pos, pos + n) of a {@link padded} stream as an unsigned integer (most significant first), 1 <= n <= 32,
  * through a 40-bit window. Callers check the end of the stream themselves (past it, the padding reads as 0).

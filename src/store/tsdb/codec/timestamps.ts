@@ -17,7 +17,7 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { padded, readBits, type BitWriter } from './bits.ts';
+import { paddedScratch, readBits, type BitWriter } from './bits.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
 const TWO32 = 4294967296;
@@ -82,7 +82,7 @@ export class TimestampEncoder {
  */
 export function decodeTimestampColumn(stream: Uint8Array, n: number, out: Float64Array): void {
   if (n === 0) return;
-  const b = padded(stream);
+  const b = paddedScratch(stream);
   const bitLen = stream.length * 8;
   let t = unzigzag(read64At(b, 0));
   let pos = 64;

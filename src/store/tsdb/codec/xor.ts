@@ -12,7 +12,7 @@
  */
 import { endianness } from 'node:os';
 import { StoreError } from '../../../errors.ts';
-import { padded, readBits, type BitWriter } from './bits.ts';
+import { paddedScratch, readBits, type BitWriter } from './bits.ts';
 
 if (endianness() !== 'LE') throw new StoreError('the chunk codec needs a little-endian machine');
 
@@ -103,7 +103,7 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
  */
 export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array): void {
   if (n === 0) return;
-  const b = padded(stream);
+  const b = paddedScratch(stream);
   const bitLen = stream.length * 8;
   const o = new Uint32Array(out.buffer, out.byteOffset, n * 2);
   let hi = readBits(b, 0, 32);
