@@ -2,6 +2,7 @@
  * Reads of raw samples for the chunked store: the pieces of each series — database chunks, chunks waiting to be
  * written, the head's open chunk — merged into one time-ordered run (merge.ts). Memory is snapshotted before the
  * database read, so an append that cuts a chunk while the read waits is seen once (in memory or in the rows).
+ * The checkpoint copy of an open chunk read from memory is skipped (the open chunk holds all of it).
  */
 import { readChunks, type TsdbDb } from './chunk-repo.ts';
 import { decodeChunk, type DecodedSamples } from './codec/chunk.ts';
@@ -38,6 +39,9 @@ export class RawReader {
   /** Pieces per series id overlapping [fromMs, toMs]: database chunks first, then memory (snapshotted first). */
   private async pieces(ids: readonly number[], fromMs: number, toMs: number): Promise<Map<number, DecodedSamples[]>> {
     const memory = new Map<number, DecodedSamples[]>();
+    // start_ts of a database row that is a checkpoint copy of an open chunk read from memory: the open chunk
+    // holds every sample of it (it only grew since), so the row is not decoded nor merged.
+    const copyStart = new Map<number, number>();
     const pendingBy = new Map<number, CutChunk[]>();
     for (const c of this.memory.pending()) {
       let l = pendingBy.get(c.seriesId);
@@ -48,12 +52,16 @@ export class RawReader {
       const s = this.memory.head.getById(id);
       const pieces: DecodedSamples[] = [];
       for (const c of pendingBy.get(id) ?? []) if (c.endTs >= fromMs && c.startTs <= toMs) pieces.push(decodeChunk(c.data));
-      if (s?.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! <= toMs) pieces.push(decodeChunk(s.app.bytes()));
+      if (s?.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! <= toMs) {
+        pieces.push(decodeChunk(s.app.bytes()));
+        if (s.provisionalStart !== undefined) copyStart.set(id, s.provisionalStart);
+      }
       if (pieces.length > 0) memory.set(id, pieces);
     }
     const rows = await readChunks(this.db, ids, fromMs, toMs, this.maxChunkSpanMs);
     const out = new Map<number, DecodedSamples[]>();
     for (const r of rows) {
+      if (copyStart.get(r.seriesId) === r.startTs) continue;
       let l = out.get(r.seriesId);
       if (!l) out.set(r.seriesId, (l = []));
       l.push(decodeChunk(r.data));

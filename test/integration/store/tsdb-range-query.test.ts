@@ -112,6 +112,34 @@ describe('chunked range queries decoded into the step grid', () => {
     );
   });
 
+  it('reads every raw sample once when the open chunk has a checkpoint copy in the database (the copy is skipped)', async () => {
+    const dir = join(root, 'copy');
+    const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, maxSamplesPerChunk: 10 });
+    try {
+      const want: { t: number; v: number }[] = [];
+      const put = async (from: number, to: number): Promise<void> => {
+        for (let k = from; k < to; k++) {
+          const t = T0 + k * 1000;
+          want.push({ t, v: k * 1.5 });
+          await st.append([{ name: 'dwcp_test_metric', labels: { node_id: 'a' }, value: k * 1.5, timestampMs: t }]);
+        }
+      };
+      await put(0, 25); // two cut chunks of 10 written, 5 in the open chunk
+      await st.checkpoint(); // the open chunk's copy (5 samples) written as a row
+      await put(25, 28); // the open chunk grows past its copy
+      const [ref] = await st.findSeries('dwcp_test_metric', {}, 10);
+      const [p] = await st.readPoints([ref!], T0 - 1, T0 + 60_000, 1000);
+      assert.deepEqual(p!.timestampsMs, want.map((x) => x.t));
+      assert.deepEqual(p!.values, want.map((x) => x.v));
+      await st.checkpoint();
+      await put(28, 29);
+      const [q] = await st.readPoints([ref!], T0 + 3000, T0 + 26_000, 1000);
+      assert.deepEqual(q!.timestampsMs, want.filter((x) => x.t >= T0 + 3000 && x.t <= T0 + 26_000).map((x) => x.t));
+    } finally {
+      await st.close();
+    }
+  });
+
   it('merges overlapping raw pieces as the stable sort by timestamp did (first piece wins a tie)', () => {
     const piece = fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.double({ noNaN: true })), { maxLength: 30 }).map((xs): DecodedSamples => {
       // A chunk holds strictly increasing timestamps.
