@@ -81,13 +81,24 @@ export async function evaluateMetricQuery(q: MetricQuery, m: ResolvedMatch, w: D
   const anyOf = Object.entries(m.anyOf);
   const refs = anyOf.length === 0 ? found : found.filter((r) => anyOf.every(([l, vs]) => vs.includes(r.labels[l] ?? '')));
   if (found.length >= limits.seriesMax) warnings.push(`${q.refId}: only the first ${limits.seriesMax} matching series were read; narrow the query`);
-  const points = sources.samples.readForStep
-    ? (await sources.samples.readForStep(refs, w.startMs, w.endMs, w.stepMs, limits.rawPointsPerSeries)).points
-    : await sources.samples.readPoints(refs, w.startMs, w.endMs, limits.rawPointsPerSeries);
-  if (points.some((p) => p.timestampsMs.length >= limits.rawPointsPerSeries)) {
+  const opts = { startMs: w.startMs, endMs: w.endMs, stepMs: w.stepMs, agg: q.agg, ...(q.by.length > 0 ? { by: q.by } : {}) };
+  let res: { readonly series: MetricQueryResult['series'] };
+  let truncated: boolean;
+  if (sources.samples.queryRange) {
+    // The chunked store aggregates while it decodes (the same result as the points + aggregateSeries below).
+    const r = await sources.samples.queryRange(refs, opts, limits.rawPointsPerSeries);
+    res = r;
+    truncated = r.truncated;
+  } else {
+    const points = sources.samples.readForStep
+      ? (await sources.samples.readForStep(refs, w.startMs, w.endMs, w.stepMs, limits.rawPointsPerSeries)).points
+      : await sources.samples.readPoints(refs, w.startMs, w.endMs, limits.rawPointsPerSeries);
+    truncated = points.some((p) => p.timestampsMs.length >= limits.rawPointsPerSeries);
+    res = aggregateSeries(points, opts);
+  }
+  if (truncated) {
     warnings.push(`${q.refId}: some series have more than ${limits.rawPointsPerSeries} samples in the range; only the latest were used`);
   }
-  const res = aggregateSeries(points, { startMs: w.startMs, endMs: w.endMs, stepMs: w.stepMs, agg: q.agg, ...(q.by.length > 0 ? { by: q.by } : {}) });
   return { series: res.series, warnings };
 }
 

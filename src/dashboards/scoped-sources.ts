@@ -17,6 +17,7 @@ export function scopedSources(sources: DashboardDataSources, scope: TenantScope 
       findSeries: (name, match, limit) => findInScope(scope, match, limit, (m, n) => samples.findSeries(name, m, n)),
       readPoints: (series, startMs, endMs, max) => samples.readPoints(series, startMs, endMs, max),
       ...(samples.readForStep ? { readForStep: samples.readForStep.bind(samples) } : {}),
+      ...(samples.queryRange ? { queryRange: samples.queryRange.bind(samples) } : {}),
     },
     ...(anomalies ? { anomalies: { list: (f) => anomalies.list({ ...f, scope }) } } : {}),
     ...(incidents

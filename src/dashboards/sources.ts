@@ -6,7 +6,7 @@
 import type { Incident } from '../contract/alerting.ts';
 import type { LogLine } from '../contract/dashboards.ts';
 import type { NetworkOverview } from '../contract/network.ts';
-import type { SteppedSampleReader } from '../store/stepped-types.ts';
+import type { AggregatingRangeReader, SteppedSampleReader } from '../store/stepped-types.ts';
 import type { AnomalyStore, SampleStore } from '../store/types.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 
@@ -24,7 +24,7 @@ export interface LogSearch {
 /** The sources of widget data. */
 export interface DashboardDataSources {
   /** Catalog metric queries: series lookup and points (stores with rollups read at the step's resolution). */
-  readonly samples: Pick<SampleStore, 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader>;
+  readonly samples: Pick<SampleStore, 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader> & Partial<AggregatingRangeReader>;
   readonly anomalies?: Pick<AnomalyStore, 'list'>;
   readonly incidents?: { listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]> };
   readonly network?: { network(windowMs: number, nowMs: number, region?: string): Promise<NetworkOverview> };

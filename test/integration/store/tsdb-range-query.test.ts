@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { MetricQuery } from '../../../src/contract/dashboard-spec.ts';
+import { evaluateMetricQuery } from '../../../src/dashboards/metric-query.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { aggregateSeries, type QueryAggregation } from '../../../src/store/query.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
@@ -135,6 +137,30 @@ describe('chunked range queries decoded into the step grid', () => {
       await put(28, 29);
       const [q] = await st.readPoints([ref!], T0 + 3000, T0 + 26_000, 1000);
       assert.deepEqual(q!.timestampsMs, want.filter((x) => x.t >= T0 + 3000 && x.t <= T0 + 26_000).map((x) => x.t));
+    } finally {
+      await st.close();
+    }
+  });
+
+  it('dashboard widget queries read through queryRange with the same answer as points + aggregateSeries', async () => {
+    const dir = join(root, 'dash');
+    const nowMs = T0 + 3 * HOUR;
+    const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, now: () => nowMs });
+    try {
+      for (let t = T0; t < nowMs; t += 10_000) {
+        await st.append([1, 2, 3].map((n) => ({ name: 'dwcp_amst_streams_active', labels: { node_id: `n${n}`, region: n < 3 ? 'eu' : 'us' }, value: n * 1000 + Math.sin(t / 1e6), timestampMs: t })));
+      }
+      await st.applyRetention(T0 + 2 * HOUR + 10 * MIN);
+      const pointsOnly = { findSeries: st.findSeries.bind(st), readPoints: st.readPoints.bind(st), readForStep: st.readForStep.bind(st) };
+      const limits = { seriesMax: 100, rawPointsPerSeries: 20_000, targetPoints: 500 };
+      for (const [agg, by] of [['avg', []], ['p95', ['region']], ['rate', ['node_id']]] as const) {
+        const q = { kind: 'metric', refId: 'A', metric: 'dwcp_amst_streams_active', match: {}, agg, by: [...by] } as unknown as MetricQuery;
+        const w = { startMs: T0 + 7 * MIN, endMs: nowMs, stepMs: 2 * MIN };
+        const got = await evaluateMetricQuery(q, { equal: {}, anyOf: {} }, w, { samples: st }, limits);
+        const want = await evaluateMetricQuery(q, { equal: {}, anyOf: {} }, w, { samples: pointsOnly }, limits);
+        assert.ok(got.series.length > 0);
+        assert.deepEqual(got, want);
+      }
     } finally {
       await st.close();
     }
