@@ -5,12 +5,14 @@
  * target-down verdicts the monitor gave while Prometheus saw the target up (false target-downs; goal 0), `up`
  * anomalies, series exposed by the nodes vs series the monitor tracks (with each target's stated reason when they
  * differ), the monitor's event-loop lag p99 (prom-client's `nodejs_eventloop_lag_p99_seconds`, sampled every 5 s)
- * and scrape duration p50/p99 for both.
+ * and scrape duration p50/p99 for both, and the CPU seconds (user + system, /proc/<pid>/stat) each process spent per
+ * million samples it ingested over the measured window (monitor: `dwcp_monitor_samples_ingested_total`;
+ * Prometheus: `prometheus_tsdb_head_samples_appended_total`), with their ratio (the storage goal: ≤ 1.5×).
  *
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
  * `--no-prometheus` (skip the anchor). JSON to bench/results/probe.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +60,28 @@ function gaugeOf(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The sum over every sample line of family `name` (any labels) in an exposition text, or undefined. */
+function counterSum(text: string, name: string): number | undefined {
+  let sum: number | undefined;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) sum = (sum ?? 0) + Number(m[1]);
+  return sum;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) of process `pid` so far, or NaN when it cannot be read. */
+function processCpuS(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Distinct series in an exposition text (sample lines). */
 function seriesIn(text: string): number {
   return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
@@ -87,6 +111,13 @@ interface ProbeRow {
   /** Targets that did not answer the final series count (their series are missing from `seriesExposed`). */
   readonly targetsUnansweredAtEnd: number;
   readonly prometheusScrapeMsP99: number | null;
+  /** CPU seconds of `serve` per million samples it ingested over the measured window. */
+  readonly monitorCpuSPerMillion: number;
+  /** The same for Prometheus (null without the anchor). */
+  readonly prometheusCpuSPerMillion: number | null;
+  /** Samples per second ingested by the monitor / Prometheus over the window. */
+  readonly monitorSamplesPerS: number;
+  readonly prometheusSamplesPerS: number | null;
 }
 
 /** Every request of the probe gives up after this long, so an overloaded process cannot hang the run. */
@@ -142,6 +173,13 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
     const lags: number[] = [];
     const scrapeMs: number[] = [];
     const promScrapeMs: number[] = [];
+    const serve = procs[1]!;
+    const monitorSamples = async (): Promise<number> => counterSum((await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '', 'dwcp_monitor_samples_ingested_total') ?? NaN;
+    const promSamples = async (): Promise<number> => (prom ? (counterSum((await textOrUndefined(`${prom.url}/metrics`)) ?? '', 'prometheus_tsdb_head_samples_appended_total') ?? NaN) : NaN);
+    const monSamples0 = await monitorSamples();
+    const promSamples0 = await promSamples();
+    const monCpu0 = processCpuS(serve.pid);
+    const promCpu0 = processCpuS(prom?.pid);
     const startMs = Date.now();
     const end = startMs + durationS * 1000;
     while (Date.now() < end) {
@@ -169,6 +207,11 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       if (lag !== undefined) lags.push(lag);
       progress(`${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`);
     }
+    const windowS = (Date.now() - startMs) / 1000;
+    const monCpu = processCpuS(serve.pid) - monCpu0;
+    const promCpu = processCpuS(prom?.pid) - promCpu0;
+    const monSamples = (await monitorSamples()) - monSamples0;
+    const promSamplesN = (await promSamples()) - promSamples0;
     const anomalies = await json<AnomaliesResponse>(`http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`);
     // All at once, so a saturated simulator costs one request timeout rather than one per target.
     const bodies = await Promise.all(targets.map((t) => textOrUndefined(`http://${t.address}/metrics`)));
@@ -194,6 +237,10 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       scrapeMsP50: quantile(scrapeMs, 0.5),
       scrapeMsP99: quantile(scrapeMs, 0.99),
       prometheusScrapeMsP99: prom ? quantile(promScrapeMs, 0.99) : null,
+      monitorCpuSPerMillion: (monCpu / monSamples) * 1e6,
+      prometheusCpuSPerMillion: prom ? (promCpu / promSamplesN) * 1e6 : null,
+      monitorSamplesPerS: monSamples / windowS,
+      prometheusSamplesPerS: prom ? promSamplesN / windowS : null,
     };
   } finally {
     await prom?.stop();
@@ -225,6 +272,13 @@ process.stdout.write(
     ...rows.map(
       (r) =>
         `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed}${r.targetsUnansweredAtEnd ? ` (${r.targetsUnansweredAtEnd} targets unanswered)` : ''} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
+    ),
+    '',
+    '| nodes | samples/s monitor / Prometheus | CPU-s per million samples monitor / Prometheus | ratio (goal ≤ 1.5×) |',
+    '|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.nodes} | ${fmt(r.monitorSamplesPerS)} / ${fmt(r.prometheusSamplesPerS)} | ${fmt(r.monitorCpuSPerMillion, 2)} / ${fmt(r.prometheusCpuSPerMillion, 2)} | ${r.prometheusCpuSPerMillion === null ? '–' : `${fmt(r.monitorCpuSPerMillion / r.prometheusCpuSPerMillion, 1)}×`} |`,
     ),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
