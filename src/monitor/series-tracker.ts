@@ -16,6 +16,7 @@ import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
+import { handleMatches, labelCount, ScrapeCache } from './scrape-cache.ts';
 import { SeriesBudget } from './series-budget.ts';
 
 export type { DetectionInput } from './detection-input.ts';
@@ -70,6 +71,12 @@ export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 interface SeriesState {
   /** The series key (`seriesKey` of name and labels), the key of the tracker's map. */
   readonly key: string;
+  /** Name and labels of the sample that created the series (checked by the scrape cache, src/monitor/scrape-cache.ts). */
+  readonly name: string;
+  readonly labels: Labels;
+  readonly labelCount: number;
+  /** False once the series is no longer in the tracker's map (forgotten, or its creation reverted). */
+  alive: boolean;
   lastTs: number;
   lastValue: number;
   /** The source whose budget share holds the series. */
@@ -86,6 +93,11 @@ export interface SeriesTrackerOptions {
   readonly maxSampleAheadMs?: number;
   /** How series outside the catalog are treated (default: not derived). */
   readonly inference?: TrackerInferenceOptions;
+  /**
+   * Series handles kept per source at most over all sources (the scrape cache, src/monitor/scrape-cache.ts;
+   * default `2 × maxSeries`; 0 disables it).
+   */
+  readonly scrapeCacheSlots?: number;
 }
 
 /** Where a batch comes from and when it arrived (for the fair share and the time window). */
@@ -153,6 +165,8 @@ export class SeriesTracker {
   private readonly maxAheadMs: number;
   /** Admissions so far (the stamp of the running one). */
   private admissions = 0;
+  /** Per-source handles of the series of the source's last batch, by position. */
+  private readonly cache: ScrapeCache<SeriesState>;
 
   /**
    * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
@@ -168,10 +182,21 @@ export class SeriesTracker {
     this.maxAheadMs = opts.maxSampleAheadMs ?? Number.POSITIVE_INFINITY;
     if (!(this.maxAgeMs >= 0) || !(this.maxAheadMs >= 0)) throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
     this.inferred = opts.inference?.enabled === true ? new InferredSeries(opts.inference.rules ?? []) : null;
+    this.cache = new ScrapeCache(opts.scrapeCacheSlots ?? 2 * Math.floor(maxSeries));
   }
 
   get size(): number {
     return this.series.size;
+  }
+
+  /** Series handles cached now over all sources (bounded by `scrapeCacheSlots`). */
+  get cachedHandles(): number {
+    return this.cache.size;
+  }
+
+  /** Drops the scrape cache of `source` (a target that was removed); its series stay tracked until stale. */
+  forgetSource(source: string): void {
+    this.cache.forget(source);
   }
 
   /** Forgets series whose last sample is older than `cutoffMs` (stale series). Returns how many. */
@@ -180,10 +205,12 @@ export class SeriesTracker {
     for (const [k, s] of this.series) {
       if (s.lastTs < cutoffMs) {
         this.series.delete(k);
+        s.alive = false;
         this.budget.release(s.source);
         n++;
       }
     }
+    this.cache.sweep();
     return n;
   }
 
@@ -213,15 +240,24 @@ export class SeriesTracker {
     // Names come in runs: the catalog entry of the last name is reused.
     let lastName: string | undefined;
     let lastDef: MetricDef | undefined;
+    const handles = this.cache.begin(source, batch.length);
 
-    for (const s of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
       if (s.timestampMs < oldest || s.timestampMs > newest) {
         const r: RejectReason = s.timestampMs < oldest ? 'too_old' : 'too_far_ahead';
         rejected[r] = (rejected[r] ?? 0) + 1;
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
-      let st = this.series.get(key);
+      let st = handles?.[i];
+      let key: string;
+      if (st !== undefined && handleMatches(st, s)) {
+        key = st.key;
+      } else {
+        key = keyOf.key(s.name, s.labels);
+        st = this.series.get(key);
+        if (handles !== undefined) handles[i] = st;
+      }
       if (st && s.timestampMs <= st.lastTs) {
         const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
         rejected[r] = (rejected[r] ?? 0) + 1;
@@ -232,8 +268,9 @@ export class SeriesTracker {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { key, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
+        st = { key, name: s.name, labels: { ...s.labels }, labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
         this.series.set(key, st);
+        if (handles !== undefined) handles[i] = st;
         changes.states.push(st);
         changes.created.push(1);
         changes.beforeTs.push(st.lastTs);
@@ -343,6 +380,7 @@ export class SeriesTracker {
       if (this.series.get(st.key) !== st || st.lastTs !== changes.afterTs[j]) continue;
       if (changes.created[j] === 1) {
         this.series.delete(st.key);
+        st.alive = false;
         this.budget.release(st.source);
       } else {
         st.lastTs = changes.beforeTs[j]!;
