@@ -10,7 +10,8 @@
  * Prometheus: `prometheus_tsdb_head_samples_appended_total`), with their ratio (the storage goal: ≤ 1.5×).
  *
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
- * `--no-prometheus` (skip the anchor). JSON to bench/results/probe.json.
+ * `--no-prometheus` (skip the anchor), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
+ * it stops). JSON to bench/results/probe.json.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ import { freePort, startServerProcess, type ServerProcess } from '../test/helper
 import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../test/helpers/prometheus.ts';
 import { findBinary } from '../test/helpers/binaries.ts';
 
-const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus]
+const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus] [--cpu-prof DIR]
 
 Runs the simulator with N nodes and the monitor scraping them every second (and a real Prometheus scraping the
 same targets as the anchor), then reports false target-downs, up anomalies, series exposed vs tracked, event-loop
@@ -139,7 +140,7 @@ async function textOrUndefined(url: string): Promise<string | undefined> {
   }
 }
 
-async function probe(nodes: number, durationS: number, prometheus: string | undefined): Promise<ProbeRow> {
+async function probe(nodes: number, durationS: number, prometheus: string | undefined, cpuProfDir: string | undefined): Promise<ProbeRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
   const base = await freePortRange(nodes);
   const port = await freePort();
@@ -161,7 +162,8 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   try {
     const tsx = ['--import', 'tsx', 'src/cli/index.ts'];
     procs.push(await startServerProcess('simulate', process.execPath, [...tsx, 'simulate', '--nodes', String(nodes), '--port-base', String(base)], `http://${targets.at(-1)!.address}/ready`, 120_000));
-    procs.push(await startServerProcess('serve', process.execPath, [...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
+    const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfDir)];
+    procs.push(await startServerProcess('serve', process.execPath, [...prof, ...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
     if (prometheus !== undefined) prom = await startPrometheus(prometheus, prometheusConfig('dwcp', targets.map((t) => ({ address: t.address, labels: { node: t.id } })), '1s'));
     progress(`${nodes} nodes: warming up ${WARM_UP_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, WARM_UP_MS));
@@ -249,7 +251,7 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   }
 }
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean', default: false } } });
 if (values.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
@@ -263,7 +265,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !Number.isFin
 const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus');
 if (!values['no-prometheus'] && prometheus === undefined) progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
-for (const n of sizes) rows.push(await probe(n, duration, prometheus));
+for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof']));
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(
   [

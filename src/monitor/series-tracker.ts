@@ -83,6 +83,10 @@ interface SeriesState {
   readonly source: string;
   /** The admission that last changed the series (to record its state before that admission once). */
   stamp: number;
+  /** The catalog entry of `name` (`metricForSampleName`), resolved at the first finite sample; null: none. */
+  def: MetricDef | null | undefined;
+  /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
+  histogram: { readonly metric: string; readonly key: string; readonly labels: Labels } | undefined;
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -237,9 +241,6 @@ export class SeriesTracker {
     const changes: SeriesChanges = { states: [], created: [], beforeTs: [], beforeValue: [], afterTs: [] };
     const stamp = ++this.admissions;
     const keyOf = new SeriesKeyBuilder();
-    // Names come in runs: the catalog entry of the last name is reused.
-    let lastName: string | undefined;
-    let lastDef: MetricDef | undefined;
     const handles = this.cache.begin(source, batch.length);
 
     for (let i = 0; i < batch.length; i++) {
@@ -268,7 +269,7 @@ export class SeriesTracker {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { key, name: s.name, labels: { ...s.labels }, labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
+        st = { key, name: s.name, labels: { ...s.labels }, labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
         changes.states.push(st);
@@ -290,15 +291,12 @@ export class SeriesTracker {
       st.lastValue = s.value;
       if (!Number.isFinite(s.value)) continue;
 
-      if (s.name !== lastName) {
-        lastName = s.name;
-        lastDef = metricForSampleName(s.name);
-      }
-      const def = lastDef;
+      if (st.def === undefined) st.def = metricForSampleName(s.name) ?? null;
+      const def = st.def ?? undefined;
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
-        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, key, prevTs, prevValue, inputs, histo);
-        else this.deriveInferred(this.inferred, s, key, prevTs, prevValue, types, inputs, histo);
+        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, st, prevTs, prevValue, inputs, histo);
+        else this.deriveInferred(this.inferred, s, st, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
@@ -311,7 +309,7 @@ export class SeriesTracker {
         if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
         const isSum = s.name.endsWith('_sum');
         if (!isSum && !s.name.endsWith('_count')) continue;
-        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, isSum, prevValue);
+        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, st, isSum, prevValue);
         continue;
       }
       if (isCounter) {
@@ -401,14 +399,20 @@ export class SeriesTracker {
     def: MetricDef | undefined,
     inferred: string | undefined,
     s: Sample,
+    st: SeriesState,
     isSum: boolean,
     prevValue: number,
     direction?: Direction,
   ): void {
     const inc = s.value >= prevValue ? s.value - prevValue : s.value;
-    const base = labelsWithout(s.labels, 'le');
-    const hk = seriesKey(metric, base);
-    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: base, ts: s.timestampMs };
+    let part = st.histogram;
+    if (part === undefined || part.metric !== metric) {
+      const base = labelsWithout(s.labels, 'le');
+      part = { metric, key: seriesKey(metric, base), labels: base };
+      st.histogram = part;
+    }
+    const hk = part.key;
+    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: part.labels, ts: s.timestampMs };
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
@@ -418,11 +422,12 @@ export class SeriesTracker {
    * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
    * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
    */
-  private deriveCatalogKind(def: MetricDef, s: Sample, key: string, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+  private deriveCatalogKind(def: MetricDef, s: Sample, st: SeriesState, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+    const key = st.key;
     const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
     if (def.type === 'histogram') {
       const isSum = s.name.endsWith('_sum');
-      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, isSum, prevValue);
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
       if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
     } else {
@@ -434,7 +439,7 @@ export class SeriesTracker {
   private deriveInferred(
     inferred: InferredSeries,
     s: Sample,
-    key: string,
+    st: SeriesState,
     prevTs: number,
     prevValue: number,
     types: ReadonlyMap<string, string> | undefined,
@@ -443,9 +448,10 @@ export class SeriesTracker {
   ): void {
     const c = inferred.classify(s, types);
     if (c === null) return;
+    const key = st.key;
     const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
-    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue, direction);
+    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, st, c.part === 'sum', prevValue, direction);
     else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
     else inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
   }
