@@ -269,7 +269,10 @@ export class SeriesTracker {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { key, name: s.name, labels: { ...s.labels }, labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
+        // A copy in fresh strings: a parsed name or label value may be a slice of the whole scraped body, which the
+        // series must not keep alive.
+        const own = JSON.parse(JSON.stringify([s.name, s.labels])) as [string, Labels];
+        st = { key, name: own[0], labels: own[1], labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
         changes.states.push(st);
