@@ -5,12 +5,15 @@
  * target-down verdicts the monitor gave while Prometheus saw the target up (false target-downs; goal 0), `up`
  * anomalies, series exposed by the nodes vs series the monitor tracks (with each target's stated reason when they
  * differ), the monitor's event-loop lag p99 (prom-client's `nodejs_eventloop_lag_p99_seconds`, sampled every 5 s)
- * and scrape duration p50/p99 for both.
+ * and scrape duration p50/p99 for both, and the CPU seconds (user + system, /proc/<pid>/stat) each process spent per
+ * million samples it ingested over the measured window (monitor: `dwcp_monitor_samples_ingested_total`;
+ * Prometheus: `prometheus_tsdb_head_samples_appended_total`), with their ratio (the storage goal: ≤ 1.5×).
  *
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
- * `--no-prometheus` (skip the anchor). JSON to bench/results/probe.json.
+ * `--no-prometheus` (skip the anchor), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
+ * it stops). JSON to bench/results/probe.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,7 +23,7 @@ import { freePort, startServerProcess, type ServerProcess } from '../test/helper
 import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../test/helpers/prometheus.ts';
 import { findBinary } from '../test/helpers/binaries.ts';
 
-const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus]
+const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus] [--cpu-prof DIR]
 
 Runs the simulator with N nodes and the monitor scraping them every second (and a real Prometheus scraping the
 same targets as the anchor), then reports false target-downs, up anomalies, series exposed vs tracked, event-loop
@@ -58,6 +61,28 @@ function gaugeOf(text: string, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The sum over every sample line of family `name` (any labels) in an exposition text, or undefined. */
+function counterSum(text: string, name: string): number | undefined {
+  let sum: number | undefined;
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) sum = (sum ?? 0) + Number(m[1]);
+  return sum;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) of process `pid` so far, or NaN when it cannot be read. */
+function processCpuS(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Distinct series in an exposition text (sample lines). */
 function seriesIn(text: string): number {
   return text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
@@ -87,6 +112,13 @@ interface ProbeRow {
   /** Targets that did not answer the final series count (their series are missing from `seriesExposed`). */
   readonly targetsUnansweredAtEnd: number;
   readonly prometheusScrapeMsP99: number | null;
+  /** CPU seconds of `serve` per million samples it ingested over the measured window. */
+  readonly monitorCpuSPerMillion: number;
+  /** The same for Prometheus (null without the anchor). */
+  readonly prometheusCpuSPerMillion: number | null;
+  /** Samples per second ingested by the monitor / Prometheus over the window. */
+  readonly monitorSamplesPerS: number;
+  readonly prometheusSamplesPerS: number | null;
 }
 
 /** Every request of the probe gives up after this long, so an overloaded process cannot hang the run. */
@@ -108,7 +140,7 @@ async function textOrUndefined(url: string): Promise<string | undefined> {
   }
 }
 
-async function probe(nodes: number, durationS: number, prometheus: string | undefined): Promise<ProbeRow> {
+async function probe(nodes: number, durationS: number, prometheus: string | undefined, cpuProfDir: string | undefined): Promise<ProbeRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
   const base = await freePortRange(nodes);
   const port = await freePort();
@@ -130,7 +162,8 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   try {
     const tsx = ['--import', 'tsx', 'src/cli/index.ts'];
     procs.push(await startServerProcess('simulate', process.execPath, [...tsx, 'simulate', '--nodes', String(nodes), '--port-base', String(base)], `http://${targets.at(-1)!.address}/ready`, 120_000));
-    procs.push(await startServerProcess('serve', process.execPath, [...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
+    const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfDir)];
+    procs.push(await startServerProcess('serve', process.execPath, [...prof, ...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
     if (prometheus !== undefined) prom = await startPrometheus(prometheus, prometheusConfig('dwcp', targets.map((t) => ({ address: t.address, labels: { node: t.id } })), '1s'));
     progress(`${nodes} nodes: warming up ${WARM_UP_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, WARM_UP_MS));
@@ -142,6 +175,13 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
     const lags: number[] = [];
     const scrapeMs: number[] = [];
     const promScrapeMs: number[] = [];
+    const serve = procs[1]!;
+    const monitorSamples = async (): Promise<number> => counterSum((await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '', 'dwcp_monitor_samples_ingested_total') ?? NaN;
+    const promSamples = async (): Promise<number> => (prom ? (counterSum((await textOrUndefined(`${prom.url}/metrics`)) ?? '', 'prometheus_tsdb_head_samples_appended_total') ?? NaN) : NaN);
+    const monSamples0 = await monitorSamples();
+    const promSamples0 = await promSamples();
+    const monCpu0 = processCpuS(serve.pid);
+    const promCpu0 = processCpuS(prom?.pid);
     const startMs = Date.now();
     const end = startMs + durationS * 1000;
     while (Date.now() < end) {
@@ -169,6 +209,11 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       if (lag !== undefined) lags.push(lag);
       progress(`${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`);
     }
+    const windowS = (Date.now() - startMs) / 1000;
+    const monCpu = processCpuS(serve.pid) - monCpu0;
+    const promCpu = processCpuS(prom?.pid) - promCpu0;
+    const monSamples = (await monitorSamples()) - monSamples0;
+    const promSamplesN = (await promSamples()) - promSamples0;
     const anomalies = await json<AnomaliesResponse>(`http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`);
     // All at once, so a saturated simulator costs one request timeout rather than one per target.
     const bodies = await Promise.all(targets.map((t) => textOrUndefined(`http://${t.address}/metrics`)));
@@ -194,6 +239,10 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       scrapeMsP50: quantile(scrapeMs, 0.5),
       scrapeMsP99: quantile(scrapeMs, 0.99),
       prometheusScrapeMsP99: prom ? quantile(promScrapeMs, 0.99) : null,
+      monitorCpuSPerMillion: (monCpu / monSamples) * 1e6,
+      prometheusCpuSPerMillion: prom ? (promCpu / promSamplesN) * 1e6 : null,
+      monitorSamplesPerS: monSamples / windowS,
+      prometheusSamplesPerS: prom ? promSamplesN / windowS : null,
     };
   } finally {
     await prom?.stop();
@@ -202,7 +251,7 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   }
 }
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean', default: false } } });
 if (values.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
@@ -216,7 +265,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !Number.isFin
 const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus');
 if (!values['no-prometheus'] && prometheus === undefined) progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
-for (const n of sizes) rows.push(await probe(n, duration, prometheus));
+for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof']));
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(
   [
@@ -225,6 +274,13 @@ process.stdout.write(
     ...rows.map(
       (r) =>
         `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed}${r.targetsUnansweredAtEnd ? ` (${r.targetsUnansweredAtEnd} targets unanswered)` : ''} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
+    ),
+    '',
+    '| nodes | samples/s monitor / Prometheus | CPU-s per million samples monitor / Prometheus | ratio (goal ≤ 1.5×) |',
+    '|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.nodes} | ${fmt(r.monitorSamplesPerS)} / ${fmt(r.prometheusSamplesPerS)} | ${fmt(r.monitorCpuSPerMillion, 2)} / ${fmt(r.prometheusCpuSPerMillion, 2)} | ${r.prometheusCpuSPerMillion === null ? '–' : `${fmt(r.monitorCpuSPerMillion / r.prometheusCpuSPerMillion, 1)}×`} |`,
     ),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),

@@ -16,6 +16,7 @@ import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
+import { handleMatches, labelCount, ScrapeCache } from './scrape-cache.ts';
 import { SeriesBudget } from './series-budget.ts';
 
 export type { DetectionInput } from './detection-input.ts';
@@ -70,12 +71,22 @@ export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 interface SeriesState {
   /** The series key (`seriesKey` of name and labels), the key of the tracker's map. */
   readonly key: string;
+  /** Name and labels of the sample that created the series (checked by the scrape cache, src/monitor/scrape-cache.ts). */
+  readonly name: string;
+  readonly labels: Labels;
+  readonly labelCount: number;
+  /** False once the series is no longer in the tracker's map (forgotten, or its creation reverted). */
+  alive: boolean;
   lastTs: number;
   lastValue: number;
   /** The source whose budget share holds the series. */
   readonly source: string;
   /** The admission that last changed the series (to record its state before that admission once). */
   stamp: number;
+  /** The catalog entry of `name` (`metricForSampleName`), resolved at the first finite sample; null: none. */
+  def: MetricDef | null | undefined;
+  /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
+  histogram: { readonly metric: string; readonly key: string; readonly labels: Labels } | undefined;
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -86,6 +97,11 @@ export interface SeriesTrackerOptions {
   readonly maxSampleAheadMs?: number;
   /** How series outside the catalog are treated (default: not derived). */
   readonly inference?: TrackerInferenceOptions;
+  /**
+   * Series handles kept per source at most over all sources (the scrape cache, src/monitor/scrape-cache.ts;
+   * default `2 × maxSeries`; 0 disables it).
+   */
+  readonly scrapeCacheSlots?: number;
 }
 
 /** Where a batch comes from and when it arrived (for the fair share and the time window). */
@@ -153,6 +169,8 @@ export class SeriesTracker {
   private readonly maxAheadMs: number;
   /** Admissions so far (the stamp of the running one). */
   private admissions = 0;
+  /** Per-source handles of the series of the source's last batch, by position. */
+  private readonly cache: ScrapeCache<SeriesState>;
 
   /**
    * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
@@ -168,10 +186,21 @@ export class SeriesTracker {
     this.maxAheadMs = opts.maxSampleAheadMs ?? Number.POSITIVE_INFINITY;
     if (!(this.maxAgeMs >= 0) || !(this.maxAheadMs >= 0)) throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
     this.inferred = opts.inference?.enabled === true ? new InferredSeries(opts.inference.rules ?? []) : null;
+    this.cache = new ScrapeCache(opts.scrapeCacheSlots ?? 2 * Math.floor(maxSeries));
   }
 
   get size(): number {
     return this.series.size;
+  }
+
+  /** Series handles cached now over all sources (bounded by `scrapeCacheSlots`). */
+  get cachedHandles(): number {
+    return this.cache.size;
+  }
+
+  /** Drops the scrape cache of `source` (a target that was removed); its series stay tracked until stale. */
+  forgetSource(source: string): void {
+    this.cache.forget(source);
   }
 
   /** Forgets series whose last sample is older than `cutoffMs` (stale series). Returns how many. */
@@ -180,10 +209,12 @@ export class SeriesTracker {
     for (const [k, s] of this.series) {
       if (s.lastTs < cutoffMs) {
         this.series.delete(k);
+        s.alive = false;
         this.budget.release(s.source);
         n++;
       }
     }
+    this.cache.sweep();
     return n;
   }
 
@@ -210,18 +241,24 @@ export class SeriesTracker {
     const changes: SeriesChanges = { states: [], created: [], beforeTs: [], beforeValue: [], afterTs: [] };
     const stamp = ++this.admissions;
     const keyOf = new SeriesKeyBuilder();
-    // Names come in runs: the catalog entry of the last name is reused.
-    let lastName: string | undefined;
-    let lastDef: MetricDef | undefined;
+    const handles = this.cache.begin(source, batch.length);
 
-    for (const s of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i]!;
       if (s.timestampMs < oldest || s.timestampMs > newest) {
         const r: RejectReason = s.timestampMs < oldest ? 'too_old' : 'too_far_ahead';
         rejected[r] = (rejected[r] ?? 0) + 1;
         continue;
       }
-      const key = keyOf.key(s.name, s.labels);
-      let st = this.series.get(key);
+      let st = handles?.[i];
+      let key: string;
+      if (st !== undefined && handleMatches(st, s)) {
+        key = st.key;
+      } else {
+        key = keyOf.key(s.name, s.labels);
+        st = this.series.get(key);
+        if (handles !== undefined) handles[i] = st;
+      }
       if (st && s.timestampMs <= st.lastTs) {
         const r: RejectReason = s.timestampMs === st.lastTs ? 'duplicate' : 'out_of_order';
         rejected[r] = (rejected[r] ?? 0) + 1;
@@ -232,8 +269,12 @@ export class SeriesTracker {
           rejected.series_limit = (rejected.series_limit ?? 0) + 1;
           continue;
         }
-        st = { key, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp };
+        // A copy in fresh strings: a parsed name or label value may be a slice of the whole scraped body, which the
+        // series must not keep alive.
+        const own = JSON.parse(JSON.stringify([s.name, s.labels])) as [string, Labels];
+        st = { key, name: own[0], labels: own[1], labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
         this.series.set(key, st);
+        if (handles !== undefined) handles[i] = st;
         changes.states.push(st);
         changes.created.push(1);
         changes.beforeTs.push(st.lastTs);
@@ -253,15 +294,12 @@ export class SeriesTracker {
       st.lastValue = s.value;
       if (!Number.isFinite(s.value)) continue;
 
-      if (s.name !== lastName) {
-        lastName = s.name;
-        lastDef = metricForSampleName(s.name);
-      }
-      const def = lastDef;
+      if (st.def === undefined) st.def = metricForSampleName(s.name) ?? null;
+      const def = st.def ?? undefined;
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
-        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, key, prevTs, prevValue, inputs, histo);
-        else this.deriveInferred(this.inferred, s, key, prevTs, prevValue, types, inputs, histo);
+        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, st, prevTs, prevValue, inputs, histo);
+        else this.deriveInferred(this.inferred, s, st, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
@@ -274,7 +312,7 @@ export class SeriesTracker {
         if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
         const isSum = s.name.endsWith('_sum');
         if (!isSum && !s.name.endsWith('_count')) continue;
-        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, isSum, prevValue);
+        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, st, isSum, prevValue);
         continue;
       }
       if (isCounter) {
@@ -343,6 +381,7 @@ export class SeriesTracker {
       if (this.series.get(st.key) !== st || st.lastTs !== changes.afterTs[j]) continue;
       if (changes.created[j] === 1) {
         this.series.delete(st.key);
+        st.alive = false;
         this.budget.release(st.source);
       } else {
         st.lastTs = changes.beforeTs[j]!;
@@ -363,14 +402,20 @@ export class SeriesTracker {
     def: MetricDef | undefined,
     inferred: string | undefined,
     s: Sample,
+    st: SeriesState,
     isSum: boolean,
     prevValue: number,
     direction?: Direction,
   ): void {
     const inc = s.value >= prevValue ? s.value - prevValue : s.value;
-    const base = labelsWithout(s.labels, 'le');
-    const hk = seriesKey(metric, base);
-    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: base, ts: s.timestampMs };
+    let part = st.histogram;
+    if (part === undefined || part.metric !== metric) {
+      const base = labelsWithout(s.labels, 'le');
+      part = { metric, key: seriesKey(metric, base), labels: base };
+      st.histogram = part;
+    }
+    const hk = part.key;
+    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: part.labels, ts: s.timestampMs };
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
@@ -380,11 +425,12 @@ export class SeriesTracker {
    * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
    * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
    */
-  private deriveCatalogKind(def: MetricDef, s: Sample, key: string, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+  private deriveCatalogKind(def: MetricDef, s: Sample, st: SeriesState, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+    const key = st.key;
     const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
     if (def.type === 'histogram') {
       const isSum = s.name.endsWith('_sum');
-      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, isSum, prevValue);
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
       if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
     } else {
@@ -396,7 +442,7 @@ export class SeriesTracker {
   private deriveInferred(
     inferred: InferredSeries,
     s: Sample,
-    key: string,
+    st: SeriesState,
     prevTs: number,
     prevValue: number,
     types: ReadonlyMap<string, string> | undefined,
@@ -405,9 +451,10 @@ export class SeriesTracker {
   ): void {
     const c = inferred.classify(s, types);
     if (c === null) return;
+    const key = st.key;
     const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
-    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, c.part === 'sum', prevValue, direction);
+    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, st, c.part === 'sum', prevValue, direction);
     else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
     else inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
   }

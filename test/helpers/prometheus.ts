@@ -29,6 +29,8 @@ export interface PrometheusInstance {
   /** e.g. http://127.0.0.1:41234 */
   readonly url: string;
   readonly dir: string;
+  /** The process id (for CPU accounting from /proc in benchmarks). */
+  readonly pid: number | undefined;
   /** Last lines of Prometheus' stderr (for failure messages). */
   logs(): string;
   /** GET `${url}${path}` and parse the JSON `data` of a successful API response. */
@@ -98,6 +100,7 @@ export async function startPrometheus(
   const inst: PrometheusInstance = {
     url,
     dir,
+    pid: proc.pid,
     logs: () => proc.logs(),
     api: <T>(path: string): Promise<T> => prometheusApi<T>(url, path),
     stop,

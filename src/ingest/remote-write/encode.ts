@@ -5,7 +5,7 @@
  * @see https://prometheus.io/docs/concepts/remote_write_spec/
  */
 import snappy from 'snappyjs';
-import { seriesKey, type Sample } from '../../model/sample.ts';
+import type { Sample } from '../../model/sample.ts';
 import { writeRequestType } from './proto-root.ts';
 
 /** The headers remote write 1.0 requires on every request. */
@@ -26,12 +26,37 @@ interface WireSeries {
  */
 export function encodeRemoteWrite(samples: readonly Sample[]): Uint8Array {
   const bySeries = new Map<string, WireSeries>();
+  // Samples come in runs of one label shape: the sorted label names of the last shape are reused, and the grouping
+  // key is the name and sorted (name, value) pairs with length prefixes (injective, unlike a plain join), which is
+  // cheaper than the canonical series key (measured: grouping was three quarters of the encoding cost).
+  let lastNames: string[] = [];
+  let sorted: string[] = [];
+  const parts: string[] = [];
   for (const s of samples) {
-    const key = seriesKey(s.name, s.labels);
+    const labels = s.labels;
+    let n = 0;
+    let same = true;
+    for (const k in labels) {
+      if (lastNames[n] !== k) {
+        same = false;
+        break;
+      }
+      n++;
+    }
+    if (!same || n !== lastNames.length) {
+      lastNames = Object.keys(labels);
+      sorted = lastNames.slice().sort();
+    }
+    parts.length = 0;
+    parts.push(s.name);
+    for (const k of sorted) {
+      const v = labels[k]!;
+      parts.push(`${k.length}:${k}${v.length}:${v}`);
+    }
+    const key = parts.join('|');
     let ts = bySeries.get(key);
     if (!ts) {
-      const names = Object.keys(s.labels).sort();
-      ts = { labels: [{ name: '__name__', value: s.name }, ...names.map((name) => ({ name, value: s.labels[name]! }))], samples: [] };
+      ts = { labels: [{ name: '__name__', value: s.name }, ...sorted.map((name) => ({ name, value: labels[name]! }))], samples: [] };
       bySeries.set(key, ts);
     }
     ts.samples.push({ value: s.value, timestamp: s.timestampMs });

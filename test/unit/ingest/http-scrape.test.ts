@@ -44,6 +44,7 @@ describe('scrapeHttp', () => {
       else if (q.url === '/away') r.writeHead(301, { location: `http://127.0.0.1:${portOf(other)}/metrics` }).end();
       else if (q.url === '/loop') r.writeHead(302, { location: '/loop' }).end();
       else if (q.url === '/file') r.writeHead(302, { location: 'file:///etc/passwd' }).end();
+      else if (q.url === '/utf8') r.end('dwcp_x{site="Zürich",emoji="\u{1F680}"} 1\n');
       else if (q.url === '/private') r.writeHead(q.headers.authorization === 'Bearer s3cret' ? 200 : 401).end('dwcp_x 1\n');
       else r.end('dwcp_x 1\ndwcp_y 2\n');
     });
@@ -52,6 +53,16 @@ describe('scrapeHttp', () => {
   });
   after(async () => {
     await Promise.all([target, other, quick, slow].map(close));
+  });
+
+  it('decodes an ASCII body and a body with UTF-8 label values to the same text the target sent', async () => {
+    const base = `http://127.0.0.1:${portOf(target)}`;
+    const ascii = await scrapeHttp(`${base}/metrics`, OPTS);
+    assert.ok(Array.isArray(ascii));
+    assert.deepEqual(ascii.map((s) => [s.name, s.value]), [['dwcp_x', 1], ['dwcp_y', 2]]);
+    const utf8 = await scrapeHttp(`${base}/utf8`, OPTS);
+    assert.ok(Array.isArray(utf8));
+    assert.deepEqual(utf8[0]!.labels, { site: 'Zürich', emoji: '\u{1F680}' });
   });
 
   it('follows redirects on the same host, refuses other hosts by default, follows them with redirects: any', async () => {

@@ -9,6 +9,18 @@ import type { Sample } from '../../../../src/model/sample.ts';
 const T0 = Date.UTC(2026, 0, 1);
 
 describe('remote-write encoding', () => {
+  it('keeps series apart whose label names and values would run together when joined (separators inside values)', () => {
+    const samples: Sample[] = [
+      { name: 'dwcp_enc', labels: { a: '1|bx' }, value: 1, timestampMs: T0 },
+      { name: 'dwcp_enc', labels: { a: '1', b: 'x' }, value: 2, timestampMs: T0 },
+      { name: 'dwcp_enc', labels: { a: '1:b1:x', b: 'x' }, value: 3, timestampMs: T0 },
+      { name: 'dwcp_enc', labels: { b: 'x', a: '1' }, value: 4, timestampMs: T0 + 1 },
+    ];
+    const d = decodeRemoteWrite(encodeRemoteWrite(samples), { maxDecompressedBytes: 1 << 20, labels: DEFAULT_SCRAPE_LIMITS });
+    assert.equal(d.series, 3);
+    assert.deepEqual(d.samples.map((s) => s.value), [1, 2, 4, 3]);
+  });
+
   it('round-trips samples through the decoder: one TimeSeries per series, values (incl. ±Inf, NaN) and ms timestamps kept', () => {
     const samples: Sample[] = [
       { name: 'dwcp_enc', labels: { z: '1', a: 'x"y' }, value: 1.5, timestampMs: T0 },
