@@ -10,19 +10,12 @@ import { LogStore, type LogStoreOptions } from './log-store.ts';
 import { migrateLogStore } from './migrations.ts';
 import type { LogDatabase } from './schema.ts';
 
-/** WAL pages between automatic checkpoints of a SQLite log store. */
-export const LOG_WAL_AUTOCHECKPOINT_PAGES = 10_000;
-
 /**
  * Opens (creating it and its directory) a SQLite log store at `path` (`:memory:` for a throwaway one).
  * @throws StoreError when the file cannot be opened or a migration fails; InvalidInputError on bad options
  */
 export async function openSqliteLogStore(path: string, opts: LogStoreOptions): Promise<LogStore> {
   const { db, raw } = openSqliteConnection<LogDatabase>(path);
-  // a batch dirties a page per stream it touches (the (stream_id, time_us) index): checkpointing every 10 000 WAL
-  // pages instead of SQLite's 1000 writes each hot page back once per checkpoint instead of about once per batch
-  // (WAL up to ~40 MB; measured in docs/logs.md)
-  raw.pragma(`wal_autocheckpoint = ${LOG_WAL_AUTOCHECKPOINT_PAGES}`);
   try {
     await migrateLogStore(db as unknown as Kysely<unknown>, 'sqlite');
     return new LogStore(db, { dialect: 'sqlite', raw }, opts);
