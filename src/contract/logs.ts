@@ -67,6 +67,10 @@ export type LokiInstantQueryResponse = z.infer<typeof LokiInstantQueryResponseSc
 export const LokiLabelsResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.string()) });
 export type LokiLabelsResponse = z.infer<typeof LokiLabelsResponseSchema>;
 
+/** GET/POST /loki/api/v1/series: the label sets of the streams matching the `match[]` selectors. */
+export const LokiSeriesResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.record(z.string(), z.string())) });
+export type LokiSeriesResponse = z.infer<typeof LokiSeriesResponseSchema>;
+
 /** One entry of GET /api/logs; `timeUs` Unix µs; ids empty when the entry is not in a trace. */
 export const LogEntrySchema = z.strictObject({
   timeUs: z.number(),

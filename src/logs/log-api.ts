@@ -5,7 +5,7 @@
 import { Counter } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
-import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
 import { LogQueryService, type InstantQuery, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
 import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
 import type { LogStore } from './store/log-store.ts';
@@ -77,6 +77,11 @@ export class LogApi {
   /** See {@link LogQueryService.labelValues}. */
   labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
     return this.queries.labelValues(name, startUs, endUs, scope);
+  }
+
+  /** See {@link LogQueryService.series}. */
+  series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse> {
+    return this.queries.series(matches, startUs, endUs, scope);
   }
 
   /** See {@link LogQueryService.search}. */

@@ -3,14 +3,14 @@
  * first, at most `limit` entries) and the range aggregations count_over_time and rate, optionally summed by
  * labels (`sum by (...)`: counts over the merged entries of each group) — a matrix on a step grid, or a vector
  * at one instant (Loki's instant query; a log query there reads the hour up to the instant); label
- * names and values; and the entry search of GET /api/logs. Stream selectors on indexed labels
+ * names and values; the label sets of the streams matching selectors (Loki's series); and the entry search of GET /api/logs. Stream selectors on indexed labels
  * become SQL conditions (regex matchers through the label's stored values), `|=` needles (before any
  * `line_format`) become SQL substring conditions and the full-text words inside them index candidates,
  * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
  * was reached).
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
-import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse } from '../contract/logs.ts';
+import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse } from '../contract/logs.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
@@ -163,6 +163,39 @@ export class LogQueryService {
   async labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
     if (!isIndexedLabel(name)) return { status: 'success', data: [] };
     return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope) };
+  }
+
+  /**
+   * The label sets of the streams matching any of the stream selectors `matches` (Loki's `match[]`) with entries
+   * in `[startUs, endUs)` (of entries in `scope`, when given): labels with empty values left out, as in streams
+   * results. A selector on a label that is not indexed matches only when its matcher accepts the empty value.
+   * @throws InvalidInputError (400) when no selector is given, one does not parse or is more than a stream
+   *   selector, a regex matcher needs more than `maxLabelValues` values, or more than `maxLabelValues` streams match
+   */
+  async series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse> {
+    if (matches.length === 0) throw new InvalidInputError('match[] is required: at least one stream selector, e.g. match[]={service="dwcp-node"}');
+    const selectors: LabelSet[][] = [];
+    for (const text of matches) {
+      const shown = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
+      let q;
+      try {
+        q = parseLogql(text);
+      } catch (e) {
+        throw new InvalidInputError(`match[] ${shown}: ${(e as Error).message}`, { cause: e });
+      }
+      if (q.kind !== 'log' || q.pipeline.length > 0) throw new InvalidInputError(`match[] ${shown}: must be a stream selector such as {service="dwcp-node"}, without a pipeline or aggregation`);
+      if (!q.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)(''))) continue;
+      selectors.push(await this.labelSets(q, startUs, endUs, scope));
+    }
+    const max = this.limits.maxLabelValues;
+    const sets = await this.store.streamLabelSets(selectors, startUs, endUs, max + 1, scope);
+    if (sets.length > max) throw new InvalidInputError(`more than ${max} streams match match[]; narrow the selectors or the time range`);
+    const data = sets.map((set) => {
+      const labels: Record<string, string> = {};
+      for (const l of LOG_LABELS) if (set[l] !== '') labels[l] = set[l];
+      return labels;
+    });
+    return { status: 'success', data };
   }
 
   /**

@@ -14,7 +14,7 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
-import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
 import type { ExemplarsResponse, NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
@@ -240,6 +240,11 @@ export interface LogSource {
   labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
   /** Values of one label in the range (of entries in `scope`, when given). */
   labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
+  /**
+   * Label sets of the streams matching any of the stream selectors `matches` with entries in the range (of entries
+   * in `scope`, when given). @throws InvalidInputError (400) when none is given or one is not a stream selector
+   */
+  series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse>;
   /** Entries matching a search, newest first. */
   search(q: LogSearchRequest): Promise<LogsResponse>;
   /** Live tail of entries as they are stored (WS /loki/api/v1/tail). */

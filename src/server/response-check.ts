@@ -33,7 +33,7 @@ import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../co
 import { TargetsResponseSchema } from '../contract/targets.ts';
 import { PushResponseSchema } from '../contract/push.ts';
 import { ExemplarsResponseSchema, NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
-import { LogsResponseSchema, LokiInstantQueryResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
+import { LogsResponseSchema, LokiInstantQueryResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, LokiSeriesResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -76,6 +76,8 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /loki/api/v1/query': LokiInstantQueryResponseSchema,
   'GET /loki/api/v1/labels': LokiLabelsResponseSchema,
   'GET /loki/api/v1/label/:name/values': LokiLabelsResponseSchema,
+  'GET /loki/api/v1/series': LokiSeriesResponseSchema,
+  'POST /loki/api/v1/series': LokiSeriesResponseSchema,
   'GET /api/logs': LogsResponseSchema,
   'GET /api/profiles': ProfilesResponseSchema,
   'POST /api/profiles': ProfileCreatedResponseSchema,

@@ -42,6 +42,8 @@ export const SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /loki/api/v1/query',
   'GET /loki/api/v1/labels',
   'GET /loki/api/v1/label/:name/values',
+  'GET /loki/api/v1/series',
+  'POST /loki/api/v1/series',
   'GET /loki/api/v1/tail',
   'GET /api/services',
   'GET /api/services/:service/operations',

@@ -172,6 +172,30 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       assert.deepEqual(await st.labelValues('region', (NOW - DAY) * 1000, (NOW + 1) * 1000, 1), ['a']);
     });
 
+    test('stream label sets: selectors OR-ed, each a conjunction; entries in the range; tenant scope; limit', async () => {
+      const st = await open();
+      await st.insertLogs([
+        logRecord(1000, { service: 's', nodeId: 'node-1', region: 'eu', level: 'error', component: 'c' }),
+        logRecord(1500, { service: 's', nodeId: 'node-1', region: 'eu', level: 'error', component: 'c' }),
+        logRecord(2000, { service: 's', nodeId: 'node-2', region: 'us', level: 'info', component: '' }),
+        logRecord(3000, { service: 't', nodeId: 'node-3', region: 'us', level: 'warn', component: 'c' }),
+        logRecord(30 * DAY, { service: 's', nodeId: 'node-4', region: 'eu', level: 'info', component: 'c' }),
+      ]);
+      const day = [(NOW - DAY) * 1000, (NOW + 1) * 1000] as const;
+      const nodes = async (selectors: Parameters<LogStore['streamLabelSets']>[0], over: { limit?: number; scope?: TenantScope; range?: readonly [number, number] } = {}) =>
+        (await st.streamLabelSets(selectors, ...(over.range ?? day), over.limit ?? 100, over.scope)).map((s) => s.node_id).sort();
+      assert.deepEqual(await st.streamLabelSets([[{ label: 'node_id', in: ['node-1'] }]], ...day, 100), [{ service: 's', node_id: 'node-1', region: 'eu', level: 'error', component: 'c' }]);
+      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]]), ['node-1', 'node-2'], 'node-4 has no entry in the range');
+      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]], { range: [RANGE.startUs, RANGE.endUs] }), ['node-1', 'node-2', 'node-4']);
+      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }, { label: 'region', notIn: ['eu'] }], [{ label: 'level', in: ['warn'] }]]), ['node-2', 'node-3']);
+      assert.deepEqual(await nodes([[]]), ['node-1', 'node-2', 'node-3']);
+      assert.deepEqual(await nodes([]), []);
+      assert.deepEqual(await nodes([[]], { limit: 2 }), ['node-1', 'node-2']);
+      const tenant = (ns: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(ns), regions: new Set(regions) });
+      assert.deepEqual(await nodes([[]], { scope: tenant(['node-1'], ['us']) }), ['node-1', 'node-2', 'node-3']);
+      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]], { scope: tenant(['node-3'], []) }), []);
+    });
+
     test('retention per level, then the entry cap (oldest first); full-text rows go with their entries', async () => {
       const st = await open({ maxEntries: 3 });
       await st.insertLogs([

@@ -25,7 +25,7 @@ import { attrsJson, containsConditions, ROW_COLUMNS, streamHasEntries, streamIdC
 import type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import { scopeSql } from './scope.ts';
-import { DEFAULT_MAX_STREAMS, streamColumnsOf, streamConditions, streamFingerprint, streamKeyOf, streamKeyOfRow, type LabelSet, type StreamRow } from './streams.ts';
+import { DEFAULT_MAX_STREAMS, streamColumnsOf, streamConditions, streamFingerprint, streamKeyOf, streamKeyOfRow, type LabelSet, type StreamLabelValues, type StreamRow } from './streams.ts';
 
 export type { LabelSet } from './streams.ts';
 export type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
@@ -407,6 +407,25 @@ export class LogStore {
       .limit(limit)
       .execute();
     return rows.map((r) => r.v);
+  }
+
+  /**
+   * The label sets of the streams matching any of `selectors` (each a conjunction of label sets; an empty one
+   * matches every stream) with an entry in `[startUs, endUs)` and, when given, in `scope`; in stream id order, at
+   * most `limit`.
+   */
+  async streamLabelSets(selectors: readonly (readonly LabelSet[])[], startUs: number, endUs: number, limit: number, scope?: TenantScope): Promise<StreamLabelValues[]> {
+    if (selectors.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('log_streams as s')
+      .select(['s.id', 's.service', 's.node_id', 's.region', 's.level', 's.component'])
+      .where((eb) => eb.or(selectors.map((labels) => eb.and(streamConditions(labels) ?? []))))
+      .where((eb) => eb.and(scopeSql(scope)))
+      .where(streamHasEntries(startUs, endUs))
+      .orderBy('s.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ service: r.service, node_id: r.node_id, region: r.region, level: r.level, component: r.component }));
   }
 
   /** Number of stored entries. */

@@ -1,14 +1,14 @@
 /**
  * The log routes: receivers POST /v1/logs (OTLP/HTTP, protobuf or JSON, optionally gzip) and POST
  * /loki/api/v1/push (Loki: JSON optionally gzip, or snappy-compressed protobuf); the Loki query API GET
- * /loki/api/v1/query_range, /loki/api/v1/query, /loki/api/v1/labels and /loki/api/v1/label/{name}/values (so Grafana's Loki data
+ * /loki/api/v1/query_range, /loki/api/v1/query, /loki/api/v1/labels, /loki/api/v1/label/{name}/values and /loki/api/v1/series (so Grafana's Loki data
  * source can read the monitor); and GET /api/logs for the web page.
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { LOG_LEVEL_VALUES, type LogsResponse, type LokiInstantQueryResponse, type LokiLabelsResponse, type LokiQueryResponse } from '../../contract/logs.ts';
+import { LOG_LEVEL_VALUES, type LogsResponse, type LokiInstantQueryResponse, type LokiLabelsResponse, type LokiQueryResponse, type LokiSeriesResponse } from '../../contract/logs.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, LogSource } from '../deps.ts';
 import { tenantScope } from '../tenancy.ts';
@@ -20,6 +20,8 @@ const DEFAULT_LOOKBACK_US = 3_600_000_000;
 const MAX_LIMIT = 5000;
 const DEFAULT_LIMIT = 100;
 const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Stream selectors one series request may name. */
+const MAX_SERIES_SELECTORS = 100;
 
 /**
  * A Loki API time in Unix µs: integers of more than 10 digits are Unix nanoseconds, shorter ones and decimals
@@ -75,7 +77,8 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
     throw new NotFoundError('logs are not enabled on this monitor');
   });
   for (const url of ['/v1/logs', '/loki/api/v1/push']) app.post(url, async () => ({}));
-  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/query', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/api/logs']) app.get(url, async () => ({}));
+  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/query', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/loki/api/v1/series', '/api/logs']) app.get(url, async () => ({}));
+  app.post('/loki/api/v1/series', async () => ({}));
 }
 
 /**
@@ -95,12 +98,15 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   now): a vector for count_over_time/rate (each series' value over its range ending at `time`), streams for a
  *   log query (the hour up to `time`). Errors as query_range.
  * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
+ * - GET or POST /loki/api/v1/series?match[]=&start=&end= — the label sets of the streams matching any of the
+ *   stream selectors (repeatable, at most 100) with entries in the range (Loki's series response); no match[] or a
+ *   selector that does not parse or has a pipeline → 400.
  * - GET /api/logs?q=&query=&level=&service=&node_id=&region=&component=&trace_id=&span_id=&start=&end=&limit= —
  *   entries, newest first: `q` words (all required, whole words), `query` a LogQL log query, `level` a comma
  *   list, times as above; every filter given is required.
  * A tenant-scoped caller (src/server/tenancy.ts) reads only entries of its nodes or regions on every query route
  * (the log store filters, so limits count the tenant's entries only): streams, matrices, vectors, label names and
- * values, and the entry search.
+ * values, series, and the entry search.
  */
 export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const logs = ctx.deps.logs;
@@ -153,6 +159,20 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name)) throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
     return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request));
   });
+
+  // Loki reads match[] from the URL for GET and POST (a form-encoded POST body is refused as a cross-site form by
+  // the security layer, so POST carries its parameters in the URL too)
+  const SeriesSchema = z.strictObject({ 'match[]': z.union([z.string(), z.array(z.string())]).optional(), ...times });
+  const series = async (request: FastifyRequest): Promise<LokiSeriesResponse> => {
+    const q = parseQuery(request.query, { schema: SeriesSchema, repeatable: ['match[]'] }).values;
+    const { startUs, endUs } = range(q);
+    const m = q['match[]'];
+    const matches = (m === undefined ? [] : typeof m === 'string' ? [m] : m).filter((s) => s.trim() !== '');
+    if (matches.length > MAX_SERIES_SELECTORS) throw new InvalidInputError(`match[]: at most ${MAX_SERIES_SELECTORS} selectors, got ${matches.length}`);
+    return logs.series(matches, startUs, endUs, tenantScope(request));
+  };
+  app.get('/loki/api/v1/series', series);
+  app.post('/loki/api/v1/series', series);
 
   const label = z.string().min(1).max(256).optional();
   const SearchSchema = z.strictObject({

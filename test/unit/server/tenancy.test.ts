@@ -240,6 +240,9 @@ describe('tenant isolation', () => {
           assert.ok((await get('/loki/api/v1/labels')).data.includes('node_id'));
           assert.deepEqual((await get('/loki/api/v1/label/node_id/values')).data, [...a].sort());
           assert.deepEqual((await get('/loki/api/v1/label/service/values')).data, a.map((n) => `svc-${n}`).sort());
+          const seriesNodes = (r: { data: { node_id?: string }[] }) => [...new Set(r.data.map((l) => l.node_id))].sort();
+          assert.deepEqual(seriesNodes(await get(`/loki/api/v1/series?match[]=${encodeURIComponent('{service=~".+"}')}`)), [...a].sort());
+          assert.deepEqual((await get(`/loki/api/v1/series?match[]=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data, []);
 
           const created = await w.app.inject({ method: 'POST', url: '/api/dashboards', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({
             title: 'Mine',

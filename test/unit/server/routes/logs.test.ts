@@ -1,13 +1,13 @@
 /**
  * The log routes over the real receivers, query service and a SQLite log store in memory (responses checked
  * against the contract): OTLP and Loki pushes stored masked; LogQL through /loki/api/v1/query_range (streams
- * and matrices, line_format) and /loki/api/v1/query (vectors and streams at an instant), labels and label values; GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
+ * and matrices, line_format) and /loki/api/v1/query (vectors and streams at an instant), labels and label values, series (Grafana-style requests); GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
  * and 404 when logs are off.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse } from '../../../../src/contract/logs.ts';
+import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse } from '../../../../src/contract/logs.ts';
 import { LogApi } from '../../../../src/logs/log-api.ts';
 import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
 import type { LogStore } from '../../../../src/logs/store/log-store.ts';
@@ -146,6 +146,52 @@ describe('log routes', () => {
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/labels?${range}`)).body.data, ['service', 'node_id', 'region', 'level', 'component']);
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}`)).body.data, ['node-1', 'node-2']);
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/job/values?${range}`)).body.data, []);
+  });
+
+  it('series: label sets of the streams matching match[] (as Grafana asks: encoded brackets, Unix ns), GET and POST', async () => {
+    // Grafana's Loki data source: URLSearchParams-encoded `match[]`, start/end in Unix nanoseconds
+    const grafana = (selectors: string[], extra = range) => `/loki/api/v1/series?${new URLSearchParams(selectors.map((m) => ['match[]', m])).toString()}&${extra}`;
+    const node2 = await get<LokiSeriesResponse>(grafana(['{node_id="node-2"}']));
+    assert.equal(node2.status, 200);
+    assert.deepEqual(node2.body, {
+      status: 'success',
+      data: [
+        { service: 'dwcp-node', node_id: 'node-2', region: 'eu-west', level: 'info', component: 'mode' },
+        { service: 'dwcp-node', node_id: 'node-2', level: 'error' },
+      ],
+    });
+    // several selectors: the union; regex and negative matchers
+    const union = await get<LokiSeriesResponse>(grafana(['{node_id="node-1", level=~"warn|info"}', '{service="dwcp-node", region!="eu-west", node_id=~"node-[2-9]"}']));
+    assert.deepEqual(union.body.data, [
+      { service: 'dwcp-node', node_id: 'node-1', region: 'us-east', level: 'warn', component: 'transport' },
+      { service: 'dwcp-node', node_id: 'node-2', level: 'error' },
+    ]);
+    // a label that is not indexed: only a matcher that accepts the empty value matches
+    assert.deepEqual((await get<LokiSeriesResponse>(grafana(['{job="x"}']))).body.data, []);
+    assert.equal((await get<LokiSeriesResponse>(grafana(['{node_id="node-1", job=""}']))).body.data.length, 2);
+    // the range: nothing before the entries
+    assert.deepEqual((await get<LokiSeriesResponse>(grafana(['{service="dwcp-node"}'], `start=${(NOW - 3_600_000) * 1e6}&end=${(NOW - 60_000) * 1e6}`))).body.data, []);
+    // POST with the parameters in the URL (a form body is refused by the CSRF check of the security layer)
+    const post = await app.inject({ method: 'POST', url: grafana(['{level="error"}']) });
+    assert.equal(post.statusCode, 200, post.body);
+    assert.deepEqual((post.json() as LokiSeriesResponse).data.map((l) => l['node_id']), ['node-1', 'node-2']);
+  });
+
+  it('series: no match[], a bad selector or one with a pipeline are 400 with a clear message', async () => {
+    for (const [url, message] of [
+      [`/loki/api/v1/series?${range}`, /match\[\] is required/],
+      [`/loki/api/v1/series?match[]=&${range}`, /match\[\] is required/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('{node_id="node-1"')}&${range}`, /match\[\] .*node-1.*column/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('node_id="node-1"')}`, /match\[\]/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('{node_id="node-1"} |= "x"')}`, /must be a stream selector/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('rate({node_id="node-1"}[1m])')}`, /must be a stream selector/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('{node_id="node-1"}')}&start=${NOW * 1e6}&end=${(NOW - 1000) * 1e6}`, /start must not be after end/],
+      [`/loki/api/v1/series?match[]=${encodeURIComponent('{node_id="node-1"}')}&limit=5`, /limit/],
+    ] as const) {
+      const r = await app.inject({ method: 'GET', url });
+      assert.equal(r.statusCode, 400, `${url}: ${r.body}`);
+      assert.match(r.body, message, url);
+    }
   });
 
   it('GET /api/logs: words, levels, labels and trace id', async () => {
