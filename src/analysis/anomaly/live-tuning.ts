@@ -15,7 +15,9 @@
  * initialisation (seasonal-baseline.ts) made σ 1.5–3× tighter on seasonal series in their first days, on the
  * tuning split plus two more generator seeds used for tuning only (5005, 6006): 10⁶ then raised 37 false alarms
  * over the three (0.043 per series-day), 10⁷ 22 (0.026), 10⁸ 21 at lower recall. Held-out split, NAB and the
- * DWCP scenarios in docs/anomaly-detection.md.
+ * DWCP scenarios in docs/anomaly-detection.md. The CUSUM restarts without re-anchoring when the excursion has
+ * already ended (`restartInside`, cusum.ts): re-anchoring on a burst made the return to normal page as a shift the
+ * other way.
  *
  * DWCP catalog kinds: the per-kind DWCP tuning of dwcp-tuning.ts (chosen on simulator seeds 101–103) under the
  * band rule, with the CUSUM trend member on memory utilisation (slow leaks; dwcp-tuning.ts LEAK_CUSUM). Measured on the recorded scenario
@@ -32,7 +34,7 @@ import type { PresetTuning } from './presets.ts';
 /** The live setting for generic series (the monitor's engine does the muting: muteSamples 0). */
 export const LIVE_TUNING: PresetTuning = Object.freeze({
   hwSigma: 5,
-  cusum: Object.freeze({ k: 1, arl0: 1e7 }),
+  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }),
   muteSamples: 0,
   pageRule: 'band',
 });

@@ -372,6 +372,11 @@ export class RobustSeasonalBaseline {
     return earlier >= 2;
   }
 
+  /** Whether the baseline has bins and is younger than one period (no daily shape known yet: the level is all there is). */
+  get firstPeriod(): boolean {
+    return this.o.bins > 0 && !(this.lastTs - this.firstTs >= this.o.periodMs!);
+  }
+
   /** Whether the bin of the last {@link at} call was seen in an earlier period (always true without bins). */
   private get binHasHistory(): boolean {
     const b = this.bin;
