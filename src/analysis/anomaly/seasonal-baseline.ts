@@ -16,7 +16,7 @@
  * `seasonHalfLifePeriods` periods whatever the sampling interval: γ = 1 − 2^(−1/(H·m)), m = samples per bin
  * visit (from an EW estimate of the sampling interval). Cold start (the classical initialisation from the first
  * season, Hyndman & Athanasopoulos FPP3 §8.6; Makridakis, Wheelwright & Hyndman, "Forecasting: methods and
- * applications", 3rd ed. 1998, §4.5): during the first period every sample is judged against the level alone and
+ * applications", 3rd ed. 1998, ch. 4): during the first period every sample is judged against the level alone and
  * each bin keeps the plain mean of its first visit; when the first period is over, the level becomes the mean of
  * those bin means and each offset its bin's mean minus that level. Offsets enter the expectation from then on (a
  * bin first seen later: once seen in an earlier period, its first visit learning the unclipped residual at rate
@@ -26,8 +26,8 @@
  * half of that error, so on strongly seasonal series σ stayed 2–5× the noise for 3–5 days and 1.3–2× for a week
  * (measured on the labelled corpus; now ≈ 1.1× from the second day). Measured (bench:detect, default on kind
  * generic, with the CUSUM's ARL₀ re-chosen 10⁶ → 10⁷ on the tuning split): corpus held-out recall 0.859 → 0.902 at
- * 0.049 → 0.033 false alarms per series-day; NAB standard 52.1 → 54.4, lowFP 30.9 → 36.3, LOCO 50.4 → 51.2. A sustained deviation in a bin without history is not a shift of the level but possibly
- * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
+ * 0.049 → 0.033 false alarms per series-day; NAB standard 52.1 → 54.4, lowFP 30.9 → 36.6, LOCO 50.4 → 51.2.
+ * A sustained deviation in a bin without history is not a shift of the level but possibly the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
  * same reason the scale has two estimates: one over all samples, used only until `warmupSamples` samples fell in
  * bins with history, and one over those samples only, so the large residuals of the first period (the daily shape
  * not yet learned) do not inflate σ for days afterwards.
