@@ -24,7 +24,11 @@
  * should see (a leak must not be learned before it is found). Restart (Page 1954): once S has stayed ≥ h for
  * `restartSamples` samples, the baseline is re-anchored by the mean residual of the current excursion (the
  * samples since S last left 0, an estimate of the shift) and S starts again from 0, so a shift that is real and
- * stays is accepted instead of paging for hours.
+ * stays is accepted instead of paging for hours. With `restartInside`, a restart that falls due on a sample back
+ * inside the band only restarts the sums: the excursion has ended, so it was a burst, not a new level — moving the
+ * baseline by the burst's mean made the next in-control samples an excursion the other way, which paged (a 4-sample
+ * 50 σ spike on a clean daily sine: a second anomaly 7 samples later). Not in a seasonal baseline's first period:
+ * there the level has to follow the daily cycle it cannot yet tell from an excursion.
  *
  * Autocorrelation: operational residuals are positively autocorrelated, and a CUSUM on correlated increments
  * false-alarms far more often than its ARL₀ says (the sum's variance grows by (1 + φ)/(1 − φ) for AR(1)). The
@@ -93,6 +97,13 @@ export interface CusumOptions {
   readonly absoluteSigmaFloor: number;
   /** S is capped at maxSumFactor·h (≥ 1). Default 2. */
   readonly maxSumFactor: number;
+  /**
+   * Restart only from inside the excursion: when the restart is due but the current sample is back inside the band
+   * (bad direction), the sums restart without moving the baseline (a burst ended; it was no new level). Not in a
+   * seasonal baseline's first period, where the level follows every excursion (the daily shape is not known yet).
+   * Default false (the restart always re-anchors).
+   */
+  readonly restartInside: boolean;
 }
 
 /** Defaults (kind `generic`, direction both). */
@@ -112,6 +123,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
   maxSumFactor: 2,
+  restartInside: false,
 });
 
 /** Siegmund's b − h offset (ρ = 0.583·2 for Gaussian increments; Siegmund 1985). */
@@ -181,6 +193,7 @@ export function resolveCusumOptions(ctx: DetectorContext, options: Partial<Cusum
   if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0)) bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
   if (typeof o.seasonalScale !== 'boolean') bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
   if (!(Number.isInteger(o.restartSamples) && o.restartSamples >= 1)) bad(`restartSamples must be an integer >= 1, got ${o.restartSamples}`);
+  if (typeof o.restartInside !== 'boolean') bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   return Object.freeze({ ...o, h, bandSigma });
 }
 
@@ -343,7 +356,7 @@ class CusumImpl implements CusumDetector {
     if (this.hold >= o.restartSamples) {
       const run = side > 0 ? this.upRun : this.downRun;
       const sum = side > 0 ? this.upSum : this.downSum;
-      if (run > 0 && base.seasonKnown) base.shift((sum / run) * sigma);
+      if (run > 0 && base.seasonKnown && (gate || !o.restartInside || base.firstPeriod)) base.shift((sum / run) * sigma);
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
     }
     return verdict;

@@ -51,8 +51,11 @@ export interface PresetTuning {
   readonly muteSamples: number;
   /** Holt-Winters level member (holt-winters-level.ts): alarm threshold in σ along the bad direction. */
   readonly hwSigma?: number;
-  /** CUSUM trend member: reference value k (σ) and target in-control run length (samples); see cusum.ts. */
-  readonly cusum?: { readonly k: number; readonly arl0: number };
+  /**
+   * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
+   * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts.
+   */
+  readonly cusum?: { readonly k: number; readonly arl0: number; readonly restartInside?: boolean };
   /** EWMA winsorising (σ) of learned deviations (ewma.ts `clipSigma`; default none). */
   readonly ewmaClipSigma?: number;
   /** Paging rule of the ensemble (ensemble.ts); default `any` (the rule the older presets were measured with). */
@@ -70,7 +73,8 @@ export interface PresetTuning {
  * - statistical (mute 50): EWMA alarms at 48.4 σ (score z/(z+3) = 0.9416), seasonal at 13.1 σ (0.8141 of
  *   dz/(dz+3)), relative entropy on. Measured 54.1 / 34.8 / 63.7.
  * - live (mute 50, NAB's refractory convention as for the other presets): the live tuning of live-tuning.ts
- *   (Holt-Winters level at max(5 σ, 2·q̂₀.₉₉), CUSUM k = 1, ARL₀ 10⁶), not tuned on NAB.
+ *   (Holt-Winters level at max(5 σ, 2·q̂₀.₉₉), CUSUM k = 1, ARL₀ 10⁷, restart inside the excursion only), not
+ *   tuned on NAB.
  * - full (mute 100): CAD OSE at 0.6082 (its live default range: expanding, 750 samples, margin 0.25), EWMA at
  *   24 σ (0.8889), seasonal at 109 σ (0.9733: in effect only gross level breaks), relative entropy on; KNN-CAD
  *   was switched off by the search (no gain once CAD OSE is in). Measured 63.5 / 50.0 / 69.9.
@@ -78,7 +82,7 @@ export interface PresetTuning {
 export const NAB_TUNING: Readonly<Record<EnsemblePreset, PresetTuning>> = Object.freeze({
   statistical: Object.freeze({ ewmaSigma: 48.4, seasonalSigma: 13.1, relativeEntropy: true, muteSamples: 50 }),
   full: Object.freeze({ contextOseScore: 0.6082, ewmaSigma: 24, seasonalSigma: 109, relativeEntropy: true, muteSamples: 100 }),
-  live: Object.freeze({ hwSigma: 5, cusum: Object.freeze({ k: 1, arl0: 1e6 }), muteSamples: 50, pageRule: 'band' }),
+  live: Object.freeze({ hwSigma: 5, cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }), muteSamples: 50, pageRule: 'band' }),
 });
 
 /** Options of {@link createEnsemble}. */
@@ -128,7 +132,8 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   }
   if (t.cusum !== undefined) {
     // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
-    members.push({ detector: createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs }), voteThreshold: 0.5, role: 'trend' });
+    const restartInside = t.cusum.restartInside === true ? { restartInside: true } : {};
+    members.push({ detector: createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs, ...restartInside }), voteThreshold: 0.5, role: 'trend' });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};

@@ -14,12 +14,20 @@
  * α = 1 − 2^(−1/levelHalfLife) (samples), with α_n = max(α, 1/n) during the first samples (a running mean, not a
  * level biased to the first value). γ is set per bin so that the seasonal offsets have a half-life of
  * `seasonHalfLifePeriods` periods whatever the sampling interval: γ = 1 − 2^(−1/(H·m)), m = samples per bin
- * visit (from an EW estimate of the sampling interval). Cold start per bin (the classical initialisation from
- * the first seasons, FPP3 §8.6): an offset enters the expectation only once its bin was seen in an earlier period
- * (before that the bin is judged against the level alone); during its first period it learns the unclipped
- * residual at rate 1/m, during its second at max(γ, 1/(2m)) with the level's Huber clip, and from then on at γ
- * with a tighter clip. A sustained deviation in a bin without history is not a shift of the level but possibly
- * the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
+ * visit (from an EW estimate of the sampling interval). Cold start (the classical initialisation from the first
+ * season, Hyndman & Athanasopoulos FPP3 §8.6; Makridakis, Wheelwright & Hyndman, "Forecasting: methods and
+ * applications", 3rd ed. 1998, ch. 4): during the first period every sample is judged against the level alone and
+ * each bin keeps the plain mean of its first visit; when the first period is over, the level becomes the mean of
+ * those bin means and each offset its bin's mean minus that level. Offsets enter the expectation from then on (a
+ * bin first seen later: once seen in an earlier period, its first visit learning the unclipped residual at rate
+ * 1/m); a bin learns at max(γ, 1/(2m)) with the level's Huber clip in its second period and from then on at γ
+ * with a tighter clip. Before, the first period's offsets were the residuals against a level that was itself a
+ * running mean of the daily cycle so far (up to the cycle's amplitude off), and each later period corrected only
+ * half of that error, so on strongly seasonal series σ stayed 2–5× the noise for 3–5 days and 1.3–2× for a week
+ * (measured on the labelled corpus; now ≈ 1.1× from the second day). Measured (bench:detect, default on kind
+ * generic, with the CUSUM's ARL₀ re-chosen 10⁶ → 10⁷ on the tuning split): corpus held-out recall 0.859 → 0.902 at
+ * 0.049 → 0.033 false alarms per series-day; NAB standard 52.1 → 54.4, lowFP 30.9 → 36.6, LOCO 50.4 → 51.2.
+ * A sustained deviation in a bin without history is not a shift of the level but possibly the daily shape, so {@link RobustSeasonalBaseline.seasonKnown} tells detectors not to re-anchor then. For the
  * same reason the scale has two estimates: one over all samples, used only until `warmupSamples` samples fell in
  * bins with history, and one over those samples only, so the large residuals of the first period (the daily shape
  * not yet learned) do not inflate σ for days afterwards.
@@ -102,6 +110,12 @@ export interface SeasonalBaselineState {
   readonly dayOffsets: readonly number[];
   readonly dayVisits: readonly number[];
   readonly dayLastWeek: readonly number[];
+  /**
+   * Whether the first period's bin means were normalised into level and offsets, and the samples of the current
+   * first-period bin visit: [done 0/1, count]. Absent in snapshots from before the classical initialisation
+   * (restored as done: such a baseline learned its first period the earlier way).
+   */
+  readonly init?: readonly number[];
 }
 
 /**
@@ -136,6 +150,10 @@ export class RobustSeasonalBaseline {
   private absDev = 0;
   private nKnown = 0;
   private absDevKnown = 0;
+  /** Classical initialisation done (the first period's bin means normalised into level + offsets). */
+  private initDone = false;
+  /** Samples in the current first-period bin visit. */
+  private firstN = 0;
   private stepMs = 0;
   private lastTs = Number.NaN;
   private firstTs = Number.NaN;
@@ -193,7 +211,7 @@ export class RobustSeasonalBaseline {
       if (this.D > 0) this.day = ((this.cycle % 7) + 7) % 7;
     }
     const b = this.bin;
-    const seasonal = b >= 0 && this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : b >= 0 && this.visits[b]! >= 2 ? this.offsets[b]! : 0;
+    const seasonal = b < 0 || !this.initDone ? 0 : this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : this.visits[b]! >= 2 ? this.offsets[b]! : 0;
     const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
     let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
     // Seasonal scale: a bin whose own residuals were larger than the series' (busy hours of a count series) is
@@ -212,6 +230,12 @@ export class RobustSeasonalBaseline {
   /** Learns `x` observed at `t`; call {@link at}(t) first. */
   learn(x: number, t: number): void {
     const o = this.o;
+    if (!this.initDone && o.bins > 0 && this.n > 0 && t - this.firstTs >= o.periodMs!) {
+      // The first period is over: normalise its bin means into level and offsets, and learn this sample against
+      // the expectation they give (it was judged against the level, as the whole first period).
+      this.initialise();
+      this.at(t);
+    }
     if (this.n < Number.MAX_SAFE_INTEGER) this.n++;
     const warm = this.n <= o.warmupSamples;
     if (Number.isFinite(this.lastTs) && t > this.lastTs) {
@@ -243,6 +267,15 @@ export class RobustSeasonalBaseline {
     if (this.lastCycle[b] !== this.cycle) {
       this.lastCycle[b] = this.cycle;
       if (this.visits[b]! < 0xffffffff) this.visits[b]! += 1;
+      this.firstN = 0;
+    }
+    if (!this.initDone) {
+      // First period: the bin's plain mean over its first visit (classical initialisation, normalised into level
+      // and offsets when the period ends); a second, partial visit of the starting bin keeps the first's mean.
+      if (this.visits[b]! >= 2) return;
+      this.firstN++;
+      this.offsets[b]! += (x - this.offsets[b]!) / this.firstN;
+      return;
     }
     const perVisit = this.stepMs > 0 ? Math.max(1, this.binWidth / this.stepMs) : 1;
     const v = this.visits[b]!;
@@ -272,6 +305,29 @@ export class RobustSeasonalBaseline {
   }
 
   /**
+   * Classical Holt-Winters initialisation at the end of the first period: the level becomes the mean of the
+   * first period's bin means, each visited bin's offset its mean minus that level.
+   */
+  private initialise(): void {
+    let sum = 0;
+    let k = 0;
+    for (let b = 0; b < this.o.bins; b++) {
+      if (this.visits[b]! >= 1) {
+        sum += this.offsets[b]!;
+        k++;
+      }
+    }
+    this.initDone = true;
+    if (k === 0) return;
+    const mean = sum / k;
+    for (let b = 0; b < this.o.bins; b++) {
+      if (this.visits[b]! >= 1) this.offsets[b]! -= mean;
+      else this.offsets[b] = 0;
+    }
+    this.level = mean;
+  }
+
+  /**
    * Seasonal scale: the clipped absolute residuals of the current bin visit are averaged apart and folded into
    * the bin's scale when the visit ends (half-life `seasonHalfLifePeriods` periods; the first visits averaged), so
    * a deviation never raises the scale it is judged against during its own visit.
@@ -282,7 +338,7 @@ export class RobustSeasonalBaseline {
       if (pb >= 0 && this.visitN > 0) {
         const v = this.visits[pb]!;
         const g = 1 - Math.pow(2, -1 / this.o.seasonHalfLifePeriods);
-        const w = v <= 1 ? 1 : v === 2 ? Math.max(g, 0.5) : g;
+        const w = v <= 1 || this.binAbsDev[pb] === 0 ? 1 : v === 2 ? Math.max(g, 0.5) : g;
         this.binAbsDev[pb]! += w * (this.visitSum / this.visitN - this.binAbsDev[pb]!);
       }
       this.visitBin = b;
@@ -314,6 +370,11 @@ export class RobustSeasonalBaseline {
     if (b < 0 || !(this.lastTs - this.firstTs >= this.o.periodMs!)) return true;
     const earlier = this.visits[b]! - (this.lastCycle[b] === this.cycle ? 1 : 0);
     return earlier >= 2;
+  }
+
+  /** Whether the baseline has bins and is younger than one period (no daily shape known yet: the level is all there is). */
+  get firstPeriod(): boolean {
+    return this.o.bins > 0 && !(this.lastTs - this.firstTs >= this.o.periodMs!);
   }
 
   /** Whether the bin of the last {@link at} call was seen in an earlier period (always true without bins). */
@@ -350,6 +411,7 @@ export class RobustSeasonalBaseline {
       dayOffsets: Array.from(this.dayOffsets),
       dayVisits: Array.from(this.dayVisits),
       dayLastWeek: Array.from(this.dayLastWeek, (c) => (Number.isFinite(c) ? c : -1)),
+      init: [this.initDone ? 1 : 0, this.firstN],
     };
   }
 
@@ -386,6 +448,10 @@ export class RobustSeasonalBaseline {
     if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
     if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`dayVisits must be ${D} counts`);
     if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
+    const ini = t.init;
+    if (ini !== undefined && !(Array.isArray(ini) && ini.length === 2 && (ini[0] === 0 || ini[0] === 1) && Number.isSafeInteger(ini[1]) && (ini[1] as number) >= 0)) {
+      bad('init must be [0 or 1, count >= 0]');
+    }
     const st = t as SeasonalBaselineState;
     this.n = st.n;
     this.level = st.level;
@@ -408,5 +474,7 @@ export class RobustSeasonalBaseline {
     this.dayOffsets.set(st.dayOffsets);
     this.dayVisits.set(st.dayVisits);
     this.dayLastWeek.set(st.dayLastWeek.map((c) => (c < 0 ? Number.NaN : c)));
+    this.initDone = st.init === undefined || st.init[0] === 1;
+    this.firstN = st.init?.[1] ?? 0;
   }
 }

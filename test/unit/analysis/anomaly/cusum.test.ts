@@ -143,5 +143,40 @@ describe('cusum: seasonal baseline, bounds, snapshot', () => {
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { clip: 0.5 }), InvalidInputError);
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { periodMs: 10 }), InvalidInputError);
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { nope: 1 } as never), InvalidInputError);
+    assert.throws(() => createCusumDetector({ kind: 'generic' }, { restartInside: 1 } as never), InvalidInputError);
+  });
+});
+
+describe('cusum: restart inside the excursion only (restartInside)', () => {
+  /** Alarms after a 4-sample 30 σ burst on Gaussian noise (σ = 1, level 50), counted from the burst's end. */
+  const alarmsAfterBurst = (restartInside: boolean): number => {
+    const rng = new CorpusRandom(21);
+    const d = createCusumDetector({ kind: 'generic' }, { arl0: 1e7, restartInside });
+    const burst = 2000;
+    let after = 0;
+    for (let i = 0; i < 2400; i++) {
+      const v = d.update(50 + rng.normal() + (i >= burst && i < burst + 4 ? 30 : 0), i * 1000);
+      if (i >= burst + 4 && v.anomalous) after++;
+    }
+    return after;
+  };
+
+  it('a burst that has ended is not taken for a new level: no alarm on the return to normal', () => {
+    assert.ok(alarmsAfterBurst(false) > 0, 'the re-anchoring restart pages on the return to normal');
+    assert.equal(alarmsAfterBurst(true), 0);
+  });
+
+  it('a lasting shift is still accepted (re-anchored) and stops paging', () => {
+    const rng = new CorpusRandom(22);
+    const d = createCusumDetector({ kind: 'generic' }, { arl0: 1e7, restartInside: true });
+    let first = -1;
+    let late = 0;
+    for (let i = 0; i < 3000; i++) {
+      const v = d.update(50 + rng.normal() + (i >= 2000 ? 4 : 0), i * 1000);
+      if (v.anomalous && first < 0 && i >= 2000) first = i - 2000;
+      if (v.anomalous && i >= 2100) late++;
+    }
+    assert.ok(first >= 0 && first < 10, `shift found after ${first} samples`);
+    assert.equal(late, 0);
   });
 });
