@@ -24,6 +24,7 @@ import { InvalidInputError } from '../errors.ts';
 import { quantileSorted } from '../math/quantile.ts';
 import type { Sample } from '../model/sample.ts';
 import type { SpanSink } from './receiver.ts';
+import { RecordingSpanSink } from './recording-sink.ts';
 import { spanNodeId, type SpanRecord } from './span.ts';
 
 /** Options of {@link SpanSeriesSink}. */
@@ -61,8 +62,8 @@ function positiveInt(v: number, what: string): number {
   return v;
 }
 
-/** Passes spans on to `inner`, then adds them to the per-operation windows. */
-export class SpanSeriesSink implements SpanSink {
+/** Passes spans on to `inner` first ({@link RecordingSpanSink}), then adds the stored spans to the per-operation windows. */
+export class SpanSeriesSink extends RecordingSpanSink {
   private readonly windows = new Map<string, Window>();
   private readonly maxOperations: number;
   private readonly minCalls: number;
@@ -71,10 +72,8 @@ export class SpanSeriesSink implements SpanSink {
   private overflowed = 0;
 
   /** @throws InvalidInputError when a limit is not a positive integer */
-  constructor(
-    private readonly inner: SpanSink,
-    opts: SpanSeriesOptions = {},
-  ) {
+  constructor(inner: SpanSink, opts: SpanSeriesOptions = {}) {
+    super(inner);
     this.maxOperations = positiveInt(opts.maxOperations ?? 1000, 'maxOperations');
     this.minCalls = positiveInt(opts.minCalls ?? 20, 'minCalls');
     this.maxDurations = positiveInt(opts.maxDurations ?? 2048, 'maxDurations');
@@ -89,13 +88,6 @@ export class SpanSeriesSink implements SpanSink {
   /** Spans of keys beyond `maxOperations` (in no series). */
   get overflow(): number {
     return this.overflowed;
-  }
-
-  /** Stores the spans through the inner sink, then records them (a refused request, retried, is counted once). */
-  async insertSpans(spans: readonly SpanRecord[]): Promise<number> {
-    const n = await this.inner.insertSpans(spans);
-    this.record(spans);
-    return n;
   }
 
   /** Adds the spans to their operations' windows. */
