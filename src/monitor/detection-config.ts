@@ -41,7 +41,7 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
 export function detectionEngineOptions(settings: DetectionSettings, candidate?: CandidateDetector): DetectionEngineOptions {
   return {
     factory: candidate?.factory ?? liveDetectorFactory(settings.detector, settings.seasonalPeriod),
-    inferredFactory: candidate?.factory ?? inferredDetectorFactory(settings.detector),
+    inferredFactory: candidate?.factory ?? inferredDetectorFactory(settings.detector, settings.seasonalPeriod),
     detectorName: candidate?.name ?? liveDetectorName(settings.detector),
     minConfidence: settings.minConfidence,
     confirmSamples: settings.confirmSamples,

@@ -57,21 +57,25 @@ function defaultEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
 }
 
 /**
- * Tuning of series outside the catalog: no corpus tunes them, so only a clear level break against the series'
- * own noise counts — the EWMA member alone at 10 σ along the kind's bad direction (a step of that size stays
- * above it for 2-3 samples, which the engine's confirmation needs; at 20 σ it held for one only). The DWCP
- * per-kind tuning does not transfer: its utilisation setting (relative entropy alone) marks single samples of a
- * step, never two in a row.
+ * Tuning of series outside the catalog (node_exporter, applications): the live members `detect` and the default
+ * detector run on kind `generic` ({@link LIVE_TUNING}: a tail-calibrated Holt-Winters level member and a CUSUM
+ * trend member under the band paging rule), on every inferred kind. The inferred kind and bad direction reach the
+ * members through the detector context (latency `_seconds` and busy shares judged upwards only, error rates
+ * upwards, ...), and the engine clamps their bands to the unit's physical range. The DWCP per-kind tuning
+ * (dwcp-tuning.ts) does not transfer: it was chosen on the simulator's DWCP series, and its utilisation setting
+ * (relative entropy alone) cannot page under the band rule. Warm-up and evidence gates are the engine's
+ * (`detection.inferredWarmup`, `minConfidence`, `confirmSamples`), as for catalog series.
  */
-export const INFERRED_TUNING: PresetTuning = Object.freeze({ ewmaSigma: 10, muteSamples: 0 });
+export const INFERRED_TUNING: PresetTuning = LIVE_TUNING;
 
 /**
- * The detector factory for series outside the catalog: the ensemble with {@link INFERRED_TUNING}, or the
- * z-score detector with `statistical`.
+ * The detector factory for series outside the catalog: the live ensemble with {@link INFERRED_TUNING} (for
+ * `ensemble` and `ensemble-live`), or the z-score detector with `statistical`; `seasonalPeriodMs` is the
+ * Holt-Winters level and CUSUM members' seasonal period (`detection.seasonalPeriod`).
  */
-export function inferredDetectorFactory(choice: LiveDetectorChoice): DetectorFactory {
+export function inferredDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => createEnsemble(ctx, { preset: 'statistical', tuning: INFERRED_TUNING, muteSamples: 0 });
+  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: INFERRED_TUNING, muteSamples: 0, seasonalPeriodMs });
 }
 
 /**

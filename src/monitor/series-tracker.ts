@@ -53,7 +53,8 @@ interface HistogramParts {
  * node_exporter exposes, so they are judged the same way — and the log-derived metrics (group `logs`): the
  * DWCP per-kind tuning was chosen on scraped DWCP series; on an error-log rate its `error_rate` setting (EWMA
  * at 17 σ) flags only the first sample of a step (the band widens at once), so confirmation never comes, while
- * the inferred setting (a level break against the series' own noise, after the inference warm-up) confirms it;
+ * the inferred setting (the live level and trend members against the series' own noise, after the inference
+ * warm-up; live-detector.ts `INFERRED_TUNING`) confirms it;
  * and the trace-derived per-operation series (group `traces`), for which no corpus tuned a setting either. Log-
  * and trace-derived series keep the kind, range and bad direction of their catalog entry.
  */

@@ -14,6 +14,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SpanSink } from './receiver.ts';
+import { RecordingSpanSink } from './recording-sink.ts';
 import type { SpanRecord } from './span.ts';
 
 /** Default cap on distinct service + span name pairs. */
@@ -23,8 +24,8 @@ function existing<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
 }
 
-/** Records span metrics for every span written through it, then passes the spans on to `inner`. */
-export class SpanMetricsSink implements SpanSink {
+/** Passes spans on to `inner` first ({@link RecordingSpanSink}), then records span metrics for every stored span. */
+export class SpanMetricsSink extends RecordingSpanSink {
   private readonly calls: Counter;
   private readonly duration: Histogram;
   private readonly overflow: Counter;
@@ -32,10 +33,11 @@ export class SpanMetricsSink implements SpanSink {
 
   /** @throws InvalidInputError on a cap below 1 */
   constructor(
-    private readonly inner: SpanSink,
+    inner: SpanSink,
     registry: Registry,
     private readonly maxOperations = DEFAULT_MAX_SPAN_OPERATIONS,
   ) {
+    super(inner);
     if (!Number.isInteger(maxOperations) || maxOperations < 1) throw new InvalidInputError(`span metrics cap must be a positive integer, got ${maxOperations}`);
     const c = getMetric('dwcp_monitor_span_calls_total');
     const d = getMetric('dwcp_monitor_span_duration_seconds');
@@ -48,13 +50,6 @@ export class SpanMetricsSink implements SpanSink {
   /** Distinct service + span name pairs with series (at most the cap). */
   get operationCount(): number {
     return this.operations.size;
-  }
-
-  /** Stores the spans through the inner sink, then counts them (a refused request, retried, is counted once). */
-  async insertSpans(spans: readonly SpanRecord[]): Promise<number> {
-    const n = await this.inner.insertSpans(spans);
-    this.record(spans);
-    return n;
   }
 
   /** Adds the spans to the metrics. */

@@ -91,14 +91,23 @@ function str(v: AttributeValue | undefined): string | null {
 }
 
 /**
- * The indexed DWCP fields of a span: span attributes first, then the resource (`dwcp.node.id`, else
- * `service.instance.id`, else `host.name`; `dwcp.region`, else `cloud.region`).
+ * The node that executed a span: its `dwcp.node.id` attribute, else the resource's `dwcp.node.id`, else
+ * `service.instance.id` (what the DWCP SDK and the simulator set), else `host.name`; null when none is set.
+ */
+export function spanNodeId(s: SpanRecord): string | null {
+  const r = s.process.attributes;
+  return str(s.attributes[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_SERVICE_INSTANCE_ID]) ?? str(r[ATTR_HOST_NAME]);
+}
+
+/**
+ * The indexed DWCP fields of a span: span attributes first, then the resource (node: {@link spanNodeId};
+ * `dwcp.region`, else `cloud.region`).
  */
 export function indexFields(s: SpanRecord): SpanIndexFields {
   const a = s.attributes;
   const r = s.process.attributes;
   return {
-    nodeId: str(a[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_SERVICE_INSTANCE_ID]) ?? str(r[ATTR_HOST_NAME]),
+    nodeId: spanNodeId(s),
     region: str(a[ATTR_DWCP_REGION]) ?? str(r[ATTR_DWCP_REGION]) ?? str(r[ATTR_CLOUD_REGION]),
     vmId: str(a[ATTR_DWCP_VM_ID]) ?? str(r[ATTR_DWCP_VM_ID]),
     mode: str(a[ATTR_DWCP_MODE]) ?? str(r[ATTR_DWCP_MODE]),

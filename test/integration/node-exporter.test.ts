@@ -157,9 +157,9 @@ describe('series outside the catalog on a real node_exporter', { skip }, () => {
     assert.ok(analysed.every((i) => i.inferred !== undefined && i.def === undefined));
   });
 
-  it('in virtual time, through the shipped pipeline: an idle hour raises nothing; a busy core, a memory hog and a full disk are found', async () => {
+  it('in virtual time, through the shipped pipeline: an idle hour raises nothing; a busy core, a memory hog and a full disk are found', async (t) => {
     let nowMs = T0;
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
+    const { pipeline, engine } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
     const first = scrapes[0]!;
     const last = scrapes.at(-1)!;
     const opened: Anomaly[] = [];
@@ -182,5 +182,13 @@ describe('series outside the catalog on a real node_exporter', { skip }, () => {
     found('full disk', FULL_DISK, (a) => a.metric === 'node_filesystem_used_ratio' && a.labels.mountpoint === disk.mountpoint);
     const faulted = new Set(['node_cpu_seconds_total', 'node_memory_used_ratio', 'node_filesystem_used_ratio']);
     assert.deepEqual(opened.filter((a) => !faulted.has(a.metric)).map(brief), [], 'only the faulted series');
+    t.diagnostic(`${engine.size} series analysed; opened: ${opened.map(brief).join('; ')}`);
+
+    // Cost per series: the learned state each analysed series checkpoints (JSON, as stored) stays within 4 KB.
+    const sizes = engine.snapshots(engine.size).map((s) => Buffer.byteLength(JSON.stringify(s.snapshot)));
+    assert.ok(sizes.length > 20, `${sizes.length} snapshots`);
+    const largest = Math.max(...sizes);
+    t.diagnostic(`snapshot bytes per series: max ${largest}, mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(0)}`);
+    assert.ok(largest <= 4096, `largest detector snapshot ${largest} bytes`);
   });
 });

@@ -12,7 +12,7 @@ import { Prng } from '../../../src/sim/prng.ts';
 
 /** Indexes of the samples judged anomalous: 240 samples of a 3 % busy share with ±30 % noise, then `tail`. */
 function anomalousAt(tail: readonly number[]): number[] {
-  const d = inferredDetectorFactory('ensemble')({ kind: 'utilization' });
+  const d = inferredDetectorFactory('ensemble', 86_400_000)({ kind: 'utilization' });
   const rng = new Prng(11);
   const values = [...Array.from({ length: 240 }, () => 0.03 * Math.max(0, 1 + 0.3 * rng.gaussian())), ...tail];
   return values.flatMap((v, i) => (d.update(v, 1e12 + i * 15_000).anomalous ? [i] : []));
@@ -57,4 +57,27 @@ test('the default detector has the CUSUM trend member on DWCP memory utilisation
   assert.deepEqual(d.memberNames(), ['ewma', createCusumDetector({ kind: 'utilization' }).name]);
   for (let i = 0; i < 2000; i++) d.update(40 + (i % 5), 1e12 + i * 1000);
   assert.ok(d.stateBytes() <= 4096, `${d.stateBytes()} bytes`);
+});
+
+test('series outside the catalog get the live members kind generic gets, with the inferred kind and direction, within 4 KB', () => {
+  const make = inferredDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000);
+  const generic = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000)({ kind: 'generic' }) as EnsembleDetector;
+  for (const kind of ['latency', 'utilization', 'bandwidth', 'error_rate'] as const) {
+    const d = make({ kind }) as EnsembleDetector;
+    assert.deepEqual(d.memberNames(), generic.memberNames(), kind);
+    for (let i = 0; i < 3000; i++) d.update(0.4 + 0.01 * Math.sin(i / 5), 1e12 + i * 15_000);
+    assert.ok(d.stateBytes() <= 4096, `${kind}: ${d.stateBytes()} bytes`);
+  }
+});
+
+test('series outside the catalog: a slow leak on a used share (0.05 σ per sample) is found by the trend member', () => {
+  const d = inferredDetectorFactory('ensemble', 86_400_000)({ kind: 'utilization', direction: 'up' });
+  const rng = new Prng(5);
+  let first = -1;
+  for (let i = 0; i < 1200 && first < 0; i++) {
+    const v = 0.4 + 0.004 * rng.gaussian() + (i >= 240 ? 0.0002 * (i - 240) : 0);
+    const r = d.update(v, 1e12 + i * 15_000);
+    if (r.anomalous && r.confidence >= DEFAULT_DETECTION_SETTINGS.minConfidence) first = i;
+  }
+  assert.ok(first >= 240 && first < 240 + 120, `leak found at sample ${first}`);
 });
