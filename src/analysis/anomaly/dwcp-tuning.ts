@@ -94,7 +94,7 @@ export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Obje
  * every other scenario's detections identical, 0 of 21 benign runs alerting, overall p95 5.5 s unchanged.
  * @see E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954).
  */
-export const LEAK_CUSUM = Object.freeze({ k: 1, arl0: 1e6 });
+export const LEAK_CUSUM = Object.freeze({ k: 1, arl0: 1e6, confirms: true });
 
 /**
  * Per-resource tuning of `dwcp_v3_resource_utilization_percent` (kind `utilization`, label `resource_type`), which
