@@ -18,11 +18,13 @@ export interface DetectArgs {
   readonly skip: ReadonlySet<DetectPart>;
   /** Seeds per DWCP scenario. */
   readonly seeds: number;
+  /** First DWCP seed: the scenarios run with seeds firstSeed .. firstSeed + seeds − 1. */
+  readonly firstSeed: number;
   /** Wall time per detector of the cost measurement, ms. */
   readonly costMs: number;
 }
 
-const DEFAULTS = { seeds: 3, costMs: 1500 } as const;
+const DEFAULTS = { seeds: 3, firstSeed: 1, costMs: 1500 } as const;
 
 /** `items` joined with commas into lines of at most `width` characters, each after `indent`. */
 function wrap(items: readonly string[], indent: string, width: number): string {
@@ -53,6 +55,8 @@ Options:
 ${wrap(detectors, '                    ', 110)}
   --skip <list>     comma-separated parts to leave out: ${DETECT_PARTS.join(', ')} (default: none)
   --seeds <n>       seeds per DWCP scenario, 1..100 (default ${DEFAULTS.seeds})
+  --first-seed <n>  first DWCP seed, 1..1000000000 (default ${DEFAULTS.firstSeed}): seeds n .. n + seeds - 1, e.g. seeds no
+                    tuning has seen
   --cost-ms <ms>    wall time per detector of the cost measurement, milliseconds, 100..60000 (default ${DEFAULTS.costMs})
   --help            this text
 
@@ -72,6 +76,7 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs | 'help' {
         only: { type: 'string' },
         skip: { type: 'string' },
         seeds: { type: 'string', default: String(DEFAULTS.seeds) },
+        'first-seed': { type: 'string', default: String(DEFAULTS.firstSeed) },
         'cost-ms': { type: 'string', default: String(DEFAULTS.costMs) },
         help: { type: 'boolean', default: false },
       },
@@ -92,6 +97,7 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs | 'help' {
     only: values.only,
     skip,
     seeds: parseInteger('--seeds', values.seeds!, 1, 100),
+    firstSeed: parseInteger('--first-seed', values['first-seed']!, 1, 1_000_000_000),
     costMs: parseInteger('--cost-ms', values['cost-ms']!, 100, 60_000),
   };
 }

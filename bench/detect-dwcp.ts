@@ -47,9 +47,9 @@ function runOptions(d: BenchDetector, daySeconds: number): DwcpRunOptions {
   return { candidate: { factory: (ctx) => d.live(ctx, env), name: d.name, ...(d.exclude ? { exclude: d.exclude } : {}) } };
 }
 
-/** Runs the scenario suite with `seeds` seeds (1..seeds) for every detector with `dwcp: true`. */
-export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: number, progress: (m: string) => void): Promise<DwcpBenchResult[]> {
-  const seedList = Array.from({ length: seeds }, (_, i) => i + 1);
+/** Runs the scenario suite with `seeds` seeds (firstSeed .. firstSeed + seeds − 1) for every detector with `dwcp: true`. */
+export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: number, progress: (m: string) => void, firstSeed = 1): Promise<DwcpBenchResult[]> {
+  const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
   const out: DwcpBenchResult[] = [];
   for (const d of detectors.filter((x) => x.dwcp)) {
     const runs: DwcpRunResult[] = [];

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${detectUsage(BENCH_DETECTORS.map((d) => d.name))}\n`);
     return;
   }
-  const { skip, seeds, costMs } = args;
+  const { skip, seeds, firstSeed, costMs } = args;
   const detectors = BENCH_DETECTORS.filter((d) => args.only === undefined || d.name.includes(args.only));
   if (detectors.length === 0) throw new InvalidInputError(`no detector matches --only ${args.only}`);
   const t0 = performance.now();
@@ -88,10 +88,10 @@ async function main(): Promise<void> {
 
   let dwcp: DwcpBenchResult[] = [];
   if (!skip.has('dwcp')) {
-    dwcp = await runDwcpBench(detectors, seeds, progress);
+    dwcp = await runDwcpBench(detectors, seeds, progress, firstSeed);
     process.stdout.write(
       table(
-        `DWCP labelled scenarios (simulator, 1 s scrape, ${seeds} seeds; through the monitor's detection engine)`,
+        `DWCP labelled scenarios (simulator, 1 s scrape, seeds ${firstSeed}..${firstSeed + seeds - 1}; through the monitor's detection engine)`,
         ['detector', 'scenarios', 'runs', 'precision', 'recall', 'F1', 'delay p50 s', 'delay p95 s', 'benign runs alerting', 'anomalies/run', 'cold-start anomalies/run'],
         dwcp.map((r) => [
           r.detector,

@@ -1,6 +1,7 @@
 /**
  * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation
- * (N consecutive anomalous samples before an anomaly opens), minimum confidence, per-series cooldown between
+ * (N consecutive anomalous samples before an anomaly opens; a verdict that rests on a run of samples by
+ * construction, `Verdict.evidenceSamples` — a CUSUM signal — counts as that run), minimum confidence, per-series cooldown between
  * episodes, and resolution tracking. Only verdicts with a finite band and score open anomalies (`isReportable`).
  * Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
  * target-down anomaly. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
@@ -230,7 +231,9 @@ export class DetectionEngine {
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
         const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
-        if (!st.open && st.streak >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
+        // A verdict that rests on a run of samples by construction (a CUSUM signal: `evidenceSamples`) counts as that run.
+        const run = Math.max(st.streak, v.evidenceSamples ?? 1);
+        if (!st.open && run >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
           opened.push({ key: input.key, anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });

@@ -22,6 +22,13 @@ export interface Verdict {
   readonly warmingUp: boolean;
   /** True when the series has come back inside its band after an anomaly (resolution tracking). */
   readonly resolved: boolean;
+  /**
+   * Consecutive samples this anomalous verdict rests on by construction (integer ≥ 1; default 1, one sample). A
+   * sequential test's signal — a CUSUM sum crossing its decision interval — cannot come from one sample, so it
+   * carries the run it needs at least; the detection engine counts the verdict as that many samples towards its
+   * confirmation (src/monitor/detection-engine.ts). Absent on verdicts of point detectors.
+   */
+  readonly evidenceSamples?: number;
 }
 
 /** What a verdict says about the value, as anomaly records and reports carry it: baseline, band, deviation, confidence, severity. */

@@ -34,6 +34,10 @@
  * deviations along the metric's bad direction); the alarm then reports that member's band narrowed to r
  * (expected ± r·half-width), so the sample is outside the band shown. `any` (the rule before roles existed): any vote pages.
  *
+ * Evidence: a member may state how many consecutive samples one of its votes rests on by construction
+ * (`evidenceSamples`; a CUSUM signal needs ⌈h/(clip − k)⌉ samples at least). An anomalous verdict carries the largest
+ * such run of its voting level/trend members, and the monitor's engine counts it towards its confirmation.
+ *
  * Band shown: under either rule, that of the voting level/trend member with the largest calibrated score when
  * one votes (so a sample a member pages on is outside the band shown with it), else the first member's that has
  * one. Deviation: members draw their bands at thresholds on their own scales (3.5 σ for one, 15 robust σ for another),
@@ -61,6 +65,12 @@ export interface EnsembleMember {
   readonly scored?: boolean;
   /** What the member's vote means for the paging rule (see the module comment). Default `level`. */
   readonly role?: MemberRole;
+  /**
+   * Consecutive samples one vote of this member rests on by construction (integer ≥ 1; default 1): a trend
+   * member's signal needs a run of samples (presets.ts `cusumEvidenceSamples`). An anomalous ensemble verdict
+   * carries the largest of its voting level/trend members' as `evidenceSamples` (detector.ts `Verdict`).
+   */
+  readonly evidenceSamples?: number;
 }
 
 /** Role of a member under the `band` paging rule. */
@@ -189,7 +199,11 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       }
       const role = m.role ?? 'level';
       if (role !== 'level' && role !== 'trend' && role !== 'shape') throw new InvalidInputError(`ensemble member ${m.detector.name}: role must be level, trend or shape, got ${String(role)}`);
-      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role };
+      const evidenceSamples = m.evidenceSamples ?? 1;
+      if (!(Number.isInteger(evidenceSamples) && evidenceSamples >= 1 && evidenceSamples <= 1_000_000)) {
+        throw new InvalidInputError(`ensemble member ${m.detector.name}: evidenceSamples must be an integer in [1, 1e6], got ${evidenceSamples}`);
+      }
+      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role, evidenceSamples };
     });
     if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
       throw new InvalidInputError(`ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`);
@@ -239,6 +253,8 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
     let pagerCal = -1;
     let bandCalibrated = 0;
     let shapeVoted = false;
+    // The run of samples the votes of level/trend members rest on (members' `evidenceSamples`).
+    let evidence = 1;
     let support: Verdict | null = null;
     let supportRatio = 0;
     const members = this.members;
@@ -280,6 +296,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       if (voted) {
         voteWeight += m.weight;
         voteCount++;
+        if (m.role !== 'shape' && m.evidenceSamples > evidence) evidence = m.evidenceSamples;
       }
       // Without a voting level/trend member, expected value and band come from the first member that has them;
       // the deviation is measured against whichever band is finally shown (below). Without any band, the largest member |z| is all there is.
@@ -328,6 +345,7 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       resolved: false,
       votes: anomalous ? this.members.map((m, k) => ({ detector: m.detector.name, score: this.memberScores[k]!, voted: this.memberVoted[k] === 1 })) : NO_VOTES,
       muted,
+      ...(anomalous && evidence > 1 ? { evidenceSamples: evidence } : {}),
     };
   }
 

@@ -14,7 +14,7 @@
  *   change alone or inside the band). The older presets keep the `any` rule they were measured with.
  */
 import { createContextOseDetector } from './context-ose.ts';
-import { createCusumDetector } from './cusum.ts';
+import { createCusumDetector, type ResolvedCusumOptions } from './cusum.ts';
 import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
@@ -53,9 +53,12 @@ export interface PresetTuning {
   readonly hwSigma?: number;
   /**
    * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
-   * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts.
+   * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts. With
+   * `confirms`, a signal of the chart counts as the run of samples it rests on ({@link cusumEvidenceSamples}) towards
+   * the monitor's confirmation, so it pages without waiting for a further sample: its false-alarm rate is the one
+   * its ARL₀ states, not one a second sample has to cut down. Default false (each vote counts as one sample).
    */
-  readonly cusum?: { readonly k: number; readonly arl0: number; readonly restartInside?: boolean };
+  readonly cusum?: { readonly k: number; readonly arl0: number; readonly restartInside?: boolean; readonly confirms?: boolean };
   /** EWMA winsorising (σ) of learned deviations (ewma.ts `clipSigma`; default none). */
   readonly ewmaClipSigma?: number;
   /** Paging rule of the ensemble (ensemble.ts); default `any` (the rule the older presets were measured with). */
@@ -98,6 +101,16 @@ export interface EnsembleFactoryOptions {
   readonly probation?: number;
 }
 
+/**
+ * The fewest samples a signal of a CUSUM chart with resolved options `o` can rest on: each sample adds at most
+ * clip − k to the sum (residuals are clipped to ±clip before k is taken off, cusum.ts) and the sum starts from 0,
+ * so S ≥ h needs ⌈h/(clip − k)⌉ samples of its excursion (3 for k = 1, clip 4, ARL₀ 10⁶: h ≈ 6.09). Pure.
+ * @see E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) — the sum as accumulated evidence.
+ */
+export function cusumEvidenceSamples(o: Pick<ResolvedCusumOptions, 'h' | 'clip' | 'k'>): number {
+  return Math.max(1, Math.ceil(o.h / (o.clip - o.k) - 1e-9));
+}
+
 /** Hypotheses kept by the live relative-entropy member (memory: 16 × 7 doubles; see bench:detect). */
 const LIVE_RE_HYPOTHESES = 16;
 
@@ -133,7 +146,9 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   if (t.cusum !== undefined) {
     // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
     const restartInside = t.cusum.restartInside === true ? { restartInside: true } : {};
-    members.push({ detector: createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs, ...restartInside }), voteThreshold: 0.5, role: 'trend' });
+    const cusum = createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs, ...restartInside });
+    const evidence = t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
+    members.push({ detector: cusum, voteThreshold: 0.5, role: 'trend', ...evidence });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};

@@ -46,6 +46,32 @@ test('an anomaly opens after the confirmation count and resolves after calm samp
   assert.deepEqual(resolved, [6]);
 });
 
+test('a verdict resting on a run of samples (evidenceSamples, a CUSUM signal) counts as that run towards confirmation', () => {
+  // Anomalous above 10; a value above 100 stands for a sequential-test signal that rests on `evidence` samples.
+  const run = (evidence: number | undefined, confirm: number): number[] => {
+    const factory = (): StreamingDetector => ({
+      name: 'trend',
+      update(value: number): Verdict {
+        const bad = value > 10;
+        const v: Verdict = { anomalous: bad, score: bad ? 1 : 0, expected: 5, lower: 0, upper: 10, deviation: bad ? 4 : 0, confidence: bad ? 0.9 : 0, severity: bad ? 'high' : 'low', warmingUp: false, resolved: false };
+        return value > 100 && evidence !== undefined ? { ...v, evidenceSamples: evidence } : v;
+      },
+      stateBytes: () => 0,
+    });
+    const e = new DetectionEngine({ factory, detectorName: 'trend', minConfidence: 0.8, confirmSamples: confirm, cooldownMs: 0, resolveAfterSamples: 2, maxSeries: 10, kinds: new Set(['bandwidth']) });
+    const opened: number[] = [];
+    inputs([1, 1, 200, 200, 200, 1, 1, 20, 20, 20]).forEach((batch, i) => {
+      if (e.process(batch, i).opened.length > 0) opened.push(i);
+    });
+    return opened;
+  };
+  assert.deepEqual(run(undefined, 2), [3, 8], 'control: every verdict counts as one sample');
+  assert.deepEqual(run(1, 2), [3, 8], 'a run of one is one sample');
+  assert.deepEqual(run(2, 2), [2, 8], 'a signal resting on 2 samples opens at once; a point verdict still needs 2');
+  assert.deepEqual(run(2, 3), [4, 9], 'confirmSamples 3: a run of 2 is not enough, the third anomalous sample opens');
+  assert.deepEqual(run(3, 3), [2, 9], 'confirmSamples 3: a signal resting on 3 samples opens at once');
+});
+
 test('the anomaly records where it started, when it was detected, and explains itself', () => {
   const e = engine(2);
   const steps = inputs([1, 20, 20]);
