@@ -23,6 +23,9 @@ describe('cusum: decision interval from ARL₀ (Siegmund 1985)', () => {
     const h = cusumThreshold(1, 1e6);
     assert.ok(Math.abs(siegmundArl0(1, h) / 1e6 - 1) < 1e-9);
     assert.ok(h > 5.5 && h < 6.5, String(h));
+    // The values the TSDoc of cusumThreshold states (two decimals).
+    assert.equal(h.toFixed(2), '6.09');
+    assert.equal(cusumThreshold(1, 1e4).toFixed(2), '3.79');
     assert.ok(cusumThreshold(1, 1e8) > h);
     assert.throws(() => cusumThreshold(0, 1e6), InvalidInputError);
     assert.throws(() => cusumThreshold(1, 5), InvalidInputError);
