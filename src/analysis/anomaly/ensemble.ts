@@ -36,7 +36,9 @@
  *
  * Evidence: a member may state how many consecutive samples one of its votes rests on by construction
  * (`evidenceSamples`; a CUSUM signal needs ⌈h/(clip − k)⌉ samples at least). An anomalous verdict carries the largest
- * such run of its voting level/trend members, and the monitor's engine counts it towards its confirmation.
+ * such run of its voting level/trend members, and the monitor's engine counts it towards its confirmation. A member
+ * may also count one vote far beyond its threshold as a run (`strongVote`: a single sample as improbable in control as
+ * the run it stands for, presets.ts `ewmaAloneRun`).
  *
  * Band shown: under either rule, that of the voting level/trend member with the largest calibrated score when
  * one votes (so a sample a member pages on is outside the band shown with it), else the first member's that has
@@ -71,6 +73,12 @@ export interface EnsembleMember {
    * carries the largest of its voting level/trend members' as `evidenceSamples` (detector.ts `Verdict`).
    */
   readonly evidenceSamples?: number;
+  /**
+   * A vote whose member score reaches `score` (in (0, 1], at or above the vote threshold) counts as `samples`
+   * consecutive samples (integer ≥ 1): one sample far beyond the member's threshold carries the evidence of a run
+   * (presets.ts `aloneSigma`). Default none.
+   */
+  readonly strongVote?: { readonly score: number; readonly samples: number };
 }
 
 /** Role of a member under the `band` paging rule. */
@@ -173,7 +181,7 @@ function isPersistent(d: StreamingDetector): d is PersistentDetector {
 /** The ensemble detector. Memory: the members' state plus O(members). */
 export class EnsembleDetector implements PersistentDetector, Predictor {
   readonly name: string;
-  private readonly members: readonly Required<EnsembleMember>[];
+  private readonly members: readonly (Required<Omit<EnsembleMember, 'strongVote'>> & { readonly strongScore: number; readonly strongSamples: number })[];
   private readonly opts: EnsembleOptions;
   private readonly totalWeight: number;
   private readonly scoredWeight: number;
@@ -203,7 +211,13 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       if (!(Number.isInteger(evidenceSamples) && evidenceSamples >= 1 && evidenceSamples <= 1_000_000)) {
         throw new InvalidInputError(`ensemble member ${m.detector.name}: evidenceSamples must be an integer in [1, 1e6], got ${evidenceSamples}`);
       }
-      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role, evidenceSamples };
+      const sv = m.strongVote;
+      if (sv !== undefined && !(sv.score > 0 && sv.score <= 1 && Number.isInteger(sv.samples) && sv.samples >= 1 && sv.samples <= 1_000_000)) {
+        throw new InvalidInputError(`ensemble member ${m.detector.name}: strongVote needs a score in (0, 1] and samples an integer in [1, 1e6]`);
+      }
+      const strongScore = sv?.score ?? Number.POSITIVE_INFINITY;
+      const strongSamples = sv?.samples ?? 1;
+      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role, evidenceSamples, strongScore, strongSamples };
     });
     if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
       throw new InvalidInputError(`ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`);
@@ -296,7 +310,10 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       if (voted) {
         voteWeight += m.weight;
         voteCount++;
-        if (m.role !== 'shape' && m.evidenceSamples > evidence) evidence = m.evidenceSamples;
+        if (m.role !== 'shape') {
+          if (m.evidenceSamples > evidence) evidence = m.evidenceSamples;
+          if (s >= m.strongScore && m.strongSamples > evidence) evidence = m.strongSamples;
+        }
       }
       // Without a voting level/trend member, expected value and band come from the first member that has them;
       // the deviation is measured against whichever band is finally shown (below). Without any band, the largest member |z| is all there is.

@@ -13,6 +13,8 @@
  *   and relative entropy as a shape member under the ensemble's `band` paging rule (no page on a distribution
  *   change alone or inside the band). The older presets keep the `any` rule they were measured with.
  */
+import { InvalidInputError } from '../../errors.ts';
+import { normalQuantile, normalUpperTail } from '../../math/normal.ts';
 import { createContextOseDetector } from './context-ose.ts';
 import { createCusumDetector, type ResolvedCusumOptions } from './cusum.ts';
 import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
@@ -36,6 +38,8 @@ export type EnsemblePreset = (typeof ENSEMBLE_PRESETS)[number];
 export interface PresetTuning {
   readonly ewmaSigma?: number;
   readonly seasonalSigma?: number;
+  /** Seasonal member: samples a bin learns before its own scale may be narrower than the global one (seasonal.ts `minBinSamples`; default 1). */
+  readonly seasonalMinBinSamples?: number;
   readonly relativeEntropy?: boolean;
   /**
    * The EWMA member draws its band (at `ewmaSigma`) but never votes (vote threshold 1: its score stays below 1
@@ -59,6 +63,13 @@ export interface PresetTuning {
    * its ARL₀ states, not one a second sample has to cut down. Default false (each vote counts as one sample).
    */
   readonly cusum?: { readonly k: number; readonly arl0: number; readonly restartInside?: boolean; readonly confirms?: boolean };
+  /**
+   * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
+   * monitor's confirmation: the sample's deviation must reach c_n with Φ̄(c_n) = Φ̄(ewmaSigma)ⁿ
+   * ({@link aloneSigma}), i.e. be as improbable under in-control Gaussian noise as n consecutive votes at the
+   * threshold. Default none (each EWMA vote counts as one sample).
+   */
+  readonly ewmaAloneRun?: number;
   /** EWMA winsorising (σ) of learned deviations (ewma.ts `clipSigma`; default none). */
   readonly ewmaClipSigma?: number;
   /** Paging rule of the ensemble (ensemble.ts); default `any` (the rule the older presets were measured with). */
@@ -111,6 +122,35 @@ export function cusumEvidenceSamples(o: Pick<ResolvedCusumOptions, 'h' | 'clip' 
   return Math.max(1, Math.ceil(o.h / (o.clip - o.k) - 1e-9));
 }
 
+/**
+ * The deviation c_n (σ) at which one sample is as improbable under in-control N(0, 1) noise as `run` consecutive
+ * one-sided exceedances of `sigma`: Φ̄(c_n) = Φ̄(sigma)^run (for sigma 3.09, run 2: 4.75). Pure.
+ * @throws InvalidInputError for sigma not finite and > 0 or run not an integer in [1, 100].
+ * @see W. A. Shewhart's individual-value chart and its run rules (Western Electric, "Statistical Quality Control
+ *   Handbook", 1956): the false-alarm probability of a rule is the tail probability of the pattern it asks for.
+ */
+export function aloneSigma(sigma: number, run: number): number {
+  if (!(Number.isFinite(sigma) && sigma > 0)) throw new InvalidInputError(`aloneSigma: sigma must be finite and > 0, got ${sigma}`);
+  if (!(Number.isInteger(run) && run >= 1 && run <= 100)) throw new InvalidInputError(`aloneSigma: run must be an integer in [1, 100], got ${run}`);
+  return -normalQuantile(Math.pow(normalUpperTail(sigma), run));
+}
+
+/**
+ * The one-sided vote threshold c (σ) of a level member whose votes page after `run` consecutive ones, for a target
+ * in-control run length of `arl0` samples under N(0, 1) noise: a run of `run` votes has probability Φ̄(c)^run per
+ * sample, and with `alone` a single vote beyond {@link aloneSigma}(c, run) pages as well (the same probability), so
+ * the routes' rate is routes·Φ̄(c)^run = 1/arl0, routes = 1 or 2 (run ≥ 2, Φ̄(c) small: the overlap of the routes and
+ * the (1 + p) of a run's renewal are neglected). For arl0 10⁶, run 2: 3.09 alone false, 3.19 alone true. Pure.
+ * @throws InvalidInputError for arl0 not finite and ≥ 10 or run not an integer in [1, 100].
+ * @see D. C. Montgomery, "Introduction to Statistical Quality Control", §6.2 (ARL₀ = 1/α of a Shewhart chart).
+ */
+export function confirmedSigma(arl0: number, run: number, alone: boolean): number {
+  if (!(Number.isFinite(arl0) && arl0 >= 10)) throw new InvalidInputError(`confirmedSigma: arl0 must be finite and >= 10, got ${arl0}`);
+  if (!(Number.isInteger(run) && run >= 1 && run <= 100)) throw new InvalidInputError(`confirmedSigma: run must be an integer in [1, 100], got ${run}`);
+  const routes = alone && run > 1 ? 2 : 1;
+  return -normalQuantile(Math.pow(1 / (routes * arl0), 1 / run));
+}
+
 /** Hypotheses kept by the live relative-entropy member (memory: 16 × 7 doubles; see bench:detect). */
 const LIVE_RE_HYPOTHESES = 16;
 
@@ -128,7 +168,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
     // Until its bins mature the seasonal member judges against a global robust EWMA level and scale — the EWMA
     // member's model — so it waits the same warm-up: a scale from 10 samples turns a benign step into z ≈ 20.
     const minSamples = Math.max(SEASONAL_DEFAULTS.minSamples, t.ewmaWarmupSamples ?? DEFAULT_EWMA_OPTIONS.warmupSamples);
-    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples }), voteThreshold: 0.5, role: 'level' });
+    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples, ...(t.seasonalMinBinSamples !== undefined ? { minBinSamples: t.seasonalMinBinSamples } : {}) }), voteThreshold: 0.5, role: 'level' });
   }
   if (t.ewmaSigma !== undefined) {
     const ewma = createEwmaDetector(ctx, {
@@ -136,7 +176,8 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}),
       ...(t.ewmaClipSigma !== undefined ? { clipSigma: t.ewmaClipSigma } : {}),
     });
-    members.push({ detector: ewma, voteThreshold: t.ewmaBandOnly === true ? 1 : deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level' });
+    const strong = t.ewmaAloneRun !== undefined && t.ewmaBandOnly !== true ? { strongVote: { score: deviationScore(aloneSigma(t.ewmaSigma, t.ewmaAloneRun), ewma.options.scoreScale), samples: t.ewmaAloneRun } } : {};
+    members.push({ detector: ewma, voteThreshold: t.ewmaBandOnly === true ? 1 : deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level', ...strong });
   }
   const periodMs = o.seasonalPeriodMs ?? 86_400_000;
   if (t.hwSigma !== undefined) {

@@ -67,6 +67,14 @@ export interface SeasonalOptions {
   readonly absoluteScaleFloor: number;
   /** Scale floor as a fraction of the global scale (guards bins that happen to be nearly constant). ≥ 0. */
   readonly globalScaleFloor: number;
+  /**
+   * Samples a bin must have learned before its own scale may be narrower than the global one (integer in [1, 1e6]):
+   * until then the bin is judged with max(its scale, the global scale). A scale from a few samples is unreliable —
+   * the mean absolute deviation of n Gaussian samples has a relative standard error of ≈ 0.76/√n, so with 3 samples
+   * a bin's σ is often a fifth of the true one and a 2 σ sample reads 10 σ — which matters where a bin gets few
+   * samples per period (long scrape intervals, short periods). Default 1 (a bin's own scale from its first sample on).
+   */
+  readonly minBinSamples: number;
 }
 
 /**
@@ -92,6 +100,7 @@ export const SEASONAL_DEFAULTS: SeasonalOptions = Object.freeze({
   relativeScaleFloor: 1e-3,
   absoluteScaleFloor: 1e-9,
   globalScaleFloor: 0.1,
+  minBinSamples: 1,
 });
 
 const NAME = 'seasonal';
@@ -140,6 +149,8 @@ export function resolveSeasonalOptions(options: Partial<SeasonalOptions> = {}): 
   if (!isInt(o.minCycles, 1, 1000)) bad(`minCycles must be an integer in [1, 1000], got ${o.minCycles}`);
   if (!isInt(o.minSamples, 1, 1_000_000))
     bad(`minSamples must be an integer in [1, 1e6], got ${o.minSamples}`);
+  if (!isInt(o.minBinSamples, 1, 1_000_000))
+    bad(`minBinSamples must be an integer in [1, 1e6], got ${o.minBinSamples}`);
   if (!(o.huber > 0)) bad(`huber must be > 0, got ${o.huber}`);
   if (!(o.scaleHuber > 0)) bad(`scaleHuber must be > 0, got ${o.scaleHuber}`);
   if (!(Number.isFinite(o.relativeScaleFloor) && o.relativeScaleFloor >= 0))
@@ -259,6 +270,7 @@ export function createSeasonalDetector(
     if (binCycles[b]! >= o.minCycles) {
       expected = binLevel[b]! + (o.weekly ? dayAdj[d]! : 0);
       scale = MAD_TO_SIGMA * binAbsDev[b]!;
+      if (binN[b]! < o.minBinSamples) scale = Math.max(scale, MAD_TO_SIGMA * gAbsDev);
     } else {
       expected = gLevel;
       scale = MAD_TO_SIGMA * gAbsDev;

@@ -37,13 +37,16 @@ function delayS(opened: readonly OpenedAnomaly[]): number | null {
 }
 
 describe('memory leaks through the detection engine (default detector)', () => {
-  it('a +0.5 %/s leak is found within 5.5 s in every run and within 4.5 s in at least 80 % of runs', () => {
+  it('a +0.5 %/s leak is found within 6.5 s in every run, within 5.5 s in 99 % and within 4.5 s in at least 80 % of runs', () => {
     // The leak is 1.19 σ/s: 4 samples after its onset it is 4.8 σ, 5 samples after 6 σ, when the CUSUM sum
     // (k = 1) is ~13 against h ≈ 6.1. Counting the chart's signal as the run it rests on, it pages on that sample;
     // counted as one sample it waited for a further one (6.5 s in 5 of these 150 runs, 0.81 within 4.5 s; 0.85
     // with it). Nothing opens before the onset in these runs.
+    // EWMA member at 3.19 σ (and a single vote beyond 4.89 σ confirming alone): 0.86 within 4.5 s, one run at 6.5 s
+    // (seed 9131: the leak reads 2.1, 1.6, 3.2, 3.4, 6.7 σ after its onset); at 2.8 σ 0.85, at 3.09 σ alone 0.82.
     const delays = Array.from({ length: 150 }, (_, i) => delayS(run(9100 + i, 0.5, 200)));
-    assert.ok(delays.every((d) => d !== null && d <= 5.5), `delays ${delays.join(' ')}`);
+    assert.ok(delays.every((d) => d !== null && d <= 6.5), `delays ${delays.join(' ')}`);
+    assert.ok(delays.filter((d) => d !== null && d <= 5.5).length >= 148, `delays ${delays.join(' ')}`);
     const within = delays.filter((d) => d !== null && d <= 4.5).length / delays.length;
     assert.ok(within >= 0.8, `share within 4.5 s: ${within.toFixed(3)}`);
   });
@@ -56,6 +59,14 @@ describe('memory leaks through the detection engine (default detector)', () => {
       const first = opened.find((x) => x.anomaly.startedAtMs >= T0 + ONSET_S * 1000)!;
       assert.ok(first.anomaly.votes.some((v) => v.voted), 'the anomaly names the members that voted');
     }
+  });
+
+  it('a healthy series opens at most 1 anomaly per 100 hours (3.6·10⁵ samples at 1 s): 4·10⁶ samples, at most 11', () => {
+    // Each paging route has an in-control run length of 10⁶ samples (EWMA votes: 2 in a row at 3.19 σ or one beyond
+    // 4.89 σ; the CUSUM's ARL₀). Measured over 2·10⁷ samples: 1.5 per 10⁶; the EWMA member at 2.8 σ gave 6.65 (29 here).
+    let opened = 0;
+    for (let i = 0; i < 80; i++) opened += run(20_000 + i, 0, 50_000).length;
+    assert.ok(opened <= 11, `${opened} anomalies in 4·10⁶ healthy samples`);
   });
 
   it('on a healthy series the trend member opens nothing in 200,000 samples (its ARL₀ is 10⁶)', () => {

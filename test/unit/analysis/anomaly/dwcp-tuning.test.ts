@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { DWCP_KIND_TUNING, DWCP_UTILIZATION_TUNING } from '../../../../src/analysis/anomaly/dwcp-tuning.ts';
@@ -71,6 +72,20 @@ describe('DWCP_KIND_TUNING', () => {
     assert.equal(alarms, 0);
     // EWMA σ ≈ 0.058 (uniform ±0.1): +5 is ~85 σ, far above the 6 σ threshold.
     assert.equal(d.update(15, T0 + 150_000).anomalous, true);
+  });
+
+  it('latency: a benign stream-duration series over two compressed days (1–5 samples per seasonal bin) does not page', () => {
+    // Recorded from the simulator; day 150 s. Without the seasonal member's minimum of samples per bin it paged at
+    // 153.5, 165.5, 167.5 and 175.5 s on bin scales of 1–5 samples (seasonal.test.ts).
+    const rows = readFileSync(new URL('../../../fixtures/series-stream-duration-two-days.csv', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((l) => /^[0-9]/.test(l))
+      .map((l) => l.split(',').map(Number) as [number, number]);
+    const d = createEnsemble({ kind: 'latency' }, { preset: 'statistical', tuning: DWCP_KIND_TUNING.latency, muteSamples: 0, seasonalPeriodMs: 150_000 });
+    const t0 = Date.UTC(2024, 0, 1);
+    const paged = rows.filter(([t, x]) => d.update(x, t0 + t * 1000).anomalous).map(([t]) => t);
+    assert.deepEqual(paged, []);
+    assert.equal(DWCP_KIND_TUNING.latency.seasonalMinBinSamples, 10);
   });
 
   it('the relative-entropy tunings (utilisation, health): never a page on a good-direction shift, nor without a band to show', () => {

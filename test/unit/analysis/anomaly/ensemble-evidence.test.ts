@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createCusumDetector } from '../../../../src/analysis/anomaly/cusum.ts';
 import type { StreamingDetector, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
 import { EnsembleDetector } from '../../../../src/analysis/anomaly/ensemble.ts';
-import { createEnsemble, cusumEvidenceSamples } from '../../../../src/analysis/anomaly/presets.ts';
+import { aloneSigma, confirmedSigma, createEnsemble, cusumEvidenceSamples } from '../../../../src/analysis/anomaly/presets.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
 /** A member that answers every sample with the given verdict fields. */
@@ -76,5 +76,51 @@ describe('cusumEvidenceSamples', () => {
     assert.equal(run(true).evidenceSamples, 3);
     assert.equal(run(false).anomalous, true);
     assert.equal(run(false).evidenceSamples, undefined);
+  });
+});
+
+describe('a strong vote counts as a run (strongVote, presets.ts ewmaAloneRun)', () => {
+  it('a member score at or beyond the strong bar carries its run; below it, one sample', () => {
+    const mk = (score: number) =>
+      new EnsembleDetector([{ detector: scripted('ewma', { anomalous: true, score, deviation: 5 }), voteThreshold: 0.5, role: 'level', strongVote: { score: 0.6, samples: 2 } }], { combine: 'calibrated', threshold: 0.5 });
+    assert.equal(mk(0.55).update(20, 0).evidenceSamples, undefined, 'a vote below the strong bar: one sample');
+    assert.equal(mk(0.6).update(20, 0).evidenceSamples, 2);
+    assert.equal(mk(0.9).update(20, 0).evidenceSamples, 2);
+  });
+
+  it('refuses a strong bar outside (0, 1] or a run that is not an integer >= 1', () => {
+    for (const sv of [{ score: 0, samples: 2 }, { score: 1.2, samples: 2 }, { score: 0.6, samples: 0 }, { score: 0.6, samples: 1.5 }])
+      assert.throws(() => new EnsembleDetector([{ detector: quiet('x'), voteThreshold: 0.5, strongVote: sv }]), InvalidInputError, JSON.stringify(sv));
+  });
+
+  it('the preset gives the EWMA member a strong bar at aloneSigma only with ewmaAloneRun', () => {
+    const run = (alone: boolean, jump: number) => {
+      const e = createEnsemble({ kind: 'utilization', direction: 'up' }, { preset: 'statistical', tuning: { ewmaSigma: 3.19, ...(alone ? { ewmaAloneRun: 2 } : {}), muteSamples: 0 } });
+      let x = 11;
+      const noise = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 2 * Math.sqrt(3);
+      for (let i = 0; i < 400; i++) e.update(10 + noise(), i * 1000);
+      return e.update(10 + jump, 400_000);
+    };
+    // Uniform noise of unit σ: the EWMA member's z is ≈ the jump.
+    assert.equal(run(true, 6).evidenceSamples, 2, '6 σ is beyond aloneSigma(3.19, 2) = 4.89');
+    assert.equal(run(false, 6).evidenceSamples, undefined);
+    const mid = run(true, 4);
+    assert.equal(mid.anomalous, true);
+    assert.equal(mid.evidenceSamples, undefined, '4 σ votes but is below the strong bar');
+  });
+});
+
+describe('aloneSigma and confirmedSigma', () => {
+  it('one sample beyond aloneSigma(c, n) is as improbable as n votes at c; confirmedSigma meets the ARL₀ over its routes', () => {
+    assert.equal(aloneSigma(3.09, 1), 3.09);
+    assert.equal(aloneSigma(3.0902, 2).toFixed(2), '4.75', 'Φ̄(3.09)² = 1e-6');
+    assert.equal(confirmedSigma(1e6, 2, false).toFixed(2), '3.09', 'Φ̄(c)² = 1e-6');
+    assert.equal(confirmedSigma(1e6, 2, true).toFixed(2), '3.19', '2 Φ̄(c)² = 1e-6');
+    assert.equal(aloneSigma(confirmedSigma(1e6, 2, true), 2).toFixed(2), '4.89');
+    assert.equal(confirmedSigma(1e3, 1, true).toFixed(2), '3.09', 'one route when the run is one sample');
+    assert.throws(() => aloneSigma(0, 2), InvalidInputError);
+    assert.throws(() => aloneSigma(3, 0), InvalidInputError);
+    assert.throws(() => confirmedSigma(5, 2, true), InvalidInputError);
+    assert.throws(() => confirmedSigma(1e6, 1.5, true), InvalidInputError);
   });
 });
