@@ -63,7 +63,7 @@ describe('memory leaks through the detection engine (default detector)', () => {
 
   it('a healthy series opens at most 1 anomaly per 100 hours (3.6·10⁵ samples at 1 s): 4·10⁶ samples, at most 11', () => {
     // Each paging route has an in-control run length of 10⁶ samples (EWMA votes: 2 in a row at 3.19 σ or one beyond
-    // 4.89 σ; the CUSUM's ARL₀). Measured over 2·10⁷ samples: 1.5 per 10⁶; the EWMA member at 2.8 σ gave 6.65 (29 here).
+    // 4.89 σ; the CUSUM’s ARL₀). Measured over 2·10⁷ samples: 1.5 per 10⁶ (8 here); the EWMA member at 2.8 σ gave 6.65 (36 here).
     let opened = 0;
     for (let i = 0; i < 80; i++) opened += run(20_000 + i, 0, 50_000).length;
     assert.ok(opened <= 11, `${opened} anomalies in 4·10⁶ healthy samples`);
