@@ -12,7 +12,7 @@
 import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
 import { escapeLabelValue, seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
-import type { SeriesTextCache } from './series-text-cache.ts';
+import { seriesTextHash, type SeriesTextCache, type SeriesTextEntry } from './series-text-cache.ts';
 import {
   COMMA,
   CR,
@@ -161,12 +161,21 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     }
 
     // ---- metric name
-    if (!isNameStart(first)) throw new ExpositionParseError(lineNo, `invalid metric name starting with ${JSON.stringify(text[i])}`);
     const nameStart = i;
-    i++;
-    while (i < end && isNameChar(text.charCodeAt(i))) i++;
-    // Names come in runs: reuse the previous name's string instead of allocating a copy.
-    const name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+    // The same series text as a line of the target's last body: read to the same name, labels and end
+    // (series-text-cache.ts); the rest of the line is checked as any other.
+    const hit = cache?.match(text, i);
+    let name: string;
+    if (hit !== undefined) {
+      i += hit.name.length;
+      name = hit.name === lastName ? lastName : hit.name;
+    } else {
+      if (!isNameStart(first)) throw new ExpositionParseError(lineNo, `invalid metric name starting with ${JSON.stringify(text[i])}`);
+      i++;
+      while (i < end && isNameChar(text.charCodeAt(i))) i++;
+      // Names come in runs: reuse the previous name's string instead of allocating a copy.
+      name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+    }
     if (name !== lastName) {
       lastName = name;
       lastSkipped = dialect !== undefined && dialect.skipsSample(name);
@@ -197,14 +206,12 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     let matchesOrder = true;
     const afterName = i;
     let hasLabelSet = false;
-    const hit = cache?.match(name, text, afterName);
     if (hit !== undefined) {
-      // The same label-set text as in the target's last body: read to the same labels and end (series-text-cache.ts).
       labels = hit.labels;
       nLabels = hit.keys.length;
       normalized = hit.normalized;
       hasLabelSet = true;
-      i = afterName + hit.text.length;
+      i = nameStart + hit.series.length;
       if (order !== undefined && hit.keys !== order) {
         for (let j = 0; j < nLabels && matchesOrder; j++) if (hit.keys[j] !== order[j]) matchesOrder = false;
       }
@@ -292,7 +299,7 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
           throw new ExpositionParseError(lineNo, `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`);
         }
       }
-      if (cache !== undefined && hasLabelSet) labels = cache.record(name, text, afterName, i, read, normalized);
+      if (cache !== undefined && hasLabelSet) labels = cache.record(name, text, nameStart, i, read, normalized);
     }
     const labelsEnd = hasLabelSet ? i : afterName;
     if (order === undefined) {
@@ -348,7 +355,7 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
 
     // ---- duplicate series
     let fresh: boolean;
-    if (normalized && matchesOrder) fresh = seen.addRange(text, nameStart, labelsEnd);
+    if (normalized && matchesOrder) fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
     else {
       const key = canonicalKey(name, labels, nLabels, order);
       fresh = seen.addRange(key, 0, key.length);
@@ -370,20 +377,33 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
  * Size: one entry per distinct series of the exposition.
  */
 class SeriesSet {
-  private readonly byHash = new Map<number, string>();
+  /** The first key of each hash: its text, or the cache entry whose series text it is. */
+  private readonly byHash = new Map<number, string | SeriesTextEntry>();
   private readonly collided = new Set<string>();
 
   /** Adds the key `s.slice(start, end)`; returns false when it was already present. */
   addRange(s: string, start: number, end: number): boolean {
-    let h = 0x811c9dc5;
-    for (let j = start; j < end; j++) h = Math.imul(h ^ s.charCodeAt(j), 0x01000193);
+    const h = seriesTextHash(s, start, end);
     const first = this.byHash.get(h);
     if (first === undefined) {
       this.byHash.set(h, s.slice(start, end));
       return true;
     }
-    const key = s.slice(start, end);
-    if (first === key || this.collided.has(key)) return false;
+    return this.addCollided(first, s.slice(start, end));
+  }
+
+  /** Adds the key `e.series` (a cached line's series text, with its hash); returns false when it was already present. */
+  addEntry(e: SeriesTextEntry): boolean {
+    const first = this.byHash.get(e.hash);
+    if (first === undefined) {
+      this.byHash.set(e.hash, e);
+      return true;
+    }
+    return this.addCollided(first, e.series);
+  }
+
+  private addCollided(first: string | SeriesTextEntry, key: string): boolean {
+    if ((typeof first === 'string' ? first : first.series) === key || this.collided.has(key)) return false;
     this.collided.add(key);
     return true;
   }
