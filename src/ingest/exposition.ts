@@ -10,8 +10,9 @@
  * expressions on the per-sample path.
  */
 import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
-import { escapeLabelValue, seriesKey, type Sample } from '../model/sample.ts';
+import { escapeLabelValue, seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
+import { seriesTextHash, type SeriesTextCache, type SeriesTextEntry } from './series-text-cache.ts';
 import {
   COMMA,
   CR,
@@ -37,6 +38,12 @@ export interface ParseExpositionOptions {
   readonly defaultTimestampMs: number;
   /** Maximum input size in UTF-8 bytes; larger input throws PayloadTooLargeError. Default: no limit. */
   readonly maxBytes?: number;
+  /**
+   * The target's cache of label sets by series text (series-text-cache.ts): a line whose label-set text is the
+   * same as in the target's last parsed body reuses its labels (the same frozen object) instead of reading them
+   * again. The result is the same as without it, except that such label objects are shared between scrapes.
+   */
+  readonly seriesCache?: SeriesTextCache;
 }
 
 /** Result of {@link parseExposition}. */
@@ -91,7 +98,7 @@ export interface ExpositionDialect {
    * Reads the `#` trailer of a sample line (from `start`, at the `#`, to `end`); it must not throw for a malformed
    * trailer (the sample is kept). `labels` are the sample's labels.
    */
-  trailer(text: string, start: number, end: number, name: string, labels: Record<string, string>): void;
+  trailer(text: string, start: number, end: number, name: string, labels: Labels): void;
 }
 
 /** Throws PayloadTooLargeError when `text` is over `maxBytes` UTF-8 bytes (undefined: no limit). */
@@ -111,6 +118,8 @@ export function checkExpositionSize(text: string, maxBytes: number | undefined):
 export function parseExpositionLines(text: string, opts: ParseExpositionOptions, dialect?: ExpositionDialect, limit = text.length): ParseExpositionResult {
   checkExpositionSize(text, opts.maxBytes);
   const defaultTs = opts.defaultTimestampMs;
+  const cache = opts.seriesCache;
+  cache?.begin();
   const samples: Sample[] = [];
   const families = new Map<string, ExpositionFamily>();
   const typed = new Set<string>();
@@ -152,12 +161,21 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     }
 
     // ---- metric name
-    if (!isNameStart(first)) throw new ExpositionParseError(lineNo, `invalid metric name starting with ${JSON.stringify(text[i])}`);
     const nameStart = i;
-    i++;
-    while (i < end && isNameChar(text.charCodeAt(i))) i++;
-    // Names come in runs: reuse the previous name's string instead of allocating a copy.
-    const name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+    // The same series text as a line of the target's last body: read to the same name, labels and end
+    // (series-text-cache.ts); the rest of the line is checked as any other.
+    const hit = cache?.match(text, i);
+    let name: string;
+    if (hit !== undefined) {
+      i += hit.name.length;
+      name = hit.name === lastName ? lastName : hit.name;
+    } else {
+      if (!isNameStart(first)) throw new ExpositionParseError(lineNo, `invalid metric name starting with ${JSON.stringify(text[i])}`);
+      i++;
+      while (i < end && isNameChar(text.charCodeAt(i))) i++;
+      // Names come in runs: reuse the previous name's string instead of allocating a copy.
+      name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+    }
     if (name !== lastName) {
       lastName = name;
       lastSkipped = dialect !== undefined && dialect.skipsSample(name);
@@ -180,94 +198,108 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     }
 
     // ---- labels
-    const labels: Record<string, string> = {};
+    let labels: Labels;
     let nLabels = 0;
     // `normalized`: the raw text of name + label set is exactly the canonical series text (no blanks, no
     // trailing comma, no empty braces) so it can serve as the duplicate key without building a string.
     let normalized = true;
     let matchesOrder = true;
     const afterName = i;
-    while (i < end && isBlank(text.charCodeAt(i))) i++;
     let hasLabelSet = false;
-    if (i < end && text.charCodeAt(i) === LBRACE) {
+    if (hit !== undefined) {
+      labels = hit.labels;
+      nLabels = hit.keys.length;
+      normalized = hit.normalized;
       hasLabelSet = true;
-      if (i !== afterName) normalized = false;
-      i++;
-      for (;;) {
-        if (i < end && isBlank(text.charCodeAt(i))) {
-          normalized = false;
-          while (i < end && isBlank(text.charCodeAt(i))) i++;
-        }
-        if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-        let c = text.charCodeAt(i);
-        if (c === RBRACE) {
-          normalized = false; // `{}` or a trailing comma
-          i++;
-          break;
-        }
-        // Fast path: the label names so far are the name's canonical order and the next one is the expected
-        // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
-        const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
-        let lname: string;
-        let known = false;
-        if (expected !== undefined && text.startsWith(expected, i) && !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))) {
-          lname = expected;
-          i += expected.length;
-          known = true;
-        } else {
-          if (!isLabelStart(c)) throw new ExpositionParseError(lineNo, `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`);
-          const ls = i;
-          i++;
-          while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-          lname = text.slice(ls, i);
-        }
-        if (i < end && isBlank(text.charCodeAt(i))) {
-          normalized = false;
-          while (i < end && isBlank(text.charCodeAt(i))) i++;
-        }
-        if (i >= end || text.charCodeAt(i) !== EQ) {
-          throw new ExpositionParseError(
-            lineNo,
-            i >= end ? `missing '=' after label name ${lname}` : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
-          );
-        }
-        i++;
-        if (i < end && isBlank(text.charCodeAt(i))) {
-          normalized = false;
-          while (i < end && isBlank(text.charCodeAt(i))) i++;
-        }
-        if (i >= end || text.charCodeAt(i) !== QUOTE) throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
-        i++;
-        const value = readLabelValue(text, i, end, cur);
-        if (value === undefined) {
-          if (cur.pos >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-          throw new ExpositionParseError(lineNo, `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`);
-        }
-        i = cur.pos;
-        if (!known) {
-          // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
-          if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
-          if (Object.prototype.hasOwnProperty.call(labels, lname)) throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
-          matchesOrder = false;
-        }
-        labels[lname] = value;
-        nLabels++;
-        if (i < end && isBlank(text.charCodeAt(i))) {
-          normalized = false;
-          while (i < end && isBlank(text.charCodeAt(i))) i++;
-        }
-        if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-        c = text.charCodeAt(i);
-        if (c === COMMA) {
-          i++;
-          continue;
-        }
-        if (c === RBRACE) {
-          i++;
-          break;
-        }
-        throw new ExpositionParseError(lineNo, `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`);
+      i = nameStart + hit.series.length;
+      if (order !== undefined && hit.keys !== order) {
+        for (let j = 0; j < nLabels && matchesOrder; j++) if (hit.keys[j] !== order[j]) matchesOrder = false;
       }
+    } else {
+      const read: Record<string, string> = {};
+      labels = read;
+      while (i < end && isBlank(text.charCodeAt(i))) i++;
+      if (i < end && text.charCodeAt(i) === LBRACE) {
+        hasLabelSet = true;
+        if (i !== afterName) normalized = false;
+        i++;
+        for (;;) {
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          let c = text.charCodeAt(i);
+          if (c === RBRACE) {
+            normalized = false; // `{}` or a trailing comma
+            i++;
+            break;
+          }
+          // Fast path: the label names so far are the name's canonical order and the next one is the expected
+          // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
+          const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
+          let lname: string;
+          let known = false;
+          if (expected !== undefined && text.startsWith(expected, i) && !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))) {
+            lname = expected;
+            i += expected.length;
+            known = true;
+          } else {
+            if (!isLabelStart(c)) throw new ExpositionParseError(lineNo, `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`);
+            const ls = i;
+            i++;
+            while (i < end && isLabelChar(text.charCodeAt(i))) i++;
+            lname = text.slice(ls, i);
+          }
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end || text.charCodeAt(i) !== EQ) {
+            throw new ExpositionParseError(
+              lineNo,
+              i >= end ? `missing '=' after label name ${lname}` : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
+            );
+          }
+          i++;
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end || text.charCodeAt(i) !== QUOTE) throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
+          i++;
+          const value = readLabelValue(text, i, end, cur);
+          if (value === undefined) {
+            if (cur.pos >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
+            throw new ExpositionParseError(lineNo, `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`);
+          }
+          i = cur.pos;
+          if (!known) {
+            // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
+            if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
+            if (Object.prototype.hasOwnProperty.call(read, lname)) throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+            matchesOrder = false;
+          }
+          read[lname] = value;
+          nLabels++;
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          c = text.charCodeAt(i);
+          if (c === COMMA) {
+            i++;
+            continue;
+          }
+          if (c === RBRACE) {
+            i++;
+            break;
+          }
+          throw new ExpositionParseError(lineNo, `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`);
+        }
+      }
+      if (cache !== undefined && hasLabelSet) labels = cache.record(name, text, nameStart, i, read, normalized);
     }
     const labelsEnd = hasLabelSet ? i : afterName;
     if (order === undefined) {
@@ -323,7 +355,7 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
 
     // ---- duplicate series
     let fresh: boolean;
-    if (normalized && matchesOrder) fresh = seen.addRange(text, nameStart, labelsEnd);
+    if (normalized && matchesOrder) fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
     else {
       const key = canonicalKey(name, labels, nLabels, order);
       fresh = seen.addRange(key, 0, key.length);
@@ -332,6 +364,7 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     else duplicates++;
     pos = next;
   }
+  cache?.commit();
   return { samples, families, duplicates };
 }
 
@@ -344,20 +377,33 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
  * Size: one entry per distinct series of the exposition.
  */
 class SeriesSet {
-  private readonly byHash = new Map<number, string>();
+  /** The first key of each hash: its text, or the cache entry whose series text it is. */
+  private readonly byHash = new Map<number, string | SeriesTextEntry>();
   private readonly collided = new Set<string>();
 
   /** Adds the key `s.slice(start, end)`; returns false when it was already present. */
   addRange(s: string, start: number, end: number): boolean {
-    let h = 0x811c9dc5;
-    for (let j = start; j < end; j++) h = Math.imul(h ^ s.charCodeAt(j), 0x01000193);
+    const h = seriesTextHash(s, start, end);
     const first = this.byHash.get(h);
     if (first === undefined) {
       this.byHash.set(h, s.slice(start, end));
       return true;
     }
-    const key = s.slice(start, end);
-    if (first === key || this.collided.has(key)) return false;
+    return this.addCollided(first, s.slice(start, end));
+  }
+
+  /** Adds the key `e.series` (a cached line's series text, with its hash); returns false when it was already present. */
+  addEntry(e: SeriesTextEntry): boolean {
+    const first = this.byHash.get(e.hash);
+    if (first === undefined) {
+      this.byHash.set(e.hash, e);
+      return true;
+    }
+    return this.addCollided(first, e.series);
+  }
+
+  private addCollided(first: string | SeriesTextEntry, key: string): boolean {
+    if ((typeof first === 'string' ? first : first.series) === key || this.collided.has(key)) return false;
     this.collided.add(key);
     return true;
   }
@@ -367,7 +413,7 @@ class SeriesSet {
  * Duplicate key of a sample whose raw text cannot serve: `name{k="v",...}` in the name's first-seen label
  * order (the text a normalized sample would have), or, for a different label-name set, a marked sorted key.
  */
-function canonicalKey(name: string, labels: Record<string, string>, nLabels: number, order: readonly string[]): string {
+function canonicalKey(name: string, labels: Labels, nLabels: number, order: readonly string[]): string {
   if (nLabels === order.length && order.every((k) => labels[k] !== undefined)) {
     if (nLabels === 0) return name;
     let key = name + '{';

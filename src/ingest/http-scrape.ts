@@ -11,6 +11,7 @@ import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
 import { parseExposition } from './exposition.ts';
 import { isOpenMetricsContentType, parseOpenMetrics, type ScrapedExemplar } from './openmetrics.ts';
+import type { SeriesTextCache } from './series-text-cache.ts';
 import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
 
 /** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
@@ -37,6 +38,8 @@ export interface HttpScrapeOptions {
    * kept), when the body parsed.
    */
   readonly onExemplars?: (exemplars: ScrapedExemplar[], invalid: number) => void;
+  /** The target's cache of label sets by series text (the parser's `seriesCache`). */
+  readonly seriesCache?: SeriesTextCache;
 }
 
 /**
@@ -145,7 +148,7 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
   }
   try {
     const body = await readBody(res, o.maxBodyBytes);
-    const opts = { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes };
+    const opts = { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes, ...(o.seriesCache ? { seriesCache: o.seriesCache } : {}) };
     const om = isOpenMetricsContentType(res.headers.get('content-type')) ? parseOpenMetrics(body, opts) : undefined;
     const parsed = om ?? parseExposition(body, opts);
     if (om) o.onExemplars?.(om.exemplars, om.invalidExemplars);

@@ -15,6 +15,7 @@
  * @see https://prometheus.io/docs/instrumenting/content_negotiation/
  */
 import { ExpositionParseError } from '../errors.ts';
+import type { Labels } from '../model/sample.ts';
 import { checkExpositionSize, parseExpositionLines, type ExpositionDialect, type ParseExpositionOptions, type ParseExpositionResult } from './exposition.ts';
 import { COMMA, CR, EQ, HASH, isBlank, isLabelChar, isLabelStart, LBRACE, parseValue, QUOTE, RBRACE, readLabelValue, secondsToMs, type LexCursor } from './exposition-lexical.ts';
 
@@ -23,7 +24,7 @@ export interface ScrapedExemplar {
   /** Name of the sample it rides on (e.g. `…_bucket`). */
   readonly name: string;
   /** Labels of that sample, without `__name__` and before target labels are added. */
-  readonly seriesLabels: Record<string, string>;
+  readonly seriesLabels: Labels;
   /** The exemplar's own labels (e.g. `trace_id`, `span_id`). */
   readonly labels: Record<string, string>;
   readonly value: number;
@@ -153,7 +154,7 @@ function exemplarLabels(text: string, i: number, end: number, cur: LexCursor): {
 }
 
 /** Parses `# {labels} value [timestamp]` from `i` (at `#`) to `end`; null when malformed. */
-function exemplarAt(text: string, i: number, end: number, name: string, seriesLabels: Record<string, string>, cur: LexCursor): ScrapedExemplar | null {
+function exemplarAt(text: string, i: number, end: number, name: string, seriesLabels: Labels, cur: LexCursor): ScrapedExemplar | null {
   if (at(text, i, end) !== HASH || !isBlank(at(text, i + 1, end))) return null;
   const set = exemplarLabels(text, skipBlanks(text, i + 1, end), end, cur);
   if (!set || set.chars > MAX_EXEMPLAR_LABEL_CHARS || !isBlank(at(text, cur.pos, end))) return null;

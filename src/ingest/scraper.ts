@@ -28,7 +28,8 @@ import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
 import type { ScrapedExemplar } from './openmetrics.ts';
 import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
 import { checkScrapeLimits } from './scrape-limits.ts';
-import { applyTargetLabels } from './relabel.ts';
+import { applyTargetLabels, TargetLabelMemo } from './relabel.ts';
+import { SeriesTextCachePool } from './series-text-cache.ts';
 import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
 
 /** An in-process target: returns its current samples; samples keep their own timestamps. */
@@ -130,7 +131,15 @@ export interface ScraperOptions {
    * exemplars without a timestamp), after `onSamples`. Must not throw.
    */
   readonly onExemplars?: (target: TargetStatus, exemplars: ScrapedExemplar[], invalid: number, scrapeStartMs: number) => void;
+  /**
+   * Label sets kept by series text over all HTTP targets, so that an unchanged line of the next scrape is not read
+   * again (src/ingest/series-text-cache.ts; default {@link DEFAULT_SERIES_TEXT_CACHE_ENTRIES}, 0 turns it off).
+   */
+  readonly seriesTextCacheEntries?: number;
 }
+
+/** Default bound of the scraper's series-text cache: label sets over all targets (about 0.3-0.5 KiB each). */
+export const DEFAULT_SERIES_TEXT_CACHE_ENTRIES = 100_000;
 
 const DEFAULT_INTERVAL_MS = 1000;
 const MAX_TIMEOUT_MS = 10_000;
@@ -147,6 +156,8 @@ interface TargetState {
   status: TargetStatus;
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<TargetStatus> | undefined;
+  /** Labelled label sets of this target's unchanged series (see applyTargetLabels). */
+  readonly labelMemo: TargetLabelMemo;
 }
 
 function isInProcess(cfg: TargetConfig): cfg is InProcessTargetConfig {
@@ -181,6 +192,8 @@ export class Scraper {
   private readonly overloadToleranceMs: number;
   private readonly onOverload: ((t: TargetStatus, lateMs: number) => void) | undefined;
   private readonly onExemplars: ScraperOptions['onExemplars'];
+  /** The parser's label sets by series text, per target, bounded over all targets. */
+  private readonly seriesCaches: SeriesTextCachePool;
   private started = false;
   private readonly upName = getMetric('up').name;
   private readonly durationName = getMetric('scrape_duration_seconds').name;
@@ -197,6 +210,7 @@ export class Scraper {
     this.overloadToleranceMs = opts.overloadToleranceMs ?? DEFAULT_OVERLOAD_TOLERANCE_MS;
     this.onOverload = opts.onOverload;
     this.onExemplars = opts.onExemplars;
+    this.seriesCaches = new SeriesTextCachePool(opts.seriesTextCacheEntries ?? DEFAULT_SERIES_TEXT_CACHE_ENTRIES);
   }
 
   /**
@@ -247,6 +261,7 @@ export class Scraper {
       status: { id: cfg.id, url, labels, health: 'unknown', lastScrapeMs: null, lastScrapeDurationMs: null, lastError: null, samplesLastScrape: 0 },
       timer: undefined,
       running: undefined,
+      labelMemo: new TargetLabelMemo(),
     };
     this.targetsById.set(cfg.id, st);
     if (this.started) this.schedule(st, 0);
@@ -262,6 +277,7 @@ export class Scraper {
     if (st.timer) clearTimeout(st.timer);
     st.timer = undefined;
     this.targetsById.delete(id);
+    this.seriesCaches.forget(id);
   }
 
   /** Status of every target, in insertion order. */
@@ -341,7 +357,7 @@ export class Scraper {
         }, this.onExemplars ? (list, invalid) => void (exemplars = { list, invalid }) : undefined);
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
-    const relabelled = Array.isArray(fetched) ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true) : fetched;
+    const relabelled = Array.isArray(fetched) ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true, st.labelMemo) : fetched;
     const got = Array.isArray(relabelled) ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled) : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
@@ -405,6 +421,7 @@ export class Scraper {
         maxBodyBytes: st.maxBodyBytes,
         redirects: this.redirects,
         overloadToleranceMs: this.overloadToleranceMs,
+        ...(this.seriesCaches.maxEntries > 0 ? { seriesCache: this.seriesCaches.get(cfg.id) } : {}),
       });
     // Without credentials the scrape (and its deadline) starts synchronously, as the overload check expects.
     if (cfg.authorization === undefined) return scrape(undefined);

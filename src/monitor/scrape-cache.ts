@@ -23,6 +23,11 @@ export interface CachedSeries {
   readonly labelCount: number;
   /** False once the owner no longer holds the series (forgotten, reverted). */
   alive: boolean;
+  /**
+   * A frozen label object already found equal to `labels` (the scraper hands out the same frozen object for an
+   * unchanged series on every scrape: src/ingest/series-text-cache.ts), so it is recognised by identity.
+   */
+  seen?: Labels | undefined;
 }
 
 /** Whether `s` names the series `h` (same name, same label set) and `h` is still held. */
@@ -30,13 +35,15 @@ export function handleMatches(h: CachedSeries, s: Sample): boolean {
   if (!h.alive || h.name !== s.name) return false;
   const a = s.labels;
   const b = h.labels;
-  if (a === b) return true;
+  if (a === b || a === h.seen) return true;
   let n = 0;
   for (const k in a) {
     if (a[k] !== b[k]) return false;
     n++;
   }
-  return n === h.labelCount;
+  if (n !== h.labelCount) return false;
+  if (Object.isFrozen(a)) h.seen = a; // immutable: equal for good
+  return true;
 }
 
 /** Number of own enumerable label names of `labels`. */

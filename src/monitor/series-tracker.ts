@@ -78,6 +78,8 @@ interface SeriesState {
   readonly labelCount: number;
   /** False once the series is no longer in the tracker's map (forgotten, or its creation reverted). */
   alive: boolean;
+  /** A frozen label object known equal to `labels` (scrape-cache.ts `handleMatches`). */
+  seen: Labels | undefined;
   lastTs: number;
   lastValue: number;
   /** The source whose budget share holds the series. */
@@ -273,7 +275,7 @@ export class SeriesTracker {
         // A copy in fresh strings: a parsed name or label value may be a slice of the whole scraped body, which the
         // series must not keep alive.
         const own = JSON.parse(JSON.stringify([s.name, s.labels])) as [string, Labels];
-        st = { key, name: own[0], labels: own[1], labelCount: labelCount(s.labels), alive: true, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
+        st = { key, name: own[0], labels: own[1], labelCount: labelCount(s.labels), alive: true, seen: Object.isFrozen(s.labels) ? s.labels : undefined, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
         changes.states.push(st);

@@ -155,6 +155,8 @@ export class TsdbSampleStore implements SampleStore {
     }
     const keyOf = new SeriesKeyBuilder();
     const keys: (string | undefined)[] = new Array<string | undefined>(batch.length);
+    /** The head series of each sample found by the first pass (one map lookup per sample; new ones resolved below). */
+    const found: (HeadSeries | undefined)[] = new Array<HeadSeries | undefined>(batch.length);
     const missing = new Map<string, SeriesSpec>();
     let nonFinite = 0;
     for (let i = 0; i < batch.length; i++) {
@@ -165,7 +167,9 @@ export class TsdbSampleStore implements SampleStore {
       }
       const key = given?.[i] ?? keyOf.key(s.name, s.labels);
       keys[i] = key;
-      if (this.head.get(key) === undefined && !missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
+      const hs = this.head.get(key);
+      if (hs !== undefined) found[i] = hs;
+      else if (!missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
     }
     if (nonFinite > 0) rejected.non_finite = nonFinite;
     if (batch.length === nonFinite) return { stored: 0, rejected };
@@ -177,7 +181,7 @@ export class TsdbSampleStore implements SampleStore {
     for (let i = 0; i < batch.length; i++) {
       const key = keys[i];
       if (key === undefined) continue;
-      const hs = this.head.get(key);
+      const hs = found[i] ?? this.head.get(key);
       if (hs === undefined) throw new StoreError(`series ${key} could not be resolved`);
       series.push(hs);
       ts.push(batch[i]!.timestampMs);

@@ -96,6 +96,29 @@ describe('Scraper against real local HTTP servers', () => {
     assert.deepEqual([...b.types], [['dwcp_x', 'gauge']], 'the family types the exposition declared');
   });
 
+  it('an unchanged series keeps its labelled label set between scrapes; a re-added target starts afresh; a scraper without the cache labels anew', async () => {
+    const batches: Batch[] = [];
+    const sc = makeScraper(batches);
+    sc.addTarget({ id: 'node-1', url: urlOf(good), labels: { region: 'us-east' } });
+    await sc.scrapeOnce('node-1');
+    await sc.scrapeOnce('node-1');
+    const x = (b: Batch) => b.samples.find((s) => s.name === 'dwcp_x' && s.labels['a'] === '1')!;
+    assert.equal(x(batches[1]!).labels, x(batches[0]!).labels);
+    assert.ok(Object.isFrozen(x(batches[1]!).labels));
+    sc.removeTarget('node-1');
+    sc.addTarget({ id: 'node-1', url: urlOf(good), labels: { region: 'eu-west' } });
+    await sc.scrapeOnce('node-1');
+    assert.equal(x(batches[2]!).labels['region'], 'eu-west');
+    assert.notEqual(x(batches[2]!).labels, x(batches[0]!).labels);
+    const plain: Batch[] = [];
+    const off = new Scraper({ onSamples: (target, samples, startMs, outcome, types) => void plain.push({ target, samples, startMs, outcome, types }), now: () => NOW, seriesTextCacheEntries: 0 });
+    off.addTarget({ id: 'node-1', url: urlOf(good) });
+    await off.scrapeOnce('node-1');
+    await off.scrapeOnce('node-1');
+    assert.notEqual(x(plain[1]!).labels, x(plain[0]!).labels);
+    assert.deepEqual(x(plain[1]!).labels, x(plain[0]!).labels);
+  });
+
   it('marks a malformed target down with the parse error while another target stays up', async () => {
     const batches: Batch[] = [];
     const sc = makeScraper(batches);

@@ -15,9 +15,21 @@ test('a handle matches only the same name and the same label set, in any inserti
   assert.equal(handleMatches(h, sample('n', { a: '1', b: '2' })), false);
   assert.equal(handleMatches(h, sample('m', { a: '1', b: '3' })), false);
   assert.equal(handleMatches(h, sample('m', { a: '1' })), false);
+  // a frozen label set found equal is then recognised by identity; an equal open one is compared each time
+  const frozen = Object.freeze({ a: '1', b: '2' });
+  assert.equal(handleMatches(h, sample('m', frozen)), true);
+  assert.equal(h.seen, frozen);
+  assert.equal(handleMatches(h, sample('n', frozen)), false);
+  const other = Object.freeze({ a: '1', b: '9' });
+  assert.equal(handleMatches(h, sample('m', other)), false);
+  assert.equal(handleMatches(h, sample('m', other)), false, 'a frozen set that did not match is not taken for the series later');
+  const open = { a: '1', b: '2' };
+  assert.equal(handleMatches(h, sample('m', open)), true);
+  assert.equal(h.seen, frozen);
   assert.equal(handleMatches(h, sample('m', { a: '1', b: '2', c: '' })), false);
   h.alive = false;
   assert.equal(handleMatches(h, sample('m', { a: '1', b: '2' })), false);
+  assert.equal(handleMatches(h, sample('m', frozen)), false);
 });
 
 test('the cache holds at most maxSlots handles over all sources, dropping the least recently used source first', () => {
@@ -106,6 +118,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 /** Labels with the same names and values in reversed insertion order. */
+/** Frozen label sets shared between scrapes, by universe index, target and label order. */
+const FROZEN = new Map<string, Labels>();
+
 function reversed(labels: Labels): Labels {
   const out: Record<string, string> = {};
   for (const k of Object.keys(labels).reverse()) out[k] = labels[k]!;
@@ -143,7 +158,11 @@ test('property: with the scrape cache, admitted samples, keys, rejects, rates an
           now = Math.max(now, clock[st.target]!);
           const batch: Sample[] = st.series.map((u, i) => {
             const s = UNIVERSE[u]!;
-            const labels = { ...(st.reorderLabels[i] ? reversed(s.labels) : s.labels), target: `t${st.target}` };
+            const fresh = { ...(st.reorderLabels[i] ? reversed(s.labels) : s.labels), target: `t${st.target}` };
+            // targets 0 and 1 send shared frozen label sets, as the scraper hands out for unchanged series
+            const shared = `${u}/${st.target}/${st.reorderLabels[i]}`;
+            if (st.target !== 2 && !FROZEN.has(shared)) FROZEN.set(shared, Object.freeze(fresh));
+            const labels = st.target !== 2 ? FROZEN.get(shared)! : fresh;
             return { name: s.name, labels, value: st.values[i]!, timestampMs: clock[st.target]! };
           });
           const ctx = { source: `t${st.target}`, nowMs: now };

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parseExposition } from '../../../src/ingest/exposition.ts';
+import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
+import { SeriesTextCachePool, type SeriesTextCache } from '../../../src/ingest/series-text-cache.ts';
+import type { Sample } from '../../../src/model/sample.ts';
+
+/** Series texts (name + label set) in several spellings of the same and of different series, some malformed. */
+const SERIES = [
+  'dwcp_a{node="n1",region="us"}',
+  'dwcp_a{region="us",node="n1"}', // same series, other label order
+  'dwcp_a {node="n1",region="us"}', // blank before {
+  'dwcp_a{node="n1",region="us",}', // trailing comma
+  'dwcp_a{ node = "n1" , region="us" }',
+  'dwcp_a{node="n2",region="us"}',
+  'dwcp_a{node="n\\"q\\\\",region="us"}', // escapes
+  'dwcp_a{node="n}1",region="us"}', // } inside a value
+  'dwcp_a{node="n\\n1"}',
+  'dwcp_a{}',
+  'dwcp_a',
+  'dwcp_b_total{path="x"}',
+  'dwcp_b_total{path="y"}',
+  'dwcp_h_bucket{le="1"}',
+  'dwcp_h_bucket{le="+Inf"}',
+  'dwcp_h_bucket{path="x"}', // a bucket without le: an error once dwcp_h is a histogram
+  'dwcp_h_sum',
+  'dwcp_h_count',
+  'dwcp_a{__reserved="1"}', // bad: reserved label name
+  'dwcp_a{node="1",node="2"}', // bad: duplicate label name
+  'dwcp_a{node="1"', // bad: unterminated
+  'dwcp_a{node="\\q"}', // bad: escape
+  'dwcp_a{node=1}', // bad: unquoted
+  '9bad{a="1"}', // bad name
+];
+const VALUES = ['1', '2.5', '-3e2', 'NaN', '+Inf', '0', 'x1', ''];
+const COMMENTS = ['# HELP dwcp_a Help text.', '# TYPE dwcp_a gauge', '# TYPE dwcp_h histogram', '# TYPE dwcp_b counter', '# a comment', ''];
+
+type Line =
+  | { readonly kind: 'sample'; readonly series: number; readonly value: number; readonly ts: number; readonly glue: boolean }
+  | { readonly kind: 'comment'; readonly text: number };
+
+const lineArb: fc.Arbitrary<Line> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('sample' as const),
+      series: fc.integer({ min: 0, max: SERIES.length - 1 }),
+      value: fc.integer({ min: 0, max: VALUES.length - 1 }),
+      ts: fc.integer({ min: 0, max: 3 }),
+      glue: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('comment' as const), text: fc.integer({ min: 0, max: COMMENTS.length - 1 }) }) },
+);
+
+/** A body: its lines, and which of the last scrape's lines change value (so most lines repeat their text). */
+const bodyArb = fc.array(lineArb, { maxLength: 18 });
+
+/** Renders lines in the text format (timestamps ms) or OpenMetrics (seconds, `# EOF`, sometimes an exemplar). */
+function render(lines: readonly Line[], om: boolean): string {
+  const out = lines.map((l) => {
+    if (l.kind === 'comment') return COMMENTS[l.text]!;
+    const ts = l.ts === 0 ? '' : om ? ` ${1_700_000_000 + l.ts}` : ` ${1_700_000_000_000 + l.ts}`;
+    // glue: no blank before the value (an error: the series text is followed by the value directly)
+    const sep = l.glue && l.ts === 3 ? '' : ' ';
+    const exemplar = om && l.ts === 2 ? ' # {trace_id="t1"} 1' : '';
+    return `${SERIES[l.series]}${sep}${VALUES[l.value]}${ts}${exemplar}`;
+  });
+  return out.join('\n') + (om ? '\n# EOF\n' : '\n');
+}
+
+/** A parse result in comparable form (label names in their order), or the error's class and message. */
+function outcome(parse: () => { samples: Sample[]; families: Map<string, unknown>; duplicates: number; exemplars?: unknown[] }): unknown {
+  try {
+    const r = parse();
+    return {
+      samples: r.samples.map((s) => [s.name, Object.entries(s.labels), s.value, s.timestampMs]),
+      families: [...r.families],
+      duplicates: r.duplicates,
+      exemplars: r.exemplars,
+    };
+  } catch (e) {
+    return { error: (e as Error).constructor.name, message: (e as Error).message };
+  }
+}
+
+function parseWith(body: string, om: boolean, cache: SeriesTextCache | undefined): unknown {
+  const opts = { defaultTimestampMs: 1_700_000_000_000, ...(cache ? { seriesCache: cache } : {}) };
+  return outcome(() => (om ? parseOpenMetrics(body, opts) : parseExposition(body, opts)));
+}
+
+describe('series-text cache', () => {
+  it('a parse with the cache equals a full parse over random scrape sequences (text format and OpenMetrics)', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        bodyArb,
+        fc.array(
+          fc.record({
+            // each next scrape: the last body with values changed, some lines replaced, removed or added
+            revalue: fc.array(fc.integer({ min: 0, max: VALUES.length - 1 }), { minLength: 18, maxLength: 18 }),
+            replace: fc.array(fc.tuple(fc.nat(), lineArb), { maxLength: 3 }),
+            remove: fc.array(fc.nat(), { maxLength: 3 }),
+            add: fc.array(fc.tuple(fc.nat(), lineArb), { maxLength: 3 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        (om, first, edits) => {
+          const cache = new SeriesTextCachePool(1000).get('t');
+          let lines: Line[] = first;
+          const check = (): void => {
+            const body = render(lines, om);
+            assert.deepEqual(parseWith(body, om, cache), parseWith(body, om, undefined), body);
+          };
+          check();
+          check(); // the same body again: every line from the cache
+          for (const e of edits) {
+            lines = lines.map((l, i) => (l.kind === 'sample' ? { ...l, value: e.revalue[i % 18]! } : l));
+            for (const [at, l] of e.replace) if (lines.length > 0) lines[at % lines.length] = l;
+            for (const at of e.remove) if (lines.length > 0) lines.splice(at % lines.length, 1);
+            for (const [at, l] of e.add) lines.splice(at % (lines.length + 1), 0, l);
+            check();
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('hands out the same frozen label object for an unchanged series text', () => {
+    const cache = new SeriesTextCachePool(100).get('t');
+    const a = parseExposition('x{a="1"} 1\ny{b="2"} 2\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
+    const b = parseExposition('x{a="1"} 5\nz{c="3"} 1\ny{b="2"} 6\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
+    assert.equal(b[0]!.labels, a[0]!.labels);
+    assert.equal(b[2]!.labels, a[1]!.labels); // realigned after an added line
+    assert.ok(Object.isFrozen(b[1]!.labels));
+    assert.deepEqual(b.map((s) => s.value), [5, 1, 6]);
+  });
+
+  it('a body that fails to parse leaves the cache of the last good body', () => {
+    const cache = new SeriesTextCachePool(100).get('t');
+    const a = parseExposition('x{a="1"} 1\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
+    assert.throws(() => parseExposition('y{b="1"} 1\nx{a="1"} bad\n', { defaultTimestampMs: 0, seriesCache: cache }), /line 2: bad number "bad"/);
+    assert.equal(cache.size, 1);
+    const b = parseExposition('x{a="1"} 2\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
+    assert.equal(b[0]!.labels, a[0]!.labels);
+  });
+
+  it('holds at most maxEntries entries over all targets, least recently parsed targets dropped first', () => {
+    const pool = new SeriesTextCachePool(5);
+    const body = (p: string, n: number): string => Array.from({ length: n }, (_, i) => `${p}{i="${i}"} ${i}`).join('\n') + '\n';
+    // one body longer than the bound: its first 5 series cached, the result still complete
+    const r = parseExposition(body('a', 8), { defaultTimestampMs: 0, seriesCache: pool.get('t1') });
+    assert.equal(r.samples.length, 8);
+    assert.equal(pool.size, 5);
+    assert.equal(pool.get('t1').size, 5);
+    // a second target: the first one (least recently parsed) is dropped
+    parseExposition(body('b', 3), { defaultTimestampMs: 0, seriesCache: pool.get('t2') });
+    assert.ok(pool.size <= 5, `size ${pool.size}`);
+    assert.equal(pool.get('t1').size, 0);
+    assert.equal(pool.targetCount, 2);
+    parseExposition(body('a', 2), { defaultTimestampMs: 0, seriesCache: pool.get('t1') });
+    assert.ok(pool.size <= 5, `size ${pool.size}`);
+    // a removed target's entries are released; a cache forgotten while parsing keeps nothing
+    const t2 = pool.get('t2');
+    pool.forget('t2');
+    parseExposition(body('b', 3), { defaultTimestampMs: 0, seriesCache: t2 });
+    assert.equal(t2.size, 0);
+    assert.equal(pool.size, pool.get('t1').size);
+    assert.throws(() => new SeriesTextCachePool(-1), RangeError);
+  });
+
+  it('with a bound of 0 caches nothing and parses the same', () => {
+    const pool = new SeriesTextCachePool(0);
+    const r = parseExposition('x{a="1"} 1\n', { defaultTimestampMs: 0, seriesCache: pool.get('t') });
+    assert.equal(r.samples.length, 1);
+    assert.equal(pool.size, 0);
+    assert.ok(!Object.isFrozen(r.samples[0]!.labels));
+  });
+});
