@@ -12,13 +12,13 @@ export const WORDS = ['migration', 'started', 'completed', 'transfer', 'timed', 
 const LEVELS = [30, 30, 30, 30, 30, 30, 40, 40, 50, 20];
 const COMPONENTS = ['migration', 'transport', 'consensus', 'mode', 'state_sync'];
 
-/** `n` lines ending at `endMs`, spread over the hour before it. */
-export function lines(n: number, endMs: number, seed: number): { time: number; line: string; node: string; level: string; component: string }[] {
+/** `n` lines ending at `endMs`, spread over the `spanMs` (default an hour) before it. */
+export function lines(n: number, endMs: number, seed: number, spanMs = 3_600_000): { time: number; line: string; node: string; level: string; component: string }[] {
   const r = new Prng(seed);
   const pii = generatePiiCorpus(seed, 2000).filter((c) => c.secrets.length > 0).map((c) => c.line);
   const out = [];
   for (let i = 0; i < n; i++) {
-    const time = endMs - 3_600_000 + Math.floor((i / n) * 3_600_000);
+    const time = endMs - spanMs + Math.floor((i / n) * spanMs);
     const level = LEVELS[r.int(0, LEVELS.length - 1)]!;
     const node = `node-${r.int(1, NODES)}`;
     const component = COMPONENTS[r.int(0, COMPONENTS.length - 1)]!;
