@@ -15,10 +15,10 @@
  * row-per-line store on the same records as anchor, bytes per line, and p50/p99 of the bench:logs queries
  * answered from blocks (candidate blocks from FTS5 or the stream index, lines decoded and filtered exactly).
  *
- * Run: `npx tsx bench/logs-blocks.ts -- [--lines 200000] [--store-lines 1000000] [--runs 20] [--block-lines 1000]
- * [--block-kib 256] [--block-min 10] [--open-mib 64] [--deflate] [--no-wal] [--no-anchor] [--ordered] [--line-fts]`.
+ * Run: `npx tsx bench/logs-blocks.ts [--lines 200000] [--store-lines 1000000] [--runs 20] [--block-lines 1000]
+ * [--block-kib 256] [--block-min 10] [--open-mib 64] [--deflate] [--no-wal] [--no-anchor] [--ordered] [--line-fts] [--wal-file]`.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -53,6 +53,10 @@ const WAL = !argv.includes('--no-wal');
 const ORDERED = argv.includes('--ordered');
 /** FTS5 rows per line (rowid = block id × 1024 + line) instead of one per block. */
 const LINE_FTS = argv.includes('--line-fts');
+/** The head log as a file (one write(2) per batch: fields joined by NUL, records by SOH) instead of an SQLite row. */
+const WAL_FILE = argv.includes('--wal-file');
+/** File descriptor of the --wal-file head log. */
+let walFd = -1;
 
 interface OpenBlock {
   readonly sid: number;
@@ -91,7 +95,11 @@ class BlockStore {
     this.addFts = raw.prepare('insert into log_block_fts (rowid, text) values (?, ?)');
     this.insertTx = raw.transaction((records: readonly LogRecord[]) => {
       const head = this.nextHead++;
-      if (WAL) addHead.run(head, JSON.stringify(records.map((r) => [r.timeUs, streamKeyOf(r), r.traceId, r.spanId, r.body, attrsJson(r.attributes)])));
+      if (WAL_FILE) {
+        let rec = '';
+        for (const r of records) rec += `${r.timeUs}\u0000${streamKeyOf(r)}\u0000${r.traceId}\u0000${r.spanId}\u0000${r.body}\u0000${attrsJson(r.attributes)}\u0001`;
+        writeSync(walFd, rec);
+      } else if (WAL) addHead.run(head, JSON.stringify(records.map((r) => [r.timeUs, streamKeyOf(r), r.traceId, r.spanId, r.body, attrsJson(r.attributes)])));
       for (const r of records) {
         const key = streamKeyOf(r);
         let b = this.open.get(key);
@@ -215,7 +223,7 @@ async function main(): Promise<void> {
   const rawBytes = ls.reduce((a, l) => a + Buffer.byteLength(l.line) + 1, 0);
   const batches = toRecords(bodies(ls));
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-blocks-'));
-  console.log(`blocks: up to ${BLOCK_LINES} lines, ${BLOCK_BYTES / 1024} KiB, ${BLOCK_SPAN_US / 60_000_000} min of timestamps; open blocks ≤ ${OPEN_BYTES / 1048576} MiB; ${DEFLATE ? 'deflate level 1' : 'JSON text'}; head log ${WAL ? 'on' : 'off'}`);
+  console.log(`blocks: up to ${BLOCK_LINES} lines, ${BLOCK_BYTES / 1024} KiB, ${BLOCK_SPAN_US / 60_000_000} min of timestamps; open blocks ≤ ${OPEN_BYTES / 1048576} MiB; ${DEFLATE ? 'deflate level 1' : 'JSON text'}; head log ${WAL_FILE ? 'file' : WAL ? 'SQLite row' : 'off'}`);
   try {
     if (!argv.includes('--no-anchor')) {
       const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
@@ -228,6 +236,7 @@ async function main(): Promise<void> {
       console.log(`row per line (shipped store), store only: ${((rowCpu / LINES) * 1e6).toFixed(2)} µs CPU per line = ${Math.round(LINES / rowCpu).toLocaleString('en-US')} lines per CPU-second; ${(statSync(join(dir, 'rows.db')).size / LINES).toFixed(1)} bytes/line (raw JSON ${(rawBytes / LINES).toFixed(1)})`);
     }
     const { db, raw } = openSqliteConnection(join(dir, 'blocks.db'));
+    if (WAL_FILE) walFd = openSync(join(dir, 'head.log'), 'a');
     const store = new BlockStore(raw);
     const c1 = cpuSeconds();
     for (const rs of batches) store.insert(rs);
@@ -317,6 +326,7 @@ async function main(): Promise<void> {
       console.log(`| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} | ${Math.round(blocksRead / RUNS)} |`);
     }
     await db.destroy();
+    if (walFd >= 0) closeSync(walFd);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
