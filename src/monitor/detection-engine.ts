@@ -8,12 +8,13 @@
  *
  * Episodes (series outside the catalog, `episodic`): their detectors are untuned and re-anchor to a lasting
  * shift within a few samples, so the detector's verdict alone is not the fault's condition. The condition
- * holds from a streak's first anomalous sample while each sample is judged anomalous or lies beyond the
- * (clamped) band the series left then, on the side it left it. The anomaly opens once the condition has held
- * `inferredMinDurationMs` of sample time (Prometheus' `for:`; a run a verdict rests on by construction counts
- * back from its sample at the series' interval), after confirmation, cooldown and warm-up, and reports the
- * streak's strongest verdict; it stays open while the condition holds and resolves after `resolveAfterSamples`
- * samples without it — a lasting fault is one anomaly, as a Prometheus alert keeps firing while its
+ * holds from an episode's first anomalous sample while each sample is judged anomalous on the side the series
+ * left its band or lies beyond the (clamped) band it left then, on that side; the episode ends after
+ * `resolveAfterSamples` samples in a row without the condition (the hysteresis that resolves an anomaly). The
+ * anomaly opens once the episode has lasted `inferredMinDurationMs` of sample time (Prometheus' `for:`; a run a
+ * verdict rests on by construction counts back from its sample at the series' interval) on a sample with the
+ * condition, after confirmation, cooldown and warm-up, and reports the episode's strongest verdict; it stays
+ * open while the episode lasts — a lasting fault is one anomaly, as a Prometheus alert keeps firing while its
  * expression holds. Catalog series resolve when their (tuned) detector calms down, as measured on the DWCP
  * scenarios. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
@@ -315,7 +316,11 @@ export class DetectionEngine {
     resolved: { key: string; resolvedAtMs: number }[],
   ): void {
     const ts = input.timestampMs;
-    const held = bad || beyond(st.episode, input.value);
+    // An anomalous verdict continues an episode on the side the series left its band (a detector that re-anchored
+    // to the fault judges the return anomalous the other way: that is the episode's end, not its continuation).
+    const ep = st.episode;
+    const sameSide = ep === null || ep.side === null || (ep.side === 'above' ? input.value > v.upper : input.value < v.lower);
+    const held = (bad && sameSide) || beyond(ep, input.value);
     if (!held) {
       if (v.warmingUp) return;
       st.streak = 0;
@@ -329,17 +334,17 @@ export class DetectionEngine {
     }
     st.calm = 0;
     if (st.episode === null) {
-      // `held` without an episode means `bad`: the first anomalous sample of an episode.
+      // Held without an episode means anomalous: the first anomalous sample of an episode.
       const band = clampBand(v, st.range);
       const side = input.value > band.upper ? 'above' : input.value < band.lower ? 'below' : null;
       st.episode = { lower: band.lower, upper: band.upper, side, strongest: { input, verdict: v } };
       st.streakStartTs = ts;
-    } else if (bad && !(Math.abs(st.episode.strongest.verdict.deviation) >= Math.abs(v.deviation))) {
+    } else if (bad && sameSide && !(Math.abs(st.episode.strongest.verdict.deviation) >= Math.abs(v.deviation))) {
       st.episode.strongest = { input, verdict: v };
     }
     st.streak++;
     if (st.open) return;
-    const evidence = bad ? (v.evidenceSamples ?? 1) : 1;
+    const evidence = bad && sameSide ? (v.evidenceSamples ?? 1) : 1;
     const run = Math.max(st.streak, evidence);
     const stepMs = ts > prevTs ? ts - prevTs : 0;
     const since = Math.min(st.streakStartTs, ts - (evidence - 1) * stepMs);
