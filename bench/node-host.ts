@@ -20,7 +20,8 @@ const USAGE = `Usage: npx tsx bench/node-host.ts [options]
 
 Options:
   --hours <h>            virtual hours from a cold start (default 12)
-  --job                  an hourly 30 s job (+0.3 busy share on every CPU, +5 MB/s disk writes) at minute 17
+  --job                  an hourly job (+0.3 busy share on every CPU, +5 MB/s disk writes) at minute 17
+  --job-seconds <s>      how long the job runs (default 30)
   --swing <r>            daily swing of every counter rate, relative (default 0; the job model uses 0.5)
   --faults               a busy core at 60-66 min, a memory hog at 70-76 min, a full disk at 80-100 min
   --min-duration <ms>    detection.inferredMinDuration (default: the shipped default)
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     options: {
       hours: { type: 'string', default: '12' },
       job: { type: 'boolean', default: false },
+      'job-seconds': { type: 'string', default: '30' },
       swing: { type: 'string', default: '0' },
       faults: { type: 'boolean', default: false },
       'min-duration': { type: 'string' },
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     t0: T0,
     minutes: hours * 60,
     dailySwing: swing,
-    ...(values.job ? { hourlyJob: { atMinute: 17, seconds: 30, busyShare: 0.3, writeBytesPerSecond: 5e6 } } : {}),
+    ...(values.job ? { hourlyJob: { atMinute: 17, seconds: Number(values['job-seconds']), busyShare: 0.3, writeBytesPerSecond: 5e6 } } : {}),
     ...faults,
   };
   let nowMs = T0;
@@ -102,7 +104,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const bySeverity = new Map<string, number>();
   for (const a of opened) bySeverity.set(a.severity, (bySeverity.get(a.severity) ?? 0) + 1);
-  console.log(`model: ${hours} h, job ${values.job}, swing ${swing}, faults ${values.faults}; inferredMinDuration ${settings.inferredMinDuration} ms`);
+  console.log(`model: ${hours} h, job ${values.job ? `${values['job-seconds']} s` : 'none'}, swing ${swing}, faults ${values.faults}; inferredMinDuration ${settings.inferredMinDuration} ms`);
   console.log(`${engine.size} series analysed, ${samples} samples, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, load ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
   console.log(`anomalies: ${opened.length} (${[...bySeverity].map(([s, n]) => `${n} ${s}`).join(', ') || 'none'})`);
   const bySeries = new Map<string, Anomaly[]>();

@@ -10,7 +10,10 @@
  * shift within a few samples, so the detector's verdict alone is not the fault's condition. The condition
  * holds from an episode's first anomalous sample while each sample is judged anomalous on the side the series
  * left its band or lies beyond the (clamped) band it left then, on that side; the episode ends after
- * `resolveAfterSamples` samples in a row without the condition (the hysteresis that resolves an anomaly). The
+ * `resolveAfterSamples` samples in a row without the condition (the hysteresis that resolves an anomaly); until
+ * the detector judges a sample inside the band the last episode left normal again, an anomalous verdict on a
+ * value inside that band is the series' return, not a new episode (a 2-minute burst on a both-ways series: the
+ * re-anchored detector judged the return anomalous, and the return opened an anomaly). The
  * anomaly opens once the episode has lasted `inferredMinDurationMs` of sample time (Prometheus' `for:`; a run a
  * verdict rests on by construction counts back from its sample at the series' interval) on a sample with the
  * condition, after confirmation, cooldown and warm-up, and reports the episode's strongest verdict; it stays
@@ -143,6 +146,12 @@ interface EngineState {
    * verdict of the streak (the one its anomaly reports); null between episodes.
    */
   episode: Episode | null;
+  /**
+   * The band the last episode left, kept after it ended until the detector judges a sample inside it normal
+   * again: an anomalous verdict on a value inside it is the series' return to where it was (judged by a detector
+   * that re-anchored to the excursion), not a new episode. Series judged by episodes only.
+   */
+  baseline: { readonly lower: number; readonly upper: number } | null;
   /** Whether the series is judged by episodes (minimum duration, held open; `episodic`). */
   readonly inferred: boolean;
 }
@@ -260,7 +269,7 @@ export class DetectionEngine {
         const persistent = detector !== null && isPersistentDetector(detector);
         const resumed = this.restoredCount > restoredBefore;
         const quietUntilTs = input.inferred !== undefined && !resumed ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0) : Number.NEGATIVE_INFINITY;
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs, episode: null, inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true) };
+        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs, episode: null, baseline: null, inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true) };
         this.state.set(input.key, st);
       }
       processed++;
@@ -320,7 +329,9 @@ export class DetectionEngine {
     // to the fault judges the return anomalous the other way: that is the episode's end, not its continuation).
     const ep = st.episode;
     const sameSide = ep === null || ep.side === null || (ep.side === 'above' ? input.value > v.upper : input.value < v.lower);
-    const held = (bad && sameSide) || beyond(ep, input.value);
+    const back = ep === null && st.baseline !== null && input.value >= st.baseline.lower && input.value <= st.baseline.upper;
+    if (back && !bad && !v.warmingUp) st.baseline = null;
+    const held = (bad && sameSide && !back) || beyond(ep, input.value);
     if (!held) {
       if (v.warmingUp) return;
       st.streak = 0;
@@ -338,6 +349,7 @@ export class DetectionEngine {
       const band = clampBand(v, st.range);
       const side = input.value > band.upper ? 'above' : input.value < band.lower ? 'below' : null;
       st.episode = { lower: band.lower, upper: band.upper, side, strongest: { input, verdict: v } };
+      st.baseline = { lower: band.lower, upper: band.upper };
       st.streakStartTs = ts;
     } else if (bad && sameSide && !(Math.abs(st.episode.strongest.verdict.deviation) >= Math.abs(v.deviation))) {
       st.episode.strongest = { input, verdict: v };
