@@ -51,7 +51,9 @@ Options (times are simulated seconds):
   --nodes <n>         nodes of the simulated cluster, 1..50 (default 6)
   --seed <n>          simulator seed, 0..4294967295 (default 1)
   --day-seconds <s>   period of the simulated daily seasonality, 60..86400 (default 1800)
-  --skip <list>       comma-separated: faulted (no faulted counterpart), prometheus (no promtool rules)
+  --skip <list>       comma-separated: faulted (no faulted counterpart), prometheus (no promtool rules),
+                      host (no modelled node_exporter beside each node; with it, its series outside the
+                      catalog are soaked too, after their 10-minute warm-up)
   --help              this text
 
 A 30-minute run with 6 nodes takes about 40 minutes of wall time on one core; run it with nice.`;
@@ -170,8 +172,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const unknownSkip = a.skip!.split(',').filter((x) => x !== '' && x !== 'faulted' && x !== 'prometheus');
-  if (unknownSkip.length > 0) throw new InvalidInputError(`--skip takes faulted and/or prometheus, got ${unknownSkip.join(', ')}`);
+  const unknownSkip = a.skip!.split(',').filter((x) => x !== '' && x !== 'faulted' && x !== 'prometheus' && x !== 'host');
+  if (unknownSkip.length > 0) throw new InvalidInputError(`--skip takes faulted, prometheus and/or host, got ${unknownSkip.join(', ')}`);
   const skip = new Set(a.skip!.split(',').filter(Boolean));
   const base: SoakOptions = {
     durationSeconds: int('duration', a.duration, 60, 2 * 86_400),
@@ -179,6 +181,7 @@ async function main(): Promise<void> {
     seed: int('seed', a.seed, 0, 2 ** 32 - 1),
     daySeconds: int('day-seconds', a['day-seconds'], 60, 86_400),
     windows: API_WINDOWS,
+    hostExporters: !skip.has('host'),
   };
   const promtool = findBinary('promtool');
   if (!skip.has('prometheus') && !promtool) throw new Error('promtool not found (apt-get install prometheus), or pass --skip prometheus');

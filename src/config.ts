@@ -297,6 +297,11 @@ export const monitorConfigSchema = z.strictObject({
       series: z.array(seriesRuleSchema).max(500).default([]),
       /** How long a series outside the catalog is analysed before it may open an anomaly. */
       inferredWarmup: duration.pipe(z.number().int().min(0)).default(DETECTION.inferredWarmup),
+      /**
+       * How long the anomalous condition of a series outside the catalog must hold before its anomaly opens
+       * (Prometheus' `for:`; 0: as soon as confirmed); at most a day.
+       */
+      inferredMinDuration: duration.pipe(z.number().int().min(0).max(86_400_000)).default(DETECTION.inferredMinDuration),
     })
     .default({
       ...DETECTION,

@@ -60,6 +60,13 @@ export interface DetectionSettings {
    * detectors learn meanwhile. Catalog series have tuned detectors and no such wait.
    */
   readonly inferredWarmup: number;
+  /**
+   * How long the anomalous condition of a series outside the catalog must hold before its anomaly opens, ms of
+   * sample time (default 3 min; 0: as soon as confirmed) — Prometheus' `for:`. The condition holds while the
+   * detector judges each sample anomalous or the sample stays beyond the band the series left; a shorter
+   * excursion (a cron job's burst) opens nothing. Catalog series have tuned detectors and no such wait.
+   */
+  readonly inferredMinDuration: number;
 }
 
 /** The defaults of {@link DetectionSettings}; the configuration schema uses them. */
@@ -73,4 +80,5 @@ export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
   inference: true,
   series: [],
   inferredWarmup: 10 * 60_000,
+  inferredMinDuration: 3 * 60_000,
 });

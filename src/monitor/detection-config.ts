@@ -24,6 +24,17 @@ export interface CandidateDetector {
   readonly exclude?: (input: DetectionInput) => boolean;
 }
 
+/**
+ * Whether an inferred input is judged by episodes (`detection.inferredMinDuration`, held open while its condition
+ * holds): a series outside the catalog, or one of the host collector's node_exporter-named catalog metrics (so
+ * it is judged as a real node_exporter's series is). The catalog's log- and span-derived series, which run the
+ * same inferred detector, keep the catalog series' confirmation and cooldown they were measured with
+ * (docs/logs.md, docs/traces.md).
+ */
+export function judgedByEpisodes(input: DetectionInput): boolean {
+  return input.def === undefined || input.def.group === 'node';
+}
+
 /** The name stored with each anomaly of a live detector choice. */
 export function liveDetectorName(choice: LiveDetectorChoice): string {
   return choice === 'ensemble' ? 'ensemble-statistical' : choice;
@@ -34,7 +45,7 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
  * seasonal period), its name, the confidence/confirmation/cooldown/series limits of the settings,
  * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}), the series the live
  * detector leaves out, and for series outside the catalog their detector ({@link inferredDetectorFactory}) and
- * warm-up (`inferredWarmup`). With `candidate`, its factory and name replace the live detector's (for all series).
+ * warm-up (`inferredWarmup`) and minimum anomalous duration (`inferredMinDuration`). With `candidate`, its factory and name replace the live detector's (for all series).
  * Validation of the values is the engine's (RangeError) and the configuration schema's.
  * @see docs/anomaly-detection.md for the tuning and its measurements.
  */
@@ -51,5 +62,7 @@ export function detectionEngineOptions(settings: DetectionSettings, candidate?: 
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),
     inferredWarmupMs: settings.inferredWarmup,
+    inferredMinDurationMs: settings.inferredMinDuration,
+    episodic: judgedByEpisodes,
   };
 }

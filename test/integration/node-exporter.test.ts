@@ -3,101 +3,36 @@
  * monitor's scraper (family types included) and its series get their kinds by inference
  * (src/analysis/inference/series-kind.ts). Then, in virtual time, an idle host built from the exporter's own
  * series, labels, types and measured counter rates runs through the shipped pipeline (default detection
- * settings): 60 idle minutes from a cold start raise nothing, and a busy core, a memory hog and a full disk are
- * each found on their series. (The machine the tests run on is shared and busy, so idleness is modelled rather
- * than observed.)
+ * settings; test/helpers/node-host-model.ts): 60 idle minutes from a cold start raise nothing, a busy core, a
+ * memory hog and a full disk are each one anomaly on their series, open while the fault lasts; an hourly 30 s
+ * job on a host with a daily swing raises nothing. (The machine the tests run on is shared and busy, so
+ * idleness is modelled rather than observed.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Anomaly } from '../../src/model/anomaly.ts';
-import { DEFAULT_DETECTION_SETTINGS } from '../../src/model/detection-settings.ts';
-import { seriesKey, type Sample } from '../../src/model/sample.ts';
-import type { TargetStatus } from '../../src/model/status.ts';
+import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../src/model/detection-settings.ts';
 import { SCRAPE_SUCCESS } from '../../src/ingest/scrape-outcome.ts';
-import { Scraper, type FamilyTypes } from '../../src/ingest/scraper.ts';
+import { Scraper } from '../../src/ingest/scraper.ts';
 import { buildPipeline } from '../../src/monitor/build-pipeline.ts';
-import { familyType } from '../../src/monitor/inferred-inputs.ts';
 import { SeriesTracker, type DetectionInput } from '../../src/monitor/series-tracker.ts';
-import { Prng } from '../../src/sim/prng.ts';
 import { requireBinary } from '../helpers/binaries.ts';
+import { largestFilesystem, virtualHost, within, type HostModel, type RealScrape } from '../helpers/node-host-model.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const binary = requireBinary('prometheus-node-exporter');
 const skip = binary ? false : 'prometheus-node-exporter not installed (apt-get install prometheus-node-exporter)';
 
-interface RealScrape {
-  readonly target: TargetStatus;
-  readonly samples: readonly Sample[];
-  readonly types: FamilyTypes;
-  readonly atMs: number;
-}
-
 const MIN = 60_000;
-const STEP_MS = 15_000;
 const T0 = Date.UTC(2026, 0, 5);
 /** Fault windows of the virtual run, minutes from the cold start. */
 const BUSY_CORE = [60, 66] as const;
 const MEMORY_HOG = [70, 76] as const;
 const FULL_DISK = [80, 100] as const;
-/** Busy shares of an idle host's CPU modes (idle is the rest). */
-const IDLE_HOST_MODES: Readonly<Record<string, number>> = { user: 0.03, system: 0.01, iowait: 0.002, softirq: 0.002, steal: 0.001 };
+/** An hourly 30 s job (cron, backup): a busy share on every CPU and disk writes, at minute 17 of each hour. */
+const HOURLY_JOB = { atMinute: 17, seconds: 30, busyShare: 0.3, writeBytesPerSecond: 5e6 } as const;
 
-const within = (ms: number, [from, to]: readonly [number, number]): boolean => ms >= T0 + from * MIN && ms < T0 + to * MIN;
-
-/** Whether a sample of the exporter only goes up (counters, histogram/summary sums, counts and buckets). */
-function isMonotone(name: string, types: FamilyTypes): boolean {
-  const t = familyType(name, types);
-  if (t === 'counter') return true;
-  if ((t === 'histogram' || t === 'summary') && /_(sum|count|bucket)$/.test(name)) return true;
-  return t === undefined && name.endsWith('_total');
-}
-
-/**
- * The virtual idle host: every series of the real last scrape, counters advancing at their measured rate (CPU
- * modes at {@link IDLE_HOST_MODES}) with ±30 % noise, gauges steady (memory and filesystem availability with
- * ±0.3 % noise), plus the faults of the windows above.
- */
-function* virtualHost(first: RealScrape, last: RealScrape, minutes: number): Generator<{ atMs: number; samples: Sample[] }> {
-  const rng = new Prng(7);
-  const dt = (last.atMs - first.atMs) / 1000;
-  const firstByKey = new Map(first.samples.map((s) => [seriesKey(s.name, s.labels), s.value]));
-  const memTotal = last.samples.find((s) => s.name === 'node_memory_MemTotal_bytes')!.value;
-  const memAvail = last.samples.find((s) => s.name === 'node_memory_MemAvailable_bytes')!.value;
-  const disk = largestFilesystem(last);
-  const series = last.samples.map((s) => {
-    const monotone = isMonotone(s.name, last.types);
-    const before = firstByKey.get(seriesKey(s.name, s.labels));
-    let rate = monotone && before !== undefined && dt > 0 ? Math.max(0, (s.value - before) / dt) : 0;
-    if (s.name === 'node_cpu_seconds_total') rate = s.labels.mode === 'idle' ? 1 : (IDLE_HOST_MODES[s.labels.mode ?? ''] ?? 0);
-    return { s, monotone, rate, value: s.value };
-  });
-  for (let atMs = T0; atMs < T0 + minutes * MIN; atMs += STEP_MS) {
-    const out: Sample[] = [];
-    for (const x of series) {
-      const { s } = x;
-      if (x.monotone) {
-        let r = x.rate * Math.max(0, 1 + 0.3 * rng.gaussian());
-        if (s.name === 'node_cpu_seconds_total' && s.labels.cpu === '0' && within(atMs, BUSY_CORE)) r = s.labels.mode === 'user' ? r + 0.95 : s.labels.mode === 'idle' ? Math.max(0, r - 0.95) : r;
-        x.value += r * (STEP_MS / 1000);
-        out.push({ ...s, value: x.value, timestampMs: atMs });
-        continue;
-      }
-      let v = x.value;
-      if (s.name === 'node_memory_MemAvailable_bytes') v = memAvail * (1 + 0.003 * rng.gaussian()) - (within(atMs, MEMORY_HOG) ? Math.min(0.35 * memTotal, 0.8 * memAvail) : 0);
-      if (s.name === 'node_filesystem_avail_bytes' && seriesKey(s.name, s.labels) === disk.availKey) v = within(atMs, FULL_DISK) ? 0.005 * disk.size : x.value * (1 + 0.003 * rng.gaussian());
-      out.push({ ...s, value: v, timestampMs: atMs });
-    }
-    yield { atMs, samples: out };
-  }
-}
-
-/** The largest filesystem of a scrape: its `avail` series key, size and mount point. */
-function largestFilesystem(sc: RealScrape): { availKey: string; size: number; mountpoint: string } {
-  const sizes = sc.samples.filter((s) => s.name === 'node_filesystem_size_bytes' && s.value > 0).sort((a, b) => b.value - a.value);
-  assert.ok(sizes.length > 0, 'node_exporter reports a filesystem');
-  const top = sizes[0]!;
-  return { availKey: seriesKey('node_filesystem_avail_bytes', top.labels), size: top.value, mountpoint: top.labels.mountpoint ?? '' };
-}
+const inWindow = (ms: number, w: readonly [number, number]): boolean => within(T0, ms, w);
 
 describe('series outside the catalog on a real node_exporter', { skip }, () => {
   let exporter: ServerProcess | undefined;
@@ -157,32 +92,48 @@ describe('series outside the catalog on a real node_exporter', { skip }, () => {
     assert.ok(analysed.every((i) => i.inferred !== undefined && i.def === undefined));
   });
 
-  it('in virtual time, through the shipped pipeline: an idle hour raises nothing; a busy core, a memory hog and a full disk are found', async (t) => {
+  /** Runs the virtual host `model` through the shipped pipeline with `detection`; the anomalies it opened, with their resolution. */
+  async function runVirtual(model: HostModel, detection: DetectionSettings = DEFAULT_DETECTION_SETTINGS) {
     let nowMs = T0;
-    const { pipeline, engine } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
-    const first = scrapes[0]!;
+    const { pipeline, engine } = buildPipeline({ detection, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
     const last = scrapes.at(-1)!;
     const opened: Anomaly[] = [];
-    for (const step of virtualHost(first, last, FULL_DISK[1])) {
+    for (const step of virtualHost(scrapes[0]!, last, model)) {
       nowMs = step.atMs + 50;
       const r = await pipeline.ingest({ target: { ...last.target, lastScrapeMs: step.atMs }, samples: step.samples, outcome: SCRAPE_SUCCESS, types: last.types });
       for (const o of r.outcome?.opened ?? []) opened.push(o.anomaly as Anomaly);
+      for (const x of r.outcome?.resolved ?? []) {
+        const i = opened.findLastIndex((a) => a.seriesKey === x.key && a.resolvedAtMs === null);
+        if (i >= 0) opened[i] = { ...opened[i]!, resolvedAtMs: x.resolvedAtMs };
+      }
     }
-    const brief = (a: Anomaly): string => `${a.seriesKey} ${a.severity} at ${((a.startedAtMs - T0) / MIN).toFixed(1)} min`;
+    return { opened, engine };
+  }
+  const brief = (a: Anomaly): string => `${a.seriesKey} ${a.severity} at ${((a.startedAtMs - T0) / MIN).toFixed(1)} min`;
+
+  it('in virtual time, through the shipped pipeline: an idle hour raises nothing; a busy core, a memory hog and a full disk are each one anomaly, open while they last', async (t) => {
+    const { opened, engine } = await runVirtual({ t0: T0, minutes: FULL_DISK[1] + 10, busyCore: BUSY_CORE, memoryHog: MEMORY_HOG, fullDisk: FULL_DISK });
     assert.deepEqual(opened.filter((a) => a.startedAtMs < T0 + BUSY_CORE[0] * MIN).map(brief), [], 'nothing in the idle hour');
 
-    const disk = largestFilesystem(last);
-    const found = (what: string, window: readonly [number, number], match: (a: Anomaly) => boolean): Anomaly => {
-      const a = opened.find((x) => match(x) && within(x.startedAtMs, window));
-      assert.ok(a, `${what} not found; opened: ${opened.map(brief).join('; ')}`);
-      return a;
-    };
-    found('busy core', BUSY_CORE, (a) => a.metric === 'node_cpu_seconds_total' && a.labels.cpu === '0' && a.labels.mode === 'user');
-    found('memory hog', MEMORY_HOG, (a) => a.metric === 'node_memory_used_ratio');
-    found('full disk', FULL_DISK, (a) => a.metric === 'node_filesystem_used_ratio' && a.labels.mountpoint === disk.mountpoint);
-    const faulted = new Set(['node_cpu_seconds_total', 'node_memory_used_ratio', 'node_filesystem_used_ratio']);
-    assert.deepEqual(opened.filter((a) => !faulted.has(a.metric)).map(brief), [], 'only the faulted series');
-    t.diagnostic(`${engine.size} series analysed; opened: ${opened.map(brief).join('; ')}`);
+    const disk = largestFilesystem(scrapes.at(-1)!);
+    const minDuration = DEFAULT_DETECTION_SETTINGS.inferredMinDuration;
+    const faults: [string, readonly [number, number], (a: Anomaly) => boolean][] = [
+      ['busy core', BUSY_CORE, (a) => a.metric === 'node_cpu_seconds_total' && a.labels.cpu === '0' && a.labels.mode === 'user'],
+      ['memory hog', MEMORY_HOG, (a) => a.metric === 'node_memory_used_ratio'],
+      ['full disk', FULL_DISK, (a) => a.metric === 'node_filesystem_used_ratio' && a.labels.mountpoint === disk.mountpoint],
+    ];
+    for (const [what, window, match] of faults) {
+      const mine = opened.filter(match);
+      assert.equal(mine.length, 1, `${what}: one anomaly for one fault; opened: ${opened.map(brief).join('; ')}`);
+      const a = mine[0]!;
+      assert.ok(inWindow(a.startedAtMs, window), `${what} starts in its window: ${brief(a)}`);
+      const delay = a.detectedAtMs - (T0 + window[0] * MIN);
+      assert.ok(delay >= minDuration && delay <= minDuration + MIN, `${what}: detected ${delay / 1000} s after the start`);
+      const end = T0 + window[1] * MIN;
+      assert.ok(a.resolvedAtMs !== null && a.resolvedAtMs >= end && a.resolvedAtMs <= end + MIN, `${what}: open until the fault ends, resolved at ${a.resolvedAtMs === null ? 'never' : (a.resolvedAtMs - end) / 1000} s after`);
+      t.diagnostic(`${what} (${window[1] - window[0]} min): ${a.severity}, detected ${delay / 1000} s after the start, resolved ${(a.resolvedAtMs - end) / 1000} s after the end`);
+    }
+    assert.equal(opened.length, faults.length, `only the faulted series: ${opened.map(brief).join('; ')}`);
 
     // Cost per series: the learned state each analysed series checkpoints (JSON, as stored) stays within 4 KB.
     const sizes = engine.snapshots(engine.size).map((s) => Buffer.byteLength(JSON.stringify(s.snapshot)));
@@ -190,5 +141,16 @@ describe('series outside the catalog on a real node_exporter', { skip }, () => {
     const largest = Math.max(...sizes);
     t.diagnostic(`snapshot bytes per series: max ${largest}, mean ${(sizes.reduce((a, b) => a + b, 0) / sizes.length).toFixed(0)}`);
     assert.ok(largest <= 4096, `largest detector snapshot ${largest} bytes`);
+  });
+
+  it('in virtual time: an hourly 30 s job on a host with a daily swing opens nothing (it held shorter than detection.inferredMinDuration), and did open one anomaly per job and series without the minimum', async (t) => {
+    const model: HostModel = { t0: T0, minutes: 6 * 60, dailySwing: 0.5, hourlyJob: HOURLY_JOB };
+    const { opened } = await runVirtual(model);
+    assert.deepEqual(opened.map(brief), [], 'the job is normal');
+    // The same host judged as soon as confirmed (no minimum duration): the job is a level break on its CPU and disk series.
+    const eager = await runVirtual(model, { ...DEFAULT_DETECTION_SETTINGS, inferredMinDuration: 0 });
+    const jobs = eager.opened.filter((a) => (a.startedAtMs - T0) % (60 * MIN) >= HOURLY_JOB.atMinute * MIN && (a.startedAtMs - T0) % (60 * MIN) < HOURLY_JOB.atMinute * MIN + HOURLY_JOB.seconds * 1000);
+    assert.ok(jobs.length >= 6, `without a minimum duration the job opens ${jobs.length} anomalies`);
+    t.diagnostic(`6 virtual hours: ${opened.length} anomalies; without a minimum duration ${eager.opened.length} (${jobs.length} at the job)`);
   });
 });

@@ -81,6 +81,13 @@ describe('monitor configuration: series outside the catalog', () => {
     assert.equal(d.inference, true);
     assert.deepEqual(d.series, []);
     assert.equal(d.inferredWarmup, DEFAULT_DETECTION_SETTINGS.inferredWarmup);
+    assert.equal(d.inferredMinDuration, 180_000);
+  });
+
+  it('detection.inferredMinDuration is a duration from 0 to a day', () => {
+    assert.equal(parseMonitorConfig({ detection: { inferredMinDuration: '5m' } }).detection.inferredMinDuration, 300_000);
+    assert.equal(parseMonitorConfig({ detection: { inferredMinDuration: 0 } }).detection.inferredMinDuration, 0);
+    for (const bad of [-1, '25h', 'soon']) assert.throws(() => parseMonitorConfig({ detection: { inferredMinDuration: bad } }), /inferredMinDuration/, String(bad));
   });
 
   it('detection.series rules and the warm-up are read from the configuration', () => {

@@ -63,6 +63,13 @@ export const soakOptionsSchema = z.strictObject({
   capacityIntervalMs: positiveMs.default(30_000),
   /** Windows the surfaces are read over (the API's defaults, passed in by the caller). */
   windows: z.strictObject({ rolloutMs: positiveMs, sloMs: positiveMs, regionsMs: positiveMs, capacityMs: positiveMs }),
+  /**
+   * A modelled node_exporter beside each node (src/sim/node-exporter-model.ts: an idle host's CPU, load, memory,
+   * filesystem, network and disk series, scraped every second as target `<node>-host`), so that series outside
+   * the DWCP catalog are soaked too (default false; `npm run bench:soak` turns it on). They learn for
+   * `detection.inferredWarmup` (10 min) before they may open an anomaly, and their inputs count in the series-hours.
+   */
+  hostExporters: z.boolean().default(false),
   /** Faults (none for the healthy soak); times relative to the cold start. */
   faults: z.array(faultSchema).default([]),
   /**

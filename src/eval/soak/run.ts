@@ -14,6 +14,9 @@
  * 4. Every `prometheus.intervalSeconds` the samples a Prometheus server with the generated configuration would
  *    scrape are recorded (./prom-recorder.ts); the caller evaluates the generated rules on them (./promtool.ts).
  *
+ * With `hostExporters` (default), a modelled node_exporter beside each node is scraped every second as well
+ * (target `<node>-host`; src/sim/node-exporter-model.ts), so series outside the DWCP catalog are soaked too.
+ *
  * Not run: the host collector (`host.enabled`; this machine is not part of the cluster), periodic maintenance
  * (retention is longer than a soak) and detector checkpoints (a cold start is what is measured).
  */
@@ -32,6 +35,7 @@ import { RegionTrendTracker } from '../../monitor/region-trend-tracker.ts';
 import { createInsightsProvider, type InsightsProvider } from '../../monitor/rollout-provider.ts';
 import { RolloutStageTracker } from '../../monitor/rollout-stage-tracker.ts';
 import { faultLabel } from '../../sim/labels.ts';
+import { ModelledNodeExporter } from '../../sim/node-exporter-model.ts';
 import { MemoryAnomalyStore } from '../../store/memory/anomaly-store.ts';
 import { MemorySampleStore } from '../../store/memory/sample-store.ts';
 import { readNode, soakCluster } from './cluster.ts';
@@ -194,6 +198,12 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
     });
   });
 
+  const hosts = o.hostExporters ? nodes.map((n, i) => ({ id: `${n.spec.id}-host`, exporter: new ModelledNodeExporter({ seed: o.seed * 1000 + i, dayMs: o.daySeconds * 1000 }) })) : [];
+  hosts.forEach((h, i) => {
+    const n = nodes[i]!;
+    scraper.addTarget({ id: h.id, labels: { instance: `127.0.0.1:${n.spec.port + 1000}`, region: n.spec.region, node: n.spec.id }, source: { collect: () => h.exporter.samples(clockMs) } });
+  });
+
   const prom = o.prometheus
     ? new PromRecorder({
         intervalSeconds: o.prometheus.intervalSeconds,
@@ -222,6 +232,7 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
         prom.record(sec / prom.intervalSeconds, { instance: n.instance, labels: { region: n.spec.region, node: n.spec.id } }, samples, readMs / 1000);
       }
     }
+    for (const h of hosts) await scraper.scrapeOnce(h.id);
     const elapsedMs = (sec + 1) * 1000;
     if (elapsedMs % o.insightsIntervalMs === 0) {
       a = performance.now();

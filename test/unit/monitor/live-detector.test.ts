@@ -26,8 +26,9 @@ test('series outside the catalog: a clear level break is judged anomalous on con
 });
 
 test('the engine options take the detector and warm-up of series outside the catalog from the settings', () => {
-  const o = detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, inferredWarmup: 123_000 });
+  const o = detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, inferredWarmup: 123_000, inferredMinDuration: 45_000 });
   assert.equal(o.inferredWarmupMs, 123_000);
+  assert.equal(o.inferredMinDurationMs, 45_000);
   assert.ok(o.inferredFactory);
   assert.notEqual(o.inferredFactory, o.factory);
   const candidate = { name: 'c', factory: o.factory };
