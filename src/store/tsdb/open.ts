@@ -129,7 +129,8 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   }
   private visitLast(series: readonly SeriesRef[], res: number, startMs: number, endMs: number, visit: LastBucketVisitor): Promise<void> {
     const raw = this.samples.raw;
-    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), this.samples.rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit);
+    const rollups = this.samples.rollups;
+    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit, rollups.rowCache);
   }
   async readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]> {
     if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS) throw new InvalidInputError(`rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`);
