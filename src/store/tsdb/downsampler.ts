@@ -137,6 +137,7 @@ export class Downsampler {
       // Also when the transaction fails: dropping cached rows that still exist costs a re-read, never an error.
       this.rowCache.rowsDeletedBefore(ROLLUP_1M_MS, nowMs - this.opts.rollup1mRetentionMs);
       this.rowCache.rowsDeletedBefore(ROLLUP_1H_MS, nowMs - this.opts.rollup1hRetentionMs);
+      this.rowCache.publish();
     }
   }
 
@@ -264,6 +265,7 @@ export class Downsampler {
           if (ok) this.rowCache.rowWritten(r.seriesId, r.resolution, r.startTs, b.timestampsMs, b.last, b.timestampsMs.length);
           else this.rowCache.drop(r.seriesId, r.resolution, r.startTs);
         }
+        this.rowCache.publish();
       }
     }
     this.hoursDone += (end - h) / ROLLUP_1H_MS;

@@ -9,9 +9,11 @@
 import type { TsdbDb } from './chunk-repo.ts';
 import { readRollups } from './chunk-repo.ts';
 import { decodeRollupLastInto, rollupLastBuckets } from './codec/rollup-chunk.ts';
-import { ROLLUP_ROW_SPAN_MS } from './options.ts';
+import { ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS } from './options.ts';
 import { denseRow, rowKey, type CachedRow, type RollupRowCache } from './row-cache.ts';
 import { bucketStart } from './rollup.ts';
+import type { HeadSeries } from './head.ts';
+import { TailBuckets } from './tail-buckets.ts';
 
 /** Raw samples of series ids in [fromMs, toMs], merged and time-ordered, as typed arrays. */
 export type TypedRawRead = (ids: readonly number[], fromMs: number, toMs: number) => Promise<Map<number, { readonly timestampsMs: Float64Array; readonly values: Float64Array }>>;
@@ -21,6 +23,21 @@ export type TypedRawRead = (ids: readonly number[], fromMs: number, toMs: number
  * The arrays are reused for the next series (copy what must outlive the call; changing them is allowed).
  */
 export type LastBucketVisitor = (index: number, ts: Float64Array, last: Float64Array, n: number) => void;
+
+/** The head's series and their tails (tail-buckets.ts), for the raw part of a read. */
+export interface TailSource {
+  /** The head state of a series (undefined when it is not in the head). */
+  series(id: number): HeadSeries | undefined;
+  /** Sets the tail of `s`. */
+  attach(s: HeadSeries, tail: TailBuckets): void;
+}
+
+/** A tail as a query found it: its first `n` buckets, the last of them with the value it had then. */
+interface TailView {
+  readonly tail: TailBuckets;
+  readonly n: number;
+  readonly lastValue: number;
+}
 
 /** Growable pair of columns. */
 class Columns {
@@ -50,7 +67,7 @@ const MAX_CACHED_ROWS_PER_SERIES = 64;
  * @param watermark start of the first hour not rolled up (undefined: nothing rolled up yet).
  * @throws StoreError when a blob is corrupt; database errors as thrown by the driver.
  */
-export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, watermark: number | undefined, ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, visit: LastBucketVisitor, cache?: RollupRowCache): Promise<void> {
+export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, watermark: number | undefined, ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, visit: LastBucketVisitor, cache?: RollupRowCache, tails?: TailSource): Promise<void> {
   const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
   const from = bucketStart(fromMs, resolutionMs);
   const w = watermark ?? -Infinity;
@@ -84,7 +101,28 @@ export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, waterm
     }
   }
   const rawFrom = Math.max(from, w);
-  const raw = toMs >= w ? await readRaw(ids, rawFrom, toMs) : undefined;
+  // The raw part: from the series' tails where they cover it (every sample of the series is at or before toMs),
+  // read and bucketed otherwise; a 1-minute read of a series with nothing appended during it leaves a tail.
+  let tailOf: (TailView | undefined)[] | undefined;
+  let tokens: ({ s: HeadSeries; gen: number } | undefined)[] | undefined;
+  let rawIds: readonly number[] = ids;
+  if (tails !== undefined && toMs >= w) {
+    tailOf = new Array<TailView | undefined>(ids.length);
+    tokens = new Array<{ s: HeadSeries; gen: number } | undefined>(ids.length);
+    const need: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const s = tails.series(ids[i]!);
+      const t = s?.tail;
+      if (s !== undefined && t !== undefined && t.from <= rawFrom && toMs >= s.lastTs) {
+        tailOf[i] = { tail: t, n: t.n, lastValue: t.n > 0 ? t.last[t.n - 1]! : Number.NaN };
+        continue;
+      }
+      need.push(ids[i]!);
+      if (s !== undefined && resolutionMs === ROLLUP_1M_MS && toMs >= s.lastTs) tokens[i] = { s, gen: s.gen };
+    }
+    rawIds = need;
+  }
+  const raw = toMs >= w && rawIds.length > 0 ? await readRaw(rawIds, rawFrom, toMs) : undefined;
   const c = new Columns();
   const tmp = cached !== undefined ? new Columns() : undefined;
   for (let i = 0; i < ids.length; i++) {
@@ -132,10 +170,46 @@ export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, waterm
         n = k;
       }
     }
-    const p = raw?.get(id);
-    if (p !== undefined) n = bucketLasts(p.timestampsMs, p.values, resolutionMs, rawFrom, toMs + 1, c, n);
+    const tv = tailOf?.[i];
+    if (tv !== undefined) n = tailLasts(tv, resolutionMs, rawFrom, toMs, c, n);
+    else {
+      const p = raw?.get(id);
+      if (p !== undefined) {
+        const n0 = n;
+        n = bucketLasts(p.timestampsMs, p.values, resolutionMs, rawFrom, toMs + 1, c, n);
+        const tok = tokens?.[i];
+        if (tok !== undefined && tok.s.gen === tok.gen && tok.s.tail === undefined && tails!.series(id) === tok.s) tails!.attach(tok.s, new TailBuckets(rawFrom, c.ts, c.last, n0, n));
+      }
+    }
     visit(i, c.ts, c.last, n);
   }
+  cached?.cache.publish();
+}
+
+/**
+ * Appends to `c` from index `n` the buckets of `resolutionMs` (1 minute, or 1 hour folded from the minutes: the
+ * last minute's last) of a tail view with rawFrom <= start <= toMs; returns the new length.
+ */
+function tailLasts(tv: TailView, resolutionMs: number, rawFrom: number, toMs: number, c: Columns, n: number): number {
+  const { tail } = tv;
+  c.reserve(n + tv.n);
+  const out = c.ts;
+  const last = c.last;
+  let k = n - 1;
+  let cur = Number.NaN;
+  for (let j = 0; j < tv.n; j++) {
+    const b = tail.ts[j]!;
+    if (b < rawFrom || b > toMs) continue;
+    const v = j === tv.n - 1 ? tv.lastValue : tail.last[j]!;
+    const hb = resolutionMs === ROLLUP_1M_MS ? b : bucketStart(b, resolutionMs);
+    if (hb !== cur) {
+      cur = hb;
+      k++;
+      out[k] = hb;
+    }
+    last[k] = v;
+  }
+  return k + 1;
 }
 
 /** Appends the existing buckets of a cached row with from <= start <= hi to `c` from index `n`; returns the new length. */

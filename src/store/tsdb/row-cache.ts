@@ -60,6 +60,14 @@ export interface RowCacheStats {
   readonly evictions: number;
 }
 
+/** Where the cache reports itself (`dwcp_monitor_query_cache_*`, src/store/tsdb/cache-metrics.ts). */
+export interface RowCacheMetrics {
+  /** Rows served from the cache (`hit`), read from the database (`miss`), and of those not kept because it was full (`bypassed`). */
+  rows(result: 'hit' | 'miss' | 'bypassed', n: number): void;
+  /** Accounted bytes held now. */
+  bytes(n: number): void;
+}
+
 /** Key of a row. */
 export function rowKey(seriesId: number, resolutionMs: number, start: number): string {
   return `${seriesId}:${resolutionMs}:${start}`;
@@ -103,10 +111,30 @@ export class RollupRowCache {
   private missN = 0;
   private bypassN = 0;
   private evictN = 0;
+  private metrics: RowCacheMetrics | undefined;
+  private published = { hits: 0, misses: 0, bypassed: 0 };
 
   /** @param maxBytes accounted bytes at most; 0 disables the cache. */
   constructor(maxBytes: number) {
     this.maxBytes = maxBytes;
+  }
+
+  /** Reports counters to `m` from now on (at every {@link publish}). */
+  setMetrics(m: RowCacheMetrics): void {
+    this.metrics = m;
+    this.publish();
+  }
+
+  /** Reports the counters' growth since the last call and the bytes held (called after each query and rollup pass, not per row). */
+  publish(): void {
+    const m = this.metrics;
+    if (m === undefined) return;
+    const p = this.published;
+    if (this.hitN > p.hits) m.rows('hit', this.hitN - p.hits);
+    if (this.missN > p.misses) m.rows('miss', this.missN - p.misses);
+    if (this.bypassN > p.bypassed) m.rows('bypassed', this.bypassN - p.bypassed);
+    this.published = { hits: this.hitN, misses: this.missN, bypassed: this.bypassN };
+    m.bytes(this.used);
   }
 
   /** Changes whenever a cached row may have become stale (rollup writes, retention). */
@@ -197,6 +225,7 @@ export class RollupRowCache {
     this.epochN++;
     this.map.clear();
     this.used = 0;
+    this.publish();
   }
 
   /** Current counters. */

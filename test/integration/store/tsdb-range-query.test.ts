@@ -65,6 +65,9 @@ const caseArb = fc.record({
   // Queries before the late samples land (they fill the cache that the late samples' rollups must update).
   queryBefore: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
   // A second rollup after the late samples (dirty hours recomputed, the watermark moved on by this fraction).
+  // Late samples shortly before the end of their series (in the newest, not rolled-up hour, where queries
+  // read head tails), stored after the first queries.
+  lateNearEnd: fc.array(fc.record({ series: fc.nat(4), backMs: fc.integer({ min: 1, max: 40 * MIN }), value: fc.double({ min: -1e6, max: 1e6, noNaN: true }) }), { maxLength: 6 }),
   rollUpAgainFrac: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 4 }),
 });
 
@@ -82,6 +85,7 @@ describe('chunked range queries decoded into the step grid', () => {
         const batches: Sample[][] = [];
         const late: Sample[] = [];
         let endData = T0;
+        const ends: number[] = [];
         c.series.forEach((s, i) => {
           let t = T0 + i * 7;
           s.gaps.forEach((g, k) => {
@@ -91,7 +95,12 @@ describe('chunked range queries decoded into the step grid', () => {
             else (batches[k] ??= []).push(sample);
           });
           endData = Math.max(endData, t);
+          ends.push(t);
         });
+        for (const l of c.lateNearEnd) {
+          const i = l.series % c.series.length;
+          late.push({ name: 'dwcp_test_metric', labels: { node_id: c.series[i]!.node, series: String(i) }, value: l.value, timestampMs: ends[i]! - l.backMs });
+        }
         const span = endData - T0;
         const nowMs = endData + 10 * MIN;
         const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, allowNonFinite: true, maxSamplesPerChunk: 16, maxRollupHoursPerRun: 24 * 30, queryCacheBytes: c.cacheBytes, now: () => nowMs });
