@@ -15,10 +15,9 @@
  * are read and decoded as without a cache (counted in `bypassed`), so a query larger than the cache degrades to
  * the uncached path instead of evicting its own rows in a loop.
  *
- * @see Prometheus keeps the recent two hours of samples in memory (the head block) and reads older blocks
- *   through the OS page cache; VictoriaMetrics keeps recently used decompressed data in in-memory caches
- *   (`-cacheDataPath`, "caches for ... recently queried data"), both bounded by size:
- *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/,
+ * @see Prometheus answers recent queries from its in-memory head block,
+ *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/; VictoriaMetrics bounds its internal caches by
+ *   `-memory.allowedPercent` and caches rollup results (`rollupResultCache`, `-search.disableCache`),
  *   https://docs.victoriametrics.com/single-server-victoriametrics/#cache-tuning
  */
 import { ROLLUP_ROW_SPAN_MS } from './options.ts';
