@@ -234,6 +234,8 @@ export const monitorConfigSchema = z.strictObject({
         layout: z.enum(['rows', 'chunks']).default(DEFAULT_SQLITE_LAYOUT),
         /** WAL directory of the chunks layout (default: the database path + `.wal`). */
         walDir: z.string().min(1).optional(),
+        /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
+        queryCacheBytes: z.number().int().min(0).optional(),
       }),
       z.strictObject({
         type: z.literal('postgres'),
@@ -242,6 +244,8 @@ export const monitorConfigSchema = z.strictObject({
         layout: z.enum(['rows', 'chunks']).default('rows'),
         /** WAL directory of the chunks layout on the monitor's local disk. */
         walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
+        /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
+        queryCacheBytes: z.number().int().min(0).optional(),
       }),
       victoriaMetricsStorageSchema,
     ])

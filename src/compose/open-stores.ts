@@ -8,6 +8,7 @@ import type { CatalogMetrics } from '../catalog/registry.ts';
 import type { MonitorConfig } from '../config.ts';
 import type { LogStore } from '../logs/store/log-store.ts';
 import { catalogRemoteStorageMetrics } from '../remote-store/metrics.ts';
+import { catalogQueryCacheMetrics } from '../store/tsdb/cache-metrics.ts';
 import type { OpenedStore } from '../store/sqlite.ts';
 import type { ExemplarStore } from '../traces/exemplars/exemplar-store.ts';
 import type { TraceStore } from '../traces/store/trace-store.ts';
@@ -44,7 +45,7 @@ export async function openDataStores(
   metrics: CatalogMetrics,
   log: Logger,
 ): Promise<DataStores> {
-  const store = await openStore(config, { metrics: catalogRemoteStorageMetrics(metrics), log });
+  const store = await openStore(config, { metrics: catalogRemoteStorageMetrics(metrics), log, queryCacheMetrics: catalogQueryCacheMetrics(metrics) });
   const traceStore = await openOrClose(() => openTraceStore(config), [store]);
   const logStore = await openOrClose(() => openLogStore(config), [store, traceStore]);
   const exemplarStore = await openOrClose(

@@ -24,6 +24,7 @@ import { PageRenderer, type PageFormat } from '../reports/render-page.ts';
 import { openPostgresStore } from '../store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from '../store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from '../store/tsdb/open.ts';
+import type { RowCacheMetrics } from '../store/tsdb/row-cache.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from '../traces/store/open.ts';
 import type { ExemplarStore } from '../traces/exemplars/exemplar-store.ts';
 import { openPostgresExemplarStore, openSqliteExemplarStore } from '../traces/exemplars/open.ts';
@@ -34,7 +35,7 @@ import type { TraceStore } from '../traces/store/trace-store.ts';
  * VictoriaMetrics and the tables in the `state` database (`storage.type: victoriametrics`, docs/storage.md).
  * @throws StoreError when a database cannot be opened.
  */
-export async function openStore(config: MonitorConfig, remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger } = {}): Promise<OpenedStore> {
+export async function openStore(config: MonitorConfig, remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger; queryCacheMetrics?: RowCacheMetrics } = {}): Promise<OpenedStore> {
   const s = config.storage;
   if (s.type === 'victoriametrics') {
     const state = s.state.type === 'sqlite' ? await openSqliteStore({ path: s.state.path, retentionMs: s.retention }) : await openPostgresStore({ url: s.state.url, retentionMs: s.retention });
@@ -52,11 +53,12 @@ export async function openStore(config: MonitorConfig, remote: { metrics?: Remot
       ...(remote.log ? { onError: (e: Error) => remote.log!.warn({ err: e }, 'remote write to VictoriaMetrics failed') } : {}),
     });
   }
+  const cache = { ...(s.queryCacheBytes === undefined ? {} : { queryCacheBytes: s.queryCacheBytes }), ...(remote.queryCacheMetrics ? { queryCacheMetrics: remote.queryCacheMetrics } : {}) };
   if (s.type === 'sqlite') {
-    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention });
+    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention, ...cache });
     return openSqliteStore({ path: s.path, retentionMs: s.retention });
   }
-  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention });
+  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention, ...cache });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 

@@ -155,12 +155,33 @@ export class RangeAggregator {
       };
       this.groups.set(gkey, g);
     }
+    const { sum, count, min, max } = g;
+    if (q === undefined && this.agg !== 'rate') {
+      // avg/sum/min/max: the latest non-NaN sample in (t − lookback, t] folded straight into the group's arrays
+      // (the arithmetic of instantSteps and the loop below, in one pass without per-step values).
+      const { startMs, stepMs, lookback } = this;
+      let j = from - 1;
+      let lastValid = -1;
+      for (let i = 0; i < steps; i++) {
+        const t = startMs + i * stepMs;
+        while (j + 1 < to && ts[j + 1]! <= t) {
+          j++;
+          if (!Number.isNaN(vs[j]!)) lastValid = j;
+        }
+        if (lastValid < 0 || ts[lastValid]! <= t - lookback) continue;
+        const v = vs[lastValid]!;
+        sum[i]! += v;
+        count[i]!++;
+        if (v < min[i]!) min[i] = v;
+        if (v > max[i]!) max[i] = v;
+      }
+      return;
+    }
     // per-step values of this series (NaN = absent)
     const stepValues = this.stepValues;
     stepValues.fill(Number.NaN);
     if (this.agg === 'rate') rateSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
     else instantSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
-    const { sum, count, min, max } = g;
     for (let i = 0; i < steps; i++) {
       const v = stepValues[i]!;
       if (Number.isNaN(v)) continue;

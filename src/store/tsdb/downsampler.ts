@@ -26,6 +26,7 @@ import {
 import { decodeRollupLast, decodeRollupRest, encodeRollup } from './codec/rollup-chunk.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS, type TsdbOptions } from './options.ts';
 import { bucketize, bucketStart, emptyBuckets, replaceRange, type Buckets } from './rollup.ts';
+import { RollupRowCache } from './row-cache.ts';
 import type { TsdbDatabase } from './schema.ts';
 
 const WATERMARK_KEY = 'rollup_watermark_ms';
@@ -55,12 +56,15 @@ export class Downsampler {
   droppedMarks = 0;
   /** Hours rolled up since open. */
   hoursDone = 0;
+  /** Decoded rollup rows for range queries (row-cache.ts), kept current by every rollup write and deletion here. */
+  readonly rowCache: RollupRowCache;
 
   constructor(db: Kysely<TsdbDatabase>, dialect: StoreDialect, opts: TsdbOptions, source: RawSource) {
     this.db = db;
     this.dialect = dialect;
     this.opts = opts;
     this.source = source;
+    this.rowCache = new RollupRowCache(opts.queryCacheBytes);
   }
 
   /** Start of the first hour not yet rolled up (ms), undefined before the first run with data. */
@@ -126,8 +130,15 @@ export class Downsampler {
 
   /** Deletes rollup rows past their retention. */
   async deleteOld(db: TsdbDb, nowMs: number): Promise<void> {
-    await deleteRollupsBefore(db, ROLLUP_1M_MS, nowMs - this.opts.rollup1mRetentionMs);
-    await deleteRollupsBefore(db, ROLLUP_1H_MS, nowMs - this.opts.rollup1hRetentionMs);
+    try {
+      await deleteRollupsBefore(db, ROLLUP_1M_MS, nowMs - this.opts.rollup1mRetentionMs);
+      await deleteRollupsBefore(db, ROLLUP_1H_MS, nowMs - this.opts.rollup1hRetentionMs);
+    } finally {
+      // Also when the transaction fails: dropping cached rows that still exist costs a re-read, never an error.
+      this.rowCache.rowsDeletedBefore(ROLLUP_1M_MS, nowMs - this.opts.rollup1mRetentionMs);
+      this.rowCache.rowsDeletedBefore(ROLLUP_1H_MS, nowMs - this.opts.rollup1hRetentionMs);
+      this.rowCache.publish();
+    }
   }
 
   /**
@@ -212,6 +223,7 @@ export class Downsampler {
       const part = ids.slice(i, i + SERIES_PER_STEP);
       const raw = await this.source.readRaw(part, h, end - 1);
       const rows: RollupRow[] = [];
+      const written: Buckets[] = [];
       for (const res of [ROLLUP_1M_MS, ROLLUP_1H_MS]) {
         const span = ROLLUP_ROW_SPAN_MS[res]!;
         const rowStart = bucketStart(h, span);
@@ -238,9 +250,23 @@ export class Downsampler {
           if (merged.timestampsMs.length === 0) continue;
           const blobs = encodeRollup(merged);
           rows.push({ seriesId: id, resolution: res, startTs: rowStart, endTs: merged.timestampsMs[merged.timestampsMs.length - 1]!, buckets: merged.timestampsMs.length, last: blobs.last, rest: blobs.rest });
+          written.push(merged);
         }
       }
-      await this.db.transaction().execute((trx) => writeRollups(trx, this.dialect, rows));
+      let ok = false;
+      try {
+        await this.db.transaction().execute((trx) => writeRollups(trx, this.dialect, rows));
+        ok = true;
+      } finally {
+        // Cached rows follow the database: replaced by what was written, dropped when the write failed.
+        for (let k = 0; k < rows.length; k++) {
+          const r = rows[k]!;
+          const b = written[k]!;
+          if (ok) this.rowCache.rowWritten(r.seriesId, r.resolution, r.startTs, b.timestampsMs, b.last, b.timestampsMs.length);
+          else this.rowCache.drop(r.seriesId, r.resolution, r.startTs);
+        }
+        this.rowCache.publish();
+      }
     }
     this.hoursDone += (end - h) / ROLLUP_1H_MS;
   }

@@ -8,6 +8,7 @@
  *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/
  */
 import { ChunkAppender, decodeChunk } from './codec/chunk.ts';
+import type { TailBuckets } from './tail-buckets.ts';
 
 /** Accounted bytes of a series without an open chunk, besides 2 bytes per key character (objects, map slots). */
 export const SERIES_OVERHEAD_BYTES = 240;
@@ -30,6 +31,10 @@ export interface HeadSeries {
   touched: number;
   /** Bytes currently accounted for the series. */
   accounted: number;
+  /** 1-minute bucket lasts of the samples past the rollup watermark, for range queries (tail-buckets.ts). */
+  tail: TailBuckets | undefined;
+  /** Changes with every sample stored for the series (a query builds a tail only when it did not change during its read). */
+  gen: number;
 }
 
 /** A chunk to write to the database. */
@@ -96,7 +101,7 @@ export class Head {
 
   /** Adds a series (no open chunk) whose latest stored timestamp is `lastTs`. */
   add(id: number, key: string, lastTs: number): HeadSeries {
-    const s: HeadSeries = { id, key, app: undefined, lastTs, provisionalStart: undefined, provisionalSamples: 0, touched: this.clock, accounted: 0 };
+    const s: HeadSeries = { id, key, app: undefined, lastTs, provisionalStart: undefined, provisionalSamples: 0, touched: this.clock, accounted: 0, tail: undefined, gen: 0 };
     this.byKey.set(key, s);
     this.byId.set(id, s);
     this.account(s);
@@ -122,7 +127,31 @@ export class Head {
     app.append(t, v);
     if (t > s.lastTs) s.lastTs = t;
     s.touched = this.clock;
+    s.gen++;
+    const tail = s.tail;
+    if (tail !== undefined) {
+      const tcap = tail.bytes;
+      if (!tail.add(t, v)) s.tail = undefined;
+      if (s.tail === undefined || tail.bytes !== tcap) {
+        this.account(s);
+        return;
+      }
+    }
     if (app.allocatedBytes !== cap) this.account(s);
+  }
+
+  /** Drops the tail of `s` (an out-of-order sample was stored) and marks the series changed. */
+  invalidateTail(s: HeadSeries): void {
+    s.gen++;
+    if (s.tail === undefined) return;
+    s.tail = undefined;
+    this.account(s);
+  }
+
+  /** Sets (or, with undefined, drops) the tail of `s`. */
+  setTail(s: HeadSeries, tail: TailBuckets | undefined): void {
+    s.tail = tail;
+    this.account(s);
   }
 
   /**
@@ -133,6 +162,7 @@ export class Head {
   merge(s: HeadSeries, ts: readonly number[], vs: readonly number[]): number {
     const app = s.app;
     if (app === undefined || ts.length === 0) return 0;
+    this.invalidateTail(s);
     const old = decodeChunk(app.bytes());
     const next = new ChunkAppender(Math.max(16, app.allocatedBytes >> 1));
     let i = 0;
@@ -201,6 +231,8 @@ export class Head {
     if (this.byKey.size > maxHeadSeries) dropped += this.dropIdle(cuts, Math.floor(maxHeadSeries * 0.9), Infinity);
     if (this.bytes > maxHeadBytes) {
       const target = Math.floor(maxHeadBytes * 0.75);
+      // Query tails first: a query rebuilds them.
+      for (const s of this.byKey.values()) if (s.tail !== undefined) this.setTail(s, undefined);
       const open = [...this.byKey.values()].filter((s) => s.app !== undefined).sort((a, b) => b.app!.allocatedBytes - a.app!.allocatedBytes);
       for (const s of open) {
         if (this.bytes <= target) break;
@@ -224,7 +256,7 @@ export class Head {
   }
 
   private account(s: HeadSeries): void {
-    const now = SERIES_OVERHEAD_BYTES + 2 * s.key.length + (s.app ? OPEN_CHUNK_OVERHEAD_BYTES + s.app.allocatedBytes : 0);
+    const now = SERIES_OVERHEAD_BYTES + 2 * s.key.length + (s.app ? OPEN_CHUNK_OVERHEAD_BYTES + s.app.allocatedBytes : 0) + (s.tail ? OPEN_CHUNK_OVERHEAD_BYTES + s.tail.bytes : 0);
     this.bytes += now - s.accounted;
     s.accounted = now;
   }

@@ -102,6 +102,7 @@ export async function newLateSamples(db: TsdbDb, maxChunkSpanMs: number, memoryP
 
 /** Puts accepted late samples of one series into its open chunk (when within its range) or into chunks of their own (appended to `cuts`). */
 export function applyLateSamples(head: Head, bounds: ChunkBounds, s: HeadSeries, t: readonly number[], v: readonly number[], cuts: CutChunk[]): void {
+  head.invalidateTail(s);
   const order = t.map((_, i) => i).sort((a, b) => t[a]! - t[b]!);
   const st = order.map((i) => t[i]!);
   const sv = order.map((i) => v[i]!);

@@ -24,6 +24,7 @@ import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
 import type { TsdbDatabase } from './schema.ts';
 import { visitLastBuckets, type LastBucketVisitor } from './last-buckets.ts';
+import type { RowCacheMetrics } from './row-cache.ts';
 import { chooseResolution } from './stepped-read.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
@@ -41,6 +42,8 @@ export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
   readonly seriesCacheSize?: number;
   /** Clock for checkpoints and resolution choice (default Date.now). */
   readonly now?: () => number;
+  /** Where the range-query cache of decoded rollup rows reports hits, misses, bypasses and bytes. */
+  readonly queryCacheMetrics?: RowCacheMetrics;
 }
 
 class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
@@ -129,7 +132,8 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   }
   private visitLast(series: readonly SeriesRef[], res: number, startMs: number, endMs: number, visit: LastBucketVisitor): Promise<void> {
     const raw = this.samples.raw;
-    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), this.samples.rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit);
+    const rollups = this.samples.rollups;
+    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit, rollups.rowCache, this.samples.tails);
   }
   async readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]> {
     if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS) throw new InvalidInputError(`rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`);
@@ -194,6 +198,7 @@ async function compose(db: Kysely<TsdbDatabase>, dialect: StoreDialect, opts: Ch
       walDir,
       catalog: rows,
     });
+    if (opts.queryCacheMetrics) samples.rollups.rowCache.setMetrics(opts.queryCacheMetrics);
     return new ChunkedStore(samples, rows, now ?? Date.now);
   } catch (e) {
     await db.destroy();

@@ -35,6 +35,11 @@ export interface TsdbOptions {
   readonly rollupDelayMs: number;
   /** Hours rolled up per maintenance call at most (bounds one call's work after a long pause). */
   readonly maxRollupHoursPerRun: number;
+  /**
+   * Decoded rollup rows kept for range queries at most (accounted bytes; 0 turns the cache off). A day of
+   * 1-minute buckets takes 5.9 KB per series when its values are exact float32s, 11.7 KB otherwise.
+   */
+  readonly queryCacheBytes: number;
 }
 
 /** The defaults. */
@@ -51,7 +56,11 @@ export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   walFsyncIntervalMs: 1000,
   rollupDelayMs: 5 * MINUTE,
   maxRollupHoursPerRun: 6,
+  queryCacheBytes: 256 * 1024 * 1024,
 };
+
+/** Options that may be 0 (a feature turned off). */
+const MAY_BE_ZERO: ReadonlySet<string> = new Set(['queryCacheBytes']);
 
 /** Resolution of the fine rollups (ms). */
 export const ROLLUP_1M_MS = MINUTE;
@@ -62,7 +71,7 @@ export const ROLLUP_ROW_SPAN_MS: Readonly<Record<number, number>> = { [MINUTE]: 
 
 /**
  * Merges `partial` over the defaults and checks every field.
- * @throws InvalidInputError when a field is not a positive integer, a rollup retention is shorter than the span it
+ * @throws InvalidInputError when a field is not a positive integer (`queryCacheBytes`: not a non-negative one), a rollup retention is shorter than the span it
  *   must cover (1-minute rollups < 1 day, 1-hour rollups < 1-minute rollups), or the chunk limits
  *   are outside 2..65535 samples / 1 s..24 h.
  */
@@ -70,7 +79,7 @@ export function resolveTsdbOptions(partial: Partial<TsdbOptions> = {}): TsdbOpti
   const o: Record<string, number> = { ...DEFAULT_TSDB_OPTIONS };
   for (const k of Object.keys(DEFAULT_TSDB_OPTIONS) as (keyof TsdbOptions)[]) {
     const v = partial[k] ?? DEFAULT_TSDB_OPTIONS[k];
-    if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidInputError(`storage option ${k} must be a positive integer, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || v < 0 || (v === 0 && !MAY_BE_ZERO.has(k))) throw new InvalidInputError(`storage option ${k} must be a positive integer, got ${String(v)}`);
     o[k] = v;
   }
   return checkRelations(o as unknown as TsdbOptions);

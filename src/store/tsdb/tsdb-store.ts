@@ -33,6 +33,7 @@ import { applyLateSamples, classifyBatch, newLateSamples } from './late-samples.
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
 import { RawReader } from './raw-read.ts';
 import type { TsdbDatabase } from './schema.ts';
+import type { TailSource } from './last-buckets.ts';
 import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
 import { wrapStoreError as wrap, type SeriesCatalog, type TsdbStats, type TsdbStoreOptions } from './store-types.ts';
 import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
@@ -57,6 +58,8 @@ export class TsdbSampleStore implements SampleStore {
   private readonly catalog: SeriesCatalog;
   /** Raw reads over the database and the memory below. */
   readonly raw: RawReader;
+  /** The head's series and their query tails (tail-buckets.ts). */
+  readonly tails: TailSource;
   /** Cut chunks not yet written (normally empty between appends). */
   private pending: CutChunk[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -80,6 +83,7 @@ export class TsdbSampleStore implements SampleStore {
     this.lastCheckpointAt = this.now();
     const head = this.head;
     this.raw = new RawReader(db, { head, pending: () => this.pending }, this.options.maxChunkSpanMs);
+    this.tails = { series: (id) => head.getById(id), attach: (s, tail) => head.setTail(s, tail) };
     this.downsampler = new Downsampler(db, this.dialect, this.options, {
       readRaw: (ids, from, to) => this.raw.read(ids, from, to),
       headSeriesWithDataIn: (from, to) => this.raw.headSeriesWithDataIn(from, to),
@@ -397,6 +401,7 @@ export class TsdbSampleStore implements SampleStore {
       try {
         await this.downsampler.run(nowMs);
         const w = this.downsampler.watermark;
+        if (w !== undefined) for (const s of this.head.all()) if (s.tail !== undefined && s.tail.from < w) this.head.setTail(s, s.tail.trimmedBefore(w));
         const cutoff = Math.floor(Math.min(nowMs - this.options.rawRetentionMs, w ?? Infinity));
         let deleted = 0;
         const emptied: HeadSeries[] = [];

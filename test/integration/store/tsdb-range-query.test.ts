@@ -60,6 +60,15 @@ const caseArb = fc.record({
   agg: fc.constantFrom(...AGGS),
   byNode: fc.boolean(),
   max: fc.constantFrom(1, 3, 40, 20_000),
+  // The decoded-row cache: off, so small that a query's rows do not fit (part served uncached), roomy.
+  cacheBytes: fc.constantFrom(0, 1500, 6000, 64 * 1024 * 1024),
+  // Queries before the late samples land (they fill the cache that the late samples' rollups must update).
+  queryBefore: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  // A second rollup after the late samples (dirty hours recomputed, the watermark moved on by this fraction).
+  // Late samples shortly before the end of their series (in the newest, not rolled-up hour, where queries
+  // read head tails), stored after the first queries.
+  lateNearEnd: fc.array(fc.record({ series: fc.nat(4), backMs: fc.integer({ min: 1, max: 40 * MIN }), value: fc.double({ min: -1e6, max: 1e6, noNaN: true }) }), { maxLength: 6 }),
+  rollUpAgainFrac: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 4 }),
 });
 
 describe('chunked range queries decoded into the step grid', () => {
@@ -76,6 +85,7 @@ describe('chunked range queries decoded into the step grid', () => {
         const batches: Sample[][] = [];
         const late: Sample[] = [];
         let endData = T0;
+        const ends: number[] = [];
         c.series.forEach((s, i) => {
           let t = T0 + i * 7;
           s.gaps.forEach((g, k) => {
@@ -85,26 +95,41 @@ describe('chunked range queries decoded into the step grid', () => {
             else (batches[k] ??= []).push(sample);
           });
           endData = Math.max(endData, t);
+          ends.push(t);
         });
+        for (const l of c.lateNearEnd) {
+          const i = l.series % c.series.length;
+          late.push({ name: 'dwcp_test_metric', labels: { node_id: c.series[i]!.node, series: String(i) }, value: l.value, timestampMs: ends[i]! - l.backMs });
+        }
         const span = endData - T0;
         const nowMs = endData + 10 * MIN;
-        const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, allowNonFinite: true, maxSamplesPerChunk: 16, maxRollupHoursPerRun: 24 * 30, now: () => nowMs });
+        const st = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 30 * DAY, allowNonFinite: true, maxSamplesPerChunk: 16, maxRollupHoursPerRun: 24 * 30, queryCacheBytes: c.cacheBytes, now: () => nowMs });
         try {
           for (const b of batches) if (b) await st.append(b);
           await st.applyRetention(T0 + c.rollUpAtFrac * span);
-          await st.append(late);
-          if (c.checkpoint) await st.checkpoint();
           const refs = await st.findSeries('dwcp_test_metric', {}, 100);
           const at = Math.floor(T0 + c.startFrac * span);
           const startMs = c.align === 'any' ? at : Math.floor(at / MIN) * MIN - (c.align === 'minute-1' ? 1 : 0);
           const endMs = Math.floor(startMs + Math.max(c.stepMs, c.lenFrac * span));
           const opts = { startMs, endMs, stepMs: c.stepMs, agg: c.agg, ...(c.byNode ? { by: ['node_id'] } : {}) };
-          const ref = await referencePoints(st, refs, startMs, endMs, c.stepMs, c.max, nowMs);
-          const stepped = await st.readForStep(refs, startMs, endMs, c.stepMs, c.max);
-          assert.deepEqual(stepped.points, ref);
-          const got = await st.queryRange(refs, opts, c.max);
-          assert.deepEqual(got.series, aggregateSeries(ref, opts).series);
-          assert.equal(got.truncated, ref.some((p) => p.timestampsMs.length >= c.max));
+          // The answers equal the uncached reference (read from the database) at every point: cold, warm, and
+          // after late samples were stored and their hours rolled up again (cached rows rewritten).
+          const check = async (): Promise<void> => {
+            const ref = await referencePoints(st, refs, startMs, endMs, c.stepMs, c.max, nowMs);
+            const stepped = await st.readForStep(refs, startMs, endMs, c.stepMs, c.max);
+            assert.deepEqual(stepped.points, ref);
+            const got = await st.queryRange(refs, opts, c.max);
+            assert.deepEqual(got.series, aggregateSeries(ref, opts).series);
+            assert.equal(got.truncated, ref.some((p) => p.timestampsMs.length >= c.max));
+          };
+          if (c.queryBefore) await check();
+          await st.append(late);
+          if (c.checkpoint) await st.checkpoint();
+          if (c.rollUpAgainFrac !== null) await st.applyRetention(T0 + (c.rollUpAtFrac + c.rollUpAgainFrac) * span);
+          await check();
+          await check();
+          const cs = st.samples.rollups.rowCache.stats();
+          assert.ok(cs.bytes <= cs.maxBytes, `cache holds ${cs.bytes} B over its bound ${cs.maxBytes}`);
         } finally {
           await st.close();
           rmSync(dir, { recursive: true, force: true });

@@ -99,3 +99,38 @@ describe('aggregateSeries', () => {
     bad(opts('avg'), /2 timestamps but 1 values/, [broken]);
   });
 });
+
+describe('aggregateSeries against a direct per-step computation', () => {
+  it('avg, sum, min and max equal the latest non-NaN sample in (t − lookback, t] per series, folded per step', async () => {
+    const fc = (await import('fast-check')).default;
+    const seriesArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 90_000 }), fc.oneof({ weight: 6, arbitrary: fc.double({ noNaN: true, min: -1e9, max: 1e9 }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) })), { maxLength: 60 });
+    fc.assert(
+      fc.property(fc.array(seriesArb, { minLength: 1, maxLength: 5 }), fc.integer({ min: -50_000, max: 400_000 }), fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 1000, max: 200_000 }), fc.constantFrom<QueryAggregation>('avg', 'sum', 'min', 'max'), (raw, startMs, len, stepMs, agg) => {
+        const points: SeriesPoints[] = raw.map((xs, i) => {
+          let t = 0;
+          const timestampsMs = xs.map(([g]) => (t += g));
+          return { series: { id: i, key: seriesKey('m', { i: String(i) }), name: 'm', labels: { i: String(i) } }, timestampsMs, values: xs.map((x) => x[1]) };
+        });
+        const endMs = startMs + len;
+        const got = aggregateSeries(points, { startMs, endMs, stepMs, agg }).series;
+        const lookback = Math.max(2 * stepMs, 5000);
+        const ts: number[] = [];
+        const vs: number[] = [];
+        for (let t = startMs; t <= endMs; t += stepMs) {
+          const present: number[] = [];
+          for (const p of points) {
+            let v: number | undefined;
+            for (let k = 0; k < p.timestampsMs.length; k++) if (p.timestampsMs[k]! <= t && p.timestampsMs[k]! > t - lookback && !Number.isNaN(p.values[k]!)) v = p.values[k]!;
+            if (v !== undefined) present.push(v);
+          }
+          if (present.length === 0) continue;
+          ts.push(t);
+          const s = present.reduce((a, b) => a + b, 0);
+          vs.push(agg === 'avg' ? s / present.length : agg === 'sum' ? s : agg === 'min' ? Math.min(...present) : Math.max(...present));
+        }
+        assert.deepEqual(got, [{ labels: {}, timestampsMs: ts, values: vs }]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

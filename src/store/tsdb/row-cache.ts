@@ -1,0 +1,249 @@
+/**
+ * A bounded cache of decoded rollup rows for range queries: per (series, resolution, row) the row's bucket
+ * lasts as a dense column over the row's bucket grid (a day of 1-minute buckets, 30 days of 1-hour buckets;
+ * NaN marks a bucket that does not exist, which is lossless because a bucket's last is never NaN), as
+ * `Float32Array` when every value of the row is exactly a float32 (counters, integer gauges), `Float64Array`
+ * otherwise; values are the stored bits either way. Bucket starts are not kept: they are the grid.
+ *
+ * Rows that do not exist are cached too (as absent), so a series without data on a day is not looked up again.
+ * Every rollup write replaces the entry of its row when it is cached (write-through), retention drops the
+ * entries of deleted rows, and each of them bumps an epoch: a reader fills the cache only with rows it read
+ * while the epoch stayed unchanged, so a row read before a concurrent rewrite is never kept.
+ *
+ * Bounded by accounted bytes (`maxBytes`: the value column plus {@link ENTRY_OVERHEAD_BYTES}), least recently
+ * used first out. A query never evicts rows that it has itself used: when its rows do not fit, the rest of them
+ * are read and decoded as without a cache (counted in `bypassed`), so a query larger than the cache degrades to
+ * the uncached path instead of evicting its own rows in a loop.
+ *
+ * @see Prometheus answers recent queries from its in-memory head block,
+ *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/; VictoriaMetrics bounds its internal caches by
+ *   `-memory.allowedPercent` and caches rollup results (`rollupResultCache`, `-search.disableCache`),
+ *   https://docs.victoriametrics.com/single-server-victoriametrics/#cache-tuning
+ */
+import { ROLLUP_ROW_SPAN_MS } from './options.ts';
+
+/** Accounted bytes of one entry besides its value column (entry object, key string, map slot). */
+export const ENTRY_OVERHEAD_BYTES = 160;
+
+/** A cached row: the last value of every bucket of its grid up to the last existing one (NaN: no bucket). */
+export interface CachedRow {
+  /** Row start (ms, a multiple of the row span). */
+  readonly start: number;
+  /** Bucket width (ms). */
+  readonly resolutionMs: number;
+  /** undefined when the row does not exist. */
+  readonly values: Float32Array | Float64Array | undefined;
+  /** Start of the row's last bucket (ms; the row's `end_ts`), -Infinity when absent. */
+  readonly lastBucket: number;
+}
+
+interface Entry {
+  readonly row: CachedRow;
+  readonly bytes: number;
+  /** The query that used the entry last. */
+  stamp: number;
+}
+
+/** Counters of the cache (for /metrics and tests). */
+export interface RowCacheStats {
+  readonly maxBytes: number;
+  readonly bytes: number;
+  readonly entries: number;
+  /** Rows served from the cache. */
+  readonly hits: number;
+  /** Rows not in the cache, read from the database. */
+  readonly misses: number;
+  /** Of the misses, rows not kept because the cache was full of the same query's rows or the row alone exceeds the bound. */
+  readonly bypassed: number;
+  /** Entries evicted to make room. */
+  readonly evictions: number;
+}
+
+/** Where the cache reports itself (`dwcp_monitor_query_cache_*`, src/store/tsdb/cache-metrics.ts). */
+export interface RowCacheMetrics {
+  /** Rows served from the cache (`hit`), read from the database (`miss`), and of those not kept because it was full (`bypassed`). */
+  rows(result: 'hit' | 'miss' | 'bypassed', n: number): void;
+  /** Accounted bytes held now. */
+  bytes(n: number): void;
+}
+
+/** Key of a row. */
+export function rowKey(seriesId: number, resolutionMs: number, start: number): string {
+  return `${seriesId}:${resolutionMs}:${start}`;
+}
+
+/**
+ * The dense column of a row's buckets (bucket starts `ts[0..n)` on the row's grid, lasts `last[0..n)`), or
+ * undefined when a bucket lies off the grid or a last is NaN (not representable; such a row is not cached).
+ */
+export function denseRow(start: number, resolutionMs: number, ts: ArrayLike<number>, last: ArrayLike<number>, n: number): Float32Array | Float64Array | undefined {
+  const slots = ROLLUP_ROW_SPAN_MS[resolutionMs]! / resolutionMs;
+  if (n === 0) return new Float32Array(0);
+  const top = (ts[n - 1]! - start) / resolutionMs;
+  if (!Number.isInteger(top) || top < 0 || top >= slots) return undefined;
+  let f32 = true;
+  for (let i = 0; i < n; i++) {
+    const v = last[i]!;
+    if (Number.isNaN(v)) return undefined;
+    if (f32 && Math.fround(v) !== v) f32 = false;
+  }
+  const out = f32 ? new Float32Array(top + 1) : new Float64Array(top + 1);
+  out.fill(Number.NaN);
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const k = (ts[i]! - start) / resolutionMs;
+    if (!Number.isInteger(k) || k <= prev || k > top) return undefined;
+    out[k] = last[i]!;
+    prev = k;
+  }
+  return out;
+}
+
+/** The cache (see the file header). */
+export class RollupRowCache {
+  readonly maxBytes: number;
+  private readonly map = new Map<string, Entry>();
+  private used = 0;
+  private seq = 0;
+  private epochN = 0;
+  private hitN = 0;
+  private missN = 0;
+  private bypassN = 0;
+  private evictN = 0;
+  private metrics: RowCacheMetrics | undefined;
+  private published = { hits: 0, misses: 0, bypassed: 0 };
+
+  /** @param maxBytes accounted bytes at most; 0 disables the cache. */
+  constructor(maxBytes: number) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** Reports counters to `m` from now on (at every {@link publish}). */
+  setMetrics(m: RowCacheMetrics): void {
+    this.metrics = m;
+    this.publish();
+  }
+
+  /** Reports the counters' growth since the last call and the bytes held (called after each query and rollup pass, not per row). */
+  publish(): void {
+    const m = this.metrics;
+    if (m === undefined) return;
+    const p = this.published;
+    if (this.hitN > p.hits) m.rows('hit', this.hitN - p.hits);
+    if (this.missN > p.misses) m.rows('miss', this.missN - p.misses);
+    if (this.bypassN > p.bypassed) m.rows('bypassed', this.bypassN - p.bypassed);
+    this.published = { hits: this.hitN, misses: this.missN, bypassed: this.bypassN };
+    m.bytes(this.used);
+  }
+
+  /** Changes whenever a cached row may have become stale (rollup writes, retention). */
+  get epoch(): number {
+    return this.epochN;
+  }
+
+  /** Starts a query: returns its stamp (rows used under it are not evicted for its own later rows). */
+  beginQuery(): number {
+    return ++this.seq;
+  }
+
+  /** The cached row, marked as used by query `stamp`; undefined when not cached. */
+  get(key: string, stamp: number): CachedRow | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(key, e);
+    e.stamp = stamp;
+    this.hitN++;
+    return e.row;
+  }
+
+  /**
+   * Caches a row read from the database while the epoch was `epoch`. Not kept (and counted as bypassed) when
+   * the epoch has moved since (the row may be stale; not counted), the row alone exceeds the bound, or only
+   * rows of the same query are left to evict. @returns whether the row was kept.
+   */
+  put(key: string, row: CachedRow, epoch: number, stamp: number): boolean {
+    if (this.maxBytes <= 0) return false;
+    this.missN++;
+    if (epoch !== this.epochN) return false;
+    const bytes = ENTRY_OVERHEAD_BYTES + (row.values?.byteLength ?? 0);
+    const old = this.map.get(key);
+    if (old !== undefined) {
+      this.map.delete(key);
+      this.used -= old.bytes;
+    }
+    if (!this.makeRoom(bytes, stamp)) {
+      this.bypassN++;
+      return false;
+    }
+    this.map.set(key, { row, bytes, stamp });
+    this.used += bytes;
+    return true;
+  }
+
+  /** A rollup row was written: its cached entry (if any) is replaced by the written buckets. */
+  rowWritten(seriesId: number, resolutionMs: number, start: number, ts: ArrayLike<number>, last: ArrayLike<number>, n: number): void {
+    this.epochN++;
+    const key = rowKey(seriesId, resolutionMs, start);
+    const e = this.map.get(key);
+    if (e === undefined) return;
+    this.map.delete(key);
+    this.used -= e.bytes;
+    const values = denseRow(start, resolutionMs, ts, last, n);
+    if (values === undefined) return;
+    const row: CachedRow = { start, resolutionMs, values, lastBucket: n > 0 ? ts[n - 1]! : -Infinity };
+    const bytes = ENTRY_OVERHEAD_BYTES + values.byteLength;
+    if (!this.makeRoom(bytes, -1)) return;
+    this.map.set(key, { row, bytes, stamp: e.stamp });
+    this.used += bytes;
+  }
+
+  /** Drops the entry of a row (a write of it failed: the database may hold either version). */
+  drop(seriesId: number, resolutionMs: number, start: number): void {
+    this.epochN++;
+    const key = rowKey(seriesId, resolutionMs, start);
+    const e = this.map.get(key);
+    if (e === undefined) return;
+    this.map.delete(key);
+    this.used -= e.bytes;
+  }
+
+  /** Rows of `resolutionMs` whose last bucket starts before `beforeMs` were deleted (retention). */
+  rowsDeletedBefore(resolutionMs: number, beforeMs: number): void {
+    this.epochN++;
+    for (const [k, e] of this.map) {
+      if (e.row.resolutionMs === resolutionMs && e.row.values !== undefined && e.row.lastBucket < beforeMs) {
+        this.map.delete(k);
+        this.used -= e.bytes;
+      }
+    }
+  }
+
+  /** Drops everything (bumps the epoch). */
+  clear(): void {
+    this.epochN++;
+    this.map.clear();
+    this.used = 0;
+    this.publish();
+  }
+
+  /** Current counters. */
+  stats(): RowCacheStats {
+    return { maxBytes: this.maxBytes, bytes: this.used, entries: this.map.size, hits: this.hitN, misses: this.missN, bypassed: this.bypassN, evictions: this.evictN };
+  }
+
+  /** Evicts least recently used entries not used by query `stamp` until `bytes` more fit. */
+  private makeRoom(bytes: number, stamp: number): boolean {
+    if (bytes > this.maxBytes) return false;
+    while (this.used + bytes > this.maxBytes) {
+      const first = this.map.entries().next();
+      if (first.done === true) return false;
+      const [k, e] = first.value;
+      if (e.stamp === stamp) return false;
+      this.map.delete(k);
+      this.used -= e.bytes;
+      this.evictN++;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The decoded rollup-row cache of range queries (src/store/tsdb/row-cache.ts): its byte bound holds under any
+ * sequence of queries, fills, rewrites and deletions; a query whose rows do not fit is served partly uncached
+ * (counted as bypassed) instead of evicting its own rows; stale fills are refused; dense rows are exact.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { denseRow, ENTRY_OVERHEAD_BYTES, RollupRowCache, rowKey, type CachedRow } from '../../../src/store/tsdb/row-cache.ts';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+/** A row of `n` 1-minute buckets from `start`, values exact in float64 only (so 8 bytes per bucket). */
+function row(start: number, n: number, seed = 0.1): CachedRow {
+  const ts = Array.from({ length: n }, (_, i) => start + i * MIN);
+  const last = ts.map((_, i) => i + seed);
+  return { start, resolutionMs: MIN, values: denseRow(start, MIN, ts, last, n)!, lastBucket: ts[n - 1]! };
+}
+
+describe('tsdb rollup-row cache', () => {
+  it('never holds more than its bound, whatever the sequence of operations', () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('query' as const), rows: fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 1440 })), { maxLength: 30 }) }),
+      fc.record({ k: fc.constant('write' as const), id: fc.integer({ min: 0, max: 40 }), n: fc.integer({ min: 1, max: 1440 }) }),
+      fc.record({ k: fc.constant('delete' as const), before: fc.integer({ min: 0, max: 1440 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 200_000 }), fc.array(op, { maxLength: 40 }), (maxBytes, ops) => {
+        const c = new RollupRowCache(maxBytes);
+        for (const o of ops) {
+          if (o.k === 'query') {
+            const stamp = c.beginQuery();
+            const epoch = c.epoch;
+            for (const [id, n] of o.rows) {
+              const key = rowKey(id, MIN, 0);
+              if (c.get(key, stamp) === undefined) c.put(key, row(0, n), epoch, stamp);
+            }
+          } else if (o.k === 'write') {
+            const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
+            c.rowWritten(o.id, MIN, 0, ts, ts.map((t) => t / 7), o.n);
+          } else c.rowsDeletedBefore(MIN, o.before * MIN);
+          const s = c.stats();
+          assert.ok(s.bytes <= maxBytes, `${s.bytes} B held, bound ${maxBytes}`);
+          assert.ok(s.bytes >= 0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a query larger than the cache keeps what fits and reads the rest uncached (bypassed), without evicting its own rows', () => {
+    const perRow = ENTRY_OVERHEAD_BYTES + 1440 * 8;
+    const c = new RollupRowCache(10 * perRow);
+    const q = (ids: number[]): { hits: number; kept: number; refused: number } => {
+      const stamp = c.beginQuery();
+      const epoch = c.epoch;
+      let hits = 0;
+      let kept = 0;
+      let refused = 0;
+      for (const id of ids) {
+        const key = rowKey(id, MIN, 0);
+        if (c.get(key, stamp) !== undefined) hits++;
+        else if (c.put(key, row(0, 1440), epoch, stamp)) kept++;
+        else refused++;
+      }
+      return { hits, kept, refused };
+    };
+    const ids = Array.from({ length: 25 }, (_, i) => i);
+    assert.deepEqual(q(ids), { hits: 0, kept: 10, refused: 15 });
+    // Repeated: the ten kept rows are hits, the rest still bypass (no thrashing).
+    assert.deepEqual(q(ids), { hits: 10, kept: 0, refused: 15 });
+    const s = c.stats();
+    assert.equal(s.bypassed, 30);
+    assert.equal(s.misses, 40);
+    assert.equal(s.hits, 10);
+    assert.equal(s.evictions, 0);
+    assert.equal(s.bytes, 10 * perRow);
+    // Another query evicts the least recently used rows of earlier queries.
+    assert.deepEqual(q([100, 101]), { hits: 0, kept: 2, refused: 0 });
+    assert.equal(c.stats().evictions, 2);
+    assert.ok(c.stats().bytes <= 10 * perRow);
+  });
+
+  it('refuses a row read before a rewrite, and replaces a cached row by the written one', () => {
+    const c = new RollupRowCache(1 << 20);
+    const stamp = c.beginQuery();
+    const epoch = c.epoch;
+    c.rowWritten(1, MIN, 0, [0], [5], 1); // a rollup wrote the row while the query read the old one
+    assert.equal(c.put(rowKey(1, MIN, 0), row(0, 3), epoch, stamp), false);
+    assert.equal(c.get(rowKey(1, MIN, 0), stamp), undefined);
+    const s2 = c.beginQuery();
+    assert.equal(c.put(rowKey(1, MIN, 0), row(0, 3), c.epoch, s2), true);
+    c.rowWritten(1, MIN, 0, [0, 2 * MIN], [7, 9], 2);
+    const got = c.get(rowKey(1, MIN, 0), s2)!;
+    assert.deepEqual([...got.values!], [7, Number.NaN, 9]);
+    c.rowsDeletedBefore(MIN, 3 * MIN);
+    assert.equal(c.get(rowKey(1, MIN, 0), s2), undefined);
+    assert.equal(c.stats().bytes, 0);
+  });
+
+  it('dense rows keep every value bit for bit (float32 only when exact), and refuse what they cannot represent', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1439 }), { minLength: 1, maxLength: 60 }), fc.array(fc.oneof(fc.double({ noNaN: true }), fc.float({ noNaN: true }).map((x) => x)), { minLength: 60, maxLength: 60 }), (slots, vals) => {
+        slots.sort((a, b) => a - b);
+        const start = 3 * DAY;
+        const ts = slots.map((k) => start + k * MIN);
+        const last = slots.map((_, i) => vals[i]!);
+        const d = denseRow(start, MIN, ts, last, ts.length)!;
+        assert.ok(d !== undefined);
+        const back: number[] = [];
+        for (let k = 0; k < d.length; k++) if (!Number.isNaN(d[k]!)) back.push(d[k]!);
+        assert.equal(back.length, last.length);
+        back.forEach((v, i) => assert.ok(Object.is(v, last[i]), `${v} vs ${last[i]}`));
+        if (last.some((v) => Math.fround(v) !== v)) assert.ok(d instanceof Float64Array);
+      }),
+      { numRuns: 300 },
+    );
+    assert.equal(denseRow(0, MIN, [0, 30_000], [1, 2], 2), undefined); // off the grid
+    assert.equal(denseRow(0, MIN, [0, MIN], [1, Number.NaN], 2), undefined); // NaN is the hole marker
+    assert.equal(denseRow(0, MIN, [DAY], [1], 1), undefined); // past the row
+  });
+});
