@@ -25,7 +25,7 @@
  * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
  *   and now; the sequential verdicts are valid however many looks there are.
  */
-import { ratioEffect, ratioEffectPath, type RatioEffect, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
+import { ratioEffect, ratioEffectPath, ratioMean, type RatioEffect, type RatioMean, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
 import { judgeSequential, type SequentialOptions, type SequentialSpec, type SequentialVerdict } from '../analysis/canary/sequential-judge.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SeriesPoints } from '../store/types.ts';
@@ -83,11 +83,43 @@ export function currentRolloutPercent(progress: readonly SeriesPoints[], sinceMs
 
 type Tagged = RatioObservation & { readonly node: string };
 
-function withStrata(v1: readonly Tagged[], v3: readonly Tagged[]): { v1: RatioObservation[]; v3: RatioObservation[] } {
+/** Fewest v1 observations (intervals) of a node before the stage for its baseline. */
+export const MIN_BASELINE_OBSERVATIONS = 10;
+
+/**
+ * Per node, the v1 mean before the stage (observations in the baseline period) with its relative variance; only
+ * nodes with at least {@link MIN_BASELINE_OBSERVATIONS} observations and a usable variance.
+ */
+export function nodeBaselines(before: readonly Tagged[]): Map<string, RatioMean> {
+  const byNode = new Map<string, Tagged[]>();
+  for (const o of before) {
+    const l = byNode.get(o.node);
+    if (l) l.push(o);
+    else byNode.set(o.node, [o]);
+  }
+  const out = new Map<string, RatioMean>();
+  for (const [node, obs] of byNode) {
+    const m = ratioMean(obs);
+    if (m.observations >= MIN_BASELINE_OBSERVATIONS && m.mean > 0 && Number.isFinite(m.relVariance)) out.set(node, m);
+  }
+  return out;
+}
+
+/**
+ * Strata of the stage's observations (see the module comment): a node with both versions is its own stratum; a
+ * node with one version and a v1 baseline before the stage joins the `baseline` stratum, each observation relative
+ * to its node's baseline (difference in differences); the other one-version nodes share the `pooled` stratum with
+ * the node as cluster.
+ */
+function withStrata(v1: readonly Tagged[], v3: readonly Tagged[], baselines: ReadonlyMap<string, RatioMean> = new Map()): { v1: RatioObservation[]; v3: RatioObservation[] } {
   const n1 = new Set(v1.map((o) => o.node));
   const n3 = new Set(v3.map((o) => o.node));
-  const strip = ({ node, ...o }: Tagged): RatioObservation =>
-    n1.has(node) && n3.has(node) ? { ...o, stratum: `node:${node}` } : { ...o, stratum: 'pooled', cluster: node };
+  const strip = ({ node, ...o }: Tagged): RatioObservation => {
+    if (n1.has(node) && n3.has(node)) return { ...o, stratum: `node:${node}` };
+    const b = baselines.get(node);
+    if (b) return { ...o, stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } };
+    return { ...o, stratum: 'pooled', cluster: node };
+  };
   return { v1: v1.map(strip), v3: v3.map(strip) };
 }
 
@@ -186,22 +218,34 @@ export function stageEvidence(
   series: EvidenceSeries,
   startMs: number,
   endMs: number,
-  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number } = {},
+  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number; readonly baselineStartMs?: number } = {},
 ): StageEvidence {
   const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
-  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[]): SequentialVerdict => {
-    const x = withStrata(v1, v3);
+  const from = options.baselineStartMs;
+  if (from !== undefined && !Number.isFinite(from)) throw new InvalidInputError(`baseline start must be finite, got ${from}`);
+  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[], before: () => Tagged[]): SequentialVerdict => {
+    const x = withStrata(v1, v3, from !== undefined && from < startMs ? nodeBaselines(before()) : undefined);
     return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
   };
+  const b = from ?? startMs;
   return {
     startMs,
     endMs,
     looksMs,
     verdicts: [
       hasMigrationMemory(series)
-        ? judge(SEQUENTIAL_SPECS.migrationPerGib, perGib(series.v1Migration, series.v1MigrationMemory, startMs, endMs), perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs))
-        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs)),
-      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs)),
+        ? judge(
+            SEQUENTIAL_SPECS.migrationPerGib,
+            perGib(series.v1Migration, series.v1MigrationMemory, startMs, endMs),
+            perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs),
+            () => perGib(series.v1Migration, series.v1MigrationMemory, b, startMs),
+          )
+        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs), () =>
+            fromHistogram(series.v1Migration, b, startMs),
+          ),
+      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs), () =>
+        fromHistogram(series.v1Compression, b, startMs),
+      ),
     ],
   };
 }
