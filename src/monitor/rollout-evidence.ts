@@ -18,10 +18,18 @@
  *   (Δsum, Δcount) of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3 gauge
  *   `dwcp_v3_compression_ratio`, counting a value only when it differs from the series' previous one (a gauge
  *   nobody updates repeats its last value at every scrape; those repeats are not new observations).
- * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions; nodes with only
- *   one version (a node-based canary) share one pooled stratum in which each node is one cluster: the version is
- *   assigned per node there, so the node-to-node differences are part of the variance and the minimum evidence
- *   counts nodes (at least `minObservations` per version before such a comparison may decide).
+ * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions. A node with
+ *   only one version (a node-based canary) and a v1 baseline before the stage (`baselineStartMs`: at least
+ *   {@link MIN_BASELINE_OBSERVATIONS} v1 intervals in (baselineStartMs, startMs]) joins the `baseline` stratum, its
+ *   observations relative to its own v1 mean before the stage: the v3 nodes' change against their past is compared
+ *   with the v1 nodes' change (difference in differences), the node-to-node differences cancel, and the baselines'
+ *   error is added to the variance (src/analysis/canary/ratio-effect.ts). The other one-version nodes share one
+ *   pooled stratum in which each node is one cluster: the version is assigned per node there, so the node-to-node
+ *   differences are part of the variance and the minimum evidence counts nodes (at least `minObservations` per
+ *   version before such a comparison may decide).
+ *   @see J. D. Angrist, J.-S. Pischke, Mostly Harmless Econometrics, Princeton 2009, ch. 5 (differences in
+ *   differences); A. Deng, Y. Xu, R. Kohavi, T. Walker, "Improving the sensitivity of online controlled experiments
+ *   by utilizing pre-experiment data", WSDM 2013 (pre-period data of the same unit).
  * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
  *   and now; the sequential verdicts are valid however many looks there are.
  */
@@ -211,7 +219,8 @@ export interface StageEvidence {
 
 /**
  * Judges migration time per GiB (or, without the memory counters, migration duration; see the module comment)
- * and compression on the data in (startMs, endMs].
+ * and compression on the data in (startMs, endMs]; with `baselineStartMs` < startMs, one-version nodes with a v1
+ * baseline in (baselineStartMs, startMs] are judged against it.
  * @throws InvalidInputError for bad options or times.
  */
 export function stageEvidence(

@@ -22,6 +22,11 @@
  * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
  * left out (reported as `strata` vs `strataSeen`).
  *
+ * An observation may be judged relative to a baseline of its own unit (`baseline`: e.g. its node's mean before the
+ * stage, for a node-based canary): its sum divided by the baseline's mean enters the estimator, and the baselines'
+ * own error is added to the variance, Σ_k (C_k/C)² · Var(B_k)/B_k² (delta method, baselines independent of the
+ * stage's data); the version totals keep the raw sums.
+ *
  * By default each observation is its own cluster. Observations that share a `cluster` key (e.g. all intervals of
  * one node in a stratum that mixes nodes) form one cluster, their sums and counts added: the variance is then
  * between those units, as it must be when the version is assigned per node (a node-based canary), where the
