@@ -15,11 +15,12 @@
  *    fraction of the cost, so many more runs (type-I error under continuous monitoring near the boundary).
  * 2. `sim`: SimNodes (injected clock, 1 s ticks, `v1DurationFactor` 1 so that v1 = v3 unless a `v3_regression`
  *    fault of magnitude m makes v3 migrations m times as long; the default design's 1.3 is its own scenario),
- *    scraped every `--scrape` s into stored-series stand-ins. "node canary": half the nodes at 0 % (v1 only), half
- *    at 100 % (v3 only), which also fills the node-level throughput / CPU / memory figures.
+ *    scraped every `--scrape` s into stored-series stand-ins. "node canary": every node on v1 for `--baseline`
+ *    minutes, then half the nodes at 100 % (v3 only) and half at 0 % (v1 only), which also fills the node-level
+ *    throughput / CPU / memory figures.
  *
  * Run: `npx tsx bench/rollout.ts [--seeds 100] [--stream-runs 400] [--seed 20240601] [--minutes 10] [--scrape 5]
- * [--nodes 6] [--stages 10,25,50] [--margin 7.5] [--jitter 0.03] [--judge per-gib|duration] [--only stream|sim]
+ * [--nodes 6] [--stages 10,25,50] [--margin 7.5] [--jitter 0.03] [--judge per-gib|duration] [--baseline 10] [--only stream|sim]
  * [--scenarios a,b]`. `--judge duration` hides the guest-memory counters from the decision, which then judges
  * duration per migration (what an agent without those counters gets). Deterministic for given options. The
  * default scrape of 5 s (the monitor scrapes every 1 s) gives the same cumulative sums at every look and 5 times
@@ -71,6 +72,9 @@ const PICK = opt('scenarios')?.split(',');
 const MARGIN = num('margin', 7.5);
 const JITTER = num('jitter', 0.03);
 const JUDGE = opt('judge') ?? 'per-gib';
+/** Node canary: minutes every node runs v1 before half of them switch to v3 (0: no baseline before the stage). */
+const BASELINE_S = Math.round(60 * Number(opt('baseline') ?? 10));
+if (!(BASELINE_S >= 0)) throw new Error('--baseline takes minutes >= 0');
 if (JUDGE !== 'per-gib' && JUDGE !== 'duration') throw new Error('--judge takes per-gib or duration');
 if (ONLY !== undefined && ONLY !== 'stream' && ONLY !== 'sim') throw new Error('--only takes stream or sim');
 if (STAGES.some((s) => !(s > 0 && s < 100))) throw new Error('--stages takes percentages in (0, 100)');
@@ -315,7 +319,10 @@ interface SimScenario {
   /** v1 duration factor of the nodes (1 = equal versions; 1.3 = the simulator's default design). */
   readonly v1Factor: number;
   readonly links: 'internet' | 'mixed';
-  /** Half the nodes v1 only (0 %), half v3 only (100 %), instead of every node at the stage percentage. */
+  /**
+   * A node canary: every node runs v1 only (0 %) for `--baseline` minutes (the previous stage), then half the nodes
+   * switch to v3 only (100 %) while the others stay on v1, instead of every node at the stage percentage.
+   */
   readonly nodeCanary?: boolean;
   /** Run at these stages only (default: every `--stages`). */
   readonly stages?: readonly number[];
@@ -332,6 +339,9 @@ const SIM_SCENARIOS: readonly SimScenario[] = [
   { name: 'mixed links equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'mixed', stages: AT_25 },
   { name: 'mixed links worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'mixed', stages: AT_25 },
   { name: 'node canary equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
+  { name: 'node canary better 10 %', truth: 'better', v3Factor: 0.9, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
+  { name: 'node canary worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
+  { name: 'mixed links node canary equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'mixed', nodeCanary: true, stages: [50] },
 ];
 
 const SCRAPED: readonly MetricName[] = [
@@ -369,7 +379,8 @@ async function scrape(b: SeriesBook, node: SimNode, tMs: number): Promise<void> 
 async function simRun(s: SimScenario, stage: number, seed: number): Promise<Outcome> {
   const ids = Array.from({ length: NODES }, (_, i) => `node-${i + 1}`);
   const links = LINKS[s.links];
-  const seconds = HORIZON_MS / 1000;
+  const pre = s.nodeCanary ? BASELINE_S : 0;
+  const seconds = pre + HORIZON_MS / 1000;
   const nodes = ids.map(
     (id, i) =>
       new SimNode({
@@ -377,7 +388,7 @@ async function simRun(s: SimScenario, stage: number, seed: number): Promise<Outc
         region: 'sim',
         profile: linkProfile(links[i % links.length]!, new Prng(seed * 7 + i)),
         seed: seed * 1000 + i,
-        rolloutPercent: s.nodeCanary ? (i % 2 === 0 ? 0 : 100) : stage,
+        rolloutPercent: s.nodeCanary ? 0 : stage,
         daySeconds: 86400,
         startMs: T0,
         faults: s.v3Factor === 1 ? [] : [{ kind: 'v3_regression', node: i, startMs: 0, durationMs: (seconds + 1) * 1000, magnitude: s.v3Factor }],
@@ -390,10 +401,11 @@ async function simRun(s: SimScenario, stage: number, seed: number): Promise<Outc
   const b = new SeriesBook();
   for (let sec = 0; sec <= seconds; sec++) {
     const now = T0 + sec * 1000;
+    if (s.nodeCanary && sec === pre) nodes.forEach((x, i) => i % 2 === 1 && x.setRolloutPercent(100));
     for (const x of nodes) x.tick(now);
     if (sec % SCRAPE_S === 0) for (const x of nodes) await scrape(b, x, now);
   }
-  return outcomeOf(decide(b, T0 + HORIZON_MS));
+  return outcomeOf(decide(b, T0 + seconds * 1000));
 }
 
 async function simTable(): Promise<string[]> {

@@ -18,14 +18,22 @@
  *   (Δsum, Δcount) of the v1 histogram `dwcp_hde_compression_ratio` and the values of the v3 gauge
  *   `dwcp_v3_compression_ratio`, counting a value only when it differs from the series' previous one (a gauge
  *   nobody updates repeats its last value at every scrape; those repeats are not new observations).
- * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions; nodes with only
- *   one version (a node-based canary) share one pooled stratum in which each node is one cluster: the version is
- *   assigned per node there, so the node-to-node differences are part of the variance and the minimum evidence
- *   counts nodes (at least `minObservations` per version before such a comparison may decide).
+ * - **Strata**: the node (`node`, else `node_id`, else `instance`) when the node has both versions. A node with
+ *   only one version (a node-based canary) and a v1 baseline before the stage (`baselineStartMs`: at least
+ *   {@link MIN_BASELINE_OBSERVATIONS} v1 intervals in (baselineStartMs, startMs]) joins the `baseline` stratum, its
+ *   observations relative to its own v1 mean before the stage: the v3 nodes' change against their past is compared
+ *   with the v1 nodes' change (difference in differences), the node-to-node differences cancel, and the baselines'
+ *   error is added to the variance (src/analysis/canary/ratio-effect.ts). The other one-version nodes share one
+ *   pooled stratum in which each node is one cluster: the version is assigned per node there, so the node-to-node
+ *   differences are part of the variance and the minimum evidence counts nodes (at least `minObservations` per
+ *   version before such a comparison may decide).
+ *   @see J. D. Angrist, J.-S. Pischke, Mostly Harmless Econometrics, Princeton 2009, ch. 5 (differences in
+ *   differences); A. Deng, Y. Xu, R. Kohavi, T. Walker, "Improving the sensitivity of online controlled experiments
+ *   by utilizing pre-experiment data", WSDM 2013 (pre-period data of the same unit).
  * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
  *   and now; the sequential verdicts are valid however many looks there are.
  */
-import { ratioEffect, ratioEffectPath, type RatioEffect, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
+import { ratioEffect, ratioEffectPath, ratioMean, type RatioEffect, type RatioMean, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
 import { judgeSequential, type SequentialOptions, type SequentialSpec, type SequentialVerdict } from '../analysis/canary/sequential-judge.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SeriesPoints } from '../store/types.ts';
@@ -83,11 +91,43 @@ export function currentRolloutPercent(progress: readonly SeriesPoints[], sinceMs
 
 type Tagged = RatioObservation & { readonly node: string };
 
-function withStrata(v1: readonly Tagged[], v3: readonly Tagged[]): { v1: RatioObservation[]; v3: RatioObservation[] } {
+/** Fewest v1 observations (intervals) of a node before the stage for its baseline. */
+export const MIN_BASELINE_OBSERVATIONS = 10;
+
+/**
+ * Per node, the v1 mean before the stage (observations in the baseline period) with its relative variance; only
+ * nodes with at least {@link MIN_BASELINE_OBSERVATIONS} observations and a usable variance.
+ */
+export function nodeBaselines(before: readonly Tagged[]): Map<string, RatioMean> {
+  const byNode = new Map<string, Tagged[]>();
+  for (const o of before) {
+    const l = byNode.get(o.node);
+    if (l) l.push(o);
+    else byNode.set(o.node, [o]);
+  }
+  const out = new Map<string, RatioMean>();
+  for (const [node, obs] of byNode) {
+    const m = ratioMean(obs);
+    if (m.observations >= MIN_BASELINE_OBSERVATIONS && m.mean > 0 && Number.isFinite(m.relVariance)) out.set(node, m);
+  }
+  return out;
+}
+
+/**
+ * Strata of the stage's observations (see the module comment): a node with both versions is its own stratum; a
+ * node with one version and a v1 baseline before the stage joins the `baseline` stratum, each observation relative
+ * to its node's baseline (difference in differences); the other one-version nodes share the `pooled` stratum with
+ * the node as cluster.
+ */
+function withStrata(v1: readonly Tagged[], v3: readonly Tagged[], baselines: ReadonlyMap<string, RatioMean> = new Map()): { v1: RatioObservation[]; v3: RatioObservation[] } {
   const n1 = new Set(v1.map((o) => o.node));
   const n3 = new Set(v3.map((o) => o.node));
-  const strip = ({ node, ...o }: Tagged): RatioObservation =>
-    n1.has(node) && n3.has(node) ? { ...o, stratum: `node:${node}` } : { ...o, stratum: 'pooled', cluster: node };
+  const strip = ({ node, ...o }: Tagged): RatioObservation => {
+    if (n1.has(node) && n3.has(node)) return { ...o, stratum: `node:${node}` };
+    const b = baselines.get(node);
+    if (b) return { ...o, stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } };
+    return { ...o, stratum: 'pooled', cluster: node };
+  };
   return { v1: v1.map(strip), v3: v3.map(strip) };
 }
 
@@ -179,29 +219,42 @@ export interface StageEvidence {
 
 /**
  * Judges migration time per GiB (or, without the memory counters, migration duration; see the module comment)
- * and compression on the data in (startMs, endMs].
+ * and compression on the data in (startMs, endMs]; with `baselineStartMs` < startMs, one-version nodes with a v1
+ * baseline in (baselineStartMs, startMs] are judged against it.
  * @throws InvalidInputError for bad options or times.
  */
 export function stageEvidence(
   series: EvidenceSeries,
   startMs: number,
   endMs: number,
-  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number } = {},
+  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number; readonly baselineStartMs?: number } = {},
 ): StageEvidence {
   const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
-  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[]): SequentialVerdict => {
-    const x = withStrata(v1, v3);
+  const from = options.baselineStartMs;
+  if (from !== undefined && !Number.isFinite(from)) throw new InvalidInputError(`baseline start must be finite, got ${from}`);
+  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[], before: () => Tagged[]): SequentialVerdict => {
+    const x = withStrata(v1, v3, from !== undefined && from < startMs ? nodeBaselines(before()) : undefined);
     return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
   };
+  const b = from ?? startMs;
   return {
     startMs,
     endMs,
     looksMs,
     verdicts: [
       hasMigrationMemory(series)
-        ? judge(SEQUENTIAL_SPECS.migrationPerGib, perGib(series.v1Migration, series.v1MigrationMemory, startMs, endMs), perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs))
-        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs)),
-      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs)),
+        ? judge(
+            SEQUENTIAL_SPECS.migrationPerGib,
+            perGib(series.v1Migration, series.v1MigrationMemory, startMs, endMs),
+            perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs),
+            () => perGib(series.v1Migration, series.v1MigrationMemory, b, startMs),
+          )
+        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs), () =>
+            fromHistogram(series.v1Migration, b, startMs),
+          ),
+      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs), () =>
+        fromHistogram(series.v1Compression, b, startMs),
+      ),
     ],
   };
 }

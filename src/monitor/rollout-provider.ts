@@ -21,7 +21,7 @@ import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import type { HistogramSeries } from './rollout-inputs.ts';
 import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
 import { stageStart } from './rollout-evidence.ts';
-import { computeRolloutStatus, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOptions, type RolloutResult } from './rollout-status.ts';
+import { computeRolloutStatus, DEFAULT_BASELINE_MS, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOptions, type RolloutResult } from './rollout-status.ts';
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
@@ -113,8 +113,11 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const evidenceFrom = nowMs - maxEvidenceMs;
       // Progress and feature flags are states: a bucket carries the state at its end, never a mean of two.
       const progress = await reader({ startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs }, warnings).read(m('dwcp_v3_rollout_progress_percent'), {}, maxSeries, 'last');
-      const stageStartMs = stageStart(progress, maxPoints)?.startMs ?? evidenceFrom;
-      const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom));
+      const stage = stageStart(progress, maxPoints);
+      const stageStartMs = stage?.startMs ?? evidenceFrom;
+      // An observed stage start also reads the baseline before it (nodes with one version are judged against it).
+      const baselineFrom = stage?.startObserved ? stageStartMs - (evidence.baselineMs ?? DEFAULT_BASELINE_MS) : Infinity;
+      const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom), baselineFrom);
       const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
       const [v1Migration, v3Migration, v1MigrationMemory, v3MigrationMemory, v1Compression, v3Compression, slaCompliance, v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed] =
         await Promise.all([

@@ -39,7 +39,15 @@ export interface RolloutEvidenceOptions {
   readonly lookEveryMs?: number;
   /** Point limit of the read (for the stage start). */
   readonly maxPoints: number;
+  /**
+   * Longest baseline before an observed stage start (ms; default {@link DEFAULT_BASELINE_MS}): nodes that run one
+   * version in the stage are judged against their own v1 mean over this period (rollout-evidence.ts).
+   */
+  readonly baselineMs?: number;
 }
+
+/** Default longest baseline period before the stage start: 10 minutes (the default descriptive window). */
+export const DEFAULT_BASELINE_MS = 600_000;
 
 /** Default longest evidence period: the latest hour of the stage (3600 points per series at 1 s scrapes). */
 export const DEFAULT_MAX_EVIDENCE_MS = 3600_000;
@@ -123,7 +131,9 @@ export function computeRolloutStatus(
   const stageStartMs = stage?.startMs ?? readStartMs;
   const evidenceStartMs = Math.max(stageStartMs, readStartMs);
   const lookEveryMs = options.lookEveryMs ?? DEFAULT_LOOK_EVERY_MS;
-  const ev = stageEvidence(rs, evidenceStartMs, nowMs, { ...options.sequential, lookEveryMs });
+  // A node canary's nodes are judged against their own v1 mean before an observed stage start (whatever was read of it).
+  const baselineStartMs = stage?.startObserved ? Math.max(readStartMs, stageStartMs - (options.baselineMs ?? DEFAULT_BASELINE_MS)) : undefined;
+  const ev = stageEvidence(rs, evidenceStartMs, nowMs, { ...options.sequential, lookEveryMs, ...(baselineStartMs === undefined ? {} : { baselineStartMs }) });
 
   // Descriptive comparison over the window.
   const { v1, v3 } = buildVersionSamples(rs, window.startMs);

@@ -81,6 +81,7 @@ export class MigrationDriver {
   private readonly downtimePrng: Prng;
   private v1Credit = 0;
   private v3Credit = 0;
+  private rolloutPercent: number;
   private seq = 0;
   private vmSeq = 0;
 
@@ -89,6 +90,12 @@ export class MigrationDriver {
     this.prng = prng;
     this.opts = opts;
     this.downtimePrng = opts.downtimePrng;
+    this.rolloutPercent = opts.rolloutPercent;
+  }
+
+  /** Share of v3 migrations (0..100) from the next tick on (a rollout stage change). */
+  setRolloutPercent(percent: number): void {
+    this.rolloutPercent = percent;
   }
 
   /** Runs this tick's migrations; returns the current v3 slowdown (duration / baseline) when v3 ran. */
@@ -96,7 +103,7 @@ export class MigrationDriver {
     const r = this.prng;
     const { v3, production, migration } = this.tel;
     const { nowMs, dt, mode, eff, ratio } = k;
-    const share = this.opts.rolloutPercent / 100;
+    const share = this.rolloutPercent / 100;
     this.v3Credit += MIGRATIONS_PER_SECOND * dt * share;
     this.v1Credit += MIGRATIONS_PER_SECOND * dt * (1 - share);
     const id = this.opts.id;

@@ -114,11 +114,13 @@ export class SimNode {
   private ticks = 0;
   private mode: Mode;
   private effects: FaultEffects = NO_FAULT;
+  private rolloutPercent: number;
 
   /** @throws InvalidInputError on a bad rollout percent, day length, v1 duration factor or level shift. */
   constructor(opts: SimNodeOptions) {
     validate(opts);
     this.opts = opts;
+    this.rolloutPercent = opts.rolloutPercent;
     this.id = opts.id;
     this.region = opts.region;
     this.profile = opts.profile;
@@ -143,6 +145,18 @@ export class SimNode {
     this.remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
     this.mode = this.detector.mode;
     this.tel.v3.setMode(this.mode);
+  }
+
+  /**
+   * Moves the node to another rollout percentage from the next tick on, as a rollout stage change does: the share
+   * of its migrations sent over v3, its `v3_enabled` flag and its rollout progress.
+   * @throws InvalidInputError outside 0..100.
+   */
+  setRolloutPercent(percent: number): void {
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new InvalidInputError(`rollout percent must be in 0..100, got ${percent}`);
+    this.rolloutPercent = percent;
+    this.migrations.setRolloutPercent(percent);
+    this.tel.system.onFeatureToggle('v3_enabled', percent > 0);
   }
 
   /** Extra GET routes of the node's metrics server (e.g. /debug/pprof/profile); set before `listen`. */
@@ -252,8 +266,8 @@ export class SimNode {
       degradedCompression: eff.compressionRatio !== undefined,
       consensus,
       v3Slowdown,
-      rolloutStage: rolloutStage(this.opts.rolloutPercent),
-      rolloutPercent: this.opts.rolloutPercent,
+      rolloutStage: rolloutStage(this.rolloutPercent),
+      rolloutPercent: this.rolloutPercent,
       slaWindow: this.slaWindow,
     });
   }

@@ -22,6 +22,11 @@
  * A stratum counts when each version has at least 2 clusters and positive means; strata without both versions are
  * left out (reported as `strata` vs `strataSeen`).
  *
+ * An observation may be judged relative to a baseline of its own unit (`baseline`: e.g. its node's mean before the
+ * stage, for a node-based canary): its sum divided by the baseline's mean enters the estimator, and the baselines'
+ * own error is added to the variance, Σ_k (C_k/C)² · Var(B_k)/B_k² (delta method, baselines independent of the
+ * stage's data); the version totals keep the raw sums.
+ *
  * By default each observation is its own cluster. Observations that share a `cluster` key (e.g. all intervals of
  * one node in a stratum that mixes nodes) form one cluster, their sums and counts added: the variance is then
  * between those units, as it must be when the version is assigned per node (a node-based canary), where the
@@ -47,6 +52,14 @@ export interface RatioObservation {
   readonly events?: number;
   /** Observations of a stratum with the same key form one cluster (default: the observation is its own cluster). */
   readonly cluster?: string;
+  /**
+   * The observation is judged relative to a baseline of its own unit: its sum divided by the baseline's `mean` B
+   * (e.g. the node's mean before the stage, for a difference in differences) enters the effect and its variance,
+   * the raw sum the version's totals; `key` names the baseline and `relVariance` is Var(B)/B² of its estimate
+   * ({@link ratioMean}). The baselines' own error is added to the
+   * version's variance, Σ_k (C_k/C)² · relVariance_k (delta method; C_k = Σ count of the observations on baseline k).
+   */
+  readonly baseline?: { readonly key: string; readonly mean: number; readonly relVariance: number };
 }
 
 /** Pooled figures of one version at a look. */
@@ -77,6 +90,8 @@ interface Acc {
   n: number;
   s: number;
   c: number;
+  /** Σ sums before the baselines' scaling (the version's totals). */
+  raw: number;
   ss: number;
   sc: number;
   cc: number;
@@ -84,12 +99,16 @@ interface Acc {
   e: number;
   /** Running (sum, count) of each keyed cluster; as many entries as distinct keys in the input. */
   readonly clusters: Map<string, { s: number; c: number }>;
+  /** Σ count and relative variance per baseline; as many entries as distinct baseline keys in the input. */
+  readonly baselines: Map<string, { c: number; rv: number }>;
 }
 
-const acc = (): Acc => ({ n: 0, s: 0, c: 0, ss: 0, sc: 0, cc: 0, e: 0, clusters: new Map() });
+const acc = (): Acc => ({ n: 0, s: 0, c: 0, raw: 0, ss: 0, sc: 0, cc: 0, e: 0, clusters: new Map(), baselines: new Map() });
 
 /** Adds an observation; to a keyed cluster (S, C) it adds (s, c), so Σ S², Σ S·C, Σ C² change by the cross terms. */
 function add(a: Acc, o: RatioObservation): void {
+  const sum = o.baseline === undefined ? o.sum : o.sum / o.baseline.mean;
+  a.raw += o.sum;
   let prevS = 0;
   let prevC = 0;
   if (o.cluster === undefined) a.n++;
@@ -97,19 +116,24 @@ function add(a: Acc, o: RatioObservation): void {
     const k = a.clusters.get(o.cluster);
     if (k === undefined) {
       a.n++;
-      a.clusters.set(o.cluster, { s: o.sum, c: o.count });
+      a.clusters.set(o.cluster, { s: sum, c: o.count });
     } else {
       prevS = k.s;
       prevC = k.c;
-      k.s += o.sum;
+      k.s += sum;
       k.c += o.count;
     }
   }
-  a.s += o.sum;
+  a.s += sum;
   a.c += o.count;
   a.e += o.events ?? o.count;
-  a.ss += 2 * prevS * o.sum + o.sum * o.sum;
-  a.sc += prevS * o.count + o.sum * prevC + o.sum * o.count;
+  if (o.baseline !== undefined) {
+    const b = a.baselines.get(o.baseline.key);
+    if (b === undefined) a.baselines.set(o.baseline.key, { c: o.count, rv: o.baseline.relVariance });
+    else b.c += o.count;
+  }
+  a.ss += 2 * prevS * sum + sum * sum;
+  a.sc += prevS * o.count + sum * prevC + sum * o.count;
   a.cc += 2 * prevC * o.count + o.count * o.count;
 }
 
@@ -119,13 +143,18 @@ function relVariance(a: Acc): { r: number; rv: number } {
   const r = a.s / a.c;
   if (!(r > 0)) return { r, rv: Number.NaN };
   const ssr = Math.max(0, a.ss - 2 * r * a.sc + r * r * a.cc);
-  return { r, rv: ((a.n / (a.n - 1)) * ssr) / (a.c * a.c) / (r * r) };
+  let base = 0;
+  for (const b of a.baselines.values()) base += (b.c / a.c) ** 2 * b.rv;
+  return { r, rv: ((a.n / (a.n - 1)) * ssr) / (a.c * a.c) / (r * r) + base };
 }
 
 function validate(obs: readonly RatioObservation[], what: string): void {
   obs.forEach((o, i) => {
     if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
       throw new InvalidInputError(`${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`);
+    }
+    if (o.baseline !== undefined && !(Number.isFinite(o.baseline.relVariance) && o.baseline.relVariance >= 0 && Number.isFinite(o.baseline.mean) && o.baseline.mean > 0)) {
+      throw new InvalidInputError(`${what}[${i}]: a baseline needs a finite mean > 0 and relative variance >= 0, got ${o.baseline.mean}, ${o.baseline.relVariance}`);
     }
     if (o.events !== undefined && !(Number.isFinite(o.events) && o.events > 0)) {
       throw new InvalidInputError(`${what}[${i}]: events must be > 0 when given, got ${o.events}`);
@@ -140,7 +169,7 @@ function totals(strata: Map<string, { a1: Acc; a3: Acc }>, pick: 'a1' | 'a3'): V
   let e = 0;
   for (const x of strata.values()) {
     n += x[pick].n;
-    s += x[pick].s;
+    s += x[pick].raw;
     c += x[pick].c;
     e += x[pick].e;
   }
@@ -209,4 +238,28 @@ export function ratioEffectPath(v1: readonly RatioObservation[], v3: readonly Ra
  */
 export function ratioEffect(v1: readonly RatioObservation[], v3: readonly RatioObservation[]): RatioEffect {
   return ratioEffectPath(v1, v3, [Infinity])[0]!;
+}
+
+/** Mean of one set of observations as a ratio estimator, with its relative variance and number of clusters. */
+export interface RatioMean {
+  /** Σ sum / Σ count; NaN without observations. */
+  readonly mean: number;
+  /** Delta-method Var(mean)/mean² (clusters as in {@link RatioObservation}); NaN with fewer than 2 clusters or mean ≤ 0. */
+  readonly relVariance: number;
+  /** Clusters (observations, or distinct cluster keys). */
+  readonly observations: number;
+}
+
+/**
+ * The ratio estimator Σ sum / Σ count of `obs` (one stratum, strata ignored) with its delta-method relative
+ * variance, the same formula as each version of a stratum in {@link ratioEffectPath}; e.g. a node's baseline
+ * before a stage.
+ * @throws InvalidInputError as {@link ratioEffectPath}.
+ */
+export function ratioMean(obs: readonly RatioObservation[]): RatioMean {
+  validate(obs, 'observations');
+  const a = acc();
+  for (const o of obs) add(a, o);
+  const { rv } = relVariance(a);
+  return { mean: a.c > 0 ? a.s / a.c : Number.NaN, relVariance: rv, observations: a.n };
 }

@@ -7,6 +7,7 @@ import {
   MAX_LOOKS,
   migrationEffect,
   migrationPerGibEffect,
+  MIN_BASELINE_OBSERVATIONS,
   stageEvidence,
   stageStart,
   type EvidenceSeries,
@@ -96,6 +97,52 @@ function migrations(
   };
 }
 
+/**
+ * A node canary after a v1 baseline: every node runs v1 for `pre` intervals (from T), then the canary nodes switch
+ * to v3 for `stage` intervals while the others stay on v1. Per interval 4 migrations of 2/8/32 GiB taking
+ * gib / speed seconds (× `factor` on v3, × `trend` for both versions in the stage, × a per-migration jitter), with
+ * the guest-memory counters.
+ */
+function nodeCanary(
+  rng: Prng,
+  nodes: readonly { node: string; canary: boolean; speed: number }[],
+  factor: number,
+  pre: number,
+  stage: number,
+  opts: { jitter?: number; trend?: number } = {},
+): EvidenceSeries {
+  const jitter = opts.jitter ?? 0.03;
+  const trend = opts.trend ?? 1;
+  const v1 = { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] };
+  const v3 = { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] };
+  const m1: SeriesPoints[] = [];
+  const m3: SeriesPoints[] = [];
+  const draw = (speed: number, f: number): [number, number, number] => {
+    let sec = 0;
+    let b = 0;
+    for (let j = 0; j < 4; j++) {
+      const gib = [2, 8, 32][rng.int(0, 2)]!;
+      sec += (gib / speed) * f * Math.max(0.05, 1 + rng.gaussian(0, jitter));
+      b += gib * 2 ** 30;
+    }
+    return [sec, 4, b];
+  };
+  const add = (into: typeof v1, mem: SeriesPoints[], name: string, labels: Record<string, string>, t0: number, d: [number, number, number][]): void => {
+    const h = histogramSeries(name, labels, t0, S, d.map(([x, k]) => [x, k] as const));
+    into.sum.push(h.sum);
+    into.count.push(h.count);
+    let total = 0;
+    mem.push(sp(`${name}_memory`, labels, [[t0, 0], ...d.map(([, , b], i) => [t0 + (i + 1) * S, (total += b)] as const)]));
+  };
+  for (const n of nodes) {
+    const before = Array.from({ length: pre }, () => draw(n.speed, 1));
+    const during = Array.from({ length: stage }, () => draw(n.speed, (n.canary ? factor : 1) * trend));
+    add(v1, m1, 'd1', { node: n.node, dwcp_enabled: 'true' }, T, n.canary ? before : [...before, ...during]);
+    if (n.canary) add(v3, m3, 'd3', { node_id: n.node }, T + pre * S, during);
+  }
+  return { v1Migration: v1, v3Migration: v3, v1MigrationMemory: m1, v3MigrationMemory: m3, v1Compression: { sum: [], count: [] }, v3Compression: [] };
+}
+
 describe('stageEvidence', () => {
   it('compares node by node; nodes with one version share a pooled stratum with the node as cluster (node-based canary)', () => {
     const both = migrations(new Prng(1), [
@@ -167,6 +214,34 @@ describe('stageEvidence', () => {
     }
     assert.ok(falseRegression <= 1, `false regression in ${falseRegression} of ${runs}`);
     assert.ok(decided > 0, 'enough nodes per version reach a judgement');
+  });
+
+  it('a node canary is judged against each node\'s own v1 baseline before the stage (difference in differences)', () => {
+    // 3 + 3 unlike nodes (1-4 GiB/s): between the nodes the time per GiB differs by up to 4x, so without the
+    // baseline the comparison is between 3 and 3 node clusters and can never decide.
+    const nodes = [1, 3.5, 2, 1.2, 4, 2.6].map((speed, i) => ({ node: `n${i}`, canary: i % 2 === 1, speed }));
+    const start = T + 120 * S;
+    const end = start + 120 * S;
+    const equal = nodeCanary(new Prng(21), nodes, 1, 120, 120, { trend: 1.05 });
+    const without = stageEvidence(equal, start, end).verdicts[0]!;
+    assert.equal(without.state, 'insufficient');
+    assert.deepEqual([without.v1.observations, without.v3.observations], [3, 3]);
+    const e = stageEvidence(equal, start, end, { baselineStartMs: T }).verdicts[0]!;
+    assert.equal(e.metric, 'migration_time_per_gib');
+    assert.equal(e.state, 'non-inferior');
+    // A 5 % slowdown of every node in the stage (load, season) is removed by the v1 nodes.
+    assert.ok(Math.abs(e.degradationPercent!) < 1.5, `${e.degradationPercent}`);
+    assert.deepEqual([e.v1.observations, e.v3.observations, e.strata], [360, 360, 1]);
+    // The totals stay seconds per GiB (the nodes' raw means), not ratios to the baselines.
+    assert.ok(e.v1.mean > 0.25 && e.v1.mean < 1, `${e.v1.mean}`);
+    // 20 % slower v3 nodes: a regression of about 20 %.
+    const slower = stageEvidence(nodeCanary(new Prng(22), nodes, 1.2, 120, 120), start, end, { baselineStartMs: T }).verdicts[0]!;
+    assert.equal(slower.state, 'regression');
+    assert.ok(Math.abs(slower.degradationPercent! - 20) < 1.5, `${slower.degradationPercent}`);
+    // A node with fewer than MIN_BASELINE_OBSERVATIONS baseline intervals stays in the pooled node-cluster stratum.
+    const short = nodeCanary(new Prng(23), nodes, 1, MIN_BASELINE_OBSERVATIONS - 1, 120);
+    const s2 = stageEvidence(short, T + (MIN_BASELINE_OBSERVATIONS - 1) * S, T + (MIN_BASELINE_OBSERVATIONS + 119) * S, { baselineStartMs: T }).verdicts[0]!;
+    assert.equal(s2.state, 'insufficient');
   });
 
   it('counts a compression gauge value only when it changes (a stale gauge is one observation)', () => {

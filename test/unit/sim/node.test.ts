@@ -320,3 +320,24 @@ describe('fault effects (stepping the clock)', () => {
     assert.equal(node.ready, true);
   });
 });
+
+describe('SimNode.setRolloutPercent (a stage change)', () => {
+  it('moves the share of v3 migrations and the v3_enabled flag from the next tick on; rejects percentages outside 0..100', async () => {
+    const node = testSimNode('internet', { rolloutPercent: 0 });
+    const v3Count = async (): Promise<number> => {
+      const m = node.registry.getSingleMetric('dwcp_v3_migration_duration_seconds');
+      let n = 0;
+      for (const row of (await m!.get()).values) if ((row as { metricName?: string }).metricName?.endsWith('_count')) n += row.value;
+      return n;
+    };
+    const flag = async (): Promise<number | undefined> => valueOf(node.registry, 'dwcp_system_config_enabled', { feature: 'v3_enabled' });
+    for (let s = 0; s <= 10; s++) node.tick(SIM_T0 + s * 1000);
+    assert.equal(await v3Count(), 0);
+    assert.equal(await flag(), 0);
+    node.setRolloutPercent(100);
+    for (let s = 11; s <= 20; s++) node.tick(SIM_T0 + s * 1000);
+    assert.ok((await v3Count()) >= 30, `${await v3Count()} v3 migrations in 10 s at 100 %`);
+    assert.equal(await flag(), 1);
+    assert.throws(() => node.setRolloutPercent(101), InvalidInputError);
+  });
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ratioEffect, ratioEffectPath, type RatioObservation } from '../../../../src/analysis/canary/ratio-effect.ts';
+import { ratioEffect, ratioEffectPath, ratioMean, type RatioObservation } from '../../../../src/analysis/canary/ratio-effect.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
 const close = (a: number, b: number, tol: number, what = ''): void => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
@@ -73,6 +73,34 @@ describe('ratioEffect (stratified ratio of means, delta-method variance)', () =>
     const path = ratioEffectPath(v1, v3, [1, 2]);
     assert.deepEqual(path[1], e);
     assert.equal(path[0]!.v1.observations, 2);
+  });
+
+  it('observations relative to a baseline: scaled by its mean, its error added, totals unscaled (difference in differences)', () => {
+    // v1 node p on baseline 2 (rv 0.01): (4, 1), (5, 1) → scaled (2, 1), (2.5, 1), R̃₁ = 2.25;
+    // v3 node s on baseline 4 (rv 0.04) and t on baseline 1 (rv 0): (8, 1), (10, 1) / 4 and (3, 2) / 1 → R̃₃ = 7.5 / 4.
+    const b = (key: string, mean: number, relVariance: number) => ({ key, mean, relVariance });
+    const x = (tMs: number, sum: number, count: number, base: ReturnType<typeof b>): RatioObservation => ({ stratum: 'baseline', tMs, sum, count, baseline: base });
+    const p = b('p', 2, 0.01);
+    const sb = b('s', 4, 0.04);
+    const t = b('t', 1, 0);
+    const e = ratioEffect([x(1, 4, 1, p), x(2, 5, 1, p)], [x(1, 8, 1, sb), x(2, 10, 1, sb), x(2, 3, 2, t)]);
+    const r1 = 2.25;
+    const r3 = 7.5 / 4;
+    const var1 = (2 * ((2 - r1) ** 2 + (2.5 - r1) ** 2)) / 2 ** 2 / r1 ** 2 + 0.01; // one baseline: weight 1
+    const var3 = ((3 / 2) * ((2 - r3) ** 2 + (2.5 - r3) ** 2 + (3 - 2 * r3) ** 2)) / 4 ** 2 / r3 ** 2 + (2 / 4) ** 2 * 0.04 + (2 / 4) ** 2 * 0;
+    close(e.logRatio, Math.log(r3 / r1), 1e-12, 'log ratio');
+    close(e.variance, var1 + var3, 1e-12, 'variance');
+    // The totals are the raw means (seconds per unit), not the scaled ones.
+    close(e.v1.mean, 4.5, 1e-12, 'v1 mean');
+    close(e.v3.mean, 21 / 4, 1e-12, 'v3 mean');
+    assert.throws(() => ratioEffect([x(1, 4, 1, b('p', 0, 0))], []), InvalidInputError);
+    assert.throws(() => ratioEffect([x(1, 4, 1, b('p', 2, Number.NaN))], []), InvalidInputError);
+    // ratioMean: the same estimator on one set of observations.
+    const m = ratioMean([o('A', 1, 10, 2), o('A', 2, 12, 3)]);
+    close(m.mean, 4.4, 1e-12, 'mean');
+    close(m.relVariance, 0.2304 / 4.4 ** 2, 1e-12, 'relative variance');
+    assert.equal(m.observations, 2);
+    assert.ok(Number.isNaN(ratioMean([o('A', 1, 10, 2)]).relVariance));
   });
 
   it('rejects non-finite values, counts ≤ 0 and looks out of order', () => {
