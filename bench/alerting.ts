@@ -44,8 +44,14 @@ const PER_METRIC = Math.ceil(SERIES / METRICS);
 const REGIONS = ['us-east', 'eu-west', 'ap-south', 'sa-east'];
 const T0 = Date.UTC(2026, 0, 1);
 
-const metrics = CATALOG.filter((m) => m.type !== 'histogram' && m.group !== 'monitor' && m.group !== 'host').slice(0, METRICS);
-const LABELS = Array.from({ length: PER_METRIC * 4 }, (_, i) => ({ node: `node-${i}`, region: REGIONS[i % REGIONS.length]!, job: 'dwcp' }));
+const metrics = CATALOG.filter(
+  (m) => m.type !== 'histogram' && m.group !== 'monitor' && m.group !== 'host',
+).slice(0, METRICS);
+const LABELS = Array.from({ length: PER_METRIC * 4 }, (_, i) => ({
+  node: `node-${i}`,
+  region: REGIONS[i % REGIONS.length]!,
+  job: 'dwcp',
+}));
 /** Label sets are made once (the rule window keeps the first one of each series; the bench measures rules, not ingestion). */
 const labelsOf = (i: number) => LABELS[i]!;
 
@@ -62,7 +68,12 @@ function samplesAt(t: number): Sample[] {
     for (let s = 0; s < PER_METRIC; s++) {
       // Every 50th series of every 10th metric stops reporting (absence rules have something to find).
       if (mi % 10 === 0 && s % 50 === 0 && t > T0 + 30_000) continue;
-      out.push({ name: m.name, labels: labelsOf(s), value: value(mi, s, t, m.type === 'counter'), timestampMs: t });
+      out.push({
+        name: m.name,
+        labels: labelsOf(s),
+        value: value(mi, s, t, m.type === 'counter'),
+        timestampMs: t,
+      });
     }
   });
   return out;
@@ -78,12 +89,21 @@ function ruleYaml(): string {
       const node = `node-${i % PER_METRIC}`;
       const kind = i % 10;
       let cond: string;
-      if (kind < 4) cond = `{ threshold: { metric: ${m.name}, match: { node: ${node} }, op: '>', value: ${m.type === 'counter' ? 1e12 : 115} } }`;
-      else if (kind < 6) cond = `{ threshold: { metric: ${m.name}, match: ['region=~"(us|eu)-.*"'], op: '>', value: ${m.type === 'counter' ? 1e12 : 119.5} } }`;
-      else if (kind < 8) cond = `{ rate_of_change: { metric: ${m.name}, window: 1m, function: ${m.type === 'counter' ? 'rate' : 'relative'}, op: '>', value: ${m.type === 'counter' ? 15 : 0.15} } }`;
+      if (kind < 4)
+        cond = `{ threshold: { metric: ${m.name}, match: { node: ${node} }, op: '>', value: ${m.type === 'counter' ? 1e12 : 115} } }`;
+      else if (kind < 6)
+        cond = `{ threshold: { metric: ${m.name}, match: ['region=~"(us|eu)-.*"'], op: '>', value: ${m.type === 'counter' ? 1e12 : 119.5} } }`;
+      else if (kind < 8)
+        cond = `{ rate_of_change: { metric: ${m.name}, window: 1m, function: ${m.type === 'counter' ? 'rate' : 'relative'}, op: '>', value: ${m.type === 'counter' ? 15 : 0.15} } }`;
       else if (kind < 9) cond = `{ absence: { metric: ${m.name}, window: 10s } }`;
-      else cond = `{ all: [ { threshold: { metric: ${m.name}, op: '>', value: ${m.type === 'counter' ? 1e12 : 119} } }, { not: { anomaly: { min_severity: high } } } ] }`;
-      lines.push(`      - alert: Bench${i}`, `        for: ${i % 3 === 0 ? '10s' : '0s'}`, `        annotations: { summary: 'value {{ $value }} on {{ $labels.node }}' }`, `        condition: ${cond}`);
+      else
+        cond = `{ all: [ { threshold: { metric: ${m.name}, op: '>', value: ${m.type === 'counter' ? 1e12 : 119} } }, { not: { anomaly: { min_severity: high } } } ] }`;
+      lines.push(
+        `      - alert: Bench${i}`,
+        `        for: ${i % 3 === 0 ? '10s' : '0s'}`,
+        `        annotations: { summary: 'value {{ $value }} on {{ $labels.node }}' }`,
+        `        condition: ${cond}`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -91,13 +111,36 @@ function ruleYaml(): string {
 
 function anomalies(): Anomaly[] {
   return Array.from({ length: 50 }, (_, i) => ({
-    id: i + 1, seriesKey: `k${i}`, metric: metrics[i % METRICS]!.name, labels: labelsOf(i * 3), component: 'amst', kind: 'latency', startedAtMs: T0, detectedAtMs: T0,
-    resolvedAtMs: null, observed: 1, expected: 0, lower: 0, upper: 0.5, deviation: 4, confidence: 0.9, score: 0.9, votes: [], severity: i % 2 === 0 ? 'high' : 'low', detector: 'bench', acknowledged: false,
+    id: i + 1,
+    seriesKey: `k${i}`,
+    metric: metrics[i % METRICS]!.name,
+    labels: labelsOf(i * 3),
+    component: 'amst',
+    kind: 'latency',
+    startedAtMs: T0,
+    detectedAtMs: T0,
+    resolvedAtMs: null,
+    observed: 1,
+    expected: 0,
+    lower: 0,
+    upper: 0.5,
+    deviation: 4,
+    confidence: 0.9,
+    score: 0.9,
+    votes: [],
+    severity: i % 2 === 0 ? 'high' : 'low',
+    detector: 'bench',
+    acknowledged: false,
   }));
 }
 
 /** The bare queries: every leaf's selection (window.select), value and comparison. Returns matches (kept live). */
-function bare(conds: readonly Condition[], window: SeriesWindow, anomalyList: readonly Anomaly[], now: number): number {
+function bare(
+  conds: readonly Condition[],
+  window: SeriesWindow,
+  anomalyList: readonly Anomaly[],
+  now: number,
+): number {
   let hits = 0;
   const leaf = (c: Condition): void => {
     switch (c.type) {
@@ -110,7 +153,8 @@ function bare(conds: readonly Condition[], window: SeriesWindow, anomalyList: re
         for (const a of anomalyList) if (a.resolvedAtMs === null) hits++;
         return;
       case 'absence':
-        for (const s of window.select(c.selector.metric, matchersOf(c.selector, c.selector.matchers))) if (now - s.lastTs > c.windowMs) hits++;
+        for (const s of window.select(c.selector.metric, matchersOf(c.selector, c.selector.matchers)))
+          if (now - s.lastTs > c.windowMs) hits++;
         return;
       case 'threshold':
         for (const s of window.select(c.selector.metric, matchersOf(c.selector, c.selector.matchers))) {
@@ -136,7 +180,10 @@ function pct(xs: number[], p: number): number {
 
 async function main(): Promise<void> {
   const out: string[] = [];
-  const results: Record<string, unknown> = { generatedAt: new Date().toISOString(), loadAverage1m: loadavg()[0] };
+  const results: Record<string, unknown> = {
+    generatedAt: new Date().toISOString(),
+    loadAverage1m: loadavg()[0],
+  };
   if (ONLY !== 'outage') rulesBench(out, results);
   if (ONLY !== 'rules') await outageBench(out, results);
   const text = out.join('\n');
@@ -146,10 +193,21 @@ async function main(): Promise<void> {
 }
 
 function rulesBench(out: string[], results: Record<string, unknown>): void {
-  const set: RuleSet = { files: ['bench'], groups: parseRuleFile(ruleYaml(), 'bench.yaml', { parseDuration }) };
+  const set: RuleSet = {
+    files: ['bench'],
+    groups: parseRuleFile(ruleYaml(), 'bench.yaml', { parseDuration }),
+  };
   const rules = rulesOf(set);
   const window = new SeriesWindow({ maxSeries: 50_000, maxPointsPerSeries: 1024, scrapeIntervalMs: 1000 });
-  window.setNeeds(rules.flatMap((r) => (r.condition.type === 'rate_of_change' ? [{ metric: r.condition.selector.metric, windowMs: 60_000 }] : [])).concat(metrics.map((m) => ({ metric: m.name, windowMs: 0 }))));
+  window.setNeeds(
+    rules
+      .flatMap((r) =>
+        r.condition.type === 'rate_of_change'
+          ? [{ metric: r.condition.selector.metric, windowMs: 60_000 }]
+          : [],
+      )
+      .concat(metrics.map((m) => ({ metric: m.name, windowMs: 0 }))),
+  );
   let now = T0;
   for (let t = 0; t < 60; t++) window.add(samplesAt((now = T0 + t * 1000)));
   const engine = new RuleEngine();
@@ -195,8 +253,24 @@ function rulesBench(out: string[], results: Record<string, unknown>): void {
     }
   }
   const rows = [
-    ['rule engine (RuleEngine.evaluate)', pct(engineMs, 0.5).toFixed(2), pct(engineMs, 0.99).toFixed(2), Math.max(...engineMs).toFixed(2), (pct(engineMs, 0.99) / pct(bareMs, 0.99)).toFixed(2) + 'x', pct(engineCpuMs, 0.5).toFixed(2), pct(engineCpuMs, 0.99).toFixed(2)],
-    ['anchor: same queries bare', pct(bareMs, 0.5).toFixed(2), pct(bareMs, 0.99).toFixed(2), Math.max(...bareMs).toFixed(2), '1.00x', pct(bareCpuMs, 0.5).toFixed(2), pct(bareCpuMs, 0.99).toFixed(2)],
+    [
+      'rule engine (RuleEngine.evaluate)',
+      pct(engineMs, 0.5).toFixed(2),
+      pct(engineMs, 0.99).toFixed(2),
+      Math.max(...engineMs).toFixed(2),
+      (pct(engineMs, 0.99) / pct(bareMs, 0.99)).toFixed(2) + 'x',
+      pct(engineCpuMs, 0.5).toFixed(2),
+      pct(engineCpuMs, 0.99).toFixed(2),
+    ],
+    [
+      'anchor: same queries bare',
+      pct(bareMs, 0.5).toFixed(2),
+      pct(bareMs, 0.99).toFixed(2),
+      Math.max(...bareMs).toFixed(2),
+      '1.00x',
+      pct(bareCpuMs, 0.5).toFixed(2),
+      pct(bareCpuMs, 0.99).toFixed(2),
+    ],
   ];
   out.push(
     markdownTable(
@@ -206,21 +280,57 @@ function rulesBench(out: string[], results: Record<string, unknown>): void {
       `goal: p99 <= 100 ms per cycle. Wall time per cycle; CPU = this process' user + system time in the cycle (less sensitive to other load on the machine). Firing alerts after the last cycle: ${firing}; bare matches: ${hits}. Load average (1 min) at the end: ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores.`,
     ),
   );
-  Object.assign(results, { rules: rules.length, series: window.size, cycles: CYCLES, engineMs: { p50: pct(engineMs, 0.5), p99: pct(engineMs, 0.99), max: Math.max(...engineMs) }, bareMs: { p50: pct(bareMs, 0.5), p99: pct(bareMs, 0.99), max: Math.max(...bareMs) }, engineCpuMs: { p50: pct(engineCpuMs, 0.5), p99: pct(engineCpuMs, 0.99) }, bareCpuMs: { p50: pct(bareCpuMs, 0.5), p99: pct(bareCpuMs, 0.99) }, firing });
+  Object.assign(results, {
+    rules: rules.length,
+    series: window.size,
+    cycles: CYCLES,
+    engineMs: { p50: pct(engineMs, 0.5), p99: pct(engineMs, 0.99), max: Math.max(...engineMs) },
+    bareMs: { p50: pct(bareMs, 0.5), p99: pct(bareMs, 0.99), max: Math.max(...bareMs) },
+    engineCpuMs: { p50: pct(engineCpuMs, 0.5), p99: pct(engineCpuMs, 0.99) },
+    bareCpuMs: { p50: pct(bareCpuMs, 0.5), p99: pct(bareCpuMs, 0.99) },
+    firing,
+  });
 }
 
 async function outageBench(out: string[], results: Record<string, unknown>): Promise<void> {
-
   const dir = mkdtempSync(join(tmpdir(), 'bench-outage-'));
   const t0 = performance.now();
-  const outage = await runOutage({ dbPath: join(dir, 'outage.db'), durationMs: 20 * 60_000, outageStartMs: 2 * 60_000, outageMs: 10 * 60_000, restartAtMs: 7 * 60_000, faultEveryMs: 60_000, faultLengthMs: 30_000 });
+  const outage = await runOutage({
+    dbPath: join(dir, 'outage.db'),
+    durationMs: 20 * 60_000,
+    outageStartMs: 2 * 60_000,
+    outageMs: 10 * 60_000,
+    restartAtMs: 7 * 60_000,
+    faultEveryMs: 60_000,
+    faultLengthMs: 30_000,
+  });
   const outageWallMs = performance.now() - t0;
   rmSync(dir, { recursive: true, force: true });
   out.push(
     markdownTable(
       'Receiver outage of 10 min with a restart 5 min into it (virtual clock, real SQLite outbox)',
-      ['incidents', 'enqueued', 'delivered', 'lost', 'duplicates', 'storm', 'failed attempts', 'longest wait s'],
-      [[String(outage.incidents), String(outage.enqueued), String(outage.delivered), String(outage.lost), String(outage.duplicates), String(outage.storm), String(outage.failedAttempts), (outage.maxWaitMs / 1000).toFixed(0)]],
+      [
+        'incidents',
+        'enqueued',
+        'delivered',
+        'lost',
+        'duplicates',
+        'storm',
+        'failed attempts',
+        'longest wait s',
+      ],
+      [
+        [
+          String(outage.incidents),
+          String(outage.enqueued),
+          String(outage.delivered),
+          String(outage.lost),
+          String(outage.duplicates),
+          String(outage.storm),
+          String(outage.failedAttempts),
+          (outage.maxWaitMs / 1000).toFixed(0),
+        ],
+      ],
       `goal: 0 lost. ${(outageWallMs / 1000).toFixed(1)} s of wall time.`,
     ),
   );

@@ -26,7 +26,11 @@ const arg = (name: string, def: number): number => {
 const SECONDS = arg('seconds', 30);
 const CLK_TCK = 100;
 
-const quantile = (xs: number[], q: number): number => nearestRank([...xs].sort((a, b) => a - b), q)!;
+const quantile = (xs: number[], q: number): number =>
+  nearestRank(
+    [...xs].sort((a, b) => a - b),
+    q,
+  )!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** utime + stime of a process in seconds (/proc/<pid>/stat fields 14 and 15). */
@@ -52,7 +56,12 @@ async function waitFor(url: string): Promise<void> {
 
 async function inProcessCycles(): Promise<number[]> {
   const durations: number[] = [];
-  const svc = new CollectorService({ collector: new HostCollector(), registry: new Registry(), intervalMs: 1000, onCycle: (_r, t) => durations.push(t * 1000) });
+  const svc = new CollectorService({
+    collector: new HostCollector(),
+    registry: new Registry(),
+    intervalMs: 1000,
+    onCycle: (_r, t) => durations.push(t * 1000),
+  });
   svc.start();
   await sleep(SECONDS * 1000 + 200);
   await svc.stop();
@@ -88,17 +97,38 @@ async function measure(name: string, child: ChildProcess, url: string): Promise<
     stop = true;
     await loop;
     const wall = (performance.now() - t0) / 1000;
-    return { name, cpuPercent: ((cpuSeconds(child.pid!) - cpu0) / wall) * 100, scrapeP50Ms: quantile(latencies, 0.5), scrapeP99Ms: quantile(latencies, 0.99), series };
+    return {
+      name,
+      cpuPercent: ((cpuSeconds(child.pid!) - cpu0) / wall) * 100,
+      scrapeP50Ms: quantile(latencies, 0.5),
+      scrapeP99Ms: quantile(latencies, 0.99),
+      series,
+    };
   };
 }
 
 const cycles = await inProcessCycles();
 const [ourPort, nePort] = await Promise.all([freePort(), freePort()]);
-const ours = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'collect', '--port', String(ourPort), '--interval', '1s'], { stdio: 'ignore' });
-const ne = spawn('prometheus-node-exporter', ['--collector.disable-defaults', ...COLLECTORS.map((c) => `--collector.${c}`), `--web.listen-address=127.0.0.1:${nePort}`], { stdio: 'ignore' });
+const ours = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'src/cli/index.ts', 'collect', '--port', String(ourPort), '--interval', '1s'],
+  { stdio: 'ignore' },
+);
+const ne = spawn(
+  'prometheus-node-exporter',
+  [
+    '--collector.disable-defaults',
+    ...COLLECTORS.map((c) => `--collector.${c}`),
+    `--web.listen-address=127.0.0.1:${nePort}`,
+  ],
+  { stdio: 'ignore' },
+);
 let results: SideBySide[];
 try {
-  const [endOurs, endNe] = await Promise.all([measure('dwcp-monitor collect', ours, `http://127.0.0.1:${ourPort}/metrics`), measure('node_exporter 1.5 (Debian)', ne, `http://127.0.0.1:${nePort}/metrics`)]);
+  const [endOurs, endNe] = await Promise.all([
+    measure('dwcp-monitor collect', ours, `http://127.0.0.1:${ourPort}/metrics`),
+    measure('node_exporter 1.5 (Debian)', ne, `http://127.0.0.1:${nePort}/metrics`),
+  ]);
   await sleep(SECONDS * 1000);
   results = await Promise.all([endOurs(), endNe()]);
 } finally {
@@ -114,12 +144,35 @@ let out = markdownTable(
   ['p50 ms', 'p99 ms', 'max ms', 'goal'],
   [[p50.toFixed(2), p99.toFixed(2), max.toFixed(2), `p99 <= 100 ms: ${p99 <= 100 ? 'met' : 'MISSED'}`]],
 );
-out += '\n' + markdownTable(
-  `CPU and scrape latency side by side, scraped every 1 s for ${SECONDS} s (collectors: ${COLLECTORS.join(', ')})`,
-  ['exporter', 'CPU % of one core', 'scrape p50 ms', 'scrape p99 ms', 'series', 'ratio CPU vs node_exporter'],
-  results.map((r) => [r.name, r.cpuPercent.toFixed(2), r.scrapeP50Ms.toFixed(2), r.scrapeP99Ms.toFixed(2), String(r.series), (r.cpuPercent / results[1]!.cpuPercent).toFixed(2) + 'x']),
-  `goal: collector CPU < 1 %: ${results[0]!.cpuPercent < 1 ? 'met' : 'MISSED'} (CPU includes the Node.js process itself: GC, timers, the HTTP server). Host: ${process.env.HOSTNAME ?? 'this machine'}, shared with other work; numbers vary between runs.`,
-);
+out +=
+  '\n' +
+  markdownTable(
+    `CPU and scrape latency side by side, scraped every 1 s for ${SECONDS} s (collectors: ${COLLECTORS.join(', ')})`,
+    [
+      'exporter',
+      'CPU % of one core',
+      'scrape p50 ms',
+      'scrape p99 ms',
+      'series',
+      'ratio CPU vs node_exporter',
+    ],
+    results.map((r) => [
+      r.name,
+      r.cpuPercent.toFixed(2),
+      r.scrapeP50Ms.toFixed(2),
+      r.scrapeP99Ms.toFixed(2),
+      String(r.series),
+      (r.cpuPercent / results[1]!.cpuPercent).toFixed(2) + 'x',
+    ]),
+    `goal: collector CPU < 1 %: ${results[0]!.cpuPercent < 1 ? 'met' : 'MISSED'} (CPU includes the Node.js process itself: GC, timers, the HTTP server). Host: ${process.env.HOSTNAME ?? 'this machine'}, shared with other work; numbers vary between runs.`,
+  );
 process.stdout.write(out);
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/collector.json', JSON.stringify({ seconds: SECONDS, cycleMs: { p50, p99, max, n: cycles.length }, sideBySide: results }, null, 2) + '\n');
+writeFileSync(
+  'bench/results/collector.json',
+  JSON.stringify(
+    { seconds: SECONDS, cycleMs: { p50, p99, max, n: cycles.length }, sideBySide: results },
+    null,
+    2,
+  ) + '\n',
+);

@@ -31,7 +31,9 @@ import WebSocket from 'ws';
 import { CATALOG } from '../src/catalog/index.ts';
 import type { DashboardSpecInput, MetricQuery, WidgetInput } from '../src/contract/dashboard-spec.ts';
 
-type MetricQueryInput = Pick<MetricQuery, 'kind' | 'refId' | 'metric' | 'agg' | 'by'> & { match?: Record<string, string> };
+type MetricQueryInput = Pick<MetricQuery, 'kind' | 'refId' | 'metric' | 'agg' | 'by'> & {
+  match?: Record<string, string>;
+};
 import { AGGREGATIONS, type Aggregation } from '../src/contract/series.ts';
 import { dashboardsApi } from '../src/dashboards/api.ts';
 import { DashboardService } from '../src/dashboards/service.ts';
@@ -48,7 +50,10 @@ const arg = (name: string, def: number, min = 1, max = 1_000_000): number => {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return def;
   const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} takes a whole number from ${min} to ${max}, got ${process.argv[i + 1] ?? 'nothing'}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new Error(
+      `--${name} takes a whole number from ${min} to ${max}, got ${process.argv[i + 1] ?? 'nothing'}`,
+    );
   return v;
 };
 const DASHBOARDS = arg('dashboards', 1000);
@@ -73,7 +78,8 @@ const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 const gc = (globalThis as { gc?: () => void }).gc;
 const started = performance.now();
 /** A progress line on stderr with the seconds since start. */
-const progress = (what: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
+const progress = (what: string): void =>
+  void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -87,7 +93,11 @@ function rng(seed: number): () => number {
   };
 }
 
-const pct = (xs: number[], q: number): number => quantileSorted([...xs].sort((a, b) => a - b), q);
+const pct = (xs: number[], q: number): number =>
+  quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const heap = () => {
   gc?.();
@@ -107,8 +117,13 @@ try {
   const fillS = (performance.now() - f0) / 1000;
   progress(`history stored: ${stored} samples of ${NODES} nodes`);
   const names = new Set(await samples.searchMetricNames('dwcp_v3_', 1000));
-  const metrics = CATALOG.filter((m) => names.has(m.name) && m.type !== 'histogram').map((m) => ({ name: m.name, counter: m.type === 'counter' }));
-  const nodeLabels = (await samples.findSeries(metrics[0]!.name, {}, 1000)).map((s) => s.labels['node']).filter((n): n is string => n !== undefined);
+  const metrics = CATALOG.filter((m) => names.has(m.name) && m.type !== 'histogram').map((m) => ({
+    name: m.name,
+    counter: m.type === 'counter',
+  }));
+  const nodeLabels = (await samples.findSeries(metrics[0]!.name, {}, 1000))
+    .map((s) => s.labels['node'])
+    .filter((n): n is string => n !== undefined);
   const nodesSeen = [...new Set(nodeLabels)].sort();
 
   const rand = rng(42);
@@ -119,7 +134,14 @@ try {
     const m = pick(metrics);
     const agg: Aggregation = m.counter ? 'rate' : pick(AGGREGATIONS.filter((a) => a !== 'rate'));
     const node = rand() < 0.5 ? undefined : nodesSeen[Math.floor(rand() * nodesSeen.length)];
-    const query: MetricQueryInput = { kind: 'metric', refId: 'A', metric: m.name, agg, by: rand() < 0.5 ? ['node'] : [], ...(node ? { match: { node } } : {}) };
+    const query: MetricQueryInput = {
+      kind: 'metric',
+      refId: 'A',
+      metric: m.name,
+      agg,
+      by: rand() < 0.5 ? ['node'] : [],
+      ...(node ? { match: { node } } : {}),
+    };
     const key = JSON.stringify(query);
     if (!keys.has(key)) {
       keys.add(key);
@@ -134,7 +156,11 @@ try {
       const query = pick(pool);
       used.add(JSON.stringify(query));
       const gridPos = { x: (w % 4) * 6, y: Math.floor(w / 4) * 6, w: 6, h: 6 };
-      widgets.push(w % 2 === 0 ? { type: 'line', id: `w${w}`, title: query.metric, gridPos, queries: [query] } : { type: 'stat', id: `w${w}`, title: query.metric, gridPos, queries: [query] });
+      widgets.push(
+        w % 2 === 0
+          ? { type: 'line', id: `w${w}`, title: query.metric, gridPos, queries: [query] }
+          : { type: 'stat', id: `w${w}`, title: query.metric, gridPos, queries: [query] },
+      );
     }
     specs.push({ title: `Dashboard ${d}`, refresh: '5s', timeRange: { from: 'now-1h', to: 'now' }, widgets });
   }
@@ -144,7 +170,13 @@ try {
   const now = () => toMs + (Date.now() - t0);
   const limits = { seriesMax: 200, rawPointsPerSeries: 20_000, targetPoints: 300 };
   const sources = { samples, anomalies: samples };
-  const service = new DashboardService({ store, sources, limits, now, ...(STALE_MS >= 0 ? { cache: { staleMs: STALE_MS } } : {}) });
+  const service = new DashboardService({
+    store,
+    sources,
+    limits,
+    now,
+    ...(STALE_MS >= 0 ? { cache: { staleMs: STALE_MS } } : {}),
+  });
   const scope = { tenantId: 'bench', actor: 'bench' };
   const ids: string[] = [];
   for (const s of specs) ids.push((await service.create(scope, s)).id);
@@ -164,7 +196,11 @@ try {
   const anchorMs = await anchor(ANCHOR);
   progress(`anchor: ${ANCHOR} uncached dashboards evaluated`);
 
-  const api = dashboardsApi(service, { defaultScope: scope, maxLiveClients: DASHBOARDS + 10, maxLiveClientsPerDashboard: 10 });
+  const api = dashboardsApi(service, {
+    defaultScope: scope,
+    maxLiveClients: DASHBOARDS + 10,
+    maxLiveClientsPerDashboard: 10,
+  });
   const app = await buildApp({ ...testDeps(), dashboards: api });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const before = heap();
@@ -185,7 +221,8 @@ try {
       ws.on('error', reject);
     });
   const c0 = performance.now();
-  for (let i = 0; i < ids.length; i += CONNECT_BATCH) await Promise.all(ids.slice(i, i + CONNECT_BATCH).map(connect));
+  for (let i = 0; i < ids.length; i += CONNECT_BATCH)
+    await Promise.all(ids.slice(i, i + CONNECT_BATCH).map(connect));
   const connectSeconds = (performance.now() - c0) / 1000;
   progress(`${sockets.length} viewers connected; probing`);
   const after = heap();
@@ -227,7 +264,18 @@ try {
   const anchorAfterMs = await anchor(Math.max(1, Math.floor(ANCHOR / 2)));
   const p99 = latencies.length >= MIN_P99_SAMPLES ? pct(latencies, 0.99) : null;
   const result = {
-    run: { dashboards: DASHBOARDS, goalSize: DASHBOARDS === GOAL_DASHBOARDS, samplesAsked: SAMPLES, probes: PROBES, seconds: SECONDS, maxSeconds: MAX_SECONDS, warmupSeconds: WARMUP_SECONDS, staleMs: STALE_MS, connectBatch: CONNECT_BATCH, cores: cpus().length },
+    run: {
+      dashboards: DASHBOARDS,
+      goalSize: DASHBOARDS === GOAL_DASHBOARDS,
+      samplesAsked: SAMPLES,
+      probes: PROBES,
+      seconds: SECONDS,
+      maxSeconds: MAX_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      staleMs: STALE_MS,
+      connectBatch: CONNECT_BATCH,
+      cores: cpus().length,
+    },
     dashboards: DASHBOARDS,
     widgetsPerDashboard: WIDGETS,
     distinctQueries: used.size,
@@ -235,8 +283,18 @@ try {
     samplesStored: stored,
     fillSeconds: fillS,
     anchorUncachedDashboardMs: { n: anchorMs.length, p50: pct(anchorMs, 0.5), p99: pct(anchorMs, 0.99) },
-    anchorUncachedAfterLoadMs: { n: anchorAfterMs.length, p50: pct(anchorAfterMs, 0.5), p99: pct(anchorAfterMs, 0.99) },
-    underLoadDashboardDataMs: { n: latencies.length, seconds: loadSeconds, p50: pct(latencies, 0.5), p99, max: Math.max(...latencies) },
+    anchorUncachedAfterLoadMs: {
+      n: anchorAfterMs.length,
+      p50: pct(anchorAfterMs, 0.5),
+      p99: pct(anchorAfterMs, 0.99),
+    },
+    underLoadDashboardDataMs: {
+      n: latencies.length,
+      seconds: loadSeconds,
+      p50: pct(latencies, 0.5),
+      p99,
+      max: Math.max(...latencies),
+    },
     machineDuringLoad: {
       loadAverage1m: { min: Math.min(...loads), mean: mean(loads), max: Math.max(...loads) },
       processCpuCores: (cpu.user + cpu.system) / 1e6 / loadSeconds,
@@ -247,8 +305,17 @@ try {
     pushesDuringLoad,
     pushesPerSecond: pushesDuringLoad / loadSeconds,
     pushesPerSecondAsked: sockets.length / 5,
-    cacheDuringLoad: { hits: stats.hits - statsAtLoad.hits, joins: stats.joins - statsAtLoad.joins, misses: stats.misses - statsAtLoad.misses, stale: stats.stale - statsAtLoad.stale, size: stats.size },
-    memoryPerSocketBytes: { heap: (after.heap - before.heap) / sockets.length, rss: (after.rss - before.rss) / sockets.length },
+    cacheDuringLoad: {
+      hits: stats.hits - statsAtLoad.hits,
+      joins: stats.joins - statsAtLoad.joins,
+      misses: stats.misses - statsAtLoad.misses,
+      stale: stats.stale - statsAtLoad.stale,
+      size: stats.size,
+    },
+    memoryPerSocketBytes: {
+      heap: (after.heap - before.heap) / sockets.length,
+      rss: (after.rss - before.rss) / sockets.length,
+    },
     gcExposed: gc !== undefined,
   };
   for (const s of sockets) s.terminate();
@@ -263,16 +330,43 @@ try {
       'Dashboards under load',
       ['measure', 'value'],
       [
-        ['run', `${DASHBOARDS} dashboards${DASHBOARDS === GOAL_DASHBOARDS ? ' (the goal size)' : ` (the goal is stated for ${GOAL_DASHBOARDS})`}, ${NODES} nodes, ${PROBES} probers, ${cpus().length} cores`],
+        [
+          'run',
+          `${DASHBOARDS} dashboards${DASHBOARDS === GOAL_DASHBOARDS ? ' (the goal size)' : ` (the goal is stated for ${GOAL_DASHBOARDS})`}, ${NODES} nodes, ${PROBES} probers, ${cpus().length} cores`,
+        ],
         ['dashboards × widgets (distinct queries)', `${DASHBOARDS} × ${WIDGETS} (${used.size})`],
-        ['anchor: uncached dashboard data p50 / p99, before the load (ms)', `${f(result.anchorUncachedDashboardMs.p50)} / ${f(result.anchorUncachedDashboardMs.p99)} (n=${anchorMs.length})`],
-        ['anchor: the same after the load (ms)', `${f(result.anchorUncachedAfterLoadMs.p50)} / ${f(result.anchorUncachedAfterLoadMs.p99)} (n=${anchorAfterMs.length})`],
-        ['under load: GET data (8 widgets) p50 / p99 / max (ms)', `${f(result.underLoadDashboardDataMs.p50)} / ${p99 === null ? `no p99 (fewer than ${MIN_P99_SAMPLES} samples)` : f(p99)} / ${f(result.underLoadDashboardDataMs.max)} (n=${latencies.length} in ${f(loadSeconds)} s)`],
-        ['load average 1m during the load: min / mean / max', `${f(result.machineDuringLoad.loadAverage1m.min)} / ${f(result.machineDuringLoad.loadAverage1m.mean)} / ${f(result.machineDuringLoad.loadAverage1m.max)}`],
-        ['CPU cores this process used; event-loop delay p99 (ms)', `${result.machineDuringLoad.processCpuCores.toFixed(2)}; ${f(result.machineDuringLoad.eventLoopDelayP99Ms)}`],
-        ['live viewers (connected in s), pushes/s got / asked', `${sockets.length} (${f(connectSeconds)}), ${f(result.pushesPerSecond)} / ${f(result.pushesPerSecondAsked)}`],
-        ['cache hits / joins / misses / stale during load', `${result.cacheDuringLoad.hits} / ${result.cacheDuringLoad.joins} / ${result.cacheDuringLoad.misses} / ${result.cacheDuringLoad.stale}`],
-        ['memory per open websocket, heap / RSS (KiB, both ends)', `${f(result.memoryPerSocketBytes.heap / 1024)} / ${f(result.memoryPerSocketBytes.rss / 1024)}`],
+        [
+          'anchor: uncached dashboard data p50 / p99, before the load (ms)',
+          `${f(result.anchorUncachedDashboardMs.p50)} / ${f(result.anchorUncachedDashboardMs.p99)} (n=${anchorMs.length})`,
+        ],
+        [
+          'anchor: the same after the load (ms)',
+          `${f(result.anchorUncachedAfterLoadMs.p50)} / ${f(result.anchorUncachedAfterLoadMs.p99)} (n=${anchorAfterMs.length})`,
+        ],
+        [
+          'under load: GET data (8 widgets) p50 / p99 / max (ms)',
+          `${f(result.underLoadDashboardDataMs.p50)} / ${p99 === null ? `no p99 (fewer than ${MIN_P99_SAMPLES} samples)` : f(p99)} / ${f(result.underLoadDashboardDataMs.max)} (n=${latencies.length} in ${f(loadSeconds)} s)`,
+        ],
+        [
+          'load average 1m during the load: min / mean / max',
+          `${f(result.machineDuringLoad.loadAverage1m.min)} / ${f(result.machineDuringLoad.loadAverage1m.mean)} / ${f(result.machineDuringLoad.loadAverage1m.max)}`,
+        ],
+        [
+          'CPU cores this process used; event-loop delay p99 (ms)',
+          `${result.machineDuringLoad.processCpuCores.toFixed(2)}; ${f(result.machineDuringLoad.eventLoopDelayP99Ms)}`,
+        ],
+        [
+          'live viewers (connected in s), pushes/s got / asked',
+          `${sockets.length} (${f(connectSeconds)}), ${f(result.pushesPerSecond)} / ${f(result.pushesPerSecondAsked)}`,
+        ],
+        [
+          'cache hits / joins / misses / stale during load',
+          `${result.cacheDuringLoad.hits} / ${result.cacheDuringLoad.joins} / ${result.cacheDuringLoad.misses} / ${result.cacheDuringLoad.stale}`,
+        ],
+        [
+          'memory per open websocket, heap / RSS (KiB, both ends)',
+          `${f(result.memoryPerSocketBytes.heap / 1024)} / ${f(result.memoryPerSocketBytes.rss / 1024)}`,
+        ],
       ],
     ),
   );

@@ -88,11 +88,13 @@ export function parseDetectArgs(argv: readonly string[]): DetectArgs | 'help' {
   const skip = new Set<DetectPart>();
   if (values.skip !== undefined) {
     for (const part of parseList('--skip', values.skip, DETECT_PARTS.join(','))) {
-      if (!(DETECT_PARTS as readonly string[]).includes(part)) throw new InvalidInputError(`--skip takes ${DETECT_PARTS.join(', ')}, got '${part}'`);
+      if (!(DETECT_PARTS as readonly string[]).includes(part))
+        throw new InvalidInputError(`--skip takes ${DETECT_PARTS.join(', ')}, got '${part}'`);
       skip.add(part as DetectPart);
     }
   }
-  if (values.only !== undefined && values.only.trim() === '') throw new InvalidInputError('--only must not be empty');
+  if (values.only !== undefined && values.only.trim() === '')
+    throw new InvalidInputError('--only must not be empty');
   return {
     only: values.only,
     skip,

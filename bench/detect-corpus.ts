@@ -5,8 +5,17 @@
  * `detection.detector` choice, any other as a candidate).
  */
 import type { BenchDetector } from './detect-registry.ts';
-import { evaluateCorpusDetector, type CorpusDetector, type CorpusEvaluation } from '../src/eval/corpus/evaluate.ts';
-import { CORPUS_SERIES_PER_SPLIT, CORPUS_SPLITS, generateCorpus, type CorpusSeries } from '../src/eval/corpus/generate.ts';
+import {
+  evaluateCorpusDetector,
+  type CorpusDetector,
+  type CorpusEvaluation,
+} from '../src/eval/corpus/evaluate.ts';
+import {
+  CORPUS_SERIES_PER_SPLIT,
+  CORPUS_SPLITS,
+  generateCorpus,
+  type CorpusSeries,
+} from '../src/eval/corpus/generate.ts';
 
 /** One detector on one split. */
 export interface CorpusBenchResult extends CorpusEvaluation {
@@ -23,9 +32,14 @@ function corpusDetector(d: BenchDetector): CorpusDetector {
 }
 
 /** Runs every corpus detector over both splits (kind generic, seasonal period one day). */
-export function runCorpusBench(detectors: readonly BenchDetector[], progress: (m: string) => void): CorpusBenchResult[] {
+export function runCorpusBench(
+  detectors: readonly BenchDetector[],
+  progress: (m: string) => void,
+): CorpusBenchResult[] {
   const splits: [CorpusBenchResult['split'], CorpusSeries[]][] = (['tuning', 'heldOut'] as const).map((k) => {
-    progress(`corpus: generating the ${k} split (seed ${CORPUS_SPLITS[k]}, ${CORPUS_SERIES_PER_SPLIT} series)`);
+    progress(
+      `corpus: generating the ${k} split (seed ${CORPUS_SPLITS[k]}, ${CORPUS_SERIES_PER_SPLIT} series)`,
+    );
     return [k, generateCorpus(CORPUS_SPLITS[k])];
   });
   const out: CorpusBenchResult[] = [];
@@ -35,7 +49,9 @@ export function runCorpusBench(detectors: readonly BenchDetector[], progress: (m
       const e = evaluateCorpusDetector(series, corpusDetector(d));
       const ms = performance.now() - t0;
       out.push({ detector: d.name, split, seed: CORPUS_SPLITS[split], ms, ...e });
-      progress(`corpus ${d.name} (${split}): P ${e.total.precision?.toFixed(3) ?? 'n/a'} R ${e.total.recall?.toFixed(3) ?? 'n/a'} false/series-day ${e.total.falseAlarmsPerSeriesDay.toFixed(3)} in ${(ms / 1000).toFixed(1)} s`);
+      progress(
+        `corpus ${d.name} (${split}): P ${e.total.precision?.toFixed(3) ?? 'n/a'} R ${e.total.recall?.toFixed(3) ?? 'n/a'} false/series-day ${e.total.falseAlarmsPerSeriesDay.toFixed(3)} in ${(ms / 1000).toFixed(1)} s`,
+      );
     }
   }
   return out;

@@ -39,7 +39,14 @@ export function anchorRate(corpus: NabCorpus, minMs: number): number {
  * Streams the corpus (file by file, a fresh detector per file) through `create()` for at least `minMs` (at least
  * `maxRows` rows when the detector is slow) and returns samples/s and state bytes.
  */
-export function measureCost(corpus: NabCorpus, name: string, create: () => StreamingDetector, anchor: number, minMs: number, maxRows = Infinity): CostResult {
+export function measureCost(
+  corpus: NabCorpus,
+  name: string,
+  create: () => StreamingDetector,
+  anchor: number,
+  minMs: number,
+  maxRows = Infinity,
+): CostResult {
   let n = 0;
   let sink = 0;
   const t0 = performance.now();

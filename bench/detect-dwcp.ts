@@ -44,11 +44,22 @@ const s = (ms: number | null): number | null => (ms === null ? null : ms / 1000)
 function runOptions(d: BenchDetector, daySeconds: number): DwcpRunOptions {
   if (d.shipped) return { detection: { detector: d.shipped } };
   const env = { seasonalPeriodMs: daySeconds * 1000 };
-  return { candidate: { factory: (ctx) => d.live(ctx, env), name: d.name, ...(d.exclude ? { exclude: d.exclude } : {}) } };
+  return {
+    candidate: {
+      factory: (ctx) => d.live(ctx, env),
+      name: d.name,
+      ...(d.exclude ? { exclude: d.exclude } : {}),
+    },
+  };
 }
 
 /** Runs the scenario suite with `seeds` seeds (firstSeed .. firstSeed + seeds − 1) for every detector with `dwcp: true`. */
-export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: number, progress: (m: string) => void, firstSeed = 1): Promise<DwcpBenchResult[]> {
+export async function runDwcpBench(
+  detectors: readonly BenchDetector[],
+  seeds: number,
+  progress: (m: string) => void,
+  firstSeed = 1,
+): Promise<DwcpBenchResult[]> {
   const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
   const out: DwcpBenchResult[] = [];
   for (const d of detectors.filter((x) => x.dwcp)) {
@@ -68,7 +79,9 @@ export async function runDwcpBench(detectors: readonly BenchDetector[], seeds: n
         falsePositives: a.falsePositiveDetections,
         delayP95S: s(a.delayP95Ms),
       });
-      progress(`DWCP ${d.name}: ${sc.name} (${perScenario.length}/${DWCP_SCENARIOS.length}) P ${a.precision?.toFixed(2) ?? 'n/a'} R ${a.recall?.toFixed(2) ?? 'n/a'} detections ${a.detections}`);
+      progress(
+        `DWCP ${d.name}: ${sc.name} (${perScenario.length}/${DWCP_SCENARIOS.length}) P ${a.precision?.toFixed(2) ?? 'n/a'} R ${a.recall?.toFixed(2) ?? 'n/a'} detections ${a.detections}`,
+      );
     }
     const agg = aggregateRuns(runs);
     const benign = runs.filter((r) => r.benign);

@@ -5,8 +5,18 @@
  * recall and false alarms per series-day.
  */
 import type { InputRange, StreamingDetector } from '../src/analysis/anomaly/detector.ts';
-import { NAB_PROFILES, NAB_PROFILE_NAMES, probationLength, type NabProfileName } from '../src/analysis/anomaly/nab/rules.ts';
-import { evaluateCorpus, normalizeScore, optimizeThreshold, scoreCorpus } from '../src/analysis/anomaly/nab/scorer.ts';
+import {
+  NAB_PROFILES,
+  NAB_PROFILE_NAMES,
+  probationLength,
+  type NabProfileName,
+} from '../src/analysis/anomaly/nab/rules.ts';
+import {
+  evaluateCorpus,
+  normalizeScore,
+  optimizeThreshold,
+  scoreCorpus,
+} from '../src/analysis/anomaly/nab/scorer.ts';
 import type { NabCorpus, NabDataFile } from '../src/eval/nab-data.ts';
 
 /** What a detector may be told about a NAB file. Live rules: nothing. Published rules: range and probation. */
@@ -32,7 +42,10 @@ export interface NabEntry {
 export interface NabResult {
   readonly detector: string;
   readonly rules: 'live' | 'published';
-  readonly profiles: Record<NabProfileName, { normalized: number; threshold: number; detections: number; windowsDetected: number; fpRows: number }>;
+  readonly profiles: Record<
+    NabProfileName,
+    { normalized: number; threshold: number; detections: number; windowsDetected: number; fpRows: number }
+  >;
   /** Standard profile with θ chosen on the other categories (summed raw, normalised over all windows). */
   readonly locoStandard: number | null;
   /** Standard profile, "ops subset" (realAWSCloudwatch + realKnownCause), corpus θ. */
@@ -48,7 +61,11 @@ export interface NabResult {
 const OPS = new Set(['realAWSCloudwatch', 'realKnownCause']);
 
 /** Per-row outputs of one detector over the corpus. */
-export function runNab(corpus: NabCorpus, entry: NabEntry, rules: 'live' | 'published'): { scores: Float64Array[]; ms: number } {
+export function runNab(
+  corpus: NabCorpus,
+  entry: NabEntry,
+  rules: 'live' | 'published',
+): { scores: Float64Array[]; ms: number } {
   const t0 = performance.now();
   const scores = corpus.files.map((f) => runFile(f, entry, rules));
   return { scores, ms: performance.now() - t0 };
@@ -76,26 +93,51 @@ function runFile(f: NabDataFile, entry: NabEntry, rules: 'live' | 'published'): 
 }
 
 /** Leave-one-category-out: θ optimised on the other categories scores each category; raw totals summed. */
-export function locoScore(corpus: NabCorpus, scores: readonly Float64Array[], profile: NabProfileName): number {
+export function locoScore(
+  corpus: NabCorpus,
+  scores: readonly Float64Array[],
+  profile: NabProfileName,
+): number {
   const cost = NAB_PROFILES[profile];
   const cats = [...new Set(corpus.files.map((f) => f.category))];
   let raw = 0;
   for (const c of cats) {
     const train = corpus.files.map((f, j) => j).filter((j) => corpus.files[j]!.category !== c);
     const test = corpus.files.map((f, j) => j).filter((j) => corpus.files[j]!.category === c);
-    const θ = optimizeThreshold(train.map((j) => corpus.files[j]!), train.map((j) => scores[j]!), cost).threshold;
-    raw += scoreCorpus(test.map((j) => corpus.files[j]!), test.map((j) => scores[j]!), θ, cost).total.raw;
+    const θ = optimizeThreshold(
+      train.map((j) => corpus.files[j]!),
+      train.map((j) => scores[j]!),
+      cost,
+    ).threshold;
+    raw += scoreCorpus(
+      test.map((j) => corpus.files[j]!),
+      test.map((j) => scores[j]!),
+      θ,
+      cost,
+    ).total.raw;
   }
   return normalizeScore(raw, cost, corpus.windowCount);
 }
 
 /** Scores per-row outputs: three profiles, LOCO, ops subset, alarm rates. */
-export function scoreNab(corpus: NabCorpus, entry: NabEntry, rules: 'live' | 'published', scores: readonly Float64Array[], ms: number): NabResult {
+export function scoreNab(
+  corpus: NabCorpus,
+  entry: NabEntry,
+  rules: 'live' | 'published',
+  scores: readonly Float64Array[],
+  ms: number,
+): NabResult {
   const fixed = entry.use === 'alerts' ? { threshold: 1 } : {};
   const profiles = {} as NabResult['profiles'];
   for (const p of NAB_PROFILE_NAMES) {
     const e = evaluateCorpus(corpus.files, scores, NAB_PROFILES[p], fixed);
-    profiles[p] = { normalized: e.normalized, threshold: e.threshold, detections: e.detections, windowsDetected: e.windowsDetected, fpRows: e.fpRows };
+    profiles[p] = {
+      normalized: e.normalized,
+      threshold: e.threshold,
+      detections: e.detections,
+      windowsDetected: e.windowsDetected,
+      fpRows: e.fpRows,
+    };
   }
   const opsIdx = corpus.files.map((f, j) => j).filter((j) => OPS.has(corpus.files[j]!.category));
   const ops = evaluateCorpus(
@@ -120,5 +162,8 @@ export function scoreNab(corpus: NabCorpus, entry: NabEntry, rules: 'live' | 'pu
 
 /** Total length of the corpus in series-days. */
 export function seriesDays(corpus: NabCorpus): number {
-  return corpus.files.reduce((s, f) => s + (f.timestampsMs[f.rows - 1]! - f.timestampsMs[0]!) / 86_400_000, 0);
+  return corpus.files.reduce(
+    (s, f) => s + (f.timestampsMs[f.rows - 1]! - f.timestampsMs[0]!) / 86_400_000,
+    0,
+  );
 }

@@ -47,13 +47,21 @@ export interface BenchDetector {
 
 const GENERIC: DetectorContext = { kind: 'generic' };
 
-function single(name: string, make: (env: NabEnv) => StreamingDetector, usesLookAhead: boolean, live: BenchDetector['live'], dwcp: boolean, heavy = false): BenchDetector {
+function single(
+  name: string,
+  make: (env: NabEnv) => StreamingDetector,
+  usesLookAhead: boolean,
+  live: BenchDetector['live'],
+  dwcp: boolean,
+  heavy = false,
+): BenchDetector {
   return { name, nab: { name, use: 'score', usesLookAhead, create: make }, live, dwcp, heavy };
 }
 
 function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean): BenchDetector {
   const name = `ensemble-${preset}${use === 'alerts' ? ' (alarms at its own threshold)' : ''}`;
-  const shipped: LiveDetectorChoice | null = preset === 'statistical' ? 'ensemble' : preset === 'live' ? 'ensemble-live' : null;
+  const shipped: LiveDetectorChoice | null =
+    preset === 'statistical' ? 'ensemble' : preset === 'live' ? 'ensemble-live' : null;
   return {
     name,
     nab: {
@@ -62,12 +70,21 @@ function ensemble(preset: EnsemblePreset, use: 'score' | 'alerts', dwcp: boolean
       usesLookAhead: preset === 'full',
       // The monitor's default (`ensemble`) judges kind generic with the live preset (live-detector.ts), so on NAB
       // it is that preset (with NAB's refractory 50 samples, NAB_TUNING.live).
-      create: (env) => createEnsemble(GENERIC, { preset: preset === 'statistical' ? 'live' : preset, ...(env.range ? { inputRange: env.range } : {}), ...(env.probation !== undefined ? { probation: env.probation } : {}) }),
+      create: (env) =>
+        createEnsemble(GENERIC, {
+          preset: preset === 'statistical' ? 'live' : preset,
+          ...(env.range ? { inputRange: env.range } : {}),
+          ...(env.probation !== undefined ? { probation: env.probation } : {}),
+        }),
     },
     // Live: the statistical preset with the DWCP tuning (the default `ensemble`; the engine's cooldown mutes;
     // the simulated day length drives the seasonal profile) and the live preset (`ensemble-live`) as main.ts runs
     // them, the full preset with its NAB tuning.
-    live: shipped === null ? (ctx, env) => createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs }) : (ctx, env) => liveDetectorFactory(shipped, env.seasonalPeriodMs)(ctx),
+    live:
+      shipped === null
+        ? (ctx, env) =>
+            createEnsemble(ctx, { preset, muteSamples: 0, seasonalPeriodMs: env.seasonalPeriodMs })
+        : (ctx, env) => liveDetectorFactory(shipped, env.seasonalPeriodMs)(ctx),
     ...(shipped === null ? {} : { exclude: liveExcluded(shipped) }),
     dwcp,
     heavy: preset === 'full',
@@ -86,27 +103,97 @@ export const BENCH_DETECTORS: readonly BenchDetector[] = [
   {
     // The statistical preset with its NAB in-sample tuning (EWMA 48.4 σ, seasonal 13.1 σ, relative entropy): what
     // the default judged kind generic with before it took the live preset; kept for comparison.
-    ...single('statistical preset (NAB in-sample tuning)', () => createEnsemble(GENERIC, { preset: 'statistical' }), false, (ctx) => createEnsemble(ctx, { preset: 'statistical', muteSamples: 0 }), false),
+    ...single(
+      'statistical preset (NAB in-sample tuning)',
+      () => createEnsemble(GENERIC, { preset: 'statistical' }),
+      false,
+      (ctx) => createEnsemble(ctx, { preset: 'statistical', muteSamples: 0 }),
+      false,
+    ),
     corpus: true,
   },
-  single('ewma', () => createEwmaDetector(GENERIC), false, (ctx) => createEwmaDetector(ctx), false),
-  single('seasonal', () => createSeasonalDetector(GENERIC), false, (ctx, env) => createSeasonalDetector({ ...ctx, periodMs: env.seasonalPeriodMs }), false),
-  single('holt-winters level', () => createHoltWintersLevelDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createHoltWintersLevelDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
-  single('cusum', () => createCusumDetector(GENERIC, { periodMs: 86_400_000 }), false, (ctx, env) => createCusumDetector(ctx, { periodMs: env.seasonalPeriodMs }), false),
-  single('robust (median/MAD)', () => createRobustDetector(GENERIC), false, (ctx) => createRobustDetector(ctx), false),
-  single('relative-entropy', (env) => createRelativeEntropyDetector(env.range ? { inputRange: env.range } : {}), true, () => createRelativeEntropyDetector(), false),
-  single('knn-cad', (env) => createKnnCadDetector(env.probation !== undefined ? { probation: Math.max(env.probation, 48) } : {}), true, () => createKnnCadDetector(), false, true),
+  single(
+    'ewma',
+    () => createEwmaDetector(GENERIC),
+    false,
+    (ctx) => createEwmaDetector(ctx),
+    false,
+  ),
+  single(
+    'seasonal',
+    () => createSeasonalDetector(GENERIC),
+    false,
+    (ctx, env) => createSeasonalDetector({ ...ctx, periodMs: env.seasonalPeriodMs }),
+    false,
+  ),
+  single(
+    'holt-winters level',
+    () => createHoltWintersLevelDetector(GENERIC, { periodMs: 86_400_000 }),
+    false,
+    (ctx, env) => createHoltWintersLevelDetector(ctx, { periodMs: env.seasonalPeriodMs }),
+    false,
+  ),
+  single(
+    'cusum',
+    () => createCusumDetector(GENERIC, { periodMs: 86_400_000 }),
+    false,
+    (ctx, env) => createCusumDetector(ctx, { periodMs: env.seasonalPeriodMs }),
+    false,
+  ),
+  single(
+    'robust (median/MAD)',
+    () => createRobustDetector(GENERIC),
+    false,
+    (ctx) => createRobustDetector(ctx),
+    false,
+  ),
+  single(
+    'relative-entropy',
+    (env) => createRelativeEntropyDetector(env.range ? { inputRange: env.range } : {}),
+    true,
+    () => createRelativeEntropyDetector(),
+    false,
+  ),
+  single(
+    'knn-cad',
+    (env) =>
+      createKnnCadDetector(env.probation !== undefined ? { probation: Math.max(env.probation, 48) } : {}),
+    true,
+    () => createKnnCadDetector(),
+    false,
+    true,
+  ),
   single(
     'context-ose',
-    (env) => createContextOseDetector(env.range ? { inputRange: env.range, ...(env.probation !== undefined ? { restPeriod: Math.floor(env.probation / 5) } : {}) } : {}),
+    (env) =>
+      createContextOseDetector(
+        env.range
+          ? {
+              inputRange: env.range,
+              ...(env.probation !== undefined ? { restPeriod: Math.floor(env.probation / 5) } : {}),
+            }
+          : {},
+      ),
     true,
     () => createContextOseDetector(),
     false,
     true,
   ),
-  single('windowed-gaussian (NAB port)', () => createWindowedGaussianDetector(), false, () => createWindowedGaussianDetector(), false),
+  single(
+    'windowed-gaussian (NAB port)',
+    () => createWindowedGaussianDetector(),
+    false,
+    () => createWindowedGaussianDetector(),
+    false,
+  ),
   {
-    ...single('statistical (z-score baseline)', () => createStatisticalDetector(GENERIC), false, (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx), true),
+    ...single(
+      'statistical (z-score baseline)',
+      () => createStatisticalDetector(GENERIC),
+      false,
+      (ctx, env) => liveDetectorFactory('statistical', env.seasonalPeriodMs)(ctx),
+      true,
+    ),
     exclude: liveExcluded('statistical'),
     corpus: true,
     shipped: 'statistical',

@@ -33,7 +33,6 @@ function progress(msg: string): void {
   process.stderr.write(`[bench:detect] ${msg}\n`);
 }
 
-
 async function main(): Promise<void> {
   const args = parseDetectArgs(process.argv.slice(2));
   if (args === 'help') {
@@ -48,7 +47,9 @@ async function main(): Promise<void> {
   progress('loading NAB corpus');
   const corpus = await loadNabCorpus();
   const days = seriesDays(corpus);
-  progress(`${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days.toFixed(0)} series-days`);
+  progress(
+    `${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days.toFixed(0)} series-days`,
+  );
 
   const nab: NabResult[] = [];
   if (!skip.has('nab')) {
@@ -58,13 +59,28 @@ async function main(): Promise<void> {
         const { scores, ms } = runNab(corpus, d.nab, rules);
         const r = scoreNab(corpus, d.nab, rules, scores, ms);
         nab.push(r);
-        progress(`  standard ${f1(r.profiles.standard.normalized)}, lowFP ${f1(r.profiles.reward_low_FP_rate.normalized)}, lowFN ${f1(r.profiles.reward_low_FN_rate.normalized)} in ${(ms / 1000).toFixed(1)} s`);
+        progress(
+          `  standard ${f1(r.profiles.standard.normalized)}, lowFP ${f1(r.profiles.reward_low_FP_rate.normalized)}, lowFN ${f1(r.profiles.reward_low_FN_rate.normalized)} in ${(ms / 1000).toFixed(1)} s`,
+        );
       }
     }
     process.stdout.write(
       table(
         'NAB scores (normalised: perfect 100, never alerting 0)',
-        ['detector', 'rules', 'standard', 'lowFP', 'lowFN', 'LOCO std', 'ops std', 'θ std', 'window recall', 'alarms/series-day', 'false/series-day', 'µs/sample'],
+        [
+          'detector',
+          'rules',
+          'standard',
+          'lowFP',
+          'lowFN',
+          'LOCO std',
+          'ops std',
+          'θ std',
+          'window recall',
+          'alarms/series-day',
+          'false/series-day',
+          'µs/sample',
+        ],
         nab.map((r) => [
           r.detector,
           r.rules,
@@ -77,8 +93,8 @@ async function main(): Promise<void> {
           r.falseAlarmsPerSeriesDay.toFixed(3),
           f2(r.usPerSample),
         ]),
-        'live = no min/max or file-length look-ahead (what a monitor can do); published = NAB\'s rules (file min/max and\n' +
-          'probation length given up front). Thresholds are optimised on the whole corpus (NAB\'s rule, in-sample) except\n' +
+        "live = no min/max or file-length look-ahead (what a monitor can do); published = NAB's rules (file min/max and\n" +
+          "probation length given up front). Thresholds are optimised on the whole corpus (NAB's rule, in-sample) except\n" +
           'LOCO: θ chosen on the other six categories. ops = realAWSCloudwatch + realKnownCause at the corpus θ.\n' +
           'Published reference scores (NAB scoreboard): CAD OSE 69.9, earthgecko Skyline 58.2, KNN-CAD 58.0, Relative\n' +
           'Entropy 54.6, Random Cut Forest 51.7, Twitter ADVec 47.1, Windowed Gaussian 39.6.',
@@ -92,7 +108,19 @@ async function main(): Promise<void> {
     process.stdout.write(
       table(
         `DWCP labelled scenarios (simulator, 1 s scrape, seeds ${firstSeed}..${firstSeed + seeds - 1}; through the monitor's detection engine)`,
-        ['detector', 'scenarios', 'runs', 'precision', 'recall', 'F1', 'delay p50 s', 'delay p95 s', 'benign runs alerting', 'anomalies/run', 'cold-start anomalies/run'],
+        [
+          'detector',
+          'scenarios',
+          'runs',
+          'precision',
+          'recall',
+          'F1',
+          'delay p50 s',
+          'delay p95 s',
+          'benign runs alerting',
+          'anomalies/run',
+          'cold-start anomalies/run',
+        ],
         dwcp.map((r) => [
           r.detector,
           String(r.scenarios),
@@ -120,8 +148,22 @@ async function main(): Promise<void> {
     const d = (v: number | null): string => (v === null ? 'n/a' : String(v));
     process.stdout.write(
       table(
-        'Labelled corpus (synthetic, independent of the simulator; through the monitor\'s detection engine)',
-        ['detector', 'split', 'series', 'series-days', 'anomalies', 'precision', 'recall', 'false alarms', 'false/series-day', 'blips paged', 'delay p50 (samples)', 'delay p95 (samples)', 'recall shift/variance/spike/leak'],
+        "Labelled corpus (synthetic, independent of the simulator; through the monitor's detection engine)",
+        [
+          'detector',
+          'split',
+          'series',
+          'series-days',
+          'anomalies',
+          'precision',
+          'recall',
+          'false alarms',
+          'false/series-day',
+          'blips paged',
+          'delay p50 (samples)',
+          'delay p95 (samples)',
+          'recall shift/variance/spike/leak',
+        ],
         corpusResults.map((r) => [
           r.detector,
           `${r.split} (seed ${r.seed})`,
@@ -135,7 +177,9 @@ async function main(): Promise<void> {
           `${r.total.blipsPaged}/${r.total.blips}`,
           d(r.total.delayP50Samples),
           d(r.total.delayP95Samples),
-          Object.values(r.recallByKind).map((k) => `${k.detected}/${k.anomalies}`).join(' '),
+          Object.values(r.recallByKind)
+            .map((k) => `${k.detected}/${k.anomalies}`)
+            .join(' '),
         ]),
         'Goals for the live detector: precision ≥ 0.9 at recall ≥ 0.9, ≤ 0.05 false alarms per series-day. A detection\n' +
           'matches a labelled window when its first anomalous sample lies in [start, end + 10 samples]; benign one-sample\n' +
@@ -150,13 +194,30 @@ async function main(): Promise<void> {
     const anchor = anchorRate(corpus, costMs);
     for (const d of detectors) {
       progress(`cost: ${d.name}`);
-      cost.push(measureCost(corpus, d.name, () => d.live({ kind: 'generic' }, { seasonalPeriodMs: 86_400_000 }), anchor, costMs, d.heavy ? 60_000 : Infinity));
+      cost.push(
+        measureCost(
+          corpus,
+          d.name,
+          () => d.live({ kind: 'generic' }, { seasonalPeriodMs: 86_400_000 }),
+          anchor,
+          costMs,
+          d.heavy ? 60_000 : Infinity,
+        ),
+      );
     }
     process.stdout.write(
       table(
         'Cost on one core (NAB values streamed through fresh detectors)',
         ['detector', 'samples/s', 'ratio to anchor', 'state bytes/series'],
-        [['anchor: running mean', Math.round(anchor).toLocaleString('en-US'), '1.00', '16'], ...cost.map((c) => [c.detector, Math.round(c.samplesPerSecond).toLocaleString('en-US'), c.ratioToAnchor.toFixed(3), String(c.stateBytes)])],
+        [
+          ['anchor: running mean', Math.round(anchor).toLocaleString('en-US'), '1.00', '16'],
+          ...cost.map((c) => [
+            c.detector,
+            Math.round(c.samplesPerSecond).toLocaleString('en-US'),
+            c.ratioToAnchor.toFixed(3),
+            String(c.stateBytes),
+          ]),
+        ],
         'Goals for the live statistical ensemble: ≥ 1,000,000 samples/s per core, ≤ 4 KB state per series.',
       ) + '\n',
     );
@@ -167,7 +228,15 @@ async function main(): Promise<void> {
   const out = {
     generatedAt: new Date().toISOString(),
     machine: { node: process.version, platform: process.platform, arch: process.arch },
-    nab: { corpus: { files: corpus.files.length, rows: corpus.rowCount, windows: corpus.windowCount, seriesDays: days }, results: nab },
+    nab: {
+      corpus: {
+        files: corpus.files.length,
+        rows: corpus.rowCount,
+        windows: corpus.windowCount,
+        seriesDays: days,
+      },
+      results: nab,
+    },
     dwcp,
     corpus: corpusResults,
     cost,

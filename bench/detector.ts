@@ -81,8 +81,18 @@ export async function benchDetector(): Promise<BenchTable[]> {
     anchor: 'running-mean loop',
     rows: [
       { name: 'running-mean loop', value: anchor, unit: 'samples/s' },
-      { name: 'statistical (full verdicts)', value: full.rate, unit: 'samples/s', extra: { 'state bytes/series': full.bytes } },
-      { name: 'statistical (lean verdicts)', value: lean.rate, unit: 'samples/s', extra: { 'state bytes/series': lean.bytes } },
+      {
+        name: 'statistical (full verdicts)',
+        value: full.rate,
+        unit: 'samples/s',
+        extra: { 'state bytes/series': full.bytes },
+      },
+      {
+        name: 'statistical (lean verdicts)',
+        value: lean.rate,
+        unit: 'samples/s',
+        extra: { 'state bytes/series': lean.bytes },
+      },
     ],
     goal: '>= 1M samples/s per core (statistical rows)',
   };

@@ -69,7 +69,11 @@ const MODELS: readonly Model[] = [
     fit(train) {
       const last = train[train.length - 1]!;
       const sigma = residualSigma(train, 1);
-      return (h) => ({ mean: last, lower: Z.map((z) => last - z * sigma * Math.sqrt(h)), upper: Z.map((z) => last + z * sigma * Math.sqrt(h)) });
+      return (h) => ({
+        mean: last,
+        lower: Z.map((z) => last - z * sigma * Math.sqrt(h)),
+        upper: Z.map((z) => last + z * sigma * Math.sqrt(h)),
+      });
     },
   },
   {
@@ -153,7 +157,11 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
 }
 
-function evaluateFile(f: NabDataFile, accs: Map<string, { short: Acc; day: Acc }>, fitMs: Map<string, number>): number {
+function evaluateFile(
+  f: NabDataFile,
+  accs: Map<string, { short: Acc; day: Acc }>,
+  fitMs: Map<string, number>,
+): number {
   const grid = resampleFixedStep(f.timestampsMs, f.values, { stepMs: STEP_MS });
   const y = grid.values;
   const times = new Float64Array(y.length);
@@ -216,7 +224,8 @@ async function main(): Promise<void> {
   progress('loading corpus');
   const corpus = await loadNabCorpus();
   const files = corpus.files.filter((f) => FILES.test(f.name));
-  if (files.length === 0) throw new Error('no realAWSCloudwatch ec2_cpu/ec2_network_in/rds_cpu files in the NAB corpus');
+  if (files.length === 0)
+    throw new Error('no realAWSCloudwatch ec2_cpu/ec2_network_in/rds_cpu files in the NAB corpus');
   const perFile = new Map<string, Map<string, { short: Acc; day: Acc }>>();
   const fitMs = new Map<string, number>();
   let totalOrigins = 0;
@@ -227,14 +236,19 @@ async function main(): Promise<void> {
     perFile.set(f.name, accs);
     progress(`${f.name}: ${origins} origins`);
   }
-  const summaries: Record<string, { horizon1h: Summary; horizon1d: Summary; fitMsPerOrigin: number; perFileMase1d: Record<string, number> }> = {};
+  const summaries: Record<
+    string,
+    { horizon1h: Summary; horizon1d: Summary; fitMsPerOrigin: number; perFileMase1d: Record<string, number> }
+  > = {};
   for (const m of MODELS) {
     const accs = [...perFile.values()].map((x) => x.get(m.name)!);
     summaries[m.name] = {
       horizon1h: summarise(accs.map((a) => a.short)),
       horizon1d: summarise(accs.map((a) => a.day)),
       fitMsPerOrigin: (fitMs.get(m.name) ?? 0) / totalOrigins,
-      perFileMase1d: Object.fromEntries([...perFile.entries()].map(([name, x]) => [name, x.get(m.name)!.day.mase])),
+      perFileMase1d: Object.fromEntries(
+        [...perFile.entries()].map(([name, x]) => [name, x.get(m.name)!.day.mase]),
+      ),
     };
   }
   const pct = (v: number): string => (100 * v).toFixed(1) + ' %';
@@ -253,7 +267,7 @@ async function main(): Promise<void> {
             value: s.mase,
             unit: 'MASE',
             extra: {
-              'sMAPE': s.smape.toFixed(1) + ' %',
+              sMAPE: s.smape.toFixed(1) + ' %',
               'MAPE (median file)': s.mapeMedian.toFixed(1) + ' %',
               'cov 80 %': pct(s.coverage80),
               'cov 95 %': pct(s.coverage95),
@@ -265,18 +279,35 @@ async function main(): Promise<void> {
       }) + '\n',
     );
   }
-  const fileRows = [...perFile.keys()].map((name) => [name.replace('realAWSCloudwatch/', ''), ...MODELS.map((m) => summaries[m.name]!.perFileMase1d[name]!.toFixed(2))]);
+  const fileRows = [...perFile.keys()].map((name) => [
+    name.replace('realAWSCloudwatch/', ''),
+    ...MODELS.map((m) => summaries[m.name]!.perFileMase1d[name]!.toFixed(2)),
+  ]);
   const header = ['file (MASE, 1 day)', ...MODELS.map((m) => m.name)];
   const widths = header.map((h, i) => Math.max(h.length, ...fileRows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  process.stdout.write(['## Per file', '', line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...fileRows.map(line), ''].join('\n') + '\n');
+  const line = (cells: string[]): string =>
+    '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  process.stdout.write(
+    [
+      '## Per file',
+      '',
+      line(header),
+      '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
+      ...fileRows.map(line),
+      '',
+    ].join('\n') + '\n',
+  );
 
   // The capacity planner on the full CPU series (values are already % utilisation).
   const plans: Record<string, unknown>[] = [];
   const planRows: string[][] = [];
   for (const f of files.filter((x) => /cpu/.test(x.name))) {
     const t = performance.now();
-    const plan = planCapacity({ timestampsMs: f.timestampsMs, values: f.values }, { nodes: 10 }, f.timestampsMs[f.rows - 1]!);
+    const plan = planCapacity(
+      { timestampsMs: f.timestampsMs, values: f.values },
+      { nodes: 10 },
+      f.timestampsMs[f.rows - 1]!,
+    );
     const ms = performance.now() - t;
     if (plan.status !== 'ok') continue;
     const f90 = plan.forecasts[2]!;
@@ -293,16 +324,45 @@ async function main(): Promise<void> {
     ]);
     plans.push({ file: f.name, ms, ...plan });
   }
-  const ph = ['file', 'model', 'now %', 'growth %/day', 'F90 % [95 % PI]', 'days to 80 % exp/cons', 'action', 'ms'];
+  const ph = [
+    'file',
+    'model',
+    'now %',
+    'growth %/day',
+    'F90 % [95 % PI]',
+    'days to 80 % exp/cons',
+    'action',
+    'ms',
+  ];
   const pw = ph.map((h, i) => Math.max(h.length, ...planRows.map((r) => r[i]!.length)));
   const pl = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(pw[i]!)).join(' | ') + ' |';
-  process.stdout.write(['## Capacity planner on the full CPU series (default options, 10 nodes)', '', pl(ph), '|' + pw.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...planRows.map(pl), ''].join('\n') + '\n');
+  process.stdout.write(
+    [
+      '## Capacity planner on the full CPU series (default options, 10 nodes)',
+      '',
+      pl(ph),
+      '|' + pw.map((w) => '-'.repeat(w + 2)).join('|') + '|',
+      ...planRows.map(pl),
+      '',
+    ].join('\n') + '\n',
+  );
 
   const out = {
     generatedBy: 'npm run bench:forecast',
     nabDir: corpus.dir,
-    setup: { files: files.map((f) => f.name), stepMs: STEP_MS, seasonLength: SEASON, firstOrigin: FIRST_ORIGIN, horizonSteps: H, shortHorizonSteps: SHORT_H, originStep: SEASON, totalOrigins, levels: LEVELS },
-    metrics: 'MASE (scale: in-sample one-step naive MAE) mean over files; sMAPE pooled; MAPE median over files (y ≠ 0); coverage pooled',
+    setup: {
+      files: files.map((f) => f.name),
+      stepMs: STEP_MS,
+      seasonLength: SEASON,
+      firstOrigin: FIRST_ORIGIN,
+      horizonSteps: H,
+      shortHorizonSteps: SHORT_H,
+      originStep: SEASON,
+      totalOrigins,
+      levels: LEVELS,
+    },
+    metrics:
+      'MASE (scale: in-sample one-step naive MAE) mean over files; sMAPE pooled; MAPE median over files (y ≠ 0); coverage pooled',
     anchor: MODELS[0]!.name,
     models: summaries,
     capacityPlans: plans,

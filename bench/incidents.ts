@@ -19,7 +19,8 @@ import { markdownTable } from './table.ts';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg >= 0 ? process.argv[seedsArg + 1]!.split(',').map(Number) : [1, 2, 3];
-const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const only =
+  process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 const sec = (ms: number | null) => (ms === null ? 'n/a' : (ms / 1000).toFixed(1));
 function row(name: string, a: IncidentAggregate): string[] {
@@ -36,7 +37,18 @@ function row(name: string, a: IncidentAggregate): string[] {
     sec(a.notificationDelayP95Ms),
   ];
 }
-const HEADER = ['scenarios', 'faults', 'incidents/fault', 'merged', 'paged', 'root cause on fault', 'false incidents (paging)', 'firing notifications', 'delay p50 s', 'delay p95 s'];
+const HEADER = [
+  'scenarios',
+  'faults',
+  'incidents/fault',
+  'merged',
+  'paged',
+  'root cause on fault',
+  'false incidents (paging)',
+  'firing notifications',
+  'delay p50 s',
+  'delay p95 s',
+];
 
 async function main(): Promise<void> {
   const out: string[] = [];
@@ -46,26 +58,72 @@ async function main(): Promise<void> {
     for (const s of DWCP_SCENARIOS) {
       for (const seed of SEEDS) {
         runs.push(await runIncidentScenario(s, seed));
-        process.stderr.write(`\r${runs.length}/${DWCP_SCENARIOS.length * SEEDS.length} ${s.name} seed ${seed}        `);
+        process.stderr.write(
+          `\r${runs.length}/${DWCP_SCENARIOS.length * SEEDS.length} ${s.name} seed ${seed}        `,
+        );
       }
     }
     process.stderr.write('\n');
     const faulted = aggregateIncidentScores(runs.filter((r) => r.run.labels.length > 0).map((r) => r.score));
-    const benign = aggregateIncidentScores(runs.filter((r) => isBenign(DWCP_SCENARIOS.find((s) => s.name === r.scenario)!)).map((r) => r.score));
+    const benign = aggregateIncidentScores(
+      runs.filter((r) => isBenign(DWCP_SCENARIOS.find((s) => s.name === r.scenario)!)).map((r) => r.score),
+    );
     const all = aggregateIncidentScores(runs.map((r) => r.score));
-    const perScenario = DWCP_SCENARIOS.map((s) => row(s.name, aggregateIncidentScores(runs.filter((r) => r.scenario === s.name).map((r) => r.score))));
-    out.push(markdownTable(`Incidents on the labelled DWCP scenarios (${DWCP_SCENARIOS.length} x ${SEEDS.length} seeds)`, HEADER, [row('fault scenarios', faulted), row('benign scenarios', benign), row('all', all)], 'goals: incidents per fault <= 1.2, 0 merged. false incidents: incidents covering no fault (in brackets: warning or critical, so sent to a webhook).'));
+    const perScenario = DWCP_SCENARIOS.map((s) =>
+      row(s.name, aggregateIncidentScores(runs.filter((r) => r.scenario === s.name).map((r) => r.score))),
+    );
+    out.push(
+      markdownTable(
+        `Incidents on the labelled DWCP scenarios (${DWCP_SCENARIOS.length} x ${SEEDS.length} seeds)`,
+        HEADER,
+        [row('fault scenarios', faulted), row('benign scenarios', benign), row('all', all)],
+        'goals: incidents per fault <= 1.2, 0 merged. false incidents: incidents covering no fault (in brackets: warning or critical, so sent to a webhook).',
+      ),
+    );
     out.push(markdownTable('Per scenario', HEADER, perScenario));
-    results.dwcp = { faulted, benign, all, perScenario: Object.fromEntries(DWCP_SCENARIOS.map((s, i) => [s.name, perScenario[i]])) };
+    results.dwcp = {
+      faulted,
+      benign,
+      all,
+      perScenario: Object.fromEntries(DWCP_SCENARIOS.map((s, i) => [s.name, perScenario[i]])),
+    };
   }
   if (only !== 'dwcp') {
     const runs: IncidentRunResult[] = [];
-    for (const seed of SEEDS) runs.push(await runIncidentScenario(demoScenario(), seed, { run: DEMO_RUN_OPTIONS }));
+    for (const seed of SEEDS)
+      runs.push(await runIncidentScenario(demoScenario(), seed, { run: DEMO_RUN_OPTIONS }));
     const agg = aggregateIncidentScores(runs.map((r) => r.score));
-    const perSeed = runs.map((r) => [String(r.seed), String(r.incidents.length), String(r.score.firingNotifications), String(r.run.anomalies.length), `${r.score.faults.filter((f) => f.paged).length}/${r.score.faults.length}`]);
-    out.push(markdownTable(`Demo default scenario in virtual time (${SEEDS.length} seeds)`, HEADER, [row('demo', agg)], 'goals: <= 10 incidents and <= 10 firing notifications per run, every fault paged, p95 <= 10 s.'));
-    out.push(markdownTable('Demo per seed', ['seed', 'incidents', 'firing notifications', 'anomalies (one notification each before)', 'paged'], perSeed));
-    results.demo = { aggregate: agg, perSeed: runs.map((r) => ({ seed: r.seed, incidents: r.incidents.length, firingNotifications: r.score.firingNotifications, anomalies: r.run.anomalies.length })) };
+    const perSeed = runs.map((r) => [
+      String(r.seed),
+      String(r.incidents.length),
+      String(r.score.firingNotifications),
+      String(r.run.anomalies.length),
+      `${r.score.faults.filter((f) => f.paged).length}/${r.score.faults.length}`,
+    ]);
+    out.push(
+      markdownTable(
+        `Demo default scenario in virtual time (${SEEDS.length} seeds)`,
+        HEADER,
+        [row('demo', agg)],
+        'goals: <= 10 incidents and <= 10 firing notifications per run, every fault paged, p95 <= 10 s.',
+      ),
+    );
+    out.push(
+      markdownTable(
+        'Demo per seed',
+        ['seed', 'incidents', 'firing notifications', 'anomalies (one notification each before)', 'paged'],
+        perSeed,
+      ),
+    );
+    results.demo = {
+      aggregate: agg,
+      perSeed: runs.map((r) => ({
+        seed: r.seed,
+        incidents: r.incidents.length,
+        firingNotifications: r.score.firingNotifications,
+        anomalies: r.run.anomalies.length,
+      })),
+    };
   }
   process.stdout.write(out.join('\n'));
   mkdirSync('bench/results', { recursive: true });

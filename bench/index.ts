@@ -22,5 +22,8 @@ for (const [name, run] of suites) {
   for (const t of tables) process.stdout.write(renderTable(t) + '\n');
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/bench.json', JSON.stringify({ when: new Date().toISOString(), node: process.version, tables: all }, null, 2));
+writeFileSync(
+  'bench/results/bench.json',
+  JSON.stringify({ when: new Date().toISOString(), node: process.version, tables: all }, null, 2),
+);
 process.stderr.write('wrote bench/results/bench.json\n');

@@ -38,10 +38,21 @@ export async function loadTemplate(nodes: number, steps: number): Promise<ValueT
   if (existsSync(file)) {
     const buf = readFileSync(file);
     const headLen = buf.readUInt32LE(0);
-    const head = JSON.parse(buf.subarray(4, 4 + headLen).toString()) as { names: string[]; labels: Labels[]; node: number[]; steps: number };
+    const head = JSON.parse(buf.subarray(4, 4 + headLen).toString()) as {
+      names: string[];
+      labels: Labels[];
+      node: number[];
+      steps: number;
+    };
     const off = 4 + headLen;
     const values = new Float64Array(buf.buffer.slice(buf.byteOffset + off, buf.byteOffset + buf.length));
-    return { names: head.names, labels: head.labels, node: Uint16Array.from(head.node), steps: head.steps, values };
+    return {
+      names: head.names,
+      labels: head.labels,
+      node: Uint16Array.from(head.node),
+      steps: head.steps,
+      values,
+    };
   }
   const root = new Prng(7);
   const ids = Array.from({ length: nodes }, (_, i) => `node-${i + 1}`);
@@ -113,7 +124,10 @@ export class ReplayLoad {
     this.t = t;
     this.series = series;
     const T = t.names.length;
-    this.labels = Array.from({ length: series }, (_, i) => ({ ...t.labels[i % T]!, replica: String(Math.floor(i / T)) }));
+    this.labels = Array.from({ length: series }, (_, i) => ({
+      ...t.labels[i % T]!,
+      replica: String(Math.floor(i / T)),
+    }));
     this.targetOf = Uint32Array.from({ length: series }, (_, i) => Math.floor(i / T) * 64 + t.node[i % T]!);
   }
 
@@ -138,7 +152,13 @@ export class ReplayLoad {
   /** One scrape of every series at step k. */
   batch(k: number, startMs: number, intervalMs: number): Sample[] {
     const out = new Array<Sample>(this.series);
-    for (let i = 0; i < this.series; i++) out[i] = { name: this.name(i), labels: this.labels[i]!, value: this.value(i, k), timestampMs: this.timestamp(i, k, startMs, intervalMs) };
+    for (let i = 0; i < this.series; i++)
+      out[i] = {
+        name: this.name(i),
+        labels: this.labels[i]!,
+        value: this.value(i, k),
+        timestampMs: this.timestamp(i, k, startMs, intervalMs),
+      };
     return out;
   }
 }

@@ -33,7 +33,9 @@ export class DuckSamples {
     }
     const instance = await mod.DuckDBInstance.create(path);
     const conn = await instance.connect();
-    await conn.run('create table if not exists samples (series_id integer not null, ts bigint not null, value double)');
+    await conn.run(
+      'create table if not exists samples (series_id integer not null, ts bigint not null, value double)',
+    );
     return new DuckSamples(path, instance, conn);
   }
 

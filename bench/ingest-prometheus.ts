@@ -12,7 +12,8 @@ import type { ReplayLoad } from './ingest-data.ts';
 
 function dirBytes(dir: string): number {
   let n = 0;
-  for (const f of readdirSync(dir, { withFileTypes: true })) n += f.isDirectory() ? dirBytes(join(dir, f.name)) : statSync(join(dir, f.name)).size;
+  for (const f of readdirSync(dir, { withFileTypes: true }))
+    n += f.isDirectory() ? dirBytes(join(dir, f.name)) : statSync(join(dir, f.name)).size;
   return n;
 }
 
@@ -27,7 +28,12 @@ function labelText(labels: Record<string, string>): string {
  * Bytes of the Prometheus block holding `steps` samples of every series of `load` at 1 s from `startMs`, or
  * undefined (with the reason) when promtool is missing or fails.
  */
-export function prometheusBlockBytes(load: ReplayLoad, steps: number, startMs: number, dir: string): { bytes?: number; samples: number; reason?: string } {
+export function prometheusBlockBytes(
+  load: ReplayLoad,
+  steps: number,
+  startMs: number,
+  dir: string,
+): { bytes?: number; samples: number; reason?: string } {
   const promtool = findBinary('promtool');
   const samples = load.series * steps;
   if (!promtool) return { samples, reason: 'promtool not installed' };
@@ -35,12 +41,20 @@ export function prometheusBlockBytes(load: ReplayLoad, steps: number, startMs: n
   const input = join(dir, 'load.om');
   const fd = openSync(input, 'w');
   try {
-    const order = Array.from({ length: load.series }, (_, i) => i).sort((a, b) => (load.name(a) < load.name(b) ? -1 : load.name(a) > load.name(b) ? 1 : a - b));
+    const order = Array.from({ length: load.series }, (_, i) => i).sort((a, b) =>
+      load.name(a) < load.name(b) ? -1 : load.name(a) > load.name(b) ? 1 : a - b,
+    );
     let buf: string[] = [];
     for (const i of order) {
       const head = load.name(i) + labelText(load.labelsOf(i)) + ' ';
       for (let k = 0; k < steps; k++) {
-        buf.push(head + String(load.value(i, k)) + ' ' + (load.timestamp(i, k, startMs, 1000) / 1000).toFixed(3) + '\n');
+        buf.push(
+          head +
+            String(load.value(i, k)) +
+            ' ' +
+            (load.timestamp(i, k, startMs, 1000) / 1000).toFixed(3) +
+            '\n',
+        );
         if (buf.length >= 50_000) {
           writeSync(fd, buf.join(''));
           buf = [];
@@ -53,7 +67,11 @@ export function prometheusBlockBytes(load: ReplayLoad, steps: number, startMs: n
     closeSync(fd);
   }
   const out = join(dir, 'blocks');
-  const r = spawnSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', input, out], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) return { samples, reason: `promtool failed: ${(r.stderr || r.stdout || '').slice(-300)}` };
+  const r = spawnSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', input, out], {
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.status !== 0)
+    return { samples, reason: `promtool failed: ${(r.stderr || r.stdout || '').slice(-300)}` };
   return { bytes: dirBytes(out), samples };
 }

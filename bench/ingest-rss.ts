@@ -21,13 +21,27 @@ const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-rss-'));
 try {
   gc();
   const before = process.memoryUsage();
-  const store = await openChunkedSqliteStore({ path: join(dir, 'rss.db'), walDir: join(dir, 'wal'), retentionMs: 86_400_000, checkpointIntervalMs: 3_600_000 });
+  const store = await openChunkedSqliteStore({
+    path: join(dir, 'rss.db'),
+    walDir: join(dir, 'wal'),
+    retentionMs: 86_400_000,
+    checkpointIntervalMs: 3_600_000,
+  });
   const start = 1_700_000_000_000;
   for (let k = 0; k < steps; k++) await store.append(load.batch(k, start, 1000));
   gc();
   const after = process.memoryUsage();
   const st = store.stats();
-  process.stdout.write(JSON.stringify({ series, steps, rssPerSeriesB: (after.rss - before.rss) / series, heapPerSeriesB: (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / series, headPerSeriesB: st.headBytes / st.headSeries, headSamples: st.headSamples }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      series,
+      steps,
+      rssPerSeriesB: (after.rss - before.rss) / series,
+      heapPerSeriesB: (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / series,
+      headPerSeriesB: st.headBytes / st.headSeries,
+      headSamples: st.headSamples,
+    }) + '\n',
+  );
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,12 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import type { Sample } from '../src/model/sample.ts';
 import { openSqliteStore, type OpenedStore } from '../src/store/sqlite.ts';
-import { openChunkedPostgresStore, openChunkedSqliteStore, type ChunkedStoreOptions, type OpenedChunkedStore } from '../src/store/tsdb/open.ts';
+import {
+  openChunkedPostgresStore,
+  openChunkedSqliteStore,
+  type ChunkedStoreOptions,
+  type OpenedChunkedStore,
+} from '../src/store/tsdb/open.ts';
 import { DuckSamples } from './ingest-duckdb.ts';
 
 /** What the benchmark needs from a layout. */
@@ -23,12 +28,16 @@ export interface StoreUnderTest {
 
 function dirBytes(dir: string): number {
   let n = 0;
-  for (const f of readdirSync(dir, { withFileTypes: true })) n += f.isDirectory() ? dirBytes(join(dir, f.name)) : statSync(join(dir, f.name)).size;
+  for (const f of readdirSync(dir, { withFileTypes: true }))
+    n += f.isDirectory() ? dirBytes(join(dir, f.name)) : statSync(join(dir, f.name)).size;
   return n;
 }
 
 /** The row layout in a SQLite file (the current default). */
-export async function rowsSqlite(dir: string, retentionMs: number): Promise<StoreUnderTest & { store: OpenedStore; path: string }> {
+export async function rowsSqlite(
+  dir: string,
+  retentionMs: number,
+): Promise<StoreUnderTest & { store: OpenedStore; path: string }> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'rows.db');
   const store = await openSqliteStore({ path, retentionMs });
@@ -56,7 +65,10 @@ export async function rowsSqlite(dir: string, retentionMs: number): Promise<Stor
 }
 
 /** The chunked layout in a SQLite file; disk bytes = database file + WAL directory after a checkpoint. */
-export async function chunkedSqlite(dir: string, opts: Partial<ChunkedStoreOptions>): Promise<StoreUnderTest & { store: OpenedChunkedStore }> {
+export async function chunkedSqlite(
+  dir: string,
+  opts: Partial<ChunkedStoreOptions>,
+): Promise<StoreUnderTest & { store: OpenedChunkedStore }> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'chunks.db');
   const store = await openChunkedSqliteStore({ ...opts, path, walDir: join(dir, 'wal') });
@@ -86,7 +98,10 @@ export async function chunkedSqlite(dir: string, opts: Partial<ChunkedStoreOptio
 export function chunkBlobBytes(dir: string): { blobBytes: number; samples: number } {
   const raw = new BetterSqlite3(join(dir, 'chunks.db'), { readonly: true });
   try {
-    const r = raw.prepare('select sum(length(data)) as b, sum(samples) as n from tsdb_chunks').get() as { b: number; n: number };
+    const r = raw.prepare('select sum(length(data)) as b, sum(samples) as n from tsdb_chunks').get() as {
+      b: number;
+      n: number;
+    };
     return { blobBytes: r.b, samples: r.n };
   } finally {
     raw.close();
@@ -94,10 +109,20 @@ export function chunkBlobBytes(dir: string): { blobBytes: number; samples: numbe
 }
 
 /** The chunked layout in PostgreSQL (a fresh schema, dropped on close); disk bytes = relation sizes + WAL directory. */
-export async function chunkedPostgres(url: string, dir: string, opts: Partial<ChunkedStoreOptions>): Promise<StoreUnderTest & { store: OpenedChunkedStore }> {
+export async function chunkedPostgres(
+  url: string,
+  dir: string,
+  opts: Partial<ChunkedStoreOptions>,
+): Promise<StoreUnderTest & { store: OpenedChunkedStore }> {
   mkdirSync(dir, { recursive: true });
   const schema = `dwcp_bench_${process.pid}_${Date.now().toString(36)}`;
-  const store = await openChunkedPostgresStore({ ...opts, url, schema, dropSchemaOnClose: true, walDir: join(dir, 'wal') });
+  const store = await openChunkedPostgresStore({
+    ...opts,
+    url,
+    schema,
+    dropSchemaOnClose: true,
+    walDir: join(dir, 'wal'),
+  });
   let flushed = false;
   return {
     name: 'chunks (head + WAL + Gorilla blobs) in PostgreSQL',
@@ -112,7 +137,10 @@ export async function chunkedPostgres(url: string, dir: string, opts: Partial<Ch
       await c.connect();
       try {
         await c.query('checkpoint').catch(() => undefined);
-        const r = await c.query<{ n: string }>(`select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::text as n from pg_tables where schemaname = $1 and tablename in ('tsdb_chunks', 'series')`, [schema]);
+        const r = await c.query<{ n: string }>(
+          `select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::text as n from pg_tables where schemaname = $1 and tablename in ('tsdb_chunks', 'series')`,
+          [schema],
+        );
         return Number(r.rows[0]!.n) + dirBytes(join(dir, 'wal'));
       } finally {
         await c.end();

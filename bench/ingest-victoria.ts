@@ -56,31 +56,58 @@ async function post(url: string, body: Uint8Array<ArrayBuffer>): Promise<void> {
   if (r.status >= 300) throw new Error(`VictoriaMetrics answered ${r.status}`);
 }
 
-async function anchor(vm: VictoriaMetricsInstance, load: ReplayLoad, steps: number, startMs: number): Promise<VictoriaIngestRow> {
+async function anchor(
+  vm: VictoriaMetricsInstance,
+  load: ReplayLoad,
+  steps: number,
+  startMs: number,
+): Promise<VictoriaIngestRow> {
   const bodies: Uint8Array<ArrayBuffer>[] = [];
   for (let k = 0; k < steps; k++) {
     const batch = load.batch(k, startMs, 1000);
-    for (let i = 0; i < batch.length; i += PER_SEND) bodies.push(new Uint8Array(encodeRemoteWrite(batch.slice(i, i + PER_SEND))));
+    for (let i = 0; i < batch.length; i += PER_SEND)
+      bodies.push(new Uint8Array(encodeRemoteWrite(batch.slice(i, i + PER_SEND))));
   }
   const vm0 = processCpuS(vm.pid!);
   const t0 = performance.now();
   for (const b of bodies) await post(vm.writeUrl, b);
   const wallS = (performance.now() - t0) / 1000;
   const samples = load.series * steps;
-  return { path: "VictoriaMetrics' own ingest (prepared remote-write bodies)", samples, samplesPerS: samples / wallS, vmCpuUs: ((processCpuS(vm.pid!) - vm0) * 1e6) / samples };
+  return {
+    path: "VictoriaMetrics' own ingest (prepared remote-write bodies)",
+    samples,
+    samplesPerS: samples / wallS,
+    vmCpuUs: ((processCpuS(vm.pid!) - vm0) * 1e6) / samples,
+  };
 }
 
-async function throughMonitor(vm: VictoriaMetricsInstance, load: ReplayLoad, steps: number, startMs: number): Promise<VictoriaIngestRow> {
+async function throughMonitor(
+  vm: VictoriaMetricsInstance,
+  load: ReplayLoad,
+  steps: number,
+  startMs: number,
+): Promise<VictoriaIngestRow> {
   const state = await openSqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
   const store = openRemoteStore({
     writeUrl: vm.writeUrl,
     readUrl: vm.url,
     retentionMs: 86_400_000,
     timeoutMs: 30_000,
-    queue: { capacity: 10 * load.series + PER_SEND, maxSamplesPerSend: PER_SEND, batchDeadlineMs: 1000, minBackoffMs: 30, maxBackoffMs: 5000 },
+    queue: {
+      capacity: 10 * load.series + PER_SEND,
+      maxSamplesPerSend: PER_SEND,
+      batchDeadlineMs: 1000,
+      minBackoffMs: 30,
+      maxBackoffMs: 5000,
+    },
     state,
   });
-  const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false, maxSeries: load.series + 1 }, store, sink: { handle: () => Promise.resolve() }, clock: () => startMs + steps * 1000 });
+  const { pipeline } = buildPipeline({
+    detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false, maxSeries: load.series + 1 },
+    store,
+    sink: { handle: () => Promise.resolve() },
+    clock: () => startMs + steps * 1000,
+  });
   const vm0 = processCpuS(vm.pid!);
   const c0 = cpuS();
   const t0 = performance.now();
@@ -99,11 +126,20 @@ async function throughMonitor(vm: VictoriaMetricsInstance, load: ReplayLoad, ste
   const vmCpu = processCpuS(vm.pid!) - vm0;
   await store.close();
   const note = dropped > 0 ? ` (${dropped} dropped: queue full)` : '';
-  return { path: `through the monitor (pipeline → queue → remote write)${note}`, samples: stored, samplesPerS: stored / wallS, monitorCpuUs: (monitorCpu * 1e6) / stored, vmCpuUs: (vmCpu * 1e6) / stored };
+  return {
+    path: `through the monitor (pipeline → queue → remote write)${note}`,
+    samples: stored,
+    samplesPerS: stored / wallS,
+    monitorCpuUs: (monitorCpu * 1e6) / stored,
+    vmCpuUs: (vmCpu * 1e6) / stored,
+  };
 }
 
 /** Runs both paths on fresh VictoriaMetrics instances, the anchor first; undefined when the binary is missing. */
-export async function benchVictoriaIngest(series: number, steps: number): Promise<VictoriaIngestRow[] | undefined> {
+export async function benchVictoriaIngest(
+  series: number,
+  steps: number,
+): Promise<VictoriaIngestRow[] | undefined> {
   const binary = findBinary('victoria-metrics');
   if (!binary) return undefined;
   const template = await loadTemplate(2, 900);
@@ -122,7 +158,11 @@ export async function benchVictoriaIngest(series: number, steps: number): Promis
 }
 
 /** The rows as a Markdown table with the anchor ratio. */
-export function victoriaIngestTable(rows: readonly VictoriaIngestRow[] | undefined, series: number, steps: number): string {
+export function victoriaIngestTable(
+  rows: readonly VictoriaIngestRow[] | undefined,
+  series: number,
+  steps: number,
+): string {
   const title = `Ingest into VictoriaMetrics (${series} series × ${steps} scrapes at 1 s), anchor: VictoriaMetrics' own ingest of the same samples`;
   if (!rows) return markdownTable(title, ['path'], [], 'not measured: victoria-metrics is not installed');
   const a = rows[0]!.samplesPerS;
@@ -130,7 +170,14 @@ export function victoriaIngestTable(rows: readonly VictoriaIngestRow[] | undefin
   return markdownTable(
     title,
     ['path', 'samples', 'samples/s', 'vs anchor', 'monitor CPU µs/sample', 'VictoriaMetrics CPU µs/sample'],
-    rows.map((r) => [r.path, String(r.samples), k(r.samplesPerS), (r.samplesPerS / a).toFixed(2) + 'x', r.monitorCpuUs === undefined ? 'n/a' : r.monitorCpuUs.toFixed(2), r.vmCpuUs.toFixed(2)]),
+    rows.map((r) => [
+      r.path,
+      String(r.samples),
+      k(r.samplesPerS),
+      (r.samplesPerS / a).toFixed(2) + 'x',
+      r.monitorCpuUs === undefined ? 'n/a' : r.monitorCpuUs.toFixed(2),
+      r.vmCpuUs.toFixed(2),
+    ]),
     'wall-clock samples/s on a shared machine; CPU from process accounting (10 ms ticks for VictoriaMetrics)',
   );
 }

@@ -31,19 +31,37 @@ async function buildExposition(): Promise<{ text: string; samples: number }> {
   const nodes = Array.from({ length: 20 }, (_, i) => `node-${i}`);
   const regions = ['us-east', 'eu-west', 'ap-south', 'us-west', 'sa-east'];
   const comps = ['amst', 'hde', 'pba', 'ass', 'acp', 'itp'];
-  const c = new Counter({ name: 'dwcp_bench_bytes_total', help: 'Bytes.', labelNames: ['node_id', 'region', 'component', 'direction'], registers: [reg] });
-  const g = new Gauge({ name: 'dwcp_bench_bandwidth_bytes_per_second', help: 'Bandwidth.', labelNames: ['node_id', 'region', 'component', 'peer'], registers: [reg] });
-  const h = new Histogram({ name: 'dwcp_bench_latency_seconds', help: 'Latency.', labelNames: ['node_id', 'component'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [reg] });
+  const c = new Counter({
+    name: 'dwcp_bench_bytes_total',
+    help: 'Bytes.',
+    labelNames: ['node_id', 'region', 'component', 'direction'],
+    registers: [reg],
+  });
+  const g = new Gauge({
+    name: 'dwcp_bench_bandwidth_bytes_per_second',
+    help: 'Bandwidth.',
+    labelNames: ['node_id', 'region', 'component', 'peer'],
+    registers: [reg],
+  });
+  const h = new Histogram({
+    name: 'dwcp_bench_latency_seconds',
+    help: 'Latency.',
+    labelNames: ['node_id', 'component'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [reg],
+  });
   let k = 0;
   for (const n of nodes) {
     for (const r of regions) {
       for (const co of comps) {
         c.inc({ node_id: n, region: r, component: co, direction: 'tx' }, 1e9 + k++);
         c.inc({ node_id: n, region: r, component: co, direction: 'rx' }, 1e9 + k++);
-        for (let p = 0; p < 12; p++) g.set({ node_id: n, region: r, component: co, peer: `peer-${p}` }, 1.25e8 + k++ * 0.5);
+        for (let p = 0; p < 12; p++)
+          g.set({ node_id: n, region: r, component: co, peer: `peer-${p}` }, 1.25e8 + k++ * 0.5);
       }
     }
-    for (const co of comps) for (let i = 0; i < 20; i++) h.observe({ node_id: n, component: co }, (i % 10) * 0.07);
+    for (const co of comps)
+      for (let i = 0; i < 20; i++) h.observe({ node_id: n, component: co }, (i % 10) * 0.07);
   }
   const text = await reg.metrics();
   const samples = parseExposition(text, { defaultTimestampMs: 0 }).samples.length;
@@ -56,18 +74,28 @@ export async function benchIngest(): Promise<BenchTable[]> {
 
   // (a) parse
   let sink = 0;
-  const naive = opsPerSecond((n) => {
-    for (let r = 0; r < n; r++) {
-      const lines = text.split('\n');
-      for (const l of lines) {
-        if (l.length === 0 || l.charCodeAt(0) === 35) continue;
-        sink += Number(l.slice(l.lastIndexOf(' ') + 1)) > 0 ? 1 : 0;
-      }
-    }
-  }, 5, 1000) * perExposition;
-  const parse = opsPerSecond((n) => {
-    for (let r = 0; r < n; r++) sink += parseExposition(text, { defaultTimestampMs: r }).samples.length;
-  }, 5, 1000) * perExposition;
+  const naive =
+    opsPerSecond(
+      (n) => {
+        for (let r = 0; r < n; r++) {
+          const lines = text.split('\n');
+          for (const l of lines) {
+            if (l.length === 0 || l.charCodeAt(0) === 35) continue;
+            sink += Number(l.slice(l.lastIndexOf(' ') + 1)) > 0 ? 1 : 0;
+          }
+        }
+      },
+      5,
+      1000,
+    ) * perExposition;
+  const parse =
+    opsPerSecond(
+      (n) => {
+        for (let r = 0; r < n; r++) sink += parseExposition(text, { defaultTimestampMs: r }).samples.length;
+      },
+      5,
+      1000,
+    ) * perExposition;
   const parseTable: BenchTable = {
     title: `Exposition parse (${perExposition} samples, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB, prom-client render)`,
     anchor: 'naive split + Number',
@@ -80,7 +108,9 @@ export async function benchIngest(): Promise<BenchTable[]> {
 
   // (b) scrape + parse + store and (c) append alone, SQLite temp files
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-ingest-'));
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
   let e2e = 0;
@@ -112,13 +142,15 @@ export async function benchIngest(): Promise<BenchTable[]> {
 
     const store2 = await openSqliteStore({ path: join(dir, 'append.db'), retentionMs: 86_400_000 });
     const base = parseExposition(text, { defaultTimestampMs: 0 }).samples;
-    const batchAt = (ts: number): Sample[] => base.map((s) => ({ name: s.name, labels: s.labels, value: s.value, timestampMs: ts }));
+    const batchAt = (ts: number): Sample[] =>
+      base.map((s) => ({ name: s.name, labels: s.labels, value: s.value, timestampMs: ts }));
     await store2.append(batchAt(0));
     const batches = Array.from({ length: 40 }, (_, i) => batchAt(1000 * (i + 1)));
     const t1 = performance.now();
     let stored2 = 0;
     let i = 0;
-    while (performance.now() - t1 < 2000 && i < batches.length) stored2 += (await store2.append(batches[i++]!)).stored;
+    while (performance.now() - t1 < 2000 && i < batches.length)
+      stored2 += (await store2.append(batches[i++]!)).stored;
     appendOnly = stored2 / ((performance.now() - t1) / 1000);
     await store2.close();
 
@@ -130,7 +162,9 @@ export async function benchIngest(): Promise<BenchTable[]> {
     const raw = new BetterSqlite3(steadyPath);
     raw.pragma('journal_mode = WAL');
     raw
-      .prepare('with recursive k(n) as (select 1 union all select n + 1 from k where n < ?) insert into samples (series_id, ts, value) select s.id, -1000 * k.n, 0 from series s, k order by s.id, k.n desc')
+      .prepare(
+        'with recursive k(n) as (select 1 union all select n + 1 from k where n < ?) insert into samples (series_id, ts, value) select s.id, -1000 * k.n, 0 from series s, k order by s.id, k.n desc',
+      )
       .run(PREFILL);
     raw.close();
     const store4 = await openSqliteStore({ path: steadyPath, retentionMs: 86_400_000 });
@@ -138,7 +172,8 @@ export async function benchIngest(): Promise<BenchTable[]> {
     const t2 = performance.now();
     let stored4 = 0;
     i = 1;
-    while (performance.now() - t2 < 2000 && i < batches.length) stored4 += (await store4.append(batches[i++]!)).stored;
+    while (performance.now() - t2 < 2000 && i < batches.length)
+      stored4 += (await store4.append(batches[i++]!)).stored;
     appendSteady = stored4 / ((performance.now() - t2) / 1000);
     await store4.close();
     if (scrapes < 0) console.log(scrapes);
@@ -153,7 +188,11 @@ export async function benchIngest(): Promise<BenchTable[]> {
     rows: [
       { name: 'append alone', value: appendOnly, unit: 'samples/s' },
       { name: 'scrape (HTTP) + parse + store', value: e2e, unit: 'samples/s' },
-      { name: `append at steady state (${PREFILL} samples/series stored)`, value: appendSteady, unit: 'samples/s' },
+      {
+        name: `append at steady state (${PREFILL} samples/series stored)`,
+        value: appendSteady,
+        unit: 'samples/s',
+      },
     ],
     goal: '>= 200k samples/s scrape + parse + store on one core',
   };

@@ -91,22 +91,42 @@ class BlockStore {
     const addStream = raw.prepare('insert into log_streams (key, node_id, level) values (?, ?, ?)');
     const addHead = raw.prepare('insert into log_head (id, batch) values (?, ?)');
     const dropHead = raw.prepare('delete from log_head where id < ?');
-    this.addBlock = raw.prepare('insert into log_blocks (stream_id, min_us, max_us, n, times, lines) values (?, ?, ?, ?, ?, ?)');
+    this.addBlock = raw.prepare(
+      'insert into log_blocks (stream_id, min_us, max_us, n, times, lines) values (?, ?, ?, ?, ?, ?)',
+    );
     this.addFts = raw.prepare('insert into log_block_fts (rowid, text) values (?, ?)');
     this.insertTx = raw.transaction((records: readonly LogRecord[]) => {
       const head = this.nextHead++;
       if (WAL_FILE) {
         let rec = '';
-        for (const r of records) rec += `${r.timeUs}\u0000${streamKeyOf(r)}\u0000${r.traceId}\u0000${r.spanId}\u0000${r.body}\u0000${attrsJson(r.attributes)}\u0001`;
+        for (const r of records)
+          rec += `${r.timeUs}\u0000${streamKeyOf(r)}\u0000${r.traceId}\u0000${r.spanId}\u0000${r.body}\u0000${attrsJson(r.attributes)}\u0001`;
         writeSync(walFd, rec);
-      } else if (WAL) addHead.run(head, JSON.stringify(records.map((r) => [r.timeUs, streamKeyOf(r), r.traceId, r.spanId, r.body, attrsJson(r.attributes)])));
+      } else if (WAL)
+        addHead.run(
+          head,
+          JSON.stringify(
+            records.map((r) => [
+              r.timeUs,
+              streamKeyOf(r),
+              r.traceId,
+              r.spanId,
+              r.body,
+              attrsJson(r.attributes),
+            ]),
+          ),
+        );
       for (const r of records) {
         const key = streamKeyOf(r);
         let b = this.open.get(key);
         if (b === undefined) {
           let sid = this.streamIds.get(key);
-          if (sid === undefined) this.streamIds.set(key, (sid = Number(addStream.run(key, r.nodeId, r.level).lastInsertRowid)));
-          this.open.set(key, (b = { sid, times: [], rows: [], bytes: 0, minUs: r.timeUs, maxUs: r.timeUs, firstHead: head }));
+          if (sid === undefined)
+            this.streamIds.set(key, (sid = Number(addStream.run(key, r.nodeId, r.level).lastInsertRowid)));
+          this.open.set(
+            key,
+            (b = { sid, times: [], rows: [], bytes: 0, minUs: r.timeUs, maxUs: r.timeUs, firstHead: head }),
+          );
         }
         b.times.push(r.timeUs);
         b.rows.push([r.body, r.traceId, r.spanId, attrsJson(r.attributes)]);
@@ -115,7 +135,8 @@ class BlockStore {
         this.openBytes += size;
         if (r.timeUs < b.minUs) b.minUs = r.timeUs;
         if (r.timeUs > b.maxUs) b.maxUs = r.timeUs;
-        if (b.times.length >= BLOCK_LINES || b.bytes >= BLOCK_BYTES || b.maxUs - b.minUs >= BLOCK_SPAN_US) this.cut(key, b);
+        if (b.times.length >= BLOCK_LINES || b.bytes >= BLOCK_BYTES || b.maxUs - b.minUs >= BLOCK_SPAN_US)
+          this.cut(key, b);
       }
       while (this.openBytes > OPEN_BYTES) {
         let big: [string, OpenBlock] | undefined;
@@ -138,9 +159,22 @@ class BlockStore {
     this.open.delete(key);
     this.openBytes -= b.bytes;
     const text = JSON.stringify(b.rows);
-    const id = Number(this.addBlock.run(b.sid, b.minUs, b.maxUs, b.times.length, Buffer.from(new Float64Array(b.times).buffer), DEFLATE ? deflateRawSync(text, { level: 1 }) : text).lastInsertRowid);
+    const id = Number(
+      this.addBlock.run(
+        b.sid,
+        b.minUs,
+        b.maxUs,
+        b.times.length,
+        Buffer.from(new Float64Array(b.times).buffer),
+        DEFLATE ? deflateRawSync(text, { level: 1 }) : text,
+      ).lastInsertRowid,
+    );
     if (LINE_FTS) {
-      for (let i = 0; i < b.rows.length; i++) this.addFts.run(id * 1024 + i, b.rows[i]![1] === '' ? b.rows[i]![0] : `${b.rows[i]![0]} ${b.rows[i]![1]}`);
+      for (let i = 0; i < b.rows.length; i++)
+        this.addFts.run(
+          id * 1024 + i,
+          b.rows[i]![1] === '' ? b.rows[i]![0] : `${b.rows[i]![0]} ${b.rows[i]![1]}`,
+        );
     } else {
       let fts = '';
       for (const r of b.rows) fts += r[1] === '' ? `${r[0]}\n` : `${r[0]} ${r[1]}\n`;
@@ -167,7 +201,9 @@ interface Hit {
 }
 
 function decodeLines(v: Buffer | string): [string, string, string, string][] {
-  return JSON.parse(typeof v === 'string' ? v : DEFLATE ? inflateRawSync(v).toString('utf8') : v.toString('utf8')) as [string, string, string, string][];
+  return JSON.parse(
+    typeof v === 'string' ? v : DEFLATE ? inflateRawSync(v).toString('utf8') : v.toString('utf8'),
+  ) as [string, string, string, string][];
 }
 
 function decodeTimes(v: Buffer): Float64Array {
@@ -180,7 +216,14 @@ function decodeTimes(v: Buffer): Float64Array {
  * Newest `limit` lines of the candidate blocks (ids in max_us order, newest first; the blobs read by id, so the
  * ordering sorts ids, not blocks) that `keep` accepts: blocks are read until the next block's newest line is older than the limit-th hit.
  */
-function newest(blocks: Iterable<{ id: number; max_us: number }>, read: (id: number) => { times: Buffer; lines: Buffer }, startUs: number, endUs: number, limit: number, keep: (body: string) => boolean): Hit[] {
+function newest(
+  blocks: Iterable<{ id: number; max_us: number }>,
+  read: (id: number) => { times: Buffer; lines: Buffer },
+  startUs: number,
+  endUs: number,
+  limit: number,
+  keep: (body: string) => boolean,
+): Hit[] {
   const hits: Hit[] = [];
   for (const b of blocks) {
     if (hits.length >= limit) {
@@ -218,22 +261,32 @@ async function main(): Promise<void> {
   const now = Date.now();
   const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
   const masker = new PiiMasker();
-  const toRecords = (bs: Buffer[]): LogRecord[][] => bs.map((b) => decodeLokiPush(b, 'json', limits, now).records.map((r) => ({ ...r, body: masker.mask(r.body) })));
+  const toRecords = (bs: Buffer[]): LogRecord[][] =>
+    bs.map((b) =>
+      decodeLokiPush(b, 'json', limits, now).records.map((r) => ({ ...r, body: masker.mask(r.body) })),
+    );
   const ls = lines(LINES, now, 7);
   const rawBytes = ls.reduce((a, l) => a + Buffer.byteLength(l.line) + 1, 0);
   const batches = toRecords(bodies(ls));
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-blocks-'));
-  console.log(`blocks: up to ${BLOCK_LINES} lines, ${BLOCK_BYTES / 1024} KiB, ${BLOCK_SPAN_US / 60_000_000} min of timestamps; open blocks ≤ ${OPEN_BYTES / 1048576} MiB; ${DEFLATE ? 'deflate level 1' : 'JSON text'}; head log ${WAL_FILE ? 'file' : WAL ? 'SQLite row' : 'off'}`);
+  console.log(
+    `blocks: up to ${BLOCK_LINES} lines, ${BLOCK_BYTES / 1024} KiB, ${BLOCK_SPAN_US / 60_000_000} min of timestamps; open blocks ≤ ${OPEN_BYTES / 1048576} MiB; ${DEFLATE ? 'deflate level 1' : 'JSON text'}; head log ${WAL_FILE ? 'file' : WAL ? 'SQLite row' : 'off'}`,
+  );
   try {
     if (!argv.includes('--no-anchor')) {
       const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
-      const rowStore = await openSqliteLogStore(join(dir, 'rows.db'), { retentionMs, maxEntries: 100_000_000 });
+      const rowStore = await openSqliteLogStore(join(dir, 'rows.db'), {
+        retentionMs,
+        maxEntries: 100_000_000,
+      });
       const c0 = cpuSeconds();
       for (const rs of batches) await rowStore.insertLogs(rs);
       const rowCpu = cpuSeconds() - c0;
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(rowStore.db);
       await rowStore.close();
-      console.log(`row per line (shipped store), store only: ${((rowCpu / LINES) * 1e6).toFixed(2)} µs CPU per line = ${Math.round(LINES / rowCpu).toLocaleString('en-US')} lines per CPU-second; ${(statSync(join(dir, 'rows.db')).size / LINES).toFixed(1)} bytes/line (raw JSON ${(rawBytes / LINES).toFixed(1)})`);
+      console.log(
+        `row per line (shipped store), store only: ${((rowCpu / LINES) * 1e6).toFixed(2)} µs CPU per line = ${Math.round(LINES / rowCpu).toLocaleString('en-US')} lines per CPU-second; ${(statSync(join(dir, 'rows.db')).size / LINES).toFixed(1)} bytes/line (raw JSON ${(rawBytes / LINES).toFixed(1)})`,
+      );
     }
     const { db, raw } = openSqliteConnection(join(dir, 'blocks.db'));
     if (WAL_FILE) walFd = openSync(join(dir, 'head.log'), 'a');
@@ -243,7 +296,9 @@ async function main(): Promise<void> {
     store.flush();
     const blockCpu = cpuSeconds() - c1;
     raw.pragma('wal_checkpoint(TRUNCATE)');
-    console.log(`blocks, store only: ${((blockCpu / LINES) * 1e6).toFixed(2)} µs CPU per line = ${Math.round(LINES / blockCpu).toLocaleString('en-US')} lines per CPU-second; ${store.blocks} blocks (${(LINES / store.blocks).toFixed(0)} lines each); ${(statSync(join(dir, 'blocks.db')).size / LINES).toFixed(1)} bytes/line`);
+    console.log(
+      `blocks, store only: ${((blockCpu / LINES) * 1e6).toFixed(2)} µs CPU per line = ${Math.round(LINES / blockCpu).toLocaleString('en-US')} lines per CPU-second; ${store.blocks} blocks (${(LINES / store.blocks).toFixed(0)} lines each); ${(statSync(join(dir, 'blocks.db')).size / LINES).toFixed(1)} bytes/line`,
+    );
 
     // search store: as bench:logs (every pass of --lines over the whole hour, so a stream's blocks of different passes
     // overlap in time), or with --ordered a fresh store filled in time order (pass k covers the k-th slice of the
@@ -253,9 +308,17 @@ async function main(): Promise<void> {
       store.blocks = 0;
       const passes = Math.ceil(STORE_LINES / LINES);
       const span = 3_600_000 / passes;
-      for (let k = 0, seed = 7; k < passes; k++, seed++) for (const rs of toRecords(bodies(lines(Math.min(LINES, STORE_LINES - k * LINES), now - 3_600_000 + (k + 1) * span, seed, span)))) store.insert(rs);
+      for (let k = 0, seed = 7; k < passes; k++, seed++)
+        for (const rs of toRecords(
+          bodies(
+            lines(Math.min(LINES, STORE_LINES - k * LINES), now - 3_600_000 + (k + 1) * span, seed, span),
+          ),
+        ))
+          store.insert(rs);
     } else {
-      for (let done = LINES, seed = 8; done < STORE_LINES; done += LINES, seed++) for (const rs of toRecords(bodies(lines(Math.min(LINES, STORE_LINES - done), now, seed)))) store.insert(rs);
+      for (let done = LINES, seed = 8; done < STORE_LINES; done += LINES, seed++)
+        for (const rs of toRecords(bodies(lines(Math.min(LINES, STORE_LINES - done), now, seed))))
+          store.insert(rs);
     }
     store.flush();
     const stored = Number((raw.prepare('select sum(n) as n from log_blocks').get() as { n: number }).n);
@@ -263,16 +326,32 @@ async function main(): Promise<void> {
     const startUs = (now - 3_600_000) * 1000;
     const endUs = (now + 1) * 1000;
     // the FTS matches as a set first (one index lookup), then blocks newest-first along the time index
-    const byFts = raw.prepare('select b.id, b.max_us from log_blocks b where b.id in (select rowid from log_block_fts where log_block_fts match ?) and b.max_us >= ? and b.min_us < ? order by b.max_us desc');
+    const byFts = raw.prepare(
+      'select b.id, b.max_us from log_blocks b where b.id in (select rowid from log_block_fts where log_block_fts match ?) and b.max_us >= ? and b.min_us < ? order by b.max_us desc',
+    );
     const streamsOf = (node: string, level?: string): number[] =>
-      (raw.prepare(`select id from log_streams where node_id = ?${level === undefined ? '' : ' and level = ?'}`).all(...(level === undefined ? [node] : [node, level])) as { id: number }[]).map((x) => x.id);
-    const byStreams = (ids: number[]) => raw.prepare(`select id, max_us from log_blocks where stream_id in (${ids.join(',')}) and max_us >= ? and min_us < ? order by max_us desc`);
-    const timesOf = (ids: number[]) => raw.prepare(`select times from log_blocks where stream_id in (${ids.join(',')}) and max_us >= ? and min_us < ?`);
+      (
+        raw
+          .prepare(
+            `select id from log_streams where node_id = ?${level === undefined ? '' : ' and level = ?'}`,
+          )
+          .all(...(level === undefined ? [node] : [node, level])) as { id: number }[]
+      ).map((x) => x.id);
+    const byStreams = (ids: number[]) =>
+      raw.prepare(
+        `select id, max_us from log_blocks where stream_id in (${ids.join(',')}) and max_us >= ? and min_us < ? order by max_us desc`,
+      );
+    const timesOf = (ids: number[]) =>
+      raw.prepare(
+        `select times from log_blocks where stream_id in (${ids.join(',')}) and max_us >= ? and min_us < ?`,
+      );
     type B = { id: number; max_us: number };
     const blobOf = raw.prepare('select times, lines from log_blocks where id = ?');
     const read = (id: number) => blobOf.get(id) as { times: Buffer; lines: Buffer };
     /** --line-fts: matching lines newest-first by rowid (block cut order), their blocks decoded once per page. */
-    const lineFts = raw.prepare('select rowid as r from log_block_fts where log_block_fts match ? and rowid < ? order by rowid desc limit 1000');
+    const lineFts = raw.prepare(
+      'select rowid as r from log_block_fts where log_block_fts match ? and rowid < ? order by rowid desc limit 1000',
+    );
     const byLines = (match: string): Hit[] => {
       const hits: Hit[] = [];
       let below = Number.MAX_SAFE_INTEGER;
@@ -296,21 +375,91 @@ async function main(): Promise<void> {
       }
     };
     const cases: [string, () => unknown][] = [
-      ['term (q=<word>, newest 100)', () => { const w = WORDS[r.int(0, WORDS.length - 1)]!; return LINE_FTS ? byLines(`"${w}"`) : newest(byFts.iterate(`"${w}"`, startUs, endUs) as Iterable<B>, read, startUs, endUs, 100, hasTokens([w])); }],
-      ['two terms (q="quorum lost", newest 100)', () => LINE_FTS ? byLines('"quorum" "lost"') : newest(byFts.iterate('"quorum" "lost"', startUs, endUs) as Iterable<B>, read, startUs, endUs, 100, hasTokens(['quorum', 'lost']))],
-      ['label (node_id=<node>, newest 100)', () => newest(byStreams(streamsOf(`node-${r.int(1, NODES)}`)).iterate(startUs, endUs) as Iterable<B>, read, startUs, endUs, 100, () => true)],
-      ['label (level=error, node, newest 100)', () => newest(byStreams(streamsOf(`node-${r.int(1, NODES)}`, 'error')).iterate(startUs, endUs) as Iterable<B>, read, startUs, endUs, 100, () => true)],
-      ['{node_id=<node>} |= " timed out " (100)', () => newest(byStreams(streamsOf(`node-${r.int(1, NODES)}`)).iterate(startUs, endUs) as Iterable<B>, read, startUs, endUs, 100, (b) => b.includes(' timed out '))],
-      ['rate({node_id=<node>, level="error"}[1m]) over 1 h', () => {
-        const counts = new Float64Array(61);
-        for (const b of timesOf(streamsOf(`node-${r.int(1, NODES)}`, 'error')).iterate(startUs, endUs) as Iterable<{ times: Buffer }>) {
-          blocksRead++;
-        for (const t of decodeTimes(b.times)) if (t >= startUs && t < endUs) counts[Math.floor((t - startUs) / 60_000_000)]!++;
-        }
-        return counts;
-      }],
+      [
+        'term (q=<word>, newest 100)',
+        () => {
+          const w = WORDS[r.int(0, WORDS.length - 1)]!;
+          return LINE_FTS
+            ? byLines(`"${w}"`)
+            : newest(
+                byFts.iterate(`"${w}"`, startUs, endUs) as Iterable<B>,
+                read,
+                startUs,
+                endUs,
+                100,
+                hasTokens([w]),
+              );
+        },
+      ],
+      [
+        'two terms (q="quorum lost", newest 100)',
+        () =>
+          LINE_FTS
+            ? byLines('"quorum" "lost"')
+            : newest(
+                byFts.iterate('"quorum" "lost"', startUs, endUs) as Iterable<B>,
+                read,
+                startUs,
+                endUs,
+                100,
+                hasTokens(['quorum', 'lost']),
+              ),
+      ],
+      [
+        'label (node_id=<node>, newest 100)',
+        () =>
+          newest(
+            byStreams(streamsOf(`node-${r.int(1, NODES)}`)).iterate(startUs, endUs) as Iterable<B>,
+            read,
+            startUs,
+            endUs,
+            100,
+            () => true,
+          ),
+      ],
+      [
+        'label (level=error, node, newest 100)',
+        () =>
+          newest(
+            byStreams(streamsOf(`node-${r.int(1, NODES)}`, 'error')).iterate(startUs, endUs) as Iterable<B>,
+            read,
+            startUs,
+            endUs,
+            100,
+            () => true,
+          ),
+      ],
+      [
+        '{node_id=<node>} |= " timed out " (100)',
+        () =>
+          newest(
+            byStreams(streamsOf(`node-${r.int(1, NODES)}`)).iterate(startUs, endUs) as Iterable<B>,
+            read,
+            startUs,
+            endUs,
+            100,
+            (b) => b.includes(' timed out '),
+          ),
+      ],
+      [
+        'rate({node_id=<node>, level="error"}[1m]) over 1 h',
+        () => {
+          const counts = new Float64Array(61);
+          for (const b of timesOf(streamsOf(`node-${r.int(1, NODES)}`, 'error')).iterate(
+            startUs,
+            endUs,
+          ) as Iterable<{ times: Buffer }>) {
+            blocksRead++;
+            for (const t of decodeTimes(b.times))
+              if (t >= startUs && t < endUs) counts[Math.floor((t - startUs) / 60_000_000)]!++;
+          }
+          return counts;
+        },
+      ],
     ];
-    console.log(`search over ${stored.toLocaleString('en-US')} lines in ${store.blocks} blocks (one hour), ${RUNS} runs each:`);
+    console.log(
+      `search over ${stored.toLocaleString('en-US')} lines in ${store.blocks} blocks (one hour), ${RUNS} runs each:`,
+    );
     console.log('| query | p50 ms | p99 ms | blocks decoded per query |');
     console.log('|---|---|---|---|');
     for (const [name, run] of cases) {
@@ -323,7 +472,9 @@ async function main(): Promise<void> {
         t.push(Number(process.hrtime.bigint() - s) / 1e6);
       }
       t.sort((a, b) => a - b);
-      console.log(`| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} | ${Math.round(blocksRead / RUNS)} |`);
+      console.log(
+        `| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} | ${Math.round(blocksRead / RUNS)} |`,
+      );
     }
     await db.destroy();
     if (walFd >= 0) closeSync(walFd);

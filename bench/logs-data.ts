@@ -8,24 +8,72 @@ import { generatePiiCorpus } from '../test/fixtures/logs/pii-corpus.ts';
 export const PER_BODY = 1000;
 export const DAY = 86_400_000;
 export const NODES = 50;
-export const WORDS = ['migration', 'started', 'completed', 'transfer', 'timed', 'out', 'retrying', 'mode', 'switched', 'checkpoint', 'written', 'peer', 'connected', 'leader', 'elected', 'quorum', 'lost'];
+export const WORDS = [
+  'migration',
+  'started',
+  'completed',
+  'transfer',
+  'timed',
+  'out',
+  'retrying',
+  'mode',
+  'switched',
+  'checkpoint',
+  'written',
+  'peer',
+  'connected',
+  'leader',
+  'elected',
+  'quorum',
+  'lost',
+];
 const LEVELS = [30, 30, 30, 30, 30, 30, 40, 40, 50, 20];
 const COMPONENTS = ['migration', 'transport', 'consensus', 'mode', 'state_sync'];
 
 /** `n` lines ending at `endMs`, spread over the `spanMs` (default an hour) before it. */
-export function lines(n: number, endMs: number, seed: number, spanMs = 3_600_000): { time: number; line: string; node: string; level: string; component: string }[] {
+export function lines(
+  n: number,
+  endMs: number,
+  seed: number,
+  spanMs = 3_600_000,
+): { time: number; line: string; node: string; level: string; component: string }[] {
   const r = new Prng(seed);
-  const pii = generatePiiCorpus(seed, 2000).filter((c) => c.secrets.length > 0).map((c) => c.line);
+  const pii = generatePiiCorpus(seed, 2000)
+    .filter((c) => c.secrets.length > 0)
+    .map((c) => c.line);
   const out = [];
   for (let i = 0; i < n; i++) {
     const time = endMs - spanMs + Math.floor((i / n) * spanMs);
     const level = LEVELS[r.int(0, LEVELS.length - 1)]!;
     const node = `node-${r.int(1, NODES)}`;
     const component = COMPONENTS[r.int(0, COMPONENTS.length - 1)]!;
-    const msg = r.chance(0.2) ? pii[r.int(0, pii.length - 1)]! : Array.from({ length: r.int(3, 7) }, () => WORDS[r.int(0, WORDS.length - 1)]).join(' ');
-    const trace = r.chance(0.7) ? { trace_id: r.next().toString(16).slice(2, 10).padEnd(32, 'a'), span_id: r.next().toString(16).slice(2, 10).padEnd(16, 'b') } : {};
-    const line = JSON.stringify({ level, time, node_id: node, region: `r${r.int(1, 5)}`, component, ...trace, vm_id: `vm-${r.int(1, 5000)}`, attempt: r.int(1, 3), msg });
-    out.push({ time, line, node, level: level >= 50 ? 'error' : level >= 40 ? 'warn' : level >= 30 ? 'info' : 'debug', component });
+    const msg = r.chance(0.2)
+      ? pii[r.int(0, pii.length - 1)]!
+      : Array.from({ length: r.int(3, 7) }, () => WORDS[r.int(0, WORDS.length - 1)]).join(' ');
+    const trace = r.chance(0.7)
+      ? {
+          trace_id: r.next().toString(16).slice(2, 10).padEnd(32, 'a'),
+          span_id: r.next().toString(16).slice(2, 10).padEnd(16, 'b'),
+        }
+      : {};
+    const line = JSON.stringify({
+      level,
+      time,
+      node_id: node,
+      region: `r${r.int(1, 5)}`,
+      component,
+      ...trace,
+      vm_id: `vm-${r.int(1, 5000)}`,
+      attempt: r.int(1, 3),
+      msg,
+    });
+    out.push({
+      time,
+      line,
+      node,
+      level: level >= 50 ? 'error' : level >= 40 ? 'warn' : level >= 30 ? 'info' : 'debug',
+      component,
+    });
   }
   return out;
 }
@@ -38,11 +86,17 @@ export function bodies(ls: ReturnType<typeof lines>): Buffer[] {
     for (const l of ls.slice(i, i + PER_BODY)) {
       const key = `${l.node}|${l.level}|${l.component}`;
       let s = streams.get(key);
-      if (!s) streams.set(key, (s = { stream: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component }, values: [] }));
+      if (!s)
+        streams.set(
+          key,
+          (s = {
+            stream: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component },
+            values: [],
+          }),
+        );
       s.values.push([`${l.time}000000`, l.line]);
     }
     out.push(Buffer.from(JSON.stringify({ streams: [...streams.values()] })));
   }
   return out;
 }
-

@@ -89,15 +89,24 @@ async function main(): Promise<void> {
   const masker = new PiiMasker();
   const corpus = generatePiiCorpus(2026, 20_000);
   const s = scoreMasking(masker, corpus);
-  console.log(`PII corpus (seed 2026, ${corpus.length} lines): recall ${s.maskedSecrets}/${s.secrets} = ${(s.maskedSecrets / s.secrets).toFixed(4)}, precision ${s.truePositives}/${s.findings} = ${(s.truePositives / s.findings).toFixed(4)}, look-alikes kept ${s.keptNegatives}/${s.negatives}`);
-  console.log(`  by kind (masked/total): ${Object.entries(s.byKind).map(([k, [m, t]]) => `${k} ${m}/${t}`).join(', ')}`);
-  if (s.falsePositives.length > 0) console.log(`  false positives: ${s.falsePositives.map((x) => JSON.stringify(x)).join(', ')}`);
+  console.log(
+    `PII corpus (seed 2026, ${corpus.length} lines): recall ${s.maskedSecrets}/${s.secrets} = ${(s.maskedSecrets / s.secrets).toFixed(4)}, precision ${s.truePositives}/${s.findings} = ${(s.truePositives / s.findings).toFixed(4)}, look-alikes kept ${s.keptNegatives}/${s.negatives}`,
+  );
+  console.log(
+    `  by kind (masked/total): ${Object.entries(s.byKind)
+      .map(([k, [m, t]]) => `${k} ${m}/${t}`)
+      .join(', ')}`,
+  );
+  if (s.falsePositives.length > 0)
+    console.log(`  false positives: ${s.falsePositives.map((x) => JSON.stringify(x)).join(', ')}`);
 
   const ls = lines(LINES, now, 7);
   const bs = bodies(ls);
   const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
   const rawBytes = ls.reduce((a, l) => a + Buffer.byteLength(l.line) + 1, 0);
-  console.log(`\ningest: ${fmt(LINES)} lines in ${bs.length} Loki JSON bodies of ${PER_BODY}; raw JSON ${(rawBytes / LINES).toFixed(1)} bytes/line`);
+  console.log(
+    `\ningest: ${fmt(LINES)} lines in ${bs.length} Loki JSON bodies of ${PER_BODY}; raw JSON ${(rawBytes / LINES).toFixed(1)} bytes/line`,
+  );
   // warm-up
   for (const b of bs.slice(0, 5)) decodeLokiPush(b, 'json', limits, now);
   const anchor = timed(() => {
@@ -118,10 +127,14 @@ async function main(): Promise<void> {
   try {
     const rx = new LogReceiver(store, { registry: new Registry(), limits, now: () => now });
     const full = await timedCpuAsync(async () => {
-      for (const b of bs) await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
+      for (const b of bs)
+        await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
     });
     const records = bs.map((b) => decodeLokiPush(b, 'json', limits, now).records.map((r) => rx.mask(r)));
-    const second = await openSqliteLogStore(join(dir, 'logs-store-only.db'), { retentionMs, maxEntries: 100_000_000 });
+    const second = await openSqliteLogStore(join(dir, 'logs-store-only.db'), {
+      retentionMs,
+      maxEntries: 100_000_000,
+    });
     let storeOnly: { wall: number; cpu: number };
     try {
       storeOnly = await timedCpuAsync(async () => {
@@ -132,17 +145,30 @@ async function main(): Promise<void> {
     }
     console.log('| stage | wall s | CPU s | lines/s (wall) | lines per CPU-second |');
     console.log('|---|---|---|---|---|');
-    for (const [name, t] of [['anchor: JSON.parse of bodies and lines', anchor], ['decode + validate', decode], ['decode + validate + mask', mask], ['decode + validate + mask + store (SQLite FTS5)', full], ['store only (rows, stream index, FTS5)', storeOnly]] as const)
-      console.log(`| ${name} | ${t.wall.toFixed(2)} | ${t.cpu.toFixed(2)} | ${fmt(LINES / t.wall)} | ${fmt(LINES / t.cpu)} |`);
-    console.log(`full receive / anchor: ${(full.cpu / anchor.cpu).toFixed(1)}x the CPU time of JSON.parse (${(full.wall / anchor.wall).toFixed(1)}x wall)`);
+    for (const [name, t] of [
+      ['anchor: JSON.parse of bodies and lines', anchor],
+      ['decode + validate', decode],
+      ['decode + validate + mask', mask],
+      ['decode + validate + mask + store (SQLite FTS5)', full],
+      ['store only (rows, stream index, FTS5)', storeOnly],
+    ] as const)
+      console.log(
+        `| ${name} | ${t.wall.toFixed(2)} | ${t.cpu.toFixed(2)} | ${fmt(LINES / t.wall)} | ${fmt(LINES / t.cpu)} |`,
+      );
+    console.log(
+      `full receive / anchor: ${(full.cpu / anchor.cpu).toFixed(1)}x the CPU time of JSON.parse (${(full.wall / anchor.wall).toFixed(1)}x wall)`,
+    );
 
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
     const perLine = statSync(join(dir, 'logs.db')).size / LINES;
-    console.log(`stored: ${perLine.toFixed(1)} bytes/line (database file incl. streams, indexes and FTS5) vs ${(rawBytes / LINES).toFixed(1)} raw JSON = ${(perLine / (rawBytes / LINES)).toFixed(2)}x`);
+    console.log(
+      `stored: ${perLine.toFixed(1)} bytes/line (database file incl. streams, indexes and FTS5) vs ${(rawBytes / LINES).toFixed(1)} raw JSON = ${(perLine / (rawBytes / LINES)).toFixed(2)}x`,
+    );
 
     // more lines for search (stored directly; same generator)
     for (let done = LINES, seed = 8; done < STORE_LINES; done += LINES, seed++) {
-      for (const b of bodies(lines(Math.min(LINES, STORE_LINES - done), now, seed))) await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
+      for (const b of bodies(lines(Math.min(LINES, STORE_LINES - done), now, seed)))
+        await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
     }
     const stored = await store.count();
     const qs = new LogQueryService(store);
@@ -150,12 +176,62 @@ async function main(): Promise<void> {
     const startUs = (now - 3_600_000) * 1000;
     const endUs = (now + 1) * 1000;
     const cases: [string, () => Promise<unknown>][] = [
-      ['term (/api/logs q=<word>, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [WORDS[r.int(0, WORDS.length - 1)]!], labels: {} })],
-      ['two terms (q="quorum lost", newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: ['quorum', 'lost'], labels: {} })],
-      ['label (node_id=<node>, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [], labels: { node_id: `node-${r.int(1, NODES)}` } })],
-      ['label (level=error, node, newest 100)', () => qs.search({ startUs, endUs, limit: 100, words: [], levels: ['error'], labels: { node_id: `node-${r.int(1, NODES)}` } })],
-      ['LogQL {node_id=<node>} |= " timed out " (100)', () => qs.queryRange({ query: `{node_id="node-${r.int(1, NODES)}"} |= " timed out "`, startUs, endUs, limit: 100, stepMs: 60_000, direction: 'backward' })],
-      ['LogQL rate({node_id=<node>, level="error"}[1m]) over 1 h', () => qs.queryRange({ query: `rate({node_id="node-${r.int(1, NODES)}", level="error"}[1m])`, startUs, endUs, limit: 100, stepMs: 60_000, direction: 'backward' })],
+      [
+        'term (/api/logs q=<word>, newest 100)',
+        () =>
+          qs.search({ startUs, endUs, limit: 100, words: [WORDS[r.int(0, WORDS.length - 1)]!], labels: {} }),
+      ],
+      [
+        'two terms (q="quorum lost", newest 100)',
+        () => qs.search({ startUs, endUs, limit: 100, words: ['quorum', 'lost'], labels: {} }),
+      ],
+      [
+        'label (node_id=<node>, newest 100)',
+        () =>
+          qs.search({
+            startUs,
+            endUs,
+            limit: 100,
+            words: [],
+            labels: { node_id: `node-${r.int(1, NODES)}` },
+          }),
+      ],
+      [
+        'label (level=error, node, newest 100)',
+        () =>
+          qs.search({
+            startUs,
+            endUs,
+            limit: 100,
+            words: [],
+            levels: ['error'],
+            labels: { node_id: `node-${r.int(1, NODES)}` },
+          }),
+      ],
+      [
+        'LogQL {node_id=<node>} |= " timed out " (100)',
+        () =>
+          qs.queryRange({
+            query: `{node_id="node-${r.int(1, NODES)}"} |= " timed out "`,
+            startUs,
+            endUs,
+            limit: 100,
+            stepMs: 60_000,
+            direction: 'backward',
+          }),
+      ],
+      [
+        'LogQL rate({node_id=<node>, level="error"}[1m]) over 1 h',
+        () =>
+          qs.queryRange({
+            query: `rate({node_id="node-${r.int(1, NODES)}", level="error"}[1m])`,
+            startUs,
+            endUs,
+            limit: 100,
+            stepMs: 60_000,
+            direction: 'backward',
+          }),
+      ],
     ];
     console.log(`\nsearch over ${fmt(stored)} stored lines (one hour), ${RUNS} runs each:`);
     console.log('| query | p50 ms | p99 ms |');
@@ -165,7 +241,9 @@ async function main(): Promise<void> {
       const t: number[] = [];
       for (let i = 0; i < RUNS; i++) t.push((await timedAsync(run)) * 1000);
       t.sort((a, b) => a - b);
-      console.log(`| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} |`);
+      console.log(
+        `| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} |`,
+      );
     }
   } finally {
     await store.close();

@@ -12,11 +12,21 @@ import path from 'node:path';
 
 import type { StreamingDetector } from '../src/analysis/anomaly/detector.ts';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName } from '../src/analysis/anomaly/nab/rules.ts';
-import { evaluateCorpus, normalizeScore, optimizeThreshold, scoreCorpus } from '../src/analysis/anomaly/nab/scorer.ts';
+import {
+  evaluateCorpus,
+  normalizeScore,
+  optimizeThreshold,
+  scoreCorpus,
+} from '../src/analysis/anomaly/nab/scorer.ts';
 import type { NabEvaluation } from '../src/analysis/anomaly/nab/scorer.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
-import { loadNabCorpus, loadNabProfiles, loadPublishedResults, loadReferenceScores } from '../src/eval/nab-data.ts';
+import {
+  loadNabCorpus,
+  loadNabProfiles,
+  loadPublishedResults,
+  loadReferenceScores,
+} from '../src/eval/nab-data.ts';
 import type { NabCorpus } from '../src/eval/nab-data.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
@@ -24,7 +34,15 @@ import { DetectionEngine } from '../src/monitor/detection-engine.ts';
 import { markdownTable as table } from './table.ts';
 
 /** Reference detectors whose stored outputs we re-score. */
-const REFERENCE = ['windowedGaussian', 'relativeEntropy', 'knncad', 'contextOSE', 'numenta', 'earthgeckoSkyline', 'ARTime'];
+const REFERENCE = [
+  'windowedGaussian',
+  'relativeEntropy',
+  'knncad',
+  'contextOSE',
+  'numenta',
+  'earthgeckoSkyline',
+  'ARTime',
+];
 
 /**
  * Our detectors. `use: 'score'` scores `verdict.score` with a corpus-optimised threshold (NAB rules);
@@ -37,24 +55,47 @@ const OURS: readonly { name: string; use: Use; create: () => StreamingDetector }
   { name: 'windowed-gaussian (port)', use: 'score', create: () => createWindowedGaussianDetector() },
   // What the monitor pages on: the detection engine (2-sample confirmation, episodes, 5 min cooldown) over the
   // statistical detector; an alert is an opened anomaly.
-  { name: 'monitor engine (statistical, confirm 2, cooldown 5m)', use: 'monitor', create: () => createStatisticalDetector({ kind: 'generic' }, { cooldownMs: 0 }) },
-  { name: 'statistical (binary alerts)', use: 'alerts', create: () => createStatisticalDetector({ kind: 'generic' }) },
-  { name: 'statistical (score, optimised θ)', use: 'score', create: () => createStatisticalDetector({ kind: 'generic' }) },
+  {
+    name: 'monitor engine (statistical, confirm 2, cooldown 5m)',
+    use: 'monitor',
+    create: () => createStatisticalDetector({ kind: 'generic' }, { cooldownMs: 0 }),
+  },
+  {
+    name: 'statistical (binary alerts)',
+    use: 'alerts',
+    create: () => createStatisticalDetector({ kind: 'generic' }),
+  },
+  {
+    name: 'statistical (score, optimised θ)',
+    use: 'score',
+    create: () => createStatisticalDetector({ kind: 'generic' }),
+  },
   // Diagnostic: the same detector ranked by |deviation| / (1 + |deviation|), which does not saturate.
-  { name: 'statistical (|z|/(1+|z|), optimised θ)', use: 'deviation', create: () => createStatisticalDetector({ kind: 'generic' }) },
+  {
+    name: 'statistical (|z|/(1+|z|), optimised θ)',
+    use: 'deviation',
+    create: () => createStatisticalDetector({ kind: 'generic' }),
+  },
 ];
 
-const SHORT: Record<NabProfileName, string> = { standard: 'standard', reward_low_FP_rate: 'lowFP', reward_low_FN_rate: 'lowFN' };
+const SHORT: Record<NabProfileName, string> = {
+  standard: 'standard',
+  reward_low_FP_rate: 'lowFP',
+  reward_low_FN_rate: 'lowFN',
+};
 
 function progress(msg: string): void {
   process.stderr.write(`[bench:nab] ${msg}\n`);
 }
 
-
 const f2 = (v: number): string => v.toFixed(2);
 
 /** Runs one detector over every file; returns per-row values (score or 0/1 alerts) and elapsed ms. */
-function runDetector(corpus: NabCorpus, create: () => StreamingDetector, use: Use): { scores: Float64Array[]; ms: number } {
+function runDetector(
+  corpus: NabCorpus,
+  create: () => StreamingDetector,
+  use: Use,
+): { scores: Float64Array[]; ms: number } {
   const t0 = performance.now();
   const scores = corpus.files.map((f, j) => {
     const out = new Float64Array(f.rows);
@@ -62,15 +103,28 @@ function runDetector(corpus: NabCorpus, create: () => StreamingDetector, use: Us
       // The monitor's engine options (confidence, confirmation, cooldown, resolution) with the default settings;
       // every row is analysed (NAB series are outside the catalog).
       const engine = new DetectionEngine({
-        ...detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, maxSeries: 1 }, { factory: () => create(), name: 'statistical' }),
+        ...detectionEngineOptions(
+          { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 1 },
+          { factory: () => create(), name: 'statistical' },
+        ),
         analyse: () => true,
       });
       for (let i = 0; i < f.rows; i++) {
         const t = f.timestampsMs[i]!;
-        const input = { key: f.name, metric: f.name, labels: {}, value: f.values[i]!, timestampMs: t, kind: 'generic', transform: 'value', def: undefined } as const;
+        const input = {
+          key: f.name,
+          metric: f.name,
+          labels: {},
+          value: f.values[i]!,
+          timestampMs: t,
+          kind: 'generic',
+          transform: 'value',
+          def: undefined,
+        } as const;
         out[i] = engine.process([input], t).opened.length > 0 ? 1 : 0;
       }
-      if ((j + 1) % 10 === 0 || j + 1 === corpus.files.length) progress(`  ${j + 1}/${corpus.files.length} files`);
+      if ((j + 1) % 10 === 0 || j + 1 === corpus.files.length)
+        progress(`  ${j + 1}/${corpus.files.length} files`);
       return out;
     }
     const d = create();
@@ -80,7 +134,8 @@ function runDetector(corpus: NabCorpus, create: () => StreamingDetector, use: Us
       const s = use === 'alerts' ? (v.anomalous ? 1 : 0) : use === 'deviation' ? z / (1 + z) : v.score;
       out[i] = Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : 0;
     }
-    if ((j + 1) % 10 === 0 || j + 1 === corpus.files.length) progress(`  ${j + 1}/${corpus.files.length} files`);
+    if ((j + 1) % 10 === 0 || j + 1 === corpus.files.length)
+      progress(`  ${j + 1}/${corpus.files.length} files`);
     return out;
   });
   return { scores, ms: performance.now() - t0 };
@@ -94,8 +149,17 @@ function heldOut(corpus: NabCorpus, scores: readonly Float64Array[], profile: Na
   for (const parity of [0, 1]) {
     const train = idx.filter((j) => j % 2 === parity);
     const test = idx.filter((j) => j % 2 !== parity);
-    const θ = optimizeThreshold(train.map((j) => corpus.files[j]!), train.map((j) => scores[j]!), cost).threshold;
-    raw += scoreCorpus(test.map((j) => corpus.files[j]!), test.map((j) => scores[j]!), θ, cost).total.raw;
+    const θ = optimizeThreshold(
+      train.map((j) => corpus.files[j]!),
+      train.map((j) => scores[j]!),
+      cost,
+    ).threshold;
+    raw += scoreCorpus(
+      test.map((j) => corpus.files[j]!),
+      test.map((j) => scores[j]!),
+      θ,
+      cost,
+    ).total.raw;
   }
   return normalizeScore(raw, cost, corpus.windowCount);
 }
@@ -113,10 +177,18 @@ async function main(): Promise<void> {
     }
   }
   const published = await loadPublishedResults(corpus.dir);
-  const days = corpus.files.reduce((s, f) => s + (f.timestampsMs[f.rows - 1]! - f.timestampsMs[0]!) / 86_400_000, 0);
-  progress(`${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days.toFixed(0)} series-days`);
+  const days = corpus.files.reduce(
+    (s, f) => s + (f.timestampsMs[f.rows - 1]! - f.timestampsMs[0]!) / 86_400_000,
+    0,
+  );
+  progress(
+    `${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days.toFixed(0)} series-days`,
+  );
 
-  const reference: Record<string, Record<string, { published: number | null; ours: number; diff: number | null; threshold: number }>> = {};
+  const reference: Record<
+    string,
+    Record<string, { published: number | null; ours: number; diff: number | null; threshold: number }>
+  > = {};
   const refRows: string[][] = [];
   for (const det of REFERENCE) {
     progress(`re-scoring stored outputs of ${det}`);
@@ -128,7 +200,11 @@ async function main(): Promise<void> {
       const pub = published[det]?.[p] ?? null;
       const diff = pub === null ? null : e.normalized - pub;
       reference[det][p] = { published: pub, ours: e.normalized, diff, threshold: e.threshold };
-      cells.push(pub === null ? 'n/a' : f2(pub), f2(e.normalized), diff === null ? 'n/a' : (diff >= 0 ? '+' : '') + diff.toFixed(3));
+      cells.push(
+        pub === null ? 'n/a' : f2(pub),
+        f2(e.normalized),
+        diff === null ? 'n/a' : (diff >= 0 ? '+' : '') + diff.toFixed(3),
+      );
     }
     refRows.push(cells);
   }
@@ -140,7 +216,12 @@ async function main(): Promise<void> {
     const { scores, ms } = runDetector(corpus, d.create, d.use);
     const evals: Partial<Record<NabProfileName, NabEvaluation>> = {};
     for (const p of NAB_PROFILE_NAMES) {
-      evals[p] = evaluateCorpus(corpus.files, scores, NAB_PROFILES[p], d.use === 'alerts' || d.use === 'monitor' ? { threshold: 1 } : {});
+      evals[p] = evaluateCorpus(
+        corpus.files,
+        scores,
+        NAB_PROFILES[p],
+        d.use === 'alerts' || d.use === 'monitor' ? { threshold: 1 } : {},
+      );
     }
     const std = evals.standard!;
     const held = d.use !== 'alerts' && d.use !== 'monitor' ? heldOut(corpus, scores, 'standard') : null;
@@ -186,12 +267,29 @@ async function main(): Promise<void> {
 
   const header = ['detector'];
   for (const p of NAB_PROFILE_NAMES) header.push(`${SHORT[p]} pub`, `${SHORT[p]} ours`, `${SHORT[p]} diff`);
-  process.stdout.write(table('NAB: published scores reproduced from stored outputs (NAB rules, min/max look-ahead)', header, refRows));
+  process.stdout.write(
+    table(
+      'NAB: published scores reproduced from stored outputs (NAB rules, min/max look-ahead)',
+      header,
+      refRows,
+    ),
+  );
   process.stdout.write('\n');
   process.stdout.write(
     table(
       'NAB: our detectors (live-monitor rules: no min/max look-ahead; threshold optimised in-sample unless fixed)',
-      ['detector', 'standard', 'lowFP', 'lowFN', 'held-out std', 'θ (standard)', 'detections', 'window recall', 'FP/series-day', 'µs/sample'],
+      [
+        'detector',
+        'standard',
+        'lowFP',
+        'lowFN',
+        'held-out std',
+        'θ (standard)',
+        'detections',
+        'window recall',
+        'FP/series-day',
+        'µs/sample',
+      ],
       ourRows,
     ),
   );
@@ -206,7 +304,12 @@ async function main(): Promise<void> {
   const out = {
     generatedAt: new Date().toISOString(),
     nabDir: corpus.dir,
-    corpus: { files: corpus.files.length, rows: corpus.rowCount, windows: corpus.windowCount, seriesDays: days },
+    corpus: {
+      files: corpus.files.length,
+      rows: corpus.rowCount,
+      windows: corpus.windowCount,
+      seriesDays: days,
+    },
     reference,
     ours,
   };

@@ -64,7 +64,8 @@ function gaugeOf(text: string, name: string): number | undefined {
 /** The sum over every sample line of family `name` (any labels) in an exposition text, or undefined. */
 function counterSum(text: string, name: string): number | undefined {
   let sum: number | undefined;
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm'))) sum = (sum ?? 0) + Number(m[1]);
+  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'gm')))
+    sum = (sum ?? 0) + Number(m[1]);
   return sum;
 }
 
@@ -140,11 +141,20 @@ async function textOrUndefined(url: string): Promise<string | undefined> {
   }
 }
 
-async function probe(nodes: number, durationS: number, prometheus: string | undefined, cpuProfDir: string | undefined): Promise<ProbeRow> {
+async function probe(
+  nodes: number,
+  durationS: number,
+  prometheus: string | undefined,
+  cpuProfDir: string | undefined,
+): Promise<ProbeRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
   const base = await freePortRange(nodes);
   const port = await freePort();
-  const targets = Array.from({ length: nodes }, (_, i) => ({ id: `node-${i + 1}`, address: `127.0.0.1:${base + i}`, region: REGIONS[i % REGIONS.length]! }));
+  const targets = Array.from({ length: nodes }, (_, i) => ({
+    id: `node-${i + 1}`,
+    address: `127.0.0.1:${base + i}`,
+    region: REGIONS[i % REGIONS.length]!,
+  }));
   writeFileSync(
     path.join(dir, 'monitor.yaml'),
     [
@@ -153,7 +163,10 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       'host: { enabled: false }',
       `storage: { type: sqlite, path: ${JSON.stringify(path.join(dir, 'monitor.db'))} }`,
       'targets:',
-      ...targets.map((t) => `  - { id: ${t.id}, url: "http://${t.address}/metrics", labels: { region: ${t.region}, node: ${t.id} } }`),
+      ...targets.map(
+        (t) =>
+          `  - { id: ${t.id}, url: "http://${t.address}/metrics", labels: { region: ${t.region}, node: ${t.id} } }`,
+      ),
       '',
     ].join('\n'),
   );
@@ -161,10 +174,34 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   let prom: PrometheusInstance | undefined;
   try {
     const tsx = ['--import', 'tsx', 'src/cli/index.ts'];
-    procs.push(await startServerProcess('simulate', process.execPath, [...tsx, 'simulate', '--nodes', String(nodes), '--port-base', String(base)], `http://${targets.at(-1)!.address}/ready`, 120_000));
+    procs.push(
+      await startServerProcess(
+        'simulate',
+        process.execPath,
+        [...tsx, 'simulate', '--nodes', String(nodes), '--port-base', String(base)],
+        `http://${targets.at(-1)!.address}/ready`,
+        120_000,
+      ),
+    );
     const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfDir)];
-    procs.push(await startServerProcess('serve', process.execPath, [...prof, ...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')], `http://127.0.0.1:${port}/ready`, 120_000));
-    if (prometheus !== undefined) prom = await startPrometheus(prometheus, prometheusConfig('dwcp', targets.map((t) => ({ address: t.address, labels: { node: t.id } })), '1s'));
+    procs.push(
+      await startServerProcess(
+        'serve',
+        process.execPath,
+        [...prof, ...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')],
+        `http://127.0.0.1:${port}/ready`,
+        120_000,
+      ),
+    );
+    if (prometheus !== undefined)
+      prom = await startPrometheus(
+        prometheus,
+        prometheusConfig(
+          'dwcp',
+          targets.map((t) => ({ address: t.address, labels: { node: t.id } })),
+          '1s',
+        ),
+      );
     progress(`${nodes} nodes: warming up ${WARM_UP_MS / 1000} s`);
     await new Promise((r) => setTimeout(r, WARM_UP_MS));
     const monitorDown = new Set<string>();
@@ -176,8 +213,18 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
     const scrapeMs: number[] = [];
     const promScrapeMs: number[] = [];
     const serve = procs[1]!;
-    const monitorSamples = async (): Promise<number> => counterSum((await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '', 'dwcp_monitor_samples_ingested_total') ?? NaN;
-    const promSamples = async (): Promise<number> => (prom ? (counterSum((await textOrUndefined(`${prom.url}/metrics`)) ?? '', 'prometheus_tsdb_head_samples_appended_total') ?? NaN) : NaN);
+    const monitorSamples = async (): Promise<number> =>
+      counterSum(
+        (await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '',
+        'dwcp_monitor_samples_ingested_total',
+      ) ?? NaN;
+    const promSamples = async (): Promise<number> =>
+      prom
+        ? (counterSum(
+            (await textOrUndefined(`${prom.url}/metrics`)) ?? '',
+            'prometheus_tsdb_head_samples_appended_total',
+          ) ?? NaN)
+        : NaN;
     const monSamples0 = await monitorSamples();
     const promSamples0 = await promSamples();
     const monCpu0 = processCpuS(serve.pid);
@@ -189,7 +236,9 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       const t = await json<TargetsResponse>(`http://127.0.0.1:${port}/api/v1/targets`);
       const promUp = new Map<string, boolean>();
       if (prom) {
-        const r = await prom.api<{ activeTargets: { labels: Record<string, string>; health: string; lastScrapeDuration: number }[] }>('/api/v1/targets');
+        const r = await prom.api<{
+          activeTargets: { labels: Record<string, string>; health: string; lastScrapeDuration: number }[];
+        }>('/api/v1/targets');
         for (const a of r.activeTargets) {
           promUp.set(a.labels.node ?? '', a.health !== 'down');
           if (a.health === 'down') promDownVerdicts++;
@@ -207,14 +256,18 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       const metrics = (await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '';
       const lag = gaugeOf(metrics, 'nodejs_eventloop_lag_p99_seconds');
       if (lag !== undefined) lags.push(lag);
-      progress(`${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`);
+      progress(
+        `${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`,
+      );
     }
     const windowS = (Date.now() - startMs) / 1000;
     const monCpu = processCpuS(serve.pid) - monCpu0;
     const promCpu = processCpuS(prom?.pid) - promCpu0;
     const monSamples = (await monitorSamples()) - monSamples0;
     const promSamplesN = (await promSamples()) - promSamples0;
-    const anomalies = await json<AnomaliesResponse>(`http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`);
+    const anomalies = await json<AnomaliesResponse>(
+      `http://127.0.0.1:${port}/api/anomalies?limit=1000&start=${startMs / 1000}`,
+    );
     // All at once, so a saturated simulator costs one request timeout rather than one per target.
     const bodies = await Promise.all(targets.map((t) => textOrUndefined(`http://${t.address}/metrics`)));
     const unanswered = bodies.filter((b) => b === undefined).length;
@@ -233,7 +286,9 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
       seriesExposed: exposed,
       targetsUnansweredAtEnd: unanswered,
       seriesTracked: gaugeOf(metrics, 'dwcp_monitor_series') ?? NaN,
-      targetWarnings: finalTargets.data.activeTargets.filter((a) => a.lastWarning !== '').map((a) => `${a.id}: ${a.lastWarning}`),
+      targetWarnings: finalTargets.data.activeTargets
+        .filter((a) => a.lastWarning !== '')
+        .map((a) => `${a.id}: ${a.lastWarning}`),
       eventLoopLagP99MaxSeconds: lags.length ? Math.max(...lags) : NaN,
       eventLoopLagP99MedianSeconds: quantile(lags, 0.5),
       scrapeMsP50: quantile(scrapeMs, 0.5),
@@ -251,19 +306,34 @@ async function probe(nodes: number, durationS: number, prometheus: string | unde
   }
 }
 
-const { values } = parseArgs({ options: { nodes: { type: 'string', default: '30,60' }, duration: { type: 'string', default: '180' }, 'no-prometheus': { type: 'boolean', default: false }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '30,60' },
+    duration: { type: 'string', default: '180' },
+    'no-prometheus': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
 if (values.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
 }
 const sizes = values.nodes.split(',').map(Number);
 const duration = Number(values.duration);
-if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !Number.isFinite(duration) || duration < 10) {
-  process.stderr.write(`error: --nodes takes sizes 1-200 (got ${values.nodes}); --duration at least 10 seconds (got ${values.duration})\n`);
+if (
+  sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200) ||
+  !Number.isFinite(duration) ||
+  duration < 10
+) {
+  process.stderr.write(
+    `error: --nodes takes sizes 1-200 (got ${values.nodes}); --duration at least 10 seconds (got ${values.duration})\n`,
+  );
   process.exit(2);
 }
 const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus');
-if (!values['no-prometheus'] && prometheus === undefined) progress('prometheus not found: running without the anchor');
+if (!values['no-prometheus'] && prometheus === undefined)
+  progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
 for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof']));
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));

@@ -26,7 +26,13 @@ const ROUNDS = arg('rounds', 5);
 const ROUND_MS = arg('round-ms', 1500);
 
 const spec = deriveNodes(1, ['us-east'], 3)[0]!;
-const node = createSimNode(spec, { rolloutPercent: 40, daySeconds: 86_400, startMs: Date.now(), faults: [], warn: () => undefined });
+const node = createSimNode(spec, {
+  rolloutPercent: 40,
+  daySeconds: 86_400,
+  startMs: Date.now(),
+  faults: [],
+  warn: () => undefined,
+});
 for (let t = 0; t < 30; t++) node.tick(Date.now() + t * 1000);
 const text = await node.registry.metrics();
 
@@ -89,14 +95,46 @@ const heapMs = performance.now() - h0;
 await heapProfiler.close();
 
 const base = median(rates.none);
-const rows = modes.map((m) => [m, median(rates[m]).toFixed(0), `${Math.min(...rates[m]).toFixed(0)}..${Math.max(...rates[m]).toFixed(0)}`, `${((base / median(rates[m]) - 1) * 100).toFixed(1)} %`, sizes[m] ? `${(sizes[m] / 1024).toFixed(1)} KiB` : '']);
+const rows = modes.map((m) => [
+  m,
+  median(rates[m]).toFixed(0),
+  `${Math.min(...rates[m]).toFixed(0)}..${Math.max(...rates[m]).toFixed(0)}`,
+  `${((base / median(rates[m]) - 1) * 100).toFixed(1)} %`,
+  sizes[m] ? `${(sizes[m] / 1024).toFixed(1)} KiB` : '',
+]);
 let out = markdownTable(
   `Profiling overhead on exposition parsing (${text.length} bytes per parse; median of ${ROUNDS} rounds of ${ROUND_MS} ms per mode; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
-  ['mode', 'parses per CPU-second (median)', 'min..max over rounds', 'CPU cost vs none', 'profile size (gzip)'],
+  [
+    'mode',
+    'parses per CPU-second (median)',
+    'min..max over rounds',
+    'CPU cost vs none',
+    'profile size (gzip)',
+  ],
   rows,
 );
-out += '\n' + markdownTable('Heap profile', ['live objects added', 'time to take', 'size (gzip)'], [['200k', `${heapMs.toFixed(1)} ms`, `${(heap.pprof.length / 1024).toFixed(1)} KiB`]]);
+out +=
+  '\n' +
+  markdownTable(
+    'Heap profile',
+    ['live objects added', 'time to take', 'size (gzip)'],
+    [['200k', `${heapMs.toFixed(1)} ms`, `${(heap.pprof.length / 1024).toFixed(1)} KiB`]],
+  );
 process.stdout.write(out);
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/profiling.json', JSON.stringify({ rounds: ROUNDS, roundMs: ROUND_MS, parsesPerSecond: rates, heapProfileMs: heapMs, heapProfileBytes: heap.pprof.length, cpuProfileBytes: sizes }, null, 2) + '\n');
+writeFileSync(
+  'bench/results/profiling.json',
+  JSON.stringify(
+    {
+      rounds: ROUNDS,
+      roundMs: ROUND_MS,
+      parsesPerSecond: rates,
+      heapProfileMs: heapMs,
+      heapProfileBytes: heap.pprof.length,
+      cpuProfileBytes: sizes,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 keep.length = 0;

@@ -46,14 +46,18 @@ function requests(): Buffer[] {
         { name: 'job', value: 'dwcp' },
         { name: 'series', value: String(i) },
       ];
-      batch.push({ labels, samples: [{ value: Math.sin(i + s / 10) * 100 + Math.random(), timestamp: T0 + s * 1000 }] });
+      batch.push({
+        labels,
+        samples: [{ value: Math.sin(i + s / 10) * 100 + Math.random(), timestamp: T0 + s * 1000 }],
+      });
       if (batch.length === PER_REQUEST) {
         out.push(snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries: batch })).finish())));
         batch = [];
       }
     }
   }
-  if (batch.length > 0) out.push(snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries: batch })).finish())));
+  if (batch.length > 0)
+    out.push(snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries: batch })).finish())));
   return out;
 }
 
@@ -63,7 +67,11 @@ const rate = (ms: number) => Math.round(total / (ms / 1000)).toLocaleString('en-
 
 async function receiveAll(bodies: readonly Buffer[], detection: boolean): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-rw-'));
-  const store = await openChunkedSqliteStore({ path: join(dir, 'b.db'), walDir: join(dir, 'wal'), retentionMs: 48 * 3_600_000 });
+  const store = await openChunkedSqliteStore({
+    path: join(dir, 'b.db'),
+    walDir: join(dir, 'wal'),
+    retentionMs: 48 * 3_600_000,
+  });
   try {
     const { pipeline } = buildPipeline({
       detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: detection, maxSeries: SERIES * 2 },
@@ -75,7 +83,9 @@ async function receiveAll(bodies: readonly Buffer[], detection: boolean): Promis
     const rx = new RemoteWriteReceiver({ pipeline, limits: LIMITS, maxBodyBytes: 16 * 1024 * 1024 });
     const t = performance.now();
     let stored = 0;
-    for (const body of bodies) stored += (await rx.receive({ body, contentType: 'application/x-protobuf', contentEncoding: 'snappy' })).stored;
+    for (const body of bodies)
+      stored += (await rx.receive({ body, contentType: 'application/x-protobuf', contentEncoding: 'snappy' }))
+        .stored;
     const ms = performance.now() - t;
     if (stored !== total) throw new Error(`stored ${stored} of ${total}`);
     return ms;
@@ -87,7 +97,9 @@ async function receiveAll(bodies: readonly Buffer[], detection: boolean): Promis
 
 const bodies = requests();
 const bytes = bodies.reduce((a, b) => a + b.length, 0);
-console.log(`${bodies.length} requests, ${total.toLocaleString('en-US')} samples, ${(bytes / total).toFixed(1)} compressed bytes/sample`);
+console.log(
+  `${bodies.length} requests, ${total.toLocaleString('en-US')} samples, ${(bytes / total).toFixed(1)} compressed bytes/sample`,
+);
 const T = writeRequestType();
 let t = performance.now();
 for (const b of bodies) T.decode(snappy.uncompress(b));

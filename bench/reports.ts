@@ -33,10 +33,21 @@ try {
   const { fromMs, toMs } = lastCompletePeriod('daily', now);
   const store = await openSqliteStore({ path: join(dir, 'bench.db'), retentionMs: 30 * DAY });
   const f0 = performance.now();
-  const samples = await fillHistory(store, { nodes: NODES, regions: REGIONS, fromMs: fromMs - DAY / 2, toMs, stepMs: STEP_S * 1000 });
+  const samples = await fillHistory(store, {
+    nodes: NODES,
+    regions: REGIONS,
+    fromMs: fromMs - DAY / 2,
+    toMs,
+    stepMs: STEP_S * 1000,
+  });
   await addAnomalies(store, fromMs, toMs, 40, REGIONS);
   const fillS = (performance.now() - f0) / 1000;
-  const sources = { insights: createInsightsProvider(store), capacity: createCapacityProvider(store), anomalies: store, samples: store };
+  const sources = {
+    insights: createInsightsProvider(store),
+    capacity: createCapacityProvider(store),
+    anomalies: store,
+    samples: store,
+  };
 
   const g0 = performance.now();
   const data = await gatherReportData(sources, { fromMs, toMs }, 'daily', now);
@@ -60,7 +71,22 @@ try {
     ),
   );
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/reports.json', JSON.stringify({ nodes: NODES, stepSeconds: STEP_S, samples, fillSeconds: fillS, gatherMs, render: result, warnings: data.warnings }, null, 2) + '\n');
+  writeFileSync(
+    'bench/results/reports.json',
+    JSON.stringify(
+      {
+        nodes: NODES,
+        stepSeconds: STEP_S,
+        samples,
+        fillSeconds: fillS,
+        gatherMs,
+        render: result,
+        warnings: data.warnings,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   await store.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,11 @@ import { getMetric, type MetricName } from '../src/catalog/index.ts';
 import { incompleteBeta } from '../src/math/beta.ts';
 import { quantileSorted } from '../src/math/quantile.ts';
 import type { HistogramSeries } from '../src/monitor/rollout-inputs.ts';
-import { computeRolloutStatus, type RolloutReadSeries, type RolloutResult } from '../src/monitor/rollout-status.ts';
+import {
+  computeRolloutStatus,
+  type RolloutReadSeries,
+  type RolloutResult,
+} from '../src/monitor/rollout-status.ts';
 import { linkProfile, type LinkClass } from '../src/sim/link-model.ts';
 import { SimNode } from '../src/sim/node.ts';
 import { Prng } from '../src/sim/prng.ts';
@@ -116,10 +120,25 @@ interface Row {
 }
 
 function table(title: string, rows: readonly Row[], notes: readonly string[]): string[] {
-  const header = ['scenario', 'truth', 'stage', 'runs', `evidence ≤ ${MINUTES} min`, `GO ≤ ${MINUTES} min`, `NO-GO ≤ ${MINUTES} min`, 'false GO', 'false NO-GO', 'decided', 't50 min', 't95 min'];
+  const header = [
+    'scenario',
+    'truth',
+    'stage',
+    'runs',
+    `evidence ≤ ${MINUTES} min`,
+    `GO ≤ ${MINUTES} min`,
+    `NO-GO ≤ ${MINUTES} min`,
+    'false GO',
+    'false NO-GO',
+    'decided',
+    't50 min',
+    't95 min',
+  ];
   const lines = rows.map((r) => {
     const n = r.outcomes.length;
-    const evidence = r.outcomes.filter((o) => o.evidenceAfterMs !== null && o.evidenceAfterMs <= HORIZON_MS).length;
+    const evidence = r.outcomes.filter(
+      (o) => o.evidenceAfterMs !== null && o.evidenceAfterMs <= HORIZON_MS,
+    ).length;
     const go = r.outcomes.filter((o) => o.goAfterMs !== null && o.goAfterMs <= HORIZON_MS).length;
     const nogo = r.outcomes.filter((o) => o.noGoAfterMs !== null && o.noGoAfterMs <= HORIZON_MS).length;
     const anyGo = r.outcomes.filter((o) => o.goAfterMs !== null).length;
@@ -141,7 +160,8 @@ function table(title: string, rows: readonly Row[], notes: readonly string[]): s
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: readonly string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  const fmt = (cells: readonly string[]): string =>
+    '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   const agg = (truths: readonly Truth[], pick: (o: Outcome) => boolean): string => {
     const os = rows.filter((r) => truths.includes(r.truth)).flatMap((r) => r.outcomes);
     return os.length === 0 ? 'n/a' : rate(os.filter(pick).length, os.length);
@@ -165,15 +185,25 @@ function outcomeOf(s: RolloutResult): Outcome {
   const e = s.evidence;
   const after = (t: number | null): number | null => (t === null ? null : t - e.startMs);
   const firsts = e.metrics.map((m) => m.firstNonInferiorMs);
-  const evidenceAt = firsts.length > 0 && firsts.every((t) => t !== null) ? Math.max(...(firsts as number[])) : null;
-  return { evidenceAfterMs: after(evidenceAt), goAfterMs: after(e.firstGoAtMs), noGoAfterMs: after(e.firstNoGoAtMs), firstAfterMs: e.firstDecision?.afterMs ?? null, final: s };
+  const evidenceAt =
+    firsts.length > 0 && firsts.every((t) => t !== null) ? Math.max(...(firsts as number[])) : null;
+  return {
+    evidenceAfterMs: after(evidenceAt),
+    goAfterMs: after(e.firstGoAtMs),
+    noGoAfterMs: after(e.firstNoGoAtMs),
+    firstAfterMs: e.firstDecision?.afterMs ?? null,
+    final: s,
+  };
 }
 
 // ---------- stored-series stand-ins ----------
 
 /** One growing SeriesPoints per (sample name, labels), as the store would return them. */
 class SeriesBook {
-  private readonly series = new Map<string, { name: string; labels: Record<string, string>; t: number[]; v: number[] }>();
+  private readonly series = new Map<
+    string,
+    { name: string; labels: Record<string, string>; t: number[]; v: number[] }
+  >();
 
   push(sample: string, labels: Record<string, string>, tMs: number, value: number): void {
     let key = sample;
@@ -207,7 +237,8 @@ function readSeries(b: SeriesBook): RolloutReadSeries {
     v1Migration: b.histogram(n('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
     v3Migration: b.histogram(n('dwcp_v3_migration_duration_seconds')),
     // --judge duration leaves the memory counters out: the evidence then judges duration per migration.
-    v1MigrationMemory: JUDGE === 'duration' ? [] : b.points(n('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
+    v1MigrationMemory:
+      JUDGE === 'duration' ? [] : b.points(n('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
     v3MigrationMemory: JUDGE === 'duration' ? [] : b.points(n('dwcp_v3_migration_memory_bytes_total')),
     v1Compression: b.histogram(n('dwcp_hde_compression_ratio')),
     v3Compression: b.points(n('dwcp_v3_compression_ratio')),
@@ -223,7 +254,14 @@ function readSeries(b: SeriesBook): RolloutReadSeries {
 
 /** Decides like GET /api/rollout?window=<horizon> at the end of the run (the path inside gives every look). */
 function decide(b: SeriesBook, endMs: number): RolloutResult {
-  return computeRolloutStatus(readSeries(b), { startMs: endMs - HORIZON_MS, endMs }, T0, { maxPoints: Number.MAX_SAFE_INTEGER, sequential: { marginPercent: MARGIN } }, [], []);
+  return computeRolloutStatus(
+    readSeries(b),
+    { startMs: endMs - HORIZON_MS, endMs },
+    T0,
+    { maxPoints: Number.MAX_SAFE_INTEGER, sequential: { marginPercent: MARGIN } },
+    [],
+    [],
+  );
 }
 
 // ---------- 1. synthetic streams ----------
@@ -235,7 +273,16 @@ function streamRun(rng: Prng, stage: number, factor: number): Outcome {
   const b = new SeriesBook();
   const share = stage / 100;
   const speed = Array.from({ length: NODES }, () => 1 + rng.uniform(0, 3)); // GiB/s per node
-  const cum = Array.from({ length: NODES }, () => ({ s1: 0, c1: 0, b1: 0, s3: 0, c3: 0, b3: 0, r1: 0, k1: 0 }));
+  const cum = Array.from({ length: NODES }, () => ({
+    s1: 0,
+    c1: 0,
+    b1: 0,
+    s3: 0,
+    c3: 0,
+    b3: 0,
+    r1: 0,
+    k1: 0,
+  }));
   const jitter = (): number => Math.max(0.05, 1 + rng.gaussian(0, JITTER));
   const seconds = HORIZON_MS / 1000;
   for (let sec = 0; sec <= seconds; sec++) {
@@ -335,13 +382,59 @@ const SIM_SCENARIOS: readonly SimScenario[] = [
   { name: 'worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'internet' },
   { name: 'worse 20 %', truth: 'regression', v3Factor: 1.2, v1Factor: 1, links: 'internet' },
   { name: 'worse 5 %', truth: 'minor', v3Factor: 1.05, v1Factor: 1, links: 'internet', stages: AT_25 },
-  { name: 'default design (v1 1.3x slower)', truth: 'better', v3Factor: 1, v1Factor: 1.3, links: 'mixed', stages: AT_25 },
+  {
+    name: 'default design (v1 1.3x slower)',
+    truth: 'better',
+    v3Factor: 1,
+    v1Factor: 1.3,
+    links: 'mixed',
+    stages: AT_25,
+  },
   { name: 'mixed links equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'mixed', stages: AT_25 },
-  { name: 'mixed links worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'mixed', stages: AT_25 },
-  { name: 'node canary equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
-  { name: 'node canary better 10 %', truth: 'better', v3Factor: 0.9, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
-  { name: 'node canary worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'internet', nodeCanary: true, stages: [50] },
-  { name: 'mixed links node canary equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'mixed', nodeCanary: true, stages: [50] },
+  {
+    name: 'mixed links worse 10 %',
+    truth: 'regression',
+    v3Factor: 1.1,
+    v1Factor: 1,
+    links: 'mixed',
+    stages: AT_25,
+  },
+  {
+    name: 'node canary equal',
+    truth: 'equal',
+    v3Factor: 1,
+    v1Factor: 1,
+    links: 'internet',
+    nodeCanary: true,
+    stages: [50],
+  },
+  {
+    name: 'node canary better 10 %',
+    truth: 'better',
+    v3Factor: 0.9,
+    v1Factor: 1,
+    links: 'internet',
+    nodeCanary: true,
+    stages: [50],
+  },
+  {
+    name: 'node canary worse 10 %',
+    truth: 'regression',
+    v3Factor: 1.1,
+    v1Factor: 1,
+    links: 'internet',
+    nodeCanary: true,
+    stages: [50],
+  },
+  {
+    name: 'mixed links node canary equal',
+    truth: 'equal',
+    v3Factor: 1,
+    v1Factor: 1,
+    links: 'mixed',
+    nodeCanary: true,
+    stages: [50],
+  },
 ];
 
 const SCRAPED: readonly MetricName[] = [
@@ -359,7 +452,10 @@ const SCRAPED: readonly MetricName[] = [
   'dwcp_hde_bytes_original_total',
   'dwcp_hde_bytes_compressed_total',
 ];
-const LINKS: Readonly<Record<SimScenario['links'], readonly LinkClass[]>> = { internet: ['internet'], mixed: ['datacenter', 'internet', 'hybrid'] };
+const LINKS: Readonly<Record<SimScenario['links'], readonly LinkClass[]>> = {
+  internet: ['internet'],
+  mixed: ['datacenter', 'internet', 'hybrid'],
+};
 
 /** Reads the scraped metrics of `node` at `tMs` (as a scrape would, with the target label `node`). */
 async function scrape(b: SeriesBook, node: SimNode, tMs: number): Promise<void> {
@@ -391,7 +487,18 @@ async function simRun(s: SimScenario, stage: number, seed: number): Promise<Outc
         rolloutPercent: s.nodeCanary ? 0 : stage,
         daySeconds: 86400,
         startMs: T0,
-        faults: s.v3Factor === 1 ? [] : [{ kind: 'v3_regression', node: i, startMs: 0, durationMs: (seconds + 1) * 1000, magnitude: s.v3Factor }],
+        faults:
+          s.v3Factor === 1
+            ? []
+            : [
+                {
+                  kind: 'v3_regression',
+                  node: i,
+                  startMs: 0,
+                  durationMs: (seconds + 1) * 1000,
+                  magnitude: s.v3Factor,
+                },
+              ],
         peers: ids.filter((x) => x !== id),
         remoteRegions: [],
         v1DurationFactor: s.v1Factor,
@@ -437,7 +544,10 @@ async function simTable(): Promise<string[]> {
     rows,
     [
       'internet = every node on an internet link (the cheapest node to simulate: 4-16 streams instead of 128); mixed = datacenter + internet + hybrid nodes.',
-      'Live comparison figures and stage evidence of the first run of each row:', ...figures, `time: ${runs} simulator runs in ${sec.toFixed(0)} s`],
+      'Live comparison figures and stage evidence of the first run of each row:',
+      ...figures,
+      `time: ${runs} simulator runs in ${sec.toFixed(0)} s`,
+    ],
   );
 }
 

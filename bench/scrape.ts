@@ -45,7 +45,14 @@ labels + limits, series tracker, store append, detection), with ratios against s
 bodies of the same size measured in the same run.`;
 
 const { values: args } = parseArgs({
-  options: { nodes: { type: 'string', default: '30' }, rounds: { type: 'string', default: '20' }, 'cycle-only': { type: 'boolean', default: false }, 'no-series-cache': { type: 'boolean', default: false }, 'cpu-time': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  options: {
+    nodes: { type: 'string', default: '30' },
+    rounds: { type: 'string', default: '20' },
+    'cycle-only': { type: 'boolean', default: false },
+    'no-series-cache': { type: 'boolean', default: false },
+    'cpu-time': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
 });
 if (args.help) {
   console.log(HELP);
@@ -53,30 +60,71 @@ if (args.help) {
 }
 const NODES = Number(args.nodes);
 const ROUNDS = Number(args.rounds);
-if (!Number.isInteger(NODES) || NODES < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--nodes and --rounds must be positive integers');
+if (!Number.isInteger(NODES) || NODES < 1 || !Number.isInteger(ROUNDS) || ROUNDS < 1)
+  throw new Error('--nodes and --rounds must be positive integers');
 const WARMUP = 3;
 const START_MS = 1_700_000_000_000;
 
 const specs = deriveNodes(NODES, ['us-east', 'eu-west', 'ap-south'], 1, 0);
-const sims = specs.map((spec) => createSimNode(spec, { rolloutPercent: 50, daySeconds: 86_400, startMs: START_MS, faults: [], warn: () => {} }));
+const sims = specs.map((spec) =>
+  createSimNode(spec, {
+    rolloutPercent: 50,
+    daySeconds: 86_400,
+    startMs: START_MS,
+    faults: [],
+    warn: () => {},
+  }),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-scrape-'));
-const store = await openChunkedSqliteStore({ path: join(dir, 'samples.db'), walDir: join(dir, 'wal'), retentionMs: 48 * 3_600_000 });
+const store = await openChunkedSqliteStore({
+  path: join(dir, 'samples.db'),
+  walDir: join(dir, 'wal'),
+  retentionMs: 48 * 3_600_000,
+});
 let clock = START_MS;
-const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink: { handle: () => Promise.resolve() }, clock: () => clock });
+const { pipeline } = buildPipeline({
+  detection: DEFAULT_DETECTION_SETTINGS,
+  store,
+  sink: { handle: () => Promise.resolve() },
+  clock: () => clock,
+});
 // As the scraper keeps them: label sets by series text per target, and each target's labelled label sets.
 const seriesCaches = new SeriesTextCachePool(args['no-series-cache'] ? 0 : DEFAULT_SERIES_TEXT_CACHE_ENTRIES);
 const labelMemos = specs.map(() => new TargetLabelMemo());
 const targets: TargetStatus[] = specs.map((s) => {
-  const labels: Labels = { job: 'dwcp', instance: `127.0.0.1:${9100 + s.index}`, node_id: s.id, region: s.region };
+  const labels: Labels = {
+    job: 'dwcp',
+    instance: `127.0.0.1:${9100 + s.index}`,
+    node_id: s.id,
+    region: s.region,
+  };
   pipeline.tracker.budget.register(s.id);
-  return { id: s.id, url: `http://${labels['instance']}/metrics`, labels, health: 'up', lastScrapeMs: null, lastScrapeDurationMs: 5, lastError: null, samplesLastScrape: 0 };
+  return {
+    id: s.id,
+    url: `http://${labels['instance']}/metrics`,
+    labels,
+    health: 'up',
+    lastScrapeMs: null,
+    lastScrapeDurationMs: 5,
+    lastError: null,
+    samplesLastScrape: 0,
+  };
 });
 
 type Stage = 'split' | 'json' | 'text' | 'om' | 'labels' | 'track' | 'store' | 'detect';
 /** Milliseconds per stage summed over the bodies of each measured round (one simulated second of the cluster). */
 const rounds: Record<Stage, number>[] = [];
-let ms: Record<Stage, number> = { split: 0, json: 0, text: 0, om: 0, labels: 0, track: 0, store: 0, detect: 0 };
+let ms: Record<Stage, number> = {
+  split: 0,
+  json: 0,
+  text: 0,
+  om: 0,
+  labels: 0,
+  track: 0,
+  store: 0,
+  detect: 0,
+};
 let bodies = 0;
 let lines = 0;
 let bytes = 0;
@@ -131,14 +179,28 @@ try {
       // The scrape cycle after the body arrived, as the scraper and `serve` run it.
       let t = now();
       const seriesCache = seriesCaches.maxEntries > 0 ? { seriesCache: seriesCaches.get(target.id) } : {};
-      const parsed = parseOpenMetrics(om, { defaultTimestampMs: clock, maxBytes: 10 * 1024 * 1024, ...seriesCache });
+      const parsed = parseOpenMetrics(om, {
+        defaultTimestampMs: clock,
+        maxBytes: 10 * 1024 * 1024,
+        ...seriesCache,
+      });
       const tOm = now() - t;
       t = now();
-      const labelled = applyTargetLabels(parsed.samples, target.labels, false, args['no-series-cache'] ? undefined : labelMemos[n]);
+      const labelled = applyTargetLabels(
+        parsed.samples,
+        target.labels,
+        false,
+        args['no-series-cache'] ? undefined : labelMemos[n],
+      );
       const batch = checkScrapeLimits(labelled, DEFAULT_SCRAPE_LIMITS) === null ? labelled : [];
       const tLabels = now() - t;
       t = now();
-      const step = await pipeline.ingest({ target, samples: batch, outcome: SCRAPE_SUCCESS, types: new Map([...parsed.families].map(([k, f]) => [k, f.type])) });
+      const step = await pipeline.ingest({
+        target,
+        samples: batch,
+        outcome: SCRAPE_SUCCESS,
+        types: new Map([...parsed.families].map(([k, f]) => [k, f.type])),
+      });
       const tIngest = now() - t;
       if (measured) {
         bodies++;
@@ -160,7 +222,9 @@ try {
 
 /** The median over rounds of a stage's ms per body (robust to load spikes of a shared machine). */
 const median = (stage: Stage | readonly Stage[]): number => {
-  const v = rounds.map((r) => (typeof stage === 'string' ? r[stage] : stage.reduce((a, k) => a + r[k], 0)) / NODES).sort((a, b) => a - b);
+  const v = rounds
+    .map((r) => (typeof stage === 'string' ? r[stage] : stage.reduce((a, k) => a + r[k], 0)) / NODES)
+    .sort((a, b) => a - b);
   return v.length % 2 === 1 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 };
 const splitMs = median('split');
@@ -170,9 +234,14 @@ const row = (name: string, stage: Stage | readonly Stage[]): string => {
   const v = median(stage);
   return `| ${name} | ${v.toFixed(3)} | ${ratio(v, splitMs)} | ${ratio(v, jsonMs)} |`;
 };
-console.log(`\nScrape cost per simulated node body (${NODES}-node cluster, ${ROUNDS} rounds, ${bodies} bodies): ${Math.round(samplesPerBody / bodies)} samples parsed, ${Math.round(admittedPerBody / bodies)} admitted, ${(exemplars / bodies).toFixed(1)} exemplars per body`);
-if (!args['cycle-only']) console.log(`text body: ${Math.round(lines / bodies)} lines, ${(bytes / bodies / 1024).toFixed(1)} KiB`);
-console.log('\nMedian over rounds of ms per node body:\n\n| stage | ms per body | × split anchor | × JSON.parse anchor |\n|---|---|---|---|');
+console.log(
+  `\nScrape cost per simulated node body (${NODES}-node cluster, ${ROUNDS} rounds, ${bodies} bodies): ${Math.round(samplesPerBody / bodies)} samples parsed, ${Math.round(admittedPerBody / bodies)} admitted, ${(exemplars / bodies).toFixed(1)} exemplars per body`,
+);
+if (!args['cycle-only'])
+  console.log(`text body: ${Math.round(lines / bodies)} lines, ${(bytes / bodies / 1024).toFixed(1)} KiB`);
+console.log(
+  '\nMedian over rounds of ms per node body:\n\n| stage | ms per body | × split anchor | × JSON.parse anchor |\n|---|---|---|---|',
+);
 if (!args['cycle-only']) {
   console.log(row("anchor: text body split('\\n')", 'split'));
   console.log(row('anchor: JSON.parse of the lines (same size)', 'json'));
@@ -190,7 +259,10 @@ if (args['cpu-time']) {
   console.log(row('(c4) detection', 'detect'));
 }
 console.log(row('per-scrape total (b + c)', cycle));
-if (!args['cycle-only']) console.log(`\nOpenMetrics / text parse: ${(median('om') / median('text')).toFixed(2)}×; per simulated second for ${NODES} nodes: ${(median(cycle) * NODES).toFixed(0)} ms of CPU`);
+if (!args['cycle-only'])
+  console.log(
+    `\nOpenMetrics / text parse: ${(median('om') / median('text')).toFixed(2)}×; per simulated second for ${NODES} nodes: ${(median(cycle) * NODES).toFixed(0)} ms of CPU`,
+  );
 
 if (!args['cycle-only']) {
   // One body parsed over and over (warm caches, no other work in between): the parsers' own cost.
@@ -209,9 +281,20 @@ if (!args['cycle-only']) {
   const o = best(() => parseOpenMetrics(lastOm, { defaultTimestampMs: 0 }).samples.length);
   const hot = new SeriesTextCachePool(DEFAULT_SERIES_TEXT_CACHE_ENTRIES).get('hot');
   const oc = best(() => parseOpenMetrics(lastOm, { defaultTimestampMs: 0, seriesCache: hot }).samples.length);
-  console.log(`\nHot loop (one node body parsed 20× per try, best of 15 tries): JSON.parse anchor ${j.toFixed(3)} ms, text parse ${tx.toFixed(3)} ms (${(tx / j).toFixed(1)}×), OpenMetrics parse ${o.toFixed(3)} ms (${(o / j).toFixed(1)}×), with the series-text cache ${oc.toFixed(3)} ms (${(oc / j).toFixed(1)}×); OpenMetrics / text ${(o / tx).toFixed(2)}×`);
+  console.log(
+    `\nHot loop (one node body parsed 20× per try, best of 15 tries): JSON.parse anchor ${j.toFixed(3)} ms, text parse ${tx.toFixed(3)} ms (${(tx / j).toFixed(1)}×), OpenMetrics parse ${o.toFixed(3)} ms (${(o / j).toFixed(1)}×), with the series-text cache ${oc.toFixed(3)} ms (${(oc / j).toFixed(1)}×); OpenMetrics / text ${(o / tx).toFixed(2)}×`,
+  );
 }
-const medians = Object.fromEntries((['split', 'json', 'text', 'om', 'labels', 'track', 'store', 'detect'] as const).map((k) => [k, median(k)]));
+const medians = Object.fromEntries(
+  (['split', 'json', 'text', 'om', 'labels', 'track', 'store', 'detect'] as const).map((k) => [k, median(k)]),
+);
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/scrape.json', JSON.stringify({ nodes: NODES, rounds: ROUNDS, msPerBody: medians, cycleMsPerBody: median(cycle) }, null, 2));
+writeFileSync(
+  'bench/results/scrape.json',
+  JSON.stringify(
+    { nodes: NODES, rounds: ROUNDS, msPerBody: medians, cycleMsPerBody: median(cycle) },
+    null,
+    2,
+  ),
+);
 if (sink === Number.MIN_VALUE) console.log(sink);

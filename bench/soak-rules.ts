@@ -56,7 +56,12 @@ export function generateRules(): GeneratedRules {
 }
 
 /** Evaluates the generated rules over what `recorder` recorded; the alerts that fired (and per window). */
-export function evaluateRules(rules: GeneratedRules, recorder: PromRecorder, promtool: string, windows: readonly AlertWindow[] = []): PromtoolAlerts {
+export function evaluateRules(
+  rules: GeneratedRules,
+  recorder: PromRecorder,
+  promtool: string,
+  windows: readonly AlertWindow[] = [],
+): PromtoolAlerts {
   return runPromtoolAlerts({
     windows,
     promtool,

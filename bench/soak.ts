@@ -11,7 +11,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { faultAlertWindows, faultFindings, faultSchedule, type AlertWindow, type FaultFinding } from '../src/eval/soak/faulted.ts';
+import {
+  faultAlertWindows,
+  faultFindings,
+  faultSchedule,
+  type AlertWindow,
+  type FaultFinding,
+} from '../src/eval/soak/faulted.ts';
 import { soakGoals, surfaceRows, type GoalCheck, type SurfaceRow } from '../src/eval/soak/goals.ts';
 import type { FiredAlert, PromtoolAlerts } from '../src/eval/soak/promtool.ts';
 import { runSoak, type SoakResult } from '../src/eval/soak/run.ts';
@@ -66,7 +72,8 @@ function progress(msg: string): void {
 
 function int(name: string, v: string | undefined, lo: number, hi: number): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < lo || n > hi) throw new InvalidInputError(`--${name} must be an integer in ${lo}..${hi}, got ${v}`);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new InvalidInputError(`--${name} must be an integer in ${lo}..${hi}, got ${v}`);
   return n;
 }
 
@@ -87,13 +94,17 @@ async function soakWithRules(
   const run = await runSoak({ ...opts, ...(rules ? { prometheus: rules.soakPrometheus } : {}) }, (s) => {
     if (s === 0 || s % every !== 0) return;
     const wallS = (performance.now() - started) / 1000;
-    progress(`${label}: ${s}/${total} s simulated (${((100 * s) / total).toFixed(0)} %), about ${((wallS / s) * (total - s) / 60).toFixed(1)} min left`);
+    progress(
+      `${label}: ${s}/${total} s simulated (${((100 * s) / total).toFixed(0)} %), about ${(((wallS / s) * (total - s)) / 60).toFixed(1)} min left`,
+    );
   });
   if (!rules || !run.prometheus || !promtool) return { run, prom: null };
   progress(`${label}: promtool over ${run.prometheus.size} series x ${run.prometheus.points} scrapes`);
   const t0 = performance.now();
   const prom = evaluateRules(rules, run.prometheus, promtool, windowsOf(run));
-  progress(`${label}: promtool took ${((performance.now() - t0) / 1000).toFixed(1)} s, ${prom.fired.length} alerts fired`);
+  progress(
+    `${label}: promtool took ${((performance.now() - t0) / 1000).toFixed(1)} s, ${prom.fired.length} alerts fired`,
+  );
   return { run, prom };
 }
 
@@ -117,7 +128,11 @@ function surfaceTable(rows: readonly SurfaceRow[], r: SoakResult): string {
 }
 
 function goalTable(goals: readonly GoalCheck[]): string {
-  return table('Goals', ['goal', 'measured', 'limit', 'unit', 'met'], goals.map((g) => [g.goal, f2(g.measured), String(g.limit), g.unit, g.met ? 'yes' : 'NO']));
+  return table(
+    'Goals',
+    ['goal', 'measured', 'limit', 'unit', 'met'],
+    goals.map((g) => [g.goal, f2(g.measured), String(g.limit), g.unit, g.met ? 'yes' : 'NO']),
+  );
 }
 
 function sources(r: SoakResult, prom: readonly FiredAlert[] | null): string {
@@ -132,10 +147,22 @@ function sources(r: SoakResult, prom: readonly FiredAlert[] | null): string {
   list('SLO page burn (reads)', t.slo.pageBySlo);
   list('regions degraded/unhealthy (reads)', t.regions.notHealthyByRegion);
   list('capacity scale-out (reads)', t.capacity.scaleOutBySeries);
-  for (const x of t.regions.examples.slice(0, 3)) lines.push(`- e.g. region ${x.region} ${x.status} at ${x.atS} s: score ${f2(x.score ?? Number.NaN)}, factors ${JSON.stringify(x.factors)}`);
-  for (const x of t.capacity.examples.slice(0, 3)) lines.push(`- e.g. capacity ${x.node}/${x.resource} at ${x.atS} s: ${x.action}, growth ${f2(x.growthPctPerDay)} %/day — ${x.message}`);
-  for (const x of t.anomalies.examples.slice(0, 5)) lines.push(`- e.g. anomaly ${x.metric} ${JSON.stringify(x.labels)} at ${x.atS} s: ${x.severity}, ${f2(x.deviation)} σ, observed ${x.observed} band [${f2(x.lower)}, ${f2(x.upper)}] (${x.detector})`);
-  for (const a of prom ?? []) lines.push(`- rule alert ${a.labels.alertname} (${a.labels.severity}) ${alertPlace(a.labels)}: first at ${a.firstFiringS} s, ${a.firingEvaluations} firing evaluations`);
+  for (const x of t.regions.examples.slice(0, 3))
+    lines.push(
+      `- e.g. region ${x.region} ${x.status} at ${x.atS} s: score ${f2(x.score ?? Number.NaN)}, factors ${JSON.stringify(x.factors)}`,
+    );
+  for (const x of t.capacity.examples.slice(0, 3))
+    lines.push(
+      `- e.g. capacity ${x.node}/${x.resource} at ${x.atS} s: ${x.action}, growth ${f2(x.growthPctPerDay)} %/day — ${x.message}`,
+    );
+  for (const x of t.anomalies.examples.slice(0, 5))
+    lines.push(
+      `- e.g. anomaly ${x.metric} ${JSON.stringify(x.labels)} at ${x.atS} s: ${x.severity}, ${f2(x.deviation)} σ, observed ${x.observed} band [${f2(x.lower)}, ${f2(x.upper)}] (${x.detector})`,
+    );
+  for (const a of prom ?? [])
+    lines.push(
+      `- rule alert ${a.labels.alertname} (${a.labels.severity}) ${alertPlace(a.labels)}: first at ${a.firstFiringS} s, ${a.firingEvaluations} firing evaluations`,
+    );
   if (lines.length === 2) lines.push('- nothing');
   return lines.join('\n') + '\n';
 }
@@ -143,8 +170,22 @@ function sources(r: SoakResult, prom: readonly FiredAlert[] | null): string {
 function faultTable(findings: readonly FaultFinding[]): string {
   return table(
     'Faulted counterpart: one fault of each kind (150 s each), same cluster and seed',
-    ['fault', 'node', 'window s', 'monitor found', 'delay s', 'rule alerts for its node/region: firing during it or ≤ 5 min after, not just before'],
-    findings.map((f) => [f.kind, `${f.node} (${f.region})`, `${f.startS}-${f.endS}`, f.monitorFound ? 'yes' : 'no', f.monitorDelayS === null ? 'n/a' : f2(f.monitorDelayS), f.promAlerts.join(', ') || 'none']),
+    [
+      'fault',
+      'node',
+      'window s',
+      'monitor found',
+      'delay s',
+      'rule alerts for its node/region: firing during it or ≤ 5 min after, not just before',
+    ],
+    findings.map((f) => [
+      f.kind,
+      `${f.node} (${f.region})`,
+      `${f.startS}-${f.endS}`,
+      f.monitorFound ? 'yes' : 'no',
+      f.monitorDelayS === null ? 'n/a' : f2(f.monitorDelayS),
+      f.promAlerts.join(', ') || 'none',
+    ]),
   );
 }
 
@@ -172,8 +213,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const unknownSkip = a.skip!.split(',').filter((x) => x !== '' && x !== 'faulted' && x !== 'prometheus' && x !== 'host');
-  if (unknownSkip.length > 0) throw new InvalidInputError(`--skip takes faulted, prometheus and/or host, got ${unknownSkip.join(', ')}`);
+  const unknownSkip = a
+    .skip!.split(',')
+    .filter((x) => x !== '' && x !== 'faulted' && x !== 'prometheus' && x !== 'host');
+  if (unknownSkip.length > 0)
+    throw new InvalidInputError(
+      `--skip takes faulted, prometheus and/or host, got ${unknownSkip.join(', ')}`,
+    );
   const skip = new Set(a.skip!.split(',').filter(Boolean));
   const base: SoakOptions = {
     durationSeconds: int('duration', a.duration, 60, 2 * 86_400),
@@ -184,15 +230,23 @@ async function main(): Promise<void> {
     hostExporters: !skip.has('host'),
   };
   const promtool = findBinary('promtool');
-  if (!skip.has('prometheus') && !promtool) throw new Error('promtool not found (apt-get install prometheus), or pass --skip prometheus');
+  if (!skip.has('prometheus') && !promtool)
+    throw new Error('promtool not found (apt-get install prometheus), or pass --skip prometheus');
   const rules = skip.has('prometheus') ? null : generateRules();
   const t0 = performance.now();
   const short = base.durationSeconds! < VERDICT_SECONDS;
-  if (short) progress(`note: ${base.durationSeconds} s is shorter than the ${VERDICT_SECONDS} s the SLO verdicts need; SLO reads stay insufficient-data and the goals are stated for >= ${VERDICT_SECONDS} s`);
+  if (short)
+    progress(
+      `note: ${base.durationSeconds} s is shorter than the ${VERDICT_SECONDS} s the SLO verdicts need; SLO reads stay insufficient-data and the goals are stated for >= ${VERDICT_SECONDS} s`,
+    );
   try {
     progress(`healthy soak: ${base.nodes} nodes, ${base.durationSeconds} s`);
     const healthy = await soakWithRules('healthy', base, rules, promtool);
-    const figures = { tally: healthy.run.tally, seriesHours: healthy.run.seriesHours, promAlerts: healthy.prom?.fired ?? null };
+    const figures = {
+      tally: healthy.run.tally,
+      seriesHours: healthy.run.seriesHours,
+      promAlerts: healthy.prom?.fired ?? null,
+    };
     const rows = surfaceRows(figures);
     const goals = soakGoals(figures);
 
@@ -201,21 +255,46 @@ async function main(): Promise<void> {
     if (!skip.has('faulted')) {
       const faults = faultSchedule(base.nodes!, base.durationSeconds!, Math.floor(base.durationSeconds! / 2));
       progress(`faulted counterpart: ${faults.length} faults`);
-      faulted = await soakWithRules('faulted', { ...base, faults }, rules, promtool, (r) => faultAlertWindows(r.labels, r.startMs, r.options.durationSeconds));
-      const instances = Object.fromEntries(Array.from({ length: base.nodes! }, (_, i) => [`node-${i + 1}`, `127.0.0.1:${9100 + i}`]));
-      findings = faultFindings(faulted.run.labels, faulted.run.evaluation!, faulted.prom?.windows ?? null, instances, faulted.run.startMs);
+      faulted = await soakWithRules('faulted', { ...base, faults }, rules, promtool, (r) =>
+        faultAlertWindows(r.labels, r.startMs, r.options.durationSeconds),
+      );
+      const instances = Object.fromEntries(
+        Array.from({ length: base.nodes! }, (_, i) => [`node-${i + 1}`, `127.0.0.1:${9100 + i}`]),
+      );
+      findings = faultFindings(
+        faulted.run.labels,
+        faulted.run.evaluation!,
+        faulted.prom?.windows ?? null,
+        instances,
+        faulted.run.startMs,
+      );
     }
 
-    const out: string[] = [surfaceTable(rows, healthy.run), goalTable(goals), sources(healthy.run, healthy.prom?.fired ?? null)];
-    if (short) out.unshift(`Note: ${base.durationSeconds} simulated seconds is shorter than the ${VERDICT_SECONDS} s the SLO verdicts need (SLO reads stay insufficient-data); the goals are stated for >= ${VERDICT_SECONDS} s.\n`);
+    const out: string[] = [
+      surfaceTable(rows, healthy.run),
+      goalTable(goals),
+      sources(healthy.run, healthy.prom?.fired ?? null),
+    ];
+    if (short)
+      out.unshift(
+        `Note: ${base.durationSeconds} simulated seconds is shorter than the ${VERDICT_SECONDS} s the SLO verdicts need (SLO reads stay insufficient-data); the goals are stated for >= ${VERDICT_SECONDS} s.\n`,
+      );
     if (faulted) {
       out.push(faultTable(findings));
       const tt = faulted.run.evaluation!.totals;
-      out.push(`Monitor on the faulted run: ${tt.detectedFaults}/${tt.faults} faults found, ${tt.detections} anomalies (${tt.falsePositiveDetections} outside every fault window), delay p50 ${f2((tt.delayP50Ms ?? Number.NaN) / 1000)} s, p95 ${f2((tt.delayP95Ms ?? Number.NaN) / 1000)} s.\n`);
+      out.push(
+        `Monitor on the faulted run: ${tt.detectedFaults}/${tt.faults} faults found, ${tt.detections} anomalies (${tt.falsePositiveDetections} outside every fault window), delay p50 ${f2((tt.delayP50Ms ?? Number.NaN) / 1000)} s, p95 ${f2((tt.delayP95Ms ?? Number.NaN) / 1000)} s.\n`,
+      );
     }
     const detect = dwcpFromDetect();
-    out.push(detect ? `DWCP labelled scenarios from the last bench:detect (${detect.source}): ${JSON.stringify(detect.row, (k, v: unknown) => (k === 'perScenario' ? undefined : v))}\n` : 'DWCP labelled scenarios: no bench/results/detect.json (run `npm run bench:detect`).\n');
-    out.push(`Wall time ${((performance.now() - t0) / 1000).toFixed(0)} s; healthy run: sim ${(healthy.run.timing.simMs / 1000).toFixed(0)} s, read ${(healthy.run.timing.readMs / 1000).toFixed(0)} s, pipeline ${(healthy.run.timing.pipelineMs / 1000).toFixed(0)} s, insights ${(healthy.run.timing.insightsMs / 1000).toFixed(0)} s, capacity ${(healthy.run.timing.capacityMs / 1000).toFixed(0)} s.\n`);
+    out.push(
+      detect
+        ? `DWCP labelled scenarios from the last bench:detect (${detect.source}): ${JSON.stringify(detect.row, (k, v: unknown) => (k === 'perScenario' ? undefined : v))}\n`
+        : 'DWCP labelled scenarios: no bench/results/detect.json (run `npm run bench:detect`).\n',
+    );
+    out.push(
+      `Wall time ${((performance.now() - t0) / 1000).toFixed(0)} s; healthy run: sim ${(healthy.run.timing.simMs / 1000).toFixed(0)} s, read ${(healthy.run.timing.readMs / 1000).toFixed(0)} s, pipeline ${(healthy.run.timing.pipelineMs / 1000).toFixed(0)} s, insights ${(healthy.run.timing.insightsMs / 1000).toFixed(0)} s, capacity ${(healthy.run.timing.capacityMs / 1000).toFixed(0)} s.\n`,
+    );
     process.stdout.write(out.join('\n'));
 
     const dir = path.join('bench', 'results');
@@ -230,11 +309,21 @@ async function main(): Promise<void> {
         rows,
         goals,
         tally: healthy.run.tally,
-        prometheus: healthy.prom === null ? null : { series: healthy.run.prometheus?.size ?? 0, alerts: healthy.prom.fired },
+        prometheus:
+          healthy.prom === null
+            ? null
+            : { series: healthy.run.prometheus?.size ?? 0, alerts: healthy.prom.fired },
         errors: healthy.run.errors,
         timing: healthy.run.timing,
       },
-      faulted: faulted === null ? null : { findings, totals: faulted.run.evaluation!.totals, prometheusAlerts: faulted.prom?.fired ?? null },
+      faulted:
+        faulted === null
+          ? null
+          : {
+              findings,
+              totals: faulted.run.evaluation!.totals,
+              prometheusAlerts: faulted.prom?.fired ?? null,
+            },
       dwcpFromDetect: detect,
     };
     writeFileSync(path.join(dir, 'soak.json'), JSON.stringify(json, null, 2) + '\n');
@@ -245,7 +334,8 @@ async function main(): Promise<void> {
 }
 
 await main().catch((e: unknown) => {
-  const badArgs = e instanceof InvalidInputError || String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  const badArgs =
+    e instanceof InvalidInputError || String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
   if (!badArgs) throw e;
   process.stderr.write(`bench:soak: ${(e as Error).message} (see --help)\n`);
   process.exitCode = 2;

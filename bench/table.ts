@@ -36,7 +36,11 @@ export function opsPerSecond(fn: (n: number) => void, n: number, minMs = 1000): 
 }
 
 /** Async variant of {@link opsPerSecond}. */
-export async function opsPerSecondAsync(fn: (n: number) => Promise<void>, n: number, minMs = 1000): Promise<number> {
+export async function opsPerSecondAsync(
+  fn: (n: number) => Promise<void>,
+  n: number,
+  minMs = 1000,
+): Promise<number> {
   await fn(Math.max(1, Math.floor(n / 10)));
   let ops = 0;
   const start = process.hrtime.bigint();
@@ -79,6 +83,15 @@ export function renderTable(t: BenchTable): string {
 /** A titled Markdown table (columns padded to their widest cell) with an optional note under it. */
 export function markdownTable(title: string, header: string[], rows: string[][], note?: string): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  return [`## ${title}`, '', line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line), '', ...(note ? [note, ''] : [])].join('\n');
+  const line = (cells: string[]): string =>
+    '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+  return [
+    `## ${title}`,
+    '',
+    line(header),
+    '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
+    ...rows.map(line),
+    '',
+    ...(note ? [note, ''] : []),
+  ].join('\n');
 }

@@ -57,12 +57,25 @@ function generate(): { batches: Buffer[]; spans: number; traceIds: string[] } {
   // 250 ms apart, closer for large runs so every migration starts within the last hour (the receiver's time window).
   const spacingMs = Math.min(250, 3_500_000 / MIGRATIONS);
   for (let i = 0; i < MIGRATIONS; i++) {
-    const m = { vmId: `vm-${i}`, vmSize: 'medium', sourceNode: 'node-1', destinationNode: 'node-2', mode: 'internet' as const, version: i % 4 === 0 ? ('v3' as const) : ('v1' as const), startMs: Math.round(t0 + i * spacingMs), durationMs: 5000 + (i % 97) * 100, bytes: 8 * 2 ** 30, ok: i % 50 !== 0, retries: i % 20 === 0 ? 1 : 0 };
+    const m = {
+      vmId: `vm-${i}`,
+      vmSize: 'medium',
+      sourceNode: 'node-1',
+      destinationNode: 'node-2',
+      mode: 'internet' as const,
+      version: i % 4 === 0 ? ('v3' as const) : ('v1' as const),
+      startMs: Math.round(t0 + i * spacingMs),
+      durationMs: 5000 + (i % 97) * 100,
+      bytes: 8 * 2 ** 30,
+      ok: i % 50 !== 0,
+      retries: i % 20 === 0 ? 1 : 0,
+    };
     b.traceDestination(a.traceSource(m), m);
   }
   const all: ReadableSpan[] = [...e1.getFinishedSpans(), ...e2.getFinishedSpans()];
   const batches: Buffer[] = [];
-  for (let i = 0; i < all.length; i += BATCH) batches.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(all.slice(i, i + BATCH))!));
+  for (let i = 0; i < all.length; i += BATCH)
+    batches.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(all.slice(i, i + BATCH))!));
   const traceIds = [...new Set(all.map((s) => s.spanContext().traceId))];
   return { batches, spans: all.length, traceIds };
 }
@@ -78,11 +91,26 @@ async function time(fn: () => unknown): Promise<{ wall: number; cpu: number }> {
 
 /** CPU µs to record one migration trace with batching and an exporter that discards the spans (flushed every 200 migrations, so the 2048-span queue never drops). */
 async function sdkCostUs(n: number): Promise<number> {
-  const discard: SpanExporter = { export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: () => Promise.resolve() };
+  const discard: SpanExporter = {
+    export: (_spans, done) => done({ code: ExportResultCode.SUCCESS }),
+    shutdown: () => Promise.resolve(),
+  };
   const a = new NodeTracing({ nodeId: 'node-1', region: 'us-east', exporter: discard });
   const b = new NodeTracing({ nodeId: 'node-2', region: 'eu-west', exporter: discard });
   const t0 = Date.now() - 60_000;
-  const m = (i: number) => ({ vmId: `vm-${i}`, vmSize: 'small', sourceNode: 'node-1', destinationNode: 'node-2', mode: 'datacenter' as const, version: 'v3' as const, startMs: t0 + i, durationMs: 3000, bytes: 2 ** 30, ok: true, retries: 0 });
+  const m = (i: number) => ({
+    vmId: `vm-${i}`,
+    vmSize: 'small',
+    sourceNode: 'node-1',
+    destinationNode: 'node-2',
+    mode: 'datacenter' as const,
+    version: 'v3' as const,
+    startMs: t0 + i,
+    durationMs: 3000,
+    bytes: 2 ** 30,
+    ok: true,
+    retries: 0,
+  });
   for (let i = 0; i < 500; i++) b.traceDestination(a.traceSource(m(i)), m(i));
   const r = await time(async () => {
     for (let i = 0; i < n; i++) {
@@ -113,7 +141,17 @@ async function searchLatencies(store: TraceStore): Promise<[string, number[]][]>
   const nowUs = Date.now() * 1000;
   const kinds: [string, (w: { startUs: number; endUs: number }) => TraceSearchRequest][] = [
     ['service', (w) => ({ ...w, service: 'dwcp-node', tags: {}, limit: 20 })],
-    ['service + operation + min duration 10 s', (w) => ({ ...w, service: 'dwcp-node', operation: 'dwcp.amst.transfer', minDurationUs: 10_000_000, tags: {}, limit: 20 })],
+    [
+      'service + operation + min duration 10 s',
+      (w) => ({
+        ...w,
+        service: 'dwcp-node',
+        operation: 'dwcp.amst.transfer',
+        minDurationUs: 10_000_000,
+        tags: {},
+        limit: 20,
+      }),
+    ],
     ['errors only', (w) => ({ ...w, status: 'error', tags: {}, limit: 20 })],
     ['tag dwcp.node.id', (w) => ({ ...w, tags: { 'dwcp.node.id': 'node-2' }, limit: 20 })],
   ];
@@ -149,15 +187,30 @@ async function main(): Promise<void> {
   const store = await openSqliteTraceStore(path, { retentionMs: 7 * 86_400_000 });
   const receiver = new TraceReceiver(store, { registry: new Registry() });
   const storeS = await time(async () => {
-    for (const b of batches) await receiver.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
+    for (const b of batches)
+      await receiver.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
   });
   const stored = await store.spanCount();
   const sampledStore = await openSqliteTraceStore(join(dir, 'sampled.db'), { retentionMs: 7 * 86_400_000 });
-  const sink = new SamplingSink(sampledStore, new TailSampler({ ...DEFAULT_TAIL_SAMPLER_OPTIONS, decisionWaitMs: 0, probability: 0.1, adaptive: false, spansPerSecond: 1e9 }), { registry: new Registry() });
+  const sink = new SamplingSink(
+    sampledStore,
+    new TailSampler({
+      ...DEFAULT_TAIL_SAMPLER_OPTIONS,
+      decisionWaitMs: 0,
+      probability: 0.1,
+      adaptive: false,
+      spansPerSecond: 1e9,
+    }),
+    { registry: new Registry() },
+  );
   const sampledReceiver = new TraceReceiver(sink, { registry: new Registry() });
   const sampledS = await time(async () => {
     for (const b of batches) {
-      await sampledReceiver.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
+      await sampledReceiver.receive({
+        body: b,
+        contentType: 'application/x-protobuf',
+        contentEncoding: undefined,
+      });
       await sink.flush();
     }
   });
@@ -169,34 +222,63 @@ async function main(): Promise<void> {
   const searches = await searchLatencies(store);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  const rate = (s: { wall: number; cpu: number }) => `${Math.round(spans / s.wall).toLocaleString('en')} spans/s wall, ${Math.round(spans / s.cpu).toLocaleString('en')} spans per CPU-second`;
-  console.log(`spans: ${spans} in ${batches.length} protobuf batches of <= ${BATCH} (${Math.round(bytes / spans)} B/span on the wire)`);
+  const rate = (s: { wall: number; cpu: number }) =>
+    `${Math.round(spans / s.wall).toLocaleString('en')} spans/s wall, ${Math.round(spans / s.cpu).toLocaleString('en')} spans per CPU-second`;
+  console.log(
+    `spans: ${spans} in ${batches.length} protobuf batches of <= ${BATCH} (${Math.round(bytes / spans)} B/span on the wire)`,
+  );
   console.log(`anchor, bare protobuf decode:        ${rate(decodeS)}`);
   console.log(`decode + validate:                   ${rate(validateS)}`);
-  console.log(`receive (decode + validate + store): ${rate(storeS)}  (SQLite file, one transaction per batch)`);
-  console.log(`receive with tail sampling:          ${rate(sampledS)}  (${sampledStored} of ${spans} spans kept and stored)`);
-  console.log(`stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (9 indexes, attributes as JSON)`);
-  console.log(`trace by id over ${traceIds.length} traces: p50 ${lookups[150]!.toFixed(2)} ms, p99 ${lookups[296]!.toFixed(2)} ms`);
-  for (const [kind, ms] of searches) console.log(`search (${kind}, 20 newest traces, random 15-min windows): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`);
+  console.log(
+    `receive (decode + validate + store): ${rate(storeS)}  (SQLite file, one transaction per batch)`,
+  );
+  console.log(
+    `receive with tail sampling:          ${rate(sampledS)}  (${sampledStored} of ${spans} spans kept and stored)`,
+  );
+  console.log(
+    `stored: ${stored} spans, ${fileBytes} B on disk -> ${Math.round(fileBytes / stored)} B/span (9 indexes, attributes as JSON)`,
+  );
+  console.log(
+    `trace by id over ${traceIds.length} traces: p50 ${lookups[150]!.toFixed(2)} ms, p99 ${lookups[296]!.toFixed(2)} ms`,
+  );
+  for (const [kind, ms] of searches)
+    console.log(
+      `search (${kind}, 20 newest traces, random 15-min windows): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`,
+    );
   if (PG_URL !== undefined) {
-    const pg = await openPostgresTraceStore({ url: PG_URL, schema: `dwcp_bench_traces_${process.pid}`, dropSchemaOnClose: true }, { retentionMs: 7 * 86_400_000 });
+    const pg = await openPostgresTraceStore(
+      { url: PG_URL, schema: `dwcp_bench_traces_${process.pid}`, dropSchemaOnClose: true },
+      { retentionMs: 7 * 86_400_000 },
+    );
     try {
       const r = new TraceReceiver(pg, { registry: new Registry() });
       const pgS = await time(async () => {
-        for (const b of batches) await r.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
+        for (const b of batches)
+          await r.receive({ body: b, contentType: 'application/x-protobuf', contentEncoding: undefined });
       });
       const size = await sql<{ n: string }>`select pg_total_relation_size('trace_spans') as n`.execute(pg.db);
-      console.log(`receive into PostgreSQL:             ${rate(pgS)}  (CPU of this process only; the server's is not counted)`);
-      console.log(`PostgreSQL: ${Math.round(Number(size.rows[0]!.n) / (await pg.spanCount()))} B/span (table + indexes + TOAST)`);
+      console.log(
+        `receive into PostgreSQL:             ${rate(pgS)}  (CPU of this process only; the server's is not counted)`,
+      );
+      console.log(
+        `PostgreSQL: ${Math.round(Number(size.rows[0]!.n) / (await pg.spanCount()))} B/span (table + indexes + TOAST)`,
+      );
       await sql`analyze trace_spans`.execute(pg.db);
       const pgLookups = await lookupLatencies(pg, traceIds);
-      console.log(`PostgreSQL trace by id: p50 ${pgLookups[150]!.toFixed(2)} ms, p99 ${pgLookups[296]!.toFixed(2)} ms`);
-      for (const [kind, ms] of await searchLatencies(pg)) console.log(`PostgreSQL search (${kind}): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`);
+      console.log(
+        `PostgreSQL trace by id: p50 ${pgLookups[150]!.toFixed(2)} ms, p99 ${pgLookups[296]!.toFixed(2)} ms`,
+      );
+      for (const [kind, ms] of await searchLatencies(pg))
+        console.log(
+          `PostgreSQL search (${kind}): p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms`,
+        );
     } finally {
       await pg.close();
     }
   }
-  console.log(`SDK: ${(await sdkCostUs(20_000)).toFixed(1)} CPU µs to record one migration trace (8 spans, both nodes, batched)`);
+  console.log(
+    `SDK: ${(await sdkCostUs(20_000)).toFixed(1)} CPU µs to record one migration trace (8 spans, both nodes, batched)`,
+  );
 }
 
 await main();

@@ -10,7 +10,10 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { COMPONENTS } from './model/dwcp.ts';
 import { METRIC_KINDS } from './model/anomaly.ts';
-import { DEFAULT_DETECTION_SETTINGS as DETECTION, LIVE_DETECTOR_CHOICES } from './model/detection-settings.ts';
+import {
+  DEFAULT_DETECTION_SETTINGS as DETECTION,
+  LIVE_DETECTOR_CHOICES,
+} from './model/detection-settings.ts';
 import {
   DEFAULT_CAPACITY_EVIDENCE as CAPACITY,
   DEFAULT_MODE_LATENCY as MODE_LATENCY,
@@ -30,8 +33,6 @@ export { alertingSectionSchema };
 import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
 import { checkHttpAuth, httpAuthFields } from './config/http-auth-fields.ts';
 
-
-
 /** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
 const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
 
@@ -42,7 +43,6 @@ const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
 export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
   return layout === 'chunks' ? 48 * 3_600_000 : 6 * 3_600_000;
 }
-
 
 /** One `detection.series` rule: family-name pattern (and label patterns) → kind (and bad direction), or `ignore`. */
 const seriesRuleSchema = z.strictObject({
@@ -61,22 +61,30 @@ const scrapeLimitFields = {
   labelValueLengthLimit: z.number().int().min(0).max(100_000_000),
 };
 
-const targetSchema = z.strictObject({
-  id: z.string().min(1).max(128),
-  url: httpUrl,
-  labels: z.record(labelName, z.string()).default({}),
-  /** This target's limits (each defaults to the `limits` section). */
-  limits: z.strictObject(scrapeLimitFields).partial().optional(),
-  /** Prometheus' honor_labels: exposed labels win over target labels (a Pushgateway's pushed `job`/`instance`). */
-  honorLabels: z.boolean().default(false),
-  /** Credentials sent with each scrape (basic auth or a bearer token, inline or in a file read at each scrape). */
-  ...httpAuthFields,
-}).superRefine(checkHttpAuth);
+const targetSchema = z
+  .strictObject({
+    id: z.string().min(1).max(128),
+    url: httpUrl,
+    labels: z.record(labelName, z.string()).default({}),
+    /** This target's limits (each defaults to the `limits` section). */
+    limits: z.strictObject(scrapeLimitFields).partial().optional(),
+    /** Prometheus' honor_labels: exposed labels win over target labels (a Pushgateway's pushed `job`/`instance`). */
+    honorLabels: z.boolean().default(false),
+    /** Credentials sent with each scrape (basic auth or a bearer token, inline or in a file read at each scrape). */
+    ...httpAuthFields,
+  })
+  .superRefine(checkHttpAuth);
 
 /** `scrape.shards`: shard `index` (0-based) of `count` replicas sharing the targets. */
 const scrapeShardsSchema = z
-  .strictObject({ count: z.number().int().min(1).max(1000).default(1), index: z.number().int().min(0).default(0) })
-  .refine((s) => s.index < s.count, { message: 'index must be less than count (shards are numbered 0..count-1)', path: ['index'] })
+  .strictObject({
+    count: z.number().int().min(1).max(1000).default(1),
+    index: z.number().int().min(0).default(0),
+  })
+  .refine((s) => s.index < s.count, {
+    message: 'index must be less than count (shards are numbered 0..count-1)',
+    path: ['index'],
+  })
   .default({ count: 1, index: 0 });
 
 /** Defaults of the `limits` section (see src/ingest/scrape-limits.ts for why these). */
@@ -96,13 +104,14 @@ const limitsSchema = z.strictObject({
   sampleLimit: scrapeLimitFields.sampleLimit.default(LIMITS_DEFAULTS.sampleLimit),
   labelLimit: scrapeLimitFields.labelLimit.default(LIMITS_DEFAULTS.labelLimit),
   labelNameLengthLimit: scrapeLimitFields.labelNameLengthLimit.default(LIMITS_DEFAULTS.labelNameLengthLimit),
-  labelValueLengthLimit: scrapeLimitFields.labelValueLengthLimit.default(LIMITS_DEFAULTS.labelValueLengthLimit),
+  labelValueLengthLimit: scrapeLimitFields.labelValueLengthLimit.default(
+    LIMITS_DEFAULTS.labelValueLengthLimit,
+  ),
   maxSampleAge: duration.pipe(z.number().int().min(1000)).default(LIMITS_DEFAULTS.maxSampleAge),
   maxSampleAhead: duration.pipe(z.number().int().min(0)).default(LIMITS_DEFAULTS.maxSampleAhead),
   /** `same-host` (default): follow redirects only to the target URL's host and port; `none`; `any`. */
   redirects: z.enum(['none', 'same-host', 'any']).default(LIMITS_DEFAULTS.redirects),
 });
-
 
 /** Latency scoring of one DWCP mode in the regional health score (`health.modes.<mode>`). */
 const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
@@ -113,7 +122,9 @@ const modeLatencySchema = (d: { baselineMs: number; zeroScoreMs: number }) =>
       /** Latency at or above which the latency factor is 0 (linear in between). */
       latencyZeroScore: duration.pipe(z.number().positive()).default(d.zeroScoreMs),
     })
-    .refine((m) => m.latencyZeroScore > m.latencyBaseline, { message: 'latencyZeroScore must be greater than latencyBaseline' })
+    .refine((m) => m.latencyZeroScore > m.latencyBaseline, {
+      message: 'latencyZeroScore must be greater than latencyBaseline',
+    })
     .default({ latencyBaseline: d.baselineMs, latencyZeroScore: d.zeroScoreMs });
 
 const sloSchema = z
@@ -134,9 +145,16 @@ const sloSchema = z
     /** Significance level of the binomial tests behind `violated` and a firing burn-rate pair. */
     alpha: z.number().gt(0).max(1).default(SLO.alpha),
   })
-  .refine((v) => v.file === undefined || v.definitions === undefined, { message: 'give either file or definitions, not both' });
+  .refine((v) => v.file === undefined || v.definitions === undefined, {
+    message: 'give either file or definitions, not both',
+  });
 
-const SLO_DEFAULTS = { step: 10_000, minObserved: SLO.minObservedMs, minWindowCoverage: SLO.minWindowCoverage, alpha: SLO.alpha };
+const SLO_DEFAULTS = {
+  step: 10_000,
+  minObserved: SLO.minObservedMs,
+  minWindowCoverage: SLO.minWindowCoverage,
+  alpha: SLO.alpha,
+};
 
 const healthSchema = z.strictObject({
   /** Each factor's data must span at least this long in the window before a region is scored. */
@@ -154,8 +172,15 @@ const healthSchema = z.strictObject({
 });
 
 function modeDefaults() {
-  const p = (m: { baselineMs: number; zeroScoreMs: number }) => ({ latencyBaseline: m.baselineMs, latencyZeroScore: m.zeroScoreMs });
-  return { datacenter: p(MODE_LATENCY.datacenter), internet: p(MODE_LATENCY.internet), hybrid: p(MODE_LATENCY.hybrid) };
+  const p = (m: { baselineMs: number; zeroScoreMs: number }) => ({
+    latencyBaseline: m.baselineMs,
+    latencyZeroScore: m.zeroScoreMs,
+  });
+  return {
+    datacenter: p(MODE_LATENCY.datacenter),
+    internet: p(MODE_LATENCY.internet),
+    hybrid: p(MODE_LATENCY.hybrid),
+  };
 }
 
 const capacitySchema = z.strictObject({
@@ -170,7 +195,11 @@ const profilingSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Profiles kept at most, and their total bytes. */
   maxProfiles: z.number().int().min(1).max(100_000).default(500),
-  maxBytes: z.number().int().min(1024).default(256 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
   continuous: z
     .strictObject({
       enabled: z.boolean().default(false),
@@ -183,20 +212,37 @@ const profilingSchema = z.strictObject({
     })
     .default({ enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false }),
 });
-const PROFILING_DEFAULTS = { enabled: true, maxProfiles: 500, maxBytes: 256 * 1024 * 1024, continuous: { enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false } };
+const PROFILING_DEFAULTS = {
+  enabled: true,
+  maxProfiles: 500,
+  maxBytes: 256 * 1024 * 1024,
+  continuous: { enabled: false, interval: 10 * 60_000, cpuSeconds: 10, targets: false },
+};
 
 /** Reports: the schedule, formats and storage bounds. */
 const reportsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   schedule: z
-    .strictObject({ hourly: z.boolean().default(true), daily: z.boolean().default(true), weekly: z.boolean().default(true) })
+    .strictObject({
+      hourly: z.boolean().default(true),
+      daily: z.boolean().default(true),
+      weekly: z.boolean().default(true),
+    })
     .default({ hourly: true, daily: true, weekly: true }),
   /** Formats of scheduled reports (pdf needs Chromium at chromiumPath). */
-  formats: z.array(z.enum(['html', 'pdf', 'md'])).min(1).max(3).default(['html', 'md']),
+  formats: z
+    .array(z.enum(['html', 'pdf', 'md']))
+    .min(1)
+    .max(3)
+    .default(['html', 'md']),
   /** Wait after a period ends before its report is generated. */
   delay: duration.pipe(z.number().int().min(0).max(3_600_000)).default(60_000),
   maxReports: z.number().int().min(1).max(100_000).default(1000),
-  maxBytes: z.number().int().min(1024).default(512 * 1024 * 1024),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
   chromiumPath: z.string().min(1).default('/usr/bin/chromium'),
 });
 const REPORTS_DEFAULTS = {
@@ -220,7 +266,10 @@ export const monitorConfigSchema = z.strictObject({
        */
       allowedHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
       /** Origins (`https://grafana.example`) besides the monitor's own that may send writes and open /api/live. */
-      allowedOrigins: z.array(z.url({ protocol: /^https?$/ })).max(100).default([]),
+      allowedOrigins: z
+        .array(z.url({ protocol: /^https?$/ }))
+        .max(100)
+        .default([]),
     })
     .default({ host: '127.0.0.1', port: 9500, allowedHosts: [], allowedOrigins: [] }),
   storage: z
@@ -249,8 +298,15 @@ export const monitorConfigSchema = z.strictObject({
       }),
       victoriaMetricsStorageSchema,
     ])
-    .transform((s) => (s.type === 'victoriametrics' ? s : { ...s, retention: s.retention ?? defaultRetentionMs(s.layout) }))
-    .default({ type: 'sqlite', path: './data/dwcp-monitor.db', retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT), layout: DEFAULT_SQLITE_LAYOUT }),
+    .transform((s) =>
+      s.type === 'victoriametrics' ? s : { ...s, retention: s.retention ?? defaultRetentionMs(s.layout) },
+    )
+    .default({
+      type: 'sqlite',
+      path: './data/dwcp-monitor.db',
+      retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT),
+      layout: DEFAULT_SQLITE_LAYOUT,
+    }),
   scrape: z
     .strictObject({
       interval: positiveDuration.default(1000),
@@ -270,7 +326,15 @@ export const monitorConfigSchema = z.strictObject({
    * times that the decompressed one. Its samples share the series budget as the source `remote_write`.
    */
   remoteWrite: z
-    .strictObject({ enabled: z.boolean().default(true), maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024) })
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxBodyBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(256 * 1024 * 1024)
+        .default(16 * 1024 * 1024),
+    })
     .default({ enabled: true, maxBodyBytes: 16 * 1024 * 1024 }),
   host: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
   detection: z
@@ -305,7 +369,9 @@ export const monitorConfigSchema = z.strictObject({
        * How long the anomalous condition of a series outside the catalog must hold before its anomaly opens
        * (Prometheus' `for:`; 0: as soon as confirmed); at most a day.
        */
-      inferredMinDuration: duration.pipe(z.number().int().min(0).max(86_400_000)).default(DETECTION.inferredMinDuration),
+      inferredMinDuration: duration
+        .pipe(z.number().int().min(0).max(86_400_000))
+        .default(DETECTION.inferredMinDuration),
     })
     .default({
       ...DETECTION,
@@ -314,7 +380,9 @@ export const monitorConfigSchema = z.strictObject({
       benchmarkReport: 'bench/results/detect.json',
       series: [],
     }),
-  anomalies: z.strictObject({ maxStored: z.number().int().min(1).default(10_000) }).default({ maxStored: 10_000 }),
+  anomalies: z
+    .strictObject({ maxStored: z.number().int().min(1).default(10_000) })
+    .default({ maxStored: 10_000 }),
   traces: tracesSectionSchema,
   logs: logsSectionSchema,
   /** Rules, incidents, receivers, escalation, Alertmanager and the outbox (see `alertingSectionSchema`). */
@@ -322,7 +390,11 @@ export const monitorConfigSchema = z.strictObject({
   /** SLO definitions and the evidence their verdicts and burn-rate alerts need. */
   slo: sloSchema.default(SLO_DEFAULTS),
   /** Regional health: warm-up and the latency scale per DWCP mode. */
-  health: healthSchema.default(() => ({ warmup: REGION.warmupMs, minLatencyObservations: REGION.minLatencyObservations, modes: modeDefaults() })),
+  health: healthSchema.default(() => ({
+    warmup: REGION.warmupMs,
+    minLatencyObservations: REGION.minLatencyObservations,
+    modes: modeDefaults(),
+  })),
   /** Capacity planning: history a forecast needs. */
   capacity: capacitySchema.default({ minHistory: CAPACITY.minHistoryMs, minPoints: CAPACITY.minPoints }),
   profiling: profilingSchema.default(PROFILING_DEFAULTS),
@@ -341,7 +413,13 @@ export const monitorConfigSchema = z.strictObject({
       cacheTtl: duration.default(2000),
       maxLiveClients: z.number().int().min(1).max(100_000).default(2000),
     })
-    .default({ enabled: true, tenant: 'default', maxPerTenant: 10_000, cacheTtl: 2000, maxLiveClients: 2000 }),
+    .default({
+      enabled: true,
+      tenant: 'default',
+      maxPerTenant: 10_000,
+      cacheTtl: 2000,
+      maxLiveClients: 2000,
+    }),
   /** Identity and access: users, roles, API tokens, sessions, the audit log (src/config/auth-section.ts). */
   auth: authSectionSchema,
   /** Tenant isolation: the nodes (and regions) each tenant owns (src/config/tenants-section.ts). */
@@ -352,7 +430,8 @@ export const monitorConfigSchema = z.strictObject({
 export type MonitorConfig = z.infer<typeof monitorConfigSchema>;
 
 /** Where the monitor's tables live: the SQL storage itself, or the `state` database of `storage.type: victoriametrics`. */
-export type SqlLocation = { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
+export type SqlLocation =
+  { readonly type: 'sqlite'; readonly path: string } | { readonly type: 'postgres'; readonly url: string };
 
 /** The database of the monitor's tables (anomalies, alerting, dashboards, traces, logs, profiles, reports). */
 export function sqlLocation(s: MonitorConfig['storage']): SqlLocation {
@@ -370,7 +449,10 @@ export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorCo
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
     // Messages may quote the bad value (a URL put where a duration belongs): never its credentials.
-    const problems = res.error.issues.map((i) => `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`);
+    const problems = res.error.issues.map(
+      (i) =>
+        `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`,
+    );
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }
   tenantMapping(res.data.tenants, res.data.dashboards.tenant); // throws when the operator tenant is mapped

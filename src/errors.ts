@@ -174,7 +174,9 @@ export class FileValidationError extends InvalidInputError {
   readonly problems: readonly FileProblem[];
   constructor(what: string, problems: readonly FileProblem[]) {
     const where = (p: FileProblem) => `${p.file}${p.line === null ? '' : `:${p.line}:${p.column ?? 1}`}`;
-    super(`${what}:\n  ${problems.map((p) => `${where(p)}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n  ')}`);
+    super(
+      `${what}:\n  ${problems.map((p) => `${where(p)}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n  ')}`,
+    );
     this.problems = problems;
   }
 }

@@ -111,7 +111,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
   const clock = opts.now ?? Date.now;
   checkAuthMode(config);
   const selfLog = opts.logger === undefined ? new SelfLogSink() : opts.selfLog;
-  const log = opts.logger ?? monitorLogger({ level: 'info', redact: logRedaction(), ...(selfLog ? { selfLog } : {}) });
+  const log =
+    opts.logger ?? monitorLogger({ level: 'info', redact: logRedaction(), ...(selfLog ? { selfLog } : {}) });
   const startedAt = clock();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -143,10 +144,25 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     onError: (e) => log.error({ err: e }, 'storing an anomaly failed'),
     onAnomalies: (opened, resolved) => alerting.onAnomalies(opened, resolved),
   });
-  const watch = new TargetWatch({ onHealthChange: () => live.publish({ type: 'targets', targets: scraper.targets() }) });
-  const ruleFeed = { admitted: (samples: Parameters<AlertingService['admitSamples']>[0]) => alerting.admitSamples(samples) };
-  const window = { maxSampleAgeMs: config.limits.maxSampleAge, maxSampleAheadMs: config.limits.maxSampleAhead };
-  const { pipeline, engine } = buildPipeline({ detection: det, store, sink, clock, window, metrics: catalogPipelineMetrics(metrics), observers: [watch, ruleFeed] });
+  const watch = new TargetWatch({
+    onHealthChange: () => live.publish({ type: 'targets', targets: scraper.targets() }),
+  });
+  const ruleFeed = {
+    admitted: (samples: Parameters<AlertingService['admitSamples']>[0]) => alerting.admitSamples(samples),
+  };
+  const window = {
+    maxSampleAgeMs: config.limits.maxSampleAge,
+    maxSampleAheadMs: config.limits.maxSampleAhead,
+  };
+  const { pipeline, engine } = buildPipeline({
+    detection: det,
+    store,
+    sink,
+    clock,
+    window,
+    metrics: catalogPipelineMetrics(metrics),
+    observers: [watch, ruleFeed],
+  });
   try {
     await alerting.start();
   } catch (e) {
@@ -156,17 +172,33 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     throw e;
   }
   const checkpointer = det.enabled
-    ? new DetectorCheckpointer({ engine, store, clock, log, maxSeries: det.maxSeries, dropUnusedAfterMs: STALE_SERIES_MS })
+    ? new DetectorCheckpointer({
+        engine,
+        store,
+        clock,
+        log,
+        maxSeries: det.maxSeries,
+        dropUnusedAfterMs: STALE_SERIES_MS,
+      })
     : null;
   await checkpointer?.restore();
 
   const { scraper, droppedTargets } = buildScraper({ config, pipeline, exemplarStore, log, clock });
   const rw = config.remoteWrite;
   const remoteWrite = rw.enabled
-    ? new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 4 * rw.maxBodyBytes, labels: labelLimits(config) }, maxBodyBytes: rw.maxBodyBytes, metrics: catalogRemoteWriteMetrics(metrics) })
+    ? new RemoteWriteReceiver({
+        pipeline,
+        limits: { maxDecompressedBytes: 4 * rw.maxBodyBytes, labels: labelLimits(config) },
+        maxBodyBytes: rw.maxBodyBytes,
+        metrics: catalogRemoteWriteMetrics(metrics),
+      })
     : undefined;
 
-  const { insights, trackers } = buildInsights(config, store, opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() }));
+  const { insights, trackers } = buildInsights(
+    config,
+    store,
+    opts.slos ?? resolveSloDefinitions(config.slo, { baseDir: process.cwd() }),
+  );
   const ops = await startOps({
     config,
     registry,
@@ -175,7 +207,14 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     pipeline: () => {
       const c = pipeline.counters();
       const t = scraper.targets();
-      return { series: c.series, samplesIngested: c.samplesIngested, anomaliesOpened: c.anomaliesOpened, alertQueueLength: c.alertQueueLength, targets: t.length, targetsUp: t.filter((x) => x.health === 'up').length };
+      return {
+        series: c.series,
+        samplesIngested: c.samplesIngested,
+        anomaliesOpened: c.anomaliesOpened,
+        alertQueueLength: c.alertQueueLength,
+        targets: t.length,
+        targetsUp: t.filter((x) => x.health === 'up').length,
+      };
     },
     log,
     startedAtMs: startedAt,
@@ -225,7 +264,14 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       modelPerformance: fileModelPerformance(det.benchmarkReport),
       alerting: alertingApi(alerting),
       ...(traceApi ? { traces: traceApi } : {}),
-      ...(exemplarStore ? { exemplars: { query: (expr: string, startMs: number, endMs: number) => queryExemplars(exemplarStore, expr, startMs, endMs) } } : {}),
+      ...(exemplarStore
+        ? {
+            exemplars: {
+              query: (expr: string, startMs: number, endMs: number) =>
+                queryExemplars(exemplarStore, expr, startMs, endMs),
+            },
+          }
+        : {}),
       ...(logs ? { logs } : {}),
       ...(ops.profiling ? { profiling: ops.profiling } : {}),
       ...(ops.reports ? { reports: ops.reports } : {}),
@@ -235,13 +281,36 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       push: pushHandler(pipeline, clock),
       ...(webRoot ? { webRoot } : {}),
     },
-    { logger: false, warnLog: log, security: { allowedHosts: [config.listen.host, ...config.listen.allowedHosts], allowedOrigins: config.listen.allowedOrigins } },
+    {
+      logger: false,
+      warnLog: log,
+      security: {
+        allowedHosts: [config.listen.host, ...config.listen.allowedHosts],
+        allowedOrigins: config.listen.allowedOrigins,
+      },
+    },
   );
   await app.listen({ host: config.listen.host, port: config.listen.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
 
-  const tasks = buildTasks({ config, pipeline, store, checkpointer, insights, trackers, metrics, traceApi, traceStore, logStore, exemplarStore, selfLog, errorCounts, log, clock });
+  const tasks = buildTasks({
+    config,
+    pipeline,
+    store,
+    checkpointer,
+    insights,
+    trackers,
+    metrics,
+    traceApi,
+    traceStore,
+    logStore,
+    exemplarStore,
+    selfLog,
+    errorCounts,
+    log,
+    clock,
+  });
   for (const t of tasks) t.start();
   ops.start();
   scraper.start();
@@ -278,7 +347,9 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
         await app.close();
         await alertingDb.close();
         await store.close();
-        await traceApi?.sampling?.drain().catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
+        await traceApi?.sampling
+          ?.drain()
+          .catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
         await traceStore?.close();
         await exemplarStore?.close();
         await selfLog?.flush();

@@ -119,7 +119,9 @@ export function alertAnnotations(a: Anomaly): Record<string, string> {
     Number.isFinite(a.lower) && Number.isFinite(a.upper)
       ? `observed ${formatValue(a.observed)} outside the expected band [${formatValue(a.lower)}, ${formatValue(a.upper)}] (expected ${formatValue(a.expected)})`
       : `observed ${formatValue(a.observed)}; no value band`;
-  const deviation = Number.isFinite(a.deviation) ? `deviation ${sign}${formatValue(a.deviation)} sigma` : 'deviation not measured';
+  const deviation = Number.isFinite(a.deviation)
+    ? `deviation ${sign}${formatValue(a.deviation)} sigma`
+    : 'deviation not measured';
   return {
     description: `${band}; ${deviation}; confidence ${formatValue(a.confidence)}; detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
     summary: anomalySummary(a),
@@ -129,7 +131,9 @@ export function alertAnnotations(a: Anomaly): Record<string, string> {
 /** ` (voted: seasonal 0.62, ewma 0.97)` for ensembles, '' otherwise. */
 function votedBy(a: Anomaly): string {
   const voted = a.votes.filter((v) => v.voted);
-  return voted.length === 0 ? '' : ` (voted: ${voted.map((v) => `${v.detector} ${formatValue(v.score)}`).join(', ')})`;
+  return voted.length === 0
+    ? ''
+    : ` (voted: ${voted.map((v) => `${v.detector} ${formatValue(v.score)}`).join(', ')})`;
 }
 
 function common(records: readonly Readonly<Record<string, string>>[]): Record<string, string> {
@@ -139,7 +143,8 @@ function common(records: readonly Readonly<Record<string, string>>[]): Record<st
 }
 
 function toAlert(a: Anomaly, status: 'firing' | 'resolved', externalURL: string): WebhookAlert {
-  if (!Number.isFinite(a.startedAtMs)) throw new InvalidInputError(`anomaly ${a.id} has no valid startedAtMs`);
+  if (!Number.isFinite(a.startedAtMs))
+    throw new InvalidInputError(`anomaly ${a.id} has no valid startedAtMs`);
   let endsAt = ZERO_TIME;
   if (status === 'resolved') {
     if (a.resolvedAtMs === null || !Number.isFinite(a.resolvedAtMs)) {
@@ -174,7 +179,8 @@ export function buildAlertmanagerPayload(
   resolved: readonly Anomaly[],
   opts: PayloadOptions,
 ): AlertmanagerWebhookPayload {
-  if (firing.length + resolved.length === 0) throw new InvalidInputError('a notification needs at least one alert');
+  if (firing.length + resolved.length === 0)
+    throw new InvalidInputError('a notification needs at least one alert');
   if (opts.receiver === '') throw new InvalidInputError('receiver must not be empty');
   const maxAlerts = opts.maxAlerts ?? 0;
   if (!Number.isInteger(maxAlerts) || maxAlerts < 0) {

@@ -6,10 +6,21 @@
  */
 import type { Acknowledgement, Incident } from '../contract/alerting.ts';
 import type { Anomaly } from '../model/anomaly.ts';
-import { DeliveryPolicy, type NotificationIntent, type PolicyOptions, type ReceiverPolicy, type ReceiverState } from './delivery/policy.ts';
+import {
+  DeliveryPolicy,
+  type NotificationIntent,
+  type PolicyOptions,
+  type ReceiverPolicy,
+  type ReceiverState,
+} from './delivery/policy.ts';
 import type { ActiveSilence } from './delivery/silences.ts';
 import { Correlator, type CorrelatorOptions } from './incidents/correlator.ts';
-import { DEFAULT_ANOMALY_SEVERITY, signalOfAnomaly, signalOfRuleAlert, type AnomalySeverityMap } from './incidents/signals.ts';
+import {
+  DEFAULT_ANOMALY_SEVERITY,
+  signalOfAnomaly,
+  signalOfRuleAlert,
+  type AnomalySeverityMap,
+} from './incidents/signals.ts';
 import type { RuleAlert } from './rules/engine.ts';
 
 /** Options of {@link IncidentFlow}. */
@@ -68,7 +79,11 @@ export class IncidentFlow {
   }
 
   /** Rule alerts that started and stopped firing. */
-  ruleAlerts(fired: readonly RuleAlert[], resolved: readonly (RuleAlert & { readonly resolvedAtMs: number })[], nowMs: number): void {
+  ruleAlerts(
+    fired: readonly RuleAlert[],
+    resolved: readonly (RuleAlert & { readonly resolvedAtMs: number })[],
+    nowMs: number,
+  ): void {
     for (const a of fired) this.dirty.add(this.correlator.addSignal(signalOfRuleAlert(a), nowMs));
     for (const a of resolved) {
       const id = this.correlator.resolveSignal(signalOfRuleAlert(a).key, a.resolvedAtMs, nowMs);
@@ -89,8 +104,12 @@ export class IncidentFlow {
       this.resolving.add(id);
     }
     const open = this.correlator.openIncidents();
-    const resolving = [...this.resolving].map((id) => this.correlator.get(id)).filter((i): i is Incident => i !== undefined);
-    const intents = this.policy.decide([...open, ...resolving], silences, nowMs, (id) => this.correlator.severitySince(id));
+    const resolving = [...this.resolving]
+      .map((id) => this.correlator.get(id))
+      .filter((i): i is Incident => i !== undefined);
+    const intents = this.policy.decide([...open, ...resolving], silences, nowMs, (id) =>
+      this.correlator.severitySince(id),
+    );
     for (const n of intents) {
       if (n.kind === 'firing') {
         this.correlator.markNotified(n.incidentId, n.receiver);
@@ -99,7 +118,9 @@ export class IncidentFlow {
     }
     for (const i of resolving) this.policy.forget(i.id);
     this.resolving.clear();
-    const changed = [...this.dirty].map((id) => this.correlator.get(id)).filter((i): i is Incident => i !== undefined);
+    const changed = [...this.dirty]
+      .map((id) => this.correlator.get(id))
+      .filter((i): i is Incident => i !== undefined);
     this.dirty = new Set();
     return { intents, changed };
   }
@@ -117,8 +138,15 @@ export class IncidentFlow {
   }
 
   /** Restores incidents and their delivery state saved before a restart. */
-  restore(saved: readonly { readonly incident: Incident; readonly delivery: readonly ReceiverState[] }[], nowMs: number): void {
-    this.correlator.restore(saved.map((s) => s.incident), nowMs);
-    for (const s of saved) if (s.incident.status === 'firing') this.policy.importState(s.incident.id, s.delivery);
+  restore(
+    saved: readonly { readonly incident: Incident; readonly delivery: readonly ReceiverState[] }[],
+    nowMs: number,
+  ): void {
+    this.correlator.restore(
+      saved.map((s) => s.incident),
+      nowMs,
+    );
+    for (const s of saved)
+      if (s.incident.status === 'firing') this.policy.importState(s.incident.id, s.delivery);
   }
 }

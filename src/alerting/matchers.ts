@@ -30,7 +30,9 @@ export function compileMatcher(m: Matcher): CompiledMatcher {
   try {
     re = new RegExp(`^(?:${m.value})$`, 'u');
   } catch (e) {
-    throw new InvalidInputError(`matcher ${m.name}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`);
+    throw new InvalidInputError(
+      `matcher ${m.name}: invalid regular expression ${JSON.stringify(m.value)}: ${(e as Error).message}`,
+    );
   }
   // Label values repeat across series and evaluations: remember the outcome per value (bounded).
   const memo = new Map<string, boolean>();
@@ -58,7 +60,10 @@ export function compileMatchers(ms: readonly Matcher[]): CompiledMatcher[] {
 }
 
 /** Whether every matcher matches `labels` (true for an empty list). */
-export function matchesAll(ms: readonly CompiledMatcher[], labels: Readonly<Record<string, string>>): boolean {
+export function matchesAll(
+  ms: readonly CompiledMatcher[],
+  labels: Readonly<Record<string, string>>,
+): boolean {
   for (const m of ms) if (!m.test(labels)) return false;
   return true;
 }
@@ -69,10 +74,18 @@ export function matchesAll(ms: readonly CompiledMatcher[], labels: Readonly<Reco
  */
 export function parseMatcher(text: string): Matcher {
   const m = TEXT.exec(text);
-  if (!m) throw new InvalidInputError(`cannot parse matcher ${JSON.stringify(text)}: expected name="value", name!="value", name=~"re" or name!~"re"`);
+  if (!m)
+    throw new InvalidInputError(
+      `cannot parse matcher ${JSON.stringify(text)}: expected name="value", name!="value", name=~"re" or name!~"re"`,
+    );
   const op = m[2]!;
   const value = m[3]!.replace(/\\(.)/g, '$1');
-  const matcher: Matcher = { name: m[1]!, value, isRegex: op === '=~' || op === '!~', isEqual: op === '=' || op === '=~' };
+  const matcher: Matcher = {
+    name: m[1]!,
+    value,
+    isRegex: op === '=~' || op === '!~',
+    isEqual: op === '=' || op === '=~',
+  };
   compileMatcher(matcher);
   return matcher;
 }

@@ -4,12 +4,21 @@
  * the `escalation` table).
  * @see https://prometheus.io/docs/alerting/latest/configuration/ (receiver vocabulary)
  */
-import { ALERT_SEVERITIES, DEFAULT_ESCALATION, type AlertingSettings, type Escalation, type ReceiverSettings } from '../model/alerting-settings.ts';
+import {
+  ALERT_SEVERITIES,
+  DEFAULT_ESCALATION,
+  type AlertingSettings,
+  type Escalation,
+  type ReceiverSettings,
+} from '../model/alerting-settings.ts';
 import type { ReceiverPolicy } from './delivery/policy.ts';
 
 /** Every receiver of the section: `receivers` plus the short-form `webhooks`. */
 export function allReceivers(c: AlertingSettings): ReceiverSettings[] {
-  return [...c.receivers, ...c.webhooks.map((w): ReceiverSettings => ({ ...w, type: 'webhook', headers: {} }))];
+  return [
+    ...c.receivers,
+    ...c.webhooks.map((w): ReceiverSettings => ({ ...w, type: 'webhook', headers: {} })),
+  ];
 }
 
 /** The delivery policy's view of the receivers: type defaults overridden by the escalation table. */

@@ -8,7 +8,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WarnGate } from '../model/warn-gate.ts';
-import type { Acknowledgement, AcknowledgeInput, DeliveryHealth, Incident, ReceiverHealth, RulesOverview, Silence } from '../contract/alerting.ts';
+import type {
+  Acknowledgement,
+  AcknowledgeInput,
+  DeliveryHealth,
+  Incident,
+  ReceiverHealth,
+  RulesOverview,
+  Silence,
+} from '../contract/alerting.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { Sample } from '../model/sample.ts';
@@ -103,11 +111,23 @@ export class AlertingService {
         unrelatedAfterMs: c.incidents.unrelatedAfter,
       },
       receivers: useAm ? [] : receiverPolicies(c),
-      policy: { groupWaitMs: c.incidents.groupWait, groupIntervalMs: c.incidents.groupInterval, dedupWindowMs: c.incidents.dedupWindow, repeatIntervalMs: c.incidents.repeatInterval },
-      anomalySeverity: { ...DEFAULT_ANOMALY_SEVERITY, ...Object.fromEntries(Object.entries(c.incidents.anomalySeverity).filter(([, v]) => v !== undefined)) },
+      policy: {
+        groupWaitMs: c.incidents.groupWait,
+        groupIntervalMs: c.incidents.groupInterval,
+        dedupWindowMs: c.incidents.dedupWindow,
+        repeatIntervalMs: c.incidents.repeatInterval,
+      },
+      anomalySeverity: {
+        ...DEFAULT_ANOMALY_SEVERITY,
+        ...Object.fromEntries(Object.entries(c.incidents.anomalySeverity).filter(([, v]) => v !== undefined)),
+      },
     });
     this.rules = new RuleManager(c.rules.files, { parseDuration: opts.parseDuration });
-    this.window = new SeriesWindow({ maxSeries: opts.maxSeries, maxPointsPerSeries: 1024, scrapeIntervalMs: opts.scrapeIntervalMs });
+    this.window = new SeriesWindow({
+      maxSeries: opts.maxSeries,
+      maxPointsPerSeries: 1024,
+      scrapeIntervalMs: opts.scrapeIntervalMs,
+    });
     this.store = new AlertingStore(opts.db.db);
     this.outbox = new OutboxStore(opts.db.db, c.outbox.maxRows);
     this.transports = new Map(opts.transports ?? receivers.map((r) => [r.name, transportFor(r)]));
@@ -126,7 +146,13 @@ export class AlertingService {
           log: opts.log,
         });
     for (const r of receivers) this.deliverer?.register(r.name);
-    this.forwarder = useAm ? new AlertmanagerForwarder({ resendDelayMs: c.alertmanager!.resendDelay, intervalMs: opts.stepIntervalMs ?? 1000, externalUrl: opts.externalUrl }) : null;
+    this.forwarder = useAm
+      ? new AlertmanagerForwarder({
+          resendDelayMs: c.alertmanager!.resendDelay,
+          intervalMs: opts.stepIntervalMs ?? 1000,
+          externalUrl: opts.externalUrl,
+        })
+      : null;
   }
 
   /** `alertmanager`, `builtin` (receivers configured) or `none`. */
@@ -152,7 +178,10 @@ export class AlertingService {
   async restore(): Promise<void> {
     const now = this.o.clock();
     this.flow.restore(await this.store.loadIncidents(10_000, 'firing'), now);
-    this.flow.correlator.restore((await this.store.loadIncidents(200, 'resolved')).map((s) => s.incident), now);
+    this.flow.correlator.restore(
+      (await this.store.loadIncidents(200, 'resolved')).map((s) => s.incident),
+      now,
+    );
     await this.refreshSilences();
     if (this.o.config.rules.files.length > 0) {
       this.rules.load(now);
@@ -176,7 +205,8 @@ export class AlertingService {
       this.timers.push(t);
     };
     every(this.o.stepIntervalMs ?? 1000, 'step', () => this.step());
-    if (this.o.config.rules.files.length > 0) every(this.o.config.rules.interval, 'rule evaluation', () => Promise.resolve(this.evaluateRules()));
+    if (this.o.config.rules.files.length > 0)
+      every(this.o.config.rules.interval, 'rule evaluation', () => Promise.resolve(this.evaluateRules()));
     every(MAINTENANCE_MS, 'maintenance', () => this.maintain());
   }
 
@@ -233,7 +263,9 @@ export class AlertingService {
       this.reportedSuppressed[k] = counters[k];
     }
     this.o.metrics.openIncidents(this.flow.correlator.openCount);
-    await this.store.saveIncidents(changed.map((i) => ({ incident: i, delivery: this.flow.policy.exportState(i.id) })));
+    await this.store.saveIncidents(
+      changed.map((i) => ({ incident: i, delivery: this.flow.policy.exportState(i.id) })),
+    );
   }
 
   private async handOver(intents: readonly NotificationIntent[], now: number): Promise<void> {
@@ -243,7 +275,14 @@ export class AlertingService {
       const incident = this.flow.correlator.get(n.incidentId);
       const type = this.receiverTypes.get(n.receiver);
       if (!incident || !type) continue;
-      entries.push({ idempotencyKey: n.idempotencyKey, receiver: n.receiver, incidentId: n.incidentId, kind: n.kind, message: renderNotification(incident, n, type, this.o.externalUrl), createdAtMs: now });
+      entries.push({
+        idempotencyKey: n.idempotencyKey,
+        receiver: n.receiver,
+        incidentId: n.incidentId,
+        kind: n.kind,
+        message: renderNotification(incident, n, type, this.o.externalUrl),
+        createdAtMs: now,
+      });
     }
     try {
       const res = await this.outbox.enqueue(entries);
@@ -251,25 +290,42 @@ export class AlertingService {
         for (let k = 0; k < n; k++) this.o.metrics.dropped(receiver, 'outbox_full');
         const held = this.dropWarnings.pass(receiver, now);
         if (held !== undefined) {
-          this.o.log.warn({ receiver, dropped: n, heldBackSinceLastWarning: held, maxRows: this.o.config.outbox.maxRows }, 'outbox full: oldest notifications dropped (counted in dwcp_monitor_alerts_dropped_total, reason outbox_full)');
+          this.o.log.warn(
+            { receiver, dropped: n, heldBackSinceLastWarning: held, maxRows: this.o.config.outbox.maxRows },
+            'outbox full: oldest notifications dropped (counted in dwcp_monitor_alerts_dropped_total, reason outbox_full)',
+          );
         }
       }
       if (this.o.deliverOnEnqueue !== false) this.deliverer?.kick();
     } catch (e) {
       this.retry = entries.slice(-MAX_RETRY_ENTRIES);
-      this.o.log.error({ err: e, notifications: entries.length }, 'could not store notifications in the outbox; retrying next step');
+      this.o.log.error(
+        { err: e, notifications: entries.length },
+        'could not store notifications in the outbox; retrying next step',
+      );
     }
   }
 
   private async forward(now: number): Promise<void> {
     const am = this.o.config.alertmanager!;
-    const recent = this.flow.correlator.list(10_000).filter((i) => i.status === 'firing' || (i.resolvedAtMs !== null && now - i.resolvedAtMs <= 15 * 60_000));
+    const recent = this.flow.correlator
+      .list(10_000)
+      .filter(
+        (i) => i.status === 'firing' || (i.resolvedAtMs !== null && now - i.resolvedAtMs <= 15 * 60_000),
+      );
     const alerts = this.forwarder!.due(recent, now);
     if (alerts.length === 0) return;
     let anyOk = false;
     await Promise.all(
       am.urls.map(async (url) => {
-        const s = this.amStats.get(url) ?? { delivered: 0, failedAttempts: 0, dropped: 0, consecutiveFailures: 0, lastError: null, lastSuccessMs: null };
+        const s = this.amStats.get(url) ?? {
+          delivered: 0,
+          failedAttempts: 0,
+          dropped: 0,
+          consecutiveFailures: 0,
+          lastError: null,
+          lastSuccessMs: null,
+        };
         this.amStats.set(url, s);
         const res = await postAlerts(url, alerts, am.timeout);
         if (res.ok) {
@@ -289,13 +345,22 @@ export class AlertingService {
           this.o.metrics.dropped('alertmanager', 'rejected');
         }
         if (s.consecutiveFailures === 1 || s.consecutiveFailures % 60 === 0) {
-          this.o.log.warn({ alertmanager: url, error: s.lastError, consecutiveFailures: s.consecutiveFailures, alerts: alerts.length }, 'sending alerts to Alertmanager failed; resending on the next step');
+          this.o.log.warn(
+            {
+              alertmanager: url,
+              error: s.lastError,
+              consecutiveFailures: s.consecutiveFailures,
+              alerts: alerts.length,
+            },
+            'sending alerts to Alertmanager failed; resending on the next step',
+          );
         }
       }),
     );
     if (anyOk) {
       this.forwarder!.markSent();
-      for (const a of alerts) if (a.labels.incident) this.flow.correlator.markNotified(a.labels.incident, 'alertmanager');
+      for (const a of alerts)
+        if (a.labels.incident) this.flow.correlator.markNotified(a.labels.incident, 'alertmanager');
     }
   }
 
@@ -316,8 +381,14 @@ export class AlertingService {
    * (its nodes' or regions' incidents) before the limit; at most `limit`.
    */
   async listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]> {
-    const mem = this.flow.correlator.list(limit, (i) => (status === undefined || i.status === status) && allowsNode(scope ?? ALL_NODES, i.node, i.region));
-    const stored = (await this.store.loadIncidents(limit, status, scope)).map((s) => s.incident).filter((i) => !mem.some((m) => m.id === i.id));
+    const mem = this.flow.correlator.list(
+      limit,
+      (i) =>
+        (status === undefined || i.status === status) && allowsNode(scope ?? ALL_NODES, i.node, i.region),
+    );
+    const stored = (await this.store.loadIncidents(limit, status, scope))
+      .map((s) => s.incident)
+      .filter((i) => !mem.some((m) => m.id === i.id));
     return [...mem, ...stored].sort((a, b) => b.startedAtMs - a.startedAtMs).slice(0, limit);
   }
 
@@ -393,7 +464,8 @@ export class AlertingService {
           consecutiveFailures: s?.consecutiveFailures ?? 0,
           lastError: s?.lastError ?? null,
           lastSuccessMs: s?.lastSuccessMs ?? null,
-          oldestPendingMs: s && s.consecutiveFailures > 0 && s.lastSuccessMs !== null ? now - s.lastSuccessMs : 0,
+          oldestPendingMs:
+            s && s.consecutiveFailures > 0 && s.lastSuccessMs !== null ? now - s.lastSuccessMs : 0,
           healthy: (s?.consecutiveFailures ?? 0) < 3,
         };
       });

@@ -54,47 +54,102 @@ export class AuthStore {
   private closed = false;
 
   /** @throws InvalidInputError when a bound is not a positive integer */
-  constructor(db: Kysely<AuthDatabase>, dialect: AuthStoreDialect, opts: AuthStoreOptions = {}, onClose?: () => Promise<void>) {
+  constructor(
+    db: Kysely<AuthDatabase>,
+    dialect: AuthStoreDialect,
+    opts: AuthStoreOptions = {},
+    onClose?: () => Promise<void>,
+  ) {
     this.db = db;
     this.dialect = dialect;
     this.maxAuditEntries = opts.maxAuditEntries ?? DEFAULT_MAX_AUDIT;
     this.pruneEvery = opts.auditPruneEvery ?? DEFAULT_PRUNE_EVERY;
-    for (const [k, v] of [['maxAuditEntries', this.maxAuditEntries], ['auditPruneEvery', this.pruneEvery]] as const) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of [
+      ['maxAuditEntries', this.maxAuditEntries],
+      ['auditPruneEvery', this.pruneEvery],
+    ] as const) {
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
     }
     this.onClose = onClose;
   }
 
   /** The user named `username` (any tenant), or undefined. */
   async getUser(username: string): Promise<StoredUser | undefined> {
-    const row = await this.run(() => this.db.selectFrom('auth_users').selectAll().where('username', '=', username).executeTakeFirst());
-    return row && { username: row.username, tenant: row.tenant_id, role: row.role as Role, createdAtMs: Number(row.created_at_ms), passwordHash: row.password_hash };
+    const row = await this.run(() =>
+      this.db.selectFrom('auth_users').selectAll().where('username', '=', username).executeTakeFirst(),
+    );
+    return (
+      row && {
+        username: row.username,
+        tenant: row.tenant_id,
+        role: row.role as Role,
+        createdAtMs: Number(row.created_at_ms),
+        passwordHash: row.password_hash,
+      }
+    );
   }
 
   /** The tenant's users by name. */
   async listUsers(tenant: string): Promise<User[]> {
-    const rows = await this.run(() => this.db.selectFrom('auth_users').select(['username', 'tenant_id', 'role', 'created_at_ms']).where('tenant_id', '=', tenant).orderBy('username').execute());
-    return rows.map((r) => ({ username: r.username, tenant: r.tenant_id, role: r.role as Role, createdAtMs: Number(r.created_at_ms) }));
+    const rows = await this.run(() =>
+      this.db
+        .selectFrom('auth_users')
+        .select(['username', 'tenant_id', 'role', 'created_at_ms'])
+        .where('tenant_id', '=', tenant)
+        .orderBy('username')
+        .execute(),
+    );
+    return rows.map((r) => ({
+      username: r.username,
+      tenant: r.tenant_id,
+      role: r.role as Role,
+      createdAtMs: Number(r.created_at_ms),
+    }));
   }
 
   /** Number of users over all tenants. */
   async countUsers(): Promise<number> {
-    const { n } = await this.run(() => this.db.selectFrom('auth_users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow());
+    const { n } = await this.run(() =>
+      this.db
+        .selectFrom('auth_users')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow(),
+    );
     return Number(n);
   }
 
   /** @throws ConflictError when the username is taken (in any tenant) */
   async insertUser(user: StoredUser): Promise<void> {
     await this.run(async () => {
-      const taken = await this.db.selectFrom('auth_users').select('username').where('username', '=', user.username).executeTakeFirst();
+      const taken = await this.db
+        .selectFrom('auth_users')
+        .select('username')
+        .where('username', '=', user.username)
+        .executeTakeFirst();
       if (taken) throw new ConflictError(`user ${user.username} already exists`);
-      await this.db.insertInto('auth_users').values({ username: user.username, tenant_id: user.tenant, role: user.role, password_hash: user.passwordHash, created_at_ms: user.createdAtMs }).execute();
+      await this.db
+        .insertInto('auth_users')
+        .values({
+          username: user.username,
+          tenant_id: user.tenant,
+          role: user.role,
+          password_hash: user.passwordHash,
+          created_at_ms: user.createdAtMs,
+        })
+        .execute();
     });
   }
 
   /** Deletes the tenant's user; false when it has no such user. */
   async deleteUser(tenant: string, username: string): Promise<boolean> {
-    const r = await this.run(() => this.db.deleteFrom('auth_users').where('tenant_id', '=', tenant).where('username', '=', username).executeTakeFirst());
+    const r = await this.run(() =>
+      this.db
+        .deleteFrom('auth_users')
+        .where('tenant_id', '=', tenant)
+        .where('username', '=', username)
+        .executeTakeFirst(),
+    );
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -102,36 +157,75 @@ export class AuthStore {
     await this.run(() =>
       this.db
         .insertInto('auth_tokens')
-        .values({ id: token.id, name: token.name, tenant_id: token.tenant, role: token.role, token_hash: token.tokenHash, created_by: token.createdBy, created_at_ms: token.createdAtMs, expires_at_ms: token.expiresAtMs })
+        .values({
+          id: token.id,
+          name: token.name,
+          tenant_id: token.tenant,
+          role: token.role,
+          token_hash: token.tokenHash,
+          created_by: token.createdBy,
+          created_at_ms: token.createdAtMs,
+          expires_at_ms: token.expiresAtMs,
+        })
         .execute(),
     );
   }
 
   /** The token whose secret hashes to `tokenHash`, or undefined. */
   async findToken(tokenHash: string): Promise<StoredToken | undefined> {
-    const row = await this.run(() => this.db.selectFrom('auth_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst());
+    const row = await this.run(() =>
+      this.db.selectFrom('auth_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst(),
+    );
     return row && { ...tokenOf(row), tokenHash: row.token_hash };
   }
 
   /** The tenant's tokens (without hashes), oldest first. */
   async listTokens(tenant: string): Promise<ApiToken[]> {
-    const rows = await this.run(() => this.db.selectFrom('auth_tokens').selectAll().where('tenant_id', '=', tenant).orderBy('created_at_ms').orderBy('id').execute());
+    const rows = await this.run(() =>
+      this.db
+        .selectFrom('auth_tokens')
+        .selectAll()
+        .where('tenant_id', '=', tenant)
+        .orderBy('created_at_ms')
+        .orderBy('id')
+        .execute(),
+    );
     return rows.map(tokenOf);
   }
 
   /** Deletes (revokes) the tenant's token; false when it has no such token. */
   async deleteToken(tenant: string, id: string): Promise<boolean> {
-    const r = await this.run(() => this.db.deleteFrom('auth_tokens').where('tenant_id', '=', tenant).where('id', '=', id).executeTakeFirst());
+    const r = await this.run(() =>
+      this.db
+        .deleteFrom('auth_tokens')
+        .where('tenant_id', '=', tenant)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
     return Number(r.numDeletedRows) > 0;
   }
 
   /** Appends one audit entry (its id is assigned); prunes the oldest beyond the bound now and then. */
   async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<void> {
     await this.run(async () => {
-      await this.db.insertInto('auth_audit').values({ at_ms: entry.atMs, tenant_id: entry.tenant, actor: entry.actor, action: entry.action, target: entry.target, outcome: entry.outcome, address: entry.address }).execute();
+      await this.db
+        .insertInto('auth_audit')
+        .values({
+          at_ms: entry.atMs,
+          tenant_id: entry.tenant,
+          actor: entry.actor,
+          action: entry.action,
+          target: entry.target,
+          outcome: entry.outcome,
+          address: entry.address,
+        })
+        .execute();
       this.appends += 1;
       if (this.appends % this.pruneEvery !== 0) return;
-      const newest = await this.db.selectFrom('auth_audit').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+      const newest = await this.db
+        .selectFrom('auth_audit')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .executeTakeFirst();
       const cut = Number(newest?.id ?? 0) - this.maxAuditEntries;
       if (cut > 0) await this.db.deleteFrom('auth_audit').where('id', '<=', cut).execute();
     });
@@ -142,11 +236,21 @@ export class AuthStore {
     let query = this.db.selectFrom('auth_audit').selectAll().where('tenant_id', '=', q.tenant);
     if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
     if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
-    if (q.action !== undefined) query = query.where('action', 'like', `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (q.action !== undefined)
+      query = query.where('action', 'like', `${q.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (q.sinceMs !== undefined) query = query.where('at_ms', '>=', q.sinceMs);
     if (q.untilMs !== undefined) query = query.where('at_ms', '<', q.untilMs);
     const rows = await this.run(() => query.orderBy('id', 'desc').limit(q.limit).execute());
-    return rows.map((r) => ({ id: Number(r.id), atMs: Number(r.at_ms), tenant: r.tenant_id, actor: r.actor, action: r.action, target: r.target, outcome: r.outcome === 'failure' ? 'failure' : 'success', address: r.address }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      atMs: Number(r.at_ms),
+      tenant: r.tenant_id,
+      actor: r.actor,
+      action: r.action,
+      target: r.target,
+      outcome: r.outcome === 'failure' ? 'failure' : 'success',
+      address: r.address,
+    }));
   }
 
   async close(): Promise<void> {
@@ -160,13 +264,22 @@ export class AuthStore {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('DWCP_')) throw e;
+      if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('DWCP_'))
+        throw e;
       throw new StoreError(`auth store: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 }
 
-function tokenOf(row: { id: string; name: string; tenant_id: string; role: string; created_by: string; created_at_ms: number | string; expires_at_ms: number | string | null }): ApiToken {
+function tokenOf(row: {
+  id: string;
+  name: string;
+  tenant_id: string;
+  role: string;
+  created_by: string;
+  created_at_ms: number | string;
+  expires_at_ms: number | string | null;
+}): ApiToken {
   return {
     id: row.id,
     name: row.name,

@@ -31,8 +31,13 @@ export class LoginLimiter {
     this.maxFailures = opts.maxFailures ?? 10;
     this.windowMs = opts.windowMs ?? 15 * 60_000;
     this.maxAddresses = opts.maxAddresses ?? 10_000;
-    for (const [k, v] of [['maxFailures', this.maxFailures], ['windowMs', this.windowMs], ['maxAddresses', this.maxAddresses]] as const) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of [
+      ['maxFailures', this.maxFailures],
+      ['windowMs', this.windowMs],
+      ['maxAddresses', this.maxAddresses],
+    ] as const) {
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
     }
   }
 

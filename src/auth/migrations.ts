@@ -34,7 +34,9 @@ function migrations(dialect: AuthStoreDialect): Record<string, Migration> {
           .execute();
         await db.schema
           .createTable('auth_audit')
-          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
           .addColumn('at_ms', 'bigint', (c) => c.notNull())
           .addColumn('tenant_id', 'text', (c) => c.notNull())
           .addColumn('actor', 'text', (c) => c.notNull())
@@ -43,10 +45,15 @@ function migrations(dialect: AuthStoreDialect): Record<string, Migration> {
           .addColumn('outcome', 'text', (c) => c.notNull())
           .addColumn('address', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('auth_audit_tenant_idx').on('auth_audit').columns(['tenant_id', 'id']).execute();
+        await db.schema
+          .createIndex('auth_audit_tenant_idx')
+          .on('auth_audit')
+          .columns(['tenant_id', 'id'])
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
-        for (const t of ['auth_audit', 'auth_tokens', 'auth_users']) await db.schema.dropTable(t).ifExists().execute();
+        for (const t of ['auth_audit', 'auth_tokens', 'auth_users'])
+          await db.schema.dropTable(t).ifExists().execute();
       },
     },
   };
@@ -61,7 +68,11 @@ export const AUTH_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_auth';
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
  * @throws StoreError when a migration fails.
  */
-export async function migrateAuthStore(db: Kysely<unknown>, dialect: AuthStoreDialect, schema?: string): Promise<void> {
+export async function migrateAuthStore(
+  db: Kysely<unknown>,
+  dialect: AuthStoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: migrations(dialect),
     dialect,

@@ -26,13 +26,19 @@ export async function openSqliteAuthStore(path: string, opts: AuthStoreOptions =
 }
 
 /** Connection options of {@link openPostgresAuthStore}. */
-export type PostgresAuthConnection = Pick<PostgresStoreOptions, 'url' | 'schema' | 'dropSchemaOnClose' | 'maxConnections' | 'connectTimeoutMs'>;
+export type PostgresAuthConnection = Pick<
+  PostgresStoreOptions,
+  'url' | 'schema' | 'dropSchemaOnClose' | 'maxConnections' | 'connectTimeoutMs'
+>;
 
 /**
  * Connects to PostgreSQL (creating `pg.schema` if given) and opens the auth store there.
  * @throws StoreError when the server is unreachable or a migration fails; InvalidInputError on bad options
  */
-export async function openPostgresAuthStore(pg: PostgresAuthConnection, opts: AuthStoreOptions = {}): Promise<AuthStore> {
+export async function openPostgresAuthStore(
+  pg: PostgresAuthConnection,
+  opts: AuthStoreOptions = {},
+): Promise<AuthStore> {
   const { db, onClose } = await connectPostgres<AuthDatabase>({ ...pg, retentionMs: 1 });
   try {
     await migrateAuthStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);

@@ -59,9 +59,13 @@ export const MIN_SIGNING_KEY_BYTES = 32;
 export function loadOrCreateSigningKey(path: string): Uint8Array {
   try {
     if (existsSync(path)) {
-      if ((statSync(path).mode & 0o077) !== 0) throw new ConfigError(`auth signing key ${path} is readable by group or others; run chmod 600 on it`);
+      if ((statSync(path).mode & 0o077) !== 0)
+        throw new ConfigError(`auth signing key ${path} is readable by group or others; run chmod 600 on it`);
       const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'utf8');
-      if (key.length < MIN_SIGNING_KEY_BYTES) throw new ConfigError(`auth signing key ${path} has ${key.length} bytes; it needs at least ${MIN_SIGNING_KEY_BYTES}`);
+      if (key.length < MIN_SIGNING_KEY_BYTES)
+        throw new ConfigError(
+          `auth signing key ${path} has ${key.length} bytes; it needs at least ${MIN_SIGNING_KEY_BYTES}`,
+        );
       return new Uint8Array(key);
     }
     mkdirSync(dirname(path), { recursive: true });
@@ -71,6 +75,8 @@ export function loadOrCreateSigningKey(path: string): Uint8Array {
     return new Uint8Array(Buffer.from(text, 'utf8'));
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`auth signing key ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new ConfigError(`auth signing key ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
 }

@@ -55,14 +55,17 @@ export class AuthService {
     if (bearer !== undefined && bearer.startsWith(API_TOKEN_PREFIX)) {
       const t = await this.store.findToken(tokenHash(bearer));
       if (t === undefined) throw new UnauthorizedError('API token is not valid (unknown or revoked)');
-      if (t.expiresAtMs !== null && t.expiresAtMs <= this.now()) throw new UnauthorizedError(`API token ${t.name} expired`);
+      if (t.expiresAtMs !== null && t.expiresAtMs <= this.now())
+        throw new UnauthorizedError(`API token ${t.name} expired`);
       return { username: `token:${t.name}`, tenant: t.tenant, role: t.role, kind: 'token' };
     }
     const jwt = bearer ?? c.session;
-    if (jwt === undefined) throw new UnauthorizedError('authentication required: log in, or send an Authorization: Bearer token');
+    if (jwt === undefined)
+      throw new UnauthorizedError('authentication required: log in, or send an Authorization: Bearer token');
     const claims = await verifySession(this.key, jwt, this.now());
     const user = await this.store.getUser(claims.username);
-    if (user === undefined || user.tenant !== claims.tenant) throw new UnauthorizedError('the session\'s user no longer exists; log in again');
+    if (user === undefined || user.tenant !== claims.tenant)
+      throw new UnauthorizedError("the session's user no longer exists; log in again");
     return { username: user.username, tenant: user.tenant, role: user.role, kind: 'session' };
   }
 
@@ -70,25 +73,61 @@ export class AuthService {
    * @throws LimitExceededError when `address` failed too often recently; UnauthorizedError for an unknown user or
    *   a wrong password (one message for both, so names are not revealed)
    */
-  async login(username: string, password: string, address: string): Promise<{ principal: Principal; token: string; expiresAtMs: number }> {
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ principal: Principal; token: string; expiresAtMs: number }> {
     const now = this.now();
     const user = await this.store.getUser(username);
     const tenant = user?.tenant ?? this.auditTenant;
     const wait = this.limiter.retryAfterSeconds(address, now);
     if (wait > 0) {
-      await this.record({ tenant, actor: username, action: 'login', target: username, outcome: 'failure', address });
+      await this.record({
+        tenant,
+        actor: username,
+        action: 'login',
+        target: username,
+        outcome: 'failure',
+        address,
+      });
       throw new LimitExceededError(`too many failed logins from this address; try again in ${wait} s`);
     }
-    const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(await this.decoy, password), false);
+    const ok = user
+      ? await verifyPassword(user.passwordHash, password)
+      : (await verifyPassword(await this.decoy, password), false);
     if (!user || !ok) {
       this.limiter.fail(address, now);
-      await this.record({ tenant, actor: username, action: 'login', target: username, outcome: 'failure', address });
+      await this.record({
+        tenant,
+        actor: username,
+        action: 'login',
+        target: username,
+        outcome: 'failure',
+        address,
+      });
       throw new UnauthorizedError('unknown user or wrong password');
     }
     this.limiter.succeed(address);
-    await this.record({ tenant: user.tenant, actor: username, action: 'login', target: username, outcome: 'success', address });
-    const { token, expiresAtMs } = await signSession(this.key, { username: user.username, tenant: user.tenant }, now, this.sessionTtlMs);
-    return { principal: { username: user.username, tenant: user.tenant, role: user.role, kind: 'session' }, token, expiresAtMs };
+    await this.record({
+      tenant: user.tenant,
+      actor: username,
+      action: 'login',
+      target: username,
+      outcome: 'success',
+      address,
+    });
+    const { token, expiresAtMs } = await signSession(
+      this.key,
+      { username: user.username, tenant: user.tenant },
+      now,
+      this.sessionTtlMs,
+    );
+    return {
+      principal: { username: user.username, tenant: user.tenant, role: user.role, kind: 'session' },
+      token,
+      expiresAtMs,
+    };
   }
 
   listUsers(p: Principal): Promise<User[]> {
@@ -113,7 +152,8 @@ export class AuthService {
   /** @throws NotFoundError when the caller's tenant has no such user */
   async deleteUser(p: Principal, username: string): Promise<User> {
     const user = (await this.store.listUsers(p.tenant)).find((u) => u.username === username);
-    if (user === undefined || !(await this.store.deleteUser(p.tenant, username))) throw new NotFoundError(`user ${username.slice(0, 64)} not found`);
+    if (user === undefined || !(await this.store.deleteUser(p.tenant, username)))
+      throw new NotFoundError(`user ${username.slice(0, 64)} not found`);
     return user;
   }
 
@@ -126,7 +166,11 @@ export class AuthService {
   }
 
   /** Issues an API token in `tenant` (for the API and for the demo's telemetry senders). */
-  async issueToken(tenant: string, createdBy: string, body: CreateApiToken): Promise<ApiToken & { token: string }> {
+  async issueToken(
+    tenant: string,
+    createdBy: string,
+    body: CreateApiToken,
+  ): Promise<ApiToken & { token: string }> {
     const now = this.now();
     const token = newApiToken();
     const meta: ApiToken = {
@@ -145,7 +189,8 @@ export class AuthService {
   /** @throws NotFoundError when the caller's tenant has no such token */
   async deleteToken(p: Principal, id: string): Promise<ApiToken> {
     const t = (await this.store.listTokens(p.tenant)).find((x) => x.id === id);
-    if (t === undefined || !(await this.store.deleteToken(p.tenant, id))) throw new NotFoundError(`API token ${id.slice(0, 64)} not found`);
+    if (t === undefined || !(await this.store.deleteToken(p.tenant, id)))
+      throw new NotFoundError(`API token ${id.slice(0, 64)} not found`);
     return t;
   }
 

@@ -21,7 +21,12 @@ export interface SessionClaims {
 }
 
 /** Signs a session token for `username` in `tenant`, valid `ttlMs` from `nowMs` (whole seconds). */
-export async function signSession(key: Uint8Array, claims: { username: string; tenant: string }, nowMs: number, ttlMs: number): Promise<{ token: string; expiresAtMs: number }> {
+export async function signSession(
+  key: Uint8Array,
+  claims: { username: string; tenant: string },
+  nowMs: number,
+  ttlMs: number,
+): Promise<{ token: string; expiresAtMs: number }> {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + Math.max(1, Math.floor(ttlMs / 1000));
   const token = await new SignJWT({ tnt: claims.tenant })
@@ -49,15 +54,21 @@ export async function verifySession(key: Uint8Array, token: string, nowMs: numbe
       requiredClaims: ['sub', 'exp', 'iat'],
       currentDate: new Date(nowMs),
     });
-    if (typeof payload.sub !== 'string' || typeof payload['tnt'] !== 'string' || typeof payload.exp !== 'number') {
+    if (
+      typeof payload.sub !== 'string' ||
+      typeof payload['tnt'] !== 'string' ||
+      typeof payload.exp !== 'number'
+    ) {
       throw new UnauthorizedError('session token lacks its user or tenant');
     }
     return { username: payload.sub, tenant: payload['tnt'], expiresAtMs: payload.exp * 1000 };
   } catch (e) {
     if (e instanceof UnauthorizedError) throw e;
     if (e instanceof errors.JWTExpired) throw new UnauthorizedError('session token expired; log in again');
-    if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed) throw new UnauthorizedError('session token signature is not valid');
-    if (e instanceof errors.JWTClaimValidationFailed) throw new UnauthorizedError(`session token claim ${e.claim} is not valid`);
+    if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed)
+      throw new UnauthorizedError('session token signature is not valid');
+    if (e instanceof errors.JWTClaimValidationFailed)
+      throw new UnauthorizedError(`session token claim ${e.claim} is not valid`);
     throw new UnauthorizedError('session token is malformed');
   }
 }

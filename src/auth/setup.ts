@@ -39,7 +39,9 @@ export interface StartedAuth {
 
 /** Opens the auth store named by `location`. @throws StoreError when it cannot be opened or migrated */
 export function openAuthStore(location: AuthStoreLocation): Promise<AuthStore> {
-  return 'sqlitePath' in location ? openSqliteAuthStore(location.sqlitePath) : openPostgresAuthStore({ url: location.postgresUrl });
+  return 'sqlitePath' in location
+    ? openSqliteAuthStore(location.sqlitePath)
+    : openPostgresAuthStore({ url: location.postgresUrl });
 }
 
 /**
@@ -49,7 +51,10 @@ export function openAuthStore(location: AuthStoreLocation): Promise<AuthStore> {
 export async function startAuth(setup: AuthSetup): Promise<StartedAuth> {
   const store = await openAuthStore(setup.store);
   try {
-    const signingKey = setup.signingKeyFile === undefined ? new Uint8Array(randomBytes(48)) : loadOrCreateSigningKey(setup.signingKeyFile);
+    const signingKey =
+      setup.signingKeyFile === undefined
+        ? new Uint8Array(randomBytes(48))
+        : loadOrCreateSigningKey(setup.signingKeyFile);
     const service = new AuthService({
       store,
       signingKey,
@@ -60,8 +65,13 @@ export async function startAuth(setup: AuthSetup): Promise<StartedAuth> {
     });
     if (await service.hasUsers()) return { service, store };
     const password = newPassword();
-    await service.addUser(setup.initialAdmin.tenant, { username: setup.initialAdmin.username, password, role: 'admin' });
-    const passwordFile = setup.initialPasswordFile ?? join(mkdtempSync(join(tmpdir(), 'dwcp-auth-')), 'initial-admin-password');
+    await service.addUser(setup.initialAdmin.tenant, {
+      username: setup.initialAdmin.username,
+      password,
+      role: 'admin',
+    });
+    const passwordFile =
+      setup.initialPasswordFile ?? join(mkdtempSync(join(tmpdir(), 'dwcp-auth-')), 'initial-admin-password');
     writeSecretFile(passwordFile, password);
     return { service, store, initialAdmin: { username: setup.initialAdmin.username, passwordFile } };
   } catch (e) {

@@ -6,7 +6,9 @@
  */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
   if (!(start > 0) || !(factor > 1) || !(count >= 1)) {
-    throw new RangeError(`exponentialBuckets(${start}, ${factor}, ${count}): need start > 0, factor > 1, count >= 1`);
+    throw new RangeError(
+      `exponentialBuckets(${start}, ${factor}, ${count}): need start > 0, factor > 1, count >= 1`,
+    );
   }
   const out: number[] = [];
   let b = start;

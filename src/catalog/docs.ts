@@ -65,18 +65,22 @@ export function renderMetricsDoc(): string {
     '|---|---|',
   );
   const bound = (x: number): string => (Number.isFinite(x) ? String(x) : x > 0 ? '∞' : '−∞');
-  const range = (r: { min: number; max: number }): string => `${Number.isFinite(r.min) ? '[' : '('}${bound(r.min)}, ${bound(r.max)}${Number.isFinite(r.max) ? ']' : ')'}`;
+  const range = (r: { min: number; max: number }): string =>
+    `${Number.isFinite(r.min) ? '[' : '('}${bound(r.min)}, ${bound(r.max)}${Number.isFinite(r.max) ? ']' : ')'}`;
   for (const [unit, r] of Object.entries(UNIT_RANGES)) lines.push(`| ${unit} | ${range(r)} |`);
   lines.push('', '| anomaly kind | criticality | bad direction |', '|---|---|---|');
-  for (const [kind, c] of Object.entries(KIND_CRITICALITY)) lines.push(`| ${kind} | ${c} | ${KIND_BAD_DIRECTION[kind as keyof typeof KIND_BAD_DIRECTION]} |`);
+  for (const [kind, c] of Object.entries(KIND_CRITICALITY))
+    lines.push(`| ${kind} | ${c} | ${KIND_BAD_DIRECTION[kind as keyof typeof KIND_BAD_DIRECTION]} |`);
   lines.push('', 'Per-metric exceptions:', '');
   for (const m of CATALOG) {
     if (m.range) lines.push(`- \`${m.name}\`: range ${range(m.range)}`);
-    if (m.criticality) lines.push(`- \`${m.name}\`: criticality ${m.criticality.level} — ${m.criticality.why}`);
+    if (m.criticality)
+      lines.push(`- \`${m.name}\`: criticality ${m.criticality.level} — ${m.criticality.why}`);
     if (m.badDirection) {
       lines.push(`- \`${m.name}\`: bad direction ${m.badDirection.direction} — ${m.badDirection.why}`);
       const b = m.badDirection.byLabel;
-      for (const [v, d] of Object.entries(b?.values ?? {})) lines.push(`  - \`${b?.label}="${v}"\`: ${d.direction} — ${d.why}`);
+      for (const [v, d] of Object.entries(b?.values ?? {}))
+        lines.push(`  - \`${b?.label}="${v}"\`: ${d.direction} — ${d.why}`);
     }
   }
   lines.push('');

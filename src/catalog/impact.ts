@@ -58,7 +58,10 @@ export const KIND_CRITICALITY: Readonly<Record<MetricKind, Criticality>> = Objec
 });
 
 /** Criticality of a metric: its own `criticality`, else that of `kind` (the series' kind, for series outside the catalog too). */
-export function criticalityOf(def: Pick<MetricDef, 'criticality'> | undefined, kind: MetricKind): Criticality {
+export function criticalityOf(
+  def: Pick<MetricDef, 'criticality'> | undefined,
+  kind: MetricKind,
+): Criticality {
   return def?.criticality?.level ?? KIND_CRITICALITY[kind];
 }
 
@@ -88,10 +91,19 @@ export const KIND_BAD_DIRECTION: Readonly<Record<MetricKind, Direction>> = Objec
  * `badDirection` for the series' value of its `byLabel` label, else the entry's `badDirection`, else the kind's
  * ({@link KIND_BAD_DIRECTION}; also for series outside the catalog, `def` undefined).
  */
-export function badDirectionOf(def: Pick<MetricDef, 'badDirection'> | undefined, kind: MetricKind, labels: Readonly<Record<string, string>> = {}): Direction {
+export function badDirectionOf(
+  def: Pick<MetricDef, 'badDirection'> | undefined,
+  kind: MetricKind,
+  labels: Readonly<Record<string, string>> = {},
+): Direction {
   const b = def?.badDirection;
   if (b === undefined) return KIND_BAD_DIRECTION[kind];
   const value = b.byLabel === undefined ? undefined : labels[b.byLabel.label];
-  const perLabel = value === undefined || b.byLabel === undefined ? undefined : Object.hasOwn(b.byLabel.values, value) ? b.byLabel.values[value] : undefined;
+  const perLabel =
+    value === undefined || b.byLabel === undefined
+      ? undefined
+      : Object.hasOwn(b.byLabel.values, value)
+        ? b.byLabel.values[value]
+        : undefined;
   return perLabel?.direction ?? b.direction;
 }

@@ -9,7 +9,17 @@ import type { MetricDef } from './types.ts';
 const LD = 'log-derived metrics (error-log rate per node fed to detection)';
 
 export const LOG_METRICS = [
-  { name: 'dwcp_log_error_entries_total', type: 'counter', help: 'Log entries at level error or fatal stored per node (node_id, empty for entries without one) and level, counted from the logs the monitor ingests (OTLP, Loki push, its own log); analysed as a per-second rate: the error-log rate of a node.', unit: 'count', labels: ['node_id', 'level'], group: 'logs', area: 'system', anomalyKind: 'error_rate', source: LD },
+  {
+    name: 'dwcp_log_error_entries_total',
+    type: 'counter',
+    help: 'Log entries at level error or fatal stored per node (node_id, empty for entries without one) and level, counted from the logs the monitor ingests (OTLP, Loki push, its own log); analysed as a per-second rate: the error-log rate of a node.',
+    unit: 'count',
+    labels: ['node_id', 'level'],
+    group: 'logs',
+    area: 'system',
+    anomalyKind: 'error_rate',
+    source: LD,
+  },
 ] as const satisfies readonly MetricDef[];
 
 export type LogMetricName = (typeof LOG_METRICS)[number]['name'];

@@ -69,7 +69,12 @@ export function createCatalogMetrics(registry: Registry, defs: readonly MetricDe
         // simply leaves them out: such a histogram is registered after construction, so the registry serves both
         // formats (OpenMetrics through src/sdk/openmetrics.ts).
         const exemplars = def.exemplars === true;
-        const metric = new Histogram({ ...common, buckets: [...def.buckets], enableExemplars: exemplars, registers: exemplars ? [] : [registry] });
+        const metric = new Histogram({
+          ...common,
+          buckets: [...def.buckets],
+          enableExemplars: exemplars,
+          registers: exemplars ? [] : [registry],
+        });
         if (exemplars) registry.registerMetric(metric);
         byName.set(def.name, { type: 'histogram', metric });
         break;

@@ -10,11 +10,32 @@
  */
 import type { MetricDef } from './types.ts';
 
-const TD = 'trace-derived metrics (per-operation error ratio and latency percentiles fed to detection; docs/traces.md)';
+const TD =
+  'trace-derived metrics (per-operation error ratio and latency percentiles fed to detection; docs/traces.md)';
 
 export const TRACE_METRICS = [
-  { name: 'dwcp_span_error_ratio', type: 'gauge', help: 'Share of the spans of a node, service and operation (span name) with status error, over the calls since the previous value (at least the minimum number of calls). node_id is absent for spans that name no node.', unit: 'ratio', labels: ['node_id', 'service_name', 'span_name'], group: 'traces', area: 'system', anomalyKind: 'error_rate', source: TD },
-  { name: 'dwcp_span_latency_seconds', type: 'gauge', help: 'Percentile (quantile 0.95 or 0.99) of the span duration of a node, service and operation, over the calls since the previous value (at least the minimum number of calls). node_id is absent for spans that name no node.', unit: 'seconds', labels: ['node_id', 'service_name', 'span_name', 'quantile'], group: 'traces', area: 'system', anomalyKind: 'latency', source: TD },
+  {
+    name: 'dwcp_span_error_ratio',
+    type: 'gauge',
+    help: 'Share of the spans of a node, service and operation (span name) with status error, over the calls since the previous value (at least the minimum number of calls). node_id is absent for spans that name no node.',
+    unit: 'ratio',
+    labels: ['node_id', 'service_name', 'span_name'],
+    group: 'traces',
+    area: 'system',
+    anomalyKind: 'error_rate',
+    source: TD,
+  },
+  {
+    name: 'dwcp_span_latency_seconds',
+    type: 'gauge',
+    help: 'Percentile (quantile 0.95 or 0.99) of the span duration of a node, service and operation, over the calls since the previous value (at least the minimum number of calls). node_id is absent for spans that name no node.',
+    unit: 'seconds',
+    labels: ['node_id', 'service_name', 'span_name', 'quantile'],
+    group: 'traces',
+    area: 'system',
+    anomalyKind: 'latency',
+    source: TD,
+  },
 ] as const satisfies readonly MetricDef[];
 
 export type TraceMetricName = (typeof TRACE_METRICS)[number]['name'];

@@ -6,15 +6,7 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** Base units (Prometheus naming: base units, ratios 0..1 unless the contract name says percent). */
 export type Unit =
-  | 'seconds'
-  | 'bytes'
-  | 'bytes_per_second'
-  | 'ratio'
-  | 'percent'
-  | 'count'
-  | 'info'
-  | 'state'
-  | 'score';
+  'seconds' | 'bytes' | 'bytes_per_second' | 'ratio' | 'percent' | 'count' | 'info' | 'state' | 'score';
 
 /** The values a quantity can physically take (inclusive; ±Infinity for an open end). */
 export interface PhysicalRange {
@@ -47,10 +39,12 @@ export interface BadDirection extends DirectionWhy {
 }
 
 /** Which document a metric comes from. */
-export type MetricGroup = 'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs' | 'traces';
+export type MetricGroup =
+  'v1' | 'v3' | 'production' | 'monitor' | 'host' | 'node' | 'runtime' | 'logs' | 'traces';
 
 /** Area a metric belongs to: a DWCP component or one of the cross-cutting areas. */
-export type MetricArea = Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';
+export type MetricArea =
+  Component | 'migration' | 'federation' | 'system' | 'mode' | 'rollout' | 'monitor' | 'host';
 
 /**
  * One metric of the catalog. `N` is the name's type: the catalog tables are declared `as const satisfies

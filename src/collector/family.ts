@@ -46,7 +46,8 @@ export class FamilyBuilder {
  * @throws InvalidInputError naming `what` and the token.
  */
 export function uint(tok: string | undefined, what: string): number {
-  if (tok === undefined || !/^\d+$/.test(tok)) throw new InvalidInputError(`${what}: expected a non-negative integer, got ${JSON.stringify(tok ?? '')}`);
+  if (tok === undefined || !/^\d+$/.test(tok))
+    throw new InvalidInputError(`${what}: expected a non-negative integer, got ${JSON.stringify(tok ?? '')}`);
   return Number(tok);
 }
 
@@ -55,6 +56,7 @@ export function uint(tok: string | undefined, what: string): number {
  * @throws InvalidInputError naming `what` and the token.
  */
 export function decimal(tok: string | undefined, what: string): number {
-  if (tok === undefined || !/^\d+(?:\.\d+)?$/.test(tok)) throw new InvalidInputError(`${what}: expected a decimal number, got ${JSON.stringify(tok ?? '')}`);
+  if (tok === undefined || !/^\d+(?:\.\d+)?$/.test(tok))
+    throw new InvalidInputError(`${what}: expected a decimal number, got ${JSON.stringify(tok ?? '')}`);
   return Number(tok);
 }

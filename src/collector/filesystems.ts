@@ -12,7 +12,8 @@ import { InvalidInputError } from '../errors.ts';
 import { FamilyBuilder, type Family } from './family.ts';
 
 /** node_exporter 1.5's default `--collector.filesystem.mount-points-exclude`. */
-export const MOUNT_POINTS_EXCLUDE_DEFAULT = /^\/(dev|proc|run|sys|mnt|media|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
+export const MOUNT_POINTS_EXCLUDE_DEFAULT =
+  /^\/(dev|proc|run|sys|mnt|media|var\/lib\/docker\/.+|var\/lib\/containers\/storage\/.+)($|\/)/;
 /** node_exporter 1.5's default `--collector.filesystem.fs-types-exclude`. */
 export const FS_TYPES_EXCLUDE_DEFAULT =
   /^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|sysfs|tracefs)$/;
@@ -27,21 +28,27 @@ export interface Mount {
   readonly readonly: boolean;
 }
 
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+const unescape = (s: string): string =>
+  s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /**
  * Parses a mounts file (`device mountpoint fstype options dump pass`), keeping the first entry per mount point,
  * without excluded mount points or types, at most {@link MAX_MOUNTS}.
  * @throws InvalidInputError for a line with fewer than 4 fields.
  */
-export function parseMounts(text: string, excludeMounts = MOUNT_POINTS_EXCLUDE_DEFAULT, excludeTypes = FS_TYPES_EXCLUDE_DEFAULT): Mount[] {
+export function parseMounts(
+  text: string,
+  excludeMounts = MOUNT_POINTS_EXCLUDE_DEFAULT,
+  excludeTypes = FS_TYPES_EXCLUDE_DEFAULT,
+): Mount[] {
   const out: Mount[] = [];
   const seen = new Set<string>();
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const p = lines[i]!.trim().split(/\s+/);
     if (p.length === 1 && p[0] === '') continue;
-    if (p.length < 4) throw new InvalidInputError(`mounts line ${i + 1}: ${p.length} fields, expected at least 4`);
+    if (p.length < 4)
+      throw new InvalidInputError(`mounts line ${i + 1}: ${p.length} fields, expected at least 4`);
     const mountpoint = unescape(p[1]!);
     const fstype = p[2]!;
     if (excludeMounts.test(mountpoint) || excludeTypes.test(fstype) || seen.has(mountpoint)) continue;
@@ -78,7 +85,16 @@ export async function collectFilesystems(
   opts: { readonly rootfs?: string; readonly timeoutMs?: number; readonly statfs?: StatFsReader } = {},
 ): Promise<{ families: Family[]; errors: string[] }> {
   const f = new FamilyBuilder();
-  for (const n of ['node_filesystem_size_bytes', 'node_filesystem_free_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_files', 'node_filesystem_files_free', 'node_filesystem_readonly', 'node_filesystem_device_error'] as const) f.declare(n);
+  for (const n of [
+    'node_filesystem_size_bytes',
+    'node_filesystem_free_bytes',
+    'node_filesystem_avail_bytes',
+    'node_filesystem_files',
+    'node_filesystem_files_free',
+    'node_filesystem_readonly',
+    'node_filesystem_device_error',
+  ] as const)
+    f.declare(n);
   const read = opts.statfs ?? nodeStatfs;
   const timeoutMs = opts.timeoutMs ?? 5000;
   const errors: string[] = [];

@@ -13,7 +13,12 @@ import { InvalidInputError } from '../errors.ts';
 import type { Family } from './family.ts';
 import { collectFilesystems, parseMounts, type StatFsReader } from './filesystems.ts';
 import { parseMeminfo } from './proc-meminfo.ts';
-import { DISKSTATS_EXCLUDE_DEFAULT, NETDEV_EXCLUDE_DEFAULT, parseDiskstats, parseNetDev } from './proc-net-disk.ts';
+import {
+  DISKSTATS_EXCLUDE_DEFAULT,
+  NETDEV_EXCLUDE_DEFAULT,
+  parseDiskstats,
+  parseNetDev,
+} from './proc-net-disk.ts';
 import { parseCpuTimes, parseLoadavg, parseStatCounters } from './proc-stat.ts';
 
 /** The collectors, named as node_exporter names them. */
@@ -62,7 +67,9 @@ function readProc(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new InvalidInputError(`cannot read ${path}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim());
+    throw new InvalidInputError(
+      `cannot read ${path}: ${err.code ?? ''} ${err.message}`.replace(/\s+/g, ' ').trim(),
+    );
   }
 }
 
@@ -76,7 +83,11 @@ export class HostCollector {
   constructor(opts: HostCollectorOptions = {}) {
     const enabled = opts.collectors ?? COLLECTORS;
     if (enabled.length === 0) throw new InvalidInputError('at least one collector must be enabled');
-    for (const c of enabled) if (!COLLECTORS.includes(c)) throw new InvalidInputError(`unknown collector ${JSON.stringify(c)}; known: ${COLLECTORS.join(', ')}`);
+    for (const c of enabled)
+      if (!COLLECTORS.includes(c))
+        throw new InvalidInputError(
+          `unknown collector ${JSON.stringify(c)}; known: ${COLLECTORS.join(', ')}`,
+        );
     if (new Set(enabled).size !== enabled.length) throw new InvalidInputError('a collector is listed twice');
     this.enabled = enabled;
     this.proc = opts.procRoot ?? '/proc';
@@ -93,9 +104,19 @@ export class HostCollector {
       try {
         const r = await this.run(c);
         families.push(...r.families);
-        outcomes.push({ collector: c, success: true, durationSeconds: (performance.now() - s) / 1000, ...(r.warning ? { error: r.warning } : {}) });
+        outcomes.push({
+          collector: c,
+          success: true,
+          durationSeconds: (performance.now() - s) / 1000,
+          ...(r.warning ? { error: r.warning } : {}),
+        });
       } catch (e) {
-        outcomes.push({ collector: c, success: false, durationSeconds: (performance.now() - s) / 1000, error: e instanceof Error ? e.message : String(e) });
+        outcomes.push({
+          collector: c,
+          success: false,
+          durationSeconds: (performance.now() - s) / 1000,
+          error: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     return { families, outcomes, durationSeconds: (performance.now() - t0) / 1000 };
@@ -113,9 +134,16 @@ export class HostCollector {
       case 'meminfo':
         return { families: parseMeminfo(readProc(p('meminfo'))) };
       case 'netdev':
-        return { families: parseNetDev(readProc(p('net', 'dev')), this.opts.netdevExclude ?? NETDEV_EXCLUDE_DEFAULT) };
+        return {
+          families: parseNetDev(readProc(p('net', 'dev')), this.opts.netdevExclude ?? NETDEV_EXCLUDE_DEFAULT),
+        };
       case 'diskstats':
-        return { families: parseDiskstats(readProc(p('diskstats')), this.opts.diskstatsExclude ?? DISKSTATS_EXCLUDE_DEFAULT) };
+        return {
+          families: parseDiskstats(
+            readProc(p('diskstats')),
+            this.opts.diskstatsExclude ?? DISKSTATS_EXCLUDE_DEFAULT,
+          ),
+        };
       case 'filesystem': {
         let text: string;
         try {

@@ -21,11 +21,15 @@ export function parseMeminfo(text: string): Family[] {
     const line = lines[i]!;
     if (line.trim() === '') continue;
     const m = /^([^:\s]+):\s*(\S+)\s*(\S*)\s*$/.exec(line);
-    if (!m) throw new InvalidInputError(`/proc/meminfo line ${i + 1}: expected "Key: value [kB]", got ${JSON.stringify(line.slice(0, 80))}`);
+    if (!m)
+      throw new InvalidInputError(
+        `/proc/meminfo line ${i + 1}: expected "Key: value [kB]", got ${JSON.stringify(line.slice(0, 80))}`,
+      );
     const key = m[1]!.replace(/\((.*)\)/, '_$1');
     const value = uint(m[2], `/proc/meminfo ${m[1]}`);
     const unit = m[3]!;
-    if (unit !== '' && unit !== 'kB') throw new InvalidInputError(`/proc/meminfo ${m[1]}: unknown unit ${JSON.stringify(unit)}`);
+    if (unit !== '' && unit !== 'kB')
+      throw new InvalidInputError(`/proc/meminfo ${m[1]}: unknown unit ${JSON.stringify(unit)}`);
     if (key === 'MemTotal') sawTotal = true;
     const name = unit === 'kB' ? `node_memory_${key}_bytes` : `node_memory_${key}`;
     if (!isMetricName(name)) continue;

@@ -28,7 +28,11 @@ const TX = ['bytes', 'packets', 'errs', 'drop', 'fifo', 'colls', 'carrier', 'com
  */
 export function parseNetDev(text: string, exclude: RegExp = NETDEV_EXCLUDE_DEFAULT): Family[] {
   const f = new FamilyBuilder();
-  for (const n of [...RX.map((x) => `node_network_receive_${x}_total`), ...TX.map((x) => `node_network_transmit_${x}_total`)]) f.declare(n as MetricName);
+  for (const n of [
+    ...RX.map((x) => `node_network_receive_${x}_total`),
+    ...TX.map((x) => `node_network_transmit_${x}_total`),
+  ])
+    f.declare(n as MetricName);
   const lines = text.split('\n');
   let devices = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -37,12 +41,24 @@ export function parseNetDev(text: string, exclude: RegExp = NETDEV_EXCLUDE_DEFAU
     const colon = line.indexOf(':');
     if (colon < 0) throw new InvalidInputError(`/proc/net/dev line ${i + 1}: no "iface:" prefix`);
     const device = line.slice(0, colon).trim();
-    const v = line.slice(colon + 1).trim().split(/\s+/);
-    if (device === '' || v.length < 16) throw new InvalidInputError(`/proc/net/dev line ${i + 1}: expected an interface name and 16 fields`);
+    const v = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
+    if (device === '' || v.length < 16)
+      throw new InvalidInputError(`/proc/net/dev line ${i + 1}: expected an interface name and 16 fields`);
     if (exclude.test(device)) continue;
     if (++devices > MAX_DEVICES) break;
-    RX.forEach((x, k) => f.add(`node_network_receive_${x}_total`, uint(v[k], `/proc/net/dev ${device} receive_${x}`), { device }));
-    TX.forEach((x, k) => f.add(`node_network_transmit_${x}_total`, uint(v[8 + k], `/proc/net/dev ${device} transmit_${x}`), { device }));
+    RX.forEach((x, k) =>
+      f.add(`node_network_receive_${x}_total`, uint(v[k], `/proc/net/dev ${device} receive_${x}`), {
+        device,
+      }),
+    );
+    TX.forEach((x, k) =>
+      f.add(`node_network_transmit_${x}_total`, uint(v[8 + k], `/proc/net/dev ${device} transmit_${x}`), {
+        device,
+      }),
+    );
   }
   return f.families();
 }
@@ -83,13 +99,17 @@ export function parseDiskstats(text: string, exclude: RegExp = DISKSTATS_EXCLUDE
   for (let i = 0; i < lines.length; i++) {
     const parts = lines[i]!.trim().split(/\s+/);
     if (parts.length === 1 && parts[0] === '') continue;
-    if (parts.length < 14) throw new InvalidInputError(`/proc/diskstats line ${i + 1}: ${parts.length} fields, expected at least 14`);
+    if (parts.length < 14)
+      throw new InvalidInputError(
+        `/proc/diskstats line ${i + 1}: ${parts.length} fields, expected at least 14`,
+      );
     const device = parts[2]!;
     if (exclude.test(device)) continue;
     if (++devices > MAX_DEVICES) break;
     const v = parts.slice(3);
     for (const [k, name, scale] of DISK_FIELDS) {
-      if (k < v.length) f.add(name, uint(v[k], `/proc/diskstats ${device} field ${k + 1}`) * scale, { device });
+      if (k < v.length)
+        f.add(name, uint(v[k], `/proc/diskstats ${device} field ${k + 1}`) * scale, { device });
     }
   }
   return f.families();

@@ -29,13 +29,21 @@ export function parseCpuTimes(text: string): Family[] {
     if (++cpus > MAX_CPUS) break;
     const cpu = m[1]!;
     const v = m[2]!.trim().split(/\s+/);
-    if (v.length < 4) throw new InvalidInputError(`/proc/stat cpu${cpu}: ${v.length} fields, expected at least 4`);
+    if (v.length < 4)
+      throw new InvalidInputError(`/proc/stat cpu${cpu}: ${v.length} fields, expected at least 4`);
     CPU_MODES.forEach((mode, i) => {
-      if (i < v.length) f.add('node_cpu_seconds_total', uint(v[i], `/proc/stat cpu${cpu} ${mode}`) / USER_HZ, { cpu, mode });
+      if (i < v.length)
+        f.add('node_cpu_seconds_total', uint(v[i], `/proc/stat cpu${cpu} ${mode}`) / USER_HZ, { cpu, mode });
     });
     if (v.length >= 10) {
-      f.add('node_cpu_guest_seconds_total', uint(v[8], `/proc/stat cpu${cpu} guest`) / USER_HZ, { cpu, mode: 'user' });
-      f.add('node_cpu_guest_seconds_total', uint(v[9], `/proc/stat cpu${cpu} guest_nice`) / USER_HZ, { cpu, mode: 'nice' });
+      f.add('node_cpu_guest_seconds_total', uint(v[8], `/proc/stat cpu${cpu} guest`) / USER_HZ, {
+        cpu,
+        mode: 'user',
+      });
+      f.add('node_cpu_guest_seconds_total', uint(v[9], `/proc/stat cpu${cpu} guest_nice`) / USER_HZ, {
+        cpu,
+        mode: 'nice',
+      });
     }
   }
   if (cpus === 0) throw new InvalidInputError('/proc/stat: no per-CPU "cpuN" lines');
@@ -76,7 +84,8 @@ export function parseStatCounters(text: string): Family[] {
         break;
     }
   }
-  for (const k of ['btime', 'ctxt']) if (!seen.has(k)) throw new InvalidInputError(`/proc/stat: no "${k}" line`);
+  for (const k of ['btime', 'ctxt'])
+    if (!seen.has(k)) throw new InvalidInputError(`/proc/stat: no "${k}" line`);
   return f.families();
 }
 

@@ -74,13 +74,19 @@ export class CollectorService {
    */
   constructor(opts: CollectorServiceOptions) {
     this.intervalMs = opts.intervalMs ?? 1000;
-    if (!Number.isInteger(this.intervalMs) || this.intervalMs < 100 || this.intervalMs > 3_600_000) throw new InvalidInputError(`collection interval must be 100 ms..1 h, got ${this.intervalMs} ms`);
-    if (opts.push && (!Number.isInteger(opts.push.intervalMs) || opts.push.intervalMs < this.intervalMs)) throw new InvalidInputError('push interval must be at least the collection interval');
+    if (!Number.isInteger(this.intervalMs) || this.intervalMs < 100 || this.intervalMs > 3_600_000)
+      throw new InvalidInputError(`collection interval must be 100 ms..1 h, got ${this.intervalMs} ms`);
+    if (opts.push && (!Number.isInteger(opts.push.intervalMs) || opts.push.intervalMs < this.intervalMs))
+      throw new InvalidInputError('push interval must be at least the collection interval');
     this.opts = opts;
     this.families = createConstMetrics(opts.registry, FAMILY_DEFS);
     this.metrics = createCatalogMetrics(opts.registry, SELF_DEFS);
     if (opts.push) {
-      this.gateway = new Pushgateway(opts.push.url, { timeout: opts.push.timeoutMs ?? 5000 }, opts.registry as Registry<'text/plain; version=0.0.4; charset=utf-8'>);
+      this.gateway = new Pushgateway(
+        opts.push.url,
+        { timeout: opts.push.timeoutMs ?? 5000 },
+        opts.registry as Registry<'text/plain; version=0.0.4; charset=utf-8'>,
+      );
     }
   }
 
@@ -95,7 +101,9 @@ export class CollectorService {
     const r = await this.opts.collector.collect();
     this.families.replaceAll(r.families);
     for (const o of r.outcomes) {
-      this.metrics.gauge('node_scrape_collector_duration_seconds').set({ collector: o.collector }, o.durationSeconds);
+      this.metrics
+        .gauge('node_scrape_collector_duration_seconds')
+        .set({ collector: o.collector }, o.durationSeconds);
       this.metrics.gauge('node_scrape_collector_success').set({ collector: o.collector }, o.success ? 1 : 0);
       if (!o.success) this.metrics.counter('dwcp_collector_errors_total').inc({ collector: o.collector });
       this.noteError(`collector ${o.collector}`, o.error);
@@ -114,7 +122,9 @@ export class CollectorService {
       if (!this.cycle) {
         this.cycle = this.runCycle()
           .then(() => this.maybePush())
-          .catch((e: unknown) => this.opts.log?.('warn', `cycle failed: ${e instanceof Error ? e.message : String(e)}`))
+          .catch((e: unknown) =>
+            this.opts.log?.('warn', `cycle failed: ${e instanceof Error ? e.message : String(e)}`),
+          )
           .finally(() => (this.cycle = undefined));
       }
     };
@@ -171,4 +181,3 @@ export class CollectorService {
     }
   }
 }
-

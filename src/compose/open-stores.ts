@@ -45,7 +45,11 @@ export async function openDataStores(
   metrics: CatalogMetrics,
   log: Logger,
 ): Promise<DataStores> {
-  const store = await openStore(config, { metrics: catalogRemoteStorageMetrics(metrics), log, queryCacheMetrics: catalogQueryCacheMetrics(metrics) });
+  const store = await openStore(config, {
+    metrics: catalogRemoteStorageMetrics(metrics),
+    log,
+    queryCacheMetrics: catalogQueryCacheMetrics(metrics),
+  });
   const traceStore = await openOrClose(() => openTraceStore(config), [store]);
   const logStore = await openOrClose(() => openLogStore(config), [store, traceStore]);
   const exemplarStore = await openOrClose(

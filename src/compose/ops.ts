@@ -76,7 +76,13 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
   const restored = restoreCounters(registry, await counterStore.load());
   if (restored > 0) log.info({ series: restored }, 'counters restored');
   const saveCounters = async () => counterStore.save(await snapshotCounters(registry));
-  timers.push(new PeriodicTask({ intervalMs: COUNTER_SAVE_INTERVAL_MS, run: saveCounters, onError: (e) => log.warn({ err: e }, 'saving counters failed') }));
+  timers.push(
+    new PeriodicTask({
+      intervalMs: COUNTER_SAVE_INTERVAL_MS,
+      run: saveCounters,
+      onError: (e) => log.warn({ err: e }, 'saving counters failed'),
+    }),
+  );
   closers.push(async () => {
     await saveCounters().catch((e: unknown) => log.warn({ err: e }, 'saving counters at shutdown failed'));
     await counterStore.close();
@@ -90,18 +96,27 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
     profileStore = await ProfileStore.open(location, { maxProfiles: p.maxProfiles, maxBytes: p.maxBytes });
     const store = profileStore;
     closers.push(() => store.close());
-    const counters = createCatalogMetrics(registry, [getMetric('dwcp_profiles_captured_total'), getMetric('dwcp_profiles_rejected_total')]);
+    const counters = createCatalogMetrics(registry, [
+      getMetric('dwcp_profiles_captured_total'),
+      getMetric('dwcp_profiles_rejected_total'),
+    ]);
     await profiler.start();
-    profiling = createProfilingService(profiler, store, { captured: counters.counter('dwcp_profiles_captured_total'), rejected: counters.counter('dwcp_profiles_rejected_total') });
+    profiling = createProfilingService(profiler, store, {
+      captured: counters.counter('dwcp_profiles_captured_total'),
+      rejected: counters.counter('dwcp_profiles_rejected_total'),
+    });
     if (p.continuous.enabled) {
-      const targets = p.continuous.targets ? config.targets.map((t) => ({ id: t.id, url: new URL(t.url).origin })) : [];
+      const targets = p.continuous.targets
+        ? config.targets.map((t) => ({ id: t.id, url: new URL(t.url).origin }))
+        : [];
       const cp = new ContinuousProfiler({
         store,
         self: profiler,
         targets,
         intervalMs: p.continuous.interval,
         cpuSeconds: p.continuous.cpuSeconds,
-        onStored: (info) => counters.counter('dwcp_profiles_captured_total').inc({ kind: info.kind, trigger: 'continuous' }),
+        onStored: (info) =>
+          counters.counter('dwcp_profiles_captured_total').inc({ kind: info.kind, trigger: 'continuous' }),
         onError: (source, kind, e) => log.warn({ err: e, source, kind }, 'continuous profile failed'),
       });
       timers.push(cp);
@@ -114,7 +129,12 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
     const reportStore = await ReportStore.open(location, { maxReports: r.maxReports, maxBytes: r.maxBytes });
     closers.push(() => reportStore.close());
     const service = new ReportService({
-      sources: { insights: i.insights, capacity: createCapacityProvider(i.store), anomalies: i.store, samples: i.store },
+      sources: {
+        insights: i.insights,
+        capacity: createCapacityProvider(i.store),
+        anomalies: i.store,
+        samples: i.store,
+      },
       store: reportStore,
       chromiumPath: r.chromiumPath,
       now: i.now,
@@ -130,7 +150,18 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
           formats: r.formats,
           delayMs: r.delay,
           now: i.now,
-          onGenerated: (rs) => log.info({ reports: rs.map((x) => ({ id: x.id, kind: x.kind, format: x.format, generationMs: x.generationMs })) }, 'report generated'),
+          onGenerated: (rs) =>
+            log.info(
+              {
+                reports: rs.map((x) => ({
+                  id: x.id,
+                  kind: x.kind,
+                  format: x.format,
+                  generationMs: x.generationMs,
+                })),
+              },
+              'report generated',
+            ),
           onError: (kind, e) => log.error({ err: e, kind }, 'scheduled report failed'),
         }),
       );
@@ -145,7 +176,10 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
     startedAtMs: i.startedAtMs,
     now: i.now,
   });
-  const summaries: SummariesApi = { system, metrics: (windowMs, nowMs) => metricsSummary(i.store, windowMs, nowMs) };
+  const summaries: SummariesApi = {
+    system,
+    metrics: (windowMs, nowMs) => metricsSummary(i.store, windowMs, nowMs),
+  };
 
   let stopping: Promise<void> | undefined;
   return {
@@ -168,6 +202,12 @@ export async function startOps(i: OpsInputs): Promise<Ops> {
  * endpoints on every node's metrics server (one CPU profile at a time per process) and the Node.js runtime
  * metrics in every node's registry.
  */
-export function instrumentedNodeOptions(): { serverRoutes: ReadonlyMap<string, MetricsServerRoute>; attachRegistry: (r: Registry) => void } {
-  return { serverRoutes: pprofRoutes(processProfiler()), attachRegistry: (r) => processRuntimeMetrics().attach(r) };
+export function instrumentedNodeOptions(): {
+  serverRoutes: ReadonlyMap<string, MetricsServerRoute>;
+  attachRegistry: (r: Registry) => void;
+} {
+  return {
+    serverRoutes: pprofRoutes(processProfiler()),
+    attachRegistry: (r) => processRuntimeMetrics().attach(r),
+  };
 }

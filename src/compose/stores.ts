@@ -35,35 +35,66 @@ import type { TraceStore } from '../traces/store/trace-store.ts';
  * VictoriaMetrics and the tables in the `state` database (`storage.type: victoriametrics`, docs/storage.md).
  * @throws StoreError when a database cannot be opened.
  */
-export async function openStore(config: MonitorConfig, remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger; queryCacheMetrics?: RowCacheMetrics } = {}): Promise<OpenedStore> {
+export async function openStore(
+  config: MonitorConfig,
+  remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger; queryCacheMetrics?: RowCacheMetrics } = {},
+): Promise<OpenedStore> {
   const s = config.storage;
   if (s.type === 'victoriametrics') {
-    const state = s.state.type === 'sqlite' ? await openSqliteStore({ path: s.state.path, retentionMs: s.retention }) : await openPostgresStore({ url: s.state.url, retentionMs: s.retention });
+    const state =
+      s.state.type === 'sqlite'
+        ? await openSqliteStore({ path: s.state.path, retentionMs: s.retention })
+        : await openPostgresStore({ url: s.state.url, retentionMs: s.retention });
     const q = s.queue;
     return openRemoteStore({
       writeUrl: s.writeUrl,
       readUrl: s.readUrl,
       retentionMs: s.retention,
       timeoutMs: s.timeout,
-      queue: { capacity: q.capacity, maxSamplesPerSend: q.maxSamplesPerSend, batchDeadlineMs: q.batchDeadline, minBackoffMs: q.minBackoff, maxBackoffMs: q.maxBackoff },
+      queue: {
+        capacity: q.capacity,
+        maxSamplesPerSend: q.maxSamplesPerSend,
+        batchDeadlineMs: q.batchDeadline,
+        minBackoffMs: q.minBackoff,
+        maxBackoffMs: q.maxBackoff,
+      },
       state,
       externalLabels: s.externalLabels,
       ...(hasHttpAuth(s) ? { authorization: () => authorizationHeader(s) } : {}),
       ...(remote.metrics ? { metrics: remote.metrics } : {}),
-      ...(remote.log ? { onError: (e: Error) => remote.log!.warn({ err: e }, 'remote write to VictoriaMetrics failed') } : {}),
+      ...(remote.log
+        ? { onError: (e: Error) => remote.log!.warn({ err: e }, 'remote write to VictoriaMetrics failed') }
+        : {}),
     });
   }
-  const cache = { ...(s.queryCacheBytes === undefined ? {} : { queryCacheBytes: s.queryCacheBytes }), ...(remote.queryCacheMetrics ? { queryCacheMetrics: remote.queryCacheMetrics } : {}) };
+  const cache = {
+    ...(s.queryCacheBytes === undefined ? {} : { queryCacheBytes: s.queryCacheBytes }),
+    ...(remote.queryCacheMetrics ? { queryCacheMetrics: remote.queryCacheMetrics } : {}),
+  };
   if (s.type === 'sqlite') {
-    if (s.layout === 'chunks') return openChunkedSqliteStore({ path: s.path, walDir: s.walDir ?? `${s.path}.wal`, retentionMs: s.retention, ...cache });
+    if (s.layout === 'chunks')
+      return openChunkedSqliteStore({
+        path: s.path,
+        walDir: s.walDir ?? `${s.path}.wal`,
+        retentionMs: s.retention,
+        ...cache,
+      });
     return openSqliteStore({ path: s.path, retentionMs: s.retention });
   }
-  if (s.layout === 'chunks') return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention, ...cache });
+  if (s.layout === 'chunks')
+    return openChunkedPostgresStore({ url: s.url, walDir: s.walDir, retentionMs: s.retention, ...cache });
   return openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
 /** PNG/PDF rendering of dashboard exports: headless Chromium, 2 at a time, 8 waiting, 30 s each. */
-export function exportRenderer(chromiumPath: string): (url: string, format: PageFormat, readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer> {
+export function exportRenderer(
+  chromiumPath: string,
+): (
+  url: string,
+  format: PageFormat,
+  readySelector: string,
+  headers: Readonly<Record<string, string>>,
+) => Promise<Buffer> {
   const renderer = new PageRenderer({ chromiumPath, maxConcurrent: 2, maxQueued: 8, timeoutMs: 30_000 });
   return (url, format, readySelector, headers) => renderer.render(url, format, readySelector, headers);
 }
@@ -73,8 +104,11 @@ export async function openDashboardStore(config: MonitorConfig): Promise<Dashboa
   const d = config.dashboards;
   if (!d.enabled) return undefined;
   const s = sqlLocation(config.storage);
-  if (s.type === 'postgres' && d.path === undefined) return openPostgresDashboardStore({ url: s.url }, { maxPerTenant: d.maxPerTenant });
-  const path = d.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'dashboards.db') : ':memory:');
+  if (s.type === 'postgres' && d.path === undefined)
+    return openPostgresDashboardStore({ url: s.url }, { maxPerTenant: d.maxPerTenant });
+  const path =
+    d.path ??
+    (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'dashboards.db') : ':memory:');
   return openSqliteDashboardStore(path, { maxPerTenant: d.maxPerTenant });
 }
 
@@ -82,7 +116,10 @@ export async function openDashboardStore(config: MonitorConfig): Promise<Dashboa
 export function checkAuthMode(config: MonitorConfig): void {
   const host = config.listen.host;
   const loopback = host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  if (config.auth.mode === 'disabled' && !loopback) throw new ConfigError(`auth.mode: disabled is allowed only when listen.host is a loopback address, not ${JSON.stringify(host)}`);
+  if (config.auth.mode === 'disabled' && !loopback)
+    throw new ConfigError(
+      `auth.mode: disabled is allowed only when listen.host is a loopback address, not ${JSON.stringify(host)}`,
+    );
 }
 
 /**
@@ -96,14 +133,20 @@ export async function openAuth(config: MonitorConfig, log: Logger): Promise<Star
   const a = config.auth;
   const host = config.listen.host;
   if (a.mode === 'disabled') {
-    log.warn({ host }, 'authentication is disabled: every request acts as an admin (allowed on loopback only)');
+    log.warn(
+      { host },
+      'authentication is disabled: every request acts as an admin (allowed on loopback only)',
+    );
     return undefined;
   }
   const s = sqlLocation(config.storage);
   const dataDir = s.type === 'sqlite' && s.path !== ':memory:' ? dirname(s.path) : undefined;
   const keyFile = a.signingKeyFile ?? (dataDir === undefined ? undefined : join(dataDir, 'auth-signing-key'));
   const started = await startAuth({
-    store: s.type === 'postgres' && a.path === undefined ? { postgresUrl: s.url } : { sqlitePath: a.path ?? (dataDir === undefined ? ':memory:' : join(dataDir, 'auth.db')) },
+    store:
+      s.type === 'postgres' && a.path === undefined
+        ? { postgresUrl: s.url }
+        : { sqlitePath: a.path ?? (dataDir === undefined ? ':memory:' : join(dataDir, 'auth.db')) },
     ...(keyFile === undefined ? {} : { signingKeyFile: keyFile }),
     sessionTtlMs: a.sessionTtl,
     loginLimits: { maxFailures: a.loginMaxFailures, windowMs: a.loginWindow },
@@ -111,7 +154,10 @@ export async function openAuth(config: MonitorConfig, log: Logger): Promise<Star
     ...(dataDir === undefined ? {} : { initialPasswordFile: join(dataDir, 'initial-admin-password') }),
   });
   if (started.initialAdmin) {
-    log.warn({ username: started.initialAdmin.username, passwordFile: started.initialAdmin.passwordFile }, 'created the first admin: its generated password is in passwordFile (mode 0600); log in with it at the monitor\'s URL');
+    log.warn(
+      { username: started.initialAdmin.username, passwordFile: started.initialAdmin.passwordFile },
+      "created the first admin: its generated password is in passwordFile (mode 0600); log in with it at the monitor's URL",
+    );
   }
   return started;
 }
@@ -123,7 +169,9 @@ export async function openTraceStore(config: MonitorConfig): Promise<TraceStore 
   const opts = { retentionMs: t.retention, maxSpans: t.maxSpans };
   const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && t.path === undefined) return openPostgresTraceStore({ url: s.url }, opts);
-  const path = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
+  const path =
+    t.path ??
+    (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
   return openSqliteTraceStore(path, opts);
 }
 
@@ -134,13 +182,18 @@ export const MAX_EXEMPLARS = 100_000;
  * Opens the exemplar store when traces are enabled (exemplars link metrics to traces): `exemplars.db` beside the
  * span store's SQLite file, or the same PostgreSQL database; retention as the spans'.
  */
-export async function openExemplarStore(config: MonitorConfig, registry: Registry): Promise<ExemplarStore | undefined> {
+export async function openExemplarStore(
+  config: MonitorConfig,
+  registry: Registry,
+): Promise<ExemplarStore | undefined> {
   const t = config.traces;
   if (!t.enabled) return undefined;
   const opts = { retentionMs: t.retention, maxExemplars: MAX_EXEMPLARS, registry };
   const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && t.path === undefined) return openPostgresExemplarStore({ url: s.url }, opts);
-  const base = t.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
+  const base =
+    t.path ??
+    (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'traces.db') : ':memory:');
   return openSqliteExemplarStore(base === ':memory:' ? base : join(dirname(base), 'exemplars.db'), opts);
 }
 
@@ -151,12 +204,29 @@ export async function openLogStore(config: MonitorConfig): Promise<LogStore | un
   const opts = { retentionMs: l.retention, maxEntries: l.maxEntries, maxStreams: l.maxStreams };
   const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && l.path === undefined) return openPostgresLogStore({ url: s.url }, opts);
-  return openSqliteLogStore(l.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'logs.db') : ':memory:'), opts);
+  return openSqliteLogStore(
+    l.path ?? (s.type === 'sqlite' && s.path !== ':memory:' ? join(dirname(s.path), 'logs.db') : ':memory:'),
+    opts,
+  );
 }
 
 /** The log receivers and queries over the log store, PII masking from the configuration. */
-export function logApi(config: MonitorConfig, logStore: LogStore, registry: Registry, errorCounts: LogErrorCounts): LogApi {
+export function logApi(
+  config: MonitorConfig,
+  logStore: LogStore,
+  registry: Registry,
+  errorCounts: LogErrorCounts,
+): LogApi {
   const l = config.logs;
-  const pii = { ...DEFAULT_PII_SETTINGS, ...l.pii, sensitiveKeys: l.pii.sensitiveKeys ?? DEFAULT_PII_SETTINGS.sensitiveKeys };
-  return new LogApi(logStore, { registry, pii, onStored: (rs) => errorCounts.observe(rs), limits: { maxBodyBytes: l.maxBodyBytes, maxDecompressedBytes: 4 * l.maxBodyBytes } });
+  const pii = {
+    ...DEFAULT_PII_SETTINGS,
+    ...l.pii,
+    sensitiveKeys: l.pii.sensitiveKeys ?? DEFAULT_PII_SETTINGS.sensitiveKeys,
+  };
+  return new LogApi(logStore, {
+    registry,
+    pii,
+    onStored: (rs) => errorCounts.observe(rs),
+    limits: { maxBodyBytes: l.maxBodyBytes, maxDecompressedBytes: 4 * l.maxBodyBytes },
+  });
 }

@@ -14,23 +14,32 @@ import { SEVERITIES } from '../model/dwcp.ts';
 import { duration, httpUrl, positiveDuration, window } from './fields.ts';
 import { checkHttpAuth, httpAuthFields } from './http-auth-fields.ts';
 
-const receiverName = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
+const receiverName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1-64 characters of a-z, A-Z, 0-9, _ . -');
 const receiverCommon = { name: receiverName, timeout: positiveDuration.default(10_000) };
 const receiverSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    ...receiverCommon,
-    type: z.literal('webhook'),
-    url: httpUrl,
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).default({}),
-    ...httpAuthFields,
-  }).superRefine(checkHttpAuth),
+  z
+    .strictObject({
+      ...receiverCommon,
+      type: z.literal('webhook'),
+      url: httpUrl,
+      headers: z
+        .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096))
+        .default({}),
+      ...httpAuthFields,
+    })
+    .superRefine(checkHttpAuth),
   z.strictObject({ ...receiverCommon, type: z.literal('slack'), url: httpUrl }),
   z.strictObject({
     ...receiverCommon,
     type: z.literal('pagerduty'),
     url: httpUrl.default(PAGERDUTY_EVENTS_URL),
     routingKey: z.string().min(1).max(64).optional(),
-    routingKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+    routingKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
   }),
   z.strictObject({
     ...receiverCommon,
@@ -43,7 +52,10 @@ const receiverSchema = z.discriminatedUnion('type', [
       secure: z.boolean().default(false),
       requireTLS: z.boolean().default(false),
       user: z.string().optional(),
-      passwordEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+      passwordEnv: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/)
+        .optional(),
     }),
   }),
 ]);
@@ -61,18 +73,43 @@ export const alertingSectionSchema = z
   .strictObject({
     externalUrl: z.string().optional(),
     webhooks: z
-      .array(z.strictObject({ name: z.string().min(1).default('webhook'), url: httpUrl, timeout: positiveDuration.default(5_000), ...httpAuthFields }).superRefine(checkHttpAuth))
+      .array(
+        z
+          .strictObject({
+            name: z.string().min(1).default('webhook'),
+            url: httpUrl,
+            timeout: positiveDuration.default(5_000),
+            ...httpAuthFields,
+          })
+          .superRefine(checkHttpAuth),
+      )
       .max(20)
       .default([]),
     receivers: z.array(receiverSchema).max(50).default([]),
     escalation: z
-      .array(z.strictObject({ receiver: receiverName, critical: escalationDelay.optional(), warning: escalationDelay.optional(), info: escalationDelay.optional() }))
+      .array(
+        z.strictObject({
+          receiver: receiverName,
+          critical: escalationDelay.optional(),
+          warning: escalationDelay.optional(),
+          info: escalationDelay.optional(),
+        }),
+      )
       .max(50)
       .default([]),
     alertmanager: z
-      .strictObject({ urls: z.array(httpUrl).min(1).max(10), resendDelay: positiveDuration.default(60_000), timeout: positiveDuration.default(10_000) })
+      .strictObject({
+        urls: z.array(httpUrl).min(1).max(10),
+        resendDelay: positiveDuration.default(60_000),
+        timeout: positiveDuration.default(10_000),
+      })
       .optional(),
-    rules: z.strictObject({ files: z.array(z.string().min(1)).max(100).default([]), interval: positiveDuration.default(5_000) }).default({ files: [], interval: 5_000 }),
+    rules: z
+      .strictObject({
+        files: z.array(z.string().min(1)).max(100).default([]),
+        interval: positiveDuration.default(5_000),
+      })
+      .default({ files: [], interval: 5_000 }),
     incidents: z
       .strictObject({
         reopenWindow: duration.default(I.reopenWindow),
@@ -99,17 +136,31 @@ export const alertingSectionSchema = z
     const names = new Map<string, number>();
     const all = [...v.receivers.map((r) => r.name), ...v.webhooks.map((w) => w.name)];
     all.forEach((n, i) => {
-      if (names.has(n)) ctx.addIssue({ code: 'custom', path: i < v.receivers.length ? ['receivers', i, 'name'] : ['webhooks', i - v.receivers.length, 'name'], message: `duplicate receiver name "${n}"` });
+      if (names.has(n))
+        ctx.addIssue({
+          code: 'custom',
+          path:
+            i < v.receivers.length ? ['receivers', i, 'name'] : ['webhooks', i - v.receivers.length, 'name'],
+          message: `duplicate receiver name "${n}"`,
+        });
       names.set(n, i);
     });
     v.escalation.forEach((e, i) => {
       if (!names.has(e.receiver)) {
-        ctx.addIssue({ code: 'custom', path: ['escalation', i, 'receiver'], message: `unknown receiver "${e.receiver}" (receivers: ${all.join(', ') || 'none'})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['escalation', i, 'receiver'],
+          message: `unknown receiver "${e.receiver}" (receivers: ${all.join(', ') || 'none'})`,
+        });
       }
     });
     v.receivers.forEach((r, i) => {
       if (r.type === 'pagerduty' && (r.routingKey === undefined) === (r.routingKeyEnv === undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['receivers', i], message: 'a pagerduty receiver needs exactly one of routingKey and routingKeyEnv' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivers', i],
+          message: 'a pagerduty receiver needs exactly one of routingKey and routingKeyEnv',
+        });
       }
     });
   }) satisfies z.ZodType<AlertingSettings, unknown>;

@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { positiveDuration } from './fields.ts';
 
 /** Defaults of the `auth` section: authentication required, sessions of 8 hours, at most 10 failed logins per address in 15 min. */
-const AUTH_DEFAULTS = { mode: 'required' as const, sessionTtl: 8 * 3_600_000, initialAdmin: 'admin', loginMaxFailures: 10, loginWindow: 15 * 60_000 };
+const AUTH_DEFAULTS = {
+  mode: 'required' as const,
+  sessionTtl: 8 * 3_600_000,
+  initialAdmin: 'admin',
+  loginMaxFailures: 10,
+  loginWindow: 15 * 60_000,
+};
 
 /**
  * - `mode`: `required` (every route but /health, /ready, the login and the web page's files needs a session or an
@@ -24,8 +30,13 @@ export const authSectionSchema = z
     mode: z.enum(['required', 'disabled']).default(AUTH_DEFAULTS.mode),
     path: z.string().min(1).optional(),
     signingKeyFile: z.string().min(1).optional(),
-    sessionTtl: positiveDuration.refine((ms) => ms >= 60_000 && ms <= 86_400_000, { message: 'must be between 1m and 24h' }).default(AUTH_DEFAULTS.sessionTtl),
-    initialAdmin: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/).default(AUTH_DEFAULTS.initialAdmin),
+    sessionTtl: positiveDuration
+      .refine((ms) => ms >= 60_000 && ms <= 86_400_000, { message: 'must be between 1m and 24h' })
+      .default(AUTH_DEFAULTS.sessionTtl),
+    initialAdmin: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/)
+      .default(AUTH_DEFAULTS.initialAdmin),
     loginMaxFailures: z.number().int().min(1).max(1000).default(AUTH_DEFAULTS.loginMaxFailures),
     loginWindow: positiveDuration.default(AUTH_DEFAULTS.loginWindow),
   })

@@ -23,7 +23,10 @@ function boundedDuration(max: number, what: string) {
       }
     }
     if (!Number.isFinite(ms) || ms < 0) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration of 0 or more, got ${String(v).slice(0, 40)}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a duration of 0 or more, got ${String(v).slice(0, 40)}`,
+      });
       return z.NEVER;
     }
     if (ms > max) {
@@ -38,7 +41,10 @@ function boundedDuration(max: number, what: string) {
  * A duration used as a timer delay or timeout: 0 to 2^31 − 1 ms (about 24.8 days), the most Node's timers hold
  * (longer delays would fire after 1 ms).
  */
-export const duration = boundedDuration(MAX_TIMER_MS, `${MAX_TIMER_MS} ms (about 24.8 days, the longest timer delay)`);
+export const duration = boundedDuration(
+  MAX_TIMER_MS,
+  `${MAX_TIMER_MS} ms (about 24.8 days, the longest timer delay)`,
+);
 /** An interval or timeout that must not be 0 (a 0 ms interval would spin). */
 export const positiveDuration = duration.pipe(z.number().min(1, 'must be at least 1ms'));
 /** Largest window (retention, evidence spans): 100 years. */
@@ -46,27 +52,31 @@ export const MAX_WINDOW_MS = 100 * 31_536_000_000;
 /** A time span compared with timestamps (retention, evidence), never a timer delay: 0 to 100 years. */
 export const window = boundedDuration(MAX_WINDOW_MS, '100y');
 
-export const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
+export const labelName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
 /** An http(s) URL without user-info: credentials go into their own fields, never into a URL (the message does not echo it). */
-export const httpUrl = z
-  .url({ protocol: /^https?$/ })
-  .refine((u) => !urlHasCredentials(u), {
-    message: 'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
-  });
+export const httpUrl = z.url({ protocol: /^https?$/ }).refine((u) => !urlHasCredentials(u), {
+  message:
+    'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
+});
 
 /** A regular expression (checked by compiling it). */
-export const regex = z.string().min(1).refine(
-  (p) => {
-    try {
-      new RegExp(p);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a valid regular expression' },
-);
+export const regex = z
+  .string()
+  .min(1)
+  .refine(
+    (p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a valid regular expression' },
+  );
 
 /** A secret (password, token, file path of one): 1 to 4096 characters. */
 export const secretText = z.string().min(1).max(4096);

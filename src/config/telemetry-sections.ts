@@ -6,18 +6,40 @@ import { z } from 'zod';
 import { duration, window } from './fields.ts';
 
 /** Defaults of the `traces` section: 7 days, 10 million spans, 8 MiB bodies. */
-const TRACE_DEFAULTS = { enabled: true, retention: 7 * 86_400_000, maxSpans: 10_000_000, maxBodyBytes: 8 * 1024 * 1024 };
+const TRACE_DEFAULTS = {
+  enabled: true,
+  retention: 7 * 86_400_000,
+  maxSpans: 10_000_000,
+  maxBodyBytes: 8 * 1024 * 1024,
+};
 
 const PII_RULE_NAMES = ['email', 'ipv4', 'ipv6', 'card', 'bearer', 'api_key', 'secret_pair'] as const;
 
 /** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 100 000 streams; 8 MiB bodies; PII masked. */
 const LOG_DEFAULTS = {
   enabled: true,
-  retention: { debug: 86_400_000, info: 7 * 86_400_000, warn: 14 * 86_400_000, error: 30 * 86_400_000, fatal: 30 * 86_400_000 },
+  retention: {
+    debug: 86_400_000,
+    info: 7 * 86_400_000,
+    warn: 14 * 86_400_000,
+    error: 30 * 86_400_000,
+    fatal: 30 * 86_400_000,
+  },
   maxEntries: 10_000_000,
   maxStreams: 100_000,
   maxBodyBytes: 8 * 1024 * 1024,
-  pii: { enabled: true, maskIp: true, disabledRules: [] as (typeof PII_RULE_NAMES)[number][], extraRules: [] as { name: string; pattern: string; flags?: string; group?: number; replacement?: string }[] },
+  pii: {
+    enabled: true,
+    maskIp: true,
+    disabledRules: [] as (typeof PII_RULE_NAMES)[number][],
+    extraRules: [] as {
+      name: string;
+      pattern: string;
+      flags?: string;
+      group?: number;
+      replacement?: string;
+    }[],
+  },
 };
 
 /**
@@ -31,7 +53,12 @@ export const tracesSectionSchema = z
     retention: window.default(TRACE_DEFAULTS.retention),
     maxSpans: z.number().int().min(1000).max(1_000_000_000).default(TRACE_DEFAULTS.maxSpans),
     /** Largest POST /v1/traces body (compressed or not), bytes. */
-    maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(TRACE_DEFAULTS.maxBodyBytes),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(TRACE_DEFAULTS.maxBodyBytes),
     /**
      * Tail sampling of received traces (off by default: every accepted span is stored). Keeps every trace with
      * an error, slower than `latencyThreshold` or its root operation's recent `latencyQuantile`, or with one of
@@ -43,11 +70,19 @@ export const tracesSectionSchema = z
         decisionWait: duration.pipe(z.number().min(0).max(600_000)).default(10_000),
         maxTraces: z.number().int().min(1).max(10_000_000).default(50_000),
         maxSpans: z.number().int().min(1).max(100_000_000).default(500_000),
-        maxBytes: z.number().int().min(1024).max(64 * 1024 ** 3).default(256 * 1024 * 1024),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 ** 3)
+          .default(256 * 1024 * 1024),
         maxSpansPerTrace: z.number().int().min(1).max(1_000_000).default(10_000),
         latencyThreshold: duration.pipe(z.number().positive()).optional(),
         latencyQuantile: z.number().min(0).lt(1).default(0.99),
-        attributes: z.array(z.strictObject({ key: z.string().min(1), values: z.array(z.string()).min(1) })).max(100).default([]),
+        attributes: z
+          .array(z.strictObject({ key: z.string().min(1), values: z.array(z.string()).min(1) }))
+          .max(100)
+          .default([]),
         probability: z.number().gt(0).max(1).default(0.1),
         adaptive: z.boolean().default(true),
         spansPerSecond: z.number().positive().default(500),
@@ -82,7 +117,12 @@ export const logsSectionSchema = z
     /** Streams (label sets) kept; entries of a new label set beyond it are refused and counted. */
     maxStreams: z.number().int().min(1).max(10_000_000).default(LOG_DEFAULTS.maxStreams),
     /** Largest push body (compressed or not), bytes. */
-    maxBodyBytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(LOG_DEFAULTS.maxBodyBytes),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(LOG_DEFAULTS.maxBodyBytes),
     pii: z
       .strictObject({
         enabled: z.boolean().default(true),
@@ -93,7 +133,10 @@ export const logsSectionSchema = z
             z.strictObject({
               name: z.string().regex(/^[a-z][a-z0-9_]*$/),
               pattern: z.string().min(1),
-              flags: z.string().regex(/^[imsu]*$/).optional(),
+              flags: z
+                .string()
+                .regex(/^[imsu]*$/)
+                .optional(),
               group: z.number().int().min(0).optional(),
               replacement: z.string().optional(),
             }),

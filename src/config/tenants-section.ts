@@ -28,16 +28,24 @@ const tenantNodesSchema = z
     nodes: z.array(nodeValue).max(TENANT_NODES_MAX).default([]),
     regions: z.array(nodeValue).max(TENANT_NODES_MAX).default([]),
   })
-  .refine((t) => t.nodes.length + t.regions.length > 0, { message: 'give at least one node id in `nodes` or one region in `regions`' });
+  .refine((t) => t.nodes.length + t.regions.length > 0, {
+    message: 'give at least one node id in `nodes` or one region in `regions`',
+  });
 
 /** `tenants`: tenant name → its nodes and regions (default: no tenant mapped). */
 export const tenantsSectionSchema = z
   .record(z.string(), tenantNodesSchema)
   .superRefine((r, ctx) => {
     const names = Object.keys(r);
-    if (names.length > TENANTS_MAX) ctx.addIssue({ code: 'custom', message: `at most ${TENANTS_MAX} tenants` });
+    if (names.length > TENANTS_MAX)
+      ctx.addIssue({ code: 'custom', message: `at most ${TENANTS_MAX} tenants` });
     for (const name of names) {
-      if (!TENANT_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'tenant names are 1-64 letters, digits, ".", "_", "-" or "@"' });
+      if (!TENANT_NAME.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'tenant names are 1-64 letters, digits, ".", "_", "-" or "@"',
+        });
     }
   })
   .default({});
@@ -50,7 +58,14 @@ export type TenantsSection = z.infer<typeof tenantsSectionSchema>;
  */
 export function tenantMapping(section: TenantsSection, operatorTenant: string): TenantNodeMapping {
   if (Object.hasOwn(section, operatorTenant)) {
-    throw new ConfigError(`invalid monitor configuration:\n  tenants.${operatorTenant}: the operator tenant (dashboards.tenant) reads every node; remove its mapping`);
+    throw new ConfigError(
+      `invalid monitor configuration:\n  tenants.${operatorTenant}: the operator tenant (dashboards.tenant) reads every node; remove its mapping`,
+    );
   }
-  return { operatorTenant, tenants: new Map(Object.entries(section).map(([name, t]) => [name, { nodes: t.nodes, regions: t.regions }])) };
+  return {
+    operatorTenant,
+    tenants: new Map(
+      Object.entries(section).map(([name, t]) => [name, { nodes: t.nodes, regions: t.regions }]),
+    ),
+  };
 }

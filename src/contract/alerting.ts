@@ -63,7 +63,11 @@ export type AcknowledgeInput = z.output<typeof acknowledgeInputSchema>;
 const alertSeverity = z.enum(ALERT_SEVERITIES);
 
 /** Who acknowledged an incident and when (Unix ms). */
-export const AcknowledgementSchema = z.strictObject({ by: z.string(), atMs: z.number(), comment: z.string() });
+export const AcknowledgementSchema = z.strictObject({
+  by: z.string(),
+  atMs: z.number(),
+  comment: z.string(),
+});
 export type Acknowledgement = z.infer<typeof AcknowledgementSchema>;
 
 /** Where a signal came from: an anomaly of the detection engine, or an alert of a rule. */
@@ -150,7 +154,9 @@ export const RulesOverviewSchema = z.strictObject({
   files: listOf(z.string()),
   loadedAtMs: z.number().nullable(),
   rules: listOf(RuleStatusSchema),
-  lastReload: z.strictObject({ atMs: z.number(), ok: z.boolean(), problems: listOf(FileProblemSchema) }).nullable(),
+  lastReload: z
+    .strictObject({ atMs: z.number(), ok: z.boolean(), problems: listOf(FileProblemSchema) })
+    .nullable(),
 });
 export type RulesOverview = z.infer<typeof RulesOverviewSchema>;
 

@@ -12,7 +12,11 @@ import type { Anomaly } from '../model/anomaly.ts';
 import { LabelsSchema, listOf, maybeNumber, successOf } from './common.ts';
 
 /** How one detector of an ensemble judged the opening sample. */
-export const DetectorVoteSchema = z.strictObject({ detector: z.string(), score: maybeNumber, voted: z.boolean() });
+export const DetectorVoteSchema = z.strictObject({
+  detector: z.string(),
+  score: maybeNumber,
+  voted: z.boolean(),
+});
 
 /** One anomaly; times are Unix ms. */
 export const AnomalySchema = z.strictObject({

@@ -23,7 +23,9 @@ export const FileProblemSchema = z.strictObject({
 
 export const ApiErrorBodySchema = z.strictObject({
   status: z.literal('error'),
-  errorType: z.custom<ApiErrorType>((v) => typeof v === 'string' && /^DWCP_[A-Z_]+$/.test(v), { message: 'must be a DWCP_* error code' }),
+  errorType: z.custom<ApiErrorType>((v) => typeof v === 'string' && /^DWCP_[A-Z_]+$/.test(v), {
+    message: 'must be a DWCP_* error code',
+  }),
   error: z.string(),
   /** Problems of an invalid file (alert rules), each at its line and column. */
   problems: z.array(FileProblemSchema).optional(),

@@ -31,7 +31,11 @@ const ThresholdCrossingSchema = z.strictObject({
   optimistic: z.number().nullable(),
 });
 
-const LinearFitSchema = z.strictObject({ slopePctPerDay: z.number(), residualStdError: z.number(), r2: z.number() });
+const LinearFitSchema = z.strictObject({
+  slopePctPerDay: z.number(),
+  residualStdError: z.number(),
+  r2: z.number(),
+});
 
 /**
  * The OLS slope's confidence interval in %/day, widened for autocorrelated residuals (effective sample size
@@ -65,12 +69,20 @@ const PlanFields = {
   critical: ThresholdCrossingSchema,
   full: ThresholdCrossingSchema,
   recommendation: z.strictObject({
-    action: z.enum(['scale-out-now', 'scale-out-within-month', 'scale-out-next-quarter', 'adequate', 'no-growth']),
+    action: z.enum([
+      'scale-out-now',
+      'scale-out-within-month',
+      'scale-out-next-quarter',
+      'adequate',
+      'no-growth',
+    ]),
     message: z.string(),
     basedOnDays: z.number().nullable(),
   }),
   /** Additional nodes from the 90-day forecast, or null when the node count is unknown. */
-  scaleOut: z.strictObject({ nodes: z.number(), expected: z.number(), low: z.number(), high: z.number() }).nullable(),
+  scaleOut: z
+    .strictObject({ nodes: z.number(), expected: z.number(), low: z.number(), high: z.number() })
+    .nullable(),
   linear: LinearFitSchema,
 };
 

@@ -54,7 +54,10 @@ export const DISPLAY_UNITS = [
   'currency_usd',
   'none',
 ] as const;
-export const DisplayUnitSchema = z.union([z.enum(DISPLAY_UNITS), z.string().regex(/^suffix:.{1,16}$/, 'a custom unit is suffix:<1..16 characters>')]);
+export const DisplayUnitSchema = z.union([
+  z.enum(DISPLAY_UNITS),
+  z.string().regex(/^suffix:.{1,16}$/, 'a custom unit is suffix:<1..16 characters>'),
+]);
 export type DisplayUnit = z.infer<typeof DisplayUnitSchema>;
 
 /** Reducers turning a series into one value. */
@@ -100,7 +103,9 @@ const CatalogMetricName = z
 /** Label matchers: label → value; a value may be a variable reference `$name` or `${name}`. */
 const MatchSchema = z
   .record(z.string().regex(LABEL_NAME, 'must be a label name'), labelValue)
-  .refine((m) => Object.keys(m).length <= SPEC_LIMITS.matchLabels, { message: `at most ${SPEC_LIMITS.matchLabels} labels` });
+  .refine((m) => Object.keys(m).length <= SPEC_LIMITS.matchLabels, {
+    message: `at most ${SPEC_LIMITS.matchLabels} labels`,
+  });
 
 /** Fields every series query has: its id in the widget, legend, and a unit/axis overriding the widget's. */
 const QueryCommon = {
@@ -153,7 +158,10 @@ export const IncidentsQuerySchema = z.strictObject({
 export type IncidentsQuery = z.output<typeof IncidentsQuerySchema>;
 
 /** Inter-region network telemetry as a topology: regions, their probing nodes, and the links between regions. */
-export const NetworkQuerySchema = z.strictObject({ kind: z.literal('network'), region: z.string().max(128).optional() });
+export const NetworkQuerySchema = z.strictObject({
+  kind: z.literal('network'),
+  region: z.string().max(128).optional(),
+});
 export type NetworkQuery = z.output<typeof NetworkQuerySchema>;
 
 /** Log lines matching a text search, newest first. */
@@ -183,9 +191,15 @@ export const ThresholdsSchema = z
   .array(z.strictObject({ value: z.number().nullable(), color: z.enum(COLORS) }))
   .min(1)
   .max(SPEC_LIMITS.thresholds)
-  .refine((s) => s.every((t, i) => i === 0 || (t.value !== null && (s[i - 1]!.value === null || s[i - 1]!.value! < t.value))), {
-    message: 'steps must be in ascending order of value; only the first may have value null',
-  });
+  .refine(
+    (s) =>
+      s.every(
+        (t, i) => i === 0 || (t.value !== null && (s[i - 1]!.value === null || s[i - 1]!.value! < t.value)),
+      ),
+    {
+      message: 'steps must be in ascending order of value; only the first may have value null',
+    },
+  );
 
 /** A drill-down link: a path on this monitor (`/…`) or an http(s) URL; `$var`/`${var}` are substituted. */
 export const LinkSchema = z.strictObject({
@@ -193,7 +207,9 @@ export const LinkSchema = z.strictObject({
   url: z
     .string()
     .max(2000)
-    .refine((u) => /^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u), { message: 'must be a path starting with / or an http(s) URL' }),
+    .refine((u) => /^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u), {
+      message: 'must be a path starting with / or an http(s) URL',
+    }),
   newTab: z.boolean().default(false),
 });
 
@@ -208,7 +224,9 @@ export const GrantsSchema = z
     roles: z.array(RoleSchema).max(4).default([]),
     users: z.array(NameSchema).max(64).default([]),
   })
-  .refine((g) => g.roles.length + g.users.length > 0, { message: 'name at least one role or user (omit grants to grant everyone)' });
+  .refine((g) => g.roles.length + g.users.length > 0, {
+    message: 'name at least one role or user (omit grants to grant everyone)',
+  });
 export type Grants = z.infer<typeof GrantsSchema>;
 
 const WidgetCommon = {
@@ -227,9 +245,14 @@ const seriesQueries = z
   .array(SeriesQuerySchema)
   .min(1)
   .max(SPEC_LIMITS.queries)
-  .refine((qs) => new Set(qs.map((q) => q.refId)).size === qs.length, { message: 'refId values must be unique within the widget' });
+  .refine((qs) => new Set(qs.map((q) => q.refId)).size === qs.length, {
+    message: 'refId values must be unique within the widget',
+  });
 
-const legend = z.strictObject({ show: z.boolean().default(true), calcs: z.array(z.enum(REDUCERS)).max(5).default(['last', 'mean', 'max']) });
+const legend = z.strictObject({
+  show: z.boolean().default(true),
+  calcs: z.array(z.enum(REDUCERS)).max(5).default(['last', 'mean', 'max']),
+});
 const reduce = z.enum(REDUCERS).default('last');
 const range = { min: z.number().optional(), max: z.number().optional() };
 
@@ -246,28 +269,84 @@ function widget<T extends WidgetType, S extends z.core.$ZodLooseShape>(type: T, 
 }
 
 export const WidgetSchema = z.discriminatedUnion('type', [
-  widget('line', { queries: seriesQueries, options: z.strictObject({ legend: legend.optional(), ...range }).default({}) }),
-  widget('stacked_area', { queries: seriesQueries, options: z.strictObject({ stacking: z.enum(['normal', 'percent']).default('normal'), legend: legend.optional() }).default({ stacking: 'normal' }) }),
-  widget('bar', { queries: seriesQueries, options: z.strictObject({ style: z.enum(['bars', 'pie']).default('bars'), reduce }).default({ style: 'bars', reduce: 'last' }) }),
-  widget('heatmap', { queries: seriesQueries, options: z.strictObject({ scheme: z.string().max(64).default('Oranges') }).default({ scheme: 'Oranges' }) }),
-  widget('gauge', { queries: seriesQueries, options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }) }),
-  widget('status', { queries: seriesQueries, options: z.strictObject({ reduce, mappings: z.array(StatusMappingSchema).max(SPEC_LIMITS.mappings).default([]) }).default({ reduce: 'last', mappings: [] }) }),
-  widget('progress', { queries: seriesQueries, options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }) }),
-  widget('alert_list', { query: z.discriminatedUnion('kind', [IncidentsQuerySchema, AnomaliesQuerySchema]), options: z.strictObject({}).default({}) }),
-  widget('table', {
-    queries: z.array(z.discriminatedUnion('kind', [MetricQuerySchema, PromqlQuerySchema, AnomaliesQuerySchema, IncidentsQuerySchema])).min(1).max(SPEC_LIMITS.queries),
+  widget('line', {
+    queries: seriesQueries,
+    options: z.strictObject({ legend: legend.optional(), ...range }).default({}),
+  }),
+  widget('stacked_area', {
+    queries: seriesQueries,
     options: z
-      .strictObject({ pageSize: z.number().int().min(1).max(500).default(25), sortBy: z.string().max(64).optional(), sortDesc: z.boolean().default(false), filterable: z.boolean().default(true) })
+      .strictObject({ stacking: z.enum(['normal', 'percent']).default('normal'), legend: legend.optional() })
+      .default({ stacking: 'normal' }),
+  }),
+  widget('bar', {
+    queries: seriesQueries,
+    options: z
+      .strictObject({ style: z.enum(['bars', 'pie']).default('bars'), reduce })
+      .default({ style: 'bars', reduce: 'last' }),
+  }),
+  widget('heatmap', {
+    queries: seriesQueries,
+    options: z.strictObject({ scheme: z.string().max(64).default('Oranges') }).default({ scheme: 'Oranges' }),
+  }),
+  widget('gauge', {
+    queries: seriesQueries,
+    options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }),
+  }),
+  widget('status', {
+    queries: seriesQueries,
+    options: z
+      .strictObject({ reduce, mappings: z.array(StatusMappingSchema).max(SPEC_LIMITS.mappings).default([]) })
+      .default({ reduce: 'last', mappings: [] }),
+  }),
+  widget('progress', {
+    queries: seriesQueries,
+    options: z.strictObject({ reduce, ...range }).default({ reduce: 'last' }),
+  }),
+  widget('alert_list', {
+    query: z.discriminatedUnion('kind', [IncidentsQuerySchema, AnomaliesQuerySchema]),
+    options: z.strictObject({}).default({}),
+  }),
+  widget('table', {
+    queries: z
+      .array(
+        z.discriminatedUnion('kind', [
+          MetricQuerySchema,
+          PromqlQuerySchema,
+          AnomaliesQuerySchema,
+          IncidentsQuerySchema,
+        ]),
+      )
+      .min(1)
+      .max(SPEC_LIMITS.queries),
+    options: z
+      .strictObject({
+        pageSize: z.number().int().min(1).max(500).default(25),
+        sortBy: z.string().max(64).optional(),
+        sortDesc: z.boolean().default(false),
+        filterable: z.boolean().default(true),
+      })
       .default({ pageSize: 25, sortDesc: false, filterable: true }),
   }),
-  widget('logs', { query: LogsQuerySchema, options: z.strictObject({ wrap: z.boolean().default(false) }).default({ wrap: false }) }),
+  widget('logs', {
+    query: LogsQuerySchema,
+    options: z.strictObject({ wrap: z.boolean().default(false) }).default({ wrap: false }),
+  }),
   widget('topology', { query: NetworkQuerySchema, options: z.strictObject({}).default({}) }),
-  widget('stat', { queries: seriesQueries, options: z.strictObject({ reduce, sparkline: z.boolean().default(false) }).default({ reduce: 'last', sparkline: false }) }),
+  widget('stat', {
+    queries: seriesQueries,
+    options: z
+      .strictObject({ reduce, sparkline: z.boolean().default(false) })
+      .default({ reduce: 'last', sparkline: false }),
+  }),
 ]);
 export type Widget = z.output<typeof WidgetSchema>;
 export type WidgetInput = z.input<typeof WidgetSchema>;
 
-const variableCommon = { name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'), label: z.string().max(SPEC_LIMITS.title).optional() };
+const variableCommon = {
+  name: z.string().regex(VARIABLE_NAME, 'must be a variable name such as region'),
+  label: z.string().max(SPEC_LIMITS.title).optional(),
+};
 const selection = {
   multi: z.boolean().default(true),
   includeAll: z.boolean().default(true),
@@ -287,8 +366,18 @@ export const VariableSchema = z.discriminatedUnion('kind', [
     /** The query text of an imported dashboard, kept for export. */
     definition: z.string().max(SPEC_LIMITS.expr).optional(),
   }),
-  z.strictObject({ kind: z.literal('custom'), ...variableCommon, ...selection, values: z.array(labelValue).min(1).max(SPEC_LIMITS.variableValues) }),
-  z.strictObject({ kind: z.literal('interval'), ...variableCommon, values: z.array(z.string().regex(DURATION, 'must be a duration such as 30s')).min(1).max(32), default: z.string().regex(DURATION) }),
+  z.strictObject({
+    kind: z.literal('custom'),
+    ...variableCommon,
+    ...selection,
+    values: z.array(labelValue).min(1).max(SPEC_LIMITS.variableValues),
+  }),
+  z.strictObject({
+    kind: z.literal('interval'),
+    ...variableCommon,
+    values: z.array(z.string().regex(DURATION, 'must be a duration such as 30s')).min(1).max(32),
+    default: z.string().regex(DURATION),
+  }),
   z.strictObject({ kind: z.literal('textbox'), ...variableCommon, default: z.string().max(1024) }),
 ]);
 export type DashboardVariable = z.output<typeof VariableSchema>;
@@ -307,7 +396,15 @@ export const DashboardSpecSchema = z
       })
       .default({ from: 'now-1h', to: 'now' }),
     /** Refresh interval of live viewers (`off`, or at least 1 s, e.g. `5s`, `1m`). */
-    refresh: z.union([z.literal('off'), z.string().regex(/^\d{1,5}(s|m|h)$/, 'must be off or a duration such as 5s, 1m').refine((s) => !/^0+[smh]$/.test(s), 'must be at least 1s')]).default('30s'),
+    refresh: z
+      .union([
+        z.literal('off'),
+        z
+          .string()
+          .regex(/^\d{1,5}(s|m|h)$/, 'must be off or a duration such as 5s, 1m')
+          .refine((s) => !/^0+[smh]$/.test(s), 'must be at least 1s'),
+      ])
+      .default('30s'),
     widgets: z.array(WidgetSchema).max(SPEC_LIMITS.widgets),
     /** Who may read the dashboard (absent: everyone of the tenant). */
     grants: GrantsSchema.optional(),
@@ -315,12 +412,22 @@ export const DashboardSpecSchema = z
   .superRefine((d, ctx) => {
     const ids = new Set<string>();
     d.widgets.forEach((w, i) => {
-      if (ids.has(w.id)) ctx.addIssue({ code: 'custom', path: ['widgets', i, 'id'], message: `duplicate widget id "${w.id}"` });
+      if (ids.has(w.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['widgets', i, 'id'],
+          message: `duplicate widget id "${w.id}"`,
+        });
       ids.add(w.id);
     });
     const names = new Set<string>();
     d.variables.forEach((v, i) => {
-      if (names.has(v.name)) ctx.addIssue({ code: 'custom', path: ['variables', i, 'name'], message: `duplicate variable "${v.name}"` });
+      if (names.has(v.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['variables', i, 'name'],
+          message: `duplicate variable "${v.name}"`,
+        });
       names.add(v.name);
     });
   });

@@ -80,7 +80,12 @@ export const WidgetValueSchema = z.strictObject({
 export type WidgetValue = z.infer<typeof WidgetValueSchema>;
 
 /** One log line. */
-export const LogLineSchema = z.strictObject({ timeMs: z.number(), level: z.string(), message: z.string(), labels: LabelsSchema });
+export const LogLineSchema = z.strictObject({
+  timeMs: z.number(),
+  level: z.string(),
+  message: z.string(),
+  labels: LabelsSchema,
+});
 export type LogLine = z.infer<typeof LogLineSchema>;
 
 /** What a widget's queries evaluated to. */
@@ -177,10 +182,16 @@ export type VariableOptions = z.infer<typeof VariableOptionsSchema>;
 export const DashboardVariablesResponseSchema = successOf(listOf(VariableOptionsSchema));
 export type DashboardVariablesResponse = z.infer<typeof DashboardVariablesResponseSchema>;
 /** GET /api/dashboards/templates: the built-in templates by name. */
-export const DashboardTemplatesResponseSchema = successOf(listOf(z.strictObject({ name: z.string(), dashboard: DashboardSpecSchema })));
+export const DashboardTemplatesResponseSchema = successOf(
+  listOf(z.strictObject({ name: z.string(), dashboard: DashboardSpecSchema })),
+);
 export type DashboardTemplatesResponse = z.infer<typeof DashboardTemplatesResponseSchema>;
 /** POST /api/dashboards/import/grafana: the stored dashboard and what could not be carried over. */
-export const DashboardImportResponseSchema = z.strictObject({ status: z.literal('success'), data: DashboardRecordSchema, warnings: WarningsSchema });
+export const DashboardImportResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: DashboardRecordSchema,
+  warnings: WarningsSchema,
+});
 export type DashboardImportResponse = z.infer<typeof DashboardImportResponseSchema>;
 /** GET /api/dashboards/{id}/export?format=json|grafana: the dashboard spec, or a Grafana dashboard JSON object. */
 export const DashboardExportSchema = z.record(z.string(), z.unknown());

@@ -11,7 +11,11 @@ export const LiveEventSchema = z.discriminatedUnion('type', [
   /** An anomaly was opened (as stored). */
   z.strictObject({ type: z.literal('anomaly'), anomaly: AnomalySchema }),
   /** The anomaly `id` was resolved at `resolvedAtMs` (Unix ms). */
-  z.strictObject({ type: z.literal('anomaly_resolved'), id: z.number().int().nonnegative(), resolvedAtMs: z.number() }),
+  z.strictObject({
+    type: z.literal('anomaly_resolved'),
+    id: z.number().int().nonnegative(),
+    resolvedAtMs: z.number(),
+  }),
   /** The state of every scrape target. */
   z.strictObject({ type: z.literal('targets'), targets: listOf(TargetStatusSchema) }),
 ]);

@@ -41,8 +41,16 @@ export const LokiMatrixSeriesSchema = z.strictObject({
 export const LokiQueryResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.strictObject({ resultType: z.literal('streams'), result: listOf(LokiStreamSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
-    z.strictObject({ resultType: z.literal('matrix'), result: listOf(LokiMatrixSeriesSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+    z.strictObject({
+      resultType: z.literal('streams'),
+      result: listOf(LokiStreamSchema),
+      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+    }),
+    z.strictObject({
+      resultType: z.literal('matrix'),
+      result: listOf(LokiMatrixSeriesSchema),
+      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+    }),
   ]),
 });
 export type LokiQueryResponse = z.infer<typeof LokiQueryResponseSchema>;
@@ -57,18 +65,32 @@ export const LokiVectorSampleSchema = z.strictObject({
 export const LokiInstantQueryResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.strictObject({ resultType: z.literal('streams'), result: listOf(LokiStreamSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
-    z.strictObject({ resultType: z.literal('vector'), result: listOf(LokiVectorSampleSchema), stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }) }),
+    z.strictObject({
+      resultType: z.literal('streams'),
+      result: listOf(LokiStreamSchema),
+      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+    }),
+    z.strictObject({
+      resultType: z.literal('vector'),
+      result: listOf(LokiVectorSampleSchema),
+      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+    }),
   ]),
 });
 export type LokiInstantQueryResponse = z.infer<typeof LokiInstantQueryResponseSchema>;
 
 /** GET /loki/api/v1/labels and /loki/api/v1/label/{name}/values. */
-export const LokiLabelsResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.string()) });
+export const LokiLabelsResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: listOf(z.string()),
+});
 export type LokiLabelsResponse = z.infer<typeof LokiLabelsResponseSchema>;
 
 /** GET/POST /loki/api/v1/series: the label sets of the streams matching the `match[]` selectors. */
-export const LokiSeriesResponseSchema = z.strictObject({ status: z.literal('success'), data: listOf(z.record(z.string(), z.string())) });
+export const LokiSeriesResponseSchema = z.strictObject({
+  status: z.literal('success'),
+  data: listOf(z.record(z.string(), z.string())),
+});
 export type LokiSeriesResponse = z.infer<typeof LokiSeriesResponseSchema>;
 
 /** One entry of GET /api/logs; `timeUs` Unix µs; ids empty when the entry is not in a trace. */
@@ -95,7 +117,10 @@ export const LogsResponseSchema = z.strictObject({
 export type LogsResponse = z.infer<typeof LogsResponseSchema>;
 
 /** An entry a live tail dropped because its client fell behind: its stream labels and Unix ns time. */
-export const LokiDroppedEntrySchema = z.strictObject({ labels: z.record(z.string(), z.string()), timestamp: z.string() });
+export const LokiDroppedEntrySchema = z.strictObject({
+  labels: z.record(z.string(), z.string()),
+  timestamp: z.string(),
+});
 
 /**
  * One message of WS /loki/api/v1/tail, as Loki sends it: new entries grouped in streams, and entries dropped

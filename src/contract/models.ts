@@ -20,5 +20,7 @@ export const ModelPerformanceReportSchema = z.looseObject({
 export type ModelPerformanceReport = z.infer<typeof ModelPerformanceReportSchema>;
 
 /** Body of GET /api/models/performance. */
-export const ModelPerformanceResponseSchema = successOf(z.strictObject({ source: z.string(), report: ModelPerformanceReportSchema }));
+export const ModelPerformanceResponseSchema = successOf(
+  z.strictObject({ source: z.string(), report: ModelPerformanceReportSchema }),
+);
 export type ModelPerformanceResponse = z.infer<typeof ModelPerformanceResponseSchema>;

@@ -30,6 +30,10 @@ export type SeriesPrediction = z.infer<typeof SeriesPredictionSchema>;
 
 /** Body of GET /api/predictions/{metric}. */
 export const PredictionsResponseSchema = successOf(
-  z.strictObject({ metric: z.string(), horizonMs: z.number().positive(), series: listOf(SeriesPredictionSchema) }),
+  z.strictObject({
+    metric: z.string(),
+    horizonMs: z.number().positive(),
+    series: listOf(SeriesPredictionSchema),
+  }),
 );
 export type PredictionsResponse = z.infer<typeof PredictionsResponseSchema>;

@@ -14,9 +14,19 @@ export const PUSH_MAX_LABELS = 64;
 
 /** One pushed sample: a Prometheus metric name, labels, a finite value and an optional Unix-ms timestamp. */
 export const PushSampleSchema = z.strictObject({
-  name: z.string().max(256).regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name'),
+  name: z
+    .string()
+    .max(256)
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name'),
   labels: z
-    .record(z.string().max(256).regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').refine((k) => !k.startsWith('__'), 'names starting with __ are reserved'), z.string().max(4096))
+    .record(
+      z
+        .string()
+        .max(256)
+        .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name')
+        .refine((k) => !k.startsWith('__'), 'names starting with __ are reserved'),
+      z.string().max(4096),
+    )
     .refine((l) => Object.keys(l).length <= PUSH_MAX_LABELS, `at most ${PUSH_MAX_LABELS} labels`)
     .default({}),
   value: z.number(),
@@ -26,7 +36,9 @@ export const PushSampleSchema = z.strictObject({
 export type PushSample = z.infer<typeof PushSampleSchema>;
 
 /** Body of POST /api/metrics. */
-export const PushRequestSchema = z.strictObject({ samples: z.array(PushSampleSchema).min(1).max(PUSH_MAX_SAMPLES) });
+export const PushRequestSchema = z.strictObject({
+  samples: z.array(PushSampleSchema).min(1).max(PUSH_MAX_SAMPLES),
+});
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
 /** What a push did: samples received and stored, and the refused ones by reason. */

@@ -8,7 +8,13 @@ import { z } from 'zod';
 import { AnalysisWindowSchema, listOf, successOf, WarningsSchema } from './common.ts';
 
 /** The factors of the score, in the order the engine weighs them. */
-export const REGION_FACTORS = ['availabilityPercent', 'utilizationPercent', 'latencyMs', 'errorRate', 'consensusHealthPercent'] as const;
+export const REGION_FACTORS = [
+  'availabilityPercent',
+  'utilizationPercent',
+  'latencyMs',
+  'errorRate',
+  'consensusHealthPercent',
+] as const;
 export type RegionFactor = (typeof REGION_FACTORS)[number];
 
 /** Measured inputs of the score: availability and consensus in %, utilisation in %, latency in ms, errors 0..1. */
@@ -66,8 +72,12 @@ export const RegionHealthSchema = z.discriminatedUnion('status', [
     factors: RegionFactorsSchema,
     inputs: RegionInputsSchema,
     latencyByMode: listOf(ScoredModeLatencySchema),
-    missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length === 0, { message: 'a scored region misses no factor' }),
-    reasons: listOf(z.string()).refine((m) => m.length === 0, { message: 'a scored region has no reason to be unscored' }),
+    missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length === 0, {
+      message: 'a scored region misses no factor',
+    }),
+    reasons: listOf(z.string()).refine((m) => m.length === 0, {
+      message: 'a scored region has no reason to be unscored',
+    }),
     trend: RegionTrendSchema,
   }),
   z.strictObject({
@@ -77,7 +87,9 @@ export const RegionHealthSchema = z.discriminatedUnion('status', [
     factors: z.null(),
     inputs: RegionInputsSchema.partial(),
     latencyByMode: listOf(ModeLatencySchema),
-    missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length > 0, { message: 'an unscored region misses a factor' }),
+    missing: listOf(z.enum(REGION_FACTORS)).refine((m) => m.length > 0, {
+      message: 'an unscored region misses a factor',
+    }),
     reasons: listOf(z.string()).refine((m) => m.length > 0, { message: 'an unscored region says why' }),
     trend: RegionTrendSchema,
   }),

@@ -16,7 +16,9 @@ export const ROLLOUT_DECISIONS = ['NO-GO', 'CAUTION', 'GO'] as const;
 export type RolloutDecision = (typeof ROLLOUT_DECISIONS)[number];
 
 /** Numeric value of each decision in the `dwcp_monitor_rollout_decision` gauge (higher is better). */
-export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const satisfies Readonly<Record<RolloutDecision, number>>;
+export const DECISION_VALUE = { 'NO-GO': 0, CAUTION: 1, GO: 2 } as const satisfies Readonly<
+  Record<RolloutDecision, number>
+>;
 
 /** One reason for the decision, with the number behind it (null for a metric without data). */
 export const DecisionDriverSchema = z.strictObject({
@@ -263,7 +265,10 @@ export const RolloutStatusSchema = z.strictObject({
   evidence: StageEvidenceSchema,
   figures: FiguresInfoSchema,
   /** Per-interval migration means in the window (the descriptive comparison's samples). */
-  samples: z.strictObject({ v1Migrations: z.number().int().nonnegative(), v3Migrations: z.number().int().nonnegative() }),
+  samples: z.strictObject({
+    v1Migrations: z.number().int().nonnegative(),
+    v3Migrations: z.number().int().nonnegative(),
+  }),
   window: AnalysisWindowSchema,
   /** Stages reached while the monitor ran, oldest first (bounded). */
   stages: listOf(RolloutStageRecordSchema),

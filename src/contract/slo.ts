@@ -121,7 +121,9 @@ export const BudgetReportSchema = z.discriminatedUnion('status', [
     status: z.enum(['insufficient-data', 'no-data']),
     compliance: z.null(),
     budget: z.null(),
-    missing: listOf(z.string()).refine((m) => m.length > 0, { message: 'a report without a verdict says what is missing' }),
+    missing: listOf(z.string()).refine((m) => m.length > 0, {
+      message: 'a report without a verdict says what is missing',
+    }),
   }),
 ]);
 export type BudgetReport = z.infer<typeof BudgetReportSchema>;
@@ -138,7 +140,12 @@ const SloIdentity = {
  * stored data (with the reason). Discriminated by `evaluated`.
  */
 export const SloStatusSchema = z.discriminatedUnion('evaluated', [
-  z.strictObject({ ...SloIdentity, evaluated: z.literal(true), reason: z.null(), report: BudgetReportSchema }),
+  z.strictObject({
+    ...SloIdentity,
+    evaluated: z.literal(true),
+    reason: z.null(),
+    report: BudgetReportSchema,
+  }),
   z.strictObject({ ...SloIdentity, evaluated: z.literal(false), reason: z.string(), report: z.null() }),
 ]);
 export type SloStatus = z.infer<typeof SloStatusSchema>;

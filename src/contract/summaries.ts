@@ -13,7 +13,10 @@ export const RuntimeFiguresSchema = z.strictObject({
   eventLoopDelayP99Seconds: maybeNumber,
   eventLoopDelayMaxSeconds: maybeNumber,
   eventLoopUtilization: maybeNumber,
-  gc: z.record(z.string(), z.strictObject({ count: z.number().int().nonnegative(), seconds: z.number().nonnegative() })),
+  gc: z.record(
+    z.string(),
+    z.strictObject({ count: z.number().int().nonnegative(), seconds: z.number().nonnegative() }),
+  ),
 });
 export type RuntimeFigures = z.infer<typeof RuntimeFiguresSchema>;
 
@@ -52,7 +55,10 @@ export const SystemMetricsSchema = z.strictObject({
     memoryFreeBytes: z.number().nonnegative(),
   }),
   pipeline: PipelineFiguresSchema,
-  profiler: z.strictObject({ cpuProfileRunning: z.boolean(), storedProfiles: z.number().int().nonnegative().nullable() }),
+  profiler: z.strictObject({
+    cpuProfileRunning: z.boolean(),
+    storedProfiles: z.number().int().nonnegative().nullable(),
+  }),
 });
 export type SystemMetrics = z.infer<typeof SystemMetricsSchema>;
 
@@ -66,7 +72,10 @@ export const MetricsSummarySchema = z.strictObject({
     p99Seconds: maybeNumber,
     count: z.number().nonnegative(),
   }),
-  throughput: z.strictObject({ totalBytesPerSecond: maybeNumber, byComponent: z.record(z.string(), z.number()) }),
+  throughput: z.strictObject({
+    totalBytesPerSecond: maybeNumber,
+    byComponent: z.record(z.string(), z.number()),
+  }),
   errors: z.strictObject({ perSecond: maybeNumber, byComponent: z.record(z.string(), z.number()) }),
   slaCompliance: z.record(z.string(), z.number()),
   anomalyDetections: maybeNumber,

@@ -80,7 +80,11 @@ export const JaegerTraceSchema = z.strictObject({
 export type JaegerTrace = z.infer<typeof JaegerTraceSchema>;
 
 /** A trace query error as Jaeger reports it. */
-export const JaegerErrorSchema = z.strictObject({ code: z.number().int(), msg: z.string(), traceID: z.string().optional() });
+export const JaegerErrorSchema = z.strictObject({
+  code: z.number().int(),
+  msg: z.string(),
+  traceID: z.string().optional(),
+});
 
 /** Body of GET /api/traces and GET /api/traces/{traceId}. */
 export const TracesResponseSchema = z.strictObject({
@@ -131,7 +135,13 @@ export const ExemplarsResponseSchema = z.strictObject({
   data: listOf(
     z.strictObject({
       seriesLabels: z.record(z.string(), z.string()),
-      exemplars: listOf(z.strictObject({ labels: z.record(z.string(), z.string()), value: z.string(), timestamp: z.number() })),
+      exemplars: listOf(
+        z.strictObject({
+          labels: z.record(z.string(), z.string()),
+          value: z.string(),
+          timestamp: z.number(),
+        }),
+      ),
     }),
   ),
 });

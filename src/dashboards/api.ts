@@ -24,7 +24,12 @@ export interface DashboardApiOptions {
   /** Shortest push interval, ms (default 1000). */
   readonly minRefreshMs?: number;
   /** Renders a console page to PNG/PDF (the composition root passes headless Chromium); absent → those exports are unavailable. */
-  readonly render?: (url: string, format: 'png' | 'pdf', readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer>;
+  readonly render?: (
+    url: string,
+    format: 'png' | 'pdf',
+    readySelector: string,
+    headers: Readonly<Record<string, string>>,
+  ) => Promise<Buffer>;
 }
 
 /** The service's methods bound, with the API's bounds. */
@@ -41,18 +46,25 @@ export function dashboardsApi(service: DashboardService, o: DashboardApiOptions)
     create: (s: DashboardScope, body: unknown) => service.create(s, body),
     get: (s: DashboardScope, id: string) => service.get(s, id),
     list: (s: DashboardScope, q: { offset: number; limit: number; search?: string }) => service.list(s, q),
-    update: (s: DashboardScope, id: string, version: number, body: unknown) => service.update(s, id, version, body),
+    update: (s: DashboardScope, id: string, version: number, body: unknown) =>
+      service.update(s, id, version, body),
     delete: (s: DashboardScope, id: string, version?: number) => service.delete(s, id, version),
     versions: (s: DashboardScope, id: string) => service.versions(s, id),
-    data: (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => service.data(s, id, vars),
+    data: (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) =>
+      service.data(s, id, vars),
     variables: (s: DashboardScope, id: string) => service.variables(s, id),
     templates: () => allTemplates(),
     importGrafana: async (s: DashboardScope, body: unknown) => {
       const { dashboard, warnings } = importGrafanaDashboard(body);
       return { record: await service.createSpec(s, dashboard), warnings };
     },
-    exportSpec: async (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => withSelection((await service.get(s, id)).dashboard, vars),
-    exportGrafana: async (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) => {
+    exportSpec: async (s: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>) =>
+      withSelection((await service.get(s, id)).dashboard, vars),
+    exportGrafana: async (
+      s: DashboardScope,
+      id: string,
+      vars: Readonly<Record<string, readonly string[]>>,
+    ) => {
       const rec = await service.get(s, id);
       return exportGrafanaDashboard(withSelection(rec.dashboard, vars), rec.version);
     },

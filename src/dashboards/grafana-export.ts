@@ -41,7 +41,9 @@ const quoteLabel = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\
 
 /** The PromQL text of a catalog metric query. */
 export function metricQueryPromql(q: MetricQuery): string {
-  const matchers = Object.entries(q.match).map(([l, v]) => (v.startsWith('$') ? `${l}=~${quoteLabel(v)}` : `${l}=${quoteLabel(v)}`));
+  const matchers = Object.entries(q.match).map(([l, v]) =>
+    v.startsWith('$') ? `${l}=~${quoteLabel(v)}` : `${l}=${quoteLabel(v)}`,
+  );
   const selector = `${q.metric}${matchers.length > 0 ? `{${matchers.join(',')}}` : ''}`;
   const by = q.by.length > 0 ? ` by (${q.by.join(', ')})` : '';
   switch (q.agg) {
@@ -61,9 +63,25 @@ function targetsOf(w: Widget): object[] {
   const out: object[] = [];
   for (const q of w.queries) {
     if (q.kind === 'promql') {
-      out.push({ refId: q.refId, datasource: DATASOURCE, expr: q.expr, legendFormat: q.legend ?? '', range: !q.instant, instant: q.instant, format: q.format });
+      out.push({
+        refId: q.refId,
+        datasource: DATASOURCE,
+        expr: q.expr,
+        legendFormat: q.legend ?? '',
+        range: !q.instant,
+        instant: q.instant,
+        format: q.format,
+      });
     } else if (q.kind === 'metric') {
-      out.push({ refId: q.refId, datasource: DATASOURCE, expr: metricQueryPromql(q), legendFormat: q.legend ?? '', range: true, instant: false, format: w.type === 'heatmap' ? 'heatmap' : 'time_series' });
+      out.push({
+        refId: q.refId,
+        datasource: DATASOURCE,
+        expr: metricQueryPromql(q),
+        legendFormat: q.legend ?? '',
+        range: true,
+        instant: false,
+        format: w.type === 'heatmap' ? 'heatmap' : 'time_series',
+      });
     }
   }
   return out;
@@ -72,13 +90,23 @@ function targetsOf(w: Widget): object[] {
 function fieldConfigOf(w: Widget): object {
   const defaults: Record<string, unknown> = {};
   if (w.unit !== undefined) defaults['unit'] = unitToGrafana(w.unit);
-  if ((w.type === 'line' || w.type === 'gauge' || w.type === 'progress') && w.options.min !== undefined) defaults['min'] = w.options.min;
-  if ((w.type === 'line' || w.type === 'gauge' || w.type === 'progress') && w.options.max !== undefined) defaults['max'] = w.options.max;
-  if (w.thresholds !== undefined) defaults['thresholds'] = { mode: 'absolute', steps: w.thresholds.map((t) => ({ color: t.color, value: t.value })) };
-  if (w.type === 'stacked_area') defaults['custom'] = { stacking: { mode: w.options.stacking, group: 'A' }, fillOpacity: 30 };
+  if ((w.type === 'line' || w.type === 'gauge' || w.type === 'progress') && w.options.min !== undefined)
+    defaults['min'] = w.options.min;
+  if ((w.type === 'line' || w.type === 'gauge' || w.type === 'progress') && w.options.max !== undefined)
+    defaults['max'] = w.options.max;
+  if (w.thresholds !== undefined)
+    defaults['thresholds'] = {
+      mode: 'absolute',
+      steps: w.thresholds.map((t) => ({ color: t.color, value: t.value })),
+    };
+  if (w.type === 'stacked_area')
+    defaults['custom'] = { stacking: { mode: w.options.stacking, group: 'A' }, fillOpacity: 30 };
   if (w.type === 'bar' && w.options.style === 'bars') defaults['custom'] = { drawStyle: 'bars' };
   if (w.type === 'status') {
-    defaults['mappings'] = w.options.mappings.map((m, i) => ({ type: 'range', options: { from: m.from, to: m.to, result: { text: m.text, color: m.color, index: i } } }));
+    defaults['mappings'] = w.options.mappings.map((m, i) => ({
+      type: 'range',
+      options: { from: m.from, to: m.to, result: { text: m.text, color: m.color, index: i } },
+    }));
   }
   const overrides: object[] = [];
   if ('queries' in w) {
@@ -87,23 +115,33 @@ function fieldConfigOf(w: Widget): object {
       const properties: object[] = [];
       if (q.unit !== undefined) properties.push({ id: 'unit', value: unitToGrafana(q.unit) });
       if (q.axis === 'right') properties.push({ id: 'custom.axisPlacement', value: 'right' });
-      if (properties.length > 0) overrides.push({ matcher: { id: 'byFrameRefID', options: q.refId }, properties });
+      if (properties.length > 0)
+        overrides.push({ matcher: { id: 'byFrameRefID', options: q.refId }, properties });
     }
   }
   return { defaults, overrides };
 }
 
 function optionsOf(w: Widget): object {
-  const reduceOptions = (calc: string) => ({ values: false, calcs: [calc === 'last' ? 'lastNotNull' : calc], fields: '' });
+  const reduceOptions = (calc: string) => ({
+    values: false,
+    calcs: [calc === 'last' ? 'lastNotNull' : calc],
+    fields: '',
+  });
   switch (w.type) {
     case 'stat':
-      return { reduceOptions: reduceOptions(w.options.reduce), graphMode: w.options.sparkline ? 'area' : 'none' };
+      return {
+        reduceOptions: reduceOptions(w.options.reduce),
+        graphMode: w.options.sparkline ? 'area' : 'none',
+      };
     case 'gauge':
     case 'progress':
     case 'status':
       return { reduceOptions: reduceOptions(w.options.reduce) };
     case 'bar':
-      return w.options.style === 'pie' ? { reduceOptions: reduceOptions(w.options.reduce), pieType: 'pie' } : {};
+      return w.options.style === 'pie'
+        ? { reduceOptions: reduceOptions(w.options.reduce), pieType: 'pie' }
+        : {};
     case 'table':
       return { showHeader: true, footer: { show: false, reducer: ['sum'], fields: '' } };
     case 'alert_list':
@@ -119,9 +157,20 @@ function optionsOf(w: Widget): object {
  * Grafana's `current` of a label or custom variable: its saved selection (an array for a multi-value variable),
  * All (`$__all`) when it has none and offers All, else empty (Grafana then takes the first value).
  */
-function currentOf(v: { readonly multi: boolean; readonly includeAll: boolean; readonly current?: readonly string[] | undefined }): object {
-  const one = (text: string, value: string) => ({ selected: true, text: v.multi ? [text] : text, value: v.multi ? [value] : value });
-  if (v.current !== undefined) return v.multi ? { selected: true, text: [...v.current], value: [...v.current] } : one(v.current[0]!, v.current[0]!);
+function currentOf(v: {
+  readonly multi: boolean;
+  readonly includeAll: boolean;
+  readonly current?: readonly string[] | undefined;
+}): object {
+  const one = (text: string, value: string) => ({
+    selected: true,
+    text: v.multi ? [text] : text,
+    value: v.multi ? [value] : value,
+  });
+  if (v.current !== undefined)
+    return v.multi
+      ? { selected: true, text: [...v.current], value: [...v.current] }
+      : one(v.current[0]!, v.current[0]!);
   return v.includeAll ? one('All', ALL_VALUE) : {};
 }
 
@@ -130,14 +179,58 @@ function variableOf(v: DashboardVariable): object {
   switch (v.kind) {
     case 'label_values': {
       const query = v.definition ?? `label_values(${v.metric ?? ''}${v.metric ? ', ' : ''}${v.labelName})`;
-      return { name: v.name, label, type: 'query', datasource: DATASOURCE, query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery' }, definition: query, refresh: 2, includeAll: v.includeAll, multi: v.multi, allValue: '.*', current: currentOf(v), options: [], hide: 0, sort: 1, regex: '' };
+      return {
+        name: v.name,
+        label,
+        type: 'query',
+        datasource: DATASOURCE,
+        query: { query, refId: 'PrometheusVariableQueryEditor-VariableQuery' },
+        definition: query,
+        refresh: 2,
+        includeAll: v.includeAll,
+        multi: v.multi,
+        allValue: '.*',
+        current: currentOf(v),
+        options: [],
+        hide: 0,
+        sort: 1,
+        regex: '',
+      };
     }
     case 'custom':
-      return { name: v.name, label, type: 'custom', query: v.values.join(','), includeAll: v.includeAll, multi: v.multi, current: currentOf(v), options: v.values.map((x) => ({ selected: v.current?.includes(x) ?? false, text: x, value: x })), hide: 0 };
+      return {
+        name: v.name,
+        label,
+        type: 'custom',
+        query: v.values.join(','),
+        includeAll: v.includeAll,
+        multi: v.multi,
+        current: currentOf(v),
+        options: v.values.map((x) => ({ selected: v.current?.includes(x) ?? false, text: x, value: x })),
+        hide: 0,
+      };
     case 'interval':
-      return { name: v.name, label, type: 'interval', query: v.values.join(','), auto: false, current: { selected: true, text: v.default, value: v.default }, options: v.values.map((x) => ({ selected: x === v.default, text: x, value: x })), hide: 0, refresh: 2 };
+      return {
+        name: v.name,
+        label,
+        type: 'interval',
+        query: v.values.join(','),
+        auto: false,
+        current: { selected: true, text: v.default, value: v.default },
+        options: v.values.map((x) => ({ selected: x === v.default, text: x, value: x })),
+        hide: 0,
+        refresh: 2,
+      };
     case 'textbox':
-      return { name: v.name, label, type: 'textbox', query: v.default, current: { selected: false, text: v.default, value: v.default }, options: [{ selected: true, text: v.default, value: v.default }], hide: 0 };
+      return {
+        name: v.name,
+        label,
+        type: 'textbox',
+        query: v.default,
+        current: { selected: false, text: v.default, value: v.default },
+        options: [{ selected: true, text: v.default, value: v.default }],
+        hide: 0,
+      };
   }
 }
 
@@ -154,7 +247,20 @@ export function exportGrafanaDashboard(spec: DashboardSpec, version = 1): Record
     refresh: spec.refresh === 'off' ? '' : spec.refresh,
     time: { from: spec.timeRange.from, to: spec.timeRange.to },
     templating: {
-      list: [{ name: 'datasource', label: 'Data source', type: 'datasource', query: 'prometheus', current: {}, hide: 0, refresh: 1, regex: '', options: [] }, ...spec.variables.map(variableOf)],
+      list: [
+        {
+          name: 'datasource',
+          label: 'Data source',
+          type: 'datasource',
+          query: 'prometheus',
+          current: {},
+          hide: 0,
+          refresh: 1,
+          regex: '',
+          options: [],
+        },
+        ...spec.variables.map(variableOf),
+      ],
     },
     panels: spec.widgets.map((w, i) => ({
       id: i + 1,

@@ -9,7 +9,12 @@
  * @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/
  */
 import { z } from 'zod';
-import { SPEC_LIMITS, type DashboardSpec, type DashboardSpecInput, type WidgetInput } from '../contract/dashboard-spec.ts';
+import {
+  SPEC_LIMITS,
+  type DashboardSpec,
+  type DashboardSpecInput,
+  type WidgetInput,
+} from '../contract/dashboard-spec.ts';
 import { findMetric } from '../catalog/index.ts';
 import { InvalidInputError } from '../errors.ts';
 import { ALL_VALUE } from './export-selection.ts';
@@ -32,7 +37,12 @@ const Panel = z.looseObject({
   type: z.string(),
   title: z.string().default(''),
   description: z.string().default(''),
-  gridPos: z.looseObject({ x: z.number().int(), y: z.number().int(), w: z.number().int(), h: z.number().int() }),
+  gridPos: z.looseObject({
+    x: z.number().int(),
+    y: z.number().int(),
+    w: z.number().int(),
+    h: z.number().int(),
+  }),
   targets: z.array(Target).default([]),
   fieldConfig: z
     .looseObject({
@@ -41,8 +51,15 @@ const Panel = z.looseObject({
           unit: z.string().optional(),
           min: z.number().optional(),
           max: z.number().optional(),
-          thresholds: z.looseObject({ mode: z.string().optional(), steps: z.array(Step).default([]) }).optional(),
-          custom: z.looseObject({ drawStyle: z.string().optional(), stacking: z.looseObject({ mode: z.string().optional() }).optional() }).optional(),
+          thresholds: z
+            .looseObject({ mode: z.string().optional(), steps: z.array(Step).default([]) })
+            .optional(),
+          custom: z
+            .looseObject({
+              drawStyle: z.string().optional(),
+              stacking: z.looseObject({ mode: z.string().optional() }).optional(),
+            })
+            .optional(),
         })
         .default({}),
       overrides: z.array(Override).default([]),
@@ -140,7 +157,8 @@ function widgetOf(p: GrafanaPanel, index: number, id: string, warnings: string[]
   }
   const d = p.fieldConfig.defaults;
   const unit = d.unit === undefined ? undefined : unitFromGrafana(d.unit);
-  if (d.unit !== undefined && unit === undefined) warnings.push(`${where}: unit ${d.unit} has no display unit; shown as a plain number`);
+  if (d.unit !== undefined && unit === undefined)
+    warnings.push(`${where}: unit ${d.unit} has no display unit; shown as a plain number`);
   const overrides = overridesByRef(p);
   const queries = p.targets.map((t) => {
     const o = overrides.get(t.refId);
@@ -163,9 +181,19 @@ function widgetOf(p: GrafanaPanel, index: number, id: string, warnings: string[]
     gridPos: { x: p.gridPos.x, y: p.gridPos.y, w: p.gridPos.w, h: p.gridPos.h },
     ...(p.description !== '' ? { description: p.description } : {}),
     ...(unit !== undefined ? { unit } : {}),
-    ...(steps.length > 0 ? { thresholds: steps.map((s, i) => ({ value: i === 0 ? null : s.value, color: colorFromGrafana(s.color) })) } : {}),
+    ...(steps.length > 0
+      ? {
+          thresholds: steps.map((s, i) => ({
+            value: i === 0 ? null : s.value,
+            color: colorFromGrafana(s.color),
+          })),
+        }
+      : {}),
   };
-  const range = { ...(d.min !== undefined ? { min: d.min } : {}), ...(d.max !== undefined ? { max: d.max } : {}) };
+  const range = {
+    ...(d.min !== undefined ? { min: d.min } : {}),
+    ...(d.max !== undefined ? { max: d.max } : {}),
+  };
   if (type === 'alert_list') return { ...common, type, query: { kind: 'incidents' } };
   if (type === 'logs') return { ...common, type, query: { kind: 'logs' } };
   if (type === 'topology') return { ...common, type, query: { kind: 'network' } };
@@ -184,7 +212,12 @@ function widgetOf(p: GrafanaPanel, index: number, id: string, warnings: string[]
     case 'bar':
       return { ...common, type, queries, options: { style: SINGLE_VALUE.has(p.type) ? 'pie' : 'bars' } };
     case 'stacked_area':
-      return { ...common, type, queries, options: { stacking: d.custom?.stacking?.mode === 'percent' ? 'percent' : 'normal' } };
+      return {
+        ...common,
+        type,
+        queries,
+        options: { stacking: d.custom?.stacking?.mode === 'percent' ? 'percent' : 'normal' },
+      };
     default:
       return { ...common, type, queries };
   }
@@ -204,30 +237,72 @@ function flatten(panels: readonly unknown[]): unknown[] {
 /** The saved selection of a label or custom variable (`current.value`, a value or an array); All and empty values are no selection. */
 function currentOf(v: z.output<typeof Variable>): { current?: string[] } {
   const raw = v.current?.value;
-  const values = (Array.isArray(raw) ? raw : [raw]).filter((x): x is string => typeof x === 'string' && x !== '' && x !== ALL_VALUE && x.length <= 1024);
+  const values = (Array.isArray(raw) ? raw : [raw]).filter(
+    (x): x is string => typeof x === 'string' && x !== '' && x !== ALL_VALUE && x.length <= 1024,
+  );
   return values.length > 0 ? { current: [...new Set(values)].slice(0, SPEC_LIMITS.variableValues) } : {};
 }
 
-function variablesOf(list: z.output<typeof Variable>[], warnings: string[]): NonNullable<DashboardSpecInput['variables']> {
+function variablesOf(
+  list: z.output<typeof Variable>[],
+  warnings: string[],
+): NonNullable<DashboardSpecInput['variables']> {
   const out: NonNullable<DashboardSpecInput['variables']> = [];
-  const sel = (v: z.output<typeof Variable>) => ({ ...(v.multi !== undefined ? { multi: v.multi } : {}), ...(v.includeAll !== undefined ? { includeAll: v.includeAll } : {}) });
-  const label = (v: z.output<typeof Variable>) => (v.label !== undefined && v.label !== '' ? { label: v.label } : {});
+  const sel = (v: z.output<typeof Variable>) => ({
+    ...(v.multi !== undefined ? { multi: v.multi } : {}),
+    ...(v.includeAll !== undefined ? { includeAll: v.includeAll } : {}),
+  });
+  const label = (v: z.output<typeof Variable>) =>
+    v.label !== undefined && v.label !== '' ? { label: v.label } : {};
   for (const v of list) {
-    const queryText = typeof v.query === 'string' ? v.query : typeof v.query === 'object' && v.query !== null && typeof (v.query as { query?: unknown }).query === 'string' ? (v.query as { query: string }).query : (v.definition ?? '');
+    const queryText =
+      typeof v.query === 'string'
+        ? v.query
+        : typeof v.query === 'object' &&
+            v.query !== null &&
+            typeof (v.query as { query?: unknown }).query === 'string'
+          ? (v.query as { query: string }).query
+          : (v.definition ?? '');
     if (v.type === 'datasource') continue;
     if (v.type === 'query') {
-      const m = /^label_values\((?:([a-zA-Z_:][a-zA-Z0-9_:]*)[^,]*,\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)$/.exec(queryText.trim());
+      const m = /^label_values\((?:([a-zA-Z_:][a-zA-Z0-9_:]*)[^,]*,\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\)$/.exec(
+        queryText.trim(),
+      );
       if (!m) {
-        warnings.push(`variable ${v.name}: query ${queryText.slice(0, 80)} is not label_values(...); left out`);
+        warnings.push(
+          `variable ${v.name}: query ${queryText.slice(0, 80)} is not label_values(...); left out`,
+        );
         continue;
       }
       const metric = m[1] !== undefined && findMetric(m[1]) ? { metric: m[1] } : {};
-      out.push({ kind: 'label_values', name: v.name, ...label(v), ...sel(v), ...currentOf(v), labelName: m[2]!, ...metric, definition: queryText });
+      out.push({
+        kind: 'label_values',
+        name: v.name,
+        ...label(v),
+        ...sel(v),
+        ...currentOf(v),
+        labelName: m[2]!,
+        ...metric,
+        definition: queryText,
+      });
     } else if (v.type === 'custom') {
-      out.push({ kind: 'custom', name: v.name, ...label(v), ...sel(v), ...currentOf(v), values: queryText.split(',').map((s) => s.trim()).filter((s) => s !== '') });
+      out.push({
+        kind: 'custom',
+        name: v.name,
+        ...label(v),
+        ...sel(v),
+        ...currentOf(v),
+        values: queryText
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      });
     } else if (v.type === 'interval') {
-      const values = queryText.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      const current = typeof v.current?.value === 'string' ? v.current.value : values[0] ?? '1m';
+      const values = queryText
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const current = typeof v.current?.value === 'string' ? v.current.value : (values[0] ?? '1m');
       out.push({ kind: 'interval', name: v.name, ...label(v), values, default: current });
     } else if (v.type === 'textbox') {
       out.push({ kind: 'textbox', name: v.name, ...label(v), default: queryText });
@@ -253,7 +328,10 @@ export function importGrafanaDashboard(raw: unknown): GrafanaImport {
   const widgets: WidgetInput[] = [];
   flatten(g.panels).forEach((rawPanel, i) => {
     const p = Panel.safeParse(rawPanel);
-    if (!p.success) throw new InvalidInputError(`not a Grafana dashboard: panels[${i}].${formatPath(p.error.issues[0]!.path)}: ${p.error.issues[0]!.message}`);
+    if (!p.success)
+      throw new InvalidInputError(
+        `not a Grafana dashboard: panels[${i}].${formatPath(p.error.issues[0]!.path)}: ${p.error.issues[0]!.message}`,
+      );
     const w = widgetOf(p.data, i, `panel-${i + 1}`, warnings);
     if (w !== undefined) widgets.push(w);
   });

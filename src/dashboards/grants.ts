@@ -15,12 +15,19 @@ export function granted(grants: Grants | undefined, scope: DashboardScope): bool
 
 /** The data of a widget the user is not granted: `unavailable`, naming no data. */
 export function notGranted(w: Widget): WidgetData {
-  return { id: w.id, type: w.type, status: 'unavailable', message: 'this widget is shown only to the roles or users it is granted to' };
+  return {
+    id: w.id,
+    type: w.type,
+    status: 'unavailable',
+    message: 'this widget is shown only to the roles or users it is granted to',
+  };
 }
 
 /** The stored keys of a dashboard's grants (`role:<role>`, `user:<name>`); none when the dashboard is open to the tenant. */
 export function grantKeys(grants: Grants | undefined): string[] {
-  return grants === undefined ? [] : [...new Set([...grants.roles.map((r) => `role:${r}`), ...grants.users.map((u) => `user:${u}`)])];
+  return grants === undefined
+    ? []
+    : [...new Set([...grants.roles.map((r) => `role:${r}`), ...grants.users.map((u) => `user:${u}`)])];
 }
 
 /** The keys a dashboard's grants must hold one of for `scope`'s user, or undefined when every dashboard is granted (admins, no authentication). */

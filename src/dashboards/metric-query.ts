@@ -51,23 +51,53 @@ export function queryUnit(q: MetricQuery, widgetUnit: DisplayUnit | undefined): 
   if (widgetUnit !== undefined) return widgetUnit;
   const def = findMetric(q.metric) ?? metricForSampleName(q.metric);
   if (def === undefined) return null;
-  if (q.agg === 'rate') return def.unit === 'bytes' ? 'bytes_per_second' : def.unit === 'count' ? 'operations_per_second' : def.unit;
+  if (q.agg === 'rate')
+    return def.unit === 'bytes'
+      ? 'bytes_per_second'
+      : def.unit === 'count'
+        ? 'operations_per_second'
+        : def.unit;
   return def.unit;
 }
 
 /** The cache key of a query over a window: everything its result depends on. */
 export function metricQueryKey(tenantId: string, q: MetricQuery, m: ResolvedMatch, w: DataWindow): string {
-  return JSON.stringify(['metric', tenantId, q.metric, q.agg, q.by, m.equal, m.anyOf, w.startMs, w.endMs, w.stepMs]);
+  return JSON.stringify([
+    'metric',
+    tenantId,
+    q.metric,
+    q.agg,
+    q.by,
+    m.equal,
+    m.anyOf,
+    w.startMs,
+    w.endMs,
+    w.stepMs,
+  ]);
 }
 
 /** What {@link metricQueryKey} is a version of: the same query over a window of the same length and step, wherever it ends. */
 export function metricQueryFamily(tenantId: string, q: MetricQuery, m: ResolvedMatch, w: DataWindow): string {
-  return JSON.stringify(['metric', tenantId, q.metric, q.agg, q.by, m.equal, m.anyOf, w.endMs - w.startMs, w.stepMs]);
+  return JSON.stringify([
+    'metric',
+    tenantId,
+    q.metric,
+    q.agg,
+    q.by,
+    m.equal,
+    m.anyOf,
+    w.endMs - w.startMs,
+    w.stepMs,
+  ]);
 }
 
 /** Aggregated series of a metric query (labels of the `by` groups) and the notes on what was left out. */
 export interface MetricQueryResult {
-  readonly series: readonly { readonly labels: Record<string, string>; readonly timestampsMs: number[]; readonly values: number[] }[];
+  readonly series: readonly {
+    readonly labels: Record<string, string>;
+    readonly timestampsMs: number[];
+    readonly values: number[];
+  }[];
   readonly warnings: readonly string[];
 }
 
@@ -75,13 +105,31 @@ export interface MetricQueryResult {
  * Reads and aggregates the series of `q` over `w`.
  * @throws InvalidInputError from the aggregation (too many steps or series); StoreError from the store
  */
-export async function evaluateMetricQuery(q: MetricQuery, m: ResolvedMatch, w: DataWindow, sources: DashboardDataSources, limits: QueryReadLimits): Promise<MetricQueryResult> {
+export async function evaluateMetricQuery(
+  q: MetricQuery,
+  m: ResolvedMatch,
+  w: DataWindow,
+  sources: DashboardDataSources,
+  limits: QueryReadLimits,
+): Promise<MetricQueryResult> {
   const warnings: string[] = [];
   const found = await sources.samples.findSeries(q.metric, m.equal, limits.seriesMax);
   const anyOf = Object.entries(m.anyOf);
-  const refs = anyOf.length === 0 ? found : found.filter((r) => anyOf.every(([l, vs]) => vs.includes(r.labels[l] ?? '')));
-  if (found.length >= limits.seriesMax) warnings.push(`${q.refId}: only the first ${limits.seriesMax} matching series were read; narrow the query`);
-  const opts = { startMs: w.startMs, endMs: w.endMs, stepMs: w.stepMs, agg: q.agg, ...(q.by.length > 0 ? { by: q.by } : {}) };
+  const refs =
+    anyOf.length === 0
+      ? found
+      : found.filter((r) => anyOf.every(([l, vs]) => vs.includes(r.labels[l] ?? '')));
+  if (found.length >= limits.seriesMax)
+    warnings.push(
+      `${q.refId}: only the first ${limits.seriesMax} matching series were read; narrow the query`,
+    );
+  const opts = {
+    startMs: w.startMs,
+    endMs: w.endMs,
+    stepMs: w.stepMs,
+    agg: q.agg,
+    ...(q.by.length > 0 ? { by: q.by } : {}),
+  };
   let res: { readonly series: MetricQueryResult['series'] };
   let truncated: boolean;
   if (sources.samples.queryRange) {
@@ -91,20 +139,33 @@ export async function evaluateMetricQuery(q: MetricQuery, m: ResolvedMatch, w: D
     truncated = r.truncated;
   } else {
     const points = sources.samples.readForStep
-      ? (await sources.samples.readForStep(refs, w.startMs, w.endMs, w.stepMs, limits.rawPointsPerSeries)).points
+      ? (await sources.samples.readForStep(refs, w.startMs, w.endMs, w.stepMs, limits.rawPointsPerSeries))
+          .points
       : await sources.samples.readPoints(refs, w.startMs, w.endMs, limits.rawPointsPerSeries);
     truncated = points.some((p) => p.timestampsMs.length >= limits.rawPointsPerSeries);
     res = aggregateSeries(points, opts);
   }
   if (truncated) {
-    warnings.push(`${q.refId}: some series have more than ${limits.rawPointsPerSeries} samples in the range; only the latest were used`);
+    warnings.push(
+      `${q.refId}: some series have more than ${limits.rawPointsPerSeries} samples in the range; only the latest were used`,
+    );
   }
   return { series: res.series, warnings };
 }
 
 /** The series of a result in the widget's shape. */
-export function toWidgetSeries(q: MetricQuery, r: MetricQueryResult, unit: DisplayUnit | null): WidgetSeries[] {
-  return r.series.map((s) => ({ refId: q.refId, labels: s.labels, unit, timestampsMs: s.timestampsMs, values: s.values }));
+export function toWidgetSeries(
+  q: MetricQuery,
+  r: MetricQueryResult,
+  unit: DisplayUnit | null,
+): WidgetSeries[] {
+  return r.series.map((s) => ({
+    refId: q.refId,
+    labels: s.labels,
+    unit,
+    timestampsMs: s.timestampsMs,
+    values: s.values,
+  }));
 }
 
 /** One value of a series by `reducer` over its finite values; null when it has none. */

@@ -63,9 +63,11 @@ export class SharedQueryCache<V> {
 
   /** @throws InvalidInputError when maxEntries < 2, ttlMs is not positive or staleMs is negative */
   constructor(opts: QueryCacheOptions) {
-    if (!(opts.ttlMs > 0) || !Number.isFinite(opts.ttlMs)) throw new InvalidInputError(`ttlMs must be > 0, got ${opts.ttlMs}`);
+    if (!(opts.ttlMs > 0) || !Number.isFinite(opts.ttlMs))
+      throw new InvalidInputError(`ttlMs must be > 0, got ${opts.ttlMs}`);
     const staleMs = opts.staleMs ?? 0;
-    if (!(staleMs >= 0) || !Number.isFinite(staleMs)) throw new InvalidInputError(`staleMs must be >= 0, got ${staleMs}`);
+    if (!(staleMs >= 0) || !Number.isFinite(staleMs))
+      throw new InvalidInputError(`staleMs must be >= 0, got ${staleMs}`);
     this.done = new LruCache(opts.maxEntries);
     this.newest = new LruCache(opts.maxEntries);
     this.ttlMs = opts.ttlMs;
@@ -119,6 +121,12 @@ export class SharedQueryCache<V> {
   }
 
   stats(): QueryCacheStats {
-    return { hits: this.hits, joins: this.joins, misses: this.misses, stale: this.stale, size: this.done.size };
+    return {
+      hits: this.hits,
+      joins: this.joins,
+      misses: this.misses,
+      stale: this.stale,
+      size: this.done.size,
+    };
   }
 }

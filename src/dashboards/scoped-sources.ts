@@ -9,12 +9,16 @@ import { ForbiddenError } from '../errors.ts';
 import type { DashboardDataSources } from './sources.ts';
 
 /** `sources` as a caller of `scope` may read them (the sources themselves for every node). */
-export function scopedSources(sources: DashboardDataSources, scope: TenantScope | undefined): DashboardDataSources {
+export function scopedSources(
+  sources: DashboardDataSources,
+  scope: TenantScope | undefined,
+): DashboardDataSources {
   if (scope === undefined || scope.kind === 'all') return sources;
   const { samples, anomalies, incidents, logs } = sources;
   return {
     samples: {
-      findSeries: (name, match, limit) => findInScope(scope, match, limit, (m, n) => samples.findSeries(name, m, n)),
+      findSeries: (name, match, limit) =>
+        findInScope(scope, match, limit, (m, n) => samples.findSeries(name, m, n)),
       readPoints: (series, startMs, endMs, max) => samples.readPoints(series, startMs, endMs, max),
       ...(samples.readForStep ? { readForStep: samples.readForStep.bind(samples) } : {}),
       ...(samples.queryRange ? { queryRange: samples.queryRange.bind(samples) } : {}),
@@ -28,7 +32,9 @@ export function scopedSources(sources: DashboardDataSources, scope: TenantScope 
       ? {
           network: {
             network: () => {
-              throw new ForbiddenError(`the network topology is cluster-wide; tenant ${scope.tenant} reads only its own nodes`);
+              throw new ForbiddenError(
+                `the network topology is cluster-wide; tenant ${scope.tenant} reads only its own nodes`,
+              );
             },
           },
         }

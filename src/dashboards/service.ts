@@ -4,7 +4,13 @@
  * (tenant and acting user), so isolation between tenants holds at this boundary whoever calls it.
  */
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
-import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
+import type {
+  DashboardData,
+  DashboardPage,
+  DashboardRecord,
+  DashboardVersion,
+  VariableOptions,
+} from '../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { DashboardScope, DashboardStore } from './store/dashboard-store.ts';
 import { SharedQueryCache, type QueryCacheStats } from './query-cache.ts';
@@ -55,7 +61,12 @@ export class DashboardService {
     this.limits = opts.limits;
     this.now = opts.now ?? Date.now;
     const ttlMs = opts.cache?.ttlMs ?? 2000;
-    this.cache = new SharedQueryCache<QueryValue>({ maxEntries: opts.cache?.maxEntries ?? 10_000, ttlMs, staleMs: opts.cache?.staleMs ?? ttlMs, now: this.now });
+    this.cache = new SharedQueryCache<QueryValue>({
+      maxEntries: opts.cache?.maxEntries ?? 10_000,
+      ttlMs,
+      staleMs: opts.cache?.staleMs ?? ttlMs,
+      now: this.now,
+    });
   }
 
   /**
@@ -74,14 +85,18 @@ export class DashboardService {
   /** @throws NotFoundError when the tenant has no such dashboard or it is not granted to the caller (as for an unknown id) */
   async get(scope: DashboardScope, id: string): Promise<DashboardRecord> {
     const rec = await this.store.get(scope.tenantId, id);
-    if (rec === undefined || !granted(rec.dashboard.grants, scope)) throw new NotFoundError(`dashboard ${id} not found`);
+    if (rec === undefined || !granted(rec.dashboard.grants, scope))
+      throw new NotFoundError(`dashboard ${id} not found`);
     return rec;
   }
 
   /** A page of the tenant's dashboards the caller is granted. */
   async list(scope: DashboardScope, q: ListRequest): Promise<DashboardPage> {
     const grantedTo = callerKeys(scope);
-    const { items, total } = await this.store.list(scope.tenantId, { ...q, ...(grantedTo === undefined ? {} : { grantedTo }) });
+    const { items, total } = await this.store.list(scope.tenantId, {
+      ...q,
+      ...(grantedTo === undefined ? {} : { grantedTo }),
+    });
     return { items, total, offset: q.offset, limit: q.limit };
   }
 
@@ -112,9 +127,25 @@ export class DashboardService {
   async data(scope: DashboardScope, id: string, vars: VariableValues = {}): Promise<DashboardData> {
     const rec = await this.get(scope, id);
     const window = resolveWindow(rec.dashboard.timeRange, this.now(), this.limits.targetPoints);
-    const ctx = { tenantId: scope.tenantId, window, vars, sources: scopedSources(this.sources, scope.nodes), limits: this.limits, cache: this.cache };
-    const widgets = await Promise.all(rec.dashboard.widgets.map((w) => (granted(w.grants, scope) ? widgetData(w, ctx) : notGranted(w))));
-    return { id: rec.id, version: rec.version, startMs: window.startMs, endMs: window.endMs, stepMs: window.stepMs, widgets };
+    const ctx = {
+      tenantId: scope.tenantId,
+      window,
+      vars,
+      sources: scopedSources(this.sources, scope.nodes),
+      limits: this.limits,
+      cache: this.cache,
+    };
+    const widgets = await Promise.all(
+      rec.dashboard.widgets.map((w) => (granted(w.grants, scope) ? widgetData(w, ctx) : notGranted(w))),
+    );
+    return {
+      id: rec.id,
+      version: rec.version,
+      startMs: window.startMs,
+      endMs: window.endMs,
+      stepMs: window.stepMs,
+      widgets,
+    };
   }
 
   /**
@@ -123,7 +154,11 @@ export class DashboardService {
    */
   async variables(scope: DashboardScope, id: string): Promise<VariableOptions[]> {
     const rec = await this.get(scope, id);
-    return variableOptions(rec.dashboard.variables, scopedSources(this.sources, scope.nodes).samples, this.limits.seriesMax);
+    return variableOptions(
+      rec.dashboard.variables,
+      scopedSources(this.sources, scope.nodes).samples,
+      this.limits.seriesMax,
+    );
   }
 
   cacheStats(): QueryCacheStats {
@@ -134,5 +169,7 @@ export class DashboardService {
 /** `spec` when its grants include the caller; a save that would lock the caller out of the dashboard is refused. */
 function keepsCaller(spec: DashboardSpec, scope: DashboardScope): DashboardSpec {
   if (granted(spec.grants, scope)) return spec;
-  throw new InvalidInputError(`grants: the dashboard would no longer be granted to you (user ${scope.actor}, role ${scope.role ?? 'none'}); add your role or user name`);
+  throw new InvalidInputError(
+    `grants: the dashboard would no longer be granted to you (user ${scope.actor}, role ${scope.role ?? 'none'}); add your role or user name`,
+  );
 }

@@ -24,9 +24,13 @@ export interface LogSearch {
 /** The sources of widget data. */
 export interface DashboardDataSources {
   /** Catalog metric queries: series lookup and points (stores with rollups read at the step's resolution). */
-  readonly samples: Pick<SampleStore, 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader> & Partial<AggregatingRangeReader>;
+  readonly samples: Pick<SampleStore, 'findSeries' | 'readPoints'> &
+    Partial<SteppedSampleReader> &
+    Partial<AggregatingRangeReader>;
   readonly anomalies?: Pick<AnomalyStore, 'list'>;
-  readonly incidents?: { listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]> };
+  readonly incidents?: {
+    listIncidents(limit: number, status?: Incident['status'], scope?: TenantScope): Promise<Incident[]>;
+  };
   readonly network?: { network(windowMs: number, nowMs: number, region?: string): Promise<NetworkOverview> };
   readonly logs?: { search(q: LogSearch): Promise<LogLine[]> };
 }

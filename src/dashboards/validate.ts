@@ -18,7 +18,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const where = formatPath(issue.path);
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'type' && issue.path.at(-1) === 'type') {
+  if (
+    issue.code === 'invalid_union' &&
+    'discriminator' in issue &&
+    issue.discriminator === 'type' &&
+    issue.path.at(-1) === 'type'
+  ) {
     const got = valueAt(input, issue.path);
     return `${where}: unknown widget type ${JSON.stringify(got)}; expected one of ${WIDGET_TYPES.join(', ')}`;
   }

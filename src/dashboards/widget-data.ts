@@ -7,11 +7,29 @@
  */
 import type { Incident } from '../contract/alerting.ts';
 import { toApiAnomaly, type ApiAnomaly } from '../contract/anomalies.ts';
-import type { AnomaliesQuery, DisplayUnit, IncidentsQuery, LogsQuery, NetworkQuery, SeriesQuery, Widget } from '../contract/dashboard-spec.ts';
+import type {
+  AnomaliesQuery,
+  DisplayUnit,
+  IncidentsQuery,
+  LogsQuery,
+  NetworkQuery,
+  SeriesQuery,
+  Widget,
+} from '../contract/dashboard-spec.ts';
 import type { LogLine, WidgetData, WidgetResult, WidgetSeries, WidgetValue } from '../contract/dashboards.ts';
 import type { NetworkOverview } from '../contract/network.ts';
 import { DwcpError } from '../errors.ts';
-import { evaluateMetricQuery, metricQueryFamily, metricQueryKey, queryUnit, reduceValues, resolveMatch, toWidgetSeries, type MetricQueryResult, type VariableValues } from './metric-query.ts';
+import {
+  evaluateMetricQuery,
+  metricQueryFamily,
+  metricQueryKey,
+  queryUnit,
+  reduceValues,
+  resolveMatch,
+  toWidgetSeries,
+  type MetricQueryResult,
+  type VariableValues,
+} from './metric-query.ts';
 import type { SharedQueryCache } from './query-cache.ts';
 import type { DashboardDataSources, QueryReadLimits } from './sources.ts';
 import type { DataWindow } from './window.ts';
@@ -51,18 +69,31 @@ interface Evaluated {
 }
 
 /** Evaluates every series query (metric queries; PromQL ones are noted and left out). */
-async function seriesOf(w: Widget, queries: readonly SeriesQuery[], ctx: WidgetContext): Promise<{ series: WidgetSeries[]; computedAtMs: number; warnings: string[] }> {
+async function seriesOf(
+  w: Widget,
+  queries: readonly SeriesQuery[],
+  ctx: WidgetContext,
+): Promise<{ series: WidgetSeries[]; computedAtMs: number; warnings: string[] }> {
   const metricQueries = queries.filter((q) => q.kind === 'metric');
   const promql = queries.filter((q) => q.kind === 'promql');
-  if (metricQueries.length === 0) throw new NotEvaluated('unsupported', 'the queries are PromQL text, which Prometheus evaluates; this monitor evaluates catalog metric queries');
-  const warnings = promql.map((q) => `${q.refId}: PromQL text is evaluated by Prometheus, not by this monitor`);
+  if (metricQueries.length === 0)
+    throw new NotEvaluated(
+      'unsupported',
+      'the queries are PromQL text, which Prometheus evaluates; this monitor evaluates catalog metric queries',
+    );
+  const warnings = promql.map(
+    (q) => `${q.refId}: PromQL text is evaluated by Prometheus, not by this monitor`,
+  );
   const series: WidgetSeries[] = [];
   let computedAtMs = Infinity;
   for (const q of metricQueries) {
     const m = resolveMatch(q.match, ctx.vars);
     const c = await ctx.cache.get(
       metricQueryKey(ctx.tenantId, q, m, ctx.window),
-      async () => ({ kind: 'metric', result: await evaluateMetricQuery(q, m, ctx.window, ctx.sources, ctx.limits) }),
+      async () => ({
+        kind: 'metric',
+        result: await evaluateMetricQuery(q, m, ctx.window, ctx.sources, ctx.limits),
+      }),
       metricQueryFamily(ctx.tenantId, q, m, ctx.window),
     );
     if (c.value.kind !== 'metric') throw new Error('cache entry of another kind');
@@ -73,19 +104,35 @@ async function seriesOf(w: Widget, queries: readonly SeriesQuery[], ctx: WidgetC
   return { series, computedAtMs, warnings };
 }
 
-function reduced(series: readonly WidgetSeries[], reducer: Parameters<typeof reduceValues>[1]): WidgetValue[] {
-  return series.map((s) => ({ refId: s.refId, labels: s.labels, unit: s.unit, value: reduceValues(s.values, reducer) }));
+function reduced(
+  series: readonly WidgetSeries[],
+  reducer: Parameters<typeof reduceValues>[1],
+): WidgetValue[] {
+  return series.map((s) => ({
+    refId: s.refId,
+    labels: s.labels,
+    unit: s.unit,
+    value: reduceValues(s.values, reducer),
+  }));
 }
 
 async function anomaliesOf(q: AnomaliesQuery, ctx: WidgetContext) {
   const src = ctx.sources.anomalies;
-  if (src === undefined) throw new NotEvaluated('unavailable', 'the anomaly history is not configured on this monitor');
+  if (src === undefined)
+    throw new NotEvaluated('unavailable', 'the anomaly history is not configured on this monitor');
   const key = JSON.stringify(['anomalies', ctx.tenantId, q, ctx.window.startMs, ctx.window.endMs]);
   const c = await ctx.cache.get(key, async () => {
     // Filters the store has no index for are applied after reading a bounded page.
     const filtered = q.metric !== undefined || q.activeOnly;
-    const rows = await src.list({ startMs: ctx.window.startMs, endMs: ctx.window.endMs, limit: filtered ? 1000 : q.limit, ...(q.minSeverity ? { minSeverity: q.minSeverity } : {}) });
-    const kept = rows.filter((a) => (q.metric === undefined || a.metric === q.metric) && (!q.activeOnly || a.resolvedAtMs === null));
+    const rows = await src.list({
+      startMs: ctx.window.startMs,
+      endMs: ctx.window.endMs,
+      limit: filtered ? 1000 : q.limit,
+      ...(q.minSeverity ? { minSeverity: q.minSeverity } : {}),
+    });
+    const kept = rows.filter(
+      (a) => (q.metric === undefined || a.metric === q.metric) && (!q.activeOnly || a.resolvedAtMs === null),
+    );
     return { kind: 'anomalies', anomalies: kept.slice(0, q.limit).map(toApiAnomaly) };
   });
   if (c.value.kind !== 'anomalies') throw new Error('cache entry of another kind');
@@ -95,23 +142,37 @@ async function anomaliesOf(q: AnomaliesQuery, ctx: WidgetContext) {
 async function incidentsOf(q: IncidentsQuery, ctx: WidgetContext) {
   const src = ctx.sources.incidents;
   if (src === undefined) throw new NotEvaluated('unavailable', 'alerting is not configured on this monitor');
-  const c = await ctx.cache.get(JSON.stringify(['incidents', ctx.tenantId, q]), async () => ({ kind: 'incidents', incidents: await src.listIncidents(q.limit, q.status) }));
+  const c = await ctx.cache.get(JSON.stringify(['incidents', ctx.tenantId, q]), async () => ({
+    kind: 'incidents',
+    incidents: await src.listIncidents(q.limit, q.status),
+  }));
   if (c.value.kind !== 'incidents') throw new Error('cache entry of another kind');
   return { incidents: c.value.incidents, computedAtMs: c.computedAtMs };
 }
 
 async function topologyOf(q: NetworkQuery, ctx: WidgetContext): Promise<Evaluated> {
   const src = ctx.sources.network;
-  if (src === undefined) throw new NotEvaluated('unavailable', 'network telemetry is not configured on this monitor');
+  if (src === undefined)
+    throw new NotEvaluated('unavailable', 'network telemetry is not configured on this monitor');
   const { startMs, endMs } = ctx.window;
-  const c = await ctx.cache.get(JSON.stringify(['network', ctx.tenantId, q, startMs, endMs]), async () => ({ kind: 'network', overview: await src.network(endMs - startMs, endMs, q.region) }));
+  const c = await ctx.cache.get(JSON.stringify(['network', ctx.tenantId, q, startMs, endMs]), async () => ({
+    kind: 'network',
+    overview: await src.network(endMs - startMs, endMs, q.region),
+  }));
   if (c.value.kind !== 'network') throw new Error('cache entry of another kind');
   const pairs = c.value.overview.pairs;
   const regions = [...new Set(pairs.flatMap((p) => [p.region, p.remoteRegion]))].sort();
   const nodes = new Map<string, string>();
   for (const p of pairs) for (const n of p.nodes) nodes.set(n, p.region);
   return {
-    result: { kind: 'topology', regions, nodes: [...nodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, region]) => ({ id, region })), links: pairs },
+    result: {
+      kind: 'topology',
+      regions,
+      nodes: [...nodes]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([id, region]) => ({ id, region })),
+      links: pairs,
+    },
     computedAtMs: c.computedAtMs,
     warnings: [...c.value.overview.warnings],
   };
@@ -123,10 +184,20 @@ async function logsOf(q: LogsQuery, ctx: WidgetContext): Promise<Evaluated> {
   const { startMs, endMs } = ctx.window;
   const c = await ctx.cache.get(JSON.stringify(['logs', ctx.tenantId, q, startMs, endMs]), async () => ({
     kind: 'logs',
-    lines: await src.search({ startMs, endMs, match: q.match, limit: q.limit, ...(q.search !== undefined ? { search: q.search } : {}) }),
+    lines: await src.search({
+      startMs,
+      endMs,
+      match: q.match,
+      limit: q.limit,
+      ...(q.search !== undefined ? { search: q.search } : {}),
+    }),
   }));
   if (c.value.kind !== 'logs') throw new Error('cache entry of another kind');
-  return { result: { kind: 'logs', lines: c.value.lines.slice(0, q.limit) }, computedAtMs: c.computedAtMs, warnings: [] };
+  return {
+    result: { kind: 'logs', lines: c.value.lines.slice(0, q.limit) },
+    computedAtMs: c.computedAtMs,
+    warnings: [],
+  };
 }
 
 async function evaluate(w: Widget, ctx: WidgetContext): Promise<Evaluated> {
@@ -135,11 +206,17 @@ async function evaluate(w: Widget, ctx: WidgetContext): Promise<Evaluated> {
     case 'stacked_area':
     case 'heatmap': {
       const s = await seriesOf(w, w.queries, ctx);
-      return { result: { kind: 'series', series: s.series }, computedAtMs: s.computedAtMs, warnings: s.warnings };
+      return {
+        result: { kind: 'series', series: s.series },
+        computedAtMs: s.computedAtMs,
+        warnings: s.warnings,
+      };
     }
     case 'stat': {
       const s = await seriesOf(w, w.queries, ctx);
-      const result: WidgetResult = w.options.sparkline ? { kind: 'series', series: s.series } : { kind: 'values', values: reduced(s.series, w.options.reduce) };
+      const result: WidgetResult = w.options.sparkline
+        ? { kind: 'series', series: s.series }
+        : { kind: 'values', values: reduced(s.series, w.options.reduce) };
       return { result, computedAtMs: s.computedAtMs, warnings: s.warnings };
     }
     case 'bar':
@@ -147,19 +224,36 @@ async function evaluate(w: Widget, ctx: WidgetContext): Promise<Evaluated> {
     case 'status':
     case 'progress': {
       const s = await seriesOf(w, w.queries, ctx);
-      return { result: { kind: 'values', values: reduced(s.series, w.options.reduce) }, computedAtMs: s.computedAtMs, warnings: s.warnings };
+      return {
+        result: { kind: 'values', values: reduced(s.series, w.options.reduce) },
+        computedAtMs: s.computedAtMs,
+        warnings: s.warnings,
+      };
     }
     case 'alert_list': {
       if (w.query.kind === 'incidents') {
         const r = await incidentsOf(w.query, ctx);
-        return { result: { kind: 'incidents', incidents: r.incidents }, computedAtMs: r.computedAtMs, warnings: [] };
+        return {
+          result: { kind: 'incidents', incidents: r.incidents },
+          computedAtMs: r.computedAtMs,
+          warnings: [],
+        };
       }
       const r = await anomaliesOf(w.query, ctx);
-      return { result: { kind: 'anomalies', anomalies: r.anomalies }, computedAtMs: r.computedAtMs, warnings: [] };
+      return {
+        result: { kind: 'anomalies', anomalies: r.anomalies },
+        computedAtMs: r.computedAtMs,
+        warnings: [],
+      };
     }
     case 'table': {
-      const seriesQueries = w.queries.filter((q): q is SeriesQuery => q.kind === 'metric' || q.kind === 'promql');
-      const s = seriesQueries.length > 0 ? await seriesOf(w, seriesQueries, ctx) : { series: [], computedAtMs: Infinity, warnings: [] };
+      const seriesQueries = w.queries.filter(
+        (q): q is SeriesQuery => q.kind === 'metric' || q.kind === 'promql',
+      );
+      const s =
+        seriesQueries.length > 0
+          ? await seriesOf(w, seriesQueries, ctx)
+          : { series: [], computedAtMs: Infinity, warnings: [] };
       const anomalies: ApiAnomaly[] = [];
       const incidents: Incident[] = [];
       let computedAtMs = s.computedAtMs;
@@ -174,7 +268,11 @@ async function evaluate(w: Widget, ctx: WidgetContext): Promise<Evaluated> {
           computedAtMs = Math.min(computedAtMs, r.computedAtMs);
         }
       }
-      return { result: { kind: 'table', series: s.series, anomalies, incidents }, computedAtMs, warnings: s.warnings };
+      return {
+        result: { kind: 'table', series: s.series, anomalies, incidents },
+        computedAtMs,
+        warnings: s.warnings,
+      };
     }
     case 'logs':
       return logsOf(w.query, ctx);
@@ -195,9 +293,18 @@ function widgetUnit(w: Widget, result: WidgetResult): DisplayUnit | null {
 export async function widgetData(w: Widget, ctx: WidgetContext): Promise<WidgetData> {
   try {
     const e = await evaluate(w, ctx);
-    return { id: w.id, type: w.type, status: 'ok', unit: widgetUnit(w, e.result), result: e.result, computedAtMs: Number.isFinite(e.computedAtMs) ? e.computedAtMs : ctx.window.endMs, warnings: e.warnings };
+    return {
+      id: w.id,
+      type: w.type,
+      status: 'ok',
+      unit: widgetUnit(w, e.result),
+      result: e.result,
+      computedAtMs: Number.isFinite(e.computedAtMs) ? e.computedAtMs : ctx.window.endMs,
+      warnings: e.warnings,
+    };
   } catch (err) {
-    if (err instanceof NotEvaluated) return { id: w.id, type: w.type, status: err.status, message: err.message };
+    if (err instanceof NotEvaluated)
+      return { id: w.id, type: w.type, status: err.status, message: err.message };
     const message = err instanceof DwcpError ? err.message : 'the query failed';
     return { id: w.id, type: w.type, status: 'error', message };
   }

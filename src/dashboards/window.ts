@@ -6,7 +6,13 @@
 import { defaultStepMs } from '../contract/series.ts';
 import { InvalidInputError } from '../errors.ts';
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** Offset before now of a relative time `now` / `now-30m`, ms. @throws InvalidInputError for other text */
 export function relativeOffsetMs(t: string): number {
@@ -27,10 +33,15 @@ export interface DataWindow {
  * Resolves `{from, to}` at `nowMs` with at most `targetPoints` points per series.
  * @throws InvalidInputError when `from` is not before `to`
  */
-export function resolveWindow(range: { readonly from: string; readonly to: string }, nowMs: number, targetPoints: number): DataWindow {
+export function resolveWindow(
+  range: { readonly from: string; readonly to: string },
+  nowMs: number,
+  targetPoints: number,
+): DataWindow {
   const from = relativeOffsetMs(range.from);
   const to = relativeOffsetMs(range.to);
-  if (from <= to) throw new InvalidInputError(`timeRange: from (${range.from}) must be before to (${range.to})`);
+  if (from <= to)
+    throw new InvalidInputError(`timeRange: from (${range.from}) must be before to (${range.to})`);
   const stepMs = defaultStepMs(nowMs - from, nowMs - to, targetPoints);
   const endMs = Math.floor((nowMs - to) / stepMs) * stepMs;
   return { startMs: endMs - (from - to), endMs, stepMs };

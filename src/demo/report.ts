@@ -3,7 +3,11 @@
  * truth. Precision and recall are computed over anomalies on the simulated cluster only; anomalies on the
  * real host have no ground truth and are reported separately.
  */
-import { evaluateDetections, type EvalDetection, type EvaluationScores } from '../analysis/anomaly/evaluate.ts';
+import {
+  evaluateDetections,
+  type EvalDetection,
+  type EvaluationScores,
+} from '../analysis/anomaly/evaluate.ts';
 import type { Incident } from '../contract/alerting.ts';
 import { scoreIncidents } from '../eval/alerting/incident-score.ts';
 import { nearestRank } from '../math/quantile.ts';
@@ -16,8 +20,18 @@ export interface DemoReport {
   readonly generatedAt: string;
   readonly durationSeconds: number;
   readonly ui: string;
-  readonly cluster: { readonly nodes: number; readonly regions: readonly string[]; readonly rolloutPercent: number; readonly seed: number };
-  readonly targets: { readonly total: number; readonly up: number; readonly down: number; readonly list: readonly { id: string; health: string; lastError: string | null }[] };
+  readonly cluster: {
+    readonly nodes: number;
+    readonly regions: readonly string[];
+    readonly rolloutPercent: number;
+    readonly seed: number;
+  };
+  readonly targets: {
+    readonly total: number;
+    readonly up: number;
+    readonly down: number;
+    readonly list: readonly { id: string; health: string; lastError: string | null }[];
+  };
   readonly series: number;
   readonly samplesIngested: number;
   readonly samplesRejected: Readonly<Partial<Record<RejectReason, number>>>;
@@ -39,23 +53,61 @@ export interface DemoReport {
       matchedFault: string | null;
     }[];
   };
-  readonly faults: readonly { kind: string; node: string; start: string; end: string; detected: boolean; detectionDelaySeconds: number | null }[];
+  readonly faults: readonly {
+    kind: string;
+    node: string;
+    start: string;
+    end: string;
+    detected: boolean;
+    detectionDelaySeconds: number | null;
+  }[];
   readonly evaluation: EvaluationScores & {
     readonly detectedWithin5s: number;
-    readonly detectionDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+    readonly detectionDelaySeconds: {
+      readonly p50: number | null;
+      readonly p95: number | null;
+      readonly max: number | null;
+    };
     readonly definitions: string;
   };
-  readonly alerts: { readonly notificationsDelivered: number; readonly firingDelivered: number; readonly resolvedDelivered: number; readonly duplicatesDelivered: number; readonly queueLeft: number };
+  readonly alerts: {
+    readonly notificationsDelivered: number;
+    readonly firingDelivered: number;
+    readonly resolvedDelivered: number;
+    readonly duplicatesDelivered: number;
+    readonly queueLeft: number;
+  };
   readonly incidents: {
     readonly total: number;
-    readonly items: readonly { id: string; severity: string; status: string; title: string; node: string | null; region: string | null; signals: number; rootCause: string | null; startedAt: string; matchedFaults: readonly string[] }[];
-    readonly faults: readonly { kind: string; node: string; incidents: number; paged: boolean; notificationDelaySeconds: number | null }[];
+    readonly items: readonly {
+      id: string;
+      severity: string;
+      status: string;
+      title: string;
+      node: string | null;
+      region: string | null;
+      signals: number;
+      rootCause: string | null;
+      startedAt: string;
+      matchedFaults: readonly string[];
+    }[];
+    readonly faults: readonly {
+      kind: string;
+      node: string;
+      incidents: number;
+      paged: boolean;
+      notificationDelaySeconds: number | null;
+    }[];
     /** Incidents covering at least one fault / faults. */
     readonly incidentsPerFault: number | null;
     readonly mergedFaults: number;
     readonly pagedFaults: number;
     /** First firing notification received for an incident covering the fault - fault start. */
-    readonly notificationDelaySeconds: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+    readonly notificationDelaySeconds: {
+      readonly p50: number | null;
+      readonly p95: number | null;
+      readonly max: number | null;
+    };
     readonly definitions: string;
   };
 }
@@ -90,7 +142,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const sec = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
 
 function isHost(a: Anomaly, hostTargets: ReadonlySet<string>): boolean {
-  return a.labels.job === 'host' || hostTargets.has(a.labels.instance ?? '') || hostTargets.has(a.labels.target ?? '');
+  return (
+    a.labels.job === 'host' ||
+    hostTargets.has(a.labels.instance ?? '') ||
+    hostTargets.has(a.labels.target ?? '')
+  );
 }
 
 function toDetection(a: Anomaly): EvalDetection {
@@ -138,7 +194,12 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
     series: input.series,
     samplesIngested: input.samplesIngested,
     samplesRejected: input.samplesRejected,
-    anomalies: { total: input.anomalies.length, onCluster: cluster.length, onHost: input.anomalies.length - cluster.length, items },
+    anomalies: {
+      total: input.anomalies.length,
+      onCluster: cluster.length,
+      onHost: input.anomalies.length - cluster.length,
+      items,
+    },
     faults: ev.faults.map((f) => ({
       kind: f.label.kind,
       node: f.label.node,
@@ -157,9 +218,13 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
       precision: ev.totals.precision,
       recall: ev.totals.recall,
       f1: ev.totals.f1,
-      detectionDelaySeconds: { p50: sec(ev.totals.delayP50Ms), p95: sec(ev.totals.delayP95Ms), max: delays.length ? sec(Math.max(...delays)) : null },
+      detectionDelaySeconds: {
+        p50: sec(ev.totals.delayP50Ms),
+        p95: sec(ev.totals.delayP95Ms),
+        max: delays.length ? sec(Math.max(...delays)) : null,
+      },
       definitions:
-        'precision = anomalies on the simulated cluster that match an injected fault (metric in the fault\'s metrics, same node, ' +
+        "precision = anomalies on the simulated cluster that match an injected fault (metric in the fault's metrics, same node, " +
         'started within [fault start, fault end + 10 s]) / all anomalies on the simulated cluster; recall = faults with at least one ' +
         'matching anomaly / faults; delay = detection time - fault start. Host anomalies have no ground truth and are excluded.',
     },
@@ -173,9 +238,14 @@ function incidentSection(input: DemoReportInput): DemoReport['incidents'] {
     .filter((r): r is ReceivedIncidentAlert & { incident: string } => r.incident !== null)
     .map((r) => ({ incidentId: r.incident, receiver: 'demo', kind: r.status, atMs: r.receivedAtMs }));
   const score = scoreIncidents(input.labels, input.incidents, notifications);
-  const delays = score.faults.map((f) => f.notificationDelayMs).filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const delays = score.faults
+    .map((f) => f.notificationDelayMs)
+    .filter((d): d is number => d !== null)
+    .sort((a, b) => a - b);
   const matched = new Map<string, string[]>();
-  for (const f of score.faults) for (const id of f.incidents) matched.set(id, [...(matched.get(id) ?? []), `${f.fault.kind}@${f.fault.node}`]);
+  for (const f of score.faults)
+    for (const id of f.incidents)
+      matched.set(id, [...(matched.get(id) ?? []), `${f.fault.kind}@${f.fault.node}`]);
   return {
     total: input.incidents.length,
     items: input.incidents.map((i) => ({
@@ -190,11 +260,24 @@ function incidentSection(input: DemoReportInput): DemoReport['incidents'] {
       startedAt: iso(i.startedAtMs),
       matchedFaults: matched.get(i.id) ?? [],
     })),
-    faults: score.faults.map((f) => ({ kind: f.fault.kind, node: f.fault.node, incidents: f.incidents.length, paged: f.paged, notificationDelaySeconds: sec(f.notificationDelayMs) })),
-    incidentsPerFault: score.faults.length === 0 ? null : score.faults.reduce((n, f) => n + f.incidents.length, 0) / score.faults.length,
+    faults: score.faults.map((f) => ({
+      kind: f.fault.kind,
+      node: f.fault.node,
+      incidents: f.incidents.length,
+      paged: f.paged,
+      notificationDelaySeconds: sec(f.notificationDelayMs),
+    })),
+    incidentsPerFault:
+      score.faults.length === 0
+        ? null
+        : score.faults.reduce((n, f) => n + f.incidents.length, 0) / score.faults.length,
     mergedFaults: score.faults.filter((f) => f.merged).length,
     pagedFaults: score.faults.filter((f) => f.paged).length,
-    notificationDelaySeconds: { p50: sec(nearestRank(delays, 0.5)), p95: sec(nearestRank(delays, 0.95)), max: delays.length ? sec(delays.at(-1)!) : null },
+    notificationDelaySeconds: {
+      p50: sec(nearestRank(delays, 0.5)),
+      p95: sec(nearestRank(delays, 0.95)),
+      max: delays.length ? sec(delays.at(-1)!) : null,
+    },
     definitions:
       'an incident covers a fault when one of its signals matches the fault as an anomaly does for precision/recall; a fault is paged when ' +
       'the receiver got a firing notification of an incident covering it; merged = an incident covering it also covers another fault.',

@@ -41,7 +41,11 @@ export interface DemoOptions {
   /** Called about once a second while the demo runs. */
   readonly onProgress?: (p: { elapsedMs: number; stats: MonitorStats; faultsInjected: number }) => void;
   /** Called once the UI is up. */
-  readonly onStarted?: (info: { ui: string; nodes: readonly { id: string; region: string; url: string; mode: string }[]; login: DemoLogin }) => void;
+  readonly onStarted?: (info: {
+    ui: string;
+    nodes: readonly { id: string; region: string; url: string; mode: string }[];
+    login: DemoLogin;
+  }) => void;
 }
 
 /** How to log in to the demo: the bootstrapped admin, whose generated password is in `passwordFile` (mode 0600). */
@@ -55,7 +59,9 @@ export interface DemoLogin {
  * generated password written to `<dataDir>/admin-password` (0600), and an `ingest` API token for the simulated
  * nodes' telemetry. The signing key stays in the data directory between runs.
  */
-async function prepareDemoAuth(dataDir: string): Promise<{ login: DemoLogin; ingestToken: string; storePath: string; signingKeyFile: string }> {
+async function prepareDemoAuth(
+  dataDir: string,
+): Promise<{ login: DemoLogin; ingestToken: string; storePath: string; signingKeyFile: string }> {
   const storePath = join(dataDir, 'demo-auth.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(storePath + suffix, { force: true });
   const signingKeyFile = join(dataDir, 'auth-signing-key');
@@ -67,7 +73,10 @@ async function prepareDemoAuth(dataDir: string): Promise<{ login: DemoLogin; ing
     initialPasswordFile: join(dataDir, 'admin-password'),
   });
   try {
-    const { token } = await auth.service.issueToken('default', 'admin', { name: 'demo-simulator', role: 'ingest' });
+    const { token } = await auth.service.issueToken('default', 'admin', {
+      name: 'demo-simulator',
+      role: 'ingest',
+    });
     return { login: auth.initialAdmin!, ingestToken: token, storePath, signingKeyFile }; // the store is new, so the admin was just created
   } finally {
     await auth.store.close();
@@ -106,7 +115,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const scenario = loadScenario(opts.scenarioPath, opts.nodes);
   mkdirSync(opts.dataDir, { recursive: true });
   const dbPath = join(opts.dataDir, 'demo.db');
-  for (const suffix of ['', '-wal', '-shm', '.wal']) rmSync(dbPath + suffix, { force: true, recursive: true });
+  for (const suffix of ['', '-wal', '-shm', '.wal'])
+    rmSync(dbPath + suffix, { force: true, recursive: true });
 
   const auth = await prepareDemoAuth(opts.dataDir);
   const receiver = await startAlertReceiver();
@@ -123,8 +133,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     // Migration traces and node logs go to the monitor's own OTLP receivers with the demo's ingest token (its port is known up front unless it is 0).
     ...(opts.port !== 0
       ? {
-          tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${opts.port}/v1/traces`, headers: { authorization: `Bearer ${auth.ingestToken}` } }) },
-          logging: { exporter: () => createOtlpLogExporter({ url: `http://127.0.0.1:${opts.port}/v1/logs`, headers: { authorization: `Bearer ${auth.ingestToken}` } }) },
+          tracing: {
+            exporter: () =>
+              createOtlpTraceExporter({
+                url: `http://127.0.0.1:${opts.port}/v1/traces`,
+                headers: { authorization: `Bearer ${auth.ingestToken}` },
+              }),
+          },
+          logging: {
+            exporter: () =>
+              createOtlpLogExporter({
+                url: `http://127.0.0.1:${opts.port}/v1/logs`,
+                headers: { authorization: `Bearer ${auth.ingestToken}` },
+              }),
+          },
         }
       : {}),
     ...instrumentedNodeOptions(),
@@ -134,12 +156,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     const config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: opts.port },
       storage: { type: 'sqlite', path: dbPath, retention: '6h' },
-      targets: cluster.nodes.map((n) => ({ id: n.id, url: new URL('/metrics', n.url).href, labels: { region: n.region, node: n.id } })),
+      targets: cluster.nodes.map((n) => ({
+        id: n.id,
+        url: new URL('/metrics', n.url).href,
+        labels: { region: n.region, node: n.id },
+      })),
       alerting: { webhooks: [{ name: 'demo-receiver', url: receiver.url }] },
       auth: { path: auth.storePath, signingKeyFile: auth.signingKeyFile },
     });
     const selfLog = new SelfLogSink();
-    monitor = await startMonitor({ config, logger: monitorLogger({ level: 'warn', redact: logRedaction(), selfLog }), selfLog });
+    monitor = await startMonitor({
+      config,
+      logger: monitorLogger({ level: 'warn', redact: logRedaction(), selfLog }),
+      selfLog,
+    });
   } catch (e) {
     await cluster.stop();
     await receiver.close();
@@ -168,7 +198,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     startMs: started,
     endMs,
     ui: monitor.url,
-    cluster: { nodes: opts.nodes, regions: opts.regions, rolloutPercent: opts.rolloutPercent, seed: opts.seed },
+    cluster: {
+      nodes: opts.nodes,
+      regions: opts.regions,
+      rolloutPercent: opts.rolloutPercent,
+      seed: opts.seed,
+    },
     targets: stats.targets,
     series: stats.series,
     samplesIngested: stats.samplesIngested,
@@ -194,5 +229,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
 }
 
 function toAlertStats(r: { notifications: number; firing: number; resolved: number; duplicates: number }) {
-  return { notificationsDelivered: r.notifications, firingDelivered: r.firing, resolvedDelivered: r.resolved, duplicatesDelivered: r.duplicates };
+  return {
+    notificationsDelivered: r.notifications,
+    firingDelivered: r.firing,
+    resolvedDelivered: r.resolved,
+    duplicatesDelivered: r.duplicates,
+  };
 }

@@ -105,7 +105,8 @@ export function parseNabCsv(
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const header = (lines[0] ?? '').replace(/\r$/, '');
-  if (header !== 'timestamp,value') throw new CsvParseError(1, `${name}: expected header "timestamp,value", got "${header}"`);
+  if (header !== 'timestamp,value')
+    throw new CsvParseError(1, `${name}: expected header "timestamp,value", got "${header}"`);
   const n = lines.length - 1;
   if (n <= 0) throw new CsvParseError(1, `${name}: no data rows`);
   const timestamps: string[] = new Array<string>(n);
@@ -114,14 +115,16 @@ export function parseNabCsv(
   for (let r = 0; r < n; r++) {
     const line = lines[r + 1]!.replace(/\r$/, '');
     const fields = line.split(',');
-    if (fields.length !== 2) throw new CsvParseError(r + 2, `${name}: expected 2 fields, got ${fields.length}`);
+    if (fields.length !== 2)
+      throw new CsvParseError(r + 2, `${name}: expected 2 fields, got ${fields.length}`);
     const ts = fields[0]!.trim();
     const raw = fields[1]!.trim();
     if (!TIMESTAMP.test(ts)) throw new CsvParseError(r + 2, `${name}: bad timestamp "${ts}"`);
     const ms = Date.parse(ts.slice(0, 10) + 'T' + ts.slice(11, 19) + 'Z');
     if (!Number.isFinite(ms)) throw new CsvParseError(r + 2, `${name}: bad timestamp "${ts}"`);
     const v = Number(raw);
-    if (!NUMBER.test(raw) || !Number.isFinite(v)) throw new CsvParseError(r + 2, `${name}: value "${raw}" is not a finite number`);
+    if (!NUMBER.test(raw) || !Number.isFinite(v))
+      throw new CsvParseError(r + 2, `${name}: value "${raw}" is not a finite number`);
     timestamps[r] = ts;
     timestampsMs[r] = ms;
     values[r] = v;
@@ -170,7 +173,8 @@ export async function loadNabCorpus(dir?: string): Promise<NabCorpus> {
   }
   const names = Object.keys(labels).sort();
   if (names.length === 0) throw new ConfigError(`NAB windows file in ${root} lists no files`);
-  if (names.length > MAX_NAB_FILES) throw new ConfigError(`NAB windows file lists ${names.length} files; at most ${MAX_NAB_FILES}`);
+  if (names.length > MAX_NAB_FILES)
+    throw new ConfigError(`NAB windows file lists ${names.length} files; at most ${MAX_NAB_FILES}`);
   const files: NabDataFile[] = [];
   let windowCount = 0;
   let rowCount = 0;
@@ -207,15 +211,24 @@ export async function loadNabCorpus(dir?: string): Promise<NabCorpus> {
  * row count differs from the corpus or a score lies outside [0, 1].
  */
 export async function loadReferenceScores(corpus: NabCorpus, detector: string): Promise<Float64Array[]> {
-  if (!/^[A-Za-z0-9_-]+$/.test(detector)) throw new InvalidInputError(`invalid NAB detector name "${detector}"`);
-  const file = path.join(corpus.dir, 'reference-results', 'results', detector, `${detector}_anomaly_scores.csv.gz`);
+  if (!/^[A-Za-z0-9_-]+$/.test(detector))
+    throw new InvalidInputError(`invalid NAB detector name "${detector}"`);
+  const file = path.join(
+    corpus.dir,
+    'reference-results',
+    'results',
+    detector,
+    `${detector}_anomaly_scores.csv.gz`,
+  );
   const gz = await readBounded(file, `reference scores of ${detector}`);
   let text: string;
   try {
     const raw = await gunzipAsync(gz, { maxOutputLength: MAX_NAB_FILE_BYTES });
     text = raw.toString('utf8');
   } catch (err) {
-    throw new ConfigError(`${file}: cannot gunzip (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    throw new ConfigError(`${file}: cannot gunzip (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+    });
   }
   const byName = new Map<string, number>();
   corpus.files.forEach((f, j) => byName.set(f.name, j));
@@ -240,13 +253,16 @@ export async function loadReferenceScores(corpus: NabCorpus, detector: string): 
     }
     const k = filled[j]!;
     if (k >= corpus.files[j]!.rows) {
-      throw new InvalidInputError(`${detector} scores: more rows for ${name} than its ${corpus.files[j]!.rows} data rows`);
+      throw new InvalidInputError(
+        `${detector} scores: more rows for ${name} than its ${corpus.files[j]!.rows} data rows`,
+      );
     }
     out[j]![k] = v;
     filled[j] = k + 1;
   }
   corpus.files.forEach((f, j) => {
-    if (filled[j] !== f.rows) throw new InvalidInputError(`${detector} scores: ${f.name} has ${filled[j]} scores for ${f.rows} rows`);
+    if (filled[j] !== f.rows)
+      throw new InvalidInputError(`${detector} scores: ${f.name} has ${filled[j]} scores for ${f.rows} rows`);
     validateScores(f, out[j]!);
   });
   return out;
@@ -260,7 +276,8 @@ export async function loadPublishedResults(dir?: string): Promise<PublishedResul
   const root = resolveNabDir(dir);
   const file = path.join(root, 'reference-results', 'results', 'final_results.json');
   const json = await readJson(file, 'final results');
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ConfigError(`${file}: expected an object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new ConfigError(`${file}: expected an object`);
   const out: Record<string, Record<NabProfileName, number>> = {};
   for (const [det, v] of Object.entries(json)) {
     if (v === null || typeof v !== 'object') throw new ConfigError(`${file}: ${det} must be an object`);
@@ -268,7 +285,8 @@ export async function loadPublishedResults(dir?: string): Promise<PublishedResul
     const entry = {} as Record<NabProfileName, number>;
     for (const p of NAB_PROFILE_NAMES) {
       const s = rec[p];
-      if (typeof s !== 'number' || !Number.isFinite(s)) throw new ConfigError(`${file}: ${det}.${p} must be a finite number`);
+      if (typeof s !== 'number' || !Number.isFinite(s))
+        throw new ConfigError(`${file}: ${det}.${p} must be a finite number`);
       entry[p] = s;
     }
     out[det] = entry;
@@ -288,14 +306,21 @@ export async function loadNabProfiles(dir?: string): Promise<Readonly<Record<Nab
   const out = {} as Record<NabProfileName, CostMatrix>;
   for (const p of NAB_PROFILE_NAMES) {
     const cm = ((json as Record<string, unknown>)[p] as Record<string, unknown> | undefined)?.['CostMatrix'];
-    if (cm === null || typeof cm !== 'object') throw new ConfigError(`${file}: profile ${p} lacks a CostMatrix`);
+    if (cm === null || typeof cm !== 'object')
+      throw new ConfigError(`${file}: profile ${p} lacks a CostMatrix`);
     const m = cm as Record<string, unknown>;
     const w = (k: string): number => {
       const v = m[k];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`${file}: ${p}.${k} must be a number >= 0`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw new ConfigError(`${file}: ${p}.${k} must be a number >= 0`);
       return v;
     };
-    out[p] = { tpWeight: w('tpWeight'), fnWeight: w('fnWeight'), fpWeight: w('fpWeight'), tnWeight: w('tnWeight') };
+    out[p] = {
+      tpWeight: w('tpWeight'),
+      fnWeight: w('fnWeight'),
+      fpWeight: w('fpWeight'),
+      tnWeight: w('tnWeight'),
+    };
   }
   return out;
 }

@@ -15,7 +15,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { CsvParseError, DwcpError, InvalidInputError, LimitExceededError, PayloadTooLargeError } from '../errors.ts';
+import {
+  CsvParseError,
+  DwcpError,
+  InvalidInputError,
+  LimitExceededError,
+  PayloadTooLargeError,
+} from '../errors.ts';
 
 /** One point of a series: Unix milliseconds and value. */
 export interface SeriesPoint {
@@ -111,8 +117,10 @@ function parseValue(s: string): number | undefined {
 
 function resolveOptions(options: Partial<CsvOptions> | undefined): CsvOptions {
   const o: CsvOptions = { ...DEFAULT_CSV_OPTIONS, ...options };
-  if (!Number.isSafeInteger(o.maxBytes) || o.maxBytes < 1) throw new InvalidInputError(`maxBytes must be a positive integer, got ${o.maxBytes}`);
-  if (!Number.isSafeInteger(o.maxRows) || o.maxRows < 1) throw new InvalidInputError(`maxRows must be a positive integer, got ${o.maxRows}`);
+  if (!Number.isSafeInteger(o.maxBytes) || o.maxBytes < 1)
+    throw new InvalidInputError(`maxBytes must be a positive integer, got ${o.maxBytes}`);
+  if (!Number.isSafeInteger(o.maxRows) || o.maxRows < 1)
+    throw new InvalidInputError(`maxRows must be a positive integer, got ${o.maxRows}`);
   if (typeof o.allowNonFinite !== 'boolean') throw new InvalidInputError('allowNonFinite must be a boolean');
   return o;
 }
@@ -148,7 +156,10 @@ class SeriesCsvParser {
     }
     if (value === undefined) throw new CsvParseError(lineNo, `value ${shown(valText)} is not a number`);
     if (!Number.isFinite(value) && !this.o.allowNonFinite) {
-      throw new CsvParseError(lineNo, `value ${shown(valText)} is not finite (NaN/Inf are rejected unless allowNonFinite)`);
+      throw new CsvParseError(
+        lineNo,
+        `value ${shown(valText)} is not finite (NaN/Inf are rejected unless allowNonFinite)`,
+      );
     }
     if (ts <= this.prevTs) {
       throw new CsvParseError(

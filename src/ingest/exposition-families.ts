@@ -13,7 +13,13 @@ export type ExpositionType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'un
 /** Family types an exposition declared (`# TYPE`), by family name. */
 export type FamilyTypes = ReadonlyMap<string, ExpositionType>;
 
-const TYPES: ReadonlySet<string> = new Set<ExpositionType>(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+const TYPES: ReadonlySet<string> = new Set<ExpositionType>([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'untyped',
+]);
 
 /** What `# TYPE` / `# HELP` said about one metric family. Missing TYPE = `untyped`, missing HELP = ''. */
 export interface ExpositionFamily {
@@ -22,7 +28,10 @@ export interface ExpositionFamily {
 }
 
 /** The family `name` belongs to: itself, or the histogram/summary whose suffixed sample it is. */
-export function familyOf(name: string, families: Map<string, ExpositionFamily>): { base: string; fam: ExpositionFamily | undefined } {
+export function familyOf(
+  name: string,
+  families: Map<string, ExpositionFamily>,
+): { base: string; fam: ExpositionFamily | undefined } {
   const direct = families.get(name);
   if (direct) return { base: name, fam: direct };
   for (const suffix of ['_bucket', '_sum', '_count', '_created']) {
@@ -72,9 +81,11 @@ export function parseComment(
   while (i < end && !isBlank(text.charCodeAt(i))) i++;
   const name = dialect ? dialect.familyName(text.slice(ns, i)) : text.slice(ns, i);
   if (name.length === 0) throw new ExpositionParseError(lineNo, `# ${keyword} without a metric name`);
-  if (!isNameStart(name.charCodeAt(0))) throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
+  if (!isNameStart(name.charCodeAt(0)))
+    throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
   for (let j = 1; j < name.length; j++) {
-    if (!isNameChar(name.charCodeAt(j))) throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
+    if (!isNameChar(name.charCodeAt(j)))
+      throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
   }
   // One separating blank, then the rest of the line verbatim (HELP text may contain spaces).
   if (i < end) i++;
@@ -92,9 +103,15 @@ export function parseComment(
   }
   const type = dialect ? dialect.typeName(rest.trim()) : rest.trim();
   if (type.length === 0) throw new ExpositionParseError(lineNo, `# TYPE ${name} without a type`);
-  if (!TYPES.has(type)) throw new ExpositionParseError(lineNo, `unknown metric type ${JSON.stringify(type)} for ${name}`);
+  if (!TYPES.has(type))
+    throw new ExpositionParseError(lineNo, `unknown metric type ${JSON.stringify(type)} for ${name}`);
   if (typed.has(name)) throw new ExpositionParseError(lineNo, `second TYPE line for ${name}`);
-  const names = type === 'histogram' ? [name, name + '_bucket', name + '_sum', name + '_count'] : type === 'summary' ? [name, name + '_sum', name + '_count'] : [name];
+  const names =
+    type === 'histogram'
+      ? [name, name + '_bucket', name + '_sum', name + '_count']
+      : type === 'summary'
+        ? [name, name + '_sum', name + '_count']
+        : [name];
   for (const n of names) {
     if (sampleNames.has(n)) throw new ExpositionParseError(lineNo, `TYPE line for ${name} after its samples`);
   }

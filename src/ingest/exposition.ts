@@ -104,7 +104,10 @@ export interface ExpositionDialect {
 /** Throws PayloadTooLargeError when `text` is over `maxBytes` UTF-8 bytes (undefined: no limit). */
 export function checkExpositionSize(text: string, maxBytes: number | undefined): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes: only count exactly when it could matter.
-  if (maxBytes !== undefined && (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes))) {
+  if (
+    maxBytes !== undefined &&
+    (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes))
+  ) {
     throw new PayloadTooLargeError(maxBytes, 'exposition');
   }
 }
@@ -115,7 +118,12 @@ export function checkExpositionSize(text: string, maxBytes: number | undefined):
  * `#` trailer, and metadata names, types and left-out samples are the dialect's.
  * @throws PayloadTooLargeError, ExpositionParseError as {@link parseExposition}.
  */
-export function parseExpositionLines(text: string, opts: ParseExpositionOptions, dialect?: ExpositionDialect, limit = text.length): ParseExpositionResult {
+export function parseExpositionLines(
+  text: string,
+  opts: ParseExpositionOptions,
+  dialect?: ExpositionDialect,
+  limit = text.length,
+): ParseExpositionResult {
   checkExpositionSize(text, opts.maxBytes);
   const defaultTs = opts.defaultTimestampMs;
   const cache = opts.seriesCache;
@@ -170,11 +178,18 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
       i += hit.name.length;
       name = hit.name === lastName ? lastName : hit.name;
     } else {
-      if (!isNameStart(first)) throw new ExpositionParseError(lineNo, `invalid metric name starting with ${JSON.stringify(text[i])}`);
+      if (!isNameStart(first))
+        throw new ExpositionParseError(
+          lineNo,
+          `invalid metric name starting with ${JSON.stringify(text[i])}`,
+        );
       i++;
       while (i < end && isNameChar(text.charCodeAt(i))) i++;
       // Names come in runs: reuse the previous name's string instead of allocating a copy.
-      name = i - nameStart === lastName.length && text.startsWith(lastName, nameStart) ? lastName : text.slice(nameStart, i);
+      name =
+        i - nameStart === lastName.length && text.startsWith(lastName, nameStart)
+          ? lastName
+          : text.slice(nameStart, i);
     }
     if (name !== lastName) {
       lastName = name;
@@ -193,7 +208,10 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
     if (i < end) {
       const c = text.charCodeAt(i);
       if (c !== LBRACE && !isBlank(c)) {
-        throw new ExpositionParseError(lineNo, `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`);
+        throw new ExpositionParseError(
+          lineNo,
+          `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`,
+        );
       }
     }
 
@@ -228,7 +246,8 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
             normalized = false;
             while (i < end && isBlank(text.charCodeAt(i))) i++;
           }
-          if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          if (i >= end)
+            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
           let c = text.charCodeAt(i);
           if (c === RBRACE) {
             normalized = false; // `{}` or a trailing comma
@@ -240,12 +259,20 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
           const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
           let lname: string;
           let known = false;
-          if (expected !== undefined && text.startsWith(expected, i) && !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))) {
+          if (
+            expected !== undefined &&
+            text.startsWith(expected, i) &&
+            !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))
+          ) {
             lname = expected;
             i += expected.length;
             known = true;
           } else {
-            if (!isLabelStart(c)) throw new ExpositionParseError(lineNo, `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`);
+            if (!isLabelStart(c))
+              throw new ExpositionParseError(
+                lineNo,
+                `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`,
+              );
             const ls = i;
             i++;
             while (i < end && isLabelChar(text.charCodeAt(i))) i++;
@@ -258,7 +285,9 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
           if (i >= end || text.charCodeAt(i) !== EQ) {
             throw new ExpositionParseError(
               lineNo,
-              i >= end ? `missing '=' after label name ${lname}` : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
+              i >= end
+                ? `missing '=' after label name ${lname}`
+                : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
             );
           }
           i++;
@@ -266,18 +295,28 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
             normalized = false;
             while (i < end && isBlank(text.charCodeAt(i))) i++;
           }
-          if (i >= end || text.charCodeAt(i) !== QUOTE) throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
+          if (i >= end || text.charCodeAt(i) !== QUOTE)
+            throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
           i++;
           const value = readLabelValue(text, i, end, cur);
           if (value === undefined) {
-            if (cur.pos >= end) throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-            throw new ExpositionParseError(lineNo, `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`);
+            if (cur.pos >= end)
+              throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
+            throw new ExpositionParseError(
+              lineNo,
+              `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`,
+            );
           }
           i = cur.pos;
           if (!known) {
             // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
-            if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95) throw new ExpositionParseError(lineNo, `label name ${lname} is reserved (names beginning with __ are internal)`);
-            if (Object.prototype.hasOwnProperty.call(read, lname)) throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+            if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95)
+              throw new ExpositionParseError(
+                lineNo,
+                `label name ${lname} is reserved (names beginning with __ are internal)`,
+              );
+            if (Object.prototype.hasOwnProperty.call(read, lname))
+              throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
             matchesOrder = false;
           }
           read[lname] = value;
@@ -286,7 +325,8 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
             normalized = false;
             while (i < end && isBlank(text.charCodeAt(i))) i++;
           }
-          if (i >= end) throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          if (i >= end)
+            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
           c = text.charCodeAt(i);
           if (c === COMMA) {
             i++;
@@ -296,10 +336,14 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
             i++;
             break;
           }
-          throw new ExpositionParseError(lineNo, `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`);
+          throw new ExpositionParseError(
+            lineNo,
+            `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`,
+          );
         }
       }
-      if (cache !== undefined && hasLabelSet) labels = cache.record(name, text, nameStart, i, read, normalized);
+      if (cache !== undefined && hasLabelSet)
+        labels = cache.record(name, text, nameStart, i, read, normalized);
     }
     const labelsEnd = hasLabelSet ? i : afterName;
     if (order === undefined) {
@@ -307,18 +351,21 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
       orderByName.set(name, order);
       matchesOrder = true;
     } else if (nLabels !== order.length) matchesOrder = false;
-    if (lastIsBucket && labels['le'] === undefined) throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
+    if (lastIsBucket && labels['le'] === undefined)
+      throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
 
     // ---- value
     const afterLabels = hasLabelSet ? i : afterName;
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     if (i >= end) throw new ExpositionParseError(lineNo, `missing value for ${name}`);
-    if (i === afterLabels) throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
+    if (i === afterLabels)
+      throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
     const valStart = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
     const valTok = text.slice(valStart, i);
     const value = parseValue(valTok);
-    if (value === undefined) throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+    if (value === undefined)
+      throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
 
     // ---- optional timestamp
     while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -329,12 +376,20 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
         const tsStart = i;
         while (i < end && !isBlank(text.charCodeAt(i))) i++;
         const ms = secondsToMs(text.slice(tsStart, i));
-        if (ms === undefined) throw new ExpositionParseError(lineNo, `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`);
+        if (ms === undefined)
+          throw new ExpositionParseError(
+            lineNo,
+            `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`,
+          );
         ts = ms;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
       }
       if (i < end) {
-        if (text.charCodeAt(i) !== HASH) throw new ExpositionParseError(lineNo, `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`);
+        if (text.charCodeAt(i) !== HASH)
+          throw new ExpositionParseError(
+            lineNo,
+            `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
+          );
         dialect.trailer(text, i, end, name, labels);
       }
     } else if (i < end) {
@@ -342,20 +397,34 @@ export function parseExpositionLines(text: string, opts: ParseExpositionOptions,
       while (i < end && !isBlank(text.charCodeAt(i))) i++;
       const tsTok = text.slice(tsStart, i);
       let j = tsTok.charCodeAt(0) === 45 ? 1 : 0;
-      if (j >= tsTok.length) throw new ExpositionParseError(lineNo, `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`);
+      if (j >= tsTok.length)
+        throw new ExpositionParseError(
+          lineNo,
+          `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+        );
       for (; j < tsTok.length; j++) {
         const c = tsTok.charCodeAt(j);
-        if (c < 48 || c > 57) throw new ExpositionParseError(lineNo, `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`);
+        if (c < 48 || c > 57)
+          throw new ExpositionParseError(
+            lineNo,
+            `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+          );
       }
       ts = Number(tsTok);
-      if (!Number.isSafeInteger(ts)) throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
+      if (!Number.isSafeInteger(ts))
+        throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
       while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i < end) throw new ExpositionParseError(lineNo, `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`);
+      if (i < end)
+        throw new ExpositionParseError(
+          lineNo,
+          `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
+        );
     }
 
     // ---- duplicate series
     let fresh: boolean;
-    if (normalized && matchesOrder) fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
+    if (normalized && matchesOrder)
+      fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
     else {
       const key = canonicalKey(name, labels, nLabels, order);
       fresh = seen.addRange(key, 0, key.length);
@@ -417,7 +486,8 @@ function canonicalKey(name: string, labels: Labels, nLabels: number, order: read
   if (nLabels === order.length && order.every((k) => labels[k] !== undefined)) {
     if (nLabels === 0) return name;
     let key = name + '{';
-    for (let j = 0; j < order.length; j++) key += (j > 0 ? ',' : '') + order[j] + '="' + escapeLabelValue(labels[order[j]!]!) + '"';
+    for (let j = 0; j < order.length; j++)
+      key += (j > 0 ? ',' : '') + order[j] + '="' + escapeLabelValue(labels[order[j]!]!) + '"';
     return key + '}';
   }
   return '\u0001' + seriesKey(name, labels);

@@ -32,7 +32,8 @@ export interface NetDevCounters {
 }
 
 function nonNegInt(tok: string | undefined, what: string): number {
-  if (tok === undefined || !/^\d+$/.test(tok)) throw new InvalidInputError(`${what}: expected a non-negative integer, got ${JSON.stringify(tok ?? '')}`);
+  if (tok === undefined || !/^\d+$/.test(tok))
+    throw new InvalidInputError(`${what}: expected a non-negative integer, got ${JSON.stringify(tok ?? '')}`);
   return Number(tok);
 }
 
@@ -45,7 +46,8 @@ export function parseProcStat(text: string): CpuTimes {
   const line = text.split('\n').find((l) => l.startsWith('cpu ') || l.startsWith('cpu\t'));
   if (!line) throw new InvalidInputError('/proc/stat: no aggregate "cpu" line');
   const f = line.trim().split(/\s+/).slice(1);
-  if (f.length < 4) throw new InvalidInputError(`/proc/stat: cpu line has ${f.length} fields, expected at least 4`);
+  if (f.length < 4)
+    throw new InvalidInputError(`/proc/stat: cpu line has ${f.length} fields, expected at least 4`);
   const v = f.slice(0, 8).map((t, i) => nonNegInt(t, `/proc/stat cpu field ${i + 1}`));
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = v;
   const busy = user + nice + system + irq + softirq + steal;
@@ -74,14 +76,16 @@ export function parseMeminfo(text: string): MemInfo {
     if (!m) continue;
     const n = nonNegInt(m[2], `/proc/meminfo ${m[1]}`);
     const unit = m[3] ?? '';
-    if (unit !== 'kB' && unit !== '') throw new InvalidInputError(`/proc/meminfo ${m[1]}: unknown unit ${JSON.stringify(unit)}`);
+    if (unit !== 'kB' && unit !== '')
+      throw new InvalidInputError(`/proc/meminfo ${m[1]}: unknown unit ${JSON.stringify(unit)}`);
     want.set(m[1]!, unit === 'kB' ? n * 1024 : n);
   }
   const totalBytes = want.get('MemTotal');
   const availableBytes = want.get('MemAvailable');
   if (totalBytes === undefined) throw new InvalidInputError('/proc/meminfo: MemTotal missing');
   if (availableBytes === undefined) throw new InvalidInputError('/proc/meminfo: MemAvailable missing');
-  if (availableBytes > totalBytes) throw new InvalidInputError('/proc/meminfo: MemAvailable exceeds MemTotal');
+  if (availableBytes > totalBytes)
+    throw new InvalidInputError('/proc/meminfo: MemAvailable exceeds MemTotal');
   return { totalBytes, availableBytes };
 }
 
@@ -100,8 +104,12 @@ export function parseNetDev(text: string, maxDevices = 64): NetDevCounters[] {
     if (colon < 0) throw new InvalidInputError(`/proc/net/dev line ${i + 1}: no "iface:" prefix`);
     const device = line.slice(0, colon).trim();
     if (device === '') throw new InvalidInputError(`/proc/net/dev line ${i + 1}: empty interface name`);
-    const f = line.slice(colon + 1).trim().split(/\s+/);
-    if (f.length < 16) throw new InvalidInputError(`/proc/net/dev line ${i + 1}: ${f.length} fields, expected 16`);
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/);
+    if (f.length < 16)
+      throw new InvalidInputError(`/proc/net/dev line ${i + 1}: ${f.length} fields, expected 16`);
     const rxBytes = nonNegInt(f[0], `/proc/net/dev ${device} rx_bytes`);
     const txBytes = nonNegInt(f[8], `/proc/net/dev ${device} tx_bytes`);
     if (device === 'lo') continue;
@@ -141,7 +149,8 @@ export interface HostCollector {
 export function createHostCollector(opts: HostCollectorOptions = {}): HostCollector {
   const procRoot = opts.procRoot ?? '/proc';
   const mountpoints = opts.mountpoints ?? ['/'];
-  if (mountpoints.length > 32) throw new InvalidInputError(`at most 32 mountpoints, got ${mountpoints.length}`);
+  if (mountpoints.length > 32)
+    throw new InvalidInputError(`at most 32 mountpoints, got ${mountpoints.length}`);
   const maxDevices = opts.maxDevices ?? 64;
   const cpuRatio = getMetric('dwcp_host_cpu_utilization_ratio').name;
   const memUsed = getMetric('dwcp_host_memory_used_bytes').name;
@@ -169,7 +178,8 @@ export function createHostCollector(opts: HostCollectorOptions = {}): HostCollec
           errs.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
         }
       };
-      const s = (name: string, value: number, labels: Record<string, string> = {}) => out.push({ name, labels, value, timestampMs: nowMs });
+      const s = (name: string, value: number, labels: Record<string, string> = {}) =>
+        out.push({ name, labels, value, timestampMs: nowMs });
       attempt('cpu', () => {
         const cur = parseProcStat(readFileSync(join(procRoot, 'stat'), 'utf8'));
         if (prevCpu) {
@@ -198,7 +208,8 @@ export function createHostCollector(opts: HostCollectorOptions = {}): HostCollec
         }
       });
       errors = errs;
-      if (errs.length === sources) throw new InvalidInputError(`host collector: every source failed: ${errs.join('; ')}`);
+      if (errs.length === sources)
+        throw new InvalidInputError(`host collector: every source failed: ${errs.join('; ')}`);
       return out;
     },
   };

@@ -12,7 +12,13 @@ import type { FamilyTypes } from './exposition-families.ts';
 import { parseExposition } from './exposition.ts';
 import { isOpenMetricsContentType, parseOpenMetrics, type ScrapedExemplar } from './openmetrics.ts';
 import type { SeriesTextCache } from './series-text-cache.ts';
-import { bodyFailure, connectionFailure, httpFailure, timeoutFailure, type ScrapeFailure } from './scrape-outcome.ts';
+import {
+  bodyFailure,
+  connectionFailure,
+  httpFailure,
+  timeoutFailure,
+  type ScrapeFailure,
+} from './scrape-outcome.ts';
 
 /** Which redirects an HTTP scrape follows: none, only to the target URL's own host and port (default), or any. */
 export type RedirectPolicy = 'none' | 'same-host' | 'any';
@@ -46,7 +52,8 @@ export interface HttpScrapeOptions {
  * The scrape's `Accept` header, as Prometheus sends it: OpenMetrics 1.0.0, then 0.0.1, then the 0.0.4 text format.
  * @see https://prometheus.io/docs/instrumenting/content_negotiation/
  */
-export const SCRAPE_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 /**
  * Share of a scrape's window the monitor's event loop must have been busy for a timeout to count as overload: a
@@ -105,15 +112,20 @@ async function readBody(res: Response, limit: number): Promise<string> {
     chunks.push(value);
   }
   const c0 = chunks[0];
-  const buf = chunks.length === 1 && c0 !== undefined ? Buffer.from(c0.buffer, c0.byteOffset, c0.byteLength) : Buffer.concat(chunks, size);
+  const buf =
+    chunks.length === 1 && c0 !== undefined
+      ? Buffer.from(c0.buffer, c0.byteOffset, c0.byteLength)
+      : Buffer.concat(chunks, size);
   return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
 }
 
 /** Why a redirect from `home` to `next` is not followed, or null when it is. */
 function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: number): string | null {
   if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
-  if (policy === 'none' || (policy === 'same-host' && next.host !== home)) return `redirect to ${next.host} refused (redirects: ${policy})`;
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') return `redirect to a ${next.protocol} URL refused`;
+  if (policy === 'none' || (policy === 'same-host' && next.host !== home))
+    return `redirect to ${next.host} refused (redirects: ${policy})`;
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    return `redirect to a ${next.protocol} URL refused`;
   return null;
 }
 
@@ -124,7 +136,11 @@ function requestHeaders(o: HttpScrapeOptions, sameHost: boolean): Record<string,
   return headers;
 }
 
-async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSignal): Promise<Sample[] | ScrapeFailure> {
+async function fetchWithin(
+  url0: string,
+  o: HttpScrapeOptions,
+  signal: AbortSignal,
+): Promise<Sample[] | ScrapeFailure> {
   let url = new URL(url0);
   const home = url.host;
   let res: Response;
@@ -139,7 +155,12 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
     await res.body?.cancel().catch(() => undefined);
     const next = new URL(location, url);
     const refused = refusedRedirect(o.redirects, home, next, hop);
-    if (refused !== null) return { result: 'http_error', error: new ScrapeError(`HTTP ${res.status}: ${refused}`), httpStatus: res.status };
+    if (refused !== null)
+      return {
+        result: 'http_error',
+        error: new ScrapeError(`HTTP ${res.status}: ${refused}`),
+        httpStatus: res.status,
+      };
     url = next;
   }
   if (!res.ok) {
@@ -148,8 +169,14 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
   }
   try {
     const body = await readBody(res, o.maxBodyBytes);
-    const opts = { defaultTimestampMs: o.startMs, maxBytes: o.maxBodyBytes, ...(o.seriesCache ? { seriesCache: o.seriesCache } : {}) };
-    const om = isOpenMetricsContentType(res.headers.get('content-type')) ? parseOpenMetrics(body, opts) : undefined;
+    const opts = {
+      defaultTimestampMs: o.startMs,
+      maxBytes: o.maxBodyBytes,
+      ...(o.seriesCache ? { seriesCache: o.seriesCache } : {}),
+    };
+    const om = isOpenMetricsContentType(res.headers.get('content-type'))
+      ? parseOpenMetrics(body, opts)
+      : undefined;
     const parsed = om ?? parseExposition(body, opts);
     if (om) o.onExemplars?.(om.exemplars, om.invalidExemplars);
     o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
@@ -166,7 +193,10 @@ async function fetchWithin(url0: string, o: HttpScrapeOptions, signal: AbortSign
  * been waiting unread). Never throws.
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config (follow_redirects)
  */
-export async function scrapeHttp(url: string, o: HttpScrapeOptions): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
+export async function scrapeHttp(
+  url: string,
+  o: HttpScrapeOptions,
+): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
   const deadline = startDeadline(o.timeoutMs);
   try {
     const got = await fetchWithin(url, o, deadline.signal);

@@ -16,8 +16,29 @@
  */
 import { ExpositionParseError } from '../errors.ts';
 import type { Labels } from '../model/sample.ts';
-import { checkExpositionSize, parseExpositionLines, type ExpositionDialect, type ParseExpositionOptions, type ParseExpositionResult } from './exposition.ts';
-import { COMMA, CR, EQ, HASH, isBlank, isLabelChar, isLabelStart, LBRACE, parseValue, QUOTE, RBRACE, readLabelValue, secondsToMs, type LexCursor } from './exposition-lexical.ts';
+import {
+  checkExpositionSize,
+  parseExpositionLines,
+  type ExpositionDialect,
+  type ParseExpositionOptions,
+  type ParseExpositionResult,
+} from './exposition.ts';
+import {
+  COMMA,
+  CR,
+  EQ,
+  HASH,
+  isBlank,
+  isLabelChar,
+  isLabelStart,
+  LBRACE,
+  parseValue,
+  QUOTE,
+  RBRACE,
+  readLabelValue,
+  secondsToMs,
+  type LexCursor,
+} from './exposition-lexical.ts';
 
 /** One exemplar of a scraped sample. */
 export interface ScrapedExemplar {
@@ -90,7 +111,10 @@ function eofStart(body: string): number {
     return k;
   }
   const lines = body.split('\n');
-  throw new ExpositionParseError(lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length, 'OpenMetrics exposition does not end with # EOF');
+  throw new ExpositionParseError(
+    lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length,
+    'OpenMetrics exposition does not end with # EOF',
+  );
 }
 
 /** The end of the blank-free token at `i` (not past `end`). */
@@ -115,7 +139,8 @@ function familyTypes(body: string, limit: number): Map<string, string> {
     const ns = skipBlanks(body, k + TYPE_PREFIX.length, end);
     const ne = tokenEnd(body, ns, end);
     const ts = skipBlanks(body, ne, end);
-    if (ne > ns && ts < end && !types.has(body.slice(ns, ne))) types.set(body.slice(ns, ne), body.slice(ts, tokenEnd(body, ts, end)));
+    if (ne > ns && ts < end && !types.has(body.slice(ns, ne)))
+      types.set(body.slice(ns, ne), body.slice(ts, tokenEnd(body, ts, end)));
   }
   return types;
 }
@@ -126,7 +151,12 @@ function at(text: string, i: number, end: number): number {
 }
 
 /** An exemplar's label set `{…}` at `i` (labels, their length in code points; `cur.pos` after `}`), or null when malformed. */
-function exemplarLabels(text: string, i: number, end: number, cur: LexCursor): { labels: Record<string, string>; chars: number } | null {
+function exemplarLabels(
+  text: string,
+  i: number,
+  end: number,
+  cur: LexCursor,
+): { labels: Record<string, string>; chars: number } | null {
   if (at(text, i, end) !== LBRACE) return null;
   const labels: Record<string, string> = {};
   let chars = 0;
@@ -154,7 +184,14 @@ function exemplarLabels(text: string, i: number, end: number, cur: LexCursor): {
 }
 
 /** Parses `# {labels} value [timestamp]` from `i` (at `#`) to `end`; null when malformed. */
-function exemplarAt(text: string, i: number, end: number, name: string, seriesLabels: Labels, cur: LexCursor): ScrapedExemplar | null {
+function exemplarAt(
+  text: string,
+  i: number,
+  end: number,
+  name: string,
+  seriesLabels: Labels,
+  cur: LexCursor,
+): ScrapedExemplar | null {
   if (at(text, i, end) !== HASH || !isBlank(at(text, i + 1, end))) return null;
   const set = exemplarLabels(text, skipBlanks(text, i + 1, end), end, cur);
   if (!set || set.chars > MAX_EXEMPLAR_LABEL_CHARS || !isBlank(at(text, cur.pos, end))) return null;
@@ -188,9 +225,11 @@ export function parseOpenMetrics(body: string, opts: ParseExpositionOptions): Pa
   let invalidExemplars = 0;
   const cur: LexCursor = { pos: 0 };
   const dialect: ExpositionDialect = {
-    familyName: (name) => (types.get(name) === 'counter' && !name.endsWith('_total') ? `${name}_total` : name),
+    familyName: (name) =>
+      types.get(name) === 'counter' && !name.endsWith('_total') ? `${name}_total` : name,
     typeName: (type) => TYPE_MAP.get(type) ?? type,
-    skipsSample: (name) => name.endsWith('_created') && CREATED_OF.has(types.get(name.slice(0, -'_created'.length)) ?? ''),
+    skipsSample: (name) =>
+      name.endsWith('_created') && CREATED_OF.has(types.get(name.slice(0, -'_created'.length)) ?? ''),
     trailer: (text, start, end, name, labels) => {
       const e = exemplarAt(text, start, end, name, labels, cur);
       if (e) exemplars.push(e);

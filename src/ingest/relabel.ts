@@ -36,7 +36,12 @@ export class TargetLabelMemo {
  * ({@link TargetLabelMemo}).
  * Cost: O(samples × labels); one new label object per sample (per new frozen label set with `memo`).
  */
-export function applyTargetLabels(samples: readonly Sample[], targetLabels: Labels, honor: boolean, memo?: TargetLabelMemo): Sample[] {
+export function applyTargetLabels(
+  samples: readonly Sample[],
+  targetLabels: Labels,
+  honor: boolean,
+  memo?: TargetLabelMemo,
+): Sample[] {
   const out: Sample[] = new Array<Sample>(samples.length);
   const tKeys = Object.keys(targetLabels);
   const known = memo?.mapFor(targetLabels, honor);
@@ -51,16 +56,27 @@ export function applyTargetLabels(samples: readonly Sample[], targetLabels: Labe
       out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };
       continue;
     }
-    out[i] = { name: s.name, labels: labelled(s.labels, targetLabels, tKeys, honor), value: s.value, timestampMs: s.timestampMs };
+    out[i] = {
+      name: s.name,
+      labels: labelled(s.labels, targetLabels, tKeys, honor),
+      value: s.value,
+      timestampMs: s.timestampMs,
+    };
   }
   return out;
 }
 
 /** The exposed labels `exposed` with the target labels attached (see the module comment). */
-function labelled(exposed: Labels, targetLabels: Labels, tKeys: readonly string[], honor: boolean): Record<string, string> {
+function labelled(
+  exposed: Labels,
+  targetLabels: Labels,
+  tKeys: readonly string[],
+  honor: boolean,
+): Record<string, string> {
   const labels: Record<string, string> = {};
   if (honor) {
-    for (let j = 0; j < tKeys.length; j++) if (exposed[tKeys[j]!] === undefined) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
+    for (let j = 0; j < tKeys.length; j++)
+      if (exposed[tKeys[j]!] === undefined) labels[tKeys[j]!] = targetLabels[tKeys[j]!]!;
     for (const k in exposed) if (exposed[k] !== '') labels[k] = exposed[k]!;
     return labels;
   }

@@ -25,9 +25,15 @@ function quote(s: string): string {
  * @param samples the scraped samples with target labels attached
  */
 export function checkScrapeLimits(samples: readonly Sample[], limits: ScrapeLimits): ScrapeFailure | null {
-  const fail = (result: 'sample_limit' | 'label_limit', message: string): ScrapeFailure => ({ result, error: new LimitExceededError(message) });
+  const fail = (result: 'sample_limit' | 'label_limit', message: string): ScrapeFailure => ({
+    result,
+    error: new LimitExceededError(message),
+  });
   if (limits.sampleLimit > 0 && samples.length > limits.sampleLimit) {
-    return fail('sample_limit', `sample limit exceeded (${samples.length} samples, limit: ${limits.sampleLimit})`);
+    return fail(
+      'sample_limit',
+      `sample limit exceeded (${samples.length} samples, limit: ${limits.sampleLimit})`,
+    );
   }
   const { labelLimit, labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = limits;
   if (labelLimit <= 0 && nameMax <= 0 && valueMax <= 0) return null;
@@ -36,15 +42,24 @@ export function checkScrapeLimits(samples: readonly Sample[], limits: ScrapeLimi
     for (const k in s.labels) {
       n++;
       if (nameMax > 0 && k.length > nameMax) {
-        return fail('label_limit', `label_name_length_limit exceeded (metric: ${s.name}, label name: ${quote(k)}, length: ${k.length}, limit: ${nameMax})`);
+        return fail(
+          'label_limit',
+          `label_name_length_limit exceeded (metric: ${s.name}, label name: ${quote(k)}, length: ${k.length}, limit: ${nameMax})`,
+        );
       }
       const v = s.labels[k]!;
       if (valueMax > 0 && v.length > valueMax) {
-        return fail('label_limit', `label_value_length_limit exceeded (metric: ${s.name}, label name: ${quote(k)}, value: ${quote(v)}, length: ${v.length}, limit: ${valueMax})`);
+        return fail(
+          'label_limit',
+          `label_value_length_limit exceeded (metric: ${s.name}, label name: ${quote(k)}, value: ${quote(v)}, length: ${v.length}, limit: ${valueMax})`,
+        );
       }
     }
     if (labelLimit > 0 && n > labelLimit) {
-      return fail('label_limit', `label_limit exceeded (metric: ${s.name}, number of labels: ${n}, limit: ${labelLimit})`);
+      return fail(
+        'label_limit',
+        `label_limit exceeded (metric: ${s.name}, number of labels: ${n}, limit: ${labelLimit})`,
+      );
     }
   }
   return null;

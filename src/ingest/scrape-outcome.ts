@@ -4,7 +4,13 @@
  * `dwcp_monitor_scrapes_total`; a failure also carries the error (with its stable `code`) whose message is the
  * target's `lastError`.
  */
-import { DwcpError, ExpositionParseError, PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
+import {
+  DwcpError,
+  ExpositionParseError,
+  PayloadTooLargeError,
+  ScrapeError,
+  ScrapeTimeoutError,
+} from '../errors.ts';
 
 /** Every scrape result, in the order documented for `dwcp_monitor_scrapes_total`. */
 export const SCRAPE_RESULTS = [
@@ -101,7 +107,10 @@ export function httpFailure(status: number): ScrapeFailure {
 
 /** The failure of an in-process source whose `collect` threw (the message is the source's own). */
 export function sourceFailure(e: unknown): ScrapeFailure {
-  return { result: 'source_error', error: e instanceof DwcpError ? e : new ScrapeError(messageOf(e), { cause: e }) };
+  return {
+    result: 'source_error',
+    error: e instanceof DwcpError ? e : new ScrapeError(messageOf(e), { cause: e }),
+  };
 }
 
 /**
@@ -111,8 +120,10 @@ export function sourceFailure(e: unknown): ScrapeFailure {
  */
 export function connectionFailure(e: unknown, timeoutMs: number): ScrapeFailure {
   if (e instanceof ScrapeTimeoutError) return { result: 'timeout', error: e };
-  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return timeoutFailure(timeoutMs);
-  const cause = e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+    return timeoutFailure(timeoutMs);
+  const cause =
+    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return timeoutFailure(timeoutMs);
   const short =

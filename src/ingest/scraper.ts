@@ -102,7 +102,6 @@ export type OnSamples = (
 
 const NO_TYPES: FamilyTypes = new Map();
 
-
 /** Options of {@link Scraper}. */
 export interface ScraperOptions {
   readonly onSamples: OnSamples;
@@ -130,7 +129,12 @@ export interface ScraperOptions {
    * the samples' are), the number of malformed exemplars dropped, and the scrape start (Unix ms, the time of
    * exemplars without a timestamp), after `onSamples`. Must not throw.
    */
-  readonly onExemplars?: (target: TargetStatus, exemplars: ScrapedExemplar[], invalid: number, scrapeStartMs: number) => void;
+  readonly onExemplars?: (
+    target: TargetStatus,
+    exemplars: ScrapedExemplar[],
+    invalid: number,
+    scrapeStartMs: number,
+  ) => void;
   /**
    * Label sets kept by series text over all HTTP targets, so that an unchanged line of the next scrape is not read
    * again (src/ingest/series-text-cache.ts; default {@link DEFAULT_SERIES_TEXT_CACHE_ENTRIES}, 0 turns it off).
@@ -210,7 +214,9 @@ export class Scraper {
     this.overloadToleranceMs = opts.overloadToleranceMs ?? DEFAULT_OVERLOAD_TOLERANCE_MS;
     this.onOverload = opts.onOverload;
     this.onExemplars = opts.onExemplars;
-    this.seriesCaches = new SeriesTextCachePool(opts.seriesTextCacheEntries ?? DEFAULT_SERIES_TEXT_CACHE_ENTRIES);
+    this.seriesCaches = new SeriesTextCachePool(
+      opts.seriesTextCacheEntries ?? DEFAULT_SERIES_TEXT_CACHE_ENTRIES,
+    );
   }
 
   /**
@@ -223,7 +229,8 @@ export class Scraper {
     if (this.targetsById.has(cfg.id)) throw new ConfigError(`duplicate target id ${cfg.id}`);
     if (this.targetsById.size >= this.maxTargets) throw new ConfigError(`at most ${this.maxTargets} targets`);
     const intervalMs = cfg.intervalMs ?? DEFAULT_INTERVAL_MS;
-    if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new ConfigError(`target ${cfg.id}: intervalMs must be >= 10, got ${intervalMs}`);
+    if (!Number.isFinite(intervalMs) || intervalMs < 10)
+      throw new ConfigError(`target ${cfg.id}: intervalMs must be >= 10, got ${intervalMs}`);
     let url: string;
     let instance: string;
     let timeoutMs = Math.min(intervalMs, MAX_TIMEOUT_MS);
@@ -238,18 +245,24 @@ export class Scraper {
       } catch (e) {
         throw new ConfigError(`target ${cfg.id}: invalid url ${JSON.stringify(cfg.url)}`, { cause: e });
       }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`target ${cfg.id}: url must be http(s), got ${parsed.protocol}`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new ConfigError(`target ${cfg.id}: url must be http(s), got ${parsed.protocol}`);
       url = cfg.url;
       instance = parsed.host;
       timeoutMs = cfg.timeoutMs ?? timeoutMs;
       maxBodyBytes = cfg.maxBodyBytes ?? maxBodyBytes;
-      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new ConfigError(`target ${cfg.id}: timeoutMs must be > 0`);
-      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new ConfigError(`target ${cfg.id}: maxBodyBytes must be a positive integer`);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+        throw new ConfigError(`target ${cfg.id}: timeoutMs must be > 0`);
+      if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0)
+        throw new ConfigError(`target ${cfg.id}: maxBodyBytes must be a positive integer`);
     }
     const labels: Labels = { job: this.job, instance, ...(cfg.labels ?? {}) };
     const limits: ScrapeLimits = { ...this.limits, ...(cfg.limits ?? {}) };
     for (const [k, v] of Object.entries(limits)) {
-      if (!Number.isInteger(v) || v < 0) throw new ConfigError(`target ${cfg.id}: ${k} must be a non-negative integer (0 = no limit), got ${v}`);
+      if (!Number.isInteger(v) || v < 0)
+        throw new ConfigError(
+          `target ${cfg.id}: ${k} must be a non-negative integer (0 = no limit), got ${v}`,
+        );
     }
     const st: TargetState = {
       cfg,
@@ -258,7 +271,16 @@ export class Scraper {
       maxBodyBytes,
       labels,
       limits,
-      status: { id: cfg.id, url, labels, health: 'unknown', lastScrapeMs: null, lastScrapeDurationMs: null, lastError: null, samplesLastScrape: 0 },
+      status: {
+        id: cfg.id,
+        url,
+        labels,
+        health: 'unknown',
+        lastScrapeMs: null,
+        lastScrapeDurationMs: null,
+        lastError: null,
+        samplesLastScrape: 0,
+      },
       timer: undefined,
       running: undefined,
       labelMemo: new TargetLabelMemo(),
@@ -352,19 +374,38 @@ export class Scraper {
     let exemplars: { list: ScrapedExemplar[]; invalid: number } | undefined;
     const fetched = isInProcess(st.cfg)
       ? collectFrom(st.cfg.source, startMs)
-      : await this.fetchAndParse(st, st.cfg, startMs, (t) => {
-          types = t;
-        }, this.onExemplars ? (list, invalid) => void (exemplars = { list, invalid }) : undefined);
+      : await this.fetchAndParse(
+          st,
+          st.cfg,
+          startMs,
+          (t) => {
+            types = t;
+          },
+          this.onExemplars ? (list, invalid) => void (exemplars = { list, invalid }) : undefined,
+        );
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
-    const relabelled = Array.isArray(fetched) ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true, st.labelMemo) : fetched;
-    const got = Array.isArray(relabelled) ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled) : relabelled;
+    const relabelled = Array.isArray(fetched)
+      ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true, st.labelMemo)
+      : fetched;
+    const got = Array.isArray(relabelled)
+      ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled)
+      : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
     const scraped = Array.isArray(fetched) ? fetched.length : 0;
     const batch = ok ? got : [];
-    const syn = (name: string, value: number): Sample => ({ name, labels: st.labels, value, timestampMs: startMs });
-    batch.push(syn(this.upName, ok ? 1 : 0), syn(this.durationName, durationMs / 1000), syn(this.scrapedName, scraped));
+    const syn = (name: string, value: number): Sample => ({
+      name,
+      labels: st.labels,
+      value,
+      timestampMs: startMs,
+    });
+    batch.push(
+      syn(this.upName, ok ? 1 : 0),
+      syn(this.durationName, durationMs / 1000),
+      syn(this.scrapedName, scraped),
+    );
     st.status = {
       ...st.status,
       health: ok ? 'up' : 'down',
@@ -385,8 +426,17 @@ export class Scraper {
 
   /** Hands a scrape's exemplars to `onExemplars` with the target labels applied to their series labels. */
   private deliverExemplars(st: TargetState, list: ScrapedExemplar[], invalid: number, startMs: number): void {
-    const series = applyTargetLabels(list.map((e) => ({ name: e.name, labels: e.seriesLabels, value: e.value, timestampMs: startMs })), st.labels, st.cfg.honorLabels === true);
-    this.onExemplars?.(st.status, list.map((e, i) => ({ ...e, seriesLabels: series[i]!.labels })), invalid, startMs);
+    const series = applyTargetLabels(
+      list.map((e) => ({ name: e.name, labels: e.seriesLabels, value: e.value, timestampMs: startMs })),
+      st.labels,
+      st.cfg.honorLabels === true,
+    );
+    this.onExemplars?.(
+      st.status,
+      list.map((e, i) => ({ ...e, seriesLabels: series[i]!.labels })),
+      invalid,
+      startMs,
+    );
   }
 
   /** A scrape the monitor could not serve in time: reported as skipped, the target's health is left as it was. */

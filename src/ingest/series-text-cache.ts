@@ -96,10 +96,21 @@ export class SeriesTextCache {
    * set) and returns the cache's frozen copy of `labels` (the caller uses it in place of `labels`); past the bound,
    * `labels` itself.
    */
-  record(name: string, text: string, at: number, end: number, labels: Record<string, string>, normalized: boolean): Labels {
+  record(
+    name: string,
+    text: string,
+    at: number,
+    end: number,
+    labels: Record<string, string>,
+    normalized: boolean,
+  ): Labels {
     if (this.next.length >= this.pool.maxEntries) return labels;
     // Fresh strings (a slice may keep the whole body alive): name, text and values copied through JSON.
-    const own = JSON.parse(JSON.stringify([name, text.slice(at, end), labels])) as [string, string, Record<string, string>];
+    const own = JSON.parse(JSON.stringify([name, text.slice(at, end), labels])) as [
+      string,
+      string,
+      Record<string, string>,
+    ];
     const e: SeriesTextEntry = {
       name: own[0],
       series: own[1],

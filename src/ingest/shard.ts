@@ -26,7 +26,8 @@ export const OTHER_SHARD = 'other_shard' as const;
  * @throws InvalidInputError when `modulus` is not a positive integer.
  */
 export function hashmod(value: string, modulus: number): number {
-  if (!Number.isSafeInteger(modulus) || modulus < 1) throw new InvalidInputError(`hashmod modulus must be a positive integer, got ${modulus}`);
+  if (!Number.isSafeInteger(modulus) || modulus < 1)
+    throw new InvalidInputError(`hashmod modulus must be a positive integer, got ${modulus}`);
   const digest = createHash('md5').update(value, 'utf8').digest();
   return Number(digest.readBigUInt64BE(8) % BigInt(modulus));
 }
@@ -62,7 +63,10 @@ export interface OtherShardTarget<T> {
  * the input order). With `count` 1 every target is kept.
  * @throws InvalidInputError when `count` < 1, `index` is outside 0..count-1, or a URL is not absolute.
  */
-export function partitionTargets<T extends { readonly url: string }>(targets: readonly T[], shards: ScrapeShards): { kept: T[]; others: OtherShardTarget<T>[] } {
+export function partitionTargets<T extends { readonly url: string }>(
+  targets: readonly T[],
+  shards: ScrapeShards,
+): { kept: T[]; others: OtherShardTarget<T>[] } {
   checkShards(shards);
   const kept: T[] = [];
   const others: OtherShardTarget<T>[] = [];
@@ -76,8 +80,11 @@ export function partitionTargets<T extends { readonly url: string }>(targets: re
 
 /** @throws InvalidInputError when `count` is not an integer >= 1 or `index` is not an integer in 0..count-1. */
 export function checkShards(s: ScrapeShards): void {
-  if (!Number.isSafeInteger(s.count) || s.count < 1) throw new InvalidInputError(`scrape shards count must be an integer >= 1, got ${s.count}`);
+  if (!Number.isSafeInteger(s.count) || s.count < 1)
+    throw new InvalidInputError(`scrape shards count must be an integer >= 1, got ${s.count}`);
   if (!Number.isSafeInteger(s.index) || s.index < 0 || s.index >= s.count) {
-    throw new InvalidInputError(`scrape shards index must be an integer in 0..${s.count - 1} (shards are numbered from 0), got ${s.index}`);
+    throw new InvalidInputError(
+      `scrape shards index must be an integer in 0..${s.count - 1} (shards are numbered from 0), got ${s.index}`,
+    );
   }
 }

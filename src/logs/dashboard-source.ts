@@ -41,9 +41,15 @@ export class DashboardLogSource {
     const labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>> = {};
     let levels: LogLevel[] | undefined;
     for (const [name, value] of Object.entries(q.match)) {
-      if (!isLabel(name)) throw new InvalidInputError(`logs have no label "${name.slice(0, 64)}"; they have ${LOG_LABELS.join(', ')}`);
+      if (!isLabel(name))
+        throw new InvalidInputError(
+          `logs have no label "${name.slice(0, 64)}"; they have ${LOG_LABELS.join(', ')}`,
+        );
       if (name === 'level') {
-        if (!isLevel(value)) throw new InvalidInputError(`unknown log level "${value.slice(0, 64)}"; levels are ${LOG_LEVELS.join(', ')}`);
+        if (!isLevel(value))
+          throw new InvalidInputError(
+            `unknown log level "${value.slice(0, 64)}"; levels are ${LOG_LEVELS.join(', ')}`,
+          );
         levels = [value];
       } else labels[name] = value;
     }

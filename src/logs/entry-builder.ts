@@ -76,7 +76,11 @@ export class EntryCollector {
     if (!Number.isFinite(f.timeUs) || f.timeUs <= 0) return this.reject('invalid_timestamp', what);
     if (f.timeUs > this.maxUs) return this.reject('future_timestamp', what);
     if (f.timeUs < this.minUs) return this.reject('too_old', what);
-    if (f.body.length > this.limits.maxLineBytes || Buffer.byteLength(f.body, 'utf8') > this.limits.maxLineBytes) return this.reject('entry_too_large', what);
+    if (
+      f.body.length > this.limits.maxLineBytes ||
+      Buffer.byteLength(f.body, 'utf8') > this.limits.maxLineBytes
+    )
+      return this.reject('entry_too_large', what);
     if (this.hasInvalidUtf8(f.body)) return this.reject('invalid_utf8', what);
     const attributes: Record<string, string> = {};
     let n = 0;
@@ -101,7 +105,12 @@ export class EntryCollector {
 
   /** The collected result. */
   result(): DecodedEntries {
-    return { records: this.records, rejected: this.rejected, rejectedCount: this.rejectedCount, messages: this.messages };
+    return {
+      records: this.records,
+      rejected: this.rejected,
+      rejectedCount: this.rejectedCount,
+      messages: this.messages,
+    };
   }
 
   private hasInvalidUtf8(s: string): boolean {

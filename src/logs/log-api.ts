@@ -5,9 +5,28 @@
 import { Counter } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
-import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse, OtlpLogsExportResponse } from '../contract/logs.ts';
-import { LogQueryService, type InstantQuery, type LogQueryLimits, type LogSearch, type RangeQuery } from './query-service.ts';
-import { LogReceiver, type LogProtocol, type LogPushRequest, type LogPushResult, type LogReceiverOptions } from './receiver.ts';
+import type {
+  LogsResponse,
+  LokiInstantQueryResponse,
+  LokiLabelsResponse,
+  LokiQueryResponse,
+  LokiSeriesResponse,
+  OtlpLogsExportResponse,
+} from '../contract/logs.ts';
+import {
+  LogQueryService,
+  type InstantQuery,
+  type LogQueryLimits,
+  type LogSearch,
+  type RangeQuery,
+} from './query-service.ts';
+import {
+  LogReceiver,
+  type LogProtocol,
+  type LogPushRequest,
+  type LogPushResult,
+  type LogReceiverOptions,
+} from './receiver.ts';
 import type { LogStore } from './store/log-store.ts';
 import { LogTailHub, type LogTailLimits } from './tail-hub.ts';
 
@@ -15,7 +34,10 @@ import { LogTailHub, type LogTailLimits } from './tail-hub.ts';
 function tailDropCounter(registry: LogReceiverOptions['registry']): (n: number) => void {
   const def = getMetric('dwcp_monitor_log_tail_entries_dropped_total');
   const existing = registry.getSingleMetric(def.name);
-  const c = existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+  const c =
+    existing instanceof Counter
+      ? existing
+      : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
   return (n) => c.inc(n);
 }
 
@@ -27,10 +49,22 @@ export class LogApi {
   readonly tail: LogTailHub;
 
   /** @throws InvalidInputError when a PII rule or a tail limit is invalid */
-  constructor(store: LogStore, opts: LogReceiverOptions & { readonly queryLimits?: Partial<LogQueryLimits>; readonly tailLimits?: Partial<LogTailLimits> }) {
+  constructor(
+    store: LogStore,
+    opts: LogReceiverOptions & {
+      readonly queryLimits?: Partial<LogQueryLimits>;
+      readonly tailLimits?: Partial<LogTailLimits>;
+    },
+  ) {
     const tail = new LogTailHub(opts.tailLimits, tailDropCounter(opts.registry));
     this.tail = tail;
-    this.receiver = new LogReceiver(store, { ...opts, onStored: (records) => { opts.onStored?.(records); tail.publish(records); } });
+    this.receiver = new LogReceiver(store, {
+      ...opts,
+      onStored: (records) => {
+        opts.onStored?.(records);
+        tail.publish(records);
+      },
+    });
     this.queries = new LogQueryService(store, opts.queryLimits);
   }
 
@@ -75,12 +109,22 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.labelValues}. */
-  labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
+  labelValues(
+    name: string,
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+  ): Promise<LokiLabelsResponse> {
     return this.queries.labelValues(name, startUs, endUs, scope);
   }
 
   /** See {@link LogQueryService.series}. */
-  series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse> {
+  series(
+    matches: readonly string[],
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+  ): Promise<LokiSeriesResponse> {
     return this.queries.series(matches, startUs, endUs, scope);
   }
 

@@ -28,7 +28,8 @@ export class LogErrorCounts {
   /** @throws InvalidInputError when `maxNodes` is not a positive integer */
   constructor(opts: { readonly maxNodes?: number } = {}) {
     this.maxNodes = opts.maxNodes ?? 10_000;
-    if (!(Number.isSafeInteger(this.maxNodes) && this.maxNodes > 0)) throw new InvalidInputError(`maxNodes must be a positive integer, got ${this.maxNodes}`);
+    if (!(Number.isSafeInteger(this.maxNodes) && this.maxNodes > 0))
+      throw new InvalidInputError(`maxNodes must be a positive integer, got ${this.maxNodes}`);
   }
 
   /** Nodes tracked. */
@@ -60,7 +61,9 @@ export class LogErrorCounts {
   /** The counters of every tracked node at `nowMs` (Unix ms): two samples per node. */
   samples(nowMs: number): Sample[] {
     const out: Sample[] = [];
-    for (const [nodeId, c] of this.byNode) for (const level of ERROR_LEVELS) out.push({ name: METRIC, labels: { node_id: nodeId, level }, value: c[level], timestampMs: nowMs });
+    for (const [nodeId, c] of this.byNode)
+      for (const level of ERROR_LEVELS)
+        out.push({ name: METRIC, labels: { node_id: nodeId, level }, value: c[level], timestampMs: nowMs });
     return out;
   }
 }

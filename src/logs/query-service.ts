@@ -10,12 +10,26 @@
  * was reached).
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
-import type { LogEntry, LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse } from '../contract/logs.ts';
+import type {
+  LogEntry,
+  LogsResponse,
+  LokiInstantQueryResponse,
+  LokiLabelsResponse,
+  LokiQueryResponse,
+  LokiSeriesResponse,
+} from '../contract/logs.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { LogQuery, MetricQuery } from './logql/ast.ts';
 import { parseLogql } from './logql/parser.ts';
-import { compilePipeline, isIndexedLabel, matcherTest, prefilterWords, requiredSubstrings, substringFiltersOnly } from './logql/pipeline.ts';
+import {
+  compilePipeline,
+  isIndexedLabel,
+  matcherTest,
+  prefilterWords,
+  requiredSubstrings,
+  substringFiltersOnly,
+} from './logql/pipeline.ts';
 import { gcd } from '../math/gcd.ts';
 import { LOG_LABELS, type LogLabelName, type LogLevel } from './record.ts';
 import { countByStream } from './store/counts.ts';
@@ -34,7 +48,12 @@ export interface LogQueryLimits {
 }
 
 /** Defaults: 1M rows per query, 11 000 points (Loki's limit), 1000 series, 10 000 label values. */
-export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = { maxScan: 1_000_000, maxPoints: 11_000, maxSeries: 1000, maxLabelValues: 10_000 };
+export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = {
+  maxScan: 1_000_000,
+  maxPoints: 11_000,
+  maxSeries: 1000,
+  maxLabelValues: 10_000,
+};
 
 /** A query_range request (times in Unix µs, step in ms). */
 export interface RangeQuery {
@@ -94,7 +113,11 @@ function pick(labels: Record<string, string>, names: readonly string[]): Record<
 }
 
 function seriesKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
 }
 
 function toEntry(r: StoredLog): LogEntry {
@@ -134,7 +157,10 @@ export class LogQueryService {
    */
   async queryRange(r: RangeQuery): Promise<LokiQueryResponse> {
     const q = parseLogql(r.query);
-    return { status: 'success', data: q.kind === 'log' ? await this.logQuery(q, r) : await this.metricQuery(q, r) };
+    return {
+      status: 'success',
+      data: q.kind === 'log' ? await this.logQuery(q, r) : await this.metricQuery(q, r),
+    };
   }
 
   /**
@@ -146,11 +172,29 @@ export class LogQueryService {
   async queryInstant(r: InstantQuery): Promise<LokiInstantQueryResponse> {
     const q = parseLogql(r.query);
     if (q.kind === 'log') {
-      const data = await this.logQuery(q, { query: r.query, startUs: r.timeUs - INSTANT_LOG_LOOKBACK_US + 1, endUs: r.timeUs + 1, limit: r.limit, stepMs: 1, direction: r.direction, ...scopeOf(r) });
+      const data = await this.logQuery(q, {
+        query: r.query,
+        startUs: r.timeUs - INSTANT_LOG_LOOKBACK_US + 1,
+        endUs: r.timeUs + 1,
+        limit: r.limit,
+        stepMs: 1,
+        direction: r.direction,
+        ...scopeOf(r),
+      });
       return { status: 'success', data };
     }
-    const m = await this.metricQuery(q, { query: r.query, startUs: r.timeUs, endUs: r.timeUs, limit: r.limit, stepMs: 1, direction: r.direction, ...scopeOf(r) });
-    const result = m.result.flatMap((s) => (s.values.length === 0 ? [] : [{ metric: s.metric, value: s.values[s.values.length - 1]! }]));
+    const m = await this.metricQuery(q, {
+      query: r.query,
+      startUs: r.timeUs,
+      endUs: r.timeUs,
+      limit: r.limit,
+      stepMs: 1,
+      direction: r.direction,
+      ...scopeOf(r),
+    });
+    const result = m.result.flatMap((s) =>
+      s.values.length === 0 ? [] : [{ metric: s.metric, value: s.values[s.values.length - 1]! }],
+    );
     return { status: 'success', data: { resultType: 'vector', result, stats: m.stats } };
   }
 
@@ -160,9 +204,17 @@ export class LogQueryService {
   }
 
   /** Values of a label in `[startUs, endUs)` (of entries in `scope`, when given; none for a label that is not indexed). */
-  async labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
+  async labelValues(
+    name: string,
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+  ): Promise<LokiLabelsResponse> {
     if (!isIndexedLabel(name)) return { status: 'success', data: [] };
-    return { status: 'success', data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope) };
+    return {
+      status: 'success',
+      data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope),
+    };
   }
 
   /**
@@ -172,8 +224,16 @@ export class LogQueryService {
    * @throws InvalidInputError (400) when no selector is given, one does not parse or is more than a stream
    *   selector, a regex matcher needs more than `maxLabelValues` values, or more than `maxLabelValues` streams match
    */
-  async series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse> {
-    if (matches.length === 0) throw new InvalidInputError('match[] is required: at least one stream selector, e.g. match[]={service="dwcp-node"}');
+  async series(
+    matches: readonly string[],
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+  ): Promise<LokiSeriesResponse> {
+    if (matches.length === 0)
+      throw new InvalidInputError(
+        'match[] is required: at least one stream selector, e.g. match[]={service="dwcp-node"}',
+      );
     const selectors: LabelSet[][] = [];
     for (const text of matches) {
       const shown = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
@@ -183,13 +243,19 @@ export class LogQueryService {
       } catch (e) {
         throw new InvalidInputError(`match[] ${shown}: ${(e as Error).message}`, { cause: e });
       }
-      if (q.kind !== 'log' || q.pipeline.length > 0) throw new InvalidInputError(`match[] ${shown}: must be a stream selector such as {service="dwcp-node"}, without a pipeline or aggregation`);
+      if (q.kind !== 'log' || q.pipeline.length > 0)
+        throw new InvalidInputError(
+          `match[] ${shown}: must be a stream selector such as {service="dwcp-node"}, without a pipeline or aggregation`,
+        );
       if (!q.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)(''))) continue;
       selectors.push(await this.labelSets(q, startUs, endUs, scope));
     }
     const max = this.limits.maxLabelValues;
     const sets = await this.store.streamLabelSets(selectors, startUs, endUs, max + 1, scope);
-    if (sets.length > max) throw new InvalidInputError(`more than ${max} streams match match[]; narrow the selectors or the time range`);
+    if (sets.length > max)
+      throw new InvalidInputError(
+        `more than ${max} streams match match[]; narrow the selectors or the time range`,
+      );
     const data = sets.map((set) => {
       const labels: Record<string, string> = {};
       for (const l of LOG_LABELS) if (set[l] !== '') labels[l] = set[l];
@@ -204,14 +270,20 @@ export class LogQueryService {
    * @throws LogqlParseError (400) when `query` does not parse; InvalidInputError (400) for a metric query
    */
   async search(s: LogSearch): Promise<LogsResponse> {
-    const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({ label: label as LogLabelName, in: [v] }));
+    const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({
+      label: label as LogLabelName,
+      in: [v],
+    }));
     if (s.levels !== undefined) labels.push({ label: 'level', in: [...s.levels] });
     const contains: string[] = [];
     const containsWords: string[] = [];
     const tests: ((r: StoredLog) => boolean)[] = [];
     if (s.query !== undefined) {
       const q = parseLogql(s.query);
-      if (q.kind !== 'log') throw new InvalidInputError('query must be a log query (a stream selector and pipeline), not a metric query');
+      if (q.kind !== 'log')
+        throw new InvalidInputError(
+          'query must be a log query (a stream selector and pipeline), not a metric query',
+        );
       labels.push(...(await this.labelSets(q, s.startUs, s.endUs, s.scope)));
       contains.push(...requiredSubstrings(q));
       containsWords.push(...prefilterWords(q));
@@ -236,15 +308,29 @@ export class LogQueryService {
     return { entries: res.entries.map(toEntry), scannedLines: res.scanned, truncated: res.truncated };
   }
 
-  private async labelSets(q: LogQuery, startUs: number, endUs: number, scope: TenantScope | undefined): Promise<LabelSet[]> {
+  private async labelSets(
+    q: LogQuery,
+    startUs: number,
+    endUs: number,
+    scope: TenantScope | undefined,
+  ): Promise<LabelSet[]> {
     const out: LabelSet[] = [];
     for (const m of q.selector) {
       if (!isIndexedLabel(m.name)) continue;
       if (m.op === '=') out.push({ label: m.name, in: [m.value] });
       else if (m.op === '!=') out.push({ label: m.name, notIn: [m.value] });
       else {
-        const values = await this.store.labelValues(m.name, startUs, endUs, this.limits.maxLabelValues + 1, scope);
-        if (values.length > this.limits.maxLabelValues) throw new InvalidInputError(`label ${m.name} has more than ${this.limits.maxLabelValues} values in the range; use = or narrow the time range`);
+        const values = await this.store.labelValues(
+          m.name,
+          startUs,
+          endUs,
+          this.limits.maxLabelValues + 1,
+          scope,
+        );
+        if (values.length > this.limits.maxLabelValues)
+          throw new InvalidInputError(
+            `label ${m.name} has more than ${this.limits.maxLabelValues} values in the range; use = or narrow the time range`,
+          );
         const t = matcherTest(m);
         out.push({ label: m.name, in: ['', ...values].filter(t) });
       }
@@ -279,18 +365,32 @@ export class LogQueryService {
       if (!s) streams.set(key, (s = { stream: out.labels, values: [] }));
       s.values.push([nsString(e.timeUs), out.line]);
     }
-    return { resultType: 'streams', result: [...streams.values()], stats: { scannedLines: res.scanned, truncated: res.truncated } };
+    return {
+      resultType: 'streams',
+      result: [...streams.values()],
+      stats: { scannedLines: res.scanned, truncated: res.truncated },
+    };
   }
 
   private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<MatrixData> {
     if (!(r.stepMs > 0)) throw new InvalidInputError('step must be > 0');
     const stepUs = r.stepMs * 1000;
     const points = Math.floor((r.endUs - r.startUs) / stepUs) + 1;
-    if (points > this.limits.maxPoints) throw new InvalidInputError(`${points} points per series exceed the limit of ${this.limits.maxPoints}; use a larger step or a shorter range`);
+    if (points > this.limits.maxPoints)
+      throw new InvalidInputError(
+        `${points} points per series exceed the limit of ${this.limits.maxPoints}; use a larger step or a shorter range`,
+      );
     const rangeUs = q.rangeMs * 1000;
-    const grid: Grid = { startUs: r.startUs, stepUs, points, rangeUs, perSecond: q.fn === 'rate' ? q.rangeMs / 1000 : undefined };
+    const grid: Grid = {
+      startUs: r.startUs,
+      stepUs,
+      points,
+      rangeUs,
+      perSecond: q.fn === 'rate' ? q.rangeMs / 1000 : undefined,
+    };
     const filters = substringFiltersOnly(q.query);
-    if (filters !== undefined && [stepUs, rangeUs, r.startUs, r.endUs].every(Number.isSafeInteger)) return this.countQuery(q, r, grid, filters);
+    if (filters !== undefined && [stepUs, rangeUs, r.startUs, r.endUs].every(Number.isSafeInteger))
+      return this.countQuery(q, r, grid, filters);
     const run = compilePipeline(q.query);
     const series = new Map<string, { labels: Record<string, string>; times: number[] }>();
     let dropped = false;
@@ -321,8 +421,15 @@ export class LogQueryService {
         return false;
       },
     });
-    const result = [...series.values()].map((s) => ({ metric: s.labels, values: windowCounts(grid, s.times, undefined) }));
-    return { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.scanned, truncated: res.truncated || dropped } };
+    const result = [...series.values()].map((s) => ({
+      metric: s.labels,
+      values: windowCounts(grid, s.times, undefined),
+    }));
+    return {
+      resultType: 'matrix',
+      result: result.filter((s) => s.values.length > 0),
+      stats: { scannedLines: res.scanned, truncated: res.truncated || dropped },
+    };
   }
 
   /**
@@ -330,8 +437,14 @@ export class LogQueryService {
    * gcd(step, range) in SQL (no line is read), summed into the series and windows of the grid. `scannedLines`
    * is the entries counted; the group bound is `maxScan` (each group counts at least one entry).
    */
-  private async countQuery(q: MetricQuery, r: RangeQuery, grid: Grid, filters: { contains: string[]; notContains: string[] }): Promise<MatrixData> {
-    if (!q.query.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)(''))) return { resultType: 'matrix', result: [], stats: { scannedLines: 0, truncated: false } };
+  private async countQuery(
+    q: MetricQuery,
+    r: RangeQuery,
+    grid: Grid,
+    filters: { contains: string[]; notContains: string[] },
+  ): Promise<MatrixData> {
+    if (!q.query.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)('')))
+      return { resultType: 'matrix', result: [], stats: { scannedLines: 0, truncated: false } };
     const bucketUs = gcd(grid.stepUs, grid.rangeUs);
     const res = await countByStream(this.store, {
       originUs: r.startUs - grid.rangeUs,
@@ -363,9 +476,20 @@ export class LogQueryService {
     const result = [...series.values()].map((s) => {
       // streams merged into one series: their buckets in time order
       const order = s.times.map((_, i) => i).sort((a, b) => s.times[a]! - s.times[b]!);
-      return { metric: s.labels, values: windowCounts(grid, order.map((i) => s.times[i]!), order.map((i) => s.counts[i]!)) };
+      return {
+        metric: s.labels,
+        values: windowCounts(
+          grid,
+          order.map((i) => s.times[i]!),
+          order.map((i) => s.counts[i]!),
+        ),
+      };
     });
-    return { resultType: 'matrix', result: result.filter((s) => s.values.length > 0), stats: { scannedLines: res.lines, truncated: res.truncated || dropped } };
+    return {
+      resultType: 'matrix',
+      result: result.filter((s) => s.values.length > 0),
+      stats: { scannedLines: res.lines, truncated: res.truncated || dropped },
+    };
   }
 }
 
@@ -383,7 +507,11 @@ interface Grid {
  * Entries in each window of the grid from times in ascending order (each weighing its count, or 1), as Loki's
  * matrix values (points without entries left out).
  */
-function windowCounts(g: Grid, times: readonly number[], counts: readonly number[] | undefined): [number, string][] {
+function windowCounts(
+  g: Grid,
+  times: readonly number[],
+  counts: readonly number[] | undefined,
+): [number, string][] {
   const values: [number, string][] = [];
   let lo = 0;
   let hi = 0;

@@ -36,7 +36,9 @@ export interface LogSink {
    * Stores the entries atomically, naming those it refused because their label set would exceed the store's
    * stream limit (when the sink has one). @throws on failure (nothing stored)
    */
-  storeLogs?(records: readonly LogRecord[]): Promise<{ readonly stored: number; readonly droppedForStreamLimit: readonly number[] }>;
+  storeLogs?(
+    records: readonly LogRecord[],
+  ): Promise<{ readonly stored: number; readonly droppedForStreamLimit: readonly number[] }>;
 }
 
 /** One push request as the HTTP layer received it. */
@@ -69,7 +71,10 @@ export interface LogReceiverOptions {
   readonly onStored?: (records: readonly LogRecord[]) => void;
 }
 
-type CounterName = 'dwcp_monitor_log_entries_accepted_total' | 'dwcp_monitor_log_entries_rejected_total' | 'dwcp_monitor_log_requests_rejected_total';
+type CounterName =
+  | 'dwcp_monitor_log_entries_accepted_total'
+  | 'dwcp_monitor_log_entries_rejected_total'
+  | 'dwcp_monitor_log_requests_rejected_total';
 
 function counter(registry: Registry, name: CounterName): Counter {
   const def = getMetric(name);
@@ -132,7 +137,9 @@ export class LogReceiver {
       const body = decodeContentEncoding(req.body, req.contentEncoding, this.limits.maxDecompressedBytes);
       return decodeOtlpLogs(body, encoding, this.limits, this.now());
     });
-    return r.rejected === 0 ? {} : { partialSuccess: { rejectedLogRecords: r.rejected, errorMessage: r.messages.join('; ') } };
+    return r.rejected === 0
+      ? {}
+      : { partialSuccess: { rejectedLogRecords: r.rejected, errorMessage: r.messages.join('; ') } };
   }
 
   /**
@@ -144,7 +151,10 @@ export class LogReceiver {
       const encoding = this.encoding(req.contentType);
       const body =
         encoding === 'protobuf'
-          ? snappyUncompress(decodeContentEncoding(req.body, req.contentEncoding, this.limits.maxDecompressedBytes), this.limits.maxDecompressedBytes)
+          ? snappyUncompress(
+              decodeContentEncoding(req.body, req.contentEncoding, this.limits.maxDecompressedBytes),
+              this.limits.maxDecompressedBytes,
+            )
           : decodeContentEncoding(req.body, req.contentEncoding, this.limits.maxDecompressedBytes);
       return decodeLokiPush(body, encoding, this.limits, this.now());
     });
@@ -152,7 +162,11 @@ export class LogReceiver {
 
   /** The protobuf encoding of an OTLP export response (`ExportLogsServiceResponse`). */
   encodeOtlpProtobuf(r: OtlpLogsExportResponse): Uint8Array {
-    return encodeOtlpLogsResponse('protobuf', r.partialSuccess?.rejectedLogRecords ?? 0, r.partialSuccess?.errorMessage ?? '');
+    return encodeOtlpLogsResponse(
+      'protobuf',
+      r.partialSuccess?.rejectedLogRecords ?? 0,
+      r.partialSuccess?.errorMessage ?? '',
+    );
   }
 
   /** Masks PII in a record's line and attribute values (the record itself when nothing is to be masked). */
@@ -165,20 +179,35 @@ export class LogReceiver {
 
   private encoding(contentType: string | undefined): OtlpLogEncoding {
     const e = logEncodingOf(contentType);
-    if (e === undefined) throw new LogRequestError('unsupported_media_type', `unsupported Content-Type ${JSON.stringify(contentType ?? '')} (application/x-protobuf or application/json)`);
+    if (e === undefined)
+      throw new LogRequestError(
+        'unsupported_media_type',
+        `unsupported Content-Type ${JSON.stringify(contentType ?? '')} (application/x-protobuf or application/json)`,
+      );
     return e;
   }
 
-  private async handle(protocol: LogProtocol, scope: TenantScope | undefined, decode: () => DecodedEntries): Promise<LogPushResult> {
+  private async handle(
+    protocol: LogProtocol,
+    scope: TenantScope | undefined,
+    decode: () => DecodedEntries,
+  ): Promise<LogPushResult> {
     try {
       const decoded = decode();
       for (const [reason, n] of decoded.rejected) this.rejectedEntries.inc({ protocol, reason }, n);
       // entries naming no node or region ('') are cluster-wide: outside every tenant scope
-      const { own, foreign } = partitionByScope(scope, decoded.records, (r) => ({ node: r.nodeId === '' ? null : r.nodeId, region: r.region === '' ? null : r.region }));
+      const { own, foreign } = partitionByScope(scope, decoded.records, (r) => ({
+        node: r.nodeId === '' ? null : r.nodeId,
+        region: r.region === '' ? null : r.region,
+      }));
       if (foreign > 0) this.rejectedEntries.inc({ protocol, reason: 'foreign_node' }, foreign);
-      if (own.length === 0 && foreign > 0 && scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(scope, foreign, 'valid entries'));
+      if (own.length === 0 && foreign > 0 && scope?.kind === 'nodes')
+        throw new ForbiddenError(foreignOnlyMessage(scope, foreign, 'valid entries'));
       if (own.length === 0 && decoded.rejectedCount > 0) {
-        throw new LogRequestError('no_valid_entries', `no valid entry in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
+        throw new LogRequestError(
+          'no_valid_entries',
+          `no valid entry in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`,
+        );
       }
       let masked = own.map((r) => this.mask(r));
       let dropped: readonly number[] = [];
@@ -186,23 +215,42 @@ export class LogReceiver {
         if (this.sink.storeLogs === undefined) await this.sink.insertLogs(masked);
         else dropped = (await this.sink.storeLogs(masked)).droppedForStreamLimit;
       } catch (e) {
-        throw new StoreError(`storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new StoreError(
+          `storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
       }
       const messages = [...decoded.messages];
       if (dropped.length > 0) {
         this.rejectedEntries.inc({ protocol, reason: 'stream_limit' }, dropped.length);
         const out = new Set(dropped);
-        messages.push(`${dropped.length} entries refused: their label set is a new stream and the log store holds its maximum of streams`);
+        messages.push(
+          `${dropped.length} entries refused: their label set is a new stream and the log store holds its maximum of streams`,
+        );
         masked = masked.filter((_, i) => !out.has(i));
-        if (masked.length === 0) throw new LogRequestError('no_valid_entries', `no entry stored (${decoded.rejectedCount + dropped.length} rejected): ${messages.join('; ')}`);
+        if (masked.length === 0)
+          throw new LogRequestError(
+            'no_valid_entries',
+            `no entry stored (${decoded.rejectedCount + dropped.length} rejected): ${messages.join('; ')}`,
+          );
       }
       this.accepted.inc({ protocol }, masked.length);
       if (masked.length > 0) this.onStored?.(masked);
       if (foreign > 0) messages.push(`${foreign} entries of nodes outside the tenant (foreign_node)`);
-      return { accepted: masked.length, rejected: decoded.rejectedCount + foreign + dropped.length, messages };
+      return {
+        accepted: masked.length,
+        rejected: decoded.rejectedCount + foreign + dropped.length,
+        messages,
+      };
     } catch (e) {
       const reason: LogRequestRejectReason | undefined =
-        e instanceof LogRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;
+        e instanceof LogRequestError
+          ? e.reason
+          : e instanceof StoreError
+            ? 'store_error'
+            : e instanceof PayloadTooLargeError
+              ? 'too_large'
+              : undefined;
       if (reason !== undefined) this.rejectedRequests.inc({ protocol, reason });
       throw e;
     }

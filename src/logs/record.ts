@@ -7,7 +7,15 @@
 
 import type { LogLevel } from '../model/log-levels.ts';
 
-export { LOG_LEVELS, SEVERITY_NUMBER, SEVERITY_TEXT, levelOfPino, levelOfSeverityNumber, levelOfText, type LogLevel } from '../model/log-levels.ts';
+export {
+  LOG_LEVELS,
+  SEVERITY_NUMBER,
+  SEVERITY_TEXT,
+  levelOfPino,
+  levelOfSeverityNumber,
+  levelOfText,
+  type LogLevel,
+} from '../model/log-levels.ts';
 
 /** The indexed labels every record carries (missing ones are empty strings). */
 export const LOG_LABELS = ['service', 'node_id', 'region', 'level', 'component'] as const;

@@ -18,15 +18,28 @@ export class LogRequestError extends InvalidInputError {
  * @throws PayloadTooLargeError when the decompressed body exceeds `maxBytes`
  * @throws LogRequestError `unsupported_encoding` for another encoding, `decompression_failed` for bad gzip data
  */
-export function decodeContentEncoding(body: Buffer, contentEncoding: string | undefined, maxBytes: number): Buffer {
+export function decodeContentEncoding(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  maxBytes: number,
+): Buffer {
   const enc = (contentEncoding ?? '').trim().toLowerCase();
   if (enc === '' || enc === 'identity') return body;
-  if (enc !== 'gzip') throw new LogRequestError('unsupported_encoding', `unsupported Content-Encoding ${JSON.stringify(enc)} (gzip or none)`);
+  if (enc !== 'gzip')
+    throw new LogRequestError(
+      'unsupported_encoding',
+      `unsupported Content-Encoding ${JSON.stringify(enc)} (gzip or none)`,
+    );
   try {
     return gunzipSync(body, { maxOutputLength: maxBytes });
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(maxBytes, 'decompressed log push body');
-    throw new LogRequestError('decompression_failed', `gzip body could not be decompressed: ${(e as Error).message}`, { cause: e });
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new PayloadTooLargeError(maxBytes, 'decompressed log push body');
+    throw new LogRequestError(
+      'decompression_failed',
+      `gzip body could not be decompressed: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -43,7 +56,9 @@ export function snappyUncompress(body: Buffer, maxBytes: number): Buffer {
   } catch (e) {
     const msg = (e as Error).message;
     if (/too big/.test(msg)) throw new PayloadTooLargeError(maxBytes, 'snappy-decompressed log push body');
-    throw new LogRequestError('decompression_failed', `snappy body could not be decompressed: ${msg}`, { cause: e });
+    throw new LogRequestError('decompression_failed', `snappy body could not be decompressed: ${msg}`, {
+      cause: e,
+    });
   }
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -40,7 +40,17 @@ export interface SelfLogTarget {
 }
 
 /** Fields of a pino line that become labels or ids rather than attributes. */
-const RESERVED = new Set(['level', 'time', 'msg', 'service', 'hostname', 'component', 'region', 'trace_id', 'span_id']);
+const RESERVED = new Set([
+  'level',
+  'time',
+  'msg',
+  'service',
+  'hostname',
+  'component',
+  'region',
+  'trace_id',
+  'span_id',
+]);
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -50,15 +60,24 @@ export class SelfLogSink {
   private target: SelfLogTarget | undefined;
   private readonly maxQueued: number;
   private readonly maxValue: number;
-  private readonly drops: Record<SelfLogDropReason, number> = { queue_full: 0, malformed: 0, store_error: 0, stream_limit: 0 };
+  private readonly drops: Record<SelfLogDropReason, number> = {
+    queue_full: 0,
+    malformed: 0,
+    store_error: 0,
+    stream_limit: 0,
+  };
   private counter: Counter | undefined;
 
   /** @throws InvalidInputError when `maxQueued` or `maxValueLength` is not a positive integer */
   constructor(opts: SelfLogOptions = {}) {
     this.maxQueued = opts.maxQueued ?? 10_000;
     this.maxValue = opts.maxValueLength ?? 4096;
-    for (const [k, v] of [['maxQueued', this.maxQueued], ['maxValueLength', this.maxValue]] as const)
-      if (!(Number.isSafeInteger(v) && v > 0)) throw new InvalidInputError(`self log ${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of [
+      ['maxQueued', this.maxQueued],
+      ['maxValueLength', this.maxValue],
+    ] as const)
+      if (!(Number.isSafeInteger(v) && v > 0))
+        throw new InvalidInputError(`self log ${k} must be a positive integer, got ${v}`);
   }
 
   /** Records waiting for the next flush. */
@@ -80,7 +99,10 @@ export class SelfLogSink {
     if (registry === undefined) return;
     const def = getMetric('dwcp_monitor_self_log_entries_dropped_total');
     const existing = registry.getSingleMetric(def.name);
-    this.counter = existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+    this.counter =
+      existing instanceof Counter
+        ? existing
+        : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
     for (const [reason, n] of Object.entries(this.drops)) if (n > 0) this.counter.inc({ reason }, n);
   }
 
@@ -129,7 +151,8 @@ export class SelfLogSink {
     const f = o as Record<string, unknown>;
     const level = typeof f['level'] === 'number' ? levelOfPino(f['level']) : undefined;
     const time = f['time'];
-    if (level === undefined || typeof time !== 'number' || !Number.isFinite(time) || time <= 0) return undefined;
+    if (level === undefined || typeof time !== 'number' || !Number.isFinite(time) || time <= 0)
+      return undefined;
     const attributes: Record<string, string> = {};
     for (const [k, v] of Object.entries(f)) {
       if (RESERVED.has(k) || v === undefined) continue;
@@ -160,17 +183,36 @@ export class SelfLogSink {
 /** `{trace_id, span_id}` of the active OpenTelemetry span, or `{}` outside one (pino `mixin`). */
 export function activeSpanFields(): { trace_id?: string; span_id?: string } {
   const ctx = trace.getActiveSpan()?.spanContext();
-  return ctx !== undefined && trace.isSpanContextValid(ctx) ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};
+  return ctx !== undefined && trace.isSpanContextValid(ctx)
+    ? { trace_id: ctx.traceId, span_id: ctx.spanId }
+    : {};
 }
 
 /**
  * The monitor's pino logger: JSON lines to `out` (stdout by default) and, when `selfLog` is given, the same lines
  * to it; every line carries `service: dwcp-monitor`, the host name and the active span's ids.
  */
-export function monitorLogger(opts: Pick<LoggerOptions, 'redact'> & { readonly level: string; readonly selfLog?: SelfLogSink; readonly out?: { write(s: string): unknown } }): Logger {
-  const base: LoggerOptions = { level: opts.level, base: { service: MONITOR_SERVICE, pid: process.pid, hostname: hostname() }, mixin: activeSpanFields, ...(opts.redact !== undefined ? { redact: opts.redact } : {}) };
+export function monitorLogger(
+  opts: Pick<LoggerOptions, 'redact'> & {
+    readonly level: string;
+    readonly selfLog?: SelfLogSink;
+    readonly out?: { write(s: string): unknown };
+  },
+): Logger {
+  const base: LoggerOptions = {
+    level: opts.level,
+    base: { service: MONITOR_SERVICE, pid: process.pid, hostname: hostname() },
+    mixin: activeSpanFields,
+    ...(opts.redact !== undefined ? { redact: opts.redact } : {}),
+  };
   const out = opts.out ?? process.stdout;
   if (opts.selfLog === undefined) return opts.out === undefined ? pino(base) : pino(base, out);
   const level = opts.level as pino.Level;
-  return pino(base, pino.multistream([{ level, stream: out }, { level, stream: opts.selfLog }]));
+  return pino(
+    base,
+    pino.multistream([
+      { level, stream: out },
+      { level, stream: opts.selfLog },
+    ]),
+  );
 }

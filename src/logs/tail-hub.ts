@@ -60,7 +60,9 @@ function compileTail(q: LogQuery, scope: TenantScope): (r: LogRecord) => Pipelin
     isIndexedLabel(m.name) ? [{ name: m.name, test: matcherTest(m) }] : [],
   );
   const pipeline = compilePipeline(q);
-  const inScope = (r: LogRecord) => scope.kind === 'all' || allowsNode(scope, r.nodeId === '' ? null : r.nodeId, r.region === '' ? null : r.region);
+  const inScope = (r: LogRecord) =>
+    scope.kind === 'all' ||
+    allowsNode(scope, r.nodeId === '' ? null : r.nodeId, r.region === '' ? null : r.region);
   return (r) => (inScope(r) && indexed.every((m) => m.test(labelValue(r, m.name))) ? pipeline(r) : undefined);
 }
 
@@ -210,9 +212,16 @@ export class LogTailHub {
     const q = this.parse(query);
     if (this.subs.size >= this.limits.maxClients)
       throw new LimitExceededError(`log tail already has its maximum of ${this.limits.maxClients} clients`);
-    const sub = new LogTailSubscription(q, this.limits, onEntries, (s) => {
-      if (this.subs.delete(s)) this.droppedByClosed += s.droppedTotal;
-    }, this.onDropped, scope);
+    const sub = new LogTailSubscription(
+      q,
+      this.limits,
+      onEntries,
+      (s) => {
+        if (this.subs.delete(s)) this.droppedByClosed += s.droppedTotal;
+      },
+      this.onDropped,
+      scope,
+    );
     this.subs.add(sub);
     return sub;
   }

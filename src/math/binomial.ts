@@ -21,7 +21,8 @@ import { incompleteBeta } from './beta.ts';
  * @throws InvalidInputError for a non-finite k or n, n < 0, or p outside [0, 1] (or NaN).
  */
 export function binomialUpperTail(k: number, n: number, p: number): number {
-  if (!Number.isFinite(k) || !Number.isFinite(n) || n < 0) throw new InvalidInputError(`binomialUpperTail needs finite k and n >= 0, got k=${k}, n=${n}`);
+  if (!Number.isFinite(k) || !Number.isFinite(n) || n < 0)
+    throw new InvalidInputError(`binomialUpperTail needs finite k and n >= 0, got k=${k}, n=${n}`);
   if (!(p >= 0 && p <= 1)) throw new InvalidInputError(`binomialUpperTail needs p in [0, 1], got ${p}`);
   if (k <= 0) return 1;
   if (k > n) return 0;

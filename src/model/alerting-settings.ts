@@ -79,7 +79,12 @@ export interface OutboxSettings {
 }
 
 /** Defaults of {@link OutboxSettings}: 24 h, 10,000 rows, backoff 1 s .. 5 min. */
-export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = Object.freeze({ maxAge: 24 * 3_600_000, maxRows: 10_000, initialBackoff: 1_000, maxBackoff: 5 * 60_000 });
+export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = Object.freeze({
+  maxAge: 24 * 3_600_000,
+  maxRows: 10_000,
+  initialBackoff: 1_000,
+  maxBackoff: 5 * 60_000,
+});
 
 interface ReceiverCommon {
   readonly name: string;
@@ -89,7 +94,12 @@ interface ReceiverCommon {
 
 /** One receiver of the built-in delivery. */
 export type ReceiverSettings =
-  | (ReceiverCommon & HttpAuthSettings & { readonly type: 'webhook'; readonly url: string; readonly headers: Readonly<Record<string, string>> })
+  | (ReceiverCommon &
+      HttpAuthSettings & {
+        readonly type: 'webhook';
+        readonly url: string;
+        readonly headers: Readonly<Record<string, string>>;
+      })
   | (ReceiverCommon & { readonly type: 'slack'; readonly url: string })
   | (ReceiverCommon & {
       readonly type: 'pagerduty';
@@ -118,7 +128,11 @@ export interface AlertingSettings {
   /** Base URL of the web page, used in links of notifications. */
   readonly externalUrl?: string | undefined;
   /** Webhook receivers in the short form (each one is a `type: webhook` receiver). */
-  readonly webhooks: readonly (HttpAuthSettings & { readonly name: string; readonly url: string; readonly timeout: number })[];
+  readonly webhooks: readonly (HttpAuthSettings & {
+    readonly name: string;
+    readonly url: string;
+    readonly timeout: number;
+  })[];
   readonly receivers: readonly ReceiverSettings[];
   /** Per receiver: delay before each severity is sent, or `never` (defaults by receiver type). */
   readonly escalation: readonly {
@@ -128,7 +142,8 @@ export interface AlertingSettings {
     readonly info?: number | 'never' | undefined;
   }[];
   /** When set, incidents go to Alertmanager (API v2) and the built-in receivers are not used. */
-  readonly alertmanager?: { readonly urls: readonly string[]; readonly resendDelay: number; readonly timeout: number } | undefined;
+  readonly alertmanager?:
+    { readonly urls: readonly string[]; readonly resendDelay: number; readonly timeout: number } | undefined;
   readonly rules: { readonly files: readonly string[]; readonly interval: number };
   readonly incidents: IncidentSettings;
   readonly outbox: OutboxSettings;

@@ -22,13 +22,19 @@ function where(labels: Readonly<Record<string, string>>, skip: ReadonlySet<strin
  * target that answers no scrape `critical: target node-3 is down (instance=127.0.0.1:9102, job=dwcp,
  * region=ap-south): its scrapes fail (up = 0)` — the target is its `target` label, else `instance`, else `job`.
  */
-export function anomalySummary(a: Pick<Anomaly, 'severity' | 'kind' | 'component' | 'metric' | 'labels' | 'detector'>): string {
+export function anomalySummary(
+  a: Pick<Anomaly, 'severity' | 'kind' | 'component' | 'metric' | 'labels' | 'detector'>,
+): string {
   if (a.detector === TARGET_HEALTH_DETECTOR) {
-    const key = a.labels['target'] !== undefined ? 'target' : a.labels['instance'] !== undefined ? 'instance' : 'job';
+    const key =
+      a.labels['target'] !== undefined ? 'target' : a.labels['instance'] !== undefined ? 'instance' : 'job';
     const name = a.labels[key] ?? 'unknown';
     const rest = where(a.labels, new Set([key, 'node_id']), name);
     return `${a.severity}: target ${name} is down${rest ? ` (${rest})` : ''}: its scrapes fail (up = 0)`;
   }
-  const w = ['node_id', 'node', 'instance', 'region'].filter((k) => a.labels[k] !== undefined).map((k) => `${k}=${a.labels[k]}`).join(', ');
+  const w = ['node_id', 'node', 'instance', 'region']
+    .filter((k) => a.labels[k] !== undefined)
+    .map((k) => `${k}=${a.labels[k]}`)
+    .join(', ');
   return `${a.severity} ${a.kind} anomaly on ${a.component} ${a.metric}${w ? ` (${w})` : ''}`;
 }

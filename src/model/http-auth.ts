@@ -5,7 +5,13 @@
  * @see Prometheus `<http_config>` (`basic_auth`, `authorization.credentials_file`)
  */
 export interface HttpAuthSettings {
-  readonly basicAuth?: { readonly username: string; readonly password?: string | undefined; readonly passwordFile?: string | undefined } | undefined;
+  readonly basicAuth?:
+    | {
+        readonly username: string;
+        readonly password?: string | undefined;
+        readonly passwordFile?: string | undefined;
+      }
+    | undefined;
   readonly bearerToken?: string | undefined;
   readonly bearerTokenFile?: string | undefined;
 }

@@ -20,7 +20,11 @@ export interface SloEvidenceSettings {
  * pair; the monitor reads the last hour by default, so a whole hour could never be measured in it), 90 % of each
  * burn-rate window measured, alpha 0.05.
  */
-export const DEFAULT_SLO_EVIDENCE: SloEvidenceSettings = Object.freeze({ minObservedMs: 30 * 60_000, minWindowCoverage: 0.9, alpha: 0.05 });
+export const DEFAULT_SLO_EVIDENCE: SloEvidenceSettings = Object.freeze({
+  minObservedMs: 30 * 60_000,
+  minWindowCoverage: 0.9,
+  alpha: 0.05,
+});
 
 /** How the latency factor of a region's health score is scored for one DWCP mode. */
 export interface ModeLatencyProfile {
@@ -50,7 +54,10 @@ export interface RegionWarmupSettings {
 }
 
 /** Defaults: 2 min of data per factor (two detector-confirmation periods at most scrape intervals), 30 observations. */
-export const DEFAULT_REGION_WARMUP: RegionWarmupSettings = Object.freeze({ warmupMs: 2 * 60_000, minLatencyObservations: 30 });
+export const DEFAULT_REGION_WARMUP: RegionWarmupSettings = Object.freeze({
+  warmupMs: 2 * 60_000,
+  minLatencyObservations: 30,
+});
 
 /** History a capacity forecast needs (src/analysis/forecast/capacity.ts). */
 export interface CapacityEvidenceSettings {
@@ -64,4 +71,7 @@ export interface CapacityEvidenceSettings {
  * Defaults: one day of history — one full cycle of the daily season, so a trend is not a piece of the daily cycle
  * extrapolated over 30–90 days — and 100 samples (the original planner's minimum).
  */
-export const DEFAULT_CAPACITY_EVIDENCE: CapacityEvidenceSettings = Object.freeze({ minHistoryMs: 86_400_000, minPoints: 100 });
+export const DEFAULT_CAPACITY_EVIDENCE: CapacityEvidenceSettings = Object.freeze({
+  minHistoryMs: 86_400_000,
+  minPoints: 100,
+});

@@ -11,10 +11,22 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** OTel SeverityNumber written for each level (the first number of its range: DEBUG 5, INFO 9, WARN 13, ERROR 17, FATAL 21). */
-export const SEVERITY_NUMBER: Readonly<Record<LogLevel, number>> = { debug: 5, info: 9, warn: 13, error: 17, fatal: 21 };
+export const SEVERITY_NUMBER: Readonly<Record<LogLevel, number>> = {
+  debug: 5,
+  info: 9,
+  warn: 13,
+  error: 17,
+  fatal: 21,
+};
 
 /** OTel SeverityText written for each level. */
-export const SEVERITY_TEXT: Readonly<Record<LogLevel, string>> = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'FATAL' };
+export const SEVERITY_TEXT: Readonly<Record<LogLevel, string>> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'FATAL',
+};
 
 /**
  * The level of an OTel SeverityNumber: 1–8 (TRACE, DEBUG) debug, 9–12 info, 13–16 warn, 17–20 error, 21–24
@@ -27,11 +39,23 @@ export function levelOfSeverityNumber(n: number): LogLevel | undefined {
 }
 
 const TEXT_LEVELS: Readonly<Record<string, LogLevel>> = {
-  trace: 'debug', debug: 'debug', dbg: 'debug',
-  info: 'info', information: 'info', notice: 'info',
-  warn: 'warn', warning: 'warn',
-  error: 'error', err: 'error', critical: 'error', crit: 'error',
-  fatal: 'fatal', panic: 'fatal', emergency: 'fatal', emerg: 'fatal', alert: 'fatal',
+  trace: 'debug',
+  debug: 'debug',
+  dbg: 'debug',
+  info: 'info',
+  information: 'info',
+  notice: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  err: 'error',
+  critical: 'error',
+  crit: 'error',
+  fatal: 'fatal',
+  panic: 'fatal',
+  emergency: 'fatal',
+  emerg: 'fatal',
+  alert: 'fatal',
 };
 
 /** The level named by a severity text or level label (case-insensitive: trace/debug, info, warn(ing), error, fatal/panic, ...). */

@@ -29,7 +29,12 @@ export interface TenantNodeMapping {
  */
 export type TenantScope =
   | { readonly kind: 'all' }
-  | { readonly kind: 'nodes'; readonly tenant: string; readonly nodes: ReadonlySet<string>; readonly regions: ReadonlySet<string> };
+  | {
+      readonly kind: 'nodes';
+      readonly tenant: string;
+      readonly nodes: ReadonlySet<string>;
+      readonly regions: ReadonlySet<string>;
+    };
 
 /** The scope that reads every node. */
 export const ALL_NODES: TenantScope = { kind: 'all' };
@@ -45,7 +50,11 @@ export function scopeForTenant(mapping: TenantNodeMapping, tenant: string): Tena
  * Whether data of a node (`node`, its `region`; null when the data names none) is inside `scope`. Data naming
  * neither a node nor a region (cluster-wide) is inside the `all` scope only.
  */
-export function allowsNode(scope: TenantScope, node: string | null | undefined, region?: string | null): boolean {
+export function allowsNode(
+  scope: TenantScope,
+  node: string | null | undefined,
+  region?: string | null,
+): boolean {
   if (scope.kind === 'all') return true;
   return (node != null && scope.nodes.has(node)) || (region != null && scope.regions.has(region));
 }
@@ -70,7 +79,10 @@ export async function findInScope<T extends { readonly key: string }>(
   if (scope.kind === 'all') return find(match, limit);
   const out: T[] = [];
   const seen = new Set<string>();
-  const lookups: [string, string][] = [...[...scope.nodes].sort().map((n): [string, string] => [NODE_LABEL, n]), ...[...scope.regions].sort().map((r): [string, string] => [REGION_LABEL, r])];
+  const lookups: [string, string][] = [
+    ...[...scope.nodes].sort().map((n): [string, string] => [NODE_LABEL, n]),
+    ...[...scope.regions].sort().map((r): [string, string] => [REGION_LABEL, r]),
+  ];
   for (const [label, value] of lookups) {
     if (out.length >= limit) break;
     if (match[label] !== undefined && match[label] !== value) continue;
@@ -94,7 +106,14 @@ export interface ScopedItems<T> {
  * (`foreign_node` refusals): an item is own when {@link allowsNode} allows the node and region `where` reads
  * from it. The `all` scope keeps everything.
  */
-export function partitionByScope<T>(scope: TenantScope | undefined, items: readonly T[], where: (item: T) => { readonly node: string | null | undefined; readonly region: string | null | undefined }): ScopedItems<T> {
+export function partitionByScope<T>(
+  scope: TenantScope | undefined,
+  items: readonly T[],
+  where: (item: T) => {
+    readonly node: string | null | undefined;
+    readonly region: string | null | undefined;
+  },
+): ScopedItems<T> {
   if (scope === undefined || scope.kind === 'all') return { own: [...items], foreign: 0 };
   const own = items.filter((x) => {
     const w = where(x);
@@ -104,6 +123,10 @@ export function partitionByScope<T>(scope: TenantScope | undefined, items: reado
 }
 
 /** Refusal message of a push with nothing of the scope's (a tenant scope with `foreign` items, none its own). */
-export function foreignOnlyMessage(scope: TenantScope & { kind: 'nodes' }, foreign: number, what: string): string {
+export function foreignOnlyMessage(
+  scope: TenantScope & { kind: 'nodes' },
+  foreign: number,
+  what: string,
+): string {
   return `none of the ${foreign} ${what} is of a node or region of tenant ${scope.tenant}`;
 }

@@ -50,5 +50,11 @@ export const ATTR_DWCP_ATTEMPT = 'dwcp.attempt';
  * Span or resource attributes the trace store keeps in indexed columns (search by them is an index scan; other
  * tags are matched on the candidate spans).
  */
-export const INDEXED_TRACE_TAGS = [ATTR_DWCP_NODE_ID, ATTR_DWCP_VM_ID, ATTR_DWCP_REGION, ATTR_DWCP_MODE, ATTR_DWCP_VERSION] as const;
+export const INDEXED_TRACE_TAGS = [
+  ATTR_DWCP_NODE_ID,
+  ATTR_DWCP_VM_ID,
+  ATTR_DWCP_REGION,
+  ATTR_DWCP_MODE,
+  ATTR_DWCP_VERSION,
+] as const;
 export type IndexedTraceTag = (typeof INDEXED_TRACE_TAGS)[number];

@@ -44,7 +44,11 @@ export const SEVERITY_THRESHOLDS: Readonly<Record<Criticality, SeverityThreshold
  * @param deviation signed deviation in standard deviations; NaN when the detector measured none
  * @param outsideBand whether the observed value lies outside its (clamped) band; true when there is no band
  */
-export function severityFromImpact(deviation: number, criticality: Criticality, outsideBand: boolean): Severity {
+export function severityFromImpact(
+  deviation: number,
+  criticality: Criticality,
+  outsideBand: boolean,
+): Severity {
   const z = Math.abs(deviation);
   if (!Number.isFinite(z) || !outsideBand) return 'low';
   const t = SEVERITY_THRESHOLDS[criticality];
@@ -57,7 +61,10 @@ export function stateSeverity(criticality: Criticality): Severity {
 }
 
 /** No physical bound known (a series outside the catalog without an inferred unit). */
-export const UNBOUNDED: PhysicalRange = Object.freeze({ min: Number.NEGATIVE_INFINITY, max: Number.POSITIVE_INFINITY });
+export const UNBOUNDED: PhysicalRange = Object.freeze({
+  min: Number.NEGATIVE_INFINITY,
+  max: Number.POSITIVE_INFINITY,
+});
 
 /**
  * The physical range of a detection input: ≥ 0 for counter rates, the catalog's range otherwise; for a series
@@ -80,7 +87,9 @@ export function criticalityOfInput(input: Pick<DetectionInput, 'def' | 'kind'>):
  * per-label `badDirection`, else its kind's), for a series outside the catalog the direction its inference gave
  * (naming or a `detection.series` rule), else its kind's.
  */
-export function badDirectionOfInput(input: Pick<DetectionInput, 'def' | 'kind' | 'labels' | 'direction'>): Direction {
+export function badDirectionOfInput(
+  input: Pick<DetectionInput, 'def' | 'kind' | 'labels' | 'direction'>,
+): Direction {
   if (input.def === undefined && input.direction !== undefined) return input.direction;
   return badDirectionOf(input.def, input.kind, input.labels);
 }

@@ -7,7 +7,13 @@ import { votesOf, type Verdict } from '../analysis/anomaly/detector.ts';
 import type { Anomaly, DetectorVote } from '../model/anomaly.ts';
 import { TARGET_HEALTH_DETECTOR } from '../model/anomaly-summary.ts';
 import { isComponent, type Component } from '../model/dwcp.ts';
-import { clampBand, criticalityOfInput, rangeOfInput, severityFromImpact, stateSeverity } from './anomaly-impact.ts';
+import {
+  clampBand,
+  criticalityOfInput,
+  rangeOfInput,
+  severityFromImpact,
+  stateSeverity,
+} from './anomaly-impact.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Votes kept per anomaly at most. */
@@ -24,7 +30,9 @@ function componentOf(input: DetectionInput): Component | 'system' {
 
 /** The members' votes of an ensemble verdict (copied, at most {@link MAX_VOTES}), else none. */
 function keptVotes(v: Verdict): DetectorVote[] {
-  return votesOf(v).slice(0, MAX_VOTES).map((m) => ({ detector: m.detector, score: m.score, voted: m.voted }));
+  return votesOf(v)
+    .slice(0, MAX_VOTES)
+    .map((m) => ({ detector: m.detector, score: m.score, voted: m.voted }));
 }
 
 /**
@@ -34,7 +42,12 @@ function keptVotes(v: Verdict): DetectorVote[] {
  * anomaly from it.
  */
 export function isReportable(v: Pick<Verdict, 'expected' | 'lower' | 'upper' | 'score'>): boolean {
-  return Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper) && Number.isFinite(v.score);
+  return (
+    Number.isFinite(v.expected) &&
+    Number.isFinite(v.lower) &&
+    Number.isFinite(v.upper) &&
+    Number.isFinite(v.score)
+  );
 }
 
 /**
@@ -43,9 +56,16 @@ export function isReportable(v: Pick<Verdict, 'expected' | 'lower' | 'upper' | '
  * physical range; the deviation is NaN (unknown) when the verdict has no band; the severity is
  * `severityFromImpact`.
  */
-export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number, nowMs: number, detector: string): Omit<Anomaly, 'id'> {
+export function anomalyOf(
+  input: DetectionInput,
+  v: Verdict,
+  startedAtMs: number,
+  nowMs: number,
+  detector: string,
+): Omit<Anomaly, 'id'> {
   const band = clampBand(v, rangeOfInput(input));
-  const hasBand = Number.isFinite(band.expected) && Number.isFinite(band.lower) && Number.isFinite(band.upper);
+  const hasBand =
+    Number.isFinite(band.expected) && Number.isFinite(band.lower) && Number.isFinite(band.upper);
   const deviation = hasBand && Number.isFinite(v.deviation) ? v.deviation : Number.NaN;
   const outside = hasBand ? input.value < band.lower || input.value > band.upper : true;
   return {
@@ -76,7 +96,12 @@ export function anomalyOf(input: DetectionInput, v: Verdict, startedAtMs: number
  * names the target: its labels are those of `up` (`job`, `instance` and the target's own labels) plus `target`
  * = `targetId` when given. A state, not a deviation: deviation NaN, severity the criticality of `up` (critical).
  */
-export function targetDownAnomaly(input: DetectionInput, startedAtMs: number, nowMs: number, targetId?: string): Omit<Anomaly, 'id'> {
+export function targetDownAnomaly(
+  input: DetectionInput,
+  startedAtMs: number,
+  nowMs: number,
+  targetId?: string,
+): Omit<Anomaly, 'id'> {
   return {
     seriesKey: input.key,
     metric: input.metric,

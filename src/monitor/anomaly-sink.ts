@@ -71,7 +71,11 @@ export class AnomalySink {
         stored = { ...o.anomaly, id: 0 };
       }
       if (this.open.size < this.deps.maxOpen || this.open.has(o.key)) this.open.set(o.key, stored);
-      this.detected.inc({ metric_name: stored.metric, severity: stored.severity, model_type: stored.detector });
+      this.detected.inc({
+        metric_name: stored.metric,
+        severity: stored.severity,
+        model_type: stored.detector,
+      });
       this.confidence.set({ metric_name: stored.metric, model_type: stored.detector }, stored.confidence);
       this.deps.publish({ type: 'anomaly', anomaly: toApiAnomaly(stored) });
       firing.push(stored);
@@ -94,7 +98,10 @@ export class AnomalySink {
     this.deps.onAnomalies?.(firing, resolved);
     for (const sender of this.deps.senders) {
       sender.enqueue(
-        buildAlertmanagerPayload(firing, resolved, { receiver: sender.receiver, externalURL: this.deps.externalUrl }),
+        buildAlertmanagerPayload(firing, resolved, {
+          receiver: sender.receiver,
+          externalURL: this.deps.externalUrl,
+        }),
       );
     }
   }

@@ -35,7 +35,14 @@ export interface BuiltPipeline {
 export function buildPipeline(opts: BuildPipelineOptions): BuiltPipeline {
   const { detection, candidate, window, ...parts } = opts;
   const engine = new DetectionEngine(detectionEngineOptions(detection, candidate));
-  const tracker = new SeriesTracker(detection.maxSeries, { ...window, inference: { enabled: detection.inference, rules: detection.series } });
-  const pipeline = new MonitorPipeline({ ...parts, tracker, engine: detection.enabled === false ? null : engine });
+  const tracker = new SeriesTracker(detection.maxSeries, {
+    ...window,
+    inference: { enabled: detection.inference, rules: detection.series },
+  });
+  const pipeline = new MonitorPipeline({
+    ...parts,
+    tracker,
+    engine: detection.enabled === false ? null : engine,
+  });
   return { pipeline, engine };
 }

@@ -20,7 +20,11 @@ import { readSpread } from './spread-read.ts';
 
 /** Capacity plans in the API's shape (src/contract/capacity.ts): each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface CapacityProvider {
-  capacity(windowMs: number, resources: readonly CapacityResource[], nowMs: number): Promise<CapacityOverview>;
+  capacity(
+    windowMs: number,
+    resources: readonly CapacityResource[],
+    nowMs: number,
+  ): Promise<CapacityOverview>;
 }
 
 /** Bounds of one read and the planner's options. */
@@ -50,7 +54,10 @@ export interface CapacityProviderOptions {
  * Creates the provider over `store`.
  * @throws StoreError from the store (per-series InvalidInputError of the planner becomes an `invalid-data` entry)
  */
-export function createCapacityProvider(store: SampleStore, options: CapacityProviderOptions = {}): CapacityProvider {
+export function createCapacityProvider(
+  store: SampleStore,
+  options: CapacityProviderOptions = {},
+): CapacityProvider {
   const maxSeries = options.maxSeries ?? 200;
   const buckets = options.buckets ?? 168;
   const perBucket = options.perBucket ?? 100;
@@ -71,16 +78,30 @@ export function createCapacityProvider(store: SampleStore, options: CapacityProv
         );
       }
       if (windowMs < requiredHistoryMs) {
-        warnings.push(`the window (${formatDuration(windowMs)}) is shorter than the ${formatDuration(requiredHistoryMs)} of history a plan needs`);
+        warnings.push(
+          `the window (${formatDuration(windowMs)}) is shorter than the ${formatDuration(requiredHistoryMs)} of history a plan needs`,
+        );
       }
       const nodes: NodeCapacity[] = [];
       for (const resource of resources) {
         const refs = await store.findSeries(metric.name, { resource_type: resource }, maxSeries);
-        if (refs.length >= maxSeries) warnings.push(`${metric.name}{resource_type="${resource}"}: read the first ${maxSeries} series only`);
+        if (refs.length >= maxSeries)
+          warnings.push(
+            `${metric.name}{resource_type="${resource}"}: read the first ${maxSeries} series only`,
+          );
         if (refs.length === 0) continue;
         const long = longWindowRead(store, windowMs, rawWindowMs, buckets * perBucket);
         const read = long
-          ? (await long.reader.readBuckets(refs, window.startMs, window.endMs, long.resolutionMs, 'mean', buckets * perBucket)).filter((p) => p.timestampsMs.length > 0)
+          ? (
+              await long.reader.readBuckets(
+                refs,
+                window.startMs,
+                window.endMs,
+                long.resolutionMs,
+                'mean',
+                buckets * perBucket,
+              )
+            ).filter((p) => p.timestampsMs.length > 0)
           : await readSpread(store, refs, window, buckets, perBucket);
         for (const s of read) {
           const ts: number[] = [];
@@ -99,10 +120,22 @@ export function createCapacityProvider(store: SampleStore, options: CapacityProv
             plan = { status: 'invalid-data', reason: err.message };
           }
           const labels = s.series.labels;
-          nodes.push({ node: nodeOf(labels), region: regionOf(labels), resource, labels, points: vs.length, plan });
+          nodes.push({
+            node: nodeOf(labels),
+            region: regionOf(labels),
+            resource,
+            labels,
+            points: vs.length,
+            plan,
+          });
         }
       }
-      nodes.sort((a, b) => a.region.localeCompare(b.region) || a.node.localeCompare(b.node) || a.resource.localeCompare(b.resource));
+      nodes.sort(
+        (a, b) =>
+          a.region.localeCompare(b.region) ||
+          a.node.localeCompare(b.node) ||
+          a.resource.localeCompare(b.resource),
+      );
       return { window, resources, nodes, requiredHistoryMs, requiredPoints, warnings };
     },
   };

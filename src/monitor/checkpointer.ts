@@ -12,7 +12,10 @@ import type { MonitorLog } from './log.ts';
 export const CHECKPOINT_BATCH = 1000;
 
 /** What the checkpointer needs of the engine. */
-export type CheckpointEngine = Pick<DetectionEngine, 'snapshots' | 'persistenceStats' | 'seed' | 'dropRestored'>;
+export type CheckpointEngine = Pick<
+  DetectionEngine,
+  'snapshots' | 'persistenceStats' | 'seed' | 'dropRestored'
+>;
 
 /** Options of {@link DetectorCheckpointer}. */
 export interface CheckpointerOptions {
@@ -59,8 +62,10 @@ export class DetectorCheckpointer {
   /** @throws RangeError when `batchSize` or `maxSeries` is not a positive integer. */
   constructor(opts: CheckpointerOptions) {
     const batchSize = opts.batchSize ?? CHECKPOINT_BATCH;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(opts.maxSeries) || opts.maxSeries < 1) throw new RangeError(`maxSeries must be a positive integer, got ${opts.maxSeries}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(opts.maxSeries) || opts.maxSeries < 1)
+      throw new RangeError(`maxSeries must be a positive integer, got ${opts.maxSeries}`);
     this.opts = opts;
     this.batchSize = batchSize;
     this.createdAtMs = opts.clock();
@@ -74,8 +79,14 @@ export class DetectorCheckpointer {
     const { engine, store, log } = this.opts;
     try {
       const loaded = await store.loadDetectorStates(this.opts.maxSeries);
-      const kept = engine.seed(loaded.rows.map((r) => ({ key: r.seriesKey, snapshot: { detector: r.detector, version: r.version, state: r.state } })));
-      if (loaded.malformed > 0) log.warn({ count: loaded.malformed }, 'malformed stored detector states skipped');
+      const kept = engine.seed(
+        loaded.rows.map((r) => ({
+          key: r.seriesKey,
+          snapshot: { detector: r.detector, version: r.version, state: r.state },
+        })),
+      );
+      if (loaded.malformed > 0)
+        log.warn({ count: loaded.malformed }, 'malformed stored detector states skipped');
       log.info({ loaded: loaded.rows.length, kept, malformed: loaded.malformed }, 'detector states restored');
       return { loaded: loaded.rows.length, kept, malformed: loaded.malformed, failed: false };
     } catch (e) {
@@ -108,7 +119,11 @@ export class DetectorCheckpointer {
    */
   dropUnused(nowMs: number): number {
     const { engine, log } = this.opts;
-    if (nowMs - this.createdAtMs < this.opts.dropUnusedAfterMs || engine.persistenceStats().pendingRestore === 0) return 0;
+    if (
+      nowMs - this.createdAtMs < this.opts.dropUnusedAfterMs ||
+      engine.persistenceStats().pendingRestore === 0
+    )
+      return 0;
     const count = engine.dropRestored();
     log.info({ count }, 'restored detector states of series not seen since startup dropped');
     return count;
@@ -133,11 +148,21 @@ export class DetectorCheckpointer {
         const batch = engine.snapshots(this.batchSize);
         if (batch.length === 0) break;
         const res = await store.saveDetectorStates(
-          batch.map(({ key, snapshot }) => ({ seriesKey: key, detector: snapshot.detector, version: snapshot.version, state: snapshot.state, updatedAtMs: t })),
+          batch.map(({ key, snapshot }) => ({
+            seriesKey: key,
+            detector: snapshot.detector,
+            version: snapshot.version,
+            state: snapshot.state,
+            updatedAtMs: t,
+          })),
         );
         saved += res.saved;
         refused += res.rejected.length;
-        if (res.rejected.length > 0) log.warn({ count: res.rejected.length, err: res.rejected[0]!.error }, 'detector states not checkpointed');
+        if (res.rejected.length > 0)
+          log.warn(
+            { count: res.rejected.length, err: res.rejected[0]!.error },
+            'detector states not checkpointed',
+          );
       }
     } catch (e) {
       failed = true;
@@ -145,10 +170,19 @@ export class DetectorCheckpointer {
     }
     const ps = engine.persistenceStats();
     if (ps.rejected > this.rejectedLogged) {
-      log.warn({ count: ps.rejected - this.rejectedLogged, lastError: ps.lastError }, 'restored detector states refused; those series started cold');
+      log.warn(
+        { count: ps.rejected - this.rejectedLogged, lastError: ps.lastError },
+        'restored detector states refused; those series started cold',
+      );
       this.rejectedLogged = ps.rejected;
     }
-    const counts = { saved, refused, restored: ps.restored, pendingRestore: ps.pendingRestore, snapshotFailed: ps.snapshotFailed };
+    const counts = {
+      saved,
+      refused,
+      restored: ps.restored,
+      pendingRestore: ps.pendingRestore,
+      snapshotFailed: ps.snapshotFailed,
+    };
     if (failed) return { saved, refused, failed };
     if (final) log.info(counts, 'detector states checkpointed at shutdown');
     else log.debug(counts, 'detector states checkpointed');

@@ -10,7 +10,10 @@ import { COMPONENTS, HEALTH, isComponent, type Component } from '../model/dwcp.t
 import type { Labels, Sample } from '../model/sample.ts';
 import type { ComponentStatus } from '../model/status.ts';
 
-const HEALTH_METRICS = new Set<string>([getMetric('dwcp_system_component_health').name, getMetric('dwcp_v3_component_health').name]);
+const HEALTH_METRICS = new Set<string>([
+  getMetric('dwcp_system_component_health').name,
+  getMetric('dwcp_v3_component_health').name,
+]);
 
 /** Region of a series: the target's `region` label, else the v1 `cluster` label, else `unknown`. */
 export function regionOf(labels: Labels): string {
@@ -73,7 +76,12 @@ export class HealthBoard {
 
   /** Snapshot of all entries. */
   snapshot(): readonly { region: string; node: string; component: Component; value: number }[] {
-    return [...this.entries.values()].map((e) => ({ region: e.region, node: e.node, component: e.component, value: e.value }));
+    return [...this.entries.values()].map((e) => ({
+      region: e.region,
+      node: e.node,
+      component: e.component,
+      value: e.value,
+    }));
   }
 }
 
@@ -96,8 +104,18 @@ export function componentStatus(
       const degraded = mine.filter((e) => e.value > HEALTH.down && e.value < HEALTH.healthy).length;
       const healthy = mine.length - down - degraded;
       const state = mine.length === 0 ? 'unknown' : down > 0 ? 'down' : degraded > 0 ? 'degraded' : 'healthy';
-      const activeAnomalies = openAnomalies.filter((a) => a.component === component && regionOf(a.labels) === region).length;
-      out.push({ component, region, state, nodesHealthy: healthy, nodesDegraded: degraded, nodesDown: down, activeAnomalies });
+      const activeAnomalies = openAnomalies.filter(
+        (a) => a.component === component && regionOf(a.labels) === region,
+      ).length;
+      out.push({
+        component,
+        region,
+        state,
+        nodesHealthy: healthy,
+        nodesDegraded: degraded,
+        nodesDown: down,
+        activeAnomalies,
+      });
     }
   }
   return out;

@@ -6,7 +6,12 @@
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import type { DetectionEngineOptions } from './detection-engine.ts';
 import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
-import { inferredDetectorFactory, LIVE_ANALYSED_KINDS, liveDetectorFactory, liveExcluded } from './live-detector.ts';
+import {
+  inferredDetectorFactory,
+  LIVE_ANALYSED_KINDS,
+  liveDetectorFactory,
+  liveExcluded,
+} from './live-detector.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Consecutive normal samples that resolve an open anomaly (not configurable). */
@@ -49,10 +54,14 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
  * Validation of the values is the engine's (RangeError) and the configuration schema's.
  * @see docs/anomaly-detection.md for the tuning and its measurements.
  */
-export function detectionEngineOptions(settings: DetectionSettings, candidate?: CandidateDetector): DetectionEngineOptions {
+export function detectionEngineOptions(
+  settings: DetectionSettings,
+  candidate?: CandidateDetector,
+): DetectionEngineOptions {
   return {
     factory: candidate?.factory ?? liveDetectorFactory(settings.detector, settings.seasonalPeriod),
-    inferredFactory: candidate?.factory ?? inferredDetectorFactory(settings.detector, settings.seasonalPeriod),
+    inferredFactory:
+      candidate?.factory ?? inferredDetectorFactory(settings.detector, settings.seasonalPeriod),
     detectorName: candidate?.name ?? liveDetectorName(settings.detector),
     minConfidence: settings.minConfidence,
     confirmSamples: settings.confirmSamples,

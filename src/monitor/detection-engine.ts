@@ -29,14 +29,25 @@
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
  */
 import { isPredictor } from '../analysis/anomaly/detector.ts';
-import type { DetectorFactory, DetectorSnapshot, Expectation, StreamingDetector, Verdict } from '../analysis/anomaly/detector.ts';
+import type {
+  DetectorFactory,
+  DetectorSnapshot,
+  Expectation,
+  StreamingDetector,
+  Verdict,
+} from '../analysis/anomaly/detector.ts';
 import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
 import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
-import { isPersistentDetector, snapshotShapeError, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
+import {
+  isPersistentDetector,
+  snapshotShapeError,
+  type PersistenceStats,
+  type SeriesSnapshot,
+} from './detector-snapshots.ts';
 
 export { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
 
@@ -228,7 +239,15 @@ export class DetectionEngine {
           if (e !== null) points.push({ timestampMs: t, ...clampBand(e, st.range) });
         }
       }
-      out.push({ key, metric, labels: st.labels, kind: st.kind, detector: d.name, lastSampleMs: st.lastTs, points });
+      out.push({
+        key,
+        metric,
+        labels: st.labels,
+        kind: st.kind,
+        detector: d.name,
+        lastSampleMs: st.lastTs,
+        points,
+      });
       if (out.length >= MAX_PREDICTION_SERIES) break;
     }
     return out;
@@ -250,7 +269,11 @@ export class DetectionEngine {
    * Processes a batch of detection inputs observed at wall-clock `nowMs`.
    * @param batch the scrape target the inputs came from (its id names the target in a target-down anomaly)
    */
-  process(inputs: readonly DetectionInput[], nowMs: number, batch: { readonly targetId?: string } = {}): DetectionOutcome {
+  process(
+    inputs: readonly DetectionInput[],
+    nowMs: number,
+    batch: { readonly targetId?: string } = {},
+  ): DetectionOutcome {
     const opened: OpenedAnomaly[] = [];
     const resolved: { key: string; resolvedAtMs: number }[] = [];
     let processed = 0;
@@ -268,8 +291,28 @@ export class DetectionEngine {
         if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
         const persistent = detector !== null && isPersistentDetector(detector);
         const resumed = this.restoredCount > restoredBefore;
-        const quietUntilTs = input.inferred !== undefined && !resumed ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0) : Number.NEGATIVE_INFINITY;
-        st = { detector, metric: input.metric, labels: input.labels, kind: input.kind, range: rangeOfInput(input), lastTs: input.timestampMs, persistent, streak: 0, streakStartTs: 0, calm: 0, open: false, lastOpenedTs: Number.NEGATIVE_INFINITY, quietUntilTs, episode: null, baseline: null, inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true) };
+        const quietUntilTs =
+          input.inferred !== undefined && !resumed
+            ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0)
+            : Number.NEGATIVE_INFINITY;
+        st = {
+          detector,
+          metric: input.metric,
+          labels: input.labels,
+          kind: input.kind,
+          range: rangeOfInput(input),
+          lastTs: input.timestampMs,
+          persistent,
+          streak: 0,
+          streakStartTs: 0,
+          calm: 0,
+          open: false,
+          lastOpenedTs: Number.NEGATIVE_INFINITY,
+          quietUntilTs,
+          episode: null,
+          baseline: null,
+          inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true),
+        };
         this.state.set(input.key, st);
       }
       processed++;
@@ -296,7 +339,10 @@ export class DetectionEngine {
         if (!st.open && run >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
-          opened.push({ key: input.key, anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName) });
+          opened.push({
+            key: input.key,
+            anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName),
+          });
         }
       } else if (!v.warmingUp) {
         st.streak = 0;
@@ -328,8 +374,15 @@ export class DetectionEngine {
     // An anomalous verdict continues an episode on the side the series left its band (a detector that re-anchored
     // to the fault judges the return anomalous the other way: that is the episode's end, not its continuation).
     const ep = st.episode;
-    const sameSide = ep === null || ep.side === null || (ep.side === 'above' ? input.value > v.upper : input.value < v.lower);
-    const back = ep === null && st.baseline !== null && input.value >= st.baseline.lower && input.value <= st.baseline.upper;
+    const sameSide =
+      ep === null ||
+      ep.side === null ||
+      (ep.side === 'above' ? input.value > v.upper : input.value < v.lower);
+    const back =
+      ep === null &&
+      st.baseline !== null &&
+      input.value >= st.baseline.lower &&
+      input.value <= st.baseline.upper;
     if (back && !bad && !v.warmingUp) st.baseline = null;
     const held = (bad && sameSide && !back) || beyond(ep, input.value);
     if (!held) {
@@ -351,7 +404,11 @@ export class DetectionEngine {
       st.episode = { lower: band.lower, upper: band.upper, side, strongest: { input, verdict: v } };
       st.baseline = { lower: band.lower, upper: band.upper };
       st.streakStartTs = ts;
-    } else if (bad && sameSide && !(Math.abs(st.episode.strongest.verdict.deviation) >= Math.abs(v.deviation))) {
+    } else if (
+      bad &&
+      sameSide &&
+      !(Math.abs(st.episode.strongest.verdict.deviation) >= Math.abs(v.deviation))
+    ) {
       st.episode.strongest = { input, verdict: v };
     }
     st.streak++;
@@ -361,11 +418,19 @@ export class DetectionEngine {
     const stepMs = ts > prevTs ? ts - prevTs : 0;
     const since = Math.min(st.streakStartTs, ts - (evidence - 1) * stepMs);
     const cooled = ts - st.lastOpenedTs >= this.opts.cooldownMs;
-    if (run >= this.opts.confirmSamples && cooled && ts >= st.quietUntilTs && ts - since >= (this.opts.inferredMinDurationMs ?? 0)) {
+    if (
+      run >= this.opts.confirmSamples &&
+      cooled &&
+      ts >= st.quietUntilTs &&
+      ts - since >= (this.opts.inferredMinDurationMs ?? 0)
+    ) {
       st.open = true;
       st.lastOpenedTs = ts;
       const { input: at, verdict } = st.episode.strongest;
-      opened.push({ key: input.key, anomaly: anomalyOf(at, verdict, st.streakStartTs, nowMs, this.opts.detectorName) });
+      opened.push({
+        key: input.key,
+        anomaly: anomalyOf(at, verdict, st.streakStartTs, nowMs, this.opts.detectorName),
+      });
     }
   }
 
@@ -385,7 +450,10 @@ export class DetectionEngine {
         this.lastError = bad;
         continue;
       }
-      if (this.state.has(e.key) || (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.opts.maxSeries)) {
+      if (
+        this.state.has(e.key) ||
+        (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.opts.maxSeries)
+      ) {
         this.droppedCount++;
         continue;
       }
@@ -469,7 +537,8 @@ export class DetectionEngine {
    * inference's for a series outside the catalog: `badDirectionOfInput`) — the factory's whole context.
    */
   private coldDetector(input: DetectionInput): StreamingDetector {
-    const factory = input.inferred !== undefined ? (this.opts.inferredFactory ?? this.opts.factory) : this.opts.factory;
+    const factory =
+      input.inferred !== undefined ? (this.opts.inferredFactory ?? this.opts.factory) : this.opts.factory;
     return factory({ kind: input.kind, labels: input.labels, direction: badDirectionOfInput(input) });
   }
 

@@ -2,7 +2,11 @@
  * Detector snapshots as the detection engine checkpoints and restores them: the per-series entry, the engine's
  * persistence counters, and the checks a snapshot passes before a detector may restore from it.
  */
-import type { DetectorSnapshot, PersistentDetector, StreamingDetector } from '../analysis/anomaly/detector.ts';
+import type {
+  DetectorSnapshot,
+  PersistentDetector,
+  StreamingDetector,
+} from '../analysis/anomaly/detector.ts';
 
 /** The snapshot of one derived series' detector (a checkpoint entry, or a restored one to seed). */
 export interface SeriesSnapshot {
@@ -42,7 +46,8 @@ export function snapshotShapeError(e: SeriesSnapshot): string | undefined {
   if (typeof e.key !== 'string' || e.key.length === 0) return 'series key must be a non-empty string';
   const s = e.snapshot as Partial<DetectorSnapshot> | null | undefined;
   if (typeof s !== 'object' || s === null) return `snapshot of ${e.key} is not an object`;
-  if (typeof s.detector !== 'string' || s.detector.length === 0) return `snapshot of ${e.key} has no detector name`;
+  if (typeof s.detector !== 'string' || s.detector.length === 0)
+    return `snapshot of ${e.key} has no detector name`;
   if (!Number.isSafeInteger(s.version)) return `snapshot of ${e.key} has no integer version`;
   if (!('state' in s)) return `snapshot of ${e.key} has no state`;
   return undefined;

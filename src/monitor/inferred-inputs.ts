@@ -34,7 +34,10 @@ const FAMILY_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogra
  * The declared type of the family of `sampleName` in `types` (`# TYPE` by family name): its own name's, or for
  * `_bucket`/`_sum`/`_count` samples that of a histogram or summary family; undefined when not declared.
  */
-export function familyType(sampleName: string, types: ReadonlyMap<string, string> | undefined): FamilyType | undefined {
+export function familyType(
+  sampleName: string,
+  types: ReadonlyMap<string, string> | undefined,
+): FamilyType | undefined {
   if (!types || types.size === 0) return undefined;
   let t = types.get(sampleName);
   if (t === undefined) {
@@ -81,8 +84,12 @@ export class InferredSeries {
     if (s.name === this.lastName && types === this.lastTypes) return this.last;
     const type = familyType(s.name, types);
     const { family, part } = familyOf(s.name, type);
-    const labelDependent = family === 'node_cpu_seconds_total' || this.rules.some((r) => r.labels.length > 0 && r.name.test(family));
-    const inference = labelDependent ? inferSeries(s.name, type, s.labels, this.rules) : this.byName(s.name, type);
+    const labelDependent =
+      family === 'node_cpu_seconds_total' ||
+      this.rules.some((r) => r.labels.length > 0 && r.name.test(family));
+    const inference = labelDependent
+      ? inferSeries(s.name, type, s.labels, this.rules)
+      : this.byName(s.name, type);
     const got = inference === null ? null : { inference, family, part };
     this.lastName = labelDependent ? undefined : s.name;
     this.lastTypes = types;
@@ -105,7 +112,10 @@ export class InferredSeries {
 
 /** The operands of the derived ratios (src/analysis/inference/series-kind.ts `DERIVED_RATIOS`) seen in one batch. */
 export class BatchRatios {
-  private readonly byKey = new Map<string, { ratio: DerivedRatio; labels: Labels; num?: number; den?: number; ts: number }>();
+  private readonly byKey = new Map<
+    string,
+    { ratio: DerivedRatio; labels: Labels; num?: number; den?: number; ts: number }
+  >();
 
   /** Records `s` when it is the numerator or denominator of a derived ratio (same labels pair up). */
   add(s: Sample): void {

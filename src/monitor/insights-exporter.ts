@@ -18,7 +18,11 @@ export interface InsightsExportOptions {
   readonly regionWindowMs: number;
 }
 
-export const DEFAULT_INSIGHTS_EXPORT: InsightsExportOptions = { rolloutWindowMs: 10 * 60_000, sloWindowMs: 3600_000, regionWindowMs: 5 * 60_000 };
+export const DEFAULT_INSIGHTS_EXPORT: InsightsExportOptions = {
+  rolloutWindowMs: 10 * 60_000,
+  sloWindowMs: 3600_000,
+  regionWindowMs: 5 * 60_000,
+};
 
 /** Trackers fed with each recomputation (the provider serves them as `stages` and `trend`). */
 export interface InsightsTrackers {

@@ -17,13 +17,16 @@ import type { LiveDetectorChoice } from '../model/detection-settings.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** Metric kinds the live monitor analyses (every kind but `generic`); main.ts and the DWCP scenarios use it. */
-export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(METRIC_KINDS.filter((k) => k !== 'generic'));
+export const LIVE_ANALYSED_KINDS: ReadonlySet<MetricKind> = new Set(
+  METRIC_KINDS.filter((k) => k !== 'generic'),
+);
 
 /** The default ensemble's DWCP tuning for a series; null when that ensemble leaves the series out. */
 export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): PresetTuning | null {
   if (ctx.kind === 'utilization') {
     const rt = ctx.labels?.resource_type;
-    if (rt !== undefined && Object.hasOwn(DWCP_UTILIZATION_TUNING, rt)) return DWCP_UTILIZATION_TUNING[rt] ?? null;
+    if (rt !== undefined && Object.hasOwn(DWCP_UTILIZATION_TUNING, rt))
+      return DWCP_UTILIZATION_TUNING[rt] ?? null;
   }
   return DWCP_KIND_TUNING[ctx.kind];
 }
@@ -37,7 +40,8 @@ export function liveTuning(ctx: Pick<DetectorContext, 'kind' | 'labels'>): Prese
  */
 export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput) => boolean {
   if (choice === 'statistical') return () => false;
-  if (choice === 'ensemble') return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
+  if (choice === 'ensemble')
+    return (input) => liveTuning({ kind: input.kind, labels: input.labels }) === null;
   return (input) => liveTuningFor(input.kind, input.labels) === null;
 }
 
@@ -50,7 +54,8 @@ export function liveExcluded(choice: LiveDetectorChoice): (input: DetectionInput
  */
 function defaultEnsembleFactory(seasonalPeriodMs: number): DetectorFactory {
   return (ctx) => {
-    if (ctx.kind === 'generic') return createEnsemble(ctx, { preset: 'live', tuning: LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
+    if (ctx.kind === 'generic')
+      return createEnsemble(ctx, { preset: 'live', tuning: LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
     const tuning = liveTuning(ctx) ?? DWCP_KIND_TUNING[ctx.kind];
     return createEnsemble(ctx, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs });
   };
@@ -73,9 +78,13 @@ export const INFERRED_TUNING: PresetTuning = LIVE_TUNING;
  * `ensemble` and `ensemble-live`), or the z-score detector with `statistical`; `seasonalPeriodMs` is the
  * Holt-Winters level and CUSUM members' seasonal period (`detection.seasonalPeriod`).
  */
-export function inferredDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
+export function inferredDetectorFactory(
+  choice: LiveDetectorChoice,
+  seasonalPeriodMs: number,
+): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
-  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: INFERRED_TUNING, muteSamples: 0, seasonalPeriodMs });
+  return (ctx) =>
+    createEnsemble(ctx, { preset: 'live', tuning: INFERRED_TUNING, muteSamples: 0, seasonalPeriodMs });
 }
 
 /**
@@ -86,5 +95,11 @@ export function inferredDetectorFactory(choice: LiveDetectorChoice, seasonalPeri
 export function liveDetectorFactory(choice: LiveDetectorChoice, seasonalPeriodMs: number): DetectorFactory {
   if (choice === 'statistical') return (ctx) => createStatisticalDetector(ctx, { cooldownMs: 0 });
   if (choice === 'ensemble') return defaultEnsembleFactory(seasonalPeriodMs);
-  return (ctx) => createEnsemble(ctx, { preset: 'live', tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING, muteSamples: 0, seasonalPeriodMs });
+  return (ctx) =>
+    createEnsemble(ctx, {
+      preset: 'live',
+      tuning: liveTuningFor(ctx.kind, ctx.labels) ?? LIVE_TUNING,
+      muteSamples: 0,
+      seasonalPeriodMs,
+    });
 }

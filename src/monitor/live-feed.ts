@@ -30,7 +30,10 @@ export interface LocalLiveFeed {
  * @throws InvalidInputError when `maxListeners` is not a positive integer
  * @returns the feed; its `subscribe` throws LimitExceededError when `maxListeners` listeners are subscribed
  */
-export function createLiveFeed(maxListeners: number, onListenerError?: (err: unknown) => void): LocalLiveFeed {
+export function createLiveFeed(
+  maxListeners: number,
+  onListenerError?: (err: unknown) => void,
+): LocalLiveFeed {
   if (!Number.isInteger(maxListeners) || maxListeners < 1) {
     throw new InvalidInputError(`maxListeners must be a positive integer, got ${maxListeners}`);
   }

@@ -17,7 +17,9 @@ export const STALE_SERIES_MS = 10 * 60_000;
 /** What a maintenance pass works on. */
 export interface MaintenanceDeps {
   readonly tracker: Pick<SeriesTracker, 'forgetOlderThan'>;
-  readonly store: Pick<SampleStore, 'applyRetention'> & Pick<AnomalyStore, 'prune'> & Pick<DetectorStateStore, 'deleteDetectorStatesOlderThan'>;
+  readonly store: Pick<SampleStore, 'applyRetention'> &
+    Pick<AnomalyStore, 'prune'> &
+    Pick<DetectorStateStore, 'deleteDetectorStatesOlderThan'>;
   /** null when detection (and so checkpointing) is disabled. */
   readonly checkpointer: Pick<DetectorCheckpointer, 'dropUnused'> | null;
   readonly log: MonitorLog;
@@ -51,7 +53,9 @@ export async function runMaintenance(deps: MaintenanceDeps, nowMs: number): Prom
   const [samplesDeleted, anomaliesPruned, detectorStatesDeleted] = await Promise.all([
     step('retention failed', () => store.applyRetention(nowMs)),
     step('anomaly pruning failed', () => store.prune(deps.maxAnomalies)),
-    step('detector state cleanup failed', () => store.deleteDetectorStatesOlderThan(nowMs - deps.detectorStateRetentionMs)),
+    step('detector state cleanup failed', () =>
+      store.deleteDetectorStatesOlderThan(nowMs - deps.detectorStateRetentionMs),
+    ),
   ]);
   const restoredDropped = deps.checkpointer?.dropUnused(nowMs) ?? 0;
   return { seriesForgotten, samplesDeleted, anomaliesPruned, detectorStatesDeleted, restoredDropped };

@@ -31,16 +31,21 @@ export function fileModelPerformance(path: string): ModelPerformanceFile {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw e;
       }
-      if (size > MAX_REPORT_BYTES) throw new PayloadTooLargeError(MAX_REPORT_BYTES, `benchmark report ${path} (${size} bytes)`);
+      if (size > MAX_REPORT_BYTES)
+        throw new PayloadTooLargeError(MAX_REPORT_BYTES, `benchmark report ${path} (${size} bytes)`);
       let raw: unknown;
       try {
         raw = JSON.parse(await readFile(path, 'utf8'));
       } catch (e) {
-        throw new InvalidInputError(`benchmark report ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+        throw new InvalidInputError(
+          `benchmark report ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       const report = ModelPerformanceReportSchema.safeParse(raw);
       if (!report.success) {
-        throw new InvalidInputError(`benchmark report ${path} lacks generatedAt/nab/dwcp/cost: not a bench:detect report`);
+        throw new InvalidInputError(
+          `benchmark report ${path} lacks generatedAt/nab/dwcp/cost: not a bench:detect report`,
+        );
       }
       return report.data;
     },

@@ -224,7 +224,11 @@ export function createNetworkProvider(
         const bandwidth: PairBandwidth | null = !p.hasBandwidth
           ? null
           : p.capacity > 0
-            ? { ...throughput, capacityBytesPerSecond: p.capacity, utilization: bandwidthUtilization(p.tx, p.rx, p.capacity) }
+            ? {
+                ...throughput,
+                capacityBytesPerSecond: p.capacity,
+                utilization: bandwidthUtilization(p.tx, p.rx, p.capacity),
+              }
             : { ...throughput, capacityBytesPerSecond: null, utilization: null };
         out.push({
           region: p.region,

@@ -13,7 +13,11 @@ export const OVERLOAD_WARNING_INTERVAL_MS = 60_000;
  * `intervalMs`, with the number of scrapes skipped since the last line, the targets (up to 10) and the worst
  * lateness in ms. Memory: at most 10 target ids.
  */
-export function overloadWarner(log: MonitorLog, clock: () => number, intervalMs = OVERLOAD_WARNING_INTERVAL_MS): (target: { readonly id: string }, lateMs: number) => void {
+export function overloadWarner(
+  log: MonitorLog,
+  clock: () => number,
+  intervalMs = OVERLOAD_WARNING_INTERVAL_MS,
+): (target: { readonly id: string }, lateMs: number) => void {
   let lastLogMs = Number.NEGATIVE_INFINITY;
   let skipped = 0;
   let worstLateMs = 0;

@@ -37,7 +37,8 @@ export class PeriodicTask {
 
   /** @throws RangeError when `intervalMs` is not a positive finite number. */
   constructor(opts: PeriodicTaskOptions) {
-    if (!(Number.isFinite(opts.intervalMs) && opts.intervalMs > 0)) throw new RangeError(`intervalMs must be > 0, got ${opts.intervalMs}`);
+    if (!(Number.isFinite(opts.intervalMs) && opts.intervalMs > 0))
+      throw new RangeError(`intervalMs must be > 0, got ${opts.intervalMs}`);
     this.opts = opts;
     this.timers = opts.timers ?? NODE_TIMERS;
   }

@@ -9,7 +9,9 @@ import { CATALOG } from '../catalog/index.ts';
 import type { CounterRow } from '../store/counter-store.ts';
 
 /** Names of the catalog's counters that survive restarts. */
-export const PERSISTED_COUNTERS: readonly string[] = CATALOG.filter((m) => m.type === 'counter' && m.persisted === true).map((m) => m.name);
+export const PERSISTED_COUNTERS: readonly string[] = CATALOG.filter(
+  (m) => m.type === 'counter' && m.persisted === true,
+).map((m) => m.name);
 
 function counterOf(registry: Registry, name: string): Counter<string> | undefined {
   const m = registry.getSingleMetric(name);
@@ -39,7 +41,12 @@ export async function snapshotCounters(registry: Registry): Promise<CounterRow[]
     const c = counterOf(registry, name);
     if (!c) continue;
     for (const v of (await c.get()).values) {
-      if (v.value > 0) rows.push({ name, labels: Object.fromEntries(Object.entries(v.labels).map(([k, x]) => [k, String(x)])), value: v.value });
+      if (v.value > 0)
+        rows.push({
+          name,
+          labels: Object.fromEntries(Object.entries(v.labels).map(([k, x]) => [k, String(x)])),
+          value: v.value,
+        });
     }
   }
   return rows;

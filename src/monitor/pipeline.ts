@@ -93,15 +93,23 @@ export interface IngestStep {
 }
 
 /** The warning of a batch from its rejects (null when nothing was refused for the target's own reasons). */
-function batchWarning(rejected: AdmitResult['rejected'], budget: { held: number; share: number; total: number }): string | null {
+function batchWarning(
+  rejected: AdmitResult['rejected'],
+  budget: { held: number; share: number; total: number },
+): string | null {
   const parts: string[] = [];
   const limited = rejected.series_limit ?? 0;
   if (limited > 0) {
-    parts.push(`${limited} samples of new series refused: series budget (${budget.total}) full or over this target's share (${budget.share}; holds ${budget.held})`);
+    parts.push(
+      `${limited} samples of new series refused: series budget (${budget.total}) full or over this target's share (${budget.share}; holds ${budget.held})`,
+    );
   }
   const old = rejected.too_old ?? 0;
   const ahead = rejected.too_far_ahead ?? 0;
-  if (old + ahead > 0) parts.push(`${old + ahead} samples outside the accepted time window (too old: ${old}, too far ahead: ${ahead})`);
+  if (old + ahead > 0)
+    parts.push(
+      `${old + ahead} samples outside the accepted time window (too old: ${old}, too far ahead: ${ahead})`,
+    );
   return parts.length > 0 ? parts.join('; ') : null;
 }
 
@@ -149,7 +157,15 @@ export class MonitorPipeline {
       this.lastSkipMs = nowMs;
       p.metrics?.skipped(target.id);
       p.metrics?.overloaded(true);
-      return { admitted: 0, stored: 0, outcome: null, trackMs: 0, detectMs: 0, warning: target.warning ?? null, rejected: {} };
+      return {
+        admitted: 0,
+        stored: 0,
+        outcome: null,
+        trackMs: 0,
+        detectMs: 0,
+        warning: target.warning ?? null,
+        rejected: {},
+      };
     }
     p.metrics?.overloaded(nowMs - this.lastSkipMs < OVERLOAD_HOLD_MS);
     this.received += samples.length;
@@ -169,7 +185,12 @@ export class MonitorPipeline {
     return this.process(source, samples, this.parts.clock());
   }
 
-  private async process(source: string, samples: readonly Sample[], nowMs: number, types?: FamilyTypes): Promise<IngestStep> {
+  private async process(
+    source: string,
+    samples: readonly Sample[],
+    nowMs: number,
+    types?: FamilyTypes,
+  ): Promise<IngestStep> {
     const p = this.parts;
     let t0 = this.timer();
     const admit = p.tracker.admit(samples, { source, nowMs, ...(types ? { types } : {}) });
@@ -191,7 +212,8 @@ export class MonitorPipeline {
       this.ingested += stored;
       p.metrics?.ingested(stored);
       this.countRejected(res.rejected, source);
-      for (const [r, n] of Object.entries(res.rejected) as [RejectReason, number][]) rejected[r] = (rejected[r] ?? 0) + n;
+      for (const [r, n] of Object.entries(res.rejected) as [RejectReason, number][])
+        rejected[r] = (rejected[r] ?? 0) + n;
     }
     p.metrics?.series(p.tracker.size);
     const step = { admitted: admit.admitted.length, stored, trackMs, warning, rejected };

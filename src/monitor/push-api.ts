@@ -15,10 +15,18 @@ export const PUSH_API_SOURCE = 'push_api';
  * @returns received, stored and refused-by-reason counts
  * @throws StoreError when the store fails (nothing of the request is stored)
  */
-export function pushHandler(pipeline: Pick<MonitorPipeline, 'ingestPushed'>, clock: () => number): (req: PushRequest) => Promise<PushResult> {
+export function pushHandler(
+  pipeline: Pick<MonitorPipeline, 'ingestPushed'>,
+  clock: () => number,
+): (req: PushRequest) => Promise<PushResult> {
   return async (req) => {
     const now = clock();
-    const samples: Sample[] = req.samples.map((s) => ({ name: s.name, labels: { ...s.labels }, value: s.value, timestampMs: s.timestamp ?? now }));
+    const samples: Sample[] = req.samples.map((s) => ({
+      name: s.name,
+      labels: { ...s.labels },
+      value: s.value,
+      timestampMs: s.timestamp ?? now,
+    }));
     const step = await pipeline.ingestPushed(PUSH_API_SOURCE, samples);
     const rejected: Record<string, number> = {};
     for (const [r, n] of Object.entries(step.rejected)) if (n) rejected[r] = n;

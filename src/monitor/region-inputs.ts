@@ -29,10 +29,17 @@ export interface RegionSeries {
 }
 
 /** The five numeric factors of {@link RegionHealthInput}. */
-export type RegionFactor = 'availabilityPercent' | 'utilizationPercent' | 'latencyMs' | 'errorRate' | 'consensusHealthPercent';
+export type RegionFactor =
+  'availabilityPercent' | 'utilizationPercent' | 'latencyMs' | 'errorRate' | 'consensusHealthPercent';
 
 /** Every factor, in the order the engine weighs them. */
-export const REGION_FACTOR_NAMES: readonly RegionFactor[] = ['availabilityPercent', 'utilizationPercent', 'latencyMs', 'errorRate', 'consensusHealthPercent'];
+export const REGION_FACTOR_NAMES: readonly RegionFactor[] = [
+  'availabilityPercent',
+  'utilizationPercent',
+  'latencyMs',
+  'errorRate',
+  'consensusHealthPercent',
+];
 
 /** What one factor's value rests on: the span of its data in the window and how many samples it has. */
 export interface FactorEvidence {
@@ -55,7 +62,10 @@ export interface RegionInputs {
   readonly missing: readonly RegionFactor[];
 }
 
-function byLabel(series: readonly SeriesPoints[], of: (s: SeriesPoints) => string): Map<string, SeriesPoints[]> {
+function byLabel(
+  series: readonly SeriesPoints[],
+  of: (s: SeriesPoints) => string,
+): Map<string, SeriesPoints[]> {
   const m = new Map<string, SeriesPoints[]>();
   for (const s of series) {
     const k = of(s);
@@ -66,7 +76,8 @@ function byLabel(series: readonly SeriesPoints[], of: (s: SeriesPoints) => strin
   return m;
 }
 
-const byRegion = (series: readonly SeriesPoints[]): Map<string, SeriesPoints[]> => byLabel(series, (s) => regionOf(s.series.labels));
+const byRegion = (series: readonly SeriesPoints[]): Map<string, SeriesPoints[]> =>
+  byLabel(series, (s) => regionOf(s.series.labels));
 
 function meanOf(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
@@ -104,7 +115,13 @@ export function buildRegionInputs(rs: RegionSeries): RegionInputs[] {
   const ops = byRegion(rs.operations);
   const acp = byRegion(rs.acpHealth);
   // Regions are those with DWCP v3 series; `up` alone (e.g. the monitor's own host target) does not make one.
-  const regions = new Set<string>([...util.keys(), ...latSum.keys(), ...errs.keys(), ...ops.keys(), ...acp.keys()]);
+  const regions = new Set<string>([
+    ...util.keys(),
+    ...latSum.keys(),
+    ...errs.keys(),
+    ...ops.keys(),
+    ...acp.keys(),
+  ]);
   const out: RegionInputs[] = [];
   for (const region of [...regions].sort()) {
     const partial: { -readonly [K in RegionFactor]?: number } = {};
@@ -127,14 +144,20 @@ export function buildRegionInputs(rs: RegionSeries): RegionInputs[] {
     let dsAll = 0;
     let dcAll = 0;
     const countsByMode = byLabel(counts, (s) => s.series.labels['mode'] ?? '');
-    for (const [mode, modeSums] of [...byLabel(sums, (s) => s.series.labels['mode'] ?? '')].sort(([x], [y]) => x.localeCompare(y))) {
+    for (const [mode, modeSums] of [...byLabel(sums, (s) => s.series.labels['mode'] ?? '')].sort(([x], [y]) =>
+      x.localeCompare(y),
+    )) {
       const means = intervalMeans({ sum: modeSums, count: countsByMode.get(mode) ?? [] });
       const dc = means.reduce((x, m) => x + m.countDelta, 0);
       const ds = means.reduce((x, m) => x + m.sumDelta, 0);
       if (!(dc > 0)) continue;
       dsAll += ds;
       dcAll += dc;
-      latencyByMode.push({ mode: mode === '' ? 'unknown' : mode, latencyMs: Math.max(0, (1000 * ds) / dc), observations: dc });
+      latencyByMode.push({
+        mode: mode === '' ? 'unknown' : mode,
+        latencyMs: Math.max(0, (1000 * ds) / dc),
+        observations: dc,
+      });
     }
     if (dcAll > 0) {
       partial.latencyMs = Math.max(0, (1000 * dsAll) / dcAll);

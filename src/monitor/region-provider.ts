@@ -8,7 +8,12 @@ import { scoreRegion, type RegionScoreOptions } from '../analysis/health/region-
 import type { RegionHealth, RegionTrend } from '../contract/regions.ts';
 import { formatDuration } from '../model/duration.ts';
 import { DEFAULT_REGION_WARMUP, type RegionWarmupSettings } from '../model/insight-settings.ts';
-import { buildRegionInputs, REGION_FACTOR_NAMES, type RegionFactor, type RegionSeries } from './region-inputs.ts';
+import {
+  buildRegionInputs,
+  REGION_FACTOR_NAMES,
+  type RegionFactor,
+  type RegionSeries,
+} from './region-inputs.ts';
 
 /** Options of {@link evaluateRegions}: the warm-up gate and the score's options (weights, per-mode latency). */
 export interface RegionHealthOptions extends Partial<RegionWarmupSettings> {
@@ -32,7 +37,11 @@ function seconds(ms: number): string {
  * @param trendOf the recorded trend of a region (from the region-trend tracker)
  * @throws InvalidInputError / ConfigError from the score engine for impossible inputs or bad options.
  */
-export function evaluateRegions(series: RegionSeries, options: RegionHealthOptions, trendOf: (region: string) => RegionTrend): RegionHealth[] {
+export function evaluateRegions(
+  series: RegionSeries,
+  options: RegionHealthOptions,
+  trendOf: (region: string) => RegionTrend,
+): RegionHealth[] {
   const warmupMs = options.warmupMs ?? DEFAULT_REGION_WARMUP.warmupMs;
   const minObs = options.minLatencyObservations ?? DEFAULT_REGION_WARMUP.minLatencyObservations;
   return buildRegionInputs(series).map((r): RegionHealth => {
@@ -61,7 +70,17 @@ export function evaluateRegions(series: RegionSeries, options: RegionHealthOptio
       p.errorRate === undefined ||
       p.consensusHealthPercent === undefined
     ) {
-      return { region: r.region, status: 'insufficient-data', score: null, factors: null, inputs: p, latencyByMode: r.latencyByMode, missing, reasons, trend };
+      return {
+        region: r.region,
+        status: 'insufficient-data',
+        score: null,
+        factors: null,
+        inputs: p,
+        latencyByMode: r.latencyByMode,
+        missing,
+        reasons,
+        trend,
+      };
     }
     const input = {
       availabilityPercent: p.availabilityPercent,
@@ -71,6 +90,16 @@ export function evaluateRegions(series: RegionSeries, options: RegionHealthOptio
       consensusHealthPercent: p.consensusHealthPercent,
     };
     const s = scoreRegion({ ...input, latencyByMode: r.latencyByMode }, options.score ?? {});
-    return { region: r.region, status: s.status, score: s.score, factors: s.factors, inputs: input, latencyByMode: s.latencyByMode, missing: [], reasons: [], trend };
+    return {
+      region: r.region,
+      status: s.status,
+      score: s.score,
+      factors: s.factors,
+      inputs: input,
+      latencyByMode: s.latencyByMode,
+      missing: [],
+      reasons: [],
+      trend,
+    };
   });
 }

@@ -12,7 +12,13 @@
 import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../catalog/registry.ts';
 import { ForbiddenError, PayloadTooLargeError } from '../errors.ts';
-import { foreignOnlyMessage, NODE_LABEL, partitionByScope, REGION_LABEL, type TenantScope } from '../model/tenant-scope.ts';
+import {
+  foreignOnlyMessage,
+  NODE_LABEL,
+  partitionByScope,
+  REGION_LABEL,
+  type TenantScope,
+} from '../model/tenant-scope.ts';
 import {
   decodeRemoteWrite,
   RemoteWriteRequestError,
@@ -39,7 +45,9 @@ export interface RemoteWriteInput {
 export interface RemoteWriteResult {
   readonly samples: number;
   readonly stored: number;
-  readonly rejected: Readonly<Partial<Record<RemoteWriteSampleReject | RejectReason | 'foreign_node', number>>>;
+  readonly rejected: Readonly<
+    Partial<Record<RemoteWriteSampleReject | RejectReason | 'foreign_node', number>>
+  >;
 }
 
 /** The receiver's counters (created from the monitor's catalog metrics). */
@@ -100,19 +108,38 @@ export class RemoteWriteReceiver {
     const m = this.o.metrics;
     try {
       if (base(req.contentType) !== 'application/x-protobuf') {
-        throw new RemoteWriteRequestError('unsupported_media_type', `Content-Type must be application/x-protobuf, got ${JSON.stringify(req.contentType ?? '')}`);
+        throw new RemoteWriteRequestError(
+          'unsupported_media_type',
+          `Content-Type must be application/x-protobuf, got ${JSON.stringify(req.contentType ?? '')}`,
+        );
       }
       if (base(req.contentEncoding) !== 'snappy') {
-        throw new RemoteWriteRequestError('unsupported_encoding', `Content-Encoding must be snappy, got ${JSON.stringify(req.contentEncoding ?? '')}`);
+        throw new RemoteWriteRequestError(
+          'unsupported_encoding',
+          `Content-Encoding must be snappy, got ${JSON.stringify(req.contentEncoding ?? '')}`,
+        );
       }
       const decoded = decodeRemoteWrite(req.body, this.o.limits);
       m?.received(decoded.samples.length + Object.values(decoded.rejected).reduce((a, b) => a + b, 0));
-      for (const [r, n] of Object.entries(decoded.rejected) as [RemoteWriteSampleReject, number][]) m?.sampleRejected(r, n);
-      const { own, foreign } = partitionByScope(req.scope, decoded.samples, (x) => ({ node: x.labels[NODE_LABEL], region: x.labels[REGION_LABEL] }));
+      for (const [r, n] of Object.entries(decoded.rejected) as [RemoteWriteSampleReject, number][])
+        m?.sampleRejected(r, n);
+      const { own, foreign } = partitionByScope(req.scope, decoded.samples, (x) => ({
+        node: x.labels[NODE_LABEL],
+        region: x.labels[REGION_LABEL],
+      }));
       if (foreign > 0) m?.sampleRejected('foreign_node', foreign);
-      if (own.length === 0 && foreign > 0 && req.scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'samples'));
+      if (own.length === 0 && foreign > 0 && req.scope?.kind === 'nodes')
+        throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'samples'));
       const step = await this.o.pipeline.ingestPushed(REMOTE_WRITE_SOURCE, own);
-      return { samples: decoded.samples.length, stored: step.stored, rejected: { ...decoded.rejected, ...step.rejected, ...(foreign > 0 ? { foreign_node: foreign } : {}) } };
+      return {
+        samples: decoded.samples.length,
+        stored: step.stored,
+        rejected: {
+          ...decoded.rejected,
+          ...step.rejected,
+          ...(foreign > 0 ? { foreign_node: foreign } : {}),
+        },
+      };
     } catch (e) {
       if (e instanceof RemoteWriteRequestError) m?.requestRejected(e.reason);
       else if (e instanceof PayloadTooLargeError) m?.requestRejected('too_large');

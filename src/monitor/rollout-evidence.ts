@@ -33,8 +33,20 @@
  * - **Looks**: every `lookEveryMs` (default 15 s, the monitor's recomputation period) after the evidence start,
  *   and now; the sequential verdicts are valid however many looks there are.
  */
-import { ratioEffect, ratioEffectPath, ratioMean, type RatioEffect, type RatioMean, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
-import { judgeSequential, type SequentialOptions, type SequentialSpec, type SequentialVerdict } from '../analysis/canary/sequential-judge.ts';
+import {
+  ratioEffect,
+  ratioEffectPath,
+  ratioMean,
+  type RatioEffect,
+  type RatioMean,
+  type RatioObservation,
+} from '../analysis/canary/ratio-effect.ts';
+import {
+  judgeSequential,
+  type SequentialOptions,
+  type SequentialSpec,
+  type SequentialVerdict,
+} from '../analysis/canary/sequential-judge.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
@@ -47,8 +59,20 @@ export const MAX_LOOKS = 2000;
 
 /** Metrics judged sequentially, in the order of the verdicts. */
 export const SEQUENTIAL_SPECS = {
-  migrationPerGib: { name: 'migration_time_per_gib', unit: 's/GiB', badDirection: 'increase', critical: true, events: 'migrations' },
-  migration: { name: 'migration_duration', unit: 's', badDirection: 'increase', critical: true, events: 'migrations' },
+  migrationPerGib: {
+    name: 'migration_time_per_gib',
+    unit: 's/GiB',
+    badDirection: 'increase',
+    critical: true,
+    events: 'migrations',
+  },
+  migration: {
+    name: 'migration_duration',
+    unit: 's',
+    badDirection: 'increase',
+    critical: true,
+    events: 'migrations',
+  },
   compression: { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' },
 } as const satisfies Readonly<Record<string, SequentialSpec>>;
 
@@ -72,11 +96,14 @@ export function stageStart(progress: readonly SeriesPoints[], maxPoints: number)
     if (t.length === 0) continue;
     first = Math.min(first, t[0]!);
     if (t.length < maxPoints) latestChange = Math.max(latestChange, t[0]!);
-    for (let i = 1; i < t.length; i++) if (s.values[i] !== s.values[i - 1]) latestChange = Math.max(latestChange, t[i]!);
+    for (let i = 1; i < t.length; i++)
+      if (s.values[i] !== s.values[i - 1]) latestChange = Math.max(latestChange, t[i]!);
   }
   if (first === Infinity) return null;
   // The earliest first point is the start of the data, not a change.
-  return latestChange > first ? { startMs: latestChange, startObserved: true } : { startMs: first, startObserved: false };
+  return latestChange > first
+    ? { startMs: latestChange, startObserved: true }
+    : { startMs: first, startObserved: false };
 }
 
 /** Mean of the latest values of the progress series that are still updated at or after `sinceMs`; null without any. */
@@ -84,7 +111,8 @@ export function currentRolloutPercent(progress: readonly SeriesPoints[], sinceMs
   const last: number[] = [];
   for (const s of progress) {
     const n = s.timestampsMs.length;
-    if (n > 0 && s.timestampsMs[n - 1]! >= sinceMs && Number.isFinite(s.values[n - 1]!)) last.push(s.values[n - 1]!);
+    if (n > 0 && s.timestampsMs[n - 1]! >= sinceMs && Number.isFinite(s.values[n - 1]!))
+      last.push(s.values[n - 1]!);
   }
   return last.length === 0 ? null : last.reduce((a, b) => a + b, 0) / last.length;
 }
@@ -108,7 +136,8 @@ export function nodeBaselines(before: readonly Tagged[]): Map<string, RatioMean>
   const out = new Map<string, RatioMean>();
   for (const [node, obs] of byNode) {
     const m = ratioMean(obs);
-    if (m.observations >= MIN_BASELINE_OBSERVATIONS && m.mean > 0 && Number.isFinite(m.relVariance)) out.set(node, m);
+    if (m.observations >= MIN_BASELINE_OBSERVATIONS && m.mean > 0 && Number.isFinite(m.relVariance))
+      out.set(node, m);
   }
   return out;
 }
@@ -119,13 +148,18 @@ export function nodeBaselines(before: readonly Tagged[]): Map<string, RatioMean>
  * to its node's baseline (difference in differences); the other one-version nodes share the `pooled` stratum with
  * the node as cluster.
  */
-function withStrata(v1: readonly Tagged[], v3: readonly Tagged[], baselines: ReadonlyMap<string, RatioMean> = new Map()): { v1: RatioObservation[]; v3: RatioObservation[] } {
+function withStrata(
+  v1: readonly Tagged[],
+  v3: readonly Tagged[],
+  baselines: ReadonlyMap<string, RatioMean> = new Map(),
+): { v1: RatioObservation[]; v3: RatioObservation[] } {
   const n1 = new Set(v1.map((o) => o.node));
   const n3 = new Set(v3.map((o) => o.node));
   const strip = ({ node, ...o }: Tagged): RatioObservation => {
     if (n1.has(node) && n3.has(node)) return { ...o, stratum: `node:${node}` };
     const b = baselines.get(node);
-    if (b) return { ...o, stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } };
+    if (b)
+      return { ...o, stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } };
     return { ...o, stratum: 'pooled', cluster: node };
   };
   return { v1: v1.map(strip), v3: v3.map(strip) };
@@ -139,10 +173,22 @@ function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Ta
 
 const GIB = 2 ** 30;
 
-function perGib(h: HistogramSeries, memory: readonly SeriesPoints[], sinceMs: number, untilMs: number): Tagged[] {
+function perGib(
+  h: HistogramSeries,
+  memory: readonly SeriesPoints[],
+  sinceMs: number,
+  untilMs: number,
+): Tagged[] {
   return intervalSized(h, memory)
     .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
-    .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.sizeDelta / GIB, events: m.countDelta }));
+    .map((m) => ({
+      tMs: m.tMs,
+      stratum: '',
+      node: nodeOf(m.labels),
+      sum: m.sumDelta,
+      count: m.sizeDelta / GIB,
+      events: m.countDelta,
+    }));
 }
 
 /** True when both versions export the guest-memory counters, so migration time per GiB can be judged. */
@@ -171,7 +217,10 @@ function fromGauge(series: readonly SeriesPoints[], sinceMs: number, untilMs: nu
  * ratio of mean migration times, node by node.
  */
 export function migrationEffect(series: EvidenceSeries, sinceMs: number, untilMs: number): RatioEffect {
-  const x = withStrata(fromHistogram(series.v1Migration, sinceMs, untilMs), fromHistogram(series.v3Migration, sinceMs, untilMs));
+  const x = withStrata(
+    fromHistogram(series.v1Migration, sinceMs, untilMs),
+    fromHistogram(series.v3Migration, sinceMs, untilMs),
+  );
   return ratioEffect(x.v1, x.v3);
 }
 
@@ -180,14 +229,19 @@ export function migrationEffect(series: EvidenceSeries, sinceMs: number, untilMs
  * guest memory migrated per second of migration, node by node; NaN effect without the memory counters.
  */
 export function migrationPerGibEffect(series: EvidenceSeries, sinceMs: number, untilMs: number): RatioEffect {
-  const x = withStrata(perGib(series.v1Migration, series.v1MigrationMemory, sinceMs, untilMs), perGib(series.v3Migration, series.v3MigrationMemory, sinceMs, untilMs));
+  const x = withStrata(
+    perGib(series.v1Migration, series.v1MigrationMemory, sinceMs, untilMs),
+    perGib(series.v3Migration, series.v3MigrationMemory, sinceMs, untilMs),
+  );
   return ratioEffect(x.v1, x.v3);
 }
 
 /** Look times: every `everyMs` after `startMs` and `endMs` itself; thinned to at most {@link MAX_LOOKS}. */
 export function lookTimes(startMs: number, endMs: number, everyMs: number = DEFAULT_LOOK_EVERY_MS): number[] {
   if (!(everyMs > 0) || !Number.isFinite(startMs) || !Number.isFinite(endMs)) {
-    throw new InvalidInputError(`look spacing must be > 0 and times finite, got ${everyMs}, ${startMs}, ${endMs}`);
+    throw new InvalidInputError(
+      `look spacing must be > 0 and times finite, got ${everyMs}, ${startMs}, ${endMs}`,
+    );
   }
   if (!(endMs > startMs)) return [Math.max(startMs, endMs)];
   const step = Math.max(everyMs, (endMs - startMs) / MAX_LOOKS);
@@ -227,12 +281,21 @@ export function stageEvidence(
   series: EvidenceSeries,
   startMs: number,
   endMs: number,
-  options: Partial<SequentialOptions> & { readonly lookEveryMs?: number; readonly baselineStartMs?: number } = {},
+  options: Partial<SequentialOptions> & {
+    readonly lookEveryMs?: number;
+    readonly baselineStartMs?: number;
+  } = {},
 ): StageEvidence {
   const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
   const from = options.baselineStartMs;
-  if (from !== undefined && !Number.isFinite(from)) throw new InvalidInputError(`baseline start must be finite, got ${from}`);
-  const judge = (spec: SequentialSpec, v1: Tagged[], v3: Tagged[], before: () => Tagged[]): SequentialVerdict => {
+  if (from !== undefined && !Number.isFinite(from))
+    throw new InvalidInputError(`baseline start must be finite, got ${from}`);
+  const judge = (
+    spec: SequentialSpec,
+    v1: Tagged[],
+    v3: Tagged[],
+    before: () => Tagged[],
+  ): SequentialVerdict => {
     const x = withStrata(v1, v3, from !== undefined && from < startMs ? nodeBaselines(before()) : undefined);
     return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
   };
@@ -249,11 +312,17 @@ export function stageEvidence(
             perGib(series.v3Migration, series.v3MigrationMemory, startMs, endMs),
             () => perGib(series.v1Migration, series.v1MigrationMemory, b, startMs),
           )
-        : judge(SEQUENTIAL_SPECS.migration, fromHistogram(series.v1Migration, startMs, endMs), fromHistogram(series.v3Migration, startMs, endMs), () =>
-            fromHistogram(series.v1Migration, b, startMs),
+        : judge(
+            SEQUENTIAL_SPECS.migration,
+            fromHistogram(series.v1Migration, startMs, endMs),
+            fromHistogram(series.v3Migration, startMs, endMs),
+            () => fromHistogram(series.v1Migration, b, startMs),
           ),
-      judge(SEQUENTIAL_SPECS.compression, fromHistogram(series.v1Compression, startMs, endMs), fromGauge(series.v3Compression, startMs, endMs), () =>
-        fromHistogram(series.v1Compression, b, startMs),
+      judge(
+        SEQUENTIAL_SPECS.compression,
+        fromHistogram(series.v1Compression, startMs, endMs),
+        fromGauge(series.v3Compression, startMs, endMs),
+        () => fromHistogram(series.v1Compression, b, startMs),
       ),
     ],
   };

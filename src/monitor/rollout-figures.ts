@@ -34,8 +34,14 @@ export interface FigureSeries {
 
 /** Samples per version (to merge into the comparison's `VersionSamples`), the node counts and notes. */
 export interface VersionFigures {
-  readonly v1: Pick<VersionSamples, 'throughputMbps' | 'cpuPercent' | 'memoryPercent' | 'originalBytes' | 'transferredBytes'>;
-  readonly v3: Pick<VersionSamples, 'throughputMbps' | 'cpuPercent' | 'memoryPercent' | 'originalBytes' | 'transferredBytes'>;
+  readonly v1: Pick<
+    VersionSamples,
+    'throughputMbps' | 'cpuPercent' | 'memoryPercent' | 'originalBytes' | 'transferredBytes'
+  >;
+  readonly v3: Pick<
+    VersionSamples,
+    'throughputMbps' | 'cpuPercent' | 'memoryPercent' | 'originalBytes' | 'transferredBytes'
+  >;
   readonly nodes: { readonly v1: number; readonly v3: number };
   /** Why figures are empty, if they are. */
   readonly notes: readonly string[];
@@ -67,7 +73,14 @@ const inWindow = (t: number, since: number, until: number): boolean => t > since
  */
 export function versionFigures(fs: FigureSeries, sinceMs: number, untilMs: number): VersionFigures {
   const versions = nodeVersions(fs.v3Enabled);
-  const empty = (): { throughputMbps: number[]; cpuPercent: number[]; memoryPercent: number[]; original: number; sent: number; bytes: boolean } => ({
+  const empty = (): {
+    throughputMbps: number[];
+    cpuPercent: number[];
+    memoryPercent: number[];
+    original: number;
+    sent: number;
+    bytes: boolean;
+  } => ({
     throughputMbps: [],
     cpuPercent: [],
     memoryPercent: [],
@@ -80,7 +93,9 @@ export function versionFigures(fs: FigureSeries, sinceMs: number, untilMs: numbe
   for (const v of versions.values()) count[v]++;
   const notes: string[] = [];
   if (versions.size === 0) {
-    notes.push('nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version');
+    notes.push(
+      'nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version',
+    );
   } else if (count.v1 === 0 || count.v3 === 0) {
     const only = count.v1 === 0 ? 'v3' : 'v1';
     notes.push(
@@ -114,7 +129,8 @@ export function versionFigures(fs: FigureSeries, sinceMs: number, untilMs: numbe
       });
       perNodeScrape.set(node, m);
     }
-    for (const [node, m] of perNodeScrape) for (const bps of m.values()) acc[versions.get(node)!].throughputMbps.push((bps * 8) / 1e6);
+    for (const [node, m] of perNodeScrape)
+      for (const bps of m.values()) acc[versions.get(node)!].throughputMbps.push((bps * 8) / 1e6);
   }
   const bytes = (series: readonly SeriesPoints[], field: 'original' | 'sent'): void => {
     for (const s of series) {

@@ -90,11 +90,19 @@ export function intervalMeans(
       const sum = s.values[i]!;
       const count = countAt.get(t);
       const size = sizeAt ? sizeAt.get(t) : 0;
-      if (count === undefined || size === undefined || !Number.isFinite(sum) || !Number.isFinite(count)) continue;
+      if (count === undefined || size === undefined || !Number.isFinite(sum) || !Number.isFinite(count))
+        continue;
       if (prev !== null) {
         const ds = count >= prev.count && sum >= prev.sum ? sum - prev.sum : sum;
         const dc = increase(prev.count, count);
-        const m = { tMs: t, mean: ds / dc, sumDelta: ds, countDelta: dc, labelsKey: key, labels: s.series.labels };
+        const m = {
+          tMs: t,
+          mean: ds / dc,
+          sumDelta: ds,
+          countDelta: dc,
+          labelsKey: key,
+          labels: s.series.labels,
+        };
         if (dc > 0) out.push(sizeAt ? { ...m, sizeDelta: increase(prev.size, size) } : m);
       }
       prev = { sum, count, size };
@@ -125,7 +133,8 @@ export function intervalSized(h: HistogramSeries, size: readonly SeriesPoints[])
   }
   const out: IntervalSized[] = [];
   const joined = intervalMeans(h, (key) => sizes.get(key));
-  for (const m of joined) if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
+  for (const m of joined)
+    if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
   return out;
 }
 
@@ -166,16 +175,37 @@ export interface RolloutSeries {
  * intervals ending after `sinceMs` (and gauge values at or after it). Throughput, CPU and memory are node-level
  * figures (./rollout-figures.ts) and are left empty here.
  */
-export function buildVersionSamples(rs: RolloutSeries, sinceMs = -Infinity): { v1: VersionSamples; v3: VersionSamples } {
-  const means = (h: HistogramSeries): number[] => intervalMeans(h).filter((m) => m.tMs > sinceMs).map((m) => m.mean);
+export function buildVersionSamples(
+  rs: RolloutSeries,
+  sinceMs = -Infinity,
+): { v1: VersionSamples; v3: VersionSamples } {
+  const means = (h: HistogramSeries): number[] =>
+    intervalMeans(h)
+      .filter((m) => m.tMs > sinceMs)
+      .map((m) => m.mean);
   const v1Mig = means(rs.v1Migration);
   const v3Mig = means(rs.v3Migration);
   const v3Comp: number[] = [];
-  for (const s of rs.v3Compression) s.values.forEach((v, i) => Number.isFinite(v) && s.timestampsMs[i]! >= sinceMs && v3Comp.push(v));
+  for (const s of rs.v3Compression)
+    s.values.forEach((v, i) => Number.isFinite(v) && s.timestampsMs[i]! >= sinceMs && v3Comp.push(v));
   const empty: readonly number[] = [];
   return {
-    v1: { throughputMbps: empty, latencySeconds: v1Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v1Mig, compressionRatio: means(rs.v1Compression) },
-    v3: { throughputMbps: empty, latencySeconds: v3Mig, cpuPercent: empty, memoryMb: empty, migrationSeconds: v3Mig, compressionRatio: v3Comp },
+    v1: {
+      throughputMbps: empty,
+      latencySeconds: v1Mig,
+      cpuPercent: empty,
+      memoryMb: empty,
+      migrationSeconds: v1Mig,
+      compressionRatio: means(rs.v1Compression),
+    },
+    v3: {
+      throughputMbps: empty,
+      latencySeconds: v3Mig,
+      cpuPercent: empty,
+      memoryMb: empty,
+      migrationSeconds: v3Mig,
+      compressionRatio: v3Comp,
+    },
   };
 }
 
@@ -195,12 +225,22 @@ export function buildSlaChecks(series: readonly SeriesPoints[]): SlaCheck[] {
   return [...by.entries()]
     .filter(([, a]) => a.n > 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, a]) => ({ name, compliance: a.ok / a.n, target: SLA_TARGET, detail: `${a.ok} of ${a.n} scrapes compliant` }));
+    .map(([name, a]) => ({
+      name,
+      compliance: a.ok / a.n,
+      target: SLA_TARGET,
+      detail: `${a.ok} of ${a.n} scrapes compliant`,
+    }));
 }
 
 /** Stored series of one SLI: counters per ratio selector, or a histogram / gauge for a threshold SLI. */
 export type SliData =
-  | { readonly kind: 'ratio'; readonly good?: readonly SeriesPoints[]; readonly bad?: readonly SeriesPoints[]; readonly total?: readonly SeriesPoints[] }
+  | {
+      readonly kind: 'ratio';
+      readonly good?: readonly SeriesPoints[];
+      readonly bad?: readonly SeriesPoints[];
+      readonly total?: readonly SeriesPoints[];
+    }
   | { readonly kind: 'histogram'; readonly histogram: HistogramSeries }
   | { readonly kind: 'gauge'; readonly series: readonly SeriesPoints[] };
 
@@ -217,7 +257,13 @@ function sumByStep(points: readonly { tMs: number; inc: number }[], stepMs: numb
  * [startMs, nowMs). Returns null when the SLI cannot be derived from this data (histogram quantiles, or data
  * of the wrong kind for the SLI).
  */
-export function sliSeriesFor(slo: Slo, data: SliData, stepMs: number, startMs: number, nowMs: number): SliSeries | null {
+export function sliSeriesFor(
+  slo: Slo,
+  data: SliData,
+  stepMs: number,
+  startMs: number,
+  nowMs: number,
+): SliSeries | null {
   const keep = (t: number): boolean => t >= startMs && t < nowMs;
   const sli = slo.sli;
   if (sli.type === 'ratio') {

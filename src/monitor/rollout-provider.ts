@@ -21,7 +21,13 @@ import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import type { HistogramSeries } from './rollout-inputs.ts';
 import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
 import { stageStart } from './rollout-evidence.ts';
-import { computeRolloutStatus, DEFAULT_BASELINE_MS, DEFAULT_MAX_EVIDENCE_MS, type RolloutEvidenceOptions, type RolloutResult } from './rollout-status.ts';
+import {
+  computeRolloutStatus,
+  DEFAULT_BASELINE_MS,
+  DEFAULT_MAX_EVIDENCE_MS,
+  type RolloutEvidenceOptions,
+  type RolloutResult,
+} from './rollout-status.ts';
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
@@ -88,14 +94,23 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
   const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope) => {
     const long = longWindowRead(store, w.endMs - w.startMs, rawWindowMs, maxPoints);
-    const read = async (name: string, match: Labels = {}, limit = maxSeries, summary = bucketSummaryOf(name)): Promise<SeriesPoints[]> => {
-      const refs = scope === undefined ? await store.findSeries(name, match, limit) : await findInScope(scope, match, limit, (mm, l) => store.findSeries(name, mm, l));
+    const read = async (
+      name: string,
+      match: Labels = {},
+      limit = maxSeries,
+      summary = bucketSummaryOf(name),
+    ): Promise<SeriesPoints[]> => {
+      const refs =
+        scope === undefined
+          ? await store.findSeries(name, match, limit)
+          : await findInScope(scope, match, limit, (mm, l) => store.findSeries(name, mm, l));
       if (refs.length >= limit) warnings.push(`${name}: read the first ${limit} series only`);
       if (refs.length === 0) return [];
       const points = long
         ? await long.reader.readBuckets(refs, w.startMs, w.endMs, long.resolutionMs, summary, maxPoints)
         : await store.readPoints(refs, w.startMs, w.endMs, maxPoints);
-      if (points.some((p) => p.timestampsMs.length >= maxPoints)) warnings.push(`${name}: read the latest ${maxPoints} ${long ? 'buckets' : 'points'} per series only`);
+      if (points.some((p) => p.timestampsMs.length >= maxPoints))
+        warnings.push(`${name}: read the latest ${maxPoints} ${long ? 'buckets' : 'points'} per series only`);
       return points;
     };
     const histogram = async (name: string, match: Labels = {}): Promise<HistogramSeries> => {
@@ -112,33 +127,68 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       // The stage start bounds the evidence read: progress over the longest evidence period first.
       const evidenceFrom = nowMs - maxEvidenceMs;
       // Progress and feature flags are states: a bucket carries the state at its end, never a mean of two.
-      const progress = await reader({ startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs }, warnings).read(m('dwcp_v3_rollout_progress_percent'), {}, maxSeries, 'last');
+      const progress = await reader(
+        { startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs },
+        warnings,
+      ).read(m('dwcp_v3_rollout_progress_percent'), {}, maxSeries, 'last');
       const stage = stageStart(progress, maxPoints);
       const stageStartMs = stage?.startMs ?? evidenceFrom;
       // An observed stage start also reads the baseline before it (nodes with one version are judged against it).
-      const baselineFrom = stage?.startObserved ? stageStartMs - (evidence.baselineMs ?? DEFAULT_BASELINE_MS) : Infinity;
+      const baselineFrom = stage?.startObserved
+        ? stageStartMs - (evidence.baselineMs ?? DEFAULT_BASELINE_MS)
+        : Infinity;
       const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom), baselineFrom);
       const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
-      const [v1Migration, v3Migration, v1MigrationMemory, v3MigrationMemory, v1Compression, v3Compression, slaCompliance, v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed] =
-        await Promise.all([
-          histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
-          histogram(m('dwcp_v3_migration_duration_seconds')),
-          read(m('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
-          read(m('dwcp_v3_migration_memory_bytes_total')),
-          histogram(m('dwcp_hde_compression_ratio')),
-          read(m('dwcp_v3_compression_ratio')),
-          read(m('dwcp_v3_sla_compliance')),
-          read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }, maxSeries, 'last'),
-          read(m('dwcp_v3_resource_utilization_percent')),
-          read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
-          read(m('dwcp_hde_bytes_original_total')),
-          read(m('dwcp_hde_bytes_compressed_total')),
-        ]);
+      const [
+        v1Migration,
+        v3Migration,
+        v1MigrationMemory,
+        v3MigrationMemory,
+        v1Compression,
+        v3Compression,
+        slaCompliance,
+        v3Enabled,
+        utilization,
+        throughputTx,
+        hdeOriginal,
+        hdeCompressed,
+      ] = await Promise.all([
+        histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
+        histogram(m('dwcp_v3_migration_duration_seconds')),
+        read(m('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
+        read(m('dwcp_v3_migration_memory_bytes_total')),
+        histogram(m('dwcp_hde_compression_ratio')),
+        read(m('dwcp_v3_compression_ratio')),
+        read(m('dwcp_v3_sla_compliance')),
+        read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }, maxSeries, 'last'),
+        read(m('dwcp_v3_resource_utilization_percent')),
+        read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
+        read(m('dwcp_hde_bytes_original_total')),
+        read(m('dwcp_hde_bytes_compressed_total')),
+      ]);
       const rs = {
-        v1Migration, v3Migration, v1MigrationMemory, v3MigrationMemory, v1Compression, v3Compression, slaCompliance, rolloutProgress: progress,
-        v3Enabled, utilization, throughputTx, hdeOriginal, hdeCompressed,
+        v1Migration,
+        v3Migration,
+        v1MigrationMemory,
+        v3MigrationMemory,
+        v1Compression,
+        v3Compression,
+        slaCompliance,
+        rolloutProgress: progress,
+        v3Enabled,
+        utilization,
+        throughputTx,
+        hdeOriginal,
+        hdeCompressed,
       };
-      return computeRolloutStatus(rs, window, readStartMs, { ...evidence, maxPoints }, options.rolloutStages?.stages() ?? [], [...new Set(warnings)]);
+      return computeRolloutStatus(
+        rs,
+        window,
+        readStartMs,
+        { ...evidence, maxPoints },
+        options.rolloutStages?.stages() ?? [],
+        [...new Set(warnings)],
+      );
     },
 
     async slo(windowMs, nowMs, scope) {
@@ -147,7 +197,16 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const { read, resolutionMs } = reader(window, warnings, scope);
       // Steps are whole buckets when the window is read as buckets.
       const sloStepMs = resolutionMs === 0 ? stepMs : Math.ceil(stepMs / resolutionMs) * resolutionMs;
-      const out = await evaluateSlos(slos, read, maxSeries, sloStepMs, window, nowMs, options.sloEvidence ?? {}, warnings);
+      const out = await evaluateSlos(
+        slos,
+        read,
+        maxSeries,
+        sloStepMs,
+        window,
+        nowMs,
+        options.sloEvidence ?? {},
+        warnings,
+      );
       return { stepMs: sloStepMs, window, slos: out, warnings };
     },
 

@@ -31,7 +31,9 @@ export interface RolloutObservation {
   readonly decision: RolloutDecision;
   readonly score: number;
   /** The stage evidence's first GO / NO-GO (time from the stage start), if any. */
-  readonly evidence?: { readonly firstDecision: { readonly decision: 'GO' | 'NO-GO'; readonly afterMs: number } | null };
+  readonly evidence?: {
+    readonly firstDecision: { readonly decision: 'GO' | 'NO-GO'; readonly afterMs: number } | null;
+  };
 }
 
 export interface RolloutStageTrackerOptions {
@@ -94,7 +96,14 @@ export class RolloutStageTracker {
     if (after.snapshots !== before.snapshots) {
       const fresh = after.snapshots.filter((x) => x.atMs === nowMs);
       for (const x of fresh) {
-        this.#meta.set(metaKey(x.stage, x.atMs), { decision: o.decision, score: o.score, atMonitorStart: first, firstDecision: null, timeToDecisionMs: null, updatedAtMs: nowMs });
+        this.#meta.set(metaKey(x.stage, x.atMs), {
+          decision: o.decision,
+          score: o.score,
+          atMonitorStart: first,
+          firstDecision: null,
+          timeToDecisionMs: null,
+          updatedAtMs: nowMs,
+        });
       }
       const kept = new Set(after.snapshots.map((x) => metaKey(x.stage, x.atMs)));
       for (const k of this.#meta.keys()) if (!kept.has(k)) this.#meta.delete(k);

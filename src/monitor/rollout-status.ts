@@ -23,7 +23,14 @@ import {
   type EvidenceSeries,
 } from './rollout-evidence.ts';
 import { versionFigures, type FigureSeries } from './rollout-figures.ts';
-import { buildSlaChecks, buildVersionSamples, intervalMeans, ROLLOUT_METRIC_SPECS, SLA_TARGET, type RolloutSeries } from './rollout-inputs.ts';
+import {
+  buildSlaChecks,
+  buildVersionSamples,
+  intervalMeans,
+  ROLLOUT_METRIC_SPECS,
+  SLA_TARGET,
+  type RolloutSeries,
+} from './rollout-inputs.ts';
 
 /** The rollout status in the API's shape, with the comparison as the engine returned it. */
 export type RolloutResult = Omit<RolloutStatus, 'comparison'> & { readonly comparison: VersionComparison };
@@ -56,7 +63,12 @@ export const DEFAULT_MAX_EVIDENCE_MS = 3600_000;
  * Whether the SLA checks over the `windowMs` before each look were all met (compliance ≥ target, or no data).
  * O(points + looks) per SLA type with prefix sums.
  */
-export function slaMetAt(series: readonly SeriesPoints[], looksMs: readonly number[], windowMs: number, target: number = SLA_TARGET): boolean[] {
+export function slaMetAt(
+  series: readonly SeriesPoints[],
+  looksMs: readonly number[],
+  windowMs: number,
+  target: number = SLA_TARGET,
+): boolean[] {
   const byType = new Map<string, { t: number; v: number }[]>();
   for (const s of series) {
     const type = s.series.labels['sla_type'] ?? 'unknown';
@@ -102,11 +114,19 @@ const MBPS_PER_GIB_PER_S = (2 ** 30 * 8) / 1e6;
  * (Mbit/s), and its improvement from the node-stratified per-GiB effect (v3 ÷ v1 − 1). Null without the memory
  * counters or data of both versions.
  */
-function migrationThroughput(rs: EvidenceSeries, sinceMs: number, untilMs: number): { v1Mbps: number; v3Mbps: number; improvementPercent: number } | null {
+function migrationThroughput(
+  rs: EvidenceSeries,
+  sinceMs: number,
+  untilMs: number,
+): { v1Mbps: number; v3Mbps: number; improvementPercent: number } | null {
   if (!hasMigrationMemory(rs)) return null;
   const e = migrationPerGibEffect(rs, sinceMs, untilMs);
   if (!Number.isFinite(e.logRatio) || !(e.v1.mean > 0) || !(e.v3.mean > 0)) return null;
-  return { v1Mbps: MBPS_PER_GIB_PER_S / e.v1.mean, v3Mbps: MBPS_PER_GIB_PER_S / e.v3.mean, improvementPercent: 100 * Math.expm1(-e.logRatio) };
+  return {
+    v1Mbps: MBPS_PER_GIB_PER_S / e.v1.mean,
+    v3Mbps: MBPS_PER_GIB_PER_S / e.v3.mean,
+    improvementPercent: 100 * Math.expm1(-e.logRatio),
+  };
 }
 
 /**
@@ -132,8 +152,14 @@ export function computeRolloutStatus(
   const evidenceStartMs = Math.max(stageStartMs, readStartMs);
   const lookEveryMs = options.lookEveryMs ?? DEFAULT_LOOK_EVERY_MS;
   // A node canary's nodes are judged against their own v1 mean before an observed stage start (whatever was read of it).
-  const baselineStartMs = stage?.startObserved ? Math.max(readStartMs, stageStartMs - (options.baselineMs ?? DEFAULT_BASELINE_MS)) : undefined;
-  const ev = stageEvidence(rs, evidenceStartMs, nowMs, { ...options.sequential, lookEveryMs, ...(baselineStartMs === undefined ? {} : { baselineStartMs }) });
+  const baselineStartMs = stage?.startObserved
+    ? Math.max(readStartMs, stageStartMs - (options.baselineMs ?? DEFAULT_BASELINE_MS))
+    : undefined;
+  const ev = stageEvidence(rs, evidenceStartMs, nowMs, {
+    ...options.sequential,
+    lookEveryMs,
+    ...(baselineStartMs === undefined ? {} : { baselineStartMs }),
+  });
 
   // Descriptive comparison over the window.
   const { v1, v3 } = buildVersionSamples(rs, window.startMs);
@@ -143,7 +169,8 @@ export function computeRolloutStatus(
   const mig = migrationEffect(rs, window.startMs, nowMs);
   const compared = compareVersions({ ...v1, ...figures.v1 }, { ...v3, ...figures.v3 });
   const notes = [...figures.notes];
-  const thr = compared.throughputImprovementPercent === null ? migrationThroughput(rs, window.startMs, nowMs) : null;
+  const thr =
+    compared.throughputImprovementPercent === null ? migrationThroughput(rs, window.startMs, nowMs) : null;
   if (thr) {
     notes.push(
       'throughput: guest memory migrated per second of migration per version (migration duration and memory counters; improvement node-stratified), since node-level throughput cannot be split by version',
@@ -162,7 +189,11 @@ export function computeRolloutStatus(
   };
   const verdicts = judgeCanary([
     { spec: ROLLOUT_METRIC_SPECS[0]!, baseline: v1.latencySeconds, canary: v3.latencySeconds },
-    { spec: ROLLOUT_METRIC_SPECS[1]!, baseline: v1.compressionRatio ?? [], canary: v3.compressionRatio ?? [] },
+    {
+      spec: ROLLOUT_METRIC_SPECS[1]!,
+      baseline: v1.compressionRatio ?? [],
+      canary: v3.compressionRatio ?? [],
+    },
   ]);
   const slaSeries = rs.slaCompliance.map((s) => sliceFrom(s, window.startMs));
   const sla = buildSlaChecks(slaSeries);

@@ -69,7 +69,8 @@ export class ScrapeCache<H extends CachedSeries> {
    * @throws RangeError when `maxSlots` is negative or not an integer.
    */
   constructor(maxSlots: number) {
-    if (!(maxSlots >= 0) || !Number.isInteger(maxSlots)) throw new RangeError(`maxSlots must be a non-negative integer, got ${maxSlots}`);
+    if (!(maxSlots >= 0) || !Number.isInteger(maxSlots))
+      throw new RangeError(`maxSlots must be a non-negative integer, got ${maxSlots}`);
     this.maxSlots = maxSlots;
   }
 

@@ -35,7 +35,8 @@ export class SeriesBudget {
    * @throws RangeError when `total` < 1 or `maxSources` < 1.
    */
   constructor(total: number, maxSources = 10_000) {
-    if (!(total >= 1) || !Number.isInteger(total)) throw new RangeError(`series budget must be a positive integer, got ${total}`);
+    if (!(total >= 1) || !Number.isInteger(total))
+      throw new RangeError(`series budget must be a positive integer, got ${total}`);
     if (!(maxSources >= 1)) throw new RangeError('maxSources must be >= 1');
     this.total = total;
     this.maxSources = maxSources;

@@ -59,7 +59,9 @@ interface HistogramParts {
  * and trace-derived series keep the kind, range and bad direction of their catalog entry.
  */
 function leftToInference(def: MetricDef): boolean {
-  return (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces';
+  return (
+    (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces'
+  );
 }
 
 /**
@@ -187,7 +189,8 @@ export class SeriesTracker {
     this.budget = new SeriesBudget(Math.floor(maxSeries));
     this.maxAgeMs = opts.maxSampleAgeMs ?? Number.POSITIVE_INFINITY;
     this.maxAheadMs = opts.maxSampleAheadMs ?? Number.POSITIVE_INFINITY;
-    if (!(this.maxAgeMs >= 0) || !(this.maxAheadMs >= 0)) throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
+    if (!(this.maxAgeMs >= 0) || !(this.maxAheadMs >= 0))
+      throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
     this.inferred = opts.inference?.enabled === true ? new InferredSeries(opts.inference.rules ?? []) : null;
     this.cache = new ScrapeCache(opts.scrapeCacheSlots ?? 2 * Math.floor(maxSeries));
   }
@@ -275,7 +278,20 @@ export class SeriesTracker {
         // A copy in fresh strings: a parsed name or label value may be a slice of the whole scraped body, which the
         // series must not keep alive.
         const own = JSON.parse(JSON.stringify([s.name, s.labels])) as [string, Labels];
-        st = { key, name: own[0], labels: own[1], labelCount: labelCount(s.labels), alive: true, seen: Object.isFrozen(s.labels) ? s.labels : undefined, lastTs: Number.NEGATIVE_INFINITY, lastValue: Number.NaN, source, stamp, def: undefined, histogram: undefined };
+        st = {
+          key,
+          name: own[0],
+          labels: own[1],
+          labelCount: labelCount(s.labels),
+          alive: true,
+          seen: Object.isFrozen(s.labels) ? s.labels : undefined,
+          lastTs: Number.NEGATIVE_INFINITY,
+          lastValue: Number.NaN,
+          source,
+          stamp,
+          def: undefined,
+          histogram: undefined,
+        };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
         changes.states.push(st);
@@ -301,13 +317,25 @@ export class SeriesTracker {
       const def = st.def ?? undefined;
       if (this.inferred && (!def || leftToInference(def))) {
         ratios.add(s);
-        if (def && def.anomalyKind !== 'generic') this.deriveCatalogKind(def, s, st, prevTs, prevValue, inputs, histo);
+        if (def && def.anomalyKind !== 'generic')
+          this.deriveCatalogKind(def, s, st, prevTs, prevValue, inputs, histo);
         else this.deriveInferred(this.inferred, s, st, prevTs, prevValue, types, inputs, histo);
         continue;
       }
       if (!def) {
-        if (!s.name.endsWith('_total')) inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: 'generic', transform: 'value', def: undefined });
-        else if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
+        if (!s.name.endsWith('_total'))
+          inputs.push({
+            key,
+            metric: s.name,
+            labels: s.labels,
+            value: s.value,
+            timestampMs: s.timestampMs,
+            kind: 'generic',
+            transform: 'value',
+            def: undefined,
+          });
+        else if (Number.isFinite(prevValue))
+          inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
         continue;
       }
       const isCounter = def.type === 'counter';
@@ -377,7 +405,10 @@ export class SeriesTracker {
   }
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
-  private undo(changes: SeriesChanges, pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>): void {
+  private undo(
+    changes: SeriesChanges,
+    pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>,
+  ): void {
     for (let j = 0; j < changes.states.length; j++) {
       const st = changes.states[j]!;
       // forgotten since, recreated or moved on by a later admission: left as it is
@@ -418,7 +449,15 @@ export class SeriesTracker {
       st.histogram = part;
     }
     const hk = part.key;
-    const h: HistogramParts = histo.get(hk) ?? { metric, kind, def, inferred, direction, labels: part.labels, ts: s.timestampMs };
+    const h: HistogramParts = histo.get(hk) ?? {
+      metric,
+      kind,
+      def,
+      inferred,
+      direction,
+      labels: part.labels,
+      ts: s.timestampMs,
+    };
     if (isSum) h.sumDelta = inc;
     else h.countDelta = inc;
     histo.set(hk, h);
@@ -428,16 +467,36 @@ export class SeriesTracker {
    * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
    * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
    */
-  private deriveCatalogKind(def: MetricDef, s: Sample, st: SeriesState, prevTs: number, prevValue: number, inputs: DetectionInput[], histo: Map<string, HistogramParts>): void {
+  private deriveCatalogKind(
+    def: MetricDef,
+    s: Sample,
+    st: SeriesState,
+    prevTs: number,
+    prevValue: number,
+    inputs: DetectionInput[],
+    histo: Map<string, HistogramParts>,
+  ): void {
     const key = st.key;
     const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
     if (def.type === 'histogram') {
       const isSum = s.name.endsWith('_sum');
-      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count'))) this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count')))
+        this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
-      if (Number.isFinite(prevValue)) inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
+      if (Number.isFinite(prevValue))
+        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
     } else {
-      inputs.push({ key, metric: def.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind: def.anomalyKind, transform: 'value', def, inferred: reason });
+      inputs.push({
+        key,
+        metric: def.name,
+        labels: s.labels,
+        value: s.value,
+        timestampMs: s.timestampMs,
+        kind: def.anomalyKind,
+        transform: 'value',
+        def,
+        inferred: reason,
+      });
     }
   }
 
@@ -457,8 +516,33 @@ export class SeriesTracker {
     const key = st.key;
     const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
-    if (transform === 'mean') this.histogramPart(histo, c.family, kind, undefined, reason, s, st, c.part === 'sum', prevValue, direction);
-    else if (transform === 'rate') inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
-    else inputs.push({ key, metric: s.name, labels: s.labels, value: s.value, timestampMs: s.timestampMs, kind, transform, def: undefined, inferred: reason, direction });
+    if (transform === 'mean')
+      this.histogramPart(
+        histo,
+        c.family,
+        kind,
+        undefined,
+        reason,
+        s,
+        st,
+        c.part === 'sum',
+        prevValue,
+        direction,
+      );
+    else if (transform === 'rate')
+      inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
+    else
+      inputs.push({
+        key,
+        metric: s.name,
+        labels: s.labels,
+        value: s.value,
+        timestampMs: s.timestampMs,
+        kind,
+        transform,
+        def: undefined,
+        inferred: reason,
+        direction,
+      });
   }
 }

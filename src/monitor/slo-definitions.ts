@@ -33,7 +33,9 @@ export interface SloSourceContext {
  */
 export function resolveSloDefinitions(source: SloSource, ctx: SloSourceContext): readonly Slo[] {
   if (source.file !== undefined && source.definitions !== undefined) {
-    throw new ConfigError(`${ctx.configName ?? 'configuration'}: slo: give either file or definitions, not both`);
+    throw new ConfigError(
+      `${ctx.configName ?? 'configuration'}: slo: give either file or definitions, not both`,
+    );
   }
   if (source.file !== undefined) {
     const path = isAbsolute(source.file) ? source.file : resolve(ctx.baseDir, source.file);
@@ -46,7 +48,12 @@ export function resolveSloDefinitions(source: SloSource, ctx: SloSourceContext):
     return parseSloYaml(text, path);
   }
   if (source.definitions !== undefined) {
-    return parseSloList(source.definitions, ctx.configName ?? 'configuration', ['slo', 'definitions'], ctx.locate);
+    return parseSloList(
+      source.definitions,
+      ctx.configName ?? 'configuration',
+      ['slo', 'definitions'],
+      ctx.locate,
+    );
   }
   return SLO_TEMPLATES;
 }

@@ -10,7 +10,10 @@ import type { SloStatus } from '../contract/slo.ts';
 import { sloSeries, type SeriesReader } from './slo-series.ts';
 
 /** The gates of a verdict and of the burn-rate pairs (configuration `slo.*`); see {@link BudgetOptions}. */
-export type SloEvidenceOptions = Pick<BudgetOptions, 'minObservedMs' | 'minWindowCoverage' | 'alpha' | 'burnRatePairs'>;
+export type SloEvidenceOptions = Pick<
+  BudgetOptions,
+  'minObservedMs' | 'minWindowCoverage' | 'alpha' | 'burnRatePairs'
+>;
 
 /** Violation intervals listed per SLO in the API (the total violation time still counts all). */
 export const API_MAX_VIOLATIONS = 50;
@@ -33,7 +36,12 @@ export async function evaluateSlos(
 ): Promise<SloStatus[]> {
   const out: SloStatus[] = [];
   for (const slo of slos) {
-    const base = { name: slo.name, description: slo.description ?? null, objective: slo.objective, windowMs: slo.windowMs };
+    const base = {
+      name: slo.name,
+      description: slo.description ?? null,
+      objective: slo.objective,
+      windowMs: slo.windowMs,
+    };
     const r = await sloSeries(slo, read, maxSeries, stepMs, window.startMs, nowMs);
     warnings.push(...r.warnings);
     out.push(
@@ -43,7 +51,11 @@ export async function evaluateSlos(
             ...base,
             evaluated: true,
             reason: null,
-            report: evaluateErrorBudget({ slo, series: r.series }, { ...evidence, maxViolations: API_MAX_VIOLATIONS }, nowMs),
+            report: evaluateErrorBudget(
+              { slo, series: r.series },
+              { ...evidence, maxViolations: API_MAX_VIOLATIONS },
+              nowMs,
+            ),
           },
     );
   }

@@ -21,8 +21,10 @@ export async function readSpread(
   buckets: number,
   perBucket: number,
 ): Promise<SeriesPoints[]> {
-  if (!(Number.isInteger(buckets) && buckets >= 1 && buckets <= 10_000)) throw new InvalidInputError(`buckets must be an integer in [1, 10000], got ${buckets}`);
-  if (!(Number.isInteger(perBucket) && perBucket >= 1)) throw new InvalidInputError(`perBucket must be a positive integer, got ${perBucket}`);
+  if (!(Number.isInteger(buckets) && buckets >= 1 && buckets <= 10_000))
+    throw new InvalidInputError(`buckets must be an integer in [1, 10000], got ${buckets}`);
+  if (!(Number.isInteger(perBucket) && perBucket >= 1))
+    throw new InvalidInputError(`perBucket must be a positive integer, got ${perBucket}`);
   const acc = new Map<number, { series: SeriesRef; t: number[]; v: number[] }>();
   const span = window.endMs - window.startMs;
   for (let b = 0; b < buckets; b++) {

@@ -32,7 +32,8 @@ export class TargetWatch implements PipelineObserver {
   /** @throws RangeError when `maxTargets` is not a positive integer. */
   constructor(opts: TargetWatchOptions) {
     const max = opts.maxTargets ?? MAX_WATCHED_TARGETS;
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxTargets must be a positive integer, got ${max}`);
+    if (!Number.isInteger(max) || max < 1)
+      throw new RangeError(`maxTargets must be a positive integer, got ${max}`);
     this.maxTargets = max;
     this.board = opts.board ?? new HealthBoard();
     this.onHealthChange = opts.onHealthChange;
@@ -46,7 +47,8 @@ export class TargetWatch implements PipelineObserver {
     if (!this.lastHealth.has(target.id) && this.lastHealth.size >= this.maxTargets) return;
     this.lastHealth.set(target.id, target.health);
     this.onHealthChange(target);
-    if (target.health === 'down') this.board.markNodeDown(regionOf(target.labels), nodeOf(target.labels), nowMs);
+    if (target.health === 'down')
+      this.board.markNodeDown(regionOf(target.labels), nodeOf(target.labels), nowMs);
   }
 
   /** Keeps the component-health gauges of admitted samples. */

@@ -76,8 +76,14 @@ function byFunction(view: ProfileView, idx: number): { total: number; fns: Map<s
  * @throws InvalidInputError when the profiles do not share the sample type (e.g. a CPU and a heap profile) or
  *   `top` is out of range.
  */
-export function compareProfiles(base: ProfileView, target: ProfileView, top = 20, sampleType?: string): ProfileComparison {
-  if (!Number.isInteger(top) || top < 1 || top > 1000) throw new InvalidInputError(`top must be an integer 1..1000, got ${top}`);
+export function compareProfiles(
+  base: ProfileView,
+  target: ProfileView,
+  top = 20,
+  sampleType?: string,
+): ProfileComparison {
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    throw new InvalidInputError(`top must be an integer 1..1000, got ${top}`);
   const bi = sampleTypeIndex(base, sampleType);
   const type = base.sampleTypes[bi]!;
   const ti = target.sampleTypes.findIndex((t) => t.type === type.type && t.unit === type.unit);
@@ -110,8 +116,14 @@ export function compareProfiles(base: ProfileView, target: ProfileView, top = 20
       totalShareDelta: targetTotalShare - baseTotalShare,
     });
   }
-  const order = (a: FunctionDelta, c: FunctionDelta): number => c.selfShareDelta - a.selfShareDelta || c.totalShareDelta - a.totalShareDelta || a.name.localeCompare(c.name);
-  const gained = deltas.filter((d) => d.selfShareDelta > 0).sort(order).slice(0, top);
+  const order = (a: FunctionDelta, c: FunctionDelta): number =>
+    c.selfShareDelta - a.selfShareDelta ||
+    c.totalShareDelta - a.totalShareDelta ||
+    a.name.localeCompare(c.name);
+  const gained = deltas
+    .filter((d) => d.selfShareDelta > 0)
+    .sort(order)
+    .slice(0, top);
   const lost = deltas
     .filter((d) => d.selfShareDelta < 0)
     .sort((a, c) => order(c, a))

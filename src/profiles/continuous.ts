@@ -52,11 +52,20 @@ export class ContinuousProfiler {
 
   /** @throws InvalidInputError for an interval, CPU length or target list out of range. */
   constructor(opts: ContinuousProfilerOptions) {
-    if (!Number.isInteger(opts.intervalMs) || opts.intervalMs < 60_000 || opts.intervalMs > 86_400_000) throw new InvalidInputError(`continuous profiling interval must be 1m..24h, got ${opts.intervalMs} ms`);
-    if (!Number.isInteger(opts.cpuSeconds) || opts.cpuSeconds < 1 || opts.cpuSeconds > 60 || opts.cpuSeconds * 1000 >= opts.intervalMs) {
-      throw new InvalidInputError(`continuous CPU profile length must be an integer 1..60 s and shorter than the interval, got ${opts.cpuSeconds}`);
+    if (!Number.isInteger(opts.intervalMs) || opts.intervalMs < 60_000 || opts.intervalMs > 86_400_000)
+      throw new InvalidInputError(`continuous profiling interval must be 1m..24h, got ${opts.intervalMs} ms`);
+    if (
+      !Number.isInteger(opts.cpuSeconds) ||
+      opts.cpuSeconds < 1 ||
+      opts.cpuSeconds > 60 ||
+      opts.cpuSeconds * 1000 >= opts.intervalMs
+    ) {
+      throw new InvalidInputError(
+        `continuous CPU profile length must be an integer 1..60 s and shorter than the interval, got ${opts.cpuSeconds}`,
+      );
     }
-    if ((opts.targets?.length ?? 0) > MAX_PROFILE_TARGETS) throw new InvalidInputError(`at most ${MAX_PROFILE_TARGETS} profile targets`);
+    if ((opts.targets?.length ?? 0) > MAX_PROFILE_TARGETS)
+      throw new InvalidInputError(`at most ${MAX_PROFILE_TARGETS} profile targets`);
     this.opts = opts;
   }
 
@@ -81,7 +90,11 @@ export class ContinuousProfiler {
   async runRound(): Promise<StoredProfileInfo[]> {
     const stored: StoredProfileInfo[] = [];
     const { self, store } = this.opts;
-    const keep = async (source: string, kind: ProfileKind, take: () => Promise<{ pprof: Uint8Array; startedAtMs: number; durationMs: number }>): Promise<void> => {
+    const keep = async (
+      source: string,
+      kind: ProfileKind,
+      take: () => Promise<{ pprof: Uint8Array; startedAtMs: number; durationMs: number }>,
+    ): Promise<void> => {
       try {
         const p = await take();
         const info = await store.insert({ kind, source, trigger: 'continuous', ...p });
@@ -97,26 +110,44 @@ export class ContinuousProfiler {
     }
     for (const t of this.opts.targets ?? []) {
       if (this.abort.signal.aborted) break;
-      await keep(t.id, 'cpu', () => this.fetchProfile(t, `/debug/pprof/profile?seconds=${this.opts.cpuSeconds}`, (this.opts.cpuSeconds + 10) * 1000));
+      await keep(t.id, 'cpu', () =>
+        this.fetchProfile(
+          t,
+          `/debug/pprof/profile?seconds=${this.opts.cpuSeconds}`,
+          (this.opts.cpuSeconds + 10) * 1000,
+        ),
+      );
       await keep(t.id, 'heap', () => this.fetchProfile(t, '/debug/pprof/heap', 10_000));
     }
     return stored;
   }
 
-  private async fetchProfile(t: ProfileTarget, path: string, timeoutMs: number): Promise<{ pprof: Uint8Array; startedAtMs: number; durationMs: number }> {
+  private async fetchProfile(
+    t: ProfileTarget,
+    path: string,
+    timeoutMs: number,
+  ): Promise<{ pprof: Uint8Array; startedAtMs: number; durationMs: number }> {
     const now = this.opts.now ?? Date.now;
     const f = this.opts.fetch ?? fetch;
     const startedAtMs = now();
     const url = new URL(path, t.url.endsWith('/') ? t.url : t.url + '/').toString();
-    const res = await f(url, { signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.abort.signal]) });
+    const res = await f(url, {
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.abort.signal]),
+    });
     if (!res.ok) throw new ScrapeError(`GET ${url}: HTTP ${res.status}`);
     const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (declared > MAX_REMOTE_PROFILE_BYTES) throw new PayloadTooLargeError(MAX_REMOTE_PROFILE_BYTES, `profile from ${t.id}`);
+    if (declared > MAX_REMOTE_PROFILE_BYTES)
+      throw new PayloadTooLargeError(MAX_REMOTE_PROFILE_BYTES, `profile from ${t.id}`);
     const body = new Uint8Array(await res.arrayBuffer());
-    if (body.byteLength > MAX_REMOTE_PROFILE_BYTES) throw new PayloadTooLargeError(MAX_REMOTE_PROFILE_BYTES, `profile from ${t.id}`);
+    if (body.byteLength > MAX_REMOTE_PROFILE_BYTES)
+      throw new PayloadTooLargeError(MAX_REMOTE_PROFILE_BYTES, `profile from ${t.id}`);
     try {
       const view = readPprof(body);
-      return { pprof: body, startedAtMs: view.startedAtMs || startedAtMs, durationMs: view.durationMs || now() - startedAtMs };
+      return {
+        pprof: body,
+        startedAtMs: view.startedAtMs || startedAtMs,
+        durationMs: view.durationMs || now() - startedAtMs,
+      };
     } catch (e) {
       if (e instanceof DwcpError) throw new ScrapeError(`GET ${url}: ${e.message}`, { cause: e });
       throw e;

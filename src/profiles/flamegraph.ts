@@ -63,9 +63,12 @@ export function buildFlameGraph(view: ProfileView, opts: FlameGraphOptions = {})
   const minFraction = opts.minFraction ?? 0.001;
   const maxDepth = opts.maxDepth ?? 128;
   const maxNodes = opts.maxNodes ?? 5000;
-  if (!(minFraction >= 0 && minFraction <= 1)) throw new InvalidInputError(`minFraction must be in 0..1, got ${minFraction}`);
-  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 1024) throw new InvalidInputError(`maxDepth must be an integer 1..1024, got ${maxDepth}`);
-  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > 50_000) throw new InvalidInputError(`maxNodes must be an integer 1..50000, got ${maxNodes}`);
+  if (!(minFraction >= 0 && minFraction <= 1))
+    throw new InvalidInputError(`minFraction must be in 0..1, got ${minFraction}`);
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 1024)
+    throw new InvalidInputError(`maxDepth must be an integer 1..1024, got ${maxDepth}`);
+  if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > 50_000)
+    throw new InvalidInputError(`maxNodes must be an integer 1..50000, got ${maxNodes}`);
   const root = mk('root', '');
   let truncated = false;
   for (const s of view.samples) {
@@ -96,7 +99,13 @@ export function buildFlameGraph(view: ProfileView, opts: FlameGraphOptions = {})
     out = freeze(root, threshold);
   }
   if (out.folded) truncated = true;
-  return { sampleType: view.sampleTypes[idx]!, total: root.total, root: out.node, nodes: out.count, truncated };
+  return {
+    sampleType: view.sampleTypes[idx]!,
+    total: root.total,
+    root: out.node,
+    nodes: out.count,
+    truncated,
+  };
 }
 
 function freeze(n: MutNode, threshold: number): { node: FlameNode; count: number; folded: boolean } {
@@ -120,5 +129,9 @@ function freeze(n: MutNode, threshold: number): { node: FlameNode; count: number
     count++;
     folded = true;
   }
-  return { node: { name: n.name, file: n.file, total: n.total, self: n.self, children: kids }, count, folded };
+  return {
+    node: { name: n.name, file: n.file, total: n.total, self: n.self, children: kids },
+    count,
+    folded,
+  };
 }

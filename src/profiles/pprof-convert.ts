@@ -17,9 +17,23 @@
  * @see https://github.com/google/pprof-nodejs/blob/main/ts/src/profile-serializer.ts (the same mapping)
  * @see https://go.dev/src/runtime/pprof/protomem.go (scaleHeapSample)
  */
-import { Function as PprofFunction, Location, Profile, Sample, StringTable, ValueType, type LineInput } from 'pprof-format';
+import {
+  Function as PprofFunction,
+  Location,
+  Profile,
+  Sample,
+  StringTable,
+  ValueType,
+  type LineInput,
+} from 'pprof-format';
 import { InvalidInputError } from '../errors.ts';
-import type { V8CallFrame, V8CpuProfile, V8CpuProfileNode, V8HeapProfile, V8HeapProfileNode } from './v8-profile.ts';
+import type {
+  V8CallFrame,
+  V8CpuProfile,
+  V8CpuProfileNode,
+  V8HeapProfile,
+  V8HeapProfileNode,
+} from './v8-profile.ts';
 
 /** Options shared by the converters. */
 export interface ConvertOptions {
@@ -45,7 +59,15 @@ class FrameTable {
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     const id = this.functions.length + 1;
-    this.functions.push(new PprofFunction({ id, name: this.strings.dedup(name), systemName: this.strings.dedup(name), filename: this.strings.dedup(file), startLine: line }));
+    this.functions.push(
+      new PprofFunction({
+        id,
+        name: this.strings.dedup(name),
+        systemName: this.strings.dedup(name),
+        filename: this.strings.dedup(file),
+        startLine: line,
+      }),
+    );
     const lineInput: LineInput = { functionId: id, line };
     this.locations.push(new Location({ id, line: [lineInput] }));
     this.byKey.set(key, id);
@@ -54,7 +76,8 @@ class FrameTable {
 }
 
 function checkMs(name: string, v: number): void {
-  if (!Number.isFinite(v) || v < 0) throw new InvalidInputError(`${name} must be a finite number >= 0, got ${v}`);
+  if (!Number.isFinite(v) || v < 0)
+    throw new InvalidInputError(`${name} must be a finite number >= 0, got ${v}`);
 }
 
 /**
@@ -63,8 +86,13 @@ function checkMs(name: string, v: number): void {
  * @param intervalMicros the sampling interval set with `Profiler.setSamplingInterval` (µs, > 0)
  * @throws InvalidInputError when a node id is repeated, a child id is unknown, or the interval is not positive.
  */
-export function cpuProfileToPprof(profile: V8CpuProfile, intervalMicros: number, opts: ConvertOptions): Profile {
-  if (!Number.isFinite(intervalMicros) || intervalMicros <= 0) throw new InvalidInputError(`sampling interval must be > 0 µs, got ${intervalMicros}`);
+export function cpuProfileToPprof(
+  profile: V8CpuProfile,
+  intervalMicros: number,
+  opts: ConvertOptions,
+): Profile {
+  if (!Number.isFinite(intervalMicros) || intervalMicros <= 0)
+    throw new InvalidInputError(`sampling interval must be > 0 µs, got ${intervalMicros}`);
   checkMs('startedAtMs', opts.startedAtMs);
   const byId = new Map<number, V8CpuProfileNode>();
   for (const n of profile.nodes) {
@@ -103,7 +131,10 @@ export function cpuProfileToPprof(profile: V8CpuProfile, intervalMicros: number,
   const s = frames.strings;
   const durationNanos = Math.max(0, Math.round((profile.endTime - profile.startTime) * 1000));
   return new Profile({
-    sampleType: [new ValueType({ type: s.dedup('samples'), unit: s.dedup('count') }), new ValueType({ type: s.dedup('cpu'), unit: s.dedup('nanoseconds') })],
+    sampleType: [
+      new ValueType({ type: s.dedup('samples'), unit: s.dedup('count') }),
+      new ValueType({ type: s.dedup('cpu'), unit: s.dedup('nanoseconds') }),
+    ],
     sample: samples,
     location: frames.locations,
     function: frames.functions,
@@ -122,8 +153,13 @@ export function cpuProfileToPprof(profile: V8CpuProfile, intervalMicros: number,
  * @param intervalBytes the mean sampling interval given to `HeapProfiler.startSampling` (bytes, > 0)
  * @throws InvalidInputError when the interval is not positive or the tree is deeper than 10 000 frames.
  */
-export function heapProfileToPprof(profile: V8HeapProfile, intervalBytes: number, opts: ConvertOptions): Profile {
-  if (!Number.isFinite(intervalBytes) || intervalBytes <= 0) throw new InvalidInputError(`sampling interval must be > 0 bytes, got ${intervalBytes}`);
+export function heapProfileToPprof(
+  profile: V8HeapProfile,
+  intervalBytes: number,
+  opts: ConvertOptions,
+): Profile {
+  if (!Number.isFinite(intervalBytes) || intervalBytes <= 0)
+    throw new InvalidInputError(`sampling interval must be > 0 bytes, got ${intervalBytes}`);
   checkMs('startedAtMs', opts.startedAtMs);
   const objects = new Map<number, number>();
   for (const smp of profile.samples ?? []) {
@@ -141,13 +177,18 @@ export function heapProfileToPprof(profile: V8HeapProfile, intervalBytes: number
     const here = isRoot ? path : [...path, frames.locationOf(node.callFrame)];
     if (node.selfSize > 0 && here.length > 0) {
       const count = Math.round(objects.get(node.id) ?? 0);
-      samples.push(new Sample({ locationId: [...here].reverse(), value: [count, Math.round(node.selfSize)] }));
+      samples.push(
+        new Sample({ locationId: [...here].reverse(), value: [count, Math.round(node.selfSize)] }),
+      );
     }
     for (const c of node.children) stack.push({ node: c, path: here });
   }
   const s = frames.strings;
   return new Profile({
-    sampleType: [new ValueType({ type: s.dedup('inuse_objects'), unit: s.dedup('count') }), new ValueType({ type: s.dedup('inuse_space'), unit: s.dedup('bytes') })],
+    sampleType: [
+      new ValueType({ type: s.dedup('inuse_objects'), unit: s.dedup('count') }),
+      new ValueType({ type: s.dedup('inuse_space'), unit: s.dedup('bytes') }),
+    ],
     sample: samples,
     location: frames.locations,
     function: frames.functions,

@@ -54,7 +54,9 @@ export function readPprof(bytes: Uint8Array): ProfileView {
     try {
       raw = gunzipSync(bytes, { maxOutputLength: MAX_PPROF_BYTES });
     } catch (e) {
-      throw new InvalidInputError(`pprof profile: gzip data is corrupt or too large: ${(e as Error).message}`);
+      throw new InvalidInputError(
+        `pprof profile: gzip data is corrupt or too large: ${(e as Error).message}`,
+      );
     }
   }
   let p: Profile;
@@ -69,7 +71,8 @@ export function readPprof(bytes: Uint8Array): ProfileView {
   const def = str(p.defaultSampleType);
   const defIdx = sampleTypes.findIndex((t) => t.type === def);
   const funcs = new Map<number, ProfileFrame>();
-  for (const f of p.function) funcs.set(num(f.id), { name: str(f.name) || '(unknown)', file: str(f.filename), line: num(f.startLine) });
+  for (const f of p.function)
+    funcs.set(num(f.id), { name: str(f.name) || '(unknown)', file: str(f.filename), line: num(f.startLine) });
   const frames: ProfileFrame[] = [];
   const frameIdx = new Map<number, number>(); // function id → frame index
   const locFrames = new Map<number, number[]>(); // location id → frame indexes, caller first
@@ -81,7 +84,8 @@ export function readPprof(bytes: Uint8Array): ProfileView {
       let fi = frameIdx.get(fid);
       if (fi === undefined) {
         const fr = funcs.get(fid);
-        if (!fr) throw new InvalidInputError(`pprof profile: location ${num(loc.id)} names unknown function ${fid}`);
+        if (!fr)
+          throw new InvalidInputError(`pprof profile: location ${num(loc.id)} names unknown function ${fid}`);
         fi = frames.length;
         frames.push(fr);
         frameIdx.set(fid, fi);
@@ -99,7 +103,8 @@ export function readPprof(bytes: Uint8Array): ProfileView {
     const stack: number[] = [];
     for (let i = s.locationId.length - 1; i >= 0; i--) {
       const fs = locFrames.get(num(s.locationId[i]!));
-      if (!fs) throw new InvalidInputError(`pprof profile: sample names unknown location ${num(s.locationId[i]!)}`);
+      if (!fs)
+        throw new InvalidInputError(`pprof profile: sample names unknown location ${num(s.locationId[i]!)}`);
       stack.push(...fs);
     }
     return { stack, values: s.value.map(num) };
@@ -122,6 +127,9 @@ export function readPprof(bytes: Uint8Array): ProfileView {
 export function sampleTypeIndex(view: ProfileView, type: string | undefined): number {
   if (type === undefined) return view.defaultIndex;
   const i = view.sampleTypes.findIndex((t) => t.type === type);
-  if (i < 0) throw new InvalidInputError(`profile has no sample type ${JSON.stringify(type)}; it has ${view.sampleTypes.map((t) => t.type).join(', ')}`);
+  if (i < 0)
+    throw new InvalidInputError(
+      `profile has no sample type ${JSON.stringify(type)}; it has ${view.sampleTypes.map((t) => t.type).join(', ')}`,
+    );
   return i;
 }

@@ -23,14 +23,19 @@ export const PPROF_CONTENT_TYPE = 'application/octet-stream';
 export function parseProfileSeconds(value: string | null | undefined): number {
   if (value === null || value === undefined) return DEFAULT_CPU_PROFILE_SECONDS;
   if (!/^\d{1,6}$/.test(value) || Number(value) < 1 || Number(value) > MAX_CPU_PROFILE_SECONDS) {
-    throw new InvalidInputError(`seconds must be an integer 1..${MAX_CPU_PROFILE_SECONDS}, got ${JSON.stringify(value)}`);
+    throw new InvalidInputError(
+      `seconds must be an integer 1..${MAX_CPU_PROFILE_SECONDS}, got ${JSON.stringify(value)}`,
+    );
   }
   return Number(value);
 }
 
 /** Download headers of a captured profile (file name as Go's: `profile` / `heap`). */
 export function pprofHeaders(p: CapturedProfile): Record<string, string> {
-  return { 'Content-Disposition': `attachment; filename="${p.kind === 'cpu' ? 'profile' : 'heap'}.pb.gz"`, 'X-Content-Type-Options': 'nosniff' };
+  return {
+    'Content-Disposition': `attachment; filename="${p.kind === 'cpu' ? 'profile' : 'heap'}.pb.gz"`,
+    'X-Content-Type-Options': 'nosniff',
+  };
 }
 
 function errorResponse(e: unknown): RouteResponse {
@@ -49,7 +54,10 @@ function errorResponse(e: unknown): RouteResponse {
  * The two routes for a metrics server.
  * @param onCapture called after each profile (e.g. to count it); errors in it are the caller's.
  */
-export function pprofRoutes(profiler: ProcessProfiler, onCapture?: (p: CapturedProfile) => void): ReadonlyMap<string, MetricsServerRoute> {
+export function pprofRoutes(
+  profiler: ProcessProfiler,
+  onCapture?: (p: CapturedProfile) => void,
+): ReadonlyMap<string, MetricsServerRoute> {
   const answer = (p: CapturedProfile): RouteResponse => {
     onCapture?.(p);
     return { status: 200, contentType: PPROF_CONTENT_TYPE, body: p.pprof, headers: pprofHeaders(p) };

@@ -7,7 +7,14 @@
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { StoreDialect } from '../store/migrations.ts';
-import { binaryColumn, deleteBeyondBudget, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
+import {
+  binaryColumn,
+  deleteBeyondBudget,
+  openSystemDb,
+  serialColumn,
+  type SystemDb,
+  type SystemDbLocation,
+} from '../store/system-db.ts';
 
 /** What was profiled. */
 export type ProfileKind = 'cpu' | 'heap';
@@ -66,7 +73,9 @@ export function profileMigrations(dialect: StoreDialect): Record<string, Migrati
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema
           .createTable('profiles')
-          .addColumn('id', serialColumn(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', serialColumn(dialect), (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('source', 'text', (c) => c.notNull())
           .addColumn('trigger', 'text', (c) => c.notNull())
@@ -93,12 +102,23 @@ export interface ProfileStoreLimits {
 }
 
 /** Default {@link ProfileStoreLimits}. */
-export const DEFAULT_PROFILE_STORE_LIMITS: ProfileStoreLimits = { maxProfiles: 500, maxBytes: 256 * 1024 * 1024 };
+export const DEFAULT_PROFILE_STORE_LIMITS: ProfileStoreLimits = {
+  maxProfiles: 500,
+  maxBytes: 256 * 1024 * 1024,
+};
 
 const KINDS: readonly ProfileKind[] = ['cpu', 'heap'];
 const TRIGGERS: readonly ProfileTrigger[] = ['on_demand', 'continuous'];
 
-function toInfo(r: { id: number | string; kind: string; source: string; trigger: string; started_at: number | string; duration_ms: number | string; size_bytes: number | string }): StoredProfileInfo {
+function toInfo(r: {
+  id: number | string;
+  kind: string;
+  source: string;
+  trigger: string;
+  started_at: number | string;
+  duration_ms: number | string;
+  size_bytes: number | string;
+}): StoredProfileInfo {
   return {
     id: Number(r.id),
     kind: r.kind as ProfileKind,
@@ -121,9 +141,14 @@ export class ProfileStore {
    * Opens the store (creating its table).
    * @throws InvalidInputError for limits that are not positive integers; StoreError from the database.
    */
-  static async open(location: SystemDbLocation, limits: Partial<ProfileStoreLimits> = {}): Promise<ProfileStore> {
+  static async open(
+    location: SystemDbLocation,
+    limits: Partial<ProfileStoreLimits> = {},
+  ): Promise<ProfileStore> {
     const l = { ...DEFAULT_PROFILE_STORE_LIMITS, ...limits };
-    for (const [k, v] of Object.entries(l)) if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`profile store ${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of Object.entries(l))
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`profile store ${k} must be a positive integer, got ${v}`);
     return new ProfileStore(await openSystemDb<ProfilesDb>(location, 'profiles', profileMigrations), l);
   }
 
@@ -133,11 +158,16 @@ export class ProfileStore {
    *   PayloadTooLargeError when the profile alone exceeds `maxBytes`.
    */
   async insert(p: NewProfile): Promise<StoredProfileInfo> {
-    if (!KINDS.includes(p.kind)) throw new InvalidInputError(`unknown profile kind ${JSON.stringify(p.kind)}`);
-    if (!TRIGGERS.includes(p.trigger)) throw new InvalidInputError(`unknown profile trigger ${JSON.stringify(p.trigger)}`);
-    if (p.source.trim() === '' || p.source.length > 256) throw new InvalidInputError('profile source must be 1..256 characters');
-    if (!Number.isFinite(p.startedAtMs) || !Number.isFinite(p.durationMs) || p.durationMs < 0) throw new InvalidInputError('profile times must be finite, duration >= 0');
-    if (p.pprof.byteLength > this.limits.maxBytes) throw new PayloadTooLargeError(this.limits.maxBytes, 'profile');
+    if (!KINDS.includes(p.kind))
+      throw new InvalidInputError(`unknown profile kind ${JSON.stringify(p.kind)}`);
+    if (!TRIGGERS.includes(p.trigger))
+      throw new InvalidInputError(`unknown profile trigger ${JSON.stringify(p.trigger)}`);
+    if (p.source.trim() === '' || p.source.length > 256)
+      throw new InvalidInputError('profile source must be 1..256 characters');
+    if (!Number.isFinite(p.startedAtMs) || !Number.isFinite(p.durationMs) || p.durationMs < 0)
+      throw new InvalidInputError('profile times must be finite, duration >= 0');
+    if (p.pprof.byteLength > this.limits.maxBytes)
+      throw new PayloadTooLargeError(this.limits.maxBytes, 'profile');
     const row = {
       kind: p.kind,
       source: p.source,
@@ -147,15 +177,22 @@ export class ProfileStore {
       size_bytes: p.pprof.byteLength,
       data: Buffer.from(p.pprof.buffer, p.pprof.byteOffset, p.pprof.byteLength),
     };
-    const inserted = await this.sys.db.insertInto('profiles').values(row).returning('id').executeTakeFirstOrThrow();
+    const inserted = await this.sys.db
+      .insertInto('profiles')
+      .values(row)
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await this.prune();
     return toInfo({ id: Number(inserted.id), ...row });
   }
 
   /** Metadata, newest first. @throws InvalidInputError for a limit outside 1..1000. */
   async list(f: ProfileFilter): Promise<StoredProfileInfo[]> {
-    if (!Number.isInteger(f.limit) || f.limit < 1 || f.limit > 1000) throw new InvalidInputError(`limit must be an integer 1..1000, got ${f.limit}`);
-    let q = this.sys.db.selectFrom('profiles').select(['id', 'kind', 'source', 'trigger', 'started_at', 'duration_ms', 'size_bytes']);
+    if (!Number.isInteger(f.limit) || f.limit < 1 || f.limit > 1000)
+      throw new InvalidInputError(`limit must be an integer 1..1000, got ${f.limit}`);
+    let q = this.sys.db
+      .selectFrom('profiles')
+      .select(['id', 'kind', 'source', 'trigger', 'started_at', 'duration_ms', 'size_bytes']);
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.source) q = q.where('source', '=', f.source);
     const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
@@ -181,9 +218,16 @@ export class ProfileStore {
 
   /** Deletes the oldest profiles beyond the limits; returns how many were deleted. */
   async prune(): Promise<number> {
-    const rows = await this.sys.db.selectFrom('profiles').select(['id', 'size_bytes']).orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
+    const rows = await this.sys.db
+      .selectFrom('profiles')
+      .select(['id', 'size_bytes'])
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     return deleteBeyondBudget(rows, this.limits.maxProfiles, this.limits.maxBytes, async (ids) =>
-      Number((await this.sys.db.deleteFrom('profiles').where('id', 'in', ids).executeTakeFirst()).numDeletedRows),
+      Number(
+        (await this.sys.db.deleteFrom('profiles').where('id', 'in', ids).executeTakeFirst()).numDeletedRows,
+      ),
     );
   }
 

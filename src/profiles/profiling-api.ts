@@ -29,14 +29,23 @@ export interface ProfilingService {
   list(filter: ProfileFilter): Promise<StoredProfileInfo[]>;
   get(id: number): Promise<{ readonly info: StoredProfileInfo; readonly pprof: Buffer }>;
   flamegraph(id: number, sampleType: string | undefined): Promise<FlameGraph>;
-  compare(baseId: number, targetId: number, top: number, sampleType: string | undefined): Promise<ProfileComparison>;
+  compare(
+    baseId: number,
+    targetId: number,
+    top: number,
+    sampleType: string | undefined,
+  ): Promise<ProfileComparison>;
 }
 
 /**
  * Creates the service over this process's profiler and the profile store.
  * @see ProfileStore for the errors of the stored-profile calls (NotFoundError for unknown ids)
  */
-export function createProfilingService(profiler: ProcessProfiler, store: ProfileStore, counters?: ProfilingCounters): ProfilingService {
+export function createProfilingService(
+  profiler: ProcessProfiler,
+  store: ProfileStore,
+  counters?: ProfilingCounters,
+): ProfilingService {
   const cache = new Map<number, ProfileView>();
   const view = async (id: number): Promise<ProfileView> => {
     const hit = cache.get(id);
@@ -46,13 +55,17 @@ export function createProfilingService(profiler: ProcessProfiler, store: Profile
     cache.set(id, v);
     return v;
   };
-  const counted = async (kind: ProfileKind, take: () => Promise<CapturedProfile>): Promise<CapturedProfile> => {
+  const counted = async (
+    kind: ProfileKind,
+    take: () => Promise<CapturedProfile>,
+  ): Promise<CapturedProfile> => {
     try {
       const p = await take();
       counters?.captured.inc({ kind, trigger: 'on_demand' });
       return p;
     } catch (e) {
-      if (e instanceof DwcpError) counters?.rejected.inc({ reason: e instanceof LimitExceededError ? 'busy' : 'bad_request' });
+      if (e instanceof DwcpError)
+        counters?.rejected.inc({ reason: e instanceof LimitExceededError ? 'busy' : 'bad_request' });
       throw e;
     }
   };
@@ -60,12 +73,23 @@ export function createProfilingService(profiler: ProcessProfiler, store: Profile
     cpu: (seconds, signal) => counted('cpu', () => profiler.cpu(seconds, signal)),
     heap: () => counted('heap', () => profiler.heap()),
     async capture(kind, seconds) {
-      const p = kind === 'cpu' ? await counted('cpu', () => profiler.cpu(seconds)) : await counted('heap', () => profiler.heap());
-      return store.insert({ kind, source: 'monitor', trigger: 'on_demand', startedAtMs: p.startedAtMs, durationMs: p.durationMs, pprof: p.pprof });
+      const p =
+        kind === 'cpu'
+          ? await counted('cpu', () => profiler.cpu(seconds))
+          : await counted('heap', () => profiler.heap());
+      return store.insert({
+        kind,
+        source: 'monitor',
+        trigger: 'on_demand',
+        startedAtMs: p.startedAtMs,
+        durationMs: p.durationMs,
+        pprof: p.pprof,
+      });
     },
     list: (filter) => store.list(filter),
     get: (id) => store.get(id),
     flamegraph: async (id, sampleType) => buildFlameGraph(await view(id), sampleType ? { sampleType } : {}),
-    compare: async (baseId, targetId, top, sampleType) => compareProfiles(await view(baseId), await view(targetId), top, sampleType),
+    compare: async (baseId, targetId, top, sampleType) =>
+      compareProfiles(await view(baseId), await view(targetId), top, sampleType),
   };
 }

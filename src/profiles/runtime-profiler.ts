@@ -53,7 +53,8 @@ export interface ProcessProfiler {
 }
 
 function checkRange(name: string, v: number, lo: number, hi: number): number {
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new InvalidInputError(`${name} must be ${lo}..${hi}, got ${v}`);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new InvalidInputError(`${name} must be ${lo}..${hi}, got ${v}`);
   return v;
 }
 
@@ -74,7 +75,12 @@ export class RuntimeProfiler implements ProcessProfiler {
   /** @throws InvalidInputError for intervals out of range. */
   constructor(opts: RuntimeProfilerOptions = {}) {
     this.cpuInterval = checkRange('cpuIntervalMicros', opts.cpuIntervalMicros ?? 1000, 100, 100_000);
-    this.heapInterval = checkRange('heapIntervalBytes', opts.heapIntervalBytes ?? 512 * 1024, 1024, 64 * 1024 * 1024);
+    this.heapInterval = checkRange(
+      'heapIntervalBytes',
+      opts.heapIntervalBytes ?? 512 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    );
     this.comment = opts.comment ?? `node ${process.version} pid ${process.pid}`;
     this.now = opts.now ?? Date.now;
   }
@@ -98,7 +104,10 @@ export class RuntimeProfiler implements ProcessProfiler {
     if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_CPU_PROFILE_SECONDS) {
       throw new InvalidInputError(`seconds must be an integer 1..${MAX_CPU_PROFILE_SECONDS}, got ${seconds}`);
     }
-    if (this.cpuRunning) throw new LimitExceededError('a CPU profile is already running in this process; retry when it finishes');
+    if (this.cpuRunning)
+      throw new LimitExceededError(
+        'a CPU profile is already running in this process; retry when it finishes',
+      );
     this.cpuRunning = true;
     try {
       await this.start();
@@ -116,7 +125,10 @@ export class RuntimeProfiler implements ProcessProfiler {
       });
       const { profile } = await this.session.post('Profiler.stop');
       const durationMs = this.now() - startedAtMs;
-      const pprof = cpuProfileToPprof(profile as V8CpuProfile, this.cpuInterval, { startedAtMs, comments: [this.comment] });
+      const pprof = cpuProfileToPprof(profile as V8CpuProfile, this.cpuInterval, {
+        startedAtMs,
+        comments: [this.comment],
+      });
       return { kind: 'cpu', pprof: gzipSync(pprof.encode()), startedAtMs, durationMs };
     } finally {
       this.cpuRunning = false;
@@ -127,7 +139,10 @@ export class RuntimeProfiler implements ProcessProfiler {
     await this.start();
     const startedAtMs = this.now();
     const { profile } = await this.session.post('HeapProfiler.getSamplingProfile');
-    const pprof = heapProfileToPprof(profile as unknown as V8HeapProfile, this.heapInterval, { startedAtMs, comments: [this.comment] });
+    const pprof = heapProfileToPprof(profile as unknown as V8HeapProfile, this.heapInterval, {
+      startedAtMs,
+      comments: [this.comment],
+    });
     return { kind: 'heap', pprof: gzipSync(pprof.encode()), startedAtMs, durationMs: 0 };
   }
 

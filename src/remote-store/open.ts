@@ -8,7 +8,13 @@
 import type { Labels, Sample } from '../model/sample.ts';
 import type { OpenedStore } from '../store/sqlite.ts';
 import { AnomalyStateForwarder } from '../store/state-forwarding.ts';
-import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
+import type {
+  BucketedSampleReader,
+  BucketResolutionMs,
+  BucketSummary,
+  SteppedRead,
+  SteppedSampleReader,
+} from '../store/stepped-types.ts';
 import type { AppendResult, SeriesPoints, SeriesRef } from '../store/types.ts';
 import { PromApiClient } from './prom-api.ts';
 import { RemoteSampleStore } from './sample-store.ts';
@@ -47,7 +53,10 @@ export interface RemoteStoreOptions {
 }
 
 /** Samples in the remote database, the rest in the state store; one object for the composition root. */
-export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedStore, SteppedSampleReader, BucketedSampleReader {
+export class RemoteBackedStore
+  extends AnomalyStateForwarder
+  implements OpenedStore, SteppedSampleReader, BucketedSampleReader
+{
   readonly samples: RemoteSampleStore;
   private readonly state: OpenedStore;
 
@@ -70,13 +79,31 @@ export class RemoteBackedStore extends AnomalyStateForwarder implements OpenedSt
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
     return this.samples.findSeries(name, match, limit);
   }
-  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     return this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
   }
-  readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead> {
+  readForStep(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SteppedRead> {
     return this.samples.readForStep(series, startMs, endMs, stepMs, maxPointsPerSeries);
   }
-  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     return this.samples.readBuckets(series, startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
   }
   applyRetention(nowMs: number): Promise<number> {
@@ -111,7 +138,11 @@ export function openRemoteStore(opts: RemoteStoreOptions): RemoteBackedStore {
   });
   const samples = new RemoteSampleStore({
     queue,
-    api: new PromApiClient({ baseUrl: opts.readUrl, timeoutMs: opts.timeoutMs, ...(opts.authorization ? { authorization: opts.authorization } : {}) }),
+    api: new PromApiClient({
+      baseUrl: opts.readUrl,
+      timeoutMs: opts.timeoutMs,
+      ...(opts.authorization ? { authorization: opts.authorization } : {}),
+    }),
     lookbackMs: opts.retentionMs,
     ...(opts.externalLabels ? { externalLabels: opts.externalLabels } : {}),
     ...(opts.allowNonFinite === undefined ? {} : { allowNonFinite: opts.allowNonFinite }),

@@ -40,19 +40,30 @@ export function selector(name: string, match: Labels): string {
 
 /** A PromQL series selector matching every label of `match` exactly (`__name__` first, then by name). */
 export function labelMatchers(match: Labels): string {
-  const keys = Object.keys(match).sort((a, b) => (a === '__name__' ? -1 : b === '__name__' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(match).sort((a, b) =>
+    a === '__name__' ? -1 : b === '__name__' ? 1 : a < b ? -1 : a > b ? 1 : 0,
+  );
   return `{${keys.map((k) => `${k}=${promString(match[k]!)}`).join(',')}}`;
 }
 
-const SPECIAL: Readonly<Record<string, number>> = { '+Inf': Infinity, Inf: Infinity, '-Inf': -Infinity, NaN: Number.NaN };
+const SPECIAL: Readonly<Record<string, number>> = {
+  '+Inf': Infinity,
+  Inf: Infinity,
+  '-Inf': -Infinity,
+  NaN: Number.NaN,
+};
 
 /** A sample value as the API writes it: a decimal, or `+Inf`, `-Inf`, `NaN` (Go's spelling, which `Number` does not read). */
 export function parseSampleValue(v: unknown): number {
-  if (typeof v !== 'string') throw new StoreError(`query API returned a non-string sample value ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw new StoreError(`query API returned a non-string sample value ${JSON.stringify(v)}`);
   const special = SPECIAL[v];
   if (special !== undefined) return special;
   const n = Number(v);
-  if (v.trim() === '' || Number.isNaN(n)) throw new StoreError(`query API returned the sample value ${JSON.stringify(v.slice(0, 40))}, not a number`);
+  if (v.trim() === '' || Number.isNaN(n))
+    throw new StoreError(
+      `query API returned the sample value ${JSON.stringify(v.slice(0, 40))}, not a number`,
+    );
   return n;
 }
 
@@ -84,7 +95,10 @@ export class PromApiClient {
    */
   async rawSamples(sel: string, startMs: number, endMs: number): Promise<MatrixSeries[]> {
     const windowMs = Math.max(1, Math.floor(endMs) - Math.ceil(startMs) + 1);
-    const data = await this.get('/api/v1/query', { query: `${sel}[${windowMs}ms]`, time: apiTime(Math.floor(endMs)) });
+    const data = await this.get('/api/v1/query', {
+      query: `${sel}[${windowMs}ms]`,
+      time: apiTime(Math.floor(endMs)),
+    });
     return this.matrix(data);
   }
 
@@ -93,7 +107,12 @@ export class PromApiClient {
    * @throws StoreError as {@link rawSamples}.
    */
   async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<MatrixSeries[]> {
-    const data = await this.get('/api/v1/query_range', { query, start: apiTime(startMs), end: apiTime(endMs), step: `${stepMs}ms` });
+    const data = await this.get('/api/v1/query_range', {
+      query,
+      start: apiTime(startMs),
+      end: apiTime(endMs),
+      step: `${stepMs}ms`,
+    });
     return this.matrix(data);
   }
 
@@ -103,10 +122,12 @@ export class PromApiClient {
    */
   async instantValue(query: string, timeMs: number): Promise<number> {
     const data = await this.get('/api/v1/query', { query, time: apiTime(timeMs) });
-    if (!isRecord(data) || data['resultType'] !== 'vector' || !Array.isArray(data['result'])) throw new StoreError('query API returned no vector');
+    if (!isRecord(data) || data['resultType'] !== 'vector' || !Array.isArray(data['result']))
+      throw new StoreError('query API returned no vector');
     const first: unknown = data['result'][0];
     if (first === undefined) return 0;
-    if (!isRecord(first) || !Array.isArray(first['value'])) throw new StoreError('query API returned a malformed vector');
+    if (!isRecord(first) || !Array.isArray(first['value']))
+      throw new StoreError('query API returned a malformed vector');
     return parseSampleValue(first['value'][1]);
   }
 
@@ -115,7 +136,11 @@ export class PromApiClient {
    * @throws StoreError as {@link rawSamples}.
    */
   async series(sel: string, startMs: number, endMs: number): Promise<Labels[]> {
-    const data = await this.get('/api/v1/series', { 'match[]': sel, start: apiTime(startMs), end: apiTime(endMs) });
+    const data = await this.get('/api/v1/series', {
+      'match[]': sel,
+      start: apiTime(startMs),
+      end: apiTime(endMs),
+    });
     if (!Array.isArray(data)) throw new StoreError('series API returned no list');
     return data.map(labelsOf);
   }
@@ -126,20 +151,27 @@ export class PromApiClient {
    * @throws StoreError as {@link rawSamples}.
    */
   async labelValues(name: string, startMs: number, endMs: number, match?: string): Promise<string[]> {
-    const params: Record<string, string> = { start: apiTime(startMs), end: apiTime(endMs), ...(match === undefined ? {} : { 'match[]': match }) };
+    const params: Record<string, string> = {
+      start: apiTime(startMs),
+      end: apiTime(endMs),
+      ...(match === undefined ? {} : { 'match[]': match }),
+    };
     const data = await this.get(`/api/v1/label/${encodeURIComponent(name)}/values`, params);
     if (!Array.isArray(data)) throw new StoreError('label values API returned no list');
     return data.filter((v): v is string => typeof v === 'string');
   }
 
   private matrix(data: unknown): MatrixSeries[] {
-    if (!isRecord(data) || data['resultType'] !== 'matrix' || !Array.isArray(data['result'])) throw new StoreError('query API returned no matrix');
+    if (!isRecord(data) || data['resultType'] !== 'matrix' || !Array.isArray(data['result']))
+      throw new StoreError('query API returned no matrix');
     return data['result'].map((s: unknown) => {
-      if (!isRecord(s) || !Array.isArray(s['values'])) throw new StoreError('query API returned a malformed matrix');
+      if (!isRecord(s) || !Array.isArray(s['values']))
+        throw new StoreError('query API returned a malformed matrix');
       const timestampsMs: number[] = [];
       const values: number[] = [];
       for (const p of s['values'] as unknown[]) {
-        if (!Array.isArray(p) || typeof p[0] !== 'number') throw new StoreError('query API returned a malformed point');
+        if (!Array.isArray(p) || typeof p[0] !== 'number')
+          throw new StoreError('query API returned a malformed point');
         timestampsMs.push(Math.round(p[0] * 1000));
         values.push(parseSampleValue(p[1]));
       }
@@ -158,19 +190,27 @@ export class PromApiClient {
       throw new StoreError(`query API credentials unavailable: ${(e as Error).message}`, { cause: e });
     }
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs), ...(authorization === undefined ? {} : { headers: { authorization } }) });
+      res = await fetch(url, {
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+        ...(authorization === undefined ? {} : { headers: { authorization } }),
+      });
       text = await res.text();
     } catch (e) {
       throw new StoreError(`query API ${this.base} unreachable: ${(e as Error).message}`, { cause: e });
     }
     if (res.status === 401 || res.status === 403) {
-      throw new StoreError(`query API answered ${res.status}: the endpoint refused the credentials (check the storage basicAuth, bearerToken or bearerTokenFile)`);
+      throw new StoreError(
+        `query API answered ${res.status}: the endpoint refused the credentials (check the storage basicAuth, bearerToken or bearerTokenFile)`,
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (e) {
-      throw new StoreError(`query API answered ${res.status} with a body that is not JSON: ${redactAuthorization(text, authorization).slice(0, 200)}`, { cause: e });
+      throw new StoreError(
+        `query API answered ${res.status} with a body that is not JSON: ${redactAuthorization(text, authorization).slice(0, 200)}`,
+        { cause: e },
+      );
     }
     if (!isRecord(body) || body['status'] !== 'success') {
       const err = isRecord(body) && typeof body['error'] === 'string' ? body['error'] : text.slice(0, 300);

@@ -20,6 +20,7 @@ export function redactAuthorization(text: string, authorization: string | undefi
     if (colon >= 0 && colon < decoded.length - 1) secrets.push(decoded.slice(colon + 1));
   }
   let out = text;
-  for (const s of secrets.filter((x) => x !== '').sort((a, b) => b.length - a.length)) out = out.split(s).join('<secret>');
+  for (const s of secrets.filter((x) => x !== '').sort((a, b) => b.length - a.length))
+    out = out.split(s).join('<secret>');
   return out;
 }

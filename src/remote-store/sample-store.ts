@@ -21,7 +21,14 @@ import { InvalidInputError, StoreError } from '../errors.ts';
 import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
 import { LruCache } from '../store/lru-cache.ts';
 import { checkBucketRead } from '../store/bucket-read.ts';
-import type { BucketedSampleReader, BucketResolutionMs, BucketSummary, ReadResolutionMs, SteppedRead, SteppedSampleReader } from '../store/stepped-types.ts';
+import type {
+  BucketedSampleReader,
+  BucketResolutionMs,
+  BucketSummary,
+  ReadResolutionMs,
+  SteppedRead,
+  SteppedSampleReader,
+} from '../store/stepped-types.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
 import { labelMatchers, promString, selector, type MatrixSeries, type PromApiClient } from './prom-api.ts';
 import type { RemoteWriteQueue } from './write-queue.ts';
@@ -50,7 +57,9 @@ export interface RemoteSampleStoreOptions {
 /** Time a lookup of series and names reaches into the future (samples ahead of the clock), ms. */
 const AHEAD_MS = 86_400_000;
 
-const hasNul = (s: Sample): boolean => s.name.includes('\u0000') || Object.entries(s.labels).some(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
+const hasNul = (s: Sample): boolean =>
+  s.name.includes('\u0000') ||
+  Object.entries(s.labels).some(([k, v]) => k.includes('\u0000') || v.includes('\u0000'));
 
 /** `m` without `__name__` and without the external labels (when they have the external value). */
 const labelsWithoutName = (m: Labels, external: Labels): Record<string, string> => {
@@ -60,8 +69,10 @@ const labelsWithoutName = (m: Labels, external: Labels): Record<string, string> 
 };
 
 function checkRange(startMs: number, endMs: number, max: number): void {
-  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
-  if (!Number.isInteger(max) || max < 1) throw new InvalidInputError(`maxPointsPerSeries must be a positive integer, got ${max}`);
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
+    throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new InvalidInputError(`maxPointsPerSeries must be a positive integer, got ${max}`);
 }
 
 /** Labels every series of the group has with the same value (the group's common selector). */
@@ -101,13 +112,16 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
    */
   async append(batch: readonly Sample[]): Promise<AppendResult> {
     this.open();
-    for (const s of batch) if (!Number.isSafeInteger(s.timestampMs)) throw new InvalidInputError(`timestamp ${s.timestampMs} of ${s.name} is not an integer in ms`);
+    for (const s of batch)
+      if (!Number.isSafeInteger(s.timestampMs))
+        throw new InvalidInputError(`timestamp ${s.timestampMs} of ${s.name} is not an integer in ms`);
     const rejected: Partial<Record<RejectReason, number>> = {};
     const reject = (r: RejectReason) => void (rejected[r] = (rejected[r] ?? 0) + 1);
     const seen = new Set<string>();
     const ok: Sample[] = [];
     for (const s of batch) {
-      if (Number.isNaN(s.value) || (!Number.isFinite(s.value) && this.o.allowNonFinite !== true)) reject('non_finite');
+      if (Number.isNaN(s.value) || (!Number.isFinite(s.value) && this.o.allowNonFinite !== true))
+        reject('non_finite');
       else if (hasNul(s)) reject('invalid_text');
       else {
         const k = `${seriesKey(s.name, s.labels)}@${s.timestampMs}`;
@@ -135,7 +149,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
   /** @throws InvalidInputError when `limit` is not a positive integer. @throws StoreError on query failure or after close. */
   async searchMetricNames(substring: string, limit: number): Promise<string[]> {
     this.open();
-    if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
     const now = this.now();
     const group = Object.keys(this.external).length > 0 ? labelMatchers(this.external) : undefined;
     const names = await this.o.api.labelValues('__name__', now - this.o.lookbackMs, now + AHEAD_MS, group);
@@ -149,19 +164,34 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
   /** Series in series-key order (see the module note). @throws InvalidInputError on a bad limit. @throws StoreError on query failure or after close. */
   async findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
     this.open();
-    if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
     const now = this.now();
-    const found = await this.o.api.series(this.selector(name, match), now - this.o.lookbackMs, now + AHEAD_MS);
+    const found = await this.o.api.series(
+      this.selector(name, match),
+      now - this.o.lookbackMs,
+      now + AHEAD_MS,
+    );
     const refs = found.map((m) => this.ref(name, labelsWithoutName(m, this.external)));
     refs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return refs.slice(0, limit);
   }
 
   /** @throws InvalidInputError on a bad range or limit. @throws StoreError on query failure or after close. */
-  async readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     this.open();
     checkRange(startMs, endMs, maxPointsPerSeries);
-    return this.readGroups(series, maxPointsPerSeries, (sel) => this.o.api.rawSamples(sel, startMs, endMs), 0);
+    return this.readGroups(
+      series,
+      maxPointsPerSeries,
+      (sel) => this.o.api.rawSamples(sel, startMs, endMs),
+      0,
+    );
   }
 
   /**
@@ -170,13 +200,24 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
    * evaluated by `query_range` at the bucket ends (step-aligned, so the database's result cache applies).
    * @throws InvalidInputError on a bad range, step or limit. @throws StoreError on query failure or after close.
    */
-  async readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead> {
+  async readForStep(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SteppedRead> {
     this.open();
     checkRange(startMs, endMs, maxPointsPerSeries);
-    if (!(stepMs > 0) || !Number.isFinite(stepMs)) throw new InvalidInputError(`step must be positive, got ${stepMs}`);
+    if (!(stepMs > 0) || !Number.isFinite(stepMs))
+      throw new InvalidInputError(`step must be positive, got ${stepMs}`);
     const res: ReadResolutionMs = stepMs >= 3_600_000 ? 3_600_000 : stepMs >= 60_000 ? 60_000 : 0;
-    if (res === 0) return { resolutionMs: 0, points: await this.readPoints(series, startMs, endMs, maxPointsPerSeries) };
-    return { resolutionMs: res, points: await this.readBucketQuery(series, startMs, endMs, res, 'last_over_time', maxPointsPerSeries) };
+    if (res === 0)
+      return { resolutionMs: 0, points: await this.readPoints(series, startMs, endMs, maxPointsPerSeries) };
+    return {
+      resolutionMs: res,
+      points: await this.readBucketQuery(series, startMs, endMs, res, 'last_over_time', maxPointsPerSeries),
+    };
   }
 
   /**
@@ -184,10 +225,24 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
    * evaluated by `query_range` at the bucket ends as {@link readForStep} does; one query per metric name.
    * @throws InvalidInputError on bad arguments. @throws StoreError on query failure or after close.
    */
-  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     this.open();
     checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
-    return this.readBucketQuery(series, startMs, endMs, resolutionMs, summary === 'last' ? 'last_over_time' : 'avg_over_time', maxPointsPerSeries);
+    return this.readBucketQuery(
+      series,
+      startMs,
+      endMs,
+      resolutionMs,
+      summary === 'last' ? 'last_over_time' : 'avg_over_time',
+      maxPointsPerSeries,
+    );
   }
 
   /** Retention is the database's own (`-retentionPeriod`): nothing is deleted here. @throws InvalidInputError when `nowMs` is not finite. */
@@ -201,7 +256,9 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
   async countSamples(): Promise<number> {
     this.open();
     const days = Math.ceil(this.o.lookbackMs / 86_400_000);
-    const group = Object.keys(this.external).map((k) => `,${k}=${promString(this.external[k]!)}`).join('');
+    const group = Object.keys(this.external)
+      .map((k) => `,${k}=${promString(this.external[k]!)}`)
+      .join('');
     return this.o.api.instantValue(`sum(count_over_time({__name__!=""${group}}[${days}d]))`, this.now());
   }
 
@@ -222,7 +279,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
   }
 
   private withExternalLabels(s: Sample): Sample {
-    for (const k in this.external) if (!(k in s.labels)) return { ...s, labels: { ...this.external, ...s.labels } };
+    for (const k in this.external)
+      if (!(k in s.labels)) return { ...s, labels: { ...this.external, ...s.labels } };
     return s;
   }
 
@@ -237,17 +295,34 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
   }
 
   /** `fn(sel[res] offset 1ms)` at the ends of the buckets of [startMs, endMs]: one point per bucket at its last millisecond. */
-  private readBucketQuery(series: readonly SeriesRef[], startMs: number, endMs: number, res: BucketResolutionMs, fn: 'last_over_time' | 'avg_over_time', max: number): Promise<SeriesPoints[]> {
+  private readBucketQuery(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    res: BucketResolutionMs,
+    fn: 'last_over_time' | 'avg_over_time',
+    max: number,
+  ): Promise<SeriesPoints[]> {
     const first = Math.floor(startMs / res) * res + res;
     const last = Math.floor(endMs / res) * res + res;
-    return this.readGroups(series, max, (sel) => this.o.api.queryRange(`${fn}(${sel}[${res}ms] offset 1ms)`, first, last, res), -1);
+    return this.readGroups(
+      series,
+      max,
+      (sel) => this.o.api.queryRange(`${fn}(${sel}[${res}ms] offset 1ms)`, first, last, res),
+      -1,
+    );
   }
 
   /**
    * Reads each metric name's series with one query over the labels they share, and hands every asked series its
    * points (the latest `max`, timestamps moved by `shiftMs`); series the answer lacks get none.
    */
-  private async readGroups(series: readonly SeriesRef[], max: number, read: (sel: string) => Promise<MatrixSeries[]>, shiftMs: number): Promise<SeriesPoints[]> {
+  private async readGroups(
+    series: readonly SeriesRef[],
+    max: number,
+    read: (sel: string) => Promise<MatrixSeries[]>,
+    shiftMs: number,
+  ): Promise<SeriesPoints[]> {
     const byName = new Map<string, SeriesRef[]>();
     for (const r of series) {
       const group = byName.get(r.name);
@@ -256,7 +331,8 @@ export class RemoteSampleStore implements SampleStore, SteppedSampleReader, Buck
     }
     const found = new Map<string, MatrixSeries>();
     for (const [name, refs] of byName) {
-      for (const m of await read(this.selector(name, commonLabels(refs)))) found.set(seriesKey(name, labelsWithoutName(m.metric, this.external)), m);
+      for (const m of await read(this.selector(name, commonLabels(refs))))
+        found.set(seriesKey(name, labelsWithoutName(m.metric, this.external)), m);
     }
     return series.map((r) => {
       const m = found.get(r.key);

@@ -59,13 +59,17 @@ export interface RemoteWriteQueueOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
-const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal }).catch(() => undefined);
+const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch(() => undefined);
 
 /** A non-2xx answer of the remote endpoint. */
 export class RemoteWriteHttpError extends Error {
   readonly status: number;
   constructor(status: number, body: string) {
-    const why = status === 401 || status === 403 ? ' (the endpoint refused the credentials: check the storage basicAuth, bearerToken or bearerTokenFile)' : '';
+    const why =
+      status === 401 || status === 403
+        ? ' (the endpoint refused the credentials: check the storage basicAuth, bearerToken or bearerTokenFile)'
+        : '';
     super(`remote write answered ${status}${why}: ${body.slice(0, 300)}`);
     this.status = status;
   }
@@ -83,7 +87,9 @@ export function retryable(e: unknown): boolean {
 /** The failure reason of an attempt that is not retried: `unauthorized` for 401, 403 and unreadable credentials. */
 export function failureReason(e: unknown): RemoteWriteFailure {
   if (e instanceof RemoteWriteCredentialsError) return 'unauthorized';
-  return e instanceof RemoteWriteHttpError && (e.status === 401 || e.status === 403) ? 'unauthorized' : 'rejected';
+  return e instanceof RemoteWriteHttpError && (e.status === 401 || e.status === 403)
+    ? 'unauthorized'
+    : 'rejected';
 }
 
 /** Bounded remote-write queue with one sender. */
@@ -103,10 +109,18 @@ export class RemoteWriteQueue {
 
   /** @throws InvalidInputError when a size or time is not positive, or `minBackoffMs` > `maxBackoffMs`. */
   constructor(opts: RemoteWriteQueueOptions) {
-    for (const [k, v] of Object.entries({ capacity: opts.capacity, maxSamplesPerSend: opts.maxSamplesPerSend, batchDeadlineMs: opts.batchDeadlineMs, minBackoffMs: opts.minBackoffMs, timeoutMs: opts.timeoutMs })) {
-      if (!Number.isInteger(v) || v <= 0) throw new InvalidInputError(`remote write ${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of Object.entries({
+      capacity: opts.capacity,
+      maxSamplesPerSend: opts.maxSamplesPerSend,
+      batchDeadlineMs: opts.batchDeadlineMs,
+      minBackoffMs: opts.minBackoffMs,
+      timeoutMs: opts.timeoutMs,
+    })) {
+      if (!Number.isInteger(v) || v <= 0)
+        throw new InvalidInputError(`remote write ${k} must be a positive integer, got ${v}`);
     }
-    if (!(opts.maxBackoffMs >= opts.minBackoffMs)) throw new InvalidInputError('remote write maxBackoffMs must be >= minBackoffMs');
+    if (!(opts.maxBackoffMs >= opts.minBackoffMs))
+      throw new InvalidInputError('remote write maxBackoffMs must be >= minBackoffMs');
     this.o = opts;
     this.sleep = opts.sleep ?? defaultSleep;
     this.loop = this.run();
@@ -198,10 +212,13 @@ export class RemoteWriteQueue {
       }
       const wait = this.queuedCount > 0 ? this.o.batchDeadlineMs - waited : this.o.batchDeadlineMs;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.wake = undefined;
-          resolve();
-        }, Math.max(1, wait));
+        const t = setTimeout(
+          () => {
+            this.wake = undefined;
+            resolve();
+          },
+          Math.max(1, wait),
+        );
         this.wake = () => {
           clearTimeout(t);
           this.wake = undefined;
@@ -246,10 +263,12 @@ export class RemoteWriteQueue {
   private async post(body: Uint8Array<ArrayBuffer>): Promise<void> {
     const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.abort.signal]);
     const authorization = await this.credentials();
-    const headers = authorization === undefined ? REMOTE_WRITE_HEADERS : { ...REMOTE_WRITE_HEADERS, authorization };
+    const headers =
+      authorization === undefined ? REMOTE_WRITE_HEADERS : { ...REMOTE_WRITE_HEADERS, authorization };
     const res = await fetch(this.o.url, { method: 'POST', headers, body, signal });
     const text = await res.text();
-    if (res.status < 200 || res.status > 299) throw new RemoteWriteHttpError(res.status, redactAuthorization(text, authorization));
+    if (res.status < 200 || res.status > 299)
+      throw new RemoteWriteHttpError(res.status, redactAuthorization(text, authorization));
   }
 
   private async credentials(): Promise<string | undefined> {
@@ -257,7 +276,9 @@ export class RemoteWriteQueue {
     try {
       return await this.o.authorization();
     } catch (e) {
-      throw new RemoteWriteCredentialsError(`remote write credentials unavailable: ${(e as Error).message}`, { cause: e });
+      throw new RemoteWriteCredentialsError(`remote write credentials unavailable: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 }

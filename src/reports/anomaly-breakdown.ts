@@ -42,7 +42,12 @@ export interface AnomalyBreakdown {
 }
 
 /** Builds the breakdown of anomalies that were open during [fromMs, toMs). */
-export function breakdownAnomalies(anomalies: readonly Anomaly[], fromMs: number, toMs: number, opts: { maxIncidents?: number; truncated?: boolean } = {}): AnomalyBreakdown {
+export function breakdownAnomalies(
+  anomalies: readonly Anomaly[],
+  fromMs: number,
+  toMs: number,
+  opts: { maxIncidents?: number; truncated?: boolean } = {},
+): AnomalyBreakdown {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const cells = new Map<string, BreakdownCell>();
   const incidents: IncidentRow[] = [];
@@ -67,7 +72,9 @@ export function breakdownAnomalies(anomalies: readonly Anomaly[], fromMs: number
       openMs: Math.min(end, toMs) - Math.max(a.startedAtMs, fromMs),
     });
   }
-  const sortedCells = [...cells.values()].sort((x, y) => x.component.localeCompare(y.component) || x.region.localeCompare(y.region));
+  const sortedCells = [...cells.values()].sort(
+    (x, y) => x.component.localeCompare(y.component) || x.region.localeCompare(y.region),
+  );
   incidents.sort((x, y) => y.openMs - x.openMs || x.id - y.id);
   return {
     total,

@@ -30,10 +30,16 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  *   (to equals from), longer than {@link MAX_REPORT_RANGE_MS}, or ends after `nowMs` + 1 minute.
  */
 export function checkReportRange(fromMs: number, toMs: number, nowMs: number): ReportRange {
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new InvalidInputError('report range: from and to must be valid times');
-  if (toMs < fromMs) throw new InvalidInputError(`report range is reversed: to (${iso(toMs)}) is before from (${iso(fromMs)})`);
-  if (toMs === fromMs) throw new InvalidInputError(`report range is empty: from and to are both ${iso(fromMs)}`);
-  if (toMs - fromMs > MAX_REPORT_RANGE_MS) throw new InvalidInputError(`report range is longer than 31 days (${iso(fromMs)} .. ${iso(toMs)})`);
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs))
+    throw new InvalidInputError('report range: from and to must be valid times');
+  if (toMs < fromMs)
+    throw new InvalidInputError(
+      `report range is reversed: to (${iso(toMs)}) is before from (${iso(fromMs)})`,
+    );
+  if (toMs === fromMs)
+    throw new InvalidInputError(`report range is empty: from and to are both ${iso(fromMs)}`);
+  if (toMs - fromMs > MAX_REPORT_RANGE_MS)
+    throw new InvalidInputError(`report range is longer than 31 days (${iso(fromMs)} .. ${iso(toMs)})`);
   if (toMs > nowMs + 60_000) throw new InvalidInputError(`report range ends in the future (${iso(toMs)})`);
   return { fromMs, toMs };
 }

@@ -36,7 +36,15 @@ export class PageRenderer {
   private readonly o: Required<PageRendererOptions>;
 
   constructor(o: PageRendererOptions = {}) {
-    this.o = { chromiumPath: DEFAULT_CHROMIUM_PATH, maxConcurrent: 2, maxQueued: 8, timeoutMs: 30_000, width: 1280, height: 900, ...o };
+    this.o = {
+      chromiumPath: DEFAULT_CHROMIUM_PATH,
+      maxConcurrent: 2,
+      maxQueued: 8,
+      timeoutMs: 30_000,
+      width: 1280,
+      height: 900,
+      ...o,
+    };
   }
 
   /** Renders running and waiting for a slot now. */
@@ -49,8 +57,16 @@ export class PageRenderer {
    * @throws UnavailableError when Chromium is missing, fails, or the page is not ready within the timeout;
    *   LimitExceededError when `maxQueued` renders already wait.
    */
-  async render(url: string, format: PageFormat, readySelector: string, headers: Readonly<Record<string, string>> = {}): Promise<Buffer> {
-    if (!existsSync(this.o.chromiumPath)) throw new UnavailableError(`PNG and PDF export need Chromium, which is not installed at ${this.o.chromiumPath} (install Debian's chromium or set reports.chromiumPath)`);
+  async render(
+    url: string,
+    format: PageFormat,
+    readySelector: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<Buffer> {
+    if (!existsSync(this.o.chromiumPath))
+      throw new UnavailableError(
+        `PNG and PDF export need Chromium, which is not installed at ${this.o.chromiumPath} (install Debian's chromium or set reports.chromiumPath)`,
+      );
     await this.acquire();
     try {
       return await this.capture(url, format, readySelector, headers);
@@ -64,7 +80,12 @@ export class PageRenderer {
       this.running++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.o.maxQueued) return Promise.reject(new LimitExceededError(`${this.o.maxConcurrent} exports are rendering and ${this.o.maxQueued} wait; try again shortly`));
+    if (this.waiting.length >= this.o.maxQueued)
+      return Promise.reject(
+        new LimitExceededError(
+          `${this.o.maxConcurrent} exports are rendering and ${this.o.maxQueued} wait; try again shortly`,
+        ),
+      );
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -74,28 +95,53 @@ export class PageRenderer {
     else this.running--;
   }
 
-  private async capture(url: string, format: PageFormat, readySelector: string, headers: Readonly<Record<string, string>>): Promise<Buffer> {
+  private async capture(
+    url: string,
+    format: PageFormat,
+    readySelector: string,
+    headers: Readonly<Record<string, string>>,
+  ): Promise<Buffer> {
     const timeout = this.o.timeoutMs;
     const deadline = Date.now() + timeout;
     const left = () => Math.max(1, deadline - Date.now());
     const origin = new URL(url).origin;
     let browser;
     try {
-      browser = await chromium.launch({ executablePath: this.o.chromiumPath, args: [...CHROMIUM_ARGS], timeout });
+      browser = await chromium.launch({
+        executablePath: this.o.chromiumPath,
+        args: [...CHROMIUM_ARGS],
+        timeout,
+      });
     } catch (e) {
-      throw new UnavailableError(`Chromium did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { cause: e });
+      throw new UnavailableError(
+        `Chromium did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        { cause: e },
+      );
     }
     try {
-      const page = await browser.newPage({ viewport: { width: this.o.width, height: this.o.height }, extraHTTPHeaders: { ...headers } });
+      const page = await browser.newPage({
+        viewport: { width: this.o.width, height: this.o.height },
+        extraHTTPHeaders: { ...headers },
+      });
       page.setDefaultTimeout(timeout);
-      await page.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort()));
+      await page.route('**/*', (route) =>
+        new URL(route.request().url()).origin === origin ? route.continue() : route.abort(),
+      );
       await page.goto(url, { waitUntil: 'load', timeout: left() });
       await page.waitForSelector(readySelector, { timeout: left() });
       if (format === 'png') return await page.screenshot({ fullPage: true, type: 'png', timeout: left() });
       await page.emulateMedia({ media: 'screen' });
-      return await page.pdf({ format: 'A4', landscape: true, printBackground: true, margin: { top: '8mm', bottom: '8mm', left: '8mm', right: '8mm' } });
+      return await page.pdf({
+        format: 'A4',
+        landscape: true,
+        printBackground: true,
+        margin: { top: '8mm', bottom: '8mm', left: '8mm', right: '8mm' },
+      });
     } catch (e) {
-      throw new UnavailableError(`rendering ${format.toUpperCase()} failed within ${timeout} ms: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { cause: e });
+      throw new UnavailableError(
+        `rendering ${format.toUpperCase()} failed within ${timeout} ms: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        { cause: e },
+      );
     } finally {
       await browser.close();
     }

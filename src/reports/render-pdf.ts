@@ -31,10 +31,17 @@ export const MAX_REPORT_HTML_BYTES = 16 * 1024 * 1024;
  * @throws ConfigError when the Chromium binary does not exist; InvalidInputError for oversize HTML; playwright's
  *   errors when Chromium fails or exceeds `timeoutMs` (default 60 s).
  */
-export async function renderPdf(html: string, opts: { readonly chromiumPath?: string; readonly timeoutMs?: number } = {}): Promise<Buffer> {
+export async function renderPdf(
+  html: string,
+  opts: { readonly chromiumPath?: string; readonly timeoutMs?: number } = {},
+): Promise<Buffer> {
   const path = opts.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
-  if (!existsSync(path)) throw new ConfigError(`Chromium not found at ${path}: PDF reports need it (install Debian's chromium or set reports.chromiumPath)`);
-  if (Buffer.byteLength(html) > MAX_REPORT_HTML_BYTES) throw new InvalidInputError(`report HTML exceeds ${MAX_REPORT_HTML_BYTES} bytes`);
+  if (!existsSync(path))
+    throw new ConfigError(
+      `Chromium not found at ${path}: PDF reports need it (install Debian's chromium or set reports.chromiumPath)`,
+    );
+  if (Buffer.byteLength(html) > MAX_REPORT_HTML_BYTES)
+    throw new InvalidInputError(`report HTML exceeds ${MAX_REPORT_HTML_BYTES} bytes`);
   const timeout = opts.timeoutMs ?? 60_000;
   const browser = await chromium.launch({ executablePath: path, args: [...CHROMIUM_ARGS], timeout });
   try {
@@ -42,7 +49,11 @@ export async function renderPdf(html: string, opts: { readonly chromiumPath?: st
     page.setDefaultTimeout(timeout);
     await page.route('**/*', (route) => route.abort());
     await page.setContent(html, { waitUntil: 'load', timeout });
-    return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+    return await page.pdf({
+      format: 'A4',
+      printBackground: true,
+      margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' },
+    });
   } finally {
     await browser.close();
   }

@@ -72,7 +72,11 @@ export interface ReportData {
   readonly slos: readonly SloRow[];
   readonly anomalies: AnomalyBreakdown;
   readonly rollout: RolloutSection | { readonly unavailable: string };
-  readonly regions: readonly { readonly region: string; readonly score: number | null; readonly status: string | null }[];
+  readonly regions: readonly {
+    readonly region: string;
+    readonly score: number | null;
+    readonly status: string | null;
+  }[];
   readonly capacity: readonly CapacityRow[];
   readonly capacityNotes: readonly string[];
   readonly topChanges: readonly MetricChange[];
@@ -91,11 +95,18 @@ export interface GatherOptions {
   readonly topChanges?: number;
 }
 
-const KIND_TITLE: Readonly<Record<ReportKind, string>> = { hourly: 'Hourly DWCP report', daily: 'Daily DWCP report', weekly: 'Weekly DWCP report', custom: 'DWCP report' };
+const KIND_TITLE: Readonly<Record<ReportKind, string>> = {
+  hourly: 'Hourly DWCP report',
+  daily: 'Daily DWCP report',
+  weekly: 'Weekly DWCP report',
+  custom: 'DWCP report',
+};
 
 /** Default metrics of the top changes: catalog metrics the detector analyses (not `generic`). */
 export function defaultChangeMetrics(): CatalogMetric[] {
-  return [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production')].filter((m) => m.anomalyKind !== 'generic');
+  return [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production')].filter(
+    (m) => m.anomalyKind !== 'generic',
+  );
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -104,15 +115,28 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
  * Gathers the report for `range`.
  * @throws StoreError when the store fails on the anomaly read (the other sections degrade to warnings).
  */
-export async function gatherReportData(src: ReportSources, range: ReportRange, kind: ReportKind, nowMs: number, opts: GatherOptions = {}): Promise<ReportData> {
+export async function gatherReportData(
+  src: ReportSources,
+  range: ReportRange,
+  kind: ReportKind,
+  nowMs: number,
+  opts: GatherOptions = {},
+): Promise<ReportData> {
   const { fromMs, toMs } = range;
   const windowMs = toMs - fromMs;
   const warnings: string[] = [];
   const maxAnomalies = opts.maxAnomalies ?? 5000;
 
-  const anomalies = await src.anomalies.list({ startMs: fromMs - 7 * 86_400_000, endMs: toMs, limit: maxAnomalies });
-  const breakdown = breakdownAnomalies(anomalies, fromMs, toMs, { truncated: anomalies.length >= maxAnomalies });
-  if (breakdown.truncated) warnings.push(`more than ${maxAnomalies} anomalies: the counts cover the newest ${maxAnomalies}`);
+  const anomalies = await src.anomalies.list({
+    startMs: fromMs - 7 * 86_400_000,
+    endMs: toMs,
+    limit: maxAnomalies,
+  });
+  const breakdown = breakdownAnomalies(anomalies, fromMs, toMs, {
+    truncated: anomalies.length >= maxAnomalies,
+  });
+  if (breakdown.truncated)
+    warnings.push(`more than ${maxAnomalies} anomalies: the counts cover the newest ${maxAnomalies}`);
 
   let slos: SloRow[] = [];
   try {
@@ -196,7 +220,12 @@ export async function gatherReportData(src: ReportSources, range: ReportRange, k
 
   let changes: MetricChange[] = [];
   try {
-    changes = topChanges(await readChangeSeries(src.samples, range, opts), fromMs, toMs, opts.topChanges ?? 10);
+    changes = topChanges(
+      await readChangeSeries(src.samples, range, opts),
+      fromMs,
+      toMs,
+      opts.topChanges ?? 10,
+    );
   } catch (e) {
     warnings.push(`top changes unavailable: ${errText(e)}`);
   }
@@ -217,7 +246,11 @@ export async function gatherReportData(src: ReportSources, range: ReportRange, k
   };
 }
 
-async function readChangeSeries(store: SampleStore, range: ReportRange, opts: GatherOptions): Promise<Map<string, MetricSeries>> {
+async function readChangeSeries(
+  store: SampleStore,
+  range: ReportRange,
+  opts: GatherOptions,
+): Promise<Map<string, MetricSeries>> {
   const maxSeries = opts.maxSeriesPerMetric ?? 50;
   const maxPoints = opts.maxPointsPerSeries ?? 5000;
   const from = range.fromMs - (range.toMs - range.fromMs);

@@ -38,7 +38,11 @@ export interface ReportServiceOptions {
 }
 
 /** Renders `data` in one format. */
-export async function renderReport(data: ReportData, format: ReportFormat, chromiumPath?: string): Promise<Buffer> {
+export async function renderReport(
+  data: ReportData,
+  format: ReportFormat,
+  chromiumPath?: string,
+): Promise<Buffer> {
   switch (format) {
     case 'html':
       return Buffer.from(renderReportHtml(data));
@@ -65,7 +69,12 @@ export class ReportService {
    * Gathers and renders a period in each format (not stored).
    * @throws InvalidInputError for an empty, reversed, too long or future range; the renderers' errors.
    */
-  async render(fromMs: number, toMs: number, kind: ReportKind, formats: readonly ReportFormat[]): Promise<{ data: ReportData; documents: RenderedReport[] }> {
+  async render(
+    fromMs: number,
+    toMs: number,
+    kind: ReportKind,
+    formats: readonly ReportFormat[],
+  ): Promise<{ data: ReportData; documents: RenderedReport[] }> {
     const range: ReportRange = checkReportRange(fromMs, toMs, this.now());
     const t0 = performance.now();
     const data = await gatherReportData(this.opts.sources, range, kind, this.now(), this.opts.gather);
@@ -83,13 +92,29 @@ export class ReportService {
    * Renders and stores a period in each format.
    * @throws InvalidInputError for a bad range; StoreError; the renderers' errors.
    */
-  async generate(fromMs: number, toMs: number, kind: ReportKind, formats: readonly ReportFormat[]): Promise<StoredReportInfo[]> {
+  async generate(
+    fromMs: number,
+    toMs: number,
+    kind: ReportKind,
+    formats: readonly ReportFormat[],
+  ): Promise<StoredReportInfo[]> {
     const store = this.opts.store;
     if (!store) throw new ConfigError('report storage is not configured');
     const { data, documents } = await this.render(fromMs, toMs, kind, formats);
     const out: StoredReportInfo[] = [];
     for (const d of documents) {
-      out.push(await store.insert({ kind, format: d.format, title: data.title, fromMs: data.range.fromMs, toMs: data.range.toMs, createdAtMs: this.now(), generationMs: d.generationMs, content: d.content }));
+      out.push(
+        await store.insert({
+          kind,
+          format: d.format,
+          title: data.title,
+          fromMs: data.range.fromMs,
+          toMs: data.range.toMs,
+          createdAtMs: this.now(),
+          generationMs: d.generationMs,
+          content: d.content,
+        }),
+      );
     }
     return out;
   }

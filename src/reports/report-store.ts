@@ -6,7 +6,14 @@
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
 import type { StoreDialect } from '../store/migrations.ts';
-import { binaryColumn, deleteBeyondBudget, openSystemDb, serialColumn, type SystemDb, type SystemDbLocation } from '../store/system-db.ts';
+import {
+  binaryColumn,
+  deleteBeyondBudget,
+  openSystemDb,
+  serialColumn,
+  type SystemDb,
+  type SystemDbLocation,
+} from '../store/system-db.ts';
 import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat, type ReportKind } from './range.ts';
 
 /** A stored report's metadata. */
@@ -49,7 +56,9 @@ export function reportMigrations(dialect: StoreDialect): Record<string, Migratio
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema
           .createTable('reports')
-          .addColumn('id', serialColumn(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', serialColumn(dialect), (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('kind', 'text', (c) => c.notNull())
           .addColumn('format', 'text', (c) => c.notNull())
           .addColumn('title', 'text', (c) => c.notNull())
@@ -76,9 +85,22 @@ export interface ReportStoreLimits {
 }
 
 /** Defaults: 1000 reports, 512 MiB. */
-export const DEFAULT_REPORT_STORE_LIMITS: ReportStoreLimits = { maxReports: 1000, maxBytes: 512 * 1024 * 1024 };
+export const DEFAULT_REPORT_STORE_LIMITS: ReportStoreLimits = {
+  maxReports: 1000,
+  maxBytes: 512 * 1024 * 1024,
+};
 
-type Row = { id: number | string; kind: string; format: string; title: string; from_ms: number | string; to_ms: number | string; created_at: number | string; size_bytes: number | string; generation_ms: number | string };
+type Row = {
+  id: number | string;
+  kind: string;
+  format: string;
+  title: string;
+  from_ms: number | string;
+  to_ms: number | string;
+  created_at: number | string;
+  size_bytes: number | string;
+  generation_ms: number | string;
+};
 
 function toInfo(r: Row): StoredReportInfo {
   return {
@@ -94,7 +116,17 @@ function toInfo(r: Row): StoredReportInfo {
   };
 }
 
-const META = ['id', 'kind', 'format', 'title', 'from_ms', 'to_ms', 'created_at', 'size_bytes', 'generation_ms'] as const;
+const META = [
+  'id',
+  'kind',
+  'format',
+  'title',
+  'from_ms',
+  'to_ms',
+  'created_at',
+  'size_bytes',
+  'generation_ms',
+] as const;
 
 /** The report store. */
 export class ReportStore {
@@ -107,9 +139,14 @@ export class ReportStore {
    * Opens the store (creating its table).
    * @throws InvalidInputError for limits that are not positive integers; StoreError from the database.
    */
-  static async open(location: SystemDbLocation, limits: Partial<ReportStoreLimits> = {}): Promise<ReportStore> {
+  static async open(
+    location: SystemDbLocation,
+    limits: Partial<ReportStoreLimits> = {},
+  ): Promise<ReportStore> {
     const l = { ...DEFAULT_REPORT_STORE_LIMITS, ...limits };
-    for (const [k, v] of Object.entries(l)) if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`report store ${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of Object.entries(l))
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`report store ${k} must be a positive integer, got ${v}`);
     return new ReportStore(await openSystemDb<ReportsDb>(location, 'reports', reportMigrations), l);
   }
 
@@ -119,11 +156,15 @@ export class ReportStore {
    *   report alone exceeds `maxBytes`.
    */
   async insert(r: NewReport): Promise<StoredReportInfo> {
-    if (!REPORT_KINDS.includes(r.kind)) throw new InvalidInputError(`unknown report kind ${JSON.stringify(r.kind)}`);
-    if (!REPORT_FORMATS.includes(r.format)) throw new InvalidInputError(`unknown report format ${JSON.stringify(r.format)}`);
-    if (r.title.trim() === '' || r.title.length > 200) throw new InvalidInputError('report title must be 1..200 characters');
+    if (!REPORT_KINDS.includes(r.kind))
+      throw new InvalidInputError(`unknown report kind ${JSON.stringify(r.kind)}`);
+    if (!REPORT_FORMATS.includes(r.format))
+      throw new InvalidInputError(`unknown report format ${JSON.stringify(r.format)}`);
+    if (r.title.trim() === '' || r.title.length > 200)
+      throw new InvalidInputError('report title must be 1..200 characters');
     if (!(r.toMs > r.fromMs)) throw new InvalidInputError('report range must have to > from');
-    if (r.content.byteLength > this.limits.maxBytes) throw new PayloadTooLargeError(this.limits.maxBytes, 'report');
+    if (r.content.byteLength > this.limits.maxBytes)
+      throw new PayloadTooLargeError(this.limits.maxBytes, 'report');
     const row = {
       kind: r.kind,
       format: r.format,
@@ -135,14 +176,19 @@ export class ReportStore {
       generation_ms: Math.round(r.generationMs),
       content: Buffer.from(r.content.buffer, r.content.byteOffset, r.content.byteLength),
     };
-    const inserted = await this.sys.db.insertInto('reports').values(row).returning('id').executeTakeFirstOrThrow();
+    const inserted = await this.sys.db
+      .insertInto('reports')
+      .values(row)
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await this.prune();
     return toInfo({ ...row, id: Number(inserted.id) });
   }
 
   /** Metadata, newest first. @throws InvalidInputError for a limit outside 1..1000. */
   async list(f: { readonly kind?: ReportKind; readonly limit: number }): Promise<StoredReportInfo[]> {
-    if (!Number.isInteger(f.limit) || f.limit < 1 || f.limit > 1000) throw new InvalidInputError(`limit must be an integer 1..1000, got ${f.limit}`);
+    if (!Number.isInteger(f.limit) || f.limit < 1 || f.limit > 1000)
+      throw new InvalidInputError(`limit must be an integer 1..1000, got ${f.limit}`);
     let q = this.sys.db.selectFrom('reports').select(META);
     if (f.kind) q = q.where('kind', '=', f.kind);
     return (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute()).map(toInfo);
@@ -158,7 +204,14 @@ export class ReportStore {
 
   /** Whether a report of this kind, format and range is stored (the scheduler uses it to avoid repeats). */
   async exists(kind: ReportKind, format: ReportFormat, fromMs: number, toMs: number): Promise<boolean> {
-    const r = await this.sys.db.selectFrom('reports').select('id').where('kind', '=', kind).where('format', '=', format).where('from_ms', '=', fromMs).where('to_ms', '=', toMs).executeTakeFirst();
+    const r = await this.sys.db
+      .selectFrom('reports')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('format', '=', format)
+      .where('from_ms', '=', fromMs)
+      .where('to_ms', '=', toMs)
+      .executeTakeFirst();
     return r !== undefined;
   }
 
@@ -173,9 +226,16 @@ export class ReportStore {
 
   /** Deletes the oldest reports beyond the limits; returns how many were deleted. */
   async prune(): Promise<number> {
-    const rows = await this.sys.db.selectFrom('reports').select(['id', 'size_bytes']).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    const rows = await this.sys.db
+      .selectFrom('reports')
+      .select(['id', 'size_bytes'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     return deleteBeyondBudget(rows, this.limits.maxReports, this.limits.maxBytes, async (ids) =>
-      Number((await this.sys.db.deleteFrom('reports').where('id', 'in', ids).executeTakeFirst()).numDeletedRows),
+      Number(
+        (await this.sys.db.deleteFrom('reports').where('id', 'in', ids).executeTakeFirst()).numDeletedRows,
+      ),
     );
   }
 

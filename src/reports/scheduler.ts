@@ -36,7 +36,8 @@ export class ReportScheduler {
   /** @throws InvalidInputError for a delay out of range or no formats. */
   constructor(private readonly opts: ReportSchedulerOptions) {
     this.delayMs = opts.delayMs ?? 60_000;
-    if (!Number.isInteger(this.delayMs) || this.delayMs < 0 || this.delayMs > 3_600_000) throw new InvalidInputError(`report delay must be 0..1h, got ${this.delayMs} ms`);
+    if (!Number.isInteger(this.delayMs) || this.delayMs < 0 || this.delayMs > 3_600_000)
+      throw new InvalidInputError(`report delay must be 0..1h, got ${this.delayMs} ms`);
     if (opts.formats.length === 0) throw new InvalidInputError('scheduled reports need at least one format');
     this.now = opts.now ?? Date.now;
   }
@@ -61,7 +62,8 @@ export class ReportScheduler {
   async runNow(kind: ScheduledKind): Promise<StoredReportInfo[]> {
     const { fromMs, toMs } = lastCompletePeriod(kind, this.now() - this.delayMs);
     const missing: ReportFormat[] = [];
-    for (const f of this.opts.formats) if (!(await this.opts.store.exists(kind, f, fromMs, toMs))) missing.push(f);
+    for (const f of this.opts.formats)
+      if (!(await this.opts.store.exists(kind, f, fromMs, toMs))) missing.push(f);
     if (missing.length === 0) return [];
     const stored = await this.opts.service.generate(fromMs, toMs, kind, missing);
     this.opts.onGenerated?.(stored);
@@ -72,16 +74,19 @@ export class ReportScheduler {
     if (this.stopped) return;
     const due = nextPeriodEnd(kind, this.now() - this.delayMs) + this.delayMs;
     // setTimeout's limit is ~24.8 days; weekly periods fit. Re-check when it fires in case the clock jumped.
-    const t = setTimeout(() => {
-      this.timers.delete(kind);
-      const p = this.runNow(kind)
-        .catch((e: unknown) => this.opts.onError?.(kind, e))
-        .finally(() => {
-          this.running.delete(p);
-          this.schedule(kind);
-        });
-      this.running.add(p);
-    }, Math.max(1000, due - this.now()));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(kind);
+        const p = this.runNow(kind)
+          .catch((e: unknown) => this.opts.onError?.(kind, e))
+          .finally(() => {
+            this.running.delete(p);
+            this.schedule(kind);
+          });
+        this.running.add(p);
+      },
+      Math.max(1000, due - this.now()),
+    );
     t.unref();
     this.timers.set(kind, t);
   }

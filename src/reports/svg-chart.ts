@@ -29,7 +29,10 @@ export interface BarChartOptions {
 
 /** Escapes text for HTML and SVG. */
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 const BAR_H = 22;
@@ -58,7 +61,9 @@ export function barChart(title: string, bars: readonly Bar[], opts: BarChartOpti
   ];
   shown.forEach((b, i) => {
     const y = 6 + i * BAR_H;
-    parts.push(`<text x="${LABEL_W}" y="${y + 14}" text-anchor="end">${esc(b.label.length > 28 ? b.label.slice(0, 27) + '…' : b.label)}</text>`);
+    parts.push(
+      `<text x="${LABEL_W}" y="${y + 14}" text-anchor="end">${esc(b.label.length > 28 ? b.label.slice(0, 27) + '…' : b.label)}</text>`,
+    );
     if (b.value === null || !Number.isFinite(b.value)) {
       parts.push(`<text x="${x(0) + 4}" y="${y + 14}" fill="#888">no data</text>`);
       return;
@@ -66,17 +71,30 @@ export function barChart(title: string, bars: readonly Bar[], opts: BarChartOpti
     const x0 = x(Math.min(0, b.value));
     const w = Math.max(1, x(Math.max(0, b.value)) - x0);
     const color = b.color ?? (b.value >= 0 ? '#3b6ea8' : '#d9822b');
-    parts.push(`<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${BAR_H - 8}" fill="${color}"/>`);
-    parts.push(`<text x="${(x(Math.max(0, b.value)) + 4).toFixed(1)}" y="${y + 14}">${esc(b.value.toFixed(digits))}${esc(unit)}</text>`);
+    parts.push(
+      `<rect x="${x0.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${BAR_H - 8}" fill="${color}"/>`,
+    );
+    parts.push(
+      `<text x="${(x(Math.max(0, b.value)) + 4).toFixed(1)}" y="${y + 14}">${esc(b.value.toFixed(digits))}${esc(unit)}</text>`,
+    );
   });
   if (opts.reference) {
     const rx = x(opts.reference.value).toFixed(1);
-    parts.push(`<line x1="${rx}" y1="2" x2="${rx}" y2="${height - 24}" stroke="#c0392b" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${rx}" y="${height - 8}" text-anchor="middle" fill="#c0392b">${esc(opts.reference.label)}</text>`);
+    parts.push(
+      `<line x1="${rx}" y1="2" x2="${rx}" y2="${height - 24}" stroke="#c0392b" stroke-dasharray="4 3"/>`,
+    );
+    parts.push(
+      `<text x="${rx}" y="${height - 8}" text-anchor="middle" fill="#c0392b">${esc(opts.reference.label)}</text>`,
+    );
   }
-  parts.push(`<text x="${LABEL_W + PAD}" y="${height - 8}" fill="#666">${esc(lo.toFixed(digits))}${esc(unit)}</text>`);
-  parts.push(`<text x="${LABEL_W + PAD + plotW}" y="${height - 8}" text-anchor="end" fill="#666">${esc(hi.toFixed(digits))}${esc(unit)}</text>`);
+  parts.push(
+    `<text x="${LABEL_W + PAD}" y="${height - 8}" fill="#666">${esc(lo.toFixed(digits))}${esc(unit)}</text>`,
+  );
+  parts.push(
+    `<text x="${LABEL_W + PAD + plotW}" y="${height - 8}" text-anchor="end" fill="#666">${esc(hi.toFixed(digits))}${esc(unit)}</text>`,
+  );
   parts.push('</svg>');
-  if (bars.length > shown.length) parts.push(`<p class="muted">${bars.length - shown.length} more not drawn.</p>`);
+  if (bars.length > shown.length)
+    parts.push(`<p class="muted">${bars.length - shown.length} more not drawn.</p>`);
   return parts.join('');
 }

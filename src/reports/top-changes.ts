@@ -95,16 +95,27 @@ const FIGURE = { gauge: 'mean', counter: 'rate_per_second', histogram: 'mean_obs
  * Ranks metrics by |relative change| between [fromMs − (toMs − fromMs), fromMs) and [fromMs, toMs); metrics
  * without a relative change follow, then the top `limit` are returned.
  */
-export function topChanges(metrics: ReadonlyMap<string, MetricSeries>, fromMs: number, toMs: number, limit = 10): MetricChange[] {
+export function topChanges(
+  metrics: ReadonlyMap<string, MetricSeries>,
+  fromMs: number,
+  toMs: number,
+  limit = 10,
+): MetricChange[] {
   const len = toMs - fromMs;
   const out: MetricChange[] = [];
   for (const [metric, m] of metrics) {
     const previous = periodFigure(m, fromMs - len, fromMs);
     const current = periodFigure(m, fromMs, toMs);
     if (previous === null && current === null) continue;
-    const changePercent = previous !== null && current !== null && previous !== 0 ? ((current - previous) / Math.abs(previous)) * 100 : null;
+    const changePercent =
+      previous !== null && current !== null && previous !== 0
+        ? ((current - previous) / Math.abs(previous)) * 100
+        : null;
     out.push({ metric, type: m.type, figure: FIGURE[m.type], previous, current, changePercent });
   }
-  out.sort((a, b) => Math.abs(b.changePercent ?? -1) - Math.abs(a.changePercent ?? -1) || a.metric.localeCompare(b.metric));
+  out.sort(
+    (a, b) =>
+      Math.abs(b.changePercent ?? -1) - Math.abs(a.changePercent ?? -1) || a.metric.localeCompare(b.metric),
+  );
   return out.slice(0, Math.max(0, limit));
 }

@@ -25,7 +25,9 @@ export interface ConstMetrics {
    * @throws InvalidInputError for a family outside this set or a sample whose label names differ from the
    *   catalog's (nothing is replaced then).
    */
-  replaceAll(families: readonly { readonly name: MetricName; readonly samples: readonly ConstSample[] }[]): void;
+  replaceAll(
+    families: readonly { readonly name: MetricName; readonly samples: readonly ConstSample[] }[],
+  ): void;
   /** Series currently held (all families). */
   readonly size: number;
 }
@@ -39,7 +41,8 @@ export function createConstMetrics(registry: Registry, defs: readonly MetricDef[
   const current = new Map<string, readonly ConstSample[]>();
   const labelsOf = new Map<string, readonly string[]>();
   for (const def of defs) {
-    if (def.type === 'histogram') throw new InvalidInputError(`${def.name}: const metrics are counters or gauges`);
+    if (def.type === 'histogram')
+      throw new InvalidInputError(`${def.name}: const metrics are counters or gauges`);
     if (labelsOf.has(def.name)) throw new InvalidInputError(`metric ${def.name} is listed twice`);
     labelsOf.set(def.name, [...def.labels].sort());
     const family = {
@@ -47,7 +50,13 @@ export function createConstMetrics(registry: Registry, defs: readonly MetricDef[
       help: def.help,
       type: def.type,
       aggregator: 'sum' as const,
-      get: async () => ({ name: def.name, help: def.help, type: def.type, aggregator: 'sum' as const, values: (current.get(def.name) ?? []).map((s) => ({ labels: { ...s.labels }, value: s.value })) }),
+      get: async () => ({
+        name: def.name,
+        help: def.help,
+        type: def.type,
+        aggregator: 'sum' as const,
+        values: (current.get(def.name) ?? []).map((s) => ({ labels: { ...s.labels }, value: s.value })),
+      }),
       reset: () => current.delete(def.name),
     };
     registry.registerMetric(family as unknown as Metric);
@@ -61,7 +70,9 @@ export function createConstMetrics(registry: Registry, defs: readonly MetricDef[
         for (const s of f.samples) {
           const got = Object.keys(s.labels).sort();
           if (got.length !== want.length || got.some((k, i) => k !== want[i])) {
-            throw new InvalidInputError(`${f.name}: labels {${got.join(',')}} differ from the catalog's {${want.join(',')}}`);
+            throw new InvalidInputError(
+              `${f.name}: labels {${got.join(',')}} differ from the catalog's {${want.join(',')}}`,
+            );
           }
         }
       }

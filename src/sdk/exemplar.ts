@@ -31,6 +31,15 @@ export function exemplarOfTraceparent(traceparent: string | undefined): TraceExe
  * Observes `value` on a histogram created with exemplars enabled (catalog `exemplars: true`), with the
  * exemplar's `trace_id` and `span_id` when one is given (the bucket keeps its latest exemplar).
  */
-export function observeWithExemplar(h: Histogram<string>, labels: Record<string, string>, value: number, exemplar: TraceExemplar | undefined): void {
-  h.observe({ labels, value, ...(exemplar ? { exemplarLabels: { trace_id: exemplar.traceId, span_id: exemplar.spanId } } : {}) });
+export function observeWithExemplar(
+  h: Histogram<string>,
+  labels: Record<string, string>,
+  value: number,
+  exemplar: TraceExemplar | undefined,
+): void {
+  h.observe({
+    labels,
+    value,
+    ...(exemplar ? { exemplarLabels: { trace_id: exemplar.traceId, span_id: exemplar.spanId } } : {}),
+  });
 }

@@ -6,11 +6,24 @@
  * @see https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/#general-sdk-configuration
  * @see https://opentelemetry.io/docs/specs/otel/trace/sdk/#built-in-samplers
  */
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import { InvalidInputError } from '../errors.ts';
 
 /** Sampler names, as `OTEL_TRACES_SAMPLER` spells them. */
-export const HEAD_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export const HEAD_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 export type HeadSamplerName = (typeof HEAD_SAMPLERS)[number];
 
 /** Whether `s` names a head sampler. */

@@ -84,7 +84,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
   const json = 'application/json; charset=utf-8';
 
-  const rendered = new Map<'openmetrics' | 'text', { readonly version: number; readonly body: Promise<string> }>();
+  const rendered = new Map<
+    'openmetrics' | 'text',
+    { readonly version: number; readonly body: Promise<string> }
+  >();
   /** The exposition in `format`, reused while `contentVersion` is unchanged (a failed render is not kept). */
   const render = (format: 'openmetrics' | 'text'): Promise<string> => {
     const fresh = () => (format === 'openmetrics' ? renderOpenMetrics(registry) : registry.metrics());
@@ -109,7 +112,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     switch (path) {
       case '/metrics': {
-        if (prefersOpenMetrics(req.headers.accept)) send(res, req, 200, OPENMETRICS_CONTENT_TYPE, await render('openmetrics'));
+        if (prefersOpenMetrics(req.headers.accept))
+          send(res, req, 200, OPENMETRICS_CONTENT_TYPE, await render('openmetrics'));
         else send(res, req, 200, registry.contentType, await render('text'));
         return;
       }

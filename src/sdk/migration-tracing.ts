@@ -63,7 +63,14 @@ export const MIGRATION_TRACER_NAME = 'dwcp-migration';
 export const DWCP_NODE_SERVICE = 'dwcp-node';
 
 /** The phases of a migration, in order, with the node that runs them. */
-export const MIGRATION_PHASES = ['placement', 'consensus', 'encoding', 'transfer', 'sync', 'switchover'] as const;
+export const MIGRATION_PHASES = [
+  'placement',
+  'consensus',
+  'encoding',
+  'transfer',
+  'sync',
+  'switchover',
+] as const;
 export type MigrationPhase = (typeof MIGRATION_PHASES)[number];
 
 /** Share of a migration's duration each phase takes (sum 1). The transfer span also covers sync and switchover. */
@@ -151,7 +158,9 @@ export interface MigrationTimeline {
  * then the transfer attempts sharing the data-transfer time equally, then sync and switchover on the destination
  * while the last transfer attempt is still open.
  */
-export function migrationTimeline(m: Pick<MigrationTraceInput, 'startMs' | 'durationMs' | 'retries'>): MigrationTimeline {
+export function migrationTimeline(
+  m: Pick<MigrationTraceInput, 'startMs' | 'durationMs' | 'retries'>,
+): MigrationTimeline {
   const s = MIGRATION_PHASE_SHARES;
   const at = (share: number): number => m.startMs + share * m.durationMs;
   const end = m.startMs + m.durationMs;
@@ -160,7 +169,8 @@ export function migrationTimeline(m: Pick<MigrationTraceInput, 'startMs' | 'dura
   const switchStart = at(1 - s.switchover);
   const attemptMs = (syncStart - transferStart) / (m.retries + 1);
   const attempts: [number, number][] = [];
-  for (let a = 0; a < m.retries; a++) attempts.push([transferStart + a * attemptMs, transferStart + (a + 1) * attemptMs]);
+  for (let a = 0; a < m.retries; a++)
+    attempts.push([transferStart + a * attemptMs, transferStart + (a + 1) * attemptMs]);
   attempts.push([transferStart + m.retries * attemptMs, end]);
   return {
     placement: [m.startMs, at(s.placement)],
@@ -200,7 +210,8 @@ export class NodeTracing {
 
   constructor(opts: NodeTracingOptions) {
     if (!opts.nodeId || !opts.region) throw new InvalidInputError('nodeId and region must be non-empty');
-    if (opts.clockOffsetMs !== undefined && !Number.isFinite(opts.clockOffsetMs)) throw new InvalidInputError(`clock offset must be finite, got ${opts.clockOffsetMs}`);
+    if (opts.clockOffsetMs !== undefined && !Number.isFinite(opts.clockOffsetMs))
+      throw new InvalidInputError(`clock offset must be finite, got ${opts.clockOffsetMs}`);
     this.clockOffsetMs = opts.clockOffsetMs ?? 0;
     const sampler = createHeadSampler(opts.sampler ?? 'parentbased_traceidratio', opts.sampleRatio ?? 1);
     this.nodeId = opts.nodeId;
@@ -231,11 +242,27 @@ export class NodeTracing {
     };
   }
 
-  private phase(parent: Context, phase: MigrationPhase, m: MigrationTraceInput, startMs: number, endMs: number, extra: Attributes = {}, kind = SpanKind.INTERNAL): Span {
+  private phase(
+    parent: Context,
+    phase: MigrationPhase,
+    m: MigrationTraceInput,
+    startMs: number,
+    endMs: number,
+    extra: Attributes = {},
+    kind = SpanKind.INTERNAL,
+  ): Span {
     const { name, component } = PHASE_SPAN[phase];
     return this.tracer.startSpan(
       name,
-      { kind, startTime: ms(startMs), attributes: { ...this.common(m), ...(component ? { [ATTR_DWCP_COMPONENT]: component } : {}), ...extra } },
+      {
+        kind,
+        startTime: ms(startMs),
+        attributes: {
+          ...this.common(m),
+          ...(component ? { [ATTR_DWCP_COMPONENT]: component } : {}),
+          ...extra,
+        },
+      },
       parent,
     );
   }
@@ -267,16 +294,36 @@ export class NodeTracing {
       ROOT_CONTEXT,
     );
     const rootCtx = trace.setSpan(ROOT_CONTEXT, root);
-    for (const p of ['placement', 'consensus', 'encoding'] as const) this.phase(rootCtx, p, m, tl[p][0], tl[p][1]).end(ms(tl[p][1]));
-    const net: Attributes = { [ATTR_NETWORK_TRANSPORT]: m.mode === 'datacenter' ? 'rdma' : 'tcp', [ATTR_SERVER_ADDRESS]: m.destinationNode };
+    for (const p of ['placement', 'consensus', 'encoding'] as const)
+      this.phase(rootCtx, p, m, tl[p][0], tl[p][1]).end(ms(tl[p][1]));
+    const net: Attributes = {
+      [ATTR_NETWORK_TRANSPORT]: m.mode === 'datacenter' ? 'rdma' : 'tcp',
+      [ATTR_SERVER_ADDRESS]: m.destinationNode,
+    };
     for (let a = 0; a < m.retries; a++) {
       const [from, to] = tl.attempts[a]!;
-      const span = this.phase(rootCtx, 'transfer', m, from, to, { ...net, [ATTR_DWCP_ATTEMPT]: a + 1 }, SpanKind.CLIENT);
+      const span = this.phase(
+        rootCtx,
+        'transfer',
+        m,
+        from,
+        to,
+        { ...net, [ATTR_DWCP_ATTEMPT]: a + 1 },
+        SpanKind.CLIENT,
+      );
       fail(span, 'timeout', `transfer attempt ${a + 1} to ${m.destinationNode} timed out`, to);
       span.end(ms(to));
     }
     const [last] = tl.attempts[m.retries]!;
-    const transfer = this.phase(rootCtx, 'transfer', m, last, end, { ...net, [ATTR_DWCP_ATTEMPT]: m.retries + 1, [ATTR_DWCP_BYTES]: m.bytes }, SpanKind.CLIENT);
+    const transfer = this.phase(
+      rootCtx,
+      'transfer',
+      m,
+      last,
+      end,
+      { ...net, [ATTR_DWCP_ATTEMPT]: m.retries + 1, [ATTR_DWCP_BYTES]: m.bytes },
+      SpanKind.CLIENT,
+    );
     const carrier: TraceCarrier = {};
     propagator.inject(trace.setSpan(ROOT_CONTEXT, transfer), carrier, defaultTextMapSetter);
     if (!m.ok) {
@@ -341,9 +388,13 @@ export class NodeTracing {
 }
 
 function validate(m: MigrationTraceInput): void {
-  if (!m.vmId || !m.sourceNode || !m.destinationNode) throw new InvalidInputError('vmId, sourceNode and destinationNode must be non-empty');
+  if (!m.vmId || !m.sourceNode || !m.destinationNode)
+    throw new InvalidInputError('vmId, sourceNode and destinationNode must be non-empty');
   if (!isMode(m.mode)) throw new InvalidInputError(`unknown mode ${String(m.mode)}`);
-  if (!(m.durationMs > 0) || !Number.isFinite(m.startMs)) throw new InvalidInputError(`migration needs a finite start and a duration > 0, got ${m.startMs}, ${m.durationMs}`);
+  if (!(m.durationMs > 0) || !Number.isFinite(m.startMs))
+    throw new InvalidInputError(
+      `migration needs a finite start and a duration > 0, got ${m.startMs}, ${m.durationMs}`,
+    );
   if (!(m.bytes >= 0)) throw new InvalidInputError(`bytes must be >= 0, got ${m.bytes}`);
   if (!Number.isInteger(m.retries) || m.retries < 0 || m.retries > MAX_TRANSFER_RETRIES)
     throw new InvalidInputError(`retries must be an integer in 0..${MAX_TRANSFER_RETRIES}, got ${m.retries}`);

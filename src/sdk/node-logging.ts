@@ -12,11 +12,21 @@ import type { AnyValueMap, Logger as OtelLogger } from '@opentelemetry/api-logs'
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordExporter,
+} from '@opentelemetry/sdk-logs';
 import { pino, type Logger } from 'pino';
 import { InvalidInputError } from '../errors.ts';
 import { levelOfPino, SEVERITY_NUMBER, SEVERITY_TEXT } from '../model/log-levels.ts';
-import { ATTR_CLOUD_REGION, ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '../model/trace-attributes.ts';
+import {
+  ATTR_CLOUD_REGION,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_NAMESPACE,
+} from '../model/trace-attributes.ts';
 import { otlpExporterSettings, type OtlpExporterOptions } from './otlp-exporter.ts';
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -45,13 +55,19 @@ export class PinoOtelDestination {
     const attributes: AnyValueMap = {};
     for (const [k, v] of Object.entries(o)) {
       if (RESERVED.has(k)) continue;
-      attributes[k] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
+      attributes[k] =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
     }
     const traceId = o['trace_id'];
     const spanId = o['span_id'];
     const context =
       typeof traceId === 'string' && typeof spanId === 'string' && HEX32.test(traceId) && HEX16.test(spanId)
-        ? trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true })
+        ? trace.setSpanContext(ROOT_CONTEXT, {
+            traceId,
+            spanId,
+            traceFlags: TraceFlags.SAMPLED,
+            isRemote: true,
+          })
         : undefined;
     this.logger.emit({
       timestamp: typeof o['time'] === 'number' ? o['time'] : Date.now(),
@@ -96,7 +112,9 @@ export class NodeLogging {
   /** @throws InvalidInputError on an empty node id or region. */
   constructor(opts: NodeLoggingOptions) {
     if (!opts.nodeId || !opts.region) throw new InvalidInputError('nodeId and region must be non-empty');
-    const processor = opts.simple ? new SimpleLogRecordProcessor({ exporter: opts.exporter }) : new BatchLogRecordProcessor({ exporter: opts.exporter, maxQueueSize: opts.maxQueueSize ?? 2048 });
+    const processor = opts.simple
+      ? new SimpleLogRecordProcessor({ exporter: opts.exporter })
+      : new BatchLogRecordProcessor({ exporter: opts.exporter, maxQueueSize: opts.maxQueueSize ?? 2048 });
     this.provider = new LoggerProvider({
       resource: resourceFromAttributes({
         [ATTR_SERVICE_NAME]: opts.serviceName ?? 'dwcp-node',
@@ -108,7 +126,11 @@ export class NodeLogging {
     });
     const clock = opts.clock ?? Date.now;
     this.logger = pino(
-      { level: 'debug', base: { node_id: opts.nodeId, region: opts.region }, timestamp: () => `,"time":${Math.round(clock())}` },
+      {
+        level: 'debug',
+        base: { node_id: opts.nodeId, region: opts.region },
+        timestamp: () => `,"time":${Math.round(clock())}`,
+      },
       new PinoOtelDestination(this.provider.getLogger('dwcp-node')),
     );
   }

@@ -31,7 +31,12 @@ export interface OtlpExporterOptions {
 /** The checked settings every OTLP/HTTP exporter (traces, logs) is built from. */
 export interface OtlpExporterSettings {
   readonly protocol: OtlpProtocol;
-  readonly config: { url: string; compression: CompressionAlgorithm; timeoutMillis: number; headers?: Record<string, string> };
+  readonly config: {
+    url: string;
+    compression: CompressionAlgorithm;
+    timeoutMillis: number;
+    headers?: Record<string, string>;
+  };
 }
 
 /**
@@ -45,9 +50,11 @@ export function otlpExporterSettings(opts: OtlpExporterOptions): OtlpExporterSet
   } catch {
     throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new InvalidInputError(`OTLP endpoint must be an http(s) URL, got ${JSON.stringify(opts.url)}`);
   const protocol = opts.protocol ?? 'http/protobuf';
-  if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new InvalidInputError(`OTLP protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${protocol}`);
+  if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol))
+    throw new InvalidInputError(`OTLP protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${protocol}`);
   return {
     protocol,
     config: {

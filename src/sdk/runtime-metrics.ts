@@ -6,7 +6,14 @@
  * scrape), so /metrics scrapes and API reads see the same last-window figures.
  * @see https://nodejs.org/docs/latest-v20.x/api/perf_hooks.html
  */
-import { constants, monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  type EventLoopUtilization,
+  type IntervalHistogram,
+} from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import { InvalidInputError, LimitExceededError } from '../errors.ts';
@@ -78,8 +85,10 @@ export class RuntimeMetrics {
   constructor(opts: RuntimeMetricsOptions = {}) {
     this.windowMs = opts.windowMs ?? 10_000;
     this.resolutionMs = opts.resolutionMs ?? 10;
-    if (!Number.isInteger(this.windowMs) || this.windowMs < 1000 || this.windowMs > 600_000) throw new InvalidInputError(`windowMs must be an integer 1000..600000, got ${this.windowMs}`);
-    if (!Number.isInteger(this.resolutionMs) || this.resolutionMs < 1 || this.resolutionMs > 1000) throw new InvalidInputError(`resolutionMs must be an integer 1..1000, got ${this.resolutionMs}`);
+    if (!Number.isInteger(this.windowMs) || this.windowMs < 1000 || this.windowMs > 600_000)
+      throw new InvalidInputError(`windowMs must be an integer 1000..600000, got ${this.windowMs}`);
+    if (!Number.isInteger(this.resolutionMs) || this.resolutionMs < 1 || this.resolutionMs > 1000)
+      throw new InvalidInputError(`resolutionMs must be an integer 1..1000, got ${this.resolutionMs}`);
   }
 
   /**
@@ -88,7 +97,8 @@ export class RuntimeMetrics {
    *   already has these names.
    */
   attach(registry: Registry): void {
-    if (this.sets.length >= MAX_RUNTIME_REGISTRIES) throw new LimitExceededError(`runtime metrics feed at most ${MAX_RUNTIME_REGISTRIES} registries`);
+    if (this.sets.length >= MAX_RUNTIME_REGISTRIES)
+      throw new LimitExceededError(`runtime metrics feed at most ${MAX_RUNTIME_REGISTRIES} registries`);
     const set = createCatalogMetrics(registry, DEFS);
     this.sets.push(set);
     this.write(set);
@@ -158,7 +168,8 @@ export class RuntimeMetrics {
   }
 
   private recordGc(detail: unknown, durationMs: number): void {
-    const kindNum = typeof detail === 'object' && detail !== null ? (detail as { kind?: unknown }).kind : undefined;
+    const kindNum =
+      typeof detail === 'object' && detail !== null ? (detail as { kind?: unknown }).kind : undefined;
     const kind = typeof kindNum === 'number' ? GC_KINDS.get(kindNum) : undefined;
     if (!kind || !Number.isFinite(durationMs) || durationMs < 0) return;
     const seconds = durationMs / 1000;

@@ -2,7 +2,13 @@
  * What the alerting routes need from the monitor's alerting (the composition root passes the running service),
  * as a narrow interface over the API contract's types.
  */
-import type { AcknowledgeInput, DeliveryHealth, Incident, RulesOverview, Silence } from '../contract/alerting.ts';
+import type {
+  AcknowledgeInput,
+  DeliveryHealth,
+  Incident,
+  RulesOverview,
+  Silence,
+} from '../contract/alerting.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 
 /** Alerting as the API sees it. Errors: NotFoundError (unknown ids), InvalidInputError (bad bodies), FileValidationError (rule files). */

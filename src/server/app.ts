@@ -66,10 +66,13 @@ export interface BuildAppOptions {
 export function resolveLimits(overrides: Partial<AppLimits> | undefined): AppLimits {
   const limits: AppLimits = { ...DEFAULT_APP_LIMITS, ...overrides };
   for (const [k, v] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`limits.${k} must be a positive integer, got ${v}`);
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new InvalidInputError(`limits.${k} must be a positive integer, got ${v}`);
   }
-  if (limits.anomaliesDefault > limits.anomaliesMax) throw new InvalidInputError('limits.anomaliesDefault exceeds anomaliesMax');
-  if (limits.searchDefault > limits.searchMax) throw new InvalidInputError('limits.searchDefault exceeds searchMax');
+  if (limits.anomaliesDefault > limits.anomaliesMax)
+    throw new InvalidInputError('limits.anomaliesDefault exceeds anomaliesMax');
+  if (limits.searchDefault > limits.searchMax)
+    throw new InvalidInputError('limits.searchDefault exceeds searchMax');
   if (limits.queryDefaultPoints > limits.queryMaxPoints) {
     throw new InvalidInputError('limits.queryDefaultPoints exceeds queryMaxPoints');
   }
@@ -86,15 +89,33 @@ export function resolveLimits(overrides: Partial<AppLimits> | undefined): AppLim
  */
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const limits = resolveLimits(deps.limits);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: limits.bodyLimitBytes, frameworkErrors: sendFrameworkError });
-  registerErrorHandling(app, { registry: deps.registry, ...(opts.warnLog ? { log: opts.warnLog } : {}), now: opts.now ?? Date.now });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: limits.bodyLimitBytes,
+    frameworkErrors: sendFrameworkError,
+  });
+  registerErrorHandling(app, {
+    registry: deps.registry,
+    ...(opts.warnLog ? { log: opts.warnLog } : {}),
+    now: opts.now ?? Date.now,
+  });
   // Before the Host/Origin and auth hooks: its own onRequest hook marks upgrade requests, so that an upgrade those
   // hooks refuse still has its socket destroyed once the refusal is sent (otherwise the socket stays open).
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.liveMaxIncomingBytes } });
   await registerSecurity(app, opts.security);
-  await registerAuth(app, { auth: deps.auth, staticFiles: deps.webRoot !== undefined, ...(deps.tenants ? { tenants: deps.tenants } : {}), ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) });
+  await registerAuth(app, {
+    auth: deps.auth,
+    staticFiles: deps.webRoot !== undefined,
+    ...(deps.tenants ? { tenants: deps.tenants } : {}),
+    ...(opts.warnLog ? { warnLog: opts.warnLog } : {}),
+  });
   if (opts.checkResponses === true) registerResponseCheck(app);
-  const ctx: ApiContext = { deps, limits, now: opts.now ?? Date.now, ...(opts.warnLog ? { warnLog: opts.warnLog } : {}) };
+  const ctx: ApiContext = {
+    deps,
+    limits,
+    now: opts.now ?? Date.now,
+    ...(opts.warnLog ? { warnLog: opts.warnLog } : {}),
+  };
 
   await app.register(healthRoutes, ctx);
   await app.register(metricsRoutes, ctx);

@@ -44,7 +44,11 @@ export interface AuthApi {
   /** The principal of valid credentials. @throws UnauthorizedError when they are missing or not valid */
   authenticate(credentials: Credentials): Promise<Principal>;
   /** Checks a password (rate-limited per address, audited) and signs a session token. */
-  login(username: string, password: string, address: string): Promise<{ principal: Principal; token: string; expiresAtMs: number }>;
+  login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ principal: Principal; token: string; expiresAtMs: number }>;
   listUsers(principal: Principal): Promise<User[]>;
   createUser(principal: Principal, body: CreateUser): Promise<User>;
   deleteUser(principal: Principal, username: string): Promise<User>;

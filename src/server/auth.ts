@@ -39,13 +39,25 @@ declare module 'fastify' {
 export const SESSION_COOKIE = 'dwcp_session';
 
 /** `METHOD url-pattern` of the routes answered without credentials. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', 'HEAD /health', 'GET /ready', 'HEAD /ready', 'POST /api/auth/login']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /health',
+  'HEAD /health',
+  'GET /ready',
+  'HEAD /ready',
+  'POST /api/auth/login',
+]);
 
 /** URL patterns of the web page's static files (@fastify/static's wildcard route). */
 const STATIC_ROUTES: ReadonlySet<string> = new Set(['/*']);
 
 /** `METHOD url-pattern` of the telemetry receivers: machines send with an `ingest`-capable API token. */
-export const INGEST_ROUTES: ReadonlySet<string> = new Set(['POST /api/v1/write', 'POST /v1/traces', 'POST /v1/logs', 'POST /loki/api/v1/push', 'POST /api/metrics']);
+export const INGEST_ROUTES: ReadonlySet<string> = new Set([
+  'POST /api/v1/write',
+  'POST /v1/traces',
+  'POST /v1/logs',
+  'POST /loki/api/v1/push',
+  'POST /api/metrics',
+]);
 
 /** What a route needs: nothing, or a permission one of the caller's roles grants. */
 export type Permission = 'public' | 'authenticated' | 'read' | 'ingest' | 'write' | 'admin';
@@ -80,7 +92,8 @@ export function permissionOf(method: string, url: string | undefined, staticFile
 function credentialsOf(request: FastifyRequest): { bearer?: string; session?: string } {
   const header = request.headers.authorization;
   const session = request.cookies[SESSION_COOKIE];
-  const out: { bearer?: string; session?: string } = session === undefined || session === '' ? {} : { session };
+  const out: { bearer?: string; session?: string } =
+    session === undefined || session === '' ? {} : { session };
   if (header === undefined) return out;
   const m = /^Bearer +([^\s]+) *$/i.exec(header);
   if (m === null) throw new UnauthorizedError('the Authorization header must be "Bearer <token>"');
@@ -99,12 +112,28 @@ export function forwardableToken(request: FastifyRequest): string | undefined {
 
 /** The cookie options of a session (Secure when the request came over HTTPS). */
 export function sessionCookieOptions(request: FastifyRequest, maxAgeSeconds: number) {
-  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https', maxAge: maxAgeSeconds };
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: request.protocol === 'https',
+    maxAge: maxAgeSeconds,
+  };
 }
 
 /** Sets the session cookie on `reply`. */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAtMs: number, nowMs: number): void {
-  void reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(request, Math.max(1, Math.floor((expiresAtMs - nowMs) / 1000))));
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  expiresAtMs: number,
+  nowMs: number,
+): void {
+  void reply.setCookie(
+    SESSION_COOKIE,
+    token,
+    sessionCookieOptions(request, Math.max(1, Math.floor((expiresAtMs - nowMs) / 1000))),
+  );
 }
 
 /** Clears the session cookie on `reply`. */
@@ -147,7 +176,9 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
     const principal = await auth.authenticate(credentialsOf(request));
     request.principal = principal; // set before the role check, so that refused writes are audited too
     if (need !== 'authenticated' && !ROLE_PERMISSIONS[principal.role].has(need)) {
-      throw new ForbiddenError(`role ${principal.role} may not ${need === 'read' ? 'read this' : need === 'ingest' ? 'send telemetry' : need === 'write' ? 'change this' : 'administer users, tokens or the audit log'}`);
+      throw new ForbiddenError(
+        `role ${principal.role} may not ${need === 'read' ? 'read this' : need === 'ingest' ? 'send telemetry' : need === 'write' ? 'change this' : 'administer users, tokens or the audit log'}`,
+      );
     }
     enforceTenantScope(request, principal, opts.tenants);
   });
@@ -155,8 +186,16 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
   app.addHook('onResponse', async (request, reply) => {
     const url = request.routeOptions.url;
     const principal = request.principal;
-    if (principal === null || url === undefined || READS.has(request.method) || INGEST_ROUTES.has(`${request.method} ${url}`)) return;
-    const params = Object.values((request.params ?? {}) as Record<string, unknown>).map(String).join(',');
+    if (
+      principal === null ||
+      url === undefined ||
+      READS.has(request.method) ||
+      INGEST_ROUTES.has(`${request.method} ${url}`)
+    )
+      return;
+    const params = Object.values((request.params ?? {}) as Record<string, unknown>)
+      .map(String)
+      .join(',');
     await auth
       .record({
         tenant: principal.tenant,
@@ -166,6 +205,11 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
         outcome: reply.statusCode < 400 ? 'success' : 'failure',
         address: request.ip,
       })
-      .catch((e: unknown) => opts.warnLog?.warn({ err: e instanceof Error ? e.message : String(e) }, 'writing the audit log failed'));
+      .catch((e: unknown) =>
+        opts.warnLog?.warn(
+          { err: e instanceof Error ? e.message : String(e) },
+          'writing the audit log failed',
+        ),
+      );
   });
 }

@@ -6,7 +6,13 @@
 import type { Role } from '../contract/auth.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { DashboardSpec } from '../contract/dashboard-spec.ts';
-import type { DashboardData, DashboardPage, DashboardRecord, DashboardVersion, VariableOptions } from '../contract/dashboards.ts';
+import type {
+  DashboardData,
+  DashboardPage,
+  DashboardRecord,
+  DashboardVersion,
+  VariableOptions,
+} from '../contract/dashboards.ts';
 
 /** Tenant and acting user of a request. */
 export interface DashboardScope {
@@ -43,22 +49,42 @@ export interface DashboardsApi {
   delete(scope: DashboardScope, id: string, version?: number): Promise<DashboardRecord>;
   versions(scope: DashboardScope, id: string): Promise<DashboardVersion[]>;
   /** Widget data now; `vars` the selected values of the dashboard's variables. */
-  data(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardData>;
+  data(
+    scope: DashboardScope,
+    id: string,
+    vars: Readonly<Record<string, readonly string[]>>,
+  ): Promise<DashboardData>;
   /** The choices of the dashboard's variables, for a picker. */
   variables(scope: DashboardScope, id: string): Promise<VariableOptions[]>;
   /** The built-in templates (Executive, Operations, Developer, Tenant). */
   templates(): { name: string; dashboard: DashboardSpec }[];
   /** Stores a Grafana dashboard JSON object as a new dashboard; `warnings` name what was left out. */
-  importGrafana(scope: DashboardScope, body: unknown): Promise<{ record: DashboardRecord; warnings: string[] }>;
+  importGrafana(
+    scope: DashboardScope,
+    body: unknown,
+  ): Promise<{ record: DashboardRecord; warnings: string[] }>;
   /** The dashboard's spec (importable by create) with `vars` as its variables' saved selection (`current`). */
-  exportSpec(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<DashboardSpec>;
+  exportSpec(
+    scope: DashboardScope,
+    id: string,
+    vars: Readonly<Record<string, readonly string[]>>,
+  ): Promise<DashboardSpec>;
   /** The dashboard as a Grafana dashboard JSON object, `vars` as `templating.list[].current`. */
-  exportGrafana(scope: DashboardScope, id: string, vars: Readonly<Record<string, readonly string[]>>): Promise<Record<string, unknown>>;
+  exportGrafana(
+    scope: DashboardScope,
+    id: string,
+    vars: Readonly<Record<string, readonly string[]>>,
+  ): Promise<Record<string, unknown>>;
   /**
    * Renders a page of this server's console (`url`) to PNG or PDF once `readySelector` is present (headless
    * Chromium, bounded); absent → PNG/PDF export answers 503. Errors: UnavailableError, LimitExceededError.
    */
-  readonly render?: (url: string, format: 'png' | 'pdf', readySelector: string, headers: Readonly<Record<string, string>>) => Promise<Buffer>;
+  readonly render?: (
+    url: string,
+    format: 'png' | 'pdf',
+    readySelector: string,
+    headers: Readonly<Record<string, string>>,
+  ) => Promise<Buffer>;
   /** Refresh interval of the dashboard's live viewers, ms; null when it is `off`. */
   refreshMs(spec: DashboardSpec): number | null;
 }

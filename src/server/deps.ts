@@ -14,8 +14,23 @@ import type { SeriesPrediction } from '../contract/predictions.ts';
 import type { RegionsOverview } from '../contract/regions.ts';
 import type { RolloutStatus } from '../contract/rollout.ts';
 import type { SloOverview } from '../contract/slo.ts';
-import type { LogsResponse, LokiInstantQueryResponse, LokiLabelsResponse, LokiQueryResponse, LokiSeriesResponse, LokiTailMessage, OtlpLogsExportResponse } from '../contract/logs.ts';
-import type { ExemplarsResponse, NamesResponse, OtlpExportResponse, OtlpStatus, TraceSearchRequest, TracesResponse } from '../contract/traces.ts';
+import type {
+  LogsResponse,
+  LokiInstantQueryResponse,
+  LokiLabelsResponse,
+  LokiQueryResponse,
+  LokiSeriesResponse,
+  LokiTailMessage,
+  OtlpLogsExportResponse,
+} from '../contract/logs.ts';
+import type {
+  ExemplarsResponse,
+  NamesResponse,
+  OtlpExportResponse,
+  OtlpStatus,
+  TraceSearchRequest,
+  TracesResponse,
+} from '../contract/traces.ts';
 import type { PushRequest, PushResult } from '../contract/push.ts';
 import type { ComponentStatus, DroppedTargetStatus, TargetStatus } from '../model/status.ts';
 import type { AggregateOptions, AggregateResult } from '../store/query.ts';
@@ -112,7 +127,9 @@ export interface AppDeps {
    * Stored series (GET /api/metrics/search and /query); stores with rollups also answer range queries at the
    * resolution the step needs, and the chunked store aggregates them while it reads (`queryRange`).
    */
-  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> & Partial<SteppedSampleReader> & Partial<AggregatingRangeReader>;
+  readonly samples: Pick<SampleStore, 'searchMetricNames' | 'findSeries' | 'readPoints'> &
+    Partial<SteppedSampleReader> &
+    Partial<AggregatingRangeReader>;
   /** Range-query aggregation of GET /api/metrics/query (the store's `aggregateSeries`, src/store/query.ts). */
   readonly aggregate: SeriesAggregator;
   readonly live: LiveFeed;
@@ -161,7 +178,12 @@ export interface RemoteWriteSink {
    * @throws InvalidInputError (400) for a wrong content type or encoding or a body that does not decode;
    *   PayloadTooLargeError (413); StoreError (503, nothing stored)
    */
-  receive(req: { readonly body: Buffer; readonly contentType: string | undefined; readonly contentEncoding: string | undefined; readonly scope?: TenantScope }): Promise<unknown>;
+  receive(req: {
+    readonly body: Buffer;
+    readonly contentType: string | undefined;
+    readonly contentEncoding: string | undefined;
+    readonly scope?: TenantScope;
+  }): Promise<unknown>;
   /** Counts a request refused by the HTTP layer (body over the limit). */
   countRejectedRequest(reason: 'too_large'): void;
 }
@@ -244,7 +266,12 @@ export interface LogSource {
    * Label sets of the streams matching any of the stream selectors `matches` with entries in the range (of entries
    * in `scope`, when given). @throws InvalidInputError (400) when none is given or one is not a stream selector
    */
-  series(matches: readonly string[], startUs: number, endUs: number, scope?: TenantScope): Promise<LokiSeriesResponse>;
+  series(
+    matches: readonly string[],
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+  ): Promise<LokiSeriesResponse>;
   /** Entries matching a search, newest first. */
   search(q: LogSearchRequest): Promise<LogsResponse>;
   /** Live tail of entries as they are stored (WS /loki/api/v1/tail). */
@@ -315,7 +342,10 @@ export interface LogSearchRequest {
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */
-export type SeriesAggregator = (points: readonly SeriesPoints[], options: AggregateOptions) => AggregateResult;
+export type SeriesAggregator = (
+  points: readonly SeriesPoints[],
+  options: AggregateOptions,
+) => AggregateResult;
 
 /** Rollout decision, SLO budgets and regional health; each call reads the store over `[nowMs − windowMs, nowMs]`. */
 export interface InsightsSource {
@@ -327,7 +357,11 @@ export interface InsightsSource {
 
 /** Capacity plans of the stored utilisation series over `[nowMs − windowMs, nowMs]`. */
 export interface CapacitySource {
-  capacity(windowMs: number, resources: readonly CapacityResource[], nowMs: number): Promise<CapacityOverview>;
+  capacity(
+    windowMs: number,
+    resources: readonly CapacityResource[],
+    nowMs: number,
+  ): Promise<CapacityOverview>;
 }
 
 /** Inter-region telemetry over `[nowMs − windowMs, nowMs]`; `region` keeps the pairs probed from that region. */
@@ -337,7 +371,11 @@ export interface NetworkSource {
 
 /** What the live detection engine predicts for the analysed series of `metric` matching `matchers`. */
 export interface PredictionSource {
-  predictions(metric: string, matchers: Readonly<Record<string, string>>, timesMs: readonly number[]): SeriesPrediction[];
+  predictions(
+    metric: string,
+    matchers: Readonly<Record<string, string>>,
+    timesMs: readonly number[],
+  ): SeriesPrediction[];
 }
 
 /** Where the last `bench:detect` report is read from. */

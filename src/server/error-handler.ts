@@ -78,10 +78,16 @@ interface ErrorLike {
  */
 export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
   if (err instanceof FileValidationError) {
-    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] } };
+    return {
+      statusCode: HTTP_STATUS_BY_CODE[err.code],
+      body: { status: 'error', errorType: err.code, error: err.message, problems: [...err.problems] },
+    };
   }
   if (err instanceof DwcpError) {
-    return { statusCode: HTTP_STATUS_BY_CODE[err.code], body: { status: 'error', errorType: err.code, error: clip(err.message, MAX_MESSAGE) } };
+    return {
+      statusCode: HTTP_STATUS_BY_CODE[err.code],
+      body: { status: 'error', errorType: err.code, error: clip(err.message, MAX_MESSAGE) },
+    };
   }
   if (typeof err === 'object' && err !== null) {
     const e = err as ErrorLike;
@@ -98,10 +104,16 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     if ((err as { expose?: unknown }).expose === true && status >= 400 && status < 500) {
       return status === 403 || status === 404
         ? { statusCode: 404, body: { status: 'error', errorType: 'DWCP_NOT_FOUND', error: 'not found' } }
-        : { statusCode: 400, body: { status: 'error', errorType: 'DWCP_INVALID_INPUT', error: 'bad request path' } };
+        : {
+            statusCode: 400,
+            body: { status: 'error', errorType: 'DWCP_INVALID_INPUT', error: 'bad request path' },
+          };
     }
   }
-  return { statusCode: 500, body: { status: 'error', errorType: 'DWCP_INTERNAL', error: 'internal server error' } };
+  return {
+    statusCode: 500,
+    body: { status: 'error', errorType: 'DWCP_INTERNAL', error: 'internal server error' },
+  };
 }
 
 /** Where API server errors become visible: a rate-limited warning line and a per-route counter. */
@@ -118,7 +130,9 @@ export interface ServerErrorVisibility {
 function serverErrorCounter(registry: Registry): Counter<string> {
   const def = getMetric('dwcp_monitor_http_server_errors_total');
   const existing = registry.getSingleMetric(def.name);
-  return existing instanceof Counter ? existing : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
+  return existing instanceof Counter
+    ? existing
+    : new Counter({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry] });
 }
 
 /** The name and message of an error with URL credentials redacted (never the stack of a secret-bearing message). */
@@ -144,7 +158,16 @@ export function registerErrorHandling(app: FastifyInstance, visibility: ServerEr
       request.log.error({ err }, 'request failed');
       const held = gate.pass(route, now());
       if (held !== undefined) {
-        visibility.log?.warn({ err: redactedError(err), route, method: request.method, statusCode, heldBackSinceLastWarning: held }, 'API request failed with a server error');
+        visibility.log?.warn(
+          {
+            err: redactedError(err),
+            route,
+            method: request.method,
+            statusCode,
+            heldBackSinceLastWarning: held,
+          },
+          'API request failed with a server error',
+        );
       }
     }
     return reply.code(statusCode).type('application/json; charset=utf-8').send(body);

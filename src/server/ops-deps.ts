@@ -25,13 +25,22 @@ export interface ProfilingApi {
   heap(): Promise<PprofCapture>;
   /** Takes and stores an on-demand profile of the monitor. */
   capture(kind: 'cpu' | 'heap', seconds: number): Promise<ProfileInfo>;
-  list(filter: { readonly kind?: 'cpu' | 'heap'; readonly source?: string; readonly limit: number }): Promise<ProfileInfo[]>;
+  list(filter: {
+    readonly kind?: 'cpu' | 'heap';
+    readonly source?: string;
+    readonly limit: number;
+  }): Promise<ProfileInfo[]>;
   /** @throws NotFoundError for an unknown id. */
   get(id: number): Promise<{ readonly info: ProfileInfo; readonly pprof: Uint8Array }>;
   /** @throws NotFoundError; InvalidInputError for an unknown sample type. */
   flamegraph(id: number, sampleType: string | undefined): Promise<FlameGraphDto>;
   /** @throws NotFoundError; InvalidInputError when the profiles are of different kinds. */
-  compare(baseId: number, targetId: number, top: number, sampleType: string | undefined): Promise<ProfileComparisonDto>;
+  compare(
+    baseId: number,
+    targetId: number,
+    top: number,
+    sampleType: string | undefined,
+  ): Promise<ProfileComparisonDto>;
 }
 
 /** Stored and on-demand reports. */

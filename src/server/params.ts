@@ -55,7 +55,11 @@ function stringVia<T>(parse: (s: string) => T) {
     try {
       return parse(s);
     } catch (err) {
-      ctx.issues.push({ code: 'custom', message: err instanceof Error ? err.message : String(err), input: s });
+      ctx.issues.push({
+        code: 'custom',
+        message: err instanceof Error ? err.message : String(err),
+        input: s,
+      });
       return z.NEVER;
     }
   });
@@ -81,7 +85,9 @@ export function intParam(min: number, max: number) {
     .string()
     .regex(/^\d+$/, { message: 'must be a non-negative decimal integer' })
     .transform(Number)
-    .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, { message: `must be between ${min} and ${max}` });
+    .refine((n) => Number.isSafeInteger(n) && n >= min && n <= max, {
+      message: `must be between ${min} and ${max}`,
+    });
 }
 
 /** Options of {@link parseQuery}. */
@@ -108,7 +114,10 @@ export interface ParsedQuery<T> {
  * @throws InvalidInputError when a non-repeatable parameter repeats, a family member has an invalid label name
  *   or a prototype key (`match[__proto__]`, `match[constructor]`, `match[prototype]`), or the schema rejects a value (message: `parameter: reason`)
  */
-export function parseQuery<S extends z.ZodObject>(raw: unknown, spec: QuerySpec<S>): ParsedQuery<z.output<S>> {
+export function parseQuery<S extends z.ZodObject>(
+  raw: unknown,
+  spec: QuerySpec<S>,
+): ParsedQuery<z.output<S>> {
   const shapeKeys = Object.keys(spec.schema.shape);
   const families = spec.families ?? [];
   const repeatable = new Set(spec.repeatable ?? []);
@@ -132,7 +141,8 @@ export function parseQuery<S extends z.ZodObject>(raw: unknown, spec: QuerySpec<
     }
     const label = key.slice(family.length + 1, -1);
     if (!LABEL_NAME.test(label)) throw new InvalidInputError(`${key}: "${label}" is not a valid label name`);
-    if (PROTOTYPE_KEYS.has(label)) throw new InvalidInputError(`${key}: "${label}" is reserved and cannot be used as a label name here`);
+    if (PROTOTYPE_KEYS.has(label))
+      throw new InvalidInputError(`${key}: "${label}" is reserved and cannot be used as a label name here`);
     if (typeof value !== 'string') throw new InvalidInputError(`${key}: parameter given more than once`);
     fam.get(family)![label] = value;
   }

@@ -15,15 +15,38 @@ import {
 } from '../contract/alerting.ts';
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
-import { ApiTokenResponseSchema, ApiTokensResponseSchema, AuditResponseSchema, CreatedApiTokenResponseSchema, LoginResponseSchema, PrincipalResponseSchema, UserResponseSchema, UsersResponseSchema } from '../contract/auth.ts';
+import {
+  ApiTokenResponseSchema,
+  ApiTokensResponseSchema,
+  AuditResponseSchema,
+  CreatedApiTokenResponseSchema,
+  LoginResponseSchema,
+  PrincipalResponseSchema,
+  UserResponseSchema,
+  UsersResponseSchema,
+} from '../contract/auth.ts';
 import { CapacityResponseSchema } from '../contract/capacity.ts';
 import { ComponentsResponseSchema } from '../contract/components.ts';
-import { DashboardDataResponseSchema, DashboardExportSchema, DashboardImportResponseSchema, DashboardPageResponseSchema, DashboardResponseSchema, DashboardTemplatesResponseSchema, DashboardVariablesResponseSchema, DashboardVersionsResponseSchema } from '../contract/dashboards.ts';
+import {
+  DashboardDataResponseSchema,
+  DashboardExportSchema,
+  DashboardImportResponseSchema,
+  DashboardPageResponseSchema,
+  DashboardResponseSchema,
+  DashboardTemplatesResponseSchema,
+  DashboardVariablesResponseSchema,
+  DashboardVersionsResponseSchema,
+} from '../contract/dashboards.ts';
 import { HealthReportSchema, ReadyResponseSchema } from '../contract/health.ts';
 import { ModelPerformanceResponseSchema } from '../contract/models.ts';
 import { NetworkResponseSchema } from '../contract/network.ts';
 import { PredictionsResponseSchema } from '../contract/predictions.ts';
-import { FlameGraphResponseSchema, ProfileComparisonResponseSchema, ProfileCreatedResponseSchema, ProfilesResponseSchema } from '../contract/profiles.ts';
+import {
+  FlameGraphResponseSchema,
+  ProfileComparisonResponseSchema,
+  ProfileCreatedResponseSchema,
+  ProfilesResponseSchema,
+} from '../contract/profiles.ts';
 import { RegionsResponseSchema } from '../contract/regions.ts';
 import { ReportsCreatedResponseSchema, ReportsResponseSchema } from '../contract/reports.ts';
 import { RolloutResponseSchema } from '../contract/rollout.ts';
@@ -32,8 +55,21 @@ import { SloResponseSchema } from '../contract/slo.ts';
 import { MetricsSummaryResponseSchema, SystemMetricsResponseSchema } from '../contract/summaries.ts';
 import { TargetsResponseSchema } from '../contract/targets.ts';
 import { PushResponseSchema } from '../contract/push.ts';
-import { ExemplarsResponseSchema, NamesResponseSchema, OtlpExportResponseSchema, OtlpStatusSchema, TracesResponseSchema } from '../contract/traces.ts';
-import { LogsResponseSchema, LokiInstantQueryResponseSchema, LokiLabelsResponseSchema, LokiQueryResponseSchema, LokiSeriesResponseSchema, OtlpLogsExportResponseSchema } from '../contract/logs.ts';
+import {
+  ExemplarsResponseSchema,
+  NamesResponseSchema,
+  OtlpExportResponseSchema,
+  OtlpStatusSchema,
+  TracesResponseSchema,
+} from '../contract/traces.ts';
+import {
+  LogsResponseSchema,
+  LokiInstantQueryResponseSchema,
+  LokiLabelsResponseSchema,
+  LokiQueryResponseSchema,
+  LokiSeriesResponseSchema,
+  OtlpLogsExportResponseSchema,
+} from '../contract/logs.ts';
 
 /** `METHOD url-pattern` of each JSON route → the schema of its success body. */
 export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -120,8 +156,10 @@ function schemaFor(method: string, url: string | undefined, statusCode: number):
   if (route === 'GET /ready' && (statusCode === 200 || statusCode === 503)) return ReadyResponseSchema;
   // A refused credential on /v1/traces is answered by the receiver's own (OTLP) error handler when traces are
   // on, and by the API's when they are off (the route then only answers 404).
-  if (route === 'POST /v1/traces' && statusCode === 401) return z.union([OtlpStatusSchema, ApiErrorBodySchema]);
-  if (statusCode >= 400) return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
+  if (route === 'POST /v1/traces' && statusCode === 401)
+    return z.union([OtlpStatusSchema, ApiErrorBodySchema]);
+  if (statusCode >= 400)
+    return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];
 }
 
@@ -132,7 +170,8 @@ function schemaFor(method: string, url: string | undefined, statusCode: number):
 export function registerResponseCheck(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const type = reply.getHeader('content-type');
-    if (typeof payload !== 'string' || typeof type !== 'string' || !type.startsWith('application/json')) return payload;
+    if (typeof payload !== 'string' || typeof type !== 'string' || !type.startsWith('application/json'))
+      return payload;
     const schema = schemaFor(request.method, request.routeOptions.url, reply.statusCode);
     if (schema === undefined) return payload;
     const result = schema.safeParse(JSON.parse(payload));

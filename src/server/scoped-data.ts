@@ -17,11 +17,21 @@ function tagValue(tags: readonly JaegerTag[], key: string): string | undefined {
 }
 
 /** The node and region of a span: its own `dwcp.node.id`/`dwcp.region`, else its process's (resource). */
-export function spanNode(trace: JaegerTrace, span: JaegerSpan): { node: string | undefined; region: string | undefined } {
+export function spanNode(
+  trace: JaegerTrace,
+  span: JaegerSpan,
+): { node: string | undefined; region: string | undefined } {
   const p = trace.processes[span.processID]?.tags ?? [];
   return {
-    node: tagValue(span.tags, ATTR_DWCP_NODE_ID) ?? tagValue(p, ATTR_DWCP_NODE_ID) ?? tagValue(p, ATTR_SERVICE_INSTANCE) ?? tagValue(p, ATTR_HOST_NAME),
-    region: tagValue(span.tags, ATTR_DWCP_REGION) ?? tagValue(p, ATTR_DWCP_REGION) ?? tagValue(p, ATTR_CLOUD_REGION),
+    node:
+      tagValue(span.tags, ATTR_DWCP_NODE_ID) ??
+      tagValue(p, ATTR_DWCP_NODE_ID) ??
+      tagValue(p, ATTR_SERVICE_INSTANCE) ??
+      tagValue(p, ATTR_HOST_NAME),
+    region:
+      tagValue(span.tags, ATTR_DWCP_REGION) ??
+      tagValue(p, ATTR_DWCP_REGION) ??
+      tagValue(p, ATTR_CLOUD_REGION),
   };
 }
 

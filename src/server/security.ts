@@ -38,7 +38,9 @@ const FORM_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', '
 /** The host name of a `Host` header value (`[::1]:9500` → `::1`, `Example.COM.:80` → `example.com`), or ''. */
 export function hostName(host: string): string {
   const h = host.trim().toLowerCase();
-  const name = h.startsWith('[') ? h.slice(1, h.indexOf(']') < 0 ? h.length : h.indexOf(']')) : h.replace(/:\d*$/, '');
+  const name = h.startsWith('[')
+    ? h.slice(1, h.indexOf(']') < 0 ? h.length : h.indexOf(']'))
+    : h.replace(/:\d*$/, '');
   return name.endsWith('.') ? name.slice(0, -1) : name;
 }
 
@@ -67,7 +69,10 @@ function shown(text: string): string {
  * instance before the routes; the checks run in `onRequest`, before body parsing and websocket upgrades.
  * @throws nothing itself; requests failing a check get 403 DWCP_FORBIDDEN or 415 DWCP_UNSUPPORTED_MEDIA_TYPE
  */
-export async function registerSecurity(app: FastifyInstance, options: HttpSecurityOptions = {}): Promise<void> {
+export async function registerSecurity(
+  app: FastifyInstance,
+  options: HttpSecurityOptions = {},
+): Promise<void> {
   await app.register(fastifyHelmet, {
     hsts: false,
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
@@ -88,12 +93,16 @@ export async function registerSecurity(app: FastifyInstance, options: HttpSecuri
       const o = normaliseOrigin(origin);
       const own = [`http://${host}`, `https://${host}`].map(normaliseOrigin);
       if (o === undefined || !(own.includes(o) || origins.has(o))) {
-        throw new ForbiddenError(`requests from origin ${shown(origin)} are not allowed; add it to listen.allowedOrigins`);
+        throw new ForbiddenError(
+          `requests from origin ${shown(origin)} are not allowed; add it to listen.allowedOrigins`,
+        );
       }
     }
     const type = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (STATE_CHANGING.has(request.method) && FORM_TYPES.has(type)) {
-      throw new UnsupportedMediaTypeError(`Unsupported Media Type: content-type ${shown(type)} is not accepted for ${request.method} (a cross-site form can send it); send application/json`);
+      throw new UnsupportedMediaTypeError(
+        `Unsupported Media Type: content-type ${shown(type)} is not accepted for ${request.method} (a cross-site form can send it); send application/json`,
+      );
     }
   });
 }

@@ -11,7 +11,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../contract/auth.ts';
 import { ForbiddenError } from '../errors.ts';
-import { ALL_NODES, scopeForTenant, type TenantNodeMapping, type TenantScope } from '../model/tenant-scope.ts';
+import {
+  ALL_NODES,
+  scopeForTenant,
+  type TenantNodeMapping,
+  type TenantScope,
+} from '../model/tenant-scope.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,12 +80,18 @@ export function scopeOfPrincipal(principal: Principal, mapping: TenantNodeMappin
  * Sets `request.tenantScope` from the principal and refuses a tenant-scoped caller a route that does not filter.
  * @throws ForbiddenError (403) for an operator-only route (cluster-wide views, the monitor's own state)
  */
-export function enforceTenantScope(request: FastifyRequest, principal: Principal, mapping: TenantNodeMapping | undefined): void {
+export function enforceTenantScope(
+  request: FastifyRequest,
+  principal: Principal,
+  mapping: TenantNodeMapping | undefined,
+): void {
   const scope = scopeOfPrincipal(principal, mapping);
   request.tenantScope = scope;
   if (scope.kind === 'all') return;
   if (tenantAccessOf(request.method, request.routeOptions.url) === 'operator') {
-    throw new ForbiddenError(`tenant ${principal.tenant} reads only its own nodes; this view is cluster-wide and is for the operator tenant only`);
+    throw new ForbiddenError(
+      `tenant ${principal.tenant} reads only its own nodes; this view is cluster-wide and is for the operator tenant only`,
+    );
   }
 }
 
@@ -90,5 +101,7 @@ export function enforceTenantScope(request: FastifyRequest, principal: Principal
  */
 export function tenantScope(request: FastifyRequest): TenantScope {
   if (request.tenantScope !== null) return request.tenantScope;
-  return request.principal === null ? ALL_NODES : { kind: 'nodes', tenant: request.principal.tenant, nodes: new Set(), regions: new Set() };
+  return request.principal === null
+    ? ALL_NODES
+    : { kind: 'nodes', tenant: request.principal.tenant, nodes: new Set(), regions: new Set() };
 }

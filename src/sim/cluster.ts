@@ -148,7 +148,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       faults,
       warn,
       ...(trace ? { trace } : {}),
-      ...(logging ? { onModeSwitch: (from: Mode, to: Mode, nowMs: number) => logging.modeSwitch(spec.id, from, to, nowMs) } : {}),
+      ...(logging
+        ? {
+            onModeSwitch: (from: Mode, to: Mode, nowMs: number) =>
+              logging.modeSwitch(spec.id, from, to, nowMs),
+          }
+        : {}),
     }),
   );
 

@@ -18,7 +18,11 @@ export const DEFAULT_MAGNITUDE: Readonly<Record<FaultKind, number>> = {
 };
 
 /** Kinds whose magnitude is a slow-down factor (must be > 1). */
-const SLOW_DOWN_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['latency_spike', 'consensus_timeouts', 'v3_regression']);
+const SLOW_DOWN_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>([
+  'latency_spike',
+  'consensus_timeouts',
+  'v3_regression',
+]);
 
 /**
  * What is wrong with `magnitude` for a fault of `kind`, or undefined when it is valid: every magnitude is a
@@ -30,7 +34,8 @@ export function magnitudeProblem(kind: FaultKind, magnitude: number): string | u
   if (kind === 'throughput_drop' && magnitude >= 1) {
     return `throughput_drop is the share lost, must be in (0, 1), got ${magnitude}`;
   }
-  if (SLOW_DOWN_KINDS.has(kind) && magnitude <= 1) return `${kind} is a slow-down factor, must be > 1, got ${magnitude}`;
+  if (SLOW_DOWN_KINDS.has(kind) && magnitude <= 1)
+    return `${kind} is a slow-down factor, must be > 1, got ${magnitude}`;
   return undefined;
 }
 

@@ -112,7 +112,8 @@ export function linkProfile(linkClass: LinkClass, prng: Prng): LinkProfile {
     latencyMs: prng.uniform(c.latencyMs[0], c.latencyMs[1]),
     bandwidthBps: prng.uniform(c.bandwidthBps[0], c.bandwidthBps[1]),
     loss: prng.uniform(c.loss[0], c.loss[1]),
-    rdmaBytesPerSecond: c.rdmaBytesPerSecond === null ? 0 : prng.uniform(c.rdmaBytesPerSecond[0], c.rdmaBytesPerSecond[1]),
+    rdmaBytesPerSecond:
+      c.rdmaBytesPerSecond === null ? 0 : prng.uniform(c.rdmaBytesPerSecond[0], c.rdmaBytesPerSecond[1]),
   };
 }
 
@@ -143,12 +144,23 @@ export function clamp(v: number, lo: number, hi: number): number {
  * seasonality, +20x loss (retransmissions) and the fault's latency factor; bandwidth with 2 % noise, -2x loss.
  * Three Gaussian draws (loss, latency, bandwidth), in that order.
  */
-export function linkConditions(p: LinkProfile, t: number, season: number, eff: FaultEffects, prng: Prng, hybridPeriodSeconds: number): LinkConditions {
+export function linkConditions(
+  p: LinkProfile,
+  t: number,
+  season: number,
+  eff: FaultEffects,
+  prng: Prng,
+  hybridPeriodSeconds: number,
+): LinkConditions {
   // Loss up -> latency up, bandwidth and throughput down (correlated effects).
   const loss = clamp(p.loss * noise(prng, 0.05) * (1 + 0.2 * season), 0, 0.5);
   let baseLatencyMs = p.latencyMs;
-  if (p.linkClass === 'hybrid') baseLatencyMs += HYBRID_SWING_MS * Math.sin((2 * Math.PI * t) / hybridPeriodSeconds);
-  const latencyMs = Math.max(0.1, baseLatencyMs * noise(prng) * (1 + 0.05 * season) * (1 + 20 * loss) * eff.latencyFactor);
+  if (p.linkClass === 'hybrid')
+    baseLatencyMs += HYBRID_SWING_MS * Math.sin((2 * Math.PI * t) / hybridPeriodSeconds);
+  const latencyMs = Math.max(
+    0.1,
+    baseLatencyMs * noise(prng) * (1 + 0.05 * season) * (1 + 20 * loss) * eff.latencyFactor,
+  );
   const bandwidthBps = Math.max(1e6, p.bandwidthBps * noise(prng) * (1 - 2 * loss));
   return { loss, baseLatencyMs, latencyMs, bandwidthBps };
 }

@@ -36,10 +36,22 @@ export class ClusterLogging {
   private nowMs = 0;
 
   /** @throws InvalidInputError on duplicate node ids. */
-  constructor(nodes: readonly { readonly id: string; readonly region: string }[], opts: ClusterLoggingOptions) {
+  constructor(
+    nodes: readonly { readonly id: string; readonly region: string }[],
+    opts: ClusterLoggingOptions,
+  ) {
     for (const n of nodes) {
       if (this.byNode.has(n.id)) throw new InvalidInputError(`duplicate node id ${n.id}`);
-      this.byNode.set(n.id, new NodeLogging({ nodeId: n.id, region: n.region, exporter: opts.exporter(n.id), clock: () => this.nowMs, ...(opts.simple !== undefined ? { simple: opts.simple } : {}) }));
+      this.byNode.set(
+        n.id,
+        new NodeLogging({
+          nodeId: n.id,
+          region: n.region,
+          exporter: opts.exporter(n.id),
+          clock: () => this.nowMs,
+          ...(opts.simple !== undefined ? { simple: opts.simple } : {}),
+        }),
+      );
     }
   }
 
@@ -52,22 +64,42 @@ export class ClusterLogging {
     const source = this.byNode.get(m.sourceNode)?.logger;
     if (source) {
       this.at(m.startMs);
-      source.info({ ...fields, component: 'migration', destination: m.destinationNode, bytes: m.bytes }, `migration of ${m.vmId} to ${m.destinationNode} started`);
+      source.info(
+        { ...fields, component: 'migration', destination: m.destinationNode, bytes: m.bytes },
+        `migration of ${m.vmId} to ${m.destinationNode} started`,
+      );
       for (let a = 0; a < m.retries; a++) {
         this.at(tl.attempts[a]![1]);
-        source.warn({ ...fields, component: 'transport', attempt: a + 1 }, `transfer attempt ${a + 1} to ${m.destinationNode} timed out, retrying`);
+        source.warn(
+          { ...fields, component: 'transport', attempt: a + 1 },
+          `transfer attempt ${a + 1} to ${m.destinationNode} timed out, retrying`,
+        );
       }
       this.at(end);
-      if (m.ok) source.info({ ...fields, component: 'migration', duration_ms: Math.round(m.durationMs) }, `migration of ${m.vmId} to ${m.destinationNode} completed`);
-      else source.error({ ...fields, component: 'migration', error_type: 'migration_failed' }, `migration of ${m.vmId} to ${m.destinationNode} failed`);
+      if (m.ok)
+        source.info(
+          { ...fields, component: 'migration', duration_ms: Math.round(m.durationMs) },
+          `migration of ${m.vmId} to ${m.destinationNode} completed`,
+        );
+      else
+        source.error(
+          { ...fields, component: 'migration', error_type: 'migration_failed' },
+          `migration of ${m.vmId} to ${m.destinationNode} failed`,
+        );
     }
     const dest = this.byNode.get(m.destinationNode)?.logger;
     if (dest) {
       this.at(tl.attempts[m.retries]![0]);
-      dest.info({ ...fields, component: 'migration', source: m.sourceNode }, `receiving ${m.vmId} from ${m.sourceNode}`);
+      dest.info(
+        { ...fields, component: 'migration', source: m.sourceNode },
+        `receiving ${m.vmId} from ${m.sourceNode}`,
+      );
       if (!m.ok) {
         this.at(tl.sync[1]);
-        dest.error({ ...fields, component: 'state_sync', error_type: 'state_sync_failed' }, `state sync of ${m.vmId} failed`);
+        dest.error(
+          { ...fields, component: 'state_sync', error_type: 'state_sync_failed' },
+          `state sync of ${m.vmId} failed`,
+        );
       }
     }
   }
@@ -75,7 +107,9 @@ export class ClusterLogging {
   /** Logs a node's network mode switch. */
   modeSwitch(nodeId: string, from: Mode, to: Mode, nowMs: number): void {
     this.at(nowMs);
-    this.byNode.get(nodeId)?.logger.info({ component: 'mode', from, to }, `network mode switched from ${from} to ${to}`);
+    this.byNode
+      .get(nodeId)
+      ?.logger.info({ component: 'mode', from, to }, `network mode switched from ${from} to ${to}`);
   }
 
   /** Exports the records emitted so far on every node. */
@@ -88,7 +122,10 @@ export class ClusterLogging {
     const ids = [...this.byNode.keys()];
     const results = await Promise.allSettled([...this.byNode.values()].map((l) => l.shutdown()));
     results.forEach((r, i) => {
-      if (r.status === 'rejected') warn(`logging of ${ids[i]}: the last records were not exported (${(r.reason as Error)?.message ?? String(r.reason)})`);
+      if (r.status === 'rejected')
+        warn(
+          `logging of ${ids[i]}: the last records were not exported (${(r.reason as Error)?.message ?? String(r.reason)})`,
+        );
     });
   }
 

@@ -119,13 +119,38 @@ export class MigrationDriver {
       const seconds = baseline * eff.v3Factor * (1 + r.gaussian(0, 0.03));
       const ok = r.chance(eff.v3Factor > 1 ? DEGRADED_V3_SUCCESS : HEALTHY_V3_SUCCESS);
       const dest = peers[r.int(0, peers.length - 1)]!;
-      const exemplar = this.trace(k, 'v3', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
-      v3.recordMigration({ mode, success: ok, durationSeconds: Math.max(0.01, seconds), bytes: vm.bytes / Math.max(1, ratio), memoryBytes: vm.bytes, exemplar });
+      const exemplar = this.trace(
+        k,
+        'v3',
+        vm.name,
+        dest,
+        nowMs,
+        Math.max(0.01, seconds),
+        vm.bytes / Math.max(1, ratio),
+        ok,
+      );
+      v3.recordMigration({
+        mode,
+        success: ok,
+        durationSeconds: Math.max(0.01, seconds),
+        bytes: vm.bytes / Math.max(1, ratio),
+        memoryBytes: vm.bytes,
+        exemplar,
+      });
       if (ok) {
-        const downtime = switchoverDowntime(k.params.downtime, { latencyMs: k.latencyMs, throughput: k.throughput, ratio, v3Factor: eff.v3Factor }, this.downtimePrng);
-        production.migrationDowntime({ source: id, destination: dest, vmSize: vm.name, mode, seconds: downtime });
-      }
-      else production.error('migration', 'migration_failed', 'critical');
+        const downtime = switchoverDowntime(
+          k.params.downtime,
+          { latencyMs: k.latencyMs, throughput: k.throughput, ratio, v3Factor: eff.v3Factor },
+          this.downtimePrng,
+        );
+        production.migrationDowntime({
+          source: id,
+          destination: dest,
+          vmSize: vm.name,
+          mode,
+          seconds: downtime,
+        });
+      } else production.error('migration', 'migration_failed', 'critical');
       v3Slowdown = seconds / baseline;
     }
     while (this.v1Credit >= 1) {
@@ -137,7 +162,16 @@ export class MigrationDriver {
       const migrationId = `mig-${id}-${++this.seq}`;
       const dest = peers[r.int(0, peers.length - 1)]!;
       const ok = r.chance(0.995);
-      const exemplar = this.trace(k, 'v1', vm.name, dest, nowMs, Math.max(0.01, seconds), vm.bytes / Math.max(1, ratio), ok);
+      const exemplar = this.trace(
+        k,
+        'v1',
+        vm.name,
+        dest,
+        nowMs,
+        Math.max(0.01, seconds),
+        vm.bytes / Math.max(1, ratio),
+        ok,
+      );
       // Recorded now, like v3 above: the wrapper measures start -> start + duration on the event clock.
       this.opts.setEventMs(nowMs);
       migration.onMigrationStart(migrationId);
@@ -145,12 +179,25 @@ export class MigrationDriver {
       migration.onMigrationComplete(migrationId, id, dest, ok, dwcp, vm.bytes, exemplar);
     }
     this.opts.setEventMs(nowMs);
-    for (const vm of VM_SIZES) migration.onSpeedupCalculated(`${vm.name}_vm`, Math.max(0.1, 5 * eff.throughputFactor * (1 + r.gaussian(0, 0.02))));
+    for (const vm of VM_SIZES)
+      migration.onSpeedupCalculated(
+        `${vm.name}_vm`,
+        Math.max(0.1, 5 * eff.throughputFactor * (1 + r.gaussian(0, 0.02))),
+      );
     return { v3Slowdown };
   }
 
   /** Traces one migration (when a sink is set); returns its span as an exemplar of the duration histogram when sampled. */
-  private trace(k: MigrationTick, version: 'v1' | 'v3', vmSize: string, dest: string, startMs: number, seconds: number, bytes: number, ok: boolean): TraceExemplar | undefined {
+  private trace(
+    k: MigrationTick,
+    version: 'v1' | 'v3',
+    vmSize: string,
+    dest: string,
+    startMs: number,
+    seconds: number,
+    bytes: number,
+    ok: boolean,
+  ): TraceExemplar | undefined {
     const sink = this.opts.trace;
     if (!sink) return undefined;
     const carrier = sink({

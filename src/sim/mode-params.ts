@@ -24,16 +24,33 @@ type Range = readonly [lo: number, hi: number];
  * - `mixed`: min(bandwidth/8, RDMA rate or fallback) x efficiency x noise x (1 - lossPenalty x loss) / sqrt(max(1, ratio)).
  */
 export type TransferModel =
-  | { readonly model: 'rdma'; readonly fallbackBytesPerSecond: number; readonly lossPenalty: number; readonly rttSensitivity: number }
+  | {
+      readonly model: 'rdma';
+      readonly fallbackBytesPerSecond: number;
+      readonly lossPenalty: number;
+      readonly rttSensitivity: number;
+    }
   | { readonly model: 'tcp'; readonly efficiency: number; readonly lossPenalty: number }
-  | { readonly model: 'mixed'; readonly fallbackBytesPerSecond: number; readonly efficiency: number; readonly lossPenalty: number };
+  | {
+      readonly model: 'mixed';
+      readonly fallbackBytesPerSecond: number;
+      readonly efficiency: number;
+      readonly lossPenalty: number;
+    };
 
 /**
  * AMST stream count of a mode: `seasonal` = round(clamp(base x (1 + amplitude x season) x noise(noiseSd), min,
  * max)); `bandwidth-delay` = round(clamp(bandwidth_Mbps / (latency_ms x 0.2), min, max)), no draw.
  */
 export type StreamRule =
-  | { readonly rule: 'seasonal'; readonly base: number; readonly seasonalAmplitude: number; readonly noiseSd: number; readonly min: number; readonly max: number }
+  | {
+      readonly rule: 'seasonal';
+      readonly base: number;
+      readonly seasonalAmplitude: number;
+      readonly noiseSd: number;
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly rule: 'bandwidth-delay'; readonly min: number; readonly max: number };
 
 /** The dynamics of one mode. */

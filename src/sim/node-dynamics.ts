@@ -58,14 +58,34 @@ export interface Transfer {
  * transfers start from the smaller of the RDMA engine's rate and the link's capacity (`bandwidth / 8`): no mode
  * moves more than its path carries.
  */
-function modelThroughput(m: TransferModel, p: LinkProfile, link: LinkConditions, latencyRatio: number, r: Prng): number {
+function modelThroughput(
+  m: TransferModel,
+  p: LinkProfile,
+  link: LinkConditions,
+  latencyRatio: number,
+  r: Prng,
+): number {
   switch (m.model) {
     case 'rdma':
-      return (Math.min(link.bandwidthBps / 8, p.rdmaBytesPerSecond || m.fallbackBytesPerSecond) * noise(r) * (1 - m.lossPenalty * link.loss)) / (1 + m.rttSensitivity * (latencyRatio - 1));
+      return (
+        (Math.min(link.bandwidthBps / 8, p.rdmaBytesPerSecond || m.fallbackBytesPerSecond) *
+          noise(r) *
+          (1 - m.lossPenalty * link.loss)) /
+        (1 + m.rttSensitivity * (latencyRatio - 1))
+      );
     case 'tcp':
-      return ((link.bandwidthBps / 8) * m.efficiency * noise(r) * (1 - m.lossPenalty * link.loss)) / Math.max(1, latencyRatio);
+      return (
+        ((link.bandwidthBps / 8) * m.efficiency * noise(r) * (1 - m.lossPenalty * link.loss)) /
+        Math.max(1, latencyRatio)
+      );
     case 'mixed':
-      return (Math.min(link.bandwidthBps / 8, p.rdmaBytesPerSecond || m.fallbackBytesPerSecond) * m.efficiency * noise(r) * (1 - m.lossPenalty * link.loss)) / Math.sqrt(Math.max(1, latencyRatio));
+      return (
+        (Math.min(link.bandwidthBps / 8, p.rdmaBytesPerSecond || m.fallbackBytesPerSecond) *
+          m.efficiency *
+          noise(r) *
+          (1 - m.lossPenalty * link.loss)) /
+        Math.sqrt(Math.max(1, latencyRatio))
+      );
   }
 }
 
@@ -78,14 +98,24 @@ export function transferOf(k: Tick): Transfer {
   const latencyRatio = link.latencyMs / Math.max(0.1, link.baseLatencyMs);
   let throughput = modelThroughput(params.transfer, k.profile, link, latencyRatio, k.prng);
   throughput = Math.max(0, throughput * k.eff.throughputFactor * (1 - 0.05 * k.season));
-  const opLatency = (link.latencyMs / 1000) * k.prng.uniform(params.opLatencyFactor[0], params.opLatencyFactor[1]);
-  return { throughput, rdmaShare: params.rdmaShare, capacity: link.bandwidthBps / 8, bytes: throughput * k.dt, opLatency };
+  const opLatency =
+    (link.latencyMs / 1000) * k.prng.uniform(params.opLatencyFactor[0], params.opLatencyFactor[1]);
+  return {
+    throughput,
+    rdmaShare: params.rdmaShare,
+    capacity: link.bandwidthBps / 8,
+    bytes: throughput * k.dt,
+    opLatency,
+  };
 }
 
 /** AMST stream count of the tick (a draw only for the seasonal rule). */
 export function streamCount(k: Tick): number {
   const s = k.params.streams;
-  if (s.rule === 'seasonal') return Math.round(clamp(s.base * (1 + s.seasonalAmplitude * k.season) * noise(k.prng, s.noiseSd), s.min, s.max));
+  if (s.rule === 'seasonal')
+    return Math.round(
+      clamp(s.base * (1 + s.seasonalAmplitude * k.season) * noise(k.prng, s.noiseSd), s.min, s.max),
+    );
   return Math.round(clamp(k.link.bandwidthBps / 1e6 / (k.link.latencyMs * 0.2), s.min, s.max));
 }
 
@@ -145,7 +175,8 @@ export class StreamSlots {
       }
       amst.onStreamStart(slot);
     }
-    if (r.chance(Math.min(1, this.slots * dt * streamAbortRate(loss)))) amst.onStreamError(`stream-0`, 'packet_loss');
+    if (r.chance(Math.min(1, this.slots * dt * streamAbortRate(loss))))
+      amst.onStreamError(`stream-0`, 'packet_loss');
     const per = this.slots > 0 ? bytes / this.slots : 0;
     for (let i = 0; i < this.slots; i++) amst.onStreamData(`stream-${i}`, per, per * 0.05);
     for (const m of MODE_ORDER) {
@@ -169,9 +200,17 @@ export function recordTransport(k: Tick, x: Transfer, streams: number): void {
   for (const m of MODE_ORDER) v3.setModeThroughput(m, m === mode ? x.throughput : 0);
   for (let i = 0; i < 5; i++) {
     const share = x.bytes / 5;
-    v3.recordTransfer({ mode, operation: 'send', latencySeconds: x.opLatency * noise(r, 0.1), sentBytes: share, receivedBytes: share * 0.05 });
+    v3.recordTransfer({
+      mode,
+      operation: 'send',
+      latencySeconds: x.opLatency * noise(r, 0.1),
+      sentBytes: share,
+      receivedBytes: share * 0.05,
+    });
   }
-  v3.setAdaptiveDecisionAccuracy(clamp(LINK_CLASSES[k.profile.linkClass].adaptiveDecisionAccuracy * noise(r, 0.01), 0, 1));
+  v3.setAdaptiveDecisionAccuracy(
+    clamp(LINK_CLASSES[k.profile.linkClass].adaptiveDecisionAccuracy * noise(r, 0.01), 0, 1),
+  );
   v3.recordRdma({
     throughputBps: x.throughput * x.rdmaShare,
     utilisation: x.rdmaShare > 0 ? clamp((x.throughput * x.rdmaShare) / Math.max(1, x.capacity), 0, 1) : 0,
@@ -234,7 +273,12 @@ export function recordSync(k: Tick): number {
   const { v3 } = k.tel;
   const p = k.params;
   const syncLatency = r.uniform(p.syncLatencySeconds[0], p.syncLatencySeconds[1]) * k.eff.latencyFactor;
-  v3.ass.sync({ type: r.chance(0.05) ? 'full' : 'incremental', ok: r.chance(0.998), latencySeconds: syncLatency, mode: k.mode });
+  v3.ass.sync({
+    type: r.chance(0.05) ? 'full' : 'incremental',
+    ok: r.chance(0.998),
+    latencySeconds: syncLatency,
+    mode: k.mode,
+  });
   if (p.syncConflictsPerSecond !== null) v3.ass.conflictsResolved(r.poisson(p.syncConflictsPerSecond * k.dt));
   v3.ass.crdtOperations(r.poisson(p.crdtOperationsPerSecond * k.dt));
   return syncLatency;
@@ -262,7 +306,11 @@ export function recordConsensus(k: Tick): ConsensusOutcome {
     const timedOut = r.chance(eff.consensusTimeoutShare);
     const result = timedOut ? 'timeout' : r.chance(0.001) ? 'failure' : 'success';
     if (result !== 'success') errors++;
-    v3.acp.consensus({ protocol, latencySeconds: base * eff.consensusLatencyFactor * noise(r, 0.05), result });
+    v3.acp.consensus({
+      protocol,
+      latencySeconds: base * eff.consensusLatencyFactor * noise(r, 0.05),
+      result,
+    });
     v3.componentOperation('acp', 'consensus_round', base * eff.consensusLatencyFactor);
     if (timedOut) {
       v3.componentError('acp', 'timeout');
@@ -300,7 +348,13 @@ export function recordPlacements(k: Tick): void {
  * a v3 regression: AMST the operation latency, ASS a tenth of the sync latency, the others fixed.
  */
 export function recordComponentOperations(k: Tick, opLatency: number, syncLatency: number): void {
-  const base: Readonly<Record<Exclude<Component, 'acp'>, number>> = { amst: opLatency, hde: 0.003, pba: 0.02, ass: syncLatency / 10, itp: 0.01 };
+  const base: Readonly<Record<Exclude<Component, 'acp'>, number>> = {
+    amst: opLatency,
+    hde: 0.003,
+    pba: 0.02,
+    ass: syncLatency / 10,
+    itp: 0.01,
+  };
   for (const c of COMPONENTS) {
     if (c === 'acp') continue;
     k.tel.v3.componentOperation(c, 'process', base[c] * k.eff.v3Factor * noise(k.prng, 0.05));
@@ -310,7 +364,8 @@ export function recordComponentOperations(k: Tick, opLatency: number, syncLatenc
 /** Federation: one delta sync per remote region (the mode's base time + 4 one-way latencies), bandwidth saved 2 %. */
 export function recordFederation(k: Tick, remotes: readonly string[], bytes: number): void {
   for (const remote of remotes) {
-    const seconds = k.params.federationBaseSeconds + (k.link.latencyMs / 1000) * 4 * (1 + k.prng.gaussian(0, 0.05));
+    const seconds =
+      k.params.federationBaseSeconds + (k.link.latencyMs / 1000) * 4 * (1 + k.prng.gaussian(0, 0.05));
     k.tel.federation.onSync(remote, 'delta', Math.max(0.001, seconds));
     k.tel.federation.onBandwidthSaved(remote, Math.round(bytes * 0.02));
   }
@@ -344,7 +399,8 @@ export function recordHealth(k: Tick, h: HealthInput): void {
   const { eff } = k;
   const { throughput, capacity, rdmaShare, opLatency } = h.transfer;
   const sla = k.params.sla;
-  const health = (bad: boolean, worse: boolean): HealthState => (worse ? 'down' : bad ? 'degraded' : 'healthy');
+  const health = (bad: boolean, worse: boolean): HealthState =>
+    worse ? 'down' : bad ? 'degraded' : 'healthy';
   const states: Record<Component, HealthState> = {
     amst: health(eff.throughputFactor < 0.6 || eff.latencyFactor > 2, false),
     hde: health(h.degradedCompression, false),
@@ -357,7 +413,10 @@ export function recordHealth(k: Tick, h: HealthInput): void {
     system.onComponentHealthChange(c, states[c]);
     production.componentHealth(c, 'v3', eff.v3Factor > 1 && states[c] === 'healthy' ? 'degraded' : states[c]);
   }
-  production.resourceUtilisation('cpu', clamp(35 * h.load * noise(r, 0.03) + 10 * (throughput / Math.max(1, capacity)), 0, 100));
+  production.resourceUtilisation(
+    'cpu',
+    clamp(35 * h.load * noise(r, 0.03) + 10 * (throughput / Math.max(1, capacity)), 0, 100),
+  );
   production.resourceUtilisation('memory', clamp(42 * noise(r, 0.01) + eff.memoryLeakPercent, 0, 99));
   production.resourceUtilisation('network', clamp((throughput / Math.max(1, capacity)) * 100, 0, 100));
   production.resourceUtilisation('disk', clamp(55 * noise(r, 0.005), 0, 100));
@@ -366,8 +425,14 @@ export function recordHealth(k: Tick, h: HealthInput): void {
   production.throughput('amst', 'rx', 'rdma', throughput * rdmaShare * 0.95);
   production.throughput('amst', 'tx', 'tcp', throughput * (1 - rdmaShare));
   production.throughput('amst', 'rx', 'tcp', throughput * (1 - rdmaShare) * 0.95);
-  const w = h.slaWindow.add(k.mode, { latencySeconds: opLatency, throughputBytesPerSecond: throughput, rounds: h.consensus.rounds, errors: h.consensus.errors });
-  const latencyOk = w.p95LatencySeconds < sla.latencySeconds && eff.v3Factor <= 1.5 && (h.v3Slowdown ?? 1) <= 1.5;
+  const w = h.slaWindow.add(k.mode, {
+    latencySeconds: opLatency,
+    throughputBytesPerSecond: throughput,
+    rounds: h.consensus.rounds,
+    errors: h.consensus.errors,
+  });
+  const latencyOk =
+    w.p95LatencySeconds < sla.latencySeconds && eff.v3Factor <= 1.5 && (h.v3Slowdown ?? 1) <= 1.5;
   const throughputOk = w.meanThroughputBytesPerSecond >= sla.throughputBytesPerSecond;
   production.slaCompliance('latency', 'p95_transfer_latency', latencyOk);
   production.slaCompliance('throughput', 'transfer_throughput', throughputOk);
@@ -375,7 +440,19 @@ export function recordHealth(k: Tick, h: HealthInput): void {
   // of a full window's rounds (certain whatever the rest of the window brings): 2 failed rounds of the first 40
   // are not a 1 % rate.
   const fullWindowRounds = (w.rounds / w.ticks) * h.slaWindow.capacity;
-  production.slaCompliance('error_rate', 'consensus_error_rate', w.errors <= ERROR_RATE_OBJECTIVE * Math.max(w.rounds, fullWindowRounds));
-  if (!latencyOk) production.anomalyDetection('latency', w.p95LatencySeconds > 2 * sla.latencySeconds || eff.v3Factor > 2 ? 'critical' : 'warning');
-  if (!throughputOk) production.anomalyDetection('throughput', w.meanThroughputBytesPerSecond < sla.throughputBytesPerSecond / 2 ? 'critical' : 'warning');
+  production.slaCompliance(
+    'error_rate',
+    'consensus_error_rate',
+    w.errors <= ERROR_RATE_OBJECTIVE * Math.max(w.rounds, fullWindowRounds),
+  );
+  if (!latencyOk)
+    production.anomalyDetection(
+      'latency',
+      w.p95LatencySeconds > 2 * sla.latencySeconds || eff.v3Factor > 2 ? 'critical' : 'warning',
+    );
+  if (!throughputOk)
+    production.anomalyDetection(
+      'throughput',
+      w.meanThroughputBytesPerSecond < sla.throughputBytesPerSecond / 2 ? 'critical' : 'warning',
+    );
 }

@@ -36,7 +36,12 @@ interface Gauge {
 }
 
 const GIB = 2 ** 30;
-const BUSY_SHARES: Readonly<Record<string, number>> = { user: 0.03, system: 0.01, iowait: 0.002, idle: 0.958 };
+const BUSY_SHARES: Readonly<Record<string, number>> = {
+  user: 0.03,
+  system: 0.01,
+  iowait: 0.002,
+  idle: 0.958,
+};
 
 /** One modelled host's node_exporter; `samples(tMs)` advances it to `tMs` (non-decreasing) and returns a scrape. */
 export class ModelledNodeExporter {
@@ -50,7 +55,9 @@ export class ModelledNodeExporter {
     this.opts = { dailySwing: 0.5, ...opts };
     this.rng = new Prng(opts.seed);
     const cpu = getMetric('node_cpu_seconds_total').name;
-    for (const c of ['0', '1']) for (const [mode, share] of Object.entries(BUSY_SHARES)) this.counters.push({ name: cpu, labels: { cpu: c, mode }, rate: share, value: 1e5 * share });
+    for (const c of ['0', '1'])
+      for (const [mode, share] of Object.entries(BUSY_SHARES))
+        this.counters.push({ name: cpu, labels: { cpu: c, mode }, rate: share, value: 1e5 * share });
     const dev = { device: 'eth0' };
     const disk = { device: 'vda' };
     this.counters.push(
@@ -83,7 +90,13 @@ export class ModelledNodeExporter {
       c.value += (idle ? c.rate : c.rate * swing * Math.max(0, 1 + 0.3 * this.rng.gaussian())) * dtS;
       out.push({ name: c.name, labels: c.labels, value: c.value, timestampMs: tMs });
     }
-    for (const g of this.gauges) out.push({ name: g.name, labels: g.labels, value: Math.max(0, g.level * (1 + g.noise * this.rng.gaussian())), timestampMs: tMs });
+    for (const g of this.gauges)
+      out.push({
+        name: g.name,
+        labels: g.labels,
+        value: Math.max(0, g.level * (1 + g.noise * this.rng.gaussian())),
+        timestampMs: tMs,
+      });
     return out;
   }
 }

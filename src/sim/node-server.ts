@@ -85,7 +85,9 @@ export class NodeServer {
         try {
           this.server = await this.start(this.listenHost, this.listenPort);
         } catch (e) {
-          this.opts.warn(`${this.opts.id}: restarting the metrics server on port ${this.listenPort} failed: ${(e as Error).message}`);
+          this.opts.warn(
+            `${this.opts.id}: restarting the metrics server on port ${this.listenPort} failed: ${(e as Error).message}`,
+          );
         }
       }
     });

@@ -87,8 +87,12 @@ function validate(opts: SimNodeOptions): void {
   if (!Number.isFinite(opts.rolloutPercent) || opts.rolloutPercent < 0 || opts.rolloutPercent > 100) {
     throw new InvalidInputError(`rollout percent must be in 0..100, got ${opts.rolloutPercent}`);
   }
-  if (!Number.isFinite(opts.daySeconds) || opts.daySeconds <= 0) throw new InvalidInputError(`day seconds must be > 0, got ${opts.daySeconds}`);
-  if (opts.v1DurationFactor !== undefined && (!Number.isFinite(opts.v1DurationFactor) || opts.v1DurationFactor <= 0))
+  if (!Number.isFinite(opts.daySeconds) || opts.daySeconds <= 0)
+    throw new InvalidInputError(`day seconds must be > 0, got ${opts.daySeconds}`);
+  if (
+    opts.v1DurationFactor !== undefined &&
+    (!Number.isFinite(opts.v1DurationFactor) || opts.v1DurationFactor <= 0)
+  )
     throw new InvalidInputError(`v1 duration factor must be > 0, got ${opts.v1DurationFactor}`);
   for (const s of opts.levelShifts ?? []) validateLevelShift(s);
 }
@@ -128,7 +132,13 @@ export class SimNode {
     const warn = opts.warn ?? ((m: string) => console.warn(m));
     this.eventMs = opts.startMs;
     this.tel = new NodeTelemetry({ id: opts.id, region: opts.region, clock: () => this.eventMs, warn });
-    this.probes = new ProbeSet(this.tel.v3Metrics, { nodeId: opts.id, region: opts.region, remoteRegions: opts.remoteRegions, profile: opts.profile, seed: opts.seed });
+    this.probes = new ProbeSet(this.tel.v3Metrics, {
+      nodeId: opts.id,
+      region: opts.region,
+      remoteRegions: opts.remoteRegions,
+      profile: opts.profile,
+      seed: opts.seed,
+    });
     this.tel.initialize(opts);
     this.migrations = new MigrationDriver(this.tel, this.prng, {
       id: opts.id,
@@ -141,7 +151,13 @@ export class SimNode {
       },
       ...(opts.trace ? { trace: opts.trace } : {}),
     });
-    this.server = new NodeServer({ id: opts.id, registry: this.tel.registry, ready: () => this.ready, warn, contentVersion: () => this.ticks });
+    this.server = new NodeServer({
+      id: opts.id,
+      registry: this.tel.registry,
+      ready: () => this.ready,
+      warn,
+      contentVersion: () => this.ticks,
+    });
     this.remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
     this.mode = this.detector.mode;
     this.tel.v3.setMode(this.mode);
@@ -153,7 +169,8 @@ export class SimNode {
    * @throws InvalidInputError outside 0..100.
    */
   setRolloutPercent(percent: number): void {
-    if (!Number.isFinite(percent) || percent < 0 || percent > 100) throw new InvalidInputError(`rollout percent must be in 0..100, got ${percent}`);
+    if (!Number.isFinite(percent) || percent < 0 || percent > 100)
+      throw new InvalidInputError(`rollout percent must be in 0..100, got ${percent}`);
     this.rolloutPercent = percent;
     this.migrations.setRolloutPercent(percent);
     this.tel.system.onFeatureToggle('v3_enabled', percent > 0);
@@ -244,9 +261,26 @@ export class SimNode {
   /** One tick of telemetry at `t` seconds since the start (see the module comment on draw order). */
   private step(nowMs: number, t: number, dt: number, eff: FaultEffects): void {
     const season = Math.sin((2 * Math.PI * t) / this.opts.daySeconds);
-    const link = linkConditions(this.profile, t, season, eff, this.prng, this.opts.hybridPeriodSeconds ?? DEFAULT_HYBRID_PERIOD_SECONDS);
+    const link = linkConditions(
+      this.profile,
+      t,
+      season,
+      eff,
+      this.prng,
+      this.opts.hybridPeriodSeconds ?? DEFAULT_HYBRID_PERIOD_SECONDS,
+    );
     const mode = this.observeMode(link.latencyMs, link.bandwidthBps, nowMs);
-    const k: Tick = { tel: this.tel, prng: this.prng, profile: this.profile, eff, dt, season, mode, params: MODE_PARAMS[mode], link };
+    const k: Tick = {
+      tel: this.tel,
+      prng: this.prng,
+      profile: this.profile,
+      eff,
+      dt,
+      season,
+      mode,
+      params: MODE_PARAMS[mode],
+      link,
+    };
     const transfer = transferOf(k);
     const streams = streamCount(k);
     this.streams.update(k, streams, transfer.bytes);
@@ -257,7 +291,16 @@ export class SimNode {
     const consensus = recordConsensus(k);
     recordPlacements(k);
     recordComponentOperations(k, transfer.opLatency, syncLatency);
-    const { v3Slowdown } = this.migrations.run({ nowMs, dt, mode, params: k.params, latencyMs: link.latencyMs, throughput: transfer.throughput, ratio, eff });
+    const { v3Slowdown } = this.migrations.run({
+      nowMs,
+      dt,
+      mode,
+      params: k.params,
+      latencyMs: link.latencyMs,
+      throughput: transfer.throughput,
+      ratio,
+      eff,
+    });
     recordFederation(k, this.remotes, transfer.bytes);
     this.probes.probe(dt, season, link.baseLatencyMs, transfer.throughput, eff);
     recordHealth(k, {

@@ -54,7 +54,10 @@ export class ProbeSet {
     this.profile = opts.profile;
     this.prng = new Prng((opts.seed ^ PROBE_SEED_SALT) >>> 0);
     const remotes = opts.remoteRegions.length > 0 ? opts.remoteRegions : [`${opts.region}-dr`];
-    const capacityBps = opts.profile.linkClass === 'internet' ? opts.profile.bandwidthBps : Math.min(opts.profile.bandwidthBps, WAN_PATH_BPS);
+    const capacityBps =
+      opts.profile.linkClass === 'internet'
+        ? opts.profile.bandwidthBps
+        : Math.min(opts.profile.bandwidthBps, WAN_PATH_BPS);
     this.paths = remotes.map((remote) => ({
       remote,
       baseRttMs: interRegionBaseRttMs(opts.region, remote),
@@ -83,15 +86,26 @@ export class ProbeSet {
     const queueMs = LINK_CLASSES[this.profile.linkClass].probeQueueMs;
     for (const path of this.paths) {
       const l = { node_id: this.nodeId, remote_region: path.remote };
-      const loss = clamp((this.profile.loss + path.loss) * (1 + 0.2 * season) * (1 + r.gaussian(0, 0.05)), 0, 0.5);
+      const loss = clamp(
+        (this.profile.loss + path.loss) * (1 + 0.2 * season) * (1 + r.gaussian(0, 0.05)),
+        0,
+        0.5,
+      );
       let lost = 0;
       for (let i = 0; i < sent; i++) if (r.chance(loss)) lost++;
       const queue = -Math.log(1 - r.next()) * queueMs;
-      const rttMs = ((path.baseRttMs + 2 * accessLatencyMs) * (1 + 0.05 * season) * (1 + r.gaussian(0, 0.02)) * (1 + 5 * loss) + queue) * eff.latencyFactor;
+      const rttMs =
+        ((path.baseRttMs + 2 * accessLatencyMs) *
+          (1 + 0.05 * season) *
+          (1 + r.gaussian(0, 0.02)) *
+          (1 + 5 * loss) +
+          queue) *
+        eff.latencyFactor;
       if (lost < sent) m.gauge('dwcp_v3_network_rtt_seconds').set(l, Math.max(0, rttMs) / 1000);
       m.counter('dwcp_v3_network_probes_sent_total').inc(l, sent);
       if (lost > 0) m.counter('dwcp_v3_network_probes_lost_total').inc(l, lost);
-      const tx = ((throughput * INTER_REGION_SHARE) / this.paths.length) * Math.max(0, 1 + r.gaussian(0, 0.03));
+      const tx =
+        ((throughput * INTER_REGION_SHARE) / this.paths.length) * Math.max(0, 1 + r.gaussian(0, 0.03));
       const rx = tx * 0.6 * Math.max(0, 1 + r.gaussian(0, 0.03));
       m.gauge('dwcp_v3_network_bandwidth_bytes_per_second').set({ ...l, direction: 'tx' }, tx);
       m.gauge('dwcp_v3_network_bandwidth_bytes_per_second').set({ ...l, direction: 'rx' }, rx);

@@ -53,7 +53,8 @@ export class SlaWindow {
 
   /** @throws InvalidInputError when capacity is not an integer >= 1. */
   constructor(readonly capacity: number = SLA_WINDOW_TICKS) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new InvalidInputError(`SLA window must be an integer >= 1 ticks, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new InvalidInputError(`SLA window must be an integer >= 1 ticks, got ${capacity}`);
     this.latency = new Float64Array(capacity);
     this.throughput = new Float64Array(capacity);
     this.rounds = new Float64Array(capacity);

@@ -19,7 +19,14 @@ export const MAX_PENDING_MIGRATIONS = 1024;
 /** AMST error types initialised at zero. */
 const AMST_ERROR_TYPES = ['connection_timeout', 'packet_loss'] as const;
 /** Features reported as enabled on every node (`v3_enabled` follows the rollout). */
-const ENABLED_FEATURES = ['amst_enabled', 'hde_enabled', 'pba_enabled', 'ass_enabled', 'acp_enabled', 'itp_enabled'] as const;
+const ENABLED_FEATURES = [
+  'amst_enabled',
+  'hde_enabled',
+  'pba_enabled',
+  'ass_enabled',
+  'acp_enabled',
+  'itp_enabled',
+] as const;
 
 /** Options of {@link NodeTelemetry}. */
 export interface NodeTelemetryOptions {
@@ -62,7 +69,10 @@ export class NodeTelemetry {
     const base = { cluster: opts.region, node: opts.id };
     this.amst = new AmstMetrics(v1, base, { clock: opts.clock, warn: (m) => opts.warn(`${opts.id}: ${m}`) });
     this.hde = new HdeMetrics(v1, base);
-    this.migration = new MigrationMetrics(v1, base, { clock: opts.clock, maxInFlight: MAX_PENDING_MIGRATIONS });
+    this.migration = new MigrationMetrics(v1, base, {
+      clock: opts.clock,
+      maxInFlight: MAX_PENDING_MIGRATIONS,
+    });
     this.federation = new FederationMetrics(v1, base);
     this.system = new SystemMetrics(v1, base);
     this.v3 = new DwcpV3Collector(v3, opts.id);
@@ -84,7 +94,11 @@ export class NodeTelemetry {
       { component: 'acp', errorType: 'byzantine', severity: 'critical' },
       { component: 'migration', errorType: 'migration_failed', severity: 'critical' },
     ]);
-    this.system.setVersionInfo('3.0.0-sim', (node.seed >>> 0).toString(16).padStart(8, '0'), new Date(node.startMs).toISOString().slice(0, 10));
+    this.system.setVersionInfo(
+      '3.0.0-sim',
+      (node.seed >>> 0).toString(16).padStart(8, '0'),
+      new Date(node.startMs).toISOString().slice(0, 10),
+    );
     for (const f of ENABLED_FEATURES) this.system.onFeatureToggle(f, true);
     this.system.onFeatureToggle('v3_enabled', node.rolloutPercent > 0);
   }

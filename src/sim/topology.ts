@@ -37,7 +37,12 @@ export interface NodeSpec {
  * the i-th fork of `new Prng(seed)`. Deterministic. Arguments are checked by the callers (startCluster,
  * validateScenario).
  */
-export function deriveNodes(count: number, regions: readonly string[], seed: number, portBase = 0): NodeSpec[] {
+export function deriveNodes(
+  count: number,
+  regions: readonly string[],
+  seed: number,
+  portBase = 0,
+): NodeSpec[] {
   const root = new Prng(seed);
   const ids = Array.from({ length: count }, (_, i) => `node-${i + 1}`);
   return ids.map((id, index) => {

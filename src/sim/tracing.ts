@@ -31,7 +31,10 @@ export class ClusterTracing {
   readonly sink: MigrationTraceSink;
 
   /** @throws InvalidInputError on duplicate node ids or a bad sample ratio. */
-  constructor(nodes: readonly { readonly id: string; readonly region: string }[], opts: ClusterTracingOptions) {
+  constructor(
+    nodes: readonly { readonly id: string; readonly region: string }[],
+    opts: ClusterTracingOptions,
+  ) {
     for (const n of nodes) {
       if (this.byNode.has(n.id)) throw new InvalidInputError(`duplicate node id ${n.id}`);
       this.byNode.set(
@@ -71,7 +74,10 @@ export class ClusterTracing {
     const ids = [...this.byNode.keys()];
     const results = await Promise.allSettled([...this.byNode.values()].map((t) => t.shutdown()));
     results.forEach((r, i) => {
-      if (r.status === 'rejected') warn(`tracing of ${ids[i]}: the last spans were not exported (${(r.reason as Error)?.message ?? String(r.reason)})`);
+      if (r.status === 'rejected')
+        warn(
+          `tracing of ${ids[i]}: the last spans were not exported (${(r.reason as Error)?.message ?? String(r.reason)})`,
+        );
     });
   }
 }

@@ -50,6 +50,8 @@ export function storedAnomaly(a: Omit<Anomaly, 'id'>, id: number): Anomaly {
     deviation: storedDouble(a.deviation),
     confidence: storedDouble(a.confidence),
     score: storedDouble(a.score),
-    votes: a.votes.slice(0, MAX_STORED_VOTES).map((v) => ({ detector: v.detector, score: storedDouble(v.score), voted: v.voted })),
+    votes: a.votes
+      .slice(0, MAX_STORED_VOTES)
+      .map((v) => ({ detector: v.detector, score: storedDouble(v.score), voted: v.voted })),
   };
 }

@@ -45,7 +45,9 @@ export function counterMigrations(dialect: StoreDialect): Record<string, Migrati
 
 /** Labels as JSON with sorted keys, so one series always has one row. */
 function canonicalLabels(labels: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
 }
 
 /** The saved counters of one monitor. */
@@ -62,7 +64,11 @@ export class CounterStore {
 
   /** Every saved row (rows whose labels do not parse as an object of strings are skipped). */
   async load(): Promise<CounterRow[]> {
-    const rows = await this.sys.db.selectFrom('monitor_counters').selectAll().limit(MAX_SAVED_COUNTER_ROWS).execute();
+    const rows = await this.sys.db
+      .selectFrom('monitor_counters')
+      .selectAll()
+      .limit(MAX_SAVED_COUNTER_ROWS)
+      .execute();
     const out: CounterRow[] = [];
     for (const r of rows) {
       let labels: unknown;
@@ -71,7 +77,12 @@ export class CounterStore {
       } catch {
         continue;
       }
-      if (labels === null || typeof labels !== 'object' || Object.values(labels).some((v) => typeof v !== 'string')) continue;
+      if (
+        labels === null ||
+        typeof labels !== 'object' ||
+        Object.values(labels).some((v) => typeof v !== 'string')
+      )
+        continue;
       out.push({ name: r.name, labels: labels as Record<string, string>, value: Number(r.value) });
     }
     return out;
@@ -82,11 +93,21 @@ export class CounterStore {
    * @throws InvalidInputError for a negative or non-finite value; StoreError on database errors.
    */
   async save(rows: readonly CounterRow[]): Promise<void> {
-    for (const r of rows) if (!Number.isFinite(r.value) || r.value < 0) throw new InvalidInputError(`counter ${r.name}: value ${r.value} is not a finite non-negative number`);
-    const values = rows.slice(0, MAX_SAVED_COUNTER_ROWS).map((r) => ({ name: r.name, labels: canonicalLabels(r.labels), value: r.value }));
+    for (const r of rows)
+      if (!Number.isFinite(r.value) || r.value < 0)
+        throw new InvalidInputError(
+          `counter ${r.name}: value ${r.value} is not a finite non-negative number`,
+        );
+    const values = rows
+      .slice(0, MAX_SAVED_COUNTER_ROWS)
+      .map((r) => ({ name: r.name, labels: canonicalLabels(r.labels), value: r.value }));
     await this.sys.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('monitor_counters').execute();
-      for (let i = 0; i < values.length; i += 500) await tx.insertInto('monitor_counters').values(values.slice(i, i + 500)).execute();
+      for (let i = 0; i < values.length; i += 500)
+        await tx
+          .insertInto('monitor_counters')
+          .values(values.slice(i, i + 500))
+          .execute();
     });
   }
 

@@ -36,13 +36,26 @@ export interface RejectedDetectorState {
  *   32-bit integer, or a timestamp that is not a safe integer (then nothing of the batch may be stored).
  * @see DetectorStateStore.saveDetectorStates in ./types.ts
  */
-export function encodeDetectorStates(rows: readonly DetectorStateRow[]): { encoded: EncodedDetectorState[]; rejected: RejectedDetectorState[] } {
+export function encodeDetectorStates(rows: readonly DetectorStateRow[]): {
+  encoded: EncodedDetectorState[];
+  rejected: RejectedDetectorState[];
+} {
   const latest = new Map<string, DetectorStateRow>();
   for (const r of rows) {
-    if (typeof r.seriesKey !== 'string' || r.seriesKey.length === 0) throw new InvalidInputError('detector state: series key must be a non-empty string');
-    if (typeof r.detector !== 'string' || r.detector.length === 0) throw new InvalidInputError(`detector state of ${r.seriesKey}: detector name must be a non-empty string`);
-    if (!isInt32(r.version)) throw new InvalidInputError(`detector state of ${r.seriesKey}: version ${r.version} is not a 32-bit integer`);
-    if (!Number.isSafeInteger(r.updatedAtMs)) throw new InvalidInputError(`detector state of ${r.seriesKey}: updatedAtMs ${r.updatedAtMs} is not an integer in ms`);
+    if (typeof r.seriesKey !== 'string' || r.seriesKey.length === 0)
+      throw new InvalidInputError('detector state: series key must be a non-empty string');
+    if (typeof r.detector !== 'string' || r.detector.length === 0)
+      throw new InvalidInputError(
+        `detector state of ${r.seriesKey}: detector name must be a non-empty string`,
+      );
+    if (!isInt32(r.version))
+      throw new InvalidInputError(
+        `detector state of ${r.seriesKey}: version ${r.version} is not a 32-bit integer`,
+      );
+    if (!Number.isSafeInteger(r.updatedAtMs))
+      throw new InvalidInputError(
+        `detector state of ${r.seriesKey}: updatedAtMs ${r.updatedAtMs} is not an integer in ms`,
+      );
     latest.delete(r.seriesKey); // re-insert so the map keeps the order of last occurrence
     latest.set(r.seriesKey, r);
   }
@@ -53,20 +66,44 @@ export function encodeDetectorStates(rows: readonly DetectorStateRow[]): { encod
     try {
       json = JSON.stringify(r.state);
     } catch (e) {
-      rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e }) });
+      rejected.push({
+        seriesKey: r.seriesKey,
+        error: new InvalidInputError(
+          `detector state of ${r.seriesKey} cannot be written as JSON: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        ),
+      });
       continue;
     }
     if (json === undefined) {
-      rejected.push({ seriesKey: r.seriesKey, error: new InvalidInputError(`detector state of ${r.seriesKey} cannot be written as JSON (${typeof r.state})`) });
+      rejected.push({
+        seriesKey: r.seriesKey,
+        error: new InvalidInputError(
+          `detector state of ${r.seriesKey} cannot be written as JSON (${typeof r.state})`,
+        ),
+      });
       continue;
     }
     // A UTF-8 byte is at most 3 per UTF-16 unit: skip the exact count when the length alone proves it fits.
     const bytes = json.length * 3 <= MAX_DETECTOR_STATE_BYTES ? json.length : Buffer.byteLength(json, 'utf8');
     if (bytes > MAX_DETECTOR_STATE_BYTES) {
-      rejected.push({ seriesKey: r.seriesKey, error: new PayloadTooLargeError(MAX_DETECTOR_STATE_BYTES, `detector state of ${r.seriesKey} (${r.detector} v${r.version}, ${bytes} bytes)`) });
+      rejected.push({
+        seriesKey: r.seriesKey,
+        error: new PayloadTooLargeError(
+          MAX_DETECTOR_STATE_BYTES,
+          `detector state of ${r.seriesKey} (${r.detector} v${r.version}, ${bytes} bytes)`,
+        ),
+      });
       continue;
     }
-    encoded.push({ seriesKey: r.seriesKey, detector: r.detector, version: r.version, stateJson: json, updatedAtMs: r.updatedAtMs, bytes });
+    encoded.push({
+      seriesKey: r.seriesKey,
+      detector: r.detector,
+      version: r.version,
+      stateJson: json,
+      updatedAtMs: r.updatedAtMs,
+      bytes,
+    });
   }
   return { encoded, rejected };
 }
@@ -93,7 +130,8 @@ export function decodeDetectorState(r: StoredDetectorState): DetectorStateRow | 
   } catch {
     return undefined;
   }
-  if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs)) return undefined;
+  if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs))
+    return undefined;
   return { seriesKey: r.seriesKey, detector: r.detector, version, state, updatedAtMs };
 }
 

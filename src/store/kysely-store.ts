@@ -41,7 +41,10 @@ export interface KyselyStoreOptions {
  * `SampleStore & AnomalyStore & DetectorStateStore` over a Kysely instance whose schema was created by
  * `migrateToLatest`: delegates to the three stores (anomalies and states through {@link AnomalyStateForwarder}) and owns the handle (`close` destroys it).
  */
-export class KyselyStore extends AnomalyStateForwarder implements SampleStore, BucketedSampleReader, AnomalyStore, DetectorStateStore {
+export class KyselyStore
+  extends AnomalyStateForwarder
+  implements SampleStore, BucketedSampleReader, AnomalyStore, DetectorStateStore
+{
   private readonly db: Kysely<Database>;
   private readonly samples: SqlSampleStore;
   private readonly onClose: (() => Promise<void>) | undefined;
@@ -75,11 +78,23 @@ export class KyselyStore extends AnomalyStateForwarder implements SampleStore, B
     return this.samples.findSeries(name, match, limit);
   }
   /** See {@link SqlSampleStore.readPoints}. */
-  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     return this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
   }
   /** See {@link SqlSampleStore.readBuckets}. */
-  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     return this.samples.readBuckets(series, startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
   }
   /** See {@link SqlSampleStore.applyRetention}. */

@@ -18,7 +18,8 @@ export class LruCache<K, V> {
    * @throws InvalidInputError when `maxEntries` is not an integer >= 2.
    */
   constructor(maxEntries: number) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 2) throw new InvalidInputError(`cache capacity must be an integer >= 2, got ${maxEntries}`);
+    if (!Number.isInteger(maxEntries) || maxEntries < 2)
+      throw new InvalidInputError(`cache capacity must be an integer >= 2, got ${maxEntries}`);
     this.maxEntries = maxEntries;
     this.half = Math.floor(maxEntries / 2);
   }

@@ -20,7 +20,9 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema
           .createTable('series')
-          .addColumn('id', idColumn(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', idColumn(dialect), (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('key', 'text', (c) => c.notNull().unique())
           .addColumn('name', 'text', (c) => c.notNull())
           .addColumn('labels_json', 'text', (c) => c.notNull())
@@ -39,7 +41,9 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         // throughput, measured in bench/ingest.ts). Retention deletes through the primary key, per series.
         await db.schema
           .createTable('anomalies')
-          .addColumn('id', idColumn(dialect), (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', idColumn(dialect), (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('series_key', 'text', (c) => c.notNull())
           .addColumn('metric', 'text', (c) => c.notNull())
           .addColumn('labels_json', 'text', (c) => c.notNull())
@@ -59,7 +63,11 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .addColumn('detector', 'text', (c) => c.notNull())
           .addColumn('acknowledged', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
-        await db.schema.createIndex('anomalies_started_at_idx').on('anomalies').column('started_at').execute();
+        await db.schema
+          .createIndex('anomalies_started_at_idx')
+          .on('anomalies')
+          .column('started_at')
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.dropTable('anomalies').ifExists().execute();
@@ -79,7 +87,11 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .addColumn('state_json', 'text', (c) => c.notNull())
           .addColumn('updated_at', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('detector_states_updated_at_idx').on('detector_states').column('updated_at').execute();
+        await db.schema
+          .createIndex('detector_states_updated_at_idx')
+          .on('detector_states')
+          .column('updated_at')
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.dropTable('detector_states').ifExists().execute();
@@ -88,8 +100,14 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003_anomaly_explanation': {
       // Every anomaly explains itself: the detector's score and, for ensembles, which members voted.
       async up(db: Kysely<unknown>): Promise<void> {
-        await db.schema.alterTable('anomalies').addColumn('score', dialect === 'postgres' ? 'double precision' : 'real').execute();
-        await db.schema.alterTable('anomalies').addColumn('votes_json', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+        await db.schema
+          .alterTable('anomalies')
+          .addColumn('score', dialect === 'postgres' ? 'double precision' : 'real')
+          .execute();
+        await db.schema
+          .alterTable('anomalies')
+          .addColumn('votes_json', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable('anomalies').dropColumn('votes_json').execute();
@@ -104,13 +122,29 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
  * store's tables go to the connection's search_path.
  * @throws StoreError when a migration fails (the message names it; the cause is the driver error).
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
-  await runMigrations(db, { migrations: storeMigrations(dialect), dialect, ...(schema === undefined ? {} : { schema }), label: 'store' });
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  dialect: StoreDialect,
+  schema?: string,
+): Promise<void> {
+  await runMigrations(db, {
+    migrations: storeMigrations(dialect),
+    dialect,
+    ...(schema === undefined ? {} : { schema }),
+    label: 'store',
+  });
 }
 
 /** Drops every table of the store and kysely's migration bookkeeping (tests). */
 export async function dropAll(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['detector_states', 'anomalies', 'samples', 'series', 'kysely_migration', 'kysely_migration_lock']) {
+  for (const t of [
+    'detector_states',
+    'anomalies',
+    'samples',
+    'series',
+    'kysely_migration',
+    'kysely_migration_lock',
+  ]) {
     await sql`drop table if exists ${sql.table(t)}`.execute(db);
   }
 }

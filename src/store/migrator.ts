@@ -10,7 +10,14 @@
  * limited to the migration schema (or the connection's search path).
  */
 import { Kysely, Migrator, sql } from 'kysely';
-import type { DatabaseIntrospector, DatabaseMetadata, Migration, MigrationProvider, SchemaMetadata, TableMetadata } from 'kysely';
+import type {
+  DatabaseIntrospector,
+  DatabaseMetadata,
+  Migration,
+  MigrationProvider,
+  SchemaMetadata,
+  TableMetadata,
+} from 'kysely';
 import { StoreError } from '../errors.ts';
 
 /** What {@link runMigrations} needs. */
@@ -47,7 +54,10 @@ export async function runMigrations(db: Kysely<unknown>, run: MigrationRun): Pro
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new StoreError(`${run.label} migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreError(
+      `${run.label} migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -70,7 +80,8 @@ export function withScopedIntrospection(db: Kysely<unknown>, schema: string | un
 /** Tables (names and schemas only; no columns) of the scoped schemas, from information_schema. */
 function scopedIntrospector(db: Kysely<unknown>, schema: string | undefined): DatabaseIntrospector {
   const getTables = async (): Promise<TableMetadata[]> => {
-    const scope = schema === undefined ? sql`table_schema = any (current_schemas(false))` : sql`table_schema = ${schema}`;
+    const scope =
+      schema === undefined ? sql`table_schema = any (current_schemas(false))` : sql`table_schema = ${schema}`;
     const rows = await sql<{ name: string; schema: string; type: string }>`
       select table_name as name, table_schema as schema, table_type as type
       from information_schema.tables where ${scope}`.execute(db);
@@ -78,7 +89,9 @@ function scopedIntrospector(db: Kysely<unknown>, schema: string | undefined): Da
   };
   return {
     async getSchemas(): Promise<SchemaMetadata[]> {
-      const rows = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(db);
+      const rows = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(
+        db,
+      );
       return rows.rows.map((r) => ({ name: r.name }));
     },
     getTables,

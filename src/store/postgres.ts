@@ -43,9 +43,12 @@ export interface PostgresConnection<DB> {
  * @throws InvalidInputError on an invalid schema name.
  * @throws StoreError when the server is unreachable or authentication fails.
  */
-export async function connectPostgres<DB = Database>(opts: PostgresStoreOptions): Promise<PostgresConnection<DB>> {
+export async function connectPostgres<DB = Database>(
+  opts: PostgresStoreOptions,
+): Promise<PostgresConnection<DB>> {
   const schema = opts.schema;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.maxConnections ?? 4,
@@ -61,7 +64,9 @@ export async function connectPostgres<DB = Database>(opts: PostgresStoreOptions)
     }
   } catch (e) {
     await pool.end().catch(() => undefined);
-    throw new StoreError(`cannot connect to PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new StoreError(`cannot connect to PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const onClose =

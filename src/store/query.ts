@@ -59,7 +59,6 @@ export const MIN_LOOKBACK_MS = 5_000;
 const QUANTILE: Partial<Record<QueryAggregation, number>> = { p50: 0.5, p95: 0.95, p99: 0.99 };
 const AGGS: ReadonlySet<string> = new Set(['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate']);
 
-
 /**
  * Aligns series to the step grid and aggregates them per group (semantics in the file header).
  * @param points input series, each time-ordered (as `SampleStore.readPoints` returns them).
@@ -72,7 +71,10 @@ const AGGS: ReadonlySet<string> = new Set(['avg', 'sum', 'min', 'max', 'p50', 'p
 export function aggregateSeries(points: readonly SeriesPoints[], opts: AggregateOptions): AggregateResult {
   const acc = new RangeAggregator(opts, points.length);
   for (const p of points) {
-    if (p.timestampsMs.length !== p.values.length) throw new InvalidInputError(`series ${p.series.key}: ${p.timestampsMs.length} timestamps but ${p.values.length} values`);
+    if (p.timestampsMs.length !== p.values.length)
+      throw new InvalidInputError(
+        `series ${p.series.key}: ${p.timestampsMs.length} timestamps but ${p.values.length} values`,
+      );
     acc.add(p.series.labels, p.timestampsMs, p.values, 0, p.timestampsMs.length);
   }
   return acc.finish();
@@ -109,16 +111,22 @@ export class RangeAggregator {
    */
   constructor(opts: AggregateOptions, seriesCount: number) {
     const { startMs, endMs, stepMs, agg } = opts;
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new InvalidInputError('startMs and endMs must be finite');
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs))
+      throw new InvalidInputError('startMs and endMs must be finite');
     if (startMs > endMs) throw new InvalidInputError(`startMs (${startMs}) is after endMs (${endMs})`);
-    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`stepMs must be > 0, got ${stepMs}`);
+    if (!Number.isFinite(stepMs) || stepMs <= 0)
+      throw new InvalidInputError(`stepMs must be > 0, got ${stepMs}`);
     if (!AGGS.has(agg)) throw new InvalidInputError(`unknown aggregation ${JSON.stringify(agg)}`);
     const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-    if (steps > MAX_STEPS) throw new InvalidInputError(`${steps} steps exceed the maximum of ${MAX_STEPS}; use a larger step`);
-    if (seriesCount > MAX_INPUT_SERIES) throw new InvalidInputError(`${seriesCount} series exceed the maximum of ${MAX_INPUT_SERIES}`);
+    if (steps > MAX_STEPS)
+      throw new InvalidInputError(`${steps} steps exceed the maximum of ${MAX_STEPS}; use a larger step`);
+    if (seriesCount > MAX_INPUT_SERIES)
+      throw new InvalidInputError(`${seriesCount} series exceed the maximum of ${MAX_INPUT_SERIES}`);
     const q = QUANTILE[agg];
     if (q !== undefined && seriesCount * steps > MAX_PERCENTILE_CELLS) {
-      throw new InvalidInputError(`percentile over ${seriesCount} series × ${steps} steps exceeds ${MAX_PERCENTILE_CELLS} cells; use a larger step or fewer series`);
+      throw new InvalidInputError(
+        `percentile over ${seriesCount} series × ${steps} steps exceeds ${MAX_PERCENTILE_CELLS} cells; use a larger step or fewer series`,
+      );
     }
     this.startMs = startMs;
     this.stepMs = stepMs;
@@ -134,7 +142,13 @@ export class RangeAggregator {
    * Adds one series: its labels (for the group) and its time-ordered points `ts[from..to)`, `vs[from..to)`.
    * Series must be added in the order {@link aggregateSeries} would see them for an identical result.
    */
-  add(labels: Readonly<Record<string, string>>, ts: ArrayLike<number>, vs: ArrayLike<number>, from: number, to: number): void {
+  add(
+    labels: Readonly<Record<string, string>>,
+    ts: ArrayLike<number>,
+    vs: ArrayLike<number>,
+    from: number,
+    to: number,
+  ): void {
     const { steps, q } = this;
     let gkey = '';
     const glabels: Record<string, string> = {};
@@ -180,7 +194,8 @@ export class RangeAggregator {
     // per-step values of this series (NaN = absent)
     const stepValues = this.stepValues;
     stepValues.fill(Number.NaN);
-    if (this.agg === 'rate') rateSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
+    if (this.agg === 'rate')
+      rateSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
     else instantSteps(ts, vs, from, to, this.startMs, this.stepMs, steps, this.lookback, stepValues);
     for (let i = 0; i < steps; i++) {
       const v = stepValues[i]!;
@@ -241,7 +256,17 @@ export class RangeAggregator {
 }
 
 /** Latest non-NaN sample of [from, to) in (t − lookback, t] for every step; O(points + steps). */
-function instantSteps(ts: ArrayLike<number>, vs: ArrayLike<number>, from: number, to: number, startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+function instantSteps(
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  from: number,
+  to: number,
+  startMs: number,
+  stepMs: number,
+  steps: number,
+  lookback: number,
+  out: Float64Array,
+): void {
   let j = from - 1; // index of the last sample with ts <= t
   let lastValid = -1; // index of the last non-NaN sample with ts <= t
   for (let i = 0; i < steps; i++) {
@@ -259,7 +284,17 @@ function instantSteps(ts: ArrayLike<number>, vs: ArrayLike<number>, from: number
  * cum[k] = increase from the first valid sample up to sample k (a drop counts the new value as the increase),
  * so the increase inside a window is cum[last] − cum[first].
  */
-function rateSteps(tsAll: ArrayLike<number>, vsAll: ArrayLike<number>, from: number, to: number, startMs: number, stepMs: number, steps: number, lookback: number, out: Float64Array): void {
+function rateSteps(
+  tsAll: ArrayLike<number>,
+  vsAll: ArrayLike<number>,
+  from: number,
+  to: number,
+  startMs: number,
+  stepMs: number,
+  steps: number,
+  lookback: number,
+  out: Float64Array,
+): void {
   const n = to - from;
   const ts = new Float64Array(n);
   const vs = new Float64Array(n);

@@ -69,7 +69,9 @@ export function openSqliteDatabase<DB = Database>(path: string): Kysely<DB> {
  * `db.connection().execute(...)`, so it never interleaves with a kysely transaction).
  * @throws StoreError when the file cannot be opened.
  */
-export function openSqliteConnection<DB = Database>(path: string): { readonly db: Kysely<DB>; readonly raw: BetterSqlite3.Database } {
+export function openSqliteConnection<DB = Database>(
+  path: string,
+): { readonly db: Kysely<DB>; readonly raw: BetterSqlite3.Database } {
   let raw: BetterSqlite3.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -79,9 +81,17 @@ export function openSqliteConnection<DB = Database>(path: string): { readonly db
     raw.pragma('busy_timeout = 5000');
     raw.pragma('cache_size = -65536'); // 64 MiB page cache: index inserts of large batches stay in memory
   } catch (e) {
-    throw new StoreError(`cannot open SQLite database ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new StoreError(
+      `cannot open SQLite database ${path}: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
-  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }) }), raw };
+  return {
+    db: new Kysely<DB>({
+      dialect: new SqliteDialect({ database: withStatementCache(raw, STATEMENT_CACHE_SIZE) }),
+    }),
+    raw,
+  };
 }
 
 /**

@@ -4,7 +4,14 @@
  * store (both in the state database) each keep samples their own way and forward these methods unchanged.
  */
 import type { Anomaly } from '../model/anomaly.ts';
-import type { AnomalyFilter, AnomalyStore, DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from './types.ts';
+import type {
+  AnomalyFilter,
+  AnomalyStore,
+  DetectorStateRow,
+  DetectorStateStore,
+  LoadDetectorStatesResult,
+  SaveDetectorStatesResult,
+} from './types.ts';
 
 /** Forwards `AnomalyStore` to `anomalies` and `DetectorStateStore` to `states` (the same object or two). */
 export abstract class AnomalyStateForwarder implements AnomalyStore, DetectorStateStore {

@@ -27,7 +27,13 @@ export interface SteppedSampleReader {
    * the latest `maxPointsPerSeries` per series.
    * @throws InvalidInputError on a bad range, step or limit. @throws StoreError on backend failure.
    */
-  readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead>;
+  readForStep(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SteppedRead>;
 }
 
 /** Result of {@link AggregatingRangeReader.queryRange}. */
@@ -44,7 +50,11 @@ export interface AggregatingRangeReader {
    * @throws InvalidInputError on a bad range, step, limit or aggregation (as `readForStep` and `aggregateSeries`).
    * @throws StoreError on backend failure.
    */
-  queryRange(series: readonly SeriesRef[], opts: AggregateOptions, maxPointsPerSeries: number): Promise<RangeQueryResult>;
+  queryRange(
+    series: readonly SeriesRef[],
+    opts: AggregateOptions,
+    maxPointsPerSeries: number,
+  ): Promise<RangeQueryResult>;
 }
 
 /** Rollup buckets of one series: parallel arrays, bucket starts in Unix ms. */
@@ -64,7 +74,12 @@ export interface RollupReader {
    * Buckets of `resolutionMs` (60 000 or 3 600 000) with start in [startMs rounded down to the bucket, endMs].
    * @throws InvalidInputError on a bad range or resolution. @throws StoreError on backend failure.
    */
-  readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]>;
+  readRollups(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: 60_000 | 3_600_000,
+  ): Promise<SeriesRollup[]>;
 }
 
 /**
@@ -86,5 +101,12 @@ export interface BucketedSampleReader {
    * [startMs, endMs]); the latest `maxPointsPerSeries` of them. Series in the order asked.
    * @throws InvalidInputError on a bad range, resolution, summary or limit. @throws StoreError on backend failure.
    */
-  readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]>;
+  readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]>;
 }

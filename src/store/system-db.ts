@@ -18,7 +18,12 @@ import type { StoreDialect } from './migrations.ts';
 /** Where a system's tables live. */
 export type SystemDbLocation =
   | { readonly type: 'sqlite'; readonly path: string }
-  | { readonly type: 'postgres'; readonly url: string; readonly schema?: string; readonly dropSchemaOnClose?: boolean };
+  | {
+      readonly type: 'postgres';
+      readonly url: string;
+      readonly schema?: string;
+      readonly dropSchemaOnClose?: boolean;
+    };
 
 /** An open connection with its dialect (for the few dialect-specific column types). */
 export interface SystemDb<DB> {
@@ -58,14 +63,23 @@ export async function openSystemDb<DB>(
       raw.pragma('synchronous = NORMAL');
       raw.pragma('busy_timeout = 5000');
     } catch (e) {
-      throw new StoreError(`cannot open SQLite database ${location.path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new StoreError(
+        `cannot open SQLite database ${location.path}: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
   } else {
     dialect = 'postgres';
     schema = location.schema;
-    if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
-    const pool = new pg.Pool({ connectionString: location.url, max: 2, connectionTimeoutMillis: 5000, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+    if (schema !== undefined && !SCHEMA_NAME.test(schema))
+      throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: 2,
+      connectionTimeoutMillis: 5000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
     try {
       const c = await pool.connect();
       try {
@@ -75,7 +89,9 @@ export async function openSystemDb<DB>(
       }
     } catch (e) {
       await pool.end().catch(() => undefined);
-      throw new StoreError(`cannot connect to PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new StoreError(`cannot connect to PostgreSQL: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
     }
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     if (schema && location.dropSchemaOnClose) {
@@ -152,6 +168,7 @@ export async function deleteBeyondBudget(
     if (i >= maxRows || bytes > maxBytes) drop.push(Number(r.id));
   });
   let deleted = 0;
-  for (let i = 0; i < drop.length; i += DELETE_BATCH) deleted += await deleteIds(drop.slice(i, i + DELETE_BATCH));
+  for (let i = 0; i < drop.length; i += DELETE_BATCH)
+    deleted += await deleteIds(drop.slice(i, i + DELETE_BATCH));
   return deleted;
 }

@@ -23,7 +23,15 @@ export interface SeriesRef {
  * window the monitor accepts around the arrival time. `series_limit`: a new series over its source's share.
  * `queue_full`: a remote store's write queue (storage.type victoriametrics) had no room for it.
  */
-export type RejectReason = 'non_finite' | 'duplicate' | 'out_of_order' | 'series_limit' | 'invalid_text' | 'too_old' | 'too_far_ahead' | 'queue_full';
+export type RejectReason =
+  | 'non_finite'
+  | 'duplicate'
+  | 'out_of_order'
+  | 'series_limit'
+  | 'invalid_text'
+  | 'too_old'
+  | 'too_far_ahead'
+  | 'queue_full';
 
 /** Outcome of one append. `stored + sum(rejected)` equals the batch size. */
 export interface AppendResult {
@@ -59,7 +67,12 @@ export interface SampleStore {
   /** Series of metric `name` whose labels equal every entry of `match`, in creation order; at most `limit`. */
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]>;
   /** Points of the given series in [startMs, endMs], at most `maxPointsPerSeries` (the latest ones). */
-  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]>;
+  readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]>;
   /**
    * Deletes samples older than `nowMs - retentionMs`, and series left empty (a later sample recreates a series
    * under a new id; ids are never reused). Returns samples deleted.

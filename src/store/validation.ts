@@ -6,7 +6,8 @@ import { InvalidInputError } from '../errors.ts';
  * @throws InvalidInputError when `value` is not a positive integer.
  */
 export function checkPositiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new InvalidInputError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new InvalidInputError(`${name} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -23,7 +24,8 @@ export function checkLimit(limit: number): void {
  * @throws InvalidInputError when a bound is not finite or `startMs > endMs`.
  */
 export function checkTimeRange(startMs: number, endMs: number): void {
-  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
+    throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
 }
 
 /**
@@ -47,7 +49,8 @@ export function checkNow(nowMs: number): void {
  * @throws InvalidInputError when `timestampMs` is not a safe integer.
  */
 export function checkSampleTimestamp(name: string, timestampMs: number): void {
-  if (!Number.isSafeInteger(timestampMs)) throw new InvalidInputError(`sample ${name}: timestamp ${timestampMs} is not an integer in ms`);
+  if (!Number.isSafeInteger(timestampMs))
+    throw new InvalidInputError(`sample ${name}: timestamp ${timestampMs} is not an integer in ms`);
 }
 
 /**
@@ -55,7 +58,8 @@ export function checkSampleTimestamp(name: string, timestampMs: number): void {
  * @throws InvalidInputError when `maxAnomalies` is negative or not an integer.
  */
 export function checkMaxAnomalies(maxAnomalies: number): void {
-  if (!Number.isInteger(maxAnomalies) || maxAnomalies < 0) throw new InvalidInputError(`maxAnomalies must be a non-negative integer, got ${maxAnomalies}`);
+  if (!Number.isInteger(maxAnomalies) || maxAnomalies < 0)
+    throw new InvalidInputError(`maxAnomalies must be a non-negative integer, got ${maxAnomalies}`);
 }
 
 /**

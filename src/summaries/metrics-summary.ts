@@ -33,15 +33,24 @@ const inc = (s: SeriesPoints): number => counterIncrease(s.values.filter((v) => 
  * Computes the summary over [nowMs − windowMs, nowMs].
  * @throws InvalidInputError for a window outside 10 s..24 h; StoreError from the store.
  */
-export async function metricsSummary(store: SampleStore, windowMs: number, nowMs: number, opts: SummaryOptions = {}): Promise<MetricsSummary> {
-  if (!Number.isFinite(windowMs) || windowMs < 10_000 || windowMs > 86_400_000) throw new InvalidInputError(`window must be 10s..24h, got ${windowMs} ms`);
+export async function metricsSummary(
+  store: SampleStore,
+  windowMs: number,
+  nowMs: number,
+  opts: SummaryOptions = {},
+): Promise<MetricsSummary> {
+  if (!Number.isFinite(windowMs) || windowMs < 10_000 || windowMs > 86_400_000)
+    throw new InvalidInputError(`window must be 10s..24h, got ${windowMs} ms`);
   const maxSeries = opts.maxSeries ?? 500;
   const maxPoints = opts.maxPointsPerSeries ?? 2000;
   const warnings: string[] = [];
   const read = async (name: string): Promise<SeriesPoints[]> => {
     const series = await store.findSeries(name, {}, maxSeries + 1);
-    if (series.length > maxSeries) warnings.push(`${name}: more than ${maxSeries} series; read the first ${maxSeries}`);
-    return series.length === 0 ? [] : store.readPoints(series.slice(0, maxSeries), nowMs - windowMs, nowMs, maxPoints);
+    if (series.length > maxSeries)
+      warnings.push(`${name}: more than ${maxSeries} series; read the first ${maxSeries}`);
+    return series.length === 0
+      ? []
+      : store.readPoints(series.slice(0, maxSeries), nowMs - windowMs, nowMs, maxPoints);
   };
   const latency = getMetric('dwcp_v3_migration_latency_seconds').name;
   const [buckets, counts, throughput, errors, sla, detections] = await Promise.all([
@@ -62,7 +71,10 @@ export async function metricsSummary(store: SampleStore, windowMs: number, nowMs
   const bucketList = [...byLe].map(([upperBound, count]) => ({ upperBound, count }));
   const q = (p: number): number | null => histogramQuantile(p, bucketList).value;
 
-  const byComponent = (list: SeriesPoints[], f: (s: SeriesPoints) => number | undefined): Record<string, number> => {
+  const byComponent = (
+    list: SeriesPoints[],
+    f: (s: SeriesPoints) => number | undefined,
+  ): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const s of list) {
       const v = f(s);
@@ -72,19 +84,26 @@ export async function metricsSummary(store: SampleStore, windowMs: number, nowMs
     }
     return out;
   };
-  const sum = (r: Record<string, number>): number | null => (Object.keys(r).length === 0 ? null : Object.values(r).reduce((a, b) => a + b, 0));
+  const sum = (r: Record<string, number>): number | null =>
+    Object.keys(r).length === 0 ? null : Object.values(r).reduce((a, b) => a + b, 0);
   const tput = byComponent(throughput, latest);
   const errIncrease = byComponent(errors, inc);
   const errRate = Object.fromEntries(Object.entries(errIncrease).map(([k, v]) => [k, v / (windowMs / 1000)]));
   const slaCompliance: Record<string, number> = {};
   for (const s of sla) {
     const v = latest(s);
-    if (v !== undefined) slaCompliance[`${s.series.labels['sla_type'] ?? '?'}/${s.series.labels['metric'] ?? '?'}`] = v;
+    if (v !== undefined)
+      slaCompliance[`${s.series.labels['sla_type'] ?? '?'}/${s.series.labels['metric'] ?? '?'}`] = v;
   }
   return {
     windowSeconds: windowMs / 1000,
     timestampMs: nowMs,
-    migrationLatency: { p50Seconds: q(0.5), p95Seconds: q(0.95), p99Seconds: q(0.99), count: counts.reduce((a, s) => a + inc(s), 0) },
+    migrationLatency: {
+      p50Seconds: q(0.5),
+      p95Seconds: q(0.95),
+      p99Seconds: q(0.99),
+      count: counts.reduce((a, s) => a + inc(s), 0),
+    },
     throughput: { totalBytesPerSecond: sum(tput), byComponent: tput },
     errors: { perSecond: sum(errRate), byComponent: errRate },
     slaCompliance,

@@ -48,7 +48,14 @@ export function createSystemMetrics(src: SystemMetricsSources): () => Promise<Sy
         externalMemoryBytes: mem.external,
       },
       runtime: src.runtime(),
-      host: { cpus: cpus().length, load1: l1, load5: l5, load15: l15, memoryTotalBytes: totalmem(), memoryFreeBytes: freemem() },
+      host: {
+        cpus: cpus().length,
+        load1: l1,
+        load5: l5,
+        load15: l15,
+        memoryTotalBytes: totalmem(),
+        memoryFreeBytes: freemem(),
+      },
       pipeline: src.pipeline(),
       profiler: { cpuProfileRunning: src.cpuProfileRunning(), storedProfiles: await src.storedProfiles() },
     };

@@ -17,7 +17,8 @@ const MAX_LISTED_ORPHANS = 10;
 export function toTag(key: string, v: AttributeValue): JaegerTag {
   if (typeof v === 'string') return { key, type: 'string', value: v };
   if (typeof v === 'boolean') return { key, type: 'bool', value: v };
-  if (typeof v === 'number') return Number.isInteger(v) ? { key, type: 'int64', value: v } : { key, type: 'float64', value: v };
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? { key, type: 'int64', value: v } : { key, type: 'float64', value: v };
   return { key, type: 'string', value: JSON.stringify(v) };
 }
 
@@ -30,12 +31,15 @@ function tagsOf(a: Attributes, skip?: string): JaegerTag[] {
 function spanTags(s: SpanRecord): JaegerTag[] {
   const tags = tagsOf(s.attributes);
   if (s.scope.name !== '') tags.push({ key: 'otel.scope.name', type: 'string', value: s.scope.name });
-  if (s.scope.version !== '') tags.push({ key: 'otel.scope.version', type: 'string', value: s.scope.version });
+  if (s.scope.version !== '')
+    tags.push({ key: 'otel.scope.version', type: 'string', value: s.scope.version });
   if (s.kind !== 'unspecified') tags.push({ key: 'span.kind', type: 'string', value: s.kind });
-  if (s.status !== 'unset') tags.push({ key: 'otel.status_code', type: 'string', value: s.status.toUpperCase() });
+  if (s.status !== 'unset')
+    tags.push({ key: 'otel.status_code', type: 'string', value: s.status.toUpperCase() });
   if (s.status === 'error') {
     tags.push({ key: 'error', type: 'bool', value: true });
-    if (s.statusMessage !== '') tags.push({ key: 'otel.status_description', type: 'string', value: s.statusMessage });
+    if (s.statusMessage !== '')
+      tags.push({ key: 'otel.status_description', type: 'string', value: s.statusMessage });
   }
   return tags;
 }
@@ -45,7 +49,15 @@ function spanTags(s: SpanRecord): JaegerTag[] {
  * @returns the trace, and the ids of its orphan spans (parent not among `spans`)
  */
 export function toJaegerTrace(spans: readonly SpanRecord[]): { trace: JaegerTrace; orphans: string[] } {
-  const st = stitchTrace(spans.map((s) => ({ spanId: s.spanId, parentSpanId: s.parentSpanId, startUs: s.startUs, durationUs: s.durationUs, host: hostKey(s.process) })));
+  const st = stitchTrace(
+    spans.map((s) => ({
+      spanId: s.spanId,
+      parentSpanId: s.parentSpanId,
+      startUs: s.startUs,
+      durationUs: s.durationUs,
+      host: hostKey(s.process),
+    })),
+  );
   const processIds = new Map<string, string>();
   const processes: JaegerTrace['processes'] = {};
   for (const s of spans) {
@@ -73,7 +85,8 @@ export function toJaegerTrace(spans: readonly SpanRecord[]): { trace: JaegerTrac
   const out = order.map((i) => {
     const s = spans[i]!;
     const warnings: string[] = [];
-    if (orphanSet.has(i) && s.parentSpanId !== null) warnings.push(`parent span ${s.parentSpanId} is not in the trace`);
+    if (orphanSet.has(i) && s.parentSpanId !== null)
+      warnings.push(`parent span ${s.parentSpanId} is not in the trace`);
     if (dupSet.has(i)) warnings.push(`duplicate span id ${s.spanId}`);
     const delta = dupSet.has(i) ? 0 : (shift.get(s.spanId) ?? 0);
     if (delta !== 0) warnings.push(`start adjusted by ${delta} µs for clock skew between hosts`);
@@ -82,13 +95,18 @@ export function toJaegerTrace(spans: readonly SpanRecord[]): { trace: JaegerTrac
       spanID: s.spanId,
       operationName: s.name,
       references: [
-        ...(s.parentSpanId !== null ? [{ refType: 'CHILD_OF' as const, traceID: s.traceId, spanID: s.parentSpanId }] : []),
+        ...(s.parentSpanId !== null
+          ? [{ refType: 'CHILD_OF' as const, traceID: s.traceId, spanID: s.parentSpanId }]
+          : []),
         ...s.links.map((l) => ({ refType: 'FOLLOWS_FROM' as const, traceID: l.traceId, spanID: l.spanId })),
       ],
       startTime: st.adjustedStartUs[i]!,
       duration: s.durationUs,
       tags: spanTags(s),
-      logs: s.events.map((e) => ({ timestamp: e.timeUs + delta, fields: [{ key: 'event', type: 'string' as const, value: e.name }, ...tagsOf(e.attributes)] })),
+      logs: s.events.map((e) => ({
+        timestamp: e.timeUs + delta,
+        fields: [{ key: 'event', type: 'string' as const, value: e.name }, ...tagsOf(e.attributes)],
+      })),
       processID: processIds.get(s.process.key)!,
       warnings: warnings.length > 0 ? warnings : null,
     };
@@ -96,7 +114,9 @@ export function toJaegerTrace(spans: readonly SpanRecord[]): { trace: JaegerTrac
   const orphans = st.orphans.filter((i) => spans[i]!.parentSpanId !== null).map((i) => spans[i]!.spanId);
   const warnings =
     orphans.length > 0
-      ? [`${orphans.length} span(s) whose parent is not stored: ${orphans.slice(0, MAX_LISTED_ORPHANS).join(', ')}${orphans.length > MAX_LISTED_ORPHANS ? ', …' : ''}`]
+      ? [
+          `${orphans.length} span(s) whose parent is not stored: ${orphans.slice(0, MAX_LISTED_ORPHANS).join(', ')}${orphans.length > MAX_LISTED_ORPHANS ? ', …' : ''}`,
+        ]
       : null;
   return { trace: { traceID: spans[0]!.traceId, spans: out, processes, warnings }, orphans };
 }

@@ -30,7 +30,14 @@ export class TraceQueryService {
       total: data.length,
       limit: q.limit,
       offset: 0,
-      errors: r.truncated ? [{ code: 206, msg: `search stopped after reading ${r.scanned} spans; narrow the time range or add filters` }] : null,
+      errors: r.truncated
+        ? [
+            {
+              code: 206,
+              msg: `search stopped after reading ${r.scanned} spans; narrow the time range or add filters`,
+            },
+          ]
+        : null,
     };
   }
 

@@ -4,7 +4,13 @@
  * @see https://www.jaegertracing.io/docs/latest/apis/ (query service HTTP API: /api/traces)
  */
 import type { TraceSearchRequest } from '../contract/traces.ts';
-import { ATTR_DWCP_MODE, ATTR_DWCP_NODE_ID, ATTR_DWCP_REGION, ATTR_DWCP_VERSION, ATTR_DWCP_VM_ID } from '../model/trace-attributes.ts';
+import {
+  ATTR_DWCP_MODE,
+  ATTR_DWCP_NODE_ID,
+  ATTR_DWCP_REGION,
+  ATTR_DWCP_VERSION,
+  ATTR_DWCP_VM_ID,
+} from '../model/trace-attributes.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { SpanRecord, SpanStatusName } from './span.ts';
 
@@ -47,7 +53,10 @@ const COLUMN_OF: Readonly<Record<string, keyof ColumnFilters>> = {
  * span status (`error=true|false`, `otel.status_code=ERROR|OK|UNSET`, as Jaeger's OTLP translation writes
  * them) and the rest.
  */
-export function splitTags(tags: Readonly<Record<string, string>>, status: SpanStatusName | undefined): SplitTags {
+export function splitTags(
+  tags: Readonly<Record<string, string>>,
+  status: SpanStatusName | undefined,
+): SplitTags {
   const columns: ColumnFilters = {};
   const other: Record<string, string> = {};
   let st = status;
@@ -72,7 +81,10 @@ export function splitTags(tags: Readonly<Record<string, string>>, status: SpanSt
 }
 
 /** Whether every tag of `other` equals (as text) the span's attribute, or else its resource attribute. */
-export function matchesTags(span: Pick<SpanRecord, 'attributes' | 'process'>, other: Readonly<Record<string, string>>): boolean {
+export function matchesTags(
+  span: Pick<SpanRecord, 'attributes' | 'process'>,
+  other: Readonly<Record<string, string>>,
+): boolean {
   for (const k in other) {
     const v = span.attributes[k] ?? span.process.attributes[k];
     if (v === undefined || String(v) !== other[k]) return false;

@@ -12,8 +12,20 @@ import { getMetric } from '../catalog/index.ts';
 import type { OtlpExportResponse, OtlpStatus } from '../contract/traces.ts';
 import { ForbiddenError, PayloadTooLargeError, StoreError } from '../errors.ts';
 import { foreignOnlyMessage, partitionByScope, type TenantScope } from '../model/tenant-scope.ts';
-import { decodeContentEncoding, decodeExportRequest, encodeExportResponse, encodeStatus, OtlpRequestError, otlpEncodingOf } from './otlp/decode.ts';
-import { DEFAULT_OTLP_LIMITS, type OtlpLimits, type RequestRejectReason, type SpanRejectReason } from './otlp/limits.ts';
+import {
+  decodeContentEncoding,
+  decodeExportRequest,
+  encodeExportResponse,
+  encodeStatus,
+  OtlpRequestError,
+  otlpEncodingOf,
+} from './otlp/decode.ts';
+import {
+  DEFAULT_OTLP_LIMITS,
+  type OtlpLimits,
+  type RequestRejectReason,
+  type SpanRejectReason,
+} from './otlp/limits.ts';
 import { indexFields, type SpanRecord } from './span.ts';
 
 /** Where accepted spans go (the trace store). */
@@ -42,7 +54,13 @@ export interface TraceReceiverOptions {
   readonly now?: () => number;
 }
 
-function counter(registry: Registry, name: 'dwcp_monitor_otlp_spans_accepted_total' | 'dwcp_monitor_otlp_spans_rejected_total' | 'dwcp_monitor_otlp_requests_rejected_total'): Counter {
+function counter(
+  registry: Registry,
+  name:
+    | 'dwcp_monitor_otlp_spans_accepted_total'
+    | 'dwcp_monitor_otlp_spans_rejected_total'
+    | 'dwcp_monitor_otlp_requests_rejected_total',
+): Counter {
   const def = getMetric(name);
   const existing = registry.getSingleMetric(def.name);
   if (existing instanceof Counter) return existing;
@@ -87,32 +105,53 @@ export class TraceReceiver {
   async receive(req: OtlpExportRequest): Promise<OtlpExportResponse> {
     try {
       const encoding = otlpEncodingOf(req.contentType);
-      if (encoding === undefined) throw new OtlpRequestError('unsupported_media_type', `unsupported Content-Type ${JSON.stringify(req.contentType ?? '')} (application/x-protobuf or application/json)`);
+      if (encoding === undefined)
+        throw new OtlpRequestError(
+          'unsupported_media_type',
+          `unsupported Content-Type ${JSON.stringify(req.contentType ?? '')} (application/x-protobuf or application/json)`,
+        );
       const body = decodeContentEncoding(req.body, req.contentEncoding, this.limits);
       const decoded = decodeExportRequest(body, encoding, this.limits, this.now());
-      for (const [reason, n] of decoded.rejected) this.rejectedSpans.inc({ reason: reason satisfies SpanRejectReason }, n);
+      for (const [reason, n] of decoded.rejected)
+        this.rejectedSpans.inc({ reason: reason satisfies SpanRejectReason }, n);
       const { own: spans, foreign } = partitionByScope(req.scope, decoded.spans, (s) => {
         const f = indexFields(s);
         return { node: f.nodeId, region: f.region };
       });
       if (foreign > 0) this.rejectedSpans.inc({ reason: 'foreign_node' }, foreign);
-      if (spans.length === 0 && foreign > 0 && req.scope?.kind === 'nodes') throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'valid spans'));
+      if (spans.length === 0 && foreign > 0 && req.scope?.kind === 'nodes')
+        throw new ForbiddenError(foreignOnlyMessage(req.scope, foreign, 'valid spans'));
       if (spans.length === 0 && decoded.rejectedCount > 0) {
-        throw new OtlpRequestError('no_valid_spans', `no valid span in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`);
+        throw new OtlpRequestError(
+          'no_valid_spans',
+          `no valid span in the request (${decoded.rejectedCount} rejected): ${decoded.messages.join('; ')}`,
+        );
       }
       try {
         await this.sink.insertSpans(spans);
       } catch (e) {
-        throw new StoreError(`storing ${spans.length} spans failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new StoreError(
+          `storing ${spans.length} spans failed: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
       }
       this.accepted.inc(spans.length);
       const rejected = decoded.rejectedCount + foreign;
       if (rejected === 0) return {};
-      const messages = foreign > 0 ? [...decoded.messages, `${foreign} spans of nodes outside the tenant (foreign_node)`] : decoded.messages;
+      const messages =
+        foreign > 0
+          ? [...decoded.messages, `${foreign} spans of nodes outside the tenant (foreign_node)`]
+          : decoded.messages;
       return { partialSuccess: { rejectedSpans: rejected, errorMessage: messages.join('; ') } };
     } catch (e) {
       const reason: RequestRejectReason | undefined =
-        e instanceof OtlpRequestError ? e.reason : e instanceof StoreError ? 'store_error' : e instanceof PayloadTooLargeError ? 'too_large' : undefined;
+        e instanceof OtlpRequestError
+          ? e.reason
+          : e instanceof StoreError
+            ? 'store_error'
+            : e instanceof PayloadTooLargeError
+              ? 'too_large'
+              : undefined;
       if (reason !== undefined) this.rejectedRequests.inc({ reason });
       throw e;
     }
@@ -125,6 +164,10 @@ export class TraceReceiver {
 
   /** The protobuf encoding of an export response (`ExportTraceServiceResponse`). */
   encodeProtobuf(r: OtlpExportResponse): Uint8Array {
-    return encodeExportResponse('protobuf', r.partialSuccess?.rejectedSpans ?? 0, r.partialSuccess?.errorMessage ?? '');
+    return encodeExportResponse(
+      'protobuf',
+      r.partialSuccess?.rejectedSpans ?? 0,
+      r.partialSuccess?.errorMessage ?? '',
+    );
   }
 }

@@ -38,13 +38,33 @@ export class SpanMetricsSink extends RecordingSpanSink {
     private readonly maxOperations = DEFAULT_MAX_SPAN_OPERATIONS,
   ) {
     super(inner);
-    if (!Number.isInteger(maxOperations) || maxOperations < 1) throw new InvalidInputError(`span metrics cap must be a positive integer, got ${maxOperations}`);
+    if (!Number.isInteger(maxOperations) || maxOperations < 1)
+      throw new InvalidInputError(`span metrics cap must be a positive integer, got ${maxOperations}`);
     const c = getMetric('dwcp_monitor_span_calls_total');
     const d = getMetric('dwcp_monitor_span_duration_seconds');
     const o = getMetric('dwcp_monitor_span_metrics_overflow_total');
-    this.calls = existing(registry, c.name, () => new Counter({ name: c.name, help: c.help, labelNames: [...c.labels], registers: [registry] }));
-    this.duration = existing(registry, d.name, () => new Histogram({ name: d.name, help: d.help, labelNames: [...d.labels], buckets: [...(d.buckets ?? [])], registers: [registry] }));
-    this.overflow = existing(registry, o.name, () => new Counter({ name: o.name, help: o.help, labelNames: [], registers: [registry] }));
+    this.calls = existing(
+      registry,
+      c.name,
+      () => new Counter({ name: c.name, help: c.help, labelNames: [...c.labels], registers: [registry] }),
+    );
+    this.duration = existing(
+      registry,
+      d.name,
+      () =>
+        new Histogram({
+          name: d.name,
+          help: d.help,
+          labelNames: [...d.labels],
+          buckets: [...(d.buckets ?? [])],
+          registers: [registry],
+        }),
+    );
+    this.overflow = existing(
+      registry,
+      o.name,
+      () => new Counter({ name: o.name, help: o.help, labelNames: [], registers: [registry] }),
+    );
   }
 
   /** Distinct service + span name pairs with series (at most the cap). */
@@ -63,7 +83,12 @@ export class SpanMetricsSink extends RecordingSpanSink {
         }
         this.operations.add(key);
       }
-      const labels = { service_name: s.process.service, span_name: s.name, span_kind: `SPAN_KIND_${s.kind.toUpperCase()}`, status_code: `STATUS_CODE_${s.status.toUpperCase()}` };
+      const labels = {
+        service_name: s.process.service,
+        span_name: s.name,
+        span_kind: `SPAN_KIND_${s.kind.toUpperCase()}`,
+        status_code: `STATUS_CODE_${s.status.toUpperCase()}`,
+      };
       this.calls.inc(labels);
       this.duration.observe(labels, s.durationUs / 1e6);
     }

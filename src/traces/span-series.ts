@@ -58,7 +58,8 @@ interface Window {
 }
 
 function positiveInt(v: number, what: string): number {
-  if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`${what} must be a positive integer, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < 1)
+    throw new InvalidInputError(`${what} must be a positive integer, got ${v}`);
   return v;
 }
 
@@ -130,7 +131,13 @@ export class SpanSeriesSink extends RecordingSpanSink {
       const { labels } = w;
       out.push({ name: ERROR_RATIO, labels, value: w.errors / w.calls, timestampMs: nowMs });
       const sorted = w.durations.sort((a, b) => a - b);
-      for (const [q, label] of SPAN_QUANTILES) out.push({ name: LATENCY, labels: { ...labels, quantile: label }, value: quantileSorted(sorted, q), timestampMs: nowMs });
+      for (const [q, label] of SPAN_QUANTILES)
+        out.push({
+          name: LATENCY,
+          labels: { ...labels, quantile: label },
+          value: quantileSorted(sorted, q),
+          timestampMs: nowMs,
+        });
       w.calls = 0;
       w.errors = 0;
       w.durations.length = 0;

@@ -96,7 +96,12 @@ function str(v: AttributeValue | undefined): string | null {
  */
 export function spanNodeId(s: SpanRecord): string | null {
   const r = s.process.attributes;
-  return str(s.attributes[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_DWCP_NODE_ID]) ?? str(r[ATTR_SERVICE_INSTANCE_ID]) ?? str(r[ATTR_HOST_NAME]);
+  return (
+    str(s.attributes[ATTR_DWCP_NODE_ID]) ??
+    str(r[ATTR_DWCP_NODE_ID]) ??
+    str(r[ATTR_SERVICE_INSTANCE_ID]) ??
+    str(r[ATTR_HOST_NAME])
+  );
 }
 
 /**

@@ -25,8 +25,19 @@ export class TraceApi {
   readonly spanSeries: SpanSeriesSink;
 
   /** @throws InvalidInputError on invalid tail-sampling or span-series options. */
-  constructor(store: TraceStore, opts: TraceReceiverOptions & { readonly tailSampling?: TailSamplerOptions; readonly spanSeries?: SpanSeriesOptions }) {
-    this.sampling = opts.tailSampling ? new SamplingSink(store, new TailSampler(opts.tailSampling), { registry: opts.registry, ...(opts.now ? { now: opts.now } : {}) }) : undefined;
+  constructor(
+    store: TraceStore,
+    opts: TraceReceiverOptions & {
+      readonly tailSampling?: TailSamplerOptions;
+      readonly spanSeries?: SpanSeriesOptions;
+    },
+  ) {
+    this.sampling = opts.tailSampling
+      ? new SamplingSink(store, new TailSampler(opts.tailSampling), {
+          registry: opts.registry,
+          ...(opts.now ? { now: opts.now } : {}),
+        })
+      : undefined;
     this.spanSeries = new SpanSeriesSink(this.sampling ?? store, opts.spanSeries);
     this.receiver = new TraceReceiver(new SpanMetricsSink(this.spanSeries, opts.registry), opts);
     this.queries = new TraceQueryService(store);

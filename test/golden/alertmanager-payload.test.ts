@@ -82,13 +82,19 @@ test('payload follows the Alertmanager webhook format', () => {
   assert.equal(resolved.endsAt, '2024-05-01T12:00:30.000Z');
   assert.match(firing.fingerprint, /^[0-9a-f]{16}$/);
   assert.notEqual(firing.fingerprint, resolved.fingerprint);
-  assert.match(firing.annotations['description'] ?? '', /observed 0\.4213 .*\[0\.02, 0\.08\].*\+7\.4261 sigma; confidence 0\.97; detector statistical/);
+  assert.match(
+    firing.annotations['description'] ?? '',
+    /observed 0\.4213 .*\[0\.02, 0\.08\].*\+7\.4261 sigma; confidence 0\.97; detector statistical/,
+  );
 });
 
 test('only resolved alerts → status resolved; maxAlerts truncates and counts', () => {
   const p = buildAlertmanagerPayload([], [compression], OPTS);
   assert.equal(p.status, 'resolved');
-  const t = buildAlertmanagerPayload([latency, { ...latency, id: 43 }], [compression], { ...OPTS, maxAlerts: 2 });
+  const t = buildAlertmanagerPayload([latency, { ...latency, id: 43 }], [compression], {
+    ...OPTS,
+    maxAlerts: 2,
+  });
   assert.equal(t.alerts.length, 2);
   assert.equal(t.truncatedAlerts, 1);
 });

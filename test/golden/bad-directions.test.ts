@@ -21,8 +21,22 @@ describe('bad direction of every analysed catalog metric', () => {
   it('matches the golden file (metric → kind, direction, per-label directions)', () => {
     const table = analysed.map((m) => {
       const b = m.badDirection?.byLabel;
-      const byLabel = b === undefined ? undefined : { label: b.label, values: Object.fromEntries(Object.keys(b.values).map((v) => [v, badDirectionOf(m, m.anomalyKind, { [b.label]: v })])) };
-      return { metric: m.name, kind: m.anomalyKind, direction: badDirectionOf(m, m.anomalyKind), explicit: m.badDirection !== undefined, ...(byLabel ? { byLabel } : {}) };
+      const byLabel =
+        b === undefined
+          ? undefined
+          : {
+              label: b.label,
+              values: Object.fromEntries(
+                Object.keys(b.values).map((v) => [v, badDirectionOf(m, m.anomalyKind, { [b.label]: v })]),
+              ),
+            };
+      return {
+        metric: m.name,
+        kind: m.anomalyKind,
+        direction: badDirectionOf(m, m.anomalyKind),
+        explicit: m.badDirection !== undefined,
+        ...(byLabel ? { byLabel } : {}),
+      };
     });
     const actual = JSON.stringify(table, null, 2) + '\n';
     if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(FIXTURE, actual);
@@ -47,7 +61,7 @@ describe('bad direction of every analysed catalog metric', () => {
     }
   });
 
-  it('the detectors\' per-kind defaults are the catalog\'s kind directions', () => {
+  it("the detectors' per-kind defaults are the catalog's kind directions", () => {
     for (const k of METRIC_KINDS) assert.equal(KIND_DEFAULTS[k].direction, KIND_BAD_DIRECTION[k], k);
     assert.equal(badDirectionOf(undefined, 'latency'), 'up');
     assert.equal(badDirectionOf(undefined, 'health'), 'down');

@@ -15,7 +15,8 @@ const DIR = new URL('./fixtures/dashboard-templates/', import.meta.url);
 
 function metricsOf(d: DashboardSpec): Set<string> {
   const out = new Set<string>();
-  for (const w of d.widgets) if ('queries' in w) for (const q of w.queries) if (q.kind === 'metric') out.add(q.metric);
+  for (const w of d.widgets)
+    if ('queries' in w) for (const q of w.queries) if (q.kind === 'metric') out.add(q.metric);
   return out;
 }
 
@@ -37,13 +38,23 @@ test('each template shows what its audience needs', () => {
   assert.ok(metricsOf(exec).has('dwcp_v3_resource_utilization_percent'), 'utilisation trends');
   assert.ok(types(exec).has('alert_list'), 'incident summary');
   const ops = template('operations');
-  for (const t of ['status', 'alert_list', 'table', 'topology', 'line'] as const) assert.ok(types(ops).has(t), `operations has ${t}`);
-  assert.ok(ops.widgets.some((w) => w.links.some((l) => l.url.includes('$node'))), 'utilisation drills down to the node');
+  for (const t of ['status', 'alert_list', 'table', 'topology', 'line'] as const)
+    assert.ok(types(ops).has(t), `operations has ${t}`);
+  assert.ok(
+    ops.widgets.some((w) => w.links.some((l) => l.url.includes('$node'))),
+    'utilisation drills down to the node',
+  );
   const dev = template('developer');
   assert.ok(metricsOf(dev).has('dwcp_v3_component_errors_total'), 'error rates');
   assert.ok(types(dev).has('logs'), 'logs');
-  assert.ok(dev.widgets.some((w) => w.links.some((l) => l.url.startsWith('/api/traces'))), 'traces');
+  assert.ok(
+    dev.widgets.some((w) => w.links.some((l) => l.url.startsWith('/api/traces'))),
+    'traces',
+  );
   const ten = template('tenant');
   assert.ok(metricsOf(ten).has('dwcp_v3_sla_compliance'), 'SLA compliance');
-  assert.ok(ten.variables.some((v) => v.name === 'node'), 'scoped to a node');
+  assert.ok(
+    ten.variables.some((v) => v.name === 'node'),
+    'scoped to a node',
+  );
 });

@@ -8,15 +8,23 @@ import { startTestAlerting, testAnomaly } from './alerting-service.ts';
 import { dirname, basename } from 'node:path';
 
 const [mode, db, url, n] = process.argv.slice(2);
-const alerting = await startTestAlerting(dirname(db!), {
-  receivers: [{ name: 'hook', type: 'webhook', url, timeout: '1s' }],
-  incidents: { groupWait: '0s' },
-  outbox: { initialBackoff: '200ms', maxBackoff: '1s' },
-}, basename(db!));
+const alerting = await startTestAlerting(
+  dirname(db!),
+  {
+    receivers: [{ name: 'hook', type: 'webhook', url, timeout: '1s' }],
+    incidents: { groupWait: '0s' },
+    outbox: { initialBackoff: '200ms', maxBackoff: '1s' },
+  },
+  basename(db!),
+);
 if (mode === 'produce') {
   const count = Number(n);
-  alerting.service.onAnomalies(Array.from({ length: count }, (_, i) => testAnomaly(`node-${i + 1}`, `region-${i + 1}`, 'critical')), []);
-  for (let i = 0; i < 200 && (await alerting.service.pendingNotifications()) < count; i++) await new Promise((r) => setTimeout(r, 50));
+  alerting.service.onAnomalies(
+    Array.from({ length: count }, (_, i) => testAnomaly(`node-${i + 1}`, `region-${i + 1}`, 'critical')),
+    [],
+  );
+  for (let i = 0; i < 200 && (await alerting.service.pendingNotifications()) < count; i++)
+    await new Promise((r) => setTimeout(r, 50));
   process.stdout.write(`READY ${await alerting.service.pendingNotifications()}\n`);
 } else {
   process.stdout.write('STARTED\n');

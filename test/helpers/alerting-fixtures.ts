@@ -4,7 +4,13 @@ import type { AlertSeverity, Incident, IncidentSignal } from '../../src/contract
 export const T0 = Date.UTC(2026, 0, 1);
 
 /** A signal on `node` of `component` started at T0 + `atS` seconds. */
-export function sig(key: string, node: string | null, component: string, atS: number, opts: Partial<IncidentSignal> = {}): IncidentSignal {
+export function sig(
+  key: string,
+  node: string | null,
+  component: string,
+  atS: number,
+  opts: Partial<IncidentSignal> = {},
+): IncidentSignal {
   return {
     key,
     source: 'anomaly',
@@ -31,11 +37,28 @@ export function incident(id: string, severity: AlertSeverity, over: Partial<Inci
     node: 'node-1',
     region: 'eu-west',
     components: ['amst', 'acp'],
-    labels: { alertname: 'DWCPIncident', component: 'amst', incident: id, node: 'node-1', region: 'eu-west', root_cause: 'metric_amst', severity },
+    labels: {
+      alertname: 'DWCPIncident',
+      component: 'amst',
+      incident: id,
+      node: 'node-1',
+      region: 'eu-west',
+      root_cause: 'metric_amst',
+      severity,
+    },
     startedAtMs: T0,
     updatedAtMs: T0,
     resolvedAtMs: null,
-    rootCause: [{ signalKey: 's1', name: 'metric_amst', component: 'amst', node: 'node-1', score: 0.9, reasons: ['earliest signal'] }],
+    rootCause: [
+      {
+        signalKey: 's1',
+        name: 'metric_amst',
+        component: 'amst',
+        node: 'node-1',
+        score: 0.9,
+        reasons: ['earliest signal'],
+      },
+    ],
     signals: [sig('s1', 'node-1', 'amst', 0), sig('s2', 'node-1', 'acp', 1)],
     droppedSignals: 0,
     acknowledgement: null,

@@ -25,10 +25,18 @@ export interface TestAlerting {
 }
 
 /** Opens `dir/alerting.db` and starts the service (timers included). */
-export async function startTestAlerting(dir: string, raw: unknown, file = 'alerting.db'): Promise<TestAlerting> {
+export async function startTestAlerting(
+  dir: string,
+  raw: unknown,
+  file = 'alerting.db',
+): Promise<TestAlerting> {
   const db = await openAlertingDb({ type: 'sqlite', path: join(dir, file) });
   const warnings: string[] = [];
-  const log = { warn: (_f: unknown, m: string) => void warnings.push(m), info: () => undefined, error: (_f: unknown, m: string) => void warnings.push(m) };
+  const log = {
+    warn: (_f: unknown, m: string) => void warnings.push(m),
+    info: () => undefined,
+    error: (_f: unknown, m: string) => void warnings.push(m),
+  };
   const service = new AlertingService({
     config: alertingConfig(raw),
     db,
@@ -53,10 +61,33 @@ export async function startTestAlerting(dir: string, raw: unknown, file = 'alert
 
 let ids = 0;
 /** An open anomaly on `node` of `region` with `severity`, started now. */
-export function testAnomaly(node: string, region: string, severity: Anomaly['severity'], metric = 'dwcp_amst_latency_seconds'): Anomaly {
+export function testAnomaly(
+  node: string,
+  region: string,
+  severity: Anomaly['severity'],
+  metric = 'dwcp_amst_latency_seconds',
+): Anomaly {
   const now = Date.now();
   return {
-    id: ++ids + 1000, seriesKey: `${metric}{node="${node}"}`, metric, labels: { node, region, job: 'dwcp' }, component: 'amst', kind: 'latency', startedAtMs: now, detectedAtMs: now,
-    resolvedAtMs: null, observed: 2, expected: 1, lower: 0.5, upper: 1.5, deviation: 5, confidence: 0.95, score: 0.95, votes: [], severity, detector: 'test', acknowledged: false,
+    id: ++ids + 1000,
+    seriesKey: `${metric}{node="${node}"}`,
+    metric,
+    labels: { node, region, job: 'dwcp' },
+    component: 'amst',
+    kind: 'latency',
+    startedAtMs: now,
+    detectedAtMs: now,
+    resolvedAtMs: null,
+    observed: 2,
+    expected: 1,
+    lower: 0.5,
+    upper: 1.5,
+    deviation: 5,
+    confidence: 0.95,
+    score: 0.95,
+    votes: [],
+    severity,
+    detector: 'test',
+    acknowledged: false,
   };
 }

@@ -14,13 +14,38 @@ import { backendHarness, type SuiteBackend } from './store-suite.ts';
 export type AuthStoreBackend = SuiteBackend<AuthStoreOptions | undefined, AuthStore>;
 
 const T0 = Date.UTC(2026, 0, 1);
-const user = (username: string, tenant: string) => ({ username, tenant, role: 'viewer' as const, createdAtMs: T0, passwordHash: `hash-of-${username}` });
-const token = (id: string, tenant: string, hash: string) => ({ id, name: `t-${id}`, tenant, role: 'ingest' as const, createdBy: 'alice', createdAtMs: T0, expiresAtMs: null, tokenHash: hash });
-const entry = (i: number, tenant = 'a') => ({ atMs: T0 + i, tenant, actor: i % 2 ? 'alice' : 'bob', action: i % 3 ? 'login' : 'POST /api/dashboards', target: `t${i}`, outcome: 'success' as const, address: '127.0.0.1' });
+const user = (username: string, tenant: string) => ({
+  username,
+  tenant,
+  role: 'viewer' as const,
+  createdAtMs: T0,
+  passwordHash: `hash-of-${username}`,
+});
+const token = (id: string, tenant: string, hash: string) => ({
+  id,
+  name: `t-${id}`,
+  tenant,
+  role: 'ingest' as const,
+  createdBy: 'alice',
+  createdAtMs: T0,
+  expiresAtMs: null,
+  tokenHash: hash,
+});
+const entry = (i: number, tenant = 'a') => ({
+  atMs: T0 + i,
+  tenant,
+  actor: i % 2 ? 'alice' : 'bob',
+  action: i % 3 ? 'login' : 'POST /api/dashboards',
+  target: `t${i}`,
+  outcome: 'success' as const,
+  address: '127.0.0.1',
+});
 
 export function authStoreContract(name: string, setup: () => Promise<AuthStoreBackend>): void {
   describe(`auth store contract (${name})`, () => {
-    const h = backendHarness<AuthStoreOptions | undefined, AuthStore, AuthStoreBackend>(setup, (st) => st.close());
+    const h = backendHarness<AuthStoreOptions | undefined, AuthStore, AuthStoreBackend>(setup, (st) =>
+      st.close(),
+    );
     const open = (opts?: AuthStoreOptions): Promise<AuthStore> => h.open(opts);
     const test = h.test;
 
@@ -29,7 +54,10 @@ export function authStoreContract(name: string, setup: () => Promise<AuthStoreBa
       await st.insertUser(user('alice', 'a'));
       await st.insertUser(user('bob', 'b'));
       await assert.rejects(st.insertUser(user('alice', 'b')), ConflictError);
-      assert.deepEqual((await st.listUsers('a')).map((u) => u.username), ['alice']);
+      assert.deepEqual(
+        (await st.listUsers('a')).map((u) => u.username),
+        ['alice'],
+      );
       assert.equal((await st.getUser('bob'))?.passwordHash, 'hash-of-bob');
       assert.equal(await st.countUsers(), 2);
       assert.equal(await st.deleteUser('a', 'bob'), false, 'bob is not in tenant a');
@@ -45,7 +73,10 @@ export function authStoreContract(name: string, setup: () => Promise<AuthStoreBa
       assert.equal((await st.findToken('h2'))?.expiresAtMs, T0 + 60_000);
       assert.equal(await st.findToken('nope'), undefined);
       const listed = await st.listTokens('a');
-      assert.deepEqual(listed.map((t) => t.id), ['1']);
+      assert.deepEqual(
+        listed.map((t) => t.id),
+        ['1'],
+      );
       assert.ok(!('tokenHash' in listed[0]!), 'lists carry no hash');
       assert.equal(await st.deleteToken('a', '2'), false);
       assert.equal(await st.deleteToken('b', '2'), true);
@@ -60,13 +91,31 @@ export function authStoreContract(name: string, setup: () => Promise<AuthStoreBa
       assert.equal(all.length, 12);
       assert.deepEqual(all.map((e) => e.target).slice(0, 2), ['t12', 't11']);
       assert.ok(all.every((e) => e.tenant === 'a'));
-      assert.deepEqual((await st.listAudit({ tenant: 'a', limit: 100, actor: 'alice' })).map((e) => e.target), ['t11', 't9', 't7', 't5', 't3', 't1']);
-      assert.deepEqual((await st.listAudit({ tenant: 'a', limit: 100, action: 'POST ' })).map((e) => e.target), ['t12', 't9', 't6', 't3']);
-      assert.deepEqual((await st.listAudit({ tenant: 'a', limit: 100, action: '%' })).length, 0, 'LIKE wildcards in the prefix are literal');
-      assert.deepEqual((await st.listAudit({ tenant: 'a', limit: 100, sinceMs: T0 + 10, untilMs: T0 + 12 })).map((e) => e.target), ['t11', 't10']);
+      assert.deepEqual(
+        (await st.listAudit({ tenant: 'a', limit: 100, actor: 'alice' })).map((e) => e.target),
+        ['t11', 't9', 't7', 't5', 't3', 't1'],
+      );
+      assert.deepEqual(
+        (await st.listAudit({ tenant: 'a', limit: 100, action: 'POST ' })).map((e) => e.target),
+        ['t12', 't9', 't6', 't3'],
+      );
+      assert.deepEqual(
+        (await st.listAudit({ tenant: 'a', limit: 100, action: '%' })).length,
+        0,
+        'LIKE wildcards in the prefix are literal',
+      );
+      assert.deepEqual(
+        (await st.listAudit({ tenant: 'a', limit: 100, sinceMs: T0 + 10, untilMs: T0 + 12 })).map(
+          (e) => e.target,
+        ),
+        ['t11', 't10'],
+      );
       const page = await st.listAudit({ tenant: 'a', limit: 3 });
       const next = await st.listAudit({ tenant: 'a', limit: 3, beforeId: page.at(-1)!.id });
-      assert.deepEqual(next.map((e) => e.target), ['t9', 't8', 't7']);
+      assert.deepEqual(
+        next.map((e) => e.target),
+        ['t9', 't8', 't7'],
+      );
     });
 
     test('audit: the log stays within maxAuditEntries (oldest pruned)', async () => {
@@ -81,7 +130,10 @@ export function authStoreContract(name: string, setup: () => Promise<AuthStoreBa
     test('migrations use their own bookkeeping table', async () => {
       const st = await open();
       const rows = await sql<{ name: string }>`select name from kysely_migration_auth`.execute(st.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_auth']);
+      assert.deepEqual(
+        rows.rows.map((r) => r.name),
+        ['0001_auth'],
+      );
     });
   });
 }

@@ -16,7 +16,12 @@ export async function adminBearer(monitorUrl: string, dataDir: string): Promise<
 }
 
 /** A new API token of `role`, issued by the admin session `bearer`. */
-export async function issueApiToken(monitorUrl: string, bearer: string, role: Role, name = `test-${role}`): Promise<string> {
+export async function issueApiToken(
+  monitorUrl: string,
+  bearer: string,
+  role: Role,
+  name = `test-${role}`,
+): Promise<string> {
   const res = await fetch(new URL('/api/auth/tokens', monitorUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },

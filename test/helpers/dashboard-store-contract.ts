@@ -23,7 +23,10 @@ export type DashboardStoreBackend = SuiteBackend<DashboardStoreOptions | undefin
 
 export function dashboardStoreContract(name: string, setup: () => Promise<DashboardStoreBackend>): void {
   describe(`dashboard store contract (${name})`, () => {
-    const h = backendHarness<DashboardStoreOptions | undefined, DashboardStore, DashboardStoreBackend>(setup, (st) => st.close());
+    const h = backendHarness<DashboardStoreOptions | undefined, DashboardStore, DashboardStoreBackend>(
+      setup,
+      (st) => st.close(),
+    );
     const open = (opts?: DashboardStoreOptions): Promise<DashboardStore> => h.open(opts);
     const test = h.test;
 
@@ -33,30 +36,59 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
       const rec = await st.create(A, spec, NOW);
       assert.equal(rec.version, 1);
       const got = await st.get(A.tenantId, rec.id);
-      assert.deepEqual(got, { id: rec.id, tenantId: 'tenant-a', owner: 'alice', version: 1, createdAtMs: NOW, updatedAtMs: NOW, updatedBy: 'alice', dashboard: spec });
+      assert.deepEqual(got, {
+        id: rec.id,
+        tenantId: 'tenant-a',
+        owner: 'alice',
+        version: 1,
+        createdAtMs: NOW,
+        updatedAtMs: NOW,
+        updatedBy: 'alice',
+        dashboard: spec,
+      });
     });
 
     test('updates need the current version: the next version is one more, a stale one is a conflict, history is kept', async () => {
       const st = await open();
       const rec = await st.create(A, parseDashboardSpec(smallSpec('v1')), NOW);
-      const v2 = await st.update({ ...A, actor: 'carol' }, rec.id, 1, parseDashboardSpec(smallSpec('v2')), NOW + 1000);
+      const v2 = await st.update(
+        { ...A, actor: 'carol' },
+        rec.id,
+        1,
+        parseDashboardSpec(smallSpec('v2')),
+        NOW + 1000,
+      );
       assert.equal(v2.version, 2);
       assert.equal(v2.dashboard.title, 'v2');
       assert.equal(v2.updatedBy, 'carol');
       assert.equal(v2.owner, 'alice');
       assert.equal(v2.createdAtMs, NOW);
-      await assert.rejects(st.update(A, rec.id, 1, parseDashboardSpec(smallSpec('lost update')), NOW + 2000), ConflictError);
+      await assert.rejects(
+        st.update(A, rec.id, 1, parseDashboardSpec(smallSpec('lost update')), NOW + 2000),
+        ConflictError,
+      );
       assert.equal((await st.get(A.tenantId, rec.id))?.dashboard.title, 'v2');
-      assert.deepEqual((await st.versions(A.tenantId, rec.id)).map((v) => [v.version, v.title, v.updatedBy]), [[2, 'v2', 'carol'], [1, 'v1', 'alice']]);
+      assert.deepEqual(
+        (await st.versions(A.tenantId, rec.id)).map((v) => [v.version, v.title, v.updatedBy]),
+        [
+          [2, 'v2', 'carol'],
+          [1, 'v1', 'alice'],
+        ],
+      );
       assert.equal((await st.version(A.tenantId, rec.id, 1)).title, 'v1');
     });
 
     test('concurrent updates from the same version: exactly one wins', async () => {
       const st = await open();
       const rec = await st.create(A, parseDashboardSpec(smallSpec('base')), NOW);
-      const results = await Promise.allSettled([1, 2, 3, 4].map((i) => st.update(A, rec.id, 1, parseDashboardSpec(smallSpec(`writer ${i}`)), NOW + i)));
+      const results = await Promise.allSettled(
+        [1, 2, 3, 4].map((i) =>
+          st.update(A, rec.id, 1, parseDashboardSpec(smallSpec(`writer ${i}`)), NOW + i),
+        ),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      for (const r of results) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
+      for (const r of results)
+        if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
       assert.equal((await st.get(A.tenantId, rec.id))?.version, 2);
     });
 
@@ -65,7 +97,10 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
       const rec = await st.create(A, parseDashboardSpec(smallSpec('private')), NOW);
       assert.equal(await st.get(B.tenantId, rec.id), undefined);
       assert.deepEqual(await st.list(B.tenantId, { offset: 0, limit: 10 }), { items: [], total: 0 });
-      await assert.rejects(st.update(B, rec.id, 1, parseDashboardSpec(smallSpec('taken')), NOW), NotFoundError);
+      await assert.rejects(
+        st.update(B, rec.id, 1, parseDashboardSpec(smallSpec('taken')), NOW),
+        NotFoundError,
+      );
       await assert.rejects(st.delete(B.tenantId, rec.id), NotFoundError);
       await assert.rejects(st.versions(B.tenantId, rec.id), NotFoundError);
       assert.equal((await st.get(A.tenantId, rec.id))?.dashboard.title, 'private');
@@ -73,7 +108,8 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
 
     test('list: sorted by title (case-insensitive), paginated, with the total and a literal case-insensitive title search', async () => {
       const st = await open();
-      for (const t of ['Delta', 'alpha', 'Charlie', 'bravo', '100%_done']) await st.create(A, parseDashboardSpec(smallSpec(t)), NOW);
+      for (const t of ['Delta', 'alpha', 'Charlie', 'bravo', '100%_done'])
+        await st.create(A, parseDashboardSpec(smallSpec(t)), NOW);
       await st.create(B, parseDashboardSpec(smallSpec('Other tenant')), NOW);
       const p1 = await st.list(A.tenantId, { offset: 0, limit: 2 });
       const p2 = await st.list(A.tenantId, { offset: 2, limit: 2 });
@@ -82,22 +118,33 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
       const titles = [...p1.items, ...p2.items, ...p3.items].map((i) => i.title);
       assert.equal(titles.length, 5);
       assert.deepEqual(titles, ['100%_done', 'alpha', 'bravo', 'Charlie', 'Delta']);
-      assert.deepEqual((await st.list(A.tenantId, { offset: 0, limit: 10, search: 'ALP' })).items.map((i) => i.title), ['alpha']);
-      assert.deepEqual((await st.list(A.tenantId, { offset: 0, limit: 10, search: '%_' })).items.map((i) => i.title), ['100%_done']);
+      assert.deepEqual(
+        (await st.list(A.tenantId, { offset: 0, limit: 10, search: 'ALP' })).items.map((i) => i.title),
+        ['alpha'],
+      );
+      assert.deepEqual(
+        (await st.list(A.tenantId, { offset: 0, limit: 10, search: '%_' })).items.map((i) => i.title),
+        ['100%_done'],
+      );
       assert.equal((await st.list(A.tenantId, { offset: 0, limit: 10, search: 'a%' })).total, 0);
       assert.equal(p1.items[0]!.widgets, 1);
     });
 
     test('list filtered by grants: open dashboards and those granted to one of the keys, with the total; updates and deletes move the grants', async () => {
       const st = await open();
-      const spec = (title: string, grants?: object) => parseDashboardSpec({ ...smallSpec(title), ...(grants ? { grants } : {}) });
+      const spec = (title: string, grants?: object) =>
+        parseDashboardSpec({ ...smallSpec(title), ...(grants ? { grants } : {}) });
       await st.create(A, spec('open'), NOW);
       const editors = await st.create(A, spec('editors', { roles: ['editor'] }), NOW);
       await st.create(A, spec('vic only', { users: ['vic'] }), NOW);
       await st.create(A, spec('under_score', { users: ['v_c'] }), NOW);
       await st.create(B, spec('other tenant, editors', { roles: ['editor'] }), NOW);
       const titles = async (keys?: string[]) => {
-        const page = await st.list(A.tenantId, { offset: 0, limit: 10, ...(keys ? { grantedTo: keys } : {}) });
+        const page = await st.list(A.tenantId, {
+          offset: 0,
+          limit: 10,
+          ...(keys ? { grantedTo: keys } : {}),
+        });
         assert.equal(page.total, page.items.length);
         return page.items.map((i) => i.title);
       };
@@ -114,7 +161,9 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
       assert.deepEqual(await titles(['role:editor', 'user:ed']), ['editors', 'open']);
       const vic = (await st.list(A.tenantId, { offset: 0, limit: 10, search: 'vic' })).items[0]!;
       await st.delete(A.tenantId, vic.id);
-      const left = await sql<{ n: number | string }>`select count(*) as n from dashboard_grants where dashboard_id = ${vic.id}`.execute(st.db);
+      const left = await sql<{
+        n: number | string;
+      }>`select count(*) as n from dashboard_grants where dashboard_id = ${vic.id}`.execute(st.db);
       assert.equal(Number(left.rows[0]!.n), 0, 'a deleted dashboard leaves no grants');
     });
 
@@ -133,18 +182,29 @@ export function dashboardStoreContract(name: string, setup: () => Promise<Dashbo
     test('bounds: at most maxPerTenant dashboards per tenant, at most maxVersions versions per dashboard', async () => {
       const st = await open({ maxPerTenant: 3, maxVersions: 4 });
       const ids: string[] = [];
-      for (let i = 0; i < 3; i++) ids.push((await st.create(A, parseDashboardSpec(smallSpec(`d${i}`)), NOW)).id);
-      await assert.rejects(st.create(A, parseDashboardSpec(smallSpec('one too many')), NOW), LimitExceededError);
+      for (let i = 0; i < 3; i++)
+        ids.push((await st.create(A, parseDashboardSpec(smallSpec(`d${i}`)), NOW)).id);
+      await assert.rejects(
+        st.create(A, parseDashboardSpec(smallSpec('one too many')), NOW),
+        LimitExceededError,
+      );
       await st.create(B, parseDashboardSpec(smallSpec('other tenant has room')), NOW);
-      for (let v = 1; v <= 9; v++) await st.update(A, ids[0]!, v, parseDashboardSpec(smallSpec(`v${v + 1}`)), NOW + v);
-      assert.deepEqual((await st.versions(A.tenantId, ids[0]!)).map((v) => v.version), [10, 9, 8, 7]);
+      for (let v = 1; v <= 9; v++)
+        await st.update(A, ids[0]!, v, parseDashboardSpec(smallSpec(`v${v + 1}`)), NOW + v);
+      assert.deepEqual(
+        (await st.versions(A.tenantId, ids[0]!)).map((v) => v.version),
+        [10, 9, 8, 7],
+      );
       await assert.rejects(st.version(A.tenantId, ids[0]!, 6), NotFoundError);
     });
 
-    test('migrations are recorded in the store\'s own table', async () => {
+    test("migrations are recorded in the store's own table", async () => {
       const st = await open();
       const rows = await sql<{ name: string }>`select name from kysely_migration_dashboards`.execute(st.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_dashboards', '0002_dashboard_grants']);
+      assert.deepEqual(
+        rows.rows.map((r) => r.name),
+        ['0001_dashboards', '0002_dashboard_grants'],
+      );
     });
   });
 }

@@ -22,6 +22,9 @@ export function assertIgnoresNonFinite(d: PersistentDetector, exact = true): voi
 }
 
 /** Asserts that `create(options)` throws InvalidInputError for each of `bad` (named in the failure message). */
-export function assertRejectsOptions(create: (options: Record<string, unknown>) => unknown, bad: readonly Record<string, unknown>[]): void {
+export function assertRejectsOptions(
+  create: (options: Record<string, unknown>) => unknown,
+  bad: readonly Record<string, unknown>[],
+): void {
   for (const o of bad) assert.throws(() => create(o), InvalidInputError, JSON.stringify(o));
 }

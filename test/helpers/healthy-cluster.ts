@@ -76,7 +76,8 @@ export function healthyCluster(
   return {
     startMs: SCENARIO_START_MS,
     async advanceTo(seconds) {
-      if (seconds > opts.maxSeconds) throw new RangeError(`healthy cluster: ${seconds} s is beyond maxSeconds ${opts.maxSeconds}`);
+      if (seconds > opts.maxSeconds)
+        throw new RangeError(`healthy cluster: ${seconds} s is beyond maxSeconds ${opts.maxSeconds}`);
       for (; sec < seconds; sec++) {
         const tickMs = SCENARIO_START_MS + sec * 1000;
         for (const n of sims) n.tick(tickMs);

@@ -17,8 +17,16 @@ export interface TestLog {
 }
 
 /** An OTLP/JSON logs export with one resource holding `logs` under one scope. */
-export function otlpLogsJson(logs: readonly TestLog[], resource: Record<string, string> = { 'service.name': 'dwcp-node', 'service.instance.id': 'node-1', 'cloud.region': 'us-east' }): Record<string, unknown> {
-  const attrs = (o: Record<string, string>) => Object.entries(o).map(([key, v]) => ({ key, value: { stringValue: v } }));
+export function otlpLogsJson(
+  logs: readonly TestLog[],
+  resource: Record<string, string> = {
+    'service.name': 'dwcp-node',
+    'service.instance.id': 'node-1',
+    'cloud.region': 'us-east',
+  },
+): Record<string, unknown> {
+  const attrs = (o: Record<string, string>) =>
+    Object.entries(o).map(([key, v]) => ({ key, value: { stringValue: v } }));
   return {
     resourceLogs: [
       {
@@ -45,7 +53,11 @@ export function otlpLogsJson(logs: readonly TestLog[], resource: Record<string, 
 /** The binary protobuf encoding of an OTLP/JSON logs request (ids hex → bytes). */
 export function otlpLogsProtobuf(json: Record<string, unknown>): Buffer {
   const t = logProtoTypes().otlpRequest;
-  const copy = JSON.parse(JSON.stringify(json), (k, v: unknown) => ((k === 'traceId' || k === 'spanId') && typeof v === 'string' ? Buffer.from(v, 'hex').toString('base64') : v)) as Record<string, unknown>;
+  const copy = JSON.parse(JSON.stringify(json), (k, v: unknown) =>
+    (k === 'traceId' || k === 'spanId') && typeof v === 'string'
+      ? Buffer.from(v, 'hex').toString('base64')
+      : v,
+  ) as Record<string, unknown>;
   return Buffer.from(t.encode(t.fromObject(copy)).finish());
 }
 
@@ -59,14 +71,21 @@ export interface TestStream {
 export function lokiJson(streams: readonly TestStream[]): Buffer {
   return Buffer.from(
     JSON.stringify({
-      streams: streams.map((s) => ({ stream: s.labels, values: s.entries.map(([ms, line, meta]) => (meta ? [`${ms}000000`, line, meta] : [`${ms}000000`, line])) })),
+      streams: streams.map((s) => ({
+        stream: s.labels,
+        values: s.entries.map(([ms, line, meta]) =>
+          meta ? [`${ms}000000`, line, meta] : [`${ms}000000`, line],
+        ),
+      })),
     }),
   );
 }
 
 /** Prometheus label text of a label set (`{a="b", c="d"}`). */
 export function labelText(labels: Record<string, string>): string {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`;
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(', ')}}`;
 }
 
 /** A Loki protobuf push body (`logproto.PushRequest`), snappy-compressed as Loki clients send it. */

@@ -38,50 +38,98 @@ export function logRecord(agoMs: number, over: Partial<LogRecord> = {}): LogReco
 /** A backend: opens a fresh, empty store; `skip` when the server is unreachable outside CI. */
 export type LogStoreBackend = SuiteBackend<LogStoreOptions, LogStore>;
 
-const RETENTION: Record<LogLevel, number> = { debug: DAY, info: 7 * DAY, warn: 7 * DAY, error: 30 * DAY, fatal: 30 * DAY };
+const RETENTION: Record<LogLevel, number> = {
+  debug: DAY,
+  info: 7 * DAY,
+  warn: 7 * DAY,
+  error: 30 * DAY,
+  fatal: 30 * DAY,
+};
 const RANGE = { startUs: (NOW - 40 * DAY) * 1000, endUs: (NOW + 1) * 1000 };
 
 /** Registers the contract suite for one backend. */
 export function logStoreContract(name: string, setup: () => Promise<LogStoreBackend>): void {
   describe(`log store contract (${name})`, () => {
     const h = backendHarness<LogStoreOptions, LogStore, LogStoreBackend>(setup, (st) => st.close());
-    const open = (opts: Partial<LogStoreOptions> = {}): Promise<LogStore> => h.open({ retentionMs: RETENTION, ...opts });
+    const open = (opts: Partial<LogStoreOptions> = {}): Promise<LogStore> =>
+      h.open({ retentionMs: RETENTION, ...opts });
     const test = h.test;
-    const scan = (st: LogStore, over: Partial<Parameters<LogStore['scan']>[0]> = {}) => st.scan({ ...RANGE, labels: [], direction: 'backward', limit: 1000, maxScan: 100_000, ...over });
+    const scan = (st: LogStore, over: Partial<Parameters<LogStore['scan']>[0]> = {}) =>
+      st.scan({ ...RANGE, labels: [], direction: 'backward', limit: 1000, maxScan: 100_000, ...over });
 
     test('round trip: every field comes back; newest first backward, oldest first forward', async () => {
       const st = await open();
-      const a = logRecord(3000, { body: 'first', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), attributes: { k: 'v' }, level: 'error' });
+      const a = logRecord(3000, {
+        body: 'first',
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        attributes: { k: 'v' },
+        level: 'error',
+      });
       const c = logRecord(1000, { body: 'third' });
       const m = logRecord(2000, { body: 'second' });
       assert.equal(await st.insertLogs([a, c, m]), 3);
       const back = await scan(st);
-      assert.deepEqual(back.entries.map((e) => e.body), ['third', 'second', 'first']);
+      assert.deepEqual(
+        back.entries.map((e) => e.body),
+        ['third', 'second', 'first'],
+      );
       const first = back.entries[2]!;
       assert.ok(Number.isInteger(first.id));
       assert.deepEqual({ ...first, id: undefined }, { ...a, id: undefined });
       const fwd = await scan(st, { direction: 'forward' });
-      assert.deepEqual(fwd.entries.map((e) => e.body), ['first', 'second', 'third']);
+      assert.deepEqual(
+        fwd.entries.map((e) => e.body),
+        ['first', 'second', 'third'],
+      );
       assert.equal(await st.count(), 3);
     });
 
     test('label sets, trace id and full-text words filter; the time range is [start, end)', async () => {
       const st = await open();
       await st.insertLogs([
-        logRecord(5000, { body: 'migration timeout after 30s', nodeId: 'node-1', level: 'error', traceId: 'c'.repeat(32) }),
+        logRecord(5000, {
+          body: 'migration timeout after 30s',
+          nodeId: 'node-1',
+          level: 'error',
+          traceId: 'c'.repeat(32),
+        }),
         logRecord(4000, { body: 'retry 2 of transfer', nodeId: 'node-2', level: 'warn' }),
-        logRecord(3000, { body: 'mode switch to internet', nodeId: 'node-2', region: 'eu-west', level: 'info' }),
+        logRecord(3000, {
+          body: 'mode switch to internet',
+          nodeId: 'node-2',
+          region: 'eu-west',
+          level: 'info',
+        }),
         logRecord(2000, { body: 'Timeout waiting for peer', nodeId: 'node-3', level: 'error' }),
       ]);
-      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, over)).entries.map((e) => e.body);
-      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: ['error'] }] }), ['Timeout waiting for peer', 'migration timeout after 30s']);
-      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-2'] }, { label: 'region', notIn: ['eu-west'] }] }), ['retry 2 of transfer']);
-      assert.deepEqual(await bodies({ words: ['timeout'] }), ['Timeout waiting for peer', 'migration timeout after 30s']);
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) =>
+        (await scan(st, over)).entries.map((e) => e.body);
+      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: ['error'] }] }), [
+        'Timeout waiting for peer',
+        'migration timeout after 30s',
+      ]);
+      assert.deepEqual(
+        await bodies({
+          labels: [
+            { label: 'node_id', in: ['node-2'] },
+            { label: 'region', notIn: ['eu-west'] },
+          ],
+        }),
+        ['retry 2 of transfer'],
+      );
+      assert.deepEqual(await bodies({ words: ['timeout'] }), [
+        'Timeout waiting for peer',
+        'migration timeout after 30s',
+      ]);
       assert.deepEqual(await bodies({ words: ['timeout', 'peer'] }), ['Timeout waiting for peer']);
       assert.deepEqual(await bodies({ words: ['time'] }), [], 'words are whole tokens');
       assert.deepEqual(await bodies({ traceId: 'c'.repeat(32) }), ['migration timeout after 30s']);
       assert.deepEqual(await bodies({ labels: [{ label: 'level', in: [] }] }), []);
-      assert.deepEqual(await bodies({ startUs: (NOW - 4000) * 1000, endUs: (NOW - 2000) * 1000 }), ['mode switch to internet', 'retry 2 of transfer']);
+      assert.deepEqual(await bodies({ startUs: (NOW - 4000) * 1000, endUs: (NOW - 2000) * 1000 }), [
+        'mode switch to internet',
+        'retry 2 of transfer',
+      ]);
     });
 
     test('a tenant scope: its nodes or regions only, before the limit; label names and values too; empty scope nothing', async () => {
@@ -90,27 +138,65 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
         logRecord(6000, { body: 'a old', nodeId: 'node-a', region: 'eu-west', service: 'svc-a' }),
         logRecord(5000, { body: 'a new', nodeId: 'node-a', region: 'eu-west', service: 'svc-a' }),
         logRecord(4000, { body: 'r only', nodeId: 'node-r', region: 'ap-south', service: 'svc-r' }),
-        ...[3000, 2000, 1000].map((ago) => logRecord(ago, { body: `b ${ago}`, nodeId: 'node-b', region: 'us-east', service: 'svc-b', component: 'ctl' })),
+        ...[3000, 2000, 1000].map((ago) =>
+          logRecord(ago, {
+            body: `b ${ago}`,
+            nodeId: 'node-b',
+            region: 'us-east',
+            service: 'svc-b',
+            component: 'ctl',
+          }),
+        ),
         logRecord(500, { body: 'cluster', nodeId: '', region: '', service: 'svc-c' }),
       ]);
-      const tenant = (nodes: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
-      const bodies = async (scope: TenantScope, over: Partial<Parameters<LogStore['scan']>[0]> = {}) => (await scan(st, { scope, limit: 2, ...over })).entries.map((e) => e.body);
-      assert.deepEqual(await bodies(tenant(['node-a'], [])), ['a new', 'a old'], 'the limit counts the tenant entries only');
+      const tenant = (nodes: string[], regions: string[]): TenantScope => ({
+        kind: 'nodes',
+        tenant: 't',
+        nodes: new Set(nodes),
+        regions: new Set(regions),
+      });
+      const bodies = async (scope: TenantScope, over: Partial<Parameters<LogStore['scan']>[0]> = {}) =>
+        (await scan(st, { scope, limit: 2, ...over })).entries.map((e) => e.body);
+      assert.deepEqual(
+        await bodies(tenant(['node-a'], [])),
+        ['a new', 'a old'],
+        'the limit counts the tenant entries only',
+      );
       assert.deepEqual(await bodies(tenant([], ['ap-south'])), ['r only']);
-      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10 }), ['r only', 'a new', 'a old']);
-      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10, words: ['only'] }), ['r only']);
-      assert.deepEqual(await bodies(tenant(['node-a'], []), { labels: [{ label: 'node_id', in: ['node-b'] }] }), []);
+      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10 }), [
+        'r only',
+        'a new',
+        'a old',
+      ]);
+      assert.deepEqual(await bodies(tenant(['node-a'], ['ap-south']), { limit: 10, words: ['only'] }), [
+        'r only',
+      ]);
+      assert.deepEqual(
+        await bodies(tenant(['node-a'], []), { labels: [{ label: 'node_id', in: ['node-b'] }] }),
+        [],
+      );
       assert.deepEqual(await bodies(tenant([], [])), []);
       assert.deepEqual(await bodies({ kind: 'all' }, { limit: 1 }), ['cluster']);
-      assert.deepEqual(await st.labelValues('service', RANGE.startUs, RANGE.endUs, 100, tenant(['node-a'], ['ap-south'])), ['svc-a', 'svc-r']);
+      assert.deepEqual(
+        await st.labelValues('service', RANGE.startUs, RANGE.endUs, 100, tenant(['node-a'], ['ap-south'])),
+        ['svc-a', 'svc-r'],
+      );
       assert.deepEqual(await st.labelValues('node_id', RANGE.startUs, RANGE.endUs, 100, tenant([], [])), []);
-      assert.deepEqual(await st.labelNames(RANGE.startUs, RANGE.endUs, tenant(['node-a'], [])), ['service', 'node_id', 'region', 'level', 'component']);
+      assert.deepEqual(await st.labelNames(RANGE.startUs, RANGE.endUs, tenant(['node-a'], [])), [
+        'service',
+        'node_id',
+        'region',
+        'level',
+        'component',
+      ]);
       assert.deepEqual(await st.labelNames(RANGE.startUs, RANGE.endUs, tenant([], [])), []);
     });
 
     test('pages through equal timestamps; limit, predicate and the scan bound', async () => {
       const st = await open();
-      await st.insertLogs(Array.from({ length: 2500 }, (_, i) => logRecord(1000 + (i % 3), { body: `line ${i}` })));
+      await st.insertLogs(
+        Array.from({ length: 2500 }, (_, i) => logRecord(1000 + (i % 3), { body: `line ${i}` })),
+      );
       const all = await scan(st, { limit: 10_000 });
       assert.equal(all.entries.length, 2500);
       assert.equal(new Set(all.entries.map((e) => e.id)).size, 2500);
@@ -123,12 +209,30 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
 
     test('a common word: newest first up to the limit, with labels, an older range and the scan bound', async () => {
       const st = await open();
-      await st.insertLogs(Array.from({ length: 3000 }, (_, i) => logRecord(10_000 - i, { body: `common line ${i}`, nodeId: `node-${i % 3}` })));
-      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, { words: ['common'], ...over })).entries.map((e) => e.body);
-      assert.deepEqual(await bodies({ limit: 3 }), ['common line 2999', 'common line 2998', 'common line 2997']);
-      assert.deepEqual(await bodies({ limit: 2, labels: [{ label: 'node_id', in: ['node-1'] }] }), ['common line 2998', 'common line 2995']);
-      assert.deepEqual(await bodies({ limit: 2, endUs: (NOW - 9000) * 1000 }), ['common line 999', 'common line 998']);
-      assert.deepEqual(await bodies({ limit: 2, accept: (r) => r.body.endsWith('00') }), ['common line 2900', 'common line 2800']);
+      await st.insertLogs(
+        Array.from({ length: 3000 }, (_, i) =>
+          logRecord(10_000 - i, { body: `common line ${i}`, nodeId: `node-${i % 3}` }),
+        ),
+      );
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) =>
+        (await scan(st, { words: ['common'], ...over })).entries.map((e) => e.body);
+      assert.deepEqual(await bodies({ limit: 3 }), [
+        'common line 2999',
+        'common line 2998',
+        'common line 2997',
+      ]);
+      assert.deepEqual(await bodies({ limit: 2, labels: [{ label: 'node_id', in: ['node-1'] }] }), [
+        'common line 2998',
+        'common line 2995',
+      ]);
+      assert.deepEqual(await bodies({ limit: 2, endUs: (NOW - 9000) * 1000 }), [
+        'common line 999',
+        'common line 998',
+      ]);
+      assert.deepEqual(await bodies({ limit: 2, accept: (r) => r.body.endsWith('00') }), [
+        'common line 2900',
+        'common line 2800',
+      ]);
       const bounded = await scan(st, { words: ['common'], maxScan: 1200, accept: () => false });
       assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
       const all = await scan(st, { words: ['common'], limit: 5000 });
@@ -140,34 +244,86 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       // 5000 lines with "timed out" (more than the full-text probe reads), a few with the exact needle
       await st.insertLogs(
         Array.from({ length: 5000 }, (_, i) =>
-          logRecord(20_000 - i, { body: i % 1000 === 7 ? `transfer timed out after ${i}` : `out of sync, timed ${i}`, nodeId: `node-${i % 2}`, level: i % 4 === 0 ? 'error' : 'info' }),
+          logRecord(20_000 - i, {
+            body: i % 1000 === 7 ? `transfer timed out after ${i}` : `out of sync, timed ${i}`,
+            nodeId: `node-${i % 2}`,
+            level: i % 4 === 0 ? 'error' : 'info',
+          }),
         ),
       );
-      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) => (await scan(st, { contains: [' timed out '], containsWords: ['timed', 'out'], ...over })).entries.map((e) => e.body);
-      const expectAll = ['transfer timed out after 4007', 'transfer timed out after 3007', 'transfer timed out after 2007', 'transfer timed out after 1007', 'transfer timed out after 7'];
+      const bodies = async (over: Partial<Parameters<LogStore['scan']>[0]>) =>
+        (await scan(st, { contains: [' timed out '], containsWords: ['timed', 'out'], ...over })).entries.map(
+          (e) => e.body,
+        );
+      const expectAll = [
+        'transfer timed out after 4007',
+        'transfer timed out after 3007',
+        'transfer timed out after 2007',
+        'transfer timed out after 1007',
+        'transfer timed out after 7',
+      ];
       assert.deepEqual(await bodies({}), expectAll);
       assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-1'] }] }), expectAll);
-      assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-1'] }, { label: 'level', in: ['info'] }], limit: 2 }), expectAll.slice(0, 2));
+      assert.deepEqual(
+        await bodies({
+          labels: [
+            { label: 'node_id', in: ['node-1'] },
+            { label: 'level', in: ['info'] },
+          ],
+          limit: 2,
+        }),
+        expectAll.slice(0, 2),
+      );
       assert.deepEqual(await bodies({ labels: [{ label: 'node_id', in: ['node-0'] }] }), []);
-      assert.deepEqual(await bodies({ labels: [{ label: 'level', in: ['info'] }], direction: 'forward', limit: 2 }), [...expectAll].reverse().slice(0, 2));
+      assert.deepEqual(
+        await bodies({ labels: [{ label: 'level', in: ['info'] }], direction: 'forward', limit: 2 }),
+        [...expectAll].reverse().slice(0, 2),
+      );
       assert.deepEqual(await bodies({ contains: ['Timed'], containsWords: ['timed'] }), [], 'case-sensitive');
       // a rare word: found through the full-text index, still checked exactly
-      await st.insertLogs([logRecord(1, { body: 'quorum lost', nodeId: 'node-1' }), logRecord(2, { body: 'lost quorum', nodeId: 'node-1' })]);
-      assert.deepEqual(await bodies({ contains: ['quorum lost'], containsWords: ['quorum', 'lost'], labels: [{ label: 'node_id', in: ['node-1'] }] }), ['quorum lost']);
-      assert.deepEqual(await bodies({ contains: ['quorum lost'], containsWords: ['quorum', 'lost'] }), ['quorum lost']);
+      await st.insertLogs([
+        logRecord(1, { body: 'quorum lost', nodeId: 'node-1' }),
+        logRecord(2, { body: 'lost quorum', nodeId: 'node-1' }),
+      ]);
+      assert.deepEqual(
+        await bodies({
+          contains: ['quorum lost'],
+          containsWords: ['quorum', 'lost'],
+          labels: [{ label: 'node_id', in: ['node-1'] }],
+        }),
+        ['quorum lost'],
+      );
+      assert.deepEqual(await bodies({ contains: ['quorum lost'], containsWords: ['quorum', 'lost'] }), [
+        'quorum lost',
+      ]);
     });
 
     test('word matches that arrived out of order come back in time order', async () => {
       const st = await open();
       await st.insertLogs([logRecord(1000, { body: 'late arrival newest' })]);
-      await st.insertLogs([logRecord(3000, { body: 'late arrival oldest' }), logRecord(2000, { body: 'late arrival middle' })]);
-      assert.deepEqual((await scan(st, { words: ['arrival'] })).entries.map((e) => e.body), ['late arrival newest', 'late arrival middle', 'late arrival oldest']);
+      await st.insertLogs([
+        logRecord(3000, { body: 'late arrival oldest' }),
+        logRecord(2000, { body: 'late arrival middle' }),
+      ]);
+      assert.deepEqual(
+        (await scan(st, { words: ['arrival'] })).entries.map((e) => e.body),
+        ['late arrival newest', 'late arrival middle', 'late arrival oldest'],
+      );
     });
 
     test('label names and values in the range', async () => {
       const st = await open();
-      await st.insertLogs([logRecord(1000, { component: '', region: 'b' }), logRecord(2000, { component: '', region: 'a' }), logRecord(30 * DAY, { component: 'old' })]);
-      assert.deepEqual(await st.labelNames((NOW - DAY) * 1000, (NOW + 1) * 1000), ['service', 'node_id', 'region', 'level']);
+      await st.insertLogs([
+        logRecord(1000, { component: '', region: 'b' }),
+        logRecord(2000, { component: '', region: 'a' }),
+        logRecord(30 * DAY, { component: 'old' }),
+      ]);
+      assert.deepEqual(await st.labelNames((NOW - DAY) * 1000, (NOW + 1) * 1000), [
+        'service',
+        'node_id',
+        'region',
+        'level',
+      ]);
       assert.deepEqual(await st.labelValues('region', (NOW - DAY) * 1000, (NOW + 1) * 1000, 10), ['a', 'b']);
       assert.deepEqual(await st.labelValues('region', (NOW - DAY) * 1000, (NOW + 1) * 1000, 1), ['a']);
     });
@@ -182,18 +338,53 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
         logRecord(30 * DAY, { service: 's', nodeId: 'node-4', region: 'eu', level: 'info', component: 'c' }),
       ]);
       const day = [(NOW - DAY) * 1000, (NOW + 1) * 1000] as const;
-      const nodes = async (selectors: Parameters<LogStore['streamLabelSets']>[0], over: { limit?: number; scope?: TenantScope; range?: readonly [number, number] } = {}) =>
-        (await st.streamLabelSets(selectors, ...(over.range ?? day), over.limit ?? 100, over.scope)).map((s) => s.node_id).sort();
-      assert.deepEqual(await st.streamLabelSets([[{ label: 'node_id', in: ['node-1'] }]], ...day, 100), [{ service: 's', node_id: 'node-1', region: 'eu', level: 'error', component: 'c' }]);
-      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]]), ['node-1', 'node-2'], 'node-4 has no entry in the range');
-      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]], { range: [RANGE.startUs, RANGE.endUs] }), ['node-1', 'node-2', 'node-4']);
-      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }, { label: 'region', notIn: ['eu'] }], [{ label: 'level', in: ['warn'] }]]), ['node-2', 'node-3']);
+      const nodes = async (
+        selectors: Parameters<LogStore['streamLabelSets']>[0],
+        over: { limit?: number; scope?: TenantScope; range?: readonly [number, number] } = {},
+      ) =>
+        (await st.streamLabelSets(selectors, ...(over.range ?? day), over.limit ?? 100, over.scope))
+          .map((s) => s.node_id)
+          .sort();
+      assert.deepEqual(await st.streamLabelSets([[{ label: 'node_id', in: ['node-1'] }]], ...day, 100), [
+        { service: 's', node_id: 'node-1', region: 'eu', level: 'error', component: 'c' },
+      ]);
+      assert.deepEqual(
+        await nodes([[{ label: 'service', in: ['s'] }]]),
+        ['node-1', 'node-2'],
+        'node-4 has no entry in the range',
+      );
+      assert.deepEqual(
+        await nodes([[{ label: 'service', in: ['s'] }]], { range: [RANGE.startUs, RANGE.endUs] }),
+        ['node-1', 'node-2', 'node-4'],
+      );
+      assert.deepEqual(
+        await nodes([
+          [
+            { label: 'service', in: ['s'] },
+            { label: 'region', notIn: ['eu'] },
+          ],
+          [{ label: 'level', in: ['warn'] }],
+        ]),
+        ['node-2', 'node-3'],
+      );
       assert.deepEqual(await nodes([[]]), ['node-1', 'node-2', 'node-3']);
       assert.deepEqual(await nodes([]), []);
       assert.deepEqual(await nodes([[]], { limit: 2 }), ['node-1', 'node-2']);
-      const tenant = (ns: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(ns), regions: new Set(regions) });
-      assert.deepEqual(await nodes([[]], { scope: tenant(['node-1'], ['us']) }), ['node-1', 'node-2', 'node-3']);
-      assert.deepEqual(await nodes([[{ label: 'service', in: ['s'] }]], { scope: tenant(['node-3'], []) }), []);
+      const tenant = (ns: string[], regions: string[]): TenantScope => ({
+        kind: 'nodes',
+        tenant: 't',
+        nodes: new Set(ns),
+        regions: new Set(regions),
+      });
+      assert.deepEqual(await nodes([[]], { scope: tenant(['node-1'], ['us']) }), [
+        'node-1',
+        'node-2',
+        'node-3',
+      ]);
+      assert.deepEqual(
+        await nodes([[{ label: 'service', in: ['s'] }]], { scope: tenant(['node-3'], []) }),
+        [],
+      );
     });
 
     test('retention per level, then the entry cap (oldest first); full-text rows go with their entries', async () => {
@@ -207,7 +398,10 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
         logRecord(1000, { body: 'cap c' }),
       ]);
       assert.equal(await st.applyRetention(NOW), 3);
-      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['cap c', 'cap b', 'cap a']);
+      assert.deepEqual(
+        (await scan(st)).entries.map((e) => e.body),
+        ['cap c', 'cap b', 'cap a'],
+      );
       assert.deepEqual((await scan(st, { words: ['gone'] })).entries, []);
       await st.insertLogs([logRecord(500, { body: 'gone later' })]);
       assert.equal((await scan(st, { words: ['gone'] })).entries.length, 1);
@@ -216,19 +410,37 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
     test('a batch is atomic: a bad entry stores nothing of it, and the next batch is stored', async () => {
       const st = await open();
       await st.insertLogs([logRecord(3000, { body: 'before' })]);
-      await assert.rejects(st.insertLogs([logRecord(2000, { body: 'lost one' }), logRecord(2000, { body: null as unknown as string })]));
+      await assert.rejects(
+        st.insertLogs([
+          logRecord(2000, { body: 'lost one' }),
+          logRecord(2000, { body: null as unknown as string }),
+        ]),
+      );
       assert.equal(await st.insertLogs([logRecord(1000, { body: 'after' })]), 1);
-      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['after', 'before']);
+      assert.deepEqual(
+        (await scan(st)).entries.map((e) => e.body),
+        ['after', 'before'],
+      );
       assert.deepEqual((await scan(st, { words: ['lost'] })).entries, []);
     });
 
     test('inserts running beside retention all land, with their full-text rows', async () => {
       const st = await open();
-      await st.insertLogs(Array.from({ length: 300 }, (_, i) => logRecord(2 * DAY + i, { level: 'debug', body: `old ${i}` })));
-      const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 50 }, (_, i) => logRecord(1000 + i, { body: `fresh ${b} ${i}` })));
-      const [deleted, ...stored] = await Promise.all([st.applyRetention(NOW), ...batches.map((x) => st.insertLogs(x))]);
+      await st.insertLogs(
+        Array.from({ length: 300 }, (_, i) => logRecord(2 * DAY + i, { level: 'debug', body: `old ${i}` })),
+      );
+      const batches = Array.from({ length: 10 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) => logRecord(1000 + i, { body: `fresh ${b} ${i}` })),
+      );
+      const [deleted, ...stored] = await Promise.all([
+        st.applyRetention(NOW),
+        ...batches.map((x) => st.insertLogs(x)),
+      ]);
       assert.equal(deleted, 300);
-      assert.deepEqual(stored, batches.map(() => 50));
+      assert.deepEqual(
+        stored,
+        batches.map(() => 50),
+      );
       assert.equal(await st.count(), 500);
       assert.equal((await scan(st, { words: ['fresh'] })).entries.length, 500);
     });
@@ -244,20 +456,38 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       ]);
       assert.deepEqual(r, { stored: 3, droppedForStreamLimit: [3, 4] });
       assert.equal(await st.streamCount(), 2);
-      assert.equal(await st.insertLogs([logRecord(500, { nodeId: 'node-2', body: 'd' }), logRecord(400, { nodeId: 'node-4', body: 'x' })]), 1);
-      assert.deepEqual((await scan(st)).entries.map((e) => e.body), ['d', 'c', 'b', 'a']);
+      assert.equal(
+        await st.insertLogs([
+          logRecord(500, { nodeId: 'node-2', body: 'd' }),
+          logRecord(400, { nodeId: 'node-4', body: 'x' }),
+        ]),
+        1,
+      );
+      assert.deepEqual(
+        (await scan(st)).entries.map((e) => e.body),
+        ['d', 'c', 'b', 'a'],
+      );
       assert.deepEqual(await st.labelValues('node_id', RANGE.startUs, RANGE.endUs, 10), ['node-1', 'node-2']);
       await assert.rejects(open({ maxStreams: 0 }), /maxStreams must be a positive integer/);
     });
 
     test('retention removes the streams it leaves without entries, which makes room under the cap', async () => {
       const st = await open({ maxStreams: 2 });
-      await st.insertLogs([logRecord(2 * DAY, { level: 'debug', nodeId: 'old', body: 'old debug' }), logRecord(1000, { nodeId: 'kept', body: 'kept' })]);
-      assert.deepEqual((await st.storeLogs([logRecord(900, { nodeId: 'new', body: 'new' })])).droppedForStreamLimit, [0]);
+      await st.insertLogs([
+        logRecord(2 * DAY, { level: 'debug', nodeId: 'old', body: 'old debug' }),
+        logRecord(1000, { nodeId: 'kept', body: 'kept' }),
+      ]);
+      assert.deepEqual(
+        (await st.storeLogs([logRecord(900, { nodeId: 'new', body: 'new' })])).droppedForStreamLimit,
+        [0],
+      );
       assert.equal(await st.applyRetention(NOW), 1);
       assert.equal(await st.streamCount(), 1);
       assert.equal(await st.insertLogs([logRecord(800, { nodeId: 'new', body: 'new' })]), 1);
-      assert.deepEqual((await scan(st)).entries.map((e) => e.nodeId), ['new', 'kept']);
+      assert.deepEqual(
+        (await scan(st)).entries.map((e) => e.nodeId),
+        ['new', 'kept'],
+      );
     });
 
     test('counts per stream and bucket, with label sets and substring filters, without reading lines', async () => {
@@ -272,10 +502,22 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
         logRecord(0, { nodeId: 'node-2', level: 'error', body: 'timed out' }),
       ]);
       const count = (over: Partial<Parameters<typeof countByStream>[1]>) =>
-        countByStream(st, { originUs: origin, endUs: (NOW + 1) * 1000, bucketUs: 15_000_000, labels: [], maxGroups: 100, ...over });
+        countByStream(st, {
+          originUs: origin,
+          endUs: (NOW + 1) * 1000,
+          bucketUs: 15_000_000,
+          labels: [],
+          maxGroups: 100,
+          ...over,
+        });
       const all = await count({});
       assert.deepEqual(
-        all.streams.map((s) => [s.labels.node_id, s.labels.level, s.bucketEndsUs.map((t) => (t - origin) / 1e6), s.counts]),
+        all.streams.map((s) => [
+          s.labels.node_id,
+          s.labels.level,
+          s.bucketEndsUs.map((t) => (t - origin) / 1e6),
+          s.counts,
+        ]),
         [
           ['node-1', 'info', [15, 30], [2, 1]],
           ['node-2', 'info', [60], [1]],
@@ -283,11 +525,18 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
         ],
       );
       assert.deepEqual([all.lines, all.truncated], [5, false]);
-      const timedOut = await count({ contains: ['timed out'], notContains: ['again'], labels: [{ label: 'node_id', in: ['node-1', 'node-2'] }] });
-      assert.deepEqual(timedOut.streams.map((s) => [s.labels.node_id, s.labels.level, s.counts]), [
-        ['node-1', 'info', [2]],
-        ['node-2', 'error', [1]],
-      ]);
+      const timedOut = await count({
+        contains: ['timed out'],
+        notContains: ['again'],
+        labels: [{ label: 'node_id', in: ['node-1', 'node-2'] }],
+      });
+      assert.deepEqual(
+        timedOut.streams.map((s) => [s.labels.node_id, s.labels.level, s.counts]),
+        [
+          ['node-1', 'info', [2]],
+          ['node-2', 'error', [1]],
+        ],
+      );
       assert.deepEqual((await count({ labels: [{ label: 'node_id', in: ['none'] }] })).streams, []);
       const bounded = await count({ maxGroups: 2 });
       assert.deepEqual([bounded.streams.length, bounded.lines, bounded.truncated], [1, 3, true]);
@@ -296,7 +545,10 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
     test('migrations are recorded in their own table', async () => {
       const st = await open();
       const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
-      assert.deepEqual(r.rows.map((x) => x.name), ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams']);
+      assert.deepEqual(
+        r.rows.map((x) => x.name),
+        ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams'],
+      );
     });
   });
 }

@@ -37,7 +37,12 @@ export interface HostModel {
    * A short job each hour: from `atMinute` for `seconds`, `busyShare` more user CPU on every CPU and
    * `writeBytesPerSecond` more writes on every disk.
    */
-  readonly hourlyJob?: { readonly atMinute: number; readonly seconds: number; readonly busyShare: number; readonly writeBytesPerSecond: number };
+  readonly hourlyJob?: {
+    readonly atMinute: number;
+    readonly seconds: number;
+    readonly busyShare: number;
+    readonly writeBytesPerSecond: number;
+  };
   /** One CPU (cpu="0") busy in user mode (+0.95 share). */
   readonly busyCore?: Window;
   /** MemAvailable down by min(35 % of MemTotal, 80 % of MemAvailable). */
@@ -49,7 +54,13 @@ export interface HostModel {
 }
 
 /** Busy shares of an idle host's CPU modes (idle is the rest). */
-export const IDLE_HOST_MODES: Readonly<Record<string, number>> = { user: 0.03, system: 0.01, iowait: 0.002, softirq: 0.002, steal: 0.001 };
+export const IDLE_HOST_MODES: Readonly<Record<string, number>> = {
+  user: 0.03,
+  system: 0.01,
+  iowait: 0.002,
+  softirq: 0.002,
+  steal: 0.001,
+};
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -70,14 +81,24 @@ function isMonotone(name: string, types: FamilyTypes): boolean {
 
 /** The largest filesystem of a scrape: its `avail` series key, size and mount point. */
 export function largestFilesystem(sc: RealScrape): { availKey: string; size: number; mountpoint: string } {
-  const sizes = sc.samples.filter((s) => s.name === 'node_filesystem_size_bytes' && s.value > 0).sort((a, b) => b.value - a.value);
+  const sizes = sc.samples
+    .filter((s) => s.name === 'node_filesystem_size_bytes' && s.value > 0)
+    .sort((a, b) => b.value - a.value);
   assert.ok(sizes.length > 0, 'node_exporter reports a filesystem');
   const top = sizes[0]!;
-  return { availKey: seriesKey('node_filesystem_avail_bytes', top.labels), size: top.value, mountpoint: top.labels.mountpoint ?? '' };
+  return {
+    availKey: seriesKey('node_filesystem_avail_bytes', top.labels),
+    size: top.value,
+    mountpoint: top.labels.mountpoint ?? '',
+  };
 }
 
 /** The virtual host's scrapes, one per step, from the real scrapes `first` and `last` (counter rates between them). */
-export function* virtualHost(first: RealScrape, last: RealScrape, m: HostModel): Generator<{ atMs: number; samples: Sample[] }> {
+export function* virtualHost(
+  first: RealScrape,
+  last: RealScrape,
+  m: HostModel,
+): Generator<{ atMs: number; samples: Sample[] }> {
   const rng = new Prng(m.seed ?? 7);
   const stepMs = m.stepMs ?? 15_000;
   const dt = (last.atMs - first.atMs) / 1000;
@@ -89,21 +110,24 @@ export function* virtualHost(first: RealScrape, last: RealScrape, m: HostModel):
     const monotone = isMonotone(s.name, last.types);
     const before = firstByKey.get(seriesKey(s.name, s.labels));
     let rate = monotone && before !== undefined && dt > 0 ? Math.max(0, (s.value - before) / dt) : 0;
-    if (s.name === 'node_cpu_seconds_total') rate = s.labels.mode === 'idle' ? 1 : (IDLE_HOST_MODES[s.labels.mode ?? ''] ?? 0);
+    if (s.name === 'node_cpu_seconds_total')
+      rate = s.labels.mode === 'idle' ? 1 : (IDLE_HOST_MODES[s.labels.mode ?? ''] ?? 0);
     return { s, monotone, rate, value: s.value };
   });
   const job = m.hourlyJob;
   for (let atMs = m.t0; atMs < m.t0 + m.minutes * MIN; atMs += stepMs) {
     const swing = 1 + (m.dailySwing ?? 0) * Math.sin((2 * Math.PI * (atMs - m.t0)) / DAY);
     const inHour = (atMs - m.t0) % HOUR;
-    const jobOn = job !== undefined && inHour >= job.atMinute * MIN && inHour < job.atMinute * MIN + job.seconds * 1000;
+    const jobOn =
+      job !== undefined && inHour >= job.atMinute * MIN && inHour < job.atMinute * MIN + job.seconds * 1000;
     const out: Sample[] = [];
     for (const x of series) {
       const { s } = x;
       if (x.monotone) {
         let r = x.rate * swing * Math.max(0, 1 + 0.3 * rng.gaussian());
         if (s.name === 'node_cpu_seconds_total') {
-          const extra = (jobOn ? job.busyShare : 0) + (s.labels.cpu === '0' && within(m.t0, atMs, m.busyCore) ? 0.95 : 0);
+          const extra =
+            (jobOn ? job.busyShare : 0) + (s.labels.cpu === '0' && within(m.t0, atMs, m.busyCore) ? 0.95 : 0);
           if (s.labels.mode === 'user') r += extra;
           else if (s.labels.mode === 'idle') r = Math.max(0, r - extra);
         }
@@ -113,8 +137,12 @@ export function* virtualHost(first: RealScrape, last: RealScrape, m: HostModel):
         continue;
       }
       let v = x.value;
-      if (s.name === 'node_memory_MemAvailable_bytes') v = memAvail * (1 + 0.003 * rng.gaussian()) - (within(m.t0, atMs, m.memoryHog) ? Math.min(0.35 * memTotal, 0.8 * memAvail) : 0);
-      if (s.name === 'node_filesystem_avail_bytes' && seriesKey(s.name, s.labels) === disk.availKey) v = within(m.t0, atMs, m.fullDisk) ? 0.005 * disk.size : x.value * (1 + 0.003 * rng.gaussian());
+      if (s.name === 'node_memory_MemAvailable_bytes')
+        v =
+          memAvail * (1 + 0.003 * rng.gaussian()) -
+          (within(m.t0, atMs, m.memoryHog) ? Math.min(0.35 * memTotal, 0.8 * memAvail) : 0);
+      if (s.name === 'node_filesystem_avail_bytes' && seriesKey(s.name, s.labels) === disk.availKey)
+        v = within(m.t0, atMs, m.fullDisk) ? 0.005 * disk.size : x.value * (1 + 0.003 * rng.gaussian());
       out.push({ ...s, value: v, timestampMs: atMs });
     }
     yield { atMs, samples: out };

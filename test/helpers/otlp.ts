@@ -28,7 +28,14 @@ function attr(key: string, v: string | number | boolean): Record<string, unknown
 }
 
 /** An OTLP/JSON ExportTraceServiceRequest with one resource (service, instance, region) holding `spans`. */
-export function otlpJson(spans: readonly TestSpan[], resource: Record<string, string> = { 'service.name': 'dwcp-node', 'service.instance.id': 'node-1', 'cloud.region': 'us-east' }): Record<string, unknown> {
+export function otlpJson(
+  spans: readonly TestSpan[],
+  resource: Record<string, string> = {
+    'service.name': 'dwcp-node',
+    'service.instance.id': 'node-1',
+    'cloud.region': 'us-east',
+  },
+): Record<string, unknown> {
   return {
     resourceSpans: [
       {
@@ -58,7 +65,9 @@ export function otlpJson(spans: readonly TestSpan[], resource: Record<string, st
 export function otlpProtobuf(json: Record<string, unknown>): Buffer {
   const t = otlpProtoTypes().exportRequest;
   const copy = JSON.parse(JSON.stringify(json), (k, v: unknown) =>
-    (k === 'traceId' || k === 'spanId' || k === 'parentSpanId') && typeof v === 'string' ? Buffer.from(v, 'hex').toString('base64') : v,
+    (k === 'traceId' || k === 'spanId' || k === 'parentSpanId') && typeof v === 'string'
+      ? Buffer.from(v, 'hex').toString('base64')
+      : v,
   ) as Record<string, unknown>;
   return Buffer.from(t.encode(t.fromObject(copy)).finish());
 }

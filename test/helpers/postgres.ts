@@ -46,7 +46,10 @@ export async function dropSchema(schema: string): Promise<void> {
  * A store suite's PostgreSQL backend: `open(schema, options)` with a fresh schema (`prefix_…`) for every store, or
  * the reason PostgreSQL is unreachable as a skip (under CI=true an unreachable server throws, see {@link pgSkipReason}).
  */
-export async function pgSuiteBackend<O, S>(prefix: string, open: (schema: string, o: O) => Promise<S>): Promise<SuiteBackend<O, S>> {
+export async function pgSuiteBackend<O, S>(
+  prefix: string,
+  open: (schema: string, o: O) => Promise<S>,
+): Promise<SuiteBackend<O, S>> {
   const reason = await pgSkipReason();
   if (reason !== undefined) return { open: () => Promise.reject(new Error(reason)), skip: reason };
   return { open: (o) => open(freshSchema(prefix), o) };

@@ -5,7 +5,11 @@ import type { SeriesPoints } from '../../src/store/types.ts';
 let nextId = 1;
 
 /** One series `name{labels}` with the given [time ms, value] points. */
-export function seriesPoints(name: string, labels: Labels, points: readonly (readonly [number, number])[]): SeriesPoints {
+export function seriesPoints(
+  name: string,
+  labels: Labels,
+  points: readonly (readonly [number, number])[],
+): SeriesPoints {
   return {
     series: { id: nextId++, key: seriesKey(name, labels), name, labels },
     timestampsMs: points.map((p) => p[0]),
@@ -31,5 +35,8 @@ export function histogramSeries(
     sum.push([t0 + (i + 1) * stepMs, s]);
     count.push([t0 + (i + 1) * stepMs, c]);
   });
-  return { sum: seriesPoints(`${name}_sum`, labels, sum), count: seriesPoints(`${name}_count`, labels, count) };
+  return {
+    sum: seriesPoints(`${name}_sum`, labels, sum),
+    count: seriesPoints(`${name}_count`, labels, count),
+  };
 }

@@ -62,12 +62,31 @@ export class RecordingSampleStore extends MemorySampleStore {
     this.finds.push({ name, match, limit });
     return super.findSeries(name, match, limit);
   }
-  readonly bucketReads: { ids: number[]; startMs: number; endMs: number; resolutionMs: BucketResolutionMs; summary: BucketSummary; max: number }[] = [];
-  override readPoints(refs: readonly SeriesRef[], startMs: number, endMs: number, max: number): Promise<SeriesPoints[]> {
+  readonly bucketReads: {
+    ids: number[];
+    startMs: number;
+    endMs: number;
+    resolutionMs: BucketResolutionMs;
+    summary: BucketSummary;
+    max: number;
+  }[] = [];
+  override readPoints(
+    refs: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    max: number,
+  ): Promise<SeriesPoints[]> {
     this.reads.push({ ids: refs.map((r) => r.id), startMs, endMs, max });
     return super.readPoints(refs, startMs, endMs, max);
   }
-  override readBuckets(refs: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, max: number): Promise<SeriesPoints[]> {
+  override readBuckets(
+    refs: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    max: number,
+  ): Promise<SeriesPoints[]> {
     this.bucketReads.push({ ids: refs.map((r) => r.id), startMs, endMs, resolutionMs, summary, max });
     return super.readBuckets(refs, startMs, endMs, resolutionMs, summary, max);
   }
@@ -108,8 +127,24 @@ export const TARGETS: TargetStatus[] = [
 ];
 
 export const COMPONENT_STATUS: ComponentStatus[] = [
-  { component: 'amst', region: 'eu-west', state: 'healthy', nodesHealthy: 2, nodesDegraded: 0, nodesDown: 0, activeAnomalies: 0 },
-  { component: 'hde', region: 'eu-west', state: 'degraded', nodesHealthy: 1, nodesDegraded: 1, nodesDown: 0, activeAnomalies: 2 },
+  {
+    component: 'amst',
+    region: 'eu-west',
+    state: 'healthy',
+    nodesHealthy: 2,
+    nodesDegraded: 0,
+    nodesDown: 0,
+    activeAnomalies: 0,
+  },
+  {
+    component: 'hde',
+    region: 'eu-west',
+    state: 'degraded',
+    nodesHealthy: 1,
+    nodesDegraded: 1,
+    nodesDown: 0,
+    activeAnomalies: 2,
+  },
 ];
 
 export interface TestDeps extends AppDeps {

@@ -81,7 +81,9 @@ export async function startServerProcess(
   child.stderr?.on('data', append);
   let exited = false;
   let exitSignal: NodeJS.Signals | null = null;
-  const exitedP = new Promise<void>((resolve) => child.once('exit', (_code, signal) => ((exited = true), (exitSignal = signal), resolve())));
+  const exitedP = new Promise<void>((resolve) =>
+    child.once('exit', (_code, signal) => ((exited = true), (exitSignal = signal), resolve())),
+  );
   let stopping: Promise<void> | undefined;
   const proc: ServerProcess = {
     pid: child.pid,

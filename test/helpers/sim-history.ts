@@ -23,7 +23,15 @@ export interface HistoryOptions {
 /** Fills `store` with the nodes' samples every `stepMs` in [fromMs, toMs); returns the samples stored. */
 export async function fillHistory(store: SampleStore, o: HistoryOptions): Promise<number> {
   const specs = deriveNodes(o.nodes, o.regions, o.seed ?? 7);
-  const sims = specs.map((spec) => createSimNode(spec, { rolloutPercent: 40, daySeconds: 86_400, startMs: o.fromMs, faults: [], warn: () => undefined }));
+  const sims = specs.map((spec) =>
+    createSimNode(spec, {
+      rolloutPercent: 40,
+      daySeconds: 86_400,
+      startMs: o.fromMs,
+      faults: [],
+      warn: () => undefined,
+    }),
+  );
   let stored = 0;
   for (let t = o.fromMs; t < o.toMs; t += o.stepMs) {
     const batch: Sample[] = [];
@@ -32,7 +40,8 @@ export async function fillHistory(store: SampleStore, o: HistoryOptions): Promis
       const spec = specs[i]!;
       sim.tick(t);
       const labels = { job: 'dwcp', instance: spec.id, node: spec.id, region: spec.region };
-      for (const s of await readExposition(sim, t)) batch.push({ ...s, labels: { ...s.labels, ...labels }, timestampMs: t });
+      for (const s of await readExposition(sim, t))
+        batch.push({ ...s, labels: { ...s.labels, ...labels }, timestampMs: t });
     }
     const r = await store.append(batch);
     stored += r.stored;
@@ -41,7 +50,13 @@ export async function fillHistory(store: SampleStore, o: HistoryOptions): Promis
 }
 
 /** Stores `n` anomalies spread over [fromMs, toMs) across components and regions. */
-export async function addAnomalies(store: AnomalyStore, fromMs: number, toMs: number, n: number, regions: readonly string[]): Promise<void> {
+export async function addAnomalies(
+  store: AnomalyStore,
+  fromMs: number,
+  toMs: number,
+  n: number,
+  regions: readonly string[],
+): Promise<void> {
   const components = ['amst', 'hde', 'pba', 'acp'] as const;
   const severities = ['low', 'medium', 'high', 'critical'] as const;
   for (let i = 0; i < n; i++) {

@@ -31,24 +31,40 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
       const batch = Array.from({ length: 500 }, (_, i) => sample('dwcp_lru', { i: String(i) }, 1, T0));
       assert.deepEqual(await st.append(batch), { stored: 500, rejected: {} });
       assert.ok(st.cachedSeries > 0 && st.cachedSeries <= 50, `cache holds ${st.cachedSeries}`);
-      assert.deepEqual(await st.append(batch.map((x) => ({ ...x, timestampMs: T0 + 1 }))), { stored: 500, rejected: {} });
+      assert.deepEqual(await st.append(batch.map((x) => ({ ...x, timestampMs: T0 + 1 }))), {
+        stored: 500,
+        rejected: {},
+      });
       assert.ok(st.cachedSeries > 0 && st.cachedSeries <= 50, `cache holds ${st.cachedSeries}`);
-      assert.equal((await st.findSeries('dwcp_lru', {}, 1000)).length, 500, 'no series duplicated by cache misses');
+      assert.equal(
+        (await st.findSeries('dwcp_lru', {}, 1000)).length,
+        500,
+        'no series duplicated by cache misses',
+      );
     });
 
     test('detector states: malformed stored rows are skipped and counted, never thrown', async () => {
       const st = await open({});
       await st.saveDetectorStates([stateRow('good', { n: 1 })]);
-      await exec(st, `insert into detector_states (series_key, detector, version, state_json, updated_at) values ('badjson', 'ensemble', 1, '{"n":', ${T0}), ('noname', '', 1, '{}', ${T0}), ('empty', 'ensemble', 1, '', ${T0})`);
+      await exec(
+        st,
+        `insert into detector_states (series_key, detector, version, state_json, updated_at) values ('badjson', 'ensemble', 1, '{"n":', ${T0}), ('noname', '', 1, '{}', ${T0}), ('empty', 'ensemble', 1, '', ${T0})`,
+      );
       const r = await st.loadDetectorStates(10);
       assert.equal(r.malformed, 3);
-      assert.deepEqual(r.rows.map((x) => x.seriesKey), ['good']);
+      assert.deepEqual(
+        r.rows.map((x) => x.seriesKey),
+        ['good'],
+      );
     });
 
     test('anomalies: malformed stored votes read back as no votes (the anomaly stays readable)', async () => {
       const st = await open({});
       const a = await st.insert(anomaly());
-      await exec(st, `update anomalies set votes_json = '[{"detector":"x","score":1,"voted":true},{"detector":1},"junk"]' where id = ${a.id}`);
+      await exec(
+        st,
+        `update anomalies set votes_json = '[{"detector":"x","score":1,"voted":true},{"detector":1},"junk"]' where id = ${a.id}`,
+      );
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, [{ detector: 'x', score: 1, voted: true }]);
       await exec(st, `update anomalies set votes_json = '{not json' where id = ${a.id}`);
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, []);

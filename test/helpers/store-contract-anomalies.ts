@@ -36,11 +36,27 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
 
   test('anomaly list by id and by tenant scope (node ids, regions; LIKE wildcards and quotes are literal)', async () => {
     const { anomalies: store } = await open();
-    const labels: Record<string, string>[] = [{ node_id: 'n_1', region: 'eu' }, { node_id: 'nX1', region: 'us' }, { node_id: 'n%', region: 'us' }, { node_id: 'a"b', region: 'ap' }, { region: 'eu' }, {}];
+    const labels: Record<string, string>[] = [
+      { node_id: 'n_1', region: 'eu' },
+      { node_id: 'nX1', region: 'us' },
+      { node_id: 'n%', region: 'us' },
+      { node_id: 'a"b', region: 'ap' },
+      { region: 'eu' },
+      {},
+    ];
     const stored: Anomaly[] = [];
-    for (const [i, l] of labels.entries()) stored.push(await store.insert(anomaly({ labels: l, startedAtMs: T0 + i })));
-    const scope = (nodes: string[], regions: string[]) => ({ kind: 'nodes' as const, tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
-    const nodesOf = async (s: ReturnType<typeof scope>) => (await store.list({ limit: 100, scope: s })).map((a) => a.labels['node_id'] ?? `(${a.labels['region'] ?? 'none'})`).sort();
+    for (const [i, l] of labels.entries())
+      stored.push(await store.insert(anomaly({ labels: l, startedAtMs: T0 + i })));
+    const scope = (nodes: string[], regions: string[]) => ({
+      kind: 'nodes' as const,
+      tenant: 't',
+      nodes: new Set(nodes),
+      regions: new Set(regions),
+    });
+    const nodesOf = async (s: ReturnType<typeof scope>) =>
+      (await store.list({ limit: 100, scope: s }))
+        .map((a) => a.labels['node_id'] ?? `(${a.labels['region'] ?? 'none'})`)
+        .sort();
     assert.deepEqual(await nodesOf(scope(['n_1'], [])), ['n_1'], '_ is no wildcard');
     assert.deepEqual(await nodesOf(scope(['n%'], [])), ['n%'], '% is no wildcard');
     assert.deepEqual(await nodesOf(scope(['a"b'], [])), ['a"b']);
@@ -48,7 +64,10 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     assert.deepEqual(await nodesOf(scope(['nX1'], ['ap'])), ['a"b', 'nX1']);
     assert.deepEqual(await nodesOf(scope([], [])), []);
     assert.equal((await store.list({ limit: 100, scope: { kind: 'all' } })).length, labels.length);
-    assert.deepEqual((await store.list({ limit: 10, id: stored[2]!.id })).map((a) => a.id), [stored[2]!.id]);
+    assert.deepEqual(
+      (await store.list({ limit: 10, id: stored[2]!.id })).map((a) => a.id),
+      [stored[2]!.id],
+    );
     assert.deepEqual(await store.list({ limit: 10, id: stored[2]!.id, scope: scope(['n_1'], []) }), []);
   });
 
@@ -65,7 +84,11 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
 
   test(`anomaly votes: at most ${MAX_STORED_VOTES} are kept; returned anomalies are copies`, async () => {
     const { anomalies: store } = await open();
-    const votes = Array.from({ length: MAX_STORED_VOTES + 4 }, (_, i) => ({ detector: `d${i}`, score: i / 100, voted: i % 2 === 0 }));
+    const votes = Array.from({ length: MAX_STORED_VOTES + 4 }, (_, i) => ({
+      detector: `d${i}`,
+      score: i / 100,
+      voted: i % 2 === 0,
+    }));
     const a = await store.insert(anomaly({ votes }));
     assert.deepEqual(a.votes, votes.slice(0, MAX_STORED_VOTES));
     const [listed] = await store.list({ limit: 1 });
@@ -76,7 +99,8 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
 
   test('anomaly list filters and orders newest first (ties by id); prune removes resolved then oldest', async () => {
     const { anomalies: st } = await open();
-    const mk = (i: number, over: Partial<Omit<Anomaly, 'id'>>) => st.insert(anomaly({ startedAtMs: T0 + i * 1000, ...over }));
+    const mk = (i: number, over: Partial<Omit<Anomaly, 'id'>>) =>
+      st.insert(anomaly({ startedAtMs: T0 + i * 1000, ...over }));
     const a0 = await mk(0, { severity: 'low', component: 'hde' });
     const a1 = await mk(1, { severity: 'medium', component: 'amst' });
     const a2 = await mk(2, { severity: 'critical', component: 'amst' });
@@ -85,17 +109,28 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     const ids = (xs: Anomaly[]) => xs.map((x) => x.id);
     assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a4.id, a2.id, a1.id, a0.id]);
     assert.deepEqual(ids(await st.list({ limit: 2 })), [a3.id, a4.id]);
-    assert.deepEqual(ids(await st.list({ limit: 10, startMs: T0 + 1000, endMs: T0 + 2000 })), [a4.id, a2.id, a1.id]);
+    assert.deepEqual(ids(await st.list({ limit: 10, startMs: T0 + 1000, endMs: T0 + 2000 })), [
+      a4.id,
+      a2.id,
+      a1.id,
+    ]);
     assert.deepEqual(ids(await st.list({ limit: 10, component: 'amst' })), [a2.id, a1.id]);
     assert.deepEqual(ids(await st.list({ limit: 10, severity: 'high' })), [a3.id]);
     assert.deepEqual(ids(await st.list({ limit: 10, minSeverity: 'high' })), [a3.id, a2.id]);
-    assert.deepEqual(ids(await st.list({ limit: 10, minSeverity: 'medium', component: 'amst', severity: 'critical' })), [a2.id]);
+    assert.deepEqual(
+      ids(await st.list({ limit: 10, minSeverity: 'medium', component: 'amst', severity: 'critical' })),
+      [a2.id],
+    );
     await assert.rejects(st.list({ limit: 0 }), InvalidInputError);
     assert.equal(await st.prune(10), 0);
     await st.prune(4); // a0, the oldest
     await st.resolve(a2.id, T0 + 9000);
     assert.equal(await st.prune(2), 2);
-    assert.deepEqual(ids(await st.list({ limit: 10 })), [a3.id, a4.id], 'resolved a2 went first, then the oldest (a1)');
+    assert.deepEqual(
+      ids(await st.list({ limit: 10 })),
+      [a3.id, a4.id],
+      'resolved a2 went first, then the oldest (a1)',
+    );
     await assert.rejects(st.prune(-1), InvalidInputError);
     await assert.rejects(st.prune(1.5), InvalidInputError);
     assert.equal(await st.prune(0), 2);

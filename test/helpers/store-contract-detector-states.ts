@@ -23,16 +23,32 @@ export function detectorStateStoreContract(test: ContractTest, open: ContractOpe
     ]);
     assert.equal(typeof loaded.rows[0]!.updatedAtMs, 'number');
     // A later checkpoint replaces the row, including detector and version.
-    assert.equal((await st.saveDetectorStates([stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 })])).saved, 1);
+    assert.equal(
+      (
+        await st.saveDetectorStates([
+          stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 }),
+        ])
+      ).saved,
+      1,
+    );
     loaded = await st.loadDetectorStates(1);
-    assert.deepEqual(loaded.rows, [stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 })]);
+    assert.deepEqual(loaded.rows, [
+      stateRow('lat{node="a"}', [1, null, 'x'], T0 + 2000, { detector: 'other', version: 3 }),
+    ]);
     (loaded.rows[0]!.state as unknown[])[0] = 'changed';
-    assert.deepEqual((await st.loadDetectorStates(1)).rows[0]!.state, [1, null, 'x'], 'a loaded state is a copy');
+    assert.deepEqual(
+      (await st.loadDetectorStates(1)).rows[0]!.state,
+      [1, null, 'x'],
+      'a loaded state is a copy',
+    );
     assert.deepEqual(await st.saveDetectorStates([]), { saved: 0, rejected: [] });
     await assert.rejects(st.loadDetectorStates(0), InvalidInputError);
     assert.equal(await st.deleteDetectorStatesOlderThan(T0 + 1000), 0);
     assert.equal(await st.deleteDetectorStatesOlderThan(T0 + 1000.5), 1, 'b (updated at T0 + 1000) is older');
-    assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), ['lat{node="a"}']);
+    assert.deepEqual(
+      (await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey),
+      ['lat{node="a"}'],
+    );
     await assert.rejects(st.deleteDetectorStatesOlderThan(Number.NaN), InvalidInputError);
   });
 
@@ -41,7 +57,10 @@ export function detectorStateStoreContract(test: ContractTest, open: ContractOpe
     const keys = ['b{x="1"}', 'B{x="1"}', 'a_b', 'aB', 'a-c', 'A{', 'ab', '_z', 'é'];
     await st.saveDetectorStates(keys.map((k) => stateRow(k, 1, T0)));
     const byteOrder = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-    assert.deepEqual((await st.loadDetectorStates(100)).rows.map((r) => r.seriesKey), byteOrder);
+    assert.deepEqual(
+      (await st.loadDetectorStates(100)).rows.map((r) => r.seriesKey),
+      byteOrder,
+    );
   });
 
   test('detector states: oversize and unserialisable states are rejected per row with a clear error; invalid rows throw', async () => {
@@ -60,26 +79,58 @@ export function detectorStateStoreContract(test: ContractTest, open: ContractOpe
       stateRow('undef', undefined),
     ]);
     assert.equal(r.saved, 2);
-    assert.deepEqual(r.rejected.map((x) => x.seriesKey), ['big', 'wide', 'circ', 'undef']);
+    assert.deepEqual(
+      r.rejected.map((x) => x.seriesKey),
+      ['big', 'wide', 'circ', 'undef'],
+    );
     assert.ok(r.rejected[0]!.error instanceof PayloadTooLargeError);
-    assert.match(r.rejected[0]!.error.message, /^detector state of big \(ensemble v1, 65538 bytes\) exceeds the limit of 65536 bytes$/);
+    assert.match(
+      r.rejected[0]!.error.message,
+      /^detector state of big \(ensemble v1, 65538 bytes\) exceeds the limit of 65536 bytes$/,
+    );
     assert.ok(r.rejected[1]!.error instanceof PayloadTooLargeError);
     assert.ok(r.rejected[2]!.error instanceof InvalidInputError);
     assert.ok(r.rejected[3]!.error instanceof InvalidInputError);
     assert.deepEqual((await st.loadDetectorStates(10)).rows.map((x) => x.seriesKey).sort(), ['fits', 'ok']);
-    for (const bad of [stateRow('', 1), stateRow('k', 1, T0 + 0.5), stateRow('k', 1, T0, { version: 1.5 }), stateRow('k', 1, T0, { detector: '' })]) {
+    for (const bad of [
+      stateRow('', 1),
+      stateRow('k', 1, T0 + 0.5),
+      stateRow('k', 1, T0, { version: 1.5 }),
+      stateRow('k', 1, T0, { detector: '' }),
+    ]) {
       await assert.rejects(st.saveDetectorStates([stateRow('never', 1), bad]), InvalidInputError);
     }
-    assert.equal((await st.loadDetectorStates(10)).rows.length, 2, 'nothing of a batch with an invalid row is stored');
+    assert.equal(
+      (await st.loadDetectorStates(10)).rows.length,
+      2,
+      'nothing of a batch with an invalid row is stored',
+    );
   });
 
   test('detector states: versions are 32-bit integers on every backend', async () => {
     const { states: st } = await open();
     const max = 2 ** 31 - 1;
-    assert.equal((await st.saveDetectorStates([stateRow('v-max', 1, T0, { version: max }), stateRow('v-min', 1, T0, { version: -(2 ** 31) })])).saved, 2);
-    assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.version), [max, -(2 ** 31)]);
-    await assert.rejects(st.saveDetectorStates([stateRow('v-big', 1, T0, { version: max + 1 })]), InvalidInputError);
-    await assert.rejects(st.saveDetectorStates([stateRow('v-small', 1, T0, { version: -(2 ** 31) - 1 })]), InvalidInputError);
+    assert.equal(
+      (
+        await st.saveDetectorStates([
+          stateRow('v-max', 1, T0, { version: max }),
+          stateRow('v-min', 1, T0, { version: -(2 ** 31) }),
+        ])
+      ).saved,
+      2,
+    );
+    assert.deepEqual(
+      (await st.loadDetectorStates(10)).rows.map((r) => r.version),
+      [max, -(2 ** 31)],
+    );
+    await assert.rejects(
+      st.saveDetectorStates([stateRow('v-big', 1, T0, { version: max + 1 })]),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      st.saveDetectorStates([stateRow('v-small', 1, T0, { version: -(2 ** 31) - 1 })]),
+      InvalidInputError,
+    );
     assert.equal((await st.loadDetectorStates(10)).rows.length, 2);
   });
 
@@ -87,7 +138,9 @@ export function detectorStateStoreContract(test: ContractTest, open: ContractOpe
     const { states: st } = await open();
     const many = Array.from({ length: 1234 }, (_, i) => stateRow(`s${i}`, { i, w: [i, i + 1] }, T0 + i));
     assert.deepEqual(await st.saveDetectorStates(many), { saved: 1234, rejected: [] });
-    const heavy = Array.from({ length: 80 }, (_, i) => stateRow(`h${i}`, 'z'.repeat(60_000) + i, T0 + 5000 + i)); // about 4.8 MB
+    const heavy = Array.from({ length: 80 }, (_, i) =>
+      stateRow(`h${i}`, 'z'.repeat(60_000) + i, T0 + 5000 + i),
+    ); // about 4.8 MB
     assert.deepEqual(await st.saveDetectorStates(heavy), { saved: 80, rejected: [] });
     const top = await st.loadDetectorStates(100);
     assert.equal(top.rows.length, 100);

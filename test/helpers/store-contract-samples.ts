@@ -17,10 +17,16 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
       sample('dwcp_bw', { node: 'n1', region: 'us' }, 9, T0), // same series + ts within the batch
     ];
     assert.deepEqual(await store.append(batch), { stored: 3, rejected: { duplicate: 1 } });
-    assert.deepEqual(await store.append([sample('dwcp_bw', { region: 'us', node: 'n1' }, 5, T0 + 1000), sample('dwcp_bw', { node: 'n1', region: 'us' }, 6, T0 + 2000)]), {
-      stored: 1,
-      rejected: { duplicate: 1 },
-    });
+    assert.deepEqual(
+      await store.append([
+        sample('dwcp_bw', { region: 'us', node: 'n1' }, 5, T0 + 1000),
+        sample('dwcp_bw', { node: 'n1', region: 'us' }, 6, T0 + 2000),
+      ]),
+      {
+        stored: 1,
+        rejected: { duplicate: 1 },
+      },
+    );
     assert.deepEqual(await store.append([]), { stored: 0, rejected: {} });
     assert.equal(await store.countSamples(), 4);
     const refs = await store.findSeries('dwcp_bw', { node: 'n1' }, 10);
@@ -36,7 +42,11 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     const [inner] = await store.readPoints(refs, T0 + 500, T0 + 1000, 100);
     assert.deepEqual(inner!.values, [2], 'range is inclusive');
     const [fractional] = await store.readPoints(refs, T0 + 0.5, T0 + 1000.5, 100);
-    assert.deepEqual(fractional!.timestampsMs, [T0 + 1000], 'fractional bounds cover the whole milliseconds inside them');
+    assert.deepEqual(
+      fractional!.timestampsMs,
+      [T0 + 1000],
+      'fractional bounds cover the whole milliseconds inside them',
+    );
   });
 
   test("with the caller's series keys (the tracker's), stores and reads exactly what it does building them itself", async () => {
@@ -50,18 +60,36 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     const { samples: keyed } = await open();
     for (const t of [T0, T0 + 1000]) {
       const b = batch(t);
-      assert.deepEqual(await keyed.append(b, b.map((x) => seriesKey(x.name, x.labels))), await plain.append(b));
+      assert.deepEqual(
+        await keyed.append(
+          b,
+          b.map((x) => seriesKey(x.name, x.labels)),
+        ),
+        await plain.append(b),
+      );
     }
-    const refsOf = async (st: typeof plain) => (await st.findSeries('dwcp_keyed', {}, 10)).map((r) => [r.key, r.labels]);
+    const refsOf = async (st: typeof plain) =>
+      (await st.findSeries('dwcp_keyed', {}, 10)).map((r) => [r.key, r.labels]);
     assert.deepEqual(await refsOf(keyed), await refsOf(plain));
-    const read = async (st: typeof plain) => (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [p.series.key, p.timestampsMs, p.values]);
+    const read = async (st: typeof plain) =>
+      (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [
+        p.series.key,
+        p.timestampsMs,
+        p.values,
+      ]);
     assert.deepEqual(await read(keyed), await read(plain));
   });
 
   test('stores out-of-order samples (the monitor drops them, not the store) and reads them in time order', async () => {
     const { samples: store } = await open();
-    assert.deepEqual(await store.append([sample('dwcp_ooo', {}, 3, T0 + 3000), sample('dwcp_ooo', {}, 1, T0 + 1000)]), { stored: 2, rejected: {} });
-    assert.deepEqual(await store.append([sample('dwcp_ooo', {}, 2, T0 + 2000), sample('dwcp_ooo', {}, 0, T0)]), { stored: 2, rejected: {} });
+    assert.deepEqual(
+      await store.append([sample('dwcp_ooo', {}, 3, T0 + 3000), sample('dwcp_ooo', {}, 1, T0 + 1000)]),
+      { stored: 2, rejected: {} },
+    );
+    assert.deepEqual(
+      await store.append([sample('dwcp_ooo', {}, 2, T0 + 2000), sample('dwcp_ooo', {}, 0, T0)]),
+      { stored: 2, rejected: {} },
+    );
     const [p] = await store.readPoints(await store.findSeries('dwcp_ooo', {}, 1), T0, T0 + 5000, 10);
     assert.deepEqual(p!.timestampsMs, [T0, T0 + 1000, T0 + 2000, T0 + 3000]);
     assert.deepEqual(p!.values, [0, 1, 2, 3]);
@@ -69,10 +97,19 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
 
   test('rejects non-finite values unless allowed; allowed ones round-trip (NaN, +Inf, -Inf)', async () => {
     const { samples: store } = await open();
-    const r = await store.append([sample('dwcp_nf', {}, Number.NaN, T0), sample('dwcp_nf', {}, Infinity, T0 + 1), sample('dwcp_nf', {}, 1, T0 + 2)]);
+    const r = await store.append([
+      sample('dwcp_nf', {}, Number.NaN, T0),
+      sample('dwcp_nf', {}, Infinity, T0 + 1),
+      sample('dwcp_nf', {}, 1, T0 + 2),
+    ]);
     assert.deepEqual(r, { stored: 1, rejected: { non_finite: 2 } });
     const { samples: allowing } = await open({ allowNonFinite: true });
-    const r2 = await allowing.append([sample('dwcp_nf2', {}, Number.NaN, T0), sample('dwcp_nf2', {}, Infinity, T0 + 1), sample('dwcp_nf2', {}, -Infinity, T0 + 2), sample('dwcp_nf2', {}, -0.5, T0 + 3)]);
+    const r2 = await allowing.append([
+      sample('dwcp_nf2', {}, Number.NaN, T0),
+      sample('dwcp_nf2', {}, Infinity, T0 + 1),
+      sample('dwcp_nf2', {}, -Infinity, T0 + 2),
+      sample('dwcp_nf2', {}, -0.5, T0 + 3),
+    ]);
     assert.deepEqual(r2, { stored: 4, rejected: {} });
     const [p] = await allowing.readPoints(await allowing.findSeries('dwcp_nf2', {}, 1), T0, T0 + 10, 10);
     assert.ok(Number.isNaN(p!.values[0]));
@@ -82,14 +119,18 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
   test('rejects a fractional timestamp before writing anything', async () => {
     const { samples: store } = await open();
     await store.append([sample('dwcp_frac', {}, 1, T0 - 1)]);
-    await assert.rejects(store.append([sample('dwcp_frac', {}, 1, T0), sample('dwcp_frac', {}, Number.NaN, T0 + 0.5)]), InvalidInputError);
+    await assert.rejects(
+      store.append([sample('dwcp_frac', {}, 1, T0), sample('dwcp_frac', {}, Number.NaN, T0 + 0.5)]),
+      InvalidInputError,
+    );
     assert.equal(await store.countSamples(), 1);
   });
 
   test('stores large batches whole (12 000 samples of 3000 series)', async () => {
     const { samples: store } = await open();
     const batch: Sample[] = [];
-    for (let i = 0; i < 12_000; i++) batch.push(sample('dwcp_big', { i: String(i % 3000) }, i, T0 + Math.floor(i / 3000)));
+    for (let i = 0; i < 12_000; i++)
+      batch.push(sample('dwcp_big', { i: String(i % 3000) }, i, T0 + Math.floor(i / 3000)));
     assert.deepEqual(await store.append(batch), { stored: 12_000, rejected: {} });
     assert.equal(await store.countSamples(), 12_000);
     assert.deepEqual(await store.append(batch), { stored: 0, rejected: { duplicate: 12_000 } });
@@ -98,38 +139,82 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
   test('skips rejected samples and stores each sample with its own series, ts and value', async () => {
     const { samples: store } = await open();
     const batch: Sample[] = [];
-    for (let i = 0; i < 4500; i++) batch.push(sample('dwcp_mixed', { k: String(i % 3), z: 'a' }, i % 7 === 0 ? Number.NaN : i, T0 + i));
+    for (let i = 0; i < 4500; i++)
+      batch.push(sample('dwcp_mixed', { k: String(i % 3), z: 'a' }, i % 7 === 0 ? Number.NaN : i, T0 + i));
     const expectedStored = batch.filter((x) => !Number.isNaN(x.value)).length;
-    assert.deepEqual(await store.append(batch), { stored: expectedStored, rejected: { non_finite: 4500 - expectedStored } });
+    assert.deepEqual(await store.append(batch), {
+      stored: expectedStored,
+      rejected: { non_finite: 4500 - expectedStored },
+    });
     const refs = await store.findSeries('dwcp_mixed', { k: '1' }, 10);
     assert.equal(refs.length, 1);
     const [p] = await store.readPoints(refs, T0, T0 + 4500, 10_000);
     const want = batch.filter((x) => x.labels['k'] === '1' && !Number.isNaN(x.value));
-    assert.deepEqual(p!.timestampsMs, want.map((x) => x.timestampMs));
-    assert.deepEqual(p!.values, want.map((x) => x.value));
+    assert.deepEqual(
+      p!.timestampsMs,
+      want.map((x) => x.timestampMs),
+    );
+    assert.deepEqual(
+      p!.values,
+      want.map((x) => x.value),
+    );
   });
 
   test('searches metric names case-insensitively with literal % and _, in byte order', async () => {
     const { samples: store } = await open();
-    await store.append([sample('dwcp_search_Alpha', {}, 1, T0), sample('dwcp_search_beta', {}, 1, T0), sample('dwcpXsearch', {}, 1, T0), sample('dwcp_search_beta', { a: '1' }, 1, T0)]);
+    await store.append([
+      sample('dwcp_search_Alpha', {}, 1, T0),
+      sample('dwcp_search_beta', {}, 1, T0),
+      sample('dwcpXsearch', {}, 1, T0),
+      sample('dwcp_search_beta', { a: '1' }, 1, T0),
+    ]);
     assert.deepEqual(await store.searchMetricNames('SEARCH_', 10), ['dwcp_search_Alpha', 'dwcp_search_beta']);
-    assert.deepEqual(await store.searchMetricNames('search', 2), ['dwcpXsearch', 'dwcp_search_Alpha'], 'byte order, limited');
-    assert.deepEqual(await store.searchMetricNames('', 10), ['dwcpXsearch', 'dwcp_search_Alpha', 'dwcp_search_beta'], 'one entry per name');
+    assert.deepEqual(
+      await store.searchMetricNames('search', 2),
+      ['dwcpXsearch', 'dwcp_search_Alpha'],
+      'byte order, limited',
+    );
+    assert.deepEqual(
+      await store.searchMetricNames('', 10),
+      ['dwcpXsearch', 'dwcp_search_Alpha', 'dwcp_search_beta'],
+      'one entry per name',
+    );
     assert.deepEqual(await store.searchMetricNames('%', 10), []);
     await assert.rejects(store.searchMetricNames('x', 0), InvalidInputError);
   });
 
   test('findSeries matches every label in creation order and honours the limit; refs are copies', async () => {
     const { samples: store } = await open();
-    await store.append([sample('dwcp_fs', { a: '1', b: 'x' }, 1, T0), sample('dwcp_fs', { a: '1', b: 'y' }, 1, T0), sample('dwcp_fs', { a: '2', b: 'x' }, 1, T0)]);
+    await store.append([
+      sample('dwcp_fs', { a: '1', b: 'x' }, 1, T0),
+      sample('dwcp_fs', { a: '1', b: 'y' }, 1, T0),
+      sample('dwcp_fs', { a: '2', b: 'x' }, 1, T0),
+    ]);
     const all = await store.findSeries('dwcp_fs', {}, 10);
-    assert.deepEqual(all.map((r) => r.labels), [{ a: '1', b: 'x' }, { a: '1', b: 'y' }, { a: '2', b: 'x' }]);
+    assert.deepEqual(
+      all.map((r) => r.labels),
+      [
+        { a: '1', b: 'x' },
+        { a: '1', b: 'y' },
+        { a: '2', b: 'x' },
+      ],
+    );
     assert.equal(new Set(all.map((r) => r.id)).size, 3, 'distinct ids');
-    assert.deepEqual((await store.findSeries('dwcp_fs', { a: '1', b: 'y' }, 10)).map((r) => r.labels), [{ a: '1', b: 'y' }]);
-    assert.deepEqual((await store.findSeries('dwcp_fs', { a: '1' }, 1)).map((r) => r.labels), [{ a: '1', b: 'x' }]);
+    assert.deepEqual(
+      (await store.findSeries('dwcp_fs', { a: '1', b: 'y' }, 10)).map((r) => r.labels),
+      [{ a: '1', b: 'y' }],
+    );
+    assert.deepEqual(
+      (await store.findSeries('dwcp_fs', { a: '1' }, 1)).map((r) => r.labels),
+      [{ a: '1', b: 'x' }],
+    );
     assert.deepEqual(await store.findSeries('dwcp_none', {}, 10), []);
     (all[0]!.labels as Record<string, string>)['a'] = 'changed';
-    assert.equal((await store.findSeries('dwcp_fs', {}, 1))[0]!.labels['a'], '1', 'a caller changing a ref does not change the store');
+    assert.equal(
+      (await store.findSeries('dwcp_fs', {}, 1))[0]!.labels['a'],
+      '1',
+      'a caller changing a ref does not change the store',
+    );
     await assert.rejects(store.findSeries('dwcp_fs', {}, 0), InvalidInputError);
     await assert.rejects(store.readPoints([], 10, 0, 10), InvalidInputError);
     await assert.rejects(store.readPoints([], 0, Number.NaN, 10), InvalidInputError);
@@ -139,7 +224,11 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
 
   test('retention deletes old samples and empty series; a later append recreates the series with a new id', async () => {
     const { samples: st } = await open();
-    await st.append([sample('dwcp_ret_old', {}, 1, T0 - 2 * HOUR), sample('dwcp_ret_mixed', {}, 1, T0 - 2 * HOUR), sample('dwcp_ret_mixed', {}, 2, T0)]);
+    await st.append([
+      sample('dwcp_ret_old', {}, 1, T0 - 2 * HOUR),
+      sample('dwcp_ret_mixed', {}, 1, T0 - 2 * HOUR),
+      sample('dwcp_ret_mixed', {}, 2, T0),
+    ]);
     const [oldRef] = await st.findSeries('dwcp_ret_old', {}, 10);
     assert.equal(await st.applyRetention(T0 + HOUR - 1), 2); // retention 1 h: cutoff T0 - 1
     assert.equal(await st.countSamples(), 1);
@@ -151,7 +240,11 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     assert.equal(refs.length, 1, 'series recreated');
     assert.notEqual(refs[0]!.id, oldRef!.id, 'ids are never reused');
     assert.deepEqual((await st.readPoints(refs, 0, T0, 10))[0]!.values, [3]);
-    assert.deepEqual(await st.readPoints([oldRef!], 0, T0, 10), [{ series: oldRef, timestampsMs: [], values: [] }], 'a deleted series has no points');
+    assert.deepEqual(
+      await st.readPoints([oldRef!], 0, T0, 10),
+      [{ series: oldRef, timestampsMs: [], values: [] }],
+      'a deleted series has no points',
+    );
     assert.equal(await st.applyRetention(T0 + HOUR), 0, 'the cutoff itself is kept');
     assert.equal(await st.applyRetention(T0 + HOUR + 1), 2);
     assert.equal(await st.countSamples(), 0);
@@ -167,7 +260,10 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
       sample('dwcp_text', { a: 'x\u0000y' }, 5, T0 + 1),
     ]);
     assert.deepEqual(r, { stored: 1, rejected: { invalid_text: 4 } });
-    assert.deepEqual((await store.findSeries('dwcp_text', {}, 10)).map((x) => x.labels), [{ a: 'ok' }]);
+    assert.deepEqual(
+      (await store.findSeries('dwcp_text', {}, 10)).map((x) => x.labels),
+      [{ a: 'ok' }],
+    );
     assert.deepEqual(await store.searchMetricNames('te', 10), ['dwcp_text']);
     assert.equal(await store.countSamples(), 1);
   });
@@ -176,7 +272,10 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     const { samples, anomalies } = await open();
     await samples.append([sample('dwcp_zero', {}, -0, T0), sample('dwcp_zero', {}, 0, T0 + 1)]);
     const [p] = await samples.readPoints(await samples.findSeries('dwcp_zero', {}, 1), T0, T0 + 1, 10);
-    assert.ok(p!.values.every((v) => Object.is(v, 0)), `values ${p!.values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}`);
+    assert.ok(
+      p!.values.every((v) => Object.is(v, 0)),
+      `values ${p!.values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(',')}`,
+    );
     const a = await anomalies.insert(anomaly({ deviation: -0, observed: -0 }));
     assert.ok(Object.is(a.deviation, 0) && Object.is(a.observed, 0), 'insert returns what was stored');
     const [listed] = await anomalies.list({ limit: 1 });
@@ -215,9 +314,17 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     assert.equal(refs.length, 2);
     const [a, b] = refs[0]!.labels['n'] === 'a' ? refs : [refs[1]!, refs[0]!];
     const last = await reader.readBuckets([a!, b!], base + 30_000, base + 150_000, 60_000, 'last', 100);
-    assert.deepEqual(last.map((p) => p.series.id), [a!.id, b!.id], 'series in the order asked');
+    assert.deepEqual(
+      last.map((p) => p.series.id),
+      [a!.id, b!.id],
+      'series in the order asked',
+    );
     assert.deepEqual(last[0]!.timestampsMs, [base + 59_999, base + 119_999, base + 179_999]);
-    assert.deepEqual(last[0]!.values, [2, 5, 8], 'whole buckets: the first and last hold samples outside the range');
+    assert.deepEqual(
+      last[0]!.values,
+      [2, 5, 8],
+      'whole buckets: the first and last hold samples outside the range',
+    );
     assert.deepEqual([last[1]!.timestampsMs, last[1]!.values], [[base + 119_999], [7.5]]);
     const mean = await reader.readBuckets([a!], base, base + 179_999, 60_000, 'mean', 100);
     assert.deepEqual(mean[0]!.values, [1, 4, 7]);
@@ -227,8 +334,14 @@ export function sampleStoreContract(test: ContractTest, open: ContractOpener): v
     assert.deepEqual([hour[0]!.timestampsMs, hour[0]!.values], [[base + 3_599_999], [4]]);
     const none = await reader.readBuckets([a!], base + HOUR, base + HOUR + 60_000, 60_000, 'last', 10);
     assert.deepEqual([none[0]!.timestampsMs, none[0]!.values], [[], []]);
-    await assert.rejects(reader.readBuckets([a!], base, base + 1, 1000 as 60_000, 'last', 10), InvalidInputError);
-    await assert.rejects(reader.readBuckets([a!], base, base + 1, 60_000, 'median' as 'last', 10), InvalidInputError);
+    await assert.rejects(
+      reader.readBuckets([a!], base, base + 1, 1000 as 60_000, 'last', 10),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      reader.readBuckets([a!], base, base + 1, 60_000, 'median' as 'last', 10),
+      InvalidInputError,
+    );
     await assert.rejects(reader.readBuckets([a!], base + 1, base, 60_000, 'last', 10), InvalidInputError);
   });
 }

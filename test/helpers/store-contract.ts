@@ -20,7 +20,9 @@ export type ContractBackend = SuiteBackend<{ allowNonFinite?: boolean }, StoreUn
  */
 export function storeContractSuite(backend: string, setup: () => Promise<ContractBackend>): void {
   describe(`store contract (${backend})`, () => {
-    const h = backendHarness<{ allowNonFinite?: boolean }, StoreUnderTest, ContractBackend>(setup, (st) => st.samples.close());
+    const h = backendHarness<{ allowNonFinite?: boolean }, StoreUnderTest, ContractBackend>(setup, (st) =>
+      st.samples.close(),
+    );
     const open: ContractOpener = (o = {}) => h.open(o);
     const test = h.test;
     sampleStoreContract(test, open);

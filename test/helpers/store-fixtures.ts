@@ -1,7 +1,12 @@
 /** Fixtures and types shared by the store contract suite (./store-contract.ts) and the backend-specific store tests. */
 import type { Anomaly } from '../../src/model/anomaly.ts';
 import type { Sample } from '../../src/model/sample.ts';
-import type { AnomalyStore, DetectorStateRow, DetectorStateStore, SampleStore } from '../../src/store/types.ts';
+import type {
+  AnomalyStore,
+  DetectorStateRow,
+  DetectorStateStore,
+  SampleStore,
+} from '../../src/store/types.ts';
 
 export const HOUR = 3_600_000;
 export const T0 = 1_700_000_000_000;
@@ -16,7 +21,12 @@ export interface StoreUnderTest {
 /** Opens a fresh, empty instance with a sample retention of one hour (closed by the suite). */
 export type ContractOpener = (o?: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>;
 
-export const sample = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({ name, labels, value, timestampMs: ts });
+export const sample = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({
+  name,
+  labels,
+  value,
+  timestampMs: ts,
+});
 
 export function anomaly(over: Partial<Omit<Anomaly, 'id'>> = {}): Omit<Anomaly, 'id'> {
   return {
@@ -43,7 +53,12 @@ export function anomaly(over: Partial<Omit<Anomaly, 'id'>> = {}): Omit<Anomaly, 
   };
 }
 
-export const stateRow = (seriesKey: string, state: unknown, updatedAtMs = T0, over: Partial<DetectorStateRow> = {}): DetectorStateRow => ({
+export const stateRow = (
+  seriesKey: string,
+  state: unknown,
+  updatedAtMs = T0,
+  over: Partial<DetectorStateRow> = {},
+): DetectorStateRow => ({
   seriesKey,
   detector: 'ensemble',
   version: 1,

@@ -29,7 +29,10 @@ export interface BackendHarness<O, S, B> {
  * Call inside a `describe`: runs `setup` once in `before`; in `after` closes every store opened through the
  * harness with `close` (closing is idempotent), then runs the backend's `cleanup`.
  */
-export function backendHarness<O, S, B extends SuiteBackend<O, S>>(setup: () => Promise<B>, close: (s: S) => Promise<void>): BackendHarness<O, S, B> {
+export function backendHarness<O, S, B extends SuiteBackend<O, S>>(
+  setup: () => Promise<B>,
+  close: (s: S) => Promise<void>,
+): BackendHarness<O, S, B> {
   let b: B | undefined;
   const opened: S[] = [];
   before(async () => {

@@ -7,7 +7,8 @@ import { writeSync } from 'node:fs';
 import { openChunkedSqliteStore } from '../../src/store/tsdb/open.ts';
 
 const [path, walDir, seriesArg] = process.argv.slice(2);
-if (path === undefined || walDir === undefined) throw new Error('usage: tsdb-writer <db path> <wal dir> [series]');
+if (path === undefined || walDir === undefined)
+  throw new Error('usage: tsdb-writer <db path> <wal dir> [series]');
 const series = Number(seriesArg ?? 50);
 const T0 = 1_700_000_000_000;
 const store = await openChunkedSqliteStore({
@@ -19,7 +20,12 @@ const store = await openChunkedSqliteStore({
 });
 writeSync(1, 'ready\n');
 for (let k = 0; k < 1_000_000; k++) {
-  const batch = Array.from({ length: series }, (_, i) => ({ name: 'dwcp_kill_test', labels: { i: String(i) }, value: k, timestampMs: T0 + k * 1000 }));
+  const batch = Array.from({ length: series }, (_, i) => ({
+    name: 'dwcp_kill_test',
+    labels: { i: String(i) },
+    value: k,
+    timestampMs: T0 + k * 1000,
+  }));
   await store.append(batch);
   writeSync(1, `ack ${k}\n`);
 }

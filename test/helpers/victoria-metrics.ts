@@ -35,11 +35,23 @@ export interface VictoriaMetricsInstance {
  * Starts `binary` and waits (bounded) until /health answers 200.
  * @throws Error when it exits early or is not ready within `readyTimeoutMs`.
  */
-export async function startVictoriaMetrics(binary: string, extraArgs: readonly string[] = [], readyTimeoutMs = 30_000): Promise<VictoriaMetricsInstance> {
+export async function startVictoriaMetrics(
+  binary: string,
+  extraArgs: readonly string[] = [],
+  readyTimeoutMs = 30_000,
+): Promise<VictoriaMetricsInstance> {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-vm-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [`-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-search.latencyOffset=1s', '-search.disableCache', '-loggerLevel=WARN', ...extraArgs];
+  const args = [
+    `-storageDataPath=${dir}`,
+    `-httpListenAddr=127.0.0.1:${port}`,
+    '-retentionPeriod=100y',
+    '-search.latencyOffset=1s',
+    '-search.disableCache',
+    '-loggerLevel=WARN',
+    ...extraArgs,
+  ];
   let proc;
   try {
     proc = await startServerProcess('victoria-metrics', binary, args, `${url}/health`, readyTimeoutMs);
@@ -71,21 +83,31 @@ export async function startVictoriaMetrics(binary: string, extraArgs: readonly s
  * each `append` here also waits for the queue to empty and for VictoriaMetrics to flush before it returns.
  * Series and names are looked up 10 years back (the contract writes samples of 2023).
  */
-export async function victoriaStoreUnderTest(vm: VictoriaMetricsInstance, o: { allowNonFinite?: boolean } = {}): Promise<StoreUnderTest & { readonly store: RemoteBackedStore }> {
+export async function victoriaStoreUnderTest(
+  vm: VictoriaMetricsInstance,
+  o: { allowNonFinite?: boolean } = {},
+): Promise<StoreUnderTest & { readonly store: RemoteBackedStore }> {
   const state = await openSqliteStore({ path: ':memory:', retentionMs: 3_600_000 });
   const store = openRemoteStore({
     writeUrl: vm.writeUrl,
     readUrl: vm.url,
     retentionMs: 10 * 365 * 86_400_000,
     timeoutMs: 10_000,
-    queue: { capacity: 100_000, maxSamplesPerSend: 5000, batchDeadlineMs: 50, minBackoffMs: 10, maxBackoffMs: 200 },
+    queue: {
+      capacity: 100_000,
+      maxSamplesPerSend: 5000,
+      batchDeadlineMs: 50,
+      minBackoffMs: 10,
+      maxBackoffMs: 200,
+    },
     state,
     ...(o.allowNonFinite === undefined ? {} : { allowNonFinite: o.allowNonFinite }),
   });
   const samples: SampleStore & BucketedSampleReader = {
     append: async (batch) => {
       const r = await store.append(batch);
-      if (!(await store.samples.flush(10_000))) throw new Error(`samples not sent within 10 s:\n${vm.logs()}`);
+      if (!(await store.samples.flush(10_000)))
+        throw new Error(`samples not sent within 10 s:\n${vm.logs()}`);
       await vm.forceFlush();
       return r;
     },

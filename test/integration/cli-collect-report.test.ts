@@ -16,7 +16,10 @@ const dir = mkdtempSync(join(tmpdir(), 'dwcp-cli-ops-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -27,14 +30,35 @@ describe('dwcp-monitor collect', () => {
     writeFileSync(join(proc, 'stat'), 'cpu0 1 2 3 4 5 6 7 8 9 10\nbtime 1700000000\nctxt 5\n');
     writeFileSync(join(proc, 'loadavg'), '0.1 0.2 0.3 1/2 3\n');
     writeFileSync(join(proc, 'net', 'dev'), 'h|\nh|\n eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'collect', '--port', '0', '--proc-root', proc, '--interval', '200ms', '--collectors', 'cpu,stat,loadavg,meminfo,netdev'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/index.ts',
+        'collect',
+        '--port',
+        '0',
+        '--proc-root',
+        proc,
+        '--interval',
+        '200ms',
+        '--collectors',
+        'cpu,stat,loadavg,meminfo,netdev',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      const url = await pollUntil('collect prints its URL', async () => /serving (http:\/\/\S+\/metrics)/.exec(out)?.[1], 60_000);
+      const url = await pollUntil(
+        'collect prints its URL',
+        async () => /serving (http:\/\/\S+\/metrics)/.exec(out)?.[1],
+        60_000,
+      );
       const text = await pollUntil('two cycles', async () => {
         const t = await (await fetch(url)).text();
         return /dwcp_collector_cycle_duration_seconds_count [2-9]/.test(t) ? t : undefined;
@@ -65,12 +89,30 @@ describe('dwcp-monitor report', () => {
     const db = join(dir, 'm.db');
     const store = await openSqliteStore({ path: db, retentionMs: 7 * 86_400_000 });
     const now = Date.now();
-    await fillHistory(store, { nodes: 1, regions: ['us-east'], fromMs: now - 40 * 60_000, toMs: now - 60_000, stepMs: 60_000 });
+    await fillHistory(store, {
+      nodes: 1,
+      regions: ['us-east'],
+      fromMs: now - 40 * 60_000,
+      toMs: now - 60_000,
+      stepMs: 60_000,
+    });
     await store.close();
     const cfg = join(dir, 'monitor.yaml');
     writeFileSync(cfg, `storage:\n  type: sqlite\n  path: ${db}\n`);
     const out = join(dir, 'r.md');
-    const ok = cli('report', '--config', cfg, '--from', 'now-30m', '--to', 'now', '--format', 'md', '--out', out);
+    const ok = cli(
+      'report',
+      '--config',
+      cfg,
+      '--from',
+      'now-30m',
+      '--to',
+      'now',
+      '--format',
+      'md',
+      '--out',
+      out,
+    );
     assert.equal(ok.status, 0, ok.stderr);
     const md = readFileSync(out, 'utf8');
     assert.match(md, /^# DWCP report$/m);

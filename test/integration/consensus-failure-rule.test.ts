@@ -15,7 +15,11 @@ import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { generateAll, writeTree } from '../../src/generate/index.ts';
 import { allAlerts } from '../../src/generate/rules/index.ts';
-import { alertAnnotations, DEFAULT_RUNBOOK_BASE_URL, expandAnnotation } from '../../src/generate/rules/render.ts';
+import {
+  alertAnnotations,
+  DEFAULT_RUNBOOK_BASE_URL,
+  expandAnnotation,
+} from '../../src/generate/rules/render.ts';
 import { requireBinary } from '../helpers/binaries.ts';
 
 const promtool = requireBinary('promtool');
@@ -46,12 +50,25 @@ function counters(steps: number, failed: (i: number) => number): { success: stri
 }
 
 /** Runs one promtool test: the counters and, per alert, the eval times with the alerts expected. */
-function runCase(name: string, c: { success: string; failure: string }, checks: { at: string; alert: string; firing: boolean }[]): string {
+function runCase(
+  name: string,
+  c: { success: string; failure: string },
+  checks: { at: string; alert: string; firing: boolean }[],
+): string {
   const expected = (name: string) => {
     const a = allAlerts().find((x) => x.name === name)!;
-    const labels = { region: 'us-east-1', instance: 'node-1:9400', severity: a.severity, escalation: a.escalation, component: a.component };
+    const labels = {
+      region: 'us-east-1',
+      instance: 'node-1:9400',
+      severity: a.severity,
+      escalation: a.escalation,
+      component: a.component,
+    };
     const annotations = Object.fromEntries(
-      Object.entries(alertAnnotations(a, DEFAULT_RUNBOOK_BASE_URL)).map(([k, v]) => [k, expandAnnotation(v, labels)]),
+      Object.entries(alertAnnotations(a, DEFAULT_RUNBOOK_BASE_URL)).map(([k, v]) => [
+        k,
+        expandAnnotation(v, labels),
+      ]),
     );
     return { exp_labels: labels, exp_annotations: annotations };
   };

@@ -44,16 +44,28 @@ test('the demo detects every injected fault within 5 s, delivers alerts and writ
     assert.ok(f.detectionDelaySeconds! <= 5, `${f.kind} detected after ${f.detectionDelaySeconds} s`);
   }
   assert.equal(report.evaluation.recall, 1);
-  assert.ok(report.evaluation.precision !== null && report.evaluation.precision > 0 && report.evaluation.precision <= 1);
+  assert.ok(
+    report.evaluation.precision !== null &&
+      report.evaluation.precision > 0 &&
+      report.evaluation.precision <= 1,
+  );
   assert.ok(report.evaluation.matchedDetections >= 3);
 
   // One notification per incident, not per anomaly: every fault was paged through an incident covering it,
   // no two faults share an incident, and the receiver got no more firing notifications than anomalies.
-  assert.equal(report.incidents.pagedFaults, report.evaluation.faults, JSON.stringify(report.incidents.faults));
+  assert.equal(
+    report.incidents.pagedFaults,
+    report.evaluation.faults,
+    JSON.stringify(report.incidents.faults),
+  );
   assert.equal(report.incidents.mergedFaults, 0, JSON.stringify(report.incidents.items));
-  assert.ok(report.alerts.firingDelivered >= 1 && report.alerts.firingDelivered <= report.anomalies.onCluster, JSON.stringify(report.alerts));
+  assert.ok(
+    report.alerts.firingDelivered >= 1 && report.alerts.firingDelivered <= report.anomalies.onCluster,
+    JSON.stringify(report.alerts),
+  );
   assert.equal(report.alerts.duplicatesDelivered, 0);
-  for (const i of report.incidents.items.filter((x) => x.matchedFaults.length > 0)) assert.ok(i.rootCause !== null, JSON.stringify(i));
+  for (const i of report.incidents.items.filter((x) => x.matchedFaults.length > 0))
+    assert.ok(i.rootCause !== null, JSON.stringify(i));
   assert.equal(report.alerts.queueLeft, 0);
   const down = report.anomalies.items.find((a) => a.metric === 'up');
   assert.ok(down, 'node_down produced a target-down anomaly');

@@ -23,28 +23,52 @@ const systemdAnalyze = requireBinary('systemd-analyze');
 const tmp = mkdtempSync(join(tmpdir(), 'dwcp-deploy-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const run = (bin: string, args: string[], cwd?: string) => spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000, ...(cwd ? { cwd } : {}) });
+const run = (bin: string, args: string[], cwd?: string) =>
+  spawnSync(bin, args, { encoding: 'utf8', timeout: 60_000, ...(cwd ? { cwd } : {}) });
 
 describe('deploy/compose.yaml', () => {
   const schema = JSON.parse(readFileSync('test/fixtures/compose-spec/compose-spec.json', 'utf8')) as object;
   const ajv = new Ajv({ strict: false, allErrors: true });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   // The schema names draft-07 by its https URL; register ajv's draft-07 meta-schema under that id too.
-  const draft7 = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('ajv/dist/refs/json-schema-draft-07.json'), 'utf8')) as { $id: string };
+  const draft7 = JSON.parse(
+    readFileSync(createRequire(import.meta.url).resolve('ajv/dist/refs/json-schema-draft-07.json'), 'utf8'),
+  ) as { $id: string };
   ajv.addMetaSchema({ ...draft7, $id: 'https://json-schema.org/draft-07/schema' });
   const validate = ajv.compile(schema);
 
   it('is valid against the Compose Specification schema', () => {
-    const doc = parse(readFileSync('deploy/compose.yaml', 'utf8'), { merge: true }) as { services: Record<string, unknown>; volumes: Record<string, unknown> };
+    const doc = parse(readFileSync('deploy/compose.yaml', 'utf8'), { merge: true }) as {
+      services: Record<string, unknown>;
+      volumes: Record<string, unknown>;
+    };
     const ok = validate(doc);
     assert.ok(ok, JSON.stringify(validate.errors, null, 2));
-    assert.deepEqual(Object.keys(doc.services).sort(), ['alertmanager', 'dwcp-collector', 'dwcp-monitor', 'grafana', 'prometheus', 'pushgateway', 'victoriametrics']);
-    for (const v of ['prometheus-data', 'grafana-data', 'alertmanager-data', 'victoriametrics-data', 'dwcp-data']) assert.ok(v in doc.volumes, v);
+    assert.deepEqual(Object.keys(doc.services).sort(), [
+      'alertmanager',
+      'dwcp-collector',
+      'dwcp-monitor',
+      'grafana',
+      'prometheus',
+      'pushgateway',
+      'victoriametrics',
+    ]);
+    for (const v of [
+      'prometheus-data',
+      'grafana-data',
+      'alertmanager-data',
+      'victoriametrics-data',
+      'dwcp-data',
+    ])
+      assert.ok(v in doc.volumes, v);
   });
 
   it('the schema rejects what it should (the check can fail)', () => {
     assert.equal(validate({ services: { x: { image: 'a', restart: 42, bogus_key: true } } }), false);
-    assert.ok(validate.errors!.some((e) => /additional properties|must be string/.test(e.message ?? '')), JSON.stringify(validate.errors));
+    assert.ok(
+      validate.errors!.some((e) => /additional properties|must be string/.test(e.message ?? '')),
+      JSON.stringify(validate.errors),
+    );
   });
 
   it('mounts files that exist in deploy/ (generated/ is written by dwcp-monitor generate)', () => {
@@ -57,19 +81,27 @@ describe('deploy/compose.yaml', () => {
 });
 
 describe('Prometheus, Alertmanager and monitor configs', () => {
-  it('promtool accepts both Prometheus configs', { skip: promtool ? false : 'promtool not found (outside CI)' }, () => {
-    for (const f of ['deploy/prometheus/prometheus.yml', 'deploy/systemd/prometheus.yml']) {
-      const r = run(promtool!, ['check', 'config', '--syntax-only', f]);
-      assert.equal(r.status, 0, `${f}: ${r.stdout}${r.stderr}`);
-    }
-  });
+  it(
+    'promtool accepts both Prometheus configs',
+    { skip: promtool ? false : 'promtool not found (outside CI)' },
+    () => {
+      for (const f of ['deploy/prometheus/prometheus.yml', 'deploy/systemd/prometheus.yml']) {
+        const r = run(promtool!, ['check', 'config', '--syntax-only', f]);
+        assert.equal(r.status, 0, `${f}: ${r.stdout}${r.stderr}`);
+      }
+    },
+  );
 
-  it('amtool accepts both Alertmanager configs', { skip: amtool ? false : 'amtool not found (outside CI)' }, () => {
-    for (const f of ['deploy/alertmanager/alertmanager.yml', 'deploy/systemd/alertmanager.yml']) {
-      const r = run(amtool!, ['check-config', f]);
-      assert.equal(r.status, 0, `${f}: ${r.stdout}${r.stderr}`);
-    }
-  });
+  it(
+    'amtool accepts both Alertmanager configs',
+    { skip: amtool ? false : 'amtool not found (outside CI)' },
+    () => {
+      for (const f of ['deploy/alertmanager/alertmanager.yml', 'deploy/systemd/alertmanager.yml']) {
+        const r = run(amtool!, ['check-config', f]);
+        assert.equal(r.status, 0, `${f}: ${r.stdout}${r.stderr}`);
+      }
+    },
+  );
 
   it('the monitor configuration parses, with a retention long enough for weekly reports', () => {
     const c = parseMonitorConfig(parse(readFileSync('deploy/monitor/monitor.yaml', 'utf8')));
@@ -114,7 +146,10 @@ describe('systemd units', { skip: systemdAnalyze ? false : 'systemd-analyze not 
 
   it('systemd-analyze verify rejects a broken unit (the check can fail)', () => {
     const bad = join(tmp, 'dwcp-broken.service');
-    const text = readFileSync('deploy/systemd/dwcp-monitor.service', 'utf8').replace('Type=simple', 'Type=sometimes');
+    const text = readFileSync('deploy/systemd/dwcp-monitor.service', 'utf8').replace(
+      'Type=simple',
+      'Type=sometimes',
+    );
     spawnSync('sh', ['-c', `cat > ${bad}`], { input: text });
     const r = run(systemdAnalyze!, ['verify', bad]);
     assert.match(`${r.stdout}${r.stderr}`, /Failed to parse service type/);

@@ -10,7 +10,13 @@ describe('metrics summary', () => {
     const store = await openSqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
     try {
       const now = Date.UTC(2026, 0, 5, 12);
-      await fillHistory(store, { nodes: 2, regions: ['us-east', 'eu-west'], fromMs: now - 15 * 60_000, toMs: now, stepMs: 15_000 });
+      await fillHistory(store, {
+        nodes: 2,
+        regions: ['us-east', 'eu-west'],
+        fromMs: now - 15 * 60_000,
+        toMs: now,
+        stepMs: 15_000,
+      });
       const s = await metricsSummary(store, 10 * 60_000, now);
       assert.equal(s.windowSeconds, 600);
       const { p50Seconds: p50, p95Seconds: p95, p99Seconds: p99, count } = s.migrationLatency;

@@ -41,7 +41,14 @@ import {
   type WebhookRecorder,
 } from '../helpers/alertmanager.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { fileRefs, panelQueries, substitute, writeYaml, yamlFile, type PanelQuery } from '../helpers/generated-tree.ts';
+import {
+  fileRefs,
+  panelQueries,
+  substitute,
+  writeYaml,
+  yamlFile,
+  type PanelQuery,
+} from '../helpers/generated-tree.ts';
 import { prometheusApi } from '../helpers/prometheus.ts';
 import { freePort, pollUntil, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 

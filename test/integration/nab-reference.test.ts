@@ -35,7 +35,10 @@ describe('reproduces final_results.json from stored outputs (±0.01)', () => {
       for (const p of NAB_PROFILE_NAMES) {
         const e = evaluateCorpus(corpus.files, scores, NAB_PROFILES[p]);
         const want = published[detector]![p];
-        assert.ok(Math.abs(e.normalized - want) <= 0.01, `${detector} ${p}: ours ${e.normalized}, published ${want}`);
+        assert.ok(
+          Math.abs(e.normalized - want) <= 0.01,
+          `${detector} ${p}: ours ${e.normalized}, published ${want}`,
+        );
       }
     });
   }

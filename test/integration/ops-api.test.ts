@@ -35,7 +35,12 @@ describe('profiling, reports and summaries on a running monitor', () => {
     assertContract(init?.method ?? 'GET', path, r.status, body);
     return { status: r.status, body };
   };
-  const post = (path: string, body: unknown) => json(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    json(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   before(async () => {
     monitor = await startMonitor({
@@ -87,7 +92,10 @@ describe('profiling, reports and summaries on a running monitor', () => {
     assert.equal(h.status, 201);
     const ids = [a, b, h].map((x) => (x.body.data as { id: number }).id);
     const list = await json('/api/profiles?kind=cpu');
-    assert.deepEqual((list.body.data as { id: number }[]).map((x) => x.id), [ids[1], ids[0]]);
+    assert.deepEqual(
+      (list.body.data as { id: number }[]).map((x) => x.id),
+      [ids[1], ids[0]],
+    );
     const fg = await json(`/api/profiles/${ids[2]}/flamegraph`);
     assert.equal(fg.status, 200);
     const data = fg.body.data as { sampleType: { type: string }; total: number; root: { total: number } };
@@ -135,7 +143,13 @@ describe('profiling, reports and summaries on a running monitor', () => {
   it('answers GET /api/system/metrics and GET /metrics/summary', async () => {
     const s = await json('/api/system/metrics');
     assert.equal(s.status, 200);
-    const d = s.body.data as { process: { residentMemoryBytes: number; pid: number }; runtime: { windowMs: number }; host: { cpus: number }; pipeline: { targets: number }; profiler: { storedProfiles: number } };
+    const d = s.body.data as {
+      process: { residentMemoryBytes: number; pid: number };
+      runtime: { windowMs: number };
+      host: { cpus: number };
+      pipeline: { targets: number };
+      profiler: { storedProfiles: number };
+    };
     assert.equal(d.process.pid, process.pid);
     assert.ok(d.process.residentMemoryBytes > 0);
     assert.equal(d.runtime.windowMs, 10_000);

@@ -52,14 +52,21 @@ describe(
           listen: { host: '127.0.0.1', port: 0 },
           auth: { mode: 'disabled' }, // loopback; this test exercises another surface (auth: web-login, web-dashboards, auth tests)
           storage: { type: 'sqlite', path: join(dir, 'monitor.db') },
-          targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
+          targets: cluster.nodes.map((n) => ({
+            id: n.id,
+            url: `${n.url}/metrics`,
+            labels: { region: n.region, node: n.id },
+          })),
           detection: { confirmSamples: 1 },
           alerting: { webhooks: [{ name: 'test', url: receiver.url }] },
         }),
         logger: pino({ level: 'silent' }),
       });
       const targets = [
-        ...cluster.nodes.map((n) => ({ address: `127.0.0.1:${n.port}`, labels: { node_id: n.id, region: n.region } })),
+        ...cluster.nodes.map((n) => ({
+          address: `127.0.0.1:${n.port}`,
+          labels: { node_id: n.id, region: n.region },
+        })),
         { address: `127.0.0.1:${monitor.port}`, labels: { node_id: 'monitor', region: 'local' } },
       ];
       prom = await startPrometheus(binary!, prometheusConfig('dwcp-sim', targets, '1s'));
@@ -83,11 +90,21 @@ describe(
         30_000,
         500,
       ).catch((e: Error) => assert.fail(`${e.message}\nprometheus log:\n${prom!.logs()}`));
-      assert.deepEqual(up.result.map((r) => r.metric.node_id).sort(), ['monitor', 'node-1', 'node-2', 'node-3']);
+      assert.deepEqual(up.result.map((r) => r.metric.node_id).sort(), [
+        'monitor',
+        'node-1',
+        'node-2',
+        'node-3',
+      ]);
     });
 
     it('metadata lists every v1, v3, production and monitor catalog metric with its type', async () => {
-      const defs = [...metricsOf('v1'), ...metricsOf('v3'), ...metricsOf('production'), ...metricsOf('monitor')];
+      const defs = [
+        ...metricsOf('v1'),
+        ...metricsOf('v3'),
+        ...metricsOf('production'),
+        ...metricsOf('monitor'),
+      ];
       // The nodes answer Prometheus in OpenMetrics (it prefers it), where a counter family is named without
       // `_total`; the monitor answers in the text format, where it keeps it.
       const entriesOf = (m: Metadata, name: string) => m[name] ?? m[name.replace(/_total$/, '')];

@@ -51,11 +51,22 @@ describe('reports over stored history', () => {
 
   before(async () => {
     store = await openSqliteStore({ path: join(dir, 'monitor.db'), retentionMs: 7 * 24 * HOUR });
-    await fillHistory(store, { nodes: 2, regions: REGIONS, fromMs: NOW - 2 * HOUR - 5 * 60_000, toMs: NOW, stepMs: 30_000 });
+    await fillHistory(store, {
+      nodes: 2,
+      regions: REGIONS,
+      fromMs: NOW - 2 * HOUR - 5 * 60_000,
+      toMs: NOW,
+      stepMs: 30_000,
+    });
     await addAnomalies(store, NOW - HOUR - 5 * 60_000, NOW - 10 * 60_000, 7, REGIONS);
     reports = await ReportStore.open({ type: 'sqlite', path: join(dir, 'monitor.db') });
     service = new ReportService({
-      sources: { insights: createInsightsProvider(store), capacity: createCapacityProvider(store), anomalies: store, samples: store },
+      sources: {
+        insights: createInsightsProvider(store),
+        capacity: createCapacityProvider(store),
+        anomalies: store,
+        samples: store,
+      },
       store: reports,
       now: () => NOW,
       ...(chromium ? { chromiumPath: chromium } : {}),
@@ -88,44 +99,74 @@ describe('reports over stored history', () => {
     assert.match(md, /2026-03-03T09:00:00Z – 2026-03-03T10:00:00Z/);
   });
 
-  it('prints a PDF whose pages all have ink and whose text has every heading', { skip: chromium && pdftoppm && pdftotext ? false : 'chromium or poppler-utils not found (outside CI)' }, async () => {
-    const { fromMs, toMs } = lastCompletePeriod('hourly', NOW);
-    const stored = await service.generate(fromMs, toMs, 'hourly', ['pdf']);
-    assert.equal(stored.length, 1);
-    const { content } = await reports.get(stored[0]!.id);
-    assert.equal(content.subarray(0, 5).toString(), '%PDF-');
-    const pdf = join(dir, 'report.pdf');
-    writeFileSync(pdf, content);
-    execFileSync(pdftoppm!, ['-gray', '-r', '30', pdf, join(dir, 'page')]);
-    const pages = readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.pgm'));
-    assert.ok(pages.length >= 2, `${pages.length} pages`);
-    for (const p of pages) {
-      const ink = inkShare(readFileSync(join(dir, p)));
-      assert.ok(ink > 0.005, `${p} is blank (${(ink * 100).toFixed(2)} % ink)`);
-    }
-    const text = execFileSync(pdftotext!, ['-layout', pdf, '-']).toString();
-    for (const h of ['Hourly DWCP report', ...REPORT_HEADINGS]) assert.ok(text.includes(h), `PDF text has "${h}"`);
-  });
+  it(
+    'prints a PDF whose pages all have ink and whose text has every heading',
+    { skip: chromium && pdftoppm && pdftotext ? false : 'chromium or poppler-utils not found (outside CI)' },
+    async () => {
+      const { fromMs, toMs } = lastCompletePeriod('hourly', NOW);
+      const stored = await service.generate(fromMs, toMs, 'hourly', ['pdf']);
+      assert.equal(stored.length, 1);
+      const { content } = await reports.get(stored[0]!.id);
+      assert.equal(content.subarray(0, 5).toString(), '%PDF-');
+      const pdf = join(dir, 'report.pdf');
+      writeFileSync(pdf, content);
+      execFileSync(pdftoppm!, ['-gray', '-r', '30', pdf, join(dir, 'page')]);
+      const pages = readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.pgm'));
+      assert.ok(pages.length >= 2, `${pages.length} pages`);
+      for (const p of pages) {
+        const ink = inkShare(readFileSync(join(dir, p)));
+        assert.ok(ink > 0.005, `${p} is blank (${(ink * 100).toFixed(2)} % ink)`);
+      }
+      const text = execFileSync(pdftotext!, ['-layout', pdf, '-']).toString();
+      for (const h of ['Hourly DWCP report', ...REPORT_HEADINGS])
+        assert.ok(text.includes(h), `PDF text has "${h}"`);
+    },
+  );
 
   it('refuses empty, reversed, too long and future ranges with clear errors', async () => {
-    await assert.rejects(service.render(NOW - HOUR, NOW - HOUR, 'custom', ['html']), (e: unknown) => e instanceof InvalidInputError && /range is empty/.test(e.message));
-    await assert.rejects(service.render(NOW - HOUR, NOW - 2 * HOUR, 'custom', ['html']), (e: unknown) => e instanceof InvalidInputError && /reversed: to \(.*\) is before from/.test(e.message));
-    await assert.rejects(service.render(NOW - 40 * 24 * HOUR, NOW, 'custom', ['html']), /longer than 31 days/);
+    await assert.rejects(
+      service.render(NOW - HOUR, NOW - HOUR, 'custom', ['html']),
+      (e: unknown) => e instanceof InvalidInputError && /range is empty/.test(e.message),
+    );
+    await assert.rejects(
+      service.render(NOW - HOUR, NOW - 2 * HOUR, 'custom', ['html']),
+      (e: unknown) => e instanceof InvalidInputError && /reversed: to \(.*\) is before from/.test(e.message),
+    );
+    await assert.rejects(
+      service.render(NOW - 40 * 24 * HOUR, NOW, 'custom', ['html']),
+      /longer than 31 days/,
+    );
     await assert.rejects(service.render(NOW, NOW + HOUR, 'custom', ['html']), /in the future/);
   });
 
   it('the scheduler generates the last hour once, and not again for the same period', async () => {
-    const sched = new ReportScheduler({ service, store: reports, kinds: ['hourly'], formats: ['html', 'md'], delayMs: 60_000, now: () => NOW });
+    const sched = new ReportScheduler({
+      service,
+      store: reports,
+      kinds: ['hourly'],
+      formats: ['html', 'md'],
+      delayMs: 60_000,
+      now: () => NOW,
+    });
     const first = await sched.runNow('hourly');
     assert.deepEqual(first.map((r) => r.format).sort(), ['html', 'md']);
     assert.deepEqual(await sched.runNow('hourly'), []);
     const listed = await reports.list({ limit: 10, kind: 'hourly' });
-    assert.ok(listed.some((r) => r.format === 'md' && r.fromMs === Date.UTC(2026, 2, 3, 9) && r.toMs === Date.UTC(2026, 2, 3, 10)));
+    assert.ok(
+      listed.some(
+        (r) =>
+          r.format === 'md' && r.fromMs === Date.UTC(2026, 2, 3, 9) && r.toMs === Date.UTC(2026, 2, 3, 10),
+      ),
+    );
     await sched.stop();
   });
 });
 
-function storeSuite(backend: string, loc: () => Promise<SystemDbLocation | string>, cleanup: (l: SystemDbLocation) => Promise<void>): void {
+function storeSuite(
+  backend: string,
+  loc: () => Promise<SystemDbLocation | string>,
+  cleanup: (l: SystemDbLocation) => Promise<void>,
+): void {
   describe(`report store (${backend})`, () => {
     let l: SystemDbLocation | string;
     before(async () => {
@@ -139,15 +180,60 @@ function storeSuite(backend: string, loc: () => Promise<SystemDbLocation | strin
       const s = await ReportStore.open(l, { maxReports: 3, maxBytes: 1000 });
       try {
         for (let i = 0; i < 5; i++) {
-          await s.insert({ kind: 'daily', format: 'md', title: `r${i}`, fromMs: i * 1000, toMs: i * 1000 + 500, createdAtMs: 1_000_000 + i, generationMs: 12, content: Buffer.alloc(100, 65) });
+          await s.insert({
+            kind: 'daily',
+            format: 'md',
+            title: `r${i}`,
+            fromMs: i * 1000,
+            toMs: i * 1000 + 500,
+            createdAtMs: 1_000_000 + i,
+            generationMs: 12,
+            content: Buffer.alloc(100, 65),
+          });
         }
-        assert.deepEqual((await s.list({ limit: 10 })).map((r) => r.title), ['r4', 'r3', 'r2']);
+        assert.deepEqual(
+          (await s.list({ limit: 10 })).map((r) => r.title),
+          ['r4', 'r3', 'r2'],
+        );
         assert.equal((await s.get((await s.list({ limit: 1 }))[0]!.id)).content.toString(), 'A'.repeat(100));
-        await s.insert({ kind: 'weekly', format: 'pdf', title: 'big', fromMs: 0, toMs: 1, createdAtMs: 2_000_000, generationMs: 1, content: Buffer.alloc(950) });
+        await s.insert({
+          kind: 'weekly',
+          format: 'pdf',
+          title: 'big',
+          fromMs: 0,
+          toMs: 1,
+          createdAtMs: 2_000_000,
+          generationMs: 1,
+          content: Buffer.alloc(950),
+        });
         const u = await s.usage();
         assert.ok(u.bytes <= 1000 && u.reports === 1, JSON.stringify(u));
-        await assert.rejects(s.insert({ kind: 'weekly', format: 'pdf', title: 'huge', fromMs: 0, toMs: 1, createdAtMs: 1, generationMs: 1, content: Buffer.alloc(1001) }), PayloadTooLargeError);
-        await assert.rejects(s.insert({ kind: 'monthly' as 'daily', format: 'pdf', title: 'x', fromMs: 0, toMs: 1, createdAtMs: 1, generationMs: 1, content: Buffer.alloc(1) }), InvalidInputError);
+        await assert.rejects(
+          s.insert({
+            kind: 'weekly',
+            format: 'pdf',
+            title: 'huge',
+            fromMs: 0,
+            toMs: 1,
+            createdAtMs: 1,
+            generationMs: 1,
+            content: Buffer.alloc(1001),
+          }),
+          PayloadTooLargeError,
+        );
+        await assert.rejects(
+          s.insert({
+            kind: 'monthly' as 'daily',
+            format: 'pdf',
+            title: 'x',
+            fromMs: 0,
+            toMs: 1,
+            createdAtMs: 1,
+            generationMs: 1,
+            content: Buffer.alloc(1),
+          }),
+          InvalidInputError,
+        );
         assert.equal(await s.exists('weekly', 'pdf', 0, 1), true);
         assert.equal(await s.exists('weekly', 'html', 0, 1), false);
       } finally {
@@ -159,7 +245,11 @@ function storeSuite(backend: string, loc: () => Promise<SystemDbLocation | strin
 
 const tmp = mkdtempSync(join(tmpdir(), 'dwcp-report-store-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-storeSuite('sqlite', async () => ({ type: 'sqlite', path: join(tmp, 'r.db') }), async () => undefined);
+storeSuite(
+  'sqlite',
+  async () => ({ type: 'sqlite', path: join(tmp, 'r.db') }),
+  async () => undefined,
+);
 storeSuite(
   'postgres',
   async () => (await pgSkipReason()) ?? { type: 'postgres', url: PG_URL, schema: freshSchema('rep') },

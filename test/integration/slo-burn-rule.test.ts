@@ -16,7 +16,11 @@ import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { generateAll, writeTree } from '../../src/generate/index.ts';
 import { allAlerts } from '../../src/generate/rules/index.ts';
-import { alertAnnotations, DEFAULT_RUNBOOK_BASE_URL, expandAnnotation } from '../../src/generate/rules/render.ts';
+import {
+  alertAnnotations,
+  DEFAULT_RUNBOOK_BASE_URL,
+  expandAnnotation,
+} from '../../src/generate/rules/render.ts';
 import { requireBinary } from '../helpers/binaries.ts';
 
 const promtool = requireBinary('promtool');
@@ -30,7 +34,8 @@ const PER_MINUTE = 8;
 const REGION = 'us-east-1';
 const TARGET = `job="dwcp", instance="node-1:9400", region="${REGION}", node_id="node-1", mode="datacenter"`;
 const PAGE = 'DWCPSLOAvailabilityBudgetBurnFast';
-const BARE_1H = 'dwcp:slo_availability:error_ratio_rate1h > 14.4 * 0.001 and dwcp:slo_availability:error_ratio_rate5m > 14.4 * 0.001';
+const BARE_1H =
+  'dwcp:slo_availability:error_ratio_rate1h > 14.4 * 0.001 and dwcp:slo_availability:error_ratio_rate5m > 14.4 * 0.001';
 
 /** Cumulative success/failure counters, one sample a minute over `minutes`; `failed(i)` of minute i's migrations fail. */
 function counters(minutes: number, failed: (i: number) => number): { success: string; failure: string } {
@@ -52,7 +57,10 @@ function expectedPage(): Record<string, unknown> {
   const a = allAlerts().find((x) => x.name === PAGE)!;
   const labels = { region: REGION, severity: a.severity, escalation: a.escalation, component: a.component };
   const annotations = Object.fromEntries(
-    Object.entries(alertAnnotations(a, DEFAULT_RUNBOOK_BASE_URL)).map(([k, v]) => [k, expandAnnotation(v, labels)]),
+    Object.entries(alertAnnotations(a, DEFAULT_RUNBOOK_BASE_URL)).map(([k, v]) => [
+      k,
+      expandAnnotation(v, labels),
+    ]),
   );
   return { exp_labels: labels, exp_annotations: annotations };
 }
@@ -65,7 +73,10 @@ function runCase(
   bareAbove: string[],
 ): string {
   const test = {
-    rule_files: [join(dir, 'prometheus/rules/dwcp-slo-recording.yml'), join(dir, 'prometheus/rules/dwcp-slo-alerts.yml')],
+    rule_files: [
+      join(dir, 'prometheus/rules/dwcp-slo-recording.yml'),
+      join(dir, 'prometheus/rules/dwcp-slo-alerts.yml'),
+    ],
     evaluation_interval: '30s',
     tests: [
       {
@@ -75,7 +86,11 @@ function runCase(
           { series: `dwcp_v3_migration_success_total{${TARGET}}`, values: c.success },
           { series: `dwcp_v3_migration_failures_total{${TARGET}}`, values: c.failure },
         ],
-        alert_rule_test: checks.map((x) => ({ eval_time: x.at, alertname: PAGE, exp_alerts: x.firing ? [expectedPage()] : [] })),
+        alert_rule_test: checks.map((x) => ({
+          eval_time: x.at,
+          alertname: PAGE,
+          exp_alerts: x.firing ? [expectedPage()] : [],
+        })),
         promql_expr_test: bareAbove.map((at) => ({
           expr: `count(${BARE_1H})`,
           eval_time: at,
@@ -90,20 +105,29 @@ function runCase(
   return `${r.status}\n${r.stdout}\n${r.stderr}`;
 }
 
-describe('DWCPSLOAvailabilityBudgetBurnFast on the generated rules at low traffic (promtool)', { skip }, () => {
-  it('one failed migration after a cold start exceeds the bare 1h/5m condition for minutes but never pages', () => {
-    const c = counters(40, (i) => (i === 3 ? 1 : 0));
-    const checks = [4, 5, 6, 7, 8, 10, 15, 20, 30, 39].map((m) => ({ at: `${m}m`, firing: false }));
-    const out = runCase('single-failure-cold-start', c, checks, ['3m', '4m', '5m', '6m', '7m']);
-    assert.match(out, /^0\n/, out);
-  });
+describe(
+  'DWCPSLOAvailabilityBudgetBurnFast on the generated rules at low traffic (promtool)',
+  { skip },
+  () => {
+    it('one failed migration after a cold start exceeds the bare 1h/5m condition for minutes but never pages', () => {
+      const c = counters(40, (i) => (i === 3 ? 1 : 0));
+      const checks = [4, 5, 6, 7, 8, 10, 15, 20, 30, 39].map((m) => ({ at: `${m}m`, firing: false }));
+      const out = runCase('single-failure-cold-start', c, checks, ['3m', '4m', '5m', '6m', '7m']);
+      assert.match(out, /^0\n/, out);
+    });
 
-  it('half of the migrations failing pages once for has elapsed', () => {
-    const c = counters(40, (i) => (i >= 20 ? PER_MINUTE / 2 : 0));
-    const out = runCase('outage', c, [
-      { at: '19m', firing: false },
-      { at: '26m', firing: true },
-    ], []);
-    assert.match(out, /^0\n/, out);
-  });
-});
+    it('half of the migrations failing pages once for has elapsed', () => {
+      const c = counters(40, (i) => (i >= 20 ? PER_MINUTE / 2 : 0));
+      const out = runCase(
+        'outage',
+        c,
+        [
+          { at: '19m', firing: false },
+          { at: '26m', firing: true },
+        ],
+        [],
+      );
+      assert.match(out, /^0\n/, out);
+    });
+  },
+);

@@ -23,7 +23,12 @@ import { requireBinary } from '../helpers/binaries.ts';
 const promtool = requireBinary('promtool');
 const skip = promtool ? false : 'promtool not installed (apt-get install prometheus)';
 
-const WINDOWS = { rolloutMs: DEFAULT_ROLLOUT_WINDOW_MS, sloMs: DEFAULT_SLO_WINDOW_MS, regionsMs: DEFAULT_REGIONS_WINDOW_MS, capacityMs: DEFAULT_CAPACITY_WINDOW_MS };
+const WINDOWS = {
+  rolloutMs: DEFAULT_ROLLOUT_WINDOW_MS,
+  sloMs: DEFAULT_SLO_WINDOW_MS,
+  regionsMs: DEFAULT_REGIONS_WINDOW_MS,
+  capacityMs: DEFAULT_CAPACITY_WINDOW_MS,
+};
 const BASE = { nodes: 3, seed: 1, daySeconds: 300, windows: WINDOWS } as const;
 
 let rules: GeneratedRules | undefined;
@@ -43,7 +48,9 @@ function why(r: SoakResult, prom: PromtoolAlerts | undefined): string {
       regions: t.regions.notHealthyByRegion,
       regionExamples: t.regions.examples.slice(0, 2),
       capacity: t.capacity.scaleOutBySeries,
-      ruleAlerts: (prom?.fired ?? []).map((a) => `${a.labels.alertname}/${a.labels.severity}@${a.firstFiringS}s`),
+      ruleAlerts: (prom?.fired ?? []).map(
+        (a) => `${a.labels.alertname}/${a.labels.severity}@${a.firstFiringS}s`,
+      ),
     },
     null,
     1,
@@ -61,7 +68,11 @@ describe('healthy soak: 3 nodes, 10 simulated minutes from a cold start, every s
     rules = generateRules();
     healthy = await runSoak({ ...BASE, durationSeconds: 600, prometheus: rules.soakPrometheus });
     healthyProm = evaluateRules(rules, healthy.prometheus!, promtool!);
-    goals = soakGoals({ tally: healthy.tally, seriesHours: healthy.seriesHours, promAlerts: healthyProm.fired });
+    goals = soakGoals({
+      tally: healthy.tally,
+      seriesHours: healthy.seriesHours,
+      promAlerts: healthyProm.fired,
+    });
   });
   after(() => rules?.remove());
 
@@ -70,7 +81,13 @@ describe('healthy soak: 3 nodes, 10 simulated minutes from a cold start, every s
     assert.deepEqual(r.errors, []);
     assert.ok(r.analysedSeries > 100, `analysed series ${r.analysedSeries}`);
     assert.ok(r.seriesHours > 10, `series-hours ${r.seriesHours}`);
-    assert.equal(r.tally.slo.evaluations > 0 && r.tally.regions.evaluations > 0 && r.tally.capacity.evaluations > 0 && r.tally.rollout.evaluations > 0, true);
+    assert.equal(
+      r.tally.slo.evaluations > 0 &&
+        r.tally.regions.evaluations > 0 &&
+        r.tally.capacity.evaluations > 0 &&
+        r.tally.rollout.evaluations > 0,
+      true,
+    );
     assert.ok((r.prometheus?.size ?? 0) > 100, 'Prometheus series recorded');
   });
 
@@ -131,7 +148,14 @@ describe('faulted counterpart: the same cluster still finds its faults', { skip 
 
   it('DWCPv3ConsensusFailure pages for the node whose consensus rounds time out, not for the others', () => {
     const pages = prom!.fired.filter((a) => a.labels.alertname === 'DWCPv3ConsensusFailure');
-    assert.deepEqual(pages.map((a) => a.labels.instance), ['127.0.0.1:9101'], JSON.stringify(prom!.fired.map((a) => a.labels)));
-    assert.ok(pages[0]!.firstFiringS >= 300 + 120 && pages[0]!.firstFiringS <= 300 + 180, `first fired at ${pages[0]!.firstFiringS} s`);
+    assert.deepEqual(
+      pages.map((a) => a.labels.instance),
+      ['127.0.0.1:9101'],
+      JSON.stringify(prom!.fired.map((a) => a.labels)),
+    );
+    assert.ok(
+      pages[0]!.firstFiringS >= 300 + 120 && pages[0]!.firstFiringS <= 300 + 180,
+      `first fired at ${pages[0]!.firstFiringS} s`,
+    );
   });
 });

@@ -32,7 +32,13 @@ const REGIONS = ['us-east', 'eu-west', 'ap-south'];
 type Matrix = { metric: Record<string, string>; values: [number, string][] }[];
 
 /** A loopback monitor replica scraping `cluster` every second into `vm`, its own tables under `dir/name`. */
-function replica(dir: string, name: string, vm: VictoriaMetricsInstance, cluster: Cluster, extra: { externalLabels: Record<string, string>; shards?: { count: number; index: number } }): Promise<RunningMonitor> {
+function replica(
+  dir: string,
+  name: string,
+  vm: VictoriaMetricsInstance,
+  cluster: Cluster,
+  extra: { externalLabels: Record<string, string>; shards?: { count: number; index: number } },
+): Promise<RunningMonitor> {
   mkdirSync(join(dir, name), { recursive: true });
   return startMonitor({
     config: parseMonitorConfig({
@@ -41,8 +47,19 @@ function replica(dir: string, name: string, vm: VictoriaMetricsInstance, cluster
       host: { enabled: false },
       detection: { enabled: false },
       scrape: { interval: '1s', timeout: '900ms', ...(extra.shards ? { shards: extra.shards } : {}) },
-      targets: cluster.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics`, labels: { region: n.region, node: n.id } })),
-      storage: { type: 'victoriametrics', writeUrl: vm.writeUrl, readUrl: vm.url, queue: { batchDeadline: '100ms' }, externalLabels: extra.externalLabels, state: { type: 'sqlite', path: join(dir, name, 'state.db') } },
+      targets: cluster.nodes.map((n) => ({
+        id: n.id,
+        url: `${n.url}/metrics`,
+        labels: { region: n.region, node: n.id },
+      })),
+      storage: {
+        type: 'victoriametrics',
+        writeUrl: vm.writeUrl,
+        readUrl: vm.url,
+        queue: { batchDeadline: '100ms' },
+        externalLabels: extra.externalLabels,
+        state: { type: 'sqlite', path: join(dir, name, 'state.db') },
+      },
     }),
     logger: pino({ level: 'silent' }),
     webRoot: dir,
@@ -56,9 +73,17 @@ async function sentTotal(m: RunningMonitor): Promise<number> {
 }
 
 /** Raw `up` samples of `selector` over the last `windowMs` before `atMs`, read from VictoriaMetrics by PromQL. */
-async function upSamples(vm: VictoriaMetricsInstance, selector: string, atMs: number, windowMs: number): Promise<Matrix> {
+async function upSamples(
+  vm: VictoriaMetricsInstance,
+  selector: string,
+  atMs: number,
+  windowMs: number,
+): Promise<Matrix> {
   await vm.forceFlush();
-  return prometheusApi<{ result: Matrix }>(vm.url, `/api/v1/query?query=${encodeURIComponent(`up${selector}[${windowMs}ms]`)}&time=${atMs / 1000}`).then((d) => d.result);
+  return prometheusApi<{ result: Matrix }>(
+    vm.url,
+    `/api/v1/query?query=${encodeURIComponent(`up${selector}[${windowMs}ms]`)}&time=${atMs / 1000}`,
+  ).then((d) => d.result);
 }
 
 describe('an HA pair deduplicated by VictoriaMetrics', { skip }, () => {
@@ -69,7 +94,14 @@ describe('an HA pair deduplicated by VictoriaMetrics', { skip }, () => {
 
   before(async () => {
     vm = await startVictoriaMetrics(binary!, ['-dedup.minScrapeInterval=1s']);
-    cluster = await startCluster({ nodes: 3, regions: REGIONS, portBase: 0, seed: 7, tickMs: 500, warn: () => {} });
+    cluster = await startCluster({
+      nodes: 3,
+      regions: REGIONS,
+      portBase: 0,
+      seed: 7,
+      tickMs: 500,
+      warn: () => {},
+    });
   });
 
   after(async () => {
@@ -97,17 +129,35 @@ describe('an HA pair deduplicated by VictoriaMetrics', { skip }, () => {
     assert.ok(sentA > 0 && sentB > 0, `both replicas wrote (a ${sentA}, b ${sentB} samples)`);
 
     const series = await upSamples(vm!, '{monitor="dwcp-ha"}', end + 1000, end + 1000 - bothFrom + 2000);
-    assert.deepEqual(series.map((s) => s.metric['instance']).sort(), cluster!.nodes.map((n) => `127.0.0.1:${n.port}`).sort(), 'one series per target');
+    assert.deepEqual(
+      series.map((s) => s.metric['instance']).sort(),
+      cluster!.nodes.map((n) => `127.0.0.1:${n.port}`).sort(),
+      'one series per target',
+    );
     for (const s of series) {
-      assert.deepEqual(Object.keys(s.metric).sort(), ['__name__', 'instance', 'job', 'monitor', 'node', 'region'], 'no label tells the replicas apart');
+      assert.deepEqual(
+        Object.keys(s.metric).sort(),
+        ['__name__', 'instance', 'job', 'monitor', 'node', 'region'],
+        'no label tells the replicas apart',
+      );
       const ts = s.values.map(([t]) => Math.round(t * 1000));
       // VictoriaMetrics keeps the last sample of each interval (k s, k+1 s]
       const intervals = ts.map((t) => Math.ceil(t / 1000));
-      assert.equal(new Set(intervals).size, ts.length, `${s.metric['instance']}: two samples in one dedup interval (${ts.join(', ')})`);
+      assert.equal(
+        new Set(intervals).size,
+        ts.length,
+        `${s.metric['instance']}: two samples in one dedup interval (${ts.join(', ')})`,
+      );
       const whileBoth = ts.filter((t) => t > bothFrom + 1000 && t < aStopped - 1000).length;
       const expected = Math.floor((aStopped - bothFrom - 2000) / 1000);
-      assert.ok(whileBoth >= Math.floor(expected / 2) && whileBoth <= expected + 1, `${s.metric['instance']}: ${whileBoth} samples while both scraped for ${expected} s`);
-      assert.ok(ts.filter((t) => t > aStopped + 500).length >= 2, `${s.metric['instance']}: the series goes on after replica a stopped`);
+      assert.ok(
+        whileBoth >= Math.floor(expected / 2) && whileBoth <= expected + 1,
+        `${s.metric['instance']}: ${whileBoth} samples while both scraped for ${expected} s`,
+      );
+      assert.ok(
+        ts.filter((t) => t > aStopped + 500).length >= 2,
+        `${s.metric['instance']}: the series goes on after replica a stopped`,
+      );
     }
   });
 });
@@ -131,7 +181,14 @@ describe('a sharded pair', { skip }, () => {
     vm = await startVictoriaMetrics(binary!);
     for (let attempt = 1; !cluster; attempt++) {
       try {
-        cluster = await startCluster({ nodes: 6, regions: REGIONS, portBase: await portBaseSplitting(6), seed: 7, tickMs: 500, warn: () => {} });
+        cluster = await startCluster({
+          nodes: 6,
+          regions: REGIONS,
+          portBase: await portBaseSplitting(6),
+          seed: 7,
+          tickMs: 500,
+          warn: () => {},
+        });
       } catch (e) {
         if (attempt >= 5 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       }
@@ -146,13 +203,28 @@ describe('a sharded pair', { skip }, () => {
   });
 
   it('scrapes each target on the replica of its hashmod shard only, and stores it exactly once', async () => {
-    for (const index of [0, 1]) replicas.push(await replica(dir, `shard-${index}`, vm!, cluster!, { externalLabels: { monitor: 'dwcp-sharded', shard: String(index) }, shards: { count: 2, index } }));
+    for (const index of [0, 1])
+      replicas.push(
+        await replica(dir, `shard-${index}`, vm!, cluster!, {
+          externalLabels: { monitor: 'dwcp-sharded', shard: String(index) },
+          shards: { count: 2, index },
+        }),
+      );
     const from = Date.now();
     const targets = cluster!.nodes.map((n) => ({ id: n.id, url: `${n.url}/metrics` }));
     for (const index of [0, 1]) {
       const expected = partitionTargets(targets, { count: 2, index });
-      const body = (await (await fetch(`${replicas[index]!.url}api/v1/targets`)).json()) as { data: { activeTargets: { id: string }[]; droppedTargets: { id: string; reason: string; shard: number }[] } };
-      assert.deepEqual(body.data.activeTargets.map((t) => t.id).sort(), expected.kept.map((t) => t.id).sort(), `replica ${index} scrapes its share`);
+      const body = (await (await fetch(`${replicas[index]!.url}api/v1/targets`)).json()) as {
+        data: {
+          activeTargets: { id: string }[];
+          droppedTargets: { id: string; reason: string; shard: number }[];
+        };
+      };
+      assert.deepEqual(
+        body.data.activeTargets.map((t) => t.id).sort(),
+        expected.kept.map((t) => t.id).sort(),
+        `replica ${index} scrapes its share`,
+      );
       assert.deepEqual(
         body.data.droppedTargets.map((t) => [t.id, t.reason, t.shard]).sort(),
         expected.others.map((o) => [o.target.id, 'other_shard', o.shard]).sort(),
@@ -166,25 +238,42 @@ describe('a sharded pair', { skip }, () => {
       assert.equal(await store.samples.flush(5000), true);
       await vm!.forceFlush();
       const own = await store.findSeries('up', {}, 100);
-      assert.deepEqual(own.map((r) => r.labels['node']).sort(), partitionTargets(targets, { count: 2, index }).kept.map((t) => t.id).sort(), `replica ${index} reads its own series`);
-      assert.ok(own.every((r) => r.labels['shard'] === undefined && r.labels['monitor'] === undefined), 'external labels are left out of what is read back');
+      assert.deepEqual(
+        own.map((r) => r.labels['node']).sort(),
+        partitionTargets(targets, { count: 2, index })
+          .kept.map((t) => t.id)
+          .sort(),
+        `replica ${index} reads its own series`,
+      );
+      assert.ok(
+        own.every((r) => r.labels['shard'] === undefined && r.labels['monitor'] === undefined),
+        'external labels are left out of what is read back',
+      );
     }
     for (const m of replicas.splice(0)) await m.stop();
     const end = Date.now();
 
     const series = await upSamples(vm!, '{monitor="dwcp-sharded"}', end + 1000, end + 1000 - from + 2000);
     const byInstance = new Map<string, Matrix>();
-    for (const s of series) byInstance.set(s.metric['instance']!, [...(byInstance.get(s.metric['instance']!) ?? []), s]);
+    for (const s of series)
+      byInstance.set(s.metric['instance']!, [...(byInstance.get(s.metric['instance']!) ?? []), s]);
     assert.equal(byInstance.size, targets.length, 'every target stored');
     for (const t of targets) {
       const instance = new URL(t.url).host;
       const stored = byInstance.get(instance) ?? [];
-      assert.equal(stored.length, 1, `${t.id}: one series, from one replica (${stored.map((s) => s.metric['shard']).join(', ')})`);
+      assert.equal(
+        stored.length,
+        1,
+        `${t.id}: one series, from one replica (${stored.map((s) => s.metric['shard']).join(', ')})`,
+      );
       const shard = partitionTargets([t], { count: 2, index: 0 }).kept.length === 1 ? '0' : '1';
       assert.equal(stored[0]!.metric['shard'], shard, `${t.id}: written by the replica of its shard`);
       const ts = stored[0]!.values.map(([x]) => x);
       assert.ok(ts.length >= 2, `${t.id}: scraped (${ts.length} samples)`);
-      assert.ok(ts.every((x, i) => i === 0 || x - ts[i - 1]! > 0.5), `${t.id}: one scrape a second, not two`);
+      assert.ok(
+        ts.every((x, i) => i === 0 || x - ts[i - 1]! > 0.5),
+        `${t.id}: one scrape a second, not two`,
+      );
     }
   });
 });

@@ -15,7 +15,10 @@ function problemsOf(alerting: unknown): string[] {
     parseMonitorConfig({ alerting });
   } catch (e) {
     assert.ok(e instanceof ConfigError, String(e));
-    return e.message.split('\n').slice(1).map((l) => l.trim());
+    return e.message
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim());
   }
   assert.fail('the configuration was accepted');
 }
@@ -44,8 +47,13 @@ describe('alerting configuration section', () => {
   });
 
   it('names an unknown receiver of the escalation table and the receivers there are', () => {
-    const problems = problemsOf({ webhooks: [{ name: 'hook', url: 'http://127.0.0.1:1/x' }], escalation: [{ receiver: 'pager', critical: '0s' }] });
-    assert.deepEqual(problems, ['alerting.escalation.0.receiver: unknown receiver "pager" (receivers: hook)']);
+    const problems = problemsOf({
+      webhooks: [{ name: 'hook', url: 'http://127.0.0.1:1/x' }],
+      escalation: [{ receiver: 'pager', critical: '0s' }],
+    });
+    assert.deepEqual(problems, [
+      'alerting.escalation.0.receiver: unknown receiver "pager" (receivers: hook)',
+    ]);
   });
 
   it('rejects duplicate receiver names, a PagerDuty receiver without exactly one key, and unknown fields', () => {
@@ -57,9 +65,20 @@ describe('alerting configuration section', () => {
       webhooks: [{ name: 'a', url: 'http://127.0.0.1:1/w' }],
       incidents: { groupwait: '3s' },
     });
-    assert.ok(problems.some((p) => p.startsWith('alerting.incidents:') && p.includes('groupwait')), problems.join('\n'));
-    assert.ok(problems.includes('alerting.webhooks.0.name: duplicate receiver name "a"'), problems.join('\n'));
-    assert.ok(problems.includes('alerting.receivers.1: a pagerduty receiver needs exactly one of routingKey and routingKeyEnv'), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith('alerting.incidents:') && p.includes('groupwait')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.includes('alerting.webhooks.0.name: duplicate receiver name "a"'),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.includes(
+        'alerting.receivers.1: a pagerduty receiver needs exactly one of routingKey and routingKeyEnv',
+      ),
+      problems.join('\n'),
+    );
   });
 
   it('rejects a bad duration, an unknown receiver type and an invalid e-mail address with their paths', () => {
@@ -67,7 +86,13 @@ describe('alerting configuration section', () => {
       outbox: { maxAge: '1 day' },
       receivers: [
         { name: 'x', type: 'sms', url: 'http://127.0.0.1:1/' },
-        { name: 'm', type: 'email', from: 'not an address', to: ['oncall@example.org'], smtp: { host: '127.0.0.1' } },
+        {
+          name: 'm',
+          type: 'email',
+          from: 'not an address',
+          to: ['oncall@example.org'],
+          smtp: { host: '127.0.0.1' },
+        },
       ],
     });
     const paths = problems.map((p) => p.slice(0, p.indexOf(':')));

@@ -19,13 +19,22 @@ const dir = mkdtempSync(join(tmpdir(), 'dwcp-main-auth-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function config(over: Record<string, unknown> = {}) {
-  return parseMonitorConfig({ listen: { host: '127.0.0.1', port: 0 }, host: { enabled: false }, detection: { enabled: false }, storage: { type: 'sqlite', path: join(dir, 'data', 'dwcp.db'), layout: 'rows' }, ...over });
+  return parseMonitorConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    host: { enabled: false },
+    detection: { enabled: false },
+    storage: { type: 'sqlite', path: join(dir, 'data', 'dwcp.db'), layout: 'rows' },
+    ...over,
+  });
 }
 
 describe('startMonitor: auth', () => {
   it('requires credentials by default, bootstraps one admin (password in a 0600 file, never logged), and keeps sessions across a restart', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }));
+    const logger = pino(
+      { level: 'info' },
+      new Writable({ write: (chunk, _e, done) => (lines.push(String(chunk)), done()) }),
+    );
     const first = await startMonitor({ config: config(), logger, webRoot: dir });
     let token: string;
     let password: string;
@@ -39,14 +48,25 @@ describe('startMonitor: auth', () => {
       assert.equal((await fetch(`${first.url}api/anomalies`)).status, 401);
       assert.equal((await fetch(`${first.url}health`)).status, 200);
       token = await adminBearer(first.url, join(dir, 'data'));
-      assert.equal((await fetch(`${first.url}api/anomalies`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+      assert.equal(
+        (await fetch(`${first.url}api/anomalies`, { headers: { authorization: `Bearer ${token}` } })).status,
+        200,
+      );
     } finally {
       await first.stop();
     }
     const second = await startMonitor({ config: config(), logger: pino({ level: 'silent' }), webRoot: dir });
     try {
-      assert.equal(readFileSync(join(dir, 'data', 'initial-admin-password'), 'utf8').trim(), password, 'no second admin');
-      assert.equal((await fetch(`${second.url}api/anomalies`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'the signing key persisted');
+      assert.equal(
+        readFileSync(join(dir, 'data', 'initial-admin-password'), 'utf8').trim(),
+        password,
+        'no second admin',
+      );
+      assert.equal(
+        (await fetch(`${second.url}api/anomalies`, { headers: { authorization: `Bearer ${token}` } })).status,
+        200,
+        'the signing key persisted',
+      );
     } finally {
       await second.stop();
     }
@@ -54,7 +74,14 @@ describe('startMonitor: auth', () => {
 
   it('auth.mode: disabled is refused unless the monitor listens on loopback', async () => {
     await assert.rejects(
-      startMonitor({ config: config({ listen: { host: '0.0.0.0', port: 0 }, auth: { mode: 'disabled' }, storage: { type: 'sqlite', path: ':memory:', layout: 'rows' } }), logger: pino({ level: 'silent' }) }),
+      startMonitor({
+        config: config({
+          listen: { host: '0.0.0.0', port: 0 },
+          auth: { mode: 'disabled' },
+          storage: { type: 'sqlite', path: ':memory:', layout: 'rows' },
+        }),
+        logger: pino({ level: 'silent' }),
+      }),
       (e: unknown) => e instanceof ConfigError && /loopback/.test(e.message),
     );
   });

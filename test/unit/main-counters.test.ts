@@ -12,12 +12,19 @@ import { startMonitor } from '../../src/main.ts';
 describe('startMonitor: counters across a restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-main-counters-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const config = parseMonitorConfig({ listen: { host: '127.0.0.1', port: 0 }, storage: { type: 'sqlite', path: join(dir, 'monitor.db') }, host: { enabled: false } });
+  const config = parseMonitorConfig({
+    listen: { host: '127.0.0.1', port: 0 },
+    storage: { type: 'sqlite', path: join(dir, 'monitor.db') },
+    host: { enabled: false },
+  });
 
   it('continues dwcp_monitor_alerts_sent_total after a restart; dwcp_monitor_samples_ingested_total starts again', async () => {
     const first = await startMonitor({ config, logger: pino({ level: 'silent' }) });
     try {
-      (first.registry.getSingleMetric('dwcp_monitor_alerts_sent_total') as Counter<string>).inc({ receiver: 'pager' }, 3);
+      (first.registry.getSingleMetric('dwcp_monitor_alerts_sent_total') as Counter<string>).inc(
+        { receiver: 'pager' },
+        3,
+      );
       (first.registry.getSingleMetric('dwcp_monitor_samples_ingested_total') as Counter<string>).inc(50);
     } finally {
       await first.stop();

@@ -16,7 +16,8 @@ import { parseMonitorConfig } from '../../src/config.ts';
 import type { ActiveTarget } from '../../src/contract/targets.ts';
 import { startMonitor, type RunningMonitor } from '../../src/main.ts';
 
-const exposition = (n: number) => Array.from({ length: n }, (_, i) => `dwcp_test_value{i="${i}"} ${i}`).join('\n') + '\n';
+const exposition = (n: number) =>
+  Array.from({ length: n }, (_, i) => `dwcp_test_value{i="${i}"} ${i}`).join('\n') + '\n';
 
 function serve(body: string): Promise<Server> {
   const s = createServer((_q, r) => r.end(body));
@@ -62,19 +63,40 @@ describe('startMonitor: per-target limits and the fair series budget', () => {
 
   it('marks the target over its limit, warns the noisy one and leaves the quiet one whole', async () => {
     let t = await targets();
-    for (let i = 0; i < 50 && [...t.values()].some((x) => x.health === 'unknown' || (x.id === 'noisy' && x.lastWarning === '')); i++) {
+    for (
+      let i = 0;
+      i < 50 &&
+      [...t.values()].some((x) => x.health === 'unknown' || (x.id === 'noisy' && x.lastWarning === ''));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
       t = await targets();
     }
-    assert.deepEqual([t.get('capped')?.health, t.get('capped')?.lastError], ['down', 'sample limit exceeded (10 samples, limit: 5)']);
-    assert.deepEqual([t.get('quiet')?.health, t.get('quiet')?.lastError, t.get('quiet')?.lastWarning], ['up', '', '']);
+    assert.deepEqual(
+      [t.get('capped')?.health, t.get('capped')?.lastError],
+      ['down', 'sample limit exceeded (10 samples, limit: 5)'],
+    );
+    assert.deepEqual(
+      [t.get('quiet')?.health, t.get('quiet')?.lastError, t.get('quiet')?.lastWarning],
+      ['up', '', ''],
+    );
     assert.equal(t.get('noisy')?.health, 'up', 'a target over its share is still up: its scrapes work');
-    assert.match(t.get('noisy')?.lastWarning ?? '', /samples of new series refused: series budget \(100\) full or over this target's share \(33; holds \d+\)/);
+    assert.match(
+      t.get('noisy')?.lastWarning ?? '',
+      /samples of new series refused: series budget \(100\) full or over this target's share \(33; holds \d+\)/,
+    );
 
-    const quietSeries = await monitor!.store.findSeries('dwcp_test_value', { instance: new URL(urlOf(servers[1]!)).host }, 1000);
+    const quietSeries = await monitor!.store.findSeries(
+      'dwcp_test_value',
+      { instance: new URL(urlOf(servers[1]!)).host },
+      1000,
+    );
     assert.equal(quietSeries.length, 20, 'every series of the quiet target is stored');
     const metrics = await (await fetch(`${monitor!.url}metrics`)).text();
-    assert.match(metrics, /dwcp_monitor_target_samples_rejected_total\{target="noisy",reason="series_limit"\} [1-9]/);
+    assert.match(
+      metrics,
+      /dwcp_monitor_target_samples_rejected_total\{target="noisy",reason="series_limit"\} [1-9]/,
+    );
     assert.match(metrics, /dwcp_monitor_scrapes_total\{target="capped",result="sample_limit"\} [1-9]/);
     assert.ok(monitor!.stats().series <= 100);
   });

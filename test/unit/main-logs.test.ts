@@ -27,7 +27,7 @@ async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
 }
 
 describe('startMonitor: logs', () => {
-  it("stores its own log lines and turns pushed error entries into error-count series", async () => {
+  it('stores its own log lines and turns pushed error entries into error-count series', async () => {
     const config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: 0 },
       auth: { mode: 'disabled' },
@@ -36,10 +36,17 @@ describe('startMonitor: logs', () => {
       storage: { type: 'sqlite', path: join(dir, 'dwcp.db'), layout: 'rows' },
     });
     const selfLog = new SelfLogSink();
-    const monitor = await startMonitor({ config, logger: monitorLogger({ level: 'info', selfLog, out: { write: () => true } }), selfLog, webRoot: dir });
+    const monitor = await startMonitor({
+      config,
+      logger: monitorLogger({ level: 'info', selfLog, out: { write: () => true } }),
+      selfLog,
+      webRoot: dir,
+    });
     try {
       const own = await eventually(async () => {
-        const r = (await (await fetch(`${monitor.url}api/logs?q=monitor%20started&service=dwcp-monitor`)).json()) as LogsResponse;
+        const r = (await (
+          await fetch(`${monitor.url}api/logs?q=monitor%20started&service=dwcp-monitor`)
+        ).json()) as LogsResponse;
         return r.entries[0];
       });
       assert.equal(own.level, 'info');
@@ -49,7 +56,17 @@ describe('startMonitor: logs', () => {
       const push = await fetch(`${monitor.url}loki/api/v1/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ streams: [{ stream: { node_id: 'node-7', level: 'error' }, values: [[ns, 'transfer failed'], [ns, 'state sync failed']] }] }),
+        body: JSON.stringify({
+          streams: [
+            {
+              stream: { node_id: 'node-7', level: 'error' },
+              values: [
+                [ns, 'transfer failed'],
+                [ns, 'state sync failed'],
+              ],
+            },
+          ],
+        }),
       });
       assert.equal(push.status, 204, await push.text());
       const series = await eventually(async () => {

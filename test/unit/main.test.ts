@@ -49,7 +49,8 @@ describe('startMonitor: SLOs and gates from the configuration', () => {
     const samples: Sample[] = [];
     for (let i = 0; i <= 180; i++) {
       const t = NOW - (180 - i) * 1000;
-      const at = (name: string, labels: Labels, value: number) => samples.push({ name, labels: { ...l, ...labels }, value, timestampMs: t });
+      const at = (name: string, labels: Labels, value: number) =>
+        samples.push({ name, labels: { ...l, ...labels }, value, timestampMs: t });
       at('up', {}, 1);
       at('dwcp_v3_resource_utilization_percent', { resource_type: 'cpu' }, 40);
       at('dwcp_v3_mode_latency_seconds_sum', { mode: 'internet' }, i * 5 * 0.3);
@@ -73,7 +74,13 @@ describe('startMonitor: SLOs and gates from the configuration', () => {
   };
 
   it('GET /api/slo evaluates the configured SLOs, not the built-in templates', async () => {
-    const data = await get<{ slos: { name: string; objective: number; report: { status: string; evidence: { requiredObservedMs: number } } | null }[] }>('/api/slo');
+    const data = await get<{
+      slos: {
+        name: string;
+        objective: number;
+        report: { status: string; evidence: { requiredObservedMs: number } } | null;
+      }[];
+    }>('/api/slo');
     assert.deepEqual(
       data.slos.map((s) => [s.name, s.objective]),
       [['hde-errors', 0.995]],
@@ -84,8 +91,12 @@ describe('startMonitor: SLOs and gates from the configuration', () => {
     assert.equal(report.evidence.requiredObservedMs, 600_000);
   });
 
-  it('GET /api/regions/health scores latency on the configured scale of the region\'s mode', async () => {
-    type Region = { region: string; status: string; latencyByMode: { mode: string; baselineMs: number; zeroScoreMs: number; score: number }[] };
+  it("GET /api/regions/health scores latency on the configured scale of the region's mode", async () => {
+    type Region = {
+      region: string;
+      status: string;
+      latencyByMode: { mode: string; baselineMs: number; zeroScoreMs: number; score: number }[];
+    };
     const data = await get<{ regions: Region[] }>('/api/regions/health');
     assert.equal(data.regions.length, 1);
     const r = data.regions[0]!;
@@ -95,12 +106,22 @@ describe('startMonitor: SLOs and gates from the configuration', () => {
       [['internet', 200, 2000]],
     );
     // 300 ms on the configured 200 ms .. 2 s scale: 100 × (2000 − 300) / 1800.
-    assert.ok(Math.abs(r.latencyByMode[0]!.score - (100 * 1700) / 1800) < 1e-6, String(r.latencyByMode[0]!.score));
+    assert.ok(
+      Math.abs(r.latencyByMode[0]!.score - (100 * 1700) / 1800) < 1e-6,
+      String(r.latencyByMode[0]!.score),
+    );
   });
 
   it('GET /api/capacity reports the configured history requirement', async () => {
-    const data = await get<{ requiredHistoryMs: number; requiredPoints: number; warnings: string[] }>('/api/capacity');
+    const data = await get<{ requiredHistoryMs: number; requiredPoints: number; warnings: string[] }>(
+      '/api/capacity',
+    );
     assert.deepEqual([data.requiredHistoryMs, data.requiredPoints], [2 * 86_400_000, 500]);
-    assert.ok(data.warnings.some((w) => /storage retention \(6h\) is shorter than the 2d of history a plan needs/.test(w)), data.warnings.join('; '));
+    assert.ok(
+      data.warnings.some((w) =>
+        /storage retention \(6h\) is shorter than the 2d of history a plan needs/.test(w),
+      ),
+      data.warnings.join('; '),
+    );
   });
 });

@@ -18,7 +18,11 @@ export function App() {
         {VIEWS.length > 1 && (
           <nav className="nav" aria-label="Views">
             {VIEWS.map((view) => (
-              <a key={view.name} href={routeHref(view.name)} aria-current={view === current ? 'page' : undefined}>
+              <a
+                key={view.name}
+                href={routeHref(view.name)}
+                aria-current={view === current ? 'page' : undefined}
+              >
                 {view.title}
               </a>
             ))}

@@ -1,5 +1,11 @@
 /** Typed fetch helpers for the alerting endpoints: incidents, acknowledgements, silences, delivery health. */
-import type { AlertingResponse, DeliveryHealth, Incident, Matcher, Silence } from '../../src/contract/alerting.ts';
+import type {
+  AlertingResponse,
+  DeliveryHealth,
+  Incident,
+  Matcher,
+  Silence,
+} from '../../src/contract/alerting.ts';
 
 export type { DeliveryHealth, Incident, Matcher, Silence };
 
@@ -10,7 +16,11 @@ async function send<T>(path: string, init?: RequestInit): Promise<T> {
   return body.data;
 }
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /** GET /api/incidents?limit= (newest first). */
 export function fetchIncidents(limit = 50): Promise<Incident[]> {
@@ -19,7 +29,10 @@ export function fetchIncidents(limit = 50): Promise<Incident[]> {
 
 /** POST /api/incidents/:id/acknowledge. */
 export function acknowledgeIncident(id: string, by: string, comment: string): Promise<Incident> {
-  return send<Incident>(`/api/incidents/${encodeURIComponent(id)}/acknowledge`, json('POST', { by, comment }));
+  return send<Incident>(
+    `/api/incidents/${encodeURIComponent(id)}/acknowledge`,
+    json('POST', { by, comment }),
+  );
 }
 
 /** POST /api/incidents/:id/unacknowledge. */
@@ -33,8 +46,16 @@ export function fetchSilences(): Promise<Silence[]> {
 }
 
 /** POST /api/silences. */
-export function createSilence(matchers: Matcher[], endsAtMs: number, createdBy: string, comment: string): Promise<Silence> {
-  return send<Silence>('/api/silences', json('POST', { matchers, endsAt: new Date(endsAtMs).toISOString(), createdBy, comment }));
+export function createSilence(
+  matchers: Matcher[],
+  endsAtMs: number,
+  createdBy: string,
+  comment: string,
+): Promise<Silence> {
+  return send<Silence>(
+    '/api/silences',
+    json('POST', { matchers, endsAt: new Date(endsAtMs).toISOString(), createdBy, comment }),
+  );
 }
 
 /** DELETE /api/silences/:id (expires it). */

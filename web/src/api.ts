@@ -1,8 +1,15 @@
 /** Typed fetch helpers for the monitor's HTTP API (same origin). */
-import type { AcknowledgeResponse, AnomaliesResponse, ApiAnomaly as Anomaly } from '../../src/contract/anomalies.ts';
+import type {
+  AcknowledgeResponse,
+  AnomaliesResponse,
+  ApiAnomaly as Anomaly,
+} from '../../src/contract/anomalies.ts';
 import type { ApiErrorBody } from '../../src/contract/api-error.ts';
 import type { LoginResponse, Principal, PrincipalResponse } from '../../src/contract/auth.ts';
-import type { ApiComponentStatus as ComponentStatus, ComponentsResponse } from '../../src/contract/components.ts';
+import type {
+  ApiComponentStatus as ComponentStatus,
+  ComponentsResponse,
+} from '../../src/contract/components.ts';
 import type { LiveEvent } from '../../src/contract/live.ts';
 import type { Aggregation, QueryResponse, SearchResponse } from '../../src/contract/series.ts';
 import type { ActiveTarget, TargetsResponse } from '../../src/contract/targets.ts';
@@ -61,7 +68,13 @@ export async function searchMetrics(q: string, limit = 50): Promise<readonly str
 }
 
 /** GET /api/metrics/query over [startMs, endMs] (server picks the step). */
-export async function queryMetric(name: string, agg: Aggregation, by: string, startMs: number, endMs: number): Promise<QueryResponse> {
+export async function queryMetric(
+  name: string,
+  agg: Aggregation,
+  by: string,
+  startMs: number,
+  endMs: number,
+): Promise<QueryResponse> {
   const p = new URLSearchParams({ name, agg, start: String(startMs / 1000), end: String(endMs / 1000) });
   if (by.trim() !== '') p.set('by', by.trim());
   return request<QueryResponse>(`/api/metrics/query?${p}`);
@@ -85,7 +98,11 @@ export async function fetchSession(): Promise<Principal | null | 'disabled'> {
 /** POST /api/auth/login: sets the HttpOnly session cookie (the password is sent once, never kept). */
 export async function login(username: string, password: string): Promise<Principal> {
   const body = JSON.stringify({ username, password });
-  const res = await request<LoginResponse>('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const res = await request<LoginResponse>('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   return res.data.principal;
 }
 

@@ -39,11 +39,19 @@ export function exemplarSeriesOf(metric: string): string | null {
 export function exemplarPoints(res: ExemplarsResponse): ExemplarPoint[] {
   const out: ExemplarPoint[] = [];
   for (const s of res.data) {
-    const series = Object.fromEntries(Object.entries(s.seriesLabels).filter(([k]) => k !== '__name__' && k !== 'le'));
+    const series = Object.fromEntries(
+      Object.entries(s.seriesLabels).filter(([k]) => k !== '__name__' && k !== 'le'),
+    );
     for (const e of s.exemplars) {
       const traceId = (e.labels['trace_id'] ?? e.labels['traceID'] ?? '').toLowerCase();
       const seconds = Number(e.value);
-      if (!TRACE_ID.test(traceId) || !Number.isFinite(seconds) || seconds < 0 || !Number.isFinite(e.timestamp)) continue;
+      if (
+        !TRACE_ID.test(traceId) ||
+        !Number.isFinite(seconds) ||
+        seconds < 0 ||
+        !Number.isFinite(e.timestamp)
+      )
+        continue;
       out.push({ timestampMs: Math.round(e.timestamp * 1000), seconds, traceId, series });
     }
   }
@@ -56,7 +64,11 @@ export function exemplarPoints(res: ExemplarsResponse): ExemplarPoint[] {
  * family; null when the caller may not read exemplars (operator only: 403) or the monitor keeps none (404).
  * @throws ApiError for other failures
  */
-export async function fetchExemplars(metric: string, startMs: number, endMs: number): Promise<ExemplarPoint[] | null> {
+export async function fetchExemplars(
+  metric: string,
+  startMs: number,
+  endMs: number,
+): Promise<ExemplarPoint[] | null> {
   const series = exemplarSeriesOf(metric);
   if (series === null) return [];
   const q = new URLSearchParams({ query: series, start: String(startMs / 1000), end: String(endMs / 1000) });

@@ -4,7 +4,14 @@ import type { RegionsOverview, RegionsResponse, RegionTrend } from '../../src/co
 import type { RolloutResponse, RolloutStageRecord, RolloutStatus } from '../../src/contract/rollout.ts';
 import type { SloOverview, SloResponse } from '../../src/contract/slo.ts';
 
-export type { CapacityOverview, RegionsOverview, RegionTrend, RolloutStageRecord, RolloutStatus, SloOverview };
+export type {
+  CapacityOverview,
+  RegionsOverview,
+  RegionTrend,
+  RolloutStageRecord,
+  RolloutStatus,
+  SloOverview,
+};
 
 async function getData<T extends { data: unknown }>(path: string): Promise<T['data']> {
   const res = await fetch(path);
@@ -40,7 +47,9 @@ export function fmt(v: number | null | undefined, digits = 1): string {
 
 /** A signed number with `digits` decimals (`+3.0`), or an en dash for null/NaN. */
 export function fmtSigned(v: number | null | undefined, digits = 1): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`;
+  return v === null || v === undefined || !Number.isFinite(v)
+    ? '–'
+    : `${v > 0 ? '+' : ''}${v.toFixed(digits)}`;
 }
 
 /** A duration in ms as a short text: `45 s`, `12 min`, `3.5 h`, `2.0 d`. */

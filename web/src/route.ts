@@ -20,7 +20,8 @@ export function parseRoute(hash: string): Route {
 /** The URL hash of a view with parameters (empty parameters are left out). */
 export function routeHref(view: string, params: Readonly<Record<string, string | undefined>> = {}): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value);
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') query.set(key, value);
   const text = query.toString();
   return `#/${view}${text === '' ? '' : `?${text}`}`;
 }

@@ -17,7 +17,10 @@ export interface TimeWindow {
 }
 
 /** The offered range named `name` (e.g. `15m`); else the one named `fallback`; else the shortest. */
-export function rangeNamed(name: string | null | undefined, fallback: string): { readonly name: string; readonly ms: number } {
+export function rangeNamed(
+  name: string | null | undefined,
+  fallback: string,
+): { readonly name: string; readonly ms: number } {
   return RANGES.find((r) => r.name === name) ?? RANGES.find((r) => r.name === fallback) ?? RANGES[0]!;
 }
 

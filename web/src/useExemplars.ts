@@ -6,7 +6,11 @@ import { exemplarSeriesOf, fetchExemplars, type ExemplarPoint } from './exemplar
  * dashboard's live update): undefined for a metric that is not a duration family, for a caller who may not read
  * exemplars, or while the first answer is pending; a failed read keeps the last points.
  */
-export function useExemplars(metric: string | null, startMs: number, endMs: number): readonly ExemplarPoint[] | undefined {
+export function useExemplars(
+  metric: string | null,
+  startMs: number,
+  endMs: number,
+): readonly ExemplarPoint[] | undefined {
   const [points, setPoints] = useState<readonly ExemplarPoint[] | undefined>(undefined);
   const wanted = metric !== null && exemplarSeriesOf(metric) !== null;
   useEffect(() => {

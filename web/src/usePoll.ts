@@ -10,7 +10,11 @@ export interface PollState<T> {
  * Calls `load` now and every `intervalMs` while mounted (only once when `intervalMs` is null; again when `deps` change). Overlapping calls are
  * skipped: a slow API never gets more than one request from this hook at a time.
  */
-export function usePoll<T>(load: () => Promise<T>, intervalMs: number | null, deps: readonly unknown[]): PollState<T> {
+export function usePoll<T>(
+  load: () => Promise<T>,
+  intervalMs: number | null,
+  deps: readonly unknown[],
+): PollState<T> {
   const [state, setState] = useState<PollState<T>>({ data: undefined, error: null });
   useEffect(() => {
     let cancelled = false;
@@ -22,7 +26,8 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number | null, de
         const data = await load();
         if (!cancelled) setState({ data, error: null });
       } catch (err) {
-        if (!cancelled) setState((s) => ({ data: s.data, error: err instanceof Error ? err.message : String(err) }));
+        if (!cancelled)
+          setState((s) => ({ data: s.data, error: err instanceof Error ? err.message : String(err) }));
       } finally {
         busy = false;
       }

@@ -7,7 +7,11 @@ import { httpTransport, type SendResult } from '../delivery/transport.ts';
 import type { PostableAlert } from './forwarder.ts';
 
 /** Posts `alerts` to the Alertmanager at `baseUrl` (e.g. http://127.0.0.1:9093). */
-export function postAlerts(baseUrl: string, alerts: readonly PostableAlert[], timeoutMs: number): Promise<SendResult> {
+export function postAlerts(
+  baseUrl: string,
+  alerts: readonly PostableAlert[],
+  timeoutMs: number,
+): Promise<SendResult> {
   const url = `${baseUrl.replace(/\/+$/, '')}/api/v2/alerts`;
   return httpTransport(url, timeoutMs).send({ type: 'webhook', body: alerts }, '');
 }

@@ -60,9 +60,17 @@ export class AlertmanagerForwarder {
       live.add(i.id);
       const s = this.sent.get(i.id);
       const labelsKey = keyOf(i.labels);
-      const base = { annotations: incidentAnnotations(i, this.o.externalUrl), startsAt: new Date(i.startedAtMs).toISOString(), generatorURL: incidentUrl(i, this.o.externalUrl) };
+      const base = {
+        annotations: incidentAnnotations(i, this.o.externalUrl),
+        startsAt: new Date(i.startedAtMs).toISOString(),
+        generatorURL: incidentUrl(i, this.o.externalUrl),
+      };
       if (s && s.labelsKey !== labelsKey && !s.resolvedSent) {
-        out.push({ ...base, labels: Object.fromEntries(JSON.parse(s.labelsKey) as [string, string][]), endsAt: new Date(nowMs).toISOString() });
+        out.push({
+          ...base,
+          labels: Object.fromEntries(JSON.parse(s.labelsKey) as [string, string][]),
+          endsAt: new Date(nowMs).toISOString(),
+        });
       }
       if (i.status === 'firing') {
         if (s && s.labelsKey === labelsKey && nowMs - s.lastSentMs < this.o.resendDelayMs) continue;

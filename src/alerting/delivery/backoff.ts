@@ -8,7 +8,12 @@
  * random() × min(maxMs, initialMs × 2^attempt).
  * @returns ms in [0, min(maxMs, initialMs × 2^attempt))
  */
-export function backoffDelayMs(attempt: number, initialMs: number, maxMs: number, random: () => number): number {
+export function backoffDelayMs(
+  attempt: number,
+  initialMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const cap = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 52));
   return random() * cap;
 }

@@ -14,7 +14,11 @@ export interface EmailMessage {
 }
 
 /** The message for one notification of `i`. */
-export function incidentEmail(i: Incident, kind: 'firing' | 'resolved' | 'acknowledged', externalUrl: string): EmailMessage {
+export function incidentEmail(
+  i: Incident,
+  kind: 'firing' | 'resolved' | 'acknowledged',
+  externalUrl: string,
+): EmailMessage {
   return {
     subject: incidentSummary(i, kind).slice(0, 250),
     text: `${incidentDescription(i)}\n\n${incidentUrl(i, externalUrl)}\n`,

@@ -12,7 +12,9 @@ async function readSecret(path: string, field: string): Promise<string> {
   try {
     return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
   } catch (e) {
-    throw new Error(`cannot read ${field} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+    throw new Error(`cannot read ${field} ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, {
+      cause: e,
+    });
   }
 }
 
@@ -23,10 +25,12 @@ async function readSecret(path: string, field: string): Promise<string> {
 export async function authorizationHeader(auth: HttpAuthSettings): Promise<string | undefined> {
   if (auth.basicAuth !== undefined) {
     const b = auth.basicAuth;
-    const password = b.passwordFile !== undefined ? await readSecret(b.passwordFile, 'passwordFile') : (b.password ?? '');
+    const password =
+      b.passwordFile !== undefined ? await readSecret(b.passwordFile, 'passwordFile') : (b.password ?? '');
     return `Basic ${Buffer.from(`${b.username}:${password}`, 'utf8').toString('base64')}`;
   }
-  if (auth.bearerTokenFile !== undefined) return `Bearer ${await readSecret(auth.bearerTokenFile, 'bearerTokenFile')}`;
+  if (auth.bearerTokenFile !== undefined)
+    return `Bearer ${await readSecret(auth.bearerTokenFile, 'bearerTokenFile')}`;
   if (auth.bearerToken !== undefined) return `Bearer ${auth.bearerToken}`;
   return undefined;
 }

@@ -29,7 +29,11 @@ export interface PagerDutyEvent {
   readonly links?: readonly { readonly href: string; readonly text: string }[];
 }
 
-const PD_SEVERITY: Readonly<Record<AlertSeverity, 'critical' | 'warning' | 'info'>> = { critical: 'critical', warning: 'warning', info: 'info' };
+const PD_SEVERITY: Readonly<Record<AlertSeverity, 'critical' | 'warning' | 'info'>> = {
+  critical: 'critical',
+  warning: 'warning',
+  info: 'info',
+};
 
 /** PagerDuty's `dedup_key` of an incident (at most 255 characters). */
 export function pagerDutyDedupKey(i: Incident): string {
@@ -37,7 +41,11 @@ export function pagerDutyDedupKey(i: Incident): string {
 }
 
 /** The event for one notification of `i` (summary cut to 1024 characters). */
-export function incidentPagerDutyEvent(i: Incident, kind: 'firing' | 'resolved' | 'acknowledged', externalUrl: string): PagerDutyEvent {
+export function incidentPagerDutyEvent(
+  i: Incident,
+  kind: 'firing' | 'resolved' | 'acknowledged',
+  externalUrl: string,
+): PagerDutyEvent {
   const url = incidentUrl(i, externalUrl);
   const common = { dedup_key: pagerDutyDedupKey(i), client: 'DWCP Monitor', client_url: url };
   if (kind === 'resolved') return { event_action: 'resolve', ...common };
@@ -58,7 +66,12 @@ export function incidentPagerDutyEvent(i: Incident, kind: 'firing' | 'resolved' 
         incident: i.id,
         labels: i.labels,
         description: incidentDescription(i),
-        root_cause: i.rootCause.map((c) => ({ name: c.name, component: c.component, node: c.node, score: c.score })),
+        root_cause: i.rootCause.map((c) => ({
+          name: c.name,
+          component: c.component,
+          node: c.node,
+          score: c.score,
+        })),
         signals: i.signals.length + i.droppedSignals,
       },
     },

@@ -24,7 +24,11 @@
  */
 import { createHash } from 'node:crypto';
 import { alertSeverityRank, type AlertSeverity, type Incident } from '../../contract/alerting.ts';
-import { DEFAULT_INCIDENT_SETTINGS, type Escalation, type ReceiverType } from '../../model/alerting-settings.ts';
+import {
+  DEFAULT_INCIDENT_SETTINGS,
+  type Escalation,
+  type ReceiverType,
+} from '../../model/alerting-settings.ts';
 import { labelsFingerprint } from '../alertmanager-payload.ts';
 import { silencedBy, type ActiveSilence } from './silences.ts';
 
@@ -84,8 +88,17 @@ export interface PolicyCounters {
 }
 
 /** The idempotency key of an intent: 32 hex digits of SHA-256 over its identity. */
-export function idempotencyKey(incidentId: string, receiver: string, kind: string, severity: string, sequence: number): string {
-  return createHash('sha256').update(`${incidentId}|${receiver}|${kind}|${severity}|${sequence}`).digest('hex').slice(0, 32);
+export function idempotencyKey(
+  incidentId: string,
+  receiver: string,
+  kind: string,
+  severity: string,
+  sequence: number,
+): string {
+  return createHash('sha256')
+    .update(`${incidentId}|${receiver}|${kind}|${severity}|${sequence}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** The nodes and components of an incident, sorted (`node:node-1,component:amst,...`). */
@@ -130,14 +143,35 @@ export class DeliveryPolicy {
     }
     let s = m.get(receiver);
     if (!s) {
-      s = { receiver, firingSeverity: null, firingAtMs: 0, sequence: 0, resolvedSent: false, ackSent: false, deduplicated: false, silenced: false };
+      s = {
+        receiver,
+        firingSeverity: null,
+        firingAtMs: 0,
+        sequence: 0,
+        resolvedSent: false,
+        ackSent: false,
+        deduplicated: false,
+        silenced: false,
+      };
       m.set(receiver, s);
     }
     return s;
   }
 
-  private intent(i: Incident, r: ReceiverPolicy, kind: NotificationIntent['kind'], sequence: number): NotificationIntent {
-    return { receiver: r.name, incidentId: i.id, kind, severity: i.severity, sequence, idempotencyKey: idempotencyKey(i.id, r.name, kind, i.severity, sequence) };
+  private intent(
+    i: Incident,
+    r: ReceiverPolicy,
+    kind: NotificationIntent['kind'],
+    sequence: number,
+  ): NotificationIntent {
+    return {
+      receiver: r.name,
+      incidentId: i.id,
+      kind,
+      severity: i.severity,
+      sequence,
+      idempotencyKey: idempotencyKey(i.id, r.name, kind, i.severity, sequence),
+    };
   }
 
   private dedupKey(i: Incident, r: ReceiverPolicy): string {
@@ -149,7 +183,12 @@ export class DeliveryPolicy {
    * The notifications due at `nowMs` for `incidents` (open ones, and resolved ones not yet notified as such).
    * @param severitySinceMs when each incident reached its current severity
    */
-  decide(incidents: readonly Incident[], silences: readonly ActiveSilence[], nowMs: number, severitySinceMs: (id: string) => number): NotificationIntent[] {
+  decide(
+    incidents: readonly Incident[],
+    silences: readonly ActiveSilence[],
+    nowMs: number,
+    severitySinceMs: (id: string) => number,
+  ): NotificationIntent[] {
     for (const [k, t] of this.recent) {
       if (nowMs - t < this.opts.dedupWindowMs) break;
       this.recent.delete(k);
@@ -174,10 +213,14 @@ export class DeliveryPolicy {
         }
         const delay = r.escalation[i.severity];
         if (delay === null) continue;
-        const already = st.firingSeverity !== null && alertSeverityRank(st.firingSeverity) >= alertSeverityRank(i.severity);
+        const already =
+          st.firingSeverity !== null && alertSeverityRank(st.firingSeverity) >= alertSeverityRank(i.severity);
         const scope = scopeOf(i);
         if (already) {
-          const grown = st.scope !== undefined && !isSubset(scope, st.scope) && nowMs - st.firingAtMs >= (this.opts.groupIntervalMs ?? 30_000);
+          const grown =
+            st.scope !== undefined &&
+            !isSubset(scope, st.scope) &&
+            nowMs - st.firingAtMs >= (this.opts.groupIntervalMs ?? 30_000);
           if (st.deduplicated || (!grown && nowMs - st.firingAtMs < this.opts.repeatIntervalMs)) continue;
         } else if (nowMs < severitySinceMs(i.id) + Math.max(this.opts.groupWaitMs, delay)) continue;
         if (silencedBy(i.labels, silences, nowMs).length > 0) {
@@ -188,7 +231,12 @@ export class DeliveryPolicy {
         st.silenced = false;
         const dk = this.dedupKey(i, r);
         const last = this.recent.get(dk);
-        if (!already && st.firingSeverity === null && last !== undefined && nowMs - last < this.opts.dedupWindowMs) {
+        if (
+          !already &&
+          st.firingSeverity === null &&
+          last !== undefined &&
+          nowMs - last < this.opts.dedupWindowMs
+        ) {
           st.deduplicated = true;
           st.firingSeverity = i.severity;
           st.firingAtMs = nowMs;

@@ -9,7 +9,12 @@ import type { OutboxMessage } from './transport.ts';
 import { incidentWebhookPayload } from './webhook-message.ts';
 
 /** The message of `intent` about `incident` for a receiver of type `type`. */
-export function renderNotification(incident: Incident, intent: NotificationIntent, type: ReceiverType, externalUrl: string): OutboxMessage {
+export function renderNotification(
+  incident: Incident,
+  intent: NotificationIntent,
+  type: ReceiverType,
+  externalUrl: string,
+): OutboxMessage {
   switch (type) {
     case 'webhook':
       return { type, body: incidentWebhookPayload(incident, intent.kind, intent.receiver, externalUrl) };

@@ -30,7 +30,9 @@ export interface SilenceDraft {
 export function parseSilenceInput(body: unknown, nowMs: number): SilenceDraft {
   const res = silenceInputSchema.safeParse(body);
   if (!res.success) {
-    throw new InvalidInputError(`invalid silence: ${res.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')}`);
+    throw new InvalidInputError(
+      `invalid silence: ${res.error.issues.map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`).join('; ')}`,
+    );
   }
   const v = res.data;
   const compiled = compileMatchers(v.matchers);
@@ -38,9 +40,12 @@ export function parseSilenceInput(body: unknown, nowMs: number): SilenceDraft {
   const endsAtMs = Date.parse(v.endsAt);
   if (endsAtMs <= nowMs) throw new InvalidInputError('invalid silence: endsAt is in the past');
   if (endsAtMs <= startsAtMs) throw new InvalidInputError('invalid silence: endsAt must be after startsAt');
-  if (endsAtMs - startsAtMs > MAX_SILENCE_MS) throw new InvalidInputError('invalid silence: longer than one year');
+  if (endsAtMs - startsAtMs > MAX_SILENCE_MS)
+    throw new InvalidInputError('invalid silence: longer than one year');
   if (matchesAll(compiled, {})) {
-    throw new InvalidInputError('invalid silence: the matchers all match an empty label set, so the silence would match every alert; add a matcher on a label with a value');
+    throw new InvalidInputError(
+      'invalid silence: the matchers all match an empty label set, so the silence would match every alert; add a matcher on a label with a value',
+    );
   }
   return { matchers: v.matchers, startsAtMs, endsAtMs, createdBy: v.createdBy, comment: v.comment };
 }
@@ -70,6 +75,12 @@ export function compileSilences(silences: readonly Silence[]): ActiveSilence[] {
 }
 
 /** The ids of silences active at `nowMs` that match `labels`. */
-export function silencedBy(labels: Readonly<Record<string, string>>, silences: readonly ActiveSilence[], nowMs: number): string[] {
-  return silences.filter((s) => silenceState(s.silence, nowMs) === 'active' && matchesAll(s.matchers, labels)).map((s) => s.silence.id);
+export function silencedBy(
+  labels: Readonly<Record<string, string>>,
+  silences: readonly ActiveSilence[],
+  nowMs: number,
+): string[] {
+  return silences
+    .filter((s) => silenceState(s.silence, nowMs) === 'active' && matchesAll(s.matchers, labels))
+    .map((s) => s.silence.id);
 }

@@ -24,7 +24,11 @@ export function slackEscape(s: string): string {
 }
 
 /** The message for one notification of `i`. */
-export function incidentSlackMessage(i: Incident, kind: 'firing' | 'resolved' | 'acknowledged', externalUrl: string): SlackMessage {
+export function incidentSlackMessage(
+  i: Incident,
+  kind: 'firing' | 'resolved' | 'acknowledged',
+  externalUrl: string,
+): SlackMessage {
   const summary = incidentSummary(i, kind);
   const url = incidentUrl(i, externalUrl);
   const top = i.rootCause[0];
@@ -42,13 +46,36 @@ export function incidentSlackMessage(i: Incident, kind: 'firing' | 'resolved' | 
     .join('\n');
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(summary, 150), emoji: false } },
-    { type: 'section', text: { type: 'mrkdwn', text: cut(`*Incident ${slackEscape(i.id)}* started ${new Date(i.startedAtMs).toISOString()}`, 3000) }, fields },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: cut(`*Incident ${slackEscape(i.id)}* started ${new Date(i.startedAtMs).toISOString()}`, 3000),
+      },
+      fields,
+    },
   ];
   if (top) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*Root cause (top candidate):* ${slackEscape(top.name)} (${top.component}), score ${top.score}: ${slackEscape(top.reasons.join('; '))}`, 3000) } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: cut(
+          `*Root cause (top candidate):* ${slackEscape(top.name)} (${top.component}), score ${top.score}: ${slackEscape(top.reasons.join('; '))}`,
+          3000,
+        ),
+      },
+    });
   }
   if (signals) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(signals, 3000) } });
-  if (i.acknowledgement) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(`Acknowledged by ${slackEscape(i.acknowledgement.by)}`, 3000) }] });
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`<${url}|Open the incident in DWCP Monitor>`, 3000) } });
+  if (i.acknowledgement)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: cut(`Acknowledged by ${slackEscape(i.acknowledgement.by)}`, 3000) }],
+    });
+  blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: cut(`<${url}|Open the incident in DWCP Monitor>`, 3000) },
+  });
   return { text: cut(summary, 3000), blocks };
 }

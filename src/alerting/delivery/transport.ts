@@ -14,10 +14,18 @@ import { authorizationHeader } from './http-auth.ts';
 import { messageIdOf, type EmailMessage } from './email-message.ts';
 
 /** Why an attempt failed. */
-export type FailureReason = 'http_4xx' | 'http_5xx' | 'timeout' | 'connection' | 'smtp_4xx' | 'smtp_5xx' | 'misconfigured';
+export type FailureReason =
+  'http_4xx' | 'http_5xx' | 'timeout' | 'connection' | 'smtp_4xx' | 'smtp_5xx' | 'misconfigured';
 
 /** Outcome of one attempt. */
-export type SendResult = { readonly ok: true } | { readonly ok: false; readonly permanent: boolean; readonly reason: FailureReason; readonly error: string };
+export type SendResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly permanent: boolean;
+      readonly reason: FailureReason;
+      readonly error: string;
+    };
 
 /** A rendered notification as stored in the outbox. */
 export type OutboxMessage =
@@ -34,8 +42,14 @@ export interface Transport {
 /** Classifies an HTTP status (see the module comment). */
 export function classifyHttpStatus(status: number): SendResult {
   if (status >= 200 && status < 300) return { ok: true };
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { ok: false, permanent: true, reason: 'http_4xx', error: `HTTP ${status}` };
-  return { ok: false, permanent: false, reason: status >= 500 ? 'http_5xx' : 'http_4xx', error: `HTTP ${status}` };
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429)
+    return { ok: false, permanent: true, reason: 'http_4xx', error: `HTTP ${status}` };
+  return {
+    ok: false,
+    permanent: false,
+    reason: status >= 500 ? 'http_5xx' : 'http_4xx',
+    error: `HTTP ${status}`,
+  };
 }
 
 function errorText(e: unknown): string {
@@ -62,7 +76,13 @@ export function httpTransport(
       let body: unknown = message.type === 'email' ? null : message.body;
       if (message.type === 'pagerduty') {
         const key = routingKey?.();
-        if (!key) return { ok: false, permanent: false, reason: 'misconfigured', error: 'no PagerDuty routing key (routingKeyEnv not set)' };
+        if (!key)
+          return {
+            ok: false,
+            permanent: false,
+            reason: 'misconfigured',
+            error: 'no PagerDuty routing key (routingKeyEnv not set)',
+          };
         body = { routing_key: key, ...message.body };
       }
       try {
@@ -81,14 +101,22 @@ export function httpTransport(
         return classifyHttpStatus(res.status);
       } catch (e) {
         const timeout = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
-        return { ok: false, permanent: false, reason: timeout ? 'timeout' : 'connection', error: timeout ? `no answer within ${timeoutMs} ms` : redactUrlCredentials(errorText(e)) };
+        return {
+          ok: false,
+          permanent: false,
+          reason: timeout ? 'timeout' : 'connection',
+          error: timeout ? `no answer within ${timeoutMs} ms` : redactUrlCredentials(errorText(e)),
+        };
       }
     },
   };
 }
 
 /** Sends e-mail over SMTP with nodemailer (one pooled connection). */
-export function smtpTransport(r: Extract<ReceiverSettings, { type: 'email' }>, env: NodeJS.ProcessEnv = process.env): Transport {
+export function smtpTransport(
+  r: Extract<ReceiverSettings, { type: 'email' }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Transport {
   const password = r.smtp.passwordEnv ? env[r.smtp.passwordEnv] : undefined;
   const transporter = nodemailer.createTransport({
     host: r.smtp.host,
@@ -102,7 +130,13 @@ export function smtpTransport(r: Extract<ReceiverSettings, { type: 'email' }>, e
   });
   return {
     async send(message, idempotencyKey) {
-      if (message.type !== 'email') return { ok: false, permanent: true, reason: 'misconfigured', error: `an email receiver cannot send a ${message.type} message` };
+      if (message.type !== 'email')
+        return {
+          ok: false,
+          permanent: true,
+          reason: 'misconfigured',
+          error: `an email receiver cannot send a ${message.type} message`,
+        };
       try {
         await transporter.sendMail({
           from: r.from,
@@ -115,10 +149,18 @@ export function smtpTransport(r: Extract<ReceiverSettings, { type: 'email' }>, e
         return { ok: true };
       } catch (e) {
         const code = (e as { responseCode?: number }).responseCode;
-        if (typeof code === 'number' && code >= 500) return { ok: false, permanent: true, reason: 'smtp_5xx', error: errorText(e) };
-        if (typeof code === 'number' && code >= 400) return { ok: false, permanent: false, reason: 'smtp_4xx', error: errorText(e) };
-        const timeout = /timeout/i.test((e as { code?: string }).code ?? '') || /timeout/i.test((e as Error).message);
-        return { ok: false, permanent: false, reason: timeout ? 'timeout' : 'connection', error: errorText(e) };
+        if (typeof code === 'number' && code >= 500)
+          return { ok: false, permanent: true, reason: 'smtp_5xx', error: errorText(e) };
+        if (typeof code === 'number' && code >= 400)
+          return { ok: false, permanent: false, reason: 'smtp_4xx', error: errorText(e) };
+        const timeout =
+          /timeout/i.test((e as { code?: string }).code ?? '') || /timeout/i.test((e as Error).message);
+        return {
+          ok: false,
+          permanent: false,
+          reason: timeout ? 'timeout' : 'connection',
+          error: errorText(e),
+        };
       }
     },
     close: () => transporter.close(),
@@ -133,7 +175,12 @@ export function transportFor(r: ReceiverSettings, env: NodeJS.ProcessEnv = proce
     case 'slack':
       return httpTransport(r.url, r.timeout);
     case 'pagerduty':
-      return httpTransport(r.url, r.timeout, {}, () => r.routingKey ?? (r.routingKeyEnv ? env[r.routingKeyEnv] : undefined));
+      return httpTransport(
+        r.url,
+        r.timeout,
+        {},
+        () => r.routingKey ?? (r.routingKeyEnv ? env[r.routingKeyEnv] : undefined),
+      );
     case 'email':
       return smtpTransport(r, env);
   }

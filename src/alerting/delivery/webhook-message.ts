@@ -12,7 +12,9 @@ export function incidentAnnotations(i: Incident, externalUrl: string): Record<st
   const top = i.rootCause[0];
   return {
     description: incidentDescription(i),
-    ...(top ? { root_cause: `${top.name} (${top.component}${top.node ? `, ${top.node}` : ''}), score ${top.score}` } : {}),
+    ...(top
+      ? { root_cause: `${top.name} (${top.component}${top.node ? `, ${top.node}` : ''}), score ${top.score}` }
+      : {}),
     signals: String(i.signals.length + i.droppedSignals),
     summary: incidentSummary(i, 'firing').replace(/^\[[^\]]*\] /, ''),
     ...(i.acknowledgement ? { acknowledged_by: i.acknowledgement.by } : {}),
@@ -21,7 +23,12 @@ export function incidentAnnotations(i: Incident, externalUrl: string): Record<st
 }
 
 /** The payload for `receiver` (status firing or resolved; an acknowledgement is sent as firing). */
-export function incidentWebhookPayload(i: Incident, kind: 'firing' | 'resolved' | 'acknowledged', receiver: string, externalUrl: string): AlertmanagerWebhookPayload {
+export function incidentWebhookPayload(
+  i: Incident,
+  kind: 'firing' | 'resolved' | 'acknowledged',
+  receiver: string,
+  externalUrl: string,
+): AlertmanagerWebhookPayload {
   const status = kind === 'resolved' ? 'resolved' : 'firing';
   const labels = Object.fromEntries(Object.entries(i.labels).sort(([a], [b]) => (a < b ? -1 : 1)));
   const annotations = incidentAnnotations(i, externalUrl);
@@ -42,7 +49,10 @@ export function incidentWebhookPayload(i: Incident, kind: 'firing' | 'resolved' 
         labels,
         annotations,
         startsAt: new Date(i.startedAtMs).toISOString(),
-        endsAt: status === 'resolved' && i.resolvedAtMs !== null ? new Date(i.resolvedAtMs).toISOString() : ZERO_TIME,
+        endsAt:
+          status === 'resolved' && i.resolvedAtMs !== null
+            ? new Date(i.resolvedAtMs).toISOString()
+            : ZERO_TIME,
         generatorURL: incidentUrl(i, base),
         fingerprint: labelsFingerprint(labels),
       },

@@ -13,7 +13,13 @@
  * its severity is the highest of its members'. Pure: time comes in with each call; ids from `newId`; bounded
  * (open incidents, members per incident, resolved incidents kept).
  */
-import { alertSeverityRank, type Acknowledgement, type AlertSeverity, type Incident, type IncidentSignal } from '../../contract/alerting.ts';
+import {
+  alertSeverityRank,
+  type Acknowledgement,
+  type AlertSeverity,
+  type Incident,
+  type IncidentSignal,
+} from '../../contract/alerting.ts';
 import { NotFoundError } from '../../errors.ts';
 import { related, upstreamFirst } from './dependencies.ts';
 import { rankRootCauses } from './root-cause.ts';
@@ -135,7 +141,8 @@ export class Correlator {
     for (const r of byRecency) {
       if (!this.regions(r).has(s.region)) continue;
       if (s.node === null) {
-        if (this.active(r, nowMs) && [...r.signals.values()].some((m) => related(m.component, s.component))) return r;
+        if (this.active(r, nowMs) && [...r.signals.values()].some((m) => related(m.component, s.component)))
+          return r;
         continue;
       }
       for (const m of r.signals.values()) {
@@ -163,7 +170,13 @@ export class Correlator {
       this.evicted++;
       this.close(oldest, nowMs);
     }
-    const labels: Record<string, string> = { alertname: this.o.alertName, component: s.component, incident: '', root_cause: s.name, severity: s.severity };
+    const labels: Record<string, string> = {
+      alertname: this.o.alertName,
+      component: s.component,
+      incident: '',
+      root_cause: s.name,
+      severity: s.severity,
+    };
     if (s.node !== null) labels.node = s.node;
     if (s.region !== null) labels.region = s.region;
     const r: Rec = {
@@ -251,7 +264,8 @@ export class Correlator {
     const out: string[] = [];
     for (const r of [...this.open.values()]) {
       if (r.restoredUntilMs !== null && nowMs >= r.restoredUntilMs) {
-        for (const [k, s] of r.signals) if (s.resolvedAtMs === null) r.signals.set(k, { ...s, resolvedAtMs: r.restoredUntilMs });
+        for (const [k, s] of r.signals)
+          if (s.resolvedAtMs === null) r.signals.set(k, { ...s, resolvedAtMs: r.restoredUntilMs });
         r.restoredUntilMs = null;
       }
       if (!this.active(r, nowMs) && nowMs - this.lastResolvedMs(r) >= this.o.reopenWindowMs) {
@@ -263,13 +277,22 @@ export class Correlator {
   }
 
   private snapshot(r: Rec): Incident {
-    const signals = [...r.signals.values()].sort((a, b) => a.startedAtMs - b.startedAtMs || (a.key < b.key ? -1 : 1));
+    const signals = [...r.signals.values()].sort(
+      (a, b) => a.startedAtMs - b.startedAtMs || (a.key < b.key ? -1 : 1),
+    );
     const rootCause = rankRootCauses(signals);
     const nodes = this.nodes(r);
     const regions = this.regions(r);
     const top = rootCause[0];
     const more = signals.length - 1;
-    const where = nodes.size === 1 ? ` on ${[...nodes][0]}` : nodes.size > 1 ? ` on ${nodes.size} nodes` : regions.size === 1 ? ` in ${[...regions][0]}` : '';
+    const where =
+      nodes.size === 1
+        ? ` on ${[...nodes][0]}`
+        : nodes.size > 1
+          ? ` on ${nodes.size} nodes`
+          : regions.size === 1
+            ? ` in ${[...regions][0]}`
+            : '';
     return {
       id: r.id,
       status: r.status,
@@ -314,7 +337,9 @@ export class Correlator {
 
   /** Open and kept resolved incidents, newest first, those `keep` accepts (default all), at most `limit`. */
   list(limit: number, keep?: (i: Incident) => boolean): Incident[] {
-    const sorted = [...this.open.values(), ...this.resolved.values()].sort((a, b) => b.startedAtMs - a.startedAtMs);
+    const sorted = [...this.open.values(), ...this.resolved.values()].sort(
+      (a, b) => b.startedAtMs - a.startedAtMs,
+    );
     if (keep === undefined) return sorted.slice(0, limit).map((r) => this.snapshot(r));
     const out: Incident[] = [];
     for (const r of sorted) {
@@ -375,7 +400,8 @@ export class Correlator {
         for (const k of r.signals.keys()) this.bySignal.set(k, r.id);
       } else {
         this.resolved.set(r.id, r);
-        while (this.resolved.size > this.o.maxResolved) this.resolved.delete(this.resolved.keys().next().value!);
+        while (this.resolved.size > this.o.maxResolved)
+          this.resolved.delete(this.resolved.keys().next().value!);
       }
     }
   }

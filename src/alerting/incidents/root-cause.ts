@@ -19,7 +19,9 @@ const TARGET_DOWN_METRIC = 'up';
 
 function componentsBelow(s: IncidentSignal, others: readonly IncidentSignal[]): string[] {
   if (s.name === TARGET_DOWN_METRIC && s.source === 'anomaly') return others.map((o) => o.component);
-  return others.filter((o) => o.component !== s.component && dependsOn(o.component, s.component)).map((o) => o.component);
+  return others
+    .filter((o) => o.component !== s.component && dependsOn(o.component, s.component))
+    .map((o) => o.component);
 }
 
 /**
@@ -32,7 +34,12 @@ export function rankRootCauses(signals: readonly IncidentSignal[]): RootCauseCan
   for (const s of signals) {
     const k = `${s.name}\u0000${s.component}\u0000${s.node ?? ''}`;
     const prev = firsts.get(k);
-    if (!prev || s.startedAtMs < prev.startedAtMs || (s.startedAtMs === prev.startedAtMs && alertSeverityRank(s.severity) > alertSeverityRank(prev.severity))) firsts.set(k, s);
+    if (
+      !prev ||
+      s.startedAtMs < prev.startedAtMs ||
+      (s.startedAtMs === prev.startedAtMs && alertSeverityRank(s.severity) > alertSeverityRank(prev.severity))
+    )
+      firsts.set(k, s);
   }
   const distinct = [...firsts.values()];
   const t0 = Math.min(...distinct.map((s) => s.startedAtMs));
@@ -44,12 +51,16 @@ export function rankRootCauses(signals: readonly IncidentSignal[]): RootCauseCan
     const upstreamness = others.length === 0 ? 1 : below.length / others.length;
     const severity = alertSeverityRank(s.severity) / 2;
     const score = 0.45 * earliness + 0.35 * upstreamness + 0.2 * severity;
-    const reasons: string[] = [lag === 0 ? 'earliest signal' : `started ${(lag / 1000).toFixed(1)} s after the first signal`];
+    const reasons: string[] = [
+      lag === 0 ? 'earliest signal' : `started ${(lag / 1000).toFixed(1)} s after the first signal`,
+    ];
     if (below.length > 0) reasons.push(`upstream of ${[...new Set(below)].sort().join(', ')}`);
     reasons.push(`severity ${s.severity}`);
     return { s, score, reasons };
   });
-  scored.sort((a, b) => b.score - a.score || a.s.startedAtMs - b.s.startedAtMs || (a.s.key < b.s.key ? -1 : 1));
+  scored.sort(
+    (a, b) => b.score - a.score || a.s.startedAtMs - b.s.startedAtMs || (a.s.key < b.s.key ? -1 : 1),
+  );
   return scored.slice(0, MAX_CANDIDATES).map(({ s, score, reasons }) => ({
     signalKey: s.key,
     name: s.name,

@@ -19,7 +19,12 @@ export type AnomalySeverityMap = Readonly<Record<Severity, AlertSeverity>>;
  * anomaly after confirmation at confidence >= 0.8, and most anomalies of real faults in the labelled DWCP
  * scenarios are `low` (a deviation just past the band); mapping `low` to `info` would send them to chat only.
  */
-export const DEFAULT_ANOMALY_SEVERITY: AnomalySeverityMap = Object.freeze({ low: 'warning', medium: 'warning', high: 'warning', critical: 'critical' });
+export const DEFAULT_ANOMALY_SEVERITY: AnomalySeverityMap = Object.freeze({
+  low: 'warning',
+  medium: 'warning',
+  high: 'warning',
+  critical: 'critical',
+});
 
 /** Label names that may carry the node, in order of preference. */
 export const NODE_LABELS: readonly string[] = Object.freeze(['node', 'node_id', 'exported_node']);
@@ -39,7 +44,10 @@ export function regionOf(labels: Labels): string | null {
 }
 
 /** The signal of an anomaly (key `anomaly:<id>`, or `anomaly-series:<series key>` before it is stored). */
-export function signalOfAnomaly(a: Anomaly, map: AnomalySeverityMap = DEFAULT_ANOMALY_SEVERITY): IncidentSignal {
+export function signalOfAnomaly(
+  a: Anomaly,
+  map: AnomalySeverityMap = DEFAULT_ANOMALY_SEVERITY,
+): IncidentSignal {
   return {
     key: a.id > 0 ? `anomaly:${a.id}` : `anomaly-series:${a.seriesKey}@${a.startedAtMs}`,
     source: 'anomaly',
@@ -59,7 +67,9 @@ export function signalOfAnomaly(a: Anomaly, map: AnomalySeverityMap = DEFAULT_AN
 function componentOfAlert(labels: Labels): string {
   const c = labels.component;
   if (c && (isComponent(c) || c === 'system')) return c;
-  const metric = labels.metric ? (findMetric(labels.metric) ?? metricForSampleName(labels.metric)) : undefined;
+  const metric = labels.metric
+    ? (findMetric(labels.metric) ?? metricForSampleName(labels.metric))
+    : undefined;
   return metric && isComponent(metric.area) ? metric.area : 'system';
 }
 

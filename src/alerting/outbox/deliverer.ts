@@ -78,7 +78,19 @@ export class OutboxDeliverer {
   private statsOf(receiver: string): Stats {
     let s = this.stats.get(receiver);
     if (!s) {
-      s = { delivered: 0, failedAttempts: 0, dropped: 0, consecutiveFailures: 0, lastError: null, lastSuccessMs: null, pending: 0, oldestCreatedAtMs: null, lastWarnMs: -Infinity, failuresSinceWarn: 0, unhealthy: false };
+      s = {
+        delivered: 0,
+        failedAttempts: 0,
+        dropped: 0,
+        consecutiveFailures: 0,
+        lastError: null,
+        lastSuccessMs: null,
+        pending: 0,
+        oldestCreatedAtMs: null,
+        lastWarnMs: -Infinity,
+        failuresSinceWarn: 0,
+        unhealthy: false,
+      };
       this.stats.set(receiver, s);
     }
     return s;
@@ -93,7 +105,10 @@ export class OutboxDeliverer {
     const s = this.statsOf(receiver);
     const now = this.o.clock();
     if (now - s.lastWarnMs < (this.o.warnIntervalMs ?? 60_000)) return;
-    this.o.log.warn({ receiver, ...fields, failedAttemptsSinceLastWarning: s.failuresSinceWarn, pending: s.pending }, msg);
+    this.o.log.warn(
+      { receiver, ...fields, failedAttemptsSinceLastWarning: s.failuresSinceWarn, pending: s.pending },
+      msg,
+    );
     s.lastWarnMs = now;
     s.failuresSinceWarn = 0;
   }
@@ -102,7 +117,11 @@ export class OutboxDeliverer {
     const s = this.statsOf(row.receiver);
     s.dropped++;
     this.o.metrics.dropped(row.receiver, reason);
-    this.warn(row.receiver, { reason, error, incident: row.incidentId, kind: row.kind }, `notification dropped (${reason})`);
+    this.warn(
+      row.receiver,
+      { reason, error, incident: row.incidentId, kind: row.kind },
+      `notification dropped (${reason})`,
+    );
     return this.o.store.remove(row.id);
   }
 
@@ -141,9 +160,23 @@ export class OutboxDeliverer {
       res.dropped++;
       return true;
     }
-    const delay = backoffDelayMs(row.attempts, this.o.initialBackoffMs, this.o.maxBackoffMs, this.o.random ?? Math.random);
+    const delay = backoffDelayMs(
+      row.attempts,
+      this.o.initialBackoffMs,
+      this.o.maxBackoffMs,
+      this.o.random ?? Math.random,
+    );
     await this.o.store.reschedule(row.id, this.o.clock() + Math.max(delay, 1), row.attempts + 1, s.lastError);
-    this.warn(row.receiver, { reason: out.reason, error: out.error, consecutiveFailures: s.consecutiveFailures, attempts: row.attempts + 1 }, 'notification delivery failing; retrying with backoff');
+    this.warn(
+      row.receiver,
+      {
+        reason: out.reason,
+        error: out.error,
+        consecutiveFailures: s.consecutiveFailures,
+        attempts: row.attempts + 1,
+      },
+      'notification delivery failing; retrying with backoff',
+    );
     return false;
   }
 
@@ -181,8 +214,10 @@ export class OutboxDeliverer {
       s.pending = p?.count ?? 0;
       s.oldestCreatedAtMs = p?.oldestCreatedAtMs ?? null;
       const age = s.oldestCreatedAtMs === null ? 0 : Math.max(0, now - s.oldestCreatedAtMs);
-      const healthy = s.consecutiveFailures < (this.o.unhealthyAfter ?? 3) && age < (this.o.stuckAfterMs ?? 60_000);
-      if (healthy && s.unhealthy) this.o.log.info({ receiver: r, delivered: s.delivered }, 'notification delivery recovered');
+      const healthy =
+        s.consecutiveFailures < (this.o.unhealthyAfter ?? 3) && age < (this.o.stuckAfterMs ?? 60_000);
+      if (healthy && s.unhealthy)
+        this.o.log.info({ receiver: r, delivered: s.delivered }, 'notification delivery recovered');
       s.unhealthy = !healthy;
       this.o.metrics.pending(r, s.pending, age / 1000);
       this.o.metrics.healthy(r, healthy);
@@ -212,13 +247,17 @@ export class OutboxDeliverer {
   /** Runs a pass every `intervalMs` (unref'd timer) until stop(). */
   start(intervalMs = 500): void {
     if (this.timer || this.stopped) return;
-    this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => this.o.log.warn({ err: e }, 'outbox pass failed')), intervalMs);
+    this.timer = setInterval(
+      () => void this.runOnce().catch((e: unknown) => this.o.log.warn({ err: e }, 'outbox pass failed')),
+      intervalMs,
+    );
     this.timer.unref();
   }
 
   /** Starts a pass now (after new rows were enqueued). */
   kick(): void {
-    if (!this.stopped) void this.runOnce().catch((e: unknown) => this.o.log.warn({ err: e }, 'outbox pass failed'));
+    if (!this.stopped)
+      void this.runOnce().catch((e: unknown) => this.o.log.warn({ err: e }, 'outbox pass failed'));
   }
 
   /** Stops the timer and waits for the pass in flight. Rows stay in the outbox for the next start. */

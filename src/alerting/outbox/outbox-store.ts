@@ -74,7 +74,8 @@ export class OutboxStore {
     private readonly db: Kysely<AlertingDatabase>,
     readonly maxRows: number,
   ) {
-    if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`outbox maxRows must be a positive integer, got ${maxRows}`);
+    if (!Number.isSafeInteger(maxRows) || maxRows < 1)
+      throw new InvalidInputError(`outbox maxRows must be a positive integer, got ${maxRows}`);
   }
 
   /**
@@ -105,12 +106,27 @@ export class OutboxStore {
           inserted += Number(res.numInsertedOrUpdatedRows ?? 0n);
         }
         const evicted = new Map<string, number>();
-        const { n } = await tx.selectFrom('alert_outbox').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+        const { n } = await tx
+          .selectFrom('alert_outbox')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow();
         const excess = Number(n) - this.maxRows;
         if (excess > 0) {
-          const old = await tx.selectFrom('alert_outbox').select(['id', 'receiver']).orderBy('id').limit(excess).execute();
+          const old = await tx
+            .selectFrom('alert_outbox')
+            .select(['id', 'receiver'])
+            .orderBy('id')
+            .limit(excess)
+            .execute();
           for (const o of old) evicted.set(o.receiver, (evicted.get(o.receiver) ?? 0) + 1);
-          await tx.deleteFrom('alert_outbox').where('id', 'in', old.map((o) => o.id)).execute();
+          await tx
+            .deleteFrom('alert_outbox')
+            .where(
+              'id',
+              'in',
+              old.map((o) => o.id),
+            )
+            .execute();
         }
         return { inserted, duplicates: entries.length - inserted, evicted };
       }),
@@ -123,7 +139,12 @@ export class OutboxStore {
       const rows = await this.db
         .selectFrom('alert_outbox')
         .selectAll()
-        .where('id', 'in', (eb) => eb.selectFrom('alert_outbox').select((e) => e.fn.min('id').as('id')).groupBy('receiver'))
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('alert_outbox')
+            .select((e) => e.fn.min('id').as('id'))
+            .groupBy('receiver'),
+        )
         .orderBy('id')
         .execute();
       return rows.map(toRow);
@@ -138,7 +159,11 @@ export class OutboxStore {
   /** Records a failed attempt and when to try again. */
   async reschedule(id: number, nextAttemptAtMs: number, attempts: number, lastError: string): Promise<void> {
     await wrap('reschedule', () =>
-      this.db.updateTable('alert_outbox').set({ next_attempt_at: Math.round(nextAttemptAtMs), attempts, last_error: lastError.slice(0, 500) }).where('id', '=', id).execute(),
+      this.db
+        .updateTable('alert_outbox')
+        .set({ next_attempt_at: Math.round(nextAttemptAtMs), attempts, last_error: lastError.slice(0, 500) })
+        .where('id', '=', id)
+        .execute(),
     );
   }
 
@@ -147,15 +172,25 @@ export class OutboxStore {
     return wrap('counting', async () => {
       const rows = await this.db
         .selectFrom('alert_outbox')
-        .select((eb) => ['receiver', eb.fn.countAll<number | string>().as('n'), eb.fn.min('created_at').as('oldest')])
+        .select((eb) => [
+          'receiver',
+          eb.fn.countAll<number | string>().as('n'),
+          eb.fn.min('created_at').as('oldest'),
+        ])
         .groupBy('receiver')
         .execute();
-      return rows.map((r) => ({ receiver: r.receiver, count: Number(r.n), oldestCreatedAtMs: Number(r.oldest) }));
+      return rows.map((r) => ({
+        receiver: r.receiver,
+        count: Number(r.n),
+        oldestCreatedAtMs: Number(r.oldest),
+      }));
     });
   }
 
   /** Every row (tests and diagnostics), oldest first, at most `limit`. */
   async list(limit: number): Promise<OutboxRow[]> {
-    return wrap('listing', async () => (await this.db.selectFrom('alert_outbox').selectAll().orderBy('id').limit(limit).execute()).map(toRow));
+    return wrap('listing', async () =>
+      (await this.db.selectFrom('alert_outbox').selectAll().orderBy('id').limit(limit).execute()).map(toRow),
+    );
   }
 }

@@ -85,7 +85,11 @@ function labelsKey(labels: Labels): string {
 
 const NONE: readonly Element[] = Object.freeze([]);
 
-function leaf(c: Exclude<Condition, { type: 'all' | 'any' | 'not' }>, x: ConditionInputs, needUniverse: boolean): ConditionResult {
+function leaf(
+  c: Exclude<Condition, { type: 'all' | 'any' | 'not' }>,
+  x: ConditionInputs,
+  needUniverse: boolean,
+): ConditionResult {
   const active: Element[] = [];
   const universe: Element[] = [];
   if (c.type === 'anomaly') {
@@ -148,7 +152,10 @@ export function evaluateCondition(c: Condition, x: ConditionInputs, needUniverse
   switch (c.type) {
     case 'any': {
       const parts = c.conditions.map((p) => evaluateCondition(p, x, needUniverse));
-      return { active: dedupe(parts.flatMap((p) => p.active)), universe: dedupe(parts.flatMap((p) => p.universe)) };
+      return {
+        active: dedupe(parts.flatMap((p) => p.active)),
+        universe: dedupe(parts.flatMap((p) => p.universe)),
+      };
     }
     case 'not': {
       const inner = evaluateCondition(c.condition, x, true);

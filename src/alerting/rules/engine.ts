@@ -74,7 +74,9 @@ const TEMPLATE = /\{\{\s*(.*?)\s*\}\}/g;
 
 /** Expands `{{ $value }}` and `{{ $labels.name }}` (a missing label is the empty string). */
 export function expandTemplate(text: string, labels: Labels, value: number): string {
-  return text.replace(TEMPLATE, (_, ref: string) => (ref === '$value' ? formatValue(value) : (labels[ref.slice('$labels.'.length)] ?? '')));
+  return text.replace(TEMPLATE, (_, ref: string) =>
+    ref === '$value' ? formatValue(value) : (labels[ref.slice('$labels.'.length)] ?? ''),
+  );
 }
 
 const matcherKeys = new WeakMap<readonly CompiledMatcher[], string>();
@@ -82,7 +84,10 @@ const matcherKeys = new WeakMap<readonly CompiledMatcher[], string>();
 function matcherKey(ms: readonly CompiledMatcher[]): string {
   let k = matcherKeys.get(ms);
   if (k === undefined) {
-    k = ms.map((m) => formatMatcher(m.matcher)).sort().join(',');
+    k = ms
+      .map((m) => formatMatcher(m.matcher))
+      .sort()
+      .join(',');
     matcherKeys.set(ms, k);
   }
   return k;
@@ -145,11 +150,17 @@ export class RuleEngine {
       const id = ruleId(rule);
       const kept = old.get(id);
       old.delete(id);
-      next.push(kept ? { ...kept, rule } : { rule, alerts: new Map(), identity: new WeakMap(), lastEvaluationMs: null, lastError: null });
+      next.push(
+        kept
+          ? { ...kept, rule }
+          : { rule, alerts: new Map(), identity: new WeakMap(), lastEvaluationMs: null, lastError: null },
+      );
     }
     this.states = next;
     const gone: (RuleAlert & { resolvedAtMs: number })[] = [];
-    for (const s of old.values()) for (const a of s.alerts.values()) if (a.firedAtMs !== null) gone.push({ ...snapshot(s.rule, a), resolvedAtMs: nowMs });
+    for (const s of old.values())
+      for (const a of s.alerts.values())
+        if (a.firedAtMs !== null) gone.push({ ...snapshot(s.rule, a), resolvedAtMs: nowMs });
     return gone;
   }
 
@@ -161,7 +172,12 @@ export class RuleEngine {
   private identity(st: RuleState, el: Element): { labels: Labels; fingerprint: string } {
     let id = st.identity.get(el.labels);
     if (id === undefined) {
-      const labels = sortedLabels({ ...el.labels, ...st.rule.labels, alertname: st.rule.name, severity: st.rule.severity });
+      const labels = sortedLabels({
+        ...el.labels,
+        ...st.rule.labels,
+        alertname: st.rule.name,
+        severity: st.rule.severity,
+      });
       id = { labels, fingerprint: labelsFingerprint(labels) };
       st.identity.set(el.labels, id);
     }
@@ -172,7 +188,11 @@ export class RuleEngine {
    * Evaluates every rule at `nowMs` over `window` and the open `anomalies`. Rules that select the same metric
    * with the same matchers share one selection per evaluation.
    */
-  evaluate(window: Pick<SeriesWindow, 'select'>, anomalies: readonly Anomaly[], nowMs: number): EvaluationResult {
+  evaluate(
+    window: Pick<SeriesWindow, 'select'>,
+    anomalies: readonly Anomaly[],
+    nowMs: number,
+  ): EvaluationResult {
     const fired: RuleAlert[] = [];
     const resolved: (RuleAlert & { resolvedAtMs: number })[] = [];
     let firingCount = 0;
@@ -209,7 +229,15 @@ export class RuleEngine {
             truncated++;
             continue;
           }
-          a = { labels, fingerprint, activeAtMs: nowMs, firedAtMs: null, value: el.value, annotations: {}, seenAt: nowMs };
+          a = {
+            labels,
+            fingerprint,
+            activeAtMs: nowMs,
+            firedAtMs: null,
+            value: el.value,
+            annotations: {},
+            seenAt: nowMs,
+          };
           st.alerts.set(fingerprint, a);
         } else if (a.seenAt === nowMs) continue;
         a.value = el.value;
@@ -218,7 +246,8 @@ export class RuleEngine {
         if (a.firedAtMs === null && nowMs - a.activeAtMs >= st.rule.forMs) {
           a.firedAtMs = nowMs;
           const annotations: Record<string, string> = {};
-          for (const [k, t] of Object.entries(st.rule.annotations)) annotations[k] = expandTemplate(t, labels, el.value);
+          for (const [k, t] of Object.entries(st.rule.annotations))
+            annotations[k] = expandTemplate(t, labels, el.value);
           a.annotations = annotations;
           fired.push(snapshot(st.rule, a));
         }
@@ -240,8 +269,9 @@ export class RuleEngine {
     return this.states.map((s) => {
       let pending = 0;
       let firing = 0;
-      for (const a of s.alerts.values()) if (a.firedAtMs !== null) firing++;
-      else pending++;
+      for (const a of s.alerts.values())
+        if (a.firedAtMs !== null) firing++;
+        else pending++;
       return {
         group: s.rule.group,
         name: s.rule.name,

@@ -20,7 +20,13 @@ export function loadRuleFiles(files: readonly string[], opts: ParseRuleOptions):
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      problems.push({ file, line: null, column: null, path: '', message: `cannot read the file: ${(e as Error).message}` });
+      problems.push({
+        file,
+        line: null,
+        column: null,
+        path: '',
+        message: `cannot read the file: ${(e as Error).message}`,
+      });
       continue;
     }
     try {
@@ -34,10 +40,17 @@ export function loadRuleFiles(files: readonly string[], opts: ParseRuleOptions):
   for (const g of groups) {
     const other = seen.get(g.name);
     if (other !== undefined) {
-      problems.push({ file: g.file, line: null, column: null, path: 'groups', message: `group "${g.name}" is also defined in ${other}` });
+      problems.push({
+        file: g.file,
+        line: null,
+        column: null,
+        path: 'groups',
+        message: `group "${g.name}" is also defined in ${other}`,
+      });
     }
     seen.set(g.name, g.file);
   }
-  if (problems.length > 0) throw new FileValidationError(`invalid rule files (the running rules are kept)`, problems);
+  if (problems.length > 0)
+    throw new FileValidationError(`invalid rule files (the running rules are kept)`, problems);
   return { files: [...files], groups };
 }

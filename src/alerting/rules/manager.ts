@@ -33,7 +33,10 @@ export class RuleManager {
     try {
       set = loadRuleFiles(this.files, this.opts);
     } catch (e) {
-      const problems: RuleFileProblem[] = e instanceof FileValidationError ? [...e.problems] : [{ file: '', line: null, column: null, path: '', message: (e as Error).message }];
+      const problems: RuleFileProblem[] =
+        e instanceof FileValidationError
+          ? [...e.problems]
+          : [{ file: '', line: null, column: null, path: '', message: (e as Error).message }];
       this.lastReload = { atMs: nowMs, ok: false, problems };
       throw e;
     }
@@ -45,7 +48,9 @@ export class RuleManager {
 
   /** What the series window must keep for the loaded rules. */
   needs(): MetricNeed[] {
-    return rulesOf(this.set).flatMap((r) => selectorsOf(r.condition).map((s) => ({ metric: s.selector.metric, windowMs: s.windowMs })));
+    return rulesOf(this.set).flatMap((r) =>
+      selectorsOf(r.condition).map((s) => ({ metric: s.selector.metric, windowMs: s.windowMs })),
+    );
   }
 
   /** Longest window any loaded rule reads (ms). */
@@ -55,6 +60,11 @@ export class RuleManager {
 
   /** Files, rules and the last reload's outcome. */
   overview(): RulesOverview {
-    return { files: [...this.files], loadedAtMs: this.loadedAtMs, rules: this.engine.status(), lastReload: this.lastReload };
+    return {
+      files: [...this.files],
+      loadedAtMs: this.loadedAtMs,
+      rules: this.engine.status(),
+      lastReload: this.lastReload,
+    };
   }
 }

@@ -23,7 +23,12 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { findMetric, metricForSampleName } from '../../catalog/index.ts';
-import { ALERT_SEVERITIES, LABEL_NAME_RE, type AlertSeverity, type Matcher } from '../../contract/alerting.ts';
+import {
+  ALERT_SEVERITIES,
+  LABEL_NAME_RE,
+  type AlertSeverity,
+  type Matcher,
+} from '../../contract/alerting.ts';
 import { FileValidationError, type FileProblem } from '../../errors.ts';
 import { COMPONENTS, SEVERITIES, type Severity } from '../../model/dwcp.ts';
 import { compileMatcher, parseMatcher } from '../matchers.ts';
@@ -39,7 +44,12 @@ import {
 } from './types.ts';
 
 /** Limits of one rule file. */
-export const RULE_FILE_LIMITS = Object.freeze({ maxBytes: 4 * 1024 * 1024, maxRules: 20_000, maxDepth: 8, maxConditions: 32 });
+export const RULE_FILE_LIMITS = Object.freeze({
+  maxBytes: 4 * 1024 * 1024,
+  maxRules: 20_000,
+  maxDepth: 8,
+  maxConditions: 32,
+});
 
 /** Options of {@link parseRuleFile}. */
 export interface ParseRuleOptions {
@@ -100,7 +110,12 @@ function duration(ctx: Ctx, v: unknown, path: Path, min: number): number | undef
   return ms;
 }
 
-function stringMap(ctx: Ctx, v: unknown, path: Path, checkTemplates: boolean): Record<string, string> | undefined {
+function stringMap(
+  ctx: Ctx,
+  v: unknown,
+  path: Path,
+  checkTemplates: boolean,
+): Record<string, string> | undefined {
   if (v === undefined || v === null) return {};
   if (!isRecord(v)) return bad(ctx, path, 'must be a map of names to strings');
   const out: Record<string, string> = {};
@@ -113,7 +128,12 @@ function stringMap(ctx: Ctx, v: unknown, path: Path, checkTemplates: boolean): R
     const s = String(x);
     if (checkTemplates) {
       for (const m of s.matchAll(TEMPLATE)) {
-        if (!TEMPLATE_REF.test(m[1]!)) bad(ctx, [...path, k], `unsupported template {{ ${m[1]} }}: use {{ $value }} or {{ $labels.<name> }}`);
+        if (!TEMPLATE_REF.test(m[1]!))
+          bad(
+            ctx,
+            [...path, k],
+            `unsupported template {{ ${m[1]} }}: use {{ $value }} or {{ $labels.<name> }}`,
+          );
       }
     }
     out[k] = s;
@@ -127,7 +147,8 @@ function matchers(ctx: Ctx, v: unknown, path: Path): Matcher[] | undefined {
   if (Array.isArray(v)) {
     const out: Matcher[] = [];
     v.forEach((x, i) => {
-      if (typeof x !== 'string') return void bad(ctx, [...path, i], 'must be a matcher string such as node="node-1"');
+      if (typeof x !== 'string')
+        return void bad(ctx, [...path, i], 'must be a matcher string such as node="node-1"');
       try {
         out.push(parseMatcher(x));
       } catch (e) {
@@ -140,7 +161,8 @@ function matchers(ctx: Ctx, v: unknown, path: Path): Matcher[] | undefined {
   const out: Matcher[] = [];
   for (const [name, value] of Object.entries(v)) {
     if (!LABEL_NAME_RE.test(name)) bad(ctx, [...path, name], `"${name}" is not a valid label name`);
-    else if (typeof value !== 'string' && typeof value !== 'number') bad(ctx, [...path, name], 'must be a string');
+    else if (typeof value !== 'string' && typeof value !== 'number')
+      bad(ctx, [...path, name], 'must be a string');
     else {
       const m: Matcher = { name, value: String(value), isRegex: false, isEqual: true };
       compileMatcher(m);
@@ -154,16 +176,25 @@ function selector(ctx: Ctx, c: Record<string, unknown>, path: Path): Selector | 
   const metric = str(ctx, c.metric, [...path, 'metric'], 'metric');
   const def = metric === undefined ? undefined : metricForSampleName(metric);
   if (metric !== undefined && def === undefined) {
-    bad(ctx, [...path, 'metric'], `unknown metric "${metric}" (not in the DWCP metric catalog; see docs/metrics.md)`);
+    bad(
+      ctx,
+      [...path, 'metric'],
+      `unknown metric "${metric}" (not in the DWCP metric catalog; see docs/metrics.md)`,
+    );
   } else if (def?.type === 'histogram' && def.name === metric) {
-    bad(ctx, [...path, 'metric'], `"${metric}" is a histogram: select ${metric}_sum, ${metric}_count or ${metric}_bucket (with an le matcher)`);
+    bad(
+      ctx,
+      [...path, 'metric'],
+      `"${metric}" is a histogram: select ${metric}_sum, ${metric}_count or ${metric}_bucket (with an le matcher)`,
+    );
   }
   const ms = matchers(ctx, c.match, [...path, 'match']);
   return metric === undefined || ms === undefined ? undefined : { metric, matchers: ms };
 }
 
 function op(ctx: Ctx, v: unknown, path: Path): ComparisonOp | undefined {
-  if (!(COMPARISON_OPS as readonly unknown[]).includes(v)) return bad(ctx, path, `must be one of ${COMPARISON_OPS.join(' ')}`);
+  if (!(COMPARISON_OPS as readonly unknown[]).includes(v))
+    return bad(ctx, path, `must be one of ${COMPARISON_OPS.join(' ')}`);
   return v as ComparisonOp;
 }
 
@@ -178,12 +209,20 @@ function joinLabels(ctx: Ctx, v: unknown, path: Path): string[] | undefined {
 const CONDITION_TYPES = ['threshold', 'rate_of_change', 'absence', 'anomaly', 'all', 'any', 'not'] as const;
 
 function condition(ctx: Ctx, v: unknown, path: Path, depth: number): Condition | undefined {
-  if (++ctx.conditions > RULE_FILE_LIMITS.maxConditions * 1000) return bad(ctx, path, 'too many conditions in the file');
-  if (depth > RULE_FILE_LIMITS.maxDepth) return bad(ctx, path, `conditions nest deeper than ${RULE_FILE_LIMITS.maxDepth} levels`);
+  if (++ctx.conditions > RULE_FILE_LIMITS.maxConditions * 1000)
+    return bad(ctx, path, 'too many conditions in the file');
+  if (depth > RULE_FILE_LIMITS.maxDepth)
+    return bad(ctx, path, `conditions nest deeper than ${RULE_FILE_LIMITS.maxDepth} levels`);
   if (!isRecord(v)) return bad(ctx, path, `must be a map with one of: ${CONDITION_TYPES.join(', ')}`);
   const types = Object.keys(v).filter((k) => (CONDITION_TYPES as readonly string[]).includes(k));
   if (types.length !== 1) {
-    return bad(ctx, path, types.length === 0 ? `needs one of: ${CONDITION_TYPES.join(', ')}` : `has ${types.join(' and ')}: give exactly one condition type per map`);
+    return bad(
+      ctx,
+      path,
+      types.length === 0
+        ? `needs one of: ${CONDITION_TYPES.join(', ')}`
+        : `has ${types.join(' and ')}: give exactly one condition type per map`,
+    );
   }
   const type = types[0] as (typeof CONDITION_TYPES)[number];
   const p = [...path, type];
@@ -218,10 +257,18 @@ function condition(ctx: Ctx, v: unknown, path: Path, depth: number): Condition |
     const s = selector(ctx, body, p);
     const windowMs = duration(ctx, body.window, [...p, 'window'], 1000);
     const fn = body.function ?? 'rate';
-    if (!(CHANGE_FUNCTIONS as readonly unknown[]).includes(fn)) bad(ctx, [...p, 'function'], `must be one of ${CHANGE_FUNCTIONS.join(', ')}`);
+    if (!(CHANGE_FUNCTIONS as readonly unknown[]).includes(fn))
+      bad(ctx, [...p, 'function'], `must be one of ${CHANGE_FUNCTIONS.join(', ')}`);
     const o = op(ctx, body.op, [...p, 'op']);
     const value = num(ctx, body.value, [...p, 'value']);
-    if (!s || windowMs === undefined || !o || value === undefined || !(CHANGE_FUNCTIONS as readonly unknown[]).includes(fn)) return undefined;
+    if (
+      !s ||
+      windowMs === undefined ||
+      !o ||
+      value === undefined ||
+      !(CHANGE_FUNCTIONS as readonly unknown[]).includes(fn)
+    )
+      return undefined;
     return { type, selector: s, windowMs, fn: fn as ChangeFunction, op: o, value };
   }
   if (type === 'absence') {
@@ -234,33 +281,56 @@ function condition(ctx: Ctx, v: unknown, path: Path, depth: number): Condition |
   let metric: string | null = null;
   if (body.metric !== undefined) {
     metric = str(ctx, body.metric, [...p, 'metric'], 'metric') ?? null;
-    if (metric !== null && findMetric(metric) === undefined) bad(ctx, [...p, 'metric'], `unknown metric "${metric}" (not in the DWCP metric catalog)`);
+    if (metric !== null && findMetric(metric) === undefined)
+      bad(ctx, [...p, 'metric'], `unknown metric "${metric}" (not in the DWCP metric catalog)`);
   }
   const component = body.component === undefined ? null : body.component;
   if (component !== null && !([...COMPONENTS, 'system'] as unknown[]).includes(component)) {
     bad(ctx, [...p, 'component'], `must be one of ${[...COMPONENTS, 'system'].join(', ')}`);
   }
   const minSeverity = body.min_severity ?? 'low';
-  if (!(SEVERITIES as readonly unknown[]).includes(minSeverity)) bad(ctx, [...p, 'min_severity'], `must be one of ${SEVERITIES.join(', ')}`);
+  if (!(SEVERITIES as readonly unknown[]).includes(minSeverity))
+    bad(ctx, [...p, 'min_severity'], `must be one of ${SEVERITIES.join(', ')}`);
   const ms = matchers(ctx, body.match, [...p, 'match']);
   if (ms === undefined) return undefined;
-  return { type, metric, component: component as string | null, minSeverity: minSeverity as Severity, matchers: ms };
+  return {
+    type,
+    metric,
+    component: component as string | null,
+    minSeverity: minSeverity as Severity,
+    matchers: ms,
+  };
 }
 
 function rule(ctx: Ctx, v: unknown, path: Path, group: string): AlertRule | undefined {
   if (!isRecord(v)) return bad(ctx, path, 'must be a map with alert, condition, severity, ...');
   onlyKeys(ctx, v, path, ['alert', 'condition', 'severity', 'for', 'labels', 'annotations']);
   const name = str(ctx, v.alert, [...path, 'alert'], 'alert');
-  if (name !== undefined && !ALERT_NAME.test(name)) bad(ctx, [...path, 'alert'], `"${name}" is not a valid alert name ([a-zA-Z_:][a-zA-Z0-9_:]*)`);
+  if (name !== undefined && !ALERT_NAME.test(name))
+    bad(ctx, [...path, 'alert'], `"${name}" is not a valid alert name ([a-zA-Z_:][a-zA-Z0-9_:]*)`);
   const severity = v.severity ?? 'warning';
-  if (!(ALERT_SEVERITIES as readonly unknown[]).includes(severity)) bad(ctx, [...path, 'severity'], `must be one of ${ALERT_SEVERITIES.join(', ')}`);
+  if (!(ALERT_SEVERITIES as readonly unknown[]).includes(severity))
+    bad(ctx, [...path, 'severity'], `must be one of ${ALERT_SEVERITIES.join(', ')}`);
   const forMs = v.for === undefined ? 0 : duration(ctx, v.for, [...path, 'for'], 0);
   const labels = stringMap(ctx, v.labels, [...path, 'labels'], false);
-  if (labels && ('alertname' in labels || 'severity' in labels)) bad(ctx, [...path, 'labels'], 'alertname and severity are set from alert and severity; do not repeat them in labels');
+  if (labels && ('alertname' in labels || 'severity' in labels))
+    bad(
+      ctx,
+      [...path, 'labels'],
+      'alertname and severity are set from alert and severity; do not repeat them in labels',
+    );
   const annotations = stringMap(ctx, v.annotations, [...path, 'annotations'], true);
   if (v.condition === undefined) bad(ctx, [...path, 'condition'], 'condition is required');
   const cond = v.condition === undefined ? undefined : condition(ctx, v.condition, [...path, 'condition'], 1);
-  if (name === undefined || forMs === undefined || !labels || !annotations || !cond || !(ALERT_SEVERITIES as readonly unknown[]).includes(severity)) return undefined;
+  if (
+    name === undefined ||
+    forMs === undefined ||
+    !labels ||
+    !annotations ||
+    !cond ||
+    !(ALERT_SEVERITIES as readonly unknown[]).includes(severity)
+  )
+    return undefined;
   return { group, name, severity: severity as AlertSeverity, forMs, labels, annotations, condition: cond };
 }
 
@@ -302,7 +372,15 @@ export function parseRuleFile(text: string, file: string, opts: ParseRuleOptions
     throw new FileValidationError(`invalid rule file ${file}`, problems);
   };
   if (Buffer.byteLength(text, 'utf8') > RULE_FILE_LIMITS.maxBytes) {
-    fail([{ file, line: null, column: null, path: '', message: `file is larger than ${RULE_FILE_LIMITS.maxBytes} bytes` }]);
+    fail([
+      {
+        file,
+        line: null,
+        column: null,
+        path: '',
+        message: `file is larger than ${RULE_FILE_LIMITS.maxBytes} bytes`,
+      },
+    ]);
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
@@ -310,7 +388,13 @@ export function parseRuleFile(text: string, file: string, opts: ParseRuleOptions
     fail(
       doc.errors.map((e) => {
         const pos = lc.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: '', message: `YAML: ${e.message.split('\n')[0]}` };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `YAML: ${e.message.split('\n')[0]}`,
+        };
       }),
     );
   }
@@ -329,18 +413,25 @@ export function parseRuleFile(text: string, file: string, opts: ParseRuleOptions
         if (!isRecord(g)) return void bad(ctx, gp, 'a group is a map with name and rules');
         onlyKeys(ctx, g, gp, ['name', 'rules']);
         const name = str(ctx, g.name, [...gp, 'name'], 'name');
-        if (name !== undefined && names.has(name)) bad(ctx, [...gp, 'name'], `duplicate group name "${name}"`);
+        if (name !== undefined && names.has(name))
+          bad(ctx, [...gp, 'name'], `duplicate group name "${name}"`);
         if (name !== undefined) names.add(name);
         if (!Array.isArray(g.rules)) return void bad(ctx, [...gp, 'rules'], 'rules must be a list');
         total += g.rules.length;
-        if (total > RULE_FILE_LIMITS.maxRules) return void bad(ctx, [...gp, 'rules'], `more than ${RULE_FILE_LIMITS.maxRules} rules in the file`);
+        if (total > RULE_FILE_LIMITS.maxRules)
+          return void bad(ctx, [...gp, 'rules'], `more than ${RULE_FILE_LIMITS.maxRules} rules in the file`);
         const seen = new Set<string>();
         const rules: AlertRule[] = [];
         g.rules.forEach((r, ri) => {
           const parsed = rule(ctx, r, [...gp, 'rules', ri], name ?? '');
           if (!parsed) return;
           const id = `${parsed.name}${JSON.stringify(parsed.labels)}`;
-          if (seen.has(id)) bad(ctx, [...gp, 'rules', ri, 'alert'], `duplicate rule "${parsed.name}" with the same labels in group "${name}"`);
+          if (seen.has(id))
+            bad(
+              ctx,
+              [...gp, 'rules', ri, 'alert'],
+              `duplicate rule "${parsed.name}" with the same labels in group "${name}"`,
+            );
           seen.add(id);
           rules.push(parsed);
         });
@@ -351,7 +442,13 @@ export function parseRuleFile(text: string, file: string, opts: ParseRuleOptions
   if (ctx.problems.length > 0) {
     const located = ctx.problems.map((p) => {
       const pos = positionOf(doc, lc, p.path);
-      return { file, line: pos?.line ?? null, column: pos?.column ?? null, path: pathText(p.path), message: p.message };
+      return {
+        file,
+        line: pos?.line ?? null,
+        column: pos?.column ?? null,
+        path: pathText(p.path),
+        message: p.message,
+      };
     });
     fail(located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
   }

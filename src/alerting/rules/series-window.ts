@@ -156,7 +156,8 @@ export class SeriesWindow {
   /** @throws InvalidInputError for non-positive limits or interval. */
   constructor(opts: SeriesWindowOptions) {
     for (const [k, v] of Object.entries(opts)) {
-      if (!(Number.isFinite(v) && v > 0)) throw new InvalidInputError(`series window: ${k} must be > 0, got ${v}`);
+      if (!(Number.isFinite(v) && v > 0))
+        throw new InvalidInputError(`series window: ${k} must be > 0, got ${v}`);
     }
     this.opts = opts;
   }

@@ -28,7 +28,12 @@ export interface Selector {
 
 /** A condition of a rule. */
 export type Condition =
-  | { readonly type: 'threshold'; readonly selector: Selector; readonly op: ComparisonOp; readonly value: number }
+  | {
+      readonly type: 'threshold';
+      readonly selector: Selector;
+      readonly op: ComparisonOp;
+      readonly value: number;
+    }
   | {
       readonly type: 'rate_of_change';
       readonly selector: Selector;
@@ -47,7 +52,11 @@ export type Condition =
       readonly minSeverity: Severity;
       readonly matchers: readonly Matcher[];
     }
-  | { readonly type: 'all' | 'any'; readonly on: readonly string[]; readonly conditions: readonly Condition[] }
+  | {
+      readonly type: 'all' | 'any';
+      readonly on: readonly string[];
+      readonly conditions: readonly Condition[];
+    }
   | { readonly type: 'not'; readonly on: readonly string[]; readonly condition: Condition };
 
 /** One alerting rule. */

@@ -21,7 +21,9 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema
           .createTable('alert_outbox')
-          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
           .addColumn('receiver', 'text', (c) => c.notNull())
           .addColumn('incident_id', 'text', (c) => c.notNull())
@@ -32,7 +34,11 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
           .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('last_error', 'text')
           .execute();
-        await db.schema.createIndex('alert_outbox_receiver_idx').on('alert_outbox').columns(['receiver', 'id']).execute();
+        await db.schema
+          .createIndex('alert_outbox_receiver_idx')
+          .on('alert_outbox')
+          .columns(['receiver', 'id'])
+          .execute();
         await db.schema
           .createTable('alert_silences')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -43,7 +49,11 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
           .addColumn('comment', 'text', (c) => c.notNull())
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('alert_silences_ends_at_idx').on('alert_silences').column('ends_at').execute();
+        await db.schema
+          .createIndex('alert_silences_ends_at_idx')
+          .on('alert_silences')
+          .column('ends_at')
+          .execute();
         await db.schema
           .createTable('alert_incidents')
           .addColumn('id', 'text', (c) => c.primaryKey())
@@ -53,11 +63,20 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
           .addColumn('incident_json', 'text', (c) => c.notNull())
           .addColumn('delivery_json', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('alert_incidents_started_at_idx').on('alert_incidents').column('started_at').execute();
-        await db.schema.createIndex('alert_incidents_status_idx').on('alert_incidents').column('status').execute();
+        await db.schema
+          .createIndex('alert_incidents_started_at_idx')
+          .on('alert_incidents')
+          .column('started_at')
+          .execute();
+        await db.schema
+          .createIndex('alert_incidents_status_idx')
+          .on('alert_incidents')
+          .column('status')
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
-        for (const t of ['alert_incidents', 'alert_silences', 'alert_outbox']) await db.schema.dropTable(t).ifExists().execute();
+        for (const t of ['alert_incidents', 'alert_silences', 'alert_outbox'])
+          await db.schema.dropTable(t).ifExists().execute();
       },
     },
     // The incident's node and region as columns, so a tenant's incident list is filtered in SQL before its limit.
@@ -65,15 +84,28 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable('alert_incidents').addColumn('node', 'text').execute();
         await db.schema.alterTable('alert_incidents').addColumn('region', 'text').execute();
-        await db.schema.createIndex('alert_incidents_node_idx').on('alert_incidents').columns(['node', 'started_at']).execute();
-        await db.schema.createIndex('alert_incidents_region_idx').on('alert_incidents').columns(['region', 'started_at']).execute();
+        await db.schema
+          .createIndex('alert_incidents_node_idx')
+          .on('alert_incidents')
+          .columns(['node', 'started_at'])
+          .execute();
+        await db.schema
+          .createIndex('alert_incidents_region_idx')
+          .on('alert_incidents')
+          .columns(['region', 'started_at'])
+          .execute();
         // existing rows (at most `incidents.maxStored`): node and region from their snapshots
-        const rows = await sql<{ id: string; incident_json: string }>`select id, incident_json from alert_incidents`.execute(db);
+        const rows = await sql<{
+          id: string;
+          incident_json: string;
+        }>`select id, incident_json from alert_incidents`.execute(db);
         for (const r of rows.rows) {
           const i = JSON.parse(r.incident_json) as { node?: unknown; region?: unknown };
           const node = typeof i.node === 'string' ? i.node : null;
           const region = typeof i.region === 'string' ? i.region : null;
-          await sql`update alert_incidents set node = ${node}, region = ${region} where id = ${r.id}`.execute(db);
+          await sql`update alert_incidents set node = ${node}, region = ${region} where id = ${r.id}`.execute(
+            db,
+          );
         }
       },
       async down(db: Kysely<unknown>): Promise<void> {
@@ -91,7 +123,11 @@ export function alertingMigrations(dialect: AlertingDialect): Record<string, Mig
  * @param schema PostgreSQL schema of the bookkeeping tables (tests use a schema per run)
  * @throws StoreError when a migration fails
  */
-export async function migrateAlerting(db: Kysely<unknown>, dialect: AlertingDialect, schema?: string): Promise<void> {
+export async function migrateAlerting(
+  db: Kysely<unknown>,
+  dialect: AlertingDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: alertingMigrations(dialect),
     dialect,
@@ -104,7 +140,13 @@ export async function migrateAlerting(db: Kysely<unknown>, dialect: AlertingDial
 
 /** Drops alerting's tables and bookkeeping (tests). */
 export async function dropAlerting(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['alert_incidents', 'alert_silences', 'alert_outbox', ALERTING_MIGRATION_TABLE, ALERTING_MIGRATION_LOCK_TABLE]) {
+  for (const t of [
+    'alert_incidents',
+    'alert_silences',
+    'alert_outbox',
+    ALERTING_MIGRATION_TABLE,
+    ALERTING_MIGRATION_LOCK_TABLE,
+  ]) {
     await sql`drop table if exists ${sql.table(t)}`.execute(db);
   }
 }

@@ -38,7 +38,10 @@ export async function openAlertingDb(target: AlertingDbTarget): Promise<Alerting
       raw.pragma('synchronous = FULL');
       raw.pragma('busy_timeout = 5000');
     } catch (e) {
-      throw new StoreError(`cannot open SQLite database ${target.path} for alerting: ${(e as Error).message}`, { cause: e });
+      throw new StoreError(
+        `cannot open SQLite database ${target.path} for alerting: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const db = new Kysely<AlertingDatabase>({ dialect: new SqliteDialect({ database: raw }) });
     try {
@@ -50,8 +53,14 @@ export async function openAlertingDb(target: AlertingDbTarget): Promise<Alerting
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
   const schema = target.schema;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
-  const pool = new pg.Pool({ connectionString: target.url, max: 2, connectionTimeoutMillis: 5000, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new InvalidInputError(`invalid schema name ${JSON.stringify(schema)}`);
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: 2,
+    connectionTimeoutMillis: 5000,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
   try {
     const c = await pool.connect();
     try {

@@ -52,9 +52,20 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Direction } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import type {
+  DetectorContext,
+  DetectorSnapshot,
+  Expectation,
+  PersistentDetector,
+  Predictor,
+  Verdict,
+} from './detector.ts';
 import { kindDefaults } from './ewma.ts';
-import { MAX_BASELINE_BINS, RobustSeasonalBaseline, type SeasonalBaselineState } from './seasonal-baseline.ts';
+import {
+  MAX_BASELINE_BINS,
+  RobustSeasonalBaseline,
+  type SeasonalBaselineState,
+} from './seasonal-baseline.ts';
 
 /** Options of {@link createCusumDetector}. */
 export interface CusumOptions {
@@ -147,8 +158,10 @@ export function siegmundArl0(k: number, h: number): number {
  * 1e6 → 6.09 (Siegmund, as computed here). @throws InvalidInputError for k not finite and > 0 or arl0 < 10 / not finite.
  */
 export function cusumThreshold(k: number, arl0: number): number {
-  if (!(Number.isFinite(k) && k > 0)) throw new InvalidInputError(`cusum: k must be finite and > 0, got ${k}`);
-  if (!(Number.isFinite(arl0) && arl0 >= 10)) throw new InvalidInputError(`cusum: arl0 must be finite and >= 10, got ${arl0}`);
+  if (!(Number.isFinite(k) && k > 0))
+    throw new InvalidInputError(`cusum: k must be finite and > 0, got ${k}`);
+  if (!(Number.isFinite(arl0) && arl0 >= 10))
+    throw new InvalidInputError(`cusum: arl0 must be finite and >= 10, got ${arl0}`);
   if (siegmundArl0(k, 0) >= arl0) return 0;
   let lo = 0;
   let hi = 1;
@@ -162,15 +175,23 @@ export function cusumThreshold(k: number, arl0: number): number {
 }
 
 /** Resolved options (h and bandSigma filled in). */
-export type ResolvedCusumOptions = Omit<CusumOptions, 'h' | 'bandSigma'> & { readonly h: number; readonly bandSigma: number };
+export type ResolvedCusumOptions = Omit<CusumOptions, 'h' | 'bandSigma'> & {
+  readonly h: number;
+  readonly bandSigma: number;
+};
 
 /**
  * Merges defaults, the kind's direction, `ctx.direction` and `options`, solves h, and validates.
  * @throws InvalidInputError for an unknown kind/option or any value out of its documented range.
  */
-export function resolveCusumOptions(ctx: DetectorContext, options: Partial<CusumOptions> = {}): ResolvedCusumOptions {
+export function resolveCusumOptions(
+  ctx: DetectorContext,
+  options: Partial<CusumOptions> = {},
+): ResolvedCusumOptions {
   const kd = kindDefaults(ctx, options, OPTION_KEYS, 'cusum detector');
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<CusumOptions>;
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<CusumOptions>;
   const o = { ...DEFAULT_CUSUM_OPTIONS, direction: kd.direction, ...given };
   const bad = (msg: string): never => {
     throw new InvalidInputError(`cusum detector: ${msg}`);
@@ -180,20 +201,33 @@ export function resolveCusumOptions(ctx: DetectorContext, options: Partial<Cusum
   if (!(Number.isFinite(h) && h > 0)) bad(`h must be finite and > 0, got ${h}`);
   if (!(Number.isFinite(o.clip) && o.clip > o.k)) bad(`clip must be finite and > k, got ${o.clip}`);
   const bandSigma = o.bandSigma ?? 2 * o.k;
-  if (!(Number.isFinite(bandSigma) && bandSigma >= 0)) bad(`bandSigma must be finite and >= 0, got ${bandSigma}`);
-  if (!(Number.isFinite(o.baselineHalfLife) && o.baselineHalfLife >= 2)) bad(`baselineHalfLife must be finite and >= 2, got ${o.baselineHalfLife}`);
+  if (!(Number.isFinite(bandSigma) && bandSigma >= 0))
+    bad(`bandSigma must be finite and >= 0, got ${bandSigma}`);
+  if (!(Number.isFinite(o.baselineHalfLife) && o.baselineHalfLife >= 2))
+    bad(`baselineHalfLife must be finite and >= 2, got ${o.baselineHalfLife}`);
   if (!(o.huber > 0)) bad(`huber must be > 0, got ${o.huber}`);
-  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6)) bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
-  if (o.periodMs !== undefined && !(Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11)) bad(`periodMs must be an integer in [1000, 1e11], got ${o.periodMs}`);
-  if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= MAX_BINS)) bad(`bins must be an integer in [1, ${MAX_BINS}], got ${o.bins}`);
-  if (!['up', 'down', 'both'].includes(o.direction)) bad(`direction must be up, down or both, got ${String(o.direction)}`);
-  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0)) bad('relativeSigmaFloor must be finite and >= 0');
-  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0)) bad('absoluteSigmaFloor must be finite and > 0');
-  if (!(Number.isFinite(o.maxSumFactor) && o.maxSumFactor >= 1)) bad(`maxSumFactor must be finite and >= 1, got ${o.maxSumFactor}`);
-  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0)) bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
-  if (typeof o.seasonalScale !== 'boolean') bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
-  if (!(Number.isInteger(o.restartSamples) && o.restartSamples >= 1)) bad(`restartSamples must be an integer >= 1, got ${o.restartSamples}`);
-  if (typeof o.restartInside !== 'boolean') bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
+  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6))
+    bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
+  if (o.periodMs !== undefined && !(Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11))
+    bad(`periodMs must be an integer in [1000, 1e11], got ${o.periodMs}`);
+  if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= MAX_BINS))
+    bad(`bins must be an integer in [1, ${MAX_BINS}], got ${o.bins}`);
+  if (!['up', 'down', 'both'].includes(o.direction))
+    bad(`direction must be up, down or both, got ${String(o.direction)}`);
+  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0))
+    bad('relativeSigmaFloor must be finite and >= 0');
+  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0))
+    bad('absoluteSigmaFloor must be finite and > 0');
+  if (!(Number.isFinite(o.maxSumFactor) && o.maxSumFactor >= 1))
+    bad(`maxSumFactor must be finite and >= 1, got ${o.maxSumFactor}`);
+  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0))
+    bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
+  if (typeof o.seasonalScale !== 'boolean')
+    bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
+  if (!(Number.isInteger(o.restartSamples) && o.restartSamples >= 1))
+    bad(`restartSamples must be an integer >= 1, got ${o.restartSamples}`);
+  if (typeof o.restartInside !== 'boolean')
+    bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   return Object.freeze({ ...o, h, bandSigma });
 }
 
@@ -231,7 +265,10 @@ export interface CusumDetector extends PersistentDetector, Predictor {
  * per bin (≈ 1.2 KB with 48 bins).
  * @throws InvalidInputError for invalid options ({@link resolveCusumOptions}).
  */
-export function createCusumDetector(ctx: DetectorContext = { kind: 'generic' }, options: Partial<CusumOptions> = {}): CusumDetector {
+export function createCusumDetector(
+  ctx: DetectorContext = { kind: 'generic' },
+  options: Partial<CusumOptions> = {},
+): CusumDetector {
   return new CusumImpl(resolveCusumOptions(ctx, options));
 }
 
@@ -336,7 +373,13 @@ class CusumImpl implements CusumDetector {
     const anomalous = s >= h && gate;
     let score = s / (s + h);
     if (!gate && score >= 0.5) score = 0.4999;
-    const severity: Severity = !anomalous ? 'low' : s >= 2 * h ? 'critical' : s >= 1.5 * h ? 'high' : 'medium';
+    const severity: Severity = !anomalous
+      ? 'low'
+      : s >= 2 * h
+        ? 'critical'
+        : s >= 1.5 * h
+          ? 'high'
+          : 'medium';
     const verdict: Verdict = {
       anomalous,
       score,
@@ -356,7 +399,8 @@ class CusumImpl implements CusumDetector {
     if (this.hold >= o.restartSamples) {
       const run = side > 0 ? this.upRun : this.downRun;
       const sum = side > 0 ? this.upSum : this.downSum;
-      if (run > 0 && base.seasonKnown && (gate || !o.restartInside || base.firstPeriod)) base.shift((sum / run) * sigma);
+      if (run > 0 && base.seasonKnown && (gate || !o.restartInside || base.firstPeriod))
+        base.shift((sum / run) * sigma);
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
     }
     return verdict;
@@ -401,7 +445,8 @@ class CusumImpl implements CusumDetector {
       throw new InvalidInputError(`cusum detector: cannot restore snapshot: ${msg}`);
     };
     if (typeof s !== 'object' || s === null) bad('not an object');
-    if (s.detector !== NAME || s.version !== VERSION) bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
+    if (s.detector !== NAME || s.version !== VERSION)
+      bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
     const t = s.state as Partial<Record<keyof CusumSnapshotState, unknown>> | null;
     if (typeof t !== 'object' || t === null) return bad('state is not an object');
     const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -411,7 +456,8 @@ class CusumImpl implements CusumDetector {
     }
     for (const k of ['upRun', 'downRun', 'hold'] as const) {
       const v = t[k];
-      if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)) bad(`${k} must be a safe integer >= 0`);
+      if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
+        bad(`${k} must be a safe integer >= 0`);
     }
     if (!fin(t.upSum) || !fin(t.downSum)) bad('upSum and downSum must be finite');
     if (!fin(t.prevZ) || !fin(t.c1) || !(fin(t.c0) && t.c0 > 0)) bad('prevZ, c0 (> 0) and c1 must be finite');

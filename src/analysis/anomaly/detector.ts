@@ -32,11 +32,21 @@ export interface Verdict {
 }
 
 /** What a verdict says about the value, as anomaly records and reports carry it: baseline, band, deviation, confidence, severity. */
-export type VerdictReading = Pick<Verdict, 'expected' | 'lower' | 'upper' | 'deviation' | 'confidence' | 'severity'>;
+export type VerdictReading = Pick<
+  Verdict,
+  'expected' | 'lower' | 'upper' | 'deviation' | 'confidence' | 'severity'
+>;
 
 /** The {@link VerdictReading} of `v` (a new object, fields in the order of {@link Verdict}). */
 export function readingOf(v: Verdict): VerdictReading {
-  return { expected: v.expected, lower: v.lower, upper: v.upper, deviation: v.deviation, confidence: v.confidence, severity: v.severity };
+  return {
+    expected: v.expected,
+    lower: v.lower,
+    upper: v.upper,
+    deviation: v.deviation,
+    confidence: v.confidence,
+    severity: v.severity,
+  };
 }
 
 const NO_VOTES: readonly DetectorVote[] = Object.freeze([]);
@@ -169,7 +179,12 @@ export function judgedVerdict(
  * Verdict of a detector that has a score but no value baseline (relative entropy, KNN-CAD, CAD OSE): band and
  * expected value NaN, deviation 0, confidence = score, judged.
  */
-export function scoreOnlyVerdict(score: number, anomalous: boolean, severity: Severity, resolved: boolean): Verdict {
+export function scoreOnlyVerdict(
+  score: number,
+  anomalous: boolean,
+  severity: Severity,
+  resolved: boolean,
+): Verdict {
   return judgedVerdict(anomalous, score, Number.NaN, Number.NaN, 0, severity, resolved);
 }
 

@@ -57,7 +57,14 @@ import { confirmedSigma, type PresetTuning } from './presets.ts';
  * subset of what relative entropy alone paged on: never without a band to show (a relative-entropy verdict has
  * none: it was stored as [NaN, NaN]), never during the EWMA's warm-up, never on a shift in the good direction.
  */
-const SHAPE_WITH_BAND: PresetTuning = Object.freeze({ relativeEntropy: true, ewmaSigma: 3, ewmaBandOnly: true, pageRule: 'band', corroborate: 1, muteSamples: 0 });
+const SHAPE_WITH_BAND: PresetTuning = Object.freeze({
+  relativeEntropy: true,
+  ewmaSigma: 3,
+  ewmaBandOnly: true,
+  pageRule: 'band',
+  corroborate: 1,
+  muteSamples: 0,
+});
 
 /**
  * Samples a seasonal bin learns before its own scale may be narrower than the global one (seasonal.ts
@@ -85,7 +92,12 @@ const SEASONAL_MIN_BIN_SAMPLES = 10;
  */
 export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Object.freeze({
   bandwidth: Object.freeze({ ewmaSigma: 150, muteSamples: 0 }),
-  latency: Object.freeze({ ewmaSigma: 6, seasonalSigma: 15, seasonalMinBinSamples: SEASONAL_MIN_BIN_SAMPLES, muteSamples: 0 }),
+  latency: Object.freeze({
+    ewmaSigma: 6,
+    seasonalSigma: 15,
+    seasonalMinBinSamples: SEASONAL_MIN_BIN_SAMPLES,
+    muteSamples: 0,
+  }),
   compression: Object.freeze({ ewmaSigma: 10, muteSamples: 0 }),
   consensus: Object.freeze({ ewmaSigma: 3.5, muteSamples: 0 }),
   error_rate: Object.freeze({ ewmaSigma: 17, muteSamples: 0 }),
@@ -142,7 +154,12 @@ export const MEMORY_EWMA_SIGMA = confirmedSigma(LEAK_CUSUM.arl0, MEMORY_EWMA_RUN
  * series (src/catalog/production.ts `badDirection`), which the detection engine hands to every detector.
  */
 export const DWCP_UTILIZATION_TUNING: Readonly<Record<string, PresetTuning | null>> = Object.freeze({
-  memory: Object.freeze({ ewmaSigma: MEMORY_EWMA_SIGMA, ewmaAloneRun: MEMORY_EWMA_RUN, cusum: LEAK_CUSUM, muteSamples: 0 }),
+  memory: Object.freeze({
+    ewmaSigma: MEMORY_EWMA_SIGMA,
+    ewmaAloneRun: MEMORY_EWMA_RUN,
+    cusum: LEAK_CUSUM,
+    muteSamples: 0,
+  }),
   cpu: null,
   network: SHAPE_WITH_BAND,
   disk: SHAPE_WITH_BAND,

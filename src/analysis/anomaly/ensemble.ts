@@ -52,7 +52,14 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED } from './detector.ts';
 import { isPredictor } from './detector.ts';
-import type { DetectorSnapshot, Expectation, PersistentDetector, Predictor, StreamingDetector, Verdict } from './detector.ts';
+import type {
+  DetectorSnapshot,
+  Expectation,
+  PersistentDetector,
+  Predictor,
+  StreamingDetector,
+  Verdict,
+} from './detector.ts';
 
 /** One member of an ensemble. */
 export interface EnsembleMember {
@@ -166,7 +173,10 @@ export const BAND_EDGE_SIGMA = 3;
  * own z when that side of the band has no width.
  * @see Montgomery, Introduction to Statistical Quality Control, 7th ed. (2012), §6.2 (three-sigma limits)
  */
-export function edgeDeviation(value: number, band: Pick<Verdict, 'expected' | 'lower' | 'upper' | 'deviation'>): number {
+export function edgeDeviation(
+  value: number,
+  band: Pick<Verdict, 'expected' | 'lower' | 'upper' | 'deviation'>,
+): number {
   const d = value - band.expected;
   if (d === 0) return 0;
   const half = d > 0 ? band.upper - band.expected : band.expected - band.lower;
@@ -175,13 +185,19 @@ export function edgeDeviation(value: number, band: Pick<Verdict, 'expected' | 'l
 }
 
 function isPersistent(d: StreamingDetector): d is PersistentDetector {
-  return typeof (d as Partial<PersistentDetector>).snapshot === 'function' && typeof (d as Partial<PersistentDetector>).restore === 'function';
+  return (
+    typeof (d as Partial<PersistentDetector>).snapshot === 'function' &&
+    typeof (d as Partial<PersistentDetector>).restore === 'function'
+  );
 }
 
 /** The ensemble detector. Memory: the members' state plus O(members). */
 export class EnsembleDetector implements PersistentDetector, Predictor {
   readonly name: string;
-  private readonly members: readonly (Required<Omit<EnsembleMember, 'strongVote'>> & { readonly strongScore: number; readonly strongSamples: number })[];
+  private readonly members: readonly (Required<Omit<EnsembleMember, 'strongVote'>> & {
+    readonly strongScore: number;
+    readonly strongSamples: number;
+  })[];
   private readonly opts: EnsembleOptions;
   private readonly totalWeight: number;
   private readonly scoredWeight: number;
@@ -200,41 +216,81 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
     }
     this.members = members.map((m) => {
       const weight = m.weight ?? 1;
-      if (!(Number.isFinite(weight) && weight > 0)) throw new InvalidInputError(`ensemble member ${m.detector.name}: weight must be finite and > 0, got ${weight}`);
+      if (!(Number.isFinite(weight) && weight > 0))
+        throw new InvalidInputError(
+          `ensemble member ${m.detector.name}: weight must be finite and > 0, got ${weight}`,
+        );
       const vt = m.voteThreshold ?? Number.NaN;
       if (m.voteThreshold !== undefined && !(vt > 0 && vt <= 1)) {
-        throw new InvalidInputError(`ensemble member ${m.detector.name}: voteThreshold must be in (0, 1], got ${vt}`);
+        throw new InvalidInputError(
+          `ensemble member ${m.detector.name}: voteThreshold must be in (0, 1], got ${vt}`,
+        );
       }
       const role = m.role ?? 'level';
-      if (role !== 'level' && role !== 'trend' && role !== 'shape') throw new InvalidInputError(`ensemble member ${m.detector.name}: role must be level, trend or shape, got ${String(role)}`);
+      if (role !== 'level' && role !== 'trend' && role !== 'shape')
+        throw new InvalidInputError(
+          `ensemble member ${m.detector.name}: role must be level, trend or shape, got ${String(role)}`,
+        );
       const evidenceSamples = m.evidenceSamples ?? 1;
       if (!(Number.isInteger(evidenceSamples) && evidenceSamples >= 1 && evidenceSamples <= 1_000_000)) {
-        throw new InvalidInputError(`ensemble member ${m.detector.name}: evidenceSamples must be an integer in [1, 1e6], got ${evidenceSamples}`);
+        throw new InvalidInputError(
+          `ensemble member ${m.detector.name}: evidenceSamples must be an integer in [1, 1e6], got ${evidenceSamples}`,
+        );
       }
       const sv = m.strongVote;
-      if (sv !== undefined && !(sv.score > 0 && sv.score <= 1 && Number.isInteger(sv.samples) && sv.samples >= 1 && sv.samples <= 1_000_000)) {
-        throw new InvalidInputError(`ensemble member ${m.detector.name}: strongVote needs a score in (0, 1] and samples an integer in [1, 1e6]`);
+      if (
+        sv !== undefined &&
+        !(
+          sv.score > 0 &&
+          sv.score <= 1 &&
+          Number.isInteger(sv.samples) &&
+          sv.samples >= 1 &&
+          sv.samples <= 1_000_000
+        )
+      ) {
+        throw new InvalidInputError(
+          `ensemble member ${m.detector.name}: strongVote needs a score in (0, 1] and samples an integer in [1, 1e6]`,
+        );
       }
       const strongScore = sv?.score ?? Number.POSITIVE_INFINITY;
       const strongSamples = sv?.samples ?? 1;
-      return { detector: m.detector, weight, voteThreshold: vt, scored: m.scored ?? true, role, evidenceSamples, strongScore, strongSamples };
+      return {
+        detector: m.detector,
+        weight,
+        voteThreshold: vt,
+        scored: m.scored ?? true,
+        role,
+        evidenceSamples,
+        strongScore,
+        strongSamples,
+      };
     });
     if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
-      throw new InvalidInputError(`ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`);
+      throw new InvalidInputError(
+        `ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`,
+      );
     }
     if (o.combine === 'calibrated' && this.members.some((m) => Number.isNaN(m.voteThreshold))) {
       throw new InvalidInputError('ensemble combine calibrated needs a voteThreshold on every member');
     }
-    if (!(o.threshold > 0 && o.threshold <= 1)) throw new InvalidInputError(`ensemble threshold must be in (0, 1], got ${o.threshold}`);
+    if (!(o.threshold > 0 && o.threshold <= 1))
+      throw new InvalidInputError(`ensemble threshold must be in (0, 1], got ${o.threshold}`);
     if (!(Number.isInteger(o.minVotes) && o.minVotes >= 0 && o.minVotes <= members.length)) {
-      throw new InvalidInputError(`ensemble minVotes must be an integer in [0, ${members.length}], got ${o.minVotes}`);
+      throw new InvalidInputError(
+        `ensemble minVotes must be an integer in [0, ${members.length}], got ${o.minVotes}`,
+      );
     }
     if (!(Number.isInteger(o.muteSamples) && o.muteSamples >= 0 && o.muteSamples <= 1_000_000)) {
-      throw new InvalidInputError(`ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`);
+      throw new InvalidInputError(
+        `ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`,
+      );
     }
-    if (this.members.every((m) => !m.scored)) throw new InvalidInputError('ensemble needs at least one scored member');
-    if (!(o.corroborate >= 0 && o.corroborate <= 1)) throw new InvalidInputError(`ensemble corroborate must be in [0, 1], got ${o.corroborate}`);
-    if (o.pageRule !== 'band' && o.pageRule !== 'any') throw new InvalidInputError(`ensemble pageRule must be band or any, got ${String(o.pageRule)}`);
+    if (this.members.every((m) => !m.scored))
+      throw new InvalidInputError('ensemble needs at least one scored member');
+    if (!(o.corroborate >= 0 && o.corroborate <= 1))
+      throw new InvalidInputError(`ensemble corroborate must be in [0, 1], got ${o.corroborate}`);
+    if (o.pageRule !== 'band' && o.pageRule !== 'any')
+      throw new InvalidInputError(`ensemble pageRule must be band or any, got ${String(o.pageRule)}`);
     if (o.pageRule === 'band' && this.members.every((m) => m.role === 'shape')) {
       throw new InvalidInputError('ensemble pageRule band needs at least one level or trend member');
     }
@@ -300,7 +356,13 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
           }
           if (m.role !== 'shape') {
             if (cal > bandCalibrated) bandCalibrated = cal;
-            if (voted && cal > pagerCal && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) {
+            if (
+              voted &&
+              cal > pagerCal &&
+              Number.isFinite(v.expected) &&
+              Number.isFinite(v.lower) &&
+              Number.isFinite(v.upper)
+            ) {
               pager = v;
               pagerCal = cal;
             }
@@ -317,12 +379,25 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       }
       // Without a voting level/trend member, expected value and band come from the first member that has them;
       // the deviation is measured against whichever band is finally shown (below). Without any band, the largest member |z| is all there is.
-      if (band === null && Number.isFinite(v.expected) && Number.isFinite(v.lower) && Number.isFinite(v.upper)) band = v;
+      if (
+        band === null &&
+        Number.isFinite(v.expected) &&
+        Number.isFinite(v.lower) &&
+        Number.isFinite(v.upper)
+      )
+        band = v;
       if (Math.abs(v.deviation) > Math.abs(deviation)) deviation = v.deviation;
     }
     const mean = sum / this.scoredWeight;
     const c = this.opts.combine;
-    let combined = c === 'max' ? max : c === 'vote' ? 0.9 * (voteWeight / this.totalWeight) + 0.1 * mean : c === 'calibrated' ? calibrated : mean;
+    let combined =
+      c === 'max'
+        ? max
+        : c === 'vote'
+          ? 0.9 * (voteWeight / this.totalWeight) + 0.1 * mean
+          : c === 'calibrated'
+            ? calibrated
+            : mean;
     // Band rule: without a level/trend vote whose band the sample leaves, shape members do not count and no page.
     let pageable = true;
     if (bandRule) {
@@ -360,7 +435,13 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       severity: severityOfScore(combined, voteCount, this.members.length),
       warmingUp: warming,
       resolved: false,
-      votes: anomalous ? this.members.map((m, k) => ({ detector: m.detector.name, score: this.memberScores[k]!, voted: this.memberVoted[k] === 1 })) : NO_VOTES,
+      votes: anomalous
+        ? this.members.map((m, k) => ({
+            detector: m.detector.name,
+            score: this.memberScores[k]!,
+            voted: this.memberVoted[k] === 1,
+          }))
+        : NO_VOTES,
       muted,
       ...(anomalous && evidence > 1 ? { evidenceSamples: evidence } : {}),
     };
@@ -383,7 +464,8 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
   /** @throws InvalidInputError when a member is not persistent. */
   snapshot(): DetectorSnapshot {
     const members = this.members.map((m) => {
-      if (!isPersistent(m.detector)) throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be snapshotted`);
+      if (!isPersistent(m.detector))
+        throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be snapshotted`);
       return m.detector.snapshot();
     });
     return { detector: this.name, version: SNAPSHOT_VERSION, state: { mute: this.mute, members } };
@@ -399,15 +481,23 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
       throw new InvalidInputError(`snapshot is not a ${this.name} v${SNAPSHOT_VERSION} snapshot`);
     }
     const st = s.state as { mute?: unknown; members?: unknown } | null;
-    if (st === null || typeof st !== 'object' || !Array.isArray(st.members) || st.members.length !== this.members.length) {
-      throw new InvalidInputError(`${this.name} snapshot: member list does not match (${this.members.length} members)`);
+    if (
+      st === null ||
+      typeof st !== 'object' ||
+      !Array.isArray(st.members) ||
+      st.members.length !== this.members.length
+    ) {
+      throw new InvalidInputError(
+        `${this.name} snapshot: member list does not match (${this.members.length} members)`,
+      );
     }
     const mute = st.mute;
     if (typeof mute !== 'number' || !Number.isInteger(mute) || mute < 0 || mute > this.opts.muteSamples) {
       throw new InvalidInputError(`${this.name} snapshot: bad mute counter`);
     }
     const persistent = this.members.map((m) => {
-      if (!isPersistent(m.detector)) throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be restored`);
+      if (!isPersistent(m.detector))
+        throw new InvalidInputError(`ensemble member ${m.detector.name} cannot be restored`);
       return m.detector;
     });
     const before = persistent.map((d) => d.snapshot());

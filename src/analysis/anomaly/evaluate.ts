@@ -86,14 +86,21 @@ export interface Evaluation {
   readonly totals: EvaluationTotals;
 }
 
-function validate(faults: readonly FaultLabel[], detections: readonly EvalDetection[], o: EvaluateOptions): void {
-  if (!(Number.isFinite(o.graceMs) && o.graceMs >= 0)) throw new InvalidInputError(`graceMs must be a finite number >= 0, got ${o.graceMs}`);
+function validate(
+  faults: readonly FaultLabel[],
+  detections: readonly EvalDetection[],
+  o: EvaluateOptions,
+): void {
+  if (!(Number.isFinite(o.graceMs) && o.graceMs >= 0))
+    throw new InvalidInputError(`graceMs must be a finite number >= 0, got ${o.graceMs}`);
   if (!Array.isArray(o.nodeLabelNames) || o.nodeLabelNames.some((n) => typeof n !== 'string')) {
     throw new InvalidInputError('nodeLabelNames must be an array of label names');
   }
   faults.forEach((f, i) => {
     if (!Number.isFinite(f.startMs) || !Number.isFinite(f.endMs) || f.endMs < f.startMs) {
-      throw new InvalidInputError(`fault ${i} (${f.kind} on ${f.node}): startMs/endMs must be finite with endMs >= startMs`);
+      throw new InvalidInputError(
+        `fault ${i} (${f.kind} on ${f.node}): startMs/endMs must be finite with endMs >= startMs`,
+      );
     }
     if (!Array.isArray(f.metrics)) throw new InvalidInputError(`fault ${i}: metrics must be an array`);
   });
@@ -155,7 +162,11 @@ export function evaluateDetections(
   const sortedDets = new Map<string, { dets: EvalDetection[]; starts: number[]; idx: number[] }>();
   for (const [metric, list] of byMetric) {
     list.sort((a, b) => a.det.startedAtMs - b.det.startedAtMs);
-    sortedDets.set(metric, { dets: list.map((x) => x.det), starts: list.map((x) => x.det.startedAtMs), idx: list.map((x) => x.idx) });
+    sortedDets.set(metric, {
+      dets: list.map((x) => x.det),
+      starts: list.map((x) => x.det.startedAtMs),
+      idx: list.map((x) => x.idx),
+    });
   }
 
   const matched = new Uint8Array(detections.length);
@@ -195,6 +206,9 @@ export function evaluateDetections(
   const detectedFaults = results.filter((r) => r.detected).length;
   return {
     faults: results,
-    totals: evaluationTotals({ matchedDetections, detections: detections.length, detectedFaults, faults: faults.length }, delays),
+    totals: evaluationTotals(
+      { matchedDetections, detections: detections.length, detectedFaults, faults: faults.length },
+      delays,
+    ),
   };
 }

@@ -37,7 +37,14 @@
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import { judgedVerdict, NOT_JUDGED, severityOfRatio } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import type {
+  DetectorContext,
+  DetectorSnapshot,
+  Expectation,
+  PersistentDetector,
+  Predictor,
+  Verdict,
+} from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
 import { definedOptions } from './option-checks.ts';
 
@@ -123,7 +130,15 @@ export function bandVerdict(
   if (zDir < 0) zDir = 0;
   const score = deviationScore(zDir, c);
   const anomalous = score >= alertScore;
-  return judgedVerdict(anomalous, score, center, threshold * scale, z, severityOfRatio(zDir, threshold), lastAnomalous && !anomalous);
+  return judgedVerdict(
+    anomalous,
+    score,
+    center,
+    threshold * scale,
+    z,
+    severityOfRatio(zDir, threshold),
+    lastAnomalous && !anomalous,
+  );
 }
 
 /** Shared validation of the kind, direction and option names; returns kind defaults merged with ctx. */
@@ -248,7 +263,16 @@ class EwmaDetectorImpl implements EwmaDetector {
     if (!(sigma >= rf)) sigma = rf;
     if (sigma < this.absFloor) sigma = this.absFloor;
     const d = value - mean;
-    const verdict = bandVerdict(d / sigma, mean, sigma, this.dir, this.c, this.thr, this.alertScore, this.lastAnomalous);
+    const verdict = bandVerdict(
+      d / sigma,
+      mean,
+      sigma,
+      this.dir,
+      this.c,
+      this.thr,
+      this.alertScore,
+      this.lastAnomalous,
+    );
     this.lastAnomalous = verdict.anomalous;
     const lim = this.clip * sigma;
     this.learn(d > lim ? lim : d < -lim ? -lim : d);

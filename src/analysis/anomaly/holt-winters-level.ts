@@ -28,10 +28,21 @@
 import { InvalidInputError } from '../../errors.ts';
 import type { Direction } from '../../model/anomaly.ts';
 import { NOT_JUDGED, severityOfRatio } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import type {
+  DetectorContext,
+  DetectorSnapshot,
+  Expectation,
+  PersistentDetector,
+  Predictor,
+  Verdict,
+} from './detector.ts';
 import { normalQuantile } from '../../math/normal.ts';
 import { kindDefaults } from './ewma.ts';
-import { RobustSeasonalBaseline, validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline.ts';
+import {
+  RobustSeasonalBaseline,
+  validateBaselineOptions,
+  type SeasonalBaselineState,
+} from './seasonal-baseline.ts';
 
 /** Options of {@link createHoltWintersLevelDetector}. */
 export interface HoltWintersLevelOptions {
@@ -97,27 +108,45 @@ export function gaussianAbsQuantile(p: number): number {
 }
 
 /** Resolved options. */
-export type ResolvedHwLevelOptions = Omit<HoltWintersLevelOptions, 'reanchorSigma'> & { readonly reanchorSigma: number };
+export type ResolvedHwLevelOptions = Omit<HoltWintersLevelOptions, 'reanchorSigma'> & {
+  readonly reanchorSigma: number;
+};
 
 /** @throws InvalidInputError for an unknown kind/option or a value out of range. */
-export function resolveHwLevelOptions(ctx: DetectorContext, options: Partial<HoltWintersLevelOptions> = {}): ResolvedHwLevelOptions {
+export function resolveHwLevelOptions(
+  ctx: DetectorContext,
+  options: Partial<HoltWintersLevelOptions> = {},
+): ResolvedHwLevelOptions {
   const kd = kindDefaults(ctx, options, OPTION_KEYS, 'holt-winters detector');
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<HoltWintersLevelOptions>;
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<HoltWintersLevelOptions>;
   const o = { ...DEFAULT_HW_LEVEL_OPTIONS, direction: kd.direction, ...given };
   const bad = (msg: string): never => {
     throw new InvalidInputError(`holt-winters detector: ${msg}`);
   };
-  if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be finite and > 0, got ${o.threshold}`);
-  if (!['up', 'down', 'both'].includes(o.direction)) bad(`direction must be up, down or both, got ${String(o.direction)}`);
-  if (typeof o.seasonalScale !== 'boolean') bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
-  if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1)) bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
+  if (!(Number.isFinite(o.threshold) && o.threshold > 0))
+    bad(`threshold must be finite and > 0, got ${o.threshold}`);
+  if (!['up', 'down', 'both'].includes(o.direction))
+    bad(`direction must be up, down or both, got ${String(o.direction)}`);
+  if (typeof o.seasonalScale !== 'boolean')
+    bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
+  if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1))
+    bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
   const reanchorSigma = o.reanchorSigma ?? o.threshold / 2;
-  if (!(Number.isFinite(reanchorSigma) && reanchorSigma > 0)) bad(`reanchorSigma must be finite and > 0, got ${reanchorSigma}`);
-  if (!(o.tailQuantile > 0.5 && o.tailQuantile < 1)) bad(`tailQuantile must be in (0.5, 1), got ${o.tailQuantile}`);
-  if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0)) bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
+  if (!(Number.isFinite(reanchorSigma) && reanchorSigma > 0))
+    bad(`reanchorSigma must be finite and > 0, got ${reanchorSigma}`);
+  if (!(o.tailQuantile > 0.5 && o.tailQuantile < 1))
+    bad(`tailQuantile must be in (0.5, 1), got ${o.tailQuantile}`);
+  if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0))
+    bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
   if (!(o.tailRate > 0 && o.tailRate < 1)) bad(`tailRate must be in (0, 1), got ${o.tailRate}`);
-  if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64)) bad(`bins must be an integer in [1, 64], got ${o.bins}`);
-  validateBaselineOptions({ ...baselineOf(o), bins: o.periodMs === undefined ? 0 : o.bins }, 'holt-winters detector');
+  if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64))
+    bad(`bins must be an integer in [1, 64], got ${o.bins}`);
+  validateBaselineOptions(
+    { ...baselineOf(o), bins: o.periodMs === undefined ? 0 : o.bins },
+    'holt-winters detector',
+  );
   return Object.freeze({ ...o, reanchorSigma });
 }
 
@@ -157,7 +186,10 @@ export interface HoltWintersLevelDetector extends PersistentDetector, Predictor 
  * medium/high/critical at 1/1.5/2 × threshold. Warm-up and non-finite input: {@link NOT_JUDGED}.
  * @throws InvalidInputError for invalid options.
  */
-export function createHoltWintersLevelDetector(ctx: DetectorContext = { kind: 'generic' }, options: Partial<HoltWintersLevelOptions> = {}): HoltWintersLevelDetector {
+export function createHoltWintersLevelDetector(
+  ctx: DetectorContext = { kind: 'generic' },
+  options: Partial<HoltWintersLevelOptions> = {},
+): HoltWintersLevelDetector {
   return new HwLevelImpl(resolveHwLevelOptions(ctx, options));
 }
 
@@ -251,7 +283,13 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   }
 
   snapshot(): DetectorSnapshot {
-    const state: HwSnapshotState = { baseline: this.base.state(), run: this.run, runSum: this.runSum, lastAnomalous: this.lastAnomalous, logTail: this.logTail };
+    const state: HwSnapshotState = {
+      baseline: this.base.state(),
+      run: this.run,
+      runSum: this.runSum,
+      lastAnomalous: this.lastAnomalous,
+      logTail: this.logTail,
+    };
     return { detector: NAME, version: VERSION, state };
   }
 
@@ -260,10 +298,16 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       throw new InvalidInputError(`holt-winters detector: cannot restore snapshot: ${msg}`);
     };
     if (typeof s !== 'object' || s === null) bad('not an object');
-    if (s.detector !== NAME || s.version !== VERSION) bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
+    if (s.detector !== NAME || s.version !== VERSION)
+      bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
     const t = s.state as Partial<Record<keyof HwSnapshotState, unknown>> | null;
     if (typeof t !== 'object' || t === null) return bad('state is not an object');
-    if (!(typeof t.run === 'number' && Number.isSafeInteger(t.run) && Math.abs(t.run) < this.options.reanchorSamples)) bad('run out of range');
+    if (!(
+      typeof t.run === 'number' &&
+      Number.isSafeInteger(t.run) &&
+      Math.abs(t.run) < this.options.reanchorSamples
+    ))
+      bad('run out of range');
     if (!(typeof t.runSum === 'number' && Number.isFinite(t.runSum))) bad('runSum must be finite');
     if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
     if (!(typeof t.logTail === 'number' && Number.isFinite(t.logTail))) bad('logTail must be finite');

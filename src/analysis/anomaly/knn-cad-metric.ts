@@ -54,7 +54,12 @@ export function transformOf(m: Float64Array, lag: number): Transform | null {
  * (0-based) of the ring `raw`; X is not centred. Row-major L×L, or null when XᵀX is singular or the inverse
  * is not finite.
  */
-export function inverseGram(raw: Float64Array, first: number, count: number, lag: number): Float64Array | null {
+export function inverseGram(
+  raw: Float64Array,
+  first: number,
+  count: number,
+  lag: number,
+): Float64Array | null {
   const rawCap = raw.length;
   const item = new Float64Array(lag);
   const g = new Float64Array(lag * lag);

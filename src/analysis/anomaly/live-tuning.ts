@@ -52,7 +52,10 @@ function banded(t: PresetTuning | null | undefined): PresetTuning | null {
  * The live tuning of a series of `kind` with `labels`; null when the live detector leaves the series out (stored
  * and charted, not analysed). Pure.
  */
-export function liveTuningFor(kind: MetricKind, labels: Readonly<Record<string, string>> | undefined): PresetTuning | null {
+export function liveTuningFor(
+  kind: MetricKind,
+  labels: Readonly<Record<string, string>> | undefined,
+): PresetTuning | null {
   if (kind === 'generic') return LIVE_TUNING;
   if (kind === 'utilization') {
     const rt = labels?.resource_type;

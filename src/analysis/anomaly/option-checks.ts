@@ -18,5 +18,6 @@ export function isIntIn(v: unknown, lo: number, hi: number): v is number {
 
 /** @throws InvalidInputError "`name` must be an integer in [lo, hi], got v" unless `v` is an integer in `[lo, hi]`. */
 export function checkIntIn(name: string, v: number, lo: number, hi: number): void {
-  if (!isIntIn(v, lo, hi)) throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+  if (!isIntIn(v, lo, hi))
+    throw new InvalidInputError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
 }

@@ -62,7 +62,12 @@ export interface PresetTuning {
    * the monitor's confirmation, so it pages without waiting for a further sample: its false-alarm rate is the one
    * its ARL₀ states, not one a second sample has to cut down. Default false (each vote counts as one sample).
    */
-  readonly cusum?: { readonly k: number; readonly arl0: number; readonly restartInside?: boolean; readonly confirms?: boolean };
+  readonly cusum?: {
+    readonly k: number;
+    readonly arl0: number;
+    readonly restartInside?: boolean;
+    readonly confirms?: boolean;
+  };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
    * monitor's confirmation: the sample's deviation must reach c_n with Φ̄(c_n) = Φ̄(ewmaSigma)ⁿ
@@ -94,9 +99,25 @@ export interface PresetTuning {
  *   was switched off by the search (no gain once CAD OSE is in). Measured 63.5 / 50.0 / 69.9.
  */
 export const NAB_TUNING: Readonly<Record<EnsemblePreset, PresetTuning>> = Object.freeze({
-  statistical: Object.freeze({ ewmaSigma: 48.4, seasonalSigma: 13.1, relativeEntropy: true, muteSamples: 50 }),
-  full: Object.freeze({ contextOseScore: 0.6082, ewmaSigma: 24, seasonalSigma: 109, relativeEntropy: true, muteSamples: 100 }),
-  live: Object.freeze({ hwSigma: 5, cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }), muteSamples: 50, pageRule: 'band' }),
+  statistical: Object.freeze({
+    ewmaSigma: 48.4,
+    seasonalSigma: 13.1,
+    relativeEntropy: true,
+    muteSamples: 50,
+  }),
+  full: Object.freeze({
+    contextOseScore: 0.6082,
+    ewmaSigma: 24,
+    seasonalSigma: 109,
+    relativeEntropy: true,
+    muteSamples: 100,
+  }),
+  live: Object.freeze({
+    hwSigma: 5,
+    cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }),
+    muteSamples: 50,
+    pageRule: 'band',
+  }),
 });
 
 /** Options of {@link createEnsemble}. */
@@ -130,8 +151,10 @@ export function cusumEvidenceSamples(o: Pick<ResolvedCusumOptions, 'h' | 'clip' 
  *   Handbook", 1956): the false-alarm probability of a rule is the tail probability of the pattern it asks for.
  */
 export function aloneSigma(sigma: number, run: number): number {
-  if (!(Number.isFinite(sigma) && sigma > 0)) throw new InvalidInputError(`aloneSigma: sigma must be finite and > 0, got ${sigma}`);
-  if (!(Number.isInteger(run) && run >= 1 && run <= 100)) throw new InvalidInputError(`aloneSigma: run must be an integer in [1, 100], got ${run}`);
+  if (!(Number.isFinite(sigma) && sigma > 0))
+    throw new InvalidInputError(`aloneSigma: sigma must be finite and > 0, got ${sigma}`);
+  if (!(Number.isInteger(run) && run >= 1 && run <= 100))
+    throw new InvalidInputError(`aloneSigma: run must be an integer in [1, 100], got ${run}`);
   return -normalQuantile(Math.pow(normalUpperTail(sigma), run));
 }
 
@@ -145,8 +168,10 @@ export function aloneSigma(sigma: number, run: number): number {
  * @see D. C. Montgomery, "Introduction to Statistical Quality Control", §6.2 (ARL₀ = 1/α of a Shewhart chart).
  */
 export function confirmedSigma(arl0: number, run: number, alone: boolean): number {
-  if (!(Number.isFinite(arl0) && arl0 >= 10)) throw new InvalidInputError(`confirmedSigma: arl0 must be finite and >= 10, got ${arl0}`);
-  if (!(Number.isInteger(run) && run >= 1 && run <= 100)) throw new InvalidInputError(`confirmedSigma: run must be an integer in [1, 100], got ${run}`);
+  if (!(Number.isFinite(arl0) && arl0 >= 10))
+    throw new InvalidInputError(`confirmedSigma: arl0 must be finite and >= 10, got ${arl0}`);
+  if (!(Number.isInteger(run) && run >= 1 && run <= 100))
+    throw new InvalidInputError(`confirmedSigma: run must be an integer in [1, 100], got ${run}`);
   const routes = alone && run > 1 ? 2 : 1;
   return -normalQuantile(Math.pow(1 / (routes * arl0), 1 / run));
 }
@@ -167,8 +192,22 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
     // Score dz/(dz + threshold): 0.5 exactly at the threshold.
     // Until its bins mature the seasonal member judges against a global robust EWMA level and scale — the EWMA
     // member's model — so it waits the same warm-up: a scale from 10 samples turns a benign step into z ≈ 20.
-    const minSamples = Math.max(SEASONAL_DEFAULTS.minSamples, t.ewmaWarmupSamples ?? DEFAULT_EWMA_OPTIONS.warmupSamples);
-    members.push({ detector: createSeasonalDetector({ kind: ctx.kind, ...direction, ...periodMs, threshold: t.seasonalSigma, minSamples, ...(t.seasonalMinBinSamples !== undefined ? { minBinSamples: t.seasonalMinBinSamples } : {}) }), voteThreshold: 0.5, role: 'level' });
+    const minSamples = Math.max(
+      SEASONAL_DEFAULTS.minSamples,
+      t.ewmaWarmupSamples ?? DEFAULT_EWMA_OPTIONS.warmupSamples,
+    );
+    members.push({
+      detector: createSeasonalDetector({
+        kind: ctx.kind,
+        ...direction,
+        ...periodMs,
+        threshold: t.seasonalSigma,
+        minSamples,
+        ...(t.seasonalMinBinSamples !== undefined ? { minBinSamples: t.seasonalMinBinSamples } : {}),
+      }),
+      voteThreshold: 0.5,
+      role: 'level',
+    });
   }
   if (t.ewmaSigma !== undefined) {
     const ewma = createEwmaDetector(ctx, {
@@ -176,33 +215,63 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.ewmaWarmupSamples !== undefined ? { warmupSamples: t.ewmaWarmupSamples } : {}),
       ...(t.ewmaClipSigma !== undefined ? { clipSigma: t.ewmaClipSigma } : {}),
     });
-    const strong = t.ewmaAloneRun !== undefined && t.ewmaBandOnly !== true ? { strongVote: { score: deviationScore(aloneSigma(t.ewmaSigma, t.ewmaAloneRun), ewma.options.scoreScale), samples: t.ewmaAloneRun } } : {};
-    members.push({ detector: ewma, voteThreshold: t.ewmaBandOnly === true ? 1 : deviationScore(t.ewmaSigma, ewma.options.scoreScale), role: 'level', ...strong });
+    const strong =
+      t.ewmaAloneRun !== undefined && t.ewmaBandOnly !== true
+        ? {
+            strongVote: {
+              score: deviationScore(aloneSigma(t.ewmaSigma, t.ewmaAloneRun), ewma.options.scoreScale),
+              samples: t.ewmaAloneRun,
+            },
+          }
+        : {};
+    members.push({
+      detector: ewma,
+      voteThreshold: t.ewmaBandOnly === true ? 1 : deviationScore(t.ewmaSigma, ewma.options.scoreScale),
+      role: 'level',
+      ...strong,
+    });
   }
   const periodMs = o.seasonalPeriodMs ?? 86_400_000;
   if (t.hwSigma !== undefined) {
     // Score dz/(dz + threshold): ½ exactly at the threshold.
-    members.push({ detector: createHoltWintersLevelDetector(ctx, { threshold: t.hwSigma, periodMs }), voteThreshold: 0.5, role: 'level' });
+    members.push({
+      detector: createHoltWintersLevelDetector(ctx, { threshold: t.hwSigma, periodMs }),
+      voteThreshold: 0.5,
+      role: 'level',
+    });
   }
   if (t.cusum !== undefined) {
     // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
     const restartInside = t.cusum.restartInside === true ? { restartInside: true } : {};
     const cusum = createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs, ...restartInside });
-    const evidence = t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
+    const evidence =
+      t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
     members.push({ detector: cusum, voteThreshold: 0.5, role: 'trend', ...evidence });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};
     // The statistical preset keeps 16 hypotheses (its 4 KB budget); the full preset the detector's default 64.
     const cap = o.preset !== 'full' ? { maxHypotheses: LIVE_RE_HYPOTHESES } : {};
-    members.push({ detector: createRelativeEntropyDetector({ ...cap, ...range }), voteThreshold: 1, role: 'shape' });
+    members.push({
+      detector: createRelativeEntropyDetector({ ...cap, ...range }),
+      voteThreshold: 1,
+      role: 'shape',
+    });
   }
   if (t.knnCadScore !== undefined) {
-    members.push({ detector: createKnnCadDetector(o.probation !== undefined ? { probation: o.probation } : {}), voteThreshold: t.knnCadScore, role: 'shape' });
+    members.push({
+      detector: createKnnCadDetector(o.probation !== undefined ? { probation: o.probation } : {}),
+      voteThreshold: t.knnCadScore,
+      role: 'shape',
+    });
   }
   if (t.contextOseScore !== undefined) {
     const rest = o.probation !== undefined ? { restPeriod: Math.floor(o.probation / 5) } : {};
-    members.push({ detector: createContextOseDetector(o.inputRange ? { inputRange: o.inputRange, ...rest } : rest), voteThreshold: t.contextOseScore, role: 'shape' });
+    members.push({
+      detector: createContextOseDetector(o.inputRange ? { inputRange: o.inputRange, ...rest } : rest),
+      voteThreshold: t.contextOseScore,
+      role: 'shape',
+    });
   }
   return new EnsembleDetector(members, {
     combine: 'calibrated',

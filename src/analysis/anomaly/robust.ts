@@ -96,8 +96,6 @@ export interface RobustSnapshotState {
 const OPTION_KEYS: ReadonlySet<string> = new Set(Object.keys(DEFAULT_ROBUST_OPTIONS));
 const DIRECTIONS: readonly Direction[] = ['up', 'down', 'both'];
 
-
-
 /**
  * Merges defaults, the kind's direction/threshold, `ctx.direction` and `options`, and validates.
  * @throws InvalidInputError for an unknown kind/direction/option or an out-of-range value.
@@ -209,7 +207,16 @@ class RobustDetectorImpl implements RobustDetector {
     const rf = this.options.relativeScaleFloor * (med < 0 ? -med : med);
     if (!(s >= rf)) s = rf;
     if (s < this.options.absoluteScaleFloor) s = this.options.absoluteScaleFloor;
-    const verdict = bandVerdict((value - med) / s, med, s, this.dir, this.c, this.thr, this.alertScore, this.lastAnomalous);
+    const verdict = bandVerdict(
+      (value - med) / s,
+      med,
+      s,
+      this.dir,
+      this.c,
+      this.thr,
+      this.alertScore,
+      this.lastAnomalous,
+    );
     this.lastAnomalous = verdict.anomalous;
     this.insert(value);
     return verdict;

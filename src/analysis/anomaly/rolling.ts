@@ -35,7 +35,9 @@ export class RollingWindow {
    */
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_ROLLING_CAPACITY) {
-      throw new InvalidInputError(`rolling window capacity must be an integer in [1, ${MAX_ROLLING_CAPACITY}], got ${capacity}`);
+      throw new InvalidInputError(
+        `rolling window capacity must be an integer in [1, ${MAX_ROLLING_CAPACITY}], got ${capacity}`,
+      );
     }
     this.capacity = capacity;
     this.buf = new Float64Array(capacity);

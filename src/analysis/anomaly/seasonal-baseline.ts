@@ -125,16 +125,25 @@ export function validateBaselineOptions(o: SeasonalBaselineOptions, who: string)
   const bad = (msg: string): never => {
     throw new InvalidInputError(`${who}: ${msg}`);
   };
-  if (!(Number.isFinite(o.levelHalfLife) && o.levelHalfLife >= 2)) bad(`levelHalfLife must be finite and >= 2, got ${o.levelHalfLife}`);
-  if (!(Number.isInteger(o.bins) && o.bins >= 0 && o.bins <= MAX_BASELINE_BINS)) bad(`bins must be an integer in [0, ${MAX_BASELINE_BINS}], got ${o.bins}`);
-  if (o.bins > 0 && !(o.periodMs !== undefined && Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11)) {
+  if (!(Number.isFinite(o.levelHalfLife) && o.levelHalfLife >= 2))
+    bad(`levelHalfLife must be finite and >= 2, got ${o.levelHalfLife}`);
+  if (!(Number.isInteger(o.bins) && o.bins >= 0 && o.bins <= MAX_BASELINE_BINS))
+    bad(`bins must be an integer in [0, ${MAX_BASELINE_BINS}], got ${o.bins}`);
+  if (
+    o.bins > 0 &&
+    !(o.periodMs !== undefined && Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11)
+  ) {
     bad(`periodMs must be an integer in [1000, 1e11] when bins > 0, got ${String(o.periodMs)}`);
   }
-  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0)) bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
+  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0))
+    bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
   if (!(o.huber > 0)) bad(`huber must be > 0, got ${o.huber}`);
-  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6)) bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
-  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0)) bad('relativeSigmaFloor must be finite and >= 0');
-  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0)) bad('absoluteSigmaFloor must be finite and > 0');
+  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6))
+    bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
+  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0))
+    bad('relativeSigmaFloor must be finite and >= 0');
+  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0))
+    bad('absoluteSigmaFloor must be finite and > 0');
 }
 
 /** The baseline of one series. Memory: 8 numbers + 20 bytes per bin. */
@@ -211,7 +220,14 @@ export class RobustSeasonalBaseline {
       if (this.D > 0) this.day = ((this.cycle % 7) + 7) % 7;
     }
     const b = this.bin;
-    const seasonal = b < 0 || !this.initDone ? 0 : this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle ? this.offsets[b]! : this.visits[b]! >= 2 ? this.offsets[b]! : 0;
+    const seasonal =
+      b < 0 || !this.initDone
+        ? 0
+        : this.visits[b]! >= 1 && this.lastCycle[b] !== this.cycle
+          ? this.offsets[b]!
+          : this.visits[b]! >= 2
+            ? this.offsets[b]!
+            : 0;
     const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
     let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
     // Seasonal scale: a bin whose own residuals were larger than the series' (busy hours of a count series) is
@@ -423,33 +439,58 @@ export class RobustSeasonalBaseline {
     if (typeof s !== 'object' || s === null) return bad('not an object');
     const t = s as Partial<Record<keyof SeasonalBaselineState, unknown>>;
     const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    if (!(typeof t.n === 'number' && Number.isSafeInteger(t.n) && t.n >= 0)) bad('n must be a safe integer >= 0');
+    if (!(typeof t.n === 'number' && Number.isSafeInteger(t.n) && t.n >= 0))
+      bad('n must be a safe integer >= 0');
     if (!fin(t.level)) bad('level must be finite');
     if (!(fin(t.absDev) && t.absDev >= 0)) bad('absDev must be finite and >= 0');
-    if (!(typeof t.nKnown === 'number' && Number.isSafeInteger(t.nKnown) && t.nKnown >= 0)) bad('nKnown must be a safe integer >= 0');
+    if (!(typeof t.nKnown === 'number' && Number.isSafeInteger(t.nKnown) && t.nKnown >= 0))
+      bad('nKnown must be a safe integer >= 0');
     if (!(fin(t.absDevKnown) && t.absDevKnown >= 0)) bad('absDevKnown must be finite and >= 0');
     if (!(fin(t.stepMs) && t.stepMs >= 0)) bad('stepMs must be finite and >= 0');
     if (!fin(t.lastTs)) bad('lastTs must be finite');
     if (!fin(t.firstTs)) bad('firstTs must be finite');
     const B = this.o.bins;
-    const arr = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === B && v.every(ok);
+    const arr = (v: unknown, ok: (x: unknown) => boolean): boolean =>
+      Array.isArray(v) && v.length === B && v.every(ok);
     if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
-    if (t.binAbsDev !== undefined && !arr(t.binAbsDev, (x) => fin(x) && x >= 0)) bad(`binAbsDev must be ${B} finite numbers >= 0`);
+    if (t.binAbsDev !== undefined && !arr(t.binAbsDev, (x) => fin(x) && x >= 0))
+      bad(`binAbsDev must be ${B} finite numbers >= 0`);
     const vs = t.visit;
     if (vs !== undefined) {
       const [vb, , vsum, vn] = Array.isArray(vs) ? (vs as unknown[]) : [];
-      const ok = Array.isArray(vs) && vs.length === 4 && vs.every(fin) && Number.isInteger(vb) && (vb as number) >= -1 && (vb as number) < B && (vsum as number) >= 0 && Number.isInteger(vn) && (vn as number) >= 0;
+      const ok =
+        Array.isArray(vs) &&
+        vs.length === 4 &&
+        vs.every(fin) &&
+        Number.isInteger(vb) &&
+        (vb as number) >= -1 &&
+        (vb as number) < B &&
+        (vsum as number) >= 0 &&
+        Number.isInteger(vn) &&
+        (vn as number) >= 0;
       if (!ok) bad('visit must be [bin, period, sum >= 0, count >= 0]');
     }
-    if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`visits must be ${B} counts`);
+    if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
+      bad(`visits must be ${B} counts`);
     if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
     const D = this.D;
-    const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length === D && v.every(ok);
+    const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean =>
+      Array.isArray(v) && v.length === D && v.every(ok);
     if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
-    if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(`dayVisits must be ${D} counts`);
+    if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
+      bad(`dayVisits must be ${D} counts`);
     if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
     const ini = t.init;
-    if (ini !== undefined && !(Array.isArray(ini) && ini.length === 2 && (ini[0] === 0 || ini[0] === 1) && Number.isSafeInteger(ini[1]) && (ini[1] as number) >= 0)) {
+    if (
+      ini !== undefined &&
+      !(
+        Array.isArray(ini) &&
+        ini.length === 2 &&
+        (ini[0] === 0 || ini[0] === 1) &&
+        Number.isSafeInteger(ini[1]) &&
+        (ini[1] as number) >= 0
+      )
+    ) {
       bad('init must be [0 or 1, count >= 0]');
     }
     const st = t as SeasonalBaselineState;

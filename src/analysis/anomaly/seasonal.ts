@@ -30,7 +30,14 @@ import type { Direction, MetricKind } from '../../model/anomaly.ts';
 import type { Severity } from '../../model/dwcp.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { NOT_JUDGED } from './detector.ts';
-import type { DetectorContext, DetectorSnapshot, Expectation, PersistentDetector, Predictor, Verdict } from './detector.ts';
+import type {
+  DetectorContext,
+  DetectorSnapshot,
+  Expectation,
+  PersistentDetector,
+  Predictor,
+  Verdict,
+} from './detector.ts';
 import { KIND_DEFAULTS } from './statistical.ts';
 
 /** Options of {@link createSeasonalDetector}. */

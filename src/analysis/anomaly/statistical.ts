@@ -70,17 +70,18 @@ export interface StatisticalOptions {
 }
 
 /** Per-kind bad direction (the catalog's, src/catalog/impact.ts) and point threshold (seed 000 / inventory 4.1; error_rate and generic are ours). */
-export const KIND_DEFAULTS: Readonly<Record<MetricKind, { readonly direction: Direction; readonly threshold: number }>> =
-  Object.freeze({
-    bandwidth: Object.freeze({ direction: KIND_BAD_DIRECTION.bandwidth, threshold: 3 }),
-    latency: Object.freeze({ direction: KIND_BAD_DIRECTION.latency, threshold: 3 }),
-    compression: Object.freeze({ direction: KIND_BAD_DIRECTION.compression, threshold: 2.5 }),
-    consensus: Object.freeze({ direction: KIND_BAD_DIRECTION.consensus, threshold: 2.5 }),
-    error_rate: Object.freeze({ direction: KIND_BAD_DIRECTION.error_rate, threshold: 3 }),
-    utilization: Object.freeze({ direction: KIND_BAD_DIRECTION.utilization, threshold: 3 }),
-    health: Object.freeze({ direction: KIND_BAD_DIRECTION.health, threshold: 3 }),
-    generic: Object.freeze({ direction: KIND_BAD_DIRECTION.generic, threshold: 3 }),
-  });
+export const KIND_DEFAULTS: Readonly<
+  Record<MetricKind, { readonly direction: Direction; readonly threshold: number }>
+> = Object.freeze({
+  bandwidth: Object.freeze({ direction: KIND_BAD_DIRECTION.bandwidth, threshold: 3 }),
+  latency: Object.freeze({ direction: KIND_BAD_DIRECTION.latency, threshold: 3 }),
+  compression: Object.freeze({ direction: KIND_BAD_DIRECTION.compression, threshold: 2.5 }),
+  consensus: Object.freeze({ direction: KIND_BAD_DIRECTION.consensus, threshold: 2.5 }),
+  error_rate: Object.freeze({ direction: KIND_BAD_DIRECTION.error_rate, threshold: 3 }),
+  utilization: Object.freeze({ direction: KIND_BAD_DIRECTION.utilization, threshold: 3 }),
+  health: Object.freeze({ direction: KIND_BAD_DIRECTION.health, threshold: 3 }),
+  generic: Object.freeze({ direction: KIND_BAD_DIRECTION.generic, threshold: 3 }),
+});
 
 /** Defaults (kind `generic`); {@link resolveStatisticalOptions} applies the per-kind direction/threshold. */
 export const DEFAULT_STATISTICAL_OPTIONS: StatisticalOptions = Object.freeze({
@@ -112,7 +113,10 @@ const OPTION_KEYS = Object.keys(DEFAULT_STATISTICAL_OPTIONS);
  *   threshold <= 0 or non-finite, minConfidence outside [0, 1], negative cooldown/margins/floors,
  *   absoluteStdFloor <= 0, resolveSamples < 1, or an unknown `verdicts` mode.
  */
-export function resolveStatisticalOptions(ctx: DetectorContext, options: Partial<StatisticalOptions> = {}): StatisticalOptions {
+export function resolveStatisticalOptions(
+  ctx: DetectorContext,
+  options: Partial<StatisticalOptions> = {},
+): StatisticalOptions {
   if (!KINDS.includes(ctx.kind)) throw new InvalidInputError(`unknown metric kind ${String(ctx.kind)}`);
   for (const k of Object.keys(options)) {
     if (!OPTION_KEYS.includes(k)) throw new InvalidInputError(`unknown statistical detector option ${k}`);
@@ -127,18 +131,30 @@ export function resolveStatisticalOptions(ctx: DetectorContext, options: Partial
   const bad = (msg: string): never => {
     throw new InvalidInputError(`statistical detector: ${msg}`);
   };
-  if (!isIntIn(o.longWindow, 2, MAX_ROLLING_CAPACITY)) bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
-  if (!isIntIn(o.shortWindow, 2, o.longWindow)) bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
-  if (!isIntIn(o.minSamples, 2, o.longWindow)) bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
-  if (!(Number.isFinite(o.threshold) && o.threshold > 0)) bad(`threshold must be a finite number > 0, got ${o.threshold}`);
-  if (!DIRECTIONS.includes(o.direction)) bad(`direction must be one of ${DIRECTIONS.join(', ')}, got ${String(o.direction)}`);
-  if (!(o.shiftMargin >= 0)) bad(`shiftMargin must be >= 0 (Infinity disables the shift test), got ${o.shiftMargin}`);
-  if (!(o.minConfidence >= 0 && o.minConfidence <= 1)) bad(`minConfidence must be in [0, 1], got ${o.minConfidence}`);
-  if (!(Number.isFinite(o.cooldownMs) && o.cooldownMs >= 0)) bad(`cooldownMs must be a finite number >= 0, got ${o.cooldownMs}`);
-  if (!isIntIn(o.resolveSamples, 1, 1_000_000)) bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
-  if (!(Number.isFinite(o.relativeStdFloor) && o.relativeStdFloor >= 0)) bad(`relativeStdFloor must be finite and >= 0, got ${o.relativeStdFloor}`);
-  if (!(Number.isFinite(o.absoluteStdFloor) && o.absoluteStdFloor > 0)) bad(`absoluteStdFloor must be finite and > 0, got ${o.absoluteStdFloor}`);
-  if (o.verdicts !== 'full' && o.verdicts !== 'lean') bad(`verdicts must be 'full' or 'lean', got ${String(o.verdicts)}`);
+  if (!isIntIn(o.longWindow, 2, MAX_ROLLING_CAPACITY))
+    bad(`longWindow must be an integer in [2, ${MAX_ROLLING_CAPACITY}], got ${o.longWindow}`);
+  if (!isIntIn(o.shortWindow, 2, o.longWindow))
+    bad(`shortWindow must be an integer in [2, longWindow=${o.longWindow}], got ${o.shortWindow}`);
+  if (!isIntIn(o.minSamples, 2, o.longWindow))
+    bad(`minSamples must be an integer in [2, longWindow=${o.longWindow}], got ${o.minSamples}`);
+  if (!(Number.isFinite(o.threshold) && o.threshold > 0))
+    bad(`threshold must be a finite number > 0, got ${o.threshold}`);
+  if (!DIRECTIONS.includes(o.direction))
+    bad(`direction must be one of ${DIRECTIONS.join(', ')}, got ${String(o.direction)}`);
+  if (!(o.shiftMargin >= 0))
+    bad(`shiftMargin must be >= 0 (Infinity disables the shift test), got ${o.shiftMargin}`);
+  if (!(o.minConfidence >= 0 && o.minConfidence <= 1))
+    bad(`minConfidence must be in [0, 1], got ${o.minConfidence}`);
+  if (!(Number.isFinite(o.cooldownMs) && o.cooldownMs >= 0))
+    bad(`cooldownMs must be a finite number >= 0, got ${o.cooldownMs}`);
+  if (!isIntIn(o.resolveSamples, 1, 1_000_000))
+    bad(`resolveSamples must be an integer >= 1, got ${o.resolveSamples}`);
+  if (!(Number.isFinite(o.relativeStdFloor) && o.relativeStdFloor >= 0))
+    bad(`relativeStdFloor must be finite and >= 0, got ${o.relativeStdFloor}`);
+  if (!(Number.isFinite(o.absoluteStdFloor) && o.absoluteStdFloor > 0))
+    bad(`absoluteStdFloor must be finite and > 0, got ${o.absoluteStdFloor}`);
+  if (o.verdicts !== 'full' && o.verdicts !== 'lean')
+    bad(`verdicts must be 'full' or 'lean', got ${String(o.verdicts)}`);
   return Object.freeze(o);
 }
 
@@ -315,7 +331,14 @@ class StatisticalDetectorImpl implements StatisticalDetector {
    *   detector judges the new level from then on (the episode then resolves after `resolveSamples` in-band
    *   samples of the new baseline). Without this a step change would alarm forever.
    */
-  private learn(value: number, z: number, outOfBand: boolean, opened: boolean, mu: number, sigma: number): void {
+  private learn(
+    value: number,
+    z: number,
+    outOfBand: boolean,
+    opened: boolean,
+    mu: number,
+    sigma: number,
+  ): void {
     this.recent.push(value);
     if (!outOfBand) {
       this.run = 0;
@@ -360,7 +383,12 @@ class StatisticalDetectorImpl implements StatisticalDetector {
   }
 
   stateBytes(): number {
-    return this.long.stateBytes() + this.shortInBand.stateBytes() + this.recent.stateBytes() + DETECTOR_OVERHEAD_BYTES;
+    return (
+      this.long.stateBytes() +
+      this.shortInBand.stateBytes() +
+      this.recent.stateBytes() +
+      DETECTOR_OVERHEAD_BYTES
+    );
   }
 }
 
@@ -390,6 +418,9 @@ class StatisticalDetectorImpl implements StatisticalDetector {
  * @param options partial options over {@link DEFAULT_STATISTICAL_OPTIONS} and {@link KIND_DEFAULTS}.
  * @throws InvalidInputError for invalid options (see {@link resolveStatisticalOptions}).
  */
-export function createStatisticalDetector(ctx: DetectorContext, options?: Partial<StatisticalOptions>): StatisticalDetector {
+export function createStatisticalDetector(
+  ctx: DetectorContext,
+  options?: Partial<StatisticalOptions>,
+): StatisticalDetector {
   return new StatisticalDetectorImpl(resolveStatisticalOptions(ctx, options));
 }

@@ -22,7 +22,9 @@ import type { StreamingDetector, Verdict } from './detector.ts';
  */
 export function normalTailProbability(x: number, mean: number, std: number): number {
   if (!Number.isFinite(x) || !Number.isFinite(mean) || !Number.isFinite(std) || std <= 0) {
-    throw new InvalidInputError(`normalTailProbability: need finite x, mean and std > 0 (got ${x}, ${mean}, ${std})`);
+    throw new InvalidInputError(
+      `normalTailProbability: need finite x, mean and std > 0 (got ${x}, ${mean}, ${std})`,
+    );
   }
   const xp = x < mean ? 2 * mean - x : x;
   const z = (xp - mean) / std;
@@ -40,14 +42,26 @@ function pairwiseSum(a: Float64Array, start: number, n: number): number {
     return res;
   }
   if (n <= 128) {
-    let r0 = a[start]!, r1 = a[start + 1]!, r2 = a[start + 2]!, r3 = a[start + 3]!;
-    let r4 = a[start + 4]!, r5 = a[start + 5]!, r6 = a[start + 6]!, r7 = a[start + 7]!;
+    let r0 = a[start]!,
+      r1 = a[start + 1]!,
+      r2 = a[start + 2]!,
+      r3 = a[start + 3]!;
+    let r4 = a[start + 4]!,
+      r5 = a[start + 5]!,
+      r6 = a[start + 6]!,
+      r7 = a[start + 7]!;
     let i = 8;
     const end = n - (n % 8);
     for (; i < end; i += 8) {
       const b = start + i;
-      r0 += a[b]!; r1 += a[b + 1]!; r2 += a[b + 2]!; r3 += a[b + 3]!;
-      r4 += a[b + 4]!; r5 += a[b + 5]!; r6 += a[b + 6]!; r7 += a[b + 7]!;
+      r0 += a[b]!;
+      r1 += a[b + 1]!;
+      r2 += a[b + 2]!;
+      r3 += a[b + 3]!;
+      r4 += a[b + 4]!;
+      r5 += a[b + 5]!;
+      r6 += a[b + 6]!;
+      r7 += a[b + 7]!;
     }
     let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i++) res += a[start + i]!;
@@ -100,7 +114,9 @@ export function windowedGaussianScore(z: number, digits: number | null = 12): nu
 
 function checkDigits(digits: number | null): void {
   if (digits !== null && (!Number.isInteger(digits) || digits < 1 || digits > 17)) {
-    throw new InvalidInputError(`scoreSignificantDigits must be an integer in [1, 17] or null, got ${digits}`);
+    throw new InvalidInputError(
+      `scoreSignificantDigits must be an integer in [1, 17] or null, got ${digits}`,
+    );
   }
 }
 
@@ -137,7 +153,9 @@ export function windowedGaussianZForScore(threshold: number, digits: number | nu
  * `windowSize + stepSize` values in total (~52 KB at NAB's parameters).
  * Throws InvalidInputError for invalid options.
  */
-export function createWindowedGaussianDetector(options: Partial<WindowedGaussianOptions> = {}): StreamingDetector {
+export function createWindowedGaussianDetector(
+  options: Partial<WindowedGaussianOptions> = {},
+): StreamingDetector {
   const o: WindowedGaussianOptions = { ...WINDOWED_GAUSSIAN_DEFAULTS, ...options };
   if (!Number.isInteger(o.windowSize) || o.windowSize < 2 || o.windowSize > 10_000_000) {
     throw new InvalidInputError(`windowSize must be an integer in [2, 1e7], got ${o.windowSize}`);
@@ -145,7 +163,8 @@ export function createWindowedGaussianDetector(options: Partial<WindowedGaussian
   if (!Number.isInteger(o.stepSize) || o.stepSize < 1 || o.stepSize > o.windowSize) {
     throw new InvalidInputError(`stepSize must be an integer in [1, windowSize], got ${o.stepSize}`);
   }
-  if (!Number.isFinite(o.alertThreshold)) throw new InvalidInputError(`alertThreshold must be finite, got ${o.alertThreshold}`);
+  if (!Number.isFinite(o.alertThreshold))
+    throw new InvalidInputError(`alertThreshold must be finite, got ${o.alertThreshold}`);
   checkDigits(o.scoreSignificantDigits);
   const digits = o.scoreSignificantDigits;
   const zAlert = windowedGaussianZForScore(o.alertThreshold, digits);
@@ -198,7 +217,15 @@ export function createWindowedGaussianDetector(options: Partial<WindowedGaussian
       const z = (value - mean) / std;
       const anomalous = score >= o.alertThreshold;
       const severity = alarmSeverity(anomalous, Math.abs(z), zAlert);
-      const verdict = judgedVerdict(anomalous, score, mean, zAlert * std, z, severity, lastAnomalous && !anomalous);
+      const verdict = judgedVerdict(
+        anomalous,
+        score,
+        mean,
+        zAlert * std,
+        z,
+        severity,
+        lastAnomalous && !anomalous,
+      );
       lastAnomalous = anomalous;
       learn(value);
       return verdict;

@@ -74,7 +74,10 @@ export interface ComparisonOptions {
   readonly confidence: number;
 }
 
-export const COMPARISON_DEFAULTS: ComparisonOptions = Object.freeze({ pricePerGb: DEFAULT_PRICE_PER_GB, confidence: 0.98 });
+export const COMPARISON_DEFAULTS: ComparisonOptions = Object.freeze({
+  pricePerGb: DEFAULT_PRICE_PER_GB,
+  confidence: 0.98,
+});
 
 /** Result of {@link compareVersions}. Improvements are + when v3 is better; null when undefined (no data or a
  * zero baseline). */
@@ -120,7 +123,8 @@ function summarize(label: string, s: VersionSamples): VersionSummary {
   const mig = sortedFinite(s.migrationSeconds ?? [], `${label}.migrationSeconds`);
   const original = checkBytes(`${label}.originalBytes`, s.originalBytes);
   const sent = checkBytes(`${label}.transferredBytes`, s.transferredBytes);
-  const orNull = (a: Float64Array, f: (x: Float64Array) => number): number | null => (a.length === 0 ? null : f(a));
+  const orNull = (a: Float64Array, f: (x: Float64Array) => number): number | null =>
+    a.length === 0 ? null : f(a);
   return {
     transfers: Math.max(thr.length, lat.length),
     throughputMeanMbps: orNull(thr, mean),
@@ -132,14 +136,23 @@ function summarize(label: string, s: VersionSamples): VersionSummary {
     memoryMeanPercent: orNull(memPct, mean),
     compressionMedian: orNull(comp, (a) => quantileSorted(a, 0.5)),
     migrationMedianSeconds: orNull(mig, (a) => quantileSorted(a, 0.5)),
-    bandwidthSavedGb: s.originalBytes === undefined || s.transferredBytes === undefined ? 0 : (original - sent) / BYTES_PER_GB,
+    bandwidthSavedGb:
+      s.originalBytes === undefined || s.transferredBytes === undefined
+        ? 0
+        : (original - sent) / BYTES_PER_GB,
     bandwidthSavedPercent:
-      s.originalBytes === undefined || s.transferredBytes === undefined || original === 0 ? null : (100 * (original - sent)) / original,
+      s.originalBytes === undefined || s.transferredBytes === undefined || original === 0
+        ? null
+        : (100 * (original - sent)) / original,
   };
 }
 
 /** (v3 − v1)/|v1| × 100 when higher is better, (v1 − v3)/|v1| × 100 when lower is better; null if undefined. */
-export function improvementPercent(v1: number | null, v3: number | null, higherIsBetter: boolean): number | null {
+export function improvementPercent(
+  v1: number | null,
+  v3: number | null,
+  higherIsBetter: boolean,
+): number | null {
   if (v1 === null || v3 === null || v1 === 0) return null;
   const d = higherIsBetter ? v3 - v1 : v1 - v3;
   return (100 * d) / Math.abs(v1);
@@ -150,10 +163,16 @@ export function improvementPercent(v1: number | null, v3: number | null, higherI
  * or non-finite byte counts, a negative or non-finite price, or a confidence outside (0, 1). Empty sample
  * arrays are allowed: the affected figures are null and the metric has no delta.
  */
-export function compareVersions(v1: VersionSamples, v3: VersionSamples, options: Partial<ComparisonOptions> = {}): VersionComparison {
+export function compareVersions(
+  v1: VersionSamples,
+  v3: VersionSamples,
+  options: Partial<ComparisonOptions> = {},
+): VersionComparison {
   const opts: ComparisonOptions = { ...COMPARISON_DEFAULTS, ...options };
   if (typeof opts.pricePerGb !== 'number' || !Number.isFinite(opts.pricePerGb) || opts.pricePerGb < 0) {
-    throw new InvalidInputError(`price per GB must be a finite number >= 0 (USD), got ${String(opts.pricePerGb)}`);
+    throw new InvalidInputError(
+      `price per GB must be a finite number >= 0 (USD), got ${String(opts.pricePerGb)}`,
+    );
   }
   if (!(opts.confidence > 0 && opts.confidence < 1)) {
     throw new InvalidInputError(`confidence must be in (0, 1), got ${opts.confidence}`);
@@ -166,14 +185,23 @@ export function compareVersions(v1: VersionSamples, v3: VersionSamples, options:
     throughput: [v1.throughputMbps, v3.throughputMbps, 'Mbps'],
     latency: [v1.latencySeconds, v3.latencySeconds, 's'],
     cpu: [v1.cpuPercent, v3.cpuPercent, '%'],
-    memory: memoryInMb ? [v1.memoryMb, v3.memoryMb, 'MB'] : [v1.memoryPercent ?? [], v3.memoryPercent ?? [], '%'],
+    memory: memoryInMb
+      ? [v1.memoryMb, v3.memoryMb, 'MB']
+      : [v1.memoryPercent ?? [], v3.memoryPercent ?? [], '%'],
     compression: [v1.compressionRatio ?? [], v3.compressionRatio ?? [], 'x'],
   };
   const deltas: MetricJudgement[] = [];
   for (const m of COMPARED_METRICS) {
     const [base, can, unit] = pairs[m];
     if (base.length === 0 || can.length === 0) continue;
-    deltas.push(judgeMetric(base, can, { name: m, badDirection: BAD_DIRECTION[m], unit }, { confidence: opts.confidence }));
+    deltas.push(
+      judgeMetric(
+        base,
+        can,
+        { name: m, badDirection: BAD_DIRECTION[m], unit },
+        { confidence: opts.confidence },
+      ),
+    );
   }
   const speedup =
     a.migrationMedianSeconds === null || b.migrationMedianSeconds === null || b.migrationMedianSeconds === 0

@@ -87,7 +87,9 @@ export interface DecisionResult {
 function checkOptions(o: DecisionOptions): void {
   const { sla, canary } = o.weights;
   if (!(Number.isFinite(sla) && sla >= 0 && Number.isFinite(canary) && canary >= 0 && sla + canary > 0)) {
-    throw new InvalidInputError(`decision weights must be finite, >= 0 and not both 0, got sla=${sla}, canary=${canary}`);
+    throw new InvalidInputError(
+      `decision weights must be finite, >= 0 and not both 0, got sla=${sla}, canary=${canary}`,
+    );
   }
   if (!(o.noGoScore >= 0 && o.noGoScore <= o.goScore && o.goScore <= 1)) {
     throw new InvalidInputError(`need 0 <= noGoScore <= goScore <= 1, got ${o.noGoScore}, ${o.goScore}`);
@@ -108,7 +110,9 @@ function checkOptions(o: DecisionOptions): void {
 export function slaRatio(c: SlaCheck): number {
   if (typeof c.compliance === 'boolean') return c.compliance ? 1 : 0;
   if (!(typeof c.compliance === 'number' && c.compliance >= 0 && c.compliance <= 1)) {
-    throw new InvalidInputError(`SLA ${c.name}: compliance must be a boolean or a ratio in [0, 1], got ${String(c.compliance)}`);
+    throw new InvalidInputError(
+      `SLA ${c.name}: compliance must be a boolean or a ratio in [0, 1], got ${String(c.compliance)}`,
+    );
   }
   return c.compliance;
 }
@@ -133,9 +137,11 @@ export interface SlaReading {
 export function readSla(c: SlaCheck): SlaReading {
   const ratio = slaRatio(c);
   const target = c.target ?? 1;
-  if (!(target >= 0 && target <= 1)) throw new InvalidInputError(`SLA ${c.name}: target must be in [0, 1], got ${target}`);
+  if (!(target >= 0 && target <= 1))
+    throw new InvalidInputError(`SLA ${c.name}: target must be in [0, 1], got ${target}`);
   const weight = c.weight ?? 1;
-  if (!(Number.isFinite(weight) && weight >= 0)) throw new InvalidInputError(`SLA ${c.name}: weight must be >= 0, got ${weight}`);
+  if (!(Number.isFinite(weight) && weight >= 0))
+    throw new InvalidInputError(`SLA ${c.name}: weight must be >= 0, got ${weight}`);
   return { ratio, target, weight, met: typeof c.compliance === 'boolean' ? c.compliance : ratio >= target };
 }
 
@@ -167,7 +173,10 @@ export function decideRollout(
     throw new InvalidInputError('rollout decision needs at least one SLA check or metric judgement');
   }
   const names = new Set<string>();
-  for (const n of [...input.sla.map((s) => `sla:${s.name}`), ...input.judgements.map((j) => `metric:${j.metric}`)]) {
+  for (const n of [
+    ...input.sla.map((s) => `sla:${s.name}`),
+    ...input.judgements.map((j) => `metric:${j.metric}`),
+  ]) {
     if (names.has(n)) throw new InvalidInputError(`rollout decision: ${n} appears twice`);
     names.add(n);
   }
@@ -187,18 +196,26 @@ export function decideRollout(
         name: j.metric,
         effect: 'forces-no-go',
         value: j.guard.value,
-        text: `${j.metric} guard breached: ${j.guard.statistic} = ${g4(j.guard.value)} ${j.unit}` +
+        text:
+          `${j.metric} guard breached: ${j.guard.statistic} = ${g4(j.guard.value)} ${j.unit}` +
           `${j.guard.max !== null ? ` (must be < ${j.guard.max})` : ''}${j.guard.min !== null ? ` (must be > ${j.guard.min})` : ''}`,
       });
     }
     if (j.classification === 'nodata') {
       blocked = true;
-      drivers.push({ source: 'nodata', name: j.metric, effect: 'blocks-go', value: Number.NaN, text: j.reason });
+      drivers.push({
+        source: 'nodata',
+        name: j.metric,
+        effect: 'blocks-go',
+        value: Number.NaN,
+        text: j.reason,
+      });
       continue;
     }
     const reg = regByMetric.get(j.metric);
     const badVerdict =
-      (j.classification === 'high' && j.badDirection !== 'decrease') || (j.classification === 'low' && j.badDirection !== 'increase');
+      (j.classification === 'high' && j.badDirection !== 'decrease') ||
+      (j.classification === 'low' && j.badDirection !== 'increase');
     let credit = 1;
     if (j.failed) credit = 0;
     else if (reg !== undefined) credit = opts.severityCredit[reg.severity];
@@ -286,12 +303,26 @@ export function decideRollout(
       });
     }
     for (const c of input.sla) {
-      drivers.push({ source: 'sla', name: c.name, effect: 'supports-go', value: slaRatio(c), text: `SLA ${c.name} met${c.detail ? `: ${c.detail}` : ''}` });
+      drivers.push({
+        source: 'sla',
+        name: c.name,
+        effect: 'supports-go',
+        value: slaRatio(c),
+        text: `SLA ${c.name} met${c.detail ? `: ${c.detail}` : ''}`,
+      });
     }
   }
-  const order: Record<DriverEffect, number> = { 'forces-no-go': 0, 'lowers-score': 1, 'blocks-go': 2, 'supports-go': 3 };
+  const order: Record<DriverEffect, number> = {
+    'forces-no-go': 0,
+    'lowers-score': 1,
+    'blocks-go': 2,
+    'supports-go': 3,
+  };
   drivers.sort((a, b) => order[a.effect] - order[b.effect]);
-  const head = drivers.slice(0, 3).map((d) => d.text).join('; ');
+  const head = drivers
+    .slice(0, 3)
+    .map((d) => d.text)
+    .join('; ');
   const summary =
     `${decision}${forced ? ' (forced by a critical failure)' : ''}: score ${(score * 100).toFixed(1)} ` +
     `(GO >= ${opts.goScore * 100}, NO-GO < ${opts.noGoScore * 100})${head ? ` — ${head}` : ''}`;

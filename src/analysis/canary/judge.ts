@@ -62,7 +62,11 @@ export interface JudgeOptions {
 }
 
 /** Kayenta's defaults. */
-export const JUDGE_DEFAULTS: JudgeOptions = Object.freeze({ tolerance: 0.25, confidence: 0.98, method: 'auto' });
+export const JUDGE_DEFAULTS: JudgeOptions = Object.freeze({
+  tolerance: 0.25,
+  confidence: 0.98,
+  method: 'auto',
+});
 
 /** Outcome of an absolute guard. */
 export interface GuardResult {
@@ -147,21 +151,28 @@ function pct(v: number): string {
 function checkSpec(spec: MetricSpec, options: JudgeOptions): number {
   const tolerance = spec.tolerance ?? options.tolerance;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new InvalidInputError(`judge ${spec.name}: tolerance must be a finite number >= 0, got ${tolerance}`);
+    throw new InvalidInputError(
+      `judge ${spec.name}: tolerance must be a finite number >= 0, got ${tolerance}`,
+    );
   }
   if (!(options.confidence > 0 && options.confidence < 1)) {
-    throw new InvalidInputError(`judge ${spec.name}: confidence must be in (0, 1), got ${options.confidence}`);
+    throw new InvalidInputError(
+      `judge ${spec.name}: confidence must be in (0, 1), got ${options.confidence}`,
+    );
   }
   const w = spec.weight ?? 1;
-  if (!Number.isFinite(w) || w < 0) throw new InvalidInputError(`judge ${spec.name}: weight must be >= 0, got ${w}`);
+  if (!Number.isFinite(w) || w < 0)
+    throw new InvalidInputError(`judge ${spec.name}: weight must be >= 0, got ${w}`);
   if (!['increase', 'decrease', 'either'].includes(spec.badDirection)) {
     throw new InvalidInputError(`judge ${spec.name}: badDirection must be increase, decrease or either`);
   }
   const g = spec.guard;
   if (g !== undefined) {
-    if (g.max === undefined && g.min === undefined) throw new InvalidInputError(`judge ${spec.name}: guard needs max or min`);
+    if (g.max === undefined && g.min === undefined)
+      throw new InvalidInputError(`judge ${spec.name}: guard needs max or min`);
     for (const b of [g.max, g.min]) {
-      if (b !== undefined && !Number.isFinite(b)) throw new InvalidInputError(`judge ${spec.name}: guard bound must be finite`);
+      if (b !== undefined && !Number.isFinite(b))
+        throw new InvalidInputError(`judge ${spec.name}: guard bound must be finite`);
     }
   }
   return tolerance;
@@ -216,7 +227,9 @@ export function judgeMetric(
     guard === null
       ? ''
       : `; guard ${guard.statistic} = ${fmt(guard.value)} ${unit}`.trimEnd() +
-        (guard.breached ? ` breaches ${guard.max !== null ? `< ${fmt(guard.max)}` : ''}${guard.min !== null ? ` > ${fmt(guard.min)}` : ''}` : ' ok');
+        (guard.breached
+          ? ` breaches ${guard.max !== null ? `< ${fmt(guard.max)}` : ''}${guard.min !== null ? ` > ${fmt(guard.min)}` : ''}`
+          : ' ok');
 
   if (base.length === 0 || can.length === 0) {
     return {
@@ -245,7 +258,8 @@ export function judgeMetric(
   const baselineMedian = quantileSorted(base, 0.5);
   const canaryMedian = quantileSorted(can, 0.5);
   const scale = Math.abs(baselineMedian);
-  const rel = (d: number): number => (d === 0 ? 0 : scale === 0 ? Math.sign(d) * Number.POSITIVE_INFINITY : (100 * d) / scale);
+  const rel = (d: number): number =>
+    d === 0 ? 0 : scale === 0 ? Math.sign(d) * Number.POSITIVE_INFINITY : (100 * d) / scale;
   const allEqual = base[0] === base[base.length - 1] && can[0] === can[can.length - 1] && base[0] === can[0];
   const mw = allEqual
     ? { shift: 0, shiftLower: 0, shiftUpper: 0, pValue: 1 }
@@ -280,8 +294,10 @@ export function judgeMetric(
     `p = ${fmt(mw.pValue)}, tolerance ±${(tolerance * 100).toFixed(0)} % of baseline median ${fmt(baselineMedian)} ${unit}`;
   let verdictText: string;
   if (classification === 'pass') verdictText = 'pass: the interval overlaps the tolerance band';
-  else if (badVerdict) verdictText = `${classification}: the whole interval lies ${classification === 'high' ? 'above' : 'below'} the band (worse)`;
-  else verdictText = `${classification}: the whole interval lies ${classification === 'high' ? 'above' : 'below'} the band (better, not a failure)`;
+  else if (badVerdict)
+    verdictText = `${classification}: the whole interval lies ${classification === 'high' ? 'above' : 'below'} the band (worse)`;
+  else
+    verdictText = `${classification}: the whole interval lies ${classification === 'high' ? 'above' : 'below'} the band (better, not a failure)`;
   return {
     ...common,
     classification,
@@ -316,7 +332,10 @@ export interface MetricSamples {
  * Judges every metric with {@link judgeMetric} (same options). Metric names must be unique (InvalidInputError
  * otherwise); the order of the result follows the input.
  */
-export function judgeCanary(metrics: readonly MetricSamples[], options: Partial<JudgeOptions> = {}): readonly MetricJudgement[] {
+export function judgeCanary(
+  metrics: readonly MetricSamples[],
+  options: Partial<JudgeOptions> = {},
+): readonly MetricJudgement[] {
   const seen = new Set<string>();
   for (const m of metrics) {
     if (seen.has(m.spec.name)) throw new InvalidInputError(`judge: metric ${m.spec.name} appears twice`);

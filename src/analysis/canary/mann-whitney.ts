@@ -60,12 +60,15 @@ export interface MannWhitneyResult {
 function checkSample(name: string, v: ArrayLike<number>): Float64Array {
   if (v.length === 0) throw new InvalidInputError(`Mann-Whitney: sample ${name} is empty`);
   if (v.length > MAX_SAMPLE_SIZE) {
-    throw new LimitExceededError(`Mann-Whitney: sample ${name} has ${v.length} values; the limit is ${MAX_SAMPLE_SIZE}`);
+    throw new LimitExceededError(
+      `Mann-Whitney: sample ${name} has ${v.length} values; the limit is ${MAX_SAMPLE_SIZE}`,
+    );
   }
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
-    if (!Number.isFinite(x)) throw new InvalidInputError(`Mann-Whitney: sample ${name}[${i}] is ${x}; values must be finite`);
+    if (!Number.isFinite(x))
+      throw new InvalidInputError(`Mann-Whitney: sample ${name}[${i}] is ${x}; values must be finite`);
     out[i] = x;
   }
   return out.sort();
@@ -82,7 +85,9 @@ export function exactUCounts(m: number, n: number): readonly bigint[] {
     throw new InvalidInputError(`exactUCounts: sizes must be non-negative integers, got ${m}, ${n}`);
   }
   if (m * n > EXACT_MAX_CELLS) {
-    throw new LimitExceededError(`exact Mann-Whitney distribution limited to n1·n2 ≤ ${EXACT_MAX_CELLS}, got ${m * n}`);
+    throw new LimitExceededError(
+      `exact Mann-Whitney distribution limited to n1·n2 ≤ ${EXACT_MAX_CELLS}, got ${m * n}`,
+    );
   }
   const len = m * n + 1;
   const c: bigint[] = new Array<bigint>(len).fill(0n);
@@ -188,7 +193,11 @@ function hodgesLehmann(x: Float64Array, y: Float64Array): number {
  * `method: 'exact'` with ties; LimitExceededError for samples above {@link MAX_SAMPLE_SIZE} or an exact request
  * above {@link EXACT_MAX_CELLS} cells.
  */
-export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>, options: MannWhitneyOptions = {}): MannWhitneyResult {
+export function mannWhitneyU(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  options: MannWhitneyOptions = {},
+): MannWhitneyResult {
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) {
     throw new InvalidInputError(`Mann-Whitney: confidence must be in (0, 1), got ${confidence}`);
@@ -236,9 +245,14 @@ export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>, options
 
   let exact: boolean;
   if (method === 'exact') {
-    if (ties) throw new InvalidInputError('Mann-Whitney: the exact method needs samples without ties; use asymptotic');
+    if (ties)
+      throw new InvalidInputError(
+        'Mann-Whitney: the exact method needs samples without ties; use asymptotic',
+      );
     if (cells > EXACT_MAX_CELLS) {
-      throw new LimitExceededError(`exact Mann-Whitney distribution limited to n1·n2 ≤ ${EXACT_MAX_CELLS}, got ${cells}`);
+      throw new LimitExceededError(
+        `exact Mann-Whitney distribution limited to n1·n2 ≤ ${EXACT_MAX_CELLS}, got ${cells}`,
+      );
     }
     exact = true;
   } else if (method === 'asymptotic') exact = false;

@@ -21,7 +21,6 @@ export function sortedFinite(values: ArrayLike<number>, what: string): Float64Ar
   return out.sort();
 }
 
-
 /** Arithmetic mean of a non-empty array (InvalidInputError when empty). */
 export function mean(values: ArrayLike<number>): number {
   if (values.length === 0) throw new InvalidInputError('mean of an empty sample');

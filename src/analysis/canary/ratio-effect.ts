@@ -103,7 +103,18 @@ interface Acc {
   readonly baselines: Map<string, { c: number; rv: number }>;
 }
 
-const acc = (): Acc => ({ n: 0, s: 0, c: 0, raw: 0, ss: 0, sc: 0, cc: 0, e: 0, clusters: new Map(), baselines: new Map() });
+const acc = (): Acc => ({
+  n: 0,
+  s: 0,
+  c: 0,
+  raw: 0,
+  ss: 0,
+  sc: 0,
+  cc: 0,
+  e: 0,
+  clusters: new Map(),
+  baselines: new Map(),
+});
 
 /** Adds an observation; to a keyed cluster (S, C) it adds (s, c), so Σ S², Σ S·C, Σ C² change by the cross terms. */
 function add(a: Acc, o: RatioObservation): void {
@@ -151,10 +162,22 @@ function relVariance(a: Acc): { r: number; rv: number } {
 function validate(obs: readonly RatioObservation[], what: string): void {
   obs.forEach((o, i) => {
     if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
-      throw new InvalidInputError(`${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`);
+      throw new InvalidInputError(
+        `${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`,
+      );
     }
-    if (o.baseline !== undefined && !(Number.isFinite(o.baseline.relVariance) && o.baseline.relVariance >= 0 && Number.isFinite(o.baseline.mean) && o.baseline.mean > 0)) {
-      throw new InvalidInputError(`${what}[${i}]: a baseline needs a finite mean > 0 and relative variance >= 0, got ${o.baseline.mean}, ${o.baseline.relVariance}`);
+    if (
+      o.baseline !== undefined &&
+      !(
+        Number.isFinite(o.baseline.relVariance) &&
+        o.baseline.relVariance >= 0 &&
+        Number.isFinite(o.baseline.mean) &&
+        o.baseline.mean > 0
+      )
+    ) {
+      throw new InvalidInputError(
+        `${what}[${i}]: a baseline needs a finite mean > 0 and relative variance >= 0, got ${o.baseline.mean}, ${o.baseline.relVariance}`,
+      );
     }
     if (o.events !== undefined && !(Number.isFinite(o.events) && o.events > 0)) {
       throw new InvalidInputError(`${what}[${i}]: events must be > 0 when given, got ${o.events}`);
@@ -206,11 +229,18 @@ function effectOf(strata: Map<string, { a1: Acc; a3: Acc }>): RatioEffect {
  * @returns one effect per look, in order
  * @throws InvalidInputError for non-finite times or sums, counts ≤ 0, or looks not ascending.
  */
-export function ratioEffectPath(v1: readonly RatioObservation[], v3: readonly RatioObservation[], looksMs: readonly number[]): RatioEffect[] {
+export function ratioEffectPath(
+  v1: readonly RatioObservation[],
+  v3: readonly RatioObservation[],
+  looksMs: readonly number[],
+): RatioEffect[] {
   validate(v1, 'v1');
   validate(v3, 'v3');
   for (let i = 1; i < looksMs.length; i++) {
-    if (!(looksMs[i]! > looksMs[i - 1]!)) throw new InvalidInputError(`looks must be strictly ascending, got ${looksMs[i - 1]} then ${looksMs[i]}`);
+    if (!(looksMs[i]! > looksMs[i - 1]!))
+      throw new InvalidInputError(
+        `looks must be strictly ascending, got ${looksMs[i - 1]} then ${looksMs[i]}`,
+      );
   }
   const byTime = (a: RatioObservation, b: RatioObservation): number => a.tMs - b.tMs;
   const s1 = [...v1].sort(byTime);

@@ -18,12 +18,20 @@ export interface SeverityBands {
 }
 
 /** Seed 000 / inventory §5 bands: > 10 regression, > 15 medium, > 20 high, > 30 critical. */
-export const DEFAULT_SEVERITY_BANDS: SeverityBands = Object.freeze({ threshold: 10, medium: 15, high: 20, critical: 30 });
+export const DEFAULT_SEVERITY_BANDS: SeverityBands = Object.freeze({
+  threshold: 10,
+  medium: 15,
+  high: 20,
+  critical: 30,
+});
 
 /** Checks that the bands are finite, ≥ 0 and non-decreasing (InvalidInputError otherwise). */
 export function validateSeverityBands(b: SeverityBands): void {
   const vals = [b.threshold, b.medium, b.high, b.critical];
-  if (!vals.every((v) => Number.isFinite(v) && v >= 0) || !(b.threshold <= b.medium && b.medium <= b.high && b.high <= b.critical)) {
+  if (
+    !vals.every((v) => Number.isFinite(v) && v >= 0) ||
+    !(b.threshold <= b.medium && b.medium <= b.high && b.high <= b.critical)
+  ) {
     throw new InvalidInputError(
       `severity bands must be finite, >= 0 and ordered threshold <= medium <= high <= critical, got ${vals.join(', ')}`,
     );
@@ -35,7 +43,10 @@ export function validateSeverityBands(b: SeverityBands): void {
  * medium when ≤ high, high when ≤ critical, critical above. Boundaries belong to the lower band (15 % is low,
  * 15.01 % is medium), as in the original `> 15` comparisons.
  */
-export function regressionSeverity(degradationPercent: number, bands: SeverityBands = DEFAULT_SEVERITY_BANDS): Severity | null {
+export function regressionSeverity(
+  degradationPercent: number,
+  bands: SeverityBands = DEFAULT_SEVERITY_BANDS,
+): Severity | null {
   if (!(degradationPercent > bands.threshold)) return null;
   if (degradationPercent > bands.critical) return 'critical';
   if (degradationPercent > bands.high) return 'high';
@@ -70,14 +81,20 @@ export interface RegressionOptions {
   readonly requireSignificance: boolean;
 }
 
-export const REGRESSION_DEFAULTS: RegressionOptions = Object.freeze({ bands: DEFAULT_SEVERITY_BANDS, requireSignificance: true });
+export const REGRESSION_DEFAULTS: RegressionOptions = Object.freeze({
+  bands: DEFAULT_SEVERITY_BANDS,
+  requireSignificance: true,
+});
 
 /**
  * Regressions among `inputs`: every metric whose degradation exceeds the threshold (and is significant unless
  * `requireSignificance` is false), with its severity. Order follows the input. Throws InvalidInputError for bad
  * bands.
  */
-export function detectRegressions(inputs: readonly RegressionInput[], options: Partial<RegressionOptions> = {}): readonly Regression[] {
+export function detectRegressions(
+  inputs: readonly RegressionInput[],
+  options: Partial<RegressionOptions> = {},
+): readonly Regression[] {
   const opts: RegressionOptions = { ...REGRESSION_DEFAULTS, ...options };
   validateSeverityBands(opts.bands);
   const out: Regression[] = [];

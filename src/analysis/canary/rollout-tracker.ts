@@ -48,7 +48,12 @@ export interface RolloutTrackerState {
 
 /** `rollout`: the v3 share changed (and the comparison at that moment); `evaluate`: re-check regressions. */
 export type RolloutEvent =
-  | { readonly type: 'rollout'; readonly percent: number; readonly atMs: number; readonly comparison: VersionComparison }
+  | {
+      readonly type: 'rollout';
+      readonly percent: number;
+      readonly atMs: number;
+      readonly comparison: VersionComparison;
+    }
   | { readonly type: 'evaluate'; readonly atMs: number; readonly comparison: VersionComparison };
 
 export interface RolloutTrackerOptions {
@@ -57,7 +62,11 @@ export interface RolloutTrackerOptions {
   readonly regression: Partial<RegressionOptions>;
 }
 
-export const ROLLOUT_TRACKER_DEFAULTS: RolloutTrackerOptions = Object.freeze({ maxSnapshots: 64, maxAlerts: 256, regression: {} });
+export const ROLLOUT_TRACKER_DEFAULTS: RolloutTrackerOptions = Object.freeze({
+  maxSnapshots: 64,
+  maxAlerts: 256,
+  regression: {},
+});
 
 /** Initial state: rollout at 0 %, no history. */
 export function initialRolloutState(): RolloutTrackerState {
@@ -69,7 +78,11 @@ export function stagesCrossed(oldPercent: number, newPercent: number): readonly 
   return ROLLOUT_STAGES.filter((m) => oldPercent < m && newPercent >= m);
 }
 
-function bounded<T>(list: readonly T[], add: readonly T[], max: number): { list: readonly T[]; dropped: number } {
+function bounded<T>(
+  list: readonly T[],
+  add: readonly T[],
+  max: number,
+): { list: readonly T[]; dropped: number } {
   const all = add.length === 0 ? list : [...list, ...add];
   const dropped = Math.max(0, all.length - max);
   return { list: dropped > 0 ? all.slice(dropped) : all, dropped };
@@ -89,9 +102,11 @@ export function reduceRollout(
 ): RolloutTrackerState {
   const opts: RolloutTrackerOptions = { ...ROLLOUT_TRACKER_DEFAULTS, ...options };
   for (const k of ['maxSnapshots', 'maxAlerts'] as const) {
-    if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new InvalidInputError(`${k} must be an integer >= 1, got ${opts[k]}`);
+    if (!Number.isInteger(opts[k]) || opts[k] < 1)
+      throw new InvalidInputError(`${k} must be an integer >= 1, got ${opts[k]}`);
   }
-  if (!Number.isFinite(event.atMs)) throw new InvalidInputError(`event time must be finite Unix ms, got ${event.atMs}`);
+  if (!Number.isFinite(event.atMs))
+    throw new InvalidInputError(`event time must be finite Unix ms, got ${event.atMs}`);
   let percent = state.rolloutPercent;
   let snapshots: readonly RolloutSnapshot[] = state.snapshots;
   let droppedSnapshots = state.droppedSnapshots;
@@ -116,7 +131,8 @@ export function reduceRollout(
   for (const r of found) {
     const prev = state.active[r.metric] ?? null;
     active[r.metric] = r.severity;
-    if (prev !== r.severity) fresh.push({ ...r, atMs: event.atMs, rolloutPercent: percent, previousSeverity: prev });
+    if (prev !== r.severity)
+      fresh.push({ ...r, atMs: event.atMs, rolloutPercent: percent, previousSeverity: prev });
   }
   const a = bounded(state.alerts, fresh, opts.maxAlerts);
   return {

@@ -25,7 +25,12 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import type { RatioEffect, VersionTotals } from './ratio-effect.ts';
-import { alwaysValidPValue, confidenceSequence, varianceForRadius, type MixtureOptions } from './sequential.ts';
+import {
+  alwaysValidPValue,
+  confidenceSequence,
+  varianceForRadius,
+  type MixtureOptions,
+} from './sequential.ts';
 
 /** What is judged. */
 export interface SequentialSpec {
@@ -106,13 +111,18 @@ export interface SequentialVerdict {
 
 function checkOptions(o: SequentialOptions): void {
   if (!(o.alpha > 0 && o.alpha < 1)) throw new InvalidInputError(`alpha must be in (0, 1), got ${o.alpha}`);
-  if (!(Number.isFinite(o.marginPercent) && o.marginPercent > 0)) throw new InvalidInputError(`marginPercent must be > 0, got ${o.marginPercent}`);
+  if (!(Number.isFinite(o.marginPercent) && o.marginPercent > 0))
+    throw new InvalidInputError(`marginPercent must be > 0, got ${o.marginPercent}`);
   if (!(Number.isFinite(o.thresholdPercent) && o.thresholdPercent >= o.marginPercent)) {
-    throw new InvalidInputError(`thresholdPercent must be >= marginPercent (${o.marginPercent}), got ${o.thresholdPercent}`);
+    throw new InvalidInputError(
+      `thresholdPercent must be >= marginPercent (${o.marginPercent}), got ${o.thresholdPercent}`,
+    );
   }
-  if (o.tau !== undefined && !(Number.isFinite(o.tau) && o.tau > 0)) throw new InvalidInputError(`tau must be > 0, got ${o.tau}`);
+  if (o.tau !== undefined && !(Number.isFinite(o.tau) && o.tau > 0))
+    throw new InvalidInputError(`tau must be > 0, got ${o.tau}`);
   for (const k of ['minEvents', 'minObservations'] as const) {
-    if (!(Number.isInteger(o[k]) && o[k] >= 2)) throw new InvalidInputError(`${k} must be an integer >= 2, got ${o[k]}`);
+    if (!(Number.isInteger(o[k]) && o[k] >= 2))
+      throw new InvalidInputError(`${k} must be an integer >= 2, got ${o[k]}`);
   }
 }
 
@@ -148,7 +158,13 @@ function classify(e: RatioEffect, spec: SequentialSpec, o: SequentialOptions, mi
   return { state: 'undecided', ...base };
 }
 
-function needed(last: Look, e: RatioEffect, elapsedMs: number, o: SequentialOptions, mix: MixtureOptions): EvidenceNeeded {
+function needed(
+  last: Look,
+  e: RatioEffect,
+  elapsedMs: number,
+  o: SequentialOptions,
+  mix: MixtureOptions,
+): EvidenceNeeded {
   const room = Math.log1p(o.marginPercent / 100) - last.d;
   if (!(room > 0)) return { moreMs: null, moreV3Events: null };
   const vTarget = varianceForRadius(room, mix);
@@ -159,12 +175,24 @@ function needed(last: Look, e: RatioEffect, elapsedMs: number, o: SequentialOpti
     if (v.observations > 0) factor = Math.max(factor, o.minObservations / v.observations);
   }
   if (!Number.isFinite(factor)) return { moreMs: null, moreV3Events: null };
-  return { moreMs: Math.max(0, elapsedMs * (factor - 1)), moreV3Events: Math.max(0, Math.ceil(e.v3.count * (factor - 1))) };
+  return {
+    moreMs: Math.max(0, elapsedMs * (factor - 1)),
+    moreV3Events: Math.max(0, Math.ceil(e.v3.count * (factor - 1))),
+  };
 }
 
-function reasonOf(spec: SequentialSpec, s: EvidenceState, l: Look, e: RatioEffect, o: SequentialOptions, n: EvidenceNeeded | null, confidence: number): string {
+function reasonOf(
+  spec: SequentialSpec,
+  s: EvidenceState,
+  l: Look,
+  e: RatioEffect,
+  o: SequentialOptions,
+  n: EvidenceNeeded | null,
+  confidence: number,
+): string {
   const m = spec.name;
-  if (s === 'nodata') return `${m}: no ${e.v1.observations === 0 && e.v3.observations === 0 ? '' : e.v1.observations === 0 ? 'v1 ' : 'v3 '}data in this stage yet`;
+  if (s === 'nodata')
+    return `${m}: no ${e.v1.observations === 0 && e.v3.observations === 0 ? '' : e.v1.observations === 0 ? 'v1 ' : 'v3 '}data in this stage yet`;
   const est = pct(l.d);
   const where = Number.isFinite(l.d)
     ? `v3 ${f1(Math.abs(est))} % ${est >= 0 ? 'worse' : 'better'} (${confidence} % always-valid bounds ${f1(pct(l.lower))} .. ${f1(pct(l.upper))} % worse)`
@@ -173,7 +201,8 @@ function reasonOf(spec: SequentialSpec, s: EvidenceState, l: Look, e: RatioEffec
     return `${m}: ${where}; waiting for at least ${o.minEvents} ${spec.events} and ${o.minObservations} independent observations (intervals; nodes in a node-based canary) per version (v1 ${Math.round(e.v1.count)}/${e.v1.observations}, v3 ${Math.round(e.v3.count)}/${e.v3.observations})`;
   }
   if (s === 'regression') return `${m}: ${where}: a regression beyond ${o.thresholdPercent} %`;
-  if (s === 'non-inferior') return `${m}: ${where}: at most ${f1(pct(l.upper))} % worse, inside the ${o.marginPercent} % tolerance`;
+  if (s === 'non-inferior')
+    return `${m}: ${where}: at most ${f1(pct(l.upper))} % worse, inside the ${o.marginPercent} % tolerance`;
   const more =
     n === null || n.moreMs === null
       ? `the estimate itself is beyond the ${o.marginPercent} % tolerance`
@@ -198,7 +227,9 @@ export function judgeSequential(
   const o: SequentialOptions = { ...SEQUENTIAL_DEFAULTS, ...options };
   checkOptions(o);
   if (looksMs.length === 0 || looksMs.length !== path.length) {
-    throw new InvalidInputError(`need one effect per look and at least one look, got ${looksMs.length} looks and ${path.length} effects`);
+    throw new InvalidInputError(
+      `need one effect per look and at least one look, got ${looksMs.length} looks and ${path.length} effects`,
+    );
   }
   const mix: MixtureOptions = { alpha: o.alpha, tau: o.tau ?? Math.log1p(o.marginPercent / 100) };
   const looks = path.map((e) => classify(e, spec, o, mix));
@@ -210,7 +241,12 @@ export function judgeSequential(
   };
   const open = last.state === 'undecided' || last.state === 'insufficient';
   const elapsed = Math.max(0, looksMs[looksMs.length - 1]! - evidenceStartMs);
-  const need = open && Number.isFinite(last.d) ? needed(last, e, elapsed, o, mix) : open ? { moreMs: null, moreV3Events: null } : null;
+  const need =
+    open && Number.isFinite(last.d)
+      ? needed(last, e, elapsed, o, mix)
+      : open
+        ? { moreMs: null, moreV3Events: null }
+        : null;
   const confidence = Math.round((1 - o.alpha) * 1000) / 10;
   const finite = Number.isFinite(last.d);
   return {

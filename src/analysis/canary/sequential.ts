@@ -49,9 +49,11 @@ export interface SequenceInterval {
 }
 
 function check(variance: number, o: MixtureOptions): void {
-  if (!(Number.isFinite(variance) && variance >= 0)) throw new InvalidInputError(`variance must be a finite number >= 0, got ${variance}`);
+  if (!(Number.isFinite(variance) && variance >= 0))
+    throw new InvalidInputError(`variance must be a finite number >= 0, got ${variance}`);
   if (!(o.alpha > 0 && o.alpha < 1)) throw new InvalidInputError(`alpha must be in (0, 1), got ${o.alpha}`);
-  if (!(Number.isFinite(o.tau) && o.tau > 0)) throw new InvalidInputError(`tau must be a finite number > 0, got ${o.tau}`);
+  if (!(Number.isFinite(o.tau) && o.tau > 0))
+    throw new InvalidInputError(`tau must be a finite number > 0, got ${o.tau}`);
 }
 
 /**
@@ -59,9 +61,15 @@ function check(variance: number, o: MixtureOptions): void {
  * A zero variance gives +Infinity when the estimate differs from θ₀ and 0 when it equals it.
  * @throws InvalidInputError for a negative or non-finite variance, a non-finite estimate or θ₀, or bad options.
  */
-export function logMixtureLikelihoodRatio(estimate: number, variance: number, theta0: number, o: MixtureOptions): number {
+export function logMixtureLikelihoodRatio(
+  estimate: number,
+  variance: number,
+  theta0: number,
+  o: MixtureOptions,
+): number {
   check(variance, o);
-  if (!Number.isFinite(estimate) || !Number.isFinite(theta0)) throw new InvalidInputError(`estimate and theta0 must be finite, got ${estimate}, ${theta0}`);
+  if (!Number.isFinite(estimate) || !Number.isFinite(theta0))
+    throw new InvalidInputError(`estimate and theta0 must be finite, got ${estimate}, ${theta0}`);
   const d = estimate - theta0;
   const t2 = o.tau * o.tau;
   if (variance === 0) return d === 0 ? 0 : Infinity;
@@ -73,7 +81,12 @@ export function logMixtureLikelihoodRatio(estimate: number, variance: number, th
  * also valid; this single-look value is never smaller than that minimum, so it is conservative.
  * @throws InvalidInputError as {@link logMixtureLikelihoodRatio}.
  */
-export function alwaysValidPValue(estimate: number, variance: number, theta0: number, o: MixtureOptions): number {
+export function alwaysValidPValue(
+  estimate: number,
+  variance: number,
+  theta0: number,
+  o: MixtureOptions,
+): number {
   const l = logMixtureLikelihoodRatio(estimate, variance, theta0, o);
   return l <= 0 ? 1 : Math.exp(-l);
 }
@@ -86,7 +99,10 @@ export function sequenceRadius(variance: number, o: MixtureOptions): number {
   check(variance, o);
   if (variance === 0) return 0;
   const t2 = o.tau * o.tau;
-  return Math.sqrt(((2 * variance * (variance + t2)) / t2) * (Math.log(1 / o.alpha) + 0.5 * Math.log((variance + t2) / variance)));
+  return Math.sqrt(
+    ((2 * variance * (variance + t2)) / t2) *
+      (Math.log(1 / o.alpha) + 0.5 * Math.log((variance + t2) / variance)),
+  );
 }
 
 /**
@@ -106,7 +122,8 @@ export function confidenceSequence(estimate: number, variance: number, o: Mixtur
  * @throws InvalidInputError for a negative or non-finite radius or bad options.
  */
 export function varianceForRadius(radius: number, o: MixtureOptions): number {
-  if (!(Number.isFinite(radius) && radius >= 0)) throw new InvalidInputError(`radius must be a finite number >= 0, got ${radius}`);
+  if (!(Number.isFinite(radius) && radius >= 0))
+    throw new InvalidInputError(`radius must be a finite number >= 0, got ${radius}`);
   check(0, o);
   if (radius === 0) return 0;
   // r(V) ≥ √(2V·ln(1/α)), so V ≤ r²/(2 ln(1/α)); r(V) ≤ ... grows without bound, so a lower bracket exists.

@@ -20,7 +20,13 @@
  * @see ./sequential.ts (mSPRT / normal-mixture confidence sequences) and ./sequential-judge.ts (non-inferiority).
  */
 import { InvalidInputError } from '../../errors.ts';
-import { readSla, type DecisionDriver, type DriverEffect, type RolloutDecision, type SlaCheck } from './decision.ts';
+import {
+  readSla,
+  type DecisionDriver,
+  type DriverEffect,
+  type RolloutDecision,
+  type SlaCheck,
+} from './decision.ts';
 import { regressionSeverity, type Regression } from './regression.ts';
 import type { EvidenceState, SequentialVerdict } from './sequential-judge.ts';
 
@@ -53,7 +59,13 @@ export interface StageDecision {
 }
 
 const WEIGHTS = { sla: 0.4, canary: 0.6 } as const;
-const CREDIT: Readonly<Record<EvidenceState, number>> = { 'non-inferior': 1, regression: 0, undecided: 0.75, insufficient: 0.75, nodata: 0.75 };
+const CREDIT: Readonly<Record<EvidenceState, number>> = {
+  'non-inferior': 1,
+  regression: 0,
+  undecided: 0.75,
+  insufficient: 0.75,
+  nodata: 0.75,
+};
 
 /** Decision of one look from the states of every metric at that look and whether the SLAs were met then. */
 function lookDecision(states: readonly EvidenceState[], slaMet: boolean): RolloutDecision {
@@ -90,7 +102,8 @@ export function decideStage(input: {
     throw new InvalidInputError(`${input.slaMetAt.length} SLA states for ${looksMs.length} looks`);
   }
   for (const v of verdicts) {
-    if (v.states.length !== looksMs.length) throw new InvalidInputError(`${v.metric}: ${v.states.length} look states for ${looksMs.length} looks`);
+    if (v.states.length !== looksMs.length)
+      throw new InvalidInputError(`${v.metric}: ${v.states.length} look states for ${looksMs.length} looks`);
   }
   const drivers: DecisionDriver[] = [];
   const regressions: Regression[] = [];
@@ -109,8 +122,15 @@ export function decideStage(input: {
         v3Value: mean(v.v3),
       });
     }
-    const effect: DriverEffect = v.state === 'regression' ? 'forces-no-go' : v.state === 'non-inferior' ? 'supports-go' : 'blocks-go';
-    drivers.push({ source: v.state === 'nodata' ? 'nodata' : 'evidence', name: v.metric, effect, value: v.state === 'non-inferior' ? (v.upperPercent ?? value) : value, text: v.reason });
+    const effect: DriverEffect =
+      v.state === 'regression' ? 'forces-no-go' : v.state === 'non-inferior' ? 'supports-go' : 'blocks-go';
+    drivers.push({
+      source: v.state === 'nodata' ? 'nodata' : 'evidence',
+      name: v.metric,
+      effect,
+      value: v.state === 'non-inferior' ? (v.upperPercent ?? value) : value,
+      text: v.reason,
+    });
   }
 
   let sw = 0;
@@ -133,36 +153,68 @@ export function decideStage(input: {
     });
   }
 
-  const evidenceDecision = lookDecision(verdicts.map((v) => v.state), true);
+  const evidenceDecision = lookDecision(
+    verdicts.map((v) => v.state),
+    true,
+  );
   let firstGoAtMs: number | null = null;
   let firstNoGoAtMs: number | null = null;
   for (let k = 0; k < looksMs.length && (firstGoAtMs === null || firstNoGoAtMs === null); k++) {
-    const d = lookDecision(verdicts.map((v) => v.states[k]!), input.slaMetAt?.[k] ?? true);
+    const d = lookDecision(
+      verdicts.map((v) => v.states[k]!),
+      input.slaMetAt?.[k] ?? true,
+    );
     if (d === 'GO') firstGoAtMs ??= looksMs[k]!;
     if (d === 'NO-GO') firstNoGoAtMs ??= looksMs[k]!;
   }
   const firstAt = Math.min(firstGoAtMs ?? Infinity, firstNoGoAtMs ?? Infinity);
   const firstDecision: FirstDecision | null = Number.isFinite(firstAt)
-    ? { decision: firstAt === firstGoAtMs ? 'GO' : 'NO-GO', atMs: firstAt, afterMs: Math.max(0, firstAt - input.evidenceStartMs) }
+    ? {
+        decision: firstAt === firstGoAtMs ? 'GO' : 'NO-GO',
+        atMs: firstAt,
+        afterMs: Math.max(0, firstAt - input.evidenceStartMs),
+      }
     : null;
   const decision: RolloutDecision = forced ? 'NO-GO' : evidenceDecision === 'GO' && slaMet ? 'GO' : 'CAUTION';
 
   const slaScore = sw > 0 ? ss / sw : null;
-  const canaryScore = verdicts.length > 0 ? verdicts.reduce((a, v) => a + CREDIT[v.state], 0) / verdicts.length : null;
-  const parts = [slaScore === null ? null : [WEIGHTS.sla, slaScore], canaryScore === null ? null : [WEIGHTS.canary, canaryScore]].filter(
-    (p): p is [number, number] => p !== null,
-  );
+  const canaryScore =
+    verdicts.length > 0 ? verdicts.reduce((a, v) => a + CREDIT[v.state], 0) / verdicts.length : null;
+  const parts = [
+    slaScore === null ? null : [WEIGHTS.sla, slaScore],
+    canaryScore === null ? null : [WEIGHTS.canary, canaryScore],
+  ].filter((p): p is [number, number] => p !== null);
   const wsum = parts.reduce((a, [w]) => a + w, 0);
   const score = wsum > 0 ? parts.reduce((a, [w, v]) => a + w * v, 0) / wsum : 0;
 
-  const order: Record<DriverEffect, number> = { 'forces-no-go': 0, 'lowers-score': 1, 'blocks-go': 2, 'supports-go': 3 };
+  const order: Record<DriverEffect, number> = {
+    'forces-no-go': 0,
+    'lowers-score': 1,
+    'blocks-go': 2,
+    'supports-go': 3,
+  };
   drivers.sort((a, b) => order[a.effect] - order[b.effect]);
   const head = drivers
     .filter((d) => (decision === 'GO' ? true : d.effect !== 'supports-go'))
     .slice(0, 3)
     .map((d) => d.text)
     .join('; ');
-  const first = firstDecision ? ` (first ${firstDecision.decision} after ${Math.round(firstDecision.afterMs / 1000)} s of evidence)` : '';
+  const first = firstDecision
+    ? ` (first ${firstDecision.decision} after ${Math.round(firstDecision.afterMs / 1000)} s of evidence)`
+    : '';
   const summary = `${decision}${first}${head ? ` — ${head}` : ''}`;
-  return { decision, forced, score, slaScore, canaryScore, evidenceDecision, firstDecision, firstGoAtMs, firstNoGoAtMs, regressions, drivers, summary };
+  return {
+    decision,
+    forced,
+    score,
+    slaScore,
+    canaryScore,
+    evidenceDecision,
+    firstDecision,
+    firstGoAtMs,
+    firstNoGoAtMs,
+    regressions,
+    drivers,
+    summary,
+  };
 }

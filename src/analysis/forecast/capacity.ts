@@ -117,7 +117,8 @@ export interface ThresholdCrossing {
   readonly optimistic: number | null;
 }
 
-export type CapacityAction = 'scale-out-now' | 'scale-out-within-month' | 'scale-out-next-quarter' | 'adequate' | 'no-growth';
+export type CapacityAction =
+  'scale-out-now' | 'scale-out-within-month' | 'scale-out-next-quarter' | 'adequate' | 'no-growth';
 
 export interface CapacityRecommendation {
   readonly action: CapacityAction;
@@ -160,9 +161,18 @@ interface CapacityPlanBase {
   readonly full: ThresholdCrossing;
   readonly recommendation: CapacityRecommendation;
   /** Additional nodes from the 90-day forecast (mean / lower / upper), or null without `options.nodes`. */
-  readonly scaleOut: { readonly nodes: number; readonly expected: number; readonly low: number; readonly high: number } | null;
+  readonly scaleOut: {
+    readonly nodes: number;
+    readonly expected: number;
+    readonly low: number;
+    readonly high: number;
+  } | null;
   /** The OLS trend (every model starts from it). */
-  readonly linear: { readonly slopePctPerDay: number; readonly residualStdError: number; readonly r2: number };
+  readonly linear: {
+    readonly slopePctPerDay: number;
+    readonly residualStdError: number;
+    readonly r2: number;
+  };
 }
 
 /** Holt-Winters fit on the residuals of the OLS trend (seasonal model). */
@@ -180,11 +190,32 @@ export type CapacityPlan =
 
 function recommend(days: number | null, trend: TrendSignificance): CapacityRecommendation {
   const why = trend.significant ? '' : ` (no significant trend: ${trendText(trend)}; the level is forecast)`;
-  if (days !== null && days < 30) return { action: 'scale-out-now', message: `URGENT: scale out now (critical level within 30 days)${why}`, basedOnDays: days };
-  if (days !== null && days < 60) return { action: 'scale-out-within-month', message: `WARNING: plan a scale-out within the next month${why}`, basedOnDays: days };
-  if (days !== null && days < 90) return { action: 'scale-out-next-quarter', message: `NOTICE: plan a scale-out for the next quarter${why}`, basedOnDays: days };
-  if (trend.significant && trend.slopePerDay > 0) return { action: 'adequate', message: 'Monitor: capacity adequate for the next 90 days', basedOnDays: days };
-  if (trend.significant) return { action: 'no-growth', message: 'No action needed: utilisation is falling', basedOnDays: days };
+  if (days !== null && days < 30)
+    return {
+      action: 'scale-out-now',
+      message: `URGENT: scale out now (critical level within 30 days)${why}`,
+      basedOnDays: days,
+    };
+  if (days !== null && days < 60)
+    return {
+      action: 'scale-out-within-month',
+      message: `WARNING: plan a scale-out within the next month${why}`,
+      basedOnDays: days,
+    };
+  if (days !== null && days < 90)
+    return {
+      action: 'scale-out-next-quarter',
+      message: `NOTICE: plan a scale-out for the next quarter${why}`,
+      basedOnDays: days,
+    };
+  if (trend.significant && trend.slopePerDay > 0)
+    return {
+      action: 'adequate',
+      message: 'Monitor: capacity adequate for the next 90 days',
+      basedOnDays: days,
+    };
+  if (trend.significant)
+    return { action: 'no-growth', message: 'No action needed: utilisation is falling', basedOnDays: days };
   return { action: 'no-growth', message: `No action needed: no significant growth${why}`, basedOnDays: days };
 }
 
@@ -196,14 +227,16 @@ function trendText(t: TrendSignificance): string {
 
 function checkOptions(o: CapacityOptions): void {
   const pos = (v: number | undefined, name: string): void => {
-    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new InvalidInputError(`capacity option ${name} must be a finite number > 0, got ${v}`);
+    if (v !== undefined && !(Number.isFinite(v) && v > 0))
+      throw new InvalidInputError(`capacity option ${name} must be a finite number > 0, got ${v}`);
   };
   pos(o.capacity, 'capacity');
   pos(o.seasonMs, 'seasonMs');
   pos(o.stepMs, 'stepMs');
   pos(o.warningPct, 'warningPct');
   pos(o.criticalPct, 'criticalPct');
-  if (o.nodes !== undefined && !(Number.isInteger(o.nodes) && o.nodes > 0)) throw new InvalidInputError(`nodes must be a positive integer, got ${o.nodes}`);
+  if (o.nodes !== undefined && !(Number.isInteger(o.nodes) && o.nodes > 0))
+    throw new InvalidInputError(`nodes must be a positive integer, got ${o.nodes}`);
   if (o.minPoints !== undefined && !(Number.isInteger(o.minPoints) && o.minPoints >= 3)) {
     throw new InvalidInputError(`minPoints must be an integer ≥ 3, got ${o.minPoints}`);
   }
@@ -236,19 +269,28 @@ function span(ms: number): string {
  * unequal lengths, capacity ≤ 0, a non-finite `nowMs`, warning ≥ critical, a season that is not a multiple of
  * the step, and other bad options.
  */
-export function planCapacity(series: CapacitySeries, options: CapacityOptions, nowMs: number): CapacityPlan | InsufficientCapacityData {
+export function planCapacity(
+  series: CapacitySeries,
+  options: CapacityOptions,
+  nowMs: number,
+): CapacityPlan | InsufficientCapacityData {
   checkOptions(options);
   if (!Number.isFinite(nowMs)) throw new InvalidInputError(`now must be finite Unix ms, got ${nowMs}`);
   const d = CAPACITY_DEFAULTS;
   const warningPct = options.warningPct ?? d.warningPct;
   const criticalPct = options.criticalPct ?? d.criticalPct;
   const maxPct = options.maxPct ?? d.maxPct;
-  if (!(warningPct < criticalPct)) throw new InvalidInputError(`warningPct (${warningPct}) must be below criticalPct (${criticalPct})`);
-  if (!(criticalPct <= maxPct)) throw new InvalidInputError(`criticalPct (${criticalPct}) must not exceed maxPct (${maxPct})`);
+  if (!(warningPct < criticalPct))
+    throw new InvalidInputError(`warningPct (${warningPct}) must be below criticalPct (${criticalPct})`);
+  if (!(criticalPct <= maxPct))
+    throw new InvalidInputError(`criticalPct (${criticalPct}) must not exceed maxPct (${maxPct})`);
   const stepMs = options.stepMs ?? d.stepMs;
   const seasonMs = options.seasonMs ?? d.seasonMs;
   const m = seasonMs / stepMs;
-  if (!Number.isInteger(m) || m < 2) throw new InvalidInputError(`seasonMs (${seasonMs}) must be an integer multiple ≥ 2 of stepMs (${stepMs})`);
+  if (!Number.isInteger(m) || m < 2)
+    throw new InvalidInputError(
+      `seasonMs (${seasonMs}) must be an integer multiple ≥ 2 of stepMs (${stepMs})`,
+    );
   const level = options.level ?? d.level;
   const maxDays = options.maxDays ?? d.maxDays;
   const minPoints = options.minPoints ?? d.minPoints;
@@ -261,15 +303,26 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const pct = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = series.values[i]! * scale;
-    if (v < 0) throw new InvalidInputError(`capacity series: utilisation must be ≥ 0, value ${i} is ${series.values[i]}`);
+    if (v < 0)
+      throw new InvalidInputError(
+        `capacity series: utilisation must be ≥ 0, value ${i} is ${series.values[i]}`,
+      );
     pct[i] = v;
   }
   const spanMs = n === 0 ? 0 : timestampsMs[n - 1]! - timestampsMs[0]!;
   const lacking: string[] = [];
   if (n < minPoints) lacking.push(`${n} samples; at least ${minPoints} needed`);
-  if (spanMs < minHistoryMs) lacking.push(`${span(spanMs)} of history; at least ${span(minHistoryMs)} needed`);
+  if (spanMs < minHistoryMs)
+    lacking.push(`${span(spanMs)} of history; at least ${span(minHistoryMs)} needed`);
   if (lacking.length > 0) {
-    return { status: 'insufficient-data', points: n, requiredPoints: minPoints, spanMs, requiredSpanMs: minHistoryMs, reason: lacking.join('; ') };
+    return {
+      status: 'insufficient-data',
+      points: n,
+      requiredPoints: minPoints,
+      spanMs,
+      requiredSpanMs: minHistoryMs,
+      reason: lacking.join('; '),
+    };
   }
   const last = timestampsMs[n - 1]!;
   const refMs = Math.max(nowMs, last);
@@ -288,7 +341,9 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const scanPoints = Math.ceil((maxDays * DAY_MS) / stepMs) + 1;
   let projector: Projector;
   let modelReason: string;
-  let extra: { readonly model: 'linear' } | { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary };
+  let extra:
+    | { readonly model: 'linear' }
+    | { readonly model: 'seasonal'; readonly holtWinters: HoltWintersFitSummary };
   const ols = fitLinear(timestampsMs, pct);
   const trend = trendSignificance(ols, timestampsMs, pct, level);
   // Without a significant trend the level is forecast: extrapolating an insignificant slope over 90 days is noise.
@@ -298,19 +353,34 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   if (useSeasonal) {
     const resid = new Float64Array(n);
     for (let i = 0; i < n; i++) resid[i] = pct[i]! - linearMean(lin, timestampsMs[i]!);
-    const grid = resampleFixedStep(timestampsMs, resid, { stepMs, maxPoints: options.maxGridPoints ?? d.maxGridPoints });
+    const grid = resampleFixedStep(timestampsMs, resid, {
+      stepMs,
+      maxPoints: options.maxGridPoints ?? d.maxGridPoints,
+    });
     const fit = fitHoltWinters(grid.values, { seasonLength: m, trend: false });
     const lastGridMs = grid.startMs + (grid.values.length - 1) * stepMs;
     projector = seasonalProjector(lin, fit, lastGridMs, refMs, stepMs, level);
-    modelReason = choice === 'auto' ? `auto: data spans ≥ 2 seasons (${(spanMs / DAY_MS).toFixed(1)} days)` : 'requested';
-    extra = { model: 'seasonal', holtWinters: { params: fit.params, sigma: fit.sigma, seasonLength: m, stepMs } };
+    modelReason =
+      choice === 'auto' ? `auto: data spans ≥ 2 seasons (${(spanMs / DAY_MS).toFixed(1)} days)` : 'requested';
+    extra = {
+      model: 'seasonal',
+      holtWinters: { params: fit.params, sigma: fit.sigma, seasonLength: m, stepMs },
+    };
   } else {
     projector = linearProjector(lin, refMs, stepMs, level);
-    modelReason = choice === 'auto' ? `auto: less than 2 seasons of data (${(spanMs / DAY_MS).toFixed(2)} days)` : 'requested';
+    modelReason =
+      choice === 'auto'
+        ? `auto: less than 2 seasons of data (${(spanMs / DAY_MS).toFixed(2)} days)`
+        : 'requested';
     extra = { model: 'linear' };
   }
   const bound = (v: number): number => Math.min(maxPct, Math.max(0, v));
-  const bounded = (p: Point): Point => ({ tMs: p.tMs, mean: bound(p.mean), lower: bound(p.lower), upper: bound(p.upper) });
+  const bounded = (p: Point): Point => ({
+    tMs: p.tMs,
+    mean: bound(p.mean),
+    lower: bound(p.lower),
+    upper: bound(p.upper),
+  });
   const points: Point[] = new Array<Point>(scanPoints);
   for (let k = 0; k < scanPoints; k++) points[k] = bounded(projector.at(k));
   const cross = (thr: number): ThresholdCrossing => ({
@@ -327,7 +397,8 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
   const critical = cross(criticalPct);
   const f90 = forecasts[2]!;
   const nodes = options.nodes;
-  const add = (f: number): number => (nodes === undefined ? 0 : Math.max(0, Math.ceil(((f - current) / 100) * nodes - 1e-9)));
+  const add = (f: number): number =>
+    nodes === undefined ? 0 : Math.max(0, Math.ceil(((f - current) / 100) * nodes - 1e-9));
   return {
     status: 'ok',
     modelReason,
@@ -344,7 +415,10 @@ export function planCapacity(series: CapacitySeries, options: CapacityOptions, n
     critical,
     full: cross(maxPct),
     recommendation: recommend(critical.conservative, trend),
-    scaleOut: nodes === undefined ? null : { nodes, expected: add(f90.mean), low: add(f90.lower), high: add(f90.upper) },
+    scaleOut:
+      nodes === undefined
+        ? null
+        : { nodes, expected: add(f90.mean), low: add(f90.lower), high: add(f90.upper) },
     linear: linearInfo,
     ...extra,
   };

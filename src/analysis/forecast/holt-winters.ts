@@ -85,17 +85,25 @@ export interface HoltWintersFit extends HoltWintersState {
 function checkParams(p: HoltWintersParams): void {
   const ok = (v: number): boolean => Number.isFinite(v) && v >= 0 && v <= 1;
   if (!ok(p.alpha) || !ok(p.beta) || !ok(p.gamma) || p.gamma > 1 - p.alpha + 1e-12) {
-    throw new InvalidInputError(`Holt-Winters needs 0 ≤ α, β* ≤ 1 and 0 ≤ γ ≤ 1 − α, got α=${p.alpha}, β*=${p.beta}, γ=${p.gamma}`);
+    throw new InvalidInputError(
+      `Holt-Winters needs 0 ≤ α, β* ≤ 1 and 0 ≤ γ ≤ 1 − α, got α=${p.alpha}, β*=${p.beta}, γ=${p.gamma}`,
+    );
   }
 }
 
 function checkInput(values: ArrayLike<number>, m: number): void {
   if (!Number.isInteger(m) || m < 2 || m > MAX_SEASON_LENGTH) {
-    throw new InvalidInputError(`Holt-Winters season length must be an integer in [2, ${MAX_SEASON_LENGTH}], got ${m}`);
+    throw new InvalidInputError(
+      `Holt-Winters season length must be an integer in [2, ${MAX_SEASON_LENGTH}], got ${m}`,
+    );
   }
-  if (values.length < 2 * m) throw new InvalidInputError(`Holt-Winters needs at least 2 seasons (${2 * m} samples), got ${values.length}`);
+  if (values.length < 2 * m)
+    throw new InvalidInputError(
+      `Holt-Winters needs at least 2 seasons (${2 * m} samples), got ${values.length}`,
+    );
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new InvalidInputError(`Holt-Winters: value ${i} is not finite (${values[i]})`);
+    if (!Number.isFinite(values[i]!))
+      throw new InvalidInputError(`Holt-Winters: value ${i} is not finite (${values[i]})`);
   }
 }
 
@@ -174,17 +182,21 @@ export function fitHoltWinters(values: ArrayLike<number>, options: HoltWintersOp
   const m = options.seasonLength;
   const withTrend = options.trend ?? true;
   const init0 = holtWintersInitialState(values, m);
-  const init = withTrend ? init0 : { level: init0.level + (init0.trend * (m + 1)) / 2, trend: 0, season: init0.season };
+  const init = withTrend
+    ? init0
+    : { level: init0.level + (init0.trend * (m + 1)) / 2, trend: 0, season: init0.season };
   const n = values.length;
   let params: HoltWintersParams;
   let iterations = 0;
   if (options.params) {
     checkParams(options.params);
-    if (!withTrend && options.params.beta !== 0) throw new InvalidInputError('Holt-Winters without trend needs β* = 0');
+    if (!withTrend && options.params.beta !== 0)
+      throw new InvalidInputError('Holt-Winters without trend needs β* = 0');
     params = options.params;
   } else {
     const maxIterations = options.maxIterations ?? DEFAULT_HW_ITERATIONS;
-    const map = (u: readonly number[]): HoltWintersParams => (withTrend ? toParams(u) : { ...toParams(u), beta: 0 });
+    const map = (u: readonly number[]): HoltWintersParams =>
+      withTrend ? toParams(u) : { ...toParams(u), beta: 0 };
     const sseOf = (u: readonly number[]): number => runHoltWinters(values, m, map(u), init).sse;
     let best: number[] = [0, 0, 0];
     let bestSse = Infinity;
@@ -224,16 +236,24 @@ export function fitHoltWinters(values: ArrayLike<number>, options: HoltWintersOp
  * The ETS(A,A,A) variance multiplier σ_h²/σ² at horizon h ≥ 1 (module comment; β = αβ*).
  * @throws InvalidInputError for h not an integer in [1, {@link MAX_HORIZON_STEPS}].
  */
-export function holtWintersVarianceFactor(params: HoltWintersParams, seasonLength: number, h: number): number {
+export function holtWintersVarianceFactor(
+  params: HoltWintersParams,
+  seasonLength: number,
+  h: number,
+): number {
   if (!Number.isInteger(h) || h < 1 || h > MAX_HORIZON_STEPS) {
-    throw new InvalidInputError(`forecast horizon must be an integer in [1, ${MAX_HORIZON_STEPS}] steps, got ${h}`);
+    throw new InvalidInputError(
+      `forecast horizon must be an integer in [1, ${MAX_HORIZON_STEPS}] steps, got ${h}`,
+    );
   }
   const a = params.alpha;
   const b = params.alpha * params.beta;
   const g = params.gamma;
   const m = seasonLength;
   const k = Math.floor((h - 1) / m);
-  return 1 + (h - 1) * (a * a + a * b * h + (b * b * h * (2 * h - 1)) / 6) + g * k * (2 * a + g + b * m * (k + 1));
+  return (
+    1 + (h - 1) * (a * a + a * b * h + (b * b * h * (2 * h - 1)) / 6) + g * k * (2 * a + g + b * m * (k + 1))
+  );
 }
 
 /** Point forecast ŷ_{n−1+h|n−1}, h ≥ 1 steps after the last observation. */

@@ -32,14 +32,27 @@ export interface NelderMeadResult {
  * `maxIterations·(dim + 2) + dim + 1` evaluations.
  * @throws InvalidInputError for an empty or non-finite start or bad options.
  */
-export function nelderMead(f: (x: readonly number[]) => number, x0: readonly number[], options: NelderMeadOptions = {}): NelderMeadResult {
+export function nelderMead(
+  f: (x: readonly number[]) => number,
+  x0: readonly number[],
+  options: NelderMeadOptions = {},
+): NelderMeadResult {
   const dim = x0.length;
   const step = options.step ?? 1;
   const maxIterations = options.maxIterations ?? 200;
   const tol = options.tolerance ?? 1e-8;
-  if (dim === 0 || x0.some((v) => !Number.isFinite(v))) throw new InvalidInputError('nelderMead: start must be a non-empty finite vector');
-  if (!(step > 0) || !Number.isInteger(maxIterations) || maxIterations < 0 || maxIterations > 10_000 || !(tol >= 0)) {
-    throw new InvalidInputError('nelderMead: step must be > 0, maxIterations an integer in [0, 10000], tolerance ≥ 0');
+  if (dim === 0 || x0.some((v) => !Number.isFinite(v)))
+    throw new InvalidInputError('nelderMead: start must be a non-empty finite vector');
+  if (
+    !(step > 0) ||
+    !Number.isInteger(maxIterations) ||
+    maxIterations < 0 ||
+    maxIterations > 10_000 ||
+    !(tol >= 0)
+  ) {
+    throw new InvalidInputError(
+      'nelderMead: step must be > 0, maxIterations an integer in [0, 10000], tolerance ≥ 0',
+    );
   }
   let evaluations = 0;
   const ev = (x: readonly number[]): number => {
@@ -65,7 +78,8 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
       fs[i] = f2[i]!;
     }
   };
-  const combine = (a: readonly number[], b: readonly number[], t: number): number[] => a.map((ai, i) => ai + t * (b[i]! - ai));
+  const combine = (a: readonly number[], b: readonly number[], t: number): number[] =>
+    a.map((ai, i) => ai + t * (b[i]! - ai));
   order();
   while (iterations < maxIterations) {
     if (Math.abs(fs[dim]! - fs[0]!) <= tol * (Math.abs(fs[0]!) + 1e-12)) {
@@ -74,7 +88,8 @@ export function nelderMead(f: (x: readonly number[]) => number, x0: readonly num
     }
     iterations++;
     const centroid = new Array<number>(dim).fill(0);
-    for (let i = 0; i < dim; i++) for (let j = 0; j < dim; j++) centroid[j] = centroid[j]! + pts[i]![j]! / dim;
+    for (let i = 0; i < dim; i++)
+      for (let j = 0; j < dim; j++) centroid[j] = centroid[j]! + pts[i]![j]! / dim;
     const worst = pts[dim]!;
     const xr = combine(centroid, worst, -1);
     const fr = ev(xr);

@@ -38,7 +38,14 @@ export function linearProjector(fit: LinearFit, refMs: number, stepMs: number, l
 }
 
 /** Projector of an OLS trend plus Holt-Winters on its residuals, normal intervals at `level`. */
-export function seasonalProjector(lin: LinearFit, fit: HoltWintersFit, lastGridMs: number, refMs: number, stepMs: number, level: number): Projector {
+export function seasonalProjector(
+  lin: LinearFit,
+  fit: HoltWintersFit,
+  lastGridMs: number,
+  refMs: number,
+  stepMs: number,
+  level: number,
+): Projector {
   const z = normalQuantile(0.5 + level / 2);
   const h0 = Math.max(0, Math.ceil((refMs - lastGridMs) / stepMs - 1e-9));
   /** h = 0 is the smoothed state at the last grid point (variance factor 1, i.e. one sample's noise). */
@@ -61,7 +68,12 @@ export function seasonalProjector(lin: LinearFit, fit: HoltWintersFit, lastGridM
 }
 
 /** Earliest time (days after ref) the chosen curve reaches `thr`, interpolated between grid points. */
-export function crossing(points: readonly Point[], pick: (p: Point) => number, thr: number, refMs: number): number | null {
+export function crossing(
+  points: readonly Point[],
+  pick: (p: Point) => number,
+  thr: number,
+  refMs: number,
+): number | null {
   for (let k = 0; k < points.length; k++) {
     const v = pick(points[k]!);
     if (v >= thr) {

@@ -53,9 +53,12 @@ export function resampleFixedStep(
 ): ResampledSeries {
   const { stepMs } = options;
   const maxPoints = options.maxPoints ?? DEFAULT_MAX_RESAMPLE_POINTS;
-  if (!(Number.isFinite(stepMs) && stepMs > 0)) throw new InvalidInputError(`resample step must be a finite number > 0 ms, got ${stepMs}`);
+  if (!(Number.isFinite(stepMs) && stepMs > 0))
+    throw new InvalidInputError(`resample step must be a finite number > 0 ms, got ${stepMs}`);
   if (!Number.isInteger(maxPoints) || maxPoints < 1 || maxPoints > MAX_RESAMPLE_POINTS) {
-    throw new InvalidInputError(`resample maxPoints must be an integer in [1, ${MAX_RESAMPLE_POINTS}], got ${maxPoints}`);
+    throw new InvalidInputError(
+      `resample maxPoints must be an integer in [1, ${MAX_RESAMPLE_POINTS}], got ${maxPoints}`,
+    );
   }
   checkSeries(timestampsMs, values, 'resample');
   const n = values.length;

@@ -37,7 +37,12 @@ export interface TrendSignificance {
  * Tests the slope of `fit` (fitted on `timestampsMs`, `values`) at `level` (see the module comment).
  * @throws InvalidInputError for a level outside (0, 1).
  */
-export function trendSignificance(fit: LinearFit, timestampsMs: ArrayLike<number>, values: ArrayLike<number>, level: number): TrendSignificance {
+export function trendSignificance(
+  fit: LinearFit,
+  timestampsMs: ArrayLike<number>,
+  values: ArrayLike<number>,
+  level: number,
+): TrendSignificance {
   checkLevel(level);
   const n = values.length;
   let sse = 0;
@@ -54,14 +59,27 @@ export function trendSignificance(fit: LinearFit, timestampsMs: ArrayLike<number
   // An exact line (residuals are rounding error only): their autocorrelation means nothing; the slope is exact.
   if (sse <= 1e-20 * syy) {
     const significant = fit.slopePerDay !== 0;
-    return { slopePerDay: fit.slopePerDay, lowerPerDay: fit.slopePerDay, upperPerDay: fit.slopePerDay, level, significant, lag1Autocorrelation: 0, effectiveSamples: n };
+    return {
+      slopePerDay: fit.slopePerDay,
+      lowerPerDay: fit.slopePerDay,
+      upperPerDay: fit.slopePerDay,
+      level,
+      significant,
+      lag1Autocorrelation: 0,
+      effectiveSamples: n,
+    };
   }
   const r1 = sse > 0 ? Math.max(-1, Math.min(1, lagProd / sse)) : 0;
   // Negative autocorrelation would inflate n_e beyond n; the correction is only ever allowed to shrink it.
   const nEff = r1 > 0 ? (n * (1 - r1)) / (1 + r1) : n;
   const base = { slopePerDay: fit.slopePerDay, level, lag1Autocorrelation: r1, effectiveSamples: nEff };
   if (!(nEff > 3) || !(fit.sxxDays2 > 0)) {
-    return { ...base, lowerPerDay: Number.NEGATIVE_INFINITY, upperPerDay: Number.POSITIVE_INFINITY, significant: false };
+    return {
+      ...base,
+      lowerPerDay: Number.NEGATIVE_INFINITY,
+      upperPerDay: Number.POSITIVE_INFINITY,
+      significant: false,
+    };
   }
   const se = Math.sqrt(sse / (nEff - 2)) / Math.sqrt(fit.sxxDays2);
   const half = studentTQuantile(0.5 + level / 2, nEff - 2) * se;
@@ -88,4 +106,3 @@ export function levelFit(fit: LinearFit, values: ArrayLike<number>): LinearFit {
     r2: 0,
   };
 }
-

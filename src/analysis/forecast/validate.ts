@@ -15,19 +15,25 @@ export function checkSeries(timestampsMs: ArrayLike<number>, values: ArrayLike<n
     throw new InvalidInputError(`${what}: ${timestampsMs.length} timestamps but ${values.length} values`);
   }
   if (values.length > MAX_FORECAST_INPUT) {
-    throw new InvalidInputError(`${what}: ${values.length} samples exceed the limit of ${MAX_FORECAST_INPUT}`);
+    throw new InvalidInputError(
+      `${what}: ${values.length} samples exceed the limit of ${MAX_FORECAST_INPUT}`,
+    );
   }
   for (let i = 0; i < values.length; i++) {
     const t = timestampsMs[i]!;
     if (!Number.isFinite(t)) throw new InvalidInputError(`${what}: timestamp ${i} is not finite (${t})`);
     if (i > 0 && !(t >= timestampsMs[i - 1]!)) {
-      throw new InvalidInputError(`${what}: timestamps must be sorted (non-decreasing) (index ${i}: ${t} after ${timestampsMs[i - 1]})`);
+      throw new InvalidInputError(
+        `${what}: timestamps must be sorted (non-decreasing) (index ${i}: ${t} after ${timestampsMs[i - 1]})`,
+      );
     }
-    if (!Number.isFinite(values[i]!)) throw new InvalidInputError(`${what}: value ${i} is not finite (${values[i]})`);
+    if (!Number.isFinite(values[i]!))
+      throw new InvalidInputError(`${what}: value ${i} is not finite (${values[i]})`);
   }
 }
 
 /** Checks an interval level in (0, 1). @throws InvalidInputError. */
 export function checkLevel(level: number): void {
-  if (!(level > 0 && level < 1)) throw new InvalidInputError(`interval level must be in (0, 1), got ${level}`);
+  if (!(level > 0 && level < 1))
+    throw new InvalidInputError(`interval level must be in (0, 1), got ${level}`);
 }

@@ -49,7 +49,9 @@ export function interarrivalJitter(transitsMs: readonly number[], initialJitter 
  */
 export function packetLossRatio(expected: number, received: number): number | null {
   if (!Number.isFinite(expected) || !Number.isFinite(received) || expected < 0 || received < 0) {
-    throw new InvalidInputError(`packet counts must be finite and >= 0, got expected=${expected} received=${received}`);
+    throw new InvalidInputError(
+      `packet counts must be finite and >= 0, got expected=${expected} received=${received}`,
+    );
   }
   if (expected === 0) return null;
   return Math.max(0, (expected - received) / expected);
@@ -68,16 +70,21 @@ export interface BandwidthUtilization {
  * direction).
  * @throws InvalidInputError for negative/non-finite throughput or a capacity ≤ 0.
  */
-export function bandwidthUtilization(txBytesPerSecond: number, rxBytesPerSecond: number, capacityBytesPerSecond: number): BandwidthUtilization {
-  if (!Number.isFinite(capacityBytesPerSecond) || capacityBytesPerSecond <= 0) throw new InvalidInputError(`capacity must be > 0 B/s, got ${capacityBytesPerSecond}`);
+export function bandwidthUtilization(
+  txBytesPerSecond: number,
+  rxBytesPerSecond: number,
+  capacityBytesPerSecond: number,
+): BandwidthUtilization {
+  if (!Number.isFinite(capacityBytesPerSecond) || capacityBytesPerSecond <= 0)
+    throw new InvalidInputError(`capacity must be > 0 B/s, got ${capacityBytesPerSecond}`);
   for (const v of [txBytesPerSecond, rxBytesPerSecond]) {
-    if (!Number.isFinite(v) || v < 0) throw new InvalidInputError(`throughput must be finite and >= 0 B/s, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new InvalidInputError(`throughput must be finite and >= 0 B/s, got ${v}`);
   }
   const tx = txBytesPerSecond / capacityBytesPerSecond;
   const rx = rxBytesPerSecond / capacityBytesPerSecond;
   return { tx, rx, max: Math.max(tx, rx) };
 }
-
 
 export interface RttStats {
   readonly count: number;
@@ -98,11 +105,18 @@ export function rttStats(samplesMs: ArrayLike<number>): RttStats | null {
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = sorted[i]!;
-    if (!Number.isFinite(v) || v < 0) throw new InvalidInputError(`rtt[${i}] must be finite and >= 0 ms, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new InvalidInputError(`rtt[${i}] must be finite and >= 0 ms, got ${v}`);
     sum += v;
   }
   sorted.sort();
-  return { count: n, minMs: sorted[0]!, avgMs: sum / n, p95Ms: quantileSorted(sorted, 0.95), maxMs: sorted[n - 1]! };
+  return {
+    count: n,
+    minMs: sorted[0]!,
+    avgMs: sum / n,
+    p95Ms: quantileSorted(sorted, 0.95),
+    maxMs: sorted[n - 1]!,
+  };
 }
 
 export type TunnelState = 'up' | 'degraded' | 'down';
@@ -129,7 +143,11 @@ export interface TunnelHealth {
  * degradedLoss or p95 RTT ≥ degradedRttMs; `up` otherwise. Missing loss/RTT data does not degrade.
  */
 export function tunnelHealth(
-  m: { readonly lossRatio: number | null; readonly rttP95Ms: number | null; readonly lastSeenMs: number | null },
+  m: {
+    readonly lossRatio: number | null;
+    readonly rttP95Ms: number | null;
+    readonly lastSeenMs: number | null;
+  },
   thresholds: TunnelThresholds,
   nowMs: number,
 ): TunnelHealth {
@@ -137,16 +155,20 @@ export function tunnelHealth(
   const downLoss = thresholds.downLoss ?? 0.5;
   const degradedRttMs = thresholds.degradedRttMs ?? 500;
   const staleAfterMs = thresholds.staleAfterMs ?? 30_000;
-  if (!(degradedLoss > 0 && downLoss >= degradedLoss && downLoss <= 1)) throw new InvalidInputError('need 0 < degradedLoss <= downLoss <= 1');
-  if (!(degradedRttMs > 0) || !(staleAfterMs > 0)) throw new InvalidInputError('degradedRttMs and staleAfterMs must be > 0');
+  if (!(degradedLoss > 0 && downLoss >= degradedLoss && downLoss <= 1))
+    throw new InvalidInputError('need 0 < degradedLoss <= downLoss <= 1');
+  if (!(degradedRttMs > 0) || !(staleAfterMs > 0))
+    throw new InvalidInputError('degradedRttMs and staleAfterMs must be > 0');
   if (m.lastSeenMs === null) return { state: 'down', reasons: ['never seen'] };
   const down: string[] = [];
   if (nowMs - m.lastSeenMs >= staleAfterMs) down.push(`no sample for ${nowMs - m.lastSeenMs} ms`);
   if (m.lossRatio !== null && m.lossRatio >= downLoss) down.push(`loss ${m.lossRatio} >= ${downLoss}`);
   if (down.length) return { state: 'down', reasons: down };
   const degraded: string[] = [];
-  if (m.lossRatio !== null && m.lossRatio >= degradedLoss) degraded.push(`loss ${m.lossRatio} >= ${degradedLoss}`);
-  if (m.rttP95Ms !== null && m.rttP95Ms >= degradedRttMs) degraded.push(`p95 RTT ${m.rttP95Ms} ms >= ${degradedRttMs} ms`);
+  if (m.lossRatio !== null && m.lossRatio >= degradedLoss)
+    degraded.push(`loss ${m.lossRatio} >= ${degradedLoss}`);
+  if (m.rttP95Ms !== null && m.rttP95Ms >= degradedRttMs)
+    degraded.push(`p95 RTT ${m.rttP95Ms} ms >= ${degradedRttMs} ms`);
   return degraded.length ? { state: 'degraded', reasons: degraded } : { state: 'up', reasons: [] };
 }
 
@@ -233,9 +255,12 @@ export class NetworkTelemetry {
   constructor(options: NetworkTelemetryOptions = {}) {
     this.maxPairs = options.maxPairs ?? DEFAULT_MAX_PAIRS;
     this.historySize = options.historySize ?? DEFAULT_PAIR_HISTORY;
-    if (!Number.isInteger(this.maxPairs) || this.maxPairs < 1 || this.maxPairs > 1_000_000) throw new InvalidInputError(`maxPairs must be an integer in [1, 1000000], got ${this.maxPairs}`);
+    if (!Number.isInteger(this.maxPairs) || this.maxPairs < 1 || this.maxPairs > 1_000_000)
+      throw new InvalidInputError(`maxPairs must be an integer in [1, 1000000], got ${this.maxPairs}`);
     if (!Number.isInteger(this.historySize) || this.historySize < 1 || this.historySize > MAX_PAIR_HISTORY) {
-      throw new InvalidInputError(`historySize must be an integer in [1, ${MAX_PAIR_HISTORY}], got ${this.historySize}`);
+      throw new InvalidInputError(
+        `historySize must be an integer in [1, ${MAX_PAIR_HISTORY}], got ${this.historySize}`,
+      );
     }
     this.tunnel = options.tunnel ?? {};
   }
@@ -250,9 +275,21 @@ export class NetworkTelemetry {
     const key = `${src}\u0000${dst}`;
     let s = this.pairsByKey.get(key);
     if (!s) {
-      if (this.pairsByKey.size >= this.maxPairs) throw new LimitExceededError(`network telemetry tracks at most ${this.maxPairs} region pairs`);
+      if (this.pairsByKey.size >= this.maxPairs)
+        throw new LimitExceededError(`network telemetry tracks at most ${this.maxPairs} region pairs`);
       const h = this.historySize;
-      s = { src, dst, jitterMs: 0, lastTransitMs: null, packets: 0, rtt: new Ring(h), sent: new Ring(h), received: new Ring(h), bandwidth: null, lastSeenMs: null };
+      s = {
+        src,
+        dst,
+        jitterMs: 0,
+        lastTransitMs: null,
+        packets: 0,
+        rtt: new Ring(h),
+        sent: new Ring(h),
+        received: new Ring(h),
+        bandwidth: null,
+        lastSeenMs: null,
+      };
       this.pairsByKey.set(key, s);
     }
     return s;
@@ -268,7 +305,8 @@ export class NetworkTelemetry {
    * arrival order. Updates the RFC 3550 jitter.
    */
   recordPacket(src: string, dst: string, sentMs: number, receivedMs: number): void {
-    if (!Number.isFinite(sentMs) || !Number.isFinite(receivedMs)) throw new InvalidInputError('packet timestamps must be finite');
+    if (!Number.isFinite(sentMs) || !Number.isFinite(receivedMs))
+      throw new InvalidInputError('packet timestamps must be finite');
     const s = this.state(src, dst);
     const transit = receivedMs - sentMs;
     if (s.lastTransitMs !== null) s.jitterMs = jitterStep(s.jitterMs, transit - s.lastTransitMs);
@@ -279,7 +317,8 @@ export class NetworkTelemetry {
 
   /** One RTT sample (ms) measured at tMs. */
   recordRtt(src: string, dst: string, tMs: number, rttMs: number): void {
-    if (!Number.isFinite(rttMs) || rttMs < 0) throw new InvalidInputError(`rtt must be finite and >= 0 ms, got ${rttMs}`);
+    if (!Number.isFinite(rttMs) || rttMs < 0)
+      throw new InvalidInputError(`rtt must be finite and >= 0 ms, got ${rttMs}`);
     const s = this.state(src, dst);
     s.rtt.push(rttMs);
     this.seen(s, tMs);
@@ -295,7 +334,14 @@ export class NetworkTelemetry {
   }
 
   /** Current throughput per direction and the link capacity, all in bytes per second. */
-  recordBandwidth(src: string, dst: string, tMs: number, txBytesPerSecond: number, rxBytesPerSecond: number, capacityBytesPerSecond: number): void {
+  recordBandwidth(
+    src: string,
+    dst: string,
+    tMs: number,
+    txBytesPerSecond: number,
+    rxBytesPerSecond: number,
+    capacityBytesPerSecond: number,
+  ): void {
     const u = bandwidthUtilization(txBytesPerSecond, rxBytesPerSecond, capacityBytesPerSecond);
     const s = this.state(src, dst);
     s.bandwidth = u;
@@ -313,7 +359,11 @@ export class NetworkTelemetry {
       lossRatio,
       bandwidth: s.bandwidth,
       lastSeenMs: s.lastSeenMs,
-      tunnel: tunnelHealth({ lossRatio, rttP95Ms: rtt?.p95Ms ?? null, lastSeenMs: s.lastSeenMs }, this.tunnel, nowMs),
+      tunnel: tunnelHealth(
+        { lossRatio, rttP95Ms: rtt?.p95Ms ?? null, lastSeenMs: s.lastSeenMs },
+        this.tunnel,
+        nowMs,
+      ),
     };
   }
 

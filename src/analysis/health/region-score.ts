@@ -65,7 +65,13 @@ export interface HealthWeights {
 }
 
 /** Weights of the original (inventory 6.2). */
-export const DEFAULT_HEALTH_WEIGHTS: HealthWeights = { availability: 0.3, headroom: 0.2, latency: 0.2, errorRate: 0.2, consensus: 0.1 };
+export const DEFAULT_HEALTH_WEIGHTS: HealthWeights = {
+  availability: 0.3,
+  headroom: 0.2,
+  latency: 0.2,
+  errorRate: 0.2,
+  consensus: 0.1,
+};
 /** Latency that scores 0 (100 ms reproduces the original mapping). */
 export const DEFAULT_LATENCY_ZERO_SCORE_MS = 100;
 /** Error rate that scores 0 (5 %: the v1 DWCPHighErrorRate alert threshold, seed 001). */
@@ -89,7 +95,13 @@ export interface RegionScoreOptions {
 export interface RegionScore {
   readonly score: number;
   readonly status: RegionStatus;
-  readonly factors: { readonly availability: number; readonly headroom: number; readonly latency: number; readonly errorRate: number; readonly consensus: number };
+  readonly factors: {
+    readonly availability: number;
+    readonly headroom: number;
+    readonly latency: number;
+    readonly errorRate: number;
+    readonly consensus: number;
+  };
   /** Per-mode latency scores behind the latency factor (empty without per-mode data). */
   readonly latencyByMode: readonly ScoredModeLatency[];
 }
@@ -105,9 +117,12 @@ export function latencyFactor(latencyMs: number, profile: ModeLatencyProfile): n
 }
 
 function validateProfile(name: string, p: ModeLatencyProfile): void {
-  if (!(Number.isFinite(p.baselineMs) && p.baselineMs >= 0)) throw new ConfigError(`${name}: baselineMs must be >= 0, got ${p.baselineMs}`);
+  if (!(Number.isFinite(p.baselineMs) && p.baselineMs >= 0))
+    throw new ConfigError(`${name}: baselineMs must be >= 0, got ${p.baselineMs}`);
   if (!(Number.isFinite(p.zeroScoreMs) && p.zeroScoreMs > p.baselineMs)) {
-    throw new ConfigError(`${name}: zeroScoreMs must be greater than baselineMs (${p.baselineMs}), got ${p.zeroScoreMs}`);
+    throw new ConfigError(
+      `${name}: zeroScoreMs must be greater than baselineMs (${p.baselineMs}), got ${p.zeroScoreMs}`,
+    );
   }
 }
 
@@ -119,7 +134,8 @@ export function validateWeights(w: HealthWeights): void {
   let sum = 0;
   for (const k of ['availability', 'headroom', 'latency', 'errorRate', 'consensus'] as const) {
     const v = w[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`weights.${k} must be a finite number >= 0, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new ConfigError(`weights.${k} must be a finite number >= 0, got ${String(v)}`);
     sum += v;
   }
   if (Math.abs(sum - 1) > 1e-9) throw new ConfigError(`weights must sum to 1, got ${sum}`);
@@ -131,7 +147,8 @@ export function healthStatus(score: number): RegionStatus {
 }
 
 function inRange(name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new InvalidInputError(`${name} must be in [${lo}, ${hi}], got ${v}`);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new InvalidInputError(`${name} must be in [${lo}, ${hi}], got ${v}`);
 }
 
 /**
@@ -144,8 +161,10 @@ export function scoreRegion(input: RegionHealthInput, options: RegionScoreOption
   validateWeights(w);
   const latZero = options.latencyZeroScoreMs ?? DEFAULT_LATENCY_ZERO_SCORE_MS;
   const errZero = options.errorRateZeroScore ?? DEFAULT_ERROR_RATE_ZERO_SCORE;
-  if (!Number.isFinite(latZero) || latZero <= 0) throw new ConfigError(`latencyZeroScoreMs must be > 0, got ${latZero}`);
-  if (!Number.isFinite(errZero) || errZero <= 0 || errZero > 1) throw new ConfigError(`errorRateZeroScore must be in (0, 1], got ${errZero}`);
+  if (!Number.isFinite(latZero) || latZero <= 0)
+    throw new ConfigError(`latencyZeroScoreMs must be > 0, got ${latZero}`);
+  if (!Number.isFinite(errZero) || errZero <= 0 || errZero > 1)
+    throw new ConfigError(`errorRateZeroScore must be in (0, 1], got ${errZero}`);
   inRange('availabilityPercent', input.availabilityPercent, 0, 100);
   inRange('utilizationPercent', input.utilizationPercent, 0, 100);
   inRange('latencyMs', input.latencyMs, 0, Number.MAX_VALUE);
@@ -159,14 +178,21 @@ export function scoreRegion(input: RegionHealthInput, options: RegionScoreOption
       throw new InvalidInputError(`latencyByMode[${i}].observations must be > 0, got ${m.observations}`);
     }
     const profile = isMode(m.mode) ? profiles[m.mode] : fallback;
-    return { ...m, score: latencyFactor(m.latencyMs, profile), baselineMs: profile.baselineMs, zeroScoreMs: profile.zeroScoreMs };
+    return {
+      ...m,
+      score: latencyFactor(m.latencyMs, profile),
+      baselineMs: profile.baselineMs,
+      zeroScoreMs: profile.zeroScoreMs,
+    };
   });
   const observations = byMode.reduce((a, m) => a + m.observations, 0);
   const factors = {
     availability: input.availabilityPercent,
     headroom: 100 - input.utilizationPercent,
     latency:
-      byMode.length > 0 ? byMode.reduce((a, m) => a + m.observations * m.score, 0) / observations : latencyFactor(input.latencyMs, fallback),
+      byMode.length > 0
+        ? byMode.reduce((a, m) => a + m.observations * m.score, 0) / observations
+        : latencyFactor(input.latencyMs, fallback),
     errorRate: Math.max(0, 100 * (1 - input.errorRate / errZero)),
     consensus: input.consensusHealthPercent,
   };
@@ -196,23 +222,32 @@ export const MAX_REGIONS = 1000;
  * Appends a point to a history and drops the oldest beyond `maxPoints` (returns a new array).
  * @throws InvalidInputError when the point is not after the last one or its score is outside 0..100.
  */
-export function appendScore(history: readonly ScorePoint[], point: ScorePoint, maxPoints = MAX_SCORE_HISTORY): ScorePoint[] {
+export function appendScore(
+  history: readonly ScorePoint[],
+  point: ScorePoint,
+  maxPoints = MAX_SCORE_HISTORY,
+): ScorePoint[] {
   if (!Number.isInteger(maxPoints) || maxPoints < 1 || maxPoints > MAX_SCORE_HISTORY) {
-    throw new InvalidInputError(`maxPoints must be an integer in [1, ${MAX_SCORE_HISTORY}], got ${maxPoints}`);
+    throw new InvalidInputError(
+      `maxPoints must be an integer in [1, ${MAX_SCORE_HISTORY}], got ${maxPoints}`,
+    );
   }
   inRange('score', point.score, 0, 100);
   const last = history[history.length - 1];
-  if (!Number.isFinite(point.tMs) || (last && point.tMs <= last.tMs)) throw new InvalidInputError(`point time ${point.tMs} must be after ${last?.tMs}`);
+  if (!Number.isFinite(point.tMs) || (last && point.tMs <= last.tMs))
+    throw new InvalidInputError(`point time ${point.tMs} must be after ${last?.tMs}`);
   const out = history.length >= maxPoints ? history.slice(history.length - maxPoints + 1) : history.slice();
   out.push(point);
   return out;
 }
 
 function validateHistory(name: string, h: readonly ScorePoint[]): void {
-  if (h.length > MAX_SCORE_HISTORY) throw new LimitExceededError(`${name} has ${h.length} points; the limit is ${MAX_SCORE_HISTORY}`);
+  if (h.length > MAX_SCORE_HISTORY)
+    throw new LimitExceededError(`${name} has ${h.length} points; the limit is ${MAX_SCORE_HISTORY}`);
   let prev = -Infinity;
   h.forEach((p, i) => {
-    if (!Number.isFinite(p.tMs) || p.tMs <= prev) throw new InvalidInputError(`${name}[${i}].tMs must be finite and increasing`);
+    if (!Number.isFinite(p.tMs) || p.tMs <= prev)
+      throw new InvalidInputError(`${name}[${i}].tMs must be finite and increasing`);
     inRange(`${name}[${i}].score`, p.score, 0, 100);
     prev = p.tMs;
   });
@@ -247,9 +282,12 @@ export function scoreTrend(history: readonly ScorePoint[], options: TrendOptions
   const windowMs = options.windowMs ?? 3_600_000;
   const threshold = options.stableSlopePerHour ?? 5;
   const minPoints = options.minPoints ?? 3;
-  if (!Number.isFinite(windowMs) || windowMs <= 0) throw new InvalidInputError(`windowMs must be > 0, got ${windowMs}`);
-  if (!Number.isFinite(threshold) || threshold < 0) throw new InvalidInputError(`stableSlopePerHour must be >= 0, got ${threshold}`);
-  if (!Number.isInteger(minPoints) || minPoints < 2) throw new InvalidInputError(`minPoints must be an integer >= 2, got ${minPoints}`);
+  if (!Number.isFinite(windowMs) || windowMs <= 0)
+    throw new InvalidInputError(`windowMs must be > 0, got ${windowMs}`);
+  if (!Number.isFinite(threshold) || threshold < 0)
+    throw new InvalidInputError(`stableSlopePerHour must be >= 0, got ${threshold}`);
+  if (!Number.isInteger(minPoints) || minPoints < 2)
+    throw new InvalidInputError(`minPoints must be an integer >= 2, got ${minPoints}`);
   validateHistory('history', history);
   const pts = history.filter((p) => p.tMs >= nowMs - windowMs && p.tMs <= nowMs);
   if (pts.length < minPoints) return { slopePerHour: null, trend: 'unknown', points: pts.length };
@@ -269,7 +307,8 @@ export function scoreTrend(history: readonly ScorePoint[], options: TrendOptions
     sxx += dx * dx;
   }
   const slope = sxy / sxx;
-  const trend: TrendDirection = slope > 0 && slope >= threshold ? 'improving' : slope < 0 && slope <= -threshold ? 'degrading' : 'stable';
+  const trend: TrendDirection =
+    slope > 0 && slope >= threshold ? 'improving' : slope < 0 && slope <= -threshold ? 'degrading' : 'stable';
   return { slopePerHour: slope, trend, points: pts.length };
 }
 
@@ -301,8 +340,13 @@ export interface DegradedOptions extends TrendOptions {
  * @throws LimitExceededError over {@link MAX_REGIONS} regions or {@link MAX_SCORE_HISTORY} points per region.
  * @throws InvalidInputError for unsorted histories or scores outside 0..100.
  */
-export function detectDegradedRegions(histories: ReadonlyMap<string, readonly ScorePoint[]>, options: DegradedOptions, nowMs: number): DegradedRegion[] {
-  if (histories.size > MAX_REGIONS) throw new LimitExceededError(`${histories.size} regions; the limit is ${MAX_REGIONS}`);
+export function detectDegradedRegions(
+  histories: ReadonlyMap<string, readonly ScorePoint[]>,
+  options: DegradedOptions,
+  nowMs: number,
+): DegradedRegion[] {
+  if (histories.size > MAX_REGIONS)
+    throw new LimitExceededError(`${histories.size} regions; the limit is ${MAX_REGIONS}`);
   const staleAfterMs = options.staleAfterMs ?? 300_000;
   const out: DegradedRegion[] = [];
   for (const [region, h] of histories) {
@@ -327,5 +371,7 @@ export function detectDegradedRegions(histories: ReadonlyMap<string, readonly Sc
       stale: nowMs - last.tMs > staleAfterMs,
     });
   }
-  return out.sort((a, b) => a.score - b.score || b.durationMs - a.durationMs || a.region.localeCompare(b.region));
+  return out.sort(
+    (a, b) => a.score - b.score || b.durationMs - a.durationMs || a.region.localeCompare(b.region),
+  );
 }

@@ -65,8 +65,18 @@ export interface DerivedRatio {
 
 /** The built-in derived ratios (see the module comment). */
 export const DERIVED_RATIOS: readonly DerivedRatio[] = Object.freeze([
-  { name: 'node_memory_used_ratio', numerator: 'node_memory_MemAvailable_bytes', denominator: 'node_memory_MemTotal_bytes', kind: 'utilization' },
-  { name: 'node_filesystem_used_ratio', numerator: 'node_filesystem_avail_bytes', denominator: 'node_filesystem_size_bytes', kind: 'utilization' },
+  {
+    name: 'node_memory_used_ratio',
+    numerator: 'node_memory_MemAvailable_bytes',
+    denominator: 'node_memory_MemTotal_bytes',
+    kind: 'utilization',
+  },
+  {
+    name: 'node_filesystem_used_ratio',
+    numerator: 'node_filesystem_avail_bytes',
+    denominator: 'node_filesystem_size_bytes',
+    kind: 'utilization',
+  },
 ]);
 
 /** A rule with its expressions compiled. */
@@ -86,8 +96,10 @@ export interface CompiledRule {
 export function compileRules(rules: readonly SeriesKindRule[], source = 'detection.series'): CompiledRule[] {
   return rules.map((r, i) => {
     const where = `${source}[${i}]`;
-    if (r.kind !== 'ignore' && !(METRIC_KINDS as readonly string[]).includes(r.kind)) throw new RangeError(`${where}: unknown kind ${String(r.kind)}`);
-    if (r.direction !== undefined && !DIRECTIONS.includes(r.direction)) throw new RangeError(`${where}: unknown direction ${String(r.direction)}`);
+    if (r.kind !== 'ignore' && !(METRIC_KINDS as readonly string[]).includes(r.kind))
+      throw new RangeError(`${where}: unknown kind ${String(r.kind)}`);
+    if (r.direction !== undefined && !DIRECTIONS.includes(r.direction))
+      throw new RangeError(`${where}: unknown direction ${String(r.direction)}`);
     const re = (p: string, what: string): RegExp => {
       try {
         return new RegExp(`^(?:${p})$`);
@@ -106,13 +118,17 @@ export function compileRules(rules: readonly SeriesKindRule[], source = 'detecti
 }
 
 /** The built-in exclusions that depend on labels (checked before every other rule). */
-const BUILTIN_LABEL_RULES: readonly CompiledRule[] = compileRules([{ match: 'node_cpu_seconds_total', labels: { mode: 'idle' }, kind: 'ignore' }], 'built-in');
+const BUILTIN_LABEL_RULES: readonly CompiledRule[] = compileRules(
+  [{ match: 'node_cpu_seconds_total', labels: { mode: 'idle' }, kind: 'ignore' }],
+  'built-in',
+);
 
 const DIRECTIONS: readonly string[] = ['up', 'down', 'both'];
 const TIMESTAMP = /(_timestamp_seconds|_time_seconds|_start_time_seconds|boot_time_seconds|_timestamp)$/;
 const ERRORS = /(error|errs|fail|drop|reject|timeout|retrans)/;
 /** Names of quantities where more is better: work delivered per second, hits, successes, efficiency, accuracy. */
-const MORE_IS_BETTER = /(^|_)(hits?|success(es|ful)?|efficiency|accuracy|availability|throughput|goodput)(_|$)|_per_second$/;
+const MORE_IS_BETTER =
+  /(^|_)(hits?|success(es|ful)?|efficiency|accuracy|availability|throughput|goodput)(_|$)|_per_second$/;
 /** The synthetic scrape series and exporters' instrumentation of themselves. */
 const SELF = /^(scrape_|node_scrape_collector_|promhttp_)/;
 /** Runtime internals and clock discipline: stored, charted, `generic` whatever their suffix. */
@@ -123,10 +139,18 @@ function matches(r: CompiledRule, family: string, labels: Readonly<Record<string
 }
 
 /** The family of a sample name and its role: histogram/summary parts keep their family name. */
-export function familyOf(sampleName: string, type: FamilyType | undefined): { family: string; part: 'value' | 'sum' | 'count' | 'bucket' } {
+export function familyOf(
+  sampleName: string,
+  type: FamilyType | undefined,
+): { family: string; part: 'value' | 'sum' | 'count' | 'bucket' } {
   if (type === 'histogram' || type === 'summary' || type === undefined || type === 'untyped') {
-    for (const [suffix, part] of [['_bucket', 'bucket'], ['_sum', 'sum'], ['_count', 'count']] as const) {
-      if (sampleName.endsWith(suffix) && (type === 'histogram' || type === 'summary')) return { family: sampleName.slice(0, -suffix.length), part };
+    for (const [suffix, part] of [
+      ['_bucket', 'bucket'],
+      ['_sum', 'sum'],
+      ['_count', 'count'],
+    ] as const) {
+      if (sampleName.endsWith(suffix) && (type === 'histogram' || type === 'summary'))
+        return { family: sampleName.slice(0, -suffix.length), part };
     }
   }
   return { family: sampleName, part: 'value' };
@@ -135,14 +159,19 @@ export function familyOf(sampleName: string, type: FamilyType | undefined): { fa
 /** Kind by naming alone for a family analysed as `transform` (see the module comment). */
 function conventionKind(family: string, transform: SeriesTransform): { kind: MetricKind; reason: string } {
   if (transform === 'rate') {
-    if (family.endsWith('_seconds_total')) return { kind: 'utilization', reason: '_seconds_total: busy share (rate)' };
+    if (family.endsWith('_seconds_total'))
+      return { kind: 'utilization', reason: '_seconds_total: busy share (rate)' };
     if (family.endsWith('_bytes_total')) return { kind: 'bandwidth', reason: '_bytes_total: bytes/s (rate)' };
     if (ERRORS.test(family)) return { kind: 'error_rate', reason: 'error-like counter (rate)' };
     return { kind: 'generic', reason: 'counter (rate)' };
   }
-  if (transform === 'mean') return family.endsWith('_seconds') ? { kind: 'latency', reason: '_seconds histogram/summary (mean)' } : { kind: 'generic', reason: 'histogram/summary (mean)' };
+  if (transform === 'mean')
+    return family.endsWith('_seconds')
+      ? { kind: 'latency', reason: '_seconds histogram/summary (mean)' }
+      : { kind: 'generic', reason: 'histogram/summary (mean)' };
   if (family.endsWith('_bytes_per_second')) return { kind: 'bandwidth', reason: '_bytes_per_second' };
-  if (family.endsWith('_ratio') || family.endsWith('_percent') || family.endsWith('_percentage')) return { kind: 'utilization', reason: '_ratio/_percent' };
+  if (family.endsWith('_ratio') || family.endsWith('_percent') || family.endsWith('_percentage'))
+    return { kind: 'utilization', reason: '_ratio/_percent' };
   if (family.endsWith('_seconds')) return { kind: 'latency', reason: '_seconds' };
   return { kind: 'generic', reason: 'gauge' };
 }
@@ -162,21 +191,41 @@ export function namingDirection(family: string, kind: MetricKind): Direction {
  * it is not (ignored, a bucket, a timestamp, ...). Histogram and summary `_sum`/`_count` samples return the
  * family's inference with transform `mean`; `rules` come first (see {@link compileRules}).
  */
-export function inferSeries(sampleName: string, type: FamilyType | undefined, labels: Readonly<Record<string, string>>, rules: readonly CompiledRule[]): SeriesInference | null {
+export function inferSeries(
+  sampleName: string,
+  type: FamilyType | undefined,
+  labels: Readonly<Record<string, string>>,
+  rules: readonly CompiledRule[],
+): SeriesInference | null {
   const { family, part } = familyOf(sampleName, type);
   if (part === 'bucket') return null;
-  const counter = type === 'counter' || ((type === undefined || type === 'untyped') && family.endsWith('_total'));
+  const counter =
+    type === 'counter' || ((type === undefined || type === 'untyped') && family.endsWith('_total'));
   const transform: SeriesTransform = part !== 'value' ? 'mean' : counter ? 'rate' : 'value';
   for (const r of [...BUILTIN_LABEL_RULES, ...rules]) {
     if (!matches(r, family, labels)) continue;
-    return r.kind === 'ignore' ? null : { kind: r.kind, transform, direction: r.direction ?? KIND_BAD_DIRECTION[r.kind], reason: r.source };
+    return r.kind === 'ignore'
+      ? null
+      : { kind: r.kind, transform, direction: r.direction ?? KIND_BAD_DIRECTION[r.kind], reason: r.source };
   }
-  if (family.endsWith('_info') || family.endsWith('_created') || TIMESTAMP.test(family) || SELF.test(family)) return null;
-  if (INTERNALS.test(family)) return { kind: 'generic', transform, direction: KIND_BAD_DIRECTION.generic, reason: 'runtime or clock internals' };
+  if (family.endsWith('_info') || family.endsWith('_created') || TIMESTAMP.test(family) || SELF.test(family))
+    return null;
+  if (INTERNALS.test(family))
+    return {
+      kind: 'generic',
+      transform,
+      direction: KIND_BAD_DIRECTION.generic,
+      reason: 'runtime or clock internals',
+    };
   if (type === 'summary' && part === 'value') {
     // A quantile sample of a summary: a gauge of its unit.
     const kind: MetricKind = family.endsWith('_seconds') ? 'latency' : 'generic';
-    return { kind, transform: 'value', direction: namingDirection(family, kind), reason: kind === 'latency' ? '_seconds summary quantile' : 'summary quantile' };
+    return {
+      kind,
+      transform: 'value',
+      direction: namingDirection(family, kind),
+      reason: kind === 'latency' ? '_seconds summary quantile' : 'summary quantile',
+    };
   }
   const c = conventionKind(family, transform);
   return { kind: c.kind, transform, direction: namingDirection(family, c.kind), reason: c.reason };
@@ -197,7 +246,9 @@ export function namingRange(family: string): PhysicalRange | undefined {
 }
 
 /** The derived ratio whose numerator or denominator is `family`, with the role it plays; undefined if none. */
-export function ratioRole(family: string): { ratio: DerivedRatio; role: 'numerator' | 'denominator' } | undefined {
+export function ratioRole(
+  family: string,
+): { ratio: DerivedRatio; role: 'numerator' | 'denominator' } | undefined {
   for (const ratio of DERIVED_RATIOS) {
     if (ratio.numerator === family) return { ratio, role: 'numerator' };
     if (ratio.denominator === family) return { ratio, role: 'denominator' };

@@ -37,7 +37,14 @@ import {
   type StepPrefix,
 } from './burn-rate.ts';
 import type { Slo } from './definition.ts';
-import { DEFAULT_MAX_SLI_STEPS, higherIsWorse, validateSeries, type BoolStep, type EventStep, type SliSeries } from './series.ts';
+import {
+  DEFAULT_MAX_SLI_STEPS,
+  higherIsWorse,
+  validateSeries,
+  type BoolStep,
+  type EventStep,
+  type SliSeries,
+} from './series.ts';
 
 /** Default cap on violation intervals listed in a report (the total bad time always counts every interval). */
 export const DEFAULT_MAX_VIOLATIONS = 10_000;
@@ -157,12 +164,16 @@ export type BudgetReport = BudgetVerdict | BudgetPending;
 function validatePairs(pairs: readonly BurnRatePair[]): void {
   if (pairs.length > 64) throw new InvalidInputError(`at most 64 burn-rate pairs, got ${pairs.length}`);
   pairs.forEach((p, i) => {
-    if (!(p.severity === 'page' || p.severity === 'ticket')) throw new InvalidInputError(`burnRatePairs[${i}].severity must be page or ticket`);
+    if (!(p.severity === 'page' || p.severity === 'ticket'))
+      throw new InvalidInputError(`burnRatePairs[${i}].severity must be page or ticket`);
     for (const w of [p.longWindowMs, p.shortWindowMs]) {
-      if (!Number.isInteger(w) || w <= 0) throw new InvalidInputError(`burnRatePairs[${i}]: windows must be positive integer ms, got ${w}`);
+      if (!Number.isInteger(w) || w <= 0)
+        throw new InvalidInputError(`burnRatePairs[${i}]: windows must be positive integer ms, got ${w}`);
     }
-    if (p.shortWindowMs > p.longWindowMs) throw new InvalidInputError(`burnRatePairs[${i}]: short window longer than the long window`);
-    if (!Number.isFinite(p.factor) || p.factor <= 0) throw new InvalidInputError(`burnRatePairs[${i}].factor must be > 0, got ${p.factor}`);
+    if (p.shortWindowMs > p.longWindowMs)
+      throw new InvalidInputError(`burnRatePairs[${i}]: short window longer than the long window`);
+    if (!Number.isFinite(p.factor) || p.factor <= 0)
+      throw new InvalidInputError(`burnRatePairs[${i}].factor must be > 0, got ${p.factor}`);
   });
 }
 
@@ -204,26 +215,36 @@ interface Run {
  *   SLI, unsorted/overlapping/future steps, NaN, good > total, or bad burn-rate pairs.
  * @throws LimitExceededError for a series longer than `maxSteps`.
  */
-export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: SliSeries }, options: BudgetOptions, nowMs: number): BudgetReport {
+export function evaluateErrorBudget(
+  data: { readonly slo: Slo; readonly series: SliSeries },
+  options: BudgetOptions,
+  nowMs: number,
+): BudgetReport {
   const { slo, series } = data;
   const objective = slo.objective;
   if (!Number.isFinite(objective) || objective <= 0 || objective >= 1) {
     throw new InvalidInputError(`SLO ${slo.name}: objective must be in (0, 1), got ${objective}`);
   }
-  if (!Number.isFinite(slo.windowMs) || slo.windowMs <= 0) throw new InvalidInputError(`SLO ${slo.name}: window must be > 0 ms, got ${slo.windowMs}`);
+  if (!Number.isFinite(slo.windowMs) || slo.windowMs <= 0)
+    throw new InvalidInputError(`SLO ${slo.name}: window must be > 0 ms, got ${slo.windowMs}`);
   if (series.kind === 'events' && slo.sli.type !== 'ratio') {
-    throw new InvalidInputError(`SLO ${slo.name}: an events series needs a ratio SLI; threshold SLIs take good/bad steps`);
+    throw new InvalidInputError(
+      `SLO ${slo.name}: an events series needs a ratio SLI; threshold SLIs take good/bad steps`,
+    );
   }
   const pairs = options.burnRatePairs ?? SRE_WORKBOOK_BURN_RATE_PAIRS;
   validatePairs(pairs);
   const maxViolations = options.maxViolations ?? DEFAULT_MAX_VIOLATIONS;
-  if (!Number.isInteger(maxViolations) || maxViolations < 0) throw new InvalidInputError(`maxViolations must be an integer >= 0, got ${maxViolations}`);
+  if (!Number.isInteger(maxViolations) || maxViolations < 0)
+    throw new InvalidInputError(`maxViolations must be an integer >= 0, got ${maxViolations}`);
   validateSeries(series, nowMs, options.maxSteps ?? DEFAULT_MAX_SLI_STEPS);
   const minObservedMs = options.minObservedMs ?? DEFAULT_MIN_OBSERVED_MS;
   const minWindowCoverage = options.minWindowCoverage ?? DEFAULT_BURN_RATE_EVIDENCE.minWindowCoverage;
   const alpha = options.alpha ?? DEFAULT_BURN_RATE_EVIDENCE.alpha;
-  if (!(Number.isFinite(minObservedMs) && minObservedMs >= 0)) throw new InvalidInputError(`minObservedMs must be a duration >= 0 ms, got ${minObservedMs}`);
-  if (!(minWindowCoverage >= 0 && minWindowCoverage <= 1)) throw new InvalidInputError(`minWindowCoverage must be in [0, 1], got ${minWindowCoverage}`);
+  if (!(Number.isFinite(minObservedMs) && minObservedMs >= 0))
+    throw new InvalidInputError(`minObservedMs must be a duration >= 0 ms, got ${minObservedMs}`);
+  if (!(minWindowCoverage >= 0 && minWindowCoverage <= 1))
+    throw new InvalidInputError(`minWindowCoverage must be in [0, 1], got ${minWindowCoverage}`);
   if (!(alpha > 0 && alpha <= 1)) throw new InvalidInputError(`alpha must be in (0, 1], got ${alpha}`);
 
   const n = series.steps.length;
@@ -238,7 +259,8 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
     observed: new Float64Array(n + 1),
   };
   const worstHigh = slo.sli.type === 'threshold' ? higherIsWorse(slo.sli.op) : false;
-  const isWorse = (v: number, worst: number): boolean => (series.kind === 'steps' && worstHigh ? v > worst : v < worst);
+  const isWorse = (v: number, worst: number): boolean =>
+    series.kind === 'steps' && worstHigh ? v > worst : v < worst;
   const windowStartMs = nowMs - slo.windowMs;
   const first = firstIndexAtLeast(times, windowStartMs);
 
@@ -250,7 +272,14 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
     const durationMs = endMs - run.startMs;
     violationTimeMs += durationMs;
     if (violations.length < maxViolations) {
-      violations.push({ startMs: run.startMs, endMs, durationMs, steps: run.steps, worstValue: run.worst, open: isOpen });
+      violations.push({
+        startMs: run.startMs,
+        endMs,
+        durationMs,
+        steps: run.steps,
+        worstValue: run.worst,
+        open: isOpen,
+      });
     } else {
       truncated = true;
     }
@@ -284,7 +313,10 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
   const coverage = observedMs / slo.windowMs;
   const requiredObservedMs = Math.min(minObservedMs, slo.windowMs);
   const pValue = validW > 0 ? binomialUpperTail(badW, validW, 1 - objective) : null;
-  const burnRates = evaluateBurnRates(prefix, objective, slo.windowMs, pairs, nowMs, { minWindowCoverage, alpha });
+  const burnRates = evaluateBurnRates(prefix, objective, slo.windowMs, pairs, nowMs, {
+    minWindowCoverage,
+    alpha,
+  });
   const base = {
     slo: slo.name,
     objective,
@@ -301,23 +333,35 @@ export function evaluateErrorBudget(data: { readonly slo: Slo; readonly series: 
     violationsTruncated: truncated,
     violationTimeMs,
     burnRates,
-    alerts: { page: burnRates.some((b) => b.firing && b.severity === 'page'), ticket: burnRates.some((b) => b.firing && b.severity === 'ticket') },
+    alerts: {
+      page: burnRates.some((b) => b.firing && b.severity === 'page'),
+      ticket: burnRates.some((b) => b.firing && b.severity === 'ticket'),
+    },
   };
   if (!(validW > 0)) {
     const what = isTime ? 'no measured step' : 'no valid event';
-    return { ...base, status: 'no-data', compliance: null, budget: null, missing: [`${what} in the window (${seconds(observedMs)} measured)`] };
+    return {
+      ...base,
+      status: 'no-data',
+      compliance: null,
+      budget: null,
+      missing: [`${what} in the window (${seconds(observedMs)} measured)`],
+    };
   }
   const compliance = (validW - badW) / validW;
   const missing: string[] = [];
   if (observedMs < requiredObservedMs) {
-    missing.push(`${seconds(observedMs)} measured of the ${seconds(requiredObservedMs)} needed before a verdict`);
+    missing.push(
+      `${seconds(observedMs)} measured of the ${seconds(requiredObservedMs)} needed before a verdict`,
+    );
   } else if (compliance < objective && !(pValue! < alpha)) {
     missing.push(
       `compliance ${pct(compliance)} is below the objective ${pct(objective)} but within sampling noise of it ` +
         `(${amount(badW)} bad of ${amount(validW)}, p = ${pValue!.toPrecision(2)}; ${alpha} needed)`,
     );
   }
-  if (missing.length > 0) return { ...base, status: 'insufficient-data', compliance: null, budget: null, missing };
+  if (missing.length > 0)
+    return { ...base, status: 'insufficient-data', compliance: null, budget: null, missing };
   // Budget of the whole window; for events the window's count is projected from the observed rate.
   const total = isTime ? (1 - objective) * slo.windowMs : ((1 - objective) * validW) / coverage;
   const consumed = badW * unit;

@@ -135,7 +135,12 @@ export interface StepPrefix {
  * Burn rate over the window `[now − windowMs, now)`: steps count when their start lies in the window.
  * @param objective in (0, 1) (validated by the caller)
  */
-export function burnRateWindow(prefix: StepPrefix, objective: number, windowMs: number, nowMs: number): BurnRateWindow {
+export function burnRateWindow(
+  prefix: StepPrefix,
+  objective: number,
+  windowMs: number,
+  nowMs: number,
+): BurnRateWindow {
   const from = firstIndexAtLeast(prefix.times, nowMs - windowMs);
   const to = firstIndexAtLeast(prefix.times, nowMs);
   const valid = prefix.valid[to]! - prefix.valid[from]!;
@@ -187,7 +192,10 @@ export function evaluateBurnRates(
     const long = burnRateWindow(prefix, objective, p.longWindowMs, nowMs);
     const short = burnRateWindow(prefix, objective, p.shortWindowMs, nowMs);
     const missing: string[] = [];
-    for (const [name, w] of [['long', long], ['short', short]] as const) {
+    for (const [name, w] of [
+      ['long', long],
+      ['short', short],
+    ] as const) {
       if (w.coverage < evidence.minWindowCoverage) {
         missing.push(
           `${name} window ${seconds(w.windowMs)}: ${seconds(w.observedMs)} measured (${pct(w.coverage)}); ${pct(evidence.minWindowCoverage)} needed`,
@@ -200,8 +208,15 @@ export function evaluateBurnRates(
         `long window ${seconds(long.windowMs)}: ${amount(long.valid)} valid events; ${minEvents} needed so that one bad event cannot exceed ×${p.factor}`,
       );
     }
-    const pValue = long.valid > 0 ? binomialUpperTail(long.bad, long.valid, Math.min(1, p.factor * (1 - objective))) : null;
-    const above = long.burnRate !== null && short.burnRate !== null && long.burnRate > p.factor && short.burnRate > p.factor;
+    const pValue =
+      long.valid > 0
+        ? binomialUpperTail(long.bad, long.valid, Math.min(1, p.factor * (1 - objective)))
+        : null;
+    const above =
+      long.burnRate !== null &&
+      short.burnRate !== null &&
+      long.burnRate > p.factor &&
+      short.burnRate > p.factor;
     if (above && missing.length === 0 && pValue !== null && !(pValue < evidence.alpha)) {
       missing.push(
         `long window ${seconds(long.windowMs)}: ${amount(long.bad)} bad of ${amount(long.valid)} does not show a burn above ×${p.factor} ` +
@@ -209,6 +224,16 @@ export function evaluateBurnRates(
       );
     }
     const state: BurnRateState = missing.length > 0 ? 'insufficient-data' : above ? 'firing' : 'quiet';
-    return { ...p, budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs, minEvents, long, short, state, firing: state === 'firing', pValue, missing };
+    return {
+      ...p,
+      budgetConsumed: (p.factor * p.longWindowMs) / sloWindowMs,
+      minEvents,
+      long,
+      short,
+      state,
+      firing: state === 'firing',
+      pValue,
+      missing,
+    };
   });
 }

@@ -73,7 +73,13 @@ export const THRESHOLD_STATISTICS = ['value', 'mean', 'p50', 'p90', 'p95', 'p99'
 export type ThresholdStatistic = (typeof THRESHOLD_STATISTICS)[number];
 
 /** φ of each quantile statistic (histogram_quantile's first argument). */
-export const STATISTIC_QUANTILE: Readonly<Partial<Record<ThresholdStatistic, number>>> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999 };
+export const STATISTIC_QUANTILE: Readonly<Partial<Record<ThresholdStatistic, number>>> = {
+  p50: 0.5,
+  p90: 0.9,
+  p95: 0.95,
+  p99: 0.99,
+  p999: 0.999,
+};
 
 /**
  * Threshold SLI (time-based): per evaluation step the statistic of the metric is compared with `threshold`
@@ -115,26 +121,29 @@ const selectorSchema = z.strictObject({ metric: z.string().min(1), matchers: mat
 
 const windowSchema = z
   .union([z.string(), z.number()], {
-    error: (iss) => (iss.input === undefined ? 'is required (a duration such as "30d")' : 'must be a duration text such as "30d" or milliseconds'),
+    error: (iss) =>
+      iss.input === undefined
+        ? 'is required (a duration such as "30d")'
+        : 'must be a duration text such as "30d" or milliseconds',
   })
   .transform((v, ctx) => {
-  let ms: number;
-  if (typeof v === 'number') {
-    ms = v;
-  } else {
-    try {
-      ms = parseDuration(v);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    let ms: number;
+    if (typeof v === 'number') {
+      ms = v;
+    } else {
+      try {
+        ms = parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }
+    if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_SLO_WINDOW_MS) {
+      ctx.addIssue({ code: 'custom', message: `window must be > 0 and at most 366d, got ${String(v)}` });
       return z.NEVER;
     }
-  }
-  if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_SLO_WINDOW_MS) {
-    ctx.addIssue({ code: 'custom', message: `window must be > 0 and at most 366d, got ${String(v)}` });
-    return z.NEVER;
-  }
-  return ms;
-});
+    return ms;
+  });
 
 type IssueCtx = { addIssue: (issue: { code: 'custom'; message: string; path?: PropertyKey[] }) => void };
 
@@ -148,7 +157,11 @@ function checkMetric(
 ): string | undefined {
   const def = findMetric(metric);
   if (!def) {
-    ctx.addIssue({ code: 'custom', path: [...path, 'metric'], message: `unknown metric "${metric}" (not in the catalog)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'metric'],
+      message: `unknown metric "${metric}" (not in the catalog)`,
+    });
     return undefined;
   }
   if (!allowed.includes(def.type)) {
@@ -180,7 +193,10 @@ const ratioSchema = z
   .superRefine((v, ctx) => {
     const given = (['good', 'bad', 'total'] as const).filter((k) => v[k] !== undefined);
     if (given.length !== 2) {
-      ctx.addIssue({ code: 'custom', message: `a ratio SLI needs exactly two of good, bad, total; got ${given.join(', ') || 'none'}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `a ratio SLI needs exactly two of good, bad, total; got ${given.join(', ') || 'none'}`,
+      });
     }
     for (const k of given) {
       const sel = v[k]!;
@@ -202,13 +218,26 @@ const thresholdSchema = z
     const type = checkMetric(v.metric, v.matchers, ['gauge', 'histogram'], [], ctx);
     if (v.when !== undefined) {
       checkMetric(v.when.metric, v.when.matchers, ['gauge'], ['when'], ctx);
-      if (type === 'histogram') ctx.addIssue({ code: 'custom', path: ['when'], message: `a gate (when) is only supported for gauge SLIs; "${v.metric}" is a histogram` });
+      if (type === 'histogram')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['when'],
+          message: `a gate (when) is only supported for gauge SLIs; "${v.metric}" is a histogram`,
+        });
     }
     if (type === 'gauge' && v.statistic !== 'value') {
-      ctx.addIssue({ code: 'custom', path: ['statistic'], message: `gauge "${v.metric}" only supports statistic "value"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statistic'],
+        message: `gauge "${v.metric}" only supports statistic "value"`,
+      });
     }
     if (type === 'histogram' && v.statistic === 'value') {
-      ctx.addIssue({ code: 'custom', path: ['statistic'], message: `histogram "${v.metric}" needs statistic mean or a quantile (p50..p999)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statistic'],
+        message: `histogram "${v.metric}" needs statistic mean or a quantile (p50..p999)`,
+      });
     }
   });
 
@@ -219,12 +248,18 @@ export const sloSchema = z
       .string()
       .min(1)
       .max(128)
-      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and contain only letters, digits, _ . -'),
+      .regex(
+        /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
+        'must start with a letter or digit and contain only letters, digits, _ . -',
+      ),
     description: z.string().max(1000).optional(),
     sli: z.discriminatedUnion('type', [ratioSchema, thresholdSchema]),
     objective: z
       .number()
-      .refine((x) => Number.isFinite(x) && x > 0 && x < 1, 'must be a ratio strictly between 0 and 1 (e.g. 0.999)'),
+      .refine(
+        (x) => Number.isFinite(x) && x > 0 && x < 1,
+        'must be a ratio strictly between 0 and 1 (e.g. 0.999)',
+      ),
     window: windowSchema,
     source: z.string().max(500).optional(),
   })
@@ -236,7 +271,12 @@ export const sloFileSchema = z
   .superRefine((v, ctx) => {
     const seen = new Set<string>();
     v.slos.forEach((s, i) => {
-      if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['slos', i, 'name'], message: `duplicate SLO name "${s.name}"` });
+      if (seen.has(s.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['slos', i, 'name'],
+          message: `duplicate SLO name "${s.name}"`,
+        });
       seen.add(s.name);
     });
   });
@@ -262,7 +302,9 @@ function toSlo(s: z.infer<typeof sloSchema>): Slo {
 export function parseSloDefinitions(raw: unknown, source = 'SLO definitions', locate?: YamlLocate): Slo[] {
   const res = sloFileSchema.safeParse(raw);
   if (!res.success) {
-    const msgs = res.error.issues.map((i) => `${pathText(i.path)}${positionText(locate?.(i.path))}: ${i.message}`);
+    const msgs = res.error.issues.map(
+      (i) => `${pathText(i.path)}${positionText(locate?.(i.path))}: ${i.message}`,
+    );
     throw new ConfigError(`${source}: ${msgs.join('; ')}`);
   }
   return res.data.slos.map(toSlo);
@@ -274,7 +316,12 @@ export function parseSloDefinitions(raw: unknown, source = 'SLO definitions', lo
  * @param prefix the list's path in its document, for messages and positions (e.g. `['slo', 'definitions']`)
  * @throws ConfigError as {@link parseSloDefinitions}, paths starting with `prefix`.
  */
-export function parseSloList(list: unknown, source: string, prefix: readonly PropertyKey[], locate?: YamlLocate): Slo[] {
+export function parseSloList(
+  list: unknown,
+  source: string,
+  prefix: readonly PropertyKey[],
+  locate?: YamlLocate,
+): Slo[] {
   const res = sloFileSchema.safeParse({ slos: list });
   if (!res.success) {
     const msgs = res.error.issues.map((i) => {
@@ -292,7 +339,8 @@ export function parseSloList(list: unknown, source: string, prefix: readonly Pro
  * @throws ConfigError for text over {@link MAX_SLO_TEXT_LENGTH}, invalid YAML, or invalid definitions.
  */
 export function parseSloYaml(text: string, source = 'SLO definitions'): Slo[] {
-  if (text.length > MAX_SLO_TEXT_LENGTH) throw new ConfigError(`${source}: longer than ${MAX_SLO_TEXT_LENGTH} characters`);
+  if (text.length > MAX_SLO_TEXT_LENGTH)
+    throw new ConfigError(`${source}: longer than ${MAX_SLO_TEXT_LENGTH} characters`);
   let raw: unknown;
   try {
     raw = parseYaml(text, { maxAliasCount: 100 });
@@ -303,7 +351,10 @@ export function parseSloYaml(text: string, source = 'SLO definitions'): Slo[] {
 }
 
 /** Gate of the throughput templates: nodes whose current DWCP mode is `mode` (1 active, 0 other modes). */
-const inMode = (mode: 'datacenter' | 'internet' | 'hybrid') => ({ metric: getMetric('dwcp_v3_current_mode').name, matchers: { mode } });
+const inMode = (mode: 'datacenter' | 'internet' | 'hybrid') => ({
+  metric: getMetric('dwcp_v3_current_mode').name,
+  matchers: { mode },
+});
 
 /**
  * The built-in SLOs of the issue, validated through the same schema at module load: the five of the issue, with
@@ -320,10 +371,17 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
       {
         name: 'migration-time',
         description: 'Mean VM migration time per step <= 5 min (300 s).',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_migration_duration_seconds').name, statistic: 'mean', op: '<=', threshold: 300 },
+        sli: {
+          type: 'threshold',
+          metric: getMetric('dwcp_v3_migration_duration_seconds').name,
+          statistic: 'mean',
+          op: '<=',
+          threshold: 300,
+        },
         objective: 0.99,
         window: '30d',
-        source: 'DWCP v1 metrics spec panel "Average Migration Time vs 5-minute SLA target" and alert DWCPSLAViolation (mean > 300 s); original dwcp-alerts.yml',
+        source:
+          'DWCP v1 metrics spec panel "Average Migration Time vs 5-minute SLA target" and alert DWCPSLAViolation (mean > 300 s); original dwcp-alerts.yml',
       },
       {
         name: 'error-rate',
@@ -335,7 +393,8 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         },
         objective: 0.99,
         window: '30d',
-        source: 'Phase 6 production monitoring spec "Error Rate Panel ... with 1% threshold"; original sla_monitor.go (Phase 6: <1% errors)',
+        source:
+          'Phase 6 production monitoring spec "Error Rate Panel ... with 1% threshold"; original sla_monitor.go (Phase 6: <1% errors)',
       },
       {
         name: 'availability',
@@ -347,12 +406,19 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
         },
         objective: 0.999,
         window: '30d',
-        source: 'original prometheus-alerts-production.yml SLAAvailabilityViolation (availability < 0.999); multi-region monitoring spec "Pre-built SLA templates"',
+        source:
+          'original prometheus-alerts-production.yml SLAAvailabilityViolation (availability < 0.999); multi-region monitoring spec "Pre-built SLA templates"',
       },
       {
         name: 'latency-p99',
         description: 'P99 migration latency < 500 ms per step.',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_migration_latency_seconds').name, statistic: 'p99', op: '<', threshold: 0.5 },
+        sli: {
+          type: 'threshold',
+          metric: getMetric('dwcp_v3_migration_latency_seconds').name,
+          statistic: 'p99',
+          op: '<',
+          threshold: 0.5,
+        },
         objective: 0.99,
         window: '30d',
         source: 'Phase 6 production monitoring spec DWCPv3LatencyP99Critical "P99 >500ms"',
@@ -360,26 +426,50 @@ export const SLO_TEMPLATES: readonly Slo[] = parseSloDefinitions(
       {
         name: 'throughput-datacenter',
         description: 'Throughput of nodes in datacenter mode >= 2.4 GB/s (2.4e9 B/s) per step.',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 2.4e9, when: inMode('datacenter') },
+        sli: {
+          type: 'threshold',
+          metric: getMetric('dwcp_v3_throughput_bytes_per_second').name,
+          statistic: 'value',
+          op: '>=',
+          threshold: 2.4e9,
+          when: inMode('datacenter'),
+        },
         objective: 0.99,
         window: '30d',
-        source: 'Phase 6 production monitoring spec "Throughput Panel: Real-time GB/s with 2.4 GB/s target" (datacenter throughput target 2.4 GB/s)',
+        source:
+          'Phase 6 production monitoring spec "Throughput Panel: Real-time GB/s with 2.4 GB/s target" (datacenter throughput target 2.4 GB/s)',
       },
       {
         name: 'throughput-internet',
         description: 'Throughput of nodes in internet mode >= 100 Mbit/s (12.5e6 B/s) per step.',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 12.5e6, when: inMode('internet') },
+        sli: {
+          type: 'threshold',
+          metric: getMetric('dwcp_v3_throughput_bytes_per_second').name,
+          statistic: 'value',
+          op: '>=',
+          threshold: 12.5e6,
+          when: inMode('internet'),
+        },
         objective: 0.99,
         window: '30d',
-        source: 'original mode_detector.go and real-time-performance.json: internet mode "100–900 Mbps"; lower end 100 Mbit/s = 12.5e6 B/s, as the simulator SLA src/sim/mode-params.ts MODE_PARAMS.internet.sla',
+        source:
+          'original mode_detector.go and real-time-performance.json: internet mode "100–900 Mbps"; lower end 100 Mbit/s = 12.5e6 B/s, as the simulator SLA src/sim/mode-params.ts MODE_PARAMS.internet.sla',
       },
       {
         name: 'throughput-hybrid',
         description: 'Throughput of nodes in hybrid mode >= 800 Mbit/s (1e8 B/s) per step.',
-        sli: { type: 'threshold', metric: getMetric('dwcp_v3_throughput_bytes_per_second').name, statistic: 'value', op: '>=', threshold: 1e8, when: inMode('hybrid') },
+        sli: {
+          type: 'threshold',
+          metric: getMetric('dwcp_v3_throughput_bytes_per_second').name,
+          statistic: 'value',
+          op: '>=',
+          threshold: 1e8,
+          when: inMode('hybrid'),
+        },
         objective: 0.99,
         window: '30d',
-        source: 'no specification gives a hybrid target (original mode_detector.go: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/mode-params.ts MODE_PARAMS.hybrid.sla = 1e8 B/s',
+        source:
+          'no specification gives a hybrid target (original mode_detector.go: hybrid = 10–50 ms at >= 1 Gbit/s links); simulator SLA src/sim/mode-params.ts MODE_PARAMS.hybrid.sla = 1e8 B/s',
       },
     ],
   },

@@ -54,9 +54,13 @@ export function higherIsWorse(op: ThresholdOp): boolean {
  * @param values time-ordered `{tMs, value}` per evaluation step (value in the metric's base unit)
  * @throws InvalidInputError for a non-finite value (a missing measurement must be left out, not sent as NaN).
  */
-export function thresholdSteps(sli: ThresholdSli, values: readonly { readonly tMs: number; readonly value: number }[]): BoolStep[] {
+export function thresholdSteps(
+  sli: ThresholdSli,
+  values: readonly { readonly tMs: number; readonly value: number }[],
+): BoolStep[] {
   return values.map((v, i) => {
-    if (!Number.isFinite(v.value)) throw new InvalidInputError(`steps[${i}].value must be a finite number, got ${v.value}`);
+    if (!Number.isFinite(v.value))
+      throw new InvalidInputError(`steps[${i}].value must be a finite number, got ${v.value}`);
     return { tMs: v.tMs, good: compare(v.value, sli.op, sli.threshold), value: v.value };
   });
 }
@@ -69,18 +73,25 @@ export function thresholdSteps(sli: ThresholdSli, values: readonly { readonly tM
  */
 export function validateSeries(series: SliSeries, nowMs: number, maxSteps: number): void {
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > DEFAULT_MAX_SLI_STEPS) {
-    throw new InvalidInputError(`maxSteps must be an integer in [1, ${DEFAULT_MAX_SLI_STEPS}], got ${maxSteps}`);
+    throw new InvalidInputError(
+      `maxSteps must be an integer in [1, ${DEFAULT_MAX_SLI_STEPS}], got ${maxSteps}`,
+    );
   }
-  if (!Number.isFinite(nowMs)) throw new InvalidInputError(`now must be a finite Unix time in ms, got ${nowMs}`);
+  if (!Number.isFinite(nowMs))
+    throw new InvalidInputError(`now must be a finite Unix time in ms, got ${nowMs}`);
   if (!Number.isInteger(series.stepMs) || series.stepMs <= 0) {
-    throw new InvalidInputError(`stepMs must be a positive integer number of milliseconds, got ${series.stepMs}`);
+    throw new InvalidInputError(
+      `stepMs must be a positive integer number of milliseconds, got ${series.stepMs}`,
+    );
   }
   const steps = series.steps;
-  if (steps.length > maxSteps) throw new LimitExceededError(`SLI series has ${steps.length} steps; the limit is ${maxSteps}`);
+  if (steps.length > maxSteps)
+    throw new LimitExceededError(`SLI series has ${steps.length} steps; the limit is ${maxSteps}`);
   let prev = -Infinity;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    if (!Number.isInteger(s.tMs)) throw new InvalidInputError(`steps[${i}].tMs must be an integer Unix time in ms, got ${s.tMs}`);
+    if (!Number.isInteger(s.tMs))
+      throw new InvalidInputError(`steps[${i}].tMs must be an integer Unix time in ms, got ${s.tMs}`);
     if (s.tMs < prev + series.stepMs) {
       throw new InvalidInputError(
         `steps[${i}].tMs=${s.tMs} is not after the previous step's end (${prev + series.stepMs}): steps must be sorted and not overlap`,
@@ -91,7 +102,9 @@ export function validateSeries(series: SliSeries, nowMs: number, maxSteps: numbe
     if (series.kind === 'events') {
       const e = s as EventStep;
       if (!Number.isFinite(e.good) || !Number.isFinite(e.total) || e.good < 0 || e.total < 0) {
-        throw new InvalidInputError(`steps[${i}]: good and total must be finite and >= 0, got good=${e.good} total=${e.total}`);
+        throw new InvalidInputError(
+          `steps[${i}]: good and total must be finite and >= 0, got good=${e.good} total=${e.total}`,
+        );
       }
       if (e.good > e.total) throw new InvalidInputError(`steps[${i}]: good (${e.good}) > total (${e.total})`);
     } else {

@@ -34,7 +34,9 @@ export interface CollectSettings {
   readonly port: number;
   readonly serve: boolean;
   readonly intervalMs: number;
-  readonly push: { readonly url: string; readonly intervalMs: number; readonly job: string; readonly instance: string } | undefined;
+  readonly push:
+    | { readonly url: string; readonly intervalMs: number; readonly job: string; readonly instance: string }
+    | undefined;
   readonly procRoot: string;
   readonly rootfs: string;
   readonly collectors: readonly CollectorName[];
@@ -48,18 +50,32 @@ const LABEL_VALUE = /^[^/]+$/;
  */
 export function parseCollectFlags(f: CollectFlags): CollectSettings {
   const intervalMs = parseDuration(f.interval);
-  if (intervalMs < 100 || intervalMs > 3_600_000) throw new InvalidInputError(`--interval must be 100ms..1h, got '${f.interval}'`);
+  if (intervalMs < 100 || intervalMs > 3_600_000)
+    throw new InvalidInputError(`--interval must be 100ms..1h, got '${f.interval}'`);
   const collectors = parseList('--collectors', f.collectors, 'cpu,meminfo');
-  for (const c of collectors) if (!(COLLECTORS as readonly string[]).includes(c)) throw new InvalidInputError(`--collectors: unknown collector '${c}'; known: ${COLLECTORS.join(', ')}`);
+  for (const c of collectors)
+    if (!(COLLECTORS as readonly string[]).includes(c))
+      throw new InvalidInputError(`--collectors: unknown collector '${c}'; known: ${COLLECTORS.join(', ')}`);
   let push: CollectSettings['push'];
   if (f.pushUrl !== undefined) {
     const pushIntervalMs = parseDuration(f.pushInterval);
-    if (pushIntervalMs < intervalMs) throw new InvalidInputError(`--push-interval must be at least --interval (${f.interval}), got '${f.pushInterval}'`);
-    if (!LABEL_VALUE.test(f.job)) throw new InvalidInputError(`--job must be a non-empty name without '/', got '${f.job}'`);
-    if (!LABEL_VALUE.test(f.instance)) throw new InvalidInputError(`--instance must be a non-empty name without '/', got '${f.instance}'`);
-    push = { url: parseHttpUrl('--push-url', f.pushUrl), intervalMs: pushIntervalMs, job: f.job, instance: f.instance };
+    if (pushIntervalMs < intervalMs)
+      throw new InvalidInputError(
+        `--push-interval must be at least --interval (${f.interval}), got '${f.pushInterval}'`,
+      );
+    if (!LABEL_VALUE.test(f.job))
+      throw new InvalidInputError(`--job must be a non-empty name without '/', got '${f.job}'`);
+    if (!LABEL_VALUE.test(f.instance))
+      throw new InvalidInputError(`--instance must be a non-empty name without '/', got '${f.instance}'`);
+    push = {
+      url: parseHttpUrl('--push-url', f.pushUrl),
+      intervalMs: pushIntervalMs,
+      job: f.job,
+      instance: f.instance,
+    };
   }
-  if (!f.serve && !push) throw new InvalidInputError('--no-serve needs --push-url: the metrics would go nowhere');
+  if (!f.serve && !push)
+    throw new InvalidInputError('--no-serve needs --push-url: the metrics would go nowhere');
   return {
     host: f.host,
     port: parsePort('--port', f.port),
@@ -92,22 +108,43 @@ export function collectCommand(): Command {
     .option('--instance <name>', 'Pushgateway instance label', hostname())
     .option('--proc-root <dir>', 'proc filesystem root', '/proc')
     .option('--rootfs <dir>', 'prefix of mount points for statfs (node_exporter --path.rootfs)', '/')
-    .addOption(new Option('--collectors <list>', `comma-separated collectors (${COLLECTORS.join(',')})`).default(COLLECTORS.join(',')))
+    .addOption(
+      new Option('--collectors <list>', `comma-separated collectors (${COLLECTORS.join(',')})`).default(
+        COLLECTORS.join(','),
+      ),
+    )
     .action(async (flags: CollectFlags) => {
       let server: MetricsServer | undefined;
       let service: CollectorService | undefined;
       try {
         const s = parseCollectFlags(flags);
         const registry = new Registry();
-        const log = (level: 'warn' | 'info', m: string) => process.stderr.write(`${new Date().toISOString()} ${level} ${m}\n`);
+        const log = (level: 'warn' | 'info', m: string) =>
+          process.stderr.write(`${new Date().toISOString()} ${level} ${m}\n`);
         service = new CollectorService({
           collector: new HostCollector({ procRoot: s.procRoot, rootfs: s.rootfs, collectors: s.collectors }),
           registry,
           intervalMs: s.intervalMs,
-          ...(s.push ? { push: { url: s.push.url, job: s.push.job, grouping: { instance: s.push.instance }, intervalMs: s.push.intervalMs } } : {}),
+          ...(s.push
+            ? {
+                push: {
+                  url: s.push.url,
+                  job: s.push.job,
+                  grouping: { instance: s.push.instance },
+                  intervalMs: s.push.intervalMs,
+                },
+              }
+            : {}),
           log,
         });
-        if (s.serve) server = await startMetricsServer({ registry, host: s.host, port: s.port, service: 'dwcp-collector', ready: () => service!.completedCycles > 0 });
+        if (s.serve)
+          server = await startMetricsServer({
+            registry,
+            host: s.host,
+            port: s.port,
+            service: 'dwcp-collector',
+            ready: () => service!.completedCycles > 0,
+          });
         service.start();
         process.stdout.write(
           `collecting every ${flags.interval}${server ? `, serving ${server.url}/metrics` : ''}${s.push ? `, pushing to ${s.push.url} every ${flags.pushInterval}` : ''}\n`,

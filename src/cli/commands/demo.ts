@@ -30,11 +30,26 @@ export function demoCommand(): Command {
     )
     .option('-d, --duration <duration>', 'stop after this long, e.g. 60s or 10m (default: run until Ctrl-C)')
     .option('-r, --report <file>', 'write the JSON report here on exit (its directory must exist)')
-    .option('--nodes <n>', 'simulated nodes, 1-200 (the built-in scenario needs at least 6)', String(DEMO_DEFAULTS.nodes))
-    .option('--regions <list>', 'comma-separated regions, nodes assigned round-robin', DEMO_DEFAULTS.regions.join(','))
-    .option('--scenario <file>', 'fault scenario YAML (default: the built-in scenario, scenarios/default.yaml)')
+    .option(
+      '--nodes <n>',
+      'simulated nodes, 1-200 (the built-in scenario needs at least 6)',
+      String(DEMO_DEFAULTS.nodes),
+    )
+    .option(
+      '--regions <list>',
+      'comma-separated regions, nodes assigned round-robin',
+      DEMO_DEFAULTS.regions.join(','),
+    )
+    .option(
+      '--scenario <file>',
+      'fault scenario YAML (default: the built-in scenario, scenarios/default.yaml)',
+    )
     .option('--seed <n>', `simulator seed, 0-${2 ** 31 - 1}`, String(DEMO_DEFAULTS.seed))
-    .option('--rollout-percent <p>', 'share of migrations on v3, in percent 0-100', String(DEMO_DEFAULTS.rolloutPercent))
+    .option(
+      '--rollout-percent <p>',
+      'share of migrations on v3, in percent 0-100',
+      String(DEMO_DEFAULTS.rolloutPercent),
+    )
     .option('--port <port>', 'monitor UI/API port 0-65535, 0 = any free port', String(DEMO_DEFAULTS.port))
     .option('--data-dir <dir>', 'directory for the SQLite file and labels (created)', DEMO_DEFAULTS.dataDir)
     .action(async (f: DemoFlags) => {
@@ -53,9 +68,10 @@ export function demoCommand(): Command {
         const tty = process.stderr.isTTY === true;
         const bar = new cliProgress.SingleBar(
           {
-            format: durationMs === null
-              ? 'demo {elapsed}s | targets up {up}/{targets} | series {series} | samples {samples} | anomalies {anomalies} | faults {faults}'
-              : 'demo [{bar}] {value}/{total}s | targets up {up}/{targets} | series {series} | samples {samples} | anomalies {anomalies} | faults {faults}',
+            format:
+              durationMs === null
+                ? 'demo {elapsed}s | targets up {up}/{targets} | series {series} | samples {samples} | anomalies {anomalies} | faults {faults}'
+                : 'demo [{bar}] {value}/{total}s | targets up {up}/{targets} | series {series} | samples {samples} | anomalies {anomalies} | faults {faults}',
             noTTYOutput: !tty,
             notTTYSchedule: 10_000,
             stream: process.stderr,
@@ -77,7 +93,9 @@ export function demoCommand(): Command {
           signal: abort.signal,
           onStarted: ({ ui, nodes, login }) => {
             process.stdout.write(`DWCP Monitor UI: ${ui}\n`);
-            process.stdout.write(`  log in as ${login.username}; the password is in ${login.passwordFile} (e.g. cat ${login.passwordFile})\n`);
+            process.stdout.write(
+              `  log in as ${login.username}; the password is in ${login.passwordFile} (e.g. cat ${login.passwordFile})\n`,
+            );
             for (const n of nodes) process.stdout.write(`  ${n.id} (${n.region}, ${n.mode}) ${n.url}\n`);
             process.stdout.write(durationMs === null ? 'Press Ctrl-C to stop and write the report.\n' : '');
           },

@@ -7,9 +7,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { readingOf, votesOf, type StreamingDetector, type VerdictReading } from '../../analysis/anomaly/detector.ts';
+import {
+  readingOf,
+  votesOf,
+  type StreamingDetector,
+  type VerdictReading,
+} from '../../analysis/anomaly/detector.ts';
 import { createEnsemble } from '../../analysis/anomaly/presets.ts';
-import { createStatisticalDetector, KIND_DEFAULTS, type StatisticalOptions } from '../../analysis/anomaly/statistical.ts';
+import {
+  createStatisticalDetector,
+  KIND_DEFAULTS,
+  type StatisticalOptions,
+} from '../../analysis/anomaly/statistical.ts';
 import { liveDetectorFactory } from '../../monitor/live-detector.ts';
 import { isReportable } from '../../monitor/anomaly-record.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
@@ -77,7 +86,10 @@ export function detectSeries(
   if (detector === 'statistical') {
     d = createStatisticalDetector({ kind }, options);
   } else {
-    d = detector === 'full' ? createEnsemble({ kind }, { preset: 'full', seasonalPeriodMs }) : liveDetectorFactory(detector, seasonalPeriodMs)({ kind });
+    d =
+      detector === 'full'
+        ? createEnsemble({ kind }, { preset: 'full', seasonalPeriodMs })
+        : liveDetectorFactory(detector, seasonalPeriodMs)({ kind });
     minConfidence = options.minConfidence ?? 0.8;
     cooldownMs = options.cooldownMs ?? 5 * 60_000;
   }
@@ -99,7 +111,9 @@ export function detectSeries(
     if (open || p.timestampMs - last < cooldownMs) continue;
     open = true;
     last = p.timestampMs;
-    const voted = votesOf(v).filter((x) => x.voted).map((x) => x.detector);
+    const voted = votesOf(v)
+      .filter((x) => x.voted)
+      .map((x) => x.detector);
     rows.push({
       timestamp: new Date(p.timestampMs).toISOString(),
       value: p.value,
@@ -113,7 +127,15 @@ export function detectSeries(
 /** Renders rows as CSV: a header line, then one line per anomaly (numbers in full precision). */
 export function rowsToCsv(rows: readonly DetectedRow[]): string {
   const head = 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors\n';
-  return head + rows.map((r) => `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity},${r.detectors}\n`).join('');
+  return (
+    head +
+    rows
+      .map(
+        (r) =>
+          `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity},${r.detectors}\n`,
+      )
+      .join('')
+  );
 }
 
 interface RawOptions {
@@ -131,7 +153,8 @@ interface RawOptions {
 
 function parseNumberOption(name: string, text: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new InvalidInputError(`${name} must be a number, got "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n))
+    throw new InvalidInputError(`${name} must be a number, got "${text}"`);
   return n;
 }
 
@@ -144,11 +167,15 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   }
   const kind = raw.kind as MetricKind;
   if (!(DETECT_DETECTORS as readonly string[]).includes(raw.detector)) {
-    throw new InvalidInputError(`--detector must be one of ${DETECT_DETECTORS.join(', ')}, got "${raw.detector}"`);
+    throw new InvalidInputError(
+      `--detector must be one of ${DETECT_DETECTORS.join(', ')}, got "${raw.detector}"`,
+    );
   }
   const detector = raw.detector as DetectDetector;
   if (detector !== 'statistical' && raw.threshold !== undefined) {
-    throw new InvalidInputError('--threshold applies to --detector statistical only (ensembles use their tuned thresholds)');
+    throw new InvalidInputError(
+      '--threshold applies to --detector statistical only (ensembles use their tuned thresholds)',
+    );
   }
   const seasonMs = parseDuration(raw.season);
   if (!(seasonMs >= 60_000)) throw new InvalidInputError(`--season must be at least 1m, got ${raw.season}`);
@@ -160,16 +187,19 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   }
   if (raw.minConfidence !== undefined) {
     const c = parseNumberOption('--min-confidence', raw.minConfidence);
-    if (!(c >= 0 && c <= 1)) throw new InvalidInputError(`--min-confidence must be in [0, 1], got ${raw.minConfidence}`);
+    if (!(c >= 0 && c <= 1))
+      throw new InvalidInputError(`--min-confidence must be in [0, 1], got ${raw.minConfidence}`);
     opts.minConfidence = c;
   }
   opts.cooldownMs = parseDuration(raw.cooldown);
   const maxRows = parseNumberOption('--max-rows', raw.maxRows);
-  if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
+  if (!Number.isSafeInteger(maxRows) || maxRows < 1)
+    throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
 
   if (raw.output !== undefined) checkOutputFile('--output', raw.output);
   const points = await readSeriesCsvFile(raw.input, { maxRows });
-  if (points.length === 0) throw new InvalidInputError(`${raw.input} has no data rows (expected "timestamp,value" lines)`);
+  if (points.length === 0)
+    throw new InvalidInputError(`${raw.input} has no data rows (expected "timestamp,value" lines)`);
   const rows = detectSeries(points, kind, opts, detector, seasonMs);
   const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
   if (raw.output !== undefined) {
@@ -200,26 +230,57 @@ export function detectCommand(io?: DetectIo): Command {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
   };
-  const kindHelp = KINDS.map((k) => `${k} (${KIND_DEFAULTS[k].direction}, ${KIND_DEFAULTS[k].threshold} sigma)`).join(', ');
+  const kindHelp = KINDS.map(
+    (k) => `${k} (${KIND_DEFAULTS[k].direction}, ${KIND_DEFAULTS[k].threshold} sigma)`,
+  ).join(', ');
   const cmd = new Command('detect')
     .summary('offline anomaly detection over a timestamp,value CSV')
     .description(
-      'Run a streaming detector (default: the monitor\'s own live detector; for --kind generic a robust Holt-Winters ' +
+      "Run a streaming detector (default: the monitor's own live detector; for --kind generic a robust Holt-Winters " +
         'level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside ' +
-        'the band; for a DWCP kind that kind\'s tuning) over a ' +
+        "the band; for a DWCP kind that kind's tuning) over a " +
         'timestamp,value CSV and print the anomalies it reports: ' +
         'timestamp (ISO), value, expected, lower, upper, deviation (sigma), confidence, severity, and the ' +
         'detectors that voted. See docs/anomaly-detection.md for what each detector scores.',
     )
-    .requiredOption('--input <file>', 'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing')
+    .requiredOption(
+      '--input <file>',
+      'CSV file: "timestamp,value" rows, optional header; timestamps ISO-8601, "YYYY-MM-DD HH:MM:SS" (UTC) or Unix s/ms, strictly increasing',
+    )
     .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
-    .option('--detector <name>', `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's live detector — for --kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; for a DWCP kind EWMA / seasonal profile / relative entropy as tuned for that kind; ensemble-live: the band paging rule on every kind (DWCP kinds: their tuning under that rule, CUSUM on memory); statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`, DEFAULT_DETECTION_SETTINGS.detector)
-    .option('--season <duration>', 'period of the seasonal profile for the ensembles, at least 1m, e.g. 1d, 7d', '1d')
-    .option('--kind <kind>', `metric kind, sets the bad direction and default threshold: ${kindHelp}`, 'generic')
-    .option('--threshold <sigma>', 'point threshold in standard deviations (> 0) for --detector statistical (default: per --kind)')
-    .option('--cooldown <duration>', 'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)', DEFAULT_COOLDOWN)
-    .option('--min-confidence <c>', 'minimum confidence in [0, 1] for an anomaly to be reported (default: 0.8)')
-    .option('--max-rows <n>', 'refuse inputs with more data rows than this (whole series is held in memory)', String(MAX_ROWS))
+    .option(
+      '--detector <name>',
+      `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's live detector — for --kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; for a DWCP kind EWMA / seasonal profile / relative entropy as tuned for that kind; ensemble-live: the band paging rule on every kind (DWCP kinds: their tuning under that rule, CUSUM on memory); statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`,
+      DEFAULT_DETECTION_SETTINGS.detector,
+    )
+    .option(
+      '--season <duration>',
+      'period of the seasonal profile for the ensembles, at least 1m, e.g. 1d, 7d',
+      '1d',
+    )
+    .option(
+      '--kind <kind>',
+      `metric kind, sets the bad direction and default threshold: ${kindHelp}`,
+      'generic',
+    )
+    .option(
+      '--threshold <sigma>',
+      'point threshold in standard deviations (> 0) for --detector statistical (default: per --kind)',
+    )
+    .option(
+      '--cooldown <duration>',
+      'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)',
+      DEFAULT_COOLDOWN,
+    )
+    .option(
+      '--min-confidence <c>',
+      'minimum confidence in [0, 1] for an anomaly to be reported (default: 0.8)',
+    )
+    .option(
+      '--max-rows <n>',
+      'refuse inputs with more data rows than this (whole series is held in memory)',
+      String(MAX_ROWS),
+    )
     .option('--output <file>', 'write the result to this file instead of stdout')
     .configureOutput({ writeOut: (s) => sink.out(s), writeErr: (s) => sink.err(s) })
     .action(async (raw: RawOptions) => {
@@ -230,6 +291,9 @@ export function detectCommand(io?: DetectIo): Command {
         process.exitCode = exitCodeFor(e);
       }
     });
-  cmd.addHelpText('after', `\nDefaults: --format json, --detector ${DEFAULT_DETECTION_SETTINGS.detector}, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`);
+  cmd.addHelpText(
+    'after',
+    `\nDefaults: --format json, --detector ${DEFAULT_DETECTION_SETTINGS.detector}, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`,
+  );
   return cmd;
 }

@@ -40,23 +40,31 @@ export function parseReportTime(flag: string, text: string, nowMs: number): numb
   try {
     return rel ? nowMs - parseDuration(rel[1]!) : parseTime(t, '');
   } catch (e) {
-    throw new InvalidInputError(`${flag} must be now, now-<duration> (e.g. now-1h), RFC3339 or Unix seconds, got '${text}' (${(e as Error).message})`);
+    throw new InvalidInputError(
+      `${flag} must be now, now-<duration> (e.g. now-1h), RFC3339 or Unix seconds, got '${text}' (${(e as Error).message})`,
+    );
   }
 }
 
 async function openStore(c: MonitorConfig): Promise<OpenedStore> {
   const s = c.storage;
   if (s.type === 'sqlite' && s.path !== ':memory:' && !existsSync(s.path)) {
-    throw new InvalidInputError(`no monitor database at ${s.path}: run the monitor first, or give --config with its storage`);
+    throw new InvalidInputError(
+      `no monitor database at ${s.path}: run the monitor first, or give --config with its storage`,
+    );
   }
   if (s.type === 'victoriametrics') return openConfiguredStore(c);
-  return s.type === 'sqlite' ? openSqliteStore({ path: s.path, retentionMs: s.retention }) : openPostgresStore({ url: s.url, retentionMs: s.retention });
+  return s.type === 'sqlite'
+    ? openSqliteStore({ path: s.path, retentionMs: s.retention })
+    : openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
 /** The `report` command. */
 export function reportCommand(): Command {
   return new Command('report')
-    .summary('write a report (SLOs, anomalies, rollout, capacity, top changes) of a period as HTML, PDF or Markdown')
+    .summary(
+      'write a report (SLOs, anomalies, rollout, capacity, top changes) of a period as HTML, PDF or Markdown',
+    )
     .description(
       "Write a report of the period [--from, --to) from the monitor's stored data: SLO compliance and error budgets, " +
         'incidents and anomalies by component and region, rollout state and v1-vs-v3 improvements, regional health, ' +
@@ -67,7 +75,10 @@ export function reportCommand(): Command {
     .option('--to <time>', 'end of the period', 'now')
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('html'))
     .option('--out <file>', 'write to this file (default: standard output; required for pdf on a terminal)')
-    .option('-c, --config <file>', 'monitor configuration whose storage is read (default: ./data/dwcp-monitor.db)')
+    .option(
+      '-c, --config <file>',
+      'monitor configuration whose storage is read (default: ./data/dwcp-monitor.db)',
+    )
     .option('--chromium <path>', 'Chromium binary for PDF (default: the configuration, /usr/bin/chromium)')
     .option('--store', 'also keep the report in the report store', false)
     .action(async (flags: ReportFlags) => {
@@ -78,24 +89,45 @@ export function reportCommand(): Command {
         const fromMs = parseReportTime('--from', flags.from, now);
         const toMs = parseReportTime('--to', flags.to, now);
         if (flags.out !== undefined) checkOutputFile('--out', flags.out);
-        if (flags.format === 'pdf' && flags.out === undefined && process.stdout.isTTY) throw new InvalidInputError('--format pdf writes binary data: give --out <file.pdf>');
+        if (flags.format === 'pdf' && flags.out === undefined && process.stdout.isTTY)
+          throw new InvalidInputError('--format pdf writes binary data: give --out <file.pdf>');
         const config = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
         store = await openStore(config);
         if (flags.store) {
           const s = config.storage;
-          reportStore = await ReportStore.open(sqlLocation(s), { maxReports: config.reports.maxReports, maxBytes: config.reports.maxBytes });
+          reportStore = await ReportStore.open(sqlLocation(s), {
+            maxReports: config.reports.maxReports,
+            maxBytes: config.reports.maxBytes,
+          });
         }
         const service = new ReportService({
-          sources: { insights: createInsightsProvider(store), capacity: createCapacityProvider(store), anomalies: store, samples: store },
+          sources: {
+            insights: createInsightsProvider(store),
+            capacity: createCapacityProvider(store),
+            anomalies: store,
+            samples: store,
+          },
           chromiumPath: flags.chromium ?? config.reports.chromiumPath,
           ...(reportStore ? { store: reportStore } : {}),
         });
         const { data, documents } = await service.render(fromMs, toMs, 'custom', [flags.format]);
         const doc = documents[0]!;
-        if (reportStore) await reportStore.insert({ kind: 'custom', format: doc.format, title: data.title, fromMs, toMs, createdAtMs: Date.now(), generationMs: doc.generationMs, content: doc.content });
+        if (reportStore)
+          await reportStore.insert({
+            kind: 'custom',
+            format: doc.format,
+            title: data.title,
+            fromMs,
+            toMs,
+            createdAtMs: Date.now(),
+            generationMs: doc.generationMs,
+            content: doc.content,
+          });
         if (flags.out !== undefined) {
           writeFileSync(flags.out, doc.content);
-          process.stderr.write(`wrote ${flags.out} (${doc.content.length} bytes, ${Math.round(doc.generationMs)} ms)\n`);
+          process.stderr.write(
+            `wrote ${flags.out} (${doc.content.length} bytes, ${Math.round(doc.generationMs)} ms)\n`,
+          );
         } else process.stdout.write(doc.content);
       } catch (e) {
         process.stderr.write(`error: ${(e as Error).message}\n`);

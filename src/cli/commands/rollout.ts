@@ -18,7 +18,8 @@ const TIMEOUT_MS = 10_000;
 
 const num = (v: number | null | undefined, digits = 2): string =>
   v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : String(Number(v.toFixed(digits)));
-const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`);
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`;
 
 /** Renders a rollout status as the text the command prints (one block, ends with a newline). */
 export function formatRolloutStatus(d: RolloutStatus): string {
@@ -30,13 +31,17 @@ export function formatRolloutStatus(d: RolloutStatus): string {
     `Score:    ${(d.score * 100).toFixed(1)} / 100 (SLA ${d.slaScore === null ? 'n/a' : (d.slaScore * 100).toFixed(1)}, canary ${d.canaryScore === null ? 'n/a' : (d.canaryScore * 100).toFixed(1)})`,
     `Rollout:  ${d.rolloutPercent === null ? 'unknown' : `${num(d.rolloutPercent, 1)} %`} of migrations on v3`,
     `Stage:    since ${new Date(e.stageStartMs).toISOString()}${e.startObserved ? '' : ' or earlier'}, ${min(e.elapsedMs)} of evidence; ${
-      e.firstDecision === null ? 'no decision yet' : `first ${e.firstDecision.decision} after ${min(e.firstDecision.afterMs)}`
+      e.firstDecision === null
+        ? 'no decision yet'
+        : `first ${e.firstDecision.decision} after ${min(e.firstDecision.afterMs)}`
     }`,
     `Evidence: GO when every metric is at most ${e.marginPercent} % worse, NO-GO on a regression beyond ${e.thresholdPercent} % (${((1 - e.alpha) * 100).toFixed(0)} % always-valid bounds)`,
     ...e.metrics.map(
       (m) =>
         `  ${m.metric.padEnd(20)} ${m.state.padEnd(12)} ${pct(m.degradationPercent)} worse [${pct(m.lowerPercent)}, ${pct(m.upperPercent)}]  v1 ${num(m.v1Events, 0)} / v3 ${num(m.v3Events, 0)} events` +
-        (m.needed !== null && m.needed.moreMs !== null ? `  GO in ~${min(m.needed.moreMs)} at this rate` : ''),
+        (m.needed !== null && m.needed.moreMs !== null
+          ? `  GO in ~${min(m.needed.moreMs)} at this rate`
+          : ''),
     ),
     `Window:   ${new Date(d.window.startMs).toISOString()} .. ${new Date(d.window.endMs).toISOString()}`,
     '',
@@ -79,12 +84,24 @@ export async function fetchRolloutStatus(url: string, window?: string): Promise<
   try {
     res = await fetch(target, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
-    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-    throw new Error(`cannot reach the monitor at ${target.origin} (${cause}); is \`dwcp-monitor serve\` running?`);
+    const cause =
+      e instanceof Error && e.cause instanceof Error
+        ? e.cause.message
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    throw new Error(
+      `cannot reach the monitor at ${target.origin} (${cause}); is \`dwcp-monitor serve\` running?`,
+    );
   }
-  const body = (await res.json().catch(() => null)) as { status?: string; data?: RolloutStatus; error?: string } | null;
+  const body = (await res.json().catch(() => null)) as {
+    status?: string;
+    data?: RolloutStatus;
+    error?: string;
+  } | null;
   if (!res.ok) throw new Error(`monitor answered HTTP ${res.status}: ${body?.error ?? res.statusText}`);
-  if (body?.status !== 'success' || typeof body.data?.decision !== 'string') throw new Error('monitor answered with an unexpected body');
+  if (body?.status !== 'success' || typeof body.data?.decision !== 'string')
+    throw new Error('monitor answered with an unexpected body');
   return body.data;
 }
 
@@ -100,7 +117,9 @@ interface RawOptions {
  */
 export function rolloutCommand(io?: RolloutIo): Command {
   const w: RolloutIo = io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  const cmd = new Command('rollout').summary('v1 → v3 rollout analysis of a running monitor').description('Rollout analysis (GO / CAUTION / NO-GO) served by a running monitor.');
+  const cmd = new Command('rollout')
+    .summary('v1 → v3 rollout analysis of a running monitor')
+    .description('Rollout analysis (GO / CAUTION / NO-GO) served by a running monitor.');
   cmd
     .command('status')
     .description('Print the rollout decision, its drivers and the key v1/v3 numbers (GET /api/rollout).')

@@ -47,17 +47,29 @@ export function withOverrides(base: MonitorConfig, f: ServeFlags): MonitorConfig
     };
   }
   if (f.scrapeShards !== undefined || f.scrapeShardIndex !== undefined) {
-    const count = f.scrapeShards === undefined ? base.scrape.shards.count : parseInteger('--scrape-shards', f.scrapeShards, 1, MAX_SCRAPE_SHARDS);
-    const index = f.scrapeShardIndex === undefined ? base.scrape.shards.index : parseInteger('--scrape-shard-index', f.scrapeShardIndex, 0, MAX_SCRAPE_SHARDS - 1);
+    const count =
+      f.scrapeShards === undefined
+        ? base.scrape.shards.count
+        : parseInteger('--scrape-shards', f.scrapeShards, 1, MAX_SCRAPE_SHARDS);
+    const index =
+      f.scrapeShardIndex === undefined
+        ? base.scrape.shards.index
+        : parseInteger('--scrape-shard-index', f.scrapeShardIndex, 0, MAX_SCRAPE_SHARDS - 1);
     if (index >= count) {
       const indexFrom = f.scrapeShardIndex === undefined ? 'scrape.shards.index' : '--scrape-shard-index';
       const countFrom = f.scrapeShards === undefined ? 'scrape.shards.count' : '--scrape-shards';
-      throw new InvalidInputError(`${indexFrom} ${index} must be less than ${countFrom} ${count} (shards are numbered 0..count-1)`);
+      throw new InvalidInputError(
+        `${indexFrom} ${index} must be less than ${countFrom} ${count} (shards are numbered 0..count-1)`,
+      );
     }
     raw.scrape = { ...(raw.scrape as Record<string, unknown>), shards: { count, index } };
   }
   if (f.target.length > 0) {
-    const extra = f.target.map((url, i) => ({ id: `target-${i + 1}`, url: parseHttpUrl('--target', url), labels: {} }));
+    const extra = f.target.map((url, i) => ({
+      id: `target-${i + 1}`,
+      url: parseHttpUrl('--target', url),
+      labels: {},
+    }));
     raw.targets = [...base.targets, ...extra];
   }
   return parseMonitorConfig(raw);
@@ -71,11 +83,17 @@ export function serveCommand(): Command {
       'Run the monitor: scrape targets (1 s default), store samples (SQLite ./data/dwcp-monitor.db by default), ' +
         'detect anomalies, send Alertmanager-format webhooks, and serve the API and web page (default http://127.0.0.1:9500/).',
     )
-    .option('-c, --config <file>', 'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field; SLOs from its slo section (file or inline list, default the built-in templates)')
+    .option(
+      '-c, --config <file>',
+      'YAML configuration (see examples/monitor.yaml); defaults apply to every missing field; SLOs from its slo section (file or inline list, default the built-in templates)',
+    )
     .option('--host <host>', 'listen address, overrides the config (default: 127.0.0.1)')
     .option('--port <port>', 'listen port 0-65535, 0 = any free port; overrides the config (default: 9500)')
     .addOption(
-      new Option('--target <url>', 'extra http(s) scrape target, e.g. http://127.0.0.1:9100/metrics (repeatable)')
+      new Option(
+        '--target <url>',
+        'extra http(s) scrape target, e.g. http://127.0.0.1:9100/metrics (repeatable)',
+      )
         .argParser(collect)
         .default([], 'none'),
     )
@@ -83,8 +101,15 @@ export function serveCommand(): Command {
       '--scrape-shards <count>',
       `replicas sharing the scrape targets, 1-${MAX_SCRAPE_SHARDS}: this one scrapes the targets of its shard (hashmod of the address, as Prometheus); overrides scrape.shards.count (default: 1)`,
     )
-    .option('--scrape-shard-index <index>', "this replica's shard, 0 to count-1; overrides scrape.shards.index (default: 0)")
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .option(
+      '--scrape-shard-index <index>',
+      "this replica's shard, 0 to count-1; overrides scrape.shards.index (default: 0)",
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
+    )
     .action(async (flags: ServeFlags) => {
       try {
         const loaded = flags.config ? readMonitorConfig(flags.config) : null;
@@ -102,9 +127,13 @@ export function serveCommand(): Command {
         const onHup = (): void => {
           try {
             const o = monitor.reloadRules();
-            process.stdout.write(`alert rules reloaded: ${o.rules.length} rules from ${o.files.length} files\n`);
+            process.stdout.write(
+              `alert rules reloaded: ${o.rules.length} rules from ${o.files.length} files\n`,
+            );
           } catch (e) {
-            process.stderr.write(`alert rules not reloaded (the running rules stay): ${(e as Error).message}\n`);
+            process.stderr.write(
+              `alert rules not reloaded (the running rules stay): ${(e as Error).message}\n`,
+            );
           }
         };
         process.on('SIGHUP', onHup);

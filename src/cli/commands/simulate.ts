@@ -58,7 +58,8 @@ export interface SimulateSettings {
 export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
   const regions = parseList('--regions', f.regions, 'us-east,eu-west');
   // --duration becomes a setTimeout delay (waitForStop), so it must fit a timer.
-  const durationMs = f.duration === undefined ? undefined : timerSafe(parseDuration(f.duration), '--duration');
+  const durationMs =
+    f.duration === undefined ? undefined : timerSafe(parseDuration(f.duration), '--duration');
   if (durationMs !== undefined && durationMs <= 0) throw new InvalidInputError('--duration must be > 0');
   return {
     nodes: parseInteger('--nodes', f.nodes, 1, 200),
@@ -80,7 +81,9 @@ export function parseSimulateFlags(f: SimulateFlags): SimulateSettings {
 
 function parseHeadSampler(v: string): HeadSamplerName {
   if (isHeadSamplerName(v)) return v;
-  throw new InvalidInputError(`--trace-sampler must be one of ${HEAD_SAMPLERS.join(', ')}, got ${JSON.stringify(v)}`);
+  throw new InvalidInputError(
+    `--trace-sampler must be one of ${HEAD_SAMPLERS.join(', ')}, got ${JSON.stringify(v)}`,
+  );
 }
 
 function parseOtlpEndpoint(v: string): string {
@@ -90,12 +93,17 @@ function parseOtlpEndpoint(v: string): string {
   } catch {
     // reported below
   }
-  throw new InvalidInputError(`--otlp-endpoint must be an http(s) URL such as http://127.0.0.1:9090/v1/traces, got ${JSON.stringify(v)}`);
+  throw new InvalidInputError(
+    `--otlp-endpoint must be an http(s) URL such as http://127.0.0.1:9090/v1/traces, got ${JSON.stringify(v)}`,
+  );
 }
 
 function parseOtlpProtocol(v: string): OtlpProtocol {
   const p = OTLP_PROTOCOLS.find((x) => x === v);
-  if (p === undefined) throw new InvalidInputError(`--otlp-protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${JSON.stringify(v)}`);
+  if (p === undefined)
+    throw new InvalidInputError(
+      `--otlp-protocol must be one of ${OTLP_PROTOCOLS.join(', ')}, got ${JSON.stringify(v)}`,
+    );
   return p;
 }
 
@@ -133,21 +141,42 @@ export function simulateCommand(
 ): Command {
   return new Command('simulate')
     .summary('run a simulated DWCP cluster with fault injection and ground-truth labels')
-    .description('Run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1. Faults from --scenario are injected at their times and written as ground-truth labels to --labels-out.')
+    .description(
+      'Run a simulated DWCP cluster; each node serves /metrics, /health and /ready on 127.0.0.1. Faults from --scenario are injected at their times and written as ground-truth labels to --labels-out.',
+    )
     .option('--nodes <n>', 'number of nodes, 1-200', '6')
-    .option('--regions <list>', 'comma-separated regions, nodes assigned round-robin', 'us-east,eu-west,ap-south')
-    .option('--port-base <port>', 'first port 0-65535 (node-i uses port-base + i - 1; 0 = any free ports)', '9100')
+    .option(
+      '--regions <list>',
+      'comma-separated regions, nodes assigned round-robin',
+      'us-east,eu-west,ap-south',
+    )
+    .option(
+      '--port-base <port>',
+      'first port 0-65535 (node-i uses port-base + i - 1; 0 = any free ports)',
+      '9100',
+    )
     .option('--scenario <file.yaml>', 'fault scenario (YAML); default: no faults')
     .option('--labels-out <file.jsonl>', 'write one ground-truth label per injected fault (JSON lines)')
     .option('--seed <n>', `random seed, 0-${2 ** 32 - 1}`, '1')
     .option('--rollout-percent <p>', 'share of migrations done with v3, in percent 0-100', '25')
     .option('--duration <d>', 'stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)')
-    .option('--day-seconds <s>', 'length of a simulated day in seconds (sets the seasonality period)', '86400')
+    .option(
+      '--day-seconds <s>',
+      'length of a simulated day in seconds (sets the seasonality period)',
+      '86400',
+    )
     .option('--tick <d>', 'telemetry tick interval, e.g. 500ms, 1s', '1s')
-    .option('--otlp-endpoint <url>', 'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9090/v1/traces; a Collector, Jaeger or Tempo); default: no tracing')
+    .option(
+      '--otlp-endpoint <url>',
+      'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9090/v1/traces; a Collector, Jaeger or Tempo); default: no tracing',
+    )
     .option('--otlp-protocol <p>', `OTLP encoding: ${OTLP_PROTOCOLS.join(' or ')}`, 'http/protobuf')
     .option('--trace-sample-ratio <r>', 'share 0-1 of migrations traced by the *traceidratio samplers', '1')
-    .option('--trace-sampler <name>', `head sampler of the nodes (OTEL_TRACES_SAMPLER names): ${HEAD_SAMPLERS.join(', ')}`, 'parentbased_traceidratio')
+    .option(
+      '--trace-sampler <name>',
+      `head sampler of the nodes (OTEL_TRACES_SAMPLER names): ${HEAD_SAMPLERS.join(', ')}`,
+      'parentbased_traceidratio',
+    )
     .action(async (flags: SimulateFlags) => {
       let settings: SimulateSettings;
       let scenario: Scenario | undefined;
@@ -173,7 +202,14 @@ export function simulateCommand(
           daySeconds: settings.daySeconds,
           labelsOut: settings.labelsOut,
           ...(settings.otlpEndpoint !== undefined
-            ? { tracing: { exporter: () => createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }), sampleRatio: settings.traceSampleRatio, sampler: settings.traceSampler } }
+            ? {
+                tracing: {
+                  exporter: () =>
+                    createOtlpTraceExporter({ url: settings.otlpEndpoint!, protocol: settings.otlpProtocol }),
+                  sampleRatio: settings.traceSampleRatio,
+                  sampler: settings.traceSampler,
+                },
+              }
             : {}),
           ...instrumentedNodeOptions(),
         });
@@ -184,7 +220,8 @@ export function simulateCommand(
         return;
       }
       for (const n of cluster.nodes) io.out(`${n.id}\t${n.region}\t${n.mode}\t${n.url}/metrics\n`);
-      if (settings.otlpEndpoint !== undefined) io.out(`traces: ${settings.otlpProtocol} -> ${settings.otlpEndpoint}\n`);
+      if (settings.otlpEndpoint !== undefined)
+        io.out(`traces: ${settings.otlpProtocol} -> ${settings.otlpEndpoint}\n`);
       if (scenario)
         io.out(
           `scenario: ${scenario.faults.length} fault(s)${settings.labelsOut ? `, labels -> ${settings.labelsOut}` : ''}\n`,

@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { DashboardSpecSchema, type DashboardSpec } from '../../contract/dashboard-spec.ts';
 import type { DashboardRecord, DashboardSummary, DashboardVersion } from '../../contract/dashboards.ts';
-import { ConflictError, InvalidInputError, LimitExceededError, NotFoundError, StoreError } from '../../errors.ts';
+import {
+  ConflictError,
+  InvalidInputError,
+  LimitExceededError,
+  NotFoundError,
+  StoreError,
+} from '../../errors.ts';
 import { grantKeys } from '../grants.ts';
 import type { DashboardStoreDialect } from './migrations.ts';
 import type { DashboardDatabase, DashboardsTable } from './schema.ts';
@@ -56,13 +62,22 @@ export class DashboardStore {
   private closed = false;
 
   /** @throws InvalidInputError when a bound is not a positive integer */
-  constructor(db: Kysely<DashboardDatabase>, dialect: DashboardStoreDialect, opts: DashboardStoreOptions = {}, onClose?: () => Promise<void>) {
+  constructor(
+    db: Kysely<DashboardDatabase>,
+    dialect: DashboardStoreDialect,
+    opts: DashboardStoreOptions = {},
+    onClose?: () => Promise<void>,
+  ) {
     this.db = db;
     this.dialect = dialect;
     this.maxPerTenant = opts.maxPerTenant ?? DEFAULT_MAX_PER_TENANT;
     this.maxVersions = opts.maxVersions ?? DEFAULT_MAX_VERSIONS;
-    for (const [k, v] of [['maxPerTenant', this.maxPerTenant], ['maxVersions', this.maxVersions]] as const) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
+    for (const [k, v] of [
+      ['maxPerTenant', this.maxPerTenant],
+      ['maxVersions', this.maxVersions],
+    ] as const) {
+      if (!Number.isSafeInteger(v) || v < 1)
+        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
     }
     this.onClose = onClose;
   }
@@ -75,23 +90,69 @@ export class DashboardStore {
     const id = randomUUID();
     return this.run(async () => {
       await this.db.transaction().execute(async (tx) => {
-        const { n } = await tx.selectFrom('dashboards').select((eb) => eb.fn.countAll<number | string>().as('n')).where('tenant_id', '=', scope.tenantId).executeTakeFirstOrThrow();
-        if (Number(n) >= this.maxPerTenant) throw new LimitExceededError(`the tenant already has its maximum of ${this.maxPerTenant} dashboards`);
+        const { n } = await tx
+          .selectFrom('dashboards')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('tenant_id', '=', scope.tenantId)
+          .executeTakeFirstOrThrow();
+        if (Number(n) >= this.maxPerTenant)
+          throw new LimitExceededError(
+            `the tenant already has its maximum of ${this.maxPerTenant} dashboards`,
+          );
         const json = JSON.stringify(spec);
         await tx
           .insertInto('dashboards')
-          .values({ id, tenant_id: scope.tenantId, owner: scope.actor, title: spec.title, tags_json: JSON.stringify(spec.tags), widgets: spec.widgets.length, version: 1, spec_json: json, created_at_ms: nowMs, updated_at_ms: nowMs, updated_by: scope.actor })
+          .values({
+            id,
+            tenant_id: scope.tenantId,
+            owner: scope.actor,
+            title: spec.title,
+            tags_json: JSON.stringify(spec.tags),
+            widgets: spec.widgets.length,
+            version: 1,
+            spec_json: json,
+            created_at_ms: nowMs,
+            updated_at_ms: nowMs,
+            updated_by: scope.actor,
+          })
           .execute();
-        await tx.insertInto('dashboard_versions').values({ dashboard_id: id, version: 1, tenant_id: scope.tenantId, title: spec.title, spec_json: json, updated_at_ms: nowMs, updated_by: scope.actor }).execute();
+        await tx
+          .insertInto('dashboard_versions')
+          .values({
+            dashboard_id: id,
+            version: 1,
+            tenant_id: scope.tenantId,
+            title: spec.title,
+            spec_json: json,
+            updated_at_ms: nowMs,
+            updated_by: scope.actor,
+          })
+          .execute();
         await writeGrants(tx, id, spec);
       });
-      return { id, tenantId: scope.tenantId, owner: scope.actor, version: 1, createdAtMs: nowMs, updatedAtMs: nowMs, updatedBy: scope.actor, dashboard: spec };
+      return {
+        id,
+        tenantId: scope.tenantId,
+        owner: scope.actor,
+        version: 1,
+        createdAtMs: nowMs,
+        updatedAtMs: nowMs,
+        updatedBy: scope.actor,
+        dashboard: spec,
+      };
     });
   }
 
   /** The current version, or undefined when the tenant has no dashboard with this id. */
   async get(tenantId: string, id: string): Promise<DashboardRecord | undefined> {
-    const row = await this.run(() => this.db.selectFrom('dashboards').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst());
+    const row = await this.run(() =>
+      this.db
+        .selectFrom('dashboards')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -105,10 +166,23 @@ export class DashboardStore {
       }
       const keys = q.grantedTo;
       if (keys !== undefined) {
-        const grantsOf = (eb: ExpressionBuilder<DashboardDatabase, 'dashboards'>) => eb.selectFrom('dashboard_grants').select('dashboard_grants.grantee').whereRef('dashboard_grants.dashboard_id', '=', 'dashboards.id');
-        base = base.where((eb) => eb.or([eb.not(eb.exists(grantsOf(eb))), eb.exists(grantsOf(eb).where('dashboard_grants.grantee', 'in', keys.length > 0 ? [...keys] : ['']))]));
+        const grantsOf = (eb: ExpressionBuilder<DashboardDatabase, 'dashboards'>) =>
+          eb
+            .selectFrom('dashboard_grants')
+            .select('dashboard_grants.grantee')
+            .whereRef('dashboard_grants.dashboard_id', '=', 'dashboards.id');
+        base = base.where((eb) =>
+          eb.or([
+            eb.not(eb.exists(grantsOf(eb))),
+            eb.exists(
+              grantsOf(eb).where('dashboard_grants.grantee', 'in', keys.length > 0 ? [...keys] : ['']),
+            ),
+          ]),
+        );
       }
-      const { n } = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await base
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
       const rows = await base
         .select(['id', 'tenant_id', 'owner', 'version', 'title', 'tags_json', 'widgets', 'updated_at_ms'])
         .orderBy(sql`lower(title)`)
@@ -135,21 +209,50 @@ export class DashboardStore {
    * newest `maxVersions` versions.
    * @throws NotFoundError when the tenant has no such dashboard; ConflictError when the version is stale
    */
-  async update(scope: DashboardScope, id: string, expectedVersion: number, spec: DashboardSpec, nowMs: number): Promise<DashboardRecord> {
+  async update(
+    scope: DashboardScope,
+    id: string,
+    expectedVersion: number,
+    spec: DashboardSpec,
+    nowMs: number,
+  ): Promise<DashboardRecord> {
     return this.run(async () => {
       const next = expectedVersion + 1;
       const json = JSON.stringify(spec);
       await this.db.transaction().execute(async (tx) => {
         const res = await tx
           .updateTable('dashboards')
-          .set({ title: spec.title, tags_json: JSON.stringify(spec.tags), widgets: spec.widgets.length, version: next, spec_json: json, updated_at_ms: nowMs, updated_by: scope.actor })
+          .set({
+            title: spec.title,
+            tags_json: JSON.stringify(spec.tags),
+            widgets: spec.widgets.length,
+            version: next,
+            spec_json: json,
+            updated_at_ms: nowMs,
+            updated_by: scope.actor,
+          })
           .where('tenant_id', '=', scope.tenantId)
           .where('id', '=', id)
           .where('version', '=', expectedVersion)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) await this.refuse(tx, scope.tenantId, id, expectedVersion);
-        await tx.insertInto('dashboard_versions').values({ dashboard_id: id, version: next, tenant_id: scope.tenantId, title: spec.title, spec_json: json, updated_at_ms: nowMs, updated_by: scope.actor }).execute();
-        await tx.deleteFrom('dashboard_versions').where('dashboard_id', '=', id).where('version', '<=', next - this.maxVersions).execute();
+        await tx
+          .insertInto('dashboard_versions')
+          .values({
+            dashboard_id: id,
+            version: next,
+            tenant_id: scope.tenantId,
+            title: spec.title,
+            spec_json: json,
+            updated_at_ms: nowMs,
+            updated_by: scope.actor,
+          })
+          .execute();
+        await tx
+          .deleteFrom('dashboard_versions')
+          .where('dashboard_id', '=', id)
+          .where('version', '<=', next - this.maxVersions)
+          .execute();
         await tx.deleteFrom('dashboard_grants').where('dashboard_id', '=', id).execute();
         await writeGrants(tx, id, spec);
       });
@@ -167,11 +270,23 @@ export class DashboardStore {
   async delete(tenantId: string, id: string, expectedVersion?: number): Promise<DashboardRecord> {
     return this.run(() =>
       this.db.transaction().execute(async (tx) => {
-        const row = await tx.selectFrom('dashboards').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+        const row = await tx
+          .selectFrom('dashboards')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (row === undefined) throw new NotFoundError(`dashboard ${id} not found`);
-        if (expectedVersion !== undefined && row.version !== expectedVersion) throw staleVersion(id, expectedVersion, row.version);
-        const res = await tx.deleteFrom('dashboards').where('tenant_id', '=', tenantId).where('id', '=', id).where('version', '=', row.version).executeTakeFirst();
-        if (Number(res.numDeletedRows) === 0) throw new ConflictError(`dashboard ${id} changed while it was being deleted; read it again`);
+        if (expectedVersion !== undefined && row.version !== expectedVersion)
+          throw staleVersion(id, expectedVersion, row.version);
+        const res = await tx
+          .deleteFrom('dashboards')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .where('version', '=', row.version)
+          .executeTakeFirst();
+        if (Number(res.numDeletedRows) === 0)
+          throw new ConflictError(`dashboard ${id} changed while it was being deleted; read it again`);
         await tx.deleteFrom('dashboard_versions').where('dashboard_id', '=', id).execute();
         await tx.deleteFrom('dashboard_grants').where('dashboard_id', '=', id).execute();
         return toRecord(row);
@@ -190,14 +305,25 @@ export class DashboardStore {
         .orderBy('version', 'desc')
         .execute();
       if (rows.length === 0) throw new NotFoundError(`dashboard ${id} not found`);
-      return rows.map((r) => ({ version: r.version, updatedAtMs: Number(r.updated_at_ms), updatedBy: r.updated_by, title: r.title }));
+      return rows.map((r) => ({
+        version: r.version,
+        updatedAtMs: Number(r.updated_at_ms),
+        updatedBy: r.updated_by,
+        title: r.title,
+      }));
     });
   }
 
   /** One kept version's spec. @throws NotFoundError when the dashboard or that version is not kept */
   async version(tenantId: string, id: string, version: number): Promise<DashboardSpec> {
     const row = await this.run(() =>
-      this.db.selectFrom('dashboard_versions').select('spec_json').where('tenant_id', '=', tenantId).where('dashboard_id', '=', id).where('version', '=', version).executeTakeFirst(),
+      this.db
+        .selectFrom('dashboard_versions')
+        .select('spec_json')
+        .where('tenant_id', '=', tenantId)
+        .where('dashboard_id', '=', id)
+        .where('version', '=', version)
+        .executeTakeFirst(),
     );
     if (row === undefined) throw new NotFoundError(`dashboard ${id} has no kept version ${version}`);
     return parseSpec(row.spec_json);
@@ -211,8 +337,18 @@ export class DashboardStore {
   }
 
   /** Why a conditional update matched no row: unknown dashboard (404) or a newer version (409). */
-  private async refuse(tx: Kysely<DashboardDatabase>, tenantId: string, id: string, expected: number): Promise<never> {
-    const row = await tx.selectFrom('dashboards').select('version').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  private async refuse(
+    tx: Kysely<DashboardDatabase>,
+    tenantId: string,
+    id: string,
+    expected: number,
+  ): Promise<never> {
+    const row = await tx
+      .selectFrom('dashboards')
+      .select('version')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (row === undefined) throw new NotFoundError(`dashboard ${id} not found`);
     throw staleVersion(id, expected, row.version);
   }
@@ -222,20 +358,27 @@ export class DashboardStore {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('DWCP_')) throw e;
+      if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('DWCP_'))
+        throw e;
       throw new StoreError(`dashboard store: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
 }
 
 function staleVersion(id: string, expected: number, current: number): ConflictError {
-  return new ConflictError(`dashboard ${id} is at version ${current}, not ${expected}: it was changed by someone else; read it again and reapply the change`);
+  return new ConflictError(
+    `dashboard ${id} is at version ${current}, not ${expected}: it was changed by someone else; read it again and reapply the change`,
+  );
 }
 
 /** Stores the grantees of a dashboard's grants (none when it is open to the tenant). */
 async function writeGrants(tx: Kysely<DashboardDatabase>, id: string, spec: DashboardSpec): Promise<void> {
   const keys = grantKeys(spec.grants);
-  if (keys.length > 0) await tx.insertInto('dashboard_grants').values(keys.map((grantee) => ({ dashboard_id: id, grantee }))).execute();
+  if (keys.length > 0)
+    await tx
+      .insertInto('dashboard_grants')
+      .values(keys.map((grantee) => ({ dashboard_id: id, grantee })))
+      .execute();
 }
 
 function parseSpec(json: string): DashboardSpec {

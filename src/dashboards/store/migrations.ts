@@ -26,7 +26,11 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
         .addColumn('updated_by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('dashboards_tenant_title_idx').on('dashboards').columns(['tenant_id', 'title', 'id']).execute();
+      await db.schema
+        .createIndex('dashboards_tenant_title_idx')
+        .on('dashboards')
+        .columns(['tenant_id', 'title', 'id'])
+        .execute();
       await db.schema
         .createTable('dashboard_versions')
         .addColumn('dashboard_id', 'text', (c) => c.notNull())
@@ -67,7 +71,11 @@ export const DASHBOARD_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_dashboards'
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
  * @throws StoreError when a migration fails.
  */
-export async function migrateDashboardStore(db: Kysely<unknown>, dialect: DashboardStoreDialect, schema?: string): Promise<void> {
+export async function migrateDashboardStore(
+  db: Kysely<unknown>,
+  dialect: DashboardStoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: MIGRATIONS,
     dialect,

@@ -14,7 +14,10 @@ import type { DashboardDatabase } from './schema.ts';
  * Opens (creating it and its directory) a SQLite dashboard store at `path` (`:memory:` for a throwaway one).
  * @throws StoreError when the file cannot be opened or a migration fails; InvalidInputError on bad options
  */
-export async function openSqliteDashboardStore(path: string, opts: DashboardStoreOptions = {}): Promise<DashboardStore> {
+export async function openSqliteDashboardStore(
+  path: string,
+  opts: DashboardStoreOptions = {},
+): Promise<DashboardStore> {
   const db = openSqliteDatabase<DashboardDatabase>(path);
   try {
     await migrateDashboardStore(db as unknown as Kysely<unknown>, 'sqlite');
@@ -26,13 +29,19 @@ export async function openSqliteDashboardStore(path: string, opts: DashboardStor
 }
 
 /** Connection options of {@link openPostgresDashboardStore}. */
-export type PostgresDashboardConnection = Pick<PostgresStoreOptions, 'url' | 'schema' | 'dropSchemaOnClose' | 'maxConnections' | 'connectTimeoutMs'>;
+export type PostgresDashboardConnection = Pick<
+  PostgresStoreOptions,
+  'url' | 'schema' | 'dropSchemaOnClose' | 'maxConnections' | 'connectTimeoutMs'
+>;
 
 /**
  * Connects to PostgreSQL (creating `pg.schema` if given) and opens the dashboard store there.
  * @throws StoreError when the server is unreachable or a migration fails; InvalidInputError on bad options
  */
-export async function openPostgresDashboardStore(pg: PostgresDashboardConnection, opts: DashboardStoreOptions = {}): Promise<DashboardStore> {
+export async function openPostgresDashboardStore(
+  pg: PostgresDashboardConnection,
+  opts: DashboardStoreOptions = {},
+): Promise<DashboardStore> {
   const { db, onClose } = await connectPostgres<DashboardDatabase>({ ...pg, retentionMs: 1 });
   try {
     await migrateDashboardStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);

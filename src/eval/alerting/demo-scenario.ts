@@ -22,7 +22,8 @@ export function demoScenario(file = DEMO_SCENARIO_FILE): DwcpScenario {
   const parsed = loadScenario(file, 6);
   const s: DwcpScenario = {
     name: 'demo-default',
-    description: 'The demo default scenario: one fault of each kind on 6 nodes in 3 regions, overlapping in time.',
+    description:
+      'The demo default scenario: one fault of each kind on 6 nodes in 3 regions, overlapping in time.',
     nodes: 6,
     durationSeconds: 200,
     warmupSeconds: 120,

@@ -40,7 +40,11 @@ export const EVAL_RECEIVER = 'pager';
  * Runs scenario `s` with `seed` and scores its incidents.
  * @throws whatever runDwcpScenario throws for bad scenarios or options
  */
-export async function runIncidentScenario(s: DwcpScenario, seed: number, opts: IncidentRunOptions = {}): Promise<IncidentRunResult> {
+export async function runIncidentScenario(
+  s: DwcpScenario,
+  seed: number,
+  opts: IncidentRunOptions = {},
+): Promise<IncidentRunResult> {
   let next = 0;
   const flow = new IncidentFlow({
     correlation: { ...opts.correlation, newId: () => `inc-${++next}`, maxResolved: 10_000 },
@@ -52,7 +56,8 @@ export async function runIncidentScenario(s: DwcpScenario, seed: number, opts: I
   const notifications: NotificationRecord[] = [];
   let ids = 0;
   const record = (nowMs: number) => {
-    for (const n of flow.step(nowMs, []).intents) notifications.push({ incidentId: n.incidentId, receiver: n.receiver, kind: n.kind, atMs: nowMs });
+    for (const n of flow.step(nowMs, []).intents)
+      notifications.push({ incidentId: n.incidentId, receiver: n.receiver, kind: n.kind, atMs: nowMs });
   };
   const run = await runDwcpScenario(s, seed, opts.run, {
     onOutcome(outcome, nowMs) {
@@ -76,8 +81,19 @@ export async function runIncidentScenario(s: DwcpScenario, seed: number, opts: I
   });
   // Let open incidents resolve as they would after the run (anomalies still open resolve at the end).
   const end = run.endMs;
-  flow.anomalies([], [...open.values()].map((a) => ({ ...a, resolvedAtMs: end })), end);
+  flow.anomalies(
+    [],
+    [...open.values()].map((a) => ({ ...a, resolvedAtMs: end })),
+    end,
+  );
   for (let t = end; t <= end + 60_000; t += 1000) record(t);
   const incidents = flow.correlator.list(100_000);
-  return { scenario: s.name, seed, run, incidents, notifications, score: scoreIncidents(run.labels, incidents, notifications) };
+  return {
+    scenario: s.name,
+    seed,
+    run,
+    incidents,
+    notifications,
+    score: scoreIncidents(run.labels, incidents, notifications),
+  };
 }

@@ -51,13 +51,33 @@ export interface IncidentScore {
   readonly falseFiringNotifications: number;
 }
 
-function covers(signal: Incident['signals'][number], fault: FaultLabel, opts?: Partial<EvaluateOptions>): boolean {
-  const ev = evaluateDetections([fault], [{ metric: signal.name, labels: signal.labels, startedAtMs: signal.startedAtMs, detectedAtMs: signal.startedAtMs }], opts);
+function covers(
+  signal: Incident['signals'][number],
+  fault: FaultLabel,
+  opts?: Partial<EvaluateOptions>,
+): boolean {
+  const ev = evaluateDetections(
+    [fault],
+    [
+      {
+        metric: signal.name,
+        labels: signal.labels,
+        startedAtMs: signal.startedAtMs,
+        detectedAtMs: signal.startedAtMs,
+      },
+    ],
+    opts,
+  );
   return ev.faults[0]!.detected;
 }
 
 /** Scores `incidents` and `notifications` of one run against `labels` (see the module comment). */
-export function scoreIncidents(labels: readonly FaultLabel[], incidents: readonly Incident[], notifications: readonly NotificationRecord[], opts?: Partial<EvaluateOptions>): IncidentScore {
+export function scoreIncidents(
+  labels: readonly FaultLabel[],
+  incidents: readonly Incident[],
+  notifications: readonly NotificationRecord[],
+  opts?: Partial<EvaluateOptions>,
+): IncidentScore {
   const covered = new Map<string, Set<number>>();
   for (const i of incidents) {
     const set = new Set<number>();
@@ -70,14 +90,23 @@ export function scoreIncidents(labels: readonly FaultLabel[], incidents: readonl
   const faults = labels.map((fault, fi): FaultIncidentResult => {
     const mine = incidents.filter((i) => covered.get(i.id)!.has(fi));
     const merged = mine.some((i) => covered.get(i.id)!.size > 1);
-    const times = firing.filter((n) => mine.some((i) => i.id === n.incidentId) && n.atMs >= fault.startMs).map((n) => n.atMs);
+    const times = firing
+      .filter((n) => mine.some((i) => i.id === n.incidentId) && n.atMs >= fault.startMs)
+      .map((n) => n.atMs);
     const first = times.length > 0 ? Math.min(...times) : null;
     const rootCauseOnFault = mine.some((i) => {
       const top = i.rootCause[0];
       const s = top ? i.signals.find((x) => x.key === top.signalKey) : undefined;
       return s !== undefined && covers(s, fault, opts);
     });
-    return { fault, incidents: mine.map((i) => i.id), merged, paged: first !== null, notificationDelayMs: first === null ? null : first - fault.startMs, rootCauseOnFault };
+    return {
+      fault,
+      incidents: mine.map((i) => i.id),
+      merged,
+      paged: first !== null,
+      notificationDelayMs: first === null ? null : first - fault.startMs,
+      rootCauseOnFault,
+    };
   });
   const falseIncidents = { info: 0, warning: 0, critical: 0 };
   const falseIds = new Set<string>();
@@ -117,17 +146,27 @@ export interface IncidentAggregate {
 /** Pools scores (delays pooled before nearest-rank percentiles). */
 export function aggregateIncidentScores(scores: readonly IncidentScore[]): IncidentAggregate {
   const faults = scores.flatMap((s) => s.faults);
-  const delays = faults.map((f) => f.notificationDelayMs).filter((d): d is number => d !== null).sort((a, b) => a - b);
+  const delays = faults
+    .map((f) => f.notificationDelayMs)
+    .filter((d): d is number => d !== null)
+    .sort((a, b) => a - b);
   return {
     runs: scores.length,
     faults: faults.length,
-    incidentsPerFault: faults.length === 0 ? null : faults.reduce((n, f) => n + f.incidents.length, 0) / faults.length,
+    incidentsPerFault:
+      faults.length === 0 ? null : faults.reduce((n, f) => n + f.incidents.length, 0) / faults.length,
     mergedFaults: faults.filter((f) => f.merged).length,
     pagedFaults: faults.filter((f) => f.paged).length,
     faultsWithIncident: faults.filter((f) => f.incidents.length > 0).length,
     rootCauseOnFault: faults.filter((f) => f.rootCauseOnFault).length,
-    falseIncidents: scores.reduce((n, s) => n + s.falseIncidents.info + s.falseIncidents.warning + s.falseIncidents.critical, 0),
-    falsePagingIncidents: scores.reduce((n, s) => n + s.falseIncidents.warning + s.falseIncidents.critical, 0),
+    falseIncidents: scores.reduce(
+      (n, s) => n + s.falseIncidents.info + s.falseIncidents.warning + s.falseIncidents.critical,
+      0,
+    ),
+    falsePagingIncidents: scores.reduce(
+      (n, s) => n + s.falseIncidents.warning + s.falseIncidents.critical,
+      0,
+    ),
     firingNotifications: scores.reduce((n, s) => n + s.firingNotifications, 0),
     falseFiringNotifications: scores.reduce((n, s) => n + s.falseFiringNotifications, 0),
     notificationDelayP50Ms: nearestRank(delays, 0.5),

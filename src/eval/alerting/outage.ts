@@ -55,14 +55,35 @@ const T0 = Date.UTC(2026, 0, 1);
 
 function anomaly(id: number, node: string, startedAtMs: number): Anomaly {
   return {
-    id, seriesKey: `dwcp_amst_latency_seconds{node="${node}"}`, metric: 'dwcp_amst_latency_seconds', labels: { node, region: 'eu-west' }, component: 'amst', kind: 'latency',
-    startedAtMs, detectedAtMs: startedAtMs, resolvedAtMs: null, observed: 2, expected: 1, lower: 0.5, upper: 1.5, deviation: 5, confidence: 0.95, score: 0.95, votes: [], severity: 'high', detector: 'outage-eval', acknowledged: false,
+    id,
+    seriesKey: `dwcp_amst_latency_seconds{node="${node}"}`,
+    metric: 'dwcp_amst_latency_seconds',
+    labels: { node, region: 'eu-west' },
+    component: 'amst',
+    kind: 'latency',
+    startedAtMs,
+    detectedAtMs: startedAtMs,
+    resolvedAtMs: null,
+    observed: 2,
+    expected: 1,
+    lower: 0.5,
+    upper: 1.5,
+    deviation: 5,
+    confidence: 0.95,
+    score: 0.95,
+    votes: [],
+    severity: 'high',
+    detector: 'outage-eval',
+    acknowledged: false,
   };
 }
 
 /** The alerting configuration of the run: one webhook receiver, default timings, 1 s initial backoff, 1 min cap. */
 function config(): AlertingSettings {
-  return alertingSectionSchema.parse({ receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:1/unused' }], outbox: { initialBackoff: '1s', maxBackoff: '1m' } });
+  return alertingSectionSchema.parse({
+    receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:1/unused' }],
+    outbox: { initialBackoff: '1s', maxBackoff: '1m' },
+  });
 }
 
 /** Runs the outage (see the module comment). */
@@ -89,7 +110,8 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
       if (accepted.has(key)) duplicates++;
       else {
         accepted.set(key, now);
-        const body = (message as { body: { status: string; alerts: { labels: Record<string, string> }[] } }).body;
+        const body = (message as { body: { status: string; alerts: { labels: Record<string, string> }[] } })
+          .body;
         const incident = body.alerts[0]!.labels.incident!;
         if (body.status === 'firing') {
           firing++;
@@ -140,7 +162,10 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
     }
     const done = open1.filter((a) => now - a.startedAtMs >= o.faultLengthMs);
     for (const a of done) open1.splice(open1.indexOf(a), 1);
-    cur.service.onAnomalies(opened, done.map((a) => ({ ...a, resolvedAtMs: now })));
+    cur.service.onAnomalies(
+      opened,
+      done.map((a) => ({ ...a, resolvedAtMs: now })),
+    );
     await cur.service.step();
     for (const row of await outboxKeys(cur.service)) if (!enqueuedAt.has(row)) enqueuedAt.set(row, now);
     await cur.service.deliverNow();
@@ -148,7 +173,18 @@ export async function runOutage(o: OutageOptions): Promise<OutageResult> {
   await cur.service.stop();
   await cur.close();
   const lost = [...enqueuedAt.keys()].filter((k) => !accepted.has(k)).length;
-  return { enqueued: enqueuedAt.size, delivered: accepted.size, lost, duplicates, storm, failedAttempts, firing, resolved, maxWaitMs, incidents };
+  return {
+    enqueued: enqueuedAt.size,
+    delivered: accepted.size,
+    lost,
+    duplicates,
+    storm,
+    failedAttempts,
+    firing,
+    resolved,
+    maxWaitMs,
+    incidents,
+  };
 }
 
 async function outboxKeys(s: AlertingService): Promise<string[]> {

@@ -19,7 +19,13 @@ import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/
 import { detectionEngineOptions, type CandidateDetector } from '../../monitor/detection-config.ts';
 import { DetectionEngine } from '../../monitor/detection-engine.ts';
 import type { DetectionInput } from '../../monitor/series-tracker.ts';
-import { CORPUS_ANOMALY_KINDS, CORPUS_GRACE_SAMPLES, type CorpusAnomalyKind, type CorpusCadence, type CorpusSeries } from './generate.ts';
+import {
+  CORPUS_ANOMALY_KINDS,
+  CORPUS_GRACE_SAMPLES,
+  type CorpusAnomalyKind,
+  type CorpusCadence,
+  type CorpusSeries,
+} from './generate.ts';
 
 /** Counts and rates of one corpus evaluation (or one part of it). */
 export interface CorpusScore {
@@ -48,9 +54,15 @@ export interface CorpusScore {
 export interface CorpusEvaluation {
   readonly total: CorpusScore;
   readonly byCadence: Readonly<Record<CorpusCadence, CorpusScore>>;
-  readonly recallByKind: Readonly<Record<CorpusAnomalyKind, { readonly anomalies: number; readonly detected: number }>>;
+  readonly recallByKind: Readonly<
+    Record<CorpusAnomalyKind, { readonly anomalies: number; readonly detected: number }>
+  >;
   /** Missed anomalies (series id, kind, magnitude), for the report. */
-  readonly misses: readonly { readonly series: string; readonly kind: CorpusAnomalyKind; readonly magnitude: number }[];
+  readonly misses: readonly {
+    readonly series: string;
+    readonly kind: CorpusAnomalyKind;
+    readonly magnitude: number;
+  }[];
 }
 
 /** Outcome of one series. */
@@ -81,7 +93,11 @@ export interface CorpusDetector {
  */
 function engineFor(d: CorpusDetector): DetectionEngine {
   const settings: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, ...d.detection };
-  return new DetectionEngine({ ...detectionEngineOptions(settings, d.candidate), maxSeries: 1, analyse: () => true });
+  return new DetectionEngine({
+    ...detectionEngineOptions(settings, d.candidate),
+    maxSeries: 1,
+    analyse: () => true,
+  });
 }
 
 /** Runs one series through a fresh engine (kind `generic`) and matches its anomalies against the labels. */
@@ -92,7 +108,16 @@ export function runCorpusSeries(s: CorpusSeries, detector: CorpusDetector): Seri
   let coldStart = 0;
   for (let i = 0; i < s.values.length; i++) {
     const t = s.timestampsMs[i]!;
-    const input: DetectionInput = { key: s.id, metric: s.id, labels: {}, value: s.values[i]!, timestampMs: t, kind: 'generic', transform: 'value', def: undefined };
+    const input: DetectionInput = {
+      key: s.id,
+      metric: s.id,
+      labels: {},
+      value: s.values[i]!,
+      timestampMs: t,
+      kind: 'generic',
+      transform: 'value',
+      def: undefined,
+    };
     const out = engine.process([input], t);
     for (const o of out.opened) {
       if (o.anomaly.startedAtMs < s.evalStartMs) coldStart++;
@@ -122,7 +147,15 @@ export function runCorpusSeries(s: CorpusSeries, detector: CorpusDetector): Seri
     if (matchedFlags[j]) continue;
     if (s.blipsMs.some((b) => starts[j]! >= b && starts[j]! <= b + grace)) blipsPaged++;
   }
-  return { s, detectedFlags, delaysSamples, opened: starts.length, matched: matchedFlags.filter(Boolean).length, blipsPaged, coldStart };
+  return {
+    s,
+    detectedFlags,
+    delaysSamples,
+    opened: starts.length,
+    matched: matchedFlags.filter(Boolean).length,
+    blipsPaged,
+    coldStart,
+  };
 }
 
 function score(outcomes: readonly SeriesOutcome[]): CorpusScore {
@@ -173,10 +206,15 @@ function score(outcomes: readonly SeriesOutcome[]): CorpusScore {
  * detection settings) over `corpus` and scores it (definitions in the module comment).
  * @throws InvalidInputError for an empty corpus, or (from the engine) for invalid settings.
  */
-export function evaluateCorpusDetector(corpus: readonly CorpusSeries[], detector: CorpusDetector): CorpusEvaluation {
+export function evaluateCorpusDetector(
+  corpus: readonly CorpusSeries[],
+  detector: CorpusDetector,
+): CorpusEvaluation {
   if (corpus.length === 0) throw new InvalidInputError('corpus evaluation needs at least one series');
   const outcomes = corpus.map((s) => runCorpusSeries(s, detector));
-  const recallByKind = Object.fromEntries(CORPUS_ANOMALY_KINDS.map((k) => [k, { anomalies: 0, detected: 0 }])) as Record<CorpusAnomalyKind, { anomalies: number; detected: number }>;
+  const recallByKind = Object.fromEntries(
+    CORPUS_ANOMALY_KINDS.map((k) => [k, { anomalies: 0, detected: 0 }]),
+  ) as Record<CorpusAnomalyKind, { anomalies: number; detected: number }>;
   const misses: { series: string; kind: CorpusAnomalyKind; magnitude: number }[] = [];
   for (const o of outcomes) {
     o.s.anomalies.forEach((a, i) => {
@@ -187,7 +225,10 @@ export function evaluateCorpusDetector(corpus: readonly CorpusSeries[], detector
   }
   return {
     total: score(outcomes),
-    byCadence: { minute: score(outcomes.filter((o) => o.s.cadence === 'minute')), second: score(outcomes.filter((o) => o.s.cadence === 'second')) },
+    byCadence: {
+      minute: score(outcomes.filter((o) => o.s.cadence === 'minute')),
+      second: score(outcomes.filter((o) => o.s.cadence === 'second')),
+    },
     recallByKind,
     misses,
   };

@@ -137,8 +137,10 @@ export function seriesSeed(splitSeed: number, index: number): number {
  * @throws InvalidInputError for a seed or index that is not a non-negative safe integer.
  */
 export function generateCorpusSeries(splitSeed: number, index: number): CorpusSeries {
-  if (!Number.isSafeInteger(splitSeed) || splitSeed < 0) throw new InvalidInputError(`corpus: split seed must be a non-negative safe integer, got ${splitSeed}`);
-  if (!Number.isSafeInteger(index) || index < 0) throw new InvalidInputError(`corpus: index must be a non-negative safe integer, got ${index}`);
+  if (!Number.isSafeInteger(splitSeed) || splitSeed < 0)
+    throw new InvalidInputError(`corpus: split seed must be a non-negative safe integer, got ${splitSeed}`);
+  if (!Number.isSafeInteger(index) || index < 0)
+    throw new InvalidInputError(`corpus: index must be a non-negative safe integer, got ${index}`);
   const R = CORPUS_RANGES;
   const seed = seriesSeed(splitSeed, index);
   const rng = new CorpusRandom(seed);
@@ -162,12 +164,26 @@ export function generateCorpusSeries(splitSeed: number, index: number): CorpusSe
   const trendPerDay = r2(rng, R.trendPerDay);
   const diffusionPerDay = r2(rng, R.diffusionPerDay);
   const blipRatePerDay = r2(rng, R.blipRatePerDay);
-  const params: CorpusSeriesParams = { noise, nu, ar, level, sigma, dailyAmplitude, weekly, trendPerDay, diffusionPerDay, blipRatePerDay };
+  const params: CorpusSeriesParams = {
+    noise,
+    nu,
+    ar,
+    level,
+    sigma,
+    dailyAmplitude,
+    weekly,
+    trendPerDay,
+    diffusionPerDay,
+    blipRatePerDay,
+  };
 
   // Anomalies: one segment of the evaluated span each.
   const evalStartMs = startMs + (cadence === 'minute' ? R.warmupMinuteMs : R.warmupSecondMs);
   const endMs = startMs + n * stepMs;
-  const count = cadence === 'minute' ? rng.int(R.anomaliesMinute[0], R.anomaliesMinute[1]) : rng.int(R.anomaliesSecond[0], R.anomaliesSecond[1]);
+  const count =
+    cadence === 'minute'
+      ? rng.int(R.anomaliesMinute[0], R.anomaliesMinute[1])
+      : rng.int(R.anomaliesSecond[0], R.anomaliesSecond[1]);
   const segMs = (endMs - evalStartMs) / count;
   const anomalies: CorpusAnomaly[] = [];
   const snap = (t: number): number => startMs + Math.round((t - startMs) / stepMs) * stepMs;
@@ -201,7 +217,12 @@ export function generateCorpusSeries(splitSeed: number, index: number): CorpusSe
   const walkSd = Math.sqrt(diffusionPerDay * stepDays);
   const innovation = Math.sqrt(1 - ar * ar);
   const tScale = nu === null ? 1 : Math.sqrt((nu - 2) / nu);
-  const draw = (): number => (noise === 'gaussian' ? rng.normal() : noise === 'laplace' ? rng.laplace(Math.SQRT1_2) : tScale * rng.studentT(nu!));
+  const draw = (): number =>
+    noise === 'gaussian'
+      ? rng.normal()
+      : noise === 'laplace'
+        ? rng.laplace(Math.SQRT1_2)
+        : tScale * rng.studentT(nu!);
   let e = draw();
   let walk = 0;
   const blipsMs: number[] = [];
@@ -224,7 +245,11 @@ export function generateCorpusSeries(splitSeed: number, index: number): CorpusSe
       if (t < a.startMs) continue;
       if (a.kind === 'variance_change' && t <= a.endMs) noiseScale *= a.magnitude;
       else if (a.kind === 'spike' && t <= a.endMs) extra += a.magnitude * rng.uniform(0.8, 1.2);
-      else if (a.kind === 'leak') extra += t <= a.endMs ? (a.magnitude * (t - a.startMs + stepMs)) / (a.endMs - a.startMs + stepMs) : a.magnitude;
+      else if (a.kind === 'leak')
+        extra +=
+          t <= a.endMs
+            ? (a.magnitude * (t - a.startMs + stepMs)) / (a.endMs - a.startMs + stepMs)
+            : a.magnitude;
       else if (a.kind === 'level_shift') extra += a.magnitude;
     }
     let blip = 0;
@@ -256,6 +281,7 @@ export const CORPUS_SERIES_PER_SPLIT = 40;
 
 /** The `count` series of a split (default {@link CORPUS_SERIES_PER_SPLIT}). @throws InvalidInputError for a bad count. */
 export function generateCorpus(splitSeed: number, count: number = CORPUS_SERIES_PER_SPLIT): CorpusSeries[] {
-  if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new InvalidInputError(`corpus: count must be an integer in 1..10000, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000)
+    throw new InvalidInputError(`corpus: count must be an integer in 1..10000, got ${count}`);
   return Array.from({ length: count }, (_, i) => generateCorpusSeries(splitSeed, i));
 }

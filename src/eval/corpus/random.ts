@@ -22,7 +22,8 @@ export class CorpusRandom {
 
   /** @throws InvalidInputError when `seed` is not a safe integer. */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed)) throw new InvalidInputError(`corpus random: seed must be a safe integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed))
+      throw new InvalidInputError(`corpus random: seed must be a safe integer, got ${seed}`);
     let s = (seed ^ Math.floor(seed / 4294967296)) >>> 0;
     const split = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
@@ -91,7 +92,8 @@ export class CorpusRandom {
 
   /** Gamma(shape, 1) (Marsaglia & Tsang; shape < 1 by the boost Gamma(a) = Gamma(a + 1)·U^(1/a)). */
   gamma(shape: number): number {
-    if (!(shape > 0 && Number.isFinite(shape))) throw new InvalidInputError(`corpus random: gamma shape must be > 0, got ${shape}`);
+    if (!(shape > 0 && Number.isFinite(shape)))
+      throw new InvalidInputError(`corpus random: gamma shape must be > 0, got ${shape}`);
     if (shape < 1) return this.gamma(shape + 1) * Math.pow(this.next() || Number.MIN_VALUE, 1 / shape);
     const d = shape - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);

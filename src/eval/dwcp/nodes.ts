@@ -26,7 +26,12 @@ export function scenarioNodeSpecs(s: DwcpScenario, seed: number): NodeSpec[] {
  * The process of node `spec` in scenario `s` after `generation` restarts: the scenario's faults and level shifts
  * of that node, sim start {@link SCENARIO_START_MS}. Not yet ticked.
  */
-export function scenarioProcess(s: DwcpScenario, spec: NodeSpec, generation: number, rolloutPercent: number): SimNode {
+export function scenarioProcess(
+  s: DwcpScenario,
+  spec: NodeSpec,
+  generation: number,
+  rolloutPercent: number,
+): SimNode {
   return createSimNode(spec, {
     rolloutPercent,
     daySeconds: s.daySeconds,
@@ -52,7 +57,12 @@ export function createScenarioNode(
   validateScenario(s);
   if (!Number.isInteger(index) || index < 0 || index >= s.nodes)
     throw new InvalidInputError(`node index ${index} outside the cluster of ${s.nodes} nodes`);
-  return scenarioProcess(s, scenarioNodeSpecs(s, seed)[index]!, options.generation ?? 0, options.rolloutPercent ?? DEFAULT_ROLLOUT_PERCENT);
+  return scenarioProcess(
+    s,
+    scenarioNodeSpecs(s, seed)[index]!,
+    options.generation ?? 0,
+    options.rolloutPercent ?? DEFAULT_ROLLOUT_PERCENT,
+  );
 }
 
 /** The ground-truth labels of a scenario's faults (src/sim/labels.ts), in fault order. Benign: none. */

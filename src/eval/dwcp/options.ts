@@ -7,7 +7,11 @@
 import { z } from 'zod';
 import type { DetectorFactory } from '../../analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { DEFAULT_DETECTION_SETTINGS, LIVE_DETECTOR_CHOICES, type DetectionSettings } from '../../model/detection-settings.ts';
+import {
+  DEFAULT_DETECTION_SETTINGS,
+  LIVE_DETECTOR_CHOICES,
+  type DetectionSettings,
+} from '../../model/detection-settings.ts';
 import type { CandidateDetector } from '../../monitor/detection-config.ts';
 import { liveDetectorName } from '../../monitor/detection-config.ts';
 import type { DetectionInput } from '../../monitor/series-tracker.ts';
@@ -45,7 +49,10 @@ export const dwcpRunOptionsSchema = z.strictObject({
   scrapeOffsetMs: z.number().int().min(0).max(999).default(500),
   /** Evaluation options (default `DEFAULT_EVALUATE_OPTIONS`: 10 s grace, node label names). */
   evaluate: z
-    .strictObject({ graceMs: z.number().finite().min(0).optional(), nodeLabelNames: z.array(z.string()).optional() })
+    .strictObject({
+      graceMs: z.number().finite().min(0).optional(),
+      nodeLabelNames: z.array(z.string()).optional(),
+    })
     .default({}),
   /** Share of v3 migrations in percent (default 25, as `startCluster`). */
   rolloutPercent: z.number().finite().min(0).max(100).default(DEFAULT_ROLLOUT_PERCENT),
@@ -70,7 +77,9 @@ export function resolveRunOptions(opts: DwcpRunOptions | undefined): ResolvedRun
 
 /** The full detection settings of a run of scenario `s`: monitor defaults, the scenario's day, the overrides. */
 export function runDetectionSettings(s: DwcpScenario, o: ResolvedRunOptions): DetectionSettings {
-  const over = Object.fromEntries(Object.entries(o.detection).filter(([, v]) => v !== undefined)) as Partial<DetectionSettings>;
+  const over = Object.fromEntries(
+    Object.entries(o.detection).filter(([, v]) => v !== undefined),
+  ) as Partial<DetectionSettings>;
   return { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: s.daySeconds * 1000, ...over };
 }
 

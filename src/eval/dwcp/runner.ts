@@ -96,9 +96,15 @@ export function zeroTiming(): DwcpTiming {
  *   options (resolveRunOptions: unknown fields, settings out of range, an unknown sampling, scrapeOffsetMs
  *   outside 0..999, rolloutPercent outside 0..100, bad evaluate options).
  */
-export async function runDwcpScenario(s: DwcpScenario, seed: number, opts?: DwcpRunOptions, hooks?: DwcpRunHooks): Promise<DwcpRunResult> {
+export async function runDwcpScenario(
+  s: DwcpScenario,
+  seed: number,
+  opts?: DwcpRunOptions,
+  hooks?: DwcpRunHooks,
+): Promise<DwcpRunResult> {
   validateScenario(s);
-  if (!Number.isSafeInteger(seed)) throw new InvalidInputError(`DWCP scenario run: seed must be a safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed))
+    throw new InvalidInputError(`DWCP scenario run: seed must be a safe integer, got ${seed}`);
   const o = resolveRunOptions(opts);
   const t0 = performance.now();
   const timing = zeroTiming();

@@ -77,11 +77,16 @@ export function validateScenario(s: DwcpScenario): void {
     bad('name must be non-empty kebab-case (a-z, 0-9, -)');
   if (!Number.isInteger(s.nodes) || s.nodes < 1 || s.nodes > MAX_SCENARIO_NODES)
     bad(`nodes must be an integer in 1..${MAX_SCENARIO_NODES}, got ${s.nodes}`);
-  if (!Number.isInteger(s.durationSeconds) || s.durationSeconds < 1 || s.durationSeconds > MAX_SCENARIO_SECONDS)
+  if (
+    !Number.isInteger(s.durationSeconds) ||
+    s.durationSeconds < 1 ||
+    s.durationSeconds > MAX_SCENARIO_SECONDS
+  )
     bad(`durationSeconds must be an integer in 1..${MAX_SCENARIO_SECONDS}, got ${s.durationSeconds}`);
   if (!Number.isInteger(s.warmupSeconds) || s.warmupSeconds < 0 || s.warmupSeconds >= s.durationSeconds)
     bad(`warmupSeconds must be an integer in 0..durationSeconds-1, got ${s.warmupSeconds}`);
-  if (!(Number.isFinite(s.daySeconds) && s.daySeconds > 0)) bad(`daySeconds must be > 0, got ${s.daySeconds}`);
+  if (!(Number.isFinite(s.daySeconds) && s.daySeconds > 0))
+    bad(`daySeconds must be > 0, got ${s.daySeconds}`);
   const endMs = s.durationSeconds * 1000;
   s.faults.forEach((f, i) => {
     const at = `faults[${i}]`;
@@ -101,7 +106,8 @@ export function validateScenario(s: DwcpScenario): void {
     } catch (err) {
       bad(`levelShifts[${i}]: ${(err as Error).message}`);
     }
-    if (e.node >= s.nodes) bad(`levelShifts[${i}]: node index ${e.node} outside the cluster of ${s.nodes} nodes`);
+    if (e.node >= s.nodes)
+      bad(`levelShifts[${i}]: node index ${e.node} outside the cluster of ${s.nodes} nodes`);
   });
   s.restarts.forEach((r, i) => {
     if (!Number.isInteger(r.node) || r.node < 0 || r.node >= s.nodes)

@@ -23,7 +23,13 @@ export function soakCluster(o: ResolvedSoakOptions, startMs: number): SoakNode[]
   return deriveNodes(o.nodes, o.regions, o.seed, o.portBase).map((spec) => ({
     spec,
     instance: `127.0.0.1:${spec.port}`,
-    node: createSimNode(spec, { rolloutPercent: o.rolloutPercent, daySeconds: o.daySeconds, startMs, faults, warn: () => {} }),
+    node: createSimNode(spec, {
+      rolloutPercent: o.rolloutPercent,
+      daySeconds: o.daySeconds,
+      startMs,
+      faults,
+      warn: () => {},
+    }),
   }));
 }
 

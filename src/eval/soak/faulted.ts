@@ -19,18 +19,37 @@ export const GAP_SECONDS = 60;
 export const PROM_GRACE_SECONDS = 300;
 
 /** The order the faults are injected in (node_down last: it resets the node's counters). */
-const ORDER: readonly FaultKind[] = ['latency_spike', 'throughput_drop', 'compression_degradation', 'consensus_timeouts', 'byzantine_events', 'memory_leak', 'v3_regression', 'node_down'];
+const ORDER: readonly FaultKind[] = [
+  'latency_spike',
+  'throughput_drop',
+  'compression_degradation',
+  'consensus_timeouts',
+  'byzantine_events',
+  'memory_leak',
+  'v3_regression',
+  'node_down',
+];
 
 /**
  * One fault of each kind (as many as fit), the first at `firstAtSeconds`, on nodes 0, 1, 2, ... in turn.
  * @returns the faults in the shape of `SoakOptions.faults`
  */
-export function faultSchedule(nodes: number, durationSeconds: number, firstAtSeconds: number): NonNullable<SoakOptions['faults']> {
+export function faultSchedule(
+  nodes: number,
+  durationSeconds: number,
+  firstAtSeconds: number,
+): NonNullable<SoakOptions['faults']> {
   const out: NonNullable<SoakOptions['faults']> = [];
   let at = firstAtSeconds;
   for (const [i, kind] of ORDER.entries()) {
     if (at + FAULT_SECONDS > durationSeconds) break;
-    out.push({ kind, node: i % nodes, startMs: at * 1000, durationMs: FAULT_SECONDS * 1000, magnitude: DEFAULT_MAGNITUDE[kind] });
+    out.push({
+      kind,
+      node: i % nodes,
+      startMs: at * 1000,
+      durationMs: FAULT_SECONDS * 1000,
+      magnitude: DEFAULT_MAGNITUDE[kind],
+    });
     at += FAULT_SECONDS + GAP_SECONDS;
   }
   return out;
@@ -61,7 +80,11 @@ export interface AlertWindow {
  * Two windows per fault, in fault order: the fault (plus `PROM_GRACE_SECONDS`, cut at `runSeconds`) and the
  * window of the same length just before it.
  */
-export function faultAlertWindows(labels: readonly FaultLabel[], startMs: number, runSeconds: number): AlertWindow[] {
+export function faultAlertWindows(
+  labels: readonly FaultLabel[],
+  startMs: number,
+  runSeconds: number,
+): AlertWindow[] {
   return labels.flatMap((l) => {
     const startS = (l.startMs - startMs) / 1000;
     const endS = Math.min(runSeconds, (l.endMs - startMs) / 1000 + PROM_GRACE_SECONDS);
@@ -110,4 +133,5 @@ export function faultFindings(
 }
 
 /** Every fault kind has a place in the schedule (checked at load). */
-if (ORDER.length !== FAULT_KINDS.length || !FAULT_KINDS.every((k) => ORDER.includes(k))) throw new Error('faulted soak: ORDER must list every fault kind once');
+if (ORDER.length !== FAULT_KINDS.length || !FAULT_KINDS.every((k) => ORDER.includes(k)))
+  throw new Error('faulted soak: ORDER must list every fault kind once');

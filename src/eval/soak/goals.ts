@@ -39,10 +39,14 @@ export interface SoakFigures {
   readonly promAlerts: readonly FiredAlert[] | null;
 }
 
-const sumValues = (m: Readonly<Record<string, number>>): number => Object.values(m).reduce((a, b) => a + b, 0);
+const sumValues = (m: Readonly<Record<string, number>>): number =>
+  Object.values(m).reduce((a, b) => a + b, 0);
 
 /** Alerts of the generated rules with this severity (label sets), and their firing evaluations. */
-export function promAlertsOf(alerts: readonly FiredAlert[], severity: string): { alerts: number; evaluations: number } {
+export function promAlertsOf(
+  alerts: readonly FiredAlert[],
+  severity: string,
+): { alerts: number; evaluations: number } {
   const xs = alerts.filter((a) => a.labels.severity === severity);
   return { alerts: xs.length, evaluations: xs.reduce((n, a) => n + a.firingEvaluations, 0) };
 }
@@ -52,26 +56,110 @@ export function surfaceRows(f: SoakFigures): SurfaceRow[] {
   const t = f.tally;
   const a = t.anomalies.bySeverity;
   const rows: SurfaceRow[] = [
-    { surface: 'anomalies', signal: 'severity critical', count: a.critical, unit: 'anomalies', falseSignal: true },
+    {
+      surface: 'anomalies',
+      signal: 'severity critical',
+      count: a.critical,
+      unit: 'anomalies',
+      falseSignal: true,
+    },
     { surface: 'anomalies', signal: 'severity high', count: a.high, unit: 'anomalies', falseSignal: true },
-    { surface: 'anomalies', signal: 'severity medium', count: a.medium, unit: 'anomalies', falseSignal: true },
+    {
+      surface: 'anomalies',
+      signal: 'severity medium',
+      count: a.medium,
+      unit: 'anomalies',
+      falseSignal: true,
+    },
     { surface: 'anomalies', signal: 'severity low', count: a.low, unit: 'anomalies', falseSignal: true },
-    { surface: 'notifications', signal: 'webhook payloads queued', count: t.notifications.payloads, unit: 'payloads', falseSignal: true },
-    { surface: 'notifications', signal: 'firing alerts in them', count: t.notifications.firingAlerts, unit: 'alerts', falseSignal: true },
-    { surface: 'SLO', signal: 'page burn-rate alert firing', count: t.slo.pageBurn, unit: `SLO reads (of ${t.slo.evaluations})`, falseSignal: true },
-    { surface: 'SLO', signal: 'ticket burn-rate alert firing', count: t.slo.ticketBurn, unit: `SLO reads (of ${t.slo.evaluations})`, falseSignal: true },
-    { surface: 'SLO', signal: 'status violated', count: t.slo.byStatus.violated ?? 0, unit: `SLO reads (of ${t.slo.evaluations})`, falseSignal: true },
-    { surface: 'capacity', signal: 'scale-out recommended', count: sumValues(t.capacity.scaleOutBySeries), unit: `series reads (of ${t.capacity.evaluations})`, falseSignal: true },
-    { surface: 'regions', signal: 'status degraded', count: t.regions.byStatus.degraded ?? 0, unit: `region reads (of ${t.regions.evaluations})`, falseSignal: true },
-    { surface: 'regions', signal: 'status unhealthy', count: t.regions.byStatus.unhealthy ?? 0, unit: `region reads (of ${t.regions.evaluations})`, falseSignal: true },
-    { surface: 'regions', signal: 'not scored (missing data)', count: t.regions.byStatus['not-scored'] ?? 0, unit: `region reads (of ${t.regions.evaluations})`, falseSignal: false },
-    { surface: 'rollout', signal: 'NO-GO', count: t.rollout.byDecision['NO-GO'] ?? 0, unit: `reads (of ${t.rollout.evaluations})`, falseSignal: true },
-    { surface: 'rollout', signal: 'CAUTION', count: t.rollout.byDecision.CAUTION ?? 0, unit: `reads (of ${t.rollout.evaluations})`, falseSignal: false },
+    {
+      surface: 'notifications',
+      signal: 'webhook payloads queued',
+      count: t.notifications.payloads,
+      unit: 'payloads',
+      falseSignal: true,
+    },
+    {
+      surface: 'notifications',
+      signal: 'firing alerts in them',
+      count: t.notifications.firingAlerts,
+      unit: 'alerts',
+      falseSignal: true,
+    },
+    {
+      surface: 'SLO',
+      signal: 'page burn-rate alert firing',
+      count: t.slo.pageBurn,
+      unit: `SLO reads (of ${t.slo.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'SLO',
+      signal: 'ticket burn-rate alert firing',
+      count: t.slo.ticketBurn,
+      unit: `SLO reads (of ${t.slo.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'SLO',
+      signal: 'status violated',
+      count: t.slo.byStatus.violated ?? 0,
+      unit: `SLO reads (of ${t.slo.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'capacity',
+      signal: 'scale-out recommended',
+      count: sumValues(t.capacity.scaleOutBySeries),
+      unit: `series reads (of ${t.capacity.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'regions',
+      signal: 'status degraded',
+      count: t.regions.byStatus.degraded ?? 0,
+      unit: `region reads (of ${t.regions.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'regions',
+      signal: 'status unhealthy',
+      count: t.regions.byStatus.unhealthy ?? 0,
+      unit: `region reads (of ${t.regions.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'regions',
+      signal: 'not scored (missing data)',
+      count: t.regions.byStatus['not-scored'] ?? 0,
+      unit: `region reads (of ${t.regions.evaluations})`,
+      falseSignal: false,
+    },
+    {
+      surface: 'rollout',
+      signal: 'NO-GO',
+      count: t.rollout.byDecision['NO-GO'] ?? 0,
+      unit: `reads (of ${t.rollout.evaluations})`,
+      falseSignal: true,
+    },
+    {
+      surface: 'rollout',
+      signal: 'CAUTION',
+      count: t.rollout.byDecision.CAUTION ?? 0,
+      unit: `reads (of ${t.rollout.evaluations})`,
+      falseSignal: false,
+    },
   ];
   if (f.promAlerts !== null) {
     for (const sev of ['critical', 'warning', 'info']) {
       const p = promAlertsOf(f.promAlerts, sev);
-      rows.push({ surface: 'Prometheus rules', signal: `severity ${sev} alerts fired`, count: p.alerts, unit: `alerts (${p.evaluations} firing evaluations)`, falseSignal: true });
+      rows.push({
+        surface: 'Prometheus rules',
+        signal: `severity ${sev} alerts fired`,
+        count: p.alerts,
+        unit: `alerts (${p.evaluations} firing evaluations)`,
+        falseSignal: true,
+      });
     }
   }
   return rows;
@@ -91,11 +179,47 @@ export function soakGoals(f: SoakFigures): GoalCheck[] {
   const lastNotHealthy = last.length === 0 ? 1 : last.filter((s) => s !== 'healthy').length;
   const lowPer100 = f.seriesHours > 0 ? (100 * a.low) / f.seriesHours : Number.POSITIVE_INFINITY;
   return [
-    { goal: 'pages (anomalies high/critical, SLO page burns, critical rule alerts)', measured: pages, limit: 0, unit: 'pages', met: pages === 0 },
-    { goal: 'scale-out advice', measured: sumValues(t.capacity.scaleOutBySeries), limit: 0, unit: 'series reads', met: sumValues(t.capacity.scaleOutBySeries) === 0 },
-    { goal: 'region reads degraded or unhealthy', measured: notHealthy, limit: 0, unit: 'region reads', met: notHealthy === 0 },
-    { goal: 'regions not healthy at the last read', measured: lastNotHealthy, limit: 0, unit: 'regions', met: lastNotHealthy === 0 },
-    { goal: 'anomalies of severity medium', measured: a.medium, limit: 0, unit: 'anomalies', met: a.medium === 0 },
-    { goal: 'low-severity anomalies per 100 series-hours', measured: lowPer100, limit: 1, unit: 'per 100 series-hours', met: lowPer100 <= 1 },
+    {
+      goal: 'pages (anomalies high/critical, SLO page burns, critical rule alerts)',
+      measured: pages,
+      limit: 0,
+      unit: 'pages',
+      met: pages === 0,
+    },
+    {
+      goal: 'scale-out advice',
+      measured: sumValues(t.capacity.scaleOutBySeries),
+      limit: 0,
+      unit: 'series reads',
+      met: sumValues(t.capacity.scaleOutBySeries) === 0,
+    },
+    {
+      goal: 'region reads degraded or unhealthy',
+      measured: notHealthy,
+      limit: 0,
+      unit: 'region reads',
+      met: notHealthy === 0,
+    },
+    {
+      goal: 'regions not healthy at the last read',
+      measured: lastNotHealthy,
+      limit: 0,
+      unit: 'regions',
+      met: lastNotHealthy === 0,
+    },
+    {
+      goal: 'anomalies of severity medium',
+      measured: a.medium,
+      limit: 0,
+      unit: 'anomalies',
+      met: a.medium === 0,
+    },
+    {
+      goal: 'low-severity anomalies per 100 series-hours',
+      measured: lowPer100,
+      limit: 1,
+      unit: 'per 100 series-hours',
+      met: lowPer100 <= 1,
+    },
   ];
 }

@@ -32,7 +32,12 @@ export const soakOptionsSchema = z.strictObject({
   nodes: z.number().int().min(1).max(MAX_SOAK_NODES).default(6),
   /** Regions, round-robin (default those of `simulate`). */
   regions: z.array(z.string().min(1)).min(1).default(['us-east', 'eu-west', 'ap-south']),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .default(1),
   /** Port of node-1 in its `instance` label (node i: + i), as `simulate --port-base`. */
   portBase: z.number().int().min(1).max(65_000).default(9100),
   /** Virtual seconds from the cold start (ticks and scrapes at 0, 1, ..., durationSeconds - 1). */
@@ -62,7 +67,12 @@ export const soakOptionsSchema = z.strictObject({
   /** How often the capacity surface is read (default 30 s: the web page's poll). */
   capacityIntervalMs: positiveMs.default(30_000),
   /** Windows the surfaces are read over (the API's defaults, passed in by the caller). */
-  windows: z.strictObject({ rolloutMs: positiveMs, sloMs: positiveMs, regionsMs: positiveMs, capacityMs: positiveMs }),
+  windows: z.strictObject({
+    rolloutMs: positiveMs,
+    sloMs: positiveMs,
+    regionsMs: positiveMs,
+    capacityMs: positiveMs,
+  }),
   /**
    * A modelled node_exporter beside each node (src/sim/node-exporter-model.ts: an idle host's CPU, load, memory,
    * filesystem, network and disk series, scraped every second as target `<node>-host`), so that series outside
@@ -104,8 +114,12 @@ export function resolveSoakOptions(opts: SoakOptions): ResolvedSoakOptions {
   }
   const o = res.data;
   o.faults.forEach((f, i) => {
-    if (f.node >= o.nodes) throw new InvalidInputError(`soak: faults[${i}]: node ${f.node} outside the cluster of ${o.nodes} nodes`);
-    if (f.startMs + f.durationMs > o.durationSeconds * 1000) throw new InvalidInputError(`soak: faults[${i}]: ends after the run`);
+    if (f.node >= o.nodes)
+      throw new InvalidInputError(
+        `soak: faults[${i}]: node ${f.node} outside the cluster of ${o.nodes} nodes`,
+      );
+    if (f.startMs + f.durationMs > o.durationSeconds * 1000)
+      throw new InvalidInputError(`soak: faults[${i}]: ends after the run`);
     const bad = magnitudeProblem(f.kind, f.magnitude);
     if (bad !== undefined) throw new InvalidInputError(`soak: faults[${i}].magnitude: ${bad}`);
   });
@@ -114,7 +128,9 @@ export function resolveSoakOptions(opts: SoakOptions): ResolvedSoakOptions {
 
 /** The detection settings of a soak: monitor defaults, the simulated day as seasonal period, the overrides. */
 export function soakDetectionSettings(o: ResolvedSoakOptions): DetectionSettings {
-  const over = Object.fromEntries(Object.entries(o.detection).filter(([, v]) => v !== undefined)) as Partial<DetectionSettings>;
+  const over = Object.fromEntries(
+    Object.entries(o.detection).filter(([, v]) => v !== undefined),
+  ) as Partial<DetectionSettings>;
   return { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: Math.round(o.daySeconds * 1000), ...over };
 }
 

@@ -45,15 +45,29 @@ export class PromRecorder {
   readonly points: number;
   readonly maxSeries: number;
   private readonly names: ReadonlySet<string>;
-  private readonly series = new Map<string, { name: string; labels: Labels; values: (number | undefined)[] }>();
+  private readonly series = new Map<
+    string,
+    { name: string; labels: Labels; values: (number | undefined)[] }
+  >();
   private dropped = 0;
 
   /**
    * @param points values per series (scrapes over the run)
    * @throws InvalidInputError for a non-positive interval, point count or series bound.
    */
-  constructor(opts: { intervalSeconds: number; points: number; sampleNames: readonly string[]; maxSeries: number }) {
-    if (!(opts.intervalSeconds > 0) || !Number.isInteger(opts.points) || opts.points < 1 || !Number.isInteger(opts.maxSeries) || opts.maxSeries < 1)
+  constructor(opts: {
+    intervalSeconds: number;
+    points: number;
+    sampleNames: readonly string[];
+    maxSeries: number;
+  }) {
+    if (
+      !(opts.intervalSeconds > 0) ||
+      !Number.isInteger(opts.points) ||
+      opts.points < 1 ||
+      !Number.isInteger(opts.maxSeries) ||
+      opts.maxSeries < 1
+    )
       throw new InvalidInputError('prometheus recorder: interval, points and maxSeries must be positive');
     this.intervalSeconds = opts.intervalSeconds;
     this.points = opts.points;
@@ -77,9 +91,11 @@ export class PromRecorder {
    * @throws InvalidInputError when `index` is outside 0..points-1.
    */
   record(index: number, target: PromTarget, samples: readonly Sample[], scrapeSeconds: number): void {
-    if (!Number.isInteger(index) || index < 0 || index >= this.points) throw new InvalidInputError(`prometheus recorder: scrape index ${index} outside 0..${this.points - 1}`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.points)
+      throw new InvalidInputError(`prometheus recorder: scrape index ${index} outside 0..${this.points - 1}`);
     const base: Labels = { job: 'dwcp', instance: target.instance, ...target.labels };
-    for (const s of samples) if (this.names.has(s.name)) this.put(index, s.name, { ...base, ...s.labels }, s.value);
+    for (const s of samples)
+      if (this.names.has(s.name)) this.put(index, s.name, { ...base, ...s.labels }, s.value);
     this.put(index, 'up', base, 1);
     this.put(index, 'scrape_duration_seconds', base, scrapeSeconds);
     this.put(index, 'scrape_samples_scraped', base, samples.length);

@@ -67,7 +67,8 @@ export function parseGotList(line: string): Map<string, { labels: Record<string,
   const pair = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
   for (const m of line.matchAll(sample)) {
     const labels: Record<string, string> = {};
-    for (const p of m[1]!.matchAll(pair)) labels[p[1]!] = p[2]!.replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
+    for (const p of m[1]!.matchAll(pair))
+      labels[p[1]!] = p[2]!.replace(/\\(.)/g, (_x, c: string) => (c === 'n' ? '\n' : c));
     out.set(m[1]!, { labels, value: Number(m[2]) });
   }
   return out;
@@ -99,7 +100,10 @@ export function runPromtoolAlerts(r: PromtoolRun): PromtoolAlerts {
   const countExpr = COUNT_EXPR.replace('RANGE', range);
   const firstExpr = FIRST_EXPR.replace('RANGE', range).replace('STEP', `${r.evaluationIntervalSeconds}s`);
   // The same expression text may serve two windows of equal length: keep each check's text unique by its end.
-  const windowChecks = (r.windows ?? []).map((w) => ({ expr: `${COUNT_EXPR.replace('RANGE', `${w.rangeS}s`)} + 0 * ${w.endS}`, endS: w.endS }));
+  const windowChecks = (r.windows ?? []).map((w) => ({
+    expr: `${COUNT_EXPR.replace('RANGE', `${w.rangeS}s`)} + 0 * ${w.endS}`,
+    endS: w.endS,
+  }));
   const test = {
     rule_files: [...r.ruleFiles],
     evaluation_interval: `${r.evaluationIntervalSeconds}s`,
@@ -118,19 +122,28 @@ export function runPromtoolAlerts(r: PromtoolRun): PromtoolAlerts {
   };
   const file = join(r.dir, 'soak.test.yml');
   writeFileSync(file, stringify(test, { lineWidth: 0 }));
-  const p = spawnSync(r.promtool, ['test', 'rules', file], { cwd: r.dir, encoding: 'utf8', timeout: r.timeoutMs ?? 600_000, maxBuffer: 256 * 2 ** 20 });
+  const p = spawnSync(r.promtool, ['test', 'rules', file], {
+    cwd: r.dir,
+    encoding: 'utf8',
+    timeout: r.timeoutMs ?? 600_000,
+    maxBuffer: 256 * 2 ** 20,
+  });
   const output = `${p.stdout ?? ''}\n${p.stderr ?? ''}`;
   if (p.error) throw new ConfigError(`promtool failed to run: ${p.error.message}`, { cause: p.error });
   if (p.status === 0) return { fired: [], windows: windowChecks.map(() => []) };
   const counts = parseGotList(gotLineOf(output, countExpr));
   const firsts = parseGotList(gotLineOf(output, firstExpr));
-  if (p.status !== 1 || counts.size === 0) throw new ConfigError(`promtool test rules failed (exit ${p.status}):\n${output.slice(0, 4000)}`);
+  if (p.status !== 1 || counts.size === 0)
+    throw new ConfigError(`promtool test rules failed (exit ${p.status}):\n${output.slice(0, 4000)}`);
   const fired: FiredAlert[] = [];
   for (const [key, c] of counts) {
     const labels = withoutState(c.labels);
     fired.push({ labels, firingEvaluations: c.value, firstFiringS: firsts.get(key)?.value ?? Number.NaN });
   }
-  fired.sort((a, b) => (a.labels.alertname ?? '').localeCompare(b.labels.alertname ?? '') || a.firstFiringS - b.firstFiringS);
+  fired.sort(
+    (a, b) =>
+      (a.labels.alertname ?? '').localeCompare(b.labels.alertname ?? '') || a.firstFiringS - b.firstFiringS,
+  );
   const windows = windowChecks.map((w) =>
     [...parseGotList(gotLineOf(output, w.expr)).values()].map((x) => withoutState(x.labels)),
   );

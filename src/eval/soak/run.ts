@@ -39,9 +39,22 @@ import { ModelledNodeExporter } from '../../sim/node-exporter-model.ts';
 import { MemoryAnomalyStore } from '../../store/memory/anomaly-store.ts';
 import { MemorySampleStore } from '../../store/memory/sample-store.ts';
 import { readNode, soakCluster } from './cluster.ts';
-import { resolveSoakOptions, soakDetectionSettings, type ResolvedSoakOptions, type SoakOptions } from './options.ts';
+import {
+  resolveSoakOptions,
+  soakDetectionSettings,
+  type ResolvedSoakOptions,
+  type SoakOptions,
+} from './options.ts';
 import { PromRecorder } from './prom-recorder.ts';
-import { emptyTally, tallyAnomaly, tallyCapacity, tallyRegions, tallyRollout, tallySlo, type SurfaceTally } from './surfaces.ts';
+import {
+  emptyTally,
+  tallyAnomaly,
+  tallyCapacity,
+  tallyRegions,
+  tallyRollout,
+  tallySlo,
+  type SurfaceTally,
+} from './surfaces.ts';
 
 /** Sim start of every soak (Unix ms); only relative times matter. */
 export const SOAK_START_MS = Date.UTC(2026, 0, 1);
@@ -134,7 +147,11 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
   const anomalies: Omit<Anomaly, 'id'>[] = [];
   const errors: string[] = [];
 
-  const store = new MemorySampleStore({ maxSeries: o.nodes * STORE_SERIES_PER_NODE + 100, maxSamplesPerSeries: o.durationSeconds + 10, retentionMs: (o.durationSeconds + 3600) * 1000 });
+  const store = new MemorySampleStore({
+    maxSeries: o.nodes * STORE_SERIES_PER_NODE + 100,
+    maxSamplesPerSeries: o.durationSeconds + 10,
+    retentionMs: (o.durationSeconds + 3600) * 1000,
+  });
   const anomalyStore = new MemoryAnomalyStore();
   const registry = new Registry();
   const metrics = createCatalogMetrics(registry, metricsOf('monitor'));
@@ -172,7 +189,11 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
   const trackers = { rolloutStages: new RolloutStageTracker(), regionTrends: new RegionTrendTracker() };
   const insights = tallied(createInsightsProvider(store, trackers), tally, startMs);
   const capacity = createCapacityProvider(store);
-  const exportWindows = { rolloutWindowMs: o.windows.rolloutMs, sloWindowMs: o.windows.sloMs, regionWindowMs: o.windows.regionsMs };
+  const exportWindows = {
+    rolloutWindowMs: o.windows.rolloutMs,
+    sloWindowMs: o.windows.sloMs,
+    regionWindowMs: o.windows.regionsMs,
+  };
 
   const nodes = soakCluster(o, startMs);
   const pending: (Sample[] | null)[] = nodes.map(() => null);
@@ -198,10 +219,19 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
     });
   });
 
-  const hosts = o.hostExporters ? nodes.map((n, i) => ({ id: `${n.spec.id}-host`, exporter: new ModelledNodeExporter({ seed: o.seed * 1000 + i, dayMs: o.daySeconds * 1000 }) })) : [];
+  const hosts = o.hostExporters
+    ? nodes.map((n, i) => ({
+        id: `${n.spec.id}-host`,
+        exporter: new ModelledNodeExporter({ seed: o.seed * 1000 + i, dayMs: o.daySeconds * 1000 }),
+      }))
+    : [];
   hosts.forEach((h, i) => {
     const n = nodes[i]!;
-    scraper.addTarget({ id: h.id, labels: { instance: `127.0.0.1:${n.spec.port + 1000}`, region: n.spec.region, node: n.spec.id }, source: { collect: () => h.exporter.samples(clockMs) } });
+    scraper.addTarget({
+      id: h.id,
+      labels: { instance: `127.0.0.1:${n.spec.port + 1000}`, region: n.spec.region, node: n.spec.id },
+      source: { collect: () => h.exporter.samples(clockMs) },
+    });
   });
 
   const prom = o.prometheus
@@ -229,7 +259,12 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
       await scraper.scrapeOnce(n.spec.id);
       pending[i] = null;
       if (prom && samples && sec % prom.intervalSeconds === 0) {
-        prom.record(sec / prom.intervalSeconds, { instance: n.instance, labels: { region: n.spec.region, node: n.spec.id } }, samples, readMs / 1000);
+        prom.record(
+          sec / prom.intervalSeconds,
+          { instance: n.instance, labels: { region: n.spec.region, node: n.spec.id } },
+          samples,
+          readMs / 1000,
+        );
       }
     }
     for (const h of hosts) await scraper.scrapeOnce(h.id);
@@ -241,19 +276,31 @@ export async function runSoak(opts: SoakOptions, onProgress?: (second: number) =
     }
     if (elapsedMs % o.capacityIntervalMs === 0) {
       a = performance.now();
-      tallyCapacity(tally, await capacity.capacity(o.windows.capacityMs, CAPACITY_RESOURCES, clockMs), clockMs, startMs);
+      tallyCapacity(
+        tally,
+        await capacity.capacity(o.windows.capacityMs, CAPACITY_RESOURCES, clockMs),
+        clockMs,
+        startMs,
+      );
       timing.capacityMs += performance.now() - a;
     }
     onProgress?.(sec + 1);
   }
 
-  const labels = o.faults.map((f) => faultLabel(f, nodes[f.node]!.spec.id, nodes[f.node]!.spec.region, startMs));
+  const labels = o.faults.map((f) =>
+    faultLabel(f, nodes[f.node]!.spec.id, nodes[f.node]!.spec.region, startMs),
+  );
   const evaluation =
     labels.length === 0
       ? null
       : evaluateDetections(
           labels,
-          anomalies.map((x) => ({ metric: x.metric, labels: x.labels, startedAtMs: x.startedAtMs, detectedAtMs: x.detectedAtMs })),
+          anomalies.map((x) => ({
+            metric: x.metric,
+            labels: x.labels,
+            startedAtMs: x.startedAtMs,
+            detectedAtMs: x.detectedAtMs,
+          })),
         );
   const c = pipeline.counters();
   timing.totalMs = performance.now() - t0;

@@ -74,7 +74,15 @@ export interface SurfaceTally {
     /** Per SLO: evaluations in state `violated`. */
     readonly violatedBySlo: Breakdown;
     readonly pageBySlo: Breakdown;
-    readonly examples: { atS: number; slo: string; status: string; compliance: number | null; page: boolean; ticket: boolean; coverage: number }[];
+    readonly examples: {
+      atS: number;
+      slo: string;
+      status: string;
+      compliance: number | null;
+      page: boolean;
+      ticket: boolean;
+      coverage: number;
+    }[];
   };
   readonly regions: {
     evaluations: number;
@@ -82,7 +90,13 @@ export interface SurfaceTally {
     readonly notHealthyByRegion: Breakdown;
     /** Status per region at the last read (`not-scored` when the region had no score). */
     last: Record<string, string>;
-    readonly examples: { atS: number; region: string; status: string; score: number | null; factors: unknown }[];
+    readonly examples: {
+      atS: number;
+      region: string;
+      status: string;
+      score: number | null;
+      factors: unknown;
+    }[];
   };
   readonly capacity: {
     evaluations: number;
@@ -90,7 +104,14 @@ export interface SurfaceTally {
     readonly byOutcome: Breakdown;
     /** Series (node/resource) with a scale-out recommendation, counted per evaluation. */
     readonly scaleOutBySeries: Breakdown;
-    readonly examples: { atS: number; node: string; resource: string; action: string; growthPctPerDay: number; message: string }[];
+    readonly examples: {
+      atS: number;
+      node: string;
+      resource: string;
+      action: string;
+      growthPctPerDay: number;
+      message: string;
+    }[];
   };
   readonly rollout: {
     evaluations: number;
@@ -102,9 +123,21 @@ export interface SurfaceTally {
 /** A new, empty tally. */
 export function emptyTally(): SurfaceTally {
   return {
-    anomalies: { bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>, byMetric: {}, examples: [] },
+    anomalies: {
+      bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+      byMetric: {},
+      examples: [],
+    },
     notifications: { payloads: 0, firingAlerts: 0 },
-    slo: { evaluations: 0, byStatus: {}, pageBurn: 0, ticketBurn: 0, violatedBySlo: {}, pageBySlo: {}, examples: [] },
+    slo: {
+      evaluations: 0,
+      byStatus: {},
+      pageBurn: 0,
+      ticketBurn: 0,
+      violatedBySlo: {},
+      pageBySlo: {},
+      examples: [],
+    },
     regions: { evaluations: 0, byStatus: {}, notHealthyByRegion: {}, last: {}, examples: [] },
     capacity: { evaluations: 0, byOutcome: {}, scaleOutBySeries: {}, examples: [] },
     rollout: { evaluations: 0, byDecision: {}, examples: [] },
@@ -146,7 +179,15 @@ export function tallySlo(t: SurfaceTally, o: SloOverview, nowMs: number, startMs
     if (ticket) t.slo.ticketBurn++;
     if (status === 'violated') bump(t.slo.violatedBySlo, s.name);
     if (status === 'violated' || page || ticket)
-      example(t.slo.examples, { atS: secondsSince(startMs, nowMs), slo: s.name, status, compliance: s.report?.compliance ?? null, page, ticket, coverage: s.report?.coverage ?? 0 });
+      example(t.slo.examples, {
+        atS: secondsSince(startMs, nowMs),
+        slo: s.name,
+        status,
+        compliance: s.report?.compliance ?? null,
+        page,
+        ticket,
+        coverage: s.report?.coverage ?? 0,
+      });
   }
 }
 
@@ -160,7 +201,13 @@ export function tallyRegions(t: SurfaceTally, o: RegionsOverview, nowMs: number,
     bump(t.regions.byStatus, status);
     if (r.status === 'degraded' || r.status === 'unhealthy') {
       bump(t.regions.notHealthyByRegion, r.region);
-      example(t.regions.examples, { atS: secondsSince(startMs, nowMs), region: r.region, status, score: r.score, factors: r.factors });
+      example(t.regions.examples, {
+        atS: secondsSince(startMs, nowMs),
+        region: r.region,
+        status,
+        score: r.score,
+        factors: r.factors,
+      });
     }
   }
 }
@@ -192,8 +239,15 @@ export function tallyCapacity(t: SurfaceTally, o: CapacityOverview, nowMs: numbe
 }
 
 /** Counts one read of GET /api/rollout. */
-export function tallyRollout(t: SurfaceTally, decision: RolloutDecision, summary: string, nowMs: number, startMs: number): void {
+export function tallyRollout(
+  t: SurfaceTally,
+  decision: RolloutDecision,
+  summary: string,
+  nowMs: number,
+  startMs: number,
+): void {
   t.rollout.evaluations++;
   bump(t.rollout.byDecision, decision);
-  if (decision === 'NO-GO') example(t.rollout.examples, { atS: secondsSince(startMs, nowMs), decision, summary });
+  if (decision === 'NO-GO')
+    example(t.rollout.examples, { atS: secondsSince(startMs, nowMs), decision, summary });
 }

@@ -61,7 +61,11 @@ function twinPairs(alerts: readonly AlertRule[]): { source: string; target: stri
     { source: 'DWCPv3LatencyP99Critical', target: 'DWCPv3LatencyP95High', equal: ['region'] },
     { source: 'DWCPv3ThroughputCriticalLow', target: 'DWCPv3ThroughputLow', equal: ['region'] },
     { source: 'DWCPv3ErrorRateCritical', target: 'DWCPv3ErrorRateElevated', equal: ['region'] },
-    { source: 'DWCPv3ConsensusFailure', target: 'DWCPv3ConsensusFailureRatioElevated', equal: ['region', 'instance'] },
+    {
+      source: 'DWCPv3ConsensusFailure',
+      target: 'DWCPv3ConsensusFailureRatioElevated',
+      equal: ['region', 'instance'],
+    },
   ];
   for (const a of alerts) {
     const m = /^(DWCPSLO.+)BudgetBurnFast$/.exec(a.name);

@@ -127,7 +127,8 @@ export function phase6Dashboard(): Dashboard {
       tags: ['dwcp', 'v3', 'phase6', 'production'],
       refresh: '5s',
       from: 'now-30m',
-      source: 'Phase 6 production monitoring spec "Phase 6 Grafana Dashboard"; original phase6-production-live.json',
+      source:
+        'Phase 6 production monitoring spec "Phase 6 Grafana Dashboard"; original phase6-production-live.json',
       variables: [
         customVariable('component', COMPONENTS, 'Component'),
         labelValuesVariable('region', metricRef(m('dwcp_v3_rollout_progress_percent')), 'region', {

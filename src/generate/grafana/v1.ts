@@ -23,16 +23,7 @@ import { bucketRef, countRef, metricRef, recordedRefByName, sumRef } from '../pr
 import { V1_RECORDING } from '../rules/v1-recording.ts';
 import { dashboard, labelValuesVariable, textboxVariable } from './dashboard.ts';
 import type { Dashboard } from './model/dashboard.ts';
-import {
-  gauge,
-  HEALTH_MAPPINGS,
-  heatmap,
-  q,
-  stat,
-  statusHistory,
-  steps,
-  timeseries,
-} from './panels.ts';
+import { gauge, HEALTH_MAPPINGS, heatmap, q, stat, statusHistory, steps, timeseries } from './panels.ts';
 import { DASHBOARD_UIDS } from './uids.ts';
 
 const m = getMetric;

@@ -88,7 +88,14 @@ export function prometheusConfig(o: PrometheusOptions, shard = 0): Record<string
       // The monitor's own /metrics: rollout decision and score, SLO budgets, region health (Phase 6 dashboard).
       // Scraped by the first server only; honor_labels keeps the region label of the region health gauge.
       ...(shard === 0 && o.monitorTargets.length > 0
-        ? [{ job_name: 'dwcp-monitor', honor_labels: true, metrics_path: '/metrics', static_configs: [{ targets: [...o.monitorTargets] }] }]
+        ? [
+            {
+              job_name: 'dwcp-monitor',
+              honor_labels: true,
+              metrics_path: '/metrics',
+              static_configs: [{ targets: [...o.monitorTargets] }],
+            },
+          ]
         : []),
       { job_name: 'alertmanager', static_configs: [{ targets: [...o.alertmanagers] }] },
       { job_name: 'prometheus', static_configs: [{ targets: ['127.0.0.1:9090'] }] },

@@ -79,7 +79,11 @@ export function recordedRef(rule: RecordedSeries, ...matchers: Matcher[]): Vecto
  * {@link recordedRef} of the rule named `record` among `rules` (a rule file's recording rules).
  * @throws InvalidInputError when no rule records `record`, or a matcher names a label the series lacks.
  */
-export function recordedRefByName(rules: readonly RecordedSeries[], record: string, ...matchers: Matcher[]): VectorSelector {
+export function recordedRefByName(
+  rules: readonly RecordedSeries[],
+  record: string,
+  ...matchers: Matcher[]
+): VectorSelector {
   const rule = rules.find((r) => r.record === record);
   if (!rule) throw new InvalidInputError(`recording rule ${record} is not defined`);
   return recordedRef(rule, ...matchers);

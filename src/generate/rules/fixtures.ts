@@ -98,7 +98,11 @@ export function histogramMean(name: MetricName, labels: LabelSet): (v: number) =
  * the bucket below or to +Inf.
  * @throws InvalidInputError when v is not inside the finite buckets.
  */
-export function histogramQuantileAt(name: MetricName, labels: LabelSet, q: number): (v: number) => InputSeries[] {
+export function histogramQuantileAt(
+  name: MetricName,
+  labels: LabelSet,
+  q: number,
+): (v: number) => InputSeries[] {
   const m = getMetric(name);
   return (v) => histogramBuckets(m, labels, q, v);
 }

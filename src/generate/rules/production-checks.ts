@@ -264,7 +264,8 @@ export const PRODUCTION_COMPONENT: readonly AlertRule[] = [
     summary: (t) => `PBA internet prediction accuracy below ${t} on {{ $labels.instance }}`,
     description: (_t, v) =>
       `PBA bandwidth prediction accuracy in internet mode on {{ $labels.instance }} has been below ${v.toFixed(2)} for 10 minutes.`,
-    source: 'DWCP v3 monitoring spec PBA targets (internet 70 %); companion of DWCPv3PBAPredictionAccuracyLow',
+    source:
+      'DWCP v3 monitoring spec PBA targets (internet 70 %); companion of DWCPv3PBAPredictionAccuracyLow',
     fixture: gaugeIs('dwcp_v3_prediction_accuracy', { node_id: 'node-1', mode: 'internet' }),
     runbook: {
       causes: ['WAN conditions more volatile than the model expects'],

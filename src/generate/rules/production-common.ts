@@ -6,14 +6,28 @@
  */
 import { getMetric } from '../../catalog/index.ts';
 import type { Expr } from '../promql/ast.ts';
-import { add, agg, aggBy, bin, div, eq, eqOp, histogramQuantile, num, paren, rate, sumBy } from '../promql/build.ts';
+import {
+  add,
+  agg,
+  aggBy,
+  bin,
+  div,
+  eq,
+  eqOp,
+  histogramQuantile,
+  num,
+  paren,
+  rate,
+  sumBy,
+} from '../promql/build.ts';
 import { bucketRef, metricRef } from '../promql/metric.ts';
 import { inlineCode } from '../promql/print.ts';
 import { FIXTURE_TARGET, gaugeIs } from './fixtures.ts';
 import type { InputSeries, RunbookHints } from './types.ts';
 
 /** Source of the production rules. */
-export const S2 = 'Phase 6 production monitoring spec "Production Alert Rules"; original alerts-production.yml';
+export const S2 =
+  'Phase 6 production monitoring spec "Production Alert Rules"; original alerts-production.yml';
 /** Catalog lookup (short name for the dense rule definitions). */
 export const m = getMetric;
 /** Aggregation labels: per region, per region and instance. */
@@ -28,7 +42,10 @@ export const latencyQ = (q: number): Expr => histogramQuantile(q, latencyBucket(
  * tcp are parts of one node's throughput; averaging them halved a datacenter node's).
  */
 const nodeThroughputAmst = (): Expr =>
-  sumBy(RI, metricRef(m('dwcp_v3_throughput_bytes_per_second'), eq('component', 'amst'), eq('direction', 'tx')));
+  sumBy(
+    RI,
+    metricRef(m('dwcp_v3_throughput_bytes_per_second'), eq('component', 'amst'), eq('direction', 'tx')),
+  );
 /** Average AMST transmit throughput of the nodes per region (bytes/s). */
 export const throughputAmst = (): Expr => aggBy('avg', R, nodeThroughputAmst());
 /**
@@ -40,9 +57,14 @@ export const datacenterThroughputAmst = (): Expr =>
   aggBy(
     'avg',
     R,
-    bin('and', nodeThroughputAmst(), eqOp(metricRef(m('dwcp_v3_current_mode'), eq('mode', 'datacenter')), num(1)), {
-      matching: { on: RI },
-    }),
+    bin(
+      'and',
+      nodeThroughputAmst(),
+      eqOp(metricRef(m('dwcp_v3_current_mode'), eq('mode', 'datacenter')), num(1)),
+      {
+        matching: { on: RI },
+      },
+    ),
   );
 /** DWCP v3 errors per second per region over a window. */
 export const errorsPerSecond = (d: '5m' | '10m'): Expr =>

@@ -77,8 +77,14 @@ function consensusFailureAlert(level: 'critical' | 'warning'): AlertRule {
       `More than ${t} of ACP consensus rounds on {{ $labels.instance }} ({{ $labels.region }}) timed out or failed over the last 5 minutes, for ${minutes} minutes.`,
     source: `${S2}; dwcp_v3_acp_consensus_failures_total (never emitted) replaced by the share of consensus operations whose result is not success; pages on the ratio (1 % for 2 m, warning 0.1 % for 10 m), not on a single failed round`,
     fixture: counterRatio(
-      { name: 'dwcp_v3_consensus_operations_total', labels: { node_id: 'node-1', protocol: 'raft', result: 'timeout' } },
-      { name: 'dwcp_v3_consensus_operations_total', labels: { node_id: 'node-1', protocol: 'raft', result: 'success' } },
+      {
+        name: 'dwcp_v3_consensus_operations_total',
+        labels: { node_id: 'node-1', protocol: 'raft', result: 'timeout' },
+      },
+      {
+        name: 'dwcp_v3_consensus_operations_total',
+        labels: { node_id: 'node-1', protocol: 'raft', result: 'success' },
+      },
       { denomIsSum: true },
     ),
     runbook: {

@@ -20,7 +20,12 @@ import { PRODUCTION_CRITICAL, PRODUCTION_WARNING } from './production-symptoms.t
 import type { RecordingRule, RuleGroup } from './types.ts';
 
 function rec(record: string, expr: Expr): RecordingRule {
-  return { kind: 'record', record, expr, source: 'Phase 6 production monitoring spec "Recording Rules"; original alerts-production.yml' };
+  return {
+    kind: 'record',
+    record,
+    expr,
+    source: 'Phase 6 production monitoring spec "Recording Rules"; original alerts-production.yml',
+  };
 }
 
 /** Production recording rules plus the GO/NO-GO score used by the Phase 6 dashboard. */

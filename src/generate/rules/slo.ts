@@ -87,7 +87,8 @@ export const SLOS: readonly SloDef[] = [
         sumBy(R, over(metricRef(m('dwcp_v3_migration_failures_total')), w)),
       ),
     component: 'migration',
-    source: 'original production SLA (availability 99.9 %); failures / (successes + failures) of DWCP v3 migrations',
+    source:
+      'original production SLA (availability 99.9 %); failures / (successes + failures) of DWCP v3 migrations',
     fixture: (v) => [
       counter(
         metricRef(m('dwcp_v3_migration_failures_total'), ...fx({ node_id: 'node-1', mode: 'datacenter' })),

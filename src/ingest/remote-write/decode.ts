@@ -13,7 +13,13 @@ import type { ScrapeLimits } from '../../model/scrape-limits.ts';
 import { writeRequestType } from './proto-root.ts';
 
 /** Why a whole request is refused (HTTP 400, or 413 for `too_large`). */
-export const REMOTE_WRITE_REQUEST_REJECTS = ['malformed_snappy', 'malformed_protobuf', 'too_large', 'unsupported_media_type', 'unsupported_encoding'] as const;
+export const REMOTE_WRITE_REQUEST_REJECTS = [
+  'malformed_snappy',
+  'malformed_protobuf',
+  'too_large',
+  'unsupported_media_type',
+  'unsupported_encoding',
+] as const;
 export type RemoteWriteRequestReject = (typeof REMOTE_WRITE_REQUEST_REJECTS)[number];
 
 /** Why the samples of one series are refused while the rest of the request is kept. */
@@ -66,13 +72,17 @@ interface WireSeries {
   histograms?: unknown[];
 }
 
-const toMs = (t: number | { toNumber(): number } | undefined): number => (t === undefined ? 0 : typeof t === 'number' ? t : t.toNumber());
+const toMs = (t: number | { toNumber(): number } | undefined): number =>
+  t === undefined ? 0 : typeof t === 'number' ? t : t.toNumber();
 
 /**
  * The series' metric name and labels, or the reason it is refused. Empty label values mean "no label"; the label
  * count and length limits are those of src/ingest/scrape-limits.ts (0 = none).
  */
-function seriesIdentity(wire: readonly WireLabel[], limits: ScrapeLimits): { name: string; labels: Record<string, string> } | RemoteWriteSampleReject {
+function seriesIdentity(
+  wire: readonly WireLabel[],
+  limits: ScrapeLimits,
+): { name: string; labels: Record<string, string> } | RemoteWriteSampleReject {
   let name: string | undefined;
   const labels: Record<string, string> = {};
   const { labelLimit, labelNameLengthLimit: nameMax, labelValueLengthLimit: valueMax } = limits;
@@ -85,7 +95,8 @@ function seriesIdentity(wire: readonly WireLabel[], limits: ScrapeLimits): { nam
     }
     if (!LABEL_NAME.test(l.name) || l.name.startsWith('__')) return 'invalid_label_name';
     if (Object.hasOwn(labels, l.name)) return 'duplicate_label_name';
-    if ((nameMax > 0 && l.name.length > nameMax) || (valueMax > 0 && l.value.length > valueMax)) return 'label_limit';
+    if ((nameMax > 0 && l.name.length > nameMax) || (valueMax > 0 && l.value.length > valueMax))
+      return 'label_limit';
     if (l.value !== '') {
       labels[l.name] = l.value;
       n++;
@@ -108,14 +119,23 @@ export function decodeRemoteWrite(body: Uint8Array, limits: RemoteWriteLimits): 
     raw = snappy.uncompress(body, limits.maxDecompressedBytes);
   } catch (e) {
     const msg = (e as Error).message;
-    if (/too big/.test(msg)) throw new PayloadTooLargeError(limits.maxDecompressedBytes, 'decompressed remote-write body');
-    throw new RemoteWriteRequestError('malformed_snappy', `body is not Snappy block-compressed data: ${msg}`, { cause: e });
+    if (/too big/.test(msg))
+      throw new PayloadTooLargeError(limits.maxDecompressedBytes, 'decompressed remote-write body');
+    throw new RemoteWriteRequestError(
+      'malformed_snappy',
+      `body is not Snappy block-compressed data: ${msg}`,
+      { cause: e },
+    );
   }
   let message: { timeseries?: WireSeries[] };
   try {
     message = writeRequestType().decode(raw) as unknown as { timeseries?: WireSeries[] };
   } catch (e) {
-    throw new RemoteWriteRequestError('malformed_protobuf', `body is not a prometheus.WriteRequest: ${(e as Error).message}`, { cause: e });
+    throw new RemoteWriteRequestError(
+      'malformed_protobuf',
+      `body is not a prometheus.WriteRequest: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const samples: Sample[] = [];
   const rejected: Partial<Record<RemoteWriteSampleReject, number>> = {};

@@ -56,7 +56,13 @@ export function encodeRemoteWrite(samples: readonly Sample[]): Uint8Array {
     const key = parts.join('|');
     let ts = bySeries.get(key);
     if (!ts) {
-      ts = { labels: [{ name: '__name__', value: s.name }, ...sorted.map((name) => ({ name, value: labels[name]! }))], samples: [] };
+      ts = {
+        labels: [
+          { name: '__name__', value: s.name },
+          ...sorted.map((name) => ({ name, value: labels[name]! })),
+        ],
+        samples: [],
+      };
       bySeries.set(key, ts);
     }
     ts.samples.push({ value: s.value, timestamp: s.timestampMs });

@@ -28,7 +28,9 @@ export function writeRequestType(): protobuf.Type {
   if (cached) return cached;
   const root = new protobuf.Root();
   protobuf.parse(withoutGogo('types.proto'), root, { keepCase: false });
-  protobuf.parse(withoutGogo('remote.proto').replace(/^import\s+"types\.proto";\s*$/m, ''), root, { keepCase: false });
+  protobuf.parse(withoutGogo('remote.proto').replace(/^import\s+"types\.proto";\s*$/m, ''), root, {
+    keepCase: false,
+  });
   root.resolveAll();
   cached = root.lookupType('prometheus.WriteRequest');
   return cached;

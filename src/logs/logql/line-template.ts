@@ -10,7 +10,8 @@
  */
 
 /** One piece of a parsed template. */
-export type TemplatePart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly name: string };
+export type TemplatePart =
+  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'field'; readonly name: string };
 
 /** A template that is not in the supported subset; `offset` is the 0-based character where the problem is. */
 export class LineTemplateError extends Error {
@@ -35,7 +36,11 @@ const FIELD = /^\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
  *   the size limits
  */
 export function parseLineTemplate(template: string): TemplatePart[] {
-  if (template.length > MAX_TEMPLATE_LENGTH) throw new LineTemplateError(`template longer than ${MAX_TEMPLATE_LENGTH} characters`, MAX_TEMPLATE_LENGTH);
+  if (template.length > MAX_TEMPLATE_LENGTH)
+    throw new LineTemplateError(
+      `template longer than ${MAX_TEMPLATE_LENGTH} characters`,
+      MAX_TEMPLATE_LENGTH,
+    );
   const parts: TemplatePart[] = [];
   let fields = 0;
   let at = 0;
@@ -43,14 +48,19 @@ export function parseLineTemplate(template: string): TemplatePart[] {
     const open = template.indexOf('{{', at);
     if (open < 0) break;
     const close = template.indexOf('}}', open + 2);
-    if (close < 0) throw new LineTemplateError('unclosed action "{{" (a field reference is written {{.label}})', open);
+    if (close < 0)
+      throw new LineTemplateError('unclosed action "{{" (a field reference is written {{.label}})', open);
     const body = template.slice(open + 2, close);
     const m = FIELD.exec(body);
     if (m === null) {
       const shown = body.length > 40 ? `${body.slice(0, 40)}…` : body;
-      throw new LineTemplateError(`unsupported action {{${shown}}}: only field references such as {{.node_id}} are supported`, open);
+      throw new LineTemplateError(
+        `unsupported action {{${shown}}}: only field references such as {{.node_id}} are supported`,
+        open,
+      );
     }
-    if (++fields > MAX_TEMPLATE_FIELDS) throw new LineTemplateError(`more than ${MAX_TEMPLATE_FIELDS} field references`, open);
+    if (++fields > MAX_TEMPLATE_FIELDS)
+      throw new LineTemplateError(`more than ${MAX_TEMPLATE_FIELDS} field references`, open);
     if (open > at) parts.push({ kind: 'text', text: template.slice(at, open) });
     parts.push({ kind: 'field', name: m[1]! });
     at = close + 2;
@@ -60,7 +70,11 @@ export function parseLineTemplate(template: string): TemplatePart[] {
 }
 
 /** The line a parsed template writes for an entry's labels and current line. */
-export function renderLineTemplate(parts: readonly TemplatePart[], labels: Readonly<Record<string, string>>, line: string): string {
+export function renderLineTemplate(
+  parts: readonly TemplatePart[],
+  labels: Readonly<Record<string, string>>,
+  line: string,
+): string {
   let out = '';
   for (const p of parts) {
     if (p.kind === 'text') out += p.text;

@@ -17,7 +17,16 @@
 import { InvalidInputError } from '../../errors.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { LineTemplateError, parseLineTemplate } from './line-template.ts';
-import type { CompareOp, LineFilterOp, LogQuery, Matcher, MatchOp, MetricQuery, Query, Stage } from './ast.ts';
+import type {
+  CompareOp,
+  LineFilterOp,
+  LogQuery,
+  Matcher,
+  MatchOp,
+  MetricQuery,
+  Query,
+  Stage,
+} from './ast.ts';
 import { readString } from './strings.ts';
 
 /** Longest query text accepted, characters. */
@@ -38,7 +47,9 @@ class Parser {
 
   fail(what: string): never {
     const near = this.s.slice(this.i, this.i + 20);
-    throw new LogqlParseError(`parse error at column ${this.i + 1}: ${what}${near === '' ? ' (at end of query)' : ` (near ${JSON.stringify(near)})`}`);
+    throw new LogqlParseError(
+      `parse error at column ${this.i + 1}: ${what}${near === '' ? ' (at end of query)' : ` (near ${JSON.stringify(near)})`}`,
+    );
   }
 
   ws(): void {
@@ -122,7 +133,8 @@ class Parser {
     const name = this.name('"json", "logfmt", "line_format", a label filter or a line filter after "|"');
     if ((name === 'json' || name === 'logfmt') && !this.peekMatchOrCompare()) return { kind: name };
     if (name === 'line_format' && (this.peek('"') || this.peek('`'))) return this.lineFormat();
-    for (const op of ['==', '>=', '<=', '>', '<'] as const satisfies readonly CompareOp[]) if (this.eat(op)) return { kind: 'compare', name, op, value: this.number() };
+    for (const op of ['==', '>=', '<=', '>', '<'] as const satisfies readonly CompareOp[])
+      if (this.eat(op)) return { kind: 'compare', name, op, value: this.number() };
     if (this.peek('!=') && this.isNumberAfter(2)) {
       this.i += 2;
       return { kind: 'compare', name, op: '!=', value: this.number() };
@@ -257,6 +269,7 @@ class Parser {
  * @throws LogqlParseError (InvalidInputError) with the column and what was expected
  */
 export function parseLogql(text: string): Query {
-  if (text.length > MAX_QUERY_LENGTH) throw new LogqlParseError(`query longer than ${MAX_QUERY_LENGTH} characters`);
+  if (text.length > MAX_QUERY_LENGTH)
+    throw new LogqlParseError(`query longer than ${MAX_QUERY_LENGTH} characters`);
   return new Parser(text).query();
 }

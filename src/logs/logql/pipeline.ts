@@ -70,7 +70,12 @@ function compare(op: CompareOp, a: number, b: number): boolean {
 function flatten(v: unknown, prefix: string, out: Record<string, string>): void {
   if (Object.keys(out).length >= MAX_PARSED_LABELS) return;
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix === '' ? k.replace(/[^a-zA-Z0-9_]/g, '_') : `${prefix}_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`, out);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      flatten(
+        x,
+        prefix === '' ? k.replace(/[^a-zA-Z0-9_]/g, '_') : `${prefix}_${k.replace(/[^a-zA-Z0-9_]/g, '_')}`,
+        out,
+      );
     return;
   }
   if (prefix === '' || prefix === '__proto__') return;
@@ -98,7 +103,9 @@ function compileStage(s: Stage): StageFn {
       if (s.op === '!=') return (line) => (line.includes(s.value) ? undefined : line);
       {
         const re = new RegExp(s.value);
-        return s.op === '|~' ? (line) => (re.test(line) ? line : undefined) : (line) => (re.test(line) ? undefined : line);
+        return s.op === '|~'
+          ? (line) => (re.test(line) ? line : undefined)
+          : (line) => (re.test(line) ? undefined : line);
       }
     case 'json':
       return (line, labels) => {
@@ -185,7 +192,10 @@ export function requiredSubstrings(q: LogQuery): string[] {
 export function prefilterWords(q: LogQuery): string[] {
   const out: string[] = [];
   for (const needle of requiredSubstrings(q)) {
-    for (const m of needle.matchAll(/(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g)) out.push(m[0].toLowerCase());
+    for (const m of needle.matchAll(
+      /(?<=[^A-Za-z0-9\u0080-\uffff])[A-Za-z0-9]+(?=[^A-Za-z0-9\u0080-\uffff])/g,
+    ))
+      out.push(m[0].toLowerCase());
   }
   return out;
 }

@@ -44,8 +44,14 @@ interface RawEntry {
   readonly metadata: Record<string, string>;
 }
 
-function addStream(c: EntryCollector, labels: Record<string, string> | undefined, entries: readonly RawEntry[], what: string): void {
-  if (labels === undefined) return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
+function addStream(
+  c: EntryCollector,
+  labels: Record<string, string> | undefined,
+  entries: readonly RawEntry[],
+  what: string,
+): void {
+  if (labels === undefined)
+    return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
   const f = streamFields(labels);
   entries.forEach((e, i) => {
     const where = `${what} entry ${i}`;
@@ -96,9 +102,12 @@ function decodeJson(body: Buffer, c: EntryCollector): void {
   try {
     msg = JSON.parse(body.toString('utf8'));
   } catch (e) {
-    throw new LogRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new LogRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
-  if (!isObj(msg) || !Array.isArray(msg['streams'])) throw new LogRequestError('malformed_json', 'body must be {"streams": [...]}');
+  if (!isObj(msg) || !Array.isArray(msg['streams']))
+    throw new LogRequestError('malformed_json', 'body must be {"streams": [...]}');
   (msg['streams'] as unknown[]).forEach((s, si) => {
     const what = `stream ${si}`;
     if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
@@ -117,19 +126,38 @@ function decodeJson(body: Buffer, c: EntryCollector): void {
 }
 
 function decodeProtobuf(body: Buffer, c: EntryCollector): void {
-  let msg: { streams?: { labels?: string; entries?: { timestamp?: { seconds?: unknown; nanos?: number }; line?: string; structuredMetadata?: { name?: string; value?: string }[] }[] }[] };
+  let msg: {
+    streams?: {
+      labels?: string;
+      entries?: {
+        timestamp?: { seconds?: unknown; nanos?: number };
+        line?: string;
+        structuredMetadata?: { name?: string; value?: string }[];
+      }[];
+    }[];
+  };
   try {
     msg = logProtoTypes().lokiPushRequest.decode(body) as typeof msg;
   } catch (e) {
-    throw new LogRequestError('malformed_protobuf', `body is not a snappy-compressed protobuf PushRequest: ${(e as Error).message}`, { cause: e });
+    throw new LogRequestError(
+      'malformed_protobuf',
+      `body is not a snappy-compressed protobuf PushRequest: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   (msg.streams ?? []).forEach((s, si) => {
     const entries: RawEntry[] = (s.entries ?? []).map((e) => {
       const secs = longToNumber(e.timestamp?.seconds ?? 0);
       const nanos = e.timestamp?.nanos ?? 0;
       const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata ?? []) if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
-      return { timeUs: e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000), line: e.line ?? '', metadata };
+      for (const p of e.structuredMetadata ?? [])
+        if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
+      return {
+        timeUs:
+          e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000),
+        line: e.line ?? '',
+        metadata,
+      };
     });
     addStream(c, parseLabelString(s.labels ?? ''), entries, `stream ${si}`);
   });
@@ -140,7 +168,12 @@ function decodeProtobuf(body: Buffer, c: EntryCollector): void {
  * @param nowMs the receiver's clock, Unix ms (future/age limits)
  * @throws LogRequestError `malformed_json` / `malformed_protobuf` when the body is not a push request
  */
-export function decodeLokiPush(body: Buffer, encoding: LokiEncoding, limits: LogLimits, nowMs: number): DecodedEntries {
+export function decodeLokiPush(
+  body: Buffer,
+  encoding: LokiEncoding,
+  limits: LogLimits,
+  nowMs: number,
+): DecodedEntries {
   const c = new EntryCollector(limits, nowMs, invalidUtf8Source(body));
   if (encoding === 'json') decodeJson(body, c);
   else decodeProtobuf(body, c);

@@ -64,7 +64,11 @@ const REGION = ['region', 'cloud_region'];
 const COMPONENT = ['component'];
 const LEVEL = ['level', 'detected_level', 'severity', 'lvl'];
 
-function first(labels: Readonly<Record<string, string>>, names: readonly string[], used: Set<string>): string {
+function first(
+  labels: Readonly<Record<string, string>>,
+  names: readonly string[],
+  used: Set<string>,
+): string {
   for (const n of names) {
     const v = labels[n];
     if (v !== undefined) {
@@ -85,5 +89,12 @@ export function streamFields(labels: Readonly<Record<string, string>>): StreamFi
   const levelText = first(labels, LEVEL, used);
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) if (!used.has(k) && k !== '__proto__') attributes[k] = v;
-  return { service, nodeId, region, component, level: levelText === '' ? undefined : levelOfText(levelText), attributes };
+  return {
+    service,
+    nodeId,
+    region,
+    component,
+    level: levelText === '' ? undefined : levelOfText(levelText),
+    attributes,
+  };
 }

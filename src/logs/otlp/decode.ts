@@ -8,7 +8,14 @@
  * @see https://opentelemetry.io/docs/specs/otlp/#otlphttp
  * @see https://opentelemetry.io/docs/specs/otel/logs/data-model/
  */
-import { ATTR_CLOUD_REGION, ATTR_DWCP_NODE_ID, ATTR_DWCP_REGION, ATTR_HOST_NAME, ATTR_SERVICE_INSTANCE_ID, ATTR_SERVICE_NAME } from '../../model/trace-attributes.ts';
+import {
+  ATTR_CLOUD_REGION,
+  ATTR_DWCP_NODE_ID,
+  ATTR_DWCP_REGION,
+  ATTR_HOST_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
+  ATTR_SERVICE_NAME,
+} from '../../model/trace-attributes.ts';
 import { EntryCollector, invalidUtf8Source, type DecodedEntries } from '../entry-builder.ts';
 import type { LogLimits } from '../limits.ts';
 import { logProtoTypes } from '../proto-root.ts';
@@ -33,7 +40,12 @@ function list(v: unknown, where: string): readonly unknown[] {
 }
 
 function isLong(v: unknown): v is { low: number; high: number } {
-  return typeof v === 'object' && v !== null && typeof (v as { low?: unknown }).low === 'number' && typeof (v as { high?: unknown }).high === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { low?: unknown }).low === 'number' &&
+    typeof (v as { high?: unknown }).high === 'number'
+  );
 }
 
 /** Unix ns (Long, decimal string or number) → µs; 0 when unset; NaN when malformed. */
@@ -64,12 +76,21 @@ function plain(v: unknown): unknown {
     return typeof i === 'string' && Number.isSafeInteger(Number(i)) ? Number(i) : i;
   }
   if (hasOwn.call(v, 'doubleValue')) return numberOfUntrusted(v['doubleValue']);
-  if (hasOwn.call(v, 'bytesValue')) return v['bytesValue'] instanceof Uint8Array ? Buffer.from(v['bytesValue']).toString('base64') : textOfUntrusted(v['bytesValue']);
-  if (hasOwn.call(v, 'arrayValue')) return isObj(v['arrayValue']) && Array.isArray(v['arrayValue']['values']) ? (v['arrayValue']['values'] as unknown[]).map(plain) : [];
+  if (hasOwn.call(v, 'bytesValue'))
+    return v['bytesValue'] instanceof Uint8Array
+      ? Buffer.from(v['bytesValue']).toString('base64')
+      : textOfUntrusted(v['bytesValue']);
+  if (hasOwn.call(v, 'arrayValue'))
+    return isObj(v['arrayValue']) && Array.isArray(v['arrayValue']['values'])
+      ? (v['arrayValue']['values'] as unknown[]).map(plain)
+      : [];
   if (hasOwn.call(v, 'kvlistValue')) {
     const out: Obj = {};
     const kv = v['kvlistValue'];
-    if (isObj(kv) && Array.isArray(kv['values'])) for (const e of kv['values'] as unknown[]) if (isObj(e) && typeof e['key'] === 'string' && e['key'] !== '__proto__') out[e['key']] = plain(e['value']);
+    if (isObj(kv) && Array.isArray(kv['values']))
+      for (const e of kv['values'] as unknown[])
+        if (isObj(e) && typeof e['key'] === 'string' && e['key'] !== '__proto__')
+          out[e['key']] = plain(e['value']);
     return out;
   }
   return null;
@@ -84,7 +105,9 @@ function textOf(v: unknown): string {
 
 function attributes(v: unknown, where: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const kv of list(v, where)) if (isObj(kv) && typeof kv['key'] === 'string' && kv['key'] !== '__proto__') out[kv['key']] = textOf(kv['value']);
+  for (const kv of list(v, where))
+    if (isObj(kv) && typeof kv['key'] === 'string' && kv['key'] !== '__proto__')
+      out[kv['key']] = textOf(kv['value']);
   return out;
 }
 
@@ -99,13 +122,19 @@ function decodeMessage(body: Buffer, encoding: OtlpLogEncoding): unknown {
     try {
       return logProtoTypes().otlpRequest.decode(body);
     } catch (e) {
-      throw new LogRequestError('malformed_protobuf', `body is not a protobuf ExportLogsServiceRequest: ${(e as Error).message}`, { cause: e });
+      throw new LogRequestError(
+        'malformed_protobuf',
+        `body is not a protobuf ExportLogsServiceRequest: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (e) {
-    throw new LogRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new LogRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -115,7 +144,12 @@ function decodeMessage(body: Buffer, encoding: OtlpLogEncoding): unknown {
  * @throws LogRequestError `malformed_protobuf` / `malformed_json` when the body does not decode or is not
  *   shaped like an ExportLogsServiceRequest
  */
-export function decodeOtlpLogs(body: Buffer, encoding: OtlpLogEncoding, limits: LogLimits, nowMs: number): DecodedEntries {
+export function decodeOtlpLogs(
+  body: Buffer,
+  encoding: OtlpLogEncoding,
+  limits: LogLimits,
+  nowMs: number,
+): DecodedEntries {
   const message = decodeMessage(body, encoding);
   const bad = encoding === 'json' ? 'malformed_json' : 'malformed_protobuf';
   if (!isObj(message)) throw new LogRequestError(bad, 'body must be an ExportLogsServiceRequest object');
@@ -123,11 +157,15 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpLogEncoding, limits: 
   try {
     list(message['resourceLogs'], 'resourceLogs').forEach((rl, ri) => {
       if (!isObj(rl)) throw new LogRequestError(bad, `resourceLogs[${ri}] must be an object`);
-      const res = attributes(isObj(rl['resource']) ? rl['resource']['attributes'] : undefined, 'resource.attributes');
+      const res = attributes(
+        isObj(rl['resource']) ? rl['resource']['attributes'] : undefined,
+        'resource.attributes',
+      );
       const service = res[ATTR_SERVICE_NAME] ?? '';
       list(rl['scopeLogs'], 'scopeLogs').forEach((sl, si) => {
         if (!isObj(sl)) throw new LogRequestError(bad, `scopeLogs[${si}] must be an object`);
-        const scope = isObj(sl['scope']) && typeof sl['scope']['name'] === 'string' ? sl['scope']['name'] : '';
+        const scope =
+          isObj(sl['scope']) && typeof sl['scope']['name'] === 'string' ? sl['scope']['name'] : '';
         list(sl['logRecords'], 'logRecords').forEach((rec, li) => {
           const what = `resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}]`;
           if (!isObj(rec)) return c.reject('malformed_entry', what);
@@ -144,7 +182,12 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpLogEncoding, limits: 
               timeUs: timeUs === 0 ? NaN : timeUs,
               level: levelOf(rec),
               service,
-              nodeId: attrs[ATTR_DWCP_NODE_ID] ?? res[ATTR_SERVICE_INSTANCE_ID] ?? res[ATTR_DWCP_NODE_ID] ?? res[ATTR_HOST_NAME] ?? '',
+              nodeId:
+                attrs[ATTR_DWCP_NODE_ID] ??
+                res[ATTR_SERVICE_INSTANCE_ID] ??
+                res[ATTR_DWCP_NODE_ID] ??
+                res[ATTR_HOST_NAME] ??
+                '',
               region: attrs[ATTR_DWCP_REGION] ?? res[ATTR_CLOUD_REGION] ?? res[ATTR_DWCP_REGION] ?? '',
               component: attrs['component'] ?? attrs['dwcp.component'] ?? scope,
               traceId: idOf(rec['traceId']),
@@ -159,14 +202,21 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpLogEncoding, limits: 
     });
   } catch (e) {
     if (e instanceof LogRequestError) throw e;
-    throw new LogRequestError(bad, `body is not an ExportLogsServiceRequest: ${(e as Error).message}`, { cause: e });
+    throw new LogRequestError(bad, `body is not an ExportLogsServiceRequest: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   return c.result();
 }
 
 /** The body of a successful export response (partial success when entries were rejected). */
-export function encodeOtlpLogsResponse(encoding: OtlpLogEncoding, rejectedLogRecords: number, errorMessage: string): Buffer {
-  const partial = rejectedLogRecords > 0 || errorMessage !== '' ? { rejectedLogRecords, errorMessage } : undefined;
+export function encodeOtlpLogsResponse(
+  encoding: OtlpLogEncoding,
+  rejectedLogRecords: number,
+  errorMessage: string,
+): Buffer {
+  const partial =
+    rejectedLogRecords > 0 || errorMessage !== '' ? { rejectedLogRecords, errorMessage } : undefined;
   if (encoding === 'json') return Buffer.from(JSON.stringify(partial ? { partialSuccess: partial } : {}));
   const t = logProtoTypes().otlpResponse;
   return Buffer.from(t.encode(t.fromObject(partial ? { partialSuccess: partial } : {})).finish());

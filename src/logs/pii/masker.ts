@@ -7,7 +7,13 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidInputError } from '../../errors.ts';
 import { luhnValid } from './luhn.ts';
-import { DEFAULT_PII_RULES, DEFAULT_SENSITIVE_KEYS, IP_RULES, type PiiRule, type PiiValidator } from './rules.ts';
+import {
+  DEFAULT_PII_RULES,
+  DEFAULT_SENSITIVE_KEYS,
+  IP_RULES,
+  type PiiRule,
+  type PiiValidator,
+} from './rules.ts';
 
 /** Masking settings (the `logs.pii` configuration section). */
 export interface PiiSettings {
@@ -24,7 +30,13 @@ export interface PiiSettings {
 }
 
 /** Default settings: every built-in rule on. */
-export const DEFAULT_PII_SETTINGS: PiiSettings = { enabled: true, maskIp: true, disabledRules: [], extraRules: [], sensitiveKeys: DEFAULT_SENSITIVE_KEYS };
+export const DEFAULT_PII_SETTINGS: PiiSettings = {
+  enabled: true,
+  maskIp: true,
+  disabledRules: [],
+  extraRules: [],
+  sensitiveKeys: DEFAULT_SENSITIVE_KEYS,
+};
 
 /** One masked span of the input: [start, end) in UTF-16 units of the original text. */
 export interface PiiFinding {
@@ -72,21 +84,39 @@ function compile(rule: PiiRule, order: number): CompiledRule {
   try {
     re = new RegExp(rule.pattern, flags);
   } catch (e) {
-    throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: invalid pattern: ${(e as Error).message}`, { cause: e });
+    throw new InvalidInputError(
+      `PII rule ${JSON.stringify(rule.name)}: invalid pattern: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   const group = rule.group ?? 0;
-  if (!Number.isInteger(group) || group < 0) throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: group must be an integer >= 0`);
+  if (!Number.isInteger(group) || group < 0)
+    throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: group must be an integer >= 0`);
   if (new RegExp(`${rule.pattern}|`, flags.replace('g', '')).exec('')!.length - 1 < group)
-    throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: pattern has no capture group ${group}`);
+    throw new InvalidInputError(
+      `PII rule ${JSON.stringify(rule.name)}: pattern has no capture group ${group}`,
+    );
   let precheck: RegExp | undefined;
   if (rule.precheck !== undefined) {
     try {
       precheck = new RegExp(rule.precheck, flags.replace(/[gd]/g, ''));
     } catch (e) {
-      throw new InvalidInputError(`PII rule ${JSON.stringify(rule.name)}: invalid precheck: ${(e as Error).message}`, { cause: e });
+      throw new InvalidInputError(
+        `PII rule ${JSON.stringify(rule.name)}: invalid precheck: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
-  return { name: rule.name, re, group, replacement: rule.replacement ?? `[${rule.name}]`, validator: rule.validator, hint: rule.hint, precheck, order };
+  return {
+    name: rule.name,
+    re,
+    group,
+    replacement: rule.replacement ?? `[${rule.name}]`,
+    validator: rule.validator,
+    hint: rule.hint,
+    precheck,
+    order,
+  };
 }
 
 /** Masks PII in strings with a fixed rule set. */
@@ -101,14 +131,22 @@ export class PiiMasker {
    */
   constructor(settings: PiiSettings = DEFAULT_PII_SETTINGS) {
     const known = new Set(DEFAULT_PII_RULES.map((r) => r.name));
-    for (const n of settings.disabledRules) if (!known.has(n)) throw new InvalidInputError(`unknown PII rule ${JSON.stringify(n)} (one of ${[...known].join(', ')})`);
-    const builtIn = DEFAULT_PII_RULES.filter((r) => !settings.disabledRules.includes(r.name) && (settings.maskIp || !IP_RULES.includes(r.name)));
+    for (const n of settings.disabledRules)
+      if (!known.has(n))
+        throw new InvalidInputError(
+          `unknown PII rule ${JSON.stringify(n)} (one of ${[...known].join(', ')})`,
+        );
+    const builtIn = DEFAULT_PII_RULES.filter(
+      (r) => !settings.disabledRules.includes(r.name) && (settings.maskIp || !IP_RULES.includes(r.name)),
+    );
     this.enabled = settings.enabled;
     this.rules = [...builtIn, ...settings.extraRules].map(compile);
     try {
       this.sensitiveKey = new RegExp(settings.sensitiveKeys, 'i');
     } catch (e) {
-      throw new InvalidInputError(`PII sensitiveKeys: invalid pattern: ${(e as Error).message}`, { cause: e });
+      throw new InvalidInputError(`PII sensitiveKeys: invalid pattern: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 
@@ -134,7 +172,8 @@ export class PiiMasker {
   /** Masks attribute values: whole value for a sensitive key, else by the rules. */
   maskAttributes(attrs: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(attrs)) out[k] = this.enabled && this.sensitiveKey.test(k) ? SECRET : this.mask(v);
+    for (const [k, v] of Object.entries(attrs))
+      out[k] = this.enabled && this.sensitiveKey.test(k) ? SECRET : this.mask(v);
     return out;
   }
 
@@ -152,7 +191,12 @@ export class PiiMasker {
         }
         const span = m.indices?.[r.group];
         const value = m[r.group];
-        if (span === undefined || value === undefined || value.length === 0 || !validates(r.validator, value)) {
+        if (
+          span === undefined ||
+          value === undefined ||
+          value.length === 0 ||
+          !validates(r.validator, value)
+        ) {
           // a candidate that fails its check may hide a valid one starting inside it: retry one further on
           r.re.lastIndex = m.index + 1;
           continue;

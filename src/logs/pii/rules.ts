@@ -49,7 +49,14 @@ export const DEFAULT_PII_RULES: readonly PiiRule[] = [
     // each alternative starts with one of these words at the same word boundary
     precheck: '\\b(?:pass|pwd|secret|client|access|refresh|token|api|private|credential)',
   },
-  { name: 'bearer', pattern: '\\b(?:bearer|token)\\s+([A-Za-z0-9\\-._~+/]{8,}=*)', flags: 'i', group: 1, replacement: '[token]', precheck: '\\b(?:bearer|token)\\s' },
+  {
+    name: 'bearer',
+    pattern: '\\b(?:bearer|token)\\s+([A-Za-z0-9\\-._~+/]{8,}=*)',
+    flags: 'i',
+    group: 1,
+    replacement: '[token]',
+    precheck: '\\b(?:bearer|token)\\s',
+  },
   {
     name: 'api_key',
     pattern:
@@ -57,23 +64,41 @@ export const DEFAULT_PII_RULES: readonly PiiRule[] = [
     replacement: '[api_key]',
     precheck: '[spr]k_(?:live|test)_|AKIA|gh[pousr]_|glpat-|xox[abprs]-|AIza|eyJ',
   },
-  { name: 'email', pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}', hint: '@' },
+  {
+    name: 'email',
+    pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}',
+    hint: '@',
+  },
   // Card numbers: 13–19 digits starting with an issuer digit 2–6 (Mastercard 2/5, Amex and JCB 3, Visa 4, Discover 6;
   // ISO/IEC 7812 major industry identifiers), written solid, in groups of four (4-4-4-4, 4-4-4-3) or
   // as Amex's 4-6-5, with one separator (space or dash) throughout; Luhn-checked. Epoch timestamps in ms or ns
   // start with 1 and are not taken for cards; digits after a decimal point are not either.
   {
     name: 'card',
-    pattern: '(?<![\\d.-])(?:[2-6]\\d{12,18}|[2-6]\\d{3}([ -])\\d{4}\\1\\d{4}\\1\\d{3,4}|3[47]\\d{2}([ -])\\d{6}\\2\\d{5})(?![\\d-])',
+    pattern:
+      '(?<![\\d.-])(?:[2-6]\\d{12,18}|[2-6]\\d{3}([ -])\\d{4}\\1\\d{4}\\1\\d{3,4}|3[47]\\d{2}([ -])\\d{6}\\2\\d{5})(?![\\d-])',
     validator: 'luhn',
   },
-  { name: 'ipv4', pattern: `(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\.?\\w)`, validator: 'ipv4', hint: '.', precheck: '\\d\\.\\d' },
+  {
+    name: 'ipv4',
+    pattern: `(?<![\\w.])(?:${OCTET}\\.){3}${OCTET}(?!\\.?\\w)`,
+    validator: 'ipv4',
+    hint: '.',
+    precheck: '\\d\\.\\d',
+  },
   // every match has two colons, all its characters in [0-9A-Fa-f:]: the second colon follows one of them
-  { name: 'ipv6', pattern: '(?<![\\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*(?![\\w:])', validator: 'ipv6', hint: ':', precheck: '[0-9A-Fa-f:]:' },
+  {
+    name: 'ipv6',
+    pattern: '(?<![\\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*(?![\\w:])',
+    validator: 'ipv6',
+    hint: ':',
+    precheck: '[0-9A-Fa-f:]:',
+  },
 ];
 
 /**
  * Attribute keys whose whole value is masked (`[secret]`), whatever it looks like: passwords, secrets, tokens,
  * API keys, authorization and cookie headers.
  */
-export const DEFAULT_SENSITIVE_KEYS = '^(?:.*[._-])?(?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|api[_-]?key|apikey|authorization|cookie|set-cookie|private[_-]?key)$';
+export const DEFAULT_SENSITIVE_KEYS =
+  '^(?:.*[._-])?(?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|api[_-]?key|apikey|authorization|cookie|set-cookie|private[_-]?key)$';

@@ -16,19 +16,62 @@
  * Length (about 500 lines): one job, the store's SQL on two dialects; splitting reads from writes would split the
  * SQLite fast path (the in-memory stream map) they both rely on.
  */
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
-import { attrsJson, containsConditions, ROW_COLUMNS, streamHasEntries, streamIdCondition, textTokens, toRecord, type EntriesDb, type EntriesStreamsDb, type Row, type StreamFilter } from './log-rows.ts';
-import type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
+import {
+  attrsJson,
+  containsConditions,
+  ROW_COLUMNS,
+  streamHasEntries,
+  streamIdCondition,
+  textTokens,
+  toRecord,
+  type EntriesDb,
+  type EntriesStreamsDb,
+  type Row,
+  type StreamFilter,
+} from './log-rows.ts';
+import type {
+  LogInsertResult,
+  LogScan,
+  LogScanResult,
+  LogStoreBackend,
+  LogStoreOptions,
+  StoredLog,
+} from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import { scopeSql } from './scope.ts';
-import { DEFAULT_MAX_STREAMS, streamColumnsOf, streamConditions, streamFingerprint, streamKeyOf, streamKeyOfRow, type LabelSet, type StreamLabelValues, type StreamRow } from './streams.ts';
+import {
+  DEFAULT_MAX_STREAMS,
+  streamColumnsOf,
+  streamConditions,
+  streamFingerprint,
+  streamKeyOf,
+  streamKeyOfRow,
+  type LabelSet,
+  type StreamLabelValues,
+  type StreamRow,
+} from './streams.ts';
 
 export type { LabelSet } from './streams.ts';
-export type { LogInsertResult, LogScan, LogScanResult, LogStoreBackend, LogStoreOptions, StoredLog } from './log-types.ts';
+export type {
+  LogInsertResult,
+  LogScan,
+  LogScanResult,
+  LogStoreBackend,
+  LogStoreOptions,
+  StoredLog,
+} from './log-types.ts';
 export { containsConditions, streamIdCondition, textTokens } from './log-rows.ts';
 
 const ROWS_PER_INSERT = 400;
@@ -63,13 +106,22 @@ export class LogStore {
   /** SQLite: stream id by label-set key, every stream of the store (at most `maxStreams`). */
   private readonly streamIds = new Map<string, number>();
   /** SQLite: one batch of records, ids from `first` on, in one transaction; returns the entries written. */
-  private readonly sqliteInsert: ((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => number) | undefined;
+  private readonly sqliteInsert:
+    | ((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => number)
+    | undefined;
   /** SQLite: reloads {@link streamIds} from the stream table. */
   private readonly loadStreams: (() => void) | undefined;
 
   /** @throws InvalidInputError on a non-positive retention, entry cap or stream cap. */
-  constructor(db: Kysely<LogDatabase>, backend: LogStoreBackend, opts: LogStoreOptions, onClose?: () => Promise<void>) {
-    for (const l of LOG_LEVELS) if (!(opts.retentionMs[l] > 0)) throw new InvalidInputError(`log retention of ${l} must be > 0, got ${opts.retentionMs[l]}`);
+  constructor(
+    db: Kysely<LogDatabase>,
+    backend: LogStoreBackend,
+    opts: LogStoreOptions,
+    onClose?: () => Promise<void>,
+  ) {
+    for (const l of LOG_LEVELS)
+      if (!(opts.retentionMs[l] > 0))
+        throw new InvalidInputError(`log retention of ${l} must be > 0, got ${opts.retentionMs[l]}`);
     if (opts.maxEntries !== undefined && !(Number.isSafeInteger(opts.maxEntries) && opts.maxEntries > 0))
       throw new InvalidInputError(`maxEntries must be a positive integer, got ${opts.maxEntries}`);
     if (opts.maxStreams !== undefined && !(Number.isSafeInteger(opts.maxStreams) && opts.maxStreams > 0))
@@ -79,37 +131,50 @@ export class LogStore {
     this.maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     if (backend.dialect === 'sqlite') {
       const { raw } = backend;
-      const entry = raw.prepare('insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)');
+      const entry = raw.prepare(
+        'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)',
+      );
       // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
       // not bound a second time and FTS5 takes them in one call
-      const fts = raw.prepare('insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?');
-      const addStream = raw.prepare('insert into log_streams (fingerprint, service, node_id, region, level, component) values (?, ?, ?, ?, ?, ?)');
-      const allStreams = raw.prepare('select id, service, node_id, region, level, component from log_streams');
+      const fts = raw.prepare(
+        'insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?',
+      );
+      const addStream = raw.prepare(
+        'insert into log_streams (fingerprint, service, node_id, region, level, component) values (?, ?, ?, ?, ?, ?)',
+      );
+      const allStreams = raw.prepare(
+        'select id, service, node_id, region, level, component from log_streams',
+      );
       this.loadStreams = () => {
         this.streamIds.clear();
         for (const r of allStreams.all() as StreamRow[]) this.streamIds.set(streamKeyOfRow(r), Number(r.id));
       };
       this.loadStreams();
-      this.sqliteInsert = raw.transaction((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => {
-        let id = first;
-        for (let i = 0; i < records.length; i++) {
-          const r = records[i]!;
-          const key = streamKeyOf(r);
-          let sid = this.streamIds.get(key);
-          if (sid === undefined) {
-            if (this.streamIds.size >= this.maxStreams) {
-              dropped.push(i);
-              continue;
+      this.sqliteInsert = raw.transaction(
+        (records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => {
+          let id = first;
+          for (let i = 0; i < records.length; i++) {
+            const r = records[i]!;
+            const key = streamKeyOf(r);
+            let sid = this.streamIds.get(key);
+            if (sid === undefined) {
+              if (this.streamIds.size >= this.maxStreams) {
+                dropped.push(i);
+                continue;
+              }
+              sid = Number(
+                addStream.run(streamFingerprint(key), r.service, r.nodeId, r.region, r.level, r.component)
+                  .lastInsertRowid,
+              );
+              this.streamIds.set(key, sid);
+              added.push(key);
             }
-            sid = Number(addStream.run(streamFingerprint(key), r.service, r.nodeId, r.region, r.level, r.component).lastInsertRowid);
-            this.streamIds.set(key, sid);
-            added.push(key);
+            entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
           }
-          entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
-        }
-        if (id > first) fts.run(first, id - 1);
-        return id - first;
-      });
+          if (id > first) fts.run(first, id - 1);
+          return id - first;
+        },
+      );
     }
     this.opts = opts;
     this.onClose = onClose;
@@ -132,10 +197,14 @@ export class LogStore {
   async storeLogs(records: readonly LogRecord[]): Promise<LogInsertResult> {
     if (records.length === 0) return { stored: 0, droppedForStreamLimit: [] };
     const sqliteInsert = this.sqliteInsert;
-    if (sqliteInsert === undefined) return this.db.transaction().execute((trx) => this.insertPostgres(trx, records));
+    if (sqliteInsert === undefined)
+      return this.db.transaction().execute((trx) => this.insertPostgres(trx, records));
     // SQLite: ids are assigned here (one writer per store) so the FTS rows can share them without a read-back
     if (this.nextId === undefined) {
-      const r = await this.db.selectFrom('log_entries').select(sql<number | null>`max(id)`.as('m')).executeTakeFirst();
+      const r = await this.db
+        .selectFrom('log_entries')
+        .select(sql<number | null>`max(id)`.as('m'))
+        .executeTakeFirst();
       this.nextId = Number(r?.m ?? 0) + 1;
     }
     // ids reserved before waiting for the connection (batches may queue behind each other); dropped entries leave gaps
@@ -145,7 +214,9 @@ export class LogStore {
     const dropped: number[] = [];
     try {
       // holding kysely's connection: no kysely transaction (retention) is open while the batch runs
-      const stored = await this.db.connection().execute(async () => sqliteInsert(records, first, added, dropped));
+      const stored = await this.db
+        .connection()
+        .execute(async () => sqliteInsert(records, first, added, dropped));
       return { stored, droppedForStreamLimit: dropped };
     } catch (e) {
       // the streams added by the rolled-back batch are gone with it
@@ -159,7 +230,10 @@ export class LogStore {
    * PostgreSQL: the batch's streams by fingerprint (locked against removal until the batch commits), the missing
    * ones added up to the cap, then the entries.
    */
-  private async insertPostgres(trx: Transaction<LogDatabase>, records: readonly LogRecord[]): Promise<LogInsertResult> {
+  private async insertPostgres(
+    trx: Transaction<LogDatabase>,
+    records: readonly LogRecord[],
+  ): Promise<LogInsertResult> {
     const keys = records.map(streamKeyOf);
     const wanted = new Map<string, LogRecord>();
     keys.forEach((k, i) => wanted.has(k) || wanted.set(k, records[i]!));
@@ -179,12 +253,17 @@ export class LogStore {
     await lookUp([...wanted.keys()]);
     const missing = [...wanted.keys()].filter((k) => !ids.has(k));
     if (missing.length > 0) {
-      const n = await trx.selectFrom('log_streams').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const n = await trx
+        .selectFrom('log_streams')
+        .select(sql<number | string>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       const room = missing.slice(0, Math.max(0, this.maxStreams - Number(n.n)));
       if (room.length > 0) {
         await trx
           .insertInto('log_streams')
-          .values(room.map((k) => ({ fingerprint: streamFingerprint(k), ...streamColumnsOf(wanted.get(k)!) })))
+          .values(
+            room.map((k) => ({ fingerprint: streamFingerprint(k), ...streamColumnsOf(wanted.get(k)!) })),
+          )
           .onConflict((oc) => oc.columns([...LOG_LABELS]).doNothing())
           .execute();
         await lookUp(room);
@@ -196,16 +275,31 @@ export class LogStore {
       const r = records[i]!;
       const sid = ids.get(keys[i]!);
       if (sid === undefined) dropped.push(i);
-      else rows.push({ time_us: r.timeUs, stream_id: sid, trace_id: r.traceId, span_id: r.spanId, body: r.body, attrs: attrsJson(r.attributes) });
+      else
+        rows.push({
+          time_us: r.timeUs,
+          stream_id: sid,
+          trace_id: r.traceId,
+          span_id: r.spanId,
+          body: r.body,
+          attrs: attrsJson(r.attributes),
+        });
     }
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('log_entries').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+      await trx
+        .insertInto('log_entries')
+        .values(rows.slice(i, i + ROWS_PER_INSERT))
+        .execute();
     return { stored: rows.length, droppedForStreamLimit: dropped };
   }
 
   /** Number of streams (label sets) stored. */
   async streamCount(): Promise<number> {
     if (this.dialect === 'sqlite') return this.streamIds.size;
-    const r = await this.db.selectFrom('log_streams').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('log_streams')
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -216,12 +310,20 @@ export class LogStore {
   async streamIdsFor(labels: readonly LabelSet[], scope?: TenantScope): Promise<number[] | undefined> {
     const conds = [...(streamConditions(labels) ?? []), ...scopeSql(scope)];
     if (conds.length === 0) return undefined;
-    const rows = await this.db.selectFrom('log_streams as s').select('s.id').where((eb) => eb.and(conds)).orderBy('s.id').execute();
+    const rows = await this.db
+      .selectFrom('log_streams as s')
+      .select('s.id')
+      .where((eb) => eb.and(conds))
+      .orderBy('s.id')
+      .execute();
     return rows.map((r) => Number(r.id));
   }
 
   /** How a scan over these label sets selects streams. */
-  private async streamFilter(labels: readonly LabelSet[], scope: TenantScope | undefined): Promise<StreamFilter> {
+  private async streamFilter(
+    labels: readonly LabelSet[],
+    scope: TenantScope | undefined,
+  ): Promise<StreamFilter> {
     const ids = await this.streamIdsFor(labels, scope);
     if (ids === undefined) return { kind: 'all' };
     if (ids.length === 0) return { kind: 'none' };
@@ -230,7 +332,10 @@ export class LogStore {
 
   /** Entries with their stream's labels. */
   private entryRows() {
-    return this.db.selectFrom('log_entries as e').innerJoin('log_streams as s', 's.id', 'e.stream_id').select(ROW_COLUMNS);
+    return this.db
+      .selectFrom('log_entries as e')
+      .innerJoin('log_streams as s', 's.id', 'e.stream_id')
+      .select(ROW_COLUMNS);
   }
 
   /**
@@ -248,8 +353,14 @@ export class LogStore {
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
     // with streams to walk and substrings to check in SQL, the implied words only help when they are rare
     const newestFirst = this.dialect === 'sqlite' && q.direction === 'backward';
-    const viaIndex = containsWords.length > 0 && (!byStream || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
-    if (newestFirst && words.length + (viaIndex ? containsWords.length : 0) > 0 && (await this.reachesLatest(q.endUs)))
+    const viaIndex =
+      containsWords.length > 0 &&
+      (!byStream || (newestFirst && (await this.ftsMatchesFewerThan(containsWords, FTS_PROBE))));
+    if (
+      newestFirst &&
+      words.length + (viaIndex ? containsWords.length : 0) > 0 &&
+      (await this.reachesLatest(q.endUs))
+    )
       return this.scanNewestMatches(q, streams, [...words, ...(viaIndex ? containsWords : [])]);
     // walking streams, the substrings checked in SQL are enough: no full-text subquery for their words
     const ftsWords = [...words, ...(viaIndex && !byStream ? containsWords : [])];
@@ -264,7 +375,9 @@ export class LogStore {
     if (byStream) {
       // entries per µs of the range (all streams), from the entry ids at its ends (ids follow arrival order): the
       // first window is meant to hold about a page of the scan's streams, no window more than MAX_WINDOW_ENTRIES
-      const perUs = Math.max(1, (await this.idAtOrAfter(q.endUs)) - (await this.idAtOrAfter(q.startUs))) / Math.max(1, q.endUs - q.startUs);
+      const perUs =
+        Math.max(1, (await this.idAtOrAfter(q.endUs)) - (await this.idAtOrAfter(q.startUs))) /
+        Math.max(1, q.endUs - q.startUs);
       const share = streams.ids.length / Math.max(1, await this.streamCount());
       maxWidth = Math.max(1, Math.floor(MAX_WINDOW_ENTRIES / perUs));
       width = Math.min(maxWidth, Math.max(1, Math.ceil(PAGE / (perUs * share))));
@@ -286,7 +399,9 @@ export class LogStore {
       if (last !== undefined) {
         const { t, id } = last;
         query = query.where((eb) =>
-          back ? eb.or([eb('e.time_us', '<', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '<', id)])]) : eb.or([eb('e.time_us', '>', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '>', id)])]),
+          back
+            ? eb.or([eb('e.time_us', '<', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '<', id)])])
+            : eb.or([eb('e.time_us', '>', t), eb.and([eb('e.time_us', '=', t), eb('e.id', '>', id)])]),
         );
       }
       const rows = (await query.execute()) as Row[];
@@ -306,7 +421,10 @@ export class LogStore {
       }
       // the window is read: on to the next, wider when this one held less than a page
       if (back ? lo <= q.startUs : hi >= q.endUs) return { entries, scanned, truncated: false };
-      width = Math.min(maxWidth, Math.ceil(width * (windowRows === 0 ? 8 : Math.min(8, Math.max(1, PAGE / windowRows)))));
+      width = Math.min(
+        maxWidth,
+        Math.ceil(width * (windowRows === 0 ? 8 : Math.min(8, Math.max(1, PAGE / windowRows)))),
+      );
       if (back) [hi, lo] = [lo, Math.max(q.startUs, lo - width)];
       else [lo, hi] = [hi, Math.min(q.endUs, hi + width)];
       last = undefined;
@@ -317,27 +435,49 @@ export class LogStore {
 
   /** The id of the first entry at or after `t` along the time index (one past the newest id when there is none). */
   private async idAtOrAfter(t: number): Promise<number> {
-    const r = await this.db.selectFrom('log_entries').select('id').where('time_us', '>=', t).orderBy('time_us').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('log_entries')
+      .select('id')
+      .where('time_us', '>=', t)
+      .orderBy('time_us')
+      .limit(1)
+      .executeTakeFirst();
     if (r !== undefined) return Number(r.id);
-    const m = await this.db.selectFrom('log_entries').select(sql<number | string | null>`max(id)`.as('m')).executeTakeFirst();
+    const m = await this.db
+      .selectFrom('log_entries')
+      .select(sql<number | string | null>`max(id)`.as('m'))
+      .executeTakeFirst();
     return Number(m?.m ?? 0) + 1;
   }
 
   /** SQLite: whether fewer than `n` entries hold all of `words` in the full-text index. */
   private async ftsMatchesFewerThan(words: readonly string[], n: number): Promise<boolean> {
     const match = words.map((w) => `"${w}"`).join(' ');
-    const r = await sql<{ n: number }>`select count(*) as n from (select rowid from log_fts where log_fts match ${match} limit ${n})`.execute(this.db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*) as n from (select rowid from log_fts where log_fts match ${match} limit ${n})`.execute(
+      this.db,
+    );
     return Number(r.rows[0]?.n ?? 0) < n;
   }
 
   /** Whether the latest-arrived entry is older than `endUs` (or the store is empty). */
   private async reachesLatest(endUs: number): Promise<boolean> {
-    const r = await this.db.selectFrom('log_entries').select('time_us').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('log_entries')
+      .select('time_us')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r === undefined || Number(r.time_us) < endUs;
   }
 
   /** SQLite: pages of matching ids newest-first from the FTS index, then their entries under the other conditions. */
-  private async scanNewestMatches(q: LogScan, streams: StreamFilter, words: readonly string[]): Promise<LogScanResult> {
+  private async scanNewestMatches(
+    q: LogScan,
+    streams: StreamFilter,
+    words: readonly string[],
+  ): Promise<LogScanResult> {
     const match = words.map((w) => `"${w}"`).join(' ');
     const entries: StoredLog[] = [];
     let scanned = 0;
@@ -346,12 +486,22 @@ export class LogStore {
     // rows by id; the other conditions with unary `+` on their columns, so the planner cannot pick another index
     // (and read a stream's whole range once per page) instead of the id lookups
     const plus = (c: string) => sql`+${sql.ref(c)}`;
-    const others: Expression<SqlBool>[] = [sql<SqlBool>`${plus('e.time_us')} >= ${q.startUs}`, sql<SqlBool>`${plus('e.time_us')} < ${q.endUs}`, ...containsConditions(this.dialect, q.contains ?? [])];
+    const others: Expression<SqlBool>[] = [
+      sql<SqlBool>`${plus('e.time_us')} >= ${q.startUs}`,
+      sql<SqlBool>`${plus('e.time_us')} < ${q.endUs}`,
+      ...containsConditions(this.dialect, q.contains ?? []),
+    ];
     if (streams.kind === 'ids') others.push(streamIdCondition(streams.ids, false));
     if (q.traceId !== undefined) others.push(sql<SqlBool>`${plus('e.trace_id')} = ${q.traceId}`);
     while (entries.length < q.limit && scanned < q.maxScan) {
       const page = Math.min(PAGE, q.maxScan - scanned);
-      const ids = (await sql<{ id: number }>`select rowid as id from log_fts where log_fts match ${match} and rowid < ${below} order by rowid desc limit ${page}`.execute(this.db)).rows.map((r) => Number(r.id));
+      const ids = (
+        await sql<{
+          id: number;
+        }>`select rowid as id from log_fts where log_fts match ${match} and rowid < ${below} order by rowid desc limit ${page}`.execute(
+          this.db,
+        )
+      ).rows.map((r) => Number(r.id));
       scanned += ids.length;
       if (ids.length > 0) {
         const rows = (await this.entryRows()
@@ -395,7 +545,13 @@ export class LogStore {
   }
 
   /** Distinct non-empty values of a label in `[startUs, endUs)` (of entries in `scope`, when given), sorted, at most `limit`. */
-  async labelValues(label: LogLabelName, startUs: number, endUs: number, limit: number, scope?: TenantScope): Promise<string[]> {
+  async labelValues(
+    label: LogLabelName,
+    startUs: number,
+    endUs: number,
+    limit: number,
+    scope?: TenantScope,
+  ): Promise<string[]> {
     const rows = await this.db
       .selectFrom('log_streams as s')
       .select(sql.ref<string>(`s.${label}`).as('v'))
@@ -414,7 +570,13 @@ export class LogStore {
    * matches every stream) with an entry in `[startUs, endUs)` and, when given, in `scope`; in stream id order, at
    * most `limit`.
    */
-  async streamLabelSets(selectors: readonly (readonly LabelSet[])[], startUs: number, endUs: number, limit: number, scope?: TenantScope): Promise<StreamLabelValues[]> {
+  async streamLabelSets(
+    selectors: readonly (readonly LabelSet[])[],
+    startUs: number,
+    endUs: number,
+    limit: number,
+    scope?: TenantScope,
+  ): Promise<StreamLabelValues[]> {
     if (selectors.length === 0) return [];
     const rows = await this.db
       .selectFrom('log_streams as s')
@@ -425,12 +587,21 @@ export class LogStore {
       .orderBy('s.id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ service: r.service, node_id: r.node_id, region: r.region, level: r.level, component: r.component }));
+    return rows.map((r) => ({
+      service: r.service,
+      node_id: r.node_id,
+      region: r.region,
+      level: r.level,
+      component: r.component,
+    }));
   }
 
   /** Number of stored entries. */
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('log_entries').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('log_entries')
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -447,7 +618,11 @@ export class LogStore {
       if (ids === undefined || ids.length === 0) continue;
       const ofLevel = streamIdCondition(ids, true);
       // the oldest entry of the level: each stream's oldest from its (stream_id, time_us) index
-      const first = await sql<{ m: number | string | null }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(this.db);
+      const first = await sql<{
+        m: number | string | null;
+      }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(
+        this.db,
+      );
       const oldest = first.rows[0]?.m;
       if (oldest === null || oldest === undefined) continue;
       for (let from = Number(oldest); from < cutoff; from += RETENTION_SLICE_US) {
@@ -458,7 +633,13 @@ export class LogStore {
     const max = this.opts.maxEntries ?? 10_000_000;
     const count = await this.count();
     if (count > max) {
-      const cut = await this.db.selectFrom('log_entries').select('id').orderBy('id').offset(count - max).limit(1).executeTakeFirst();
+      const cut = await this.db
+        .selectFrom('log_entries')
+        .select('id')
+        .orderBy('id')
+        .offset(count - max)
+        .limit(1)
+        .executeTakeFirst();
       if (cut !== undefined) {
         const cutId = Number(cut.id);
         deleted += await this.deleteWhere((eb) => eb('e.id', '<', cutId));
@@ -475,7 +656,9 @@ export class LogStore {
   private async removeEmptyStreams(): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       if (this.dialect === 'postgres') await sql`lock table log_streams in exclusive mode`.execute(trx);
-      await sql`delete from log_streams where not exists (select 1 from log_entries e where e.stream_id = log_streams.id)`.execute(trx);
+      await sql`delete from log_streams where not exists (select 1 from log_entries e where e.stream_id = log_streams.id)`.execute(
+        trx,
+      );
       this.loadStreams?.();
     });
   }
@@ -488,19 +671,30 @@ export class LogStore {
     await this.onClose?.();
   }
 
-  private async deleteWhere(where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>): Promise<number> {
+  private async deleteWhere(
+    where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>,
+  ): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      if (this.dialect === 'sqlite') await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries as e').select('e.id').where(where)})`.execute(trx);
+      if (this.dialect === 'sqlite')
+        await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries as e').select('e.id').where(where)})`.execute(
+          trx,
+        );
       const r = await trx.deleteFrom('log_entries as e').where(where).executeTakeFirst();
       return Number(r.numDeletedRows);
     });
   }
 
   /** A scan's conditions but its time range (see {@link scan}: the window's bounds are added there). */
-  private conditions(eb: ExpressionBuilder<EntriesStreamsDb, 'e' | 's'>, q: LogScan, streams: StreamFilter, words: readonly string[]): Expression<SqlBool> {
+  private conditions(
+    eb: ExpressionBuilder<EntriesStreamsDb, 'e' | 's'>,
+    q: LogScan,
+    streams: StreamFilter,
+    words: readonly string[],
+  ): Expression<SqlBool> {
     // the time range is the window's (inside the scan's range): one pair of bounds, so the index range is the window
     const all: Expression<SqlBool>[] = [];
-    if (streams.kind === 'ids') all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
+    if (streams.kind === 'ids')
+      all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
     if (q.traceId !== undefined) all.push(eb('e.trace_id', '=', q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {

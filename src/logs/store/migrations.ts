@@ -40,13 +40,27 @@ export function logMigrations(dialect: LogStoreDialect): Record<string, Migratio
           .addColumn('body', 'text', (c) => c.notNull())
           .addColumn('attrs', 'text', (c) => c.notNull())
           .execute();
-        for (const label of LOG_LABELS) await db.schema.createIndex(`log_entries_${label}_time_idx`).on('log_entries').columns([label, 'time_us']).execute();
+        for (const label of LOG_LABELS)
+          await db.schema
+            .createIndex(`log_entries_${label}_time_idx`)
+            .on('log_entries')
+            .columns([label, 'time_us'])
+            .execute();
         await db.schema.createIndex('log_entries_time_idx').on('log_entries').column('time_us').execute();
-        await db.schema.createIndex('log_entries_trace_idx').on('log_entries').column('trace_id').where(sql.ref('trace_id'), '<>', '').execute();
+        await db.schema
+          .createIndex('log_entries_trace_idx')
+          .on('log_entries')
+          .column('trace_id')
+          .where(sql.ref('trace_id'), '<>', '')
+          .execute();
         if (dialect === 'sqlite') {
-          await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
+          await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(
+            db,
+          );
         } else {
-          await sql`alter table log_entries add column body_tsv tsvector generated always as (to_tsvector('simple'::regconfig, regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))) stored`.execute(db);
+          await sql`alter table log_entries add column body_tsv tsvector generated always as (to_tsvector('simple'::regconfig, regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))) stored`.execute(
+            db,
+          );
           await sql`create index log_entries_body_tsv_idx on log_entries using gin (body_tsv)`.execute(db);
         }
       },
@@ -61,13 +75,17 @@ export function logMigrations(dialect: LogStoreDialect): Record<string, Migratio
       async up(db: Kysely<unknown>): Promise<void> {
         if (dialect !== 'sqlite') return;
         await sql`drop table log_fts`.execute(db);
-        await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, detail='none', tokenize='unicode61 remove_diacritics 0')`.execute(db);
+        await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, detail='none', tokenize='unicode61 remove_diacritics 0')`.execute(
+          db,
+        );
         await sql`insert into log_fts(rowid, body) select id, body from log_entries`.execute(db);
       },
       async down(db: Kysely<unknown>): Promise<void> {
         if (dialect !== 'sqlite') return;
         await sql`drop table log_fts`.execute(db);
-        await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
+        await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(
+          db,
+        );
         await sql`insert into log_fts(rowid, body) select id, body from log_entries`.execute(db);
       },
     },
@@ -84,26 +102,60 @@ export function logMigrations(dialect: LogStoreDialect): Record<string, Migratio
           .addColumn('level', 'text', (c) => c.notNull())
           .addColumn('component', 'text', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('log_streams_labels_idx').on('log_streams').columns([...LOG_LABELS]).unique().execute();
-        await db.schema.createIndex('log_streams_fingerprint_idx').on('log_streams').column('fingerprint').execute();
-        const sets = (await sql<StreamRow>`select distinct 0 as id, service, node_id, region, level, component from log_entries`.execute(db)).rows;
+        await db.schema
+          .createIndex('log_streams_labels_idx')
+          .on('log_streams')
+          .columns([...LOG_LABELS])
+          .unique()
+          .execute();
+        await db.schema
+          .createIndex('log_streams_fingerprint_idx')
+          .on('log_streams')
+          .column('fingerprint')
+          .execute();
+        const sets = (
+          await sql<StreamRow>`select distinct 0 as id, service, node_id, region, level, component from log_entries`.execute(
+            db,
+          )
+        ).rows;
         for (const r of sets) {
-          await sql`insert into log_streams (fingerprint, service, node_id, region, level, component) values (${streamFingerprint(streamKeyOfRow(r))}, ${r.service}, ${r.node_id}, ${r.region}, ${r.level}, ${r.component})`.execute(db);
+          await sql`insert into log_streams (fingerprint, service, node_id, region, level, component) values (${streamFingerprint(streamKeyOfRow(r))}, ${r.service}, ${r.node_id}, ${r.region}, ${r.level}, ${r.component})`.execute(
+            db,
+          );
         }
-        await db.schema.alterTable('log_entries').addColumn('stream_id', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('log_entries')
+          .addColumn('stream_id', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
         if (sets.length > 0) {
-          await sql`update log_entries set stream_id = (select s.id from log_streams s where s.service = log_entries.service and s.node_id = log_entries.node_id and s.region = log_entries.region and s.level = log_entries.level and s.component = log_entries.component)`.execute(db);
+          await sql`update log_entries set stream_id = (select s.id from log_streams s where s.service = log_entries.service and s.node_id = log_entries.node_id and s.region = log_entries.region and s.level = log_entries.level and s.component = log_entries.component)`.execute(
+            db,
+          );
         }
         for (const label of LOG_LABELS) await db.schema.dropIndex(`log_entries_${label}_time_idx`).execute();
         for (const label of LOG_LABELS) await db.schema.alterTable('log_entries').dropColumn(label).execute();
-        await db.schema.createIndex('log_entries_stream_time_idx').on('log_entries').columns(['stream_id', 'time_us']).execute();
+        await db.schema
+          .createIndex('log_entries_stream_time_idx')
+          .on('log_entries')
+          .columns(['stream_id', 'time_us'])
+          .execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.dropIndex('log_entries_stream_time_idx').execute();
-        for (const label of LOG_LABELS) await db.schema.alterTable('log_entries').addColumn(label, 'text', (c) => c.notNull().defaultTo('')).execute();
+        for (const label of LOG_LABELS)
+          await db.schema
+            .alterTable('log_entries')
+            .addColumn(label, 'text', (c) => c.notNull().defaultTo(''))
+            .execute();
         for (const label of LOG_LABELS) {
-          await sql`update log_entries set ${sql.ref(label)} = coalesce((select ${sql.ref(`s.${label}`)} from log_streams s where s.id = log_entries.stream_id), '')`.execute(db);
-          await db.schema.createIndex(`log_entries_${label}_time_idx`).on('log_entries').columns([label, 'time_us']).execute();
+          await sql`update log_entries set ${sql.ref(label)} = coalesce((select ${sql.ref(`s.${label}`)} from log_streams s where s.id = log_entries.stream_id), '')`.execute(
+            db,
+          );
+          await db.schema
+            .createIndex(`log_entries_${label}_time_idx`)
+            .on('log_entries')
+            .columns([label, 'time_us'])
+            .execute();
         }
         await db.schema.alterTable('log_entries').dropColumn('stream_id').execute();
         await db.schema.dropTable('log_streams').execute();
@@ -121,7 +173,11 @@ export const LOG_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_logs';
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
  * @throws StoreError when a migration fails.
  */
-export async function migrateLogStore(db: Kysely<unknown>, dialect: LogStoreDialect, schema?: string): Promise<void> {
+export async function migrateLogStore(
+  db: Kysely<unknown>,
+  dialect: LogStoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: logMigrations(dialect),
     dialect,

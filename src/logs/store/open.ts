@@ -29,8 +29,14 @@ export async function openSqliteLogStore(path: string, opts: LogStoreOptions): P
  * Connects to PostgreSQL (creating `pg.schema` if given) and opens the log store there.
  * @throws StoreError when the server is unreachable or a migration fails; InvalidInputError on bad options
  */
-export async function openPostgresLogStore(pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>, opts: LogStoreOptions): Promise<LogStore> {
-  const { db, onClose } = await connectPostgres<LogDatabase>({ ...pg, retentionMs: Math.max(...Object.values(opts.retentionMs)) });
+export async function openPostgresLogStore(
+  pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>,
+  opts: LogStoreOptions,
+): Promise<LogStore> {
+  const { db, onClose } = await connectPostgres<LogDatabase>({
+    ...pg,
+    retentionMs: Math.max(...Object.values(opts.retentionMs)),
+  });
   try {
     await migrateLogStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);
     return new LogStore(db, { dialect: 'postgres' }, opts, onClose);

@@ -10,7 +10,9 @@ import type { TenantScope } from '../../model/tenant-scope.ts';
 
 /** `s.<column> in (values)`, false for no values. */
 function inList(column: 'node_id' | 'region', values: readonly string[]): Expression<SqlBool> {
-  return values.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref(`s.${column}`)} in (${sql.join(values)})`;
+  return values.length === 0
+    ? sql<SqlBool>`1 = 0`
+    : sql<SqlBool>`${sql.ref(`s.${column}`)} in (${sql.join(values)})`;
 }
 
 /** The conditions of `scope` on the stream table `s` (none for the `all` scope or none given). */

@@ -44,7 +44,12 @@ export class MigrationMetrics {
     for (const d of destNodes) {
       nonEmpty(d, 'destination node');
       for (const dwcp of ['true', 'false']) {
-        const labels = { cluster: this.base.cluster, source_node: sourceNode, dest_node: d, dwcp_enabled: dwcp };
+        const labels = {
+          cluster: this.base.cluster,
+          source_node: sourceNode,
+          dest_node: d,
+          dwcp_enabled: dwcp,
+        };
         this.duration.zero(labels);
         this.memory.inc(labels, 0);
       }
@@ -83,7 +88,12 @@ export class MigrationMetrics {
     if (start === undefined) return undefined;
     const seconds = Math.max(0, (this.clock() - start) / 1000);
     if (ok) {
-      const labels = { cluster: this.base.cluster, source_node: sourceNode, dest_node: destNode, dwcp_enabled: dwcpEnabled ? 'true' : 'false' };
+      const labels = {
+        cluster: this.base.cluster,
+        source_node: sourceNode,
+        dest_node: destNode,
+        dwcp_enabled: dwcpEnabled ? 'true' : 'false',
+      };
       observeWithExemplar(this.duration, labels, seconds, exemplar);
       if (memoryBytes !== undefined) this.memory.inc(labels, memoryBytes);
     }

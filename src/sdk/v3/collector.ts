@@ -315,8 +315,14 @@ export class DwcpV3Collector {
     if (r.memoryBytes !== undefined) nonNegative(r.memoryBytes, 'migration memory bytes');
     if (r.success) {
       this.m.counter('dwcp_v3_migration_success_total').inc(l);
-      observeWithExemplar(this.m.histogram('dwcp_v3_migration_duration_seconds'), l, r.durationSeconds, r.exemplar);
-      if (r.memoryBytes !== undefined) this.m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, r.memoryBytes);
+      observeWithExemplar(
+        this.m.histogram('dwcp_v3_migration_duration_seconds'),
+        l,
+        r.durationSeconds,
+        r.exemplar,
+      );
+      if (r.memoryBytes !== undefined)
+        this.m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, r.memoryBytes);
     } else {
       this.m.counter('dwcp_v3_migration_failures_total').inc(l);
     }

@@ -57,19 +57,23 @@ export async function anomalyRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     return { status: 'success', data: data.slice(0, filter.limit).map(toApiAnomaly) };
   });
 
-  app.post<{ Params: { id: string } }>('/api/anomalies/:id/acknowledge', async (request): Promise<AcknowledgeResponse> => {
-    parseQuery(request.query, { schema: z.strictObject({}) });
-    const raw = request.params.id;
-    if (!ID.test(raw) || !Number.isSafeInteger(Number(raw))) {
-      throw new InvalidInputError(`anomaly id must be a positive integer, got "${raw.slice(0, 40)}"`);
-    }
-    const id = Number(raw);
-    const scope = tenantScope(request);
-    // Another tenant's anomaly answers as an unknown one (404), so its existence does not leak.
-    if (scope.kind === 'nodes' && (await ctx.deps.anomalies.list({ id, scope, limit: 1 })).length === 0) throw new NotFoundError(`anomaly ${id} not found`);
-    const anomaly = await ctx.deps.anomalies.acknowledge(id);
-    return { status: 'success', data: toApiAnomaly(anomaly) };
-  });
+  app.post<{ Params: { id: string } }>(
+    '/api/anomalies/:id/acknowledge',
+    async (request): Promise<AcknowledgeResponse> => {
+      parseQuery(request.query, { schema: z.strictObject({}) });
+      const raw = request.params.id;
+      if (!ID.test(raw) || !Number.isSafeInteger(Number(raw))) {
+        throw new InvalidInputError(`anomaly id must be a positive integer, got "${raw.slice(0, 40)}"`);
+      }
+      const id = Number(raw);
+      const scope = tenantScope(request);
+      // Another tenant's anomaly answers as an unknown one (404), so its existence does not leak.
+      if (scope.kind === 'nodes' && (await ctx.deps.anomalies.list({ id, scope, limit: 1 })).length === 0)
+        throw new NotFoundError(`anomaly ${id} not found`);
+      const anomaly = await ctx.deps.anomalies.acknowledge(id);
+      return { status: 'success', data: toApiAnomaly(anomaly) };
+    },
+  );
 }
 
 /** The store filter of a scope: none for every node. */

@@ -62,7 +62,8 @@ export async function authRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     parseQuery(request.query, { schema: NoParams });
     const body = parseBody(LoginRequestSchema, request.body, 'login');
     const { principal, token, expiresAtMs } = await api().login(body.username, body.password, request.ip);
-    if (body.session === false) return { status: 'success', data: { principal, expiresAtMs, accessToken: token } };
+    if (body.session === false)
+      return { status: 'success', data: { principal, expiresAtMs, accessToken: token } };
     setSessionCookie(request, reply, token, expiresAtMs, ctx.now());
     return { status: 'success', data: { principal, expiresAtMs } };
   });
@@ -94,12 +95,15 @@ export async function authRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     return { status: 'success', data: user };
   });
 
-  app.delete<{ Params: { username: string } }>('/api/auth/users/:username', async (request): Promise<UserResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    const name = NameSchema.safeParse(request.params.username);
-    if (!name.success) throw new NotFoundError('user not found');
-    return { status: 'success', data: await api().deleteUser(caller(request.principal), name.data) };
-  });
+  app.delete<{ Params: { username: string } }>(
+    '/api/auth/users/:username',
+    async (request): Promise<UserResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      const name = NameSchema.safeParse(request.params.username);
+      if (!name.success) throw new NotFoundError('user not found');
+      return { status: 'success', data: await api().deleteUser(caller(request.principal), name.data) };
+    },
+  );
 
   app.get('/api/auth/tokens', async (request): Promise<ApiTokensResponse> => {
     parseQuery(request.query, { schema: NoParams });
@@ -115,10 +119,16 @@ export async function authRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     return { status: 'success', data: token };
   });
 
-  app.delete<{ Params: { id: string } }>('/api/auth/tokens/:id', async (request): Promise<ApiTokenResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    return { status: 'success', data: await api().deleteToken(caller(request.principal), request.params.id) };
-  });
+  app.delete<{ Params: { id: string } }>(
+    '/api/auth/tokens/:id',
+    async (request): Promise<ApiTokenResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      return {
+        status: 'success',
+        data: await api().deleteToken(caller(request.principal), request.params.id),
+      };
+    },
+  );
 
   app.get('/api/audit', async (request): Promise<AuditResponse> => {
     const q = parseQuery(request.query, { schema: AuditQuery }).values;

@@ -16,8 +16,14 @@ export const DEFAULT_CAPACITY_WINDOW_MS = 7 * 86_400_000;
  * 7 d; resource: `cpu` or `memory`, default both); unknown parameters → 400.
  * @throws UnknownParameterError, InvalidInputError
  */
-export function parseCapacityQuery(raw: unknown): { windowMs: number; resources: readonly CapacityResource[] } {
-  const schema = z.strictObject({ window: durationParam().optional(), resource: z.enum(CAPACITY_RESOURCES).optional() });
+export function parseCapacityQuery(raw: unknown): {
+  windowMs: number;
+  resources: readonly CapacityResource[];
+} {
+  const schema = z.strictObject({
+    window: durationParam().optional(),
+    resource: z.enum(CAPACITY_RESOURCES).optional(),
+  });
   const { window, resource } = parseQuery(raw, { schema }).values;
   const ms = window ?? DEFAULT_CAPACITY_WINDOW_MS;
   if (!(ms >= MIN_CAPACITY_WINDOW_MS && ms <= MAX_CAPACITY_WINDOW_MS)) {
@@ -34,6 +40,9 @@ export function parseCapacityQuery(raw: unknown): { windowMs: number; resources:
 export async function capacityRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/capacity', async (request): Promise<CapacityResponse> => {
     const { windowMs, resources } = parseCapacityQuery(request.query);
-    return { status: 'success', data: await configured(ctx.deps.capacity, 'capacity planning').capacity(windowMs, resources, ctx.now()) };
+    return {
+      status: 'success',
+      data: await configured(ctx.deps.capacity, 'capacity planning').capacity(windowMs, resources, ctx.now()),
+    };
   });
 }

@@ -87,7 +87,12 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
       send(g, { type: 'data', data }, api, only);
     } catch (e) {
       const message = e instanceof Error ? e.message : 'evaluation failed';
-      send(g, { type: 'error', error: e instanceof NotFoundError ? message : `widget data failed: ${message}` }, api, only);
+      send(
+        g,
+        { type: 'error', error: e instanceof NotFoundError ? message : `widget data failed: ${message}` },
+        api,
+        only,
+      );
       if (e instanceof NotFoundError) {
         for (const socket of g.clients.keys()) socket.close(CLOSE_NORMAL, 'dashboard not found');
         stopGroup(key, g);
@@ -115,9 +120,15 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
         const parsed = parseQuery(request.query, { schema: Query, families: ['var'] });
         variableValues(parsed.families.get('var'));
         const id = dashboardId(request.params.id);
-        if (total >= api.live.maxClients) throw new LimitExceededError(`dashboard live updates already have their maximum of ${api.live.maxClients} clients`);
+        if (total >= api.live.maxClients)
+          throw new LimitExceededError(
+            `dashboard live updates already have their maximum of ${api.live.maxClients} clients`,
+          );
         const scope = scopeOf(request, api);
-        if (viewers(scope.tenantId, id) >= api.live.maxClientsPerDashboard) throw new LimitExceededError(`dashboard ${id} already has its maximum of ${api.live.maxClientsPerDashboard} live viewers`);
+        if (viewers(scope.tenantId, id) >= api.live.maxClientsPerDashboard)
+          throw new LimitExceededError(
+            `dashboard ${id} already has its maximum of ${api.live.maxClientsPerDashboard} live viewers`,
+          );
         await api.get(scope, id);
       },
     },
@@ -125,8 +136,16 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
       const api = configured(ctx.deps.dashboards, 'dashboards');
       const scope = scopeOf(request, api);
       const id = dashboardId(request.params.id);
-      const vars = variableValues(parseQuery(request.query, { schema: Query, families: ['var'] }).families.get('var'));
-      const key = JSON.stringify([scope.tenantId, scope.actor, scope.role ?? null, id, Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1))]);
+      const vars = variableValues(
+        parseQuery(request.query, { schema: Query, families: ['var'] }).families.get('var'),
+      );
+      const key = JSON.stringify([
+        scope.tenantId,
+        scope.actor,
+        scope.role ?? null,
+        id,
+        Object.entries(vars).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ]);
       let g = groups.get(key);
       // Upgrades that passed preValidation concurrently may still exceed a limit: close those.
       if (total >= api.live.maxClients || viewers(scope.tenantId, id) >= api.live.maxClientsPerDashboard) {

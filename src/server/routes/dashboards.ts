@@ -4,7 +4,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DashboardUpdateSchema, type DashboardDataResponse, type DashboardImportResponse, type DashboardPageResponse, type DashboardResponse, type DashboardTemplatesResponse, type DashboardVariablesResponse, type DashboardVersionsResponse } from '../../contract/dashboards.ts';
+import {
+  DashboardUpdateSchema,
+  type DashboardDataResponse,
+  type DashboardImportResponse,
+  type DashboardPageResponse,
+  type DashboardResponse,
+  type DashboardTemplatesResponse,
+  type DashboardVariablesResponse,
+  type DashboardVersionsResponse,
+} from '../../contract/dashboards.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
@@ -29,15 +38,20 @@ export function dashboardId(raw: string): string {
 /** The caller's tenant, name, role (for widget grants) and nodes (src/server/tenancy.ts; the configured default scope when authentication is disabled). */
 export function scopeOf(request: FastifyRequest, api: DashboardsApi): DashboardScope {
   const p = request.principal;
-  return p === null ? api.defaultScope : { tenantId: p.tenant, actor: p.username, nodes: tenantScope(request), role: p.role };
+  return p === null
+    ? api.defaultScope
+    : { tenantId: p.tenant, actor: p.username, nodes: tenantScope(request), role: p.role };
 }
 
 /** Selected variable values from `var[name]=v1,v2` parameters. */
-export function variableValues(family: Readonly<Record<string, string>> | undefined): Record<string, string[]> {
+export function variableValues(
+  family: Readonly<Record<string, string>> | undefined,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, raw] of Object.entries(family ?? {})) {
     const values = raw.split(',').filter((v) => v !== '');
-    if (values.length > MAX_VAR_VALUES) throw new InvalidInputError(`var[${name}]: at most ${MAX_VAR_VALUES} values`);
+    if (values.length > MAX_VAR_VALUES)
+      throw new InvalidInputError(`var[${name}]: at most ${MAX_VAR_VALUES} values`);
     out[name] = values;
   }
   return out;
@@ -82,23 +96,41 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     return { status: 'success', data: api().templates() };
   });
 
-  app.post<{ Params: { name: string } }>('/api/dashboards/templates/:name', async (request, reply): Promise<DashboardResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    const t = api().templates().find((x) => x.name === request.params.name);
-    if (t === undefined) throw new NotFoundError(`no dashboard template ${request.params.name.slice(0, 64)}; the templates are ${api().templates().map((x) => x.name).join(', ')}`);
-    reply.code(201);
-    return { status: 'success', data: await api().create(scope(request), t.dashboard) };
-  });
+  app.post<{ Params: { name: string } }>(
+    '/api/dashboards/templates/:name',
+    async (request, reply): Promise<DashboardResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      const t = api()
+        .templates()
+        .find((x) => x.name === request.params.name);
+      if (t === undefined)
+        throw new NotFoundError(
+          `no dashboard template ${request.params.name.slice(0, 64)}; the templates are ${api()
+            .templates()
+            .map((x) => x.name)
+            .join(', ')}`,
+        );
+      reply.code(201);
+      return { status: 'success', data: await api().create(scope(request), t.dashboard) };
+    },
+  );
 
-  app.post('/api/dashboards/import/grafana', { bodyLimit }, async (request, reply): Promise<DashboardImportResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    const { record, warnings } = await api().importGrafana(scope(request), request.body);
-    reply.code(201);
-    return { status: 'success', data: record, warnings };
-  });
+  app.post(
+    '/api/dashboards/import/grafana',
+    { bodyLimit },
+    async (request, reply): Promise<DashboardImportResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      const { record, warnings } = await api().importGrafana(scope(request), request.body);
+      reply.code(201);
+      return { status: 'success', data: record, warnings };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/dashboards/:id/export', async (request) => {
-    const parsed = parseQuery(request.query, { schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }), families: ['var'] });
+    const parsed = parseQuery(request.query, {
+      schema: z.strictObject({ format: z.enum(['json', 'grafana']).optional() }),
+      families: ['var'],
+    });
     const vars = variableValues(parsed.families.get('var'));
     const id = dashboardId(request.params.id);
     if (parsed.values.format === 'grafana') return api().exportGrafana(scope(request), id, vars);
@@ -107,9 +139,17 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
 
   app.get('/api/dashboards', async (request): Promise<DashboardPageResponse> => {
     const q = parseQuery(request.query, {
-      schema: z.strictObject({ offset: intParam(0, 1_000_000).optional(), limit: intParam(1, MAX_PAGE).optional(), search: z.string().max(200).optional() }),
+      schema: z.strictObject({
+        offset: intParam(0, 1_000_000).optional(),
+        limit: intParam(1, MAX_PAGE).optional(),
+        search: z.string().max(200).optional(),
+      }),
     }).values;
-    const data = await api().list(scope(request), { offset: q.offset ?? 0, limit: q.limit ?? DEFAULT_PAGE, ...(q.search !== undefined ? { search: q.search } : {}) });
+    const data = await api().list(scope(request), {
+      offset: q.offset ?? 0,
+      limit: q.limit ?? DEFAULT_PAGE,
+      ...(q.search !== undefined ? { search: q.search } : {}),
+    });
     return { status: 'success', data };
   });
 
@@ -118,32 +158,68 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ApiContext): Pr
     return { status: 'success', data: await api().get(scope(request), dashboardId(request.params.id)) };
   });
 
-  app.put<{ Params: { id: string } }>('/api/dashboards/:id', { bodyLimit }, async (request): Promise<DashboardResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    const id = dashboardId(request.params.id);
-    const body = DashboardUpdateSchema.safeParse(request.body);
-    if (!body.success) throw new InvalidInputError('body must be {"version": <the version being replaced>, "dashboard": {...}}');
-    return { status: 'success', data: await api().update(scope(request), id, body.data.version, body.data.dashboard) };
-  });
+  app.put<{ Params: { id: string } }>(
+    '/api/dashboards/:id',
+    { bodyLimit },
+    async (request): Promise<DashboardResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      const id = dashboardId(request.params.id);
+      const body = DashboardUpdateSchema.safeParse(request.body);
+      if (!body.success)
+        throw new InvalidInputError(
+          'body must be {"version": <the version being replaced>, "dashboard": {...}}',
+        );
+      return {
+        status: 'success',
+        data: await api().update(scope(request), id, body.data.version, body.data.dashboard),
+      };
+    },
+  );
 
-  app.delete<{ Params: { id: string } }>('/api/dashboards/:id', async (request): Promise<DashboardResponse> => {
-    const q = parseQuery(request.query, { schema: z.strictObject({ version: intParam(1, Number.MAX_SAFE_INTEGER).optional() }) }).values;
-    return { status: 'success', data: await api().delete(scope(request), dashboardId(request.params.id), q.version) };
-  });
+  app.delete<{ Params: { id: string } }>(
+    '/api/dashboards/:id',
+    async (request): Promise<DashboardResponse> => {
+      const q = parseQuery(request.query, {
+        schema: z.strictObject({ version: intParam(1, Number.MAX_SAFE_INTEGER).optional() }),
+      }).values;
+      return {
+        status: 'success',
+        data: await api().delete(scope(request), dashboardId(request.params.id), q.version),
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/dashboards/:id/versions', async (request): Promise<DashboardVersionsResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    return { status: 'success', data: await api().versions(scope(request), dashboardId(request.params.id)) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/dashboards/:id/versions',
+    async (request): Promise<DashboardVersionsResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      return {
+        status: 'success',
+        data: await api().versions(scope(request), dashboardId(request.params.id)),
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/dashboards/:id/data', async (request): Promise<DashboardDataResponse> => {
-    const parsed = parseQuery(request.query, { schema: NoParams, families: ['var'] });
-    const vars = variableValues(parsed.families.get('var'));
-    return { status: 'success', data: await api().data(scope(request), dashboardId(request.params.id), vars) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/dashboards/:id/data',
+    async (request): Promise<DashboardDataResponse> => {
+      const parsed = parseQuery(request.query, { schema: NoParams, families: ['var'] });
+      const vars = variableValues(parsed.families.get('var'));
+      return {
+        status: 'success',
+        data: await api().data(scope(request), dashboardId(request.params.id), vars),
+      };
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/api/dashboards/:id/variables', async (request): Promise<DashboardVariablesResponse> => {
-    parseQuery(request.query, { schema: NoParams });
-    return { status: 'success', data: await api().variables(scope(request), dashboardId(request.params.id)) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/dashboards/:id/variables',
+    async (request): Promise<DashboardVariablesResponse> => {
+      parseQuery(request.query, { schema: NoParams });
+      return {
+        status: 'success',
+        data: await api().variables(scope(request), dashboardId(request.params.id)),
+      };
+    },
+  );
 }

@@ -44,7 +44,12 @@ function liveMetrics(registry: Registry): LiveMetrics {
   const dropped =
     existingD instanceof Counter
       ? existingD
-      : new Counter({ name: dDef.name, help: dDef.help, labelNames: [...dDef.labels], registers: [registry] });
+      : new Counter({
+          name: dDef.name,
+          help: dDef.help,
+          labelNames: [...dDef.labels],
+          registers: [registry],
+        });
   return { clients, dropped };
 }
 
@@ -57,7 +62,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
   const { limits } = ctx;
   const metrics = liveMetrics(ctx.deps.registry);
   const clients = new Map<WebSocket, { alive: boolean; address: string; scope: TenantScope }>();
-  const clientsFrom = (address: string): number => [...clients.values()].filter((c) => c.address === address).length;
+  const clientsFrom = (address: string): number =>
+    [...clients.values()].filter((c) => c.address === address).length;
   const updateGauge = (): void => metrics.clients.set(clients.size);
   updateGauge();
 
@@ -80,7 +86,10 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
         metrics.dropped.inc({ reason: 'slow_client' });
         const held = dropWarnings.pass('slow_client', ctx.now());
         if (held !== undefined) {
-          ctx.warnLog?.warn({ reason: 'slow_client', bufferedBytes: socket.bufferedAmount, heldBackSinceLastWarning: held }, 'live feed message dropped for a slow websocket client');
+          ctx.warnLog?.warn(
+            { reason: 'slow_client', bufferedBytes: socket.bufferedAmount, heldBackSinceLastWarning: held },
+            'live feed message dropped for a slow websocket client',
+          );
         }
         continue;
       }
@@ -114,10 +123,14 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     preValidation: async (request) => {
       parseQuery(request.query, { schema: NoParams });
       if (clients.size >= limits.liveMaxClients) {
-        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClients} clients`);
+        throw new LimitExceededError(
+          `the live feed already has its maximum of ${limits.liveMaxClients} clients`,
+        );
       }
       if (clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
-        throw new LimitExceededError(`the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`);
+        throw new LimitExceededError(
+          `the live feed already has its maximum of ${limits.liveMaxClientsPerAddress} clients from ${request.ip}`,
+        );
       }
     },
     // A plain HTTP GET (no upgrade) gets the API's error body instead of an empty 404.
@@ -126,7 +139,10 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     },
     wsHandler: (socket, request) => {
       // Upgrades that passed preValidation concurrently may still exceed the limits: close those.
-      if (clients.size >= limits.liveMaxClients || clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress) {
+      if (
+        clients.size >= limits.liveMaxClients ||
+        clientsFrom(request.ip) >= limits.liveMaxClientsPerAddress
+      ) {
         socket.close(CLOSE_TRY_AGAIN_LATER, 'too many live clients');
         return;
       }
@@ -157,7 +173,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
  * another tenant's anomaly, or a resolution sent to a tenant-scoped client.
  */
 export function eventFor(e: LiveEvent, scope: TenantScope): LiveEvent | null {
-  if (e.type === 'targets') return { ...e, targets: e.targets.filter((t) => allowsLabels(scope, t.labels)).map(redactTarget) };
+  if (e.type === 'targets')
+    return { ...e, targets: e.targets.filter((t) => allowsLabels(scope, t.labels)).map(redactTarget) };
   if (scope.kind === 'all') return e;
   if (e.type === 'anomaly') return allowsLabels(scope, e.anomaly.labels) ? e : null;
   return null;

@@ -8,7 +8,14 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { LOG_LEVEL_VALUES, type LogsResponse, type LokiInstantQueryResponse, type LokiLabelsResponse, type LokiQueryResponse, type LokiSeriesResponse } from '../../contract/logs.ts';
+import {
+  LOG_LEVEL_VALUES,
+  type LogsResponse,
+  type LokiInstantQueryResponse,
+  type LokiLabelsResponse,
+  type LokiQueryResponse,
+  type LokiSeriesResponse,
+} from '../../contract/logs.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, LogSource } from '../deps.ts';
 import { tenantScope } from '../tenancy.ts';
@@ -46,17 +53,26 @@ const lokiTime = (name: string) =>
 /** Registers the receivers in their own scope: raw-body parsers for the two push content types only. */
 async function receiverRoutes(app: FastifyInstance, logs: LogSource): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(PUSH_TYPES, { parseAs: 'buffer', bodyLimit: logs.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    PUSH_TYPES,
+    { parseAs: 'buffer', bodyLimit: logs.maxBodyBytes },
+    (_req, body, done) => done(null, body),
+  );
   app.addHook('onError', async (request, _reply, err) => {
     const protocol = request.url.startsWith('/loki/') ? 'loki' : 'otlp';
     const code = (err as { code?: unknown }).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') logs.countRejectedRequest(protocol, 'too_large');
-    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') logs.countRejectedRequest(protocol, 'unsupported_media_type');
+    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      logs.countRejectedRequest(protocol, 'unsupported_media_type');
   });
   const input = (request: FastifyRequest) => ({
     body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-    contentType: typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined,
-    contentEncoding: typeof request.headers['content-encoding'] === 'string' ? request.headers['content-encoding'] : undefined,
+    contentType:
+      typeof request.headers['content-type'] === 'string' ? request.headers['content-type'] : undefined,
+    contentEncoding:
+      typeof request.headers['content-encoding'] === 'string'
+        ? request.headers['content-encoding']
+        : undefined,
     scope: tenantScope(request),
   });
   app.post('/v1/logs', { bodyLimit: logs.maxBodyBytes }, async (request, reply) => {
@@ -77,7 +93,15 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
     throw new NotFoundError('logs are not enabled on this monitor');
   });
   for (const url of ['/v1/logs', '/loki/api/v1/push']) app.post(url, async () => ({}));
-  for (const url of ['/loki/api/v1/query_range', '/loki/api/v1/query', '/loki/api/v1/labels', '/loki/api/v1/label/:name/values', '/loki/api/v1/series', '/api/logs']) app.get(url, async () => ({}));
+  for (const url of [
+    '/loki/api/v1/query_range',
+    '/loki/api/v1/query',
+    '/loki/api/v1/labels',
+    '/loki/api/v1/label/:name/values',
+    '/loki/api/v1/series',
+    '/api/logs',
+  ])
+    app.get(url, async () => ({}));
   app.post('/loki/api/v1/series', async () => ({}));
 }
 
@@ -135,7 +159,15 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const { startUs, endUs } = range(q);
     const stepMs = q.step ?? Math.max(1000, Math.floor((endUs - startUs) / 1000 / 250));
     if (!(stepMs > 0)) throw new InvalidInputError('step must be > 0');
-    return logs.queryRange({ query: q.query, startUs, endUs, limit: q.limit ?? DEFAULT_LIMIT, stepMs, direction: q.direction ?? 'backward', scope: tenantScope(request) });
+    return logs.queryRange({
+      query: q.query,
+      startUs,
+      endUs,
+      limit: q.limit ?? DEFAULT_LIMIT,
+      stepMs,
+      direction: q.direction ?? 'backward',
+      scope: tenantScope(request),
+    });
   });
 
   const InstantSchema = z.strictObject({
@@ -146,7 +178,13 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   });
   app.get('/loki/api/v1/query', async (request): Promise<LokiInstantQueryResponse> => {
     const q = parseQuery(request.query, { schema: InstantSchema }).values;
-    return logs.queryInstant({ query: q.query, timeUs: q.time ?? ctx.now() * 1000, limit: q.limit ?? DEFAULT_LIMIT, direction: q.direction ?? 'backward', scope: tenantScope(request) });
+    return logs.queryInstant({
+      query: q.query,
+      timeUs: q.time ?? ctx.now() * 1000,
+      limit: q.limit ?? DEFAULT_LIMIT,
+      direction: q.direction ?? 'backward',
+      scope: tenantScope(request),
+    });
   });
 
   const RangeOnly = z.strictObject(times);
@@ -154,21 +192,31 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
     return logs.labels(startUs, endUs, tenantScope(request));
   });
-  app.get<{ Params: { name: string } }>('/loki/api/v1/label/:name/values', async (request): Promise<LokiLabelsResponse> => {
-    const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name)) throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
-    return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request));
-  });
+  app.get<{ Params: { name: string } }>(
+    '/loki/api/v1/label/:name/values',
+    async (request): Promise<LokiLabelsResponse> => {
+      const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name))
+        throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
+      return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request));
+    },
+  );
 
   // Loki reads match[] from the URL for GET and POST (a form-encoded POST body is refused as a cross-site form by
   // the security layer, so POST carries its parameters in the URL too)
-  const SeriesSchema = z.strictObject({ 'match[]': z.union([z.string(), z.array(z.string())]).optional(), ...times });
+  const SeriesSchema = z.strictObject({
+    'match[]': z.union([z.string(), z.array(z.string())]).optional(),
+    ...times,
+  });
   const series = async (request: FastifyRequest): Promise<LokiSeriesResponse> => {
     const q = parseQuery(request.query, { schema: SeriesSchema, repeatable: ['match[]'] }).values;
     const { startUs, endUs } = range(q);
     const m = q['match[]'];
     const matches = (m === undefined ? [] : typeof m === 'string' ? [m] : m).filter((s) => s.trim() !== '');
-    if (matches.length > MAX_SERIES_SELECTORS) throw new InvalidInputError(`match[]: at most ${MAX_SERIES_SELECTORS} selectors, got ${matches.length}`);
+    if (matches.length > MAX_SERIES_SELECTORS)
+      throw new InvalidInputError(
+        `match[]: at most ${MAX_SERIES_SELECTORS} selectors, got ${matches.length}`,
+      );
     return logs.series(matches, startUs, endUs, tenantScope(request));
   };
   app.get('/loki/api/v1/series', series);
@@ -187,7 +235,10 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     region: label,
     component: label,
     trace_id: z.string().regex(TRACE_ID, 'must be 32 lowercase hex digits').optional(),
-    span_id: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits').optional(),
+    span_id: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits')
+      .optional(),
     query: z.string().max(16_384).optional(),
     ...times,
     limit: intParam(1, MAX_LIMIT).optional(),
@@ -196,7 +247,8 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     const q = parseQuery(request.query, { schema: SearchSchema }).values;
     const { startUs, endUs } = range(q);
     const labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>> = {};
-    for (const k of ['service', 'node_id', 'region', 'component'] as const) if (q[k] !== undefined) labels[k] = q[k];
+    for (const k of ['service', 'node_id', 'region', 'component'] as const)
+      if (q[k] !== undefined) labels[k] = q[k];
     return logs.search({
       startUs,
       endUs,

@@ -15,7 +15,8 @@ export async function modelRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     parseQuery(request.query, { schema: z.strictObject({}) });
     const src = configured(ctx.deps.modelPerformance, 'model performance');
     const r = await src.read();
-    if (r === null) throw new NotFoundError(`no benchmark results at ${src.location}: run \`npm run bench:detect\``);
+    if (r === null)
+      throw new NotFoundError(`no benchmark results at ${src.location}: run \`npm run bench:detect\``);
     return { status: 'success', data: { source: src.location, report: r } };
   });
 }

@@ -41,6 +41,9 @@ export function parseNetworkQuery(raw: unknown): { windowMs: number; region: str
 export async function networkRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   app.get('/api/network', async (request): Promise<NetworkResponse> => {
     const { windowMs, region } = parseNetworkQuery(request.query);
-    return { status: 'success', data: await configured(ctx.deps.network, 'network telemetry').network(windowMs, ctx.now(), region) };
+    return {
+      status: 'success',
+      data: await configured(ctx.deps.network, 'network telemetry').network(windowMs, ctx.now(), region),
+    };
   });
 }

@@ -24,8 +24,14 @@ export async function pushRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     if (!parsed.success) {
       const problems = parsed.error.issues
         .slice(0, MAX_PROBLEMS)
-        .map((i) => `${i.path.join('.') || '(body)'}: ${i.code === 'invalid_key' ? 'not a Prometheus label name, or reserved (__ prefix)' : i.message}`);
-      const more = parsed.error.issues.length > MAX_PROBLEMS ? ` (and ${parsed.error.issues.length - MAX_PROBLEMS} more)` : '';
+        .map(
+          (i) =>
+            `${i.path.join('.') || '(body)'}: ${i.code === 'invalid_key' ? 'not a Prometheus label name, or reserved (__ prefix)' : i.message}`,
+        );
+      const more =
+        parsed.error.issues.length > MAX_PROBLEMS
+          ? ` (and ${parsed.error.issues.length - MAX_PROBLEMS} more)`
+          : '';
       throw new InvalidInputError(`invalid push body: ${problems.join('; ')}${more}`);
     }
     // A tenant-scoped token writes only its own nodes' series: the others are refused one by one as `foreign_node`.
@@ -33,7 +39,15 @@ export async function pushRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const own = parsed.data.samples.filter((x) => allowsLabels(scope, x.labels));
     const foreign = parsed.data.samples.length - own.length;
     if (foreign === 0) return { status: 'success', data: await push(parsed.data) };
-    const res: PushResult = own.length === 0 ? { received: 0, stored: 0, rejected: {} } : await push({ samples: own });
-    return { status: 'success', data: { received: res.received + foreign, stored: res.stored, rejected: { ...res.rejected, foreign_node: foreign } } };
+    const res: PushResult =
+      own.length === 0 ? { received: 0, stored: 0, rejected: {} } : await push({ samples: own });
+    return {
+      status: 'success',
+      data: {
+        received: res.received + foreign,
+        stored: res.stored,
+        rejected: { ...res.rejected, foreign_node: foreign },
+      },
+    };
   });
 }

@@ -13,13 +13,21 @@ import { tenantScope } from '../tenancy.ts';
 
 async function receiverRoutes(app: FastifyInstance, sink: RemoteWriteSink): Promise<void> {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: sink.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: sink.maxBodyBytes }, (_req, body, done) =>
+    done(null, body),
+  );
   app.addHook('onError', async (_request, _reply, err) => {
-    if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') sink.countRejectedRequest('too_large');
+    if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      sink.countRejectedRequest('too_large');
   });
   app.post('/api/v1/write', { bodyLimit: sink.maxBodyBytes }, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    await sink.receive({ body, contentType: request.headers['content-type'], contentEncoding: request.headers['content-encoding'], scope: tenantScope(request) });
+    await sink.receive({
+      body,
+      contentType: request.headers['content-type'],
+      contentEncoding: request.headers['content-encoding'],
+      scope: tenantScope(request),
+    });
     return reply.code(204).send();
   });
 }

@@ -6,7 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext } from '../deps.ts';
-import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat, type ReportsCreatedResponse, type ReportsResponse } from '../../contract/reports.ts';
+import {
+  REPORT_FORMATS,
+  REPORT_KINDS,
+  type ReportFormat,
+  type ReportsCreatedResponse,
+  type ReportsResponse,
+} from '../../contract/reports.ts';
 import type { ReportsApi } from '../ops-deps.ts';
 import { intParam, parseQuery, parseTime } from '../params.ts';
 
@@ -42,7 +48,13 @@ export async function reportRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const { values } = parseQuery(request.query, {
       schema: z.strictObject({ kind: z.enum(REPORT_KINDS).optional(), limit: intParam(1, 1000).optional() }),
     });
-    return { status: 'success', data: await reportsOf(ctx).list({ limit: values.limit ?? 100, ...(values.kind ? { kind: values.kind } : {}) }) };
+    return {
+      status: 'success',
+      data: await reportsOf(ctx).list({
+        limit: values.limit ?? 100,
+        ...(values.kind ? { kind: values.kind } : {}),
+      }),
+    };
   });
   app.get('/api/reports/:id', async (request, reply) => {
     parseQuery(request.query, { schema: z.strictObject({}) });
@@ -56,7 +68,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   });
   app.post('/api/reports', async (request, reply): Promise<ReportsCreatedResponse> => {
     const body = CreateBody.safeParse(request.body ?? {});
-    if (!body.success) throw new InvalidInputError(body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (!body.success)
+      throw new InvalidInputError(
+        body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+      );
     const fromMs = parseTime(body.data.from, 'from');
     const toMs = parseTime(body.data.to, 'to');
     const data = await reportsOf(ctx).generate(fromMs, toMs, body.data.formats);

@@ -22,10 +22,14 @@ export const DEFAULT_ROLLOUT_WINDOW_MS = 10 * 60_000;
  * @throws UnknownParameterError, InvalidInputError (unparsable, or outside [10 s, 24 h])
  */
 export function parseWindowQuery(raw: unknown, fallbackMs: number): number {
-  const { window } = parseQuery(raw, { schema: z.strictObject({ window: durationParam().optional() }) }).values;
+  const { window } = parseQuery(raw, {
+    schema: z.strictObject({ window: durationParam().optional() }),
+  }).values;
   const ms = window ?? fallbackMs;
   if (!(ms >= MIN_WINDOW_MS && ms <= MAX_WINDOW_MS)) {
-    throw new InvalidInputError(`window: must be between ${MIN_WINDOW_MS / 1000}s and ${MAX_WINDOW_MS / 3_600_000}h, got ${ms / 1000}s`);
+    throw new InvalidInputError(
+      `window: must be between ${MIN_WINDOW_MS / 1000}s and ${MAX_WINDOW_MS / 3_600_000}h, got ${ms / 1000}s`,
+    );
   }
   return Math.round(ms);
 }

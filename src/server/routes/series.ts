@@ -1,7 +1,12 @@
 /** GET /api/metrics/search (metric names) and GET /api/metrics/query (aggregated range query). */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AGGREGATIONS, defaultStepMs, type QueryResponse, type SearchResponse } from '../../contract/series.ts';
+import {
+  AGGREGATIONS,
+  defaultStepMs,
+  type QueryResponse,
+  type SearchResponse,
+} from '../../contract/series.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { findInScope } from '../../model/tenant-scope.ts';
 import type { QueryAggregation } from '../../store/query.ts';
@@ -51,7 +56,9 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     limit: intParam(1, limits.searchMax).optional(),
   });
   const RangeQuery = z.strictObject({
-    name: z.string().regex(METRIC_NAME, { message: 'must be a metric name such as dwcp_amst_streams_active' }),
+    name: z
+      .string()
+      .regex(METRIC_NAME, { message: 'must be a metric name such as dwcp_amst_streams_active' }),
     start: timeParam().optional(),
     end: timeParam().optional(),
     step: durationParam()
@@ -91,10 +98,14 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     const agg = q.agg ?? 'avg';
 
     const scope = tenantScope(request);
-    const refs = await findInScope(scope, match, limits.querySeriesMax, (m, n) => ctx.deps.samples.findSeries(q.name, m, n));
+    const refs = await findInScope(scope, match, limits.querySeriesMax, (m, n) =>
+      ctx.deps.samples.findSeries(q.name, m, n),
+    );
     const warnings: string[] = [];
     if (refs.length >= limits.querySeriesMax) {
-      warnings.push(`only the first ${limits.querySeriesMax} matching series were read; narrow the query with match[label]`);
+      warnings.push(
+        `only the first ${limits.querySeriesMax} matching series were read; narrow the query with match[label]`,
+      );
     }
     const samples = ctx.deps.samples;
     const chosen = refs.slice(0, limits.querySeriesMax);
@@ -120,8 +131,17 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
       );
     }
     // Without a match, look at a few unmatched series for their labels, so an unknown label can be named.
-    const seen = refs.length > 0 || Object.keys(match).length === 0 ? refs : await findInScope(scope, {}, LABEL_PROBE_SERIES, (m, n) => samples.findSeries(q.name, m, n));
-    const hints = queryHints(q.name, agg, by, match, seen.map((r) => r.labels));
+    const seen =
+      refs.length > 0 || Object.keys(match).length === 0
+        ? refs
+        : await findInScope(scope, {}, LABEL_PROBE_SERIES, (m, n) => samples.findSeries(q.name, m, n));
+    const hints = queryHints(
+      q.name,
+      agg,
+      by,
+      match,
+      seen.map((r) => r.labels),
+    );
     warnings.push(...hints.warnings);
     return {
       status: 'success',

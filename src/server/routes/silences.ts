@@ -17,18 +17,36 @@ export async function silenceRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     parseQuery(request.query, { schema: none });
     return { status: 'success', data: await alertingOf(ctx).listSilences() };
   });
-  app.get<{ Params: { id: string } }>('/api/silences/:id', async (request): Promise<AlertingResponse<Silence>> => {
-    return { status: 'success', data: await alertingOf(ctx).getSilence(pathId(request.params.id, 'silence')) };
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/silences/:id',
+    async (request): Promise<AlertingResponse<Silence>> => {
+      return {
+        status: 'success',
+        data: await alertingOf(ctx).getSilence(pathId(request.params.id, 'silence')),
+      };
+    },
+  );
   app.post('/api/silences', async (request, reply): Promise<AlertingResponse<Silence>> => {
     const s = await alertingOf(ctx).createSilence(request.body);
     void reply.code(201);
     return { status: 'success', data: s };
   });
-  app.put<{ Params: { id: string } }>('/api/silences/:id', async (request): Promise<AlertingResponse<Silence>> => {
-    return { status: 'success', data: await alertingOf(ctx).updateSilence(pathId(request.params.id, 'silence'), request.body) };
-  });
-  app.delete<{ Params: { id: string } }>('/api/silences/:id', async (request): Promise<AlertingResponse<Silence>> => {
-    return { status: 'success', data: await alertingOf(ctx).expireSilence(pathId(request.params.id, 'silence')) };
-  });
+  app.put<{ Params: { id: string } }>(
+    '/api/silences/:id',
+    async (request): Promise<AlertingResponse<Silence>> => {
+      return {
+        status: 'success',
+        data: await alertingOf(ctx).updateSilence(pathId(request.params.id, 'silence'), request.body),
+      };
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/api/silences/:id',
+    async (request): Promise<AlertingResponse<Silence>> => {
+      return {
+        status: 'success',
+        data: await alertingOf(ctx).expireSilence(pathId(request.params.id, 'silence')),
+      };
+    },
+  );
 }

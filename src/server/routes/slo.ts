@@ -20,6 +20,9 @@ export async function sloRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
   app.get('/api/slo', async (request): Promise<SloResponse> => {
     const windowMs = parseWindowQuery(request.query, DEFAULT_SLO_WINDOW_MS);
     const scope = tenantScope(request);
-    return { status: 'success', data: await insightsOf(ctx).slo(windowMs, ctx.now(), scope.kind === 'all' ? undefined : scope) };
+    return {
+      status: 'success',
+      data: await insightsOf(ctx).slo(windowMs, ctx.now(), scope.kind === 'all' ? undefined : scope),
+    };
   });
 }

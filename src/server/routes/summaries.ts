@@ -26,7 +26,12 @@ export async function summaryRoutes(app: FastifyInstance, ctx: ApiContext): Prom
     return { status: 'success', data: await summariesOf(ctx).system() };
   });
   app.get('/metrics/summary', async (request): Promise<MetricsSummaryResponse> => {
-    const { values } = parseQuery(request.query, { schema: z.strictObject({ window: durationParam().optional() }) });
-    return { status: 'success', data: await summariesOf(ctx).metrics(values.window ?? DEFAULT_SUMMARY_WINDOW_MS, ctx.now()) };
+    const { values } = parseQuery(request.query, {
+      schema: z.strictObject({ window: durationParam().optional() }),
+    });
+    return {
+      status: 'success',
+      data: await summariesOf(ctx).metrics(values.window ?? DEFAULT_SUMMARY_WINDOW_MS, ctx.now()),
+    };
   });
 }

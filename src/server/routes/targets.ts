@@ -14,7 +14,11 @@ import { tenantScope } from '../tenancy.ts';
  * configuration refuses such URLs; this keeps a programmatically added target from leaking one.
  */
 export function redactTarget(t: TargetStatus): TargetStatus {
-  return { ...t, url: redactUrlCredentials(t.url), lastError: t.lastError === null ? null : redactUrlCredentials(t.lastError) };
+  return {
+    ...t,
+    url: redactUrlCredentials(t.url),
+    lastError: t.lastError === null ? null : redactUrlCredentials(t.lastError),
+  };
 }
 
 /** Converts the monitor's target state to Prometheus' active-target shape (credentials redacted). */
@@ -39,7 +43,13 @@ export function toActiveTarget(target: TargetStatus): ActiveTarget {
 /** A target left to another replica in Prometheus' dropped-target shape (`__address__` among its labels). */
 export function toDroppedTarget(t: DroppedTargetStatus): DroppedTarget {
   const url = redactUrlCredentials(t.url);
-  return { id: t.id, discoveredLabels: { __address__: new URL(t.url).host, ...t.labels }, scrapeUrl: url, reason: t.reason, shard: t.shard };
+  return {
+    id: t.id,
+    discoveredLabels: { __address__: new URL(t.url).host, ...t.labels },
+    scrapeUrl: url,
+    reason: t.reason,
+    shard: t.shard,
+  };
 }
 
 /**
@@ -53,11 +63,19 @@ export async function targetRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   app.get('/api/v1/targets', async (request): Promise<TargetsResponse> => {
     const { state = 'any' } = parseQuery(request.query, { schema: Query }).values;
     const scope = tenantScope(request);
-    const active = state === 'dropped' ? [] : ctx.deps.targets().filter((t) => allowsLabels(scope, t.labels)).map(toActiveTarget);
+    const active =
+      state === 'dropped'
+        ? []
+        : ctx.deps
+            .targets()
+            .filter((t) => allowsLabels(scope, t.labels))
+            .map(toActiveTarget);
     const dropped =
       state === 'active'
         ? []
-        : (ctx.deps.droppedTargets?.() ?? []).filter((t) => allowsLabels(scope, t.labels)).map(toDroppedTarget);
+        : (ctx.deps.droppedTargets?.() ?? [])
+            .filter((t) => allowsLabels(scope, t.labels))
+            .map(toDroppedTarget);
     return { status: 'success', data: { activeTargets: active, droppedTargets: dropped } };
   });
 }

@@ -7,7 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { SPAN_STATUS_FILTERS, type NamesResponse, type OtlpStatus, type TracesResponse } from '../../contract/traces.ts';
+import {
+  SPAN_STATUS_FILTERS,
+  type NamesResponse,
+  type OtlpStatus,
+  type TracesResponse,
+} from '../../contract/traces.ts';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, TraceSource } from '../deps.ts';
 import { scopeTraces } from '../scoped-data.ts';
@@ -19,7 +24,15 @@ import { intParam, parseQuery } from '../params.ts';
 const OTLP_TYPES = ['application/x-protobuf', 'application/protobuf', 'application/json'];
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const DURATION = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)$/;
-const DURATION_US: Readonly<Record<string, number>> = { ns: 0.001, us: 1, µs: 1, ms: 1000, s: 1e6, m: 6e7, h: 3.6e9 };
+const DURATION_US: Readonly<Record<string, number>> = {
+  ns: 0.001,
+  us: 1,
+  µs: 1,
+  ms: 1000,
+  s: 1e6,
+  m: 6e7,
+  h: 3.6e9,
+};
 /** Default search window when `start` is not given: one hour before `end`. */
 const DEFAULT_LOOKBACK_US = 3_600_000_000;
 const MAX_TAGS = 20;
@@ -30,33 +43,48 @@ const MAX_TAGS = 20;
  */
 export function parseSpanDuration(value: string, name: string): number {
   const m = DURATION.exec(value);
-  if (!m) throw new InvalidInputError(`${name}: cannot parse "${value}" as a duration such as 500us, 1.5ms, 2s, 1m, 1h`);
+  if (!m)
+    throw new InvalidInputError(
+      `${name}: cannot parse "${value}" as a duration such as 500us, 1.5ms, 2s, 1m, 1h`,
+    );
   return Math.round(Number(m[1]) * DURATION_US[m[2]!]!);
 }
 
-const durationParam = (name: string) => z.string().transform((s, ctx) => {
-  try {
-    return parseSpanDuration(s, name);
-  } catch (e) {
-    ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
-    return z.NEVER;
-  }
-});
+const durationParam = (name: string) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return parseSpanDuration(s, name);
+    } catch (e) {
+      ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
+      return z.NEVER;
+    }
+  });
 
 /** Unix microseconds (Jaeger's `start`/`end`). */
-const microsParam = z.string().regex(/^\d{1,17}$/, 'must be Unix microseconds (digits)').transform(Number);
+const microsParam = z
+  .string()
+  .regex(/^\d{1,17}$/, 'must be Unix microseconds (digits)')
+  .transform(Number);
 
 const tagsParam = z.string().transform((s, ctx) => {
   let v: unknown;
   try {
     v = JSON.parse(s);
   } catch {
-    ctx.issues.push({ code: 'custom', message: 'tags must be a JSON object of strings, e.g. {"dwcp.vm.id":"vm-1"}', input: s });
+    ctx.issues.push({
+      code: 'custom',
+      message: 'tags must be a JSON object of strings, e.g. {"dwcp.vm.id":"vm-1"}',
+      input: s,
+    });
     return z.NEVER;
   }
   const r = z.record(z.string().min(1), z.string()).safeParse(v);
   if (!r.success || Object.keys(r.data).length > MAX_TAGS) {
-    ctx.issues.push({ code: 'custom', message: `tags must be a JSON object of at most ${MAX_TAGS} string values`, input: s });
+    ctx.issues.push({
+      code: 'custom',
+      message: `tags must be a JSON object of at most ${MAX_TAGS} string values`,
+      input: s,
+    });
     return z.NEVER;
   }
   return r.data;
@@ -79,11 +107,16 @@ async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promis
     return reply.type('application/json').send(status);
   });
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(OTLP_TYPES, { parseAs: 'buffer', bodyLimit: traces.maxBodyBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    OTLP_TYPES,
+    { parseAs: 'buffer', bodyLimit: traces.maxBodyBytes },
+    (_req, body, done) => done(null, body),
+  );
   app.addHook('onError', async (_request, _reply, err) => {
     const code = (err as { code?: unknown }).code;
     if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') traces.countRejectedRequest('too_large');
-    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'DWCP_UNSUPPORTED_MEDIA_TYPE') traces.countRejectedRequest('unsupported_media_type');
+    else if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'DWCP_UNSUPPORTED_MEDIA_TYPE')
+      traces.countRejectedRequest('unsupported_media_type');
   });
   app.post('/v1/traces', { bodyLimit: traces.maxBodyBytes }, async (request, reply) => {
     const contentType = request.headers['content-type'];
@@ -179,22 +212,33 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     return traces.services(tenantScope(request));
   });
 
-  app.get<{ Params: { service: string } }>('/api/services/:service/operations', async (request): Promise<NamesResponse> => {
-    parseQuery(request.query, { schema: z.strictObject({}) });
-    const service = request.params.service;
-    if (service === '' || service.length > 256) throw new InvalidInputError('service must be 1-256 characters');
-    return traces.operations(service, tenantScope(request));
-  });
+  app.get<{ Params: { service: string } }>(
+    '/api/services/:service/operations',
+    async (request): Promise<NamesResponse> => {
+      parseQuery(request.query, { schema: z.strictObject({}) });
+      const service = request.params.service;
+      if (service === '' || service.length > 256)
+        throw new InvalidInputError('service must be 1-256 characters');
+      return traces.operations(service, tenantScope(request));
+    },
+  );
 
-  app.get<{ Params: { traceId: string } }>('/api/traces/:traceId', async (request): Promise<TracesResponse> => {
-    parseQuery(request.query, { schema: z.strictObject({}) });
-    const id = request.params.traceId.toLowerCase();
-    if (!TRACE_ID.test(id) || /^0+$/.test(id)) throw new InvalidInputError(`trace id must be 32 hex digits (not all zero), got "${request.params.traceId.slice(0, 64)}"`);
-    const res = await traces.trace(id);
-    const scope = tenantScope(request);
-    // A trace with no span on the caller's nodes answers as an unknown one (404), so its existence does not leak.
-    const visible = res === undefined ? undefined : scopeTraces(res, scope, res.data.length);
-    if (visible === undefined || visible.data.length === 0) throw new NotFoundError(`trace ${id} not found`);
-    return visible;
-  });
+  app.get<{ Params: { traceId: string } }>(
+    '/api/traces/:traceId',
+    async (request): Promise<TracesResponse> => {
+      parseQuery(request.query, { schema: z.strictObject({}) });
+      const id = request.params.traceId.toLowerCase();
+      if (!TRACE_ID.test(id) || /^0+$/.test(id))
+        throw new InvalidInputError(
+          `trace id must be 32 hex digits (not all zero), got "${request.params.traceId.slice(0, 64)}"`,
+        );
+      const res = await traces.trace(id);
+      const scope = tenantScope(request);
+      // A trace with no span on the caller's nodes answers as an unknown one (404), so its existence does not leak.
+      const visible = res === undefined ? undefined : scopeTraces(res, scope, res.data.length);
+      if (visible === undefined || visible.data.length === 0)
+        throw new NotFoundError(`trace ${id} not found`);
+      return visible;
+    },
+  );
 }

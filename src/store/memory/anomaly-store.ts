@@ -32,7 +32,11 @@ function newestFirst(a: Anomaly, b: Anomaly): number {
 
 /** Prune order: resolved before active, then oldest started first, then lowest id. */
 function pruneFirst(a: Anomaly, b: Anomaly): number {
-  return (a.resolvedAtMs === null ? 1 : 0) - (b.resolvedAtMs === null ? 1 : 0) || a.startedAtMs - b.startedAtMs || a.id - b.id;
+  return (
+    (a.resolvedAtMs === null ? 1 : 0) - (b.resolvedAtMs === null ? 1 : 0) ||
+    a.startedAtMs - b.startedAtMs ||
+    a.id - b.id
+  );
 }
 
 /** Anomaly history in memory (see the module comment). */
@@ -44,7 +48,10 @@ export class MemoryAnomalyStore implements AnomalyStore {
 
   /** @throws InvalidInputError when `maxAnomalies` is not a positive integer. */
   constructor(opts: MemoryAnomalyStoreOptions = {}) {
-    this.maxAnomalies = checkPositiveInteger('maxAnomalies', opts.maxAnomalies ?? DEFAULT_MEMORY_MAX_ANOMALIES);
+    this.maxAnomalies = checkPositiveInteger(
+      'maxAnomalies',
+      opts.maxAnomalies ?? DEFAULT_MEMORY_MAX_ANOMALIES,
+    );
   }
 
   /** Anomalies held (at most `maxAnomalies`). */

@@ -4,8 +4,17 @@
  * the same JSON text the SQL stores write (./detector-state-codec.ts), so every load returns fresh copies and
  * the same rows are accepted and rejected on every backend (test/helpers/store-contract.ts).
  */
-import { decodeDetectorStates, encodeDetectorStates, type EncodedDetectorState } from '../detector-state-codec.ts';
-import type { DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from '../types.ts';
+import {
+  decodeDetectorStates,
+  encodeDetectorStates,
+  type EncodedDetectorState,
+} from '../detector-state-codec.ts';
+import type {
+  DetectorStateRow,
+  DetectorStateStore,
+  LoadDetectorStatesResult,
+  SaveDetectorStatesResult,
+} from '../types.ts';
 import { checkCutoff, checkLimit, checkPositiveInteger } from '../validation.ts';
 
 /** Default {@link MemoryDetectorStateStoreOptions.maxStates}. */
@@ -19,7 +28,9 @@ export interface MemoryDetectorStateStoreOptions {
 
 /** Load order: newest checkpoint first, ties by series key in code-unit (byte) order. */
 function newestFirst(a: EncodedDetectorState, b: EncodedDetectorState): number {
-  return b.updatedAtMs - a.updatedAtMs || (a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0);
+  return (
+    b.updatedAtMs - a.updatedAtMs || (a.seriesKey < b.seriesKey ? -1 : a.seriesKey > b.seriesKey ? 1 : 0)
+  );
 }
 
 /** Detector states in memory (see the module comment). */
@@ -46,7 +57,8 @@ export class MemoryDetectorStateStore implements DetectorStateStore {
     const { encoded, rejected } = encodeDetectorStates(rows);
     for (const e of encoded) this.states.set(e.seriesKey, e);
     if (this.states.size > this.maxStates) {
-      for (const e of [...this.states.values()].sort(newestFirst).slice(this.maxStates)) this.states.delete(e.seriesKey);
+      for (const e of [...this.states.values()].sort(newestFirst).slice(this.maxStates))
+        this.states.delete(e.seriesKey);
     }
     return { saved: encoded.length, rejected };
   }
@@ -62,7 +74,13 @@ export class MemoryDetectorStateStore implements DetectorStateStore {
       [...this.states.values()]
         .sort(newestFirst)
         .slice(0, limit)
-        .map((e) => ({ seriesKey: e.seriesKey, detector: e.detector, version: e.version, stateJson: e.stateJson, updatedAt: e.updatedAtMs })),
+        .map((e) => ({
+          seriesKey: e.seriesKey,
+          detector: e.detector,
+          version: e.version,
+          stateJson: e.stateJson,
+          updatedAt: e.updatedAtMs,
+        })),
     );
   }
 

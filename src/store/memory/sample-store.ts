@@ -14,7 +14,14 @@ import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { BucketedSampleReader, BucketResolutionMs, BucketSummary } from '../stepped-types.ts';
 import { bucketize } from '../tsdb/rollup.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import { checkLimit, checkNow, checkPositiveInteger, checkRetention, checkSampleTimestamp, checkTimeRange } from '../validation.ts';
+import {
+  checkLimit,
+  checkNow,
+  checkPositiveInteger,
+  checkRetention,
+  checkSampleTimestamp,
+  checkTimeRange,
+} from '../validation.ts';
 import { firstIndexAtLeast, firstIndexAbove } from '../../math/sorted.ts';
 
 /** Default {@link MemorySampleStoreOptions.retentionMs}: one day. */
@@ -68,7 +75,10 @@ export class MemorySampleStore implements SampleStore, BucketedSampleReader {
     checkRetention(this.retentionMs);
     this.allowNonFinite = opts.allowNonFinite ?? false;
     this.maxSeries = checkPositiveInteger('maxSeries', opts.maxSeries ?? DEFAULT_MEMORY_MAX_SERIES);
-    this.maxSamplesPerSeries = checkPositiveInteger('maxSamplesPerSeries', opts.maxSamplesPerSeries ?? DEFAULT_MEMORY_MAX_SAMPLES_PER_SERIES);
+    this.maxSamplesPerSeries = checkPositiveInteger(
+      'maxSamplesPerSeries',
+      opts.maxSamplesPerSeries ?? DEFAULT_MEMORY_MAX_SAMPLES_PER_SERIES,
+    );
   }
 
   /** Series held (at most `maxSeries`). */
@@ -168,7 +178,12 @@ export class MemorySampleStore implements SampleStore, BucketedSampleReader {
    * `maxPointsPerSeries` per series; a series that no longer exists has no points.
    * @throws InvalidInputError on a bad range or limit. @throws StoreError after `close`.
    */
-  async readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     checkLimit(maxPointsPerSeries);
     checkTimeRange(startMs, endMs);
     this.ensureOpen();
@@ -187,7 +202,14 @@ export class MemorySampleStore implements SampleStore, BucketedSampleReader {
    * Bucketed reads (`BucketedSampleReader`, ../stepped-types.ts) summarised from the stored samples.
    * @throws InvalidInputError on bad arguments. @throws StoreError after `close`.
    */
-  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
     this.ensureOpen();
     const { fromMs, toMs } = bucketSpan(startMs, endMs, resolutionMs);

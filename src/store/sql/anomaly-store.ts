@@ -63,7 +63,11 @@ export class SqlAnomalyStore implements AnomalyStore {
     if (!isAnomalyId(id)) throw new NotFoundError(`anomaly ${id} not found`);
     let n: number;
     try {
-      const r = await this.db.updateTable('anomalies').set({ resolved_at: resolvedAtMs }).where('id', '=', id).executeTakeFirst();
+      const r = await this.db
+        .updateTable('anomalies')
+        .set({ resolved_at: resolvedAtMs })
+        .where('id', '=', id)
+        .executeTakeFirst();
       n = Number(r.numUpdatedRows);
     } catch (e) {
       throw wrap('anomaly resolve', e);
@@ -105,7 +109,10 @@ export class SqlAnomalyStore implements AnomalyStore {
       if (f.id !== undefined) q = q.where('id', '=', f.id);
       const scope = f.scope;
       if (scope !== undefined && scope.kind === 'nodes') {
-        const patterns = [...[...scope.nodes].map((n) => labelPattern(NODE_LABEL, n)), ...[...scope.regions].map((r) => labelPattern(REGION_LABEL, r))];
+        const patterns = [
+          ...[...scope.nodes].map((n) => labelPattern(NODE_LABEL, n)),
+          ...[...scope.regions].map((r) => labelPattern(REGION_LABEL, r)),
+        ];
         if (patterns.length === 0) return [];
         q = q.where(({ or }) => or(patterns.map((p) => sql<boolean>`labels_json like ${p} escape '\\'`)));
       }
@@ -126,7 +133,10 @@ export class SqlAnomalyStore implements AnomalyStore {
     checkMaxAnomalies(maxAnomalies);
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const c = await trx.selectFrom('anomalies').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const c = await trx
+          .selectFrom('anomalies')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
         const excess = Number(c.n) - maxAnomalies;
         if (excess <= 0) return 0;
         const victims = trx
@@ -184,7 +194,8 @@ function parseVotes(json: string): DetectorVote[] {
   const out: DetectorVote[] = [];
   for (const e of v.slice(0, MAX_STORED_VOTES)) {
     const o = e as Partial<DetectorVote> | null;
-    if (o && typeof o.detector === 'string' && typeof o.score === 'number' && typeof o.voted === 'boolean') out.push({ detector: o.detector, score: o.score, voted: o.voted });
+    if (o && typeof o.detector === 'string' && typeof o.score === 'number' && typeof o.voted === 'boolean')
+      out.push({ detector: o.detector, score: o.score, voted: o.voted });
   }
   return out;
 }

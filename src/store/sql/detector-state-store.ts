@@ -3,7 +3,12 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { decodeDetectorStates, encodeDetectorStates } from '../detector-state-codec.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database, DetectorStatesTable } from '../schema.ts';
-import type { DetectorStateRow, DetectorStateStore, LoadDetectorStatesResult, SaveDetectorStatesResult } from '../types.ts';
+import type {
+  DetectorStateRow,
+  DetectorStateStore,
+  LoadDetectorStatesResult,
+  SaveDetectorStatesResult,
+} from '../types.ts';
 import { checkCutoff, checkLimit } from '../validation.ts';
 import { MAX_PARAMS, wrap } from './common.ts';
 
@@ -28,7 +33,14 @@ export class SqlDetectorStateStore implements DetectorStateStore {
   async saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
     const { encoded, rejected } = encodeDetectorStates(rows);
     if (encoded.length === 0) return { saved: 0, rejected };
-    const values = encoded.map((e) => ({ series_key: e.seriesKey, detector: e.detector, version: e.version, state_json: e.stateJson, updated_at: e.updatedAtMs, bytes: e.bytes }));
+    const values = encoded.map((e) => ({
+      series_key: e.seriesKey,
+      detector: e.detector,
+      version: e.version,
+      state_json: e.stateJson,
+      updated_at: e.updatedAtMs,
+      bytes: e.bytes,
+    }));
     const maxRows = Math.min(STATE_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[this.dialect] / 5));
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -36,7 +48,11 @@ export class SqlDetectorStateStore implements DetectorStateStore {
         while (i < values.length) {
           let j = i;
           let bytes = 0;
-          while (j < values.length && j - i < maxRows && (j === i || bytes + values[j]!.bytes <= STATE_BYTES_PER_STATEMENT)) {
+          while (
+            j < values.length &&
+            j - i < maxRows &&
+            (j === i || bytes + values[j]!.bytes <= STATE_BYTES_PER_STATEMENT)
+          ) {
             bytes += values[j]!.bytes;
             j++;
           }
@@ -82,7 +98,13 @@ export class SqlDetectorStateStore implements DetectorStateStore {
       throw wrap('loadDetectorStates', e);
     }
     return decodeDetectorStates(
-      stored.map((r) => ({ seriesKey: r.series_key, detector: r.detector, version: r.version, stateJson: r.state_json, updatedAt: r.updated_at })),
+      stored.map((r) => ({
+        seriesKey: r.series_key,
+        detector: r.detector,
+        version: r.version,
+        stateJson: r.state_json,
+        updatedAt: r.updated_at,
+      })),
     );
   }
 
@@ -93,7 +115,10 @@ export class SqlDetectorStateStore implements DetectorStateStore {
   async deleteDetectorStatesOlderThan(cutoffMs: number): Promise<number> {
     checkCutoff(cutoffMs);
     try {
-      const r = await this.db.deleteFrom('detector_states').where('updated_at', '<', Math.ceil(cutoffMs)).executeTakeFirst();
+      const r = await this.db
+        .deleteFrom('detector_states')
+        .where('updated_at', '<', Math.ceil(cutoffMs))
+        .executeTakeFirst();
       return Number(r.numDeletedRows);
     } catch (e) {
       throw wrap('deleteDetectorStatesOlderThan', e);

@@ -125,7 +125,8 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
     let resolved: Map<string, number>;
     try {
       const out = await this.db.transaction().execute(async (trx) => {
-        const ids = missing.size > 0 ? await this.resolveSeries(trx, [...missing.values()]) : new Map<string, number>();
+        const ids =
+          missing.size > 0 ? await this.resolveSeries(trx, [...missing.values()]) : new Map<string, number>();
         const rowsPerStmt = Math.min(SAMPLE_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[this.dialect] / 3));
         let inserted = 0;
         let i = 0;
@@ -182,12 +183,19 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
   }
 
   /** Finds or creates the given series; returns key → id for all of them. */
-  private async resolveSeries(trx: Transaction<Database>, pending: PendingSeries[]): Promise<Map<string, number>> {
+  private async resolveSeries(
+    trx: Transaction<Database>,
+    pending: PendingSeries[],
+  ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     const keyChunk = Math.floor(MAX_PARAMS[this.dialect] / 2);
     const selectKnown = async (keys: string[]) => {
       for (let i = 0; i < keys.length; i += keyChunk) {
-        const rows = await trx.selectFrom('series').select(['id', 'key']).where('key', 'in', keys.slice(i, i + keyChunk)).execute();
+        const rows = await trx
+          .selectFrom('series')
+          .select(['id', 'key'])
+          .where('key', 'in', keys.slice(i, i + keyChunk))
+          .execute();
         for (const r of rows) ids.set(r.key, Number(r.id));
       }
     };
@@ -197,7 +205,11 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
     for (let i = 0; i < toInsert.length; i += rowChunk) {
       const rows = await trx
         .insertInto('series')
-        .values(toInsert.slice(i, i + rowChunk).map((p) => ({ key: p.key, name: p.name, labels_json: JSON.stringify(p.labels) })))
+        .values(
+          toInsert
+            .slice(i, i + rowChunk)
+            .map((p) => ({ key: p.key, name: p.name, labels_json: JSON.stringify(p.labels) })),
+        )
         .onConflict((oc) => oc.column('key').doNothing())
         .returning(['id', 'key'])
         .execute();
@@ -272,7 +284,12 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
    * `maxPointsPerSeries` per series. NaN values come back as NaN.
    * @throws InvalidInputError on a bad range or limit. @throws StoreError on backend failure.
    */
-  async readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     checkLimit(maxPointsPerSeries);
     checkTimeRange(startMs, endMs);
     const out: SeriesPoints[] = [];
@@ -310,7 +327,14 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
    * division is the bucket).
    * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
    */
-  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
     const { fromMs, toMs } = bucketSpan(Math.max(0, startMs), Math.max(0, endMs), resolutionMs);
     const res = sql.lit(resolutionMs);
@@ -364,7 +388,15 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
           .executeTakeFirst();
         const gone = await trx
           .deleteFrom('series')
-          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('samples').select(sql.lit(1).as('one')).whereRef('samples.series_id', '=', 'series.id'))))
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('samples')
+                  .select(sql.lit(1).as('one'))
+                  .whereRef('samples.series_id', '=', 'series.id'),
+              ),
+            ),
+          )
           .returning('key')
           .execute();
         return { deleted: Number(r.numDeletedRows), keys: gone.map((g) => g.key) };
@@ -379,7 +411,10 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
   /** Number of stored samples. @throws StoreError on backend failure. */
   async countSamples(): Promise<number> {
     try {
-      const r = await this.db.selectFrom('samples').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const r = await this.db
+        .selectFrom('samples')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     } catch (e) {
       throw wrap('countSamples', e);

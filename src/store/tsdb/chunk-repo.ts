@@ -43,28 +43,51 @@ function buf(u: Uint8Array): Buffer {
 }
 
 /** Splits rows into statements bounded by parameter count and blob bytes. */
-function* statements<T>(rows: readonly T[], paramsPerRow: number, dialect: StoreDialect, bytesOf: (r: T) => number): Generator<T[]> {
+function* statements<T>(
+  rows: readonly T[],
+  paramsPerRow: number,
+  dialect: StoreDialect,
+  bytesOf: (r: T) => number,
+): Generator<T[]> {
   const maxRows = Math.floor(MAX_PARAMS[dialect] / paramsPerRow);
   let i = 0;
   while (i < rows.length) {
     let j = i;
     let bytes = 0;
-    while (j < rows.length && j - i < maxRows && (j === i || bytes + bytesOf(rows[j]!) <= MAX_STATEMENT_BYTES)) bytes += bytesOf(rows[j++]!);
+    while (
+      j < rows.length &&
+      j - i < maxRows &&
+      (j === i || bytes + bytesOf(rows[j]!) <= MAX_STATEMENT_BYTES)
+    )
+      bytes += bytesOf(rows[j++]!);
     yield rows.slice(i, j) as T[];
     i = j;
   }
 }
 
 function* idGroups(ids: readonly number[]): Generator<number[]> {
-  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) yield ids.slice(i, i + IDS_PER_STATEMENT) as number[];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT)
+    yield ids.slice(i, i + IDS_PER_STATEMENT) as number[];
 }
 
 /** Writes chunks (replacing a row with the same series and start) and deletes the checkpoint rows they replace. */
-export async function writeChunks(db: TsdbDb, dialect: StoreDialect, chunks: readonly CutChunk[]): Promise<void> {
+export async function writeChunks(
+  db: TsdbDb,
+  dialect: StoreDialect,
+  chunks: readonly CutChunk[],
+): Promise<void> {
   for (const part of statements(chunks, 5, dialect, (c) => c.data.length)) {
     await db
       .insertInto('tsdb_chunks')
-      .values(part.map((c) => ({ series_id: c.seriesId, start_ts: c.startTs, end_ts: c.endTs, samples: c.samples, data: buf(c.data) })))
+      .values(
+        part.map((c) => ({
+          series_id: c.seriesId,
+          start_ts: c.startTs,
+          end_ts: c.endTs,
+          samples: c.samples,
+          data: buf(c.data),
+        })),
+      )
       .onConflict((oc) =>
         oc.columns(['series_id', 'start_ts']).doUpdateSet((eb) => ({
           end_ts: eb.ref('excluded.end_ts'),
@@ -76,7 +99,11 @@ export async function writeChunks(db: TsdbDb, dialect: StoreDialect, chunks: rea
   }
   const replaced = chunks.filter((c) => c.replaces !== undefined);
   for (const c of replaced) {
-    await db.deleteFrom('tsdb_chunks').where('series_id', '=', c.seriesId).where('start_ts', '=', c.replaces!).execute();
+    await db
+      .deleteFrom('tsdb_chunks')
+      .where('series_id', '=', c.seriesId)
+      .where('start_ts', '=', c.replaces!)
+      .execute();
   }
 }
 
@@ -84,7 +111,13 @@ export async function writeChunks(db: TsdbDb, dialect: StoreDialect, chunks: rea
  * Chunk rows of the given series that overlap [fromMs, toMs], ordered by series and start. Every chunk spans at
  * most `maxSpanMs`, which bounds the index range scanned per series.
  */
-export async function readChunks(db: TsdbDb, seriesIds: readonly number[], fromMs: number, toMs: number, maxSpanMs: number): Promise<ChunkRow[]> {
+export async function readChunks(
+  db: TsdbDb,
+  seriesIds: readonly number[],
+  fromMs: number,
+  toMs: number,
+  maxSpanMs: number,
+): Promise<ChunkRow[]> {
   const out: ChunkRow[] = [];
   for (const ids of idGroups(seriesIds)) {
     const rows = await db
@@ -97,7 +130,14 @@ export async function readChunks(db: TsdbDb, seriesIds: readonly number[], fromM
       .orderBy('series_id')
       .orderBy('start_ts')
       .execute();
-    for (const r of rows) out.push({ seriesId: Number(r.series_id), startTs: Number(r.start_ts), endTs: Number(r.end_ts), samples: Number(r.samples), data: r.data });
+    for (const r of rows)
+      out.push({
+        seriesId: Number(r.series_id),
+        startTs: Number(r.start_ts),
+        endTs: Number(r.end_ts),
+        samples: Number(r.samples),
+        data: r.data,
+      });
   }
   return out;
 }
@@ -119,7 +159,10 @@ export async function lastTimestamps(db: TsdbDb, seriesIds: readonly number[]): 
 
 /** Sum of samples over all chunk rows. */
 export async function chunkSampleCount(db: TsdbDb): Promise<number> {
-  const r = await db.selectFrom('tsdb_chunks').select((eb) => eb.fn.sum<number | string | null>('samples').as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('tsdb_chunks')
+    .select((eb) => eb.fn.sum<number | string | null>('samples').as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n ?? 0);
 }
 
@@ -131,12 +174,21 @@ export async function deleteExpiredChunks(db: TsdbDb, cutoffMs: number): Promise
     .where('start_ts', '<', cutoffMs)
     .where('end_ts', '<', cutoffMs)
     .executeTakeFirstOrThrow();
-  await db.deleteFrom('tsdb_chunks').where('start_ts', '<', cutoffMs).where('end_ts', '<', cutoffMs).execute();
+  await db
+    .deleteFrom('tsdb_chunks')
+    .where('start_ts', '<', cutoffMs)
+    .where('end_ts', '<', cutoffMs)
+    .execute();
   return Number(c.n ?? 0);
 }
 
 /** Series that have a chunk overlapping [fromMs, toMs). */
-export async function seriesWithChunksIn(db: TsdbDb, fromMs: number, toMs: number, maxSpanMs: number): Promise<number[]> {
+export async function seriesWithChunksIn(
+  db: TsdbDb,
+  fromMs: number,
+  toMs: number,
+  maxSpanMs: number,
+): Promise<number[]> {
   const rows = await db
     .selectFrom('tsdb_chunks')
     .select('series_id')
@@ -150,7 +202,10 @@ export async function seriesWithChunksIn(db: TsdbDb, fromMs: number, toMs: numbe
 
 /** Earliest chunk start, or undefined when there are no chunks. */
 export async function earliestChunkStart(db: TsdbDb): Promise<number | undefined> {
-  const r = await db.selectFrom('tsdb_chunks').select((eb) => eb.fn.min('start_ts').as('t')).executeTakeFirst();
+  const r = await db
+    .selectFrom('tsdb_chunks')
+    .select((eb) => eb.fn.min('start_ts').as('t'))
+    .executeTakeFirst();
   return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
 }
 
@@ -158,7 +213,15 @@ export async function earliestChunkStart(db: TsdbDb): Promise<number | undefined
  * Rollup rows of the given series and resolution whose span overlaps [fromMs, toMs], ordered by series and
  * start; the count/min/max/sum blob only when `withRest`.
  */
-export async function readRollups(db: TsdbDb, seriesIds: readonly number[], resolution: number, fromMs: number, toMs: number, rowSpanMs: number, withRest: boolean): Promise<RollupRow[]> {
+export async function readRollups(
+  db: TsdbDb,
+  seriesIds: readonly number[],
+  resolution: number,
+  fromMs: number,
+  toMs: number,
+  rowSpanMs: number,
+  withRest: boolean,
+): Promise<RollupRow[]> {
   const out: RollupRow[] = [];
   for (const ids of idGroups(seriesIds)) {
     const q = db
@@ -173,21 +236,42 @@ export async function readRollups(db: TsdbDb, seriesIds: readonly number[], reso
     const rows = withRest ? await q.select('data').execute() : await q.execute();
     for (const r of rows) {
       const rest = 'data' in r ? (r as { data: Buffer }).data : undefined;
-      out.push({ seriesId: Number(r.series_id), resolution: Number(r.resolution), startTs: Number(r.start_ts), endTs: Number(r.end_ts), buckets: Number(r.buckets), last: r.last_data, rest });
+      out.push({
+        seriesId: Number(r.series_id),
+        resolution: Number(r.resolution),
+        startTs: Number(r.start_ts),
+        endTs: Number(r.end_ts),
+        buckets: Number(r.buckets),
+        last: r.last_data,
+        rest,
+      });
     }
   }
   return out;
 }
 
 /** Inserts or replaces rollup rows (both blobs must be present). */
-export async function writeRollups(db: TsdbDb, dialect: StoreDialect, rows: readonly RollupRow[]): Promise<void> {
+export async function writeRollups(
+  db: TsdbDb,
+  dialect: StoreDialect,
+  rows: readonly RollupRow[],
+): Promise<void> {
   for (const part of statements(rows, 7, dialect, (r) => r.last.length + (r.rest?.length ?? 0))) {
     await db
       .insertInto('tsdb_rollups')
       .values(
         part.map((r) => {
-          if (r.rest === undefined) throw new StoreError(`rollup row of series ${r.seriesId} has no rest blob`);
-          return { series_id: r.seriesId, resolution: r.resolution, start_ts: r.startTs, end_ts: r.endTs, buckets: r.buckets, last_data: buf(r.last), data: buf(r.rest) };
+          if (r.rest === undefined)
+            throw new StoreError(`rollup row of series ${r.seriesId} has no rest blob`);
+          return {
+            series_id: r.seriesId,
+            resolution: r.resolution,
+            start_ts: r.startTs,
+            end_ts: r.endTs,
+            buckets: r.buckets,
+            last_data: buf(r.last),
+            data: buf(r.rest),
+          };
         }),
       )
       .onConflict((oc) =>
@@ -204,7 +288,11 @@ export async function writeRollups(db: TsdbDb, dialect: StoreDialect, rows: read
 
 /** Deletes rollup rows of `resolution` whose last bucket starts before `beforeMs`. */
 export async function deleteRollupsBefore(db: TsdbDb, resolution: number, beforeMs: number): Promise<void> {
-  await db.deleteFrom('tsdb_rollups').where('resolution', '=', resolution).where('end_ts', '<', beforeMs).execute();
+  await db
+    .deleteFrom('tsdb_rollups')
+    .where('resolution', '=', resolution)
+    .where('end_ts', '<', beforeMs)
+    .execute();
 }
 
 /** Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. */
@@ -212,11 +300,28 @@ export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): 
   const rows = await db
     .selectFrom('series')
     .select(['id', 'key'])
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tsdb_chunks').select(sql.lit(1).as('one')).whereRef('tsdb_chunks.series_id', '=', 'series.id'))))
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('tsdb_rollups').select(sql.lit(1).as('one')).whereRef('tsdb_rollups.series_id', '=', 'series.id'))))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('tsdb_chunks')
+            .select(sql.lit(1).as('one'))
+            .whereRef('tsdb_chunks.series_id', '=', 'series.id'),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('tsdb_rollups')
+            .select(sql.lit(1).as('one'))
+            .whereRef('tsdb_rollups.series_id', '=', 'series.id'),
+        ),
+      ),
+    )
     .execute();
   const victims = rows.filter((r) => !keep.has(Number(r.id)));
-  for (const ids of idGroups(victims.map((r) => Number(r.id)))) await db.deleteFrom('series').where('id', 'in', ids).execute();
+  for (const ids of idGroups(victims.map((r) => Number(r.id))))
+    await db.deleteFrom('series').where('id', 'in', ids).execute();
   return victims.map((r) => r.key);
 }
 

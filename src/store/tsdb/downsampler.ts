@@ -38,7 +38,11 @@ export const MAX_DIRTY_MARKS = 100_000;
 /** What the downsampler needs from the store. */
 export interface RawSource {
   /** Raw samples of the series ids in [fromMs, toMs], merged from database and memory. */
-  readRaw(ids: readonly number[], fromMs: number, toMs: number): Promise<Map<number, { timestampsMs: number[]; values: number[] }>>;
+  readRaw(
+    ids: readonly number[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<Map<number, { timestampsMs: number[]; values: number[] }>>;
   /** Ids of series whose in-memory data overlaps [fromMs, toMs). */
   headSeriesWithDataIn(fromMs: number, toMs: number): number[];
 }
@@ -122,7 +126,8 @@ export class Downsampler {
         this.w = to;
       } else {
         const next = await this.nextDataStart(to);
-        this.w = next === undefined ? target : Math.min(target, Math.max(to, bucketStart(next, ROLLUP_1H_MS)));
+        this.w =
+          next === undefined ? target : Math.min(target, Math.max(to, bucketStart(next, ROLLUP_1H_MS)));
       }
       await setMeta(this.db, WATERMARK_KEY, String(this.w));
     }
@@ -146,14 +151,28 @@ export class Downsampler {
    * rollups below the watermark, raw samples bucketed from it on. Only bucket starts and `last` unless
    * `allColumns` (then count, min, max and sum too; otherwise those arrays are empty).
    */
-  async read(ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, allColumns: boolean): Promise<Map<number, Buckets>> {
+  async read(
+    ids: readonly number[],
+    resolutionMs: number,
+    fromMs: number,
+    toMs: number,
+    allColumns: boolean,
+  ): Promise<Map<number, Buckets>> {
     const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
     const from = bucketStart(fromMs, resolutionMs);
     const w = this.w ?? -Infinity;
     const out = new Map<number, Buckets>();
     for (const id of ids) out.set(id, emptyBuckets());
     if (from < w) {
-      const rows = await readRollups(this.db, ids, resolutionMs, from, Math.min(toMs, w - 1), span, allColumns);
+      const rows = await readRollups(
+        this.db,
+        ids,
+        resolutionMs,
+        from,
+        Math.min(toMs, w - 1),
+        span,
+        allColumns,
+      );
       for (const r of rows) {
         const d = decodeRollupLast(r.last);
         const rest = allColumns && r.rest ? decodeRollupRest(r.rest) : undefined;
@@ -205,14 +224,24 @@ export class Downsampler {
     let best: number | undefined;
     if (fromMs === -Infinity) best = await earliestChunkStart(this.db);
     else {
-      const r = await this.db.selectFrom('tsdb_chunks').select((eb) => eb.fn.min('start_ts').as('t')).where('start_ts', '>=', fromMs).executeTakeFirst();
+      const r = await this.db
+        .selectFrom('tsdb_chunks')
+        .select((eb) => eb.fn.min('start_ts').as('t'))
+        .where('start_ts', '>=', fromMs)
+        .executeTakeFirst();
       best = r?.t === null || r?.t === undefined ? undefined : Number(r.t);
     }
     // Memory: any series with in-memory data from fromMs on.
     const ids = this.source.headSeriesWithDataIn(fromMs, Infinity);
     if (ids.length > 0) {
-      const raw = await this.source.readRaw(ids, fromMs === -Infinity ? -Number.MAX_SAFE_INTEGER : fromMs, Number.MAX_SAFE_INTEGER);
-      for (const p of raw.values()) if (p.timestampsMs.length > 0 && (best === undefined || p.timestampsMs[0]! < best)) best = p.timestampsMs[0]!;
+      const raw = await this.source.readRaw(
+        ids,
+        fromMs === -Infinity ? -Number.MAX_SAFE_INTEGER : fromMs,
+        Number.MAX_SAFE_INTEGER,
+      );
+      for (const p of raw.values())
+        if (p.timestampsMs.length > 0 && (best === undefined || p.timestampsMs[0]! < best))
+          best = p.timestampsMs[0]!;
     }
     return best;
   }
@@ -249,7 +278,15 @@ export class Downsampler {
           const merged = replaceRange(old ?? emptyBuckets(), fresh, h, end);
           if (merged.timestampsMs.length === 0) continue;
           const blobs = encodeRollup(merged);
-          rows.push({ seriesId: id, resolution: res, startTs: rowStart, endTs: merged.timestampsMs[merged.timestampsMs.length - 1]!, buckets: merged.timestampsMs.length, last: blobs.last, rest: blobs.rest });
+          rows.push({
+            seriesId: id,
+            resolution: res,
+            startTs: rowStart,
+            endTs: merged.timestampsMs[merged.timestampsMs.length - 1]!,
+            buckets: merged.timestampsMs.length,
+            last: blobs.last,
+            rest: blobs.rest,
+          });
           written.push(merged);
         }
       }
@@ -262,7 +299,15 @@ export class Downsampler {
         for (let k = 0; k < rows.length; k++) {
           const r = rows[k]!;
           const b = written[k]!;
-          if (ok) this.rowCache.rowWritten(r.seriesId, r.resolution, r.startTs, b.timestampsMs, b.last, b.timestampsMs.length);
+          if (ok)
+            this.rowCache.rowWritten(
+              r.seriesId,
+              r.resolution,
+              r.startTs,
+              b.timestampsMs,
+              b.last,
+              b.timestampsMs.length,
+            );
           else this.rowCache.drop(r.seriesId, r.resolution, r.startTs);
         }
         this.rowCache.publish();

@@ -101,7 +101,18 @@ export class Head {
 
   /** Adds a series (no open chunk) whose latest stored timestamp is `lastTs`. */
   add(id: number, key: string, lastTs: number): HeadSeries {
-    const s: HeadSeries = { id, key, app: undefined, lastTs, provisionalStart: undefined, provisionalSamples: 0, touched: this.clock, accounted: 0, tail: undefined, gen: 0 };
+    const s: HeadSeries = {
+      id,
+      key,
+      app: undefined,
+      lastTs,
+      provisionalStart: undefined,
+      provisionalSamples: 0,
+      touched: this.clock,
+      accounted: 0,
+      tail: undefined,
+      gen: 0,
+    };
     this.byKey.set(key, s);
     this.byId.set(id, s);
     this.account(s);
@@ -115,7 +126,10 @@ export class Head {
    */
   append(s: HeadSeries, t: number, v: number, cuts: CutChunk[]): void {
     let app = s.app;
-    if (app !== undefined && (app.count >= this.limits.maxSamplesPerChunk || t - app.minTs! >= this.limits.maxChunkSpanMs)) {
+    if (
+      app !== undefined &&
+      (app.count >= this.limits.maxSamplesPerChunk || t - app.minTs! >= this.limits.maxChunkSpanMs)
+    ) {
       this.cut(s, cuts);
       app = undefined;
     }
@@ -203,7 +217,8 @@ export class Head {
         endTs: app.maxTs!,
         samples: app.count,
         data: app.bytes(),
-        replaces: s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
+        replaces:
+          s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
       });
     }
     s.app = undefined;
@@ -228,12 +243,15 @@ export class Head {
   enforceLimits(cuts: CutChunk[]): number {
     let dropped = 0;
     const { maxHeadSeries, maxHeadBytes } = this.limits;
-    if (this.byKey.size > maxHeadSeries) dropped += this.dropIdle(cuts, Math.floor(maxHeadSeries * 0.9), Infinity);
+    if (this.byKey.size > maxHeadSeries)
+      dropped += this.dropIdle(cuts, Math.floor(maxHeadSeries * 0.9), Infinity);
     if (this.bytes > maxHeadBytes) {
       const target = Math.floor(maxHeadBytes * 0.75);
       // Query tails first: a query rebuilds them.
       for (const s of this.byKey.values()) if (s.tail !== undefined) this.setTail(s, undefined);
-      const open = [...this.byKey.values()].filter((s) => s.app !== undefined).sort((a, b) => b.app!.allocatedBytes - a.app!.allocatedBytes);
+      const open = [...this.byKey.values()]
+        .filter((s) => s.app !== undefined)
+        .sort((a, b) => b.app!.allocatedBytes - a.app!.allocatedBytes);
       for (const s of open) {
         if (this.bytes <= target) break;
         this.cut(s, cuts);
@@ -256,7 +274,11 @@ export class Head {
   }
 
   private account(s: HeadSeries): void {
-    const now = SERIES_OVERHEAD_BYTES + 2 * s.key.length + (s.app ? OPEN_CHUNK_OVERHEAD_BYTES + s.app.allocatedBytes : 0) + (s.tail ? OPEN_CHUNK_OVERHEAD_BYTES + s.tail.bytes : 0);
+    const now =
+      SERIES_OVERHEAD_BYTES +
+      2 * s.key.length +
+      (s.app ? OPEN_CHUNK_OVERHEAD_BYTES + s.app.allocatedBytes : 0) +
+      (s.tail ? OPEN_CHUNK_OVERHEAD_BYTES + s.tail.bytes : 0);
     this.bytes += now - s.accounted;
     s.accounted = now;
   }

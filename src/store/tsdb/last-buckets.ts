@@ -16,7 +16,11 @@ import type { HeadSeries } from './head.ts';
 import { TailBuckets } from './tail-buckets.ts';
 
 /** Raw samples of series ids in [fromMs, toMs], merged and time-ordered, as typed arrays. */
-export type TypedRawRead = (ids: readonly number[], fromMs: number, toMs: number) => Promise<Map<number, { readonly timestampsMs: Float64Array; readonly values: Float64Array }>>;
+export type TypedRawRead = (
+  ids: readonly number[],
+  fromMs: number,
+  toMs: number,
+) => Promise<Map<number, { readonly timestampsMs: Float64Array; readonly values: Float64Array }>>;
 
 /**
  * Called once per series, in the order of the ids: bucket starts `ts[0..n)` and last values `last[0..n)`.
@@ -67,14 +71,28 @@ const MAX_CACHED_ROWS_PER_SERIES = 64;
  * @param watermark start of the first hour not rolled up (undefined: nothing rolled up yet).
  * @throws StoreError when a blob is corrupt; database errors as thrown by the driver.
  */
-export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, watermark: number | undefined, ids: readonly number[], resolutionMs: number, fromMs: number, toMs: number, visit: LastBucketVisitor, cache?: RollupRowCache, tails?: TailSource): Promise<void> {
+export async function visitLastBuckets(
+  db: TsdbDb,
+  readRaw: TypedRawRead,
+  watermark: number | undefined,
+  ids: readonly number[],
+  resolutionMs: number,
+  fromMs: number,
+  toMs: number,
+  visit: LastBucketVisitor,
+  cache?: RollupRowCache,
+  tails?: TailSource,
+): Promise<void> {
   const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
   const from = bucketStart(fromMs, resolutionMs);
   const w = watermark ?? -Infinity;
   const hi = Math.min(toMs, w - 1);
   const firstRow = bucketStart(from, span);
   const rowCount = from < w ? Math.floor((bucketStart(hi, span) - firstRow) / span) + 1 : 0;
-  const cached = cache !== undefined && cache.maxBytes > 0 && rowCount > 0 && rowCount <= MAX_CACHED_ROWS_PER_SERIES ? { cache, stamp: cache.beginQuery(), epoch: cache.epoch } : undefined;
+  const cached =
+    cache !== undefined && cache.maxBytes > 0 && rowCount > 0 && rowCount <= MAX_CACHED_ROWS_PER_SERIES
+      ? { cache, stamp: cache.beginQuery(), epoch: cache.epoch }
+      : undefined;
   const rowsOf = new Map<number, { start: number; last: Uint8Array }[]>();
   // With the cache: the cached rows of every id (undefined = not cached), and the ids with a row to read.
   let hits: (CachedRow | undefined)[] | undefined;
@@ -178,7 +196,13 @@ export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, waterm
         const n0 = n;
         n = bucketLasts(p.timestampsMs, p.values, resolutionMs, rawFrom, toMs + 1, c, n);
         const tok = tokens?.[i];
-        if (tok !== undefined && tok.s.gen === tok.gen && tok.s.tail === undefined && tails!.series(id) === tok.s) tails!.attach(tok.s, new TailBuckets(rawFrom, c.ts, c.last, n0, n));
+        if (
+          tok !== undefined &&
+          tok.s.gen === tok.gen &&
+          tok.s.tail === undefined &&
+          tails!.series(id) === tok.s
+        )
+          tails!.attach(tok.s, new TailBuckets(rawFrom, c.ts, c.last, n0, n));
       }
     }
     visit(i, c.ts, c.last, n);
@@ -190,7 +214,14 @@ export async function visitLastBuckets(db: TsdbDb, readRaw: TypedRawRead, waterm
  * Appends to `c` from index `n` the buckets of `resolutionMs` (1 minute, or 1 hour folded from the minutes: the
  * last minute's last) of a tail view with rawFrom <= start <= toMs; returns the new length.
  */
-function tailLasts(tv: TailView, resolutionMs: number, rawFrom: number, toMs: number, c: Columns, n: number): number {
+function tailLasts(
+  tv: TailView,
+  resolutionMs: number,
+  rawFrom: number,
+  toMs: number,
+  c: Columns,
+  n: number,
+): number {
   const { tail } = tv;
   c.reserve(n + tv.n);
   const out = c.ts;
@@ -233,7 +264,16 @@ function expandRow(row: CachedRow, from: number, hi: number, c: Columns, n: numb
 }
 
 /** Appends the buckets `ts[a..b)` with from <= t <= hi to `c` from index `n`; returns the new length. */
-function keepRange(ts: Float64Array, last: Float64Array, a: number, b: number, from: number, hi: number, c: Columns, n: number): number {
+function keepRange(
+  ts: Float64Array,
+  last: Float64Array,
+  a: number,
+  b: number,
+  from: number,
+  hi: number,
+  c: Columns,
+  n: number,
+): number {
   c.reserve(n + b - a);
   for (let j = a; j < b; j++) {
     const t = ts[j]!;
@@ -249,7 +289,15 @@ function keepRange(ts: Float64Array, last: Float64Array, a: number, b: number, f
  * Appends to `c` from index `n` the start and last non-NaN value of every bucket of the time-ordered samples
  * with fromMs <= t < toMs (the `timestampsMs` and `last` of `bucketize`); returns the new length.
  */
-function bucketLasts(ts: Float64Array, vs: Float64Array, resolutionMs: number, fromMs: number, toMs: number, c: Columns, n: number): number {
+function bucketLasts(
+  ts: Float64Array,
+  vs: Float64Array,
+  resolutionMs: number,
+  fromMs: number,
+  toMs: number,
+  c: Columns,
+  n: number,
+): number {
   c.reserve(n + ts.length);
   const out = c.ts;
   const last = c.last;

@@ -67,18 +67,32 @@ export interface ChunkBounds {
  * @param memoryPieces decoded in-memory pieces of a series (snapshotted before the database read).
  * @throws what the database read throws.
  */
-export async function newLateSamples(db: TsdbDb, maxChunkSpanMs: number, memoryPieces: (s: HeadSeries) => DecodedSamples[], late: ReadonlyMap<HeadSeries, readonly number[]>, ts: readonly number[], batchTs: ReadonlyMap<HeadSeries, readonly number[]>): Promise<Set<number>> {
+export async function newLateSamples(
+  db: TsdbDb,
+  maxChunkSpanMs: number,
+  memoryPieces: (s: HeadSeries) => DecodedSamples[],
+  late: ReadonlyMap<HeadSeries, readonly number[]>,
+  ts: readonly number[],
+  batchTs: ReadonlyMap<HeadSeries, readonly number[]>,
+): Promise<Set<number>> {
   const accepted = new Set<number>();
   let lo = Infinity;
   let hiT = -Infinity;
-  for (const l of late.values()) for (const i of l) {
-    lo = Math.min(lo, ts[i]!);
-    hiT = Math.max(hiT, ts[i]!);
-  }
+  for (const l of late.values())
+    for (const i of l) {
+      lo = Math.min(lo, ts[i]!);
+      hiT = Math.max(hiT, ts[i]!);
+    }
   // Snapshot of memory before the database read (see RawReader).
   const memory = new Map<number, DecodedSamples[]>();
   for (const s of late.keys()) memory.set(s.id, memoryPieces(s));
-  const rows: ChunkRow[] = await readChunks(db, [...late.keys()].map((s) => s.id), lo, hiT, maxChunkSpanMs);
+  const rows: ChunkRow[] = await readChunks(
+    db,
+    [...late.keys()].map((s) => s.id),
+    lo,
+    hiT,
+    maxChunkSpanMs,
+  );
   const stored = new Map<number, Set<number>>();
   const add = (id: number, d: DecodedSamples): void => {
     let set = stored.get(id);
@@ -101,7 +115,14 @@ export async function newLateSamples(db: TsdbDb, maxChunkSpanMs: number, memoryP
 }
 
 /** Puts accepted late samples of one series into its open chunk (when within its range) or into chunks of their own (appended to `cuts`). */
-export function applyLateSamples(head: Head, bounds: ChunkBounds, s: HeadSeries, t: readonly number[], v: readonly number[], cuts: CutChunk[]): void {
+export function applyLateSamples(
+  head: Head,
+  bounds: ChunkBounds,
+  s: HeadSeries,
+  t: readonly number[],
+  v: readonly number[],
+  cuts: CutChunk[],
+): void {
   head.invalidateTail(s);
   const order = t.map((_, i) => i).sort((a, b) => t[a]! - t[b]!);
   const st = order.map((i) => t[i]!);
@@ -114,7 +135,14 @@ export function applyLateSamples(head: Head, bounds: ChunkBounds, s: HeadSeries,
   while (i < split) {
     let j = i + 1;
     while (j < split && j - i < bounds.maxSamplesPerChunk && st[j]! - st[i]! < bounds.maxChunkSpanMs) j++;
-    cuts.push({ seriesId: s.id, startTs: st[i]!, endTs: st[j - 1]!, samples: j - i, data: encodeChunk(st.slice(i, j), sv.slice(i, j)), replaces: undefined });
+    cuts.push({
+      seriesId: s.id,
+      startTs: st[i]!,
+      endTs: st[j - 1]!,
+      samples: j - i,
+      data: encodeChunk(st.slice(i, j), sv.slice(i, j)),
+      replaces: undefined,
+    });
     i = j;
   }
 }

@@ -8,7 +8,12 @@ import { firstIndexAtLeast } from '../../math/sorted.ts';
 import type { DecodedSamples } from './codec/chunk.ts';
 
 /** Samples in [fromMs, toMs] of the pieces, time-ordered, one per timestamp, at most the latest `maxPoints`. */
-export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, toMs: number, maxPoints: number): { timestampsMs: number[]; values: number[] } {
+export function mergePieces(
+  pieces: readonly DecodedSamples[],
+  fromMs: number,
+  toMs: number,
+  maxPoints: number,
+): { timestampsMs: number[]; values: number[] } {
   const m = mergePiecesTyped(pieces, fromMs, toMs, maxPoints);
   const n = m.timestampsMs.length;
   const timestampsMs = new Array<number>(n);
@@ -21,8 +26,14 @@ export function mergePieces(pieces: readonly DecodedSamples[], fromMs: number, t
 }
 
 /** {@link mergePieces} as typed arrays (views; no copy into number arrays). */
-export function mergePiecesTyped(pieces: readonly DecodedSamples[], fromMs: number, toMs: number, maxPoints: number): DecodedSamples {
-  if (pieces.length === 1) return rangeOf(pieces[0]!.timestampsMs, pieces[0]!.values, fromMs, toMs, maxPoints);
+export function mergePiecesTyped(
+  pieces: readonly DecodedSamples[],
+  fromMs: number,
+  toMs: number,
+  maxPoints: number,
+): DecodedSamples {
+  if (pieces.length === 1)
+    return rangeOf(pieces[0]!.timestampsMs, pieces[0]!.values, fromMs, toMs, maxPoints);
   let ordered = true;
   let total = 0;
   let prevLast = -Infinity;
@@ -53,7 +64,9 @@ export function mergePiecesTyped(pieces: readonly DecodedSamples[], fromMs: numb
   } else {
     const idx: { t: number; v: number; order: number }[] = [];
     let order = 0;
-    for (const p of pieces) for (let i = 0; i < p.timestampsMs.length; i++) idx.push({ t: p.timestampsMs[i]!, v: p.values[i]!, order: order++ });
+    for (const p of pieces)
+      for (let i = 0; i < p.timestampsMs.length; i++)
+        idx.push({ t: p.timestampsMs[i]!, v: p.values[i]!, order: order++ });
     idx.sort((a, b) => a.t - b.t || a.order - b.order);
     ts = new Float64Array(idx.length);
     vs = new Float64Array(idx.length);
@@ -71,7 +84,13 @@ export function mergePiecesTyped(pieces: readonly DecodedSamples[], fromMs: numb
 }
 
 /** Range [fromMs, toMs] by binary search, then the latest maxPoints (views of the arrays). */
-function rangeOf(ts: Float64Array, vs: Float64Array, fromMs: number, toMs: number, maxPoints: number): DecodedSamples {
+function rangeOf(
+  ts: Float64Array,
+  vs: Float64Array,
+  fromMs: number,
+  toMs: number,
+  maxPoints: number,
+): DecodedSamples {
   let lo = firstIndexAtLeast(ts, fromMs);
   const hi = firstIndexAtLeast(ts, Math.floor(toMs) + 1);
   if (hi - lo > maxPoints) lo = hi - maxPoints;
@@ -85,7 +104,12 @@ function nonDecreasing(ts: Float64Array): boolean {
 }
 
 /** Time-ordered merge of (at, av) and (bt, bv): at equal timestamps the first sample emitted wins (a before b). */
-function mergeTwo(at: Float64Array, av: Float64Array, bt: Float64Array, bv: Float64Array): [Float64Array, Float64Array] {
+function mergeTwo(
+  at: Float64Array,
+  av: Float64Array,
+  bt: Float64Array,
+  bv: Float64Array,
+): [Float64Array, Float64Array] {
   const ts = new Float64Array(at.length + bt.length);
   const vs = new Float64Array(at.length + bt.length);
   let i = 0;

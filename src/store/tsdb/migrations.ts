@@ -25,7 +25,12 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
           .addColumn('samples', 'integer', (c) => c.notNull())
           .addColumn('data', sql.raw(blob), (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('tsdb_chunks_series_start_idx').on('tsdb_chunks').columns(['series_id', 'start_ts']).unique().execute();
+        await db.schema
+          .createIndex('tsdb_chunks_series_start_idx')
+          .on('tsdb_chunks')
+          .columns(['series_id', 'start_ts'])
+          .unique()
+          .execute();
         await db.schema.createIndex('tsdb_chunks_start_idx').on('tsdb_chunks').column('start_ts').execute();
         await db.schema
           .createTable('tsdb_rollups')
@@ -38,8 +43,16 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
           .addColumn('data', sql.raw(blob), (c) => c.notNull())
           .addPrimaryKeyConstraint('tsdb_rollups_pk', ['series_id', 'resolution', 'start_ts'])
           .execute();
-        await db.schema.createIndex('tsdb_rollups_start_idx').on('tsdb_rollups').columns(['resolution', 'start_ts']).execute();
-        await db.schema.createTable('tsdb_meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+        await db.schema
+          .createIndex('tsdb_rollups_start_idx')
+          .on('tsdb_rollups')
+          .columns(['resolution', 'start_ts'])
+          .execute();
+        await db.schema
+          .createTable('tsdb_meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
         if (dialect === 'postgres') {
           // Chunk blobs are already compressed: skip TOAST's pglz attempt.
           await sql`alter table tsdb_chunks alter column data set storage external`.execute(db);
@@ -48,7 +61,8 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
         }
       },
       async down(db: Kysely<unknown>): Promise<void> {
-        for (const t of ['tsdb_meta', 'tsdb_rollups', 'tsdb_chunks']) await db.schema.dropTable(t).ifExists().execute();
+        for (const t of ['tsdb_meta', 'tsdb_rollups', 'tsdb_chunks'])
+          await db.schema.dropTable(t).ifExists().execute();
       },
     },
   };
@@ -58,7 +72,11 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
  * Applies the chunked store's pending migrations (bookkeeping in `tsdb_migration` / `tsdb_migration_lock`).
  * @throws StoreError when a migration fails.
  */
-export async function migrateTsdb(db: Kysely<unknown>, dialect: StoreDialect, schema?: string): Promise<void> {
+export async function migrateTsdb(
+  db: Kysely<unknown>,
+  dialect: StoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: tsdbMigrations(dialect),
     dialect,

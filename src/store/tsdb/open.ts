@@ -13,12 +13,18 @@ import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
 import { bucketSpan, checkBucketRead, summaryPoints } from '../bucket-read.ts';
 import { aggregateSeries, RangeAggregator, type AggregateOptions } from '../query.ts';
-import type { AggregatingRangeReader, BucketedSampleReader, BucketResolutionMs, BucketSummary, RangeQueryResult, RollupReader, SeriesRollup, SteppedRead, SteppedSampleReader } from '../stepped-types.ts';
 import type {
-  AppendResult,
-  SeriesPoints,
-  SeriesRef,
-} from '../types.ts';
+  AggregatingRangeReader,
+  BucketedSampleReader,
+  BucketResolutionMs,
+  BucketSummary,
+  RangeQueryResult,
+  RollupReader,
+  SeriesRollup,
+  SteppedRead,
+  SteppedSampleReader,
+} from '../stepped-types.ts';
+import type { AppendResult, SeriesPoints, SeriesRef } from '../types.ts';
 import { migrateTsdb } from './migrations.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
@@ -29,7 +35,11 @@ import { chooseResolution } from './stepped-read.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
 /** The chunked layout opened: every store interface plus stepped and rollup reads. */
-export type OpenedChunkedStore = OpenedStore & SteppedSampleReader & AggregatingRangeReader & BucketedSampleReader & RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
+export type OpenedChunkedStore = OpenedStore &
+  SteppedSampleReader &
+  AggregatingRangeReader &
+  BucketedSampleReader &
+  RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
 
 /** Options shared by both openers. */
 export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
@@ -76,7 +86,12 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
     return this.rows.findSeries(name, match, limit);
   }
-  readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     return this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
   }
   applyRetention(nowMs: number): Promise<number> {
@@ -85,10 +100,21 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   countSamples(): Promise<number> {
     return this.samples.countSamples();
   }
-  async readForStep(series: readonly SeriesRef[], startMs: number, endMs: number, stepMs: number, maxPointsPerSeries: number): Promise<SteppedRead> {
-    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
+  async readForStep(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SteppedRead> {
+    if (!Number.isFinite(stepMs) || stepMs <= 0)
+      throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
     const res = chooseResolution(stepMs, startMs, this.now(), this.samples.options);
-    if (res === 0) return { resolutionMs: 0, points: await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries) };
+    if (res === 0)
+      return {
+        resolutionMs: 0,
+        points: await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries),
+      };
     checkRange(startMs, endMs, maxPointsPerSeries);
     const points: SeriesPoints[] = new Array<SeriesPoints>(series.length);
     // One point per bucket at its last millisecond, carrying its last value; the latest maxPointsPerSeries.
@@ -111,13 +137,21 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
    * a minute) reads points and aggregates them.
    * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
    */
-  async queryRange(series: readonly SeriesRef[], opts: AggregateOptions, maxPointsPerSeries: number): Promise<RangeQueryResult> {
+  async queryRange(
+    series: readonly SeriesRef[],
+    opts: AggregateOptions,
+    maxPointsPerSeries: number,
+  ): Promise<RangeQueryResult> {
     const { startMs, endMs, stepMs } = opts;
-    if (!Number.isFinite(stepMs) || stepMs <= 0) throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
+    if (!Number.isFinite(stepMs) || stepMs <= 0)
+      throw new InvalidInputError(`step must be > 0, got ${stepMs}`);
     const res = chooseResolution(stepMs, startMs, this.now(), this.samples.options);
     if (res === 0) {
       const points = await this.samples.readPoints(series, startMs, endMs, maxPointsPerSeries);
-      return { ...aggregateSeries(points, opts), truncated: points.some((p) => p.timestampsMs.length >= maxPointsPerSeries) };
+      return {
+        ...aggregateSeries(points, opts),
+        truncated: points.some((p) => p.timestampsMs.length >= maxPointsPerSeries),
+      };
     }
     checkRange(startMs, endMs, maxPointsPerSeries);
     const acc = new RangeAggregator(opts, series.length);
@@ -130,13 +164,38 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     });
     return { ...acc.finish(), truncated };
   }
-  private visitLast(series: readonly SeriesRef[], res: number, startMs: number, endMs: number, visit: LastBucketVisitor): Promise<void> {
+  private visitLast(
+    series: readonly SeriesRef[],
+    res: number,
+    startMs: number,
+    endMs: number,
+    visit: LastBucketVisitor,
+  ): Promise<void> {
     const raw = this.samples.raw;
     const rollups = this.samples.rollups;
-    return visitLastBuckets(this.samples.database, (ids, from, to) => raw.readTyped(ids, from, to), rollups.watermark, series.map((s) => s.id), res, startMs, endMs, visit, rollups.rowCache, this.samples.tails);
+    return visitLastBuckets(
+      this.samples.database,
+      (ids, from, to) => raw.readTyped(ids, from, to),
+      rollups.watermark,
+      series.map((s) => s.id),
+      res,
+      startMs,
+      endMs,
+      visit,
+      rollups.rowCache,
+      this.samples.tails,
+    );
   }
-  async readRollups(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: 60_000 | 3_600_000): Promise<SeriesRollup[]> {
-    if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS) throw new InvalidInputError(`rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`);
+  async readRollups(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: 60_000 | 3_600_000,
+  ): Promise<SeriesRollup[]> {
+    if (resolutionMs !== ROLLUP_1M_MS && resolutionMs !== ROLLUP_1H_MS)
+      throw new InvalidInputError(
+        `rollup resolution must be 60000 or 3600000 ms, got ${String(resolutionMs)}`,
+      );
     checkRange(startMs, endMs, 1);
     const buckets = await this.samples.rollups.read(
       series.map((s) => s.id),
@@ -152,7 +211,14 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
    * watermark (the rollups' `last`, or `sum / count` for `mean`).
    * @throws InvalidInputError on bad arguments. @throws StoreError on backend failure.
    */
-  async readBuckets(series: readonly SeriesRef[], startMs: number, endMs: number, resolutionMs: BucketResolutionMs, summary: BucketSummary, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
+  async readBuckets(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    resolutionMs: BucketResolutionMs,
+    summary: BucketSummary,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
     checkBucketRead(startMs, endMs, resolutionMs, summary, maxPointsPerSeries);
     const { toMs } = bucketSpan(startMs, endMs, resolutionMs);
     const buckets = await this.samples.rollups.read(
@@ -162,7 +228,10 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
       toMs - 1,
       summary === 'mean',
     );
-    return series.map((s) => ({ series: s, ...summaryPoints(buckets.get(s.id)!, resolutionMs, summary, maxPointsPerSeries) }));
+    return series.map((s) => ({
+      series: s,
+      ...summaryPoints(buckets.get(s.id)!, resolutionMs, summary, maxPointsPerSeries),
+    }));
   }
   /** Checkpoints the head, closes the WAL and the database; later calls are no-ops. */
   async close(): Promise<void> {
@@ -177,16 +246,28 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
 }
 
 function checkRange(startMs: number, endMs: number, limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
-  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new InvalidInputError(`limit must be a positive integer, got ${limit}`);
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
+    throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
 }
 
-async function compose(db: Kysely<TsdbDatabase>, dialect: StoreDialect, opts: ChunkedStoreOptions, onClose: (() => Promise<void>) | undefined, schema?: string): Promise<OpenedChunkedStore> {
+async function compose(
+  db: Kysely<TsdbDatabase>,
+  dialect: StoreDialect,
+  opts: ChunkedStoreOptions,
+  onClose: (() => Promise<void>) | undefined,
+  schema?: string,
+): Promise<OpenedChunkedStore> {
   const raw = opts.retentionMs ?? opts.rawRetentionMs;
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>, dialect, schema);
     await migrateTsdb(db as unknown as Kysely<unknown>, dialect, schema);
-    const rows = new KyselyStore(db as unknown as Kysely<Database>, { dialect, retentionMs: raw ?? 1, ...(onClose ? { onClose } : {}) });
+    const rows = new KyselyStore(db as unknown as Kysely<Database>, {
+      dialect,
+      retentionMs: raw ?? 1,
+      ...(onClose ? { onClose } : {}),
+    });
     const { seriesCacheSize, walDir, allowNonFinite, now } = opts;
     const samples = await TsdbSampleStore.open(db, {
       ...opts,
@@ -211,7 +292,9 @@ async function compose(db: Kysely<TsdbDatabase>, dialect: StoreDialect, opts: Ch
  * Opens the chunked layout in a SQLite file (created with its directory).
  * @throws InvalidInputError on bad options. @throws StoreError when the file, WAL or a migration fails.
  */
-export async function openChunkedSqliteStore(opts: ChunkedStoreOptions & { readonly path: string }): Promise<OpenedChunkedStore> {
+export async function openChunkedSqliteStore(
+  opts: ChunkedStoreOptions & { readonly path: string },
+): Promise<OpenedChunkedStore> {
   const { path, ...rest } = opts;
   return compose(openSqliteDatabase<TsdbDatabase>(path), 'sqlite', rest, undefined);
 }
@@ -220,7 +303,9 @@ export async function openChunkedSqliteStore(opts: ChunkedStoreOptions & { reado
  * Opens the chunked layout in PostgreSQL (the WAL stays on the local disk at `walDir`).
  * @throws InvalidInputError on bad options or schema name. @throws StoreError when the server, WAL or a migration fails.
  */
-export async function openChunkedPostgresStore(opts: ChunkedStoreOptions & Omit<PostgresStoreOptions, 'retentionMs'>): Promise<OpenedChunkedStore> {
+export async function openChunkedPostgresStore(
+  opts: ChunkedStoreOptions & Omit<PostgresStoreOptions, 'retentionMs'>,
+): Promise<OpenedChunkedStore> {
   const { url, maxConnections, schema, dropSchemaOnClose, connectTimeoutMs, ...rest } = opts;
   const { db, onClose } = await connectPostgres<TsdbDatabase>({
     url,

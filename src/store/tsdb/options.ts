@@ -79,16 +79,23 @@ export function resolveTsdbOptions(partial: Partial<TsdbOptions> = {}): TsdbOpti
   const o: Record<string, number> = { ...DEFAULT_TSDB_OPTIONS };
   for (const k of Object.keys(DEFAULT_TSDB_OPTIONS) as (keyof TsdbOptions)[]) {
     const v = partial[k] ?? DEFAULT_TSDB_OPTIONS[k];
-    if (!Number.isSafeInteger(v) || v < 0 || (v === 0 && !MAY_BE_ZERO.has(k))) throw new InvalidInputError(`storage option ${k} must be a positive integer, got ${String(v)}`);
+    if (!Number.isSafeInteger(v) || v < 0 || (v === 0 && !MAY_BE_ZERO.has(k)))
+      throw new InvalidInputError(`storage option ${k} must be a positive integer, got ${String(v)}`);
     o[k] = v;
   }
   return checkRelations(o as unknown as TsdbOptions);
 }
 
 function checkRelations(o: TsdbOptions): TsdbOptions {
-  if (o.maxSamplesPerChunk < 2 || o.maxSamplesPerChunk > 65_535) throw new InvalidInputError(`maxSamplesPerChunk must be in 2..65535, got ${o.maxSamplesPerChunk}`);
-  if (o.maxChunkSpanMs < 1000 || o.maxChunkSpanMs > DAY) throw new InvalidInputError(`maxChunkSpanMs must be in 1 s..24 h, got ${o.maxChunkSpanMs}`);
-  if (o.rollup1mRetentionMs < DAY) throw new InvalidInputError(`1-minute rollup retention must be at least 1 day, got ${o.rollup1mRetentionMs} ms`);
-  if (o.rollup1hRetentionMs < o.rollup1mRetentionMs) throw new InvalidInputError('1-hour rollup retention must not be shorter than the 1-minute one');
+  if (o.maxSamplesPerChunk < 2 || o.maxSamplesPerChunk > 65_535)
+    throw new InvalidInputError(`maxSamplesPerChunk must be in 2..65535, got ${o.maxSamplesPerChunk}`);
+  if (o.maxChunkSpanMs < 1000 || o.maxChunkSpanMs > DAY)
+    throw new InvalidInputError(`maxChunkSpanMs must be in 1 s..24 h, got ${o.maxChunkSpanMs}`);
+  if (o.rollup1mRetentionMs < DAY)
+    throw new InvalidInputError(
+      `1-minute rollup retention must be at least 1 day, got ${o.rollup1mRetentionMs} ms`,
+    );
+  if (o.rollup1hRetentionMs < o.rollup1mRetentionMs)
+    throw new InvalidInputError('1-hour rollup retention must not be shorter than the 1-minute one');
   return o;
 }

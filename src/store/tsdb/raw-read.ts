@@ -37,7 +37,11 @@ export class RawReader {
   }
 
   /** Pieces per series id overlapping [fromMs, toMs]: database chunks first, then memory (snapshotted first). */
-  private async pieces(ids: readonly number[], fromMs: number, toMs: number): Promise<Map<number, DecodedSamples[]>> {
+  private async pieces(
+    ids: readonly number[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<Map<number, DecodedSamples[]>> {
     const memory = new Map<number, DecodedSamples[]>();
     // start_ts of a database row that is a checkpoint copy of an open chunk read from memory: the open chunk
     // holds every sample of it (it only grew since), so the row is not decoded nor merged.
@@ -51,7 +55,8 @@ export class RawReader {
     for (const id of ids) {
       const s = this.memory.head.getById(id);
       const pieces: DecodedSamples[] = [];
-      for (const c of pendingBy.get(id) ?? []) if (c.endTs >= fromMs && c.startTs <= toMs) pieces.push(decodeChunk(c.data));
+      for (const c of pendingBy.get(id) ?? [])
+        if (c.endTs >= fromMs && c.startTs <= toMs) pieces.push(decodeChunk(c.data));
       if (s?.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! <= toMs) {
         pieces.push(decodeChunk(s.app.bytes()));
         if (s.provisionalStart !== undefined) copyStart.set(id, s.provisionalStart);
@@ -75,7 +80,12 @@ export class RawReader {
   }
 
   /** Raw samples of series ids in [fromMs, toMs] (every id present), the latest `maxPoints` per series. */
-  async read(ids: readonly number[], fromMs: number, toMs: number, maxPoints = Number.MAX_SAFE_INTEGER): Promise<Map<number, { timestampsMs: number[]; values: number[] }>> {
+  async read(
+    ids: readonly number[],
+    fromMs: number,
+    toMs: number,
+    maxPoints = Number.MAX_SAFE_INTEGER,
+  ): Promise<Map<number, { timestampsMs: number[]; values: number[] }>> {
     const pieces = await this.pieces(ids, fromMs, toMs);
     const out = new Map<number, { timestampsMs: number[]; values: number[] }>();
     for (const id of ids) out.set(id, mergePieces(pieces.get(id) ?? [], fromMs, toMs, maxPoints));
@@ -83,17 +93,24 @@ export class RawReader {
   }
 
   /** {@link read} as typed arrays, every sample in the range. */
-  async readTyped(ids: readonly number[], fromMs: number, toMs: number): Promise<Map<number, DecodedSamples>> {
+  async readTyped(
+    ids: readonly number[],
+    fromMs: number,
+    toMs: number,
+  ): Promise<Map<number, DecodedSamples>> {
     const pieces = await this.pieces(ids, fromMs, toMs);
     const out = new Map<number, DecodedSamples>();
-    for (const id of ids) out.set(id, mergePiecesTyped(pieces.get(id) ?? [], fromMs, toMs, Number.MAX_SAFE_INTEGER));
+    for (const id of ids)
+      out.set(id, mergePiecesTyped(pieces.get(id) ?? [], fromMs, toMs, Number.MAX_SAFE_INTEGER));
     return out;
   }
 
   /** Ids of series whose in-memory data (open or pending chunks) overlaps [fromMs, toMs). */
   headSeriesWithDataIn(fromMs: number, toMs: number): number[] {
     const out: number[] = [];
-    for (const s of this.memory.head.all()) if (s.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! < toMs) out.push(s.id);
+    for (const s of this.memory.head.all())
+      if (s.app !== undefined && s.app.count > 0 && s.app.maxTs! >= fromMs && s.app.minTs! < toMs)
+        out.push(s.id);
     for (const c of this.memory.pending()) if (c.endTs >= fromMs && c.startTs < toMs) out.push(c.seriesId);
     return out;
   }

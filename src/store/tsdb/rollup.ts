@@ -36,9 +36,17 @@ export function bucketStart(t: number, resolutionMs: number): number {
  * Buckets of the time-ordered samples with fromMs <= t < toMs.
  * @throws InvalidInputError when `resolutionMs` is not a positive integer or the arrays differ in length.
  */
-export function bucketize(timestampsMs: ArrayLike<number>, values: ArrayLike<number>, resolutionMs: number, fromMs = -Infinity, toMs = Infinity): Buckets {
-  if (!Number.isSafeInteger(resolutionMs) || resolutionMs <= 0) throw new InvalidInputError(`resolution must be a positive integer (ms), got ${resolutionMs}`);
-  if (timestampsMs.length !== values.length) throw new InvalidInputError(`${timestampsMs.length} timestamps but ${values.length} values`);
+export function bucketize(
+  timestampsMs: ArrayLike<number>,
+  values: ArrayLike<number>,
+  resolutionMs: number,
+  fromMs = -Infinity,
+  toMs = Infinity,
+): Buckets {
+  if (!Number.isSafeInteger(resolutionMs) || resolutionMs <= 0)
+    throw new InvalidInputError(`resolution must be a positive integer (ms), got ${resolutionMs}`);
+  if (timestampsMs.length !== values.length)
+    throw new InvalidInputError(`${timestampsMs.length} timestamps but ${values.length} values`);
   const out = emptyBuckets();
   let cur = Number.NaN;
   let k = -1;
@@ -74,7 +82,8 @@ export function bucketize(timestampsMs: ArrayLike<number>, values: ArrayLike<num
  * @throws InvalidInputError when a bucket of `fresh` lies outside [fromMs, toMs).
  */
 export function replaceRange(stored: Buckets, fresh: Buckets, fromMs: number, toMs: number): Buckets {
-  for (const t of fresh.timestampsMs) if (t < fromMs || t >= toMs) throw new InvalidInputError(`bucket ${t} outside [${fromMs}, ${toMs})`);
+  for (const t of fresh.timestampsMs)
+    if (t < fromMs || t >= toMs) throw new InvalidInputError(`bucket ${t} outside [${fromMs}, ${toMs})`);
   const out = emptyBuckets();
   const copy = (src: Buckets, i: number): void => {
     out.timestampsMs.push(src.timestampsMs[i]!);

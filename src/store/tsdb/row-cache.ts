@@ -76,7 +76,13 @@ export function rowKey(seriesId: number, resolutionMs: number, start: number): s
  * The dense column of a row's buckets (bucket starts `ts[0..n)` on the row's grid, lasts `last[0..n)`), or
  * undefined when a bucket lies off the grid or a last is NaN (not representable; such a row is not cached).
  */
-export function denseRow(start: number, resolutionMs: number, ts: ArrayLike<number>, last: ArrayLike<number>, n: number): Float32Array | Float64Array | undefined {
+export function denseRow(
+  start: number,
+  resolutionMs: number,
+  ts: ArrayLike<number>,
+  last: ArrayLike<number>,
+  n: number,
+): Float32Array | Float64Array | undefined {
   const slots = ROLLUP_ROW_SPAN_MS[resolutionMs]! / resolutionMs;
   if (n === 0) return new Float32Array(0);
   const top = (ts[n - 1]! - start) / resolutionMs;
@@ -182,7 +188,14 @@ export class RollupRowCache {
   }
 
   /** A rollup row was written: its cached entry (if any) is replaced by the written buckets. */
-  rowWritten(seriesId: number, resolutionMs: number, start: number, ts: ArrayLike<number>, last: ArrayLike<number>, n: number): void {
+  rowWritten(
+    seriesId: number,
+    resolutionMs: number,
+    start: number,
+    ts: ArrayLike<number>,
+    last: ArrayLike<number>,
+    n: number,
+  ): void {
     this.epochN++;
     const key = rowKey(seriesId, resolutionMs, start);
     const e = this.map.get(key);
@@ -229,7 +242,15 @@ export class RollupRowCache {
 
   /** Current counters. */
   stats(): RowCacheStats {
-    return { maxBytes: this.maxBytes, bytes: this.used, entries: this.map.size, hits: this.hitN, misses: this.missN, bypassed: this.bypassN, evictions: this.evictN };
+    return {
+      maxBytes: this.maxBytes,
+      bytes: this.used,
+      entries: this.map.size,
+      hits: this.hitN,
+      misses: this.missN,
+      bypassed: this.bypassN,
+      evictions: this.evictN,
+    };
   }
 
   /** Evicts least recently used entries not used by query `stamp` until `bytes` more fit. */

@@ -19,12 +19,20 @@ const KEYS_PER_STATEMENT: Record<StoreDialect, number> = { sqlite: 16_000, postg
 const ROWS_PER_INSERT: Record<StoreDialect, number> = { sqlite: 10_000, postgres: 20_000 };
 
 /** Ids of the given series, creating the missing ones. */
-export async function resolveSeriesIds(db: TsdbDb, dialect: StoreDialect, specs: readonly SeriesSpec[]): Promise<Map<string, number>> {
+export async function resolveSeriesIds(
+  db: TsdbDb,
+  dialect: StoreDialect,
+  specs: readonly SeriesSpec[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   const per = KEYS_PER_STATEMENT[dialect];
   const selectKnown = async (keys: string[]): Promise<void> => {
     for (let i = 0; i < keys.length; i += per) {
-      const rows = await db.selectFrom('series').select(['id', 'key']).where('key', 'in', keys.slice(i, i + per)).execute();
+      const rows = await db
+        .selectFrom('series')
+        .select(['id', 'key'])
+        .where('key', 'in', keys.slice(i, i + per))
+        .execute();
       for (const r of rows) ids.set(r.key, Number(r.id));
     }
   };
@@ -34,7 +42,11 @@ export async function resolveSeriesIds(db: TsdbDb, dialect: StoreDialect, specs:
   for (let i = 0; i < missing.length; i += rowsPer) {
     const rows = await db
       .insertInto('series')
-      .values(missing.slice(i, i + rowsPer).map((s) => ({ key: s.key, name: s.name, labels_json: JSON.stringify(s.labels) })))
+      .values(
+        missing
+          .slice(i, i + rowsPer)
+          .map((s) => ({ key: s.key, name: s.name, labels_json: JSON.stringify(s.labels) })),
+      )
       .onConflict((oc) => oc.column('key').doNothing())
       .returning(['id', 'key'])
       .execute();
@@ -49,7 +61,11 @@ export async function resolveSeriesIds(db: TsdbDb, dialect: StoreDialect, specs:
 export async function keysOfIds(db: TsdbDb, ids: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db.selectFrom('series').select(['id', 'key']).where('id', 'in', ids.slice(i, i + 1000)).execute();
+    const rows = await db
+      .selectFrom('series')
+      .select(['id', 'key'])
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute();
     for (const r of rows) out.set(Number(r.id), r.key);
   }
   return out;

@@ -14,7 +14,12 @@ export interface RetentionWindows {
 }
 
 /** The resolution for a query of [startMs, …] at `stepMs`, read at `nowMs`. */
-export function chooseResolution(stepMs: number, startMs: number, nowMs: number, r: RetentionWindows): ReadResolutionMs {
+export function chooseResolution(
+  stepMs: number,
+  startMs: number,
+  nowMs: number,
+  r: RetentionWindows,
+): ReadResolutionMs {
   let res: ReadResolutionMs = stepMs >= ROLLUP_1H_MS ? 3_600_000 : stepMs >= ROLLUP_1M_MS ? 60_000 : 0;
   if (res === 0 && startMs < nowMs - r.rawRetentionMs) res = 60_000;
   if (res === 60_000 && startMs < nowMs - r.rollup1mRetentionMs) res = 3_600_000;
@@ -22,7 +27,12 @@ export function chooseResolution(stepMs: number, startMs: number, nowMs: number,
 }
 
 /** Query points of buckets: one per bucket at start + resolution − 1, carrying `last`; the latest `max` of them. */
-export function bucketPoints(timestampsMs: readonly number[], last: readonly number[], resolutionMs: number, max: number): { timestampsMs: number[]; values: number[] } {
+export function bucketPoints(
+  timestampsMs: readonly number[],
+  last: readonly number[],
+  resolutionMs: number,
+  max: number,
+): { timestampsMs: number[]; values: number[] } {
   const from = Math.max(0, timestampsMs.length - max);
   const ts: number[] = [];
   const vs: number[] = [];

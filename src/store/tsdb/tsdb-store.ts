@@ -25,7 +25,16 @@ import type { Labels, Sample } from '../../model/sample.ts';
 import { SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import { chunkSampleCount, deleteExpiredChunks, deleteEmptySeries, getMeta, lastTimestamps, setMeta, writeChunks, type TsdbDb } from './chunk-repo.ts';
+import {
+  chunkSampleCount,
+  deleteExpiredChunks,
+  deleteEmptySeries,
+  getMeta,
+  lastTimestamps,
+  setMeta,
+  writeChunks,
+  type TsdbDb,
+} from './chunk-repo.ts';
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
@@ -35,7 +44,12 @@ import { RawReader } from './raw-read.ts';
 import type { TsdbDatabase } from './schema.ts';
 import type { TailSource } from './last-buckets.ts';
 import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
-import { wrapStoreError as wrap, type SeriesCatalog, type TsdbStats, type TsdbStoreOptions } from './store-types.ts';
+import {
+  wrapStoreError as wrap,
+  type SeriesCatalog,
+  type TsdbStats,
+  type TsdbStoreOptions,
+} from './store-types.ts';
 import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
 import { WriteAheadLog, type WalReplayStats } from './wal.ts';
 import type { Kysely } from 'kysely';
@@ -148,13 +162,18 @@ export class TsdbSampleStore implements SampleStore {
     return this.exclusive(() => this.appendLocked(batch, keys));
   }
 
-  private async appendLocked(batch: readonly Sample[], given: readonly string[] | undefined): Promise<AppendResult> {
+  private async appendLocked(
+    batch: readonly Sample[],
+    given: readonly string[] | undefined,
+  ): Promise<AppendResult> {
     if (this.closed) throw new StoreError('store is closed');
     const rejected: Partial<Record<RejectReason, number>> = {};
     if (batch.length === 0) return { stored: 0, rejected };
     for (const s of batch) {
       if (!Number.isSafeInteger(s.timestampMs) || Math.abs(s.timestampMs) > MAX_ABS_TIMESTAMP_MS) {
-        throw new InvalidInputError(`sample ${s.name}: timestamp ${s.timestampMs} is not an integer in ms within ±2^50`);
+        throw new InvalidInputError(
+          `sample ${s.name}: timestamp ${s.timestampMs} is not an integer in ms within ±2^50`,
+        );
       }
     }
     const keyOf = new SeriesKeyBuilder();
@@ -217,7 +236,12 @@ export class TsdbSampleStore implements SampleStore {
   /**
    * Steps 2-5 of the file header for resolved samples. With `logToWal` false (replay) nothing is logged.
    */
-  private async ingest(series: readonly HeadSeries[], ts: readonly number[], vs: readonly number[], logToWal: boolean): Promise<{ stored: number; duplicate: number }> {
+  private async ingest(
+    series: readonly HeadSeries[],
+    ts: readonly number[],
+    vs: readonly number[],
+    logToWal: boolean,
+  ): Promise<{ stored: number; duplicate: number }> {
     const n = series.length;
     // Step 2: classify against the latest timestamp (advanced by in-order samples of this batch).
     const { inOrder, late, batchTs } = classifyBatch(series, ts);
@@ -225,7 +249,14 @@ export class TsdbSampleStore implements SampleStore {
     let acceptedLate = new Set<number>();
     if (late.size > 0) {
       try {
-        acceptedLate = await newLateSamples(this.db, this.options.maxChunkSpanMs, (s) => this.raw.memoryPieces(s), late, ts, batchTs);
+        acceptedLate = await newLateSamples(
+          this.db,
+          this.options.maxChunkSpanMs,
+          (s) => this.raw.memoryPieces(s),
+          late,
+          ts,
+          batchTs,
+        );
       } catch (e) {
         throw wrap('append (out-of-order lookup)', e);
       }
@@ -271,7 +302,8 @@ export class TsdbSampleStore implements SampleStore {
     for (const [s, l] of lateBySeries) applyLateSamples(this.head, this.options, s, l.t, l.v, cuts);
     this.head.enforceLimits(cuts);
     const w = this.downsampler.watermark;
-    if (w !== undefined) for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
+    if (w !== undefined)
+      for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
     // Step 5: write cut chunks (kept in memory on failure).
     if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
     return { stored: accepted.length, duplicate };
@@ -290,7 +322,10 @@ export class TsdbSampleStore implements SampleStore {
   }
 
   private async maybeCheckpoint(): Promise<void> {
-    if (this.wal.bytesSinceRotate >= this.options.walCheckpointBytes || this.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs) {
+    if (
+      this.wal.bytesSinceRotate >= this.options.walCheckpointBytes ||
+      this.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs
+    ) {
       await this.checkpointLocked();
     }
   }
@@ -310,7 +345,17 @@ export class TsdbSampleStore implements SampleStore {
       const startTs = app.minTs!;
       snaps.push({
         s,
-        c: { seriesId: s.id, startTs, endTs: app.maxTs!, samples: app.count, data: app.bytes(), replaces: s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined },
+        c: {
+          seriesId: s.id,
+          startTs,
+          endTs: app.maxTs!,
+          samples: app.count,
+          data: app.bytes(),
+          replaces:
+            s.provisionalStart !== undefined && s.provisionalStart !== startTs
+              ? s.provisionalStart
+              : undefined,
+        },
       });
     }
     const all = [...this.pending, ...snaps.map((x) => x.c)];
@@ -332,7 +377,8 @@ export class TsdbSampleStore implements SampleStore {
   }
 
   private async replay(): Promise<void> {
-    const records: { seq: number; ids: ArrayLike<number>; ts: ArrayLike<number>; vs: ArrayLike<number> }[] = [];
+    const records: { seq: number; ids: ArrayLike<number>; ts: ArrayLike<number>; vs: ArrayLike<number> }[] =
+      [];
     this.replayStats = this.wal.replay((payload) => {
       const r = decodeRecord(payload);
       records.push({ seq: r.seq, ids: r.seriesIds, ts: r.timestampsMs, vs: r.values });
@@ -340,11 +386,13 @@ export class TsdbSampleStore implements SampleStore {
     for (const r of records) {
       this.seq = Math.max(this.seq, r.seq);
       const need = new Set<number>();
-      for (let i = 0; i < r.ids.length; i++) if (this.head.getById(r.ids[i]!) === undefined) need.add(r.ids[i]!);
+      for (let i = 0; i < r.ids.length; i++)
+        if (this.head.getById(r.ids[i]!) === undefined) need.add(r.ids[i]!);
       if (need.size > 0) {
         const keys = await keysOfIds(this.db, [...need]);
         const last = await lastTimestamps(this.db, [...keys.keys()]);
-        for (const [id, key] of keys) if (this.head.get(key) === undefined) this.head.add(id, key, last.get(id) ?? -Infinity);
+        for (const [id, key] of keys)
+          if (this.head.get(key) === undefined) this.head.add(id, key, last.get(id) ?? -Infinity);
       }
       const series: HeadSeries[] = [];
       const ts: number[] = [];
@@ -377,12 +425,24 @@ export class TsdbSampleStore implements SampleStore {
    * `maxPointsPerSeries`, merged from the database, chunks waiting to be written and the head.
    * @throws InvalidInputError on a bad range or limit. @throws StoreError on backend failure.
    */
-  async readPoints(series: readonly SeriesRef[], startMs: number, endMs: number, maxPointsPerSeries: number): Promise<SeriesPoints[]> {
-    if (!Number.isInteger(maxPointsPerSeries) || maxPointsPerSeries < 1) throw new InvalidInputError(`limit must be a positive integer, got ${maxPointsPerSeries}`);
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs) throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+  async readPoints(
+    series: readonly SeriesRef[],
+    startMs: number,
+    endMs: number,
+    maxPointsPerSeries: number,
+  ): Promise<SeriesPoints[]> {
+    if (!Number.isInteger(maxPointsPerSeries) || maxPointsPerSeries < 1)
+      throw new InvalidInputError(`limit must be a positive integer, got ${maxPointsPerSeries}`);
+    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
+      throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
     let raw: Map<number, { timestampsMs: number[]; values: number[] }>;
     try {
-      raw = await this.raw.read(series.map((s) => s.id), startMs, endMs, maxPointsPerSeries);
+      raw = await this.raw.read(
+        series.map((s) => s.id),
+        startMs,
+        endMs,
+        maxPointsPerSeries,
+      );
     } catch (e) {
       throw wrap('readPoints', e);
     }
@@ -401,7 +461,9 @@ export class TsdbSampleStore implements SampleStore {
       try {
         await this.downsampler.run(nowMs);
         const w = this.downsampler.watermark;
-        if (w !== undefined) for (const s of this.head.all()) if (s.tail !== undefined && s.tail.from < w) this.head.setTail(s, s.tail.trimmedBefore(w));
+        if (w !== undefined)
+          for (const s of this.head.all())
+            if (s.tail !== undefined && s.tail.from < w) this.head.setTail(s, s.tail.trimmedBefore(w));
         const cutoff = Math.floor(Math.min(nowMs - this.options.rawRetentionMs, w ?? Infinity));
         let deleted = 0;
         const emptied: HeadSeries[] = [];
@@ -484,4 +546,3 @@ export class TsdbSampleStore implements SampleStore {
     return this.db;
   }
 }
-

@@ -20,9 +20,14 @@ export interface WalSamples {
   readonly values: ArrayLike<number>;
 }
 
-
 /** Encodes a samples record. @throws InvalidInputError (from the varint writer) on a non-integer id or ts. */
-export function encodeSamplesRecord(seq: number, n: number, seriesIds: ArrayLike<number>, timestampsMs: ArrayLike<number>, values: ArrayLike<number>): Buffer {
+export function encodeSamplesRecord(
+  seq: number,
+  n: number,
+  seriesIds: ArrayLike<number>,
+  timestampsMs: ArrayLike<number>,
+  values: ArrayLike<number>,
+): Buffer {
   // Worst case per sample: 8 bytes of id varint, 8 of ts varint, 8 of value.
   const out = Buffer.allocUnsafe(1 + 9 + 9 + n * 24);
   out[0] = WAL_SAMPLES;

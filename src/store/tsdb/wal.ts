@@ -14,7 +14,20 @@
  * @see Prometheus TSDB WAL (segments, CRC-checked records, repair by truncation),
  *   https://github.com/prometheus/prometheus/blob/main/tsdb/docs/format/wal.md
  */
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { StoreError } from '../../errors.ts';
@@ -61,7 +74,10 @@ export class WriteAheadLog {
       mkdirSync(dir, { recursive: true });
       readdirSync(dir);
     } catch (e) {
-      throw new StoreError(`cannot open WAL directory ${dir}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new StoreError(
+        `cannot open WAL directory ${dir}: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     return new WriteAheadLog(dir, fsyncIntervalMs);
   }
@@ -84,7 +100,9 @@ export class WriteAheadLog {
       return;
     }
     if (found !== storeId) {
-      throw new StoreError(`WAL directory ${this.dir} belongs to another database (store id ${found}, this database has ${storeId}); move it away or configure another walDir`);
+      throw new StoreError(
+        `WAL directory ${this.dir} belongs to another database (store id ${found}, this database has ${storeId}); move it away or configure another walDir`,
+      );
     }
   }
 
@@ -117,7 +135,10 @@ export class WriteAheadLog {
       try {
         buf = readFileSync(path);
       } catch (e) {
-        throw new StoreError(`cannot read WAL segment ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        throw new StoreError(
+          `cannot read WAL segment ${path}: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
       }
       let off = 0;
       while (off + 8 <= buf.length) {
@@ -145,7 +166,8 @@ export class WriteAheadLog {
    */
   append(payload: Uint8Array): void {
     if (this.fd < 0) throw new StoreError('WAL is not open (closed, or replay was not called)');
-    if (payload.length > MAX_WAL_RECORD_BYTES) throw new StoreError(`WAL record of ${payload.length} bytes exceeds ${MAX_WAL_RECORD_BYTES}`);
+    if (payload.length > MAX_WAL_RECORD_BYTES)
+      throw new StoreError(`WAL record of ${payload.length} bytes exceeds ${MAX_WAL_RECORD_BYTES}`);
     const frame = Buffer.allocUnsafe(8 + payload.length);
     frame.writeUInt32LE(payload.length, 0);
     frame.writeUInt32LE(crc32(payload), 4);
@@ -203,7 +225,10 @@ export class WriteAheadLog {
     try {
       this.fd = openSync(path, 'a');
     } catch (e) {
-      throw new StoreError(`cannot create WAL segment ${path}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new StoreError(
+        `cannot create WAL segment ${path}: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     this.segment = n;
     this.written = 0;

@@ -16,13 +16,22 @@ function formatValue(v: number): string {
  * (value as a string, timestamp in Unix seconds).
  * @throws InvalidInputError for an expression that is not PromQL or has no series selector
  */
-export async function queryExemplars(store: Pick<ExemplarStore, 'query'>, expr: string, startMs: number, endMs: number): Promise<ExemplarsResponse> {
+export async function queryExemplars(
+  store: Pick<ExemplarStore, 'query'>,
+  expr: string,
+  startMs: number,
+  endMs: number,
+): Promise<ExemplarsResponse> {
   const series = await store.query(selectorsOf(expr), startMs, endMs);
   return {
     status: 'success',
     data: series.map((s) => ({
       seriesLabels: s.seriesLabels,
-      exemplars: s.exemplars.map((e) => ({ labels: e.labels, value: formatValue(e.value), timestamp: e.timestampMs / 1000 })),
+      exemplars: s.exemplars.map((e) => ({
+        labels: e.labels,
+        value: formatValue(e.value),
+        timestamp: e.timestampMs / 1000,
+      })),
     })),
   };
 }

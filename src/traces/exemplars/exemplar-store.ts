@@ -46,7 +46,11 @@ export interface ExemplarInput {
 export interface ExemplarSeries {
   /** Labels of the series including `__name__`. */
   readonly seriesLabels: Record<string, string>;
-  readonly exemplars: { readonly labels: Record<string, string>; readonly value: number; readonly timestampMs: number }[];
+  readonly exemplars: {
+    readonly labels: Record<string, string>;
+    readonly value: number;
+    readonly timestampMs: number;
+  }[];
 }
 
 /** Options of {@link ExemplarStore}. */
@@ -63,7 +67,10 @@ export interface ExemplarStoreOptions {
 export const MAX_QUERY_ROWS = 10_000;
 const ROWS_PER_INSERT = 200;
 
-function counter(registry: Registry, name: 'dwcp_monitor_exemplars_stored_total' | 'dwcp_monitor_exemplars_dropped_total'): Counter {
+function counter(
+  registry: Registry,
+  name: 'dwcp_monitor_exemplars_stored_total' | 'dwcp_monitor_exemplars_dropped_total',
+): Counter {
   const def = getMetric(name);
   const existing = registry.getSingleMetric(def.name);
   if (existing instanceof Counter) return existing;
@@ -83,15 +90,20 @@ export class ExemplarStore {
     private readonly opts: ExemplarStoreOptions,
     private readonly onClose?: () => Promise<void>,
   ) {
-    if (!(opts.retentionMs > 0)) throw new InvalidInputError(`exemplar retention must be > 0, got ${opts.retentionMs}`);
-    if (!Number.isInteger(opts.maxExemplars) || opts.maxExemplars < 1) throw new InvalidInputError(`exemplar cap must be a positive integer, got ${opts.maxExemplars}`);
+    if (!(opts.retentionMs > 0))
+      throw new InvalidInputError(`exemplar retention must be > 0, got ${opts.retentionMs}`);
+    if (!Number.isInteger(opts.maxExemplars) || opts.maxExemplars < 1)
+      throw new InvalidInputError(`exemplar cap must be a positive integer, got ${opts.maxExemplars}`);
     this.stored = counter(opts.registry, 'dwcp_monitor_exemplars_stored_total');
     this.dropped = counter(opts.registry, 'dwcp_monitor_exemplars_dropped_total');
   }
 
   private async count(): Promise<number> {
     if (this.rows < 0) {
-      const r = await this.db.selectFrom('trace_exemplars').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const r = await this.db
+        .selectFrom('trace_exemplars')
+        .select(sql<number | string>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       this.rows = Number(r.n);
     }
     return this.rows;
@@ -112,9 +124,21 @@ export class ExemplarStore {
       const values = list.slice(i, i + ROWS_PER_INSERT).map((e) => {
         const key = seriesKey(e.name, e.seriesLabels);
         const labels = JSON.stringify(e.labels);
-        return { dedupe_key: `${key}\u0000${labels}\u0000${e.value}`, metric: e.name, series_key: key, series_labels_json: JSON.stringify(e.seriesLabels), labels_json: labels, value: e.value, ts_ms: Math.round(e.timestampMs) };
+        return {
+          dedupe_key: `${key}\u0000${labels}\u0000${e.value}`,
+          metric: e.name,
+          series_key: key,
+          series_labels_json: JSON.stringify(e.seriesLabels),
+          labels_json: labels,
+          value: e.value,
+          ts_ms: Math.round(e.timestampMs),
+        };
       });
-      const r = await this.db.insertInto('trace_exemplars').values(values).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
+      const r = await this.db
+        .insertInto('trace_exemplars')
+        .values(values)
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .executeTakeFirst();
       const n = Number(r.numInsertedOrUpdatedRows ?? 0);
       added += n;
       this.rows += n; // updated right after each write, so concurrent adds (one per target) count correctly
@@ -138,10 +162,20 @@ export class ExemplarStore {
    * first.
    * @throws InvalidInputError when end is before start.
    */
-  async query(selectors: readonly SeriesSelector[], startMs: number, endMs: number): Promise<ExemplarSeries[]> {
+  async query(
+    selectors: readonly SeriesSelector[],
+    startMs: number,
+    endMs: number,
+  ): Promise<ExemplarSeries[]> {
     if (endMs < startMs) throw new InvalidInputError('end must not be before start');
-    const names = selectors.every((s) => s.metric !== undefined) ? [...new Set(selectors.map((s) => s.metric!))] : undefined;
-    let q = this.db.selectFrom('trace_exemplars').select(['metric', 'series_key', 'series_labels_json', 'labels_json', 'value', 'ts_ms']).where('ts_ms', '>=', startMs).where('ts_ms', '<=', endMs);
+    const names = selectors.every((s) => s.metric !== undefined)
+      ? [...new Set(selectors.map((s) => s.metric!))]
+      : undefined;
+    let q = this.db
+      .selectFrom('trace_exemplars')
+      .select(['metric', 'series_key', 'series_labels_json', 'labels_json', 'value', 'ts_ms'])
+      .where('ts_ms', '>=', startMs)
+      .where('ts_ms', '<=', endMs);
     if (names) q = q.where('metric', 'in', names);
     const rows = await q.orderBy('ts_ms', 'desc').limit(MAX_QUERY_ROWS).execute();
     const bySeries = new Map<string, ExemplarSeries>();
@@ -153,14 +187,21 @@ export class ExemplarStore {
         s = { seriesLabels: { __name__: r.metric, ...labels }, exemplars: [] };
         bySeries.set(r.series_key, s);
       }
-      s.exemplars.push({ labels: JSON.parse(r.labels_json) as Record<string, string>, value: Number(r.value), timestampMs: Number(r.ts_ms) });
+      s.exemplars.push({
+        labels: JSON.parse(r.labels_json) as Record<string, string>,
+        value: Number(r.value),
+        timestampMs: Number(r.ts_ms),
+      });
     }
     return [...bySeries.values()];
   }
 
   /** Deletes exemplars older than the retention; returns how many. */
   async applyRetention(nowMs: number): Promise<number> {
-    const r = await this.db.deleteFrom('trace_exemplars').where('ts_ms', '<', Math.round(nowMs - this.opts.retentionMs)).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('trace_exemplars')
+      .where('ts_ms', '<', Math.round(nowMs - this.opts.retentionMs))
+      .executeTakeFirst();
     const n = Number(r.numDeletedRows);
     if (this.rows >= 0) this.rows = Math.max(0, this.rows - n);
     return n;

@@ -17,7 +17,9 @@ export function exemplarMigrations(dialect: TraceStoreDialect): Record<string, M
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema
           .createTable('trace_exemplars')
-          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigserial', (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
           .addColumn('metric', 'text', (c) => c.notNull())
           .addColumn('series_key', 'text', (c) => c.notNull())
@@ -26,7 +28,11 @@ export function exemplarMigrations(dialect: TraceStoreDialect): Record<string, M
           .addColumn('value', 'double precision', (c) => c.notNull())
           .addColumn('ts_ms', 'bigint', (c) => c.notNull())
           .execute();
-        await db.schema.createIndex('trace_exemplars_metric_ts_idx').on('trace_exemplars').columns(['metric', 'ts_ms']).execute();
+        await db.schema
+          .createIndex('trace_exemplars_metric_ts_idx')
+          .on('trace_exemplars')
+          .columns(['metric', 'ts_ms'])
+          .execute();
         await db.schema.createIndex('trace_exemplars_ts_idx').on('trace_exemplars').column('ts_ms').execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
@@ -44,7 +50,11 @@ export const EXEMPLAR_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_exemplars';
  * Applies the exemplar store's pending migrations.
  * @throws StoreError when a migration fails.
  */
-export async function migrateExemplarStore(db: Kysely<unknown>, dialect: TraceStoreDialect, schema?: string): Promise<void> {
+export async function migrateExemplarStore(
+  db: Kysely<unknown>,
+  dialect: TraceStoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: exemplarMigrations(dialect),
     dialect,

@@ -12,7 +12,10 @@ import { migrateExemplarStore } from './migrations.ts';
  * Opens (creating it) a SQLite exemplar store at `path` (`:memory:` for a throwaway one).
  * @throws StoreError when the file cannot be opened or a migration fails; InvalidInputError on bad options
  */
-export async function openSqliteExemplarStore(path: string, opts: ExemplarStoreOptions): Promise<ExemplarStore> {
+export async function openSqliteExemplarStore(
+  path: string,
+  opts: ExemplarStoreOptions,
+): Promise<ExemplarStore> {
   const db = openSqliteDatabase<ExemplarDatabase>(path);
   try {
     await migrateExemplarStore(db as unknown as Kysely<unknown>, 'sqlite');
@@ -27,7 +30,10 @@ export async function openSqliteExemplarStore(path: string, opts: ExemplarStoreO
  * Connects to PostgreSQL (creating `pg.schema` if given) and opens the exemplar store there.
  * @throws StoreError when the server is unreachable or a migration fails; InvalidInputError on bad options
  */
-export async function openPostgresExemplarStore(pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>, opts: ExemplarStoreOptions): Promise<ExemplarStore> {
+export async function openPostgresExemplarStore(
+  pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>,
+  opts: ExemplarStoreOptions,
+): Promise<ExemplarStore> {
   const { db, onClose } = await connectPostgres<ExemplarDatabase>({ ...pg, retentionMs: opts.retentionMs });
   try {
     await migrateExemplarStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);

@@ -39,13 +39,20 @@ function matcherOf(node: SyntaxNode, text: string): LabelMatcher {
   const name = node.getChild('LabelName');
   const op = node.getChild('MatchOp');
   const value = node.getChild('StringLiteral');
-  if (!name || !op || !value) throw new InvalidInputError(`unsupported label matcher ${text.slice(node.from, node.to)}`);
-  const m = { name: text.slice(name.from, name.to), op: text.slice(op.from, op.to) as LabelMatcher['op'], value: unquote(text.slice(value.from, value.to)) };
+  if (!name || !op || !value)
+    throw new InvalidInputError(`unsupported label matcher ${text.slice(node.from, node.to)}`);
+  const m = {
+    name: text.slice(name.from, name.to),
+    op: text.slice(op.from, op.to) as LabelMatcher['op'],
+    value: unquote(text.slice(value.from, value.to)),
+  };
   if (m.op !== '=~' && m.op !== '!~') return m;
   try {
     return { ...m, regex: new RegExp(`^(?:${m.value})$`) };
   } catch {
-    throw new InvalidInputError(`invalid regular expression in matcher ${m.name}${m.op}${JSON.stringify(m.value)}`);
+    throw new InvalidInputError(
+      `invalid regular expression in matcher ${m.name}${m.op}${JSON.stringify(m.value)}`,
+    );
   }
 }
 
@@ -64,20 +71,30 @@ export function selectorsOf(expr: string): SeriesSelector[] {
       if (n.name !== 'VectorSelector') return;
       const id = n.node.getChild('Identifier');
       const matchers: LabelMatcher[] = [];
-      for (const m of n.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) matchers.push(matcherOf(m, expr));
-      if ((n.node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher').length ?? 0) > 0) bad = 'quoted label names are not supported';
+      for (const m of n.node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [])
+        matchers.push(matcherOf(m, expr));
+      if ((n.node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher').length ?? 0) > 0)
+        bad = 'quoted label names are not supported';
       const byName = matchers.find((m) => m.name === '__name__' && m.op === '=');
-      out.push({ metric: id ? expr.slice(id.from, id.to) : byName?.value, matchers: matchers.filter((m) => m !== byName) });
+      out.push({
+        metric: id ? expr.slice(id.from, id.to) : byName?.value,
+        matchers: matchers.filter((m) => m !== byName),
+      });
     },
   });
   if (bad !== undefined) throw new InvalidInputError(bad);
   if (out.length === 0) throw new InvalidInputError('the query has no series selector');
-  if (out.length > MAX_SELECTORS) throw new InvalidInputError(`the query has more than ${MAX_SELECTORS} series selectors`);
+  if (out.length > MAX_SELECTORS)
+    throw new InvalidInputError(`the query has more than ${MAX_SELECTORS} series selectors`);
   return out;
 }
 
 /** Whether labels (with the metric `name`) match every matcher of `sel`. Regexes are anchored, as in PromQL. */
-export function matchesSelector(sel: SeriesSelector, name: string, labels: Readonly<Record<string, string>>): boolean {
+export function matchesSelector(
+  sel: SeriesSelector,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   if (sel.metric !== undefined && sel.metric !== name) return false;
   for (const m of sel.matchers) {
     const v = m.name === '__name__' ? name : (labels[m.name] ?? '');

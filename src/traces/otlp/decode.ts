@@ -36,15 +36,28 @@ export function otlpEncodingOf(contentType: string | undefined): OtlpEncoding | 
  * @throws PayloadTooLargeError when the decompressed body exceeds the limit
  * @throws OtlpRequestError `unsupported_encoding` for another encoding, `decompression_failed` for bad gzip data
  */
-export function decodeContentEncoding(body: Buffer, contentEncoding: string | undefined, limits: OtlpLimits): Buffer {
+export function decodeContentEncoding(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  limits: OtlpLimits,
+): Buffer {
   const enc = (contentEncoding ?? '').trim().toLowerCase();
   if (enc === '' || enc === 'identity') return body;
-  if (enc !== 'gzip') throw new OtlpRequestError('unsupported_encoding', `unsupported Content-Encoding ${JSON.stringify(enc)} (gzip or none)`);
+  if (enc !== 'gzip')
+    throw new OtlpRequestError(
+      'unsupported_encoding',
+      `unsupported Content-Encoding ${JSON.stringify(enc)} (gzip or none)`,
+    );
   try {
     return gunzipSync(body, { maxOutputLength: limits.maxDecompressedBytes });
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(limits.maxDecompressedBytes, 'decompressed OTLP body');
-    throw new OtlpRequestError('decompression_failed', `gzip body could not be decompressed: ${(e as Error).message}`, { cause: e });
+    if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new PayloadTooLargeError(limits.maxDecompressedBytes, 'decompressed OTLP body');
+    throw new OtlpRequestError(
+      'decompression_failed',
+      `gzip body could not be decompressed: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -54,25 +67,39 @@ export function decodeContentEncoding(body: Buffer, contentEncoding: string | un
  * @throws OtlpRequestError `malformed_protobuf` / `malformed_json` when the body does not decode or is not
  *   shaped like an ExportTraceServiceRequest
  */
-export function decodeExportRequest(body: Buffer, encoding: OtlpEncoding, limits: OtlpLimits, nowMs: number): NormalizedRequest {
+export function decodeExportRequest(
+  body: Buffer,
+  encoding: OtlpEncoding,
+  limits: OtlpLimits,
+  nowMs: number,
+): NormalizedRequest {
   let message: unknown;
   if (encoding === 'protobuf') {
     try {
       message = otlpProtoTypes().exportRequest.decode(body);
     } catch (e) {
-      throw new OtlpRequestError('malformed_protobuf', `body is not a protobuf ExportTraceServiceRequest: ${(e as Error).message}`, { cause: e });
+      throw new OtlpRequestError(
+        'malformed_protobuf',
+        `body is not a protobuf ExportTraceServiceRequest: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   } else {
     try {
       message = JSON.parse(body.toString('utf8'));
     } catch (e) {
-      throw new OtlpRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, { cause: e });
+      throw new OtlpRequestError('malformed_json', `body is not valid JSON: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   try {
     return normalizeExportRequest(message, limits, nowMs);
   } catch (e) {
-    if (e instanceof InvalidInputError) throw new OtlpRequestError(encoding === 'json' ? 'malformed_json' : 'malformed_protobuf', e.message, { cause: e });
+    if (e instanceof InvalidInputError)
+      throw new OtlpRequestError(encoding === 'json' ? 'malformed_json' : 'malformed_protobuf', e.message, {
+        cause: e,
+      });
     throw e;
   }
 }
@@ -89,7 +116,11 @@ export function encodeStatus(status: { readonly code: number; readonly message: 
 }
 
 /** The body of a successful export response (partial success when spans were rejected). */
-export function encodeExportResponse(encoding: OtlpEncoding, rejectedSpans: number, errorMessage: string): Buffer {
+export function encodeExportResponse(
+  encoding: OtlpEncoding,
+  rejectedSpans: number,
+  errorMessage: string,
+): Buffer {
   const partial = rejectedSpans > 0 || errorMessage !== '' ? { rejectedSpans, errorMessage } : undefined;
   if (encoding === 'json') return Buffer.from(JSON.stringify(partial ? { partialSuccess: partial } : {}));
   const t = otlpProtoTypes().exportResponse;

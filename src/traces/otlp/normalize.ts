@@ -58,7 +58,8 @@ function listOf(v: unknown, where: string): readonly unknown[] {
  */
 function idOf(v: unknown): string {
   if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return '';
-  if (v instanceof Uint8Array) return v.length === 0 ? '' : Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex');
+  if (v instanceof Uint8Array)
+    return v.length === 0 ? '' : Buffer.from(v.buffer, v.byteOffset, v.length).toString('hex');
   if (typeof v === 'string') return v.toLowerCase();
   return '?';
 }
@@ -69,7 +70,12 @@ interface LongLike {
 }
 
 function isLong(v: unknown): v is LongLike {
-  return typeof v === 'object' && v !== null && typeof (v as LongLike).low === 'number' && typeof (v as LongLike).high === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as LongLike).low === 'number' &&
+    typeof (v as LongLike).high === 'number'
+  );
 }
 
 const DIGITS = /^\d{1,20}$/;
@@ -150,7 +156,9 @@ class Normalizer {
       return out;
     }
     if (hasOwn.call(v, 'kvlistValue')) {
-      const kv = isObj(v['kvlistValue']) ? this.attributes(v['kvlistValue']['values'], 'kvlistValue.values') : {};
+      const kv = isObj(v['kvlistValue'])
+        ? this.attributes(v['kvlistValue']['values'], 'kvlistValue.values')
+        : {};
       return this.text(JSON.stringify(kv));
     }
     return undefined;
@@ -186,7 +194,11 @@ class Normalizer {
     for (const e of listOf(list, 'span.events').slice(0, this.limits.maxEvents)) {
       if (!isObj(e)) throw new InvalidInputError('span.events: an event must be an object');
       const t = microsOf(e['timeUnixNano']);
-      out.push({ timeUs: Number.isFinite(t) ? t : 0, name: this.text(e['name']), attributes: this.attributes(e['attributes'], 'event.attributes') });
+      out.push({
+        timeUs: Number.isFinite(t) ? t : 0,
+        name: this.text(e['name']),
+        attributes: this.attributes(e['attributes'], 'event.attributes'),
+      });
     }
     return out;
   }
@@ -251,8 +263,13 @@ class Normalizer {
  *   that is not an array, a resource or scope element that is not an object); a malformed span (an attribute list
  *   that is not an array, ...) only rejects that span (`malformed_span`)
  */
-export function normalizeExportRequest(request: unknown, limits: OtlpLimits, nowMs: number): NormalizedRequest {
-  if (!isObj(request)) throw new InvalidInputError('the request body must be an ExportTraceServiceRequest object');
+export function normalizeExportRequest(
+  request: unknown,
+  limits: OtlpLimits,
+  nowMs: number,
+): NormalizedRequest {
+  if (!isObj(request))
+    throw new InvalidInputError('the request body must be an ExportTraceServiceRequest object');
   const n = new Normalizer(limits, nowMs);
   for (const rs of listOf(request['resourceSpans'], 'resourceSpans')) {
     if (!isObj(rs)) throw new InvalidInputError('resourceSpans: an element must be an object');
@@ -266,7 +283,10 @@ export function normalizeExportRequest(request: unknown, limits: OtlpLimits, now
           n.span(s, process, scope);
         } catch (e) {
           if (!(e instanceof InvalidInputError)) throw e;
-          n.reject('malformed_span', `span ${isObj(s) ? idOf(s['spanId']) || '(no id)' : '(not an object)'} (${e.message})`);
+          n.reject(
+            'malformed_span',
+            `span ${isObj(s) ? idOf(s['spanId']) || '(no id)' : '(not an object)'} (${e.message})`,
+          );
         }
       }
     }

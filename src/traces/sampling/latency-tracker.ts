@@ -39,9 +39,11 @@ export class LatencyTracker {
 
   /** @throws InvalidInputError on a quantile outside (0, 1) or non-positive sizes. */
   constructor(opts: LatencyTrackerOptions) {
-    if (!(opts.quantile > 0 && opts.quantile < 1)) throw new InvalidInputError(`latency quantile must be in (0, 1), got ${opts.quantile}`);
+    if (!(opts.quantile > 0 && opts.quantile < 1))
+      throw new InvalidInputError(`latency quantile must be in (0, 1), got ${opts.quantile}`);
     for (const k of ['window', 'minSamples', 'maxOperations'] as const) {
-      if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new InvalidInputError(`${k} must be a positive integer, got ${opts[k]}`);
+      if (!Number.isInteger(opts[k]) || opts[k] < 1)
+        throw new InvalidInputError(`${k} must be a positive integer, got ${opts[k]}`);
     }
     if (opts.minSamples > opts.window) throw new InvalidInputError('minSamples must not exceed window');
     this.opts = opts;
@@ -65,7 +67,13 @@ export class LatencyTracker {
         const oldest = this.ops.keys().next().value;
         if (oldest !== undefined) this.ops.delete(oldest);
       }
-      st = { ring: new Float64Array(this.opts.window), count: 0, next: 0, sinceRefresh: 0, threshold: undefined };
+      st = {
+        ring: new Float64Array(this.opts.window),
+        count: 0,
+        next: 0,
+        sinceRefresh: 0,
+        threshold: undefined,
+      };
     } else {
       this.ops.delete(operation); // re-insert: the map's order is least recently seen first
     }
@@ -74,7 +82,10 @@ export class LatencyTracker {
     st.next = (st.next + 1) % st.ring.length;
     if (st.count < st.ring.length) st.count++;
     st.sinceRefresh++;
-    if (st.count >= this.opts.minSamples && (st.threshold === undefined || st.sinceRefresh >= REFRESH_EVERY)) {
+    if (
+      st.count >= this.opts.minSamples &&
+      (st.threshold === undefined || st.sinceRefresh >= REFRESH_EVERY)
+    ) {
       const sorted = st.ring.slice(0, st.count).sort();
       st.threshold = quantileSorted(sorted, this.opts.quantile);
       st.sinceRefresh = 0;

@@ -18,7 +18,8 @@ export class TokenBucket {
 
   /** @throws InvalidInputError for a rate or burst that is not > 0. */
   constructor(ratePerSecond: number, burst: number) {
-    if (!(ratePerSecond > 0) || !(burst > 0)) throw new InvalidInputError('token bucket rate and burst must be > 0');
+    if (!(ratePerSecond > 0) || !(burst > 0))
+      throw new InvalidInputError('token bucket rate and burst must be > 0');
     this.ratePerSecond = ratePerSecond;
     this.burst = burst;
     this.tokens = burst;
@@ -26,7 +27,8 @@ export class TokenBucket {
 
   /** Takes `n` tokens at `nowMs` (Unix ms) if that many are available; returns whether it did. */
   take(n: number, nowMs: number): boolean {
-    if (this.lastMs !== undefined && nowMs > this.lastMs) this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.lastMs) / 1000) * this.ratePerSecond);
+    if (this.lastMs !== undefined && nowMs > this.lastMs)
+      this.tokens = Math.min(this.burst, this.tokens + ((nowMs - this.lastMs) / 1000) * this.ratePerSecond);
     this.lastMs = this.lastMs === undefined ? nowMs : Math.max(this.lastMs, nowMs);
     if (this.tokens < n) return false;
     this.tokens -= n;
@@ -63,7 +65,8 @@ export class AdaptiveProbability {
 
   /** @throws InvalidInputError for an initial probability outside (0, 1], a non-positive target or interval. */
   constructor(opts: AdaptiveOptions) {
-    if (!(opts.initial > 0 && opts.initial <= 1)) throw new InvalidInputError(`initial probability must be in (0, 1], got ${opts.initial}`);
+    if (!(opts.initial > 0 && opts.initial <= 1))
+      throw new InvalidInputError(`initial probability must be in (0, 1], got ${opts.initial}`);
     if (!(opts.targetSpansPerSecond > 0)) throw new InvalidInputError('target spans per second must be > 0');
     if (!(opts.intervalMs > 0)) throw new InvalidInputError('adaptive interval must be > 0');
     this.opts = opts;
@@ -84,7 +87,10 @@ export class AdaptiveProbability {
       const rate = this.spansInWindow / (elapsed / 1000);
       const step = this.opts.maxStep ?? 2;
       const want = rate > 0 ? this.opts.targetSpansPerSecond / rate : 1;
-      this.p = Math.min(1, Math.max(this.opts.min ?? 1e-4, Math.min(this.p * step, Math.max(this.p / step, want))));
+      this.p = Math.min(
+        1,
+        Math.max(this.opts.min ?? 1e-4, Math.min(this.p * step, Math.max(this.p / step, want))),
+      );
       this.windowStartMs = nowMs;
       this.spansInWindow = 0;
     }

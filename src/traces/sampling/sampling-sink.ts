@@ -15,8 +15,14 @@ import type { SpanSink } from '../receiver.ts';
 import type { SpanRecord } from '../span.ts';
 import type { TailSampler, TraceDecision } from './tail-sampler.ts';
 
-type SamplingCounter = 'dwcp_monitor_trace_sampling_traces_total' | 'dwcp_monitor_trace_sampling_forced_decisions_total' | 'dwcp_monitor_trace_sampling_spans_dropped_total';
-type SamplingGauge = 'dwcp_monitor_trace_sampling_buffered_spans' | 'dwcp_monitor_trace_sampling_buffered_traces' | 'dwcp_monitor_trace_sampling_probability';
+type SamplingCounter =
+  | 'dwcp_monitor_trace_sampling_traces_total'
+  | 'dwcp_monitor_trace_sampling_forced_decisions_total'
+  | 'dwcp_monitor_trace_sampling_spans_dropped_total';
+type SamplingGauge =
+  | 'dwcp_monitor_trace_sampling_buffered_spans'
+  | 'dwcp_monitor_trace_sampling_buffered_traces'
+  | 'dwcp_monitor_trace_sampling_probability';
 
 function counter(registry: Registry, name: SamplingCounter): Counter {
   const def = getMetric(name);

@@ -25,7 +25,14 @@ import { LatencyTracker } from './latency-tracker.ts';
 import { AdaptiveProbability, TokenBucket, traceIdSampled } from './rate-control.ts';
 
 /** Why a trace was kept (`error`, `latency`, `attribute`, `probabilistic`) or dropped (`rate_limited`, `not_sampled`). */
-export const SAMPLING_POLICIES = ['error', 'latency', 'attribute', 'probabilistic', 'rate_limited', 'not_sampled'] as const;
+export const SAMPLING_POLICIES = [
+  'error',
+  'latency',
+  'attribute',
+  'probabilistic',
+  'rate_limited',
+  'not_sampled',
+] as const;
 export type SamplingPolicy = (typeof SAMPLING_POLICIES)[number];
 
 /** Policies that keep a trace. */
@@ -136,21 +143,44 @@ export function estimateSpanBytes(s: SpanRecord): number {
   let n = 400 + 2 * (s.name.length + s.statusMessage.length);
   for (const k in s.attributes) {
     const v = s.attributes[k]!;
-    n += 48 + 2 * k.length + (typeof v === 'string' ? 2 * v.length : Array.isArray(v) ? 16 * v.length + 2 * JSON.stringify(v).length : 16);
+    n +=
+      48 +
+      2 * k.length +
+      (typeof v === 'string'
+        ? 2 * v.length
+        : Array.isArray(v)
+          ? 16 * v.length + 2 * JSON.stringify(v).length
+          : 16);
   }
   for (const e of s.events) n += 120 + 2 * e.name.length + 64 * Object.keys(e.attributes).length;
   return n + 120 * s.links.length;
 }
 
 function validate(o: TailSamplerOptions): void {
-  for (const k of ['maxTraces', 'maxSpans', 'maxBytes', 'maxSpansPerTrace', 'decisionCacheSize', 'latencyWindow', 'latencyMinSamples', 'maxOperations'] as const) {
-    if (!Number.isInteger(o[k]) || o[k] < 1) throw new InvalidInputError(`tail sampling ${k} must be a positive integer, got ${o[k]}`);
+  for (const k of [
+    'maxTraces',
+    'maxSpans',
+    'maxBytes',
+    'maxSpansPerTrace',
+    'decisionCacheSize',
+    'latencyWindow',
+    'latencyMinSamples',
+    'maxOperations',
+  ] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1)
+      throw new InvalidInputError(`tail sampling ${k} must be a positive integer, got ${o[k]}`);
   }
-  if (!(o.decisionWaitMs >= 0)) throw new InvalidInputError(`tail sampling decision wait must be >= 0, got ${o.decisionWaitMs}`);
-  if (!(o.probability > 0 && o.probability <= 1)) throw new InvalidInputError(`tail sampling probability must be in (0, 1], got ${o.probability}`);
-  if (!(o.latencyQuantile >= 0 && o.latencyQuantile < 1)) throw new InvalidInputError(`latency quantile must be in [0, 1), got ${o.latencyQuantile}`);
-  if (o.latencyThresholdUs !== undefined && !(o.latencyThresholdUs > 0)) throw new InvalidInputError('latency threshold must be > 0');
-  for (const r of o.attributes) if (r.key === '' || r.values.length === 0) throw new InvalidInputError('an attribute policy needs a key and at least one value');
+  if (!(o.decisionWaitMs >= 0))
+    throw new InvalidInputError(`tail sampling decision wait must be >= 0, got ${o.decisionWaitMs}`);
+  if (!(o.probability > 0 && o.probability <= 1))
+    throw new InvalidInputError(`tail sampling probability must be in (0, 1], got ${o.probability}`);
+  if (!(o.latencyQuantile >= 0 && o.latencyQuantile < 1))
+    throw new InvalidInputError(`latency quantile must be in [0, 1), got ${o.latencyQuantile}`);
+  if (o.latencyThresholdUs !== undefined && !(o.latencyThresholdUs > 0))
+    throw new InvalidInputError('latency threshold must be > 0');
+  for (const r of o.attributes)
+    if (r.key === '' || r.values.length === 0)
+      throw new InvalidInputError('an attribute policy needs a key and at least one value');
 }
 
 /** The tail sampler (one per monitor). */
@@ -172,9 +202,19 @@ export class TailSampler {
     this.decisions = new LruCache(Math.max(2, opts.decisionCacheSize));
     this.latency =
       opts.latencyQuantile > 0
-        ? new LatencyTracker({ quantile: opts.latencyQuantile, window: opts.latencyWindow, minSamples: Math.min(opts.latencyMinSamples, opts.latencyWindow), maxOperations: opts.maxOperations })
+        ? new LatencyTracker({
+            quantile: opts.latencyQuantile,
+            window: opts.latencyWindow,
+            minSamples: Math.min(opts.latencyMinSamples, opts.latencyWindow),
+            maxOperations: opts.maxOperations,
+          })
         : undefined;
-    this.adaptive = new AdaptiveProbability({ initial: opts.probability, targetSpansPerSecond: opts.spansPerSecond, intervalMs: opts.adaptIntervalMs, enabled: opts.adaptive });
+    this.adaptive = new AdaptiveProbability({
+      initial: opts.probability,
+      targetSpansPerSecond: opts.spansPerSecond,
+      intervalMs: opts.adaptIntervalMs,
+      enabled: opts.adaptive,
+    });
     this.bucket = new TokenBucket(opts.spansPerSecond, opts.spansPerSecond);
     const byKey = new Map<string, Set<string>>();
     for (const r of opts.attributes) {
@@ -187,7 +227,12 @@ export class TailSampler {
 
   /** Buffered traces, spans and estimated bytes, and the current probability of the probabilistic share. */
   stats(): { traces: number; spans: number; bytes: number; probability: number } {
-    return { traces: this.pending.size, spans: this.spanCount, bytes: this.byteCount, probability: this.adaptive.probability };
+    return {
+      traces: this.pending.size,
+      spans: this.spanCount,
+      bytes: this.byteCount,
+      probability: this.adaptive.probability,
+    };
   }
 
   /**
@@ -219,7 +264,11 @@ export class TailSampler {
         continue;
       }
       const newTrace = p === undefined ? 1 : 0;
-      while (this.pending.size + newTrace > o.maxTraces || this.spanCount + 1 > o.maxSpans || this.byteCount + bytes > o.maxBytes) {
+      while (
+        this.pending.size + newTrace > o.maxTraces ||
+        this.spanCount + 1 > o.maxSpans ||
+        this.byteCount + bytes > o.maxBytes
+      ) {
         forced.push(this.decideOldest(s.traceId, nowMs));
       }
       if (p !== undefined && !this.pending.has(s.traceId)) {
@@ -296,7 +345,8 @@ export class TailSampler {
     const fixed = this.opts.latencyThresholdUs;
     let policy: SamplingPolicy;
     if (error) policy = 'error';
-    else if ((fixed !== undefined && duration > fixed) || (learnt !== undefined && duration > learnt)) policy = 'latency';
+    else if ((fixed !== undefined && duration > fixed) || (learnt !== undefined && duration > learnt))
+      policy = 'latency';
     else if (this.attributeMatch(spans)) policy = 'attribute';
     else {
       this.adaptive.observe(spans.length, nowMs);

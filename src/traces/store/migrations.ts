@@ -39,7 +39,8 @@ function spanTable(db: Kysely<unknown>, name: string): CreateTableBuilder<string
 
 /** The secondary indexes of the span table. */
 async function spanIndexes(db: Kysely<unknown>): Promise<void> {
-  const idx = (name: string, columns: string[]) => db.schema.createIndex(name).on('trace_spans').columns(columns).execute();
+  const idx = (name: string, columns: string[]) =>
+    db.schema.createIndex(name).on('trace_spans').columns(columns).execute();
   await idx('trace_spans_service_start_idx', ['service', 'start_us']);
   await idx('trace_spans_service_op_start_idx', ['service', 'operation', 'start_us']);
   await idx('trace_spans_start_idx', ['start_us']);
@@ -47,7 +48,12 @@ async function spanIndexes(db: Kysely<unknown>): Promise<void> {
   await idx('trace_spans_node_start_idx', ['node_id', 'start_us']);
   await idx('trace_spans_region_start_idx', ['region', 'start_us']);
   await idx('trace_spans_vm_idx', ['vm_id']);
-  await db.schema.createIndex('trace_spans_error_start_idx').on('trace_spans').column('start_us').where(sql.ref('status'), '=', 2).execute();
+  await db.schema
+    .createIndex('trace_spans_error_start_idx')
+    .on('trace_spans')
+    .column('start_us')
+    .where(sql.ref('status'), '=', 2)
+    .execute();
 }
 
 /** The trace store's migrations by name, in order (exported for the upgrade test). */
@@ -63,7 +69,9 @@ export function traceMigrations(dialect: TraceStoreDialect): Record<string, Migr
         await spanIndexes(db);
         await db.schema
           .createTable('trace_processes')
-          .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('id', id, (c) =>
+            dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+          )
           .addColumn('key', 'text', (c) => c.notNull().unique())
           .addColumn('service', 'text', (c) => c.notNull())
           .addColumn('attributes_json', 'text', (c) => c.notNull())
@@ -84,10 +92,21 @@ export function traceMigrations(dialect: TraceStoreDialect): Record<string, Migr
           .addColumn('last_seen_us', 'bigint', (c) => c.notNull())
           .addPrimaryKeyConstraint('trace_operations_pk', ['service', 'operation'])
           .execute();
-        await db.schema.createIndex('trace_operations_last_seen_idx').on('trace_operations').column('last_seen_us').execute();
-        await sql`insert into trace_operations (service, operation, last_seen_us) select service, operation, max(start_us) from trace_spans group by service, operation`.execute(db);
-        await db.schema.alterTable('trace_processes').addColumn('last_seen_us', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
-        await sql`update trace_processes set last_seen_us = coalesce((select max(s.start_us) from trace_spans s where s.process_id = trace_processes.id), 0)`.execute(db);
+        await db.schema
+          .createIndex('trace_operations_last_seen_idx')
+          .on('trace_operations')
+          .column('last_seen_us')
+          .execute();
+        await sql`insert into trace_operations (service, operation, last_seen_us) select service, operation, max(start_us) from trace_spans group by service, operation`.execute(
+          db,
+        );
+        await db.schema
+          .alterTable('trace_processes')
+          .addColumn('last_seen_us', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`update trace_processes set last_seen_us = coalesce((select max(s.start_us) from trace_spans s where s.process_id = trace_processes.id), 0)`.execute(
+          db,
+        );
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable('trace_processes').dropColumn('last_seen_us').execute();
@@ -105,7 +124,12 @@ export function traceMigrations(dialect: TraceStoreDialect): Record<string, Migr
         await sql`insert into trace_spans_new select * from trace_spans`.execute(db);
         await db.schema.dropTable('trace_spans').execute();
         await sql`alter table trace_spans_new rename to trace_spans`.execute(db);
-        await db.schema.createIndex('trace_spans_id_idx').on('trace_spans').columns(['trace_id', 'span_id']).unique().execute();
+        await db.schema
+          .createIndex('trace_spans_id_idx')
+          .on('trace_spans')
+          .columns(['trace_id', 'span_id'])
+          .unique()
+          .execute();
         await spanIndexes(db);
       },
       async down(): Promise<void> {
@@ -116,11 +140,21 @@ export function traceMigrations(dialect: TraceStoreDialect): Record<string, Migr
     // a window are read from the index alone (no table row per span) when the search has no attribute filter.
     '0004_trace_spans_error_covering': {
       async up(db: Kysely<unknown>): Promise<void> {
-        await db.schema.createIndex('trace_spans_error_start_trace_idx').on('trace_spans').columns(['start_us', 'trace_id']).where(sql.ref('status'), '=', 2).execute();
+        await db.schema
+          .createIndex('trace_spans_error_start_trace_idx')
+          .on('trace_spans')
+          .columns(['start_us', 'trace_id'])
+          .where(sql.ref('status'), '=', 2)
+          .execute();
         await db.schema.dropIndex('trace_spans_error_start_idx').execute();
       },
       async down(db: Kysely<unknown>): Promise<void> {
-        await db.schema.createIndex('trace_spans_error_start_idx').on('trace_spans').column('start_us').where(sql.ref('status'), '=', 2).execute();
+        await db.schema
+          .createIndex('trace_spans_error_start_idx')
+          .on('trace_spans')
+          .column('start_us')
+          .where(sql.ref('status'), '=', 2)
+          .execute();
         await db.schema.dropIndex('trace_spans_error_start_trace_idx').execute();
       },
     },
@@ -136,7 +170,11 @@ export const TRACE_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_traces';
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
  * @throws StoreError when a migration fails.
  */
-export async function migrateTraceStore(db: Kysely<unknown>, dialect: TraceStoreDialect, schema?: string): Promise<void> {
+export async function migrateTraceStore(
+  db: Kysely<unknown>,
+  dialect: TraceStoreDialect,
+  schema?: string,
+): Promise<void> {
   await runMigrations(db, {
     migrations: traceMigrations(dialect),
     dialect,

@@ -29,7 +29,10 @@ export async function openSqliteTraceStore(path: string, opts: TraceStoreOptions
  * Connects to PostgreSQL (creating `pg.schema` if given) and opens the trace store there.
  * @throws StoreError when the server is unreachable or a migration fails; InvalidInputError on bad options
  */
-export async function openPostgresTraceStore(pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>, opts: TraceStoreOptions): Promise<TraceStore> {
+export async function openPostgresTraceStore(
+  pg: Omit<PostgresStoreOptions, 'retentionMs' | 'allowNonFinite' | 'seriesCacheSize'>,
+  opts: TraceStoreOptions,
+): Promise<TraceStore> {
   const { db, onClose } = await connectPostgres<TraceDatabase>({ ...pg, retentionMs: opts.retentionMs });
   try {
     await migrateTraceStore(db as unknown as Kysely<unknown>, 'postgres', pg.schema);

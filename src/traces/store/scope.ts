@@ -11,7 +11,10 @@ import type { TraceDatabase } from './schema.ts';
 export type SpanScope =
   | { readonly kind: 'all' }
   | { readonly kind: 'none' }
-  | { readonly kind: 'where'; readonly where: (eb: ExpressionBuilder<TraceDatabase, 'trace_spans'>) => Expression<SqlBool> };
+  | {
+      readonly kind: 'where';
+      readonly where: (eb: ExpressionBuilder<TraceDatabase, 'trace_spans'>) => Expression<SqlBool>;
+    };
 
 /** The span condition of `scope` (undefined: every span). */
 export function spanScope(scope: TenantScope | undefined): SpanScope {
@@ -21,6 +24,10 @@ export function spanScope(scope: TenantScope | undefined): SpanScope {
   if (nodes.length === 0 && regions.length === 0) return { kind: 'none' };
   return {
     kind: 'where',
-    where: (eb) => eb.or([...(nodes.length > 0 ? [eb('node_id', 'in', nodes)] : []), ...(regions.length > 0 ? [eb('region', 'in', regions)] : [])]),
+    where: (eb) =>
+      eb.or([
+        ...(nodes.length > 0 ? [eb('node_id', 'in', nodes)] : []),
+        ...(regions.length > 0 ? [eb('region', 'in', regions)] : []),
+      ]),
   };
 }

@@ -11,7 +11,14 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import { LruCache } from '../../store/lru-cache.ts';
 import { matchesTags, splitTags, type TraceQuery } from '../query.ts';
-import { indexFields, SPAN_KINDS, SPAN_STATUSES, type Attributes, type SpanProcess, type SpanRecord } from '../span.ts';
+import {
+  indexFields,
+  SPAN_KINDS,
+  SPAN_STATUSES,
+  type Attributes,
+  type SpanProcess,
+  type SpanRecord,
+} from '../span.ts';
 import { keepLatest, LAST_SEEN_REFRESH_US, LastSeen } from './last-seen.ts';
 import type { TraceStoreDialect } from './migrations.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
@@ -71,8 +78,14 @@ export class TraceStore {
   private queue: Promise<unknown> = Promise.resolve();
 
   /** @throws InvalidInputError on a non-positive retention. */
-  constructor(db: Kysely<TraceDatabase>, dialect: TraceStoreDialect, opts: TraceStoreOptions, onClose?: () => Promise<void>) {
-    if (!(opts.retentionMs > 0)) throw new InvalidInputError(`trace retention must be > 0, got ${opts.retentionMs}`);
+  constructor(
+    db: Kysely<TraceDatabase>,
+    dialect: TraceStoreDialect,
+    opts: TraceStoreOptions,
+    onClose?: () => Promise<void>,
+  ) {
+    if (!(opts.retentionMs > 0))
+      throw new InvalidInputError(`trace retention must be > 0, got ${opts.retentionMs}`);
     if (opts.maxSpans !== undefined && !(Number.isSafeInteger(opts.maxSpans) && opts.maxSpans > 0))
       throw new InvalidInputError(`maxSpans must be a positive integer, got ${opts.maxSpans}`);
     this.db = db;
@@ -115,7 +128,13 @@ export class TraceStore {
       const s = spans[i]!;
       const f = indexFields(s);
       const kind = SPAN_KINDS.indexOf(s.kind);
-      const data: SpanData = { a: s.attributes, e: s.events, l: s.links, s: [s.scope.name, s.scope.version], m: s.statusMessage };
+      const data: SpanData = {
+        a: s.attributes,
+        e: s.events,
+        l: s.links,
+        s: [s.scope.name, s.scope.version],
+        m: s.statusMessage,
+      };
       rows[i] = {
         trace_id: s.traceId,
         span_id: s.spanId,
@@ -160,7 +179,11 @@ export class TraceStore {
           .execute();
       }
       for (const [key, t] of procsDue) {
-        await trx.updateTable('trace_processes').set({ last_seen_us: sql<number>`case when last_seen_us < ${t} then ${t} else last_seen_us end` }).where('key', '=', key).execute();
+        await trx
+          .updateTable('trace_processes')
+          .set({ last_seen_us: sql<number>`case when last_seen_us < ${t} then ${t} else last_seen_us end` })
+          .where('key', '=', key)
+          .execute();
       }
       return n;
     });
@@ -170,7 +193,10 @@ export class TraceStore {
   }
 
   /** Process ids of the spans' resources, inserting new ones (last seen at their spans' latest start). */
-  private async processIds(spans: readonly SpanRecord[], latest: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  private async processIds(
+    spans: readonly SpanRecord[],
+    latest: ReadonlyMap<string, number>,
+  ): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     const missing = new Map<string, SpanProcess>();
     for (const s of spans) {
@@ -186,10 +212,25 @@ export class TraceStore {
         const chunk = list.slice(i, i + ROWS_PER_INSERT);
         await this.db
           .insertInto('trace_processes')
-          .values(chunk.map((p) => ({ key: p.key, service: p.service, attributes_json: JSON.stringify(p.attributes), last_seen_us: latest.get(p.key)! })))
+          .values(
+            chunk.map((p) => ({
+              key: p.key,
+              service: p.service,
+              attributes_json: JSON.stringify(p.attributes),
+              last_seen_us: latest.get(p.key)!,
+            })),
+          )
           .onConflict((oc) => oc.column('key').doNothing())
           .execute();
-        const found = await this.db.selectFrom('trace_processes').select(['id', 'key']).where('key', 'in', chunk.map((p) => p.key)).execute();
+        const found = await this.db
+          .selectFrom('trace_processes')
+          .select(['id', 'key'])
+          .where(
+            'key',
+            'in',
+            chunk.map((p) => p.key),
+          )
+          .execute();
         for (const r of found) {
           const id = Number(r.id);
           out.set(r.key, id);
@@ -211,9 +252,17 @@ export class TraceStore {
       else missing.push(id);
     }
     for (let i = 0; i < missing.length; i += IDS_PER_READ) {
-      const rows = await this.db.selectFrom('trace_processes').selectAll().where('id', 'in', missing.slice(i, i + IDS_PER_READ)).execute();
+      const rows = await this.db
+        .selectFrom('trace_processes')
+        .selectAll()
+        .where('id', 'in', missing.slice(i, i + IDS_PER_READ))
+        .execute();
       for (const r of rows) {
-        const p: SpanProcess = { service: r.service, attributes: JSON.parse(r.attributes_json) as Attributes, key: r.key };
+        const p: SpanProcess = {
+          service: r.service,
+          attributes: JSON.parse(r.attributes_json) as Attributes,
+          key: r.key,
+        };
         const id = Number(r.id);
         out.set(id, p);
         this.processById.set(id, p);
@@ -226,7 +275,11 @@ export class TraceStore {
   private toSpans(rows: readonly TraceSpansRow[], procs: Map<number, SpanProcess>): SpanRecord[] {
     return rows.map((r) => {
       const d = JSON.parse(r.data) as SpanData;
-      const process = procs.get(Number(r.process_id)) ?? { service: r.service, attributes: { 'service.name': r.service }, key: '' };
+      const process = procs.get(Number(r.process_id)) ?? {
+        service: r.service,
+        attributes: { 'service.name': r.service },
+        key: '',
+      };
       return {
         traceId: r.trace_id,
         spanId: r.span_id,
@@ -248,7 +301,8 @@ export class TraceStore {
 
   /** The spans of one trace (empty when unknown). @throws InvalidInputError for an id that is not 32 hex digits. */
   async getTrace(traceId: string): Promise<SpanRecord[]> {
-    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new InvalidInputError(`trace id must be 32 lowercase hex digits, got ${JSON.stringify(traceId)}`);
+    if (!/^[0-9a-f]{32}$/.test(traceId))
+      throw new InvalidInputError(`trace id must be 32 lowercase hex digits, got ${JSON.stringify(traceId)}`);
     return (await this.getTraces([traceId])).get(traceId) ?? [];
   }
 
@@ -256,7 +310,13 @@ export class TraceStore {
   async getTraces(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
     const rows: TraceSpansRow[] = [];
     for (let i = 0; i < traceIds.length; i += IDS_PER_READ) {
-      rows.push(...(await this.db.selectFrom('trace_spans').selectAll().where('trace_id', 'in', traceIds.slice(i, i + IDS_PER_READ)).execute()));
+      rows.push(
+        ...(await this.db
+          .selectFrom('trace_spans')
+          .selectAll()
+          .where('trace_id', 'in', traceIds.slice(i, i + IDS_PER_READ))
+          .execute()),
+      );
     }
     const procs = await this.processes(rows.map((r) => Number(r.process_id)));
     const out = new Map<string, SpanRecord[]>();
@@ -274,7 +334,8 @@ export class TraceStore {
    * @throws InvalidInputError for a limit outside 1..10000 or end before start
    */
   async search(q: TraceQuery): Promise<TraceSearchResult> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000) throw new InvalidInputError(`limit must be in 1..10000, got ${q.limit}`);
+    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000)
+      throw new InvalidInputError(`limit must be in 1..10000, got ${q.limit}`);
     if (q.endUs < q.startUs) throw new InvalidInputError('end must not be before start');
     const split = splitTags(q.tags, q.status);
     const scope = spanScope(q.scope);
@@ -330,7 +391,11 @@ export class TraceStore {
       upper = last === upper ? last - 1 : last;
     }
     const byId = await this.getTraces(found);
-    return { traces: found.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined), scanned, truncated };
+    return {
+      traces: found.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined),
+      scanned,
+      truncated,
+    };
   }
 
   /**
@@ -340,8 +405,24 @@ export class TraceStore {
   async services(scope?: TenantScope): Promise<string[]> {
     const s = spanScope(scope);
     if (s.kind === 'none') return [];
-    if (s.kind === 'where') return (await this.db.selectFrom('trace_spans').select('service').distinct().where(s.where).orderBy('service').limit(MAX_NAMES).execute()).map((r) => r.service);
-    const rows = await this.db.selectFrom('trace_operations').select('service').distinct().orderBy('service').limit(MAX_NAMES).execute();
+    if (s.kind === 'where')
+      return (
+        await this.db
+          .selectFrom('trace_spans')
+          .select('service')
+          .distinct()
+          .where(s.where)
+          .orderBy('service')
+          .limit(MAX_NAMES)
+          .execute()
+      ).map((r) => r.service);
+    const rows = await this.db
+      .selectFrom('trace_operations')
+      .select('service')
+      .distinct()
+      .orderBy('service')
+      .limit(MAX_NAMES)
+      .execute();
     return rows.map((r) => r.service);
   }
 
@@ -349,14 +430,34 @@ export class TraceStore {
   async operations(service: string, scope?: TenantScope): Promise<string[]> {
     const s = spanScope(scope);
     if (s.kind === 'none') return [];
-    if (s.kind === 'where') return (await this.db.selectFrom('trace_spans').select('operation').distinct().where('service', '=', service).where(s.where).orderBy('operation').limit(MAX_NAMES).execute()).map((r) => r.operation);
-    const rows = await this.db.selectFrom('trace_operations').select('operation').where('service', '=', service).orderBy('operation').limit(MAX_NAMES).execute();
+    if (s.kind === 'where')
+      return (
+        await this.db
+          .selectFrom('trace_spans')
+          .select('operation')
+          .distinct()
+          .where('service', '=', service)
+          .where(s.where)
+          .orderBy('operation')
+          .limit(MAX_NAMES)
+          .execute()
+      ).map((r) => r.operation);
+    const rows = await this.db
+      .selectFrom('trace_operations')
+      .select('operation')
+      .where('service', '=', service)
+      .orderBy('operation')
+      .limit(MAX_NAMES)
+      .execute();
     return rows.map((r) => r.operation);
   }
 
   /** Spans stored. */
   async spanCount(): Promise<number> {
-    const r = await this.db.selectFrom('trace_spans').select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('trace_spans')
+      .select(sql<number | string>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -376,16 +477,31 @@ export class TraceStore {
     const max = this.opts.maxSpans ?? 10_000_000;
     const count = await this.spanCount();
     if (count > max) {
-      const cut = await this.db.selectFrom('trace_spans').select('start_us').orderBy('start_us').offset(count - max).limit(1).executeTakeFirst();
+      const cut = await this.db
+        .selectFrom('trace_spans')
+        .select('start_us')
+        .orderBy('start_us')
+        .offset(count - max)
+        .limit(1)
+        .executeTakeFirst();
       if (cut !== undefined) {
-        const r = await this.db.deleteFrom('trace_spans').where('start_us', '<', Number(cut.start_us)).executeTakeFirst();
+        const r = await this.db
+          .deleteFrom('trace_spans')
+          .where('start_us', '<', Number(cut.start_us))
+          .executeTakeFirst();
         deleted += Number(r.numDeletedRows);
         cutUs = Math.max(cutUs, Number(cut.start_us));
       }
     }
     const before = cutUs - LAST_SEEN_REFRESH_US;
-    const ops = await this.db.deleteFrom('trace_operations').where('last_seen_us', '<', before).executeTakeFirst();
-    const procs = await this.db.deleteFrom('trace_processes').where('last_seen_us', '<', before).executeTakeFirst();
+    const ops = await this.db
+      .deleteFrom('trace_operations')
+      .where('last_seen_us', '<', before)
+      .executeTakeFirst();
+    const procs = await this.db
+      .deleteFrom('trace_processes')
+      .where('last_seen_us', '<', before)
+      .executeTakeFirst();
     if (Number(ops.numDeletedRows) + Number(procs.numDeletedRows) > 0) {
       this.processByKey.clear();
       this.processById.clear();
@@ -397,11 +513,17 @@ export class TraceStore {
 
   private async deleteOlderThan(nowMs: number): Promise<number> {
     const cutoff = (nowMs - this.opts.retentionMs) * 1000;
-    const first = await this.db.selectFrom('trace_spans').select(sql<number | string | null>`min(start_us)`.as('m')).executeTakeFirst();
+    const first = await this.db
+      .selectFrom('trace_spans')
+      .select(sql<number | string | null>`min(start_us)`.as('m'))
+      .executeTakeFirst();
     if (first?.m === null || first?.m === undefined) return 0;
     let deleted = 0;
     for (let from = Number(first.m); from < cutoff; from += RETENTION_SLICE_US) {
-      const r = await this.db.deleteFrom('trace_spans').where('start_us', '<', Math.min(cutoff, from + RETENTION_SLICE_US)).executeTakeFirst();
+      const r = await this.db
+        .deleteFrom('trace_spans')
+        .where('start_us', '<', Math.min(cutoff, from + RETENTION_SLICE_US))
+        .executeTakeFirst();
       deleted += Number(r.numDeletedRows);
     }
     return deleted;
@@ -416,4 +538,6 @@ export class TraceStore {
   }
 }
 
-type TraceSpansRow = { [K in keyof TraceSpansTable]: TraceSpansTable[K] extends { __select__: infer S } ? S : TraceSpansTable[K] };
+type TraceSpansRow = {
+  [K in keyof TraceSpansTable]: TraceSpansTable[K] extends { __select__: infer S } ? S : TraceSpansTable[K];
+};

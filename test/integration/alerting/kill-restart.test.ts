@@ -24,8 +24,14 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function child(args: string[]): { proc: ChildProcess; line: (re: RegExp) => Promise<string>; exited: Promise<void> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/alerting-child.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function child(args: string[]): {
+  proc: ChildProcess;
+  line: (re: RegExp) => Promise<string>;
+  exited: Promise<void>;
+} {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/alerting-child.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(proc);
   let out = '';
   let err = '';
@@ -35,10 +41,16 @@ function child(args: string[]): { proc: ChildProcess; line: (re: RegExp) => Prom
   return {
     proc,
     exited,
-    line: (re) => pollUntil(`child output ${re}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`child exited ${proc.exitCode}: ${err}`);
-      return re.exec(out)?.[0];
-    }, 60_000, 50),
+    line: (re) =>
+      pollUntil(
+        `child output ${re}`,
+        async () => {
+          if (proc.exitCode !== null) throw new Error(`child exited ${proc.exitCode}: ${err}`);
+          return re.exec(out)?.[0];
+        },
+        60_000,
+        50,
+      ),
   };
 }
 
@@ -59,7 +71,10 @@ test('kill -9 during a receiver outage, restart: every notification delivered, d
   const persisted = await new OutboxStore(check.db, 100).list(100);
   await check.close();
   assert.equal(persisted.length, N, 'every notification was persisted before it was sent');
-  assert.ok(persisted[0]!.attempts >= 1, 'the oldest was attempted while the receiver was down (the others wait behind it, in order)');
+  assert.ok(
+    persisted[0]!.attempts >= 1,
+    'the oldest was attempted while the receiver was down (the others wait behind it, in order)',
+  );
 
   const received: { key: string; status: string; incident: string }[] = [];
   server = createServer((req, res) => {
@@ -68,7 +83,11 @@ test('kill -9 during a receiver outage, restart: every notification delivered, d
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
       const p = JSON.parse(body) as { status: string; alerts: { labels: Record<string, string> }[] };
-      received.push({ key: String(req.headers['idempotency-key']), status: p.status, incident: p.alerts[0]!.labels.incident! });
+      received.push({
+        key: String(req.headers['idempotency-key']),
+        status: p.status,
+        incident: p.alerts[0]!.labels.incident!,
+      });
       res.writeHead(200).end();
     });
   });
@@ -76,7 +95,12 @@ test('kill -9 during a receiver outage, restart: every notification delivered, d
 
   const second = child(['deliver', db, url]);
   await second.line(/STARTED/);
-  await pollUntil('every persisted notification', async () => (new Set(received.map((r) => r.key)).size >= N ? true : undefined), 30_000, 100);
+  await pollUntil(
+    'every persisted notification',
+    async () => (new Set(received.map((r) => r.key)).size >= N ? true : undefined),
+    30_000,
+    100,
+  );
   await new Promise((r) => setTimeout(r, 2000)); // anything more (a storm) would arrive now
   second.proc.kill('SIGTERM');
   await second.exited;
@@ -87,6 +111,12 @@ test('kill -9 during a receiver outage, restart: every notification delivered, d
   assert.equal(lost, 0);
   assert.deepEqual([...keys].sort(), persisted.map((r) => r.idempotencyKey).sort());
   assert.ok(duplicates >= 0);
-  assert.equal(received.filter((r) => r.status === 'firing').length - duplicates, N, 'one firing notification per incident, nothing re-sent');
-  process.stdout.write(`# kill -9: persisted ${N}, delivered ${keys.size}, lost ${lost}, duplicates ${duplicates}\n`);
+  assert.equal(
+    received.filter((r) => r.status === 'firing').length - duplicates,
+    N,
+    'one firing notification per incident, nothing re-sent',
+  );
+  process.stdout.write(
+    `# kill -9: persisted ${N}, delivered ${keys.size}, lost ${lost}, duplicates ${duplicates}\n`,
+  );
 });

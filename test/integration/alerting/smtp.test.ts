@@ -31,8 +31,10 @@ before(async () => {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
-      if (address.address.startsWith('busy@') && tempFailures-- > 0) return cb(Object.assign(new Error('try again later'), { responseCode: 451 }));
+      if (address.address.startsWith('nobody@'))
+        return cb(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+      if (address.address.startsWith('busy@') && tempFailures-- > 0)
+        return cb(Object.assign(new Error('try again later'), { responseCode: 451 }));
       cb();
     },
     onData(stream, session, cb) {
@@ -56,14 +58,30 @@ after(async () => {
 });
 
 function emailReceiver(name: string, to: string) {
-  return { name, type: 'email', from: 'monitor@dwcp.test', to: [to], timeout: '5s', smtp: { host: '127.0.0.1', port, secure: false } };
+  return {
+    name,
+    type: 'email',
+    from: 'monitor@dwcp.test',
+    to: [to],
+    timeout: '5s',
+    smtp: { host: '127.0.0.1', port, secure: false },
+  };
 }
 
 test('an incident is mailed once, with its Message-ID from the idempotency key', async () => {
-  const a = await startTestAlerting(dir, { receivers: [emailReceiver('mail', 'oncall@dwcp.test')], incidents: { groupWait: '0s' } }, 'mail.db');
+  const a = await startTestAlerting(
+    dir,
+    { receivers: [emailReceiver('mail', 'oncall@dwcp.test')], incidents: { groupWait: '0s' } },
+    'mail.db',
+  );
   services.push(a);
   a.service.onAnomalies([testAnomaly('node-2', 'eu-west', 'critical')], []);
-  const mail = await pollUntil('the e-mail', async () => mails.find((m) => m.to.includes('oncall@dwcp.test')), 20_000, 100);
+  const mail = await pollUntil(
+    'the e-mail',
+    async () => mails.find((m) => m.to.includes('oncall@dwcp.test')),
+    20_000,
+    100,
+  );
   assert.match(mail.raw, /^Subject: \[FIRING:critical\] dwcp_amst_latency_seconds \(amst\) on node-2/m);
   const key = /^X-DWCP-Idempotency-Key: ([0-9a-f]{32})/im.exec(mail.raw)?.[1];
   assert.ok(key, mail.raw.slice(0, 500));
@@ -74,20 +92,41 @@ test('an incident is mailed once, with its Message-ID from the idempotency key',
 });
 
 test('550 is permanent (dropped and counted), 451 is retried until the server accepts', async () => {
-  const b = await startTestAlerting(dir, { receivers: [emailReceiver('nobody', 'nobody@dwcp.test'), emailReceiver('busy', 'busy@dwcp.test')], incidents: { groupWait: '0s' }, outbox: { initialBackoff: '100ms', maxBackoff: '200ms' } }, 'mail2.db');
+  const b = await startTestAlerting(
+    dir,
+    {
+      receivers: [emailReceiver('nobody', 'nobody@dwcp.test'), emailReceiver('busy', 'busy@dwcp.test')],
+      incidents: { groupWait: '0s' },
+      outbox: { initialBackoff: '100ms', maxBackoff: '200ms' },
+    },
+    'mail2.db',
+  );
   services.push(b);
   b.service.onAnomalies([testAnomaly('node-3', 'ap-south', 'critical')], []);
-  await pollUntil('the retried e-mail', async () => mails.find((m) => m.to.includes('busy@dwcp.test')), 20_000, 100);
-  const health = await pollUntil('the drop', async () => {
-    const h = b.service.health().receivers.find((r) => r.receiver === 'nobody');
-    return h && h.dropped === 1 ? b.service.health() : undefined;
-  }, 20_000, 100);
+  await pollUntil(
+    'the retried e-mail',
+    async () => mails.find((m) => m.to.includes('busy@dwcp.test')),
+    20_000,
+    100,
+  );
+  const health = await pollUntil(
+    'the drop',
+    async () => {
+      const h = b.service.health().receivers.find((r) => r.receiver === 'nobody');
+      return h && h.dropped === 1 ? b.service.health() : undefined;
+    },
+    20_000,
+    100,
+  );
   const nobody = health.receivers.find((r) => r.receiver === 'nobody')!;
   const busy = health.receivers.find((r) => r.receiver === 'busy')!;
   assert.match(nobody.lastError!, /smtp_5xx/);
   assert.equal(nobody.pending, 0);
   assert.equal(busy.failedAttempts, 2);
   assert.equal(busy.delivered, 1);
-  assert.ok(b.warnings.some((w) => /dropped \(rejected\)/.test(w)), b.warnings.join(' | '));
+  assert.ok(
+    b.warnings.some((w) => /dropped \(rejected\)/.test(w)),
+    b.warnings.join(' | '),
+  );
   assert.equal(mails.filter((m) => m.to.includes('nobody@dwcp.test')).length, 0);
 });

@@ -45,10 +45,21 @@ after(async () => {
 });
 
 const problem = await pgProblem();
-if (problem && process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI (DWCP_TEST_PG_URL): ${problem}`);
+if (problem && process.env.CI === 'true')
+  throw new Error(`PostgreSQL is required in CI (DWCP_TEST_PG_URL): ${problem}`);
 
-const backends: { name: string; target: AlertingDbTarget; openMonitorStore: () => Promise<{ close(): Promise<void> }>; skip: string | false }[] = [
-  { name: 'sqlite', target: { type: 'sqlite', path: join(dir, 'a.db') }, openMonitorStore: () => openSqliteStore({ path: join(dir, 'a.db'), retentionMs: 3600_000 }), skip: false },
+const backends: {
+  name: string;
+  target: AlertingDbTarget;
+  openMonitorStore: () => Promise<{ close(): Promise<void> }>;
+  skip: string | false;
+}[] = [
+  {
+    name: 'sqlite',
+    target: { type: 'sqlite', path: join(dir, 'a.db') },
+    openMonitorStore: () => openSqliteStore({ path: join(dir, 'a.db'), retentionMs: 3600_000 }),
+    skip: false,
+  },
   {
     name: 'postgres',
     target: { type: 'postgres', url: PG_URL, schema },
@@ -66,28 +77,72 @@ for (const b of backends) {
         const again = await openAlertingDb(b.target);
         await again.close();
         const out = new OutboxStore(db.db, 3);
-        const e = (key: string, receiver: string) => ({ idempotencyKey: key, receiver, incidentId: 'i1', kind: 'firing', message: { type: 'webhook' as const, body: { key } }, createdAtMs: 1000 });
-        assert.equal((await out.enqueue([e('a', 'r1'), e('b', 'r1'), e('a', 'r1'), e('c', 'r2')])).inserted, 3);
+        const e = (key: string, receiver: string) => ({
+          idempotencyKey: key,
+          receiver,
+          incidentId: 'i1',
+          kind: 'firing',
+          message: { type: 'webhook' as const, body: { key } },
+          createdAtMs: 1000,
+        });
+        assert.equal(
+          (await out.enqueue([e('a', 'r1'), e('b', 'r1'), e('a', 'r1'), e('c', 'r2')])).inserted,
+          3,
+        );
         assert.deepEqual((await out.heads()).map((r) => r.idempotencyKey).sort(), ['a', 'c']);
         const res = await out.enqueue([e('d', 'r2')]);
         assert.deepEqual([...res.evicted], [['r1', 1]]);
         const head = (await out.heads()).find((r) => r.receiver === 'r1')!;
         await out.reschedule(head.id, 5000, 2, 'HTTP 503');
         const row = (await out.list(10)).find((r) => r.id === head.id)!;
-        assert.deepEqual([row.nextAttemptAtMs, row.attempts, row.lastError, row.message], [5000, 2, 'HTTP 503', { type: 'webhook', body: { key: 'b' } }]);
+        assert.deepEqual(
+          [row.nextAttemptAtMs, row.attempts, row.lastError, row.message],
+          [5000, 2, 'HTTP 503', { type: 'webhook', body: { key: 'b' } }],
+        );
         await out.remove(head.id);
         assert.deepEqual((await out.pending()).map((p) => [p.receiver, p.count]).sort(), [['r2', 2]]);
 
         const store = new AlertingStore(db.db);
-        const s = await store.createSilence({ matchers: [{ name: 'node', value: 'n1', isRegex: false, isEqual: true }], startsAtMs: 0, endsAtMs: 10_000, createdBy: 'ops', comment: '' }, 100);
+        const s = await store.createSilence(
+          {
+            matchers: [{ name: 'node', value: 'n1', isRegex: false, isEqual: true }],
+            startsAtMs: 0,
+            endsAtMs: 10_000,
+            createdBy: 'ops',
+            comment: '',
+          },
+          100,
+        );
         assert.equal((await store.listSilences(100, 0, 10)).length, 1);
         assert.equal((await store.expireSilence(s.id, 200)).state, 'expired');
         await assert.rejects(store.getSilence('nope', 0), /not found/);
 
-        await store.saveIncidents([{ incident: incident('x1', 'warning'), delivery: [] }, { incident: { ...incident('x2', 'critical'), startedAtMs: 5, status: 'resolved' }, delivery: [] }]);
-        await store.saveIncidents([{ incident: { ...incident('x1', 'critical') }, delivery: [{ receiver: 'r', firingSeverity: 'critical', firingAtMs: 1, sequence: 1, resolvedSent: false, ackSent: false, deduplicated: false, silenced: false }] }]);
+        await store.saveIncidents([
+          { incident: incident('x1', 'warning'), delivery: [] },
+          { incident: { ...incident('x2', 'critical'), startedAtMs: 5, status: 'resolved' }, delivery: [] },
+        ]);
+        await store.saveIncidents([
+          {
+            incident: { ...incident('x1', 'critical') },
+            delivery: [
+              {
+                receiver: 'r',
+                firingSeverity: 'critical',
+                firingAtMs: 1,
+                sequence: 1,
+                resolvedSent: false,
+                ackSent: false,
+                deduplicated: false,
+                silenced: false,
+              },
+            ],
+          },
+        ]);
         const firing = await store.loadIncidents(10, 'firing');
-        assert.deepEqual(firing.map((f) => [f.incident.id, f.incident.severity, f.delivery.length]), [['x1', 'critical', 1]]);
+        assert.deepEqual(
+          firing.map((f) => [f.incident.id, f.incident.severity, f.delivery.length]),
+          [['x1', 'critical', 1]],
+        );
         assert.equal((await store.loadIncidents(10)).length, 2);
         assert.equal(await store.pruneIncidents(1), 1, 'the older resolved incident goes');
       } finally {
@@ -103,13 +158,23 @@ for (const b of backends) {
         await db.db.deleteFrom('alert_incidents').execute();
         // tenant a's two incidents are older than the five of node-b and the region-wide one
         const items = [
-          ...[1, 2].map((k) => incident(`a${k}`, 'warning', { node: 'node-a', region: 'eu-west', startedAtMs: k })),
-          ...[1, 2, 3, 4, 5].map((k) => incident(`b${k}`, 'warning', { node: 'node-b', region: 'us-east', startedAtMs: 100 + k })),
+          ...[1, 2].map((k) =>
+            incident(`a${k}`, 'warning', { node: 'node-a', region: 'eu-west', startedAtMs: k }),
+          ),
+          ...[1, 2, 3, 4, 5].map((k) =>
+            incident(`b${k}`, 'warning', { node: 'node-b', region: 'us-east', startedAtMs: 100 + k }),
+          ),
           incident('r1', 'critical', { node: null, region: 'ap-south', startedAtMs: 50 }),
         ];
         await store.saveIncidents(items.map((i) => ({ incident: i, delivery: [] })));
-        const ids = async (scope: TenantScope | undefined, limit = 2) => (await store.loadIncidents(limit, undefined, scope)).map((x) => x.incident.id);
-        const tenant = (nodes: string[], regions: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set(regions) });
+        const ids = async (scope: TenantScope | undefined, limit = 2) =>
+          (await store.loadIncidents(limit, undefined, scope)).map((x) => x.incident.id);
+        const tenant = (nodes: string[], regions: string[]): TenantScope => ({
+          kind: 'nodes',
+          tenant: 't',
+          nodes: new Set(nodes),
+          regions: new Set(regions),
+        });
         assert.deepEqual(await ids(undefined), ['b5', 'b4']);
         assert.deepEqual(await ids(tenant(['node-a'], [])), ['a2', 'a1']);
         assert.deepEqual(await ids(tenant([], ['ap-south'])), ['r1']);

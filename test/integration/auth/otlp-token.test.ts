@@ -27,11 +27,18 @@ describe('OTLP export with API tokens', () => {
   before(async () => {
     store = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
     authStore = await openSqliteAuthStore(':memory:');
-    const auth = new AuthService({ store: authStore, signingKey: new TextEncoder().encode('k'.repeat(48)), sessionTtlMs: 3_600_000 });
+    const auth = new AuthService({
+      store: authStore,
+      signingKey: new TextEncoder().encode('k'.repeat(48)),
+      sessionTtlMs: 3_600_000,
+    });
     tokens['ingest'] = (await auth.issueToken('default', 'admin', { name: 'nodes', role: 'ingest' })).token;
     tokens['viewer'] = (await auth.issueToken('default', 'admin', { name: 'grafana', role: 'viewer' })).token;
     const deps = testDeps();
-    app = await buildApp({ ...deps, auth, traces: new TraceApi(store, { registry: deps.registry }) }, { checkResponses: true });
+    app = await buildApp(
+      { ...deps, auth, traces: new TraceApi(store, { registry: deps.registry }) },
+      { checkResponses: true },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   });
@@ -42,7 +49,9 @@ describe('OTLP export with API tokens', () => {
   });
 
   /** Spans stored by one short simulated run whose exporters send `headers`; the exporter's warnings. */
-  async function exportWith(headers: Record<string, string>): Promise<{ stored: number; warnings: string[] }> {
+  async function exportWith(
+    headers: Record<string, string>,
+  ): Promise<{ stored: number; warnings: string[] }> {
     const before = await store.spanCount();
     const t0 = Date.now() - 10_000;
     const warnings: string[] = [];
@@ -52,7 +61,10 @@ describe('OTLP export with API tokens', () => {
       portBase: 0,
       autoTick: false,
       clock: () => t0,
-      tracing: { exporter: () => createOtlpTraceExporter({ url: `${base}/v1/traces`, protocol: 'http/protobuf', headers }) },
+      tracing: {
+        exporter: () =>
+          createOtlpTraceExporter({ url: `${base}/v1/traces`, protocol: 'http/protobuf', headers }),
+      },
       warn: (m) => warnings.push(m),
     });
     try {
@@ -66,19 +78,36 @@ describe('OTLP export with API tokens', () => {
 
   it('spans sent with an ingest token are stored', async () => {
     const { stored, warnings } = await exportWith({ authorization: `Bearer ${tokens['ingest']}` });
-    assert.deepEqual(warnings.filter((w) => /OTLPExporterError|Unauthorized|Forbidden/.test(w)), []);
+    assert.deepEqual(
+      warnings.filter((w) => /OTLPExporterError|Unauthorized|Forbidden/.test(w)),
+      [],
+    );
     assert.ok(stored >= 8 * 7, `at least 8 migrations x 7 spans stored, got ${stored}`);
   });
 
   it('spans sent without a token or with a viewer token are refused and nothing is stored', async () => {
     const anonymous = await exportWith({});
     assert.equal(anonymous.stored, 0);
-    assert.ok(anonymous.warnings.some((w) => /Unauthorized/.test(w)), anonymous.warnings.join('\n'));
+    assert.ok(
+      anonymous.warnings.some((w) => /Unauthorized/.test(w)),
+      anonymous.warnings.join('\n'),
+    );
     const viewer = await exportWith({ authorization: `Bearer ${tokens['viewer']}` });
     assert.equal(viewer.stored, 0);
-    assert.ok(viewer.warnings.some((w) => /Forbidden/.test(w)), viewer.warnings.join('\n'));
-    const res = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.ok(
+      viewer.warnings.some((w) => /Forbidden/.test(w)),
+      viewer.warnings.join('\n'),
+    );
+    const res = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(res.status, 401);
-    assert.deepEqual(Object.keys((await res.json()) as object).sort(), ['code', 'message'], 'an OTLP google.rpc.Status body');
+    assert.deepEqual(
+      Object.keys((await res.json()) as object).sort(),
+      ['code', 'message'],
+      'an OTLP google.rpc.Status body',
+    );
   });
 });

@@ -32,10 +32,19 @@ describe('log shipping to the monitor', () => {
   let base: string;
 
   before(async () => {
-    logStore = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
+    logStore = await openSqliteLogStore(':memory:', {
+      retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY },
+    });
     traceStore = await openSqliteTraceStore(':memory:', { retentionMs: DAY });
     const deps = testDeps();
-    app = await buildApp({ ...deps, logs: new LogApi(logStore, { registry: deps.registry }), traces: new TraceApi(traceStore, { registry: deps.registry }) }, { checkResponses: true });
+    app = await buildApp(
+      {
+        ...deps,
+        logs: new LogApi(logStore, { registry: deps.registry }),
+        traces: new TraceApi(traceStore, { registry: deps.registry }),
+      },
+      { checkResponses: true },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
     assert.ok(addr && typeof addr === 'object');
@@ -48,7 +57,9 @@ describe('log shipping to the monitor', () => {
   });
 
   const query = async (q: string, startMs: number, endMs: number, extra = ''): Promise<LokiQueryResponse> => {
-    const r = await fetch(`${base}/loki/api/v1/query_range?query=${encodeURIComponent(q)}&start=${startMs}000000&end=${endMs}000000&limit=5000${extra}`);
+    const r = await fetch(
+      `${base}/loki/api/v1/query_range?query=${encodeURIComponent(q)}&start=${startMs}000000&end=${endMs}000000&limit=5000${extra}`,
+    );
     assert.equal(r.status, 200, await r.clone().text());
     return (await r.json()) as LokiQueryResponse;
   };
@@ -72,17 +83,27 @@ describe('log shipping to the monitor', () => {
       } finally {
         await cluster.stop();
       }
-      const res = await query('{service="dwcp-node", component="migration"} |= "started"', t0 - 1000, t0 + 120_000);
-      const lines = res.data.result.flatMap((s) => ('stream' in s ? s.values.map((v) => ({ stream: s.stream, line: v[1] })) : []));
+      const res = await query(
+        '{service="dwcp-node", component="migration"} |= "started"',
+        t0 - 1000,
+        t0 + 120_000,
+      );
+      const lines = res.data.result.flatMap((s) =>
+        'stream' in s ? s.values.map((v) => ({ stream: s.stream, line: v[1] })) : [],
+      );
       assert.ok(lines.length >= 8, `at least 8 migrations logged, got ${lines.length}`);
       assert.deepEqual(new Set(lines.map((l) => l.stream['region'])), new Set(['us-east', 'eu-west']));
-      const search = await fetch(`${base}/api/logs?q=started&start=${t0 - 1000}000000&end=${t0 + 120_000}000000&limit=1`);
+      const search = await fetch(
+        `${base}/api/logs?q=started&start=${t0 - 1000}000000&end=${t0 + 120_000}000000&limit=1`,
+      );
       const entry = ((await search.json()) as LogsResponse).entries[0]!;
       assert.match(entry.traceId, /^[0-9a-f]{32}$/);
       assert.equal(entry.level, 'info');
       const stitched = await fetch(`${base}/api/traces/${entry.traceId}`);
       assert.equal(stitched.status, 200, 'the log line links to a stored trace');
-      const labels = (await (await fetch(`${base}/loki/api/v1/labels?start=${t0 - 1000}000000&end=${t0 + 120_000}000000`)).json()) as LokiLabelsResponse;
+      const labels = (await (
+        await fetch(`${base}/loki/api/v1/labels?start=${t0 - 1000}000000&end=${t0 + 120_000}000000`)
+      ).json()) as LokiLabelsResponse;
       assert.deepEqual(labels.data, ['service', 'node_id', 'region', 'level', 'component']);
     });
   }
@@ -91,16 +112,34 @@ describe('log shipping to the monitor', () => {
     const now = Date.now();
     const corpus = generatePiiCorpus(99, 200);
     const streams = [
-      { labels: { service_name: 'promtail-host', node_id: 'edge-1', region: 'ap-south', level: 'warn', component: 'agent' }, entries: corpus.map((c, i): [number, string] => [now - 60_000 + i * 100, c.line]) },
+      {
+        labels: {
+          service_name: 'promtail-host',
+          node_id: 'edge-1',
+          region: 'ap-south',
+          level: 'warn',
+          component: 'agent',
+        },
+        entries: corpus.map((c, i): [number, string] => [now - 60_000 + i * 100, c.line]),
+      },
     ];
-    const r = await fetch(`${base}/loki/api/v1/push`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(lokiSnappyProtobuf(streams)) });
+    const r = await fetch(`${base}/loki/api/v1/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array(lokiSnappyProtobuf(streams)),
+    });
     assert.equal(r.status, 204, await r.text());
     const res = await query('{node_id="edge-1"}', now - 120_000, now + 1000);
     const lines = res.data.result.flatMap((s) => ('stream' in s ? s.values.map((v) => v[1]) : []));
     assert.equal(lines.length, 200);
-    for (const c of corpus) for (const s of c.secrets) assert.ok(!lines.some((l) => l.includes(s.value)), `secret ${s.kind} ${s.value} stored`);
+    for (const c of corpus)
+      for (const s of c.secrets)
+        assert.ok(!lines.some((l) => l.includes(s.value)), `secret ${s.kind} ${s.value} stored`);
     const rate = await query('count_over_time({node_id="edge-1", level="warn"}[5m])', now, now, '&step=60');
     const values = rate.data.result.flatMap((s) => ('metric' in s ? s.values : []));
-    assert.deepEqual(values.map((v) => v[1]), ['200']);
+    assert.deepEqual(
+      values.map((v) => v[1]),
+      ['200'],
+    );
   });
 });

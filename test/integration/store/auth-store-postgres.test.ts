@@ -8,5 +8,7 @@ import { authStoreContract } from '../../helpers/auth-store-contract.ts';
 import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
 authStoreContract('postgres', () =>
-  pgSuiteBackend('dwcp_auth', (schema, opts) => openPostgresAuthStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+  pgSuiteBackend('dwcp_auth', (schema, opts) =>
+    openPostgresAuthStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts),
+  ),
 );

@@ -8,5 +8,7 @@ import { dashboardStoreContract } from '../../helpers/dashboard-store-contract.t
 import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
 dashboardStoreContract('postgres', () =>
-  pgSuiteBackend('dwcp_dash', (schema, opts) => openPostgresDashboardStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+  pgSuiteBackend('dwcp_dash', (schema, opts) =>
+    openPostgresDashboardStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts),
+  ),
 );

@@ -18,7 +18,11 @@ function migrationsCreating(table: string): Record<string, Migration> {
   return {
     '0001_create': {
       async up(db: Kysely<unknown>): Promise<void> {
-        await db.schema.createTable(table).addColumn('id', 'serial', (c) => c.primaryKey()).addColumn('key', 'text').execute();
+        await db.schema
+          .createTable(table)
+          .addColumn('id', 'serial', (c) => c.primaryKey())
+          .addColumn('key', 'text')
+          .execute();
       },
     },
   };
@@ -62,10 +66,26 @@ describe('runMigrations on PostgreSQL', async () => {
         const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
         try {
           await sql`create schema ${sql.id(schema)}`.execute(db);
-          await runMigrations(db, { migrations: migrationsCreating('series'), dialect: 'postgres', schema, tableName: 'kysely_migration_t', lockTableName: 'kysely_migration_lock_t', label: 'test' });
+          await runMigrations(db, {
+            migrations: migrationsCreating('series'),
+            dialect: 'postgres',
+            schema,
+            tableName: 'kysely_migration_t',
+            lockTableName: 'kysely_migration_lock_t',
+            label: 'test',
+          });
           // A second run finds its bookkeeping and applies nothing.
-          await runMigrations(db, { migrations: migrationsCreating('series'), dialect: 'postgres', schema, tableName: 'kysely_migration_t', lockTableName: 'kysely_migration_lock_t', label: 'test' });
-          const rows = await sql<{ n: string }>`select count(*) as n from information_schema.tables where table_schema = ${schema}`.execute(db);
+          await runMigrations(db, {
+            migrations: migrationsCreating('series'),
+            dialect: 'postgres',
+            schema,
+            tableName: 'kysely_migration_t',
+            lockTableName: 'kysely_migration_lock_t',
+            label: 'test',
+          });
+          const rows = await sql<{
+            n: string;
+          }>`select count(*) as n from information_schema.tables where table_schema = ${schema}`.execute(db);
           assert.equal(Number(rows.rows[0]?.n), 3, 'series + the two bookkeeping tables');
         } finally {
           await db.destroy();
@@ -88,7 +108,10 @@ describe('runMigrations on PostgreSQL', async () => {
       await sql`create schema ${sql.id(schema)}`.execute(db);
       await sql`create table ${sql.id(schema, 'only_here')} (x int)`.execute(db);
       const tables = await withScopedIntrospection(db, schema).introspection.getTables();
-      assert.deepEqual(tables.map((t) => `${t.schema}.${t.name}`), [`${schema}.only_here`]);
+      assert.deepEqual(
+        tables.map((t) => `${t.schema}.${t.name}`),
+        [`${schema}.only_here`],
+      );
     } finally {
       await db.destroy();
     }
@@ -101,7 +124,11 @@ describe('runMigrations on PostgreSQL', async () => {
     const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
     try {
       await sql`create schema ${sql.id(schema)}`.execute(db);
-      const bad: Record<string, Migration> = { '0001_bad': { up: (d: Kysely<unknown>) => sql`select * from no_such_table`.execute(d).then(() => undefined) } };
+      const bad: Record<string, Migration> = {
+        '0001_bad': {
+          up: (d: Kysely<unknown>) => sql`select * from no_such_table`.execute(d).then(() => undefined),
+        },
+      };
       await assert.rejects(
         runMigrations(db, { migrations: bad, dialect: 'postgres', schema, label: 'sample system' }),
         (e: unknown) => e instanceof StoreError && /sample system migration 0001_bad failed/.test(e.message),

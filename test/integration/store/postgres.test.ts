@@ -17,7 +17,11 @@ import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
 async function postgresBackend(): Promise<SqlBackend> {
   const reason = await pgSkipReason(); // throws under CI=true
   if (reason !== undefined) {
-    return { open: () => Promise.reject(new Error('unreachable')), exec: () => Promise.reject(new Error('unreachable')), skip: reason };
+    return {
+      open: () => Promise.reject(new Error('unreachable')),
+      exec: () => Promise.reject(new Error('unreachable')),
+      skip: reason,
+    };
   }
   const run = `dwcp_test_${process.pid}_${Date.now().toString(36)}`;
   let n = 0;
@@ -25,7 +29,13 @@ async function postgresBackend(): Promise<SqlBackend> {
   return {
     open: async (o: { allowNonFinite?: boolean; seriesCacheSize?: number }) => {
       const schema = `${run}_${n++}`;
-      const st = await openPostgresStore({ url: PG_URL, retentionMs: HOUR, schema, dropSchemaOnClose: true, ...o });
+      const st = await openPostgresStore({
+        url: PG_URL,
+        retentionMs: HOUR,
+        schema,
+        dropSchemaOnClose: true,
+        ...o,
+      });
       schemas.set(st, schema);
       return st;
     },
@@ -56,8 +66,18 @@ sqlStoreSuite('postgres', postgresBackend);
 
 describe('PostgreSQL store: connecting', () => {
   it('a bad schema name or unreachable server is a clear error', async () => {
-    await assert.rejects(openPostgresStore({ url: PG_URL, retentionMs: 1, schema: 'x; drop table y' }), InvalidInputError);
-    await assert.rejects(openPostgresStore({ url: 'postgres://dwcp:dwcp@127.0.0.1:1/none', retentionMs: 1, connectTimeoutMs: 1000 }), (e: unknown) => e instanceof StoreError && /cannot connect to PostgreSQL/.test(e.message));
+    await assert.rejects(
+      openPostgresStore({ url: PG_URL, retentionMs: 1, schema: 'x; drop table y' }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      openPostgresStore({
+        url: 'postgres://dwcp:dwcp@127.0.0.1:1/none',
+        retentionMs: 1,
+        connectTimeoutMs: 1000,
+      }),
+      (e: unknown) => e instanceof StoreError && /cannot connect to PostgreSQL/.test(e.message),
+    );
   });
 });
 
@@ -70,9 +90,14 @@ describe('PostgreSQL store: collation', () => {
       // A database created with a locale collation (the default of many installations) sorts 'aB' before 'a_b'.
       await b.exec(st, `alter table detector_states alter column series_key type text collate "en-x-icu"`);
       const keys = ['a_b', 'aB', 'A{', 'ab', 'a-c', 'B'];
-      await st.saveDetectorStates(keys.map((k) => ({ seriesKey: k, detector: 'ensemble', version: 1, state: 1, updatedAtMs: 1 })));
+      await st.saveDetectorStates(
+        keys.map((k) => ({ seriesKey: k, detector: 'ensemble', version: 1, state: 1, updatedAtMs: 1 })),
+      );
       const byteOrder = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
-      assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), byteOrder);
+      assert.deepEqual(
+        (await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey),
+        byteOrder,
+      );
     } finally {
       await st.close();
     }

@@ -56,10 +56,19 @@ describe('SQLite store: opening', () => {
       await st.close();
       await st.close();
       assert.ok(existsSync(join(dir, 'a/b/x.db')));
-      await assert.rejects(openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 0 }), InvalidInputError);
-      await assert.rejects(openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 1, seriesCacheSize: 1 }), InvalidInputError);
+      await assert.rejects(
+        openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 0 }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        openSqliteStore({ path: join(dir, 'a/b/x.db'), retentionMs: 1, seriesCacheSize: 1 }),
+        InvalidInputError,
+      );
       writeFileSync(join(dir, 'plain-file'), 'x');
-      await assert.rejects(openSqliteStore({ path: join(dir, 'plain-file', 'x.db'), retentionMs: 1 }), (e: unknown) => e instanceof StoreError && /cannot open SQLite database/.test(e.message));
+      await assert.rejects(
+        openSqliteStore({ path: join(dir, 'plain-file', 'x.db'), retentionMs: 1 }),
+        (e: unknown) => e instanceof StoreError && /cannot open SQLite database/.test(e.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,5 +8,7 @@ import { traceStoreContract } from '../../helpers/trace-store-contract.ts';
 import { PG_URL, pgSuiteBackend } from '../../helpers/postgres.ts';
 
 traceStoreContract('postgres', () =>
-  pgSuiteBackend('dwcp_traces', (schema, opts) => openPostgresTraceStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts)),
+  pgSuiteBackend('dwcp_traces', (schema, opts) =>
+    openPostgresTraceStore({ url: PG_URL, schema, dropSchemaOnClose: true }, opts),
+  ),
 );

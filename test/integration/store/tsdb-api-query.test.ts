@@ -31,7 +31,14 @@ const v = (n: number, t: number): number => n * 1e6 + (t - START) / 10_000;
 
 function data(): Sample[] {
   const out: Sample[] = [];
-  for (let t = START; t < NOW; t += 10_000) for (let n = 1; n <= 3; n++) out.push({ name: 'dwcp_amst_streams_active', labels: { node_id: `n${n}`, region: n < 3 ? 'eu' : 'us' }, value: v(n, t), timestampMs: t });
+  for (let t = START; t < NOW; t += 10_000)
+    for (let n = 1; n <= 3; n++)
+      out.push({
+        name: 'dwcp_amst_streams_active',
+        labels: { node_id: `n${n}`, region: n < 3 ? 'eu' : 'us' },
+        value: v(n, t),
+        timestampMs: t,
+      });
   return out;
 }
 
@@ -42,18 +49,29 @@ async function app(samples: OpenedStore | OpenedChunkedStore): Promise<FastifyIn
   return a;
 }
 
-type Body = { data: { series: { labels: Record<string, string>; timestampsMs: number[]; values: number[] }[] } };
+type Body = {
+  data: { series: { labels: Record<string, string>; timestampsMs: number[]; values: number[] }[] };
+};
 
 test('raw steps answer as the row layout; minute steps come from rollups', async () => {
-  const chunks = await openChunkedSqliteStore({ path: join(dir, 'c.db'), walDir: join(dir, 'wal'), retentionMs: 2 * 86_400_000, now: () => NOW });
+  const chunks = await openChunkedSqliteStore({
+    path: join(dir, 'c.db'),
+    walDir: join(dir, 'wal'),
+    retentionMs: 2 * 86_400_000,
+    now: () => NOW,
+  });
   const rows = await openSqliteStore({ path: join(dir, 'r.db'), retentionMs: 2 * 86_400_000 });
-  closers.push(() => chunks.close(), () => rows.close());
+  closers.push(
+    () => chunks.close(),
+    () => rows.close(),
+  );
   const d = data();
   await chunks.append(d);
   await rows.append(d);
   await chunks.applyRetention(NOW + 5 * MIN); // rolls up the first two hours; the third is read raw
   const [ca, ra] = [await app(chunks), await app(rows)];
-  const q = (a: FastifyInstance, qs: string) => a.inject({ method: 'GET', url: `/api/metrics/query?name=dwcp_amst_streams_active&${qs}` });
+  const q = (a: FastifyInstance, qs: string) =>
+    a.inject({ method: 'GET', url: `/api/metrics/query?name=dwcp_amst_streams_active&${qs}` });
 
   const iso = (t: number): string => new Date(t).toISOString();
   const raw = `start=${iso(START + 2 * HOUR)}&end=${iso(NOW - 1000)}&step=15s&agg=avg&by=region`;

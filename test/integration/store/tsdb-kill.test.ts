@@ -19,8 +19,23 @@ const dir = mkdtempSync(join(tmpdir(), 'dwcp-tsdb-kill-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the writer until it acknowledged at least `minAcks` steps, then SIGKILLs it; returns the last acknowledged step. */
-async function runAndKill(path: string, walDir: string, minAcks: number): Promise<{ lastAck: number; log: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../helpers/tsdb-writer.ts'), path, walDir, String(SERIES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function runAndKill(
+  path: string,
+  walDir: string,
+  minAcks: number,
+): Promise<{ lastAck: number; log: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '../../helpers/tsdb-writer.ts'),
+      path,
+      walDir,
+      String(SERIES),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let lastAck = -1;
   let buf = '';
   let log = '';
@@ -56,33 +71,50 @@ async function runAndKill(path: string, walDir: string, minAcks: number): Promis
 }
 
 describe('chunked store under kill -9', () => {
-  it('keeps every acknowledged sample exactly once; only the in-flight batch may be missing', { timeout: 180_000 }, async () => {
-    const path = join(dir, 'kill.db');
-    const walDir = join(dir, 'wal');
-    const first = await runAndKill(path, walDir, 150);
-    // A second life on the same files, killed again: replay, then new appends, then another crash.
-    const second = await runAndKill(path, walDir, first.lastAck + 120);
-    const store = await openChunkedSqliteStore({ path, walDir, retentionMs: 86_400_000 });
-    try {
-      const refs = await store.findSeries('dwcp_kill_test', {}, 1000);
-      assert.equal(refs.length, SERIES);
-      const points = await store.readPoints(refs, T0 - 86_400_000, T0 + 86_400_000, 1_000_000);
-      let total = 0;
-      for (const p of points) {
-        const n = p.values.length;
-        total += n;
-        // Steps 0..n-1, each once, in order, value = step: the first life's unacknowledged step was re-sent by
-        // the second life (it restarts at step 0 and its re-sends of stored steps are duplicates).
-        assert.deepEqual(p.values, Array.from({ length: n }, (_, k) => k), `series ${p.series.key}`);
-        assert.deepEqual(p.timestampsMs, Array.from({ length: n }, (_, k) => T0 + k * 1000));
-        assert.ok(n >= second.lastAck + 1, `series ${p.series.key}: ${n} steps, acknowledged up to ${second.lastAck}`);
-        assert.ok(n <= second.lastAck + 2, `series ${p.series.key}: ${n} steps, more than acknowledged + the one in flight`);
+  it(
+    'keeps every acknowledged sample exactly once; only the in-flight batch may be missing',
+    { timeout: 180_000 },
+    async () => {
+      const path = join(dir, 'kill.db');
+      const walDir = join(dir, 'wal');
+      const first = await runAndKill(path, walDir, 150);
+      // A second life on the same files, killed again: replay, then new appends, then another crash.
+      const second = await runAndKill(path, walDir, first.lastAck + 120);
+      const store = await openChunkedSqliteStore({ path, walDir, retentionMs: 86_400_000 });
+      try {
+        const refs = await store.findSeries('dwcp_kill_test', {}, 1000);
+        assert.equal(refs.length, SERIES);
+        const points = await store.readPoints(refs, T0 - 86_400_000, T0 + 86_400_000, 1_000_000);
+        let total = 0;
+        for (const p of points) {
+          const n = p.values.length;
+          total += n;
+          // Steps 0..n-1, each once, in order, value = step: the first life's unacknowledged step was re-sent by
+          // the second life (it restarts at step 0 and its re-sends of stored steps are duplicates).
+          assert.deepEqual(
+            p.values,
+            Array.from({ length: n }, (_, k) => k),
+            `series ${p.series.key}`,
+          );
+          assert.deepEqual(
+            p.timestampsMs,
+            Array.from({ length: n }, (_, k) => T0 + k * 1000),
+          );
+          assert.ok(
+            n >= second.lastAck + 1,
+            `series ${p.series.key}: ${n} steps, acknowledged up to ${second.lastAck}`,
+          );
+          assert.ok(
+            n <= second.lastAck + 2,
+            `series ${p.series.key}: ${n} steps, more than acknowledged + the one in flight`,
+          );
+        }
+        assert.equal(await store.countSamples(), total);
+        const stats = store.stats();
+        assert.ok(stats.replay !== undefined && stats.replay.records > 0, 'the WAL was replayed');
+      } finally {
+        await store.close();
       }
-      assert.equal(await store.countSamples(), total);
-      const stats = store.stats();
-      assert.ok(stats.replay !== undefined && stats.replay.records > 0, 'the WAL was replayed');
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 });

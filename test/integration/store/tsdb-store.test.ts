@@ -16,7 +16,12 @@ import pg from 'pg';
 import { InvalidInputError, NotFoundError } from '../../../src/errors.ts';
 import { seriesKey, type Sample } from '../../../src/model/sample.ts';
 import { bucketize } from '../../../src/store/tsdb/rollup.ts';
-import { openChunkedPostgresStore, openChunkedSqliteStore, type ChunkedStoreOptions, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
+import {
+  openChunkedPostgresStore,
+  openChunkedSqliteStore,
+  type ChunkedStoreOptions,
+  type OpenedChunkedStore,
+} from '../../../src/store/tsdb/open.ts';
 import { PG_URL, pgSkipReason } from '../../helpers/postgres.ts';
 
 const MIN = 60_000;
@@ -24,7 +29,12 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const T0 = 1_700_000_000_000;
 
-const s = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({ name, labels, value, timestampMs: ts });
+const s = (name: string, labels: Record<string, string>, value: number, ts: number): Sample => ({
+  name,
+  labels,
+  value,
+  timestampMs: ts,
+});
 
 type Opts = Partial<Omit<ChunkedStoreOptions, 'walDir'>>;
 /** Opens a store; `reopen` opens the same database and WAL directory again (after close or a crash). */
@@ -34,7 +44,10 @@ interface Backend {
   walDirOf(st: OpenedChunkedStore): string;
 }
 
-function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: string; cleanup?: () => Promise<void> }>): void {
+function suite(
+  name: string,
+  setup: () => Promise<{ backend?: Backend; skip?: string; cleanup?: () => Promise<void> }>,
+): void {
   describe(`chunked store (${name})`, () => {
     let backend: Backend;
     let skip: string | undefined;
@@ -77,7 +90,13 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
         s('dwcp_bw', { node: 'n1', region: 'us' }, 9, T0),
       ];
       assert.deepEqual(await st.append(batch), { stored: 3, rejected: { duplicate: 1 } });
-      assert.deepEqual(await st.append([s('dwcp_bw', { region: 'us', node: 'n1' }, 5, T0 + 1000), s('dwcp_bw', { node: 'n1', region: 'us' }, 6, T0 + 2000)]), { stored: 1, rejected: { duplicate: 1 } });
+      assert.deepEqual(
+        await st.append([
+          s('dwcp_bw', { region: 'us', node: 'n1' }, 5, T0 + 1000),
+          s('dwcp_bw', { node: 'n1', region: 'us' }, 6, T0 + 2000),
+        ]),
+        { stored: 1, rejected: { duplicate: 1 } },
+      );
       assert.deepEqual(await st.append([]), { stored: 0, rejected: {} });
       assert.equal(await st.countSamples(), 4);
       const refs = await st.findSeries('dwcp_bw', { node: 'n1' }, 10);
@@ -87,29 +106,68 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       const [p] = await st.readPoints(refs, T0, T0 + 10_000, 100);
       assert.deepEqual(p!.timestampsMs, [T0, T0 + 1000, T0 + 2000]);
       assert.deepEqual(p!.values, [1, 2, 6], 'the first of a duplicate wins');
-      assert.deepEqual((await st.readPoints(refs, T0, T0 + 10_000, 2))[0]!.timestampsMs, [T0 + 1000, T0 + 2000], 'maxPointsPerSeries keeps the latest');
-      assert.deepEqual((await st.readPoints(refs, T0 + 500, T0 + 1000, 100))[0]!.values, [2], 'range is inclusive');
+      assert.deepEqual(
+        (await st.readPoints(refs, T0, T0 + 10_000, 2))[0]!.timestampsMs,
+        [T0 + 1000, T0 + 2000],
+        'maxPointsPerSeries keeps the latest',
+      );
+      assert.deepEqual(
+        (await st.readPoints(refs, T0 + 500, T0 + 1000, 100))[0]!.values,
+        [2],
+        'range is inclusive',
+      );
       await assert.rejects(st.readPoints(refs, 10, 0, 10), InvalidInputError);
       await assert.rejects(st.readPoints(refs, 0, 10, 0), InvalidInputError);
     });
 
     test("with the caller's series keys (the tracker's), stores and reads exactly what it does building them itself", async () => {
-      const batch = (t: number): Sample[] => [s('dwcp_keyed', { node: 'n1', region: 'us' }, 1, t), s('dwcp_keyed', { region: 'us', node: 'n2' }, 2, t), s('dwcp_keyed', { node: 'n1', region: 'us' }, 4, t)];
+      const batch = (t: number): Sample[] => [
+        s('dwcp_keyed', { node: 'n1', region: 'us' }, 1, t),
+        s('dwcp_keyed', { region: 'us', node: 'n2' }, 2, t),
+        s('dwcp_keyed', { node: 'n1', region: 'us' }, 4, t),
+      ];
       const plain = await open();
       const keyed = await open();
       for (const t of [T0, T0 + 1000]) {
         const b = batch(t);
-        assert.deepEqual(await keyed.append(b, b.map((x) => seriesKey(x.name, x.labels))), await plain.append(b));
+        assert.deepEqual(
+          await keyed.append(
+            b,
+            b.map((x) => seriesKey(x.name, x.labels)),
+          ),
+          await plain.append(b),
+        );
       }
-      const read = async (st: OpenedChunkedStore) => (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [p.series.key, p.series.labels, p.timestampsMs, p.values]);
+      const read = async (st: OpenedChunkedStore) =>
+        (await st.readPoints(await st.findSeries('dwcp_keyed', {}, 10), T0, T0 + 5000, 10)).map((p) => [
+          p.series.key,
+          p.series.labels,
+          p.timestampsMs,
+          p.values,
+        ]);
       assert.deepEqual(await read(keyed), await read(plain));
     });
 
     test('rejects non-finite values unless allowed; allowed ones round-trip (NaN, +Inf, -Inf)', async () => {
       const st = await open();
-      assert.deepEqual(await st.append([s('dwcp_nf', {}, Number.NaN, T0), s('dwcp_nf', {}, Infinity, T0 + 1), s('dwcp_nf', {}, 1, T0 + 2)]), { stored: 1, rejected: { non_finite: 2 } });
+      assert.deepEqual(
+        await st.append([
+          s('dwcp_nf', {}, Number.NaN, T0),
+          s('dwcp_nf', {}, Infinity, T0 + 1),
+          s('dwcp_nf', {}, 1, T0 + 2),
+        ]),
+        { stored: 1, rejected: { non_finite: 2 } },
+      );
       const allowing = await open({ allowNonFinite: true });
-      assert.deepEqual(await allowing.append([s('dwcp_nf2', {}, Number.NaN, T0), s('dwcp_nf2', {}, Infinity, T0 + 1), s('dwcp_nf2', {}, -Infinity, T0 + 2), s('dwcp_nf2', {}, -0.5, T0 + 3)]), { stored: 4, rejected: {} });
+      assert.deepEqual(
+        await allowing.append([
+          s('dwcp_nf2', {}, Number.NaN, T0),
+          s('dwcp_nf2', {}, Infinity, T0 + 1),
+          s('dwcp_nf2', {}, -Infinity, T0 + 2),
+          s('dwcp_nf2', {}, -0.5, T0 + 3),
+        ]),
+        { stored: 4, rejected: {} },
+      );
       const [p] = await allowing.readPoints(await allowing.findSeries('dwcp_nf2', {}, 1), T0, T0 + 10, 10);
       assert.ok(Number.isNaN(p!.values[0]));
       assert.deepEqual(p!.values.slice(1), [Infinity, -Infinity, -0.5]);
@@ -117,7 +175,10 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
 
     test('rejects a fractional or out-of-range timestamp before writing anything', async () => {
       const st = await open();
-      await assert.rejects(st.append([s('dwcp_frac', {}, 1, T0), s('dwcp_frac', {}, 1, T0 + 0.5)]), InvalidInputError);
+      await assert.rejects(
+        st.append([s('dwcp_frac', {}, 1, T0), s('dwcp_frac', {}, 1, T0 + 0.5)]),
+        InvalidInputError,
+      );
       await assert.rejects(st.append([s('dwcp_frac', {}, 1, 2 ** 51)]), InvalidInputError);
       assert.equal(await st.countSamples(), 0);
     });
@@ -125,7 +186,8 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
     test('stores large batches whole; a repeated batch is all duplicates', async () => {
       const st = await open();
       const batch: Sample[] = [];
-      for (let i = 0; i < 12_000; i++) batch.push(s('dwcp_big', { i: String(i % 3000) }, i, T0 + Math.floor(i / 3000)));
+      for (let i = 0; i < 12_000; i++)
+        batch.push(s('dwcp_big', { i: String(i % 3000) }, i, T0 + Math.floor(i / 3000)));
       assert.deepEqual(await st.append(batch), { stored: 12_000, rejected: {} });
       assert.equal(await st.countSamples(), 12_000);
       assert.deepEqual(await st.append(batch), { stored: 0, rejected: { duplicate: 12_000 } });
@@ -134,24 +196,45 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
     test('mixed batches skip rejected samples and keep each sample with its own series, ts and value', async () => {
       const st = await open({ maxSamplesPerChunk: 100 });
       const batch: Sample[] = [];
-      for (let i = 0; i < 4500; i++) batch.push(s('dwcp_mixed', { k: String(i % 3), z: 'a' }, i % 7 === 0 ? Number.NaN : i, T0 + i));
+      for (let i = 0; i < 4500; i++)
+        batch.push(s('dwcp_mixed', { k: String(i % 3), z: 'a' }, i % 7 === 0 ? Number.NaN : i, T0 + i));
       const expectedStored = batch.filter((x) => !Number.isNaN(x.value)).length;
-      assert.deepEqual(await st.append(batch), { stored: expectedStored, rejected: { non_finite: 4500 - expectedStored } });
+      assert.deepEqual(await st.append(batch), {
+        stored: expectedStored,
+        rejected: { non_finite: 4500 - expectedStored },
+      });
       const refs = await st.findSeries('dwcp_mixed', { k: '1' }, 10);
       const [p] = await st.readPoints(refs, T0, T0 + 4500, 10_000);
       const want = batch.filter((x) => x.labels['k'] === '1' && !Number.isNaN(x.value));
-      assert.deepEqual(p!.timestampsMs, want.map((x) => x.timestampMs));
-      assert.deepEqual(p!.values, want.map((x) => x.value));
+      assert.deepEqual(
+        p!.timestampsMs,
+        want.map((x) => x.timestampMs),
+      );
+      assert.deepEqual(
+        p!.values,
+        want.map((x) => x.value),
+      );
     });
 
     test('searches metric names and finds series (the shared series table)', async () => {
       const st = await open();
-      await st.append([s('dwcp_search_Alpha', {}, 1, T0), s('dwcp_search_beta', {}, 1, T0), s('dwcpXsearch', {}, 1, T0)]);
+      await st.append([
+        s('dwcp_search_Alpha', {}, 1, T0),
+        s('dwcp_search_beta', {}, 1, T0),
+        s('dwcpXsearch', {}, 1, T0),
+      ]);
       assert.deepEqual(await st.searchMetricNames('SEARCH_', 10), ['dwcp_search_Alpha', 'dwcp_search_beta']);
       assert.deepEqual(await st.searchMetricNames('search', 2), ['dwcpXsearch', 'dwcp_search_Alpha']);
-      await st.append([s('dwcp_fs', { a: '1', b: 'x' }, 1, T0), s('dwcp_fs', { a: '1', b: 'y' }, 1, T0), s('dwcp_fs', { a: '2', b: 'x' }, 1, T0)]);
+      await st.append([
+        s('dwcp_fs', { a: '1', b: 'x' }, 1, T0),
+        s('dwcp_fs', { a: '1', b: 'y' }, 1, T0),
+        s('dwcp_fs', { a: '2', b: 'x' }, 1, T0),
+      ]);
       assert.equal((await st.findSeries('dwcp_fs', {}, 10)).length, 3);
-      assert.deepEqual((await st.findSeries('dwcp_fs', { a: '1', b: 'y' }, 10)).map((r) => r.labels), [{ a: '1', b: 'y' }]);
+      assert.deepEqual(
+        (await st.findSeries('dwcp_fs', { a: '1', b: 'y' }, 10)).map((r) => r.labels),
+        [{ a: '1', b: 'y' }],
+      );
       assert.equal((await st.findSeries('dwcp_fs', { a: '1' }, 1)).length, 1);
     });
 
@@ -159,7 +242,11 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       // Unlike the row layout, a series whose raw samples expired keeps its rollups (30 days by default), and
       // is deleted only when those expire too.
       const st = await open();
-      await st.append([s('dwcp_ret_old', {}, 1, T0 - 2 * HOUR), s('dwcp_ret_mixed', {}, 1, T0 - 2 * HOUR), s('dwcp_ret_mixed', {}, 2, T0)]);
+      await st.append([
+        s('dwcp_ret_old', {}, 1, T0 - 2 * HOUR),
+        s('dwcp_ret_mixed', {}, 1, T0 - 2 * HOUR),
+        s('dwcp_ret_mixed', {}, 2, T0),
+      ]);
       const total = await st.countSamples();
       const deleted = await st.applyRetention(T0 + HOUR - 1);
       assert.equal(deleted, 2);
@@ -182,8 +269,15 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       const batch = Array.from({ length: 500 }, (_, i) => s('dwcp_lru', { i: String(i) }, 1, T0));
       assert.deepEqual(await st.append(batch), { stored: 500, rejected: {} });
       assert.ok(st.cachedSeries > 0 && st.cachedSeries <= 50, `head holds ${st.cachedSeries}`);
-      assert.deepEqual(await st.append(batch.map((x) => ({ ...x, timestampMs: T0 + 1 }))), { stored: 500, rejected: {} });
-      assert.deepEqual(await st.append(batch), { stored: 0, rejected: { duplicate: 500 } }, 'duplicates found in written chunks');
+      assert.deepEqual(await st.append(batch.map((x) => ({ ...x, timestampMs: T0 + 1 }))), {
+        stored: 500,
+        rejected: {},
+      });
+      assert.deepEqual(
+        await st.append(batch),
+        { stored: 0, rejected: { duplicate: 500 } },
+        'duplicates found in written chunks',
+      );
       assert.ok(st.cachedSeries <= 50);
       assert.equal((await st.findSeries('dwcp_lru', {}, 1000)).length, 500);
       assert.equal(await st.countSamples(), 1000);
@@ -191,10 +285,35 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
 
     test('anomalies and detector states are served by the shared tables', async () => {
       const st = await open();
-      const a = await st.insert({ seriesKey: 'k', metric: 'm', labels: {}, component: 'amst', kind: 'bandwidth', startedAtMs: T0, detectedAtMs: T0, resolvedAtMs: null, observed: 1, expected: 2, lower: 0, upper: 3, deviation: 1, confidence: 0.9, severity: 'high', detector: 'ewma', acknowledged: false, score: 0.5, votes: [] });
+      const a = await st.insert({
+        seriesKey: 'k',
+        metric: 'm',
+        labels: {},
+        component: 'amst',
+        kind: 'bandwidth',
+        startedAtMs: T0,
+        detectedAtMs: T0,
+        resolvedAtMs: null,
+        observed: 1,
+        expected: 2,
+        lower: 0,
+        upper: 3,
+        deviation: 1,
+        confidence: 0.9,
+        severity: 'high',
+        detector: 'ewma',
+        acknowledged: false,
+        score: 0.5,
+        votes: [],
+      });
       assert.equal((await st.acknowledge(a.id)).acknowledged, true);
       await assert.rejects(st.acknowledge(a.id + 1000), NotFoundError);
-      assert.deepEqual(await st.saveDetectorStates([{ seriesKey: 'k', detector: 'ewma', version: 1, state: { n: 1 }, updatedAtMs: T0 }]), { saved: 1, rejected: [] });
+      assert.deepEqual(
+        await st.saveDetectorStates([
+          { seriesKey: 'k', detector: 'ewma', version: 1, state: { n: 1 }, updatedAtMs: T0 },
+        ]),
+        { saved: 1, rejected: [] },
+      );
       assert.equal((await st.loadDetectorStates(10)).rows.length, 1);
     });
 
@@ -241,7 +360,14 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       ]);
       assert.deepEqual(r, { stored: 3, rejected: { duplicate: 3 } });
       const [p] = await st.readPoints(await st.findSeries('dwcp_ooo', {}, 1), T0 - HOUR, T0 + HOUR, 100);
-      assert.deepEqual(p!.timestampsMs, [T0 - 5000, T0, T0 + 1000, ...Array.from({ length: 11 }, (_, k) => T0 + (k + 1) * 2000).flatMap((t) => (t === T0 + 18_000 ? [T0 + 17_000, t] : [t]))]);
+      assert.deepEqual(p!.timestampsMs, [
+        T0 - 5000,
+        T0,
+        T0 + 1000,
+        ...Array.from({ length: 11 }, (_, k) => T0 + (k + 1) * 2000).flatMap((t) =>
+          t === T0 + 18_000 ? [T0 + 17_000, t] : [t],
+        ),
+      ]);
       assert.equal(p!.values[0], 104);
       assert.equal(p!.values[2], 100);
       assert.equal(await st.countSamples(), 15);
@@ -250,7 +376,9 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
     test('a crash (no checkpoint, WAL left as is) loses no acknowledged sample; replay stores nothing twice', async () => {
       const st = await open({ maxSamplesPerChunk: 10, retentionMs: DAY });
       for (let k = 0; k < 35; k++) {
-        await st.append(Array.from({ length: 20 }, (_, i) => s('dwcp_crash', { i: String(i) }, k * 100 + i, T0 + k * 1000)));
+        await st.append(
+          Array.from({ length: 20 }, (_, i) => s('dwcp_crash', { i: String(i) }, k * 100 + i, T0 + k * 1000)),
+        );
         if (k === 12) await st.checkpoint();
       }
       st.samples.abandon(); // as kill -9 would leave it: head lost, WAL and written chunks on disk
@@ -262,22 +390,39 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       assert.equal(pts.length, 20);
       for (const p of pts) {
         const i = Number(p.series.labels['i']);
-        assert.deepEqual(p.values, Array.from({ length: 35 }, (_, k) => k * 100 + i));
+        assert.deepEqual(
+          p.values,
+          Array.from({ length: 35 }, (_, k) => k * 100 + i),
+        );
       }
-      assert.deepEqual(await again.append([s('dwcp_crash', { i: '0' }, 1, T0 + 34_000)]), { stored: 0, rejected: { duplicate: 1 } });
+      assert.deepEqual(await again.append([s('dwcp_crash', { i: '0' }, 1, T0 + 34_000)]), {
+        stored: 0,
+        rejected: { duplicate: 1 },
+      });
     });
 
     test('a torn last WAL record loses only that batch; the store opens and keeps appending', async () => {
       const st = await open({ retentionMs: DAY });
-      for (let k = 0; k < 10; k++) await st.append(Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, k, T0 + k * 1000)));
+      for (let k = 0; k < 10; k++)
+        await st.append(
+          Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, k, T0 + k * 1000)),
+        );
       st.samples.abandon();
       const wal = backend.walDirOf(st);
-      const last = readdirSync(wal).filter((f) => f.endsWith('.wal')).sort().at(-1)!;
+      const last = readdirSync(wal)
+        .filter((f) => f.endsWith('.wal'))
+        .sort()
+        .at(-1)!;
       truncateSync(join(wal, last), statSync(join(wal, last)).size - 3); // the crash tore the last record
       const again = await reopen(st);
       assert.equal(await again.countSamples(), 45, 'the first nine batches survive');
       assert.ok((again.stats().replay?.droppedBytes ?? 0) > 0);
-      assert.deepEqual(await again.append(Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, 9, T0 + 9000))), { stored: 5, rejected: {} });
+      assert.deepEqual(
+        await again.append(
+          Array.from({ length: 5 }, (_, i) => s('dwcp_torn', { i: String(i) }, 9, T0 + 9000)),
+        ),
+        { stored: 5, rejected: {} },
+      );
       assert.equal(await again.countSamples(), 50);
     });
 
@@ -286,7 +431,16 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       const st = await open({ retentionMs: 2 * DAY, now: () => start + 3 * HOUR });
       const series = 3;
       for (let k = 0; k < 3 * 3600; k += 7) {
-        await st.append(Array.from({ length: series }, (_, i) => s('dwcp_roll', { i: String(i) }, Math.round(Math.sin(k / 500 + i) * 1e4) / 7, start + k * 1000 + (k % 3))));
+        await st.append(
+          Array.from({ length: series }, (_, i) =>
+            s(
+              'dwcp_roll',
+              { i: String(i) },
+              Math.round(Math.sin(k / 500 + i) * 1e4) / 7,
+              start + k * 1000 + (k % 3),
+            ),
+          ),
+        );
       }
       await st.applyRetention(start + 2 * HOUR + 10 * MIN); // rolls up hours 0 and 1; hour 2 stays raw
       assert.equal(st.stats().rollupWatermarkMs, start + 2 * HOUR);
@@ -321,10 +475,23 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       for (const res of [MIN, HOUR] as const) {
         const want = bucketize(raw2[2]!.timestampsMs, raw2[2]!.values, res);
         for (const summary of ['last', 'mean'] as const) {
-          const [got] = await st.readBuckets(refs.slice(2), start + 1, start + 3 * HOUR - 1, res, summary, 10_000);
-          assert.deepEqual(got!.timestampsMs, want.timestampsMs.map((t) => t + res - 1), `${res} ${summary}`);
+          const [got] = await st.readBuckets(
+            refs.slice(2),
+            start + 1,
+            start + 3 * HOUR - 1,
+            res,
+            summary,
+            10_000,
+          );
+          assert.deepEqual(
+            got!.timestampsMs,
+            want.timestampsMs.map((t) => t + res - 1),
+            `${res} ${summary}`,
+          );
           const values = summary === 'last' ? want.last : want.sum.map((v, i) => v / want.count[i]!);
-          got!.values.forEach((v, i) => assert.ok(Math.abs(v - values[i]!) < 1e-9, `${res} ${summary} bucket ${i}: ${v} vs ${values[i]}`));
+          got!.values.forEach((v, i) =>
+            assert.ok(Math.abs(v - values[i]!) < 1e-9, `${res} ${summary} bucket ${i}: ${v} vs ${values[i]}`),
+          );
         }
       }
       await assert.rejects(st.readRollups(refs, start, start + HOUR, 1000 as 60_000), InvalidInputError);
@@ -337,14 +504,26 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
       await st.applyRetention(start + 10 * HOUR + 10 * MIN);
       const refs = await st.findSeries('dwcp_keep', {}, 1);
       const raw = await st.readPoints(refs, start, start + 11 * HOUR, 10_000);
-      assert.ok(raw[0]!.timestampsMs[0]! >= start + 7 * HOUR - 2 * HOUR, `raw starts at ${raw[0]!.timestampsMs[0]! - start}`);
+      assert.ok(
+        raw[0]!.timestampsMs[0]! >= start + 7 * HOUR - 2 * HOUR,
+        `raw starts at ${raw[0]!.timestampsMs[0]! - start}`,
+      );
       const hours = await st.readRollups(refs, start, start + 11 * HOUR, HOUR);
-      assert.deepEqual(hours[0]!.timestampsMs, Array.from({ length: 10 }, (_, h) => start + h * HOUR));
-      assert.deepEqual(hours[0]!.count, Array.from({ length: 10 }, () => 60));
+      assert.deepEqual(
+        hours[0]!.timestampsMs,
+        Array.from({ length: 10 }, (_, h) => start + h * HOUR),
+      );
+      assert.deepEqual(
+        hours[0]!.count,
+        Array.from({ length: 10 }, () => 60),
+      );
       await st.close();
       const again = await reopen(st, { retentionMs: 3 * HOUR });
       assert.equal(again.stats().rollupWatermarkMs, start + 10 * HOUR);
-      assert.deepEqual((await again.readRollups(refs, start, start + 11 * HOUR, HOUR))[0]!.sum, hours[0]!.sum);
+      assert.deepEqual(
+        (await again.readRollups(refs, start, start + 11 * HOUR, HOUR))[0]!.sum,
+        hours[0]!.sum,
+      );
       // A year later everything is gone, the series too.
       await again.applyRetention(start + 400 * DAY);
       assert.equal(await again.countSamples(), 0);
@@ -353,10 +532,17 @@ function suite(name: string, setup: () => Promise<{ backend?: Backend; skip?: st
 
     test('the head stays within its byte limit under sustained appends', async () => {
       const maxHeadBytes = 256 * 1024;
-      const st = await open({ maxHeadBytes, maxSamplesPerChunk: 60_000, maxChunkSpanMs: DAY, retentionMs: DAY });
+      const st = await open({
+        maxHeadBytes,
+        maxSamplesPerChunk: 60_000,
+        maxChunkSpanMs: DAY,
+        retentionMs: DAY,
+      });
       let total = 0;
       for (let k = 0; k < 120; k++) {
-        const batch = Array.from({ length: 200 }, (_, i) => s('dwcp_mem', { instance: `node-${i}:9100`, job: 'dwcp' }, Math.random() * 1e9, T0 + k * 1000));
+        const batch = Array.from({ length: 200 }, (_, i) =>
+          s('dwcp_mem', { instance: `node-${i}:9100`, job: 'dwcp' }, Math.random() * 1e9, T0 + k * 1000),
+        );
         total += (await st.append(batch)).stored;
         assert.ok(st.stats().headBytes <= maxHeadBytes, `after batch ${k}: ${st.stats().headBytes} bytes`);
       }

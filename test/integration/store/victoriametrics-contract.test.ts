@@ -16,7 +16,11 @@ import { detectorStateStoreContract } from '../../helpers/store-contract-detecto
 import { sampleStoreContract } from '../../helpers/store-contract-samples.ts';
 import { sample, T0, type StoreUnderTest } from '../../helpers/store-fixtures.ts';
 import { backendHarness, type ContractTest } from '../../helpers/store-suite.ts';
-import { startVictoriaMetrics, victoriaStoreUnderTest, type VictoriaMetricsInstance } from '../../helpers/victoria-metrics.ts';
+import {
+  startVictoriaMetrics,
+  victoriaStoreUnderTest,
+  type VictoriaMetricsInstance,
+} from '../../helpers/victoria-metrics.ts';
 
 const binary = requireBinary('victoria-metrics');
 const skip = binary ? undefined : 'victoria-metrics binary not found (outside CI)';
@@ -37,7 +41,15 @@ const SAMPLE_CASES = [
 
 describe('store contract, sample part (VictoriaMetrics, a fresh one per test)', () => {
   let current: VictoriaMetricsInstance | undefined;
-  const h = backendHarness<{ allowNonFinite?: boolean }, StoreUnderTest, { open: (o: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>; skip?: string; cleanup: () => Promise<void> }>(
+  const h = backendHarness<
+    { allowNonFinite?: boolean },
+    StoreUnderTest,
+    {
+      open: (o: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>;
+      skip?: string;
+      cleanup: () => Promise<void>;
+    }
+  >(
     () =>
       Promise.resolve({
         ...(skip ? { skip } : {}),
@@ -65,9 +77,18 @@ describe('store contract, sample part (VictoriaMetrics, a fresh one per test)', 
 
 describe('store contract, anomaly and detector-state parts (SQLite state store beside VictoriaMetrics)', () => {
   let vm: VictoriaMetricsInstance | undefined;
-  const h = backendHarness<{ allowNonFinite?: boolean }, StoreUnderTest, { open: (o: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>; skip?: string; cleanup: () => Promise<void> }>(
+  const h = backendHarness<
+    { allowNonFinite?: boolean },
+    StoreUnderTest,
+    {
+      open: (o: { allowNonFinite?: boolean }) => Promise<StoreUnderTest>;
+      skip?: string;
+      cleanup: () => Promise<void>;
+    }
+  >(
     async () => {
-      if (skip) return { skip, open: () => Promise.reject(new Error(skip)), cleanup: () => Promise.resolve() };
+      if (skip)
+        return { skip, open: () => Promise.reject(new Error(skip)), cleanup: () => Promise.resolve() };
       vm = await startVictoriaMetrics(binary!);
       return { open: (o) => victoriaStoreUnderTest(vm!, o), cleanup: () => vm!.stop() };
     },
@@ -89,13 +110,21 @@ describe('VictoriaMetrics-specific sample semantics', { skip: skip ?? false }, (
   it('NaN is rejected as non_finite even when non-finite values are allowed; ±Inf are stored then', async () => {
     const { samples, store } = await victoriaStoreUnderTest(vm, { allowNonFinite: true });
     try {
-      const r = await samples.append([sample('dwcp_vm_nf', {}, Number.NaN, T0), sample('dwcp_vm_nf', {}, Infinity, T0 + 1), sample('dwcp_vm_nf', {}, -Infinity, T0 + 2), sample('dwcp_vm_nf', {}, 1.5, T0 + 3)]);
+      const r = await samples.append([
+        sample('dwcp_vm_nf', {}, Number.NaN, T0),
+        sample('dwcp_vm_nf', {}, Infinity, T0 + 1),
+        sample('dwcp_vm_nf', {}, -Infinity, T0 + 2),
+        sample('dwcp_vm_nf', {}, 1.5, T0 + 3),
+      ]);
       assert.deepEqual(r, { stored: 3, rejected: { non_finite: 1 } });
       const [p] = await samples.readPoints(await samples.findSeries('dwcp_vm_nf', {}, 1), T0, T0 + 10, 10);
       assert.deepEqual(p!.timestampsMs, [T0 + 1, T0 + 2, T0 + 3]);
       assert.deepEqual(p!.values, [Infinity, -Infinity, 1.5]);
       const strict = await victoriaStoreUnderTest(vm);
-      assert.deepEqual(await strict.samples.append([sample('dwcp_vm_nf2', {}, Infinity, T0)]), { stored: 0, rejected: { non_finite: 1 } });
+      assert.deepEqual(await strict.samples.append([sample('dwcp_vm_nf2', {}, Infinity, T0)]), {
+        stored: 0,
+        rejected: { non_finite: 1 },
+      });
       await strict.store.close();
     } finally {
       await store.close();
@@ -117,11 +146,22 @@ describe('VictoriaMetrics-specific sample semantics', { skip: skip ?? false }, (
       assert.deepEqual(m!.timestampsMs.slice(0, 2), [base + 59_999, base + 119_999]);
       assert.deepEqual(m!.values.slice(0, 3), [2, 5, 8], 'the last sample of each minute');
       const hour = await store.readForStep(refs, base, base + 3_599_999, 3_600_000, 1000);
-      assert.deepEqual([hour.resolutionMs, hour.points[0]!.timestampsMs, hour.points[0]!.values], [3_600_000, [base + 3_599_999], [179]]);
+      assert.deepEqual(
+        [hour.resolutionMs, hour.points[0]!.timestampsMs, hour.points[0]!.values],
+        [3_600_000, [base + 3_599_999], [179]],
+      );
       const raw = await store.readForStep(refs, base, base + 59_999, 1000, 1000);
-      assert.deepEqual([raw.resolutionMs, raw.points[0]!.values], [0, [0, 1, 2]], 'steps under a minute read raw samples');
+      assert.deepEqual(
+        [raw.resolutionMs, raw.points[0]!.values],
+        [0, [0, 1, 2]],
+        'steps under a minute read raw samples',
+      );
       const latest = await store.readForStep(refs, base, base + 3_599_999, 60_000, 5);
-      assert.deepEqual(latest.points[0]!.values, [167, 170, 173, 176, 179], 'maxPointsPerSeries keeps the latest buckets');
+      assert.deepEqual(
+        latest.points[0]!.values,
+        [167, 170, 173, 176, 179],
+        'maxPointsPerSeries keeps the latest buckets',
+      );
     } finally {
       await store.close();
     }
@@ -132,7 +172,10 @@ describe('VictoriaMetrics-specific sample semantics', { skip: skip ?? false }, (
     try {
       const ref = { id: 1, key: 'dwcp_vm_x', name: 'dwcp_vm_x', labels: {} };
       // over -search.maxPointsPerTimeseries (30 000 points) at a 1 min step
-      await assert.rejects(store.readForStep([ref], 0, 40_000 * 60_000, 60_000, 10), (e: Error) => e instanceof StoreError && /query API answered/.test(e.message));
+      await assert.rejects(
+        store.readForStep([ref], 0, 40_000 * 60_000, 60_000, 10),
+        (e: Error) => e instanceof StoreError && /query API answered/.test(e.message),
+      );
     } finally {
       await store.close();
     }

@@ -25,7 +25,10 @@ describe('OTLP export from simulated nodes to the monitor', () => {
   before(async () => {
     store = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
     deps = testDeps();
-    app = await buildApp({ ...deps, traces: new TraceApi(store, { registry: deps.registry }) }, { checkResponses: true });
+    app = await buildApp(
+      { ...deps, traces: new TraceApi(store, { registry: deps.registry }) },
+      { checkResponses: true },
+    );
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
     assert.ok(addr && typeof addr === 'object');
@@ -56,16 +59,24 @@ describe('OTLP export from simulated nodes to the monitor', () => {
       }
       const stored = (await store.spanCount()) - before;
       assert.ok(stored >= 8 * 7, `at least 8 migrations x 7 spans stored, got ${stored}`);
-      const search = await fetch(`${base}/api/traces?service=dwcp-node&operation=dwcp.migration&start=${(t0 - 1000) * 1000}&end=${(t0 + 60_000) * 1000}&limit=5`);
+      const search = await fetch(
+        `${base}/api/traces?service=dwcp-node&operation=dwcp.migration&start=${(t0 - 1000) * 1000}&end=${(t0 + 60_000) * 1000}&limit=5`,
+      );
       assert.equal(search.status, 200);
       const found = ((await search.json()) as { data: JaegerTrace[] }).data;
       assert.equal(found.length, 5);
       const one = await fetch(`${base}/api/traces/${found[0]!.traceID}`);
       assert.equal(one.status, 200);
       const trace = ((await one.json()) as { data: JaegerTrace[] }).data[0]!;
-      const regions = new Set(Object.values(trace.processes).map((p) => p.tags.find((t) => t.key === 'cloud.region')?.value));
+      const regions = new Set(
+        Object.values(trace.processes).map((p) => p.tags.find((t) => t.key === 'cloud.region')?.value),
+      );
       assert.deepEqual([...regions].sort(), ['eu-west', 'us-east']);
-      assert.equal(trace.warnings, null, 'no orphans: the destination spans hang under the source transfer span');
+      assert.equal(
+        trace.warnings,
+        null,
+        'no orphans: the destination spans hang under the source transfer span',
+      );
       assert.equal(trace.spans[0]!.operationName, 'dwcp.migration');
       const receive = trace.spans.find((s) => s.operationName === 'dwcp.migration.receive')!;
       const transfer = trace.spans.find((s) => s.spanID === receive.references[0]!.spanID)!;
@@ -74,7 +85,7 @@ describe('OTLP export from simulated nodes to the monitor', () => {
     });
   }
 
-  it('counts the accepted spans in the monitor\'s own metrics', async () => {
+  it("counts the accepted spans in the monitor's own metrics", async () => {
     const m = await deps.registry.getSingleMetric('dwcp_monitor_otlp_spans_accepted_total')!.get();
     assert.equal(m.values[0]!.value, await store.spanCount());
   });

@@ -29,14 +29,31 @@ const down: Anomaly = {
 
 test('a target-down notification names its target in labels and summary, without a made-up deviation', () => {
   const a = alertAnnotations(down);
-  assert.equal(a['summary'], 'critical: target node-3 is down (instance=127.0.0.1:9102, job=dwcp, region=ap-south): its scrapes fail (up = 0)');
+  assert.equal(
+    a['summary'],
+    'critical: target node-3 is down (instance=127.0.0.1:9102, job=dwcp, region=ap-south): its scrapes fail (up = 0)',
+  );
   assert.match(a['description'] ?? '', /deviation not measured; confidence 1; detector target_health/);
   assert.equal(alertLabels(down)['target'], 'node-3');
   assert.equal(alertLabels(down)['instance'], '127.0.0.1:9102');
 });
 
 test('a detector without a value band: "no value band" instead of [NaN, NaN]', () => {
-  const a = alertAnnotations({ ...down, metric: 'dwcp_v3_resource_utilization_percent', detector: 'ensemble', kind: 'utilization', severity: 'low', observed: 54.3, expected: Number.NaN, lower: Number.NaN, upper: Number.NaN, labels: { node: 'node-4', region: 'us-east' } });
+  const a = alertAnnotations({
+    ...down,
+    metric: 'dwcp_v3_resource_utilization_percent',
+    detector: 'ensemble',
+    kind: 'utilization',
+    severity: 'low',
+    observed: 54.3,
+    expected: Number.NaN,
+    lower: Number.NaN,
+    upper: Number.NaN,
+    labels: { node: 'node-4', region: 'us-east' },
+  });
   assert.match(a['description'] ?? '', /^observed 54\.3; no value band; deviation not measured;/);
-  assert.equal(a['summary'], 'low utilization anomaly on system dwcp_v3_resource_utilization_percent (node=node-4, region=us-east)');
+  assert.equal(
+    a['summary'],
+    'low utilization anomaly on system dwcp_v3_resource_utilization_percent (node=node-4, region=us-east)',
+  );
 });

@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { hashPassword, loadOrCreateSigningKey, newApiToken, tokenHash, verifyPassword } from '../../../src/auth/secrets.ts';
+import {
+  hashPassword,
+  loadOrCreateSigningKey,
+  newApiToken,
+  tokenHash,
+  verifyPassword,
+} from '../../../src/auth/secrets.ts';
 import { ConfigError } from '../../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-secrets-'));
@@ -33,7 +39,11 @@ describe('secrets', () => {
     assert.ok(k1.length >= 32);
     const short = join(dir, 'short');
     writeFileSync(short, 'tooshort\n', { mode: 0o600 });
-    assert.throws(() => loadOrCreateSigningKey(short), (e: unknown) => e instanceof ConfigError && /at least 32/.test(e.message) && !e.message.includes('tooshort'));
+    assert.throws(
+      () => loadOrCreateSigningKey(short),
+      (e: unknown) =>
+        e instanceof ConfigError && /at least 32/.test(e.message) && !e.message.includes('tooshort'),
+    );
     const open = join(dir, 'open');
     writeFileSync(open, 'x'.repeat(40));
     chmodSync(open, 0o644);

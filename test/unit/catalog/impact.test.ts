@@ -25,7 +25,8 @@ describe('catalog: physical ranges and criticality', () => {
       const r = physicalRange(m);
       if (/\(0\.\.1[,)]/.test(m.help)) assert.deepEqual(r, { min: 0, max: 1 }, m.name);
       if (/0 down, 1 degraded, 2 healthy/.test(m.help)) assert.deepEqual(r, { min: 0, max: 2 }, m.name);
-      if (/original ?\/ ?compressed|standard time \/ DWCP time/.test(m.help)) assert.equal(r.max, Number.POSITIVE_INFINITY, m.name);
+      if (/original ?\/ ?compressed|standard time \/ DWCP time/.test(m.help))
+        assert.equal(r.max, Number.POSITIVE_INFINITY, m.name);
     }
     assert.deepEqual(physicalRange(getMetric('up')), { min: 0, max: 1 });
   });

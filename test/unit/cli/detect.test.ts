@@ -17,7 +17,9 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function runCli(args: string[]): Promise<{ out: string; err: string; code: number | string | undefined }> {
+async function runCli(
+  args: string[],
+): Promise<{ out: string; err: string; code: number | string | undefined }> {
   let out = '';
   let err = '';
   process.exitCode = undefined;
@@ -55,11 +57,16 @@ describe('detect command', () => {
       assert.equal(r.code, undefined, r.err);
       const rows = JSON.parse(r.out) as DetectedRow[];
       // The full ensemble (CAD OSE learns its range over 750 samples) is not expected to judge 200 samples well.
-      if (det !== 'full') assert.ok(rows.some((x) => x.value === 160), `${det}: ${r.out}`);
+      if (det !== 'full')
+        assert.ok(
+          rows.some((x) => x.value === 160),
+          `${det}: ${r.out}`,
+        );
       assert.ok(!rows.some((x) => x.value === 40), `${det}: a latency drop is not bad`);
       for (const x of rows) assert.match(x.detectors, /^[a-z-]+(\+[a-z-]+)*$/);
       const times = rows.map((x) => Date.parse(x.timestamp));
-      for (let i = 1; i < times.length; i++) assert.ok(times[i]! - times[i - 1]! >= 5 * 60_000, 'default 5 min cooldown');
+      for (let i = 1; i < times.length; i++)
+        assert.ok(times[i]! - times[i - 1]! >= 5 * 60_000, 'default 5 min cooldown');
     }
   });
 
@@ -76,31 +83,71 @@ describe('detect command', () => {
   });
 
   it('latency kind ignores the drop; the cooldown is in sample time', async () => {
-    const lat = JSON.parse((await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', 'statistical'])).out) as DetectedRow[];
+    const lat = JSON.parse(
+      (await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', 'statistical'])).out,
+    ) as DetectedRow[];
     assert.deepEqual(
       lat.map((x) => x.value),
       [160],
     );
     // Spike and drop are 500 s apart: a 10 min cooldown keeps only the first.
-    const cool = JSON.parse((await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--detector', 'statistical', '--cooldown', '10m'])).out) as DetectedRow[];
+    const cool = JSON.parse(
+      (
+        await runCli([
+          '--input',
+          SPIKE,
+          '--kind',
+          'bandwidth',
+          '--detector',
+          'statistical',
+          '--cooldown',
+          '10m',
+        ])
+      ).out,
+    ) as DetectedRow[];
     assert.equal(cool.length, 1);
   });
 
   it('CSV output has a header and one row per anomaly; --output writes a file', async () => {
-    const r = await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--detector', 'statistical', '--format', 'csv']);
+    const r = await runCli([
+      '--input',
+      SPIKE,
+      '--kind',
+      'bandwidth',
+      '--detector',
+      'statistical',
+      '--format',
+      'csv',
+    ]);
     const lines = r.out.trimEnd().split('\n');
     assert.equal(lines[0], 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors');
     assert.equal(lines.length, 3);
-    assert.match(lines[1]!, /^2024-01-01T00:20:00\.000Z,160,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,critical,statistical$/);
+    assert.match(
+      lines[1]!,
+      /^2024-01-01T00:20:00\.000Z,160,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,critical,statistical$/,
+    );
     const outFile = join(dir, 'out.csv');
-    const w = await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--detector', 'statistical', '--format', 'csv', '--output', outFile]);
+    const w = await runCli([
+      '--input',
+      SPIKE,
+      '--kind',
+      'bandwidth',
+      '--detector',
+      'statistical',
+      '--format',
+      'csv',
+      '--output',
+      outFile,
+    ]);
     assert.equal(w.out, '');
     assert.match(w.err, /2 anomalies in 200 samples/);
     assert.equal(readFileSync(outFile, 'utf8'), r.out);
   });
 
   it('--threshold raises the bar', async () => {
-    const rows = JSON.parse((await runCli(['--input', SPIKE, '--detector', 'statistical', '--threshold', '40'])).out) as DetectedRow[];
+    const rows = JSON.parse(
+      (await runCli(['--input', SPIKE, '--detector', 'statistical', '--threshold', '40'])).out,
+    ) as DetectedRow[];
     assert.equal(rows.length, 0);
   });
 
@@ -110,9 +157,18 @@ describe('detect command', () => {
       [['--input', join(FIXTURES, 'does-not-exist.csv')], /^error: cannot read .*does-not-exist\.csv/],
       [['--input', SPIKE, '--format', 'xml'], /^error: --format must be one of json, csv/],
       [['--input', SPIKE, '--kind', 'cpu'], /^error: --kind must be one of/],
-      [['--input', SPIKE, '--detector', 'statistical', '--threshold', 'abc'], /^error: --threshold must be a number/],
-      [['--input', SPIKE, '--detector', 'statistical', '--threshold', '0'], /^error: --threshold must be > 0/],
-      [['--input', SPIKE, '--detector', 'statistical', '--threshold', '-1'], /^error: --threshold must be > 0/],
+      [
+        ['--input', SPIKE, '--detector', 'statistical', '--threshold', 'abc'],
+        /^error: --threshold must be a number/,
+      ],
+      [
+        ['--input', SPIKE, '--detector', 'statistical', '--threshold', '0'],
+        /^error: --threshold must be > 0/,
+      ],
+      [
+        ['--input', SPIKE, '--detector', 'statistical', '--threshold', '-1'],
+        /^error: --threshold must be > 0/,
+      ],
       [['--input', SPIKE, '--cooldown', '5 minutes'], /^error: invalid duration/],
       [['--input', SPIKE, '--min-confidence', '2'], /^error: --min-confidence must be in \[0, 1\]/],
       [['--input', SPIKE, '--max-rows', '10'], /^error: line 12: more than 10 data rows/],
@@ -141,11 +197,17 @@ describe('detect command', () => {
   });
 
   it('usage errors come from commander (unknown option, missing --input)', async () => {
-    await assert.rejects(runCli(['--input', SPIKE, '--bogus']), (e: unknown) => e instanceof CommanderError && e.code === 'commander.unknownOption');
-    await assert.rejects(runCli([]), (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingMandatoryOptionValue');
+    await assert.rejects(
+      runCli(['--input', SPIKE, '--bogus']),
+      (e: unknown) => e instanceof CommanderError && e.code === 'commander.unknownOption',
+    );
+    await assert.rejects(
+      runCli([]),
+      (e: unknown) => e instanceof CommanderError && e.code === 'commander.missingMandatoryOptionValue',
+    );
   });
 
-  it('defaults to the monitor\'s live detector: a clean daily sine with one 4-point spike gives exactly the spike', async () => {
+  it("defaults to the monitor's live detector: a clean daily sine with one 4-point spike gives exactly the spike", async () => {
     // Ten days of 5-minute samples of a noisy daily sine; a 4-sample spike on day 8.
     let csv = 'timestamp,value\n';
     const start = Date.UTC(2024, 0, 1);
@@ -156,13 +218,17 @@ describe('detect command', () => {
     };
     const spikeAt = 8 * 288 + 100;
     for (let i = 0; i < 10 * 288; i++) {
-      const v = 100 + 20 * Math.sin((2 * Math.PI * i) / 288) + noise() + (i >= spikeAt && i < spikeAt + 4 ? 15 : 0);
+      const v =
+        100 + 20 * Math.sin((2 * Math.PI * i) / 288) + noise() + (i >= spikeAt && i < spikeAt + 4 ? 15 : 0);
       csv += `${Math.floor((start + i * 300_000) / 1000)},${v}\n`;
     }
     const file = join(dir, 'sine-spike.csv');
     writeFileSync(file, csv);
     const rows = JSON.parse((await runCli(['--input', file])).out) as DetectedRow[];
-    assert.deepEqual(rows.map((x) => x.timestamp), [new Date(start + spikeAt * 300_000).toISOString()]);
+    assert.deepEqual(
+      rows.map((x) => x.timestamp),
+      [new Date(start + spikeAt * 300_000).toISOString()],
+    );
     const r = rows[0]!;
     assert.ok(r.value > r.upper, 'the reported value lies outside the reported band');
     assert.match(r.detectors, /holt-winters/);
@@ -171,8 +237,20 @@ describe('detect command', () => {
   it('--help documents every option with its default', async () => {
     let help = '';
     const cmd = detectCommand({ out: (t) => void (help += t), err: (t) => void (help += t) }).exitOverride();
-    await assert.rejects(cmd.parseAsync(['--help'], { from: 'user' }), (e: unknown) => e instanceof CommanderError && e.exitCode === 0);
-    for (const flag of ['--input', '--format', '--kind', '--threshold', '--cooldown', '--min-confidence', '--max-rows', '--output']) {
+    await assert.rejects(
+      cmd.parseAsync(['--help'], { from: 'user' }),
+      (e: unknown) => e instanceof CommanderError && e.exitCode === 0,
+    );
+    for (const flag of [
+      '--input',
+      '--format',
+      '--kind',
+      '--threshold',
+      '--cooldown',
+      '--min-confidence',
+      '--max-rows',
+      '--output',
+    ]) {
       assert.ok(help.includes(flag), flag);
     }
     assert.match(help, /default: "json"/);
@@ -198,7 +276,9 @@ describe('duration helpers', () => {
   });
 
   it('rejects bad input', () => {
-    for (const v of [-1, Number.NaN, Number.POSITIVE_INFINITY]) assert.throws(() => formatDuration(v), InvalidInputError);
-    for (const s of ['', '5', '5x', 's5', '1s1m', '5 minutes']) assert.throws(() => parseDuration(s), InvalidInputError, s);
+    for (const v of [-1, Number.NaN, Number.POSITIVE_INFINITY])
+      assert.throws(() => formatDuration(v), InvalidInputError);
+    for (const s of ['', '5', '5x', 's5', '1s1m', '5 minutes'])
+      assert.throws(() => parseDuration(s), InvalidInputError, s);
   });
 });

@@ -44,16 +44,34 @@ describe('CLI edge errors', () => {
 
   it('serve --scrape-shard-index not below --scrape-shards names both flags (exit code 2, no server started)', () => {
     const r = cli('serve', '--scrape-shards', '3', '--scrape-shard-index', '3');
-    assertOneLineError(r.stderr, '--scrape-shard-index 3 must be less than --scrape-shards 3 (shards are numbered 0..count-1)');
+    assertOneLineError(
+      r.stderr,
+      '--scrape-shard-index 3 must be less than --scrape-shards 3 (shards are numbered 0..count-1)',
+    );
     assert.equal(r.status, 2);
     assert.doesNotMatch(r.stdout, /listening/);
   });
 
   it('serve --config with an invalid inline SLO names the field, its line and column before anything starts', () => {
     const cfg = join(dir, 'monitor.yaml');
-    writeFileSync(cfg, ['listen: { port: 0 }', 'slo:', '  definitions:', '    - name: avail', '      objective: 2', '      window: 30d', '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total }, bad: { metric: dwcp_v3_migration_failures_total } }', ''].join('\n'));
+    writeFileSync(
+      cfg,
+      [
+        'listen: { port: 0 }',
+        'slo:',
+        '  definitions:',
+        '    - name: avail',
+        '      objective: 2',
+        '      window: 30d',
+        '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total }, bad: { metric: dwcp_v3_migration_failures_total } }',
+        '',
+      ].join('\n'),
+    );
     const r = cli('serve', '--config', cfg);
-    assertOneLineError(r.stderr, `${cfg}: slo.definitions[0].objective (line 5, column 18): must be a ratio strictly between 0 and 1 (e.g. 0.999)`);
+    assertOneLineError(
+      r.stderr,
+      `${cfg}: slo.definitions[0].objective (line 5, column 18): must be a ratio strictly between 0 and 1 (e.g. 0.999)`,
+    );
     assert.equal(r.status, 2);
     assert.doesNotMatch(r.stdout, /listening/);
   });

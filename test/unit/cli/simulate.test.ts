@@ -54,8 +54,18 @@ describe('parseSimulateFlags', () => {
     assert.equal(s.tickMs, 1000);
     assert.equal(s.rolloutPercent, 25);
     assert.equal(parseSimulateFlags(defaults).durationMs, undefined);
-    assert.equal(parseSimulateFlags(defaults).otlpEndpoint, undefined, 'no tracing unless an endpoint is given');
-    const traced = parseSimulateFlags({ ...defaults, otlpEndpoint: 'http://127.0.0.1:9090/v1/traces', otlpProtocol: 'http/json', traceSampleRatio: '0.25', traceSampler: 'traceidratio' });
+    assert.equal(
+      parseSimulateFlags(defaults).otlpEndpoint,
+      undefined,
+      'no tracing unless an endpoint is given',
+    );
+    const traced = parseSimulateFlags({
+      ...defaults,
+      otlpEndpoint: 'http://127.0.0.1:9090/v1/traces',
+      otlpProtocol: 'http/json',
+      traceSampleRatio: '0.25',
+      traceSampler: 'traceidratio',
+    });
     assert.equal(traced.otlpEndpoint, 'http://127.0.0.1:9090/v1/traces');
     assert.equal(traced.otlpProtocol, 'http/json');
     assert.equal(traced.traceSampleRatio, 0.25);

@@ -8,7 +8,9 @@ import { MAX_DEVICES, parseDiskstats, parseNetDev } from '../../../src/collector
 import { parseCpuTimes, parseLoadavg, parseStatCounters } from '../../../src/collector/proc-stat.ts';
 
 const get = (fs: Family[], name: string, labels: Record<string, string> = {}) =>
-  fs.find((f) => f.name === name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  fs
+    .find((f) => f.name === name)
+    ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 export const STAT = [
   'cpu  200 10 100 1600 20 0 4 2 6 1',
@@ -29,10 +31,17 @@ describe('/proc/stat and /proc/loadavg', () => {
     assert.equal(get(fs, 'node_cpu_seconds_total', { cpu: '0', mode: 'user' }), 1);
     assert.equal(get(fs, 'node_cpu_seconds_total', { cpu: '1', mode: 'idle' }), 8);
     assert.equal(get(fs, 'node_cpu_seconds_total', { cpu: '0', mode: 'steal' }), 0.01);
-    assert.equal(fs.find((f) => f.name === 'node_cpu_seconds_total')!.samples.length, 16, 'aggregate cpu line is not a CPU');
+    assert.equal(
+      fs.find((f) => f.name === 'node_cpu_seconds_total')!.samples.length,
+      16,
+      'aggregate cpu line is not a CPU',
+    );
     assert.equal(get(fs, 'node_cpu_guest_seconds_total', { cpu: '0', mode: 'nice' }), 0.01);
     assert.throws(() => parseCpuTimes('cpu 1 2 3 4\n'), /no per-CPU/);
-    assert.throws(() => parseCpuTimes('cpu0 1 2 x 4\n'), (e: unknown) => e instanceof InvalidInputError && /cpu0 system/.test(e.message));
+    assert.throws(
+      () => parseCpuTimes('cpu0 1 2 x 4\n'),
+      (e: unknown) => e instanceof InvalidInputError && /cpu0 system/.test(e.message),
+    );
   });
 
   it('reports boot time, context switches, forks, interrupts and process states', () => {
@@ -54,8 +63,10 @@ describe('/proc/stat and /proc/loadavg', () => {
 });
 
 describe('/proc/meminfo', () => {
-  it("names fields as node_exporter does and converts kB to bytes", () => {
-    const fs = parseMeminfo('MemTotal:  1000 kB\nMemAvailable: 400 kB\nActive(anon):  10 kB\nHugePages_Total:   2\nSomethingNew:  5 kB\n');
+  it('names fields as node_exporter does and converts kB to bytes', () => {
+    const fs = parseMeminfo(
+      'MemTotal:  1000 kB\nMemAvailable: 400 kB\nActive(anon):  10 kB\nHugePages_Total:   2\nSomethingNew:  5 kB\n',
+    );
     assert.equal(get(fs, 'node_memory_MemTotal_bytes'), 1_024_000);
     assert.equal(get(fs, 'node_memory_MemAvailable_bytes'), 409_600);
     assert.equal(get(fs, 'node_memory_Active_anon_bytes'), 10_240);
@@ -107,12 +118,19 @@ describe('/proc/net/dev and /proc/diskstats', () => {
     assert.equal(get(fs, 'node_disk_flush_requests_time_seconds_total', { device: 'vda' }), 0.012);
     assert.equal(get(fs, 'node_disk_reads_completed_total', { device: 'vda1' }), undefined);
     assert.equal(get(fs, 'node_disk_reads_completed_total', { device: 'loop0' }), undefined);
-    assert.equal(get(fs, 'node_disk_discards_completed_total', { device: 'sdb' }), undefined, 'an 11-field kernel has no discard fields');
+    assert.equal(
+      get(fs, 'node_disk_discards_completed_total', { device: 'sdb' }),
+      undefined,
+      'an 11-field kernel has no discard fields',
+    );
     assert.throws(() => parseDiskstats('8 0 sda 1 2 3\n'), /expected at least 14/);
   });
 
   it('keeps at most MAX_DEVICES devices', () => {
-    const lines = Array.from({ length: MAX_DEVICES + 50 }, (_, i) => `  if${i}: 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1`);
+    const lines = Array.from(
+      { length: MAX_DEVICES + 50 },
+      (_, i) => `  if${i}: 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1`,
+    );
     const fs = parseNetDev(lines.join('\n'));
     assert.equal(fs.find((f) => f.name === 'node_network_receive_bytes_total')!.samples.length, MAX_DEVICES);
   });

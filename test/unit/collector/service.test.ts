@@ -37,14 +37,22 @@ describe('collector service on a fake proc root', () => {
     const registry = new Registry();
     const svc = new CollectorService({ collector: new HostCollector({ procRoot: proc }), registry });
     const r = await svc.runCycle();
-    assert.ok(r.outcomes.every((o) => o.success), JSON.stringify(r.outcomes));
+    assert.ok(
+      r.outcomes.every((o) => o.success),
+      JSON.stringify(r.outcomes),
+    );
     const text = await registry.metrics();
     assert.equal(value(text, 'node_memory_MemAvailable_bytes'), 1536 * 1024);
     assert.equal(value(text, 'node_network_receive_bytes_total{device="eth0"}'), 1);
     assert.equal(value(text, 'node_disk_read_bytes_total{device="vda"}'), 3 * 512);
     assert.equal(value(text, 'node_load15'), 0.3);
     assert.equal(value(text, 'node_scrape_collector_success{collector="filesystem"}'), 1);
-    assert.ok((value(text, `node_filesystem_size_bytes{device="/dev/fake",fstype="ext4",mountpoint="${join(dir, 'ok')}"}`) ?? 0) > 0);
+    assert.ok(
+      (value(
+        text,
+        `node_filesystem_size_bytes{device="/dev/fake",fstype="ext4",mountpoint="${join(dir, 'ok')}"}`,
+      ) ?? 0) > 0,
+    );
     assert.equal(value(text, 'dwcp_collector_cycle_duration_seconds_count'), 1);
     assert.match(text, /# TYPE node_cpu_seconds_total counter/);
   });
@@ -58,17 +66,36 @@ describe('collector service on a fake proc root', () => {
     mkdirSync(join(proc, 'diskstats')); // a directory where a file should be: EISDIR
     const logs: string[] = [];
     const registry = new Registry();
-    const svc = new CollectorService({ collector: new HostCollector({ procRoot: proc }), registry, log: (l, m) => logs.push(`${l} ${m}`) });
+    const svc = new CollectorService({
+      collector: new HostCollector({ procRoot: proc }),
+      registry,
+      log: (l, m) => logs.push(`${l} ${m}`),
+    });
     for (let i = 0; i < 3; i++) await svc.runCycle();
     const text = await registry.metrics();
     assert.equal(value(text, 'node_scrape_collector_success{collector="meminfo"}'), 0);
     assert.equal(value(text, 'node_scrape_collector_success{collector="diskstats"}'), 0);
     assert.equal(value(text, 'node_scrape_collector_success{collector="cpu"}'), 1);
     assert.equal(value(text, 'dwcp_collector_errors_total{collector="meminfo"}'), 3);
-    assert.equal(value(text, 'node_memory_MemTotal_bytes'), undefined, 'a failed collector exports no stale values');
-    assert.ok(value(text, 'node_cpu_seconds_total{cpu="0",mode="user"}') !== undefined, 'the other collectors still report');
-    assert.deepEqual(logs.filter((l) => l.includes('meminfo')), [`warn collector meminfo failed: cannot read ${join(proc, 'meminfo')}: ENOENT ENOENT: no such file or directory, open '${join(proc, 'meminfo')}'`]);
-    assert.match(logs.find((l) => l.includes('diskstats'))!, /cannot read .*diskstats: EISDIR/);
+    assert.equal(
+      value(text, 'node_memory_MemTotal_bytes'),
+      undefined,
+      'a failed collector exports no stale values',
+    );
+    assert.ok(
+      value(text, 'node_cpu_seconds_total{cpu="0",mode="user"}') !== undefined,
+      'the other collectors still report',
+    );
+    assert.deepEqual(
+      logs.filter((l) => l.includes('meminfo')),
+      [
+        `warn collector meminfo failed: cannot read ${join(proc, 'meminfo')}: ENOENT ENOENT: no such file or directory, open '${join(proc, 'meminfo')}'`,
+      ],
+    );
+    assert.match(
+      logs.find((l) => l.includes('diskstats'))!,
+      /cannot read .*diskstats: EISDIR/,
+    );
     cpSync(join(dir, 'ok', 'proc', 'meminfo'), join(proc, 'meminfo'));
     await svc.runCycle();
     assert.ok(logs.includes('info collector meminfo recovered'));
@@ -78,23 +105,45 @@ describe('collector service on a fake proc root', () => {
   it('drops series of devices that vanished', async () => {
     const proc = fakeProc(join(dir, 'vanish'));
     const registry = new Registry();
-    const svc = new CollectorService({ collector: new HostCollector({ procRoot: proc, collectors: ['netdev'] }), registry });
-    writeFileSync(join(proc, 'net', 'dev'), 'h|\nh|\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n  eth1: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n');
+    const svc = new CollectorService({
+      collector: new HostCollector({ procRoot: proc, collectors: ['netdev'] }),
+      registry,
+    });
+    writeFileSync(
+      join(proc, 'net', 'dev'),
+      'h|\nh|\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n  eth1: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n',
+    );
     await svc.runCycle();
     assert.match(await registry.metrics(), /device="eth1"/);
     writeFileSync(join(proc, 'net', 'dev'), 'h|\nh|\n  eth0: 5 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n');
     await svc.runCycle();
     const text = await registry.metrics();
     assert.doesNotMatch(text, /device="eth1"/);
-    assert.equal(value(text, 'node_network_receive_bytes_total{device="eth0"}'), 5, 'counters mirror the kernel value');
+    assert.equal(
+      value(text, 'node_network_receive_bytes_total{device="eth0"}'),
+      5,
+      'counters mirror the kernel value',
+    );
   });
 
   it('checks its options', () => {
-    assert.throws(() => new HostCollector({ collectors: ['cpu', 'gpu' as 'cpu'] }), /unknown collector "gpu"/);
-    assert.throws(() => new HostCollector({ collectors: [] }), InvalidInputError);
-    assert.throws(() => new CollectorService({ collector: new HostCollector(), registry: new Registry(), intervalMs: 10 }), /100 ms/);
     assert.throws(
-      () => new CollectorService({ collector: new HostCollector(), registry: new Registry(), push: { url: 'http://127.0.0.1:1', job: 'j', grouping: {}, intervalMs: 10 } }),
+      () => new HostCollector({ collectors: ['cpu', 'gpu' as 'cpu'] }),
+      /unknown collector "gpu"/,
+    );
+    assert.throws(() => new HostCollector({ collectors: [] }), InvalidInputError);
+    assert.throws(
+      () =>
+        new CollectorService({ collector: new HostCollector(), registry: new Registry(), intervalMs: 10 }),
+      /100 ms/,
+    );
+    assert.throws(
+      () =>
+        new CollectorService({
+          collector: new HostCollector(),
+          registry: new Registry(),
+          push: { url: 'http://127.0.0.1:1', job: 'j', grouping: {}, intervalMs: 10 },
+        }),
       /push interval/,
     );
   });

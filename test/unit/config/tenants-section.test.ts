@@ -8,7 +8,9 @@ import { ConfigError } from '../../../src/errors.ts';
 describe('tenants section', () => {
   it('defaults to no tenant mapped and maps nodes and regions per tenant', () => {
     assert.deepEqual(parseMonitorConfig({}).tenants, {});
-    const c = parseMonitorConfig({ tenants: { acme: { nodes: ['node-1'] }, beta: { regions: ['eu-west'] } } });
+    const c = parseMonitorConfig({
+      tenants: { acme: { nodes: ['node-1'] }, beta: { regions: ['eu-west'] } },
+    });
     const m = tenantMapping(c.tenants, c.dashboards.tenant);
     assert.equal(m.operatorTenant, 'default');
     assert.deepEqual(m.tenants.get('acme'), { nodes: ['node-1'], regions: [] });
@@ -29,7 +31,13 @@ describe('tenants section', () => {
     assert.match(err({ tenants: { 'a b': { nodes: ['n'] } } }), /tenants.*tenant names are 1-64/);
     assert.match(err({ tenants: { acme: { nodes: [''] } } }), /tenants\.acme\.nodes\.0: must not be empty/);
     assert.match(err({ tenants: { acme: { nodes: ['n'], hosts: [] } } }), /tenants\.acme/);
-    assert.match(err({ tenants: { default: { nodes: ['n'] } } }), /tenants\.default: the operator tenant .* reads every node/);
-    assert.match(err({ dashboards: { tenant: 'ops' }, tenants: { ops: { regions: ['eu'] } } }), /tenants\.ops: the operator tenant/);
+    assert.match(
+      err({ tenants: { default: { nodes: ['n'] } } }),
+      /tenants\.default: the operator tenant .* reads every node/,
+    );
+    assert.match(
+      err({ dashboards: { tenant: 'ops' }, tenants: { ops: { regions: ['eu'] } } }),
+      /tenants\.ops: the operator tenant/,
+    );
   });
 });

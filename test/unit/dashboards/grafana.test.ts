@@ -30,15 +30,27 @@ function view(panel: unknown): PanelView {
     title: string;
     gridPos: unknown;
     targets: { refId: string; expr: string; legendFormat: string; format: string; instant: boolean }[];
-    fieldConfig: { defaults: { unit?: string }; overrides: { matcher: { options: string }; properties: { id: string; value: unknown }[] }[] };
+    fieldConfig: {
+      defaults: { unit?: string };
+      overrides: { matcher: { options: string }; properties: { id: string; value: unknown }[] }[];
+    };
   };
   return {
     type: p.type,
     title: p.title,
     gridPos: p.gridPos,
-    queries: p.targets.map((t) => ({ refId: t.refId, expr: t.expr, legendFormat: t.legendFormat, format: t.format, instant: t.instant })),
+    queries: p.targets.map((t) => ({
+      refId: t.refId,
+      expr: t.expr,
+      legendFormat: t.legendFormat,
+      format: t.format,
+      instant: t.instant,
+    })),
     unit: p.fieldConfig.defaults.unit,
-    overrides: p.fieldConfig.overrides.map((o) => [o.matcher.options, o.properties.find((x) => x.id === 'unit')?.value as string | undefined]),
+    overrides: p.fieldConfig.overrides.map((o) => [
+      o.matcher.options,
+      o.properties.find((x) => x.id === 'unit')?.value as string | undefined,
+    ]),
   };
 }
 
@@ -53,7 +65,13 @@ for (const g of generated) {
     const { dashboard, warnings } = importGrafanaDashboard(JSON.parse(JSON.stringify(g)));
     assert.deepEqual(warnings, []);
     assert.equal(dashboard.widgets.length, g.panels.length);
-    const exported = exportGrafanaDashboard(dashboard) as { title: string; panels: unknown[]; refresh: string; time: unknown; tags: string[] };
+    const exported = exportGrafanaDashboard(dashboard) as {
+      title: string;
+      panels: unknown[];
+      refresh: string;
+      time: unknown;
+      tags: string[];
+    };
     assert.equal(exported.title, g.title);
     assert.equal(exported.refresh, g.refresh);
     assert.deepEqual(exported.time, g.time);
@@ -61,34 +79,104 @@ for (const g of generated) {
     assert.deepEqual(exported.panels.map(view), g.panels.map(view));
     assert.deepEqual(importGrafanaDashboard(exported).dashboard, dashboard);
     const names = (d: { templating: { list: { name: string }[] } }) => d.templating.list.map((v) => v.name);
-    assert.deepEqual(names(exported as unknown as Parameters<typeof names>[0]), names(g as unknown as Parameters<typeof names>[0]));
+    assert.deepEqual(
+      names(exported as unknown as Parameters<typeof names>[0]),
+      names(g as unknown as Parameters<typeof names>[0]),
+    );
   });
 }
 
 test('export writes catalog metric queries as PromQL and keeps units, thresholds and links', () => {
   const spec = parseDashboardSpec(fullSpec());
-  const out = exportGrafanaDashboard(spec, 3) as { version: number; panels: { type: string; targets: { expr: string }[]; fieldConfig: { defaults: { thresholds?: unknown } }; links: unknown[] }[] };
+  const out = exportGrafanaDashboard(spec, 3) as {
+    version: number;
+    panels: {
+      type: string;
+      targets: { expr: string }[];
+      fieldConfig: { defaults: { thresholds?: unknown } };
+      links: unknown[];
+    }[];
+  };
   assert.equal(out.version, 3);
-  assert.deepEqual(out.panels.map((p) => p.type), ['timeseries', 'timeseries', 'timeseries', 'heatmap', 'gauge', 'status-history', 'bargauge', 'alertlist', 'table', 'logs', 'nodeGraph', 'stat']);
-  assert.equal(out.panels[0]!.targets[0]!.expr, 'sum by (cluster) (rate(dwcp_amst_bytes_sent_total{cluster=~"$cluster"}[$__rate_interval]))');
-  assert.deepEqual(out.panels[0]!.fieldConfig.defaults.thresholds, { mode: 'absolute', steps: [{ color: 'green', value: null }, { color: 'red', value: 1e9 }] });
+  assert.deepEqual(
+    out.panels.map((p) => p.type),
+    [
+      'timeseries',
+      'timeseries',
+      'timeseries',
+      'heatmap',
+      'gauge',
+      'status-history',
+      'bargauge',
+      'alertlist',
+      'table',
+      'logs',
+      'nodeGraph',
+      'stat',
+    ],
+  );
+  assert.equal(
+    out.panels[0]!.targets[0]!.expr,
+    'sum by (cluster) (rate(dwcp_amst_bytes_sent_total{cluster=~"$cluster"}[$__rate_interval]))',
+  );
+  assert.deepEqual(out.panels[0]!.fieldConfig.defaults.thresholds, {
+    mode: 'absolute',
+    steps: [
+      { color: 'green', value: null },
+      { color: 'red', value: 1e9 },
+    ],
+  });
   assert.equal(out.panels[0]!.links.length, 1);
-  assert.equal(metricQueryPromql({ kind: 'metric', refId: 'A', metric: 'up', match: { job: 'a"b' }, agg: 'p95', by: [] }), 'quantile (0.95, up{job="a\\"b"})');
+  assert.equal(
+    metricQueryPromql({
+      kind: 'metric',
+      refId: 'A',
+      metric: 'up',
+      match: { job: 'a"b' },
+      agg: 'p95',
+      by: [],
+    }),
+    'quantile (0.95, up{job="a\\"b"})',
+  );
   // The anomaly table has no PromQL equivalent: it is exported without targets and left out on import, with a warning.
   const back = importGrafanaDashboard(out);
-  assert.deepEqual(back.dashboard.widgets.map((w) => w.type), ['line', 'stacked_area', 'bar', 'heatmap', 'gauge', 'status', 'progress', 'alert_list', 'logs', 'topology', 'stat']);
+  assert.deepEqual(
+    back.dashboard.widgets.map((w) => w.type),
+    [
+      'line',
+      'stacked_area',
+      'bar',
+      'heatmap',
+      'gauge',
+      'status',
+      'progress',
+      'alert_list',
+      'logs',
+      'topology',
+      'stat',
+    ],
+  );
   assert.deepEqual(back.warnings, ['panels[8] "Anomalies": no queries; left out']);
 });
 
 test('bad input: not a dashboard, a bad panel, and unsupported panel types are named', () => {
-  assert.throws(() => importGrafanaDashboard({ panels: [] }), (e: unknown) => e instanceof InvalidInputError && /title/.test(e.message));
-  assert.throws(() => importGrafanaDashboard({ title: 't', panels: [{ type: 'stat' }] }), (e: unknown) => e instanceof InvalidInputError && /panels\[0\]\.gridPos/.test(e.message));
-  const r = importGrafanaDashboard({ title: 't', panels: [{ type: 'text', title: 'Notes', gridPos: { x: 0, y: 0, w: 4, h: 4 } }] });
+  assert.throws(
+    () => importGrafanaDashboard({ panels: [] }),
+    (e: unknown) => e instanceof InvalidInputError && /title/.test(e.message),
+  );
+  assert.throws(
+    () => importGrafanaDashboard({ title: 't', panels: [{ type: 'stat' }] }),
+    (e: unknown) => e instanceof InvalidInputError && /panels\[0\]\.gridPos/.test(e.message),
+  );
+  const r = importGrafanaDashboard({
+    title: 't',
+    panels: [{ type: 'text', title: 'Notes', gridPos: { x: 0, y: 0, w: 4, h: 4 } }],
+  });
   assert.equal(r.dashboard.widgets.length, 0);
   assert.match(r.warnings[0]!, /panel type text has no widget type/);
 });
 
-test('a selection becomes each variable\'s current in the Grafana export, and an import keeps it (All and bad values are no selection)', () => {
+test("a selection becomes each variable's current in the Grafana export, and an import keeps it (All and bad values are no selection)", () => {
   const spec = parseDashboardSpec({
     ...fullSpec(),
     variables: [
@@ -98,19 +186,49 @@ test('a selection becomes each variable\'s current in the Grafana export, and an
       { kind: 'textbox', name: 'q', default: '' },
     ],
   });
-  const picked = withSelection(spec, { cluster: ['c2', 'c1'], node: ['n1', 'n2', 'n1'], step: ['10m'], q: ['migration'] });
-  assert.deepEqual(picked.variables.map((v) => ('current' in v ? v.current : 'default' in v ? v.default : undefined)), [['c2'], ['n1', 'n2'], '1m', 'migration'], 'single-value takes one; an unknown interval is ignored');
+  const picked = withSelection(spec, {
+    cluster: ['c2', 'c1'],
+    node: ['n1', 'n2', 'n1'],
+    step: ['10m'],
+    q: ['migration'],
+  });
+  assert.deepEqual(
+    picked.variables.map((v) => ('current' in v ? v.current : 'default' in v ? v.default : undefined)),
+    [['c2'], ['n1', 'n2'], '1m', 'migration'],
+    'single-value takes one; an unknown interval is ignored',
+  );
   assert.equal(withSelection(spec, {}), spec);
-  assert.equal('current' in withSelection(picked, { node: [ALL_VALUE] }).variables[1]!, false, 'All clears a saved selection');
-  const out = exportGrafanaDashboard(picked) as { templating: { list: { name: string; current: unknown; options?: { value: string; selected: boolean }[] }[] } };
+  assert.equal(
+    'current' in withSelection(picked, { node: [ALL_VALUE] }).variables[1]!,
+    false,
+    'All clears a saved selection',
+  );
+  const out = exportGrafanaDashboard(picked) as {
+    templating: {
+      list: { name: string; current: unknown; options?: { value: string; selected: boolean }[] }[];
+    };
+  };
   const byName = Object.fromEntries(out.templating.list.map((v) => [v.name, v]));
   assert.deepEqual(byName['cluster']!.current, { selected: true, text: 'c2', value: 'c2' });
-  assert.deepEqual(byName['cluster']!.options!.filter((o) => o.selected).map((o) => o.value), ['c2']);
+  assert.deepEqual(
+    byName['cluster']!.options!.filter((o) => o.selected).map((o) => o.value),
+    ['c2'],
+  );
   assert.deepEqual(byName['node']!.current, { selected: true, text: ['n1', 'n2'], value: ['n1', 'n2'] });
   assert.deepEqual(byName['q']!.current, { selected: false, text: 'migration', value: 'migration' });
-  assert.deepEqual(exportGrafanaDashboard(spec).templating, (exportGrafanaDashboard(withSelection(spec, { node: [] })) as { templating: unknown }).templating, 'no values = All');
+  assert.deepEqual(
+    exportGrafanaDashboard(spec).templating,
+    (exportGrafanaDashboard(withSelection(spec, { node: [] })) as { templating: unknown }).templating,
+    'no values = All',
+  );
   const back = importGrafanaDashboard(out).dashboard;
-  assert.deepEqual(back.variables.map((v) => ('current' in v ? v.current : undefined)), [['c2'], ['n1', 'n2'], undefined, undefined]);
-  const all = importGrafanaDashboard({ ...out, templating: { list: [{ ...byName['node'], current: { text: 'All', value: ['$__all', '', 7] } }] } }).dashboard;
+  assert.deepEqual(
+    back.variables.map((v) => ('current' in v ? v.current : undefined)),
+    [['c2'], ['n1', 'n2'], undefined, undefined],
+  );
+  const all = importGrafanaDashboard({
+    ...out,
+    templating: { list: [{ ...byName['node'], current: { text: 'All', value: ['$__all', '', 7] } }] },
+  }).dashboard;
   assert.equal('current' in all.variables[0]!, false);
 });

@@ -36,7 +36,10 @@ test('a failure reaches every waiting caller and is not cached', async () => {
     throw new Error('store down');
   };
   const rs = await Promise.allSettled([cache.get('k', failing), cache.get('k', failing)]);
-  assert.deepEqual(rs.map((r) => r.status), ['rejected', 'rejected']);
+  assert.deepEqual(
+    rs.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
   assert.equal(calls, 1);
   assert.equal((await cache.get('k', async () => 7)).value, 7);
 });
@@ -56,17 +59,26 @@ describe('SharedQueryCache stale-while-revalidate', () => {
     let now = 1000;
     let calls = 0;
     let release: () => void = () => undefined;
-    const cache = new SharedQueryCache<number>({ maxEntries: 10, ttlMs: 2000, staleMs: 2000, now: () => now });
-    const compute = () => new Promise<number>((resolve) => {
-      calls++;
-      release = () => resolve(calls);
+    const cache = new SharedQueryCache<number>({
+      maxEntries: 10,
+      ttlMs: 2000,
+      staleMs: 2000,
+      now: () => now,
     });
+    const compute = () =>
+      new Promise<number>((resolve) => {
+        calls++;
+        release = () => resolve(calls);
+      });
     const first = cache.get('q', compute);
     release();
     assert.equal((await first).value, 1);
     now = 3500; // expired (2.5 s old), within ttl + stale (4 s)
     const stale = await Promise.all(Array.from({ length: 10 }, () => cache.get('q', compute)));
-    assert.ok(stale.every((c) => c.value === 1 && c.computedAtMs === 1000), 'the stale entry is served at once, with its age');
+    assert.ok(
+      stale.every((c) => c.value === 1 && c.computedAtMs === 1000),
+      'the stale entry is served at once, with its age',
+    );
     assert.equal(calls, 2, 'one background refresh for all of them');
     release();
     await new Promise((r) => setImmediate(r));
@@ -80,14 +92,27 @@ describe('SharedQueryCache stale-while-revalidate', () => {
 
   it('serves a new key the newest entry of its family within the bound, and never beyond it', async () => {
     let now = 0;
-    const cache = new SharedQueryCache<string>({ maxEntries: 10, ttlMs: 1000, staleMs: 1000, now: () => now });
+    const cache = new SharedQueryCache<string>({
+      maxEntries: 10,
+      ttlMs: 1000,
+      staleMs: 1000,
+      now: () => now,
+    });
     await cache.get('q@window1', async () => 'w1', 'q');
     now = 500;
-    assert.equal((await cache.get('q@window2', async () => 'w2', 'q')).value, 'w1', 'the previous window while the new one is computed');
+    assert.equal(
+      (await cache.get('q@window2', async () => 'w2', 'q')).value,
+      'w1',
+      'the previous window while the new one is computed',
+    );
     await new Promise((r) => setImmediate(r));
     assert.equal((await cache.get('q@window2', async () => 'again', 'q')).value, 'w2');
     now = 5000;
-    assert.equal((await cache.get('q@window3', async () => 'w3', 'q')).value, 'w3', 'too old to serve: computed');
+    assert.equal(
+      (await cache.get('q@window3', async () => 'w3', 'q')).value,
+      'w3',
+      'too old to serve: computed',
+    );
     assert.equal((await cache.get('other', async () => 'o', 'p')).value, 'o', 'another family is not served');
   });
 

@@ -20,7 +20,8 @@ after(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
-const CSV = 'timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:05:00,2.5\n2014-01-01 00:10:00,3\n2014-01-01 00:15:00,-4e1\n';
+const CSV =
+  'timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:05:00,2.5\n2014-01-01 00:10:00,3\n2014-01-01 00:15:00,-4e1\n';
 
 /** Writes a minimal NAB directory: one file `cat/a.csv` with one window over rows 1..2. */
 function fixture(csv: string = CSV, scores?: string): string {
@@ -52,7 +53,8 @@ describe('parseNabCsv', () => {
     const bad = (text: string, line: number, re: RegExp): void =>
       assert.throws(
         () => parseNabCsv(text, 'x.csv'),
-        (e: unknown) => e instanceof CsvParseError && e.line === line && re.test(e.message) && e.message.includes('x.csv'),
+        (e: unknown) =>
+          e instanceof CsvParseError && e.line === line && re.test(e.message) && e.message.includes('x.csv'),
       );
     bad('time,value\n2014-01-01 00:00:00,1\n', 1, /header/);
     bad('timestamp,value\n', 1, /no data rows/);
@@ -67,10 +69,16 @@ describe('parseNabCsv', () => {
 describe('mapWindowsToRows', () => {
   const ts = ['2014-01-01 00:00:00', '2014-01-01 00:05:00', '2014-01-01 00:10:00'];
   it('matches on the first 19 characters', () => {
-    assert.deepEqual(mapWindowsToRows('x', ts, [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']]), [[1, 2]]);
+    assert.deepEqual(
+      mapWindowsToRows('x', ts, [['2014-01-01 00:05:00.000000', '2014-01-01 00:10:00.000000']]),
+      [[1, 2]],
+    );
   });
   it('rejects unmatched or malformed windows', () => {
-    assert.throws(() => mapWindowsToRows('x', ts, [['2014-01-01 00:06:00', '2014-01-01 00:10:00']]), /matches no row/);
+    assert.throws(
+      () => mapWindowsToRows('x', ts, [['2014-01-01 00:06:00', '2014-01-01 00:10:00']]),
+      /matches no row/,
+    );
     assert.throws(() => mapWindowsToRows('x', ts, [['2014-01-01 00:05:00']]), InvalidInputError);
     assert.throws(() => mapWindowsToRows('x', ts, 'nope'), InvalidInputError);
   });
@@ -87,8 +95,13 @@ describe('loadNabCorpus', () => {
     assert.equal(c.rowCount, 4);
   });
   it('reports a malformed CSV row in a corpus file', async () => {
-    const root = fixture('timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:05:00,1;2\n2014-01-01 00:10:00,3\n');
-    await assert.rejects(loadNabCorpus(root), (e: unknown) => e instanceof CsvParseError && e.line === 3 && /cat\/a\.csv/.test(e.message));
+    const root = fixture(
+      'timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:05:00,1;2\n2014-01-01 00:10:00,3\n',
+    );
+    await assert.rejects(
+      loadNabCorpus(root),
+      (e: unknown) => e instanceof CsvParseError && e.line === 3 && /cat\/a\.csv/.test(e.message),
+    );
   });
   it('gives a clear ConfigError for a missing NAB directory', async () => {
     await assert.rejects(
@@ -99,7 +112,10 @@ describe('loadNabCorpus', () => {
   it('gives a ConfigError when a listed data file is missing', async () => {
     const root = fixture();
     rmSync(path.join(root, 'data', 'cat', 'a.csv'));
-    await assert.rejects(loadNabCorpus(root), (e: unknown) => e instanceof ConfigError && /cat\/a\.csv/.test(e.message));
+    await assert.rejects(
+      loadNabCorpus(root),
+      (e: unknown) => e instanceof ConfigError && /cat\/a\.csv/.test(e.message),
+    );
   });
   it('honours DWCP_NAB_DIR and resolves relative paths against the cwd', () => {
     const saved = process.env['DWCP_NAB_DIR'];
@@ -118,15 +134,24 @@ describe('loadNabCorpus', () => {
 
 describe('loadReferenceScores', () => {
   it('reads gzip scores in row order', async () => {
-    const root = fixture(CSV, 'file,anomaly_score\ncat/a.csv,0.0\ncat/a.csv,0.5\ncat/a.csv,1.0\ncat/a.csv,0.25\n');
+    const root = fixture(
+      CSV,
+      'file,anomaly_score\ncat/a.csv,0.0\ncat/a.csv,0.5\ncat/a.csv,1.0\ncat/a.csv,0.25\n',
+    );
     const c = await loadNabCorpus(root);
     const s = await loadReferenceScores(c, 'det');
     assert.deepEqual([...s[0]!], [0, 0.5, 1, 0.25]);
   });
   it('rejects a score outside [0, 1] with a clear error', async () => {
-    const root = fixture(CSV, 'file,anomaly_score\ncat/a.csv,0.0\ncat/a.csv,1.5\ncat/a.csv,1.0\ncat/a.csv,0.25\n');
+    const root = fixture(
+      CSV,
+      'file,anomaly_score\ncat/a.csv,0.0\ncat/a.csv,1.5\ncat/a.csv,1.0\ncat/a.csv,0.25\n',
+    );
     const c = await loadNabCorpus(root);
-    await assert.rejects(loadReferenceScores(c, 'det'), (e: unknown) => e instanceof InvalidInputError && /row 1 is 1\.5.*\[0, 1\]/.test(e.message));
+    await assert.rejects(
+      loadReferenceScores(c, 'det'),
+      (e: unknown) => e instanceof InvalidInputError && /row 1 is 1\.5.*\[0, 1\]/.test(e.message),
+    );
   });
   it('rejects wrong row counts, unknown files, bad names and missing files', async () => {
     const short = await loadNabCorpus(fixture(CSV, 'file,anomaly_score\ncat/a.csv,0.0\n'));

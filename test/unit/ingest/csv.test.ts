@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CsvParseError, InvalidInputError, LimitExceededError, PayloadTooLargeError } from '../../../src/errors.ts';
+import {
+  CsvParseError,
+  InvalidInputError,
+  LimitExceededError,
+  PayloadTooLargeError,
+} from '../../../src/errors.ts';
 import { parseSeriesCsv, parseTimestamp, readSeriesCsvFile } from '../../../src/ingest/csv.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-csv-'));
@@ -41,7 +46,19 @@ describe('parseTimestamp', () => {
   });
 
   it('returns null for garbage and impossible dates', () => {
-    for (const s of ['', 'yesterday', '2024-02-30', '2023-02-29', '2024-13-01', '2024-01-01 24:00:00', '2024-01-01T10:61', '2024-1-1', '0x10', '1e5', '2024-01-01T00:00:00+25:00']) {
+    for (const s of [
+      '',
+      'yesterday',
+      '2024-02-30',
+      '2023-02-29',
+      '2024-13-01',
+      '2024-01-01 24:00:00',
+      '2024-01-01T10:61',
+      '2024-1-1',
+      '0x10',
+      '1e5',
+      '2024-01-01T00:00:00+25:00',
+    ]) {
       assert.equal(parseTimestamp(s), null, s);
     }
   });
@@ -67,7 +84,11 @@ describe('parseSeriesCsv', () => {
   });
 
   it('wrong column count names the line', () => {
-    lineError('timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:00:10\n', 3, /expected 2 columns.*got 1/);
+    lineError(
+      'timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:00:10\n',
+      3,
+      /expected 2 columns.*got 1/,
+    );
     lineError('1700000000,1,2\n', 1, /got 3/);
   });
 
@@ -87,7 +108,9 @@ describe('parseSeriesCsv', () => {
     lineError('1700000000,1\n1700000010,NaN\n', 2, /not finite/);
     lineError('1700000000,-Inf\n', 1, /not finite/);
     lineError('1700000000,1e400\n', 1, /not finite/);
-    const ok = parseSeriesCsv('1700000000,NaN\n1700000010,+Inf\n1700000020,-Infinity\n', { allowNonFinite: true });
+    const ok = parseSeriesCsv('1700000000,NaN\n1700000010,+Inf\n1700000020,-Infinity\n', {
+      allowNonFinite: true,
+    });
     assert.ok(Number.isNaN(ok[0]!.value));
     assert.equal(ok[1]!.value, Number.POSITIVE_INFINITY);
     assert.equal(ok[2]!.value, Number.NEGATIVE_INFINITY);
@@ -99,10 +122,14 @@ describe('parseSeriesCsv', () => {
   });
 
   it('size limit gives PayloadTooLargeError; row limit gives LimitExceededError', () => {
-    const text = 'timestamp,value\n' + Array.from({ length: 50 }, (_, i) => `${1_700_000_000 + i},${i}`).join('\n');
+    const text =
+      'timestamp,value\n' + Array.from({ length: 50 }, (_, i) => `${1_700_000_000 + i},${i}`).join('\n');
     assert.throws(() => parseSeriesCsv(text, { maxBytes: 100 }), PayloadTooLargeError);
     assert.equal(parseSeriesCsv(text, { maxRows: 50 }).length, 50);
-    assert.throws(() => parseSeriesCsv(text, { maxRows: 49 }), (e: unknown) => e instanceof LimitExceededError && /line 51/.test(e.message));
+    assert.throws(
+      () => parseSeriesCsv(text, { maxRows: 49 }),
+      (e: unknown) => e instanceof LimitExceededError && /line 51/.test(e.message),
+    );
   });
 
   it('rejects invalid options', () => {
@@ -114,7 +141,10 @@ describe('parseSeriesCsv', () => {
 
 describe('readSeriesCsvFile', () => {
   it('streams a file and gives the same points as the string parser', async () => {
-    const text = 'timestamp,value\r\n' + Array.from({ length: 1000 }, (_, i) => `${1_700_000_000 + i * 10},${Math.sin(i)}`).join('\r\n') + '\r\n';
+    const text =
+      'timestamp,value\r\n' +
+      Array.from({ length: 1000 }, (_, i) => `${1_700_000_000 + i * 10},${Math.sin(i)}`).join('\r\n') +
+      '\r\n';
     const p = join(dir, 'ok.csv');
     writeFileSync(p, text);
     const fromFile = await readSeriesCsvFile(p);
@@ -133,7 +163,10 @@ describe('readSeriesCsvFile', () => {
   });
 
   it('a missing file or a directory is InvalidInputError', async () => {
-    await assert.rejects(readSeriesCsvFile(join(dir, 'nope.csv')), (e: unknown) => e instanceof InvalidInputError && /nope\.csv/.test(e.message));
+    await assert.rejects(
+      readSeriesCsvFile(join(dir, 'nope.csv')),
+      (e: unknown) => e instanceof InvalidInputError && /nope\.csv/.test(e.message),
+    );
     await assert.rejects(readSeriesCsvFile(dir), InvalidInputError);
   });
 });

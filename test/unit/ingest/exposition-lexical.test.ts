@@ -28,6 +28,7 @@ describe('exposition lexical pieces', () => {
     assert.equal(secondsToMs('1e3'), 1_000_000);
     assert.equal(secondsToMs('0.0004'), 0);
     assert.ok(Object.is(secondsToMs('-0.0001'), 0), 'no -0');
-    for (const bad of ['', 'abc', '+Inf', 'NaN', '1e300', '0x10']) assert.equal(secondsToMs(bad), undefined, bad);
+    for (const bad of ['', 'abc', '+Inf', 'NaN', '1e300', '0x10'])
+      assert.equal(secondsToMs(bad), undefined, bad);
   });
 });

@@ -5,7 +5,8 @@ import { ExpositionParseError, PayloadTooLargeError } from '../../../src/errors.
 import { parseExposition } from '../../../src/ingest/exposition.ts';
 
 const TS = 1_700_000_000_000;
-const parse = (text: string, maxBytes?: number) => parseExposition(text, { defaultTimestampMs: TS, ...(maxBytes === undefined ? {} : { maxBytes }) });
+const parse = (text: string, maxBytes?: number) =>
+  parseExposition(text, { defaultTimestampMs: TS, ...(maxBytes === undefined ? {} : { maxBytes }) });
 
 function expectLineError(text: string, line: number, fragment: string | RegExp): void {
   assert.throws(
@@ -14,7 +15,11 @@ function expectLineError(text: string, line: number, fragment: string | RegExp):
       assert.ok(e instanceof ExpositionParseError, `expected ExpositionParseError, got ${String(e)}`);
       assert.equal(e.line, line, `line of: ${e.message}`);
       assert.equal(e.code, 'DWCP_EXPOSITION_PARSE');
-      if (typeof fragment === 'string') assert.ok(e.message.includes(fragment), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(fragment)}`);
+      if (typeof fragment === 'string')
+        assert.ok(
+          e.message.includes(fragment),
+          `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(fragment)}`,
+        );
       else assert.match(e.message, fragment);
       return true;
     },
@@ -44,12 +49,20 @@ describe('parseExposition: valid input', () => {
     const r = parse(text);
     assert.equal(r.duplicates, 0);
     assert.equal(r.samples.length, 8);
-    assert.deepEqual(r.samples[0], { name: 'dwcp_migrations_total', labels: { region: 'us-east', node: 'n1' }, value: 42, timestampMs: TS });
+    assert.deepEqual(r.samples[0], {
+      name: 'dwcp_migrations_total',
+      labels: { region: 'us-east', node: 'n1' },
+      value: 42,
+      timestampMs: TS,
+    });
     assert.equal(r.samples[1]!.timestampMs, 1700000000123);
     assert.deepEqual(r.samples[2], { name: 'dwcp_temp', labels: {}, value: -0.0015, timestampMs: TS });
     assert.deepEqual(r.samples[5]!.labels, { le: '+Inf' });
     assert.equal(r.samples[7]!.value, 4);
-    assert.deepEqual(r.families.get('dwcp_migrations_total'), { type: 'counter', help: 'Migrations started.' });
+    assert.deepEqual(r.families.get('dwcp_migrations_total'), {
+      type: 'counter',
+      help: 'Migrations started.',
+    });
     assert.deepEqual(r.families.get('dwcp_temp'), { type: 'gauge', help: '' });
     assert.deepEqual(r.families.get('dwcp_lat_seconds'), { type: 'histogram', help: 'Latency.' });
     assert.equal(r.families.size, 3);
@@ -75,12 +88,22 @@ describe('parseExposition: valid input', () => {
 
   it('accepts a label value containing braces, commas, # and spaces, and names with colons', () => {
     const r = parse('job:rate5m{q="a,b} #c =d"} 1\n');
-    assert.deepEqual(r.samples[0], { name: 'job:rate5m', labels: { q: 'a,b} #c =d' }, value: 1, timestampMs: TS });
+    assert.deepEqual(r.samples[0], {
+      name: 'job:rate5m',
+      labels: { q: 'a,b} #c =d' },
+      value: 1,
+      timestampMs: TS,
+    });
   });
 
   it('parses what prom-client renders (histogram, counter with labels, gauge)', async () => {
     const reg = new Registry();
-    const c = new Counter({ name: 'x_total', help: 'X with "quotes" and \\ backslash', labelNames: ['a'], registers: [reg] });
+    const c = new Counter({
+      name: 'x_total',
+      help: 'X with "quotes" and \\ backslash',
+      labelNames: ['a'],
+      registers: [reg],
+    });
     c.inc({ a: 'v"1\\\n' }, 3);
     const h = new Histogram({ name: 'y_seconds', help: 'Y', buckets: [0.1, 1], registers: [reg] });
     h.observe(0.5);
@@ -91,7 +114,11 @@ describe('parseExposition: valid input', () => {
     assert.equal(x.value, 3);
     assert.deepEqual(
       r.samples.filter((s) => s.name === 'y_seconds_bucket').map((s) => [s.labels['le'], s.value]),
-      [['0.1', 0], ['1', 1], ['+Inf', 1]],
+      [
+        ['0.1', 0],
+        ['1', 1],
+        ['+Inf', 1],
+      ],
     );
     assert.equal(r.families.get('y_seconds')!.type, 'histogram');
     assert.equal(r.samples.find((s) => s.name === 'z')!.value, -2);
@@ -100,27 +127,45 @@ describe('parseExposition: valid input', () => {
   it('keeps the first of a duplicate series (in any label order) and counts the rest', () => {
     const r = parse('m{a="1",b="2"} 1\nm{b="2",a="1"} 2\nm{a="1",b="2"} 3\nm{a="1"} 4\nn{a="1",b="2"} 5\n');
     assert.equal(r.duplicates, 2);
-    assert.deepEqual(r.samples.map((s) => s.value), [1, 4, 5]);
+    assert.deepEqual(
+      r.samples.map((s) => s.value),
+      [1, 4, 5],
+    );
   });
 
   it('tells apart distinct series whose key hashes collide (FNV-1a 32-bit) and still finds their duplicates', () => {
     // m{a="149599"} and m{a="312382"} have the same 32-bit FNV-1a hash (found by search).
     const r = parse('m{a="149599"} 1\nm{a="312382"} 2\nm{a="312382"} 3\nm{a="149599"} 4\nm{ a="312382"} 5\n');
-    assert.deepEqual(r.samples.map((s) => s.value), [1, 2]);
+    assert.deepEqual(
+      r.samples.map((s) => s.value),
+      [1, 2],
+    );
     assert.equal(r.duplicates, 3);
   });
 
-  it('reads label names right when they only share a prefix with the first sample\'s names', () => {
-    const r = parse('m{ab="1",c="2"} 1\nm{abc="1",c="2"} 2\nm{a="1",c="2"} 3\nm{ab="1",cd="2"} 4\nm{ab="1",c="2",d="3"} 5\nm{ab="1"} 6\n');
+  it("reads label names right when they only share a prefix with the first sample's names", () => {
+    const r = parse(
+      'm{ab="1",c="2"} 1\nm{abc="1",c="2"} 2\nm{a="1",c="2"} 3\nm{ab="1",cd="2"} 4\nm{ab="1",c="2",d="3"} 5\nm{ab="1"} 6\n',
+    );
     assert.deepEqual(
       r.samples.map((s) => s.labels),
-      [{ ab: '1', c: '2' }, { abc: '1', c: '2' }, { a: '1', c: '2' }, { ab: '1', cd: '2' }, { ab: '1', c: '2', d: '3' }, { ab: '1' }],
+      [
+        { ab: '1', c: '2' },
+        { abc: '1', c: '2' },
+        { a: '1', c: '2' },
+        { ab: '1', cd: '2' },
+        { ab: '1', c: '2', d: '3' },
+        { ab: '1' },
+      ],
     );
     assert.equal(r.duplicates, 0);
   });
 
   it('accepts label names that are Object.prototype members', () => {
-    assert.deepEqual(parse('m{constructor="1",toString="2"} 1\n').samples[0]!.labels, { constructor: '1', toString: '2' });
+    assert.deepEqual(parse('m{constructor="1",toString="2"} 1\n').samples[0]!.labels, {
+      constructor: '1',
+      toString: '2',
+    });
   });
 
   it('returns nothing for empty input and comment-only input', () => {
@@ -145,11 +190,31 @@ describe('parseExposition: malformed input names its line', () => {
     ['invalid escape', 'm{a="\\t"} 1\n', 1, 'invalid escape sequence \\t'],
     ['duplicate label name', 'm{a="1",a="2"} 1\n', 1, 'duplicate label name a'],
     ['reserved __name__', 'm{__name__="x"} 1\n', 1, '__name__ is reserved'],
-    ['duplicate label name after a known order', 'm{a="1",b="2"} 1\nm{a="1",a="2"} 1\n', 2, 'duplicate label name a'],
-    ['duplicate label name after a full known order', 'm{a="1",b="2"} 1\nm{a="1",b="2",b="3"} 1\n', 2, 'duplicate label name b'],
-    ['reserved name after a known order', 'm{a="1"} 1\nm{a="2",__x="1"} 1\n', 2, 'label name __x is reserved'],
+    [
+      'duplicate label name after a known order',
+      'm{a="1",b="2"} 1\nm{a="1",a="2"} 1\n',
+      2,
+      'duplicate label name a',
+    ],
+    [
+      'duplicate label name after a full known order',
+      'm{a="1",b="2"} 1\nm{a="1",b="2",b="3"} 1\n',
+      2,
+      'duplicate label name b',
+    ],
+    [
+      'reserved name after a known order',
+      'm{a="1"} 1\nm{a="2",__x="1"} 1\n',
+      2,
+      'label name __x is reserved',
+    ],
     ['reserved __proto__', 'm{a="1",__proto__="x"} 1\n', 1, 'label name __proto__ is reserved'],
-    ['label named like an Object method is fine but duplicate', 'm{constructor="1",constructor="2"} 1\n', 1, 'duplicate label name constructor'],
+    [
+      'label named like an Object method is fine but duplicate',
+      'm{constructor="1",constructor="2"} 1\n',
+      1,
+      'duplicate label name constructor',
+    ],
     ['missing value', 'ok 1\nm\n', 2, 'missing value for m'],
     ['missing value after labels', 'm{a="1"}\n', 1, 'missing value for m'],
     ['no blank before value', 'm{a="1"}1\n', 1, 'expected whitespace before the value'],
@@ -161,7 +226,12 @@ describe('parseExposition: malformed input names its line', () => {
     ['text after timestamp', 'm 1 2 3\n', 1, 'unexpected text after the timestamp'],
     ['second TYPE', '# TYPE m gauge\n# TYPE m counter\nm 1\n', 2, 'second TYPE line for m'],
     ['second HELP', '# HELP m a\n# HELP m b\n', 2, 'second HELP line for m'],
-    ['TYPE after samples', 'm_bucket{le="1"} 1\n# TYPE m histogram\n', 2, 'TYPE line for m after its samples'],
+    [
+      'TYPE after samples',
+      'm_bucket{le="1"} 1\n# TYPE m histogram\n',
+      2,
+      'TYPE line for m after its samples',
+    ],
     ['unknown type', '# TYPE m timer\n', 1, 'unknown metric type "timer"'],
     ['TYPE without type', '# TYPE m\n', 1, 'without a type'],
     ['TYPE without name', '# TYPE\n', 1, 'without a metric name'],
@@ -177,7 +247,11 @@ describe('parseExposition: size limit', () => {
   it('throws PayloadTooLargeError above maxBytes (counting UTF-8 bytes) and accepts input at the limit', () => {
     const text = 'm{a="é"} 1\n'; // 11 chars, 12 bytes
     assert.equal(parse(text, 12).samples.length, 1);
-    assert.throws(() => parse(text, 11), (e: unknown) => e instanceof PayloadTooLargeError && e.limitBytes === 11 && e.code === 'DWCP_PAYLOAD_TOO_LARGE');
+    assert.throws(
+      () => parse(text, 11),
+      (e: unknown) =>
+        e instanceof PayloadTooLargeError && e.limitBytes === 11 && e.code === 'DWCP_PAYLOAD_TOO_LARGE',
+    );
     assert.throws(() => parse('x'.repeat(100), 10), PayloadTooLargeError);
   });
 });

@@ -17,15 +17,25 @@ const expositionLine = fc.oneof(
   fc
     .tuple(
       fc.oneof(fc.constantFrom('dwcp_x', 'up', 'a:b', '__name__', '_', '1x', 'x_bucket'), hostileString),
-      fc.array(fc.tuple(fc.oneof(fc.constantFrom('le', 'job', '__x', 'a'), hostileString), hostileString), { maxLength: 4 }),
+      fc.array(fc.tuple(fc.oneof(fc.constantFrom('le', 'job', '__x', 'a'), hostileString), hostileString), {
+        maxLength: 4,
+      }),
       fc.oneof(fc.constantFrom('1', 'NaN', '+Inf', '-Inf', '1e400', '-0', '0x1'), hostileString),
-      fc.option(fc.oneof(fc.constantFrom('1700000000000', '-1', '1.5', '99999999999999999999'), hostileString)),
+      fc.option(
+        fc.oneof(fc.constantFrom('1700000000000', '-1', '1.5', '99999999999999999999'), hostileString),
+      ),
     )
     .map(([name, labels, value, ts]) => {
       const l = labels.map(([k, v]) => `${k}="${v}"`).join(',');
       return `${name}${labels.length > 0 ? `{${l}}` : ''} ${value}${ts === null ? '' : ` ${ts}`}`;
     }),
-  fc.tuple(fc.constantFrom('# TYPE', '# HELP', '#'), hostileString, fc.constantFrom('counter', 'gauge', 'histogram', 'summary', 'bogus', '')).map((p) => p.join(' ')),
+  fc
+    .tuple(
+      fc.constantFrom('# TYPE', '# HELP', '#'),
+      hostileString,
+      fc.constantFrom('counter', 'gauge', 'histogram', 'summary', 'bogus', ''),
+    )
+    .map((p) => p.join(' ')),
   hostileString,
 );
 
@@ -54,7 +64,17 @@ describe('fuzz: exposition parser', () => {
 const csvLine = fc.oneof(
   fc
     .tuple(
-      fc.oneof(fc.constantFrom('2024-01-01T00:00:00Z', '2024-02-30 00:00:00', '1700000000', '1e11', '-1', '"2024-01-01"'), hostileString),
+      fc.oneof(
+        fc.constantFrom(
+          '2024-01-01T00:00:00Z',
+          '2024-02-30 00:00:00',
+          '1700000000',
+          '1e11',
+          '-1',
+          '"2024-01-01"',
+        ),
+        hostileString,
+      ),
       fc.oneof(fc.constantFrom('1', '-3.5', 'NaN', 'Inf', '1e-3', '"2"', ''), hostileString),
     )
     .map(([a, b]) => `${a},${b}`),
@@ -65,17 +85,22 @@ describe('fuzz: CSV reader', () => {
   it('parses or refuses with CsvParseError / limits; accepted points are finite and strictly increasing', (t) => {
     const tally = new Tally();
     fc.assert(
-      fc.property(fc.array(csvLine, { maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), (lines, eol, header) => {
-        const text = (header ? `timestamp,value${eol}` : '') + lines.join(eol);
-        const points = tally.run(() => parseSeriesCsv(text, { maxRows: 5, maxBytes: 1 << 20 }), text);
-        let prev = Number.NEGATIVE_INFINITY;
-        for (const p of points ?? []) {
-          assert.ok(Number.isFinite(p.value) && Number.isSafeInteger(p.timestampMs));
-          assert.ok(p.timestampMs > prev);
-          prev = p.timestampMs;
-        }
-        assert.ok((points?.length ?? 0) <= 5, 'maxRows holds');
-      }),
+      fc.property(
+        fc.array(csvLine, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        fc.boolean(),
+        (lines, eol, header) => {
+          const text = (header ? `timestamp,value${eol}` : '') + lines.join(eol);
+          const points = tally.run(() => parseSeriesCsv(text, { maxRows: 5, maxBytes: 1 << 20 }), text);
+          let prev = Number.NEGATIVE_INFINITY;
+          for (const p of points ?? []) {
+            assert.ok(Number.isFinite(p.value) && Number.isSafeInteger(p.timestampMs));
+            assert.ok(p.timestampMs > prev);
+            prev = p.timestampMs;
+          }
+          assert.ok((points?.length ?? 0) <= 5, 'maxRows holds');
+        },
+      ),
       { numRuns: 3000 },
     );
     t.diagnostic(tally.summary('CSV reader'));

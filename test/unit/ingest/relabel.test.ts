@@ -4,13 +4,23 @@ import { applyTargetLabels, TargetLabelMemo } from '../../../src/ingest/relabel.
 import type { Sample } from '../../../src/model/sample.ts';
 
 const TARGET = { job: 'dwcp', instance: 'h:9100', region: 'us' };
-const sample = (labels: Record<string, string>): Sample => ({ name: 'dwcp_x', labels, value: 1, timestampMs: 5 });
+const sample = (labels: Record<string, string>): Sample => ({
+  name: 'dwcp_x',
+  labels,
+  value: 1,
+  timestampMs: 5,
+});
 
 describe('applyTargetLabels', () => {
   it('adds the target labels; a clashing exposed label is kept as exported_<name>; the input is not changed', () => {
     const input = [sample({ a: '1', job: 'inner' })];
     const [out] = applyTargetLabels(input, TARGET, false);
-    assert.deepEqual(out, { name: 'dwcp_x', labels: { a: '1', exported_job: 'inner', job: 'dwcp', instance: 'h:9100', region: 'us' }, value: 1, timestampMs: 5 });
+    assert.deepEqual(out, {
+      name: 'dwcp_x',
+      labels: { a: '1', exported_job: 'inner', job: 'dwcp', instance: 'h:9100', region: 'us' },
+      value: 1,
+      timestampMs: 5,
+    });
     assert.deepEqual(input[0]!.labels, { a: '1', job: 'inner' });
   });
 
@@ -28,7 +38,10 @@ describe('applyTargetLabels', () => {
       assert.equal(y!.labels, x!.labels);
       assert.ok(Object.isFrozen(x!.labels));
       assert.equal(y!.value, 2);
-      assert.deepEqual(Object.entries(x!.labels), Object.entries(applyTargetLabels([sample({ a: '1', job: 'inner' })], TARGET, honor)[0]!.labels));
+      assert.deepEqual(
+        Object.entries(x!.labels),
+        Object.entries(applyTargetLabels([sample({ a: '1', job: 'inner' })], TARGET, honor)[0]!.labels),
+      );
     }
     // other target labels: made anew
     const [z] = applyTargetLabels([sample(frozen)], { job: 'other' }, false, memo);

@@ -22,7 +22,9 @@ interface Batch {
 /** The typed outcome of the last batch of target `id`: result, error code, HTTP status. */
 function outcomeOf(batches: readonly Batch[], id: string): [string, string | undefined, number | undefined] {
   const o = batches.filter((b) => b.target.id === id).at(-1)!.outcome;
-  return o.result === 'success' || o.result === 'skipped_overload' ? [o.result, undefined, undefined] : [o.result, o.error.code, o.httpStatus];
+  return o.result === 'success' || o.result === 'skipped_overload'
+    ? [o.result, undefined, undefined]
+    : [o.result, o.error.code, o.httpStatus];
 }
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
@@ -64,7 +66,11 @@ describe('Scraper against real local HTTP servers', () => {
   });
 
   function makeScraper(batches: Batch[]): Scraper {
-    return new Scraper({ onSamples: (target, samples, startMs, outcome, types) => void batches.push({ target, samples, startMs, outcome, types }), now: () => NOW });
+    return new Scraper({
+      onSamples: (target, samples, startMs, outcome, types) =>
+        void batches.push({ target, samples, startMs, outcome, types }),
+      now: () => NOW,
+    });
   }
 
   it('scrapes, attaches target labels, stamps missing timestamps and adds synthetic samples', async () => {
@@ -80,7 +86,12 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(b.startMs, NOW);
     const instance = new URL(urlOf(good)).host;
     const x1 = b.samples.find((s) => s.name === 'dwcp_x' && s.labels['a'] === '1')!;
-    assert.deepEqual(x1, { name: 'dwcp_x', labels: { a: '1', job: 'dwcp', instance, region: 'us-east', node: 'node-1' }, value: 5, timestampMs: NOW });
+    assert.deepEqual(x1, {
+      name: 'dwcp_x',
+      labels: { a: '1', job: 'dwcp', instance, region: 'us-east', node: 'node-1' },
+      value: 5,
+      timestampMs: NOW,
+    });
     const x2 = b.samples.find((s) => s.name === 'dwcp_x' && s.labels['a'] === '2')!;
     assert.equal(x2.timestampMs, 1234, 'explicit timestamp kept');
     assert.equal(x2.labels['exported_job'], 'inner', 'clashing exposed label kept as exported_job');
@@ -111,7 +122,12 @@ describe('Scraper against real local HTTP servers', () => {
     assert.equal(x(batches[2]!).labels['region'], 'eu-west');
     assert.notEqual(x(batches[2]!).labels, x(batches[0]!).labels);
     const plain: Batch[] = [];
-    const off = new Scraper({ onSamples: (target, samples, startMs, outcome, types) => void plain.push({ target, samples, startMs, outcome, types }), now: () => NOW, seriesTextCacheEntries: 0 });
+    const off = new Scraper({
+      onSamples: (target, samples, startMs, outcome, types) =>
+        void plain.push({ target, samples, startMs, outcome, types }),
+      now: () => NOW,
+      seriesTextCacheEntries: 0,
+    });
     off.addTarget({ id: 'node-1', url: urlOf(good) });
     await off.scrapeOnce('node-1');
     await off.scrapeOnce('node-1');
@@ -133,7 +149,11 @@ describe('Scraper against real local HTTP servers', () => {
     const badBatch = batches.find((b) => b.target.id === 'bad')!;
     assert.deepEqual(
       badBatch.samples.map((s) => [s.name, s.value]),
-      [['up', 0], ['scrape_duration_seconds', badBatch.samples[1]!.value], ['scrape_samples_scraped', 0]],
+      [
+        ['up', 0],
+        ['scrape_duration_seconds', badBatch.samples[1]!.value],
+        ['scrape_samples_scraped', 0],
+      ],
       'a failed scrape delivers only synthetic samples with up == 0',
     );
   });
@@ -161,9 +181,18 @@ describe('Scraper against real local HTTP servers', () => {
     sc.addTarget({ id: 'e500', url: urlOf(failing) });
     sc.addTarget({ id: 'refused', url: refusedUrl });
     sc.addTarget({ id: 'big', url: urlOf(big), maxBodyBytes: 1000 });
-    assert.deepEqual([(await sc.scrapeOnce('e500')).health, sc.status('e500').lastError], ['down', 'HTTP 500']);
-    assert.deepEqual([(await sc.scrapeOnce('refused')).health, sc.status('refused').lastError], ['down', 'connection refused']);
-    assert.deepEqual([(await sc.scrapeOnce('big')).health, sc.status('big').lastError], ['down', 'response body exceeds the limit of 1000 bytes']);
+    assert.deepEqual(
+      [(await sc.scrapeOnce('e500')).health, sc.status('e500').lastError],
+      ['down', 'HTTP 500'],
+    );
+    assert.deepEqual(
+      [(await sc.scrapeOnce('refused')).health, sc.status('refused').lastError],
+      ['down', 'connection refused'],
+    );
+    assert.deepEqual(
+      [(await sc.scrapeOnce('big')).health, sc.status('big').lastError],
+      ['down', 'response body exceeds the limit of 1000 bytes'],
+    );
     assert.deepEqual(outcomeOf(batches, 'e500'), ['http_error', 'DWCP_SCRAPE_FAILED', 500]);
     assert.deepEqual(outcomeOf(batches, 'refused'), ['connection_error', 'DWCP_SCRAPE_FAILED', undefined]);
     assert.deepEqual(outcomeOf(batches, 'big'), ['body_too_large', 'DWCP_PAYLOAD_TOO_LARGE', undefined]);
@@ -174,12 +203,19 @@ describe('Scraper against real local HTTP servers', () => {
     const sc = makeScraper(batches);
     let asked = 0;
     sc.addTarget({ id: 'ok', url: urlOf(good), authorization: () => Promise.resolve(`Bearer t${++asked}`) });
-    sc.addTarget({ id: 'nofile', url: urlOf(good), authorization: () => Promise.reject(new Error('cannot read bearerTokenFile /run/secrets/x: ENOENT')) });
+    sc.addTarget({
+      id: 'nofile',
+      url: urlOf(good),
+      authorization: () => Promise.reject(new Error('cannot read bearerTokenFile /run/secrets/x: ENOENT')),
+    });
     await sc.scrapeOnce('ok');
     await sc.scrapeOnce('ok');
     assert.equal(asked, 2);
     assert.equal(sc.status('ok').health, 'up');
-    assert.deepEqual([(await sc.scrapeOnce('nofile')).health, sc.status('nofile').lastError], ['down', 'cannot read bearerTokenFile /run/secrets/x: ENOENT']);
+    assert.deepEqual(
+      [(await sc.scrapeOnce('nofile')).health, sc.status('nofile').lastError],
+      ['down', 'cannot read bearerTokenFile /run/secrets/x: ENOENT'],
+    );
     assert.equal(outcomeOf(batches, 'nofile')[0], 'source_error');
   });
 
@@ -205,7 +241,10 @@ describe('Scraper against real local HTTP servers', () => {
     const goodScrapes = batches.filter((b) => b.target.id === 'good').length;
     const hangScrapes = batches.filter((b) => b.target.id === 'hang').length;
     assert.ok(goodScrapes >= 3, `good scraped ${goodScrapes} times`);
-    assert.ok(hangScrapes >= 1 && hangScrapes <= 2, `hanging target scraped ${hangScrapes} times (must not overlap)`);
+    assert.ok(
+      hangScrapes >= 1 && hangScrapes <= 2,
+      `hanging target scraped ${hangScrapes} times (must not overlap)`,
+    );
     assert.equal(scrapesOfGood - before, goodScrapes);
     const settled = batches.length;
     await new Promise((r) => setTimeout(r, 80));
@@ -229,7 +268,12 @@ describe('Scraper against real local HTTP servers', () => {
     const ok = await sc.scrapeOnce('host');
     assert.equal(ok.health, 'up');
     assert.equal(ok.url, 'inprocess://host');
-    assert.deepEqual(batches[0]!.samples[0], { name: 'dwcp_host_memory_used_bytes', labels: { job: 'dwcp', instance: 'host', node: 'n1' }, value: 1, timestampMs: NOW });
+    assert.deepEqual(batches[0]!.samples[0], {
+      name: 'dwcp_host_memory_used_bytes',
+      labels: { job: 'dwcp', instance: 'host', node: 'n1' },
+      value: 1,
+      timestampMs: NOW,
+    });
     assert.equal(batches[0]!.types.size, 0, 'in-process targets declare no types');
     fail = true;
     const down = await sc.scrapeOnce('host');
@@ -242,9 +286,18 @@ describe('Scraper against real local HTTP servers', () => {
     const sc = new Scraper({ onSamples: () => undefined, maxTargets: 2 });
     assert.throws(() => sc.addTarget({ id: 'a', url: 'not a url' }), ConfigError);
     assert.throws(() => sc.addTarget({ id: 'a', url: 'ftp://x/' }), /must be http\(s\)/);
-    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', intervalMs: 0 }), /intervalMs must be >= 10/);
-    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', timeoutMs: -1 }), /timeoutMs must be > 0/);
-    assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', maxBodyBytes: 0 }), /maxBodyBytes/);
+    assert.throws(
+      () => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', intervalMs: 0 }),
+      /intervalMs must be >= 10/,
+    );
+    assert.throws(
+      () => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', timeoutMs: -1 }),
+      /timeoutMs must be > 0/,
+    );
+    assert.throws(
+      () => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/', maxBodyBytes: 0 }),
+      /maxBodyBytes/,
+    );
     assert.throws(() => sc.addTarget({ id: '', url: 'http://127.0.0.1:1/' }), /non-empty/);
     sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/' });
     assert.throws(() => sc.addTarget({ id: 'a', url: 'http://127.0.0.1:1/' }), /duplicate target id a/);
@@ -254,7 +307,10 @@ describe('Scraper against real local HTTP servers', () => {
     assert.throws(() => sc.status('zzz'), NotFoundError);
     assert.throws(() => sc.scrapeOnce('zzz'), NotFoundError);
     sc.removeTarget('a');
-    assert.deepEqual(sc.targets().map((t) => t.id), ['b']);
+    assert.deepEqual(
+      sc.targets().map((t) => t.id),
+      ['b'],
+    );
     assert.equal(sc.status('b').health, 'unknown');
   });
 
@@ -276,22 +332,44 @@ describe('Scraper against real local HTTP servers', () => {
   it('a target over a limit is down with the limit as its error; the others are untouched', async () => {
     const batches: Batch[] = [];
     const sc = new Scraper({
-      onSamples: (target, samples, startMs, outcome, types) => void batches.push({ target, samples, startMs, outcome, types }),
+      onSamples: (target, samples, startMs, outcome, types) =>
+        void batches.push({ target, samples, startMs, outcome, types }),
       now: () => NOW,
       limits: { sampleLimit: 1000, labelLimit: 10, labelNameLengthLimit: 100, labelValueLengthLimit: 100 },
     });
     sc.addTarget({ id: 'capped', url: urlOf(good), limits: { sampleLimit: 1 } });
     sc.addTarget({ id: 'labels', url: urlOf(good), labels: { region: 'r'.repeat(101) } });
     sc.addTarget({ id: 'fine', url: urlOf(good) });
-    const [capped, labels, fine] = await Promise.all([sc.scrapeOnce('capped'), sc.scrapeOnce('labels'), sc.scrapeOnce('fine')]);
-    assert.deepEqual([capped.health, capped.lastError], ['down', 'sample limit exceeded (2 samples, limit: 1)']);
+    const [capped, labels, fine] = await Promise.all([
+      sc.scrapeOnce('capped'),
+      sc.scrapeOnce('labels'),
+      sc.scrapeOnce('fine'),
+    ]);
+    assert.deepEqual(
+      [capped.health, capped.lastError],
+      ['down', 'sample limit exceeded (2 samples, limit: 1)'],
+    );
     assert.deepEqual(outcomeOf(batches, 'capped'), ['sample_limit', 'DWCP_LIMIT_EXCEEDED', undefined]);
     const cappedBatch = batches.find((b) => b.target.id === 'capped')!;
-    assert.deepEqual(cappedBatch.samples.map((x) => [x.name, x.value]), [['up', 0], ['scrape_duration_seconds', cappedBatch.samples[1]!.value], ['scrape_samples_scraped', 2]], 'no sample of the scrape is kept');
+    assert.deepEqual(
+      cappedBatch.samples.map((x) => [x.name, x.value]),
+      [
+        ['up', 0],
+        ['scrape_duration_seconds', cappedBatch.samples[1]!.value],
+        ['scrape_samples_scraped', 2],
+      ],
+      'no sample of the scrape is kept',
+    );
     assert.equal(labels.health, 'down');
-    assert.match(labels.lastError ?? '', /^label_value_length_limit exceeded \(metric: dwcp_x, label name: "region"/);
+    assert.match(
+      labels.lastError ?? '',
+      /^label_value_length_limit exceeded \(metric: dwcp_x, label name: "region"/,
+    );
     assert.deepEqual([fine.health, fine.lastError, fine.samplesLastScrape], ['up', null, 2]);
-    assert.throws(() => sc.addTarget({ id: 'bad', url: urlOf(good), limits: { labelLimit: -1 } }), ConfigError);
+    assert.throws(
+      () => sc.addTarget({ id: 'bad', url: urlOf(good), limits: { labelLimit: -1 } }),
+      ConfigError,
+    );
   });
 
   it("the receiver's verdict becomes the target's warning; a skipped scrape leaves health as it was", async () => {
@@ -308,7 +386,11 @@ describe('Scraper against real local HTTP servers', () => {
     const hangUrl = urlOf(hanging);
     sc.addTarget({ id: 'node', url: hangUrl, timeoutMs: 100 });
     const first = await sc.scrapeOnce('node');
-    assert.deepEqual([first.health, first.lastError], ['down', 'scrape timed out after 100 ms'], 'a target that does not answer on an idle monitor is down');
+    assert.deepEqual(
+      [first.health, first.lastError],
+      ['down', 'scrape timed out after 100 ms'],
+      'a target that does not answer on an idle monitor is down',
+    );
     assert.equal(first.warning, '3 samples of new series refused');
     const pending = sc.scrapeOnce('node');
     const end = performance.now() + 500;
@@ -324,21 +406,37 @@ describe('Scraper against real local HTTP servers', () => {
   });
 
   it('honorLabels: exposed job and instance win over the target labels, empty exposed values drop the label', async () => {
-    const pushed = await listen((_q, r) => r.end('batch_done{job="nightly",instance=""} 1\nbatch_rows{job="nightly",instance="db-1"} 5\n'));
+    const pushed = await listen((_q, r) =>
+      r.end('batch_done{job="nightly",instance=""} 1\nbatch_rows{job="nightly",instance="db-1"} 5\n'),
+    );
     try {
       const batches: Batch[] = [];
       const sc = makeScraper(batches);
-      sc.addTarget({ id: 'honor', url: urlOf(pushed), honorLabels: true, labels: { job: 'pushgateway', region: 'eu' } });
+      sc.addTarget({
+        id: 'honor',
+        url: urlOf(pushed),
+        honorLabels: true,
+        labels: { job: 'pushgateway', region: 'eu' },
+      });
       sc.addTarget({ id: 'plain', url: urlOf(pushed), labels: { job: 'pushgateway' } });
       await sc.scrapeOnce('honor');
       await sc.scrapeOnce('plain');
       const host = new URL(urlOf(pushed)).host;
-      const of = (id: string) => batches.find((b) => b.target.id === id)!.samples.filter((x) => x.name.startsWith('batch_')).map((x) => x.labels);
+      const of = (id: string) =>
+        batches
+          .find((b) => b.target.id === id)!
+          .samples.filter((x) => x.name.startsWith('batch_'))
+          .map((x) => x.labels);
       assert.deepEqual(of('honor'), [
         { job: 'nightly', region: 'eu' },
         { job: 'nightly', instance: 'db-1', region: 'eu' },
       ]);
-      assert.deepEqual(of('plain')[1], { exported_job: 'nightly', exported_instance: 'db-1', job: 'pushgateway', instance: host });
+      assert.deepEqual(of('plain')[1], {
+        exported_job: 'nightly',
+        exported_instance: 'db-1',
+        job: 'pushgateway',
+        instance: host,
+      });
     } finally {
       await close(pushed);
     }

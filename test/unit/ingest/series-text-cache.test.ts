@@ -34,10 +34,23 @@ const SERIES = [
   '9bad{a="1"}', // bad name
 ];
 const VALUES = ['1', '2.5', '-3e2', 'NaN', '+Inf', '0', 'x1', ''];
-const COMMENTS = ['# HELP dwcp_a Help text.', '# TYPE dwcp_a gauge', '# TYPE dwcp_h histogram', '# TYPE dwcp_b counter', '# a comment', ''];
+const COMMENTS = [
+  '# HELP dwcp_a Help text.',
+  '# TYPE dwcp_a gauge',
+  '# TYPE dwcp_h histogram',
+  '# TYPE dwcp_b counter',
+  '# a comment',
+  '',
+];
 
 type Line =
-  | { readonly kind: 'sample'; readonly series: number; readonly value: number; readonly ts: number; readonly glue: boolean }
+  | {
+      readonly kind: 'sample';
+      readonly series: number;
+      readonly value: number;
+      readonly ts: number;
+      readonly glue: boolean;
+    }
   | { readonly kind: 'comment'; readonly text: number };
 
 const lineArb: fc.Arbitrary<Line> = fc.oneof(
@@ -51,7 +64,13 @@ const lineArb: fc.Arbitrary<Line> = fc.oneof(
       glue: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('comment' as const), text: fc.integer({ min: 0, max: COMMENTS.length - 1 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('comment' as const),
+      text: fc.integer({ min: 0, max: COMMENTS.length - 1 }),
+    }),
+  },
 );
 
 /** A body: its lines, and which of the last scrape's lines change value (so most lines repeat their text). */
@@ -71,7 +90,14 @@ function render(lines: readonly Line[], om: boolean): string {
 }
 
 /** A parse result in comparable form (label names in their order), or the error's class and message. */
-function outcome(parse: () => { samples: Sample[]; families: Map<string, unknown>; duplicates: number; exemplars?: unknown[] }): unknown {
+function outcome(
+  parse: () => {
+    samples: Sample[];
+    families: Map<string, unknown>;
+    duplicates: number;
+    exemplars?: unknown[];
+  },
+): unknown {
   try {
     const r = parse();
     return {
@@ -99,7 +125,10 @@ describe('series-text cache', () => {
         fc.array(
           fc.record({
             // each next scrape: the last body with values changed, some lines replaced, removed or added
-            revalue: fc.array(fc.integer({ min: 0, max: VALUES.length - 1 }), { minLength: 18, maxLength: 18 }),
+            revalue: fc.array(fc.integer({ min: 0, max: VALUES.length - 1 }), {
+              minLength: 18,
+              maxLength: 18,
+            }),
             replace: fc.array(fc.tuple(fc.nat(), lineArb), { maxLength: 3 }),
             remove: fc.array(fc.nat(), { maxLength: 3 }),
             add: fc.array(fc.tuple(fc.nat(), lineArb), { maxLength: 3 }),
@@ -130,18 +159,30 @@ describe('series-text cache', () => {
 
   it('hands out the same frozen label object for an unchanged series text', () => {
     const cache = new SeriesTextCachePool(100).get('t');
-    const a = parseExposition('x{a="1"} 1\ny{b="2"} 2\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
-    const b = parseExposition('x{a="1"} 5\nz{c="3"} 1\ny{b="2"} 6\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
+    const a = parseExposition('x{a="1"} 1\ny{b="2"} 2\n', {
+      defaultTimestampMs: 0,
+      seriesCache: cache,
+    }).samples;
+    const b = parseExposition('x{a="1"} 5\nz{c="3"} 1\ny{b="2"} 6\n', {
+      defaultTimestampMs: 0,
+      seriesCache: cache,
+    }).samples;
     assert.equal(b[0]!.labels, a[0]!.labels);
     assert.equal(b[2]!.labels, a[1]!.labels); // realigned after an added line
     assert.ok(Object.isFrozen(b[1]!.labels));
-    assert.deepEqual(b.map((s) => s.value), [5, 1, 6]);
+    assert.deepEqual(
+      b.map((s) => s.value),
+      [5, 1, 6],
+    );
   });
 
   it('a body that fails to parse leaves the cache of the last good body', () => {
     const cache = new SeriesTextCachePool(100).get('t');
     const a = parseExposition('x{a="1"} 1\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
-    assert.throws(() => parseExposition('y{b="1"} 1\nx{a="1"} bad\n', { defaultTimestampMs: 0, seriesCache: cache }), /line 2: bad number "bad"/);
+    assert.throws(
+      () => parseExposition('y{b="1"} 1\nx{a="1"} bad\n', { defaultTimestampMs: 0, seriesCache: cache }),
+      /line 2: bad number "bad"/,
+    );
     assert.equal(cache.size, 1);
     const b = parseExposition('x{a="1"} 2\n', { defaultTimestampMs: 0, seriesCache: cache }).samples;
     assert.equal(b[0]!.labels, a[0]!.labels);
@@ -149,7 +190,8 @@ describe('series-text cache', () => {
 
   it('holds at most maxEntries entries over all targets, least recently parsed targets dropped first', () => {
     const pool = new SeriesTextCachePool(5);
-    const body = (p: string, n: number): string => Array.from({ length: n }, (_, i) => `${p}{i="${i}"} ${i}`).join('\n') + '\n';
+    const body = (p: string, n: number): string =>
+      Array.from({ length: n }, (_, i) => `${p}{i="${i}"} ${i}`).join('\n') + '\n';
     // one body longer than the bound: its first 5 series cached, the result still complete
     const r = parseExposition(body('a', 8), { defaultTimestampMs: 0, seriesCache: pool.get('t1') });
     assert.equal(r.samples.length, 8);

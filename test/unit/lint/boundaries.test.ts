@@ -20,7 +20,9 @@ type Layer = string;
 async function boundaryErrors(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: join(ROOT, file) });
   assert.ok(result, 'ESLint returned no result');
-  return result.messages.filter((m) => m.ruleId?.startsWith('boundaries/')).map((m) => `${m.ruleId}: ${m.message}`);
+  return result.messages
+    .filter((m) => m.ruleId?.startsWith('boundaries/'))
+    .map((m) => `${m.ruleId}: ${m.message}`);
 }
 
 /** An import of `target` (path from the root) written from `file`, with the extension as the code base writes it. */
@@ -41,7 +43,9 @@ function fileOf(layer: Layer): string | undefined {
   const p = LAYERS[layer]!;
   if (p.endsWith('.ts')) return p;
   try {
-    const name = readdirSync(join(ROOT, p)).sort().find((n) => /\.tsx?$/.test(n));
+    const name = readdirSync(join(ROOT, p))
+      .sort()
+      .find((n) => /\.tsx?$/.test(n));
     return name === undefined ? undefined : `${p}/${name}`;
   } catch {
     return undefined;
@@ -69,7 +73,11 @@ describe('layering lint rule', () => {
     ];
     for (const [file, target, typeOnly] of forbidden) {
       const errors = await boundaryErrors(file, importOf(file, target, typeOnly));
-      assert.equal(errors.length, 1, `${file} → ${target}${typeOnly ? ' (type only)' : ''} must fail: ${errors.join('; ')}`);
+      assert.equal(
+        errors.length,
+        1,
+        `${file} → ${target}${typeOnly ? ' (type only)' : ''} must fail: ${errors.join('; ')}`,
+      );
       assert.match(errors[0]!, /^boundaries\/dependencies: /);
     }
   });
@@ -105,12 +113,19 @@ describe('layering lint rule', () => {
     let checked = 0;
     for (const from of layers) {
       const file = fixtureIn(from);
-      const allowedValue = new Set<string>([from, ...(ALLOWED[from] ?? []).filter((t): t is string => typeof t === 'string')]);
+      const allowedValue = new Set<string>([
+        from,
+        ...(ALLOWED[from] ?? []).filter((t): t is string => typeof t === 'string'),
+      ]);
       for (const to of layers) {
         const target = fileOf(to);
         if (target === undefined || target === file) continue;
         const errors = await boundaryErrors(file, importOf(file, target));
-        assert.equal(errors.length === 0, allowedValue.has(to), `${from} → ${to} (${target}): ${errors.join('; ') || 'no error'}`);
+        assert.equal(
+          errors.length === 0,
+          allowedValue.has(to),
+          `${from} → ${to} (${target}): ${errors.join('; ') || 'no error'}`,
+        );
         checked++;
       }
     }
@@ -120,12 +135,19 @@ describe('layering lint rule', () => {
   it('matches the layer table of docs/architecture.md', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
     const section = doc.slice(doc.indexOf('## Layers'), doc.indexOf('\n## ', doc.indexOf('## Layers') + 1));
-    const byPath = new Map(Object.entries(LAYERS).map(([layer, p]) => [p.endsWith('.ts') ? p : `${p}/`, layer]));
+    const byPath = new Map(
+      Object.entries(LAYERS).map(([layer, p]) => [p.endsWith('.ts') ? p : `${p}/`, layer]),
+    );
     const documented = new Map<string, string[]>();
     for (const m of section.matchAll(/^\| (`[^|]+) \| ([^|]+) \|$/gm)) {
       const cell = m[2]!.trim();
       const imports =
-        cell === '—' ? [] : cell.replace(' (and zod)', '').split(', ').map((t) => t.replace(/^(\w+) \(type-only imports\)$/, '$1:type'));
+        cell === '—'
+          ? []
+          : cell
+              .replace(' (and zod)', '')
+              .split(', ')
+              .map((t) => t.replace(/^(\w+) \(type-only imports\)$/, '$1:type'));
       for (const path of m[1]!.matchAll(/`([^`]+)`/g)) {
         const layer = byPath.get(path[1]!);
         assert.ok(layer, `docs/architecture.md names ${path[1]}, which is no layer`);
@@ -137,7 +159,8 @@ describe('layering lint rule', () => {
       const expected = targets.map((t) => (typeof t === 'string' ? t : `${t.layer}:${t.kind}`));
       const got = documented.get(layer);
       assert.ok(got, `layer ${layer} is missing from docs/architecture.md`);
-      if (got.length === 1 && got[0] === 'anything') assert.deepEqual([...new Set([...expected, layer])].sort(), everything, layer);
+      if (got.length === 1 && got[0] === 'anything')
+        assert.deepEqual([...new Set([...expected, layer])].sort(), everything, layer);
       else assert.deepEqual([...got].sort(), [...expected].sort(), layer);
     }
     assert.equal(documented.size, Object.keys(ALLOWED).length);
@@ -145,4 +168,7 @@ describe('layering lint rule', () => {
 });
 
 // The fixture paths above are relative to the repository root; keep the root where this file expects it.
-assert.equal(relative(ROOT, fileURLToPath(import.meta.url)), join('test', 'unit', 'lint', 'boundaries.test.ts'));
+assert.equal(
+  relative(ROOT, fileURLToPath(import.meta.url)),
+  join('test', 'unit', 'lint', 'boundaries.test.ts'),
+);

@@ -14,9 +14,17 @@ describe('DashboardLogSource', () => {
   let store: LogStore;
   let source: DashboardLogSource;
   before(async () => {
-    store = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
+    store = await openSqliteLogStore(':memory:', {
+      retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY },
+    });
     await store.insertLogs([
-      logRecord(60_000, { body: 'transfer attempt 1 timed out, retrying', level: 'warn', nodeId: 'node-2', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }),
+      logRecord(60_000, {
+        body: 'transfer attempt 1 timed out, retrying',
+        level: 'warn',
+        nodeId: 'node-2',
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+      }),
       logRecord(30_000, { body: 'migration vm-7 failed', level: 'error', nodeId: 'node-2' }),
       logRecord(20_000, { body: 'migration vm-8 done', level: 'info', nodeId: 'node-1' }),
       logRecord(3_600_000, { body: 'migration vm-1 failed', level: 'error', nodeId: 'node-2' }),
@@ -30,24 +38,41 @@ describe('DashboardLogSource', () => {
 
   it('matches labels and the level, newest first, inside the window', async () => {
     const lines = await source.search({ ...window, match: { node_id: 'node-2' }, limit: 10 });
-    assert.deepEqual(lines.map((l) => [l.level, l.message]), [
-      ['error', 'migration vm-7 failed'],
-      ['warn', 'transfer attempt 1 timed out, retrying'],
-    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.message]),
+      [
+        ['error', 'migration vm-7 failed'],
+        ['warn', 'transfer attempt 1 timed out, retrying'],
+      ],
+    );
     assert.equal(lines[1]!.timeMs, NOW - 60_000);
     assert.equal(lines[1]!.labels.trace_id, 'a'.repeat(32));
     assert.equal(lines[0]!.labels.trace_id, undefined, 'no trace id label on a line outside a trace');
     const errors = await source.search({ ...window, match: { level: 'error' }, limit: 10 });
-    assert.deepEqual(errors.map((l) => l.message), ['migration vm-7 failed']);
+    assert.deepEqual(
+      errors.map((l) => l.message),
+      ['migration vm-7 failed'],
+    );
   });
 
   it('requires every word and honours the limit', async () => {
-    assert.deepEqual((await source.search({ ...window, search: 'migration failed', match: {}, limit: 10 })).map((l) => l.message), ['migration vm-7 failed']);
+    assert.deepEqual(
+      (await source.search({ ...window, search: 'migration failed', match: {}, limit: 10 })).map(
+        (l) => l.message,
+      ),
+      ['migration vm-7 failed'],
+    );
     assert.equal((await source.search({ ...window, match: {}, limit: 2 })).length, 2);
   });
 
   it('refuses labels logs do not have and unknown levels', async () => {
-    await assert.rejects(source.search({ ...window, match: { instance: 'x' }, limit: 10 }), (e: unknown) => e instanceof InvalidInputError && /no label "instance"/.test(e.message));
-    await assert.rejects(source.search({ ...window, match: { level: 'loud' }, limit: 10 }), (e: unknown) => e instanceof InvalidInputError && /unknown log level/.test(e.message));
+    await assert.rejects(
+      source.search({ ...window, match: { instance: 'x' }, limit: 10 }),
+      (e: unknown) => e instanceof InvalidInputError && /no label "instance"/.test(e.message),
+    );
+    await assert.rejects(
+      source.search({ ...window, match: { level: 'loud' }, limit: 10 }),
+      (e: unknown) => e instanceof InvalidInputError && /unknown log level/.test(e.message),
+    );
   });
 });

@@ -14,11 +14,22 @@ const DAY = 86_400_000;
 const retentionMs = { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY };
 
 function lokiBody(lines: string[]): Buffer {
-  return Buffer.from(JSON.stringify({ streams: [{ stream: { service_name: 'dwcp-node', node_id: 'node-1' }, values: lines.map((l, i) => [`${NOW - 1000 + i}000000`, l]) }] }));
+  return Buffer.from(
+    JSON.stringify({
+      streams: [
+        {
+          stream: { service_name: 'dwcp-node', node_id: 'node-1' },
+          values: lines.map((l, i) => [`${NOW - 1000 + i}000000`, l]),
+        },
+      ],
+    }),
+  );
 }
 
 async function droppedCounter(registry: Registry): Promise<number | undefined> {
-  const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'dwcp_monitor_log_tail_entries_dropped_total');
+  const m = (await registry.getMetricsAsJSON()).find(
+    (x) => x.name === 'dwcp_monitor_log_tail_entries_dropped_total',
+  );
   return m === undefined ? undefined : m.values.reduce((a, v) => a + v.value, 0);
 }
 
@@ -36,15 +47,27 @@ describe('LogApi', () => {
     const api = new LogApi(store, { registry, now: () => NOW, tailLimits: { maxBufferedEntries: 2 } });
     assert.equal(await droppedCounter(registry), 0);
     const sub = api.tail.subscribe('{node_id="node-1"}', () => undefined);
-    await api.receiveLoki({ body: lokiBody(['a', 'b', 'c', 'd', 'e']), contentType: 'application/json', contentEncoding: undefined });
+    await api.receiveLoki({
+      body: lokiBody(['a', 'b', 'c', 'd', 'e']),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
     assert.equal(await droppedCounter(registry), 3);
     sub.take();
-    await api.receiveLoki({ body: lokiBody(['f']), contentType: 'application/json', contentEncoding: undefined });
+    await api.receiveLoki({
+      body: lokiBody(['f']),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
     assert.equal(await droppedCounter(registry), 3);
     // a second system on the same registry reuses the counter instead of failing to register it
     const again = new LogApi(store, { registry, now: () => NOW, tailLimits: { maxBufferedEntries: 1 } });
     again.tail.subscribe('{node_id="node-1"}', () => undefined);
-    await again.receiveLoki({ body: lokiBody(['g', 'h']), contentType: 'application/json', contentEncoding: undefined });
+    await again.receiveLoki({
+      body: lokiBody(['g', 'h']),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
     assert.equal(await droppedCounter(registry), 4);
     sub.close();
   });

@@ -16,7 +16,18 @@ import { Prng } from '../../../src/sim/prng.ts';
 const T0 = Date.UTC(2026, 0, 1);
 
 function rec(nodeId: string, level: LogLevel, timeUs = T0 * 1000): LogRecord {
-  return { timeUs, level, service: 'dwcp-node', nodeId, region: 'r1', component: 'migration', traceId: '', spanId: '', body: 'x', attributes: {} };
+  return {
+    timeUs,
+    level,
+    service: 'dwcp-node',
+    nodeId,
+    region: 'r1',
+    component: 'migration',
+    traceId: '',
+    spanId: '',
+    body: 'x',
+    attributes: {},
+  };
 }
 
 describe('LogErrorCounts', () => {
@@ -26,7 +37,14 @@ describe('LogErrorCounts', () => {
     const byKey = new Map(c.samples(T0).map((s) => [`${s.labels['node_id']}/${s.labels['level']}`, s]));
     assert.deepEqual(
       [...byKey].map(([k, s]) => [k, s.value]),
-      [['a/error', 2], ['a/fatal', 0], ['b/error', 0], ['b/fatal', 1], ['c/error', 0], ['c/fatal', 0]],
+      [
+        ['a/error', 2],
+        ['a/fatal', 0],
+        ['b/error', 0],
+        ['b/fatal', 1],
+        ['c/error', 0],
+        ['c/fatal', 0],
+      ],
     );
     for (const s of byKey.values()) {
       assert.equal(s.name, 'dwcp_log_error_entries_total');
@@ -40,11 +58,15 @@ describe('LogErrorCounts', () => {
     assert.equal(c.nodes, 2);
     assert.equal(c.overflow, 2);
     assert.equal(c.samples(T0).length, 4);
-    assert.equal(c.samples(T0).find((s) => s.labels['node_id'] === 'a' && s.labels['level'] === 'error')?.value, 2);
+    assert.equal(
+      c.samples(T0).find((s) => s.labels['node_id'] === 'a' && s.labels['level'] === 'error')?.value,
+      2,
+    );
   });
 
   it('refuses a bad node bound', () => {
-    for (const maxNodes of [0, -1, 1.5, Number.NaN]) assert.throws(() => new LogErrorCounts({ maxNodes }), InvalidInputError);
+    for (const maxNodes of [0, -1, 1.5, Number.NaN])
+      assert.throws(() => new LogErrorCounts({ maxNodes }), InvalidInputError);
   });
 });
 
@@ -55,7 +77,12 @@ describe('LogErrorCounts', () => {
  */
 async function run(seconds: number, fault?: { node: string; atS: number }): Promise<Omit<Anomaly, 'id'>[]> {
   const opened: Omit<Anomaly, 'id'>[] = [];
-  const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, clock: () => now, sink: { handle: async (o) => void opened.push(...o.opened.map((x) => x.anomaly)) } });
+  const { pipeline } = buildPipeline({
+    detection: DEFAULT_DETECTION_SETTINGS,
+    store: null,
+    clock: () => now,
+    sink: { handle: async (o) => void opened.push(...o.opened.map((x) => x.anomaly)) },
+  });
   const counts = new LogErrorCounts();
   const r = new Prng(11);
   let now = T0;
@@ -64,8 +91,10 @@ async function run(seconds: number, fault?: { node: string; atS: number }): Prom
     const batch: LogRecord[] = [];
     for (let n = 1; n <= 8; n++) {
       const node = `node-${n}`;
-      for (let i = 0; i < 40; i++) batch.push(rec(node, r.chance(0.01) ? 'error' : r.chance(0.1) ? 'warn' : 'info', now * 1000));
-      if (fault && node === fault.node && s >= fault.atS) for (let i = 0; i < 30; i++) batch.push(rec(node, 'error', now * 1000));
+      for (let i = 0; i < 40; i++)
+        batch.push(rec(node, r.chance(0.01) ? 'error' : r.chance(0.1) ? 'warn' : 'info', now * 1000));
+      if (fault && node === fault.node && s >= fault.atS)
+        for (let i = 0; i < 30; i++) batch.push(rec(node, 'error', now * 1000));
     }
     counts.observe(batch);
     await pipeline.ingestPushed('logs', counts.samples(now));
@@ -76,7 +105,10 @@ async function run(seconds: number, fault?: { node: string; atS: number }): Prom
 describe('error-log rate feeding detection', () => {
   it('a healthy run opens no anomaly on the error-log rates', async () => {
     const opened = await run(900);
-    assert.deepEqual(opened.map((a) => `${a.metric} ${JSON.stringify(a.labels)}`), []);
+    assert.deepEqual(
+      opened.map((a) => `${a.metric} ${JSON.stringify(a.labels)}`),
+      [],
+    );
   });
 
   it('a fault that makes one node log errors opens an error-rate anomaly on that node only', async () => {
@@ -88,6 +120,9 @@ describe('error-log rate feeding detection', () => {
       assert.deepEqual(a.labels, { node_id: 'node-3', level: 'error' });
       assert.ok(a.startedAtMs >= T0 + 700_000, `opened before the fault at ${a.startedAtMs - T0} ms`);
     }
-    assert.ok(opened[0]!.startedAtMs <= T0 + 720_000, `detected ${(opened[0]!.startedAtMs - T0) / 1000 - 700} s after the fault`);
+    assert.ok(
+      opened[0]!.startedAtMs <= T0 + 720_000,
+      `detected ${(opened[0]!.startedAtMs - T0) / 1000 - 700} s after the fault`,
+    );
   });
 });

@@ -10,7 +10,13 @@ import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { PayloadTooLargeError, StoreError } from '../../../src/errors.ts';
 import { LogReceiver, type LogSink } from '../../../src/logs/receiver.ts';
-import { levelOfPino, levelOfSeverityNumber, levelOfText, SEVERITY_NUMBER, type LogRecord } from '../../../src/logs/record.ts';
+import {
+  levelOfPino,
+  levelOfSeverityNumber,
+  levelOfText,
+  SEVERITY_NUMBER,
+  type LogRecord,
+} from '../../../src/logs/record.ts';
 import { logProtoTypes } from '../../../src/logs/proto-root.ts';
 import { LogRequestError } from '../../../src/logs/request-error.ts';
 import snappy from 'snappyjs';
@@ -48,18 +54,48 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 describe('levels', () => {
   it('map OTel severity numbers, texts and pino levels onto five levels', () => {
-    assert.deepEqual([1, 5, 8, 9, 12, 13, 17, 20, 21, 24].map(levelOfSeverityNumber), ['debug', 'debug', 'debug', 'info', 'info', 'warn', 'error', 'error', 'fatal', 'fatal']);
+    assert.deepEqual([1, 5, 8, 9, 12, 13, 17, 20, 21, 24].map(levelOfSeverityNumber), [
+      'debug',
+      'debug',
+      'debug',
+      'info',
+      'info',
+      'warn',
+      'error',
+      'error',
+      'fatal',
+      'fatal',
+    ]);
     assert.equal(levelOfSeverityNumber(0), undefined);
     assert.equal(levelOfSeverityNumber(25), undefined);
-    assert.deepEqual(['WARNING', 'err', 'panic', 'bogus'].map(levelOfText), ['warn', 'error', 'fatal', undefined]);
-    assert.deepEqual([10, 20, 30, 40, 50, 60].map(levelOfPino), ['debug', 'debug', 'info', 'warn', 'error', 'fatal']);
+    assert.deepEqual(['WARNING', 'err', 'panic', 'bogus'].map(levelOfText), [
+      'warn',
+      'error',
+      'fatal',
+      undefined,
+    ]);
+    assert.deepEqual([10, 20, 30, 40, 50, 60].map(levelOfPino), [
+      'debug',
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'fatal',
+    ]);
     for (const [level, n] of Object.entries(SEVERITY_NUMBER)) assert.equal(levelOfSeverityNumber(n), level);
   });
 });
 
 describe('OTLP logs receiver', () => {
   const logs = [
-    { timeMs: NOW - 1000, body: 'migration timeout for bob@example.com', severityNumber: 17, traceId: TRACE, spanId: SPAN, attributes: { component: 'transport', password: 'hunter2' } },
+    {
+      timeMs: NOW - 1000,
+      body: 'migration timeout for bob@example.com',
+      severityNumber: 17,
+      traceId: TRACE,
+      spanId: SPAN,
+      attributes: { component: 'transport', password: 'hunter2' },
+    },
     { timeMs: NOW - 500, body: 'mode switch', severityText: 'WARN' },
   ];
   for (const [name, body, type, enc] of [
@@ -71,8 +107,30 @@ describe('OTLP logs receiver', () => {
       const { sink, rx, count } = setup();
       assert.deepEqual(await rx.receiveOtlp({ body, contentType: type, contentEncoding: enc }), {});
       assert.deepEqual(sink.stored, [
-        { timeUs: (NOW - 1000) * 1000, level: 'error', service: 'dwcp-node', nodeId: 'node-1', region: 'us-east', component: 'transport', traceId: TRACE, spanId: SPAN, body: 'migration timeout for [email]', attributes: { component: 'transport', password: '[secret]' } },
-        { timeUs: (NOW - 500) * 1000, level: 'warn', service: 'dwcp-node', nodeId: 'node-1', region: 'us-east', component: 'transport', traceId: '', spanId: '', body: 'mode switch', attributes: {} },
+        {
+          timeUs: (NOW - 1000) * 1000,
+          level: 'error',
+          service: 'dwcp-node',
+          nodeId: 'node-1',
+          region: 'us-east',
+          component: 'transport',
+          traceId: TRACE,
+          spanId: SPAN,
+          body: 'migration timeout for [email]',
+          attributes: { component: 'transport', password: '[secret]' },
+        },
+        {
+          timeUs: (NOW - 500) * 1000,
+          level: 'warn',
+          service: 'dwcp-node',
+          nodeId: 'node-1',
+          region: 'us-east',
+          component: 'transport',
+          traceId: '',
+          spanId: '',
+          body: 'mode switch',
+          attributes: {},
+        },
       ]);
       assert.equal(await count('dwcp_monitor_log_entries_accepted_total', { protocol: 'otlp' }), 2);
     });
@@ -86,24 +144,52 @@ describe('OTLP logs receiver', () => {
       { timeMs: NOW - 30 * 86_400_000, body: 'old' },
       { timeMs: NOW - 1000, body: 'x'.repeat(11) },
     ]);
-    ((body['resourceLogs'] as Record<string, unknown>[])[0]!['scopeLogs'] as Record<string, unknown[]>[])[0]!['logRecords']!.push({ timeUnixNano: 'yesterday', body: { stringValue: 'bad ts' } }, 7);
-    const res = await rx.receiveOtlp({ body: json(body), contentType: 'application/json', contentEncoding: undefined });
+    ((body['resourceLogs'] as Record<string, unknown>[])[0]!['scopeLogs'] as Record<string, unknown[]>[])[0]![
+      'logRecords'
+    ]!.push({ timeUnixNano: 'yesterday', body: { stringValue: 'bad ts' } }, 7);
+    const res = await rx.receiveOtlp({
+      body: json(body),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
     assert.equal(res.partialSuccess?.rejectedLogRecords, 5);
     assert.match(res.partialSuccess!.errorMessage, /logRecords\[1\]: future timestamp/);
-    assert.deepEqual(sink.stored.map((r) => r.body), ['ok']);
-    for (const reason of ['future_timestamp', 'too_old', 'entry_too_large', 'invalid_timestamp', 'malformed_entry']) assert.equal(await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'otlp', reason }), 1, reason);
+    assert.deepEqual(
+      sink.stored.map((r) => r.body),
+      ['ok'],
+    );
+    for (const reason of [
+      'future_timestamp',
+      'too_old',
+      'entry_too_large',
+      'invalid_timestamp',
+      'malformed_entry',
+    ])
+      assert.equal(
+        await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'otlp', reason }),
+        1,
+        reason,
+      );
   });
 
   it('rejects invalid UTF-8 per entry, keeps a U+FFFD the sender wrote', async () => {
     const { sink, rx } = setup();
-    const text = JSON.stringify(otlpLogsJson([{ timeMs: NOW - 1, body: 'BAD' }, { timeMs: NOW - 1, body: 'real \uFFFD kept' }]));
+    const text = JSON.stringify(
+      otlpLogsJson([
+        { timeMs: NOW - 1, body: 'BAD' },
+        { timeMs: NOW - 1, body: 'real \uFFFD kept' },
+      ]),
+    );
     const body = Buffer.from(text, 'utf8');
     const at = body.indexOf('BAD');
     body[at] = 0xff;
     const res = await rx.receiveOtlp({ body, contentType: 'application/json', contentEncoding: undefined });
     assert.equal(res.partialSuccess?.rejectedLogRecords, 1);
     assert.match(res.partialSuccess!.errorMessage, /invalid utf8/);
-    assert.deepEqual(sink.stored.map((r) => r.body), ['real \uFFFD kept']);
+    assert.deepEqual(
+      sink.stored.map((r) => r.body),
+      ['real \uFFFD kept'],
+    );
   });
 
   it('refuses whole requests with a reason and stores nothing', async () => {
@@ -118,23 +204,50 @@ describe('OTLP logs receiver', () => {
       [json(otlpLogsJson([{ timeMs: 0, body: 'x' }])), 'application/json', undefined, /no valid entry/],
       [json({ resourceLogs: 3 }), 'application/json', undefined, /must be an array/],
     ];
-    for (const [body, contentType, contentEncoding, err] of cases) await assert.rejects(rx.receiveOtlp({ body, contentType, contentEncoding }), err);
+    for (const [body, contentType, contentEncoding, err] of cases)
+      await assert.rejects(rx.receiveOtlp({ body, contentType, contentEncoding }), err);
     assert.deepEqual(sink.stored, []);
-    assert.equal(await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'malformed_json' }), 2);
-    assert.equal(await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'no_valid_entries' }), 1);
-    assert.equal(await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'too_large' }), 1);
+    assert.equal(
+      await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'malformed_json' }),
+      2,
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_requests_rejected_total', {
+        protocol: 'otlp',
+        reason: 'no_valid_entries',
+      }),
+      1,
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'too_large' }),
+      1,
+    );
   });
 
   it('a store failure is a StoreError and is counted', async () => {
     const { sink, rx, count } = setup();
     sink.fail = true;
-    await assert.rejects(rx.receiveOtlp({ body: json(otlpLogsJson([{ timeMs: NOW - 1, body: 'x' }])), contentType: 'application/json', contentEncoding: undefined }), StoreError);
-    assert.equal(await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'store_error' }), 1);
+    await assert.rejects(
+      rx.receiveOtlp({
+        body: json(otlpLogsJson([{ timeMs: NOW - 1, body: 'x' }])),
+        contentType: 'application/json',
+        contentEncoding: undefined,
+      }),
+      StoreError,
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'store_error' }),
+      1,
+    );
   });
 
   it('caps entries per request and says so', async () => {
     const { sink, rx } = setup({ maxEntriesPerRequest: 2 });
-    const res = await rx.receiveOtlp({ body: json(otlpLogsJson([1, 2, 3].map((i) => ({ timeMs: NOW - i, body: `l${i}` })))), contentType: 'application/json', contentEncoding: undefined });
+    const res = await rx.receiveOtlp({
+      body: json(otlpLogsJson([1, 2, 3].map((i) => ({ timeMs: NOW - i, body: `l${i}` })))),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
     assert.equal(res.partialSuccess?.rejectedLogRecords, 1);
     assert.match(res.partialSuccess!.errorMessage, /too many entries/);
     assert.equal(sink.stored.length, 2);
@@ -143,11 +256,46 @@ describe('OTLP logs receiver', () => {
 
 describe('Loki push receiver', () => {
   const streams = [
-    { labels: { service_name: 'dwcp-node', node_id: 'node-2', region: 'eu-west', level: 'error', component: 'consensus', job: 'dwcp' }, entries: [[NOW - 2000, 'leader lost, card 4111 1111 1111 1111', { trace_id: TRACE, span_id: SPAN }], [NOW - 1000, 'retry 1']] as [number, string, Record<string, string>?][] },
+    {
+      labels: {
+        service_name: 'dwcp-node',
+        node_id: 'node-2',
+        region: 'eu-west',
+        level: 'error',
+        component: 'consensus',
+        job: 'dwcp',
+      },
+      entries: [
+        [NOW - 2000, 'leader lost, card 4111 1111 1111 1111', { trace_id: TRACE, span_id: SPAN }],
+        [NOW - 1000, 'retry 1'],
+      ] as [number, string, Record<string, string>?][],
+    },
   ];
   const expected = [
-    { timeUs: (NOW - 2000) * 1000, level: 'error', service: 'dwcp-node', nodeId: 'node-2', region: 'eu-west', component: 'consensus', traceId: TRACE, spanId: SPAN, body: 'leader lost, card [card]', attributes: { job: 'dwcp' } },
-    { timeUs: (NOW - 1000) * 1000, level: 'error', service: 'dwcp-node', nodeId: 'node-2', region: 'eu-west', component: 'consensus', traceId: '', spanId: '', body: 'retry 1', attributes: { job: 'dwcp' } },
+    {
+      timeUs: (NOW - 2000) * 1000,
+      level: 'error',
+      service: 'dwcp-node',
+      nodeId: 'node-2',
+      region: 'eu-west',
+      component: 'consensus',
+      traceId: TRACE,
+      spanId: SPAN,
+      body: 'leader lost, card [card]',
+      attributes: { job: 'dwcp' },
+    },
+    {
+      timeUs: (NOW - 1000) * 1000,
+      level: 'error',
+      service: 'dwcp-node',
+      nodeId: 'node-2',
+      region: 'eu-west',
+      component: 'consensus',
+      traceId: '',
+      spanId: '',
+      body: 'retry 1',
+      attributes: { job: 'dwcp' },
+    },
   ];
   it('JSON and snappy protobuf decode to the same masked records', async () => {
     for (const [body, type, enc] of [
@@ -156,7 +304,11 @@ describe('Loki push receiver', () => {
       [lokiSnappyProtobuf(streams), 'application/x-protobuf', undefined],
     ] as const) {
       const { sink, rx } = setup();
-      assert.deepEqual(await rx.receiveLoki({ body, contentType: type, contentEncoding: enc }), { accepted: 2, rejected: 0, messages: [] });
+      assert.deepEqual(await rx.receiveLoki({ body, contentType: type, contentEncoding: enc }), {
+        accepted: 2,
+        rejected: 0,
+        messages: [],
+      });
       assert.deepEqual(sink.stored, expected, type);
     }
   });
@@ -166,7 +318,16 @@ describe('Loki push receiver', () => {
     const body = Buffer.from(
       JSON.stringify({
         streams: [
-          { stream: { service: 'a' }, values: [[`${NOW - 1}000000`, 'good'], ['soon', 'bad ts'], [`${NOW - 1}000000`], [`${NOW - 1}000000`, 5], [`${NOW - 1}000000`, 'x', { k: 1 }]] },
+          {
+            stream: { service: 'a' },
+            values: [
+              [`${NOW - 1}000000`, 'good'],
+              ['soon', 'bad ts'],
+              [`${NOW - 1}000000`],
+              [`${NOW - 1}000000`, 5],
+              [`${NOW - 1}000000`, 'x', { k: 1 }],
+            ],
+          },
           { stream: { service: 7 }, values: [[`${NOW - 1}000000`, 'bad labels']] },
           { nope: true },
         ],
@@ -175,44 +336,102 @@ describe('Loki push receiver', () => {
     );
     const r = await rx.receiveLoki({ body, contentType: 'application/json', contentEncoding: undefined });
     assert.deepEqual([r.accepted, r.rejected], [1, 6]);
-    assert.deepEqual(sink.stored.map((x) => x.body), ['good']);
-    assert.equal(await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'loki', reason: 'malformed_entry' }), 4);
-    assert.equal(await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'loki', reason: 'invalid_labels' }), 1);
-    assert.equal(await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'loki', reason: 'invalid_timestamp' }), 1);
+    assert.deepEqual(
+      sink.stored.map((x) => x.body),
+      ['good'],
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'loki', reason: 'malformed_entry' }),
+      4,
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_entries_rejected_total', { protocol: 'loki', reason: 'invalid_labels' }),
+      1,
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_entries_rejected_total', {
+        protocol: 'loki',
+        reason: 'invalid_timestamp',
+      }),
+      1,
+    );
   });
 
   it('protobuf: a stream with an unparsable label string is rejected, others kept; bad snappy is refused', async () => {
     const { sink, rx } = setup();
     const t = logProtoTypes().lokiPushRequest;
     const entry = { timestamp: { seconds: Math.floor(NOW / 1000) - 1, nanos: 0 }, line: 'fine' };
-    const msg = t.fromObject({ streams: [{ labels: '{service="a"}', entries: [entry] }, { labels: '{service="a"', entries: [entry, entry] }, { labels: '{service="b"}', entries: [{ line: 'no time' }] }] });
-    const body = Buffer.from(snappy.compress(Buffer.from(t.encode(msg).finish())));
-    assert.deepEqual(await rx.receiveLoki({ body, contentType: 'application/x-protobuf', contentEncoding: undefined }), {
-      accepted: 1,
-      rejected: 3,
-      messages: ['stream 1 (2 entries): invalid labels', 'stream 2 entry 0: invalid timestamp'],
+    const msg = t.fromObject({
+      streams: [
+        { labels: '{service="a"}', entries: [entry] },
+        { labels: '{service="a"', entries: [entry, entry] },
+        { labels: '{service="b"}', entries: [{ line: 'no time' }] },
+      ],
     });
-    await assert.rejects(rx.receiveLoki({ body: Buffer.from('not snappy at all'), contentType: 'application/x-protobuf', contentEncoding: undefined }), LogRequestError);
-    assert.deepEqual(sink.stored.map((x) => x.body), ['fine']);
+    const body = Buffer.from(snappy.compress(Buffer.from(t.encode(msg).finish())));
+    assert.deepEqual(
+      await rx.receiveLoki({ body, contentType: 'application/x-protobuf', contentEncoding: undefined }),
+      {
+        accepted: 1,
+        rejected: 3,
+        messages: ['stream 1 (2 entries): invalid labels', 'stream 2 entry 0: invalid timestamp'],
+      },
+    );
+    await assert.rejects(
+      rx.receiveLoki({
+        body: Buffer.from('not snappy at all'),
+        contentType: 'application/x-protobuf',
+        contentEncoding: undefined,
+      }),
+      LogRequestError,
+    );
+    assert.deepEqual(
+      sink.stored.map((x) => x.body),
+      ['fine'],
+    );
   });
 });
 
 describe('stream limit of the store', () => {
   it('entries of new label sets beyond the cap are rejected as stream_limit (counted, named), the rest stored and published', async () => {
-    const store = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY }, maxStreams: 1 });
+    const store = await openSqliteLogStore(':memory:', {
+      retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY },
+      maxStreams: 1,
+    });
     try {
       const registry = new Registry();
       const published: string[] = [];
-      const rx = new LogReceiver(store, { registry, now: () => NOW, onStored: (rs) => published.push(...rs.map((r) => r.body)) });
-      const push = (streams: Parameters<typeof lokiJson>[0]) => rx.receiveLoki({ body: lokiJson(streams), contentType: 'application/json', contentEncoding: undefined });
+      const rx = new LogReceiver(store, {
+        registry,
+        now: () => NOW,
+        onStored: (rs) => published.push(...rs.map((r) => r.body)),
+      });
+      const push = (streams: Parameters<typeof lokiJson>[0]) =>
+        rx.receiveLoki({
+          body: lokiJson(streams),
+          contentType: 'application/json',
+          contentEncoding: undefined,
+        });
       const r = await push([
         { labels: { service_name: 'a', node_id: 'n1' }, entries: [[NOW - 2000, 'kept']] },
-        { labels: { service_name: 'a', node_id: 'n2' }, entries: [[NOW - 1000, 'refused'], [NOW - 900, 'refused too']] },
+        {
+          labels: { service_name: 'a', node_id: 'n2' },
+          entries: [
+            [NOW - 1000, 'refused'],
+            [NOW - 900, 'refused too'],
+          ],
+        },
       ]);
       assert.deepEqual([r.accepted, r.rejected], [1, 2]);
-      assert.match(r.messages.join(), /2 entries refused: their label set is a new stream and the log store holds its maximum of streams/);
+      assert.match(
+        r.messages.join(),
+        /2 entries refused: their label set is a new stream and the log store holds its maximum of streams/,
+      );
       assert.deepEqual(published, ['kept']);
-      await assert.rejects(push([{ labels: { service_name: 'a', node_id: 'n3' }, entries: [[NOW - 500, 'refused']] }]), (e: unknown) => e instanceof LogRequestError && /maximum of streams/.test(e.message));
+      await assert.rejects(
+        push([{ labels: { service_name: 'a', node_id: 'n3' }, entries: [[NOW - 500, 'refused']] }]),
+        (e: unknown) => e instanceof LogRequestError && /maximum of streams/.test(e.message),
+      );
       const m = await registry.getSingleMetric('dwcp_monitor_log_entries_rejected_total')!.get();
       assert.equal(m.values.find((v) => v.labels['reason'] === 'stream_limit')?.value, 3);
       assert.equal(await store.count(), 1);
@@ -226,6 +445,16 @@ describe('parseLabelString', () => {
   it('reads Prometheus label text with escapes and refuses anything else', () => {
     assert.deepEqual(parseLabelString(' {a="x", b_2="q\\"uote\\n"} '), { a: 'x', b_2: 'q"uote\n' });
     assert.deepEqual(parseLabelString('{}'), {});
-    for (const bad of ['', '{a=x}', '{a="x"', '{a="x",}', '{1a="x"}', '{a="x"} y', '{a="x", a="y"}', '{a=`x`}']) assert.equal(parseLabelString(bad), undefined, bad);
+    for (const bad of [
+      '',
+      '{a=x}',
+      '{a="x"',
+      '{a="x",}',
+      '{1a="x"}',
+      '{a="x"} y',
+      '{a="x", a="y"}',
+      '{a=`x`}',
+    ])
+      assert.equal(parseLabelString(bad), undefined, bad);
   });
 });

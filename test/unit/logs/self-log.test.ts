@@ -13,7 +13,12 @@ import { Registry } from 'prom-client';
 import { InvalidInputError } from '../../../src/errors.ts';
 import { LogQueryService } from '../../../src/logs/query-service.ts';
 import type { LogRecord } from '../../../src/logs/record.ts';
-import { MONITOR_SERVICE, monitorLogger, SelfLogSink, type SelfLogTarget } from '../../../src/logs/self-log.ts';
+import {
+  MONITOR_SERVICE,
+  monitorLogger,
+  SelfLogSink,
+  type SelfLogTarget,
+} from '../../../src/logs/self-log.ts';
 import { PiiMasker } from '../../../src/logs/pii/masker.ts';
 import { openSqliteLogStore } from '../../../src/logs/store/open.ts';
 import type { LogStore } from '../../../src/logs/store/log-store.ts';
@@ -55,10 +60,15 @@ describe('SelfLogSink with the monitor logger and a SQLite log store', () => {
     const sink = new SelfLogSink();
     const log = monitorLogger({ level: 'debug', selfLog: sink, out: { write: (s: string) => out.push(s) } });
     const masker = new PiiMasker();
-    sink.attach({ insertLogs: (rs) => store.insertLogs(rs), mask: (r) => ({ ...r, body: masker.mask(r.body), attributes: masker.maskAttributes(r.attributes) }) });
+    sink.attach({
+      insertLogs: (rs) => store.insertLogs(rs),
+      mask: (r) => ({ ...r, body: masker.mask(r.body), attributes: masker.maskAttributes(r.attributes) }),
+    });
     log.child({ component: 'scraper' }).warn({ target: 'node-1' }, 'scrape of node-1 timed out');
     const span = trace.wrapSpanContext({ traceId: TRACE, spanId: SPAN, traceFlags: 1 });
-    context.with(trace.setSpan(context.active(), span), () => log.error({ component: 'alerting', receiver: 'ops' }, 'webhook to ops@example.com failed'));
+    context.with(trace.setSpan(context.active(), span), () =>
+      log.error({ component: 'alerting', receiver: 'ops' }, 'webhook to ops@example.com failed'),
+    );
     log.debug('checkpoint written');
     assert.equal(out.length, 3, 'every line also goes to the console stream');
     assert.equal(sink.queued, 3);
@@ -67,7 +77,13 @@ describe('SelfLogSink with the monitor logger and a SQLite log store', () => {
 
     const now = Date.now() * 1000;
     const q = new LogQueryService(store);
-    const found = await q.search({ startUs: now - 60e6, endUs: now + 1e6, limit: 10, words: ['timed', 'out'], labels: { service: MONITOR_SERVICE, component: 'scraper' } });
+    const found = await q.search({
+      startUs: now - 60e6,
+      endUs: now + 1e6,
+      limit: 10,
+      words: ['timed', 'out'],
+      labels: { service: MONITOR_SERVICE, component: 'scraper' },
+    });
     assert.equal(found.entries.length, 1);
     const e = found.entries[0]!;
     assert.equal(e.level, 'warn');
@@ -75,13 +91,31 @@ describe('SelfLogSink with the monitor logger and a SQLite log store', () => {
     assert.equal(e.attributes['target'], 'node-1');
     assert.equal(e.traceId, '');
 
-    const errors = await q.search({ startUs: now - 60e6, endUs: now + 1e6, limit: 10, words: [], levels: ['error'], labels: { service: MONITOR_SERVICE } });
+    const errors = await q.search({
+      startUs: now - 60e6,
+      endUs: now + 1e6,
+      limit: 10,
+      words: [],
+      levels: ['error'],
+      labels: { service: MONITOR_SERVICE },
+    });
     assert.equal(errors.entries.length, 1);
     assert.equal(errors.entries[0]!.traceId, TRACE);
     assert.equal(errors.entries[0]!.spanId, SPAN);
     assert.equal(errors.entries[0]!.component, 'alerting');
     assert.ok(!errors.entries[0]!.body.includes('ops@example.com'), errors.entries[0]!.body);
-    assert.equal((await q.search({ startUs: now - 60e6, endUs: now + 1e6, limit: 10, words: ['checkpoint'], labels: {} })).entries[0]?.level, 'debug');
+    assert.equal(
+      (
+        await q.search({
+          startUs: now - 60e6,
+          endUs: now + 1e6,
+          limit: 10,
+          words: ['checkpoint'],
+          labels: {},
+        })
+      ).entries[0]?.level,
+      'debug',
+    );
   });
 });
 
@@ -95,7 +129,10 @@ describe('SelfLogSink bounds and bad input', () => {
     const stored: LogRecord[] = [];
     sink.attach(listTarget(stored));
     await sink.flush();
-    assert.deepEqual(stored.map((r) => r.body), ['line 0', 'line 1', 'line 2']);
+    assert.deepEqual(
+      stored.map((r) => r.body),
+      ['line 0', 'line 1', 'line 2'],
+    );
   });
 
   it('queues lines before a target is attached and flushes nothing meanwhile', async () => {
@@ -107,14 +144,33 @@ describe('SelfLogSink bounds and bad input', () => {
 
   it('counts lines that are not pino JSON objects as malformed', () => {
     const sink = new SelfLogSink();
-    for (const line of ['not json', '[1,2]', 'null', '{"level":"info","time":1}', '{"level":30}', '{"level":30,"time":-5}', '{"level":0,"time":5}']) sink.write(line);
+    for (const line of [
+      'not json',
+      '[1,2]',
+      'null',
+      '{"level":"info","time":1}',
+      '{"level":30}',
+      '{"level":30,"time":-5}',
+      '{"level":0,"time":5}',
+    ])
+      sink.write(line);
     assert.equal(sink.queued, 0);
     assert.equal(sink.dropped.malformed, 7);
   });
 
   it('cuts long messages and values and keeps invalid trace ids out', async () => {
     const sink = new SelfLogSink({ maxValueLength: 10 });
-    sink.write(JSON.stringify({ level: 50, time: 1_700_000_000_000, msg: 'x'.repeat(50), detail: { a: 'y'.repeat(50) }, trace_id: 'nothex', span_id: 'zz', hostname: 'h' }));
+    sink.write(
+      JSON.stringify({
+        level: 50,
+        time: 1_700_000_000_000,
+        msg: 'x'.repeat(50),
+        detail: { a: 'y'.repeat(50) },
+        trace_id: 'nothex',
+        span_id: 'zz',
+        hostname: 'h',
+      }),
+    );
     const stored: LogRecord[] = [];
     sink.attach(listTarget(stored));
     await sink.flush();
@@ -138,7 +194,10 @@ describe('SelfLogSink bounds and bad input', () => {
     assert.equal(sink.dropped.store_error, 2);
     assert.equal(sink.queued, 0);
     assert.equal(out.length, 2, 'the sink wrote no line of its own');
-    assert.match(await registry.metrics(), /dwcp_monitor_self_log_entries_dropped_total\{reason="store_error"\} 2/);
+    assert.match(
+      await registry.metrics(),
+      /dwcp_monitor_self_log_entries_dropped_total\{reason="store_error"\} 2/,
+    );
   });
 
   it('lines the store refuses for its stream limit are counted', async () => {
@@ -151,7 +210,10 @@ describe('SelfLogSink bounds and bad input', () => {
     sink.attach({ insertLogs: (rs) => Promise.resolve(rs.length - 2), mask: (r) => r }, registry);
     assert.equal(await sink.flush(), 1);
     assert.equal(sink.dropped.stream_limit, 2);
-    assert.match(await registry.metrics(), /dwcp_monitor_self_log_entries_dropped_total\{reason="stream_limit"\} 2/);
+    assert.match(
+      await registry.metrics(),
+      /dwcp_monitor_self_log_entries_dropped_total\{reason="stream_limit"\} 2/,
+    );
   });
 
   it('a store that logs on every write adds one line per flush, never a loop', async () => {
@@ -159,7 +221,13 @@ describe('SelfLogSink bounds and bad input', () => {
     const log = monitorLogger({ level: 'info', selfLog: sink, out: quiet });
     const stored: LogRecord[] = [];
     const inner = listTarget(stored);
-    sink.attach({ ...inner, insertLogs: async (rs) => (log.info({ component: 'log-store', rows: rs.length }, 'batch written'), inner.insertLogs(rs)) });
+    sink.attach({
+      ...inner,
+      insertLogs: async (rs) => (
+        log.info({ component: 'log-store', rows: rs.length }, 'batch written'),
+        inner.insertLogs(rs)
+      ),
+    });
     log.info('start');
     for (let i = 0; i < 5; i++) {
       await sink.flush();
@@ -169,7 +237,8 @@ describe('SelfLogSink bounds and bad input', () => {
   });
 
   it('refuses bad bounds', () => {
-    for (const maxQueued of [0, -1, 2.5, Number.NaN]) assert.throws(() => new SelfLogSink({ maxQueued }), InvalidInputError);
+    for (const maxQueued of [0, -1, 2.5, Number.NaN])
+      assert.throws(() => new SelfLogSink({ maxQueued }), InvalidInputError);
     assert.throws(() => new SelfLogSink({ maxValueLength: 0 }), InvalidInputError);
   });
 });

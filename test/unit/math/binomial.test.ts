@@ -17,7 +17,13 @@ function direct(k: number, n: number, p: number): number {
 
 describe('binomialUpperTail', () => {
   it('matches the summed probability mass for small n', () => {
-    for (const [k, n, p] of [[1, 5, 0.0144], [2, 5, 0.0144], [3, 10, 0.2], [12, 6000, 0.001], [900, 60000, 0.0144]] as const) {
+    for (const [k, n, p] of [
+      [1, 5, 0.0144],
+      [2, 5, 0.0144],
+      [3, 10, 0.2],
+      [12, 6000, 0.001],
+      [900, 60000, 0.0144],
+    ] as const) {
       rel(binomialUpperTail(k, n, p), direct(k, n, p), 1e-9);
     }
     rel(binomialUpperTail(1, 5, 0.0144), 1 - (1 - 0.0144) ** 5, 1e-12);

@@ -1,9 +1,18 @@
 /** Tenant scopes (src/model/tenant-scope.ts): the operator reads all, unmapped tenants nothing; scoped series lookups. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allowsLabels, allowsNode, findInScope, scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
+import {
+  allowsLabels,
+  allowsNode,
+  findInScope,
+  scopeForTenant,
+  type TenantNodeMapping,
+} from '../../../src/model/tenant-scope.ts';
 
-const mapping: TenantNodeMapping = { operatorTenant: 'default', tenants: new Map([['acme', { nodes: ['n1', 'n2'], regions: ['eu'] }]]) };
+const mapping: TenantNodeMapping = {
+  operatorTenant: 'default',
+  tenants: new Map([['acme', { nodes: ['n1', 'n2'], regions: ['eu'] }]]),
+};
 
 describe('tenant scope', () => {
   it('the operator tenant reads every node, cluster-wide data included; a mapped tenant its nodes and regions; an unmapped one nothing', () => {
@@ -29,13 +38,25 @@ describe('tenant scope', () => {
     const calls: Record<string, string>[] = [];
     const find = async (m: Readonly<Record<string, string>>, limit: number) => {
       calls.push({ ...m });
-      return series.filter((s) => Object.entries(m).every(([k, v]) => (s.labels as Record<string, string>)[k] === v)).slice(0, limit);
+      return series
+        .filter((s) => Object.entries(m).every(([k, v]) => (s.labels as Record<string, string>)[k] === v))
+        .slice(0, limit);
     };
     const acme = scopeForTenant(mapping, 'acme');
-    assert.deepEqual((await findInScope(acme, {}, 10, find)).map((s) => s.key), ['a', 'b', 'c']);
+    assert.deepEqual(
+      (await findInScope(acme, {}, 10, find)).map((s) => s.key),
+      ['a', 'b', 'c'],
+    );
     assert.deepEqual(calls, [{ node_id: 'n1' }, { node_id: 'n2' }, { region: 'eu' }]);
-    assert.deepEqual((await findInScope(acme, {}, 2, find)).map((s) => s.key), ['a', 'b']);
-    assert.deepEqual((await findInScope(acme, { node_id: 'n4' }, 10, find)).map((s) => s.key), [], 'another node named in the match');
+    assert.deepEqual(
+      (await findInScope(acme, {}, 2, find)).map((s) => s.key),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      (await findInScope(acme, { node_id: 'n4' }, 10, find)).map((s) => s.key),
+      [],
+      'another node named in the match',
+    );
     assert.deepEqual((await findInScope(scopeForTenant(mapping, 'other'), {}, 10, find)).length, 0);
     assert.equal((await findInScope(scopeForTenant(mapping, 'default'), {}, 10, find)).length, 4);
   });

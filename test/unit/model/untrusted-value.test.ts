@@ -5,7 +5,14 @@ import fc from 'fast-check';
 import { numberOfUntrusted, textOfUntrusted } from '../../../src/model/untrusted-value.ts';
 
 test('text and number of plain values', () => {
-  assert.deepEqual(['a', 1.5, true, 10n, null, undefined].map(textOfUntrusted), ['a', '1.5', 'true', '10', '', '']);
+  assert.deepEqual(['a', 1.5, true, 10n, null, undefined].map(textOfUntrusted), [
+    'a',
+    '1.5',
+    'true',
+    '10',
+    '',
+    '',
+  ]);
   assert.equal(textOfUntrusted({ toString: false }), '{"toString":false}');
   assert.equal(textOfUntrusted([1, 'x']), '[1,"x"]');
   assert.deepEqual([2, '3', ' 4 ', 'x'].map(numberOfUntrusted), [2, 3, 4, NaN]);

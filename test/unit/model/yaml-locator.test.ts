@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { positionText, yamlLocator } from '../../../src/model/yaml-locator.ts';
 
-const TEXT = ['listen:', '  port: 90', 'slo:', '  definitions:', '    - name: a', '      objective: 2', '      window: 30d', ''].join('\n');
+const TEXT = [
+  'listen:',
+  '  port: 90',
+  'slo:',
+  '  definitions:',
+  '    - name: a',
+  '      objective: 2',
+  '      window: 30d',
+  '',
+].join('\n');
 
 test('yamlLocator: the 1-based line and column of a field, or of its nearest existing ancestor', () => {
   const at = yamlLocator(TEXT);

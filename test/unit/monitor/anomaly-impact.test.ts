@@ -40,14 +40,19 @@ describe('severityFromImpact', () => {
 
   it('property: never critical below 5 sigma, never above low at 0 sigma, unknown deviation or inside the band', () => {
     fc.assert(
-      fc.property(fc.double({ min: -4.999, max: 4.999, noNaN: true }), crit, fc.boolean(), (z, c, outside) => {
-        return (
-          severityFromImpact(z, c, outside) !== 'critical' &&
-          severityFromImpact(0, c, true) === 'low' &&
-          severityFromImpact(Number.NaN, c, true) === 'low' &&
-          severityFromImpact(z * 1e6, c, false) === 'low'
-        );
-      }),
+      fc.property(
+        fc.double({ min: -4.999, max: 4.999, noNaN: true }),
+        crit,
+        fc.boolean(),
+        (z, c, outside) => {
+          return (
+            severityFromImpact(z, c, outside) !== 'critical' &&
+            severityFromImpact(0, c, true) === 'low' &&
+            severityFromImpact(Number.NaN, c, true) === 'low' &&
+            severityFromImpact(z * 1e6, c, false) === 'low'
+          );
+        },
+      ),
     );
   });
 
@@ -81,16 +86,34 @@ describe('bands in the physical range', () => {
   );
   it('property: every clamped finite bound lies in the range; lower <= upper is kept; NaN stays NaN', () => {
     fc.assert(
-      fc.property(range, fc.double({ noNaN: true, min: -1e12, max: 1e12 }), fc.double({ min: 0, max: 1e12, noNaN: true }), fc.boolean(), (r, mid, half, noBand) => {
-        const b = clampBand(noBand ? { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN } : { expected: mid, lower: mid - half, upper: mid + half }, r);
-        if (noBand) return Number.isNaN(b.expected) && Number.isNaN(b.lower) && Number.isNaN(b.upper);
-        return [b.expected, b.lower, b.upper].every((v) => v >= r.min && v <= r.max) && b.lower <= b.expected && b.expected <= b.upper;
-      }),
+      fc.property(
+        range,
+        fc.double({ noNaN: true, min: -1e12, max: 1e12 }),
+        fc.double({ min: 0, max: 1e12, noNaN: true }),
+        fc.boolean(),
+        (r, mid, half, noBand) => {
+          const b = clampBand(
+            noBand
+              ? { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN }
+              : { expected: mid, lower: mid - half, upper: mid + half },
+            r,
+          );
+          if (noBand) return Number.isNaN(b.expected) && Number.isNaN(b.lower) && Number.isNaN(b.upper);
+          return (
+            [b.expected, b.lower, b.upper].every((v) => v >= r.min && v <= r.max) &&
+            b.lower <= b.expected &&
+            b.expected <= b.upper
+          );
+        },
+      ),
     );
   });
 
   it('the band of the issue: latency [-16.86, 21.69] s becomes [0, 21.69]', () => {
-    assert.deepEqual(clampBand({ expected: 2.4, lower: -16.86, upper: 21.69 }, { min: 0, max: Number.POSITIVE_INFINITY }), { expected: 2.4, lower: 0, upper: 21.69 });
+    assert.deepEqual(
+      clampBand({ expected: 2.4, lower: -16.86, upper: 21.69 }, { min: 0, max: Number.POSITIVE_INFINITY }),
+      { expected: 2.4, lower: 0, upper: 21.69 },
+    );
   });
 
   it('ranges of detection inputs: catalog unit or metric range, rates >= 0, unit suffix outside the catalog, else unbounded', () => {
@@ -98,16 +121,37 @@ describe('bands in the physical range', () => {
     const ratio = getMetric('dwcp_v3_delta_hit_ratio');
     const compression = getMetric('dwcp_v3_compression_ratio');
     const util = getMetric('dwcp_v3_resource_utilization_percent');
-    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'mean', def: lat }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'mean', def: lat }), {
+      min: 0,
+      max: Number.POSITIVE_INFINITY,
+    });
     assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: ratio }), { min: 0, max: 1 });
-    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: compression }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: compression }), {
+      min: 0,
+      max: Number.POSITIVE_INFINITY,
+    });
     assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'value', def: util }), { min: 0, max: 100 });
-    assert.deepEqual(rangeOfInput({ metric: 'm', transform: 'rate', def: getMetric('dwcp_v3_component_errors_total') }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(
+      rangeOfInput({ metric: 'm', transform: 'rate', def: getMetric('dwcp_v3_component_errors_total') }),
+      { min: 0, max: Number.POSITIVE_INFINITY },
+    );
     assert.equal(rangeOfInput({ metric: 'm', transform: 'value', def: undefined }), UNBOUNDED);
-    assert.deepEqual(rangeOfInput({ metric: 'node_memory_used_ratio', transform: 'value', def: undefined }), { min: 0, max: 1 });
-    assert.deepEqual(rangeOfInput({ metric: 'myapp_disk_used_percent', transform: 'value', def: undefined }), { min: 0, max: 100 });
-    assert.deepEqual(rangeOfInput({ metric: 'http_request_duration_seconds', transform: 'mean', def: undefined }), { min: 0, max: Number.POSITIVE_INFINITY });
-    assert.deepEqual(rangeOfInput({ metric: 'myapp_uplink_bytes_per_second', transform: 'value', def: undefined }), { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.deepEqual(rangeOfInput({ metric: 'node_memory_used_ratio', transform: 'value', def: undefined }), {
+      min: 0,
+      max: 1,
+    });
+    assert.deepEqual(
+      rangeOfInput({ metric: 'myapp_disk_used_percent', transform: 'value', def: undefined }),
+      { min: 0, max: 100 },
+    );
+    assert.deepEqual(
+      rangeOfInput({ metric: 'http_request_duration_seconds', transform: 'mean', def: undefined }),
+      { min: 0, max: Number.POSITIVE_INFINITY },
+    );
+    assert.deepEqual(
+      rangeOfInput({ metric: 'myapp_uplink_bytes_per_second', transform: 'value', def: undefined }),
+      { min: 0, max: Number.POSITIVE_INFINITY },
+    );
     assert.equal(criticalityOfInput({ def: lat, kind: 'latency' }), 'high');
     assert.equal(criticalityOfInput({ def: getMetric('up'), kind: 'generic' }), 'critical');
     assert.equal(criticalityOfInput({ def: undefined, kind: 'compression' }), 'low');
@@ -115,15 +159,42 @@ describe('bands in the physical range', () => {
 });
 
 describe('badDirectionOfInput', () => {
-  it('catalog series: the catalog\'s (per label, per metric, per kind); others: their inference\'s, else the kind\'s', () => {
+  it("catalog series: the catalog's (per label, per metric, per kind); others: their inference's, else the kind's", () => {
     const util = getMetric('dwcp_v3_resource_utilization_percent');
-    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'network' } }), 'down');
-    assert.equal(badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'cpu' } }), 'up');
-    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_mode_throughput_bytes_per_second'), kind: 'bandwidth', labels: {} }), 'down');
-    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {} }), 'up');
+    assert.equal(
+      badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'network' } }),
+      'down',
+    );
+    assert.equal(
+      badDirectionOfInput({ def: util, kind: 'utilization', labels: { resource_type: 'cpu' } }),
+      'up',
+    );
+    assert.equal(
+      badDirectionOfInput({
+        def: getMetric('dwcp_v3_mode_throughput_bytes_per_second'),
+        kind: 'bandwidth',
+        labels: {},
+      }),
+      'down',
+    );
+    assert.equal(
+      badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {} }),
+      'up',
+    );
     // A catalog series ignores a direction on the input: the catalog is the one source for its metrics.
-    assert.equal(badDirectionOfInput({ def: getMetric('dwcp_v3_sync_latency_seconds'), kind: 'latency', labels: {}, direction: 'down' }), 'up');
-    assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {}, direction: 'down' }), 'down');
+    assert.equal(
+      badDirectionOfInput({
+        def: getMetric('dwcp_v3_sync_latency_seconds'),
+        kind: 'latency',
+        labels: {},
+        direction: 'down',
+      }),
+      'up',
+    );
+    assert.equal(
+      badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {}, direction: 'down' }),
+      'down',
+    );
     assert.equal(badDirectionOfInput({ def: undefined, kind: 'bandwidth', labels: {} }), 'both');
   });
 });

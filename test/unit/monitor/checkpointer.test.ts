@@ -5,7 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { DetectorSnapshot, PersistentDetector, Verdict } from '../../../src/analysis/anomaly/detector.ts';
+import type {
+  DetectorSnapshot,
+  PersistentDetector,
+  Verdict,
+} from '../../../src/analysis/anomaly/detector.ts';
 import { NOT_JUDGED } from '../../../src/analysis/anomaly/detector.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { DetectorCheckpointer } from '../../../src/monitor/checkpointer.ts';
@@ -15,10 +19,20 @@ import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import type { MonitorLog } from '../../../src/monitor/log.ts';
 import { SeriesTracker, type DetectionInput } from '../../../src/monitor/series-tracker.ts';
 import { openSqliteStore, type OpenedStore } from '../../../src/store/sqlite.ts';
-import type { DetectorStateRow, DetectorStateStore, SaveDetectorStatesResult } from '../../../src/store/types.ts';
+import type {
+  DetectorStateRow,
+  DetectorStateStore,
+  SaveDetectorStatesResult,
+} from '../../../src/store/types.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
-const MEM_LABELS = { job: 'dwcp', instance: '127.0.0.1:9101', region: 'us-east', node: 'node-1', resource_type: 'memory' };
+const MEM_LABELS = {
+  job: 'dwcp',
+  instance: '127.0.0.1:9101',
+  region: 'us-east',
+  node: 'node-1',
+  resource_type: 'memory',
+};
 
 /** A log that records `level message` lines. */
 function recordingLog(): MonitorLog & { lines: string[] } {
@@ -32,7 +46,12 @@ function memoryInputs(from: number, count: number): DetectionInput[][] {
   const tracker = new SeriesTracker(10);
   const out: DetectionInput[][] = [];
   for (let i = 0; i < from + count; i++) {
-    const s: Sample = { name: 'dwcp_v3_resource_utilization_percent', labels: MEM_LABELS, value: 40 + 2 * Math.sin(i / 7) + (i % 3) * 0.1, timestampMs: T0 + i * 1000 };
+    const s: Sample = {
+      name: 'dwcp_v3_resource_utilization_percent',
+      labels: MEM_LABELS,
+      value: 40 + 2 * Math.sin(i / 7) + (i % 3) * 0.1,
+      timestampMs: T0 + i * 1000,
+    };
     const inputs = tracker.admit([s]).inputs;
     if (i >= from) out.push(inputs);
   }
@@ -84,11 +103,18 @@ describe('DetectorCheckpointer with the shipped engine and SQLite', () => {
     feed(after, next);
     feed(before, next);
     assert.equal(after.persistenceStats().restored, 1);
-    assert.deepEqual(after.snapshots(10), before.snapshots(10), 'same state as the engine that never stopped');
+    assert.deepEqual(
+      after.snapshots(10),
+      before.snapshots(10),
+      'same state as the engine that never stopped',
+    );
   });
 
   for (const [what, spoil] of [
-    ['corrupt state', (s: DetectorSnapshot): DetectorSnapshot => ({ ...s, state: { mute: 0, members: 'garbage' } })],
+    [
+      'corrupt state',
+      (s: DetectorSnapshot): DetectorSnapshot => ({ ...s, state: { mute: 0, members: 'garbage' } }),
+    ],
     ['a wrong version', (s: DetectorSnapshot): DetectorSnapshot => ({ ...s, version: s.version + 1 })],
   ] as const) {
     it(`${what}: the series starts cold with a detector built from its labels, like any cold start`, async () => {
@@ -110,7 +136,10 @@ describe('DetectorCheckpointer with the shipped engine and SQLite', () => {
       // Same state as a cold start of this series: the fallback kept the `resource_type: memory` tuning.
       const fallback = (await store.loadDetectorStates(10)).rows[0]!;
       const cold = coldSnapshot(run);
-      assert.deepEqual({ detector: fallback.detector, version: fallback.version, state: fallback.state }, cold);
+      assert.deepEqual(
+        { detector: fallback.detector, version: fallback.version, state: fallback.state },
+        cold,
+      );
       // A detector built without the labels (the generic utilisation tuning) would have another state.
       const unlabelled = new DetectionEngine({
         ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
@@ -128,19 +157,38 @@ describe('DetectorCheckpointer with the shipped engine and SQLite', () => {
       deleteDetectorStatesOlderThan: () => Promise.resolve(0),
     };
     const log = recordingLog();
-    const cp = new DetectorCheckpointer({ engine: shipped(), store: failing, clock, log, maxSeries: 10, dropUnusedAfterMs: 1 });
+    const cp = new DetectorCheckpointer({
+      engine: shipped(),
+      store: failing,
+      clock,
+      log,
+      maxSeries: 10,
+      dropUnusedAfterMs: 1,
+    });
     assert.deepEqual(await cp.restore(), { loaded: 0, kept: 0, malformed: 0, failed: true });
     assert.deepEqual(log.lines, ['error loading detector states failed; detection starts cold']);
 
-    const malformed: DetectorStateStore = { ...failing, loadDetectorStates: () => Promise.resolve({ rows: [], malformed: 2 }) };
+    const malformed: DetectorStateStore = {
+      ...failing,
+      loadDetectorStates: () => Promise.resolve({ rows: [], malformed: 2 }),
+    };
     const log2 = recordingLog();
-    const cp2 = new DetectorCheckpointer({ engine: shipped(), store: malformed, clock, log: log2, maxSeries: 10, dropUnusedAfterMs: 1 });
+    const cp2 = new DetectorCheckpointer({
+      engine: shipped(),
+      store: malformed,
+      clock,
+      log: log2,
+      maxSeries: 10,
+      dropUnusedAfterMs: 1,
+    });
     assert.equal((await cp2.restore()).malformed, 2);
     assert.ok(log2.lines.includes('warn malformed stored detector states skipped'));
   });
 
   it('drops restored states whose series did not come back, only after the wait', async () => {
-    await store.saveDetectorStates([{ seriesKey: 'gone', ...coldSnapshot(memoryInputs(0, 5)), updatedAtMs: T0 }]);
+    await store.saveDetectorStates([
+      { seriesKey: 'gone', ...coldSnapshot(memoryInputs(0, 5)), updatedAtMs: T0 },
+    ]);
     const engine = shipped();
     const cp = checkpointer(engine, recordingLog());
     await cp.restore();
@@ -172,8 +220,21 @@ class CountDetector implements PersistentDetector {
 
 describe('DetectorCheckpointer batching and lifecycle', () => {
   const engineWith = (series: number) => {
-    const e = new DetectionEngine({ ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS), factory: () => new CountDetector(), analyse: () => true });
-    const inputs = Array.from({ length: series }, (_, i): DetectionInput => ({ key: `s${i}`, metric: 'm', labels: {}, value: 1, timestampMs: 1, kind: 'generic', transform: 'value', def: undefined }));
+    const e = new DetectionEngine({
+      ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
+      factory: () => new CountDetector(),
+      analyse: () => true,
+    });
+    const inputs = Array.from({ length: series }, (_, i): DetectionInput => ({
+      key: `s${i}`,
+      metric: 'm',
+      labels: {},
+      value: 1,
+      timestampMs: 1,
+      kind: 'generic',
+      transform: 'value',
+      def: undefined,
+    }));
     e.process(inputs, 1);
     return e;
   };
@@ -203,13 +264,35 @@ describe('DetectorCheckpointer batching and lifecycle', () => {
   }
 
   const change = (engine: DetectionEngine, key: string) =>
-    engine.process([{ key, metric: 'm', labels: {}, value: 2, timestampMs: 2, kind: 'generic', transform: 'value', def: undefined }], 2);
+    engine.process(
+      [
+        {
+          key,
+          metric: 'm',
+          labels: {},
+          value: 2,
+          timestampMs: 2,
+          kind: 'generic',
+          transform: 'value',
+          def: undefined,
+        },
+      ],
+      2,
+    );
 
   it('writes in batches of batchSize, one checkpoint at a time; stop waits for the running one', async () => {
     const engine = engineWith(2500);
     const s = slowStore();
     const log = recordingLog();
-    const cp = new DetectorCheckpointer({ engine, store: s.store, clock: () => T0, log, maxSeries: 5000, batchSize: 1000, dropUnusedAfterMs: 1 });
+    const cp = new DetectorCheckpointer({
+      engine,
+      store: s.store,
+      clock: () => T0,
+      log,
+      maxSeries: 5000,
+      batchSize: 1000,
+      dropUnusedAfterMs: 1,
+    });
     const a = cp.checkpoint();
     const b = cp.checkpoint();
     assert.equal(a, b, 'a second call joins the running checkpoint');
@@ -227,7 +310,14 @@ describe('DetectorCheckpointer batching and lifecycle', () => {
     const s = slowStore();
     s.release();
     const log = recordingLog();
-    const cp = new DetectorCheckpointer({ engine, store: s.store, clock: () => T0, log, maxSeries: 10, dropUnusedAfterMs: 1 });
+    const cp = new DetectorCheckpointer({
+      engine,
+      store: s.store,
+      clock: () => T0,
+      log,
+      maxSeries: 10,
+      dropUnusedAfterMs: 1,
+    });
     assert.equal((await cp.checkpoint()).saved, 3);
     change(engine, 's0');
     assert.deepEqual(await cp.stop(), { saved: 1, refused: 0, failed: false });
@@ -242,12 +332,22 @@ describe('DetectorCheckpointer batching and lifecycle', () => {
     const engine = engineWith(3);
     let calls = 0;
     const store: DetectorStateStore = {
-      saveDetectorStates: (rows) => (++calls === 1 ? Promise.reject(new Error('locked')) : Promise.resolve({ saved: rows.length, rejected: [] })),
+      saveDetectorStates: (rows) =>
+        ++calls === 1
+          ? Promise.reject(new Error('locked'))
+          : Promise.resolve({ saved: rows.length, rejected: [] }),
       loadDetectorStates: () => Promise.resolve({ rows: [], malformed: 0 }),
       deleteDetectorStatesOlderThan: () => Promise.resolve(0),
     };
     const log = recordingLog();
-    const cp = new DetectorCheckpointer({ engine, store, clock: () => T0, log, maxSeries: 10, dropUnusedAfterMs: 1 });
+    const cp = new DetectorCheckpointer({
+      engine,
+      store,
+      clock: () => T0,
+      log,
+      maxSeries: 10,
+      dropUnusedAfterMs: 1,
+    });
     assert.deepEqual(await cp.checkpoint(), { saved: 0, refused: 0, failed: true });
     assert.ok(log.lines.includes('error checkpointing detector states failed'));
     change(engine, 's1');
@@ -257,7 +357,30 @@ describe('DetectorCheckpointer batching and lifecycle', () => {
   it('refuses a batch size or series limit that is not a positive integer', () => {
     const engine = engineWith(1);
     const s = slowStore().store;
-    assert.throws(() => new DetectorCheckpointer({ engine, store: s, clock: () => 0, log: recordingLog(), maxSeries: 1, batchSize: 0, dropUnusedAfterMs: 1 }), RangeError);
-    assert.throws(() => new DetectorCheckpointer({ engine, store: s, clock: () => 0, log: recordingLog(), maxSeries: 0.5, dropUnusedAfterMs: 1 }), RangeError);
+    assert.throws(
+      () =>
+        new DetectorCheckpointer({
+          engine,
+          store: s,
+          clock: () => 0,
+          log: recordingLog(),
+          maxSeries: 1,
+          batchSize: 0,
+          dropUnusedAfterMs: 1,
+        }),
+      RangeError,
+    );
+    assert.throws(
+      () =>
+        new DetectorCheckpointer({
+          engine,
+          store: s,
+          clock: () => 0,
+          log: recordingLog(),
+          maxSeries: 0.5,
+          dropUnusedAfterMs: 1,
+        }),
+      RangeError,
+    );
   });
 });

@@ -11,7 +11,12 @@ const h = (component: string, node: string, region: string, value: number, t = 1
 
 test('status per component and region is the worst node, with counts and open anomalies', () => {
   const b = new HealthBoard();
-  b.observe([h('amst', 'n1', 'us-east', 2), h('amst', 'n2', 'us-east', 1), h('hde', 'n1', 'us-east', 2), h('amst', 'n3', 'eu-west', 0)]);
+  b.observe([
+    h('amst', 'n1', 'us-east', 2),
+    h('amst', 'n2', 'us-east', 1),
+    h('hde', 'n1', 'us-east', 2),
+    h('amst', 'n3', 'eu-west', 0),
+  ]);
   const st = componentStatus(b.snapshot(), [{ component: 'amst', labels: { region: 'us-east' } }]);
   const amstUs = st.find((s) => s.component === 'amst' && s.region === 'us-east')!;
   assert.equal(amstUs.state, 'degraded');
@@ -25,7 +30,12 @@ test('status per component and region is the worst node, with counts and open an
 
 test('a node marked down turns its components down; non-health and bad samples are ignored', () => {
   const b = new HealthBoard();
-  b.observe([h('acp', 'n1', 'ap-south', 2), h('nonsense', 'n1', 'ap-south', 2), { ...h('itp', 'n1', 'ap-south', Number.NaN) }, { ...h('acp', 'n1', 'ap-south', 2), name: 'other' }]);
+  b.observe([
+    h('acp', 'n1', 'ap-south', 2),
+    h('nonsense', 'n1', 'ap-south', 2),
+    { ...h('itp', 'n1', 'ap-south', Number.NaN) },
+    { ...h('acp', 'n1', 'ap-south', 2), name: 'other' },
+  ]);
   assert.equal(b.size, 1);
   b.markNodeDown('ap-south', 'n1', 5);
   assert.equal(componentStatus(b.snapshot(), []).find((s) => s.component === 'acp')!.state, 'down');

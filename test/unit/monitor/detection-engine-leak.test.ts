@@ -24,7 +24,16 @@ function run(seed: number, ratePerS: number, seconds: number): OpenedAnomaly[] {
     const leak = ratePerS > 0 && s >= ONSET_S ? ratePerS * (s - ONSET_S) : 0;
     const value = Math.min(99, 42 * (1 + rng.gaussian(0, 0.01)) + leak);
     const ts = T0 + s * 1000;
-    const input = { key: 'mem', metric: DEF.name, labels: { resource_type: 'memory', node: 'node-2' }, value, timestampMs: ts, kind: 'utilization' as const, transform: 'value' as const, def: DEF };
+    const input = {
+      key: 'mem',
+      metric: DEF.name,
+      labels: { resource_type: 'memory', node: 'node-2' },
+      value,
+      timestampMs: ts,
+      kind: 'utilization' as const,
+      transform: 'value' as const,
+      def: DEF,
+    };
     opened.push(...engine.process([input], ts + 500).opened);
   }
   return opened;
@@ -45,7 +54,10 @@ describe('memory leaks through the detection engine (default detector)', () => {
     // EWMA member at 3.19 σ (and a single vote beyond 4.89 σ confirming alone): 0.86 within 4.5 s, one run at 6.5 s
     // (seed 9131: the leak reads 2.1, 1.6, 3.2, 3.4, 6.7 σ after its onset); at 2.8 σ 0.85, at 3.09 σ alone 0.82.
     const delays = Array.from({ length: 150 }, (_, i) => delayS(run(9100 + i, 0.5, 200)));
-    assert.ok(delays.every((d) => d !== null && d <= 6.5), `delays ${delays.join(' ')}`);
+    assert.ok(
+      delays.every((d) => d !== null && d <= 6.5),
+      `delays ${delays.join(' ')}`,
+    );
     assert.ok(delays.filter((d) => d !== null && d <= 5.5).length >= 148, `delays ${delays.join(' ')}`);
     const within = delays.filter((d) => d !== null && d <= 4.5).length / delays.length;
     assert.ok(within >= 0.8, `share within 4.5 s: ${within.toFixed(3)}`);
@@ -57,7 +69,10 @@ describe('memory leaks through the detection engine (default detector)', () => {
       const d = delayS(opened);
       assert.ok(d !== null && d <= 45, `seed ${9300 + i}: delay ${d}`);
       const first = opened.find((x) => x.anomaly.startedAtMs >= T0 + ONSET_S * 1000)!;
-      assert.ok(first.anomaly.votes.some((v) => v.voted), 'the anomaly names the members that voted');
+      assert.ok(
+        first.anomaly.votes.some((v) => v.voted),
+        'the anomaly names the members that voted',
+      );
     }
   });
 
@@ -72,6 +87,9 @@ describe('memory leaks through the detection engine (default detector)', () => {
   it('on a healthy series the trend member opens nothing in 200,000 samples (its ARL₀ is 10⁶)', () => {
     const opened = run(9500, 0, 200_000);
     const byTrend = opened.filter((x) => x.anomaly.votes.some((v) => v.detector === 'cusum' && v.voted));
-    assert.deepEqual(byTrend.map((x) => (x.anomaly.startedAtMs - T0) / 1000), []);
+    assert.deepEqual(
+      byTrend.map((x) => (x.anomaly.startedAtMs - T0) / 1000),
+      [],
+    );
   });
 });

@@ -21,7 +21,9 @@ const REGIONS_WINDOW = 5 * 60_000;
 const NO_SLO_GATES = { minObservedMs: 0, minWindowCoverage: 0, alpha: 1 };
 
 function firingPairs(o: SloOverview): string[] {
-  return o.slos.flatMap((s) => (s.report?.burnRates ?? []).filter((b) => b.firing).map((b) => `${s.name}/${b.severity}`));
+  return o.slos.flatMap((s) =>
+    (s.report?.burnRates ?? []).filter((b) => b.firing).map((b) => `${s.name}/${b.severity}`),
+  );
 }
 
 function verdicts(o: SloOverview): Record<string, string> {
@@ -51,19 +53,30 @@ describe('insights on a healthy simulated cluster', () => {
         assert.equal(s.report.status, 'insufficient-data', s.name);
         assert.equal(s.report.compliance, null);
         assert.equal(s.report.budget, null);
-        assert.ok(s.report.missing.some((m) => /measured/.test(m) && /30m/.test(m)), `${s.name}: ${s.report.missing.join('; ')}`);
+        assert.ok(
+          s.report.missing.some((m) => /measured/.test(m) && /30m/.test(m)),
+          `${s.name}: ${s.report.missing.join('; ')}`,
+        );
         assert.deepEqual(s.report.alerts, { page: false, ticket: false });
-        for (const b of s.report.burnRates) assert.equal(b.state, 'insufficient-data', `${s.name} ${b.severity}`);
+        for (const b of s.report.burnRates)
+          assert.equal(b.state, 'insufficient-data', `${s.name} ${b.severity}`);
       }
     });
 
     it('no region is scored yet; each lists the factors short of the warm-up', async () => {
       const o = await insights.regions(REGIONS_WINDOW, now);
-      assert.deepEqual(regionStatus(o), { 'ap-south': 'insufficient-data', 'eu-west': 'insufficient-data', 'us-east': 'insufficient-data' });
+      assert.deepEqual(regionStatus(o), {
+        'ap-south': 'insufficient-data',
+        'eu-west': 'insufficient-data',
+        'us-east': 'insufficient-data',
+      });
       for (const r of o.regions) {
         assert.equal(r.score, null);
         assert.ok(r.missing.length > 0);
-        assert.ok(r.reasons.some((x) => /of data, 2m needed/.test(x)), r.reasons.join('; '));
+        assert.ok(
+          r.reasons.some((x) => /of data, 2m needed/.test(x)),
+          r.reasons.join('; '),
+        );
       }
     });
 
@@ -87,7 +100,11 @@ describe('insights on a healthy simulated cluster', () => {
 
     it('every region is scored against its own mode and is healthy', async () => {
       const o = await insights.regions(REGIONS_WINDOW, now);
-      assert.deepEqual(regionStatus(o), { 'ap-south': 'healthy', 'eu-west': 'healthy', 'us-east': 'healthy' });
+      assert.deepEqual(regionStatus(o), {
+        'ap-south': 'healthy',
+        'eu-west': 'healthy',
+        'us-east': 'healthy',
+      });
     });
 
     it('on the datacenter latency scale for every mode, the internet region would not be healthy', async () => {
@@ -100,23 +117,44 @@ describe('insights on a healthy simulated cluster', () => {
     });
 
     it('with 2 min of measured time needed, the SLOs the simulator meets are met and no burn-rate pair fires', async () => {
-      const o = await createInsightsProvider(store, { sloEvidence: { minObservedMs: 2 * 60_000 } }).slo(HOUR, now);
+      const o = await createInsightsProvider(store, { sloEvidence: { minObservedMs: 2 * 60_000 } }).slo(
+        HOUR,
+        now,
+      );
       const v = verdicts(o);
-      for (const name of ['migration-time', 'error-rate', 'availability', 'throughput-internet', 'throughput-hybrid']) assert.equal(v[name], 'met', JSON.stringify(v));
+      for (const name of [
+        'migration-time',
+        'error-rate',
+        'availability',
+        'throughput-internet',
+        'throughput-hybrid',
+      ])
+        assert.equal(v[name], 'met', JSON.stringify(v));
       assert.deepEqual(firingPairs(o), []);
     });
 
     it('capacity with the history gate lowered to 2 min: forecasts stay inside the physical range [0, 100] %', async () => {
-      const o = await createCapacityProvider(store, { plan: { minHistoryMs: 2 * 60_000 } }).capacity(HOUR, ['cpu', 'memory'], now);
+      const o = await createCapacityProvider(store, { plan: { minHistoryMs: 2 * 60_000 } }).capacity(
+        HOUR,
+        ['cpu', 'memory'],
+        now,
+      );
       const planned = o.nodes.flatMap((n) => (n.plan.status === 'ok' ? [n.plan] : []));
       assert.equal(planned.length, 6);
-      for (const p of planned) for (const f of p.forecasts) assert.ok(f.lower >= 0 && f.upper <= 100, JSON.stringify(f));
+      for (const p of planned)
+        for (const f of p.forecasts) assert.ok(f.lower >= 0 && f.upper <= 100, JSON.stringify(f));
     });
   });
 
   describe('a short burst of failed migrations after a cold start (v3 regression on node-1 for its first 20 s)', () => {
     const burstStore = new MemorySampleStore();
-    const burst: ScheduledFault = { kind: 'v3_regression', node: 0, startMs: 0, durationMs: 20_000, magnitude: 3 };
+    const burst: ScheduledFault = {
+      kind: 'v3_regression',
+      node: 0,
+      startMs: 0,
+      durationMs: 20_000,
+      magnitude: 3,
+    };
     const burstCluster = healthyCluster(burstStore, { maxSeconds: 200, faults: [burst] });
 
     it('at 30 s the gates give no availability verdict and no pair fires; without them 2 failures give violated and a page', async () => {
@@ -134,7 +172,10 @@ describe('insights on a healthy simulated cluster', () => {
 
     it('at 200 s with 2 min measured: 2 failed among ~600 are no evidence against 99.9 %, so no verdict and no pair', async () => {
       const now = await burstCluster.advanceTo(200);
-      const o = await createInsightsProvider(burstStore, { sloEvidence: { minObservedMs: 2 * 60_000 } }).slo(HOUR, now);
+      const o = await createInsightsProvider(burstStore, { sloEvidence: { minObservedMs: 2 * 60_000 } }).slo(
+        HOUR,
+        now,
+      );
       const availability = o.slos.find((s) => s.name === 'availability')?.report;
       assert.ok(availability);
       assert.equal(availability.bad, 2);

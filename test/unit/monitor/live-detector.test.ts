@@ -14,7 +14,10 @@ import { Prng } from '../../../src/sim/prng.ts';
 function anomalousAt(tail: readonly number[]): number[] {
   const d = inferredDetectorFactory('ensemble', 86_400_000)({ kind: 'utilization' });
   const rng = new Prng(11);
-  const values = [...Array.from({ length: 240 }, () => 0.03 * Math.max(0, 1 + 0.3 * rng.gaussian())), ...tail];
+  const values = [
+    ...Array.from({ length: 240 }, () => 0.03 * Math.max(0, 1 + 0.3 * rng.gaussian())),
+    ...tail,
+  ];
   return values.flatMap((v, i) => (d.update(v, 1e12 + i * 15_000).anomalous ? [i] : []));
 }
 
@@ -26,26 +29,43 @@ test('series outside the catalog: a clear level break is judged anomalous on con
 });
 
 test('the engine options take the detector and warm-up of series outside the catalog from the settings', () => {
-  const o = detectionEngineOptions({ ...DEFAULT_DETECTION_SETTINGS, inferredWarmup: 123_000, inferredMinDuration: 45_000 });
+  const o = detectionEngineOptions({
+    ...DEFAULT_DETECTION_SETTINGS,
+    inferredWarmup: 123_000,
+    inferredMinDuration: 45_000,
+  });
   assert.equal(o.inferredWarmupMs, 123_000);
   assert.equal(o.inferredMinDurationMs, 45_000);
   assert.ok(o.inferredFactory);
   assert.notEqual(o.inferredFactory, o.factory);
   const candidate = { name: 'c', factory: o.factory };
-  assert.equal(detectionEngineOptions(DEFAULT_DETECTION_SETTINGS, candidate).inferredFactory, o.factory, 'a candidate detector runs on every series');
+  assert.equal(
+    detectionEngineOptions(DEFAULT_DETECTION_SETTINGS, candidate).inferredFactory,
+    o.factory,
+    'a candidate detector runs on every series',
+  );
 });
 
 test('the default detector judges kind generic with the live members and DWCP kinds with their tuning', () => {
   const make = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000);
   const generic = make({ kind: 'generic' }) as EnsembleDetector;
-  assert.deepEqual(generic.memberNames(), [createHoltWintersLevelDetector({ kind: 'generic' }).name, createCusumDetector({ kind: 'generic' }).name]);
+  assert.deepEqual(generic.memberNames(), [
+    createHoltWintersLevelDetector({ kind: 'generic' }).name,
+    createCusumDetector({ kind: 'generic' }).name,
+  ]);
   const latency = make({ kind: 'latency' }) as EnsembleDetector;
-  assert.deepEqual(latency.memberNames().sort(), ['ewma', createSeasonalDetector({ kind: 'latency' }).name].sort());
+  assert.deepEqual(
+    latency.memberNames().sort(),
+    ['ewma', createSeasonalDetector({ kind: 'latency' }).name].sort(),
+  );
 });
 
 test('detect and the monitor default to the same detector from the same factory', () => {
   // A 5-minute series with a level break: the CLI's default run and the monitor factory's detector agree sample by sample.
-  const points = Array.from({ length: 1200 }, (_, i) => ({ timestampMs: 1e12 + i * 300_000, value: 50 + 5 * Math.sin(i / 7) + (i >= 1000 ? 60 : 0) }));
+  const points = Array.from({ length: 1200 }, (_, i) => ({
+    timestampMs: 1e12 + i * 300_000,
+    value: 50 + 5 * Math.sin(i / 7) + (i >= 1000 ? 60 : 0),
+  }));
   const d = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000)({ kind: 'generic' });
   const firstBad = points.findIndex((p) => d.update(p.value, p.timestampMs).anomalous);
   const rows = detectSeries(points, 'generic');
@@ -54,7 +74,10 @@ test('detect and the monitor default to the same detector from the same factory'
 });
 
 test('the default detector has the CUSUM trend member on DWCP memory utilisation, within the 4 KB state budget', () => {
-  const d = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 300_000)({ kind: 'utilization', labels: { resource_type: 'memory' } }) as EnsembleDetector;
+  const d = liveDetectorFactory(
+    DEFAULT_DETECTION_SETTINGS.detector,
+    300_000,
+  )({ kind: 'utilization', labels: { resource_type: 'memory' } }) as EnsembleDetector;
   assert.deepEqual(d.memberNames(), ['ewma', createCusumDetector({ kind: 'utilization' }).name]);
   for (let i = 0; i < 2000; i++) d.update(40 + (i % 5), 1e12 + i * 1000);
   assert.ok(d.stateBytes() <= 4096, `${d.stateBytes()} bytes`);
@@ -62,7 +85,10 @@ test('the default detector has the CUSUM trend member on DWCP memory utilisation
 
 test('series outside the catalog get the live members kind generic gets, with the inferred kind and direction, within 4 KB', () => {
   const make = inferredDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000);
-  const generic = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000)({ kind: 'generic' }) as EnsembleDetector;
+  const generic = liveDetectorFactory(
+    DEFAULT_DETECTION_SETTINGS.detector,
+    86_400_000,
+  )({ kind: 'generic' }) as EnsembleDetector;
   for (const kind of ['latency', 'utilization', 'bandwidth', 'error_rate'] as const) {
     const d = make({ kind }) as EnsembleDetector;
     assert.deepEqual(d.memberNames(), generic.memberNames(), kind);

@@ -9,11 +9,19 @@ const NOW = 10_000_000;
 function deps(over: { failRetention?: boolean; failPrune?: 'sync' | 'async' } = {}) {
   const calls: string[] = [];
   const errors: string[] = [];
-  const log: MonitorLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_f, m) => void errors.push(m) };
+  const log: MonitorLog = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (_f, m) => void errors.push(m),
+  };
   const d: MaintenanceDeps = {
     tracker: { forgetOlderThan: (cutoff) => (calls.push(`forget ${cutoff}`), 4) },
     store: {
-      applyRetention: (now) => (calls.push(`retention ${now}`), over.failRetention ? Promise.reject(new Error('locked')) : Promise.resolve(7)),
+      applyRetention: (now) => (
+        calls.push(`retention ${now}`),
+        over.failRetention ? Promise.reject(new Error('locked')) : Promise.resolve(7)
+      ),
       prune: (max) => {
         calls.push(`prune ${max}`);
         if (over.failPrune === 'sync') throw new Error('sync');
@@ -32,8 +40,20 @@ function deps(over: { failRetention?: boolean; failPrune?: 'sync' | 'async' } = 
 it('runs every step with its cutoff and reports what each did', async () => {
   const { d, calls, errors } = deps();
   const s = await runMaintenance(d, NOW);
-  assert.deepEqual(s, { seriesForgotten: 4, samplesDeleted: 7, anomaliesPruned: 2, detectorStatesDeleted: 1, restoredDropped: 3 });
-  assert.deepEqual(calls, [`forget ${NOW - STALE_SERIES_MS}`, `retention ${NOW}`, 'prune 100', `states ${NOW - 3600_000}`, `drop ${NOW}`]);
+  assert.deepEqual(s, {
+    seriesForgotten: 4,
+    samplesDeleted: 7,
+    anomaliesPruned: 2,
+    detectorStatesDeleted: 1,
+    restoredDropped: 3,
+  });
+  assert.deepEqual(calls, [
+    `forget ${NOW - STALE_SERIES_MS}`,
+    `retention ${NOW}`,
+    'prune 100',
+    `states ${NOW - 3600_000}`,
+    `drop ${NOW}`,
+  ]);
   assert.deepEqual(errors, []);
 });
 
@@ -41,7 +61,13 @@ it('a failing step is logged and counted null; the others still run', async () =
   for (const failPrune of ['sync', 'async'] as const) {
     const { d, errors } = deps({ failRetention: true, failPrune });
     const s = await runMaintenance(d, NOW);
-    assert.deepEqual(s, { seriesForgotten: 4, samplesDeleted: null, anomaliesPruned: null, detectorStatesDeleted: 1, restoredDropped: 3 });
+    assert.deepEqual(s, {
+      seriesForgotten: 4,
+      samplesDeleted: null,
+      anomaliesPruned: null,
+      detectorStatesDeleted: 1,
+      restoredDropped: 3,
+    });
     assert.deepEqual(errors.sort(), ['anomaly pruning failed', 'retention failed']);
   }
 });

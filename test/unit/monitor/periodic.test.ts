@@ -88,6 +88,9 @@ it('reports a throwing or rejecting run to onError and keeps its schedule', asyn
 
 it('refuses an interval that is not a positive number', () => {
   for (const intervalMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-    assert.throws(() => new PeriodicTask({ intervalMs, run: () => undefined, onError: () => undefined }), RangeError);
+    assert.throws(
+      () => new PeriodicTask({ intervalMs, run: () => undefined, onError: () => undefined }),
+      RangeError,
+    );
   }
 });

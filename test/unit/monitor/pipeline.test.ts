@@ -36,12 +36,18 @@ function target(health: TargetStatus['health'], atMs: number): TargetStatus {
 }
 
 function batch(up: 0 | 1, atMs: number, extra: Sample[] = []) {
-  const outcome: ScrapeOutcome = up === 1 ? SCRAPE_SUCCESS : { result: 'connection_error', error: new ScrapeError('connection refused') };
+  const outcome: ScrapeOutcome =
+    up === 1 ? SCRAPE_SUCCESS : { result: 'connection_error', error: new ScrapeError('connection refused') };
   const samples: Sample[] = [...extra, { name: 'up', labels: LABELS, value: up, timestampMs: atMs }];
   return { target: target(up === 1 ? 'up' : 'down', atMs), samples, outcome };
 }
 
-const mem = (value: number, atMs: number): Sample => ({ name: MEM, labels: { ...LABELS, resource_type: 'memory' }, value, timestampMs: atMs });
+const mem = (value: number, atMs: number): Sample => ({
+  name: MEM,
+  labels: { ...LABELS, resource_type: 'memory' },
+  value,
+  timestampMs: atMs,
+});
 
 /** A PipelineMetrics that records every call. */
 function recordingMetrics(): PipelineMetrics & { calls: string[] } {
@@ -84,17 +90,38 @@ describe('MonitorPipeline', () => {
       },
     };
     const metrics = createCatalogMetrics(new Registry(), metricsOf('monitor'));
-    return new AnomalySink({ store, metrics, publish: () => undefined, senders: [sender], externalUrl: 'http://x', maxOpen: 10, onError: (e) => assert.fail(String(e)) });
+    return new AnomalySink({
+      store,
+      metrics,
+      publish: () => undefined,
+      senders: [sender],
+      externalUrl: 'http://x',
+      maxOpen: 10,
+      onError: (e) => assert.fail(String(e)),
+    });
   }
 
   it('stores admitted samples, counts and reports them, and runs detection at the clock time', async () => {
     const payloads: unknown[] = [];
     const metrics = recordingMetrics();
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink: sinkOn(payloads), clock, timer, metrics });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store,
+      sink: sinkOn(payloads),
+      clock,
+      timer,
+      metrics,
+    });
     const first = await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
     assert.deepEqual([first.admitted, first.stored, first.trackMs, first.detectMs], [2, 2, 2, 2]);
     assert.equal(await store.countSamples(), 2);
-    assert.deepEqual(metrics.calls, ['overloaded 0', 'scrape node-1 success 1 0.012', 'ingested 2', 'series 2', 'detection 0.002 2']);
+    assert.deepEqual(metrics.calls, [
+      'overloaded 0',
+      'scrape node-1 success 1 0.012',
+      'ingested 2',
+      'series 2',
+      'detection 0.002 2',
+    ]);
     assert.equal(first.warning, null);
 
     // The target stops answering: one failed scrape is not yet an outage (confirmSamples = 2); the second
@@ -115,13 +142,30 @@ describe('MonitorPipeline', () => {
     assert.equal(payloads.length, 1);
     const c = pipeline.counters();
     assert.deepEqual(c.scrapes, { success: 1, connection_error: 2 });
-    assert.deepEqual([c.samplesReceived, c.samplesIngested, c.series, c.inputsProcessed, c.anomaliesOpened, c.alertQueueLength], [4, 4, 2, 4, 1, 1]);
+    assert.deepEqual(
+      [
+        c.samplesReceived,
+        c.samplesIngested,
+        c.series,
+        c.inputsProcessed,
+        c.anomaliesOpened,
+        c.alertQueueLength,
+      ],
+      [4, 4, 2, 4, 1, 1],
+    );
   });
 
   it('counts rejected samples by reason and never stores them', async () => {
     const metrics = recordingMetrics();
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, timer, metrics });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store,
+      sink,
+      clock,
+      timer,
+      metrics,
+    });
     await pipeline.ingest(batch(1, T0 + 2000, [mem(40, T0 + 2000)]));
     const late = await pipeline.ingest(batch(1, T0 + 1000, [mem(41, T0 + 1000)]));
     assert.equal(late.admitted, 0);
@@ -132,8 +176,18 @@ describe('MonitorPipeline', () => {
 
   it('keeps the series limit of the settings', async () => {
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
-    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 3 }, store, sink, clock });
-    const many = Array.from({ length: 10 }, (_, i): Sample => ({ name: MEM, labels: { ...LABELS, resource_type: `r${i}` }, value: 1, timestampMs: T0 }));
+    const { pipeline } = buildPipeline({
+      detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 3 },
+      store,
+      sink,
+      clock,
+    });
+    const many = Array.from({ length: 10 }, (_, i): Sample => ({
+      name: MEM,
+      labels: { ...LABELS, resource_type: `r${i}` },
+      value: 1,
+      timestampMs: T0,
+    }));
     await pipeline.ingest(batch(1, T0, many));
     const c = pipeline.counters();
     assert.equal(c.series, 3);
@@ -144,25 +198,55 @@ describe('MonitorPipeline', () => {
   it('shares the series budget fairly: a noisy target is refused and warned, a quiet one keeps its share', async () => {
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
     const metrics = recordingMetrics();
-    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 10 }, store, sink, clock, metrics });
+    const { pipeline } = buildPipeline({
+      detection: { ...DEFAULT_DETECTION_SETTINGS, maxSeries: 10 },
+      store,
+      sink,
+      clock,
+      metrics,
+    });
     pipeline.tracker.budget.register('noisy');
     pipeline.tracker.budget.register('quiet');
     const series = (prefix: string, n: number, labels: Record<string, string>): Sample[] =>
-      Array.from({ length: n }, (_, i): Sample => ({ name: MEM, labels: { ...labels, resource_type: `${prefix}${i}` }, value: 1, timestampMs: T0 }));
+      Array.from({ length: n }, (_, i): Sample => ({
+        name: MEM,
+        labels: { ...labels, resource_type: `${prefix}${i}` },
+        value: 1,
+        timestampMs: T0,
+      }));
     const noisyTarget = { ...target('up', T0), id: 'noisy', labels: { ...LABELS, node: 'noisy' } };
     const quietTarget = { ...target('up', T0), id: 'quiet', labels: { ...LABELS, node: 'quiet' } };
-    const noisy = await pipeline.ingest({ target: noisyTarget, samples: series('n', 20, noisyTarget.labels), outcome: SCRAPE_SUCCESS });
+    const noisy = await pipeline.ingest({
+      target: noisyTarget,
+      samples: series('n', 20, noisyTarget.labels),
+      outcome: SCRAPE_SUCCESS,
+    });
     assert.equal(noisy.admitted, 5, 'the noisy target gets its share (10 / 2), the rest is reserved');
-    assert.match(noisy.warning ?? '', /^15 samples of new series refused: series budget \(10\) full or over this target's share \(5; holds 5\)/);
+    assert.match(
+      noisy.warning ?? '',
+      /^15 samples of new series refused: series budget \(10\) full or over this target's share \(5; holds 5\)/,
+    );
     assert.ok(metrics.calls.includes('rejected series_limit 15 noisy'));
-    const quiet = await pipeline.ingest({ target: quietTarget, samples: series('q', 4, quietTarget.labels), outcome: SCRAPE_SUCCESS });
+    const quiet = await pipeline.ingest({
+      target: quietTarget,
+      samples: series('q', 4, quietTarget.labels),
+      outcome: SCRAPE_SUCCESS,
+    });
     assert.deepEqual([quiet.admitted, quiet.warning], [4, null]);
   });
 
   it('rejects samples outside the time window with counts and a warning', async () => {
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, window: { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 } });
-    const step = await pipeline.ingest(batch(1, T0, [mem(1, T0 - 3_600_001), mem(2, T0 + 600_001), mem(3, T0 + 600_000)]));
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store,
+      sink,
+      clock,
+      window: { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 },
+    });
+    const step = await pipeline.ingest(
+      batch(1, T0, [mem(1, T0 - 3_600_001), mem(2, T0 + 600_001), mem(3, T0 + 600_000)]),
+    );
     assert.equal(step.admitted, 2);
     assert.deepEqual(pipeline.counters().samplesRejected, { too_old: 1, too_far_ahead: 1 });
     assert.equal(step.warning, '2 samples outside the accepted time window (too old: 1, too far ahead: 1)');
@@ -173,8 +257,19 @@ describe('MonitorPipeline', () => {
     const metrics = recordingMetrics();
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
     const observer: PipelineObserver = { scraped: (t) => void order.push(`scraped ${t.health}`) };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, metrics, observers: [observer] });
-    const step = await pipeline.ingest({ target: target('up', T0), samples: [], outcome: { result: 'skipped_overload', lateMs: 400 } });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store,
+      sink,
+      clock,
+      metrics,
+      observers: [observer],
+    });
+    const step = await pipeline.ingest({
+      target: target('up', T0),
+      samples: [],
+      outcome: { result: 'skipped_overload', lateMs: 400 },
+    });
     assert.deepEqual([step.admitted, step.outcome], [0, null]);
     assert.deepEqual(order, [], 'target health observers see nothing');
     assert.deepEqual(metrics.calls, ['skipped node-1', 'overloaded 1']);
@@ -191,7 +286,12 @@ describe('MonitorPipeline', () => {
   it('with detection disabled still tracks and stores, but never detects', async () => {
     let handled = 0;
     const sink: OutcomeSink = { handle: () => Promise.resolve(void handled++) };
-    const { pipeline, engine } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false }, store, sink, clock });
+    const { pipeline, engine } = buildPipeline({
+      detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false },
+      store,
+      sink,
+      clock,
+    });
     const step = await pipeline.ingest(batch(0, T0));
     assert.equal(step.outcome, null);
     assert.equal(handled, 0);
@@ -205,12 +305,27 @@ describe('MonitorPipeline', () => {
       scraped: (t, at) => void order.push(`scraped ${t.health} ${at}`),
       admitted: (s) => void order.push(`admitted ${s.length}`),
     };
-    const sink: OutcomeSink = { handle: (o) => Promise.resolve(void order.push(`handled ${o.opened.length}`)) };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink, clock, observers: [observer] });
+    const sink: OutcomeSink = {
+      handle: (o) => Promise.resolve(void order.push(`handled ${o.opened.length}`)),
+    };
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store: null,
+      sink,
+      clock,
+      observers: [observer],
+    });
     const step = await pipeline.ingest(batch(0, T0));
     assert.equal(step.stored, 0);
     await pipeline.ingest(batch(0, T0 + 1000));
-    assert.deepEqual(order, [`scraped down ${T0}`, 'admitted 1', 'handled 0', `scraped down ${T0}`, 'admitted 1', 'handled 1']); // observers get the clock time
+    assert.deepEqual(order, [
+      `scraped down ${T0}`,
+      'admitted 1',
+      'handled 0',
+      `scraped down ${T0}`,
+      'admitted 1',
+      'handled 1',
+    ]); // observers get the clock time
     assert.equal(pipeline.counters().samplesIngested, 0);
   });
 
@@ -218,7 +333,12 @@ describe('MonitorPipeline', () => {
     let handled = 0;
     const failing = { append: () => Promise.reject(new StoreError('disk full')) };
     const sink: OutcomeSink = { handle: () => Promise.resolve(void handled++) };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: failing, sink, clock });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store: failing,
+      sink,
+      clock,
+    });
     await assert.rejects(pipeline.ingest(batch(0, T0)), StoreError);
     assert.equal(handled, 0);
     assert.equal(pipeline.counters().anomaliesOpened, 0);
@@ -228,7 +348,13 @@ describe('MonitorPipeline', () => {
     const registry = new Registry();
     const metrics = catalogPipelineMetrics(createCatalogMetrics(registry, metricsOf('monitor')));
     const sink: OutcomeSink = { handle: () => Promise.resolve() };
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store, sink, clock, metrics });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store,
+      sink,
+      clock,
+      metrics,
+    });
     await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
     await pipeline.ingest(batch(0, T0 + 1000));
     const text = await registry.metrics();

@@ -21,18 +21,44 @@ const S = 5000;
 
 describe('stage start and rollout percent', () => {
   it('is the latest value change or new series; the first point of the data is no change', () => {
-    const steady = sp('p', { stage: 'canary', node: 'a' }, [[T, 10], [T + S, 10], [T + 2 * S, 10]]);
+    const steady = sp('p', { stage: 'canary', node: 'a' }, [
+      [T, 10],
+      [T + S, 10],
+      [T + 2 * S, 10],
+    ]);
     assert.deepEqual(stageStart([steady], 4000), { startMs: T, startObserved: false });
-    const change = sp('p', { stage: 'canary', node: 'b' }, [[T, 10], [T + S, 25], [T + 2 * S, 25]]);
+    const change = sp('p', { stage: 'canary', node: 'b' }, [
+      [T, 10],
+      [T + S, 25],
+      [T + 2 * S, 25],
+    ]);
     assert.deepEqual(stageStart([steady, change], 4000), { startMs: T + S, startObserved: true });
     // A stage name change is a new series (the old one goes stale).
-    const old = sp('p', { stage: 'canary', node: 'a' }, [[T, 10], [T + S, 10]]);
-    const next = sp('p', { stage: 'early_adopters', node: 'a' }, [[T + 2 * S, 25], [T + 3 * S, 25]]);
+    const old = sp('p', { stage: 'canary', node: 'a' }, [
+      [T, 10],
+      [T + S, 10],
+    ]);
+    const next = sp('p', { stage: 'early_adopters', node: 'a' }, [
+      [T + 2 * S, 25],
+      [T + 3 * S, 25],
+    ]);
     assert.deepEqual(stageStart([old, next], 4000), { startMs: T + 2 * S, startObserved: true });
     assert.equal(currentRolloutPercent([old, next], T + 2 * S), 25); // the stale series is left out
     assert.equal(currentRolloutPercent([old, next], T), 17.5);
     // A series cut by the point limit does not start at its first point.
-    assert.deepEqual(stageStart([steady, sp('p', { node: 'c' }, [[T + S, 10], [T + 2 * S, 10]])], 2), { startMs: T, startObserved: false });
+    assert.deepEqual(
+      stageStart(
+        [
+          steady,
+          sp('p', { node: 'c' }, [
+            [T + S, 10],
+            [T + 2 * S, 10],
+          ]),
+        ],
+        2,
+      ),
+      { startMs: T, startObserved: false },
+    );
     assert.equal(stageStart([], 4000), null);
     assert.equal(currentRolloutPercent([], T), null);
   });
@@ -61,7 +87,10 @@ function migrations(
   intervals: number,
   memory = false,
 ): EvidenceSeries {
-  const v1 = { sum: [] as ReturnType<typeof histogramSeries>['sum'][], count: [] as ReturnType<typeof histogramSeries>['count'][] };
+  const v1 = {
+    sum: [] as ReturnType<typeof histogramSeries>['sum'][],
+    count: [] as ReturnType<typeof histogramSeries>['count'][],
+  };
   const v3 = { sum: [] as typeof v1.sum, count: [] as typeof v1.count };
   const m1: SeriesPoints[] = [];
   const m3: SeriesPoints[] = [];
@@ -75,13 +104,31 @@ function migrations(
     }
     return [s, 4, b];
   };
-  const add = (into: typeof v1, mem: SeriesPoints[], name: string, labels: Record<string, string>, speed: number, f: number): void => {
+  const add = (
+    into: typeof v1,
+    mem: SeriesPoints[],
+    name: string,
+    labels: Record<string, string>,
+    speed: number,
+    f: number,
+  ): void => {
     const d = Array.from({ length: intervals }, () => draw(speed, f));
-    const h = histogramSeries(name, labels, T, S, d.map(([x, k]) => [x, k] as const));
+    const h = histogramSeries(
+      name,
+      labels,
+      T,
+      S,
+      d.map(([x, k]) => [x, k] as const),
+    );
     into.sum.push(h.sum);
     into.count.push(h.count);
     let total = 0;
-    mem.push(sp(`${name}_memory`, labels, [[T, 0], ...d.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const)]));
+    mem.push(
+      sp(`${name}_memory`, labels, [
+        [T, 0],
+        ...d.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const),
+      ]),
+    );
   };
   for (const n of nodes) {
     if (n.v1) add(v1, m1, 'd1', { node: n.node, dwcp_enabled: 'true' }, n.speed, 1);
@@ -127,12 +174,30 @@ function nodeCanary(
     }
     return [sec, 4, b];
   };
-  const add = (into: typeof v1, mem: SeriesPoints[], name: string, labels: Record<string, string>, t0: number, d: [number, number, number][]): void => {
-    const h = histogramSeries(name, labels, t0, S, d.map(([x, k]) => [x, k] as const));
+  const add = (
+    into: typeof v1,
+    mem: SeriesPoints[],
+    name: string,
+    labels: Record<string, string>,
+    t0: number,
+    d: [number, number, number][],
+  ): void => {
+    const h = histogramSeries(
+      name,
+      labels,
+      t0,
+      S,
+      d.map(([x, k]) => [x, k] as const),
+    );
     into.sum.push(h.sum);
     into.count.push(h.count);
     let total = 0;
-    mem.push(sp(`${name}_memory`, labels, [[t0, 0], ...d.map(([, , b], i) => [t0 + (i + 1) * S, (total += b)] as const)]));
+    mem.push(
+      sp(`${name}_memory`, labels, [
+        [t0, 0],
+        ...d.map(([, , b], i) => [t0 + (i + 1) * S, (total += b)] as const),
+      ]),
+    );
   };
   for (const n of nodes) {
     const before = Array.from({ length: pre }, () => draw(n.speed, 1));
@@ -140,15 +205,27 @@ function nodeCanary(
     add(v1, m1, 'd1', { node: n.node, dwcp_enabled: 'true' }, T, n.canary ? before : [...before, ...during]);
     if (n.canary) add(v3, m3, 'd3', { node_id: n.node }, T + pre * S, during);
   }
-  return { v1Migration: v1, v3Migration: v3, v1MigrationMemory: m1, v3MigrationMemory: m3, v1Compression: { sum: [], count: [] }, v3Compression: [] };
+  return {
+    v1Migration: v1,
+    v3Migration: v3,
+    v1MigrationMemory: m1,
+    v3MigrationMemory: m3,
+    v1Compression: { sum: [], count: [] },
+    v3Compression: [],
+  };
 }
 
 describe('stageEvidence', () => {
   it('compares node by node; nodes with one version share a pooled stratum with the node as cluster (node-based canary)', () => {
-    const both = migrations(new Prng(1), [
-      { node: 'a', v1: true, v3: true, speed: 1 },
-      { node: 'b', v1: true, v3: true, speed: 4 },
-    ], 0.8, 120);
+    const both = migrations(
+      new Prng(1),
+      [
+        { node: 'a', v1: true, v3: true, speed: 1 },
+        { node: 'b', v1: true, v3: true, speed: 4 },
+      ],
+      0.8,
+      120,
+    );
     const e = stageEvidence(both, T, T + 120 * S);
     const m = e.verdicts[0]!;
     assert.equal(m.metric, 'migration_duration');
@@ -157,10 +234,15 @@ describe('stageEvidence', () => {
     assert.ok(m.degradationPercent! < -10 && m.degradationPercent! > -30, `${m.degradationPercent}`);
     assert.equal(e.looksMs.length, 40);
     assert.equal(e.verdicts[1]!.state, 'nodata'); // no compression data
-    const canary = migrations(new Prng(2), [
-      { node: 'a', v1: true, v3: false, speed: 2 },
-      { node: 'b', v1: false, v3: true, speed: 2 },
-    ], 1, 120);
+    const canary = migrations(
+      new Prng(2),
+      [
+        { node: 'a', v1: true, v3: false, speed: 2 },
+        { node: 'b', v1: false, v3: true, speed: 2 },
+      ],
+      1,
+      120,
+    );
     const c = stageEvidence(canary, T, T + 120 * S).verdicts[0]!;
     assert.ok(c.v1.count === 480 && c.v3.count === 480);
     // Each node is one cluster of the pooled stratum: one node per version gives no variance, so no estimate (and
@@ -176,7 +258,8 @@ describe('stageEvidence', () => {
       { node: 'a', v1: true, v3: true, speed: 1 },
       { node: 'b', v1: true, v3: true, speed: 4 },
     ];
-    const window = (memory: boolean) => stageEvidence(migrations(new Prng(5), nodes, 1, 30, memory), T, T + 30 * S).verdicts[0]!;
+    const window = (memory: boolean) =>
+      stageEvidence(migrations(new Prng(5), nodes, 1, 30, memory), T, T + 30 * S).verdicts[0]!;
     const perGib = window(true);
     const perMigration = window(false);
     assert.equal(perGib.metric, 'migration_time_per_gib');
@@ -188,7 +271,10 @@ describe('stageEvidence', () => {
     // Durations exactly proportional to memory: equal versions give an exact 0 per GiB, a spread per migration.
     assert.ok(Math.abs(perGib.degradationPercent!) < 1e-9, `${perGib.degradationPercent}`);
     assert.equal(perGib.state, 'non-inferior');
-    assert.ok(Math.abs(perMigration.degradationPercent!) > 1e-3 && perMigration.state !== 'non-inferior', `${perMigration.degradationPercent} ${perMigration.state}`);
+    assert.ok(
+      Math.abs(perMigration.degradationPercent!) > 1e-3 && perMigration.state !== 'non-inferior',
+      `${perMigration.degradationPercent} ${perMigration.state}`,
+    );
     // A 10 % slower v3 is 10 % slower per GiB.
     const slower = stageEvidence(migrations(new Prng(6), nodes, 1.1, 30, true), T, T + 30 * S).verdicts[0]!;
     assert.equal(slower.state, 'regression');
@@ -206,7 +292,12 @@ describe('stageEvidence', () => {
     let decided = 0;
     const runs = 40;
     for (let r = 0; r < runs; r++) {
-      const nodes = Array.from({ length: 24 }, (_, i) => ({ node: `n${i}`, v1: i % 2 === 0, v3: i % 2 === 1, speed: rng.uniform(1, 4) }));
+      const nodes = Array.from({ length: 24 }, (_, i) => ({
+        node: `n${i}`,
+        v1: i % 2 === 0,
+        v3: i % 2 === 1,
+        speed: rng.uniform(1, 4),
+      }));
       const v = stageEvidence(migrations(rng, nodes, 1, 60), T, T + 60 * S).verdicts[0]!;
       assert.deepEqual([v.v1.observations, v.v3.observations], [12, 12]);
       if (v.states.includes('regression')) falseRegression++;
@@ -216,7 +307,7 @@ describe('stageEvidence', () => {
     assert.ok(decided > 0, 'enough nodes per version reach a judgement');
   });
 
-  it('a node canary is judged against each node\'s own v1 baseline before the stage (difference in differences)', () => {
+  it("a node canary is judged against each node's own v1 baseline before the stage (difference in differences)", () => {
     // 3 + 3 unlike nodes (1-4 GiB/s): between the nodes the time per GiB differs by up to 4x, so without the
     // baseline the comparison is between 3 and 3 node clusters and can never decide.
     const nodes = [1, 3.5, 2, 1.2, 4, 2.6].map((speed, i) => ({ node: `n${i}`, canary: i % 2 === 1, speed }));
@@ -235,20 +326,52 @@ describe('stageEvidence', () => {
     // The totals stay seconds per GiB (the nodes' raw means), not ratios to the baselines.
     assert.ok(e.v1.mean > 0.25 && e.v1.mean < 1, `${e.v1.mean}`);
     // 20 % slower v3 nodes: a regression of about 20 %.
-    const slower = stageEvidence(nodeCanary(new Prng(22), nodes, 1.2, 120, 120), start, end, { baselineStartMs: T }).verdicts[0]!;
+    const slower = stageEvidence(nodeCanary(new Prng(22), nodes, 1.2, 120, 120), start, end, {
+      baselineStartMs: T,
+    }).verdicts[0]!;
     assert.equal(slower.state, 'regression');
     assert.ok(Math.abs(slower.degradationPercent! - 20) < 1.5, `${slower.degradationPercent}`);
     // A node with fewer than MIN_BASELINE_OBSERVATIONS baseline intervals stays in the pooled node-cluster stratum.
     const short = nodeCanary(new Prng(23), nodes, 1, MIN_BASELINE_OBSERVATIONS - 1, 120);
-    const s2 = stageEvidence(short, T + (MIN_BASELINE_OBSERVATIONS - 1) * S, T + (MIN_BASELINE_OBSERVATIONS + 119) * S, { baselineStartMs: T }).verdicts[0]!;
+    const s2 = stageEvidence(
+      short,
+      T + (MIN_BASELINE_OBSERVATIONS - 1) * S,
+      T + (MIN_BASELINE_OBSERVATIONS + 119) * S,
+      { baselineStartMs: T },
+    ).verdicts[0]!;
     assert.equal(s2.state, 'insufficient');
   });
 
   it('counts a compression gauge value only when it changes (a stale gauge is one observation)', () => {
-    const v1c = histogramSeries('c1', { node: 'a' }, T, S, Array.from({ length: 20 }, (_, i) => [3 * (10 + (i % 3)), 10 + (i % 3)] as const));
-    const stale = sp('c3', { node_id: 'a', algorithm: 'lz4' }, Array.from({ length: 21 }, (_, i) => [T + i * S, 3] as const));
-    const live = sp('c3', { node_id: 'a', algorithm: 'zstd' }, Array.from({ length: 21 }, (_, i) => [T + i * S, 3 + 0.01 * Math.sin(i)] as const));
-    const e = stageEvidence({ v1Migration: { sum: [], count: [] }, v3Migration: { sum: [], count: [] }, v1MigrationMemory: [], v3MigrationMemory: [], v1Compression: { sum: [v1c.sum], count: [v1c.count] }, v3Compression: [stale, live] }, T, T + 20 * S);
+    const v1c = histogramSeries(
+      'c1',
+      { node: 'a' },
+      T,
+      S,
+      Array.from({ length: 20 }, (_, i) => [3 * (10 + (i % 3)), 10 + (i % 3)] as const),
+    );
+    const stale = sp(
+      'c3',
+      { node_id: 'a', algorithm: 'lz4' },
+      Array.from({ length: 21 }, (_, i) => [T + i * S, 3] as const),
+    );
+    const live = sp(
+      'c3',
+      { node_id: 'a', algorithm: 'zstd' },
+      Array.from({ length: 21 }, (_, i) => [T + i * S, 3 + 0.01 * Math.sin(i)] as const),
+    );
+    const e = stageEvidence(
+      {
+        v1Migration: { sum: [], count: [] },
+        v3Migration: { sum: [], count: [] },
+        v1MigrationMemory: [],
+        v3MigrationMemory: [],
+        v1Compression: { sum: [v1c.sum], count: [v1c.count] },
+        v3Compression: [stale, live],
+      },
+      T,
+      T + 20 * S,
+    );
     const c = e.verdicts[1]!;
     assert.equal(c.metric, 'compression');
     assert.equal(c.v3.observations, 20); // the live series' 20 points after the start; the stale one adds none after T

@@ -16,12 +16,36 @@ test('a tenant SLO reads its own nodes only; an empty scope has no data; without
   const store = await openSqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
   try {
     // an hour of 10 s samples: node-a well below the threshold, node-b far above it
-    for (const [node, value] of [['node-a', 1], ['node-b', 100]] as const) {
-      await store.append(Array.from({ length: 361 }, (_, k) => ({ name: METRIC, labels: { node_id: node, region: 'eu-west' }, value, timestampMs: NOW - 3_600_000 + k * 10_000 })));
+    for (const [node, value] of [
+      ['node-a', 1],
+      ['node-b', 100],
+    ] as const) {
+      await store.append(
+        Array.from({ length: 361 }, (_, k) => ({
+          name: METRIC,
+          labels: { node_id: node, region: 'eu-west' },
+          value,
+          timestampMs: NOW - 3_600_000 + k * 10_000,
+        })),
+      );
     }
-    const slos = parseSloDefinitions({ slos: [{ name: 'streams', sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: 10 }, objective: 0.9, window: '1h' }] });
+    const slos = parseSloDefinitions({
+      slos: [
+        {
+          name: 'streams',
+          sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: 10 },
+          objective: 0.9,
+          window: '1h',
+        },
+      ],
+    });
     const insights = createInsightsProvider(store, { slos, sloEvidence: { minObservedMs: 600_000 } });
-    const tenant = (nodes: string[]): TenantScope => ({ kind: 'nodes', tenant: 't', nodes: new Set(nodes), regions: new Set() });
+    const tenant = (nodes: string[]): TenantScope => ({
+      kind: 'nodes',
+      tenant: 't',
+      nodes: new Set(nodes),
+      regions: new Set(),
+    });
     const report = async (scope?: TenantScope) => {
       const s = (await insights.slo(3_600_000, NOW, scope)).slos[0]!;
       assert.ok(s.evaluated, s.reason ?? '');

@@ -67,7 +67,11 @@ describe('RolloutStageTracker', () => {
 
   it('the current stage follows the live decision and keeps its first GO / NO-GO and the time to it', () => {
     const t = new RolloutStageTracker();
-    const at = (p: number, d: RolloutDecision, first: { decision: 'GO' | 'NO-GO'; afterMs: number } | null): RolloutObservation => ({
+    const at = (
+      p: number,
+      d: RolloutDecision,
+      first: { decision: 'GO' | 'NO-GO'; afterMs: number } | null,
+    ): RolloutObservation => ({
       ...obs(p, 50, d),
       evidence: { firstDecision: first },
     });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeRolloutStatus, slaMetAt, type RolloutReadSeries } from '../../../src/monitor/rollout-status.ts';
+import {
+  computeRolloutStatus,
+  slaMetAt,
+  type RolloutReadSeries,
+} from '../../../src/monitor/rollout-status.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
 import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
@@ -10,7 +14,11 @@ const S = 5000;
 
 describe('slaMetAt', () => {
   it('checks each SLA type over the window before each look (≥ target, or no data)', () => {
-    const lat = sp('s', { sla_type: 'latency', node: 'a' }, Array.from({ length: 10 }, (_, i) => [T + i * S, i === 5 ? 0 : 1] as const));
+    const lat = sp(
+      's',
+      { sla_type: 'latency', node: 'a' },
+      Array.from({ length: 10 }, (_, i) => [T + i * S, i === 5 ? 0 : 1] as const),
+    );
     const thr = sp('s', { sla_type: 'throughput', node: 'a' }, [[T, 1]]);
     // window 20 s: looks at T+20 s (points 1..4 → met), T+30 s (points 3..6, one miss → 75 % < 99 %), T+50 s (7..10 → met)
     assert.deepEqual(slaMetAt([lat, thr], [T + 20_000, T + 30_000, T + 50_000], 20_000), [true, false, true]);
@@ -35,9 +43,16 @@ function series(factor: number, memory = false): RolloutReadSeries {
   const sla: SeriesPoints[] = [];
   const m1: SeriesPoints[] = [];
   const m3: SeriesPoints[] = [];
-  const counter = (name: string, labels: Record<string, string>, deltas: readonly (readonly [number, number, number])[]): SeriesPoints => {
+  const counter = (
+    name: string,
+    labels: Record<string, string>,
+    deltas: readonly (readonly [number, number, number])[],
+  ): SeriesPoints => {
     let total = 0;
-    return sp(name, labels, [[T, 0], ...deltas.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const)]);
+    return sp(name, labels, [
+      [T, 0],
+      ...deltas.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const),
+    ]);
   };
   for (const node of ['a', 'b', 'c']) {
     const speed = 1 + rng.uniform(0, 3);
@@ -53,21 +68,63 @@ function series(factor: number, memory = false): RolloutReadSeries {
     };
     const d1 = Array.from({ length: n }, () => draw(16, 1));
     const d3 = Array.from({ length: n }, (_, i) => draw(i < change ? 2 : 5, i < change ? 1.3 : factor));
-    const h1 = histogramSeries('d1', { node, dwcp_enabled: 'true' }, T, S, d1.map(([x, k]) => [x, k] as const));
-    const h3 = histogramSeries('d3', { node_id: node }, T, S, d3.map(([x, k]) => [x, k] as const));
+    const h1 = histogramSeries(
+      'd1',
+      { node, dwcp_enabled: 'true' },
+      T,
+      S,
+      d1.map(([x, k]) => [x, k] as const),
+    );
+    const h3 = histogramSeries(
+      'd3',
+      { node_id: node },
+      T,
+      S,
+      d3.map(([x, k]) => [x, k] as const),
+    );
     m1.push(counter('m1', { node, dwcp_enabled: 'true' }, d1));
     m3.push(counter('m3', { node_id: node }, d3));
-    const hc = histogramSeries('c1', { node }, T, S, Array.from({ length: n }, () => [10 * 3 * (1 + rng.gaussian(0, 0.01)), 10] as const));
+    const hc = histogramSeries(
+      'c1',
+      { node },
+      T,
+      S,
+      Array.from({ length: n }, () => [10 * 3 * (1 + rng.gaussian(0, 0.01)), 10] as const),
+    );
     v1.sum.push(h1.sum);
     v1.count.push(h1.count);
     v3.sum.push(h3.sum);
     v3.count.push(h3.count);
     c1.sum.push(hc.sum);
     c1.count.push(hc.count);
-    c3.push(sp('c3', { node_id: node, algorithm: 'zstd' }, Array.from({ length: n + 1 }, (_, i) => [T + i * S, 3 * (1 + rng.gaussian(0, 0.01))] as const)));
-    progress.push(sp('p', { node, stage: 'canary' }, Array.from({ length: change }, (_, i) => [T + i * S, 10] as const)));
-    progress.push(sp('p', { node, stage: 'early_adopters' }, Array.from({ length: n + 1 - change }, (_, i) => [T + (change + i) * S, 25] as const)));
-    sla.push(sp('s', { node, sla_type: 'latency' }, Array.from({ length: n + 1 }, (_, i) => [T + i * S, 1] as const)));
+    c3.push(
+      sp(
+        'c3',
+        { node_id: node, algorithm: 'zstd' },
+        Array.from({ length: n + 1 }, (_, i) => [T + i * S, 3 * (1 + rng.gaussian(0, 0.01))] as const),
+      ),
+    );
+    progress.push(
+      sp(
+        'p',
+        { node, stage: 'canary' },
+        Array.from({ length: change }, (_, i) => [T + i * S, 10] as const),
+      ),
+    );
+    progress.push(
+      sp(
+        'p',
+        { node, stage: 'early_adopters' },
+        Array.from({ length: n + 1 - change }, (_, i) => [T + (change + i) * S, 25] as const),
+      ),
+    );
+    sla.push(
+      sp(
+        's',
+        { node, sla_type: 'latency' },
+        Array.from({ length: n + 1 }, (_, i) => [T + i * S, 1] as const),
+      ),
+    );
   }
   return {
     v1Migration: v1,
@@ -114,7 +171,12 @@ describe('computeRolloutStatus', () => {
     assert.equal(e.metrics.find((m) => m.metric === 'compression')!.state, 'non-inferior');
     assert.equal(r.rolloutPercent, 25);
     assert.ok(r.comparison.migrationSpeedup! > 1.05, `${r.comparison.migrationSpeedup}`); // v1 ÷ v3 mean time, ≈ 1/0.85
-    assert.deepEqual(r.figures, { nodes: { v1: 0, v3: 0 }, notes: ['nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version'] });
+    assert.deepEqual(r.figures, {
+      nodes: { v1: 0, v3: 0 },
+      notes: [
+        'nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version',
+      ],
+    });
     assert.deepEqual(r.regressions, []);
     assert.deepEqual(warnings, []);
   });
@@ -128,13 +190,20 @@ describe('computeRolloutStatus', () => {
     assert.equal(mig.v3Events, 3 * 120 * 5); // migrations, not GiB
     assert.ok(Math.abs(mig.degradationPercent! + 15) < 1.5, `${mig.degradationPercent}`); // true −15 %
     // Per-GiB bounds are far tighter than per migration (the VM-size spread is gone).
-    const perMigration = computeRolloutStatus(series(0.85), window, T, { maxPoints: 4000 }, [], []).evidence.metrics[0]!;
-    assert.ok(mig.upperPercent! - mig.lowerPercent! < (perMigration.upperPercent! - perMigration.lowerPercent!) / 3, `${mig.lowerPercent}..${mig.upperPercent} vs ${perMigration.lowerPercent}..${perMigration.upperPercent}`);
+    const perMigration = computeRolloutStatus(series(0.85), window, T, { maxPoints: 4000 }, [], []).evidence
+      .metrics[0]!;
+    assert.ok(
+      mig.upperPercent! - mig.lowerPercent! < (perMigration.upperPercent! - perMigration.lowerPercent!) / 3,
+      `${mig.lowerPercent}..${mig.upperPercent} vs ${perMigration.lowerPercent}..${perMigration.upperPercent}`,
+    );
     // Throughput per version: memory migrated per second of migration, v3 1/0.85 − 1 ≈ 17.6 % better.
     const c = r.comparison;
     assert.ok(Math.abs(c.throughputImprovementPercent! - 17.6) < 2, `${c.throughputImprovementPercent}`);
     assert.ok(c.v1.throughputMeanMbps! > 0 && c.v3.throughputMeanMbps! > c.v1.throughputMeanMbps!);
-    assert.match(r.figures.notes[1]!, /^throughput: guest memory migrated per second of migration per version/);
+    assert.match(
+      r.figures.notes[1]!,
+      /^throughput: guest memory migrated per second of migration per version/,
+    );
     assert.equal(c.cpuImprovementPercent, null); // CPU and memory stay per node
     // A 20 % slower v3 is a regression per GiB too.
     const bad = computeRolloutStatus(series(1.2, true), window, T, { maxPoints: 4000 }, [], []);
@@ -150,7 +219,14 @@ describe('computeRolloutStatus', () => {
     assert.equal(bad.regressions[0]!.metric, 'migration_duration');
     assert.ok(bad.regressions[0]!.degradationPercent > 10);
     // 30 s into the stage: not enough migrations yet.
-    const early = computeRolloutStatus(series(1), { startMs: T + 126 * S - 600_000, endMs: T + 126 * S }, T, { maxPoints: 4000 }, [], []);
+    const early = computeRolloutStatus(
+      series(1),
+      { startMs: T + 126 * S - 600_000, endMs: T + 126 * S },
+      T,
+      { maxPoints: 4000 },
+      [],
+      [],
+    );
     assert.equal(early.decision, 'CAUTION');
     assert.equal(early.evidence.elapsedMs, 30_000);
     const mig = early.evidence.metrics[0]!;

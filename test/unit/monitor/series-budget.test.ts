@@ -49,7 +49,11 @@ it('a source under its share may always take; released series come back to the r
   b.release('noisy');
   b.release('noisy');
   assert.equal(b.of('noisy').held, 2);
-  assert.equal(takeN(b, 'quiet', 5), 1, 'of the 2 released series, 1 is reserved for noisy (now under its share), 1 is free');
+  assert.equal(
+    takeN(b, 'quiet', 5),
+    1,
+    'of the 2 released series, 1 is reserved for noisy (now under its share), 1 is free',
+  );
   assert.equal(takeN(b, 'noisy', 5), 1, 'its reserved series');
   assert.equal(b.size, 10);
 });

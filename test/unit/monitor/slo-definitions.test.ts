@@ -29,7 +29,8 @@ function write(name: string, text: string): string {
   return p;
 }
 
-const rejects = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: unknown) => e instanceof ConfigError && re.test(e.message));
+const rejects = (fn: () => unknown, re: RegExp) =>
+  assert.throws(fn, (e: unknown) => e instanceof ConfigError && re.test(e.message));
 
 describe('resolveSloDefinitions (configuration slo.file / slo.definitions)', () => {
   it('neither given → the built-in templates', () => {
@@ -39,33 +40,65 @@ describe('resolveSloDefinitions (configuration slo.file / slo.definitions)', () 
   it('slo.file: relative to the configuration directory, validated against the catalog', () => {
     write('slos.yaml', SLO_FILE);
     const slos = resolveSloDefinitions({ file: 'slos.yaml' }, { baseDir: dir });
-    assert.deepEqual(slos.map((s) => [s.name, s.objective, s.windowMs]), [['hde-errors', 0.995, 7 * 86_400_000]]);
+    assert.deepEqual(
+      slos.map((s) => [s.name, s.objective, s.windowMs]),
+      [['hde-errors', 0.995, 7 * 86_400_000]],
+    );
   });
 
   it('slo.file errors name the file, the field, its line and column', () => {
-    const p = write('bad-slos.yaml', SLO_FILE.replace('0.995', '1.5').replace('dwcp_v3_component_errors_total', 'dwcp_nope_total'));
-    rejects(() => resolveSloDefinitions({ file: p }, { baseDir: '/nonexistent' }), /slos\[0\]\.sli\.bad\.metric \(line 7, column 24\): unknown metric "dwcp_nope_total"/);
-    rejects(() => resolveSloDefinitions({ file: p }, { baseDir: '/' }), /slos\[0\]\.objective \(line 3, column 16\): must be a ratio strictly between 0 and 1/);
-    rejects(() => resolveSloDefinitions({ file: 'missing.yaml' }, { baseDir: dir }), /cannot read SLO file .*missing\.yaml \(slo\.file\)/);
+    const p = write(
+      'bad-slos.yaml',
+      SLO_FILE.replace('0.995', '1.5').replace('dwcp_v3_component_errors_total', 'dwcp_nope_total'),
+    );
+    rejects(
+      () => resolveSloDefinitions({ file: p }, { baseDir: '/nonexistent' }),
+      /slos\[0\]\.sli\.bad\.metric \(line 7, column 24\): unknown metric "dwcp_nope_total"/,
+    );
+    rejects(
+      () => resolveSloDefinitions({ file: p }, { baseDir: '/' }),
+      /slos\[0\]\.objective \(line 3, column 16\): must be a ratio strictly between 0 and 1/,
+    );
+    rejects(
+      () => resolveSloDefinitions({ file: 'missing.yaml' }, { baseDir: dir }),
+      /cannot read SLO file .*missing\.yaml \(slo\.file\)/,
+    );
   });
 
   it('inline slo.definitions: validated with positions in the configuration file', () => {
     const cfg = write(
       'monitor.yaml',
-      ['slo:', '  definitions:', '    - name: fast', '      objective: 0.99', '      window: 1h', '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total } }', ''].join('\n'),
+      [
+        'slo:',
+        '  definitions:',
+        '    - name: fast',
+        '      objective: 0.99',
+        '      window: 1h',
+        '      sli: { type: ratio, good: { metric: dwcp_v3_migration_success_total } }',
+        '',
+      ].join('\n'),
     );
     const loaded = readMonitorConfig(cfg);
     rejects(
-      () => resolveSloDefinitions(loaded.config.slo, { baseDir: dir, configName: cfg, locate: loaded.locate }),
+      () =>
+        resolveSloDefinitions(loaded.config.slo, { baseDir: dir, configName: cfg, locate: loaded.locate }),
       /monitor\.yaml: slo\.definitions\[0\]\.sli \(line 6, column 12\): a ratio SLI needs exactly two of good, bad, total; got good/,
     );
-    const inline = SLO_FILE.split('\n').slice(1).map((l) => (l === '' ? l : `  ${l}`));
+    const inline = SLO_FILE.split('\n')
+      .slice(1)
+      .map((l) => (l === '' ? l : `  ${l}`));
     const good = write('good.yaml', ['slo:', '  definitions:', ...inline].join('\n'));
     const ok = readMonitorConfig(good);
-    assert.deepEqual(resolveSloDefinitions(ok.config.slo, { baseDir: dir, locate: ok.locate }).map((s) => s.name), ['hde-errors']);
+    assert.deepEqual(
+      resolveSloDefinitions(ok.config.slo, { baseDir: dir, locate: ok.locate }).map((s) => s.name),
+      ['hde-errors'],
+    );
   });
 
   it('both given → error', () => {
-    rejects(() => resolveSloDefinitions({ file: 'a', definitions: [] }, { baseDir: dir }), /either file or definitions/);
+    rejects(
+      () => resolveSloDefinitions({ file: 'a', definitions: [] }, { baseDir: dir }),
+      /either file or definitions/,
+    );
   });
 });

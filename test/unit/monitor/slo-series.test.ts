@@ -84,9 +84,15 @@ test('throughput SLOs per DWCP mode: each node counts under the mode it is in at
   const slos = [tpl('throughput-datacenter'), tpl('throughput-internet'), tpl('throughput-hybrid'), ungated];
   // A minute of data: by default no verdict yet (30 minutes measured needed); the arithmetic below without the gate.
   const gated = await createInsightsProvider(store, { slos }).slo(300_000, NOW);
-  assert.deepEqual(gated.slos.map((s) => s.report!.status), ['insufficient-data', 'insufficient-data', 'insufficient-data', 'insufficient-data']);
+  assert.deepEqual(
+    gated.slos.map((s) => s.report!.status),
+    ['insufficient-data', 'insufficient-data', 'insufficient-data', 'insufficient-data'],
+  );
   assert.deepEqual(gated.slos[0]!.report!.missing, ['1m measured of the 30m needed before a verdict']);
-  const d = await createInsightsProvider(store, { slos, sloEvidence: { minObservedMs: 0 } }).slo(300_000, NOW);
+  const d = await createInsightsProvider(store, { slos, sloEvidence: { minObservedMs: 0 } }).slo(
+    300_000,
+    NOW,
+  );
   const by = new Map(d.slos.map((s) => [s.name, s.report!]));
   // Datacenter: steps 0–2 only n1 (3e9, good); steps 3–5 mean(n1 3e9, n3 1e9) = 2e9 < 2.4e9 (bad).
   const dc = by.get('throughput-datacenter')!;
@@ -203,7 +209,10 @@ test('latency-p99 is evaluated live from bucket increases per step (histogram_qu
       },
     ]),
   );
-  const d = await createInsightsProvider(store, { slos: [tpl('latency-p99')], sloEvidence: { minObservedMs: 0 } }).slo(300_000, NOW);
+  const d = await createInsightsProvider(store, {
+    slos: [tpl('latency-p99')],
+    sloEvidence: { minObservedMs: 0 },
+  }).slo(300_000, NOW);
   const s = d.slos[0]!;
   assert.equal(s.evaluated, true);
   assert.equal(s.reason, null);
@@ -224,7 +233,9 @@ test('latency-p99 is evaluated live from bucket increases per step (histogram_qu
   // The bucket read asks for whole histograms: maxSeries × (catalog buckets + 1).
   const buckets = getMetric('dwcp_v3_migration_latency_seconds').buckets!.length;
   assert.ok(
-    store.finds.some((f) => f.name === 'dwcp_v3_migration_latency_seconds_bucket' && f.limit === 200 * (buckets + 1)),
+    store.finds.some(
+      (f) => f.name === 'dwcp_v3_migration_latency_seconds_bucket' && f.limit === 200 * (buckets + 1),
+    ),
   );
 });
 

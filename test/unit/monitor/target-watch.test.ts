@@ -5,7 +5,16 @@ import type { TargetStatus } from '../../../src/model/status.ts';
 import { TargetWatch } from '../../../src/monitor/target-watch.ts';
 
 function target(id: string, region: string, health: TargetStatus['health']): TargetStatus {
-  return { id, url: `http://x/${id}`, labels: { region, node: id }, health, lastScrapeMs: 1, lastScrapeDurationMs: 1, lastError: null, samplesLastScrape: 0 };
+  return {
+    id,
+    url: `http://x/${id}`,
+    labels: { region, node: id },
+    health,
+    lastScrapeMs: 1,
+    lastScrapeDurationMs: 1,
+    lastError: null,
+    samplesLastScrape: 0,
+  };
 }
 
 const health = (node: string, value: number, ts: number) => ({

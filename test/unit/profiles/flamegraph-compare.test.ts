@@ -34,7 +34,13 @@ describe('flame graph', () => {
     assert.equal(fg.root.total, 100);
     const main = fg.root.children[0]!;
     assert.equal(main.name, 'main');
-    assert.deepEqual(main.children.map((c) => [c.name, c.total, c.self]), [['c', 60, 60], ['a', 40, 10]]);
+    assert.deepEqual(
+      main.children.map((c) => [c.name, c.total, c.self]),
+      [
+        ['c', 60, 60],
+        ['a', 40, 10],
+      ],
+    );
     assert.equal(main.children[1]!.children[0]!.total, 30);
     assert.equal(fg.truncated, false);
   });
@@ -49,7 +55,11 @@ describe('flame graph', () => {
     const main = fg.root.children[0]!;
     const other = main.children.find((c) => c.name === '(other)');
     assert.ok(other, 'small functions are folded');
-    assert.equal(main.children.reduce((a, c) => a + c.total, 0), 10_300, 'folding keeps the total');
+    assert.equal(
+      main.children.reduce((a, c) => a + c.total, 0),
+      10_300,
+      'folding keeps the total',
+    );
   });
 
   it('cuts deep stacks at maxDepth', () => {
@@ -70,17 +80,30 @@ describe('profile comparison', () => {
     const c = compareProfiles(base, target, 10);
     assert.equal(c.baseTotal, 100);
     assert.equal(c.targetTotal, 200);
-    assert.deepEqual(c.gained.map((d) => d.name), ['compress']);
+    assert.deepEqual(
+      c.gained.map((d) => d.name),
+      ['compress'],
+    );
     assert.equal(c.gained[0]!.targetSelfShare, 0.7);
     assert.equal(c.gained[0]!.baseSelfShare, 0);
-    assert.deepEqual(c.lost.map((d) => [d.name, d.selfShareDelta]), [['parse', 0.1 - 0.5], ['render', 0.2 - 0.5]]);
+    assert.deepEqual(
+      c.lost.map((d) => [d.name, d.selfShareDelta]),
+      [
+        ['parse', 0.1 - 0.5],
+        ['render', 0.2 - 0.5],
+      ],
+    );
     const mainRow = [...c.gained, ...c.lost].find((d) => d.name === 'main');
-    assert.equal(mainRow, undefined, 'main has no self time in either profile and its total share is unchanged');
+    assert.equal(
+      mainRow,
+      undefined,
+      'main has no self time in either profile and its total share is unchanged',
+    );
     assert.equal(c.functions, 4);
   });
 
   it('counts recursive functions once per sample in their total', () => {
-    const c = compareProfiles(view({ 'a;a;a': 10 }), view({ 'b': 10 }));
+    const c = compareProfiles(view({ 'a;a;a': 10 }), view({ b: 10 }));
     assert.equal(c.lost[0]!.baseTotalShare, 1);
   });
 

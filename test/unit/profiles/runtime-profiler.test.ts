@@ -66,13 +66,19 @@ describe('/debug/pprof routes on the SDK metrics server', () => {
   it('parses seconds like net/http/pprof: default 30, integers 1..300', () => {
     assert.equal(parseProfileSeconds(null), 30);
     assert.equal(parseProfileSeconds('5'), 5);
-    for (const bad of ['0', '301', 'abc', '1.5', '-2', '']) assert.throws(() => parseProfileSeconds(bad), /seconds must be an integer 1\.\.300/);
+    for (const bad of ['0', '301', 'abc', '1.5', '-2', ''])
+      assert.throws(() => parseProfileSeconds(bad), /seconds must be an integer 1\.\.300/);
   });
 
   it('serves profiles, 400 for bad seconds and 429 while a CPU profile runs', async () => {
     const profiler = new RuntimeProfiler();
     let captured = 0;
-    const server = await startMetricsServer({ registry: new Registry(), port: 0, service: 'test', routes: pprofRoutes(profiler, () => captured++) });
+    const server = await startMetricsServer({
+      registry: new Registry(),
+      port: 0,
+      service: 'test',
+      routes: pprofRoutes(profiler, () => captured++),
+    });
     try {
       const bad = await fetch(`${server.url}/debug/pprof/profile?seconds=abc`);
       assert.equal(bad.status, 400);

@@ -4,7 +4,10 @@ import { redactAuthorization } from '../../../src/remote-store/redact.ts';
 
 describe('redactAuthorization', () => {
   it('replaces an echoed bearer header or token', () => {
-    assert.equal(redactAuthorization('cannot find the provided auth token "Bearer tok-123" in config', 'Bearer tok-123'), 'cannot find the provided auth token "<secret>" in config');
+    assert.equal(
+      redactAuthorization('cannot find the provided auth token "Bearer tok-123" in config', 'Bearer tok-123'),
+      'cannot find the provided auth token "<secret>" in config',
+    );
     assert.equal(redactAuthorization('token tok-123 expired', 'Bearer tok-123'), 'token <secret> expired');
   });
 

@@ -21,7 +21,10 @@ async function listen(server: Server): Promise<string> {
 describe('PageRenderer', () => {
   it('refuses with UnavailableError when Chromium is missing', async () => {
     const r = new PageRenderer({ chromiumPath: '/nonexistent/chromium' });
-    await assert.rejects(r.render('http://127.0.0.1:1/', 'png', 'body'), (e: unknown) => e instanceof UnavailableError && /Chromium/.test(e.message));
+    await assert.rejects(
+      r.render('http://127.0.0.1:1/', 'png', 'body'),
+      (e: unknown) => e instanceof UnavailableError && /Chromium/.test(e.message),
+    );
   });
 
   describe('with Chromium', { skip: chromiumPath ? false : 'chromium not found (outside CI)' }, () => {
@@ -38,7 +41,9 @@ describe('PageRenderer', () => {
       page = createServer((req, res) => {
         res.setHeader('content-type', 'text/html');
         if (req.url === '/never') return res.end('<h1>never ready</h1>');
-        res.end(`<h1>Ready page</h1><img src="${otherBase}/pixel.png"><script>setTimeout(() => document.body.dataset.ready = '1', 200)</script>`);
+        res.end(
+          `<h1>Ready page</h1><img src="${otherBase}/pixel.png"><script>setTimeout(() => document.body.dataset.ready = '1', 200)</script>`,
+        );
       });
       base = await listen(page);
     });
@@ -58,12 +63,20 @@ describe('PageRenderer', () => {
     });
 
     it('bounds renders: one running, one waiting, the next refused; a page never ready fails within the timeout', async () => {
-      const r = new PageRenderer({ chromiumPath: chromiumPath!, maxConcurrent: 1, maxQueued: 1, timeoutMs: 1500 });
+      const r = new PageRenderer({
+        chromiumPath: chromiumPath!,
+        maxConcurrent: 1,
+        maxQueued: 1,
+        timeoutMs: 1500,
+      });
       const first = r.render(`${base}/never`, 'png', '[data-ready]');
       const second = r.render(`${base}/never`, 'png', '[data-ready]');
       assert.deepEqual(r.load, { running: 1, waiting: 1 });
       await assert.rejects(r.render(`${base}/never`, 'png', '[data-ready]'), LimitExceededError);
-      await assert.rejects(first, (e: unknown) => e instanceof UnavailableError && /within 1500 ms/.test(e.message));
+      await assert.rejects(
+        first,
+        (e: unknown) => e instanceof UnavailableError && /within 1500 ms/.test(e.message),
+      );
       await assert.rejects(second, UnavailableError);
       assert.deepEqual(r.load, { running: 0, waiting: 0 });
     });

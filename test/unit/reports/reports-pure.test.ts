@@ -13,9 +13,18 @@ const D = 24 * H;
 describe('report periods', () => {
   const now = Date.UTC(2026, 2, 4, 10, 30); // a Wednesday
   it('finds the last complete UTC hour, day and Monday-to-Monday week', () => {
-    assert.deepEqual(lastCompletePeriod('hourly', now), { fromMs: Date.UTC(2026, 2, 4, 9), toMs: Date.UTC(2026, 2, 4, 10) });
-    assert.deepEqual(lastCompletePeriod('daily', now), { fromMs: Date.UTC(2026, 2, 3), toMs: Date.UTC(2026, 2, 4) });
-    assert.deepEqual(lastCompletePeriod('weekly', now), { fromMs: Date.UTC(2026, 1, 23), toMs: Date.UTC(2026, 2, 2) });
+    assert.deepEqual(lastCompletePeriod('hourly', now), {
+      fromMs: Date.UTC(2026, 2, 4, 9),
+      toMs: Date.UTC(2026, 2, 4, 10),
+    });
+    assert.deepEqual(lastCompletePeriod('daily', now), {
+      fromMs: Date.UTC(2026, 2, 3),
+      toMs: Date.UTC(2026, 2, 4),
+    });
+    assert.deepEqual(lastCompletePeriod('weekly', now), {
+      fromMs: Date.UTC(2026, 1, 23),
+      toMs: Date.UTC(2026, 2, 2),
+    });
     assert.equal(new Date(Date.UTC(2026, 2, 2)).getUTCDay(), 1, 'weeks end on a Monday');
     assert.equal(nextPeriodEnd('daily', now), Date.UTC(2026, 2, 5));
     assert.equal(nextPeriodEnd('weekly', now), Date.UTC(2026, 2, 9));
@@ -44,7 +53,11 @@ describe('top changes', () => {
     assert.equal(periodFigure(g, 0, 2000), 2);
     const c: MetricSeries = { type: 'counter', series: [pts([0, 1000, 2000], [0, 10, 30])] };
     assert.equal(periodFigure(c, 0, 10_000), 3);
-    const h: MetricSeries = { type: 'histogram', sums: [pts([0, 1000], [10, 40])], counts: [pts([0, 1000], [1, 4])] };
+    const h: MetricSeries = {
+      type: 'histogram',
+      sums: [pts([0, 1000], [10, 40])],
+      counts: [pts([0, 1000], [1, 4])],
+    };
     assert.equal(periodFigure(h, 0, 2000), 10);
   });
 
@@ -55,37 +68,85 @@ describe('top changes', () => {
       ['only_now', { type: 'gauge', series: [pts([1500], [3])] }],
     ]);
     const r = topChanges(m, 1000, 2000);
-    assert.deepEqual(r.map((x) => [x.metric, x.changePercent]), [['up_a_lot', 200], ['down_a_bit', -10], ['only_now', null]]);
+    assert.deepEqual(
+      r.map((x) => [x.metric, x.changePercent]),
+      [
+        ['up_a_lot', 200],
+        ['down_a_bit', -10],
+        ['only_now', null],
+      ],
+    );
     assert.equal(topChanges(m, 1000, 2000, 1).length, 1);
   });
 });
 
 describe('anomaly breakdown', () => {
-  const a = (id: number, component: Anomaly['component'], region: string | undefined, start: number, end: number | null): Anomaly =>
-    ({ id, component, labels: region ? { region } : {}, startedAtMs: start, resolvedAtMs: end, severity: 'high', metric: 'm' }) as Anomaly;
+  const a = (
+    id: number,
+    component: Anomaly['component'],
+    region: string | undefined,
+    start: number,
+    end: number | null,
+  ): Anomaly =>
+    ({
+      id,
+      component,
+      labels: region ? { region } : {},
+      startedAtMs: start,
+      resolvedAtMs: end,
+      severity: 'high',
+      metric: 'm',
+    }) as Anomaly;
   it('counts anomalies open in the period by component and region, longest incidents first', () => {
-    const b = breakdownAnomalies([a(1, 'amst', 'eu', 100, 200), a(2, 'amst', 'us', 150, null), a(3, 'hde', undefined, 50, 120), a(4, 'hde', 'eu', 10, 60)], 100, 1000);
+    const b = breakdownAnomalies(
+      [
+        a(1, 'amst', 'eu', 100, 200),
+        a(2, 'amst', 'us', 150, null),
+        a(3, 'hde', undefined, 50, 120),
+        a(4, 'hde', 'eu', 10, 60),
+      ],
+      100,
+      1000,
+    );
     assert.equal(b.total, 3, 'an anomaly resolved before the period is left out');
     assert.deepEqual(b.cells, [
       { component: 'amst', region: 'eu', count: 1 },
       { component: 'amst', region: 'us', count: 1 },
       { component: 'hde', region: 'unknown', count: 1 },
     ]);
-    assert.deepEqual(b.incidents.map((i) => [i.id, i.openMs]), [[2, 850], [1, 100], [3, 20]]);
+    assert.deepEqual(
+      b.incidents.map((i) => [i.id, i.openMs]),
+      [
+        [2, 850],
+        [1, 100],
+        [3, 20],
+      ],
+    );
     assert.equal(b.bySeverity.high, 3);
   });
 });
 
 describe('SVG bar chart', () => {
   it('draws one bar per value, escapes labels, and marks missing data', () => {
-    const svg = barChart('A <chart>', [{ label: 'x&y', value: 5 }, { label: 'neg', value: -2 }, { label: 'none', value: null }], { unit: '%', reference: { value: 4, label: 'target' } });
+    const svg = barChart(
+      'A <chart>',
+      [
+        { label: 'x&y', value: 5 },
+        { label: 'neg', value: -2 },
+        { label: 'none', value: null },
+      ],
+      { unit: '%', reference: { value: 4, label: 'target' } },
+    );
     assert.match(svg, /aria-label="A &lt;chart&gt;"/);
     assert.equal((svg.match(/<rect /g) ?? []).length, 2);
     assert.match(svg, />x&amp;y</);
     assert.match(svg, /no data/);
     assert.match(svg, />target</);
     assert.equal(esc(`"'`), '&quot;&#39;');
-    const many = barChart('t', Array.from({ length: 45 }, (_, i) => ({ label: `b${i}`, value: i })));
+    const many = barChart(
+      't',
+      Array.from({ length: 45 }, (_, i) => ({ label: `b${i}`, value: i })),
+    );
     assert.equal((many.match(/<rect /g) ?? []).length, 40);
     assert.match(many, /5 more not drawn/);
   });

@@ -30,8 +30,17 @@ describe('const metrics', () => {
     const c = createConstMetrics(r, defs);
     c.replaceAll([{ name: 'node_load1', samples: [{ labels: {}, value: 3 }] }]);
     assert.throws(() => c.replaceAll([{ name: 'node_load5', samples: [] }]), /not in this const metric set/);
-    assert.throws(() => c.replaceAll([{ name: 'node_network_receive_bytes_total', samples: [{ labels: { iface: 'x' }, value: 1 }] }]), /labels \{iface\} differ/);
+    assert.throws(
+      () =>
+        c.replaceAll([
+          { name: 'node_network_receive_bytes_total', samples: [{ labels: { iface: 'x' }, value: 1 }] },
+        ]),
+      /labels \{iface\} differ/,
+    );
     assert.match(await r.metrics(), /^node_load1 3$/m);
-    assert.throws(() => createConstMetrics(new Registry(), [getMetric('dwcp_collector_cycle_duration_seconds')]), InvalidInputError);
+    assert.throws(
+      () => createConstMetrics(new Registry(), [getMetric('dwcp_collector_cycle_duration_seconds')]),
+      InvalidInputError,
+    );
   });
 });

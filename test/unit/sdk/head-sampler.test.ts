@@ -26,15 +26,35 @@ const mig = (i: number): MigrationTraceInput => ({
 });
 
 /** Runs `n` migrations from a node with `source` sampler to one with `dest`; spans per trace id on each node. */
-async function run(n: number, source: HeadSamplerName, dest: HeadSamplerName, ratio: number): Promise<{ src: Map<string, number>; dst: Map<string, number> }> {
+async function run(
+  n: number,
+  source: HeadSamplerName,
+  dest: HeadSamplerName,
+  ratio: number,
+): Promise<{ src: Map<string, number>; dst: Map<string, number> }> {
   const e1 = new InMemorySpanExporter();
   const e2 = new InMemorySpanExporter();
-  const a = new NodeTracing({ nodeId: 'a', region: 'r1', exporter: e1, simple: true, sampler: source, sampleRatio: ratio });
-  const b = new NodeTracing({ nodeId: 'b', region: 'r2', exporter: e2, simple: true, sampler: dest, sampleRatio: ratio });
+  const a = new NodeTracing({
+    nodeId: 'a',
+    region: 'r1',
+    exporter: e1,
+    simple: true,
+    sampler: source,
+    sampleRatio: ratio,
+  });
+  const b = new NodeTracing({
+    nodeId: 'b',
+    region: 'r2',
+    exporter: e2,
+    simple: true,
+    sampler: dest,
+    sampleRatio: ratio,
+  });
   for (let i = 0; i < n; i++) b.traceDestination(a.traceSource(mig(i)), mig(i));
   const count = (e: InMemorySpanExporter): Map<string, number> => {
     const m = new Map<string, number>();
-    for (const s of e.getFinishedSpans()) m.set(s.spanContext().traceId, (m.get(s.spanContext().traceId) ?? 0) + 1);
+    for (const s of e.getFinishedSpans())
+      m.set(s.spanContext().traceId, (m.get(s.spanContext().traceId) ?? 0) + 1);
     return m;
   };
   const out = { src: count(e1), dst: count(e2) };
@@ -50,7 +70,11 @@ describe('head samplers', () => {
     const share = src.size / n;
     const sigma = Math.sqrt((0.25 * 0.75) / n);
     assert.ok(Math.abs(share - 0.25) < 4 * sigma, `kept share ${share}`);
-    assert.deepEqual([...dst.keys()].sort(), [...src.keys()].sort(), 'the destination keeps exactly the source’s traces');
+    assert.deepEqual(
+      [...dst.keys()].sort(),
+      [...src.keys()].sort(),
+      'the destination keeps exactly the source’s traces',
+    );
     for (const [id, c] of src) assert.equal(c + dst.get(id)!, 8, `trace ${id} is complete`);
   });
 
@@ -65,7 +89,8 @@ describe('head samplers', () => {
   });
 
   it('every OTEL_TRACES_SAMPLER name builds a sampler; bad names and ratios are refused', () => {
-    for (const name of HEAD_SAMPLERS) assert.equal(typeof createHeadSampler(name, 0.5).shouldSample, 'function', name);
+    for (const name of HEAD_SAMPLERS)
+      assert.equal(typeof createHeadSampler(name, 0.5).shouldSample, 'function', name);
     assert.throws(() => createHeadSampler('sometimes' as HeadSamplerName, 0.5), InvalidInputError);
     assert.throws(() => createHeadSampler('traceidratio', 1.5), InvalidInputError);
     assert.throws(() => createHeadSampler('traceidratio', Number.NaN), InvalidInputError);

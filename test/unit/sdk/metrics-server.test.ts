@@ -90,13 +90,29 @@ describe('startMetricsServer with contentVersion', () => {
   it('renders once per version and format; a new version renders again', async () => {
     const registry = new Registry();
     let collects = 0;
-    createCatalogMetrics(registry, metricsOf('v3')).gauge('dwcp_v3_tcp_streams').set({ node_id: 'node-1' }, 8);
+    createCatalogMetrics(registry, metricsOf('v3'))
+      .gauge('dwcp_v3_tcp_streams')
+      .set({ node_id: 'node-1' }, 8);
     const { Gauge } = await import('prom-client');
-    new Gauge({ name: 'test_collects', help: 'collect calls', registers: [registry], collect() { collects++; this.set(collects); } });
+    new Gauge({
+      name: 'test_collects',
+      help: 'collect calls',
+      registers: [registry],
+      collect() {
+        collects++;
+        this.set(collects);
+      },
+    });
     let version = 1;
-    const server = await startMetricsServer({ registry, port: 0, service: 'test-node', contentVersion: () => version });
+    const server = await startMetricsServer({
+      registry,
+      port: 0,
+      service: 'test-node',
+      contentVersion: () => version,
+    });
     try {
-      const scrape = async (accept?: string) => (await fetch(`${server.url}/metrics`, accept ? { headers: { accept } } : {})).text();
+      const scrape = async (accept?: string) =>
+        (await fetch(`${server.url}/metrics`, accept ? { headers: { accept } } : {})).text();
       const first = await scrape();
       assert.equal(await scrape(), first);
       assert.equal(collects, 1);

@@ -3,7 +3,11 @@ import { after, describe, it } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InvalidInputError } from '../../../src/errors.ts';
-import { migrationTimeline, NodeTracing, type MigrationTraceInput } from '../../../src/sdk/migration-tracing.ts';
+import {
+  migrationTimeline,
+  NodeTracing,
+  type MigrationTraceInput,
+} from '../../../src/sdk/migration-tracing.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const srcExp = new InMemorySpanExporter();
@@ -30,7 +34,11 @@ const mig = (over: Partial<MigrationTraceInput> = {}): MigrationTraceInput => ({
   ...over,
 });
 
-function run(m: MigrationTraceInput): { src: ReadableSpan[]; dst: ReadableSpan[]; carrier: Record<string, string> } {
+function run(m: MigrationTraceInput): {
+  src: ReadableSpan[];
+  dst: ReadableSpan[];
+  carrier: Record<string, string>;
+} {
   srcExp.reset();
   dstExp.reset();
   const carrier = source.traceSource(m);
@@ -43,8 +51,18 @@ const byName = (spans: readonly ReadableSpan[], name: string) => spans.filter((s
 describe('NodeTracing', () => {
   it('records one trace across two nodes: root and phases on the source, receive/sync/switchover on the destination', () => {
     const { src, dst, carrier } = run(mig());
-    assert.deepEqual(src.map((s) => s.name).sort(), ['dwcp.acp.consensus', 'dwcp.amst.transfer', 'dwcp.hde.encode', 'dwcp.itp.placement', 'dwcp.migration']);
-    assert.deepEqual(dst.map((s) => s.name).sort(), ['dwcp.ass.sync', 'dwcp.migration.receive', 'dwcp.migration.switchover']);
+    assert.deepEqual(src.map((s) => s.name).sort(), [
+      'dwcp.acp.consensus',
+      'dwcp.amst.transfer',
+      'dwcp.hde.encode',
+      'dwcp.itp.placement',
+      'dwcp.migration',
+    ]);
+    assert.deepEqual(dst.map((s) => s.name).sort(), [
+      'dwcp.ass.sync',
+      'dwcp.migration.receive',
+      'dwcp.migration.switchover',
+    ]);
     const root = byName(src, 'dwcp.migration')[0]!;
     const traceId = root.spanContext().traceId;
     for (const s of [...src, ...dst]) assert.equal(s.spanContext().traceId, traceId, s.name);
@@ -105,9 +123,17 @@ describe('NodeTracing', () => {
 
   it('records failed transfer attempts as error spans with dwcp.attempt, the last attempt carrying the context', () => {
     const { src, dst } = run(mig({ retries: 2 }));
-    const attempts = byName(src, 'dwcp.amst.transfer').sort((a, b) => Number(a.attributes['dwcp.attempt']) - Number(b.attributes['dwcp.attempt']));
-    assert.deepEqual(attempts.map((a) => a.attributes['dwcp.attempt']), [1, 2, 3]);
-    assert.deepEqual(attempts.map((a) => a.status.code), [SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.OK]);
+    const attempts = byName(src, 'dwcp.amst.transfer').sort(
+      (a, b) => Number(a.attributes['dwcp.attempt']) - Number(b.attributes['dwcp.attempt']),
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.attributes['dwcp.attempt']),
+      [1, 2, 3],
+    );
+    assert.deepEqual(
+      attempts.map((a) => a.status.code),
+      [SpanStatusCode.ERROR, SpanStatusCode.ERROR, SpanStatusCode.OK],
+    );
     assert.equal(attempts[0]!.attributes['error.type'], 'timeout');
     const receive = byName(dst, 'dwcp.migration.receive')[0]!;
     assert.equal(receive.parentSpanContext?.spanId, attempts[2]!.spanContext().spanId);
@@ -139,6 +165,9 @@ describe('NodeTracing', () => {
     assert.throws(() => source.traceSource(mig({ durationMs: 0 })), InvalidInputError);
     assert.throws(() => source.traceSource(mig({ retries: 6 })), InvalidInputError);
     assert.throws(() => source.traceSource(mig({ mode: 'lan' as never })), InvalidInputError);
-    assert.throws(() => new NodeTracing({ nodeId: 'x', region: 'r', exporter: srcExp, sampleRatio: 2 }), InvalidInputError);
+    assert.throws(
+      () => new NodeTracing({ nodeId: 'x', region: 'r', exporter: srcExp, sampleRatio: 2 }),
+      InvalidInputError,
+    );
   });
 });

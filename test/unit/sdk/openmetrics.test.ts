@@ -29,7 +29,10 @@ function observed(): Registry {
 describe('OpenMetrics exposition of the SDK', () => {
   it('negotiates as Prometheus asks: OpenMetrics when preferred, text otherwise', () => {
     assert.equal(prefersOpenMetrics(SCRAPE_ACCEPT), true);
-    assert.equal(prefersOpenMetrics('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'), true);
+    assert.equal(
+      prefersOpenMetrics('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5'),
+      true,
+    );
     assert.equal(prefersOpenMetrics('text/plain;version=0.0.4'), false);
     assert.equal(prefersOpenMetrics('application/openmetrics-text;q=0,text/plain'), false);
     assert.equal(prefersOpenMetrics('text/plain;q=1,application/openmetrics-text;q=0.5'), false);
@@ -46,7 +49,12 @@ describe('OpenMetrics exposition of the SDK', () => {
   it('renders the exemplar on the bucket of the observation and leaves the registry’s text format intact', async () => {
     const registry = observed();
     const om = await renderOpenMetrics(registry);
-    assert.match(om, new RegExp(`dwcp_migration_duration_seconds_bucket\\{le="4",[^}]*\\} 1 # \\{trace_id="${TRACE}",span_id="${SPAN}"\\} 3 \\d+(\\.\\d+)?\\n`));
+    assert.match(
+      om,
+      new RegExp(
+        `dwcp_migration_duration_seconds_bucket\\{le="4",[^}]*\\} 1 # \\{trace_id="${TRACE}",span_id="${SPAN}"\\} 3 \\d+(\\.\\d+)?\\n`,
+      ),
+    );
     assert.ok(om.endsWith('# EOF\n'));
     const text = await registry.metrics();
     assert.ok(!text.includes('trace_id'), 'no exemplar in the text format');

@@ -27,8 +27,14 @@ describe('runtime metrics (event-loop delay, GC pauses)', () => {
       await new Promise((r) => setTimeout(r, 20));
       rm.roll();
       const s = rm.snapshot();
-      assert.ok(s.eventLoopDelayMaxSeconds !== null && s.eventLoopDelayMaxSeconds >= 0.1, `max ${s.eventLoopDelayMaxSeconds}`);
-      assert.ok(s.eventLoopUtilization !== null && s.eventLoopUtilization > 0.3, `elu ${s.eventLoopUtilization}`);
+      assert.ok(
+        s.eventLoopDelayMaxSeconds !== null && s.eventLoopDelayMaxSeconds >= 0.1,
+        `max ${s.eventLoopDelayMaxSeconds}`,
+      );
+      assert.ok(
+        s.eventLoopUtilization !== null && s.eventLoopUtilization > 0.3,
+        `elu ${s.eventLoopUtilization}`,
+      );
       for (const r of [a, b]) {
         const text = await r.metrics();
         const m = /^dwcp_runtime_event_loop_delay_max_seconds (\S+)$/m.exec(text);
@@ -55,7 +61,10 @@ describe('runtime metrics (event-loop delay, GC pauses)', () => {
       await new Promise((res) => setTimeout(res, 50)); // observer callbacks are delivered asynchronously
       const gc = rm.snapshot().gc;
       assert.ok(gc.minor.count + gc.major.count + gc.incremental.count > 0, JSON.stringify(gc));
-      assert.match(await r.metrics(), /dwcp_runtime_gc_pause_seconds_count\{kind="(minor|major|incremental)"\} [1-9]/);
+      assert.match(
+        await r.metrics(),
+        /dwcp_runtime_gc_pause_seconds_count\{kind="(minor|major|incremental)"\} [1-9]/,
+      );
     } finally {
       rm.stop();
     }

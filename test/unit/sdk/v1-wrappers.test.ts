@@ -239,7 +239,10 @@ describe('MigrationMetrics', () => {
     mm.initialize('a', ['b']);
     const l = { cluster: 'us-east', source_node: 'a', dest_node: 'b', dwcp_enabled: 'true' };
     assert.equal(await valueOf(registry, 'dwcp_migration_memory_bytes_total', l), 0);
-    for (const [id, bytes] of [['m1', 2 ** 31], ['m2', 2 ** 33]] as const) {
+    for (const [id, bytes] of [
+      ['m1', 2 ** 31],
+      ['m2', 2 ** 33],
+    ] as const) {
       mm.onMigrationStart(id);
       now += 4000;
       mm.onMigrationComplete(id, 'a', 'b', true, true, bytes);
@@ -247,7 +250,10 @@ describe('MigrationMetrics', () => {
     mm.onMigrationStart('m3');
     mm.onMigrationComplete('m3', 'a', 'b', true, true); // without a size: the duration only
     assert.equal(await valueOf(registry, 'dwcp_migration_memory_bytes_total', l), 10 * 2 ** 30);
-    assert.equal(await valueOf(registry, 'dwcp_migration_duration_seconds', l, 'dwcp_migration_duration_seconds_count'), 3);
+    assert.equal(
+      await valueOf(registry, 'dwcp_migration_duration_seconds', l, 'dwcp_migration_duration_seconds_count'),
+      3,
+    );
     mm.onMigrationStart('m4');
     assert.throws(() => mm.onMigrationComplete('m4', 'a', 'b', true, true, -1), InvalidInputError);
   });

@@ -37,7 +37,13 @@ describe('DwcpV3Collector', () => {
   });
 
   it('migrations: success with duration and bytes, failures counted separately', async () => {
-    c.recordMigration({ mode: 'internet', success: true, durationSeconds: 42, bytes: 1000, memoryBytes: 4000 });
+    c.recordMigration({
+      mode: 'internet',
+      success: true,
+      durationSeconds: 42,
+      bytes: 1000,
+      memoryBytes: 4000,
+    });
     c.recordMigration({ mode: 'internet', success: false, durationSeconds: 5, bytes: 10, memoryBytes: 40 });
     const l = { ...n, mode: 'internet' };
     assert.equal(await valueOf(registry, 'dwcp_v3_migration_success_total', l), 1);
@@ -57,7 +63,17 @@ describe('DwcpV3Collector', () => {
     );
     // Guest memory of the successful (observed) migrations only, beside the duration histogram.
     assert.equal(await valueOf(registry, 'dwcp_v3_migration_memory_bytes_total', l), 4000);
-    assert.throws(() => c.recordMigration({ mode: 'internet', success: true, durationSeconds: 1, bytes: 0, memoryBytes: Number.NaN }), InvalidInputError);
+    assert.throws(
+      () =>
+        c.recordMigration({
+          mode: 'internet',
+          success: true,
+          durationSeconds: 1,
+          bytes: 0,
+          memoryBytes: Number.NaN,
+        }),
+      InvalidInputError,
+    );
   });
 
   it('per-component recordings', async () => {

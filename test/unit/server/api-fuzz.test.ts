@@ -31,8 +31,16 @@ before(async () => {
   db = await openAlertingDb({ type: 'sqlite', path: join(dir, 'a.db') });
   const service = new AlertingService({
     config: alertingConfig({ receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:1/x' }] }),
-    db, clock: () => T0, log: { warn: () => undefined, info: () => undefined, error: () => undefined }, metrics: NO_ALERTING_METRICS, parseDuration,
-    openAnomalies: () => [], externalUrl: 'http://127.0.0.1:9500', scrapeIntervalMs: 1000, maxSeries: 100, deliverOnEnqueue: false,
+    db,
+    clock: () => T0,
+    log: { warn: () => undefined, info: () => undefined, error: () => undefined },
+    metrics: NO_ALERTING_METRICS,
+    parseDuration,
+    openAnomalies: () => [],
+    externalUrl: 'http://127.0.0.1:9500',
+    scrapeIntervalMs: 1000,
+    maxSeries: 100,
+    deliverOnEnqueue: false,
   });
   await service.restore();
   const deps = testDeps({ webRoot: dir });
@@ -41,10 +49,18 @@ before(async () => {
     {
       ...deps,
       alerting: {
-        listIncidents: (l, s) => service.listIncidents(l, s), getIncident: (id) => service.getIncident(id), acknowledge: (id, i) => service.acknowledge(id, i),
-        unacknowledge: (id) => service.unacknowledge(id), listSilences: () => service.listSilences(), getSilence: (id) => service.getSilence(id),
-        createSilence: (b) => service.createSilence(b), updateSilence: (id, b) => service.updateSilence(id, b), expireSilence: (id) => service.expireSilence(id),
-        rules: () => service.rules.overview(), reloadRules: () => service.reloadRules(), health: () => service.health(),
+        listIncidents: (l, s) => service.listIncidents(l, s),
+        getIncident: (id) => service.getIncident(id),
+        acknowledge: (id, i) => service.acknowledge(id, i),
+        unacknowledge: (id) => service.unacknowledge(id),
+        listSilences: () => service.listSilences(),
+        getSilence: (id) => service.getSilence(id),
+        createSilence: (b) => service.createSilence(b),
+        updateSilence: (id, b) => service.updateSilence(id, b),
+        expireSilence: (id) => service.expireSilence(id),
+        rules: () => service.rules.overview(),
+        reloadRules: () => service.reloadRules(),
+        health: () => service.health(),
       },
     },
     { checkResponses: true, now: () => T0 },
@@ -72,29 +88,69 @@ function routesOf(a: FastifyInstance): Route[] {
     stack.length = depth;
     stack.push(m[2]!);
     const path = stack.join('');
-    for (const method of m[3]!.split(', ')) if (method !== 'HEAD') out.push({ method: method as HTTPMethods, path });
+    for (const method of m[3]!.split(', '))
+      if (method !== 'HEAD') out.push({ method: method as HTTPMethods, path });
   }
   return out;
 }
 
 const QUERY_NAMES = [
-  'start', 'end', 'step', 'limit', 'name', 'agg', 'by', 'component', 'state', 'window', 'region', 'resource', 'q',
-  'severity', 'status', 'service', 'operation', 'tags', 'minDuration', 'maxDuration', 'lookback', 'at', 'format',
-  'match[region]', 'match[job]', 'match[__proto__]', 'match[constructor]', 'match[]', 'match[a b]', '__proto__', 'constructor',
+  'start',
+  'end',
+  'step',
+  'limit',
+  'name',
+  'agg',
+  'by',
+  'component',
+  'state',
+  'window',
+  'region',
+  'resource',
+  'q',
+  'severity',
+  'status',
+  'service',
+  'operation',
+  'tags',
+  'minDuration',
+  'maxDuration',
+  'lookback',
+  'at',
+  'format',
+  'match[region]',
+  'match[job]',
+  'match[__proto__]',
+  'match[constructor]',
+  'match[]',
+  'match[a b]',
+  '__proto__',
+  'constructor',
 ];
 
 const body = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc
-    .record({
-      matchers: fc.array(fc.record({ name: hostileString, value: hostileString, isRegex: fc.boolean(), isEqual: fc.boolean() }), { maxLength: 3 }),
-      startsAt: hostileString,
-      endsAt: hostileString,
-      createdBy: hostileString,
-      comment: hostileString,
-      by: hostileString,
-      note: hostileString,
-    }, { requiredKeys: [] })
+    .record(
+      {
+        matchers: fc.array(
+          fc.record({
+            name: hostileString,
+            value: hostileString,
+            isRegex: fc.boolean(),
+            isEqual: fc.boolean(),
+          }),
+          { maxLength: 3 },
+        ),
+        startsAt: hostileString,
+        endsAt: hostileString,
+        createdBy: hostileString,
+        comment: hostileString,
+        by: hostileString,
+        note: hostileString,
+      },
+      { requiredKeys: [] },
+    )
     .map((v) => JSON.stringify(v)),
   hostileString,
 );
@@ -110,20 +166,32 @@ describe('fuzz: every API route parameter', () => {
       fc.asyncProperty(
         fc.constantFrom(...routes),
         fc.array(hostileString, { minLength: 3, maxLength: 3 }),
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_NAMES), hostileString), hostileString), { maxLength: 4 }),
+        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_NAMES), hostileString), hostileString), {
+          maxLength: 4,
+        }),
         fc.option(body),
         async (route, segs, query, payload) => {
           let i = 0;
           // Lone surrogates cannot be percent-encoded: they become U+FFFD, as a browser sends them.
-          const wellFormed = (x: string) => x.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-          const path = (route.path.startsWith('/') ? '' : '/') + route.path.replace(/:[A-Za-z]+|\*/g, () => encodeURIComponent(wellFormed(segs[i++] ?? '')));
+          const wellFormed = (x: string) =>
+            x.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+          const path =
+            (route.path.startsWith('/') ? '' : '/') +
+            route.path.replace(/:[A-Za-z]+|\*/g, () => encodeURIComponent(wellFormed(segs[i++] ?? '')));
           const qs = new URLSearchParams(query).toString();
           const url = qs === '' ? path : `${path}?${qs}`;
           counts.tried++;
-          byRoute.set(`${route.method} ${route.path}`, (byRoute.get(`${route.method} ${route.path}`) ?? 0) + 1);
+          byRoute.set(
+            `${route.method} ${route.path}`,
+            (byRoute.get(`${route.method} ${route.path}`) ?? 0) + 1,
+          );
           let res;
           try {
-            res = await app.inject({ method: route.method, url, ...(payload === null ? {} : { payload, headers: { 'content-type': 'application/json' } }) });
+            res = await app.inject({
+              method: route.method,
+              url,
+              ...(payload === null ? {} : { payload, headers: { 'content-type': 'application/json' } }),
+            });
           } catch (e) {
             counts.crashes++;
             failures.push(`${route.method} ${url}: ${String(e)}`);
@@ -131,19 +199,26 @@ describe('fuzz: every API route parameter', () => {
           }
           if (res.statusCode >= 500) {
             counts.serverErrors++;
-            failures.push(`${route.method} ${url} ${payload ?? ''} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+            failures.push(
+              `${route.method} ${url} ${payload ?? ''} → ${res.statusCode} ${res.body.slice(0, 300)}`,
+            );
           } else if (res.statusCode >= 400) {
             counts.clearErrors++;
             const e = res.json() as { status?: unknown; errorType?: unknown; error?: unknown };
             assert.equal(e.status, 'error', `${route.method} ${url}: ${res.body.slice(0, 200)}`);
             assert.match(String(e.errorType), /^DWCP_[A-Z_]+$/);
-            assert.ok(typeof e.error === 'string' && e.error.length > 0 && e.error.length < 2000, `error message length of ${route.method} ${url}`);
+            assert.ok(
+              typeof e.error === 'string' && e.error.length > 0 && e.error.length < 2000,
+              `error message length of ${route.method} ${url}`,
+            );
           } else counts.ok++;
         },
       ),
       { numRuns: 4000 },
     );
-    t.diagnostic(`API: ${routes.length} routes, ${counts.tried} requests tried, ${counts.ok} 2xx/3xx, ${counts.clearErrors} clear 4xx errors, ${counts.serverErrors} 5xx, ${counts.crashes} crashes`);
+    t.diagnostic(
+      `API: ${routes.length} routes, ${counts.tried} requests tried, ${counts.ok} 2xx/3xx, ${counts.clearErrors} clear 4xx errors, ${counts.serverErrors} 5xx, ${counts.crashes} crashes`,
+    );
     assert.deepEqual(failures.slice(0, 10), []);
     assert.equal(byRoute.size, routes.length, 'every route was fuzzed');
   });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
-import { DwcpError, InvalidInputError, LimitExceededError, NotFoundError, StoreError, UnknownParameterError } from '../../../src/errors.ts';
+import {
+  DwcpError,
+  InvalidInputError,
+  LimitExceededError,
+  NotFoundError,
+  StoreError,
+  UnknownParameterError,
+} from '../../../src/errors.ts';
 import { buildApp, resolveLimits } from '../../../src/server/app.ts';
 import { HTTP_STATUS_BY_CODE, toHttpError } from '../../../src/server/error-handler.ts';
 import { parseDuration } from '../../../src/model/duration.ts';
@@ -31,7 +38,12 @@ interface ErrorBody {
   error: string;
 }
 
-function assertError(res: { statusCode: number; json: () => unknown }, status: number, errorType: string, msg?: RegExp): void {
+function assertError(
+  res: { statusCode: number; json: () => unknown },
+  status: number,
+  errorType: string,
+  msg?: RegExp,
+): void {
   assert.equal(res.statusCode, status);
   const body = res.json() as ErrorBody;
   assert.equal(body.status, 'error');
@@ -53,7 +65,12 @@ test('GET /health and /ready', async () => {
   const nr = await a.inject({ method: 'GET', url: '/ready' });
   assert.equal(nr.statusCode, 503);
   assert.deepEqual(nr.json(), { status: 'not_ready' });
-  assertError(await a.inject({ method: 'GET', url: '/health?verbose=1' }), 400, 'DWCP_UNKNOWN_PARAMETER', /verbose/);
+  assertError(
+    await a.inject({ method: 'GET', url: '/health?verbose=1' }),
+    400,
+    'DWCP_UNKNOWN_PARAMETER',
+    /verbose/,
+  );
 });
 
 test('GET /metrics serves the registry with its content type', async () => {
@@ -72,7 +89,10 @@ test('GET /api/components/status', async () => {
   const a = await app();
   const res = await a.inject({ method: 'GET', url: '/api/components/status' });
   assert.equal(res.statusCode, 200);
-  const body = res.json() as { status: string; data: { component: string; state: string; activeAnomalies: number }[] };
+  const body = res.json() as {
+    status: string;
+    data: { component: string; state: string; activeAnomalies: number }[];
+  };
   assert.equal(body.status, 'success');
   assert.equal(body.data.length, 2);
   assert.deepEqual(
@@ -82,14 +102,21 @@ test('GET /api/components/status', async () => {
       ['hde', 'degraded', 2],
     ],
   );
-  assertError(await a.inject({ method: 'GET', url: '/api/components/status?region=x' }), 400, 'DWCP_UNKNOWN_PARAMETER');
+  assertError(
+    await a.inject({ method: 'GET', url: '/api/components/status?region=x' }),
+    400,
+    'DWCP_UNKNOWN_PARAMETER',
+  );
 });
 
 test('GET /api/v1/targets has the Prometheus shape', async () => {
   const a = await app();
   const res = await a.inject({ method: 'GET', url: '/api/v1/targets' });
   assert.equal(res.statusCode, 200);
-  const body = res.json() as { status: string; data: { activeTargets: Record<string, unknown>[]; droppedTargets: unknown[] } };
+  const body = res.json() as {
+    status: string;
+    data: { activeTargets: Record<string, unknown>[]; droppedTargets: unknown[] };
+  };
   assert.equal(body.status, 'success');
   assert.deepEqual(body.data.droppedTargets, []);
   const [up, down] = body.data.activeTargets;
@@ -114,7 +141,12 @@ test('GET /api/v1/targets has the Prometheus shape', async () => {
   assert.equal(down?.['scrapePool'], 'node-2');
   const dropped = await a.inject({ method: 'GET', url: '/api/v1/targets?state=dropped' });
   assert.deepEqual((dropped.json() as { data: { activeTargets: unknown[] } }).data.activeTargets, []);
-  assertError(await a.inject({ method: 'GET', url: '/api/v1/targets?state=gone' }), 400, 'DWCP_INVALID_INPUT', /state/);
+  assertError(
+    await a.inject({ method: 'GET', url: '/api/v1/targets?state=gone' }),
+    400,
+    'DWCP_INVALID_INPUT',
+    /state/,
+  );
 });
 
 test('GET /api/anomalies filters, limits and validates', async () => {
@@ -137,7 +169,10 @@ test('GET /api/anomalies filters, limits and validates', async () => {
   assert.deepEqual(ids(await a.inject({ method: 'GET', url: '/api/anomalies?limit=2' })), [4, 3]);
   // Unix seconds (fractional) and RFC3339 both work; bounds are inclusive.
   const start = (T0 + 2000) / 1000;
-  assert.deepEqual(ids(await a.inject({ method: 'GET', url: `/api/anomalies?start=${start}.0&end=2024-05-01T12:00:03Z` })), [3, 2]);
+  assert.deepEqual(
+    ids(await a.inject({ method: 'GET', url: `/api/anomalies?start=${start}.0&end=2024-05-01T12:00:03Z` })),
+    [3, 2],
+  );
   assert.deepEqual(deps.anomalies.filters.at(-1), { limit: 100, startMs: T0 + 2000, endMs: T0 + 3000 });
 
   const bad: [string, string, RegExp][] = [
@@ -152,7 +187,11 @@ test('GET /api/anomalies filters, limits and validates', async () => {
     ['start=2024-02-30T00:00:00Z', 'DWCP_INVALID_INPUT', /not a valid date/],
     ['start=200&end=100', 'DWCP_INVALID_INPUT', /start must not be after end/],
     ['severity=low&min_severity=high', 'DWCP_INVALID_INPUT', /mutually exclusive/],
-    ['sort=asc', 'DWCP_UNKNOWN_PARAMETER', /sort; known parameters: start, end, component, severity, min_severity, limit/],
+    [
+      'sort=asc',
+      'DWCP_UNKNOWN_PARAMETER',
+      /sort; known parameters: start, end, component, severity, min_severity, limit/,
+    ],
   ];
   for (const [qs, type, msg] of bad) {
     assertError(await a.inject({ method: 'GET', url: `/api/anomalies?${qs}` }), 400, type, msg);
@@ -162,22 +201,48 @@ test('GET /api/anomalies filters, limits and validates', async () => {
 test('GET /api/anomalies: a summary per anomaly; unknown numbers (no band, no deviation) arrive as null', async () => {
   const deps = testDeps();
   await seedAnomalies(deps.anomalies, [
-    anomaly(1, { expected: Number.NaN, lower: Number.NaN, upper: Number.NaN, deviation: Number.NaN, severity: 'low', detector: 'ensemble' }),
-    anomaly(2, { metric: 'up', detector: 'target_health', severity: 'critical', deviation: Number.NaN, labels: { instance: '127.0.0.1:9101', job: 'dwcp', target: 'node-2' } }),
+    anomaly(1, {
+      expected: Number.NaN,
+      lower: Number.NaN,
+      upper: Number.NaN,
+      deviation: Number.NaN,
+      severity: 'low',
+      detector: 'ensemble',
+    }),
+    anomaly(2, {
+      metric: 'up',
+      detector: 'target_health',
+      severity: 'critical',
+      deviation: Number.NaN,
+      labels: { instance: '127.0.0.1:9101', job: 'dwcp', target: 'node-2' },
+    }),
   ]);
   const a = await app(deps); // checkResponses: the bodies match the contract
   const res = await a.inject({ method: 'GET', url: '/api/anomalies' });
   assert.equal(res.statusCode, 200);
-  const [down, noBand] = (res.json() as { data: { summary: string; expected: number | null; lower: number | null; deviation: number | null }[] }).data;
-  assert.equal(down!.summary, 'critical: target node-2 is down (instance=127.0.0.1:9101, job=dwcp): its scrapes fail (up = 0)');
+  const [down, noBand] = (
+    res.json() as {
+      data: { summary: string; expected: number | null; lower: number | null; deviation: number | null }[];
+    }
+  ).data;
+  assert.equal(
+    down!.summary,
+    'critical: target node-2 is down (instance=127.0.0.1:9101, job=dwcp): its scrapes fail (up = 0)',
+  );
   assert.equal(down!.deviation, null);
   assert.deepEqual([noBand!.expected, noBand!.lower, noBand!.deviation], [null, null, null]);
-  assert.equal(noBand!.summary, 'low bandwidth anomaly on amst dwcp_amst_bandwidth_utilization (node_id=node-1, region=eu-west)');
+  assert.equal(
+    noBand!.summary,
+    'low bandwidth anomaly on amst dwcp_amst_bandwidth_utilization (node_id=node-1, region=eu-west)',
+  );
 });
 
 test('POST /api/anomalies/:id/acknowledge', async () => {
   const deps = testDeps();
-  const seeded = await seedAnomalies(deps.anomalies, [1, 2, 3, 4, 5, 6, 7].map((id) => anomaly(id)));
+  const seeded = await seedAnomalies(
+    deps.anomalies,
+    [1, 2, 3, 4, 5, 6, 7].map((id) => anomaly(id)),
+  );
   assert.equal(seeded.at(-1)?.id, 7);
   const a = await app(deps);
   const ok = await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge' });
@@ -188,14 +253,32 @@ test('POST /api/anomalies/:id/acknowledge', async () => {
   assert.equal(body.data.acknowledged, true);
   assert.equal((await deps.anomalies.get(7))?.acknowledged, true);
   // A JSON body is accepted and ignored.
-  const withBody = await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge', payload: { note: 'seen' } });
+  const withBody = await a.inject({
+    method: 'POST',
+    url: '/api/anomalies/7/acknowledge',
+    payload: { note: 'seen' },
+  });
   assert.equal(withBody.statusCode, 200);
 
-  assertError(await a.inject({ method: 'POST', url: '/api/anomalies/8/acknowledge' }), 404, 'DWCP_NOT_FOUND', /8/);
+  assertError(
+    await a.inject({ method: 'POST', url: '/api/anomalies/8/acknowledge' }),
+    404,
+    'DWCP_NOT_FOUND',
+    /8/,
+  );
   for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999']) {
-    assertError(await a.inject({ method: 'POST', url: `/api/anomalies/${id}/acknowledge` }), 400, 'DWCP_INVALID_INPUT', /positive integer/);
+    assertError(
+      await a.inject({ method: 'POST', url: `/api/anomalies/${id}/acknowledge` }),
+      400,
+      'DWCP_INVALID_INPUT',
+      /positive integer/,
+    );
   }
-  assertError(await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge?x=1' }), 400, 'DWCP_UNKNOWN_PARAMETER');
+  assertError(
+    await a.inject({ method: 'POST', url: '/api/anomalies/7/acknowledge?x=1' }),
+    400,
+    'DWCP_UNKNOWN_PARAMETER',
+  );
   assertError(await a.inject({ method: 'GET', url: '/api/anomalies/7/acknowledge' }), 404, 'DWCP_NOT_FOUND');
 });
 
@@ -229,7 +312,12 @@ test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, s
 
 test('unknown routes → 404 in the error body shape', async () => {
   const a = await app();
-  assertError(await a.inject({ method: 'GET', url: '/api/nothing?x=1' }), 404, 'DWCP_NOT_FOUND', /GET \/api\/nothing not found/);
+  assertError(
+    await a.inject({ method: 'GET', url: '/api/nothing?x=1' }),
+    404,
+    'DWCP_NOT_FOUND',
+    /GET \/api\/nothing not found/,
+  );
   assertError(await a.inject({ method: 'DELETE', url: '/health' }), 404, 'DWCP_NOT_FOUND');
 });
 
@@ -243,7 +331,8 @@ test('routes of features the monitor was built without → 404 naming the featur
     ['/api/regions/health', /^rollout, SLO and region analysis is not configured/],
     ['/api/models/performance', /^model performance is not configured on this monitor$/],
   ];
-  for (const [url, msg] of cases) assertError(await a.inject({ method: 'GET', url }), 404, 'DWCP_NOT_FOUND', msg);
+  for (const [url, msg] of cases)
+    assertError(await a.inject({ method: 'GET', url }), 404, 'DWCP_NOT_FOUND', msg);
 });
 
 test('store failures map through the error handler; unknown errors → 500 without internals', async () => {
@@ -317,7 +406,16 @@ test('time and duration parameters follow the Prometheus conventions', () => {
   assert.equal(parseTime('1714564800.123', 't'), 1714564800123);
   assert.equal(parseTime('2024-05-01T12:00:00Z', 't'), T0);
   assert.equal(parseTime('2024-05-01T14:00:00.5+02:00', 't'), T0 + 500);
-  for (const bad of ['', 'now', '2024-05-01', '2024-13-01T00:00:00Z', '2024-05-01T25:00:00Z', '1e5', 'NaN', '1'.repeat(400)]) {
+  for (const bad of [
+    '',
+    'now',
+    '2024-05-01',
+    '2024-13-01T00:00:00Z',
+    '2024-05-01T25:00:00Z',
+    '1e5',
+    'NaN',
+    '1'.repeat(400),
+  ]) {
     assert.throws(() => parseTime(bad, 'start'), InvalidInputError, bad);
   }
   // Query-parameter durations: the product grammar plus plain seconds (model/duration.ts).
@@ -327,6 +425,6 @@ test('time and duration parameters follow the Prometheus conventions', () => {
   assert.equal(step('1m30s'), 90_000);
   assert.equal(step('250ms'), 250);
   assert.equal(step('1.5m'), 90_000); // fractions in parts, as the CLI and config accept
-  for (const bad of ['', '15x', '1s1m', '1m1m', '-', 's']) assert.throws(() => step(bad), InvalidInputError, bad);
+  for (const bad of ['', '15x', '1s1m', '1m1m', '-', 's'])
+    assert.throws(() => step(bad), InvalidInputError, bad);
 });
-

@@ -16,7 +16,13 @@ test('API 5xx answers are counted per route and logged as rate-limited warnings 
       throw new Error('disk gone while reading http://ops:pw-1@store.internal/db');
     },
   };
-  const app = await buildApp(deps, { checkResponses: true, now: () => nowMs, warnLog: { warn: (fields, message) => lines.push({ fields: fields as Record<string, unknown>, message }) } });
+  const app = await buildApp(deps, {
+    checkResponses: true,
+    now: () => nowMs,
+    warnLog: {
+      warn: (fields, message) => lines.push({ fields: fields as Record<string, unknown>, message }),
+    },
+  });
   apps.push(app);
   for (let i = 0; i < 3; i++) {
     const res = await app.inject({ url: '/health' });
@@ -33,5 +39,8 @@ test('API 5xx answers are counted per route and logged as rate-limited warnings 
   assert.equal(lines.length, 2);
   assert.equal(lines[1]?.fields['heldBackSinceLastWarning'], 2);
   const metric = await deps.registry.getSingleMetric('dwcp_monitor_http_server_errors_total')?.get();
-  assert.deepEqual(metric?.values.map((v) => [v.labels['route'], v.value]), [['/health', 4]]);
+  assert.deepEqual(
+    metric?.values.map((v) => [v.labels['route'], v.value]),
+    [['/health', 4]],
+  );
 });

@@ -20,7 +20,10 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function app(opts: BuildAppOptions = {}, deps: TestDeps = testDeps({ webRoot: dir })): Promise<FastifyInstance> {
+async function app(
+  opts: BuildAppOptions = {},
+  deps: TestDeps = testDeps({ webRoot: dir }),
+): Promise<FastifyInstance> {
   const a = await buildApp(deps, { checkResponses: true, now: () => T0, ...opts });
   apps.push(a);
   return a;
@@ -47,10 +50,22 @@ describe('security headers', () => {
 describe('Host allow-list (DNS rebinding)', () => {
   it('answers loopback names, IP literals and configured names; refuses other names with 403', async () => {
     const a = await app({ security: { allowedHosts: ['monitor.internal'] } });
-    for (const host of ['localhost:9500', '127.0.0.1', '[::1]:9500', '10.1.2.3:80', 'monitor.internal:9500', 'MONITOR.internal.']) {
+    for (const host of [
+      'localhost:9500',
+      '127.0.0.1',
+      '[::1]:9500',
+      '10.1.2.3:80',
+      'monitor.internal:9500',
+      'MONITOR.internal.',
+    ]) {
       assert.equal((await a.inject({ url: '/api/v1/targets', headers: { host } })).statusCode, 200, host);
     }
-    for (const host of ['attacker.example', 'attacker.example:9500', 'localhost.attacker.example', '127.0.0.1.nip.io']) {
+    for (const host of [
+      'attacker.example',
+      'attacker.example:9500',
+      'localhost.attacker.example',
+      '127.0.0.1.nip.io',
+    ]) {
       const res = await a.inject({ url: '/api/v1/targets', headers: { host } });
       assert.equal(res.statusCode, 403, host);
       assert.equal(errorType(res), 'DWCP_FORBIDDEN');
@@ -62,10 +77,13 @@ describe('Host allow-list (DNS rebinding)', () => {
     const address = new URL(await a.listen({ host: '127.0.0.1', port: 0 }));
     const get = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: address.port, path: '/api/v1/targets', headers: { host } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          { host: '127.0.0.1', port: address.port, path: '/api/v1/targets', headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end();
       });
@@ -89,8 +107,14 @@ describe('Origin check and CSRF-safe content types on writes', () => {
     const deps = testDeps();
     await seedAnomalies(deps.anomalies, [anomaly(1)]);
     const a = await app({ security: { allowedOrigins: ['https://grafana.example'] } }, deps);
-    const post = (headers: Record<string, string>) => a.inject({ method: 'POST', url: ack, headers: { host: 'localhost:9500', ...headers } });
-    for (const origin of ['http://evil.example', 'null', 'http://localhost:9501', 'https://grafana.example.evil']) {
+    const post = (headers: Record<string, string>) =>
+      a.inject({ method: 'POST', url: ack, headers: { host: 'localhost:9500', ...headers } });
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      'http://localhost:9501',
+      'https://grafana.example.evil',
+    ]) {
       const res = await post({ origin });
       assert.equal(res.statusCode, 403, origin);
       assert.equal(errorType(res), 'DWCP_FORBIDDEN');
@@ -101,19 +125,41 @@ describe('Origin check and CSRF-safe content types on writes', () => {
     }
     assert.equal((await post({})).statusCode, 200);
     // Reads are not checked: a cross-origin page cannot read the answer without CORS headers.
-    assert.equal((await a.inject({ url: '/api/anomalies', headers: { origin: 'http://evil.example' } })).statusCode, 200);
+    assert.equal(
+      (await a.inject({ url: '/api/anomalies', headers: { origin: 'http://evil.example' } })).statusCode,
+      200,
+    );
   });
 
   it('answers 415 to the content types a cross-site form can send, with or without a body', async () => {
     const a = await app();
-    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const withBody = await a.inject({ method: 'POST', url: ack, headers: { 'content-type': type }, payload: 'a=1' });
+    for (const type of [
+      'text/plain',
+      'text/plain;charset=UTF-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      const withBody = await a.inject({
+        method: 'POST',
+        url: ack,
+        headers: { 'content-type': type },
+        payload: 'a=1',
+      });
       assert.equal(withBody.statusCode, 415, type);
       assert.equal(errorType(withBody), 'DWCP_UNSUPPORTED_MEDIA_TYPE');
-      assert.equal((await a.inject({ method: 'POST', url: ack, headers: { 'content-type': type } })).statusCode, 415, type);
+      assert.equal(
+        (await a.inject({ method: 'POST', url: ack, headers: { 'content-type': type } })).statusCode,
+        415,
+        type,
+      );
     }
     // JSON is fine (404: no such anomaly, the route ran).
-    const json = await a.inject({ method: 'POST', url: ack, headers: { 'content-type': 'application/json' }, payload: '{}' });
+    const json = await a.inject({
+      method: 'POST',
+      url: ack,
+      headers: { 'content-type': 'application/json' },
+      payload: '{}',
+    });
     assert.equal(json.statusCode, 404);
   });
 });
@@ -175,9 +221,14 @@ describe('static files and query keys: client errors, never 500', () => {
   it('prototype keys in match[] are refused with 400, not ignored', async () => {
     const a = await app();
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const res = await a.inject({ url: `/api/metrics/query?name=dwcp_amst_bandwidth_utilization&match[${key}]=x` });
+      const res = await a.inject({
+        url: `/api/metrics/query?name=dwcp_amst_bandwidth_utilization&match[${key}]=x`,
+      });
       assert.equal(res.statusCode, 400, key);
-      assert.match((res.json() as { error: string }).error, new RegExp(`match\\[${key}\\]: "${key}" is reserved`));
+      assert.match(
+        (res.json() as { error: string }).error,
+        new RegExp(`match\\[${key}\\]: "${key}" is reserved`),
+      );
     }
   });
 });

@@ -26,7 +26,12 @@ import { LogApi } from '../../../src/logs/log-api.ts';
 import { openSqliteLogStore } from '../../../src/logs/store/open.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 import { DEFAULT_SCRAPE_LIMITS } from '../../../src/model/scrape-limits.ts';
-import { allowsNode, ALL_NODES, scopeForTenant, type TenantNodeMapping } from '../../../src/model/tenant-scope.ts';
+import {
+  allowsNode,
+  ALL_NODES,
+  scopeForTenant,
+  type TenantNodeMapping,
+} from '../../../src/model/tenant-scope.ts';
 import { RemoteWriteReceiver } from '../../../src/monitor/remote-write.ts';
 import { createInsightsProvider } from '../../../src/monitor/rollout-provider.ts';
 import { parseSloDefinitions } from '../../../src/analysis/slo/definition.ts';
@@ -48,33 +53,78 @@ const METRIC = 'dwcp_amst_streams_active';
 const MIXED_TRACE = hexId(0xfff, 32);
 /** One SLO over the streams gauge: a step is good while every node's value is at most `SLO_MAX` (a's nodes, not b's). */
 const SLO_MAX = 100;
-const SLOS = parseSloDefinitions({ slos: [{ name: 'streams', sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: SLO_MAX }, objective: 0.9, window: '1h' }] });
+const SLOS = parseSloDefinitions({
+  slos: [
+    {
+      name: 'streams',
+      sli: { type: 'threshold', metric: METRIC, statistic: 'value', op: '<=', threshold: SLO_MAX },
+      objective: 0.9,
+      window: '1h',
+    },
+  ],
+});
 /** Traces one search may return at most (b gets more, newer traces than this). */
 const TRACES_MAX = 8;
 
 /** A remote-write body (snappy protobuf) of one sample per node. */
 function writeBody(nodes: readonly string[]): Buffer {
   const T = writeRequestType();
-  const timeseries = nodes.map((n) => ({ labels: [{ name: '__name__', value: METRIC }, { name: 'node_id', value: n }], samples: [{ timestamp: NOW, value: 1 }] }));
+  const timeseries = nodes.map((n) => ({
+    labels: [
+      { name: '__name__', value: METRIC },
+      { name: 'node_id', value: n },
+    ],
+    samples: [{ timestamp: NOW, value: 1 }],
+  }));
   return snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries })).finish()));
 }
 
 /** An incident on `node` (the fields the contract requires). */
 function incident(id: string, node: string, startedAtMs: number): Incident {
   return {
-    id, status: 'firing', severity: 'critical', title: `${node} down`, node, region: 'eu-west', components: ['amst'], labels: { node_id: node },
-    startedAtMs, updatedAtMs: startedAtMs, resolvedAtMs: null, rootCause: [], signals: [], droppedSignals: 0, acknowledgement: null, notifiedReceivers: [],
+    id,
+    status: 'firing',
+    severity: 'critical',
+    title: `${node} down`,
+    node,
+    region: 'eu-west',
+    components: ['amst'],
+    labels: { node_id: node },
+    startedAtMs,
+    updatedAtMs: startedAtMs,
+    resolvedAtMs: null,
+    rootCause: [],
+    signals: [],
+    droppedSignals: 0,
+    acknowledgement: null,
+    notifiedReceivers: [],
   };
 }
 
 function target(node: string, i: number): TargetStatus {
-  return { id: node, url: `http://127.0.0.1:${9100 + i}/metrics`, labels: { job: 'dwcp', node_id: node }, health: 'up', lastScrapeMs: NOW, lastScrapeDurationMs: 3, lastError: null, samplesLastScrape: 10 };
+  return {
+    id: node,
+    url: `http://127.0.0.1:${9100 + i}/metrics`,
+    labels: { job: 'dwcp', node_id: node },
+    health: 'up',
+    lastScrapeMs: NOW,
+    lastScrapeDurationMs: 3,
+    lastError: null,
+    samplesLastScrape: 10,
+  };
 }
 
 /** A monitor holding telemetry of every node, with `mapping` enforced. */
-async function world(auth: AuthService, nodes: readonly string[], mapping: TenantNodeMapping, operatorBearer: string) {
+async function world(
+  auth: AuthService,
+  nodes: readonly string[],
+  mapping: TenantNodeMapping,
+  operatorBearer: string,
+) {
   const deps = testDeps();
-  const logStore = await openSqliteLogStore(':memory:', { retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY } });
+  const logStore = await openSqliteLogStore(':memory:', {
+    retentionMs: { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY },
+  });
   const traceStore = await openSqliteTraceStore(':memory:', { retentionMs: DAY });
   const dashStore = await openSqliteDashboardStore(':memory:');
   // later nodes' incidents are newer (b's, in the property)
@@ -94,15 +144,40 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
     pipeline: {
       ingestPushed: async (_source, samples) => {
         written.push(...samples);
-        return { admitted: samples.length, stored: samples.length, outcome: null, trackMs: 0, detectMs: 0, warning: null, rejected: {} };
+        return {
+          admitted: samples.length,
+          stored: samples.length,
+          outcome: null,
+          trackMs: 0,
+          detectMs: 0,
+          warning: null,
+          rejected: {},
+        };
       },
     },
     limits: { maxDecompressedBytes: 1 << 20, labels: DEFAULT_SCRAPE_LIMITS },
     maxBodyBytes: 1 << 20,
-    metrics: { received: () => undefined, requestRejected: () => undefined, sampleRejected: (r, n) => void (r === 'foreign_node' && (rwForeign += n)) },
+    metrics: {
+      received: () => undefined,
+      requestRejected: () => undefined,
+      sampleRejected: (r, n) => void (r === 'foreign_node' && (rwForeign += n)),
+    },
   });
   const dashboards = dashboardsApi(
-    new DashboardService({ store: dashStore, sources: { samples: deps.samples, anomalies: deps.anomalies, incidents: { listIncidents: async (l, _status, scope) => incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, l) } }, limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 }, cache: { ttlMs: 1000 }, now: () => NOW }),
+    new DashboardService({
+      store: dashStore,
+      sources: {
+        samples: deps.samples,
+        anomalies: deps.anomalies,
+        incidents: {
+          listIncidents: async (l, _status, scope) =>
+            incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, l),
+        },
+      },
+      limits: { seriesMax: 100, rawPointsPerSeries: 1000, targetPoints: 30 },
+      cache: { ttlMs: 1000 },
+      now: () => NOW,
+    }),
     { defaultScope: { tenantId: 'default', actor: 'anonymous' } },
   );
   const app = await buildApp(
@@ -111,8 +186,16 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
       auth,
       tenants: mapping,
       targets: () => nodes.map(target),
-      traces: new TraceApi(traceStore, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 1 << 20, maxDecompressedBytes: 1 << 20 } }),
-      logs: new LogApi(logStore, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 1 << 20 } }),
+      traces: new TraceApi(traceStore, {
+        registry: deps.registry,
+        now: () => NOW,
+        limits: { maxBodyBytes: 1 << 20, maxDecompressedBytes: 1 << 20 },
+      }),
+      logs: new LogApi(logStore, {
+        registry: deps.registry,
+        now: () => NOW,
+        limits: { maxBodyBytes: 1 << 20 },
+      }),
       dashboards,
       push: async (req) => ({ received: req.samples.length, stored: req.samples.length, rejected: {} }),
       remoteWrite,
@@ -120,44 +203,116 @@ async function world(auth: AuthService, nodes: readonly string[], mapping: Tenan
       limits: { tracesMax: TRACES_MAX, tracesDefault: TRACES_MAX },
       alerting: {
         // as the alerting service: newest first, the scope filters before the limit
-        listIncidents: async (limit, _status, scope) => incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, limit),
+        listIncidents: async (limit, _status, scope) =>
+          incidents.filter((i) => allowsNode(scope ?? ALL_NODES, i.node, i.region)).slice(0, limit),
         getIncident: findIncident,
-        acknowledge: async (id, input) => ({ ...(await findIncident(id)), acknowledgement: { by: input.by, atMs: NOW, comment: input.comment ?? '' } }),
+        acknowledge: async (id, input) => ({
+          ...(await findIncident(id)),
+          acknowledgement: { by: input.by, atMs: NOW, comment: input.comment ?? '' },
+        }),
         unacknowledge: findIncident,
-        listSilences: async () => [], getSilence: notHere, createSilence: notHere, updateSilence: notHere, expireSilence: notHere, rules: notHere, reloadRules: notHere, health: notHere,
+        listSilences: async () => [],
+        getSilence: notHere,
+        createSilence: notHere,
+        updateSilence: notHere,
+        expireSilence: notHere,
+        rules: notHere,
+        reloadRules: notHere,
+        health: notHere,
       },
     },
     { checkResponses: true, now: () => NOW },
   );
   const ingest = async (url: string, body: unknown) => {
-    const r = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${operatorBearer}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    const r = await app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${operatorBearer}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
     assert.ok(r.statusCode < 300, `${url}: ${r.statusCode} ${r.body}`);
   };
   const anomalyIds = new Map<string, number>();
   for (const [i, n] of nodes.entries()) {
     const resource = { 'service.name': `svc-${n}`, 'service.instance.id': n, 'cloud.region': 'eu-west' };
-    await deps.samples.append([0, 1, 2].map((k) => ({ name: METRIC, labels: { node_id: n, region: 'eu-west' }, value: (mapping.tenants.get('b')?.nodes.includes(n) === true ? 10 * SLO_MAX : 0) + i + k, timestampMs: NOW - 60_000 + k * 20_000 })));
-    const { id, ...a } = anomaly(i + 1, { labels: { node_id: n, region: 'eu-west' }, seriesKey: `${METRIC}{node_id="${n}"}`, startedAtMs: NOW - 10_000 - i, detectedAtMs: NOW - 10_000 - i });
+    await deps.samples.append(
+      [0, 1, 2].map((k) => ({
+        name: METRIC,
+        labels: { node_id: n, region: 'eu-west' },
+        value: (mapping.tenants.get('b')?.nodes.includes(n) === true ? 10 * SLO_MAX : 0) + i + k,
+        timestampMs: NOW - 60_000 + k * 20_000,
+      })),
+    );
+    const { id, ...a } = anomaly(i + 1, {
+      labels: { node_id: n, region: 'eu-west' },
+      seriesKey: `${METRIC}{node_id="${n}"}`,
+      startedAtMs: NOW - 10_000 - i,
+      detectedAtMs: NOW - 10_000 - i,
+    });
     void id;
     anomalyIds.set(n, (await deps.anomalies.insert(a)).id);
-    await ingest('/v1/traces', otlpJson([{ traceId: hexId(i + 1, 32), spanId: hexId(i + 1, 16), name: `op-${n}`, startMs: NOW - 30_000, durationMs: 100 }], resource));
-    await ingest('/v1/logs', otlpLogsJson([{ timeMs: NOW - 20_000 + i, body: `migration step done on ${n}`, severityNumber: 9 }], resource));
+    await ingest(
+      '/v1/traces',
+      otlpJson(
+        [
+          {
+            traceId: hexId(i + 1, 32),
+            spanId: hexId(i + 1, 16),
+            name: `op-${n}`,
+            startMs: NOW - 30_000,
+            durationMs: 100,
+          },
+        ],
+        resource,
+      ),
+    );
+    await ingest(
+      '/v1/logs',
+      otlpLogsJson(
+        [{ timeMs: NOW - 20_000 + i, body: `migration step done on ${n}`, severityNumber: 9 }],
+        resource,
+      ),
+    );
   }
   return {
-    app, incidents, anomalyIds, written, registry: deps.registry,
+    app,
+    incidents,
+    anomalyIds,
+    written,
+    registry: deps.registry,
     rwForeign: () => rwForeign,
     ingest,
     /** `count` traces on each of `nodes`, newer than every other trace. */
     async newerTraces(nodes: readonly string[], count: number) {
       for (const [i, n] of nodes.entries()) {
-        const spans = Array.from({ length: count }, (_, k) => ({ traceId: hexId(0x10000 + i * 100 + k, 32), spanId: hexId(0x10000 + i * 100 + k, 16), name: `op-${n}`, startMs: NOW - 5000 + k, durationMs: 10 }));
+        const spans = Array.from({ length: count }, (_, k) => ({
+          traceId: hexId(0x10000 + i * 100 + k, 32),
+          spanId: hexId(0x10000 + i * 100 + k, 16),
+          name: `op-${n}`,
+          startMs: NOW - 5000 + k,
+          durationMs: 10,
+        }));
         await ingest('/v1/traces', otlpJson(spans, { 'service.name': `svc-${n}`, 'service.instance.id': n }));
       }
     },
     /** A trace with one span on each of `x` and `y`. */
     async mixedTrace(x: string, y: string) {
       for (const [k, n] of [x, y].entries()) {
-        await ingest('/v1/traces', otlpJson([{ traceId: MIXED_TRACE, spanId: hexId(0xf00 + k, 16), name: `part-${k}`, startMs: NOW - 40_000 + k, durationMs: 10 }], { 'service.name': 'dwcp-node', 'service.instance.id': n }));
+        await ingest(
+          '/v1/traces',
+          otlpJson(
+            [
+              {
+                traceId: MIXED_TRACE,
+                spanId: hexId(0xf00 + k, 16),
+                name: `part-${k}`,
+                startMs: NOW - 40_000 + k,
+                durationMs: 10,
+              },
+            ],
+            { 'service.name': 'dwcp-node', 'service.instance.id': n },
+          ),
+        );
       }
     },
     async close() {
@@ -176,8 +331,20 @@ describe('tenant isolation', () => {
 
   before(async () => {
     authStore = await openSqliteAuthStore(':memory:');
-    auth = new AuthService({ store: authStore, signingKey: KEY, sessionTtlMs: 3_600_000, loginLimits: { maxFailures: 5 }, auditTenant: 'default', now: () => NOW });
-    for (const [username, tenant, role] of [['op', 'default', 'admin'], ['alice', 'a', 'admin'], ['bob', 'b', 'editor'], ['nina', 'n', 'admin']] as const) {
+    auth = new AuthService({
+      store: authStore,
+      signingKey: KEY,
+      sessionTtlMs: 3_600_000,
+      loginLimits: { maxFailures: 5 },
+      auditTenant: 'default',
+      now: () => NOW,
+    });
+    for (const [username, tenant, role] of [
+      ['op', 'default', 'admin'],
+      ['alice', 'a', 'admin'],
+      ['bob', 'b', 'editor'],
+      ['nina', 'n', 'admin'],
+    ] as const) {
       await auth.addUser(tenant, { username, password: 'a-long-enough-password', role });
       bearer[username] = (await signSession(KEY, { username, tenant }, NOW, 3_600_000)).token;
     }
@@ -189,13 +356,21 @@ describe('tenant isolation', () => {
   /** Node ids of one length (none is inside another) split into two non-empty sets. */
   const split = fc
     .uniqueArray(fc.stringMatching(/^[a-z0-9]{6}$/), { minLength: 2, maxLength: 6 })
-    .chain((ids) => fc.tuple(fc.constant(ids.map((s) => `nd-${s}`)), fc.integer({ min: 1, max: ids.length - 1 })))
+    .chain((ids) =>
+      fc.tuple(fc.constant(ids.map((s) => `nd-${s}`)), fc.integer({ min: 1, max: ids.length - 1 })),
+    )
     .map(([ids, cut]) => ({ a: ids.slice(0, cut), b: ids.slice(cut) }));
 
-  it('tenant a never reads tenant b\'s nodes on any read endpoint, and b\'s ids answer 404 (property)', async () => {
+  it("tenant a never reads tenant b's nodes on any read endpoint, and b's ids answer 404 (property)", async () => {
     await fc.assert(
       fc.asyncProperty(split, async ({ a, b }) => {
-        const mapping: TenantNodeMapping = { operatorTenant: 'default', tenants: new Map([['a', { nodes: a, regions: [] }], ['b', { nodes: b, regions: [] }]]) };
+        const mapping: TenantNodeMapping = {
+          operatorTenant: 'default',
+          tenants: new Map([
+            ['a', { nodes: a, regions: [] }],
+            ['b', { nodes: b, regions: [] }],
+          ]),
+        };
         const w = await world(auth, [...a, ...b], mapping, bearer['op']!);
         try {
           await w.mixedTrace(a[0]!, b[0]!);
@@ -203,119 +378,305 @@ describe('tenant isolation', () => {
           const get = async (url: string, user = 'alice') => {
             const r = await w.app.inject({ method: 'GET', url, headers: as(user) });
             assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
-            for (const n of b) assert.ok(!r.body.includes(n), `${url} shows b's node ${n}: ${r.body.slice(0, 300)}`);
+            for (const n of b)
+              assert.ok(!r.body.includes(n), `${url} shows b's node ${n}: ${r.body.slice(0, 300)}`);
             return r.json();
           };
           const nodesOf = (labels: { node_id?: string }[]) => labels.map((l) => l.node_id).sort();
 
           const q = await get(`/api/metrics/query?name=${METRIC}&by=node_id&agg=max`);
           assert.deepEqual(nodesOf(q.data.series.map((s: { labels: object }) => s.labels)), [...a].sort());
-          assert.equal((await get(`/api/metrics/query?name=${METRIC}&match[node_id]=${b[0]}`)).data.series.length, 0);
+          assert.equal(
+            (await get(`/api/metrics/query?name=${METRIC}&match[node_id]=${b[0]}`)).data.series.length,
+            0,
+          );
           await get(`/api/metrics/search?q=amst`);
-          assert.deepEqual((await get('/api/v1/targets')).data.activeTargets.map((t: { labels: { node_id: string } }) => t.labels.node_id).sort(), [...a].sort());
-          assert.deepEqual(nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)), [...a].sort());
-          assert.deepEqual((await get('/api/incidents')).data.map((i: Incident) => i.node).sort(), [...a].sort());
-          assert.deepEqual((await get(`/api/incidents?limit=${a.length}`)).data.map((i: Incident) => i.node).sort(), [...a].sort());
+          assert.deepEqual(
+            (await get('/api/v1/targets')).data.activeTargets
+              .map((t: { labels: { node_id: string } }) => t.labels.node_id)
+              .sort(),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            nodesOf((await get('/api/anomalies')).data.map((x: { labels: object }) => x.labels)),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            (await get('/api/incidents')).data.map((i: Incident) => i.node).sort(),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            (await get(`/api/incidents?limit=${a.length}`)).data.map((i: Incident) => i.node).sort(),
+            [...a].sort(),
+          );
           // the SLO of a's nodes only: met, although b's nodes break it
           const slo = (await get('/api/slo')).data.slos[0];
           assert.deepEqual([slo.evaluated, slo.report?.status], [true, 'met'], JSON.stringify(slo));
-          assert.equal((await w.app.inject({ method: 'GET', url: '/api/slo', headers: as('op') })).json().data.slos[0].report.status, 'violated');
+          assert.equal(
+            (await w.app.inject({ method: 'GET', url: '/api/slo', headers: as('op') })).json().data.slos[0]
+              .report.status,
+            'violated',
+          );
           // b has more traces, all newer than a's, than one search may return: the limit counts a's traces only
           await w.newerTraces(b, TRACES_MAX);
-          const traces = (await get(`/api/traces?limit=${TRACES_MAX}`)).data as { traceID: string; spans: unknown[] }[];
+          const traces = (await get(`/api/traces?limit=${TRACES_MAX}`)).data as {
+            traceID: string;
+            spans: unknown[];
+          }[];
           assert.equal(traces.length, a.length + 1);
-          assert.deepEqual((await get('/api/services')).data, ['dwcp-node', ...a.map((n) => `svc-${n}`)].sort());
+          assert.deepEqual(
+            (await get('/api/services')).data,
+            ['dwcp-node', ...a.map((n) => `svc-${n}`)].sort(),
+          );
           assert.deepEqual((await get(`/api/services/svc-${a[0]}/operations`)).data, [`op-${a[0]}`]);
           assert.deepEqual((await get(`/api/services/svc-${b[0]}/operations`)).data, []);
           assert.equal(traces.find((t) => t.traceID === MIXED_TRACE)?.spans.length, 1);
           assert.equal((await get(`/api/traces/${MIXED_TRACE}`)).data[0].spans.length, 1);
-          assert.deepEqual((await get('/api/logs?limit=100')).entries.map((e: { nodeId: string }) => e.nodeId).sort(), [...a].sort());
+          assert.deepEqual(
+            (await get('/api/logs?limit=100')).entries.map((e: { nodeId: string }) => e.nodeId).sort(),
+            [...a].sort(),
+          );
           assert.equal((await get(`/api/logs?node_id=${b[0]}`)).entries.length, 0);
           assert.equal((await get('/api/logs?q=migration')).entries.length, a.length);
           // the Loki query API: streams, vectors, label names and values of a's nodes only
-          const streamNodes = (r: { data: { result: { stream?: { node_id?: string }; metric?: { node_id?: string } }[] } }) => r.data.result.map((x) => (x.stream ?? x.metric)?.node_id).sort();
-          assert.deepEqual(streamNodes(await get(`/loki/api/v1/query_range?query=${encodeURIComponent('{service=~".+"}')}&limit=${a.length}`)), [...a].sort());
-          assert.deepEqual(streamNodes(await get(`/loki/api/v1/query?query=${encodeURIComponent('sum by (node_id) (count_over_time({service=~".+"} |= "migration" [5m]))')}`)), [...a].sort());
-          assert.deepEqual((await get(`/loki/api/v1/query_range?query=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data.result, []);
+          const streamNodes = (r: {
+            data: { result: { stream?: { node_id?: string }; metric?: { node_id?: string } }[] };
+          }) => r.data.result.map((x) => (x.stream ?? x.metric)?.node_id).sort();
+          assert.deepEqual(
+            streamNodes(
+              await get(
+                `/loki/api/v1/query_range?query=${encodeURIComponent('{service=~".+"}')}&limit=${a.length}`,
+              ),
+            ),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            streamNodes(
+              await get(
+                `/loki/api/v1/query?query=${encodeURIComponent('sum by (node_id) (count_over_time({service=~".+"} |= "migration" [5m]))')}`,
+              ),
+            ),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            (await get(`/loki/api/v1/query_range?query=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data
+              .result,
+            [],
+          );
           assert.ok((await get('/loki/api/v1/labels')).data.includes('node_id'));
           assert.deepEqual((await get('/loki/api/v1/label/node_id/values')).data, [...a].sort());
-          assert.deepEqual((await get('/loki/api/v1/label/service/values')).data, a.map((n) => `svc-${n}`).sort());
-          const seriesNodes = (r: { data: { node_id?: string }[] }) => [...new Set(r.data.map((l) => l.node_id))].sort();
-          assert.deepEqual(seriesNodes(await get(`/loki/api/v1/series?match[]=${encodeURIComponent('{service=~".+"}')}`)), [...a].sort());
-          assert.deepEqual((await get(`/loki/api/v1/series?match[]=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data, []);
+          assert.deepEqual(
+            (await get('/loki/api/v1/label/service/values')).data,
+            a.map((n) => `svc-${n}`).sort(),
+          );
+          const seriesNodes = (r: { data: { node_id?: string }[] }) =>
+            [...new Set(r.data.map((l) => l.node_id))].sort();
+          assert.deepEqual(
+            seriesNodes(await get(`/loki/api/v1/series?match[]=${encodeURIComponent('{service=~".+"}')}`)),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            (await get(`/loki/api/v1/series?match[]=${encodeURIComponent(`{node_id="${b[0]}"}`)}`)).data,
+            [],
+          );
 
-          const created = await w.app.inject({ method: 'POST', url: '/api/dashboards', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({
-            title: 'Mine',
-            widgets: [
-              { type: 'line', id: 'l', title: 'Streams', gridPos: { x: 0, y: 0, w: 8, h: 6 }, queries: [{ kind: 'metric', refId: 'A', metric: METRIC, by: ['node_id'] }] },
-              { type: 'table', id: 't', title: 'Anomalies', gridPos: { x: 8, y: 0, w: 8, h: 6 }, queries: [{ kind: 'anomalies', limit: 50 }] },
-              { type: 'alert_list', id: 'i', title: 'Incidents', gridPos: { x: 16, y: 0, w: 8, h: 6 }, query: { kind: 'incidents' } },
-            ],
-          }) });
+          const created = await w.app.inject({
+            method: 'POST',
+            url: '/api/dashboards',
+            headers: { ...as('alice'), 'content-type': 'application/json' },
+            payload: JSON.stringify({
+              title: 'Mine',
+              widgets: [
+                {
+                  type: 'line',
+                  id: 'l',
+                  title: 'Streams',
+                  gridPos: { x: 0, y: 0, w: 8, h: 6 },
+                  queries: [{ kind: 'metric', refId: 'A', metric: METRIC, by: ['node_id'] }],
+                },
+                {
+                  type: 'table',
+                  id: 't',
+                  title: 'Anomalies',
+                  gridPos: { x: 8, y: 0, w: 8, h: 6 },
+                  queries: [{ kind: 'anomalies', limit: 50 }],
+                },
+                {
+                  type: 'alert_list',
+                  id: 'i',
+                  title: 'Incidents',
+                  gridPos: { x: 16, y: 0, w: 8, h: 6 },
+                  query: { kind: 'incidents' },
+                },
+              ],
+            }),
+          });
           assert.equal(created.statusCode, 201, created.body);
           const data = await get(`/api/dashboards/${created.json().data.id}/data`);
           const line = data.data.widgets.find((x: { id: string }) => x.id === 'l');
-          assert.deepEqual(nodesOf(line.result.series.map((s: { labels: object }) => s.labels)), [...a].sort());
+          assert.deepEqual(
+            nodesOf(line.result.series.map((s: { labels: object }) => s.labels)),
+            [...a].sort(),
+          );
 
-          const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { ...as('alice'), 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }, { name: METRIC, labels: { node_id: b[0] }, value: 1 }] }) });
+          const pushed = await w.app.inject({
+            method: 'POST',
+            url: '/api/metrics',
+            headers: { ...as('alice'), 'content-type': 'application/json' },
+            payload: JSON.stringify({
+              samples: [
+                { name: METRIC, labels: { node_id: a[0] }, value: 1 },
+                { name: METRIC, labels: { node_id: b[0] }, value: 1 },
+              ],
+            }),
+          });
           assert.equal(pushed.statusCode, 200, pushed.body);
           assert.deepEqual(pushed.json().data, { received: 2, stored: 1, rejected: { foreign_node: 1 } });
           // OTLP, Loki and remote-write pushes keep a's items and reject b's one by one
-          const post = (url: string, payload: string | Buffer, type = 'application/json', extra: Record<string, string> = {}) =>
-            w.app.inject({ method: 'POST', url, headers: { ...as('alice'), 'content-type': type, ...extra }, payload });
-          const both = <T,>(f: (n: string) => T) => [f(a[0]!), f(b[0]!)];
-          const spans = both((n) => otlpJson([{ traceId: hexId(0x20000, 32), spanId: hexId(n === a[0] ? 0x20001 : 0x20002, 16), name: 'pushed', startMs: NOW - 1000, durationMs: 5 }], { 'service.name': `svc-${n}`, 'service.instance.id': n }));
-          const tr = await post('/v1/traces', JSON.stringify({ resourceSpans: spans.flatMap((x) => x['resourceSpans'] as unknown[]) }));
+          const post = (
+            url: string,
+            payload: string | Buffer,
+            type = 'application/json',
+            extra: Record<string, string> = {},
+          ) =>
+            w.app.inject({
+              method: 'POST',
+              url,
+              headers: { ...as('alice'), 'content-type': type, ...extra },
+              payload,
+            });
+          const both = <T>(f: (n: string) => T) => [f(a[0]!), f(b[0]!)];
+          const spans = both((n) =>
+            otlpJson(
+              [
+                {
+                  traceId: hexId(0x20000, 32),
+                  spanId: hexId(n === a[0] ? 0x20001 : 0x20002, 16),
+                  name: 'pushed',
+                  startMs: NOW - 1000,
+                  durationMs: 5,
+                },
+              ],
+              { 'service.name': `svc-${n}`, 'service.instance.id': n },
+            ),
+          );
+          const tr = await post(
+            '/v1/traces',
+            JSON.stringify({ resourceSpans: spans.flatMap((x) => x['resourceSpans'] as unknown[]) }),
+          );
           assert.equal(tr.statusCode, 200, tr.body);
           assert.equal(tr.json().partialSuccess.rejectedSpans, 1);
-          const opTrace = await w.app.inject({ method: 'GET', url: `/api/traces/${hexId(0x20000, 32)}`, headers: as('op') });
-          assert.deepEqual(opTrace.json().data[0].spans.map((x: { spanID: string }) => x.spanID), [hexId(0x20001, 16)]);
-          const lg = both((n) => otlpLogsJson([{ timeMs: NOW - 500, body: 'pushed by alice' }], { 'service.name': `svc-${n}`, 'service.instance.id': n }));
-          const lr = await post('/v1/logs', JSON.stringify({ resourceLogs: lg.flatMap((x) => x['resourceLogs'] as unknown[]) }));
+          const opTrace = await w.app.inject({
+            method: 'GET',
+            url: `/api/traces/${hexId(0x20000, 32)}`,
+            headers: as('op'),
+          });
+          assert.deepEqual(
+            opTrace.json().data[0].spans.map((x: { spanID: string }) => x.spanID),
+            [hexId(0x20001, 16)],
+          );
+          const lg = both((n) =>
+            otlpLogsJson([{ timeMs: NOW - 500, body: 'pushed by alice' }], {
+              'service.name': `svc-${n}`,
+              'service.instance.id': n,
+            }),
+          );
+          const lr = await post(
+            '/v1/logs',
+            JSON.stringify({ resourceLogs: lg.flatMap((x) => x['resourceLogs'] as unknown[]) }),
+          );
           assert.equal(lr.statusCode, 200, lr.body);
           assert.equal(lr.json().partialSuccess.rejectedLogRecords, 1);
-          const loki = await post('/loki/api/v1/push', JSON.stringify({ streams: both((n) => ({ stream: { service: 'loki', node_id: n }, values: [[`${NOW - 400}000000`, 'loki push by alice']] })) }));
+          const loki = await post(
+            '/loki/api/v1/push',
+            JSON.stringify({
+              streams: both((n) => ({
+                stream: { service: 'loki', node_id: n },
+                values: [[`${NOW - 400}000000`, 'loki push by alice']],
+              })),
+            }),
+          );
           assert.equal(loki.statusCode, 204, loki.body);
           const opLogs = await w.app.inject({ method: 'GET', url: '/api/logs?q=alice', headers: as('op') });
-          assert.deepEqual(opLogs.json().entries.map((e: { nodeId: string }) => e.nodeId), [a[0], a[0]]);
-          const rw = await post('/api/v1/write', writeBody([a[0]!, b[0]!]), 'application/x-protobuf', { 'content-encoding': 'snappy' });
+          assert.deepEqual(
+            opLogs.json().entries.map((e: { nodeId: string }) => e.nodeId),
+            [a[0], a[0]],
+          );
+          const rw = await post('/api/v1/write', writeBody([a[0]!, b[0]!]), 'application/x-protobuf', {
+            'content-encoding': 'snappy',
+          });
           assert.equal(rw.statusCode, 204, rw.body);
-          assert.deepEqual(w.written.map((x) => x.labels['node_id']), [a[0]]);
+          assert.deepEqual(
+            w.written.map((x) => x.labels['node_id']),
+            [a[0]],
+          );
           assert.equal(w.rwForeign(), 1);
           const rejected = await w.registry.getSingleMetricAsString('dwcp_monitor_otlp_spans_rejected_total');
           assert.match(rejected, /reason="foreign_node"\} 1$/m);
-          assert.match(await w.registry.getSingleMetricAsString('dwcp_monitor_log_entries_rejected_total'), /protocol="loki",reason="foreign_node"\} 1$/m);
+          assert.match(
+            await w.registry.getSingleMetricAsString('dwcp_monitor_log_entries_rejected_total'),
+            /protocol="loki",reason="foreign_node"\} 1$/m,
+          );
           // a push with nothing of a's is refused
-          assert.equal((await post('/api/v1/write', writeBody([b[0]!]), 'application/x-protobuf', { 'content-encoding': 'snappy' })).statusCode, 403);
+          assert.equal(
+            (
+              await post('/api/v1/write', writeBody([b[0]!]), 'application/x-protobuf', {
+                'content-encoding': 'snappy',
+              })
+            ).statusCode,
+            403,
+          );
           assert.equal((await post('/v1/traces', JSON.stringify(spans[1]))).statusCode, 403);
 
           // b's ids answer as unknown ones, a's own as found.
           const status = async (method: 'GET' | 'POST', url: string, payload?: object) =>
-            (await w.app.inject({ method, url, headers: { ...as('alice'), ...(payload ? { 'content-type': 'application/json' } : {}) }, ...(payload ? { payload: JSON.stringify(payload) } : {}) })).statusCode;
+            (
+              await w.app.inject({
+                method,
+                url,
+                headers: { ...as('alice'), ...(payload ? { 'content-type': 'application/json' } : {}) },
+                ...(payload ? { payload: JSON.stringify(payload) } : {}),
+              })
+            ).statusCode;
           assert.equal(await status('POST', `/api/anomalies/${w.anomalyIds.get(b[0]!)}/acknowledge`), 404);
           assert.equal(await status('POST', `/api/anomalies/${w.anomalyIds.get(a[0]!)}/acknowledge`), 200);
           const incOf = (n: string) => w.incidents.find((i) => i.node === n)!.id;
           assert.equal(await status('GET', `/api/incidents/${incOf(b[0]!)}`), 404);
-          assert.equal(await status('POST', `/api/incidents/${incOf(b[0]!)}/acknowledge`, { by: 'alice' }), 404);
+          assert.equal(
+            await status('POST', `/api/incidents/${incOf(b[0]!)}/acknowledge`, { by: 'alice' }),
+            404,
+          );
           assert.equal(await status('GET', `/api/incidents/${incOf(a[0]!)}`), 200);
           assert.equal(await status('GET', `/api/traces/${hexId(a.length + 1, 32)}`), 404);
           assert.equal(await status('GET', `/api/traces/${hexId(1, 32)}`), 200);
           // Cluster-wide views and receivers that cannot check each item are the operator's.
-          for (const url of ['/api/components/status', '/metrics', '/api/silences', '/api/rollout']) assert.equal(await status('GET', url), 403, url);
+          for (const url of ['/api/components/status', '/metrics', '/api/silences', '/api/rollout'])
+            assert.equal(await status('GET', url), 403, url);
 
           // Live events: a's client gets a's anomalies and targets only.
           const scopeA = scopeForTenant(mapping, 'a');
-          const all = (await w.app.inject({ method: 'GET', url: '/api/anomalies', headers: as('op') })).json().data;
+          const all = (await w.app.inject({ method: 'GET', url: '/api/anomalies', headers: as('op') })).json()
+            .data;
           assert.equal(all.length, a.length + b.length);
-          for (const x of all) assert.equal(eventFor({ type: 'anomaly', anomaly: x }, scopeA) !== null, a.includes(x.labels.node_id));
+          for (const x of all)
+            assert.equal(
+              eventFor({ type: 'anomaly', anomaly: x }, scopeA) !== null,
+              a.includes(x.labels.node_id),
+            );
           assert.equal(eventFor({ type: 'anomaly_resolved', id: 1, resolvedAtMs: NOW }, scopeA), null);
           const targets = eventFor({ type: 'targets', targets: [...a, ...b].map(target) }, scopeA);
-          assert.deepEqual(targets?.type === 'targets' ? targets.targets.map((t) => t.id).sort() : null, [...a].sort());
+          assert.deepEqual(
+            targets?.type === 'targets' ? targets.targets.map((t) => t.id).sort() : null,
+            [...a].sort(),
+          );
 
           // The Loki live tail: history and live entries of a's nodes only.
           await w.app.listen({ host: '127.0.0.1', port: 0 });
           const port = (w.app.server.address() as { port: number }).port;
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/loki/api/v1/tail?query=${encodeURIComponent('{service=~".+"}')}`, { headers: { ...as('alice'), origin: `http://127.0.0.1:${port}` } });
+          const ws = new WebSocket(
+            `ws://127.0.0.1:${port}/loki/api/v1/tail?query=${encodeURIComponent('{service=~".+"}')}`,
+            { headers: { ...as('alice'), origin: `http://127.0.0.1:${port}` } },
+          );
           const messages: string[] = [];
           const live = new Promise<void>((resolve, reject) => {
             ws.on('message', (m) => {
@@ -329,10 +690,21 @@ describe('tenant isolation', () => {
             const check = () => (messages.length > 0 ? resolve() : setTimeout(check, 20));
             check();
           });
-          for (const n of [...b, ...a]) await w.ingest('/loki/api/v1/push', { streams: [{ stream: { service: 'tail', node_id: n }, values: [[`${NOW}000000`, `tail-live ${n}`]] }] });
+          for (const n of [...b, ...a])
+            await w.ingest('/loki/api/v1/push', {
+              streams: [
+                { stream: { service: 'tail', node_id: n }, values: [[`${NOW}000000`, `tail-live ${n}`]] },
+              ],
+            });
           await live;
           ws.terminate();
-          const tailNodes = new Set(messages.flatMap((m) => (JSON.parse(m) as { streams: { stream: { node_id?: string } }[] }).streams.map((x) => x.stream.node_id)));
+          const tailNodes = new Set(
+            messages.flatMap((m) =>
+              (JSON.parse(m) as { streams: { stream: { node_id?: string } }[] }).streams.map(
+                (x) => x.stream.node_id,
+              ),
+            ),
+          );
           assert.deepEqual([...tailNodes].sort(), [...a].sort());
           for (const n of b) assert.ok(!messages.some((m) => m.includes(n)), `tail shows b's node ${n}`);
         } finally {
@@ -346,17 +718,31 @@ describe('tenant isolation', () => {
   it('the operator tenant reads every node; a tenant without a mapping reads none and writes none', async () => {
     const a = ['nd-aaaaaa'];
     const b = ['nd-bbbbbb', 'nd-cccccc'];
-    const mapping: TenantNodeMapping = { operatorTenant: 'default', tenants: new Map([['a', { nodes: a, regions: [] }], ['b', { nodes: [], regions: ['eu-west'] }]]) };
+    const mapping: TenantNodeMapping = {
+      operatorTenant: 'default',
+      tenants: new Map([
+        ['a', { nodes: a, regions: [] }],
+        ['b', { nodes: [], regions: ['eu-west'] }],
+      ]),
+    };
     const w = await world(auth, [...a, ...b], mapping, bearer['op']!);
     try {
       const get = async (url: string, user: string) => {
-        const r = await w.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer[user]}` } });
+        const r = await w.app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${bearer[user]}` },
+        });
         return { status: r.statusCode, body: r.json() };
       };
       const all = [...a, ...b].sort();
-      const nodes = (r: { body: { data: { labels: { node_id: string } }[] } }) => r.body.data.map((x) => x.labels.node_id).sort();
+      const nodes = (r: { body: { data: { labels: { node_id: string } }[] } }) =>
+        r.body.data.map((x) => x.labels.node_id).sort();
       assert.deepEqual(nodes(await get('/api/anomalies', 'op')), all);
-      assert.equal((await get(`/api/metrics/query?name=${METRIC}&by=node_id`, 'op')).body.data.series.length, 3);
+      assert.equal(
+        (await get(`/api/metrics/query?name=${METRIC}&by=node_id`, 'op')).body.data.series.length,
+        3,
+      );
       assert.equal((await get('/api/logs', 'op')).body.entries.length, 3);
       assert.equal((await get('/api/components/status', 'op')).status, 200);
       // Tenant b owns region eu-west, where every node is.
@@ -371,14 +757,21 @@ describe('tenant isolation', () => {
       assert.deepEqual((await get('/api/traces', 'nina')).body.data, []);
       assert.equal((await get(`/api/traces/${hexId(1, 32)}`, 'nina')).status, 404);
       assert.equal((await get('/api/components/status', 'nina')).status, 403);
-      const pushed = await w.app.inject({ method: 'POST', url: '/api/metrics', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }] }) });
+      const pushed = await w.app.inject({
+        method: 'POST',
+        url: '/api/metrics',
+        headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ samples: [{ name: METRIC, labels: { node_id: a[0] }, value: 1 }] }),
+      });
       assert.deepEqual(pushed.json().data, { received: 1, stored: 0, rejected: { foreign_node: 1 } });
       // The live feed's first message (targets) is filtered by the scope taken at the upgrade.
       await w.app.listen({ host: '127.0.0.1', port: 0 });
       const port = (w.app.server.address() as { port: number }).port;
       const hello = (user: string) =>
         new Promise<string[]>((resolve, reject) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, { headers: { authorization: `Bearer ${bearer[user]}`, origin: `http://127.0.0.1:${port}` } });
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live`, {
+            headers: { authorization: `Bearer ${bearer[user]}`, origin: `http://127.0.0.1:${port}` },
+          });
           ws.once('message', (m) => {
             ws.terminate();
             resolve((JSON.parse(String(m)) as { targets: { id: string }[] }).targets.map((t) => t.id).sort());
@@ -389,7 +782,12 @@ describe('tenant isolation', () => {
       assert.deepEqual(await hello('op'), all);
       assert.deepEqual(await hello('alice'), a);
       assert.deepEqual(await hello('nina'), []);
-      const otlp = await w.app.inject({ method: 'POST', url: '/v1/logs', headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' }, payload: JSON.stringify(otlpLogsJson([{ timeMs: NOW, body: 'x' }])) });
+      const otlp = await w.app.inject({
+        method: 'POST',
+        url: '/v1/logs',
+        headers: { authorization: `Bearer ${bearer['nina']}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(otlpLogsJson([{ timeMs: NOW, body: 'x' }])),
+      });
       assert.equal(otlp.statusCode, 403);
     } finally {
       await w.close();

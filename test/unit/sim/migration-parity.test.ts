@@ -16,14 +16,22 @@ const V1 = 'dwcp_migration_duration_seconds';
 const V3 = 'dwcp_v3_migration_duration_seconds';
 
 function makeNode(linkClass: LinkClass, v1DurationFactor?: number, seed = 11): SimNode {
-  return testSimNode(linkClass, { seed, rolloutPercent: 50, ...(v1DurationFactor === undefined ? {} : { v1DurationFactor }) });
+  return testSimNode(linkClass, {
+    seed,
+    rolloutPercent: 50,
+    ...(v1DurationFactor === undefined ? {} : { v1DurationFactor }),
+  });
 }
 
 /** Σsum and Σcount of a histogram over its series (v1: DWCP-enabled series only, as the monitor reads it). */
 async function totals(node: SimNode, name: string): Promise<{ sum: number; count: number }> {
   const metric = node.registry.getSingleMetric(name);
   assert.ok(metric, `${name} registered`);
-  const rows = (await metric.get()).values as { labels: Record<string, string | number>; value: number; metricName?: string }[];
+  const rows = (await metric.get()).values as {
+    labels: Record<string, string | number>;
+    value: number;
+    metricName?: string;
+  }[];
   let sum = 0;
   let count = 0;
   for (const r of rows) {

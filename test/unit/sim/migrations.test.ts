@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NO_FAULT } from '../../../src/sim/faults.ts';
-import { DEFAULT_V1_DURATION_FACTOR, MigrationDriver, type MigrationTick } from '../../../src/sim/migrations.ts';
+import {
+  DEFAULT_V1_DURATION_FACTOR,
+  MigrationDriver,
+  type MigrationTick,
+} from '../../../src/sim/migrations.ts';
 import { MODE_PARAMS } from '../../../src/sim/mode-params.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import { NodeTelemetry } from '../../../src/sim/telemetry.ts';
@@ -42,7 +46,12 @@ describe('MigrationDriver', () => {
   it('starts 4 migrations per second split by the rollout, carrying fractions between ticks', async () => {
     const { d, tel } = driver(25);
     for (let i = 0; i < 40; i++) d.run(at(T0 + i * 250, 0.25)); // 10 s
-    const v3 = await valueOf(tel.registry, 'dwcp_v3_migration_duration_seconds', { mode: 'datacenter' }, 'dwcp_v3_migration_duration_seconds_count');
+    const v3 = await valueOf(
+      tel.registry,
+      'dwcp_v3_migration_duration_seconds',
+      { mode: 'datacenter' },
+      'dwcp_v3_migration_duration_seconds_count',
+    );
     assert.equal(v3, 10, '25 % of 40 migrations, all successful or counted as failures');
   });
 

@@ -29,7 +29,12 @@ async function run(
   faults: ScheduledFault[] = [],
   windowS = SECONDS,
 ): Promise<NetworkOverview> {
-  const node = testSimNode(linkClass, { seed, faults, peers: ['node-2'], remoteRegions: ['eu-west', 'ap-south'] });
+  const node = testSimNode(linkClass, {
+    seed,
+    faults,
+    peers: ['node-2'],
+    remoteRegions: ['eu-west', 'ap-south'],
+  });
   const store = new MemorySampleStore();
   for (let s = 0; s < SECONDS; s++) {
     const t = T0 + s * 1000;

@@ -29,18 +29,34 @@ function tick(mode: Mode, link: Partial<LinkConditions> = {}, eff: FaultEffects 
     season: 0,
     mode,
     params: MODE_PARAMS[mode],
-    link: { loss: profile.loss, baseLatencyMs: profile.latencyMs, latencyMs: profile.latencyMs, bandwidthBps: profile.bandwidthBps, ...link },
+    link: {
+      loss: profile.loss,
+      baseLatencyMs: profile.latencyMs,
+      latencyMs: profile.latencyMs,
+      bandwidthBps: profile.bandwidthBps,
+      ...link,
+    },
   };
 }
 
 describe('transfer', () => {
   it('TCP throughput falls with the RTT (Mathis), RDMA barely', () => {
     const tcp = transferOf(tick('internet'));
-    const tcpSlow = transferOf(tick('internet', { latencyMs: linkProfile('internet', new Prng(5)).latencyMs * 4 }));
-    assert.ok(Math.abs(tcpSlow.throughput / tcp.throughput - 0.25) < 1e-9, `TCP at 4x RTT: ${tcpSlow.throughput / tcp.throughput}`);
+    const tcpSlow = transferOf(
+      tick('internet', { latencyMs: linkProfile('internet', new Prng(5)).latencyMs * 4 }),
+    );
+    assert.ok(
+      Math.abs(tcpSlow.throughput / tcp.throughput - 0.25) < 1e-9,
+      `TCP at 4x RTT: ${tcpSlow.throughput / tcp.throughput}`,
+    );
     const rdma = transferOf(tick('datacenter'));
-    const rdmaSlow = transferOf(tick('datacenter', { latencyMs: linkProfile('datacenter', new Prng(5)).latencyMs * 4 }));
-    assert.ok(Math.abs(rdmaSlow.throughput / rdma.throughput - 1 / 1.3) < 1e-9, 'RDMA at 4x RTT loses 1 - 1/1.3');
+    const rdmaSlow = transferOf(
+      tick('datacenter', { latencyMs: linkProfile('datacenter', new Prng(5)).latencyMs * 4 }),
+    );
+    assert.ok(
+      Math.abs(rdmaSlow.throughput / rdma.throughput - 1 / 1.3) < 1e-9,
+      'RDMA at 4x RTT loses 1 - 1/1.3',
+    );
     assert.equal(rdma.rdmaShare, 1);
     assert.equal(tcp.rdmaShare, 0);
     assert.equal(tcp.bytes, tcp.throughput);
@@ -49,10 +65,25 @@ describe('transfer', () => {
   it('no mode moves more than its link carries: RDMA on a hybrid link is bounded by bandwidth / 8', () => {
     const k = tick('datacenter');
     const hybridLink = linkProfile('hybrid', new Prng(5));
-    const onHybrid: Tick = { ...k, profile: hybridLink, link: { ...k.link, bandwidthBps: hybridLink.bandwidthBps, latencyMs: hybridLink.latencyMs, baseLatencyMs: hybridLink.latencyMs } };
-    assert.ok(hybridLink.rdmaBytesPerSecond > hybridLink.bandwidthBps / 8, 'the RDMA engine is faster than the hybrid path');
+    const onHybrid: Tick = {
+      ...k,
+      profile: hybridLink,
+      link: {
+        ...k.link,
+        bandwidthBps: hybridLink.bandwidthBps,
+        latencyMs: hybridLink.latencyMs,
+        baseLatencyMs: hybridLink.latencyMs,
+      },
+    };
+    assert.ok(
+      hybridLink.rdmaBytesPerSecond > hybridLink.bandwidthBps / 8,
+      'the RDMA engine is faster than the hybrid path',
+    );
     const x = transferOf(onHybrid);
-    assert.ok(x.throughput <= (hybridLink.bandwidthBps / 8) * 1.1, `${x.throughput} B/s on a ${hybridLink.bandwidthBps / 8} B/s link`);
+    assert.ok(
+      x.throughput <= (hybridLink.bandwidthBps / 8) * 1.1,
+      `${x.throughput} B/s on a ${hybridLink.bandwidthBps / 8} B/s link`,
+    );
     const dc = transferOf(tick('datacenter'));
     assert.ok(dc.throughput > 2e9, `a datacenter link keeps its RDMA rate: ${dc.throughput}`);
   });
@@ -98,7 +129,10 @@ describe('state sync and consensus', () => {
     const k = tick('datacenter', {}, { ...NO_FAULT, latencyFactor: 3 });
     const s = recordSync(k);
     assert.ok(s >= 0.002 * 3 && s < 0.02 * 3, `sync ${s}`);
-    const conflicts = (await valuesOf(k.tel.registry, 'dwcp_v3_sync_conflicts_resolved_total')).reduce((a, x) => a + x.value, 0);
+    const conflicts = (await valuesOf(k.tel.registry, 'dwcp_v3_sync_conflicts_resolved_total')).reduce(
+      (a, x) => a + x.value,
+      0,
+    );
     assert.equal(conflicts, 0);
     const net = recordSync(tick('internet'));
     assert.ok(net >= 5 && net < 12);
@@ -107,7 +141,13 @@ describe('state sync and consensus', () => {
   it('every round times out when the fault says so; PBFT rounds on the internet', async () => {
     const k = tick('internet', {}, { ...NO_FAULT, consensusTimeoutShare: 1 });
     assert.deepEqual(recordConsensus(k), { rounds: 2, errors: 2 });
-    assert.equal(await valueOf(k.tel.registry, 'dwcp_v3_consensus_operations_total', { protocol: 'pbft', result: 'timeout' }), 2);
+    assert.equal(
+      await valueOf(k.tel.registry, 'dwcp_v3_consensus_operations_total', {
+        protocol: 'pbft',
+        result: 'timeout',
+      }),
+      2,
+    );
     assert.deepEqual(recordConsensus(tick('datacenter')), { rounds: 2, errors: 0 });
   });
 });
@@ -117,7 +157,10 @@ describe('AMST stream failures from packet loss', () => {
     // 1.5 %: the top of the internet link class (1.2 %) with its +20 % seasonality.
     assert.ok(connectFailureChance(0.015) < 1e-9, `open failure ${connectFailureChance(0.015)}`);
     // 16 streams for a whole day at 1.5 % loss: expected aborts well under one.
-    assert.ok(streamAbortRate(0.015) * 16 * 86_400 < 0.01, `aborts per day ${streamAbortRate(0.015) * 16 * 86_400}`);
+    assert.ok(
+      streamAbortRate(0.015) * 16 * 86_400 < 0.01,
+      `aborts per day ${streamAbortRate(0.015) * 16 * 86_400}`,
+    );
   });
 
   it('a badly lossy path fails opens and aborts streams, more with more loss, opens capped at one in two', () => {

@@ -24,17 +24,38 @@ test('the modelled node_exporter: a fixed set of series, counters that only go u
   }
 });
 
-test('the modelled node_exporter through the shipped pipeline: its series are analysed as a real exporter\'s, and 40 idle minutes open nothing', async () => {
+test("the modelled node_exporter through the shipped pipeline: its series are analysed as a real exporter's, and 40 idle minutes open nothing", async () => {
   const exporter = new ModelledNodeExporter({ seed: 1, dayMs: 1_800_000 });
   let nowMs = T0;
-  const { pipeline, engine } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: 1_800_000 }, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
+  const { pipeline, engine } = buildPipeline({
+    detection: { ...DEFAULT_DETECTION_SETTINGS, seasonalPeriod: 1_800_000 },
+    store: null,
+    sink: { handle: async () => undefined },
+    clock: () => nowMs,
+  });
   const opened: Anomaly[] = [];
-  const target: TargetStatus = { id: 'host', url: 'model', labels: { job: 'node', instance: 'h:9100' }, health: 'up', lastScrapeMs: T0, lastScrapeDurationMs: 1, lastError: null, samplesLastScrape: 0 };
+  const target: TargetStatus = {
+    id: 'host',
+    url: 'model',
+    labels: { job: 'node', instance: 'h:9100' },
+    health: 'up',
+    lastScrapeMs: T0,
+    lastScrapeDurationMs: 1,
+    lastError: null,
+    samplesLastScrape: 0,
+  };
   for (let s = 0; s < 40 * 60; s++) {
     nowMs = T0 + s * 1000;
-    const r = await pipeline.ingest({ target: { ...target, lastScrapeMs: nowMs }, samples: exporter.samples(nowMs), outcome: SCRAPE_SUCCESS });
+    const r = await pipeline.ingest({
+      target: { ...target, lastScrapeMs: nowMs },
+      samples: exporter.samples(nowMs),
+      outcome: SCRAPE_SUCCESS,
+    });
     for (const o of r.outcome?.opened ?? []) opened.push(o.anomaly as Anomaly);
   }
   assert.ok(engine.size >= 10, `${engine.size} series analysed`);
-  assert.deepEqual(opened.map((a) => `${a.seriesKey} at ${(a.startedAtMs - T0) / 1000} s`), []);
+  assert.deepEqual(
+    opened.map((a) => `${a.seriesKey} at ${(a.startedAtMs - T0) / 1000} s`),
+    [],
+  );
 });

@@ -199,7 +199,10 @@ describe('SimNode telemetry', () => {
 
 describe('fault effects (stepping the clock)', () => {
   it('throughput_drop: throughput gauge drops by the magnitude during the fault and returns after; the SLA judges the window', async () => {
-    const node = makeNode('datacenter', [fault('throughput_drop', 300, 10, 0.7), fault('throughput_drop', 400, 200, 0.7)]);
+    const node = makeNode('datacenter', [
+      fault('throughput_drop', 300, 10, 0.7),
+      fault('throughput_drop', 400, 200, 0.7),
+    ]);
     run(node, 0, 292);
     const l = { mode: 'datacenter' };
     const sla = () => valueOf(node.registry, 'dwcp_v3_sla_compliance', { sla_type: 'throughput' });
@@ -327,10 +330,12 @@ describe('SimNode.setRolloutPercent (a stage change)', () => {
     const v3Count = async (): Promise<number> => {
       const m = node.registry.getSingleMetric('dwcp_v3_migration_duration_seconds');
       let n = 0;
-      for (const row of (await m!.get()).values) if ((row as { metricName?: string }).metricName?.endsWith('_count')) n += row.value;
+      for (const row of (await m!.get()).values)
+        if ((row as { metricName?: string }).metricName?.endsWith('_count')) n += row.value;
       return n;
     };
-    const flag = async (): Promise<number | undefined> => valueOf(node.registry, 'dwcp_system_config_enabled', { feature: 'v3_enabled' });
+    const flag = async (): Promise<number | undefined> =>
+      valueOf(node.registry, 'dwcp_system_config_enabled', { feature: 'v3_enabled' });
     for (let s = 0; s <= 10; s++) node.tick(SIM_T0 + s * 1000);
     assert.equal(await v3Count(), 0);
     assert.equal(await flag(), 0);

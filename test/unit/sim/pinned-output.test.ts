@@ -72,14 +72,41 @@ describe('simulator output is fixed per seed', () => {
       const pin = PINS[linkClass];
       const r = node.registry;
       assert.equal(await valueOf(r, 'dwcp_v3_mode_throughput_bytes_per_second', { mode }), pin.throughput);
-      assert.equal(await valueOf(r, 'dwcp_v3_migration_duration_seconds', { mode }, 'dwcp_v3_migration_duration_seconds_count'), pin.v3Migrations);
+      assert.equal(
+        await valueOf(
+          r,
+          'dwcp_v3_migration_duration_seconds',
+          { mode },
+          'dwcp_v3_migration_duration_seconds_count',
+        ),
+        pin.v3Migrations,
+      );
       assert.equal(await valueOf(r, 'dwcp_v3_migration_memory_bytes_total', { mode }), pin.v3MemoryBytes);
-      assert.equal(await valueOf(r, 'dwcp_v3_network_rtt_seconds', { remote_region: 'eu-west' }), pin.rttSeconds);
-      assert.equal(await valueOf(r, 'dwcp_v3_resource_utilization_percent', { resource_type: 'memory' }), pin.memoryPercent);
+      assert.equal(
+        await valueOf(r, 'dwcp_v3_network_rtt_seconds', { remote_region: 'eu-west' }),
+        pin.rttSeconds,
+      );
+      assert.equal(
+        await valueOf(r, 'dwcp_v3_resource_utilization_percent', { resource_type: 'memory' }),
+        pin.memoryPercent,
+      );
       assert.equal(await valueOf(r, 'dwcp_v3_active_streams', { mode }), pin.activeStreams);
       const protocol = linkClass === 'internet' ? 'pbft' : 'raft';
-      assert.equal(await valueOf(r, 'dwcp_v3_consensus_latency_seconds', { protocol }, 'dwcp_v3_consensus_latency_seconds_sum'), pin.consensusSecondsSum);
-      assert.equal(createHash('sha256').update(await r.metrics()).digest('hex'), pin.sha256);
+      assert.equal(
+        await valueOf(
+          r,
+          'dwcp_v3_consensus_latency_seconds',
+          { protocol },
+          'dwcp_v3_consensus_latency_seconds_sum',
+        ),
+        pin.consensusSecondsSum,
+      );
+      assert.equal(
+        createHash('sha256')
+          .update(await r.metrics())
+          .digest('hex'),
+        pin.sha256,
+      );
     });
   }
 });

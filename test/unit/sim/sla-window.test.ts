@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../src/errors.ts';
 import { SLA_WINDOW_TICKS, SlaWindow } from '../../../src/sim/sla-window.ts';
 
-const sample = (latencySeconds: number, errors = 0, throughputBytesPerSecond = 100) => ({ latencySeconds, throughputBytesPerSecond, rounds: 2, errors });
+const sample = (latencySeconds: number, errors = 0, throughputBytesPerSecond = 100) => ({
+  latencySeconds,
+  throughputBytesPerSecond,
+  rounds: 2,
+  errors,
+});
 
 describe('SlaWindow', () => {
   it('judges the p95 of the window, not one tick: 4 slow ticks in 100 leave the p95 low, 6 raise it', () => {
@@ -22,14 +27,26 @@ describe('SlaWindow', () => {
     let r = w.add('datacenter', sample(0.01, 0, 100));
     for (let i = 0; i < 25; i++) r = w.add('datacenter', sample(0.01, 0, 100));
     assert.equal(w.size, 10);
-    assert.deepEqual(r, { p95LatencySeconds: 0.01, meanThroughputBytesPerSecond: 100, rounds: 20, errors: 0, ticks: 10 });
+    assert.deepEqual(r, {
+      p95LatencySeconds: 0.01,
+      meanThroughputBytesPerSecond: 100,
+      rounds: 20,
+      errors: 0,
+      ticks: 10,
+    });
   });
 
   it('a mode switch starts a new window', () => {
     const w = new SlaWindow(10);
     for (let i = 0; i < 5; i++) w.add('hybrid', sample(0.2, 1, 50));
     const r = w.add('internet', sample(0.4, 0, 10));
-    assert.deepEqual(r, { p95LatencySeconds: 0.4, meanThroughputBytesPerSecond: 10, rounds: 2, errors: 0, ticks: 1 });
+    assert.deepEqual(r, {
+      p95LatencySeconds: 0.4,
+      meanThroughputBytesPerSecond: 10,
+      rounds: 2,
+      errors: 0,
+      ticks: 1,
+    });
   });
 
   it('defaults to 5 minutes of 1 s ticks; refuses a bad capacity', () => {

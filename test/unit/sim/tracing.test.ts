@@ -47,7 +47,10 @@ describe('cluster tracing', () => {
   it('a latency fault leaves failed transfer attempts (error spans) in the traces of that node', async () => {
     const exporters = new Map<string, InMemorySpanExporter>();
     const t0 = Date.UTC(2026, 0, 1);
-    const scenario = parseScenario('faults:\n  - { kind: latency_spike, node: node-1, start: 0s, duration: 60s, magnitude: 4 }\n', 2);
+    const scenario = parseScenario(
+      'faults:\n  - { kind: latency_spike, node: node-1, start: 0s, duration: 60s, magnitude: 4 }\n',
+      2,
+    );
     const cluster = await startCluster({
       nodes: 2,
       regions: ['us-east', 'eu-west'],
@@ -66,12 +69,24 @@ describe('cluster tracing', () => {
     });
     try {
       for (let i = 1; i <= 3; i++) cluster.tick(t0 + i * 1000);
-      const faulty = exporters.get('node-1')!.getFinishedSpans().filter((s) => s.name === 'dwcp.amst.transfer');
-      const failed = faulty.filter((s) => s.status.code === SpanStatusCode.ERROR && s.attributes['error.type'] === 'timeout');
+      const faulty = exporters
+        .get('node-1')!
+        .getFinishedSpans()
+        .filter((s) => s.name === 'dwcp.amst.transfer');
+      const failed = faulty.filter(
+        (s) => s.status.code === SpanStatusCode.ERROR && s.attributes['error.type'] === 'timeout',
+      );
       assert.ok(failed.length > 0, 'retried transfers on the faulty node');
-      const healthy = exporters.get('node-2')!.getFinishedSpans().filter((s) => s.name === 'dwcp.amst.transfer');
+      const healthy = exporters
+        .get('node-2')!
+        .getFinishedSpans()
+        .filter((s) => s.name === 'dwcp.amst.transfer');
       assert.ok(healthy.length > 0);
-      assert.equal(healthy.filter((s) => s.attributes['error.type'] === 'timeout').length, 0, 'no retries on the healthy node');
+      assert.equal(
+        healthy.filter((s) => s.attributes['error.type'] === 'timeout').length,
+        0,
+        'no retries on the healthy node',
+      );
     } finally {
       await cluster.stop();
     }
@@ -116,10 +131,16 @@ describe('cluster tracing', () => {
       autoTick: false,
       clock: () => t0,
       warn: (m) => warnings.push(m),
-      tracing: { exporter: () => createOtlpTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, timeoutMillis: 1000 }) },
+      tracing: {
+        exporter: () =>
+          createOtlpTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, timeoutMillis: 1000 }),
+      },
     });
     for (let i = 1; i <= 3; i++) cluster.tick(t0 + i * 1000);
     await cluster.stop();
-    assert.ok(warnings.some((w) => /the last spans were not exported/.test(w)), `warned: ${JSON.stringify(warnings)}`);
+    assert.ok(
+      warnings.some((w) => /the last spans were not exported/.test(w)),
+      `warned: ${JSON.stringify(warnings)}`,
+    );
   });
 });

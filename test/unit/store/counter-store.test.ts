@@ -20,15 +20,27 @@ function suite(name: string, location: () => Promise<SystemDbLocation | string>)
       try {
         await store.save([
           { name: 'dwcp_monitor_alerts_sent_total', labels: { receiver: 'pager' }, value: 3 },
-          { name: 'dwcp_anomalies_detected_total', labels: { severity: 'high', metric_name: 'm', model_type: 'ensemble' }, value: 2.5 },
+          {
+            name: 'dwcp_anomalies_detected_total',
+            labels: { severity: 'high', metric_name: 'm', model_type: 'ensemble' },
+            value: 2.5,
+          },
         ]);
         await store.save([
-          { name: 'dwcp_anomalies_detected_total', labels: { model_type: 'ensemble', metric_name: 'm', severity: 'high' }, value: 7 },
+          {
+            name: 'dwcp_anomalies_detected_total',
+            labels: { model_type: 'ensemble', metric_name: 'm', severity: 'high' },
+            value: 7,
+          },
           { name: 'dwcp_monitor_incidents_opened_total', labels: {}, value: 1 },
         ]);
         const rows = (await store.load()).sort((a, b) => a.name.localeCompare(b.name));
         assert.deepEqual(rows, [
-          { name: 'dwcp_anomalies_detected_total', labels: { metric_name: 'm', model_type: 'ensemble', severity: 'high' }, value: 7 },
+          {
+            name: 'dwcp_anomalies_detected_total',
+            labels: { metric_name: 'm', model_type: 'ensemble', severity: 'high' },
+            value: 7,
+          },
           { name: 'dwcp_monitor_incidents_opened_total', labels: {}, value: 1 },
         ]);
       } finally {
@@ -48,10 +60,24 @@ function suite(name: string, location: () => Promise<SystemDbLocation | string>)
       const store = await CounterStore.open(loc);
       try {
         await store.save([{ name: 'a_total', labels: {}, value: 1 }]);
-        await assert.rejects(store.save([{ name: 'a_total', labels: {}, value: -1 }]), /a_total: value -1 is not a finite non-negative number/);
-        await assert.rejects(store.save([{ name: 'a_total', labels: {}, value: Number.NaN }]), /not a finite/);
-        assert.deepEqual(await store.load(), [{ name: 'a_total', labels: {}, value: 1 }], 'a refused save leaves the previous rows');
-        const many = Array.from({ length: MAX_SAVED_COUNTER_ROWS + 5 }, (_, i) => ({ name: 'b_total', labels: { i: String(i) }, value: i }));
+        await assert.rejects(
+          store.save([{ name: 'a_total', labels: {}, value: -1 }]),
+          /a_total: value -1 is not a finite non-negative number/,
+        );
+        await assert.rejects(
+          store.save([{ name: 'a_total', labels: {}, value: Number.NaN }]),
+          /not a finite/,
+        );
+        assert.deepEqual(
+          await store.load(),
+          [{ name: 'a_total', labels: {}, value: 1 }],
+          'a refused save leaves the previous rows',
+        );
+        const many = Array.from({ length: MAX_SAVED_COUNTER_ROWS + 5 }, (_, i) => ({
+          name: 'b_total',
+          labels: { i: String(i) },
+          value: i,
+        }));
         await store.save(many);
         assert.equal((await store.load()).length, MAX_SAVED_COUNTER_ROWS);
       } finally {

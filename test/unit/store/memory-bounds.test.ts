@@ -14,11 +14,21 @@ describe('MemorySampleStore bounds', () => {
     const batch: Sample[] = Array.from({ length: 5 }, (_, i) => sample('dwcp_s', { i: String(i) }, i, T0));
     assert.deepEqual(await st.append(batch), { stored: 3, rejected: { series_limit: 2 } });
     assert.equal(st.seriesCount, 3);
-    assert.deepEqual(await st.append([sample('dwcp_s', { i: '0' }, 9, T0 + 1), sample('dwcp_s', { i: '9' }, 9, T0 + 1)]), { stored: 1, rejected: { series_limit: 1 } });
-    assert.deepEqual((await st.findSeries('dwcp_s', {}, 10)).map((r) => r.labels['i']), ['0', '1', '2']);
+    assert.deepEqual(
+      await st.append([sample('dwcp_s', { i: '0' }, 9, T0 + 1), sample('dwcp_s', { i: '9' }, 9, T0 + 1)]),
+      { stored: 1, rejected: { series_limit: 1 } },
+    );
+    assert.deepEqual(
+      (await st.findSeries('dwcp_s', {}, 10)).map((r) => r.labels['i']),
+      ['0', '1', '2'],
+    );
     await st.applyRetention(T0 + 2 * 86_400_000); // default retention one day: every series goes
     assert.equal(st.seriesCount, 0);
-    assert.deepEqual(await st.append(batch.slice(3)), { stored: 2, rejected: {} }, 'room again once series are gone');
+    assert.deepEqual(
+      await st.append(batch.slice(3)),
+      { stored: 2, rejected: {} },
+      'room again once series are gone',
+    );
   });
 
   it('keeps the latest maxSamplesPerSeries samples of each series, also when they arrive out of order', async () => {
@@ -57,9 +67,17 @@ describe('MemoryAnomalyStore bounds', () => {
     await st.resolve(b.id, T0 + 3000);
     const d = await st.insert(anomaly({ startedAtMs: T0 + 3000 }));
     assert.equal(st.size, 3);
-    assert.deepEqual((await st.list({ limit: 10 })).map((x) => x.id), [d.id, c.id, a.id], 'the resolved one went first');
+    assert.deepEqual(
+      (await st.list({ limit: 10 })).map((x) => x.id),
+      [d.id, c.id, a.id],
+      'the resolved one went first',
+    );
     const e = await st.insert(anomaly({ startedAtMs: T0 + 4000 }));
-    assert.deepEqual((await st.list({ limit: 10 })).map((x) => x.id), [e.id, d.id, c.id], 'then the oldest active one');
+    assert.deepEqual(
+      (await st.list({ limit: 10 })).map((x) => x.id),
+      [e.id, d.id, c.id],
+      'then the oldest active one',
+    );
     for (let i = 0; i < 100; i++) await st.insert(anomaly({ startedAtMs: T0 + 5000 + i }));
     assert.equal(st.size, 3);
     assert.throws(() => new MemoryAnomalyStore({ maxAnomalies: 0 }), InvalidInputError);
@@ -69,14 +87,31 @@ describe('MemoryAnomalyStore bounds', () => {
 describe('MemoryDetectorStateStore bounds', () => {
   it('holds at most maxStates, dropping the oldest checkpoints (ties: the highest key)', async () => {
     const st = new MemoryDetectorStateStore({ maxStates: 3 });
-    assert.deepEqual(await st.saveDetectorStates([stateRow('a', 1, T0), stateRow('b', 1, T0), stateRow('c', 1, T0 + 1), stateRow('d', 1, T0 + 2)]), { saved: 4, rejected: [] });
+    assert.deepEqual(
+      await st.saveDetectorStates([
+        stateRow('a', 1, T0),
+        stateRow('b', 1, T0),
+        stateRow('c', 1, T0 + 1),
+        stateRow('d', 1, T0 + 2),
+      ]),
+      { saved: 4, rejected: [] },
+    );
     assert.equal(st.size, 3);
-    assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), ['d', 'c', 'a']);
+    assert.deepEqual(
+      (await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey),
+      ['d', 'c', 'a'],
+    );
     await st.saveDetectorStates([stateRow('a', 2, T0 + 5)]); // an update never evicts
-    assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), ['a', 'd', 'c']);
+    assert.deepEqual(
+      (await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey),
+      ['a', 'd', 'c'],
+    );
     await st.saveDetectorStates(Array.from({ length: 50 }, (_, i) => stateRow(`k${i}`, i, T0 + 10 + i)));
     assert.equal(st.size, 3);
-    assert.deepEqual((await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey), ['k49', 'k48', 'k47']);
+    assert.deepEqual(
+      (await st.loadDetectorStates(10)).rows.map((r) => r.seriesKey),
+      ['k49', 'k48', 'k47'],
+    );
     assert.throws(() => new MemoryDetectorStateStore({ maxStates: -1 }), InvalidInputError);
   });
 });

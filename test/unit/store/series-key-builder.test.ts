@@ -17,6 +17,7 @@ describe('SeriesKeyBuilder', () => {
       ['n', {}],
       ['n', { zz: 'é{},="', instance: 'h:1', job: 'j' }],
     ];
-    for (const [name, labels] of [...cases, ...cases]) assert.equal(b.key(name, labels), seriesKey(name, labels));
+    for (const [name, labels] of [...cases, ...cases])
+      assert.equal(b.key(name, labels), seriesKey(name, labels));
   });
 });

@@ -8,8 +8,18 @@ import fc from 'fast-check';
 import { StoreError } from '../../../src/errors.ts';
 import { BitWriter, padded, readBits } from '../../../src/store/tsdb/codec/bits.ts';
 import { ChunkAppender, decodeChunk, encodeChunk } from '../../../src/store/tsdb/codec/chunk.ts';
-import { decodeRollupLast, decodeRollupRest, encodeRollup } from '../../../src/store/tsdb/codec/rollup-chunk.ts';
-import { readUvarint, unzigzag, uvarintLength, writeUvarint, zigzag } from '../../../src/store/tsdb/codec/varint.ts';
+import {
+  decodeRollupLast,
+  decodeRollupRest,
+  encodeRollup,
+} from '../../../src/store/tsdb/codec/rollup-chunk.ts';
+import {
+  readUvarint,
+  unzigzag,
+  uvarintLength,
+  writeUvarint,
+  zigzag,
+} from '../../../src/store/tsdb/codec/varint.ts';
 
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
@@ -18,7 +28,15 @@ const timestamps = (minLength = 1, maxLength = 300): fc.Arbitrary<number[]> =>
   fc
     .tuple(
       fc.integer({ min: -1e15, max: 1e15 }),
-      fc.array(fc.oneof(fc.constant(1000), fc.integer({ min: 995, max: 1005 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 2 ** 40 })), { minLength: minLength - 1, maxLength: maxLength - 1 }),
+      fc.array(
+        fc.oneof(
+          fc.constant(1000),
+          fc.integer({ min: 995, max: 1005 }),
+          fc.integer({ min: 1, max: 5000 }),
+          fc.integer({ min: 1, max: 2 ** 40 }),
+        ),
+        { minLength: minLength - 1, maxLength: maxLength - 1 },
+      ),
     )
     .map(([start, gaps]) => {
       const out = [start];
@@ -33,7 +51,10 @@ describe('tsdb codec', () => {
     // Values: 1.0 raw (3ff0...); 1.0 again → '0'; 2.0 XOR 1.0 = 0x7ff0..0 → '11' + leading 1 (00001) +
     // 11 significant bits (001011) + 11111111111; 2.0 again → '0': 0 11 00001 001011 11111111111 0 → 61 2f ff 80.
     const blob = encodeChunk([1000, 2000, 3000, 4005], [1, 1, 2, 2]);
-    assert.equal(hex(blob), '01' + '04' + '0c' + '00000000000007d0' + 'ebe75100' + '3ff0000000000000' + '612fff80');
+    assert.equal(
+      hex(blob),
+      '01' + '04' + '0c' + '00000000000007d0' + 'ebe75100' + '3ff0000000000000' + '612fff80',
+    );
     const d = decodeChunk(blob);
     assert.deepEqual([...d.timestampsMs], [1000, 2000, 3000, 4005]);
     assert.deepEqual([...d.values], [1, 1, 2, 2]);
@@ -52,11 +73,24 @@ describe('tsdb codec', () => {
   it('round-trips any doubles (NaN payloads, ±0, ±Inf, subnormals) and timestamps bit-exactly', () => {
     fc.assert(
       fc.property(
-        timestamps().chain((ts) => fc.tuple(fc.constant(ts), fc.array(fc.oneof(fc.double(), fc.integer().map((i) => i * 1.5), fc.constant(0)), { minLength: ts.length, maxLength: ts.length }))),
+        timestamps().chain((ts) =>
+          fc.tuple(
+            fc.constant(ts),
+            fc.array(
+              fc.oneof(
+                fc.double(),
+                fc.integer().map((i) => i * 1.5),
+                fc.constant(0),
+              ),
+              { minLength: ts.length, maxLength: ts.length },
+            ),
+          ),
+        ),
         ([ts, vs]) => {
           const d = decodeChunk(encodeChunk(ts, vs));
           assert.deepEqual([...d.timestampsMs], ts);
-          for (let i = 0; i < vs.length; i++) assert.ok(Object.is(d.values[i], vs[i]), `value ${i}: ${d.values[i]} vs ${vs[i]}`);
+          for (let i = 0; i < vs.length; i++)
+            assert.ok(Object.is(d.values[i], vs[i]), `value ${i}: ${d.values[i]} vs ${vs[i]}`);
         },
       ),
       { numRuns: 300 },
@@ -105,8 +139,14 @@ describe('tsdb codec', () => {
 
   it('rejects truncated and corrupt blobs with a StoreError', () => {
     const blob = encodeChunk([0, 1000, 2000], [1.5, 2.5, 3.5]);
-    assert.throws(() => decodeChunk(blob.subarray(0, blob.length - 3)), (e: unknown) => e instanceof StoreError && /ends early/.test(e.message));
-    assert.throws(() => decodeChunk(Uint8Array.of(9, 1, 0)), (e: unknown) => e instanceof StoreError && /format byte 9/.test(e.message));
+    assert.throws(
+      () => decodeChunk(blob.subarray(0, blob.length - 3)),
+      (e: unknown) => e instanceof StoreError && /ends early/.test(e.message),
+    );
+    assert.throws(
+      () => decodeChunk(Uint8Array.of(9, 1, 0)),
+      (e: unknown) => e instanceof StoreError && /format byte 9/.test(e.message),
+    );
     const badLen = Uint8Array.from(blob);
     badLen[2] = 200; // timestamp stream longer than the blob
     assert.throws(() => decodeChunk(badLen), /longer than the blob/);
@@ -119,7 +159,10 @@ describe('tsdb codec', () => {
           fc.record({
             start: fc.integer({ min: -1e6, max: 1e6 }).map((k) => k * 60_000),
             present: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-            vals: fc.array(fc.tuple(fc.double(), fc.double(), fc.double(), fc.double(), fc.integer({ min: 1, max: 1e6 })), { minLength: n, maxLength: n }),
+            vals: fc.array(
+              fc.tuple(fc.double(), fc.double(), fc.double(), fc.double(), fc.integer({ min: 1, max: 1e6 })),
+              { minLength: n, maxLength: n },
+            ),
           }),
         ),
         ({ start, present, vals }) => {
@@ -128,14 +171,22 @@ describe('tsdb codec', () => {
             if (p || i === 0) ts.push(start + i * 60_000);
           });
           const v = vals.slice(0, ts.length);
-          const cols = { timestampsMs: ts, min: v.map((x) => x[0]), max: v.map((x) => x[1]), sum: v.map((x) => x[2]), last: v.map((x) => x[3]), count: v.map((x) => x[4]) };
+          const cols = {
+            timestampsMs: ts,
+            min: v.map((x) => x[0]),
+            max: v.map((x) => x[1]),
+            sum: v.map((x) => x[2]),
+            last: v.map((x) => x[3]),
+            count: v.map((x) => x[4]),
+          };
           const blobs = encodeRollup(cols);
           const last = decodeRollupLast(blobs.last);
           const rest = decodeRollupRest(blobs.rest);
           assert.deepEqual([...last.timestampsMs], ts);
           assert.deepEqual([...rest.count], cols.count);
           cols.last.forEach((x, i) => assert.ok(Object.is(last.last[i], x)));
-          for (const c of ['min', 'max', 'sum'] as const) cols[c].forEach((x, i) => assert.ok(Object.is(rest[c][i], x)));
+          for (const c of ['min', 'max', 'sum'] as const)
+            cols[c].forEach((x, i) => assert.ok(Object.is(rest[c][i], x)));
         },
       ),
       { numRuns: 150 },
@@ -146,13 +197,23 @@ describe('tsdb codec', () => {
     const n = 1440;
     const ts = Array.from({ length: n }, (_, i) => i * 60_000);
     const ones = Array.from({ length: n }, () => 1);
-    const blobs = encodeRollup({ timestampsMs: ts, count: ones, min: ones, max: ones, sum: ones, last: ones });
+    const blobs = encodeRollup({
+      timestampsMs: ts,
+      count: ones,
+      min: ones,
+      max: ones,
+      sum: ones,
+      last: ones,
+    });
     // ts: 64 bits, then dod 60000 → '1111' + 64 bits, then 1438 × '0' = 1570 bits = 197 bytes; a constant XOR
     // column: 64 + 1439 bits = 188 bytes. Last part: format, n (2 bytes), ts length (2), ts, last.
     assert.equal(blobs.last.length, 1 + 2 + 2 + 197 + 188);
     // Rest part: format, n, three lengths (2 bytes each), 1440 one-byte counts, min, max, sum.
     assert.equal(blobs.rest.length, 1 + 2 + 3 * 2 + 1440 + 3 * 188);
-    assert.throws(() => encodeRollup({ timestampsMs: [0], count: [0], min: [1], max: [1], sum: [1], last: [1] }), /count 0/);
+    assert.throws(
+      () => encodeRollup({ timestampsMs: [0], count: [0], min: [1], max: [1], sum: [1], last: [1] }),
+      /count 0/,
+    );
     assert.throws(() => decodeRollupLast(blobs.rest), /format byte 3/);
   });
 
@@ -173,20 +234,33 @@ describe('tsdb codec', () => {
 
   it('bit streams: writes of 1..32 bits read back through the window, bounds hold', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 32 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n === 32 ? 0xffffffff : 2 ** n - 1 }))), { maxLength: 200 }), (ws) => {
-        const w = new BitWriter(1);
-        for (const [n, v] of ws) w.writeBits(v, n);
-        const b = padded(w.bytes());
-        let pos = 0;
-        for (const [n, v] of ws) {
-          assert.equal(readBits(b, pos, n), v);
-          pos += n;
-        }
-        assert.equal(pos, w.bitLength);
-      }),
+      fc.property(
+        fc.array(
+          fc
+            .integer({ min: 1, max: 32 })
+            .chain((n) =>
+              fc.tuple(fc.constant(n), fc.integer({ min: 0, max: n === 32 ? 0xffffffff : 2 ** n - 1 })),
+            ),
+          { maxLength: 200 },
+        ),
+        (ws) => {
+          const w = new BitWriter(1);
+          for (const [n, v] of ws) w.writeBits(v, n);
+          const b = padded(w.bytes());
+          let pos = 0;
+          for (const [n, v] of ws) {
+            assert.equal(readBits(b, pos, n), v);
+            pos += n;
+          }
+          assert.equal(pos, w.bitLength);
+        },
+      ),
     );
     const small = new BitWriter(1, 2);
     small.writeBits(0xffff, 16);
-    assert.throws(() => small.writeBit(1), (e: unknown) => e instanceof StoreError && /limit of 2 bytes/.test(e.message));
+    assert.throws(
+      () => small.writeBit(1),
+      (e: unknown) => e instanceof StoreError && /limit of 2 bytes/.test(e.message),
+    );
   });
 });

@@ -7,7 +7,13 @@ import { describe, it } from 'node:test';
 import { decodeChunk } from '../../../src/store/tsdb/codec/chunk.ts';
 import { Head, type CutChunk, type HeadLimits } from '../../../src/store/tsdb/head.ts';
 
-const limits = (over: Partial<HeadLimits> = {}): HeadLimits => ({ maxSamplesPerChunk: 4, maxChunkSpanMs: 10_000, maxHeadSeries: 100, maxHeadBytes: 1 << 30, ...over });
+const limits = (over: Partial<HeadLimits> = {}): HeadLimits => ({
+  maxSamplesPerChunk: 4,
+  maxChunkSpanMs: 10_000,
+  maxHeadSeries: 100,
+  maxHeadBytes: 1 << 30,
+  ...over,
+});
 
 describe('tsdb head', () => {
   it('cuts a chunk when it is full and when a sample is past its span; cut chunks hold exactly the samples', () => {
@@ -15,13 +21,19 @@ describe('tsdb head', () => {
     const s = h.add(1, 'a', -Infinity);
     const cuts: CutChunk[] = [];
     for (let i = 0; i < 9; i++) h.append(s, i * 1000, i, cuts);
-    assert.deepEqual(cuts.map((c) => [c.startTs, c.endTs, c.samples]), [
-      [0, 3000, 4],
-      [4000, 7000, 4],
-    ]);
+    assert.deepEqual(
+      cuts.map((c) => [c.startTs, c.endTs, c.samples]),
+      [
+        [0, 3000, 4],
+        [4000, 7000, 4],
+      ],
+    );
     assert.deepEqual([...decodeChunk(cuts[1]!.data).values], [4, 5, 6, 7]);
     h.append(s, 30_000, 9, cuts); // 22 s after the open chunk's first sample (8000): span cut
-    assert.deepEqual(cuts.map((c) => c.samples), [4, 4, 1]);
+    assert.deepEqual(
+      cuts.map((c) => c.samples),
+      [4, 4, 1],
+    );
     assert.equal(s.app!.count, 1);
     assert.equal(s.lastTs, 30_000);
   });

@@ -16,7 +16,13 @@ describe('tsdb rollups', () => {
   it('bucketize equals min/max/sum/count/last computed directly per bucket (NaN left out)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 40_000 }), fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constant(Number.NaN))), { maxLength: 300 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 40_000 }),
+            fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constant(Number.NaN)),
+          ),
+          { maxLength: 300 },
+        ),
         fc.constantFrom(MIN, HOUR),
         (rows, res) => {
           const ts: number[] = [];
@@ -35,7 +41,10 @@ describe('tsdb rollups', () => {
             assert.equal(b.count[i], v.length);
             assert.equal(b.min[i], Math.min(...v));
             assert.equal(b.max[i], Math.max(...v));
-            assert.equal(b.sum[i], v.slice(1).reduce((a, x) => a + x, v[0]!));
+            assert.equal(
+              b.sum[i],
+              v.slice(1).reduce((a, x) => a + x, v[0]!),
+            );
             assert.equal(b.last[i], v[v.length - 1]);
           });
         },
@@ -79,6 +88,9 @@ describe('tsdb rollups', () => {
   });
 
   it('bucket points sit at the last millisecond of their bucket and keep the latest ones', () => {
-    assert.deepEqual(bucketPoints([0, MIN, 2 * MIN], [1, 2, 3], MIN, 2), { timestampsMs: [2 * MIN - 1, 3 * MIN - 1], values: [2, 3] });
+    assert.deepEqual(bucketPoints([0, MIN, 2 * MIN], [1, 2, 3], MIN, 2), {
+      timestampsMs: [2 * MIN - 1, 3 * MIN - 1],
+      values: [2, 3],
+    });
   });
 });

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { denseRow, ENTRY_OVERHEAD_BYTES, RollupRowCache, rowKey, type CachedRow } from '../../../src/store/tsdb/row-cache.ts';
+import {
+  denseRow,
+  ENTRY_OVERHEAD_BYTES,
+  RollupRowCache,
+  rowKey,
+  type CachedRow,
+} from '../../../src/store/tsdb/row-cache.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -21,8 +27,17 @@ function row(start: number, n: number, seed = 0.1): CachedRow {
 describe('tsdb rollup-row cache', () => {
   it('never holds more than its bound, whatever the sequence of operations', () => {
     const op = fc.oneof(
-      fc.record({ k: fc.constant('query' as const), rows: fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 1440 })), { maxLength: 30 }) }),
-      fc.record({ k: fc.constant('write' as const), id: fc.integer({ min: 0, max: 40 }), n: fc.integer({ min: 1, max: 1440 }) }),
+      fc.record({
+        k: fc.constant('query' as const),
+        rows: fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 1440 })), {
+          maxLength: 30,
+        }),
+      }),
+      fc.record({
+        k: fc.constant('write' as const),
+        id: fc.integer({ min: 0, max: 40 }),
+        n: fc.integer({ min: 1, max: 1440 }),
+      }),
       fc.record({ k: fc.constant('delete' as const), before: fc.integer({ min: 0, max: 1440 }) }),
     );
     fc.assert(
@@ -38,7 +53,14 @@ describe('tsdb rollup-row cache', () => {
             }
           } else if (o.k === 'write') {
             const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
-            c.rowWritten(o.id, MIN, 0, ts, ts.map((t) => t / 7), o.n);
+            c.rowWritten(
+              o.id,
+              MIN,
+              0,
+              ts,
+              ts.map((t) => t / 7),
+              o.n,
+            );
           } else c.rowsDeletedBefore(MIN, o.before * MIN);
           const s = c.stats();
           assert.ok(s.bytes <= maxBytes, `${s.bytes} B held, bound ${maxBytes}`);
@@ -101,19 +123,29 @@ describe('tsdb rollup-row cache', () => {
 
   it('dense rows keep every value bit for bit (float32 only when exact), and refuse what they cannot represent', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1439 }), { minLength: 1, maxLength: 60 }), fc.array(fc.oneof(fc.double({ noNaN: true }), fc.float({ noNaN: true }).map((x) => x)), { minLength: 60, maxLength: 60 }), (slots, vals) => {
-        slots.sort((a, b) => a - b);
-        const start = 3 * DAY;
-        const ts = slots.map((k) => start + k * MIN);
-        const last = slots.map((_, i) => vals[i]!);
-        const d = denseRow(start, MIN, ts, last, ts.length)!;
-        assert.ok(d !== undefined);
-        const back: number[] = [];
-        for (let k = 0; k < d.length; k++) if (!Number.isNaN(d[k]!)) back.push(d[k]!);
-        assert.equal(back.length, last.length);
-        back.forEach((v, i) => assert.ok(Object.is(v, last[i]), `${v} vs ${last[i]}`));
-        if (last.some((v) => Math.fround(v) !== v)) assert.ok(d instanceof Float64Array);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1439 }), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.oneof(
+            fc.double({ noNaN: true }),
+            fc.float({ noNaN: true }).map((x) => x),
+          ),
+          { minLength: 60, maxLength: 60 },
+        ),
+        (slots, vals) => {
+          slots.sort((a, b) => a - b);
+          const start = 3 * DAY;
+          const ts = slots.map((k) => start + k * MIN);
+          const last = slots.map((_, i) => vals[i]!);
+          const d = denseRow(start, MIN, ts, last, ts.length)!;
+          assert.ok(d !== undefined);
+          const back: number[] = [];
+          for (let k = 0; k < d.length; k++) if (!Number.isNaN(d[k]!)) back.push(d[k]!);
+          assert.equal(back.length, last.length);
+          back.forEach((v, i) => assert.ok(Object.is(v, last[i]), `${v} vs ${last[i]}`));
+          if (last.some((v) => Math.fround(v) !== v)) assert.ok(d instanceof Float64Array);
+        },
+      ),
       { numRuns: 300 },
     );
     assert.equal(denseRow(0, MIN, [0, 30_000], [1, 2], 2), undefined); // off the grid

@@ -11,34 +11,48 @@ import { bucketize } from '../../../src/store/tsdb/rollup.ts';
 import { MAX_TAIL_BUCKETS, TailBuckets } from '../../../src/store/tsdb/tail-buckets.ts';
 
 const MIN = 60_000;
-const limits = { maxSamplesPerChunk: 120, maxChunkSpanMs: 7_200_000, maxHeadSeries: 100, maxHeadBytes: 1 << 30 };
+const limits = {
+  maxSamplesPerChunk: 120,
+  maxChunkSpanMs: 7_200_000,
+  maxHeadSeries: 100,
+  maxHeadBytes: 1 << 30,
+};
 
 describe('tsdb head tails', () => {
   it('kept by appends, equal the bucket lasts of bucketize over the same samples (NaN left out)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 200_000 }), fc.oneof(fc.double({ noNaN: true }), fc.constant(Number.NaN))), { maxLength: 300 }), (xs) => {
-        const h = new Head(limits);
-        const s = h.add(1, 'a', -Infinity);
-        h.setTail(s, new TailBuckets(0, [], [], 0, 0));
-        const cuts: CutChunk[] = [];
-        const ts: number[] = [];
-        const vs: number[] = [];
-        let t = 0;
-        for (const [gap, v] of xs) {
-          t += gap;
-          ts.push(t);
-          vs.push(v);
-          h.append(s, t, v, cuts);
-        }
-        const want = bucketize(ts, vs, MIN);
-        if (want.timestampsMs.length > MAX_TAIL_BUCKETS) {
-          assert.equal(s.tail, undefined);
-          return;
-        }
-        const tail = s.tail!;
-        assert.deepEqual([...tail.ts.subarray(0, tail.n)], want.timestampsMs);
-        assert.deepEqual([...tail.last.subarray(0, tail.n)], want.last);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 200_000 }),
+            fc.oneof(fc.double({ noNaN: true }), fc.constant(Number.NaN)),
+          ),
+          { maxLength: 300 },
+        ),
+        (xs) => {
+          const h = new Head(limits);
+          const s = h.add(1, 'a', -Infinity);
+          h.setTail(s, new TailBuckets(0, [], [], 0, 0));
+          const cuts: CutChunk[] = [];
+          const ts: number[] = [];
+          const vs: number[] = [];
+          let t = 0;
+          for (const [gap, v] of xs) {
+            t += gap;
+            ts.push(t);
+            vs.push(v);
+            h.append(s, t, v, cuts);
+          }
+          const want = bucketize(ts, vs, MIN);
+          if (want.timestampsMs.length > MAX_TAIL_BUCKETS) {
+            assert.equal(s.tail, undefined);
+            return;
+          }
+          const tail = s.tail!;
+          assert.deepEqual([...tail.ts.subarray(0, tail.n)], want.timestampsMs);
+          assert.deepEqual([...tail.last.subarray(0, tail.n)], want.last);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -4,7 +4,16 @@
  * rotation and segment removal; the samples record codec round-trips.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,7 +27,11 @@ after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const freshDir = (): string => join(root, `w${n++}`);
 
-function replayAll(dir: string): { payloads: string[]; stats: ReturnType<WriteAheadLog['replay']>; wal: WriteAheadLog } {
+function replayAll(dir: string): {
+  payloads: string[];
+  stats: ReturnType<WriteAheadLog['replay']>;
+  wal: WriteAheadLog;
+} {
   const wal = WriteAheadLog.open(dir, 1000);
   const payloads: string[] = [];
   const stats = wal.replay((p) => payloads.push(p.toString()));
@@ -85,26 +98,39 @@ describe('tsdb WAL', () => {
     const a = WriteAheadLog.open(dir, 1000);
     a.bindTo('db-1');
     a.bindTo('db-1');
-    assert.throws(() => WriteAheadLog.open(dir, 1000).bindTo('db-2'), (e: unknown) => e instanceof StoreError && /belongs to another database \(store id db-1/.test(e.message));
+    assert.throws(
+      () => WriteAheadLog.open(dir, 1000).bindTo('db-2'),
+      (e: unknown) =>
+        e instanceof StoreError && /belongs to another database \(store id db-1/.test(e.message),
+    );
     a.close();
   });
 
   it('rejects appends before replay and after close, and an unusable directory', () => {
     const dir = freshDir();
     const wal = WriteAheadLog.open(dir, 1000);
-    assert.throws(() => wal.append(Buffer.from('x')), (e: unknown) => e instanceof StoreError && /not open/.test(e.message));
+    assert.throws(
+      () => wal.append(Buffer.from('x')),
+      (e: unknown) => e instanceof StoreError && /not open/.test(e.message),
+    );
     wal.replay(() => undefined);
     wal.close();
     assert.throws(() => wal.append(Buffer.from('x')), StoreError);
     const file = join(root, 'plain-file');
     writeFileSync(file, 'x');
-    assert.throws(() => WriteAheadLog.open(join(file, 'wal'), 1000), (e: unknown) => e instanceof StoreError && /cannot open WAL directory/.test(e.message));
+    assert.throws(
+      () => WriteAheadLog.open(join(file, 'wal'), 1000),
+      (e: unknown) => e instanceof StoreError && /cannot open WAL directory/.test(e.message),
+    );
   });
 
   it('samples records round-trip ids, timestamps (any order) and value bits', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat({ max: 2 ** 40 }), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.double()), { maxLength: 200 }),
+        fc.array(
+          fc.tuple(fc.nat({ max: 2 ** 40 }), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.double()),
+          { maxLength: 200 },
+        ),
         fc.nat(),
         (rows, seq) => {
           const rec = decodeRecord(
@@ -117,8 +143,14 @@ describe('tsdb WAL', () => {
             ),
           );
           assert.equal(rec.seq, seq);
-          assert.deepEqual(Array.from(rec.seriesIds), rows.map((r) => r[0]));
-          assert.deepEqual(Array.from(rec.timestampsMs), rows.map((r) => r[1]));
+          assert.deepEqual(
+            Array.from(rec.seriesIds),
+            rows.map((r) => r[0]),
+          );
+          assert.deepEqual(
+            Array.from(rec.timestampsMs),
+            rows.map((r) => r[1]),
+          );
           rows.forEach((r, i) => assert.ok(Object.is(rec.values[i], r[2])));
         },
       ),

@@ -7,10 +7,17 @@ describe('store argument checks', () => {
   it('checkPositiveInteger returns the value or names the bound in its error', () => {
     assert.equal(checkPositiveInteger('maxStates', 3), 3);
     for (const v of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])
-      assert.throws(() => checkPositiveInteger('maxStates', v), (e: unknown) => e instanceof InvalidInputError && e.message === `maxStates must be a positive integer, got ${v}`);
+      assert.throws(
+        () => checkPositiveInteger('maxStates', v),
+        (e: unknown) =>
+          e instanceof InvalidInputError && e.message === `maxStates must be a positive integer, got ${v}`,
+      );
   });
   it('checkLimit is the same check for `limit`', () => {
     assert.doesNotThrow(() => checkLimit(1));
-    assert.throws(() => checkLimit(0), /^InvalidInputError: limit must be a positive integer, got 0$|limit must be a positive integer, got 0/);
+    assert.throws(
+      () => checkLimit(0),
+      /^InvalidInputError: limit must be a positive integer, got 0$|limit must be a positive integer, got 0/,
+    );
   });
 });

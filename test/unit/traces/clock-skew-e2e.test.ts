@@ -24,8 +24,26 @@ describe('clock skew between nodes, end to end', () => {
     const e1 = new InMemorySpanExporter();
     const e2 = new InMemorySpanExporter();
     const source = new NodeTracing({ nodeId: 'node-1', region: 'us-east', exporter: e1, simple: true });
-    const dest = new NodeTracing({ nodeId: 'node-2', region: 'eu-west', exporter: e2, simple: true, clockOffsetMs: 5000 });
-    const m = { vmId: 'vm-1', vmSize: 'medium', sourceNode: 'node-1', destinationNode: 'node-2', mode: 'internet' as const, version: 'v3' as const, startMs: now - 60_000, durationMs: 20_000, bytes: 2 ** 30, ok: true, retries: 0 };
+    const dest = new NodeTracing({
+      nodeId: 'node-2',
+      region: 'eu-west',
+      exporter: e2,
+      simple: true,
+      clockOffsetMs: 5000,
+    });
+    const m = {
+      vmId: 'vm-1',
+      vmSize: 'medium',
+      sourceNode: 'node-1',
+      destinationNode: 'node-2',
+      mode: 'internet' as const,
+      version: 'v3' as const,
+      startMs: now - 60_000,
+      durationMs: 20_000,
+      bytes: 2 ** 30,
+      ok: true,
+      retries: 0,
+    };
     dest.traceDestination(source.traceSource(m), m);
     await Promise.all([source.forceFlush(), dest.forceFlush()]);
     const spans = [...e1.getFinishedSpans(), ...e2.getFinishedSpans()];
@@ -33,7 +51,11 @@ describe('clock skew between nodes, end to end', () => {
 
     store = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
     const api = new TraceApi(store, { registry: new Registry() });
-    await api.receive({ body: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!), contentType: 'application/x-protobuf', contentEncoding: undefined });
+    await api.receive({
+      body: Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!),
+      contentType: 'application/x-protobuf',
+      contentEncoding: undefined,
+    });
     const got = (await api.trace(traceId))!.data[0]!;
     const byName = (n: string) => got.spans.find((s) => s.operationName === n)!;
     const transfer = byName('dwcp.amst.transfer');
@@ -41,12 +63,22 @@ describe('clock skew between nodes, end to end', () => {
     // As recorded, the destination's server span starts 5 s after the source's transfer span would allow.
     const rawReceive = e2.getFinishedSpans().find((s) => s.name === 'dwcp.migration.receive')!;
     const rawStartUs = rawReceive.startTime[0] * 1e6 + Math.floor(rawReceive.startTime[1] / 1000);
-    assert.ok(rawStartUs + rawReceive.duration[0] * 1e6 > transfer.startTime + transfer.duration, 'the raw child ends after its parent');
+    assert.ok(
+      rawStartUs + rawReceive.duration[0] * 1e6 > transfer.startTime + transfer.duration,
+      'the raw child ends after its parent',
+    );
     // Stitched: inside the parent, every destination span moved by the same offset, and a warning says so.
-    assert.ok(receive.startTime >= transfer.startTime && receive.startTime + receive.duration <= transfer.startTime + transfer.duration, 'the child lies within its parent');
+    assert.ok(
+      receive.startTime >= transfer.startTime &&
+        receive.startTime + receive.duration <= transfer.startTime + transfer.duration,
+      'the child lies within its parent',
+    );
     const dests = got.spans.filter((s) => got.processes[s.processID]?.tags.some((t) => t.value === 'node-2'));
     assert.ok(dests.length >= 3);
     assert.ok(dests.every((s) => (s.warnings ?? []).some((w) => /clock skew/.test(w))));
-    assert.ok(Math.abs(rawStartUs - receive.startTime - 5_000_000) < 1_000_000, 'moved back by about the 5 s offset');
+    assert.ok(
+      Math.abs(rawStartUs - receive.startTime - 5_000_000) < 1_000_000,
+      'moved back by about the 5 s offset',
+    );
   });
 });

@@ -6,7 +6,13 @@ import { SpanMetricsSink } from '../../../src/traces/span-metrics.ts';
 import type { SpanRecord } from '../../../src/traces/span.ts';
 
 let seq = 0;
-function span(service: string, name: string, durationUs: number, status: SpanRecord['status'] = 'ok', kind: SpanRecord['kind'] = 'server'): SpanRecord {
+function span(
+  service: string,
+  name: string,
+  durationUs: number,
+  status: SpanRecord['status'] = 'ok',
+  kind: SpanRecord['kind'] = 'server',
+): SpanRecord {
   seq++;
   return {
     traceId: seq.toString(16).padStart(32, '0'),
@@ -48,25 +54,49 @@ describe('span metrics', () => {
     const registry = new Registry();
     const store = inner();
     const sink = new SpanMetricsSink(store, registry);
-    await sink.insertSpans([span('node', 'dwcp.migration', 3_000_000), span('node', 'dwcp.migration', 1_000, 'error'), span('node', 'dwcp.migration', 5_000_000), span('node', 'dwcp.amst.transfer', 20_000, 'unset', 'client')]);
+    await sink.insertSpans([
+      span('node', 'dwcp.migration', 3_000_000),
+      span('node', 'dwcp.migration', 1_000, 'error'),
+      span('node', 'dwcp.migration', 5_000_000),
+      span('node', 'dwcp.amst.transfer', 20_000, 'unset', 'client'),
+    ]);
     assert.equal(store.got.length, 4);
     const calls = await values(registry, 'dwcp_monitor_span_calls_total');
-    const find = (span_name: string, status_code: string) => calls.find((v) => v.labels['span_name'] === span_name && v.labels['status_code'] === status_code)?.value;
+    const find = (span_name: string, status_code: string) =>
+      calls.find((v) => v.labels['span_name'] === span_name && v.labels['status_code'] === status_code)
+        ?.value;
     assert.equal(find('dwcp.migration', 'STATUS_CODE_OK'), 2);
     assert.equal(find('dwcp.migration', 'STATUS_CODE_ERROR'), 1);
-    assert.equal(calls.find((v) => v.labels['span_name'] === 'dwcp.amst.transfer')?.labels['span_kind'], 'SPAN_KIND_CLIENT');
+    assert.equal(
+      calls.find((v) => v.labels['span_name'] === 'dwcp.amst.transfer')?.labels['span_kind'],
+      'SPAN_KIND_CLIENT',
+    );
     const dur = await values(registry, 'dwcp_monitor_span_duration_seconds');
-    const sum = dur.find((v) => (v as { metricName?: string }).metricName === 'dwcp_monitor_span_duration_seconds_sum' && v.labels['span_name'] === 'dwcp.migration' && v.labels['status_code'] === 'STATUS_CODE_OK');
+    const sum = dur.find(
+      (v) =>
+        (v as { metricName?: string }).metricName === 'dwcp_monitor_span_duration_seconds_sum' &&
+        v.labels['span_name'] === 'dwcp.migration' &&
+        v.labels['status_code'] === 'STATUS_CODE_OK',
+    );
     assert.equal(sum?.value, 8);
   });
 
   it('holds the cap on service × operation: further pairs are counted as overflow, known pairs still counted', async () => {
     const registry = new Registry();
     const sink = new SpanMetricsSink(inner(), registry, 2);
-    await sink.insertSpans([span('a', 'x', 1), span('a', 'y', 1), span('a', 'z', 1), span('b', 'x', 1), span('a', 'x', 1)]);
+    await sink.insertSpans([
+      span('a', 'x', 1),
+      span('a', 'y', 1),
+      span('a', 'z', 1),
+      span('b', 'x', 1),
+      span('a', 'x', 1),
+    ]);
     assert.equal(sink.operationCount, 2);
     const calls = await values(registry, 'dwcp_monitor_span_calls_total');
-    assert.deepEqual(calls.map((v) => [v.labels['service_name'], v.labels['span_name'], v.value]).sort(), [['a', 'x', 2], ['a', 'y', 1]]);
+    assert.deepEqual(calls.map((v) => [v.labels['service_name'], v.labels['span_name'], v.value]).sort(), [
+      ['a', 'x', 2],
+      ['a', 'y', 1],
+    ]);
     assert.equal((await values(registry, 'dwcp_monitor_span_metrics_overflow_total'))[0]?.value, 2);
   });
 

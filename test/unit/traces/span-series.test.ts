@@ -10,9 +10,18 @@ import type { SpanRecord } from '../../../src/traces/span.ts';
 
 let seq = 0;
 /** A span of `service` and operation `name`; with `node`, from a resource naming it as the DWCP SDK does (`service.instance.id`). */
-function span(service: string, name: string, durationUs: number, status: SpanRecord['status'] = 'ok', node?: string): SpanRecord {
+function span(
+  service: string,
+  name: string,
+  durationUs: number,
+  status: SpanRecord['status'] = 'ok',
+  node?: string,
+): SpanRecord {
   seq++;
-  const attributes: Record<string, string> = node === undefined ? { 'service.name': service } : { 'service.name': service, 'service.instance.id': node };
+  const attributes: Record<string, string> =
+    node === undefined
+      ? { 'service.name': service }
+      : { 'service.name': service, 'service.instance.id': node };
   return {
     traceId: seq.toString(16).padStart(32, '0'),
     spanId: seq.toString(16).padStart(16, '0'),
@@ -41,7 +50,8 @@ describe('per-operation span series', () => {
     assert.deepEqual(sink.samples(1000), []);
     await sink.insertSpans([span('api', 'GET /vm', 10_000, 'error')]);
     const got = sink.samples(2000);
-    const value = (name: string, q?: string) => got.find((s) => s.name === name && s.labels.quantile === q)?.value;
+    const value = (name: string, q?: string) =>
+      got.find((s) => s.name === name && s.labels.quantile === q)?.value;
     assert.equal(got.length, 3);
     assert.deepEqual(got[0]!.labels, { service_name: 'api', span_name: 'GET /vm' });
     assert.equal(value('dwcp_span_error_ratio'), 0.1);
@@ -53,14 +63,26 @@ describe('per-operation span series', () => {
   });
 
   it('holds at most maxOperations operations (further spans counted as overflow) and maxDurations durations each', async () => {
-    const sink = new SpanSeriesSink(nowhere, { maxOperations: 2, minCalls: 1, maxDurations: 4, random: () => 0.999 });
-    await sink.insertSpans([span('a', 'x', 1000), span('a', 'y', 1000), span('b', 'x', 1000), span('c', 'z', 1000)]);
+    const sink = new SpanSeriesSink(nowhere, {
+      maxOperations: 2,
+      minCalls: 1,
+      maxDurations: 4,
+      random: () => 0.999,
+    });
+    await sink.insertSpans([
+      span('a', 'x', 1000),
+      span('a', 'y', 1000),
+      span('b', 'x', 1000),
+      span('c', 'z', 1000),
+    ]);
     assert.equal(sink.operations, 2);
     assert.equal(sink.overflow, 2);
     sink.samples(0);
     // Reservoir of 4: with random() close to 1 no later duration takes a slot, so the percentiles are the first 4's.
     await sink.insertSpans([1, 2, 3, 4, 500, 600, 700].map((ms) => span('a', 'x', ms * 1000)));
-    const p99 = sink.samples(1).find((s) => s.labels.span_name === 'x' && s.labels.quantile === '0.99')!.value;
+    const p99 = sink
+      .samples(1)
+      .find((s) => s.labels.span_name === 'x' && s.labels.quantile === '0.99')!.value;
     assert.ok(p99 < 0.005, `p99 ${p99} from the 4 kept durations`);
     assert.throws(() => new SpanSeriesSink(nowhere, { minCalls: 0 }), InvalidInputError);
     assert.throws(() => new SpanSeriesSink(nowhere, { maxOperations: 1.5 }), InvalidInputError);
@@ -69,7 +91,11 @@ describe('per-operation span series', () => {
   it('keys series by node, service and operation: the node of the resource or span is the node_id label, and the limit counts those keys', async () => {
     const sink = new SpanSeriesSink(nowhere, { maxOperations: 3, minCalls: 1 });
     const onNode3 = { ...span('dwcp-node', 'amst.transfer', 1000), attributes: { 'dwcp.node.id': 'node-3' } };
-    await sink.insertSpans([span('dwcp-node', 'amst.transfer', 1000, 'error', 'node-1'), span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-2'), onNode3]);
+    await sink.insertSpans([
+      span('dwcp-node', 'amst.transfer', 1000, 'error', 'node-1'),
+      span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-2'),
+      onNode3,
+    ]);
     const ratios = sink.samples(1).filter((s) => s.name === 'dwcp_span_error_ratio');
     assert.deepEqual(
       ratios.map((s) => [s.labels, s.value]),
@@ -80,14 +106,23 @@ describe('per-operation span series', () => {
       ],
     );
     // The fourth (node, service, operation) key is over the limit, however few operations there are.
-    await sink.insertSpans([span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-4'), span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-1')]);
+    await sink.insertSpans([
+      span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-4'),
+      span('dwcp-node', 'amst.transfer', 1000, 'ok', 'node-1'),
+    ]);
     assert.equal(sink.operations, 3);
     assert.equal(sink.overflow, 1);
-    assert.deepEqual(sink.samples(2).map((s) => s.labels.node_id), ['node-1', 'node-1', 'node-1']);
+    assert.deepEqual(
+      sink.samples(2).map((s) => s.labels.node_id),
+      ['node-1', 'node-1', 'node-1'],
+    );
   });
 
   it('stores through the inner sink first: a refused request records nothing', async () => {
-    const sink = new SpanSeriesSink({ insertSpans: async () => Promise.reject(new Error('disk full')) }, { minCalls: 1 });
+    const sink = new SpanSeriesSink(
+      { insertSpans: async () => Promise.reject(new Error('disk full')) },
+      { minCalls: 1 },
+    );
     await assert.rejects(sink.insertSpans([span('a', 'x', 1000)]), /disk full/);
     assert.equal(sink.operations, 0);
   });
@@ -96,23 +131,38 @@ describe('per-operation span series', () => {
     const T0 = Date.UTC(2026, 0, 5);
     const STEP = 5000;
     let nowMs = T0;
-    const { pipeline } = buildPipeline({ detection: DEFAULT_DETECTION_SETTINGS, store: null, sink: { handle: async () => undefined }, clock: () => nowMs });
+    const { pipeline } = buildPipeline({
+      detection: DEFAULT_DETECTION_SETTINGS,
+      store: null,
+      sink: { handle: async () => undefined },
+      clock: () => nowMs,
+    });
     const sink = new SpanSeriesSink(nowhere);
     const rng = new Prng(3);
     const opened: Anomaly[] = [];
     const SLOW = [30, 33] as const; // minutes: placement 4× slower
     const FAILING = [36, 39] as const; // minutes: transfer fails 40 % of its calls
     const NODES = ['node-1', 'node-2', 'node-3'] as const;
-    const inside = (t: number, [a, b]: readonly [number, number]) => t >= T0 + a * 60_000 && t < T0 + b * 60_000;
+    const inside = (t: number, [a, b]: readonly [number, number]) =>
+      t >= T0 + a * 60_000 && t < T0 + b * 60_000;
     for (let t = T0; t < T0 + 40 * 60_000; t += STEP) {
       const spans: SpanRecord[] = [];
       // Three nodes of one service (as the simulator runs them): placement slows on node-1, transfers fail on node-2.
       for (const node of NODES) {
         for (let i = 0; i < 34; i++) {
-          const placement = 20_000 * Math.exp(0.2 * rng.gaussian()) * (node === 'node-1' && inside(t, SLOW) ? 4 : 1);
+          const placement =
+            20_000 * Math.exp(0.2 * rng.gaussian()) * (node === 'node-1' && inside(t, SLOW) ? 4 : 1);
           spans.push(span('dwcp-node', 'itp.placement', placement, rng.next() < 0.02 ? 'error' : 'ok', node));
           const failRate = node === 'node-2' && inside(t, FAILING) ? 0.4 : 0.02;
-          spans.push(span('dwcp-node', 'amst.transfer', 800_000 * Math.exp(0.2 * rng.gaussian()), rng.next() < failRate ? 'error' : 'ok', node));
+          spans.push(
+            span(
+              'dwcp-node',
+              'amst.transfer',
+              800_000 * Math.exp(0.2 * rng.gaussian()),
+              rng.next() < failRate ? 'error' : 'ok',
+              node,
+            ),
+          );
         }
       }
       await sink.insertSpans(spans);
@@ -121,7 +171,11 @@ describe('per-operation span series', () => {
       for (const o of r.outcome?.opened ?? []) opened.push(o.anomaly as Anomaly);
     }
     const brief = (a: Anomaly) => `${a.seriesKey} at ${((a.startedAtMs - T0) / 60_000).toFixed(1)} min`;
-    assert.deepEqual(opened.filter((a) => a.startedAtMs < T0 + SLOW[0] * 60_000).map(brief), [], 'nothing while healthy (warm-up included)');
+    assert.deepEqual(
+      opened.filter((a) => a.startedAtMs < T0 + SLOW[0] * 60_000).map(brief),
+      [],
+      'nothing while healthy (warm-up included)',
+    );
     const slow = opened.find((a) => a.metric === 'dwcp_span_latency_seconds' && inside(a.startedAtMs, SLOW));
     assert.ok(slow, `slow operation not found: ${opened.map(brief).join('; ')}`);
     assert.equal(slow.labels.node_id, 'node-1');
@@ -129,15 +183,30 @@ describe('per-operation span series', () => {
     assert.equal(slow.labels.span_name, 'itp.placement');
     assert.equal(slow.kind, 'latency');
     assert.ok(slow.lower >= 0, `band clamped to durations >= 0: ${slow.lower}`);
-    const failing = opened.find((a) => a.metric === 'dwcp_span_error_ratio' && inside(a.startedAtMs, FAILING));
+    const failing = opened.find(
+      (a) => a.metric === 'dwcp_span_error_ratio' && inside(a.startedAtMs, FAILING),
+    );
     assert.ok(failing, `failing operation not found: ${opened.map(brief).join('; ')}`);
     assert.equal(failing.labels.node_id, 'node-2');
     assert.equal(failing.labels.span_name, 'amst.transfer');
     assert.equal(failing.kind, 'error_rate');
     assert.ok(failing.upper <= 1, `band clamped to ratios <= 1: ${failing.upper}`);
     // Good-direction changes raise nothing: the recovery after each fault is not an anomaly; nor do the healthy nodes.
-    assert.deepEqual(opened.filter((a) => !inside(a.startedAtMs, SLOW) && !inside(a.startedAtMs, FAILING)).map(brief), []);
-    assert.deepEqual(opened.filter((a) => (a.labels.node_id === 'node-1') !== inside(a.startedAtMs, SLOW)).filter((a) => a.metric === 'dwcp_span_latency_seconds').map(brief), []);
-    assert.deepEqual(opened.filter((a) => a.metric === 'dwcp_span_error_ratio' && a.labels.node_id !== 'node-2').map(brief), [], 'errors only on the failing node');
+    assert.deepEqual(
+      opened.filter((a) => !inside(a.startedAtMs, SLOW) && !inside(a.startedAtMs, FAILING)).map(brief),
+      [],
+    );
+    assert.deepEqual(
+      opened
+        .filter((a) => (a.labels.node_id === 'node-1') !== inside(a.startedAtMs, SLOW))
+        .filter((a) => a.metric === 'dwcp_span_latency_seconds')
+        .map(brief),
+      [],
+    );
+    assert.deepEqual(
+      opened.filter((a) => a.metric === 'dwcp_span_error_ratio' && a.labels.node_id !== 'node-2').map(brief),
+      [],
+      'errors only on the failing node',
+    );
   });
 });

@@ -9,9 +9,18 @@ describe('console time window', () => {
   });
 
   it('reads a relative range ending now, 1h when absent or unknown', () => {
-    assert.deepEqual(windowOf(new URLSearchParams('range=15m'), 10_000_000), { fromMs: 10_000_000 - 900_000, toMs: 10_000_000 });
-    assert.deepEqual(windowOf(new URLSearchParams('range=3y'), 10_000_000), { fromMs: 10_000_000 - 3_600_000, toMs: 10_000_000 });
-    assert.deepEqual(windowOf(new URLSearchParams('from=9&to=2'), 10_000_000), { fromMs: 10_000_000 - 3_600_000, toMs: 10_000_000 });
+    assert.deepEqual(windowOf(new URLSearchParams('range=15m'), 10_000_000), {
+      fromMs: 10_000_000 - 900_000,
+      toMs: 10_000_000,
+    });
+    assert.deepEqual(windowOf(new URLSearchParams('range=3y'), 10_000_000), {
+      fromMs: 10_000_000 - 3_600_000,
+      toMs: 10_000_000,
+    });
+    assert.deepEqual(windowOf(new URLSearchParams('from=9&to=2'), 10_000_000), {
+      fromMs: 10_000_000 - 3_600_000,
+      toMs: 10_000_000,
+    });
   });
 
   it('names ranges with a fallback', () => {

@@ -1,7 +1,16 @@
 import type { Aggregation } from '../../../src/contract/series.ts';
 
 /** The aggregations the series API takes, in the order the picker offers them. */
-export const AGGREGATION_CHOICES: readonly Aggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
+export const AGGREGATION_CHOICES: readonly Aggregation[] = [
+  'avg',
+  'sum',
+  'min',
+  'max',
+  'p50',
+  'p95',
+  'p99',
+  'rate',
+];
 
 /** `raw` when it names an aggregation, else `fallback` (for a value read from the URL). */
 export function aggregationOr(raw: string | null, fallback: Aggregation): Aggregation {
@@ -25,7 +34,10 @@ export function AggregationControls(props: {
     <>
       <label>
         Aggregation
-        <select value={props.agg} onChange={(e) => props.onAggChange(aggregationOr(e.target.value, props.agg))}>
+        <select
+          value={props.agg}
+          onChange={(e) => props.onAggChange(aggregationOr(e.target.value, props.agg))}
+        >
           {AGGREGATION_CHOICES.map((a) => (
             <option key={a} value={a}>
               {a}
@@ -35,7 +47,11 @@ export function AggregationControls(props: {
       </label>
       <label>
         Group by labels
-        <input value={props.by} onChange={(e) => props.onByChange(e.target.value)} placeholder={props.byPlaceholder ?? 'e.g. region,node_id'} />
+        <input
+          value={props.by}
+          onChange={(e) => props.onByChange(e.target.value)}
+          placeholder={props.byPlaceholder ?? 'e.g. region,node_id'}
+        />
       </label>
     </>
   );

@@ -23,18 +23,30 @@ export function matchesFilter(a: Anomaly, f: AnomalyFilter): boolean {
   if (f.state === 'active' && a.resolvedAtMs !== null) return false;
   if (f.state === 'resolved' && a.resolvedAtMs === null) return false;
   const needle = f.text.trim().toLowerCase();
-  return needle === '' || [a.metric, anomalyNode(a), a.component, a.summary].some((s) => s.toLowerCase().includes(needle));
+  return (
+    needle === '' ||
+    [a.metric, anomalyNode(a), a.component, a.summary].some((s) => s.toLowerCase().includes(needle))
+  );
 }
 
 /** Link to the overview chart of the anomaly's metric on its node, 15 minutes either side of it. */
 export function seriesWindowHref(a: Anomaly): string {
   const node = a.labels['node'] ?? a.labels['node_id'];
   const by = node === undefined ? undefined : a.labels['node'] !== undefined ? 'node' : 'node_id';
-  return routeHref('overview', { metric: a.metric, agg: 'max', by, from: String(a.startedAtMs - CONTEXT_MS), to: String((a.resolvedAtMs ?? a.detectedAtMs) + CONTEXT_MS) });
+  return routeHref('overview', {
+    metric: a.metric,
+    agg: 'max',
+    by,
+    from: String(a.startedAtMs - CONTEXT_MS),
+    to: String((a.resolvedAtMs ?? a.detectedAtMs) + CONTEXT_MS),
+  });
 }
 
 /** Severity, state and text filters of the anomaly table. */
-export function AnomalyFilters(props: { readonly filter: AnomalyFilter; readonly onChange: (f: AnomalyFilter) => void }) {
+export function AnomalyFilters(props: {
+  readonly filter: AnomalyFilter;
+  readonly onChange: (f: AnomalyFilter) => void;
+}) {
   const f = props.filter;
   return (
     <div className="controls">
@@ -51,7 +63,10 @@ export function AnomalyFilters(props: { readonly filter: AnomalyFilter; readonly
       </label>
       <label>
         State
-        <select value={f.state} onChange={(e) => props.onChange({ ...f, state: e.target.value as AnomalyFilter['state'] })}>
+        <select
+          value={f.state}
+          onChange={(e) => props.onChange({ ...f, state: e.target.value as AnomalyFilter['state'] })}
+        >
           <option value="">Any</option>
           <option value="active">active</option>
           <option value="resolved">resolved</option>
@@ -59,7 +74,11 @@ export function AnomalyFilters(props: { readonly filter: AnomalyFilter; readonly
       </label>
       <label>
         Find
-        <input value={f.text} onChange={(e) => props.onChange({ ...f, text: e.target.value })} placeholder="metric, node, component" />
+        <input
+          value={f.text}
+          onChange={(e) => props.onChange({ ...f, text: e.target.value })}
+          placeholder="metric, node, component"
+        />
       </label>
     </div>
   );

@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { acknowledgeAnomaly, fetchAnomalies, liveUrl, type Anomaly, type LiveEvent } from '../api.ts';
 import { AnomalyLinks } from './AnomalyLinks.tsx';
-import { AnomalyFilters, anomalyNode, matchesFilter, seriesWindowHref, type AnomalyFilter } from './AnomalyFilters.tsx';
+import {
+  AnomalyFilters,
+  anomalyNode,
+  matchesFilter,
+  seriesWindowHref,
+  type AnomalyFilter,
+} from './AnomalyFilters.tsx';
 
 /** Anomalies kept in the page (newest first). */
 const MAX_ANOMALIES = 100;
@@ -54,7 +60,9 @@ export function AnomalyList() {
       ws.onmessage = (msg: MessageEvent<string>) => {
         const e = JSON.parse(msg.data) as LiveEvent;
         if (e.type === 'anomaly') {
-          setItems((prev) => [e.anomaly, ...prev.filter((a) => a.id !== e.anomaly.id)].slice(0, MAX_ANOMALIES));
+          setItems((prev) =>
+            [e.anomaly, ...prev.filter((a) => a.id !== e.anomaly.id)].slice(0, MAX_ANOMALIES),
+          );
         } else if (e.type === 'anomaly_resolved') {
           setItems((prev) => prev.map((a) => (a.id === e.id ? { ...a, resolvedAtMs: e.resolvedAtMs } : a)));
         }
@@ -86,7 +94,10 @@ export function AnomalyList() {
   return (
     <section className="panel">
       <h2>
-        Latest anomalies <span className={`badge ${connected ? 'health-up' : 'health-down'}`}>{connected ? 'live' : 'offline'}</span>
+        Latest anomalies{' '}
+        <span className={`badge ${connected ? 'health-up' : 'health-down'}`}>
+          {connected ? 'live' : 'offline'}
+        </span>
       </h2>
       {error && <p className="error">{error}</p>}
       <AnomalyFilters filter={filter} onChange={setFilter} />
@@ -106,36 +117,42 @@ export function AnomalyList() {
           </tr>
         </thead>
         <tbody>
-          {items.filter((a) => matchesFilter(a, filter)).map((a) => (
-            <tr key={a.id} className={a.resolvedAtMs === null ? 'active' : 'resolved'}>
-              <td>{new Date(a.startedAtMs).toLocaleTimeString()}</td>
-              <td>
-                <span className={`badge sev-${a.severity}`}>{a.severity}</span>
-              </td>
-              <td>{a.component}</td>
-              <td className="mono" title={`${a.summary}\n${a.seriesKey}`}>
-                <a href={seriesWindowHref(a)}>{a.metric}</a>
-                {a.detector === 'target_health' && <div className="muted">{a.summary}</div>}
-              </td>
-              <td>{anomalyNode(a)}</td>
-              <td>
-                {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
-              </td>
-              <td>{a.deviation === null ? '–' : `${Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? '> +1000' : '< -1000') : fmt(a.deviation)}σ`}</td>
-              <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
-              <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
-              <td>
-                <AnomalyLinks anomaly={a} nowMs={Date.now()} />{' '}
-                {a.acknowledged ? (
-                  <span className="muted">acknowledged</span>
-                ) : (
-                  <button type="button" onClick={() => void acknowledge(a.id)}>
-                    Acknowledge
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
+          {items
+            .filter((a) => matchesFilter(a, filter))
+            .map((a) => (
+              <tr key={a.id} className={a.resolvedAtMs === null ? 'active' : 'resolved'}>
+                <td>{new Date(a.startedAtMs).toLocaleTimeString()}</td>
+                <td>
+                  <span className={`badge sev-${a.severity}`}>{a.severity}</span>
+                </td>
+                <td>{a.component}</td>
+                <td className="mono" title={`${a.summary}\n${a.seriesKey}`}>
+                  <a href={seriesWindowHref(a)}>{a.metric}</a>
+                  {a.detector === 'target_health' && <div className="muted">{a.summary}</div>}
+                </td>
+                <td>{anomalyNode(a)}</td>
+                <td>
+                  {fmt(a.observed)} / [{fmt(a.lower)}, {fmt(a.upper)}]
+                </td>
+                <td>
+                  {a.deviation === null
+                    ? '–'
+                    : `${Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? '> +1000' : '< -1000') : fmt(a.deviation)}σ`}
+                </td>
+                <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
+                <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
+                <td>
+                  <AnomalyLinks anomaly={a} nowMs={Date.now()} />{' '}
+                  {a.acknowledged ? (
+                    <span className="muted">acknowledged</span>
+                  ) : (
+                    <button type="button" onClick={() => void acknowledge(a.id)}>
+                      Acknowledge
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
           {items.length === 0 && (
             <tr>
               <td colSpan={10}>No anomalies.</td>

@@ -83,7 +83,10 @@ export function CapacityPanel() {
                 <td title={`conservative ${days(p.critical.conservative)}`}>{days(p.critical.expected)}</td>
                 <td title={`conservative ${days(p.full.conservative)}`}>{days(p.full.expected)}</td>
                 <td>
-                  <span className={`badge ${ACTION_CLASS[p.recommendation.action]}`} title={p.recommendation.message}>
+                  <span
+                    className={`badge ${ACTION_CLASS[p.recommendation.action]}`}
+                    title={p.recommendation.message}
+                  >
                     {p.recommendation.action}
                   </span>
                 </td>

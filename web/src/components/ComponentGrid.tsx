@@ -36,10 +36,16 @@ export function ComponentGrid() {
                     <td
                       key={r}
                       className={`state state-${state}`}
-                      title={s ? `healthy ${s.nodesHealthy}, degraded ${s.nodesDegraded}, down ${s.nodesDown}` : 'no data'}
+                      title={
+                        s
+                          ? `healthy ${s.nodesHealthy}, degraded ${s.nodesDegraded}, down ${s.nodesDown}`
+                          : 'no data'
+                      }
                     >
                       <span>{state}</span>
-                      {s && s.activeAnomalies > 0 && <span className="count">{s.activeAnomalies} active</span>}
+                      {s && s.activeAnomalies > 0 && (
+                        <span className="count">{s.activeAnomalies} active</span>
+                      )}
                     </td>
                   );
                 })}

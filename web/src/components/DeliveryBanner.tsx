@@ -12,7 +12,8 @@ export function DeliveryBanner() {
       {failing.map((r) => (
         <span key={r.receiver} className="banner-item">
           {r.receiver} ({r.type}): {r.pending} waiting
-          {r.oldestPendingMs > 0 ? `, oldest ${Math.round(r.oldestPendingMs / 1000)} s` : ''}, {r.consecutiveFailures} failed attempts in a row
+          {r.oldestPendingMs > 0 ? `, oldest ${Math.round(r.oldestPendingMs / 1000)} s` : ''},{' '}
+          {r.consecutiveFailures} failed attempts in a row
           {r.lastError ? ` (${r.lastError})` : ''}.
         </span>
       ))}{' '}

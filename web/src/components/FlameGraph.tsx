@@ -40,11 +40,17 @@ export function FlameGraph({ graph }: { graph: FlameGraphDto }) {
   const cells = useMemo(() => layout(focus), [focus]);
   const levels = cells.reduce((m, c) => Math.max(m, c.level + 1), 0);
   const unit = graph.sampleType.unit;
-  const fmt = (v: number) => (unit === 'nanoseconds' ? `${(v / 1e6).toFixed(1)} ms` : unit === 'bytes' ? `${(v / 1024).toFixed(1)} KiB` : String(v));
+  const fmt = (v: number) =>
+    unit === 'nanoseconds'
+      ? `${(v / 1e6).toFixed(1)} ms`
+      : unit === 'bytes'
+        ? `${(v / 1024).toFixed(1)} KiB`
+        : String(v);
   return (
     <div>
       <p className="muted">
-        {graph.sampleType.type} · total {fmt(graph.total)} · {graph.nodes} frames{graph.truncated ? ' (small frames folded)' : ''}
+        {graph.sampleType.type} · total {fmt(graph.total)} · {graph.nodes} frames
+        {graph.truncated ? ' (small frames folded)' : ''}
         {focus !== graph.root && (
           <>
             {' '}
@@ -52,13 +58,23 @@ export function FlameGraph({ graph }: { graph: FlameGraphDto }) {
           </>
         )}
       </p>
-      <div className="flamegraph" role="img" aria-label={`Flame graph of ${graph.sampleType.type}`} style={{ height: levels * 18 }}>
+      <div
+        className="flamegraph"
+        role="img"
+        aria-label={`Flame graph of ${graph.sampleType.type}`}
+        style={{ height: levels * 18 }}
+      >
         {cells.map((c, i) => (
           <div
             key={i}
             className="flame-frame"
             title={`${c.node.name}${c.node.file ? ` (${c.node.file})` : ''}\n${fmt(c.node.total)} total, ${fmt(c.node.self)} self, ${((c.node.total / Math.max(1, graph.total)) * 100).toFixed(1)} % of profile`}
-            style={{ left: `${c.start * 100}%`, width: `${c.share * 100}%`, top: c.level * 18, background: `hsl(${hue(c.node.name)}, 85%, ${c.level === 0 ? 70 : 60}%)` }}
+            style={{
+              left: `${c.start * 100}%`,
+              width: `${c.share * 100}%`,
+              top: c.level * 18,
+              background: `hsl(${hue(c.node.name)}, 85%, ${c.level === 0 ? 70 : 60}%)`,
+            }}
             onClick={() => setFocus(c.level === 0 ? graph.root : c.node)}
           >
             {c.share > 0.04 ? c.node.name : ''}

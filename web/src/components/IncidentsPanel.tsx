@@ -14,7 +14,8 @@ function IncidentDetails({ incident }: { incident: Incident }) {
         <ol>
           {incident.rootCause.map((c) => (
             <li key={c.signalKey}>
-              {c.name} ({c.component}{c.node ? `, ${c.node}` : ''}) score {c.score}: {c.reasons.join('; ')}
+              {c.name} ({c.component}
+              {c.node ? `, ${c.node}` : ''}) score {c.score}: {c.reasons.join('; ')}
             </li>
           ))}
         </ol>
@@ -87,7 +88,11 @@ export function IncidentsPanel() {
               </td>
               <td>{i.status}</td>
               <td>
-                <button className="link" onClick={() => setOpen(open === i.id ? null : i.id)} title="show root-cause candidates and signals">
+                <button
+                  className="link"
+                  onClick={() => setOpen(open === i.id ? null : i.id)}
+                  title="show root-cause candidates and signals"
+                >
                   {i.title}
                 </button>
               </td>
@@ -102,7 +107,11 @@ export function IncidentsPanel() {
                     <button onClick={() => void act(() => unacknowledgeIncident(i.id))}>Undo</button>
                   </>
                 ) : (
-                  <button disabled={who.trim() === ''} title={who.trim() === '' ? 'type your name first' : ''} onClick={() => void act(() => acknowledgeIncident(i.id, who.trim(), ''))}>
+                  <button
+                    disabled={who.trim() === ''}
+                    title={who.trim() === '' ? 'type your name first' : ''}
+                    onClick={() => void act(() => acknowledgeIncident(i.id, who.trim(), ''))}
+                  >
                     Acknowledge
                   </button>
                 )}

@@ -25,7 +25,12 @@ export function groupByFamily(names: readonly string[]): [string, string[]][] {
  * Metric browser: every stored metric (not only the first page), grouped by family in a select, with a text
  * filter; `value` is the chosen name (`selectFirst`: the first stored metric is chosen while none is).
  */
-export function MetricPicker(props: { readonly value: string; readonly onChange: (name: string) => void; readonly label?: string; readonly selectFirst?: boolean }) {
+export function MetricPicker(props: {
+  readonly value: string;
+  readonly onChange: (name: string) => void;
+  readonly label?: string;
+  readonly selectFirst?: boolean;
+}) {
   const [filter, setFilter] = useState('');
   const names = usePoll(() => searchMetrics('', ALL), 30_000, []);
   const first = names.data?.[0];
@@ -48,7 +53,9 @@ export function MetricPicker(props: { readonly value: string; readonly onChange:
         {props.label ?? 'Metric'} ({count} of {names.data?.length ?? 0})
         <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
           {props.value === '' && <option value="">Choose a metric</option>}
-          {props.value !== '' && !groups.some(([, ns]) => ns.includes(props.value)) && <option value={props.value}>{props.value}</option>}
+          {props.value !== '' && !groups.some(([, ns]) => ns.includes(props.value)) && (
+            <option value={props.value}>{props.value}</option>
+          )}
           {groups.map(([family, ns]) => (
             <optgroup key={family} label={`${family} (${ns.length})`}>
               {ns.map((n) => (

@@ -1,6 +1,15 @@
 import { useState } from 'react';
 import { fmtTime } from '../insightsApi.ts';
-import { captureProfile, compareProfiles, fetchFlameGraph, fetchProfiles, fmtBytes, type FlameGraphDto, type ProfileComparisonDto, type ProfileInfo } from '../opsApi.ts';
+import {
+  captureProfile,
+  compareProfiles,
+  fetchFlameGraph,
+  fetchProfiles,
+  fmtBytes,
+  type FlameGraphDto,
+  type ProfileComparisonDto,
+  type ProfileInfo,
+} from '../opsApi.ts';
 import { usePoll } from '../usePoll.ts';
 import { FlameGraph } from './FlameGraph.tsx';
 
@@ -60,20 +69,23 @@ export function ProfilesPanel() {
       setBusy(null);
     }
   };
-  const take = (kind: 'cpu' | 'heap') => run(kind, async () => {
-    await captureProfile(kind, 5);
-    setReload((r) => r + 1);
-  });
-  const show = (p: ProfileInfo) => run('flame', async () => setShown({ id: p.id, graph: await fetchFlameGraph(p.id) }));
-  const compareWith = (p: ProfileInfo) => run('compare', async () => {
-    if (base === null) {
-      setBase(p.id);
-      setComparison(null);
-      return;
-    }
-    setComparison(await compareProfiles(base, p.id));
-    setBase(null);
-  });
+  const take = (kind: 'cpu' | 'heap') =>
+    run(kind, async () => {
+      await captureProfile(kind, 5);
+      setReload((r) => r + 1);
+    });
+  const show = (p: ProfileInfo) =>
+    run('flame', async () => setShown({ id: p.id, graph: await fetchFlameGraph(p.id) }));
+  const compareWith = (p: ProfileInfo) =>
+    run('compare', async () => {
+      if (base === null) {
+        setBase(p.id);
+        setComparison(null);
+        return;
+      }
+      setComparison(await compareProfiles(base, p.id));
+      setBase(null);
+    });
 
   return (
     <section className="panel">
@@ -85,7 +97,10 @@ export function ProfilesPanel() {
         <button disabled={busy !== null} onClick={() => void take('heap')}>
           Heap profile
         </button>
-        <span className="muted">pprof downloads open in go tool pprof, Pyroscope and Grafana; raw endpoints: /debug/pprof/profile?seconds=N, /debug/pprof/heap</span>
+        <span className="muted">
+          pprof downloads open in go tool pprof, Pyroscope and Grafana; raw endpoints:
+          /debug/pprof/profile?seconds=N, /debug/pprof/heap
+        </span>
       </div>
       {error && <p className="error">Profiles unavailable: {error}</p>}
       {actionError && <p className="error">{actionError}</p>}
@@ -112,7 +127,10 @@ export function ProfilesPanel() {
               <td>{fmtTime(p.startedAtMs)}</td>
               <td>{fmtBytes(p.sizeBytes)}</td>
               <td>
-                <button onClick={() => void show(p)}>Flame graph</button> <button onClick={() => void compareWith(p)}>{base === null ? 'Compare…' : 'Compare with this'}</button>{' '}
+                <button onClick={() => void show(p)}>Flame graph</button>{' '}
+                <button onClick={() => void compareWith(p)}>
+                  {base === null ? 'Compare…' : 'Compare with this'}
+                </button>{' '}
                 <a href={`/api/profiles/${p.id}`}>pprof</a>
               </td>
             </tr>

@@ -14,7 +14,12 @@ function latencyTitle(r: Region): string {
 }
 import { usePoll } from '../usePoll.ts';
 
-const STATUS_CLASS = { healthy: 'state-healthy', degraded: 'state-degraded', unhealthy: 'state-down', 'insufficient-data': 'state-unknown' } as const;
+const STATUS_CLASS = {
+  healthy: 'state-healthy',
+  degraded: 'state-degraded',
+  unhealthy: 'state-down',
+  'insufficient-data': 'state-unknown',
+} as const;
 const TREND_ARROW = { improving: '↑', stable: '→', degrading: '↓', unknown: '?' } as const;
 const TREND_CLASS = { improving: '', stable: 'muted', degrading: 'warning', unknown: 'muted' } as const;
 

@@ -1,13 +1,27 @@
-import { fetchRollout, fmt, fmtSigned, fmtTime, type RolloutStageRecord, type RolloutStatus } from '../insightsApi.ts';
+import {
+  fetchRollout,
+  fmt,
+  fmtSigned,
+  fmtTime,
+  type RolloutStageRecord,
+  type RolloutStatus,
+} from '../insightsApi.ts';
 import { usePoll } from '../usePoll.ts';
 
 const DECISION_CLASS = { GO: 'state-healthy', CAUTION: 'state-degraded', 'NO-GO': 'state-down' } as const;
-const STATE_CLASS = { 'non-inferior': 'state-healthy', regression: 'state-down', undecided: 'state-degraded', insufficient: 'state-degraded', nodata: 'state-degraded' } as const;
+const STATE_CLASS = {
+  'non-inferior': 'state-healthy',
+  regression: 'state-down',
+  undecided: 'state-degraded',
+  insufficient: 'state-degraded',
+  nodata: 'state-degraded',
+} as const;
 
 /** A signed percentage (`+12.3 %`), or an en dash without data. */
 const pct = (v: number | null): string => (v === null ? '–' : `${fmtSigned(v)} %`);
 /** A duration in minutes (`4.2 min`), or an en dash. */
-const mins = (ms: number | null | undefined): string => (ms === null || ms === undefined ? '–' : `${fmt(ms / 60_000)} min`);
+const mins = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? '–' : `${fmt(ms / 60_000)} min`;
 
 type Evidence = RolloutStatus['evidence'];
 
@@ -34,7 +48,11 @@ function EvidenceTable({ evidence }: { evidence: Evidence }) {
               <span className={`badge ${STATE_CLASS[m.state]}`}>{m.state}</span>
             </td>
             <td>{pct(m.degradationPercent)}</td>
-            <td>{m.lowerPercent === null || m.upperPercent === null ? '–' : `${pct(m.lowerPercent)} .. ${pct(m.upperPercent)}`}</td>
+            <td>
+              {m.lowerPercent === null || m.upperPercent === null
+                ? '–'
+                : `${pct(m.lowerPercent)} .. ${pct(m.upperPercent)}`}
+            </td>
             <td>
               {fmt(m.v1Events, 0)} / {fmt(m.v3Events, 0)}
             </td>
@@ -74,14 +92,24 @@ function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
         {[...stages].reverse().map((s) => (
           <tr key={`${s.stage}/${s.reachedAtMs}`}>
             <td>{s.stage} %</td>
-            <td title={s.atMonitorStart ? 'first observation after the monitor started; the stage may have been reached earlier' : undefined}>
+            <td
+              title={
+                s.atMonitorStart
+                  ? 'first observation after the monitor started; the stage may have been reached earlier'
+                  : undefined
+              }
+            >
               {fmtTime(s.reachedAtMs)}
               {s.atMonitorStart && <span className="muted"> (at start)</span>}
             </td>
             <td>
               <span className={`badge ${DECISION_CLASS[s.decision]}`}>{s.decision}</span>
             </td>
-            <td>{s.firstDecision === null ? 'undecided' : `${s.firstDecision} after ${mins(s.timeToDecisionMs)}`}</td>
+            <td>
+              {s.firstDecision === null
+                ? 'undecided'
+                : `${s.firstDecision} after ${mins(s.timeToDecisionMs)}`}
+            </td>
             <td>{s.migrationSpeedup === null ? '–' : `${fmt(s.migrationSpeedup, 2)}×`}</td>
             <td>{pct(s.latencyP95ImprovementPercent)}</td>
             <td>{pct(s.throughputImprovementPercent)}</td>
@@ -115,8 +143,10 @@ export function RolloutPanel() {
       {data && c && e && (
         <>
           <p>
-            Stage {data.rolloutPercent === null ? 'unknown' : `${fmt(data.rolloutPercent, 0)} %`} since {fmtTime(e.stageStartMs)}
-            {!e.startObserved && <span className="muted"> (or earlier)</span>} · {mins(e.elapsedMs)} of evidence ·{' '}
+            Stage {data.rolloutPercent === null ? 'unknown' : `${fmt(data.rolloutPercent, 0)} %`} since{' '}
+            {fmtTime(e.stageStartMs)}
+            {!e.startObserved && <span className="muted"> (or earlier)</span>} · {mins(e.elapsedMs)} of
+            evidence ·{' '}
             {e.firstDecision === null ? (
               <span className="muted">no decision yet</span>
             ) : (
@@ -124,14 +154,17 @@ export function RolloutPanel() {
                 first {e.firstDecision.decision} after {mins(e.firstDecision.afterMs)}
               </strong>
             )}{' '}
-            · GO when every metric is at most {fmt(e.marginPercent)} % worse, NO-GO on a regression beyond {fmt(e.thresholdPercent)} %
-            (mixture sequential test, valid at every look){data.forced && <span className="error"> · forced NO-GO</span>}
+            · GO when every metric is at most {fmt(e.marginPercent)} % worse, NO-GO on a regression beyond{' '}
+            {fmt(e.thresholdPercent)} % (mixture sequential test, valid at every look)
+            {data.forced && <span className="error"> · forced NO-GO</span>}
           </p>
           <EvidenceTable evidence={e} />
           <p>
-            Over the last {mins(data.window.endMs - data.window.startMs)}: migration speedup {c.migrationSpeedup === null ? '–' : `${fmt(c.migrationSpeedup, 2)}×`} ·
-            p95 {pct(c.latencyP95ImprovementPercent)} · throughput {pct(c.throughputImprovementPercent)} · CPU {pct(c.cpuImprovementPercent)} ·
-            memory {pct(c.memoryImprovementPercent)} · bandwidth saved {c.bandwidthSavedPercent === null ? '–' : `${fmt(c.bandwidthSavedPercent)} %`} (
+            Over the last {mins(data.window.endMs - data.window.startMs)}: migration speedup{' '}
+            {c.migrationSpeedup === null ? '–' : `${fmt(c.migrationSpeedup, 2)}×`} · p95{' '}
+            {pct(c.latencyP95ImprovementPercent)} · throughput {pct(c.throughputImprovementPercent)} · CPU{' '}
+            {pct(c.cpuImprovementPercent)} · memory {pct(c.memoryImprovementPercent)} · bandwidth saved{' '}
+            {c.bandwidthSavedPercent === null ? '–' : `${fmt(c.bandwidthSavedPercent)} %`} (
             {fmt(c.bandwidthSavedGb, 2)} GB) <span className="muted">(+ is v3 better)</span>
           </p>
           {data.figures.notes.map((n) => (
@@ -150,7 +183,13 @@ export function RolloutPanel() {
             <tbody>
               {data.drivers.map((d, i) => (
                 <tr key={`${d.source}/${d.name}/${i}`}>
-                  <td className={d.effect === 'forces-no-go' ? 'error' : d.effect === 'supports-go' ? '' : 'warning'}>{d.effect}</td>
+                  <td
+                    className={
+                      d.effect === 'forces-no-go' ? 'error' : d.effect === 'supports-go' ? '' : 'warning'
+                    }
+                  >
+                    {d.effect}
+                  </td>
                   <td>{d.source}</td>
                   <td>{d.text}</td>
                 </tr>

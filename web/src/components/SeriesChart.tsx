@@ -13,12 +13,25 @@ import { MetricPicker } from './MetricPicker.tsx';
 import { TimeRangeSelect } from './TimeRangeSelect.tsx';
 
 /** Refresh intervals, ms (null = off). */
-const REFRESHES: readonly [string, number | null][] = [['off', null], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]];
+const REFRESHES: readonly [string, number | null][] = [
+  ['off', null],
+  ['2s', 2000],
+  ['5s', 5000],
+  ['10s', 10_000],
+  ['30s', 30_000],
+  ['1m', 60_000],
+];
 
 /** The query result as chart series, in the unit the server gives. */
 function toSeries(res: QueryResponse): WidgetSeries[] {
   const unit = (res.data.unit ?? null) as DisplayUnit | null;
-  return res.data.series.map((s) => ({ refId: res.data.agg, labels: s.labels, unit, timestampsMs: s.timestampsMs, values: s.values }));
+  return res.data.series.map((s) => ({
+    refId: res.data.agg,
+    labels: s.labels,
+    unit,
+    timestampsMs: s.timestampsMs,
+    values: s.values,
+  }));
 }
 
 /** Whole-number milliseconds of a URL parameter, or undefined. */
@@ -50,7 +63,15 @@ export function SeriesChart({ route }: { readonly route: Route }) {
   const refreshMs = fixed ? null : REFRESHES.find(([r]) => r === refresh)![1];
 
   useEffect(() => {
-    const href = routeHref(route.view, { metric: name, agg, by, range, refresh, from: fixed ? String(fixed.from) : undefined, to: fixed ? String(fixed.to) : undefined });
+    const href = routeHref(route.view, {
+      metric: name,
+      agg,
+      by,
+      range,
+      refresh,
+      from: fixed ? String(fixed.from) : undefined,
+      to: fixed ? String(fixed.to) : undefined,
+    });
     if (location.hash !== href) history.replaceState(null, '', href);
   }, [route.view, name, agg, by, range, refresh, fixed]);
 
@@ -107,7 +128,9 @@ export function SeriesChart({ route }: { readonly route: Route }) {
       </div>
       {result.error && (
         <p className="stale-banner" role="alert">
-          {result.data ? `The API is not answering (${result.error}): the chart shows data from ${lastOk === null ? 'earlier' : clock(lastOk)}.` : result.error}
+          {result.data
+            ? `The API is not answering (${result.error}): the chart shows data from ${lastOk === null ? 'earlier' : clock(lastOk)}.`
+            : result.error}
         </p>
       )}
       {warnings.map((w) => (
@@ -117,7 +140,17 @@ export function SeriesChart({ route }: { readonly route: Route }) {
       ))}
       {exemplars.error && <p className="muted">Exemplars could not be read: {exemplars.error}</p>}
       {name === '' && <p className="muted">No metrics stored yet.</p>}
-      <div className="chart">{name !== '' && <TimeSeriesWidget series={series} unit={(result.data?.data.unit ?? null) as DisplayUnit | null} stacked={false} title={name} {...(exemplars.data ? { exemplars: exemplars.data } : {})} />}</div>
+      <div className="chart">
+        {name !== '' && (
+          <TimeSeriesWidget
+            series={series}
+            unit={(result.data?.data.unit ?? null) as DisplayUnit | null}
+            stacked={false}
+            title={name}
+            {...(exemplars.data ? { exemplars: exemplars.data } : {})}
+          />
+        )}
+      </div>
     </section>
   );
 }

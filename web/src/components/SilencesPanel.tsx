@@ -3,7 +3,12 @@ import { createSilence, expireSilence, fetchSilences, type Matcher } from '../al
 import { fmtTime } from '../insightsApi.ts';
 import { usePoll } from '../usePoll.ts';
 
-const OPS = { '=': { isRegex: false, isEqual: true }, '!=': { isRegex: false, isEqual: false }, '=~': { isRegex: true, isEqual: true }, '!~': { isRegex: true, isEqual: false } } as const;
+const OPS = {
+  '=': { isRegex: false, isEqual: true },
+  '!=': { isRegex: false, isEqual: false },
+  '=~': { isRegex: true, isEqual: true },
+  '!~': { isRegex: true, isEqual: false },
+} as const;
 type Op = keyof typeof OPS;
 
 function matcherText(m: Matcher): string {
@@ -92,7 +97,13 @@ export function SilencesPanel() {
               <td>{fmtTime(s.endsAtMs)}</td>
               <td>{s.createdBy}</td>
               <td>{s.comment}</td>
-              <td>{s.state !== 'expired' && <button onClick={() => void expireSilence(s.id).then(() => setTick((t) => t + 1))}>Expire</button>}</td>
+              <td>
+                {s.state !== 'expired' && (
+                  <button onClick={() => void expireSilence(s.id).then(() => setTick((t) => t + 1))}>
+                    Expire
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -17,7 +17,9 @@ function BurnCell({ r }: { r: Report }) {
   const waiting = r.burnRates.filter((b) => b.state === 'insufficient-data');
   if (waiting.length === 0) return <span>none</span>;
   const title = waiting
-    .map((b) => `${fmtSpan(b.longWindowMs)}/${fmtSpan(b.shortWindowMs)} ×${b.factor}: ${b.missing.join('; ')}`)
+    .map(
+      (b) => `${fmtSpan(b.longWindowMs)}/${fmtSpan(b.shortWindowMs)} ×${b.factor}: ${b.missing.join('; ')}`,
+    )
     .join('\n');
   return (
     <span className="muted" title={title}>
@@ -73,8 +75,16 @@ export function SloPanel() {
                   {r.budget === null && <div className="muted">{r.missing.join('; ')}</div>}
                 </td>
                 <td>{r.compliance === null ? '–' : `${fmt(r.compliance * 100, 2)} %`}</td>
-                <td title={r.budget ? `${fmt(r.budget.consumedFraction * 100, 1)} % of the window's budget spent` : ''}>
-                  {r.budget === null ? '–' : `${fmt(r.budget.remainingFraction * 100, 1)} %${r.budget.exhausted ? ' (exhausted)' : ''}`}
+                <td
+                  title={
+                    r.budget
+                      ? `${fmt(r.budget.consumedFraction * 100, 1)} % of the window's budget spent`
+                      : ''
+                  }
+                >
+                  {r.budget === null
+                    ? '–'
+                    : `${fmt(r.budget.remainingFraction * 100, 1)} %${r.budget.exhausted ? ' (exhausted)' : ''}`}
                 </td>
                 <td>
                   <BurnCell r={r} />

@@ -19,7 +19,9 @@ export function StaleBanner() {
   if (error === null) return null;
   return (
     <div className="banner" role="alert" data-testid="stale-banner">
-      <strong>The monitor is not answering</strong> ({error}). The data shown is from {lastOk === undefined ? 'before this page was opened' : `${clock(lastOk)} or earlier`} and may be stale; retrying every {CHECK_MS / 1000} s.
+      <strong>The monitor is not answering</strong> ({error}). The data shown is from{' '}
+      {lastOk === undefined ? 'before this page was opened' : `${clock(lastOk)} or earlier`} and may be stale;
+      retrying every {CHECK_MS / 1000} s.
     </div>
   );
 }

@@ -27,7 +27,9 @@ export function TargetsTable() {
               <td>
                 <span className={`badge health-${t.health}`}>{t.health}</span>
               </td>
-              <td>{t.lastScrape.startsWith('0001') ? 'never' : new Date(t.lastScrape).toLocaleTimeString()}</td>
+              <td>
+                {t.lastScrape.startsWith('0001') ? 'never' : new Date(t.lastScrape).toLocaleTimeString()}
+              </td>
               <td>{(t.lastScrapeDuration * 1000).toFixed(1)} ms</td>
               <td className="error-text">{t.lastError}</td>
             </tr>

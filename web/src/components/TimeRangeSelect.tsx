@@ -19,7 +19,11 @@ export function TimeRangeSelect(props: {
   return (
     <label>
       Time range
-      <select aria-label="Time range" value={fixed ? FIXED_RANGE : props.value} onChange={(e) => props.onChange(e.target.value)}>
+      <select
+        aria-label="Time range"
+        value={fixed ? FIXED_RANGE : props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
         {fixed && <option value={FIXED_RANGE}>{props.fixedLabel}</option>}
         {RANGES.map((r) => (
           <option key={r.name} value={r.name}>

@@ -21,7 +21,11 @@ const TYPE_NAMES: Readonly<Record<WidgetType, string>> = {
 };
 
 /** Form adding a widget to the dashboard being edited: type, title, and for series widgets a metric, aggregation and grouping. */
-export function AddWidgetForm(props: { readonly widgets: readonly Widget[]; readonly onAdd: (w: Widget) => void; readonly onCancel: () => void }) {
+export function AddWidgetForm(props: {
+  readonly widgets: readonly Widget[];
+  readonly onAdd: (w: Widget) => void;
+  readonly onCancel: () => void;
+}) {
   const [type, setType] = useState<WidgetType>('line');
   const [title, setTitle] = useState('');
   const [metric, setMetric] = useState('');
@@ -52,7 +56,13 @@ export function AddWidgetForm(props: { readonly widgets: readonly Widget[]; read
       {needsMetric && (
         <>
           <MetricPicker value={metric} onChange={setMetric} />
-          <AggregationControls agg={agg} by={by} onAggChange={setAgg} onByChange={setBy} byPlaceholder="e.g. node,component" />
+          <AggregationControls
+            agg={agg}
+            by={by}
+            onAggChange={setAgg}
+            onByChange={setBy}
+            byPlaceholder="e.g. node,component"
+          />
         </>
       )}
       <div className="form-actions">

@@ -19,7 +19,11 @@ import { WidgetView } from './WidgetView.tsx';
  * `var-<name>=v1,v2`); deleting after a confirmation (a version changed meanwhile is refused with 409 and shown
  * with a reload button). `exportMode` shows only the title and widgets (the server's PNG/PDF rendering opens this).
  */
-export function DashboardEditor(props: { readonly id: string; readonly exportMode: boolean; readonly params: URLSearchParams }) {
+export function DashboardEditor(props: {
+  readonly id: string;
+  readonly exportMode: boolean;
+  readonly params: URLSearchParams;
+}) {
   const [record, setRecord] = useState<DashboardRecord | null>(null);
   const [draft, setDraft] = useState<DashboardSpec | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,7 +48,11 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
     );
   }, [props.id, generation]);
   const selectVars = (next: SelectedVars): void => {
-    location.hash = routeHref('dashboards', { id: props.id, export: props.exportMode ? '1' : undefined, ...paramsOfVars(next) });
+    location.hash = routeHref('dashboards', {
+      id: props.id,
+      export: props.exportMode ? '1' : undefined,
+      ...paramsOfVars(next),
+    });
   };
 
   const load = (): void => {
@@ -71,7 +79,10 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
         setGeneration((g) => g + 1);
       })
       .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 409) setConflict(`Someone saved this dashboard after you opened it (you edited version ${record.version}). Reload to get the latest version; your unsaved changes will be lost.`);
+        if (e instanceof ApiError && e.status === 409)
+          setConflict(
+            `Someone saved this dashboard after you opened it (you edited version ${record.version}). Reload to get the latest version; your unsaved changes will be lost.`,
+          );
         else setError(e instanceof Error ? e.message : String(e));
       })
       .finally(() => setSaving(false));
@@ -83,7 +94,10 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
         location.hash = routeHref('dashboards');
       })
       .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 409) setConflict(`This dashboard was changed after you opened version ${record.version}, so it was not deleted. Reload to see the latest version, then delete it if you still want to.`);
+        if (e instanceof ApiError && e.status === 409)
+          setConflict(
+            `This dashboard was changed after you opened version ${record.version}, so it was not deleted. Reload to see the latest version, then delete it if you still want to.`,
+          );
         else setError(e instanceof Error ? e.message : String(e));
       });
   };
@@ -96,17 +110,23 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
         {!props.exportMode && <a href={routeHref('dashboards')}>← All dashboards</a>}
         <h2>{draft.title}</h2>
         <span className="muted" data-testid="updated-at">
-          {live.receivedAtMs === null ? 'waiting for data' : `Updated ${clock(live.receivedAtMs)}`} · version {record.version}
+          {live.receivedAtMs === null ? 'waiting for data' : `Updated ${clock(live.receivedAtMs)}`} · version{' '}
+          {record.version}
           {live.connected ? ' · live' : ''}
         </span>
       </div>
       {draft.description !== '' && <p className="muted">{draft.description}</p>}
       {!live.connected && live.data && (
         <p className="stale-banner" role="alert">
-          Live updates are disconnected: the data shown is from {clock(live.receivedAtMs ?? Date.now())} and may be stale. Reconnecting…
+          Live updates are disconnected: the data shown is from {clock(live.receivedAtMs ?? Date.now())} and
+          may be stale. Reconnecting…
         </p>
       )}
-      {live.error && <p className="error" role="alert">{live.error}</p>}
+      {live.error && (
+        <p className="error" role="alert">
+          {live.error}
+        </p>
+      )}
       {conflict && (
         <div className="conflict" role="alert">
           <p>{conflict}</p>
@@ -115,7 +135,19 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
           </button>
         </div>
       )}
-      {!props.exportMode && <DashboardToolbar id={props.id} spec={draft} vars={vars} dirty={dirty} saving={saving} onChange={setDraft} onAddWidget={() => setAdding(true)} onSave={save} onDelete={() => setConfirmDelete(true)} />}
+      {!props.exportMode && (
+        <DashboardToolbar
+          id={props.id}
+          spec={draft}
+          vars={vars}
+          dirty={dirty}
+          saving={saving}
+          onChange={setDraft}
+          onAddWidget={() => setAdding(true)}
+          onSave={save}
+          onDelete={() => setConfirmDelete(true)}
+        />
+      )}
       {confirmDelete && (
         <div className="conflict" role="alertdialog" aria-labelledby="delete-question">
           <p id="delete-question">{`Delete the dashboard “${draft.title}” (version ${record.version}) for everyone in this tenant? This cannot be undone.`}</p>
@@ -149,7 +181,11 @@ export function DashboardEditor(props: { readonly id: string; readonly exportMod
             data={data.get(w.id)}
             startMs={live.data?.startMs ?? Date.now()}
             endMs={live.data?.endMs ?? Date.now()}
-            {...(props.exportMode ? {} : { onRemove: () => setDraft({ ...draft, widgets: draft.widgets.filter((x) => x.id !== w.id) }) })}
+            {...(props.exportMode
+              ? {}
+              : {
+                  onRemove: () => setDraft({ ...draft, widgets: draft.widgets.filter((x) => x.id !== w.id) }),
+                })}
           />
         ))}
       </div>

@@ -2,7 +2,13 @@ import { useState, type ChangeEvent } from 'react';
 import { clock } from '../format.ts';
 import { routeHref } from '../route.ts';
 import { usePoll } from '../usePoll.ts';
-import { createFromTemplate, importDashboard, importGrafana, listDashboards, listTemplates } from './dashboardsApi.ts';
+import {
+  createFromTemplate,
+  importDashboard,
+  importGrafana,
+  listDashboards,
+  listTemplates,
+} from './dashboardsApi.ts';
 
 /** `executive` → `Executive`. */
 const titleCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -63,7 +69,9 @@ export function DashboardList() {
       <section className="panel">
         <h2>Dashboards {list.data && <span className="muted">({list.data.total})</span>}</h2>
         {list.error && <p className="error">{list.error}</p>}
-        {list.data?.items.length === 0 && <p className="muted">No dashboards yet: create one from a template.</p>}
+        {list.data?.items.length === 0 && (
+          <p className="muted">No dashboards yet: create one from a template.</p>
+        )}
         <ul className="dashboard-list">
           {(list.data?.items ?? []).map((d) => (
             <li key={d.id}>

@@ -31,7 +31,9 @@ export function DashboardToolbar(props: {
   const { spec } = props;
   const range = rangeOf(spec.timeRange.from);
   const offered = RANGES.some((r) => r.name === range) && spec.timeRange.to === 'now';
-  const refreshes = (REFRESHES as readonly string[]).includes(spec.refresh) ? REFRESHES : [spec.refresh, ...REFRESHES];
+  const refreshes = (REFRESHES as readonly string[]).includes(spec.refresh)
+    ? REFRESHES
+    : [spec.refresh, ...REFRESHES];
   return (
     <div className="controls toolbar">
       <TimeRangeSelect
@@ -53,7 +55,12 @@ export function DashboardToolbar(props: {
         <button type="button" onClick={props.onAddWidget}>
           Add widget
         </button>
-        <button type="button" className="primary" disabled={!props.dirty || props.saving} onClick={props.onSave}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!props.dirty || props.saving}
+          onClick={props.onSave}
+        >
           {props.saving ? 'Saving…' : props.dirty ? 'Save' : 'Saved'}
         </button>
         <button type="button" onClick={props.onDelete}>

@@ -17,7 +17,8 @@ export function VariablePicker(props: {
   const pickable = props.variables.filter((v) => v.kind !== 'textbox');
   if (pickable.length === 0) return null;
   // No value chosen is All, kept in the URL so it overrides a saved selection.
-  const set = (name: string, values: readonly string[]) => props.onChange({ ...props.selected, [name]: values.length > 0 ? values : [ALL_VALUE] });
+  const set = (name: string, values: readonly string[]) =>
+    props.onChange({ ...props.selected, [name]: values.length > 0 ? values : [ALL_VALUE] });
   return (
     <div className="controls variables" role="group" aria-label="Dashboard variables">
       {pickable.map((v) => {
@@ -32,7 +33,12 @@ export function VariablePicker(props: {
                 aria-label={v.label}
                 size={Math.min(4, Math.max(2, choices.length))}
                 value={[...chosen]}
-                onChange={(e) => set(v.name, Array.from(e.target.selectedOptions, (o) => o.value))}
+                onChange={(e) =>
+                  set(
+                    v.name,
+                    Array.from(e.target.selectedOptions, (o) => o.value),
+                  )
+                }
               >
                 {choices.map((o) => (
                   <option key={o} value={o}>
@@ -41,7 +47,11 @@ export function VariablePicker(props: {
                 ))}
               </select>
             ) : (
-              <select aria-label={v.label} value={chosen[0] ?? (v.includeAll ? ALL : (choices[0] ?? ALL))} onChange={(e) => set(v.name, e.target.value === ALL ? [] : [e.target.value])}>
+              <select
+                aria-label={v.label}
+                value={chosen[0] ?? (v.includeAll ? ALL : (choices[0] ?? ALL))}
+                onChange={(e) => set(v.name, e.target.value === ALL ? [] : [e.target.value])}
+              >
                 {(v.includeAll || choices.length === 0) && <option value={ALL}>All</option>}
                 {choices.map((o) => (
                   <option key={o} value={o}>

@@ -24,7 +24,11 @@ async function send<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const path = (id: string) => `/api/dashboards/${encodeURIComponent(id)}`;
 
 /** GET /api/dashboards (first 200 by title). */
@@ -39,7 +43,9 @@ export async function listTemplates(): Promise<string[]> {
 
 /** POST /api/dashboards/templates/{name} → the new dashboard. */
 export async function createFromTemplate(name: string): Promise<DashboardRecord> {
-  return (await send<DashboardResponse>(`/api/dashboards/templates/${encodeURIComponent(name)}`, { method: 'POST' })).data;
+  return (
+    await send<DashboardResponse>(`/api/dashboards/templates/${encodeURIComponent(name)}`, { method: 'POST' })
+  ).data;
 }
 
 /** POST /api/dashboards with a dashboard JSON (as exported) → the new dashboard. */
@@ -58,7 +64,11 @@ export async function getDashboard(id: string): Promise<DashboardRecord> {
 }
 
 /** PUT /api/dashboards/{id}: replaces `version`; an {@link ApiError} with status 409 when it is stale. */
-export async function saveDashboard(id: string, version: number, dashboard: DashboardSpec): Promise<DashboardRecord> {
+export async function saveDashboard(
+  id: string,
+  version: number,
+  dashboard: DashboardSpec,
+): Promise<DashboardRecord> {
   return (await send<DashboardResponse>(path(id), json('PUT', { version, dashboard }))).data;
 }
 
@@ -68,7 +78,11 @@ export async function deleteDashboard(id: string, version: number): Promise<void
 }
 
 /** Download URLs of a dashboard's exports — own JSON, Grafana JSON, PNG and PDF (rendered by the server) — with the variable selection `vars`. */
-export function exportUrl(id: string, format: 'json' | 'grafana' | 'png' | 'pdf', vars: SelectedVars = {}): string {
+export function exportUrl(
+  id: string,
+  format: 'json' | 'grafana' | 'png' | 'pdf',
+  vars: SelectedVars = {},
+): string {
   const selection = apiQueryOfVars(vars);
   if (format === 'png' || format === 'pdf') return `${path(id)}/export.${format}${selection}`;
   return `${path(id)}/export?format=${format}${selection.replace(/^\?/, '&')}`;

@@ -18,7 +18,12 @@ export const METRICLESS: ReadonlySet<WidgetType> = new Set(['alert_list', 'logs'
 
 /** A widget id from the title, unique among `taken` (`throughput`, `throughput-2`, ...). */
 export function widgetId(title: string, taken: ReadonlySet<string>): string {
-  const base = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 56) || 'widget';
+  const base =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 56) || 'widget';
   let id = base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   return id;
@@ -32,8 +37,13 @@ export function buildWidget(c: NewWidgetChoice, existing: readonly Widget[]): Wi
     gridPos: { x: 0, y: existing.reduce((y, w) => Math.max(y, w.gridPos.y + w.gridPos.h), 0), w: 12, h: 8 },
     links: [],
   };
-  const by = c.by.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const queries: [MetricQuery] = [{ kind: 'metric', refId: 'A', metric: c.metric, match: {}, agg: c.agg, by }];
+  const by = c.by
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const queries: [MetricQuery] = [
+    { kind: 'metric', refId: 'A', metric: c.metric, match: {}, agg: c.agg, by },
+  ];
   switch (c.type) {
     case 'line':
       return { ...common, type: 'line', queries, options: {} };
@@ -52,11 +62,21 @@ export function buildWidget(c: NewWidgetChoice, existing: readonly Widget[]): Wi
     case 'stat':
       return { ...common, type: 'stat', queries, options: { reduce: 'last', sparkline: false } };
     case 'table':
-      return { ...common, type: 'table', queries, options: { pageSize: 25, sortDesc: false, filterable: true } };
+      return {
+        ...common,
+        type: 'table',
+        queries,
+        options: { pageSize: 25, sortDesc: false, filterable: true },
+      };
     case 'alert_list':
       return { ...common, type: 'alert_list', query: { kind: 'incidents', limit: 50 }, options: {} };
     case 'logs':
-      return { ...common, type: 'logs', query: { kind: 'logs', match: {}, limit: 100 }, options: { wrap: false } };
+      return {
+        ...common,
+        type: 'logs',
+        query: { kind: 'logs', match: {}, limit: 100 },
+        options: { wrap: false },
+      };
     case 'topology':
       return { ...common, type: 'topology', query: { kind: 'network' }, options: {} };
   }

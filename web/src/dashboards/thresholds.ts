@@ -5,7 +5,10 @@ type Thresholds = NonNullable<Widget['thresholds']>;
 export type NamedColor = Thresholds[number]['color'];
 
 /** The colour of `value` under threshold steps (the last step whose value is ≤ `value`); undefined without steps or value. */
-export function thresholdColor(thresholds: Thresholds | undefined, value: number | null): NamedColor | undefined {
+export function thresholdColor(
+  thresholds: Thresholds | undefined,
+  value: number | null,
+): NamedColor | undefined {
   if (!thresholds || value === null) return undefined;
   let color: NamedColor | undefined;
   for (const step of thresholds) if (step.value === null || value >= step.value) color = step.color;
@@ -19,6 +22,8 @@ export function cssColor(color: NamedColor | undefined): string | undefined {
 
 /** Labels of a series as `k=v, k=v` (or `fallback` without labels). */
 export function labelText(labels: Readonly<Record<string, string>>, fallback: string): string {
-  const text = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ');
+  const text = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return text === '' ? fallback : text;
 }

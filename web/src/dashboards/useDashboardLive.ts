@@ -23,7 +23,12 @@ const RECONNECT_MS = 3000;
  */
 export function useDashboardLive(id: string, generation: number, vars: SelectedVars): LiveState {
   const varsKey = JSON.stringify(vars);
-  const [state, setState] = useState<LiveState>({ data: undefined, error: null, connected: false, receivedAtMs: null });
+  const [state, setState] = useState<LiveState>({
+    data: undefined,
+    error: null,
+    connected: false,
+    receivedAtMs: null,
+  });
   useEffect(() => {
     let socket: WebSocket | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +38,8 @@ export function useDashboardLive(id: string, generation: number, vars: SelectedV
       socket.onopen = () => setState((s) => ({ ...s, connected: true }));
       socket.onmessage = (ev: MessageEvent<string>) => {
         const msg = JSON.parse(ev.data) as DashboardLiveMessage;
-        if (msg.type === 'data') setState({ data: msg.data, error: null, connected: true, receivedAtMs: Date.now() });
+        if (msg.type === 'data')
+          setState({ data: msg.data, error: null, connected: true, receivedAtMs: Date.now() });
         else setState((s) => ({ ...s, error: msg.error }));
       };
       socket.onclose = () => {

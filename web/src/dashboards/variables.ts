@@ -27,14 +27,16 @@ export function varsOfParams(params: URLSearchParams): SelectedVars {
 /** Route parameters of the selections (a variable without values is left out). */
 export function paramsOfVars(vars: SelectedVars): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, values] of Object.entries(vars)) if (values.length > 0) out[`${PREFIX}${name}`] = values.join(',');
+  for (const [name, values] of Object.entries(vars))
+    if (values.length > 0) out[`${PREFIX}${name}`] = values.join(',');
   return out;
 }
 
 /** The API query string of the selections: `?var[node]=n1,n2&…`, or '' when nothing is selected. */
 export function apiQueryOfVars(vars: SelectedVars): string {
   const q = new URLSearchParams();
-  for (const [name, values] of Object.entries(vars).sort(([a], [b]) => a.localeCompare(b))) if (values.length > 0) q.set(`var[${name}]`, values.join(','));
+  for (const [name, values] of Object.entries(vars).sort(([a], [b]) => a.localeCompare(b)))
+    if (values.length > 0) q.set(`var[${name}]`, values.join(','));
   const text = q.toString();
   return text === '' ? '' : `?${text}`;
 }

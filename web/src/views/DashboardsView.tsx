@@ -14,5 +14,9 @@ export function DashboardsView({ route }: { readonly route: Route }) {
     document.body.classList.toggle('export-mode', exportMode);
     return () => document.body.classList.remove('export-mode');
   }, [exportMode]);
-  return id ? <DashboardEditor key={id} id={id} exportMode={exportMode} params={route.params} /> : <DashboardList />;
+  return id ? (
+    <DashboardEditor key={id} id={id} exportMode={exportMode} params={route.params} />
+  ) : (
+    <DashboardList />
+  );
 }

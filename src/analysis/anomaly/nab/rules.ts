@@ -63,7 +63,8 @@ export function scaledSigmoid(y: number): number {
  * InvalidInputError for a negative/non-integer row count or a percent outside [0, 1].
  */
 export function probationLength(rows: number, percent: number = PROBATION_PERCENT): number {
-  if (!Number.isInteger(rows) || rows < 0) throw new InvalidInputError(`row count must be a non-negative integer, got ${rows}`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new InvalidInputError(`row count must be a non-negative integer, got ${rows}`);
   if (!Number.isFinite(percent) || percent < 0 || percent > 1) {
     throw new InvalidInputError(`probation percent must be in [0, 1], got ${percent}`);
   }
@@ -95,9 +96,12 @@ export function validateFile(file: NabFile): void {
     const w = file.windows[k]!;
     const [a, b] = w;
     if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < a || b >= file.rows) {
-      throw new InvalidInputError(`${file.name}: window ${k} [${a}, ${b}] is not inside rows 0..${file.rows - 1}`);
+      throw new InvalidInputError(
+        `${file.name}: window ${k} [${a}, ${b}] is not inside rows 0..${file.rows - 1}`,
+      );
     }
-    if (a <= prevEnd) throw new InvalidInputError(`${file.name}: window ${k} overlaps or precedes window ${k - 1}`);
+    if (a <= prevEnd)
+      throw new InvalidInputError(`${file.name}: window ${k} overlaps or precedes window ${k - 1}`);
     prevEnd = b;
   }
 }
@@ -113,7 +117,9 @@ export function validateScores(file: NabFile, scores: ArrayLike<number>): void {
   for (let i = 0; i < scores.length; i++) {
     const s = scores[i]!;
     if (!(s >= 0 && s <= 1)) {
-      throw new InvalidInputError(`${file.name}: anomaly score at row ${i} is ${s}; scores must lie in [0, 1]`);
+      throw new InvalidInputError(
+        `${file.name}: anomaly score at row ${i} is ${s}; scores must lie in [0, 1]`,
+      );
     }
   }
 }

@@ -138,11 +138,17 @@ export function scoreCorpus(
   threshold: number,
   cost: CostMatrix,
   probationPercent: number = PROBATION_PERCENT,
-): { readonly total: ThresholdScore; readonly perFile: readonly (ThresholdScore & { readonly name: string })[] } {
+): {
+  readonly total: ThresholdScore;
+  readonly perFile: readonly (ThresholdScore & { readonly name: string })[];
+} {
   if (files.length !== scores.length) {
     throw new InvalidInputError(`got ${files.length} files but ${scores.length} score arrays`);
   }
-  const perFile = files.map((f, j) => ({ name: f.name, ...scoreFile(f, scores[j]!, threshold, cost, probationPercent) }));
+  const perFile = files.map((f, j) => ({
+    name: f.name,
+    ...scoreFile(f, scores[j]!, threshold, cost, probationPercent),
+  }));
   let raw = 0;
   let detections = 0;
   let tpRows = 0;
@@ -184,7 +190,9 @@ export function optimizeThreshold(
     total += f.rows;
   }
   if (total > MAX_CORPUS_ROWS) {
-    throw new LimitExceededError(`NAB corpus has ${total} rows; the optimiser holds at most ${MAX_CORPUS_ROWS}`);
+    throw new LimitExceededError(
+      `NAB corpus has ${total} rows; the optimiser holds at most ${MAX_CORPUS_ROWS}`,
+    );
   }
   const rowScore = new Float64Array(total);
   const rowWeight = new Float64Array(total);
@@ -283,7 +291,8 @@ export function normalizeScore(raw: number, cost: CostMatrix, windowCount: numbe
   if (!Number.isFinite(raw)) throw new InvalidInputError(`raw score must be finite, got ${raw}`);
   const lo = nullScore(cost, windowCount);
   const hi = perfectScore(cost, windowCount);
-  if (hi === lo) throw new InvalidInputError('cannot normalise: perfect and null scores are equal (no windows?)');
+  if (hi === lo)
+    throw new InvalidInputError('cannot normalise: perfect and null scores are equal (no windows?)');
   return (100 * (raw - lo)) / (hi - lo);
 }
 

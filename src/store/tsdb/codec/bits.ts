@@ -22,8 +22,15 @@ export class BitWriter {
    * @throws InvalidInputError when the sizes are not positive integers or initialBytes > maxBytes.
    */
   constructor(initialBytes = 32, maxBytes = DEFAULT_MAX_STREAM_BYTES) {
-    if (!Number.isInteger(initialBytes) || initialBytes < 1 || !Number.isInteger(maxBytes) || initialBytes > maxBytes) {
-      throw new InvalidInputError(`bit writer sizes must be integers with 1 <= initial (${initialBytes}) <= max (${maxBytes})`);
+    if (
+      !Number.isInteger(initialBytes) ||
+      initialBytes < 1 ||
+      !Number.isInteger(maxBytes) ||
+      initialBytes > maxBytes
+    ) {
+      throw new InvalidInputError(
+        `bit writer sizes must be integers with 1 <= initial (${initialBytes}) <= max (${maxBytes})`,
+      );
     }
     this.buf = new Uint8Array(initialBytes);
     this.maxBytes = maxBytes;
@@ -44,7 +51,7 @@ export class BitWriter {
 
   /** Writes one bit (0 or 1). @throws StoreError past `maxBytes`. */
   writeBit(bit: number): void {
-    if ((this.bitLen >>> 3) >= this.buf.length) this.grow(1);
+    if (this.bitLen >>> 3 >= this.buf.length) this.grow(1);
     if (bit !== 0) this.buf[this.bitLen >>> 3]! |= 0x80 >>> (this.bitLen & 7);
     this.bitLen++;
   }
@@ -57,7 +64,7 @@ export class BitWriter {
    */
   writeBits(value: number, n: number): void {
     if (n === 0) return;
-    if (((this.bitLen + n + 7) >>> 3) > this.buf.length) this.grow(n);
+    if ((this.bitLen + n + 7) >>> 3 > this.buf.length) this.grow(n);
     const buf = this.buf;
     let pos = this.bitLen;
     let left = n;

@@ -65,7 +65,13 @@ export class ChunkAppender {
   }
   /** Bytes the blob would take now. */
   get encodedBytes(): number {
-    return 1 + uvarintLength(this.n) + uvarintLength(this.tsW.byteLength) + this.tsW.byteLength + this.vW.byteLength;
+    return (
+      1 +
+      uvarintLength(this.n) +
+      uvarintLength(this.tsW.byteLength) +
+      this.tsW.byteLength +
+      this.vW.byteLength
+    );
   }
 
   /**
@@ -99,7 +105,8 @@ export class ChunkAppender {
  *   increasing safe integers.
  */
 export function encodeChunk(timestampsMs: ArrayLike<number>, values: ArrayLike<number>): Uint8Array {
-  if (timestampsMs.length !== values.length) throw new InvalidInputError(`chunk: ${timestampsMs.length} timestamps but ${values.length} values`);
+  if (timestampsMs.length !== values.length)
+    throw new InvalidInputError(`chunk: ${timestampsMs.length} timestamps but ${values.length} values`);
   if (timestampsMs.length === 0) throw new InvalidInputError('chunk: no samples');
   const a = new ChunkAppender(Math.max(16, timestampsMs.length * 2));
   for (let i = 0; i < timestampsMs.length; i++) a.append(timestampsMs[i]!, values[i]!);
@@ -115,7 +122,8 @@ export interface ChunkHeader {
 
 /** Parses and checks the header. @throws StoreError on a wrong format byte or inconsistent lengths. */
 export function readChunkHeader(blob: Uint8Array): ChunkHeader {
-  if (blob.length < 3 || blob[0] !== RAW_CHUNK_FORMAT) throw new StoreError(`corrupt chunk: format byte ${blob[0]} (want ${RAW_CHUNK_FORMAT})`);
+  if (blob.length < 3 || blob[0] !== RAW_CHUNK_FORMAT)
+    throw new StoreError(`corrupt chunk: format byte ${blob[0]} (want ${RAW_CHUNK_FORMAT})`);
   const c = readUvarint(blob, 1);
   if (c.value < 1 || c.value > MAX_CHUNK_SAMPLES) throw new StoreError(`corrupt chunk: ${c.value} samples`);
   const t = readUvarint(blob, c.next);

@@ -60,7 +60,12 @@ function xorStream(col: ArrayLike<number>, n: number): BitWriter {
 }
 
 /** Concatenates a header and streams into one blob. */
-function assemble(format: number, n: number, lens: readonly number[], parts: readonly { copyTo(out: Uint8Array, off: number): void; readonly byteLength: number }[]): Uint8Array {
+function assemble(
+  format: number,
+  n: number,
+  lens: readonly number[],
+  parts: readonly { copyTo(out: Uint8Array, off: number): void; readonly byteLength: number }[],
+): Uint8Array {
   let size = 1 + uvarintLength(n);
   for (const l of lens) size += uvarintLength(l);
   for (const p of parts) size += p.byteLength;
@@ -84,7 +89,8 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
   const n = c.timestampsMs.length;
   if (n === 0) throw new InvalidInputError('rollup: no buckets');
   for (const col of [c.count, c.min, c.max, c.sum, c.last]) {
-    if (col.length !== n) throw new InvalidInputError(`rollup: columns differ in length (${col.length} vs ${n})`);
+    if (col.length !== n)
+      throw new InvalidInputError(`rollup: columns differ in length (${col.length} vs ${n})`);
   }
   const tsW = new BitWriter(Math.max(16, n));
   const tsE = new TimestampEncoder();
@@ -93,7 +99,8 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
   let countLen = 0;
   for (let i = 0; i < n; i++) {
     const k = c.count[i]!;
-    if (!Number.isSafeInteger(k) || k < 1) throw new InvalidInputError(`rollup: bucket count ${k} is not a positive integer`);
+    if (!Number.isSafeInteger(k) || k < 1)
+      throw new InvalidInputError(`rollup: bucket count ${k} is not a positive integer`);
     countLen += uvarintLength(k);
   }
   const counts = new Uint8Array(countLen);
@@ -105,12 +112,18 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
   const sumW = xorStream(c.sum, n);
   return {
     last: assemble(ROLLUP_LAST_FORMAT, n, [tsW.byteLength], [tsW, lastW]),
-    rest: assemble(ROLLUP_REST_FORMAT, n, [countLen, minW.byteLength, maxW.byteLength], [countPart, minW, maxW, sumW]),
+    rest: assemble(
+      ROLLUP_REST_FORMAT,
+      n,
+      [countLen, minW.byteLength, maxW.byteLength],
+      [countPart, minW, maxW, sumW],
+    ),
   };
 }
 
 function header(blob: Uint8Array, format: number, lenCount: number): { n: number; starts: number[] } {
-  if (blob.length < 3 || blob[0] !== format) throw new StoreError(`corrupt rollup blob: format byte ${blob[0]} (want ${format})`);
+  if (blob.length < 3 || blob[0] !== format)
+    throw new StoreError(`corrupt rollup blob: format byte ${blob[0]} (want ${format})`);
   const nr = readUvarint(blob, 1);
   const n = nr.value;
   if (n < 1 || n > MAX_CHUNK_SAMPLES) throw new StoreError(`corrupt rollup blob: ${n} buckets`);
@@ -148,9 +161,15 @@ export function rollupLastBuckets(blob: Uint8Array): number {
  * {@link decodeRollupLast}, without allocating columns.
  * @throws StoreError when the blob is truncated or corrupt, or the arrays are too short.
  */
-export function decodeRollupLastInto(blob: Uint8Array, timestampsMs: Float64Array, last: Float64Array, offset: number): number {
+export function decodeRollupLastInto(
+  blob: Uint8Array,
+  timestampsMs: Float64Array,
+  last: Float64Array,
+  offset: number,
+): number {
   const { n, starts } = header(blob, ROLLUP_LAST_FORMAT, 1);
-  if (offset + n > timestampsMs.length || offset + n > last.length) throw new StoreError(`rollup blob of ${n} buckets does not fit at ${offset}`);
+  if (offset + n > timestampsMs.length || offset + n > last.length)
+    throw new StoreError(`rollup blob of ${n} buckets does not fit at ${offset}`);
   decodeTimestampColumn(blob.subarray(starts[0]!, starts[1]!), n, timestampsMs.subarray(offset, offset + n));
   decodeXorColumn(blob.subarray(starts[1]!), n, last.subarray(offset, offset + n));
   return n;

@@ -48,7 +48,8 @@ export class TimestampEncoder {
    * @throws StoreError when `w` reaches its size limit.
    */
   write(w: BitWriter, t: number): void {
-    if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_ABS_TIMESTAMP_MS) throw new InvalidInputError(`timestamp ${t} is not an integer within ±2^50 ms`);
+    if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_ABS_TIMESTAMP_MS)
+      throw new InvalidInputError(`timestamp ${t} is not an integer within ±2^50 ms`);
     if (this.count === 0) {
       write64(w, t);
     } else {

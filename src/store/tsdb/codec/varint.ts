@@ -30,7 +30,8 @@ export function uvarintLength(v: number): number {
  * @throws InvalidInputError when `v` is not a non-negative safe integer.
  */
 export function writeUvarint(out: Uint8Array, offset: number, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0) throw new InvalidInputError(`uvarint: ${v} is not a non-negative safe integer`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new InvalidInputError(`uvarint: ${v} is not a non-negative safe integer`);
   while (v >= 128) {
     out[offset++] = (v % 128) | 128;
     v = Math.floor(v / 128);

@@ -19,7 +19,6 @@ if (endianness() !== 'LE') throw new StoreError('the chunk codec needs a little-
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
-
 /** Trailing zero bits of a non-zero 32-bit value. */
 function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);

@@ -17,8 +17,17 @@ import type { Incident } from '../../../../src/contract/alerting.ts';
 import { T0, incident, sig } from '../../../helpers/alerting-fixtures.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false, allowUnionTypes: true }));
-const schema = (name: string) => JSON.parse(readFileSync(new URL(`../../../fixtures/schemas/${name}`, import.meta.url), 'utf8')) as object;
+const ajv = addFormats(
+  new Ajv({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    allowUnionTypes: true,
+  }),
+);
+const schema = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/schemas/${name}`, import.meta.url), 'utf8')) as object;
 const validateSlack = ajv.compile(schema('slack-incoming-webhook.schema.json'));
 const validatePd = ajv.compile(schema('pagerduty-events-v2.schema.json'));
 
@@ -49,20 +58,37 @@ const EXTERNAL = 'http://127.0.0.1:9500';
 const ROUTING_KEY = 'R0123456789abcdef0123456789abcde';
 
 function intent(i: Incident, kind: NotificationIntent['kind'], receiver: string): NotificationIntent {
-  return { receiver, incidentId: i.id, kind, severity: i.severity, sequence: 1, idempotencyKey: idempotencyKey(i.id, receiver, kind, i.severity, 1) };
+  return {
+    receiver,
+    incidentId: i.id,
+    kind,
+    severity: i.severity,
+    sequence: 1,
+    idempotencyKey: idempotencyKey(i.id, receiver, kind, i.severity, 1),
+  };
 }
 
 /** An incident with many long signals (to hit Slack's and PagerDuty's length limits). */
 function big(): Incident {
-  const signals = Array.from({ length: 30 }, (_, n) => ({ ...sig(`s${n}`, 'node-1', 'amst', n), summary: `${'x'.repeat(300)} <&> ${n}` }));
-  return incident('big', 'critical', { signals, title: 'y'.repeat(2000), acknowledgement: { by: 'ops <oncall>', atMs: T0, comment: 'on it' } });
+  const signals = Array.from({ length: 30 }, (_, n) => ({
+    ...sig(`s${n}`, 'node-1', 'amst', n),
+    summary: `${'x'.repeat(300)} <&> ${n}`,
+  }));
+  return incident('big', 'critical', {
+    signals,
+    title: 'y'.repeat(2000),
+    acknowledgement: { by: 'ops <oncall>', atMs: T0, comment: 'on it' },
+  });
 }
 
 for (const kind of ['firing', 'resolved', 'acknowledged'] as const) {
   test(`Slack ${kind} messages match the Block Kit schema (also at the length limits)`, async () => {
     for (const i of [incident('a', 'warning'), big()]) {
       got.length = 0;
-      const res = await httpTransport(url, 5000).send(renderNotification(i, intent(i, kind, 'chat'), 'slack', EXTERNAL), 'k1');
+      const res = await httpTransport(url, 5000).send(
+        renderNotification(i, intent(i, kind, 'chat'), 'slack', EXTERNAL),
+        'k1',
+      );
       assert.deepEqual(res, { ok: true });
       assert.ok(validateSlack(got[0]!.body), JSON.stringify(validateSlack.errors));
     }
@@ -71,31 +97,69 @@ for (const kind of ['firing', 'resolved', 'acknowledged'] as const) {
   test(`PagerDuty ${kind} events match the Events API v2 schema, with routing key and dedup key`, async () => {
     for (const i of [incident('a', 'warning'), big()]) {
       got.length = 0;
-      const res = await httpTransport(url, 5000, {}, () => ROUTING_KEY).send(renderNotification(i, intent(i, kind, 'pd'), 'pagerduty', EXTERNAL), 'k2');
+      const res = await httpTransport(url, 5000, {}, () => ROUTING_KEY).send(
+        renderNotification(i, intent(i, kind, 'pd'), 'pagerduty', EXTERNAL),
+        'k2',
+      );
       assert.deepEqual(res, { ok: true });
       const body = got[0]!.body as { routing_key: string; dedup_key: string; event_action: string };
       assert.ok(validatePd(body), JSON.stringify(validatePd.errors));
       assert.equal(body.routing_key, ROUTING_KEY);
       assert.equal(body.dedup_key, `dwcp-incident-${i.id}`);
-      assert.equal(body.event_action, kind === 'firing' ? 'trigger' : kind === 'resolved' ? 'resolve' : 'acknowledge');
+      assert.equal(
+        body.event_action,
+        kind === 'firing' ? 'trigger' : kind === 'resolved' ? 'resolve' : 'acknowledge',
+      );
     }
   });
 }
 
 test('the schemas reject what the documentation forbids (they can fail)', () => {
-  assert.equal(validateSlack({ blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] }), false);
-  assert.equal(validateSlack({ blocks: [{ type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'a' })) }] }), false);
-  assert.equal(validatePd({ routing_key: ROUTING_KEY, event_action: 'trigger' }), false, 'trigger without payload');
-  assert.equal(validatePd({ routing_key: ROUTING_KEY, event_action: 'resolve' }), false, 'resolve without dedup_key');
-  assert.equal(validatePd({ routing_key: ROUTING_KEY, event_action: 'trigger', payload: { summary: 's', source: 'x', severity: 'high' } }), false);
+  assert.equal(
+    validateSlack({ blocks: [{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }] }),
+    false,
+  );
+  assert.equal(
+    validateSlack({
+      blocks: [
+        { type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'a' })) },
+      ],
+    }),
+    false,
+  );
+  assert.equal(
+    validatePd({ routing_key: ROUTING_KEY, event_action: 'trigger' }),
+    false,
+    'trigger without payload',
+  );
+  assert.equal(
+    validatePd({ routing_key: ROUTING_KEY, event_action: 'resolve' }),
+    false,
+    'resolve without dedup_key',
+  );
+  assert.equal(
+    validatePd({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      payload: { summary: 's', source: 'x', severity: 'high' },
+    }),
+    false,
+  );
 });
 
 test('the webhook body is an Alertmanager payload with one alert per incident and an Idempotency-Key header', async () => {
   got.length = 0;
   const i = incident('w1', 'critical');
   const key = idempotencyKey(i.id, 'hook', 'firing', 'critical', 1);
-  await httpTransport(url, 5000, { authorization: 'Bearer t' }).send(renderNotification(i, intent(i, 'firing', 'hook'), 'webhook', EXTERNAL), key);
-  const body = got[0]!.body as { version: string; status: string; alerts: { labels: Record<string, string>; endsAt: string; generatorURL: string }[] };
+  await httpTransport(url, 5000, { authorization: 'Bearer t' }).send(
+    renderNotification(i, intent(i, 'firing', 'hook'), 'webhook', EXTERNAL),
+    key,
+  );
+  const body = got[0]!.body as {
+    version: string;
+    status: string;
+    alerts: { labels: Record<string, string>; endsAt: string; generatorURL: string }[];
+  };
   assert.equal(body.version, '4');
   assert.equal(body.status, 'firing');
   assert.equal(body.alerts.length, 1);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Correlator } from '../../../../src/alerting/incidents/correlator.ts';
-import { dependsOn, depthOf, related, upstreamFirst } from '../../../../src/alerting/incidents/dependencies.ts';
+import {
+  dependsOn,
+  depthOf,
+  related,
+  upstreamFirst,
+} from '../../../../src/alerting/incidents/dependencies.ts';
 import { rankRootCauses } from '../../../../src/alerting/incidents/root-cause.ts';
 import { T0, sig } from '../../../helpers/alerting-fixtures.ts';
 
@@ -12,7 +17,12 @@ function correlator(over: Partial<ConstructorParameters<typeof Correlator>[0]> =
 const at = (s: number) => T0 + s * 1000;
 
 test('the DWCP dependency graph: system upstream of all, AMST upstream of ACP and ASS, ITP deepest', () => {
-  assert.ok(dependsOn('ass', 'amst') && dependsOn('ass', 'acp') && dependsOn('itp', 'amst') && dependsOn('hde', 'system'));
+  assert.ok(
+    dependsOn('ass', 'amst') &&
+      dependsOn('ass', 'acp') &&
+      dependsOn('itp', 'amst') &&
+      dependsOn('hde', 'system'),
+  );
   assert.ok(!dependsOn('amst', 'acp') && !dependsOn('hde', 'amst'));
   assert.ok(related('acp', 'ass') && !related('hde', 'acp'));
   assert.deepEqual(upstreamFirst(['itp', 'ass', 'system', 'amst']), ['system', 'amst', 'ass', 'itp']);
@@ -51,18 +61,34 @@ test('a late unrelated signal on a node with an active incident opens a new inci
   const c = correlator({ unrelatedAfterMs: 60_000 });
   const a = c.addSignal(sig('a', 'node-1', 'hde', 0), at(0));
   assert.equal(c.addSignal(sig('b', 'node-1', 'hde', 90), at(90)), a, 'same component');
-  assert.notEqual(c.addSignal(sig('c', 'node-1', 'acp', 200), at(200)), a, 'hde and acp are unrelated, 110 s after the last member');
+  assert.notEqual(
+    c.addSignal(sig('c', 'node-1', 'acp', 200), at(200)),
+    a,
+    'hde and acp are unrelated, 110 s after the last member',
+  );
   const d = correlator({ unrelatedAfterMs: 60_000 });
   const x = d.addSignal(sig('x', 'node-1', 'hde', 0), at(0));
-  assert.equal(d.addSignal(sig('y', 'node-1', 'system', 100), at(100)), x, 'system is related to every component');
+  assert.equal(
+    d.addSignal(sig('y', 'node-1', 'system', 100), at(100)),
+    x,
+    'system is related to every component',
+  );
 });
 
 test('the same metric on two nodes of one region within regionWindow is one incident', () => {
   const c = correlator({ regionWindowMs: 5000 });
   const a = c.addSignal(sig('a', 'node-1', 'amst', 0, { region: 'eu-west', name: 'loss' }), at(0));
   assert.equal(c.addSignal(sig('b', 'node-4', 'amst', 3, { region: 'eu-west', name: 'loss' }), at(3)), a);
-  assert.notEqual(c.addSignal(sig('c', 'node-5', 'amst', 9, { region: 'eu-west', name: 'loss' }), at(9)), a, 'too late');
-  assert.notEqual(c.addSignal(sig('d', 'node-7', 'amst', 1, { region: 'us-east', name: 'loss' }), at(1)), a, 'other region');
+  assert.notEqual(
+    c.addSignal(sig('c', 'node-5', 'amst', 9, { region: 'eu-west', name: 'loss' }), at(9)),
+    a,
+    'too late',
+  );
+  assert.notEqual(
+    c.addSignal(sig('d', 'node-7', 'amst', 1, { region: 'us-east', name: 'loss' }), at(1)),
+    a,
+    'other region',
+  );
   assert.equal(c.get(a)!.node, null, 'two nodes');
   assert.equal(c.get(a)!.region, 'eu-west');
 });
@@ -77,10 +103,20 @@ test('severity is the highest member severity; the severity label follows', () =
 });
 
 test('root cause: the earliest upstream signal ranks first; target down ranks above its effects', () => {
-  const ranked = rankRootCauses([sig('ass', 'n', 'ass', 3), sig('amst', 'n', 'amst', 0), sig('acp', 'n', 'acp', 1)]);
-  assert.deepEqual(ranked.map((r) => r.component), ['amst', 'acp', 'ass']);
+  const ranked = rankRootCauses([
+    sig('ass', 'n', 'ass', 3),
+    sig('amst', 'n', 'amst', 0),
+    sig('acp', 'n', 'acp', 1),
+  ]);
+  assert.deepEqual(
+    ranked.map((r) => r.component),
+    ['amst', 'acp', 'ass'],
+  );
   assert.ok(ranked[0]!.reasons.some((r) => /upstream of acp, ass/.test(r)));
-  const down = rankRootCauses([sig('x', 'n', 'acp', 0), sig('up', 'n', 'system', 1, { name: 'up', severity: 'critical' })]);
+  const down = rankRootCauses([
+    sig('x', 'n', 'acp', 0),
+    sig('up', 'n', 'system', 1, { name: 'up', severity: 'critical' }),
+  ]);
   assert.equal(down[0]!.name, 'up');
 });
 
@@ -115,7 +151,16 @@ test('list keeps the incidents `keep` accepts before its limit, newest first', (
   const c = correlator();
   c.addSignal(sig('a', 'node-a', 'amst', 0), at(0));
   for (let k = 1; k <= 3; k++) c.addSignal(sig(`b${k}`, `node-b${k}`, 'amst', k), at(k));
-  assert.deepEqual(c.list(1).map((i) => i.node), ['node-b3']);
-  assert.deepEqual(c.list(1, (i) => i.node === 'node-a').map((i) => i.node), ['node-a']);
-  assert.deepEqual(c.list(2, (i) => i.node !== 'node-b3').map((i) => i.node), ['node-b2', 'node-b1']);
+  assert.deepEqual(
+    c.list(1).map((i) => i.node),
+    ['node-b3'],
+  );
+  assert.deepEqual(
+    c.list(1, (i) => i.node === 'node-a').map((i) => i.node),
+    ['node-a'],
+  );
+  assert.deepEqual(
+    c.list(2, (i) => i.node !== 'node-b3').map((i) => i.node),
+    ['node-b2', 'node-b1'],
+  );
 });

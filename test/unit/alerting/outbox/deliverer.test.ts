@@ -22,7 +22,14 @@ async function store(maxRows = 100): Promise<OutboxStore> {
   dbs.push(db);
   return new OutboxStore(db.db, maxRows);
 }
-const entry = (key: string, receiver = 'r', at = 0): OutboxEntry => ({ idempotencyKey: key, receiver, incidentId: 'i', kind: 'firing', message: { type: 'webhook', body: { key } }, createdAtMs: at });
+const entry = (key: string, receiver = 'r', at = 0): OutboxEntry => ({
+  idempotencyKey: key,
+  receiver,
+  incidentId: 'i',
+  kind: 'firing',
+  message: { type: 'webhook', body: { key } },
+  createdAtMs: at,
+});
 
 test('the outbox stores each idempotency key once and stays within maxRows (oldest evicted, reported)', async () => {
   const s = await store(3);
@@ -32,8 +39,15 @@ test('the outbox stores each idempotency key once and stays within maxRows (olde
   assert.equal(again.duplicates, 1);
   const over = await s.enqueue([entry('d', 'x'), entry('e', 'x')]);
   assert.deepEqual([...over.evicted], [['r', 2]]);
-  assert.deepEqual((await s.list(10)).map((r) => r.idempotencyKey), ['c', 'd', 'e']);
-  assert.deepEqual((await s.heads()).map((r) => r.idempotencyKey), ['c', 'd'], 'oldest row per receiver');
+  assert.deepEqual(
+    (await s.list(10)).map((r) => r.idempotencyKey),
+    ['c', 'd', 'e'],
+  );
+  assert.deepEqual(
+    (await s.heads()).map((r) => r.idempotencyKey),
+    ['c', 'd'],
+    'oldest row per receiver',
+  );
 });
 
 interface Recorded {
@@ -42,7 +56,12 @@ interface Recorded {
 }
 function recording(): Recorded {
   const calls: string[] = [];
-  const metrics: AlertingMetrics = { ...NO_ALERTING_METRICS, delivered: (r) => calls.push(`delivered:${r}`), failed: (r, why) => calls.push(`failed:${r}:${why}`), dropped: (r, why) => calls.push(`dropped:${r}:${why}`) };
+  const metrics: AlertingMetrics = {
+    ...NO_ALERTING_METRICS,
+    delivered: (r) => calls.push(`delivered:${r}`),
+    failed: (r, why) => calls.push(`failed:${r}:${why}`),
+    dropped: (r, why) => calls.push(`dropped:${r}:${why}`),
+  };
   return { metrics, calls };
 }
 
@@ -56,14 +75,34 @@ test('delivery: in order per receiver; 5xx retried with backoff; 4xx dropped, co
     { ok: true },
   ];
   const sent: string[] = [];
-  const t: Transport = { send: (m) => (sent.push((m as { body: { key: string } }).body.key), Promise.resolve(answers.shift() ?? { ok: true })) };
+  const t: Transport = {
+    send: (m) => (
+      sent.push((m as { body: { key: string } }).body.key),
+      Promise.resolve(answers.shift() ?? { ok: true })
+    ),
+  };
   const warnings: string[] = [];
   const rec = recording();
   const d = new OutboxDeliverer({
-    store: s, transport: (r) => (r === 'r' ? t : undefined), receiverType: () => 'webhook', clock: () => now, maxAgeMs: 60_000, initialBackoffMs: 1000, maxBackoffMs: 10_000,
-    metrics: rec.metrics, log: { warn: (_f, msg) => warnings.push(msg), info: () => undefined }, random: () => 1, warnIntervalMs: 60_000,
+    store: s,
+    transport: (r) => (r === 'r' ? t : undefined),
+    receiverType: () => 'webhook',
+    clock: () => now,
+    maxAgeMs: 60_000,
+    initialBackoffMs: 1000,
+    maxBackoffMs: 10_000,
+    metrics: rec.metrics,
+    log: { warn: (_f, msg) => warnings.push(msg), info: () => undefined },
+    random: () => 1,
+    warnIntervalMs: 60_000,
   });
-  await s.enqueue([entry('a', 'r', now), entry('b', 'r', now), entry('c', 'r', now), entry('z', 'gone', now), entry('old', 'r2', -100_000)]);
+  await s.enqueue([
+    entry('a', 'r', now),
+    entry('b', 'r', now),
+    entry('c', 'r', now),
+    entry('z', 'gone', now),
+    entry('old', 'r2', -100_000),
+  ]);
   let res = await d.runOnce();
   assert.deepEqual(sent, ['a'], 'a failed: b waits behind it');
   assert.equal(res.failed, 1);
@@ -75,7 +114,11 @@ test('delivery: in order per receiver; 5xx retried with backoff; 4xx dropped, co
   assert.deepEqual(sent, ['a', 'a', 'b', 'c']);
   assert.deepEqual(res, { delivered: 2, failed: 1, dropped: 1 });
   assert.deepEqual((await s.list(10)).length, 0);
-  assert.ok(rec.calls.includes('dropped:r:rejected') && rec.calls.includes('dropped:gone:unknown_receiver') && rec.calls.includes('dropped:r2:expired'));
+  assert.ok(
+    rec.calls.includes('dropped:r:rejected') &&
+      rec.calls.includes('dropped:gone:unknown_receiver') &&
+      rec.calls.includes('dropped:r2:expired'),
+  );
   assert.ok(rec.calls.includes('failed:r:http_5xx'));
   assert.ok(warnings.length >= 1 && warnings.length <= 3, `rate-limited warnings: ${warnings.join(' | ')}`);
   const h = d.health().find((x) => x.receiver === 'r')!;
@@ -89,8 +132,18 @@ test('health: repeated failures make a receiver unhealthy; one warning line per 
   let now = 0;
   const warnings: string[] = [];
   const d = new OutboxDeliverer({
-    store: s, transport: () => ({ send: () => Promise.resolve({ ok: false, permanent: false, reason: 'timeout', error: 'no answer' }) }), receiverType: () => 'slack', clock: () => now,
-    maxAgeMs: 3600_000, initialBackoffMs: 1, maxBackoffMs: 1, metrics: NO_ALERTING_METRICS, log: { warn: (_f, msg) => warnings.push(msg), info: () => undefined }, random: () => 1,
+    store: s,
+    transport: () => ({
+      send: () => Promise.resolve({ ok: false, permanent: false, reason: 'timeout', error: 'no answer' }),
+    }),
+    receiverType: () => 'slack',
+    clock: () => now,
+    maxAgeMs: 3600_000,
+    initialBackoffMs: 1,
+    maxBackoffMs: 1,
+    metrics: NO_ALERTING_METRICS,
+    log: { warn: (_f, msg) => warnings.push(msg), info: () => undefined },
+    random: () => 1,
   });
   await s.enqueue([entry('a', 'chat', 0)]);
   for (let i = 0; i < 10; i++) {
@@ -106,7 +159,15 @@ test('health: repeated failures make a receiver unhealthy; one warning line per 
 });
 
 test('a 10-minute receiver outage with a restart in the middle: nothing lost, no storm, duplicates counted', async () => {
-  const r = await runOutage({ dbPath: join(dir, 'outage.db'), durationMs: 20 * 60_000, outageStartMs: 2 * 60_000, outageMs: 10 * 60_000, restartAtMs: 7 * 60_000, faultEveryMs: 60_000, faultLengthMs: 30_000 });
+  const r = await runOutage({
+    dbPath: join(dir, 'outage.db'),
+    durationMs: 20 * 60_000,
+    outageStartMs: 2 * 60_000,
+    outageMs: 10 * 60_000,
+    restartAtMs: 7 * 60_000,
+    faultEveryMs: 60_000,
+    faultLengthMs: 30_000,
+  });
   assert.ok(r.enqueued >= 30, `enqueued ${r.enqueued}`);
   assert.equal(r.lost, 0);
   assert.equal(r.delivered, r.enqueued);

@@ -21,14 +21,29 @@ function rules(body: string): string {
 
 function windowFor(set: RuleSet): SeriesWindow {
   const w = new SeriesWindow({ maxSeries: 1000, maxPointsPerSeries: 600, scrapeIntervalMs: 1000 });
-  w.setNeeds(set.groups.flatMap((g) => g.rules.flatMap((r) => selectorsOf(r.condition).map((s) => ({ metric: s.selector.metric, windowMs: s.windowMs })))));
+  w.setNeeds(
+    set.groups.flatMap((g) =>
+      g.rules.flatMap((r) =>
+        selectorsOf(r.condition).map((s) => ({ metric: s.selector.metric, windowMs: s.windowMs })),
+      ),
+    ),
+  );
   return w;
 }
 
-const lat = (node: string, value: number, t: number): Sample => ({ name: 'dwcp_v3_packet_loss_ratio', labels: { node, mode: 'internet' }, value, timestampMs: t });
+const lat = (node: string, value: number, t: number): Sample => ({
+  name: 'dwcp_v3_packet_loss_ratio',
+  labels: { node, mode: 'internet' },
+  value,
+  timestampMs: t,
+});
 
 test('threshold with `for`: pending, then firing after the duration, then resolved', () => {
-  const set = ruleSet(rules(`      - alert: Slow\n        for: 10s\n        annotations: { summary: '{{ $labels.node }} at {{ $value }}' }\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`));
+  const set = ruleSet(
+    rules(
+      `      - alert: Slow\n        for: 10s\n        annotations: { summary: '{{ $labels.node }} at {{ $value }}' }\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`,
+    ),
+  );
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
@@ -54,7 +69,11 @@ test('threshold with `for`: pending, then firing after the duration, then resolv
 });
 
 test('a stale latest sample is not compared (5-minute lookback)', () => {
-  const set = ruleSet(rules(`      - alert: Slow\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`));
+  const set = ruleSet(
+    rules(
+      `      - alert: Slow\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0.5 } }\n`,
+    ),
+  );
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
@@ -74,7 +93,12 @@ test('rate_of_change: counter rate with a reset, gauge delta and relative change
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
-  const ctr = (v: number, t: number): Sample => ({ name: 'dwcp_amst_bytes_sent_total', labels: { node: 'n' }, value: v, timestampMs: t });
+  const ctr = (v: number, t: number): Sample => ({
+    name: 'dwcp_amst_bytes_sent_total',
+    labels: { node: 'n' },
+    value: v,
+    timestampMs: t,
+  });
   // 0 -> 40 over 4 s, reset to 20 at 5 s, 30 at 6 s: increase 40 + 20 + 10 = 70 over 6 s = 11.67/s.
   w.add([ctr(0, T0), ctr(40, T0 + 4000), ctr(20, T0 + 5000), ctr(30, T0 + 6000)]);
   w.add([lat('n', 0.2, T0), lat('n', 0.6, T0 + 6000)]);
@@ -86,7 +110,11 @@ test('rate_of_change: counter rate with a reset, gauge delta and relative change
 });
 
 test('absence: a series without samples in the window, and absent() when no series exists', () => {
-  const set = ruleSet(rules(`      - alert: Gone\n        condition: { absence: { metric: up, match: { job: dwcp }, window: 30s } }\n`));
+  const set = ruleSet(
+    rules(
+      `      - alert: Gone\n        condition: { absence: { metric: up, match: { job: dwcp }, window: 30s } }\n`,
+    ),
+  );
   const w = windowFor(set);
   const e = new RuleEngine();
   e.setRules(set, T0);
@@ -103,8 +131,26 @@ test('absence: a series without samples in the window, and absent() when no seri
 
 function anomaly(node: string, component: Anomaly['component'], severity: Anomaly['severity']): Anomaly {
   return {
-    id: 1, seriesKey: 'k', metric: 'dwcp_amst_latency_seconds', labels: { node }, component, kind: 'latency', startedAtMs: T0, detectedAtMs: T0,
-    resolvedAtMs: null, observed: 2, expected: 1, lower: 0, upper: 1.5, deviation: 4, confidence: 0.9, score: 0.9, votes: [], severity, detector: 'x', acknowledged: false,
+    id: 1,
+    seriesKey: 'k',
+    metric: 'dwcp_amst_latency_seconds',
+    labels: { node },
+    component,
+    kind: 'latency',
+    startedAtMs: T0,
+    detectedAtMs: T0,
+    resolvedAtMs: null,
+    observed: 2,
+    expected: 1,
+    lower: 0,
+    upper: 1.5,
+    deviation: 4,
+    confidence: 0.9,
+    score: 0.9,
+    votes: [],
+    severity,
+    detector: 'x',
+    acknowledged: false,
   };
 }
 
@@ -123,7 +169,11 @@ test('anomaly condition and composites: all joins on node, not subtracts, any un
   w.add([lat('node-1', 0.9, T0), lat('node-2', 0.9, T0), lat('node-3', 0.1, T0)]);
   const anomalies = [anomaly('node-1', 'amst', 'high'), anomaly('node-3', 'amst', 'low')];
   const r = e.evaluate(w, anomalies, T0);
-  const by = (rule: string) => r.fired.filter((a) => a.rule === rule).map((a) => a.labels.node).sort();
+  const by = (rule: string) =>
+    r.fired
+      .filter((a) => a.rule === rule)
+      .map((a) => a.labels.node)
+      .sort();
   assert.deepEqual(by('SlowAndAnomalous'), ['node-1']);
   assert.deepEqual(by('SlowWithoutAnomaly'), ['node-2']);
   assert.deepEqual(by('Either'), ['node-1', 'node-2']);
@@ -141,12 +191,19 @@ test('replacing rules keeps alerts of unchanged rules and resolves those of remo
   w.add([lat('node-1', 0.9, T0)]);
   assert.equal(e.evaluate(w, [], T0).fired.length, 2);
   const gone = e.setRules(ruleSet(rules(a)), T0 + 1000);
-  assert.deepEqual(gone.map((g) => g.rule), ['B']);
+  assert.deepEqual(
+    gone.map((g) => g.rule),
+    ['B'],
+  );
   assert.equal(e.evaluate(w, [], T0 + 1000).fired.length, 0, 'A keeps firing without firing again');
 });
 
 test('alerts per rule are bounded', () => {
-  const set = ruleSet(rules(`      - alert: Many\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0 } }\n`));
+  const set = ruleSet(
+    rules(
+      `      - alert: Many\n        condition: { threshold: { metric: dwcp_v3_packet_loss_ratio, op: '>', value: 0 } }\n`,
+    ),
+  );
   const w = windowFor(set);
   const e = new RuleEngine({ maxAlertsPerRule: 3 });
   e.setRules(set, T0);
@@ -157,7 +214,10 @@ test('alerts per rule are bounded', () => {
 });
 
 test('templates expand $value and $labels; a missing label is empty', () => {
-  assert.equal(expandTemplate('{{ $labels.node }}/{{$labels.nope}}: {{ $value }}', { node: 'n1' }, 0.123456), 'n1/: 0.1235');
+  assert.equal(
+    expandTemplate('{{ $labels.node }}/{{$labels.nope}}: {{ $value }}', { node: 'n1' }, 0.123456),
+    'n1/: 0.1235',
+  );
 });
 
 test('the series window keeps only needed metrics and at most maxSeries series and ring points', () => {

@@ -7,7 +7,10 @@ import { InvalidInputError } from '../../../../src/errors.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
 
 /** A detector whose baseline settles on level 10 with σ ≈ 1.2533 (alternating ±1) and then barely moves. */
-function settled(opts: Parameters<typeof createCusumDetector>[1] = {}, kind: 'generic' | 'latency' = 'generic') {
+function settled(
+  opts: Parameters<typeof createCusumDetector>[1] = {},
+  kind: 'generic' | 'latency' = 'generic',
+) {
   const d = createCusumDetector({ kind }, { baselineHalfLife: 1e9, warmupSamples: 20, h: 5, ...opts });
   for (let i = 0; i < 40; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
   return d;
@@ -76,7 +79,8 @@ describe('cusum: known answers', () => {
   it('restarts after a held signal: a permanent step is accepted as the new level (Page 1954)', () => {
     const d = settled({ restartSamples: 3 });
     let anomalous = 0;
-    for (let i = 0; i < 200; i++) if (d.update(20 + (i % 2 === 0 ? 1 : -1), 50_000 + i * 1000).anomalous) anomalous++;
+    for (let i = 0; i < 200; i++)
+      if (d.update(20 + (i % 2 === 0 ? 1 : -1), 50_000 + i * 1000).anomalous) anomalous++;
     assert.ok(anomalous >= 1 && anomalous <= 6, `anomalous samples ${anomalous}`);
     assert.ok(Math.abs(d.predict(0)!.expected - 20) < 1, String(d.predict(0)!.expected));
   });
@@ -125,7 +129,8 @@ describe('cusum: seasonal baseline, bounds, snapshot', () => {
   it('snapshot/restore resumes with identical verdicts; a bad snapshot is refused and changes nothing', () => {
     const rng = new CorpusRandom(3);
     const a = createCusumDetector({ kind: 'generic' }, { periodMs: 3_600_000 });
-    for (let i = 0; i < 3000; i++) a.update(50 + rng.normal() + (i > 2500 ? 0.02 * (i - 2500) : 0), i * 10_000);
+    for (let i = 0; i < 3000; i++)
+      a.update(50 + rng.normal() + (i > 2500 ? 0.02 * (i - 2500) : 0), i * 10_000);
     const b = createCusumDetector({ kind: 'generic' }, { periodMs: 3_600_000 });
     b.restore(JSON.parse(JSON.stringify(a.snapshot())));
     for (let i = 3000; i < 3200; i++) {
@@ -133,7 +138,11 @@ describe('cusum: seasonal baseline, bounds, snapshot', () => {
       assert.deepEqual(b.update(x, i * 10_000), a.update(x, i * 10_000));
     }
     const before = JSON.stringify(b.snapshot());
-    assert.throws(() => b.restore({ detector: 'cusum', version: 1, state: { ...(a.snapshot().state as object), up: -1 } }), InvalidInputError);
+    assert.throws(
+      () =>
+        b.restore({ detector: 'cusum', version: 1, state: { ...(a.snapshot().state as object), up: -1 } }),
+      InvalidInputError,
+    );
     assert.throws(() => b.restore({ detector: 'ewma', version: 1, state: {} }), InvalidInputError);
     const bad = JSON.parse(JSON.stringify(a.snapshot()));
     bad.state.baseline.offsets = [1, 2];
@@ -146,7 +155,10 @@ describe('cusum: seasonal baseline, bounds, snapshot', () => {
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { clip: 0.5 }), InvalidInputError);
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { periodMs: 10 }), InvalidInputError);
     assert.throws(() => createCusumDetector({ kind: 'generic' }, { nope: 1 } as never), InvalidInputError);
-    assert.throws(() => createCusumDetector({ kind: 'generic' }, { restartInside: 1 } as never), InvalidInputError);
+    assert.throws(
+      () => createCusumDetector({ kind: 'generic' }, { restartInside: 1 } as never),
+      InvalidInputError,
+    );
   });
 });
 

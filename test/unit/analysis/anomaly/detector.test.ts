@@ -52,8 +52,22 @@ describe('verdict helpers', () => {
 
   it('readingOf copies the value fields of a verdict', () => {
     const v = judgedVerdict(true, 0.9, 10, 3, 4.5, 'high', false);
-    assert.deepEqual(readingOf(v), { expected: 10, lower: 7, upper: 13, deviation: 4.5, confidence: 0.9, severity: 'high' });
-    assert.deepEqual(Object.keys(readingOf(v)), ['expected', 'lower', 'upper', 'deviation', 'confidence', 'severity']);
+    assert.deepEqual(readingOf(v), {
+      expected: 10,
+      lower: 7,
+      upper: 13,
+      deviation: 4.5,
+      confidence: 0.9,
+      severity: 'high',
+    });
+    assert.deepEqual(Object.keys(readingOf(v)), [
+      'expected',
+      'lower',
+      'upper',
+      'deviation',
+      'confidence',
+      'severity',
+    ]);
   });
 
   it('votesOf: an ensemble verdict carries votes, a single detector none', () => {

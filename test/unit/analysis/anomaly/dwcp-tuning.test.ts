@@ -77,11 +77,17 @@ describe('DWCP_KIND_TUNING', () => {
   it('latency: a benign stream-duration series over two compressed days (1–5 samples per seasonal bin) does not page', () => {
     // Recorded from the simulator; day 150 s. Without the seasonal member's minimum of samples per bin it paged at
     // 153.5, 165.5, 167.5 and 175.5 s on bin scales of 1–5 samples (seasonal.test.ts).
-    const rows = readFileSync(new URL('../../../fixtures/series-stream-duration-two-days.csv', import.meta.url), 'utf8')
+    const rows = readFileSync(
+      new URL('../../../fixtures/series-stream-duration-two-days.csv', import.meta.url),
+      'utf8',
+    )
       .split('\n')
       .filter((l) => /^[0-9]/.test(l))
       .map((l) => l.split(',').map(Number) as [number, number]);
-    const d = createEnsemble({ kind: 'latency' }, { preset: 'statistical', tuning: DWCP_KIND_TUNING.latency, muteSamples: 0, seasonalPeriodMs: 150_000 });
+    const d = createEnsemble(
+      { kind: 'latency' },
+      { preset: 'statistical', tuning: DWCP_KIND_TUNING.latency, muteSamples: 0, seasonalPeriodMs: 150_000 },
+    );
     const t0 = Date.UTC(2024, 0, 1);
     const paged = rows.filter(([t, x]) => d.update(x, t0 + t * 1000).anomalous).map(([t]) => t);
     assert.deepEqual(paged, []);
@@ -93,14 +99,41 @@ describe('DWCP_KIND_TUNING', () => {
     // health down, network utilisation down (lost throughput).
     const util = getMetric('dwcp_v3_resource_utilization_percent');
     const cases = [
-      { name: 'utilization', kind: 'utilization', tuning: DWCP_KIND_TUNING.utilization, direction: badDirectionOf(undefined, 'utilization'), bad: 1 },
-      { name: 'health', kind: 'health', tuning: DWCP_KIND_TUNING.health, direction: badDirectionOf(undefined, 'health'), bad: -1 },
-      { name: 'network', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.network!, direction: badDirectionOf(util, 'utilization', { resource_type: 'network' }), bad: -1 },
-      { name: 'disk', kind: 'utilization', tuning: DWCP_UTILIZATION_TUNING.disk!, direction: badDirectionOf(util, 'utilization', { resource_type: 'disk' }), bad: 1 },
+      {
+        name: 'utilization',
+        kind: 'utilization',
+        tuning: DWCP_KIND_TUNING.utilization,
+        direction: badDirectionOf(undefined, 'utilization'),
+        bad: 1,
+      },
+      {
+        name: 'health',
+        kind: 'health',
+        tuning: DWCP_KIND_TUNING.health,
+        direction: badDirectionOf(undefined, 'health'),
+        bad: -1,
+      },
+      {
+        name: 'network',
+        kind: 'utilization',
+        tuning: DWCP_UTILIZATION_TUNING.network!,
+        direction: badDirectionOf(util, 'utilization', { resource_type: 'network' }),
+        bad: -1,
+      },
+      {
+        name: 'disk',
+        kind: 'utilization',
+        tuning: DWCP_UTILIZATION_TUNING.disk!,
+        direction: badDirectionOf(util, 'utilization', { resource_type: 'disk' }),
+        bad: 1,
+      },
     ] as const;
     for (const { name, kind, tuning, direction, bad: sign } of cases) {
       const run = (step: number) => {
-        const d = createEnsemble({ kind, direction }, { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS });
+        const d = createEnsemble(
+          { kind, direction },
+          { preset: 'statistical', tuning, muteSamples: 0, seasonalPeriodMs: DAY_MS },
+        );
         const rnd = noise(5);
         const alarms: { x: number; lower: number; upper: number }[] = [];
         for (let i = 0; i < 400; i++) {
@@ -114,7 +147,10 @@ describe('DWCP_KIND_TUNING', () => {
       const bad = run(15 * sign);
       assert.ok(bad.length > 0, `${name}: a step in the bad direction pages`);
       for (const a of bad) {
-        assert.ok(Number.isFinite(a.lower) && Number.isFinite(a.upper), `${name}: band [${a.lower}, ${a.upper}]`);
+        assert.ok(
+          Number.isFinite(a.lower) && Number.isFinite(a.upper),
+          `${name}: band [${a.lower}, ${a.upper}]`,
+        );
         assert.ok(a.x > a.upper || a.x < a.lower, `${name}: ${a.x} outside [${a.lower}, ${a.upper}]`);
       }
     }

@@ -2,11 +2,27 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { StreamingDetector, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
-import { BAND_EDGE_SIGMA, edgeDeviation, EnsembleDetector } from '../../../../src/analysis/anomaly/ensemble.ts';
+import {
+  BAND_EDGE_SIGMA,
+  edgeDeviation,
+  EnsembleDetector,
+} from '../../../../src/analysis/anomaly/ensemble.ts';
 
 /** A member that answers every sample with the given verdict fields. */
 function scripted(name: string, v: Partial<Verdict>): StreamingDetector {
-  const verdict: Verdict = { anomalous: false, score: 0, expected: Number.NaN, lower: Number.NaN, upper: Number.NaN, deviation: 0, confidence: 0, severity: 'low', warmingUp: false, resolved: false, ...v };
+  const verdict: Verdict = {
+    anomalous: false,
+    score: 0,
+    expected: Number.NaN,
+    lower: Number.NaN,
+    upper: Number.NaN,
+    deviation: 0,
+    confidence: 0,
+    severity: 'low',
+    warmingUp: false,
+    resolved: false,
+    ...v,
+  };
   return { name, update: () => verdict, stateBytes: () => 0 };
 }
 
@@ -35,7 +51,14 @@ describe('ensemble deviation on one scale, from the band shown', () => {
   it('the deviation comes from the paging member whose band is shown, not from the largest member z', () => {
     // The soak case: a seasonal-like member (threshold 15) votes with z 21.5 and band [0, 2.22] around 0.3;
     // an EWMA-like member with a wider band does not vote but reports a larger z on its own scale.
-    const seasonal = scripted('seasonal', { anomalous: true, score: 0.6, expected: 0.3, lower: 0, upper: 2.22, deviation: 21.5 });
+    const seasonal = scripted('seasonal', {
+      anomalous: true,
+      score: 0.6,
+      expected: 0.3,
+      lower: 0,
+      upper: 2.22,
+      deviation: 21.5,
+    });
     const ewma = scripted('ewma', { score: 0.3, expected: 0.5, lower: 0, upper: 4, deviation: 40 });
     const e = new EnsembleDetector(
       [

@@ -4,12 +4,29 @@ import { describe, it } from 'node:test';
 import { createCusumDetector } from '../../../../src/analysis/anomaly/cusum.ts';
 import type { StreamingDetector, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
 import { EnsembleDetector } from '../../../../src/analysis/anomaly/ensemble.ts';
-import { aloneSigma, confirmedSigma, createEnsemble, cusumEvidenceSamples } from '../../../../src/analysis/anomaly/presets.ts';
+import {
+  aloneSigma,
+  confirmedSigma,
+  createEnsemble,
+  cusumEvidenceSamples,
+} from '../../../../src/analysis/anomaly/presets.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
 /** A member that answers every sample with the given verdict fields. */
 function scripted(name: string, v: Partial<Verdict>): StreamingDetector {
-  const verdict: Verdict = { anomalous: false, score: 0, expected: 10, lower: 4, upper: 16, deviation: 0, confidence: 0, severity: 'low', warmingUp: false, resolved: false, ...v };
+  const verdict: Verdict = {
+    anomalous: false,
+    score: 0,
+    expected: 10,
+    lower: 4,
+    upper: 16,
+    deviation: 0,
+    confidence: 0,
+    severity: 'low',
+    warmingUp: false,
+    resolved: false,
+    ...v,
+  };
   return { name, update: () => verdict, stateBytes: () => 0 };
 }
 
@@ -19,17 +36,41 @@ const quiet = (name: string) => scripted(name, { score: 0.1 });
 describe('ensemble evidence of a vote (evidenceSamples)', () => {
   it('an anomalous verdict carries the largest run of its voting level/trend members, and none otherwise', () => {
     const mk = (trend: StreamingDetector, level: StreamingDetector) =>
-      new EnsembleDetector([{ detector: level, voteThreshold: 0.5, role: 'level' }, { detector: trend, voteThreshold: 0.5, role: 'trend', evidenceSamples: 3 }], { combine: 'calibrated', threshold: 0.5 });
-    assert.equal(mk(voting('trend'), quiet('level')).update(20, 0).evidenceSamples, 3, 'the trend member voted');
-    assert.equal(mk(voting('trend'), voting('level')).update(20, 0).evidenceSamples, 3, 'both voted: the larger run');
-    assert.equal(mk(quiet('trend'), voting('level')).update(20, 0).evidenceSamples, undefined, 'only a point member voted: one sample');
+      new EnsembleDetector(
+        [
+          { detector: level, voteThreshold: 0.5, role: 'level' },
+          { detector: trend, voteThreshold: 0.5, role: 'trend', evidenceSamples: 3 },
+        ],
+        { combine: 'calibrated', threshold: 0.5 },
+      );
+    assert.equal(
+      mk(voting('trend'), quiet('level')).update(20, 0).evidenceSamples,
+      3,
+      'the trend member voted',
+    );
+    assert.equal(
+      mk(voting('trend'), voting('level')).update(20, 0).evidenceSamples,
+      3,
+      'both voted: the larger run',
+    );
+    assert.equal(
+      mk(quiet('trend'), voting('level')).update(20, 0).evidenceSamples,
+      undefined,
+      'only a point member voted: one sample',
+    );
     const none = mk(quiet('trend'), quiet('level')).update(12, 0);
     assert.equal(none.anomalous, false);
     assert.equal(none.evidenceSamples, undefined);
   });
 
   it('a shape member’s run never counts (it cannot page alone)', () => {
-    const e = new EnsembleDetector([{ detector: voting('level'), voteThreshold: 0.5, role: 'level' }, { detector: voting('shape'), voteThreshold: 0.5, role: 'shape', evidenceSamples: 4 }], { combine: 'calibrated', threshold: 0.5, pageRule: 'band' });
+    const e = new EnsembleDetector(
+      [
+        { detector: voting('level'), voteThreshold: 0.5, role: 'level' },
+        { detector: voting('shape'), voteThreshold: 0.5, role: 'shape', evidenceSamples: 4 },
+      ],
+      { combine: 'calibrated', threshold: 0.5, pageRule: 'band' },
+    );
     const v = e.update(20, 0);
     assert.equal(v.anomalous, true);
     assert.equal(v.evidenceSamples, undefined);
@@ -37,7 +78,11 @@ describe('ensemble evidence of a vote (evidenceSamples)', () => {
 
   it('refuses a run that is not an integer >= 1', () => {
     for (const bad of [0, 1.5, -1, Number.NaN])
-      assert.throws(() => new EnsembleDetector([{ detector: quiet('x'), voteThreshold: 0.5, evidenceSamples: bad }]), InvalidInputError, String(bad));
+      assert.throws(
+        () => new EnsembleDetector([{ detector: quiet('x'), voteThreshold: 0.5, evidenceSamples: bad }]),
+        InvalidInputError,
+        String(bad),
+      );
   });
 });
 
@@ -64,7 +109,10 @@ describe('cusumEvidenceSamples', () => {
 
   it('the preset hands the run to the trend member only when the tuning says its signal confirms', () => {
     const run = (confirms: boolean) => {
-      const e = createEnsemble({ kind: 'utilization', direction: 'up' }, { preset: 'statistical', tuning: { cusum: { k: 1, arl0: 1e6, confirms }, muteSamples: 0 } });
+      const e = createEnsemble(
+        { kind: 'utilization', direction: 'up' },
+        { preset: 'statistical', tuning: { cusum: { k: 1, arl0: 1e6, confirms }, muteSamples: 0 } },
+      );
       let x = 7;
       const noise = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;
       for (let i = 0; i < 200; i++) e.update(10 + noise(), i * 1000);
@@ -82,22 +130,52 @@ describe('cusumEvidenceSamples', () => {
 describe('a strong vote counts as a run (strongVote, presets.ts ewmaAloneRun)', () => {
   it('a member score at or beyond the strong bar carries its run; below it, one sample', () => {
     const mk = (score: number) =>
-      new EnsembleDetector([{ detector: scripted('ewma', { anomalous: true, score, deviation: 5 }), voteThreshold: 0.5, role: 'level', strongVote: { score: 0.6, samples: 2 } }], { combine: 'calibrated', threshold: 0.5 });
-    assert.equal(mk(0.55).update(20, 0).evidenceSamples, undefined, 'a vote below the strong bar: one sample');
+      new EnsembleDetector(
+        [
+          {
+            detector: scripted('ewma', { anomalous: true, score, deviation: 5 }),
+            voteThreshold: 0.5,
+            role: 'level',
+            strongVote: { score: 0.6, samples: 2 },
+          },
+        ],
+        { combine: 'calibrated', threshold: 0.5 },
+      );
+    assert.equal(
+      mk(0.55).update(20, 0).evidenceSamples,
+      undefined,
+      'a vote below the strong bar: one sample',
+    );
     assert.equal(mk(0.6).update(20, 0).evidenceSamples, 2);
     assert.equal(mk(0.9).update(20, 0).evidenceSamples, 2);
   });
 
   it('refuses a strong bar outside (0, 1] or a run that is not an integer >= 1', () => {
-    for (const sv of [{ score: 0, samples: 2 }, { score: 1.2, samples: 2 }, { score: 0.6, samples: 0 }, { score: 0.6, samples: 1.5 }])
-      assert.throws(() => new EnsembleDetector([{ detector: quiet('x'), voteThreshold: 0.5, strongVote: sv }]), InvalidInputError, JSON.stringify(sv));
+    for (const sv of [
+      { score: 0, samples: 2 },
+      { score: 1.2, samples: 2 },
+      { score: 0.6, samples: 0 },
+      { score: 0.6, samples: 1.5 },
+    ])
+      assert.throws(
+        () => new EnsembleDetector([{ detector: quiet('x'), voteThreshold: 0.5, strongVote: sv }]),
+        InvalidInputError,
+        JSON.stringify(sv),
+      );
   });
 
   it('the preset gives the EWMA member a strong bar at aloneSigma only with ewmaAloneRun', () => {
     const run = (alone: boolean, jump: number) => {
-      const e = createEnsemble({ kind: 'utilization', direction: 'up' }, { preset: 'statistical', tuning: { ewmaSigma: 3.19, ...(alone ? { ewmaAloneRun: 2 } : {}), muteSamples: 0 } });
+      const e = createEnsemble(
+        { kind: 'utilization', direction: 'up' },
+        {
+          preset: 'statistical',
+          tuning: { ewmaSigma: 3.19, ...(alone ? { ewmaAloneRun: 2 } : {}), muteSamples: 0 },
+        },
+      );
       let x = 11;
-      const noise = () => ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 2 * Math.sqrt(3);
+      const noise = () =>
+        ((x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 2 * Math.sqrt(3);
       for (let i = 0; i < 400; i++) e.update(10 + noise(), i * 1000);
       return e.update(10 + jump, 400_000);
     };

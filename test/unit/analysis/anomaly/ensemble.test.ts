@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
-import type { DetectorSnapshot, PersistentDetector, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
+import type {
+  DetectorSnapshot,
+  PersistentDetector,
+  Verdict,
+} from '../../../../src/analysis/anomaly/detector.ts';
 import { EnsembleDetector } from '../../../../src/analysis/anomaly/ensemble.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
@@ -18,7 +22,16 @@ class Scripted implements PersistentDetector {
     const i = this.seen++;
     if (i < this.warm) return NOT_JUDGED;
     const s = this.scores[i % this.scores.length]!;
-    return { ...NOT_JUDGED, warmingUp: false, anomalous: s >= 0.5, score: s, expected: 10, lower: 8, upper: 12, deviation: value - 10 };
+    return {
+      ...NOT_JUDGED,
+      warmingUp: false,
+      anomalous: s >= 0.5,
+      score: s,
+      expected: 10,
+      lower: 8,
+      upper: 12,
+      deviation: value - 10,
+    };
   }
   stateBytes(): number {
     return 8;
@@ -36,7 +49,10 @@ class Scripted implements PersistentDetector {
 describe('EnsembleDetector', () => {
   it('mean, max and vote combinations (hand-computed)', () => {
     const mk = (combine: 'mean' | 'max' | 'vote'): EnsembleDetector =>
-      new EnsembleDetector([{ detector: new Scripted('a', [0.2]) }, { detector: new Scripted('b', [0.8]), weight: 3 }], { combine, threshold: 0.99 });
+      new EnsembleDetector(
+        [{ detector: new Scripted('a', [0.2]) }, { detector: new Scripted('b', [0.8]), weight: 3 }],
+        { combine, threshold: 0.99 },
+      );
     // mean: (0.2 + 3 × 0.8) / 4 = 0.65
     assert.ok(Math.abs(mk('mean').update(1, 0).score - 0.65) < 1e-12);
     assert.equal(mk('max').update(1, 0).score, 0.8);
@@ -56,11 +72,17 @@ describe('EnsembleDetector', () => {
     const v = e.update(1, 0);
     assert.ok(Math.abs(v.score - 0.75) < 1e-12);
     assert.equal(v.anomalous, true);
-    assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]) }], { combine: 'calibrated' }), InvalidInputError);
+    assert.throws(
+      () => new EnsembleDetector([{ detector: new Scripted('a', [0]) }], { combine: 'calibrated' }),
+      InvalidInputError,
+    );
   });
 
   it('explains itself: votes per member, band from the first member that has one, deviation against that band', () => {
-    const e = new EnsembleDetector([{ detector: new Scripted('a', [0.2]) }, { detector: new Scripted('b', [0.9]) }], { threshold: 0.5 });
+    const e = new EnsembleDetector(
+      [{ detector: new Scripted('a', [0.2]) }, { detector: new Scripted('b', [0.9]) }],
+      { threshold: 0.5 },
+    );
     const v = e.update(15, 0);
     assert.deepEqual(v.votes, [
       { detector: 'a', score: 0.2, voted: false },
@@ -72,17 +94,38 @@ describe('EnsembleDetector', () => {
   });
 
   it('needs minVotes members to vote and respects per-member vote thresholds', () => {
-    const members = () => [{ detector: new Scripted('a', [0.6]) }, { detector: new Scripted('b', [0.6]), voteThreshold: 0.7 }];
-    assert.equal(new EnsembleDetector(members(), { threshold: 0.5, minVotes: 2 }).update(1, 0).anomalous, false);
-    assert.equal(new EnsembleDetector(members(), { threshold: 0.5, minVotes: 1 }).update(1, 0).anomalous, true);
+    const members = () => [
+      { detector: new Scripted('a', [0.6]) },
+      { detector: new Scripted('b', [0.6]), voteThreshold: 0.7 },
+    ];
+    assert.equal(
+      new EnsembleDetector(members(), { threshold: 0.5, minVotes: 2 }).update(1, 0).anomalous,
+      false,
+    );
+    assert.equal(
+      new EnsembleDetector(members(), { threshold: 0.5, minVotes: 1 }).update(1, 0).anomalous,
+      true,
+    );
   });
 
   it('mutes muteSamples samples after an alarm (score 0, no alarm), then alarms again', () => {
-    const e = new EnsembleDetector([{ detector: new Scripted('a', [1]) }], { threshold: 0.9, muteSamples: 3 });
+    const e = new EnsembleDetector([{ detector: new Scripted('a', [1]) }], {
+      threshold: 0.9,
+      muteSamples: 3,
+    });
     const out = Array.from({ length: 6 }, (_, i) => e.update(1, i));
-    assert.deepEqual(out.map((v) => v.anomalous), [true, false, false, false, true, false]);
-    assert.deepEqual(out.map((v) => v.muted), [false, true, true, true, false, true]);
-    assert.deepEqual(out.map((v) => v.score), [1, 0, 0, 0, 1, 0]);
+    assert.deepEqual(
+      out.map((v) => v.anomalous),
+      [true, false, false, false, true, false],
+    );
+    assert.deepEqual(
+      out.map((v) => v.muted),
+      [false, true, true, true, false, true],
+    );
+    assert.deepEqual(
+      out.map((v) => v.score),
+      [1, 0, 0, 0, 1, 0],
+    );
   });
 
   it('does not alarm while every member warms up; ignores non-finite input', () => {
@@ -97,17 +140,32 @@ describe('EnsembleDetector', () => {
 
   it('snapshot/restore round trip; a mismatched snapshot throws and changes nothing', () => {
     const a = new Scripted('a', [1, 0]);
-    const e = new EnsembleDetector([{ detector: a }, { detector: new Scripted('b', [0]) }], { threshold: 0.4, muteSamples: 5 });
+    const e = new EnsembleDetector([{ detector: a }, { detector: new Scripted('b', [0]) }], {
+      threshold: 0.4,
+      muteSamples: 5,
+    });
     e.update(1, 0);
     const snap = JSON.parse(JSON.stringify(e.snapshot())) as DetectorSnapshot;
-    const f = new EnsembleDetector([{ detector: new Scripted('a', [1, 0]) }, { detector: new Scripted('b', [0]) }], { threshold: 0.4, muteSamples: 5 });
+    const f = new EnsembleDetector(
+      [{ detector: new Scripted('a', [1, 0]) }, { detector: new Scripted('b', [0]) }],
+      { threshold: 0.4, muteSamples: 5 },
+    );
     f.restore(snap);
     for (let i = 1; i < 10; i++) assert.deepEqual(f.update(1, i), e.update(1, i));
     const before = JSON.stringify(f.snapshot());
     assert.throws(() => f.restore({ ...snap, version: 99 }), InvalidInputError);
     assert.throws(() => f.restore({ ...snap, state: { mute: 0, members: [snap] } }), InvalidInputError);
     // Second member rejects its state: the first one is rolled back.
-    const bad = { ...snap, state: { mute: 0, members: [(snap.state as { members: DetectorSnapshot[] }).members[0], { detector: 'x', version: 1, state: {} }] } };
+    const bad = {
+      ...snap,
+      state: {
+        mute: 0,
+        members: [
+          (snap.state as { members: DetectorSnapshot[] }).members[0],
+          { detector: 'x', version: 1, state: {} },
+        ],
+      },
+    };
     assert.throws(() => f.restore(bad), InvalidInputError);
     assert.equal(JSON.stringify(f.snapshot()), before);
   });
@@ -119,18 +177,36 @@ describe('EnsembleDetector', () => {
     assert.throws(() => new EnsembleDetector(one, { minVotes: 2 }), InvalidInputError);
     assert.throws(() => new EnsembleDetector(one, { muteSamples: -1 }), InvalidInputError);
     assert.throws(() => new EnsembleDetector(one, { combine: 'median' as 'mean' }), InvalidInputError);
-    assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]), weight: 0 }]), InvalidInputError);
-    assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]), voteThreshold: 2 }]), InvalidInputError);
-    assert.throws(() => new EnsembleDetector([{ detector: new Scripted('a', [0]), scored: false }]), InvalidInputError);
+    assert.throws(
+      () => new EnsembleDetector([{ detector: new Scripted('a', [0]), weight: 0 }]),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => new EnsembleDetector([{ detector: new Scripted('a', [0]), voteThreshold: 2 }]),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => new EnsembleDetector([{ detector: new Scripted('a', [0]), scored: false }]),
+      InvalidInputError,
+    );
   });
 });
 
 describe('EnsembleDetector.predict', () => {
   it('returns the first member expectation that exists, null when none', () => {
-    const p = (e: { expected: number; lower: number; upper: number } | null) => ({ ...new Scripted('p', [0]), name: 'p', update: () => NOT_JUDGED, stateBytes: () => 0, predict: () => e });
+    const p = (e: { expected: number; lower: number; upper: number } | null) => ({
+      ...new Scripted('p', [0]),
+      name: 'p',
+      update: () => NOT_JUDGED,
+      stateBytes: () => 0,
+      predict: () => e,
+    });
     const none = new EnsembleDetector([{ detector: p(null) }, { detector: new Scripted('a', [0]) }]);
     assert.equal(none.predict(0), null);
-    const some = new EnsembleDetector([{ detector: p(null) }, { detector: p({ expected: 5, lower: 4, upper: 6 }) }]);
+    const some = new EnsembleDetector([
+      { detector: p(null) },
+      { detector: p({ expected: 5, lower: 4, upper: 6 }) },
+    ]);
     assert.deepEqual(some.predict(0), { expected: 5, lower: 4, upper: 6 });
   });
 });

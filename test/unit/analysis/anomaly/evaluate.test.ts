@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluateDetections, evaluationTotals, type EvalDetection } from '../../../../src/analysis/anomaly/evaluate.ts';
+import {
+  evaluateDetections,
+  evaluationTotals,
+  type EvalDetection,
+} from '../../../../src/analysis/anomaly/evaluate.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import type { FaultLabel } from '../../../../src/model/anomaly.ts';
 
@@ -8,9 +12,22 @@ const LAT = 'dwcp_v3_mode_latency_seconds';
 const TPUT = 'dwcp_v3_throughput_bytes_per_second';
 
 function fault(node: string, startMs: number, endMs: number, metrics: string[] = [LAT]): FaultLabel {
-  return { kind: 'latency_spike', node, region: 'eu', selector: `${metrics[0]}{node_id="${node}"}`, metrics, startMs, endMs };
+  return {
+    kind: 'latency_spike',
+    node,
+    region: 'eu',
+    selector: `${metrics[0]}{node_id="${node}"}`,
+    metrics,
+    startMs,
+    endMs,
+  };
 }
-function det(metric: string, labels: Record<string, string>, startedAtMs: number, detectedAtMs = startedAtMs + 500): EvalDetection {
+function det(
+  metric: string,
+  labels: Record<string, string>,
+  startedAtMs: number,
+  detectedAtMs = startedAtMs + 500,
+): EvalDetection {
   return { metric, labels, startedAtMs, detectedAtMs };
 }
 
@@ -69,7 +86,11 @@ describe('evaluateDetections', () => {
   it('custom node label names; a detection matching two overlapping faults counts once', () => {
     const faults = [fault('a', 0, 10_000), fault('a', 5000, 20_000)];
     const d = [det(LAT, { host: 'a' }, 6000)];
-    assert.equal(evaluateDetections(faults, d).totals.matchedDetections, 0, 'host is not a node label by default');
+    assert.equal(
+      evaluateDetections(faults, d).totals.matchedDetections,
+      0,
+      'host is not a node label by default',
+    );
     const e = evaluateDetections(faults, d, { nodeLabelNames: ['host'] });
     assert.equal(e.totals.detectedFaults, 2);
     assert.equal(e.totals.matchedDetections, 1);
@@ -106,7 +127,14 @@ describe('evaluateDetections', () => {
     assert.throws(() => evaluateDetections([], [det(LAT, {}, 0, Number.NaN)]), InvalidInputError);
     assert.throws(() => evaluateDetections([], [], { graceMs: -1 }), InvalidInputError);
     assert.throws(() => evaluateDetections([], [], { graceMs: Number.NaN }), InvalidInputError);
-    assert.throws(() => evaluateDetections([], [{ metric: LAT, labels: null, startedAtMs: 0, detectedAtMs: 0 } as unknown as EvalDetection]), InvalidInputError);
+    assert.throws(
+      () =>
+        evaluateDetections(
+          [],
+          [{ metric: LAT, labels: null, startedAtMs: 0, detectedAtMs: 0 } as unknown as EvalDetection],
+        ),
+      InvalidInputError,
+    );
   });
 
   it('evaluationTotals: scores, false positives and nearest-rank delays of unsorted delays (input kept)', () => {
@@ -128,12 +156,19 @@ describe('evaluateDetections', () => {
     const none = evaluationTotals({ matchedDetections: 0, detections: 0, detectedFaults: 0, faults: 0 }, []);
     assert.equal(none.precision, null);
     assert.equal(none.delayP50Ms, null);
-    assert.throws(() => evaluationTotals({ matchedDetections: 2, detections: 1, detectedFaults: 0, faults: 0 }, []), InvalidInputError);
+    assert.throws(
+      () => evaluationTotals({ matchedDetections: 2, detections: 1, detectedFaults: 0, faults: 0 }, []),
+      InvalidInputError,
+    );
   });
 
   it('scales: 2000 faults x 20000 detections evaluated via the per-metric index', () => {
-    const faults = Array.from({ length: 2000 }, (_, i) => fault(`n${i % 50}`, i * 60_000, i * 60_000 + 30_000));
-    const dets = Array.from({ length: 20_000 }, (_, i) => det(LAT, { node_id: `n${Math.floor(i / 10) % 50}` }, Math.floor(i / 10) * 60_000 + (i % 10) * 5000));
+    const faults = Array.from({ length: 2000 }, (_, i) =>
+      fault(`n${i % 50}`, i * 60_000, i * 60_000 + 30_000),
+    );
+    const dets = Array.from({ length: 20_000 }, (_, i) =>
+      det(LAT, { node_id: `n${Math.floor(i / 10) % 50}` }, Math.floor(i / 10) * 60_000 + (i % 10) * 5000),
+    );
     const e = evaluateDetections(faults, dets);
     assert.equal(e.totals.detectedFaults, 2000);
     // Per fault: offsets 0..45_000 step 5000; in [0, 30_000 + 10_000] -> 9 of 10 match.

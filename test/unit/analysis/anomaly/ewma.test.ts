@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
-import { createEwmaDetector, deviationScore, resolveEwmaOptions } from '../../../../src/analysis/anomaly/ewma.ts';
+import {
+  createEwmaDetector,
+  deviationScore,
+  resolveEwmaOptions,
+} from '../../../../src/analysis/anomaly/ewma.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { assertIgnoresNonFinite, assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 

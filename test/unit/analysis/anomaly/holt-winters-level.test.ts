@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
-import { createHoltWintersLevelDetector, gaussianAbsQuantile } from '../../../../src/analysis/anomaly/holt-winters-level.ts';
+import {
+  createHoltWintersLevelDetector,
+  gaussianAbsQuantile,
+} from '../../../../src/analysis/anomaly/holt-winters-level.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
 
@@ -48,9 +51,14 @@ describe('holt-winters level detector', () => {
   });
 
   it('seasonal scale: a busy half-period 10× noisier (tail calibration off) widens only its own bins (never narrows below σ); the quiet half keeps its band', () => {
-    const run = (seasonalScale: boolean): { busyAlarms: number; bandBusy: number; bandQuiet: number; spike: boolean } => {
+    const run = (
+      seasonalScale: boolean,
+    ): { busyAlarms: number; bandBusy: number; bandQuiet: number; spike: boolean } => {
       const rng = new CorpusRandom(5);
-      const d = createHoltWintersLevelDetector({ kind: 'generic' }, { periodMs: HOUR, seasonalScale, tailFactor: 0 });
+      const d = createHoltWintersLevelDetector(
+        { kind: 'generic' },
+        { periodMs: HOUR, seasonalScale, tailFactor: 0 },
+      );
       let busyAlarms = 0;
       for (let i = 0; i < 10 * 360; i++) {
         const t = i * 10_000;
@@ -61,18 +69,29 @@ describe('holt-winters level detector', () => {
       const t0 = 10 * 360 * 10_000;
       const busyBand = d.predict(t0 + 60_000)!;
       const quietBand = d.predict(t0 + HOUR / 2 + 60_000)!;
-      const spike = d.update(quietBand.expected + 1.2 * (quietBand.upper - quietBand.expected), t0 + HOUR / 2 + 60_000).anomalous;
-      return { busyAlarms, bandBusy: busyBand.upper - busyBand.expected, bandQuiet: quietBand.upper - quietBand.expected, spike };
+      const spike = d.update(
+        quietBand.expected + 1.2 * (quietBand.upper - quietBand.expected),
+        t0 + HOUR / 2 + 60_000,
+      ).anomalous;
+      return {
+        busyAlarms,
+        bandBusy: busyBand.upper - busyBand.expected,
+        bandQuiet: quietBand.upper - quietBand.expected,
+        spike,
+      };
     };
     const on = run(true);
     const off = run(false);
     assert.ok(on.busyAlarms < off.busyAlarms, `${on.busyAlarms} vs ${off.busyAlarms}`);
     assert.ok(on.bandBusy > 1.5 * on.bandQuiet, `${on.bandBusy} vs ${on.bandQuiet}`);
-    assert.ok(Math.abs(off.bandBusy - off.bandQuiet) < 1e-9 * off.bandQuiet, `${off.bandBusy} vs ${off.bandQuiet}`);
+    assert.ok(
+      Math.abs(off.bandBusy - off.bandQuiet) < 1e-9 * off.bandQuiet,
+      `${off.bandBusy} vs ${off.bandQuiet}`,
+    );
     assert.equal(on.spike, true);
   });
 
-  it('tail calibration learns from every sample: spikes recurring at 2 % become the series\' tail and stop paging', () => {
+  it("tail calibration learns from every sample: spikes recurring at 2 % become the series' tail and stop paging", () => {
     const rng = new CorpusRandom(3);
     const d = createHoltWintersLevelDetector({ kind: 'generic' });
     let early = 0;
@@ -90,7 +109,8 @@ describe('holt-winters level detector', () => {
     const d = createHoltWintersLevelDetector({ kind: 'generic' }, { warmupSamples: 20, reanchorSamples: 5 });
     for (let i = 0; i < 200; i++) d.update(i % 2 === 0 ? 11 : 9, i * 1000);
     const flags: boolean[] = [];
-    for (let i = 0; i < 30; i++) flags.push(d.update(40 + (i % 2 === 0 ? 1 : -1), (200 + i) * 1000).anomalous);
+    for (let i = 0; i < 30; i++)
+      flags.push(d.update(40 + (i % 2 === 0 ? 1 : -1), (200 + i) * 1000).anomalous);
     assert.deepEqual(flags.slice(0, 5), [true, true, true, true, true]);
     assert.equal(flags.slice(6).some(Boolean), false);
     assert.ok(Math.abs(d.predict(0)!.expected - 40) < 1);
@@ -158,7 +178,13 @@ describe('holt-winters level detector', () => {
     delete old.state.baseline.visit;
     b.restore(old);
     assert.equal(b.update(5, 3500 * 10_000).warmingUp, false);
-    assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: -1 }), InvalidInputError);
-    assert.throws(() => createHoltWintersLevelDetector({ kind: 'generic' }, { tailQuantile: 1 }), InvalidInputError);
+    assert.throws(
+      () => createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: -1 }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => createHoltWintersLevelDetector({ kind: 'generic' }, { tailQuantile: 1 }),
+      InvalidInputError,
+    );
   });
 });

@@ -29,9 +29,19 @@ describe('live tuning', () => {
   });
 
   it('series whose DWCP tuning was relative entropy alone are left out (cannot page under the band rule)', () => {
-    for (const rt of ['cpu', 'network', 'disk']) assert.equal(liveTuningFor('utilization', { resource_type: rt }), null, rt);
+    for (const rt of ['cpu', 'network', 'disk'])
+      assert.equal(liveTuningFor('utilization', { resource_type: rt }), null, rt);
     assert.equal(liveTuningFor('health', {}), null);
-    const input = (kind: MetricKind, labels: Record<string, string>): DetectionInput => ({ key: 'k', metric: 'm', labels, value: 1, timestampMs: 0, kind, transform: 'value', def: undefined });
+    const input = (kind: MetricKind, labels: Record<string, string>): DetectionInput => ({
+      key: 'k',
+      metric: 'm',
+      labels,
+      value: 1,
+      timestampMs: 0,
+      kind,
+      transform: 'value',
+      def: undefined,
+    });
     assert.equal(liveExcluded('ensemble-live')(input('utilization', { resource_type: 'network' })), true);
     assert.equal(liveExcluded('ensemble-live')(input('latency', {})), false);
     assert.equal(liveExcluded('statistical')(input('utilization', { resource_type: 'network' })), false);
@@ -41,7 +51,10 @@ describe('live tuning', () => {
   });
 
   it('the factories build the live ensemble (ensemble-live) and the statistical ensemble (ensemble, the default; the live members on kind generic) for every kind', () => {
-    for (const [choice, name] of [['ensemble-live', 'ensemble-live'], ['ensemble', 'ensemble-statistical']] as const) {
+    for (const [choice, name] of [
+      ['ensemble-live', 'ensemble-live'],
+      ['ensemble', 'ensemble-statistical'],
+    ] as const) {
       const f = liveDetectorFactory(choice, 300_000);
       for (const kind of KINDS) {
         const d = f({ kind, labels: {} });

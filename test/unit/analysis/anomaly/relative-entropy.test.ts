@@ -5,7 +5,6 @@ import type { Verdict } from '../../../../src/analysis/anomaly/detector.ts';
 import { createRelativeEntropyDetector } from '../../../../src/analysis/anomaly/relative-entropy.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
-
 /** Deterministic pseudo-random numbers in [0, 1) (LCG). */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

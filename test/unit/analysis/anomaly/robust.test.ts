@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
-import { MAD_TO_SIGMA, MEAN_AD_TO_SIGMA, createRobustDetector } from '../../../../src/analysis/anomaly/robust.ts';
+import {
+  MAD_TO_SIGMA,
+  MEAN_AD_TO_SIGMA,
+  createRobustDetector,
+} from '../../../../src/analysis/anomaly/robust.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { assertIgnoresNonFinite, assertRejectsOptions } from '../../../helpers/detector-checks.ts';
 

@@ -16,7 +16,12 @@ const PER_DAY = 1440;
 const T0 = 20_000 * DAY + 14 * 3_600_000 + 7 * MIN;
 
 /** A minute-level series: level 100, daily cycle of `amplitude` σ (σ = 1, AR(1) φ = 0.3), plus `extra(i)`. */
-function series(days: number, amplitude: number, seed: number, extra: (i: number) => number = () => 0): { t: number[]; x: number[] } {
+function series(
+  days: number,
+  amplitude: number,
+  seed: number,
+  extra: (i: number) => number = () => 0,
+): { t: number[]; x: number[] } {
   const rng = new CorpusRandom(seed);
   const t: number[] = [];
   const x: number[] = [];
@@ -46,7 +51,10 @@ function baseline(): RobustSeasonalBaseline {
 
 /** The monitor's default detector on kind generic (the live members), as live-detector.ts builds it. */
 function liveMembers(): StreamingDetector {
-  return createEnsemble({ kind: 'generic' }, { preset: 'live', tuning: LIVE_TUNING, muteSamples: 0, seasonalPeriodMs: DAY });
+  return createEnsemble(
+    { kind: 'generic' },
+    { preset: 'live', tuning: LIVE_TUNING, muteSamples: 0, seasonalPeriodMs: DAY },
+  );
 }
 
 /** Index of the first of two consecutive anomalous verdicts at or after `from` (the engine's confirmation), or -1. */
@@ -89,7 +97,10 @@ describe('robust seasonal baseline: classical initialisation from the first peri
     const clean = firstConfirmed(liveMembers(), series(4, 8, 7), PER_DAY);
     assert.equal(clean, -1, `clean series raised an anomaly at sample ${clean}`);
     const found = firstConfirmed(liveMembers(), series(4, 8, 7, leak), start);
-    assert.ok(found >= start && found <= start + ramp, found < 0 ? 'leak not found' : `leak found ${found - start} samples after its start (ramp ${ramp})`);
+    assert.ok(
+      found >= start && found <= start + ramp,
+      found < 0 ? 'leak not found' : `leak found ${found - start} samples after its start (ramp ${ramp})`,
+    );
   });
 
   it('snapshot: the initialisation state round-trips; a snapshot without it (older) restores as initialised', () => {

@@ -210,34 +210,64 @@ describe('createSeasonalDetector', () => {
 describe('seasonal minBinSamples (a bin’s own scale only once it rests on enough samples)', () => {
   it('a benign stream-duration series over two compressed days (1–5 samples per bin): votes from bin scales of a few samples, none with the gate', () => {
     // Recorded from the simulator (the DWCP latency member's settings: threshold 15, period = the run's day of 150 s).
-    const rows = readFileSync(new URL('../../../fixtures/series-stream-duration-two-days.csv', import.meta.url), 'utf8')
+    const rows = readFileSync(
+      new URL('../../../fixtures/series-stream-duration-two-days.csv', import.meta.url),
+      'utf8',
+    )
       .split('\n')
       .filter((l) => /^[0-9]/.test(l))
       .map((l) => l.split(',').map(Number) as [number, number]);
     assert.equal(rows.length, 181);
     const votes = (minBinSamples: number) => {
-      const d = createSeasonalDetector({ kind: 'latency', threshold: 15, periodMs: 150_000, minSamples: 30, minBinSamples });
+      const d = createSeasonalDetector({
+        kind: 'latency',
+        threshold: 15,
+        periodMs: 150_000,
+        minSamples: 30,
+        minBinSamples,
+      });
       return rows.filter(([t, x]) => d.update(x, T0 + t * 1000).anomalous).map(([t]) => t);
     };
-    assert.deepEqual(votes(1), [153.5, 165.5, 167.5, 175.5], 'z 19–28 against bin scales 5–10× below the global one');
+    assert.deepEqual(
+      votes(1),
+      [153.5, 165.5, 167.5, 175.5],
+      'z 19–28 against bin scales 5–10× below the global one',
+    );
     assert.deepEqual(votes(10), []);
   });
 
   it('from minBinSamples on the bin’s own (narrower) scale judges: a seasonal series with little noise per bin', () => {
     const run = (minBinSamples: number, periods: number) => {
-      const d = createSeasonalDetector({ kind: 'generic', threshold: 5, periodMs: 48_000, bins: 48, minSamples: 30, minBinSamples, weekly: false });
+      const d = createSeasonalDetector({
+        kind: 'generic',
+        threshold: 5,
+        periodMs: 48_000,
+        bins: 48,
+        minSamples: 30,
+        minBinSamples,
+        weekly: false,
+      });
       const r = lcg(9);
       const shape = (i: number) => 100 + 50 * Math.sin((2 * Math.PI * (i % 48)) / 48);
       for (let i = 0; i < periods * 48; i++) d.update(shape(i) + (r() - 0.5) * 0.4, T0 + i * 1000);
       const i = periods * 48;
       return d.update(shape(i) + 30, T0 + i * 1000).anomalous;
     };
-    assert.equal(run(10, 12), true, '12 samples per bin: the bin scale (floored at a tenth of the global one) judges +30');
+    assert.equal(
+      run(10, 12),
+      true,
+      '12 samples per bin: the bin scale (floored at a tenth of the global one) judges +30',
+    );
     assert.equal(run(1, 12), true);
-    assert.equal(run(10, 4), false, '4 samples per bin: judged with the global scale, which holds the daily swing');
+    assert.equal(
+      run(10, 4),
+      false,
+      '4 samples per bin: judged with the global scale, which holds the daily swing',
+    );
   });
 
   it('refuses minBinSamples that is not an integer in [1, 1e6]', () => {
-    for (const bad of [0, 1.5, 2e6]) assert.throws(() => createSeasonalDetector({ minBinSamples: bad }), InvalidInputError, String(bad));
+    for (const bad of [0, 1.5, 2e6])
+      assert.throws(() => createSeasonalDetector({ minBinSamples: bad }), InvalidInputError, String(bad));
   });
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { confidenceOf, scoreOfDeviation, severityOf } from '../../../../src/analysis/anomaly/statistical-score.ts';
+import {
+  confidenceOf,
+  scoreOfDeviation,
+  severityOf,
+} from '../../../../src/analysis/anomaly/statistical-score.ts';
 
 describe('statistical detector: confidence, severity, score of a deviation', () => {
   it('confidence and severity follow the formulas of the original detector', () => {

@@ -28,7 +28,14 @@ function gaussian(r: () => number): number {
 const STEP = 10_000; // one sample every 10 s
 
 /** Feeds `n` samples of level +- noise (seeded) starting at sample index `from`; returns the verdicts. */
-function feed(d: StatisticalDetector, n: number, level: number, noise: number, r: () => number, from = 0): Verdict[] {
+function feed(
+  d: StatisticalDetector,
+  n: number,
+  level: number,
+  noise: number,
+  r: () => number,
+  from = 0,
+): Verdict[] {
   const out: Verdict[] = [];
   for (let i = 0; i < n; i++) out.push(d.update(level + noise * gaussian(r), (from + i) * STEP));
   return out;
@@ -222,7 +229,10 @@ describe('statistical detector: cooldown, episodes, resolution', () => {
     const vs = [];
     for (let i = 0; i < 9; i++) vs.push(d.update(200, (100 + i) * STEP));
     assert.ok(vs.every((v) => v.anomalous));
-    assert.ok(vs.every((v) => Math.abs(v.expected - 100) < 1), 'baseline stays at the pre-fault level');
+    assert.ok(
+      vs.every((v) => Math.abs(v.expected - 100) < 1),
+      'baseline stays at the pre-fault level',
+    );
   });
 
   it('re-baselines after a sustained level shift and then stops alarming', () => {

@@ -54,7 +54,11 @@ describe('judgeMetric', () => {
     assert.ok(j.degradationUpperPercent > j.degradationPercent);
     assert.equal(j.bandUpper, 0.25 * Math.abs(j.baselineMedian));
     // a tighter tolerance turns it into High
-    assert.equal(judgeMetric(base, scaled(1.1), { name: 'latency', badDirection: 'increase', tolerance: 0.02 }).classification, 'high');
+    assert.equal(
+      judgeMetric(base, scaled(1.1), { name: 'latency', badDirection: 'increase', tolerance: 0.02 })
+        .classification,
+      'high',
+    );
   });
 
   it('no data on either side is nodata and not failed; identical data passes with zero effect', () => {
@@ -70,12 +74,21 @@ describe('judgeMetric', () => {
   it('an absolute guard on the canary fails the metric even when the comparison passes', () => {
     const v1 = lognormal(5, 200, 0.45, 0.1); // p99 ≈ 0.45·e^(2.33·0.1) ≈ 0.57 s
     const v3 = lognormal(6, 200, 0.45, 0.1);
-    const j = judgeMetric(v1, v3, { name: 'latency', badDirection: 'increase', unit: 's', guard: { statistic: 'p99', max: 0.5 } });
+    const j = judgeMetric(v1, v3, {
+      name: 'latency',
+      badDirection: 'increase',
+      unit: 's',
+      guard: { statistic: 'p99', max: 0.5 },
+    });
     assert.equal(j.classification, 'pass');
     assert.equal(j.guard?.breached, true);
     assert.equal(j.failed, true);
     assert.match(j.reason, /guard p99 = 0\.\d+ s breaches < 0\.5/);
-    const ok = judgeMetric(base, base, { name: 'err', badDirection: 'increase', guard: { statistic: 'mean', max: 1 } });
+    const ok = judgeMetric(base, base, {
+      name: 'err',
+      badDirection: 'increase',
+      guard: { statistic: 'mean', max: 1 },
+    });
     assert.equal(ok.guard?.breached, false);
   });
 
@@ -84,11 +97,24 @@ describe('judgeMetric', () => {
       name: 'InvalidInputError',
       message: /cpu baseline\[1\] is NaN/,
     });
-    assert.throws(() => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase', tolerance: -1 }), /tolerance must be/);
-    assert.throws(() => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase' }, { confidence: 0 }), /confidence/);
-    assert.throws(() => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase', guard: { statistic: 'p99' } }), /guard needs max or min/);
     assert.throws(
-      () => judgeCanary([{ spec: { name: 'a', badDirection: 'increase' }, baseline: [1], canary: [1] }, { spec: { name: 'a', badDirection: 'increase' }, baseline: [1], canary: [1] }]),
+      () => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase', tolerance: -1 }),
+      /tolerance must be/,
+    );
+    assert.throws(
+      () => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase' }, { confidence: 0 }),
+      /confidence/,
+    );
+    assert.throws(
+      () => judgeMetric([1], [1], { name: 'cpu', badDirection: 'increase', guard: { statistic: 'p99' } }),
+      /guard needs max or min/,
+    );
+    assert.throws(
+      () =>
+        judgeCanary([
+          { spec: { name: 'a', badDirection: 'increase' }, baseline: [1], canary: [1] },
+          { spec: { name: 'a', badDirection: 'increase' }, baseline: [1], canary: [1] },
+        ]),
       InvalidInputError,
     );
   });

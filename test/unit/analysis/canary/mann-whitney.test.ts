@@ -9,7 +9,8 @@ import {
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { Prng } from '../../../../src/sim/prng.ts';
 
-const close = (a: number, b: number, eps = 1e-12): void => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b} (eps ${eps})`);
+const close = (a: number, b: number, eps = 1e-12): void =>
+  assert.ok(Math.abs(a - b) <= eps, `${a} != ${b} (eps ${eps})`);
 
 /** Brute force: all pairwise differences x_i − y_j, ascending. */
 function diffs(x: readonly number[], y: readonly number[]): number[] {
@@ -39,8 +40,12 @@ describe('mannWhitneyU against known answers', () => {
   it('20 vs 20 with ties: U and p of scipy 1.17.1 / ClickHouse test 01560_mann_whitney', () => {
     // Expected U = 223, p = 0.5426959774289482: scipy.stats.mannwhitneyu(x, y) (asymptotic, continuity) run
     // locally with scipy 1.17.1; ClickHouse's tests/queries/0_stateless/01560_mann_whitney.sql expects the same.
-    const x = [310, 195, 530, 155, 530, 245, 385, 450, 465, 545, 170, 180, 125, 180, 230, 75, 430, 480, 495, 295];
-    const y = [116, 171, 176, 421, 111, 326, 481, 111, 346, 441, 261, 411, 206, 521, 456, 446, 296, 51, 426, 261];
+    const x = [
+      310, 195, 530, 155, 530, 245, 385, 450, 465, 545, 170, 180, 125, 180, 230, 75, 430, 480, 495, 295,
+    ];
+    const y = [
+      116, 171, 176, 421, 111, 326, 481, 111, 346, 441, 261, 411, 206, 521, 456, 446, 296, 51, 426, 261,
+    ];
     const r = mannWhitneyU(x, y);
     assert.equal(r.u1, 223);
     assert.equal(r.u2, 177);
@@ -90,8 +95,14 @@ describe('mannWhitneyU against known answers', () => {
   });
 
   it('30 vs 25 values: p and Hodges-Lehmann estimate (scipy/numpy)', () => {
-    const a = [10.69, 11.64, 10.66, 7.39, 11.81, 10.89, 8.93, 11.16, 10.73, 10.59, 10.06, 11.09, 8.53, 9.67, 9.04, 11.2, 10.08, 9.42, 8.44, 9.49, 10.02, 9.45, 12.59, 12.01, 4.58, 6.22, 9.65, 9.16, 10.43, 10.43];
-    const b = [15.24, 8.78, 10.24, 15.09, 12.29, 12.33, 9.97, 7.7, 11.33, 11.22, 8.55, 9.63, 10.86, 9.11, 10.8, 11.19, 11.07, 9.99, 12.19, 12.78, 11.64, 9.36, 12.46, 10.0, 12.76];
+    const a = [
+      10.69, 11.64, 10.66, 7.39, 11.81, 10.89, 8.93, 11.16, 10.73, 10.59, 10.06, 11.09, 8.53, 9.67, 9.04,
+      11.2, 10.08, 9.42, 8.44, 9.49, 10.02, 9.45, 12.59, 12.01, 4.58, 6.22, 9.65, 9.16, 10.43, 10.43,
+    ];
+    const b = [
+      15.24, 8.78, 10.24, 15.09, 12.29, 12.33, 9.97, 7.7, 11.33, 11.22, 8.55, 9.63, 10.86, 9.11, 10.8, 11.19,
+      11.07, 9.99, 12.19, 12.78, 11.64, 9.36, 12.46, 10.0, 12.76,
+    ];
     const r = mannWhitneyU(a, b);
     assert.equal(r.u1, 249.5);
     close(r.pValue, 0.03460403216242977, 1e-13);
@@ -113,7 +124,14 @@ describe('mannWhitneyU against known answers', () => {
 
 describe('exact distribution and interval', () => {
   it('exactUCounts equals brute-force enumeration and sums to C(m+n, m)', () => {
-    for (const [m, n] of [[1, 1], [3, 4], [4, 3], [5, 4], [6, 6], [2, 7]] as const) {
+    for (const [m, n] of [
+      [1, 1],
+      [3, 4],
+      [4, 3],
+      [5, 4],
+      [6, 6],
+      [2, 7],
+    ] as const) {
       const c = exactUCounts(m, n).map(Number);
       assert.deepEqual(c, enumerateU(m, n), `m=${m}, n=${n}`);
     }
@@ -170,9 +188,13 @@ describe('exact distribution and interval', () => {
       const d = diffs(x, y);
       const xs = Float64Array.from(x).sort();
       const ys = Float64Array.from(y).sort();
-      for (let k = 1; k <= d.length; k++) assert.equal(pairwiseDifferenceOrderStatistic(xs, ys, k), d[k - 1], `k=${k}`);
+      for (let k = 1; k <= d.length; k++)
+        assert.equal(pairwiseDifferenceOrderStatistic(xs, ys, k), d[k - 1], `k=${k}`);
     }
-    assert.throws(() => pairwiseDifferenceOrderStatistic(Float64Array.of(1), Float64Array.of(2), 2), InvalidInputError);
+    assert.throws(
+      () => pairwiseDifferenceOrderStatistic(Float64Array.of(1), Float64Array.of(2), 2),
+      InvalidInputError,
+    );
   });
 });
 
@@ -180,8 +202,13 @@ describe('bad input', () => {
   it('empty sample, NaN, Infinity and a bad confidence throw InvalidInputError with a clear message', () => {
     assert.throws(() => mannWhitneyU([], [1]), { name: 'InvalidInputError', message: /sample x is empty/ });
     assert.throws(() => mannWhitneyU([1], []), { name: 'InvalidInputError', message: /sample y is empty/ });
-    assert.throws(() => mannWhitneyU([1, Number.NaN], [1]), { name: 'InvalidInputError', message: /x\[1\] is NaN/ });
+    assert.throws(() => mannWhitneyU([1, Number.NaN], [1]), {
+      name: 'InvalidInputError',
+      message: /x\[1\] is NaN/,
+    });
     assert.throws(() => mannWhitneyU([1], [Infinity]), { message: /must be finite/ });
-    assert.throws(() => mannWhitneyU([1], [2], { confidence: 1 }), { message: /confidence must be in \(0, 1\)/ });
+    assert.throws(() => mannWhitneyU([1], [2], { confidence: 1 }), {
+      message: /confidence must be in \(0, 1\)/,
+    });
   });
 });

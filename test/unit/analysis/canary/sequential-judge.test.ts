@@ -1,13 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ratioEffectPath, type RatioEffect, type RatioObservation } from '../../../../src/analysis/canary/ratio-effect.ts';
+import {
+  ratioEffectPath,
+  type RatioEffect,
+  type RatioObservation,
+} from '../../../../src/analysis/canary/ratio-effect.ts';
 import { sequenceRadius } from '../../../../src/analysis/canary/sequential.ts';
-import { judgeSequential, SEQUENTIAL_DEFAULTS, type SequentialSpec } from '../../../../src/analysis/canary/sequential-judge.ts';
+import {
+  judgeSequential,
+  SEQUENTIAL_DEFAULTS,
+  type SequentialSpec,
+} from '../../../../src/analysis/canary/sequential-judge.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { Prng } from '../../../../src/sim/prng.ts';
 
-const DURATION: SequentialSpec = { name: 'migration_duration', unit: 's', badDirection: 'increase', critical: true, events: 'migrations' };
-const RATIO: SequentialSpec = { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' };
+const DURATION: SequentialSpec = {
+  name: 'migration_duration',
+  unit: 's',
+  badDirection: 'increase',
+  critical: true,
+  events: 'migrations',
+};
+const RATIO: SequentialSpec = {
+  name: 'compression',
+  unit: 'x',
+  badDirection: 'decrease',
+  events: 'compressions',
+};
 const T = 1_700_000_000_000;
 
 /** An effect with the given log ratio and variance and plenty of events. */
@@ -38,7 +57,10 @@ describe('judgeSequential', () => {
     assert.ok(Math.abs(v.lowerPercent! - 100 * Math.expm1(Math.log(1.2) - r)) < 1e-9);
     assert.ok(Math.abs(v.upperPercent! - 100 * Math.expm1(Math.log(1.2) + r)) < 1e-9);
     assert.ok(v.pValue! < 1e-6);
-    assert.match(v.reason, /^migration_duration: v3 20\.0 % worse \(98 % always-valid bounds .*: a regression beyond 10 %$/);
+    assert.match(
+      v.reason,
+      /^migration_duration: v3 20\.0 % worse \(98 % always-valid bounds .*: a regression beyond 10 %$/,
+    );
   });
 
   it('a decrease-is-bad metric turns the sign: a 20 % lower compression ratio is a regression', () => {
@@ -56,7 +78,10 @@ describe('judgeSequential', () => {
     assert.ok(v.lowerPercent! > 0);
     assert.deepEqual(v.needed, { moreMs: null, moreV3Events: null }); // 8 % > 7.5 %: never GO at this estimate
     // 6 % worse with the same interval is inside the tolerance: non-inferior.
-    assert.equal(judgeSequential(DURATION, [T + 60_000], [effect(Math.log(1.06), 1e-6)], T).state, 'non-inferior');
+    assert.equal(
+      judgeSequential(DURATION, [T + 60_000], [effect(Math.log(1.06), 1e-6)], T).state,
+      'non-inferior',
+    );
     assert.match(v.reason, /beyond the 7\.5 % tolerance/);
   });
 
@@ -75,14 +100,20 @@ describe('judgeSequential', () => {
   });
 
   it('nodata without a version, insufficient below the minimum evidence', () => {
-    const none: RatioEffect = { ...effect(Number.NaN, Number.NaN), v3: { observations: 0, count: 0, mean: Number.NaN } };
+    const none: RatioEffect = {
+      ...effect(Number.NaN, Number.NaN),
+      v3: { observations: 0, count: 0, mean: Number.NaN },
+    };
     const v = judgeSequential(DURATION, [T + 1], [none], T);
     assert.equal(v.state, 'nodata');
     assert.equal(v.degradationPercent, null);
     assert.match(v.reason, /no v3 data/);
     const few = judgeSequential(DURATION, [T + 1], [effect(0, 1e-6, 99)], T);
     assert.equal(few.state, 'insufficient');
-    assert.match(few.reason, /waiting for at least 100 migrations and 10 independent observations \(intervals; nodes in a node-based canary\) per version/);
+    assert.match(
+      few.reason,
+      /waiting for at least 100 migrations and 10 independent observations \(intervals; nodes in a node-based canary\) per version/,
+    );
   });
 
   it('rejects bad options and mismatched looks', () => {
@@ -91,7 +122,10 @@ describe('judgeSequential', () => {
     assert.throws(() => judgeSequential(DURATION, [T, T + 1], p, T), InvalidInputError);
     assert.throws(() => judgeSequential(DURATION, [T], p, T, { alpha: 1 }), InvalidInputError);
     assert.throws(() => judgeSequential(DURATION, [T], p, T, { marginPercent: 0 }), InvalidInputError);
-    assert.throws(() => judgeSequential(DURATION, [T], p, T, { marginPercent: 12, thresholdPercent: 10 }), InvalidInputError);
+    assert.throws(
+      () => judgeSequential(DURATION, [T], p, T, { marginPercent: 12, thresholdPercent: 10 }),
+      InvalidInputError,
+    );
     assert.throws(() => judgeSequential(DURATION, [T], p, T, { minEvents: 1 }), InvalidInputError);
     assert.throws(() => judgeSequential(DURATION, [T], p, T, { tau: -1 }), InvalidInputError);
     assert.equal(SEQUENTIAL_DEFAULTS.marginPercent, 7.5);
@@ -118,7 +152,8 @@ describe('judgeSequential', () => {
           ] as const) {
             const k = 1 + rng.poisson(3);
             let sum = 0;
-            for (let j = 0; j < k; j++) sum += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
+            for (let j = 0; j < k; j++)
+              sum += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
             into.push({ tMs: T + i * 5000, stratum: `n${node}`, sum, count: k });
           }
         }
@@ -134,8 +169,14 @@ describe('judgeSequential', () => {
       if (eq.includes('non-inferior')) equalGo++;
       if (run(1.1).includes('non-inferior')) falseNonInferior++;
     }
-    assert.ok(falseRegression / runs <= alpha / 2 + mcTolerance, `false regression ${falseRegression}/${runs}`);
-    assert.ok(falseNonInferior / runs <= alpha / 2 + mcTolerance, `false non-inferior ${falseNonInferior}/${runs}`);
+    assert.ok(
+      falseRegression / runs <= alpha / 2 + mcTolerance,
+      `false regression ${falseRegression}/${runs}`,
+    );
+    assert.ok(
+      falseNonInferior / runs <= alpha / 2 + mcTolerance,
+      `false non-inferior ${falseNonInferior}/${runs}`,
+    );
     assert.ok(equalGo > 0, 'equal runs do reach non-inferiority'); // the test has power, not only validity
   });
 });

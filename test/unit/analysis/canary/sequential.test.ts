@@ -10,14 +10,20 @@ import {
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { Prng } from '../../../../src/sim/prng.ts';
 
-const close = (a: number, b: number, tol: number, what = ''): void => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
+const close = (a: number, b: number, tol: number, what = ''): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
 
 describe('normal-mixture boundary (mSPRT)', () => {
   it('radius matches a hand computation', () => {
     // V = 1, τ = 1, α = 0.05: r² = 2·1·(1+1)/1 · (ln 20 + ½ ln 2) = 4 · ln(√2 / 0.05) = 4 · 3.342357 = 13.369431
     close(sequenceRadius(1, { alpha: 0.05, tau: 1 }), 3.6563948713638483, 1e-12, 'r');
     // V = 0.25, τ = 0.5, α = 0.02: r² = 2·0.25·0.5/0.25 · (ln 50 + ½ ln 2) = 1 · (3.912023 + 0.346574) = 4.258597
-    close(sequenceRadius(0.25, { alpha: 0.02, tau: 0.5 }), Math.sqrt(Math.log(50) + 0.5 * Math.log(2)), 1e-12, 'r');
+    close(
+      sequenceRadius(0.25, { alpha: 0.02, tau: 0.5 }),
+      Math.sqrt(Math.log(50) + 0.5 * Math.log(2)),
+      1e-12,
+      'r',
+    );
     assert.equal(sequenceRadius(0, { alpha: 0.05, tau: 1 }), 0);
   });
 
@@ -58,7 +64,11 @@ describe('normal-mixture boundary (mSPRT)', () => {
     ] as const) {
       const cs = confidenceSequence(est, v, o);
       const p = alwaysValidPValue(est, v, 0, o);
-      assert.equal(p < o.alpha, cs.lower > 0 || cs.upper < 0, `est ${est} v ${v}: p ${p}, [${cs.lower}, ${cs.upper}]`);
+      assert.equal(
+        p < o.alpha,
+        cs.lower > 0 || cs.upper < 0,
+        `est ${est} v ${v}: p ${p}, [${cs.lower}, ${cs.upper}]`,
+      );
       // On the boundary the p-value is α.
       close(alwaysValidPValue(cs.upper, v, est, o), o.alpha, 1e-9, 'p at the bound');
     }

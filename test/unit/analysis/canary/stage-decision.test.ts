@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SlaCheck } from '../../../../src/analysis/canary/decision.ts';
 import { ratioEffectPath, type RatioObservation } from '../../../../src/analysis/canary/ratio-effect.ts';
-import { judgeSequential, SEQUENTIAL_DEFAULTS, type EvidenceState, type SequentialVerdict } from '../../../../src/analysis/canary/sequential-judge.ts';
+import {
+  judgeSequential,
+  SEQUENTIAL_DEFAULTS,
+  type EvidenceState,
+  type SequentialVerdict,
+} from '../../../../src/analysis/canary/sequential-judge.ts';
 import { decideStage, type StageDecision } from '../../../../src/analysis/canary/stage-decision.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { quantileSorted } from '../../../../src/math/quantile.ts';
@@ -11,7 +16,11 @@ import { Prng } from '../../../../src/sim/prng.ts';
 const T = 1_700_000_000_000;
 const LOOKS = [T + 15_000, T + 30_000, T + 45_000];
 
-function verdict(metric: string, states: readonly EvidenceState[], degradation: number | null = 0): SequentialVerdict {
+function verdict(
+  metric: string,
+  states: readonly EvidenceState[],
+  degradation: number | null = 0,
+): SequentialVerdict {
   const state = states[states.length - 1]!;
   return {
     metric,
@@ -41,7 +50,10 @@ const SLA_OK: SlaCheck[] = [{ name: 'latency', compliance: 1, target: 0.99 }];
 describe('decideStage', () => {
   it('GO when every metric is non-inferior and the SLAs are met; time to decision from the first such look', () => {
     const d = decideStage({
-      verdicts: [verdict('migration_duration', ['undecided', 'non-inferior', 'non-inferior'], -8), verdict('compression', ['non-inferior', 'non-inferior', 'non-inferior'])],
+      verdicts: [
+        verdict('migration_duration', ['undecided', 'non-inferior', 'non-inferior'], -8),
+        verdict('compression', ['non-inferior', 'non-inferior', 'non-inferior']),
+      ],
       sla: SLA_OK,
       looksMs: LOOKS,
       evidenceStartMs: T,
@@ -59,7 +71,10 @@ describe('decideStage', () => {
 
   it('NO-GO (forced) on a regression, with the regression listed and its driver first', () => {
     const d = decideStage({
-      verdicts: [verdict('migration_duration', ['undecided', 'undecided', 'regression'], 16), verdict('compression', ['non-inferior', 'non-inferior', 'non-inferior'])],
+      verdicts: [
+        verdict('migration_duration', ['undecided', 'undecided', 'regression'], 16),
+        verdict('compression', ['non-inferior', 'non-inferior', 'non-inferior']),
+      ],
       sla: SLA_OK,
       looksMs: LOOKS,
       evidenceStartMs: T,
@@ -67,7 +82,16 @@ describe('decideStage', () => {
     assert.equal(d.decision, 'NO-GO');
     assert.equal(d.forced, true);
     assert.deepEqual(d.firstDecision, { decision: 'NO-GO', atMs: T + 45_000, afterMs: 45_000 });
-    assert.deepEqual(d.regressions, [{ metric: 'migration_duration', severity: 'medium', degradationPercent: 16, pValue: 0.5, v1Value: 10, v3Value: 11.6 }]);
+    assert.deepEqual(d.regressions, [
+      {
+        metric: 'migration_duration',
+        severity: 'medium',
+        degradationPercent: 16,
+        pValue: 0.5,
+        v1Value: 10,
+        v3Value: 11.6,
+      },
+    ]);
     assert.equal(d.drivers[0]!.effect, 'forces-no-go');
     assert.equal(d.drivers[0]!.source, 'evidence');
     // canary credit (0 + 1)/2, SLA 1: 0.4·1 + 0.6·0.5
@@ -76,7 +100,10 @@ describe('decideStage', () => {
 
   it('CAUTION while a metric is undecided or without data; a missed SLA blocks GO; a critical one forces NO-GO', () => {
     const open = decideStage({
-      verdicts: [verdict('migration_duration', ['insufficient', 'undecided', 'undecided'], 2), verdict('compression', ['nodata', 'nodata', 'nodata'], null)],
+      verdicts: [
+        verdict('migration_duration', ['insufficient', 'undecided', 'undecided'], 2),
+        verdict('compression', ['nodata', 'nodata', 'nodata'], null),
+      ],
       sla: [],
       looksMs: LOOKS,
       evidenceStartMs: T,
@@ -94,13 +121,30 @@ describe('decideStage', () => {
     assert.equal(open.score, 0.75); // open evidence: the marginal credit
 
     const ok = [verdict('migration_duration', ['non-inferior', 'non-inferior', 'non-inferior'], -5)];
-    const slaMiss = decideStage({ verdicts: ok, sla: [{ name: 'latency', compliance: 0.9, target: 0.99 }], looksMs: LOOKS, evidenceStartMs: T, slaMetAt: [true, false, false] });
+    const slaMiss = decideStage({
+      verdicts: ok,
+      sla: [{ name: 'latency', compliance: 0.9, target: 0.99 }],
+      looksMs: LOOKS,
+      evidenceStartMs: T,
+      slaMetAt: [true, false, false],
+    });
     assert.equal(slaMiss.decision, 'CAUTION');
     assert.equal(slaMiss.evidenceDecision, 'GO');
     assert.deepEqual(slaMiss.firstDecision, { decision: 'GO', atMs: T + 15_000, afterMs: 15_000 }); // the SLAs were met at the first look
-    const never = decideStage({ verdicts: ok, sla: [], looksMs: LOOKS, evidenceStartMs: T, slaMetAt: [false, false, false] });
+    const never = decideStage({
+      verdicts: ok,
+      sla: [],
+      looksMs: LOOKS,
+      evidenceStartMs: T,
+      slaMetAt: [false, false, false],
+    });
     assert.equal(never.firstDecision, null);
-    const critical = decideStage({ verdicts: ok, sla: [{ name: 'errors', compliance: false, critical: true }], looksMs: LOOKS, evidenceStartMs: T });
+    const critical = decideStage({
+      verdicts: ok,
+      sla: [{ name: 'errors', compliance: false, critical: true }],
+      looksMs: LOOKS,
+      evidenceStartMs: T,
+    });
     assert.equal(critical.decision, 'NO-GO');
     assert.equal(critical.forced, true);
     assert.equal(critical.drivers[0]!.effect, 'forces-no-go');
@@ -113,16 +157,37 @@ describe('decideStage', () => {
       looksMs: LOOKS,
       evidenceStartMs: T,
     });
-    assert.deepEqual([d.firstGoAtMs, d.firstNoGoAtMs, d.firstDecision?.decision], [T + 15_000, T + 45_000, 'GO']);
+    assert.deepEqual(
+      [d.firstGoAtMs, d.firstNoGoAtMs, d.firstDecision?.decision],
+      [T + 15_000, T + 45_000, 'GO'],
+    );
     assert.equal(d.decision, 'NO-GO');
   });
 
   it('rejects duplicates and states that do not match the looks', () => {
     const v = verdict('migration_duration', ['undecided', 'undecided', 'undecided']);
-    assert.throws(() => decideStage({ verdicts: [v, v], sla: [], looksMs: LOOKS, evidenceStartMs: T }), InvalidInputError);
-    assert.throws(() => decideStage({ verdicts: [v], sla: [], looksMs: LOOKS.slice(1), evidenceStartMs: T }), InvalidInputError);
-    assert.throws(() => decideStage({ verdicts: [v], sla: [], looksMs: LOOKS, evidenceStartMs: T, slaMetAt: [true] }), InvalidInputError);
-    assert.throws(() => decideStage({ verdicts: [v], sla: [{ name: 'x', compliance: 2 }], looksMs: LOOKS, evidenceStartMs: T }), InvalidInputError);
+    assert.throws(
+      () => decideStage({ verdicts: [v, v], sla: [], looksMs: LOOKS, evidenceStartMs: T }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => decideStage({ verdicts: [v], sla: [], looksMs: LOOKS.slice(1), evidenceStartMs: T }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => decideStage({ verdicts: [v], sla: [], looksMs: LOOKS, evidenceStartMs: T, slaMetAt: [true] }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () =>
+        decideStage({
+          verdicts: [v],
+          sla: [{ name: 'x', compliance: 2 }],
+          looksMs: LOOKS,
+          evidenceStartMs: T,
+        }),
+      InvalidInputError,
+    );
   });
 
   it('under continuous monitoring: A/A stays below α in NO-GO, the tolerance below α/2 in GO, and a real improvement reaches GO (seeded Monte Carlo)', () => {
@@ -147,7 +212,8 @@ describe('decideStage', () => {
           ] as const) {
             const k = rng.poisson(4);
             let sum = 0;
-            for (let j = 0; j < k; j++) sum += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
+            for (let j = 0; j < k; j++)
+              sum += ([2, 8, 32][rng.int(0, 2)]! / speed) * f * (1 + rng.gaussian(0, 0.03));
             if (k > 0) into.push({ tMs, stratum, sum, count: k });
           }
           c1.push({ tMs, stratum, sum: 3 * (2 + rng.gaussian(0, 0.03 * Math.SQRT2)), count: 2 });
@@ -155,8 +221,24 @@ describe('decideStage', () => {
         }
       }
       const verdicts = [
-        judgeSequential({ name: 'migration_duration', unit: 's', badDirection: 'increase', critical: true, events: 'migrations' }, looks, ratioEffectPath(d1, d3, looks), T),
-        judgeSequential({ name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' }, looks, ratioEffectPath(c1, c3, looks), T),
+        judgeSequential(
+          {
+            name: 'migration_duration',
+            unit: 's',
+            badDirection: 'increase',
+            critical: true,
+            events: 'migrations',
+          },
+          looks,
+          ratioEffectPath(d1, d3, looks),
+          T,
+        ),
+        judgeSequential(
+          { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' },
+          looks,
+          ratioEffectPath(c1, c3, looks),
+          T,
+        ),
       ];
       return decideStage({ verdicts, sla: SLA_OK, looksMs: looks, evidenceStartMs: T });
     };
@@ -181,15 +263,25 @@ describe('decideStage', () => {
     assert.ok(aa.noGo / runs <= alpha + mc(alpha), `A/A: NO-GO at some look in ${aa.noGo} of ${runs}`);
     // v3 exactly at the tolerance (7.5 % slower): GO at any look is false, ≤ α/2 (one side of one sequence).
     const atMargin = tally(1.075);
-    assert.ok(atMargin.go / runs <= alpha / 2 + mc(alpha / 2), `7.5 % slower: GO at some look in ${atMargin.go} of ${runs}`);
+    assert.ok(
+      atMargin.go / runs <= alpha / 2 + mc(alpha / 2),
+      `7.5 % slower: GO at some look in ${atMargin.go} of ${runs}`,
+    );
     // A 10 % regression: never GO, and found as NO-GO in most runs.
     const worse = tally(1.1);
     assert.equal(worse.go, 0, `10 % slower: GO in ${worse.go} of ${runs}`);
     // A real improvement (v3 10 % faster): GO within the stage in ≥ 90 % of runs, sooner than for equal versions.
     const better = tally(0.9);
     assert.ok(better.go / runs >= 0.9, `10 % faster: GO in ${better.go} of ${runs}`);
-    const median = (x: number[]): number => quantileSorted([...x].sort((a, b) => a - b), 0.5);
-    assert.ok(aa.goAfterMs.length > 0 && median(better.goAfterMs) < median(aa.goAfterMs), `median time to GO: better ${median(better.goAfterMs)} ms, equal ${median(aa.goAfterMs)} ms`);
+    const median = (x: number[]): number =>
+      quantileSorted(
+        [...x].sort((a, b) => a - b),
+        0.5,
+      );
+    assert.ok(
+      aa.goAfterMs.length > 0 && median(better.goAfterMs) < median(aa.goAfterMs),
+      `median time to GO: better ${median(better.goAfterMs)} ms, equal ${median(aa.goAfterMs)} ms`,
+    );
   });
 
   it('judged per GiB of guest memory: a 10 % stage reaches GO on equal versions in ≥ 90 % of runs within 10 min, errors stay within α (seeded Monte Carlo)', () => {
@@ -228,8 +320,24 @@ describe('decideStage', () => {
         }
       }
       const verdicts = [
-        judgeSequential({ name: 'migration_time_per_gib', unit: 's/GiB', badDirection: 'increase', critical: true, events: 'migrations' }, looks, ratioEffectPath(d1, d3, looks), T),
-        judgeSequential({ name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' }, looks, ratioEffectPath(c1, c3, looks), T),
+        judgeSequential(
+          {
+            name: 'migration_time_per_gib',
+            unit: 's/GiB',
+            badDirection: 'increase',
+            critical: true,
+            events: 'migrations',
+          },
+          looks,
+          ratioEffectPath(d1, d3, looks),
+          T,
+        ),
+        judgeSequential(
+          { name: 'compression', unit: 'x', badDirection: 'decrease', events: 'compressions' },
+          looks,
+          ratioEffectPath(c1, c3, looks),
+          T,
+        ),
       ];
       return decideStage({ verdicts, sla: SLA_OK, looksMs: looks, evidenceStartMs: T });
     };
@@ -253,11 +361,17 @@ describe('decideStage', () => {
     assert.ok(aa.noGo / runs <= alpha + mc(alpha), `A/A: NO-GO at some look in ${aa.noGo} of ${runs}`);
     assert.ok(aa.go / runs >= 0.9, `A/A: GO within 10 min in ${aa.go} of ${runs}`);
     const atMargin = tally(1.075);
-    assert.ok(atMargin.go / runs <= alpha / 2 + mc(alpha / 2), `7.5 % slower: GO at some look in ${atMargin.go} of ${runs}`);
+    assert.ok(
+      atMargin.go / runs <= alpha / 2 + mc(alpha / 2),
+      `7.5 % slower: GO at some look in ${atMargin.go} of ${runs}`,
+    );
     const worse = tally(1.1);
     assert.equal(worse.go, 0, `10 % slower: GO in ${worse.go} of ${runs}`);
     assert.ok(worse.noGo / runs >= 0.5, `10 % slower: NO-GO in ${worse.noGo} of ${runs}`);
-    const median = quantileSorted([...aa.goAfterMs].sort((a, b) => a - b), 0.5);
+    const median = quantileSorted(
+      [...aa.goAfterMs].sort((a, b) => a - b),
+      0.5,
+    );
     assert.ok(median <= 5 * 60_000, `A/A median time to GO ${median} ms`);
   });
 });

@@ -7,7 +7,8 @@ import { DAY_MS } from '../../../../src/analysis/forecast/linear.ts';
 import { MAX_RESAMPLE_POINTS, resampleFixedStep } from '../../../../src/analysis/forecast/resample.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
-const close = (a: number, b: number, tol: number): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
+const close = (a: number, b: number, tol: number): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2024, 5, 1);
 
@@ -30,13 +31,20 @@ describe('planCapacity', () => {
       assert.equal(p.model, model);
       close(p.growthPctPerDay, 1, 1e-9);
       close(p.currentPct, 50, 1e-6);
-      for (const [c, d] of [[p.warning, 30], [p.critical, 40], [p.full, 50]] as const) {
+      for (const [c, d] of [
+        [p.warning, 30],
+        [p.critical, 40],
+        [p.full, 50],
+      ] as const) {
         close(c.expected!, d, 1e-6);
         close(c.conservative!, d, 1e-6); // no noise: the interval has zero width
         close(c.optimistic!, d, 1e-6);
       }
       // 110 % and 140 % are beyond capacity: forecasts stay at the physical maximum (100 %).
-      assert.deepEqual(p.forecasts.map((f) => Math.round(f.mean * 1e6) / 1e6), [80, 100, 100]);
+      assert.deepEqual(
+        p.forecasts.map((f) => Math.round(f.mean * 1e6) / 1e6),
+        [80, 100, 100],
+      );
       assert.ok(p.trend.significant);
       assert.equal(p.recommendation.action, 'scale-out-within-month'); // conservative days to critical = 40
       // ⌈(100 − 50)/100 × 10⌉ = 5
@@ -69,7 +77,13 @@ describe('planCapacity', () => {
 
   it('flat or falling utilisation → no growth, no crossing, no nodes', () => {
     const timestampsMs = ramp(5).timestampsMs as number[];
-    const p = ok(planCapacity({ timestampsMs, values: timestampsMs.map((t) => 40 - (t - NOW) / DAY_MS / 10) }, { nodes: 4, model: 'linear' }, NOW));
+    const p = ok(
+      planCapacity(
+        { timestampsMs, values: timestampsMs.map((t) => 40 - (t - NOW) / DAY_MS / 10) },
+        { nodes: 4, model: 'linear' },
+        NOW,
+      ),
+    );
     assert.ok(p.growthPctPerDay < 0);
     assert.equal(p.warning.expected, null);
     assert.equal(p.recommendation.action, 'no-growth');
@@ -78,7 +92,13 @@ describe('planCapacity', () => {
 
   it('converts raw values with `capacity` and measures days from max(now, last sample)', () => {
     const r = ramp(10);
-    const p = ok(planCapacity({ timestampsMs: r.timestampsMs, values: (r.values as number[]).map((v) => v * 20) }, { capacity: 2000, model: 'linear' }, NOW + 5 * DAY_MS));
+    const p = ok(
+      planCapacity(
+        { timestampsMs: r.timestampsMs, values: (r.values as number[]).map((v) => v * 20) },
+        { capacity: 2000, model: 'linear' },
+        NOW + 5 * DAY_MS,
+      ),
+    );
     close(p.currentPct, 55, 1e-6);
     close(p.warning.expected!, 25, 1e-6);
   });
@@ -93,13 +113,18 @@ describe('planCapacity', () => {
       requiredSpanMs: DAY_MS,
       reason: '3 samples; at least 100 needed; 2h of history; at least 1d needed',
     });
-    assert.equal(planCapacity(ramp(1), { model: 'seasonal', minPoints: 10 }, NOW).status, 'insufficient-data');
+    assert.equal(
+      planCapacity(ramp(1), { model: 'seasonal', minPoints: 10 }, NOW).status,
+      'insufficient-data',
+    );
   });
 
   it('minutes of data never forecast: 4 minutes of a healthy node at 1 s → insufficient-data (history)', () => {
     // The simulator's CPU around 50 % on a compressed 30-minute day: 4 minutes look like a steep ramp (~900 %/day).
     const timestampsMs = Array.from({ length: 240 }, (_, i) => NOW - (239 - i) * 1000);
-    const values = timestampsMs.map((t, i) => 50 + 3 * Math.sin((2 * Math.PI * (t - NOW)) / (30 * 60_000)) + ((i * 7919) % 11) / 11);
+    const values = timestampsMs.map(
+      (t, i) => 50 + 3 * Math.sin((2 * Math.PI * (t - NOW)) / (30 * 60_000)) + ((i * 7919) % 11) / 11,
+    );
     const r = planCapacity({ timestampsMs, values }, {}, NOW);
     assert.equal(r.status, 'insufficient-data');
     if (r.status !== 'insufficient-data') return;
@@ -109,7 +134,8 @@ describe('planCapacity', () => {
     // no test on these points alone can tell it from growth. Even then the forecasts stay within [0, 100] %.
     const p = ok(planCapacity({ timestampsMs, values }, { minHistoryMs: 0, model: 'linear' }, NOW));
     assert.ok(p.trend.significant && p.growthPctPerDay > 100, JSON.stringify(p.trend));
-    for (const f of p.forecasts) assert.ok(f.upper <= 100 && f.lower >= 0 && f.mean <= 100, JSON.stringify(f));
+    for (const f of p.forecasts)
+      assert.ok(f.upper <= 100 && f.lower >= 0 && f.mean <= 100, JSON.stringify(f));
   });
 
   it('a significant trend must exclude zero: a flat series with slow autocorrelated wander forecasts its level', () => {
@@ -138,8 +164,15 @@ describe('planCapacity', () => {
     const steep = ramp(5); // +1.5 %/day from 75 % once scaled
     const values = (steep.values as number[]).map((v) => v * 1.5);
     const p = ok(planCapacity({ timestampsMs: steep.timestampsMs, values }, { model: 'linear' }, NOW));
-    for (const f of p.forecasts) for (const v of [f.mean, f.lower, f.upper]) assert.ok(v >= 0 && v <= 100, JSON.stringify(f));
-    const half = ok(planCapacity({ timestampsMs: steep.timestampsMs, values: values.map((v) => v / 2) }, { model: 'linear', maxPct: 50, warningPct: 40, criticalPct: 45 }, NOW));
+    for (const f of p.forecasts)
+      for (const v of [f.mean, f.lower, f.upper]) assert.ok(v >= 0 && v <= 100, JSON.stringify(f));
+    const half = ok(
+      planCapacity(
+        { timestampsMs: steep.timestampsMs, values: values.map((v) => v / 2) },
+        { model: 'linear', maxPct: 50, warningPct: 40, criticalPct: 45 },
+        NOW,
+      ),
+    );
     for (const f of half.forecasts) assert.ok(f.upper <= 50, JSON.stringify(f));
     assert.equal(half.full.thresholdPct, 50);
     assert.throws(() => planCapacity(steep, { maxPct: 80 }, NOW), InvalidInputError); // critical 90 > max 80
@@ -149,13 +182,24 @@ describe('planCapacity', () => {
     const r = ramp(5);
     const vals = [...(r.values as number[])];
     vals[3] = Number.NaN;
-    assert.throws(() => planCapacity({ timestampsMs: r.timestampsMs, values: vals }, {}, NOW), InvalidInputError);
+    assert.throws(
+      () => planCapacity({ timestampsMs: r.timestampsMs, values: vals }, {}, NOW),
+      InvalidInputError,
+    );
     const ts = [...(r.timestampsMs as number[])];
     [ts[3], ts[4]] = [ts[4]!, ts[3]!];
     assert.throws(() => planCapacity({ timestampsMs: ts, values: r.values }, {}, NOW), InvalidInputError);
     assert.throws(() => planCapacity(r, { capacity: 0 }, NOW), InvalidInputError);
     assert.throws(() => planCapacity(r, { capacity: -5 }, NOW), InvalidInputError);
-    assert.throws(() => planCapacity({ timestampsMs: r.timestampsMs, values: (r.values as number[]).map((v) => -v) }, {}, NOW), InvalidInputError);
+    assert.throws(
+      () =>
+        planCapacity(
+          { timestampsMs: r.timestampsMs, values: (r.values as number[]).map((v) => -v) },
+          {},
+          NOW,
+        ),
+      InvalidInputError,
+    );
     assert.throws(() => planCapacity(r, { warningPct: 95 }, NOW), InvalidInputError);
     assert.throws(() => planCapacity(r, { nodes: 1.5 }, NOW), InvalidInputError);
     assert.throws(() => planCapacity(r, { stepMs: 7 * HOUR }, NOW), InvalidInputError);
@@ -180,7 +224,11 @@ describe('resampleFixedStep', () => {
   it('bounds the output to maxPoints, keeping the most recent buckets', () => {
     const n = 10_000;
     const ts = Array.from({ length: n }, (_, i) => i * 1000);
-    const r = resampleFixedStep(ts, ts.map((t) => t / 1000), { stepMs: 1000, maxPoints: 100 });
+    const r = resampleFixedStep(
+      ts,
+      ts.map((t) => t / 1000),
+      { stepMs: 1000, maxPoints: 100 },
+    );
     assert.equal(r.values.length, 100);
     assert.equal(r.droppedBuckets, n - 100);
     assert.equal(r.values[0], n - 100);
@@ -193,7 +241,10 @@ describe('resampleFixedStep', () => {
 
   it('rejects bad steps, bounds and series', () => {
     assert.throws(() => resampleFixedStep([0, 1], [1, 2], { stepMs: 0 }), InvalidInputError);
-    assert.throws(() => resampleFixedStep([0, 1], [1, 2], { stepMs: 1, maxPoints: MAX_RESAMPLE_POINTS + 1 }), InvalidInputError);
+    assert.throws(
+      () => resampleFixedStep([0, 1], [1, 2], { stepMs: 1, maxPoints: MAX_RESAMPLE_POINTS + 1 }),
+      InvalidInputError,
+    );
     assert.throws(() => resampleFixedStep([1, 0], [1, 2], { stepMs: 1 }), InvalidInputError);
     assert.throws(() => resampleFixedStep([], [], { stepMs: 1 }), InvalidInputError);
   });

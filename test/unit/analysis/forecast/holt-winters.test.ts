@@ -11,7 +11,8 @@ import { nelderMead } from '../../../../src/analysis/forecast/nelder-mead.ts';
 import { normalQuantile } from '../../../../src/math/normal.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
-const close = (a: number, b: number, tol: number): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
+const close = (a: number, b: number, tol: number): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
 
 describe('Holt-Winters (additive)', () => {
   // m = 2, y = [1, 3, 2, 4, 4, 6]. Seasons 1, 2: A1 = 2, A2 = 3 → b0 = 0.5, ℓ = 2 − 0.5·1.5 = 1.25,
@@ -39,7 +40,10 @@ describe('Holt-Winters (additive)', () => {
     close(fit.trend, 0.76, 1e-12);
     close(fit.season[0]!, -0.45, 1e-12);
     close(fit.season[1]!, 0.84, 1e-12);
-    assert.deepEqual([...fit.fitted].map((v) => Math.round(v * 1e12) / 1e12), [1, 3, 2, 4, 3, 5.7]);
+    assert.deepEqual(
+      [...fit.fitted].map((v) => Math.round(v * 1e12) / 1e12),
+      [1, 3, 2, 4, 3, 5.7],
+    );
     close(fit.sse, 1.09, 1e-12);
     close(fit.sigma, Math.sqrt(1.09 / 3), 1e-12);
     close(forecastHoltWinters(fit, 1).mean, 5.41, 1e-12);
@@ -85,7 +89,8 @@ describe('Holt-Winters (additive)', () => {
     const y = Array.from({ length: n }, (_, t) => truth(t) + noise());
     const fit = fitHoltWinters(y, { seasonLength: m });
     let maxErr = 0;
-    for (let h = 1; h <= 2 * m; h++) maxErr = Math.max(maxErr, Math.abs(forecastHoltWinters(fit, h).mean - truth(n - 1 + h)));
+    for (let h = 1; h <= 2 * m; h++)
+      maxErr = Math.max(maxErr, Math.abs(forecastHoltWinters(fit, h).mean - truth(n - 1 + h)));
     assert.ok(maxErr < 0.6, `max error ${maxErr} (amplitude 5, noise ±0.5)`);
     assert.ok(fit.sigma > 0.2 && fit.sigma < 0.45, `sigma ${fit.sigma}`);
     assert.ok(fit.iterations > 0 && fit.iterations <= 150);
@@ -105,7 +110,10 @@ describe('Holt-Winters (additive)', () => {
     assert.throws(() => fitHoltWinters([1, 2, 3], { seasonLength: 2 }), InvalidInputError);
     assert.throws(() => fitHoltWinters(ys, { seasonLength: 1 }), InvalidInputError);
     assert.throws(() => fitHoltWinters([1, 2, Number.NaN, 4], { seasonLength: 2 }), InvalidInputError);
-    assert.throws(() => fitHoltWinters(ys, { seasonLength: 2, params: { alpha: 0.8, beta: 0.1, gamma: 0.5 } }), InvalidInputError);
+    assert.throws(
+      () => fitHoltWinters(ys, { seasonLength: 2, params: { alpha: 0.8, beta: 0.1, gamma: 0.5 } }),
+      InvalidInputError,
+    );
     const fit = fitHoltWinters(ys, { seasonLength: 2, params });
     assert.throws(() => forecastHoltWinters(fit, 0), InvalidInputError);
     assert.throws(() => forecastHoltWinters(fit, 1.5), InvalidInputError);
@@ -114,7 +122,10 @@ describe('Holt-Winters (additive)', () => {
 
 describe('nelderMead', () => {
   it('minimises the Rosenbrock function within its iteration bound', () => {
-    const r = nelderMead((x) => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2, [-1.2, 1], { maxIterations: 1000, tolerance: 1e-14 });
+    const r = nelderMead((x) => 100 * (x[1]! - x[0]! ** 2) ** 2 + (1 - x[0]!) ** 2, [-1.2, 1], {
+      maxIterations: 1000,
+      tolerance: 1e-14,
+    });
     close(r.x[0]!, 1, 1e-3);
     close(r.x[1]!, 1, 1e-3);
     assert.ok(r.iterations <= 1000);

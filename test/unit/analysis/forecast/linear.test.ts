@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { DAY_MS, fitLinear, predictLinear } from '../../../../src/analysis/forecast/linear.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 
-const close = (a: number, b: number, tol: number): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
+const close = (a: number, b: number, tol: number): void =>
+  assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b} (tol ${tol})`);
 
 describe('fitLinear', () => {
   // Hand computation: x = 0..4 days, y = [1, 3, 2, 5, 4]; x̄ = 2, ȳ = 3, Sxx = 10, Sxy = 8 → slope 0.8/day,

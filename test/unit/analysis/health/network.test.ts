@@ -13,7 +13,8 @@ import {
 import { quantileSorted } from '../../../../src/math/quantile.ts';
 
 const T0 = 1_700_000_000_000;
-const near = (a: number | null | undefined, b: number, eps = 1e-9): void => assert.ok(typeof a === 'number' && Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
+const near = (a: number | null | undefined, b: number, eps = 1e-9): void =>
+  assert.ok(typeof a === 'number' && Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 
 describe('RFC 3550 interarrival jitter', () => {
   it('follows J += (|D| - J)/16 on transits 10, 12, 11, 15 ms', () => {
@@ -71,7 +72,10 @@ describe('packet loss, bandwidth and RTT statistics', () => {
     assert.ok(Number.isNaN(quantileSorted([], 0.5)));
     assert.throws(() => quantileSorted([1], 1.1), InvalidInputError);
     const s = rttStats([30, 10, 20, 40])!;
-    assert.deepEqual({ ...s, p95Ms: Math.round(s.p95Ms * 1e9) / 1e9 }, { count: 4, minMs: 10, avgMs: 25, p95Ms: 38.5, maxMs: 40 });
+    assert.deepEqual(
+      { ...s, p95Ms: Math.round(s.p95Ms * 1e9) / 1e9 },
+      { count: 4, minMs: 10, avgMs: 25, p95Ms: 38.5, maxMs: 40 },
+    );
     assert.equal(rttStats([]), null);
     assert.throws(() => rttStats([1, -1]), InvalidInputError);
   });
@@ -80,15 +84,32 @@ describe('packet loss, bandwidth and RTT statistics', () => {
 describe('tunnel health', () => {
   const now = T0 + 1000;
   it('is up, degraded or down by the documented thresholds', () => {
-    assert.deepEqual(tunnelHealth({ lossRatio: 0, rttP95Ms: 80, lastSeenMs: now }, {}, now), { state: 'up', reasons: [] });
+    assert.deepEqual(tunnelHealth({ lossRatio: 0, rttP95Ms: 80, lastSeenMs: now }, {}, now), {
+      state: 'up',
+      reasons: [],
+    });
     assert.equal(tunnelHealth({ lossRatio: 0.02, rttP95Ms: 80, lastSeenMs: now }, {}, now).state, 'degraded');
     assert.equal(tunnelHealth({ lossRatio: 0, rttP95Ms: 600, lastSeenMs: now }, {}, now).state, 'degraded');
     assert.equal(tunnelHealth({ lossRatio: 0.6, rttP95Ms: 80, lastSeenMs: now }, {}, now).state, 'down');
-    assert.equal(tunnelHealth({ lossRatio: 0, rttP95Ms: 80, lastSeenMs: now - 30_000 }, {}, now).state, 'down');
+    assert.equal(
+      tunnelHealth({ lossRatio: 0, rttP95Ms: 80, lastSeenMs: now - 30_000 }, {}, now).state,
+      'down',
+    );
     assert.equal(tunnelHealth({ lossRatio: null, rttP95Ms: null, lastSeenMs: null }, {}, now).state, 'down');
     assert.equal(tunnelHealth({ lossRatio: null, rttP95Ms: null, lastSeenMs: now }, {}, now).state, 'up');
-    assert.equal(tunnelHealth({ lossRatio: 0, rttP95Ms: 600, lastSeenMs: now }, { degradedRttMs: 1000 }, now).state, 'up');
-    assert.throws(() => tunnelHealth({ lossRatio: 0, rttP95Ms: 0, lastSeenMs: now }, { degradedLoss: 0.6, downLoss: 0.5 }, now), InvalidInputError);
+    assert.equal(
+      tunnelHealth({ lossRatio: 0, rttP95Ms: 600, lastSeenMs: now }, { degradedRttMs: 1000 }, now).state,
+      'up',
+    );
+    assert.throws(
+      () =>
+        tunnelHealth(
+          { lossRatio: 0, rttP95Ms: 0, lastSeenMs: now },
+          { degradedLoss: 0.6, downLoss: 0.5 },
+          now,
+        ),
+      InvalidInputError,
+    );
   });
 });
 
@@ -96,7 +117,12 @@ describe('NetworkTelemetry bounds', () => {
   it('keeps only historySize RTT samples and loss intervals per pair', () => {
     const tel = new NetworkTelemetry({ historySize: 3 });
     [500, 500, 10, 20, 30].forEach((r, i) => tel.recordRtt('a', 'b', T0 + i, r));
-    [[100, 0], [100, 100], [100, 90], [100, 100]].forEach(([s, r], i) => tel.recordPackets('a', 'b', T0 + i, s!, r!));
+    [
+      [100, 0],
+      [100, 100],
+      [100, 90],
+      [100, 100],
+    ].forEach(([s, r], i) => tel.recordPackets('a', 'b', T0 + i, s!, r!));
     tel.recordBandwidth('a', 'b', T0 + 5, 1e9, 0, 2e9);
     const p = tel.pair('a', 'b', T0 + 10)!;
     assert.equal(p.rtt!.count, 3);
@@ -114,7 +140,10 @@ describe('NetworkTelemetry bounds', () => {
     assert.throws(() => tel.recordRtt('a', 'c', T0, 1), LimitExceededError);
     tel.recordRtt('a', 'b', T0 + 1, 2);
     assert.equal(tel.size, 2);
-    assert.deepEqual(tel.pairs(T0 + 2).map((p) => `${p.src}>${p.dst}:${p.rtt!.count}`), ['a>b:2', 'b>a:1']);
+    assert.deepEqual(
+      tel.pairs(T0 + 2).map((p) => `${p.src}>${p.dst}:${p.rtt!.count}`),
+      ['a>b:2', 'b>a:1'],
+    );
     assert.throws(() => new NetworkTelemetry({ historySize: 0 }), InvalidInputError);
     assert.throws(() => tel.recordRtt('a', 'b', T0, Number.NaN), InvalidInputError);
   });

@@ -16,15 +16,28 @@ import {
 
 const MIN = 60_000;
 const T0 = 1_700_000_000_000;
-const near = (a: number | null, b: number, eps = 1e-9): void => assert.ok(a !== null && Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
+const near = (a: number | null, b: number, eps = 1e-9): void =>
+  assert.ok(a !== null && Math.abs(a - b) <= eps, `expected ${b}, got ${a}`);
 
-const base: RegionHealthInput = { availabilityPercent: 99.9, utilizationPercent: 60, latencyMs: 20, errorRate: 0.01, consensusHealthPercent: 100 };
+const base: RegionHealthInput = {
+  availabilityPercent: 99.9,
+  utilizationPercent: 60,
+  latencyMs: 20,
+  errorRate: 0.01,
+  consensusHealthPercent: 100,
+};
 
 describe('scoreRegion', () => {
   it('computes the weighted score by hand (defaults 0.3/0.2/0.2/0.2/0.1)', () => {
     const r = scoreRegion(base);
     // factors: 99.9, 100-60=40, 100*(1-20/100)=80, 100*(1-0.01/0.05)=80, 100
-    assert.deepEqual(r.factors, { availability: 99.9, headroom: 40, latency: 80, errorRate: 80, consensus: 100 });
+    assert.deepEqual(r.factors, {
+      availability: 99.9,
+      headroom: 40,
+      latency: 80,
+      errorRate: 80,
+      consensus: 100,
+    });
     near(r.score, 0.3 * 99.9 + 0.2 * 40 + 0.2 * 80 + 0.2 * 80 + 0.1 * 100); // 79.97
     near(r.score, 79.97);
     assert.equal(r.status, 'degraded');
@@ -43,34 +56,83 @@ describe('scoreRegion', () => {
   it('uses a configurable latency zero point and custom weights', () => {
     const r = scoreRegion({ ...base, latencyMs: 250 }, { latencyZeroScoreMs: 500 });
     assert.equal(r.factors.latency, 50);
-    const onlyAvail = scoreRegion(base, { weights: { availability: 1, headroom: 0, latency: 0, errorRate: 0, consensus: 0 } });
+    const onlyAvail = scoreRegion(base, {
+      weights: { availability: 1, headroom: 0, latency: 0, errorRate: 0, consensus: 0 },
+    });
     near(onlyAvail.score, 99.9);
-    const perfect = scoreRegion({ availabilityPercent: 100, utilizationPercent: 0, latencyMs: 0, errorRate: 0, consensusHealthPercent: 100 });
+    const perfect = scoreRegion({
+      availabilityPercent: 100,
+      utilizationPercent: 0,
+      latencyMs: 0,
+      errorRate: 0,
+      consensusHealthPercent: 100,
+    });
     assert.equal(perfect.score, 100);
-    const worst = scoreRegion({ availabilityPercent: 0, utilizationPercent: 100, latencyMs: 1e6, errorRate: 1, consensusHealthPercent: 0 });
+    const worst = scoreRegion({
+      availabilityPercent: 0,
+      utilizationPercent: 100,
+      latencyMs: 1e6,
+      errorRate: 1,
+      consensusHealthPercent: 0,
+    });
     assert.equal(worst.score, 0);
     assert.equal(worst.status, 'unhealthy');
   });
 
   it('rejects weights that do not sum to 1 or are negative, and out-of-range inputs', () => {
-    assert.throws(() => scoreRegion(base, { weights: { availability: 0.3, headroom: 0.2, latency: 0.2, errorRate: 0.2, consensus: 0 } }), (e: unknown) => e instanceof ConfigError && /weights must sum to 1, got 0\.8999/.test(e.message));
-    assert.throws(() => scoreRegion(base, { weights: { availability: 1.2, headroom: -0.2, latency: 0, errorRate: 0, consensus: 0 } }), (e: unknown) => e instanceof ConfigError && /weights.headroom/.test(e.message));
+    assert.throws(
+      () =>
+        scoreRegion(base, {
+          weights: { availability: 0.3, headroom: 0.2, latency: 0.2, errorRate: 0.2, consensus: 0 },
+        }),
+      (e: unknown) => e instanceof ConfigError && /weights must sum to 1, got 0\.8999/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        scoreRegion(base, {
+          weights: { availability: 1.2, headroom: -0.2, latency: 0, errorRate: 0, consensus: 0 },
+        }),
+      (e: unknown) => e instanceof ConfigError && /weights.headroom/.test(e.message),
+    );
     assert.throws(() => scoreRegion(base, { latencyZeroScoreMs: 0 }), ConfigError);
     assert.throws(() => scoreRegion({ ...base, errorRate: 1.5 }), InvalidInputError);
     assert.throws(() => scoreRegion({ ...base, availabilityPercent: Number.NaN }), InvalidInputError);
     assert.throws(() => scoreRegion({ ...base, latencyMs: -1 }), InvalidInputError);
   });
 
-  it('scores latency against each mode\'s own baseline: internet at 278 ms is 100, not 0 on the datacenter scale', () => {
+  it("scores latency against each mode's own baseline: internet at 278 ms is 100, not 0 on the datacenter scale", () => {
     // The healthy simulator: eu-west (internet) ~278 ms, ap-south (hybrid) ~95 ms, us-east (datacenter) ~16 ms.
-    const internet = scoreRegion({ ...base, latencyMs: 278, latencyByMode: [{ mode: 'internet', latencyMs: 278, observations: 900 }] });
+    const internet = scoreRegion({
+      ...base,
+      latencyMs: 278,
+      latencyByMode: [{ mode: 'internet', latencyMs: 278, observations: 900 }],
+    });
     assert.equal(internet.factors.latency, 100);
-    assert.equal(scoreRegion({ ...base, latencyMs: 278 }).factors.latency, 0, 'without modes: the original datacenter scale');
-    const hybrid = scoreRegion({ ...base, latencyMs: 95, latencyByMode: [{ mode: 'hybrid', latencyMs: 95, observations: 900 }] });
+    assert.equal(
+      scoreRegion({ ...base, latencyMs: 278 }).factors.latency,
+      0,
+      'without modes: the original datacenter scale',
+    );
+    const hybrid = scoreRegion({
+      ...base,
+      latencyMs: 95,
+      latencyByMode: [{ mode: 'hybrid', latencyMs: 95, observations: 900 }],
+    });
     near(hybrid.factors.latency, 100 * (1 - 45 / 450)); // baseline 50 ms, zero at 500 ms
-    const dc = scoreRegion({ ...base, latencyMs: 16, latencyByMode: [{ mode: 'datacenter', latencyMs: 16, observations: 900 }] });
+    const dc = scoreRegion({
+      ...base,
+      latencyMs: 16,
+      latencyByMode: [{ mode: 'datacenter', latencyMs: 16, observations: 900 }],
+    });
     near(dc.factors.latency, 100 * (1 - 6 / 90));
-    assert.deepEqual(dc.latencyByMode[0], { mode: 'datacenter', latencyMs: 16, observations: 900, score: dc.factors.latency, baselineMs: 10, zeroScoreMs: 100 });
+    assert.deepEqual(dc.latencyByMode[0], {
+      mode: 'datacenter',
+      latencyMs: 16,
+      observations: 900,
+      score: dc.factors.latency,
+      baselineMs: 10,
+      zeroScoreMs: 100,
+    });
   });
 
   it('mixed modes weigh each mode by its observations; an unknown mode uses the default scale; profiles are options', () => {
@@ -82,13 +144,26 @@ describe('scoreRegion', () => {
       ],
     });
     near(r.factors.latency, (100 * 50 + 300 * 100) / 400);
-    near(scoreRegion({ ...base, latencyByMode: [{ mode: 'lan', latencyMs: 40, observations: 1 }] }).factors.latency, 60);
+    near(
+      scoreRegion({ ...base, latencyByMode: [{ mode: 'lan', latencyMs: 40, observations: 1 }] }).factors
+        .latency,
+      60,
+    );
     const strict = scoreRegion(
       { ...base, latencyByMode: [{ mode: 'internet', latencyMs: 278, observations: 1 }] },
-      { modeLatency: { datacenter: { baselineMs: 10, zeroScoreMs: 100 }, hybrid: { baselineMs: 50, zeroScoreMs: 500 }, internet: { baselineMs: 100, zeroScoreMs: 300 } } },
+      {
+        modeLatency: {
+          datacenter: { baselineMs: 10, zeroScoreMs: 100 },
+          hybrid: { baselineMs: 50, zeroScoreMs: 500 },
+          internet: { baselineMs: 100, zeroScoreMs: 300 },
+        },
+      },
     );
     near(strict.factors.latency, (100 * (300 - 278)) / 200);
-    assert.throws(() => scoreRegion({ ...base, latencyByMode: [{ mode: 'internet', latencyMs: 1, observations: 0 }] }), InvalidInputError);
+    assert.throws(
+      () => scoreRegion({ ...base, latencyByMode: [{ mode: 'internet', latencyMs: 1, observations: 0 }] }),
+      InvalidInputError,
+    );
   });
 
   it('latencyFactor: 100 up to the baseline, 0 from the zero point, linear between; rejects a bad profile', () => {
@@ -111,7 +186,8 @@ describe('scoreRegion', () => {
 });
 
 describe('scoreTrend', () => {
-  const line = (perHour: number, start = 80): ScorePoint[] => Array.from({ length: 7 }, (_, i) => ({ tMs: T0 + i * 10 * MIN, score: start + (perHour * i) / 6 }));
+  const line = (perHour: number, start = 80): ScorePoint[] =>
+    Array.from({ length: 7 }, (_, i) => ({ tMs: T0 + i * 10 * MIN, score: start + (perHour * i) / 6 }));
   const now = T0 + 60 * MIN;
 
   it('gives the least-squares slope per hour and its sign', () => {
@@ -135,7 +211,18 @@ describe('scoreTrend', () => {
   });
 
   it('rejects unsorted histories', () => {
-    assert.throws(() => scoreTrend([{ tMs: T0 + 1, score: 50 }, { tMs: T0, score: 50 }], {}, now), InvalidInputError);
+    assert.throws(
+      () =>
+        scoreTrend(
+          [
+            { tMs: T0 + 1, score: 50 },
+            { tMs: T0, score: 50 },
+          ],
+          {},
+          now,
+        ),
+      InvalidInputError,
+    );
   });
 });
 
@@ -150,7 +237,15 @@ describe('detectDegradedRegions', () => {
     ]);
     const r = detectDegradedRegions(h, {}, now);
     assert.deepEqual(
-      r.map((x) => [x.region, x.status, x.score, (x.sinceMs - T0) / MIN, x.durationMs / MIN, x.worstScore, x.stale]),
+      r.map((x) => [
+        x.region,
+        x.status,
+        x.score,
+        (x.sinceMs - T0) / MIN,
+        x.durationMs / MIN,
+        x.worstScore,
+        x.stale,
+      ]),
       [
         ['ap-south', 'unhealthy', 50, 30, 10, 50, true],
         ['sa-east', 'degraded', 65, 20, 20, 65, true],
@@ -174,7 +269,10 @@ describe('appendScore', () => {
   it('keeps at most maxPoints, dropping the oldest', () => {
     let h: ScorePoint[] = [];
     for (let i = 0; i < 10; i++) h = appendScore(h, { tMs: T0 + i, score: i }, 3);
-    assert.deepEqual(h.map((p) => p.score), [7, 8, 9]);
+    assert.deepEqual(
+      h.map((p) => p.score),
+      [7, 8, 9],
+    );
     assert.throws(() => appendScore(h, { tMs: T0, score: 1 }, 3), InvalidInputError);
     assert.throws(() => appendScore(h, { tMs: T0 + 99, score: 101 }, 3), InvalidInputError);
     assert.throws(() => appendScore(h, { tMs: T0 + 99, score: 1 }, MAX_SCORE_HISTORY + 1), InvalidInputError);

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileRules, familyOf, inferSeries, ratioRole, usedShare } from '../../../../src/analysis/inference/series-kind.ts';
+import {
+  compileRules,
+  familyOf,
+  inferSeries,
+  ratioRole,
+  usedShare,
+} from '../../../../src/analysis/inference/series-kind.ts';
 
 const none = compileRules([]);
-const kindOf = (name: string, type?: Parameters<typeof inferSeries>[1], labels: Record<string, string> = {}) => {
+const kindOf = (
+  name: string,
+  type?: Parameters<typeof inferSeries>[1],
+  labels: Record<string, string> = {},
+) => {
   const r = inferSeries(name, type, labels, none);
   return r === null ? null : `${r.kind}/${r.transform}`;
 };
@@ -35,7 +45,16 @@ describe('inferring the kind of a series outside the catalog', () => {
   });
 
   it('never analyses timestamps, info series, created series, buckets, the synthetic scrape series or exporter self-instrumentation', () => {
-    for (const n of ['node_boot_time_seconds', 'process_start_time_seconds', 'node_time_seconds', 'myapp_last_success_timestamp_seconds', 'node_uname_info', 'http_requests_created', 'scrape_series_added', 'node_scrape_collector_duration_seconds'])
+    for (const n of [
+      'node_boot_time_seconds',
+      'process_start_time_seconds',
+      'node_time_seconds',
+      'myapp_last_success_timestamp_seconds',
+      'node_uname_info',
+      'http_requests_created',
+      'scrape_series_added',
+      'node_scrape_collector_duration_seconds',
+    ])
       assert.equal(kindOf(n, 'gauge'), null, n);
     assert.equal(kindOf('promhttp_metric_handler_errors_total', 'counter'), null);
     assert.equal(kindOf('http_request_duration_seconds_bucket', 'histogram', { le: '0.1' }), null);
@@ -47,7 +66,11 @@ describe('inferring the kind of a series outside the catalog', () => {
     assert.equal(kindOf('node_timex_offset_seconds', 'gauge'), 'generic/value');
     assert.equal(kindOf('node_timex_frequency_adjustment_ratio', 'gauge'), 'generic/value');
     assert.equal(kindOf('node_time_zone_offset_seconds', 'gauge'), 'generic/value');
-    assert.equal(kindOf('process_cpu_seconds_total', 'counter'), 'utilization/rate', 'a process CPU time is analysed');
+    assert.equal(
+      kindOf('process_cpu_seconds_total', 'counter'),
+      'utilization/rate',
+      'a process CPU time is analysed',
+    );
   });
 
   it('analyses histograms and summaries as the mean per interval, quantiles as gauges', () => {
@@ -56,7 +79,10 @@ describe('inferring the kind of a series outside the catalog', () => {
     assert.equal(kindOf('rpc_payload_bytes_sum', 'summary'), 'generic/mean');
     assert.equal(kindOf('rpc_duration_seconds', 'summary', { quantile: '0.5' }), 'latency/value');
     assert.equal(kindOf('rpc_payload_bytes', 'summary', { quantile: '0.5' }), 'generic/value');
-    assert.deepEqual(familyOf('rpc_duration_seconds_sum', 'summary'), { family: 'rpc_duration_seconds', part: 'sum' });
+    assert.deepEqual(familyOf('rpc_duration_seconds_sum', 'summary'), {
+      family: 'rpc_duration_seconds',
+      part: 'sum',
+    });
     assert.deepEqual(familyOf('myapp_items_count', 'gauge'), { family: 'myapp_items_count', part: 'value' });
   });
 
@@ -67,7 +93,10 @@ describe('inferring the kind of a series outside the catalog', () => {
       { match: 'node_.*_bytes_total', kind: 'generic' },
     ]);
     assert.equal(inferSeries('node_network_receive_bytes_total', 'counter', { device: 'lo' }, rules), null);
-    assert.equal(inferSeries('node_network_receive_bytes_total', 'counter', { device: 'eth0' }, rules)?.kind, 'generic');
+    assert.equal(
+      inferSeries('node_network_receive_bytes_total', 'counter', { device: 'eth0' }, rules)?.kind,
+      'generic',
+    );
     assert.equal(inferSeries('myapp_queue_depth', 'gauge', {}, rules)?.kind, 'utilization');
     assert.match(inferSeries('myapp_queue_depth', 'gauge', {}, rules)!.reason, /detection\.series\[1\]/);
     // The name pattern is anchored: a prefix does not match.
@@ -90,7 +119,8 @@ describe('inferring the kind of a series outside the catalog', () => {
 });
 
 describe('the bad direction of a series outside the catalog', () => {
-  const dirOf = (name: string, type?: Parameters<typeof inferSeries>[1], rules = none) => inferSeries(name, type, {}, rules)?.direction;
+  const dirOf = (name: string, type?: Parameters<typeof inferSeries>[1], rules = none) =>
+    inferSeries(name, type, {}, rules)?.direction;
 
   it('errors, failures and latency up; throughput, hits and successes down; utilisation up; traffic both', () => {
     assert.equal(dirOf('node_network_receive_errs_total', 'counter'), 'up');
@@ -109,7 +139,7 @@ describe('the bad direction of a series outside the catalog', () => {
     assert.equal(dirOf('myapp_failed_requests_per_second', 'gauge'), 'up');
   });
 
-  it('a rule sets the direction, or gives its kind\'s', () => {
+  it("a rule sets the direction, or gives its kind's", () => {
     const rules = compileRules([
       { match: 'myapp_queue_depth', kind: 'utilization', direction: 'both' },
       { match: 'myapp_free_slots', kind: 'utilization', direction: 'down' },
@@ -117,7 +147,14 @@ describe('the bad direction of a series outside the catalog', () => {
     ]);
     assert.equal(dirOf('myapp_queue_depth', 'gauge', rules), 'both');
     assert.equal(dirOf('myapp_free_slots', 'gauge', rules), 'down');
-    assert.equal(dirOf('myapp_errors_seen', 'gauge', rules), 'down', 'the rule\'s kind (health), not the name');
-    assert.throws(() => compileRules([{ match: 'x', kind: 'latency', direction: 'sideways' as 'up' }]), /detection\.series\[0\]: unknown direction sideways/);
+    assert.equal(
+      dirOf('myapp_errors_seen', 'gauge', rules),
+      'down',
+      "the rule's kind (health), not the name",
+    );
+    assert.throws(
+      () => compileRules([{ match: 'x', kind: 'latency', direction: 'sideways' as 'up' }]),
+      /detection\.series\[0\]: unknown direction sideways/,
+    );
   });
 });

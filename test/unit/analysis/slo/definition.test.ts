@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../../src/errors.ts';
-import { MAX_SLO_TEXT_LENGTH, parseSloDefinitions, parseSloYaml, SLO_TEMPLATES, sloTemplate } from '../../../../src/analysis/slo/definition.ts';
+import {
+  MAX_SLO_TEXT_LENGTH,
+  parseSloDefinitions,
+  parseSloYaml,
+  SLO_TEMPLATES,
+  sloTemplate,
+} from '../../../../src/analysis/slo/definition.ts';
 
 const DAY = 86_400_000;
 
@@ -9,7 +15,8 @@ function configError(fn: () => unknown, ...parts: string[]): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
     assert.equal(e.code, 'DWCP_CONFIG');
-    for (const p of parts) assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
+    for (const p of parts)
+      assert.ok(e.message.includes(p), `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(p)}`);
     return true;
   });
 }
@@ -18,10 +25,25 @@ describe('SLO templates', () => {
   it('has the SLOs of the issue (throughput per DWCP mode) with the thresholds of the seeds', () => {
     assert.deepEqual(
       SLO_TEMPLATES.map((s) => s.name),
-      ['migration-time', 'error-rate', 'availability', 'latency-p99', 'throughput-datacenter', 'throughput-internet', 'throughput-hybrid'],
+      [
+        'migration-time',
+        'error-rate',
+        'availability',
+        'latency-p99',
+        'throughput-datacenter',
+        'throughput-internet',
+        'throughput-hybrid',
+      ],
     );
     const mt = sloTemplate('migration-time')!;
-    assert.deepEqual(mt.sli, { type: 'threshold', metric: 'dwcp_v3_migration_duration_seconds', matchers: {}, statistic: 'mean', op: '<=', threshold: 300 });
+    assert.deepEqual(mt.sli, {
+      type: 'threshold',
+      metric: 'dwcp_v3_migration_duration_seconds',
+      matchers: {},
+      statistic: 'mean',
+      op: '<=',
+      threshold: 300,
+    });
     const er = sloTemplate('error-rate')!;
     assert.equal(er.objective, 0.99);
     assert.equal(er.sli.type, 'ratio');
@@ -33,7 +55,14 @@ describe('SLO templates', () => {
       bad: { metric: 'dwcp_v3_migration_failures_total', matchers: {} },
     });
     const lat = sloTemplate('latency-p99')!;
-    assert.deepEqual(lat.sli, { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', matchers: {}, statistic: 'p99', op: '<', threshold: 0.5 });
+    assert.deepEqual(lat.sli, {
+      type: 'threshold',
+      metric: 'dwcp_v3_migration_latency_seconds',
+      matchers: {},
+      statistic: 'p99',
+      op: '<',
+      threshold: 0.5,
+    });
     const tp = (mode: string, threshold: number) => ({
       type: 'threshold',
       metric: 'dwcp_v3_throughput_bytes_per_second',
@@ -90,7 +119,11 @@ describe('parseSloYaml', () => {
 
   it('names the path of an unknown metric', () => {
     configError(
-      () => parseSloYaml('slos:\n  - {name: a, objective: 0.99, window: 1d, sli: {type: ratio, good: {metric: dwcp_nope_total}, total: {metric: dwcp_v3_component_operations_total}}}', 'f.yaml'),
+      () =>
+        parseSloYaml(
+          'slos:\n  - {name: a, objective: 0.99, window: 1d, sli: {type: ratio, good: {metric: dwcp_nope_total}, total: {metric: dwcp_v3_component_operations_total}}}',
+          'f.yaml',
+        ),
       'f.yaml',
       'slos[0].sli.good.metric',
       'unknown metric "dwcp_nope_total"',
@@ -100,7 +133,10 @@ describe('parseSloYaml', () => {
   it('rejects objective 1.5 (and 0, 1) with the path', () => {
     for (const o of [1.5, 0, 1, -0.1]) {
       configError(
-        () => parseSloYaml(`slos:\n  - {name: a, objective: ${o}, window: 1d, sli: {type: threshold, metric: dwcp_v3_throughput_bytes_per_second, op: ">=", threshold: 1}}`),
+        () =>
+          parseSloYaml(
+            `slos:\n  - {name: a, objective: ${o}, window: 1d, sli: {type: threshold, metric: dwcp_v3_throughput_bytes_per_second, op: ">=", threshold: 1}}`,
+          ),
         'slos[0].objective',
         'strictly between 0 and 1',
       );
@@ -109,32 +145,85 @@ describe('parseSloYaml', () => {
 
   it('reports a missing window and a bad duration with the path', () => {
     const sli = 'sli: {type: threshold, metric: dwcp_v3_throughput_bytes_per_second, op: ">=", threshold: 1}';
-    configError(() => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, ${sli}}`), 'slos[0].window', 'required');
-    configError(() => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, window: 5x, ${sli}}`), 'slos[0].window', 'invalid duration');
-    configError(() => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, window: 400d, ${sli}}`), 'slos[0].window', 'at most 366d');
+    configError(
+      () => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, ${sli}}`),
+      'slos[0].window',
+      'required',
+    );
+    configError(
+      () => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, window: 5x, ${sli}}`),
+      'slos[0].window',
+      'invalid duration',
+    );
+    configError(
+      () => parseSloYaml(`slos:\n  - {name: a, objective: 0.9, window: 400d, ${sli}}`),
+      'slos[0].window',
+      'at most 366d',
+    );
   });
 
   it('checks metric types, statistics, label matchers and the good/bad/total rule', () => {
     configError(
-      () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_component_errors_total', op: '<', threshold: 1 } }] }),
+      () =>
+        parseSloDefinitions({
+          slos: [
+            {
+              name: 'a',
+              objective: 0.9,
+              window: '1d',
+              sli: { type: 'threshold', metric: 'dwcp_v3_component_errors_total', op: '<', threshold: 1 },
+            },
+          ],
+        }),
       'slos[0].sli.metric',
       'is a counter',
     );
     configError(
-      () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', op: '<', threshold: 1 } }] }),
+      () =>
+        parseSloDefinitions({
+          slos: [
+            {
+              name: 'a',
+              objective: 0.9,
+              window: '1d',
+              sli: { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', op: '<', threshold: 1 },
+            },
+          ],
+        }),
       'slos[0].sli.statistic',
       'needs statistic mean or a quantile',
     );
     configError(
       () =>
         parseSloDefinitions({
-          slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'ratio', good: { metric: 'dwcp_v3_migration_success_total', matchers: { region: 'x' } }, total: { metric: 'dwcp_v3_component_operations_total' } } }],
+          slos: [
+            {
+              name: 'a',
+              objective: 0.9,
+              window: '1d',
+              sli: {
+                type: 'ratio',
+                good: { metric: 'dwcp_v3_migration_success_total', matchers: { region: 'x' } },
+                total: { metric: 'dwcp_v3_component_operations_total' },
+              },
+            },
+          ],
         }),
       'slos[0].sli.good.matchers.region',
       'has no label "region"',
     );
     configError(
-      () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'ratio', good: { metric: 'dwcp_v3_migration_success_total' } } }] }),
+      () =>
+        parseSloDefinitions({
+          slos: [
+            {
+              name: 'a',
+              objective: 0.9,
+              window: '1d',
+              sli: { type: 'ratio', good: { metric: 'dwcp_v3_migration_success_total' } },
+            },
+          ],
+        }),
       'slos[0].sli',
       'exactly two of good, bad, total',
     );
@@ -165,16 +254,62 @@ describe('parseSloYaml', () => {
       threshold: 2.4e9,
       when: { metric: 'dwcp_v3_current_mode', matchers: { mode: 'datacenter' } },
     });
-    const tp = (over: object) => ({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', op: '>=', threshold: 1, ...over } }] });
+    const tp = (over: object) => ({
+      slos: [
+        {
+          name: 'a',
+          objective: 0.9,
+          window: '1d',
+          sli: {
+            type: 'threshold',
+            metric: 'dwcp_v3_throughput_bytes_per_second',
+            op: '>=',
+            threshold: 1,
+            ...over,
+          },
+        },
+      ],
+    });
     // The throughput metric has no mode label: scoping by mode needs the gate.
-    configError(() => parseSloDefinitions(tp({ matchers: { mode: 'datacenter' } })), 'slos[0].sli.matchers.mode', 'has no label "mode"', 'component, direction, transport');
-    configError(() => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_current_mode', matchers: { region: 'x' } } })), 'slos[0].sli.when.matchers.region', 'has no label "region"');
-    configError(() => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_mode_switches_total' } })), 'slos[0].sli.when.metric', 'is a counter');
-    configError(() => parseSloDefinitions(tp({ when: { metric: 'nope' } })), 'slos[0].sli.when.metric', 'unknown metric');
+    configError(
+      () => parseSloDefinitions(tp({ matchers: { mode: 'datacenter' } })),
+      'slos[0].sli.matchers.mode',
+      'has no label "mode"',
+      'component, direction, transport',
+    );
+    configError(
+      () => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_current_mode', matchers: { region: 'x' } } })),
+      'slos[0].sli.when.matchers.region',
+      'has no label "region"',
+    );
+    configError(
+      () => parseSloDefinitions(tp({ when: { metric: 'dwcp_v3_mode_switches_total' } })),
+      'slos[0].sli.when.metric',
+      'is a counter',
+    );
+    configError(
+      () => parseSloDefinitions(tp({ when: { metric: 'nope' } })),
+      'slos[0].sli.when.metric',
+      'unknown metric',
+    );
     configError(
       () =>
         parseSloDefinitions({
-          slos: [{ name: 'a', objective: 0.9, window: '1d', sli: { type: 'threshold', metric: 'dwcp_v3_migration_latency_seconds', statistic: 'p99', op: '<', threshold: 1, when: { metric: 'dwcp_v3_current_mode' } } }],
+          slos: [
+            {
+              name: 'a',
+              objective: 0.9,
+              window: '1d',
+              sli: {
+                type: 'threshold',
+                metric: 'dwcp_v3_migration_latency_seconds',
+                statistic: 'p99',
+                op: '<',
+                threshold: 1,
+                when: { metric: 'dwcp_v3_current_mode' },
+              },
+            },
+          ],
         }),
       'slos[0].sli.when',
       'only supported for gauge SLIs',
@@ -183,9 +318,19 @@ describe('parseSloYaml', () => {
 
   it('rejects unknown fields, duplicate names, invalid YAML and oversize text', () => {
     const sli = { type: 'threshold', metric: 'dwcp_v3_throughput_bytes_per_second', op: '>=', threshold: 1 };
-    configError(() => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli, extra: 1 }] }), 'slos[0]', 'extra');
     configError(
-      () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli }, { name: 'a', objective: 0.9, window: '1d', sli }] }),
+      () => parseSloDefinitions({ slos: [{ name: 'a', objective: 0.9, window: '1d', sli, extra: 1 }] }),
+      'slos[0]',
+      'extra',
+    );
+    configError(
+      () =>
+        parseSloDefinitions({
+          slos: [
+            { name: 'a', objective: 0.9, window: '1d', sli },
+            { name: 'a', objective: 0.9, window: '1d', sli },
+          ],
+        }),
       'slos[1].name',
       'duplicate',
     );

@@ -2,4 +2,6 @@
 import { openSqliteDashboardStore } from '../../../../src/dashboards/store/open.ts';
 import { dashboardStoreContract } from '../../../helpers/dashboard-store-contract.ts';
 
-dashboardStoreContract('sqlite', async () => ({ open: (opts) => openSqliteDashboardStore(':memory:', opts) }));
+dashboardStoreContract('sqlite', async () => ({
+  open: (opts) => openSqliteDashboardStore(':memory:', opts),
+}));

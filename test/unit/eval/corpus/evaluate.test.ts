@@ -4,12 +4,25 @@ import { describe, it } from 'node:test';
 import type { StreamingDetector, Verdict } from '../../../../src/analysis/anomaly/detector.ts';
 import { NOT_JUDGED } from '../../../../src/analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
-import { evaluateCorpusDetector, runCorpusSeries, type CorpusDetector } from '../../../../src/eval/corpus/evaluate.ts';
+import {
+  evaluateCorpusDetector,
+  runCorpusSeries,
+  type CorpusDetector,
+} from '../../../../src/eval/corpus/evaluate.ts';
 import { CORPUS_GRACE_SAMPLES, type CorpusSeries } from '../../../../src/eval/corpus/generate.ts';
 
 /** A detector that flags the samples at the given times. */
 function flagging(times: ReadonlySet<number>): StreamingDetector {
-  const yes: Verdict = { ...NOT_JUDGED, anomalous: true, score: 1, confidence: 1, expected: 0, lower: -1, upper: 1, warmingUp: false };
+  const yes: Verdict = {
+    ...NOT_JUDGED,
+    anomalous: true,
+    score: 1,
+    confidence: 1,
+    expected: 0,
+    lower: -1,
+    upper: 1,
+    warmingUp: false,
+  };
   const no: Verdict = { ...NOT_JUDGED, warmingUp: false };
   return { name: 'flag', update: (_v, t) => (times.has(t) ? yes : no), stateBytes: () => 0 };
 }
@@ -36,7 +49,18 @@ describe('corpus evaluation (windowed matching through the engine)', () => {
       { kind: 'leak', startMs: t0 + 1000 * step, endMs: t0 + 1100 * step, magnitude: 6 },
     ],
     blipsMs: [t0 + 1500 * step],
-    params: { noise: 'gaussian', nu: null, ar: 0, level: 1, sigma: 1, dailyAmplitude: 0, weekly: false, trendPerDay: 0, diffusionPerDay: 0, blipRatePerDay: 1 },
+    params: {
+      noise: 'gaussian',
+      nu: null,
+      ar: 0,
+      level: 1,
+      sigma: 1,
+      dailyAmplitude: 0,
+      weekly: false,
+      trendPerDay: 0,
+      diffusionPerDay: 0,
+      blipRatePerDay: 1,
+    },
   };
   const at = (...idx: number[]): Set<number> => new Set(idx.map((i) => t0 + i * step));
 
@@ -65,17 +89,29 @@ describe('corpus evaluation (windowed matching through the engine)', () => {
     assert.equal(e.total.opened, 0);
     assert.equal(e.total.recall, 0);
     assert.equal(e.total.precision, null);
-    assert.deepEqual(e.misses.map((m) => m.kind), ['spike', 'leak']);
+    assert.deepEqual(
+      e.misses.map((m) => m.kind),
+      ['spike', 'leak'],
+    );
     assert.throws(() => evaluateCorpusDetector([], flag(new Set())), InvalidInputError);
   });
 
   it('builds the engine from the detection settings: confirmSamples 1 opens on a single sample, the cooldown holds', () => {
-    const one = evaluateCorpusDetector([series], { ...flag(at(502, 1050)), detection: { confirmSamples: 1 } });
+    const one = evaluateCorpusDetector([series], {
+      ...flag(at(502, 1050)),
+      detection: { confirmSamples: 1 },
+    });
     assert.equal(one.total.opened, 2);
     assert.equal(one.total.recall, 1);
     const twice = at(502, 600);
-    assert.equal(evaluateCorpusDetector([series], { ...flag(twice), detection: { confirmSamples: 1 } }).total.opened, 2);
-    const muted = evaluateCorpusDetector([series], { ...flag(twice), detection: { confirmSamples: 1, cooldown: 3 * 3_600_000 } });
+    assert.equal(
+      evaluateCorpusDetector([series], { ...flag(twice), detection: { confirmSamples: 1 } }).total.opened,
+      2,
+    );
+    const muted = evaluateCorpusDetector([series], {
+      ...flag(twice),
+      detection: { confirmSamples: 1, cooldown: 3 * 3_600_000 },
+    });
     assert.equal(muted.total.opened, 1); // 600 falls within 3 h after 502 opened
   });
 

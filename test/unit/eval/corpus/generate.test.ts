@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CORPUS_ANOMALY_KINDS, CORPUS_RANGES, generateCorpusSeries } from '../../../../src/eval/corpus/generate.ts';
+import {
+  CORPUS_ANOMALY_KINDS,
+  CORPUS_RANGES,
+  generateCorpusSeries,
+} from '../../../../src/eval/corpus/generate.ts';
 
 describe('corpus generator', () => {
   it('is deterministic, labels non-overlapping windows after the warm-up, and keeps parameters in range', () => {
@@ -21,8 +25,13 @@ describe('corpus generator', () => {
       const [lo, hi] = s.cadence === 'minute' ? CORPUS_RANGES.anomaliesMinute : CORPUS_RANGES.anomaliesSecond;
       assert.ok(s.anomalies.length >= lo && s.anomalies.length <= hi);
       assert.ok(s.params.ar >= 0 && s.params.ar <= 0.6);
-      assert.ok(s.params.dailyAmplitude === 0 || (s.params.dailyAmplitude >= 1 && s.params.dailyAmplitude <= 8));
+      assert.ok(
+        s.params.dailyAmplitude === 0 || (s.params.dailyAmplitude >= 1 && s.params.dailyAmplitude <= 8),
+      );
     }
-    assert.notDeepEqual(Array.from(generateCorpusSeries(1001, 0).values.slice(0, 50)), Array.from(generateCorpusSeries(2002, 0).values.slice(0, 50)));
+    assert.notDeepEqual(
+      Array.from(generateCorpusSeries(1001, 0).values.slice(0, 50)),
+      Array.from(generateCorpusSeries(2002, 0).values.slice(0, 50)),
+    );
   });
 });

@@ -4,7 +4,11 @@ import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { parseMonitorConfig } from '../../../../src/config.ts';
 import { createScenarioNode } from '../../../../src/eval/dwcp/nodes.ts';
-import { resolveRunOptions, runDetectionSettings, type DwcpRunOptions } from '../../../../src/eval/dwcp/options.ts';
+import {
+  resolveRunOptions,
+  runDetectionSettings,
+  type DwcpRunOptions,
+} from '../../../../src/eval/dwcp/options.ts';
 import { runDwcpScenario } from '../../../../src/eval/dwcp/runner.ts';
 import { DEFAULT_SEEDS, type DwcpScenario } from '../../../../src/eval/dwcp/scenario.ts';
 import { runDwcpSuite } from '../../../../src/eval/dwcp/suite.ts';
@@ -131,7 +135,10 @@ describe('runDwcpScenario', () => {
   it('names every bad field in one error', () => {
     assert.throws(
       () => resolveRunOptions({ detection: { confirmSamples: 0 }, scrapeOffsetMs: -1 } as DwcpRunOptions),
-      (e: Error) => e instanceof InvalidInputError && /detection\.confirmSamples/.test(e.message) && /scrapeOffsetMs/.test(e.message),
+      (e: Error) =>
+        e instanceof InvalidInputError &&
+        /detection\.confirmSamples/.test(e.message) &&
+        /scrapeOffsetMs/.test(e.message),
     );
   });
 

@@ -76,7 +76,10 @@ describe('prometheus config', () => {
       ruleFiles: ['rules/a.yml'],
       monitorTargets: ['127.0.0.1:9500'],
     };
-    const jobs = (k: number): string[] => (prometheusConfig(o, k) as { scrape_configs: { job_name: string }[] }).scrape_configs.map((j) => j.job_name);
+    const jobs = (k: number): string[] =>
+      (prometheusConfig(o, k) as { scrape_configs: { job_name: string }[] }).scrape_configs.map(
+        (j) => j.job_name,
+      );
     // The monitor is scraped once, by the first server.
     assert.deepEqual(jobs(0), ['dwcp', 'dwcp-monitor', 'alertmanager', 'prometheus']);
     assert.deepEqual(jobs(2), ['dwcp', 'alertmanager', 'prometheus']);

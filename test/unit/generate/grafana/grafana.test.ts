@@ -142,7 +142,9 @@ describe('dashboard validator', () => {
   it('finds duplicate ids, overlaps, unknown variables and missing fields', () => {
     // A dashboard as read back from a JSON file, then broken in several ways.
     const d = JSON.parse(
-      JSON.stringify(dashboard(base, [timeseries('A', [{ expr: num(1) }]), timeseries('B', [{ expr: num(2) }])])),
+      JSON.stringify(
+        dashboard(base, [timeseries('A', [{ expr: num(1) }]), timeseries('B', [{ expr: num(2) }])]),
+      ),
     ) as { panels: Record<string, unknown>[] } & Record<string, unknown>;
     d.panels[1]!.id = 1;
     d.panels[1]!.gridPos = { x: 6, y: 0, w: 12, h: 8 };

@@ -22,7 +22,14 @@ import {
   sumBy,
 } from '../../../../src/generate/promql/build.ts';
 import { outputLabels, selectorsOf } from '../../../../src/generate/promql/labels.ts';
-import { bucketRef, countRef, metricRef, recordedRef, recordedRefByName, sumRef } from '../../../../src/generate/promql/metric.ts';
+import {
+  bucketRef,
+  countRef,
+  metricRef,
+  recordedRef,
+  recordedRefByName,
+  sumRef,
+} from '../../../../src/generate/promql/metric.ts';
 import { printExpr } from '../../../../src/generate/promql/print.ts';
 import { allRecordingRules, allRuleGroups } from '../../../../src/generate/rules/index.ts';
 
@@ -146,7 +153,10 @@ describe('catalog-checked selectors', () => {
     const rule = { record: 'job:up:sum', expr: sumBy(['job'], up) };
     assert.deepEqual(recordedRef(rule).labels, ['job']);
     assert.throws(() => recordedRef(rule, eq('instance', 'x')), /not a label/);
-    assert.deepEqual(recordedRefByName([rule], 'job:up:sum', eq('job', 'dwcp')), recordedRef(rule, eq('job', 'dwcp')));
+    assert.deepEqual(
+      recordedRefByName([rule], 'job:up:sum', eq('job', 'dwcp')),
+      recordedRef(rule, eq('job', 'dwcp')),
+    );
     assert.throws(() => recordedRefByName([rule], 'job:up:max'), InvalidInputError);
   });
 

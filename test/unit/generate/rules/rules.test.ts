@@ -15,7 +15,14 @@ import {
   runbookUrl,
 } from '../../../../src/generate/rules/render.ts';
 import { minBurnEvents } from '../../../../src/analysis/slo/burn-rate.ts';
-import { BURN_WINDOWS, SLOS, sloAlerts, sloEventsRecordName, sloGroups, sloRecordingRules } from '../../../../src/generate/rules/slo.ts';
+import {
+  BURN_WINDOWS,
+  SLOS,
+  sloAlerts,
+  sloEventsRecordName,
+  sloGroups,
+  sloRecordingRules,
+} from '../../../../src/generate/rules/slo.ts';
 import {
   alertTestCases,
   expectedAlertLabels,
@@ -233,8 +240,13 @@ describe('SLO burn-rate rules', () => {
       for (const row of BURN_WINDOWS) {
         const text = row.action === 'page' ? page! : ticket!;
         const n = minBurnEvents(row.factor, slo.objective);
-        assert.ok(text.includes(`${sloEventsRecordName(slo, row.long)} >= ${n}`), `${slo.id} ${row.long}: ${text}`);
-        assert.ok(1 / n <= row.factor * (1 - slo.objective) + 1e-15 && 1 / (n - 1) > row.factor * (1 - slo.objective));
+        assert.ok(
+          text.includes(`${sloEventsRecordName(slo, row.long)} >= ${n}`),
+          `${slo.id} ${row.long}: ${text}`,
+        );
+        assert.ok(
+          1 / n <= row.factor * (1 - slo.objective) + 1e-15 && 1 / (n - 1) > row.factor * (1 - slo.objective),
+        );
       }
     }
   });

@@ -16,9 +16,15 @@ describe('remote-write encoding', () => {
       { name: 'dwcp_enc', labels: { a: '1:b1:x', b: 'x' }, value: 3, timestampMs: T0 },
       { name: 'dwcp_enc', labels: { b: 'x', a: '1' }, value: 4, timestampMs: T0 + 1 },
     ];
-    const d = decodeRemoteWrite(encodeRemoteWrite(samples), { maxDecompressedBytes: 1 << 20, labels: DEFAULT_SCRAPE_LIMITS });
+    const d = decodeRemoteWrite(encodeRemoteWrite(samples), {
+      maxDecompressedBytes: 1 << 20,
+      labels: DEFAULT_SCRAPE_LIMITS,
+    });
     assert.equal(d.series, 3);
-    assert.deepEqual(d.samples.map((s) => s.value), [1, 2, 4, 3]);
+    assert.deepEqual(
+      d.samples.map((s) => s.value),
+      [1, 2, 4, 3],
+    );
   });
 
   it('round-trips samples through the decoder: one TimeSeries per series, values (incl. ±Inf, NaN) and ms timestamps kept', () => {
@@ -28,7 +34,10 @@ describe('remote-write encoding', () => {
       { name: 'dwcp_enc', labels: { a: 'other' }, value: -Infinity, timestampMs: T0 },
       { name: 'dwcp_enc_nan', labels: {}, value: Number.NaN, timestampMs: T0 + 2 },
     ];
-    const d = decodeRemoteWrite(encodeRemoteWrite(samples), { maxDecompressedBytes: 1 << 20, labels: DEFAULT_SCRAPE_LIMITS });
+    const d = decodeRemoteWrite(encodeRemoteWrite(samples), {
+      maxDecompressedBytes: 1 << 20,
+      labels: DEFAULT_SCRAPE_LIMITS,
+    });
     assert.equal(d.series, 3, 'samples of one series share a TimeSeries');
     assert.deepEqual(d.rejected, {});
     assert.deepEqual(
@@ -40,11 +49,17 @@ describe('remote-write encoding', () => {
         ['dwcp_enc_nan', {}, T0 + 2],
       ],
     );
-    assert.deepEqual(d.samples.slice(0, 3).map((s) => s.value), [1.5, Infinity, -Infinity]);
+    assert.deepEqual(
+      d.samples.slice(0, 3).map((s) => s.value),
+      [1.5, Infinity, -Infinity],
+    );
     assert.ok(Number.isNaN(d.samples[3]!.value));
   });
 
   it('an empty batch is a valid, empty request', () => {
-    assert.deepEqual(decodeRemoteWrite(encodeRemoteWrite([]), { maxDecompressedBytes: 1024, labels: DEFAULT_SCRAPE_LIMITS }), { samples: [], rejected: {}, series: 0 });
+    assert.deepEqual(
+      decodeRemoteWrite(encodeRemoteWrite([]), { maxDecompressedBytes: 1024, labels: DEFAULT_SCRAPE_LIMITS }),
+      { samples: [], rejected: {}, series: 0 },
+    );
   });
 });

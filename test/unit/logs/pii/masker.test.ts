@@ -37,17 +37,32 @@ describe('PiiMasker rules', () => {
     ['login password=hunter2&user=x', 'login password=[secret]&user=x'],
     ['{"password":"s3cr3t!"}', '{"password":"[secret]"}'],
   ];
-  for (const [input, want] of cases) it(`masks ${JSON.stringify(input)}`, () => assert.equal(m.mask(input), want));
+  for (const [input, want] of cases)
+    it(`masks ${JSON.stringify(input)}`, () => assert.equal(m.mask(input), want));
 
-  const kept = ['release v1.2.3 and 2.10.0', 'build 1.2.3.4a', 'order 4111111111111112', 'at 12:30:45', 'ts 1733238245123', 'ns 1733238245123456789', 'tokens=5', 'password_changed=true', 'ratio=0.4063 5', 'host 10.0.0.256'];
+  const kept = [
+    'release v1.2.3 and 2.10.0',
+    'build 1.2.3.4a',
+    'order 4111111111111112',
+    'at 12:30:45',
+    'ts 1733238245123',
+    'ns 1733238245123456789',
+    'tokens=5',
+    'password_changed=true',
+    'ratio=0.4063 5',
+    'host 10.0.0.256',
+  ];
   for (const input of kept) it(`keeps ${JSON.stringify(input)}`, () => assert.equal(m.mask(input), input));
 
   it('masks sensitive attribute keys whole and other values by the rules', () => {
-    assert.deepEqual(m.maskAttributes({ 'http.request.header.authorization': 'Basic Zm9v', user: 'a@b.io', n: '3' }), {
-      'http.request.header.authorization': '[secret]',
-      user: '[email]',
-      n: '3',
-    });
+    assert.deepEqual(
+      m.maskAttributes({ 'http.request.header.authorization': 'Basic Zm9v', user: 'a@b.io', n: '3' }),
+      {
+        'http.request.header.authorization': '[secret]',
+        user: '[email]',
+        n: '3',
+      },
+    );
   });
 });
 
@@ -62,13 +77,26 @@ describe('PiiMasker settings', () => {
     assert.deepEqual(off.maskAttributes({ password: 'x' }), { password: 'x' });
   });
   it('switches single rules off and adds extra rules', () => {
-    const custom = new PiiMasker({ ...DEFAULT_PII_SETTINGS, disabledRules: ['email'], extraRules: [{ name: 'vm_owner', pattern: 'owner=(\\w+)', group: 1 }] });
+    const custom = new PiiMasker({
+      ...DEFAULT_PII_SETTINGS,
+      disabledRules: ['email'],
+      extraRules: [{ name: 'vm_owner', pattern: 'owner=(\\w+)', group: 1 }],
+    });
     assert.equal(custom.mask('owner=carol bob@x.io'), 'owner=[vm_owner] bob@x.io');
   });
   it('refuses bad patterns, missing groups and unknown rule names', () => {
-    assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: '(' }] }), InvalidInputError);
-    assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: 'a', group: 1 }] }), /no capture group 1/);
-    assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, disabledRules: ['mail'] }), /unknown PII rule "mail"/);
+    assert.throws(
+      () => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: '(' }] }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: 'a', group: 1 }] }),
+      /no capture group 1/,
+    );
+    assert.throws(
+      () => new PiiMasker({ ...DEFAULT_PII_SETTINGS, disabledRules: ['mail'] }),
+      /unknown PII rule "mail"/,
+    );
     assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, sensitiveKeys: '[' }), InvalidInputError);
   });
 });
@@ -79,23 +107,41 @@ describe('PiiMasker on the labelled corpus', () => {
     const s = scoreMasking(m, corpus);
     assert.ok(s.secrets > 2000, `corpus has ${s.secrets} secrets`);
     assert.deepEqual(s.missed, [], 'no secret survives');
-    assert.ok(s.keptNegatives / s.negatives >= 0.999, `look-alikes kept ${s.keptNegatives}/${s.negatives}: masked ${s.falsePositives.join(' | ')}`);
+    assert.ok(
+      s.keptNegatives / s.negatives >= 0.999,
+      `look-alikes kept ${s.keptNegatives}/${s.negatives}: masked ${s.falsePositives.join(' | ')}`,
+    );
   });
 });
 
 describe('PiiMasker fuzzing', () => {
   const secrets = generatePiiCorpus(7, 400).flatMap((c) => c.secrets);
   it('never throws on any string and returns a string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (s) => typeof m.mask(s) === 'string'), { numRuns: 2000 });
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => typeof m.mask(s) === 'string'), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (s) => typeof m.mask(s) === 'string'),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => typeof m.mask(s) === 'string'),
+      { numRuns: 1000 },
+    );
   });
   it('never lets a corpus secret through between arbitrary separators', () => {
     const sep = fc.constantFrom(' ', ' | ', '\t', ', ', ' (', ') ', '\n', ' user=');
     fc.assert(
-      fc.property(fc.constantFrom(...secrets), sep, sep, fc.stringMatching(/^[a-z ]{0,20}$/), (s, a, b, words) => {
-        const line = `${words}${a}${s.text}${b}${words}`;
-        assert.ok(!m.mask(line).includes(s.value), `${JSON.stringify(line)} → ${JSON.stringify(m.mask(line))}`);
-      }),
+      fc.property(
+        fc.constantFrom(...secrets),
+        sep,
+        sep,
+        fc.stringMatching(/^[a-z ]{0,20}$/),
+        (s, a, b, words) => {
+          const line = `${words}${a}${s.text}${b}${words}`;
+          assert.ok(
+            !m.mask(line).includes(s.value),
+            `${JSON.stringify(line)} → ${JSON.stringify(m.mask(line))}`,
+          );
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -103,7 +149,11 @@ describe('PiiMasker fuzzing', () => {
 
 describe('PiiMasker pre-checks', () => {
   // the same rules, in the same order, without their hints and pre-checks
-  const bare = new PiiMasker({ ...DEFAULT_PII_SETTINGS, disabledRules: DEFAULT_PII_RULES.map((r) => r.name), extraRules: DEFAULT_PII_RULES.map(({ hint: _h, precheck: _p, ...r }) => r) });
+  const bare = new PiiMasker({
+    ...DEFAULT_PII_SETTINGS,
+    disabledRules: DEFAULT_PII_RULES.map((r) => r.name),
+    extraRules: DEFAULT_PII_RULES.map(({ hint: _h, precheck: _p, ...r }) => r),
+  });
   it('skip rules on lines they cannot match', () => {
     assert.ok(DEFAULT_PII_RULES.filter((r) => r.precheck !== undefined).length >= 5);
     const line = '{"level":30,"time":1764790000000,"node_id":"node-5","msg":"peer connected"}';
@@ -112,9 +162,39 @@ describe('PiiMasker pre-checks', () => {
   it('change no result on the labelled corpus', () => {
     for (const c of generatePiiCorpus(11, 3000)) assert.equal(m.mask(c.line), bare.mask(c.line), c.line);
   });
-  it('change no result on fuzzed text made of the rules\' characters and key words', () => {
+  it("change no result on fuzzed text made of the rules' characters and key words", () => {
     const piece = fc.oneof(
-      fc.constantFrom('password', 'client_secret', 'access_token', 'Api-Key', 'PRIVATE_KEY', 'credentials', 'Bearer ', 'token ', 'sk_live_', 'AKIA', 'ghp_', 'glpat-', 'xoxb-', 'AIza', 'eyJ', '@', '.', ':', '::', '=', '"', ' ', '_', '-', '4111', '1111', '10.0.', 'fe80', 'db8'),
+      fc.constantFrom(
+        'password',
+        'client_secret',
+        'access_token',
+        'Api-Key',
+        'PRIVATE_KEY',
+        'credentials',
+        'Bearer ',
+        'token ',
+        'sk_live_',
+        'AKIA',
+        'ghp_',
+        'glpat-',
+        'xoxb-',
+        'AIza',
+        'eyJ',
+        '@',
+        '.',
+        ':',
+        '::',
+        '=',
+        '"',
+        ' ',
+        '_',
+        '-',
+        '4111',
+        '1111',
+        '10.0.',
+        'fe80',
+        'db8',
+      ),
       fc.stringMatching(/^[0-9A-Za-z]{1,12}$/),
     );
     fc.assert(
@@ -126,6 +206,10 @@ describe('PiiMasker pre-checks', () => {
     );
   });
   it('an invalid pre-check is refused when the masker is built', () => {
-    assert.throws(() => new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: 'x', precheck: '(' }] }), (e: unknown) => e instanceof InvalidInputError && /invalid precheck/.test(e.message));
+    assert.throws(
+      () =>
+        new PiiMasker({ ...DEFAULT_PII_SETTINGS, extraRules: [{ name: 'x', pattern: 'x', precheck: '(' }] }),
+      (e: unknown) => e instanceof InvalidInputError && /invalid precheck/.test(e.message),
+    );
   });
 });

@@ -17,7 +17,10 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(capacity: CapacityProvider | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
+async function app(
+  capacity: CapacityProvider | undefined,
+  samples = new RecordingSampleStore(),
+): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(capacity ? { capacity } : {}) };
   const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
@@ -41,7 +44,9 @@ async function seeded(): Promise<RecordingSampleStore> {
   await store.append([
     ...series({ node: 'n1', region: 'eu-west', resource_type: 'cpu' }, 145, ramp),
     ...series({ node: 'n1', region: 'eu-west', resource_type: 'memory' }, 50, () => 30),
-    ...series({ instance: 'n2:9090', region: 'us-east', resource_type: 'cpu' }, 120, (d) => (d < 0.1 ? -1 : 20)),
+    ...series({ instance: 'n2:9090', region: 'us-east', resource_type: 'cpu' }, 120, (d) =>
+      d < 0.1 ? -1 : 20,
+    ),
     ...series({ node: 'n3', region: 'eu-west', resource_type: 'disk' }, 145, ramp),
   ]);
   return store;
@@ -64,11 +69,14 @@ test('GET /api/capacity: linear ramp of 2 %/day from 50 % → 15 days to 80 %, f
   assert.deepEqual(d.window, { startMs: NOW - 7 * DAY, endMs: NOW });
   assert.deepEqual(d.resources, ['cpu', 'memory']);
   // disk is not planned; sorted by region, node, resource
-  assert.deepEqual(d.nodes.map((n) => [n.region, n.node, n.resource]), [
-    ['eu-west', 'n1', 'cpu'],
-    ['eu-west', 'n1', 'memory'],
-    ['us-east', 'n2:9090', 'cpu'],
-  ]);
+  assert.deepEqual(
+    d.nodes.map((n) => [n.region, n.node, n.resource]),
+    [
+      ['eu-west', 'n1', 'cpu'],
+      ['eu-west', 'n1', 'memory'],
+      ['us-east', 'n2:9090', 'cpu'],
+    ],
+  );
   const cpu = entry(d, 'n1', 'cpu');
   assert.equal(cpu.plan.status, 'ok');
   const p = cpu.plan as CapacityPlan;
@@ -78,7 +86,10 @@ test('GET /api/capacity: linear ramp of 2 %/day from 50 % → 15 days to 80 %, f
   assert.ok(Math.abs(p.warning.expected! - 15) < 1e-3, String(p.warning.expected));
   assert.ok(Math.abs(p.critical.expected! - 20) < 1e-3, String(p.critical.expected));
   assert.ok(Math.abs(p.full.expected! - 25) < 1e-3, String(p.full.expected));
-  assert.deepEqual(p.forecasts.map((f) => f.days), [30, 60, 90]);
+  assert.deepEqual(
+    p.forecasts.map((f) => f.days),
+    [30, 60, 90],
+  );
   // 110 % at 30 days is beyond capacity: forecasts stay at the physical maximum of a percent (catalog: 100).
   assert.ok(Math.abs(p.forecasts[0]!.mean - 100) < 1e-9);
   assert.ok(p.forecasts.every((f) => f.lower <= f.mean && f.mean <= f.upper && f.upper <= 100));
@@ -124,19 +135,39 @@ test('GET /api/capacity: resource and window select what is read', async () => {
   assert.equal(res.statusCode, 200);
   const d = (res.json() as { data: CapacityOverview }).data;
   assert.deepEqual(d.resources, ['memory']);
-  assert.deepEqual(d.nodes.map((n) => n.resource), ['memory']);
+  assert.deepEqual(
+    d.nodes.map((n) => n.resource),
+    ['memory'],
+  );
   assert.deepEqual(d.window, { startMs: NOW - DAY, endMs: NOW });
-  assert.deepEqual(store.finds.map((f) => f.match), [{ resource_type: 'memory' }]);
+  assert.deepEqual(
+    store.finds.map((f) => f.match),
+    [{ resource_type: 'memory' }],
+  );
 });
 
 test('GET /api/capacity: series and point limits hold; points are spread over the window, not only the latest', async () => {
   const store = new RecordingSampleStore();
   for (const node of ['a', 'b', 'c']) await store.append(series({ node, resource_type: 'cpu' }, 145, ramp));
   // 1-day window read raw (rawWindowMs 2 d) in 24 hourly sub-windows of at most 2 points: 48 points per series, reaching back a whole day.
-  const a = await app(createCapacityProvider(store, { maxSeries: 2, buckets: 24, perBucket: 2, rawWindowMs: 2 * DAY, plan: { minPoints: 10, minHistoryMs: 20 * 3_600_000 } }), store);
-  const d = ((await a.inject({ url: '/api/capacity?resource=cpu&window=1d' })).json() as { data: CapacityOverview }).data;
+  const a = await app(
+    createCapacityProvider(store, {
+      maxSeries: 2,
+      buckets: 24,
+      perBucket: 2,
+      rawWindowMs: 2 * DAY,
+      plan: { minPoints: 10, minHistoryMs: 20 * 3_600_000 },
+    }),
+    store,
+  );
+  const d = (
+    (await a.inject({ url: '/api/capacity?resource=cpu&window=1d' })).json() as { data: CapacityOverview }
+  ).data;
   assert.equal(d.nodes.length, 2);
-  assert.ok(d.nodes.every((n) => n.points === 48), JSON.stringify(d.nodes.map((n) => n.points)));
+  assert.ok(
+    d.nodes.every((n) => n.points === 48),
+    JSON.stringify(d.nodes.map((n) => n.points)),
+  );
   const p = d.nodes[0]!.plan as CapacityPlan;
   assert.ok(p.spanDays > 0.95, String(p.spanDays));
   assert.equal(d.warnings.length, 1);
@@ -146,7 +177,9 @@ test('GET /api/capacity: series and point limits hold; points are spread over th
 test('GET /api/capacity: a retention or window shorter than the history a plan needs is reported', async () => {
   const store = await seeded();
   const a = await app(createCapacityProvider(store, { retentionMs: 6 * 3_600_000 }), store);
-  const d = ((await a.inject({ url: '/api/capacity?resource=cpu&window=12h' })).json() as { data: CapacityOverview }).data;
+  const d = (
+    (await a.inject({ url: '/api/capacity?resource=cpu&window=12h' })).json() as { data: CapacityOverview }
+  ).data;
   assert.deepEqual(d.warnings, [
     'storage retention (6h) is shorter than the 1d of history a plan needs: raise storage.retention or lower capacity.minHistory',
     'the window (12h) is shorter than the 1d of history a plan needs',
@@ -161,7 +194,13 @@ test('GET /api/capacity: unknown or bad parameters → 400; no provider → 404'
     assert.equal(res.statusCode, 400, url);
     assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_UNKNOWN_PARAMETER');
   }
-  for (const url of ['/api/capacity?window=abc', '/api/capacity?window=10m', '/api/capacity?window=100d', '/api/capacity?resource=disk', '/api/capacity?resource=cpu&resource=memory']) {
+  for (const url of [
+    '/api/capacity?window=abc',
+    '/api/capacity?window=10m',
+    '/api/capacity?window=100d',
+    '/api/capacity?resource=disk',
+    '/api/capacity?resource=cpu&resource=memory',
+  ]) {
     const res = await a.inject({ url });
     assert.equal(res.statusCode, 400, url);
     assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_INVALID_INPUT', url);
@@ -179,9 +218,21 @@ test('GET /api/capacity: a window over the raw window is read as bucket means, 1
   const store = new RecordingSampleStore();
   await store.append(series({ node: 'a', resource_type: 'cpu' }, 145, ramp));
   // 1 day in 1-minute buckets (1 440) exceeds 24 × 2 points: hourly means, 6 samples of 10 min each.
-  const a = await app(createCapacityProvider(store, { buckets: 24, perBucket: 2, plan: { minPoints: 10, minHistoryMs: 20 * 3_600_000 } }), store);
-  const d = ((await a.inject({ url: '/api/capacity?resource=cpu&window=1d' })).json() as { data: CapacityOverview }).data;
-  assert.deepEqual(store.bucketReads.map((r) => [r.resolutionMs, r.summary, r.max]), [[3_600_000, 'mean', 48]]);
+  const a = await app(
+    createCapacityProvider(store, {
+      buckets: 24,
+      perBucket: 2,
+      plan: { minPoints: 10, minHistoryMs: 20 * 3_600_000 },
+    }),
+    store,
+  );
+  const d = (
+    (await a.inject({ url: '/api/capacity?resource=cpu&window=1d' })).json() as { data: CapacityOverview }
+  ).data;
+  assert.deepEqual(
+    store.bucketReads.map((r) => [r.resolutionMs, r.summary, r.max]),
+    [[3_600_000, 'mean', 48]],
+  );
   assert.equal(store.reads.length, 0);
   const p = d.nodes[0]!.plan as CapacityPlan;
   assert.equal(p.status, 'ok');

@@ -28,19 +28,36 @@ describe('dashboard PNG/PDF export routes', () => {
   const calls: { url: string; format: string; ready: string }[] = [];
   let refuse = false;
 
-  const start = async (o: { render: boolean; webRoot: boolean }): Promise<{ app: FastifyInstance; base: string; rec: DashboardRecord }> => {
+  const start = async (o: {
+    render: boolean;
+    webRoot: boolean;
+  }): Promise<{ app: FastifyInstance; base: string; rec: DashboardRecord }> => {
     const deps = testDeps(o.webRoot ? { webRoot: dir } : {});
-    const service = new DashboardService({ store, sources: { samples: deps.samples }, limits: { seriesMax: 10, rawPointsPerSeries: 100, targetPoints: 10 }, cache: { ttlMs: 1000 } });
+    const service = new DashboardService({
+      store,
+      sources: { samples: deps.samples },
+      limits: { seriesMax: 10, rawPointsPerSeries: 100, targetPoints: 10 },
+      cache: { ttlMs: 1000 },
+    });
     const render: DashboardApiOptions['render'] = async (url, format, ready) => {
       if (refuse) throw new LimitExceededError('2 exports are rendering and 8 wait; try again shortly');
       calls.push({ url, format, ready });
       return Buffer.from(format === 'png' ? '\x89PNG fake' : '%PDF-1.4 fake');
     };
-    const api = dashboardsApi(service, { defaultScope: { tenantId: 'default', actor: 'anonymous' }, ...(o.render ? { render } : {}) });
+    const api = dashboardsApi(service, {
+      defaultScope: { tenantId: 'default', actor: 'anonymous' },
+      ...(o.render ? { render } : {}),
+    });
     const app = await buildApp({ ...deps, dashboards: api }, { checkResponses: true });
     apps.push(app);
     await app.listen({ host: '127.0.0.1', port: 0 });
-    const rec = (await app.inject({ method: 'POST', url: '/api/dashboards', payload: smallSpec('Fleet "health" / EU') as object })).json().data as DashboardRecord;
+    const rec = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/dashboards',
+        payload: smallSpec('Fleet "health" / EU') as object,
+      })
+    ).json().data as DashboardRecord;
     return { app, base: ownBaseUrl(app.server.address() as never), rec };
   };
 
@@ -55,26 +72,51 @@ describe('dashboard PNG/PDF export routes', () => {
 
   it('renders the dashboard alone from this server, as PNG and as PDF with a file name from the title', async () => {
     const { app, base, rec } = await start({ render: true, webRoot: true });
-    for (const [format, type] of [['png', 'image/png'], ['pdf', 'application/pdf']] as const) {
+    for (const [format, type] of [
+      ['png', 'image/png'],
+      ['pdf', 'application/pdf'],
+    ] as const) {
       const res = await app.inject({ url: `/api/dashboards/${rec.id}/export.${format}` });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.headers['content-type'], type);
       assert.equal(res.headers['content-disposition'], `attachment; filename="fleet-health-eu.${format}"`);
-      assert.deepEqual(calls.at(-1), { url: `${base}/#/dashboards?id=${rec.id}&export=1`, format, ready: '[data-export-ready]' });
+      assert.deepEqual(calls.at(-1), {
+        url: `${base}/#/dashboards?id=${rec.id}&export=1`,
+        format,
+        ready: '[data-export-ready]',
+      });
     }
     assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
     // The viewer's variable selection is rendered: the page opens with it in its URL, values encoded as data.
-    const res = await app.inject({ url: `/api/dashboards/${rec.id}/export.pdf?var[node]=${encodeURIComponent('n1,a&b')}&var[cluster]=c2` });
+    const res = await app.inject({
+      url: `/api/dashboards/${rec.id}/export.pdf?var[node]=${encodeURIComponent('n1,a&b')}&var[cluster]=c2`,
+    });
     assert.equal(res.statusCode, 200, res.body);
     const rendered = new URL(calls.at(-1)!.url);
     const params = new URLSearchParams(rendered.hash.slice('#/dashboards?'.length));
-    assert.deepEqual([...params], [['id', rec.id], ['export', '1'], ['var-node', 'n1,a&b'], ['var-cluster', 'c2']]);
-    assert.equal((await app.inject({ url: `/api/dashboards/${rec.id}/export.png?var[node]=${'v,'.repeat(65)}` })).statusCode, 400);
+    assert.deepEqual(
+      [...params],
+      [
+        ['id', rec.id],
+        ['export', '1'],
+        ['var-node', 'n1,a&b'],
+        ['var-cluster', 'c2'],
+      ],
+    );
+    assert.equal(
+      (await app.inject({ url: `/api/dashboards/${rec.id}/export.png?var[node]=${'v,'.repeat(65)}` }))
+        .statusCode,
+      400,
+    );
   });
 
   it('answers 404 for unknown ids, 503 without a renderer or a served console, and 429 when the renderer is full', async () => {
     const full = await start({ render: true, webRoot: true });
-    assert.equal((await full.app.inject({ url: '/api/dashboards/00000000-0000-4000-8000-000000000000/export.png' })).statusCode, 404);
+    assert.equal(
+      (await full.app.inject({ url: '/api/dashboards/00000000-0000-4000-8000-000000000000/export.png' }))
+        .statusCode,
+      404,
+    );
     assert.equal((await full.app.inject({ url: '/api/dashboards/not-an-id/export.pdf' })).statusCode, 404);
     refuse = true;
     const busy = await full.app.inject({ url: `/api/dashboards/${full.rec.id}/export.png` });

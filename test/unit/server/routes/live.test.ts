@@ -14,7 +14,9 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function start(limits: TestDeps['limits']): Promise<{ deps: TestDeps; url: string; app: FastifyInstance }> {
+async function start(
+  limits: TestDeps['limits'],
+): Promise<{ deps: TestDeps; url: string; app: FastifyInstance }> {
   const deps = testDeps({ limits });
   const app = await buildApp(deps, { checkResponses: true });
   apps.push(app);

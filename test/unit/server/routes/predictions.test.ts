@@ -19,7 +19,13 @@ const DAY = 600_000; // a compressed 10-minute "day" for the seasonal profile
 
 function engine(): DetectionEngine {
   return new DetectionEngine({
-    factory: (ctx) => createEnsemble(ctx, { preset: 'statistical', tuning: { seasonalSigma: 4, ewmaSigma: 5, muteSamples: 0 }, muteSamples: 0, seasonalPeriodMs: DAY }),
+    factory: (ctx) =>
+      createEnsemble(ctx, {
+        preset: 'statistical',
+        tuning: { seasonalSigma: 4, ewmaSigma: 5, muteSamples: 0 },
+        muteSamples: 0,
+        seasonalPeriodMs: DAY,
+      }),
     detectorName: 'ensemble-statistical',
     minConfidence: 0.8,
     confirmSamples: 2,
@@ -37,10 +43,18 @@ function feed(e: DetectionEngine, n: number, spikeAt = -1) {
   for (let i = 0; i < n; i++) {
     const t = T0 + i * 1000;
     const high = Math.floor((t % DAY) / (DAY / 2)) === 1;
-    const v1 = (high ? 2e9 : 1e9) * (1 + 0.01 * Math.sin(i * 1.7)) * (spikeAt >= 0 && (i === spikeAt || i === spikeAt + 1) ? 0.2 : 1);
+    const v1 =
+      (high ? 2e9 : 1e9) *
+      (1 + 0.01 * Math.sin(i * 1.7)) *
+      (spikeAt >= 0 && (i === spikeAt || i === spikeAt + 1) ? 0.2 : 1);
     const batch = tr.admit([
       { name: METRIC, labels: { node_id: 'node-1', region: 'us-east' }, value: v1, timestampMs: t },
-      { name: METRIC, labels: { node_id: 'node-2', region: 'eu-west' }, value: 5e8 * (1 + 0.01 * Math.cos(i)), timestampMs: t },
+      {
+        name: METRIC,
+        labels: { node_id: 'node-2', region: 'eu-west' },
+        value: 5e8 * (1 + 0.01 * Math.cos(i)),
+        timestampMs: t,
+      },
     ]).inputs;
     opened.push(...e.process(batch, t).opened);
   }
@@ -68,7 +82,11 @@ describe('DetectionEngine.predictions', () => {
     assert.deepEqual(e.predictions(METRIC, { node_id: 'node-1' }, times), [p]);
     assert.deepEqual(e.predictions(METRIC, { node_id: 'node-9' }, times), []);
     assert.deepEqual(e.predictions('dwcp_other', {}, times), []);
-    const many = e.predictions(METRIC, { node_id: 'node-1' }, Array.from({ length: MAX_PREDICTION_STEPS + 50 }, (_, i) => last + i));
+    const many = e.predictions(
+      METRIC,
+      { node_id: 'node-1' },
+      Array.from({ length: MAX_PREDICTION_STEPS + 50 }, (_, i) => last + i),
+    );
     assert.equal(many[0]!.points.length, MAX_PREDICTION_STEPS);
   });
 
@@ -93,7 +111,10 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(over: { predictions?: PredictionSource; modelPerformance?: ModelPerformanceSource }): Promise<FastifyInstance> {
+async function app(over: {
+  predictions?: PredictionSource;
+  modelPerformance?: ModelPerformanceSource;
+}): Promise<FastifyInstance> {
   const a = await buildApp({ ...testDeps(), ...over }, { now: () => T0, checkResponses: true });
   apps.push(a);
   return a;
@@ -103,7 +124,17 @@ describe('GET /api/predictions/{metric}', () => {
   const source: PredictionSource = {
     predictions: (metric, matchers, times) =>
       metric === METRIC && (matchers.node_id ?? 'node-1') === 'node-1'
-        ? [{ key: 'k', metric, labels: { node_id: 'node-1' }, kind: 'bandwidth', detector: 'd', lastSampleMs: T0, points: times.map((t) => ({ timestampMs: t, expected: 1, lower: 0, upper: 2 })) }]
+        ? [
+            {
+              key: 'k',
+              metric,
+              labels: { node_id: 'node-1' },
+              kind: 'bandwidth',
+              detector: 'd',
+              lastSampleMs: T0,
+              points: times.map((t) => ({ timestampMs: t, expected: 1, lower: 0, upper: 2 })),
+            },
+          ]
         : [],
   };
 
@@ -113,7 +144,10 @@ describe('GET /api/predictions/{metric}', () => {
     assert.equal(r.statusCode, 200);
     const body = r.json() as { data: { horizonMs: number; series: { points: { timestampMs: number }[] }[] } };
     assert.equal(body.data.horizonMs, 600_000);
-    assert.deepEqual(body.data.series[0]!.points.map((p) => p.timestampMs), [T0 + 300_000, T0 + 600_000]);
+    assert.deepEqual(
+      body.data.series[0]!.points.map((p) => p.timestampMs),
+      [T0 + 300_000, T0 + 600_000],
+    );
   });
 
   it('rejects bad input and says when nothing matches or predictions are off', async () => {
@@ -122,7 +156,10 @@ describe('GET /api/predictions/{metric}', () => {
     assert.equal((await a.inject({ url: `/api/predictions/${METRIC}?horizon=30d` })).statusCode, 400);
     assert.equal((await a.inject({ url: `/api/predictions/${METRIC}?steps=0` })).statusCode, 400);
     assert.equal((await a.inject({ url: `/api/predictions/${METRIC}?bogus=1` })).statusCode, 400);
-    assert.equal((await a.inject({ url: `/api/predictions/${METRIC}?match[node_id]=node-7` })).statusCode, 404);
+    assert.equal(
+      (await a.inject({ url: `/api/predictions/${METRIC}?match[node_id]=node-7` })).statusCode,
+      404,
+    );
     const off = await app({});
     assert.equal((await off.inject({ url: `/api/predictions/${METRIC}` })).statusCode, 404);
   });
@@ -131,7 +168,12 @@ describe('GET /api/predictions/{metric}', () => {
 describe('GET /api/models/performance', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-models-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const report = { generatedAt: '2026-11-23T12:00:00.000Z', nab: { results: [{ detector: 'x', profiles: { standard: { normalized: 54.1 } } }] }, dwcp: [], cost: [] };
+  const report = {
+    generatedAt: '2026-11-23T12:00:00.000Z',
+    nab: { results: [{ detector: 'x', profiles: { standard: { normalized: 54.1 } } }] },
+    dwcp: [],
+    cost: [],
+  };
 
   it('serves the last benchmark report as written, 404 before any run', async () => {
     const path = join(dir, 'detect.json');

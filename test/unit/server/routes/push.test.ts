@@ -17,7 +17,8 @@ const NOW = Date.UTC(2026, 0, 1, 12);
 describe('POST /api/metrics', () => {
   let app: FastifyInstance;
   let store: OpenedStore;
-  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/metrics', payload: payload as object });
+  const post = (payload: unknown) =>
+    app.inject({ method: 'POST', url: '/api/metrics', payload: payload as object });
 
   before(async () => {
     store = await openSqliteStore({ path: ':memory:', retentionMs: 86_400_000 });
@@ -28,7 +29,10 @@ describe('POST /api/metrics', () => {
       clock: () => NOW,
       window: { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 },
     });
-    app = await buildApp({ ...testDeps(), push: pushHandler(pipeline, () => NOW) }, { checkResponses: true, now: () => NOW });
+    app = await buildApp(
+      { ...testDeps(), push: pushHandler(pipeline, () => NOW) },
+      { checkResponses: true, now: () => NOW },
+    );
   });
   after(async () => {
     await app.close();
@@ -39,12 +43,20 @@ describe('POST /api/metrics', () => {
     const res = await post({
       samples: [
         { name: 'cpu_usage', labels: { host: 'node-1', env: 'production' }, value: 75.5 },
-        { name: 'cpu_usage', labels: { host: 'node-1', env: 'production' }, value: 70, timestamp: NOW - 1000 },
+        {
+          name: 'cpu_usage',
+          labels: { host: 'node-1', env: 'production' },
+          value: 70,
+          timestamp: NOW - 1000,
+        },
         { name: 'cpu_usage', labels: { host: 'node-2' }, value: 1, timestamp: NOW + 86_400_000 },
       ],
     });
     assert.equal(res.statusCode, 200, res.body);
-    assert.deepEqual(res.json(), { status: 'success', data: { received: 3, stored: 1, rejected: { out_of_order: 1, too_far_ahead: 1 } } });
+    assert.deepEqual(res.json(), {
+      status: 'success',
+      data: { received: 3, stored: 1, rejected: { out_of_order: 1, too_far_ahead: 1 } },
+    });
     const [series] = await store.findSeries('cpu_usage', { host: 'node-1' }, 1);
     const [points] = await store.readPoints([series!], NOW - 1, NOW + 1, 10);
     assert.deepEqual([points?.timestampsMs, points?.values], [[NOW], [75.5]]);
@@ -52,7 +64,12 @@ describe('POST /api/metrics', () => {
 
   it('refuses an invalid body as a whole, naming each problem', async () => {
     const before = await store.countSamples();
-    const res = await post({ samples: [{ name: 'cpu.usage', value: 1 }, { name: 'ok', labels: { 'bad-label': 'x', __x: 'y' }, value: 'high' }] });
+    const res = await post({
+      samples: [
+        { name: 'cpu.usage', value: 1 },
+        { name: 'ok', labels: { 'bad-label': 'x', __x: 'y' }, value: 'high' },
+      ],
+    });
     assert.equal(res.statusCode, 400);
     const error = (res.json() as { error: string }).error;
     assert.match(error, /samples\.0\.name: must be a Prometheus metric name/);
@@ -67,7 +84,16 @@ describe('POST /api/metrics', () => {
   it('is 404 when the monitor does not accept pushed samples', async () => {
     const bare = await buildApp(testDeps(), { checkResponses: true });
     try {
-      assert.equal((await bare.inject({ method: 'POST', url: '/api/metrics', payload: { samples: [{ name: 'x', value: 1 }] } })).statusCode, 404);
+      assert.equal(
+        (
+          await bare.inject({
+            method: 'POST',
+            url: '/api/metrics',
+            payload: { samples: [{ name: 'x', value: 1 }] },
+          })
+        ).statusCode,
+        404,
+      );
     } finally {
       await bare.close();
     }

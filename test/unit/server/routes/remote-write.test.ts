@@ -23,12 +23,21 @@ import { openSqliteStore, type OpenedStore } from '../../../../src/store/sqlite.
 import { testDeps } from '../../../helpers/server-fakes.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
-const HEADERS = { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' };
+const HEADERS = {
+  'content-type': 'application/x-protobuf',
+  'content-encoding': 'snappy',
+  'x-prometheus-remote-write-version': '0.1.0',
+};
 
-function body(series: { name: string; labels?: Record<string, string>; points: [number, number][] }[]): Buffer {
+function body(
+  series: { name: string; labels?: Record<string, string>; points: [number, number][] }[],
+): Buffer {
   const T = writeRequestType();
   const timeseries = series.map((s) => ({
-    labels: [{ name: '__name__', value: s.name }, ...Object.entries(s.labels ?? {}).map(([name, value]) => ({ name, value }))],
+    labels: [
+      { name: '__name__', value: s.name },
+      ...Object.entries(s.labels ?? {}).map(([name, value]) => ({ name, value })),
+    ],
     samples: s.points.map(([timestamp, value]) => ({ timestamp, value })),
   }));
   return snappy.compress(Buffer.from(T.encode(T.fromObject({ timeseries })).finish()));
@@ -39,10 +48,13 @@ describe('POST /api/v1/write', () => {
   let store: OpenedStore;
   let pipeline: MonitorPipeline;
   let registry: Registry;
-  const post = (payload: Buffer, headers: Record<string, string> = HEADERS) => app.inject({ method: 'POST', url: '/api/v1/write', payload, headers });
+  const post = (payload: Buffer, headers: Record<string, string> = HEADERS) =>
+    app.inject({ method: 'POST', url: '/api/v1/write', payload, headers });
   const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
     const m = await registry.getSingleMetric(name)!.get();
-    return m.values.filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x)).reduce((a, v) => a + v.value, 0);
+    return m.values
+      .filter((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))
+      .reduce((a, v) => a + v.value, 0);
   };
 
   before(async () => {
@@ -71,20 +83,50 @@ describe('POST /api/v1/write', () => {
   });
 
   it('stores a batch and answers 204; out-of-order, duplicate and out-of-window samples are refused, the rest kept', async () => {
-    const first = await post(body([{ name: 'dwcp_rw', labels: { job: 'p' }, points: [[NOW - 2000, 1], [NOW - 1000, 2]] }]));
+    const first = await post(
+      body([
+        {
+          name: 'dwcp_rw',
+          labels: { job: 'p' },
+          points: [
+            [NOW - 2000, 1],
+            [NOW - 1000, 2],
+          ],
+        },
+      ]),
+    );
     assert.equal(first.statusCode, 204, first.body);
     assert.equal(await store.countSamples(), 2);
     const second = await post(
       body([
-        { name: 'dwcp_rw', labels: { job: 'p' }, points: [[NOW - 1500, 9], [NOW - 1000, 9], [NOW, 3]] },
+        {
+          name: 'dwcp_rw',
+          labels: { job: 'p' },
+          points: [
+            [NOW - 1500, 9],
+            [NOW - 1000, 9],
+            [NOW, 3],
+          ],
+        },
         { name: 'dwcp_rw_ahead', points: [[NOW + 3_600_000, 1]] },
         { name: 'dwcp_rw_old', points: [[NOW - 7_200_000, 1]] },
       ]),
     );
     assert.equal(second.statusCode, 204, second.body);
     assert.equal(await store.countSamples(), 3);
-    assert.deepEqual(pipeline.counters().samplesRejected, { out_of_order: 1, duplicate: 1, too_far_ahead: 1, too_old: 1 });
-    assert.equal(await metric('dwcp_monitor_target_samples_rejected_total', { target: 'remote_write', reason: 'out_of_order' }), 1);
+    assert.deepEqual(pipeline.counters().samplesRejected, {
+      out_of_order: 1,
+      duplicate: 1,
+      too_far_ahead: 1,
+      too_old: 1,
+    });
+    assert.equal(
+      await metric('dwcp_monitor_target_samples_rejected_total', {
+        target: 'remote_write',
+        reason: 'out_of_order',
+      }),
+      1,
+    );
     assert.equal(await metric('dwcp_monitor_remote_write_samples_received_total'), 7);
   });
 
@@ -95,11 +137,29 @@ describe('POST /api/v1/write', () => {
     assert.match((bad.json() as { error: string }).error, /not Snappy/);
     const proto = await post(snappy.compress(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])));
     assert.equal(proto.statusCode, 400);
-    assert.equal((await post(body([{ name: 'x', points: [[NOW, 1]] }]), { ...HEADERS, 'content-type': 'application/json' })).statusCode, 400);
-    assert.equal((await post(body([{ name: 'x', points: [[NOW, 1]] }]), { ...HEADERS, 'content-encoding': 'gzip' })).statusCode, 400);
+    assert.equal(
+      (
+        await post(body([{ name: 'x', points: [[NOW, 1]] }]), {
+          ...HEADERS,
+          'content-type': 'application/json',
+        })
+      ).statusCode,
+      400,
+    );
+    assert.equal(
+      (await post(body([{ name: 'x', points: [[NOW, 1]] }]), { ...HEADERS, 'content-encoding': 'gzip' }))
+        .statusCode,
+      400,
+    );
     assert.equal((await post(Buffer.alloc(20 * 1024, 1))).statusCode, 413);
     assert.equal(await store.countSamples(), before, 'nothing of a refused request is stored');
-    for (const reason of ['malformed_snappy', 'malformed_protobuf', 'unsupported_media_type', 'unsupported_encoding', 'too_large']) {
+    for (const reason of [
+      'malformed_snappy',
+      'malformed_protobuf',
+      'unsupported_media_type',
+      'unsupported_encoding',
+      'too_large',
+    ]) {
       assert.equal(await metric('dwcp_monitor_remote_write_requests_rejected_total', { reason }), 1, reason);
     }
   });
@@ -107,7 +167,11 @@ describe('POST /api/v1/write', () => {
   it('is 404 when the monitor has no remote-write receiver', async () => {
     const bare = await buildApp(testDeps(), { checkResponses: true });
     try {
-      assert.equal((await bare.inject({ method: 'POST', url: '/api/v1/write', payload: body([]), headers: HEADERS })).statusCode, 404);
+      assert.equal(
+        (await bare.inject({ method: 'POST', url: '/api/v1/write', payload: body([]), headers: HEADERS }))
+          .statusCode,
+        404,
+      );
     } finally {
       await bare.close();
     }
@@ -125,13 +189,31 @@ describe('POST /api/v1/write retried after a store failure', () => {
         return Promise.reject(new StoreError('database is locked'));
       },
     };
-    const { pipeline } = buildPipeline({ detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false }, store: flaky, sink: { handle: () => Promise.resolve() }, clock: () => NOW });
-    const remoteWrite = new RemoteWriteReceiver({ pipeline, limits: { maxDecompressedBytes: 64 * 1024, labels: DEFAULT_SCRAPE_LIMITS }, maxBodyBytes: 16 * 1024 });
+    const { pipeline } = buildPipeline({
+      detection: { ...DEFAULT_DETECTION_SETTINGS, enabled: false },
+      store: flaky,
+      sink: { handle: () => Promise.resolve() },
+      clock: () => NOW,
+    });
+    const remoteWrite = new RemoteWriteReceiver({
+      pipeline,
+      limits: { maxDecompressedBytes: 64 * 1024, labels: DEFAULT_SCRAPE_LIMITS },
+      maxBodyBytes: 16 * 1024,
+    });
     const app = await buildApp({ ...testDeps(), remoteWrite }, { checkResponses: true, now: () => NOW });
     try {
-      await store.append([{ name: 'dwcp_rw_retry', labels: { lane: 'a' }, value: 0, timestampMs: NOW - 3000 }]);
+      await store.append([
+        { name: 'dwcp_rw_retry', labels: { lane: 'a' }, value: 0, timestampMs: NOW - 3000 },
+      ]);
       const payload = body([
-        { name: 'dwcp_rw_retry', labels: { lane: 'a' }, points: [[NOW - 2000, 1], [NOW - 1000, 2]] },
+        {
+          name: 'dwcp_rw_retry',
+          labels: { lane: 'a' },
+          points: [
+            [NOW - 2000, 1],
+            [NOW - 1000, 2],
+          ],
+        },
         { name: 'dwcp_rw_retry', labels: { lane: 'b' }, points: [[NOW - 1000, 3]] },
       ]);
       const post = () => app.inject({ method: 'POST', url: '/api/v1/write', payload, headers: HEADERS });
@@ -140,10 +222,19 @@ describe('POST /api/v1/write retried after a store failure', () => {
       assert.equal((await post()).statusCode, 204);
       assert.equal(await store.countSamples(), 4, 'every sample of the retried batch is stored');
       assert.deepEqual(pipeline.counters().samplesRejected, {});
-      const [b] = await store.readPoints(await store.findSeries('dwcp_rw_retry', { lane: 'b' }, 1), 0, NOW, 10);
+      const [b] = await store.readPoints(
+        await store.findSeries('dwcp_rw_retry', { lane: 'b' }, 1),
+        0,
+        NOW,
+        10,
+      );
       assert.deepEqual(b!.values, [3]);
       assert.equal((await post()).statusCode, 204, 'a third copy is still accepted as a whole (204) ...');
-      assert.deepEqual(pipeline.counters().samplesRejected, { out_of_order: 1, duplicate: 2 }, '... and its samples are counted as duplicate or out of order');
+      assert.deepEqual(
+        pipeline.counters().samplesRejected,
+        { out_of_order: 1, duplicate: 2 },
+        '... and its samples are counted as duplicate or out of order',
+      );
     } finally {
       await app.close();
       await store.close();

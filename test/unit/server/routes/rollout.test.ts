@@ -25,7 +25,10 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
-async function app(insights: InsightsSource | undefined, samples = new RecordingSampleStore()): Promise<FastifyInstance> {
+async function app(
+  insights: InsightsSource | undefined,
+  samples = new RecordingSampleStore(),
+): Promise<FastifyInstance> {
   const deps = { ...testDeps(), samples, ...(insights ? { insights } : {}) };
   const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
   apps.push(a);
@@ -37,7 +40,8 @@ async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Pr
   const store = new RecordingSampleStore();
   const n = 120;
   const batch: Sample[] = [];
-  const add = (name: string, labels: Labels, value: number, t: number) => batch.push({ name, labels, value, timestampMs: t });
+  const add = (name: string, labels: Labels, value: number, t: number) =>
+    batch.push({ name, labels, value, timestampMs: t });
   const region = { region: 'eu-west', instance: 'n1' };
   let v1s = 0;
   let v3s = 0;
@@ -46,30 +50,102 @@ async function seeded(v3Seconds: number, slaOk: boolean, compression = true): Pr
     const jitter = ((i * 7919) % 13) / 13 - 0.5; // deterministic spread in [-0.5, 0.5)
     v1s += 100 + 10 * jitter;
     v3s += v3Seconds + 10 * jitter;
-    add(`${getMetric('dwcp_migration_duration_seconds').name}_sum`, { ...region, dwcp_enabled: 'true' }, v1s, t);
-    add(`${getMetric('dwcp_migration_duration_seconds').name}_count`, { ...region, dwcp_enabled: 'true' }, i + 1, t);
-    add(`${getMetric('dwcp_v3_migration_duration_seconds').name}_sum`, { ...region, mode: 'datacenter' }, v3s, t);
-    add(`${getMetric('dwcp_v3_migration_duration_seconds').name}_count`, { ...region, mode: 'datacenter' }, i + 1, t);
+    add(
+      `${getMetric('dwcp_migration_duration_seconds').name}_sum`,
+      { ...region, dwcp_enabled: 'true' },
+      v1s,
+      t,
+    );
+    add(
+      `${getMetric('dwcp_migration_duration_seconds').name}_count`,
+      { ...region, dwcp_enabled: 'true' },
+      i + 1,
+      t,
+    );
+    add(
+      `${getMetric('dwcp_v3_migration_duration_seconds').name}_sum`,
+      { ...region, mode: 'datacenter' },
+      v3s,
+      t,
+    );
+    add(
+      `${getMetric('dwcp_v3_migration_duration_seconds').name}_count`,
+      { ...region, mode: 'datacenter' },
+      i + 1,
+      t,
+    );
     add(getMetric('dwcp_v3_sla_compliance').name, { ...region, sla_type: 'latency' }, slaOk ? 1 : i % 2, t);
     add(getMetric('dwcp_v3_rollout_progress_percent').name, { ...region, stage: '25' }, 25, t);
     add(getMetric('up').name, region, 1, t);
     add(getMetric('dwcp_v3_resource_utilization_percent').name, { ...region, resource_type: 'cpu' }, 40, t);
-    add(`${getMetric('dwcp_v3_mode_latency_seconds').name}_sum`, { ...region, mode: 'datacenter' }, 0.01 * (i + 1), t);
-    add(`${getMetric('dwcp_v3_mode_latency_seconds').name}_count`, { ...region, mode: 'datacenter' }, i + 1, t);
+    add(
+      `${getMetric('dwcp_v3_mode_latency_seconds').name}_sum`,
+      { ...region, mode: 'datacenter' },
+      0.01 * (i + 1),
+      t,
+    );
+    add(
+      `${getMetric('dwcp_v3_mode_latency_seconds').name}_count`,
+      { ...region, mode: 'datacenter' },
+      i + 1,
+      t,
+    );
     add(getMetric('dwcp_v3_component_errors_total').name, { ...region, component: 'amst' }, 0, t);
-    add(getMetric('dwcp_v3_component_operations_total').name, { ...region, component: 'amst' }, 100 * (i + 1), t);
+    add(
+      getMetric('dwcp_v3_component_operations_total').name,
+      { ...region, component: 'amst' },
+      100 * (i + 1),
+      t,
+    );
     add(getMetric('dwcp_v3_component_health').name, { ...region, component: 'acp' }, 2, t);
-    add(getMetric('dwcp_v3_throughput_bytes_per_second').name, { ...region, direction: 'tx', transport: 'rdma' }, 3e9, t);
-    add(getMetric('dwcp_v3_throughput_bytes_per_second').name, { ...region, direction: 'rx', transport: 'rdma' }, 1, t);
-    for (const mode of ['datacenter', 'internet', 'hybrid']) add(getMetric('dwcp_v3_current_mode').name, { ...region, node_id: 'n1', mode }, mode === 'datacenter' ? 1 : 0, t);
+    add(
+      getMetric('dwcp_v3_throughput_bytes_per_second').name,
+      { ...region, direction: 'tx', transport: 'rdma' },
+      3e9,
+      t,
+    );
+    add(
+      getMetric('dwcp_v3_throughput_bytes_per_second').name,
+      { ...region, direction: 'rx', transport: 'rdma' },
+      1,
+      t,
+    );
+    for (const mode of ['datacenter', 'internet', 'hybrid'])
+      add(
+        getMetric('dwcp_v3_current_mode').name,
+        { ...region, node_id: 'n1', mode },
+        mode === 'datacenter' ? 1 : 0,
+        t,
+      );
     // Migration latency buckets: 10 migrations per scrape, all within 0.1 s → p99 per step ≈ 0.099 s.
-    for (const le of ['0.05', '0.1', '0.5', '+Inf']) add(`${getMetric('dwcp_v3_migration_latency_seconds').name}_bucket`, { ...region, mode: 'datacenter', le }, le === '0.05' ? 5 * (i + 1) : 10 * (i + 1), t);
+    for (const le of ['0.05', '0.1', '0.5', '+Inf'])
+      add(
+        `${getMetric('dwcp_v3_migration_latency_seconds').name}_bucket`,
+        { ...region, mode: 'datacenter', le },
+        le === '0.05' ? 5 * (i + 1) : 10 * (i + 1),
+        t,
+      );
     add(getMetric('dwcp_v3_migration_success_total').name, { ...region, mode: 'datacenter' }, i + 1, t);
     add(getMetric('dwcp_v3_migration_failures_total').name, { ...region, mode: 'datacenter' }, 0, t);
     if (compression) {
-      add(`${getMetric('dwcp_hde_compression_ratio').name}_sum`, { ...region, data_type: 'memory' }, 3 * (i + 1), t);
-      add(`${getMetric('dwcp_hde_compression_ratio').name}_count`, { ...region, data_type: 'memory' }, i + 1, t);
-      add(getMetric('dwcp_v3_compression_ratio').name, { ...region, algorithm: 'zstd' }, 3 + 0.01 * jitter, t);
+      add(
+        `${getMetric('dwcp_hde_compression_ratio').name}_sum`,
+        { ...region, data_type: 'memory' },
+        3 * (i + 1),
+        t,
+      );
+      add(
+        `${getMetric('dwcp_hde_compression_ratio').name}_count`,
+        { ...region, data_type: 'memory' },
+        i + 1,
+        t,
+      );
+      add(
+        getMetric('dwcp_v3_compression_ratio').name,
+        { ...region, algorithm: 'zstd' },
+        3 + 0.01 * jitter,
+        t,
+      );
     }
   }
   await store.append(batch);
@@ -89,16 +165,28 @@ test('GET /api/rollout: faster v3, same compression, SLAs met → GO with suppor
   assert.ok(d.comparison.migrationSpeedup! > 1.8 && d.comparison.migrationSpeedup! < 2.2);
   assert.equal(d.verdicts.find((v) => v.metric === 'migration_duration')?.classification, 'low');
   assert.equal(d.verdicts.find((v) => v.metric === 'compression')?.classification, 'pass');
-  assert.deepEqual(d.sla.map((s) => [s.name, s.compliance]), [['latency', 1]]);
+  assert.deepEqual(
+    d.sla.map((s) => [s.name, s.compliance]),
+    [['latency', 1]],
+  );
   assert.equal(d.rolloutPercent, 25);
   assert.equal(d.samples.v1Migrations, 119);
   assert.deepEqual(d.window, { startMs: NOW - 600_000, endMs: NOW });
   // The decision comes from the sequential test of the stage (here since the first stored point: no stage change seen).
   const e = d.evidence;
-  assert.deepEqual([e.method, e.startObserved, e.stageStartMs, e.startMs, e.decision], ['mixture-sprt', false, NOW - 600_000, NOW - 600_000, 'GO']);
+  assert.deepEqual(
+    [e.method, e.startObserved, e.stageStartMs, e.startMs, e.decision],
+    ['mixture-sprt', false, NOW - 600_000, NOW - 600_000, 'GO'],
+  );
   assert.equal(e.firstDecision?.decision, 'GO');
   assert.ok(e.firstDecision!.afterMs >= 100 * 5000, 'not before 100 migrations per version');
-  assert.deepEqual(e.metrics.map((m) => [m.metric, m.state]), [['migration_duration', 'non-inferior'], ['compression', 'non-inferior']]);
+  assert.deepEqual(
+    e.metrics.map((m) => [m.metric, m.state]),
+    [
+      ['migration_duration', 'non-inferior'],
+      ['compression', 'non-inferior'],
+    ],
+  );
   assert.ok(e.metrics[0]!.degradationPercent! < -45 && e.metrics[0]!.degradationPercent! > -55);
   assert.deepEqual(d.figures.nodes, { v1: 0, v3: 0 });
   // reads are bounded: the rollout progress over the longest evidence period (1 h), the rest from the stage start
@@ -140,15 +228,18 @@ test('GET /api/slo: all templates evaluated from stored series (latency-p99 from
   assert.equal(res.statusCode, 200);
   const d = (res.json() as { data: SloOverview }).data;
   assert.equal(d.stepMs, 10_000);
-  assert.deepEqual(d.slos.map((s) => [s.name, s.evaluated, s.report!.status]), [
-    ['migration-time', true, 'met'],
-    ['error-rate', true, 'met'],
-    ['availability', true, 'met'],
-    ['latency-p99', true, 'met'],
-    ['throughput-datacenter', true, 'met'],
-    ['throughput-internet', true, 'no-data'],
-    ['throughput-hybrid', true, 'no-data'],
-  ]);
+  assert.deepEqual(
+    d.slos.map((s) => [s.name, s.evaluated, s.report!.status]),
+    [
+      ['migration-time', true, 'met'],
+      ['error-rate', true, 'met'],
+      ['availability', true, 'met'],
+      ['latency-p99', true, 'met'],
+      ['throughput-datacenter', true, 'met'],
+      ['throughput-internet', true, 'no-data'],
+      ['throughput-hybrid', true, 'no-data'],
+    ],
+  );
   for (const s of d.slos.filter((x) => x.report!.status !== 'no-data')) {
     assert.equal(s.report!.status, 'met', s.name);
     assert.equal(s.report!.compliance, 1, s.name);
@@ -177,12 +268,24 @@ test('GET /api/regions/health: score, status and factors per region', async () =
   assert.deepEqual(r.missing, []);
   assert.equal(r.status, 'healthy');
   // availability 100, headroom 60, latency 10 ms in datacenter mode (baseline 10 ms) → 100, errors 0 → 100, consensus 100
-  assert.deepEqual(r.factors, { availability: 100, headroom: 60, latency: 100, errorRate: 100, consensus: 100 });
+  assert.deepEqual(r.factors, {
+    availability: 100,
+    headroom: 60,
+    latency: 100,
+    errorRate: 100,
+    consensus: 100,
+  });
   assert.ok(Math.abs(r.score! - (30 + 12 + 20 + 20 + 10)) < 1e-9);
-  assert.deepEqual(r.latencyByMode.map((m) => m.mode), ['datacenter']);
+  assert.deepEqual(
+    r.latencyByMode.map((m) => m.mode),
+    ['datacenter'],
+  );
   // Without trackers there is no history: trend unknown, no stages.
   assert.deepEqual(r.trend, { direction: 'unknown', slopePerHour: null, points: 0 });
-  assert.deepEqual(((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data.stages, []);
+  assert.deepEqual(
+    ((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data.stages,
+    [],
+  );
 });
 
 test('GET /api/rollout stages and /api/regions/health trend come from the trackers fed by exportInsights', async () => {
@@ -191,12 +294,16 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
   const provider = createInsightsProvider(store, trackers);
   const metrics = createCatalogMetrics(new Registry(), metricsOf('monitor'));
   // Three recomputations 15 s apart over the same data (rollout at 25 %, eu-west scoring 90).
-  for (const t of [NOW - 30_000, NOW - 15_000, NOW]) await exportInsights(provider, metrics, t, DEFAULT_INSIGHTS_EXPORT, trackers);
+  for (const t of [NOW - 30_000, NOW - 15_000, NOW])
+    await exportInsights(provider, metrics, t, DEFAULT_INSIGHTS_EXPORT, trackers);
   const a = await app(provider, store);
   const d = ((await a.inject({ url: '/api/rollout' })).json() as { data: RolloutStatus }).data;
   assert.equal(d.stages.length, 1);
   const s = d.stages[0]!;
-  assert.deepEqual([s.stage, s.reachedAtMs, s.rolloutPercent, s.atMonitorStart, s.decision, s.firstDecision], [25, NOW - 30_000, 25, true, 'GO', 'GO']);
+  assert.deepEqual(
+    [s.stage, s.reachedAtMs, s.rolloutPercent, s.atMonitorStart, s.decision, s.firstDecision],
+    [25, NOW - 30_000, 25, true, 'GO', 'GO'],
+  );
   assert.equal(s.updatedAtMs, NOW);
   assert.ok(s.timeToDecisionMs! >= 500_000 && s.timeToDecisionMs! < 600_000, `${s.timeToDecisionMs}`);
   assert.ok(s.migrationSpeedup! > 1.8 && s.migrationSpeedup! < 2.2);
@@ -208,9 +315,12 @@ test('GET /api/rollout stages and /api/regions/health trend come from the tracke
   assert.deepEqual(g.regions[0]!.trend, { direction: 'stable', slopePerHour: 0, points: 3 });
   // A falling recorded score shows as degrading: 90, 80, 70 at 15 s steps = −10 per 15 s = −2400 points/h.
   const falling = new RegionTrendTracker();
-  [90, 80, 70].forEach((score, i) => falling.record([{ region: 'eu-west', score }], NOW - 30_000 + i * 15_000));
+  [90, 80, 70].forEach((score, i) =>
+    falling.record([{ region: 'eu-west', score }], NOW - 30_000 + i * 15_000),
+  );
   const b = await app(createInsightsProvider(store, { regionTrends: falling }), store);
-  const tr = ((await b.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview }).data.regions[0]!.trend;
+  const tr = ((await b.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview }).data
+    .regions[0]!.trend;
   assert.equal(tr.direction, 'degrading');
   assert.equal(tr.points, 3);
   assert.ok(Math.abs(tr.slopePerHour! + 2400) < 1e-6);
@@ -222,11 +332,17 @@ test('empty store: rollout is CAUTION (no evidence either way) with nodata drive
   assert.equal(r.data.decision, 'CAUTION');
   assert.equal(r.data.forced, false);
   assert.equal(r.data.score, 0.75);
-  assert.deepEqual(r.data.drivers.map((x) => x.source), ['nodata', 'nodata']);
+  assert.deepEqual(
+    r.data.drivers.map((x) => x.source),
+    ['nodata', 'nodata'],
+  );
   assert.equal(r.data.evidence.firstDecision, null);
   assert.equal(r.data.rolloutPercent, null);
   const s = (await a.inject({ url: '/api/slo' })).json() as { data: SloOverview };
-  assert.deepEqual(s.data.slos.filter((x) => x.evaluated).map((x) => x.report!.status), Array(7).fill('no-data'));
+  assert.deepEqual(
+    s.data.slos.filter((x) => x.evaluated).map((x) => x.report!.status),
+    Array(7).fill('no-data'),
+  );
   const g = (await a.inject({ url: '/api/regions/health' })).json() as { data: RegionsOverview };
   assert.deepEqual(g.data.regions, []);
 });
@@ -241,7 +357,13 @@ test('window is passed to the provider; unknown or bad parameters → 400; no pr
     regions: async (w, now) => (calls.push(['regions', w, now]), real.regions(w, now)),
   };
   const a = await app(fake);
-  for (const url of ['/api/rollout', '/api/slo', '/api/regions/health', '/api/rollout?window=90', '/api/slo?window=2h']) {
+  for (const url of [
+    '/api/rollout',
+    '/api/slo',
+    '/api/regions/health',
+    '/api/rollout?window=90',
+    '/api/slo?window=2h',
+  ]) {
     assert.equal((await a.inject({ url })).statusCode, 200, url);
   }
   assert.deepEqual(calls, [
@@ -256,7 +378,12 @@ test('window is passed to the provider; unknown or bad parameters → 400; no pr
     assert.equal(res.statusCode, 400, url);
     assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_UNKNOWN_PARAMETER');
   }
-  for (const url of ['/api/rollout?window=abc', '/api/rollout?window=1s', '/api/slo?window=2d', '/api/rollout?window=1m&window=2m']) {
+  for (const url of [
+    '/api/rollout?window=abc',
+    '/api/rollout?window=1s',
+    '/api/slo?window=2d',
+    '/api/rollout?window=1m&window=2m',
+  ]) {
     const res = await a.inject({ url });
     assert.equal(res.statusCode, 400, url);
     assert.equal((res.json() as { errorType: string }).errorType, 'DWCP_INVALID_INPUT');
@@ -273,7 +400,9 @@ async function runCli(args: string[]): Promise<{ out: string; err: string; exitC
   let err = '';
   const before = process.exitCode;
   process.exitCode = undefined;
-  await rolloutCommand({ out: (t) => (out += t), err: (t) => (err += t) }).parseAsync(['status', ...args], { from: 'user' });
+  await rolloutCommand({ out: (t) => (out += t), err: (t) => (err += t) }).parseAsync(['status', ...args], {
+    from: 'user',
+  });
   const exitCode = process.exitCode === undefined ? undefined : Number(process.exitCode);
   process.exitCode = before;
   return { out, err, exitCode };
@@ -290,8 +419,14 @@ test('CLI rollout status prints the decision, drivers and key numbers from a lis
   assert.match(r.out, /Rollout: {2}25 % of migrations on v3/);
   assert.match(r.out, /speedup 0\.5x/);
   assert.match(r.out, /\[forces-no-go\] .*migration_duration/);
-  assert.match(r.out, /^Stage: {4}since .* or earlier, 10\.0 min of evidence; first NO-GO after \d+\.\d min$/m);
-  assert.match(r.out, /^ {2}migration_duration +regression +\+\d+\.\d % worse \[\+\d+\.\d %, \+\d+\.\d %\] {2}v1 119 \/ v3 119 events$/m);
+  assert.match(
+    r.out,
+    /^Stage: {4}since .* or earlier, 10\.0 min of evidence; first NO-GO after \d+\.\d min$/m,
+  );
+  assert.match(
+    r.out,
+    /^ {2}migration_duration +regression +\+\d+\.\d % worse \[\+\d+\.\d %, \+\d+\.\d %\] {2}v1 119 \/ v3 119 events$/m,
+  );
   assert.match(r.out, /note: nodes report no v3_enabled feature flag/);
   assert.match(r.out, /latency: 50\.\d\d % \(target 99 %\) NOT MET/);
   const j = await runCli(['--url', `http://127.0.0.1:${port}`, '--json']);
@@ -309,7 +444,12 @@ test('CLI rollout status: unreachable monitor or bad URL → clear error, exit c
   const r = await runCli(['--url', `http://127.0.0.1:${port}`]);
   assert.equal(r.exitCode, 1);
   assert.equal(r.out, '');
-  assert.match(r.err, new RegExp(`^error: cannot reach the monitor at http://127\\.0\\.0\\.1:${port} \\(.*\\); is \`dwcp-monitor serve\` running\\?\\n$`));
+  assert.match(
+    r.err,
+    new RegExp(
+      `^error: cannot reach the monitor at http://127\\.0\\.0\\.1:${port} \\(.*\\); is \`dwcp-monitor serve\` running\\?\\n$`,
+    ),
+  );
   const u = await runCli(['--url', 'not a url']);
   assert.equal(u.exitCode, 1);
   assert.match(u.err, /--url must be an http\(s\) URL/);

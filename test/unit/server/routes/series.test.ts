@@ -15,9 +15,24 @@ async function setup(limits?: TestDeps['limits']): Promise<{ a: FastifyInstance;
   const deps = testDeps(limits ? { limits } : {});
   const samples = [];
   for (let t = NOW - 300_000; t <= NOW; t += 10_000) {
-    samples.push({ name: 'dwcp_amst_streams_active', labels: { node_id: 'n1', region: 'eu' }, value: 4, timestampMs: t });
-    samples.push({ name: 'dwcp_amst_streams_active', labels: { node_id: 'n2', region: 'eu' }, value: 6, timestampMs: t });
-    samples.push({ name: 'dwcp_amst_streams_active', labels: { node_id: 'n3', region: 'us' }, value: 10, timestampMs: t });
+    samples.push({
+      name: 'dwcp_amst_streams_active',
+      labels: { node_id: 'n1', region: 'eu' },
+      value: 4,
+      timestampMs: t,
+    });
+    samples.push({
+      name: 'dwcp_amst_streams_active',
+      labels: { node_id: 'n2', region: 'eu' },
+      value: 6,
+      timestampMs: t,
+    });
+    samples.push({
+      name: 'dwcp_amst_streams_active',
+      labels: { node_id: 'n3', region: 'us' },
+      value: 10,
+      timestampMs: t,
+    });
   }
   samples.push({ name: 'dwcp_hde_compression_ratio', labels: { node_id: 'n1' }, value: 3, timestampMs: NOW });
   await deps.samples.append(samples);
@@ -28,7 +43,15 @@ async function setup(limits?: TestDeps['limits']): Promise<{ a: FastifyInstance;
 
 interface QueryBody {
   status: string;
-  data: { name: string; agg: string; by: string[]; startMs: number; endMs: number; stepMs: number; series: { labels: Record<string, string>; timestampsMs: number[]; values: number[] }[] };
+  data: {
+    name: string;
+    agg: string;
+    by: string[];
+    startMs: number;
+    endMs: number;
+    stepMs: number;
+    series: { labels: Record<string, string>; timestampsMs: number[]; values: number[] }[];
+  };
   warnings?: string[];
 }
 
@@ -58,9 +81,21 @@ test('GET /api/metrics/search', async () => {
   const all = await a.inject({ method: 'GET', url: '/api/metrics/search?limit=1' });
   assert.deepEqual((all.json() as { data: string[] }).data, ['dwcp_amst_streams_active']);
   err(await a.inject({ method: 'GET', url: '/api/metrics/search?limit=0' }), 'DWCP_INVALID_INPUT', /limit/);
-  err(await a.inject({ method: 'GET', url: '/api/metrics/search?limit=5000' }), 'DWCP_INVALID_INPUT', /limit/);
-  err(await a.inject({ method: 'GET', url: `/api/metrics/search?q=${'a'.repeat(201)}` }), 'DWCP_INVALID_INPUT', /q: must be at most 200/);
-  err(await a.inject({ method: 'GET', url: '/api/metrics/search?query=x' }), 'DWCP_UNKNOWN_PARAMETER', /query; known parameters: q, limit/);
+  err(
+    await a.inject({ method: 'GET', url: '/api/metrics/search?limit=5000' }),
+    'DWCP_INVALID_INPUT',
+    /limit/,
+  );
+  err(
+    await a.inject({ method: 'GET', url: `/api/metrics/search?q=${'a'.repeat(201)}` }),
+    'DWCP_INVALID_INPUT',
+    /q: must be at most 200/,
+  );
+  err(
+    await a.inject({ method: 'GET', url: '/api/metrics/search?query=x' }),
+    'DWCP_UNKNOWN_PARAMETER',
+    /query; known parameters: q, limit/,
+  );
 });
 
 test('GET /api/metrics/query: defaults (last 5 min, step for ≤ 300 points, avg)', async () => {
@@ -71,11 +106,30 @@ test('GET /api/metrics/query: defaults (last 5 min, step for ≤ 300 points, avg
   assert.equal(body.status, 'success');
   assert.equal(body.warnings, undefined);
   assert.deepEqual(
-    { name: body.data.name, agg: body.data.agg, by: body.data.by, startMs: body.data.startMs, endMs: body.data.endMs, stepMs: body.data.stepMs },
-    { name: 'dwcp_amst_streams_active', agg: 'avg', by: [], startMs: NOW - 300_000, endMs: NOW, stepMs: 2000 },
+    {
+      name: body.data.name,
+      agg: body.data.agg,
+      by: body.data.by,
+      startMs: body.data.startMs,
+      endMs: body.data.endMs,
+      stepMs: body.data.stepMs,
+    },
+    {
+      name: 'dwcp_amst_streams_active',
+      agg: 'avg',
+      by: [],
+      startMs: NOW - 300_000,
+      endMs: NOW,
+      stepMs: 2000,
+    },
   );
   assert.deepEqual(deps.samples.finds.at(-1), { name: 'dwcp_amst_streams_active', match: {}, limit: 200 });
-  assert.deepEqual(deps.samples.reads.at(-1), { ids: [1, 2, 3], startMs: NOW - 300_000, endMs: NOW, max: 20_000 });
+  assert.deepEqual(deps.samples.reads.at(-1), {
+    ids: [1, 2, 3],
+    startMs: NOW - 300_000,
+    endMs: NOW,
+    max: 20_000,
+  });
   assert.equal(body.data.series.length, 1);
   const s = body.data.series[0]!;
   assert.ok(s.timestampsMs.length > 0 && s.timestampsMs.length <= 300);
@@ -97,7 +151,10 @@ test('GET /api/metrics/query: match[], explicit range/step, agg and by (repeated
   assert.equal(body.data.stepMs, 30_000);
   assert.equal(body.data.startMs, NOW - 60_000);
   assert.deepEqual(body.data.series[0]?.values, [10, 10, 10]);
-  const byRes = await a.inject({ method: 'GET', url: '/api/metrics/query?name=dwcp_amst_streams_active&agg=max&by=region&by=region,node_id' });
+  const byRes = await a.inject({
+    method: 'GET',
+    url: '/api/metrics/query?name=dwcp_amst_streams_active&agg=max&by=region&by=region,node_id',
+  });
   const byBody = byRes.json() as QueryBody;
   assert.deepEqual(byBody.data.by, ['region', 'node_id']);
   assert.equal(byBody.data.series.length, 3);
@@ -130,7 +187,11 @@ test('GET /api/metrics/query: bad input → 400', async () => {
     [`${q}&match[1x]=a`, 'DWCP_INVALID_INPUT', /not a valid label name/],
     [`${q}&match[a]=1&match[a]=2`, 'DWCP_INVALID_INPUT', /more than once/],
     [`${q}&name=other`, 'DWCP_INVALID_INPUT', /more than once/],
-    [`${q}&matcher=x`, 'DWCP_UNKNOWN_PARAMETER', /matcher; known parameters: name, start, end, step, agg, by, match\[<label>\]/],
+    [
+      `${q}&matcher=x`,
+      'DWCP_UNKNOWN_PARAMETER',
+      /matcher; known parameters: name, start, end, step, agg, by, match\[<label>\]/,
+    ],
     [`${q}&match=x`, 'DWCP_UNKNOWN_PARAMETER', /match/],
   ];
   for (const [url, type, msg] of cases) err(await a.inject({ method: 'GET', url }), type, msg);

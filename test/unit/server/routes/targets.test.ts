@@ -13,7 +13,8 @@ const LEAKY: TargetStatus = {
   ...TARGETS[1]!,
   id: 'leaky',
   url: 'http://admin:hunter2@127.0.0.1:9/metrics',
-  lastError: 'Request cannot be constructed from a URL that includes credentials: http://admin:hunter2@127.0.0.1:9/metrics',
+  lastError:
+    'Request cannot be constructed from a URL that includes credentials: http://admin:hunter2@127.0.0.1:9/metrics',
 };
 
 async function leakyApp(): Promise<FastifyInstance> {
@@ -48,7 +49,15 @@ test('GET /api/live never sends URL credentials', async () => {
 test("GET /api/v1/targets lists another shard's targets as dropped, with the reason and their shard", async () => {
   const deps = {
     ...testDeps(),
-    droppedTargets: () => [{ id: 'node-9', url: 'http://admin:hunter2@10.0.0.9:9100/metrics', labels: { job: 'dwcp', instance: '10.0.0.9:9100', region: 'eu-west' }, reason: 'other_shard' as const, shard: 2 }],
+    droppedTargets: () => [
+      {
+        id: 'node-9',
+        url: 'http://admin:hunter2@10.0.0.9:9100/metrics',
+        labels: { job: 'dwcp', instance: '10.0.0.9:9100', region: 'eu-west' },
+        reason: 'other_shard' as const,
+        shard: 2,
+      },
+    ],
   };
   const app = await buildApp(deps, { checkResponses: true });
   apps.push(app);
@@ -57,7 +66,12 @@ test("GET /api/v1/targets lists another shard's targets as dropped, with the rea
   assert.deepEqual(any.data.droppedTargets, [
     {
       id: 'node-9',
-      discoveredLabels: { __address__: '10.0.0.9:9100', job: 'dwcp', instance: '10.0.0.9:9100', region: 'eu-west' },
+      discoveredLabels: {
+        __address__: '10.0.0.9:9100',
+        job: 'dwcp',
+        instance: '10.0.0.9:9100',
+        region: 'eu-west',
+      },
       scrapeUrl: 'http://<secret>@10.0.0.9:9100/metrics',
       reason: 'other_shard',
       shard: 2,

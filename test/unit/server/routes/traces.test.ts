@@ -21,8 +21,25 @@ const TRACE = hexId(0xabc, 32);
 function spans(traceNo = 0xabc, startMs = NOW - 60_000): TestSpan[] {
   const t = hexId(traceNo, 32);
   return [
-    { traceId: t, spanId: hexId(1, 16), name: 'dwcp.migration', startMs, durationMs: 9000, attributes: { 'dwcp.vm.id': 'vm-1', 'dwcp.node.id': 'node-1' } },
-    { traceId: t, spanId: hexId(2, 16), parentSpanId: hexId(1, 16), name: 'dwcp.amst.transfer', kind: 3, startMs: startMs + 1000, durationMs: 7000, status: { code: 2, message: 'timeout' }, attributes: { 'dwcp.bytes': 1024 } },
+    {
+      traceId: t,
+      spanId: hexId(1, 16),
+      name: 'dwcp.migration',
+      startMs,
+      durationMs: 9000,
+      attributes: { 'dwcp.vm.id': 'vm-1', 'dwcp.node.id': 'node-1' },
+    },
+    {
+      traceId: t,
+      spanId: hexId(2, 16),
+      parentSpanId: hexId(1, 16),
+      name: 'dwcp.amst.transfer',
+      kind: 3,
+      startMs: startMs + 1000,
+      durationMs: 7000,
+      status: { code: 2, message: 'timeout' },
+      attributes: { 'dwcp.bytes': 1024 },
+    },
   ];
 }
 
@@ -40,13 +57,19 @@ describe('trace routes', () => {
   const json = (body: unknown) => post(JSON.stringify(body), { 'content-type': 'application/json' });
   const metric = async (name: string, reason?: string): Promise<number> => {
     const m = await deps.registry.getSingleMetric(name)!.get();
-    return m.values.filter((v) => reason === undefined || v.labels['reason'] === reason).reduce((a, v) => a + v.value, 0);
+    return m.values
+      .filter((v) => reason === undefined || v.labels['reason'] === reason)
+      .reduce((a, v) => a + v.value, 0);
   };
 
   before(async () => {
     store = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
     deps = testDeps();
-    const traces = new TraceApi(store, { registry: deps.registry, now: () => NOW, limits: { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024 } });
+    const traces = new TraceApi(store, {
+      registry: deps.registry,
+      now: () => NOW,
+      limits: { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024 },
+    });
     app = await buildApp({ ...deps, traces }, { checkResponses: true, now: () => NOW });
   });
   after(async () => {
@@ -66,7 +89,10 @@ describe('trace routes', () => {
     assert.equal(t.statusCode, 200, t.body);
     const [trace] = t.json().data;
     assert.equal(trace.traceID, TRACE);
-    assert.deepEqual(trace.spans.map((s: { operationName: string }) => s.operationName), ['dwcp.migration', 'dwcp.amst.transfer']);
+    assert.deepEqual(
+      trace.spans.map((s: { operationName: string }) => s.operationName),
+      ['dwcp.migration', 'dwcp.amst.transfer'],
+    );
     const transfer = trace.spans[1];
     assert.deepEqual(transfer.references, [{ refType: 'CHILD_OF', traceID: TRACE, spanID: hexId(1, 16) }]);
     assert.equal(transfer.startTime, (NOW - 59_000) * 1000);
@@ -85,8 +111,14 @@ describe('trace routes', () => {
     const res = await post(otlpProtobuf(otlpJson(spans())), { 'content-type': 'application/x-protobuf' });
     assert.equal(res.statusCode, 200, res.body);
     assert.match(String(res.headers['content-type']), /application\/x-protobuf/);
-    assert.deepEqual(otlpProtoTypes().exportResponse.toObject(otlpProtoTypes().exportResponse.decode(res.rawPayload)), {});
-    const gz = await post(gzipSync(otlpProtobuf(otlpJson(spans(0xdef)))), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    assert.deepEqual(
+      otlpProtoTypes().exportResponse.toObject(otlpProtoTypes().exportResponse.decode(res.rawPayload)),
+      {},
+    );
+    const gz = await post(gzipSync(otlpProtobuf(otlpJson(spans(0xdef)))), {
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'gzip',
+    });
     assert.equal(gz.statusCode, 200, gz.body);
     assert.equal(await store.spanCount(), 4);
   });
@@ -109,11 +141,22 @@ describe('trace routes', () => {
   });
 
   it('partial success in protobuf: rejected spans counted in ExportTraceServiceResponse.partial_success', async () => {
-    const bad: TestSpan = { traceId: TRACE, spanId: hexId(7, 16), name: 'x', startMs: NOW - 1000, durationMs: 1, parentSpanId: 'abc' };
-    const res = await post(otlpProtobuf(otlpJson([...spans(), bad])), { 'content-type': 'application/x-protobuf' });
+    const bad: TestSpan = {
+      traceId: TRACE,
+      spanId: hexId(7, 16),
+      name: 'x',
+      startMs: NOW - 1000,
+      durationMs: 1,
+      parentSpanId: 'abc',
+    };
+    const res = await post(otlpProtobuf(otlpJson([...spans(), bad])), {
+      'content-type': 'application/x-protobuf',
+    });
     assert.equal(res.statusCode, 200, res.body);
     const t = otlpProtoTypes().exportResponse;
-    const body = t.toObject(t.decode(res.rawPayload), { longs: Number }) as { partialSuccess?: { rejectedSpans: number; errorMessage: string } };
+    const body = t.toObject(t.decode(res.rawPayload), { longs: Number }) as {
+      partialSuccess?: { rejectedSpans: number; errorMessage: string };
+    };
     assert.equal(body.partialSuccess?.rejectedSpans, 1);
     assert.match(body.partialSuccess?.errorMessage ?? '', /invalid parent span id/);
     assert.equal(await store.spanCount(), 2);
@@ -122,10 +165,18 @@ describe('trace routes', () => {
   it('a store failure is 503 with a google.rpc.Status UNAVAILABLE body, and counted', async () => {
     const broken = await openSqliteTraceStore(':memory:', { retentionMs: 86_400_000 });
     const d = testDeps();
-    const brokenApp = await buildApp({ ...d, traces: new TraceApi(broken, { registry: d.registry, now: () => NOW }) }, { checkResponses: true, now: () => NOW });
+    const brokenApp = await buildApp(
+      { ...d, traces: new TraceApi(broken, { registry: d.registry, now: () => NOW }) },
+      { checkResponses: true, now: () => NOW },
+    );
     try {
       await broken.close();
-      const res = await brokenApp.inject({ method: 'POST', url: '/v1/traces', payload: otlpProtobuf(otlpJson(spans())), headers: { 'content-type': 'application/x-protobuf' } });
+      const res = await brokenApp.inject({
+        method: 'POST',
+        url: '/v1/traces',
+        payload: otlpProtobuf(otlpJson(spans())),
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
       assert.equal(res.statusCode, 503, res.body);
       const t = otlpProtoTypes().status;
       const st = t.toObject(t.decode(res.rawPayload)) as { code: number; message: string };
@@ -140,26 +191,92 @@ describe('trace routes', () => {
 
   it('refuses bad requests as a whole with a reason and stores nothing', async () => {
     const cases: { res: Awaited<ReturnType<typeof post>>; status: number; msg: RegExp }[] = [
-      { res: await post('{"resourceSpans": [', { 'content-type': 'application/json' }), status: 400, msg: /not valid JSON/ },
+      {
+        res: await post('{"resourceSpans": [', { 'content-type': 'application/json' }),
+        status: 400,
+        msg: /not valid JSON/,
+      },
       { res: await json({ resourceSpans: 7 }), status: 400, msg: /resourceSpans must be an array/ },
-      { res: await post(Buffer.from([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /not a protobuf/ },
-      { res: await post(Buffer.from('{"resourceSpans":[]}'), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /not a protobuf/ },
-      { res: await post(gzipSync(Buffer.alloc(300 * 1024)), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' }), status: 413, msg: /decompressed OTLP body exceeds/ },
-      { res: await post(otlpProtobuf(otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: 'x', startMs: NOW, durationMs: -5 }])), { 'content-type': 'application/x-protobuf' }), status: 400, msg: /no valid span.*invalid timestamp/ },
-      { res: await post(Buffer.from('not gzip'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), status: 400, msg: /could not be decompressed/ },
-      { res: await post('{}', { 'content-type': 'application/json', 'content-encoding': 'br' }), status: 400, msg: /unsupported Content-Encoding/ },
-      { res: await json(otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: '', startMs: NOW, durationMs: 1 }])), status: 400, msg: /no valid span.*missing name/ },
-      { res: await post('hello', { 'content-type': 'text/plain' }), status: 415, msg: /Unsupported Media Type|content-type/i },
-      { res: await post(Buffer.alloc(65 * 1024, 0x20), { 'content-type': 'application/json' }), status: 413, msg: /too large|exceeds/i },
-      { res: await post(gzipSync(Buffer.alloc(300 * 1024, 0x20)), { 'content-type': 'application/json', 'content-encoding': 'gzip' }), status: 413, msg: /decompressed OTLP body exceeds/ },
+      {
+        res: await post(Buffer.from([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' }),
+        status: 400,
+        msg: /not a protobuf/,
+      },
+      {
+        res: await post(Buffer.from('{"resourceSpans":[]}'), { 'content-type': 'application/x-protobuf' }),
+        status: 400,
+        msg: /not a protobuf/,
+      },
+      {
+        res: await post(gzipSync(Buffer.alloc(300 * 1024)), {
+          'content-type': 'application/x-protobuf',
+          'content-encoding': 'gzip',
+        }),
+        status: 413,
+        msg: /decompressed OTLP body exceeds/,
+      },
+      {
+        res: await post(
+          otlpProtobuf(
+            otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: 'x', startMs: NOW, durationMs: -5 }]),
+          ),
+          { 'content-type': 'application/x-protobuf' },
+        ),
+        status: 400,
+        msg: /no valid span.*invalid timestamp/,
+      },
+      {
+        res: await post(Buffer.from('not gzip'), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
+        status: 400,
+        msg: /could not be decompressed/,
+      },
+      {
+        res: await post('{}', { 'content-type': 'application/json', 'content-encoding': 'br' }),
+        status: 400,
+        msg: /unsupported Content-Encoding/,
+      },
+      {
+        res: await json(
+          otlpJson([{ traceId: TRACE, spanId: hexId(1, 16), name: '', startMs: NOW, durationMs: 1 }]),
+        ),
+        status: 400,
+        msg: /no valid span.*missing name/,
+      },
+      {
+        res: await post('hello', { 'content-type': 'text/plain' }),
+        status: 415,
+        msg: /Unsupported Media Type|content-type/i,
+      },
+      {
+        res: await post(Buffer.alloc(65 * 1024, 0x20), { 'content-type': 'application/json' }),
+        status: 413,
+        msg: /too large|exceeds/i,
+      },
+      {
+        res: await post(gzipSync(Buffer.alloc(300 * 1024, 0x20)), {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        }),
+        status: 413,
+        msg: /decompressed OTLP body exceeds/,
+      },
     ];
     const statusType = otlpProtoTypes().status;
     for (const [i, c] of cases.entries()) {
       assert.equal(c.res.statusCode, c.status, `case ${i}: ${c.res.body}`);
       // OTLP/HTTP error bodies are google.rpc.Status: protobuf for protobuf requests, JSON otherwise.
       const protobuf = /protobuf/.test(requestType.get(c.res) ?? '');
-      assert.match(String(c.res.headers['content-type']), protobuf ? /^application\/x-protobuf/ : /^application\/json/, `case ${i}`);
-      const st = protobuf ? (statusType.toObject(statusType.decode(c.res.rawPayload)) as { code: number; message: string }) : (c.res.json() as { code: number; message: string });
+      assert.match(
+        String(c.res.headers['content-type']),
+        protobuf ? /^application\/x-protobuf/ : /^application\/json/,
+        `case ${i}`,
+      );
+      const st = protobuf
+        ? (statusType.toObject(statusType.decode(c.res.rawPayload)) as { code: number; message: string })
+        : (c.res.json() as { code: number; message: string });
       assert.deepEqual(Object.keys(st).sort(), ['code', 'message'], `case ${i}`);
       assert.equal(st.code, 3, `case ${i}: INVALID_ARGUMENT`);
       assert.match(st.message, c.msg, `case ${i}`);
@@ -174,7 +291,18 @@ describe('trace routes', () => {
 
   it('reports orphan spans (parent not stored) instead of losing them', async () => {
     const t = hexId(0x77, 32);
-    await json(otlpJson([{ traceId: t, spanId: hexId(5, 16), parentSpanId: hexId(4, 16), name: 'dwcp.migration.receive', startMs: NOW - 5000, durationMs: 100 }]));
+    await json(
+      otlpJson([
+        {
+          traceId: t,
+          spanId: hexId(5, 16),
+          parentSpanId: hexId(4, 16),
+          name: 'dwcp.migration.receive',
+          startMs: NOW - 5000,
+          durationMs: 100,
+        },
+      ]),
+    );
     const res = await app.inject({ method: 'GET', url: `/api/traces/${t}` });
     assert.equal(res.statusCode, 200, res.body);
     const [trace] = res.json().data;
@@ -191,7 +319,11 @@ describe('trace routes', () => {
       return r.json().data.map((t: { traceID: string }) => t.traceID);
     };
     const all = await ids('service=dwcp-node');
-    assert.deepEqual(all, [5, 4, 3, 2, 1].map((i) => hexId(0x100 + i, 32)), 'most recent first');
+    assert.deepEqual(
+      all,
+      [5, 4, 3, 2, 1].map((i) => hexId(0x100 + i, 32)),
+      'most recent first',
+    );
     assert.equal((await ids('service=dwcp-node&limit=2')).length, 2);
     assert.equal((await ids('service=other')).length, 0);
     assert.equal((await ids('operation=dwcp.amst.transfer&minDuration=7s')).length, 5);
@@ -201,11 +333,23 @@ describe('trace routes', () => {
     assert.equal((await ids(`tags=${encodeURIComponent('{"dwcp.vm.id":"vm-1"}')}`)).length, 5);
     assert.equal((await ids(`tags=${encodeURIComponent('{"dwcp.vm.id":"vm-2"}')}`)).length, 0);
     const start = (NOW - 600_000 + 3 * 60_000) * 1000;
-    assert.deepEqual(await ids(`start=${start}&end=${start + 60_000_000}`), [4, 3].map((i) => hexId(0x100 + i, 32)));
+    assert.deepEqual(
+      await ids(`start=${start}&end=${start + 60_000_000}`),
+      [4, 3].map((i) => hexId(0x100 + i, 32)),
+    );
   });
 
   it('rejects bad query parameters and unknown or malformed trace ids', async () => {
-    for (const qs of ['minDuration=fast', 'limit=0', 'limit=1001', 'status=bad', 'tags=notjson', 'start=10&end=5', 'foo=1', 'minDuration=2s&maxDuration=1s']) {
+    for (const qs of [
+      'minDuration=fast',
+      'limit=0',
+      'limit=1001',
+      'status=bad',
+      'tags=notjson',
+      'start=10&end=5',
+      'foo=1',
+      'minDuration=2s&maxDuration=1s',
+    ]) {
       const r = await app.inject({ method: 'GET', url: `/api/traces?${qs}` });
       assert.equal(r.statusCode, 400, `${qs}: ${r.body}`);
     }
@@ -223,7 +367,10 @@ describe('trace routes', () => {
     const body = services.json();
     assert.ok(body.data.includes('names-svc'), body.data.join());
     assert.deepEqual(body.data, [...body.data].sort());
-    assert.deepEqual({ ...body, data: [] }, { data: [], total: body.data.length, limit: 0, offset: 0, errors: null });
+    assert.deepEqual(
+      { ...body, data: [] },
+      { data: [], total: body.data.length, limit: 0, offset: 0, errors: null },
+    );
     const ops = await app.inject({ method: 'GET', url: '/api/services/names-svc/operations' });
     assert.equal(ops.statusCode, 200, ops.body);
     assert.deepEqual(ops.json().data, ['dwcp.amst.transfer', 'dwcp.migration']);
@@ -236,7 +383,12 @@ describe('trace routes', () => {
     const off = await buildApp(testDeps(), { checkResponses: true });
     try {
       for (const r of [
-        await off.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from([1, 2]), headers: { 'content-type': 'application/x-protobuf' } }),
+        await off.inject({
+          method: 'POST',
+          url: '/v1/traces',
+          payload: Buffer.from([1, 2]),
+          headers: { 'content-type': 'application/x-protobuf' },
+        }),
         await off.inject({ method: 'GET', url: '/api/traces' }),
         await off.inject({ method: 'GET', url: `/api/traces/${TRACE}` }),
         await off.inject({ method: 'GET', url: '/api/services' }),

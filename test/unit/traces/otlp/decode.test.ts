@@ -9,7 +9,12 @@ import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PayloadTooLargeError } from '../../../../src/errors.ts';
-import { decodeContentEncoding, decodeExportRequest, OtlpRequestError, otlpEncodingOf } from '../../../../src/traces/otlp/decode.ts';
+import {
+  decodeContentEncoding,
+  decodeExportRequest,
+  OtlpRequestError,
+  otlpEncodingOf,
+} from '../../../../src/traces/otlp/decode.ts';
 import { DEFAULT_OTLP_LIMITS } from '../../../../src/traces/otlp/limits.ts';
 import { isValidId } from '../../../../src/traces/span.ts';
 import { otlpJson, otlpProtobuf, type TestSpan } from '../../../helpers/otlp.ts';
@@ -26,7 +31,11 @@ const spanArb: fc.Arbitrary<TestSpan> = fc.record({
   startMs: fc.integer({ min: NOW - 86_400_000, max: NOW }),
   durationMs: fc.integer({ min: 0, max: 60_000 }),
   kind: fc.integer({ min: 0, max: 5 }),
-  attributes: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__'), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()), { maxKeys: 4 }),
+  attributes: fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 8 }).filter((k) => k !== '__proto__'),
+    fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean()),
+    { maxKeys: 4 },
+  ),
 });
 
 describe('OTLP decoding', () => {
@@ -38,12 +47,24 @@ describe('OTLP decoding', () => {
     const raw = Buffer.from('{}');
     assert.deepEqual(decodeContentEncoding(gzipSync(raw), 'gzip', L), raw);
     assert.deepEqual(decodeContentEncoding(raw, 'identity', L), raw);
-    assert.throws(() => decodeContentEncoding(raw, 'zstd', L), (e: unknown) => e instanceof OtlpRequestError && e.reason === 'unsupported_encoding');
-    assert.throws(() => decodeContentEncoding(gzipSync(Buffer.alloc(2000)), 'gzip', { ...L, maxDecompressedBytes: 1000 }), PayloadTooLargeError);
+    assert.throws(
+      () => decodeContentEncoding(raw, 'zstd', L),
+      (e: unknown) => e instanceof OtlpRequestError && e.reason === 'unsupported_encoding',
+    );
+    assert.throws(
+      () => decodeContentEncoding(gzipSync(Buffer.alloc(2000)), 'gzip', { ...L, maxDecompressedBytes: 1000 }),
+      PayloadTooLargeError,
+    );
   });
 
   it('rejects spans beyond maxSpansPerRequest and keeps the first ones', () => {
-    const spans: TestSpan[] = [1, 2, 3].map((i) => ({ traceId: 'a'.repeat(32), spanId: String(i).repeat(16), name: 'x', startMs: NOW - 1000, durationMs: 1 }));
+    const spans: TestSpan[] = [1, 2, 3].map((i) => ({
+      traceId: 'a'.repeat(32),
+      spanId: String(i).repeat(16),
+      name: 'x',
+      startMs: NOW - 1000,
+      durationMs: 1,
+    }));
     const r = decodeExportRequest(json(otlpJson(spans)), 'json', { ...L, maxSpansPerRequest: 2 }, NOW);
     assert.equal(r.spans.length, 2);
     assert.equal(r.rejected.get('too_many_spans'), 1);
@@ -54,7 +75,8 @@ describe('OTLP decoding', () => {
       fc.property(fc.jsonValue(), (v) => {
         try {
           const r = decodeExportRequest(json(v), 'json', L, NOW);
-          for (const s of r.spans) assert.ok(isValidId(s.traceId, 32) && isValidId(s.spanId, 16) && s.durationUs >= 0);
+          for (const s of r.spans)
+            assert.ok(isValidId(s.traceId, 32) && isValidId(s.spanId, 16) && s.durationUs >= 0);
         } catch (e) {
           assert.ok(e instanceof OtlpRequestError, `unexpected ${String(e)}`);
         }
@@ -72,16 +94,29 @@ describe('OTLP decoding', () => {
         assert.equal(a.rejectedCount, 0, a.messages.join('; '));
         assert.equal(a.spans.length, spans.length);
         assert.deepEqual(a.spans, b.spans);
-        assert.deepEqual(a.spans.map((s) => [s.traceId, s.spanId, s.startUs, s.durationUs]), spans.map((s) => [s.traceId, s.spanId, s.startMs * 1000, s.durationMs * 1000]));
+        assert.deepEqual(
+          a.spans.map((s) => [s.traceId, s.spanId, s.startUs, s.durationUs]),
+          spans.map((s) => [s.traceId, s.spanId, s.startMs * 1000, s.durationMs * 1000]),
+        );
       }),
       { numRuns: 200 },
     );
   });
 
   it('a field holding an object with its own toString key (found by the fuzz below) is a value to validate, not a crash', () => {
-    const span: TestSpan = { traceId: '00aaaaa0aa00a0a0aa00a000a0aaa000', spanId: '000a0a00aa0aaa0a', name: ' ', startMs: NOW - 1000, durationMs: 0, kind: 0, attributes: {} };
+    const span: TestSpan = {
+      traceId: '00aaaaa0aa00a0a0aa00a000a0aaa000',
+      spanId: '000a0a00aa0aaa0a',
+      name: ' ',
+      startMs: NOW - 1000,
+      durationMs: 0,
+      kind: 0,
+      attributes: {},
+    };
     for (const field of ['kind', 'name', 'status']) {
-      const req = otlpJson([span]) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+      const req = otlpJson([span]) as {
+        resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+      };
       req.resourceSpans[0]!.scopeSpans[0]!.spans[0]![field] = { toString: false };
       const r = decodeExportRequest(json(req), 'json', L, NOW);
       assert.equal(r.spans.length + r.rejectedCount, 1, field);
@@ -89,19 +124,39 @@ describe('OTLP decoding', () => {
   });
 
   it('fuzz: corrupting one field of a span never throws anything else and never drops a span silently', () => {
-    const fields = ['traceId', 'spanId', 'parentSpanId', 'name', 'startTimeUnixNano', 'endTimeUnixNano', 'attributes', 'events', 'links', 'status', 'kind'];
+    const fields = [
+      'traceId',
+      'spanId',
+      'parentSpanId',
+      'name',
+      'startTimeUnixNano',
+      'endTimeUnixNano',
+      'attributes',
+      'events',
+      'links',
+      'status',
+      'kind',
+    ];
     fc.assert(
-      fc.property(fc.array(spanArb, { minLength: 1, maxLength: 4 }), fc.nat(), fc.constantFrom(...fields), fc.jsonValue(), (spans, which, field, value) => {
-        const req = otlpJson(spans) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
-        const list = req.resourceSpans[0]!.scopeSpans[0]!.spans;
-        list[which % list.length]![field] = value;
-        try {
-          const r = decodeExportRequest(json(req), 'json', L, NOW);
-          assert.equal(r.spans.length + r.rejectedCount, spans.length);
-        } catch (e) {
-          assert.ok(e instanceof OtlpRequestError, `unexpected ${String(e)}`);
-        }
-      }),
+      fc.property(
+        fc.array(spanArb, { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.constantFrom(...fields),
+        fc.jsonValue(),
+        (spans, which, field, value) => {
+          const req = otlpJson(spans) as {
+            resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
+          };
+          const list = req.resourceSpans[0]!.scopeSpans[0]!.spans;
+          list[which % list.length]![field] = value;
+          try {
+            const r = decodeExportRequest(json(req), 'json', L, NOW);
+            assert.equal(r.spans.length + r.rejectedCount, spans.length);
+          } catch (e) {
+            assert.ok(e instanceof OtlpRequestError, `unexpected ${String(e)}`);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

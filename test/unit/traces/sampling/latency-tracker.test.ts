@@ -23,6 +23,9 @@ describe('LatencyTracker', () => {
     }
     assert.equal(t.threshold('hot'), 1, 'an operation seen often stays');
     assert.equal(t.threshold('op-0'), undefined);
-    assert.throws(() => new LatencyTracker({ quantile: 1, window: 1, minSamples: 1, maxOperations: 1 }), InvalidInputError);
+    assert.throws(
+      () => new LatencyTracker({ quantile: 1, window: 1, minSamples: 1, maxOperations: 1 }),
+      InvalidInputError,
+    );
   });
 });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../../src/errors.ts';
-import { AdaptiveProbability, TokenBucket, traceIdSampled } from '../../../../src/traces/sampling/rate-control.ts';
+import {
+  AdaptiveProbability,
+  TokenBucket,
+  traceIdSampled,
+} from '../../../../src/traces/sampling/rate-control.ts';
 
 describe('TokenBucket', () => {
   it('starts full, refills at its rate and never holds more than its burst', () => {
@@ -18,15 +22,28 @@ describe('TokenBucket', () => {
 
 describe('AdaptiveProbability', () => {
   it('moves toward target / observed rate by at most maxStep per interval', () => {
-    const a = new AdaptiveProbability({ initial: 1, targetSpansPerSecond: 100, intervalMs: 1000, enabled: true });
+    const a = new AdaptiveProbability({
+      initial: 1,
+      targetSpansPerSecond: 100,
+      intervalMs: 1000,
+      enabled: true,
+    });
     for (let t = 0; t <= 1000; t += 10) a.observe(10, t); // 1000 spans/s
     assert.equal(a.probability, 0.5, 'halved at most in one interval');
     for (let t = 1010; t <= 5000; t += 10) a.observe(10, t);
     assert.ok(Math.abs(a.probability - 0.1) < 0.005, `settles at 100/1000, got ${a.probability}`);
-    const fixed = new AdaptiveProbability({ initial: 0.3, targetSpansPerSecond: 1, intervalMs: 1, enabled: false });
+    const fixed = new AdaptiveProbability({
+      initial: 0.3,
+      targetSpansPerSecond: 1,
+      intervalMs: 1,
+      enabled: false,
+    });
     for (let t = 0; t < 100; t++) fixed.observe(1000, t);
     assert.equal(fixed.probability, 0.3);
-    assert.throws(() => new AdaptiveProbability({ initial: 0, targetSpansPerSecond: 1, intervalMs: 1, enabled: true }), InvalidInputError);
+    assert.throws(
+      () => new AdaptiveProbability({ initial: 0, targetSpansPerSecond: 1, intervalMs: 1, enabled: true }),
+      InvalidInputError,
+    );
   });
 });
 

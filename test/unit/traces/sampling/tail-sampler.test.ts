@@ -7,9 +7,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import type { SpanRecord } from '../../../../src/traces/span.ts';
-import { DEFAULT_TAIL_SAMPLER_OPTIONS, TailSampler, type TailSamplerOptions, type TraceDecision } from '../../../../src/traces/sampling/tail-sampler.ts';
+import {
+  DEFAULT_TAIL_SAMPLER_OPTIONS,
+  TailSampler,
+  type TailSamplerOptions,
+  type TraceDecision,
+} from '../../../../src/traces/sampling/tail-sampler.ts';
 
-const PROCESS = { service: 'dwcp-node', attributes: { 'service.name': 'dwcp-node' }, key: '{"service.name":"dwcp-node"}' };
+const PROCESS = {
+  service: 'dwcp-node',
+  attributes: { 'service.name': 'dwcp-node' },
+  key: '{"service.name":"dwcp-node"}',
+};
 const T0 = Date.UTC(2026, 0, 1) * 1000;
 
 /** A random-looking 32-hex trace id from a counter (the low bits vary like a random id's). */
@@ -51,11 +60,22 @@ function trace(n: number, shape: TraceShape = {}): SpanRecord[] {
   return out;
 }
 
-const opts = (o: Partial<TailSamplerOptions>): TailSamplerOptions => ({ ...DEFAULT_TAIL_SAMPLER_OPTIONS, decisionWaitMs: 1000, ...o });
+const opts = (o: Partial<TailSamplerOptions>): TailSamplerOptions => ({
+  ...DEFAULT_TAIL_SAMPLER_OPTIONS,
+  decisionWaitMs: 1000,
+  ...o,
+});
 
 describe('TailSampler', () => {
   it('keeps every error, slow and attribute-matching trace at a low probability, and few healthy ones', () => {
-    const s = new TailSampler(opts({ probability: 0.01, adaptive: false, latencyThresholdUs: 5_000_000, attributes: [{ key: 'dwcp.vm.size', values: ['large'] }] }));
+    const s = new TailSampler(
+      opts({
+        probability: 0.01,
+        adaptive: false,
+        latencyThresholdUs: 5_000_000,
+        attributes: [{ key: 'dwcp.vm.size', values: ['large'] }],
+      }),
+    );
     const decisions: TraceDecision[] = [];
     let n = 0;
     for (let sec = 0; sec < 100; sec++) {
@@ -70,7 +90,10 @@ describe('TailSampler', () => {
     const by = (p: string) => decisions.filter((d) => d.policy === p);
     assert.equal(decisions.length, n);
     assert.equal(by('error').length, 100);
-    assert.ok(by('error').every((d) => d.keep && d.spans.length === 8), 'error traces are kept whole');
+    assert.ok(
+      by('error').every((d) => d.keep && d.spans.length === 8),
+      'error traces are kept whole',
+    );
     assert.equal(by('latency').length, 100);
     assert.equal(by('attribute').length, 100);
     const healthyKept = by('probabilistic').length;
@@ -80,11 +103,20 @@ describe('TailSampler', () => {
   });
 
   it('learns each root operation’s p99 and keeps traces above it', () => {
-    const s = new TailSampler(opts({ probability: 0.001, adaptive: false, latencyQuantile: 0.99, latencyMinSamples: 50, latencyWindow: 500 }));
+    const s = new TailSampler(
+      opts({
+        probability: 0.001,
+        adaptive: false,
+        latencyQuantile: 0.99,
+        latencyMinSamples: 50,
+        latencyWindow: 500,
+      }),
+    );
     let n = 0;
     let x = 12345;
     const uniform = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
-    for (let i = 0; i < 400; i++) s.add(trace(n++, { durationUs: Math.round(1_000_000 + uniform() * 100_000) }), 0);
+    for (let i = 0; i < 400; i++)
+      s.add(trace(n++, { durationUs: Math.round(1_000_000 + uniform() * 100_000) }), 0);
     const warm = s.decideAll(10_000).filter((d) => d.policy === 'latency').length;
     assert.ok(warm <= 20, `few of the warm-up traces are above the running p99, got ${warm}`);
     s.add(trace(n++, { durationUs: 3_000_000 }), 20_000);
@@ -97,7 +129,16 @@ describe('TailSampler', () => {
 
   it('adaptive: holds the kept healthy spans/s near the target as the load changes', () => {
     const target = 200;
-    const s = new TailSampler(opts({ probability: 1, adaptive: true, spansPerSecond: target, adaptIntervalMs: 5000, decisionWaitMs: 0, latencyQuantile: 0 }));
+    const s = new TailSampler(
+      opts({
+        probability: 1,
+        adaptive: true,
+        spansPerSecond: target,
+        adaptIntervalMs: 5000,
+        decisionWaitMs: 0,
+        latencyQuantile: 0,
+      }),
+    );
     let n = 0;
     const keptPerSecond: number[] = [];
     for (let sec = 0; sec < 600; sec++) {
@@ -110,16 +151,36 @@ describe('TailSampler', () => {
       }
       keptPerSecond.push(kept);
     }
-    const mean = (from: number, to: number) => keptPerSecond.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
+    const mean = (from: number, to: number) =>
+      keptPerSecond.slice(from, to).reduce((a, b) => a + b, 0) / (to - from);
     const first = mean(60, 300);
     const second = mean(360, 600);
-    assert.ok(Math.abs(first - target) / target < 0.1, `kept ${first.toFixed(1)} spans/s at 2000 offered, target ${target}`);
-    assert.ok(Math.abs(second - target) / target < 0.1, `kept ${second.toFixed(1)} spans/s at 4800 offered, target ${target}`);
-    assert.ok(s.stats().probability < 0.06 && s.stats().probability > 0.03, `probability ${s.stats().probability}`);
+    assert.ok(
+      Math.abs(first - target) / target < 0.1,
+      `kept ${first.toFixed(1)} spans/s at 2000 offered, target ${target}`,
+    );
+    assert.ok(
+      Math.abs(second - target) / target < 0.1,
+      `kept ${second.toFixed(1)} spans/s at 4800 offered, target ${target}`,
+    );
+    assert.ok(
+      s.stats().probability < 0.06 && s.stats().probability > 0.03,
+      `probability ${s.stats().probability}`,
+    );
   });
 
   it('the buffer never exceeds its bounds; the oldest traces are decided early and oversize traces dropped', () => {
-    const s = new TailSampler(opts({ maxTraces: 100, maxSpans: 500, maxSpansPerTrace: 20, decisionWaitMs: 60_000, probability: 1, adaptive: false, spansPerSecond: 1e9 }));
+    const s = new TailSampler(
+      opts({
+        maxTraces: 100,
+        maxSpans: 500,
+        maxSpansPerTrace: 20,
+        decisionWaitMs: 60_000,
+        probability: 1,
+        adaptive: false,
+        spansPerSecond: 1e9,
+      }),
+    );
     let forced = 0;
     let tooLarge = 0;
     let n = 0;
@@ -149,7 +210,10 @@ describe('TailSampler', () => {
     s.add(healthy.slice(0, 4), 0);
     s.add(failed.slice(0, 4), 0);
     const d = s.decideDue(1000);
-    assert.deepEqual(d.map((x) => x.keep), [false, true]);
+    assert.deepEqual(
+      d.map((x) => x.keep),
+      [false, true],
+    );
     const r = s.add([...healthy.slice(4), ...failed.slice(4)], 2000);
     assert.equal(r.late.length, 4);
     assert.ok(r.late.every((x) => x.traceId === failed[0]!.traceId));

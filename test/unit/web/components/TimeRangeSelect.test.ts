@@ -15,7 +15,9 @@ function options(html: string): { value: string; text: string; selected: boolean
 
 describe('TimeRangeSelect', () => {
   it('offers the relative ranges and selects the given one', () => {
-    const html = renderToStaticMarkup(createElement(TimeRangeSelect, { value: '15m', onChange: () => undefined }));
+    const html = renderToStaticMarkup(
+      createElement(TimeRangeSelect, { value: '15m', onChange: () => undefined }),
+    );
     assert.match(html, /aria-label="Time range"/);
     const opts = options(html);
     assert.deepEqual(

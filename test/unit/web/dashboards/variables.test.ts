@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VariableOptions } from '../../../../src/contract/dashboards.ts';
-import { ALL_VALUE, apiQueryOfVars, chosenValues, effectiveVars, paramsOfVars, varsOfParams } from '../../../../web/src/dashboards/variables.ts';
+import {
+  ALL_VALUE,
+  apiQueryOfVars,
+  chosenValues,
+  effectiveVars,
+  paramsOfVars,
+  varsOfParams,
+} from '../../../../web/src/dashboards/variables.ts';
 
 describe('console dashboard variables', () => {
   it('reads var-<name> route parameters, leaving out empty ones and other parameters', () => {
@@ -21,12 +28,25 @@ describe('console dashboard variables', () => {
     assert.equal(apiQueryOfVars({ region: [] }), '');
     const q = apiQueryOfVars({ node: ['n1', 'a&b=c'], cluster: ['c1'] });
     assert.equal(q, '?var%5Bcluster%5D=c1&var%5Bnode%5D=n1%2Ca%26b%3Dc');
-    assert.deepEqual(Object.fromEntries(new URLSearchParams(q.slice(1))), { 'var[cluster]': 'c1', 'var[node]': 'n1,a&b=c' });
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(q.slice(1))), {
+      'var[cluster]': 'c1',
+      'var[node]': 'n1,a&b=c',
+    });
   });
 });
 
 describe('effective dashboard variables', () => {
-  const opt = (name: string, over: Partial<VariableOptions> = {}): VariableOptions => ({ name, label: name, kind: 'label_values', multi: false, includeAll: false, options: ['a', 'b'], truncated: false, current: [], ...over });
+  const opt = (name: string, over: Partial<VariableOptions> = {}): VariableOptions => ({
+    name,
+    label: name,
+    kind: 'label_values',
+    multi: false,
+    includeAll: false,
+    options: ['a', 'b'],
+    truncated: false,
+    current: [],
+    ...over,
+  });
 
   it('a single-value variable without All and without a selection takes its first choice', () => {
     assert.deepEqual(effectiveVars({}, [opt('node')]), { node: ['a'] });
@@ -34,12 +54,21 @@ describe('effective dashboard variables', () => {
   });
 
   it('leaves All, multi-value, text and empty variables unselected', () => {
-    const vars = [opt('all', { includeAll: true }), opt('multi', { multi: true }), opt('text', { kind: 'textbox', options: [] }), opt('none', { options: [] })];
+    const vars = [
+      opt('all', { includeAll: true }),
+      opt('multi', { multi: true }),
+      opt('text', { kind: 'textbox', options: [] }),
+      opt('none', { options: [] }),
+    ];
     assert.deepEqual(effectiveVars({}, vars), {});
   });
 
   it('a variable not in the URL opens with its saved selection; a picked value or All overrides it', () => {
-    const vars = [opt('node', { multi: true, includeAll: true, current: ['b'] }), opt('step', { kind: 'interval', options: ['1m', '5m'], current: ['5m'] }), opt('text', { kind: 'textbox', options: [], current: ['x'] })];
+    const vars = [
+      opt('node', { multi: true, includeAll: true, current: ['b'] }),
+      opt('step', { kind: 'interval', options: ['1m', '5m'], current: ['5m'] }),
+      opt('text', { kind: 'textbox', options: [], current: ['x'] }),
+    ];
     assert.deepEqual(effectiveVars({}, vars), { node: ['b'], step: ['5m'] });
     assert.deepEqual(effectiveVars({ node: ['a'] }, vars), { node: ['a'], step: ['5m'] });
     const all = effectiveVars({ node: [ALL_VALUE] }, vars);

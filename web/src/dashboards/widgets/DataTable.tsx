@@ -27,12 +27,18 @@ export function DataTable<R>(props: {
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     const col = props.columns.find((c) => c.key === sortBy);
-    const kept = needle === '' ? [...props.rows] : props.rows.filter((r) => props.columns.some((c) => String(c.sortValue(r)).toLowerCase().includes(needle)));
+    const kept =
+      needle === ''
+        ? [...props.rows]
+        : props.rows.filter((r) =>
+            props.columns.some((c) => String(c.sortValue(r)).toLowerCase().includes(needle)),
+          );
     if (col) {
       kept.sort((a, b) => {
         const x = col.sortValue(a);
         const y = col.sortValue(b);
-        const cmp = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+        const cmp =
+          typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
         return desc ? -cmp : cmp;
       });
     }
@@ -51,7 +57,16 @@ export function DataTable<R>(props: {
   return (
     <div className="data-table">
       {(props.filterable ?? true) && (
-        <input className="table-filter" value={filter} onChange={(e) => { setFilter(e.target.value); setPage(0); }} placeholder="Filter rows" aria-label={`Filter ${props.label}`} />
+        <input
+          className="table-filter"
+          value={filter}
+          onChange={(e) => {
+            setFilter(e.target.value);
+            setPage(0);
+          }}
+          placeholder="Filter rows"
+          aria-label={`Filter ${props.label}`}
+        />
       )}
       <div className="table-scroll">
         <table>

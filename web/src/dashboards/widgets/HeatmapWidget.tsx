@@ -8,7 +8,12 @@ const COLUMNS = 48;
 const ROWS = 16;
 
 /** Each series' values merged into `columns` equal time buckets between `startMs` and `endMs` (max per bucket; null when empty). */
-export function bucketize(s: WidgetSeries, startMs: number, endMs: number, columns: number): (number | null)[] {
+export function bucketize(
+  s: WidgetSeries,
+  startMs: number,
+  endMs: number,
+  columns: number,
+): (number | null)[] {
   const out = new Array<number | null>(columns).fill(null);
   const width = Math.max(1, endMs - startMs) / columns;
   s.timestampsMs.forEach((t, i) => {
@@ -21,8 +26,16 @@ export function bucketize(s: WidgetSeries, startMs: number, endMs: number, colum
 }
 
 /** Heatmap: one row per series, one cell per time bucket, darker for larger values (scale from the smallest to the largest cell). */
-export function HeatmapWidget(props: { readonly series: readonly WidgetSeries[]; readonly unit: DisplayUnit | null; readonly startMs: number; readonly endMs: number }) {
-  const rows = props.series.slice(0, ROWS).map((s) => ({ name: labelText(s.labels, s.refId), cells: bucketize(s, props.startMs, props.endMs, COLUMNS) }));
+export function HeatmapWidget(props: {
+  readonly series: readonly WidgetSeries[];
+  readonly unit: DisplayUnit | null;
+  readonly startMs: number;
+  readonly endMs: number;
+}) {
+  const rows = props.series.slice(0, ROWS).map((s) => ({
+    name: labelText(s.labels, s.refId),
+    cells: bucketize(s, props.startMs, props.endMs, COLUMNS),
+  }));
   const all = rows.flatMap((r) => r.cells).filter((v): v is number => v !== null);
   if (all.length === 0) return <p className="muted">No data in this time range.</p>;
   const lo = Math.min(...all);
@@ -32,9 +45,23 @@ export function HeatmapWidget(props: { readonly series: readonly WidgetSeries[];
       {rows.map((r) => (
         <div key={r.name} className="heatmap-row">
           <span className="heatmap-label">{r.name}</span>
-          <svg viewBox={`0 0 ${COLUMNS} 1`} preserveAspectRatio="none" className="heatmap-cells" role="img" aria-label={`${r.name}: from ${formatValue(Math.min(...r.cells.filter((v): v is number => v !== null)), props.unit)} to ${formatValue(Math.max(...r.cells.filter((v): v is number => v !== null)), props.unit)}`}>
+          <svg
+            viewBox={`0 0 ${COLUMNS} 1`}
+            preserveAspectRatio="none"
+            className="heatmap-cells"
+            role="img"
+            aria-label={`${r.name}: from ${formatValue(Math.min(...r.cells.filter((v): v is number => v !== null)), props.unit)} to ${formatValue(Math.max(...r.cells.filter((v): v is number => v !== null)), props.unit)}`}
+          >
             {r.cells.map((v, i) => (
-              <rect key={i} x={i} y={0} width={1} height={1} className="heatmap-cell" style={{ opacity: v === null ? 0.04 : 0.15 + 0.85 * (hi === lo ? 1 : (v - lo) / (hi - lo)) }}>
+              <rect
+                key={i}
+                x={i}
+                y={0}
+                width={1}
+                height={1}
+                className="heatmap-cell"
+                style={{ opacity: v === null ? 0.04 : 0.15 + 0.85 * (hi === lo ? 1 : (v - lo) / (hi - lo)) }}
+              >
                 <title>{v === null ? 'no data' : formatValue(v, props.unit)}</title>
               </rect>
             ))}
@@ -42,7 +69,8 @@ export function HeatmapWidget(props: { readonly series: readonly WidgetSeries[];
         </div>
       ))}
       <p className="muted heatmap-scale">
-        {clock(props.startMs)} – {clock(props.endMs)} · {formatValue(lo, props.unit)} (light) to {formatValue(hi, props.unit)} (dark)
+        {clock(props.startMs)} – {clock(props.endMs)} · {formatValue(lo, props.unit)} (light) to{' '}
+        {formatValue(hi, props.unit)} (dark)
       </p>
     </div>
   );

@@ -3,14 +3,28 @@ import type { DisplayUnit } from '../../../../src/contract/dashboard-spec.ts';
 import { formatValue } from '../../format.ts';
 
 /** Last, mean and max of a series' finite values (null when it has none). */
-export function seriesStats(values: readonly number[]): { last: number | null; mean: number | null; max: number | null } {
+export function seriesStats(values: readonly number[]): {
+  last: number | null;
+  mean: number | null;
+  max: number | null;
+} {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length === 0) return { last: null, mean: null, max: null };
-  return { last: finite[finite.length - 1]!, mean: finite.reduce((a, b) => a + b, 0) / finite.length, max: Math.max(...finite) };
+  return {
+    last: finite[finite.length - 1]!,
+    mean: finite.reduce((a, b) => a + b, 0) / finite.length,
+    max: Math.max(...finite),
+  };
 }
 
 /** Legend table of a chart: each series with its colour and last/mean/max in the display unit. */
-export function SeriesLegend(props: { readonly series: readonly WidgetSeries[]; readonly names: readonly string[]; readonly unit: DisplayUnit | null; readonly colors: readonly string[]; readonly hidden: number }) {
+export function SeriesLegend(props: {
+  readonly series: readonly WidgetSeries[];
+  readonly names: readonly string[];
+  readonly unit: DisplayUnit | null;
+  readonly colors: readonly string[];
+  readonly hidden: number;
+}) {
   if (props.series.length === 0) return <p className="muted">No data in this time range.</p>;
   return (
     <div className="table-scroll">

@@ -24,17 +24,38 @@ const SERIES_COLUMNS: readonly Column<SeriesRow>[] = [
 ];
 
 function seriesRows(series: readonly WidgetSeries[], unit: DisplayUnit | null): SeriesRow[] {
-  return series.map((s) => ({ name: labelText(s.labels, s.refId), unit: s.unit ?? unit, ...seriesStats(s.values) }));
+  return series.map((s) => ({
+    name: labelText(s.labels, s.refId),
+    unit: s.unit ?? unit,
+    ...seriesStats(s.values),
+  }));
 }
 
 /** Table widget: series (last/mean/max), anomalies and incidents, each sortable, filterable and paged by the widget's options. */
-export function TableWidget(props: { readonly widget: Extract<Widget, { type: 'table' }>; readonly result: TableResult; readonly unit: DisplayUnit | null }) {
+export function TableWidget(props: {
+  readonly widget: Extract<Widget, { type: 'table' }>;
+  readonly result: TableResult;
+  readonly unit: DisplayUnit | null;
+}) {
   const o = props.widget.options;
-  const common = { pageSize: o.pageSize, sortBy: o.sortBy, sortDesc: o.sortDesc, filterable: o.filterable, label: props.widget.title };
+  const common = {
+    pageSize: o.pageSize,
+    sortBy: o.sortBy,
+    sortDesc: o.sortDesc,
+    filterable: o.filterable,
+    label: props.widget.title,
+  };
   const r = props.result;
   return (
     <>
-      {r.series.length > 0 && <DataTable {...common} rows={seriesRows(r.series, props.unit)} columns={SERIES_COLUMNS} sortBy={o.sortBy ?? 'series'} />}
+      {r.series.length > 0 && (
+        <DataTable
+          {...common}
+          rows={seriesRows(r.series, props.unit)}
+          columns={SERIES_COLUMNS}
+          sortBy={o.sortBy ?? 'series'}
+        />
+      )}
       {r.anomalies.length > 0 && <DataTable {...common} rows={r.anomalies} columns={ANOMALY_COLUMNS} />}
       {r.incidents.length > 0 && <DataTable {...common} rows={r.incidents} columns={INCIDENT_COLUMNS} />}
       {r.series.length + r.anomalies.length + r.incidents.length === 0 && <p className="muted">No rows.</p>}

@@ -23,7 +23,8 @@ export function alignSeries(series: readonly WidgetSeries[], stacked: boolean): 
     return col;
   });
   if (stacked) {
-    for (let k = 1; k < columns.length; k++) columns[k] = columns[k]!.map((v, i) => (v === null ? null : v + (columns[k - 1]![i] ?? 0)));
+    for (let k = 1; k < columns.length; k++)
+      columns[k] = columns[k]!.map((v, i) => (v === null ? null : v + (columns[k - 1]![i] ?? 0)));
   }
   return [xs.map((t) => t / 1000), ...columns];
 }
@@ -69,10 +70,23 @@ export function TimeSeriesWidget(props: {
         {},
         ...names.map((label, i) => {
           const color = COLORS[i % COLORS.length]!;
-          return { label, stroke: color, width: 1.5, value: (_u: uPlot, v: number | null) => fmt(v), ...(props.stacked ? { fill: `${color}55` } : {}) };
+          return {
+            label,
+            stroke: color,
+            width: 1.5,
+            value: (_u: uPlot, v: number | null) => fmt(v),
+            ...(props.stacked ? { fill: `${color}55` } : {}),
+          };
         }),
       ],
-      axes: [{}, { size: (u: uPlot, values: string[] | null) => Math.max(50, ...(values ?? []).map((v) => v.length * 7 + 14)), values: (_u: uPlot, ticks: number[]) => ticks.map(fmt) }],
+      axes: [
+        {},
+        {
+          size: (u: uPlot, values: string[] | null) =>
+            Math.max(50, ...(values ?? []).map((v) => v.length * 7 + 14)),
+          values: (_u: uPlot, ticks: number[]) => ticks.map(fmt),
+        },
+      ],
       legend: { show: true, live: true },
       cursor: { drag: { x: true, y: false } },
       hooks: {
@@ -91,7 +105,9 @@ export function TimeSeriesWidget(props: {
   useEffect(() => {
     const el = container.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+    const observer = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }),
+    );
     observer.observe(el);
     return () => {
       observer.disconnect();
@@ -102,12 +118,25 @@ export function TimeSeriesWidget(props: {
 
   return (
     <>
-      <div ref={container} className="chart-box" role="img" aria-label={`${props.title}: chart of ${series.length} series`} />
-      <SeriesLegend series={series} names={names} unit={props.unit} colors={COLORS} hidden={props.series.length - series.length} />
+      <div
+        ref={container}
+        className="chart-box"
+        role="img"
+        aria-label={`${props.title}: chart of ${series.length} series`}
+      />
+      <SeriesLegend
+        series={series}
+        names={names}
+        unit={props.unit}
+        colors={COLORS}
+        hidden={props.series.length - series.length}
+      />
       {props.exemplars !== undefined && props.exemplars.length > 0 && (
         <p className="muted exemplar-note">
-          <span className="exemplar-key" aria-hidden="true" /> {props.exemplars.length} exemplars: traces of single observations, placed by their duration (0 at the bottom to{' '}
-          {formatValue(exemplarScaleMax(props.exemplars), 'seconds')} at the top). Select one to open its trace.
+          <span className="exemplar-key" aria-hidden="true" /> {props.exemplars.length} exemplars: traces of
+          single observations, placed by their duration (0 at the bottom to{' '}
+          {formatValue(exemplarScaleMax(props.exemplars), 'seconds')} at the top). Select one to open its
+          trace.
         </p>
       )}
     </>

@@ -8,17 +8,33 @@ const STATE_COLOR = { up: 'var(--c-green)', degraded: 'var(--c-orange)', down: '
 export function TopologyWidget(props: { readonly result: Topology; readonly title: string }) {
   const { regions, nodes, links } = props.result;
   if (regions.length === 0) return <p className="muted">No network telemetry yet.</p>;
-  const at = new Map(regions.map((r, i) => {
-    const a = (2 * Math.PI * i) / regions.length - Math.PI / 2;
-    return [r, { x: 100 + 70 * Math.cos(a), y: 90 + 60 * Math.sin(a) }] as const;
-  }));
+  const at = new Map(
+    regions.map((r, i) => {
+      const a = (2 * Math.PI * i) / regions.length - Math.PI / 2;
+      return [r, { x: 100 + 70 * Math.cos(a), y: 90 + 60 * Math.sin(a) }] as const;
+    }),
+  );
   return (
     <div className="topology">
-      <svg viewBox="0 0 200 180" role="img" aria-label={`${props.title}: ${regions.length} regions, ${nodes.length} nodes, ${links.length} links`}>
+      <svg
+        viewBox="0 0 200 180"
+        role="img"
+        aria-label={`${props.title}: ${regions.length} regions, ${nodes.length} nodes, ${links.length} links`}
+      >
         {links.map((l) => {
           const a = at.get(l.region);
           const b = at.get(l.remoteRegion);
-          return a && b ? <line key={`${l.region}>${l.remoteRegion}`} x1={a.x} y1={a.y} x2={b.x} y2={b.y} stroke={STATE_COLOR[l.tunnel.state]} strokeWidth={1.5} /> : null;
+          return a && b ? (
+            <line
+              key={`${l.region}>${l.remoteRegion}`}
+              x1={a.x}
+              y1={a.y}
+              x2={b.x}
+              y2={b.y}
+              stroke={STATE_COLOR[l.tunnel.state]}
+              strokeWidth={1.5}
+            />
+          ) : null;
         })}
         {regions.map((r) => {
           const p = at.get(r)!;

@@ -17,7 +17,14 @@ const S = (y: number): number => Math.tanh(-2.5 * y);
 const close = (a: number, b: number, eps = 1e-12): void => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
 
 // 20 rows, probation = floor(3) = 3; window A = rows 5..8 (width 4), window B = rows 14..15 (width 2).
-const TINY: NabFile = { name: 'tiny.csv', rows: 20, windows: [[5, 8], [14, 15]] };
+const TINY: NabFile = {
+  name: 'tiny.csv',
+  rows: 20,
+  windows: [
+    [5, 8],
+    [14, 15],
+  ],
+};
 
 describe('scaledSigmoid', () => {
   it('matches the published anchor values', () => {
@@ -93,9 +100,38 @@ describe('validateFile', () => {
     assert.throws(() => validateFile({ name: 'x', rows: 10, windows: [[5, 4]] }), InvalidInputError);
     assert.throws(() => validateFile({ name: 'x', rows: 10, windows: [[-1, 2]] }), InvalidInputError);
     assert.throws(() => validateFile({ name: 'x', rows: 10, windows: [[1.5, 2]] }), InvalidInputError);
-    assert.throws(() => validateFile({ name: 'x', rows: 10, windows: [[1, 4], [4, 6]] }), /overlaps/);
-    assert.throws(() => validateFile({ name: 'x', rows: 10, windows: [[5, 6], [1, 2]] }), /overlaps or precedes/);
+    assert.throws(
+      () =>
+        validateFile({
+          name: 'x',
+          rows: 10,
+          windows: [
+            [1, 4],
+            [4, 6],
+          ],
+        }),
+      /overlaps/,
+    );
+    assert.throws(
+      () =>
+        validateFile({
+          name: 'x',
+          rows: 10,
+          windows: [
+            [5, 6],
+            [1, 2],
+          ],
+        }),
+      /overlaps or precedes/,
+    );
     assert.throws(() => validateFile({ name: 'x', rows: -1, windows: [] }), InvalidInputError);
-    validateFile({ name: 'x', rows: 10, windows: [[0, 0], [1, 9]] });
+    validateFile({
+      name: 'x',
+      rows: 10,
+      windows: [
+        [0, 0],
+        [1, 9],
+      ],
+    });
   });
 });

@@ -22,7 +22,14 @@ const S = (y: number): number => Math.tanh(-2.5 * y);
 const close = (a: number, b: number, eps = 1e-12): void => assert.ok(Math.abs(a - b) <= eps, `${a} != ${b}`);
 
 // 20 rows, probation = floor(3) = 3; window A = rows 5..8 (width 4), window B = rows 14..15 (width 2).
-const TINY: NabFile = { name: 'tiny.csv', rows: 20, windows: [[5, 8], [14, 15]] };
+const TINY: NabFile = {
+  name: 'tiny.csv',
+  rows: 20,
+  windows: [
+    [5, 8],
+    [14, 15],
+  ],
+};
 
 describe('scoreFile', () => {
   it('scores a tiny 2-window file by hand', () => {
@@ -74,7 +81,10 @@ describe('scoreFile', () => {
   it('rejects scores outside [0, 1] with the row in the message', () => {
     const s = new Array<number>(20).fill(0);
     s[12] = 1.5;
-    assert.throws(() => scoreFile(TINY, s, 0.5, STD), (e: unknown) => e instanceof InvalidInputError && /row 12.*\[0, 1\]/.test(e.message));
+    assert.throws(
+      () => scoreFile(TINY, s, 0.5, STD),
+      (e: unknown) => e instanceof InvalidInputError && /row 12.*\[0, 1\]/.test(e.message),
+    );
     s[12] = -0.1;
     assert.throws(() => scoreFile(TINY, s, 0.5, STD), InvalidInputError);
     s[12] = Number.NaN;
@@ -84,8 +94,14 @@ describe('scoreFile', () => {
     assert.throws(() => scoreFile(TINY, [0, 0], 0.5, STD), /expected 20 anomaly scores/);
     const z = new Array<number>(20).fill(0);
     assert.throws(() => scoreFile(TINY, z, Number.NaN, STD), InvalidInputError);
-    assert.throws(() => scoreFile(TINY, z, 0.5, { tpWeight: 1, fnWeight: -1, fpWeight: 0.1 }), InvalidInputError);
-    assert.throws(() => scoreFile(TINY, z, 0.5, { tpWeight: 1, fnWeight: 1, fpWeight: Number.NaN }), InvalidInputError);
+    assert.throws(
+      () => scoreFile(TINY, z, 0.5, { tpWeight: 1, fnWeight: -1, fpWeight: 0.1 }),
+      InvalidInputError,
+    );
+    assert.throws(
+      () => scoreFile(TINY, z, 0.5, { tpWeight: 1, fnWeight: 1, fpWeight: Number.NaN }),
+      InvalidInputError,
+    );
   });
 });
 
@@ -109,9 +125,15 @@ describe('normalisation', () => {
 });
 
 /** Brute force: raw corpus score at every distinct threshold, NAB tie-break (highest θ wins). */
-function bruteForce(files: readonly NabFile[], scores: readonly number[][]): { threshold: number; raw: number } {
+function bruteForce(
+  files: readonly NabFile[],
+  scores: readonly number[][],
+): { threshold: number; raw: number } {
   const thetas = [...new Set(scores.flat())].sort((a, b) => b - a);
-  let best = { threshold: NO_DETECTION_THRESHOLD, raw: scoreCorpus(files, scores, NO_DETECTION_THRESHOLD, STD).total.raw };
+  let best = {
+    threshold: NO_DETECTION_THRESHOLD,
+    raw: scoreCorpus(files, scores, NO_DETECTION_THRESHOLD, STD).total.raw,
+  };
   for (const t of thetas) {
     const raw = scoreCorpus(files, scores, t, STD).total.raw;
     if (raw > best.raw + 1e-9) best = { threshold: t, raw };
@@ -161,7 +183,14 @@ describe('optimizeThreshold', () => {
     };
     for (let trial = 0; trial < 30; trial++) {
       const files: NabFile[] = [
-        { name: 'r1', rows: 60, windows: [[12, 17], [40, 45]] },
+        {
+          name: 'r1',
+          rows: 60,
+          windows: [
+            [12, 17],
+            [40, 45],
+          ],
+        },
         { name: 'r2', rows: 40, windows: [[20, 23]] },
         { name: 'r3', rows: 30, windows: [] },
       ];
