@@ -29,6 +29,8 @@ export class ProductionMetrics {
   private readonly health: Gauge<string>;
   private readonly resources: Gauge<string>;
   private readonly rollout: Gauge<string>;
+  /** The stage last reported by {@link rolloutProgress} (its series is removed when the stage changes). */
+  private rolloutStage: string | undefined;
   private readonly sla: Gauge<string>;
   private readonly anomalies: Counter<string>;
 
@@ -131,12 +133,18 @@ export class ProductionMetrics {
     );
   }
 
-  /** v3 rollout progress (0..100 percent) of a stage in this node's region. */
+  /**
+   * v3 rollout progress (0..100 percent) of the node's current stage in its region. When the stage changes, the
+   * previous stage's series is removed, so the exposition shows only the stage the node is in.
+   * @throws InvalidInputError for an empty stage or a percent outside 0..100.
+   */
   rolloutProgress(stage: string, percent: number): void {
-    this.rollout.set(
-      { stage: nonEmpty(stage, 'stage'), region: this.labels.region },
-      inRange(percent, 0, 100, 'rollout percent'),
-    );
+    const value = inRange(percent, 0, 100, 'rollout percent');
+    const current = nonEmpty(stage, 'stage');
+    if (this.rolloutStage !== undefined && this.rolloutStage !== current)
+      this.rollout.remove({ stage: this.rolloutStage, region: this.labels.region });
+    this.rolloutStage = current;
+    this.rollout.set({ stage: current, region: this.labels.region }, value);
   }
 
   /** SLA compliance: 1 compliant, 0 violated. */

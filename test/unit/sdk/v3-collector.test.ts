@@ -380,6 +380,28 @@ describe('ProductionMetrics', () => {
     );
   });
 
+  it('shows only the current rollout stage when a node changes stage', async () => {
+    const r = new Registry();
+    const p = new ProductionMetrics(createCatalogMetrics(r, metricsOf('production')), {
+      node: 'n',
+      region: 'eu-west',
+    });
+    p.rolloutProgress('early_adopters', 10);
+    p.rolloutProgress('early_adopters', 10);
+    p.rolloutProgress('majority', 50);
+    const stages = (await r.getSingleMetric('dwcp_v3_rollout_progress_percent')!.get()).values.map(
+      (v) => `${v.labels.stage}=${v.value}`,
+    );
+    assert.deepEqual(stages, ['majority=50']);
+    assert.throws(() => p.rolloutProgress('', 50), InvalidInputError);
+    const after = (await r.getSingleMetric('dwcp_v3_rollout_progress_percent')!.get()).values;
+    assert.deepEqual(
+      after.map((v) => v.labels.stage),
+      ['majority'],
+      'a refused call changes nothing',
+    );
+  });
+
   it('rejects bad input', () => {
     const p = new ProductionMetrics(createCatalogMetrics(new Registry(), metricsOf('production')), {
       node: 'n',
