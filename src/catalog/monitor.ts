@@ -2,6 +2,7 @@
  * The monitor service's own metrics (scrape duration, samples ingested, detector latency, alerts sent/failed),
  * the anomaly-pipeline names of the original NovaCron `monitoring_pipeline.go`, and the rollout, SLO and
  * regional-health gauges the Phase 6 dashboard reads, and the alerting service's (incidents, rules, delivery).
+ * Over 500 lines on purpose: a table of metric definitions (one entry per metric, one group per file), no logic.
  * @see NovaCron inventory 1.4 (anomaly pipeline)
  */
 import { exponentialBuckets } from './buckets.ts';

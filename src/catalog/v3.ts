@@ -2,6 +2,7 @@
  * DWCP v3 catalog: the DWCP v3 monitoring spec (per component and per mode) with the names of the original
  * collector and the names its dashboards used but nothing emitted, now really emitted. All v3 node metrics carry
  * `node_id`; region, instance and job come from the scrape target.
+ * Over 500 lines on purpose: a table of metric definitions (one entry per metric, one group per file), no logic.
  * @see seed 000 (DWCP v3 monitoring spec); seed 003 section 9 (network telemetry)
  * @see NovaCron inventory 1.2 (collector), 1.7 (names nothing emitted), 6.4 (network telemetry)
  */
