@@ -61,11 +61,8 @@ import type {
   Verdict,
 } from './detector.ts';
 import { kindDefaults } from './ewma.ts';
-import {
-  MAX_BASELINE_BINS,
-  RobustSeasonalBaseline,
-  type SeasonalBaselineState,
-} from './seasonal-baseline.ts';
+import { MAX_BASELINE_BINS, type SeasonalBaselineState } from './seasonal-baseline-options.ts';
+import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
 
 /** Options of {@link createCusumDetector}. */
 export interface CusumOptions {

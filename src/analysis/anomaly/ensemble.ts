@@ -60,73 +60,12 @@ import type {
   StreamingDetector,
   Verdict,
 } from './detector.ts';
-
-/** One member of an ensemble. */
-export interface EnsembleMember {
-  readonly detector: StreamingDetector;
-  /** Weight in the combination (> 0, finite). Default 1. */
-  readonly weight?: number;
-  /**
-   * Member score at which it votes (in (0, 1]). Default: the member votes when its own verdict is anomalous.
-   */
-  readonly voteThreshold?: number;
-  /** When false, the member only votes and explains but does not enter the combined score. Default true. */
-  readonly scored?: boolean;
-  /** What the member's vote means for the paging rule (see the module comment). Default `level`. */
-  readonly role?: MemberRole;
-  /**
-   * Consecutive samples one vote of this member rests on by construction (integer ≥ 1; default 1): a trend
-   * member's signal needs a run of samples (presets.ts `cusumEvidenceSamples`). An anomalous ensemble verdict
-   * carries the largest of its voting level/trend members' as `evidenceSamples` (detector.ts `Verdict`).
-   */
-  readonly evidenceSamples?: number;
-  /**
-   * A vote whose member score reaches `score` (in (0, 1], at or above the vote threshold) counts as `samples`
-   * consecutive samples (integer ≥ 1): one sample far beyond the member's threshold carries the evidence of a run
-   * (presets.ts `aloneSigma`). Default none.
-   */
-  readonly strongVote?: { readonly score: number; readonly samples: number };
-}
-
-/** Role of a member under the `band` paging rule. */
-export type MemberRole = 'level' | 'trend' | 'shape';
-
-/** Paging rule: `band` (no page on a shape vote alone or inside the reported band) or `any`. */
-export type PageRule = 'band' | 'any';
-
-/** How member scores are combined. */
-export type EnsembleCombine = 'mean' | 'max' | 'vote' | 'calibrated';
-
-/** Ensemble options. */
-export interface EnsembleOptions {
-  readonly combine: EnsembleCombine;
-  /** Combined score at which the ensemble alarms, in (0, 1]. */
-  readonly threshold: number;
-  /** Members that must vote for an alarm (integer ≥ 0, ≤ number of members). */
-  readonly minVotes: number;
-  /** Samples muted after an alarm (integer ≥ 0; 0 disables muting). */
-  readonly muteSamples: number;
-  /** Name reported by the detector (default `ensemble`). */
-  readonly name: string;
-  /** Paging rule (default `any`, the behaviour before roles existed; the live preset sets `band`). */
-  readonly pageRule: PageRule;
-  /** Band rule: share r of a level member's band half-width that corroborates a shape vote (0 = never). */
-  readonly corroborate: number;
-}
-
-/**
- * Defaults: mean of scores, alarm at 0.9, one vote, mute 0 (the live monitor's engine has its own cooldown), paging
- * rule `any` (what the existing presets were measured with; the `live` preset sets `band`).
- */
-export const DEFAULT_ENSEMBLE_OPTIONS: EnsembleOptions = Object.freeze({
-  combine: 'mean',
-  threshold: 0.9,
-  minVotes: 1,
-  muteSamples: 0,
-  name: 'ensemble',
-  pageRule: 'any',
-  corroborate: 0,
-});
+import {
+  checkEnsembleConfig,
+  type CheckedMember,
+  type EnsembleMember,
+  type EnsembleOptions,
+} from './ensemble-config.ts';
 
 /** How one member judged one sample (the explanation of an ensemble verdict). */
 export interface MemberVote {
@@ -145,8 +84,6 @@ export interface EnsembleVerdict extends Verdict {
 const NO_VOTES: readonly MemberVote[] = Object.freeze([]);
 const NOT_JUDGED_ENSEMBLE: EnsembleVerdict = Object.freeze({ ...NOT_JUDGED, votes: NO_VOTES, muted: false });
 
-/** Largest number of members (bounded work per sample). */
-export const MAX_ENSEMBLE_MEMBERS = 16;
 const SNAPSHOT_VERSION = 1;
 
 function severityOfScore(score: number, votes: number, members: number): Severity {
@@ -194,10 +131,7 @@ function isPersistent(d: StreamingDetector): d is PersistentDetector {
 /** The ensemble detector. Memory: the members' state plus O(members). */
 export class EnsembleDetector implements PersistentDetector, Predictor {
   readonly name: string;
-  private readonly members: readonly (Required<Omit<EnsembleMember, 'strongVote'>> & {
-    readonly strongScore: number;
-    readonly strongSamples: number;
-  })[];
+  private readonly members: readonly CheckedMember[];
   private readonly opts: EnsembleOptions;
   private readonly totalWeight: number;
   private readonly scoredWeight: number;
@@ -210,91 +144,10 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
    * @throws InvalidInputError for no or too many members, a bad weight/vote threshold, or bad options.
    */
   constructor(members: readonly EnsembleMember[], options: Partial<EnsembleOptions> = {}) {
-    const o: EnsembleOptions = { ...DEFAULT_ENSEMBLE_OPTIONS, ...options };
-    if (members.length < 1 || members.length > MAX_ENSEMBLE_MEMBERS) {
-      throw new InvalidInputError(`ensemble needs 1..${MAX_ENSEMBLE_MEMBERS} members, got ${members.length}`);
-    }
-    this.members = members.map((m) => {
-      const weight = m.weight ?? 1;
-      if (!(Number.isFinite(weight) && weight > 0))
-        throw new InvalidInputError(
-          `ensemble member ${m.detector.name}: weight must be finite and > 0, got ${weight}`,
-        );
-      const vt = m.voteThreshold ?? Number.NaN;
-      if (m.voteThreshold !== undefined && !(vt > 0 && vt <= 1)) {
-        throw new InvalidInputError(
-          `ensemble member ${m.detector.name}: voteThreshold must be in (0, 1], got ${vt}`,
-        );
-      }
-      const role = m.role ?? 'level';
-      if (role !== 'level' && role !== 'trend' && role !== 'shape')
-        throw new InvalidInputError(
-          `ensemble member ${m.detector.name}: role must be level, trend or shape, got ${String(role)}`,
-        );
-      const evidenceSamples = m.evidenceSamples ?? 1;
-      if (!(Number.isInteger(evidenceSamples) && evidenceSamples >= 1 && evidenceSamples <= 1_000_000)) {
-        throw new InvalidInputError(
-          `ensemble member ${m.detector.name}: evidenceSamples must be an integer in [1, 1e6], got ${evidenceSamples}`,
-        );
-      }
-      const sv = m.strongVote;
-      if (
-        sv !== undefined &&
-        !(
-          sv.score > 0 &&
-          sv.score <= 1 &&
-          Number.isInteger(sv.samples) &&
-          sv.samples >= 1 &&
-          sv.samples <= 1_000_000
-        )
-      ) {
-        throw new InvalidInputError(
-          `ensemble member ${m.detector.name}: strongVote needs a score in (0, 1] and samples an integer in [1, 1e6]`,
-        );
-      }
-      const strongScore = sv?.score ?? Number.POSITIVE_INFINITY;
-      const strongSamples = sv?.samples ?? 1;
-      return {
-        detector: m.detector,
-        weight,
-        voteThreshold: vt,
-        scored: m.scored ?? true,
-        role,
-        evidenceSamples,
-        strongScore,
-        strongSamples,
-      };
-    });
-    if (!['mean', 'max', 'vote', 'calibrated'].includes(o.combine)) {
-      throw new InvalidInputError(
-        `ensemble combine must be mean, max, vote or calibrated, got ${String(o.combine)}`,
-      );
-    }
-    if (o.combine === 'calibrated' && this.members.some((m) => Number.isNaN(m.voteThreshold))) {
-      throw new InvalidInputError('ensemble combine calibrated needs a voteThreshold on every member');
-    }
-    if (!(o.threshold > 0 && o.threshold <= 1))
-      throw new InvalidInputError(`ensemble threshold must be in (0, 1], got ${o.threshold}`);
-    if (!(Number.isInteger(o.minVotes) && o.minVotes >= 0 && o.minVotes <= members.length)) {
-      throw new InvalidInputError(
-        `ensemble minVotes must be an integer in [0, ${members.length}], got ${o.minVotes}`,
-      );
-    }
-    if (!(Number.isInteger(o.muteSamples) && o.muteSamples >= 0 && o.muteSamples <= 1_000_000)) {
-      throw new InvalidInputError(
-        `ensemble muteSamples must be an integer in [0, 1e6], got ${o.muteSamples}`,
-      );
-    }
-    if (this.members.every((m) => !m.scored))
-      throw new InvalidInputError('ensemble needs at least one scored member');
-    if (!(o.corroborate >= 0 && o.corroborate <= 1))
-      throw new InvalidInputError(`ensemble corroborate must be in [0, 1], got ${o.corroborate}`);
-    if (o.pageRule !== 'band' && o.pageRule !== 'any')
-      throw new InvalidInputError(`ensemble pageRule must be band or any, got ${String(o.pageRule)}`);
-    if (o.pageRule === 'band' && this.members.every((m) => m.role === 'shape')) {
-      throw new InvalidInputError('ensemble pageRule band needs at least one level or trend member');
-    }
-    this.opts = Object.freeze(o);
+    const checked = checkEnsembleConfig(members, options);
+    this.members = checked.members;
+    const o = checked.options;
+    this.opts = o;
     this.name = o.name;
     this.totalWeight = this.members.reduce((s, m) => s + m.weight, 0);
     this.scoredWeight = this.members.reduce((s, m) => s + (m.scored ? m.weight : 0), 0);

@@ -38,11 +38,8 @@ import type {
 } from './detector.ts';
 import { normalQuantile } from '../../math/normal.ts';
 import { kindDefaults } from './ewma.ts';
-import {
-  RobustSeasonalBaseline,
-  validateBaselineOptions,
-  type SeasonalBaselineState,
-} from './seasonal-baseline.ts';
+import { validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline-options.ts';
+import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
 
 /** Options of {@link createHoltWintersLevelDetector}. */
 export interface HoltWintersLevelOptions {

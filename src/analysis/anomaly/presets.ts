@@ -20,7 +20,7 @@ import { createCusumDetector, type ResolvedCusumOptions } from './cusum.ts';
 import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
-import type { EnsembleMember, PageRule } from './ensemble.ts';
+import type { EnsembleMember, PageRule } from './ensemble-config.ts';
 import { createEwmaDetector, DEFAULT_EWMA_OPTIONS, deviationScore } from './ewma.ts';
 import { createKnnCadDetector } from './knn-cad.ts';
 import { createRelativeEntropyDetector } from './relative-entropy.ts';

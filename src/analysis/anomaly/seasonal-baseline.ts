@@ -50,32 +50,13 @@
  * permanent level is accepted at once instead of being learned at the Huber-clipped rate for hours (which would
  * page again and again on a series that has simply moved).
  */
-import { InvalidInputError } from '../../errors.ts';
+import {
+  checkBaselineState,
+  validateBaselineOptions,
+  type SeasonalBaselineOptions,
+  type SeasonalBaselineState,
+} from './seasonal-baseline-options.ts';
 
-/** Options of {@link RobustSeasonalBaseline}. */
-export interface SeasonalBaselineOptions {
-  /** Half-life of the level and scale in samples (≥ 2). */
-  readonly levelHalfLife: number;
-  /** Phase bins per period (0 = no seasonality; ≤ 64). */
-  readonly bins: number;
-  /** Period in ms (integer in [1000, 1e11]); required when bins > 0. */
-  readonly periodMs?: number;
-  /** Half-life of the seasonal offsets in periods (> 0); of the weekday offsets in weeks. */
-  readonly seasonHalfLifePeriods: number;
-  /** Add day-of-week offsets (needs bins > 0). */
-  readonly weekly?: boolean;
-  /** Judge each settled bin at max(σ, its own σ) (heteroscedastic seasonality; needs bins > 0). Default false. */
-  readonly seasonalScale?: boolean;
-  /** Huber clip in σ (> 0). */
-  readonly huber: number;
-  /** Samples averaged before the baseline is mature (≥ 2). */
-  readonly warmupSamples: number;
-  readonly relativeSigmaFloor: number;
-  readonly absoluteSigmaFloor: number;
-}
-
-/** Largest number of bins. */
-export const MAX_BASELINE_BINS = 64;
 const MEAN_AD_TO_SIGMA = 1.2533141373155003;
 /**
  * Residuals are clipped at ±SEASON_CLIP·σ before the seasonal offsets learn them (tighter than the level's Huber
@@ -87,64 +68,6 @@ const SEASON_CLIP = 1.5;
  * ramp as fast as the level follows it, or the ramp would standardise itself away.
  */
 const SCALE_HALF_LIFE_FACTOR = 4;
-
-/** Learned state of a baseline (JSON-safe). */
-export interface SeasonalBaselineState {
-  readonly n: number;
-  readonly level: number;
-  readonly absDev: number;
-  /** Samples learned in bins with history, and their mean absolute residual. */
-  readonly nKnown: number;
-  readonly absDevKnown: number;
-  readonly stepMs: number;
-  readonly lastTs: number;
-  readonly firstTs: number;
-  readonly offsets: readonly number[];
-  /** Mean absolute residual per bin (the seasonal scale); absent in snapshots from before it existed. */
-  readonly binAbsDev?: readonly number[];
-  /** The bin visit being averaged for the seasonal scale: [bin, period, sum, count]; absent as binAbsDev. */
-  readonly visit?: readonly number[];
-  readonly visits: readonly number[];
-  readonly lastCycle: readonly number[];
-  /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
-  readonly dayOffsets: readonly number[];
-  readonly dayVisits: readonly number[];
-  readonly dayLastWeek: readonly number[];
-  /**
-   * Whether the first period's bin means were normalised into level and offsets, and the samples of the current
-   * first-period bin visit: [done 0/1, count]. Absent in snapshots from before the classical initialisation
-   * (restored as done: such a baseline learned its first period the earlier way).
-   */
-  readonly init?: readonly number[];
-}
-
-/**
- * Validates baseline options. @throws InvalidInputError naming `who` for any value out of its range.
- */
-export function validateBaselineOptions(o: SeasonalBaselineOptions, who: string): void {
-  const bad = (msg: string): never => {
-    throw new InvalidInputError(`${who}: ${msg}`);
-  };
-  if (!(Number.isFinite(o.levelHalfLife) && o.levelHalfLife >= 2))
-    bad(`levelHalfLife must be finite and >= 2, got ${o.levelHalfLife}`);
-  if (!(Number.isInteger(o.bins) && o.bins >= 0 && o.bins <= MAX_BASELINE_BINS))
-    bad(`bins must be an integer in [0, ${MAX_BASELINE_BINS}], got ${o.bins}`);
-  if (
-    o.bins > 0 &&
-    !(o.periodMs !== undefined && Number.isInteger(o.periodMs) && o.periodMs >= 1000 && o.periodMs <= 1e11)
-  ) {
-    bad(`periodMs must be an integer in [1000, 1e11] when bins > 0, got ${String(o.periodMs)}`);
-  }
-  if (!(Number.isFinite(o.seasonHalfLifePeriods) && o.seasonHalfLifePeriods > 0))
-    bad(`seasonHalfLifePeriods must be finite and > 0, got ${o.seasonHalfLifePeriods}`);
-  if (!(o.huber > 0)) bad(`huber must be > 0, got ${o.huber}`);
-  if (!(Number.isInteger(o.warmupSamples) && o.warmupSamples >= 2 && o.warmupSamples <= 1e6))
-    bad(`warmupSamples must be an integer in [2, 1e6], got ${o.warmupSamples}`);
-  if (!(Number.isFinite(o.relativeSigmaFloor) && o.relativeSigmaFloor >= 0))
-    bad('relativeSigmaFloor must be finite and >= 0');
-  if (!(Number.isFinite(o.absoluteSigmaFloor) && o.absoluteSigmaFloor > 0))
-    bad('absoluteSigmaFloor must be finite and > 0');
-}
 
 /** The baseline of one series. Memory: 8 numbers + 20 bytes per bin. */
 export class RobustSeasonalBaseline {
@@ -433,67 +356,7 @@ export class RobustSeasonalBaseline {
 
   /** Replaces the state. @throws InvalidInputError (naming `who`) for malformed state; nothing changes then. */
   setState(s: unknown, who: string): void {
-    const bad = (msg: string): never => {
-      throw new InvalidInputError(`${who}: cannot restore baseline: ${msg}`);
-    };
-    if (typeof s !== 'object' || s === null) return bad('not an object');
-    const t = s as Partial<Record<keyof SeasonalBaselineState, unknown>>;
-    const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    if (!(typeof t.n === 'number' && Number.isSafeInteger(t.n) && t.n >= 0))
-      bad('n must be a safe integer >= 0');
-    if (!fin(t.level)) bad('level must be finite');
-    if (!(fin(t.absDev) && t.absDev >= 0)) bad('absDev must be finite and >= 0');
-    if (!(typeof t.nKnown === 'number' && Number.isSafeInteger(t.nKnown) && t.nKnown >= 0))
-      bad('nKnown must be a safe integer >= 0');
-    if (!(fin(t.absDevKnown) && t.absDevKnown >= 0)) bad('absDevKnown must be finite and >= 0');
-    if (!(fin(t.stepMs) && t.stepMs >= 0)) bad('stepMs must be finite and >= 0');
-    if (!fin(t.lastTs)) bad('lastTs must be finite');
-    if (!fin(t.firstTs)) bad('firstTs must be finite');
-    const B = this.o.bins;
-    const arr = (v: unknown, ok: (x: unknown) => boolean): boolean =>
-      Array.isArray(v) && v.length === B && v.every(ok);
-    if (!arr(t.offsets, fin)) bad(`offsets must be ${B} finite numbers`);
-    if (t.binAbsDev !== undefined && !arr(t.binAbsDev, (x) => fin(x) && x >= 0))
-      bad(`binAbsDev must be ${B} finite numbers >= 0`);
-    const vs = t.visit;
-    if (vs !== undefined) {
-      const [vb, , vsum, vn] = Array.isArray(vs) ? (vs as unknown[]) : [];
-      const ok =
-        Array.isArray(vs) &&
-        vs.length === 4 &&
-        vs.every(fin) &&
-        Number.isInteger(vb) &&
-        (vb as number) >= -1 &&
-        (vb as number) < B &&
-        (vsum as number) >= 0 &&
-        Number.isInteger(vn) &&
-        (vn as number) >= 0;
-      if (!ok) bad('visit must be [bin, period, sum >= 0, count >= 0]');
-    }
-    if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
-      bad(`visits must be ${B} counts`);
-    if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
-    const D = this.D;
-    const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean =>
-      Array.isArray(v) && v.length === D && v.every(ok);
-    if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
-    if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
-      bad(`dayVisits must be ${D} counts`);
-    if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
-    const ini = t.init;
-    if (
-      ini !== undefined &&
-      !(
-        Array.isArray(ini) &&
-        ini.length === 2 &&
-        (ini[0] === 0 || ini[0] === 1) &&
-        Number.isSafeInteger(ini[1]) &&
-        (ini[1] as number) >= 0
-      )
-    ) {
-      bad('init must be [0 or 1, count >= 0]');
-    }
-    const st = t as SeasonalBaselineState;
+    const st = checkBaselineState(s, who, this.o.bins, this.D);
     this.n = st.n;
     this.level = st.level;
     this.absDev = st.absDev;
