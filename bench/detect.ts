@@ -22,6 +22,7 @@ import { detectUsage, parseDetectArgs } from './detect-args.ts';
 import { BENCH_DETECTORS } from './detect-registry.ts';
 import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';
 import { runNab, scoreNab, seriesDays, type NabResult } from './detect-nab.ts';
+import { nabEngineEntry } from './detect-nab-engine.ts';
 import { runDwcpBench, type DwcpBenchResult } from './detect-dwcp.ts';
 import { runCorpusBench, type CorpusBenchResult } from './detect-corpus.ts';
 import { markdownTable as table } from './table.ts';
@@ -53,11 +54,17 @@ async function main(): Promise<void> {
 
   const nab: NabResult[] = [];
   if (!skip.has('nab')) {
-    for (const d of detectors) {
-      for (const rules of d.nab.usesLookAhead ? (['live', 'published'] as const) : (['live'] as const)) {
-        progress(`NAB ${d.name} (${rules} rules)`);
-        const { scores, ms } = runNab(corpus, d.nab, rules);
-        const r = scoreNab(corpus, d.nab, rules, scores, ms);
+    // A shipped detector also through the monitor's engine: what it pages, not its per-sample score.
+    const entries = detectors.flatMap((d) =>
+      d.shipped !== undefined && d.nab.use === 'score'
+        ? [d.nab, nabEngineEntry(d.name, d.shipped, 'catalog'), nabEngineEntry(d.name, d.shipped, 'inferred')]
+        : [d.nab],
+    );
+    for (const e of entries) {
+      for (const rules of e.usesLookAhead ? (['live', 'published'] as const) : (['live'] as const)) {
+        progress(`NAB ${e.name} (${rules} rules)`);
+        const { scores, ms } = runNab(corpus, e, rules);
+        const r = scoreNab(corpus, e, rules, scores, ms);
         nab.push(r);
         progress(
           `  standard ${f1(r.profiles.standard.normalized)}, lowFP ${f1(r.profiles.reward_low_FP_rate.normalized)}, lowFN ${f1(r.profiles.reward_low_FN_rate.normalized)} in ${(ms / 1000).toFixed(1)} s`,
@@ -96,6 +103,9 @@ async function main(): Promise<void> {
         "live = no min/max or file-length look-ahead (what a monitor can do); published = NAB's rules (file min/max and\n" +
           "probation length given up front). Thresholds are optimised on the whole corpus (NAB's rule, in-sample) except\n" +
           'LOCO: θ chosen on the other six categories. ops = realAWSCloudwatch + realKnownCause at the corpus θ.\n' +
+          '"anomalies the engine opens": the shipped detector through the monitor\'s detection engine with the default\n' +
+          'settings (confirmation, cooldown; outside the catalog also episodes, warm-up, minimum duration): what pages,\n' +
+          'scored at a fixed threshold (nothing chosen on NAB, so LOCO equals the standard score).\n' +
           'Published reference scores (NAB scoreboard): CAD OSE 69.9, earthgecko Skyline 58.2, KNN-CAD 58.0, Relative\n' +
           'Entropy 54.6, Random Cut Forest 51.7, Twitter ADVec 47.1, Windowed Gaussian 39.6.',
       ) + '\n',

@@ -27,12 +27,7 @@ import {
 } from '../src/analysis/anomaly/nab/rules.ts';
 import { evaluateCorpus, nullScore, perfectScore } from '../src/analysis/anomaly/nab/scorer.ts';
 import { loadNabCorpus, type NabDataFile } from '../src/eval/nab-data.ts';
-import { DetectionEngine } from '../src/monitor/detection-engine.ts';
-import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
-import type { DetectionInput } from '../src/monitor/detection-input.ts';
-import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
-
-type EngineMode = 'catalog' | 'inferred';
+import { EngineAsDetector, type NabEngineMode } from './detect-nab-engine.ts';
 
 /** Loss split of one file (raw NAB points of the profile). */
 interface FileLoss {
@@ -62,11 +57,11 @@ const GENERIC = { kind: 'generic' as const };
 function parseArgs(argv: readonly string[]): {
   profile: NabProfileName;
   files: boolean;
-  engine: EngineMode | null;
+  engine: NabEngineMode | null;
 } {
   let profile: NabProfileName = 'standard';
   let files = false;
-  let engine: EngineMode | null = null;
+  let engine: NabEngineMode | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--profile') {
@@ -85,34 +80,18 @@ function parseArgs(argv: readonly string[]): {
 }
 
 /** The file through the monitor's detection engine: 1 on the rows where an anomaly opened. */
-function runEngine(f: NabDataFile, mode: EngineMode): { scores: Float64Array; voters: (string | null)[] } {
-  const engine = new DetectionEngine({
-    ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
-    maxSeries: 1,
-    analyse: () => true,
-  });
+function runEngine(f: NabDataFile, mode: NabEngineMode): { scores: Float64Array; voters: (string | null)[] } {
+  const engine = new EngineAsDetector(mode);
   const scores = new Float64Array(f.rows);
   const voters: (string | null)[] = new Array<string | null>(f.rows).fill(null);
   for (let i = 0; i < f.rows; i++) {
-    const t = f.timestampsMs[i]!;
-    const input: DetectionInput = {
-      key: f.name,
-      metric: f.name,
-      labels: {},
-      value: f.values[i]!,
-      timestampMs: t,
-      kind: 'generic',
-      transform: 'value',
-      def: undefined,
-      ...(mode === 'inferred' ? { inferred: 'NAB series' } : {}),
-    };
-    for (const o of engine.process([input], t).opened) {
-      scores[i] = 1;
+    scores[i] = engine.update(f.values[i]!, f.timestampsMs[i]!).score;
+    const o = engine.lastOpened;
+    if (o !== null)
       voters[i] = o.anomaly.votes
         .filter((v) => v.voted)
         .map((v) => v.detector)
         .join('+');
-    }
   }
   return { scores, voters };
 }
