@@ -2,28 +2,25 @@
  * The trace store: spans with their processes (resources) and operations, on SQLite or PostgreSQL through kysely
  * (tables in ./schema.ts, migrations in ./migrations.ts). Writes are batched multi-row inserts in one
  * transaction; a span already stored (same trace and span id) is ignored. Reads: a trace by id, trace search
- * over the indexes (./migrations.ts) with a bounded scan, service and operation names. Bounds: retention by
- * start time (in slices) and a span count cap; process and operation rows go with their last spans
- * (./last-seen.ts). Writes and retention run one at a time, so a prune never races a write's process ids.
- * Length (just over 400 lines): one job, the store's SQL for writes, search and retention on two dialects.
+ * over the indexes (./search.ts) with a bounded scan, service and operation names. Bounds: retention by
+ * start time (in slices) and a span count cap (./retention.ts); process and operation rows go with their last
+ * spans (./last-seen.ts). Writes and retention run one at a time, so a prune never races a write's process ids.
+ * Spans as rows: ./span-rows.ts; process rows and their caches: ./processes.ts.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
-import { LruCache } from '../../store/lru-cache.ts';
-import { matchesTags, splitTags, type TraceQuery } from '../query.ts';
-import {
-  indexFields,
-  SPAN_KINDS,
-  SPAN_STATUSES,
-  type Attributes,
-  type SpanProcess,
-  type SpanRecord,
-} from '../span.ts';
+import type { TraceQuery } from '../query.ts';
+import type { SpanRecord } from '../span.ts';
+import { ROWS_PER_INSERT, IDS_PER_READ } from './batches.ts';
 import { keepLatest, LAST_SEEN_REFRESH_US, LastSeen } from './last-seen.ts';
 import type { TraceStoreDialect } from './migrations.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
+import { TraceProcesses } from './processes.ts';
+import { deleteSpansBefore, deleteSpansBeyond, deleteUnseenBefore } from './retention.ts';
 import type { TraceDatabase, TraceSpansTable } from './schema.ts';
+import { scanTraceIds } from './search.ts';
 import { spanScope } from './scope.ts';
+import { rowsToSpans, spanRow, type TraceSpansRow } from './span-rows.ts';
 
 /** Options of {@link TraceStore}. */
 export interface TraceStoreOptions {
@@ -47,29 +44,15 @@ export interface TraceSearchResult {
   readonly truncated: boolean;
 }
 
-const ROWS_PER_INSERT = 500;
-const SCAN_BATCH = 1000;
-const IDS_PER_READ = 500;
 /** Names returned by `services` and `operations` at most. */
 const MAX_NAMES = 10_000;
-/** Retention deletes at most this much time per statement, µs (10 min). */
-const RETENTION_SLICE_US = 600_000_000;
-
-interface SpanData {
-  readonly a: Attributes;
-  readonly e: SpanRecord['events'];
-  readonly l: SpanRecord['links'];
-  readonly s: readonly [string, string];
-  readonly m: string;
-}
 
 /** The span store of the monitor. */
 export class TraceStore {
   readonly db: Kysely<TraceDatabase>;
   readonly dialect: TraceStoreDialect;
   private readonly opts: TraceStoreOptions;
-  private readonly processByKey: LruCache<string, number>;
-  private readonly processById: LruCache<number, SpanProcess>;
+  private readonly processes: TraceProcesses;
   private readonly processSeen: LastSeen;
   private readonly operationSeen: LastSeen;
   private readonly onClose: (() => Promise<void>) | undefined;
@@ -91,8 +74,7 @@ export class TraceStore {
     this.db = db;
     this.dialect = dialect;
     this.opts = opts;
-    this.processByKey = new LruCache(opts.processCacheSize ?? 10_000);
-    this.processById = new LruCache(opts.processCacheSize ?? 10_000);
+    this.processes = new TraceProcesses(db, opts.processCacheSize ?? 10_000);
     this.processSeen = new LastSeen(opts.processCacheSize ?? 10_000);
     this.operationSeen = new LastSeen(opts.processCacheSize ?? 10_000);
     this.onClose = onClose;
@@ -122,37 +104,11 @@ export class TraceStore {
       keepLatest(procLatest, s.process.key, s.startUs);
       keepLatest(opLatest, `${s.process.service}\u0000${s.name}`, s.startUs);
     }
-    const pids = await this.processIds(spans, procLatest);
+    const pids = await this.processes.ids(spans, procLatest);
     const rows = new Array<Insertable<TraceSpansTable>>(spans.length);
     for (let i = 0; i < spans.length; i++) {
       const s = spans[i]!;
-      const f = indexFields(s);
-      const kind = SPAN_KINDS.indexOf(s.kind);
-      const data: SpanData = {
-        a: s.attributes,
-        e: s.events,
-        l: s.links,
-        s: [s.scope.name, s.scope.version],
-        m: s.statusMessage,
-      };
-      rows[i] = {
-        trace_id: s.traceId,
-        span_id: s.spanId,
-        parent_span_id: s.parentSpanId,
-        service: s.process.service,
-        operation: s.name,
-        kind,
-        start_us: s.startUs,
-        duration_us: s.durationUs,
-        status: SPAN_STATUSES.indexOf(s.status),
-        node_id: f.nodeId,
-        region: f.region,
-        vm_id: f.vmId,
-        mode: f.mode,
-        version: f.version,
-        process_id: pids.get(s.process.key)!,
-        data: JSON.stringify(data),
-      };
+      rows[i] = spanRow(s, pids.get(s.process.key)!);
     }
     const procsDue = this.processSeen.due(procLatest);
     const opsDue = this.operationSeen.due(opLatest);
@@ -192,113 +148,6 @@ export class TraceStore {
     return written;
   }
 
-  /** Process ids of the spans' resources, inserting new ones (last seen at their spans' latest start). */
-  private async processIds(
-    spans: readonly SpanRecord[],
-    latest: ReadonlyMap<string, number>,
-  ): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const missing = new Map<string, SpanProcess>();
-    for (const s of spans) {
-      const k = s.process.key;
-      if (out.has(k) || missing.has(k)) continue;
-      const id = this.processByKey.get(k);
-      if (id !== undefined) out.set(k, id);
-      else missing.set(k, s.process);
-    }
-    if (missing.size > 0) {
-      const list = [...missing.values()];
-      for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-        const chunk = list.slice(i, i + ROWS_PER_INSERT);
-        await this.db
-          .insertInto('trace_processes')
-          .values(
-            chunk.map((p) => ({
-              key: p.key,
-              service: p.service,
-              attributes_json: JSON.stringify(p.attributes),
-              last_seen_us: latest.get(p.key)!,
-            })),
-          )
-          .onConflict((oc) => oc.column('key').doNothing())
-          .execute();
-        const found = await this.db
-          .selectFrom('trace_processes')
-          .select(['id', 'key'])
-          .where(
-            'key',
-            'in',
-            chunk.map((p) => p.key),
-          )
-          .execute();
-        for (const r of found) {
-          const id = Number(r.id);
-          out.set(r.key, id);
-          this.processByKey.set(r.key, id);
-          this.processById.set(id, missing.get(r.key)!);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Processes by id (cached). */
-  private async processes(ids: Iterable<number>): Promise<Map<number, SpanProcess>> {
-    const out = new Map<number, SpanProcess>();
-    const missing: number[] = [];
-    for (const id of new Set(ids)) {
-      const p = this.processById.get(id);
-      if (p) out.set(id, p);
-      else missing.push(id);
-    }
-    for (let i = 0; i < missing.length; i += IDS_PER_READ) {
-      const rows = await this.db
-        .selectFrom('trace_processes')
-        .selectAll()
-        .where('id', 'in', missing.slice(i, i + IDS_PER_READ))
-        .execute();
-      for (const r of rows) {
-        const p: SpanProcess = {
-          service: r.service,
-          attributes: JSON.parse(r.attributes_json) as Attributes,
-          key: r.key,
-        };
-        const id = Number(r.id);
-        out.set(id, p);
-        this.processById.set(id, p);
-        this.processByKey.set(r.key, id);
-      }
-    }
-    return out;
-  }
-
-  private toSpans(rows: readonly TraceSpansRow[], procs: Map<number, SpanProcess>): SpanRecord[] {
-    return rows.map((r) => {
-      const d = JSON.parse(r.data) as SpanData;
-      const process = procs.get(Number(r.process_id)) ?? {
-        service: r.service,
-        attributes: { 'service.name': r.service },
-        key: '',
-      };
-      return {
-        traceId: r.trace_id,
-        spanId: r.span_id,
-        parentSpanId: r.parent_span_id,
-        name: r.operation,
-        kind: SPAN_KINDS[r.kind] ?? 'unspecified',
-        startUs: Number(r.start_us),
-        durationUs: Number(r.duration_us),
-        status: SPAN_STATUSES[r.status] ?? 'unset',
-        statusMessage: d.m,
-        attributes: d.a,
-        events: d.e,
-        links: d.l,
-        scope: { name: d.s[0], version: d.s[1] },
-        process,
-      };
-    });
-  }
-
   /** The spans of one trace (empty when unknown). @throws InvalidInputError for an id that is not 32 hex digits. */
   async getTrace(traceId: string): Promise<SpanRecord[]> {
     if (!/^[0-9a-f]{32}$/.test(traceId))
@@ -318,9 +167,9 @@ export class TraceStore {
           .execute()),
       );
     }
-    const procs = await this.processes(rows.map((r) => Number(r.process_id)));
+    const procs = await this.processes.byIds(rows.map((r) => Number(r.process_id)));
     const out = new Map<string, SpanRecord[]>();
-    for (const s of this.toSpans(rows, procs)) {
+    for (const s of rowsToSpans(rows, procs)) {
       let list = out.get(s.traceId);
       if (!list) out.set(s.traceId, (list = []));
       list.push(s);
@@ -337,64 +186,14 @@ export class TraceStore {
     if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > 10_000)
       throw new InvalidInputError(`limit must be in 1..10000, got ${q.limit}`);
     if (q.endUs < q.startUs) throw new InvalidInputError('end must not be before start');
-    const split = splitTags(q.tags, q.status);
-    const scope = spanScope(q.scope);
-    if (split.impossible || scope.kind === 'none') return { traces: [], scanned: 0, truncated: false };
-    const needData = Object.keys(split.other).length > 0;
-    const scanLimit = this.opts.searchScanLimit ?? 200_000;
-    const found: string[] = [];
-    const seen = new Set<string>();
-    let upper = q.endUs;
-    let scanned = 0;
-    let truncated = false;
-    const c = split.columns;
-    const status = split.status === undefined ? undefined : SPAN_STATUSES.indexOf(split.status);
-    outer: for (;;) {
-      // Without attribute filters only the trace id and start are read, so a covering index answers alone.
-      let b = this.db
-        .selectFrom('trace_spans')
-        .select(needData ? ['trace_id', 'start_us', 'process_id', 'data'] : ['trace_id', 'start_us'])
-        .where('start_us', '>=', q.startUs)
-        .where('start_us', '<=', upper);
-      if (q.service !== undefined) b = b.where('service', '=', q.service);
-      if (q.operation !== undefined) b = b.where('operation', '=', q.operation);
-      if (q.minDurationUs !== undefined) b = b.where('duration_us', '>=', q.minDurationUs);
-      if (q.maxDurationUs !== undefined) b = b.where('duration_us', '<=', q.maxDurationUs);
-      if (status !== undefined) b = b.where('status', '=', status);
-      if (c.nodeId !== undefined) b = b.where('node_id', '=', c.nodeId);
-      if (c.region !== undefined) b = b.where('region', '=', c.region);
-      if (c.vmId !== undefined) b = b.where('vm_id', '=', c.vmId);
-      if (c.mode !== undefined) b = b.where('mode', '=', c.mode);
-      if (c.version !== undefined) b = b.where('version', '=', c.version);
-      if (scope.kind === 'where') b = b.where(scope.where);
-      const rows = await b.orderBy('start_us', 'desc').limit(SCAN_BATCH).execute();
-      const procs = needData ? await this.processes(rows.map((r) => Number(r.process_id))) : undefined;
-      for (const r of rows) {
-        scanned++;
-        if (procs) {
-          const d = JSON.parse(r.data) as SpanData;
-          const process = procs.get(Number(r.process_id));
-          if (!process || !matchesTags({ attributes: d.a, process }, split.other)) continue;
-        }
-        if (!seen.has(r.trace_id)) {
-          seen.add(r.trace_id);
-          found.push(r.trace_id);
-          if (found.length >= q.limit) break outer;
-        }
-      }
-      if (rows.length < SCAN_BATCH) break;
-      if (scanned >= scanLimit) {
-        truncated = true;
-        break;
-      }
-      const last = Number(rows[rows.length - 1]!.start_us);
-      upper = last === upper ? last - 1 : last;
-    }
-    const byId = await this.getTraces(found);
+    const scan = await scanTraceIds(this.db, q, this.opts.searchScanLimit ?? 200_000, (ids) =>
+      this.processes.byIds(ids),
+    );
+    const byId = await this.getTraces(scan.ids);
     return {
-      traces: found.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined),
-      scanned,
-      truncated,
+      traces: scan.ids.map((id) => byId.get(id)).filter((t): t is SpanRecord[] => t !== undefined),
+      scanned: scan.scanned,
+      truncated: scan.truncated,
     };
   }
 
@@ -473,58 +272,16 @@ export class TraceStore {
 
   private async retainNow(nowMs: number): Promise<number> {
     let cutUs = (nowMs - this.opts.retentionMs) * 1000;
-    let deleted = await this.deleteOlderThan(nowMs);
-    const max = this.opts.maxSpans ?? 10_000_000;
-    const count = await this.spanCount();
-    if (count > max) {
-      const cut = await this.db
-        .selectFrom('trace_spans')
-        .select('start_us')
-        .orderBy('start_us')
-        .offset(count - max)
-        .limit(1)
-        .executeTakeFirst();
-      if (cut !== undefined) {
-        const r = await this.db
-          .deleteFrom('trace_spans')
-          .where('start_us', '<', Number(cut.start_us))
-          .executeTakeFirst();
-        deleted += Number(r.numDeletedRows);
-        cutUs = Math.max(cutUs, Number(cut.start_us));
-      }
+    let deleted = await deleteSpansBefore(this.db, cutUs);
+    const cap = await deleteSpansBeyond(this.db, await this.spanCount(), this.opts.maxSpans ?? 10_000_000);
+    if (cap !== undefined) {
+      deleted += cap.deleted;
+      cutUs = Math.max(cutUs, cap.cutUs);
     }
-    const before = cutUs - LAST_SEEN_REFRESH_US;
-    const ops = await this.db
-      .deleteFrom('trace_operations')
-      .where('last_seen_us', '<', before)
-      .executeTakeFirst();
-    const procs = await this.db
-      .deleteFrom('trace_processes')
-      .where('last_seen_us', '<', before)
-      .executeTakeFirst();
-    if (Number(ops.numDeletedRows) + Number(procs.numDeletedRows) > 0) {
-      this.processByKey.clear();
-      this.processById.clear();
+    if ((await deleteUnseenBefore(this.db, cutUs - LAST_SEEN_REFRESH_US)) > 0) {
+      this.processes.clear();
       this.processSeen.clear();
       this.operationSeen.clear();
-    }
-    return deleted;
-  }
-
-  private async deleteOlderThan(nowMs: number): Promise<number> {
-    const cutoff = (nowMs - this.opts.retentionMs) * 1000;
-    const first = await this.db
-      .selectFrom('trace_spans')
-      .select(sql<number | string | null>`min(start_us)`.as('m'))
-      .executeTakeFirst();
-    if (first?.m === null || first?.m === undefined) return 0;
-    let deleted = 0;
-    for (let from = Number(first.m); from < cutoff; from += RETENTION_SLICE_US) {
-      const r = await this.db
-        .deleteFrom('trace_spans')
-        .where('start_us', '<', Math.min(cutoff, from + RETENTION_SLICE_US))
-        .executeTakeFirst();
-      deleted += Number(r.numDeletedRows);
     }
     return deleted;
   }
@@ -537,7 +294,3 @@ export class TraceStore {
     await this.onClose?.();
   }
 }
-
-type TraceSpansRow = {
-  [K in keyof TraceSpansTable]: TraceSpansTable[K] extends { __select__: infer S } ? S : TraceSpansTable[K];
-};
