@@ -90,10 +90,13 @@ async function deleteWhere(
   where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>,
 ): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
+    // SQLite: the FTS5 table keeps no row sizes, so an entry's tokens are removed by FTS5's 'delete' command with
+    // the body they were indexed from (the stored body: the batch's FTS rows are filled from it)
     if (store.dialect === 'sqlite')
-      await sql`delete from log_fts where rowid in (${trx.selectFrom('log_entries as e').select('e.id').where(where)})`.execute(
-        trx,
-      );
+      await sql`insert into log_fts (log_fts, rowid, body) select 'delete', x.id, x.body from log_entries x where x.id in (${trx
+        .selectFrom('log_entries as e')
+        .select('e.id')
+        .where(where)})`.execute(trx);
     const r = await trx.deleteFrom('log_entries as e').where(where).executeTakeFirst();
     return Number(r.numDeletedRows);
   });
