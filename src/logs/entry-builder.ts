@@ -58,11 +58,17 @@ export class EntryCollector {
     this.utf8Source = utf8Source;
   }
 
-  /** Counts a rejected entry. */
-  reject(reason: LogEntryRejectReason, what: string, n = 1): void {
+  /**
+   * Counts a rejected entry. `what` names it in messages, followed by ` entry <index>` when an index is given
+   * (built only for the first few messages, so valid entries never build their name).
+   */
+  reject(reason: LogEntryRejectReason, what: string, n = 1, index?: number): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + n);
     this.rejectedCount += n;
-    if (this.messages.length < MAX_MESSAGES) this.messages.push(`${what}: ${reason.replace(/_/g, ' ')}`);
+    if (this.messages.length < MAX_MESSAGES)
+      this.messages.push(
+        `${index === undefined ? what : `${what} entry ${index}`}: ${reason.replace(/_/g, ' ')}`,
+      );
   }
 
   /** A string attribute value cut to the limit. */
@@ -70,18 +76,21 @@ export class EntryCollector {
     return v.length > this.limits.maxValueLength ? v.slice(0, this.limits.maxValueLength) : v;
   }
 
-  /** Validates one entry and keeps it, or counts why not. `what` names it in messages (e.g. `stream 2 entry 5`). */
-  add(f: EntryFields, what: string): void {
-    if (this.records.length >= this.limits.maxEntriesPerRequest) return this.reject('too_many_entries', what);
-    if (!Number.isFinite(f.timeUs) || f.timeUs <= 0) return this.reject('invalid_timestamp', what);
-    if (f.timeUs > this.maxUs) return this.reject('future_timestamp', what);
-    if (f.timeUs < this.minUs) return this.reject('too_old', what);
-    if (
-      f.body.length > this.limits.maxLineBytes ||
-      Buffer.byteLength(f.body, 'utf8') > this.limits.maxLineBytes
-    )
-      return this.reject('entry_too_large', what);
-    if (this.hasInvalidUtf8(f.body)) return this.reject('invalid_utf8', what);
+  /**
+   * Validates one entry and keeps it, or counts why not. `what` names it in messages (e.g. `stream 2 entry 5`:
+   * `what` = `stream 2` and `index` = 5, or the whole name in `what`).
+   */
+  add(f: EntryFields, what: string, index?: number): void {
+    if (this.records.length >= this.limits.maxEntriesPerRequest)
+      return this.reject('too_many_entries', what, 1, index);
+    if (!Number.isFinite(f.timeUs) || f.timeUs <= 0) return this.reject('invalid_timestamp', what, 1, index);
+    if (f.timeUs > this.maxUs) return this.reject('future_timestamp', what, 1, index);
+    if (f.timeUs < this.minUs) return this.reject('too_old', what, 1, index);
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: the byte count is only needed between the two bounds
+    const max = this.limits.maxLineBytes;
+    if (f.body.length > max || (f.body.length * 3 > max && Buffer.byteLength(f.body, 'utf8') > max))
+      return this.reject('entry_too_large', what, 1, index);
+    if (this.hasInvalidUtf8(f.body)) return this.reject('invalid_utf8', what, 1, index);
     const attributes: Record<string, string> = {};
     let n = 0;
     for (const k in f.attributes) {

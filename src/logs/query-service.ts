@@ -7,7 +7,8 @@
  * become SQL conditions (regex matchers through the label's stored values), `|=` needles (before any
  * `line_format`) become SQL substring conditions and the full-text words inside them index candidates,
  * everything else is evaluated on the rows read, which are bounded (`maxScan`; `truncated` says when the bound
- * was reached).
+ * was reached). The range aggregations are evaluated in ./metric-query.ts, the requests and bounds are in
+ * ./query-types.ts.
  * @see https://grafana.com/docs/loki/latest/reference/loki-http-api/
  */
 import type {
@@ -28,96 +29,34 @@ import {
   matcherTest,
   prefilterWords,
   requiredSubstrings,
-  substringFiltersOnly,
 } from './logql/pipeline.ts';
-import { gcd } from '../math/gcd.ts';
-import { LOG_LABELS, type LogLabelName, type LogLevel } from './record.ts';
-import { countByStream } from './store/counts.ts';
+import { metricQuery } from './metric-query.ts';
+import {
+  DEFAULT_LOG_QUERY_LIMITS,
+  INSTANT_LOG_LOOKBACK_US,
+  scopeOf,
+  seriesKey,
+  type InstantQuery,
+  type LogQueryLimits,
+  type LogSearch,
+  type MatrixData,
+  type RangeQuery,
+  type StreamsData,
+} from './query-types.ts';
+import { LOG_LABELS, type LogLabelName } from './record.ts';
 import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
 
-/** Bounds of the query service. */
-export interface LogQueryLimits {
-  /** Rows one query reads at most. */
-  readonly maxScan: number;
-  /** Points per series of a metric query at most ((end − start) / step + 1). */
-  readonly maxPoints: number;
-  /** Series of a metric query at most (the rest are dropped and `truncated` set). */
-  readonly maxSeries: number;
-  /** Label values read to resolve one regex matcher. */
-  readonly maxLabelValues: number;
-}
-
-/** Defaults: 1M rows per query, 11 000 points (Loki's limit), 1000 series, 10 000 label values. */
-export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = {
-  maxScan: 1_000_000,
-  maxPoints: 11_000,
-  maxSeries: 1000,
-  maxLabelValues: 10_000,
-};
-
-/** A query_range request (times in Unix µs, step in ms). */
-export interface RangeQuery {
-  readonly query: string;
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  readonly stepMs: number;
-  readonly direction: 'forward' | 'backward';
-  /** Only entries of this tenant scope's nodes or regions (the store filters; default every entry). */
-  readonly scope?: TenantScope;
-}
-
-/** A GET /loki/api/v1/query request (time in Unix µs). */
-export interface InstantQuery {
-  readonly query: string;
-  readonly timeUs: number;
-  readonly limit: number;
-  readonly direction: 'forward' | 'backward';
-  /** As {@link RangeQuery.scope}. */
-  readonly scope?: TenantScope;
-}
-
-/** What an instant log query reads: the hour up to the instant, µs (Loki's default lookback). */
-export const INSTANT_LOG_LOOKBACK_US = 3_600_000_000;
-
-/** A GET /api/logs request. */
-export interface LogSearch {
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  /** Full-text words, all required. */
-  readonly words: readonly string[];
-  readonly levels?: readonly LogLevel[];
-  readonly labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>>;
-  readonly traceId?: string;
-  /** 16 hex digits: only entries of this span. */
-  readonly spanId?: string;
-  /** A LogQL log query (selector and pipeline) the entries must also match. */
-  readonly query?: string;
-  /** As {@link RangeQuery.scope}. */
-  readonly scope?: TenantScope;
-}
-
-type StreamsData = Extract<LokiQueryResponse['data'], { resultType: 'streams' }>;
-type MatrixData = Extract<LokiQueryResponse['data'], { resultType: 'matrix' }>;
+export {
+  DEFAULT_LOG_QUERY_LIMITS,
+  INSTANT_LOG_LOOKBACK_US,
+  type InstantQuery,
+  type LogQueryLimits,
+  type LogSearch,
+  type RangeQuery,
+} from './query-types.ts';
 
 function nsString(us: number): string {
   return `${us}000`;
-}
-
-/** The labels of `labels` named in `names` (those present). */
-function pick(labels: Record<string, string>, names: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of names) if (Object.hasOwn(labels, n)) out[n] = labels[n]!;
-  return out;
-}
-
-function seriesKey(labels: Record<string, string>): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((k) => [k, labels[k]]),
-  );
 }
 
 function toEntry(r: StoredLog): LogEntry {
@@ -133,11 +72,6 @@ function toEntry(r: StoredLog): LogEntry {
     body: r.body,
     attributes: { ...r.attributes },
   };
-}
-
-/** The `scope` of a request as a spread (absent when not given, for exactOptionalPropertyTypes). */
-function scopeOf(r: { readonly scope?: TenantScope }): { scope?: TenantScope } {
-  return r.scope === undefined ? {} : { scope: r.scope };
 }
 
 /** Loki-shaped queries over one log store. */
@@ -373,155 +307,10 @@ export class LogQueryService {
   }
 
   private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<MatrixData> {
-    if (!(r.stepMs > 0)) throw new InvalidInputError('step must be > 0');
-    const stepUs = r.stepMs * 1000;
-    const points = Math.floor((r.endUs - r.startUs) / stepUs) + 1;
-    if (points > this.limits.maxPoints)
-      throw new InvalidInputError(
-        `${points} points per series exceed the limit of ${this.limits.maxPoints}; use a larger step or a shorter range`,
-      );
-    const rangeUs = q.rangeMs * 1000;
-    const grid: Grid = {
-      startUs: r.startUs,
-      stepUs,
-      points,
-      rangeUs,
-      perSecond: q.fn === 'rate' ? q.rangeMs / 1000 : undefined,
-    };
-    const filters = substringFiltersOnly(q.query);
-    if (filters !== undefined && [stepUs, rangeUs, r.startUs, r.endUs].every(Number.isSafeInteger))
-      return this.countQuery(q, r, grid, filters);
-    const run = compilePipeline(q.query);
-    const series = new Map<string, { labels: Record<string, string>; times: number[] }>();
-    let dropped = false;
-    const res = await this.store.scan({
-      startUs: r.startUs - rangeUs + 1,
-      endUs: r.endUs + 1,
-      labels: await this.labelSets(q.query, r.startUs - rangeUs, r.endUs + 1, r.scope),
-      contains: requiredSubstrings(q.query),
-      containsWords: prefilterWords(q.query),
-      ...scopeOf(r),
-      direction: 'forward',
-      limit: Number.MAX_SAFE_INTEGER,
-      maxScan: this.limits.maxScan,
-      accept: (row) => {
-        const out = run(row);
-        if (out === undefined) return false;
-        const labels = q.sumBy === undefined ? out.labels : pick(out.labels, q.sumBy);
-        const key = seriesKey(labels);
-        let s = series.get(key);
-        if (!s) {
-          if (series.size >= this.limits.maxSeries) {
-            dropped = true;
-            return false;
-          }
-          series.set(key, (s = { labels, times: [] }));
-        }
-        s.times.push(row.timeUs);
-        return false;
-      },
-    });
-    const result = [...series.values()].map((s) => ({
-      metric: s.labels,
-      values: windowCounts(grid, s.times, undefined),
-    }));
-    return {
-      resultType: 'matrix',
-      result: result.filter((s) => s.values.length > 0),
-      stats: { scannedLines: res.scanned, truncated: res.truncated || dropped },
-    };
+    return metricQuery(
+      { store: this.store, limits: this.limits, labelSets: (lq, s, e, sc) => this.labelSets(lq, s, e, sc) },
+      q,
+      r,
+    );
   }
-
-  /**
-   * A range aggregation whose pipeline only filters by substrings: entries counted per stream in buckets of
-   * gcd(step, range) in SQL (no line is read), summed into the series and windows of the grid. `scannedLines`
-   * is the entries counted; the group bound is `maxScan` (each group counts at least one entry).
-   */
-  private async countQuery(
-    q: MetricQuery,
-    r: RangeQuery,
-    grid: Grid,
-    filters: { contains: string[]; notContains: string[] },
-  ): Promise<MatrixData> {
-    if (!q.query.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)('')))
-      return { resultType: 'matrix', result: [], stats: { scannedLines: 0, truncated: false } };
-    const bucketUs = gcd(grid.stepUs, grid.rangeUs);
-    const res = await countByStream(this.store, {
-      originUs: r.startUs - grid.rangeUs,
-      endUs: r.endUs + 1,
-      bucketUs,
-      labels: await this.labelSets(q.query, r.startUs - grid.rangeUs, r.endUs + 1, r.scope),
-      ...scopeOf(r),
-      ...filters,
-      maxGroups: this.limits.maxScan,
-    });
-    const series = new Map<string, { labels: Record<string, string>; times: number[]; counts: number[] }>();
-    let dropped = false;
-    for (const st of res.streams) {
-      const all: Record<string, string> = {};
-      for (const l of LOG_LABELS) if (st.labels[l] !== '') all[l] = st.labels[l];
-      const labels = q.sumBy === undefined ? all : pick(all, q.sumBy);
-      const key = seriesKey(labels);
-      let s = series.get(key);
-      if (!s) {
-        if (series.size >= this.limits.maxSeries) {
-          dropped = true;
-          continue;
-        }
-        series.set(key, (s = { labels, times: [], counts: [] }));
-      }
-      s.times.push(...st.bucketEndsUs);
-      s.counts.push(...st.counts);
-    }
-    const result = [...series.values()].map((s) => {
-      // streams merged into one series: their buckets in time order
-      const order = s.times.map((_, i) => i).sort((a, b) => s.times[a]! - s.times[b]!);
-      return {
-        metric: s.labels,
-        values: windowCounts(
-          grid,
-          order.map((i) => s.times[i]!),
-          order.map((i) => s.counts[i]!),
-        ),
-      };
-    });
-    return {
-      resultType: 'matrix',
-      result: result.filter((s) => s.values.length > 0),
-      stats: { scannedLines: res.lines, truncated: res.truncated || dropped },
-    };
-  }
-}
-
-/** The evaluation grid of a range aggregation: points `startUs + i·stepUs`, each over `(t − rangeUs, t]`. */
-interface Grid {
-  readonly startUs: number;
-  readonly stepUs: number;
-  readonly points: number;
-  readonly rangeUs: number;
-  /** `rate`: the range in seconds the counts are divided by; undefined for `count_over_time`. */
-  readonly perSecond: number | undefined;
-}
-
-/**
- * Entries in each window of the grid from times in ascending order (each weighing its count, or 1), as Loki's
- * matrix values (points without entries left out).
- */
-function windowCounts(
-  g: Grid,
-  times: readonly number[],
-  counts: readonly number[] | undefined,
-): [number, string][] {
-  const values: [number, string][] = [];
-  let lo = 0;
-  let hi = 0;
-  let n = 0;
-  for (let i = 0; i < g.points; i++) {
-    const t = g.startUs + i * g.stepUs;
-    for (; hi < times.length && times[hi]! <= t; hi++) n += counts === undefined ? 1 : counts[hi]!;
-    for (; lo < hi && times[lo]! <= t - g.rangeUs; lo++) n -= counts === undefined ? 1 : counts[lo]!;
-    if (n === 0) continue;
-    values.push([t / 1e6, String(g.perSecond === undefined ? n : n / g.perSecond)]);
-  }
-  return values;
 }

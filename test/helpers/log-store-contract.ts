@@ -547,7 +547,7 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       const r = await sql<{ name: string }>`select name from kysely_migration_logs`.execute(st.db);
       assert.deepEqual(
         r.rows.map((x) => x.name),
-        ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams'],
+        ['0001_logs', '0002_logs_fts_detail_none', '0003_logs_streams', '0004_logs_fts_no_docsize'],
       );
     });
   });

@@ -53,9 +53,13 @@ function addStream(
   if (labels === undefined)
     return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
   const f = streamFields(labels);
-  entries.forEach((e, i) => {
-    const where = `${what} entry ${i}`;
-    if (typeof e.line !== 'string') return c.reject('malformed_entry', where);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    // named (`<what> entry <i>`) only when a rejection message is kept
+    if (typeof e.line !== 'string') {
+      c.reject('malformed_entry', what, 1, i);
+      continue;
+    }
     // most entries carry no structured metadata: the stream's attributes are used as they are (add copies them)
     let traceId = '';
     let spanId = '';
@@ -81,13 +85,17 @@ function addStream(
         body: e.line,
         attributes,
       },
-      where,
+      what,
+      i,
     );
-  });
+  }
 }
 
+/** The metadata of entries without any (shared: never written to). */
+const NO_METADATA: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function metadataOf(v: unknown): Record<string, string> | undefined {
-  if (v === undefined) return {};
+  if (v === undefined) return NO_METADATA;
   if (!isObj(v)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) {
@@ -113,10 +121,12 @@ function decodeJson(body: Buffer, c: EntryCollector): void {
     if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
     const labelsOk = isObj(s['stream']) && Object.values(s['stream']).every((v) => typeof v === 'string');
     const entries: RawEntry[] = [];
-    for (const [i, v] of (s['values'] as unknown[]).entries()) {
+    const values = s['values'] as unknown[];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       const meta = Array.isArray(v) ? metadataOf(v[2]) : undefined;
       if (!Array.isArray(v) || v.length < 2 || v.length > 3 || meta === undefined) {
-        c.reject('malformed_entry', `${what} entry ${i}`);
+        c.reject('malformed_entry', what, 1, i);
         continue;
       }
       entries.push({ timeUs: nsToMicros(v[0]), line: v[1], metadata: meta });

@@ -1,8 +1,8 @@
 /**
  * Migrations of the log store, with their own kysely bookkeeping tables (`kysely_migration_logs`,
  * `kysely_migration_lock_logs`). The entry table and its label indexes are the same on SQLite and PostgreSQL;
- * full-text search is each database's own: SQLite FTS5 (a contentless table with deletes, rowid = entry id,
- * unicode61 tokens without diacritic folding, no positions since 0002) and PostgreSQL tsvector (generated from the body with every
+ * full-text search is each database's own: SQLite FTS5 (a contentless table, rowid = entry id, unicode61 tokens
+ * without diacritic folding, no positions since 0002, no row sizes since 0004: deletes by FTS5's 'delete' command) and PostgreSQL tsvector (generated from the body with every
  * non-alphanumeric run turned into a space, `simple` configuration, GIN index) — both make the same tokens:
  * lowercased runs of letters and digits.
  *
@@ -10,7 +10,8 @@
  * fingerprint; ./streams.ts) instead of five label columns with an index each. Indexes: streams by label set
  * (unique) and by fingerprint; entries by (stream_id, time_us), time_us (retention, time-only queries) and
  * trace_id (partial: entries in a trace).
- * @see https://www.sqlite.org/fts5.html#contentless_delete_tables
+ * @see https://www.sqlite.org/fts5.html#contentless_tables
+ * @see https://www.sqlite.org/fts5.html#the_delete_command
  * @see https://www.postgresql.org/docs/current/textsearch-tables.html
  */
 import { sql, type Kysely, type Migration } from 'kysely';
@@ -159,6 +160,27 @@ export function logMigrations(dialect: LogStoreDialect): Record<string, Migratio
         }
         await db.schema.alterTable('log_entries').dropColumn('stream_id').execute();
         await db.schema.dropTable('log_streams').execute();
+      },
+    },
+    // SQLite: the FTS5 index without its per-row size table (columnsize=0; no query ranks by length) and therefore
+    // without contentless deletes: retention removes an entry's tokens with FTS5's 'delete' command and the stored
+    // body the index was filled from; one B-tree insert less per entry; rebuilt from the stored bodies.
+    '0004_logs_fts_no_docsize': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        if (dialect !== 'sqlite') return;
+        await sql`drop table log_fts`.execute(db);
+        await sql`create virtual table log_fts using fts5(body, content='', columnsize=0, detail='none', tokenize='unicode61 remove_diacritics 0')`.execute(
+          db,
+        );
+        await sql`insert into log_fts(rowid, body) select id, body from log_entries`.execute(db);
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        if (dialect !== 'sqlite') return;
+        await sql`drop table log_fts`.execute(db);
+        await sql`create virtual table log_fts using fts5(body, content='', contentless_delete=1, detail='none', tokenize='unicode61 remove_diacritics 0')`.execute(
+          db,
+        );
+        await sql`insert into log_fts(rowid, body) select id, body from log_entries`.execute(db);
       },
     },
   };

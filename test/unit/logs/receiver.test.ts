@@ -172,6 +172,34 @@ describe('OTLP logs receiver', () => {
       );
   });
 
+  it('measures the line size bound in UTF-8 bytes, not characters', async () => {
+    const { sink, rx } = setup({ maxLineBytes: 12 });
+    const lines = [
+      'é'.repeat(6), // 6 characters, 12 bytes: kept
+      `${'é'.repeat(6)}a`, // 7 characters, 13 bytes: too large
+      '€'.repeat(4), // 4 characters, 12 bytes: kept
+      '€'.repeat(5), // 5 characters, 15 bytes: too large
+      '😀😀😀', // 6 UTF-16 units, 12 bytes: kept
+      'x'.repeat(12),
+      'x'.repeat(13),
+    ];
+    const r = await rx.receiveLoki({
+      body: lokiJson([{ labels: { service: 's' }, entries: lines.map((l) => [NOW - 1, l]) }]),
+      contentType: 'application/json',
+      contentEncoding: undefined,
+    });
+    assert.deepEqual([r.accepted, r.rejected], [4, 3]);
+    assert.deepEqual(
+      sink.stored.map((x) => x.body),
+      [lines[0], lines[2], lines[4], lines[5]],
+    );
+    assert.deepEqual(r.messages, [
+      'stream 0 entry 1: entry too large',
+      'stream 0 entry 3: entry too large',
+      'stream 0 entry 6: entry too large',
+    ]);
+  });
+
   it('rejects invalid UTF-8 per entry, keeps a U+FFFD the sender wrote', async () => {
     const { sink, rx } = setup();
     const text = JSON.stringify(

@@ -1,7 +1,8 @@
 /**
  * Upgrades of a SQLite log store written by earlier schemas: 0002 rebuilds the full-text index (detail=none)
  * from the stored bodies; 0003 moves the label columns into one stream per label set (entries keep their
- * labels, are found by label and word, and new entries of a known label set reuse its stream).
+ * labels, are found by label and word, and new entries of a known label set reuse its stream); 0004 rebuilds the
+ * full-text index without row sizes, and retention still removes the tokens of the entries it deletes.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -166,6 +167,55 @@ describe('log store migrations (SQLite)', () => {
         (await scan({ labels: [{ label: 'node_id', in: ['node-2'] }] })).entries.map((e) => e.body),
         ['later', 'mode switched'],
       );
+    } finally {
+      await st.close();
+    }
+  });
+
+  it('0004 rebuilds the full-text index without row sizes; retention removes deleted entries from it', async () => {
+    const path = await earlierStore('third.db', 3, async (db) => {
+      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'error', 'c')`.execute(
+        db,
+      );
+      for (const [id, agoMs, body] of [
+        [1, 3 * DAY, 'quorum gone stale'],
+        [2, 1000, 'quorum kept'],
+      ] as const)
+        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - agoMs) * 1000}, 1, '', '', ${body}, '{}')`.execute(
+          db,
+        );
+      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+    try {
+      const ddl = await sql<{ sql: string }>`select sql from sqlite_master where name = 'log_fts'`.execute(
+        st.db,
+      );
+      assert.match(ddl.rows[0]!.sql, /columnsize=0/);
+      assert.doesNotMatch(ddl.rows[0]!.sql, /contentless_delete/);
+      const words = async (ws: string[]) =>
+        (
+          await st.scan({
+            startUs: (NOW - 7 * DAY) * 1000,
+            endUs: (NOW + 1) * 1000,
+            labels: [],
+            words: ws,
+            direction: 'backward',
+            limit: 10,
+            maxScan: 100,
+          })
+        ).entries.map((e) => e.body);
+      assert.deepEqual(await words(['quorum']), ['quorum kept', 'quorum gone stale']);
+      assert.equal(await st.applyRetention(NOW), 1);
+      assert.deepEqual(await words(['quorum']), ['quorum kept']);
+      const rowids = await sql<{
+        id: number;
+      }>`select rowid as id from log_fts where log_fts match 'quorum OR stale OR gone'`.execute(st.db);
+      assert.deepEqual(
+        rowids.rows.map((r) => Number(r.id)),
+        [2],
+      );
+      await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
     } finally {
       await st.close();
     }

@@ -1,0 +1,96 @@
+/**
+ * Requests and bounds of the log query service (./query-service.ts), and small helpers its log and metric
+ * queries share.
+ */
+import type { LokiQueryResponse } from '../contract/logs.ts';
+import type { TenantScope } from '../model/tenant-scope.ts';
+import type { LogLabelName, LogLevel } from './record.ts';
+
+/** Bounds of the query service. */
+export interface LogQueryLimits {
+  /** Rows one query reads at most. */
+  readonly maxScan: number;
+  /** Points per series of a metric query at most ((end − start) / step + 1). */
+  readonly maxPoints: number;
+  /** Series of a metric query at most (the rest are dropped and `truncated` set). */
+  readonly maxSeries: number;
+  /** Label values read to resolve one regex matcher. */
+  readonly maxLabelValues: number;
+}
+
+/** Defaults: 1M rows per query, 11 000 points (Loki's limit), 1000 series, 10 000 label values. */
+export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = {
+  maxScan: 1_000_000,
+  maxPoints: 11_000,
+  maxSeries: 1000,
+  maxLabelValues: 10_000,
+};
+
+/** A query_range request (times in Unix µs, step in ms). */
+export interface RangeQuery {
+  readonly query: string;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  readonly stepMs: number;
+  readonly direction: 'forward' | 'backward';
+  /** Only entries of this tenant scope's nodes or regions (the store filters; default every entry). */
+  readonly scope?: TenantScope;
+}
+
+/** A GET /loki/api/v1/query request (time in Unix µs). */
+export interface InstantQuery {
+  readonly query: string;
+  readonly timeUs: number;
+  readonly limit: number;
+  readonly direction: 'forward' | 'backward';
+  /** As {@link RangeQuery.scope}. */
+  readonly scope?: TenantScope;
+}
+
+/** What an instant log query reads: the hour up to the instant, µs (Loki's default lookback). */
+export const INSTANT_LOG_LOOKBACK_US = 3_600_000_000;
+
+/** A GET /api/logs request. */
+export interface LogSearch {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly limit: number;
+  /** Full-text words, all required. */
+  readonly words: readonly string[];
+  readonly levels?: readonly LogLevel[];
+  readonly labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>>;
+  readonly traceId?: string;
+  /** 16 hex digits: only entries of this span. */
+  readonly spanId?: string;
+  /** A LogQL log query (selector and pipeline) the entries must also match. */
+  readonly query?: string;
+  /** As {@link RangeQuery.scope}. */
+  readonly scope?: TenantScope;
+}
+
+/** The data of a streams result. */
+export type StreamsData = Extract<LokiQueryResponse['data'], { resultType: 'streams' }>;
+/** The data of a matrix result. */
+export type MatrixData = Extract<LokiQueryResponse['data'], { resultType: 'matrix' }>;
+
+/** The labels of `labels` named in `names` (those present). */
+export function pick(labels: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) if (Object.hasOwn(labels, n)) out[n] = labels[n]!;
+  return out;
+}
+
+/** A series' identity: its labels sorted by name, as JSON. */
+export function seriesKey(labels: Record<string, string>): string {
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
+}
+
+/** The `scope` of a request as a spread (absent when not given, for exactOptionalPropertyTypes). */
+export function scopeOf(r: { readonly scope?: TenantScope }): { scope?: TenantScope } {
+  return r.scope === undefined ? {} : { scope: r.scope };
+}
