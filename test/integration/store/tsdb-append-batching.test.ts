@@ -64,8 +64,8 @@ describe('chunked store: batched appends behave as one append at a time', () => 
         ops,
         fc.integer({ min: 2, max: 5 }),
         fc.integer({ min: 2, max: 6 }),
-        fc.integer({ min: 1, max: 1500 }),
-        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 20 }),
         async (
           program: Op[],
           maxSamplesPerChunk,
