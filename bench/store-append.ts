@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Sample } from '../src/model/sample.ts';
 import { SeriesKeyBuilder } from '../src/store/series-key-builder.ts';
+import { readUvarint } from '../src/store/tsdb/codec/varint.ts';
 import { openChunkedSqliteStore } from '../src/store/tsdb/open.ts';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 
@@ -87,11 +88,20 @@ for (let rep = 0; rep < REPS; rep++) {
     b: number;
     n: number;
   };
+  // Timestamp and value streams of the chunk blobs (format byte, uvarint count, uvarint timestamp-stream length).
+  let tsBytes = 0;
+  let valueBytes = 0;
+  for (const r of raw.prepare('select data from tsdb_chunks').iterate() as Iterable<{ data: Buffer }>) {
+    const c = readUvarint(r.data, 1);
+    const t = readUvarint(r.data, c.next);
+    tsBytes += t.value;
+    valueBytes += r.data.length - t.next - t.value;
+  }
   raw.close();
   const total = dirBytes(dir);
   process.stdout.write(
     `rep ${rep + 1}: ${samples} samples in batches of ${BATCH}; append CPU ${(busyUs / samples).toFixed(3)} µs/sample\n` +
-      `  on disk ${(total / samples).toFixed(3)} B/sample (${total} B: database file + WAL directory after close); chunk blobs ${(blob.b / samples).toFixed(3)} B/sample in ${blob.n} rows\n` +
+      `  on disk ${(total / samples).toFixed(3)} B/sample (${total} B: database file + WAL directory after close); chunk blobs ${(blob.b / samples).toFixed(3)} B/sample in ${blob.n} rows (timestamps ${(tsBytes / samples).toFixed(3)}, values ${(valueBytes / samples).toFixed(3)})\n` +
       pages
         .filter((p) => p.bytes / samples >= 0.005)
         .map(
