@@ -35,6 +35,10 @@ export interface HeadSeries {
   tail: TailBuckets | undefined;
   /** Changes with every sample stored for the series (a query builds a tail only when it did not change during its read). */
   gen: number;
+  /** Scratch of the batch classification (late-samples.ts): the stamp of the batch that last set `markTs`. */
+  mark: number;
+  /** Largest in-order timestamp of the batch stamped `mark`. */
+  markTs: number;
 }
 
 /** A chunk to write to the database. */
@@ -46,6 +50,11 @@ export interface CutChunk {
   readonly data: Uint8Array;
   /** A checkpoint row of this chunk at another start_ts, to delete when this one is written. */
   readonly replaces: number | undefined;
+  /**
+   * Samples in the checkpoint row this chunk overwrites or replaces (0 or absent: none), which stays in the
+   * database until the chunk is written: counted once, not twice, while the chunk waits.
+   */
+  readonly provisionalSamples?: number;
 }
 
 /** Limits of the head (see TsdbOptions). */
@@ -62,6 +71,7 @@ export class Head {
   private readonly byId = new Map<number, HeadSeries>();
   private bytes = 0;
   private clock = 0;
+  private removals = 0;
   private readonly limits: HeadLimits;
 
   constructor(limits: HeadLimits) {
@@ -75,6 +85,10 @@ export class Head {
   /** Accounted bytes (never above `maxHeadBytes` after {@link enforceLimits}). */
   get accountedBytes(): number {
     return this.bytes;
+  }
+  /** Changes whenever a series leaves the head (a handle held from before is then possibly stale). */
+  get epoch(): number {
+    return this.removals;
   }
   /** Samples in open chunks. */
   openSamples(): number {
@@ -112,6 +126,8 @@ export class Head {
       accounted: 0,
       tail: undefined,
       gen: 0,
+      mark: 0,
+      markTs: 0,
     };
     this.byKey.set(key, s);
     this.byId.set(id, s);
@@ -219,6 +235,7 @@ export class Head {
         data: app.bytes(),
         replaces:
           s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
+        provisionalSamples: s.provisionalStart !== undefined ? s.provisionalSamples : 0,
       });
     }
     s.app = undefined;
@@ -229,6 +246,7 @@ export class Head {
 
   /** Drops a series (its open chunk must have been cut). */
   remove(s: HeadSeries): void {
+    this.removals++;
     this.bytes -= s.accounted;
     this.byKey.delete(s.key);
     this.byId.delete(s.id);

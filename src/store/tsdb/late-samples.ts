@@ -21,20 +21,28 @@ export interface ClassifiedBatch {
 
 /**
  * Step 2 of an append: in order (after the series' latest timestamp, which in-order samples of the batch
- * advance), duplicate (at it: neither in order nor late) or late (before it).
+ * advance), duplicate (at it: neither in order nor late) or late (before it). `stamp` must differ from every
+ * stamp used before with these series and be above 0 (the store counts its batches); the series' `mark` and
+ * `markTs` are scratch space of this call.
  */
-export function classifyBatch(series: readonly HeadSeries[], ts: readonly number[]): ClassifiedBatch {
+export function classifyBatch(
+  series: readonly HeadSeries[],
+  ts: readonly number[],
+  stamp: number,
+): ClassifiedBatch {
   const n = series.length;
-  const hi = new Map<HeadSeries, number>();
   const inOrder = new Uint8Array(n);
   const late = new Map<HeadSeries, number[]>();
   for (let i = 0; i < n; i++) {
     const s = series[i]!;
-    const h = hi.get(s) ?? s.lastTs;
+    // The batch's highest in-order timestamp so far lives on the series itself (`mark`/`markTs`), stamped with
+    // this batch, instead of in a map: no per-sample map lookups.
+    const h = s.mark === stamp ? s.markTs : s.lastTs;
     const t = ts[i]!;
     if (t > h) {
       inOrder[i] = 1;
-      hi.set(s, t);
+      s.mark = stamp;
+      s.markTs = t;
     } else if (t < h) {
       let l = late.get(s);
       if (!l) late.set(s, (l = []));

@@ -27,6 +27,13 @@ export interface TsdbOptions {
   readonly maxHeadBytes: number;
   /** WAL bytes since the last checkpoint that trigger a checkpoint. */
   readonly walCheckpointBytes: number;
+  /**
+   * Cut chunks are written to the database together, at most this often (ms of the store's clock); until then
+   * they wait in memory (served to readers; their samples are in the WAL, so no durability is lost).
+   */
+  readonly chunkWriteIntervalMs: number;
+  /** Cut chunks waiting in memory at most: reaching it writes them at once. */
+  readonly maxPendingChunks: number;
   /** Time between checkpoints at most (ms of wall-clock time). */
   readonly checkpointIntervalMs: number;
   /** WAL fsync period (ms): an OS crash or power loss loses at most this much acknowledged data. */
@@ -52,6 +59,8 @@ export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   maxHeadSeries: 200_000,
   maxHeadBytes: 512 * 1024 * 1024,
   walCheckpointBytes: 128 * 1024 * 1024,
+  chunkWriteIntervalMs: 1000,
+  maxPendingChunks: 4096,
   checkpointIntervalMs: 5 * MINUTE,
   walFsyncIntervalMs: 1000,
   rollupDelayMs: 5 * MINUTE,

@@ -38,6 +38,7 @@ import {
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
+import { BatchHandleMemo } from './batch-handles.ts';
 import { applyLateSamples, classifyBatch, newLateSamples } from './late-samples.ts';
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
 import { RawReader } from './raw-read.ts';
@@ -78,7 +79,11 @@ export class TsdbSampleStore implements SampleStore {
   private pending: CutChunk[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
+  /** Batches classified so far (the stamp of `classifyBatch`). */
+  private batchStamp = 0;
+  private readonly handles = new BatchHandleMemo();
   private lastCheckpointAt: number;
+  private lastChunkWriteAt: number;
   private checkpoints = 0;
   private chunkWriteErrors = 0;
   private replayStats: WalReplayStats | undefined;
@@ -95,6 +100,7 @@ export class TsdbSampleStore implements SampleStore {
     this.catalog = opts.catalog;
     this.head = new Head(this.options);
     this.lastCheckpointAt = this.now();
+    this.lastChunkWriteAt = this.lastCheckpointAt;
     const head = this.head;
     this.raw = new RawReader(db, { head, pending: () => this.pending }, this.options.maxChunkSpanMs);
     this.tails = { series: (id) => head.getById(id), attach: (s, tail) => head.setTail(s, tail) };
@@ -188,14 +194,20 @@ export class TsdbSampleStore implements SampleStore {
         nonFinite++;
         continue;
       }
-      const key = given?.[i] ?? keyOf.key(s.name, s.labels);
-      keys[i] = key;
-      const hs = this.head.get(key);
-      if (hs !== undefined) found[i] = hs;
-      else if (!missing.has(key)) missing.set(key, { key, name: s.name, labels: s.labels });
+      keys[i] = given?.[i] ?? keyOf.key(s.name, s.labels);
     }
     if (nonFinite > 0) rejected.non_finite = nonFinite;
     if (batch.length === nonFinite) return { stored: 0, rejected };
+    // The head series of each sample: from the previous batch of this shape where the key is the same string,
+    // else one map lookup (batch-handles.ts).
+    this.handles.resolve(this.head, keys, found);
+    for (let i = 0; i < batch.length; i++) {
+      const key = keys[i];
+      if (key !== undefined && found[i] === undefined && !missing.has(key)) {
+        const s = batch[i]!;
+        missing.set(key, { key, name: s.name, labels: s.labels });
+      }
+    }
     this.head.nextBatch();
     if (missing.size > 0) await this.addSeries([...missing.values()]);
     const series: HeadSeries[] = [];
@@ -204,12 +216,13 @@ export class TsdbSampleStore implements SampleStore {
     for (let i = 0; i < batch.length; i++) {
       const key = keys[i];
       if (key === undefined) continue;
-      const hs = found[i] ?? this.head.get(key);
+      const hs = found[i] ?? (found[i] = this.head.get(key));
       if (hs === undefined) throw new StoreError(`series ${key} could not be resolved`);
       series.push(hs);
       ts.push(batch[i]!.timestampMs);
       vs.push(batch[i]!.value);
     }
+    this.handles.remember(this.head, keys, found);
     const { stored, duplicate } = await this.ingest(series, ts, vs, true);
     if (duplicate > 0) rejected.duplicate = duplicate;
     await this.maybeCheckpoint();
@@ -222,7 +235,7 @@ export class TsdbSampleStore implements SampleStore {
     let last: Map<number, number>;
     try {
       ids = await this.db.transaction().execute((trx) => resolveSeriesIds(trx, this.dialect, specs));
-      last = await lastTimestamps(this.db, [...ids.values()]);
+      last = await this.lastStoredTs([...ids.values()]);
     } catch (e) {
       throw wrap('series resolution', e);
     }
@@ -231,6 +244,20 @@ export class TsdbSampleStore implements SampleStore {
       if (id === undefined) throw new StoreError(`series ${s.key} could not be resolved`);
       if (this.head.get(s.key) === undefined) this.head.add(id, s.key, last.get(id) ?? -Infinity);
     }
+  }
+
+  /**
+   * Latest stored timestamp per series id: in the database or in cut chunks still waiting to be written (a series
+   * dropped from the head may have one there).
+   */
+  private async lastStoredTs(ids: readonly number[]): Promise<Map<number, number>> {
+    const last = await lastTimestamps(this.db, ids);
+    if (this.pending.length === 0) return last;
+    const wanted = new Set(ids);
+    for (const c of this.pending)
+      if (wanted.has(c.seriesId) && c.endTs > (last.get(c.seriesId) ?? -Infinity))
+        last.set(c.seriesId, c.endTs);
+    return last;
   }
 
   /**
@@ -244,7 +271,7 @@ export class TsdbSampleStore implements SampleStore {
   ): Promise<{ stored: number; duplicate: number }> {
     const n = series.length;
     // Step 2: classify against the latest timestamp (advanced by in-order samples of this batch).
-    const { inOrder, late, batchTs } = classifyBatch(series, ts);
+    const { inOrder, late, batchTs } = classifyBatch(series, ts, ++this.batchStamp);
     let duplicate = n - inOrder.reduce((a, x) => a + x, 0);
     let acceptedLate = new Set<number>();
     if (late.size > 0) {
@@ -304,14 +331,27 @@ export class TsdbSampleStore implements SampleStore {
     const w = this.downsampler.watermark;
     if (w !== undefined)
       for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
-    // Step 5: write cut chunks (kept in memory on failure).
+    // Step 5: write cut chunks, together with those of earlier batches, at most every chunkWriteIntervalMs (kept
+    // in memory until then and on failure).
     if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
     return { stored: accepted.length, duplicate };
   }
 
+  /**
+   * Queues `cuts` and writes every waiting chunk in one transaction when `chunkWriteIntervalMs` has passed since
+   * the last write or `maxPendingChunks` are waiting. Until written, chunks are served to readers from memory;
+   * their samples are in the WAL (a checkpoint writes them before it deletes a segment).
+   */
   private async flush(cuts: CutChunk[]): Promise<void> {
-    const all = this.pending.length > 0 ? [...this.pending, ...cuts] : cuts;
-    this.pending = all;
+    for (const c of cuts) this.pending.push(c);
+    const all = this.pending;
+    const now = this.now();
+    if (
+      all.length < this.options.maxPendingChunks &&
+      now - this.lastChunkWriteAt < this.options.chunkWriteIntervalMs
+    )
+      return;
+    this.lastChunkWriteAt = now;
     try {
       await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
       this.pending = [];
@@ -390,7 +430,7 @@ export class TsdbSampleStore implements SampleStore {
         if (this.head.getById(r.ids[i]!) === undefined) need.add(r.ids[i]!);
       if (need.size > 0) {
         const keys = await keysOfIds(this.db, [...need]);
-        const last = await lastTimestamps(this.db, [...keys.keys()]);
+        const last = await this.lastStoredTs([...keys.keys()]);
         for (const [id, key] of keys)
           if (this.head.get(key) === undefined) this.head.add(id, key, last.get(id) ?? -Infinity);
       }
@@ -512,7 +552,7 @@ export class TsdbSampleStore implements SampleStore {
         throw wrap('countSamples', e);
       }
       for (const s of this.head.all()) n += (s.app?.count ?? 0) - s.provisionalSamples;
-      for (const c of this.pending) n += c.samples;
+      for (const c of this.pending) n += c.samples - (c.provisionalSamples ?? 0);
       return n;
     });
   }

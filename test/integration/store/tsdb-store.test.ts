@@ -342,7 +342,8 @@ function suite(
       }
       assert.equal(await st.countSamples(), 300);
       const stats = st.stats();
-      assert.equal(stats.pendingChunks, 0);
+      assert.equal(stats.chunkWriteErrors, 0);
+      assert.ok(stats.pendingChunks < 4096); // cut chunks wait up to chunkWriteIntervalMs to be written together
       assert.ok(stats.checkpoints >= 2);
     });
 
