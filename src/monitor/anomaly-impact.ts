@@ -40,19 +40,58 @@ export const SEVERITY_THRESHOLDS: Readonly<Record<Criticality, SeverityThreshold
 });
 
 /**
- * Severity of a statistical anomaly (see the module comment).
+ * Size of a change (|observed − expected| as a share) at which an anomaly is at least medium, and at least high:
+ * a quarter and a half of the expected value (of the physical range for a bounded unit). A noisy series draws a
+ * wide band, so its σ-equivalents understate a large move (dictionary efficiency 82 → 35 %, an 18 σ drop, is
+ * 3–8 σ-equivalents against the 10 σ band of its kind); the size of the change is the impact an operator sees.
+ */
+export const RELATIVE_CHANGE_THRESHOLDS: Readonly<{ medium: number; high: number }> = Object.freeze({
+  medium: 0.25,
+  high: 0.5,
+});
+
+const RANK: Readonly<Record<Severity, number>> = Object.freeze({ low: 0, medium: 1, high: 2, critical: 3 });
+const BY_RANK: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+
+/**
+ * Size of the change from `expected` to `observed` as a share: of the physical range when both bounds are finite
+ * (percent, ratio, score), else of |expected|; NaN when unknown (no expected value, or expected 0 on an
+ * unbounded range).
+ */
+export function relativeChange(observed: number, expected: number, range: PhysicalRange): number {
+  const d = Math.abs(observed - expected);
+  if (!Number.isFinite(d)) return Number.NaN;
+  const span = range.max - range.min;
+  if (Number.isFinite(span) && span > 0) return d / span;
+  const base = Math.abs(expected);
+  return base > 0 ? d / base : Number.NaN;
+}
+
+/**
+ * Severity of a statistical anomaly (see the module comment): the larger of the severity of |deviation| against
+ * the criticality's thresholds and, when `change` is given, that of the size of the change
+ * ({@link RELATIVE_CHANGE_THRESHOLDS}: medium, high — never critical), capped at the highest severity the
+ * criticality reaches by deviation (a `low` metric is never above medium). Monotone in |deviation|, in `change`
+ * and in criticality; `low` at 0 or an unknown deviation, or inside the band.
  * @param deviation signed deviation in standard deviations; NaN when the detector measured none
  * @param outsideBand whether the observed value lies outside its (clamped) band; true when there is no band
+ * @param change size of the change as a share ({@link relativeChange}); NaN or omitted when unknown
  */
 export function severityFromImpact(
   deviation: number,
   criticality: Criticality,
   outsideBand: boolean,
+  change = Number.NaN,
 ): Severity {
   const z = Math.abs(deviation);
-  if (!Number.isFinite(z) || !outsideBand) return 'low';
+  if (!Number.isFinite(z) || !(z > 0) || !outsideBand) return 'low';
   const t = SEVERITY_THRESHOLDS[criticality];
-  return z >= t.critical ? 'critical' : z >= t.high ? 'high' : z >= t.medium ? 'medium' : 'low';
+  const bySigma: Severity =
+    z >= t.critical ? 'critical' : z >= t.high ? 'high' : z >= t.medium ? 'medium' : 'low';
+  if (!(change >= RELATIVE_CHANGE_THRESHOLDS.medium)) return bySigma;
+  const cap = Number.isFinite(t.high) ? 2 : 1;
+  const bySize = Math.min(cap, change >= RELATIVE_CHANGE_THRESHOLDS.high ? 2 : 1);
+  return BY_RANK[Math.max(RANK[bySigma], bySize)]!;
 }
 
 /** Severity of a state anomaly (target down): the criticality of the metric, on the same four-step scale. */

@@ -11,6 +11,7 @@ import {
   clampBand,
   criticalityOfInput,
   rangeOfInput,
+  relativeChange,
   severityFromImpact,
   stateSeverity,
 } from './anomaly-impact.ts';
@@ -54,7 +55,7 @@ export function isReportable(v: Pick<Verdict, 'expected' | 'lower' | 'upper' | '
  * The anomaly of `input` judged anomalous by verdict `v`: the streak started at `startedAtMs` (Unix ms, the first
  * anomalous sample), detected at `nowMs`, by the detector named `detector`. The band is clamped to the metric's
  * physical range; the deviation is NaN (unknown) when the verdict has no band; the severity is
- * `severityFromImpact`.
+ * `severityFromImpact` of the deviation and the size of the change from the expected value (`relativeChange`).
  */
 export function anomalyOf(
   input: DetectionInput,
@@ -63,7 +64,8 @@ export function anomalyOf(
   nowMs: number,
   detector: string,
 ): Omit<Anomaly, 'id'> {
-  const band = clampBand(v, rangeOfInput(input));
+  const range = rangeOfInput(input);
+  const band = clampBand(v, range);
   const hasBand =
     Number.isFinite(band.expected) && Number.isFinite(band.lower) && Number.isFinite(band.upper);
   const deviation = hasBand && Number.isFinite(v.deviation) ? v.deviation : Number.NaN;
@@ -83,7 +85,12 @@ export function anomalyOf(
     upper: band.upper,
     deviation,
     confidence: v.confidence,
-    severity: severityFromImpact(deviation, criticalityOfInput(input), outside),
+    severity: severityFromImpact(
+      deviation,
+      criticalityOfInput(input),
+      outside,
+      hasBand ? relativeChange(input.value, band.expected, range) : Number.NaN,
+    ),
     detector,
     acknowledged: false,
     score: v.score,

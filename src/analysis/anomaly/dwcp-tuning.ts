@@ -51,6 +51,16 @@ import type { MetricKind } from '../../model/anomaly.ts';
 import { confirmedSigma, type PresetTuning } from './presets.ts';
 
 /**
+ * Samples the corroborating EWMA band of {@link SHAPE_WITH_BAND} learns before it may corroborate (2 minutes at the
+ * 1 s scrape; the EWMA default is 30). Relative entropy votes on the first occurrence of every distribution it has
+ * not stored, and a hybrid node's utilisation only shows its second link mode after a minute or two: with a 30-sample
+ * band learned from one mode, a healthy hybrid node's first mode change paged (demo: network utilisation 54.5 %
+ * against 58.7 % expected at 82 s, before any fault). The learning period is the one the demo and the labelled
+ * scenarios give every series before their first fault (120 s and ≥ 120 s).
+ */
+const SHAPE_BAND_WARMUP_SAMPLES = 120;
+
+/**
  * Relative entropy under the band paging rule, for the kinds it judges: it pages only when an EWMA band
  * corroborates it — the sample outside expected ± 3 σ (the band-edge scale, ensemble.ts `BAND_EDGE_SIGMA`) on the
  * kind's bad side. The EWMA member draws the band and never votes alone (`ewmaBandOnly`), so this pages on a
@@ -61,6 +71,7 @@ const SHAPE_WITH_BAND: PresetTuning = Object.freeze({
   relativeEntropy: true,
   ewmaSigma: 3,
   ewmaBandOnly: true,
+  ewmaWarmupSamples: SHAPE_BAND_WARMUP_SAMPLES,
   pageRule: 'band',
   corroborate: 1,
   muteSamples: 0,
@@ -74,6 +85,19 @@ const SHAPE_WITH_BAND: PresetTuning = Object.freeze({
  * and a benign stream duration read 19–28 σ against the 15 σ threshold.
  */
 const SEASONAL_MIN_BIN_SAMPLES = 10;
+
+/**
+ * EWMA threshold of kind `compression` (σ; training plateau 9.5–10.5, benign ≤ 9.1). The member also learns a
+ * sample it votes on as if it lay on this threshold (`ewmaClipSigma`, winsorising): unclipped, the first sample of
+ * a compression fault (lz4 ratio 2.6 → 1.2, dictionary efficiency 82 → 35 %: 17–27 σ) multiplied the variance by
+ * 1 + α·z² ≈ 2.5–4.6, so the second sample, which the monitor's confirmation needs, fell inside the widened band
+ * (v3 ratio gauge −17.7 σ, then −9.4 σ against the new σ) and the fault was found by one series or none. Samples
+ * below the threshold learn exactly as before, so benign series are judged as before. Clipped, the band grows by
+ * at most √((1 − α)(1 + α·(10² − 1))) ≈ 1.22× per voted sample, so a lasting shift is still learned within a few
+ * dozen samples. (A single vote beyond aloneSigma(10, 2) confirming alone, `ewmaAloneRun` 2, was tried and dropped:
+ * a restarted process reports a delta hit rate of 0 on its first scrape, and that benign restart paged.)
+ */
+const COMPRESSION_EWMA_SIGMA = 10;
 
 /**
  * Tuning per metric kind (member thresholds in σ along the kind's bad direction; see the module comment for
@@ -98,7 +122,11 @@ export const DWCP_KIND_TUNING: Readonly<Record<MetricKind, PresetTuning>> = Obje
     seasonalMinBinSamples: SEASONAL_MIN_BIN_SAMPLES,
     muteSamples: 0,
   }),
-  compression: Object.freeze({ ewmaSigma: 10, muteSamples: 0 }),
+  compression: Object.freeze({
+    ewmaSigma: COMPRESSION_EWMA_SIGMA,
+    ewmaClipSigma: COMPRESSION_EWMA_SIGMA,
+    muteSamples: 0,
+  }),
   consensus: Object.freeze({ ewmaSigma: 3.5, muteSamples: 0 }),
   error_rate: Object.freeze({ ewmaSigma: 17, muteSamples: 0 }),
   utilization: SHAPE_WITH_BAND,

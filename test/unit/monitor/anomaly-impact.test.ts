@@ -9,6 +9,7 @@ import {
   clampBand,
   criticalityOfInput,
   rangeOfInput,
+  relativeChange,
   SEVERITY_THRESHOLDS,
   severityFromImpact,
   stateSeverity,
@@ -69,6 +70,40 @@ describe('severityFromImpact', () => {
       const t = SEVERITY_THRESHOLDS[c];
       assert.ok(t.medium > 0 && t.medium <= t.high && t.high <= t.critical, c);
     }
+  });
+
+  it('property: monotone in the size of the change; the size alone never makes an anomaly critical or above its criticality', () => {
+    const share = fc.double({ min: 0, max: 10, noNaN: true });
+    fc.assert(
+      fc.property(sigma, crit, share, share, (z, c, a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const sLo = severityFromImpact(z, c, true, lo);
+        const sHi = severityFromImpact(z, c, true, hi);
+        const bySigma = severityFromImpact(z, c, true);
+        const cap = severityFromImpact(1e12, c, true);
+        return (
+          severityRank(sLo) <= severityRank(sHi) &&
+          severityRank(bySigma) <= severityRank(sLo) &&
+          (sHi === bySigma || (sHi !== 'critical' && severityRank(sHi) <= severityRank(cap))) &&
+          severityFromImpact(z, c, false, hi) === 'low'
+        );
+      }),
+    );
+  });
+
+  it('a 45-point drop of dictionary efficiency (compression, low criticality) is medium, not low', () => {
+    const def = getMetric('dwcp_hde_dictionary_efficiency_percent');
+    const range = rangeOfInput({ transform: 'value', def, metric: def.name });
+    const change = relativeChange(36.4, 81.5, range);
+    assert.ok(Math.abs(change - 0.451) < 1e-3, String(change));
+    assert.equal(severityFromImpact(-3.2, 'low', true), 'low');
+    assert.equal(severityFromImpact(-3.2, 'low', true, change), 'medium');
+    // lz4 ratio 2.6 -> 1.2 (unbounded above: share of the expected value, 0.54) on a medium metric: high.
+    const ratio = relativeChange(1.2, 2.6, { min: 0, max: Number.POSITIVE_INFINITY });
+    assert.equal(severityFromImpact(-5, 'medium', true, ratio), 'high');
+    // A 4-point move of a percent series stays by its sigma.
+    assert.equal(severityFromImpact(-3.5, 'medium', true, relativeChange(54.5, 58.7, range)), 'low');
+    assert.ok(Number.isNaN(relativeChange(1, 0, UNBOUNDED)));
   });
 
   it('a state anomaly takes the criticality of its metric', () => {

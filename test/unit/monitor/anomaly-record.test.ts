@@ -102,8 +102,19 @@ describe('anomalyOf: severity from impact, bands in range', () => {
       'd',
     );
     assert.deepEqual([c.lower, c.upper], [1.9, 3.3]);
-    // Compression is low criticality: low below 8 sigma, medium above, never higher.
-    assert.equal(c.severity, 'low');
+    // Compression is low criticality: low below 8 sigma, medium above, never higher — and medium for a change of
+    // a quarter or more of the expected value (2.6 -> 1.2 is 54 %) at any deviation outside the band.
+    assert.equal(c.severity, 'medium');
+    assert.equal(
+      anomalyOf(
+        input('dwcp_v3_compression_ratio', 2.2),
+        verdict({ expected: 2.6, lower: 2.3, upper: 2.9, deviation: -6 }),
+        0,
+        1,
+        'd',
+      ).severity,
+      'low',
+    );
     assert.equal(
       anomalyOf(
         input('dwcp_v3_compression_ratio', 1.2),
