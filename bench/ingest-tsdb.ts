@@ -195,9 +195,10 @@ async function chunkedDayQuery(
     store.resultCache.clear();
     return q();
   });
-  // A dashboard refresh: the range moves forward by a step every run (the result cache serves the older steps).
-  let shift = P.queryReps + 1;
-  const moving = await timeQueries(P.queryReps, () => q(endMs - MIN * shift--));
+  // A dashboard refresh: the range's end moves forward by a step every run, past the newest sample as "now" does
+  // (the result cache serves the older steps, the head tails the newest).
+  let shift = 0;
+  const moving = await timeQueries(P.queryReps, () => q(endMs + MIN * shift++));
   // The per-series form: the stepped read alone (points of every series, no aggregation).
   const perSeries = await timeQueries(P.queryReps, () =>
     store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000),
