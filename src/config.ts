@@ -285,6 +285,8 @@ export const monitorConfigSchema = z.strictObject({
         walDir: z.string().min(1).optional(),
         /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
         queryCacheBytes: z.number().int().min(0).optional(),
+        /** Bytes of aggregated range-query results the chunks layout keeps (0: no cache; docs/storage.md). */
+        queryResultCacheBytes: z.number().int().min(0).optional(),
       }),
       z.strictObject({
         type: z.literal('postgres'),
@@ -295,6 +297,8 @@ export const monitorConfigSchema = z.strictObject({
         walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
         /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
         queryCacheBytes: z.number().int().min(0).optional(),
+        /** Bytes of aggregated range-query results the chunks layout keeps (0: no cache; docs/storage.md). */
+        queryResultCacheBytes: z.number().int().min(0).optional(),
       }),
       victoriaMetricsStorageSchema,
     ])

@@ -24,7 +24,7 @@ import { PageRenderer, type PageFormat } from '../reports/render-page.ts';
 import { openPostgresStore } from '../store/postgres.ts';
 import { openSqliteStore, type OpenedStore } from '../store/sqlite.ts';
 import { openChunkedPostgresStore, openChunkedSqliteStore } from '../store/tsdb/open.ts';
-import type { RowCacheMetrics } from '../store/tsdb/row-cache.ts';
+import type { QueryCacheMetrics } from '../store/tsdb/cache-metrics.ts';
 import { openPostgresTraceStore, openSqliteTraceStore } from '../traces/store/open.ts';
 import type { ExemplarStore } from '../traces/exemplars/exemplar-store.ts';
 import { openPostgresExemplarStore, openSqliteExemplarStore } from '../traces/exemplars/open.ts';
@@ -37,7 +37,7 @@ import type { TraceStore } from '../traces/store/trace-store.ts';
  */
 export async function openStore(
   config: MonitorConfig,
-  remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger; queryCacheMetrics?: RowCacheMetrics } = {},
+  remote: { metrics?: RemoteWriteQueueMetrics; log?: Logger; queryCacheMetrics?: QueryCacheMetrics } = {},
 ): Promise<OpenedStore> {
   const s = config.storage;
   if (s.type === 'victoriametrics') {
@@ -69,6 +69,7 @@ export async function openStore(
   }
   const cache = {
     ...(s.queryCacheBytes === undefined ? {} : { queryCacheBytes: s.queryCacheBytes }),
+    ...(s.queryResultCacheBytes === undefined ? {} : { queryResultCacheBytes: s.queryResultCacheBytes }),
     ...(remote.queryCacheMetrics ? { queryCacheMetrics: remote.queryCacheMetrics } : {}),
   };
   if (s.type === 'sqlite') {

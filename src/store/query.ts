@@ -173,7 +173,9 @@ export class RangeAggregator {
     if (q === undefined && this.agg !== 'rate') {
       // avg/sum/min/max: the latest non-NaN sample in (t − lookback, t] folded straight into the group's arrays
       // (the arithmetic of instantSteps and the loop below, in one pass without per-step values).
+      // Only the column `finish` reads for this aggregation is updated (sum for avg/sum, else min or max).
       const { startMs, stepMs, lookback } = this;
+      const mode = this.agg === 'min' ? 1 : this.agg === 'max' ? 2 : 0;
       let j = from - 1;
       let lastValid = -1;
       for (let i = 0; i < steps; i++) {
@@ -184,10 +186,11 @@ export class RangeAggregator {
         }
         if (lastValid < 0 || ts[lastValid]! <= t - lookback) continue;
         const v = vs[lastValid]!;
-        sum[i]! += v;
         count[i]!++;
-        if (v < min[i]!) min[i] = v;
-        if (v > max[i]!) max[i] = v;
+        if (mode === 0) sum[i]! += v;
+        else if (mode === 1) {
+          if (v < min[i]!) min[i] = v;
+        } else if (v > max[i]!) max[i] = v;
       }
       return;
     }

@@ -12,7 +12,7 @@ import { migrateToLatest, type StoreDialect } from '../migrations.ts';
 import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
 import { bucketSpan, checkBucketRead, summaryPoints } from '../bucket-read.ts';
-import { aggregateSeries, RangeAggregator, type AggregateOptions } from '../query.ts';
+import { aggregateSeries, type AggregateOptions } from '../query.ts';
 import type {
   AggregatingRangeReader,
   BucketedSampleReader,
@@ -30,7 +30,9 @@ import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
 import type { TsdbDatabase } from './schema.ts';
 import { visitLastBuckets, type LastBucketVisitor } from './last-buckets.ts';
-import type { RowCacheMetrics } from './row-cache.ts';
+import type { QueryCacheMetrics } from './cache-metrics.ts';
+import { aggregateRange, cachedAggregateRange, type RangeQuerySource } from './range-query.ts';
+import { QueryResultCache } from './result-cache.ts';
 import { chooseResolution } from './stepped-read.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
@@ -39,7 +41,13 @@ export type OpenedChunkedStore = OpenedStore &
   SteppedSampleReader &
   AggregatingRangeReader &
   BucketedSampleReader &
-  RollupReader & { stats(): TsdbStats; checkpoint(): Promise<void>; readonly samples: TsdbSampleStore };
+  RollupReader & {
+    stats(): TsdbStats;
+    checkpoint(): Promise<void>;
+    readonly samples: TsdbSampleStore;
+    /** Aggregated range-query results (result-cache.ts). */
+    readonly resultCache: QueryResultCache;
+  };
 
 /** Options shared by both openers. */
 export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
@@ -52,13 +60,16 @@ export interface ChunkedStoreOptions extends Partial<TsdbOptions> {
   readonly seriesCacheSize?: number;
   /** Clock for checkpoints and resolution choice (default Date.now). */
   readonly now?: () => number;
-  /** Where the range-query cache of decoded rollup rows reports hits, misses, bypasses and bytes. */
-  readonly queryCacheMetrics?: RowCacheMetrics;
+  /** Where the range-query caches (decoded rollup rows, aggregated results) report hits, misses, bypasses and bytes. */
+  readonly queryCacheMetrics?: QueryCacheMetrics;
 }
 
 class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   readonly samples: TsdbSampleStore;
+  /** Aggregated range-query results (result-cache.ts), bounded by `queryResultCacheBytes`. */
+  readonly resultCache: QueryResultCache;
   private readonly rows: KyselyStore;
+  private readonly source: RangeQuerySource;
   private readonly now: () => number;
   private closed = false;
 
@@ -67,6 +78,14 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     this.samples = samples;
     this.rows = rows;
     this.now = now;
+    this.resultCache = new QueryResultCache(samples.options.queryResultCacheBytes);
+    const rollups = samples.rollups;
+    this.source = {
+      visit: (s, res, from, to, visit) => this.visitLast(s, res, from, to, visit),
+      watermark: () => rollups.watermark,
+      epoch: () => rollups.rowCache.writeEpoch,
+      deletedBefore: (res) => rollups.rowCache.deletedBefore(res),
+    };
   }
   get cachedSeries(): number {
     return this.samples.cachedSeries;
@@ -154,15 +173,9 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
       };
     }
     checkRange(startMs, endMs, maxPointsPerSeries);
-    const acc = new RangeAggregator(opts, series.length);
-    let truncated = false;
-    await this.visitLast(series, res, startMs, endMs, (i, ts, last, n) => {
-      if (n >= maxPointsPerSeries) truncated = true;
-      const from = Math.max(0, n - maxPointsPerSeries);
-      for (let k = from; k < n; k++) ts[k] = ts[k]! + res - 1;
-      acc.add(series[i]!.labels, ts, last, from, n);
-    });
-    return { ...acc.finish(), truncated };
+    return this.resultCache.maxBytes > 0
+      ? cachedAggregateRange(this.source, this.resultCache, series, opts, res, maxPointsPerSeries)
+      : aggregateRange(this.source, series, opts, res, maxPointsPerSeries);
   }
   private visitLast(
     series: readonly SeriesRef[],
@@ -279,8 +292,12 @@ async function compose(
       walDir,
       catalog: rows,
     });
-    if (opts.queryCacheMetrics) samples.rollups.rowCache.setMetrics(opts.queryCacheMetrics);
-    return new ChunkedStore(samples, rows, now ?? Date.now);
+    const store = new ChunkedStore(samples, rows, now ?? Date.now);
+    if (opts.queryCacheMetrics) {
+      samples.rollups.rowCache.setMetrics(opts.queryCacheMetrics);
+      store.resultCache.setMetrics(opts.queryCacheMetrics);
+    }
+    return store;
   } catch (e) {
     await db.destroy();
     if (onClose) await onClose().catch(() => undefined);

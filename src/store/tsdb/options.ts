@@ -47,6 +47,11 @@ export interface TsdbOptions {
    * 1-minute buckets takes 5.9 KB per series when its values are exact float32s, 11.7 KB otherwise.
    */
   readonly queryCacheBytes: number;
+  /**
+   * Aggregated range-query results kept at most (accounted bytes; 0 turns the cache off): per repeated query
+   * shape the steps below the rollup watermark, about 9 bytes per group and step (result-cache.ts).
+   */
+  readonly queryResultCacheBytes: number;
 }
 
 /** The defaults. */
@@ -66,10 +71,11 @@ export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   rollupDelayMs: 5 * MINUTE,
   maxRollupHoursPerRun: 6,
   queryCacheBytes: 256 * 1024 * 1024,
+  queryResultCacheBytes: 32 * 1024 * 1024,
 };
 
 /** Options that may be 0 (a feature turned off). */
-const MAY_BE_ZERO: ReadonlySet<string> = new Set(['queryCacheBytes']);
+const MAY_BE_ZERO: ReadonlySet<string> = new Set(['queryCacheBytes', 'queryResultCacheBytes']);
 
 /** Resolution of the fine rollups (ms). */
 export const ROLLUP_1M_MS = MINUTE;
@@ -80,7 +86,7 @@ export const ROLLUP_ROW_SPAN_MS: Readonly<Record<number, number>> = { [MINUTE]: 
 
 /**
  * Merges `partial` over the defaults and checks every field.
- * @throws InvalidInputError when a field is not a positive integer (`queryCacheBytes`: not a non-negative one), a rollup retention is shorter than the span it
+ * @throws InvalidInputError when a field is not a positive integer (`queryCacheBytes`, `queryResultCacheBytes`: not a non-negative one), a rollup retention is shorter than the span it
  *   must cover (1-minute rollups < 1 day, 1-hour rollups < 1-minute rollups), or the chunk limits
  *   are outside 2..65535 samples / 1 s..24 h.
  */

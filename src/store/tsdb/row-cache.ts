@@ -112,6 +112,8 @@ export class RollupRowCache {
   private used = 0;
   private seq = 0;
   private epochN = 0;
+  private writeEpochN = 0;
+  private readonly cutoffs = new Map<number, number>();
   private hitN = 0;
   private missN = 0;
   private bypassN = 0;
@@ -145,6 +147,19 @@ export class RollupRowCache {
   /** Changes whenever a cached row may have become stale (rollup writes, retention). */
   get epoch(): number {
     return this.epochN;
+  }
+
+  /**
+   * Changes whenever a rollup row may have been rewritten (writes, failed writes); unlike {@link epoch} not
+   * by retention, whose effect is bounded by {@link deletedBefore}.
+   */
+  get writeEpoch(): number {
+    return this.writeEpochN;
+  }
+
+  /** Rows of `resolutionMs` whose last bucket starts before this may have been deleted (-Infinity: none). */
+  deletedBefore(resolutionMs: number): number {
+    return this.cutoffs.get(resolutionMs) ?? -Infinity;
   }
 
   /** Starts a query: returns its stamp (rows used under it are not evicted for its own later rows). */
@@ -197,6 +212,7 @@ export class RollupRowCache {
     n: number,
   ): void {
     this.epochN++;
+    this.writeEpochN++;
     const key = rowKey(seriesId, resolutionMs, start);
     const e = this.map.get(key);
     if (e === undefined) return;
@@ -214,6 +230,7 @@ export class RollupRowCache {
   /** Drops the entry of a row (a write of it failed: the database may hold either version). */
   drop(seriesId: number, resolutionMs: number, start: number): void {
     this.epochN++;
+    this.writeEpochN++;
     const key = rowKey(seriesId, resolutionMs, start);
     const e = this.map.get(key);
     if (e === undefined) return;
@@ -224,6 +241,7 @@ export class RollupRowCache {
   /** Rows of `resolutionMs` whose last bucket starts before `beforeMs` were deleted (retention). */
   rowsDeletedBefore(resolutionMs: number, beforeMs: number): void {
     this.epochN++;
+    if (beforeMs > this.deletedBefore(resolutionMs)) this.cutoffs.set(resolutionMs, beforeMs);
     for (const [k, e] of this.map) {
       if (e.row.resolutionMs === resolutionMs && e.row.values !== undefined && e.row.lastBucket < beforeMs) {
         this.map.delete(k);

@@ -75,8 +75,25 @@ const seriesArb = fc.record({
   lateEvery: fc.integer({ min: 0, max: 7 }),
 });
 
+// Regular scrapes over a few hours: ranges of many steps below the watermark (what the result cache keeps).
+const denseSeriesArb = fc.record({
+  node: fc.constantFrom('a', 'b', 'c'),
+  gaps: fc.array(fc.integer({ min: 5000, max: 90_000 }), { minLength: 20, maxLength: 120 }),
+  values: fc.array(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.double({ min: -1e6, max: 1e6, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constant(Number.NaN) },
+    ),
+    { minLength: 1, maxLength: 120 },
+  ),
+  lateEvery: fc.integer({ min: 0, max: 7 }),
+});
+
 const caseArb = fc.record({
-  series: fc.array(seriesArb, { minLength: 1, maxLength: 5 }),
+  series: fc.oneof(
+    fc.array(seriesArb, { minLength: 1, maxLength: 5 }),
+    fc.array(denseSeriesArb, { minLength: 1, maxLength: 5 }),
+  ),
   rollUpAtFrac: fc.double({ min: 0, max: 1.2, noNaN: true }),
   checkpoint: fc.boolean(),
   startFrac: fc.double({ min: -0.1, max: 1, noNaN: true }),
@@ -89,6 +106,10 @@ const caseArb = fc.record({
   max: fc.constantFrom(1, 3, 40, 20_000),
   // The decoded-row cache: off, so small that a query's rows do not fit (part served uncached), roomy.
   cacheBytes: fc.constantFrom(0, 1500, 6000, 64 * 1024 * 1024),
+  // The result cache: off, smaller than one answer (never kept), roomy.
+  resultCacheBytes: fc.constantFrom(0, 600, 16 * 1024 * 1024),
+  // A second query with the range moved by this many steps (a dashboard refresh), served partly from the result cache.
+  shiftSteps: fc.integer({ min: -3, max: 6 }),
   // Queries before the late samples land (they fill the cache that the late samples' rollups must update).
   queryBefore: fc.oneof(
     { weight: 3, arbitrary: fc.constant(true) },
@@ -158,6 +179,7 @@ describe('chunked range queries decoded into the step grid', () => {
           maxSamplesPerChunk: 16,
           maxRollupHoursPerRun: 24 * 30,
           queryCacheBytes: c.cacheBytes,
+          queryResultCacheBytes: c.resultCacheBytes,
           now: () => nowMs,
         });
         try {
@@ -187,6 +209,15 @@ describe('chunked range queries decoded into the step grid', () => {
               got.truncated,
               ref.some((p) => p.timestampsMs.length >= c.max),
             );
+            // The same query with its range moved (the steps' grid kept): cached steps reused where valid.
+            const moved = {
+              ...opts,
+              startMs: startMs + c.shiftSteps * c.stepMs,
+              endMs: endMs + c.shiftSteps * c.stepMs,
+            };
+            const mref = await referencePoints(st, refs, moved.startMs, moved.endMs, c.stepMs, c.max, nowMs);
+            const mgot = await st.queryRange(refs, moved, c.max);
+            assert.deepEqual(mgot.series, aggregateSeries(mref, moved).series);
           };
           if (c.queryBefore) await check();
           await st.append(late);
@@ -197,6 +228,11 @@ describe('chunked range queries decoded into the step grid', () => {
           await check();
           const cs = st.samples.rollups.rowCache.stats();
           assert.ok(cs.bytes <= cs.maxBytes, `cache holds ${cs.bytes} B over its bound ${cs.maxBytes}`);
+          const rs = st.resultCache.stats();
+          assert.ok(
+            rs.bytes <= rs.maxBytes,
+            `result cache holds ${rs.bytes} B over its bound ${rs.maxBytes}`,
+          );
         } finally {
           await st.close();
           rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,61 @@
+/**
+ * CPU profile of the 24 h / 60 s range query (`npx tsx bench/query-profile.ts [series]`, run under
+ * `node --cpu-prof --import tsx`): a day of the simulator's series at 60 s in the chunks layout (SQLite), rolled
+ * up, then the query repeated warm with the result cache emptied before each run (decoded rows cached), cold
+ * (both caches emptied), and warm (both caches). Prints CPU ms per query of each; nothing is asserted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTemplate, ReplayLoad } from './ingest-data.ts';
+import { chunkedSqlite } from './ingest-stores.ts';
+import type { SeriesRef } from '../src/store/types.ts';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+async function main(): Promise<void> {
+  const series = Number(process.argv[2] ?? 1000);
+  const root = mkdtempSync(join(tmpdir(), 'dwcp-query-profile-'));
+  try {
+    const load = new ReplayLoad(await loadTemplate(2, 900), series);
+    const st = await chunkedSqlite(join(root, 'c'), { retentionMs: 2 * DAY, maxRollupHoursPerRun: 48 });
+    const now = Math.floor(Date.now() / MIN) * MIN;
+    const start = now - DAY - 30 * MIN;
+    for (let s = 0; s < 1440; s++) await st.append(load.batch(s, start, MIN));
+    await st.store.applyRetention(now + 10 * MIN);
+    const end = start + 1440 * MIN;
+    const names = [...new Set(Array.from({ length: load.series }, (_, i) => load.name(i)))];
+    const refs: SeriesRef[] = [];
+    for (const n of names) refs.push(...(await st.store.findSeries(n, {}, 100_000)));
+    const q = (): Promise<unknown> =>
+      st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg: 'avg' }, 20_000);
+    const run = async (label: string, reps: number, before: () => void): Promise<void> => {
+      before();
+      await q();
+      const c0 = cpuMs();
+      for (let r = 0; r < reps; r++) {
+        before();
+        await q();
+      }
+      process.stdout.write(
+        `${label}: ${((cpuMs() - c0) / reps).toFixed(1)} CPU ms/query over ${refs.length} series\n`,
+      );
+    };
+    await run('cold (both caches emptied)', 3, () => {
+      st.store.samples.rollups.rowCache.clear();
+      st.store.resultCache.clear();
+    });
+    await run('warm rows, no result cache', 10, () => st.store.resultCache.clear());
+    await run('warm (both caches)', 10, () => undefined);
+    await st.close();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
