@@ -249,6 +249,12 @@ function readSeries(b: SeriesBook): RolloutReadSeries {
     throughputTx: b.points(n('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
     hdeOriginal: b.points(n('dwcp_hde_bytes_original_total')),
     hdeCompressed: b.points(n('dwcp_hde_bytes_compressed_total')),
+    v1Cpu: b.points(n('dwcp_migration_cpu_seconds_total'), { dwcp_enabled: 'true' }),
+    v3Cpu: b.points(n('dwcp_v3_migration_cpu_seconds_total')),
+    v1HostMemory: b.histogram(n('dwcp_migration_host_memory_peak_bytes'), { dwcp_enabled: 'true' }),
+    v3HostMemory: b.histogram(n('dwcp_v3_migration_host_memory_peak_bytes')),
+    v1Sent: b.points(n('dwcp_migration_sent_bytes_total'), { dwcp_enabled: 'true' }),
+    v3Sent: b.points(n('dwcp_v3_migration_sent_bytes_total')),
   };
 }
 
@@ -451,6 +457,12 @@ const SCRAPED: readonly MetricName[] = [
   'dwcp_v3_throughput_bytes_per_second',
   'dwcp_hde_bytes_original_total',
   'dwcp_hde_bytes_compressed_total',
+  'dwcp_migration_cpu_seconds_total',
+  'dwcp_v3_migration_cpu_seconds_total',
+  'dwcp_migration_host_memory_peak_bytes',
+  'dwcp_v3_migration_host_memory_peak_bytes',
+  'dwcp_migration_sent_bytes_total',
+  'dwcp_v3_migration_sent_bytes_total',
 ];
 const LINKS: Readonly<Record<SimScenario['links'], readonly LinkClass[]>> = {
   internet: ['internet'],

@@ -13,7 +13,6 @@ import type {
   AcknowledgeInput,
   DeliveryHealth,
   Incident,
-  ReceiverHealth,
   RulesOverview,
   Silence,
 } from '../contract/alerting.ts';
@@ -21,8 +20,8 @@ import { NotFoundError } from '../errors.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { Sample } from '../model/sample.ts';
 import { ALL_NODES, allowsNode, type TenantScope } from '../model/tenant-scope.ts';
-import { postAlerts } from './alertmanager/client.ts';
 import { AlertmanagerForwarder } from './alertmanager/forwarder.ts';
+import { AlertmanagerSenders } from './alertmanager/senders.ts';
 import type { AlertingSettings, ReceiverType } from '../model/alerting-settings.ts';
 import { allReceivers, receiverPolicies } from './receivers.ts';
 import type { NotificationIntent } from './delivery/policy.ts';
@@ -68,15 +67,6 @@ const MAINTENANCE_MS = 60_000;
 const SILENCE_HISTORY_MS = 7 * 86_400_000;
 const MAX_RETRY_ENTRIES = 10_000;
 
-interface AmStats {
-  delivered: number;
-  failedAttempts: number;
-  dropped: number;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastSuccessMs: number | null;
-}
-
 /** The monitor's alerting (see the module comment). */
 export class AlertingService {
   private readonly o: AlertingServiceOptions;
@@ -90,7 +80,7 @@ export class AlertingService {
   private readonly transports: Map<string, Transport>;
   private readonly receiverTypes: Map<string, ReceiverType>;
   private silences: ActiveSilence[] = [];
-  private readonly amStats = new Map<string, AmStats>();
+  private readonly amSenders: AlertmanagerSenders;
   private retry: OutboxEntry[] = [];
   private timers: NodeJS.Timeout[] = [];
   private inFlight = new Map<string, Promise<void>>();
@@ -146,6 +136,7 @@ export class AlertingService {
           log: opts.log,
         });
     for (const r of receivers) this.deliverer?.register(r.name);
+    this.amSenders = new AlertmanagerSenders({ clock: opts.clock, log: opts.log, metrics: opts.metrics });
     this.forwarder = useAm
       ? new AlertmanagerForwarder({
           resendDelayMs: c.alertmanager!.resendDelay,
@@ -315,48 +306,7 @@ export class AlertingService {
       );
     const alerts = this.forwarder!.due(recent, now);
     if (alerts.length === 0) return;
-    let anyOk = false;
-    await Promise.all(
-      am.urls.map(async (url) => {
-        const s = this.amStats.get(url) ?? {
-          delivered: 0,
-          failedAttempts: 0,
-          dropped: 0,
-          consecutiveFailures: 0,
-          lastError: null,
-          lastSuccessMs: null,
-        };
-        this.amStats.set(url, s);
-        const res = await postAlerts(url, alerts, am.timeout);
-        if (res.ok) {
-          anyOk = true;
-          s.delivered += alerts.length;
-          s.consecutiveFailures = 0;
-          s.lastSuccessMs = this.o.clock();
-          this.o.metrics.delivered('alertmanager');
-          return;
-        }
-        s.failedAttempts++;
-        s.consecutiveFailures++;
-        s.lastError = `${res.reason}: ${res.error}`;
-        this.o.metrics.failed('alertmanager', res.reason);
-        if (res.permanent) {
-          s.dropped += alerts.length;
-          this.o.metrics.dropped('alertmanager', 'rejected');
-        }
-        if (s.consecutiveFailures === 1 || s.consecutiveFailures % 60 === 0) {
-          this.o.log.warn(
-            {
-              alertmanager: url,
-              error: s.lastError,
-              consecutiveFailures: s.consecutiveFailures,
-              alerts: alerts.length,
-            },
-            'sending alerts to Alertmanager failed; resending on the next step',
-          );
-        }
-      }),
-    );
+    const anyOk = await this.amSenders.send(am.urls, alerts, am.timeout);
     if (anyOk) {
       this.forwarder!.markSent();
       for (const a of alerts)
@@ -452,23 +402,7 @@ export class AlertingService {
   health(): DeliveryHealth {
     if (this.forwarder) {
       const now = this.o.clock();
-      const receivers: ReceiverHealth[] = this.o.config.alertmanager!.urls.map((url) => {
-        const s = this.amStats.get(url);
-        return {
-          receiver: url,
-          type: 'alertmanager',
-          pending: 0,
-          delivered: s?.delivered ?? 0,
-          failedAttempts: s?.failedAttempts ?? 0,
-          dropped: s?.dropped ?? 0,
-          consecutiveFailures: s?.consecutiveFailures ?? 0,
-          lastError: s?.lastError ?? null,
-          lastSuccessMs: s?.lastSuccessMs ?? null,
-          oldestPendingMs:
-            s && s.consecutiveFailures > 0 && s.lastSuccessMs !== null ? now - s.lastSuccessMs : 0,
-          healthy: (s?.consecutiveFailures ?? 0) < 3,
-        };
-      });
+      const receivers = this.amSenders.health(this.o.config.alertmanager!.urls, now);
       return { mode: 'alertmanager', healthy: receivers.some((r) => r.healthy), receivers };
     }
     const receivers = this.deliverer?.health() ?? [];

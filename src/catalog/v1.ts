@@ -5,6 +5,7 @@
  * @see NovaCron inventory 1.1
  */
 import { exponentialBuckets } from './buckets.ts';
+import { RESOURCE_DECISION, RESOURCE_SOURCE } from './migration-resources.ts';
 import type { BadDirection, MetricDef } from './types.ts';
 
 const S1 = 'DWCP v1 metrics spec; original metrics/prometheus.go';
@@ -207,6 +208,43 @@ export const V1_METRICS = [
     anomalyKind: 'generic',
     source:
       'new: the rollout decision judges migration time per byte of guest memory (version-independent work), which removes the VM-size spread from the v1/v3 comparison; bytes actually sent depend on the version (compression, dirty-page re-sends) and would bias it',
+  },
+  {
+    name: 'dwcp_migration_cpu_seconds_total',
+    type: 'counter',
+    help: 'CPU time the source node spent on the successful migrations dwcp_migration_duration_seconds observed (compression, encryption, transport), with the same labels: CPU seconds / memory bytes per interval is the CPU cost per byte of guest memory of each version.',
+    unit: 'seconds',
+    labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'],
+    group: 'v1',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
+  },
+  {
+    name: 'dwcp_migration_host_memory_peak_bytes',
+    type: 'histogram',
+    help: 'Peak host memory one successful migration held on the source node (send buffers, dirty-page tracking, compression dictionaries), observed once per migration with the labels of dwcp_migration_duration_seconds.',
+    unit: 'bytes',
+    labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'],
+    buckets: exponentialBuckets(2 ** 24, 2, 10),
+    group: 'v1',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
+  },
+  {
+    name: 'dwcp_migration_sent_bytes_total',
+    type: 'counter',
+    help: 'Bytes the successful migrations dwcp_migration_duration_seconds observed sent on the wire (after compression, re-sent pages included), with the same labels: 1 - sent / memory bytes is the bandwidth saved of each version.',
+    unit: 'bytes',
+    labels: ['cluster', 'source_node', 'dest_node', 'dwcp_enabled'],
+    group: 'v1',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
   },
   {
     name: 'dwcp_migration_speedup_factor',

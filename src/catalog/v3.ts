@@ -7,6 +7,7 @@
  * @see NovaCron inventory 1.2 (collector), 1.7 (names nothing emitted), 6.4 (network telemetry)
  */
 import { exponentialBuckets } from './buckets.ts';
+import { RESOURCE_DECISION, RESOURCE_SOURCE } from './migration-resources.ts';
 import type { BadDirection, MetricDef } from './types.ts';
 
 const S0 = 'DWCP v3 monitoring spec; original dwcp_v3_metrics.go';
@@ -569,6 +570,43 @@ export const V3_METRICS = [
     anomalyKind: 'generic',
     source:
       'new: the v3 side of dwcp_migration_memory_bytes_total (the rollout decision judges migration time per byte of guest memory); dwcp_v3_bytes_transferred_total counts bytes sent after compression, which depend on the version',
+  },
+  {
+    name: 'dwcp_v3_migration_cpu_seconds_total',
+    type: 'counter',
+    help: 'CPU time the node spent on the successful DWCP v3 migrations dwcp_v3_migration_duration_seconds observed (compression, encryption, transport), per mode: CPU seconds / memory bytes per interval is the CPU cost per byte of guest memory.',
+    unit: 'seconds',
+    labels: NM,
+    group: 'v3',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
+  },
+  {
+    name: 'dwcp_v3_migration_host_memory_peak_bytes',
+    type: 'histogram',
+    help: 'Peak host memory one successful DWCP v3 migration held on the node (send buffers, dirty-page tracking, compression dictionaries), per mode.',
+    unit: 'bytes',
+    labels: NM,
+    buckets: exponentialBuckets(2 ** 24, 2, 10),
+    group: 'v3',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
+  },
+  {
+    name: 'dwcp_v3_migration_sent_bytes_total',
+    type: 'counter',
+    help: 'Bytes the successful DWCP v3 migrations dwcp_v3_migration_duration_seconds observed sent on the wire (after compression, re-sent pages included), per mode: 1 - sent / memory bytes is the bandwidth saved.',
+    unit: 'bytes',
+    labels: NM,
+    group: 'v3',
+    area: 'migration',
+    anomalyKind: 'generic',
+    source: RESOURCE_SOURCE,
+    decision: RESOURCE_DECISION,
   },
   {
     name: 'dwcp_v3_migration_success_total',

@@ -204,11 +204,50 @@ export const StageEvidenceSchema = z.strictObject({
 });
 export type StageEvidence = z.infer<typeof StageEvidenceSchema>;
 
+/** Figures compared per version from per-migration counters (see docs/rollout-analysis.md, "Figures per version"). */
+export const VERSION_FIGURES = ['throughput', 'cpu', 'memory', 'bandwidth_saved'] as const;
+
+const figureCounts = {
+  figure: z.enum(VERSION_FIGURES),
+  /** What is compared per version (e.g. "CPU seconds per GiB of guest memory migrated") and its unit. */
+  quantity: z.string(),
+  unit: z.string(),
+  /** Migrations and observation clusters (scrape intervals; nodes where one node runs one version) per version. */
+  v1Events: z.number().nonnegative(),
+  v3Events: z.number().nonnegative(),
+  v1Observations: z.number().int().nonnegative(),
+  v3Observations: z.number().int().nonnegative(),
+  /** Nodes compared (a node running both versions is its own stratum). */
+  strata: z.number().int().nonnegative(),
+};
+
+/**
+ * One figure compared per version: `measured` with the pooled means, the node-stratified improvement of v3 (+ =
+ * better) and its fixed-window confidence interval, or `insufficient-data` with what is `missing`.
+ */
+export const VersionFigureSchema = z.discriminatedUnion('state', [
+  z.strictObject({
+    ...figureCounts,
+    state: z.literal('measured'),
+    v1Mean: z.number(),
+    v3Mean: z.number(),
+    improvementPercent: z.number(),
+    lowerPercent: z.number(),
+    upperPercent: z.number(),
+    /** Confidence of [lowerPercent, upperPercent] (one window, not valid under repeated looks). */
+    confidence: z.number(),
+  }),
+  z.strictObject({ ...figureCounts, state: z.literal('insufficient-data'), missing: z.string() }),
+]);
+export type VersionFigure = z.infer<typeof VersionFigureSchema>;
+
 /** Why some comparison figures are null (e.g. node-level figures when every node runs both versions). */
 export const FiguresInfoSchema = z.strictObject({
   /** Nodes by version (from the v3_enabled feature flag). */
   nodes: z.strictObject({ v1: z.number().int().nonnegative(), v3: z.number().int().nonnegative() }),
   notes: listOf(z.string()),
+  /** Throughput, CPU, memory and bandwidth saved per version from the per-migration counters. */
+  perVersion: listOf(VersionFigureSchema),
 });
 
 /**

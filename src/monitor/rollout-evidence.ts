@@ -117,7 +117,8 @@ export function currentRolloutPercent(progress: readonly SeriesPoints[], sinceMs
   return last.length === 0 ? null : last.reduce((a, b) => a + b, 0) / last.length;
 }
 
-type Tagged = RatioObservation & { readonly node: string };
+/** An observation with the node it came from (strata are assigned from the nodes by {@link withStrata}). */
+export type Tagged = RatioObservation & { readonly node: string };
 
 /** Fewest v1 observations (intervals) of a node before the stage for its baseline. */
 export const MIN_BASELINE_OBSERVATIONS = 10;
@@ -148,7 +149,7 @@ export function nodeBaselines(before: readonly Tagged[]): Map<string, RatioMean>
  * to its node's baseline (difference in differences); the other one-version nodes share the `pooled` stratum with
  * the node as cluster.
  */
-function withStrata(
+export function withStrata(
   v1: readonly Tagged[],
   v3: readonly Tagged[],
   baselines: ReadonlyMap<string, RatioMean> = new Map(),

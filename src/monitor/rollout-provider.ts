@@ -152,6 +152,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         throughputTx,
         hdeOriginal,
         hdeCompressed,
+        v1Cpu,
+        v3Cpu,
+        v1HostMemory,
+        v3HostMemory,
+        v1Sent,
+        v3Sent,
       ] = await Promise.all([
         histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
         histogram(m('dwcp_v3_migration_duration_seconds')),
@@ -165,6 +171,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
         read(m('dwcp_hde_bytes_original_total')),
         read(m('dwcp_hde_bytes_compressed_total')),
+        read(m('dwcp_migration_cpu_seconds_total'), { dwcp_enabled: 'true' }),
+        read(m('dwcp_v3_migration_cpu_seconds_total')),
+        histogram(m('dwcp_migration_host_memory_peak_bytes'), { dwcp_enabled: 'true' }),
+        histogram(m('dwcp_v3_migration_host_memory_peak_bytes')),
+        read(m('dwcp_migration_sent_bytes_total'), { dwcp_enabled: 'true' }),
+        read(m('dwcp_v3_migration_sent_bytes_total')),
       ]);
       const rs = {
         v1Migration,
@@ -180,6 +192,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         throughputTx,
         hdeOriginal,
         hdeCompressed,
+        v1Cpu,
+        v3Cpu,
+        v1HostMemory,
+        v3HostMemory,
+        v1Sent,
+        v3Sent,
       };
       return computeRolloutStatus(
         rs,

@@ -2,7 +2,9 @@
  * The rollout status (GET /api/rollout) from series already read from the store: the sequential evidence of the
  * current stage (./rollout-evidence.ts, src/analysis/canary/sequential-judge.ts) decides GO / CAUTION / NO-GO
  * (src/analysis/canary/stage-decision.ts); the v1 vs v3 comparison and the Mann-Whitney verdicts over `window`
- * are descriptive; the node-level figures come from ./rollout-figures.ts. Pure: no clocks, no I/O, so the
+ * are descriptive; the node-level figures come from ./rollout-figures.ts, the per-version figures from the
+ * per-migration counters (./rollout-version-figures.ts), which take their place when measured
+ * (./rollout-figures-merge.ts). Pure: no clocks, no I/O, so the
  * provider (which reads the store) and the benchmark (which scrapes simulated nodes) run the same code.
  */
 import { compareVersions, type VersionComparison } from '../analysis/canary/comparison.ts';
@@ -14,15 +16,15 @@ import type { RolloutStageRecord, RolloutStatus, StageMetricEvidence } from '../
 import type { SeriesPoints } from '../store/types.ts';
 import {
   currentRolloutPercent,
-  hasMigrationMemory,
   migrationEffect,
-  migrationPerGibEffect,
   stageEvidence,
   stageStart,
   DEFAULT_LOOK_EVERY_MS,
   type EvidenceSeries,
 } from './rollout-evidence.ts';
 import { versionFigures, type FigureSeries } from './rollout-figures.ts';
+import { withVersionFigures } from './rollout-figures-merge.ts';
+import { versionFiguresFromMigrations, type ResourceSeries } from './rollout-version-figures.ts';
 import {
   buildSlaChecks,
   buildVersionSamples,
@@ -36,7 +38,7 @@ import {
 export type RolloutResult = Omit<RolloutStatus, 'comparison'> & { readonly comparison: VersionComparison };
 
 /** Every series the rollout status reads, over [readStartMs, nowMs]. */
-export type RolloutReadSeries = RolloutSeries & EvidenceSeries & FigureSeries;
+export type RolloutReadSeries = RolloutSeries & EvidenceSeries & FigureSeries & ResourceSeries;
 
 /** Settings of the stage evidence. */
 export interface RolloutEvidenceOptions {
@@ -105,30 +107,6 @@ export function slaMetAt(
 
 const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** Mbit/s of one GiB per second. */
-const MBPS_PER_GIB_PER_S = (2 ** 30 * 8) / 1e6;
-
-/**
- * Migration throughput per version when the node-level throughput cannot be split by version (every node runs
- * both): guest memory migrated per second of migration, Σ memory bytes / Σ duration of the window's migrations
- * (Mbit/s), and its improvement from the node-stratified per-GiB effect (v3 ÷ v1 − 1). Null without the memory
- * counters or data of both versions.
- */
-function migrationThroughput(
-  rs: EvidenceSeries,
-  sinceMs: number,
-  untilMs: number,
-): { v1Mbps: number; v3Mbps: number; improvementPercent: number } | null {
-  if (!hasMigrationMemory(rs)) return null;
-  const e = migrationPerGibEffect(rs, sinceMs, untilMs);
-  if (!Number.isFinite(e.logRatio) || !(e.v1.mean > 0) || !(e.v3.mean > 0)) return null;
-  return {
-    v1Mbps: MBPS_PER_GIB_PER_S / e.v1.mean,
-    v3Mbps: MBPS_PER_GIB_PER_S / e.v3.mean,
-    improvementPercent: 100 * Math.expm1(-e.logRatio),
-  };
-}
-
 /**
  * Computes the rollout status.
  * @param rs the series read over [readStartMs, window.endMs] (readStartMs ≤ window.startMs)
@@ -168,23 +146,11 @@ export function computeRolloutStatus(
   // per-interval means mix intervals of different sizes and nodes of different links, and drift with both.
   const mig = migrationEffect(rs, window.startMs, nowMs);
   const compared = compareVersions({ ...v1, ...figures.v1 }, { ...v3, ...figures.v3 });
-  const notes = [...figures.notes];
-  const thr =
-    compared.throughputImprovementPercent === null ? migrationThroughput(rs, window.startMs, nowMs) : null;
-  if (thr) {
-    notes.push(
-      'throughput: guest memory migrated per second of migration per version (migration duration and memory counters; improvement node-stratified), since node-level throughput cannot be split by version',
-    );
-  }
+  const perVersion = versionFiguresFromMigrations(rs, window.startMs, nowMs);
+  const merged = withVersionFigures(compared, perVersion, rs, window.startMs, nowMs);
+  const notes = [...figures.notes, ...merged.notes];
   const comparison = {
-    ...compared,
-    ...(thr
-      ? {
-          v1: { ...compared.v1, throughputMeanMbps: thr.v1Mbps },
-          v3: { ...compared.v3, throughputMeanMbps: thr.v3Mbps },
-          throughputImprovementPercent: thr.improvementPercent,
-        }
-      : {}),
+    ...merged.comparison,
     migrationSpeedup: Number.isFinite(mig.logRatio) ? Math.exp(-mig.logRatio) : null,
   };
   const verdicts = judgeCanary([
@@ -258,7 +224,7 @@ export function computeRolloutStatus(
       firstNoGoAtMs: d.firstNoGoAtMs,
       metrics,
     },
-    figures: { nodes: figures.nodes, notes },
+    figures: { nodes: figures.nodes, notes, perVersion },
     samples: {
       v1Migrations: intervalMeans(rs.v1Migration).filter((m) => m.tMs > window.startMs).length,
       v3Migrations: intervalMeans(rs.v3Migration).filter((m) => m.tMs > window.startMs).length,

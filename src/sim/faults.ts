@@ -189,6 +189,12 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_v3_anomaly_detections_total').name,
     getMetric('dwcp_v3_network_rtt_seconds').name,
     getMetric('dwcp_v3_network_bandwidth_bytes_per_second').name,
+    getMetric('dwcp_migration_cpu_seconds_total').name,
+    getMetric('dwcp_migration_host_memory_peak_bytes').name,
+    getMetric('dwcp_migration_sent_bytes_total').name,
+    getMetric('dwcp_v3_migration_cpu_seconds_total').name,
+    getMetric('dwcp_v3_migration_host_memory_peak_bytes').name,
+    getMetric('dwcp_v3_migration_sent_bytes_total').name,
   ],
   throughput_drop: [
     getMetric('dwcp_v3_mode_throughput_bytes_per_second').name,
@@ -213,6 +219,10 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_v3_resource_utilization_percent').name,
     getMetric('dwcp_v3_anomaly_detections_total').name,
     getMetric('dwcp_v3_network_bandwidth_bytes_per_second').name,
+    getMetric('dwcp_migration_cpu_seconds_total').name,
+    getMetric('dwcp_migration_host_memory_peak_bytes').name,
+    getMetric('dwcp_v3_migration_cpu_seconds_total').name,
+    getMetric('dwcp_v3_migration_host_memory_peak_bytes').name,
   ],
   compression_degradation: [
     getMetric('dwcp_v3_compression_ratio').name,
@@ -227,6 +237,12 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_migration_duration_seconds').name,
     getMetric('dwcp_v3_migration_duration_seconds').name,
     getMetric('dwcp_v3_migration_latency_seconds').name,
+    getMetric('dwcp_migration_cpu_seconds_total').name,
+    getMetric('dwcp_migration_host_memory_peak_bytes').name,
+    getMetric('dwcp_migration_sent_bytes_total').name,
+    getMetric('dwcp_v3_migration_cpu_seconds_total').name,
+    getMetric('dwcp_v3_migration_host_memory_peak_bytes').name,
+    getMetric('dwcp_v3_migration_sent_bytes_total').name,
   ],
   consensus_timeouts: [
     getMetric('dwcp_v3_consensus_latency_seconds').name,
@@ -262,6 +278,8 @@ const MOVED: Readonly<Record<FaultKind, readonly MetricName[]>> = {
     getMetric('dwcp_v3_migration_failures_total').name,
     getMetric('dwcp_v3_errors_total').name,
     getMetric('dwcp_v3_anomaly_detections_total').name,
+    getMetric('dwcp_v3_migration_cpu_seconds_total').name,
+    getMetric('dwcp_v3_migration_host_memory_peak_bytes').name,
   ],
 };
 

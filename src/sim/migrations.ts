@@ -4,10 +4,12 @@
  * migration also records its switchover downtime (./downtime.ts) in `dwcp_v3_migration_latency_seconds`. Both versions are
  * recorded when they start, with the duration drawn for them (v1 through its wrapper's start/complete on the
  * event clock), so that over any window both histograms hold the same selection of migrations (recording v1
- * only at completion made short windows see only its short migrations).
+ * only at completion made short windows see only its short migrations). Successful migrations of both versions
+ * also record what they used (./migration-resources.ts: CPU, peak host memory, bytes sent), drawing nothing.
  */
 import type { Mode } from '../model/dwcp.ts';
 import { switchoverDowntime } from './downtime.ts';
+import { migrationResources } from './migration-resources.ts';
 import { exemplarOfTraceparent, type TraceExemplar } from '../sdk/exemplar.ts';
 import type { MigrationTraceSink } from './tracing.ts';
 import type { FaultEffects } from './faults.ts';
@@ -135,6 +137,7 @@ export class MigrationDriver {
         durationSeconds: Math.max(0.01, seconds),
         bytes: vm.bytes / Math.max(1, ratio),
         memoryBytes: vm.bytes,
+        resources: migrationResources(vm.bytes, Math.max(0.01, seconds), ratio, eff.v3Factor),
         exemplar,
       });
       if (ok) {
@@ -176,7 +179,16 @@ export class MigrationDriver {
       this.opts.setEventMs(nowMs);
       migration.onMigrationStart(migrationId);
       this.opts.setEventMs(nowMs + Math.max(0.01, seconds) * 1000);
-      migration.onMigrationComplete(migrationId, id, dest, ok, dwcp, vm.bytes, exemplar);
+      migration.onMigrationComplete(
+        migrationId,
+        id,
+        dest,
+        ok,
+        dwcp,
+        vm.bytes,
+        exemplar,
+        migrationResources(vm.bytes, Math.max(0.01, seconds), ratio),
+      );
     }
     this.opts.setEventMs(nowMs);
     for (const vm of VM_SIZES)

@@ -48,7 +48,14 @@ export function formatRolloutStatus(d: RolloutStatus): string {
     `Migration time  v1 median ${num(c.v1.migrationMedianSeconds)} s  v3 median ${num(c.v3.migrationMedianSeconds)} s  speedup ${num(c.migrationSpeedup)}x (mean time ratio)  (${d.samples.v1Migrations} v1 / ${d.samples.v3Migrations} v3 intervals)`,
     `Migration p95   v1 ${num(c.v1.latencyP95Seconds)} s  v3 ${num(c.v3.latencyP95Seconds)} s  improvement ${pct(c.latencyP95ImprovementPercent)}`,
     `Compression     v1 median ${num(c.v1.compressionMedian)}x  v3 median ${num(c.v3.compressionMedian)}x  improvement ${pct(c.compressionImprovementPercent)}`,
-    `Node figures    throughput ${pct(c.throughputImprovementPercent)}  CPU ${pct(c.cpuImprovementPercent)}  memory ${pct(c.memoryImprovementPercent)}  bandwidth saved ${c.bandwidthSavedPercent === null ? 'n/a' : `${c.bandwidthSavedPercent.toFixed(1)} %`}`,
+    `Figures         throughput ${pct(c.throughputImprovementPercent)}  CPU ${pct(c.cpuImprovementPercent)}  memory ${pct(c.memoryImprovementPercent)}  bandwidth saved ${c.bandwidthSavedPercent === null ? 'n/a' : `${c.bandwidthSavedPercent.toFixed(1)} %`}`,
+    ...d.figures.perVersion.map(
+      (f) =>
+        `  ${f.figure.padEnd(16)}` +
+        (f.state === 'measured'
+          ? `v1 ${num(f.v1Mean)} v3 ${num(f.v3Mean)} ${f.unit}  v3 ${pct(f.improvementPercent)} better [${pct(f.lowerPercent)}, ${pct(f.upperPercent)}] (${(f.confidence * 100).toFixed(0)} %, ${f.strata} nodes)`
+          : `insufficient data: ${f.missing}`),
+    ),
     ...d.figures.notes.map((n) => `  note: ${n}`),
     '',
     'Drivers:',

@@ -5,6 +5,7 @@ import { InFlight } from '../in-flight.ts';
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { nonEmpty, nonNegative } from '../validate.ts';
 import { checkBase, type Clock, type V1BaseLabels } from './base.ts';
+import { checkResources, type MigrationResources } from '../migration-resources.ts';
 
 export interface MigrationMetricsOptions {
   /** Milliseconds clock for durations; default `Date.now`. */
@@ -23,6 +24,9 @@ export class MigrationMetrics {
   private readonly inFlight: InFlight;
   private readonly duration: Histogram<string>;
   private readonly memory: Counter<string>;
+  private readonly cpu: Counter<string>;
+  private readonly hostMemory: Histogram<string>;
+  private readonly sent: Counter<string>;
   private readonly speedup: Gauge<string>;
 
   constructor(metrics: CatalogMetrics, base: V1BaseLabels, options: MigrationMetricsOptions = {}) {
@@ -31,6 +35,9 @@ export class MigrationMetrics {
     this.inFlight = new InFlight(options.maxInFlight ?? 10_000);
     this.duration = metrics.histogram('dwcp_migration_duration_seconds');
     this.memory = metrics.counter('dwcp_migration_memory_bytes_total');
+    this.cpu = metrics.counter('dwcp_migration_cpu_seconds_total');
+    this.hostMemory = metrics.histogram('dwcp_migration_host_memory_peak_bytes');
+    this.sent = metrics.counter('dwcp_migration_sent_bytes_total');
     this.speedup = metrics.gauge('dwcp_migration_speedup_factor');
   }
 
@@ -52,6 +59,9 @@ export class MigrationMetrics {
         };
         this.duration.zero(labels);
         this.memory.inc(labels, 0);
+        this.cpu.inc(labels, 0);
+        this.hostMemory.zero(labels);
+        this.sent.inc(labels, 0);
       }
     }
   }
@@ -68,8 +78,10 @@ export class MigrationMetrics {
    * `memoryBytes` (the VM's guest memory, before compression) to dwcp_migration_memory_bytes_total with the same
    * labels, so that the rollout analysis can judge migration time per byte. Returns the duration in seconds, or
    * undefined when the id was never started (or evicted). `exemplar` (the migration's span) rides on the duration
-   * observation as an OpenMetrics exemplar.
-   * @throws InvalidInputError on empty id or node names, or a negative or non-finite `memoryBytes`.
+   * observation as an OpenMetrics exemplar. `resources` (what the migration used) go, for a successful migration, to
+   * dwcp_migration_cpu_seconds_total, dwcp_migration_host_memory_peak_bytes and dwcp_migration_sent_bytes_total
+   * with the same labels (the rollout status compares CPU, memory and bandwidth saved per version from them).
+   * @throws InvalidInputError on empty id or node names, or a negative or non-finite `memoryBytes` or resource.
    */
   onMigrationComplete(
     migrationId: string,
@@ -79,11 +91,13 @@ export class MigrationMetrics {
     dwcpEnabled: boolean,
     memoryBytes?: number,
     exemplar?: TraceExemplar,
+    resources?: MigrationResources,
   ): number | undefined {
     nonEmpty(migrationId, 'migration id');
     nonEmpty(sourceNode, 'source node');
     nonEmpty(destNode, 'destination node');
     if (memoryBytes !== undefined) nonNegative(memoryBytes, 'migration memory bytes');
+    if (resources) checkResources(resources);
     const start = this.inFlight.end(migrationId);
     if (start === undefined) return undefined;
     const seconds = Math.max(0, (this.clock() - start) / 1000);
@@ -96,6 +110,11 @@ export class MigrationMetrics {
       };
       observeWithExemplar(this.duration, labels, seconds, exemplar);
       if (memoryBytes !== undefined) this.memory.inc(labels, memoryBytes);
+      if (resources) {
+        this.cpu.inc(labels, resources.cpuSeconds);
+        this.hostMemory.observe(labels, resources.hostMemoryPeakBytes);
+        this.sent.inc(labels, resources.sentBytes);
+      }
     }
     return seconds;
   }

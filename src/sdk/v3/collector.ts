@@ -13,6 +13,7 @@ import { COMPONENTS, isComponent, isMode, MODES, type Component, type Mode } fro
 import type { CatalogMetrics } from '../../catalog/registry.ts';
 import { inRange, nonEmpty, nonNegative } from '../validate.ts';
 import { observeWithExemplar } from '../exemplar.ts';
+import { checkResources } from '../migration-resources.ts';
 import type {
   Direction,
   MigrationRecord,
@@ -253,6 +254,9 @@ export class DwcpV3Collector {
         m.counter('dwcp_v3_bytes_transferred_total').inc({ ...l, direction: d }, 0);
       m.histogram('dwcp_v3_migration_duration_seconds').zero(l);
       m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, 0);
+      m.counter('dwcp_v3_migration_cpu_seconds_total').inc(l, 0);
+      m.histogram('dwcp_v3_migration_host_memory_peak_bytes').zero(l);
+      m.counter('dwcp_v3_migration_sent_bytes_total').inc(l, 0);
       m.histogram('dwcp_v3_prediction_latency_seconds').zero(l);
       m.histogram('dwcp_v3_sync_latency_seconds').zero(l);
       m.gauge('dwcp_v3_active_streams').set(l, this.activeStreams.get(md) ?? 0);
@@ -307,12 +311,15 @@ export class DwcpV3Collector {
     return this.current;
   }
 
-  /** One migration: success/failure counter, duration and guest memory (successes only) and bytes sent. */
+  /**
+   * One migration: success/failure counter, duration, guest memory and resources (successes only) and bytes sent.
+   */
   recordMigration(r: MigrationRecord): void {
     const l = { node_id: this.nodeId, mode: mode(r.mode) };
     nonNegative(r.durationSeconds, 'migration duration');
     nonNegative(r.bytes, 'migration bytes');
     if (r.memoryBytes !== undefined) nonNegative(r.memoryBytes, 'migration memory bytes');
+    if (r.resources) checkResources(r.resources);
     if (r.success) {
       this.m.counter('dwcp_v3_migration_success_total').inc(l);
       observeWithExemplar(
@@ -323,6 +330,13 @@ export class DwcpV3Collector {
       );
       if (r.memoryBytes !== undefined)
         this.m.counter('dwcp_v3_migration_memory_bytes_total').inc(l, r.memoryBytes);
+      if (r.resources) {
+        this.m.counter('dwcp_v3_migration_cpu_seconds_total').inc(l, r.resources.cpuSeconds);
+        this.m
+          .histogram('dwcp_v3_migration_host_memory_peak_bytes')
+          .observe(l, r.resources.hostMemoryPeakBytes);
+        this.m.counter('dwcp_v3_migration_sent_bytes_total').inc(l, r.resources.sentBytes);
+      }
     } else {
       this.m.counter('dwcp_v3_migration_failures_total').inc(l);
     }

@@ -5,6 +5,7 @@
  */
 import type { Mode } from '../../model/dwcp.ts';
 import type { TraceExemplar } from '../exemplar.ts';
+import type { MigrationResources } from '../migration-resources.ts';
 
 /** HDE compression algorithms (inventory 7.1). */
 export type CompressionAlgorithm = 'none' | 'lz4' | 'zstd' | 'zstd-max' | 'brotli';
@@ -27,6 +28,12 @@ export interface MigrationRecord {
    * does not move.
    */
   readonly memoryBytes?: number;
+  /**
+   * What the migration used (CPU seconds, peak host memory, bytes sent); for successful migrations added to
+   * dwcp_v3_migration_cpu_seconds_total, dwcp_v3_migration_host_memory_peak_bytes and
+   * dwcp_v3_migration_sent_bytes_total (the rollout status compares them per version). Optional.
+   */
+  readonly resources?: MigrationResources;
   /** The migration's span, attached to the duration observation as an OpenMetrics exemplar. */
   readonly exemplar?: TraceExemplar | undefined;
 }

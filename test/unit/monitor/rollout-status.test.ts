@@ -5,6 +5,7 @@ import {
   slaMetAt,
   type RolloutReadSeries,
 } from '../../../src/monitor/rollout-status.ts';
+import { migrationResources } from '../../../src/sim/migration-resources.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
 import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
@@ -31,7 +32,7 @@ describe('slaMetAt', () => {
  * (the previous stage); after, `factor` × v1. Every node runs both versions; compression equal on both sides. With
  * `memory`, the guest-memory counters of the migrations too.
  */
-function series(factor: number, memory = false): RolloutReadSeries {
+function series(factor: number, memory = false, resources = false): RolloutReadSeries {
   const rng = new Prng(11);
   const n = 240;
   const change = 120;
@@ -43,28 +44,43 @@ function series(factor: number, memory = false): RolloutReadSeries {
   const sla: SeriesPoints[] = [];
   const m1: SeriesPoints[] = [];
   const m3: SeriesPoints[] = [];
+  const res = {
+    v1Cpu: [] as SeriesPoints[],
+    v3Cpu: [] as SeriesPoints[],
+    v1HostMemory: { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] },
+    v3HostMemory: { sum: [] as SeriesPoints[], count: [] as SeriesPoints[] },
+    v1Sent: [] as SeriesPoints[],
+    v3Sent: [] as SeriesPoints[],
+  };
+  type Draw = readonly [number, number, number, number, number, number];
   const counter = (
     name: string,
     labels: Record<string, string>,
-    deltas: readonly (readonly [number, number, number])[],
+    deltas: readonly Draw[],
+    at = 2,
   ): SeriesPoints => {
     let total = 0;
-    return sp(name, labels, [
-      [T, 0],
-      ...deltas.map(([, , b], i) => [T + (i + 1) * S, (total += b)] as const),
-    ]);
+    return sp(name, labels, [[T, 0], ...deltas.map((d, i) => [T + (i + 1) * S, (total += d[at]!)] as const)]);
   };
   for (const node of ['a', 'b', 'c']) {
     const speed = 1 + rng.uniform(0, 3);
-    const draw = (k: number, f: number): [number, number, number] => {
+    // Per interval: duration sum, migrations, guest memory bytes, CPU seconds, peak host memory sum, bytes sent
+    // (CPU and memory as the simulator models them: src/sim/migration-resources.ts; compression 3x).
+    const draw = (k: number, f: number): Draw => {
       let s = 0;
       let b = 0;
+      let cpu = 0;
+      let peak = 0;
       for (let j = 0; j < k; j++) {
         const gib = [2, 8, 32][rng.int(0, 2)]!;
-        s += (gib / speed) * f * (1 + rng.gaussian(0, 0.03));
+        const sec = (gib / speed) * f * (1 + rng.gaussian(0, 0.03));
+        const r = migrationResources(gib * 2 ** 30, sec, 3, f);
+        s += sec;
         b += gib * 2 ** 30;
+        cpu += r.cpuSeconds;
+        peak += r.hostMemoryPeakBytes;
       }
-      return [s, k, b];
+      return [s, k, b, cpu, peak, b / 3];
     };
     const d1 = Array.from({ length: n }, () => draw(16, 1));
     const d3 = Array.from({ length: n }, (_, i) => draw(i < change ? 2 : 5, i < change ? 1.3 : factor));
@@ -84,6 +100,30 @@ function series(factor: number, memory = false): RolloutReadSeries {
     );
     m1.push(counter('m1', { node, dwcp_enabled: 'true' }, d1));
     m3.push(counter('m3', { node_id: node }, d3));
+    if (resources) {
+      res.v1Cpu.push(counter('cpu1', { node, dwcp_enabled: 'true' }, d1, 3));
+      res.v3Cpu.push(counter('cpu3', { node_id: node }, d3, 3));
+      res.v1Sent.push(counter('sent1', { node, dwcp_enabled: 'true' }, d1, 5));
+      res.v3Sent.push(counter('sent3', { node_id: node }, d3, 5));
+      const p1 = histogramSeries(
+        'peak1',
+        { node, dwcp_enabled: 'true' },
+        T,
+        S,
+        d1.map((d) => [d[4], d[1]] as const),
+      );
+      const p3 = histogramSeries(
+        'peak3',
+        { node_id: node },
+        T,
+        S,
+        d3.map((d) => [d[4], d[1]] as const),
+      );
+      res.v1HostMemory.sum.push(p1.sum);
+      res.v1HostMemory.count.push(p1.count);
+      res.v3HostMemory.sum.push(p3.sum);
+      res.v3HostMemory.count.push(p3.count);
+    }
     const hc = histogramSeries(
       'c1',
       { node },
@@ -140,6 +180,7 @@ function series(factor: number, memory = false): RolloutReadSeries {
     throughputTx: [],
     hdeOriginal: [],
     hdeCompressed: [],
+    ...res,
   };
 }
 
@@ -171,12 +212,32 @@ describe('computeRolloutStatus', () => {
     assert.equal(e.metrics.find((m) => m.metric === 'compression')!.state, 'non-inferior');
     assert.equal(r.rolloutPercent, 25);
     assert.ok(r.comparison.migrationSpeedup! > 1.05, `${r.comparison.migrationSpeedup}`); // v1 ÷ v3 mean time, ≈ 1/0.85
-    assert.deepEqual(r.figures, {
-      nodes: { v1: 0, v3: 0 },
-      notes: [
-        'nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version',
+    assert.deepEqual(r.figures.nodes, { v1: 0, v3: 0 });
+    assert.deepEqual(r.figures.notes, [
+      'nodes report no v3_enabled feature flag: throughput, CPU, memory and bandwidth saved cannot be put on a version',
+    ]);
+    // No per-migration counters: every per-version figure says what is missing.
+    assert.deepEqual(
+      r.figures.perVersion.map((f) => [f.figure, f.state === 'insufficient-data' ? f.missing : f.state]),
+      [
+        [
+          'throughput',
+          'v1 agents export no dwcp_migration_memory_bytes_total; v3 agents export no dwcp_v3_migration_memory_bytes_total',
+        ],
+        [
+          'cpu',
+          'v1 agents export no dwcp_migration_cpu_seconds_total; v3 agents export no dwcp_v3_migration_cpu_seconds_total',
+        ],
+        [
+          'memory',
+          'v1 agents export no dwcp_migration_host_memory_peak_bytes; v3 agents export no dwcp_v3_migration_host_memory_peak_bytes',
+        ],
+        [
+          'bandwidth_saved',
+          'v1 agents export no dwcp_migration_sent_bytes_total; v3 agents export no dwcp_v3_migration_sent_bytes_total',
+        ],
       ],
-    });
+    );
     assert.deepEqual(r.regressions, []);
     assert.deepEqual(warnings, []);
   });
@@ -202,13 +263,41 @@ describe('computeRolloutStatus', () => {
     assert.ok(c.v1.throughputMeanMbps! > 0 && c.v3.throughputMeanMbps! > c.v1.throughputMeanMbps!);
     assert.match(
       r.figures.notes[1]!,
-      /^throughput: guest memory migrated per second of migration per version/,
+      /^throughput: per version from the per-migration counters, node-stratified/,
     );
-    assert.equal(c.cpuImprovementPercent, null); // CPU and memory stay per node
+    assert.equal(c.cpuImprovementPercent, null); // no CPU counters: CPU and memory stay empty
     // A 20 % slower v3 is a regression per GiB too.
     const bad = computeRolloutStatus(series(1.2, true), window, T, { maxPoints: 4000 }, [], []);
     assert.equal(bad.decision, 'NO-GO', bad.summary);
     assert.equal(bad.regressions[0]!.metric, 'migration_time_per_gib');
+  });
+
+  it('with the per-migration resource counters fills CPU, memory and bandwidth saved per version, with intervals', () => {
+    const r = computeRolloutStatus(series(0.85, true, true), window, T, { maxPoints: 4000 }, [], []);
+    const c = r.comparison;
+    // The simulator's model: CPU ∝ the work factor (0.85) → +15 %; peak memory grows less than the duration.
+    assert.ok(Math.abs(c.cpuImprovementPercent! - 15) < 1.5, `${c.cpuImprovementPercent}`);
+    assert.ok(
+      c.memoryImprovementPercent! > 0 && c.memoryImprovementPercent! < 15,
+      `${c.memoryImprovementPercent}`,
+    );
+    // Compression 3x on both sides: v3 saves 2/3 of its guest memory.
+    assert.ok(Math.abs(c.bandwidthSavedPercent! - 100 * (2 / 3)) < 1e-6, `${c.bandwidthSavedPercent}`);
+    assert.ok(c.bandwidthSavedGb > 0 && c.costSavingsUsd === c.bandwidthSavedGb * c.pricePerGb);
+    const cpu = r.figures.perVersion.find((f) => f.figure === 'cpu')!;
+    assert.equal(cpu.state, 'measured');
+    if (cpu.state === 'measured') {
+      assert.ok(cpu.lowerPercent < 15 && cpu.upperPercent > 15, `${cpu.lowerPercent}..${cpu.upperPercent}`);
+      assert.equal(cpu.strata, 3);
+    }
+    assert.match(r.figures.notes.at(-1)!, /^throughput, CPU, memory, bandwidth saved: per version/);
+    // A 20 % slower v3 (20 % more work) costs 20 % more CPU.
+    const bad = computeRolloutStatus(series(1.2, true, true), window, T, { maxPoints: 4000 }, [], []);
+    assert.ok(
+      Math.abs(bad.comparison.cpuImprovementPercent! + 20) < 2,
+      `${bad.comparison.cpuImprovementPercent}`,
+    );
+    assert.ok(bad.comparison.memoryImprovementPercent! < 0);
   });
 
   it('a v3 20 % slower in the current stage is NO-GO with a regression; early in a stage it is CAUTION with the evidence needed', () => {

@@ -70,6 +70,62 @@ function EvidenceTable({ evidence }: { evidence: Evidence }) {
   );
 }
 
+type PerVersion = RolloutStatus['figures']['perVersion'];
+
+const FIGURE_NAME = {
+  throughput: 'Throughput',
+  cpu: 'CPU',
+  memory: 'Memory',
+  bandwidth_saved: 'Bandwidth saved',
+} as const;
+
+/** Throughput, CPU, memory and bandwidth saved per version with their intervals, or what is missing for them. */
+function PerVersionTable({ figures }: { figures: PerVersion }) {
+  return (
+    <table aria-label="Figures per version">
+      <thead>
+        <tr>
+          <th>Figure</th>
+          <th>v1</th>
+          <th>v3</th>
+          <th>v3 vs v1 (+ better)</th>
+          <th>Interval</th>
+          <th>Nodes / v3 migrations</th>
+        </tr>
+      </thead>
+      <tbody>
+        {figures.map((f) => (
+          <tr key={f.figure} title={f.quantity}>
+            <td>{FIGURE_NAME[f.figure]}</td>
+            {f.state === 'measured' ? (
+              <>
+                <td>
+                  {fmt(f.v1Mean)} {f.unit}
+                </td>
+                <td>
+                  {fmt(f.v3Mean)} {f.unit}
+                </td>
+                <td>{pct(f.improvementPercent)}</td>
+                <td>
+                  {pct(f.lowerPercent)} .. {pct(f.upperPercent)}{' '}
+                  <span className="muted">({fmt(f.confidence * 100, 0)} %)</span>
+                </td>
+              </>
+            ) : (
+              <td colSpan={4} className="muted">
+                insufficient data: {f.missing}
+              </td>
+            )}
+            <td>
+              {f.strata} / {fmt(f.v3Events, 0)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Comparison and decision of each rollout stage (newest first). */
 function StagesTable({ stages }: { stages: readonly RolloutStageRecord[] }) {
   return (
@@ -167,6 +223,7 @@ export function RolloutPanel() {
             {c.bandwidthSavedPercent === null ? '–' : `${fmt(c.bandwidthSavedPercent)} %`} (
             {fmt(c.bandwidthSavedGb, 2)} GB) <span className="muted">(+ is v3 better)</span>
           </p>
+          <PerVersionTable figures={data.figures.perVersion} />
           {data.figures.notes.map((n) => (
             <p key={n} className="muted">
               {n}
