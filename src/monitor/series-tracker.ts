@@ -5,21 +5,29 @@
  * per-interval means of histograms, the inputs of streaming detection. Series outside the catalog (and the
  * catalog's node_exporter-named metrics without a tuned kind) get their kind and transform from their inference
  * (src/monitor/inferred-inputs.ts: naming, the family's `# TYPE`, the operator's `detection.series` rules),
- * including the derived used-share ratios of memory and filesystems.
+ * including the derived used-share ratios of memory and filesystems. Histogram means are accumulated in
+ * src/monitor/histogram-means.ts.
  */
 import { metricForSampleName } from '../catalog/index.ts';
 import type { MetricDef } from '../catalog/types.ts';
-import type { Direction, MetricKind } from '../model/anomaly.ts';
 import type { SeriesKindRule } from '../model/detection-settings.ts';
-import { seriesKey, type Labels, type Sample } from '../model/sample.ts';
+import type { Labels, Sample } from '../model/sample.ts';
 import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
 import { rateInput, type DetectionInput } from './detection-input.ts';
+import {
+  collectHistogramPart,
+  HistogramMeans,
+  type AccumulatorsBefore,
+  type HistogramOfSeries,
+  type HistogramParts,
+} from './histogram-means.ts';
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
 import { handleMatches, labelCount, ScrapeCache } from './scrape-cache.ts';
 import { SeriesBudget } from './series-budget.ts';
 
 export type { DetectionInput } from './detection-input.ts';
+export { MIN_OBSERVATIONS_PER_INTERVAL } from './histogram-means.ts';
 
 /** Options of {@link SeriesTracker} for series outside the catalog. */
 export interface TrackerInferenceOptions {
@@ -31,20 +39,6 @@ export interface TrackerInferenceOptions {
   readonly enabled: boolean;
   /** The operator's per-pattern rules (`detection.series`). */
   readonly rules?: readonly SeriesKindRule[];
-}
-
-/** A histogram (catalog or inferred) whose Δsum/Δcount are collected in one batch. */
-interface HistogramParts {
-  readonly metric: string;
-  readonly kind: MetricKind;
-  readonly def: MetricDef | undefined;
-  readonly inferred: string | undefined;
-  /** Bad direction of an inferred histogram (catalog ones take the catalog's). */
-  readonly direction: Direction | undefined;
-  readonly labels: Labels;
-  sumDelta?: number;
-  countDelta?: number;
-  readonly ts: number;
 }
 
 /**
@@ -63,13 +57,6 @@ function leftToInference(def: MetricDef): boolean {
     (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces'
   );
 }
-
-/**
- * A histogram's mean is analysed once at least this many observations have accumulated: Δsum and Δcount are
- * carried over from interval to interval until then (the mean of one or two observations, e.g. a rare
- * migration, is too noisy to judge), and the mean covers all the carried intervals.
- */
-export const MIN_OBSERVATIONS_PER_INTERVAL = 3;
 
 interface SeriesState {
   /** The series key (`seriesKey` of name and labels), the key of the tracker's map. */
@@ -91,7 +78,7 @@ interface SeriesState {
   /** The catalog entry of `name` (`metricForSampleName`), resolved at the first finite sample; null: none. */
   def: MetricDef | null | undefined;
   /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
-  histogram: { readonly metric: string; readonly key: string; readonly labels: Labels } | undefined;
+  histogram: HistogramOfSeries | undefined;
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -150,12 +137,6 @@ interface SeriesChanges {
   readonly afterTs: number[];
 }
 
-function labelsWithout(labels: Labels, drop: string): Labels {
-  const out: Record<string, string> = {};
-  for (const k in labels) if (k !== drop) out[k] = labels[k]!;
-  return out;
-}
-
 /**
  * Bounded map of series state (insertion-ordered; over the budget new series are refused with `series_limit`
  * rather than evicting, so an existing series never loses its order check). The budget of `maxSeries` is shared
@@ -164,7 +145,7 @@ function labelsWithout(labels: Labels, drop: string): Labels {
 export class SeriesTracker {
   private readonly series = new Map<string, SeriesState>();
   /** Histogram Δsum/Δcount carried over until enough observations accumulated; bounded like `series`. */
-  private readonly pending = new Map<string, { sum: number; count: number }>();
+  private readonly means: HistogramMeans;
   readonly maxSeries: number;
   /** Classifies series outside the catalog; null when inference is off. */
   private readonly inferred: InferredSeries | null;
@@ -193,6 +174,7 @@ export class SeriesTracker {
       throw new RangeError('maxSampleAgeMs and maxSampleAheadMs must be >= 0');
     this.inferred = opts.inference?.enabled === true ? new InferredSeries(opts.inference.rules ?? []) : null;
     this.cache = new ScrapeCache(opts.scrapeCacheSlots ?? 2 * Math.floor(maxSeries));
+    this.means = new HistogramMeans(maxSeries);
   }
 
   get size(): number {
@@ -343,7 +325,7 @@ export class SeriesTracker {
         if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
         const isSum = s.name.endsWith('_sum');
         if (!isSum && !s.name.endsWith('_count')) continue;
-        this.histogramPart(histo, def.name, def.anomalyKind, def, undefined, s, st, isSum, prevValue);
+        collectHistogramPart(histo, def.name, def.anomalyKind, def, undefined, s, st, isSum, prevValue);
         continue;
       }
       if (isCounter) {
@@ -363,37 +345,7 @@ export class SeriesTracker {
       });
     }
     inputs.push(...ratios.inputs());
-    const pendingBefore = new Map<string, { sum: number; count: number } | undefined>();
-    for (const [hk, h] of histo) {
-      if (h.sumDelta === undefined || h.countDelta === undefined) continue;
-      let acc = this.pending.get(hk);
-      if (!acc) {
-        if (this.pending.size >= this.maxSeries) continue;
-        acc = { sum: 0, count: 0 };
-        this.pending.set(hk, acc);
-        pendingBefore.set(hk, undefined);
-      } else {
-        pendingBefore.set(hk, { sum: acc.sum, count: acc.count });
-      }
-      acc.sum += h.sumDelta;
-      acc.count += h.countDelta;
-      if (acc.count < MIN_OBSERVATIONS_PER_INTERVAL) continue;
-      const mean = acc.sum / acc.count;
-      acc.sum = 0;
-      acc.count = 0;
-      inputs.push({
-        key: `mean(${hk})`,
-        metric: h.metric,
-        labels: h.labels,
-        value: mean,
-        timestampMs: h.ts,
-        kind: h.kind,
-        transform: 'mean',
-        def: h.def,
-        ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
-        ...(h.direction !== undefined ? { direction: h.direction } : {}),
-      });
-    }
+    const pendingBefore = this.means.add(histo, inputs);
     for (const st of changes.states) changes.afterTs.push(st.lastTs);
     let reverted = false;
     const revert = (): void => {
@@ -405,10 +357,7 @@ export class SeriesTracker {
   }
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
-  private undo(
-    changes: SeriesChanges,
-    pendingBefore: ReadonlyMap<string, { sum: number; count: number } | undefined>,
-  ): void {
+  private undo(changes: SeriesChanges, pendingBefore: AccumulatorsBefore): void {
     for (let j = 0; j < changes.states.length; j++) {
       const st = changes.states[j]!;
       // forgotten since, recreated or moved on by a later admission: left as it is
@@ -422,45 +371,7 @@ export class SeriesTracker {
         st.lastValue = changes.beforeValue[j]!;
       }
     }
-    for (const [hk, acc] of pendingBefore) {
-      if (acc === undefined) this.pending.delete(hk);
-      else this.pending.set(hk, acc);
-    }
-  }
-
-  /** Collects a histogram's Δ`_sum` or Δ`_count` of this batch (a counter reset counts from 0). */
-  private histogramPart(
-    histo: Map<string, HistogramParts>,
-    metric: string,
-    kind: MetricKind,
-    def: MetricDef | undefined,
-    inferred: string | undefined,
-    s: Sample,
-    st: SeriesState,
-    isSum: boolean,
-    prevValue: number,
-    direction?: Direction,
-  ): void {
-    const inc = s.value >= prevValue ? s.value - prevValue : s.value;
-    let part = st.histogram;
-    if (part === undefined || part.metric !== metric) {
-      const base = labelsWithout(s.labels, 'le');
-      part = { metric, key: seriesKey(metric, base), labels: base };
-      st.histogram = part;
-    }
-    const hk = part.key;
-    const h: HistogramParts = histo.get(hk) ?? {
-      metric,
-      kind,
-      def,
-      inferred,
-      direction,
-      labels: part.labels,
-      ts: s.timestampMs,
-    };
-    if (isSum) h.sumDelta = inc;
-    else h.countDelta = inc;
-    histo.set(hk, h);
+    this.means.restore(pendingBefore);
   }
 
   /**
@@ -481,7 +392,7 @@ export class SeriesTracker {
     if (def.type === 'histogram') {
       const isSum = s.name.endsWith('_sum');
       if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count')))
-        this.histogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
+        collectHistogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
       if (Number.isFinite(prevValue))
         inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
@@ -517,7 +428,7 @@ export class SeriesTracker {
     const { kind, transform, reason, direction } = c.inference;
     if (transform !== 'value' && !Number.isFinite(prevValue)) return;
     if (transform === 'mean')
-      this.histogramPart(
+      collectHistogramPart(
         histo,
         c.family,
         kind,

@@ -15,9 +15,10 @@
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
  * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
- * This file holds the store's serialised state (head, chunks waiting to be written, WAL sequence) and the
- * steps above that change it; what needs none of that state is elsewhere: raw reads (raw-read.ts), the
- * classification and placement of out-of-order samples (late-samples.ts), options and counters (store-types.ts).
+ * This file holds the store's serialised state (head, WAL sequence) and the steps above that change it; the
+ * chunks waiting to be written and their writes are in chunk-writer.ts, retention in retention.ts, raw reads in
+ * raw-read.ts, the classification and placement of out-of-order samples in late-samples.ts, options and counters
+ * in store-types.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
@@ -25,16 +26,8 @@ import type { Labels, Sample } from '../../model/sample.ts';
 import { SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
-import {
-  chunkSampleCount,
-  deleteExpiredChunks,
-  deleteEmptySeries,
-  getMeta,
-  lastTimestamps,
-  setMeta,
-  writeChunks,
-  type TsdbDb,
-} from './chunk-repo.ts';
+import { chunkSampleCount, getMeta, lastTimestamps, setMeta, type TsdbDb } from './chunk-repo.ts';
+import { ChunkWriter } from './chunk-writer.ts';
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
@@ -42,6 +35,7 @@ import { BatchHandleMemo } from './batch-handles.ts';
 import { applyLateSamples, classifyBatch, newLateSamples } from './late-samples.ts';
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
 import { RawReader } from './raw-read.ts';
+import { applyRetentionTo } from './retention.ts';
 import type { TsdbDatabase } from './schema.ts';
 import type { TailSource } from './last-buckets.ts';
 import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
@@ -75,17 +69,15 @@ export class TsdbSampleStore implements SampleStore {
   readonly raw: RawReader;
   /** The head's series and their query tails (tail-buckets.ts). */
   readonly tails: TailSource;
-  /** Cut chunks not yet written (normally empty between appends). */
-  private pending: CutChunk[] = [];
+  /** Cut chunks not yet written and their writes (chunk-writer.ts). */
+  private readonly chunks: ChunkWriter;
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
   /** Batches classified so far (the stamp of `classifyBatch`). */
   private batchStamp = 0;
   private readonly handles = new BatchHandleMemo();
   private lastCheckpointAt: number;
-  private lastChunkWriteAt: number;
   private checkpoints = 0;
-  private chunkWriteErrors = 0;
   private replayStats: WalReplayStats | undefined;
   private replayedSamples = 0;
   private closed = false;
@@ -100,9 +92,10 @@ export class TsdbSampleStore implements SampleStore {
     this.catalog = opts.catalog;
     this.head = new Head(this.options);
     this.lastCheckpointAt = this.now();
-    this.lastChunkWriteAt = this.lastCheckpointAt;
+    const chunks = new ChunkWriter(db, this.dialect, this.options, this.now, this.lastCheckpointAt);
+    this.chunks = chunks;
     const head = this.head;
-    this.raw = new RawReader(db, { head, pending: () => this.pending }, this.options.maxChunkSpanMs);
+    this.raw = new RawReader(db, { head, pending: () => chunks.pending }, this.options.maxChunkSpanMs);
     this.tails = { series: (id) => head.getById(id), attach: (s, tail) => head.setTail(s, tail) };
     this.downsampler = new Downsampler(db, this.dialect, this.options, {
       readRaw: (ids, from, to) => this.raw.read(ids, from, to),
@@ -142,8 +135,8 @@ export class TsdbSampleStore implements SampleStore {
       headSeries: this.head.size,
       headBytes: this.head.accountedBytes,
       headSamples: this.head.openSamples(),
-      pendingChunks: this.pending.length,
-      chunkWriteErrors: this.chunkWriteErrors,
+      pendingChunks: this.chunks.pending.length,
+      chunkWriteErrors: this.chunks.writeErrors,
       checkpoints: this.checkpoints,
       walBytes: this.wal.diskBytes(),
       replay: this.replayStats,
@@ -252,11 +245,7 @@ export class TsdbSampleStore implements SampleStore {
    */
   private async lastStoredTs(ids: readonly number[]): Promise<Map<number, number>> {
     const last = await lastTimestamps(this.db, ids);
-    if (this.pending.length === 0) return last;
-    const wanted = new Set(ids);
-    for (const c of this.pending)
-      if (wanted.has(c.seriesId) && c.endTs > (last.get(c.seriesId) ?? -Infinity))
-        last.set(c.seriesId, c.endTs);
+    this.chunks.raiseLatest(ids, last);
     return last;
   }
 
@@ -295,7 +284,7 @@ export class TsdbSampleStore implements SampleStore {
     if (accepted.length === 0) {
       const cuts: CutChunk[] = [];
       this.head.enforceLimits(cuts); // series added for this batch count against the limits too
-      if (cuts.length > 0) await this.flush(cuts);
+      if (cuts.length > 0) await this.chunks.flush(cuts);
       return { stored: 0, duplicate };
     }
     const seq = ++this.seq;
@@ -333,32 +322,8 @@ export class TsdbSampleStore implements SampleStore {
       for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
     // Step 5: write cut chunks, together with those of earlier batches, at most every chunkWriteIntervalMs (kept
     // in memory until then and on failure).
-    if (cuts.length > 0 || this.pending.length > 0) await this.flush(cuts);
+    if (cuts.length > 0 || this.chunks.pending.length > 0) await this.chunks.flush(cuts);
     return { stored: accepted.length, duplicate };
-  }
-
-  /**
-   * Queues `cuts` and writes every waiting chunk in one transaction when `chunkWriteIntervalMs` has passed since
-   * the last write or `maxPendingChunks` are waiting. Until written, chunks are served to readers from memory;
-   * their samples are in the WAL (a checkpoint writes them before it deletes a segment).
-   */
-  private async flush(cuts: CutChunk[]): Promise<void> {
-    for (const c of cuts) this.pending.push(c);
-    const all = this.pending;
-    const now = this.now();
-    if (
-      all.length < this.options.maxPendingChunks &&
-      now - this.lastChunkWriteAt < this.options.chunkWriteIntervalMs
-    )
-      return;
-    this.lastChunkWriteAt = now;
-    try {
-      await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
-      this.pending = [];
-    } catch {
-      // Durable in the WAL; kept in memory, served to readers and retried with the next write.
-      this.chunkWriteErrors++;
-    }
   }
 
   private async maybeCheckpoint(): Promise<void> {
@@ -378,39 +343,10 @@ export class TsdbSampleStore implements SampleStore {
   private async checkpointLocked(): Promise<void> {
     this.lastCheckpointAt = this.now();
     const first = this.wal.rotate();
-    const snaps: { s: HeadSeries; c: CutChunk }[] = [];
-    for (const s of this.head.all()) {
-      const app = s.app;
-      if (app === undefined || app.count === 0) continue;
-      const startTs = app.minTs!;
-      snaps.push({
-        s,
-        c: {
-          seriesId: s.id,
-          startTs,
-          endTs: app.maxTs!,
-          samples: app.count,
-          data: app.bytes(),
-          replaces:
-            s.provisionalStart !== undefined && s.provisionalStart !== startTs
-              ? s.provisionalStart
-              : undefined,
-        },
-      });
-    }
-    const all = [...this.pending, ...snaps.map((x) => x.c)];
     try {
-      await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
+      await this.chunks.checkpoint(this.head);
     } catch (e) {
-      this.chunkWriteErrors++;
       throw wrap('checkpoint', e);
-    }
-    this.pending = [];
-    for (const { s, c } of snaps) {
-      // The open chunk may have grown while the transaction ran only if appends interleaved; they cannot
-      // (both run under the store's queue), so the row holds exactly the chunk as snapshotted.
-      s.provisionalStart = c.startTs;
-      s.provisionalSamples = c.samples;
     }
     this.wal.removeSegmentsBefore(first);
     this.checkpoints++;
@@ -492,50 +428,23 @@ export class TsdbSampleStore implements SampleStore {
   /**
    * Rolls up completed hours, then deletes raw chunks whose newest sample is older than `nowMs - rawRetention`
    * (never before the rollup watermark), rollups past their retention, and series left without data. Open
-   * chunks entirely older than the cutoff are dropped from the head. Returns raw samples deleted.
+   * chunks entirely older than the cutoff are dropped from the head. Returns raw samples deleted (retention.ts).
    * @throws StoreError on backend failure.
    */
   applyRetention(nowMs: number): Promise<number> {
     return this.exclusive(async () => {
       if (this.closed) throw new StoreError('store is closed');
       try {
-        await this.downsampler.run(nowMs);
-        const w = this.downsampler.watermark;
-        if (w !== undefined)
-          for (const s of this.head.all())
-            if (s.tail !== undefined && s.tail.from < w) this.head.setTail(s, s.tail.trimmedBefore(w));
-        const cutoff = Math.floor(Math.min(nowMs - this.options.rawRetentionMs, w ?? Infinity));
-        let deleted = 0;
-        const emptied: HeadSeries[] = [];
-        for (const s of this.head.all()) {
-          const app = s.app;
-          if (app !== undefined && app.count > 0 && app.maxTs! < cutoff) {
-            deleted += app.count - s.provisionalSamples;
-            s.app = undefined;
-            s.provisionalStart = undefined;
-            s.provisionalSamples = 0;
-            emptied.push(s);
-          }
-        }
-        this.pending = this.pending.filter((c) => {
-          if (c.endTs >= cutoff) return true;
-          deleted += c.samples;
-          return false;
-        });
-        const gone = await this.db.transaction().execute(async (trx) => {
-          deleted += await deleteExpiredChunks(trx, cutoff);
-          await this.downsampler.deleteOld(trx, nowMs);
-          const keep = new Set<number>();
-          for (const s of this.head.all()) if ((s.app?.count ?? 0) > 0) keep.add(s.id);
-          for (const c of this.pending) keep.add(c.seriesId);
-          return deleteEmptySeries(trx, keep);
-        });
-        for (const key of gone) {
-          const s = this.head.get(key);
-          if (s) this.head.remove(s);
-        }
-        for (const s of emptied) if (this.head.get(s.key) === s && s.app === undefined) this.head.remove(s);
-        return deleted;
+        return await applyRetentionTo(
+          {
+            db: this.db,
+            head: this.head,
+            chunks: this.chunks,
+            downsampler: this.downsampler,
+            rawRetentionMs: this.options.rawRetentionMs,
+          },
+          nowMs,
+        );
       } catch (e) {
         throw wrap('applyRetention', e);
       }
@@ -552,7 +461,7 @@ export class TsdbSampleStore implements SampleStore {
         throw wrap('countSamples', e);
       }
       for (const s of this.head.all()) n += (s.app?.count ?? 0) - s.provisionalSamples;
-      for (const c of this.pending) n += c.samples - (c.provisionalSamples ?? 0);
+      n += this.chunks.unwrittenSamples();
       return n;
     });
   }
