@@ -172,9 +172,14 @@ function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Ta
     .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
 }
 
-const GIB = 2 ** 30;
+/** Bytes in a GiB (2³⁰). */
+export const GIB = 2 ** 30;
 
-function perGib(
+/**
+ * Per-interval observations of a histogram per GiB of guest memory migrated (sum = the histogram's sum delta,
+ * count = GiB migrated, events = migrations) between `sinceMs` (exclusive) and `untilMs` (inclusive), Unix ms.
+ */
+export function perGib(
   h: HistogramSeries,
   memory: readonly SeriesPoints[],
   sinceMs: number,

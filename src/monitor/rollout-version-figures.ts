@@ -26,8 +26,14 @@ import { getMetric } from '../catalog/index.ts';
 import type { VersionFigure } from '../contract/rollout.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
-import { withStrata, type EvidenceSeries, type Tagged } from './rollout-evidence.ts';
-import { intervalMeans, intervalSized, type HistogramSeries } from './rollout-inputs.ts';
+import {
+  GIB,
+  perGib as observePerGib,
+  withStrata,
+  type EvidenceSeries,
+  type Tagged,
+} from './rollout-evidence.ts';
+import { intervalMeans, type HistogramSeries } from './rollout-inputs.ts';
 
 /** Stored per-migration resource series (the reader applies `dwcp_enabled="true"` to the v1 ones). */
 export interface ResourceSeries {
@@ -49,7 +55,6 @@ export interface ResourceSeries {
 export const FIGURE_CONFIDENCE = 0.95;
 /** Two-sided standard normal quantile of {@link FIGURE_CONFIDENCE}. */
 const Z = 1.959963984540054;
-const GIB = 2 ** 30;
 
 /** Minimum evidence per version (the stage decision's defaults). */
 export interface FigureOptions {
@@ -80,24 +85,6 @@ interface FigureSpec {
 const lowerIsBetter = (l: number): number => -100 * Math.expm1(l);
 /** Higher is better for the inverse of the compared ratio (throughput from time per GiB). */
 const inverseHigherIsBetter = (l: number): number => 100 * Math.expm1(-l);
-
-const sized = (
-  sum: readonly SeriesPoints[],
-  count: readonly SeriesPoints[],
-  memory: readonly SeriesPoints[],
-  since: number,
-  until: number,
-): Tagged[] =>
-  intervalSized({ sum, count }, memory)
-    .filter((m) => m.tMs > since && m.tMs <= until && Number.isFinite(m.sumDelta))
-    .map((m) => ({
-      tMs: m.tMs,
-      stratum: '',
-      node: nodeOf(m.labels),
-      sum: m.sumDelta,
-      count: m.sizeDelta / GIB,
-      events: m.countDelta,
-    }));
 
 const perEvent = (
   sum: readonly SeriesPoints[],
@@ -172,7 +159,7 @@ export function versionFiguresFromMigrations(
     v3: name('dwcp_v3_migration_memory_bytes_total'),
   };
   const mig = { v1: rs.v1Migration, v3: rs.v3Migration };
-  const perGib = mem.v1.length > 0 && mem.v3.length > 0;
+  const hasMemory = mem.v1.length > 0 && mem.v3.length > 0;
   const noMemory = (side: Side): SideObs => ({ missing: `${side} agents export no ${memName[side]}` });
   /** Observations of a counter joined with the migrations (per GiB, else per migration). */
   const counter = (
@@ -182,24 +169,23 @@ export function versionFiguresFromMigrations(
     needGib: boolean,
   ): SideObs => {
     if (series.length === 0) return { missing: `${side} agents export no ${metric}` };
-    if (perGib) return { obs: sized(series, mig[side].count, mem[side], sinceMs, untilMs) };
+    if (hasMemory)
+      return { obs: observePerGib({ sum: series, count: mig[side].count }, mem[side], sinceMs, untilMs) };
     if (needGib) return noMemory(side);
     return { obs: perEvent(series, mig[side].count, sinceMs, untilMs) };
   };
   const histogram = (side: Side, h: HistogramSeries, metric: string): SideObs => {
     if (h.sum.length === 0) return { missing: `${side} agents export no ${metric}` };
     return {
-      obs: perGib
-        ? sized(h.sum, h.count, mem[side], sinceMs, untilMs)
+      obs: hasMemory
+        ? observePerGib(h, mem[side], sinceMs, untilMs)
         : perEvent(h.sum, h.count, sinceMs, untilMs),
     };
   };
-  const per = perGib ? 'per GiB of guest memory migrated' : 'per migration';
-  const perUnit = perGib ? '/GiB' : '/migration';
+  const per = hasMemory ? 'per GiB of guest memory migrated' : 'per migration';
+  const perUnit = hasMemory ? '/GiB' : '/migration';
   const thr = (side: Side): SideObs =>
-    mem[side].length === 0
-      ? noMemory(side)
-      : { obs: sized(mig[side].sum, mig[side].count, mem[side], sinceMs, untilMs) };
+    mem[side].length === 0 ? noMemory(side) : { obs: observePerGib(mig[side], mem[side], sinceMs, untilMs) };
   const cpuName = {
     v1: name('dwcp_migration_cpu_seconds_total'),
     v3: name('dwcp_v3_migration_cpu_seconds_total'),
