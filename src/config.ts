@@ -1,7 +1,7 @@
 /**
  * The monitor's configuration (`dwcp-monitor serve --config monitor.yaml`): a zod 4 schema with defaults,
  * durations written as text ('1s', '6h'), and errors that name the path of the bad field.
- * Length (just over 400 lines): one job, the schema of the whole file; the larger sections already live in
+ * Length (about 450 lines): one job, the schema of the whole file; the larger sections (storage among them) live in
  * ./config/*.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -27,22 +27,11 @@ import { authSectionSchema } from './config/auth-section.ts';
 import { tenantMapping, tenantsSectionSchema } from './config/tenants-section.ts';
 import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
 import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
-import { victoriaMetricsStorageSchema } from './config/remote-storage-section.ts';
+import { defaultRetentionMs, storageSectionSchema } from './config/storage-section.ts';
 
-export { alertingSectionSchema };
+export { alertingSectionSchema, defaultRetentionMs };
 import { DEFAULT_SCRAPE_LIMITS } from './model/scrape-limits.ts';
 import { checkHttpAuth, httpAuthFields } from './config/http-auth-fields.ts';
-
-/** Sample layout of `storage.type: sqlite` when the configuration does not name one. */
-const DEFAULT_SQLITE_LAYOUT: 'rows' | 'chunks' = 'chunks';
-
-/**
- * Raw-sample retention when `storage.retention` is not set: 48 h for the chunks layout (which keeps rollups
- * for 31 days and a year besides), 6 h for the rows layout (one row per sample, no rollups).
- */
-export function defaultRetentionMs(layout: 'rows' | 'chunks'): number {
-  return layout === 'chunks' ? 48 * 3_600_000 : 6 * 3_600_000;
-}
 
 /** One `detection.series` rule: family-name pattern (and label patterns) → kind (and bad direction), or `ignore`. */
 const seriesRuleSchema = z.strictObject({
@@ -272,45 +261,8 @@ export const monitorConfigSchema = z.strictObject({
         .default([]),
     })
     .default({ host: '127.0.0.1', port: 9500, allowedHosts: [], allowedOrigins: [] }),
-  storage: z
-    .discriminatedUnion('type', [
-      z.strictObject({
-        type: z.literal('sqlite'),
-        path: z.string().default('./data/dwcp-monitor.db'),
-        /** Raw samples kept; default {@link defaultRetentionMs} of the layout. */
-        retention: window.optional(),
-        /** `chunks`: head + WAL + compressed chunks and rollups (docs/storage.md); `rows`: one row per sample. */
-        layout: z.enum(['rows', 'chunks']).default(DEFAULT_SQLITE_LAYOUT),
-        /** WAL directory of the chunks layout (default: the database path + `.wal`). */
-        walDir: z.string().min(1).optional(),
-        /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
-        queryCacheBytes: z.number().int().min(0).optional(),
-        /** Bytes of aggregated range-query results the chunks layout keeps (0: no cache; docs/storage.md). */
-        queryResultCacheBytes: z.number().int().min(0).optional(),
-      }),
-      z.strictObject({
-        type: z.literal('postgres'),
-        url: z.string().min(1),
-        retention: window.optional(),
-        layout: z.enum(['rows', 'chunks']).default('rows'),
-        /** WAL directory of the chunks layout on the monitor's local disk. */
-        walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
-        /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */
-        queryCacheBytes: z.number().int().min(0).optional(),
-        /** Bytes of aggregated range-query results the chunks layout keeps (0: no cache; docs/storage.md). */
-        queryResultCacheBytes: z.number().int().min(0).optional(),
-      }),
-      victoriaMetricsStorageSchema,
-    ])
-    .transform((s) =>
-      s.type === 'victoriametrics' ? s : { ...s, retention: s.retention ?? defaultRetentionMs(s.layout) },
-    )
-    .default({
-      type: 'sqlite',
-      path: './data/dwcp-monitor.db',
-      retention: defaultRetentionMs(DEFAULT_SQLITE_LAYOUT),
-      layout: DEFAULT_SQLITE_LAYOUT,
-    }),
+  /** Where samples live and how long raw samples are kept (src/config/storage-section.ts). */
+  storage: storageSectionSchema,
   scrape: z
     .strictObject({
       interval: positiveDuration.default(1000),
