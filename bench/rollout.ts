@@ -26,249 +26,29 @@
  * default scrape of 5 s (the monitor scrapes every 1 s) gives the same cumulative sums at every look and 5 times
  * fewer series points to build.
  */
-import { getMetric, type MetricName } from '../src/catalog/index.ts';
-import { incompleteBeta } from '../src/math/beta.ts';
-import { quantileSorted } from '../src/math/quantile.ts';
-import type { HistogramSeries } from '../src/monitor/rollout-inputs.ts';
-import {
-  computeRolloutStatus,
-  type RolloutReadSeries,
-  type RolloutResult,
-} from '../src/monitor/rollout-status.ts';
-import { linkProfile, type LinkClass } from '../src/sim/link-model.ts';
+import type { MetricName } from '../src/catalog/index.ts';
+import { linkProfile } from '../src/sim/link-model.ts';
 import { SimNode } from '../src/sim/node.ts';
 import { Prng } from '../src/sim/prng.ts';
-import type { SeriesPoints } from '../src/store/types.ts';
-
-type Truth = 'better' | 'equal' | 'minor' | 'regression';
-
-interface Outcome {
-  /** First look at which every judged metric had been shown non-inferior (the evidence alone, before the SLA checks). */
-  readonly evidenceAfterMs: number | null;
-  readonly goAfterMs: number | null;
-  readonly noGoAfterMs: number | null;
-  readonly firstAfterMs: number | null;
-  readonly final: RolloutResult;
-}
-
-// ---------- options ----------
-
-function opt(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
-function num(name: string, fallback: number): number {
-  const v = opt(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a positive number`);
-  return n;
-}
-const SEEDS = Math.floor(num('seeds', 100));
-const STREAM_RUNS = Math.floor(num('stream-runs', 400));
-const SEED = Math.floor(num('seed', 20240601));
-const MINUTES = num('minutes', 10);
-const SCRAPE_S = Math.floor(num('scrape', 5));
-const NODES = Math.floor(num('nodes', 6));
-const STAGES = (opt('stages') ?? '10,25,50').split(',').map(Number);
-const ONLY = opt('only');
-const PICK = opt('scenarios')?.split(',');
-const MARGIN = num('margin', 7.5);
-const JITTER = num('jitter', 0.03);
-const JUDGE = opt('judge') ?? 'per-gib';
-/** Node canary: minutes every node runs v1 before half of them switch to v3 (0: no baseline before the stage). */
-const BASELINE_S = Math.round(60 * Number(opt('baseline') ?? 10));
-if (!(BASELINE_S >= 0)) throw new Error('--baseline takes minutes >= 0');
-if (JUDGE !== 'per-gib' && JUDGE !== 'duration') throw new Error('--judge takes per-gib or duration');
-if (ONLY !== undefined && ONLY !== 'stream' && ONLY !== 'sim') throw new Error('--only takes stream or sim');
-if (STAGES.some((s) => !(s > 0 && s < 100))) throw new Error('--stages takes percentages in (0, 100)');
-const HORIZON_MS = MINUTES * 60_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-// ---------- statistics of the table ----------
-
-/** 95 % Clopper-Pearson interval of k successes in n (bisection on the regularized incomplete beta). */
-function clopperPearson(k: number, n: number): [number, number] {
-  const inv = (a: number, b: number, p: number): number => {
-    let lo = 0;
-    let hi = 1;
-    for (let i = 0; i < 100; i++) {
-      const mid = (lo + hi) / 2;
-      if (incompleteBeta(a, b, mid) < p) lo = mid;
-      else hi = mid;
-    }
-    return (lo + hi) / 2;
-  };
-  return [k === 0 ? 0 : inv(k, n - k + 1, 0.025), k === n ? 1 : inv(k + 1, n - k, 0.975)];
-}
-const pc = (x: number): string => `${(100 * x).toFixed(1)}`;
-function rate(k: number, n: number): string {
-  const [lo, hi] = clopperPearson(k, n);
-  return `${pc(k / n)} % [${pc(lo)}, ${pc(hi)}]`;
-}
-function minutes(ms: readonly number[], q: number): string {
-  if (ms.length === 0) return '–';
-  const s = [...ms].sort((a, b) => a - b);
-  return (quantileSorted(s, q) / 60_000).toFixed(1);
-}
-
-interface Row {
-  readonly scenario: string;
-  readonly truth: Truth;
-  readonly stage: number;
-  readonly outcomes: readonly Outcome[];
-}
-
-function table(title: string, rows: readonly Row[], notes: readonly string[]): string[] {
-  const header = [
-    'scenario',
-    'truth',
-    'stage',
-    'runs',
-    `evidence ≤ ${MINUTES} min`,
-    `GO ≤ ${MINUTES} min`,
-    `NO-GO ≤ ${MINUTES} min`,
-    'false GO',
-    'false NO-GO',
-    'decided',
-    't50 min',
-    't95 min',
-  ];
-  const lines = rows.map((r) => {
-    const n = r.outcomes.length;
-    const evidence = r.outcomes.filter(
-      (o) => o.evidenceAfterMs !== null && o.evidenceAfterMs <= HORIZON_MS,
-    ).length;
-    const go = r.outcomes.filter((o) => o.goAfterMs !== null && o.goAfterMs <= HORIZON_MS).length;
-    const nogo = r.outcomes.filter((o) => o.noGoAfterMs !== null && o.noGoAfterMs <= HORIZON_MS).length;
-    const anyGo = r.outcomes.filter((o) => o.goAfterMs !== null).length;
-    const anyNoGo = r.outcomes.filter((o) => o.noGoAfterMs !== null).length;
-    const times = r.outcomes.map((o) => o.firstAfterMs).filter((t): t is number => t !== null);
-    return [
-      r.scenario,
-      r.truth,
-      `${r.stage} %`,
-      String(n),
-      rate(evidence, n),
-      rate(go, n),
-      rate(nogo, n),
-      r.truth === 'regression' ? rate(anyGo, n) : '',
-      r.truth === 'better' || r.truth === 'equal' ? rate(anyNoGo, n) : '',
-      `${pc(times.length / n)} %`,
-      minutes(times, 0.5),
-      minutes(times, 0.95),
-    ];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: readonly string[]): string =>
-    '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-  const agg = (truths: readonly Truth[], pick: (o: Outcome) => boolean): string => {
-    const os = rows.filter((r) => truths.includes(r.truth)).flatMap((r) => r.outcomes);
-    return os.length === 0 ? 'n/a' : rate(os.filter(pick).length, os.length);
-  };
-  return [
-    title,
-    '',
-    fmt(header),
-    '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|',
-    ...lines.map(fmt),
-    '',
-    `pooled false GO on regressions >= 10 %: ${agg(['regression'], (o) => o.goAfterMs !== null)} (goal 0 %)`,
-    `pooled false NO-GO on equal-or-better: ${agg(['equal', 'better'], (o) => o.noGoAfterMs !== null)} (goal <= 2 %)`,
-    `pooled GO within ${MINUTES} min on equal-or-better: ${agg(['equal', 'better'], (o) => o.goAfterMs !== null && o.goAfterMs <= HORIZON_MS)} (goal >= 90 %)`,
-    'rates with 95 % Clopper-Pearson intervals; evidence: every judged metric shown non-inferior at some look (the statistical evidence for GO, before the SLA checks); t50/t95: time to the first GO or NO-GO over the decided runs, minutes of evidence.',
-    ...notes,
-  ];
-}
-
-function outcomeOf(s: RolloutResult): Outcome {
-  const e = s.evidence;
-  const after = (t: number | null): number | null => (t === null ? null : t - e.startMs);
-  const firsts = e.metrics.map((m) => m.firstNonInferiorMs);
-  const evidenceAt =
-    firsts.length > 0 && firsts.every((t) => t !== null) ? Math.max(...(firsts as number[])) : null;
-  return {
-    evidenceAfterMs: after(evidenceAt),
-    goAfterMs: after(e.firstGoAtMs),
-    noGoAfterMs: after(e.firstNoGoAtMs),
-    firstAfterMs: e.firstDecision?.afterMs ?? null,
-    final: s,
-  };
-}
-
-// ---------- stored-series stand-ins ----------
-
-/** One growing SeriesPoints per (sample name, labels), as the store would return them. */
-class SeriesBook {
-  private readonly series = new Map<
-    string,
-    { name: string; labels: Record<string, string>; t: number[]; v: number[] }
-  >();
-
-  push(sample: string, labels: Record<string, string>, tMs: number, value: number): void {
-    let key = sample;
-    for (const k in labels) key += `,${k}=${labels[k]}`;
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { name: sample, labels, t: [], v: [] }));
-    s.t.push(tMs);
-    s.v.push(value);
-  }
-
-  points(sample: string, match: Record<string, string> = {}): SeriesPoints[] {
-    const out: SeriesPoints[] = [];
-    let id = 0;
-    for (const [key, s] of this.series) {
-      if (s.name !== sample || Object.entries(match).some(([k, v]) => s.labels[k] !== v)) continue;
-      out.push({ series: { id: id++, key, name: s.name, labels: s.labels }, timestampsMs: s.t, values: s.v });
-    }
-    return out;
-  }
-
-  histogram(name: string, match: Record<string, string> = {}): HistogramSeries {
-    return { sum: this.points(`${name}_sum`, match), count: this.points(`${name}_count`, match) };
-  }
-}
-
-const n = (name: MetricName): string => getMetric(name).name;
-
-/** The series the provider reads, from a book. */
-function readSeries(b: SeriesBook): RolloutReadSeries {
-  return {
-    v1Migration: b.histogram(n('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
-    v3Migration: b.histogram(n('dwcp_v3_migration_duration_seconds')),
-    // --judge duration leaves the memory counters out: the evidence then judges duration per migration.
-    v1MigrationMemory:
-      JUDGE === 'duration' ? [] : b.points(n('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
-    v3MigrationMemory: JUDGE === 'duration' ? [] : b.points(n('dwcp_v3_migration_memory_bytes_total')),
-    v1Compression: b.histogram(n('dwcp_hde_compression_ratio')),
-    v3Compression: b.points(n('dwcp_v3_compression_ratio')),
-    slaCompliance: b.points(n('dwcp_v3_sla_compliance')),
-    rolloutProgress: b.points(n('dwcp_v3_rollout_progress_percent')),
-    v3Enabled: b.points(n('dwcp_system_config_enabled'), { feature: 'v3_enabled' }),
-    utilization: b.points(n('dwcp_v3_resource_utilization_percent')),
-    throughputTx: b.points(n('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
-    hdeOriginal: b.points(n('dwcp_hde_bytes_original_total')),
-    hdeCompressed: b.points(n('dwcp_hde_bytes_compressed_total')),
-    v1Cpu: b.points(n('dwcp_migration_cpu_seconds_total'), { dwcp_enabled: 'true' }),
-    v3Cpu: b.points(n('dwcp_v3_migration_cpu_seconds_total')),
-    v1HostMemory: b.histogram(n('dwcp_migration_host_memory_peak_bytes'), { dwcp_enabled: 'true' }),
-    v3HostMemory: b.histogram(n('dwcp_v3_migration_host_memory_peak_bytes')),
-    v1Sent: b.points(n('dwcp_migration_sent_bytes_total'), { dwcp_enabled: 'true' }),
-    v3Sent: b.points(n('dwcp_v3_migration_sent_bytes_total')),
-  };
-}
-
-/** Decides like GET /api/rollout?window=<horizon> at the end of the run (the path inside gives every look). */
-function decide(b: SeriesBook, endMs: number): RolloutResult {
-  return computeRolloutStatus(
-    readSeries(b),
-    { startMs: endMs - HORIZON_MS, endMs },
-    T0,
-    { maxPoints: Number.MAX_SAFE_INTEGER, sequential: { marginPercent: MARGIN } },
-    [],
-    [],
-  );
-}
+import {
+  BASELINE_S,
+  HORIZON_MS,
+  JITTER,
+  JUDGE,
+  MINUTES,
+  NODES,
+  ONLY,
+  PICK,
+  SCRAPE_S,
+  SEED,
+  SEEDS,
+  STAGES,
+  STREAM_RUNS,
+  T0,
+} from './rollout-options.ts';
+import { LINKS, SIM_SCENARIOS, STREAM_SCENARIOS, type SimScenario } from './rollout-scenarios.ts';
+import { decide, n, SeriesBook } from './rollout-series.ts';
+import { outcomeOf, table, type Outcome, type Row } from './rollout-table.ts';
 
 // ---------- 1. synthetic streams ----------
 
@@ -330,19 +110,6 @@ function streamRun(rng: Prng, stage: number, factor: number): Outcome {
   return outcomeOf(decide(b, T0 + HORIZON_MS));
 }
 
-interface StreamScenario {
-  readonly name: string;
-  readonly truth: Truth;
-  readonly factor: number;
-}
-const STREAM_SCENARIOS: readonly StreamScenario[] = [
-  { name: 'better 10 %', truth: 'better', factor: 0.9 },
-  { name: 'equal', truth: 'equal', factor: 1 },
-  { name: 'worse 5 %', truth: 'minor', factor: 1.05 },
-  { name: 'worse 10 %', truth: 'regression', factor: 1.1 },
-  { name: 'worse 20 %', truth: 'regression', factor: 1.2 },
-];
-
 function streamTable(): string[] {
   const rows: Row[] = [];
   const start = process.hrtime.bigint();
@@ -363,85 +130,6 @@ function streamTable(): string[] {
 }
 
 // ---------- 2. simulator ----------
-
-interface SimScenario {
-  readonly name: string;
-  readonly truth: Truth;
-  /** v3_regression magnitude (true v3/v1 duration ratio with v1DurationFactor 1); 1 = no fault. */
-  readonly v3Factor: number;
-  /** v1 duration factor of the nodes (1 = equal versions; 1.3 = the simulator's default design). */
-  readonly v1Factor: number;
-  readonly links: 'internet' | 'mixed';
-  /**
-   * A node canary: every node runs v1 only (0 %) for `--baseline` minutes (the previous stage), then half the nodes
-   * switch to v3 only (100 %) while the others stay on v1, instead of every node at the stage percentage.
-   */
-  readonly nodeCanary?: boolean;
-  /** Run at these stages only (default: every `--stages`). */
-  readonly stages?: readonly number[];
-}
-
-const AT_25 = [25];
-const SIM_SCENARIOS: readonly SimScenario[] = [
-  { name: 'better 10 %', truth: 'better', v3Factor: 0.9, v1Factor: 1, links: 'internet' },
-  { name: 'equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'internet' },
-  { name: 'worse 10 %', truth: 'regression', v3Factor: 1.1, v1Factor: 1, links: 'internet' },
-  { name: 'worse 20 %', truth: 'regression', v3Factor: 1.2, v1Factor: 1, links: 'internet' },
-  { name: 'worse 5 %', truth: 'minor', v3Factor: 1.05, v1Factor: 1, links: 'internet', stages: AT_25 },
-  {
-    name: 'default design (v1 1.3x slower)',
-    truth: 'better',
-    v3Factor: 1,
-    v1Factor: 1.3,
-    links: 'mixed',
-    stages: AT_25,
-  },
-  { name: 'mixed links equal', truth: 'equal', v3Factor: 1, v1Factor: 1, links: 'mixed', stages: AT_25 },
-  {
-    name: 'mixed links worse 10 %',
-    truth: 'regression',
-    v3Factor: 1.1,
-    v1Factor: 1,
-    links: 'mixed',
-    stages: AT_25,
-  },
-  {
-    name: 'node canary equal',
-    truth: 'equal',
-    v3Factor: 1,
-    v1Factor: 1,
-    links: 'internet',
-    nodeCanary: true,
-    stages: [50],
-  },
-  {
-    name: 'node canary better 10 %',
-    truth: 'better',
-    v3Factor: 0.9,
-    v1Factor: 1,
-    links: 'internet',
-    nodeCanary: true,
-    stages: [50],
-  },
-  {
-    name: 'node canary worse 10 %',
-    truth: 'regression',
-    v3Factor: 1.1,
-    v1Factor: 1,
-    links: 'internet',
-    nodeCanary: true,
-    stages: [50],
-  },
-  {
-    name: 'mixed links node canary equal',
-    truth: 'equal',
-    v3Factor: 1,
-    v1Factor: 1,
-    links: 'mixed',
-    nodeCanary: true,
-    stages: [50],
-  },
-];
 
 const SCRAPED: readonly MetricName[] = [
   'dwcp_migration_duration_seconds',
@@ -464,10 +152,6 @@ const SCRAPED: readonly MetricName[] = [
   'dwcp_migration_sent_bytes_total',
   'dwcp_v3_migration_sent_bytes_total',
 ];
-const LINKS: Readonly<Record<SimScenario['links'], readonly LinkClass[]>> = {
-  internet: ['internet'],
-  mixed: ['datacenter', 'internet', 'hybrid'],
-};
 
 /** Reads the scraped metrics of `node` at `tMs` (as a scrape would, with the target label `node`). */
 async function scrape(b: SeriesBook, node: SimNode, tMs: number): Promise<void> {
