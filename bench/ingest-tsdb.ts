@@ -21,8 +21,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { aggregateSeries } from '../src/store/query.ts';
-import type { OpenedChunkedStore } from '../src/store/tsdb/open.ts';
-import type { SeriesRef } from '../src/store/types.ts';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 import { prometheusBlockBytes } from './ingest-prometheus.ts';
 import { benchVictoriaIngest, victoriaIngestTable } from './ingest-victoria.ts';
@@ -35,181 +33,29 @@ import {
   rowsSqlite,
   type StoreUnderTest,
 } from './ingest-stores.ts';
-import { markdownTable } from './table.ts';
-
-const MIN = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
-const SCALES = {
-  full: {
-    series: 10_000,
-    prefillSteps: 1440,
-    ingestSteps: 300,
-    rowsIngestSteps: 30,
-    rowsQuerySeries: 1000,
-    bytesSteps: 900,
-    queryReps: 10,
-    coldReps: 5,
-    monthSeries: 1000,
-    monthSteps: 30 * 144,
-  },
-  quick: {
-    series: 2000,
-    prefillSteps: 240,
-    ingestSteps: 60,
-    rowsIngestSteps: 10,
-    rowsQuerySeries: 200,
-    bytesSteps: 240,
-    queryReps: 3,
-    coldReps: 2,
-    monthSeries: 100,
-    monthSteps: 30 * 24,
-  },
-};
-const P = {
-  ...SCALES[process.env.DWCP_BENCH_SCALE === 'quick' ? 'quick' : 'full'],
-  ...(process.env.DWCP_BENCH_SERIES ? { series: Number(process.env.DWCP_BENCH_SERIES) } : {}),
-};
-const ONLY_QUERY = process.env.DWCP_BENCH_ONLY === 'query';
-const BACKENDS = (process.env.DWCP_BENCH_BACKENDS ?? 'sqlite,pg').split(',');
-const measured = (id: 'chunks-sqlite' | 'chunks-pg'): boolean =>
-  BACKENDS.includes(id === 'chunks-sqlite' ? 'sqlite' : 'pg');
-const PG_URL = process.env.DWCP_TEST_PG_URL ?? 'postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test';
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const log = (m: string): void => void process.stderr.write(m + '\n');
-const f = (x: number | undefined, d = 2): string =>
-  x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
-const k = (x: number | undefined): string =>
-  x === undefined ? 'n/a' : x >= 1e6 ? (x / 1e6).toFixed(2) + 'M' : (x / 1e3).toFixed(1) + 'k';
-
-/** Prints a finished table at once, so a long run shows what it measured so far. */
-function emit(table: string): void {
-  process.stdout.write(table + '\n');
-}
-
-function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
-}
-
-/** Appends `steps` scrapes of `load` and returns samples stored, wall seconds and CPU ms. */
-async function feed(
-  st: StoreUnderTest,
-  load: ReplayLoad,
-  from: number,
-  steps: number,
-  startMs: number,
-  intervalMs: number,
-): Promise<{ samples: number; wallS: number; cpuMs: number }> {
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  let samples = 0;
-  for (let s = from; s < from + steps; s++) samples += await st.append(load.batch(s, startMs, intervalMs));
-  return { samples, wallS: (performance.now() - t0) / 1000, cpuMs: cpuMs() - c0 };
-}
-
-interface IngestRow {
-  layout: string;
-  samplesPerS?: number;
-  cpuUsPerSample?: number;
-  prefillS?: number;
-  rollupS?: number;
-  q24p50?: number;
-  q24p99?: number;
-  q24series?: number;
-  q24resolution?: string;
-  q24cpuMs?: number;
-  coldP50?: number;
-  coldP99?: number;
-  coldCpuMs?: number;
-  rowOnlyP50?: number;
-  rowOnlyP99?: number;
-  rowOnlyCpuMs?: number;
-  movingP50?: number;
-  movingP99?: number;
-  movingCpuMs?: number;
-  readP50?: number;
-  readP99?: number;
-  readCpuMs?: number;
-  note?: string;
-}
-
-/** Wall times (ms) of `reps` runs after a warm-up, and the mean CPU time per run of this process (ms). */
-async function timeQueries(reps: number, fn: () => Promise<unknown>): Promise<number[] & { cpuMs: number }> {
-  await fn(); // warm-up
-  const out: number[] = [];
-  const c0 = cpuMs();
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return Object.assign(out, { cpuMs: (cpuMs() - c0) / reps });
-}
-
-/** Every series of the load (all metric names). */
-async function allRefs(
-  store: Pick<OpenedChunkedStore, 'findSeries'>,
-  load: ReplayLoad,
-): Promise<SeriesRef[]> {
-  const names = [...new Set(Array.from({ length: load.series }, (_, i) => load.name(i)))];
-  const out: SeriesRef[] = [];
-  for (const n of names) out.push(...(await store.findSeries(n, {}, 100_000)));
-  return out;
-}
-
-/**
- * 24 h at 60 s, average over every series of the load, as GET /api/metrics/query answers it (the store's
- * `queryRange`: aggregated while the rollups are decoded); and the per-series form (`readForStep`: points of
- * every series).
- */
-async function chunkedDayQuery(
-  store: OpenedChunkedStore,
-  load: ReplayLoad,
-  endMs: number,
-): Promise<{
-  times: number[] & { cpuMs: number };
-  cold: number[] & { cpuMs: number };
-  rowOnly: number[] & { cpuMs: number };
-  moving: number[] & { cpuMs: number };
-  perSeries: number[] & { cpuMs: number };
-  series: number;
-  resolution: number;
-}> {
-  const refs = await allRefs(store, load);
-  let resolution = -1;
-  const q = (end = endMs): Promise<unknown> =>
-    store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg: 'avg' }, 20_000);
-  // Cold: the decoded-row and result caches emptied before every run (the database's own page cache stays warm).
-  const cold = await timeQueries(P.coldReps, () => {
-    store.samples.rollups.rowCache.clear();
-    store.resultCache.clear();
-    return q();
-  });
-  // Warm rows, no result cache: the result cache emptied before every run (the decoded rows stay cached).
-  const rowOnly = await timeQueries(P.queryReps, () => {
-    store.resultCache.clear();
-    return q();
-  });
-  // A dashboard refresh: the range's end moves forward by a step every run, past the newest sample as "now" does
-  // (the result cache serves the older steps, the head tails the newest).
-  let shift = 0;
-  const moving = await timeQueries(P.queryReps, () => q(endMs + MIN * shift++));
-  // The per-series form: the stepped read alone (points of every series, no aggregation).
-  const perSeries = await timeQueries(P.queryReps, () =>
-    store.readForStep(refs, endMs - DAY, endMs, MIN, 20_000),
-  );
-  // Warm: repeated queries (the warm-up run fills the cache).
-  const times = await timeQueries(P.queryReps, q);
-  resolution = (await store.readForStep(refs.slice(0, 1), endMs - DAY, endMs, MIN, 20_000)).resolutionMs;
-  log(`row cache: ${JSON.stringify(store.samples.rollups.rowCache.stats())}`);
-  log(`result cache: ${JSON.stringify(store.resultCache.stats())}`);
-  return { times, cold, rowOnly, moving, perSeries, series: refs.length, resolution };
-}
+import {
+  allRefs,
+  chunkedDayQuery,
+  DAY,
+  feed,
+  HOUR,
+  log,
+  MIN,
+  pct,
+  timeQueries,
+} from './ingest-tsdb-measure.ts';
+import { measured, ONLY_QUERY, P, PG_URL } from './ingest-tsdb-options.ts';
+import {
+  bytesTable,
+  dayTable,
+  emit,
+  f,
+  k,
+  memoryTable,
+  monthTable,
+  type IngestRow,
+  type MemoryPerSeries,
+} from './ingest-tsdb-report.ts';
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'dwcp-bench-storage-'));
@@ -273,14 +119,7 @@ async function main(): Promise<void> {
       bytesOut.push({ layout: 'prometheus', bytes: prom.bytes, samples: prom.samples });
       rmSync(join(root, 'b-prom'), { recursive: true, force: true });
       results.bytes = bytesOut;
-      emit(
-        markdownTable(
-          `Bytes per sample on disk (simulator values, ${bytesLoad.series} series × ${P.bytesSteps} s at 1 s)`,
-          ['layout', 'bytes/sample', 'samples', 'note'],
-          bytesRows,
-          'goal: <= 2 bytes/sample',
-        ),
-      );
+      emit(bytesTable(bytesLoad.series, P.bytesSteps, bytesRows));
     }
 
     // ------------------------------------------------------------------ 2-3. a day in store, then ingest and query
@@ -413,65 +252,7 @@ async function main(): Promise<void> {
       }
     }
     results.day = rows;
-    const anchor = rows[0]!.samplesPerS ?? 0;
-    emit(
-      markdownTable(
-        `Ingest at 1 s into a store holding a day (${P.series} series × ${P.prefillSteps} samples at 60 s), and a 24 h / 60 s range query`,
-        [
-          'layout',
-          'samples/s',
-          'vs rows',
-          'CPU µs/sample',
-          'prefill s',
-          'rollup of the day s',
-          '24 h query warm p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'cold p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'warm rows, no result cache p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'moving range p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'per-series read (warm) p50 ms',
-          'p99 ms',
-          'CPU ms',
-          'series queried',
-          'read from',
-          'note',
-        ],
-        rows.map((r) => [
-          r.layout,
-          k(r.samplesPerS),
-          r.samplesPerS && anchor ? (r.samplesPerS / anchor).toFixed(2) + 'x' : 'n/a',
-          f(r.cpuUsPerSample),
-          f(r.prefillS, 1),
-          f(r.rollupS, 1),
-          f(r.q24p50, 0),
-          f(r.q24p99, 0),
-          f(r.q24cpuMs, 0),
-          f(r.coldP50, 0),
-          f(r.coldP99, 0),
-          f(r.coldCpuMs, 0),
-          f(r.rowOnlyP50, 0),
-          f(r.rowOnlyP99, 0),
-          f(r.rowOnlyCpuMs, 0),
-          f(r.movingP50, 0),
-          f(r.movingP99, 0),
-          f(r.movingCpuMs, 0),
-          f(r.readP50, 0),
-          f(r.readP99, 0),
-          f(r.readCpuMs, 0),
-          String(r.q24series ?? ''),
-          r.q24resolution ?? '',
-          r.note ?? '',
-        ]),
-        'goals: >= 200,000 samples/s per core; 24 h at 60 s over 10k series p99 <= 100 ms',
-      ),
-    );
+    emit(dayTable(rows, P.series, P.prefillSteps));
 
     // ------------------------------------------------------------------ 4. 30 days from 1-hour rollups
     const month: Record<string, unknown>[] = [];
@@ -524,42 +305,7 @@ async function main(): Promise<void> {
       await st.close();
     }
     results.month = month;
-    emit(
-      markdownTable(
-        `30-day query at 1 h step (average over ${P.monthSeries} series, 30 days at 10 min, read from 1-hour rollups)`,
-        [
-          'layout',
-          'series',
-          'samples',
-          'rollup of 30 days s',
-          'warm p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'cold p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-          'warm rows, no result cache p50 ms',
-          'p99 ms',
-          'CPU ms/query',
-        ],
-        month.map((m) => [
-          String(m.layout),
-          String(m.series),
-          String(m.samples),
-          f(m.rollupS as number, 1),
-          f(m.p50 as number, 0),
-          f(m.p99 as number, 0),
-          f(m.cpuMs as number, 0),
-          f(m.coldP50 as number, 0),
-          f(m.coldP99 as number, 0),
-          f(m.coldCpuMs as number, 0),
-          f(m.rowOnlyP50 as number, 0),
-          f(m.rowOnlyP99 as number, 0),
-          f(m.rowOnlyCpuMs as number, 0),
-        ]),
-        'goal: p99 <= 200 ms',
-      ),
-    );
+    emit(monthTable(month, P.monthSeries));
 
     if (ONLY_QUERY) {
       mkdirSync('bench/results', { recursive: true });
@@ -575,33 +321,10 @@ async function main(): Promise<void> {
       { encoding: 'utf8', timeout: 600_000 },
     );
     const memory =
-      mem.status === 0
-        ? (JSON.parse(mem.stdout.trim().split('\n').at(-1)!) as {
-            rssPerSeriesB: number;
-            heapPerSeriesB: number;
-            headPerSeriesB: number;
-            headSamples: number;
-          })
-        : undefined;
+      mem.status === 0 ? (JSON.parse(mem.stdout.trim().split('\n').at(-1)!) as MemoryPerSeries) : undefined;
     results.memory = memory ?? { error: mem.stderr.slice(-500) };
 
-    emit(
-      markdownTable(
-        'Memory per active series (chunked layout, head holding 470 samples per series)',
-        ['series', 'RSS B/series', 'live heap B/series', 'accounted head B/series'],
-        [
-          [
-            String(P.series),
-            f(memory?.rssPerSeriesB, 0),
-            f(memory?.heapPerSeriesB, 0),
-            f(memory?.headPerSeriesB, 0),
-          ],
-        ],
-        memory
-          ? 'growth after GC in a process of its own, divided by the series count (RSS also holds the SQLite page cache and heap the GC keeps)'
-          : `not measured: ${mem.stderr.slice(-300)}`,
-      ),
-    );
+    emit(memoryTable(P.series, memory, mem.stderr));
     // ------------------------------------------------------------------ 6. VictoriaMetrics, anchor: its own ingest
     log('ingest into VictoriaMetrics (anchor: its own ingest of the same samples)...');
     const vmSteps = 60;
