@@ -14,6 +14,7 @@ import { nearestRank } from '../math/quantile.ts';
 import type { Anomaly, FaultLabel } from '../model/anomaly.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { RejectReason } from '../store/types.ts';
+import type { FaultCoverage } from './fault-coverage.ts';
 
 /** Shape of the JSON report written by `dwcp-monitor demo --report`. Times are RFC 3339, durations seconds. */
 export interface DemoReport {
@@ -60,9 +61,21 @@ export interface DemoReport {
     end: string;
     detected: boolean;
     detectionDelaySeconds: number | null;
+    /**
+     * `detected`, `missed`, or `missed: too few samples (n of m needed)` when the monitor received fewer judgeable
+     * samples of the fault's target series inside the window than the detector's confirmation needs (a miss
+     * from scrape gaps or failures, not from the detector).
+     */
+    verdict: string;
+    /** Samples of the fault's target series inside the window, as stored (null: not read). */
+    samples: Pick<FaultCoverage, 'series' | 'samples' | 'needed'> | null;
+    /** The target's scrapes inside the window (null: not read). */
+    scrapes: FaultCoverage['scrapes'] | null;
   }[];
   readonly evaluation: EvaluationScores & {
     readonly detectedWithin5s: number;
+    /** Missed faults whose window held fewer judgeable samples than the confirmation needs. */
+    readonly missedTooFewSamples: number;
     readonly detectionDelaySeconds: {
       readonly p50: number | null;
       readonly p95: number | null;
@@ -136,6 +149,22 @@ export interface DemoReportInput {
   readonly received: readonly ReceivedIncidentAlert[];
   /** Ids of targets without ground truth (the host). */
   readonly hostTargets: ReadonlySet<string>;
+  /** What the monitor stored inside each fault's window, in the order of `labels` (src/demo/fault-coverage.ts). */
+  readonly coverage?: readonly FaultCoverage[];
+}
+
+/** Verdict prefix of a fault missed because its window held too few samples to be judged. */
+export const TOO_FEW_SAMPLES = 'missed: too few samples';
+
+/**
+ * A fault's verdict: `detected`; `missed: too few samples (n of m needed)` when the monitor received fewer
+ * judgeable samples of its target series inside the window than the confirmation needs; otherwise `missed`.
+ */
+export function faultVerdict(detected: boolean, coverage: FaultCoverage | undefined): string {
+  if (detected) return 'detected';
+  if (coverage !== undefined && coverage.samples < coverage.needed)
+    return `${TOO_FEW_SAMPLES} (${coverage.samples} of ${coverage.needed} needed)`;
+  return 'missed';
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -180,6 +209,20 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
     };
   });
   const up = input.targets.filter((t) => t.health === 'up').length;
+  const faults = ev.faults.map((f, i) => {
+    const c = input.coverage?.[i];
+    return {
+      kind: f.label.kind,
+      node: f.label.node,
+      start: iso(f.label.startMs),
+      end: iso(f.label.endMs),
+      detected: f.detected,
+      detectionDelaySeconds: sec(f.firstDetectionDelayMs),
+      verdict: faultVerdict(f.detected, c),
+      samples: c ? { series: c.series, samples: c.samples, needed: c.needed } : null,
+      scrapes: c ? c.scrapes : null,
+    };
+  });
   return {
     generatedAt: iso(input.endMs),
     durationSeconds: Math.round(input.endMs - input.startMs) / 1000,
@@ -200,18 +243,12 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
       onHost: input.anomalies.length - cluster.length,
       items,
     },
-    faults: ev.faults.map((f) => ({
-      kind: f.label.kind,
-      node: f.label.node,
-      start: iso(f.label.startMs),
-      end: iso(f.label.endMs),
-      detected: f.detected,
-      detectionDelaySeconds: sec(f.firstDetectionDelayMs),
-    })),
+    faults,
     evaluation: {
       faults: ev.totals.faults,
       detectedFaults: ev.totals.detectedFaults,
       detectedWithin5s: delays.filter((d) => d <= 5000).length,
+      missedTooFewSamples: faults.filter((f) => f.verdict.startsWith(TOO_FEW_SAMPLES)).length,
       detections: ev.totals.detections,
       matchedDetections: ev.totals.matchedDetections,
       falsePositiveDetections: ev.totals.falsePositiveDetections,
@@ -226,7 +263,11 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
       definitions:
         "precision = anomalies on the simulated cluster that match an injected fault (metric in the fault's metrics, same node, " +
         'started within [fault start, fault end + 10 s]) / all anomalies on the simulated cluster; recall = faults with at least one ' +
-        'matching anomaly / faults; delay = detection time - fault start. Host anomalies have no ground truth and are excluded.',
+        'matching anomaly / faults; delay = detection time - fault start. Host anomalies have no ground truth and are excluded. ' +
+        "Per fault, samples = points of the fault's target series inside [start, end) the detector could judge, as stored " +
+        '(gauge samples, counter samples with an earlier one, histogram means of at least 3 observations); scrapes = the ' +
+        "target's scrapes in the window (received: stored `up` samples, failed: up = 0, lateOrSkipped: expected at the " +
+        'scrape interval - received); a missed fault with samples < needed (the confirmation) is "missed: too few samples".',
     },
     alerts: input.alerts,
     incidents: incidentSection(input),

@@ -17,6 +17,7 @@ import { createOtlpLogExporter } from '../sdk/node-logging.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { startAlertReceiver } from './alert-receiver.ts';
+import { faultCoverage } from './fault-coverage.ts';
 import { buildDemoReport, type DemoReport } from './report.ts';
 
 /** The default scenario shipped with the project. */
@@ -152,8 +153,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     ...instrumentedNodeOptions(),
   });
   let monitor;
+  let config;
   try {
-    const config = parseMonitorConfig({
+    config = parseMonitorConfig({
       listen: { host: '127.0.0.1', port: opts.port },
       storage: { type: 'sqlite', path: dbPath, retention: '6h' },
       targets: cluster.nodes.map((n) => ({
@@ -194,6 +196,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   const labels = [...cluster.labels];
   const delivered = receiver.stats();
   const incidents = await monitor.alerting.listIncidents(10_000);
+  const coverage = await faultCoverage(monitor.store, labels, {
+    confirmSamples: config.detection.confirmSamples,
+    scrapeIntervalMs: config.scrape.interval,
+    nodeLabel: 'node',
+  });
   const report = buildDemoReport({
     startMs: started,
     endMs,
@@ -214,6 +221,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     incidents,
     received: delivered.alerts,
     hostTargets: new Set(['host']),
+    coverage,
   });
   // The nodes' last spans and lines go to the monitor's receivers, so they shut down while it still listens.
   await cluster.tracing?.shutdown((m) => console.warn(m));
