@@ -48,7 +48,8 @@ export function detectUsage(detectors: readonly string[]): string {
 Measures every anomaly detector: NAB scores (live and published rules), the DWCP labelled scenarios of the
 simulator through the monitor's detection engine, cost per sample and state per series, and the labelled corpus.
 Tables go to stdout, progress to stderr, JSON to bench/results/detect.json. NAB data: DWCP_NAB_DIR
-(default ../shared/datasets/nab).
+(default ../shared/datasets/nab), read only for the NAB part: with --skip nab no NAB directory is needed and
+the cost part streams the labelled corpus (its anchor measured on the same values).
 
 Options:
   --only <text>     run only the detectors whose name contains <text> (default: all). Detectors:

@@ -10,17 +10,18 @@
  *     tuning split and a held-out split, through the monitor's detection engine.
  * Tables go to stdout, progress to stderr, JSON to bench/results/detect.json (what GET /api/models/performance
  * serves). Options: `--help` (bench/detect-args.ts).
- * NAB directory: DWCP_NAB_DIR or ../shared/datasets/nab.
+ * NAB directory: DWCP_NAB_DIR or ../shared/datasets/nab; read only when the NAB part runs (`--skip nab` needs none:
+ * the cost part then streams the labelled corpus, with its anchor on the same values).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { NAB_PROFILE_NAMES } from '../src/analysis/anomaly/nab/rules.ts';
-import { loadNabCorpus } from '../src/eval/nab-data.ts';
 import { InvalidInputError } from '../src/errors.ts';
 import { detectUsage, parseDetectArgs } from './detect-args.ts';
 import { BENCH_DETECTORS } from './detect-registry.ts';
-import { anchorRate, measureCost, type CostResult } from './detect-cost.ts';
+import { anchorRate, costData, measureCost, type CostResult } from './detect-cost.ts';
+import { loadNabIfNeeded } from './detect-nab-load.ts';
 import { runNab, scoreNab, seriesDays, type NabResult } from './detect-nab.ts';
 import { nabEngineEntry } from './detect-nab-engine.ts';
 import { runDwcpBench, type DwcpBenchResult } from './detect-dwcp.ts';
@@ -45,15 +46,16 @@ async function main(): Promise<void> {
   if (detectors.length === 0) throw new InvalidInputError(`no detector matches --only ${args.only}`);
   const t0 = performance.now();
 
-  progress('loading NAB corpus');
-  const corpus = await loadNabCorpus();
-  const days = seriesDays(corpus);
-  progress(
-    `${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days.toFixed(0)} series-days`,
-  );
+  if (!skip.has('nab')) progress('loading NAB corpus');
+  const corpus = await loadNabIfNeeded(skip);
+  const days = corpus === null ? null : seriesDays(corpus);
+  if (corpus !== null)
+    progress(
+      `${corpus.files.length} files, ${corpus.rowCount} rows, ${corpus.windowCount} windows, ${days!.toFixed(0)} series-days`,
+    );
 
   const nab: NabResult[] = [];
-  if (!skip.has('nab')) {
+  if (corpus !== null) {
     // A shipped detector also through the monitor's engine: what it pages, not its per-sample score.
     const entries = detectors.flatMap((d) =>
       d.shipped !== undefined && d.nab.use === 'score'
@@ -200,13 +202,14 @@ async function main(): Promise<void> {
 
   const cost: CostResult[] = [];
   if (!skip.has('cost')) {
-    progress('cost: anchor');
-    const anchor = anchorRate(corpus, costMs);
+    const data = costData(corpus);
+    progress(`cost: anchor (${data.name})`);
+    const anchor = anchorRate(data, costMs);
     for (const d of detectors) {
       progress(`cost: ${d.name}`);
       cost.push(
         measureCost(
-          corpus,
+          data,
           d.name,
           () => d.live({ kind: 'generic' }, { seasonalPeriodMs: 86_400_000 }),
           anchor,
@@ -217,7 +220,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(
       table(
-        'Cost on one core (NAB values streamed through fresh detectors)',
+        `Cost on one core (${data.name}: values streamed through fresh detectors)`,
         ['detector', 'samples/s', 'ratio to anchor', 'state bytes/series'],
         [
           ['anchor: running mean', Math.round(anchor).toLocaleString('en-US'), '1.00', '16'],
@@ -238,15 +241,18 @@ async function main(): Promise<void> {
   const out = {
     generatedAt: new Date().toISOString(),
     machine: { node: process.version, platform: process.platform, arch: process.arch },
-    nab: {
-      corpus: {
-        files: corpus.files.length,
-        rows: corpus.rowCount,
-        windows: corpus.windowCount,
-        seriesDays: days,
-      },
-      results: nab,
-    },
+    nab:
+      corpus === null
+        ? { skipped: true, corpus: null, results: nab }
+        : {
+            corpus: {
+              files: corpus.files.length,
+              rows: corpus.rowCount,
+              windows: corpus.windowCount,
+              seriesDays: days,
+            },
+            results: nab,
+          },
     dwcp,
     corpus: corpusResults,
     cost,
