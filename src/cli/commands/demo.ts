@@ -27,7 +27,8 @@ export function demoCommand(): Command {
       'Start a simulated multi-region DWCP cluster and the monitor together (SQLite under ./data/), inject the ' +
         'default fault scenario, and print the UI address. Runs until Ctrl-C or --duration; on exit prints a summary ' +
         'and writes the JSON report (--report): targets up, series, samples, anomalies with detection delay against ' +
-        'the ground-truth labels, precision, recall, alerts delivered.',
+        'the ground-truth labels, precision, recall, alerts delivered, and per fault the samples received and scrapes ' +
+        "failed or skipped inside its window ('missed: too few samples' when there were fewer than the detector needs).",
     )
     .option('-d, --duration <duration>', 'stop after this long, e.g. 60s or 10m (default: run until Ctrl-C)')
     .option('-r, --report <file>', 'write the JSON report here on exit (its directory must exist)')
