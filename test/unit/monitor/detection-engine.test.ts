@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { NOT_JUDGED, type StreamingDetector, type Verdict } from '../../../src/analysis/anomaly/detector.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import { SeriesTracker } from '../../../src/monitor/series-tracker.ts';
-import { engine, inputs } from './detection-engine-fixtures.ts';
+import { engine, inputs, thresholdDetector } from './detection-engine-fixtures.ts';
 
 test('an anomaly opens after the confirmation count and resolves after calm samples', () => {
   const e = engine(2);
@@ -26,19 +26,7 @@ test('a verdict resting on a run of samples (evidenceSamples, a CUSUM signal) co
     const factory = (): StreamingDetector => ({
       name: 'trend',
       update(value: number): Verdict {
-        const bad = value > 10;
-        const v: Verdict = {
-          anomalous: bad,
-          score: bad ? 1 : 0,
-          expected: 5,
-          lower: 0,
-          upper: 10,
-          deviation: bad ? 4 : 0,
-          confidence: bad ? 0.9 : 0,
-          severity: bad ? 'high' : 'low',
-          warmingUp: false,
-          resolved: false,
-        };
+        const v = thresholdDetector().update(value, 0);
         return value > 100 && evidence !== undefined ? { ...v, evidenceSamples: evidence } : v;
       },
       stateBytes: () => 0,
