@@ -92,18 +92,26 @@ function runFile(f: NabDataFile, entry: NabEntry, rules: 'live' | 'published'): 
   return out;
 }
 
-/** Leave-one-category-out: θ optimised on the other categories scores each category; raw totals summed. */
-export function locoScore(
+/**
+ * Held-out NAB score of one profile: the files are split into folds by `foldOf` (folds in order of first
+ * appearance); for each fold, the threshold θ optimised on the files outside it scores the files in it, and the
+ * raw scores of all folds are summed and normalised over the whole corpus.
+ * @param foldOf the fold of file `j` (any value; equal values are one fold)
+ * @see ../src/analysis/anomaly/nab/scorer.ts (`optimizeThreshold`, `scoreCorpus`, `normalizeScore`)
+ */
+export function heldOutScore(
   corpus: NabCorpus,
   scores: readonly Float64Array[],
   profile: NabProfileName,
+  foldOf: (file: NabDataFile, j: number) => unknown,
 ): number {
   const cost = NAB_PROFILES[profile];
-  const cats = [...new Set(corpus.files.map((f) => f.category))];
+  const idx = corpus.files.map((_, j) => j);
+  const fold = idx.map((j) => foldOf(corpus.files[j]!, j));
   let raw = 0;
-  for (const c of cats) {
-    const train = corpus.files.map((f, j) => j).filter((j) => corpus.files[j]!.category !== c);
-    const test = corpus.files.map((f, j) => j).filter((j) => corpus.files[j]!.category === c);
+  for (const held of new Set(fold)) {
+    const train = idx.filter((j) => fold[j] !== held);
+    const test = idx.filter((j) => fold[j] === held);
     const θ = optimizeThreshold(
       train.map((j) => corpus.files[j]!),
       train.map((j) => scores[j]!),
@@ -117,6 +125,15 @@ export function locoScore(
     ).total.raw;
   }
   return normalizeScore(raw, cost, corpus.windowCount);
+}
+
+/** Leave-one-category-out: θ optimised on the other categories scores each category; raw totals summed. */
+export function locoScore(
+  corpus: NabCorpus,
+  scores: readonly Float64Array[],
+  profile: NabProfileName,
+): number {
+  return heldOutScore(corpus, scores, profile, (f) => f.category);
 }
 
 /** Scores per-row outputs: three profiles, LOCO, ops subset, alarm rates. */

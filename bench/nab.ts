@@ -12,12 +12,7 @@ import path from 'node:path';
 
 import type { StreamingDetector } from '../src/analysis/anomaly/detector.ts';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfileName } from '../src/analysis/anomaly/nab/rules.ts';
-import {
-  evaluateCorpus,
-  normalizeScore,
-  optimizeThreshold,
-  scoreCorpus,
-} from '../src/analysis/anomaly/nab/scorer.ts';
+import { evaluateCorpus } from '../src/analysis/anomaly/nab/scorer.ts';
 import type { NabEvaluation } from '../src/analysis/anomaly/nab/scorer.ts';
 import { createStatisticalDetector } from '../src/analysis/anomaly/statistical.ts';
 import { createWindowedGaussianDetector } from '../src/analysis/anomaly/windowed-gaussian.ts';
@@ -31,6 +26,7 @@ import type { NabCorpus } from '../src/eval/nab-data.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
+import { heldOutScore } from './detect-nab.ts';
 import { markdownTable as table } from './table.ts';
 
 /** Reference detectors whose stored outputs we re-score. */
@@ -143,25 +139,7 @@ function runDetector(
 
 /** Held-out NAB score: θ optimised on odd-indexed files scores the even ones and vice versa; raw totals summed. */
 function heldOut(corpus: NabCorpus, scores: readonly Float64Array[], profile: NabProfileName): number {
-  const cost = NAB_PROFILES[profile];
-  const idx = corpus.files.map((_, j) => j);
-  let raw = 0;
-  for (const parity of [0, 1]) {
-    const train = idx.filter((j) => j % 2 === parity);
-    const test = idx.filter((j) => j % 2 !== parity);
-    const θ = optimizeThreshold(
-      train.map((j) => corpus.files[j]!),
-      train.map((j) => scores[j]!),
-      cost,
-    ).threshold;
-    raw += scoreCorpus(
-      test.map((j) => corpus.files[j]!),
-      test.map((j) => scores[j]!),
-      θ,
-      cost,
-    ).total.raw;
-  }
-  return normalizeScore(raw, cost, corpus.windowCount);
+  return heldOutScore(corpus, scores, profile, (_, j) => j % 2);
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { ApiToken, AuditEntry, Role, User } from '../contract/auth.ts';
-import { ConflictError, InvalidInputError, StoreError } from '../errors.ts';
+import { ConflictError, StoreError } from '../errors.ts';
+import { checkPositiveSafeIntegers } from '../store/validation.ts';
 import type { AuthStoreDialect } from './migrations.ts';
 import type { AuthDatabase } from './schema.ts';
 
@@ -64,13 +65,7 @@ export class AuthStore {
     this.dialect = dialect;
     this.maxAuditEntries = opts.maxAuditEntries ?? DEFAULT_MAX_AUDIT;
     this.pruneEvery = opts.auditPruneEvery ?? DEFAULT_PRUNE_EVERY;
-    for (const [k, v] of [
-      ['maxAuditEntries', this.maxAuditEntries],
-      ['auditPruneEvery', this.pruneEvery],
-    ] as const) {
-      if (!Number.isSafeInteger(v) || v < 1)
-        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
-    }
+    checkPositiveSafeIntegers({ maxAuditEntries: this.maxAuditEntries, auditPruneEvery: this.pruneEvery });
     this.onClose = onClose;
   }
 

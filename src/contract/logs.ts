@@ -37,19 +37,25 @@ export const LokiMatrixSeriesSchema = z.strictObject({
   values: listOf(z.tuple([z.number(), z.string()])),
 });
 
+/** The statistics of a Loki query result: log lines read, and whether a bound cut the result short. */
+const LokiQueryStatsSchema = z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() });
+
+/** The data of a log query's result (range or instant): log streams. */
+const LokiStreamsDataSchema = z.strictObject({
+  resultType: z.literal('streams'),
+  result: listOf(LokiStreamSchema),
+  stats: LokiQueryStatsSchema,
+});
+
 /** GET /loki/api/v1/query_range: log streams for a log query, a matrix for a metric query. */
 export const LokiQueryResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.strictObject({
-      resultType: z.literal('streams'),
-      result: listOf(LokiStreamSchema),
-      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
-    }),
+    LokiStreamsDataSchema,
     z.strictObject({
       resultType: z.literal('matrix'),
       result: listOf(LokiMatrixSeriesSchema),
-      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+      stats: LokiQueryStatsSchema,
     }),
   ]),
 });
@@ -65,15 +71,11 @@ export const LokiVectorSampleSchema = z.strictObject({
 export const LokiInstantQueryResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.strictObject({
-      resultType: z.literal('streams'),
-      result: listOf(LokiStreamSchema),
-      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
-    }),
+    LokiStreamsDataSchema,
     z.strictObject({
       resultType: z.literal('vector'),
       result: listOf(LokiVectorSampleSchema),
-      stats: z.strictObject({ scannedLines: z.number().int(), truncated: z.boolean() }),
+      stats: LokiQueryStatsSchema,
     }),
   ]),
 });

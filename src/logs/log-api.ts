@@ -13,13 +13,8 @@ import type {
   LokiSeriesResponse,
   OtlpLogsExportResponse,
 } from '../contract/logs.ts';
-import {
-  LogQueryService,
-  type InstantQuery,
-  type LogQueryLimits,
-  type LogSearch,
-  type RangeQuery,
-} from './query-service.ts';
+import { LogQueryService, type LogQueryLimits } from './query-service.ts';
+import type { LogInstantQuery, LogRangeQuery, LogSearchRequest } from '../model/log-query.ts';
 import {
   LogReceiver,
   type LogProtocol,
@@ -94,12 +89,12 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.queryRange}. */
-  queryRange(q: RangeQuery): Promise<LokiQueryResponse> {
+  queryRange(q: LogRangeQuery): Promise<LokiQueryResponse> {
     return this.queries.queryRange(q);
   }
 
   /** See {@link LogQueryService.queryInstant}. */
-  queryInstant(q: InstantQuery): Promise<LokiInstantQueryResponse> {
+  queryInstant(q: LogInstantQuery): Promise<LokiInstantQueryResponse> {
     return this.queries.queryInstant(q);
   }
 
@@ -129,7 +124,7 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.search}. */
-  search(q: LogSearch): Promise<LogsResponse> {
+  search(q: LogSearchRequest): Promise<LogsResponse> {
     return this.queries.search(q);
   }
 }

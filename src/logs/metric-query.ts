@@ -16,14 +16,8 @@ import {
   requiredSubstrings,
   substringFiltersOnly,
 } from './logql/pipeline.ts';
-import {
-  pick,
-  scopeOf,
-  seriesKey,
-  type LogQueryLimits,
-  type MatrixData,
-  type RangeQuery,
-} from './query-types.ts';
+import { pick, scopeOf, seriesKey, type LogQueryLimits, type MatrixData } from './query-types.ts';
+import type { LogRangeQuery } from '../model/log-query.ts';
 import { LOG_LABELS } from './record.ts';
 import { countByStream } from './store/counts.ts';
 import type { LabelSet, LogStore } from './store/log-store.ts';
@@ -45,7 +39,7 @@ export interface MetricQueryContext {
 export async function metricQuery(
   ctx: MetricQueryContext,
   q: MetricQuery,
-  r: RangeQuery,
+  r: LogRangeQuery,
 ): Promise<MatrixData> {
   if (!(r.stepMs > 0)) throw new InvalidInputError('step must be > 0');
   const stepUs = r.stepMs * 1000;
@@ -114,7 +108,7 @@ export async function metricQuery(
 async function countQuery(
   ctx: MetricQueryContext,
   q: MetricQuery,
-  r: RangeQuery,
+  r: LogRangeQuery,
   grid: Grid,
   filters: { contains: string[]; notContains: string[] },
 ): Promise<MatrixData> {

@@ -36,24 +36,15 @@ import {
   INSTANT_LOG_LOOKBACK_US,
   scopeOf,
   seriesKey,
-  type InstantQuery,
   type LogQueryLimits,
-  type LogSearch,
   type MatrixData,
-  type RangeQuery,
   type StreamsData,
 } from './query-types.ts';
+import type { LogInstantQuery, LogRangeQuery, LogSearchRequest } from '../model/log-query.ts';
 import { LOG_LABELS, type LogLabelName } from './record.ts';
 import type { LabelSet, LogStore, StoredLog } from './store/log-store.ts';
 
-export {
-  DEFAULT_LOG_QUERY_LIMITS,
-  INSTANT_LOG_LOOKBACK_US,
-  type InstantQuery,
-  type LogQueryLimits,
-  type LogSearch,
-  type RangeQuery,
-} from './query-types.ts';
+export { DEFAULT_LOG_QUERY_LIMITS, INSTANT_LOG_LOOKBACK_US, type LogQueryLimits } from './query-types.ts';
 
 function nsString(us: number): string {
   return `${us}000`;
@@ -89,7 +80,7 @@ export class LogQueryService {
    * @throws LogqlParseError (400) when the query does not parse; InvalidInputError (400) when a metric query
    *   needs more than `maxPoints` steps or a regex matcher more than `maxLabelValues` values
    */
-  async queryRange(r: RangeQuery): Promise<LokiQueryResponse> {
+  async queryRange(r: LogRangeQuery): Promise<LokiQueryResponse> {
     const q = parseLogql(r.query);
     return {
       status: 'success',
@@ -103,7 +94,7 @@ export class LogQueryService {
    * hour up to `timeUs` (inclusive).
    * @throws as {@link queryRange}
    */
-  async queryInstant(r: InstantQuery): Promise<LokiInstantQueryResponse> {
+  async queryInstant(r: LogInstantQuery): Promise<LokiInstantQueryResponse> {
     const q = parseLogql(r.query);
     if (q.kind === 'log') {
       const data = await this.logQuery(q, {
@@ -203,7 +194,7 @@ export class LogQueryService {
    * log query (its selector and pipeline), all required.
    * @throws LogqlParseError (400) when `query` does not parse; InvalidInputError (400) for a metric query
    */
-  async search(s: LogSearch): Promise<LogsResponse> {
+  async search(s: LogSearchRequest): Promise<LogsResponse> {
     const labels: LabelSet[] = Object.entries(s.labels).map(([label, v]) => ({
       label: label as LogLabelName,
       in: [v],
@@ -272,7 +263,7 @@ export class LogQueryService {
     return out;
   }
 
-  private async logQuery(q: LogQuery, r: RangeQuery): Promise<StreamsData> {
+  private async logQuery(q: LogQuery, r: LogRangeQuery): Promise<StreamsData> {
     const run = compilePipeline(q);
     const results = new Map<StoredLog, { labels: Record<string, string>; line: string }>();
     const res = await this.store.scan({
@@ -306,7 +297,7 @@ export class LogQueryService {
     };
   }
 
-  private async metricQuery(q: MetricQuery, r: RangeQuery): Promise<MatrixData> {
+  private async metricQuery(q: MetricQuery, r: LogRangeQuery): Promise<MatrixData> {
     return metricQuery(
       { store: this.store, limits: this.limits, labelSets: (lq, s, e, sc) => this.labelSets(lq, s, e, sc) },
       q,

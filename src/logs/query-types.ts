@@ -1,10 +1,9 @@
 /**
- * Requests and bounds of the log query service (./query-service.ts), and small helpers its log and metric
- * queries share.
+ * Bounds of the log query service (./query-service.ts), and small helpers its log and metric queries share;
+ * its requests are declared in src/model/log-query.ts (shared with the HTTP API's port).
  */
 import type { LokiQueryResponse } from '../contract/logs.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
-import type { LogLabelName, LogLevel } from './record.ts';
 
 /** Bounds of the query service. */
 export interface LogQueryLimits {
@@ -26,48 +25,8 @@ export const DEFAULT_LOG_QUERY_LIMITS: LogQueryLimits = {
   maxLabelValues: 10_000,
 };
 
-/** A query_range request (times in Unix µs, step in ms). */
-export interface RangeQuery {
-  readonly query: string;
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  readonly stepMs: number;
-  readonly direction: 'forward' | 'backward';
-  /** Only entries of this tenant scope's nodes or regions (the store filters; default every entry). */
-  readonly scope?: TenantScope;
-}
-
-/** A GET /loki/api/v1/query request (time in Unix µs). */
-export interface InstantQuery {
-  readonly query: string;
-  readonly timeUs: number;
-  readonly limit: number;
-  readonly direction: 'forward' | 'backward';
-  /** As {@link RangeQuery.scope}. */
-  readonly scope?: TenantScope;
-}
-
 /** What an instant log query reads: the hour up to the instant, µs (Loki's default lookback). */
 export const INSTANT_LOG_LOOKBACK_US = 3_600_000_000;
-
-/** A GET /api/logs request. */
-export interface LogSearch {
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  /** Full-text words, all required. */
-  readonly words: readonly string[];
-  readonly levels?: readonly LogLevel[];
-  readonly labels: Partial<Record<Exclude<LogLabelName, 'level'>, string>>;
-  readonly traceId?: string;
-  /** 16 hex digits: only entries of this span. */
-  readonly spanId?: string;
-  /** A LogQL log query (selector and pipeline) the entries must also match. */
-  readonly query?: string;
-  /** As {@link RangeQuery.scope}. */
-  readonly scope?: TenantScope;
-}
 
 /** The data of a streams result. */
 export type StreamsData = Extract<LokiQueryResponse['data'], { resultType: 'streams' }>;

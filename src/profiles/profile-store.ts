@@ -6,6 +6,7 @@
  */
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
+import { checkPositiveSafeIntegers } from '../store/validation.ts';
 import type { StoreDialect } from '../store/migrations.ts';
 import {
   binaryColumn,
@@ -146,9 +147,7 @@ export class ProfileStore {
     limits: Partial<ProfileStoreLimits> = {},
   ): Promise<ProfileStore> {
     const l = { ...DEFAULT_PROFILE_STORE_LIMITS, ...limits };
-    for (const [k, v] of Object.entries(l))
-      if (!Number.isSafeInteger(v) || v < 1)
-        throw new InvalidInputError(`profile store ${k} must be a positive integer, got ${v}`);
+    checkPositiveSafeIntegers(l, 'profile store ');
     return new ProfileStore(await openSystemDb<ProfilesDb>(location, 'profiles', profileMigrations), l);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Generated, Kysely, Migration } from 'kysely';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../errors.ts';
+import { checkPositiveSafeIntegers } from '../store/validation.ts';
 import type { StoreDialect } from '../store/migrations.ts';
 import {
   binaryColumn,
@@ -144,9 +145,7 @@ export class ReportStore {
     limits: Partial<ReportStoreLimits> = {},
   ): Promise<ReportStore> {
     const l = { ...DEFAULT_REPORT_STORE_LIMITS, ...limits };
-    for (const [k, v] of Object.entries(l))
-      if (!Number.isSafeInteger(v) || v < 1)
-        throw new InvalidInputError(`report store ${k} must be a positive integer, got ${v}`);
+    checkPositiveSafeIntegers(l, 'report store ');
     return new ReportStore(await openSystemDb<ReportsDb>(location, 'reports', reportMigrations), l);
   }
 

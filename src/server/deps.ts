@@ -38,6 +38,7 @@ import type { AggregatingRangeReader, SteppedSampleReader } from '../store/stepp
 import type { AnomalyStore, SampleStore, SeriesPoints } from '../store/types.ts';
 import type { AlertingApi } from './alerting-deps.ts';
 import type { TenantNodeMapping, TenantScope } from '../model/tenant-scope.ts';
+import type { LogInstantQuery, LogRangeQuery, LogSearchRequest } from '../model/log-query.ts';
 import type { AuthApi } from './auth-deps.ts';
 import type { DashboardsApi } from './dashboards-deps.ts';
 import type { ProfilingApi, ReportsApi, SummariesApi } from './ops-deps.ts';
@@ -301,44 +302,6 @@ export interface LogTailSubscriptionHandle {
   take(skip?: (timeUs: number, labels: Record<string, string>, line: string) => boolean): LokiTailMessage;
   /** Leaves the hub. */
   close(): void;
-}
-
-/** A LogQL range query: times Unix µs, step ms. */
-export interface LogRangeQuery {
-  readonly query: string;
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  readonly stepMs: number;
-  readonly direction: 'forward' | 'backward';
-  /** Only entries of this tenant scope (the store filters). */
-  readonly scope?: TenantScope;
-}
-
-/** A LogQL instant query (GET /loki/api/v1/query): time Unix µs. */
-export interface LogInstantQuery {
-  readonly query: string;
-  readonly timeUs: number;
-  readonly limit: number;
-  readonly direction: 'forward' | 'backward';
-  /** Only entries of this tenant scope (the store filters). */
-  readonly scope?: TenantScope;
-}
-
-/** An entry search (GET /api/logs): times Unix µs; `words` all required; labels exact. */
-export interface LogSearchRequest {
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly limit: number;
-  readonly words: readonly string[];
-  readonly levels?: readonly ('debug' | 'info' | 'warn' | 'error' | 'fatal')[];
-  readonly labels: Partial<Record<'service' | 'node_id' | 'region' | 'component', string>>;
-  readonly traceId?: string;
-  readonly spanId?: string;
-  /** A LogQL log query the entries must match. */
-  readonly query?: string;
-  /** Only entries of this tenant scope (the store filters). */
-  readonly scope?: TenantScope;
 }
 
 /** Aggregates raw points into output series on a step grid (avg, sum, min, max, p50/p95/p99, rate). */

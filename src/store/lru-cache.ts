@@ -7,6 +7,13 @@ import { InvalidInputError } from '../errors.ts';
  * `old` generation is dropped. A hit in `old` promotes the entry. So an entry used at least once per
  * generation is never evicted, a hit in `cur` costs one Map lookup (no reordering on the hot path, unlike a
  * delete + set LRU which measured 3x slower in bench/ingest.ts), and the size never exceeds `maxEntries`.
+ *
+ * Kept rather than the `lru-cache` package (isaacs; v11 is the major for Node 20, `max` bounds it by entries, an
+ * exact LRU over a linked list in typed arrays): its semantics would fit, but it measured slower on the hot path,
+ * the series-key → id lookup of every appended sample (runs alternating, 100 000 entries, load 19-22): a hit
+ * 34 vs 80 CPU-ns with 6 000 series and 85 vs 146 with 50 000 (median of 9), a miss + insert 1.15 vs 1.46 CPU-µs;
+ * the rows-layout SQLite append 4.92 vs 5.04 CPU-µs per sample (median of 4 runs of 360 000 samples, 6 000
+ * series in batches of 1 700; the store's cache swapped, nothing else).
  */
 export class LruCache<K, V> {
   private cur = new Map<K, V>();

@@ -12,6 +12,17 @@ export function checkPositiveInteger(name: string, value: number): number {
 }
 
 /**
+ * Checks the bounds of a store given as name → value (its options after defaults); the message names the first
+ * bad one after `prefix`, e.g. `report store maxBytes must be a positive integer, got 0`.
+ * @throws InvalidInputError when a value is not a positive safe integer (1 ..= 2^53 − 1).
+ */
+export function checkPositiveSafeIntegers(bounds: Readonly<Record<string, number>>, prefix = ''): void {
+  for (const [k, v] of Object.entries(bounds))
+    if (!Number.isSafeInteger(v) || v < 1)
+      throw new InvalidInputError(`${prefix}${k} must be a positive integer, got ${v}`);
+}
+
+/**
  * Checks a result-size limit.
  * @throws InvalidInputError when `limit` is not a positive integer.
  */

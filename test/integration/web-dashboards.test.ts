@@ -6,94 +6,33 @@
  * the exports), deleting
  * after a confirmation (409 on a stale version shown), the 390 px mobile layout without sideways scrolling, and an
  * axe-core check without serious or critical violations in both themes — all signed in as the bootstrapped admin (authentication on, as `serve` runs), and a
- * viewer who can read a dashboard but not change it.
+ * viewer who can read a dashboard but not change it. The monitor, node and browser: web-dashboards-browser.ts.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { pino } from 'pino';
-import { parseMonitorConfig } from '../../src/config.ts';
-import { DEFAULT_WEB_ROOT, startMonitor, type RunningMonitor } from '../../src/main.ts';
-import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
-import { adminBearer } from '../helpers/auth.ts';
-import { requireBinary } from '../helpers/binaries.ts';
-
-const chromiumPath = requireBinary('chromium');
-const pdftotext = requireBinary('pdftotext');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import type { Page } from 'playwright-core';
+import type { RunningMonitor } from '../../src/main.ts';
+import type { Cluster } from '../../src/sim/cluster.ts';
+import { dashboardsBrowser, chromiumPath, pdftotext } from './web-dashboards-browser.ts';
 
 describe(
   'dashboards in a real browser',
   { skip: chromiumPath && pdftotext ? false : 'chromium or poppler-utils not found (outside CI)' },
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dwcp-dash-ui-'));
+    const ui = dashboardsBrowser();
+    const { dir, pageErrors, authed, api, signedIn } = ui;
     let cluster: Cluster | undefined;
     let monitor: RunningMonitor | undefined;
-    let browser: Browser | undefined;
     let page: Page;
     let id = '';
-    const pageErrors: string[] = [];
-    let adminToken = '';
-    /** fetch of a monitor path with the admin's session token (or `token`). */
-    const authed = (path: string, init: RequestInit = {}, token = adminToken) =>
-      fetch(`${monitor!.url}${path}`, {
-        ...init,
-        headers: {
-          ...(init.headers as Record<string, string> | undefined),
-          authorization: `Bearer ${token}`,
-        },
-      });
-    const api = async <T>(path: string, init?: RequestInit): Promise<T> =>
-      (await (await authed(path, init)).json()) as T;
-    /** A browser context signed in with `token` (the console's session cookie). */
-    const signedIn = async (options: Parameters<Browser['newContext']>[0], token = adminToken) => {
-      const context = await browser!.newContext(options);
-      await context.addCookies([{ name: 'dwcp_session', value: token, url: monitor!.url }]);
-      return context;
-    };
-
-    before(async () => {
-      assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'web/dist is built (npm run build:web)');
-      cluster = await startCluster({ nodes: 1, regions: ['us-east'], portBase: 0, warn: () => undefined });
-      monitor = await startMonitor({
-        config: parseMonitorConfig({
-          listen: { host: '127.0.0.1', port: 0 },
-          storage: { type: 'sqlite', path: join(dir, 'ui.db') },
-          host: { enabled: false },
-          targets: cluster.nodes.map((n) => ({
-            id: n.id,
-            url: `${n.url}/metrics`,
-            labels: { region: n.region, node: n.id },
-          })),
-          reports: { schedule: { hourly: false, daily: false, weekly: false } },
-        }),
-        logger: pino({ level: 'silent' }),
-      });
-      adminToken = await adminBearer(monitor.url, dir);
-      browser = await chromium.launch({ executablePath: chromiumPath!, args: ARGS });
-      // A page of its own context: axe-core's builder needs one.
-      page = await (await signedIn({ viewport: { width: 1300, height: 1000 } })).newPage();
-      page.on('pageerror', (e) => pageErrors.push(String(e)));
-      await page.goto(`${monitor.url}#/dashboards`);
-    });
-
-    after(async () => {
-      await browser?.close();
-      await monitor?.stop();
-      await cluster?.stop();
-      rmSync(dir, { recursive: true, force: true });
+    before(() => {
+      cluster = ui.cluster;
+      monitor = ui.monitor;
+      page = ui.page;
     });
 
     it('creates a dashboard from the Operations template and shows its widgets with live updates', async () => {

@@ -10,13 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { DashboardSpecSchema, type DashboardSpec } from '../../contract/dashboard-spec.ts';
 import type { DashboardRecord, DashboardSummary, DashboardVersion } from '../../contract/dashboards.ts';
-import {
-  ConflictError,
-  InvalidInputError,
-  LimitExceededError,
-  NotFoundError,
-  StoreError,
-} from '../../errors.ts';
+import { ConflictError, LimitExceededError, NotFoundError, StoreError } from '../../errors.ts';
+import { checkPositiveSafeIntegers } from '../../store/validation.ts';
 import { grantKeys } from '../grants.ts';
 import type { DashboardStoreDialect } from './migrations.ts';
 import type { DashboardDatabase, DashboardsTable } from './schema.ts';
@@ -72,13 +67,7 @@ export class DashboardStore {
     this.dialect = dialect;
     this.maxPerTenant = opts.maxPerTenant ?? DEFAULT_MAX_PER_TENANT;
     this.maxVersions = opts.maxVersions ?? DEFAULT_MAX_VERSIONS;
-    for (const [k, v] of [
-      ['maxPerTenant', this.maxPerTenant],
-      ['maxVersions', this.maxVersions],
-    ] as const) {
-      if (!Number.isSafeInteger(v) || v < 1)
-        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
-    }
+    checkPositiveSafeIntegers({ maxPerTenant: this.maxPerTenant, maxVersions: this.maxVersions });
     this.onClose = onClose;
   }
 

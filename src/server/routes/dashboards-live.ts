@@ -18,6 +18,7 @@ import { configured, type ApiContext } from '../deps.ts';
 import type { DashboardScope, DashboardsApi } from '../dashboards-deps.ts';
 import { parseQuery } from '../params.ts';
 import { dashboardId, scopeOf, variableValues } from './dashboards.ts';
+import { startHeartbeat, watchClient } from './ws-liveness.ts';
 
 /** Close code 1013 "try again later" and 1000 "normal closure" (RFC 6455 registry). */
 const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -42,19 +43,9 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
   let total = 0;
   const Query = z.strictObject({});
 
-  const ping = setInterval(() => {
-    for (const g of groups.values()) {
-      for (const [socket, state] of g.clients) {
-        if (!state.alive) {
-          socket.terminate();
-          continue;
-        }
-        state.alive = false;
-        socket.ping();
-      }
-    }
+  const ping = startHeartbeat(function* () {
+    for (const g of groups.values()) yield* g.clients;
   }, ctx.limits.livePingIntervalMs);
-  ping.unref();
 
   const send = (g: Group, msg: DashboardLiveMessage, api: DashboardsApi, only?: WebSocket): void => {
     const text = JSON.stringify(msg);
@@ -165,15 +156,7 @@ export async function dashboardLiveRoutes(app: FastifyInstance, ctx: ApiContext)
         total--;
         if (group.clients.size === 0) stopGroup(key, group);
       };
-      socket.on('close', remove);
-      socket.on('error', () => {
-        remove();
-        socket.terminate();
-      });
-      socket.on('pong', () => {
-        state.alive = true;
-      });
-      socket.on('message', () => undefined);
+      watchClient(socket, state, remove);
       if (group.timer === null) {
         const rec = await api.get(scope, id).catch(() => undefined);
         const every = rec ? api.refreshMs(rec.dashboard) : null;

@@ -21,6 +21,7 @@ import type { ApiContext } from '../deps.ts';
 import { parseQuery } from '../params.ts';
 import { tenantScope } from '../tenancy.ts';
 import { redactTarget } from './targets.ts';
+import { startHeartbeat, watchClient } from './ws-liveness.ts';
 
 const NoParams = z.strictObject({});
 /** Close code 1013 "try again later" (RFC 6455 registry). */
@@ -97,17 +98,7 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     }
   });
 
-  const ping = setInterval(() => {
-    for (const [socket, state] of clients) {
-      if (!state.alive) {
-        socket.terminate();
-        continue;
-      }
-      state.alive = false;
-      socket.ping();
-    }
-  }, limits.livePingIntervalMs);
-  ping.unref();
+  const ping = startHeartbeat(() => clients, limits.livePingIntervalMs);
 
   app.addHook('onClose', async () => {
     unsubscribe();
@@ -152,16 +143,8 @@ export async function liveRoutes(app: FastifyInstance, ctx: ApiContext): Promise
       const remove = (): void => {
         if (clients.delete(socket)) updateGauge();
       };
-      socket.on('close', remove);
-      socket.on('error', () => {
-        remove();
-        socket.terminate();
-      });
-      socket.on('pong', () => {
-        state.alive = true;
-      });
-      // Clients are not expected to send anything; messages are ignored (ws caps their size).
-      socket.on('message', () => undefined);
+      // Clients are not expected to send anything; messages are ignored.
+      watchClient(socket, state, remove);
       const hello = eventFor({ type: 'targets', targets: ctx.deps.targets() }, state.scope);
       socket.send(JSON.stringify(hello));
     },

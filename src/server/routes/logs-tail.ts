@@ -20,6 +20,7 @@ import { configured, type ApiContext, type LogSource, type LogTailSubscriptionHa
 import { intParam, parseQuery } from '../params.ts';
 import { tenantScope } from '../tenancy.ts';
 import { parseLokiTime } from './logs.ts';
+import { startHeartbeat, watchClient } from './ws-liveness.ts';
 
 /** Close codes (RFC 6455 registry): try again later, internal error. */
 const CLOSE_TRY_AGAIN_LATER = 1013;
@@ -107,17 +108,7 @@ function historyMessage(streams: LokiTailMessage['streams']): {
 export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const clients = new Map<WebSocket, { alive: boolean; close: () => void }>();
 
-  const ping = setInterval(() => {
-    for (const [socket, state] of clients) {
-      if (!state.alive) {
-        socket.terminate();
-        continue;
-      }
-      state.alive = false;
-      socket.ping();
-    }
-  }, ctx.limits.livePingIntervalMs);
-  ping.unref();
+  const ping = startHeartbeat(() => clients, ctx.limits.livePingIntervalMs);
   app.addHook('onClose', async () => {
     clearInterval(ping);
     for (const [socket, state] of clients) {
@@ -191,15 +182,7 @@ export async function logTailRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       const remove = (): void => {
         if (clients.delete(socket)) state.close();
       };
-      socket.on('close', remove);
-      socket.on('error', () => {
-        remove();
-        socket.terminate();
-      });
-      socket.on('pong', () => {
-        state.alive = true;
-      });
-      socket.on('message', () => undefined);
+      watchClient(socket, state, remove);
       try {
         const res = await logs.queryRange({
           query: p.query,
