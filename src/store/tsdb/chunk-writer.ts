@@ -74,7 +74,7 @@ export class ChunkWriter {
           startTs,
           endTs: app.maxTs!,
           samples: app.count,
-          data: app.bytes(),
+          data: app.compactBytes(),
           replaces:
             s.provisionalStart !== undefined && s.provisionalStart !== startTs
               ? s.provisionalStart
