@@ -5,7 +5,7 @@
  * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
  * sample by table and index, from SQLite's `dbstat`).
  *
- * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR]`
+ * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480]`
  * `--samples DIR` replays a real scrape instead: `DIR/samples.tsv` (series index, timestamp ms, value per line,
  * time-ordered per series) and `DIR/series.jsonl` (`{"name", "labels"}` per series index), e.g. converted from
  * `promtool tsdb dump` of the Prometheus that `bench:probe --keep DIR` ran; samples are appended in time order,
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1700' },
     reps: { type: 'string', default: '1' },
     samples: { type: 'string' },
+    'chunk-samples': { type: 'string', default: '480' },
   },
 });
 const SERIES = Number(args.series);
@@ -111,6 +112,7 @@ for (let rep = 0; rep < REPS; rep++) {
     path,
     walDir: join(dir, 'wal'),
     retentionMs: 30 * 86_400_000,
+    maxSamplesPerChunk: Number(args['chunk-samples']),
     now: () => now,
   });
   let samples = 0;

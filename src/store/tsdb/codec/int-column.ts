@@ -66,7 +66,41 @@ function riceBits(z: number, k: number): number {
 }
 
 let scratch = new Float64Array(1024);
-let sorted = new Float64Array(1024);
+let sel = new Float64Array(1024);
+let zs = new Float64Array(1024);
+
+/** The element of rank `k` of `a` (reordered in place; Hoare's selection, expected O(n)). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Bits of the Rice codes of `z[0 .. m)` with parameter `k`. */
+function columnBits(z: Float64Array, m: number, k: number): number {
+  let bits = 0;
+  for (let i = 0; i < m; i++) bits += riceBits(z[i]!, k);
+  return bits;
+}
 
 /** A column plan: order, centre and k, with the bits the column takes. */
 export interface IntColumnPlan {
@@ -77,15 +111,17 @@ export interface IntColumnPlan {
 }
 
 /**
- * The smallest plan for `xs` (orders 0..2), or undefined when a value or difference is too large for the
- * column (|x| or |difference − centre| above 2^51) or `xs` is empty.
+ * A small plan for `xs`: each order (0..2) around its median with the Rice parameter its mean suggests, the
+ * smallest of them, then the neighbouring parameters of that order; undefined when a value or difference is
+ * too large for the column (|x| or |difference − centre| above 2^51) or `xs` is empty.
  */
 export function planIntColumn(xs: ArrayLike<number>): IntColumnPlan | undefined {
   const n = xs.length;
   if (n === 0) return undefined;
   if (scratch.length < n) {
     scratch = new Float64Array(n * 2);
-    sorted = new Float64Array(n * 2);
+    sel = new Float64Array(n * 2);
+    zs = new Float64Array(n * 2);
   }
   for (let i = 0; i < n; i++) {
     const x = xs[i]!;
@@ -93,14 +129,14 @@ export function planIntColumn(xs: ArrayLike<number>): IntColumnPlan | undefined 
     scratch[i] = x;
   }
   let best: IntColumnPlan | undefined;
+  let bestHead = 0;
   for (let order = 0; order <= 2 && order < n; order++) {
     if (order > 0) for (let i = n - 1; i >= order; i--) scratch[i] = scratch[i]! - scratch[i - 1]!;
     const m = n - order;
     const d = scratch.subarray(order, n);
-    const s = sorted.subarray(0, m);
+    const s = sel.subarray(0, m);
     s.set(d);
-    s.sort();
-    const centre = s[m >> 1]!;
+    const centre = select(s, m >> 1);
     let sum = 0;
     let ok = true;
     for (let i = 0; i < m; i++) {
@@ -113,14 +149,33 @@ export function planIntColumn(xs: ArrayLike<number>): IntColumnPlan | undefined 
     }
     if (!ok) break; // higher orders only grow
     const mean = sum / m;
-    const k0 = mean < 1 ? 0 : Math.min(52, Math.floor(Math.log2(mean)));
+    const k = mean < 1 ? 0 : Math.min(52, Math.floor(Math.log2(mean)));
     let head = 8 + fieldBits(zigzag(centre));
     for (let i = 0; i < order; i++) head += fieldBits(zigzag(xs[i]!));
-    for (let k = Math.max(0, k0 - 2); k <= Math.min(52, k0 + 1); k++) {
-      let bits = head;
-      for (let i = 0; i < m; i++) bits += riceBits(zigzag(d[i]! - centre), k);
-      if (best === undefined || bits < best.bits) best = { order, centre, k, bits };
+    let bits = head;
+    for (let i = 0; i < m; i++) bits += riceBits(zigzag(d[i]! - centre), k);
+    if (best === undefined || bits < best.bits) {
+      best = { order, centre, k, bits };
+      bestHead = head;
     }
+  }
+  if (best === undefined) return undefined;
+  // Neighbouring parameters of the chosen order.
+  const { order, centre } = best;
+  const m = n - order;
+  let prev = 0;
+  let delta = 0;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    const d = order === 0 ? x : order === 1 ? x - prev : x - prev - delta;
+    if (order === 2 && i > 0) delta = x - prev;
+    prev = x;
+    if (i >= order) zs[i - order] = zigzag(d - centre);
+  }
+  for (const k of [best.k - 1, best.k + 1]) {
+    if (k < 0 || k > 52) continue;
+    const bits = bestHead + columnBits(zs, m, k);
+    if (bits < best.bits) best = { order, centre, k, bits };
   }
   return best;
 }
