@@ -10,10 +10,11 @@
  * Prometheus: `prometheus_tsdb_head_samples_appended_total`), with their ratio (the storage goal: ≤ 1.5×).
  *
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
- * `--no-prometheus` (skip the anchor), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
+ * `--no-prometheus` (skip the anchor), `--keep DIR` (copy the monitor's SQLite file and Prometheus' data directory
+ * there, e.g. for bytes per sample), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
  * it stops). JSON to bench/results/probe.json.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -146,6 +147,7 @@ async function probe(
   durationS: number,
   prometheus: string | undefined,
   cpuProfDir: string | undefined,
+  keepDir: string | undefined,
 ): Promise<ProbeRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
   const base = await freePortRange(nodes);
@@ -300,8 +302,16 @@ async function probe(
       prometheusSamplesPerS: prom ? promSamplesN / windowS : null,
     };
   } finally {
+    // Prometheus' data directory is copied while it runs (its stop removes it); `promtool tsdb dump` reads the
+    // head from the WAL copy.
+    if (keepDir !== undefined && prom !== undefined)
+      cpSync(path.join(prom.dir, 'data'), path.join(keepDir, `prometheus-${nodes}`), { recursive: true });
     await prom?.stop();
     for (const p of procs.reverse()) await p.stop();
+    if (keepDir !== undefined) {
+      mkdirSync(keepDir, { recursive: true });
+      cpSync(path.join(dir, 'monitor.db'), path.join(keepDir, `monitor-${nodes}.db`));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -312,6 +322,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '180' },
     'no-prometheus': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    keep: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -335,7 +346,7 @@ const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus'
 if (!values['no-prometheus'] && prometheus === undefined)
   progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
-for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof']));
+for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof'], values.keep));
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(
   [

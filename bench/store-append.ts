@@ -5,11 +5,15 @@
  * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
  * sample by table and index, from SQLite's `dbstat`).
  *
- * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1]`
+ * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480]`
+ * `--samples DIR` replays a real scrape instead: `DIR/samples.tsv` (series index, timestamp ms, value per line,
+ * time-ordered per series) and `DIR/series.jsonl` (`{"name", "labels"}` per series index), e.g. converted from
+ * `promtool tsdb dump` of the Prometheus that `bench:probe --keep DIR` ran; samples are appended in time order,
+ * in batches of one timestamp's samples (at most `--batch`).
  * Run before/after trees one after the other, alternating, and compare CPU µs/sample (survives load better than
  * wall-clock time).
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +30,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '960' },
     batch: { type: 'string', default: '1700' },
     reps: { type: 'string', default: '1' },
+    samples: { type: 'string' },
+    'chunk-samples': { type: 'string', default: '480' },
   },
 });
 const SERIES = Number(args.series);
@@ -47,32 +53,75 @@ function dirBytes(dir: string): number {
   return n;
 }
 
-const template = await loadTemplate(2, 900);
-const load = new ReplayLoad(template, SERIES);
 const keyOf = new SeriesKeyBuilder();
-const keys = Array.from({ length: SERIES }, (_, i) => keyOf.key(load.name(i), load.labelsOf(i)));
 const T0 = 1_700_000_000_000;
+
+type Batch = { nowMs: number; samples: Sample[]; keys: string[] };
+
+function* syntheticBatches(load: ReplayLoad): Iterable<Batch[]> {
+  const keys = Array.from({ length: SERIES }, (_, i) => keyOf.key(load.name(i), load.labelsOf(i)));
+  for (let k = 0; k < STEPS; k++) {
+    const all: Sample[] = load.batch(k, T0, 1000);
+    const parts: Batch[] = [];
+    for (let from = 0; from < SERIES; from += BATCH)
+      parts.push({
+        nowMs: T0 + k * 1000,
+        samples: all.slice(from, from + BATCH),
+        keys: keys.slice(from, from + BATCH),
+      });
+    yield parts;
+  }
+}
+
+function replayBatches(dir: string): Batch[][] {
+  const series = readFileSync(join(dir, 'series.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { name: string; labels: Record<string, string> });
+  const keys = series.map((s) => keyOf.key(s.name, s.labels));
+  const rows: { i: number; t: number; v: number }[] = [];
+  for (const line of readFileSync(join(dir, 'samples.tsv'), 'utf8').split('\n')) {
+    if (line === '') continue;
+    const [i, t, v] = line.split('\t');
+    rows.push({ i: Number(i), t: Number(t), v: Number(v) });
+  }
+  rows.sort((a, b) => a.t - b.t || a.i - b.i);
+  const steps: Batch[][] = [];
+  let cur: Batch | undefined;
+  for (const r of rows) {
+    if (cur === undefined || cur.nowMs !== r.t || cur.samples.length >= BATCH) {
+      cur = { nowMs: r.t, samples: [], keys: [] };
+      steps.push([cur]);
+    }
+    const s = series[r.i]!;
+    cur.samples.push({ name: s.name, labels: s.labels, value: r.v, timestampMs: r.t });
+    cur.keys.push(keys[r.i]!);
+  }
+  return steps;
+}
+
+const load = args.samples === undefined ? new ReplayLoad(await loadTemplate(2, 900), SERIES) : undefined;
+const replay = args.samples === undefined ? undefined : replayBatches(args.samples);
+const feed = (): Iterable<Batch[]> => replay ?? syntheticBatches(load!);
 
 for (let rep = 0; rep < REPS; rep++) {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-store-append-'));
   const path = join(dir, 'chunks.db');
-  let now = T0;
+  let now = replay?.[0]?.[0]?.nowMs ?? T0;
   const store = await openChunkedSqliteStore({
     path,
     walDir: join(dir, 'wal'),
     retentionMs: 30 * 86_400_000,
+    maxSamplesPerChunk: Number(args['chunk-samples']),
     now: () => now,
   });
   let samples = 0;
   let busyUs = 0;
-  for (let k = 0; k < STEPS; k++) {
-    now = T0 + k * 1000;
-    const all: Sample[] = load.batch(k, T0, 1000);
-    for (let from = 0; from < SERIES; from += BATCH) {
-      const part = all.slice(from, from + BATCH);
-      const partKeys = keys.slice(from, from + BATCH);
+  for (const step of feed()) {
+    for (const part of step) {
+      now = part.nowMs;
       const c0 = cpuUs();
-      samples += (await store.append(part, partKeys)).stored;
+      samples += (await store.append(part.samples, part.keys)).stored;
       busyUs += cpuUs() - c0;
     }
   }

@@ -59,6 +59,8 @@ export class ChunkWriter {
   /**
    * Writes every waiting chunk and a provisional row of every open chunk of `head` in one transaction; the
    * series remember the row (replaced when the chunk is cut).
+   * Rows are written compacted (codec/chunk.ts `compactChunk`): a row written in format 1 and replaced by a
+   * smaller compacted row later leaves a hole in its SQLite page that appends never reuse.
    * @throws the database's error (counted in `writeErrors`; nothing is changed).
    */
   async checkpoint(head: Head): Promise<void> {
@@ -74,7 +76,7 @@ export class ChunkWriter {
           startTs,
           endTs: app.maxTs!,
           samples: app.count,
-          data: app.bytes(),
+          data: app.compactBytes(),
           replaces:
             s.provisionalStart !== undefined && s.provisionalStart !== startTs
               ? s.provisionalStart

@@ -232,7 +232,7 @@ export class Head {
         startTs,
         endTs: app.maxTs!,
         samples: app.count,
-        data: app.bytes(),
+        data: app.compactBytes(),
         replaces:
           s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
         provisionalSamples: s.provisionalStart !== undefined ? s.provisionalSamples : 0,

@@ -6,7 +6,7 @@
  */
 import { firstIndexAtLeast } from '../../math/sorted.ts';
 import { readChunks, type ChunkRow, type TsdbDb } from './chunk-repo.ts';
-import { decodeChunk, encodeChunk, type DecodedSamples } from './codec/chunk.ts';
+import { compactChunk, decodeChunk, encodeChunk, type DecodedSamples } from './codec/chunk.ts';
 import type { CutChunk, Head, HeadSeries } from './head.ts';
 
 /** A batch classified against the latest timestamp of each series. */
@@ -148,7 +148,7 @@ export function applyLateSamples(
       startTs: st[i]!,
       endTs: st[j - 1]!,
       samples: j - i,
-      data: encodeChunk(st.slice(i, j), sv.slice(i, j)),
+      data: compactChunk(encodeChunk(st.slice(i, j), sv.slice(i, j))),
       replaces: undefined,
     });
     i = j;

@@ -38,14 +38,15 @@ import { RawReader } from './raw-read.ts';
 import { applyRetentionTo } from './retention.ts';
 import type { TsdbDatabase } from './schema.ts';
 import type { TailSource } from './last-buckets.ts';
-import { keysOfIds, resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
+import { resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
 import {
   wrapStoreError as wrap,
   type SeriesCatalog,
   type TsdbStats,
   type TsdbStoreOptions,
 } from './store-types.ts';
-import { decodeRecord, encodeSamplesRecord } from './wal-record.ts';
+import { encodeSamplesRecord } from './wal-record.ts';
+import { replayWal } from './replay.ts';
 import { WriteAheadLog, type WalReplayStats } from './wal.ts';
 import type { Kysely } from 'kysely';
 
@@ -353,37 +354,18 @@ export class TsdbSampleStore implements SampleStore {
   }
 
   private async replay(): Promise<void> {
-    const records: { seq: number; ids: ArrayLike<number>; ts: ArrayLike<number>; vs: ArrayLike<number> }[] =
-      [];
-    this.replayStats = this.wal.replay((payload) => {
-      const r = decodeRecord(payload);
-      records.push({ seq: r.seq, ids: r.seriesIds, ts: r.timestampsMs, vs: r.values });
+    const r = await replayWal({
+      db: this.db,
+      wal: this.wal,
+      head: this.head,
+      lastStoredTs: (ids) => this.lastStoredTs(ids),
+      ingest: async (seq, series, ts, vs) => {
+        this.seq = Math.max(this.seq, seq);
+        return (await this.ingest(series, ts, vs, false)).stored;
+      },
     });
-    for (const r of records) {
-      this.seq = Math.max(this.seq, r.seq);
-      const need = new Set<number>();
-      for (let i = 0; i < r.ids.length; i++)
-        if (this.head.getById(r.ids[i]!) === undefined) need.add(r.ids[i]!);
-      if (need.size > 0) {
-        const keys = await keysOfIds(this.db, [...need]);
-        const last = await this.lastStoredTs([...keys.keys()]);
-        for (const [id, key] of keys)
-          if (this.head.get(key) === undefined) this.head.add(id, key, last.get(id) ?? -Infinity);
-      }
-      const series: HeadSeries[] = [];
-      const ts: number[] = [];
-      const vs: number[] = [];
-      for (let i = 0; i < r.ids.length; i++) {
-        const s = this.head.getById(r.ids[i]!);
-        if (s === undefined) continue; // series row deleted: nothing to restore
-        series.push(s);
-        ts.push(r.ts[i]!);
-        vs.push(r.vs[i]!);
-      }
-      this.head.nextBatch();
-      const { stored } = await this.ingest(series, ts, vs, false);
-      this.replayedSamples += stored;
-    }
+    this.replayStats = r.stats;
+    this.replayedSamples += r.stored;
   }
 
   /** Metric names containing `substring` (see `SampleStore.searchMetricNames`). */

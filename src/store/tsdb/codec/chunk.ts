@@ -1,6 +1,6 @@
 /**
- * A raw chunk: the samples of one series over a time range, compressed as two bit streams (delta-of-delta
- * timestamps, XOR values), stored as one blob:
+ * A raw chunk: the samples of one series over a time range, compressed as two bit streams, stored as one blob.
+ * Format 1 (delta-of-delta timestamps, XOR values; what the open chunk of the head holds):
  *
  * ```
  * byte 0        format (1)
@@ -10,19 +10,43 @@
  * bytes         value stream (xor.ts), to the end of the blob
  * ```
  *
+ * Format 2 (written when a chunk is cut or checkpointed, by {@link compactChunk}, if smaller than format 1)
+ * chooses the encoding of each stream per chunk:
+ *
+ * ```
+ * byte 0        format (2)
+ * uvarint       sample count (>= 1)
+ * uvarint       bytes of the timestamp section
+ * timestamp section: byte 0 = delta-of-delta stream as in format 1
+ *                    byte 1, uvarint D (the chunk's mean interval, ms, rounded), integer column (int-column.ts) of
+ *                           t_i − i·D (scrape jitter around the interval grid, or the drift of each interval)
+ * value section (to the end of the blob):
+ *                    byte 0 = XOR stream as in format 1
+ *                    byte 1, byte e, integer column of the decimal mantissas m_i = v_i · 10^e (decimal.ts)
+ * ```
+ *
  * Keeping the two streams apart lets a reader decode timestamps alone. {@link ChunkAppender} is the open chunk
  * of the in-memory head: samples are encoded as they arrive and the blob is taken when the chunk is cut.
+ * Readers decode both formats.
  *
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
 import { BitWriter } from './bits.ts';
+import { fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
+import { decodeIntColumn, planIntColumn, writeIntColumn } from './int-column.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
 import { decodeXorColumn, XorEncoder } from './xor.ts';
 
-/** Format byte of a raw chunk. */
+/** Format byte of a raw chunk as the head's open chunk encodes it (delta-of-delta, XOR). */
 export const RAW_CHUNK_FORMAT = 1;
+/** Format byte of a compacted raw chunk (per-chunk choice of the stream encodings). */
+export const COMPACT_CHUNK_FORMAT = 2;
+const TS_DOD = 0;
+const TS_GRID = 1;
+const V_XOR = 0;
+const V_DECIMAL = 1;
 /** Most samples a chunk may hold (a guard for decoders; the head cuts far earlier). */
 export const MAX_CHUNK_SAMPLES = 1 << 20;
 
@@ -85,7 +109,15 @@ export class ChunkAppender {
     this.n++;
   }
 
-  /** The chunk blob (a copy; the appender stays usable). @throws StoreError when the appender is empty. */
+  /**
+   * The chunk blob as stored when the chunk is cut or checkpointed: {@link compactChunk} of {@link bytes}.
+   * @throws StoreError when the appender is empty.
+   */
+  compactBytes(): Uint8Array {
+    return compactChunk(this.bytes());
+  }
+
+  /** The chunk blob in format 1 (a copy; the appender stays usable). @throws StoreError when the appender is empty. */
   bytes(): Uint8Array {
     if (this.n === 0) throw new StoreError('an empty chunk has no blob');
     const tsLen = this.tsW.byteLength;
@@ -100,7 +132,7 @@ export class ChunkAppender {
 }
 
 /**
- * Encodes time-ordered samples as one chunk blob.
+ * Encodes time-ordered samples as one chunk blob in format 1 ({@link compactChunk} makes the stored form).
  * @throws InvalidInputError when the arrays differ in length, are empty, or timestamps are not strictly
  *   increasing safe integers.
  */
@@ -113,6 +145,72 @@ export function encodeChunk(timestampsMs: ArrayLike<number>, values: ArrayLike<n
   return a.bytes();
 }
 
+/**
+ * A format-1 blob in format 2 when that is smaller (each stream in its smallest encoding: timestamps as
+ * delta-of-deltas or as an integer column around the mean-interval grid; values as XOR or as decimal
+ * mantissas), else `blob` itself.
+ * @throws StoreError when `blob` is not a valid format-1 chunk.
+ */
+export function compactChunk(blob: Uint8Array): Uint8Array {
+  const h = readChunkHeader(blob);
+  if (blob[0] !== RAW_CHUNK_FORMAT || h.count < 3) return blob;
+  const n = h.count;
+  const ts = new Float64Array(n);
+  const vs = new Float64Array(n);
+  decodeTimestampColumn(blob.subarray(h.tsStart, h.tsEnd), n, ts);
+  decodeXorColumn(blob.subarray(h.tsEnd), n, vs);
+  const dodBytes = h.tsEnd - h.tsStart;
+  const xorBytes = blob.length - h.tsEnd;
+
+  // Timestamps relative to the grid of the chunk's mean interval (at least 1 ms).
+  const interval = Math.max(1, Math.round((ts[n - 1]! - ts[0]!) / (n - 1)));
+  const grid = ts; // reused in place: t_i − i·D
+  for (let i = 1; i < n; i++) grid[i] = ts[i]! - i * interval;
+  const tsPlan = planIntColumn(grid);
+  const gridBytes =
+    tsPlan === undefined ? Infinity : 1 + uvarintLength(interval) + Math.ceil(tsPlan.bits / 8);
+  const tsSection = Math.min(1 + dodBytes, gridBytes);
+
+  const dec = toDecimal(vs);
+  const vPlan = dec === undefined ? undefined : planIntColumn(dec.mantissas);
+  const decBytes = vPlan === undefined ? Infinity : 2 + Math.ceil(vPlan.bits / 8);
+  const vSection = Math.min(1 + xorBytes, decBytes);
+
+  const headBytes = 1 + uvarintLength(n) + uvarintLength(tsSection);
+  if (headBytes + tsSection + vSection >= blob.length) return blob;
+  const out = new Uint8Array(headBytes + tsSection + vSection);
+  out[0] = COMPACT_CHUNK_FORMAT;
+  let off = writeUvarint(out, 1, n);
+  off = writeUvarint(out, off, tsSection);
+  if (gridBytes < 1 + dodBytes) {
+    out[off] = TS_GRID;
+    off = writeUvarint(out, off + 1, interval);
+    const w = new BitWriter(Math.ceil(tsPlan!.bits / 8) + 1);
+    writeIntColumn(w, grid, tsPlan!);
+    w.copyTo(out, off);
+    off += w.byteLength;
+  } else {
+    out[off++] = TS_DOD;
+    out.set(blob.subarray(h.tsStart, h.tsEnd), off);
+    off += dodBytes;
+  }
+  if (decBytes < 1 + xorBytes) {
+    out[off] = V_DECIMAL;
+    out[off + 1] = dec!.exponent;
+    off += 2;
+    const w = new BitWriter(Math.ceil(vPlan!.bits / 8) + 1);
+    writeIntColumn(w, dec!.mantissas, vPlan!);
+    w.copyTo(out, off);
+    off += w.byteLength;
+  } else {
+    out[off++] = V_XOR;
+    out.set(blob.subarray(h.tsEnd), off);
+    off += xorBytes;
+  }
+  if (off !== out.length) throw new StoreError(`chunk compaction wrote ${off} of ${out.length} bytes`);
+  return out;
+}
+
 /** Header fields of a raw chunk blob. */
 export interface ChunkHeader {
   readonly count: number;
@@ -120,10 +218,15 @@ export interface ChunkHeader {
   readonly tsEnd: number;
 }
 
-/** Parses and checks the header. @throws StoreError on a wrong format byte or inconsistent lengths. */
+/**
+ * Parses and checks the header (either format; in format 2 the timestamp range is the timestamp section).
+ * @throws StoreError on a wrong format byte or inconsistent lengths.
+ */
 export function readChunkHeader(blob: Uint8Array): ChunkHeader {
-  if (blob.length < 3 || blob[0] !== RAW_CHUNK_FORMAT)
-    throw new StoreError(`corrupt chunk: format byte ${blob[0]} (want ${RAW_CHUNK_FORMAT})`);
+  if (blob.length < 3 || (blob[0] !== RAW_CHUNK_FORMAT && blob[0] !== COMPACT_CHUNK_FORMAT))
+    throw new StoreError(
+      `corrupt chunk: format byte ${blob[0]} (want ${RAW_CHUNK_FORMAT} or ${COMPACT_CHUNK_FORMAT})`,
+    );
   const c = readUvarint(blob, 1);
   if (c.value < 1 || c.value > MAX_CHUNK_SAMPLES) throw new StoreError(`corrupt chunk: ${c.value} samples`);
   const t = readUvarint(blob, c.next);
@@ -138,9 +241,34 @@ export function readChunkHeader(blob: Uint8Array): ChunkHeader {
  */
 export function decodeChunk(blob: Uint8Array): DecodedSamples {
   const h = readChunkHeader(blob);
-  const timestampsMs = new Float64Array(h.count);
-  const values = new Float64Array(h.count);
-  decodeTimestampColumn(blob.subarray(h.tsStart, h.tsEnd), h.count, timestampsMs);
-  decodeXorColumn(blob.subarray(h.tsEnd), h.count, values);
+  const n = h.count;
+  const timestampsMs = new Float64Array(n);
+  const values = new Float64Array(n);
+  if (blob[0] === RAW_CHUNK_FORMAT) {
+    decodeTimestampColumn(blob.subarray(h.tsStart, h.tsEnd), n, timestampsMs);
+    decodeXorColumn(blob.subarray(h.tsEnd), n, values);
+    return { timestampsMs, values };
+  }
+  if (h.tsEnd - h.tsStart < 1 || h.tsEnd >= blob.length) throw new StoreError('corrupt chunk: empty section');
+  const tsMode = blob[h.tsStart]!;
+  if (tsMode === TS_DOD) decodeTimestampColumn(blob.subarray(h.tsStart + 1, h.tsEnd), n, timestampsMs);
+  else if (tsMode === TS_GRID) {
+    const d = readUvarint(blob, h.tsStart + 1);
+    if (d.next > h.tsEnd) throw new StoreError('corrupt chunk: timestamp section too short');
+    decodeIntColumn(blob.subarray(d.next, h.tsEnd), n, timestampsMs);
+    for (let i = 1; i < n; i++) timestampsMs[i] = timestampsMs[i]! + i * d.value;
+    for (let i = 1; i < n; i++)
+      if (!(timestampsMs[i]! > timestampsMs[i - 1]!) || !Number.isSafeInteger(timestampsMs[i]!))
+        throw new StoreError('corrupt chunk: timestamps not increasing');
+  } else throw new StoreError(`corrupt chunk: timestamp encoding ${tsMode}`);
+  const vMode = blob[h.tsEnd]!;
+  if (vMode === V_XOR) decodeXorColumn(blob.subarray(h.tsEnd + 1), n, values);
+  else if (vMode === V_DECIMAL) {
+    const e = blob[h.tsEnd + 1];
+    if (e === undefined || e > MAX_DECIMAL_EXPONENT)
+      throw new StoreError(`corrupt chunk: decimal exponent ${e}`);
+    decodeIntColumn(blob.subarray(h.tsEnd + 2), n, values);
+    fromDecimal(values, e, values);
+  } else throw new StoreError(`corrupt chunk: value encoding ${vMode}`);
   return { timestampsMs, values };
 }
