@@ -297,6 +297,19 @@ export const monitorConfigSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean().default(true),
       cooldown: duration.default(DETECTION.cooldown),
+      /**
+       * An open anomaly resolves when its series is back in the band it opened against, or after this long of
+       * normal verdicts outside it ("new level accepted"); 1 min .. 7 d.
+       */
+      acceptNewLevelAfter: duration
+        .pipe(
+          z
+            .number()
+            .int()
+            .min(60_000)
+            .max(7 * 86_400_000),
+        )
+        .default(DETECTION.acceptNewLevelAfter),
       minConfidence: z.number().min(0).max(1).default(DETECTION.minConfidence),
       /** Consecutive anomalous samples needed before an anomaly opens (1 = first sample). */
       confirmSamples: z.number().int().min(1).max(10).default(DETECTION.confirmSamples),

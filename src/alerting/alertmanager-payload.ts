@@ -125,6 +125,7 @@ export function alertAnnotations(a: Anomaly): Record<string, string> {
   return {
     description: `${band}; ${deviation}; confidence ${formatValue(a.confidence)}; detector ${a.detector}${votedBy(a)}; series ${a.seriesKey}`,
     summary: anomalySummary(a),
+    ...(a.resolution !== undefined ? { resolution: a.resolution } : {}),
   };
 }
 

@@ -72,7 +72,7 @@ export class IncidentFlow {
       const key = this.anomalyKeys.get(ref);
       if (key === undefined) continue;
       this.anomalyKeys.delete(ref);
-      const id = this.correlator.resolveSignal(key, a.resolvedAtMs ?? nowMs, nowMs);
+      const id = this.correlator.resolveSignal(key, a.resolvedAtMs ?? nowMs, nowMs, a.resolution);
       if (id !== null) this.dirty.add(id);
     }
     this.boundKeys();

@@ -89,6 +89,8 @@ export const IncidentSignalSchema = z.strictObject({
   summary: z.string(),
   startedAtMs: z.number(),
   resolvedAtMs: z.number().nullable(),
+  /** Why the signal resolved although its series did not come back (`new level accepted`); absent otherwise. */
+  resolution: z.string().optional(),
 });
 export type IncidentSignal = z.infer<typeof IncidentSignalSchema>;
 

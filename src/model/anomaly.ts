@@ -46,6 +46,11 @@ export interface Anomaly {
   readonly detectedAtMs: number;
   /** Set once the series is back inside its band; null while active. */
   readonly resolvedAtMs: number | null;
+  /**
+   * Why a resolved anomaly resolved although its series did not come back inside its band (`new level
+   * accepted`: the detector called the new level normal for the configured time); absent otherwise.
+   */
+  readonly resolution?: string;
   readonly observed: number;
   readonly expected: number;
   /** Band the value was expected to lie in: [lower, upper]. */

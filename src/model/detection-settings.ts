@@ -46,6 +46,12 @@ export interface DetectionSettings {
   readonly confirmSamples: number;
   /** No new anomaly on a series within this long after its previous one opened, ms. */
   readonly cooldown: number;
+  /**
+   * An open anomaly resolves when its series is back inside the band it opened against; when the detector has
+   * judged the series normal for this long (ms of sample time) while it stays outside, the new level is accepted
+   * and the anomaly resolves with that reason (default 30 min).
+   */
+  readonly acceptNewLevelAfter: number;
   /** Limit on series with detector state (and on tracked raw series). */
   readonly maxSeries: number;
   /**
@@ -76,6 +82,7 @@ export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = Object.freeze({
   minConfidence: 0.8,
   confirmSamples: 2,
   cooldown: 5 * 60_000,
+  acceptNewLevelAfter: 30 * 60_000,
   maxSeries: 50_000,
   inference: true,
   series: [],

@@ -92,7 +92,11 @@ export class AnomalySink {
         }
       }
       this.deps.publish({ type: 'anomaly_resolved', id: a.id, resolvedAtMs: r.resolvedAtMs });
-      resolved.push({ ...a, resolvedAtMs: r.resolvedAtMs });
+      resolved.push({
+        ...a,
+        resolvedAtMs: r.resolvedAtMs,
+        ...(r.reason !== undefined ? { resolution: r.reason } : {}),
+      });
     }
     if (firing.length + resolved.length === 0) return;
     this.deps.onAnomalies?.(firing, resolved);

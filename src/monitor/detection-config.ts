@@ -67,6 +67,7 @@ export function detectionEngineOptions(
     confirmSamples: settings.confirmSamples,
     cooldownMs: settings.cooldown,
     resolveAfterSamples: RESOLVE_AFTER_SAMPLES,
+    acceptNewLevelAfterMs: settings.acceptNewLevelAfter,
     maxSeries: settings.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),

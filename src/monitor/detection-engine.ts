@@ -7,8 +7,9 @@
  * target-down anomaly.
  *
  * Episodes (series outside the catalog, `episodic`): a lasting fault is one anomaly, opened after a minimum
- * duration and held open while its condition holds (detection-episode.ts). Catalog series resolve when their
- * (tuned) detector calms down, as measured on the DWCP scenarios. Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
+ * duration and held open while its condition holds (detection-episode.ts). Catalog series resolve when
+ * `resolveAfterSamples` samples in a row lie inside the band their anomaly opened against, or after
+ * `acceptNewLevelAfterMs` of normal verdicts with the reason `new level accepted` (detection-hold.ts). Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
  * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
  *
  * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
@@ -28,6 +29,12 @@ import type { Anomaly, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { episodeStep, type EpisodeSeriesState } from './detection-episode.ts';
+import {
+  DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS,
+  frozenBand,
+  holdStep,
+  type HoldSeriesState,
+} from './detection-hold.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 import {
@@ -50,8 +57,16 @@ export interface DetectionEngineOptions {
   readonly confirmSamples: number;
   /** No new anomaly on the same series within this long after the previous one opened (seed 000: 5 min). */
   readonly cooldownMs: number;
-  /** Consecutive normal samples that resolve an open anomaly. */
+  /**
+   * Consecutive samples that resolve an open anomaly: inside the band it opened against (detection-hold.ts),
+   * or judged normal when its verdict had no band.
+   */
   readonly resolveAfterSamples: number;
+  /**
+   * Sample time (ms) of normal verdicts after which an open anomaly whose series stays outside the band it
+   * opened against resolves anyway, with the reason `new level accepted` (default 30 min; detection-hold.ts).
+   */
+  readonly acceptNewLevelAfterMs?: number;
   /** Limit on series with detector state; beyond it new series are not analysed (counted). */
   readonly maxSeries: number;
   /** Metric kinds analysed; metrics of other kinds are stored but not analysed. */
@@ -108,10 +123,18 @@ export interface OpenedAnomaly {
   readonly anomaly: Omit<Anomaly, 'id'>;
 }
 
+/** An anomaly that resolved in this call: its derived-series key, the sample time, and why when not back. */
+export interface ResolvedAnomaly {
+  readonly key: string;
+  readonly resolvedAtMs: number;
+  /** Set when the anomaly resolved although its series is not back in its band (`new level accepted`). */
+  readonly reason?: string;
+}
+
 /** Outcome of processing one batch of inputs. */
 export interface DetectionOutcome {
   readonly opened: OpenedAnomaly[];
-  readonly resolved: { key: string; resolvedAtMs: number }[];
+  readonly resolved: ResolvedAnomaly[];
   /** Inputs actually run through a detector. */
   readonly processed: number;
   /** Inputs skipped because the series limit was reached. */
@@ -122,7 +145,7 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-interface EngineState extends EpisodeSeriesState {
+interface EngineState extends EpisodeSeriesState, HoldSeriesState {
   readonly detector: StreamingDetector | null;
   readonly metric: string;
   readonly labels: Labels;
@@ -154,11 +177,19 @@ export class DetectionEngine {
   private snapshotFailedCount = 0;
   private lastError: string | undefined;
 
-  /** @throws RangeError for confirmSamples < 1, resolveAfterSamples < 1 or maxSeries < 1. */
+  private readonly acceptNewLevelAfterMs: number;
+
+  /**
+   * @throws RangeError for confirmSamples < 1, resolveAfterSamples < 1, maxSeries < 1 or an
+   * acceptNewLevelAfterMs that is not a positive number.
+   */
   constructor(opts: DetectionEngineOptions) {
     if (!(opts.confirmSamples >= 1) || !(opts.resolveAfterSamples >= 1) || !(opts.maxSeries >= 1)) {
       throw new RangeError('confirmSamples, resolveAfterSamples and maxSeries must be >= 1');
     }
+    const accept = opts.acceptNewLevelAfterMs ?? DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS;
+    if (!(accept > 0)) throw new RangeError(`acceptNewLevelAfterMs must be > 0, got ${accept}`);
+    this.acceptNewLevelAfterMs = accept;
     this.opts = opts;
   }
 
@@ -227,7 +258,7 @@ export class DetectionEngine {
     batch: { readonly targetId?: string } = {},
   ): DetectionOutcome {
     const opened: OpenedAnomaly[] = [];
-    const resolved: { key: string; resolvedAtMs: number }[] = [];
+    const resolved: ResolvedAnomaly[] = [];
     let processed = 0;
     let overLimit = 0;
     for (const input of inputs) {
@@ -263,6 +294,8 @@ export class DetectionEngine {
           quietUntilTs,
           episode: null,
           baseline: null,
+          hold: null,
+          normalSinceTs: Number.NaN,
           inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true),
         };
         this.state.set(input.key, st);
@@ -282,7 +315,7 @@ export class DetectionEngine {
         continue;
       }
       if (bad) {
-        st.calm = 0;
+        if (st.hold === null) st.calm = 0;
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
         const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
@@ -291,17 +324,41 @@ export class DetectionEngine {
         if (!st.open && run >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
-          opened.push({
-            key: input.key,
-            anomaly: anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName),
-          });
+          const anomaly = anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName);
+          opened.push({ key: input.key, anomaly });
+          // Held open until the series is back inside the band it opened against (detection-hold.ts).
+          st.hold = frozenBand(anomaly);
+          st.calm = 0;
+          st.normalSinceTs = Number.NaN;
+          continue;
         }
       } else if (!v.warmingUp) {
         st.streak = 0;
-        st.calm++;
-        if (st.open && (v.resolved || st.calm >= this.opts.resolveAfterSamples)) {
+        if (st.hold === null) {
+          st.calm++;
+          if (st.open && (v.resolved || st.calm >= this.opts.resolveAfterSamples)) {
+            st.open = false;
+            resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
+          }
+        }
+      }
+      if (st.open && st.hold !== null && !v.warmingUp) {
+        const out = holdStep(
+          st,
+          input.value,
+          input.timestampMs,
+          !bad,
+          this.opts.resolveAfterSamples,
+          this.acceptNewLevelAfterMs,
+        );
+        if (out !== null) {
           st.open = false;
-          resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
+          st.hold = null;
+          resolved.push({
+            key: input.key,
+            resolvedAtMs: input.timestampMs,
+            ...(out.reason !== undefined ? { reason: out.reason } : {}),
+          });
         }
       }
     }
@@ -426,7 +483,7 @@ export class DetectionEngine {
     nowMs: number,
     targetId: string | undefined,
     opened: OpenedAnomaly[],
-    resolved: { key: string; resolvedAtMs: number }[],
+    resolved: ResolvedAnomaly[],
   ): void {
     if (input.value === 0) {
       if (st.streak++ === 0) st.streakStartTs = input.timestampMs;

@@ -19,6 +19,12 @@ export function incidentUrl(i: Incident, externalUrl: string): string {
   return `${externalUrl.replace(/\/+$/, '')}/?incident=${encodeURIComponent(i.id)}`;
 }
 
+/** ` (resolved)`, ` (resolved: new level accepted)` with the reason, '' while active. */
+function resolvedNote(s: Incident['signals'][number]): string {
+  if (s.resolvedAtMs === null) return '';
+  return s.resolution !== undefined ? ` (resolved: ${s.resolution})` : ' (resolved)';
+}
+
 /** Multi-line description: where, root-cause candidates, members (at most MAX_LISTED_SIGNALS), acknowledgement. */
 export function incidentDescription(i: Incident): string {
   const lines: string[] = [];
@@ -35,8 +41,7 @@ export function incidentDescription(i: Incident): string {
     );
   }
   lines.push(`Signals (${i.signals.length + i.droppedSignals}):`);
-  for (const s of i.signals.slice(0, MAX_LISTED_SIGNALS))
-    lines.push(`  - ${s.summary}${s.resolvedAtMs !== null ? ' (resolved)' : ''}`);
+  for (const s of i.signals.slice(0, MAX_LISTED_SIGNALS)) lines.push(`  - ${s.summary}${resolvedNote(s)}`);
   const more = i.signals.length + i.droppedSignals - Math.min(i.signals.length, MAX_LISTED_SIGNALS);
   if (more > 0) lines.push(`  ... and ${more} more`);
   if (i.acknowledgement)

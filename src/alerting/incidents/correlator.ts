@@ -235,13 +235,16 @@ export class Correlator {
     }
   }
 
-  /** Marks a member signal resolved; returns its incident id, or null for an unknown key. */
-  resolveSignal(key: string, resolvedAtMs: number, nowMs: number): string | null {
+  /**
+   * Marks a member signal resolved, with the reason when it did not come back (`resolution`, e.g. `new level
+   * accepted`); returns its incident id, or null for an unknown key.
+   */
+  resolveSignal(key: string, resolvedAtMs: number, nowMs: number, resolution?: string): string | null {
     const id = this.bySignal.get(key);
     const r = id === undefined ? undefined : this.open.get(id);
     const s = r?.signals.get(key);
     if (!r || !s) return null;
-    r.signals.set(key, { ...s, resolvedAtMs });
+    r.signals.set(key, { ...s, resolvedAtMs, ...(resolution !== undefined ? { resolution } : {}) });
     r.updatedAtMs = nowMs;
     return r.id;
   }

@@ -168,7 +168,10 @@ describe('series outside the catalog are judged by episodes (minimum duration, o
       [82],
       'open for the whole fault; resolved at the third sample back (the return is no new episode)',
     );
-    // A catalog series with the same detector resolves once the detector learned the fault, and the return opens again.
+    // A catalog series with the same detector: held open while the series stays outside the band its anomaly
+    // opened against ([-10, 10]), though the detector learned the fault; resolved at the third sample back inside
+    // it, and the return (judged anomalous by the re-anchored detector) opens nothing. The rule before the hold
+    // resolved at the detector's fourth sample of the fault and opened again on the return: [41, 81].
     const catalogInput = (value: number, t: number): DetectionInput => ({
       ...inferredInput(value, t),
       inferred: undefined,
@@ -187,7 +190,8 @@ describe('series outside the catalog are judged by episodes (minimum duration, o
       analyse: () => true,
     });
     const c = run(catalog, values, catalogInput);
-    assert.deepEqual(c.opened, [41, 81]);
+    assert.deepEqual(c.opened, [41]);
+    assert.deepEqual(c.resolved, [82]);
   });
 
   it('the episodic option leaves chosen inferred series to the catalog rule', () => {

@@ -1,0 +1,69 @@
+/**
+ * When an open anomaly of a catalog series resolves (detection-engine.ts). The live detectors adapt: during a
+ * lasting fault they learn the new level within seconds and call the series normal again while the fault goes
+ * on, so "the detector calls it normal" is not "the series is back". An anomaly therefore freezes the band its
+ * opening verdict judged the series against (expected value and band, clamped to the physical range) and
+ * resolves when `resolveAfterSamples` samples in a row lie inside that frozen band again: the pre-fault normal,
+ * as a Prometheus alert resolves when its expression stops holding against a fixed threshold.
+ *
+ * The bound: a deliberate, lasting change (a new release, more load) would hold such an anomaly open forever, so
+ * once the detector has judged every sample normal for `acceptNewLevelAfterMs` of sample time the anomaly
+ * resolves with the reason {@link NEW_LEVEL_ACCEPTED} (carried to the incident and its notification text).
+ * Anomalies whose verdict has no finite band resolve as before: when the detector calls the series normal.
+ *
+ * State per series: the frozen band (two numbers) and the start of the detector's current run of normal
+ * verdicts (one number); bounded by the engine's series limit. Pure: no clock, no I/O.
+ */
+
+/** The reason an anomaly resolves while its series is still outside the band it opened against. */
+export const NEW_LEVEL_ACCEPTED = 'new level accepted';
+
+/** Default of `acceptNewLevelAfterMs`: 30 minutes of sample time. */
+export const DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS = 30 * 60_000;
+
+/** The part of the engine's per-series state the hold reads and updates. */
+export interface HoldSeriesState {
+  /** Consecutive samples inside the frozen band (while held), else consecutive normal verdicts. */
+  calm: number;
+  /** The band the open anomaly was judged against; null when none is open or its verdict had no band. */
+  hold: { readonly lower: number; readonly upper: number } | null;
+  /** Sample time (ms) of the first of the detector's current run of normal verdicts; NaN while none. */
+  normalSinceTs: number;
+}
+
+/** The frozen band of an anomaly that opens with band [lower, upper], or null when the band is not finite. */
+export function frozenBand(a: {
+  readonly lower: number;
+  readonly upper: number;
+}): { readonly lower: number; readonly upper: number } | null {
+  return Number.isFinite(a.lower) && Number.isFinite(a.upper) && a.lower <= a.upper
+    ? { lower: a.lower, upper: a.upper }
+    : null;
+}
+
+/** The outcome of one held sample: stay open (null), or resolve, with a reason unless the series is back. */
+export type HoldOutcome = null | { readonly reason?: string };
+
+/**
+ * One sample (not warming up) of a series whose open anomaly holds a frozen band (`st.hold` set): counts the
+ * samples inside the frozen band in a row and the time the detector has called the series normal, and says
+ * whether the anomaly resolves. Updates `st.calm` and `st.normalSinceTs`.
+ * @param value the sample's value; `normal` whether the detector judged it normal; `ts` its time, ms
+ */
+export function holdStep(
+  st: HoldSeriesState,
+  value: number,
+  ts: number,
+  normal: boolean,
+  resolveAfterSamples: number,
+  acceptNewLevelAfterMs: number,
+): HoldOutcome {
+  const band = st.hold;
+  if (band === null) return null;
+  if (!normal) st.normalSinceTs = Number.NaN;
+  else if (Number.isNaN(st.normalSinceTs)) st.normalSinceTs = ts;
+  st.calm = value >= band.lower && value <= band.upper ? st.calm + 1 : 0;
+  if (st.calm >= resolveAfterSamples) return {};
+  if (normal && ts - st.normalSinceTs >= acceptNewLevelAfterMs) return { reason: NEW_LEVEL_ACCEPTED };
+  return null;
+}

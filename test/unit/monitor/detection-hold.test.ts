@@ -1,0 +1,157 @@
+/**
+ * An open anomaly of a catalog series resolves when its series is back inside the band it opened against, not
+ * when an adapting detector calls the new level normal; after `acceptNewLevelAfterMs` of normal verdicts outside
+ * that band it resolves with the reason `new level accepted`, carried to the incident's notification text.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { StreamingDetector, Verdict } from '../../../src/analysis/anomaly/detector.ts';
+import { incidentDescription } from '../../../src/alerting/delivery/incident-text.ts';
+import { Correlator } from '../../../src/alerting/incidents/correlator.ts';
+import { parseMonitorConfig } from '../../../src/config.ts';
+import { DetectionEngine, type ResolvedAnomaly } from '../../../src/monitor/detection-engine.ts';
+import {
+  frozenBand,
+  holdStep,
+  NEW_LEVEL_ACCEPTED,
+  type HoldSeriesState,
+} from '../../../src/monitor/detection-hold.ts';
+import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
+import { T0, sig } from '../../helpers/alerting-fixtures.ts';
+
+const STEP = 15_000;
+
+/** Judges |value - level| > 10 anomalous; after 4 such samples in a row it takes the value as its new level. */
+function adapting(): StreamingDetector {
+  let level = 0;
+  let away = 0;
+  return {
+    name: 'adapting',
+    update(value: number): Verdict {
+      const out = Math.abs(value - level) > 10;
+      away = out ? away + 1 : 0;
+      if (away > 3) {
+        level = value;
+        away = 0;
+      }
+      const bad = out && away > 0;
+      return {
+        anomalous: bad,
+        score: bad ? 1 : 0,
+        expected: level,
+        lower: level - 10,
+        upper: level + 10,
+        deviation: bad ? (value - level) / 2.5 : 0,
+        confidence: bad ? 0.9 : 0,
+        severity: bad ? 'high' : 'low',
+        warmingUp: false,
+        resolved: false,
+      };
+    },
+    stateBytes: () => 0,
+  };
+}
+
+const input = (value: number, t: number): DetectionInput => ({
+  key: 'c',
+  metric: 'dwcp_v3_resource_utilization_percent',
+  labels: {},
+  value,
+  timestampMs: t,
+  kind: 'utilization',
+  transform: 'value',
+  def: undefined,
+});
+
+const engine = (acceptNewLevelAfterMs?: number) =>
+  new DetectionEngine({
+    factory: adapting,
+    detectorName: 'x',
+    minConfidence: 0.8,
+    confirmSamples: 2,
+    cooldownMs: 300_000,
+    resolveAfterSamples: 3,
+    maxSeries: 10,
+    kinds: new Set(['utilization']),
+    analyse: () => true,
+    ...(acceptNewLevelAfterMs !== undefined ? { acceptNewLevelAfterMs } : {}),
+  });
+
+/** Runs `values` (one per 15 s): the indexes that opened an anomaly and the resolutions with their index. */
+function run(e: DetectionEngine, values: readonly number[]) {
+  const opened: number[] = [];
+  const resolved: (ResolvedAnomaly & { i: number })[] = [];
+  values.forEach((v, i) => {
+    const out = e.process([input(v, T0 + i * STEP)], T0 + i * STEP);
+    if (out.opened.length > 0) opened.push(i);
+    for (const r of out.resolved) resolved.push({ ...r, i });
+  });
+  return { opened, resolved };
+}
+const series = (...parts: [number, number][]): number[] =>
+  parts.flatMap(([v, n]) => Array<number>(n).fill(v));
+
+describe('the band an anomaly opened against holds it open', () => {
+  it('a 10-minute level shift stays one open anomaly and resolves at the third sample back', () => {
+    const r = run(engine(), series([0, 40], [50, 40], [0, 20]));
+    assert.deepEqual(r.opened, [41]);
+    assert.deepEqual(r.resolved, [{ key: 'c', resolvedAtMs: T0 + 82 * STEP, i: 82 }]);
+  });
+
+  it('a lasting shift resolves after acceptNewLevelAfter of normal verdicts, with the reason', () => {
+    // 30 minutes at 50: the detector calls it normal from sample 43 (its fourth sample away re-anchors it).
+    const r = run(engine(10 * 60_000), series([0, 40], [50, 120]));
+    assert.deepEqual(r.opened, [41]);
+    assert.equal(r.resolved.length, 1);
+    assert.equal(r.resolved[0]!.reason, NEW_LEVEL_ACCEPTED);
+    assert.equal(r.resolved[0]!.i, 43 + 40, '10 min (40 samples) of normal verdicts after sample 43');
+    // With the default (30 min) nothing resolves within these 30 minutes of the new level.
+    assert.deepEqual(run(engine(), series([0, 40], [50, 120])).resolved, []);
+  });
+
+  it('acceptNewLevelAfterMs must be positive', () => {
+    for (const bad of [0, -1, Number.NaN]) assert.throws(() => engine(bad), RangeError, String(bad));
+  });
+
+  it('holdStep: inside-band samples in a row resolve; normal verdicts outside count only toward acceptance', () => {
+    const st: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
+    assert.equal(holdStep(st, 50, 0, true, 3, 100), null);
+    assert.equal(holdStep(st, 5, 1, false, 3, 100), null, 'inside, though judged anomalous');
+    assert.equal(holdStep(st, 5, 2, true, 3, 100), null);
+    assert.deepEqual(holdStep(st, 5, 3, true, 3, 100), {}, 'third sample inside: back');
+    const out: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
+    assert.equal(holdStep(out, 50, 0, true, 3, 100), null);
+    assert.equal(holdStep(out, 50, 90, false, 3, 100), null, 'an anomalous verdict restarts the wait');
+    assert.equal(holdStep(out, 50, 150, true, 3, 100), null);
+    assert.deepEqual(holdStep(out, 50, 250, true, 3, 100), { reason: NEW_LEVEL_ACCEPTED });
+    assert.equal(frozenBand({ lower: Number.NaN, upper: 1 }), null, 'no band: the old rule applies');
+  });
+});
+
+describe('the reason reaches the configuration and the notification text', () => {
+  it('detection.acceptNewLevelAfter is a duration from 1 minute to 7 days, default 30 minutes', () => {
+    assert.equal(parseMonitorConfig({}).detection.acceptNewLevelAfter, 30 * 60_000);
+    assert.equal(
+      parseMonitorConfig({ detection: { acceptNewLevelAfter: '2h' } }).detection.acceptNewLevelAfter,
+      7_200_000,
+    );
+    for (const bad of [0, '10s', '8d', 'soon'])
+      assert.throws(
+        () => parseMonitorConfig({ detection: { acceptNewLevelAfter: bad } }),
+        /acceptNewLevelAfter/,
+        String(bad),
+      );
+  });
+
+  it('a member signal resolved with a reason is listed with it in the incident description', () => {
+    let n = 0;
+    const c = new Correlator({ newId: () => `i${++n}` });
+    const id = c.addSignal(sig('a', 'node-1', 'amst', 0), T0);
+    c.addSignal(sig('b', 'node-1', 'amst', 1), T0 + 1000);
+    c.resolveSignal('a', T0 + 5000, T0 + 5000, NEW_LEVEL_ACCEPTED);
+    c.resolveSignal('b', T0 + 6000, T0 + 6000);
+    const text = incidentDescription(c.get(id)!);
+    assert.match(text, /\(resolved: new level accepted\)/);
+    assert.equal(text.match(/\(resolved\)/g)?.length, 1, text);
+  });
+});
