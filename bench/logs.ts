@@ -171,6 +171,11 @@ async function main(): Promise<void> {
         await rx.receiveLoki({ body: b, contentType: 'application/json', contentEncoding: undefined });
     }
     const stored = await store.count();
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
+    const storedBytes = statSync(join(dir, 'logs.db')).size;
+    console.log(
+      `\nstored ${fmt(stored)} lines: ${fmt(storedBytes)} bytes, ${(storedBytes / stored).toFixed(1)} bytes/line (database file after a checkpoint)`,
+    );
     const qs = new LogQueryService(store);
     const r = new Prng(3);
     const startUs = (now - 3_600_000) * 1000;

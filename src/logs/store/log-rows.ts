@@ -28,6 +28,26 @@ export function streamIdCondition(ids: readonly number[], indexed: boolean): Exp
   return sql<SqlBool>`${indexed ? sql`` : sql`+`}${sql.ref('e.stream_id')} in (${sql.raw(ids.map((i) => String(Math.trunc(i))).join(', '))})`;
 }
 
+/** Characters of a trace id the trace index is keyed by (migration 0005). */
+export const TRACE_PREFIX_CHARS = 8;
+
+/**
+ * `e.trace_id = id` as SQL conditions: for a non-empty id also its first {@link TRACE_PREFIX_CHARS} characters
+ * (the trace index's key, `substr(trace_id, 1, 8)`) and `trace_id <> ''` (the index's predicate, which SQLite
+ * uses a partial index only for when the query names it). With `indexed` false every column is behind a unary
+ * `+`, so no index is picked for it (a scan driven by the full-text index).
+ */
+export function traceIdConditions(traceId: string, indexed = true): Expression<SqlBool>[] {
+  const col = indexed ? sql.ref('e.trace_id') : sql`+${sql.ref('e.trace_id')}`;
+  const eq = sql<SqlBool>`${col} = ${traceId}`;
+  if (!indexed || traceId === '') return [eq];
+  return [
+    eq,
+    sql<SqlBool>`${col} <> ''`,
+    sql<SqlBool>`substr(${col}, 1, ${sql.lit(TRACE_PREFIX_CHARS)}) = substr(cast(${traceId} as text), 1, ${sql.lit(TRACE_PREFIX_CHARS)})`,
+  ];
+}
+
 /** Streams (alias `s`) with an entry in `[startUs, endUs)` (Unix µs), as an SQL condition. */
 export function streamHasEntries(startUs: number, endUs: number): Expression<SqlBool> {
   return sql<SqlBool>`exists (select 1 from log_entries x where x.stream_id = s.id and x.time_us >= ${startUs} and x.time_us < ${endUs})`;

@@ -14,6 +14,7 @@ import {
   streamIdCondition,
   textTokens,
   toRecord,
+  traceIdConditions,
   type EntriesStreamsDb,
   type Row,
   type StreamFilter,
@@ -229,7 +230,7 @@ export class LogScanner {
       ...containsConditions(this.dialect, q.contains ?? []),
     ];
     if (streams.kind === 'ids') others.push(streamIdCondition(streams.ids, false));
-    if (q.traceId !== undefined) others.push(sql<SqlBool>`${plus('e.trace_id')} = ${q.traceId}`);
+    if (q.traceId !== undefined) others.push(...traceIdConditions(q.traceId, false));
     while (entries.length < q.limit && scanned < q.maxScan) {
       const page = Math.min(PAGE, q.maxScan - scanned);
       const ids = (
@@ -274,7 +275,7 @@ export class LogScanner {
     const all: Expression<SqlBool>[] = [];
     if (streams.kind === 'ids')
       all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
-    if (q.traceId !== undefined) all.push(eb('e.trace_id', '=', q.traceId));
+    if (q.traceId !== undefined) all.push(...traceIdConditions(q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {
       if (this.dialect === 'sqlite') {

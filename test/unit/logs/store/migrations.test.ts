@@ -2,7 +2,8 @@
  * Upgrades of a SQLite log store written by earlier schemas: 0002 rebuilds the full-text index (detail=none)
  * from the stored bodies; 0003 moves the label columns into one stream per label set (entries keep their
  * labels, are found by label and word, and new entries of a known label set reuse its stream); 0004 rebuilds the
- * full-text index without row sizes, and retention still removes the tokens of the entries it deletes.
+ * full-text index without row sizes, and retention still removes the tokens of the entries it deletes; 0005 keys
+ * the trace index by the trace id's first 8 characters, which scans by trace id read through.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import {
   LOG_MIGRATION_TABLE,
   logMigrations,
 } from '../../../../src/logs/store/migrations.ts';
+import { traceIdConditions } from '../../../../src/logs/store/log-rows.ts';
 import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
 import { streamFingerprint } from '../../../../src/logs/store/streams.ts';
 import { runMigrations } from '../../../../src/store/migrator.ts';
@@ -124,7 +126,7 @@ describe('log store migrations (SQLite)', () => {
       );
       assert.deepEqual(
         indexes.rows.map((r) => r.name),
-        ['log_entries_stream_time_idx', 'log_entries_time_idx', 'log_entries_trace_idx'],
+        ['log_entries_stream_time_idx', 'log_entries_time_idx', 'log_entries_trace_prefix_idx'],
       );
       const scan = (over: Partial<Parameters<typeof st.scan>[0]>) =>
         st.scan({
@@ -216,6 +218,68 @@ describe('log store migrations (SQLite)', () => {
         [2],
       );
       await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
+    } finally {
+      await st.close();
+    }
+  });
+
+  it("0005 keys the trace index by the id's first 8 characters; scans by trace id use it and match the whole id", async () => {
+    const [t1, t2] = ['abcdef01' + '1'.repeat(24), 'abcdef01' + '2'.repeat(24)];
+    const path = await earlierStore('fourth.db', 4, async (db) => {
+      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'info', 'c')`.execute(
+        db,
+      );
+      for (const [id, trace, body] of [
+        [1, t1, 'first of t1'],
+        [2, t2, 'same prefix, other trace'],
+        [3, '', 'no trace'],
+        [4, t1, 'second of t1'],
+      ] as const)
+        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - 5000 + id) * 1000}, 1, ${trace}, '', ${body}, '{}')`.execute(
+          db,
+        );
+      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+    try {
+      const indexes = await sql<{
+        name: string;
+        sql: string;
+      }>`select name, sql from sqlite_master where type = 'index' and name like 'log_entries_trace%'`.execute(
+        st.db,
+      );
+      assert.deepEqual(
+        indexes.rows.map((r) => r.name),
+        ['log_entries_trace_prefix_idx'],
+      );
+      assert.match(indexes.rows[0]!.sql, /substr\(trace_id, 1, 8\)/);
+      const traced = async (traceId: string, words?: string[]) =>
+        (
+          await st.scan({
+            startUs: (NOW - DAY) * 1000,
+            endUs: (NOW + 1) * 1000,
+            labels: [],
+            traceId,
+            ...(words === undefined ? {} : { words }),
+            direction: 'backward',
+            limit: 10,
+            maxScan: 100,
+          })
+        ).entries.map((e) => e.body);
+      assert.deepEqual(await traced(t1), ['second of t1', 'first of t1']);
+      assert.deepEqual(await traced(t2), ['same prefix, other trace']);
+      assert.deepEqual(await traced(t1, ['second']), ['second of t1']);
+      assert.deepEqual(await traced(''), ['no trace']);
+      // the conditions of a scan by trace id let SQLite read through the partial prefix index (the old full-id
+      // index was never used: its predicate `trace_id <> ''` was not named by any read)
+      const plan = await sql<{
+        detail: string;
+      }>`explain query plan select e.id from log_entries e where ${sql.join(traceIdConditions(t1), sql` and `)} and e.time_us >= 0 order by e.time_us desc`.execute(
+        st.db,
+      );
+      assert.match(plan.rows.map((r) => r.detail).join(' | '), /USING INDEX log_entries_trace_prefix_idx/);
+      await st.insertLogs([logRecord(100, { traceId: t2, body: 'new of t2' })]);
+      assert.deepEqual(await traced(t2), ['new of t2', 'same prefix, other trace']);
     } finally {
       await st.close();
     }

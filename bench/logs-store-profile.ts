@@ -1,0 +1,197 @@
+/**
+ * Where the log store's CPU goes per line: the bench's lines (bench/logs-data.ts) decoded and masked once, then
+ * inserted through the shipped writer into fresh SQLite stores whose schema has one piece taken away (an index,
+ * the full-text index) — every variant in every round, alternating, so the machine's load hits them alike. With
+ * `--trace` the records carry the trace and span ids of their JSON line (as OTLP records do; the bench's Loki
+ * lines carry them only in the line, so the trace-id index takes no rows without it). Other variants change a
+ * setting instead (the file's page size, FTS5's `pgsz` and `automerge`) or add a piece (the full trace-id index
+ * of migrations before 0005, trace ids in a second FTS5 table). Last, the writer's JS per entry alone and with a
+ * prepared statement that writes nothing. Prints µs of CPU (user + system) per line, wall µs and file bytes.
+ *
+ * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b]`.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Registry } from 'prom-client';
+import { DEFAULT_LOG_LIMITS } from '../src/logs/limits.ts';
+import { decodeLokiPush } from '../src/logs/loki/decode.ts';
+import type { LogRecord } from '../src/logs/record.ts';
+import { LogReceiver } from '../src/logs/receiver.ts';
+import { openSqliteLogStore } from '../src/logs/store/open.ts';
+import { bodies, DAY, lines } from './logs-data.ts';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const LINES = arg('lines', 100_000);
+const ROUNDS = arg('rounds', 3);
+const TRACE = process.argv.includes('--trace');
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : undefined;
+
+/** A schema variant: statements run on the migrated, empty store before the writer opens it. */
+interface Variant {
+  readonly name: string;
+  readonly ddl: readonly string[];
+  /** Run after each batch on a second connection, with the batch's first and last entry id. */
+  readonly after?: string;
+  /** Page size of the new file (bytes; SQLite's default 4096), set before WAL mode fixes it. */
+  readonly pageSize?: number;
+}
+
+/** The full-text table replaced by a view whose inserts do nothing (the writer's statement still runs). */
+const NO_FTS = [
+  'drop table log_fts',
+  "create view log_fts(rowid, body) as select 0, ''",
+  'create trigger log_fts_noop instead of insert on log_fts begin select 1; end',
+];
+
+const VARIANTS: Variant[] = [
+  { name: 'shipped', ddl: [] },
+  { name: 'no-stream-idx', ddl: ['drop index log_entries_stream_time_idx'] },
+  { name: 'no-time-idx', ddl: ['drop index log_entries_time_idx'] },
+  { name: 'no-trace-idx', ddl: ['drop index log_entries_trace_prefix_idx'] },
+  { name: 'no-fts', ddl: NO_FTS },
+  { name: 'page-4k', ddl: [], pageSize: 4096 },
+  { name: 'fts-pgsz-16k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 16000)"] },
+  { name: 'fts-pgsz-64k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 64000)"] },
+  { name: 'fts-automerge-2', ddl: ["insert into log_fts (log_fts, rank) values ('automerge', 2)"] },
+  { name: 'page-1k', ddl: [], pageSize: 1024 },
+  { name: 'page-2k', ddl: [], pageSize: 2048 },
+  { name: 'page-8k', ddl: [], pageSize: 8192 },
+  { name: 'page-16k', ddl: [], pageSize: 16384 },
+  { name: 'page-32k', ddl: [], pageSize: 32768 },
+  { name: 'page-64k', ddl: [], pageSize: 65536 },
+  {
+    name: 'full-trace-idx',
+    ddl: [
+      'drop index log_entries_trace_prefix_idx',
+      "create index log_entries_trace_idx on log_entries (trace_id) where trace_id <> ''",
+    ],
+  },
+  {
+    name: 'trace-fts',
+    ddl: [
+      'drop index log_entries_trace_prefix_idx',
+      "create virtual table log_trace_fts using fts5(t, content='', columnsize=0, detail='none', tokenize='unicode61 remove_diacritics 0')",
+    ],
+    after:
+      "insert into log_trace_fts (rowid, t) select id, trace_id from log_entries where id >= ? and id <= ? and trace_id <> ''",
+  },
+  {
+    name: 'bare-row',
+    ddl: [
+      ...NO_FTS,
+      'drop index log_entries_stream_time_idx',
+      'drop index log_entries_time_idx',
+      'drop index log_entries_trace_prefix_idx',
+    ],
+  },
+];
+
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+async function main(): Promise<void> {
+  const now = Date.now();
+  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
+  const rx = new LogReceiver(
+    { storeLogs: () => Promise.resolve({ stored: 0, droppedForStreamLimit: [] }) } as never,
+    { registry: new Registry(), limits, now: () => now },
+  );
+  const batches: LogRecord[][] = bodies(lines(LINES, now, 7)).map((b) =>
+    decodeLokiPush(b, 'json', limits, now).records.map((r) => {
+      const m = rx.mask(r);
+      if (!TRACE) return m;
+      const j = JSON.parse(r.body) as { trace_id?: string; span_id?: string };
+      return { ...m, traceId: j.trace_id ?? '', spanId: j.span_id ?? '' };
+    }),
+  );
+  const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
+  const variants = VARIANTS.filter((v) => ONLY === undefined || ONLY.has(v.name));
+  const results = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  console.log(`${LINES} lines in ${batches.length} batches, trace ids ${TRACE ? 'on' : 'off'}`);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const v of variants) {
+      const dir = mkdtempSync(join(tmpdir(), 'dwcp-logs-profile-'));
+      const path = join(dir, 'logs.db');
+      try {
+        if (v.pageSize !== undefined) {
+          const pre = new BetterSqlite3(path);
+          pre.pragma(`page_size = ${v.pageSize}`);
+          pre.pragma('journal_mode = WAL');
+          pre.close();
+        }
+        await (await openSqliteLogStore(path, { retentionMs })).close();
+        const raw = new BetterSqlite3(path);
+        for (const s of v.ddl) raw.exec(s);
+        raw.close();
+        const st = await openSqliteLogStore(path, { retentionMs, maxEntries: 100_000_000 });
+        const side = v.after === undefined ? undefined : new BetterSqlite3(path);
+        const after = v.after === undefined ? undefined : side!.prepare(v.after);
+        let next = 1;
+        const c = cpuUs();
+        const w = process.hrtime.bigint();
+        for (const b of batches) {
+          const n = await st.insertLogs(b);
+          after?.run(next, next + n - 1);
+          next += n;
+        }
+        side?.close();
+        const us = (cpuUs() - c) / LINES;
+        const wallUs = Number(process.hrtime.bigint() - w) / 1000 / LINES;
+        await st.close();
+        results.get(v.name)!.push(us);
+        console.log(
+          `round ${round + 1} ${v.name}: ${us.toFixed(2)} µs CPU per line (wall ${wallUs.toFixed(1)} µs, ${(statSync(path).size / LINES).toFixed(1)} bytes per line)`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  // the writer's JS per entry without SQL (stream key, map lookup, attributes JSON), then with a prepared
+  // statement that writes nothing run per entry in one transaction per batch: the statement's own overhead
+  const { streamKeyOf } = await import('../src/logs/store/streams.ts');
+  const { attrsJson } = await import('../src/logs/store/log-rows.ts');
+  const mem = new BetterSqlite3(':memory:');
+  const noop = mem.prepare('select ?, ?, ?, ?, ?, ?, ?');
+  const ids = new Map<string, number>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const withStmt of [false, true]) {
+      let sink = 0;
+      const c = cpuUs();
+      for (const b of batches) {
+        const run = mem.transaction(() => {
+          for (const r of b) {
+            const k = streamKeyOf(r);
+            let sid = ids.get(k);
+            if (sid === undefined) ids.set(k, (sid = ids.size + 1));
+            const a = attrsJson(r.attributes);
+            if (withStmt) noop.run(1, r.timeUs, sid, r.traceId, r.spanId, r.body, a);
+            else sink += a.length + sid;
+          }
+        });
+        run();
+      }
+      const name = withStmt ? 'js + no-op statement' : 'js only';
+      if (!results.has(name)) results.set(name, []);
+      results.get(name)!.push((cpuUs() - c) / LINES);
+      void sink;
+    }
+  }
+  mem.close();
+  console.log('\n| variant | µs CPU per line (rounds) | median |');
+  console.log('|---|---|---|');
+  for (const [name, xs] of results) {
+    const s = [...xs].sort((a, b) => a - b);
+    console.log(`| ${name} | ${xs.map((x) => x.toFixed(2)).join(' / ')} | ${s[s.length >> 1]!.toFixed(2)} |`);
+  }
+}
+
+await main();
