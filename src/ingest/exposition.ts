@@ -10,9 +10,10 @@
  * expressions on the per-sample path.
  */
 import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
-import { escapeLabelValue, seriesKey, type Labels, type Sample } from '../model/sample.ts';
+import type { Labels, Sample } from '../model/sample.ts';
 import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
-import { seriesTextHash, type SeriesTextCache, type SeriesTextEntry } from './series-text-cache.ts';
+import { canonicalKey, SeriesSet } from './exposition-series-set.ts';
+import type { SeriesTextCache } from './series-text-cache.ts';
 import {
   COMMA,
   CR,
@@ -24,6 +25,7 @@ import {
   isNameChar,
   isNameStart,
   LBRACE,
+  LF,
   parseValue,
   QUOTE,
   RBRACE,
@@ -72,13 +74,18 @@ export interface ParseExpositionResult {
  * `duplicates` (the first one wins).
  *
  * Cost: O(input length); memory O(samples) (one key per sample for duplicate detection).
- * @param text the exposition body.
+ * @param text the exposition body, whole or in pieces that each end at a line's end (`\n`) but the last (the
+ *   scraper decodes a body in pieces of under 64 KiB: V8 allocates a string over 128 KiB in its large-object space,
+ *   each one mapped and unmapped anew, which cost about 5 ns per byte of the body against 0.2 for small ones).
  * @param opts default timestamp for samples without one; optional size limit in bytes.
  * @returns samples, families and the duplicate count.
  * @throws PayloadTooLargeError when `text` is larger than `opts.maxBytes` UTF-8 bytes (nothing is parsed).
  * @throws ExpositionParseError on the first malformed line.
  */
-export function parseExposition(text: string, opts: ParseExpositionOptions): ParseExpositionResult {
+export function parseExposition(
+  text: string | readonly string[],
+  opts: ParseExpositionOptions,
+): ParseExpositionResult {
   return parseExpositionLines(text, opts);
 }
 
@@ -101,30 +108,36 @@ export interface ExpositionDialect {
   trailer(text: string, start: number, end: number, name: string, labels: Labels): void;
 }
 
-/** Throws PayloadTooLargeError when `text` is over `maxBytes` UTF-8 bytes (undefined: no limit). */
-export function checkExpositionSize(text: string, maxBytes: number | undefined): void {
+/** Throws PayloadTooLargeError when `text` (whole or in pieces) is over `maxBytes` UTF-8 bytes (undefined: no limit). */
+export function checkExpositionSize(text: string | readonly string[], maxBytes: number | undefined): void {
+  if (maxBytes === undefined) return;
+  const pieces = typeof text === 'string' ? [text] : text;
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
   // A UTF-16 unit is at most 3 UTF-8 bytes: only count exactly when it could matter.
-  if (
-    maxBytes !== undefined &&
-    (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes))
-  ) {
-    throw new PayloadTooLargeError(maxBytes, 'exposition');
+  if (length * 3 <= maxBytes) return;
+  let bytes = length;
+  if (length <= maxBytes) {
+    bytes = 0;
+    for (const piece of pieces) bytes += Buffer.byteLength(piece, 'utf8');
   }
+  if (bytes > maxBytes) throw new PayloadTooLargeError(maxBytes, 'exposition');
 }
 
 /**
- * The line parser of {@link parseExposition}, over `text` up to `limit` (default its length), in the 0.0.4 text
- * format or in `dialect`: timestamps then are seconds (decimals allowed, made integer ms), a sample may end in a
+ * The line parser of {@link parseExposition}, over `body` (whole, or pieces each ending at a line's end but the
+ * last) up to `limit` in its last piece (default the piece's length), in the 0.0.4 text format or in `dialect`: timestamps then are seconds (decimals allowed, made integer ms), a sample may end in a
  * `#` trailer, and metadata names, types and left-out samples are the dialect's.
  * @throws PayloadTooLargeError, ExpositionParseError as {@link parseExposition}.
  */
 export function parseExpositionLines(
-  text: string,
+  body: string | readonly string[],
   opts: ParseExpositionOptions,
   dialect?: ExpositionDialect,
-  limit = text.length,
+  limit?: number,
 ): ParseExpositionResult {
-  checkExpositionSize(text, opts.maxBytes);
+  checkExpositionSize(body, opts.maxBytes);
+  const pieces = typeof body === 'string' ? [body] : body;
   const defaultTs = opts.defaultTimestampMs;
   const cache = opts.seriesCache;
   cache?.begin();
@@ -145,350 +158,301 @@ export function parseExpositionLines(
   const orderByName = new Map<string, string[]>();
   let order: string[] | undefined;
 
-  const len = limit;
   const cur: LexCursor = { pos: 0 };
   let lineNo = 0;
-  let pos = 0;
-  while (pos < len) {
-    lineNo++;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = len;
-    const next = end + 1;
-    if (end > pos && text.charCodeAt(end - 1) === CR) end--;
-    let i = pos;
-    while (i < end && isBlank(text.charCodeAt(i))) i++;
-    if (i === end) {
-      pos = next;
-      continue;
-    }
-    const first = text.charCodeAt(i);
-    if (first === HASH) {
-      parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
-      pos = next;
-      continue;
-    }
-
-    // ---- metric name
-    const nameStart = i;
-    // The same series text as a line of the target's last body: read to the same name, labels and end
-    // (series-text-cache.ts); the rest of the line is checked as any other.
-    const hit = cache?.match(text, i);
-    let name: string;
-    if (hit !== undefined) {
-      i += hit.name.length;
-      name = hit.name === lastName ? lastName : hit.name;
-    } else {
-      if (!isNameStart(first))
-        throw new ExpositionParseError(
-          lineNo,
-          `invalid metric name starting with ${JSON.stringify(text[i])}`,
-        );
-      i++;
-      while (i < end && isNameChar(text.charCodeAt(i))) i++;
-      // Names come in runs: reuse the previous name's string instead of allocating a copy.
-      name =
-        i - nameStart === lastName.length && text.startsWith(lastName, nameStart)
-          ? lastName
-          : text.slice(nameStart, i);
-    }
-    if (name !== lastName) {
-      lastName = name;
-      lastSkipped = dialect !== undefined && dialect.skipsSample(name);
-      if (!lastSkipped) {
-        sampleNames.add(name);
-        const { fam } = familyOf(name, families);
-        lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
-        order = orderByName.get(name);
-      }
-    }
-    if (lastSkipped) {
-      pos = next;
-      continue;
-    }
-    if (i < end) {
-      const c = text.charCodeAt(i);
-      if (c !== LBRACE && !isBlank(c)) {
-        throw new ExpositionParseError(
-          lineNo,
-          `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`,
-        );
-      }
-    }
-
-    // ---- labels
-    let labels: Labels;
-    let nLabels = 0;
-    // `normalized`: the raw text of name + label set is exactly the canonical series text (no blanks, no
-    // trailing comma, no empty braces) so it can serve as the duplicate key without building a string.
-    let normalized = true;
-    let matchesOrder = true;
-    const afterName = i;
-    let hasLabelSet = false;
-    if (hit !== undefined) {
-      labels = hit.labels;
-      nLabels = hit.keys.length;
-      normalized = hit.normalized;
-      hasLabelSet = true;
-      i = nameStart + hit.series.length;
-      if (order !== undefined && hit.keys !== order) {
-        for (let j = 0; j < nLabels && matchesOrder; j++) if (hit.keys[j] !== order[j]) matchesOrder = false;
-      }
-    } else {
-      const read: Record<string, string> = {};
-      labels = read;
+  const last = pieces.length - 1;
+  for (let p = 0; p <= last; p++) {
+    const text = pieces[p]!;
+    const len = p === last ? (limit ?? text.length) : text.length;
+    if (p < last && text.charCodeAt(len - 1) !== LF)
+      throw new Error('exposition pieces must end at the end of a line');
+    let pos = 0;
+    while (pos < len) {
+      lineNo++;
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = len;
+      const next = end + 1;
+      if (end > pos && text.charCodeAt(end - 1) === CR) end--;
+      let i = pos;
       while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i < end && text.charCodeAt(i) === LBRACE) {
-        hasLabelSet = true;
-        if (i !== afterName) normalized = false;
-        i++;
-        for (;;) {
-          if (i < end && isBlank(text.charCodeAt(i))) {
-            normalized = false;
-            while (i < end && isBlank(text.charCodeAt(i))) i++;
-          }
-          if (i >= end)
-            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-          let c = text.charCodeAt(i);
-          if (c === RBRACE) {
-            normalized = false; // `{}` or a trailing comma
-            i++;
-            break;
-          }
-          // Fast path: the label names so far are the name's canonical order and the next one is the expected
-          // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
-          const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
-          let lname: string;
-          let known = false;
-          if (
-            expected !== undefined &&
-            text.startsWith(expected, i) &&
-            !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))
-          ) {
-            lname = expected;
-            i += expected.length;
-            known = true;
-          } else {
-            if (!isLabelStart(c))
-              throw new ExpositionParseError(
-                lineNo,
-                `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`,
-              );
-            const ls = i;
-            i++;
-            while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-            lname = text.slice(ls, i);
-          }
-          if (i < end && isBlank(text.charCodeAt(i))) {
-            normalized = false;
-            while (i < end && isBlank(text.charCodeAt(i))) i++;
-          }
-          if (i >= end || text.charCodeAt(i) !== EQ) {
-            throw new ExpositionParseError(
-              lineNo,
-              i >= end
-                ? `missing '=' after label name ${lname}`
-                : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
-            );
-          }
-          i++;
-          if (i < end && isBlank(text.charCodeAt(i))) {
-            normalized = false;
-            while (i < end && isBlank(text.charCodeAt(i))) i++;
-          }
-          if (i >= end || text.charCodeAt(i) !== QUOTE)
-            throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
-          i++;
-          const value = readLabelValue(text, i, end, cur);
-          if (value === undefined) {
-            if (cur.pos >= end)
-              throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-            throw new ExpositionParseError(
-              lineNo,
-              `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`,
-            );
-          }
-          i = cur.pos;
-          if (!known) {
-            // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
-            if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95)
-              throw new ExpositionParseError(
-                lineNo,
-                `label name ${lname} is reserved (names beginning with __ are internal)`,
-              );
-            if (Object.prototype.hasOwnProperty.call(read, lname))
-              throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
-            matchesOrder = false;
-          }
-          read[lname] = value;
-          nLabels++;
-          if (i < end && isBlank(text.charCodeAt(i))) {
-            normalized = false;
-            while (i < end && isBlank(text.charCodeAt(i))) i++;
-          }
-          if (i >= end)
-            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-          c = text.charCodeAt(i);
-          if (c === COMMA) {
-            i++;
-            continue;
-          }
-          if (c === RBRACE) {
-            i++;
-            break;
-          }
+      if (i === end) {
+        pos = next;
+        continue;
+      }
+      const first = text.charCodeAt(i);
+      if (first === HASH) {
+        parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
+        pos = next;
+        continue;
+      }
+
+      // ---- metric name
+      const nameStart = i;
+      // The same series text as a line of the target's last body: read to the same name, labels and end
+      // (series-text-cache.ts); the rest of the line is checked as any other.
+      const hit = cache?.match(text, i);
+      let name: string;
+      if (hit !== undefined) {
+        i += hit.name.length;
+        name = hit.name === lastName ? lastName : hit.name;
+      } else {
+        if (!isNameStart(first))
           throw new ExpositionParseError(
             lineNo,
-            `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`,
+            `invalid metric name starting with ${JSON.stringify(text[i])}`,
+          );
+        i++;
+        while (i < end && isNameChar(text.charCodeAt(i))) i++;
+        // Names come in runs: reuse the previous name's string instead of allocating a copy.
+        name =
+          i - nameStart === lastName.length && text.startsWith(lastName, nameStart)
+            ? lastName
+            : text.slice(nameStart, i);
+      }
+      if (name !== lastName) {
+        lastName = name;
+        lastSkipped = dialect !== undefined && dialect.skipsSample(name);
+        if (!lastSkipped) {
+          sampleNames.add(name);
+          const { fam } = familyOf(name, families);
+          lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
+          order = orderByName.get(name);
+        }
+      }
+      if (lastSkipped) {
+        pos = next;
+        continue;
+      }
+      if (i < end) {
+        const c = text.charCodeAt(i);
+        if (c !== LBRACE && !isBlank(c)) {
+          throw new ExpositionParseError(
+            lineNo,
+            `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`,
           );
         }
       }
-      if (cache !== undefined && hasLabelSet)
-        labels = cache.record(name, text, nameStart, i, read, normalized);
-    }
-    const labelsEnd = hasLabelSet ? i : afterName;
-    if (order === undefined) {
-      order = Object.keys(labels);
-      orderByName.set(name, order);
-      matchesOrder = true;
-    } else if (nLabels !== order.length) matchesOrder = false;
-    if (lastIsBucket && labels['le'] === undefined)
-      throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
 
-    // ---- value
-    const afterLabels = hasLabelSet ? i : afterName;
-    while (i < end && isBlank(text.charCodeAt(i))) i++;
-    if (i >= end) throw new ExpositionParseError(lineNo, `missing value for ${name}`);
-    if (i === afterLabels)
-      throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
-    const valStart = i;
-    while (i < end && !isBlank(text.charCodeAt(i))) i++;
-    const valTok = text.slice(valStart, i);
-    const value = parseValue(valTok);
-    if (value === undefined)
-      throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+      // ---- labels
+      let labels: Labels;
+      let nLabels = 0;
+      // `normalized`: the raw text of name + label set is exactly the canonical series text (no blanks, no
+      // trailing comma, no empty braces) so it can serve as the duplicate key without building a string.
+      let normalized = true;
+      let matchesOrder = true;
+      const afterName = i;
+      let hasLabelSet = false;
+      if (hit !== undefined) {
+        labels = hit.labels;
+        nLabels = hit.keys.length;
+        normalized = hit.normalized;
+        hasLabelSet = true;
+        i = nameStart + hit.series.length;
+        if (order !== undefined && hit.keys !== order) {
+          for (let j = 0; j < nLabels && matchesOrder; j++)
+            if (hit.keys[j] !== order[j]) matchesOrder = false;
+        }
+      } else {
+        const read: Record<string, string> = {};
+        labels = read;
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (i < end && text.charCodeAt(i) === LBRACE) {
+          hasLabelSet = true;
+          if (i !== afterName) normalized = false;
+          i++;
+          for (;;) {
+            if (i < end && isBlank(text.charCodeAt(i))) {
+              normalized = false;
+              while (i < end && isBlank(text.charCodeAt(i))) i++;
+            }
+            if (i >= end)
+              throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+            let c = text.charCodeAt(i);
+            if (c === RBRACE) {
+              normalized = false; // `{}` or a trailing comma
+              i++;
+              break;
+            }
+            // Fast path: the label names so far are the name's canonical order and the next one is the expected
+            // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
+            const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
+            let lname: string;
+            let known = false;
+            if (
+              expected !== undefined &&
+              text.startsWith(expected, i) &&
+              !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))
+            ) {
+              lname = expected;
+              i += expected.length;
+              known = true;
+            } else {
+              if (!isLabelStart(c))
+                throw new ExpositionParseError(
+                  lineNo,
+                  `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`,
+                );
+              const ls = i;
+              i++;
+              while (i < end && isLabelChar(text.charCodeAt(i))) i++;
+              lname = text.slice(ls, i);
+            }
+            if (i < end && isBlank(text.charCodeAt(i))) {
+              normalized = false;
+              while (i < end && isBlank(text.charCodeAt(i))) i++;
+            }
+            if (i >= end || text.charCodeAt(i) !== EQ) {
+              throw new ExpositionParseError(
+                lineNo,
+                i >= end
+                  ? `missing '=' after label name ${lname}`
+                  : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
+              );
+            }
+            i++;
+            if (i < end && isBlank(text.charCodeAt(i))) {
+              normalized = false;
+              while (i < end && isBlank(text.charCodeAt(i))) i++;
+            }
+            if (i >= end || text.charCodeAt(i) !== QUOTE)
+              throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
+            i++;
+            const value = readLabelValue(text, i, end, cur);
+            if (value === undefined) {
+              if (cur.pos >= end)
+                throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
+              throw new ExpositionParseError(
+                lineNo,
+                `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`,
+              );
+            }
+            i = cur.pos;
+            if (!known) {
+              // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
+              if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95)
+                throw new ExpositionParseError(
+                  lineNo,
+                  `label name ${lname} is reserved (names beginning with __ are internal)`,
+                );
+              if (Object.prototype.hasOwnProperty.call(read, lname))
+                throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+              matchesOrder = false;
+            }
+            read[lname] = value;
+            nLabels++;
+            if (i < end && isBlank(text.charCodeAt(i))) {
+              normalized = false;
+              while (i < end && isBlank(text.charCodeAt(i))) i++;
+            }
+            if (i >= end)
+              throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+            c = text.charCodeAt(i);
+            if (c === COMMA) {
+              i++;
+              continue;
+            }
+            if (c === RBRACE) {
+              i++;
+              break;
+            }
+            throw new ExpositionParseError(
+              lineNo,
+              `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`,
+            );
+          }
+        }
+        if (cache !== undefined && hasLabelSet)
+          labels = cache.record(name, text, nameStart, i, read, normalized);
+      }
+      const labelsEnd = hasLabelSet ? i : afterName;
+      if (order === undefined) {
+        order = Object.keys(labels);
+        orderByName.set(name, order);
+        matchesOrder = true;
+      } else if (nLabels !== order.length) matchesOrder = false;
+      if (lastIsBucket && labels['le'] === undefined)
+        throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
 
-    // ---- optional timestamp
-    while (i < end && isBlank(text.charCodeAt(i))) i++;
-    let ts = defaultTs;
-    if (dialect !== undefined) {
-      // Timestamps in seconds; a `#` after the value (and timestamp) starts the trailer.
-      if (i < end && text.charCodeAt(i) !== HASH) {
+      // ---- value
+      const afterLabels = hasLabelSet ? i : afterName;
+      while (i < end && isBlank(text.charCodeAt(i))) i++;
+      if (i >= end) throw new ExpositionParseError(lineNo, `missing value for ${name}`);
+      if (i === afterLabels)
+        throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
+      const valStart = i;
+      while (i < end && !isBlank(text.charCodeAt(i))) i++;
+      const valTok = text.slice(valStart, i);
+      const value = parseValue(valTok);
+      if (value === undefined)
+        throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+
+      // ---- optional timestamp
+      while (i < end && isBlank(text.charCodeAt(i))) i++;
+      let ts = defaultTs;
+      if (dialect !== undefined) {
+        // Timestamps in seconds; a `#` after the value (and timestamp) starts the trailer.
+        if (i < end && text.charCodeAt(i) !== HASH) {
+          const tsStart = i;
+          while (i < end && !isBlank(text.charCodeAt(i))) i++;
+          const ms = secondsToMs(text.slice(tsStart, i));
+          if (ms === undefined)
+            throw new ExpositionParseError(
+              lineNo,
+              `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`,
+            );
+          ts = ms;
+          while (i < end && isBlank(text.charCodeAt(i))) i++;
+        }
+        if (i < end) {
+          if (text.charCodeAt(i) !== HASH)
+            throw new ExpositionParseError(
+              lineNo,
+              `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
+            );
+          dialect.trailer(text, i, end, name, labels);
+        }
+      } else if (i < end) {
         const tsStart = i;
         while (i < end && !isBlank(text.charCodeAt(i))) i++;
-        const ms = secondsToMs(text.slice(tsStart, i));
-        if (ms === undefined)
-          throw new ExpositionParseError(
-            lineNo,
-            `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`,
-          );
-        ts = ms;
-        while (i < end && isBlank(text.charCodeAt(i))) i++;
-      }
-      if (i < end) {
-        if (text.charCodeAt(i) !== HASH)
-          throw new ExpositionParseError(
-            lineNo,
-            `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
-          );
-        dialect.trailer(text, i, end, name, labels);
-      }
-    } else if (i < end) {
-      const tsStart = i;
-      while (i < end && !isBlank(text.charCodeAt(i))) i++;
-      const tsTok = text.slice(tsStart, i);
-      let j = tsTok.charCodeAt(0) === 45 ? 1 : 0;
-      if (j >= tsTok.length)
-        throw new ExpositionParseError(
-          lineNo,
-          `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
-        );
-      for (; j < tsTok.length; j++) {
-        const c = tsTok.charCodeAt(j);
-        if (c < 48 || c > 57)
+        const tsTok = text.slice(tsStart, i);
+        let j = tsTok.charCodeAt(0) === 45 ? 1 : 0;
+        if (j >= tsTok.length)
           throw new ExpositionParseError(
             lineNo,
             `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
           );
+        for (; j < tsTok.length; j++) {
+          const c = tsTok.charCodeAt(j);
+          if (c < 48 || c > 57)
+            throw new ExpositionParseError(
+              lineNo,
+              `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+            );
+        }
+        ts = Number(tsTok);
+        if (!Number.isSafeInteger(ts))
+          throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (i < end)
+          throw new ExpositionParseError(
+            lineNo,
+            `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
+          );
       }
-      ts = Number(tsTok);
-      if (!Number.isSafeInteger(ts))
-        throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
-      while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i < end)
-        throw new ExpositionParseError(
-          lineNo,
-          `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
-        );
-    }
 
-    // ---- duplicate series
-    let fresh: boolean;
-    if (normalized && matchesOrder)
-      fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
-    else {
-      const key = canonicalKey(name, labels, nLabels, order);
-      fresh = seen.addRange(key, 0, key.length);
+      // ---- duplicate series
+      let fresh: boolean;
+      if (normalized && matchesOrder)
+        fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
+      else {
+        const key = canonicalKey(name, labels, nLabels, order);
+        fresh = seen.addRange(key, 0, key.length);
+      }
+      if (fresh) samples.push({ name, labels, value, timestampMs: ts });
+      else duplicates++;
+      pos = next;
     }
-    if (fresh) samples.push({ name, labels, value, timestampMs: ts });
-    else duplicates++;
-    pos = next;
   }
   cache?.commit();
   return { samples, families, duplicates };
-}
-
-/**
- * The set of series keys seen in one exposition, keyed by a 32-bit FNV-1a hash of the key text computed
- * here over the char codes (no substring is created unless the hash is new or collides). Most keys are
- * seen once, so the common path is one integer-keyed Map lookup and insert instead of hashing a fresh
- * substring in a `Set<string>` (which measured about a third of the parse time). Exact: a hash already
- * present is confirmed by string comparison; distinct keys with equal hashes go to `collided`.
- * Size: one entry per distinct series of the exposition.
- */
-class SeriesSet {
-  /** The first key of each hash: its text, or the cache entry whose series text it is. */
-  private readonly byHash = new Map<number, string | SeriesTextEntry>();
-  private readonly collided = new Set<string>();
-
-  /** Adds the key `s.slice(start, end)`; returns false when it was already present. */
-  addRange(s: string, start: number, end: number): boolean {
-    const h = seriesTextHash(s, start, end);
-    const first = this.byHash.get(h);
-    if (first === undefined) {
-      this.byHash.set(h, s.slice(start, end));
-      return true;
-    }
-    return this.addCollided(first, s.slice(start, end));
-  }
-
-  /** Adds the key `e.series` (a cached line's series text, with its hash); returns false when it was already present. */
-  addEntry(e: SeriesTextEntry): boolean {
-    const first = this.byHash.get(e.hash);
-    if (first === undefined) {
-      this.byHash.set(e.hash, e);
-      return true;
-    }
-    return this.addCollided(first, e.series);
-  }
-
-  private addCollided(first: string | SeriesTextEntry, key: string): boolean {
-    if ((typeof first === 'string' ? first : first.series) === key || this.collided.has(key)) return false;
-    this.collided.add(key);
-    return true;
-  }
-}
-
-/**
- * Duplicate key of a sample whose raw text cannot serve: `name{k="v",...}` in the name's first-seen label
- * order (the text a normalized sample would have), or, for a different label-name set, a marked sorted key.
- */
-function canonicalKey(name: string, labels: Labels, nLabels: number, order: readonly string[]): string {
-  if (nLabels === order.length && order.every((k) => labels[k] !== undefined)) {
-    if (nLabels === 0) return name;
-    let key = name + '{';
-    for (let j = 0; j < order.length; j++)
-      key += (j > 0 ? ',' : '') + order[j] + '="' + escapeLabelValue(labels[order[j]!]!) + '"';
-    return key + '}';
-  }
-  return '\u0001' + seriesKey(name, labels);
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { decodePieces } from '../../../src/ingest/http-get.ts';
 import { scrapeHttp, type HttpScrapeOptions } from '../../../src/ingest/http-scrape.ts';
 
 const OPTS: HttpScrapeOptions = {
@@ -184,5 +185,19 @@ describe('http-get: the scrape transport under bad input', () => {
     } finally {
       await close(fresh);
     }
+  });
+});
+
+describe('decodePieces', () => {
+  it('cuts a body into pieces ending at line ends that join to the body, a long line kept whole', () => {
+    const body = 'dwcp_a 1\n' + 'x'.repeat(40) + '\n' + 'dwcp_b{v="Zürich 🚀"} 2\n'.repeat(5) + 'dwcp_c 3';
+    for (const size of [1, 7, 16, 64, 4096]) {
+      const pieces = decodePieces(Buffer.from(body), size);
+      assert.equal(pieces.join(''), body, `piece size ${size}`);
+      for (const p of pieces.slice(0, -1)) assert.ok(p.endsWith('\n'), JSON.stringify(p));
+      for (const p of pieces) assert.ok(Buffer.byteLength(p) <= size || !p.slice(0, -1).includes('\n'), p);
+    }
+    assert.deepEqual(decodePieces(Buffer.from('a 1\nb 2\n'), 4), ['a 1\n', 'b 2\n']);
+    assert.deepEqual(decodePieces(Buffer.alloc(0)), ['']);
   });
 });
