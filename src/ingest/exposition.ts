@@ -161,297 +161,303 @@ export function parseExpositionLines(
   const cur: LexCursor = { pos: 0 };
   let lineNo = 0;
   const last = pieces.length - 1;
-  for (let p = 0; p <= last; p++) {
-    const text = pieces[p]!;
-    const len = p === last ? (limit ?? text.length) : text.length;
-    if (p < last && text.charCodeAt(len - 1) !== LF)
-      throw new Error('exposition pieces must end at the end of a line');
-    let pos = 0;
-    while (pos < len) {
-      lineNo++;
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = len;
-      const next = end + 1;
-      if (end > pos && text.charCodeAt(end - 1) === CR) end--;
-      let i = pos;
+  let piece = -1;
+  let text = '';
+  let len = 0;
+  let pos = 0;
+  for (;;) {
+    if (pos >= len) {
+      // the next piece (each but the last ends at a line's end, so no line spans two)
+      if (++piece > last) break;
+      text = pieces[piece]!;
+      len = piece === last ? (limit ?? text.length) : text.length;
+      if (piece < last && text.charCodeAt(len - 1) !== LF)
+        throw new Error('exposition pieces must end at the end of a line');
+      pos = 0;
+      continue;
+    }
+    lineNo++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    const next = end + 1;
+    if (end > pos && text.charCodeAt(end - 1) === CR) end--;
+    let i = pos;
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    if (i === end) {
+      pos = next;
+      continue;
+    }
+    const first = text.charCodeAt(i);
+    if (first === HASH) {
+      parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
+      pos = next;
+      continue;
+    }
+
+    // ---- metric name
+    const nameStart = i;
+    // The same series text as a line of the target's last body: read to the same name, labels and end
+    // (series-text-cache.ts); the rest of the line is checked as any other.
+    const hit = cache?.match(text, i);
+    let name: string;
+    if (hit !== undefined) {
+      i += hit.name.length;
+      name = hit.name === lastName ? lastName : hit.name;
+    } else {
+      if (!isNameStart(first))
+        throw new ExpositionParseError(
+          lineNo,
+          `invalid metric name starting with ${JSON.stringify(text[i])}`,
+        );
+      i++;
+      while (i < end && isNameChar(text.charCodeAt(i))) i++;
+      // Names come in runs: reuse the previous name's string instead of allocating a copy.
+      name =
+        i - nameStart === lastName.length && text.startsWith(lastName, nameStart)
+          ? lastName
+          : text.slice(nameStart, i);
+    }
+    if (name !== lastName) {
+      lastName = name;
+      lastSkipped = dialect !== undefined && dialect.skipsSample(name);
+      if (!lastSkipped) {
+        sampleNames.add(name);
+        const { fam } = familyOf(name, families);
+        lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
+        order = orderByName.get(name);
+      }
+    }
+    if (lastSkipped) {
+      pos = next;
+      continue;
+    }
+    if (i < end) {
+      const c = text.charCodeAt(i);
+      if (c !== LBRACE && !isBlank(c)) {
+        throw new ExpositionParseError(
+          lineNo,
+          `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`,
+        );
+      }
+    }
+
+    // ---- labels
+    let labels: Labels;
+    let nLabels = 0;
+    // `normalized`: the raw text of name + label set is exactly the canonical series text (no blanks, no
+    // trailing comma, no empty braces) so it can serve as the duplicate key without building a string.
+    let normalized = true;
+    let matchesOrder = true;
+    const afterName = i;
+    let hasLabelSet = false;
+    if (hit !== undefined) {
+      labels = hit.labels;
+      nLabels = hit.keys.length;
+      normalized = hit.normalized;
+      hasLabelSet = true;
+      i = nameStart + hit.series.length;
+      if (order !== undefined && hit.keys !== order) {
+        for (let j = 0; j < nLabels && matchesOrder; j++) if (hit.keys[j] !== order[j]) matchesOrder = false;
+      }
+    } else {
+      const read: Record<string, string> = {};
+      labels = read;
       while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i === end) {
-        pos = next;
-        continue;
-      }
-      const first = text.charCodeAt(i);
-      if (first === HASH) {
-        parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
-        pos = next;
-        continue;
-      }
-
-      // ---- metric name
-      const nameStart = i;
-      // The same series text as a line of the target's last body: read to the same name, labels and end
-      // (series-text-cache.ts); the rest of the line is checked as any other.
-      const hit = cache?.match(text, i);
-      let name: string;
-      if (hit !== undefined) {
-        i += hit.name.length;
-        name = hit.name === lastName ? lastName : hit.name;
-      } else {
-        if (!isNameStart(first))
-          throw new ExpositionParseError(
-            lineNo,
-            `invalid metric name starting with ${JSON.stringify(text[i])}`,
-          );
-        i++;
-        while (i < end && isNameChar(text.charCodeAt(i))) i++;
-        // Names come in runs: reuse the previous name's string instead of allocating a copy.
-        name =
-          i - nameStart === lastName.length && text.startsWith(lastName, nameStart)
-            ? lastName
-            : text.slice(nameStart, i);
-      }
-      if (name !== lastName) {
-        lastName = name;
-        lastSkipped = dialect !== undefined && dialect.skipsSample(name);
-        if (!lastSkipped) {
-          sampleNames.add(name);
-          const { fam } = familyOf(name, families);
-          lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
-          order = orderByName.get(name);
-        }
-      }
-      if (lastSkipped) {
-        pos = next;
-        continue;
-      }
-      if (i < end) {
-        const c = text.charCodeAt(i);
-        if (c !== LBRACE && !isBlank(c)) {
-          throw new ExpositionParseError(
-            lineNo,
-            `invalid character ${JSON.stringify(text[i])} in metric name ${JSON.stringify(name + text[i])}`,
-          );
-        }
-      }
-
-      // ---- labels
-      let labels: Labels;
-      let nLabels = 0;
-      // `normalized`: the raw text of name + label set is exactly the canonical series text (no blanks, no
-      // trailing comma, no empty braces) so it can serve as the duplicate key without building a string.
-      let normalized = true;
-      let matchesOrder = true;
-      const afterName = i;
-      let hasLabelSet = false;
-      if (hit !== undefined) {
-        labels = hit.labels;
-        nLabels = hit.keys.length;
-        normalized = hit.normalized;
+      if (i < end && text.charCodeAt(i) === LBRACE) {
         hasLabelSet = true;
-        i = nameStart + hit.series.length;
-        if (order !== undefined && hit.keys !== order) {
-          for (let j = 0; j < nLabels && matchesOrder; j++)
-            if (hit.keys[j] !== order[j]) matchesOrder = false;
-        }
-      } else {
-        const read: Record<string, string> = {};
-        labels = read;
-        while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (i < end && text.charCodeAt(i) === LBRACE) {
-          hasLabelSet = true;
-          if (i !== afterName) normalized = false;
-          i++;
-          for (;;) {
-            if (i < end && isBlank(text.charCodeAt(i))) {
-              normalized = false;
-              while (i < end && isBlank(text.charCodeAt(i))) i++;
-            }
-            if (i >= end)
-              throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-            let c = text.charCodeAt(i);
-            if (c === RBRACE) {
-              normalized = false; // `{}` or a trailing comma
-              i++;
-              break;
-            }
-            // Fast path: the label names so far are the name's canonical order and the next one is the expected
-            // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
-            const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
-            let lname: string;
-            let known = false;
-            if (
-              expected !== undefined &&
-              text.startsWith(expected, i) &&
-              !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))
-            ) {
-              lname = expected;
-              i += expected.length;
-              known = true;
-            } else {
-              if (!isLabelStart(c))
-                throw new ExpositionParseError(
-                  lineNo,
-                  `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`,
-                );
-              const ls = i;
-              i++;
-              while (i < end && isLabelChar(text.charCodeAt(i))) i++;
-              lname = text.slice(ls, i);
-            }
-            if (i < end && isBlank(text.charCodeAt(i))) {
-              normalized = false;
-              while (i < end && isBlank(text.charCodeAt(i))) i++;
-            }
-            if (i >= end || text.charCodeAt(i) !== EQ) {
+        if (i !== afterName) normalized = false;
+        i++;
+        for (;;) {
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end)
+            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          let c = text.charCodeAt(i);
+          if (c === RBRACE) {
+            normalized = false; // `{}` or a trailing comma
+            i++;
+            break;
+          }
+          // Fast path: the label names so far are the name's canonical order and the next one is the expected
+          // name (a valid, non-reserved name, distinct from the ones before it): reuse its string.
+          const expected = matchesOrder && order !== undefined ? order[nLabels] : undefined;
+          let lname: string;
+          let known = false;
+          if (
+            expected !== undefined &&
+            text.startsWith(expected, i) &&
+            !(i + expected.length < end && isLabelChar(text.charCodeAt(i + expected.length)))
+          ) {
+            lname = expected;
+            i += expected.length;
+            known = true;
+          } else {
+            if (!isLabelStart(c))
               throw new ExpositionParseError(
                 lineNo,
-                i >= end
-                  ? `missing '=' after label name ${lname}`
-                  : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
+                `invalid label name starting with ${JSON.stringify(text[i])} in ${name}`,
               );
-            }
+            const ls = i;
             i++;
-            if (i < end && isBlank(text.charCodeAt(i))) {
-              normalized = false;
-              while (i < end && isBlank(text.charCodeAt(i))) i++;
-            }
-            if (i >= end || text.charCodeAt(i) !== QUOTE)
-              throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
-            i++;
-            const value = readLabelValue(text, i, end, cur);
-            if (value === undefined) {
-              if (cur.pos >= end)
-                throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
-              throw new ExpositionParseError(
-                lineNo,
-                `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`,
-              );
-            }
-            i = cur.pos;
-            if (!known) {
-              // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
-              if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95)
-                throw new ExpositionParseError(
-                  lineNo,
-                  `label name ${lname} is reserved (names beginning with __ are internal)`,
-                );
-              if (Object.prototype.hasOwnProperty.call(read, lname))
-                throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
-              matchesOrder = false;
-            }
-            read[lname] = value;
-            nLabels++;
-            if (i < end && isBlank(text.charCodeAt(i))) {
-              normalized = false;
-              while (i < end && isBlank(text.charCodeAt(i))) i++;
-            }
-            if (i >= end)
-              throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
-            c = text.charCodeAt(i);
-            if (c === COMMA) {
-              i++;
-              continue;
-            }
-            if (c === RBRACE) {
-              i++;
-              break;
-            }
+            while (i < end && isLabelChar(text.charCodeAt(i))) i++;
+            lname = text.slice(ls, i);
+          }
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end || text.charCodeAt(i) !== EQ) {
             throw new ExpositionParseError(
               lineNo,
-              `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`,
+              i >= end
+                ? `missing '=' after label name ${lname}`
+                : `invalid character ${JSON.stringify(text[i])} in label name ${lname} (expected '=')`,
             );
           }
-        }
-        if (cache !== undefined && hasLabelSet)
-          labels = cache.record(name, text, nameStart, i, read, normalized);
-      }
-      const labelsEnd = hasLabelSet ? i : afterName;
-      if (order === undefined) {
-        order = Object.keys(labels);
-        orderByName.set(name, order);
-        matchesOrder = true;
-      } else if (nLabels !== order.length) matchesOrder = false;
-      if (lastIsBucket && labels['le'] === undefined)
-        throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
-
-      // ---- value
-      const afterLabels = hasLabelSet ? i : afterName;
-      while (i < end && isBlank(text.charCodeAt(i))) i++;
-      if (i >= end) throw new ExpositionParseError(lineNo, `missing value for ${name}`);
-      if (i === afterLabels)
-        throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
-      const valStart = i;
-      while (i < end && !isBlank(text.charCodeAt(i))) i++;
-      const valTok = text.slice(valStart, i);
-      const value = parseValue(valTok);
-      if (value === undefined)
-        throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
-
-      // ---- optional timestamp
-      while (i < end && isBlank(text.charCodeAt(i))) i++;
-      let ts = defaultTs;
-      if (dialect !== undefined) {
-        // Timestamps in seconds; a `#` after the value (and timestamp) starts the trailer.
-        if (i < end && text.charCodeAt(i) !== HASH) {
-          const tsStart = i;
-          while (i < end && !isBlank(text.charCodeAt(i))) i++;
-          const ms = secondsToMs(text.slice(tsStart, i));
-          if (ms === undefined)
+          i++;
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end || text.charCodeAt(i) !== QUOTE)
+            throw new ExpositionParseError(lineNo, `label value of ${lname} must start with '"'`);
+          i++;
+          const value = readLabelValue(text, i, end, cur);
+          if (value === undefined) {
+            if (cur.pos >= end)
+              throw new ExpositionParseError(lineNo, `unterminated label value of ${lname}`);
             throw new ExpositionParseError(
               lineNo,
-              `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`,
+              `invalid escape sequence \\${text[cur.pos + 1]} in label value of ${lname}`,
             );
-          ts = ms;
-          while (i < end && isBlank(text.charCodeAt(i))) i++;
-        }
-        if (i < end) {
-          if (text.charCodeAt(i) !== HASH)
-            throw new ExpositionParseError(
-              lineNo,
-              `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
-            );
-          dialect.trailer(text, i, end, name, labels);
-        }
-      } else if (i < end) {
-        const tsStart = i;
-        while (i < end && !isBlank(text.charCodeAt(i))) i++;
-        const tsTok = text.slice(tsStart, i);
-        let j = tsTok.charCodeAt(0) === 45 ? 1 : 0;
-        if (j >= tsTok.length)
+          }
+          i = cur.pos;
+          if (!known) {
+            // Spec: label names beginning with __ are reserved (this also keeps `__proto__` out of plain objects).
+            if (lname.charCodeAt(0) === 95 && lname.charCodeAt(1) === 95)
+              throw new ExpositionParseError(
+                lineNo,
+                `label name ${lname} is reserved (names beginning with __ are internal)`,
+              );
+            if (Object.prototype.hasOwnProperty.call(read, lname))
+              throw new ExpositionParseError(lineNo, `duplicate label name ${lname} in ${name}`);
+            matchesOrder = false;
+          }
+          read[lname] = value;
+          nLabels++;
+          if (i < end && isBlank(text.charCodeAt(i))) {
+            normalized = false;
+            while (i < end && isBlank(text.charCodeAt(i))) i++;
+          }
+          if (i >= end)
+            throw new ExpositionParseError(lineNo, `unterminated label set of ${name} (missing '}')`);
+          c = text.charCodeAt(i);
+          if (c === COMMA) {
+            i++;
+            continue;
+          }
+          if (c === RBRACE) {
+            i++;
+            break;
+          }
           throw new ExpositionParseError(
             lineNo,
-            `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+            `expected ',' or '}' after label ${lname}, found ${JSON.stringify(text[i])}`,
           );
-        for (; j < tsTok.length; j++) {
-          const c = tsTok.charCodeAt(j);
-          if (c < 48 || c > 57)
-            throw new ExpositionParseError(
-              lineNo,
-              `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
-            );
         }
-        ts = Number(tsTok);
-        if (!Number.isSafeInteger(ts))
-          throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
+      }
+      if (cache !== undefined && hasLabelSet)
+        labels = cache.record(name, text, nameStart, i, read, normalized);
+    }
+    const labelsEnd = hasLabelSet ? i : afterName;
+    if (order === undefined) {
+      order = Object.keys(labels);
+      orderByName.set(name, order);
+      matchesOrder = true;
+    } else if (nLabels !== order.length) matchesOrder = false;
+    if (lastIsBucket && labels['le'] === undefined)
+      throw new ExpositionParseError(lineNo, `histogram bucket ${name} without le label`);
+
+    // ---- value
+    const afterLabels = hasLabelSet ? i : afterName;
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    if (i >= end) throw new ExpositionParseError(lineNo, `missing value for ${name}`);
+    if (i === afterLabels)
+      throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
+    const valStart = i;
+    while (i < end && !isBlank(text.charCodeAt(i))) i++;
+    const valTok = text.slice(valStart, i);
+    const value = parseValue(valTok);
+    if (value === undefined)
+      throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+
+    // ---- optional timestamp
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    let ts = defaultTs;
+    if (dialect !== undefined) {
+      // Timestamps in seconds; a `#` after the value (and timestamp) starts the trailer.
+      if (i < end && text.charCodeAt(i) !== HASH) {
+        const tsStart = i;
+        while (i < end && !isBlank(text.charCodeAt(i))) i++;
+        const ms = secondsToMs(text.slice(tsStart, i));
+        if (ms === undefined)
+          throw new ExpositionParseError(
+            lineNo,
+            `bad timestamp ${JSON.stringify(text.slice(tsStart, i))} (expected seconds)`,
+          );
+        ts = ms;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (i < end)
+      }
+      if (i < end) {
+        if (text.charCodeAt(i) !== HASH)
           throw new ExpositionParseError(
             lineNo,
             `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
           );
+        dialect.trailer(text, i, end, name, labels);
       }
-
-      // ---- duplicate series
-      let fresh: boolean;
-      if (normalized && matchesOrder)
-        fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
-      else {
-        const key = canonicalKey(name, labels, nLabels, order);
-        fresh = seen.addRange(key, 0, key.length);
+    } else if (i < end) {
+      const tsStart = i;
+      while (i < end && !isBlank(text.charCodeAt(i))) i++;
+      const tsTok = text.slice(tsStart, i);
+      let j = tsTok.charCodeAt(0) === 45 ? 1 : 0;
+      if (j >= tsTok.length)
+        throw new ExpositionParseError(
+          lineNo,
+          `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+        );
+      for (; j < tsTok.length; j++) {
+        const c = tsTok.charCodeAt(j);
+        if (c < 48 || c > 57)
+          throw new ExpositionParseError(
+            lineNo,
+            `bad timestamp ${JSON.stringify(tsTok)} (expected integer milliseconds)`,
+          );
       }
-      if (fresh) samples.push({ name, labels, value, timestampMs: ts });
-      else duplicates++;
-      pos = next;
+      ts = Number(tsTok);
+      if (!Number.isSafeInteger(ts))
+        throw new ExpositionParseError(lineNo, `timestamp ${tsTok} out of range`);
+      while (i < end && isBlank(text.charCodeAt(i))) i++;
+      if (i < end)
+        throw new ExpositionParseError(
+          lineNo,
+          `unexpected text after the timestamp: ${JSON.stringify(text.slice(i, end))}`,
+        );
     }
+
+    // ---- duplicate series
+    let fresh: boolean;
+    if (normalized && matchesOrder)
+      fresh = hit !== undefined ? seen.addEntry(hit) : seen.addRange(text, nameStart, labelsEnd);
+    else {
+      const key = canonicalKey(name, labels, nLabels, order);
+      fresh = seen.addRange(key, 0, key.length);
+    }
+    if (fresh) samples.push({ name, labels, value, timestampMs: ts });
+    else duplicates++;
+    pos = next;
   }
   cache?.commit();
   return { samples, families, duplicates };
