@@ -1,8 +1,8 @@
 /**
- * One HTTP scrape: a GET (src/ingest/http-get.ts) with a deadline, follow redirects by policy, read the body within its size limit and
- * parse the text exposition (OpenMetrics when the target answers with it: negotiated as Prometheus does, with
- * exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a timeout caused by the monitor's own
- * blocked event loop is told apart from a slow target.
+ * One HTTP scrape: a GET (src/ingest/http-get.ts) with a deadline, follow redirects by policy, read the body
+ * within its size limit and parse the text exposition (OpenMetrics when the target answers with it: negotiated as
+ * Prometheus does, with exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a
+ * timeout caused by the monitor's own blocked event loop is told apart from a slow target.
  */
 import { performance } from 'node:perf_hooks';
 import { ScrapeError, ScrapeTimeoutError } from '../errors.ts';
