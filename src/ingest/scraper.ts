@@ -4,8 +4,8 @@
  * Modelled on Prometheus' scrape loop (https://prometheus.io/docs/concepts/jobs_instances/): target labels
  * `job` and `instance` plus configured labels are attached to every sample (a clashing exposed label is kept as
  * `exported_<name>`, as with honor_labels: false), samples without a timestamp get the scrape start time, and
- * synthetic `up`, `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a down target
- * reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
+ * synthetic `up`, `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a
+ * down target reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
  * own timer, and a target's next scrape starts only after its previous one finished (no overlap). Every batch
  * comes with the scrape's typed outcome (`success`, `timeout`, `http_error`, ... in src/ingest/scrape-outcome.ts).
  *
