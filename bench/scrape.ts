@@ -28,9 +28,10 @@ import { applyTargetLabels, TargetLabelMemo } from '../src/ingest/relabel.ts';
 import { DEFAULT_SERIES_TEXT_CACHE_ENTRIES } from '../src/ingest/scraper.ts';
 import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
 import { checkScrapeLimits } from '../src/ingest/scrape-limits.ts';
+import { labelScraped } from '../src/ingest/scrape-labels.ts';
 import { SCRAPE_SUCCESS } from '../src/ingest/scrape-outcome.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
-import type { Labels } from '../src/model/sample.ts';
+import type { Labels, Sample } from '../src/model/sample.ts';
 import { DEFAULT_SCRAPE_LIMITS } from '../src/model/scrape-limits.ts';
 import type { TargetStatus } from '../src/model/status.ts';
 import { buildPipeline } from '../src/monitor/build-pipeline.ts';
@@ -186,13 +187,22 @@ try {
       });
       const tOm = now() - t;
       t = now();
-      const labelled = applyTargetLabels(
-        parsed.samples,
-        target.labels,
-        false,
-        args['no-series-cache'] ? undefined : labelMemos[n],
-      );
-      const batch = checkScrapeLimits(labelled, DEFAULT_SCRAPE_LIMITS) === null ? labelled : [];
+      // As the scraper does (one pass, labelled sets checked once per series), or the earlier separate passes.
+      let batch: Sample[];
+      if (args['no-series-cache']) {
+        const labelled = applyTargetLabels(parsed.samples, target.labels, false);
+        batch = checkScrapeLimits(labelled, DEFAULT_SCRAPE_LIMITS) === null ? labelled : [];
+      } else {
+        const got = labelScraped(
+          parsed.samples,
+          target.labels,
+          false,
+          labelMemos[n]!,
+          DEFAULT_SCRAPE_LIMITS,
+          true,
+        );
+        batch = Array.isArray(got) ? got : [];
+      }
       const tLabels = now() - t;
       t = now();
       const step = await pipeline.ingest({

@@ -8,6 +8,7 @@
 
 // Char codes.
 export const CR = 13;
+export const LF = 10;
 const SPACE = 32;
 const TAB = 9;
 export const HASH = 35;

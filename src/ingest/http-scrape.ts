@@ -1,14 +1,14 @@
 /**
- * One HTTP scrape: fetch with a deadline, follow redirects by policy, read the body within its size limit and
- * parse the text exposition (OpenMetrics when the target answers with it: negotiated as Prometheus does, with
- * exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a timeout caused by the monitor's own
- * blocked event loop is told apart from a slow target.
+ * One HTTP scrape: a GET (src/ingest/http-get.ts) with a deadline, follow redirects by policy, read the body
+ * within its size limit and parse the text exposition (OpenMetrics when the target answers with it: negotiated as
+ * Prometheus does, with exemplars handed to `onExemplars`). The deadline timer records how late it ran, so a
+ * timeout caused by the monitor's own blocked event loop is told apart from a slow target.
  */
-import { isAscii } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { PayloadTooLargeError, ScrapeError, ScrapeTimeoutError } from '../errors.ts';
+import { ScrapeError, ScrapeTimeoutError } from '../errors.ts';
 import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
+import { discardBody, httpGet, readBody, SCRAPE_ACCEPT_ENCODING, type HttpHead } from './http-get.ts';
 import { parseExposition } from './exposition.ts';
 import { isOpenMetricsContentType, parseOpenMetrics, type ScrapedExemplar } from './openmetrics.ts';
 import type { SeriesTextCache } from './series-text-cache.ts';
@@ -55,6 +55,9 @@ export interface HttpScrapeOptions {
 export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
+/** The scrape's `User-Agent` (the one `fetch` sent before). */
+export const SCRAPE_USER_AGENT = 'node';
+
 /**
  * Share of a scrape's window the monitor's event loop must have been busy for a timeout to count as overload: a
  * loop that busy may have left the target's answer unread, so the timeout says nothing about the target.
@@ -86,39 +89,6 @@ function startDeadline(timeoutMs: number): Deadline {
   return { signal: ctrl.signal, lateMs: () => late, busyShare: () => busy, clear: () => clearTimeout(timer) };
 }
 
-/**
- * Reads a response body, refusing more than `limit` bytes (checks Content-Length first, then counts). An
- * all-ASCII body (the usual exposition) is decoded as Latin-1, which gives the same text as UTF-8 for ASCII bytes
- * without running the UTF-8 decoder (measured about 2× faster on a 190 KB node body); any other body as UTF-8.
- */
-async function readBody(res: Response, limit: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new PayloadTooLargeError(limit, `response body (Content-Length ${declared})`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new PayloadTooLargeError(limit, 'response body');
-    }
-    chunks.push(value);
-  }
-  const c0 = chunks[0];
-  const buf =
-    chunks.length === 1 && c0 !== undefined
-      ? Buffer.from(c0.buffer, c0.byteOffset, c0.byteLength)
-      : Buffer.concat(chunks, size);
-  return isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
-}
-
 /** Why a redirect from `home` to `next` is not followed, or null when it is. */
 function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: number): string | null {
   if (hop >= MAX_REDIRECTS) return `more than ${MAX_REDIRECTS} redirects`;
@@ -131,7 +101,11 @@ function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: n
 
 /** The scrape's request headers; credentials only go to the target's own host (never to a redirect elsewhere). */
 function requestHeaders(o: HttpScrapeOptions, sameHost: boolean): Record<string, string> {
-  const headers: Record<string, string> = { accept: SCRAPE_ACCEPT };
+  const headers: Record<string, string> = {
+    accept: SCRAPE_ACCEPT,
+    'accept-encoding': SCRAPE_ACCEPT_ENCODING,
+    'user-agent': SCRAPE_USER_AGENT,
+  };
   if (o.authorization !== undefined && sameHost) headers.authorization = o.authorization;
   return headers;
 }
@@ -143,16 +117,16 @@ async function fetchWithin(
 ): Promise<Sample[] | ScrapeFailure> {
   let url = new URL(url0);
   const home = url.host;
-  let res: Response;
+  let res: HttpHead;
   for (let hop = 0; ; hop++) {
     try {
-      res = await fetch(url, { signal, headers: requestHeaders(o, url.host === home), redirect: 'manual' });
+      res = await httpGet(url, requestHeaders(o, url.host === home), signal);
     } catch (e) {
       return signal.aborted ? timeoutFailure(o.timeoutMs) : connectionFailure(e, o.timeoutMs);
     }
-    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    if (location === null) break;
-    await res.body?.cancel().catch(() => undefined);
+    const location = res.status >= 300 && res.status < 400 ? res.location : undefined;
+    if (location === undefined) break;
+    discardBody(res);
     const next = new URL(location, url);
     const refused = refusedRedirect(o.redirects, home, next, hop);
     if (refused !== null)
@@ -163,8 +137,8 @@ async function fetchWithin(
       };
     url = next;
   }
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => undefined);
+  if (res.status < 200 || res.status > 299) {
+    discardBody(res);
     return httpFailure(res.status);
   }
   try {
@@ -174,9 +148,7 @@ async function fetchWithin(
       maxBytes: o.maxBodyBytes,
       ...(o.seriesCache ? { seriesCache: o.seriesCache } : {}),
     };
-    const om = isOpenMetricsContentType(res.headers.get('content-type'))
-      ? parseOpenMetrics(body, opts)
-      : undefined;
+    const om = isOpenMetricsContentType(res.contentType) ? parseOpenMetrics(body, opts) : undefined;
     const parsed = om ?? parseExposition(body, opts);
     if (om) o.onExemplars?.(om.exemplars, om.invalidExemplars);
     o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));

@@ -32,6 +32,7 @@ import {
   isLabelChar,
   isLabelStart,
   LBRACE,
+  LF,
   parseValue,
   QUOTE,
   RBRACE,
@@ -81,38 +82,43 @@ const CREATED_OF: ReadonlySet<string> = new Set(['counter', 'histogram', 'summar
 
 const EOF_LINE = '# EOF';
 const TYPE_PREFIX = '# TYPE ';
-const LF = 10;
 
 /** Whether a `Content-Type` header names the OpenMetrics text format. */
 export function isOpenMetricsContentType(contentType: string | null | undefined): boolean {
   return (contentType ?? '').trim().toLowerCase().startsWith('application/openmetrics-text');
 }
 
-/** The number of the line holding index `at` (1-based). */
-function lineOf(body: string, at: number): number {
-  let n = 1;
-  for (let i = body.indexOf('\n'); i >= 0 && i < at; i = body.indexOf('\n', i + 1)) n++;
+/** Line ends (`\n`) in `text`. */
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }
 
 /**
  * Where the body's samples end: the start of its `# EOF` line (the first line that is exactly `# EOF`, `\r`
- * allowed before its newline).
+ * allowed before its newline) in the body's last piece (pieces end at line ends, so the final line is in the last).
  * @throws ExpositionParseError when there is no such line, or anything but one final newline after it.
  */
-function eofStart(body: string): number {
-  const len = body.length;
-  for (let k = body.indexOf(EOF_LINE); k >= 0; k = body.indexOf(EOF_LINE, k + 1)) {
-    if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
-    let e = k + EOF_LINE.length;
-    if (e < len && body.charCodeAt(e) === CR && (e + 1 === len || body.charCodeAt(e + 1) === LF)) e++;
-    if (e < len && body.charCodeAt(e) !== LF) continue;
-    if (e + 1 < len) throw new ExpositionParseError(lineOf(body, k) + 1, 'content after # EOF');
-    return k;
+function eofStart(pieces: readonly string[]): number {
+  let linesBefore = 0;
+  for (let p = 0; p < pieces.length; p++) {
+    const body = pieces[p]!;
+    const len = body.length;
+    for (let k = body.indexOf(EOF_LINE); k >= 0; k = body.indexOf(EOF_LINE, k + 1)) {
+      if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
+      let e = k + EOF_LINE.length;
+      if (e < len && body.charCodeAt(e) === CR && (e + 1 === len || body.charCodeAt(e + 1) === LF)) e++;
+      if (e < len && body.charCodeAt(e) !== LF) continue;
+      if (e + 1 < len || p < pieces.length - 1)
+        throw new ExpositionParseError(linesBefore + newlines(body.slice(0, k)) + 2, 'content after # EOF');
+      return k;
+    }
+    linesBefore += newlines(body);
   }
-  const lines = body.split('\n');
+  const lastPiece = pieces[pieces.length - 1] ?? '';
   throw new ExpositionParseError(
-    lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length,
+    linesBefore > 0 && lastPiece.endsWith('\n') ? linesBefore : linesBefore + 1,
     'OpenMetrics exposition does not end with # EOF',
   );
 }
@@ -128,19 +134,26 @@ function skipBlanks(text: string, i: number, end: number): number {
   return i;
 }
 
-/** The first `# TYPE` of every family before `limit`, by family name (a family's HELP may precede its TYPE). */
-function familyTypes(body: string, limit: number): Map<string, string> {
+/**
+ * The first `# TYPE` of every family before `limit` in the last piece, by family name (a family's HELP may precede
+ * its TYPE).
+ */
+function familyTypes(pieces: readonly string[], limit: number): Map<string, string> {
   const types = new Map<string, string>();
-  for (let k = body.indexOf(TYPE_PREFIX); k >= 0 && k < limit; k = body.indexOf(TYPE_PREFIX, k + 1)) {
-    if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
-    let end = body.indexOf('\n', k);
-    if (end < 0 || end > limit) end = limit;
-    if (end > k && body.charCodeAt(end - 1) === CR) end--;
-    const ns = skipBlanks(body, k + TYPE_PREFIX.length, end);
-    const ne = tokenEnd(body, ns, end);
-    const ts = skipBlanks(body, ne, end);
-    if (ne > ns && ts < end && !types.has(body.slice(ns, ne)))
-      types.set(body.slice(ns, ne), body.slice(ts, tokenEnd(body, ts, end)));
+  for (let p = 0; p < pieces.length; p++) {
+    const body = pieces[p]!;
+    const stop = p === pieces.length - 1 ? limit : body.length;
+    for (let k = body.indexOf(TYPE_PREFIX); k >= 0 && k < stop; k = body.indexOf(TYPE_PREFIX, k + 1)) {
+      if (k > 0 && body.charCodeAt(k - 1) !== LF) continue;
+      let end = body.indexOf('\n', k);
+      if (end < 0 || end > stop) end = stop;
+      if (end > k && body.charCodeAt(end - 1) === CR) end--;
+      const ns = skipBlanks(body, k + TYPE_PREFIX.length, end);
+      const ne = tokenEnd(body, ns, end);
+      const ts = skipBlanks(body, ne, end);
+      if (ne > ns && ts < end && !types.has(body.slice(ns, ne)))
+        types.set(body.slice(ns, ne), body.slice(ts, tokenEnd(body, ts, end)));
+    }
   }
   return types;
 }
@@ -210,17 +223,21 @@ function exemplarAt(
 }
 
 /**
- * Parses an OpenMetrics text body (see the module comment) into the samples and families the text format gives
+ * Parses an OpenMetrics text body (see the module comment; whole, or in pieces as `parseExposition` takes it) into the samples and families the text format gives
  * (`parseExposition`'s result, with the same rules and line numbers), plus its exemplars.
  * Cost: O(body length), one pass over the samples; memory as parseExposition's plus the exemplars.
  * @throws PayloadTooLargeError when `body` is larger than `opts.maxBytes` UTF-8 bytes (nothing is parsed).
  * @throws ExpositionParseError when the body does not end with `# EOF` or has content after it, or on the first
  *   malformed line.
  */
-export function parseOpenMetrics(body: string, opts: ParseExpositionOptions): ParseOpenMetricsResult {
+export function parseOpenMetrics(
+  body: string | readonly string[],
+  opts: ParseExpositionOptions,
+): ParseOpenMetricsResult {
   checkExpositionSize(body, opts.maxBytes);
-  const limit = eofStart(body);
-  const types = familyTypes(body, limit);
+  const pieces = typeof body === 'string' ? [body] : body;
+  const limit = eofStart(pieces);
+  const types = familyTypes(pieces, limit);
   const exemplars: ScrapedExemplar[] = [];
   let invalidExemplars = 0;
   const cur: LexCursor = { pos: 0 };
@@ -236,6 +253,6 @@ export function parseOpenMetrics(body: string, opts: ParseExpositionOptions): Pa
       else invalidExemplars++;
     },
   };
-  const parsed = parseExpositionLines(body, opts, dialect, limit);
+  const parsed = parseExpositionLines(pieces, opts, dialect, limit);
   return { ...parsed, exemplars, invalidExemplars };
 }

@@ -18,13 +18,19 @@ export class TargetLabelMemo {
   private map = new WeakMap<Labels, Labels>();
   private targetLabels: Labels | undefined;
   private honor = false;
+  private checked: unknown;
 
-  /** The memo of `targetLabels` with `honor`: this memo's map, or a new one when they differ from the last call's. */
-  mapFor(targetLabels: Labels, honor: boolean): WeakMap<Labels, Labels> {
-    if (targetLabels !== this.targetLabels || honor !== this.honor) {
+  /**
+   * The memo of `targetLabels` with `honor`: this memo's map, or a new one when they differ from the last call's.
+   * `checked` names what every memoized labelled set has also passed (the scrape limits of `labelScraped`); a
+   * different value starts over too.
+   */
+  mapFor(targetLabels: Labels, honor: boolean, checked?: unknown): WeakMap<Labels, Labels> {
+    if (targetLabels !== this.targetLabels || honor !== this.honor || checked !== this.checked) {
       this.map = new WeakMap();
       this.targetLabels = targetLabels;
       this.honor = honor;
+      this.checked = checked;
     }
     return this.map;
   }
@@ -67,7 +73,7 @@ export function applyTargetLabels(
 }
 
 /** The exposed labels `exposed` with the target labels attached (see the module comment). */
-function labelled(
+export function labelled(
   exposed: Labels,
   targetLabels: Labels,
   tKeys: readonly string[],

@@ -114,8 +114,8 @@ export function sourceFailure(e: unknown): ScrapeFailure {
 }
 
 /**
- * Classifies a failed `fetch` (no response): a timeout (AbortSignal.timeout, undici header/body timeouts) or a
- * connection failure with a short message (`connection refused`, `host not found`, `connection reset`, else the
+ * Classifies a failed request (no response, or its body cut off): a timeout (the scrape's abort signal, undici
+ * header/body timeouts) or a connection failure with a short message (`connection refused`, `host not found`, `connection reset`, else the
  * error's own message and its cause's).
  */
 export function connectionFailure(e: unknown, timeoutMs: number): ScrapeFailure {
@@ -124,7 +124,14 @@ export function connectionFailure(e: unknown, timeoutMs: number): ScrapeFailure 
     return timeoutFailure(timeoutMs);
   const cause =
     e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : undefined;
+  // node:http errors carry the code themselves; fetch's wrapped it in the cause.
+  const own = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+  const code =
+    typeof own === 'string' && !(e instanceof DwcpError)
+      ? own
+      : cause && typeof cause.code === 'string'
+        ? cause.code
+        : undefined;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return timeoutFailure(timeoutMs);
   const short =
     code === 'ECONNREFUSED'

@@ -1,11 +1,11 @@
 /**
- * Scrapes targets on independent schedules: HTTP targets (Prometheus text exposition over fetch) and
- * in-process targets (an object with `collect(nowMs)`, e.g. the host collector). Modelled on Prometheus'
- * scrape loop (https://prometheus.io/docs/concepts/jobs_instances/): target labels `job` and `instance` plus
- * configured labels are attached to every sample (a clashing exposed label is kept as `exported_<name>`, as
- * with honor_labels: false), samples without a timestamp get the scrape start time, and synthetic `up`,
- * `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a down target
- * reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
+ * Scrapes targets on independent schedules: HTTP targets (Prometheus text exposition over node:http,
+ * src/ingest/http-get.ts) and in-process targets (an object with `collect(nowMs)`, e.g. the host collector).
+ * Modelled on Prometheus' scrape loop (https://prometheus.io/docs/concepts/jobs_instances/): target labels
+ * `job` and `instance` plus configured labels are attached to every sample (a clashing exposed label is kept as
+ * `exported_<name>`, as with honor_labels: false), samples without a timestamp get the scrape start time, and
+ * synthetic `up`, `scrape_duration_seconds` and `scrape_samples_scraped` samples are added to every batch (so a
+ * down target reports up == 0). One target's failure, hang or malformed body never affects another: each target has its
  * own timer, and a target's next scrape starts only after its previous one finished (no overlap). Every batch
  * comes with the scrape's typed outcome (`success`, `timeout`, `http_error`, ... in src/ingest/scrape-outcome.ts).
  *
@@ -27,8 +27,8 @@ import type { FamilyTypes } from './exposition-families.ts';
 import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
 import type { ScrapedExemplar } from './openmetrics.ts';
 import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
-import { checkScrapeLimits } from './scrape-limits.ts';
 import { applyTargetLabels, TargetLabelMemo } from './relabel.ts';
+import { labelScraped } from './scrape-labels.ts';
 import { SeriesTextCachePool } from './series-text-cache.ts';
 import { SCRAPE_SUCCESS, sourceFailure, type ScrapeFailure, type ScrapeOutcome } from './scrape-outcome.ts';
 
@@ -160,7 +160,7 @@ interface TargetState {
   status: TargetStatus;
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<TargetStatus> | undefined;
-  /** Labelled label sets of this target's unchanged series (see applyTargetLabels). */
+  /** Labelled label sets of this target's unchanged series, checked against its limits (see labelScraped). */
   readonly labelMemo: TargetLabelMemo;
 }
 
@@ -385,12 +385,17 @@ export class Scraper {
         );
     const durationMs = performance.now() - t0;
     if ('lateMs' in fetched) return this.skipped(st, startMs, fetched.lateMs);
-    const relabelled = Array.isArray(fetched)
-      ? applyTargetLabels(fetched, st.labels, st.cfg.honorLabels === true, st.labelMemo)
+    // Parsed samples are this scrape's own (labelled in place); an in-process source's are not.
+    const got = Array.isArray(fetched)
+      ? labelScraped(
+          fetched,
+          st.labels,
+          st.cfg.honorLabels === true,
+          st.labelMemo,
+          st.limits,
+          !isInProcess(st.cfg),
+        )
       : fetched;
-    const got = Array.isArray(relabelled)
-      ? (checkScrapeLimits(relabelled, st.limits) ?? relabelled)
-      : relabelled;
     const ok = Array.isArray(got);
     const outcome: ScrapeOutcome = ok ? SCRAPE_SUCCESS : got;
     const scraped = Array.isArray(fetched) ? fetched.length : 0;

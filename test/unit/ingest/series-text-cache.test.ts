@@ -111,7 +111,11 @@ function outcome(
   }
 }
 
-function parseWith(body: string, om: boolean, cache: SeriesTextCache | undefined): unknown {
+function parseWith(
+  body: string | readonly string[],
+  om: boolean,
+  cache: SeriesTextCache | undefined,
+): unknown {
   const opts = { defaultTimestampMs: 1_700_000_000_000, ...(cache ? { seriesCache: cache } : {}) };
   return outcome(() => (om ? parseOpenMetrics(body, opts) : parseExposition(body, opts)));
 }
@@ -155,6 +159,49 @@ describe('series-text cache', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('a body parsed in pieces split at line ends equals the whole body (errors and their lines included)', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(bodyArb, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (om, bodies, cuts) => {
+          const whole = new SeriesTextCachePool(1000).get('t');
+          const pieced = new SeriesTextCachePool(1000).get('t');
+          for (const lines of bodies) {
+            const body = render(lines, om);
+            // cut after random line ends: every piece but the last ends with a newline
+            const ends = [...body.matchAll(/\n/g)].map((m) => m.index + 1);
+            const at = [...new Set(cuts.map((c) => ends[c % ends.length]!))].sort((a, b) => a - b);
+            const pieces = [0, ...at].map((from, i) => body.slice(from, at[i] ?? body.length));
+            if (pieces.length > 1 && pieces[pieces.length - 1] === '') pieces.pop();
+            assert.deepEqual(
+              parseWith(pieces, om, pieced),
+              parseWith(body, om, whole),
+              JSON.stringify(pieces),
+            );
+            assert.deepEqual(parseWith(pieces, om, undefined), parseWith(body, om, undefined));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('an OpenMetrics body in pieces names the line of a misplaced or missing # EOF as the whole body does', () => {
+    const cases = [
+      ['a 1\n', '# EOF\n', 'b 2\n', '# EOF\n'],
+      ['a 1\n# EOF\nb 2\n', '# EOF\n'],
+      ['a 1\n', 'b 2\n'],
+      ['a 1\n', 'b 2'],
+    ];
+    for (const pieces of cases) {
+      const got = parseWith(pieces, true, undefined);
+      assert.deepEqual(got, parseWith(pieces.join(''), true, undefined));
+      assert.equal((got as { error?: string }).error, 'ExpositionParseError');
+    }
   });
 
   it('hands out the same frozen label object for an unchanged series text', () => {
