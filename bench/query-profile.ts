@@ -1,10 +1,12 @@
 /**
- * CPU profile of the 24 h / 60 s range query (`npx tsx bench/query-profile.ts [series]`, run under
- * `node --cpu-prof --import tsx`): a day of the simulator's series at 60 s in the chunks layout (SQLite), rolled
- * up, then the query repeated warm with the result cache emptied before each run (decoded rows cached), cold
- * (both caches emptied), and warm (both caches). Prints CPU ms per query of each; nothing is asserted.
+ * CPU profile of the 24 h / 60 s range query (`npx tsx bench/query-profile.ts [series] [profile.cpuprofile]`):
+ * a day of the simulator's series at 60 s in the chunks layout (SQLite), rolled up, then the query repeated
+ * cold (both caches emptied), warm with the result cache emptied before each run (decoded rows cached: a query
+ * of a new shape), and warm (both caches). Prints CPU ms per query of each; with a second argument, writes a
+ * V8 CPU profile of the queries alone (not the load before them) to that file. Nothing is asserted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
@@ -34,6 +36,13 @@ async function main(): Promise<void> {
     for (const n of names) refs.push(...(await st.store.findSeries(n, {}, 100_000)));
     const q = (): Promise<unknown> =>
       st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg: 'avg' }, 20_000);
+    const profileOut = process.argv[3];
+    const session = profileOut !== undefined ? new Session() : undefined;
+    if (session !== undefined) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     const run = async (label: string, reps: number, before: () => void): Promise<void> => {
       before();
       await q();
@@ -52,6 +61,11 @@ async function main(): Promise<void> {
     });
     await run('warm rows, no result cache', 10, () => st.store.resultCache.clear());
     await run('warm (both caches)', 10, () => undefined);
+    if (session !== undefined) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profileOut!, JSON.stringify(profile));
+      session.disconnect();
+    }
     await st.close();
   } finally {
     rmSync(root, { recursive: true, force: true });

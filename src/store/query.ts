@@ -150,25 +150,7 @@ export class RangeAggregator {
     to: number,
   ): void {
     const { steps, q } = this;
-    let gkey = '';
-    const glabels: Record<string, string> = {};
-    for (const l of this.by) {
-      const v = labels[l];
-      gkey += (v ?? '') + '\u0000';
-      if (v !== undefined) glabels[l] = v;
-    }
-    let g = this.groups.get(gkey);
-    if (!g) {
-      g = {
-        labels: glabels,
-        sum: new Float64Array(steps),
-        count: new Uint32Array(steps),
-        min: new Float64Array(steps).fill(Infinity),
-        max: new Float64Array(steps).fill(-Infinity),
-        cells: q !== undefined ? [] : undefined,
-      };
-      this.groups.set(gkey, g);
-    }
+    const g = this.group(labels);
     const { sum, count, min, max } = g;
     if (q === undefined && this.agg !== 'rate') {
       // avg/sum/min/max: the latest non-NaN sample in (t − lookback, t] folded straight into the group's arrays
@@ -209,6 +191,103 @@ export class RangeAggregator {
       if (v > max[i]!) max[i] = v;
     }
     if (g.cells) g.cells.push(Float64Array.from(stepValues));
+  }
+
+  /**
+   * Adds one series given as a dense column of bucket values, `lasts[k]` (NaN: no bucket), and per step i the
+   * range of buckets [lo[i], hi[i]] whose points lie in its lookback window (computed once per query for every
+   * series, tsdb/dense-steps.ts): the series' value at step i is its last non-NaN bucket in that range. The
+   * same result as {@link add} over the buckets' points. Not for `rate` (which reads every point of a window).
+   * @throws InvalidInputError for `rate` or when `lo`/`hi` do not cover the grid.
+   */
+  addColumn(
+    labels: Readonly<Record<string, string>>,
+    lasts: Float64Array,
+    lo: Int32Array,
+    hi: Int32Array,
+  ): void {
+    const { steps, q } = this;
+    if (this.agg === 'rate') throw new InvalidInputError('addColumn: rate needs the points of each window');
+    if (lo.length < steps || hi.length < steps)
+      throw new InvalidInputError(
+        `addColumn: bucket ranges of ${Math.min(lo.length, hi.length)} steps for ${steps}`,
+      );
+    const g = this.group(labels);
+    const { sum, count, min, max } = g;
+    // Only the column `finish` reads for this aggregation is updated, as in add; one loop per aggregation.
+    if (q === undefined && this.agg !== 'min' && this.agg !== 'max') {
+      for (let i = 0; i < steps; i++) {
+        const l = lo[i]!;
+        for (let k = hi[i]!; k >= l; k--) {
+          const v = lasts[k]!;
+          if (v === v) {
+            sum[i]! += v;
+            count[i]!++;
+            break;
+          }
+        }
+      }
+      return;
+    }
+    if (q === undefined) {
+      const isMin = this.agg === 'min';
+      const col = isMin ? min : max;
+      for (let i = 0; i < steps; i++) {
+        const l = lo[i]!;
+        for (let k = hi[i]!; k >= l; k--) {
+          const v = lasts[k]!;
+          if (v === v) {
+            count[i]!++;
+            if (isMin ? v < col[i]! : v > col[i]!) col[i] = v;
+            break;
+          }
+        }
+      }
+      return;
+    }
+    const stepValues = this.stepValues;
+    stepValues.fill(Number.NaN);
+    for (let i = 0; i < steps; i++) {
+      const l = lo[i]!;
+      for (let k = hi[i]!; k >= l; k--) {
+        const v = lasts[k]!;
+        if (v === v) {
+          stepValues[i] = v;
+          sum[i]! += v;
+          count[i]!++;
+          if (v < min[i]!) min[i] = v;
+          if (v > max[i]!) max[i] = v;
+          break;
+        }
+      }
+    }
+    g.cells!.push(Float64Array.from(stepValues));
+  }
+
+  /** The group of a series' labels (created on first use). */
+  private group(labels: Readonly<Record<string, string>>): Group {
+    let gkey = '';
+    const by = this.by;
+    for (let i = 0; i < by.length; i++) gkey += (labels[by[i]!] ?? '') + '\u0000';
+    let g = this.groups.get(gkey);
+    if (!g) {
+      const steps = this.steps;
+      const glabels: Record<string, string> = {};
+      for (const l of by) {
+        const v = labels[l];
+        if (v !== undefined) glabels[l] = v;
+      }
+      g = {
+        labels: glabels,
+        sum: new Float64Array(steps),
+        count: new Uint32Array(steps),
+        min: new Float64Array(steps).fill(Infinity),
+        max: new Float64Array(steps).fill(-Infinity),
+        cells: this.q !== undefined ? [] : undefined,
+      };
+      this.groups.set(gkey, g);
+    }
+    return g;
   }
 
   /** One output series per group with at least one value, sorted by group labels. */

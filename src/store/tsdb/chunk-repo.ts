@@ -65,6 +65,48 @@ function* statements<T>(
   }
 }
 
+/** Ids a series-id range read covers at least (fewer go into `in (...)` lists). */
+const MIN_IDS_PER_RANGE = 32;
+/** Ids per series-id range read at most. */
+const MAX_IDS_PER_RANGE = 20_000;
+
+/** Ids to read: ranges `series_id between lo and hi` (with the ids asked, when the range holds others), and the rest as lists. */
+export interface IdReads {
+  readonly ranges: {
+    readonly lo: number;
+    readonly hi: number;
+    readonly only: ReadonlySet<number> | undefined;
+  }[];
+  readonly lists: number[][];
+}
+
+/**
+ * Splits ids into dense ranges, each read by one statement (`series_id between lo and hi`: one index range
+ * instead of one probe and one bound parameter per id), and the scattered rest in `in (...)` lists. A range
+ * spans at most twice its ids plus 16, so reading it returns at most that many series (those not asked are
+ * dropped by the caller, `only`).
+ */
+export function idReads(ids: readonly number[]): IdReads {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const ranges: IdReads['ranges'] = [];
+  const rest: number[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const lo = sorted[i]!;
+    let j = i + 1;
+    while (j < sorted.length && j - i < MAX_IDS_PER_RANGE && sorted[j]! - lo + 1 <= 2 * (j - i + 1) + 16) j++;
+    const count = j - i;
+    if (count >= MIN_IDS_PER_RANGE) {
+      const hi = sorted[j - 1]!;
+      ranges.push({ lo, hi, only: hi - lo + 1 === count ? undefined : new Set(sorted.slice(i, j)) });
+    } else for (let k = i; k < j; k++) rest.push(sorted[k]!);
+    i = j;
+  }
+  const lists: number[][] = [];
+  for (let k = 0; k < rest.length; k += IDS_PER_STATEMENT) lists.push(rest.slice(k, k + IDS_PER_STATEMENT));
+  return { ranges, lists };
+}
+
 function* idGroups(ids: readonly number[]): Generator<number[]> {
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT)
     yield ids.slice(i, i + IDS_PER_STATEMENT) as number[];
@@ -223,21 +265,38 @@ export async function readRollups(
   withRest: boolean,
 ): Promise<RollupRow[]> {
   const out: RollupRow[] = [];
-  for (const ids of idGroups(seriesIds)) {
+  const { ranges, lists } = idReads(seriesIds);
+  const parts: {
+    lo: number;
+    hi: number;
+    ids: number[] | undefined;
+    only: ReadonlySet<number> | undefined;
+  }[] = [
+    ...ranges.map((r) => ({ lo: r.lo, hi: r.hi, ids: undefined, only: r.only })),
+    ...lists.map((ids) => ({ lo: 0, hi: 0, ids, only: undefined })),
+  ];
+  for (const part of parts) {
     const q = db
       .selectFrom('tsdb_rollups')
       .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
-      .where('series_id', 'in', ids)
+      .where((eb) =>
+        part.ids !== undefined
+          ? eb('series_id', 'in', part.ids)
+          : eb.and([eb('series_id', '>=', part.lo), eb('series_id', '<=', part.hi)]),
+      )
       .where('resolution', '=', resolution)
       .where('start_ts', '>', fromMs - rowSpanMs)
       .where('start_ts', '<=', toMs)
       .orderBy('series_id')
       .orderBy('start_ts');
     const rows = withRest ? await q.select('data').execute() : await q.execute();
+    const only = part.only;
     for (const r of rows) {
+      const seriesId = Number(r.series_id);
+      if (only !== undefined && !only.has(seriesId)) continue;
       const rest = 'data' in r ? (r as { data: Buffer }).data : undefined;
       out.push({
-        seriesId: Number(r.series_id),
+        seriesId,
         resolution: Number(r.resolution),
         startTs: Number(r.start_ts),
         endTs: Number(r.end_ts),

@@ -1,7 +1,8 @@
 /**
  * The bucket lasts a range query reads, decoded straight into reusable typed arrays: per series, in the order
  * asked, the buckets of one resolution whose start lies in [bucketStart(fromMs), toMs] — stored rollup rows below
- * the downsampler's watermark, raw samples bucketed from it on — as bucket starts and last values. The same
+ * the downsampler's watermark, raw samples bucketed from it on — as bucket starts and last values
+ * ({@link visitLastBuckets}), or as one dense column over the bucket grid ({@link visitDenseBuckets}). The same
  * buckets as `Downsampler.read(…, allColumns = false)` (same filters, same order), without a `Buckets` object or
  * number arrays per series: the caller turns each series into points or folds it into an aggregation before the
  * next one overwrites the arrays.
@@ -14,6 +15,16 @@ import { denseRow, rowKey, type CachedRow, type RollupRowCache } from './row-cac
 import { bucketStart } from './rollup.ts';
 import type { HeadSeries } from './head.ts';
 import { TailBuckets } from './tail-buckets.ts';
+import {
+  bucketLasts,
+  Columns,
+  copyRowDense,
+  expandRow,
+  keepRange,
+  scatterDense,
+  tailLasts,
+  type TailView,
+} from './bucket-columns.ts';
 
 /** Raw samples of series ids in [fromMs, toMs], merged and time-ordered, as typed arrays. */
 export type TypedRawRead = (
@@ -28,6 +39,13 @@ export type TypedRawRead = (
  */
 export type LastBucketVisitor = (index: number, ts: Float64Array, last: Float64Array, n: number) => void;
 
+/**
+ * Called once per series, in the order of the ids: `lasts[k]` is the last value of the bucket starting at
+ * bucketStart(fromMs) + k × resolution, NaN where the series has no bucket, for k < `n`. The array is reused for
+ * the next series.
+ */
+export type DenseBucketVisitor = (index: number, lasts: Float64Array, n: number) => void;
+
 /** The head's series and their tails (tail-buckets.ts), for the raw part of a read. */
 export interface TailSource {
   /** The head state of a series (undefined when it is not in the head). */
@@ -36,42 +54,149 @@ export interface TailSource {
   attach(s: HeadSeries, tail: TailBuckets): void;
 }
 
-/** A tail as a query found it: its first `n` buckets, the last of them with the value it had then. */
-interface TailView {
-  readonly tail: TailBuckets;
-  readonly n: number;
-  readonly lastValue: number;
-}
-
-/** Growable pair of columns. */
-class Columns {
-  ts = new Float64Array(4096);
-  last = new Float64Array(4096);
-
-  reserve(n: number): void {
-    if (n <= this.ts.length) return;
-    let cap = this.ts.length * 2;
-    while (cap < n) cap *= 2;
-    const ts = new Float64Array(cap);
-    const last = new Float64Array(cap);
-    ts.set(this.ts);
-    last.set(this.last);
-    this.ts = ts;
-    this.last = last;
-  }
-}
-
 /** Rows per series at most for which a query uses the row cache (beyond it: read as without a cache). */
 const MAX_CACHED_ROWS_PER_SERIES = 64;
 
-/**
- * Visits the bucket lasts of every id (see the file header). With `cache`, rollup rows are taken from it where
- * present and the others read from the database and put into it (row-cache.ts); the buckets visited are the
- * same either way.
- * @param watermark start of the first hour not rolled up (undefined: nothing rolled up yet).
- * @throws StoreError when a blob is corrupt; database errors as thrown by the driver.
- */
-export async function visitLastBuckets(
+/** Where a read takes each series' buckets from, gathered before the per-series loop. */
+class Gathered {
+  /** Rows decoded from blobs that could not be cached (not on their row's grid). */
+  private readonly tmp = new Columns();
+
+  constructor(
+    readonly ids: readonly number[],
+    readonly res: number,
+    readonly from: number,
+    readonly hi: number,
+    readonly toMs: number,
+    readonly w: number,
+    readonly rawFrom: number,
+    readonly firstRow: number,
+    readonly span: number,
+    readonly rowCount: number,
+    readonly cached: { cache: RollupRowCache; stamp: number; epoch: number } | undefined,
+    readonly hits: (CachedRow | undefined)[] | undefined,
+    readonly rowsOf: Map<number, { start: number; last: Uint8Array }[]>,
+    readonly tailOf: (TailView | undefined)[] | undefined,
+    readonly tokens: ({ s: HeadSeries; gen: number } | undefined)[] | undefined,
+    readonly raw:
+      Map<number, { readonly timestampsMs: Float64Array; readonly values: Float64Array }> | undefined,
+    readonly tails: TailSource | undefined,
+  ) {}
+
+  /**
+   * Row `r` of series `i` from the cache, or decoded from its blob and put into the cache; undefined when the
+   * blob is not representable as a cached row (its buckets are then in `tmp[0..m)`, m returned as `offGrid`).
+   */
+  private row(
+    i: number,
+    r: number,
+    blobs: { start: number; last: Uint8Array }[] | undefined,
+  ): CachedRow | number {
+    const hit = this.hits![i * this.rowCount + r];
+    if (hit !== undefined) return hit;
+    const { res, cached, tmp } = this;
+    const start = this.firstRow + r * this.span;
+    const blob = blobs?.find((b) => b.start === start)?.last;
+    let row: CachedRow;
+    if (blob === undefined) row = { start, resolutionMs: res, values: undefined, lastBucket: -Infinity };
+    else {
+      const m = rollupLastBuckets(blob);
+      tmp.reserve(m);
+      decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
+      const values = denseRow(start, res, tmp.ts, tmp.last, m);
+      if (values === undefined) return m;
+      row = { start, resolutionMs: res, values, lastBucket: tmp.ts[m - 1]! };
+    }
+    cached!.cache.put(rowKey(this.ids[i]!, res, start), row, cached!.epoch, cached!.stamp);
+    return row;
+  }
+
+  /** Appends the rollup buckets of series `i` to `c` from index 0; returns their count. */
+  rollupSparse(i: number, c: Columns): number {
+    const { from, hi, toMs, w } = this;
+    const blobs = this.rowsOf.get(this.ids[i]!);
+    let n = 0;
+    if (this.cached !== undefined) {
+      for (let r = 0; r < this.rowCount; r++) {
+        const row = this.row(i, r, blobs);
+        if (typeof row === 'number') n = keepRange(this.tmp.ts, this.tmp.last, 0, row, from, hi, c, n);
+        else if (row.values !== undefined) n = expandRow(row, from, hi, c, n);
+      }
+      return n;
+    }
+    for (const { last: blob } of blobs ?? []) {
+      const m = rollupLastBuckets(blob);
+      c.reserve(n + m);
+      decodeRollupLastInto(blob, c.ts, c.last, n);
+      // Keep buckets with from <= t <= toMs below the watermark, in place.
+      const ts = c.ts;
+      const last = c.last;
+      let k = n;
+      for (let j = n; j < n + m; j++) {
+        const t = ts[j]!;
+        if (t < from || t > toMs || t >= w) continue;
+        ts[k] = t;
+        last[k] = last[j]!;
+        k++;
+      }
+      n = k;
+    }
+    return n;
+  }
+
+  /**
+   * Writes the rollup buckets of series `i` into the dense column `lasts` (NaN-filled by the caller).
+   * @returns false when a bucket lies off the grid (the read must be done sparse).
+   */
+  rollupDense(i: number, lasts: Float64Array): boolean {
+    const { from, hi, res, tmp } = this;
+    const blobs = this.rowsOf.get(this.ids[i]!);
+    if (this.cached !== undefined) {
+      for (let r = 0; r < this.rowCount; r++) {
+        const row = this.row(i, r, blobs);
+        if (typeof row === 'number') {
+          if (!scatterDense(tmp.ts, tmp.last, 0, row, from, hi, res, lasts)) return false;
+        } else if (row.values !== undefined) copyRowDense(row, from, hi, lasts);
+      }
+      return true;
+    }
+    for (const { last: blob } of blobs ?? []) {
+      const m = rollupLastBuckets(blob);
+      tmp.reserve(m);
+      decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
+      if (!scatterDense(tmp.ts, tmp.last, 0, m, from, hi, res, lasts)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Appends the buckets past the watermark of series `i` (from its tail, or its raw samples bucketed; a
+   * 1-minute read of a series with nothing appended during it leaves a tail) to `c` from index `n`.
+   */
+  rawPart(i: number, c: Columns, n: number): number {
+    const { res, rawFrom, toMs } = this;
+    const tv = this.tailOf?.[i];
+    if (tv !== undefined) return tailLasts(tv, res, rawFrom, toMs, c, n);
+    const id = this.ids[i]!;
+    const p = this.raw?.get(id);
+    if (p === undefined) return n;
+    const n0 = n;
+    n = bucketLasts(p.timestampsMs, p.values, res, rawFrom, toMs + 1, c, n);
+    const tok = this.tokens?.[i];
+    const tails = this.tails;
+    if (tok !== undefined && tok.s.gen === tok.gen && tok.s.tail === undefined && tails!.series(id) === tok.s)
+      tails!.attach(tok.s, new TailBuckets(rawFrom, c.ts, c.last, n0, n));
+    return n;
+  }
+
+  /** Ends the read (the cache's counters published). */
+  done(): void {
+    this.cached?.cache.publish();
+  }
+}
+
+/** Looks up cached rows, reads the missing rows, the tails and the raw samples of a read (see the file header). */
+async function gather(
   db: TsdbDb,
   readRaw: TypedRawRead,
   watermark: number | undefined,
@@ -79,10 +204,9 @@ export async function visitLastBuckets(
   resolutionMs: number,
   fromMs: number,
   toMs: number,
-  visit: LastBucketVisitor,
-  cache?: RollupRowCache,
-  tails?: TailSource,
-): Promise<void> {
+  cache: RollupRowCache | undefined,
+  tails: TailSource | undefined,
+): Promise<Gathered> {
   const span = ROLLUP_ROW_SPAN_MS[resolutionMs]!;
   const from = bucketStart(fromMs, resolutionMs);
   const w = watermark ?? -Infinity;
@@ -120,7 +244,7 @@ export async function visitLastBuckets(
   }
   const rawFrom = Math.max(from, w);
   // The raw part: from the series' tails where they cover it (every sample of the series is at or before toMs),
-  // read and bucketed otherwise; a 1-minute read of a series with nothing appended during it leaves a tail.
+  // read and bucketed otherwise.
   let tailOf: (TailView | undefined)[] | undefined;
   let tokens: ({ s: HeadSeries; gen: number } | undefined)[] | undefined;
   let rawIds: readonly number[] = ids;
@@ -141,180 +265,90 @@ export async function visitLastBuckets(
     rawIds = need;
   }
   const raw = toMs >= w && rawIds.length > 0 ? await readRaw(rawIds, rawFrom, toMs) : undefined;
-  const c = new Columns();
-  const tmp = cached !== undefined ? new Columns() : undefined;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    let n = 0;
-    if (cached !== undefined) {
-      const blobs = rowsOf.get(id);
-      for (let r = 0; r < rowCount; r++) {
-        const start = firstRow + r * span;
-        let row = hits![i * rowCount + r];
-        if (row === undefined) {
-          const blob = blobs?.find((b) => b.start === start)?.last;
-          if (blob === undefined) row = { start, resolutionMs, values: undefined, lastBucket: -Infinity };
-          else {
-            const m = rollupLastBuckets(blob);
-            tmp!.reserve(m);
-            decodeRollupLastInto(blob, tmp!.ts, tmp!.last, 0);
-            const values = denseRow(start, resolutionMs, tmp!.ts, tmp!.last, m);
-            if (values === undefined) {
-              n = keepRange(tmp!.ts, tmp!.last, 0, m, from, hi, c, n);
-              continue;
-            }
-            row = { start, resolutionMs, values, lastBucket: tmp!.ts[m - 1]! };
-          }
-          cached.cache.put(rowKey(id, resolutionMs, start), row, cached.epoch, cached.stamp);
-        }
-        if (row.values !== undefined) n = expandRow(row, from, hi, c, n);
-      }
-    } else {
-      for (const { last: blob } of rowsOf.get(id) ?? []) {
-        const m = rollupLastBuckets(blob);
-        c.reserve(n + m);
-        decodeRollupLastInto(blob, c.ts, c.last, n);
-        // Keep buckets with from <= t <= toMs below the watermark, in place.
-        const ts = c.ts;
-        const last = c.last;
-        let k = n;
-        for (let j = n; j < n + m; j++) {
-          const t = ts[j]!;
-          if (t < from || t > toMs || t >= w) continue;
-          ts[k] = t;
-          last[k] = last[j]!;
-          k++;
-        }
-        n = k;
-      }
-    }
-    const tv = tailOf?.[i];
-    if (tv !== undefined) n = tailLasts(tv, resolutionMs, rawFrom, toMs, c, n);
-    else {
-      const p = raw?.get(id);
-      if (p !== undefined) {
-        const n0 = n;
-        n = bucketLasts(p.timestampsMs, p.values, resolutionMs, rawFrom, toMs + 1, c, n);
-        const tok = tokens?.[i];
-        if (
-          tok !== undefined &&
-          tok.s.gen === tok.gen &&
-          tok.s.tail === undefined &&
-          tails!.series(id) === tok.s
-        )
-          tails!.attach(tok.s, new TailBuckets(rawFrom, c.ts, c.last, n0, n));
-      }
-    }
-    visit(i, c.ts, c.last, n);
-  }
-  cached?.cache.publish();
+  return new Gathered(
+    ids,
+    resolutionMs,
+    from,
+    hi,
+    toMs,
+    w,
+    rawFrom,
+    firstRow,
+    span,
+    rowCount,
+    cached,
+    hits,
+    rowsOf,
+    tailOf,
+    tokens,
+    raw,
+    tails,
+  );
 }
 
 /**
- * Appends to `c` from index `n` the buckets of `resolutionMs` (1 minute, or 1 hour folded from the minutes: the
- * last minute's last) of a tail view with rawFrom <= start <= toMs; returns the new length.
+ * Visits the bucket lasts of every id (see the file header). With `cache`, rollup rows are taken from it where
+ * present and the others read from the database and put into it (row-cache.ts); the buckets visited are the
+ * same either way.
+ * @param watermark start of the first hour not rolled up (undefined: nothing rolled up yet).
+ * @throws StoreError when a blob is corrupt; database errors as thrown by the driver.
  */
-function tailLasts(
-  tv: TailView,
-  resolutionMs: number,
-  rawFrom: number,
-  toMs: number,
-  c: Columns,
-  n: number,
-): number {
-  const { tail } = tv;
-  c.reserve(n + tv.n);
-  const out = c.ts;
-  const last = c.last;
-  let k = n - 1;
-  let cur = Number.NaN;
-  for (let j = 0; j < tv.n; j++) {
-    const b = tail.ts[j]!;
-    if (b < rawFrom || b > toMs) continue;
-    const v = j === tv.n - 1 ? tv.lastValue : tail.last[j]!;
-    const hb = resolutionMs === ROLLUP_1M_MS ? b : bucketStart(b, resolutionMs);
-    if (hb !== cur) {
-      cur = hb;
-      k++;
-      out[k] = hb;
-    }
-    last[k] = v;
-  }
-  return k + 1;
-}
-
-/** Appends the existing buckets of a cached row with from <= start <= hi to `c` from index `n`; returns the new length. */
-function expandRow(row: CachedRow, from: number, hi: number, c: Columns, n: number): number {
-  const { start, resolutionMs: res } = row;
-  const vals = row.values!;
-  const kLo = Math.max(0, Math.ceil((from - start) / res));
-  const kHi = Math.min(vals.length - 1, Math.floor((hi - start) / res));
-  if (kHi < kLo) return n;
-  c.reserve(n + kHi - kLo + 1);
-  const ts = c.ts;
-  const last = c.last;
-  for (let k = kLo; k <= kHi; k++) {
-    const v = vals[k]!;
-    if (v !== v) continue; // NaN: no bucket
-    ts[n] = start + k * res;
-    last[n] = v;
-    n++;
-  }
-  return n;
-}
-
-/** Appends the buckets `ts[a..b)` with from <= t <= hi to `c` from index `n`; returns the new length. */
-function keepRange(
-  ts: Float64Array,
-  last: Float64Array,
-  a: number,
-  b: number,
-  from: number,
-  hi: number,
-  c: Columns,
-  n: number,
-): number {
-  c.reserve(n + b - a);
-  for (let j = a; j < b; j++) {
-    const t = ts[j]!;
-    if (t < from || t > hi) continue;
-    c.ts[n] = t;
-    c.last[n] = last[j]!;
-    n++;
-  }
-  return n;
-}
-
-/**
- * Appends to `c` from index `n` the start and last non-NaN value of every bucket of the time-ordered samples
- * with fromMs <= t < toMs (the `timestampsMs` and `last` of `bucketize`); returns the new length.
- */
-function bucketLasts(
-  ts: Float64Array,
-  vs: Float64Array,
+export async function visitLastBuckets(
+  db: TsdbDb,
+  readRaw: TypedRawRead,
+  watermark: number | undefined,
+  ids: readonly number[],
   resolutionMs: number,
   fromMs: number,
   toMs: number,
-  c: Columns,
-  n: number,
-): number {
-  c.reserve(n + ts.length);
-  const out = c.ts;
-  const last = c.last;
-  let cur = Number.NaN;
-  let k = n - 1;
-  for (let i = 0; i < ts.length; i++) {
-    const t = ts[i]!;
-    if (t < fromMs || t >= toMs) continue;
-    const v = vs[i]!;
-    if (Number.isNaN(v)) continue;
-    const b = bucketStart(t, resolutionMs);
-    if (b !== cur) {
-      cur = b;
-      k++;
-      out[k] = b;
-    }
-    last[k] = v;
+  visit: LastBucketVisitor,
+  cache?: RollupRowCache,
+  tails?: TailSource,
+): Promise<void> {
+  const g = await gather(db, readRaw, watermark, ids, resolutionMs, fromMs, toMs, cache, tails);
+  const c = new Columns();
+  for (let i = 0; i < ids.length; i++) {
+    const n = g.rawPart(i, c, g.rollupSparse(i, c));
+    visit(i, c.ts, c.last, n);
   }
-  return k + 1;
+  g.done();
+}
+
+/**
+ * {@link visitLastBuckets} as one dense column per series over the bucket grid bucketStart(fromMs),
+ * + resolution, … up to toMs ({@link DenseBucketVisitor}): cached rows are copied in whole, no bucket starts
+ * are written. The same buckets, the same cache and tail effects.
+ * @returns false (after visiting some series) when a stored bucket lies off the grid: nothing can be
+ *   concluded from the visits, read with {@link visitLastBuckets} instead.
+ * @throws StoreError when a blob is corrupt; database errors as thrown by the driver.
+ */
+export async function visitDenseBuckets(
+  db: TsdbDb,
+  readRaw: TypedRawRead,
+  watermark: number | undefined,
+  ids: readonly number[],
+  resolutionMs: number,
+  fromMs: number,
+  toMs: number,
+  visit: DenseBucketVisitor,
+  cache?: RollupRowCache,
+  tails?: TailSource,
+): Promise<boolean> {
+  const g = await gather(db, readRaw, watermark, ids, resolutionMs, fromMs, toMs, cache, tails);
+  const from = g.from;
+  const nb = Math.floor((toMs - from) / resolutionMs) + 1;
+  const lasts = new Float64Array(Math.max(0, nb));
+  const c = new Columns();
+  try {
+    for (let i = 0; i < ids.length; i++) {
+      lasts.fill(Number.NaN);
+      if (!g.rollupDense(i, lasts)) return false;
+      const n = g.rawPart(i, c, 0);
+      if (!scatterDense(c.ts, c.last, 0, n, from, toMs, resolutionMs, lasts)) return false;
+      visit(i, lasts, nb);
+    }
+    return true;
+  } finally {
+    g.done();
+  }
 }

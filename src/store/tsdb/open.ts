@@ -29,7 +29,7 @@ import { migrateTsdb } from './migrations.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
 import type { TsdbDatabase } from './schema.ts';
-import { visitLastBuckets, type LastBucketVisitor } from './last-buckets.ts';
+import { visitDenseBuckets, visitLastBuckets, type LastBucketVisitor } from './last-buckets.ts';
 import type { QueryCacheMetrics } from './cache-metrics.ts';
 import { aggregateRange, cachedAggregateRange, type RangeQuerySource } from './range-query.ts';
 import { QueryResultCache } from './result-cache.ts';
@@ -82,6 +82,19 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     const rollups = samples.rollups;
     this.source = {
       visit: (s, res, from, to, visit) => this.visitLast(s, res, from, to, visit),
+      visitDense: (s, res, from, to, visit) =>
+        visitDenseBuckets(
+          samples.database,
+          (ids, f, t) => samples.raw.readTyped(ids, f, t),
+          rollups.watermark,
+          s.map((r) => r.id),
+          res,
+          from,
+          to,
+          visit,
+          rollups.rowCache,
+          samples.tails,
+        ),
       watermark: () => rollups.watermark,
       epoch: () => rollups.rowCache.writeEpoch,
       deletedBefore: (res) => rollups.rowCache.deletedBefore(res),

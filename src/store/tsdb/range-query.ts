@@ -13,7 +13,8 @@
 import { MIN_LOOKBACK_MS, RangeAggregator, type AggregateOptions, type AggregateResult } from '../query.ts';
 import type { RangeQueryResult } from '../stepped-types.ts';
 import type { SeriesRef } from '../types.ts';
-import type { LastBucketVisitor } from './last-buckets.ts';
+import { StepAlignment } from './dense-steps.ts';
+import type { DenseBucketVisitor, LastBucketVisitor } from './last-buckets.ts';
 import { bucketStart } from './rollup.ts';
 import type { CachedGroup, CachedResult, QueryResultCache } from './result-cache.ts';
 
@@ -27,6 +28,17 @@ export interface RangeQuerySource {
     toMs: number,
     visit: LastBucketVisitor,
   ): Promise<void>;
+  /**
+   * The same buckets as one dense column per series over the grid bucketStart(fromMs), + res, … up to toMs
+   * (last-buckets.ts `visitDenseBuckets`); false when a bucket lies off the grid (then use `visit`).
+   */
+  visitDense?(
+    series: readonly SeriesRef[],
+    res: number,
+    fromMs: number,
+    toMs: number,
+    visit: DenseBucketVisitor,
+  ): Promise<boolean>;
   /** The rollup watermark now (undefined: nothing rolled up). */
   watermark(): number | undefined;
   /** The rollup rows' write epoch now (row-cache.ts `writeEpoch`). */
@@ -49,6 +61,22 @@ export async function aggregateRange(
   maxPointsPerSeries: number,
   readFromMs: number = opts.startMs,
 ): Promise<RangeQueryResult> {
+  // Dense: when no series can reach maxPointsPerSeries (so none is truncated) and the aggregation reads one
+  // value per step, each series' buckets come as one column over the bucket grid and its step values are
+  // picked by an alignment computed once for every series.
+  const from = bucketStart(readFromMs, res);
+  const nb = Math.floor((opts.endMs - from) / res) + 1;
+  if (src.visitDense !== undefined && opts.agg !== 'rate' && nb < maxPointsPerSeries) {
+    const acc = new RangeAggregator(opts, series.length);
+    const { startMs, endMs, stepMs } = opts;
+    const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+    const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
+    const align = new StepAlignment(from, res, nb, startMs, stepMs, steps, lookback);
+    const dense = await src.visitDense(series, res, readFromMs, endMs, (i, lasts) =>
+      acc.addColumn(series[i]!.labels, lasts, align.lo, align.hi),
+    );
+    if (dense) return { ...acc.finish(), truncated: false };
+  }
   const acc = new RangeAggregator(opts, series.length);
   let truncated = false;
   await src.visit(series, res, readFromMs, opts.endMs, (i, ts, last, n) => {

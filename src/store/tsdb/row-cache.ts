@@ -72,6 +72,9 @@ export function rowKey(seriesId: number, resolutionMs: number, start: number): s
   return `${seriesId}:${resolutionMs}:${start}`;
 }
 
+/** Scratch column of {@link denseRow} (grown to the largest row seen; a row holds at most 1440 buckets). */
+let scratch = new Float64Array(1440);
+
 /**
  * The dense column of a row's buckets (bucket starts `ts[0..n)` on the row's grid, lasts `last[0..n)`), or
  * undefined when a bucket lies off the grid or a last is NaN (not representable; such a row is not cached).
@@ -87,21 +90,24 @@ export function denseRow(
   if (n === 0) return new Float32Array(0);
   const top = (ts[n - 1]! - start) / resolutionMs;
   if (!Number.isInteger(top) || top < 0 || top >= slots) return undefined;
+  // One pass into a scratch column (checks, float32-ness, placement), then one copy into the kept array.
+  if (scratch.length < top + 1) scratch = new Float64Array(Math.max(top + 1, scratch.length * 2));
+  const col = scratch;
+  col.fill(Number.NaN, 0, top + 1);
   let f32 = true;
-  for (let i = 0; i < n; i++) {
-    const v = last[i]!;
-    if (Number.isNaN(v)) return undefined;
-    if (f32 && Math.fround(v) !== v) f32 = false;
-  }
-  const out = f32 ? new Float32Array(top + 1) : new Float64Array(top + 1);
-  out.fill(Number.NaN);
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const k = (ts[i]! - start) / resolutionMs;
-    if (!Number.isInteger(k) || k <= prev || k > top) return undefined;
-    out[k] = last[i]!;
+    // k is an integer in (prev, top]: (k | 0) === k holds for integers below 2^31 (top < slots).
+    if (!(k > prev && k <= top) || (k | 0) !== k) return undefined;
+    const v = last[i]!;
+    if (v !== v) return undefined;
+    if (f32 && Math.fround(v) !== v) f32 = false;
+    col[k] = v;
     prev = k;
   }
+  const out = f32 ? new Float32Array(top + 1) : new Float64Array(top + 1);
+  out.set(col.subarray(0, top + 1));
   return out;
 }
 
