@@ -1,16 +1,14 @@
 /**
- * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation
- * (N consecutive anomalous samples before an anomaly opens; a verdict that rests on a run of samples by
- * construction, `Verdict.evidenceSamples` — a CUSUM signal — counts as that run), minimum confidence, per-series cooldown between
- * episodes, and resolution tracking. Only verdicts with a finite band and score open anomalies (`isReportable`).
- * Target health (`up == 0` on `confirmSamples` consecutive scrapes) opens a
- * target-down anomaly.
- *
- * Episodes (series outside the catalog, `episodic`): a lasting fault is one anomaly, opened after a minimum
- * duration and held open while its condition holds (detection-episode.ts). Catalog series resolve when
- * `resolveAfterSamples` samples in a row lie inside the band their anomaly opened against, or after
- * `acceptNewLevelAfterMs` of normal verdicts with the reason `new level accepted` (detection-hold.ts). Predicted bands are clamped to the series' physical range (catalog). No I/O, no clock:
- * `nowMs` comes in with each call (it is the detection time used for detection-delay measurements).
+ * Runs one streaming detector per derived series and turns verdicts into anomaly episodes: confirmation (N
+ * consecutive anomalous samples; a verdict resting on a run of samples by construction, `evidenceSamples` — a
+ * CUSUM signal — counts as that run), minimum confidence, per-series cooldown, resolution. Only verdicts with a
+ * finite band and score open anomalies (`isReportable`); target health (`up == 0` on `confirmSamples` scrapes in a
+ * row) opens a target-down anomaly. Series outside the catalog (`episodic`): a lasting fault is one anomaly, opened
+ * after a minimum duration, held open while its condition holds (detection-episode.ts). Catalog series resolve
+ * when `resolveAfterSamples` samples in a row lie inside the band their anomaly opened against, or after
+ * `acceptNewLevelAfterMs` of normal verdicts ("new level accepted"); the detector catching up with a return inside
+ * that band opens nothing (detection-hold.ts). Bands are clamped to the series' physical range (catalog). No I/O,
+ * no clock: `nowMs` comes with each call (the detection time used for detection-delay measurements).
  *
  * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
  * hands out the snapshots of detectors that learned something since they were last handed out (oldest change
@@ -32,7 +30,9 @@ import { episodeStep, type EpisodeSeriesState } from './detection-episode.ts';
 import {
   DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS,
   frozenBand,
+  endHold,
   holdStep,
+  returnedInside,
   type HoldSeriesState,
 } from './detection-hold.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
@@ -309,7 +309,8 @@ export class DetectionEngine {
       }
       const v = st.detector.update(input.value, input.timestampMs);
       if (st.persistent) this.dirty.add(input.key);
-      const bad = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
+      const reportable = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
+      const bad = !returnedInside(st, input.value, reportable) && reportable;
       if (st.inferred) {
         episodeStep(input, st, v, bad, prevTs, nowMs, this.opts, opened, resolved);
         continue;
@@ -319,7 +320,6 @@ export class DetectionEngine {
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
         const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
-        // A verdict that rests on a run of samples by construction (a CUSUM signal: `evidenceSamples`) counts as that run.
         const run = Math.max(st.streak, v.evidenceSamples ?? 1);
         if (!st.open && run >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
@@ -353,7 +353,7 @@ export class DetectionEngine {
         );
         if (out !== null) {
           st.open = false;
-          st.hold = null;
+          endHold(st, out);
           resolved.push({
             key: input.key,
             resolvedAtMs: input.timestampMs,

@@ -29,6 +29,11 @@ export interface HoldSeriesState {
   hold: { readonly lower: number; readonly upper: number } | null;
   /** Sample time (ms) of the first of the detector's current run of normal verdicts; NaN while none. */
   normalSinceTs: number;
+  /**
+   * The frozen band of an anomaly that resolved because its series came back inside it, kept until the detector
+   * calls a sample normal again (see {@link returnedInside}); absent otherwise.
+   */
+  recovered?: { readonly lower: number; readonly upper: number } | null;
 }
 
 /** The frozen band of an anomaly that opens with band [lower, upper], or null when the band is not finite. */
@@ -39,6 +44,32 @@ export function frozenBand(a: {
   return Number.isFinite(a.lower) && Number.isFinite(a.upper) && a.lower <= a.upper
     ? { lower: a.lower, upper: a.upper }
     : null;
+}
+
+/**
+ * Whether an anomalous verdict is only the detector catching up with a return to normal: after an anomaly
+ * resolved because its series came back inside the band it opened against, an adaptive detector that learned
+ * the fault's level judges the return itself anomalous for a few samples. A value inside that pre-fault band is
+ * not a new anomaly, so such verdicts open nothing. The kept band is dropped at the detector's first normal
+ * verdict or the first value outside it (a new deviation is judged as usual). Updates `st.recovered`.
+ * @param anomalous the detector's (reportable) verdict on `value`
+ * @returns true when the verdict is to be taken as normal
+ */
+export function returnedInside(st: HoldSeriesState, value: number, anomalous: boolean): boolean {
+  const band = st.recovered;
+  if (band === undefined || band === null) return false;
+  if (anomalous && value >= band.lower && value <= band.upper) return true;
+  st.recovered = null;
+  return false;
+}
+
+/**
+ * Ends the hold of an anomaly that resolves with `outcome`: keeps its band as `st.recovered` when the series came
+ * back inside it (no reason), for {@link returnedInside}. Updates `st.hold` and `st.recovered`.
+ */
+export function endHold(st: HoldSeriesState, outcome: { readonly reason?: string }): void {
+  st.recovered = outcome.reason === undefined ? st.hold : null;
+  st.hold = null;
 }
 
 /** The outcome of one held sample: stay open (null), or resolve, with a reason unless the series is back. */

@@ -169,3 +169,37 @@ export const meanSnap = (n: number, mean: number, m2: number): DetectorSnapshot 
   version: 1,
   state: { n, mean, m2 },
 });
+
+/**
+ * A detector that re-anchors as the live members do: anomalous while a value is more than 10 from its level, and
+ * after `n` such samples in a row it takes the value as its new level (band: level ± 10).
+ */
+export function adaptingAfter(n: number): StreamingDetector {
+  let level = 0;
+  let away = 0;
+  return {
+    name: 'adapting-after',
+    update(value: number): Verdict {
+      const out = Math.abs(value - level) > 10;
+      away = out ? away + 1 : 0;
+      if (away > n) {
+        level = value;
+        away = 0;
+      }
+      const bad = out && away > 0;
+      return {
+        anomalous: bad,
+        score: bad ? 1 : 0,
+        expected: level,
+        lower: level - 10,
+        upper: level + 10,
+        deviation: bad ? (value - level) / 2.5 : 0,
+        confidence: bad ? 0.9 : 0,
+        severity: bad ? 'high' : 'low',
+        warmingUp: false,
+        resolved: false,
+      };
+    },
+    stateBytes: () => 0,
+  };
+}

@@ -1,10 +1,10 @@
 /** Series outside the catalog in the detection engine: analysed by inferred kind, warm-up, own factory, episodes. */
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type StreamingDetector, type Verdict } from '../../../src/analysis/anomaly/detector.ts';
+import { type StreamingDetector } from '../../../src/analysis/anomaly/detector.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import { type DetectionInput } from '../../../src/monitor/series-tracker.ts';
-import { inputs, thresholdDetector } from './detection-engine-fixtures.ts';
+import { adaptingAfter, inputs, thresholdDetector } from './detection-engine-fixtures.ts';
 
 test('series outside the catalog are analysed when their inferred kind is, and open nothing during their warm-up', () => {
   const e = new DetectionEngine({
@@ -81,36 +81,8 @@ test('series outside the catalog get the detectors of inferredFactory, catalog s
 
 describe('series outside the catalog are judged by episodes (minimum duration, one anomaly per lasting fault)', () => {
   const STEP = 15_000;
-  /** A detector that re-anchors as the live members do: anomalous for the first 3 samples of a new level, then that level is normal. */
-  function adapting(): StreamingDetector {
-    let level = 0;
-    let away = 0;
-    return {
-      name: 'adapting',
-      update(value: number): Verdict {
-        const out = Math.abs(value - level) > 10;
-        away = out ? away + 1 : 0;
-        if (away > 3) {
-          level = value;
-          away = 0;
-        }
-        const bad = out && away > 0;
-        return {
-          anomalous: bad,
-          score: bad ? 1 : 0,
-          expected: level,
-          lower: level - 10,
-          upper: level + 10,
-          deviation: bad ? (value - level) / 2.5 : 0,
-          confidence: bad ? 0.9 : 0,
-          severity: bad ? 'high' : 'low',
-          warmingUp: false,
-          resolved: false,
-        };
-      },
-      stateBytes: () => 0,
-    };
-  }
+  /** Anomalous for the first 3 samples of a new level, then that level is normal (re-anchors as the live members do). */
+  const adapting = (): StreamingDetector => adaptingAfter(3);
   const make = (factory: () => StreamingDetector, minDurationMs: number) =>
     new DetectionEngine({
       factory,

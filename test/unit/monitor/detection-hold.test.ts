@@ -5,52 +5,27 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StreamingDetector, Verdict } from '../../../src/analysis/anomaly/detector.ts';
+import type { StreamingDetector } from '../../../src/analysis/anomaly/detector.ts';
 import { incidentDescription } from '../../../src/alerting/delivery/incident-text.ts';
 import { Correlator } from '../../../src/alerting/incidents/correlator.ts';
 import { parseMonitorConfig } from '../../../src/config.ts';
 import { DetectionEngine, type ResolvedAnomaly } from '../../../src/monitor/detection-engine.ts';
 import {
+  endHold,
   frozenBand,
   holdStep,
+  returnedInside,
   NEW_LEVEL_ACCEPTED,
   type HoldSeriesState,
 } from '../../../src/monitor/detection-hold.ts';
 import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
 import { T0, sig } from '../../helpers/alerting-fixtures.ts';
+import { adaptingAfter } from './detection-engine-fixtures.ts';
 
 const STEP = 15_000;
 
 /** Judges |value - level| > 10 anomalous; after 4 such samples in a row it takes the value as its new level. */
-function adapting(): StreamingDetector {
-  let level = 0;
-  let away = 0;
-  return {
-    name: 'adapting',
-    update(value: number): Verdict {
-      const out = Math.abs(value - level) > 10;
-      away = out ? away + 1 : 0;
-      if (away > 3) {
-        level = value;
-        away = 0;
-      }
-      const bad = out && away > 0;
-      return {
-        anomalous: bad,
-        score: bad ? 1 : 0,
-        expected: level,
-        lower: level - 10,
-        upper: level + 10,
-        deviation: bad ? (value - level) / 2.5 : 0,
-        confidence: bad ? 0.9 : 0,
-        severity: bad ? 'high' : 'low',
-        warmingUp: false,
-        resolved: false,
-      };
-    },
-    stateBytes: () => 0,
-  };
-}
+const adapting = (): StreamingDetector => adaptingAfter(3);
 
 const input = (value: number, t: number): DetectionInput => ({
   key: 'c',
@@ -76,6 +51,18 @@ const engine = (acceptNewLevelAfterMs?: number) =>
     analyse: () => true,
     ...(acceptNewLevelAfterMs !== undefined ? { acceptNewLevelAfterMs } : {}),
   });
+
+const slowOptions = {
+  factory: adapting,
+  detectorName: 'x',
+  minConfidence: 0.8,
+  confirmSamples: 2,
+  cooldownMs: 300_000,
+  resolveAfterSamples: 3,
+  maxSeries: 10,
+  kinds: new Set(['utilization'] as const),
+  analyse: () => true,
+};
 
 /** Runs `values` (one per 15 s): the indexes that opened an anomaly and the resolutions with their index. */
 function run(e: DetectionEngine, values: readonly number[]) {
@@ -107,6 +94,43 @@ describe('the band an anomaly opened against holds it open', () => {
     assert.equal(r.resolved[0]!.i, 43 + 40, '10 min (40 samples) of normal verdicts after sample 43');
     // With the default (30 min) nothing resolves within these 30 minutes of the new level.
     assert.deepEqual(run(engine(), series([0, 40], [50, 120])).resolved, []);
+  });
+
+  it('the detector catching up with the return opens nothing while the series is inside the band', () => {
+    // A detector that re-anchors only after 8 samples away: after the series came back (sample 80) the anomaly
+    // resolves at the third sample inside its band (82), while the detector still judges the return anomalous
+    // up to sample 87. Those verdicts are the detector catching up, not a new fault.
+    const r = run(
+      new DetectionEngine({ ...slowOptions, factory: () => adaptingAfter(8) }),
+      series([0, 40], [50, 40], [0, 20]),
+    );
+    assert.deepEqual(r.opened, [41], 'one anomaly: the return did not open a second one');
+    assert.deepEqual(
+      r.resolved.map((x) => x.i),
+      [82],
+    );
+    // A new deviation after the return is judged as usual.
+    const again = run(
+      new DetectionEngine({ ...slowOptions, factory: () => adaptingAfter(8) }),
+      series([0, 40], [50, 40], [0, 20], [-60, 10]),
+    );
+    assert.deepEqual(again.opened, [41, 101]);
+  });
+
+  it('returnedInside / endHold: the kept band suppresses anomalous verdicts inside it until a normal one', () => {
+    const st: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
+    endHold(st, { reason: NEW_LEVEL_ACCEPTED });
+    assert.equal(st.recovered, null, 'a new level accepted keeps no band');
+    assert.equal(returnedInside(st, 5, true), false);
+    st.hold = frozenBand({ lower: 0, upper: 10 });
+    endHold(st, {});
+    assert.equal(st.hold, null);
+    assert.equal(returnedInside(st, 5, true), true, 'inside, anomalous: the detector catching up');
+    assert.equal(returnedInside(st, 50, true), false, 'outside: judged as usual, and the band is dropped');
+    assert.equal(returnedInside(st, 5, true), false);
+    st.recovered = { lower: 0, upper: 10 };
+    assert.equal(returnedInside(st, 5, false), false, 'a normal verdict drops the band');
+    assert.equal(returnedInside(st, 5, true), false);
   });
 
   it('acceptNewLevelAfterMs must be positive', () => {
