@@ -203,3 +203,19 @@ export function adaptingAfter(n: number): StreamingDetector {
     stateBytes: () => 0,
   };
 }
+
+/**
+ * Options of an engine over catalog series of kind `utilization` with `factory`: confirmation 2 samples, 5-min
+ * cooldown, resolution after 3 samples, 10 series, minimum confidence 0.8.
+ */
+export const catalogEngineOptions = (factory: () => StreamingDetector) => ({
+  factory,
+  detectorName: 'x',
+  minConfidence: 0.8,
+  confirmSamples: 2,
+  cooldownMs: 300_000,
+  resolveAfterSamples: 3,
+  maxSeries: 10,
+  kinds: new Set(['utilization'] as const),
+  analyse: () => true,
+});

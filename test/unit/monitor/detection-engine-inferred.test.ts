@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { type StreamingDetector } from '../../../src/analysis/anomaly/detector.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import { type DetectionInput } from '../../../src/monitor/series-tracker.ts';
-import { adaptingAfter, inputs, thresholdDetector } from './detection-engine-fixtures.ts';
+import {
+  adaptingAfter,
+  catalogEngineOptions,
+  inputs,
+  thresholdDetector,
+} from './detection-engine-fixtures.ts';
 
 test('series outside the catalog are analysed when their inferred kind is, and open nothing during their warm-up', () => {
   const e = new DetectionEngine({
@@ -150,17 +155,7 @@ describe('series outside the catalog are judged by episodes (minimum duration, o
       key: 'c',
       def: undefined,
     });
-    const catalog = new DetectionEngine({
-      factory: adapting,
-      detectorName: 'x',
-      minConfidence: 0.8,
-      confirmSamples: 2,
-      cooldownMs: 300_000,
-      resolveAfterSamples: 3,
-      maxSeries: 10,
-      kinds: new Set(['utilization']),
-      analyse: () => true,
-    });
+    const catalog = new DetectionEngine(catalogEngineOptions(adapting));
     const c = run(catalog, values, catalogInput);
     assert.deepEqual(c.opened, [41]);
     assert.deepEqual(c.resolved, [82]);

@@ -20,7 +20,7 @@ import {
 } from '../../../src/monitor/detection-hold.ts';
 import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
 import { T0, sig } from '../../helpers/alerting-fixtures.ts';
-import { adaptingAfter } from './detection-engine-fixtures.ts';
+import { adaptingAfter, catalogEngineOptions } from './detection-engine-fixtures.ts';
 
 const STEP = 15_000;
 
@@ -40,29 +40,9 @@ const input = (value: number, t: number): DetectionInput => ({
 
 const engine = (acceptNewLevelAfterMs?: number) =>
   new DetectionEngine({
-    factory: adapting,
-    detectorName: 'x',
-    minConfidence: 0.8,
-    confirmSamples: 2,
-    cooldownMs: 300_000,
-    resolveAfterSamples: 3,
-    maxSeries: 10,
-    kinds: new Set(['utilization']),
-    analyse: () => true,
+    ...catalogEngineOptions(adapting),
     ...(acceptNewLevelAfterMs !== undefined ? { acceptNewLevelAfterMs } : {}),
   });
-
-const slowOptions = {
-  factory: adapting,
-  detectorName: 'x',
-  minConfidence: 0.8,
-  confirmSamples: 2,
-  cooldownMs: 300_000,
-  resolveAfterSamples: 3,
-  maxSeries: 10,
-  kinds: new Set(['utilization'] as const),
-  analyse: () => true,
-};
 
 /** Runs `values` (one per 15 s): the indexes that opened an anomaly and the resolutions with their index. */
 function run(e: DetectionEngine, values: readonly number[]) {
@@ -101,7 +81,7 @@ describe('the band an anomaly opened against holds it open', () => {
     // resolves at the third sample inside its band (82), while the detector still judges the return anomalous
     // up to sample 87. Those verdicts are the detector catching up, not a new fault.
     const r = run(
-      new DetectionEngine({ ...slowOptions, factory: () => adaptingAfter(8) }),
+      new DetectionEngine(catalogEngineOptions(() => adaptingAfter(8))),
       series([0, 40], [50, 40], [0, 20]),
     );
     assert.deepEqual(r.opened, [41], 'one anomaly: the return did not open a second one');
@@ -111,7 +91,7 @@ describe('the band an anomaly opened against holds it open', () => {
     );
     // A new deviation after the return is judged as usual.
     const again = run(
-      new DetectionEngine({ ...slowOptions, factory: () => adaptingAfter(8) }),
+      new DetectionEngine(catalogEngineOptions(() => adaptingAfter(8))),
       series([0, 40], [50, 40], [0, 20], [-60, 10]),
     );
     assert.deepEqual(again.opened, [41, 101]);
