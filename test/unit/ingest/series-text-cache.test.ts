@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseExposition } from '../../../src/ingest/exposition.ts';
 import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
-import { SeriesTextCachePool, type SeriesTextCache } from '../../../src/ingest/series-text-cache.ts';
+import {
+  MATCH_WINDOW,
+  SeriesTextCachePool,
+  type SeriesTextCache,
+} from '../../../src/ingest/series-text-cache.ts';
 import type { Sample } from '../../../src/model/sample.ts';
 
 /** Series texts (name + label set) in several spellings of the same and of different series, some malformed. */
@@ -258,6 +262,43 @@ describe('series-text cache', () => {
     assert.equal(t2.size, 0);
     assert.equal(pool.size, pool.get('t1').size);
     assert.throws(() => new SeriesTextCachePool(-1), RangeError);
+  });
+
+  it('matches a line exactly when it starts with the series text of an entry (startsWith), also at the end of a text', () => {
+    // Entries from one body; then random texts (entry texts, their prefixes, extensions and edits) matched at
+    // random positions: a hit must be the first entry of the window whose text starts there, as startsWith says.
+    const texts = ['a{x="1"}', 'a{x="1",y="2"}', 'a{x="10"}', 'bb{x="1"}', 'a{x="1"} ', 'a'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...texts.slice(0, 4)), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...texts),
+            fc.constantFrom(...texts).map((t) => t.slice(0, -1)),
+            fc.string({ unit: fc.constantFrom('a', 'b', '{', '}', 'x', '=', '"', '1', ',', ' ') }),
+          ),
+          { minLength: 1, maxLength: 4 },
+        ),
+        fc.nat(40),
+        (entryTexts, parts, at0) => {
+          const cache = new SeriesTextCachePool(100).get('t');
+          cache.begin();
+          for (const t of entryTexts) {
+            const read = parseExposition(`${t} 1\n`, { defaultTimestampMs: 0 }).samples[0]!;
+            cache.record(read.name, t, 0, t.length, { ...read.labels }, true);
+          }
+          cache.commit();
+          cache.begin();
+          const text = parts.join('');
+          const at = Math.min(at0, text.length);
+          const window = entryTexts.slice(0, MATCH_WINDOW);
+          const want = window.findIndex((t) => text.startsWith(t, at));
+          const got = cache.match(text, at);
+          assert.equal(got?.series, want < 0 ? undefined : window[want]);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('with a bound of 0 caches nothing and parses the same', () => {
