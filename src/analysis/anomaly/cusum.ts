@@ -37,6 +37,14 @@
  * modeling for statistical process control", J. Business & Economic Statistics 6 (1988) 87–95 (Montgomery §10.4)
  * with an AR(1) model. A step of δ then moves u by δ·√((1 − φ)/(1 + φ)).
  *
+ * Centred autocorrelation (`centred`): by default φ̂ = c₁/c₀ with the moments taken around 0, so a residual that
+ * stays off 0 — a slow leak the baseline lags behind — reads as autocorrelation: φ̂ climbs towards 0.95 during the
+ * ramp and the whitening shrinks the very excursion the chart should sum (measured on the labelled corpus: φ̂
+ * 0.08 → 0.84 over a 9 σ leak on white noise, the leak never found). With `centred` the moments are taken around
+ * the residual's own EW mean m̂ (same half-life), r₁ = Σ(z − m̂)(z₋₁ − m̂)/Σ(z − m̂)² — the sample autocorrelation
+ * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
+ * the noise's serial correlation and a persistent offset is left to the sums.
+ *
  * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
  * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
  * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
@@ -112,6 +120,12 @@ export interface CusumOptions {
    * Default false (the restart always re-anchors).
    */
   readonly restartInside: boolean;
+  /**
+   * Estimate the whitening's lag-1 autocorrelation around the residual's EW mean (the sample autocorrelation of
+   * Box, Jenkins & Reinsel) instead of around 0, so a persistent offset (a leak's excursion) does not raise φ̂.
+   * Default false.
+   */
+  readonly centred: boolean;
 }
 
 /** Defaults (kind `generic`, direction both). */
@@ -132,6 +146,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   absoluteSigmaFloor: 1e-9,
   maxSumFactor: 2,
   restartInside: false,
+  centred: false,
 });
 
 /** Siegmund's b − h offset (ρ = 0.583·2 for Gaussian increments; Siegmund 1985). */
@@ -225,6 +240,7 @@ export function resolveCusumOptions(
     bad(`restartSamples must be an integer >= 1, got ${o.restartSamples}`);
   if (typeof o.restartInside !== 'boolean')
     bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
+  if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
   return Object.freeze({ ...o, h, bandSigma });
 }
 
@@ -244,6 +260,8 @@ export interface CusumSnapshotState {
   readonly prevZ: number;
   readonly c0: number;
   readonly c1: number;
+  /** EW mean of the clipped residuals (with `centred`; 0 otherwise; absent in older snapshots). */
+  readonly zMean?: number;
 }
 
 /** The CUSUM detector with its resolved options and current sums (for explanations and tests). */
@@ -287,6 +305,8 @@ class CusumImpl implements CusumDetector {
   private prevZ = 0;
   private c0 = 1;
   private c1 = 0;
+  /** EW mean of the clipped residuals (`centred`). */
+  private zMean = 0;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -330,8 +350,16 @@ class CusumImpl implements CusumDetector {
     let zc = (zr - phi * this.prevZ) / Math.sqrt(1 - phi * phi);
     zc = zc > o.clip ? o.clip : zc < -o.clip ? -o.clip : zc;
     const wa = 1 / o.baselineHalfLife;
-    this.c0 += wa * (zr * zr - this.c0);
-    this.c1 += wa * (zr * this.prevZ - this.c1);
+    if (o.centred) {
+      // Moments around the residual's own EW mean (Box, Jenkins & Reinsel §2.1.4): an offset is not correlation.
+      this.zMean += wa * (zr - this.zMean);
+      const d = zr - this.zMean;
+      this.c0 += wa * (d * d - this.c0);
+      this.c1 += wa * (d * (this.prevZ - this.zMean) - this.c1);
+    } else {
+      this.c0 += wa * (zr * zr - this.c0);
+      this.c1 += wa * (zr * this.prevZ - this.c1);
+    }
     this.prevZ = zr;
     const up = this.up + zc - o.k;
     if (up > 0) {
@@ -416,7 +444,7 @@ class CusumImpl implements CusumDetector {
   }
 
   stateBytes(): number {
-    return 120 + this.base.bytes();
+    return 128 + this.base.bytes();
   }
 
   snapshot(): DetectorSnapshot {
@@ -433,6 +461,7 @@ class CusumImpl implements CusumDetector {
       prevZ: this.prevZ,
       c0: this.c0,
       c1: this.c1,
+      zMean: this.zMean,
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -459,6 +488,7 @@ class CusumImpl implements CusumDetector {
     if (!fin(t.upSum) || !fin(t.downSum)) bad('upSum and downSum must be finite');
     if (!fin(t.prevZ) || !fin(t.c1) || !(fin(t.c0) && t.c0 > 0)) bad('prevZ, c0 (> 0) and c1 must be finite');
     if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
+    if (t.zMean !== undefined && !fin(t.zMean)) bad('zMean must be finite');
     const before = this.base.state();
     this.base.setState(t.baseline, 'cusum detector');
     try {
@@ -474,6 +504,7 @@ class CusumImpl implements CusumDetector {
       this.prevZ = st.prevZ;
       this.c0 = st.c0;
       this.c1 = st.c1;
+      this.zMean = st.zMean ?? 0;
     } catch (e) {
       this.base.setState(before, 'cusum detector');
       throw e;
