@@ -116,7 +116,7 @@ export const NAB_TUNING: Readonly<Record<EnsemblePreset, PresetTuning>> = Object
   }),
   live: Object.freeze({
     hwSigma: 5,
-    cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true, centred: true }),
+    cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }),
     muteSamples: 50,
     pageRule: 'band',
   }),
