@@ -67,6 +67,8 @@ export interface PresetTuning {
     readonly arl0: number;
     readonly restartInside?: boolean;
     readonly confirms?: boolean;
+    /** Whitening's lag-1 autocorrelation around the residual's own mean (cusum.ts `centred`). Default false. */
+    readonly centred?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -243,7 +245,14 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   if (t.cusum !== undefined) {
     // Score S/(S + h): ½ exactly at the decision interval h (and the sample outside the mean band).
     const restartInside = t.cusum.restartInside === true ? { restartInside: true } : {};
-    const cusum = createCusumDetector(ctx, { k: t.cusum.k, arl0: t.cusum.arl0, periodMs, ...restartInside });
+    const centred = t.cusum.centred === true ? { centred: true } : {};
+    const cusum = createCusumDetector(ctx, {
+      k: t.cusum.k,
+      arl0: t.cusum.arl0,
+      periodMs,
+      ...restartInside,
+      ...centred,
+    });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
     members.push({ detector: cusum, voteThreshold: 0.5, role: 'trend', ...evidence });
