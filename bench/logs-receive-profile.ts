@@ -4,7 +4,7 @@
  * profile's samples between `receive start` and `receive end` are the receive path's.
  *
  * Run: `node --cpu-prof --cpu-prof-dir=<dir> --import tsx bench/logs-receive-profile.ts [--lines 200000]`, then
- * `npx tsx bench/cpu-profile-summary.ts <dir>/*.cpuprofile`.
+ * `npx tsx bench/logs-profile-summary.ts <dir>/<the larger .cpuprofile>`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
