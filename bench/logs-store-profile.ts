@@ -56,6 +56,8 @@ const VARIANTS: Variant[] = [
   { name: 'no-trace-idx', ddl: ['drop index log_entries_trace_prefix_idx'] },
   { name: 'no-fts', ddl: NO_FTS },
   { name: 'page-4k', ddl: [], pageSize: 4096 },
+  // the store before migration 0006 (FTS5's default leaf size); 'shipped' has 16000 since
+  { name: 'fts-pgsz-1000', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 1000)"] },
   { name: 'fts-pgsz-16k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 16000)"] },
   { name: 'fts-pgsz-64k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 64000)"] },
   { name: 'fts-automerge-2', ddl: ["insert into log_fts (log_fts, rank) values ('automerge', 2)"] },

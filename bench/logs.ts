@@ -30,10 +30,9 @@ import { PiiMasker } from '../src/logs/pii/masker.ts';
 import { LogQueryService } from '../src/logs/query-service.ts';
 import { LogReceiver } from '../src/logs/receiver.ts';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
-import { quantileSorted } from '../src/math/quantile.ts';
-import { Prng } from '../src/sim/prng.ts';
 import { generatePiiCorpus, scoreMasking } from '../test/fixtures/logs/pii-corpus.ts';
-import { bodies, DAY, lines, NODES, PER_BODY, WORDS } from './logs-data.ts';
+import { bodies, DAY, lines, PER_BODY } from './logs-data.ts';
+import { printSearchTable, searchCases } from './logs-queries.ts';
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm run bench:logs -- [--lines N] [--store-lines N] [--runs N]
@@ -72,12 +71,6 @@ async function timedCpuAsync(fn: () => Promise<unknown>): Promise<{ wall: number
   const c = cpuSeconds();
   await fn();
   return { wall: Number(process.hrtime.bigint() - t) / 1e9, cpu: cpuSeconds() - c };
-}
-
-async function timedAsync(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
 function fmt(n: number): string {
@@ -176,80 +169,8 @@ async function main(): Promise<void> {
     console.log(
       `\nstored ${fmt(stored)} lines: ${fmt(storedBytes)} bytes, ${(storedBytes / stored).toFixed(1)} bytes/line (database file after a checkpoint)`,
     );
-    const qs = new LogQueryService(store);
-    const r = new Prng(3);
-    const startUs = (now - 3_600_000) * 1000;
-    const endUs = (now + 1) * 1000;
-    const cases: [string, () => Promise<unknown>][] = [
-      [
-        'term (/api/logs q=<word>, newest 100)',
-        () =>
-          qs.search({ startUs, endUs, limit: 100, words: [WORDS[r.int(0, WORDS.length - 1)]!], labels: {} }),
-      ],
-      [
-        'two terms (q="quorum lost", newest 100)',
-        () => qs.search({ startUs, endUs, limit: 100, words: ['quorum', 'lost'], labels: {} }),
-      ],
-      [
-        'label (node_id=<node>, newest 100)',
-        () =>
-          qs.search({
-            startUs,
-            endUs,
-            limit: 100,
-            words: [],
-            labels: { node_id: `node-${r.int(1, NODES)}` },
-          }),
-      ],
-      [
-        'label (level=error, node, newest 100)',
-        () =>
-          qs.search({
-            startUs,
-            endUs,
-            limit: 100,
-            words: [],
-            levels: ['error'],
-            labels: { node_id: `node-${r.int(1, NODES)}` },
-          }),
-      ],
-      [
-        'LogQL {node_id=<node>} |= " timed out " (100)',
-        () =>
-          qs.queryRange({
-            query: `{node_id="node-${r.int(1, NODES)}"} |= " timed out "`,
-            startUs,
-            endUs,
-            limit: 100,
-            stepMs: 60_000,
-            direction: 'backward',
-          }),
-      ],
-      [
-        'LogQL rate({node_id=<node>, level="error"}[1m]) over 1 h',
-        () =>
-          qs.queryRange({
-            query: `rate({node_id="node-${r.int(1, NODES)}", level="error"}[1m])`,
-            startUs,
-            endUs,
-            limit: 100,
-            stepMs: 60_000,
-            direction: 'backward',
-          }),
-      ],
-    ];
     console.log(`\nsearch over ${fmt(stored)} stored lines (one hour), ${RUNS} runs each:`);
-    console.log('| query | p50 ms | p99 ms |');
-    console.log('|---|---|---|');
-    for (const [name, run] of cases) {
-      await run();
-      const t: number[] = [];
-      for (let i = 0; i < RUNS; i++) t.push((await timedAsync(run)) * 1000);
-      t.sort((a, b) => a - b);
-      console.log(
-        `| ${name} | ${quantileSorted(t, 0.5).toFixed(1)} | ${quantileSorted(t, 0.99).toFixed(1)} |`,
-      );
-    }
+    await printSearchTable(searchCases(new LogQueryService(store), now), RUNS);
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * from the stored bodies; 0003 moves the label columns into one stream per label set (entries keep their
  * labels, are found by label and word, and new entries of a known label set reuse its stream); 0004 rebuilds the
  * full-text index without row sizes, and retention still removes the tokens of the entries it deletes; 0005 keys
- * the trace index by the trace id's first 8 characters, which scans by trace id read through.
+ * the trace index by the trace id's first 8 characters, which scans by trace id read through; 0006 sets the
+ * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import {
+  FTS5_PGSZ,
   LOG_MIGRATION_LOCK_TABLE,
   LOG_MIGRATION_TABLE,
   logMigrations,
@@ -280,6 +282,59 @@ describe('log store migrations (SQLite)', () => {
       assert.match(plan.rows.map((r) => r.detail).join(' | '), /USING INDEX log_entries_trace_prefix_idx/);
       await st.insertLogs([logRecord(100, { traceId: t2, body: 'new of t2' })]);
       assert.deepEqual(await traced(t2), ['new of t2', 'same prefix, other trace']);
+    } finally {
+      await st.close();
+    }
+  });
+  it('0006 writes full-text leaves of ~16 KB; entries indexed with 1000-byte leaves are still found and removed', async () => {
+    const path = await earlierStore('fifth.db', 5, async (db) => {
+      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'info', 'c')`.execute(
+        db,
+      );
+      for (let id = 1; id <= 300; id++)
+        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - (id <= 100 ? 3 * DAY : 5000)) * 1000}, 1, '', '', ${`old line ${id} quorum w${id}x`}, '{}')`.execute(
+          db,
+        );
+      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+    try {
+      const leaf = async () =>
+        Number(
+          (
+            await sql<{ n: number }>`select max(length(block)) as n from log_fts_data where id > 10`.execute(
+              st.db,
+            )
+          ).rows[0]!.n,
+        );
+      // the old segment's leaves: written with FTS5's default pgsz of 1000 (a leaf holds a long doclist whole: ~4 KB)
+      assert.ok((await leaf()) < 8000, `old leaves ${await leaf()} bytes`);
+      const pgsz = await sql<{ v: number }>`select v from log_fts_config where k = 'pgsz'`.execute(st.db);
+      assert.equal(Number(pgsz.rows[0]?.v), FTS5_PGSZ);
+      await st.insertLogs(
+        Array.from({ length: 2000 }, (_, i) => logRecord(100 + i, { body: `new line ${i} quorum v${i}y` })),
+      );
+      assert.ok((await leaf()) >= 12_000, `new leaves ${await leaf()} bytes`);
+      const words = async (ws: string[], limit = 10) =>
+        (
+          await st.scan({
+            startUs: (NOW - 7 * DAY) * 1000,
+            endUs: (NOW + 1) * 1000,
+            labels: [],
+            words: ws,
+            direction: 'backward',
+            limit,
+            maxScan: 10_000,
+          })
+        ).entries.map((e) => e.body);
+      assert.deepEqual(await words(['w250x']), ['old line 250 quorum w250x']);
+      assert.deepEqual(await words(['w50x']), ['old line 50 quorum w50x']);
+      assert.deepEqual(await words(['v1999y']), ['new line 1999 quorum v1999y']);
+      assert.equal((await words(['quorum'], 5000)).length, 2300);
+      assert.equal(await st.applyRetention(NOW), 100);
+      assert.deepEqual(await words(['w50x']), []);
+      assert.equal((await words(['quorum'], 5000)).length, 2200);
+      await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
     } finally {
       await st.close();
     }

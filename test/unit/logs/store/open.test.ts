@@ -1,6 +1,7 @@
 /**
  * Opening a SQLite log store file: a new file gets the log store's page size (in WAL mode); a store written
- * with SQLite's default 4 KiB pages opens as it is, keeps its entries and takes new ones.
+ * with SQLite's default 4 KiB pages opens as it is, keeps its entries and takes new ones; both are read through a
+ * memory map.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { LogStore } from '../../../../src/logs/store/log-store.ts';
-import { LOG_STORE_PAGE_SIZE, openSqliteLogStore } from '../../../../src/logs/store/open.ts';
+import {
+  LOG_STORE_MMAP_BYTES,
+  LOG_STORE_PAGE_SIZE,
+  openSqliteLogStore,
+} from '../../../../src/logs/store/open.ts';
 import { logRecord, NOW } from '../../../helpers/log-store-contract.ts';
 
 const DAY = 86_400_000;
@@ -17,7 +22,7 @@ const RETENTION = { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY };
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-log-open-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const pragma = async (st: LogStore, name: 'page_size' | 'journal_mode') =>
+const pragma = async (st: LogStore, name: 'page_size' | 'journal_mode' | 'mmap_size') =>
   (await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(st.db)).rows[0]![name];
 
 const bodies = async (st: LogStore) =>
@@ -39,6 +44,9 @@ describe('openSqliteLogStore', () => {
     try {
       assert.equal(await pragma(st, 'page_size'), LOG_STORE_PAGE_SIZE);
       assert.equal(await pragma(st, 'journal_mode'), 'wal');
+      // SQLite caps the map at its compile-time maximum; it is on either way
+      const mapped = Number(await pragma(st, 'mmap_size'));
+      assert.ok(mapped > 0 && mapped <= LOG_STORE_MMAP_BYTES, `mmap_size ${mapped}`);
       assert.equal(await st.insertLogs([logRecord(1000, { body: 'stored' })]), 1);
       assert.deepEqual(await bodies(st), ['stored']);
     } finally {
@@ -57,6 +65,7 @@ describe('openSqliteLogStore', () => {
     const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
     try {
       assert.equal(await pragma(st, 'page_size'), 4096);
+      assert.ok(Number(await pragma(st, 'mmap_size')) > 0);
       await st.insertLogs([logRecord(1000, { body: 'after' })]);
       assert.deepEqual(await bodies(st), ['after', 'before']);
     } finally {
