@@ -23,6 +23,10 @@
  * value section (to the end of the blob):
  *                    byte 0 = XOR stream as in format 1
  *                    byte 1, byte e, integer column of the decimal mantissas m_i = v_i · 10^e (decimal.ts)
+ *                    byte 2, byte g, uvarint W (values kept whole, >= 1), W × (uvarint index gap from the
+ *                           previous whole value (the first is at 0), 8 bytes IEEE 754 little-endian), integer
+ *                           column of the steps q_i = (v_i − v_{i−1}) / (ulp(v_{i−1}) / 2^g) (float-delta.ts:
+ *                           full-precision floats; whole values are the first, counter resets and the like)
  * ```
  *
  * Keeping the two streams apart lets a reader decode timestamps alone. {@link ChunkAppender} is the open chunk
@@ -34,6 +38,14 @@
 import { InvalidInputError, StoreError } from '../../../errors.ts';
 import { BitWriter } from './bits.ts';
 import { fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
+import {
+  type FloatSteps,
+  fromFloatSteps,
+  MAX_STEP_GUARD,
+  readFloat64,
+  toFloatSteps,
+  writeFloat64,
+} from './float-delta.ts';
 import { decodeIntColumn, planIntColumn, writeIntColumn } from './int-column.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
@@ -47,6 +59,7 @@ const TS_DOD = 0;
 const TS_GRID = 1;
 const V_XOR = 0;
 const V_DECIMAL = 1;
+const V_FLOAT_STEPS = 2;
 /** Most samples a chunk may hold (a guard for decoders; the head cuts far earlier). */
 export const MAX_CHUNK_SAMPLES = 1 << 20;
 
@@ -174,7 +187,11 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   const dec = toDecimal(vs);
   const vPlan = dec === undefined ? undefined : planIntColumn(dec.mantissas);
   const decBytes = vPlan === undefined ? Infinity : 2 + Math.ceil(vPlan.bits / 8);
-  const vSection = Math.min(1 + xorBytes, decBytes);
+  // Full-precision floats (no short decimal form): integer steps over the chunk's finest spacing of doubles.
+  const fs = dec === undefined ? toFloatSteps(vs) : undefined;
+  const fPlan = fs === undefined ? undefined : planIntColumn(fs.steps);
+  const fBytes = fPlan === undefined ? Infinity : floatStepsHeadBytes(fs!) + Math.ceil(fPlan.bits / 8);
+  const vSection = Math.min(1 + xorBytes, decBytes, fBytes);
 
   const headBytes = 1 + uvarintLength(n) + uvarintLength(tsSection);
   if (headBytes + tsSection + vSection >= blob.length) return blob;
@@ -194,7 +211,22 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
     out.set(blob.subarray(h.tsStart, h.tsEnd), off);
     off += dodBytes;
   }
-  if (decBytes < 1 + xorBytes) {
+  if (fBytes === vSection && fBytes < 1 + xorBytes) {
+    out[off] = V_FLOAT_STEPS;
+    out[off + 1] = fs!.guard;
+    off = writeUvarint(out, off + 2, fs!.wholeAt.length);
+    let at = 0;
+    for (const i of fs!.wholeAt) {
+      off = writeUvarint(out, off, i - at);
+      at = i;
+      writeFloat64(out, off, vs[i]!);
+      off += 8;
+    }
+    const w = new BitWriter(Math.ceil(fPlan!.bits / 8) + 1);
+    writeIntColumn(w, fs!.steps, fPlan!);
+    w.copyTo(out, off);
+    off += w.byteLength;
+  } else if (decBytes === vSection && decBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL;
     out[off + 1] = dec!.exponent;
     off += 2;
@@ -209,6 +241,17 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   }
   if (off !== out.length) throw new StoreError(`chunk compaction wrote ${off} of ${out.length} bytes`);
   return out;
+}
+
+/** Bytes of a float-step value section before its integer column (mode, guard, whole values). */
+function floatStepsHeadBytes(fs: FloatSteps): number {
+  let b = 2 + uvarintLength(fs.wholeAt.length) + 8 * fs.wholeAt.length;
+  let at = 0;
+  for (const i of fs.wholeAt) {
+    b += uvarintLength(i - at);
+    at = i;
+  }
+  return b;
 }
 
 /** Header fields of a raw chunk blob. */
@@ -269,6 +312,27 @@ export function decodeChunk(blob: Uint8Array): DecodedSamples {
       throw new StoreError(`corrupt chunk: decimal exponent ${e}`);
     decodeIntColumn(blob.subarray(h.tsEnd + 2), n, values);
     fromDecimal(values, e, values);
+  } else if (vMode === V_FLOAT_STEPS) {
+    const guard = blob[h.tsEnd + 1];
+    if (guard === undefined || guard > MAX_STEP_GUARD)
+      throw new StoreError(`corrupt chunk: float step guard ${guard}`);
+    const w = readUvarint(blob, h.tsEnd + 2);
+    if (w.value < 1 || w.value > n) throw new StoreError(`corrupt chunk: ${w.value} whole values`);
+    const wholeAt: number[] = [];
+    const whole: number[] = [];
+    let off = w.next;
+    let at = 0;
+    for (let k = 0; k < w.value; k++) {
+      const gap = readUvarint(blob, off);
+      at += gap.value;
+      if ((k === 0 ? at !== 0 : gap.value === 0) || at >= n || gap.next + 8 > blob.length)
+        throw new StoreError('corrupt chunk: whole value out of place');
+      wholeAt.push(at);
+      whole.push(readFloat64(blob, gap.next));
+      off = gap.next + 8;
+    }
+    decodeIntColumn(blob.subarray(off), n, values);
+    fromFloatSteps(guard, wholeAt, whole, values, values);
   } else throw new StoreError(`corrupt chunk: value encoding ${vMode}`);
   return { timestampsMs, values };
 }
