@@ -2,7 +2,8 @@
  * Float steps (raw chunk format 2, value mode 2): every double sequence either comes back bit-exactly or is
  * refused (fast-check: NaN payloads, −0, ±Inf, subnormals, full-precision counters), powers of two are built
  * exactly, full-precision float counters shrink against XOR, format-2 blobs written before this mode still
- * decode, and corrupt blobs of this mode raise StoreError.
+ * decode, and corrupt blobs of this mode raise StoreError. Decimal values with a few NaNs (stale markers), ±Inf or
+ * −0 keep their decimal column, those values kept whole (mode 3).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -197,5 +198,53 @@ describe('tsdb codec float steps', () => {
     badExp[vAt + 1] = 0xfe; // zigzag exponent with a continuation bit: a huge exponent
     badExp[vAt + 2] = 0x7f;
     assert.throws(() => decodeChunk(badExp), StoreError);
+  });
+
+  it('decimal values with NaNs (stale markers), ±Inf and −0 keep their decimal column (mode 3) and every bit', () => {
+    const special = fc.constantFrom(NaN, STALE, Infinity, -Infinity, -0, fromBits(0xfff80000, 12345));
+    const chunk = fc
+      .integer({ min: 16, max: 300 })
+      .chain((n) =>
+        fc.tuple(
+          fc.array(fc.integer({ min: -5000, max: 5000 }), { minLength: n, maxLength: n }),
+          fc.array(fc.tuple(fc.nat({ max: n - 1 }), special), { minLength: 1, maxLength: n >> 3 }),
+          fc.integer({ min: 0, max: 3 }),
+        ),
+      );
+    let mode3 = 0;
+    fc.assert(
+      fc.property(chunk, ([steps, holes, e]) => {
+        let c = 1000;
+        const vs = steps.map((d) => (c += Math.abs(d)) / 10 ** e);
+        for (const [i, v] of holes) vs[i] = v;
+        const ts = vs.map((_, i) => 1_700_000_000_000 + i * 1000);
+        const v2 = compactChunk(encodeChunk(ts, vs));
+        if (valueMode(v2) === 3) mode3++;
+        assert.deepEqual([...decodeChunk(v2).values].map(bitsOf), vs.map(bitsOf));
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(mode3 > 150, `mode 3 for ${mode3} of 300 chunks`);
+  });
+
+  it('an integer counter with stale markers takes a third of its XOR size (mode 3); corrupt blobs raise', () => {
+    const n = 480;
+    const ts = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 1000);
+    const vs = Array.from({ length: n }, (_, i) =>
+      i % 50 === 49 ? STALE : 1_000_000 + i * 37 + ((i * 7919) % 13),
+    );
+    const v1 = encodeChunk(ts, vs);
+    const v2 = compactChunk(v1);
+    assert.equal(valueMode(v2), 3);
+    const xorBytes = v1.length - readChunkHeader(v1).tsEnd;
+    const bytes = v2.length - readChunkHeader(v2).tsEnd;
+    assert.ok(bytes * 3 <= xorBytes, `${bytes} B against XOR ${xorBytes} B`);
+    assert.deepEqual([...decodeChunk(v2).values].map(bitsOf), vs.map(bitsOf));
+    const vAt = readChunkHeader(v2).tsEnd;
+    for (let cut = vAt + 1; cut < v2.length; cut += 3)
+      assert.throws(() => decodeChunk(v2.subarray(0, cut)), StoreError, `truncated at ${cut}`);
+    const badCount = v2.slice();
+    badCount[vAt + 1] = 0; // no whole values
+    assert.throws(() => decodeChunk(badCount), StoreError);
   });
 });

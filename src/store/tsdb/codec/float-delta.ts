@@ -120,13 +120,3 @@ export function fromFloatSteps(
     out[i] = prev;
   }
 }
-
-/** Writes the 64 bits of `v` at `out[off .. off+8)`, little-endian (NaN payloads kept). */
-export function writeFloat64(out: Uint8Array, off: number, v: number): void {
-  new DataView(out.buffer, out.byteOffset, out.byteLength).setFloat64(off, v, true);
-}
-
-/** Reads a double written by {@link writeFloat64}. */
-export function readFloat64(b: Uint8Array, off: number): number {
-  return new DataView(b.buffer, b.byteOffset, b.byteLength).getFloat64(off, true);
-}
