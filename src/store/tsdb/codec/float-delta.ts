@@ -1,16 +1,17 @@
 /**
- * Doubles as integer steps over one power of two per chunk: `v_0` as its 64 bits, then
- * `v_i = v_{i−1} + q_i · 2^p` for integers `q_i`. Full-precision float counters and gauges (a counter such as
- * 1770668.1417100322 adding a random amount per scrape) have no short decimal form and cost XOR compression
- * 50-56 bits per sample, since the random low-order bits of each value differ; their steps, counted in units of
- * the chunk's finest spacing of doubles, are integers of about 40-45 significant bits whose median and spread a
- * Rice-coded column (int-column.ts) stores in fewer bits.
+ * Doubles as integer steps: `v_i = v_{i−1} + q_i · 2^p_i` with `2^p_i` the spacing of doubles (ulp) at `v_{i−1}`
+ * divided by `2^g` (g per chunk, 0-3: room for a value falling up to g binades below its predecessor), and a
+ * few values kept whole (their 64 bits: the first value, counter resets, steps of more than 2^50 units).
+ * Full-precision float counters and gauges (a counter such as 1770668.1417100322 adding a random amount per
+ * scrape) have no short decimal form and cost XOR compression 50-56 bits per sample, since the random low-order
+ * bits of each value differ; their steps in units of their own spacing of doubles are integers of about 40-45
+ * significant bits whose median and spread a Rice-coded column (int-column.ts) stores in fewer bits.
  *
- * The unit `2^p` is the spacing of doubles (ulp) at the chunk's smallest non-zero magnitude: every value of the
- * chunk is a multiple of it, so the exact difference of two of them is too. The encoder checks every step
- * with the decoder's own arithmetic (`prev + q · 2^p`, compared bit for bit with `Object.is`), so a value that
- * does not come back identical (a difference that is not a double, ±Infinity, NaN of any payload, −0 after +0)
- * makes it give up (undefined); the chunk then keeps another value encoding.
+ * A value at or above its predecessor's binade (less g) is a multiple of the unit, so the exact difference is
+ * too. The encoder checks every step with the decoder's own arithmetic (`prev + q · 2^p`, `2^p` built from its
+ * bits, compared bit for bit with `Object.is`) and keeps a value whole when it does not come back identical (a
+ * difference that is not a double, −0 after +0); NaN of any payload or ±Infinity anywhere, or more than an eighth
+ * of the values whole, makes it give up (undefined) and the chunk keeps another value encoding.
  */
 
 const F64 = new Float64Array(1);
