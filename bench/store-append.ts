@@ -5,7 +5,8 @@
  * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
  * sample by table and index, from SQLite's `dbstat`).
  *
- * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480]`
+ * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--keep FILE]`
+ * `--keep FILE` copies the database file (after the checkpoint) to FILE for inspection.
  * `--samples DIR` replays a real scrape instead: `DIR/samples.tsv` (series index, timestamp ms, value per line,
  * time-ordered per series) and `DIR/series.jsonl` (`{"name", "labels"}` per series index), e.g. converted from
  * `promtool tsdb dump` of the Prometheus that `bench:probe --keep DIR` ran; samples are appended in time order,
@@ -13,7 +14,7 @@
  * Run before/after trees one after the other, alternating, and compare CPU µs/sample (survives load better than
  * wall-clock time).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '1' },
     samples: { type: 'string' },
     'chunk-samples': { type: 'string', default: '480' },
+    keep: { type: 'string' },
   },
 });
 const SERIES = Number(args.series);
@@ -160,5 +162,6 @@ for (let rep = 0; rep < REPS; rep++) {
         .join('\n') +
       '\n',
   );
+  if (args.keep !== undefined) copyFileSync(path, args.keep);
   rmSync(dir, { recursive: true, force: true });
 }

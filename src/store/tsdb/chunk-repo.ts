@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { StoreError } from '../../errors.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { CutChunk } from './head.ts';
+import { packForPages } from './page-pack.ts';
 import type { TsdbDatabase } from './schema.ts';
 
 /** A database handle or an open transaction. */
@@ -112,32 +113,41 @@ function* idGroups(ids: readonly number[]): Generator<number[]> {
     yield ids.slice(i, i + IDS_PER_STATEMENT) as number[];
 }
 
-/** Writes chunks (replacing a row with the same series and start) and deletes the checkpoint rows they replace. */
+/**
+ * Writes chunks (replacing a row with the same series and start) and deletes the checkpoint rows they replace.
+ * SQLite replaces a row by deleting it and inserting the new one at the end of the table (`insert or replace`,
+ * a new rowid) rather than updating it in place: a chunk grows from its checkpoint copies to its cut form, and
+ * a row growing in place splits its page, which left about a fifth of the table's pages empty; rows appended
+ * at the end fill pages densely, and the pages of a checkpoint's rows, all replaced about together, return to
+ * the free list and are reused. Rows are written in {@link packForPages} order (SQLite).
+ */
 export async function writeChunks(
   db: TsdbDb,
   dialect: StoreDialect,
   chunks: readonly CutChunk[],
 ): Promise<void> {
-  for (const part of statements(chunks, 5, dialect, (c) => c.data.length)) {
-    await db
-      .insertInto('tsdb_chunks')
-      .values(
-        part.map((c) => ({
-          series_id: c.seriesId,
-          start_ts: c.startTs,
-          end_ts: c.endTs,
-          samples: c.samples,
-          data: buf(c.data),
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['series_id', 'start_ts']).doUpdateSet((eb) => ({
-          end_ts: eb.ref('excluded.end_ts'),
-          samples: eb.ref('excluded.samples'),
-          data: eb.ref('excluded.data'),
-        })),
-      )
-      .execute();
+  const ordered = dialect === 'sqlite' ? packForPages(chunks, (c) => c.data.length) : chunks;
+  for (const part of statements(ordered, 5, dialect, (c) => c.data.length)) {
+    const rows = part.map((c) => ({
+      series_id: c.seriesId,
+      start_ts: c.startTs,
+      end_ts: c.endTs,
+      samples: c.samples,
+      data: buf(c.data),
+    }));
+    if (dialect === 'sqlite') await db.replaceInto('tsdb_chunks').values(rows).execute();
+    else
+      await db
+        .insertInto('tsdb_chunks')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.columns(['series_id', 'start_ts']).doUpdateSet((eb) => ({
+            end_ts: eb.ref('excluded.end_ts'),
+            samples: eb.ref('excluded.samples'),
+            data: eb.ref('excluded.data'),
+          })),
+        )
+        .execute();
   }
   const replaced = chunks.filter((c) => c.replaces !== undefined);
   for (const c of replaced) {

@@ -23,6 +23,12 @@
  * value section (to the end of the blob):
  *                    byte 0 = XOR stream as in format 1
  *                    byte 1, byte e, integer column of the decimal mantissas m_i = v_i · 10^e (decimal.ts)
+ *                    byte 2, byte g, whole values (whole-values.ts; the first at index 0), integer
+ *                           column of the steps q_i = (v_i − v_{i−1}) / (ulp(v_{i−1}) / 2^g) (float-delta.ts:
+ *                           full-precision floats; whole values are the first, counter resets and the like)
+ *                    byte 3, whole values (NaNs, ±Inf, −0: at most an eighth of the chunk), byte e, integer
+ *                           column of the decimal mantissas of the rest (a whole value's slot repeats the value
+ *                           before it)
  * ```
  *
  * Keeping the two streams apart lets a reader decode timestamps alone. {@link ChunkAppender} is the open chunk
@@ -33,10 +39,12 @@
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
 import { BitWriter } from './bits.ts';
-import { fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
+import { type DecimalColumn, fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
+import { fromFloatSteps, MAX_STEP_GUARD, toFloatSteps } from './float-delta.ts';
 import { decodeIntColumn, planIntColumn, writeIntColumn } from './int-column.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
+import { readWholeValues, wholeValuesBytes, writeWholeValues } from './whole-values.ts';
 import { decodeXorColumn, XorEncoder } from './xor.ts';
 
 /** Format byte of a raw chunk as the head's open chunk encodes it (delta-of-delta, XOR). */
@@ -47,6 +55,8 @@ const TS_DOD = 0;
 const TS_GRID = 1;
 const V_XOR = 0;
 const V_DECIMAL = 1;
+const V_FLOAT_STEPS = 2;
+const V_DECIMAL_EXCEPT = 3;
 /** Most samples a chunk may hold (a guard for decoders; the head cuts far earlier). */
 export const MAX_CHUNK_SAMPLES = 1 << 20;
 
@@ -174,7 +184,16 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   const dec = toDecimal(vs);
   const vPlan = dec === undefined ? undefined : planIntColumn(dec.mantissas);
   const decBytes = vPlan === undefined ? Infinity : 2 + Math.ceil(vPlan.bits / 8);
-  const vSection = Math.min(1 + xorBytes, decBytes);
+  // Full-precision floats (no short decimal form): integer steps over the chunk's finest spacing of doubles.
+  const fs = dec === undefined ? toFloatSteps(vs) : undefined;
+  const fPlan = fs === undefined ? undefined : planIntColumn(fs.steps);
+  const fBytes =
+    fPlan === undefined ? Infinity : 2 + wholeValuesBytes(fs!.wholeAt) + Math.ceil(fPlan.bits / 8);
+  // Decimal values but for a few NaNs (stale markers), ±Inf or −0: those kept whole, the rest decimal.
+  const ex = dec === undefined ? decimalExceptions(vs) : undefined;
+  const exPlan = ex === undefined ? undefined : planIntColumn(ex.dec.mantissas);
+  const exBytes = exPlan === undefined ? Infinity : 2 + wholeValuesBytes(ex!.at) + Math.ceil(exPlan.bits / 8);
+  const vSection = Math.min(1 + xorBytes, decBytes, fBytes, exBytes);
 
   const headBytes = 1 + uvarintLength(n) + uvarintLength(tsSection);
   if (headBytes + tsSection + vSection >= blob.length) return blob;
@@ -194,7 +213,23 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
     out.set(blob.subarray(h.tsStart, h.tsEnd), off);
     off += dodBytes;
   }
-  if (decBytes < 1 + xorBytes) {
+  if (fBytes === vSection && fBytes < 1 + xorBytes) {
+    out[off] = V_FLOAT_STEPS;
+    out[off + 1] = fs!.guard;
+    off = writeWholeValues(out, off + 2, fs!.wholeAt, vs);
+    const w = new BitWriter(Math.ceil(fPlan!.bits / 8) + 1);
+    writeIntColumn(w, fs!.steps, fPlan!);
+    w.copyTo(out, off);
+    off += w.byteLength;
+  } else if (exBytes === vSection && exBytes < 1 + xorBytes) {
+    out[off] = V_DECIMAL_EXCEPT;
+    off = writeWholeValues(out, off + 1, ex!.at, vs);
+    out[off++] = ex!.dec.exponent;
+    const w = new BitWriter(Math.ceil(exPlan!.bits / 8) + 1);
+    writeIntColumn(w, ex!.dec.mantissas, exPlan!);
+    w.copyTo(out, off);
+    off += w.byteLength;
+  } else if (decBytes === vSection && decBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL;
     out[off + 1] = dec!.exponent;
     off += 2;
@@ -209,6 +244,34 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   }
   if (off !== out.length) throw new StoreError(`chunk compaction wrote ${off} of ${out.length} bytes`);
   return out;
+}
+
+/**
+ * Decimal mantissas of `vs` with its non-finite values and −0 (at most an eighth of them) replaced by the value
+ * before them (the first finite value for leading ones), and where they are; undefined when there are none, too
+ * many, or the rest has no decimal form.
+ */
+function decimalExceptions(vs: Float64Array): { at: number[]; dec: DecimalColumn } | undefined {
+  const n = vs.length;
+  const at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = vs[i]!;
+    if (!Number.isFinite(v) || Object.is(v, -0)) {
+      if (at.length >= n >> 3) return undefined;
+      at.push(i);
+    }
+  }
+  if (at.length === 0) return undefined;
+  const patched = Float64Array.from(vs);
+  let fill = 0;
+  for (let i = 0; i < n; i++)
+    if (Number.isFinite(vs[i]!) && !Object.is(vs[i], -0)) {
+      fill = vs[i]!;
+      break;
+    }
+  for (const i of at) patched[i] = i === 0 ? fill : patched[i - 1]!;
+  const dec = toDecimal(patched);
+  return dec === undefined ? undefined : { at, dec };
 }
 
 /** Header fields of a raw chunk blob. */
@@ -269,6 +332,22 @@ export function decodeChunk(blob: Uint8Array): DecodedSamples {
       throw new StoreError(`corrupt chunk: decimal exponent ${e}`);
     decodeIntColumn(blob.subarray(h.tsEnd + 2), n, values);
     fromDecimal(values, e, values);
+  } else if (vMode === V_FLOAT_STEPS) {
+    const guard = blob[h.tsEnd + 1];
+    if (guard === undefined || guard > MAX_STEP_GUARD)
+      throw new StoreError(`corrupt chunk: float step guard ${guard}`);
+    const w = readWholeValues(blob, h.tsEnd + 2, n);
+    if (w.at[0] !== 0) throw new StoreError('corrupt chunk: float steps without a first value');
+    decodeIntColumn(blob.subarray(w.next), n, values);
+    fromFloatSteps(guard, w.at, w.values, values, values);
+  } else if (vMode === V_DECIMAL_EXCEPT) {
+    const w = readWholeValues(blob, h.tsEnd + 1, n);
+    const e = blob[w.next];
+    if (e === undefined || e > MAX_DECIMAL_EXPONENT)
+      throw new StoreError(`corrupt chunk: decimal exponent ${e}`);
+    decodeIntColumn(blob.subarray(w.next + 1), n, values);
+    fromDecimal(values, e, values);
+    for (let k = 0; k < w.at.length; k++) values[w.at[k]!] = w.values[k]!;
   } else throw new StoreError(`corrupt chunk: value encoding ${vMode}`);
   return { timestampsMs, values };
 }
