@@ -9,8 +9,8 @@ import type { VersionFigure } from '../../../src/contract/rollout.ts';
 import { computeRolloutStatus } from '../../../src/monitor/rollout-status.ts';
 import { versionFiguresFromMigrations } from '../../../src/monitor/rollout-version-figures.ts';
 import { Prng } from '../../../src/sim/prng.ts';
-import type { SeriesPoints } from '../../../src/store/types.ts';
-import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
+import { addMigrationRows, emptyMigrationSeries, type MigrationRow } from '../../helpers/migration-series.ts';
+import { seriesPoints as sp } from '../../helpers/series-points.ts';
 
 const T = 1_700_000_000_000;
 const S = 5000;
@@ -41,21 +41,7 @@ function nodeCanary(
   trend = 1,
 ): Parameters<typeof versionFiguresFromMigrations>[0] {
   const rng = new Prng(seed);
-  const h = () => ({ sum: [] as SeriesPoints[], count: [] as SeriesPoints[] });
-  const out = {
-    v1Migration: h(),
-    v3Migration: h(),
-    v1MigrationMemory: [] as SeriesPoints[],
-    v3MigrationMemory: [] as SeriesPoints[],
-    v1Compression: h(),
-    v3Compression: [] as SeriesPoints[],
-    v1Cpu: [] as SeriesPoints[],
-    v3Cpu: [] as SeriesPoints[],
-    v1HostMemory: h(),
-    v3HostMemory: h(),
-    v1Sent: [] as SeriesPoints[],
-    v3Sent: [] as SeriesPoints[],
-  };
+  const out = emptyMigrationSeries();
   const nodes = [
     { speed: 1, cpu: 0.3, ratio: 2 },
     { speed: 3.5, cpu: 0.8, ratio: 4 },
@@ -77,60 +63,8 @@ function nodeCanary(
     }
     return row;
   };
-  const cum = (
-    name: string,
-    labels: Record<string, string>,
-    t0: number,
-    d: readonly number[],
-  ): SeriesPoints => {
-    let total = 0;
-    return sp(name, labels, [[t0, 0], ...d.map((x, i) => [t0 + (i + 1) * S, (total += x)] as const)]);
-  };
-  const add = (v: 'v1' | 'v3', node: string, t0: number, rows: ReturnType<typeof draw>[]): void => {
-    const labels: Record<string, string> = v === 'v1' ? { node, dwcp_enabled: 'true' } : { node_id: node };
-    const d = histogramSeries(
-      `${v}d`,
-      labels,
-      t0,
-      S,
-      rows.map((r) => [r.sec, 4] as const),
-    );
-    const p = histogramSeries(
-      `${v}p`,
-      labels,
-      t0,
-      S,
-      rows.map((r) => [r.peak, 4] as const),
-    );
-    out[`${v}Migration`].sum.push(d.sum);
-    out[`${v}Migration`].count.push(d.count);
-    out[`${v}HostMemory`].sum.push(p.sum);
-    out[`${v}HostMemory`].count.push(p.count);
-    out[`${v}MigrationMemory`].push(
-      cum(
-        `${v}m`,
-        labels,
-        t0,
-        rows.map((r) => r.mem),
-      ),
-    );
-    out[`${v}Cpu`].push(
-      cum(
-        `${v}c`,
-        labels,
-        t0,
-        rows.map((r) => r.cpu),
-      ),
-    );
-    out[`${v}Sent`].push(
-      cum(
-        `${v}s`,
-        labels,
-        t0,
-        rows.map((r) => r.sent),
-      ),
-    );
-  };
+  const add = (v: 'v1' | 'v3', node: string, t0: number, rows: MigrationRow[]): void =>
+    addMigrationRows(out, v, node, t0, S, 4, rows);
   nodes.forEach((n, i) => {
     const node = `n${i}`;
     const canary = i % 2 === 1;
