@@ -211,6 +211,30 @@ async function simRun(s: SimScenario, stage: number, seed: number): Promise<Outc
   return outcomeOf(decide(b, T0 + seconds * 1000));
 }
 
+/**
+ * Per-version figures (figures.perVersion) over every seed of a row: the first seed's estimate and 95 % interval,
+ * the median and range of the estimates, and in how many runs the figure was measured and its interval held 0.
+ */
+function perVersionLines(name: string, stage: number, outcomes: readonly Outcome[]): string[] {
+  const f1 = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(1)} %`;
+  const parts = outcomes[0]!.final.figures.perVersion.map((first) => {
+    const all = outcomes.map((o) => o.final.figures.perVersion.find((x) => x.figure === first.figure)!);
+    const measured = all.flatMap((x) => (x.state === 'measured' ? [x] : []));
+    if (measured.length === 0)
+      return `${first.figure} insufficient-data in ${all.length}/${all.length} (${first.state === 'insufficient-data' ? first.missing : ''})`;
+    const est = measured.map((x) => x.improvementPercent).sort((a, b) => a - b);
+    const zero = measured.filter((x) => x.lowerPercent <= 0 && x.upperPercent >= 0).length;
+    const head =
+      first.state === 'measured'
+        ? `${f1(first.improvementPercent)} [${f1(first.lowerPercent)}, ${f1(first.upperPercent)}]`
+        : 'insufficient-data';
+    return `${first.figure} ${head}; median ${f1(est[est.length >> 1]!)}, range ${f1(est[0]!)}..${f1(est[est.length - 1]!)}, measured ${measured.length}/${all.length}, interval holds 0 in ${zero}/${measured.length}, baseline nodes ${measured[0]!.baselineNodes}`;
+  });
+  return [
+    `  - ${name} @ ${stage} % per version (first seed [95 %]; over ${outcomes.length} seeds): ${parts.join('; ')}`,
+  ];
+}
+
 async function simTable(): Promise<string[]> {
   const rows: Row[] = [];
   const figures: string[] = [];
@@ -231,6 +255,7 @@ async function simTable(): Promise<string[]> {
           `; evidence ${outcomes[0]!.final.evidence.metrics.map((m) => `${m.metric} ${m.state} ${f(m.degradationPercent)} [${f(m.lowerPercent)}, ${f(m.upperPercent)}]`).join(', ')}` +
           (outcomes[0]!.final.figures.notes.length > 0 ? ` — ${outcomes[0]!.final.figures.notes[0]}` : ''),
       );
+      figures.push(...perVersionLines(s.name, stage, outcomes));
       process.stderr.write(`sim ${s.name} @ ${stage} %: ${outcomes.length} runs\n`);
     }
   }

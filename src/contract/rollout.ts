@@ -219,6 +219,11 @@ const figureCounts = {
   v3Observations: z.number().int().nonnegative(),
   /** Nodes compared (a node running both versions is its own stratum). */
   strata: z.number().int().nonnegative(),
+  /**
+   * One-version nodes (a node canary) compared against their own v1 baseline before the stage (difference in
+   * differences); 0 when none.
+   */
+  baselineNodes: z.number().int().nonnegative(),
 };
 
 /**

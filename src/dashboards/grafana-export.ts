@@ -8,13 +8,14 @@
  * @see https://grafana.com/docs/grafana/latest/dashboards/build-dashboards/view-dashboard-json-model/
  */
 import type { DashboardSpec, DashboardVariable, MetricQuery, Widget } from '../contract/dashboard-spec.ts';
+import { GRAFANA_DATASOURCE, grafanaDatasourceVariable } from '../model/grafana-datasource.ts';
 import { ALL_VALUE } from './export-selection.ts';
 import { unitToGrafana } from './grafana-units.ts';
 
 /** schemaVersion of the exported JSON (the generated dashboards' version, src/generate/grafana/dashboard.ts). */
 export const GRAFANA_SCHEMA_VERSION = 39;
 
-const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
+const DATASOURCE = GRAFANA_DATASOURCE;
 
 /** Grafana panel type of each widget type (bar in pie style is a pie chart). */
 function panelType(w: Widget): string {
@@ -247,20 +248,7 @@ export function exportGrafanaDashboard(spec: DashboardSpec, version = 1): Record
     refresh: spec.refresh === 'off' ? '' : spec.refresh,
     time: { from: spec.timeRange.from, to: spec.timeRange.to },
     templating: {
-      list: [
-        {
-          name: 'datasource',
-          label: 'Data source',
-          type: 'datasource',
-          query: 'prometheus',
-          current: {},
-          hide: 0,
-          refresh: 1,
-          regex: '',
-          options: [],
-        },
-        ...spec.variables.map(variableOf),
-      ],
+      list: [grafanaDatasourceVariable(), ...spec.variables.map(variableOf)],
     },
     panels: spec.widgets.map((w, i) => ({
       id: i + 1,

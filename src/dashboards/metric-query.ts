@@ -60,35 +60,25 @@ export function queryUnit(q: MetricQuery, widgetUnit: DisplayUnit | undefined): 
   return def.unit;
 }
 
+/** What a metric query's result depends on apart from its window: tenant, metric, aggregation, grouping, matchers. */
+const queryIdentity = (tenantId: string, q: MetricQuery, m: ResolvedMatch): unknown[] => [
+  'metric',
+  tenantId,
+  q.metric,
+  q.agg,
+  q.by,
+  m.equal,
+  m.anyOf,
+];
+
 /** The cache key of a query over a window: everything its result depends on. */
 export function metricQueryKey(tenantId: string, q: MetricQuery, m: ResolvedMatch, w: DataWindow): string {
-  return JSON.stringify([
-    'metric',
-    tenantId,
-    q.metric,
-    q.agg,
-    q.by,
-    m.equal,
-    m.anyOf,
-    w.startMs,
-    w.endMs,
-    w.stepMs,
-  ]);
+  return JSON.stringify([...queryIdentity(tenantId, q, m), w.startMs, w.endMs, w.stepMs]);
 }
 
 /** What {@link metricQueryKey} is a version of: the same query over a window of the same length and step, wherever it ends. */
 export function metricQueryFamily(tenantId: string, q: MetricQuery, m: ResolvedMatch, w: DataWindow): string {
-  return JSON.stringify([
-    'metric',
-    tenantId,
-    q.metric,
-    q.agg,
-    q.by,
-    m.equal,
-    m.anyOf,
-    w.endMs - w.startMs,
-    w.stepMs,
-  ]);
+  return JSON.stringify([...queryIdentity(tenantId, q, m), w.endMs - w.startMs, w.stepMs]);
 }
 
 /** Aggregated series of a metric query (labels of the `by` groups) and the notes on what was left out. */

@@ -64,9 +64,15 @@ export function withVersionFigures(
   const taken = [thr && 'throughput', cpu && 'CPU', mem && 'memory', bw && 'bandwidth saved'].filter(
     (x): x is string => typeof x === 'string',
   );
-  if (taken.length > 0)
+  const first = thr ?? cpu ?? mem ?? bw;
+  if (first) {
+    const design =
+      first.baselineNodes > 0
+        ? `each of ${first.baselineNodes} one-version nodes against its own v1 baseline before the stage, relative to the v1 nodes' change (difference in differences)`
+        : 'node-stratified';
     notes.push(
-      `${taken.join(', ')}: per version from the per-migration counters, node-stratified, with ${Math.round(100 * (thr ?? cpu ?? mem ?? bw)!.confidence)} % intervals in figures.perVersion`,
+      `${taken.join(', ')}: per version from the per-migration counters, ${design}, with ${Math.round(100 * first.confidence)} % intervals in figures.perVersion`,
     );
+  }
   return { comparison: out, notes };
 }

@@ -77,6 +77,17 @@ export interface InsightsOptions {
 
 const m = (name: MetricName): string => getMetric(name).name;
 
+/** Runs every read of `reads` concurrently; the results under the same keys. */
+async function readAll<T extends Record<string, () => Promise<unknown>>>(
+  reads: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  const keys = Object.keys(reads) as (keyof T)[];
+  const values = await Promise.all(keys.map((k) => reads[k]!()));
+  return Object.fromEntries(keys.map((k, i) => [k, values[i]])) as {
+    [K in keyof T]: Awaited<ReturnType<T[K]>>;
+  };
+}
+
 /**
  * Creates the provider over `store`.
  * @throws StoreError from the store; InvalidInputError from the engines for impossible data.
@@ -139,65 +150,30 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         : Infinity;
       const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom), baselineFrom);
       const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
-      const [
-        v1Migration,
-        v3Migration,
-        v1MigrationMemory,
-        v3MigrationMemory,
-        v1Compression,
-        v3Compression,
-        slaCompliance,
-        v3Enabled,
-        utilization,
-        throughputTx,
-        hdeOriginal,
-        hdeCompressed,
-        v1Cpu,
-        v3Cpu,
-        v1HostMemory,
-        v3HostMemory,
-        v1Sent,
-        v3Sent,
-      ] = await Promise.all([
-        histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
-        histogram(m('dwcp_v3_migration_duration_seconds')),
-        read(m('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
-        read(m('dwcp_v3_migration_memory_bytes_total')),
-        histogram(m('dwcp_hde_compression_ratio')),
-        read(m('dwcp_v3_compression_ratio')),
-        read(m('dwcp_v3_sla_compliance')),
-        read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }, maxSeries, 'last'),
-        read(m('dwcp_v3_resource_utilization_percent')),
-        read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
-        read(m('dwcp_hde_bytes_original_total')),
-        read(m('dwcp_hde_bytes_compressed_total')),
-        read(m('dwcp_migration_cpu_seconds_total'), { dwcp_enabled: 'true' }),
-        read(m('dwcp_v3_migration_cpu_seconds_total')),
-        histogram(m('dwcp_migration_host_memory_peak_bytes'), { dwcp_enabled: 'true' }),
-        histogram(m('dwcp_v3_migration_host_memory_peak_bytes')),
-        read(m('dwcp_migration_sent_bytes_total'), { dwcp_enabled: 'true' }),
-        read(m('dwcp_v3_migration_sent_bytes_total')),
-      ]);
+      // One entry per series read, named as computeRolloutStatus takes it; all read concurrently.
       const rs = {
-        v1Migration,
-        v3Migration,
-        v1MigrationMemory,
-        v3MigrationMemory,
-        v1Compression,
-        v3Compression,
-        slaCompliance,
+        ...(await readAll({
+          v1Migration: () => histogram(m('dwcp_migration_duration_seconds'), { dwcp_enabled: 'true' }),
+          v3Migration: () => histogram(m('dwcp_v3_migration_duration_seconds')),
+          v1MigrationMemory: () => read(m('dwcp_migration_memory_bytes_total'), { dwcp_enabled: 'true' }),
+          v3MigrationMemory: () => read(m('dwcp_v3_migration_memory_bytes_total')),
+          v1Compression: () => histogram(m('dwcp_hde_compression_ratio')),
+          v3Compression: () => read(m('dwcp_v3_compression_ratio')),
+          slaCompliance: () => read(m('dwcp_v3_sla_compliance')),
+          v3Enabled: () =>
+            read(m('dwcp_system_config_enabled'), { feature: 'v3_enabled' }, maxSeries, 'last'),
+          utilization: () => read(m('dwcp_v3_resource_utilization_percent')),
+          throughputTx: () => read(m('dwcp_v3_throughput_bytes_per_second'), { direction: 'tx' }),
+          hdeOriginal: () => read(m('dwcp_hde_bytes_original_total')),
+          hdeCompressed: () => read(m('dwcp_hde_bytes_compressed_total')),
+          v1Cpu: () => read(m('dwcp_migration_cpu_seconds_total'), { dwcp_enabled: 'true' }),
+          v3Cpu: () => read(m('dwcp_v3_migration_cpu_seconds_total')),
+          v1HostMemory: () => histogram(m('dwcp_migration_host_memory_peak_bytes'), { dwcp_enabled: 'true' }),
+          v3HostMemory: () => histogram(m('dwcp_v3_migration_host_memory_peak_bytes')),
+          v1Sent: () => read(m('dwcp_migration_sent_bytes_total'), { dwcp_enabled: 'true' }),
+          v3Sent: () => read(m('dwcp_v3_migration_sent_bytes_total')),
+        })),
         rolloutProgress: progress,
-        v3Enabled,
-        utilization,
-        throughputTx,
-        hdeOriginal,
-        hdeCompressed,
-        v1Cpu,
-        v3Cpu,
-        v1HostMemory,
-        v3HostMemory,
-        v1Sent,
-        v3Sent,
       };
       return computeRolloutStatus(
         rs,

@@ -146,7 +146,13 @@ export function computeRolloutStatus(
   // per-interval means mix intervals of different sizes and nodes of different links, and drift with both.
   const mig = migrationEffect(rs, window.startMs, nowMs);
   const compared = compareVersions({ ...v1, ...figures.v1 }, { ...v3, ...figures.v3 });
-  const perVersion = versionFiguresFromMigrations(rs, window.startMs, nowMs);
+  // In a node canary the figures compare each node with its own v1 baseline, as the decision does.
+  const perVersion = versionFiguresFromMigrations(
+    rs,
+    window.startMs,
+    nowMs,
+    baselineStartMs === undefined ? {} : { stageStartMs, baselineStartMs },
+  );
   const merged = withVersionFigures(compared, perVersion, rs, window.startMs, nowMs);
   const notes = [...figures.notes, ...merged.notes];
   const comparison = {

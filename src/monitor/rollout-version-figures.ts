@@ -14,13 +14,29 @@
  * - **bandwidth_saved**: Δ`dwcp_migration_sent_bytes_total` / `dwcp_v3_migration_sent_bytes_total` per byte of
  *   guest memory; saved = 1 − sent / memory per version, improvement = bytes sent per GiB v3 vs v1.
  * Per GiB because the guest memory is work that does not depend on the version (as the stage decision judges time
- * per GiB): the spread of VM sizes leaves the variance. A node running both versions is its own stratum; nodes
- * running one version (a node canary) share a pooled stratum with the node as cluster, so differences between
- * nodes widen the interval instead of posing as a version effect. The interval is a fixed-window normal interval of
- * the stratified log ratio (delta method): descriptive, not valid under repeated looks (the decision reads the
- * always-valid evidence).
+ * per GiB): the spread of VM sizes leaves the variance. The strata are the stage decision's
+ * (`withStrata`/`nodeBaselines` of ./rollout-evidence.ts, the same code):
+ * - a node running both versions is its own stratum;
+ * - **node canary with baselines** (the stage start is in the data and `baselineStartMs` is given, as for the
+ *   decision): a node running one version in the stage with at least `MIN_BASELINE_OBSERVATIONS` v1 intervals of
+ *   the figure in (baselineStartMs, stageStartMs] joins the `baseline` stratum, each stage interval divided by its
+ *   node's own v1 mean before the stage. The figure is then the v3 nodes' change against their own v1 baseline
+ *   relative to the v1 nodes' change over the same period (difference in differences: node-to-node differences and
+ *   whatever changed for every node at the stage start cancel; it assumes parallel trends, i.e. the nodes'
+ *   conditions stay as before the stage apart from the version). The figure's period is then the stage's part of
+ *   the window, (max(sinceMs, stageStartMs), untilMs], so a canary node's v1 intervals before the switch are its
+ *   baseline, not a second version of the same node;
+ * - other one-version nodes share a pooled stratum with the node as cluster, so differences between nodes widen
+ *   the interval instead of posing as a version effect (and the minimum evidence counts nodes).
+ * Interval: ℓ̂ ± z₀.₉₇₅·√V on the stratified log ratio ℓ̂ = ln(R₃/R₁), V its delta-method variance
+ * (src/analysis/canary/ratio-effect.ts: cluster-robust per stratum and version, plus Σₖ (Cₖ/C)²·Var(Bₖ)/Bₖ² for the
+ * baselines' own error), mapped to percent per figure. A fixed-window 95 % interval: descriptive, not valid under
+ * repeated looks (the decision reads the always-valid evidence).
+ * @see J. D. Angrist, J.-S. Pischke, Mostly Harmless Econometrics, Princeton 2009, ch. 5 (differences in
+ *   differences).
+ * @see A. Deng, U. Knoblich, J. Lu, "Applying the delta method in metric analytics", KDD 2018 (ratio metrics).
  */
-import { ratioEffect } from '../analysis/canary/ratio-effect.ts';
+import { ratioEffect, type RatioObservation } from '../analysis/canary/ratio-effect.ts';
 import { SEQUENTIAL_DEFAULTS } from '../analysis/canary/sequential-judge.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { VersionFigure } from '../contract/rollout.ts';
@@ -28,6 +44,8 @@ import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
 import {
   GIB,
+  MIN_BASELINE_OBSERVATIONS,
+  nodeBaselines,
   perGib as observePerGib,
   withStrata,
   type EvidenceSeries,
@@ -56,10 +74,17 @@ export const FIGURE_CONFIDENCE = 0.95;
 /** Two-sided standard normal quantile of {@link FIGURE_CONFIDENCE}. */
 const Z = 1.959963984540054;
 
-/** Minimum evidence per version (the stage decision's defaults). */
+/** Minimum evidence per version (the stage decision's defaults) and the node canary's baseline period. */
 export interface FigureOptions {
   readonly minEvents: number;
   readonly minObservations: number;
+  /**
+   * Observed start of the current stage, Unix ms; with {@link FigureOptions.baselineStartMs} < it, one-version
+   * nodes are compared against their own v1 mean in (baselineStartMs, stageStartMs] (see the module comment).
+   */
+  readonly stageStartMs?: number;
+  /** Start of the baseline period before the stage, Unix ms (the decision's `baselineStartMs`). */
+  readonly baselineStartMs?: number;
 }
 
 const DEFAULTS: FigureOptions = {
@@ -70,6 +95,8 @@ const DEFAULTS: FigureOptions = {
 type Side = 'v1' | 'v3';
 /** Observations of one version, or what is missing for them. */
 type SideObs = { readonly obs: Tagged[] } | { readonly missing: string };
+/** Observations of one version and figure over (since, until], Unix ms. */
+type Observe = (side: Side, since: number, until: number) => SideObs;
 
 interface FigureSpec {
   readonly figure: VersionFigure['figure'];
@@ -96,15 +123,61 @@ const perEvent = (
     .filter((m) => m.tMs > since && m.tMs <= until && Number.isFinite(m.sumDelta))
     .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
 
+/**
+ * Strata of one figure's observations: the decision's (`withStrata`), with the node canary's baselines when the
+ * stage start is observed and some one-version node of the stage has a baseline (see the module comment); else
+ * over the whole (since, until].
+ */
+function strataOf(
+  observe: Observe,
+  v1: Tagged[],
+  v3: Tagged[],
+  since: number,
+  until: number,
+  o: FigureOptions,
+): { v1: RatioObservation[]; v3: RatioObservation[]; baselineNodes: number } {
+  const start = o.stageStartMs;
+  const from = o.baselineStartMs;
+  if (start !== undefined && from !== undefined && from < start && start < until) {
+    const s1 = observe('v1', Math.max(since, start), until);
+    const s3 = observe('v3', Math.max(since, start), until);
+    const before = observe('v1', from, start);
+    if ('obs' in s1 && 'obs' in s3 && 'obs' in before) {
+      const baselines = nodeBaselines(before.obs);
+      const x = withStrata(s1.obs, s3.obs, baselines);
+      const nodes = new Set(
+        [...x.v1, ...x.v3].flatMap((r) => (r.baseline === undefined ? [] : [r.baseline.key])),
+      );
+      if (nodes.size > 0) return { ...x, baselineNodes: nodes.size };
+    }
+  }
+  return { ...withStrata(v1, v3), baselineNodes: 0 };
+}
+
 /** Judges one figure from both versions' observations (see the module comment). */
-function judgeFigure(spec: FigureSpec, v1: SideObs, v3: SideObs, o: FigureOptions): VersionFigure {
+function judgeFigure(
+  spec: FigureSpec,
+  observe: Observe,
+  since: number,
+  until: number,
+  o: FigureOptions,
+): VersionFigure {
   const base = { figure: spec.figure, quantity: spec.quantity, unit: spec.unit };
-  const none = { v1Events: 0, v3Events: 0, v1Observations: 0, v3Observations: 0, strata: 0 };
+  const none = {
+    v1Events: 0,
+    v3Events: 0,
+    v1Observations: 0,
+    v3Observations: 0,
+    strata: 0,
+    baselineNodes: 0,
+  };
+  const v1 = observe('v1', since, until);
+  const v3 = observe('v3', since, until);
   if ('missing' in v1 || 'missing' in v3) {
     const missing = [v1, v3].flatMap((s) => ('missing' in s ? [s.missing] : [])).join('; ');
     return { ...base, ...none, state: 'insufficient-data', missing };
   }
-  const x = withStrata(v1.obs, v3.obs);
+  const x = strataOf(observe, v1.obs, v3.obs, since, until, o);
   const e = ratioEffect(x.v1, x.v3);
   const counts = {
     v1Events: e.v1.count,
@@ -112,6 +185,7 @@ function judgeFigure(spec: FigureSpec, v1: SideObs, v3: SideObs, o: FigureOption
     v1Observations: e.v1.observations,
     v3Observations: e.v3.observations,
     strata: e.strata,
+    baselineNodes: x.baselineNodes,
   };
   const short: string[] = [];
   for (const side of ['v1', 'v3'] as const satisfies readonly Side[]) {
@@ -123,6 +197,11 @@ function judgeFigure(spec: FigureSpec, v1: SideObs, v3: SideObs, o: FigureOption
   }
   if (short.length === 0 && !(Number.isFinite(e.logRatio) && Number.isFinite(e.variance) && e.variance >= 0))
     short.push('no node with both versions (or a pooled group of one-version nodes) has 2 intervals of each');
+  const pooled = new Set([...x.v1, ...x.v3].flatMap((r) => (r.stratum === 'pooled' ? [r.cluster] : [])));
+  if (short.length > 0 && pooled.size > 0)
+    short.push(
+      `${pooled.size} nodes run one version without a v1 baseline before the stage, so each counts as one interval (a baseline needs the stage start in the data and ${MIN_BASELINE_OBSERVATIONS} v1 intervals of the node before it)`,
+    );
   if (short.length > 0) return { ...base, ...counts, state: 'insufficient-data', missing: short.join('; ') };
   const half = Z * Math.sqrt(e.variance);
   const a = spec.improvement(e.logRatio - half);
@@ -143,7 +222,9 @@ function judgeFigure(spec: FigureSpec, v1: SideObs, v3: SideObs, o: FigureOption
 const name = (n: Parameters<typeof getMetric>[0]): string => getMetric(n).name;
 
 /**
- * The four figures per version over (sinceMs, untilMs], in the order of `VERSION_FIGURES` (see the module comment).
+ * The four figures per version over (sinceMs, untilMs], in the order of `VERSION_FIGURES` (see the module comment);
+ * with `options.stageStartMs` and `options.baselineStartMs`, one-version nodes are compared against their own v1
+ * baseline before the stage (difference in differences).
  * @throws InvalidInputError from the ratio estimator for non-finite or negative data.
  */
 export function versionFiguresFromMigrations(
@@ -162,30 +243,33 @@ export function versionFiguresFromMigrations(
   const hasMemory = mem.v1.length > 0 && mem.v3.length > 0;
   const noMemory = (side: Side): SideObs => ({ missing: `${side} agents export no ${memName[side]}` });
   /** Observations of a counter joined with the migrations (per GiB, else per migration). */
-  const counter = (
-    side: Side,
-    series: readonly SeriesPoints[],
-    metric: string,
-    needGib: boolean,
-  ): SideObs => {
-    if (series.length === 0) return { missing: `${side} agents export no ${metric}` };
-    if (hasMemory)
-      return { obs: observePerGib({ sum: series, count: mig[side].count }, mem[side], sinceMs, untilMs) };
-    if (needGib) return noMemory(side);
-    return { obs: perEvent(series, mig[side].count, sinceMs, untilMs) };
-  };
-  const histogram = (side: Side, h: HistogramSeries, metric: string): SideObs => {
-    if (h.sum.length === 0) return { missing: `${side} agents export no ${metric}` };
-    return {
-      obs: hasMemory
-        ? observePerGib(h, mem[side], sinceMs, untilMs)
-        : perEvent(h.sum, h.count, sinceMs, untilMs),
+  const counter =
+    (
+      series: { readonly [k in Side]: readonly SeriesPoints[] },
+      metric: { readonly [k in Side]: string },
+      needGib: boolean,
+    ): Observe =>
+    (side, since, until) => {
+      if (series[side].length === 0) return { missing: `${side} agents export no ${metric[side]}` };
+      if (hasMemory)
+        return { obs: observePerGib({ sum: series[side], count: mig[side].count }, mem[side], since, until) };
+      if (needGib) return noMemory(side);
+      return { obs: perEvent(series[side], mig[side].count, since, until) };
     };
-  };
+  const histogram =
+    (h: { readonly [k in Side]: HistogramSeries }, metric: { readonly [k in Side]: string }): Observe =>
+    (side, since, until) => {
+      if (h[side].sum.length === 0) return { missing: `${side} agents export no ${metric[side]}` };
+      return {
+        obs: hasMemory
+          ? observePerGib(h[side], mem[side], since, until)
+          : perEvent(h[side].sum, h[side].count, since, until),
+      };
+    };
   const per = hasMemory ? 'per GiB of guest memory migrated' : 'per migration';
   const perUnit = hasMemory ? '/GiB' : '/migration';
-  const thr = (side: Side): SideObs =>
-    mem[side].length === 0 ? noMemory(side) : { obs: observePerGib(mig[side], mem[side], sinceMs, untilMs) };
+  const thr: Observe = (side, since, until) =>
+    mem[side].length === 0 ? noMemory(side) : { obs: observePerGib(mig[side], mem[side], since, until) };
   const cpuName = {
     v1: name('dwcp_migration_cpu_seconds_total'),
     v3: name('dwcp_v3_migration_cpu_seconds_total'),
@@ -198,8 +282,10 @@ export function versionFiguresFromMigrations(
     v1: name('dwcp_migration_sent_bytes_total'),
     v3: name('dwcp_v3_migration_sent_bytes_total'),
   };
+  const judge = (spec: FigureSpec, observe: Observe): VersionFigure =>
+    judgeFigure(spec, observe, sinceMs, untilMs, o);
   return [
-    judgeFigure(
+    judge(
       {
         figure: 'throughput',
         quantity: 'guest memory migrated per second of migration',
@@ -207,11 +293,9 @@ export function versionFiguresFromMigrations(
         display: (sPerGib) => (GIB * 8) / 1e6 / sPerGib,
         improvement: inverseHigherIsBetter,
       },
-      thr('v1'),
-      thr('v3'),
-      o,
+      thr,
     ),
-    judgeFigure(
+    judge(
       {
         figure: 'cpu',
         quantity: `CPU seconds ${per}`,
@@ -219,11 +303,9 @@ export function versionFiguresFromMigrations(
         display: (x) => x,
         improvement: lowerIsBetter,
       },
-      counter('v1', rs.v1Cpu, cpuName.v1, false),
-      counter('v3', rs.v3Cpu, cpuName.v3, false),
-      o,
+      counter({ v1: rs.v1Cpu, v3: rs.v3Cpu }, cpuName, false),
     ),
-    judgeFigure(
+    judge(
       {
         figure: 'memory',
         quantity: `peak host memory of the migrations ${per}`,
@@ -231,11 +313,9 @@ export function versionFiguresFromMigrations(
         display: (bytes) => bytes / 2 ** 20,
         improvement: lowerIsBetter,
       },
-      histogram('v1', rs.v1HostMemory, memPeak.v1),
-      histogram('v3', rs.v3HostMemory, memPeak.v3),
-      o,
+      histogram({ v1: rs.v1HostMemory, v3: rs.v3HostMemory }, memPeak),
     ),
-    judgeFigure(
+    judge(
       {
         figure: 'bandwidth_saved',
         quantity:
@@ -245,9 +325,7 @@ export function versionFiguresFromMigrations(
         display: (sentPerGib) => 100 * (1 - sentPerGib / GIB),
         improvement: lowerIsBetter,
       },
-      counter('v1', rs.v1Sent, sent.v1, true),
-      counter('v3', rs.v3Sent, sent.v3, true),
-      o,
+      counter({ v1: rs.v1Sent, v3: rs.v3Sent }, sent, true),
     ),
   ];
 }

@@ -9,24 +9,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../../src/config.ts';
 import { DEFAULT_WEB_ROOT, startMonitor, type RunningMonitor } from '../../src/main.ts';
 import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
 import { adminBearer } from '../helpers/auth.ts';
 import { requireBinary } from '../helpers/binaries.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 
 export const chromiumPath = requireBinary('chromium');
 export const pdftotext = requireBinary('pdftotext');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** What the tests use; `monitor` and `page` are there once the `before` ran. */
 export interface DashboardsBrowser {
@@ -91,7 +84,7 @@ export function dashboardsBrowser(): DashboardsBrowser {
       logger: pino({ level: 'silent' }),
     });
     adminToken = await adminBearer(monitor.url, dir);
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: ARGS });
+    browser = await launchChromium(chromiumPath!);
     // A page of its own context: axe-core's builder needs one.
     page = await (await signedIn({ viewport: { width: 1300, height: 1000 } })).newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import type { ExemplarsResponse } from '../../src/contract/traces.ts';
 import { parseMonitorConfig } from '../../src/config.ts';
@@ -22,16 +22,9 @@ import { createOtlpTraceExporter } from '../../src/sdk/otlp-exporter.ts';
 import { startCluster, type Cluster } from '../../src/sim/cluster.ts';
 import { adminBearer, issueApiToken } from '../helpers/auth.ts';
 import { requireBinary } from '../helpers/binaries.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 
 const chromiumPath = requireBinary('chromium');
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const FAMILY = 'dwcp_v3_migration_duration_seconds';
 
 /** A span exporter that sends to `target` once it is set (the monitor starts after the cluster it scrapes) and fails before. */
@@ -136,7 +129,7 @@ describe(
           url: new URL('/v1/traces', monitor.url).href,
           headers: { authorization: `Bearer ${ingest}` },
         });
-      browser = await chromium.launch({ executablePath: chromiumPath!, args: ARGS });
+      browser = await launchChromium(chromiumPath!);
     });
 
     after(async () => {

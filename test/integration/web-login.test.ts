@@ -9,11 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../../src/config.ts';
 import { DEFAULT_WEB_ROOT, startMonitor, type RunningMonitor } from '../../src/main.ts';
 import { requireBinary } from '../helpers/binaries.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 
 const chromiumPath = requireBinary('chromium');
 
@@ -38,17 +39,7 @@ describe(
         }),
         logger: pino({ level: 'silent' }),
       });
-      browser = await chromium.launch({
-        executablePath: chromiumPath!,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium(chromiumPath!);
       page = await browser.newPage();
       page.on('pageerror', (e) => pageErrors.push(String(e)));
       await page.goto(monitor.url);

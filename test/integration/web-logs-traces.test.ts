@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { parseMonitorConfig } from '../../src/config.ts';
 import type { LogsResponse } from '../../src/contract/logs.ts';
@@ -21,6 +21,7 @@ import { createOtlpTraceExporter } from '../../src/sdk/otlp-exporter.ts';
 import { startCluster } from '../../src/sim/cluster.ts';
 import { parseScenario } from '../../src/sim/scenario.ts';
 import { requireBinary } from '../helpers/binaries.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { lokiJson } from '../helpers/log-push.ts';
 
 const chromiumPath = requireBinary('chromium');
@@ -85,17 +86,7 @@ describe(
       const failed = res.entries.filter((e) => /failed/.test(e.body));
       errorLines = failed.length;
       tracedErrorLines = failed.filter((e) => e.traceId !== '').length;
-      browser = await chromium.launch({
-        executablePath: chromiumPath!,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      browser = await launchChromium(chromiumPath!);
       page = await browser.newPage();
       page.on('pageerror', (e) => pageErrors.push(String(e)));
     });

@@ -53,7 +53,7 @@ export function formatRolloutStatus(d: RolloutStatus): string {
       (f) =>
         `  ${f.figure.padEnd(16)}` +
         (f.state === 'measured'
-          ? `v1 ${num(f.v1Mean)} v3 ${num(f.v3Mean)} ${f.unit}  v3 ${pct(f.improvementPercent)} better [${pct(f.lowerPercent)}, ${pct(f.upperPercent)}] (${(f.confidence * 100).toFixed(0)} %, ${f.strata} nodes)`
+          ? `v1 ${num(f.v1Mean)} v3 ${num(f.v3Mean)} ${f.unit}  v3 ${pct(f.improvementPercent)} better [${pct(f.lowerPercent)}, ${pct(f.upperPercent)}] (${(f.confidence * 100).toFixed(0)} %, ${f.baselineNodes > 0 ? `${f.baselineNodes} nodes against their own v1 baseline` : `${f.strata} nodes`})`
           : `insufficient data: ${f.missing}`),
     ),
     ...d.figures.notes.map((n) => `  note: ${n}`),

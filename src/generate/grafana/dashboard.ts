@@ -5,6 +5,7 @@
  */
 import type { VectorSelector } from '../promql/ast.ts';
 import { printExpr } from '../promql/print.ts';
+import { grafanaDatasourceVariable } from '../../model/grafana-datasource.ts';
 import type { Dashboard } from './model/dashboard.ts';
 import type { Panel } from './model/panel.ts';
 import type {
@@ -22,17 +23,7 @@ export const SCHEMA_VERSION = 39;
 
 /** The `$datasource` variable (type prometheus); every panel uses it. */
 export function datasourceVariable(): DatasourceVariable {
-  return {
-    name: 'datasource',
-    label: 'Data source',
-    type: 'datasource',
-    query: 'prometheus',
-    current: {},
-    hide: 0,
-    refresh: 1,
-    regex: '',
-    options: [],
-  };
+  return grafanaDatasourceVariable();
 }
 
 /** Query variable `label_values(<selector>, <label>)` with All (regex `.*`) and multi-select. */

@@ -6,6 +6,7 @@
  */
 import type { Expr } from '../promql/ast.ts';
 import { printExpr } from '../promql/print.ts';
+import { GRAFANA_DATASOURCE } from '../../model/grafana-datasource.ts';
 import type {
   Color,
   FieldConfig,
@@ -35,7 +36,7 @@ import type {
 } from './model/panel.ts';
 
 /** The datasource every panel and target uses: the dashboard's `$datasource` variable. */
-export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
+export const DATASOURCE: DataSourceRef = GRAFANA_DATASOURCE;
 
 /** One query of a panel. */
 export interface Query {

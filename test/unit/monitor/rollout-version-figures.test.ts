@@ -8,8 +8,7 @@ import { describe, it } from 'node:test';
 import type { VersionFigure } from '../../../src/contract/rollout.ts';
 import { versionFiguresFromMigrations } from '../../../src/monitor/rollout-version-figures.ts';
 import { Prng } from '../../../src/sim/prng.ts';
-import type { SeriesPoints } from '../../../src/store/types.ts';
-import { histogramSeries, seriesPoints as sp } from '../../helpers/series-points.ts';
+import { addMigrationRows, emptyMigrationSeries } from '../../helpers/migration-series.ts';
 
 const T = 1_700_000_000_000;
 const S = 5000;
@@ -34,25 +33,7 @@ type Rs = Parameters<typeof versionFiguresFromMigrations>[0];
  */
 function build(truth: Truth, n = 60, k = 4, omit: readonly (keyof Rs)[] = []): Rs {
   const rng = new Prng(7);
-  const h = () => ({ sum: [] as SeriesPoints[], count: [] as SeriesPoints[] });
-  const out = {
-    v1Migration: h(),
-    v3Migration: h(),
-    v1MigrationMemory: [] as SeriesPoints[],
-    v3MigrationMemory: [] as SeriesPoints[],
-    v1Compression: h(),
-    v3Compression: [] as SeriesPoints[],
-    v1Cpu: [] as SeriesPoints[],
-    v3Cpu: [] as SeriesPoints[],
-    v1HostMemory: h(),
-    v3HostMemory: h(),
-    v1Sent: [] as SeriesPoints[],
-    v3Sent: [] as SeriesPoints[],
-  };
-  const cum = (name: string, labels: Record<string, string>, d: readonly number[]): SeriesPoints => {
-    let t = 0;
-    return sp(name, labels, [[T, 0], ...d.map((x, i) => [T + (i + 1) * S, (t += x)] as const)]);
-  };
+  const out = emptyMigrationSeries();
   for (const [node, speed] of [
     ['a', 1],
     ['b', 3],
@@ -74,46 +55,7 @@ function build(truth: Truth, n = 60, k = 4, omit: readonly (keyof Rs)[] = []): R
         }
         return { sec, mem, cpu, peak, sent: mem / truth.ratio[v === 'v1' ? 0 : 1] };
       });
-      const labels: Record<string, string> = v === 'v1' ? { node, dwcp_enabled: 'true' } : { node_id: node };
-      const d = histogramSeries(
-        `${v}d`,
-        labels,
-        T,
-        S,
-        rows.map((r) => [r.sec, k] as const),
-      );
-      const p = histogramSeries(
-        `${v}p`,
-        labels,
-        T,
-        S,
-        rows.map((r) => [r.peak, k] as const),
-      );
-      out[`${v}Migration`].sum.push(d.sum);
-      out[`${v}Migration`].count.push(d.count);
-      out[`${v}HostMemory`].sum.push(p.sum);
-      out[`${v}HostMemory`].count.push(p.count);
-      out[`${v}MigrationMemory`].push(
-        cum(
-          `${v}m`,
-          labels,
-          rows.map((r) => r.mem),
-        ),
-      );
-      out[`${v}Cpu`].push(
-        cum(
-          `${v}c`,
-          labels,
-          rows.map((r) => r.cpu),
-        ),
-      );
-      out[`${v}Sent`].push(
-        cum(
-          `${v}s`,
-          labels,
-          rows.map((r) => r.sent),
-        ),
-      );
+      addMigrationRows(out, v, node, T, S, k, rows);
     }
   }
   const empty = { sum: [], count: [] };
