@@ -255,6 +255,7 @@ export class DetectionEngine {
           !bad,
           this.opts.resolveAfterSamples,
           this.acceptNewLevelAfterMs,
+          input.spans,
         );
         if (out !== null) {
           st.open = false;
