@@ -108,11 +108,12 @@ export interface AnomalyStore {
    */
   insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly>;
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`.
+   * Marks an anomaly resolved at `resolvedAtMs`; `reason` is stored as its `resolution` when the series did not
+   * come back inside its band (`new level accepted`), else the anomaly has none.
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id.
    */
-  resolve(id: number, resolvedAtMs: number): Promise<void>;
+  resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void>;
   /**
    * Marks an anomaly acknowledged and returns it.
    * @throws NotFoundError when no anomaly has this id.
