@@ -30,6 +30,7 @@ import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts'
 import type { DetectionInput } from './series-tracker.ts';
 import { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
 import { DetectorRestore } from './detection-restore.ts';
+import type { HeldBand } from '../store/types.ts';
 import {
   MAX_PREDICTION_SERIES,
   MAX_PREDICTION_STEPS,
@@ -172,10 +173,15 @@ export class DetectionEngine {
           continue;
         }
         const restoredBefore = this.restore.restored;
+        let held: HeldBand | undefined;
         const detector =
           input.metric === TARGET_HEALTH
             ? null
-            : this.restore.create(input.key, () => this.coldDetector(input));
+            : this.restore.create(
+                input.key,
+                () => this.coldDetector(input),
+                (band) => (held = band),
+              );
         if (detector === null) this.restore.dropFor(input.key);
         const persistent = detector !== null && isPersistentDetector(detector);
         const resumed = this.restore.restored > restoredBefore;
@@ -204,6 +210,13 @@ export class DetectionEngine {
           inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true),
         };
         this.state.set(input.key, st);
+        // An anomaly open at the checkpoint stays open against its band: it resolves only when the series is
+        // back inside it, and no second anomaly opens for the same deviation after the restart.
+        if (held !== undefined) {
+          st.open = true;
+          st.hold = { lower: held.lower, upper: held.upper };
+          st.lastOpenedTs = held.openedAtMs;
+        }
       }
       processed++;
       const prevTs = st.lastTs;
@@ -294,7 +307,16 @@ export class DetectionEngine {
    * @throws RangeError when `max` is not a positive integer.
    */
   snapshots(max: number): SeriesSnapshot[] {
-    return this.restore.snapshots(max, (key) => this.state.get(key)?.detector);
+    return this.restore.snapshots(
+      max,
+      (key) => this.state.get(key)?.detector,
+      (key) => {
+        const st = this.state.get(key);
+        return st?.open === true && st.hold !== null && st.hold !== undefined
+          ? { lower: st.hold.lower, upper: st.hold.upper, openedAtMs: st.lastOpenedTs }
+          : undefined;
+      },
+    );
   }
 
   /** Counters of checkpointing and restoring. */

@@ -14,6 +14,7 @@ import {
   type PersistenceStats,
   type SeriesSnapshot,
 } from './detector-snapshots.ts';
+import type { HeldBand } from '../store/types.ts';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -24,8 +25,8 @@ function message(e: unknown): string {
  * series, at most `maxSeries`; keys of series changed since their last checkpoint, at most the number of series.
  */
 export class DetectorRestore {
-  /** Restored snapshots by series key, consumed when the series appears. */
-  private readonly restoredSnapshots = new Map<string, DetectorSnapshot>();
+  /** Restored snapshots (with the held band of an open anomaly) by series key, consumed when the series appears. */
+  private readonly restoredSnapshots = new Map<string, SeriesSnapshot>();
   /** Keys of persistent detectors updated since their last snapshot, in order of first change. */
   private readonly dirty = new Set<string>();
   private restoredCount = 0;
@@ -72,7 +73,7 @@ export class DetectorRestore {
         this.droppedCount++;
         continue;
       }
-      this.restoredSnapshots.set(e.key, e.snapshot);
+      this.restoredSnapshots.set(e.key, e);
       kept++;
     }
     return kept;
@@ -94,6 +95,7 @@ export class DetectorRestore {
   snapshots(
     max: number,
     detectorOf: (key: string) => StreamingDetector | null | undefined,
+    holdOf: (key: string) => HeldBand | undefined = () => undefined,
   ): SeriesSnapshot[] {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
     const out: SeriesSnapshot[] = [];
@@ -103,7 +105,8 @@ export class DetectorRestore {
       const d = detectorOf(key);
       if (!d || !isPersistentDetector(d)) continue;
       try {
-        out.push({ key, snapshot: d.snapshot() });
+        const hold = holdOf(key);
+        out.push({ key, snapshot: d.snapshot(), ...(hold !== undefined ? { hold } : {}) });
       } catch (e) {
         this.snapshotFailedCount++;
         this.lastError = `snapshot of ${key} failed: ${message(e)}`;
@@ -128,12 +131,13 @@ export class DetectorRestore {
   /**
    * A detector for the new series `key`: `cold()` restored from the series' snapshot when there is one and it is
    * accepted, else fresh (a second `cold()` after a failed restore, so a restore that failed half-way never leaves
-   * a poisoned detector behind).
+   * a poisoned detector behind). `held` receives the held band of a snapshot the detector accepted.
    */
-  create(key: string, cold: () => StreamingDetector): StreamingDetector {
+  create(key: string, cold: () => StreamingDetector, held?: (band: HeldBand) => void): StreamingDetector {
     const detector = cold();
-    const snap = this.restoredSnapshots.get(key);
-    if (snap === undefined) return detector;
+    const entry = this.restoredSnapshots.get(key);
+    if (entry === undefined) return detector;
+    const snap: DetectorSnapshot = entry.snapshot;
     this.restoredSnapshots.delete(key);
     if (!isPersistentDetector(detector)) {
       this.rejectedCount++;
@@ -143,6 +147,7 @@ export class DetectorRestore {
     try {
       detector.restore(snap);
       this.restoredCount++;
+      if (entry.hold !== undefined) held?.(entry.hold);
       return detector;
     } catch (e) {
       this.rejectedCount++;
