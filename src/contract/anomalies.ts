@@ -31,6 +31,12 @@ export const AnomalySchema = z.strictObject({
   detectedAtMs: z.number(),
   /** Null while the anomaly is active. */
   resolvedAtMs: z.number().nullable(),
+  /**
+   * Why it resolved although its series was still outside the band it opened against: `new level accepted`
+   * (the detector called the new level normal for `detection.acceptNewLevelAfter`). Absent while active and when
+   * the series came back inside its band.
+   */
+  resolution: z.string().optional(),
   observed: z.number(),
   /** Expected value and band [lower, upper], within the metric's physical range; null when the detector has none. */
   expected: maybeNumber,

@@ -15,6 +15,8 @@ export const LiveEventSchema = z.discriminatedUnion('type', [
     type: z.literal('anomaly_resolved'),
     id: z.number().int().nonnegative(),
     resolvedAtMs: z.number(),
+    /** As `Anomaly.resolution`: set when the series did not come back inside its band. */
+    resolution: z.string().optional(),
   }),
   /** The state of every scrape target. */
   z.strictObject({ type: z.literal('targets'), targets: listOf(TargetStatusSchema) }),

@@ -86,12 +86,17 @@ export class AnomalySink {
       this.open.delete(r.key);
       if (a.id > 0) {
         try {
-          await this.deps.store.resolve(a.id, r.resolvedAtMs);
+          await this.deps.store.resolve(a.id, r.resolvedAtMs, r.reason);
         } catch (e) {
           this.deps.onError(e);
         }
       }
-      this.deps.publish({ type: 'anomaly_resolved', id: a.id, resolvedAtMs: r.resolvedAtMs });
+      this.deps.publish({
+        type: 'anomaly_resolved',
+        id: a.id,
+        resolvedAtMs: r.resolvedAtMs,
+        ...(r.reason !== undefined ? { resolution: r.reason } : {}),
+      });
       resolved.push({
         ...a,
         resolvedAtMs: r.resolvedAtMs,

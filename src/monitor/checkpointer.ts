@@ -83,6 +83,7 @@ export class DetectorCheckpointer {
         loaded.rows.map((r) => ({
           key: r.seriesKey,
           snapshot: { detector: r.detector, version: r.version, state: r.state },
+          ...(r.hold !== undefined ? { hold: r.hold } : {}),
         })),
       );
       if (loaded.malformed > 0)
@@ -148,12 +149,13 @@ export class DetectorCheckpointer {
         const batch = engine.snapshots(this.batchSize);
         if (batch.length === 0) break;
         const res = await store.saveDetectorStates(
-          batch.map(({ key, snapshot }) => ({
+          batch.map(({ key, snapshot, hold }) => ({
             seriesKey: key,
             detector: snapshot.detector,
             version: snapshot.version,
             state: snapshot.state,
             updatedAtMs: t,
+            ...(hold !== undefined ? { hold } : {}),
           })),
         );
         saved += res.saved;

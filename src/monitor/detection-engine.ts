@@ -10,20 +10,11 @@
  * that band opens nothing (detection-hold.ts). Bands are clamped to the series' physical range (catalog). No I/O,
  * no clock: `nowMs` comes with each call (the detection time used for detection-delay measurements).
  *
- * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored. `snapshots(max)`
- * hands out the snapshots of detectors that learned something since they were last handed out (oldest change
- * first); `seed(entries)` takes snapshots loaded at startup and keeps them (at most `maxSeries`) until their
- * series appears, whose detector then starts from the snapshot instead of warming up. A snapshot the detector
- * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
+ * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored (`snapshots`, `seed`;
+ * the bookkeeping is detection-restore.ts). Option and result shapes: detection-types.ts.
  */
-import { isPredictor } from '../analysis/anomaly/detector.ts';
-import type {
-  DetectorFactory,
-  DetectorSnapshot,
-  Expectation,
-  StreamingDetector,
-} from '../analysis/anomaly/detector.ts';
-import type { Anomaly, MetricKind } from '../model/anomaly.ts';
+import { isPredictor, type StreamingDetector } from '../analysis/anomaly/detector.ts';
+import type { MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { episodeStep, type EpisodeSeriesState } from './detection-episode.ts';
@@ -37,113 +28,31 @@ import {
 } from './detection-hold.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
+import { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
+import { DetectorRestore } from './detection-restore.ts';
+import type { HeldBand } from '../store/types.ts';
 import {
-  isPersistentDetector,
-  snapshotShapeError,
-  type PersistenceStats,
-  type SeriesSnapshot,
-} from './detector-snapshots.ts';
+  MAX_PREDICTION_SERIES,
+  MAX_PREDICTION_STEPS,
+  type DetectionEngineOptions,
+  type DetectionOutcome,
+  type OpenedAnomaly,
+  type PredictionPoint,
+  type ResolvedAnomaly,
+  type SeriesPrediction,
+} from './detection-types.ts';
 
 export { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
-
-/** Options of the detection engine. */
-export interface DetectionEngineOptions {
-  readonly factory: DetectorFactory;
-  /** Name stored with each anomaly (`Anomaly.detector`). */
-  readonly detectorName: string;
-  /** Verdicts below this confidence do not count as anomalous (seed 000: 0.8). */
-  readonly minConfidence: number;
-  /** Consecutive anomalous samples needed to open an anomaly (>= 1). */
-  readonly confirmSamples: number;
-  /** No new anomaly on the same series within this long after the previous one opened (seed 000: 5 min). */
-  readonly cooldownMs: number;
-  /**
-   * Consecutive samples that resolve an open anomaly: inside the band it opened against (detection-hold.ts),
-   * or judged normal when its verdict had no band.
-   */
-  readonly resolveAfterSamples: number;
-  /**
-   * Sample time (ms) of normal verdicts after which an open anomaly whose series stays outside the band it
-   * opened against resolves anyway, with the reason `new level accepted` (default 30 min; detection-hold.ts).
-   */
-  readonly acceptNewLevelAfterMs?: number;
-  /** Limit on series with detector state; beyond it new series are not analysed (counted). */
-  readonly maxSeries: number;
-  /** Metric kinds analysed; metrics of other kinds are stored but not analysed. */
-  readonly kinds: ReadonlySet<MetricKind>;
-  /**
-   * Overrides which inputs are analysed (default: target health, and catalog metrics outside the monitor group
-   * whose kind is in `kinds`). Benchmarks use it to run the engine on series outside the catalog.
-   */
-  readonly analyse?: (input: DetectionInput) => boolean;
-  /** Series the default selection leaves out (stored and charted, never analysed); ignored with `analyse`. */
-  readonly exclude?: (input: DetectionInput) => boolean;
-  /** Detectors of series outside the catalog (`input.inferred` set); default `factory`. */
-  readonly inferredFactory?: DetectorFactory;
-  /** Sample time (ms) such a series learns before it may open an anomaly, unless resumed from a snapshot (default 0). */
-  readonly inferredWarmupMs?: number;
-  /**
-   * Sample time (ms) the anomalous condition of such a series must hold before its anomaly opens (default 0):
-   * Prometheus' `for:`. The condition: see the file comment (episodes).
-   */
-  readonly inferredMinDurationMs?: number;
-  /**
-   * Which series outside the catalog (`input.inferred` set) are judged by episodes — minimum duration, held open
-   * while their condition holds (the file comment); default all of them. The others are
-   * judged as catalog series are.
-   */
-  readonly episodic?: (input: DetectionInput) => boolean;
-}
-
-/** Series returned by one predictions call at most. */
-export const MAX_PREDICTION_SERIES = 100;
-/** Prediction times per series at most. */
-export const MAX_PREDICTION_STEPS = 1000;
-
-/** One predicted point: the expected value and the band the detector would judge a sample at that time against. */
-export interface PredictionPoint extends Expectation {
-  readonly timestampMs: number;
-}
-
-/** Predictions for one analysed series. */
-export interface SeriesPrediction {
-  readonly key: string;
-  readonly metric: string;
-  readonly labels: Labels;
-  readonly kind: MetricKind;
-  readonly detector: string;
-  /** Timestamp of the last sample the detector learned. */
-  readonly lastSampleMs: number;
-  readonly points: readonly PredictionPoint[];
-}
-
-/** An anomaly that opened in this call, with the derived-series key it belongs to. */
-export interface OpenedAnomaly {
-  readonly key: string;
-  readonly anomaly: Omit<Anomaly, 'id'>;
-}
-
-/** An anomaly that resolved in this call: its derived-series key, the sample time, and why when not back. */
-export interface ResolvedAnomaly {
-  readonly key: string;
-  readonly resolvedAtMs: number;
-  /** Set when the anomaly resolved although its series is not back in its band (`new level accepted`). */
-  readonly reason?: string;
-}
-
-/** Outcome of processing one batch of inputs. */
-export interface DetectionOutcome {
-  readonly opened: OpenedAnomaly[];
-  readonly resolved: ResolvedAnomaly[];
-  /** Inputs actually run through a detector. */
-  readonly processed: number;
-  /** Inputs skipped because the series limit was reached. */
-  readonly overLimit: number;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export {
+  MAX_PREDICTION_SERIES,
+  MAX_PREDICTION_STEPS,
+  type DetectionEngineOptions,
+  type DetectionOutcome,
+  type OpenedAnomaly,
+  type PredictionPoint,
+  type ResolvedAnomaly,
+  type SeriesPrediction,
+} from './detection-types.ts';
 
 interface EngineState extends EpisodeSeriesState, HoldSeriesState {
   readonly detector: StreamingDetector | null;
@@ -167,15 +76,8 @@ const TARGET_HEALTH = 'up';
 export class DetectionEngine {
   private readonly state = new Map<string, EngineState>();
   private readonly opts: DetectionEngineOptions;
-  /** Restored snapshots by series key, consumed when the series appears. */
-  private readonly restoredSnapshots = new Map<string, DetectorSnapshot>();
-  /** Keys of persistent detectors updated since their last snapshot, in order of first change. */
-  private readonly dirty = new Set<string>();
-  private restoredCount = 0;
-  private rejectedCount = 0;
-  private droppedCount = 0;
-  private snapshotFailedCount = 0;
-  private lastError: string | undefined;
+  /** Restored snapshots waiting for their series, and checkpoint bookkeeping (detection-restore.ts). */
+  private readonly restore: DetectorRestore;
 
   private readonly acceptNewLevelAfterMs: number;
 
@@ -191,6 +93,7 @@ export class DetectionEngine {
     if (!(accept > 0)) throw new RangeError(`acceptNewLevelAfterMs must be > 0, got ${accept}`);
     this.acceptNewLevelAfterMs = accept;
     this.opts = opts;
+    this.restore = new DetectorRestore(opts.maxSeries);
   }
 
   /** Number of series with detector state. */
@@ -269,11 +172,19 @@ export class DetectionEngine {
           overLimit++;
           continue;
         }
-        const restoredBefore = this.restoredCount;
-        const detector = input.metric === TARGET_HEALTH ? null : this.createDetector(input);
-        if (detector === null && this.restoredSnapshots.delete(input.key)) this.droppedCount++;
+        const restoredBefore = this.restore.restored;
+        let held: HeldBand | undefined;
+        const detector =
+          input.metric === TARGET_HEALTH
+            ? null
+            : this.restore.create(
+                input.key,
+                () => this.coldDetector(input),
+                (band) => (held = band),
+              );
+        if (detector === null) this.restore.dropFor(input.key);
         const persistent = detector !== null && isPersistentDetector(detector);
-        const resumed = this.restoredCount > restoredBefore;
+        const resumed = this.restore.restored > restoredBefore;
         const quietUntilTs =
           input.inferred !== undefined && !resumed
             ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0)
@@ -299,6 +210,13 @@ export class DetectionEngine {
           inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true),
         };
         this.state.set(input.key, st);
+        // An anomaly open at the checkpoint stays open against its band: it resolves only when the series is
+        // back inside it, and no second anomaly opens for the same deviation after the restart.
+        if (held !== undefined) {
+          st.open = true;
+          st.hold = { lower: held.lower, upper: held.upper };
+          st.lastOpenedTs = held.openedAtMs;
+        }
       }
       processed++;
       const prevTs = st.lastTs;
@@ -308,7 +226,7 @@ export class DetectionEngine {
         continue;
       }
       const v = st.detector.update(input.value, input.timestampMs);
-      if (st.persistent) this.dirty.add(input.key);
+      if (st.persistent) this.restore.markDirty(input.key);
       const reportable = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
       const bad = !returnedInside(st, input.value, reportable) && reportable;
       if (st.inferred) {
@@ -350,6 +268,7 @@ export class DetectionEngine {
           !bad,
           this.opts.resolveAfterSamples,
           this.acceptNewLevelAfterMs,
+          input.spans,
         );
         if (out !== null) {
           st.open = false;
@@ -373,33 +292,12 @@ export class DetectionEngine {
    * Returns how many entries were kept.
    */
   seed(entries: readonly SeriesSnapshot[]): number {
-    let kept = 0;
-    for (const e of entries) {
-      const bad = snapshotShapeError(e);
-      if (bad !== undefined) {
-        this.rejectedCount++;
-        this.lastError = bad;
-        continue;
-      }
-      if (
-        this.state.has(e.key) ||
-        (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.opts.maxSeries)
-      ) {
-        this.droppedCount++;
-        continue;
-      }
-      this.restoredSnapshots.set(e.key, e.snapshot);
-      kept++;
-    }
-    return kept;
+    return this.restore.seed(entries, (key) => this.state.has(key));
   }
 
   /** Drops every restored snapshot still waiting for its series (their series will start cold). Returns how many. */
   dropRestored(): number {
-    const n = this.restoredSnapshots.size;
-    this.restoredSnapshots.clear();
-    this.droppedCount += n;
-    return n;
+    return this.restore.dropRestored();
   }
 
   /**
@@ -409,58 +307,21 @@ export class DetectionEngine {
    * @throws RangeError when `max` is not a positive integer.
    */
   snapshots(max: number): SeriesSnapshot[] {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
-    const out: SeriesSnapshot[] = [];
-    for (const key of this.dirty) {
-      if (out.length >= max) break;
-      this.dirty.delete(key);
-      const d = this.state.get(key)?.detector;
-      if (!d || !isPersistentDetector(d)) continue;
-      try {
-        out.push({ key, snapshot: d.snapshot() });
-      } catch (e) {
-        this.snapshotFailedCount++;
-        this.lastError = `snapshot of ${key} failed: ${message(e)}`;
-      }
-    }
-    return out;
+    return this.restore.snapshots(
+      max,
+      (key) => this.state.get(key)?.detector,
+      (key) => {
+        const st = this.state.get(key);
+        return st?.open === true && st.hold !== null && st.hold !== undefined
+          ? { lower: st.hold.lower, upper: st.hold.upper, openedAtMs: st.lastOpenedTs }
+          : undefined;
+      },
+    );
   }
 
   /** Counters of checkpointing and restoring. */
   persistenceStats(): PersistenceStats {
-    return {
-      pendingRestore: this.restoredSnapshots.size,
-      restored: this.restoredCount,
-      rejected: this.rejectedCount,
-      dropped: this.droppedCount,
-      snapshotFailed: this.snapshotFailedCount,
-      pendingCheckpoint: this.dirty.size,
-      lastError: this.lastError,
-    };
-  }
-
-  /** A detector for a new series: from its restored snapshot when there is one and it is accepted, else fresh. */
-  private createDetector(input: DetectionInput): StreamingDetector {
-    const detector = this.coldDetector(input);
-    const snap = this.restoredSnapshots.get(input.key);
-    if (snap === undefined) return detector;
-    this.restoredSnapshots.delete(input.key);
-    if (!isPersistentDetector(detector)) {
-      this.rejectedCount++;
-      this.lastError = `detector ${detector.name} of ${input.key} cannot restore a snapshot of ${snap.detector} v${snap.version}`;
-      return detector;
-    }
-    try {
-      detector.restore(snap);
-      this.restoredCount++;
-      return detector;
-    } catch (e) {
-      this.rejectedCount++;
-      this.lastError = `restoring ${snap.detector} v${snap.version} for ${input.key} failed: ${message(e)}`;
-      // A fresh instance, so a restore that failed half-way can never leave a poisoned detector behind; built
-      // as a cold start builds it, so label-based tuning (utilisation `resource_type`) is kept.
-      return this.coldDetector(input);
-    }
+    return this.restore.stats();
   }
 
   /**

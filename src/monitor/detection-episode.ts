@@ -18,7 +18,7 @@ import type { Verdict } from '../analysis/anomaly/detector.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
 import { clampBand } from './anomaly-impact.ts';
 import { anomalyOf } from './anomaly-record.ts';
-import type { DetectionEngineOptions, OpenedAnomaly } from './detection-engine.ts';
+import type { DetectionEngineOptions, OpenedAnomaly } from './detection-types.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** The engine options an episode step reads. */

@@ -3,8 +3,12 @@
  * lasting fault they learn the new level within seconds and call the series normal again while the fault goes
  * on, so "the detector calls it normal" is not "the series is back". An anomaly therefore freezes the band its
  * opening verdict judged the series against (expected value and band, clamped to the physical range) and
- * resolves when `resolveAfterSamples` samples in a row lie inside that frozen band again: the pre-fault normal,
- * as a Prometheus alert resolves when its expression stops holding against a fixed threshold.
+ * resolves when `resolveAfterSamples` scrapes in a row lie inside that frozen band again: the pre-fault normal,
+ * as a Prometheus alert resolves when its expression stops holding against a fixed threshold. The count is in
+ * scrapes, not derived samples: a histogram mean carried over several scrapes until enough observations
+ * accumulated (`DetectionInput.spans`) counts for all of them, so a sparse histogram-derived series (one point
+ * every 3 s on a node migrating about once a second) resolves as soon after the fault as a gauge does, not after
+ * three of its points (9 s).
  *
  * The bound: a deliberate, lasting change (a new release, more load) would hold such an anomaly open forever, so
  * once the detector has judged every sample normal for `acceptNewLevelAfterMs` of sample time the anomaly
@@ -23,7 +27,7 @@ export const DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS = 30 * 60_000;
 
 /** The part of the engine's per-series state the hold reads and updates. */
 export interface HoldSeriesState {
-  /** Consecutive samples inside the frozen band (while held), else consecutive normal verdicts. */
+  /** Consecutive scrapes inside the frozen band (while held), else consecutive normal verdicts. */
   calm: number;
   /** The band the open anomaly was judged against; null when none is open or its verdict had no band. */
   hold: { readonly lower: number; readonly upper: number } | null;
@@ -79,7 +83,8 @@ export type HoldOutcome = null | { readonly reason?: string };
  * One sample (not warming up) of a series whose open anomaly holds a frozen band (`st.hold` set): counts the
  * samples inside the frozen band in a row and the time the detector has called the series normal, and says
  * whether the anomaly resolves. Updates `st.calm` and `st.normalSinceTs`.
- * @param value the sample's value; `normal` whether the detector judged it normal; `ts` its time, ms
+ * @param value the sample's value; `normal` whether the detector judged it normal; `ts` its time, ms; `spans` the
+ * scrapes the sample stands for (`DetectionInput.spans`, >= 1)
  */
 export function holdStep(
   st: HoldSeriesState,
@@ -88,12 +93,13 @@ export function holdStep(
   normal: boolean,
   resolveAfterSamples: number,
   acceptNewLevelAfterMs: number,
+  spans = 1,
 ): HoldOutcome {
   const band = st.hold;
   if (band === null) return null;
   if (!normal) st.normalSinceTs = Number.NaN;
   else if (Number.isNaN(st.normalSinceTs)) st.normalSinceTs = ts;
-  st.calm = value >= band.lower && value <= band.upper ? st.calm + 1 : 0;
+  st.calm = value >= band.lower && value <= band.upper ? st.calm + Math.max(1, spans) : 0;
   if (st.calm >= resolveAfterSamples) return {};
   if (normal && ts - st.normalSinceTs >= acceptNewLevelAfterMs) return { reason: NEW_LEVEL_ACCEPTED };
   return null;

@@ -25,6 +25,12 @@ export interface DetectionInput {
    * take theirs from the catalog: src/monitor/anomaly-impact.ts `badDirectionOfInput`).
    */
   readonly direction?: Direction;
+  /**
+   * Scrape batches this input stands for (default 1): a histogram mean carried over several scrapes until enough
+   * observations accumulated (histogram-means.ts) covers all of them. The engine counts a held anomaly's return
+   * inside its band in scrapes (detection-hold.ts).
+   */
+  readonly spans?: number;
 }
 
 /**

@@ -7,11 +7,14 @@ import type {
   PersistentDetector,
   StreamingDetector,
 } from '../analysis/anomaly/detector.ts';
+import type { HeldBand } from '../store/types.ts';
 
 /** The snapshot of one derived series' detector (a checkpoint entry, or a restored one to seed). */
 export interface SeriesSnapshot {
   readonly key: string;
   readonly snapshot: DetectorSnapshot;
+  /** The band of the series' open anomaly (detection-hold.ts), when one is open with a finite band. */
+  readonly hold?: HeldBand;
 }
 
 /** Counters of checkpointing and restoring since the engine was built. */

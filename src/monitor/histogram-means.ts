@@ -38,7 +38,14 @@ export interface HistogramOfSeries {
 }
 
 /** Accumulators of an admission before it changed them (undefined: created by it). */
-export type AccumulatorsBefore = ReadonlyMap<string, { sum: number; count: number } | undefined>;
+export type AccumulatorsBefore = ReadonlyMap<string, Accumulator | undefined>;
+
+/** Δsum and Δcount carried over, and the scrape batches they came from. */
+interface Accumulator {
+  sum: number;
+  count: number;
+  batches: number;
+}
 
 function labelsWithout(labels: Labels, drop: string): Labels {
   const out: Record<string, string> = {};
@@ -86,7 +93,7 @@ export function collectHistogramPart(
 
 /** Histogram Δsum/Δcount carried over until enough observations accumulated; at most `maxHistograms`. */
 export class HistogramMeans {
-  private readonly pending = new Map<string, { sum: number; count: number }>();
+  private readonly pending = new Map<string, Accumulator>();
 
   /** @param maxHistograms limit on carried accumulators (new histograms beyond it are not analysed) */
   constructor(private readonly maxHistograms: number) {}
@@ -97,24 +104,27 @@ export class HistogramMeans {
    * accumulators as they were before (for {@link HistogramMeans.restore}).
    */
   add(histo: ReadonlyMap<string, HistogramParts>, inputs: DetectionInput[]): AccumulatorsBefore {
-    const before = new Map<string, { sum: number; count: number } | undefined>();
+    const before = new Map<string, Accumulator | undefined>();
     for (const [hk, h] of histo) {
       if (h.sumDelta === undefined || h.countDelta === undefined) continue;
       let acc = this.pending.get(hk);
       if (!acc) {
         if (this.pending.size >= this.maxHistograms) continue;
-        acc = { sum: 0, count: 0 };
+        acc = { sum: 0, count: 0, batches: 0 };
         this.pending.set(hk, acc);
         before.set(hk, undefined);
       } else {
-        before.set(hk, { sum: acc.sum, count: acc.count });
+        before.set(hk, { ...acc });
       }
       acc.sum += h.sumDelta;
       acc.count += h.countDelta;
+      acc.batches++;
       if (acc.count < MIN_OBSERVATIONS_PER_INTERVAL) continue;
       const mean = acc.sum / acc.count;
+      const spans = acc.batches;
       acc.sum = 0;
       acc.count = 0;
+      acc.batches = 0;
       inputs.push({
         key: `mean(${hk})`,
         metric: h.metric,
@@ -124,6 +134,7 @@ export class HistogramMeans {
         kind: h.kind,
         transform: 'mean',
         def: h.def,
+        ...(spans > 1 ? { spans } : {}),
         ...(h.inferred !== undefined ? { inferred: h.inferred } : {}),
         ...(h.direction !== undefined ? { direction: h.direction } : {}),
       });

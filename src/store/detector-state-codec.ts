@@ -3,7 +3,54 @@
  * read back exactly the same rows (no I/O).
  */
 import { InvalidInputError, PayloadTooLargeError, type DwcpError } from '../errors.ts';
-import { MAX_DETECTOR_STATE_BYTES, type DetectorStateRow, type LoadDetectorStatesResult } from './types.ts';
+import {
+  MAX_DETECTOR_STATE_BYTES,
+  type DetectorStateRow,
+  type HeldBand,
+  type LoadDetectorStatesResult,
+} from './types.ts';
+
+/**
+ * A state stored with the band of an open anomaly is the JSON object `{"$hold": band, "$state": state}` (exactly
+ * these two keys); a state without one is stored as it is, as before the band was kept, so older rows read back
+ * unchanged.
+ */
+const HOLD_KEY = '$hold';
+const STATE_KEY = '$state';
+
+/** Whether `h` is a well-formed held band (finite lower <= upper, integer opening time). */
+function isHeldBand(h: unknown): h is HeldBand {
+  const b = h as Partial<HeldBand> | null;
+  return (
+    typeof b === 'object' &&
+    b !== null &&
+    typeof b.lower === 'number' &&
+    typeof b.upper === 'number' &&
+    Number.isFinite(b.lower) &&
+    Number.isFinite(b.upper) &&
+    b.lower <= b.upper &&
+    Number.isSafeInteger(b.openedAtMs)
+  );
+}
+
+/** The stored value of a row: its state, wrapped with its held band when it has a well-formed one. */
+function storedValue(r: DetectorStateRow): unknown {
+  if (r.hold === undefined || !isHeldBand(r.hold)) return r.state;
+  const { lower, upper, openedAtMs } = r.hold;
+  return { [HOLD_KEY]: { lower, upper, openedAtMs }, [STATE_KEY]: r.state };
+}
+
+/** The state and held band of a stored value; a malformed band is dropped (the state stays readable). */
+function unwrap(v: unknown): { state: unknown; hold?: HeldBand } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return { state: v };
+  const keys = Object.keys(v);
+  if (keys.length !== 2 || !(HOLD_KEY in v) || !(STATE_KEY in v)) return { state: v };
+  const o = v as Record<string, unknown>;
+  const h = o[HOLD_KEY];
+  return isHeldBand(h)
+    ? { state: o[STATE_KEY], hold: { lower: h.lower, upper: h.upper, openedAtMs: h.openedAtMs } }
+    : { state: o[STATE_KEY] };
+}
 
 /** Whether `v` fits the `integer` (int32) version column of PostgreSQL. */
 function isInt32(v: number): boolean {
@@ -64,7 +111,7 @@ export function encodeDetectorStates(rows: readonly DetectorStateRow[]): {
   for (const r of latest.values()) {
     let json: string | undefined;
     try {
-      json = JSON.stringify(r.state);
+      json = JSON.stringify(storedValue(r));
     } catch (e) {
       rejected.push({
         seriesKey: r.seriesKey,
@@ -132,7 +179,15 @@ export function decodeDetectorState(r: StoredDetectorState): DetectorStateRow | 
   }
   if (r.detector.length === 0 || !Number.isSafeInteger(version) || !Number.isSafeInteger(updatedAtMs))
     return undefined;
-  return { seriesKey: r.seriesKey, detector: r.detector, version, state, updatedAtMs };
+  const { state: inner, hold } = unwrap(state);
+  return {
+    seriesKey: r.seriesKey,
+    detector: r.detector,
+    version,
+    state: inner,
+    updatedAtMs,
+    ...(hold !== undefined ? { hold } : {}),
+  };
 }
 
 /** Decodes stored states in order ({@link decodeDetectorState}), counting the malformed ones instead of returning them. */

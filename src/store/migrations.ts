@@ -114,6 +114,16 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema.alterTable('anomalies').dropColumn('score').execute();
       },
     },
+    '0004_anomaly_resolution': {
+      // Why an anomaly resolved when its series did not come back inside its band (`new level accepted`); NULL
+      // for anomalies that resolved by coming back, are still open, or were stored before this column.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('anomalies').addColumn('resolution', 'text').execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('anomalies').dropColumn('resolution').execute();
+      },
+    },
   };
 }
 

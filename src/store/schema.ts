@@ -52,6 +52,8 @@ export interface AnomaliesTable {
   score: number | null;
   /** `Anomaly.votes` as JSON; added by migration 0003 ('[]' for older rows). */
   votes_json: ColumnType<string, string | undefined, string>;
+  /** `Anomaly.resolution` (NULL when absent); added by migration 0004 (NULL for older rows). */
+  resolution: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**

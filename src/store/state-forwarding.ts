@@ -28,8 +28,8 @@ export abstract class AnomalyStateForwarder implements AnomalyStore, DetectorSta
     return this.anomalyStore.insert(a);
   }
   /** See {@link AnomalyStore.resolve}. */
-  resolve(id: number, resolvedAtMs: number): Promise<void> {
-    return this.anomalyStore.resolve(id, resolvedAtMs);
+  resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
+    return this.anomalyStore.resolve(id, resolvedAtMs, reason);
   }
   /** See {@link AnomalyStore.acknowledge}. */
   acknowledge(id: number): Promise<Anomaly> {

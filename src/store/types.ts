@@ -108,11 +108,12 @@ export interface AnomalyStore {
    */
   insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly>;
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`.
+   * Marks an anomaly resolved at `resolvedAtMs`; `reason` is stored as its `resolution` when the series did not
+   * come back inside its band (`new level accepted`), else the anomaly has none.
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id.
    */
-  resolve(id: number, resolvedAtMs: number): Promise<void>;
+  resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void>;
   /**
    * Marks an anomaly acknowledged and returns it.
    * @throws NotFoundError when no anomaly has this id.
@@ -134,6 +135,17 @@ export const MAX_DETECTOR_STATE_BYTES = 64 * 1024;
  * The learned state of the detector of one derived series: the fields of a `DetectorSnapshot`
  * (src/analysis/anomaly/detector.ts) plus the series key and the checkpoint time.
  */
+/**
+ * The band an open anomaly of the series was opened against (monitor/detection-hold.ts), kept with its detector
+ * state so that after a restart the anomaly still resolves only when its series is back inside it.
+ */
+export interface HeldBand {
+  readonly lower: number;
+  readonly upper: number;
+  /** Sample time the anomaly opened, Unix ms (its cooldown runs from there). */
+  readonly openedAtMs: number;
+}
+
 export interface DetectorStateRow {
   readonly seriesKey: string;
   /** `DetectorSnapshot.detector`: which detector wrote the state. */
@@ -144,6 +156,8 @@ export interface DetectorStateRow {
   readonly state: unknown;
   /** When the state was checkpointed, Unix ms (an integer). */
   readonly updatedAtMs: number;
+  /** The band of the series' open anomaly, when one is open with a finite band. */
+  readonly hold?: HeldBand;
 }
 
 /** Outcome of {@link DetectorStateStore.saveDetectorStates}. `saved + rejected.length` equals the distinct series offered. */

@@ -69,5 +69,19 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
       await exec(st, `update anomalies set votes_json = '{not json' where id = ${a.id}`);
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, []);
     });
+
+    test('anomalies: rows without a resolution reason (NULL, empty) read back as before the column', async () => {
+      const st = await open({});
+      const a = await st.insert(anomaly());
+      await st.resolve(a.id, T0 + 60_000, 'new level accepted');
+      const [before] = await st.list({ limit: 1 });
+      assert.equal(before!.resolution, 'new level accepted');
+      const withoutReason: { resolution?: string } = { ...before! };
+      delete withoutReason.resolution;
+      for (const v of ['NULL', "''"]) {
+        await exec(st, `update anomalies set resolution = ${v} where id = ${a.id}`);
+        assert.deepEqual((await st.list({ limit: 1 }))[0], withoutReason, v);
+      }
+    });
   });
 }

@@ -34,6 +34,27 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     assert.ok(b2.id > a.id, 'ids increase');
   });
 
+  test('anomaly resolution reason: stored with the resolution, read back; none when the series came back', async () => {
+    const { anomalies: store } = await open();
+    const accepted = await store.insert(anomaly({ startedAtMs: T0 }));
+    const back = await store.insert(anomaly({ startedAtMs: T0 + 1 }));
+    await store.resolve(accepted.id, T0 + 60_000, 'new level accepted');
+    await store.resolve(back.id, T0 + 60_000);
+    const byId = async (id: number) => (await store.list({ limit: 1, id }))[0]!;
+    assert.equal((await byId(accepted.id)).resolution, 'new level accepted');
+    assert.equal((await byId(accepted.id)).resolvedAtMs, T0 + 60_000);
+    assert.equal('resolution' in (await byId(back.id)), false, 'no reason: no field, as before');
+    assert.equal('resolution' in accepted, false, 'an open anomaly has none');
+    const inserted = await store.insert(
+      anomaly({ startedAtMs: T0 + 2, resolvedAtMs: T0 + 3, resolution: 'new level accepted' }),
+    );
+    assert.equal(
+      (await byId(inserted.id)).resolution,
+      'new level accepted',
+      'inserted resolved with a reason',
+    );
+  });
+
   test('anomaly list by id and by tenant scope (node ids, regions; LIKE wildcards and quotes are literal)', async () => {
     const { anomalies: store } = await open();
     const labels: Record<string, string>[] = [

@@ -3,8 +3,10 @@
  * 1. the latest open incident on its node that is still active (a member has not resolved), unless the signal
  *    comes more than `unrelatedAfterMs` after the incident's last new member AND its component is unrelated to
  *    every member's component in the DWCP dependency graph (then it is a new problem on the same node);
- * 2. else the latest incident on its node whose members all resolved at most `reopenWindowMs` ago (a signal
- *    that follows the recovery closely belongs to the same problem);
+ * 2. else the latest incident on its node whose members all resolved at most `reopenWindowMs` ago, when the
+ *    signal's component is a member's or depends on one (a signal that follows the recovery closely is an
+ *    after-effect of the same problem; a problem in a component upstream of every member that starts after
+ *    they all recovered can neither have caused them nor be caused by them: a new problem, its own incident);
  * 3. else an incident in the same region, on another node or none, that has a member with the same metric or
  *    alert name started at most `regionWindowMs` apart (one cause seen on several nodes of a region at once);
  *    a signal without a node joins an active incident of its region whose component is related to its own;
@@ -21,7 +23,7 @@ import {
   type IncidentSignal,
 } from '../../contract/alerting.ts';
 import { NotFoundError } from '../../errors.ts';
-import { related, upstreamFirst } from './dependencies.ts';
+import { dependsOn, related, upstreamFirst } from './dependencies.ts';
 import { rankRootCauses } from './root-cause.ts';
 
 /** Options of {@link Correlator}. Durations in ms. */
@@ -134,7 +136,7 @@ export class Correlator {
           if (late && unrelated) continue;
           return r;
         }
-        if (s.startedAtMs - this.lastResolvedMs(r) <= this.o.reopenWindowMs) return r;
+        if (s.startedAtMs - this.lastResolvedMs(r) <= this.o.reopenWindowMs && this.canFollow(r, s)) return r;
       }
     }
     if (s.region === null) return undefined;
@@ -150,6 +152,12 @@ export class Correlator {
       }
     }
     return undefined;
+  }
+
+  /** Whether `s` can be an after-effect of `r`'s members: its component is a member's or downstream of one. */
+  private canFollow(r: Rec, s: IncidentSignal): boolean {
+    for (const m of r.signals.values()) if (dependsOn(s.component, m.component)) return true;
+    return false;
   }
 
   private nodes(r: Rec): Set<string> {

@@ -73,15 +73,20 @@ export class MemoryAnomalyStore implements AnomalyStore {
   }
 
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`.
+   * Marks an anomaly resolved at `resolvedAtMs`, with `reason` as its `resolution` (see AnomalyStore.resolve).
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id.
    */
-  async resolve(id: number, resolvedAtMs: number): Promise<void> {
+  async resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
     checkAnomalyTime('resolvedAtMs', resolvedAtMs);
     const a = this.items.get(id);
     if (a === undefined) throw new NotFoundError(`anomaly ${id} not found`);
-    this.items.set(id, { ...a, resolvedAtMs });
+    const resolved: Anomaly = { ...a, resolvedAtMs };
+    if (reason) this.items.set(id, { ...resolved, resolution: reason });
+    else {
+      delete (resolved as { resolution?: string }).resolution;
+      this.items.set(id, resolved);
+    }
   }
 
   /** Marks an anomaly acknowledged and returns it. @throws NotFoundError when no anomaly has this id. */

@@ -44,6 +44,7 @@ export class SqlAnomalyStore implements AnomalyStore {
           acknowledged: a.acknowledged ? 1 : 0,
           score: toDbValue(a.score),
           votes_json: JSON.stringify(a.votes.slice(0, MAX_STORED_VOTES)),
+          resolution: a.resolution ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -54,18 +55,18 @@ export class SqlAnomalyStore implements AnomalyStore {
   }
 
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`.
+   * Marks an anomaly resolved at `resolvedAtMs`, with the reason when its series did not come back (`reason`).
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id. @throws StoreError on backend failure.
    */
-  async resolve(id: number, resolvedAtMs: number): Promise<void> {
+  async resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
     checkAnomalyTime('resolvedAtMs', resolvedAtMs);
     if (!isAnomalyId(id)) throw new NotFoundError(`anomaly ${id} not found`);
     let n: number;
     try {
       const r = await this.db
         .updateTable('anomalies')
-        .set({ resolved_at: resolvedAtMs })
+        .set({ resolved_at: resolvedAtMs, resolution: reason ?? null })
         .where('id', '=', id)
         .executeTakeFirst();
       n = Number(r.numUpdatedRows);
@@ -179,6 +180,8 @@ function toAnomaly(r: AnomalyRow): Anomaly {
     acknowledged: Number(r.acknowledged) === 1,
     score: fromDbValue(r.score),
     votes: parseVotes(r.votes_json),
+    // NULL (older rows, anomalies that came back) or an empty text: no reason, as before the column existed.
+    ...(typeof r.resolution === 'string' && r.resolution !== '' ? { resolution: r.resolution } : {}),
   };
 }
 

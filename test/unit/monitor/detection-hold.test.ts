@@ -65,6 +65,19 @@ describe('the band an anomaly opened against holds it open', () => {
     assert.deepEqual(r.resolved, [{ key: 'c', resolvedAtMs: T0 + 82 * STEP, i: 82 }]);
   });
 
+  it('a point standing for several scrapes (a carried histogram mean) counts for all of them', () => {
+    // One point per 3 scrapes, as a histogram mean carried until 3 observations: back inside at point 80, it
+    // resolves there (3 scrapes inside), not two points (6 scrapes) later at point 82.
+    const e = engine();
+    const values = series([0, 40], [50, 40], [0, 20]);
+    const resolvedAt: number[] = [];
+    values.forEach((v, i) => {
+      const out = e.process([{ ...input(v, T0 + i * STEP), spans: 3 }], T0 + i * STEP);
+      if (out.resolved.length > 0) resolvedAt.push(i);
+    });
+    assert.deepEqual(resolvedAt, [80]);
+  });
+
   it('a lasting shift resolves after acceptNewLevelAfter of normal verdicts, with the reason', () => {
     // 30 minutes at 50: the detector calls it normal from sample 43 (its fourth sample away re-anchors it).
     const r = run(engine(10 * 60_000), series([0, 40], [50, 120]));

@@ -44,3 +44,19 @@ test('restore removes the accumulators an addition created, freeing their slots'
   const before = means.add(new Map([['b', part('b', 1, 1)]]), []);
   assert.deepEqual([...before.keys()], ['b']);
 });
+
+test('a mean carried over several scrapes says how many it stands for (spans)', () => {
+  const means = new HistogramMeans(4);
+  const inputs: DetectionInput[] = [];
+  means.add(new Map([['a', part('a', 1, 1)]]), inputs);
+  means.add(new Map([['a', part('a', 1, 1)]]), inputs);
+  means.add(new Map([['a', part('a', 1, 1)]]), inputs);
+  means.add(new Map([['b', part('b', 3, MIN_OBSERVATIONS_PER_INTERVAL)]]), inputs);
+  assert.deepEqual(
+    inputs.map((i) => [i.key, i.spans]),
+    [
+      ['mean(a)', 3],
+      ['mean(b)', undefined],
+    ],
+  );
+});

@@ -237,6 +237,25 @@ test('GET /api/anomalies: a summary per anomaly; unknown numbers (no band, no de
   );
 });
 
+test('GET /api/anomalies: the resolution reason of an anomaly resolved at a new level; none otherwise', async () => {
+  const deps = testDeps();
+  await seedAnomalies(deps.anomalies, [
+    anomaly(1, { resolvedAtMs: T0 + 60_000, resolution: 'new level accepted' }),
+    anomaly(2, { resolvedAtMs: T0 + 60_000 }),
+  ]);
+  const a = await app(deps); // checkResponses: the bodies match the contract
+  const res = await a.inject({ method: 'GET', url: '/api/anomalies' });
+  assert.equal(res.statusCode, 200);
+  const data = (res.json() as { data: { id: number; resolution?: string }[] }).data;
+  assert.deepEqual(
+    data.map((x) => [x.id, x.resolution]),
+    [
+      [2, undefined],
+      [1, 'new level accepted'],
+    ],
+  );
+});
+
 test('POST /api/anomalies/:id/acknowledge', async () => {
   const deps = testDeps();
   const seeded = await seedAnomalies(

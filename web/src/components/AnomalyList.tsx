@@ -64,7 +64,17 @@ export function AnomalyList() {
             [e.anomaly, ...prev.filter((a) => a.id !== e.anomaly.id)].slice(0, MAX_ANOMALIES),
           );
         } else if (e.type === 'anomaly_resolved') {
-          setItems((prev) => prev.map((a) => (a.id === e.id ? { ...a, resolvedAtMs: e.resolvedAtMs } : a)));
+          setItems((prev) =>
+            prev.map((a) =>
+              a.id === e.id
+                ? {
+                    ...a,
+                    resolvedAtMs: e.resolvedAtMs,
+                    ...(e.resolution !== undefined ? { resolution: e.resolution } : {}),
+                  }
+                : a,
+            ),
+          );
         }
       };
       ws.onclose = () => {
@@ -140,7 +150,13 @@ export function AnomalyList() {
                     : `${Math.abs(a.deviation) > 1000 ? (a.deviation > 0 ? '> +1000' : '< -1000') : fmt(a.deviation)}σ`}
                 </td>
                 <td title={`score ${fmt(a.score)}, confidence ${fmt(a.confidence)}`}>{votedBy(a)}</td>
-                <td>{a.resolvedAtMs === null ? 'active' : 'resolved'}</td>
+                <td>
+                  {a.resolvedAtMs === null
+                    ? 'active'
+                    : a.resolution !== undefined
+                      ? `resolved (${a.resolution})`
+                      : 'resolved'}
+                </td>
                 <td>
                   <AnomalyLinks anomaly={a} nowMs={Date.now()} />{' '}
                   {a.acknowledged ? (

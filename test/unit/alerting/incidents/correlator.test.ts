@@ -57,6 +57,22 @@ test('an incident resolves reopenWindow after its last member; a later fault on 
   assert.notEqual(b, a);
 });
 
+test('after every member recovered, an upstream problem opens its own incident; an after-effect downstream joins', () => {
+  const c = correlator({ reopenWindowMs: 5000 });
+  const a = c.addSignal(sig('ratio', 'node-1', 'hde', 0), at(0));
+  c.resolveSignal('ratio', at(15), at(15));
+  assert.notEqual(
+    c.addSignal(sig('memory', 'node-1', 'system', 19), at(19)),
+    a,
+    'system is upstream of hde: a problem that starts after hde recovered did not cause it',
+  );
+  const d = correlator({ reopenWindowMs: 5000 });
+  const x = d.addSignal(sig('up', 'node-1', 'system', 0), at(0));
+  d.resolveSignal('up', at(7), at(7));
+  assert.equal(d.addSignal(sig('amst', 'node-1', 'amst', 9), at(9)), x, 'AMST depends on the node');
+  assert.equal(d.addSignal(sig('up2', 'node-1', 'system', 10), at(10)), x, 'the same component again');
+});
+
 test('a late unrelated signal on a node with an active incident opens a new incident; a related one joins', () => {
   const c = correlator({ unrelatedAfterMs: 60_000 });
   const a = c.addSignal(sig('a', 'node-1', 'hde', 0), at(0));

@@ -1,0 +1,122 @@
+/**
+ * The band an open anomaly opened against survives a restart: it is checkpointed with the detector's state (the
+ * detector state codec wraps it in the stored JSON) and restored with it, so the restarted engine keeps the
+ * anomaly open while its (adapted) detector calls the fault's level normal, resolves it only when the series is
+ * back inside that band, and opens no second anomaly for the return.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type {
+  DetectorSnapshot,
+  PersistentDetector,
+  Verdict,
+} from '../../../src/analysis/anomaly/detector.ts';
+import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
+import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
+import { MemoryDetectorStateStore } from '../../../src/store/memory/detector-state-store.ts';
+import { T0 } from '../../helpers/alerting-fixtures.ts';
+import { catalogEngineOptions } from './detection-engine-fixtures.ts';
+
+const STEP = 15_000;
+
+/** Judges |value - level| > 10 anomalous; after 3 such samples in a row takes the value as its level. Persistent. */
+class Adapting implements PersistentDetector {
+  readonly name = 'adapting';
+  level = 0;
+  away = 0;
+  update(value: number): Verdict {
+    const out = Math.abs(value - this.level) > 10;
+    this.away = out ? this.away + 1 : 0;
+    if (this.away > 3) {
+      this.level = value;
+      this.away = 0;
+    }
+    const bad = out && this.away > 0;
+    return {
+      anomalous: bad,
+      score: bad ? 1 : 0,
+      expected: this.level,
+      lower: this.level - 10,
+      upper: this.level + 10,
+      deviation: bad ? 4 : 0,
+      confidence: bad ? 0.9 : 0,
+      severity: 'high',
+      warmingUp: false,
+      resolved: false,
+    };
+  }
+  stateBytes = () => 16;
+  snapshot(): DetectorSnapshot {
+    return { detector: this.name, version: 1, state: { level: this.level, away: this.away } };
+  }
+  restore(s: DetectorSnapshot): void {
+    const st = s.state as { level: number; away: number };
+    this.level = st.level;
+    this.away = st.away;
+  }
+}
+
+const input = (value: number, i: number): DetectionInput => ({
+  key: 'c',
+  metric: 'dwcp_v3_resource_utilization_percent',
+  labels: {},
+  value,
+  timestampMs: T0 + i * STEP,
+  kind: 'utilization',
+  transform: 'value',
+  def: undefined,
+});
+
+test('after a restart an open anomaly keeps its band: resolves only back inside it, no second anomaly', async () => {
+  const before = new DetectionEngine(catalogEngineOptions(() => new Adapting()));
+  const opened: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const out = before.process([input(i < 40 ? 0 : 50, i)], T0 + i * STEP);
+    if (out.opened.length > 0) opened.push(i);
+    assert.deepEqual(out.resolved, [], `resolved at ${i} during the fault`);
+  }
+  assert.deepEqual(opened, [41]);
+  // Checkpoint through a store (the codec's encoding), restart, restore.
+  const store = new MemoryDetectorStateStore();
+  const snaps = before.snapshots(10);
+  assert.deepEqual(snaps[0]!.hold, { lower: 0, upper: 10, openedAtMs: T0 + 41 * STEP });
+  await store.saveDetectorStates(
+    snaps.map((s) => ({
+      seriesKey: s.key,
+      detector: s.snapshot.detector,
+      version: s.snapshot.version,
+      state: s.snapshot.state,
+      updatedAtMs: T0,
+      ...(s.hold !== undefined ? { hold: s.hold } : {}),
+    })),
+  );
+  const loaded = await store.loadDetectorStates(10);
+  const after = new DetectionEngine(catalogEngineOptions(() => new Adapting()));
+  after.seed(
+    loaded.rows.map((r) => ({
+      key: r.seriesKey,
+      snapshot: { detector: r.detector, version: r.version, state: r.state },
+      ...(r.hold !== undefined ? { hold: r.hold } : {}),
+    })),
+  );
+  const reopened: number[] = [];
+  const resolved: number[] = [];
+  for (let i = 60; i < 100; i++) {
+    const out = after.process([input(i < 80 ? 50 : 0, i)], T0 + i * STEP);
+    if (out.opened.length > 0) reopened.push(i);
+    if (out.resolved.length > 0) resolved.push(i);
+  }
+  assert.deepEqual(after.openKeys(), []);
+  assert.deepEqual(resolved, [82], 'the third sample back inside the band the anomaly opened against');
+  assert.deepEqual(reopened, [], 'the return is not a new anomaly');
+});
+
+test('a state without an open anomaly is stored as before, and a malformed stored band is dropped', async () => {
+  const store = new MemoryDetectorStateStore();
+  const row = { seriesKey: 'a', detector: 'adapting', version: 1, state: { level: 1 }, updatedAtMs: T0 };
+  await store.saveDetectorStates([
+    row,
+    { ...row, seriesKey: 'b', hold: { lower: 2, upper: 1, openedAtMs: T0 } },
+  ]);
+  assert.deepEqual((await store.loadDetectorStates(10)).rows, [row, { ...row, seriesKey: 'b' }]);
+});
