@@ -3,7 +3,8 @@
  * a day of the simulator's series at 60 s in the chunks layout (SQLite), rolled up, then the query repeated
  * cold (both caches emptied), warm with the result cache emptied before each run (decoded rows cached: a query
  * of a new shape), and warm (both caches). Prints CPU ms per query of each; with a second argument, writes a
- * V8 CPU profile of the queries alone (not the load before them) to that file. Nothing is asserted.
+ * V8 CPU profile of the queries alone (not the load before them) to that file; a third argument (`cold`, `new`
+ * or `warm`) profiles only that phase. Nothing is asserted.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -37,15 +38,18 @@ async function main(): Promise<void> {
     const q = (): Promise<unknown> =>
       st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg: 'avg' }, 20_000);
     const profileOut = process.argv[3];
+    const phase = process.argv[4];
     const session = profileOut !== undefined ? new Session() : undefined;
     if (session !== undefined) {
       session.connect();
       await session.post('Profiler.enable');
-      await session.post('Profiler.start');
+      if (phase === undefined) await session.post('Profiler.start');
     }
     const run = async (label: string, reps: number, before: () => void): Promise<void> => {
       before();
       await q();
+      const profiled = session !== undefined && phase !== undefined && label.startsWith(phase);
+      if (profiled) await session.post('Profiler.start');
       const c0 = cpuMs();
       for (let r = 0; r < reps; r++) {
         before();
@@ -54,16 +58,22 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${label}: ${((cpuMs() - c0) / reps).toFixed(1)} CPU ms/query over ${refs.length} series\n`,
       );
+      if (profiled) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(profileOut!, JSON.stringify(profile));
+      }
     };
     await run('cold (both caches emptied)', 3, () => {
       st.store.samples.rollups.rowCache.clear();
       st.store.resultCache.clear();
     });
-    await run('warm rows, no result cache', 10, () => st.store.resultCache.clear());
+    await run('new shape (warm rows, no result cache)', 10, () => st.store.resultCache.clear());
     await run('warm (both caches)', 10, () => undefined);
     if (session !== undefined) {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(profileOut!, JSON.stringify(profile));
+      if (phase === undefined) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(profileOut!, JSON.stringify(profile));
+      }
       session.disconnect();
     }
     await st.close();

@@ -61,19 +61,25 @@ export async function aggregateRange(
   maxPointsPerSeries: number,
   readFromMs: number = opts.startMs,
 ): Promise<RangeQueryResult> {
-  // Dense: when no series can reach maxPointsPerSeries (so none is truncated) and the aggregation reads one
-  // value per step, each series' buckets come as one column over the bucket grid and its step values are
-  // picked by an alignment computed once for every series.
+  // Dense: when no series can reach maxPointsPerSeries (so none is truncated), each series' buckets come as
+  // one column over the bucket grid and its step values are picked (or, for `rate`, its windows' increases
+  // taken) by an alignment computed once for every series.
   const from = bucketStart(readFromMs, res);
   const nb = Math.floor((opts.endMs - from) / res) + 1;
-  if (src.visitDense !== undefined && opts.agg !== 'rate' && nb < maxPointsPerSeries) {
+  if (src.visitDense !== undefined && nb < maxPointsPerSeries) {
     const acc = new RangeAggregator(opts, series.length);
     const { startMs, endMs, stepMs } = opts;
     const steps = Math.floor((endMs - startMs) / stepMs) + 1;
     const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
     const align = new StepAlignment(from, res, nb, startMs, stepMs, steps, lookback);
-    const dense = await src.visitDense(series, res, readFromMs, endMs, (i, lasts) =>
-      acc.addColumn(series[i]!.labels, lasts, align.lo, align.hi),
+    const dense = await src.visitDense(
+      series,
+      res,
+      readFromMs,
+      endMs,
+      opts.agg === 'rate'
+        ? (i, lasts, n) => acc.addRateColumn(series[i]!.labels, lasts, n, align.lo, align.hi, res)
+        : (i, lasts) => acc.addColumn(series[i]!.labels, lasts, align.lo, align.hi),
     );
     if (dense) return { ...acc.finish(), truncated: false };
   }
