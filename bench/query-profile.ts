@@ -2,8 +2,11 @@
  * CPU profile of the 24 h / 60 s range query (`npx tsx bench/query-profile.ts [series] [profile.cpuprofile]`):
  * a day of the simulator's series at 60 s in the chunks layout (SQLite), rolled up, then the query repeated
  * cold (both caches emptied), warm with the result cache emptied before each run (decoded rows cached: a query
- * of a new shape), and warm (both caches). Prints CPU ms per query of each; with a second argument, writes a
- * V8 CPU profile of the queries alone (not the load before them) to that file. Nothing is asserted.
+ * of a new shape), and warm (both caches); last, a refresh across rollup passes: an hour appended and rolled up,
+ * then the range moved by it (3 times). Prints CPU ms per query of each. `DWCP_PROFILE_AGG` sets the
+ * aggregation (default avg). With a second argument, writes a V8 CPU profile of the queries alone (not the
+ * load before them) to that file; a third argument (`cold`, `new` or `warm`) profiles only that phase.
+ * Nothing is asserted.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -11,9 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 import { chunkedSqlite } from './ingest-stores.ts';
+import type { QueryAggregation } from '../src/store/query.ts';
 import type { SeriesRef } from '../src/store/types.ts';
 
 const MIN = 60_000;
+const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -34,18 +39,22 @@ async function main(): Promise<void> {
     const names = [...new Set(Array.from({ length: load.series }, (_, i) => load.name(i)))];
     const refs: SeriesRef[] = [];
     for (const n of names) refs.push(...(await st.store.findSeries(n, {}, 100_000)));
+    const agg = (process.env.DWCP_PROFILE_AGG ?? 'avg') as QueryAggregation;
     const q = (): Promise<unknown> =>
-      st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg: 'avg' }, 20_000);
+      st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg }, 20_000);
     const profileOut = process.argv[3];
+    const phase = process.argv[4];
     const session = profileOut !== undefined ? new Session() : undefined;
     if (session !== undefined) {
       session.connect();
       await session.post('Profiler.enable');
-      await session.post('Profiler.start');
+      if (phase === undefined) await session.post('Profiler.start');
     }
     const run = async (label: string, reps: number, before: () => void): Promise<void> => {
       before();
       await q();
+      const profiled = session !== undefined && phase !== undefined && label.startsWith(phase);
+      if (profiled) await session.post('Profiler.start');
       const c0 = cpuMs();
       for (let r = 0; r < reps; r++) {
         before();
@@ -54,16 +63,41 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${label}: ${((cpuMs() - c0) / reps).toFixed(1)} CPU ms/query over ${refs.length} series\n`,
       );
+      if (profiled) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(profileOut!, JSON.stringify(profile));
+      }
     };
     await run('cold (both caches emptied)', 3, () => {
       st.store.samples.rollups.rowCache.clear();
       st.store.resultCache.clear();
     });
-    await run('warm rows, no result cache', 10, () => st.store.resultCache.clear());
+    await run('new shape (warm rows, no result cache)', 10, () => st.store.resultCache.clear());
     await run('warm (both caches)', 10, () => undefined);
+    // A dashboard refresh across rollup passes: an hour more appended and rolled up (the watermark moves),
+    // then the range moved by that hour.
+    let e = end;
+    let passCpu = 0;
+    let passHits = 0;
+    const passes = 3;
+    for (let p = 0; p < passes; p++) {
+      for (let k = 0; k < 60; k++) await st.append(load.batch(1440 + p * 60 + k, start, MIN));
+      e += HOUR;
+      await st.store.applyRetention(e + 10 * MIN);
+      const h0 = st.store.resultCache.stats().hitSteps;
+      const c0 = cpuMs();
+      await st.store.queryRange(refs, { startMs: e - DAY, endMs: e, stepMs: MIN, agg }, 20_000);
+      passCpu += cpuMs() - c0;
+      passHits += st.store.resultCache.stats().hitSteps - h0;
+    }
+    process.stdout.write(
+      `after a rollup pass (range moved 1 h): ${(passCpu / passes).toFixed(1)} CPU ms/query over ${refs.length} series, ${passHits / passes} steps from the result cache\n`,
+    );
     if (session !== undefined) {
-      const { profile } = await session.post('Profiler.stop');
-      writeFileSync(profileOut!, JSON.stringify(profile));
+      if (phase === undefined) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(profileOut!, JSON.stringify(profile));
+      }
       session.disconnect();
     }
     await st.close();

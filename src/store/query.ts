@@ -104,6 +104,8 @@ export class RangeAggregator {
   private readonly by: readonly string[];
   private readonly groups = new Map<string, Group>();
   private readonly stepValues: Float64Array;
+  /** Scratch columns of {@link addRateColumn} (grown to the longest column seen). */
+  private rateScratch: { cum: Float64Array; prev: Int32Array; next: Int32Array } | undefined;
 
   /**
    * Checks the options for `seriesCount` input series.
@@ -262,6 +264,69 @@ export class RangeAggregator {
       }
     }
     g.cells!.push(Float64Array.from(stepValues));
+  }
+
+  /**
+   * Adds one series for `rate` given as a dense column of bucket values, `lasts[k]` (NaN: no bucket) for k < `n`,
+   * whose points lie at bucket start + resolution − 1 (so point k and point j are (k − j) × `resolutionMs`
+   * apart), and per step i the bucket range [lo[i], hi[i]] of its lookback window (tsdb/dense-steps.ts). The
+   * same result, bit for bit, as {@link add} over the buckets' points: the same running sum of max-aware
+   * increases from the first bucket (a drop counts the new value) and the same time differences.
+   * @throws InvalidInputError when the aggregation is not `rate` or `lo`/`hi` do not cover the grid.
+   */
+  addRateColumn(
+    labels: Readonly<Record<string, string>>,
+    lasts: Float64Array,
+    n: number,
+    lo: Int32Array,
+    hi: Int32Array,
+    resolutionMs: number,
+  ): void {
+    const steps = this.steps;
+    if (this.agg !== 'rate') throw new InvalidInputError(`addRateColumn: aggregation is ${this.agg}`);
+    if (lo.length < steps || hi.length < steps)
+      throw new InvalidInputError(
+        `addRateColumn: bucket ranges of ${Math.min(lo.length, hi.length)} steps for ${steps}`,
+      );
+    if (this.rateScratch === undefined || this.rateScratch.cum.length < n) {
+      const m = Math.max(n, 16);
+      this.rateScratch = { cum: new Float64Array(m), prev: new Int32Array(m), next: new Int32Array(m + 1) };
+    }
+    const { cum, prev: prevValid, next: nextValid } = this.rateScratch;
+    // cum[k]: increase from the first bucket up to bucket k; prevValid/nextValid: last/first bucket <= / >= k.
+    let prev = Number.NaN;
+    let acc = 0;
+    let pv = -1;
+    for (let k = 0; k < n; k++) {
+      const v = lasts[k]!;
+      if (v === v) {
+        if (prev === prev) acc += v >= prev ? v - prev : v;
+        prev = v;
+        pv = k;
+      }
+      cum[k] = acc;
+      prevValid[k] = pv;
+    }
+    nextValid[n] = -1;
+    for (let k = n - 1; k >= 0; k--) nextValid[k] = lasts[k] === lasts[k] ? k : nextValid[k + 1]!;
+    const g = this.group(labels);
+    const { sum, count, min, max } = g;
+    for (let i = 0; i < steps; i++) {
+      const l = lo[i]!;
+      const h = Math.min(hi[i]!, n - 1);
+      if (h < l) continue;
+      const first = nextValid[l]!;
+      const last = prevValid[h]!;
+      if (first < 0 || last <= first) continue;
+      const dt = ((last - first) * resolutionMs) / 1000;
+      if (!(dt > 0)) continue;
+      const v = (cum[last]! - cum[first]!) / dt;
+      if (Number.isNaN(v)) continue;
+      sum[i]! += v;
+      count[i]!++;
+      if (v < min[i]!) min[i] = v;
+      if (v > max[i]!) max[i] = v;
+    }
   }
 
   /** The group of a series' labels (created on first use). */

@@ -310,6 +310,8 @@ export class Downsampler {
             );
           else this.rowCache.drop(r.seriesId, r.resolution, r.startTs);
         }
+        // Either version of a row differs from the other only in [h, end) (replaceRange).
+        if (rows.length > 0) this.rowCache.writesLogged(part, h, end);
         this.rowCache.publish();
       }
     }

@@ -98,6 +98,7 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
       watermark: () => rollups.watermark,
       epoch: () => rollups.rowCache.writeEpoch,
       deletedBefore: (res) => rollups.rowCache.deletedBefore(res),
+      unchangedSince: (since, ids, from, to) => rollups.rowCache.unchangedSince(since, ids, from, to),
     };
   }
   get cachedSeries(): number {

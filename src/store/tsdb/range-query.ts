@@ -45,6 +45,11 @@ export interface RangeQuerySource {
   epoch(): number;
   /** Rows of `res` ending before this may have been deleted by retention. */
   deletedBefore(res: number): number;
+  /**
+   * Whether no rollup write since write epoch `since` touched a bucket starting in [fromMs, toMs] of a series
+   * in `ids` (row-cache.ts `unchangedSince`; false when that cannot be told).
+   */
+  unchangedSince(since: number, ids: readonly number[], fromMs: number, toMs: number): boolean;
 }
 
 /**
@@ -61,19 +66,25 @@ export async function aggregateRange(
   maxPointsPerSeries: number,
   readFromMs: number = opts.startMs,
 ): Promise<RangeQueryResult> {
-  // Dense: when no series can reach maxPointsPerSeries (so none is truncated) and the aggregation reads one
-  // value per step, each series' buckets come as one column over the bucket grid and its step values are
-  // picked by an alignment computed once for every series.
+  // Dense: when no series can reach maxPointsPerSeries (so none is truncated), each series' buckets come as
+  // one column over the bucket grid and its step values are picked (or, for `rate`, its windows' increases
+  // taken) by an alignment computed once for every series.
   const from = bucketStart(readFromMs, res);
   const nb = Math.floor((opts.endMs - from) / res) + 1;
-  if (src.visitDense !== undefined && opts.agg !== 'rate' && nb < maxPointsPerSeries) {
+  if (src.visitDense !== undefined && nb < maxPointsPerSeries) {
     const acc = new RangeAggregator(opts, series.length);
     const { startMs, endMs, stepMs } = opts;
     const steps = Math.floor((endMs - startMs) / stepMs) + 1;
     const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
     const align = new StepAlignment(from, res, nb, startMs, stepMs, steps, lookback);
-    const dense = await src.visitDense(series, res, readFromMs, endMs, (i, lasts) =>
-      acc.addColumn(series[i]!.labels, lasts, align.lo, align.hi),
+    const dense = await src.visitDense(
+      series,
+      res,
+      readFromMs,
+      endMs,
+      opts.agg === 'rate'
+        ? (i, lasts, n) => acc.addRateColumn(series[i]!.labels, lasts, n, align.lo, align.hi, res)
+        : (i, lasts) => acc.addColumn(series[i]!.labels, lasts, align.lo, align.hi),
     );
     if (dense) return { ...acc.finish(), truncated: false };
   }
@@ -152,7 +163,19 @@ export async function cachedAggregateRange(
   const entry = cache.get(key);
   let a = 0;
   let b = -1; // cached steps used: [a, b]
-  if (entry !== undefined && entry.watermark === w && entry.epoch === epoch && lo <= hi) {
+  // An entry computed under an older watermark keeps its steps (they read only buckets below it, which a pass
+  // moving the watermark does not write) unless a rollup write since touched the buckets they read.
+  if (
+    entry !== undefined &&
+    entry.watermark <= w &&
+    lo <= hi &&
+    src.unchangedSince(
+      entry.epoch,
+      series.map((s) => s.id),
+      entry.readFromMs,
+      entry.t1 - res + 1,
+    )
+  ) {
     a = Math.max(lo, stepAtOrAfter(entry.t0, startMs, stepMs));
     b = Math.min(hi, stepAtOrBefore(entry.t1, startMs, stepMs));
   }
@@ -221,9 +244,12 @@ export async function cachedAggregateRange(
         present: g.present.slice(lo, hi + 1),
       });
     }
+    const t0 = startMs + lo * stepMs;
     const kept: CachedResult = {
-      t0: startMs + lo * stepMs,
+      t0,
       t1: startMs + hi * stepMs,
+      // `rate` sums increases from the first bucket the query reads; other steps read only their window.
+      readFromMs: opts.agg === 'rate' ? from : t0 - lookback - res + 2,
       stepMs,
       watermark: w,
       epoch,

@@ -3,8 +3,10 @@
  * ids, aggregation, grouping, step, the step grid's phase, resolution) the per-group values of the steps that
  * depend only on rollup rows below the watermark. A repeated query, or one whose range moved forward (a
  * dashboard refresh), takes those steps from here and computes only the others: the first steps (whose
- * lookback reaches before the range) and the newest ones (past the watermark). An entry is valid only while
- * the watermark and the rollup rows' write epoch are those it was computed under (row-cache.ts).
+ * lookback reaches before the range) and the newest ones (past the watermark). An entry stays valid while no
+ * rollup write since it was computed touched one of its series in the buckets its steps read (write-log.ts):
+ * a pass that moves the watermark writes only newer buckets, so the steps stay and only the new ones are
+ * computed; a late sample's hour rolled up again drops the results over that series and hour.
  *
  * Bounded by accounted bytes (`maxBytes`; 0 turns it off), least recently used first out.
  *
@@ -28,6 +30,8 @@ export interface CachedGroup {
 export interface CachedResult {
   readonly t0: number;
   readonly t1: number;
+  /** The first bucket start the steps depend on (the last is t1 − resolution + 1). */
+  readonly readFromMs: number;
   readonly stepMs: number;
   readonly watermark: number;
   readonly epoch: number;

@@ -21,6 +21,7 @@
  *   https://docs.victoriametrics.com/single-server-victoriametrics/#cache-tuning
  */
 import { ROLLUP_ROW_SPAN_MS } from './options.ts';
+import { RollupWriteLog } from './write-log.ts';
 
 /** Accounted bytes of one entry besides its value column (entry object, key string, map slot). */
 export const ENTRY_OVERHEAD_BYTES = 160;
@@ -126,6 +127,8 @@ export class RollupRowCache {
   private evictN = 0;
   private metrics: RowCacheMetrics | undefined;
   private published = { hits: 0, misses: 0, bypassed: 0 };
+  /** The series and bucket ranges of recent rollup writes (write-log.ts), for the result cache's validity. */
+  private readonly writes = new RollupWriteLog();
 
   /** @param maxBytes accounted bytes at most; 0 disables the cache. */
   constructor(maxBytes: number) {
@@ -161,6 +164,27 @@ export class RollupRowCache {
    */
   get writeEpoch(): number {
     return this.writeEpochN;
+  }
+
+  /**
+   * Logs that the rollup writes just reported ({@link rowWritten}, {@link drop}) replaced buckets in
+   * [fromMs, toMs) of series `ids` (at both resolutions) and nothing else (write-log.ts).
+   */
+  writesLogged(ids: readonly number[], fromMs: number, toMs: number): void {
+    this.writes.record(ids, fromMs, toMs, this.writeEpochN);
+  }
+
+  /**
+   * Whether no rollup write since write epoch `since` touched a bucket in [fromMs, toMs] of a series in `ids`
+   * (false when that cannot be told: the log dropped writes or a write was not logged).
+   */
+  unchangedSince(since: number, ids: readonly number[], fromMs: number, toMs: number): boolean {
+    return this.writes.unchangedSince(since, this.writeEpochN, ids, fromMs, toMs);
+  }
+
+  /** Writes and series ids held by the write log (for tests of its bound). */
+  get writeLogSize(): { writes: number; ids: number } {
+    return { writes: this.writes.size, ids: this.writes.idCount };
   }
 
   /** Rows of `resolutionMs` whose last bucket starts before this may have been deleted (-Infinity: none). */

@@ -1,8 +1,9 @@
 /**
  * The dense step alignment of range queries (src/store/tsdb/dense-steps.ts with `RangeAggregator.addColumn`):
  * a series given as one column of bucket lasts over the bucket grid (NaN: no bucket) must aggregate exactly as
- * its bucket points (bucket start + resolution − 1) do through `RangeAggregator.add`, for every aggregation but
- * `rate`, any grid phase, step, resolution and lookback, holes and series per group.
+ * its bucket points (bucket start + resolution − 1) do through `RangeAggregator.add`, for every aggregation
+ * (`rate` through `addRateColumn`, counter resets included), any grid phase, step, resolution and lookback,
+ * holes and series per group.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -71,6 +72,65 @@ describe('dense step alignment', () => {
           dense.addColumn(labels, lasts, align.lo, align.hi);
           points.add(labels, ts, vs, 0, ts.length);
         }
+        assert.deepEqual(dense.finish(), points.finish());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes rate over a column of bucket lasts exactly as over the bucket points through add (counter resets)', () => {
+    // Counters: per bucket an increase, a reset to a smaller value, or no bucket.
+    const counterArb = fc.array(
+      fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc.record({ kind: fc.constant('inc'), x: fc.double({ min: 0, max: 1e4, noNaN: true }) }),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            kind: fc.constant('reset'),
+            x: fc.double({ min: 0, max: 50, noNaN: true }),
+          }),
+        },
+        { weight: 2, arbitrary: fc.record({ kind: fc.constant('gap'), x: fc.constant(0) }) },
+      ),
+      { minLength: 1, maxLength: 200 },
+    );
+    fc.assert(
+      fc.property(caseArb, fc.array(counterArb, { minLength: 1, maxLength: 4 }), (c, counters) => {
+        const { res } = c;
+        const from = BASE;
+        const n = c.buckets;
+        const stepMs = c.stepMul * res + c.stepOffMs;
+        const startMs = from + c.phase;
+        const endMs = startMs + Math.floor(c.lenFrac * n * res);
+        const opts = { startMs, endMs, stepMs, agg: 'rate' as const, ...(c.byNode ? { by: ['node'] } : {}) };
+        const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+        const lookback = Math.max(2 * stepMs, MIN_LOOKBACK_MS);
+        const align = new StepAlignment(from, res, n, startMs, stepMs, steps, lookback);
+        const dense = new RangeAggregator(opts, counters.length);
+        const points = new RangeAggregator(opts, counters.length);
+        counters.forEach((col, ci) => {
+          const labels = { node: ci % 2 === 0 ? 'a' : 'b' };
+          const lasts = new Float64Array(n);
+          const ts: number[] = [];
+          const vs: number[] = [];
+          let v = 0;
+          for (let k = 0; k < n; k++) {
+            const e = col[k % col.length]!;
+            if (e.kind === 'gap') {
+              lasts[k] = Number.NaN;
+              continue;
+            }
+            v = e.kind === 'inc' ? v + e.x : e.x;
+            lasts[k] = v;
+            ts.push(from + k * res + res - 1);
+            vs.push(v);
+          }
+          dense.addRateColumn(labels, lasts, n, align.lo, align.hi, res);
+          points.add(labels, ts, vs, 0, ts.length);
+        });
         assert.deepEqual(dense.finish(), points.finish());
       }),
       { numRuns: 500 },

@@ -16,7 +16,15 @@ function entry(groups: number, steps: number): CachedResult {
       values: new Float64Array(steps),
       present: new Uint8Array(steps),
     });
-  return { t0: 0, t1: (steps - 1) * 60_000, stepMs: 60_000, watermark: 0, epoch: 0, groups: m };
+  return {
+    t0: 0,
+    t1: (steps - 1) * 60_000,
+    readFromMs: 0,
+    stepMs: 60_000,
+    watermark: 0,
+    epoch: 0,
+    groups: m,
+  };
 }
 
 describe('query result cache', () => {
