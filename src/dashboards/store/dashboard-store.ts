@@ -105,18 +105,7 @@ export class DashboardStore {
             updated_by: scope.actor,
           })
           .execute();
-        await tx
-          .insertInto('dashboard_versions')
-          .values({
-            dashboard_id: id,
-            version: 1,
-            tenant_id: scope.tenantId,
-            title: spec.title,
-            spec_json: json,
-            updated_at_ms: nowMs,
-            updated_by: scope.actor,
-          })
-          .execute();
+        await insertVersion(tx, { id, version: 1, scope, spec, json, nowMs });
         await writeGrants(tx, id, spec);
       });
       return {
@@ -225,18 +214,7 @@ export class DashboardStore {
           .where('version', '=', expectedVersion)
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) === 0) await this.refuse(tx, scope.tenantId, id, expectedVersion);
-        await tx
-          .insertInto('dashboard_versions')
-          .values({
-            dashboard_id: id,
-            version: next,
-            tenant_id: scope.tenantId,
-            title: spec.title,
-            spec_json: json,
-            updated_at_ms: nowMs,
-            updated_by: scope.actor,
-          })
-          .execute();
+        await insertVersion(tx, { id, version: next, scope, spec, json, nowMs });
         await tx
           .deleteFrom('dashboard_versions')
           .where('dashboard_id', '=', id)
@@ -358,6 +336,25 @@ function staleVersion(id: string, expected: number, current: number): ConflictEr
   return new ConflictError(
     `dashboard ${id} is at version ${current}, not ${expected}: it was changed by someone else; read it again and reapply the change`,
   );
+}
+
+/** Appends one row to a dashboard's version history (the spec as stored, who changed it and when). */
+async function insertVersion(
+  tx: Kysely<DashboardDatabase>,
+  v: { id: string; version: number; scope: DashboardScope; spec: DashboardSpec; json: string; nowMs: number },
+): Promise<void> {
+  await tx
+    .insertInto('dashboard_versions')
+    .values({
+      dashboard_id: v.id,
+      version: v.version,
+      tenant_id: v.scope.tenantId,
+      title: v.spec.title,
+      spec_json: v.json,
+      updated_at_ms: v.nowMs,
+      updated_by: v.scope.actor,
+    })
+    .execute();
 }
 
 /** Stores the grantees of a dashboard's grants (none when it is open to the tenant). */
