@@ -1,12 +1,14 @@
 /**
  * PII masking of log lines and attribute values before anything is stored. Every rule (./rules.ts) whose
- * pre-checks the text passes is run over the original text; candidates failing their validator are dropped; overlapping findings are resolved by
+ * pre-checks the text passes is run over the original text (one combined scan first stands for the pre-checks of
+ * most rules, ./precheck-gate.ts); candidates failing their validator are dropped; overlapping findings are resolved by
  * earliest start, then longest span, then rule order; the output is built in one pass. Masking never throws on
  * any input string.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidInputError } from '../../errors.ts';
 import { luhnValid } from './luhn.ts';
+import { precheckGate } from './precheck-gate.ts';
 import {
   DEFAULT_PII_RULES,
   DEFAULT_SENSITIVE_KEYS,
@@ -53,6 +55,8 @@ interface CompiledRule {
   readonly validator: PiiValidator | undefined;
   readonly hint: string | undefined;
   readonly precheck: RegExp | undefined;
+  /** Whether {@link PiiMasker}'s combined pre-check stands for this rule's pre-check (./precheck-gate.ts). */
+  readonly gated: boolean;
   readonly order: number;
 }
 
@@ -78,7 +82,7 @@ function validates(v: PiiValidator | undefined, text: string): boolean {
   }
 }
 
-function compile(rule: PiiRule, order: number): CompiledRule {
+function compile(rule: PiiRule, order: number, gated: boolean): CompiledRule {
   const flags = `gd${(rule.flags ?? '').replace(/[gdy]/g, '')}`;
   let re: RegExp;
   try {
@@ -115,6 +119,7 @@ function compile(rule: PiiRule, order: number): CompiledRule {
     validator: rule.validator,
     hint: rule.hint,
     precheck,
+    gated,
     order,
   };
 }
@@ -123,6 +128,8 @@ function compile(rule: PiiRule, order: number): CompiledRule {
 export class PiiMasker {
   readonly enabled: boolean;
   private readonly rules: readonly CompiledRule[];
+  /** One scan standing for the pre-checks of the rules marked `gated` (./precheck-gate.ts). */
+  private readonly gate: RegExp | undefined;
   private readonly sensitiveKey: RegExp;
 
   /**
@@ -140,7 +147,12 @@ export class PiiMasker {
       (r) => !settings.disabledRules.includes(r.name) && (settings.maskIp || !IP_RULES.includes(r.name)),
     );
     this.enabled = settings.enabled;
-    this.rules = [...builtIn, ...settings.extraRules].map(compile);
+    const rules = [...builtIn, ...settings.extraRules];
+    // each rule compiled alone first: a bad pre-check is reported with its rule's name
+    const compiled = rules.map((r, i) => compile(r, i, false));
+    const gate = precheckGate(rules);
+    this.gate = gate?.re;
+    this.rules = gate === undefined ? compiled : compiled.map((r, i) => ({ ...r, gated: gate.covers[i]! }));
     try {
       this.sensitiveKey = new RegExp(settings.sensitiveKeys, 'i');
     } catch (e) {
@@ -179,7 +191,10 @@ export class PiiMasker {
 
   private candidates(text: string): Candidate[] {
     const all: Candidate[] = [];
+    // a line that fails the combined pre-check fails the pre-check of every gated rule
+    const gatedOut = this.gate !== undefined && !this.gate.test(text);
     for (const r of this.rules) {
+      if (gatedOut && r.gated) continue;
       if (r.hint !== undefined && !text.includes(r.hint)) continue;
       if (r.precheck !== undefined && !r.precheck.test(text)) continue;
       r.re.lastIndex = 0;

@@ -78,6 +78,10 @@ export const DEFAULT_PII_RULES: readonly PiiRule[] = [
     pattern:
       '(?<![\\d.-])(?:[2-6]\\d{12,18}|[2-6]\\d{3}([ -])\\d{4}\\1\\d{4}\\1\\d{3,4}|3[47]\\d{2}([ -])\\d{6}\\2\\d{5})(?![\\d-])',
     validator: 'luhn',
+    // every alternative starts with an issuer digit and 7 more digits, one separator at most after the first 4
+    // (Amex: 4 digits, separator, 6), at the pattern's own boundary: most lines hold no such run (epoch times
+    // start with 1)
+    precheck: '(?<![\\d.-])[2-6]\\d{3}[ -]?\\d{4}',
   },
   {
     name: 'ipv4',
