@@ -1,7 +1,8 @@
 /**
  * Prototype of a block layout for the log store (Loki's chunks), measured against the row-per-line store on the
  * same lines (bench/logs-data.ts). Not the product's store: a measurement of what the layout would cost and give
- * before the store is rewritten (docs/logs.md "Block layout: prototype").
+ * before the store is rewritten (docs/logs-history.md "Block layout (Loki's chunks): a prototype,
+ * measured, not adopted").
  *
  * Layout (SQLite): `log_streams` as today; `log_blocks` one row per (stream, block of up to `--block-lines` lines,
  * `--block-kib` KiB or `--block-min` minutes of timestamps), with the block's time range, line count, times

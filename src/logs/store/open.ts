@@ -29,8 +29,8 @@ export const LOG_STORE_PAGE_SIZE = 16_384;
  * at its compile-time maximum, 2 GiB by default; the part of a larger file beyond it is read as before). Scans by
  * stream read one row from each of thousands of pages spread over the file; read with `pread` each page costs a
  * system call and a 16 KiB copy into SQLite's cache — half the CPU of a line filter over a node's streams at
- * 1 M lines (118–137 ms, of it 58–67 ms system time; 67–69 ms mapped: bench/logs-search.ts, docs/logs.md
- * "Search CPU: memory-mapped reads"). Writes still go through the WAL. The mapped pages are the kernel's page
+ * 1 M lines (118–137 ms, of it 58–67 ms system time; 67–69 ms mapped: bench/logs-search.ts, docs/logs-store.md
+ * "Where a full receive goes; FTS5 leaf pages; memory-mapped reads"). Writes still go through the WAL. The mapped pages are the kernel's page
  * cache (shared, reclaimable), but they count in the process's resident size while mapped.
  * @see https://www.sqlite.org/mmap.html
  */
