@@ -4,7 +4,7 @@
  * the full-text index) — every variant in every round, alternating, so the machine's load hits them alike. With
  * `--trace` the records carry the trace and span ids of their JSON line (as OTLP records do; the bench's Loki
  * lines carry them only in the line, so the trace-id index takes no rows without it). Other variants change a
- * setting instead (the file's page size, FTS5's `pgsz` and `automerge`) or add a piece (the full trace-id index
+ * setting instead (the file's page size, FTS5's `pgsz`, `automerge` and tokenizer) or add a piece (the full trace-id index
  * of migrations before 0005, trace ids in a second FTS5 table). Last, the writer's JS per entry alone and with a
  * prepared statement that writes nothing. Prints µs of CPU (user + system) per line, wall µs and file bytes.
  *
@@ -61,6 +61,15 @@ const VARIANTS: Variant[] = [
   { name: 'fts-pgsz-16k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 16000)"] },
   { name: 'fts-pgsz-64k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 64000)"] },
   { name: 'fts-automerge-2', ddl: ["insert into log_fts (log_fts, rank) values ('automerge', 2)"] },
+  // FTS5's ascii tokenizer instead of unicode61 (not the same tokens for non-ASCII text: measured only)
+  {
+    name: 'fts-ascii',
+    ddl: [
+      'drop table log_fts',
+      "create virtual table log_fts using fts5(body, content='', columnsize=0, detail='none', tokenize='ascii')",
+      "insert into log_fts (log_fts, rank) values ('pgsz', 16000)",
+    ],
+  },
   { name: 'page-1k', ddl: [], pageSize: 1024 },
   { name: 'page-2k', ddl: [], pageSize: 2048 },
   { name: 'page-8k', ddl: [], pageSize: 8192 },
