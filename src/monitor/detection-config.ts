@@ -29,6 +29,16 @@ export const RESOLVE_AFTER_SAMPLES = 3;
 export const COOLDOWN_MIN_SAMPLES = 20;
 
 /**
+ * Scrapes of normal verdicts an open anomaly held outside its band needs, besides `detection.acceptNewLevelAfter`
+ * (30 min), before it resolves as `new level accepted` (detection-hold.ts): the 30 min are 1,800 verdicts at 1 s and
+ * 120 at 15 s, but 6 at 5-minute samples — a detector that re-anchored to the excursion calls a handful of samples
+ * normal long before the new level is established, and the next excursion then opens a new anomaly. 120 keeps the
+ * 30 min wherever samples come every 15 s or faster (as {@link COOLDOWN_MIN_SAMPLES}).
+ * @see docs/anomaly-detection.md, "Where the engine loses NAB points, per rule"
+ */
+export const ACCEPT_NEW_LEVEL_MIN_SAMPLES = 120;
+
+/**
  * A detector that is not one of the shipped choices, for benchmarks of candidates: replaces the factory and the
  * anomaly's detector name; every other engine option still comes from the settings.
  */
@@ -80,6 +90,7 @@ export function detectionEngineOptions(
     cooldownSamples: COOLDOWN_MIN_SAMPLES,
     resolveAfterSamples: RESOLVE_AFTER_SAMPLES,
     acceptNewLevelAfterMs: settings.acceptNewLevelAfter,
+    acceptNewLevelAfterSamples: ACCEPT_NEW_LEVEL_MIN_SAMPLES,
     maxSeries: settings.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),

@@ -254,6 +254,7 @@ export class DetectionEngine {
           st.hold = this.opts.holdBand === false ? null : frozenBand(anomaly);
           st.calm = 0;
           st.normalSinceTs = Number.NaN;
+          st.normalRun = 0;
           continue;
         }
       } else if (!v.warmingUp) {
@@ -275,6 +276,7 @@ export class DetectionEngine {
           this.opts.resolveAfterSamples,
           this.acceptNewLevelAfterMs,
           input.spans,
+          this.opts.acceptNewLevelAfterSamples,
         );
         if (out !== null) {
           st.open = false;

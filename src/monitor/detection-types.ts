@@ -33,6 +33,8 @@ export interface DetectionEngineOptions {
    * opened against resolves anyway, with the reason `new level accepted` (default 30 min; detection-hold.ts).
    */
   readonly acceptNewLevelAfterMs?: number;
+  /** The new level is also accepted only after this many scrapes of normal verdicts (default 0: time alone). */
+  readonly acceptNewLevelAfterSamples?: number;
   /**
    * Whether an open anomaly of a catalog series is held against the band it opened against (detection-hold.ts;
    * default true). false resolves it after `resolveAfterSamples` normal verdicts instead, the rule before the
