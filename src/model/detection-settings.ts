@@ -44,7 +44,11 @@ export interface DetectionSettings {
   readonly minConfidence: number;
   /** Consecutive anomalous samples needed before an anomaly opens (>= 1). */
   readonly confirmSamples: number;
-  /** No new anomaly on a series within this long after its previous one opened, ms. */
+  /**
+   * No new anomaly on a series within this long after its previous one opened, ms — and, whatever this is, not
+   * within 20 of the series' own samples (`COOLDOWN_MIN_SAMPLES`, src/monitor/detection-config.ts), which only
+   * matters for series sampled more slowly than every 15 s.
+   */
   readonly cooldown: number;
   /**
    * An open anomaly resolves when its series is back inside the band it opened against; when the detector has

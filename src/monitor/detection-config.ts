@@ -18,6 +18,27 @@ import type { DetectionInput } from './series-tracker.ts';
 export const RESOLVE_AFTER_SAMPLES = 3;
 
 /**
+ * Samples the detection cooldown lasts at least, whatever the scrape interval (counted per series, in scrapes):
+ * `detection.cooldown` (5 min) is a time span chosen for second-level scrapes (300 samples at 1 s, 20 at
+ * Prometheus' common 15 s), but at a 5-minute cadence it is a single sample and a series that flaps around its
+ * band pages again on every excursion. 20 samples keep the cooldown's 5 min wherever samples come every 15 s or
+ * faster and stretch it for slower series (100 min at 5-minute samples) — the order of the 21 checks Nagios and
+ * Icinga judge flapping over.
+ * @see docs/anomaly-detection.md, "Where the engine loses NAB points"
+ */
+export const COOLDOWN_MIN_SAMPLES = 20;
+
+/**
+ * Scrapes of normal verdicts an open anomaly held outside its band needs, besides `detection.acceptNewLevelAfter`
+ * (30 min), before it resolves as `new level accepted` (detection-hold.ts): the 30 min are 1,800 verdicts at 1 s and
+ * 120 at 15 s, but 6 at 5-minute samples — a detector that re-anchored to the excursion calls a handful of samples
+ * normal long before the new level is established, and the next excursion then opens a new anomaly. 120 keeps the
+ * 30 min wherever samples come every 15 s or faster (as {@link COOLDOWN_MIN_SAMPLES}).
+ * @see docs/anomaly-detection.md, "Where the engine loses NAB points, per rule"
+ */
+export const ACCEPT_NEW_LEVEL_MIN_SAMPLES = 120;
+
+/**
  * A detector that is not one of the shipped choices, for benchmarks of candidates: replaces the factory and the
  * anomaly's detector name; every other engine option still comes from the settings.
  */
@@ -66,8 +87,10 @@ export function detectionEngineOptions(
     minConfidence: settings.minConfidence,
     confirmSamples: settings.confirmSamples,
     cooldownMs: settings.cooldown,
+    cooldownSamples: COOLDOWN_MIN_SAMPLES,
     resolveAfterSamples: RESOLVE_AFTER_SAMPLES,
     acceptNewLevelAfterMs: settings.acceptNewLevelAfter,
+    acceptNewLevelAfterSamples: ACCEPT_NEW_LEVEL_MIN_SAMPLES,
     maxSeries: settings.maxSeries,
     kinds: LIVE_ANALYSED_KINDS,
     exclude: candidate?.exclude ?? liveExcluded(settings.detector),

@@ -202,6 +202,7 @@ export class DetectionEngine {
           calm: 0,
           open: false,
           lastOpenedTs: Number.NEGATIVE_INFINITY,
+          sinceOpened: Number.POSITIVE_INFINITY,
           quietUntilTs,
           episode: null,
           baseline: null,
@@ -216,11 +217,13 @@ export class DetectionEngine {
           st.open = true;
           st.hold = { lower: held.lower, upper: held.upper };
           st.lastOpenedTs = held.openedAtMs;
+          st.sinceOpened = 0;
         }
       }
       processed++;
       const prevTs = st.lastTs;
       st.lastTs = input.timestampMs;
+      st.sinceOpened += Math.max(1, input.spans ?? 1);
       if (st.detector === null) {
         this.health(input, st, nowMs, batch.targetId, opened, resolved);
         continue;
@@ -237,17 +240,21 @@ export class DetectionEngine {
         if (st.hold === null) st.calm = 0;
         if (st.streak === 0) st.streakStartTs = input.timestampMs;
         st.streak++;
-        const cooled = input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs;
+        const cooled =
+          input.timestampMs - st.lastOpenedTs >= this.opts.cooldownMs &&
+          st.sinceOpened >= (this.opts.cooldownSamples ?? 0);
         const run = Math.max(st.streak, v.evidenceSamples ?? 1);
         if (!st.open && run >= this.opts.confirmSamples && cooled && input.timestampMs >= st.quietUntilTs) {
           st.open = true;
           st.lastOpenedTs = input.timestampMs;
+          st.sinceOpened = 0;
           const anomaly = anomalyOf(input, v, st.streakStartTs, nowMs, this.opts.detectorName);
           opened.push({ key: input.key, anomaly });
           // Held open until the series is back inside the band it opened against (detection-hold.ts).
-          st.hold = frozenBand(anomaly);
+          st.hold = this.opts.holdBand === false ? null : frozenBand(anomaly);
           st.calm = 0;
           st.normalSinceTs = Number.NaN;
+          st.normalRun = 0;
           continue;
         }
       } else if (!v.warmingUp) {
@@ -269,6 +276,7 @@ export class DetectionEngine {
           this.opts.resolveAfterSamples,
           this.acceptNewLevelAfterMs,
           input.spans,
+          this.opts.acceptNewLevelAfterSamples,
         );
         if (out !== null) {
           st.open = false;

@@ -24,7 +24,12 @@ import type { DetectionInput } from './series-tracker.ts';
 /** The engine options an episode step reads. */
 export type EpisodeOptions = Pick<
   DetectionEngineOptions,
-  'detectorName' | 'confirmSamples' | 'cooldownMs' | 'resolveAfterSamples' | 'inferredMinDurationMs'
+  | 'detectorName'
+  | 'confirmSamples'
+  | 'cooldownMs'
+  | 'cooldownSamples'
+  | 'resolveAfterSamples'
+  | 'inferredMinDurationMs'
 >;
 
 /** The per-series state of the engine that an episode step reads and updates. */
@@ -36,6 +41,8 @@ export interface EpisodeSeriesState {
   calm: number;
   open: boolean;
   lastOpenedTs: number;
+  /** Samples (in scrapes) since the last anomaly of the series opened; +∞ before the first. */
+  sinceOpened: number;
   /** No anomaly opens before this sample time (the warm-up of series outside the catalog). */
   readonly quietUntilTs: number;
   /**
@@ -128,7 +135,7 @@ export function episodeStep(
   const run = Math.max(st.streak, evidence);
   const stepMs = ts > prevTs ? ts - prevTs : 0;
   const since = Math.min(st.streakStartTs, ts - (evidence - 1) * stepMs);
-  const cooled = ts - st.lastOpenedTs >= opts.cooldownMs;
+  const cooled = ts - st.lastOpenedTs >= opts.cooldownMs && st.sinceOpened >= (opts.cooldownSamples ?? 0);
   if (
     run >= opts.confirmSamples &&
     cooled &&
@@ -137,6 +144,7 @@ export function episodeStep(
   ) {
     st.open = true;
     st.lastOpenedTs = ts;
+    st.sinceOpened = 0;
     const { input: at, verdict } = st.episode.strongest;
     opened.push({
       key: input.key,

@@ -33,6 +33,8 @@ export interface HoldSeriesState {
   hold: { readonly lower: number; readonly upper: number } | null;
   /** Sample time (ms) of the first of the detector's current run of normal verdicts; NaN while none. */
   normalSinceTs: number;
+  /** Scrapes in the detector's current run of normal verdicts (0 while none). */
+  normalRun?: number;
   /**
    * The frozen band of an anomaly that resolved because its series came back inside it, kept until the detector
    * calls a sample normal again (see {@link returnedInside}); absent otherwise.
@@ -82,9 +84,10 @@ export type HoldOutcome = null | { readonly reason?: string };
 /**
  * One sample (not warming up) of a series whose open anomaly holds a frozen band (`st.hold` set): counts the
  * samples inside the frozen band in a row and the time the detector has called the series normal, and says
- * whether the anomaly resolves. Updates `st.calm` and `st.normalSinceTs`.
+ * whether the anomaly resolves. Updates `st.calm`, `st.normalSinceTs` and `st.normalRun`.
  * @param value the sample's value; `normal` whether the detector judged it normal; `ts` its time, ms; `spans` the
- * scrapes the sample stands for (`DetectionInput.spans`, >= 1)
+ * scrapes the sample stands for (`DetectionInput.spans`, >= 1); `acceptNewLevelAfterSamples` the scrapes of normal
+ * verdicts the new level also needs (besides the time)
  */
 export function holdStep(
   st: HoldSeriesState,
@@ -94,13 +97,24 @@ export function holdStep(
   resolveAfterSamples: number,
   acceptNewLevelAfterMs: number,
   spans = 1,
+  acceptNewLevelAfterSamples = 0,
 ): HoldOutcome {
   const band = st.hold;
   if (band === null) return null;
-  if (!normal) st.normalSinceTs = Number.NaN;
-  else if (Number.isNaN(st.normalSinceTs)) st.normalSinceTs = ts;
+  if (!normal) {
+    st.normalSinceTs = Number.NaN;
+    st.normalRun = 0;
+  } else {
+    if (Number.isNaN(st.normalSinceTs)) st.normalSinceTs = ts;
+    st.normalRun = (st.normalRun ?? 0) + Math.max(1, spans);
+  }
   st.calm = value >= band.lower && value <= band.upper ? st.calm + Math.max(1, spans) : 0;
   if (st.calm >= resolveAfterSamples) return {};
-  if (normal && ts - st.normalSinceTs >= acceptNewLevelAfterMs) return { reason: NEW_LEVEL_ACCEPTED };
+  if (
+    normal &&
+    ts - st.normalSinceTs >= acceptNewLevelAfterMs &&
+    (st.normalRun ?? 0) >= acceptNewLevelAfterSamples
+  )
+    return { reason: NEW_LEVEL_ACCEPTED };
   return null;
 }

@@ -19,6 +19,11 @@ export interface DetectionEngineOptions {
   /** No new anomaly on the same series within this long after the previous one opened (seed 000: 5 min). */
   readonly cooldownMs: number;
   /**
+   * The cooldown also lasts this many of the series' own samples (counted in scrapes: a sample standing for
+   * several, `DetectionInput.spans`, counts for all of them); default 0 (time alone).
+   */
+  readonly cooldownSamples?: number;
+  /**
    * Consecutive samples that resolve an open anomaly: inside the band it opened against (detection-hold.ts),
    * or judged normal when its verdict had no band.
    */
@@ -28,6 +33,14 @@ export interface DetectionEngineOptions {
    * opened against resolves anyway, with the reason `new level accepted` (default 30 min; detection-hold.ts).
    */
   readonly acceptNewLevelAfterMs?: number;
+  /** The new level is also accepted only after this many scrapes of normal verdicts (default 0: time alone). */
+  readonly acceptNewLevelAfterSamples?: number;
+  /**
+   * Whether an open anomaly of a catalog series is held against the band it opened against (detection-hold.ts;
+   * default true). false resolves it after `resolveAfterSamples` normal verdicts instead, the rule before the
+   * hold: for benchmarks that measure what the hold changes (bench/nab-engine-causes.ts), not a setting.
+   */
+  readonly holdBand?: boolean;
   /** Limit on series with detector state; beyond it new series are not analysed (counted). */
   readonly maxSeries: number;
   /** Metric kinds analysed; metrics of other kinds are stored but not analysed. */
