@@ -37,7 +37,7 @@ function rewrite(r: OldRow): NewRow {
     id: Number(r.id),
     hash: seriesKeyHash(key),
     name: r.name,
-    labels: Buffer.from(encodeLabels(labels)),
+    labels: encodeLabels(labels),
   };
 }
 

@@ -46,7 +46,7 @@ export async function resolveSeriesIds(
   const byHash = new Map<number, Candidate[]>();
   for (const spec of specs) {
     const h = seriesKeyHash(spec.key);
-    const c = { spec, labels: Buffer.from(encodeLabels(spec.labels)) };
+    const c = { spec, labels: encodeLabels(spec.labels) };
     const list = byHash.get(h);
     if (list === undefined) byHash.set(h, [c]);
     else list.push(c);

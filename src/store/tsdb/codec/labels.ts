@@ -14,31 +14,43 @@ import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
 /** Format byte of {@link encodeLabels}' blobs. */
 export const LABELS_FORMAT = 1;
 
-const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 bytes of `s` (a loop for ASCII, the common case; the native count otherwise). */
+function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
+  return s.length;
+}
+
+/** Writes `s` (`len` UTF-8 bytes) at `off`; returns the offset after it. */
+function writeString(out: Buffer, off: number, s: string, len: number): number {
+  off = writeUvarint(out, off, len);
+  if (len === s.length) for (let i = 0; i < len; i++) out[off + i] = s.charCodeAt(i);
+  else out.write(s, off, len, 'utf8');
+  return off + len;
+}
 
 /**
  * The labels as a blob (format above). Equal label sets give equal bytes, whatever their insertion order.
  * @param labels label name → value (names and values any strings without lone surrogates).
  */
-export function encodeLabels(labels: Labels): Uint8Array {
+export function encodeLabels(labels: Labels): Buffer {
   const names = Object.keys(labels).sort();
-  const parts: Uint8Array[] = new Array<Uint8Array>(names.length * 2);
+  const lens: number[] = new Array<number>(names.length * 2);
   let size = 1 + uvarintLength(names.length);
   for (let i = 0; i < names.length; i++) {
-    const n = utf8.encode(names[i]!);
-    const v = utf8.encode(labels[names[i]!]!);
-    parts[2 * i] = n;
-    parts[2 * i + 1] = v;
-    size += uvarintLength(n.length) + n.length + uvarintLength(v.length) + v.length;
+    const n = utf8Length(names[i]!);
+    const v = utf8Length(labels[names[i]!]!);
+    lens[2 * i] = n;
+    lens[2 * i + 1] = v;
+    size += uvarintLength(n) + n + uvarintLength(v) + v;
   }
-  const out = new Uint8Array(size);
+  const out = Buffer.allocUnsafe(size);
   out[0] = LABELS_FORMAT;
   let off = writeUvarint(out, 1, names.length);
-  for (const p of parts) {
-    off = writeUvarint(out, off, p.length);
-    out.set(p, off);
-    off += p.length;
+  for (let i = 0; i < names.length; i++) {
+    off = writeString(out, off, names[i]!, lens[2 * i]!);
+    off = writeString(out, off, labels[names[i]!]!, lens[2 * i + 1]!);
   }
   return out;
 }
@@ -55,12 +67,13 @@ export function decodeLabels(blob: Uint8Array): Labels {
   // Every label takes at least two bytes (two zero lengths).
   if (count.value * 2 > blob.length - count.next)
     throw new StoreError(`corrupt labels blob: ${count.value} labels in ${blob.length} bytes`);
+  const buf = Buffer.isBuffer(blob) ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.length);
   const out: Record<string, string> = {};
   let off = count.next;
   let prev: string | undefined;
   for (let i = 0; i < count.value; i++) {
-    const name = readString(blob, off);
-    const value = readString(blob, name.next);
+    const name = readString(buf, off);
+    const value = readString(buf, name.next);
     off = value.next;
     if (prev !== undefined && !(prev < name.text))
       throw new StoreError(`corrupt labels blob: label ${name.text} out of order after ${prev}`);
@@ -80,12 +93,19 @@ export function decodeLabels(blob: Uint8Array): Labels {
   return out;
 }
 
-function readString(blob: Uint8Array, offset: number): { text: string; next: number } {
-  const len = readUvarint(blob, offset);
+function readString(buf: Buffer, offset: number): { text: string; next: number } {
+  const len = readUvarint(buf, offset);
   const end = len.next + len.value;
-  if (end > blob.length) throw new StoreError('corrupt labels blob: a string runs past its end');
+  if (end > buf.length) throw new StoreError('corrupt labels blob: a string runs past its end');
+  let ascii = true;
+  for (let i = len.next; i < end; i++)
+    if (buf[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  if (ascii) return { text: buf.toString('latin1', len.next, end), next: end };
   try {
-    return { text: strictUtf8.decode(blob.subarray(len.next, end)), next: end };
+    return { text: strictUtf8.decode(buf.subarray(len.next, end)), next: end };
   } catch (e) {
     throw new StoreError('corrupt labels blob: invalid UTF-8', { cause: e });
   }
