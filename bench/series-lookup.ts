@@ -3,7 +3,7 @@
  * labels shaped like the simulator's) is closed and opened again, and the first append of every series resolves
  * them all against the `series` table (none is in the head yet). Prints process CPU (user + system) and
  * wall-clock ms of the open, of that first append, and of `findSeries` over every series, and the bytes of the
- * `series` table and its indexes per series (SQLite `dbstat`).
+ * `series` table and its indexes per series (SQLite `dbstat`, PostgreSQL `pg_relation_size`).
  *
  * `npx tsx bench/series-lookup.ts [--series 100000] [--reps 3] [--backend sqlite|postgres]`
  * (postgres: DWCP_TEST_PG_URL or postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test, a fresh schema dropped at the end).
@@ -90,7 +90,21 @@ try {
         `findSeries of all ${f.cpuMs.toFixed(0)} ms CPU (${f.wallMs.toFixed(0)} wall)\n`,
     );
   }
-  if (args.backend !== 'postgres') {
+  if (args.backend === 'postgres') {
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    const r = await c.query<{ name: string; bytes: string }>(
+      `select relname as name, pg_relation_size(oid) as bytes from pg_class
+       where relnamespace = $1::regnamespace and relname like '%series%' and relkind in ('r', 'i') order by 2 desc`,
+      [schema],
+    );
+    await c.end();
+    process.stdout.write(
+      r.rows.map((x) => `  ${x.name.padEnd(28)} ${(Number(x.bytes) / N).toFixed(1)} B/series`).join('\n') +
+        '\n',
+    );
+  } else {
     const raw = new BetterSqlite3(join(dir, 'c.db'));
     const rows = raw
       .prepare(
