@@ -120,10 +120,30 @@ export class ReplayLoad {
   private readonly labels: Labels[];
   private readonly targetOf: Uint32Array;
 
-  constructor(t: ValueTemplate, series: number) {
+  /** Per template series: what a counter adds per pass over the template (0: the template repeats as is). */
+  private readonly rise: Float64Array;
+
+  /**
+   * @param continueCounters when true, series that never decrease over the template (counters, histogram
+   *   buckets, counts and sums) go on rising when the template wraps (each pass adds the template's rise plus its
+   *   last increment) instead of falling back to their first value, which would look like a counter reset every
+   *   `t.steps` steps. Other series repeat as before.
+   */
+  constructor(t: ValueTemplate, series: number, continueCounters = false) {
     this.t = t;
     this.series = series;
     const T = t.names.length;
+    this.rise = new Float64Array(T);
+    if (continueCounters && t.steps >= 2) {
+      for (let j = 0; j < T; j++) {
+        let monotone = true;
+        for (let k = 1; k < t.steps && monotone; k++)
+          monotone = t.values[k * T + j]! >= t.values[(k - 1) * T + j]!;
+        const first = t.values[j]!;
+        const last = t.values[(t.steps - 1) * T + j]!;
+        if (monotone && last > first) this.rise[j] = last - first + (last - t.values[(t.steps - 2) * T + j]!);
+      }
+    }
     this.labels = Array.from({ length: series }, (_, i) => ({
       ...t.labels[i % T]!,
       replica: String(Math.floor(i / T)),
@@ -139,10 +159,12 @@ export class ReplayLoad {
   labelsOf(i: number): Labels {
     return this.labels[i]!;
   }
-  /** Value of series i at step k (the template wraps around). */
+  /** Value of series i at step k (the template wraps around; counters go on rising when asked, see the constructor). */
   value(i: number, k: number): number {
     const T = this.t.names.length;
-    return this.t.values[(k % this.t.steps) * T + (i % T)]!;
+    const v = this.t.values[(k % this.t.steps) * T + (i % T)]!;
+    const pass = Math.floor(k / this.t.steps);
+    return pass === 0 ? v : v + pass * this.rise[i % T]!;
   }
   /** Scrape timestamp of series i at step k of `intervalMs` from `startMs`: per target, 0-3 ms of jitter. */
   timestamp(i: number, k: number, startMs: number, intervalMs: number): number {

@@ -5,7 +5,9 @@
  * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
  * sample by table and index, from SQLite's `dbstat`).
  *
- * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--keep FILE]`
+ * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--keep FILE] [--wrap]`
+ * The simulator's values are a template of 900 steps that repeats; counters go on rising across its wraps unless
+ * `--wrap` is given (then they fall back to their first value every 900 s, as if reset: the older behaviour).
  * `--keep FILE` copies the database file (after the checkpoint) to FILE for inspection.
  * `--samples DIR` replays a real scrape instead: `DIR/samples.tsv` (series index, timestamp ms, value per line,
  * time-ordered per series) and `DIR/series.jsonl` (`{"name", "labels"}` per series index), e.g. converted from
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string' },
     'chunk-samples': { type: 'string', default: '480' },
     keep: { type: 'string' },
+    wrap: { type: 'boolean', default: false },
   },
 });
 const SERIES = Number(args.series);
@@ -102,7 +105,8 @@ function replayBatches(dir: string): Batch[][] {
   return steps;
 }
 
-const load = args.samples === undefined ? new ReplayLoad(await loadTemplate(2, 900), SERIES) : undefined;
+const load =
+  args.samples === undefined ? new ReplayLoad(await loadTemplate(2, 900), SERIES, !args.wrap) : undefined;
 const replay = args.samples === undefined ? undefined : replayBatches(args.samples);
 const feed = (): Iterable<Batch[]> => replay ?? syntheticBatches(load!);
 

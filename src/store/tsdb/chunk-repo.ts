@@ -7,6 +7,7 @@ import { StoreError } from '../../errors.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { CutChunk } from './head.ts';
 import { packForPages } from './page-pack.ts';
+import { rowKey } from './series-registry.ts';
 import type { TsdbDatabase } from './schema.ts';
 
 /** A database handle or an open transaction. */
@@ -368,7 +369,7 @@ export async function deleteRollupsBefore(db: TsdbDb, resolution: number, before
 export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): Promise<string[]> {
   const rows = await db
     .selectFrom('series')
-    .select(['id', 'key'])
+    .select(['id', 'name', 'labels'])
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -391,7 +392,7 @@ export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): 
   const victims = rows.filter((r) => !keep.has(Number(r.id)));
   for (const ids of idGroups(victims.map((r) => Number(r.id))))
     await db.deleteFrom('series').where('id', 'in', ids).execute();
-  return victims.map((r) => r.key);
+  return victims.map((r) => rowKey(r.name, r.labels));
 }
 
 /** A value of the meta table. */

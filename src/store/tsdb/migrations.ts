@@ -6,10 +6,14 @@
  * WITHOUT ROWID table: chunk blobs are a few KiB, and SQLite keeps at most about 1 KiB of a row inline in an
  * index b-tree (WITHOUT ROWID) but about 4 KiB in a table b-tree, so a chunk fits its page without overflow.
  * The index on start_ts serves retention and the per-hour rollup scan.
+ *
+ * `0002_series_key_hash` rewrites the shared `series` table of a chunks-layout database (series-migration.ts):
+ * from then on the row layout's series code does not apply to it.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { runMigrations } from '../migrator.ts';
 import type { StoreDialect } from '../migrations.ts';
+import { migrateSeriesKeyHash, revertSeriesKeyHash } from './series-migration.ts';
 
 function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
   const blob = dialect === 'sqlite' ? 'blob' : 'bytea';
@@ -64,6 +68,12 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
         for (const t of ['tsdb_meta', 'tsdb_rollups', 'tsdb_chunks'])
           await db.schema.dropTable(t).ifExists().execute();
       },
+    },
+    '0002_series_key_hash': {
+      // The series key stored once: labels as a compact blob, a non-unique index on the key's 53-bit hash
+      // instead of a unique index on its text (series-migration.ts).
+      up: (db: Kysely<unknown>) => migrateSeriesKeyHash(db, dialect),
+      down: (db: Kysely<unknown>) => revertSeriesKeyHash(db, dialect),
     },
   };
 }

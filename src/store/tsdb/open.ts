@@ -1,7 +1,7 @@
 /**
  * Opening the chunked layout on SQLite or PostgreSQL: the base migrations (series, anomalies, detector states),
- * the chunked store's migrations, the row layout's store for anomalies, detector states and series lookups
- * (the shared tables), and the chunked `SampleStore` with its WAL — composed into one opened store.
+ * the chunked store's migrations, the row layout's store for anomalies, detector states and metric-name search
+ * (the shared tables), the chunked series lookups (series-catalog.ts), and the chunked `SampleStore` with its WAL — composed into one opened store.
  */
 import type { Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
@@ -34,6 +34,7 @@ import type { QueryCacheMetrics } from './cache-metrics.ts';
 import { aggregateRange, cachedAggregateRange, type RangeQuerySource } from './range-query.ts';
 import { QueryResultCache } from './result-cache.ts';
 import { chooseResolution } from './stepped-read.ts';
+import { TsdbSeriesCatalog } from './series-catalog.ts';
 import { TsdbSampleStore, type TsdbStats } from './tsdb-store.ts';
 
 /** The chunked layout opened: every store interface plus stepped and rollup reads. */
@@ -117,7 +118,7 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     return this.rows.searchMetricNames(substring, limit);
   }
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
-    return this.rows.findSeries(name, match, limit);
+    return this.samples.findSeries(name, match, limit);
   }
   readPoints(
     series: readonly SeriesRef[],
@@ -304,7 +305,7 @@ async function compose(
       ...(now === undefined ? {} : { now }),
       dialect,
       walDir,
-      catalog: rows,
+      catalog: new TsdbSeriesCatalog(db, rows),
     });
     const store = new ChunkedStore(samples, rows, now ?? Date.now);
     if (opts.queryCacheMetrics) {

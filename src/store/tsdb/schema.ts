@@ -1,6 +1,6 @@
 /**
- * Kysely table types of the chunked store (created by `./migrations.ts`), added to the base schema whose
- * `series` table both layouts share. Blobs are Buffers on both dialects (SQLite BLOB, PostgreSQL bytea).
+ * Kysely table types of the chunked store (created by `./migrations.ts`), added to the base schema, whose
+ * `series` table the chunked store's migration 0002 rewrites. Blobs are Buffers on both dialects (SQLite BLOB, PostgreSQL bytea).
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { BigIntColumn, Database } from '../schema.ts';
@@ -42,8 +42,21 @@ export interface TsdbMetaTable {
   value: string;
 }
 
+/**
+ * One series of a chunks-layout database (tsdb migration `0002_series_key_hash`): the canonical key is not
+ * stored but is `seriesKey(name, labels)`; `hash` is `seriesKeyHash` of it (indexed, not unique).
+ */
+export interface TsdbSeriesTable {
+  id: Generated<number>;
+  hash: BigIntColumn;
+  name: string;
+  /** `encodeLabels` (codec/labels.ts). */
+  labels: BlobColumn;
+}
+
 /** The database as the chunked store sees it. */
-export interface TsdbDatabase extends Database {
+export interface TsdbDatabase extends Omit<Database, 'series'> {
+  series: TsdbSeriesTable;
   tsdb_chunks: TsdbChunksTable;
   tsdb_rollups: TsdbRollupsTable;
   tsdb_meta: TsdbMetaTable;

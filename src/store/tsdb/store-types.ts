@@ -17,7 +17,7 @@ export interface TsdbStoreOptions extends Partial<TsdbOptions> {
   readonly allowNonFinite?: boolean;
   /** Wall clock for checkpoint timing (default Date.now). */
   readonly now?: () => number;
-  /** Series lookups over the shared `series` table (the row layout's implementation serves both). */
+  /** Series lookups over the `series` table (series-catalog.ts). */
   readonly catalog: SeriesCatalog;
 }
 

@@ -46,9 +46,16 @@ export interface ChunkedSuite {
   reopen(prev: OpenedChunkedStore, o?: Opts): Promise<OpenedChunkedStore>;
   walDirOf(st: OpenedChunkedStore): string;
   test(title: string, fn: () => Promise<void>): void;
+  /** The backend's SQL dialect. */
+  readonly dialect: 'sqlite' | 'postgres';
 }
 
-function suite(title: string, name: string, setup: Setup, body: (c: ChunkedSuite) => void): void {
+function suite(
+  title: string,
+  name: 'sqlite' | 'postgres',
+  setup: Setup,
+  body: (c: ChunkedSuite) => void,
+): void {
   describe(`${title} (${name})`, () => {
     let backend: Backend;
     let skip: string | undefined;
@@ -79,7 +86,7 @@ function suite(title: string, name: string, setup: Setup, body: (c: ChunkedSuite
         if (skip) return c.skip(skip);
         await fn();
       });
-    body({ open, reopen, walDirOf: (st) => backend.walDirOf(st), test });
+    body({ open, reopen, walDirOf: (st) => backend.walDirOf(st), test, dialect: name });
   });
 }
 
