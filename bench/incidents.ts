@@ -20,6 +20,15 @@ import { DWCP_SCENARIOS } from '../src/eval/dwcp/catalogue.ts';
 import { isBenign } from '../src/eval/dwcp/scenario.ts';
 import { markdownTable } from './table.ts';
 
+const USAGE = `Usage: npx tsx bench/incidents.ts [--seeds 1,2,3] [--only dwcp|demo|overlap]
+  --seeds   seeds of every scenario (default 1,2,3)
+  --only    one section: dwcp (26 labelled DWCP scenarios), demo (the demo's default scenario),
+            overlap (two unrelated faults overlapping on one node); default all three
+Results: bench/results/incidents.json`;
+if (process.argv.includes('--help')) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = seedsArg >= 0 ? process.argv[seedsArg + 1]!.split(',').map(Number) : [1, 2, 3];
 const only =
