@@ -182,6 +182,8 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       })
     : null;
   await checkpointer?.restore();
+  const reopened = await sink.restoreOpen(checkpointer?.heldKeys() ?? new Set(), clock());
+  if (reopened.loaded > 0) log.info(reopened, 'open anomalies of the previous run taken over or resolved');
 
   const { scraper, droppedTargets } = buildScraper({ config, pipeline, exemplarStore, log, clock });
   const rw = config.remoteWrite;

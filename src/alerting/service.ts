@@ -98,7 +98,7 @@ export class AlertingService {
         newId: () => randomUUID(),
         reopenWindowMs: c.incidents.reopenWindow,
         regionWindowMs: c.incidents.regionWindow,
-        unrelatedAfterMs: c.incidents.unrelatedAfter,
+        cascadeWindowMs: c.incidents.cascadeWindow,
       },
       receivers: useAm ? [] : receiverPolicies(c),
       policy: {

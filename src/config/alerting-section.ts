@@ -114,7 +114,7 @@ export const alertingSectionSchema = z
       .strictObject({
         reopenWindow: duration.default(I.reopenWindow),
         regionWindow: duration.default(I.regionWindow),
-        unrelatedAfter: duration.default(I.unrelatedAfter),
+        cascadeWindow: duration.default(I.cascadeWindow),
         groupWait: duration.default(I.groupWait),
         groupInterval: duration.default(I.groupInterval),
         dedupWindow: duration.default(I.dedupWindow),

@@ -33,8 +33,9 @@ export const AnomalySchema = z.strictObject({
   resolvedAtMs: z.number().nullable(),
   /**
    * Why it resolved although its series was still outside the band it opened against: `new level accepted`
-   * (the detector called the new level normal for `detection.acceptNewLevelAfter`). Absent while active and when
-   * the series came back inside its band.
+   * (the detector called the new level normal for `detection.acceptNewLevelAfter`), or `monitor restarted without
+   * its state` (open when the monitor stopped, and its held band did not come back with the restart). Absent while
+   * active and when the series came back inside its band.
    */
   resolution: z.string().optional(),
   observed: z.number(),

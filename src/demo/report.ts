@@ -51,6 +51,13 @@ export interface DemoReport {
       expected: number;
       startedAt: string;
       detectedAt: string;
+      /** When it resolved; null while still open at the end of the demo. */
+      resolvedAt: string | null;
+      /**
+       * Why it resolved while its series was not back inside its band (`new level accepted`, `monitor restarted
+       * without its state`); null when it came back or is still open.
+       */
+      resolution: string | null;
       matchedFault: string | null;
     }[];
   };
@@ -205,6 +212,8 @@ export function buildDemoReport(input: DemoReportInput): DemoReport {
       expected: a.expected,
       startedAt: iso(a.startedAtMs),
       detectedAt: iso(a.detectedAtMs),
+      resolvedAt: a.resolvedAtMs === null ? null : iso(a.resolvedAtMs),
+      resolution: a.resolution ?? null,
       matchedFault,
     };
   });

@@ -40,8 +40,11 @@ export interface IncidentSettings {
   readonly reopenWindow: number;
   /** Signals of the same metric or alert on several nodes of a region this close together form one incident. */
   readonly regionWindow: number;
-  /** A signal this long after an incident's last new member, unrelated to its components, opens a new one. */
-  readonly unrelatedAfter: number;
+  /**
+   * A signal unrelated to every component of an active incident on its node joins it only when it starts at most
+   * this long from the incident's first signal (one cascade); otherwise it opens a new incident.
+   */
+  readonly cascadeWindow: number;
   /** Nothing is sent before this long after the incident reached its severity. */
   readonly groupWait: number;
   /** An open incident that gained nodes or components is notified again this long after the last notification. */
@@ -60,7 +63,7 @@ export interface IncidentSettings {
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = Object.freeze({
   reopenWindow: 5_000,
   regionWindow: 5_000,
-  unrelatedAfter: 60_000,
+  cascadeWindow: 5_000,
   groupWait: 3_000,
   groupInterval: 30_000,
   dedupWindow: 5 * 60_000,

@@ -48,7 +48,8 @@ export interface Anomaly {
   readonly resolvedAtMs: number | null;
   /**
    * Why a resolved anomaly resolved although its series did not come back inside its band (`new level
-   * accepted`: the detector called the new level normal for the configured time); absent otherwise.
+   * accepted`: the detector called the new level normal for the configured time; `monitor restarted without its
+   * state`: open at a restart whose detector state did not come back); absent otherwise.
    */
   readonly resolution?: string;
   readonly observed: number;

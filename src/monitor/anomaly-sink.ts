@@ -2,6 +2,10 @@
  * Where detection outcomes go: the anomaly store, the monitor's self-metrics, the live feed and the webhook
  * senders (one Alertmanager-format notification per batch with its firing and resolved alerts). Keeps the
  * open anomalies by series key so a resolution can be stored and notified; bounded by `maxOpen`.
+ *
+ * After a restart ({@link AnomalySink.restoreOpen}) the sink takes over the stored open anomalies whose held band
+ * came back with the detector states, so the restarted engine's resolution closes the same row; the other open
+ * rows are resolved at once with {@link RESTARTED_WITHOUT_STATE}.
  */
 import { buildAlertmanagerPayload } from '../alerting/alertmanager-payload.ts';
 import { getMetric } from '../catalog/index.ts';
@@ -11,6 +15,7 @@ import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { AnomalyStore } from '../store/types.ts';
 import type { DetectionOutcome } from './detection-engine.ts';
+import { RESTARTED_WITHOUT_STATE } from './detection-restore.ts';
 
 /** Something that accepts webhook notifications (the retrying sender). */
 export interface NotificationQueue {
@@ -34,9 +39,23 @@ export interface AnomalySinkDeps {
   readonly onAnomalies?: (opened: readonly Anomaly[], resolved: readonly Anomaly[]) => void;
 }
 
+/** What {@link AnomalySink.restoreOpen} did. */
+export interface RestoreOpenSummary {
+  /** Open rows read from the store (at most `maxOpen`). */
+  readonly loaded: number;
+  /** Rows taken over: the restarted engine holds their band and resolves them. */
+  readonly adopted: number;
+  /** Rows resolved at once with {@link RESTARTED_WITHOUT_STATE}. */
+  readonly resolved: number;
+  /** True when reading or resolving failed (reported to `onError`). */
+  readonly failed: boolean;
+}
+
 /** Stores, counts, publishes and notifies detection outcomes. */
 export class AnomalySink {
   private readonly open = new Map<string, Anomaly>();
+  /** Keys of `open` whose anomaly was taken over from the store at a restart (not opened by this process). */
+  private readonly adopted = new Set<string>();
   private readonly detected;
   private readonly confidence;
 
@@ -56,6 +75,44 @@ export class AnomalySink {
   }
 
   /**
+   * Takes over the open anomalies a previous run left in the store (at most `maxOpen`, newest first): the newest
+   * row of each series in `heldKeys` (series whose detector state came back with the held band of its open
+   * anomaly) stays open and is resolved, with its reason, when the restarted engine resolves that series; every
+   * other open row (no state came back, or an older row of the same series) is resolved now, at `nowMs`, with
+   * {@link RESTARTED_WITHOUT_STATE}, published and handed to `onAnomalies`. Call once, before the first outcome.
+   * Never throws: store failures go to `onError` and the rows stay as they are.
+   */
+  async restoreOpen(heldKeys: ReadonlySet<string>, nowMs: number): Promise<RestoreOpenSummary> {
+    let rows: Anomaly[];
+    try {
+      rows = await this.deps.store.listOpen(this.deps.maxOpen);
+    } catch (e) {
+      this.deps.onError(e);
+      return { loaded: 0, adopted: 0, resolved: 0, failed: true };
+    }
+    const resolvedAtMs = Math.floor(nowMs);
+    const closed: Anomaly[] = [];
+    let failed = false;
+    for (const a of rows) {
+      if (heldKeys.has(a.seriesKey) && !this.open.has(a.seriesKey) && this.open.size < this.deps.maxOpen) {
+        this.open.set(a.seriesKey, a);
+        this.adopted.add(a.seriesKey);
+        continue;
+      }
+      try {
+        await this.deps.store.resolve(a.id, resolvedAtMs, RESTARTED_WITHOUT_STATE);
+      } catch (e) {
+        this.deps.onError(e);
+        failed = true;
+        continue;
+      }
+      closed.push(this.closed(a, resolvedAtMs, RESTARTED_WITHOUT_STATE));
+    }
+    this.notify([], closed);
+    return { loaded: rows.length, adopted: this.adopted.size, resolved: closed.length, failed };
+  }
+
+  /**
    * Handles one outcome. Store failures are reported to `onError` and the rest of the outcome still goes out
    * (an anomaly that could not be stored is still notified, with id 0).
    */
@@ -63,6 +120,10 @@ export class AnomalySink {
     const firing: Anomaly[] = [];
     const resolved: Anomaly[] = [];
     for (const o of outcome.opened) {
+      // A row taken over at a restart that the engine no longer holds: closed, not silently replaced.
+      if (this.adopted.has(o.key)) {
+        await this.resolveOpen(o.key, Math.floor(o.anomaly.detectedAtMs), RESTARTED_WITHOUT_STATE, resolved);
+      }
       let stored: Anomaly;
       try {
         stored = await this.deps.store.insert(o.anomaly);
@@ -81,28 +142,47 @@ export class AnomalySink {
       firing.push(stored);
     }
     for (const r of outcome.resolved) {
-      const a = this.open.get(r.key);
-      if (!a) continue;
-      this.open.delete(r.key);
-      if (a.id > 0) {
-        try {
-          await this.deps.store.resolve(a.id, r.resolvedAtMs, r.reason);
-        } catch (e) {
-          this.deps.onError(e);
-        }
-      }
-      this.deps.publish({
-        type: 'anomaly_resolved',
-        id: a.id,
-        resolvedAtMs: r.resolvedAtMs,
-        ...(r.reason !== undefined ? { resolution: r.reason } : {}),
-      });
-      resolved.push({
-        ...a,
-        resolvedAtMs: r.resolvedAtMs,
-        ...(r.reason !== undefined ? { resolution: r.reason } : {}),
-      });
+      // A release of restored state concerns only a row taken over at the restart (see restoreOpen).
+      if (r.reason === RESTARTED_WITHOUT_STATE && !this.adopted.has(r.key)) continue;
+      await this.resolveOpen(r.key, r.resolvedAtMs, r.reason, resolved);
     }
+    this.notify(firing, resolved);
+  }
+
+  /** Resolves the open anomaly of `key`, if any: stored, published, appended to `out`. */
+  private async resolveOpen(
+    key: string,
+    resolvedAtMs: number,
+    reason: string | undefined,
+    out: Anomaly[],
+  ): Promise<void> {
+    const a = this.open.get(key);
+    if (!a) return;
+    this.open.delete(key);
+    this.adopted.delete(key);
+    if (a.id > 0) {
+      try {
+        await this.deps.store.resolve(a.id, resolvedAtMs, reason);
+      } catch (e) {
+        this.deps.onError(e);
+      }
+    }
+    out.push(this.closed(a, resolvedAtMs, reason));
+  }
+
+  /** Publishes the resolution of `a` and returns it resolved. */
+  private closed(a: Anomaly, resolvedAtMs: number, reason: string | undefined): Anomaly {
+    this.deps.publish({
+      type: 'anomaly_resolved',
+      id: a.id,
+      resolvedAtMs,
+      ...(reason !== undefined ? { resolution: reason } : {}),
+    });
+    return { ...a, resolvedAtMs, ...(reason !== undefined ? { resolution: reason } : {}) };
+  }
+
+  /** Hands what opened and resolved to alerting and the senders (nothing when both are empty). */
+  private notify(firing: readonly Anomaly[], resolved: readonly Anomaly[]): void {
     if (firing.length + resolved.length === 0) return;
     this.deps.onAnomalies?.(firing, resolved);
     for (const sender of this.deps.senders) {

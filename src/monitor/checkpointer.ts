@@ -58,6 +58,7 @@ export class DetectorCheckpointer {
   private running: Promise<CheckpointSummary> | null = null;
   private rejectedLogged = 0;
   private stopped = false;
+  private held: ReadonlySet<string> = new Set();
 
   /** @throws RangeError when `batchSize` or `maxSeries` is not a positive integer. */
   constructor(opts: CheckpointerOptions) {
@@ -79,6 +80,7 @@ export class DetectorCheckpointer {
     const { engine, store, log } = this.opts;
     try {
       const loaded = await store.loadDetectorStates(this.opts.maxSeries);
+      this.held = new Set(loaded.rows.filter((r) => r.hold !== undefined).map((r) => r.seriesKey));
       const kept = engine.seed(
         loaded.rows.map((r) => ({
           key: r.seriesKey,
@@ -94,6 +96,14 @@ export class DetectorCheckpointer {
       log.error({ err: e }, 'loading detector states failed; detection starts cold');
       return { loaded: 0, kept: 0, malformed: 0, failed: true };
     }
+  }
+
+  /**
+   * Series keys of the states the last {@link restore} loaded with the held band of an open anomaly (at most
+   * `maxSeries`): the open anomalies the restarted engine can still resolve (AnomalySink.restoreOpen).
+   */
+  heldKeys(): ReadonlySet<string> {
+    return this.held;
   }
 
   /**

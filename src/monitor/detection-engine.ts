@@ -29,7 +29,7 @@ import {
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 import { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
-import { DetectorRestore } from './detection-restore.ts';
+import { DetectorRestore, RESTARTED_WITHOUT_STATE } from './detection-restore.ts';
 import type { HeldBand } from '../store/types.ts';
 import {
   MAX_PREDICTION_SERIES,
@@ -289,6 +289,9 @@ export class DetectionEngine {
         }
       }
     }
+    // Anomalies open at the checkpoint whose restored state went unused can no longer resolve by their band.
+    for (const key of this.restore.takeReleased())
+      resolved.push({ key, resolvedAtMs: Math.floor(nowMs), reason: RESTARTED_WITHOUT_STATE });
     return { opened, resolved, processed, overLimit };
   }
 

@@ -5,7 +5,12 @@
  * detector then starts from the snapshot instead of warming up; `snapshots(max)` hands out the snapshots of
  * detectors that learned something since they were last handed out (oldest change first). A snapshot the detector
  * refuses (malformed, another detector or version) is counted and the series starts cold with a fresh detector.
- * No I/O.
+ *
+ * A snapshot may carry the held band of an anomaly open at the checkpoint (detection-hold.ts); the restarted
+ * engine keeps that anomaly open and resolves it when the series is back inside the band. When such a snapshot
+ * is not used — refused, dropped at the limit, or its series never came back ({@link DetectorRestore.dropRestored})
+ * — nothing would ever resolve the anomaly, so its key is kept as released ({@link DetectorRestore.takeReleased})
+ * and the engine resolves it with the reason {@link RESTARTED_WITHOUT_STATE}. No I/O.
  */
 import type { DetectorSnapshot, StreamingDetector } from '../analysis/anomaly/detector.ts';
 import {
@@ -15,6 +20,13 @@ import {
   type SeriesSnapshot,
 } from './detector-snapshots.ts';
 import type { HeldBand } from '../store/types.ts';
+
+/**
+ * The resolution reason of an anomaly open when the monitor stopped whose state did not come back with the
+ * restart (no checkpointed band, a snapshot the detector refused, or a series not seen since): the monitor can no
+ * longer tell when its series is back, so the anomaly is closed rather than left open forever.
+ */
+export const RESTARTED_WITHOUT_STATE = 'monitor restarted without its state';
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -29,6 +41,8 @@ export class DetectorRestore {
   private readonly restoredSnapshots = new Map<string, SeriesSnapshot>();
   /** Keys of persistent detectors updated since their last snapshot, in order of first change. */
   private readonly dirty = new Set<string>();
+  /** Keys of restored snapshots with a held band that will not be used (see the module comment); <= maxSeries. */
+  private readonly released = new Set<string>();
   private restoredCount = 0;
   private rejectedCount = 0;
   private droppedCount = 0;
@@ -50,7 +64,27 @@ export class DetectorRestore {
 
   /** Drops the restored snapshot of `key`, if any (its series has no detector to restore), counted. */
   dropFor(key: string): void {
-    if (this.restoredSnapshots.delete(key)) this.droppedCount++;
+    const entry = this.restoredSnapshots.get(key);
+    if (entry === undefined) return;
+    this.restoredSnapshots.delete(key);
+    this.droppedCount++;
+    this.release(entry);
+  }
+
+  /**
+   * Keys of restored snapshots with a held band that were refused or dropped since the last call (their open
+   * anomalies resolve with {@link RESTARTED_WITHOUT_STATE}); at most `maxSeries`. Clears the list.
+   */
+  takeReleased(): string[] {
+    if (this.released.size === 0) return [];
+    const out = [...this.released];
+    this.released.clear();
+    return out;
+  }
+
+  private release(entry: Pick<SeriesSnapshot, 'key' | 'hold'> | undefined): void {
+    if (entry?.hold === undefined || typeof entry.key !== 'string') return;
+    if (this.released.size < this.maxSeries) this.released.add(entry.key);
   }
 
   /**
@@ -64,13 +98,16 @@ export class DetectorRestore {
       if (bad !== undefined) {
         this.rejectedCount++;
         this.lastError = bad;
+        this.release(e);
         continue;
       }
-      if (
-        live(e.key) ||
-        (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.maxSeries)
-      ) {
+      if (live(e.key)) {
         this.droppedCount++;
+        continue;
+      }
+      if (!this.restoredSnapshots.has(e.key) && this.restoredSnapshots.size >= this.maxSeries) {
+        this.droppedCount++;
+        this.release(e);
         continue;
       }
       this.restoredSnapshots.set(e.key, e);
@@ -82,6 +119,7 @@ export class DetectorRestore {
   /** Drops every restored snapshot still waiting for its series. Returns how many. */
   dropRestored(): number {
     const n = this.restoredSnapshots.size;
+    for (const e of this.restoredSnapshots.values()) this.release(e);
     this.restoredSnapshots.clear();
     this.droppedCount += n;
     return n;
@@ -142,6 +180,7 @@ export class DetectorRestore {
     if (!isPersistentDetector(detector)) {
       this.rejectedCount++;
       this.lastError = `detector ${detector.name} of ${key} cannot restore a snapshot of ${snap.detector} v${snap.version}`;
+      this.release(entry);
       return detector;
     }
     try {
@@ -152,6 +191,7 @@ export class DetectorRestore {
     } catch (e) {
       this.rejectedCount++;
       this.lastError = `restoring ${snap.detector} v${snap.version} for ${key} failed: ${message(e)}`;
+      this.release(entry);
       return cold();
     }
   }

@@ -43,6 +43,10 @@ export abstract class AnomalyStateForwarder implements AnomalyStore, DetectorSta
   prune(maxAnomalies: number): Promise<number> {
     return this.anomalyStore.prune(maxAnomalies);
   }
+  /** See {@link AnomalyStore.listOpen}. */
+  listOpen(limit: number): Promise<Anomaly[]> {
+    return this.anomalyStore.listOpen(limit);
+  }
   /** See {@link DetectorStateStore.saveDetectorStates}. */
   saveDetectorStates(rows: readonly DetectorStateRow[]): Promise<SaveDetectorStatesResult> {
     return this.stateStore.saveDetectorStates(rows);

@@ -123,6 +123,12 @@ export interface AnomalyStore {
   list(filter: AnomalyFilter): Promise<Anomaly[]>;
   /** Deletes the oldest anomalies beyond `maxAnomalies`. Returns how many were deleted. */
   prune(maxAnomalies: number): Promise<number>;
+  /**
+   * Open anomalies (no `resolvedAtMs`), newest first (started desc, then id desc), at most `limit`: what a
+   * restarted monitor takes over (monitor/open-anomalies.ts).
+   * @throws InvalidInputError on a bad limit.
+   */
+  listOpen(limit: number): Promise<Anomaly[]>;
 }
 
 /** Votes stored per anomaly at most (an ensemble has at most 16 members); `Anomaly.votes` beyond it are dropped. */

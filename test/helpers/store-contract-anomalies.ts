@@ -157,4 +157,25 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     assert.equal(await st.prune(0), 2);
     assert.deepEqual(await st.list({ limit: 10 }), []);
   });
+
+  test('anomaly listOpen: only open rows, newest first (ties by id), at most limit; a resolved row leaves', async () => {
+    const { anomalies: st } = await open();
+    const mk = (i: number, over: Partial<Omit<Anomaly, 'id'>> = {}) =>
+      st.insert(anomaly({ startedAtMs: T0 + i * 1000, seriesKey: `s${i}`, ...over }));
+    const a0 = await mk(0);
+    const a1 = await mk(1, { resolvedAtMs: T0 + 5000 });
+    const a2 = await mk(2);
+    const a3 = await mk(2);
+    const a4 = await mk(3);
+    const ids = (xs: Anomaly[]) => xs.map((x) => x.id);
+    assert.deepEqual(ids(await st.listOpen(10)), [a4.id, a3.id, a2.id, a0.id]);
+    assert.deepEqual(ids(await st.listOpen(2)), [a4.id, a3.id], 'the limit holds');
+    await st.resolve(a4.id, T0 + 9000, 'monitor restarted without its state');
+    assert.deepEqual(ids(await st.listOpen(10)), [a3.id, a2.id, a0.id]);
+    assert.ok(!ids(await st.listOpen(10)).includes(a1.id));
+    const [first] = await st.listOpen(1);
+    assert.equal(first!.seriesKey, 's2');
+    assert.equal(first!.resolvedAtMs, null);
+    await assert.rejects(st.listOpen(0), InvalidInputError);
+  });
 }

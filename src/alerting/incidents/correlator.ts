@@ -1,8 +1,10 @@
 /**
  * Correlates signals (anomalies and rule alerts) into incidents, online, in time order. A new signal joins:
- * 1. the latest open incident on its node that is still active (a member has not resolved), unless the signal
- *    comes more than `unrelatedAfterMs` after the incident's last new member AND its component is unrelated to
- *    every member's component in the DWCP dependency graph (then it is a new problem on the same node);
+ * 1. the latest open incident on its node that is still active (a member has not resolved), when the signal's
+ *    component is a member's or related to one in the DWCP dependency graph (one upstream of the other), or the
+ *    signal starts within `cascadeWindowMs` of the incident's first signal (evidence of one cascade: a fault
+ *    moves the series it touches at once); any other signal is a new problem on the same node, its own incident,
+ *    even while the first one's signals still deviate (two faults overlapping on one node are paged apart);
  * 2. else the latest incident on its node whose members all resolved at most `reopenWindowMs` ago, when the
  *    signal's component is a member's or depends on one (a signal that follows the recovery closely is an
  *    after-effect of the same problem; a problem in a component upstream of every member that starts after
@@ -32,8 +34,11 @@ export interface CorrelatorOptions {
   readonly reopenWindowMs?: number;
   /** Default 5000. */
   readonly regionWindowMs?: number;
-  /** Default 60000. */
-  readonly unrelatedAfterMs?: number;
+  /**
+   * A signal of a component unrelated to every member of an active incident on its node joins it only when it
+   * starts at most this long after (or before) the incident's first signal. Default 5000.
+   */
+  readonly cascadeWindowMs?: number;
   /** Open incidents at most (default 1000); beyond it the oldest open incident is resolved (counted). */
   readonly maxOpen?: number;
   /** Member signals per incident at most (default 200; later ones are counted in `droppedSignals`). */
@@ -86,7 +91,7 @@ export class Correlator {
     this.o = {
       reopenWindowMs: 5000,
       regionWindowMs: 5000,
-      unrelatedAfterMs: 60_000,
+      cascadeWindowMs: 5_000,
       maxOpen: 1000,
       maxSignalsPerIncident: 200,
       maxResolved: 500,
@@ -131,10 +136,9 @@ export class Correlator {
       for (const r of byRecency) {
         if (!this.nodes(r).has(s.node)) continue;
         if (this.active(r, nowMs)) {
-          const late = s.startedAtMs - r.lastMemberAtMs > this.o.unrelatedAfterMs;
-          const unrelated = [...r.signals.values()].every((m) => !related(m.component, s.component));
-          if (late && unrelated) continue;
-          return r;
+          const cascade = Math.abs(s.startedAtMs - r.startedAtMs) <= this.o.cascadeWindowMs;
+          if (cascade || [...r.signals.values()].some((m) => related(m.component, s.component))) return r;
+          continue;
         }
         if (s.startedAtMs - this.lastResolvedMs(r) <= this.o.reopenWindowMs && this.canFollow(r, s)) return r;
       }

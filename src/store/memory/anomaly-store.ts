@@ -121,6 +121,16 @@ export class MemoryAnomalyStore implements AnomalyStore {
   }
 
   /**
+   * Open anomalies (no `resolvedAtMs`), newest first (started desc, then id desc), at most `limit`.
+   * @throws InvalidInputError on a bad limit.
+   */
+  async listOpen(limit: number): Promise<Anomaly[]> {
+    checkLimit(limit);
+    const out = [...this.items.values()].filter((a) => a.resolvedAtMs === null);
+    return out.sort(newestFirst).slice(0, limit).map(copy);
+  }
+
+  /**
    * Keeps at most `maxAnomalies`: deletes the excess, resolved anomalies first (oldest started first), then
    * the oldest active ones. Returns how many were deleted.
    * @throws InvalidInputError when `maxAnomalies` is negative or not an integer.

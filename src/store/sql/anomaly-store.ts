@@ -126,6 +126,27 @@ export class SqlAnomalyStore implements AnomalyStore {
   }
 
   /**
+   * Open anomalies (resolved_at NULL), newest first (started_at desc, then id desc), at most `limit`.
+   * @throws InvalidInputError on a bad limit. @throws StoreError on backend failure.
+   */
+  async listOpen(limit: number): Promise<Anomaly[]> {
+    checkLimit(limit);
+    try {
+      const rows = await this.db
+        .selectFrom('anomalies')
+        .selectAll()
+        .where('resolved_at', 'is', null)
+        .orderBy('started_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toAnomaly);
+    } catch (e) {
+      throw wrap('anomaly listOpen', e);
+    }
+  }
+
+  /**
    * Keeps at most `maxAnomalies`: deletes the excess, resolved anomalies first (oldest started first), then
    * the oldest active ones. Returns how many were deleted.
    * @throws InvalidInputError when `maxAnomalies` is negative or not an integer. @throws StoreError on failure.

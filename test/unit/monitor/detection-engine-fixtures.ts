@@ -219,3 +219,40 @@ export const catalogEngineOptions = (factory: () => StreamingDetector) => ({
   kinds: new Set(['utilization'] as const),
   analyse: () => true,
 });
+
+/** Judges |value - level| > 10 anomalous; after 3 such samples in a row takes the value as its level. Persistent. */
+export class Adapting implements PersistentDetector {
+  readonly name = 'adapting';
+  level = 0;
+  away = 0;
+  update(value: number): Verdict {
+    const out = Math.abs(value - this.level) > 10;
+    this.away = out ? this.away + 1 : 0;
+    if (this.away > 3) {
+      this.level = value;
+      this.away = 0;
+    }
+    const bad = out && this.away > 0;
+    return {
+      anomalous: bad,
+      score: bad ? 1 : 0,
+      expected: this.level,
+      lower: this.level - 10,
+      upper: this.level + 10,
+      deviation: bad ? 4 : 0,
+      confidence: bad ? 0.9 : 0,
+      severity: 'high',
+      warmingUp: false,
+      resolved: false,
+    };
+  }
+  stateBytes = () => 16;
+  snapshot(): DetectorSnapshot {
+    return { detector: this.name, version: 1, state: { level: this.level, away: this.away } };
+  }
+  restore(s: DetectorSnapshot): void {
+    const st = s.state as { level: number; away: number };
+    this.level = st.level;
+    this.away = st.away;
+  }
+}

@@ -73,21 +73,28 @@ test('after every member recovered, an upstream problem opens its own incident; 
   assert.equal(d.addSignal(sig('up2', 'node-1', 'system', 10), at(10)), x, 'the same component again');
 });
 
-test('a late unrelated signal on a node with an active incident opens a new incident; a related one joins', () => {
-  const c = correlator({ unrelatedAfterMs: 60_000 });
+test('an unrelated signal on a node with an active incident joins only within the cascade window', () => {
+  const c = correlator({ cascadeWindowMs: 5_000 });
   const a = c.addSignal(sig('a', 'node-1', 'hde', 0), at(0));
   assert.equal(c.addSignal(sig('b', 'node-1', 'hde', 90), at(90)), a, 'same component');
-  assert.notEqual(
-    c.addSignal(sig('c', 'node-1', 'acp', 200), at(200)),
-    a,
-    'hde and acp are unrelated, 110 s after the last member',
-  );
-  const d = correlator({ unrelatedAfterMs: 60_000 });
-  const x = d.addSignal(sig('x', 'node-1', 'hde', 0), at(0));
   assert.equal(
-    d.addSignal(sig('y', 'node-1', 'system', 100), at(100)),
-    x,
-    'system is related to every component',
+    c.addSignal(sig('e', 'node-1', 'acp', 4), at(90)),
+    a,
+    'unrelated, 4 s after the first: one cascade',
+  );
+  const d = correlator({ cascadeWindowMs: 5_000 });
+  const x = d.addSignal(sig('x', 'node-1', 'hde', 0), at(0));
+  const y = d.addSignal(sig('y', 'node-1', 'acp', 10), at(10));
+  assert.notEqual(y, x, 'hde and acp are unrelated, 10 s apart, while hde still deviates: a second problem');
+  assert.equal(
+    d.addSignal(sig('z', 'node-1', 'ass', 12), at(12)),
+    y,
+    'ASS depends on ACP: joins the newer one',
+  );
+  assert.equal(
+    d.addSignal(sig('w', 'node-1', 'system', 100), at(100)),
+    y,
+    'system is related to every component (the latest active incident on the node)',
   );
 });
 
