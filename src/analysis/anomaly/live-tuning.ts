@@ -39,7 +39,7 @@ import type { PresetTuning } from './presets.ts';
 /** The live setting for generic series (the monitor's engine does the muting: muteSamples 0). */
 export const LIVE_TUNING: PresetTuning = Object.freeze({
   hwSigma: 5,
-  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true }),
+  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true, drift: true }),
   muteSamples: 0,
   pageRule: 'band',
 });
