@@ -268,6 +268,8 @@ class CusumImpl implements CusumDetector {
     const mainSum = s;
     const mainGate = gate;
     if (this.trend !== null) {
+      // An excursion the main chart reports is reported: the drift chart does not page on it again.
+      if (anomalous) this.dLatched = side;
       const d = this.driftVote(zr, zPrev, z, value - (expected - base.currentLevel));
       if (d !== 0 && !anomalous) {
         // The drift chart's vote: its sum and side stand for the verdict.
