@@ -44,6 +44,12 @@
  * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
  * the noise's serial correlation and a persistent offset is left to the sums.
  *
+ * Drift chart (`drift`): a second pair of sums on residuals whitened with the centred φ̂, whose signal votes only
+ * while the Mann–Kendall trend (Hamed & Rao 1998 correction) of the deseasonalised block means is significant and
+ * persists over the newest half of the blocks (drift-trend.ts) — a ramp passes, a step that stopped moving (weekend
+ * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
+ * main chart's vote on the excursion) it stays quiet that way until the trend has ended. It never moves the baseline.
+ *
  * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
  * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
  * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
