@@ -19,8 +19,16 @@ const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '1001' },
     leaks: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  console.log(`usage: npx tsx bench/corpus-seeds.ts [--seeds 1001,5005,6006] [--leaks]
+  --seeds  generator seeds, comma-separated (default 1001, the tuning split; 2002 is the held-out split)
+  --leaks  list every missed slow leak with the parameters it was drawn with
+False alarms by class: npx tsx bench/corpus-false-alarms.ts --seeds 13013 [--hours 12]`);
+  process.exit(0);
+}
 const seeds = parseList('--seeds', values.seeds, '1001').map((s) => {
   const n = Number(s);
   if (!Number.isInteger(n) || n < 1) throw new InvalidInputError(`--seeds takes integers >= 1, got '${s}'`);

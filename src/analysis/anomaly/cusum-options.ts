@@ -64,6 +64,20 @@ export interface CusumOptions {
    * Default false.
    */
   readonly centred: boolean;
+  /**
+   * Drift chart (cusum.ts, "Drift chart"): a second pair of sums on residuals whitened with the centred lag-1
+   * autocorrelation, voting only while the Mann–Kendall trend of the deseasonalised block means is significant
+   * (drift-trend.ts) and persists over the newest half of the blocks. Default false.
+   */
+  readonly drift: boolean;
+  /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
+  readonly driftBlockSamples: number;
+  /** Block means in the drift test (integer in [4, 32]). Default 12. */
+  readonly driftBlocks: number;
+  /** One-sided Mann–Kendall Z the drift test needs (> 0). Default 2.326 (α = 0.01). */
+  readonly driftZ: number;
+  /** One-sided Mann–Kendall Z over the newest half of the blocks the drift test needs (> 0). Default 1.645 (α = 0.05). */
+  readonly driftRecentZ: number;
 }
 
 /** Defaults (kind `generic`, direction both). */
@@ -85,6 +99,11 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   maxSumFactor: 2,
   restartInside: false,
   centred: false,
+  drift: false,
+  driftBlockSamples: 16,
+  driftBlocks: 12,
+  driftZ: 2.326,
+  driftRecentZ: 1.645,
 });
 
 /** Siegmund's b − h offset (ρ = 0.583·2 for Gaussian increments; Siegmund 1985). */
@@ -175,5 +194,13 @@ export function resolveCusumOptions(
   if (typeof o.restartInside !== 'boolean')
     bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
+  if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
+  if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
+    bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);
+  if (!(Number.isInteger(o.driftBlocks) && o.driftBlocks >= 4 && o.driftBlocks <= 32))
+    bad(`driftBlocks must be an integer in [4, 32], got ${o.driftBlocks}`);
+  if (!(Number.isFinite(o.driftZ) && o.driftZ > 0)) bad(`driftZ must be finite and > 0, got ${o.driftZ}`);
+  if (!(Number.isFinite(o.driftRecentZ) && o.driftRecentZ > 0))
+    bad(`driftRecentZ must be finite and > 0, got ${o.driftRecentZ}`);
   return Object.freeze({ ...o, h, bandSigma });
 }

@@ -44,6 +44,12 @@
  * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
  * the noise's serial correlation and a persistent offset is left to the sums.
  *
+ * Drift chart (`drift`): a second pair of sums on residuals whitened with the centred φ̂, whose signal votes only
+ * while the Mann–Kendall trend (Hamed & Rao 1998 correction) of the deseasonalised block means is significant and
+ * persists over the newest half of the blocks (drift-trend.ts) — a ramp passes, a step that stopped moving (weekend
+ * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
+ * main chart's vote on the excursion) it stays quiet that way until the trend has ended. It never moves the baseline.
+ *
  * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
  * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
  * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
@@ -69,6 +75,7 @@ import type {
 import { resolveCusumOptions, type CusumOptions, type ResolvedCusumOptions } from './cusum-options.ts';
 import type { SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
+import { BlockTrend, type BlockTrendState } from './drift-trend.ts';
 
 export {
   cusumThreshold,
@@ -102,6 +109,21 @@ export interface CusumSnapshotState {
   readonly c1: number;
   /** EW mean of the clipped residuals (with `centred`; 0 otherwise; absent in older snapshots). */
   readonly zMean?: number;
+  /** Drift chart (with `drift`; absent otherwise and in older snapshots). */
+  readonly drift?: DriftChartState;
+}
+
+/** Learned state of the drift chart. */
+export interface DriftChartState {
+  readonly up: number;
+  readonly down: number;
+  readonly mean: number;
+  readonly c0: number;
+  readonly c1: number;
+  readonly votes: number;
+  /** Direction already reported (1 up, −1 down, 0 none): no new drift vote that way until its trend has ended. */
+  readonly latched: number;
+  readonly trend: BlockTrendState;
 }
 
 /** The CUSUM detector with its resolved options and current sums (for explanations and tests). */
@@ -147,6 +169,16 @@ class CusumImpl implements CusumDetector {
   private c1 = 0;
   /** EW mean of the clipped residuals (`centred`). */
   private zMean = 0;
+  /** Drift chart (`drift`): sums, centred moments, votes of the current run, latched direction, block trend. */
+  private dUp = 0;
+  private dDown = 0;
+  private dMean = 0;
+  private dC0 = 1;
+  private dC1 = 0;
+  private dVotes = 0;
+  private dVoteDir = 0;
+  private dLatched = 0;
+  private readonly trend: BlockTrend | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -164,6 +196,7 @@ class CusumImpl implements CusumDetector {
     });
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.cap = o.maxSumFactor * o.h;
+    this.trend = o.drift ? new BlockTrend(o.driftBlockSamples, o.driftBlocks) : null;
   }
 
   update(value: number, timestampMs: number): Verdict {
@@ -200,6 +233,7 @@ class CusumImpl implements CusumDetector {
       this.c0 += wa * (zr * zr - this.c0);
       this.c1 += wa * (zr * this.prevZ - this.c1);
     }
+    const zPrev = this.prevZ;
     this.prevZ = zr;
     const up = this.up + zc - o.k;
     if (up > 0) {
@@ -234,8 +268,24 @@ class CusumImpl implements CusumDetector {
       side = -1;
     }
     const h = o.h;
-    const gate = zDir >= o.bandSigma;
-    const anomalous = s >= h && gate;
+    let gate = zDir >= o.bandSigma;
+    let anomalous = s >= h && gate;
+    const mainSide = side;
+    const mainSum = s;
+    const mainGate = gate;
+    if (this.trend !== null) {
+      // An excursion the main chart reports is reported: the drift chart does not page on it again.
+      if (anomalous) this.dLatched = side;
+      const d = this.driftVote(zr, zPrev, z, value - (expected - base.currentLevel));
+      if (d !== 0 && !anomalous) {
+        // The drift chart's vote: its sum and side stand for the verdict.
+        side = d;
+        s = d > 0 ? this.dUp : this.dDown;
+        zDir = d * z;
+        gate = true;
+        anomalous = true;
+      }
+    }
     let score = s / (s + h);
     if (!gate && score >= 0.5) score = 0.4999;
     const severity: Severity = !anomalous
@@ -260,15 +310,60 @@ class CusumImpl implements CusumDetector {
     this.lastAnomalous = anomalous;
     base.learn(value, timestampMs);
     // Restart after a held signal: accept the excursion's mean as the new level.
-    this.hold = s >= h ? this.hold + 1 : 0;
+    this.hold = mainSum >= h ? this.hold + 1 : 0;
     if (this.hold >= o.restartSamples) {
-      const run = side > 0 ? this.upRun : this.downRun;
-      const sum = side > 0 ? this.upSum : this.downSum;
-      if (run > 0 && base.seasonKnown && (gate || !o.restartInside || base.firstPeriod))
+      const run = mainSide > 0 ? this.upRun : this.downRun;
+      const sum = mainSide > 0 ? this.upSum : this.downSum;
+      if (run > 0 && base.seasonKnown && (mainGate || !o.restartInside || base.firstPeriod))
         base.shift((sum / run) * sigma);
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
     }
     return verdict;
+  }
+
+  /**
+   * One sample of the drift chart (module comment, "Drift chart"): updates its sums and block trend and returns the
+   * direction it votes for (1, −1) or 0.
+   */
+  private driftVote(zr: number, zPrev: number, z: number, deseasonalised: number): number {
+    const o = this.options;
+    const trend = this.trend!;
+    const phi = this.dC1 > 0 ? Math.min(0.95, this.dC1 / this.dC0) : 0;
+    let u = (zr - phi * zPrev) / Math.sqrt(1 - phi * phi);
+    u = u > o.clip ? o.clip : u < -o.clip ? -o.clip : u;
+    const wa = 1 / o.baselineHalfLife;
+    this.dMean += wa * (zr - this.dMean);
+    const dz = zr - this.dMean;
+    this.dC0 += wa * (dz * dz - this.dC0);
+    this.dC1 += wa * (dz * (zPrev - this.dMean) - this.dC1);
+    const up = this.dUp + u - o.k;
+    this.dUp = up > 0 ? (up > this.cap ? this.cap : up) : 0;
+    const down = this.dDown - u - o.k;
+    this.dDown = down > 0 ? (down > this.cap ? this.cap : down) : 0;
+    if (trend.add(deseasonalised, phi)) {
+      const t = trend.current;
+      // A trend that has ended (or turned) re-arms the direction it had reported.
+      if (this.dLatched !== 0 && !(this.dLatched * t.z >= o.driftZ && this.dLatched * t.recentZ > 0))
+        this.dLatched = 0;
+    }
+    const t = trend.current;
+    const dir = this.dUp >= this.dDown ? 1 : -1;
+    const sum = dir > 0 ? this.dUp : this.dDown;
+    const vote =
+      dir !== this.dLatched &&
+      sum >= o.h &&
+      dir * z >= o.bandSigma &&
+      dir * t.z >= o.driftZ &&
+      dir * t.recentZ >= o.driftRecentZ;
+    if (vote) {
+      this.dVotes = this.dVoteDir === dir ? this.dVotes + 1 : 1;
+      this.dVoteDir = dir;
+      return dir;
+    }
+    // A run of votes (what the monitor confirms) has ended: that drift was reported.
+    if (this.dVotes >= 2) this.dLatched = this.dVoteDir;
+    this.dVotes = 0;
+    return 0;
   }
 
   sums(): { readonly up: number; readonly down: number } {
@@ -284,7 +379,7 @@ class CusumImpl implements CusumDetector {
   }
 
   stateBytes(): number {
-    return 128 + this.base.bytes();
+    return 128 + this.base.bytes() + (this.trend !== null ? 64 + this.trend.bytes() : 0);
   }
 
   snapshot(): DetectorSnapshot {
@@ -302,6 +397,20 @@ class CusumImpl implements CusumDetector {
       c0: this.c0,
       c1: this.c1,
       zMean: this.zMean,
+      ...(this.trend !== null
+        ? {
+            drift: {
+              up: this.dUp,
+              down: this.dDown,
+              mean: this.dMean,
+              c0: this.dC0,
+              c1: this.dC1,
+              votes: this.dVotes * (this.dVoteDir < 0 ? -1 : 1),
+              latched: this.dLatched,
+              trend: this.trend.state(),
+            },
+          }
+        : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -329,7 +438,20 @@ class CusumImpl implements CusumDetector {
     if (!fin(t.prevZ) || !fin(t.c1) || !(fin(t.c0) && t.c0 > 0)) bad('prevZ, c0 (> 0) and c1 must be finite');
     if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
     if (t.zMean !== undefined && !fin(t.zMean)) bad('zMean must be finite');
+    const dr = t.drift as Partial<Record<keyof DriftChartState, unknown>> | undefined;
+    if (dr !== undefined && this.trend !== null) {
+      if (typeof dr !== 'object' || dr === null) bad('drift must be an object');
+      for (const k of ['up', 'down'] as const) {
+        const v = dr[k];
+        if (!(fin(v) && v >= 0 && v <= this.cap)) bad(`drift.${k} must be in [0, ${this.cap}]`);
+      }
+      if (!fin(dr.mean) || !fin(dr.c1) || !(fin(dr.c0) && dr.c0 > 0))
+        bad('drift mean, c0 (> 0) and c1 must be finite');
+      if (!(Number.isSafeInteger(dr.votes) && [-1, 0, 1].includes(dr.latched as number)))
+        bad('drift.votes must be an integer and drift.latched -1, 0 or 1');
+    }
     const before = this.base.state();
+    const trendBefore = this.trend?.state();
     this.base.setState(t.baseline, 'cusum detector');
     try {
       const st = t as CusumSnapshotState;
@@ -345,8 +467,21 @@ class CusumImpl implements CusumDetector {
       this.c0 = st.c0;
       this.c1 = st.c1;
       this.zMean = st.zMean ?? 0;
+      const d = st.drift;
+      if (this.trend !== null && d !== undefined) {
+        this.trend.setState(d.trend, Math.max(0, d.c1 / d.c0));
+        this.dUp = d.up;
+        this.dDown = d.down;
+        this.dMean = d.mean;
+        this.dC0 = d.c0;
+        this.dC1 = d.c1;
+        this.dVotes = Math.abs(d.votes);
+        this.dVoteDir = d.votes < 0 ? -1 : d.votes > 0 ? 1 : 0;
+        this.dLatched = d.latched;
+      }
     } catch (e) {
       this.base.setState(before, 'cusum detector');
+      if (trendBefore !== undefined) this.trend!.setState(trendBefore, 0);
       throw e;
     }
   }

@@ -69,6 +69,8 @@ export interface PresetTuning {
     readonly confirms?: boolean;
     /** Whitening's lag-1 autocorrelation around the residual's own mean (cusum.ts `centred`). Default false. */
     readonly centred?: boolean;
+    /** The drift chart (cusum.ts `drift`: a centred chart voting only on a Mann–Kendall trend). Default false. */
+    readonly drift?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -252,6 +254,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       periodMs,
       ...restartInside,
       ...centred,
+      ...(t.cusum.drift === true ? { drift: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};

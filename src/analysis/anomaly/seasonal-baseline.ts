@@ -311,6 +311,11 @@ export class RobustSeasonalBaseline {
     return earlier >= 2;
   }
 
+  /** The level (the expected value without its seasonal and weekday offsets). */
+  get currentLevel(): number {
+    return this.level;
+  }
+
   /** Whether the baseline has bins and is younger than one period (no daily shape known yet: the level is all there is). */
   get firstPeriod(): boolean {
     return this.o.bins > 0 && !(this.lastTs - this.firstTs >= this.o.periodMs!);

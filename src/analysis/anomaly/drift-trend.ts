@@ -1,0 +1,214 @@
+/**
+ * Slow-drift test on block means: the Mann–Kendall trend test with the Hamed–Rao variance correction and Sen's
+ * slope, over the last `blocks` completed block means of `blockSamples` samples each (a bounded ring). Used by the
+ * CUSUM's drift chart (cusum.ts `drift`) to tell a growing excursion (a leak's ramp) from a step that has stopped
+ * moving (a weekly level change, a leak's plateau).
+ *
+ * Method.
+ * - Block means: averaging `blockSamples` samples divides the noise variance by ≈ blockSamples·(1 − φ)/(1 + φ)
+ *   and leaves the block means of AR(1) noise almost uncorrelated, so a rank test on a dozen of them has power
+ *   against slopes of a few hundredths of σ per sample.
+ * - Mann–Kendall: S = Σ_{i<j} sgn(x_j − x_i), Var₀(S) = n(n − 1)(2n + 5)/18 (no ties: block means are continuous),
+ *   Z = (S − sgn S)/√Var(S) (H. B. Mann, "Nonparametric tests against trend", Econometrica 13 (1945) 245–259;
+ *   M. G. Kendall, "Rank Correlation Methods", Griffin 1975).
+ * - Autocorrelation: Var(S) = Var₀(S)·n/n*, n/n* = 1 + 2/(n(n − 1)(n − 2))·Σ_{i=1}^{n−1}(n − i)(n − i − 1)(n − i − 2)ρᵢ
+ *   (K. H. Hamed & A. R. Rao, "A modified Mann–Kendall trend test for autocorrelated data", J. Hydrology 204
+ *   (1998) 182–196), with ρᵢ = ρ_Bⁱ the lag-i autocorrelation of block means of AR(1) noise with coefficient φ
+ *   (the CUSUM's own estimate): ρ_B = φ(1 − φ^B)²/(1 − φ)² / (B(1 + φ)/(1 − φ) − 2φ(1 − φ^B)/(1 − φ)²).
+ * - Sen's slope: the median of the pairwise slopes (x_j − x_i)/(j − i), per block (P. K. Sen, "Estimates of the
+ *   regression coefficient based on Kendall's tau", JASA 63 (1968) 1379–1389); {@link BlockTrend.recentSlope} is
+ *   the same over the newest half of the blocks (does the slope persist?).
+ * Pure and bounded: `blocks` doubles plus a few numbers; the statistics are computed once per completed block.
+ */
+import { InvalidInputError } from '../../errors.ts';
+
+/** Largest number of blocks (the pairwise work per completed block is blocks²/2). */
+export const MAX_DRIFT_BLOCKS = 32;
+
+/** Learned state of a {@link BlockTrend}. */
+export interface BlockTrendState {
+  /** Completed block means, oldest first (at most `blocks`). */
+  readonly means: readonly number[];
+  /** Sum and count of the block being filled. */
+  readonly sum: number;
+  readonly count: number;
+}
+
+/** The statistics of the completed blocks. */
+export interface BlockTrendStats {
+  /** Hamed–Rao corrected Mann–Kendall Z (0 until every block is filled). */
+  readonly z: number;
+  /** Sen's slope per block over all blocks (input units). */
+  readonly slope: number;
+  /** Sen's slope per block over the newest half. */
+  readonly recentSlope: number;
+  /** Mann–Kendall Z (Hamed–Rao corrected) over the newest half. */
+  readonly recentZ: number;
+}
+
+const NO_TREND: BlockTrendStats = Object.freeze({ z: 0, slope: 0, recentSlope: 0, recentZ: 0 });
+
+/** Lag-1 autocorrelation of means of `b` consecutive samples of AR(1) noise with coefficient φ ∈ [0, 1). Pure. */
+export function blockMeanAutocorrelation(phi: number, b: number): number {
+  if (!(phi > 0)) return 0;
+  const p = Math.min(phi, 0.99);
+  const pb = Math.pow(p, b);
+  const q = 1 - p;
+  const cov = (p * (1 - pb) * (1 - pb)) / (q * q);
+  const v = (b * (1 + p)) / q - (2 * p * (1 - pb)) / (q * q);
+  return v > 0 ? Math.min(0.99, Math.max(0, cov / v)) : 0;
+}
+
+/**
+ * Hamed–Rao variance inflation n/n* of the Mann–Kendall S for n values whose lag-i autocorrelation is ρⁱ. Pure.
+ * @see Hamed & Rao (1998), eq. 18 (their ρᵢ from the ranks; here from the AR(1) model of the block means).
+ */
+export function hamedRaoFactor(n: number, rho: number): number {
+  if (!(rho > 0) || n < 3) return 1;
+  let sum = 0;
+  let r = 1;
+  for (let i = 1; i < n; i++) {
+    r *= rho;
+    sum += (n - i) * (n - i - 1) * (n - i - 2) * r;
+  }
+  return 1 + (2 / (n * (n - 1) * (n - 2))) * sum;
+}
+
+/** Scratch of {@link BlockTrend}'s statistics, shared by every instance (the computation is synchronous). */
+const ORDERED = new Float64Array(MAX_DRIFT_BLOCKS);
+const SLOPES = new Float64Array((MAX_DRIFT_BLOCKS * (MAX_DRIFT_BLOCKS - 1)) / 2);
+
+/** Median of the first `n` entries of `a` (sorted in place). */
+function median(a: Float64Array, n: number): number {
+  const s = a.subarray(0, n).sort();
+  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+/** Z of a Mann–Kendall S over n values with block-mean autocorrelation ρ (continuity-corrected, Hamed–Rao). */
+function mkZ(s: number, n: number, rho: number): number {
+  if (s === 0) return 0;
+  const v = ((n * (n - 1) * (2 * n + 5)) / 18) * hamedRaoFactor(n, rho);
+  return (s - Math.sign(s)) / Math.sqrt(v);
+}
+
+/** Mann–Kendall trend test and Sen's slope over a ring of block means (method in the module comment). */
+export class BlockTrend {
+  private readonly ring: Float64Array;
+  private head = 0;
+  private filled = 0;
+  private sum = 0;
+  private count = 0;
+  private stats: BlockTrendStats = NO_TREND;
+
+  /** @throws InvalidInputError for blockSamples not an integer in [1, 1e5] or blocks not in [4, {@link MAX_DRIFT_BLOCKS}]. */
+  constructor(
+    readonly blockSamples: number,
+    readonly blocks: number,
+  ) {
+    if (!(Number.isInteger(blockSamples) && blockSamples >= 1 && blockSamples <= 100_000))
+      throw new InvalidInputError(`drift: blockSamples must be an integer in [1, 1e5], got ${blockSamples}`);
+    if (!(Number.isInteger(blocks) && blocks >= 4 && blocks <= MAX_DRIFT_BLOCKS))
+      throw new InvalidInputError(
+        `drift: blocks must be an integer in [4, ${MAX_DRIFT_BLOCKS}], got ${blocks}`,
+      );
+    this.ring = new Float64Array(blocks);
+  }
+
+  /** Statistics of the completed blocks (recomputed when a block completes). */
+  get current(): BlockTrendStats {
+    return this.stats;
+  }
+
+  /**
+   * Adds one sample; when it completes a block, the statistics are recomputed with the noise's lag-1
+   * autocorrelation `phi` (for the Hamed–Rao correction). Returns whether a block completed.
+   */
+  add(x: number, phi: number): boolean {
+    this.sum += x;
+    this.count++;
+    if (this.count < this.blockSamples) return false;
+    this.ring[this.head] = this.sum / this.count;
+    this.head = (this.head + 1) % this.blocks;
+    if (this.filled < this.blocks) this.filled++;
+    this.sum = 0;
+    this.count = 0;
+    this.stats = this.filled < this.blocks ? NO_TREND : this.compute(phi);
+    return true;
+  }
+
+  /** Forgets every block (after the series' level was re-anchored far away, or on a gap). */
+  reset(): void {
+    this.head = 0;
+    this.filled = 0;
+    this.sum = 0;
+    this.count = 0;
+    this.stats = NO_TREND;
+  }
+
+  private compute(phi: number): BlockTrendStats {
+    const n = this.blocks;
+    const x = ORDERED;
+    for (let i = 0; i < n; i++) x[i] = this.ring[(this.head + i) % n]!;
+    let s = 0;
+    let k = 0;
+    for (let i = 0; i < n - 1; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const d = x[j]! - x[i]!;
+        s += d > 0 ? 1 : d < 0 ? -1 : 0;
+        SLOPES[k++] = d / (j - i);
+      }
+    }
+    const slope = median(SLOPES, k);
+    const h = Math.floor(n / 2);
+    k = 0;
+    let sh = 0;
+    for (let i = n - h; i < n - 1; i++)
+      for (let j = i + 1; j < n; j++) {
+        const d = x[j]! - x[i]!;
+        sh += d > 0 ? 1 : d < 0 ? -1 : 0;
+        SLOPES[k++] = d / (j - i);
+      }
+    const recentSlope = median(SLOPES, k);
+    const rho = blockMeanAutocorrelation(phi, this.blockSamples);
+    return { z: mkZ(s, n, rho), slope, recentSlope, recentZ: mkZ(sh, h, rho) };
+  }
+
+  /** Bytes of learned state (ring and counters; the scratch of the statistics is shared). */
+  bytes(): number {
+    return 8 * this.ring.length + 64;
+  }
+
+  state(): BlockTrendState {
+    const means: number[] = [];
+    for (let i = 0; i < this.filled; i++)
+      means.push(this.ring[(this.head - this.filled + i + this.blocks) % this.blocks]!);
+    return { means, sum: this.sum, count: this.count };
+  }
+
+  /**
+   * Restores a {@link state}; `phi` recomputes the statistics. @throws InvalidInputError for a malformed state
+   * (the trend is left as it was).
+   */
+  setState(s: unknown, phi: number): void {
+    const t = s as Partial<Record<keyof BlockTrendState, unknown>> | null;
+    const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+    if (typeof t !== 'object' || t === null) throw new InvalidInputError('drift: state is not an object');
+    if (!Array.isArray(t.means) || t.means.length > this.blocks || !t.means.every(fin))
+      throw new InvalidInputError(`drift: means must be at most ${this.blocks} finite numbers`);
+    if (!fin(t.sum)) throw new InvalidInputError('drift: sum must be finite');
+    if (!(
+      Number.isSafeInteger(t.count) &&
+      (t.count as number) >= 0 &&
+      (t.count as number) < this.blockSamples
+    ))
+      throw new InvalidInputError(`drift: count must be an integer in [0, ${this.blockSamples})`);
+    const means = t.means as number[];
+    this.ring.fill(0);
+    for (let i = 0; i < means.length; i++) this.ring[i] = means[i]!;
+    this.filled = means.length;
+    this.head = means.length % this.blocks;
+    this.sum = t.sum;
+    this.count = t.count as number;
+    this.stats = this.filled < this.blocks ? NO_TREND : this.compute(phi);
+  }
+}
