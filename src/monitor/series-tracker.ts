@@ -14,7 +14,7 @@ import type { SeriesKindRule } from '../model/detection-settings.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
-import { rateInput, type DetectionInput } from './detection-input.ts';
+import { rateInputOf, type DetectionInput } from './detection-input.ts';
 import {
   collectHistogramPart,
   HistogramMeans,
@@ -79,6 +79,13 @@ interface SeriesState {
   def: MetricDef | null | undefined;
   /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
   histogram: HistogramOfSeries | undefined;
+  /** `rate(<key>)`, the key of the series' rate input (built at its first rate, then reused every scrape). */
+  rateKey: string | undefined;
+}
+
+/** The key of the rate input of series `st` (`rate(<series key>)`), built once per series. */
+function rateKeyOf(st: SeriesState): string {
+  return (st.rateKey ??= `rate(${st.key})`);
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -273,6 +280,7 @@ export class SeriesTracker {
           stamp,
           def: undefined,
           histogram: undefined,
+          rateKey: undefined,
         };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
@@ -317,7 +325,7 @@ export class SeriesTracker {
             def: undefined,
           });
         else if (Number.isFinite(prevValue))
-          inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
+          inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, s.name, 'generic', undefined));
         continue;
       }
       const isCounter = def.type === 'counter';
@@ -330,7 +338,7 @@ export class SeriesTracker {
       }
       if (isCounter) {
         if (!Number.isFinite(prevValue)) continue;
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined, key));
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def));
         continue;
       }
       inputs.push({
@@ -395,7 +403,7 @@ export class SeriesTracker {
         collectHistogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
       if (Number.isFinite(prevValue))
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def, reason));
     } else {
       inputs.push({
         key,
@@ -441,7 +449,9 @@ export class SeriesTracker {
         direction,
       );
     else if (transform === 'rate')
-      inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
+      inputs.push(
+        rateInputOf(rateKeyOf(st), s, prevTs, prevValue, s.name, kind, undefined, reason, direction),
+      );
     else
       inputs.push({
         key,
