@@ -12,7 +12,8 @@
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
  * `--no-prometheus` (skip the anchor), `--keep DIR` (copy the monitor's SQLite file and Prometheus' data directory
  * there, e.g. for bytes per sample), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
- * it stops). JSON to bench/results/probe.json.
+ * it stops), `--alloc-prof DIR` (every byte `serve` allocates, sampled: bench/alloc-profile-hook.ts). JSON to
+ * bench/results/probe.json.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,11 +187,22 @@ async function probe(
       ),
     );
     const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', path.resolve(cpuProfDir)];
+    const hook = process.env.DWCP_ALLOC_PROF_DIR
+      ? ['--import', new URL('./alloc-profile-hook.ts', import.meta.url).href]
+      : [];
     procs.push(
       await startServerProcess(
         'serve',
         process.execPath,
-        [...prof, ...tsx, 'serve', '--config', path.join(dir, 'monitor.yaml')],
+        [
+          ...prof,
+          ...tsx.slice(0, 2),
+          ...hook,
+          ...tsx.slice(2),
+          'serve',
+          '--config',
+          path.join(dir, 'monitor.yaml'),
+        ],
         `http://127.0.0.1:${port}/ready`,
         120_000,
       ),
@@ -322,6 +334,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '180' },
     'no-prometheus': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'alloc-prof': { type: 'string' },
     keep: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -346,6 +359,7 @@ const prometheus = values['no-prometheus'] ? undefined : findBinary('prometheus'
 if (!values['no-prometheus'] && prometheus === undefined)
   progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
+if (values['alloc-prof'] !== undefined) process.env.DWCP_ALLOC_PROF_DIR = path.resolve(values['alloc-prof']);
 for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof'], values.keep));
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(

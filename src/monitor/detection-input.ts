@@ -50,13 +50,44 @@ export function rateInput(
   key: string = seriesKey(s.name, s.labels),
   direction?: Direction,
 ): DetectionInput {
+  return rateInputOf(`rate(${key})`, s, prevTs, prevValue, metric, kind, def, inferred, direction);
+}
+
+/**
+ * {@link rateInput} with the derived series key `rate(<series key>)` given (the series tracker keeps it per series,
+ * so that a scrape builds no key string per counter sample). Same input, field for field.
+ */
+export function rateInputOf(
+  rateKey: string,
+  s: Sample,
+  prevTs: number,
+  prevValue: number,
+  metric: string,
+  kind: MetricKind,
+  def: MetricDef | undefined,
+  inferred?: string,
+  direction?: Direction,
+): DetectionInput {
   const dt = (s.timestampMs - prevTs) / 1000;
   const inc = s.value >= prevValue ? s.value - prevValue : s.value;
+  const value = inc / dt;
+  // The optional fields only when set (as the spread form built it): inputs compare equal field for field.
+  if (inferred === undefined && direction === undefined)
+    return {
+      key: rateKey,
+      metric,
+      labels: s.labels,
+      value,
+      timestampMs: s.timestampMs,
+      kind,
+      transform: 'rate',
+      def,
+    };
   return {
-    key: `rate(${key})`,
+    key: rateKey,
     metric,
     labels: s.labels,
-    value: inc / dt,
+    value,
     timestampMs: s.timestampMs,
     kind,
     transform: 'rate',

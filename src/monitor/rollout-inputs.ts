@@ -34,6 +34,7 @@ import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/
 import { seriesKey, type Labels } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
+import { joinOrdered, orderedForJoin, type JoinedMean } from './interval-join.ts';
 
 /** The `_sum` and `_count` series of one histogram metric (any number of label sets). */
 export interface HistogramSeries {
@@ -82,6 +83,11 @@ export function intervalMeans(
     if (!c) continue;
     const sizeAt = sizeOf?.(key);
     if (sizeOf && !sizeAt) continue;
+    // Stored series are in time order: merged without a map (interval-join.ts), same results.
+    if (!sizeOf && orderedForJoin(s, c)) {
+      joinOrdered(s, c, key, undefined, out);
+      continue;
+    }
     const countAt = new Map<number, number>();
     c.timestampsMs.forEach((t, i) => countAt.set(t, c.values[i]!));
     let prev: { sum: number; count: number; size: number } | null = null;
@@ -125,17 +131,27 @@ export interface IntervalSized extends IntervalMean {
  * @returns observations ordered by series, then time
  */
 export function intervalSized(h: HistogramSeries, size: readonly SeriesPoints[]): IntervalSized[] {
-  const sizes = new Map<string, Map<number, number>>();
-  for (const c of size) {
+  const bySeries = new Map<string, SeriesPoints>();
+  for (const c of size) bySeries.set(seriesKey('', c.series.labels), c);
+  const counts = new Map<string, SeriesPoints>();
+  for (const c of h.count) counts.set(seriesKey('', c.series.labels), c);
+  // Ordered pairs are merged (interval-join.ts); the others go through the map join, per series, in the same order.
+  const out: JoinedMean[] = [];
+  for (const s of h.sum) {
+    const key = seriesKey('', s.series.labels);
+    const c = counts.get(key);
+    const z = bySeries.get(key);
+    if (!c || !z) continue;
+    if (orderedForJoin(s, c, z)) {
+      joinOrdered(s, c, key, z, out);
+      continue;
+    }
     const at = new Map<number, number>();
-    c.timestampsMs.forEach((t, i) => Number.isFinite(c.values[i]!) && at.set(t, c.values[i]!));
-    sizes.set(seriesKey('', c.series.labels), at);
+    z.timestampsMs.forEach((t, i) => Number.isFinite(z.values[i]!) && at.set(t, z.values[i]!));
+    for (const m of intervalMeans({ sum: [s], count: [c] }, () => at))
+      if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
   }
-  const out: IntervalSized[] = [];
-  const joined = intervalMeans(h, (key) => sizes.get(key));
-  for (const m of joined)
-    if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
-  return out;
+  return out as IntervalSized[];
 }
 
 /** Finite values of gauge series, flattened. */

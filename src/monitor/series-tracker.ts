@@ -14,7 +14,7 @@ import type { SeriesKindRule } from '../model/detection-settings.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
 import type { RejectReason } from '../store/types.ts';
-import { rateInput, type DetectionInput } from './detection-input.ts';
+import { rateInputOf, type DetectionInput } from './detection-input.ts';
 import {
   collectHistogramPart,
   HistogramMeans,
@@ -79,6 +79,22 @@ interface SeriesState {
   def: MetricDef | null | undefined;
   /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
   histogram: HistogramOfSeries | undefined;
+  /** `rate(<key>)`, the key of the series' rate input (built at its first rate, then reused every scrape). */
+  rateKey: string | undefined;
+}
+
+/** Records series `st` as changed by the running admission (`created` 1 when the admission created it). */
+function recordChange(changes: SeriesChanges, st: SeriesState, created: 0 | 1): void {
+  const j = changes.count++;
+  changes.states[j] = st;
+  changes.created[j] = created;
+  changes.numbers[3 * j] = st.lastTs;
+  changes.numbers[3 * j + 1] = st.lastValue;
+}
+
+/** The key of the rate input of series `st` (`rate(<series key>)`), built once per series. */
+function rateKeyOf(st: SeriesState): string {
+  return (st.rateKey ??= `rate(${st.key})`);
 }
 
 /** Options of {@link SeriesTracker} beyond the series limit. */
@@ -126,15 +142,19 @@ export interface AdmitResult {
   readonly revert: () => void;
 }
 
-/** What {@link SeriesTracker.admit} changed, to undo it: per changed series, its state before and after. */
+/**
+ * What {@link SeriesTracker.admit} changed, to undo it: per changed series (in order of first change), its state, and
+ * in `numbers` its last timestamp and value before and its last timestamp after the admission (three numbers per
+ * series); sized for the batch at once, so that recording a change allocates nothing.
+ */
 interface SeriesChanges {
   readonly states: SeriesState[];
   /** 1 where the admission created the series. */
-  readonly created: number[];
-  readonly beforeTs: number[];
-  readonly beforeValue: number[];
-  /** The last timestamp the admission left (filled when it ends). */
-  readonly afterTs: number[];
+  readonly created: Uint8Array;
+  /** `[beforeTs, beforeValue, afterTs]` of change `j` at `3j`, `3j + 1`, `3j + 2`. */
+  readonly numbers: Float64Array;
+  /** Changes recorded. */
+  count: number;
 }
 
 /**
@@ -220,13 +240,20 @@ export class SeriesTracker {
     const oldest = ctx.nowMs === undefined ? Number.NEGATIVE_INFINITY : ctx.nowMs - this.maxAgeMs;
     const newest = ctx.nowMs === undefined ? Number.POSITIVE_INFINITY : ctx.nowMs + this.maxAheadMs;
     const types = ctx.types;
-    const admitted: Sample[] = [];
-    const keys: string[] = [];
+    // Sized for the whole batch at once (cut to what was admitted at the end): no regrowth per pushed sample.
+    const admitted = new Array<Sample>(batch.length);
+    const keys = new Array<string>(batch.length);
+    let nAdmitted = 0;
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
     const ratios = new BatchRatios();
-    const changes: SeriesChanges = { states: [], created: [], beforeTs: [], beforeValue: [], afterTs: [] };
+    const changes: SeriesChanges = {
+      states: new Array<SeriesState>(batch.length),
+      created: new Uint8Array(batch.length),
+      numbers: new Float64Array(3 * batch.length),
+      count: 0,
+    };
     const stamp = ++this.admissions;
     const keyOf = new SeriesKeyBuilder();
     const handles = this.cache.begin(source, batch.length);
@@ -273,22 +300,17 @@ export class SeriesTracker {
           stamp,
           def: undefined,
           histogram: undefined,
+          rateKey: undefined,
         };
         this.series.set(key, st);
         if (handles !== undefined) handles[i] = st;
-        changes.states.push(st);
-        changes.created.push(1);
-        changes.beforeTs.push(st.lastTs);
-        changes.beforeValue.push(st.lastValue);
+        recordChange(changes, st, 1);
       } else if (st.stamp !== stamp) {
         st.stamp = stamp;
-        changes.states.push(st);
-        changes.created.push(0);
-        changes.beforeTs.push(st.lastTs);
-        changes.beforeValue.push(st.lastValue);
+        recordChange(changes, st, 0);
       }
-      admitted.push(s);
-      keys.push(key);
+      admitted[nAdmitted] = s;
+      keys[nAdmitted++] = key;
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
       st.lastTs = s.timestampMs;
@@ -317,7 +339,7 @@ export class SeriesTracker {
             def: undefined,
           });
         else if (Number.isFinite(prevValue))
-          inputs.push(rateInput(s, prevTs, prevValue, s.name, 'generic', undefined, undefined, key));
+          inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, s.name, 'generic', undefined));
         continue;
       }
       const isCounter = def.type === 'counter';
@@ -330,7 +352,7 @@ export class SeriesTracker {
       }
       if (isCounter) {
         if (!Number.isFinite(prevValue)) continue;
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, undefined, key));
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def));
         continue;
       }
       inputs.push({
@@ -344,9 +366,12 @@ export class SeriesTracker {
         def,
       });
     }
+    admitted.length = nAdmitted;
+    keys.length = nAdmitted;
+    changes.states.length = changes.count;
     inputs.push(...ratios.inputs());
     const pendingBefore = this.means.add(histo, inputs);
-    for (const st of changes.states) changes.afterTs.push(st.lastTs);
+    for (let j = 0; j < changes.count; j++) changes.numbers[3 * j + 2] = changes.states[j]!.lastTs;
     let reverted = false;
     const revert = (): void => {
       if (reverted) return;
@@ -358,17 +383,18 @@ export class SeriesTracker {
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
   private undo(changes: SeriesChanges, pendingBefore: AccumulatorsBefore): void {
-    for (let j = 0; j < changes.states.length; j++) {
+    const nums = changes.numbers;
+    for (let j = 0; j < changes.count; j++) {
       const st = changes.states[j]!;
       // forgotten since, recreated or moved on by a later admission: left as it is
-      if (this.series.get(st.key) !== st || st.lastTs !== changes.afterTs[j]) continue;
+      if (this.series.get(st.key) !== st || st.lastTs !== nums[3 * j + 2]) continue;
       if (changes.created[j] === 1) {
         this.series.delete(st.key);
         st.alive = false;
         this.budget.release(st.source);
       } else {
-        st.lastTs = changes.beforeTs[j]!;
-        st.lastValue = changes.beforeValue[j]!;
+        st.lastTs = nums[3 * j]!;
+        st.lastValue = nums[3 * j + 1]!;
       }
     }
     this.means.restore(pendingBefore);
@@ -395,7 +421,7 @@ export class SeriesTracker {
         collectHistogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
     } else if (def.type === 'counter') {
       if (Number.isFinite(prevValue))
-        inputs.push(rateInput(s, prevTs, prevValue, def.name, def.anomalyKind, def, reason, key));
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def, reason));
     } else {
       inputs.push({
         key,
@@ -441,7 +467,9 @@ export class SeriesTracker {
         direction,
       );
     else if (transform === 'rate')
-      inputs.push(rateInput(s, prevTs, prevValue, s.name, kind, undefined, reason, key, direction));
+      inputs.push(
+        rateInputOf(rateKeyOf(st), s, prevTs, prevValue, s.name, kind, undefined, reason, direction),
+      );
     else
       inputs.push({
         key,

@@ -27,7 +27,7 @@ export interface ClassifiedBatch {
  */
 export function classifyBatch(
   series: readonly HeadSeries[],
-  ts: readonly number[],
+  ts: ArrayLike<number>,
   stamp: number,
 ): ClassifiedBatch {
   const n = series.length;
@@ -80,7 +80,7 @@ export async function newLateSamples(
   maxChunkSpanMs: number,
   memoryPieces: (s: HeadSeries) => DecodedSamples[],
   late: ReadonlyMap<HeadSeries, readonly number[]>,
-  ts: readonly number[],
+  ts: ArrayLike<number>,
   batchTs: ReadonlyMap<HeadSeries, readonly number[]>,
 ): Promise<Set<number>> {
   const accepted = new Set<number>();

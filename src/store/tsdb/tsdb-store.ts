@@ -204,20 +204,23 @@ export class TsdbSampleStore implements SampleStore {
     }
     this.head.nextBatch();
     if (missing.size > 0) await this.addSeries([...missing.values()]);
-    const series: HeadSeries[] = [];
-    const ts: number[] = [];
-    const vs: number[] = [];
+    // The batch as parallel columns (head series, timestamps, values), sized for the batch at once.
+    const series = new Array<HeadSeries>(batch.length);
+    const ts = new Float64Array(batch.length);
+    const vs = new Float64Array(batch.length);
+    let n = 0;
     for (let i = 0; i < batch.length; i++) {
       const key = keys[i];
       if (key === undefined) continue;
       const hs = found[i] ?? (found[i] = this.head.get(key));
       if (hs === undefined) throw new StoreError(`series ${key} could not be resolved`);
-      series.push(hs);
-      ts.push(batch[i]!.timestampMs);
-      vs.push(batch[i]!.value);
+      series[n] = hs;
+      ts[n] = batch[i]!.timestampMs;
+      vs[n++] = batch[i]!.value;
     }
+    series.length = n;
     this.handles.remember(this.head, keys, found);
-    const { stored, duplicate } = await this.ingest(series, ts, vs, true);
+    const { stored, duplicate } = await this.ingest(series, ts.subarray(0, n), vs.subarray(0, n), true);
     if (duplicate > 0) rejected.duplicate = duplicate;
     await this.maybeCheckpoint();
     return { stored, rejected };
@@ -255,8 +258,8 @@ export class TsdbSampleStore implements SampleStore {
    */
   private async ingest(
     series: readonly HeadSeries[],
-    ts: readonly number[],
-    vs: readonly number[],
+    ts: ArrayLike<number>,
+    vs: ArrayLike<number>,
     logToWal: boolean,
   ): Promise<{ stored: number; duplicate: number }> {
     const n = series.length;
@@ -280,9 +283,10 @@ export class TsdbSampleStore implements SampleStore {
     }
     duplicate -= acceptedLate.size;
     // Step 3: WAL.
-    const accepted: number[] = [];
-    for (let i = 0; i < n; i++) if (inOrder[i] === 1 || acceptedLate.has(i)) accepted.push(i);
-    if (accepted.length === 0) {
+    const accepted = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) if (inOrder[i] === 1 || acceptedLate.has(i)) accepted[k++] = i;
+    if (k === 0) {
       const cuts: CutChunk[] = [];
       this.head.enforceLimits(cuts); // series added for this batch count against the limits too
       if (cuts.length > 0) await this.chunks.flush(cuts);
@@ -290,7 +294,6 @@ export class TsdbSampleStore implements SampleStore {
     }
     const seq = ++this.seq;
     if (logToWal) {
-      const k = accepted.length;
       const ids = new Float64Array(k);
       const at = new Float64Array(k);
       const av = new Float64Array(k);
@@ -305,7 +308,8 @@ export class TsdbSampleStore implements SampleStore {
     // Step 4: apply.
     const cuts: CutChunk[] = [];
     const lateBySeries = new Map<HeadSeries, { t: number[]; v: number[] }>();
-    for (const i of accepted) {
+    for (let j = 0; j < k; j++) {
+      const i = accepted[j]!;
       const s = series[i]!;
       if (inOrder[i] === 1) {
         this.head.append(s, ts[i]!, vs[i]!, cuts);
@@ -320,11 +324,14 @@ export class TsdbSampleStore implements SampleStore {
     this.head.enforceLimits(cuts);
     const w = this.downsampler.watermark;
     if (w !== undefined)
-      for (const i of accepted) if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
+      for (let j = 0; j < k; j++) {
+        const i = accepted[j]!;
+        if (ts[i]! < w) this.downsampler.noteStored(series[i]!.id, ts[i]!);
+      }
     // Step 5: write cut chunks, together with those of earlier batches, at most every chunkWriteIntervalMs (kept
     // in memory until then and on failure).
     if (cuts.length > 0 || this.chunks.pending.length > 0) await this.chunks.flush(cuts);
-    return { stored: accepted.length, duplicate };
+    return { stored: k, duplicate };
   }
 
   private async maybeCheckpoint(): Promise<void> {

@@ -1,0 +1,76 @@
+/**
+ * `npx tsx bench/tracker-admit.ts`: the monitor's CPU per sample in the series tracker's `admit` (order checks,
+ * detection inputs, change records) on the probe's load without its noise: the OpenMetrics bodies of a simulated
+ * cluster (`--nodes 12`) over `--rounds 120` seconds, parsed beforehand (with each node's series-text cache, as the
+ * scraper parses them), then admitted batch by batch, each node its own source, as `serve` admits scrapes. CPU is
+ * the process' user + system time (what a loaded machine distorts least); the load average is printed with it.
+ * The median of `--repeats 5` passes over fresh trackers.
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { parseOpenMetrics } from '../src/ingest/openmetrics.ts';
+import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
+import type { Sample } from '../src/model/sample.ts';
+import { SeriesTracker } from '../src/monitor/series-tracker.ts';
+import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
+import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '12' },
+    rounds: { type: 'string', default: '120' },
+    repeats: { type: 'string', default: '5' },
+  },
+});
+const NODES = Number(args.nodes);
+const ROUNDS = Number(args.rounds);
+const REPEATS = Number(args.repeats);
+const START_MS = 1_700_000_000_000;
+
+const specs = deriveNodes(NODES, ['us-east', 'eu-west', 'ap-south'], 1, 0);
+const sims = specs.map((spec) =>
+  createSimNode(spec, {
+    rolloutPercent: 50,
+    daySeconds: 86_400,
+    startMs: START_MS,
+    faults: [],
+    warn: () => {},
+  }),
+);
+const pool = new SeriesTextCachePool(1_000_000);
+const caches = specs.map((s) => pool.get(s.id));
+const batches: { source: string; samples: Sample[]; types: Map<string, string>; nowMs: number }[] = [];
+let total = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  const nowMs = START_MS + r * 1000;
+  for (let n = 0; n < NODES; n++) {
+    sims[n]!.tick(nowMs);
+    const body = await renderOpenMetrics(sims[n]!.registry);
+    const parsed = parseOpenMetrics(body, { defaultTimestampMs: nowMs, seriesCache: caches[n]! });
+    const types = new Map<string, string>();
+    for (const [name, f] of parsed.families) if (f.type !== undefined) types.set(name, f.type);
+    batches.push({ source: specs[n]!.id, samples: parsed.samples, types, nowMs });
+    total += parsed.samples.length;
+  }
+}
+
+const cpuMs: number[] = [];
+let inputs = 0;
+for (let rep = 0; rep < REPEATS; rep++) {
+  const tracker = new SeriesTracker(50_000, { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 });
+  inputs = 0;
+  const t0 = process.cpuUsage();
+  for (const b of batches)
+    inputs += tracker.admit(b.samples, { source: b.source, nowMs: b.nowMs, types: b.types }).inputs.length;
+  const d = process.cpuUsage(t0);
+  cpuMs.push((d.user + d.system) / 1000);
+}
+cpuMs.sort((a, b) => a - b);
+const median = cpuMs[Math.floor(cpuMs.length / 2)]!;
+process.stdout.write(
+  `${NODES} nodes x ${ROUNDS} s: ${total} samples, ${inputs} detection inputs per pass; admit CPU median ${median.toFixed(0)} ms ` +
+    `(${cpuMs.map((x) => x.toFixed(0)).join(' / ')}), ${((1000 * median) / total).toFixed(3)} µs per sample; ` +
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+);
