@@ -82,5 +82,8 @@ export function denseRunRow(
     if (v !== v) return undefined;
     if (f32 && Math.fround(v) !== v) f32 = false;
   }
-  return f32 ? Float32Array.from(col) : col;
+  if (!f32) return col;
+  const out = new Float32Array(col.length);
+  out.set(col);
+  return out;
 }
