@@ -20,6 +20,8 @@
  */
 import { InvalidInputError } from '../errors.ts';
 import { quantileSorted } from '../math/quantile.ts';
+import { foldUniformMinMax, foldUniformSum, uniformWindows, type UniformWindows } from './column-steps.ts';
+import { instantSteps, rateSteps } from './point-steps.ts';
 import type { SeriesPoints } from './types.ts';
 
 /** Aggregations of a range query. */
@@ -87,6 +89,10 @@ interface Group {
   min: Float64Array;
   max: Float64Array;
   cells: Float64Array[] | undefined;
+  /** Series with a value at every step of [fullFrom, fullTo) not yet in `count` (column-steps.ts). */
+  full: number;
+  fullFrom: number;
+  fullTo: number;
 }
 
 /**
@@ -106,6 +112,8 @@ export class RangeAggregator {
   private readonly stepValues: Float64Array;
   /** Scratch columns of {@link addRateColumn} (grown to the longest column seen). */
   private rateScratch: { cum: Float64Array; prev: Int32Array; next: Int32Array } | undefined;
+  /** The equal-width run of the last bucket windows {@link addColumn} saw (the same arrays for every series). */
+  private uniform: { lo: Int32Array; hi: Int32Array; u: UniformWindows } | undefined;
 
   /**
    * Checks the options for `seriesCount` input series.
@@ -216,35 +224,36 @@ export class RangeAggregator {
       );
     const g = this.group(labels);
     const { sum, count, min, max } = g;
-    // Only the column `finish` reads for this aggregation is updated, as in add; one loop per aggregation.
-    if (q === undefined && this.agg !== 'min' && this.agg !== 'max') {
-      for (let i = 0; i < steps; i++) {
-        const l = lo[i]!;
-        for (let k = hi[i]!; k >= l; k--) {
-          const v = lasts[k]!;
-          if (v === v) {
-            sum[i]! += v;
-            count[i]!++;
-            break;
-          }
-        }
-      }
-      return;
-    }
+    // Only the column `finish` reads for this aggregation is updated, as in add; one loop per aggregation. Steps
+    // from the equal-width run on take the fast loop (column-steps.ts), the steps before it the general one.
     if (q === undefined) {
+      const u = this.uniformOf(lo, hi);
+      const isSum = this.agg !== 'min' && this.agg !== 'max';
       const isMin = this.agg === 'min';
       const col = isMin ? min : max;
       for (let i = 0; i < steps; i++) {
+        if (i === u.from) i = u.to;
+        if (i >= steps) break;
         const l = lo[i]!;
         for (let k = hi[i]!; k >= l; k--) {
           const v = lasts[k]!;
           if (v === v) {
             count[i]!++;
-            if (isMin ? v < col[i]! : v > col[i]!) col[i] = v;
+            if (isSum) sum[i]! += v;
+            else if (isMin ? v < col[i]! : v > col[i]!) col[i] = v;
             break;
           }
         }
       }
+      if (u.from >= u.to) return;
+      const full = isSum
+        ? foldUniformSum(lasts, u, sum, count)
+        : foldUniformMinMax(lasts, u, isMin, col, count);
+      if (!full) return;
+      if (g.full > 0 && (g.fullFrom !== u.from || g.fullTo !== u.to)) flushFull(g);
+      g.fullFrom = u.from;
+      g.fullTo = u.to;
+      g.full++;
       return;
     }
     const stepValues = this.stepValues;
@@ -329,6 +338,15 @@ export class RangeAggregator {
     }
   }
 
+  /** The equal-width run of windows `lo`/`hi` (computed once per pair of arrays). */
+  private uniformOf(lo: Int32Array, hi: Int32Array): UniformWindows {
+    const c = this.uniform;
+    if (c !== undefined && c.lo === lo && c.hi === hi) return c.u;
+    const u = uniformWindows(lo, hi, this.steps);
+    this.uniform = { lo, hi, u };
+    return u;
+  }
+
   /** The group of a series' labels (created on first use). */
   private group(labels: Readonly<Record<string, string>>): Group {
     let gkey = '';
@@ -349,6 +367,9 @@ export class RangeAggregator {
         min: new Float64Array(steps).fill(Infinity),
         max: new Float64Array(steps).fill(-Infinity),
         cells: this.q !== undefined ? [] : undefined,
+        full: 0,
+        fullFrom: 0,
+        fullTo: 0,
       };
       this.groups.set(gkey, g);
     }
@@ -363,6 +384,7 @@ export class RangeAggregator {
     const scratch: number[] = [];
     for (const k of keys) {
       const g = groups.get(k)!;
+      flushFull(g);
       const timestampsMs: number[] = [];
       const values: number[] = [];
       for (let i = 0; i < steps; i++) {
@@ -402,81 +424,8 @@ export class RangeAggregator {
   }
 }
 
-/** Latest non-NaN sample of [from, to) in (t − lookback, t] for every step; O(points + steps). */
-function instantSteps(
-  ts: ArrayLike<number>,
-  vs: ArrayLike<number>,
-  from: number,
-  to: number,
-  startMs: number,
-  stepMs: number,
-  steps: number,
-  lookback: number,
-  out: Float64Array,
-): void {
-  let j = from - 1; // index of the last sample with ts <= t
-  let lastValid = -1; // index of the last non-NaN sample with ts <= t
-  for (let i = 0; i < steps; i++) {
-    const t = startMs + i * stepMs;
-    while (j + 1 < to && ts[j + 1]! <= t) {
-      j++;
-      if (!Number.isNaN(vs[j]!)) lastValid = j;
-    }
-    if (lastValid >= 0 && ts[lastValid]! > t - lookback) out[i] = vs[lastValid]!;
-  }
-}
-
-/**
- * Per-second increase over (t − lookback, t] with counter-reset handling; needs two samples. O(points + steps):
- * cum[k] = increase from the first valid sample up to sample k (a drop counts the new value as the increase),
- * so the increase inside a window is cum[last] − cum[first].
- */
-function rateSteps(
-  tsAll: ArrayLike<number>,
-  vsAll: ArrayLike<number>,
-  from: number,
-  to: number,
-  startMs: number,
-  stepMs: number,
-  steps: number,
-  lookback: number,
-  out: Float64Array,
-): void {
-  const n = to - from;
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    ts[k] = tsAll[from + k]!;
-    vs[k] = vsAll[from + k]!;
-  }
-  const cum = new Float64Array(n);
-  const nextValid = new Int32Array(n + 1).fill(-1); // first non-NaN index >= k
-  const prevValid = new Int32Array(n).fill(-1); // last non-NaN index <= k
-  let prev = Number.NaN;
-  let acc = 0;
-  let pv = -1;
-  for (let k = 0; k < n; k++) {
-    const v = vs[k]!;
-    if (!Number.isNaN(v)) {
-      if (!Number.isNaN(prev)) acc += v >= prev ? v - prev : v;
-      prev = v;
-      pv = k;
-    }
-    cum[k] = acc;
-    prevValid[k] = pv;
-  }
-  for (let k = n - 1; k >= 0; k--) nextValid[k] = Number.isNaN(vs[k]!) ? nextValid[k + 1]! : k;
-  let hi = -1; // last index with ts <= t
-  let lo = 0; // first index with ts > t - lookback
-  for (let i = 0; i < steps; i++) {
-    const t = startMs + i * stepMs;
-    while (hi + 1 < n && ts[hi + 1]! <= t) hi++;
-    while (lo < n && ts[lo]! <= t - lookback) lo++;
-    if (hi < lo) continue;
-    const first = nextValid[lo]!;
-    const last = prevValid[hi]!;
-    if (first < 0 || last <= first) continue;
-    const dt = (ts[last]! - ts[first]!) / 1000;
-    if (dt > 0) out[i] = (cum[last]! - cum[first]!) / dt;
-  }
+/** Adds the group's series counted whole (`full`) into its per-step counts. */
+function flushFull(g: Group): void {
+  for (let i = g.fullFrom; i < g.fullTo; i++) g.count[i]! += g.full;
+  g.full = 0;
 }

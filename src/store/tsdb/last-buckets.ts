@@ -13,6 +13,7 @@ import { decodeRollupLastInto, rollupLastBuckets } from './codec/rollup-chunk.ts
 import { ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS } from './options.ts';
 import { denseRow, rowKey, type CachedRow, type RollupRowCache } from './row-cache.ts';
 import { bucketStart } from './rollup.ts';
+import { denseRunRow } from './rollup-dense.ts';
 import type { HeadSeries } from './head.ts';
 import { TailBuckets } from './tail-buckets.ts';
 import {
@@ -98,7 +99,11 @@ class Gathered {
     const start = this.firstRow + r * this.span;
     const blob = blobs?.find((b) => b.start === start)?.last;
     let row: CachedRow;
+    // A gap-free row goes straight from its blob into its column (rollup-dense.ts); others are decoded.
+    const run = blob === undefined ? undefined : denseRunRow(blob, start, res);
     if (blob === undefined) row = { start, resolutionMs: res, values: undefined, lastBucket: -Infinity };
+    else if (run !== undefined)
+      row = { start, resolutionMs: res, values: run, lastBucket: start + (run.length - 1) * res };
     else {
       const m = rollupLastBuckets(blob);
       tmp.reserve(m);

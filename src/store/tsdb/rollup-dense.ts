@@ -1,0 +1,89 @@
+/**
+ * The dense column of a rollup row read straight from its `last_data` blob (codec/rollup-chunk.ts, last part)
+ * when the row's buckets are one gap-free run: bucket starts t0, t0 + res, … (delta-of-delta stream: t0 as 64
+ * bits, the first delta as `1111` + 64 bits, then one `0` bit per bucket). The run's place on the row's grid is
+ * read off the first two timestamps and the zero bits are checked, without decoding timestamps; the XOR values
+ * are decoded straight into the column. The same column as `denseRow` over the decoded blob (row-cache.ts),
+ * bit for bit and of the same type; anything else (holes, a NaN last, a corrupt or unusual blob) returns
+ * undefined and the caller takes the general path, which decodes and checks everything.
+ *
+ * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
+ */
+import { paddedScratch, readBits } from './codec/bits.ts';
+import { MAX_CHUNK_SAMPLES } from './codec/chunk.ts';
+import { ROLLUP_LAST_FORMAT } from './codec/rollup-chunk.ts';
+import { readUvarint, unzigzag } from './codec/varint.ts';
+import { decodeXorColumn } from './codec/xor.ts';
+import { ROLLUP_ROW_SPAN_MS } from './options.ts';
+
+const TWO32 = 4294967296;
+
+/** Whether bits [from, from + count) of `b` are all zero (`b` holds at least ceil((from + count) / 8) bytes). */
+function zeroBits(b: Uint8Array, from: number, count: number): boolean {
+  if (count <= 0) return true;
+  const end = from + count; // exclusive
+  let byte = from >>> 3;
+  const lastByte = (end - 1) >>> 3;
+  const headMask = 0xff >>> (from & 7);
+  if (byte === lastByte) {
+    const tailMask = (0xff << (7 - ((end - 1) & 7))) & 0xff;
+    return (b[byte]! & headMask & tailMask) === 0;
+  }
+  if ((b[byte]! & headMask) !== 0) return false;
+  for (byte++; byte < lastByte; byte++) if (b[byte] !== 0) return false;
+  const tailMask = (0xff << (7 - ((end - 1) & 7))) & 0xff;
+  return (b[lastByte]! & tailMask) === 0;
+}
+
+/**
+ * The row's dense column (index k: the bucket starting at `start` + k × `resolutionMs`, NaN: no bucket; length:
+ * the last bucket's index + 1), `Float32Array` when every last is exactly a float32, else `Float64Array`; or
+ * undefined when the blob is not one gap-free run of non-NaN lasts on the row's grid (use `denseRow`).
+ * @param blob the row's `last_data`; @param start the row's start (ms); @param resolutionMs bucket width (ms).
+ * @throws StoreError when the XOR stream ends early (as the general decode would).
+ */
+export function denseRunRow(
+  blob: Uint8Array,
+  start: number,
+  resolutionMs: number,
+): Float32Array | Float64Array | undefined {
+  if (blob.length < 3 || blob[0] !== ROLLUP_LAST_FORMAT) return undefined;
+  const nr = readUvarint(blob, 1);
+  const n = nr.value;
+  if (n < 1 || n > MAX_CHUNK_SAMPLES) return undefined;
+  const lr = readUvarint(blob, nr.next);
+  const tsFrom = lr.next;
+  const valFrom = tsFrom + lr.value;
+  if (valFrom > blob.length) return undefined;
+  const tsBits = lr.value * 8;
+  // t0 (64 bits), then for n >= 2 the first delta as `1111` + 64 bits, then n − 2 zero bits.
+  const need = 64 + (n >= 2 ? 68 + (n - 2) : 0);
+  if (need > tsBits) return undefined;
+  const b = paddedScratch(blob.subarray(tsFrom, valFrom));
+  const z0 = readBits(b, 0, 32) * TWO32 + readBits(b, 32, 32);
+  if (!Number.isSafeInteger(z0)) return undefined;
+  const t0 = unzigzag(z0);
+  if (n >= 2) {
+    if (readBits(b, 64, 4) !== 0b1111) return undefined;
+    const zd = readBits(b, 68, 32) * TWO32 + readBits(b, 100, 32);
+    if (!Number.isSafeInteger(zd) || unzigzag(zd) !== resolutionMs) return undefined;
+    if (!zeroBits(b, 132, n - 2)) return undefined;
+  }
+  const span = ROLLUP_ROW_SPAN_MS[resolutionMs];
+  if (span === undefined) return undefined;
+  const k0 = (t0 - start) / resolutionMs;
+  if (!Number.isInteger(k0) || k0 < 0 || k0 + n > span / resolutionMs) return undefined;
+  const col = new Float64Array(k0 + n);
+  col.fill(Number.NaN, 0, k0);
+  decodeXorColumn(blob.subarray(valFrom), n, col.subarray(k0));
+  let f32 = true;
+  for (let k = k0; k < k0 + n; k++) {
+    const v = col[k]!;
+    if (v !== v) return undefined;
+    if (f32 && Math.fround(v) !== v) f32 = false;
+  }
+  if (!f32) return col;
+  const out = new Float32Array(col.length);
+  out.set(col);
+  return out;
+}
