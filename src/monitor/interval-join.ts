@@ -43,14 +43,18 @@ export function orderedForJoin(sum: SeriesPoints, count: SeriesPoints, size?: Se
   );
 }
 
-/** One interval mean as `intervalMeans` gives it (`sizeDelta` only with a size counter). */
-export interface JoinedMean {
+/** One per-interval observation mean: interval end `tMs`, Δsum/Δcount, Δcount, series labels (and their key). */
+export interface IntervalMean {
   readonly tMs: number;
   readonly mean: number;
   readonly sumDelta: number;
   readonly countDelta: number;
   readonly labelsKey: string;
   readonly labels: Labels;
+}
+
+/** One interval mean as `intervalMeans` gives it (`sizeDelta` only with a size counter). */
+export interface JoinedMean extends IntervalMean {
   readonly sizeDelta?: number;
 }
 

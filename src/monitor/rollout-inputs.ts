@@ -31,10 +31,10 @@ import type { SlaCheck } from '../analysis/canary/decision.ts';
 import type { MetricSpec } from '../analysis/canary/judge.ts';
 import type { Slo } from '../analysis/slo/definition.ts';
 import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/series.ts';
-import { seriesKey, type Labels } from '../model/sample.ts';
+import { seriesKey } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
-import { joinOrdered, orderedForJoin, type JoinedMean } from './interval-join.ts';
+import { joinOrdered, orderedForJoin, type IntervalMean, type JoinedMean } from './interval-join.ts';
 
 /** The `_sum` and `_count` series of one histogram metric (any number of label sets). */
 export interface HistogramSeries {
@@ -42,15 +42,7 @@ export interface HistogramSeries {
   readonly count: readonly SeriesPoints[];
 }
 
-/** One per-interval observation mean: interval end `tMs`, Δsum/Δcount, Δcount, series labels (and their key). */
-export interface IntervalMean {
-  readonly tMs: number;
-  readonly mean: number;
-  readonly sumDelta: number;
-  readonly countDelta: number;
-  readonly labelsKey: string;
-  readonly labels: Labels;
-}
+export type { IntervalMean };
 
 /** Compliance an SLA check needs to count as met (share of compliant scrapes in the window). */
 export const SLA_TARGET = 0.99;
