@@ -14,7 +14,8 @@ import { NOT_JUDGED } from '../src/analysis/anomaly/detector.ts';
 import type { DetectionSettings, LiveDetectorChoice } from '../src/model/detection-settings.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
-import { DetectionEngine, type OpenedAnomaly } from '../src/monitor/detection-engine.ts';
+import { DetectionEngine } from '../src/monitor/detection-engine.ts';
+import type { OpenedAnomaly } from '../src/monitor/detection-types.ts';
 import type { DetectionInput } from '../src/monitor/detection-input.ts';
 import type { NabEntry } from './detect-nab.ts';
 

@@ -14,7 +14,7 @@ import { toApiAnomaly } from '../contract/anomalies.ts';
 import type { LiveEvent } from '../contract/live.ts';
 import type { Anomaly } from '../model/anomaly.ts';
 import type { AnomalyStore } from '../store/types.ts';
-import type { DetectionOutcome } from './detection-engine.ts';
+import type { DetectionOutcome } from './detection-types.ts';
 import { RESTARTED_WITHOUT_STATE } from './detection-restore.ts';
 
 /** Something that accepts webhook notifications (the retrying sender). */

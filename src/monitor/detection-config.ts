@@ -4,7 +4,7 @@
  * their engine through {@link detectionEngineOptions}, so a benchmark measures exactly the code that ships.
  */
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
-import type { DetectionEngineOptions } from './detection-engine.ts';
+import type { DetectionEngineOptions } from './detection-types.ts';
 import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
 import {
   inferredDetectorFactory,

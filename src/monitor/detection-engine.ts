@@ -42,18 +42,6 @@ import {
   type SeriesPrediction,
 } from './detection-types.ts';
 
-export { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
-export {
-  MAX_PREDICTION_SERIES,
-  MAX_PREDICTION_STEPS,
-  type DetectionEngineOptions,
-  type DetectionOutcome,
-  type OpenedAnomaly,
-  type PredictionPoint,
-  type ResolvedAnomaly,
-  type SeriesPrediction,
-} from './detection-types.ts';
-
 interface EngineState extends EpisodeSeriesState, HoldSeriesState {
   readonly detector: StreamingDetector | null;
   readonly metric: string;

@@ -10,7 +10,8 @@ import type { FamilyTypes } from '../ingest/scraper.ts';
 import type { Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { AppendResult, RejectReason, SampleStore } from '../store/types.ts';
-import type { DetectionEngine, DetectionOutcome } from './detection-engine.ts';
+import type { DetectionEngine } from './detection-engine.ts';
+import type { DetectionOutcome } from './detection-types.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 import type { AdmitResult, SeriesTracker } from './series-tracker.ts';
 

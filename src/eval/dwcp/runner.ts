@@ -25,7 +25,7 @@ import { Scraper } from '../../ingest/scraper.ts';
 import type { Anomaly, FaultLabel } from '../../model/anomaly.ts';
 import type { Sample } from '../../model/sample.ts';
 import { buildPipeline } from '../../monitor/build-pipeline.ts';
-import type { DetectionOutcome } from '../../monitor/detection-engine.ts';
+import type { DetectionOutcome } from '../../monitor/detection-types.ts';
 import type { OutcomeSink } from '../../monitor/pipeline.ts';
 import type { SimNode } from '../../sim/node.ts';
 import { InvalidInputError } from '../../errors.ts';

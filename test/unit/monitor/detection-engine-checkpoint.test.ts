@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DetectorSnapshot } from '../../../src/analysis/anomaly/detector.ts';
-import { isPersistentDetector, type SeriesSnapshot } from '../../../src/monitor/detection-engine.ts';
+import { isPersistentDetector, type SeriesSnapshot } from '../../../src/monitor/detector-snapshots.ts';
 import { openSqliteStore } from '../../../src/store/sqlite.ts';
 import {
   baseline,

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { getMetric } from '../../../src/catalog/index.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
-import { DetectionEngine, type OpenedAnomaly } from '../../../src/monitor/detection-engine.ts';
+import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
+import type { OpenedAnomaly } from '../../../src/monitor/detection-types.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 
 const T0 = Date.UTC(2026, 0, 1);

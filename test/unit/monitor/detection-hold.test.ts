@@ -9,7 +9,8 @@ import type { StreamingDetector } from '../../../src/analysis/anomaly/detector.t
 import { incidentDescription } from '../../../src/alerting/delivery/incident-text.ts';
 import { Correlator } from '../../../src/alerting/incidents/correlator.ts';
 import { parseMonitorConfig } from '../../../src/config.ts';
-import { DetectionEngine, type ResolvedAnomaly } from '../../../src/monitor/detection-engine.ts';
+import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
+import type { ResolvedAnomaly } from '../../../src/monitor/detection-types.ts';
 import {
   endHold,
   frozenBand,

@@ -7,7 +7,8 @@ import type { FastifyInstance } from 'fastify';
 
 import { createEnsemble } from '../../../../src/analysis/anomaly/presets.ts';
 import { InvalidInputError, PayloadTooLargeError } from '../../../../src/errors.ts';
-import { DetectionEngine, MAX_PREDICTION_STEPS } from '../../../../src/monitor/detection-engine.ts';
+import { DetectionEngine } from '../../../../src/monitor/detection-engine.ts';
+import { MAX_PREDICTION_STEPS } from '../../../../src/monitor/detection-types.ts';
 import { fileModelPerformance, MAX_REPORT_BYTES } from '../../../../src/monitor/model-performance.ts';
 import { SeriesTracker } from '../../../../src/monitor/series-tracker.ts';
 import { buildApp } from '../../../../src/server/app.ts';
