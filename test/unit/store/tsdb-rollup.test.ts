@@ -39,8 +39,10 @@ describe('tsdb rollups', () => {
           assert.deepEqual(b.timestampsMs, [...expect.keys()]);
           [...expect.values()].forEach((v, i) => {
             assert.equal(b.count[i], v.length);
-            assert.equal(b.min[i], Math.min(...v));
-            assert.equal(b.max[i], Math.max(...v));
+            // Compared with === (not Object.is): which of −0 and 0 a bucket of both keeps as its min/max is not
+            // part of the contract (a case fast-check draws now and then: [−0, 0] in one bucket).
+            assert.ok(b.min[i] === Math.min(...v), `min ${b.min[i]} vs ${Math.min(...v)}`);
+            assert.ok(b.max[i] === Math.max(...v), `max ${b.max[i]} vs ${Math.max(...v)}`);
             assert.equal(
               b.sum[i],
               v.slice(1).reduce((a, x) => a + x, v[0]!),
