@@ -6,8 +6,8 @@
  * row) opens a target-down anomaly. Series outside the catalog (`episodic`): a lasting fault is one anomaly, opened
  * after a minimum duration, held open while its condition holds (detection-episode.ts). Catalog series resolve
  * when `resolveAfterSamples` samples in a row lie inside the band their anomaly opened against, or after
- * `acceptNewLevelAfterMs` of normal verdicts ("new level accepted"); the detector catching up with a return inside
- * that band opens nothing (detection-hold.ts). Bands are clamped to the series' physical range (catalog). No I/O,
+ * `acceptNewLevelAfterMs` of normal verdicts ("new level accepted"); after a return, the detector catching up on
+ * values inside that band opens nothing for the same horizon (detection-hold.ts). Bands are clamped to the series' physical range (catalog). No I/O,
  * no clock: `nowMs` comes with each call (the detection time used for detection-delay measurements).
  *
  * Cold start: detectors that implement `PersistentDetector` are checkpointed and restored (`snapshots`, `seed`;
@@ -25,6 +25,7 @@ import {
   holdStep,
   returnedInside,
   type HoldSeriesState,
+  type RecoveryHorizon,
 } from './detection-hold.ts';
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
@@ -68,6 +69,8 @@ export class DetectionEngine {
   private readonly restore: DetectorRestore;
 
   private readonly acceptNewLevelAfterMs: number;
+  /** How long a resolved anomaly's band keeps the detector's catching up from paging (detection-hold.ts). */
+  private readonly recovery: RecoveryHorizon;
 
   /**
    * @throws RangeError for confirmSamples < 1, resolveAfterSamples < 1, maxSeries < 1 or an
@@ -80,6 +83,7 @@ export class DetectionEngine {
     const accept = opts.acceptNewLevelAfterMs ?? DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS;
     if (!(accept > 0)) throw new RangeError(`acceptNewLevelAfterMs must be > 0, got ${accept}`);
     this.acceptNewLevelAfterMs = accept;
+    this.recovery = { ms: accept, samples: opts.acceptNewLevelAfterSamples ?? 0 };
     this.opts = opts;
     this.restore = new DetectorRestore(opts.maxSeries);
   }
@@ -219,7 +223,15 @@ export class DetectionEngine {
       const v = st.detector.update(input.value, input.timestampMs);
       if (st.persistent) this.restore.markDirty(input.key);
       const reportable = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
-      const bad = !returnedInside(st, input.value, reportable) && reportable;
+      const catchingUp = returnedInside(
+        st,
+        input.value,
+        reportable,
+        input.timestampMs,
+        this.recovery,
+        input.spans,
+      );
+      const bad = reportable && !catchingUp;
       if (st.inferred) {
         episodeStep(input, st, v, bad, prevTs, nowMs, this.opts, opened, resolved);
         continue;
@@ -268,7 +280,7 @@ export class DetectionEngine {
         );
         if (out !== null) {
           st.open = false;
-          endHold(st, out);
+          endHold(st, out, input.timestampMs);
           resolved.push({
             key: input.key,
             resolvedAtMs: input.timestampMs,

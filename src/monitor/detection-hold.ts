@@ -15,8 +15,16 @@
  * resolves with the reason {@link NEW_LEVEL_ACCEPTED} (carried to the incident and its notification text).
  * Anomalies whose verdict has no finite band resolve as before: when the detector calls the series normal.
  *
- * State per series: the frozen band (two numbers) and the start of the detector's current run of normal
- * verdicts (one number); bounded by the engine's series limit. Pure: no clock, no I/O.
+ * After the return: an excursion displaces an adaptive detector's baseline (its level learns the excursion, a
+ * CUSUM re-anchors on it), and for a while after the series is back the detector judges the pre-fault normal
+ * itself anomalous — often on the other side (a burst up, then "too low" when the series sits where it sat
+ * before). Values inside the band the resolved anomaly was judged against are that normal, so for the same
+ * horizon the engine gives a detector to learn a new level (`acceptNewLevelAfterMs` and
+ * `acceptNewLevelAfterSamples`) they open nothing; a value outside it is judged as usual (see
+ * {@link returnedInside}).
+ *
+ * State per series: the frozen band (two numbers), the start of the detector's current run of normal verdicts
+ * (one number) and after a return the kept band and its age (four numbers); bounded by the engine's series limit. Pure: no clock, no I/O.
  */
 
 /** The reason an anomaly resolves while its series is still outside the band it opened against. */
@@ -36,10 +44,22 @@ export interface HoldSeriesState {
   /** Scrapes in the detector's current run of normal verdicts (0 while none). */
   normalRun?: number;
   /**
-   * The frozen band of an anomaly that resolved because its series came back inside it, kept until the detector
-   * calls a sample normal again (see {@link returnedInside}); absent otherwise.
+   * The frozen band of an anomaly that resolved because its series came back inside it, kept for the recovery
+   * horizon (see {@link returnedInside}); absent or null otherwise.
    */
   recovered?: { readonly lower: number; readonly upper: number } | null;
+  /** Sample time (ms) at which the anomaly of `recovered` resolved. */
+  recoveredAtTs?: number;
+  /** Scrapes seen since the anomaly of `recovered` resolved. */
+  recoveredScrapes?: number;
+}
+
+/** How long a resolved anomaly's band is kept (detection-hold.ts header): both must have passed. */
+export interface RecoveryHorizon {
+  /** Sample time, ms (the engine's `acceptNewLevelAfterMs`). */
+  readonly ms: number;
+  /** Scrapes (the engine's `acceptNewLevelAfterSamples`). */
+  readonly samples: number;
 }
 
 /** The frozen band of an anomaly that opens with band [lower, upper], or null when the band is not finite. */
@@ -54,27 +74,43 @@ export function frozenBand(a: {
 
 /**
  * Whether an anomalous verdict is only the detector catching up with a return to normal: after an anomaly
- * resolved because its series came back inside the band it opened against, an adaptive detector that learned
- * the fault's level judges the return itself anomalous for a few samples. A value inside that pre-fault band is
- * not a new anomaly, so such verdicts open nothing. The kept band is dropped at the detector's first normal
- * verdict or the first value outside it (a new deviation is judged as usual). Updates `st.recovered`.
- * @param anomalous the detector's (reportable) verdict on `value`
+ * resolved because its series came back inside the band it opened against, an adaptive detector whose baseline the
+ * excursion displaced judges the pre-fault normal anomalous for a while (on either side). A value inside that
+ * pre-fault band is not a new anomaly, so such verdicts open nothing until `horizon` has passed since the
+ * resolution (both its sample time and its scrapes); a value outside the band is judged as usual. Updates
+ * `st.recovered` (dropped once the horizon has passed) and `st.recoveredScrapes`.
+ * @param anomalous the detector's (reportable) verdict on `value`; `ts` the sample's time, ms; `spans` the scrapes
+ * it stands for (`DetectionInput.spans`, >= 1)
  * @returns true when the verdict is to be taken as normal
  */
-export function returnedInside(st: HoldSeriesState, value: number, anomalous: boolean): boolean {
+export function returnedInside(
+  st: HoldSeriesState,
+  value: number,
+  anomalous: boolean,
+  ts: number,
+  horizon: RecoveryHorizon,
+  spans = 1,
+): boolean {
   const band = st.recovered;
   if (band === undefined || band === null) return false;
-  if (anomalous && value >= band.lower && value <= band.upper) return true;
-  st.recovered = null;
-  return false;
+  const scrapes = (st.recoveredScrapes ?? 0) + Math.max(1, spans);
+  st.recoveredScrapes = scrapes;
+  if (ts - (st.recoveredAtTs ?? ts) >= horizon.ms && scrapes >= horizon.samples) {
+    st.recovered = null;
+    return false;
+  }
+  return anomalous && value >= band.lower && value <= band.upper;
 }
 
 /**
- * Ends the hold of an anomaly that resolves with `outcome`: keeps its band as `st.recovered` when the series came
- * back inside it (no reason), for {@link returnedInside}. Updates `st.hold` and `st.recovered`.
+ * Ends the hold of an anomaly that resolves with `outcome` at sample time `ts` (ms): keeps its band as
+ * `st.recovered` when the series came back inside it (no reason), for {@link returnedInside}. Updates `st.hold`,
+ * `st.recovered`, `st.recoveredAtTs` and `st.recoveredScrapes`.
  */
-export function endHold(st: HoldSeriesState, outcome: { readonly reason?: string }): void {
+export function endHold(st: HoldSeriesState, outcome: { readonly reason?: string }, ts: number): void {
   st.recovered = outcome.reason === undefined ? st.hold : null;
+  st.recoveredAtTs = ts;
+  st.recoveredScrapes = 0;
   st.hold = null;
 }
 

@@ -111,20 +111,43 @@ describe('the band an anomaly opened against holds it open', () => {
     assert.deepEqual(again.opened, [41, 101]);
   });
 
-  it('returnedInside / endHold: the kept band suppresses anomalous verdicts inside it until a normal one', () => {
+  it('returnedInside / endHold: the kept band suppresses anomalous verdicts inside it for the horizon', () => {
+    const horizon = { ms: 100, samples: 4 };
     const st: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
-    endHold(st, { reason: NEW_LEVEL_ACCEPTED });
+    endHold(st, { reason: NEW_LEVEL_ACCEPTED }, 0);
     assert.equal(st.recovered, null, 'a new level accepted keeps no band');
-    assert.equal(returnedInside(st, 5, true), false);
+    assert.equal(returnedInside(st, 5, true, 1, horizon), false);
     st.hold = frozenBand({ lower: 0, upper: 10 });
-    endHold(st, {});
+    endHold(st, {}, 1000);
     assert.equal(st.hold, null);
-    assert.equal(returnedInside(st, 5, true), true, 'inside, anomalous: the detector catching up');
-    assert.equal(returnedInside(st, 50, true), false, 'outside: judged as usual, and the band is dropped');
-    assert.equal(returnedInside(st, 5, true), false);
-    st.recovered = { lower: 0, upper: 10 };
-    assert.equal(returnedInside(st, 5, false), false, 'a normal verdict drops the band');
-    assert.equal(returnedInside(st, 5, true), false);
+    assert.equal(
+      returnedInside(st, 5, true, 1010, horizon),
+      true,
+      'inside, anomalous: the detector catching up',
+    );
+    assert.equal(returnedInside(st, 50, true, 1020, horizon), false, 'outside: judged as usual');
+    assert.equal(returnedInside(st, 5, false, 1030, horizon), false, 'a normal verdict is normal');
+    assert.equal(
+      returnedInside(st, 5, true, 1040, horizon),
+      true,
+      'the band outlives outside values and normal verdicts',
+    );
+    assert.equal(
+      returnedInside(st, 5, true, 1100, horizon),
+      false,
+      'both the time and the scrapes have passed',
+    );
+    assert.equal(st.recovered, null, 'and the band is dropped');
+    endHold(st, {}, 2000);
+    assert.equal(st.recovered, null, 'no hold, no band');
+    st.hold = frozenBand({ lower: 0, upper: 10 });
+    endHold(st, {}, 2000);
+    assert.equal(returnedInside(st, 5, true, 2200, horizon), true, 'time passed, but 1 scrape of 4');
+    assert.equal(
+      returnedInside(st, 5, true, 2210, horizon, 3),
+      false,
+      'a point standing for 3 scrapes counts 3',
+    );
   });
 
   it('acceptNewLevelAfterMs must be positive', () => {
