@@ -7,6 +7,7 @@ import {
   type Verdict,
 } from '../../../src/analysis/anomaly/detector.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
+import { T0 } from '../../helpers/alerting-fixtures.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import { SeriesTracker, type DetectionInput } from '../../../src/monitor/series-tracker.ts';
 
@@ -256,3 +257,18 @@ export class Adapting implements PersistentDetector {
     this.away = st.away;
   }
 }
+
+/** Sample interval of {@link utilizationInput}: 15 s. */
+export const UTILIZATION_STEP_MS = 15_000;
+
+/** Sample `i` of catalog series `c` (utilisation, no labels) with `value`, at T0 + i × 15 s. */
+export const utilizationInput = (value: number, i: number): DetectionInput => ({
+  key: 'c',
+  metric: 'dwcp_v3_resource_utilization_percent',
+  labels: {},
+  value,
+  timestampMs: T0 + i * UTILIZATION_STEP_MS,
+  kind: 'utilization',
+  transform: 'value',
+  def: undefined,
+});

@@ -10,9 +10,8 @@ import { describe, it } from 'node:test';
 import type { StreamingDetector, Verdict } from '../../../src/analysis/anomaly/detector.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import type { DetectionEngineOptions } from '../../../src/monitor/detection-types.ts';
-import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
 import { T0 } from '../../helpers/alerting-fixtures.ts';
-import { catalogEngineOptions } from './detection-engine-fixtures.ts';
+import { catalogEngineOptions, utilizationInput as input } from './detection-engine-fixtures.ts';
 
 const STEP = 15_000;
 
@@ -46,17 +45,6 @@ function displacedOn(displaced: ReadonlySet<number>): () => StreamingDetector {
     };
   };
 }
-
-const input = (value: number, i: number): DetectionInput => ({
-  key: 'c',
-  metric: 'dwcp_v3_resource_utilization_percent',
-  labels: {},
-  value,
-  timestampMs: T0 + i * STEP,
-  kind: 'utilization',
-  transform: 'value',
-  def: undefined,
-});
 
 /** Indexes (one sample per 15 s) at which an anomaly opened. */
 function openedAt(

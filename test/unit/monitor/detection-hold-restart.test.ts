@@ -7,23 +7,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
-import type { DetectionInput } from '../../../src/monitor/series-tracker.ts';
 import { MemoryDetectorStateStore } from '../../../src/store/memory/detector-state-store.ts';
 import { T0 } from '../../helpers/alerting-fixtures.ts';
-import { Adapting, catalogEngineOptions } from './detection-engine-fixtures.ts';
+import { Adapting, catalogEngineOptions, utilizationInput as input } from './detection-engine-fixtures.ts';
 
 const STEP = 15_000;
-
-const input = (value: number, i: number): DetectionInput => ({
-  key: 'c',
-  metric: 'dwcp_v3_resource_utilization_percent',
-  labels: {},
-  value,
-  timestampMs: T0 + i * STEP,
-  kind: 'utilization',
-  transform: 'value',
-  def: undefined,
-});
 
 test('after a restart an open anomaly keeps its band: resolves only back inside it, no second anomaly', async () => {
   const before = new DetectionEngine(catalogEngineOptions(() => new Adapting()));
