@@ -5,9 +5,12 @@
  * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
  * sample by table and index, from SQLite's `dbstat`).
  *
- * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--keep FILE] [--wrap]`
+ * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--chunk-bytes N] [--keep FILE] [--wrap] [--read]`
  * The simulator's values are a template of 900 steps that repeats; counters go on rising across its wraps unless
  * `--wrap` is given (then they fall back to their first value every 900 s, as if reset: the older behaviour).
+ * `--chunk-bytes N` sets `maxChunkBytes` (default: the store's); the output counts the chunk rows above it.
+ * `--read` reopens the store afterwards and reads every series' raw samples back (`readPoints` over the whole
+ * range, 500 series per call, 3 rounds): CPU ns per sample read, the decode cost of the chunks as stored.
  * `--keep FILE` copies the database file (after the checkpoint) to FILE for inspection.
  * `--samples DIR` replays a real scrape instead: `DIR/samples.tsv` (series index, timestamp ms, value per line,
  * time-ordered per series) and `DIR/series.jsonl` (`{"name", "labels"}` per series index), e.g. converted from
@@ -25,6 +28,7 @@ import type { Sample } from '../src/model/sample.ts';
 import { SeriesKeyBuilder } from '../src/store/series-key-builder.ts';
 import { readUvarint } from '../src/store/tsdb/codec/varint.ts';
 import { openChunkedSqliteStore } from '../src/store/tsdb/open.ts';
+import { DEFAULT_MAX_CHUNK_BYTES } from '../src/store/tsdb/options.ts';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 
 const { values: args } = parseArgs({
@@ -35,14 +39,17 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '1' },
     samples: { type: 'string' },
     'chunk-samples': { type: 'string', default: '480' },
+    'chunk-bytes': { type: 'string' },
     keep: { type: 'string' },
     wrap: { type: 'boolean', default: false },
+    read: { type: 'boolean', default: false },
   },
 });
 const SERIES = Number(args.series);
 const STEPS = Number(args.steps);
 const BATCH = Number(args.batch);
 const REPS = Number(args.reps);
+const CHUNK_BYTES = args['chunk-bytes'] === undefined ? DEFAULT_MAX_CHUNK_BYTES : Number(args['chunk-bytes']);
 
 function cpuUs(): number {
   const u = process.cpuUsage();
@@ -59,6 +66,27 @@ function dirBytes(dir: string): number {
 }
 
 const keyOf = new SeriesKeyBuilder();
+
+/** Reopens the store and reads every series' raw samples back, 500 series per `readPoints`, 3 rounds. */
+async function readBack(path: string, walDir: string, load: ReplayLoad): Promise<string> {
+  const store = await openChunkedSqliteStore({ path, walDir, retentionMs: 30 * 86_400_000, now: () => T0 });
+  try {
+    const names = [...new Set(Array.from({ length: SERIES }, (_, i) => load.name(i)))];
+    const refs = (await Promise.all(names.map((n) => store.findSeries(n, {}, 1_000_000)))).flat();
+    const rounds: string[] = [];
+    for (let r = 0; r < 3; r++) {
+      let n = 0;
+      const c0 = cpuUs();
+      for (let i = 0; i < refs.length; i += 500)
+        for (const p of await store.readPoints(refs.slice(i, i + 500), T0, T0 + STEPS * 1000, 1_000_000))
+          n += p.values.length;
+      rounds.push(`${(((cpuUs() - c0) * 1000) / n).toFixed(0)}`);
+    }
+    return `  raw read of all ${refs.length} series: ${rounds.join(' / ')} CPU ns per sample read (3 rounds)\n`;
+  } finally {
+    await store.close();
+  }
+}
 const T0 = 1_700_000_000_000;
 
 type Batch = { nowMs: number; samples: Sample[]; keys: string[] };
@@ -119,6 +147,7 @@ for (let rep = 0; rep < REPS; rep++) {
     walDir: join(dir, 'wal'),
     retentionMs: 30 * 86_400_000,
     maxSamplesPerChunk: Number(args['chunk-samples']),
+    maxChunkBytes: CHUNK_BYTES,
     now: () => now,
   });
   let samples = 0;
@@ -146,7 +175,11 @@ for (let rep = 0; rep < REPS; rep++) {
   // Timestamp and value streams of the chunk blobs (format byte, uvarint count, uvarint timestamp-stream length).
   let tsBytes = 0;
   let valueBytes = 0;
+  let over = 0;
+  let largest = 0;
   for (const r of raw.prepare('select data from tsdb_chunks').iterate() as Iterable<{ data: Buffer }>) {
+    if (r.data.length > CHUNK_BYTES) over++;
+    largest = Math.max(largest, r.data.length);
     const c = readUvarint(r.data, 1);
     const t = readUvarint(r.data, c.next);
     tsBytes += t.value;
@@ -156,7 +189,7 @@ for (let rep = 0; rep < REPS; rep++) {
   const total = dirBytes(dir);
   process.stdout.write(
     `rep ${rep + 1}: ${samples} samples in batches of ${BATCH}; append CPU ${(busyUs / samples).toFixed(3)} µs/sample\n` +
-      `  on disk ${(total / samples).toFixed(3)} B/sample (${total} B: database file + WAL directory after close); chunk blobs ${(blob.b / samples).toFixed(3)} B/sample in ${blob.n} rows (timestamps ${(tsBytes / samples).toFixed(3)}, values ${(valueBytes / samples).toFixed(3)})\n` +
+      `  on disk ${(total / samples).toFixed(3)} B/sample (${total} B: database file + WAL directory after close); chunk blobs ${(blob.b / samples).toFixed(3)} B/sample in ${blob.n} rows (timestamps ${(tsBytes / samples).toFixed(3)}, values ${(valueBytes / samples).toFixed(3)}); ${over} rows over maxChunkBytes ${CHUNK_BYTES}, largest ${largest} B\n` +
       pages
         .filter((p) => p.bytes / samples >= 0.005)
         .map(
@@ -166,6 +199,7 @@ for (let rep = 0; rep < REPS; rep++) {
         .join('\n') +
       '\n',
   );
+  if (args.read && load !== undefined) process.stdout.write(await readBack(path, join(dir, 'wal'), load));
   if (args.keep !== undefined) copyFileSync(path, args.keep);
   rmSync(dir, { recursive: true, force: true });
 }

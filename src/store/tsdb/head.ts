@@ -7,13 +7,19 @@
  * @see Prometheus TSDB head block (in-memory head, chunks cut at 120 samples),
  *   https://ganeshvernekar.com/blog/prometheus-tsdb-the-head-block/
  */
-import { ChunkAppender, decodeChunk } from './codec/chunk.ts';
+import { ChunkAppender, compactChunk, decodeChunk, encodeChunk } from './codec/chunk.ts';
 import type { TailBuckets } from './tail-buckets.ts';
 
 /** Accounted bytes of a series without an open chunk, besides 2 bytes per key character (objects, map slots). */
 export const SERIES_OVERHEAD_BYTES = 240;
 /** Extra accounted bytes of an open chunk besides its buffers (appender and encoder objects). */
 export const OPEN_CHUNK_OVERHEAD_BYTES = 160;
+
+/**
+ * Share of `maxChunkBytes` the size estimate aims at: the estimate is off by a few per cent either way (the
+ * compaction ratio changes from chunk to chunk), and a chunk that compacts to more than the limit is split.
+ */
+export const CHUNK_SIZE_AIM = 0.97;
 
 /** Head state of one series. */
 export interface HeadSeries {
@@ -27,6 +33,11 @@ export interface HeadSeries {
   provisionalStart: number | undefined;
   /** Samples in that row. */
   provisionalSamples: number;
+  /**
+   * Stored (compacted) bytes per open-chunk (format 1) byte of the series' last cut chunk, or measured once on
+   * the open chunk when it first nears `maxChunkBytes`; 0 until known. Estimates a chunk's stored size while it fills.
+   */
+  sizeRatio: number;
   /** Head clock at the series' last append. */
   touched: number;
   /** Bytes currently accounted for the series. */
@@ -61,6 +72,7 @@ export interface CutChunk {
 export interface HeadLimits {
   readonly maxSamplesPerChunk: number;
   readonly maxChunkSpanMs: number;
+  readonly maxChunkBytes: number;
   readonly maxHeadSeries: number;
   readonly maxHeadBytes: number;
 }
@@ -122,6 +134,7 @@ export class Head {
       lastTs,
       provisionalStart: undefined,
       provisionalSamples: 0,
+      sizeRatio: 0,
       touched: this.clock,
       accounted: 0,
       tail: undefined,
@@ -137,17 +150,19 @@ export class Head {
 
   /**
    * Appends a sample later than everything in the open chunk, cutting the chunk first when it is full (sample
-   * count) or the sample is `maxChunkSpanMs` or more after its first sample.
+   * count, or stored size: {@link fullBySize}) or the sample is `maxChunkSpanMs` or more after its first sample.
    * @throws InvalidInputError when `t` is not after the open chunk's last timestamp.
    */
   append(s: HeadSeries, t: number, v: number, cuts: CutChunk[]): void {
     let app = s.app;
-    if (
-      app !== undefined &&
-      (app.count >= this.limits.maxSamplesPerChunk || t - app.minTs! >= this.limits.maxChunkSpanMs)
-    ) {
-      this.cut(s, cuts);
-      app = undefined;
+    if (app !== undefined) {
+      if (app.count >= this.limits.maxSamplesPerChunk || t - app.minTs! >= this.limits.maxChunkSpanMs) {
+        this.cut(s, cuts);
+        app = undefined;
+      } else if (this.fullBySize(s, app)) {
+        this.cut(s, cuts, true);
+        app = s.app; // the samples split off a chunk over the limit, if any
+      }
     }
     if (app === undefined) {
       app = new ChunkAppender();
@@ -168,6 +183,22 @@ export class Head {
       }
     }
     if (app.allocatedBytes !== cap) this.account(s);
+  }
+
+  /**
+   * Whether one more sample would take the open chunk's stored blob past {@link CHUNK_SIZE_AIM} of
+   * `maxChunkBytes`: the open chunk's format-1 size, grown by its mean bytes per sample, times the series'
+   * compaction ratio. The first time a series' chunk nears the limit with no ratio known, the ratio is measured on
+   * the open chunk (one compaction).
+   */
+  private fullBySize(s: HeadSeries, app: ChunkAppender): boolean {
+    const n = app.count;
+    const raw = app.encodedBytes;
+    const limit = this.limits.maxChunkBytes * CHUNK_SIZE_AIM * n;
+    // Stored bytes never exceed the format-1 bytes (compactChunk keeps the smaller), so a ratio of 1 is an upper bound.
+    if (raw * (n + 1) * (s.sizeRatio || 1) < limit) return false;
+    if (s.sizeRatio === 0) s.sizeRatio = compactChunk(app.bytes()).length / raw;
+    return raw * (n + 1) * s.sizeRatio >= limit;
   }
 
   /** Drops the tail of `s` (an out-of-order sample was stored) and marks the series changed. */
@@ -221,24 +252,74 @@ export class Head {
     return dup;
   }
 
-  /** Cuts the open chunk of `s` (if any) into `cuts`. */
-  cut(s: HeadSeries, cuts: CutChunk[]): void {
+  /**
+   * Cuts the open chunk of `s` (if any) into `cuts`. With `split`, a chunk whose stored blob would be over
+   * `maxChunkBytes` is cut at the sample its size estimate allows instead, and the samples after it stay in a new
+   * open chunk.
+   */
+  cut(s: HeadSeries, cuts: CutChunk[], split = false): void {
     const app = s.app;
     if (app === undefined) return;
     if (app.count > 0) {
       const startTs = app.minTs!;
+      const data = app.compactBytes();
+      if (split && data.length > this.limits.maxChunkBytes) {
+        const m = this.splitAt(s, app.count, data.length);
+        if (m < app.count) {
+          this.cutSplit(s, app, m, cuts);
+          return;
+        }
+      }
+      s.sizeRatio = data.length / app.encodedBytes;
       cuts.push({
         seriesId: s.id,
         startTs,
         endTs: app.maxTs!,
         samples: app.count,
-        data: app.compactBytes(),
+        data,
         replaces:
           s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
         provisionalSamples: s.provisionalStart !== undefined ? s.provisionalSamples : 0,
       });
     }
     s.app = undefined;
+    s.provisionalStart = undefined;
+    s.provisionalSamples = 0;
+    this.account(s);
+  }
+
+  /**
+   * Samples to cut off the front of an open chunk of `n` samples whose stored blob takes `bytes`, over
+   * `maxChunkBytes`: as many as {@link CHUNK_SIZE_AIM} of the limit holds at the chunk's mean stored bytes per
+   * sample, but never fewer than the series' checkpoint row holds (the cut row replaces that row, and its samples
+   * may be in no WAL segment any more). `n` or more means: do not split.
+   */
+  private splitAt(s: HeadSeries, n: number, bytes: number): number {
+    const m = Math.max(1, Math.floor((n * this.limits.maxChunkBytes * CHUNK_SIZE_AIM) / bytes));
+    return s.provisionalStart === undefined ? m : Math.max(m, s.provisionalSamples);
+  }
+
+  /** Cuts the first `m` samples of the open chunk `app` of `s`; the rest become the new open chunk. */
+  private cutSplit(s: HeadSeries, app: ChunkAppender, m: number, cuts: CutChunk[]): void {
+    const n = app.count;
+    const d = decodeChunk(app.bytes());
+    const raw = encodeChunk(d.timestampsMs.subarray(0, m), d.values.subarray(0, m));
+    const data = compactChunk(raw);
+    s.sizeRatio = data.length / raw.length;
+    const startTs = d.timestampsMs[0]!;
+    cuts.push({
+      seriesId: s.id,
+      startTs,
+      endTs: d.timestampsMs[m - 1]!,
+      samples: m,
+      data,
+      replaces:
+        s.provisionalStart !== undefined && s.provisionalStart !== startTs ? s.provisionalStart : undefined,
+      provisionalSamples: s.provisionalStart !== undefined ? s.provisionalSamples : 0,
+    });
+    const rest = new ChunkAppender(Math.max(16, app.allocatedBytes >> 2));
+    for (let i = m; i < n; i++) rest.append(d.timestampsMs[i]!, d.values[i]!);
+    s.app = rest;
     s.provisionalStart = undefined;
     s.provisionalSamples = 0;
     this.account(s);

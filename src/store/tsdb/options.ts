@@ -1,9 +1,11 @@
 /**
  * Options of the chunked time-series store and their defaults. Sizes are chosen so that one chunk holds
- * 8 minutes of a 1 s series (about 3.5 KiB of blob at 7 bytes per noisy sample), raw samples are kept 48 h,
+ * at most 8 minutes of a 1 s series, and a chunk of full-precision floats (about 6-7 bytes per sample stored) is
+ * cut at about 1.9-2 KiB, so that two such rows fill a 4 KiB SQLite page; raw samples are kept 48 h,
  * 1-minute rollups 30 days (a 30-day SLO window is fully covered) and 1-hour rollups a year.
  */
 import { InvalidInputError } from '../../errors.ts';
+import { LEAF_BYTES, ROW_OVERHEAD_BYTES } from './page-pack.ts';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -21,6 +23,12 @@ export interface TsdbOptions {
   readonly maxSamplesPerChunk: number;
   /** A chunk is cut before a sample that is this much later than the chunk's first sample (ms). */
   readonly maxChunkSpanMs: number;
+  /**
+   * Largest stored (compacted) chunk blob written by a cut (bytes): a chunk is cut before a sample that would take
+   * it past 97 % of this, as estimated from the open chunk's size and the series' last compaction ratio, and a
+   * chunk that compacts to more is split (head.ts). The default lets two chunk rows share a 4 KiB SQLite page.
+   */
+  readonly maxChunkBytes: number;
   /** Series held in the head at most; the longest idle ones are flushed and dropped beyond it. */
   readonly maxHeadSeries: number;
   /** Accounted head memory at most (bytes): open chunks are cut, largest first, beyond it. */
@@ -54,6 +62,12 @@ export interface TsdbOptions {
   readonly queryResultCacheBytes: number;
 }
 
+/**
+ * Default `maxChunkBytes` (2003): half a 4 KiB table leaf page less one row's overhead (page-pack.ts), so that two
+ * cut chunks share a page.
+ */
+export const DEFAULT_MAX_CHUNK_BYTES = LEAF_BYTES / 2 - ROW_OVERHEAD_BYTES;
+
 /** The defaults. */
 export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   rawRetentionMs: 48 * HOUR,
@@ -61,6 +75,7 @@ export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   rollup1hRetentionMs: 366 * DAY,
   maxSamplesPerChunk: 480,
   maxChunkSpanMs: 2 * HOUR,
+  maxChunkBytes: DEFAULT_MAX_CHUNK_BYTES,
   maxHeadSeries: 200_000,
   maxHeadBytes: 512 * 1024 * 1024,
   walCheckpointBytes: 128 * 1024 * 1024,
@@ -88,7 +103,7 @@ export const ROLLUP_ROW_SPAN_MS: Readonly<Record<number, number>> = { [MINUTE]: 
  * Merges `partial` over the defaults and checks every field.
  * @throws InvalidInputError when a field is not a positive integer (`queryCacheBytes`, `queryResultCacheBytes`: not a non-negative one), a rollup retention is shorter than the span it
  *   must cover (1-minute rollups < 1 day, 1-hour rollups < 1-minute rollups), or the chunk limits
- *   are outside 2..65535 samples / 1 s..24 h.
+ *   are outside 2..65535 samples / 1 s..24 h / 64 B..16 MiB.
  */
 export function resolveTsdbOptions(partial: Partial<TsdbOptions> = {}): TsdbOptions {
   const o: Record<string, number> = { ...DEFAULT_TSDB_OPTIONS };
@@ -104,6 +119,8 @@ export function resolveTsdbOptions(partial: Partial<TsdbOptions> = {}): TsdbOpti
 function checkRelations(o: TsdbOptions): TsdbOptions {
   if (o.maxSamplesPerChunk < 2 || o.maxSamplesPerChunk > 65_535)
     throw new InvalidInputError(`maxSamplesPerChunk must be in 2..65535, got ${o.maxSamplesPerChunk}`);
+  if (o.maxChunkBytes < 64 || o.maxChunkBytes > 1 << 24)
+    throw new InvalidInputError(`maxChunkBytes must be in 64..16777216, got ${o.maxChunkBytes}`);
   if (o.maxChunkSpanMs < 1000 || o.maxChunkSpanMs > DAY)
     throw new InvalidInputError(`maxChunkSpanMs must be in 1 s..24 h, got ${o.maxChunkSpanMs}`);
   if (o.rollup1mRetentionMs < DAY)

@@ -9,7 +9,7 @@
  *    its timestamp is looked up in the head, chunks waiting to be written and the database — present means
  *    duplicate (the stored sample wins), absent means it is stored;
  * 3. the accepted samples go to the WAL in one record (one write(2)); only then is the batch acknowledged;
- * 4. in-order samples are appended to open chunks (cut at `maxSamplesPerChunk` or `maxChunkSpanMs`),
+ * 4. in-order samples are appended to open chunks (cut at `maxSamplesPerChunk`, `maxChunkSpanMs` or `maxChunkBytes`),
  *    out-of-order ones merged into the open chunk or written as chunks of their own;
  * 5. cut chunks are written to the database; a failed write keeps them in memory (served to readers, retried).
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open

@@ -2,7 +2,8 @@
  * Page fill of the chunk table in SQLite: chunk rows of mixed sizes (small integer-series blobs, 3 KiB blobs of
  * full-precision floats, in series order as a scrape delivers them), checkpointed and then cut, leave little of
  * the table's pages empty (rows packed into page-sized bins; a checkpoint row replaced by delete and append, not
- * grown in place), and read back unchanged.
+ * grown in place), and read back unchanged. When full-precision floats are too many for small rows to fill the
+ * pages beside them, their chunks are cut by stored size (`maxChunkBytes`), two to a page.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,25 @@ function valueOf(i: number, k: number): number {
   return Math.floor(unit(i, k, 3) * 16);
 }
 
+/** The chunk table's leaf pages of a closed store's file (after a WAL checkpoint), and its rows over 2.5 KiB. */
+function leafPages(path: string): { pages: number; bytes: number; unused: number; bigRows: number } {
+  const raw = new BetterSqlite3(path);
+  try {
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    const t = raw
+      .prepare(
+        "select count(*) as pages, sum(pgsize) as bytes, sum(unused) as unused from dbstat where name = 'tsdb_chunks' and pagetype = 'leaf'",
+      )
+      .get() as { pages: number; bytes: number; unused: number };
+    const big = raw.prepare('select count(*) as n from tsdb_chunks where length(data) > 2500').get() as {
+      n: number;
+    };
+    return { ...t, bigRows: big.n };
+  } finally {
+    raw.close();
+  }
+}
+
 describe('tsdb chunk table page fill (SQLite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-page-fill-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +65,7 @@ describe('tsdb chunk table page fill (SQLite)', () => {
       walDir: join(dir, 'wal'),
       retentionMs: 30 * 86_400_000,
       maxSamplesPerChunk: STEPS,
+      maxChunkBytes: 1 << 24, // cut by sample count only: 3 KiB float rows beside small ones
       now: () => now,
     });
     try {
@@ -65,24 +86,54 @@ describe('tsdb chunk table page fill (SQLite)', () => {
     } finally {
       await st.close();
     }
-    const raw = new BetterSqlite3(path);
+    const t = leafPages(path);
+    assert.ok(t.bigRows >= SERIES / 5, `${t.bigRows} rows of full-precision floats over 2.5 KiB`);
+    assert.ok(
+      t.unused <= 0.1 * t.bytes,
+      `${t.unused} of ${t.bytes} B of ${t.pages} leaf pages unused (${((100 * t.unused) / t.bytes).toFixed(1)} %)`,
+    );
+  });
+
+  it('three in four series full-precision float counters: chunks cut by size leave at most 15 % of the table pages unused', async () => {
+    // Cut by sample count only, the float rows (about 2.8 KiB) take a page each and the few small rows cannot fill
+    // the kilobyte beside them: 26 % of the pages unused.
+    const path = join(dir, 'floats.db');
+    const series = 200;
+    const steps = 960;
+    const acc = new Float64Array(series).fill(1_770_668.1417100322);
+    /** Series i % 4 ≠ 0: a counter adding a random full-precision amount per scrape; the others small integers. */
+    const v = (i: number, k: number): number =>
+      i % 4 !== 0 ? (acc[i]! += unit(i, k, 1) * 4096 + unit(i, k, 2) * 1e-7) : Math.floor(unit(i, k, 3) * 16);
+    const written: number[] = [];
+    let now = T0;
+    const st = await openChunkedSqliteStore({
+      path,
+      walDir: join(dir, 'wal-floats'),
+      retentionMs: 30 * 86_400_000,
+      now: () => now,
+    });
     try {
-      raw.pragma('wal_checkpoint(TRUNCATE)');
-      const t = raw
-        .prepare(
-          "select count(*) as pages, sum(pgsize) as bytes, sum(unused) as unused from dbstat where name = 'tsdb_chunks' and pagetype = 'leaf'",
-        )
-        .get() as { pages: number; bytes: number; unused: number };
-      const big = raw.prepare('select count(*) as n from tsdb_chunks where length(data) > 2500').get() as {
-        n: number;
-      };
-      assert.ok(big.n >= SERIES / 5, `${big.n} rows of full-precision floats over 2.5 KiB`);
-      assert.ok(
-        t.unused <= 0.1 * t.bytes,
-        `${t.unused} of ${t.bytes} B of ${t.pages} leaf pages unused (${((100 * t.unused) / t.bytes).toFixed(1)} %)`,
-      );
+      for (let k = 0; k < steps; k++) {
+        now = T0 + k * 1000 + 3;
+        const batch: Sample[] = [];
+        for (let i = 0; i < series; i++) {
+          const value = v(i, k);
+          if (i === 6) written.push(value);
+          const timestampMs = T0 + k * 1000 + Math.floor(unit(i, k, 9) * 4); // 0-3 ms of scrape jitter
+          batch.push({ name: 'dwcp_fill', labels: { s: String(i) }, value, timestampMs });
+        }
+        await st.append(batch);
+      }
+      const refs = await st.findSeries('dwcp_fill', { s: '6' }, 10);
+      const [p] = await st.readPoints(refs, T0, T0 + steps * 1000, 10_000);
+      assert.deepEqual([...p!.values], written);
     } finally {
-      raw.close();
+      await st.close();
     }
+    const t = leafPages(path);
+    assert.ok(
+      t.unused <= 0.15 * t.bytes,
+      `${t.unused} of ${t.bytes} B of ${t.pages} leaf pages unused (${((100 * t.unused) / t.bytes).toFixed(1)} %)`,
+    );
   });
 });

@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { BatchHandleMemo } from '../../../src/store/tsdb/batch-handles.ts';
 import { Head, type HeadSeries } from '../../../src/store/tsdb/head.ts';
 
-const limits = { maxSamplesPerChunk: 120, maxChunkSpanMs: 3_600_000, maxHeadSeries: 1000, maxHeadBytes: 1e9 };
+const limits = {
+  maxSamplesPerChunk: 120,
+  maxChunkSpanMs: 3_600_000,
+  maxChunkBytes: 1 << 24,
+  maxHeadSeries: 1000,
+  maxHeadBytes: 1e9,
+};
 
 describe('batch handle memo', () => {
   it('answers from the previous batch of the same shape only where the key is the same and nothing left the head', () => {

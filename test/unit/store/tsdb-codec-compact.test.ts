@@ -207,6 +207,7 @@ describe('tsdb codec format 2', () => {
     const h = new Head({
       maxSamplesPerChunk: 100,
       maxChunkSpanMs: 3_600_000,
+      maxChunkBytes: 1 << 24,
       maxHeadSeries: 10,
       maxHeadBytes: 1 << 30,
     });

@@ -10,6 +10,7 @@ import { Head, type CutChunk, type HeadLimits } from '../../../src/store/tsdb/he
 const limits = (over: Partial<HeadLimits> = {}): HeadLimits => ({
   maxSamplesPerChunk: 4,
   maxChunkSpanMs: 10_000,
+  maxChunkBytes: 1 << 24,
   maxHeadSeries: 100,
   maxHeadBytes: 1 << 30,
   ...over,

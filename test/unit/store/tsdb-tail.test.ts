@@ -14,6 +14,7 @@ const MIN = 60_000;
 const limits = {
   maxSamplesPerChunk: 120,
   maxChunkSpanMs: 7_200_000,
+  maxChunkBytes: 1 << 24,
   maxHeadSeries: 100,
   maxHeadBytes: 1 << 30,
 };
