@@ -262,6 +262,44 @@ export async function earliestChunkStart(db: TsdbDb): Promise<number | undefined
   return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
 }
 
+/** One statement of a rollup read: an id range (`only`: the ids of it to keep) or an id list. */
+interface RollupReadPart {
+  readonly lo: number;
+  readonly hi: number;
+  readonly ids: number[] | undefined;
+  readonly only: ReadonlySet<number> | undefined;
+}
+
+/** The statements reading the rollups of `seriesIds` (idReads.ts ranges, then lists). */
+function rollupReadParts(seriesIds: readonly number[]): RollupReadPart[] {
+  const { ranges, lists } = idReads(seriesIds);
+  return [
+    ...ranges.map((r) => ({ lo: r.lo, hi: r.hi, ids: undefined, only: r.only })),
+    ...lists.map((ids) => ({ lo: 0, hi: 0, ids, only: undefined })),
+  ];
+}
+
+/** Rollup rows of `part`'s series and `resolution` whose span (`rowSpanMs`) overlaps [fromMs, toMs] (no columns). */
+function rollupRowsOf(
+  db: TsdbDb,
+  part: RollupReadPart,
+  resolution: number,
+  fromMs: number,
+  toMs: number,
+  rowSpanMs: number,
+) {
+  return db
+    .selectFrom('tsdb_rollups')
+    .where((eb) =>
+      part.ids !== undefined
+        ? eb('series_id', 'in', part.ids)
+        : eb.and([eb('series_id', '>=', part.lo), eb('series_id', '<=', part.hi)]),
+    )
+    .where('resolution', '=', resolution)
+    .where('start_ts', '>', fromMs - rowSpanMs)
+    .where('start_ts', '<=', toMs);
+}
+
 /**
  * Rollup rows of the given series and resolution whose span overlaps [fromMs, toMs], ordered by series and
  * start; the count/min/max/sum blob only when `withRest`.
@@ -276,28 +314,9 @@ export async function readRollups(
   withRest: boolean,
 ): Promise<RollupRow[]> {
   const out: RollupRow[] = [];
-  const { ranges, lists } = idReads(seriesIds);
-  const parts: {
-    lo: number;
-    hi: number;
-    ids: number[] | undefined;
-    only: ReadonlySet<number> | undefined;
-  }[] = [
-    ...ranges.map((r) => ({ lo: r.lo, hi: r.hi, ids: undefined, only: r.only })),
-    ...lists.map((ids) => ({ lo: 0, hi: 0, ids, only: undefined })),
-  ];
-  for (const part of parts) {
-    const q = db
-      .selectFrom('tsdb_rollups')
+  for (const part of rollupReadParts(seriesIds)) {
+    const q = rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
       .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
-      .where((eb) =>
-        part.ids !== undefined
-          ? eb('series_id', 'in', part.ids)
-          : eb.and([eb('series_id', '>=', part.lo), eb('series_id', '<=', part.hi)]),
-      )
-      .where('resolution', '=', resolution)
-      .where('start_ts', '>', fromMs - rowSpanMs)
-      .where('start_ts', '<=', toMs)
       .orderBy('series_id')
       .orderBy('start_ts');
     const rows = withRest ? await q.select('data').execute() : await q.execute();
@@ -315,6 +334,42 @@ export async function readRollups(
         last: r.last_data,
         rest,
       });
+    }
+  }
+  return out;
+}
+
+/** A rollup row's start and bucket lasts, as a range query reads it. */
+export interface RollupLastRow {
+  readonly seriesId: number;
+  readonly startTs: number;
+  readonly last: Uint8Array;
+}
+
+/**
+ * The `last_data` blobs of the rollup rows {@link readRollups} reads, in no particular order (a range query
+ * files them per series and row start). Without the ORDER BY, SQLite serves the read from the
+ * (resolution, start_ts) index without sorting the blobs in a temporary B-tree first (measured 20 000 rows of
+ * 1.3 KiB at 10 000 series: about 40 % less CPU for the statement).
+ */
+export async function readRollupLasts(
+  db: TsdbDb,
+  seriesIds: readonly number[],
+  resolution: number,
+  fromMs: number,
+  toMs: number,
+  rowSpanMs: number,
+): Promise<RollupLastRow[]> {
+  const out: RollupLastRow[] = [];
+  for (const part of rollupReadParts(seriesIds)) {
+    const rows = await rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
+      .select(['series_id', 'start_ts', 'last_data'])
+      .execute();
+    const only = part.only;
+    for (const r of rows) {
+      const seriesId = Number(r.series_id);
+      if (only !== undefined && !only.has(seriesId)) continue;
+      out.push({ seriesId, startTs: Number(r.start_ts), last: r.last_data });
     }
   }
   return out;

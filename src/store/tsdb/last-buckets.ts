@@ -8,7 +8,7 @@
  * next one overwrites the arrays.
  */
 import type { TsdbDb } from './chunk-repo.ts';
-import { readRollups } from './chunk-repo.ts';
+import { readRollupLasts } from './chunk-repo.ts';
 import { decodeRollupLastInto, rollupLastBuckets } from './codec/rollup-chunk.ts';
 import { ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS } from './options.ts';
 import { denseRow, rowKey, type CachedRow, type RollupRowCache } from './row-cache.ts';
@@ -241,11 +241,13 @@ async function gather(
     toRead = missing;
   }
   if (rowCount > 0 && toRead.length > 0) {
-    for (const r of await readRollups(db, toRead, resolutionMs, from, hi, span, false)) {
+    for (const r of await readRollupLasts(db, toRead, resolutionMs, from, hi, span)) {
       let l = rowsOf.get(r.seriesId);
       if (!l) rowsOf.set(r.seriesId, (l = []));
       l.push({ start: r.startTs, last: r.last });
     }
+    // The rows come in no particular order; each series' rows in start order (the sparse path appends them).
+    for (const l of rowsOf.values()) if (l.length > 1) l.sort((a, b) => a.start - b.start);
   }
   const rawFrom = Math.max(from, w);
   // The raw part: from the series' tails where they cover it (every sample of the series is at or before toMs),

@@ -18,6 +18,9 @@ import { ROLLUP_ROW_SPAN_MS } from './options.ts';
 
 const TWO32 = 4294967296;
 
+/** Scratch column the values are decoded into (grown to the longest row seen; a row holds at most 1440 buckets). */
+let scratch = new Float64Array(1440);
+
 /** Whether bits [from, from + count) of `b` are all zero (`b` holds at least ceil((from + count) / 8) bytes). */
 function zeroBits(b: Uint8Array, from: number, count: number): boolean {
   if (count <= 0) return true;
@@ -73,17 +76,19 @@ export function denseRunRow(
   if (span === undefined) return undefined;
   const k0 = (t0 - start) / resolutionMs;
   if (!Number.isInteger(k0) || k0 < 0 || k0 + n > span / resolutionMs) return undefined;
-  const col = new Float64Array(k0 + n);
-  col.fill(Number.NaN, 0, k0);
-  decodeXorColumn(blob.subarray(valFrom), n, col.subarray(k0));
+  // Decoded into a shared scratch column (checked for NaN and float32-ness there), then copied once into the
+  // kept array: one allocation per row, of the kept type.
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  const vals = scratch.subarray(0, n);
+  decodeXorColumn(blob.subarray(valFrom), n, vals);
   let f32 = true;
-  for (let k = k0; k < k0 + n; k++) {
-    const v = col[k]!;
+  for (let k = 0; k < n; k++) {
+    const v = vals[k]!;
     if (v !== v) return undefined;
     if (f32 && Math.fround(v) !== v) f32 = false;
   }
-  if (!f32) return col;
-  const out = new Float32Array(col.length);
-  out.set(col);
+  const out = f32 ? new Float32Array(k0 + n) : new Float64Array(k0 + n);
+  if (k0 > 0) out.fill(Number.NaN, 0, k0);
+  out.set(vals, k0);
   return out;
 }
