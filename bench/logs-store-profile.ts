@@ -66,6 +66,17 @@ const VARIANTS: Variant[] = [
   { name: 'fts-pgsz-16k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 16000)"] },
   { name: 'fts-pgsz-64k', ddl: ["insert into log_fts (log_fts, rank) values ('pgsz', 64000)"] },
   { name: 'fts-automerge-2', ddl: ["insert into log_fts (log_fts, rank) values ('automerge', 2)"] },
+  // FTS5 merges segments of a level once `automerge` of them exist (default 4) and all at once at `crisismerge`
+  // (default 16): fewer merge passes per entry, more segments for a search to read
+  { name: 'fts-automerge-8', ddl: ["insert into log_fts (log_fts, rank) values ('automerge', 8)"] },
+  {
+    name: 'fts-automerge-16',
+    ddl: [
+      "insert into log_fts (log_fts, rank) values ('automerge', 16)",
+      "insert into log_fts (log_fts, rank) values ('crisismerge', 64)",
+    ],
+  },
+  { name: 'fts-crisismerge-64', ddl: ["insert into log_fts (log_fts, rank) values ('crisismerge', 64)"] },
   // WAL checkpoints every 4000 / 16 000 pages instead of SQLite's 1000 (per connection)
   { name: 'wal-ckpt-4000', ddl: [], pragmas: ['wal_autocheckpoint = 4000'] },
   { name: 'wal-ckpt-16000', ddl: [], pragmas: ['wal_autocheckpoint = 16000'] },
