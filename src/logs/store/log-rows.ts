@@ -28,16 +28,6 @@ export function streamIdCondition(ids: readonly number[], indexed: boolean): Exp
   return sql<SqlBool>`${indexed ? sql`` : sql`+`}${sql.ref('e.stream_id')} in (${sql.raw(ids.map((i) => String(Math.trunc(i))).join(', '))})`;
 }
 
-/**
- * SQLite: the entry's token Bloom filter (./token-bloom.ts) has every bit of `mask`, or is 0 (no filter: entries
- * written before migration 0007). Evaluated from the (stream id, time) index, before the row is read.
- */
-export function tokenBloomCondition(mask: bigint): Expression<SqlBool> {
-  const m = sql.raw(BigInt.asIntN(64, mask).toString());
-  const col = sql.ref('e.token_bloom');
-  return sql<SqlBool>`((${col} & ${m}) = ${m} or ${col} = 0)`;
-}
-
 /** Characters of a trace id the trace index is keyed by (migration 0005). */
 export const TRACE_PREFIX_CHARS = 8;
 

@@ -13,7 +13,6 @@ import {
   ROW_COLUMNS,
   streamIdCondition,
   textTokens,
-  tokenBloomCondition,
   toRecord,
   traceIdConditions,
   type EntriesStreamsDb,
@@ -23,7 +22,6 @@ import {
 import type { LogScan, LogScanResult, StoredLog } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import type { LabelSet } from './streams.ts';
-import { tokenBloomMask } from './token-bloom.ts';
 
 const PAGE = 1000;
 /** Smallest page of a time-ordered scan. */
@@ -102,10 +100,8 @@ export class LogScanner {
       (await this.reachesLatest(q.endUs))
     )
       return this.scanNewestMatches(q, streams, [...words, ...(viaIndex ? containsWords : [])]);
-    // walking streams, the substrings checked in SQL are enough: no full-text subquery for their words; on
-    // SQLite the words' bits in the token Bloom filter of the (stream id, time) index skip most other entries
+    // walking streams, the substrings checked in SQL are enough: no full-text subquery for their words
     const ftsWords = [...words, ...(viaIndex && !byStream ? containsWords : [])];
-    const bloom = this.dialect === 'sqlite' && byStream ? tokenBloomMask(containsWords) : 0n;
     const entries: StoredLog[] = [];
     let scanned = 0;
     let last: { t: number; id: number } | undefined;
@@ -132,7 +128,7 @@ export class LogScanner {
       const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE), q.maxScan - scanned);
       const [wLo, wHi] = [lo, hi];
       let query = this.entryRows()
-        .where((eb) => this.conditions(eb, q, streams, ftsWords, bloom))
+        .where((eb) => this.conditions(eb, q, streams, ftsWords))
         .where('e.time_us', '>=', wLo)
         .where('e.time_us', '<', wHi)
         .orderBy('e.time_us', back ? 'desc' : 'asc')
@@ -274,13 +270,11 @@ export class LogScanner {
     q: LogScan,
     streams: StreamFilter,
     words: readonly string[],
-    bloom: bigint,
   ): Expression<SqlBool> {
     // the time range is the window's (inside the scan's range): one pair of bounds, so the index range is the window
     const all: Expression<SqlBool>[] = [];
     if (streams.kind === 'ids')
       all.push(streamIdCondition(streams.ids, streams.byStream || this.dialect !== 'sqlite'));
-    if (bloom !== 0n) all.push(tokenBloomCondition(bloom));
     if (q.traceId !== undefined) all.push(...traceIdConditions(q.traceId));
     all.push(...containsConditions(this.dialect, q.contains ?? []));
     if (words.length > 0) {

@@ -1,6 +1,5 @@
 /**
- * The log store's write path: one transaction per batch. On SQLite a prepared statement per entry row (with its
- * token Bloom filter, ./token-bloom.ts; stream ids
+ * The log store's write path: one transaction per batch. On SQLite a prepared statement per entry row (stream ids
  * from an in-memory map of every stream, new streams added in the same transaction), then one statement filling
  * the batch's FTS rows from the rows just written, on the better-sqlite3 connection under kysely while holding
  * kysely's connection; on PostgreSQL the batch's streams looked up (or added) by fingerprint, then multi-row
@@ -12,7 +11,6 @@ import type { LogStoreDialect } from './migrations.ts';
 import { attrsJson } from './log-rows.ts';
 import type { LogInsertResult, LogStoreBackend } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
-import { tokenBloom } from './token-bloom.ts';
 import {
   streamColumnsOf,
   streamFingerprint,
@@ -45,7 +43,7 @@ export class LogWriter {
     if (backend.dialect === 'sqlite') {
       const { raw } = backend;
       const entry = raw.prepare(
-        'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs, token_bloom) values (?, ?, ?, ?, ?, ?, ?, ?)',
+        'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)',
       );
       // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
       // not bound a second time and FTS5 takes them in one call
@@ -82,16 +80,7 @@ export class LogWriter {
               this.streamIds.set(key, sid);
               added.push(key);
             }
-            entry.run(
-              id++,
-              r.timeUs,
-              sid,
-              r.traceId,
-              r.spanId,
-              r.body,
-              attrsJson(r.attributes),
-              tokenBloom(r.body),
-            );
+            entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
           }
           if (id > first) fts.run(first, id - 1);
           return id - first;

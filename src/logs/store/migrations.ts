@@ -216,25 +216,6 @@ export function logMigrations(dialect: LogStoreDialect): Record<string, Migratio
         await sql`insert into log_fts (log_fts, rank) values ('pgsz', 1000)`.execute(db);
       },
     },
-    // SQLite: a 64-bit Bloom filter of each entry's tokens (./token-bloom.ts) in the (stream id, time) index, so a
-    // line filter over streams skips entries from the index alone; entries written before keep 0 ("no filter",
-    // always read) — nothing is rewritten, only the index is rebuilt with the new column
-    '0007_logs_token_bloom': {
-      async up(db: Kysely<unknown>): Promise<void> {
-        if (dialect !== 'sqlite') return;
-        await sql`alter table log_entries add column token_bloom integer not null default 0`.execute(db);
-        await sql`drop index log_entries_stream_time_idx`.execute(db);
-        await sql`create index log_entries_stream_time_idx on log_entries (stream_id, time_us, token_bloom)`.execute(
-          db,
-        );
-      },
-      async down(db: Kysely<unknown>): Promise<void> {
-        if (dialect !== 'sqlite') return;
-        await sql`drop index log_entries_stream_time_idx`.execute(db);
-        await sql`create index log_entries_stream_time_idx on log_entries (stream_id, time_us)`.execute(db);
-        await sql`alter table log_entries drop column token_bloom`.execute(db);
-      },
-    },
   };
 }
 

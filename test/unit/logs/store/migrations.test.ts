@@ -4,8 +4,7 @@
  * labels, are found by label and word, and new entries of a known label set reuse its stream); 0004 rebuilds the
  * full-text index without row sizes, and retention still removes the tokens of the entries it deletes; 0005 keys
  * the trace index by the trace id's first 8 characters, which scans by trace id read through; 0006 sets the
- * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger);
- * 0007 adds the token Bloom filter to the (stream id, time) index, and entries written before it are still found.
+ * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -336,70 +335,6 @@ describe('log store migrations (SQLite)', () => {
       assert.deepEqual(await words(['w50x']), []);
       assert.equal((await words(['quorum'], 5000)).length, 2200);
       await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
-    } finally {
-      await st.close();
-    }
-  });
-
-  it('0007 adds the token Bloom filter to the stream index; older entries (filter 0) are still found by line filters', async () => {
-    const path = await earlierStore('sixth.db', 6, async (db) => {
-      // 8 streams: a scan of one is walked by stream (the path that reads the filter from the index)
-      for (let s = 1; s <= 8; s++)
-        await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (${s}, ${`f${s}`}, 's', ${`n${s}`}, '', 'info', 'c')`.execute(
-          db,
-        );
-      for (let id = 1; id <= 80; id++)
-        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - 10_000 + id) * 1000}, ${1 + (id % 8)}, '', '', ${id % 3 === 0 ? `old transfer timed out ${id}` : `old peer connected ${id}`}, '{}')`.execute(
-          db,
-        );
-      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
-    });
-    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
-    try {
-      const cols = await sql<{
-        name: string;
-      }>`select name from pragma_index_info('log_entries_stream_time_idx') order by seqno`.execute(st.db);
-      assert.deepEqual(
-        cols.rows.map((r) => r.name),
-        ['stream_id', 'time_us', 'token_bloom'],
-      );
-      await st.insertLogs(
-        Array.from({ length: 40 }, (_, i) =>
-          logRecord(5000 - i, {
-            nodeId: 'n2',
-            region: '',
-            service: 's',
-            component: 'c',
-            body: i % 4 === 0 ? `new transfer timed out ${i}` : `new peer connected ${i}`,
-          }),
-        ),
-      );
-      const blooms = await sql<{
-        old: number;
-        fresh: number;
-      }>`select sum(id <= 80 and token_bloom = 0) as old, sum(id > 80 and token_bloom <> 0) as fresh from log_entries`.execute(
-        st.db,
-      );
-      assert.deepEqual({ ...blooms.rows[0] }, { old: 80, fresh: 40 });
-      const found = await st.scan({
-        startUs: (NOW - DAY) * 1000,
-        endUs: (NOW + 1) * 1000,
-        labels: [{ label: 'node_id', in: ['n2'] }],
-        contains: [' timed out '],
-        containsWords: ['timed', 'out'],
-        direction: 'forward',
-        limit: 100,
-        maxScan: 10_000,
-      });
-      // node n2 is stream 2: old ids 1, 9, 17, … (id % 8 = 1) holding the needle where id % 3 = 0, and the new ones
-      const oldIds = Array.from({ length: 80 }, (_, i) => i + 1).filter((id) => id % 8 === 1 && id % 3 === 0);
-      assert.deepEqual(
-        found.entries.map((e) => e.body),
-        [
-          ...oldIds.map((id) => `old transfer timed out ${id}`),
-          ...[0, 4, 8, 12, 16, 20, 24, 28, 32, 36].map((i) => `new transfer timed out ${i}`),
-        ],
-      );
     } finally {
       await st.close();
     }
