@@ -41,7 +41,7 @@ export const LOG_STORE_MMAP_BYTES = 2 ** 31;
  * wal_autocheckpoint`; SQLite's default 1000). A batch of entries touches one (stream id, time) index leaf per
  * stream it holds — ~300 WAL frames per 1000-line batch at 200 000 stored lines — so with the default the writer
  * checkpoints every third or fourth batch, rewriting the same hot pages each time. Measured (docs/logs-store.md
- * "Token Bloom filter; WAL checkpoints"): fewer checkpoints cost less CPU per stored line, and reads of a 5 M-line
+ * "A token Bloom filter ...; WAL checkpoints every 4000 pages"): fewer checkpoints cost less CPU per stored line, and reads of a 5 M-line
  * store with ingest running beside them did not get dearer. The WAL file grows to about this many pages
  * (4000 × 16 KiB = 64 MiB) before a checkpoint restarts it.
  * @see https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint
