@@ -350,6 +350,10 @@ export class RobustSeasonalBaseline {
       visit: [this.visitBin, this.visitCycle, this.visitSum, this.visitN],
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
+      // Written empty as before (a tree from before the day-mean offsets restores this state).
+      dayOffsets: [],
+      dayVisits: [],
+      dayLastWeek: [],
       ...(this.week !== null ? { week: this.week.state() } : {}),
       init: [this.initDone ? 1 : 0, this.firstN],
     };

@@ -72,6 +72,14 @@ describe('weekday offsets of the CUSUM baseline (weekly)', () => {
     }
   });
 
+  it('a state written without weekly keeps the empty weekday arrays a previous version needs to restore it', () => {
+    const c = createCusumDetector({ kind: 'generic' }, { ...WEEKLY, weekly: false });
+    for (let i = 0; i < 200; i++) c.update(100 + (i % 5), T0 + i * MIN_MS);
+    const baseline = (c.snapshot().state as { baseline: Record<string, unknown> }).baseline;
+    assert.deepEqual([baseline.dayOffsets, baseline.dayVisits, baseline.dayLastWeek], [[], [], []]);
+    assert.equal(baseline.week, undefined);
+  });
+
   it('learns no offset on a series without a weekly pattern', () => {
     const p = new WeekdayProfile(DAY_MS, 1);
     const rng = new CorpusRandom(7);
