@@ -3,6 +3,7 @@
  * that options and a stored state are valid before the baseline uses them. Pure: no clocks, no I/O.
  */
 import { InvalidInputError } from '../../errors.ts';
+import type { WeekdayProfileState } from './weekday-profile.ts';
 
 /** Options of the robust seasonal baseline (`RobustSeasonalBaseline`, seasonal-baseline.ts). */
 export interface SeasonalBaselineOptions {
@@ -47,10 +48,15 @@ export interface SeasonalBaselineState {
   readonly visit?: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
-  /** Weekday offsets, their visits (weeks seen) and last week seen; empty arrays when not weekly. */
-  readonly dayOffsets: readonly number[];
-  readonly dayVisits: readonly number[];
-  readonly dayLastWeek: readonly number[];
+  /**
+   * Weekday offsets learned from the residuals (states written before they were learned from day means; ignored on
+   * restore, the offsets are learned again).
+   */
+  readonly dayOffsets?: readonly number[];
+  readonly dayVisits?: readonly number[];
+  readonly dayLastWeek?: readonly number[];
+  /** Weekday offsets learned from day means (weekday-profile.ts; with `weekly`). */
+  readonly week?: WeekdayProfileState;
   /**
    * Whether the first period's bin means were normalised into level and offsets, and the samples of the current
    * first-period bin visit: [done 0/1, count]. Absent in snapshots from before the classical initialisation
@@ -88,10 +94,11 @@ export function validateBaselineOptions(o: SeasonalBaselineOptions, who: string)
 }
 
 /**
- * Checks a stored baseline state against a baseline of `B` bins and `D` weekday offsets (0 when not weekly).
+ * Checks a stored baseline state against a baseline of `B` bins (the weekday offsets are checked by
+ * weekday-profile.ts).
  * @returns the state, typed. @throws InvalidInputError (naming `who`) for a malformed state.
  */
-export function checkBaselineState(s: unknown, who: string, B: number, D: number): SeasonalBaselineState {
+export function checkBaselineState(s: unknown, who: string, B: number): SeasonalBaselineState {
   const bad = (msg: string): never => {
     throw new InvalidInputError(`${who}: cannot restore baseline: ${msg}`);
   };
@@ -131,12 +138,6 @@ export function checkBaselineState(s: unknown, who: string, B: number, D: number
   if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
     bad(`visits must be ${B} counts`);
   if (!arr(t.lastCycle, fin)) bad(`lastCycle must be ${B} finite numbers`);
-  const arrD = (v: unknown, ok: (x: unknown) => boolean): boolean =>
-    Array.isArray(v) && v.length === D && v.every(ok);
-  if (!arrD(t.dayOffsets, fin)) bad(`dayOffsets must be ${D} finite numbers`);
-  if (!arrD(t.dayVisits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
-    bad(`dayVisits must be ${D} counts`);
-  if (!arrD(t.dayLastWeek, fin)) bad(`dayLastWeek must be ${D} finite numbers`);
   const ini = t.init;
   if (
     ini !== undefined &&

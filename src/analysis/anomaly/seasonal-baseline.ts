@@ -33,8 +33,10 @@
  * not yet learned) do not inflate σ for days afterwards.
  *
  * Weekly (`weekly`, with bins): an additive day-of-week offset w[d] (d = ⌊t/period⌋ mod 7, so the "week" is 7
- * periods) learns from the same residual with a half-life of `seasonHalfLifePeriods` weeks, averaging over its
- * first two weeks — seven numbers for the weekday/weekend difference of business metrics (as seasonal.ts).
+ * periods), learned from whole-day means of the daily-deseasonalised series by a running median of 7 days, not
+ * from the residuals (weekday-profile.ts: the level's re-anchoring on a weekend's first hours left the residuals
+ * of the rest of the weekend ≈ 0, so an offset learned from them never knew the weekend); applied once its
+ * weekday has been seen in one whole week, with a half-life of `seasonHalfLifePeriods` weeks afterwards.
  *
  * Seasonal scale (`seasonalScale`): counts and load-driven series are noisier in their busy hours (a Poisson
  * count's variance equals its mean), so one σ for the whole day pages on every busy hour. Each bin then also keeps
@@ -56,6 +58,7 @@ import {
   type SeasonalBaselineOptions,
   type SeasonalBaselineState,
 } from './seasonal-baseline-options.ts';
+import { WeekdayProfile } from './weekday-profile.ts';
 
 const MEAN_AD_TO_SIGMA = 1.2533141373155003;
 /**
@@ -101,11 +104,11 @@ export class RobustSeasonalBaseline {
   private readonly visits: Uint32Array;
   private readonly lastCycle: Float64Array;
   private readonly binWidth: number;
-  private readonly D: number;
-  private day = -1;
-  private readonly dayOffsets: Float64Array;
-  private readonly dayVisits: Uint32Array;
-  private readonly dayLastWeek: Float64Array;
+  /** Weekday offsets (`weekly`), else null; the daily offset in the last expectation (y = x − it feeds them). */
+  private readonly week: WeekdayProfile | null;
+  private seasonalNow = 0;
+  /** Sum of the daily offsets (after the first period): day means are taken against offsets of mean 0. */
+  private offsetSum = 0;
 
   /** @throws InvalidInputError for invalid options. */
   constructor(private readonly o: SeasonalBaselineOptions) {
@@ -117,10 +120,8 @@ export class RobustSeasonalBaseline {
     this.visits = new Uint32Array(o.bins);
     this.lastCycle = new Float64Array(o.bins).fill(Number.NaN);
     this.binWidth = o.bins > 0 ? o.periodMs! / o.bins : 1;
-    this.D = o.weekly === true && o.bins > 0 ? 7 : 0;
-    this.dayOffsets = new Float64Array(this.D);
-    this.dayVisits = new Uint32Array(this.D);
-    this.dayLastWeek = new Float64Array(this.D).fill(Number.NaN);
+    this.week =
+      o.weekly === true && o.bins > 0 ? new WeekdayProfile(o.periodMs!, o.seasonHalfLifePeriods) : null;
   }
 
   /** Samples learned. */
@@ -140,7 +141,6 @@ export class RobustSeasonalBaseline {
       this.cycle = Math.floor(t / P);
       const b = Math.floor((t - this.cycle * P) / this.binWidth);
       this.bin = b >= this.o.bins ? this.o.bins - 1 : b;
-      if (this.D > 0) this.day = ((this.cycle % 7) + 7) % 7;
     }
     const b = this.bin;
     const seasonal =
@@ -151,7 +151,8 @@ export class RobustSeasonalBaseline {
           : this.visits[b]! >= 2
             ? this.offsets[b]!
             : 0;
-    const e = this.level + seasonal + (this.day >= 0 ? this.dayOffsets[this.day]! : 0);
+    this.seasonalNow = seasonal;
+    const e = this.level + seasonal + (this.week !== null ? this.week.offset(this.cycle) : 0);
     let s = MEAN_AD_TO_SIGMA * (this.nKnown >= this.o.warmupSamples ? this.absDevKnown : this.absDev);
     // Seasonal scale: a bin whose own residuals were larger than the series' (busy hours of a count series) is
     // judged at its own σ once it was seen in two earlier periods; never below the global σ.
@@ -183,6 +184,11 @@ export class RobustSeasonalBaseline {
     }
     this.lastTs = t;
     if (this.n === 1) this.firstTs = t;
+    // The daily offsets' common part is level (Archibald & Koehler 2003): y is deseasonalised by offsets of mean 0.
+    if (this.week !== null) {
+      const common = this.initDone && this.o.bins > 0 ? this.offsetSum / this.o.bins : 0;
+      this.week.add(x - this.seasonalNow + common, this.sigma, t, this.cycle);
+    }
     if (this.n === 1) {
       this.level = x;
       return;
@@ -228,19 +234,10 @@ export class RobustSeasonalBaseline {
       sl = lim;
     }
     const rs = r > sl ? sl : r < -sl ? -sl : r;
-    this.offsets[b]! += g * (v <= 1 ? 1 : 1 - a) * rs;
+    const ds = g * (v <= 1 ? 1 : 1 - a) * rs;
+    this.offsets[b]! += ds;
+    this.offsetSum += ds;
     if (o.seasonalScale === true) this.visitScale(b, ar > lim ? lim : ar);
-    const d = this.day;
-    if (d < 0) return;
-    const week = Math.floor(this.cycle / 7);
-    if (this.dayLastWeek[d] !== week) {
-      this.dayLastWeek[d] = week;
-      if (this.dayVisits[d]! < 0xffffffff) this.dayVisits[d]! += 1;
-    }
-    const perDay = this.stepMs > 0 ? Math.max(1, this.o.periodMs! / this.stepMs) : 1;
-    let gw = 1 - Math.pow(2, -1 / (o.seasonHalfLifePeriods * perDay));
-    if (this.dayVisits[d]! <= 2) gw = Math.max(gw, 1 / (perDay * this.dayVisits[d]!));
-    this.dayOffsets[d]! += gw * (1 - a) * (1 - g) * rs;
   }
 
   /**
@@ -264,6 +261,7 @@ export class RobustSeasonalBaseline {
       else this.offsets[b] = 0;
     }
     this.level = mean;
+    this.offsetSum = 0;
   }
 
   /**
@@ -334,7 +332,7 @@ export class RobustSeasonalBaseline {
 
   /** Approximate bytes: the object, 8 numbers and 28 bytes per bin. */
   bytes(): number {
-    return 200 + this.o.bins * 28 + this.D * 20;
+    return 200 + this.o.bins * 28 + (this.week !== null ? this.week.bytes() : 0);
   }
 
   state(): SeasonalBaselineState {
@@ -352,16 +350,20 @@ export class RobustSeasonalBaseline {
       visit: [this.visitBin, this.visitCycle, this.visitSum, this.visitN],
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
-      dayOffsets: Array.from(this.dayOffsets),
-      dayVisits: Array.from(this.dayVisits),
-      dayLastWeek: Array.from(this.dayLastWeek, (c) => (Number.isFinite(c) ? c : -1)),
+      // Written empty as before (a tree from before the day-mean offsets restores this state).
+      dayOffsets: [],
+      dayVisits: [],
+      dayLastWeek: [],
+      ...(this.week !== null ? { week: this.week.state() } : {}),
       init: [this.initDone ? 1 : 0, this.firstN],
     };
   }
 
   /** Replaces the state. @throws InvalidInputError (naming `who`) for malformed state; nothing changes then. */
   setState(s: unknown, who: string): void {
-    const st = checkBaselineState(s, who, this.o.bins, this.D);
+    const st = checkBaselineState(s, who, this.o.bins);
+    // Weekday offsets of a state without them (weekly off, or before they were learned from day means) start empty.
+    if (this.week !== null) this.week.setState(st.week ?? new WeekdayProfile(1, 1).state(), who);
     this.n = st.n;
     this.level = st.level;
     this.absDev = st.absDev;
@@ -380,10 +382,8 @@ export class RobustSeasonalBaseline {
     this.visitN = vn!;
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
-    this.dayOffsets.set(st.dayOffsets);
-    this.dayVisits.set(st.dayVisits);
-    this.dayLastWeek.set(st.dayLastWeek.map((c) => (c < 0 ? Number.NaN : c)));
     this.initDone = st.init === undefined || st.init[0] === 1;
+    this.offsetSum = this.initDone ? this.offsets.reduce((acc, v) => acc + v, 0) : 0;
     this.firstN = st.init?.[1] ?? 0;
   }
 }
