@@ -26,7 +26,7 @@ import {
   isNameStart,
   LBRACE,
   LF,
-  parseValue,
+  parseValueAt,
   QUOTE,
   RBRACE,
   readLabelValue,
@@ -125,6 +125,18 @@ export function checkExpositionSize(text: string | readonly string[], maxBytes: 
 }
 
 /**
+ * The duplicate-series set of each target's series-text cache, reused parse after parse (a body of the same series
+ * as the last one then inserts nothing; exposition-series-set.ts). Weak: it goes with its cache.
+ */
+const setsOfCaches = new WeakMap<SeriesTextCache, SeriesSet>();
+
+function seriesSetOf(cache: SeriesTextCache): SeriesSet {
+  let set = setsOfCaches.get(cache);
+  if (set === undefined) setsOfCaches.set(cache, (set = new SeriesSet(true)));
+  return set;
+}
+
+/**
  * The line parser of {@link parseExposition}, over `body` (whole, or pieces each ending at a line's end but the
  * last) up to `limit` in its last piece (default the piece's length), in the 0.0.4 text format or in `dialect`: timestamps then are seconds (decimals allowed, made integer ms), a sample may end in a
  * `#` trailer, and metadata names, types and left-out samples are the dialect's.
@@ -147,7 +159,8 @@ export function parseExpositionLines(
   const helped = new Set<string>();
   /** Names of samples seen (raw sample names), to enforce TYPE-before-samples. */
   const sampleNames = new Set<string>();
-  const seen = new SeriesSet();
+  const seen = cache === undefined ? new SeriesSet() : seriesSetOf(cache);
+  seen.begin();
   let duplicates = 0;
 
   // Per-name cache: the family of the last sample name (names repeat in runs).
@@ -388,10 +401,12 @@ export function parseExpositionLines(
       throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
     const valStart = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
-    const valTok = text.slice(valStart, i);
-    const value = parseValue(valTok);
+    const value = parseValueAt(text, valStart, i);
     if (value === undefined)
-      throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+      throw new ExpositionParseError(
+        lineNo,
+        `bad number ${JSON.stringify(text.slice(valStart, i))} as value of ${name}`,
+      );
 
     // ---- optional timestamp
     while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -459,6 +474,7 @@ export function parseExpositionLines(
     else duplicates++;
     pos = next;
   }
+  seen.end();
   cache?.commit();
   return { samples, families, duplicates };
 }
