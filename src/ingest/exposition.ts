@@ -125,18 +125,6 @@ export function checkExpositionSize(text: string | readonly string[], maxBytes: 
 }
 
 /**
- * The duplicate-series set of each target's series-text cache, reused parse after parse (a body of the same series
- * as the last one then inserts nothing; exposition-series-set.ts). Weak: it goes with its cache.
- */
-const setsOfCaches = new WeakMap<SeriesTextCache, SeriesSet>();
-
-function seriesSetOf(cache: SeriesTextCache): SeriesSet {
-  let set = setsOfCaches.get(cache);
-  if (set === undefined) setsOfCaches.set(cache, (set = new SeriesSet(true)));
-  return set;
-}
-
-/**
  * The line parser of {@link parseExposition}, over `body` (whole, or pieces each ending at a line's end but the
  * last) up to `limit` in its last piece (default the piece's length), in the 0.0.4 text format or in `dialect`: timestamps then are seconds (decimals allowed, made integer ms), a sample may end in a
  * `#` trailer, and metadata names, types and left-out samples are the dialect's.
@@ -159,8 +147,7 @@ export function parseExpositionLines(
   const helped = new Set<string>();
   /** Names of samples seen (raw sample names), to enforce TYPE-before-samples. */
   const sampleNames = new Set<string>();
-  const seen = cache === undefined ? new SeriesSet() : seriesSetOf(cache);
-  seen.begin();
+  const seen = new SeriesSet();
   let duplicates = 0;
 
   // Per-name cache: the family of the last sample name (names repeat in runs).
@@ -474,7 +461,6 @@ export function parseExpositionLines(
     else duplicates++;
     pos = next;
   }
-  seen.end();
   cache?.commit();
   return { samples, families, duplicates };
 }
