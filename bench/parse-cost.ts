@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { parseOpenMetrics } from '../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
 import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
-import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
+import { simulatedCluster } from './sim-cluster.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,16 +27,7 @@ const ROUNDS = Number(args.rounds);
 const REPEATS = Number(args.repeats);
 const START_MS = 1_700_000_000_000;
 
-const specs = deriveNodes(NODES, ['us-east', 'eu-west', 'ap-south'], 1, 0);
-const sims = specs.map((spec) =>
-  createSimNode(spec, {
-    rolloutPercent: 50,
-    daySeconds: 86_400,
-    startMs: START_MS,
-    faults: [],
-    warn: () => {},
-  }),
-);
+const { specs, sims } = simulatedCluster(NODES, START_MS);
 const bodies: { node: number; body: string; nowMs: number }[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const nowMs = START_MS + r * 1000;
