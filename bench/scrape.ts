@@ -36,8 +36,8 @@ import { DEFAULT_SCRAPE_LIMITS } from '../src/model/scrape-limits.ts';
 import type { TargetStatus } from '../src/model/status.ts';
 import { buildPipeline } from '../src/monitor/build-pipeline.ts';
 import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
-import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
 import { openChunkedSqliteStore } from '../src/store/tsdb/open.ts';
+import { simulatedCluster } from './sim-cluster.ts';
 
 const HELP = `Usage: npm run bench:scrape -- [--nodes 30] [--rounds 20] [--cycle-only] [--no-series-cache] [--cpu-time]
 
@@ -66,16 +66,7 @@ if (!Number.isInteger(NODES) || NODES < 1 || !Number.isInteger(ROUNDS) || ROUNDS
 const WARMUP = 3;
 const START_MS = 1_700_000_000_000;
 
-const specs = deriveNodes(NODES, ['us-east', 'eu-west', 'ap-south'], 1, 0);
-const sims = specs.map((spec) =>
-  createSimNode(spec, {
-    rolloutPercent: 50,
-    daySeconds: 86_400,
-    startMs: START_MS,
-    faults: [],
-    warn: () => {},
-  }),
-);
+const { specs, sims } = simulatedCluster(NODES, START_MS);
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-scrape-'));
 const store = await openChunkedSqliteStore({

@@ -13,7 +13,7 @@ import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
 import type { Sample } from '../src/model/sample.ts';
 import { SeriesTracker } from '../src/monitor/series-tracker.ts';
 import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
-import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
+import { simulatedCluster } from './sim-cluster.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,16 +27,7 @@ const ROUNDS = Number(args.rounds);
 const REPEATS = Number(args.repeats);
 const START_MS = 1_700_000_000_000;
 
-const specs = deriveNodes(NODES, ['us-east', 'eu-west', 'ap-south'], 1, 0);
-const sims = specs.map((spec) =>
-  createSimNode(spec, {
-    rolloutPercent: 50,
-    daySeconds: 86_400,
-    startMs: START_MS,
-    faults: [],
-    warn: () => {},
-  }),
-);
+const { specs, sims } = simulatedCluster(NODES, START_MS);
 const pool = new SeriesTextCachePool(1_000_000);
 const caches = specs.map((s) => pool.get(s.id));
 const batches: { source: string; samples: Sample[]; types: Map<string, string>; nowMs: number }[] = [];

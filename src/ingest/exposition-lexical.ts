@@ -109,6 +109,42 @@ export function parseValue(s: string): number | undefined {
   return undefined;
 }
 
+/** 10^k for k = 0..22: every one an exact double. */
+const EXACT_POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * {@link parseValue} of `text.slice(start, end)` without building that string when the token is a plain decimal
+ * (`[+-]?digits[.digits]`) of at most 15 significant digits and 22 decimals: its digits as an integer `m` (exact,
+ * below 2^53) divided by 10^decimals (exact) is one correctly rounded division, the same double as `Number` gives
+ * (Clinger's fast path). Any other token (exponent, `NaN`, `Inf`, longer mantissa, malformed) goes through
+ * {@link parseValue}; the answer is the same for every token.
+ * @see W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990 (the exact fast path).
+ */
+export function parseValueAt(text: string, start: number, end: number): number | undefined {
+  let i = start;
+  let c = text.charCodeAt(i);
+  const negative = c === 45;
+  if (negative || c === 43) i++;
+  let m = 0;
+  let significant = 0;
+  let decimals = 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < end; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (significant > 0 || c !== 48) significant++;
+      m = m * 10 + (c - 48);
+      digits++;
+      if (dot) decimals++;
+    } else if (c === 46 && !dot) dot = true;
+    else return parseValue(text.slice(start, end));
+  }
+  if (digits === 0 || significant > 15 || decimals > 22) return parseValue(text.slice(start, end));
+  const v = decimals === 0 ? m : m / EXACT_POW10[decimals]!;
+  return negative ? -v : v;
+}
+
 /**
  * An OpenMetrics timestamp (seconds, decimals allowed, as {@link parseValue} reads them) as integer Unix ms, or
  * undefined when it is not a number, not finite, or out of the safe-integer range once in ms.

@@ -26,7 +26,7 @@ import {
   isNameStart,
   LBRACE,
   LF,
-  parseValue,
+  parseValueAt,
   QUOTE,
   RBRACE,
   readLabelValue,
@@ -388,10 +388,12 @@ export function parseExpositionLines(
       throw new ExpositionParseError(lineNo, `expected whitespace before the value of ${name}`);
     const valStart = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
-    const valTok = text.slice(valStart, i);
-    const value = parseValue(valTok);
+    const value = parseValueAt(text, valStart, i);
     if (value === undefined)
-      throw new ExpositionParseError(lineNo, `bad number ${JSON.stringify(valTok)} as value of ${name}`);
+      throw new ExpositionParseError(
+        lineNo,
+        `bad number ${JSON.stringify(text.slice(valStart, i))} as value of ${name}`,
+      );
 
     // ---- optional timestamp
     while (i < end && isBlank(text.charCodeAt(i))) i++;
