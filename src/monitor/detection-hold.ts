@@ -15,12 +15,16 @@
  * resolves with the reason {@link NEW_LEVEL_ACCEPTED} (carried to the incident and its notification text).
  * Anomalies whose verdict has no finite band resolve as before: when the detector calls the series normal.
  *
+ * Every ending carries its reason: {@link backInsideBand} with the scrapes in a row inside the band, or
+ * {@link NEW_LEVEL_ACCEPTED}.
+ *
  * State per series: the frozen band (two numbers) and the start of the detector's current run of normal
  * verdicts (one number); bounded by the engine's series limit. Pure: no clock, no I/O.
  */
+import { backInsideBand, type AnomalyResolution } from '../model/anomaly.ts';
 
 /** The reason an anomaly resolves while its series is still outside the band it opened against. */
-export const NEW_LEVEL_ACCEPTED = 'new level accepted';
+export const NEW_LEVEL_ACCEPTED = 'new level accepted' satisfies AnomalyResolution;
 
 /** Default of `acceptNewLevelAfterMs`: 30 minutes of sample time. */
 export const DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS = 30 * 60_000;
@@ -71,15 +75,18 @@ export function returnedInside(st: HoldSeriesState, value: number, anomalous: bo
 
 /**
  * Ends the hold of an anomaly that resolves with `outcome`: keeps its band as `st.recovered` when the series came
- * back inside it (no reason), for {@link returnedInside}. Updates `st.hold` and `st.recovered`.
+ * back inside it (`back`), for {@link returnedInside}. Updates `st.hold` and `st.recovered`.
  */
-export function endHold(st: HoldSeriesState, outcome: { readonly reason?: string }): void {
-  st.recovered = outcome.reason === undefined ? st.hold : null;
+export function endHold(st: HoldSeriesState, outcome: { readonly back: boolean }): void {
+  st.recovered = outcome.back ? st.hold : null;
   st.hold = null;
 }
 
-/** The outcome of one held sample: stay open (null), or resolve, with a reason unless the series is back. */
-export type HoldOutcome = null | { readonly reason?: string };
+/**
+ * The outcome of one held sample: stay open (null), or resolve — back inside the band (`back`, with the scrapes
+ * in a row inside it) or with the new level accepted.
+ */
+export type HoldOutcome = null | { readonly back: boolean; readonly reason: AnomalyResolution };
 
 /**
  * One sample (not warming up) of a series whose open anomaly holds a frozen band (`st.hold` set): counts the
@@ -109,12 +116,12 @@ export function holdStep(
     st.normalRun = (st.normalRun ?? 0) + Math.max(1, spans);
   }
   st.calm = value >= band.lower && value <= band.upper ? st.calm + Math.max(1, spans) : 0;
-  if (st.calm >= resolveAfterSamples) return {};
+  if (st.calm >= resolveAfterSamples) return { back: true, reason: backInsideBand(st.calm) };
   if (
     normal &&
     ts - st.normalSinceTs >= acceptNewLevelAfterMs &&
     (st.normalRun ?? 0) >= acceptNewLevelAfterSamples
   )
-    return { reason: NEW_LEVEL_ACCEPTED };
+    return { back: false, reason: NEW_LEVEL_ACCEPTED };
   return null;
 }

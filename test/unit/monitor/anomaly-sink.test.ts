@@ -35,7 +35,7 @@ test('a resolution reason is stored with the anomaly and published; none when th
     opened: [],
     resolved: [
       { key: 'a', resolvedAtMs: T0 + 60_000, reason: 'new level accepted' },
-      { key: 'b', resolvedAtMs: T0 + 60_000 },
+      { key: 'b', resolvedAtMs: T0 + 60_000, reason: 'back inside the band for 3 samples' },
     ],
     processed: 2,
     overLimit: 0,
@@ -43,12 +43,17 @@ test('a resolution reason is stored with the anomaly and published; none when th
   const [b, a] = await store.list({ limit: 10 });
   assert.equal(a!.resolution, 'new level accepted');
   assert.equal(a!.resolvedAtMs, T0 + 60_000);
-  assert.equal('resolution' in b!, false);
+  assert.equal(b!.resolution, 'back inside the band for 3 samples', 'every ending is stored with its reason');
   assert.deepEqual(
     events.filter((e) => e.type === 'anomaly_resolved'),
     [
       { type: 'anomaly_resolved', id: a!.id, resolvedAtMs: T0 + 60_000, resolution: 'new level accepted' },
-      { type: 'anomaly_resolved', id: b!.id, resolvedAtMs: T0 + 60_000 },
+      {
+        type: 'anomaly_resolved',
+        id: b!.id,
+        resolvedAtMs: T0 + 60_000,
+        resolution: 'back inside the band for 3 samples',
+      },
     ],
   );
 });

@@ -63,7 +63,9 @@ describe('the band an anomaly opened against holds it open', () => {
   it('a 10-minute level shift stays one open anomaly and resolves at the third sample back', () => {
     const r = run(engine(), series([0, 40], [50, 40], [0, 20]));
     assert.deepEqual(r.opened, [41]);
-    assert.deepEqual(r.resolved, [{ key: 'c', resolvedAtMs: T0 + 82 * STEP, i: 82 }]);
+    assert.deepEqual(r.resolved, [
+      { key: 'c', resolvedAtMs: T0 + 82 * STEP, reason: 'back inside the band for 3 samples', i: 82 },
+    ]);
   });
 
   it('a point standing for several scrapes (a carried histogram mean) counts for all of them', () => {
@@ -113,11 +115,11 @@ describe('the band an anomaly opened against holds it open', () => {
 
   it('returnedInside / endHold: the kept band suppresses anomalous verdicts inside it until a normal one', () => {
     const st: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
-    endHold(st, { reason: NEW_LEVEL_ACCEPTED });
+    endHold(st, { back: false });
     assert.equal(st.recovered, null, 'a new level accepted keeps no band');
     assert.equal(returnedInside(st, 5, true), false);
     st.hold = frozenBand({ lower: 0, upper: 10 });
-    endHold(st, {});
+    endHold(st, { back: true });
     assert.equal(st.hold, null);
     assert.equal(returnedInside(st, 5, true), true, 'inside, anomalous: the detector catching up');
     assert.equal(returnedInside(st, 50, true), false, 'outside: judged as usual, and the band is dropped');
@@ -136,12 +138,16 @@ describe('the band an anomaly opened against holds it open', () => {
     assert.equal(holdStep(st, 50, 0, true, 3, 100), null);
     assert.equal(holdStep(st, 5, 1, false, 3, 100), null, 'inside, though judged anomalous');
     assert.equal(holdStep(st, 5, 2, true, 3, 100), null);
-    assert.deepEqual(holdStep(st, 5, 3, true, 3, 100), {}, 'third sample inside: back');
+    assert.deepEqual(
+      holdStep(st, 5, 3, true, 3, 100),
+      { back: true, reason: 'back inside the band for 3 samples' },
+      'third sample inside: back',
+    );
     const out: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
     assert.equal(holdStep(out, 50, 0, true, 3, 100), null);
     assert.equal(holdStep(out, 50, 90, false, 3, 100), null, 'an anomalous verdict restarts the wait');
     assert.equal(holdStep(out, 50, 150, true, 3, 100), null);
-    assert.deepEqual(holdStep(out, 50, 250, true, 3, 100), { reason: NEW_LEVEL_ACCEPTED });
+    assert.deepEqual(holdStep(out, 50, 250, true, 3, 100), { back: false, reason: NEW_LEVEL_ACCEPTED });
     assert.equal(frozenBand({ lower: Number.NaN, upper: 1 }), null, 'no band: the old rule applies');
   });
 });
