@@ -11,8 +11,7 @@
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
 import { createEnsemble } from '../analysis/anomaly/presets.ts';
 import { createStatisticalDetector } from '../analysis/anomaly/statistical.ts';
-import type { AnomalyResolution, MetricKind } from '../model/anomaly.ts';
-import type { Severity } from '../model/dwcp.ts';
+import type { Anomaly, AnomalyResolution, MetricKind } from '../model/anomaly.ts';
 import type { DetectionSettings } from '../model/detection-settings.ts';
 import { detectionEngineOptions, type CandidateDetector } from './detection-config.ts';
 import { DetectionEngine } from './detection-engine.ts';
@@ -49,21 +48,21 @@ export interface OfflineDetectionOptions {
   readonly outsideCatalog?: boolean;
 }
 
-/** One anomaly the engine opened on the series, with its resolution when it resolved. */
-export interface OfflineAnomaly {
+/**
+ * One anomaly the engine opened on the series, with its resolution when it resolved. `expected`, `lower`, `upper`
+ * (the band, clamped to the physical range), `deviation` (σ, NaN without a band), `confidence` and `severity` (from
+ * impact) are the stored anomaly's.
+ */
+export interface OfflineAnomaly extends Pick<
+  Anomaly,
+  'expected' | 'lower' | 'upper' | 'deviation' | 'confidence' | 'severity'
+> {
   /** ISO-8601 UTC time of the first anomalous sample (the anomaly's start). */
   readonly timestamp: string;
   /** ISO-8601 UTC time of the sample on which the engine opened it (after confirmation). */
   readonly detectedAt: string;
   /** The value the anomaly reports (the opening sample's; for an episode its strongest sample's). */
   readonly value: number;
-  readonly expected: number;
-  readonly lower: number;
-  readonly upper: number;
-  /** Signed deviation, σ (NaN when the verdict had no band). */
-  readonly deviation: number;
-  readonly confidence: number;
-  readonly severity: Severity;
   /** Ensemble members that voted, joined with `+`; the detector's name for single detectors. */
   readonly detectors: string;
   /** ISO-8601 UTC time of the sample on which it resolved; null when still open at the series' end. */

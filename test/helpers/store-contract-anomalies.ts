@@ -9,7 +9,7 @@ import { createCatalogMetrics } from '../../src/catalog/registry.ts';
 import { AnomalySink } from '../../src/monitor/anomaly-sink.ts';
 import { DetectionEngine } from '../../src/monitor/detection-engine.ts';
 import { SeriesTracker } from '../../src/monitor/series-tracker.ts';
-import { thresholdDetector } from '../unit/monitor/detection-engine-fixtures.ts';
+import { THRESHOLD_ENGINE_OPTIONS } from '../unit/monitor/detection-engine-fixtures.ts';
 import { anomaly, T0, type ContractOpener } from './store-fixtures.ts';
 import type { ContractTest } from './store-suite.ts';
 
@@ -75,16 +75,7 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
 
   test('every anomaly the engine resolves is stored with its reason (engine → sink → this store)', async () => {
     const { anomalies: store } = await open();
-    const engine = new DetectionEngine({
-      factory: thresholdDetector,
-      detectorName: 'threshold',
-      minConfidence: 0.8,
-      confirmSamples: 2,
-      cooldownMs: 0,
-      resolveAfterSamples: 3,
-      maxSeries: 10,
-      kinds: new Set(['bandwidth']),
-    });
+    const engine = new DetectionEngine(THRESHOLD_ENGINE_OPTIONS);
     const sink = new AnomalySink({
       store,
       metrics: createCatalogMetrics(new Registry(), metricsOf('monitor')),

@@ -5,18 +5,9 @@ import type { StreamingDetector, Verdict } from '../../../src/analysis/anomaly/d
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import type { DetectionEngineOptions, ResolvedAnomaly } from '../../../src/monitor/detection-types.ts';
 import { SeriesTracker, type DetectionInput } from '../../../src/monitor/series-tracker.ts';
-import { thresholdDetector } from './detection-engine-fixtures.ts';
+import { THRESHOLD_ENGINE_OPTIONS, thresholdDetector } from './detection-engine-fixtures.ts';
 
-const BASE: DetectionEngineOptions = {
-  factory: thresholdDetector,
-  detectorName: 'threshold',
-  minConfidence: 0.8,
-  confirmSamples: 2,
-  cooldownMs: 0,
-  resolveAfterSamples: 3,
-  maxSeries: 10,
-  kinds: new Set(['bandwidth']),
-};
+const BASE = THRESHOLD_ENGINE_OPTIONS;
 
 /** Runs `values` (one a second) of one catalog series through an engine; returns every resolution. */
 function resolutions(
