@@ -1,6 +1,6 @@
 /**
- * The anomaly sink stores why an anomaly resolved when its series did not come back (`new level accepted`), and
- * sends it with the live `anomaly_resolved` event; an anomaly that came back has no reason.
+ * The anomaly sink stores why an anomaly resolved (`new level accepted`, `back inside the band for 3 samples`),
+ * and sends it with the live `anomaly_resolved` event.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { AnomalySink } from '../../../src/monitor/anomaly-sink.ts';
 import { MemoryAnomalyStore } from '../../../src/store/memory/anomaly-store.ts';
 import { anomaly, T0 } from '../../helpers/store-fixtures.ts';
 
-test('a resolution reason is stored with the anomaly and published; none when the series came back', async () => {
+test('every resolution reason is stored with the anomaly and published, a return inside the band too', async () => {
   const store = new MemoryAnomalyStore();
   const events: LiveEvent[] = [];
   const sink = new AnomalySink({
