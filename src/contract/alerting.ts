@@ -89,7 +89,7 @@ export const IncidentSignalSchema = z.strictObject({
   summary: z.string(),
   startedAtMs: z.number(),
   resolvedAtMs: z.number().nullable(),
-  /** Why the signal resolved although its series did not come back (`new level accepted`); absent otherwise. */
+  /** Why the signal resolved (`Anomaly.resolution`, e.g. `back inside the band for 3 samples`); absent while active. */
   resolution: z.string().optional(),
 });
 export type IncidentSignal = z.infer<typeof IncidentSignalSchema>;

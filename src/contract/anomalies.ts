@@ -32,10 +32,11 @@ export const AnomalySchema = z.strictObject({
   /** Null while the anomaly is active. */
   resolvedAtMs: z.number().nullable(),
   /**
-   * Why it resolved although its series was still outside the band it opened against: `new level accepted`
-   * (the detector called the new level normal for `detection.acceptNewLevelAfter`), or `monitor restarted without
-   * its state` (open when the monitor stopped, and its held band did not come back with the restart). Absent while
-   * active and when the series came back inside its band.
+   * Why it resolved (`Anomaly.resolution`, src/model/anomaly.ts): `back inside the band for N samples`, `judged
+   * normal for N samples`, `condition cleared for N samples`, `new level accepted` (the detector called the new
+   * level normal for `detection.acceptNewLevelAfter`), `monitor restarted without its state` (open when the monitor
+   * stopped, and its held band did not come back with the restart) or `target answering again`. Absent while active
+   * (and on rows resolved before every ending had a reason).
    */
   resolution: z.string().optional(),
   observed: z.number(),

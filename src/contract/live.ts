@@ -15,7 +15,7 @@ export const LiveEventSchema = z.discriminatedUnion('type', [
     type: z.literal('anomaly_resolved'),
     id: z.number().int().nonnegative(),
     resolvedAtMs: z.number(),
-    /** As `Anomaly.resolution`: set when the series did not come back inside its band. */
+    /** As `Anomaly.resolution`: why it ended (back inside its band, new level accepted, ...). */
     resolution: z.string().optional(),
   }),
   /** The state of every scrape target. */

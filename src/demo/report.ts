@@ -54,8 +54,8 @@ export interface DemoReport {
       /** When it resolved; null while still open at the end of the demo. */
       resolvedAt: string | null;
       /**
-       * Why it resolved while its series was not back inside its band (`new level accepted`, `monitor restarted
-       * without its state`); null when it came back or is still open.
+       * Why it resolved (`back inside the band for 3 samples`, `new level accepted`, `target answering again`, ...:
+       * `Anomaly.resolution`); null while still open.
        */
       resolution: string | null;
       matchedFault: string | null;

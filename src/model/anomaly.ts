@@ -31,6 +31,69 @@ export interface DetectorVote {
   readonly voted: boolean;
 }
 
+/** `sample` or `samples` after a count. */
+type Samples = 'sample' | 'samples';
+
+/**
+ * Why an anomaly ended, as stored (`anomalies.resolution`), sent (API, live feed, notifications) and shown:
+ * - `back inside the band for N samples`: a catalog series lay inside the band its anomaly opened against for N
+ *   scrapes in a row (src/monitor/detection-hold.ts);
+ * - `judged normal for N samples`: the detector judged the series normal N times in a row (an anomaly whose
+ *   verdict had no band), or the detector itself declared its episode over after N normal samples;
+ * - `condition cleared for N samples`: a series judged by episodes (outside the catalog) was neither judged
+ *   anomalous on the side it left its band nor beyond that band for N samples (src/monitor/detection-episode.ts);
+ * - `new level accepted`: still outside its band, but judged normal for `detection.acceptNewLevelAfter`;
+ * - `monitor restarted without its state`: open at a restart whose detector state did not come back;
+ * - `target answering again`: a target-down anomaly whose target was scraped successfully.
+ */
+export type AnomalyResolution =
+  | `back inside the band for ${number} ${Samples}`
+  | `judged normal for ${number} ${Samples}`
+  | `condition cleared for ${number} ${Samples}`
+  | 'new level accepted'
+  | 'monitor restarted without its state'
+  | 'target answering again';
+
+/** `N sample(s)`, N a non-negative integer. */
+function countOf(n: number): `${number} ${Samples}` {
+  const k = Math.max(0, Math.floor(n));
+  return `${k} ${k === 1 ? 'sample' : 'samples'}`;
+}
+
+/** The resolution of an anomaly whose series lay inside its band for `samples` scrapes in a row. */
+export function backInsideBand(samples: number): AnomalyResolution {
+  return `back inside the band for ${countOf(samples)}`;
+}
+
+/** The resolution of an anomaly whose series the detector judged normal `samples` times in a row. */
+export function judgedNormal(samples: number): AnomalyResolution {
+  return `judged normal for ${countOf(samples)}`;
+}
+
+/** The resolution of an episode (series outside the catalog) whose condition was off for `samples` samples. */
+export function conditionCleared(samples: number): AnomalyResolution {
+  return `condition cleared for ${countOf(samples)}`;
+}
+
+const FIXED_RESOLUTIONS: ReadonlySet<string> = new Set([
+  'new level accepted',
+  'monitor restarted without its state',
+  'target answering again',
+]);
+const COUNTED_RESOLUTION =
+  /^(back inside the band|judged normal|condition cleared) for (0|[1-9]\d{0,15}) samples?$/;
+
+/**
+ * `text` as an {@link AnomalyResolution} (e.g. read back from the store), or undefined when it is none: a
+ * counted reason needs `sample` for 1 and `samples` otherwise.
+ */
+export function parseResolution(text: string): AnomalyResolution | undefined {
+  if (FIXED_RESOLUTIONS.has(text)) return text as AnomalyResolution;
+  const m = COUNTED_RESOLUTION.exec(text);
+  if (m === null) return undefined;
+  return (m[2] === '1') === text.endsWith(' sample') ? (text as AnomalyResolution) : undefined;
+}
+
 /** An anomaly found by a detector on one series. Times are Unix milliseconds. */
 export interface Anomaly {
   /** Store-assigned id; 0 before it is stored. */
@@ -47,11 +110,10 @@ export interface Anomaly {
   /** Set once the series is back inside its band; null while active. */
   readonly resolvedAtMs: number | null;
   /**
-   * Why a resolved anomaly resolved although its series did not come back inside its band (`new level
-   * accepted`: the detector called the new level normal for the configured time; `monitor restarted without its
-   * state`: open at a restart whose detector state did not come back); absent otherwise.
+   * Why a resolved anomaly ended ({@link AnomalyResolution}); absent while it is open, and on rows stored before
+   * the monitor recorded a reason for every ending.
    */
-  readonly resolution?: string;
+  readonly resolution?: AnomalyResolution;
   readonly observed: number;
   readonly expected: number;
   /** Band the value was expected to lie in: [lower, upper]. */

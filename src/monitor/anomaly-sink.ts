@@ -12,7 +12,7 @@ import { getMetric } from '../catalog/index.ts';
 import type { CatalogMetrics } from '../catalog/registry.ts';
 import { toApiAnomaly } from '../contract/anomalies.ts';
 import type { LiveEvent } from '../contract/live.ts';
-import type { Anomaly } from '../model/anomaly.ts';
+import type { Anomaly, AnomalyResolution } from '../model/anomaly.ts';
 import type { AnomalyStore } from '../store/types.ts';
 import type { DetectionOutcome } from './detection-types.ts';
 import { RESTARTED_WITHOUT_STATE } from './detection-restore.ts';
@@ -153,7 +153,7 @@ export class AnomalySink {
   private async resolveOpen(
     key: string,
     resolvedAtMs: number,
-    reason: string | undefined,
+    reason: AnomalyResolution,
     out: Anomaly[],
   ): Promise<void> {
     const a = this.open.get(key);
@@ -171,14 +171,9 @@ export class AnomalySink {
   }
 
   /** Publishes the resolution of `a` and returns it resolved. */
-  private closed(a: Anomaly, resolvedAtMs: number, reason: string | undefined): Anomaly {
-    this.deps.publish({
-      type: 'anomaly_resolved',
-      id: a.id,
-      resolvedAtMs,
-      ...(reason !== undefined ? { resolution: reason } : {}),
-    });
-    return { ...a, resolvedAtMs, ...(reason !== undefined ? { resolution: reason } : {}) };
+  private closed(a: Anomaly, resolvedAtMs: number, reason: AnomalyResolution): Anomaly {
+    this.deps.publish({ type: 'anomaly_resolved', id: a.id, resolvedAtMs, resolution: reason });
+    return { ...a, resolvedAtMs, resolution: reason };
   }
 
   /** Hands what opened and resolved to alerting and the senders (nothing when both are empty). */

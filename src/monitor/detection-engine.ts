@@ -14,7 +14,7 @@
  * the bookkeeping is detection-restore.ts). Option and result shapes: detection-types.ts.
  */
 import { isPredictor, type StreamingDetector } from '../analysis/anomaly/detector.ts';
-import type { MetricKind } from '../model/anomaly.ts';
+import { judgedNormal, type AnomalyResolution, type MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
 import { episodeStep, type EpisodeSeriesState } from './detection-episode.ts';
@@ -56,6 +56,8 @@ interface EngineState extends EpisodeSeriesState, HoldSeriesState {
 }
 
 const TARGET_HEALTH = 'up';
+/** The resolution of a target-down anomaly whose target was scraped successfully again. */
+const TARGET_ANSWERING = 'target answering again' satisfies AnomalyResolution;
 
 /**
  * The engine; one per monitor. Memory: one entry per analysed series, at most `maxSeries`; restored snapshots
@@ -263,7 +265,7 @@ export class DetectionEngine {
           st.calm++;
           if (st.open && (v.resolved || st.calm >= this.opts.resolveAfterSamples)) {
             st.open = false;
-            resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
+            resolved.push({ key: input.key, resolvedAtMs: input.timestampMs, reason: judgedNormal(st.calm) });
           }
         }
       }
@@ -281,11 +283,7 @@ export class DetectionEngine {
         if (out !== null) {
           st.open = false;
           endHold(st, out, input.timestampMs);
-          resolved.push({
-            key: input.key,
-            resolvedAtMs: input.timestampMs,
-            ...(out.reason !== undefined ? { reason: out.reason } : {}),
-          });
+          resolved.push({ key: input.key, resolvedAtMs: input.timestampMs, reason: out.reason });
         }
       }
     }
@@ -365,7 +363,8 @@ export class DetectionEngine {
       opened.push({ key: input.key, anomaly: targetDownAnomaly(input, st.streakStartTs, nowMs, targetId) });
     } else if (input.value === 1) {
       st.streak = 0;
-      if (st.open) resolved.push({ key: input.key, resolvedAtMs: input.timestampMs });
+      if (st.open)
+        resolved.push({ key: input.key, resolvedAtMs: input.timestampMs, reason: TARGET_ANSWERING });
       st.open = false;
     }
   }

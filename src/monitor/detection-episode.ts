@@ -15,10 +15,11 @@
  * expression holds. Pure: no clock, no I/O.
  */
 import type { Verdict } from '../analysis/anomaly/detector.ts';
+import { conditionCleared } from '../model/anomaly.ts';
 import type { PhysicalRange } from '../catalog/types.ts';
 import { clampBand } from './anomaly-impact.ts';
 import { anomalyOf } from './anomaly-record.ts';
-import type { DetectionEngineOptions, OpenedAnomaly } from './detection-types.ts';
+import type { DetectionEngineOptions, OpenedAnomaly, ResolvedAnomaly } from './detection-types.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
 /** The engine options an episode step reads. */
@@ -88,7 +89,7 @@ export function episodeStep(
   nowMs: number,
   opts: EpisodeOptions,
   opened: OpenedAnomaly[],
-  resolved: { key: string; resolvedAtMs: number }[],
+  resolved: ResolvedAnomaly[],
 ): void {
   const ts = input.timestampMs;
   // An anomalous verdict continues an episode on the side the series left its band (a detector that re-anchored
@@ -108,7 +109,7 @@ export function episodeStep(
     st.streak = 0;
     st.calm++;
     if (st.calm >= opts.resolveAfterSamples) {
-      if (st.open) resolved.push({ key: input.key, resolvedAtMs: ts });
+      if (st.open) resolved.push({ key: input.key, resolvedAtMs: ts, reason: conditionCleared(st.calm) });
       st.open = false;
       st.episode = null;
     }

@@ -23,12 +23,16 @@
  * `acceptNewLevelAfterSamples`) they open nothing; a value outside it is judged as usual (see
  * {@link returnedInside}).
  *
+ * Every ending carries its reason: {@link backInsideBand} with the scrapes in a row inside the band, or
+ * {@link NEW_LEVEL_ACCEPTED}.
+ *
  * State per series: the frozen band (two numbers), the start of the detector's current run of normal verdicts
  * (one number) and after a return the kept band and its age (four numbers); bounded by the engine's series limit. Pure: no clock, no I/O.
  */
+import { backInsideBand, type AnomalyResolution } from '../model/anomaly.ts';
 
 /** The reason an anomaly resolves while its series is still outside the band it opened against. */
-export const NEW_LEVEL_ACCEPTED = 'new level accepted';
+export const NEW_LEVEL_ACCEPTED = 'new level accepted' satisfies AnomalyResolution;
 
 /** Default of `acceptNewLevelAfterMs`: 30 minutes of sample time. */
 export const DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS = 30 * 60_000;
@@ -104,18 +108,21 @@ export function returnedInside(
 
 /**
  * Ends the hold of an anomaly that resolves with `outcome` at sample time `ts` (ms): keeps its band as
- * `st.recovered` when the series came back inside it (no reason), for {@link returnedInside}. Updates `st.hold`,
+ * `st.recovered` when the series came back inside it (`back`), for {@link returnedInside}. Updates `st.hold`,
  * `st.recovered`, `st.recoveredAtTs` and `st.recoveredScrapes`.
  */
-export function endHold(st: HoldSeriesState, outcome: { readonly reason?: string }, ts: number): void {
-  st.recovered = outcome.reason === undefined ? st.hold : null;
+export function endHold(st: HoldSeriesState, outcome: { readonly back: boolean }, ts: number): void {
+  st.recovered = outcome.back ? st.hold : null;
   st.recoveredAtTs = ts;
   st.recoveredScrapes = 0;
   st.hold = null;
 }
 
-/** The outcome of one held sample: stay open (null), or resolve, with a reason unless the series is back. */
-export type HoldOutcome = null | { readonly reason?: string };
+/**
+ * The outcome of one held sample: stay open (null), or resolve — back inside the band (`back`, with the scrapes
+ * in a row inside it) or with the new level accepted.
+ */
+export type HoldOutcome = null | { readonly back: boolean; readonly reason: AnomalyResolution };
 
 /**
  * One sample (not warming up) of a series whose open anomaly holds a frozen band (`st.hold` set): counts the
@@ -145,12 +152,12 @@ export function holdStep(
     st.normalRun = (st.normalRun ?? 0) + Math.max(1, spans);
   }
   st.calm = value >= band.lower && value <= band.upper ? st.calm + Math.max(1, spans) : 0;
-  if (st.calm >= resolveAfterSamples) return {};
+  if (st.calm >= resolveAfterSamples) return { back: true, reason: backInsideBand(st.calm) };
   if (
     normal &&
     ts - st.normalSinceTs >= acceptNewLevelAfterMs &&
     (st.normalRun ?? 0) >= acceptNewLevelAfterSamples
   )
-    return { reason: NEW_LEVEL_ACCEPTED };
+    return { back: false, reason: NEW_LEVEL_ACCEPTED };
   return null;
 }

@@ -20,13 +20,14 @@ import {
   type SeriesSnapshot,
 } from './detector-snapshots.ts';
 import type { HeldBand } from '../store/types.ts';
+import type { AnomalyResolution } from '../model/anomaly.ts';
 
 /**
  * The resolution reason of an anomaly open when the monitor stopped whose state did not come back with the
  * restart (no checkpointed band, a snapshot the detector refused, or a series not seen since): the monitor can no
  * longer tell when its series is back, so the anomaly is closed rather than left open forever.
  */
-export const RESTARTED_WITHOUT_STATE = 'monitor restarted without its state';
+export const RESTARTED_WITHOUT_STATE = 'monitor restarted without its state' satisfies AnomalyResolution;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

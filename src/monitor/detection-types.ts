@@ -3,7 +3,7 @@
  * `process` call returns, and what `predictions` returns. Types and limits only.
  */
 import type { DetectorFactory, Expectation } from '../analysis/anomaly/detector.ts';
-import type { Anomaly, MetricKind } from '../model/anomaly.ts';
+import type { Anomaly, AnomalyResolution, MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import type { DetectionInput } from './series-tracker.ts';
 
@@ -97,12 +97,12 @@ export interface OpenedAnomaly {
   readonly anomaly: Omit<Anomaly, 'id'>;
 }
 
-/** An anomaly that resolved in this call: its derived-series key, the sample time, and why when not back. */
+/** An anomaly that resolved in this call: its derived-series key, the sample time, and why. */
 export interface ResolvedAnomaly {
   readonly key: string;
   readonly resolvedAtMs: number;
-  /** Set when the anomaly resolved although its series is not back in its band (`new level accepted`). */
-  readonly reason?: string;
+  /** Why it ended (back inside its band, judged normal, new level accepted, ...: {@link AnomalyResolution}). */
+  readonly reason: AnomalyResolution;
 }
 
 /** Outcome of processing one batch of inputs. */

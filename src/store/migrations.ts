@@ -115,8 +115,8 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
       },
     },
     '0004_anomaly_resolution': {
-      // Why an anomaly resolved when its series did not come back inside its band (`new level accepted`); NULL
-      // for anomalies that resolved by coming back, are still open, or were stored before this column.
+      // Why an anomaly resolved (`Anomaly.resolution`; written for every ending since the reasons became a typed
+      // union — earlier only when the series did not come back); NULL while open and on older resolved rows.
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable('anomalies').addColumn('resolution', 'text').execute();
       },

@@ -3,7 +3,7 @@
  * their own small stores), the chunked layout (both in the row layout's store) and the VictoriaMetrics-backed
  * store (both in the state database) each keep samples their own way and forward these methods unchanged.
  */
-import type { Anomaly } from '../model/anomaly.ts';
+import type { Anomaly, AnomalyResolution } from '../model/anomaly.ts';
 import type {
   AnomalyFilter,
   AnomalyStore,
@@ -28,7 +28,7 @@ export abstract class AnomalyStateForwarder implements AnomalyStore, DetectorSta
     return this.anomalyStore.insert(a);
   }
   /** See {@link AnomalyStore.resolve}. */
-  resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
+  resolve(id: number, resolvedAtMs: number, reason: AnomalyResolution): Promise<void> {
     return this.anomalyStore.resolve(id, resolvedAtMs, reason);
   }
   /** See {@link AnomalyStore.acknowledge}. */

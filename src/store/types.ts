@@ -4,7 +4,7 @@
  * Every backend runs the same contract suite (test/helpers/store-contract.ts).
  */
 import type { DwcpError } from '../errors.ts';
-import type { Anomaly } from '../model/anomaly.ts';
+import type { Anomaly, AnomalyResolution } from '../model/anomaly.ts';
 import type { TenantScope } from '../model/tenant-scope.ts';
 import type { Component, Severity } from '../model/dwcp.ts';
 import type { Labels, Sample } from '../model/sample.ts';
@@ -108,12 +108,11 @@ export interface AnomalyStore {
    */
   insert(a: Omit<Anomaly, 'id'>): Promise<Anomaly>;
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`; `reason` is stored as its `resolution` when the series did not
-   * come back inside its band (`new level accepted`), else the anomaly has none.
+   * Marks an anomaly resolved at `resolvedAtMs`, with `reason` (why it ended) stored as its `resolution`.
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id.
    */
-  resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void>;
+  resolve(id: number, resolvedAtMs: number, reason: AnomalyResolution): Promise<void>;
   /**
    * Marks an anomaly acknowledged and returns it.
    * @throws NotFoundError when no anomaly has this id.

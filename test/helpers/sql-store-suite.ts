@@ -70,7 +70,7 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
       assert.deepEqual((await st.list({ limit: 1 }))[0]!.votes, []);
     });
 
-    test('anomalies: rows without a resolution reason (NULL, empty) read back as before the column', async () => {
+    test('anomalies: rows without a known resolution reason (NULL, empty, unknown text) read back without one', async () => {
       const st = await open({});
       const a = await st.insert(anomaly());
       await st.resolve(a.id, T0 + 60_000, 'new level accepted');
@@ -78,7 +78,7 @@ export function sqlStoreSuite(backend: string, setup: () => Promise<SqlBackend>)
       assert.equal(before!.resolution, 'new level accepted');
       const withoutReason: { resolution?: string } = { ...before! };
       delete withoutReason.resolution;
-      for (const v of ['NULL', "''"]) {
+      for (const v of ['NULL', "''", "'resolved somehow'"]) {
         await exec(st, `update anomalies set resolution = ${v} where id = ${a.id}`);
         assert.deepEqual((await st.list({ limit: 1 }))[0], withoutReason, v);
       }

@@ -1,8 +1,15 @@
 /** The store contract, `AnomalyStore` part (see ./store-contract.ts). */
 import assert from 'node:assert/strict';
 import { InvalidInputError, NotFoundError } from '../../src/errors.ts';
-import type { Anomaly } from '../../src/model/anomaly.ts';
+import { backInsideBand, conditionCleared, judgedNormal, type Anomaly } from '../../src/model/anomaly.ts';
 import { MAX_STORED_VOTES } from '../../src/store/types.ts';
+import { Registry } from 'prom-client';
+import { metricsOf } from '../../src/catalog/index.ts';
+import { createCatalogMetrics } from '../../src/catalog/registry.ts';
+import { AnomalySink } from '../../src/monitor/anomaly-sink.ts';
+import { DetectionEngine } from '../../src/monitor/detection-engine.ts';
+import { SeriesTracker } from '../../src/monitor/series-tracker.ts';
+import { THRESHOLD_ENGINE_OPTIONS } from '../unit/monitor/detection-engine-fixtures.ts';
 import { anomaly, T0, type ContractOpener } from './store-fixtures.ts';
 import type { ContractTest } from './store-suite.ts';
 
@@ -21,29 +28,40 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     const [listed] = await store.list({ limit: 10, component: 'amst' });
     assert.deepEqual({ ...listed!, observed: 0 }, { ...a, observed: 0 });
     assert.ok(Number.isNaN(listed!.observed));
-    await store.resolve(a.id, T0 + 60_000);
+    await store.resolve(a.id, T0 + 60_000, 'back inside the band for 3 samples');
     const ack = await store.acknowledge(a.id);
     assert.equal(ack.acknowledged, true);
     assert.equal(ack.resolvedAtMs, T0 + 60_000);
     assert.equal(typeof ack.startedAtMs, 'number');
     for (const id of [999_999, 0, -1, 1.5, Number.NaN]) {
       await assert.rejects(store.acknowledge(id), NotFoundError, `acknowledge(${id})`);
-      await assert.rejects(store.resolve(id, T0), NotFoundError, `resolve(${id})`);
+      await assert.rejects(store.resolve(id, T0, 'new level accepted'), NotFoundError, `resolve(${id})`);
     }
     const b2 = await store.insert(anomaly());
     assert.ok(b2.id > a.id, 'ids increase');
   });
 
-  test('anomaly resolution reason: stored with the resolution, read back; none when the series came back', async () => {
+  test('anomaly resolution reason: every ending stored with its reason and read back; an open anomaly has none', async () => {
     const { anomalies: store } = await open();
     const accepted = await store.insert(anomaly({ startedAtMs: T0 }));
     const back = await store.insert(anomaly({ startedAtMs: T0 + 1 }));
     await store.resolve(accepted.id, T0 + 60_000, 'new level accepted');
-    await store.resolve(back.id, T0 + 60_000);
+    await store.resolve(back.id, T0 + 60_000, backInsideBand(4));
     const byId = async (id: number) => (await store.list({ limit: 1, id }))[0]!;
     assert.equal((await byId(accepted.id)).resolution, 'new level accepted');
     assert.equal((await byId(accepted.id)).resolvedAtMs, T0 + 60_000);
-    assert.equal('resolution' in (await byId(back.id)), false, 'no reason: no field, as before');
+    assert.equal((await byId(back.id)).resolution, 'back inside the band for 4 samples');
+    const reasons = [
+      judgedNormal(1),
+      conditionCleared(3),
+      'target answering again',
+      'monitor restarted without its state',
+    ] as const;
+    for (const [i, reason] of reasons.entries()) {
+      const x = await store.insert(anomaly({ startedAtMs: T0 + 10 + i }));
+      await store.resolve(x.id, T0 + 60_000, reason);
+      assert.equal((await byId(x.id)).resolution, reason);
+    }
     assert.equal('resolution' in accepted, false, 'an open anomaly has none');
     const inserted = await store.insert(
       anomaly({ startedAtMs: T0 + 2, resolvedAtMs: T0 + 3, resolution: 'new level accepted' }),
@@ -53,6 +71,41 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
       'new level accepted',
       'inserted resolved with a reason',
     );
+  });
+
+  test('every anomaly the engine resolves is stored with its reason (engine → sink → this store)', async () => {
+    const { anomalies: store } = await open();
+    const engine = new DetectionEngine(THRESHOLD_ENGINE_OPTIONS);
+    const sink = new AnomalySink({
+      store,
+      metrics: createCatalogMetrics(new Registry(), metricsOf('monitor')),
+      publish: () => undefined,
+      senders: [],
+      externalUrl: 'http://x',
+      maxOpen: 10,
+      onError: (e) => assert.fail(String(e)),
+    });
+    const tr = new SeriesTracker(10);
+    // A throughput excursion back inside its band, then a target outage that ends.
+    const steps: [string, number][] = [
+      ...[1, 1, 20, 20, 20, 1, 1, 1, 1].map((v): [string, number] => [
+        'dwcp_v3_rdma_throughput_bytes_per_second',
+        v,
+      ]),
+      ...[0, 0, 1].map((v): [string, number] => ['up', v]),
+    ];
+    for (const [i, [name, value]] of steps.entries()) {
+      const t = T0 + (i + 1) * 1000;
+      await sink.handle(
+        engine.process(tr.admit([{ name, labels: { node_id: 'n' }, value, timestampMs: t }]).inputs, t),
+      );
+    }
+    const rows = await store.list({ limit: 10 });
+    assert.deepEqual(rows.map((r) => [r.metric, r.resolution]).sort(), [
+      ['dwcp_v3_rdma_throughput_bytes_per_second', 'back inside the band for 3 samples'],
+      ['up', 'target answering again'],
+    ]);
+    for (const r of rows) assert.notEqual(r.resolvedAtMs, null);
   });
 
   test('anomaly list by id and by tenant scope (node ids, regions; LIKE wildcards and quotes are literal)', async () => {
@@ -99,7 +152,7 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     await assert.rejects(store.insert(anomaly({ resolvedAtMs: T0 + 0.25 })), InvalidInputError);
     assert.deepEqual(await store.list({ limit: 10 }), []);
     const a = await store.insert(anomaly({ resolvedAtMs: T0 + 10 }));
-    await assert.rejects(store.resolve(a.id, T0 + 0.5), InvalidInputError);
+    await assert.rejects(store.resolve(a.id, T0 + 0.5, 'new level accepted'), InvalidInputError);
     assert.equal((await store.list({ limit: 1 }))[0]!.resolvedAtMs, T0 + 10);
   });
 
@@ -145,7 +198,7 @@ export function anomalyStoreContract(test: ContractTest, open: ContractOpener): 
     await assert.rejects(st.list({ limit: 0 }), InvalidInputError);
     assert.equal(await st.prune(10), 0);
     await st.prune(4); // a0, the oldest
-    await st.resolve(a2.id, T0 + 9000);
+    await st.resolve(a2.id, T0 + 9000, judgedNormal(3));
     assert.equal(await st.prune(2), 2);
     assert.deepEqual(
       ids(await st.list({ limit: 10 })),

@@ -248,8 +248,8 @@ export class Correlator {
   }
 
   /**
-   * Marks a member signal resolved, with the reason when it did not come back (`resolution`, e.g. `new level
-   * accepted`); returns its incident id, or null for an unknown key.
+   * Marks a member signal resolved, with why it ended (`resolution`, e.g. `new level accepted`); returns its
+   * incident id, or null for an unknown key.
    */
   resolveSignal(key: string, resolvedAtMs: number, nowMs: number, resolution?: string): string | null {
     const id = this.bySignal.get(key);

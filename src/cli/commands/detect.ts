@@ -1,30 +1,29 @@
 /**
- * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series with the monitor's own
- * live detector (default `ensemble`, built by the monitor's factory, src/monitor/live-detector.ts: with `--kind
- * generic` the live members — a tail-calibrated Holt-Winters level and a CUSUM trend member under the band
- * paging rule; with a DWCP kind that kind's tuning), the live preset on every kind, the statistical z-score
- * detector or the full ensemble; prints the reported anomalies as JSON or CSV (docs/anomaly-detection.md).
+ * `dwcp-monitor detect`: offline anomaly detection over one `timestamp,value` CSV series, judged exactly as the
+ * live monitor judges a series: the points go through the monitor's own detection engine with its default
+ * detection settings (src/monitor/offline-detection.ts) — the live detector (default `ensemble`), confirmation,
+ * confidence floor, cooldown, the band an open anomaly is held against, "new level accepted". Flags map onto
+ * the engine's settings; prints the anomalies, with when and why each resolved, as JSON or CSV
+ * (docs/anomaly-detection.md).
  */
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { KIND_DEFAULTS } from '../../analysis/anomaly/statistical.ts';
 import {
-  readingOf,
-  votesOf,
-  type StreamingDetector,
-  type VerdictReading,
-} from '../../analysis/anomaly/detector.ts';
-import { createEnsemble } from '../../analysis/anomaly/presets.ts';
+  detectOffline,
+  OFFLINE_DETECTORS,
+  offlineAnomaliesToCsv,
+  type OfflineDetector,
+} from '../../monitor/offline-detection.ts';
 import {
-  createStatisticalDetector,
-  KIND_DEFAULTS,
-  type StatisticalOptions,
-} from '../../analysis/anomaly/statistical.ts';
-import { liveDetectorFactory } from '../../monitor/live-detector.ts';
-import { isReportable } from '../../monitor/anomaly-record.ts';
+  ACCEPT_NEW_LEVEL_MIN_SAMPLES,
+  COOLDOWN_MIN_SAMPLES,
+  RESOLVE_AFTER_SAMPLES,
+} from '../../monitor/detection-config.ts';
 import { DwcpError, InvalidInputError, type DwcpErrorCode } from '../../errors.ts';
-import { readSeriesCsvFile, type SeriesPoint } from '../../ingest/csv.ts';
+import { readSeriesCsvFile } from '../../ingest/csv.ts';
 import type { MetricKind } from '../../model/anomaly.ts';
-import { DEFAULT_DETECTION_SETTINGS } from '../../model/detection-settings.ts';
+import { DEFAULT_DETECTION_SETTINGS, type DetectionSettings } from '../../model/detection-settings.ts';
 import { formatDuration, parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
 
@@ -33,19 +32,6 @@ export interface DetectIo {
   out(text: string): void;
   err(text: string): void;
 }
-
-/** One reported anomaly of the offline run: the sample, the detector's reading of it, and who voted. */
-export interface DetectedRow extends VerdictReading {
-  /** ISO-8601 UTC time of the sample. */
-  readonly timestamp: string;
-  readonly value: number;
-  /** Ensemble members that voted, joined with `+`; the detector's name for single detectors. */
-  readonly detectors: string;
-}
-
-/** Detectors the command can run. */
-export const DETECT_DETECTORS = ['statistical', 'ensemble', 'ensemble-live', 'full'] as const;
-export type DetectDetector = (typeof DETECT_DETECTORS)[number];
 
 const KINDS: readonly MetricKind[] = Object.keys(KIND_DEFAULTS) as MetricKind[];
 const FORMATS = ['json', 'csv'] as const;
@@ -58,85 +44,9 @@ const INPUT_CODES: ReadonlySet<DwcpErrorCode> = new Set([
   'DWCP_NOT_FOUND',
   'DWCP_CONFIG',
 ]);
-const DEFAULT_COOLDOWN = '5m';
-/** Normal samples that end an anomaly episode (the engine's resolveAfterSamples). */
-const RESOLVE_AFTER = 3;
+const D = DEFAULT_DETECTION_SETTINGS;
 /** Default limit on input rows of the CLI (the whole series is held in memory). */
 const MAX_ROWS = 5_000_000;
-
-/**
- * Runs a detector over `points` and returns the reported anomalies (after confidence floor and cooldown), in
- * time order: one row per episode (consecutive anomalous samples; it ends after 3 normal samples), at its first
- * sample; as in the monitor, only verdicts with a finite band and score count. Non-finite values are skipped. `statistical` applies `options` itself; `ensemble` (the monitor's
- * default detector, from the monitor's factory, for a series of `kind`), `ensemble-live` (the live ensemble with
- * the live tuning of `kind`, live-tuning.ts) and `full` (CAD OSE + statistical members, NAB tuning) take only `minConfidence` and `cooldownMs` from `options`, applied to their alarms (the live monitor's
- * engine additionally needs two consecutive anomalous samples; this offline command reports the first).
- * @throws InvalidInputError for invalid detector options.
- */
-export function detectSeries(
-  points: readonly SeriesPoint[],
-  kind: MetricKind,
-  options: Partial<StatisticalOptions> = {},
-  detector: DetectDetector = DEFAULT_DETECTION_SETTINGS.detector,
-  seasonalPeriodMs = 86_400_000,
-): DetectedRow[] {
-  let d: StreamingDetector;
-  let minConfidence = 0;
-  let cooldownMs = 0;
-  if (detector === 'statistical') {
-    d = createStatisticalDetector({ kind }, options);
-  } else {
-    d =
-      detector === 'full'
-        ? createEnsemble({ kind }, { preset: 'full', seasonalPeriodMs })
-        : liveDetectorFactory(detector, seasonalPeriodMs)({ kind });
-    minConfidence = options.minConfidence ?? 0.8;
-    cooldownMs = options.cooldownMs ?? 5 * 60_000;
-  }
-  const rows: DetectedRow[] = [];
-  let last = Number.NEGATIVE_INFINITY;
-  // Episodes as the monitor's engine keeps them: consecutive anomalous samples are one anomaly, which resolves
-  // after RESOLVE_AFTER normal samples.
-  let open = false;
-  let calm = 0;
-  for (const p of points) {
-    const v = d.update(p.value, p.timestampMs);
-    // As the monitor's engine: no anomaly without a finite band and score to show (isReportable).
-    const bad = v.anomalous && v.confidence >= minConfidence && isReportable(v);
-    if (!bad) {
-      if (open && ++calm >= RESOLVE_AFTER) open = false;
-      continue;
-    }
-    calm = 0;
-    if (open || p.timestampMs - last < cooldownMs) continue;
-    open = true;
-    last = p.timestampMs;
-    const voted = votesOf(v)
-      .filter((x) => x.voted)
-      .map((x) => x.detector);
-    rows.push({
-      timestamp: new Date(p.timestampMs).toISOString(),
-      value: p.value,
-      ...readingOf(v),
-      detectors: voted.length > 0 ? voted.join('+') : d.name,
-    });
-  }
-  return rows;
-}
-
-/** Renders rows as CSV: a header line, then one line per anomaly (numbers in full precision). */
-export function rowsToCsv(rows: readonly DetectedRow[]): string {
-  const head = 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors\n';
-  return (
-    head +
-    rows
-      .map(
-        (r) =>
-          `${r.timestamp},${r.value},${r.expected},${r.lower},${r.upper},${r.deviation},${r.confidence},${r.severity},${r.detectors}\n`,
-      )
-      .join('')
-  );
-}
 
 interface RawOptions {
   input: string;
@@ -149,6 +59,7 @@ interface RawOptions {
   minConfidence?: string;
   output?: string;
   maxRows: string;
+  outsideCatalog?: boolean;
 }
 
 function parseNumberOption(name: string, text: string): number {
@@ -166,12 +77,12 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
     throw new InvalidInputError(`--kind must be one of ${KINDS.join(', ')}, got "${raw.kind}"`);
   }
   const kind = raw.kind as MetricKind;
-  if (!(DETECT_DETECTORS as readonly string[]).includes(raw.detector)) {
+  if (!(OFFLINE_DETECTORS as readonly string[]).includes(raw.detector)) {
     throw new InvalidInputError(
-      `--detector must be one of ${DETECT_DETECTORS.join(', ')}, got "${raw.detector}"`,
+      `--detector must be one of ${OFFLINE_DETECTORS.join(', ')}, got "${raw.detector}"`,
     );
   }
-  const detector = raw.detector as DetectDetector;
+  const detector = raw.detector as OfflineDetector;
   if (detector !== 'statistical' && raw.threshold !== undefined) {
     throw new InvalidInputError(
       '--threshold applies to --detector statistical only (ensembles use their tuned thresholds)',
@@ -179,19 +90,23 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   }
   const seasonMs = parseDuration(raw.season);
   if (!(seasonMs >= 60_000)) throw new InvalidInputError(`--season must be at least 1m, got ${raw.season}`);
-  const opts: { -readonly [K in keyof StatisticalOptions]?: StatisticalOptions[K] } = {};
+  let threshold: number | undefined;
   if (raw.threshold !== undefined) {
-    const t = parseNumberOption('--threshold', raw.threshold);
-    if (!(t > 0)) throw new InvalidInputError(`--threshold must be > 0, got ${raw.threshold}`);
-    opts.threshold = t;
+    threshold = parseNumberOption('--threshold', raw.threshold);
+    if (!(threshold > 0)) throw new InvalidInputError(`--threshold must be > 0, got ${raw.threshold}`);
   }
+  let minConfidence = D.minConfidence;
   if (raw.minConfidence !== undefined) {
-    const c = parseNumberOption('--min-confidence', raw.minConfidence);
-    if (!(c >= 0 && c <= 1))
+    minConfidence = parseNumberOption('--min-confidence', raw.minConfidence);
+    if (!(minConfidence >= 0 && minConfidence <= 1))
       throw new InvalidInputError(`--min-confidence must be in [0, 1], got ${raw.minConfidence}`);
-    opts.minConfidence = c;
   }
-  opts.cooldownMs = parseDuration(raw.cooldown);
+  const settings: DetectionSettings = {
+    ...D,
+    seasonalPeriod: seasonMs,
+    minConfidence,
+    cooldown: parseDuration(raw.cooldown),
+  };
   const maxRows = parseNumberOption('--max-rows', raw.maxRows);
   if (!Number.isSafeInteger(maxRows) || maxRows < 1)
     throw new InvalidInputError(`--max-rows must be a positive integer, got ${raw.maxRows}`);
@@ -200,8 +115,14 @@ async function run(raw: RawOptions, io: DetectIo): Promise<void> {
   const points = await readSeriesCsvFile(raw.input, { maxRows });
   if (points.length === 0)
     throw new InvalidInputError(`${raw.input} has no data rows (expected "timestamp,value" lines)`);
-  const rows = detectSeries(points, kind, opts, detector, seasonMs);
-  const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : rowsToCsv(rows);
+  const rows = detectOffline(points, {
+    kind,
+    detector,
+    settings,
+    outsideCatalog: raw.outsideCatalog === true,
+    ...(threshold !== undefined ? { threshold } : {}),
+  });
+  const text = raw.format === 'json' ? JSON.stringify(rows, null, 2) + '\n' : offlineAnomaliesToCsv(rows);
   if (raw.output !== undefined) {
     await writeFile(raw.output, text, 'utf8');
     io.err(`${rows.length} anomalies in ${points.length} samples written to ${raw.output}\n`);
@@ -217,8 +138,9 @@ export function exitCodeFor(e: unknown): number {
 
 /**
  * The `detect` command (commander 14):
- * `detect --input series.csv [--format json|csv] [--kind <kind>] [--threshold <sigma>] [--cooldown <duration>]
- * [--min-confidence <0..1>] [--max-rows <n>] [--output <file>]`.
+ * `detect --input series.csv [--format json|csv] [--detector <name>] [--season <duration>] [--kind <kind>]
+ * [--threshold <sigma>] [--cooldown <duration>] [--min-confidence <0..1>] [--outside-catalog] [--max-rows <n>]
+ * [--output <file>]`.
  * Errors in the run print `error: <message>` to stderr and set `process.exitCode` to 2 for bad input (DwcpError
  * input codes: invalid flags, CSV parse errors, limits, unreadable input) and 1 otherwise; it never calls
  * `process.exit`. Usage errors commander itself detects (unknown option, missing `--input`) follow
@@ -233,15 +155,18 @@ export function detectCommand(io?: DetectIo): Command {
   const kindHelp = KINDS.map(
     (k) => `${k} (${KIND_DEFAULTS[k].direction}, ${KIND_DEFAULTS[k].threshold} sigma)`,
   ).join(', ');
+  const cooldown = formatDuration(D.cooldown);
   const cmd = new Command('detect')
-    .summary('offline anomaly detection over a timestamp,value CSV')
+    .summary('offline anomaly detection over a timestamp,value CSV, judged as the monitor judges a series')
     .description(
-      "Run a streaming detector (default: the monitor's own live detector; for --kind generic a robust Holt-Winters " +
-        'level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside ' +
-        "the band; for a DWCP kind that kind's tuning) over a " +
-        'timestamp,value CSV and print the anomalies it reports: ' +
-        'timestamp (ISO), value, expected, lower, upper, deviation (sigma), confidence, severity, and the ' +
-        'detectors that voted. See docs/anomaly-detection.md for what each detector scores.',
+      "Run a timestamp,value CSV through the monitor's own detection engine (default: its live detector; for " +
+        '--kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no ' +
+        "page on a distribution change inside the band; for a DWCP kind that kind's tuning) with the monitor's " +
+        'detection rules, and print the anomalies it opens: timestamp (ISO, first anomalous sample), ' +
+        'detectedAt (the sample that opened it), value (at detectedAt), expected, lower, upper (its band), ' +
+        'deviation (sigma), confidence, ' +
+        'severity, the detectors that voted, resolvedAt and resolution (why it ended; null while still open at ' +
+        'the end of the series). See docs/anomaly-detection.md.',
     )
     .requiredOption(
       '--input <file>',
@@ -250,13 +175,13 @@ export function detectCommand(io?: DetectIo): Command {
     .option('--format <format>', `output format: ${FORMATS.join(' or ')}`, 'json')
     .option(
       '--detector <name>',
-      `detector: ${DETECT_DETECTORS.join(', ')} (ensemble: the monitor's live detector — for --kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; for a DWCP kind EWMA / seasonal profile / relative entropy as tuned for that kind; ensemble-live: the band paging rule on every kind (DWCP kinds: their tuning under that rule, CUSUM on memory); statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample)`,
-      DEFAULT_DETECTION_SETTINGS.detector,
+      `detector: ${OFFLINE_DETECTORS.join(', ')} (ensemble: the monitor's live detector — for --kind generic a robust Holt-Winters level with a tail-calibrated threshold and a CUSUM trend member, no page on a distribution change inside the band; for a DWCP kind EWMA / seasonal profile / relative entropy as tuned for that kind; ensemble-live: the band paging rule on every kind (DWCP kinds: their tuning under that rule, CUSUM on memory); statistical: z-score over the last 100 samples; full: CAD OSE + statistical members, NAB-tuned, ~100 µs/sample, offline only)`,
+      D.detector,
     )
     .option(
       '--season <duration>',
-      'period of the seasonal profile for the ensembles, at least 1m, e.g. 1d, 7d',
-      '1d',
+      'period of the seasonal profile (detection.seasonalPeriod), at least 1m, e.g. 1d, 7d',
+      formatDuration(D.seasonalPeriod),
     )
     .option(
       '--kind <kind>',
@@ -269,12 +194,16 @@ export function detectCommand(io?: DetectIo): Command {
     )
     .option(
       '--cooldown <duration>',
-      'minimum sample time between two reported anomalies, e.g. 30s, 5m, 1h30m (0s reports every anomalous sample)',
-      DEFAULT_COOLDOWN,
+      `detection.cooldown: no new anomaly within this much sample time after the previous one opened, e.g. 30s, 5m, 1h30m — and, whatever this is, not within ${COOLDOWN_MIN_SAMPLES} of the series' own samples`,
+      cooldown,
     )
     .option(
       '--min-confidence <c>',
-      'minimum confidence in [0, 1] for an anomaly to be reported (default: 0.8)',
+      `detection.minConfidence: verdicts below this confidence in [0, 1] do not count as anomalous (default: ${D.minConfidence})`,
+    )
+    .option(
+      '--outside-catalog',
+      `judge the series as one outside the catalog (an application's or node_exporter's metric): a lasting fault is one anomaly, opened once its condition held ${formatDuration(D.inferredMinDuration)} of sample time, none in the first ${formatDuration(D.inferredWarmup)} (detection.inferredMinDuration, detection.inferredWarmup)`,
     )
     .option(
       '--max-rows <n>',
@@ -293,7 +222,14 @@ export function detectCommand(io?: DetectIo): Command {
     });
   cmd.addHelpText(
     'after',
-    `\nDefaults: --format json, --detector ${DEFAULT_DETECTION_SETTINGS.detector}, --season 1d, --kind generic, --cooldown ${formatDuration(5 * 60_000)}, --min-confidence 0.8.`,
+    `
+Defaults: --format json, --detector ${D.detector}, --season ${formatDuration(D.seasonalPeriod)}, --kind generic, --cooldown ${cooldown}, --min-confidence ${D.minConfidence}.
+Engine rules (the monitor's, not flags): an anomaly opens after ${D.confirmSamples} anomalous samples in a row
+(detection.confirmSamples); it resolves when ${RESOLVE_AFTER_SAMPLES} samples in a row lie inside the band it opened
+against, or, while the series stays outside, once the detector has judged it normal for ${formatDuration(D.acceptNewLevelAfter)} of sample time
+and at least ${ACCEPT_NEW_LEVEL_MIN_SAMPLES} samples ("new level accepted"). At a 15 s interval or faster the sample
+counts change nothing; on slower series (e.g. 5-minute samples) they set the cooldown (${COOLDOWN_MIN_SAMPLES} samples = 100 min) and the new level.
+`,
   );
   return cmd;
 }

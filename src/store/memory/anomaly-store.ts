@@ -5,7 +5,7 @@
  * `storedAnomaly` makes them (as the SQL stores return them), every read returns copies.
  */
 import { NotFoundError } from '../../errors.ts';
-import type { Anomaly } from '../../model/anomaly.ts';
+import type { Anomaly, AnomalyResolution } from '../../model/anomaly.ts';
 import { severityRank } from '../../model/dwcp.ts';
 import { allowsLabels } from '../../model/tenant-scope.ts';
 import { checkAnomalyTime, checkAnomalyTimes, storedAnomaly } from '../anomaly-codec.ts';
@@ -77,16 +77,11 @@ export class MemoryAnomalyStore implements AnomalyStore {
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id.
    */
-  async resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
+  async resolve(id: number, resolvedAtMs: number, reason: AnomalyResolution): Promise<void> {
     checkAnomalyTime('resolvedAtMs', resolvedAtMs);
     const a = this.items.get(id);
     if (a === undefined) throw new NotFoundError(`anomaly ${id} not found`);
-    const resolved: Anomaly = { ...a, resolvedAtMs };
-    if (reason) this.items.set(id, { ...resolved, resolution: reason });
-    else {
-      delete (resolved as { resolution?: string }).resolution;
-      this.items.set(id, resolved);
-    }
+    this.items.set(id, { ...a, resolvedAtMs, resolution: reason });
   }
 
   /** Marks an anomaly acknowledged and returns it. @throws NotFoundError when no anomaly has this id. */

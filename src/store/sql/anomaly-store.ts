@@ -1,7 +1,13 @@
 /** `AnomalyStore` over a Kysely instance whose schema was created by `migrateToLatest` (SQLite or PostgreSQL). */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
-import type { Anomaly, DetectorVote, MetricKind } from '../../model/anomaly.ts';
+import {
+  parseResolution,
+  type Anomaly,
+  type AnomalyResolution,
+  type DetectorVote,
+  type MetricKind,
+} from '../../model/anomaly.ts';
 import { severityRank, type Component, type Severity } from '../../model/dwcp.ts';
 import { allowsLabels, NODE_LABEL, REGION_LABEL } from '../../model/tenant-scope.ts';
 import type { AnomaliesTable, Database } from '../schema.ts';
@@ -55,18 +61,18 @@ export class SqlAnomalyStore implements AnomalyStore {
   }
 
   /**
-   * Marks an anomaly resolved at `resolvedAtMs`, with the reason when its series did not come back (`reason`).
+   * Marks an anomaly resolved at `resolvedAtMs`, with why it ended (`reason`, stored as its `resolution`).
    * @throws InvalidInputError when `resolvedAtMs` is not an integer in ms. @throws NotFoundError when no
    * anomaly has this id. @throws StoreError on backend failure.
    */
-  async resolve(id: number, resolvedAtMs: number, reason?: string): Promise<void> {
+  async resolve(id: number, resolvedAtMs: number, reason: AnomalyResolution): Promise<void> {
     checkAnomalyTime('resolvedAtMs', resolvedAtMs);
     if (!isAnomalyId(id)) throw new NotFoundError(`anomaly ${id} not found`);
     let n: number;
     try {
       const r = await this.db
         .updateTable('anomalies')
-        .set({ resolved_at: resolvedAtMs, resolution: reason ?? null })
+        .set({ resolved_at: resolvedAtMs, resolution: reason })
         .where('id', '=', id)
         .executeTakeFirst();
       n = Number(r.numUpdatedRows);
@@ -201,8 +207,8 @@ function toAnomaly(r: AnomalyRow): Anomaly {
     acknowledged: Number(r.acknowledged) === 1,
     score: fromDbValue(r.score),
     votes: parseVotes(r.votes_json),
-    // NULL (older rows, anomalies that came back) or an empty text: no reason, as before the column existed.
-    ...(typeof r.resolution === 'string' && r.resolution !== '' ? { resolution: r.resolution } : {}),
+    // NULL (rows resolved before every ending had a reason, open rows) or a text that is no known reason: none.
+    ...resolutionOf(r.resolution),
   };
 }
 
@@ -232,4 +238,10 @@ function parseVotes(json: string): DetectorVote[] {
 function labelPattern(name: string, value: string): string {
   const pair = `${JSON.stringify(name)}:${JSON.stringify(value)}`;
   return `%${pair.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The `resolution` field of a stored row: its text when it is a known reason ({@link parseResolution}), else none. */
+function resolutionOf(text: string | null): { resolution?: AnomalyResolution } {
+  const r = text === null ? undefined : parseResolution(text);
+  return r === undefined ? {} : { resolution: r };
 }

@@ -53,10 +53,11 @@ describe('detect: empty and hostile input, closed pipes', () => {
 
   it('piped into a reader that stops early (head), exits quietly with status 0', () => {
     const p = join(dir, 'spiky.csv');
-    // A spike every 50 samples over 20,000 samples: ~400 anomalies, > 64 KiB of JSON (more than a pipe holds).
+    // A two-sample spike every 50 samples over 20,000 samples (the monitor's engine opens on two anomalous samples
+    // in a row, its cooldown lasts 20 samples): ~400 anomalies, > 64 KiB of JSON (more than a pipe holds).
     const rows = Array.from(
       { length: 20_000 },
-      (_, i) => `${1_700_000_000 + i},${i % 50 === 49 ? 1000 : (i * 7919) % 13}`,
+      (_, i) => `${1_700_000_000 + i},${i % 50 >= 48 ? 1000 : (i * 7919) % 13}`,
     );
     writeFileSync(p, `timestamp,value\n${rows.join('\n')}\n`);
     const cmd = `set -o pipefail; "${process.execPath}" --import tsx src/cli/index.ts detect --input "${p}" --detector statistical --cooldown 0s --min-confidence 0 | head -n 2`;

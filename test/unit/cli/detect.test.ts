@@ -4,12 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { CommanderError } from 'commander';
-import { detectCommand, type DetectedRow } from '../../../src/cli/commands/detect.ts';
+import { detectCommand } from '../../../src/cli/commands/detect.ts';
+import type { OfflineAnomaly as DetectedRow } from '../../../src/monitor/offline-detection.ts';
 import { formatDuration, parseDuration } from '../../../src/model/duration.ts';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
+import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+/** 10-s samples around 100; one-sample spike (160) and drop (40), 500 s apart. */
 const SPIKE = join(FIXTURES, 'series-spike.csv');
+/** The same series with the spike and the drop lasting three samples each (00:20:00–00:20:20, 00:28:20–00:28:40). */
+const SPIKE_RUN = join(FIXTURES, 'series-spike-run.csv');
 const BAD = join(FIXTURES, 'series-bad-value.csv');
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-detect-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,15 +38,16 @@ async function runCli(
 }
 
 describe('detect command', () => {
-  it('--detector statistical finds the injected spike and drop in JSON (bandwidth: both directions)', async () => {
-    const r = await runCli(['--input', SPIKE, '--kind', 'bandwidth', '--detector', 'statistical']);
+  it('--detector statistical finds the injected spike and drop in JSON (bandwidth: both directions), each with its resolution', async () => {
+    const r = await runCli(['--input', SPIKE_RUN, '--kind', 'bandwidth', '--detector', 'statistical']);
     assert.equal(r.code, undefined, r.err);
     const rows = JSON.parse(r.out) as DetectedRow[];
+    // Started on the first anomalous sample, opened on the second (the monitor's confirmation: 2 in a row).
     assert.deepEqual(
-      rows.map((x) => [x.timestamp, x.value]),
+      rows.map((x) => [x.timestamp, x.detectedAt, x.value]),
       [
-        ['2024-01-01T00:20:00.000Z', 160],
-        ['2024-01-01T00:28:20.000Z', 40],
+        ['2024-01-01T00:20:00.000Z', '2024-01-01T00:20:10.000Z', 158],
+        ['2024-01-01T00:28:20.000Z', '2024-01-01T00:28:30.000Z', 42],
       ],
     );
     const s = rows[0]!;
@@ -47,22 +55,39 @@ describe('detect command', () => {
     assert.ok(s.lower < s.expected && s.upper > s.expected);
     assert.ok(s.deviation > 10);
     assert.equal(s.confidence, 1);
-    assert.equal(s.severity, 'critical');
+    // The monitor's severity from impact (anomaly-impact.ts), not the detector's own.
+    assert.equal(s.severity, 'high');
     assert.ok(rows[1]!.deviation < -10);
+    // Back inside the band on the third sample after each run, as the monitor resolves.
+    assert.deepEqual(
+      rows.map((x) => [x.resolvedAt, x.resolution]),
+      [
+        ['2024-01-01T00:20:50.000Z', 'back inside the band for 3 samples'],
+        ['2024-01-01T00:29:10.000Z', 'back inside the band for 3 samples'],
+      ],
+    );
+  });
+
+  it('a one-sample spike opens nothing, as in the monitor (two anomalous samples in a row confirm)', async () => {
+    for (const det of ['statistical', 'ensemble']) {
+      const r = await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', det]);
+      assert.equal(r.code, undefined, r.err);
+      assert.deepEqual(JSON.parse(r.out), [], det);
+    }
   });
 
   it('--detector ensemble, ensemble-live and full find the spike, name the members that voted, and honour the cooldown', async () => {
     for (const det of ['ensemble', 'ensemble-live', 'full']) {
-      const r = await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', det]);
+      const r = await runCli(['--input', SPIKE_RUN, '--kind', 'latency', '--detector', det]);
       assert.equal(r.code, undefined, r.err);
       const rows = JSON.parse(r.out) as DetectedRow[];
       // The full ensemble (CAD OSE learns its range over 750 samples) is not expected to judge 200 samples well.
       if (det !== 'full')
         assert.ok(
-          rows.some((x) => x.value === 160),
+          rows.some((x) => x.timestamp === '2024-01-01T00:20:00.000Z' && x.value === 158),
           `${det}: ${r.out}`,
         );
-      assert.ok(!rows.some((x) => x.value === 40), `${det}: a latency drop is not bad`);
+      assert.ok(!rows.some((x) => x.value < 50), `${det}: a latency drop is not bad`);
       for (const x of rows) assert.match(x.detectors, /^[a-z-]+(\+[a-z-]+)*$/);
       const times = rows.map((x) => Date.parse(x.timestamp));
       for (let i = 1; i < times.length; i++)
@@ -84,18 +109,18 @@ describe('detect command', () => {
 
   it('latency kind ignores the drop; the cooldown is in sample time', async () => {
     const lat = JSON.parse(
-      (await runCli(['--input', SPIKE, '--kind', 'latency', '--detector', 'statistical'])).out,
+      (await runCli(['--input', SPIKE_RUN, '--kind', 'latency', '--detector', 'statistical'])).out,
     ) as DetectedRow[];
     assert.deepEqual(
       lat.map((x) => x.value),
-      [160],
+      [158],
     );
     // Spike and drop are 500 s apart: a 10 min cooldown keeps only the first.
     const cool = JSON.parse(
       (
         await runCli([
           '--input',
-          SPIKE,
+          SPIKE_RUN,
           '--kind',
           'bandwidth',
           '--detector',
@@ -111,7 +136,7 @@ describe('detect command', () => {
   it('CSV output has a header and one row per anomaly; --output writes a file', async () => {
     const r = await runCli([
       '--input',
-      SPIKE,
+      SPIKE_RUN,
       '--kind',
       'bandwidth',
       '--detector',
@@ -120,16 +145,19 @@ describe('detect command', () => {
       'csv',
     ]);
     const lines = r.out.trimEnd().split('\n');
-    assert.equal(lines[0], 'timestamp,value,expected,lower,upper,deviation,confidence,severity,detectors');
+    assert.equal(
+      lines[0],
+      'timestamp,detected_at,value,expected,lower,upper,deviation,confidence,severity,detectors,resolved_at,resolution',
+    );
     assert.equal(lines.length, 3);
     assert.match(
       lines[1]!,
-      /^2024-01-01T00:20:00\.000Z,160,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,critical,statistical$/,
+      /^2024-01-01T00:20:00\.000Z,2024-01-01T00:20:10\.000Z,158,[\d.]+,[\d.]+,[\d.]+,[\d.]+,1,high,statistical,2024-01-01T00:20:50\.000Z,back inside the band for 3 samples$/,
     );
     const outFile = join(dir, 'out.csv');
     const w = await runCli([
       '--input',
-      SPIKE,
+      SPIKE_RUN,
       '--kind',
       'bandwidth',
       '--detector',
@@ -256,8 +284,112 @@ describe('detect command', () => {
     assert.match(help, /default: "json"/);
     assert.match(help, /default: "generic"/);
     assert.match(help, /default: "5m"/);
-    assert.match(help, /default: "ensemble"\)/);
+    assert.match(help, /default:\s+"ensemble"\)/);
+    assert.ok(help.includes('--outside-catalog'));
+    // The engine's rules behind the defaults, with units.
+    assert.match(help, /opens after 2 anomalous samples in a row/);
+    assert.match(help, /3 samples in a row lie inside the band/);
+    assert.match(help, /normal for 30m of sample time\s+and at least 120 samples/);
+    assert.match(help, /20 samples = 100 min/);
     assert.match(help, /compression \(down, 2\.5 sigma\)/);
+  });
+});
+
+/** A noisy daily sine at 5-minute samples (3 days), then 20 excursions of +30 lasting 3 samples, one an hour. */
+function flappingCsv(): { csv: string; points: { timestampMs: number; value: number }[] } {
+  let s = 777;
+  const noise = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+  const start = Date.UTC(2024, 0, 1);
+  const clean = 3 * 288;
+  const points = Array.from({ length: clean + 240 }, (_, i) => {
+    const k = i - clean;
+    const up = k >= 0 && k % 12 < 3;
+    const v = 100 + 10 * Math.sin((2 * Math.PI * i) / 288) + 2 * noise() + (up ? 30 : 0);
+    return { timestampMs: start + i * 300_000, value: Number(v.toFixed(3)) };
+  });
+  const csv = 'timestamp,value\n' + points.map((p) => `${p.timestampMs},${p.value}\n`).join('');
+  return { csv, points };
+}
+
+/**
+ * Reference: the starts of the anomalies the monitor's engine (built from the default settings as `serve` builds
+ * it) opens on `points`, fed as one series, as a catalog series or one outside the catalog.
+ */
+function engineStarts(
+  points: readonly { timestampMs: number; value: number }[],
+  inferred: boolean,
+): string[] {
+  const e = new DetectionEngine({
+    ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
+    maxSeries: 1,
+    analyse: () => true,
+  });
+  const starts: string[] = [];
+  for (const p of points) {
+    const input = {
+      key: 'k',
+      metric: 'm',
+      labels: {},
+      value: p.value,
+      timestampMs: p.timestampMs,
+      kind: 'generic' as const,
+      transform: 'value' as const,
+      def: undefined,
+      ...(inferred ? { inferred: 'test' } : {}),
+    };
+    for (const o of e.process([input], p.timestampMs).opened)
+      starts.push(new Date(o.anomaly.startedAtMs).toISOString());
+  }
+  return starts;
+}
+
+describe('detect judges a series as the monitor does', () => {
+  it('a slowly sampled (5-min) flapping series gives the same anomalies as the engine: the cooldown lasts 20 samples', async () => {
+    const { csv, points } = flappingCsv();
+    const file = join(dir, 'flapping.csv');
+    writeFileSync(file, csv);
+    const rows = JSON.parse((await runCli(['--input', file])).out) as DetectedRow[];
+    const expected = engineStarts(points, false);
+    assert.deepEqual(
+      rows.map((x) => x.timestamp),
+      expected,
+    );
+    // Not vacuous: the engine opens on some excursions, but fewer than one per excursion (20, an hour apart).
+    assert.ok(expected.length >= 5 && expected.length <= 12, `${expected.length} anomalies`);
+    for (const x of rows) {
+      assert.ok(x.resolvedAt !== null && Date.parse(x.resolvedAt) > Date.parse(x.detectedAt));
+      assert.match(x.resolution ?? '', /^back inside the band for \d+ samples?$/);
+    }
+  });
+
+  it('--outside-catalog: the same anomalies as the engine gives a series outside the catalog (episodes, warm-up)', async () => {
+    const { csv, points } = flappingCsv();
+    const file = join(dir, 'flapping-outside.csv');
+    writeFileSync(file, csv);
+    const rows = JSON.parse((await runCli(['--input', file, '--outside-catalog'])).out) as DetectedRow[];
+    assert.deepEqual(
+      rows.map((x) => x.timestamp),
+      engineStarts(points, true),
+    );
+    for (const x of rows)
+      if (x.resolvedAt !== null) assert.match(x.resolution ?? '', /^condition cleared for \d+ samples?$/);
+  });
+
+  it('an anomaly still open at the end of the series has no resolution', async () => {
+    const lines = ['timestamp,value'];
+    for (let i = 0; i < 300; i++) lines.push(`${1_700_000_000 + i * 10},${100 + (i % 3)}`);
+    for (let i = 300; i < 310; i++) lines.push(`${1_700_000_000 + i * 10},500`);
+    const file = join(dir, 'open-at-end.csv');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const rows = JSON.parse(
+      (await runCli(['--input', file, '--detector', 'statistical', '--kind', 'latency'])).out,
+    ) as DetectedRow[];
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.resolvedAt, null);
+    assert.equal(rows[0]!.resolution, null);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The anomaly sink stores why an anomaly resolved when its series did not come back (`new level accepted`), and
- * sends it with the live `anomaly_resolved` event; an anomaly that came back has no reason.
+ * The anomaly sink stores why an anomaly resolved (`new level accepted`, `back inside the band for 3 samples`),
+ * and sends it with the live `anomaly_resolved` event.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { AnomalySink } from '../../../src/monitor/anomaly-sink.ts';
 import { MemoryAnomalyStore } from '../../../src/store/memory/anomaly-store.ts';
 import { anomaly, T0 } from '../../helpers/store-fixtures.ts';
 
-test('a resolution reason is stored with the anomaly and published; none when the series came back', async () => {
+test('every resolution reason is stored with the anomaly and published, a return inside the band too', async () => {
   const store = new MemoryAnomalyStore();
   const events: LiveEvent[] = [];
   const sink = new AnomalySink({
@@ -35,7 +35,7 @@ test('a resolution reason is stored with the anomaly and published; none when th
     opened: [],
     resolved: [
       { key: 'a', resolvedAtMs: T0 + 60_000, reason: 'new level accepted' },
-      { key: 'b', resolvedAtMs: T0 + 60_000 },
+      { key: 'b', resolvedAtMs: T0 + 60_000, reason: 'back inside the band for 3 samples' },
     ],
     processed: 2,
     overLimit: 0,
@@ -43,12 +43,17 @@ test('a resolution reason is stored with the anomaly and published; none when th
   const [b, a] = await store.list({ limit: 10 });
   assert.equal(a!.resolution, 'new level accepted');
   assert.equal(a!.resolvedAtMs, T0 + 60_000);
-  assert.equal('resolution' in b!, false);
+  assert.equal(b!.resolution, 'back inside the band for 3 samples', 'every ending is stored with its reason');
   assert.deepEqual(
     events.filter((e) => e.type === 'anomaly_resolved'),
     [
       { type: 'anomaly_resolved', id: a!.id, resolvedAtMs: T0 + 60_000, resolution: 'new level accepted' },
-      { type: 'anomaly_resolved', id: b!.id, resolvedAtMs: T0 + 60_000 },
+      {
+        type: 'anomaly_resolved',
+        id: b!.id,
+        resolvedAtMs: T0 + 60_000,
+        resolution: 'back inside the band for 3 samples',
+      },
     ],
   );
 });

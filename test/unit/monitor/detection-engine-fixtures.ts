@@ -9,6 +9,7 @@ import {
 import { InvalidInputError } from '../../../src/errors.ts';
 import { T0 } from '../../helpers/alerting-fixtures.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
+import type { DetectionEngineOptions } from '../../../src/monitor/detection-types.ts';
 import { SeriesTracker, type DetectionInput } from '../../../src/monitor/series-tracker.ts';
 
 /** A fixed-threshold detector (a fake of our own interface): anomalous when value > 10. */
@@ -33,6 +34,21 @@ export function thresholdDetector(): StreamingDetector {
     stateBytes: () => 0,
   };
 }
+
+/**
+ * Engine options over {@link thresholdDetector} for one catalog bandwidth series: 2 samples confirm, no cooldown,
+ * 3 samples resolve, 10 series.
+ */
+export const THRESHOLD_ENGINE_OPTIONS: DetectionEngineOptions = Object.freeze({
+  factory: thresholdDetector,
+  detectorName: 'threshold',
+  minConfidence: 0.8,
+  confirmSamples: 2,
+  cooldownMs: 0,
+  resolveAfterSamples: 3,
+  maxSeries: 10,
+  kinds: new Set(['bandwidth'] as const),
+});
 
 export function engine(confirm: number, cooldownMs = 300_000, maxSeries = 100) {
   return new DetectionEngine({

@@ -11,7 +11,11 @@ import { holdStep, NEW_LEVEL_ACCEPTED, type HoldSeriesState } from '../../../src
 const THIRTY_MIN = 30 * 60_000;
 
 /** The sample (1-based) at which a series held outside its band [0, 10] resolves, or null within `n` samples. */
-function resolvesAt(stepMs: number, samples: number, n: number): { at: number; reason?: string } | null {
+function resolvesAt(
+  stepMs: number,
+  samples: number,
+  n: number,
+): { at: number; back: boolean; reason: string } | null {
   const st: HoldSeriesState = { calm: 0, hold: { lower: 0, upper: 10 }, normalSinceTs: Number.NaN };
   for (let i = 1; i <= n; i++) {
     // The detector re-anchored to the new level: every verdict normal, every value outside the frozen band.
@@ -23,8 +27,12 @@ function resolvesAt(stepMs: number, samples: number, n: number): { at: number; r
 
 test('at 5-minute samples the new level is accepted after 120 normal verdicts, not after the 7 that fill 30 min', () => {
   const fiveMin = 5 * 60_000;
-  assert.deepEqual(resolvesAt(fiveMin, 0, 500), { at: 7, reason: NEW_LEVEL_ACCEPTED }, 'control: time alone');
-  assert.deepEqual(resolvesAt(fiveMin, 120, 500), { at: 120, reason: NEW_LEVEL_ACCEPTED });
+  assert.deepEqual(
+    resolvesAt(fiveMin, 0, 500),
+    { at: 7, back: false, reason: NEW_LEVEL_ACCEPTED },
+    'control: time alone',
+  );
+  assert.deepEqual(resolvesAt(fiveMin, 120, 500), { at: 120, back: false, reason: NEW_LEVEL_ACCEPTED });
 });
 
 test('at 15 s samples or faster the 30 min decide: 120 samples change nothing', () => {

@@ -63,7 +63,9 @@ describe('the band an anomaly opened against holds it open', () => {
   it('a 10-minute level shift stays one open anomaly and resolves at the third sample back', () => {
     const r = run(engine(), series([0, 40], [50, 40], [0, 20]));
     assert.deepEqual(r.opened, [41]);
-    assert.deepEqual(r.resolved, [{ key: 'c', resolvedAtMs: T0 + 82 * STEP, i: 82 }]);
+    assert.deepEqual(r.resolved, [
+      { key: 'c', resolvedAtMs: T0 + 82 * STEP, reason: 'back inside the band for 3 samples', i: 82 },
+    ]);
   });
 
   it('a point standing for several scrapes (a carried histogram mean) counts for all of them', () => {
@@ -114,11 +116,11 @@ describe('the band an anomaly opened against holds it open', () => {
   it('returnedInside / endHold: the kept band suppresses anomalous verdicts inside it for the horizon', () => {
     const horizon = { ms: 100, samples: 4 };
     const st: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
-    endHold(st, { reason: NEW_LEVEL_ACCEPTED }, 0);
+    endHold(st, { back: false }, 0);
     assert.equal(st.recovered, null, 'a new level accepted keeps no band');
     assert.equal(returnedInside(st, 5, true, 1, horizon), false);
     st.hold = frozenBand({ lower: 0, upper: 10 });
-    endHold(st, {}, 1000);
+    endHold(st, { back: true }, 1000);
     assert.equal(st.hold, null);
     assert.equal(
       returnedInside(st, 5, true, 1010, horizon),
@@ -138,10 +140,10 @@ describe('the band an anomaly opened against holds it open', () => {
       'both the time and the scrapes have passed',
     );
     assert.equal(st.recovered, null, 'and the band is dropped');
-    endHold(st, {}, 2000);
+    endHold(st, { back: true }, 2000);
     assert.equal(st.recovered, null, 'no hold, no band');
     st.hold = frozenBand({ lower: 0, upper: 10 });
-    endHold(st, {}, 2000);
+    endHold(st, { back: true }, 2000);
     assert.equal(returnedInside(st, 5, true, 2200, horizon), true, 'time passed, but 1 scrape of 4');
     assert.equal(
       returnedInside(st, 5, true, 2210, horizon, 3),
@@ -159,12 +161,16 @@ describe('the band an anomaly opened against holds it open', () => {
     assert.equal(holdStep(st, 50, 0, true, 3, 100), null);
     assert.equal(holdStep(st, 5, 1, false, 3, 100), null, 'inside, though judged anomalous');
     assert.equal(holdStep(st, 5, 2, true, 3, 100), null);
-    assert.deepEqual(holdStep(st, 5, 3, true, 3, 100), {}, 'third sample inside: back');
+    assert.deepEqual(
+      holdStep(st, 5, 3, true, 3, 100),
+      { back: true, reason: 'back inside the band for 3 samples' },
+      'third sample inside: back',
+    );
     const out: HoldSeriesState = { calm: 0, hold: frozenBand({ lower: 0, upper: 10 }), normalSinceTs: NaN };
     assert.equal(holdStep(out, 50, 0, true, 3, 100), null);
     assert.equal(holdStep(out, 50, 90, false, 3, 100), null, 'an anomalous verdict restarts the wait');
     assert.equal(holdStep(out, 50, 150, true, 3, 100), null);
-    assert.deepEqual(holdStep(out, 50, 250, true, 3, 100), { reason: NEW_LEVEL_ACCEPTED });
+    assert.deepEqual(holdStep(out, 50, 250, true, 3, 100), { back: false, reason: NEW_LEVEL_ACCEPTED });
     assert.equal(frozenBand({ lower: Number.NaN, upper: 1 }), null, 'no band: the old rule applies');
   });
 });

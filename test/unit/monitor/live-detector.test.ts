@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
 import { inferredDetectorFactory, liveDetectorFactory } from '../../../src/monitor/live-detector.ts';
-import { detectSeries } from '../../../src/cli/commands/detect.ts';
+import { detectOffline } from '../../../src/monitor/offline-detection.ts';
 import type { EnsembleDetector } from '../../../src/analysis/anomaly/ensemble.ts';
 import { createCusumDetector } from '../../../src/analysis/anomaly/cusum.ts';
 import { createHoltWintersLevelDetector } from '../../../src/analysis/anomaly/holt-winters-level.ts';
@@ -68,7 +68,11 @@ test('detect and the monitor default to the same detector from the same factory'
   }));
   const d = liveDetectorFactory(DEFAULT_DETECTION_SETTINGS.detector, 86_400_000)({ kind: 'generic' });
   const firstBad = points.findIndex((p) => d.update(p.value, p.timestampMs).anomalous);
-  const rows = detectSeries(points, 'generic');
+  const rows = detectOffline(points, {
+    kind: 'generic',
+    detector: DEFAULT_DETECTION_SETTINGS.detector,
+    settings: DEFAULT_DETECTION_SETTINGS,
+  });
   assert.ok(firstBad >= 1000, `first anomalous sample ${firstBad}`);
   assert.equal(rows[0]?.timestamp, new Date(points[firstBad]!.timestampMs).toISOString());
 });

@@ -64,7 +64,7 @@ describe('MemoryAnomalyStore bounds', () => {
     const a = await st.insert(anomaly({ startedAtMs: T0 }));
     const b = await st.insert(anomaly({ startedAtMs: T0 + 1000 }));
     const c = await st.insert(anomaly({ startedAtMs: T0 + 2000 }));
-    await st.resolve(b.id, T0 + 3000);
+    await st.resolve(b.id, T0 + 3000, 'back inside the band for 3 samples');
     const d = await st.insert(anomaly({ startedAtMs: T0 + 3000 }));
     assert.equal(st.size, 3);
     assert.deepEqual(
