@@ -12,8 +12,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseOpenMetrics } from '../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
-import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
-import { simulatedCluster } from './sim-cluster.ts';
+import { renderRounds, simulatedCluster } from './sim-cluster.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,14 +27,7 @@ const REPEATS = Number(args.repeats);
 const START_MS = 1_700_000_000_000;
 
 const { specs, sims } = simulatedCluster(NODES, START_MS);
-const bodies: { node: number; body: string; nowMs: number }[] = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const nowMs = START_MS + r * 1000;
-  for (let n = 0; n < NODES; n++) {
-    sims[n]!.tick(nowMs);
-    bodies.push({ node: n, body: await renderOpenMetrics(sims[n]!.registry), nowMs });
-  }
-}
+const bodies = await renderRounds(sims, ROUNDS, START_MS);
 
 /** Parses every body once with fresh caches; returns the sample lines parsed. */
 function pass(): number {

@@ -3,6 +3,7 @@
  * bench/parse-cost.ts): `nodes` simulated nodes over the three demo regions, half of them on the new version, no
  * faults, starting at `startMs` (Unix ms).
  */
+import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
 import type { SimNode } from '../src/sim/node.ts';
 import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
 
@@ -25,4 +26,31 @@ export function simulatedCluster(
     }),
   );
   return { specs, sims };
+}
+
+/** One rendered scrape body: the node's index in the cluster, its OpenMetrics text and its simulated time (Unix ms). */
+export interface RenderedBody {
+  readonly node: number;
+  readonly body: string;
+  readonly nowMs: number;
+}
+
+/**
+ * Ticks `sims` once per simulated second for `rounds` rounds from `startMs` (Unix ms) and renders every node's
+ * body each round, in round-then-node order.
+ */
+export async function renderRounds(
+  sims: readonly SimNode[],
+  rounds: number,
+  startMs = SIM_START_MS,
+): Promise<RenderedBody[]> {
+  const out: RenderedBody[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const nowMs = startMs + r * 1000;
+    for (let n = 0; n < sims.length; n++) {
+      sims[n]!.tick(nowMs);
+      out.push({ node: n, body: await renderOpenMetrics(sims[n]!.registry), nowMs });
+    }
+  }
+  return out;
 }

@@ -12,8 +12,7 @@ import { parseOpenMetrics } from '../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
 import type { Sample } from '../src/model/sample.ts';
 import { SeriesTracker } from '../src/monitor/series-tracker.ts';
-import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
-import { simulatedCluster } from './sim-cluster.ts';
+import { renderRounds, simulatedCluster } from './sim-cluster.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,17 +31,12 @@ const pool = new SeriesTextCachePool(1_000_000);
 const caches = specs.map((s) => pool.get(s.id));
 const batches: { source: string; samples: Sample[]; types: Map<string, string>; nowMs: number }[] = [];
 let total = 0;
-for (let r = 0; r < ROUNDS; r++) {
-  const nowMs = START_MS + r * 1000;
-  for (let n = 0; n < NODES; n++) {
-    sims[n]!.tick(nowMs);
-    const body = await renderOpenMetrics(sims[n]!.registry);
-    const parsed = parseOpenMetrics(body, { defaultTimestampMs: nowMs, seriesCache: caches[n]! });
-    const types = new Map<string, string>();
-    for (const [name, f] of parsed.families) if (f.type !== undefined) types.set(name, f.type);
-    batches.push({ source: specs[n]!.id, samples: parsed.samples, types, nowMs });
-    total += parsed.samples.length;
-  }
+for (const { node, body, nowMs } of await renderRounds(sims, ROUNDS, START_MS)) {
+  const parsed = parseOpenMetrics(body, { defaultTimestampMs: nowMs, seriesCache: caches[node]! });
+  const types = new Map<string, string>();
+  for (const [name, f] of parsed.families) if (f.type !== undefined) types.set(name, f.type);
+  batches.push({ source: specs[node]!.id, samples: parsed.samples, types, nowMs });
+  total += parsed.samples.length;
 }
 
 const cpuMs: number[] = [];

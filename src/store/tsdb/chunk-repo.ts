@@ -279,6 +279,28 @@ function rollupReadParts(seriesIds: readonly number[]): RollupReadPart[] {
   ];
 }
 
+/**
+ * Runs `read` for each statement of a rollup read of `seriesIds` ({@link rollupReadParts}, in order) and maps
+ * each returned row of a wanted series with `map` (its `series_id` as a number): the rows of an id range that are
+ * not in the range's `only` set are dropped.
+ */
+async function collectRollupRows<Row extends { readonly series_id: number | string | bigint }, Out>(
+  seriesIds: readonly number[],
+  read: (part: RollupReadPart) => Promise<readonly Row[]>,
+  map: (row: Row, seriesId: number) => Out,
+): Promise<Out[]> {
+  const out: Out[] = [];
+  for (const part of rollupReadParts(seriesIds)) {
+    const only = part.only;
+    for (const r of await read(part)) {
+      const seriesId = Number(r.series_id);
+      if (only !== undefined && !only.has(seriesId)) continue;
+      out.push(map(r, seriesId));
+    }
+  }
+  return out;
+}
+
 /** Rollup rows of `part`'s series and `resolution` whose span (`rowSpanMs`) overlaps [fromMs, toMs] (no columns). */
 function rollupRowsOf(
   db: TsdbDb,
@@ -313,30 +335,25 @@ export async function readRollups(
   rowSpanMs: number,
   withRest: boolean,
 ): Promise<RollupRow[]> {
-  const out: RollupRow[] = [];
-  for (const part of rollupReadParts(seriesIds)) {
-    const q = rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
-      .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
-      .orderBy('series_id')
-      .orderBy('start_ts');
-    const rows = withRest ? await q.select('data').execute() : await q.execute();
-    const only = part.only;
-    for (const r of rows) {
-      const seriesId = Number(r.series_id);
-      if (only !== undefined && !only.has(seriesId)) continue;
-      const rest = 'data' in r ? (r as { data: Buffer }).data : undefined;
-      out.push({
-        seriesId,
-        resolution: Number(r.resolution),
-        startTs: Number(r.start_ts),
-        endTs: Number(r.end_ts),
-        buckets: Number(r.buckets),
-        last: r.last_data,
-        rest,
-      });
-    }
-  }
-  return out;
+  return collectRollupRows(
+    seriesIds,
+    (part) => {
+      const q = rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
+        .select(['series_id', 'resolution', 'start_ts', 'end_ts', 'buckets', 'last_data'])
+        .orderBy('series_id')
+        .orderBy('start_ts');
+      return withRest ? q.select('data').execute() : q.execute();
+    },
+    (r, seriesId) => ({
+      seriesId,
+      resolution: Number(r.resolution),
+      startTs: Number(r.start_ts),
+      endTs: Number(r.end_ts),
+      buckets: Number(r.buckets),
+      last: r.last_data,
+      rest: 'data' in r ? (r as { data: Buffer }).data : undefined,
+    }),
+  );
 }
 
 /** A rollup row's start and bucket lasts, as a range query reads it. */
@@ -360,19 +377,14 @@ export async function readRollupLasts(
   toMs: number,
   rowSpanMs: number,
 ): Promise<RollupLastRow[]> {
-  const out: RollupLastRow[] = [];
-  for (const part of rollupReadParts(seriesIds)) {
-    const rows = await rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
-      .select(['series_id', 'start_ts', 'last_data'])
-      .execute();
-    const only = part.only;
-    for (const r of rows) {
-      const seriesId = Number(r.series_id);
-      if (only !== undefined && !only.has(seriesId)) continue;
-      out.push({ seriesId, startTs: Number(r.start_ts), last: r.last_data });
-    }
-  }
-  return out;
+  return collectRollupRows(
+    seriesIds,
+    (part) =>
+      rollupRowsOf(db, part, resolution, fromMs, toMs, rowSpanMs)
+        .select(['series_id', 'start_ts', 'last_data'])
+        .execute(),
+    (r, seriesId) => ({ seriesId, startTs: Number(r.start_ts), last: r.last_data }),
+  );
 }
 
 /** Inserts or replaces rollup rows (both blobs must be present). */
