@@ -432,11 +432,15 @@ export async function deleteRollupsBefore(db: TsdbDb, resolution: number, before
     .execute();
 }
 
-/** Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. */
+/**
+ * Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. The empty series' ids
+ * are read first and only those not kept are read in full (a series that lives in the head only is skipped
+ * without reading its labels).
+ */
 export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): Promise<string[]> {
   const rows = await db
     .selectFrom('series')
-    .select(['id', 'name', 'labels'])
+    .select('id')
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -456,10 +460,14 @@ export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): 
       ),
     )
     .execute();
-  const victims = rows.filter((r) => !keep.has(Number(r.id)));
-  for (const ids of idGroups(victims.map((r) => Number(r.id))))
+  const victims = rows.map((r) => Number(r.id)).filter((id) => !keep.has(id));
+  const keys: string[] = [];
+  for (const ids of idGroups(victims)) {
+    const named = await db.selectFrom('series').select(['name', 'labels']).where('id', 'in', ids).execute();
+    for (const r of named) keys.push(rowKey(r.name, r.labels));
     await db.deleteFrom('series').where('id', 'in', ids).execute();
-  return victims.map((r) => rowKey(r.name, r.labels));
+  }
+  return keys;
 }
 
 /** A value of the meta table. */

@@ -45,6 +45,8 @@ export interface RawSource {
   ): Promise<Map<number, { timestampsMs: number[]; values: number[] }>>;
   /** Ids of series whose in-memory data overlaps [fromMs, toMs). */
   headSeriesWithDataIn(fromMs: number, toMs: number): number[];
+  /** In-memory data from `fromMs` on, without decoding (raw-read.ts `RawReader.memoryDataFrom`). */
+  memoryDataFrom(fromMs: number): { earliest: number | undefined; ids: number[]; straddling: number[] };
 }
 
 /** The rollup job and reader of one store. */
@@ -219,7 +221,11 @@ export class Downsampler {
     return [...ids].sort((a, b) => a - b);
   }
 
-  /** Earliest data start at or after `fromMs` (database chunks and memory), or undefined. */
+  /**
+   * Earliest data start at or after `fromMs` (database chunks and memory), or undefined. A chunk in memory that
+   * starts at or after `fromMs` gives its start; only the series with a chunk reaching across `fromMs` (in memory,
+   * or in the database for a series with data in memory) are read, so the head is not decoded.
+   */
   private async nextDataStart(fromMs: number): Promise<number | undefined> {
     let best: number | undefined;
     if (fromMs === -Infinity) best = await earliestChunkStart(this.db);
@@ -231,18 +237,19 @@ export class Downsampler {
         .executeTakeFirst();
       best = r?.t === null || r?.t === undefined ? undefined : Number(r.t);
     }
-    // Memory: any series with in-memory data from fromMs on.
-    const ids = this.source.headSeriesWithDataIn(fromMs, Infinity);
-    if (ids.length > 0) {
-      const raw = await this.source.readRaw(
-        ids,
-        fromMs === -Infinity ? -Number.MAX_SAFE_INTEGER : fromMs,
-        Number.MAX_SAFE_INTEGER,
-      );
-      for (const p of raw.values())
-        if (p.timestampsMs.length > 0 && (best === undefined || p.timestampsMs[0]! < best))
-          best = p.timestampsMs[0]!;
-    }
+    const mem = this.source.memoryDataFrom(fromMs);
+    if (mem.earliest !== undefined && (best === undefined || mem.earliest < best)) best = mem.earliest;
+    if (mem.ids.length === 0 || fromMs === -Infinity) return best;
+    // A series with data in memory: its database chunks reaching across fromMs count too.
+    const inMemory = new Set(mem.ids);
+    const across = new Set(mem.straddling);
+    for (const id of await seriesWithChunksIn(this.db, fromMs, fromMs + 1, this.opts.maxChunkSpanMs))
+      if (inMemory.has(id)) across.add(id);
+    if (across.size === 0) return best;
+    const raw = await this.source.readRaw([...across], fromMs, Number.MAX_SAFE_INTEGER);
+    for (const p of raw.values())
+      if (p.timestampsMs.length > 0 && (best === undefined || p.timestampsMs[0]! < best))
+        best = p.timestampsMs[0]!;
     return best;
   }
 

@@ -105,6 +105,28 @@ export class RawReader {
     return out;
   }
 
+  /**
+   * In-memory data (open and pending chunks) with a sample at or after `fromMs`, without decoding a chunk:
+   * `earliest`, the smallest start of such a chunk that starts at or after `fromMs` (its first sample); `ids`, the
+   * series holding such data (a series may repeat); `straddling`, those of them with a chunk that starts before
+   * `fromMs` (their first sample from `fromMs` on is known only by decoding it).
+   */
+  memoryDataFrom(fromMs: number): { earliest: number | undefined; ids: number[]; straddling: number[] } {
+    let earliest: number | undefined;
+    const ids: number[] = [];
+    const straddling: number[] = [];
+    const note = (id: number, start: number, end: number): void => {
+      if (end < fromMs) return;
+      ids.push(id);
+      if (start < fromMs) straddling.push(id);
+      else if (earliest === undefined || start < earliest) earliest = start;
+    };
+    for (const s of this.memory.head.all())
+      if (s.app !== undefined && s.app.count > 0) note(s.id, s.app.minTs!, s.app.maxTs!);
+    for (const c of this.memory.pending()) note(c.seriesId, c.startTs, c.endTs);
+    return { earliest, ids, straddling };
+  }
+
   /** Ids of series whose in-memory data (open or pending chunks) overlaps [fromMs, toMs). */
   headSeriesWithDataIn(fromMs: number, toMs: number): number[] {
     const out: number[] = [];

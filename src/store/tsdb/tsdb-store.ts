@@ -101,6 +101,7 @@ export class TsdbSampleStore implements SampleStore {
     this.downsampler = new Downsampler(db, this.dialect, this.options, {
       readRaw: (ids, from, to) => this.raw.read(ids, from, to),
       headSeriesWithDataIn: (from, to) => this.raw.headSeriesWithDataIn(from, to),
+      memoryDataFrom: (from) => this.raw.memoryDataFrom(from),
     });
   }
 
