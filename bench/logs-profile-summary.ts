@@ -7,27 +7,11 @@
  *
  * Run: `npx tsx bench/logs-profile-summary.ts <file.cpuprofile>`.
  */
-import { readFileSync } from 'node:fs';
-
-interface ProfileNode {
-  readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string };
-  readonly children?: readonly number[];
-}
-interface Profile {
-  readonly nodes: readonly ProfileNode[];
-  readonly samples: readonly number[];
-  readonly timeDeltas: readonly number[];
-}
+import { readProfile } from './cpuprofile.ts';
 
 const file = process.argv[2];
 if (file === undefined) throw new Error('usage: logs-profile-summary.ts <file.cpuprofile>');
-const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const byId = new Map(p.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const name = (n: ProfileNode) =>
-  `${n.callFrame.functionName}@${n.callFrame.url.split('/').slice(-2).join('/')}`;
+const { profile: p, stackOf } = readProfile(file);
 
 /** The piece a sample's stack (innermost first) belongs to. */
 function piece(stack: readonly string[]): string {
@@ -48,10 +32,7 @@ function piece(stack: readonly string[]): string {
 
 const ms = new Map<string, number>();
 for (let i = 0; i < p.samples.length; i++) {
-  const stack: string[] = [];
-  for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id))
-    stack.push(name(byId.get(id)!));
-  const k = piece(stack);
+  const k = piece(stackOf(p.samples[i]!));
   ms.set(k, (ms.get(k) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
 }
 const receive = [...ms].filter(([k]) => k.startsWith('receive:') || k.startsWith('store:'));
