@@ -169,6 +169,21 @@ const MEMORY_EWMA_RUN = 2;
 export const MEMORY_EWMA_SIGMA = confirmedSigma(LEAK_CUSUM.arl0, MEMORY_EWMA_RUN, true);
 
 /**
+ * The ramp trend member on DWCP memory utilisation (ramp.ts: window-limited GLR for a linear trend that began within
+ * the last 4 samples, windows k = 2..4), for the onset of a fast leak: a +0.5 %/s leak is 1.19 σ per sample, so its
+ * first samples each stay inside the EWMA member's 3.19 σ while together they climb, and the CUSUM (k = 1) needs its
+ * sum past h ≈ 6.09. Its stated false-alarm probability comes from the series' budget — at most 1 low-severity
+ * anomaly per 100 series-hours at the 1 s scrape, 2.78·10⁻⁶ per sample — less what the two routes of ARL₀ 10⁶ each
+ * (EWMA member, {@link LEAK_CUSUM}) spend as measured on healthy memory series through the engine: 2.43·10⁻⁶ (the
+ * EWMA routes run ≈ 1.8× their stated 10⁻⁶ because σ is estimated). That leaves ≈ 3.5·10⁻⁷; the test's stated
+ * 5·10⁻⁷ (Bonferroni over the 3 windows: threshold 5.10 σ) measures 2.3·10⁻⁷ of new anomalies, 2.67·10⁻⁶ in all
+ * (0.96 per 100 series-hours; 7.8·10⁻⁷, the budget less the stated 2·10⁻⁶, measured 2.83·10⁻⁶: over). Longest window
+ * 4: the CUSUM's signal rests on ≥ 3 samples and carries longer ramps; each window more raises the threshold.
+ * Measured: docs/anomaly-detection.md ("The onset of a fast leak: a ramp test").
+ */
+export const LEAK_RAMP = Object.freeze({ falseAlarmRate: 5e-7, maxWindow: 4 });
+
+/**
  * Per-resource tuning of `dwcp_v3_resource_utilization_percent` (kind `utilization`, label `resource_type`), which
  * one per-kind setting cannot serve: a slow memory leak never exceeds z ≈ 3.4 (0.05 %/s) while CPU and network
  * utilisation on a hybrid node switch with its link mode, giving benign z of 12–19. Measured on the training
@@ -186,6 +201,7 @@ export const DWCP_UTILIZATION_TUNING: Readonly<Record<string, PresetTuning | nul
     ewmaSigma: MEMORY_EWMA_SIGMA,
     ewmaAloneRun: MEMORY_EWMA_RUN,
     cusum: LEAK_CUSUM,
+    ramp: LEAK_RAMP,
     muteSamples: 0,
   }),
   cpu: null,

@@ -23,6 +23,7 @@ import { EnsembleDetector } from './ensemble.ts';
 import type { EnsembleMember, PageRule } from './ensemble-config.ts';
 import { createEwmaDetector, DEFAULT_EWMA_OPTIONS, deviationScore } from './ewma.ts';
 import { createKnnCadDetector } from './knn-cad.ts';
+import { createRampDetector, RAMP_EVIDENCE_SAMPLES } from './ramp.ts';
 import { createRelativeEntropyDetector } from './relative-entropy.ts';
 import { createSeasonalDetector, SEASONAL_DEFAULTS } from './seasonal.ts';
 
@@ -79,6 +80,12 @@ export interface PresetTuning {
    * threshold. Default none (each EWMA vote counts as one sample).
    */
   readonly ewmaAloneRun?: number;
+  /**
+   * Ramp trend member (ramp.ts): a window-limited GLR test for a linear trend that began within the last
+   * `maxWindow` samples (default 4), its threshold from the stated per-sample false-alarm probability
+   * `falseAlarmRate`. Its vote counts as the 2 samples it rests on ({@link RAMP_EVIDENCE_SAMPLES}). Default none.
+   */
+  readonly ramp?: { readonly falseAlarmRate: number; readonly maxWindow?: number };
   /** EWMA winsorising (σ) of learned deviations (ewma.ts `clipSigma`; default none). */
   readonly ewmaClipSigma?: number;
   /** Paging rule of the ensemble (ensemble.ts); default `any` (the rule the older presets were measured with). */
@@ -259,6 +266,19 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
     members.push({ detector: cusum, voteThreshold: 0.5, role: 'trend', ...evidence });
+  }
+  if (t.ramp !== undefined) {
+    // Score R/(R + c): ½ exactly at the threshold c (and the sample outside the mean band).
+    const ramp = createRampDetector(ctx, {
+      falseAlarmRate: t.ramp.falseAlarmRate,
+      ...(t.ramp.maxWindow !== undefined ? { maxWindow: t.ramp.maxWindow } : {}),
+    });
+    members.push({
+      detector: ramp,
+      voteThreshold: 0.5,
+      role: 'trend',
+      evidenceSamples: RAMP_EVIDENCE_SAMPLES,
+    });
   }
   if (t.relativeEntropy === true) {
     const range = o.inputRange ? { inputRange: o.inputRange } : {};

@@ -77,12 +77,12 @@ test('detect and the monitor default to the same detector from the same factory'
   assert.equal(rows[0]?.timestamp, new Date(points[firstBad]!.timestampMs).toISOString());
 });
 
-test('the default detector has the CUSUM trend member on DWCP memory utilisation, within the 4 KB state budget', () => {
+test('the default detector has the CUSUM and ramp trend members on DWCP memory utilisation, within the 4 KB state budget', () => {
   const d = liveDetectorFactory(
     DEFAULT_DETECTION_SETTINGS.detector,
     300_000,
   )({ kind: 'utilization', labels: { resource_type: 'memory' } }) as EnsembleDetector;
-  assert.deepEqual(d.memberNames(), ['ewma', createCusumDetector({ kind: 'utilization' }).name]);
+  assert.deepEqual(d.memberNames(), ['ewma', createCusumDetector({ kind: 'utilization' }).name, 'ramp']);
   for (let i = 0; i < 2000; i++) d.update(40 + (i % 5), 1e12 + i * 1000);
   assert.ok(d.stateBytes() <= 4096, `${d.stateBytes()} bytes`);
 });
