@@ -43,6 +43,12 @@ export interface CusumOptions {
   readonly bins: number;
   /** Day-of-week offsets on top of the daily profile (with periodMs). Default false (measured: no gain on the corpus or NAB). */
   readonly weekly: boolean;
+  /**
+   * Weekly step calendar (with periodMs; step-calendar.ts): a restart that was undone later and recurs one week
+   * (7 periods) after it at the same time of week (± 1/24 period) with about the same size (± bandSigma σ) is
+   * expected — the chart re-anchors on it at once and does not vote. Default false.
+   */
+  readonly weeklySteps: boolean;
   /** Bad direction (default from the metric kind). */
   readonly direction: Direction;
   /** σ ≥ relativeSigmaFloor·|μ| (≥ 0). Default 1e-3. */
@@ -93,6 +99,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   warmupSamples: 60,
   bins: 48,
   weekly: false,
+  weeklySteps: false,
   direction: 'both',
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
@@ -194,6 +201,7 @@ export function resolveCusumOptions(
   if (typeof o.restartInside !== 'boolean')
     bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
+  if (typeof o.weeklySteps !== 'boolean') bad(`weeklySteps must be a boolean, got ${String(o.weeklySteps)}`);
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

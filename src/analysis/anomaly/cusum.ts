@@ -50,6 +50,15 @@
  * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
  * main chart's vote on the excursion) it stays quiet that way until the trend has ended. It never moves the baseline.
  *
+ * Weekly steps (`weeklySteps`, step-calendar.ts): every restart is written to a calendar (where the excursion
+ * began, its unclipped mean, the deseasonalised level before it). A restart that held for hours and was undone
+ * later (a weekend) and recurs one week later at the same time of week, with the same sign and a mean within the
+ * band's 2k σ of the first, is expected: the chart re-anchors on all of it at once and does not vote (the drift
+ * chart is latched that way too). A one-off shift (never undone), a shift at another time of week, or one larger
+ * than the expected step by 2k σ or more still votes. Without it a weekly series' restart at the weekend's start
+ * left the rest of the weekend at residuals ≈ 0, the daily bins absorbed the return, and every weekend start paged
+ * again (docs/anomaly-detection.md, "Weekend boundaries").
+ *
  * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
  * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
  * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
@@ -73,9 +82,12 @@ import type {
   Verdict,
 } from './detector.ts';
 import { resolveCusumOptions, type CusumOptions, type ResolvedCusumOptions } from './cusum-options.ts';
-import type { SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
-import { BlockTrend, type BlockTrendState } from './drift-trend.ts';
+import { BlockTrend } from './drift-trend.ts';
+import { checkCusumState, type CusumSnapshotState } from './cusum-snapshot.ts';
+import { WeeklyStepCalendar } from './step-calendar.ts';
+
+export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
 export {
   cusumThreshold,
@@ -90,41 +102,6 @@ const NAME = 'cusum';
 /** Verdict while the seasonal profile of the sample's bin is not settled (judged, never anomalous, score 0). */
 const WARMING_SEASON: Verdict = Object.freeze({ ...NOT_JUDGED, warmingUp: false });
 const VERSION = 1;
-
-/** Learned state in a snapshot. */
-export interface CusumSnapshotState {
-  readonly baseline: SeasonalBaselineState;
-  readonly up: number;
-  readonly down: number;
-  /** Samples and summed residual (σ) of the current excursion of each sum, and samples at S ≥ h. */
-  readonly upRun: number;
-  readonly upSum: number;
-  readonly downRun: number;
-  readonly downSum: number;
-  readonly hold: number;
-  readonly lastAnomalous: boolean;
-  /** Previous clipped residual and the EW second moments behind the lag-1 autocorrelation. */
-  readonly prevZ: number;
-  readonly c0: number;
-  readonly c1: number;
-  /** EW mean of the clipped residuals (with `centred`; 0 otherwise; absent in older snapshots). */
-  readonly zMean?: number;
-  /** Drift chart (with `drift`; absent otherwise and in older snapshots). */
-  readonly drift?: DriftChartState;
-}
-
-/** Learned state of the drift chart. */
-export interface DriftChartState {
-  readonly up: number;
-  readonly down: number;
-  readonly mean: number;
-  readonly c0: number;
-  readonly c1: number;
-  readonly votes: number;
-  /** Direction already reported (1 up, −1 down, 0 none): no new drift vote that way until its trend has ended. */
-  readonly latched: number;
-  readonly trend: BlockTrendState;
-}
 
 /** The CUSUM detector with its resolved options and current sums (for explanations and tests). */
 export interface CusumDetector extends PersistentDetector, Predictor {
@@ -179,6 +156,13 @@ class CusumImpl implements CusumDetector {
   private dVoteDir = 0;
   private dLatched = 0;
   private readonly trend: BlockTrend | null;
+  /** Time each current excursion began (the sample after its sum last left 0), and the weekly step calendar. */
+  private upStartTs = 0;
+  private downStartTs = 0;
+  /** Unclipped summed residual (σ) of each current excursion: the step's size for the weekly calendar. */
+  private upRaw = 0;
+  private downRaw = 0;
+  private readonly steps: WeeklyStepCalendar | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -197,6 +181,7 @@ class CusumImpl implements CusumDetector {
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.cap = o.maxSumFactor * o.h;
     this.trend = o.drift ? new BlockTrend(o.driftBlockSamples, o.driftBlocks) : null;
+    this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
   }
 
   update(value: number, timestampMs: number): Verdict {
@@ -212,6 +197,7 @@ class CusumImpl implements CusumDetector {
       // Seasonal warm-up gate: the profile of this bin was not yet learned against a settled level.
       base.learn(value, timestampMs);
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
+      this.upRaw = this.downRaw = 0;
       this.lastAnomalous = false;
       return WARMING_SEASON;
     }
@@ -237,23 +223,27 @@ class CusumImpl implements CusumDetector {
     this.prevZ = zr;
     const up = this.up + zc - o.k;
     if (up > 0) {
+      if (this.upRun === 0) this.upStartTs = timestampMs;
       this.up = up > this.cap ? this.cap : up;
       this.upRun++;
       this.upSum += zr;
+      this.upRaw += z;
     } else {
       this.up = 0;
       this.upRun = 0;
-      this.upSum = 0;
+      this.upSum = this.upRaw = 0;
     }
     const down = this.down - zc - o.k;
     if (down > 0) {
+      if (this.downRun === 0) this.downStartTs = timestampMs;
       this.down = down > this.cap ? this.cap : down;
       this.downRun++;
       this.downSum += zr;
+      this.downRaw += z;
     } else {
       this.down = 0;
       this.downRun = 0;
-      this.downSum = 0;
+      this.downSum = this.downRaw = 0;
     }
     let s: number;
     let zDir: number;
@@ -270,12 +260,15 @@ class CusumImpl implements CusumDetector {
     const h = o.h;
     let gate = zDir >= o.bandSigma;
     let anomalous = s >= h && gate;
+    // A step the weekly calendar expects (step-calendar.ts) is re-anchored on at once, without a vote.
+    const expectedStep = anomalous && this.expectedStep(side, sigma);
+    if (expectedStep) anomalous = gate = false;
     const mainSide = side;
     const mainSum = s;
     const mainGate = gate;
     if (this.trend !== null) {
       // An excursion the main chart reports is reported: the drift chart does not page on it again.
-      if (anomalous) this.dLatched = side;
+      if (anomalous || expectedStep) this.dLatched = side;
       const d = this.driftVote(zr, zPrev, z, value - (expected - base.currentLevel));
       if (d !== 0 && !anomalous) {
         // The drift chart's vote: its sum and side stand for the verdict.
@@ -311,14 +304,30 @@ class CusumImpl implements CusumDetector {
     base.learn(value, timestampMs);
     // Restart after a held signal: accept the excursion's mean as the new level.
     this.hold = mainSum >= h ? this.hold + 1 : 0;
-    if (this.hold >= o.restartSamples) {
+    if (expectedStep || this.hold >= o.restartSamples) {
       const run = mainSide > 0 ? this.upRun : this.downRun;
       const sum = mainSide > 0 ? this.upSum : this.downSum;
-      if (run > 0 && base.seasonKnown && (mainGate || !o.restartInside || base.firstPeriod))
-        base.shift((sum / run) * sigma);
+      if (run > 0 && base.seasonKnown && (expectedStep || mainGate || !o.restartInside || base.firstPeriod)) {
+        // The calendar keeps the step's unclipped size; an expected step is re-anchored on by all of it.
+        const raw = ((mainSide > 0 ? this.upRaw : this.downRaw) / run) * sigma;
+        this.steps?.record(mainSide > 0 ? this.upStartTs : this.downStartTs, raw, base.deseasonalisedLevel);
+        base.shift(expectedStep ? raw : (sum / run) * sigma);
+      }
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
+      this.upRaw = this.downRaw = 0;
     }
+    this.steps?.observe(timestampMs, base.deseasonalisedLevel);
     return verdict;
+  }
+
+  /** Whether the current excursion on `side` repeats a weekly step of the calendar (within the band's 2k σ). */
+  private expectedStep(side: number, sigma: number): boolean {
+    if (this.steps === null) return false;
+    const run = side > 0 ? this.upRun : this.downRun;
+    if (run === 0) return false;
+    const mean = ((side > 0 ? this.upRaw : this.downRaw) / run) * sigma;
+    const start = side > 0 ? this.upStartTs : this.downStartTs;
+    return this.steps.expects(start, mean, this.options.bandSigma * sigma);
   }
 
   /**
@@ -379,7 +388,12 @@ class CusumImpl implements CusumDetector {
   }
 
   stateBytes(): number {
-    return 128 + this.base.bytes() + (this.trend !== null ? 64 + this.trend.bytes() : 0);
+    return (
+      160 +
+      this.base.bytes() +
+      (this.trend !== null ? 64 + this.trend.bytes() : 0) +
+      (this.steps !== null ? this.steps.bytes() : 0)
+    );
   }
 
   snapshot(): DetectorSnapshot {
@@ -397,6 +411,11 @@ class CusumImpl implements CusumDetector {
       c0: this.c0,
       c1: this.c1,
       zMean: this.zMean,
+      upStartTs: this.upStartTs,
+      downStartTs: this.downStartTs,
+      upRaw: this.upRaw,
+      downRaw: this.downRaw,
+      ...(this.steps !== null ? { steps: this.steps.state() } : {}),
       ...(this.trend !== null
         ? {
             drift: {
@@ -422,39 +441,13 @@ class CusumImpl implements CusumDetector {
     if (typeof s !== 'object' || s === null) bad('not an object');
     if (s.detector !== NAME || s.version !== VERSION)
       bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
-    const t = s.state as Partial<Record<keyof CusumSnapshotState, unknown>> | null;
-    if (typeof t !== 'object' || t === null) return bad('state is not an object');
-    const fin = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-    for (const k of ['up', 'down'] as const) {
-      const v = t[k];
-      if (!(fin(v) && v >= 0 && v <= this.cap)) bad(`${k} must be in [0, ${this.cap}]`);
-    }
-    for (const k of ['upRun', 'downRun', 'hold'] as const) {
-      const v = t[k];
-      if (!(typeof v === 'number' && Number.isSafeInteger(v) && v >= 0))
-        bad(`${k} must be a safe integer >= 0`);
-    }
-    if (!fin(t.upSum) || !fin(t.downSum)) bad('upSum and downSum must be finite');
-    if (!fin(t.prevZ) || !fin(t.c1) || !(fin(t.c0) && t.c0 > 0)) bad('prevZ, c0 (> 0) and c1 must be finite');
-    if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
-    if (t.zMean !== undefined && !fin(t.zMean)) bad('zMean must be finite');
-    const dr = t.drift as Partial<Record<keyof DriftChartState, unknown>> | undefined;
-    if (dr !== undefined && this.trend !== null) {
-      if (typeof dr !== 'object' || dr === null) bad('drift must be an object');
-      for (const k of ['up', 'down'] as const) {
-        const v = dr[k];
-        if (!(fin(v) && v >= 0 && v <= this.cap)) bad(`drift.${k} must be in [0, ${this.cap}]`);
-      }
-      if (!fin(dr.mean) || !fin(dr.c1) || !(fin(dr.c0) && dr.c0 > 0))
-        bad('drift mean, c0 (> 0) and c1 must be finite');
-      if (!(Number.isSafeInteger(dr.votes) && [-1, 0, 1].includes(dr.latched as number)))
-        bad('drift.votes must be an integer and drift.latched -1, 0 or 1');
-    }
+    const st = checkCusumState(s.state, this.cap, this.trend !== null);
     const before = this.base.state();
     const trendBefore = this.trend?.state();
-    this.base.setState(t.baseline, 'cusum detector');
+    const stepsBefore = this.steps?.state();
+    this.base.setState(st.baseline, 'cusum detector');
     try {
-      const st = t as CusumSnapshotState;
+      this.steps?.setState(st.steps ?? { steps: [] }, 'cusum detector');
       this.up = st.up;
       this.down = st.down;
       this.upRun = st.upRun;
@@ -467,6 +460,10 @@ class CusumImpl implements CusumDetector {
       this.c0 = st.c0;
       this.c1 = st.c1;
       this.zMean = st.zMean ?? 0;
+      this.upStartTs = st.upStartTs ?? 0;
+      this.downStartTs = st.downStartTs ?? 0;
+      this.upRaw = st.upRaw ?? this.upSum;
+      this.downRaw = st.downRaw ?? this.downSum;
       const d = st.drift;
       if (this.trend !== null && d !== undefined) {
         this.trend.setState(d.trend, Math.max(0, d.c1 / d.c0));
@@ -482,6 +479,7 @@ class CusumImpl implements CusumDetector {
     } catch (e) {
       this.base.setState(before, 'cusum detector');
       if (trendBefore !== undefined) this.trend!.setState(trendBefore, 0);
+      if (stepsBefore !== undefined) this.steps!.setState(stepsBefore, 'cusum detector');
       throw e;
     }
   }

@@ -27,6 +27,9 @@
  * block means (Hamed & Rao 1998) that persists over the newest blocks, latched once reported — a step (weekend,
  * plateau) does not pass. Tuning seeds: leaks 52 → 61 of 73, false alarms 0.023 → 0.030 per series-day; the corpus
  * goal on 3 of 6 judging seeds instead of 0 (docs/anomaly-detection.md, "Slow leaks: the CUSUM's drift chart").
+ * The CUSUM also keeps a weekly calendar of its restarts (`weeklySteps`, step-calendar.ts): a step undone later
+ * that recurs one week on at the same time of week is expected from its second occurrence on, not paged
+ * (docs/anomaly-detection.md, "Weekend boundaries").
  *
  * DWCP catalog kinds: the per-kind DWCP tuning of dwcp-tuning.ts (chosen on simulator seeds 101–103) under the
  * band rule, with the CUSUM trend member on memory utilisation (slow leaks; dwcp-tuning.ts LEAK_CUSUM). Measured on the recorded scenario
@@ -43,7 +46,7 @@ import type { PresetTuning } from './presets.ts';
 /** The live setting for generic series (the monitor's engine does the muting: muteSamples 0). */
 export const LIVE_TUNING: PresetTuning = Object.freeze({
   hwSigma: 5,
-  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true, drift: true }),
+  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true, drift: true, weeklySteps: true }),
   muteSamples: 0,
   pageRule: 'band',
 });

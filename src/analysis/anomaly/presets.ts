@@ -72,6 +72,8 @@ export interface PresetTuning {
     readonly centred?: boolean;
     /** The drift chart (cusum.ts `drift`: a centred chart voting only on a Mann–Kendall trend). Default false. */
     readonly drift?: boolean;
+    /** The weekly step calendar (cusum.ts `weeklySteps`, step-calendar.ts). Default false. */
+    readonly weeklySteps?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -262,6 +264,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...restartInside,
       ...centred,
       ...(t.cusum.drift === true ? { drift: true } : {}),
+      ...(t.cusum.weeklySteps === true ? { weeklySteps: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};

@@ -314,6 +314,14 @@ export class RobustSeasonalBaseline {
     return this.level;
   }
 
+  /**
+   * The deseasonalised level: the level plus the common part (mean) of the daily offsets, which the offsets take
+   * over when a whole day sits off the level (the bins learn faster than the level).
+   */
+  get deseasonalisedLevel(): number {
+    return this.level + (this.initDone && this.o.bins > 0 ? this.offsetSum / this.o.bins : 0);
+  }
+
   /** Whether the baseline has bins and is younger than one period (no daily shape known yet: the level is all there is). */
   get firstPeriod(): boolean {
     return this.o.bins > 0 && !(this.lastTs - this.firstTs >= this.o.periodMs!);
