@@ -7,7 +7,7 @@ import { StoreError } from '../../errors.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { CutChunk } from './head.ts';
 import { packForPages } from './page-pack.ts';
-import { rowKey } from './series-registry.ts';
+import { deleteUnusedMetricNames, rowKey } from './series-registry.ts';
 import type { TsdbDatabase } from './schema.ts';
 
 /** A database handle or an open transaction. */
@@ -432,11 +432,19 @@ export async function deleteRollupsBefore(db: TsdbDb, resolution: number, before
     .execute();
 }
 
-/** Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. */
-export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): Promise<string[]> {
+/**
+ * Deletes series that have no chunk and no rollup row, except `keep`, and the metric names left without series;
+ * returns the deleted series' keys.
+ */
+export async function deleteEmptySeries(
+  db: TsdbDb,
+  dialect: StoreDialect,
+  keep: ReadonlySet<number>,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('series')
-    .select(['id', 'name', 'labels'])
+    .innerJoin('tsdb_metric_names', 'tsdb_metric_names.id', 'series.name_id')
+    .select(['series.id', 'tsdb_metric_names.name', 'series.labels'])
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -459,6 +467,7 @@ export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): 
   const victims = rows.filter((r) => !keep.has(Number(r.id)));
   for (const ids of idGroups(victims.map((r) => Number(r.id))))
     await db.deleteFrom('series').where('id', 'in', ids).execute();
+  if (victims.length > 0) await deleteUnusedMetricNames(db, dialect);
   return victims.map((r) => rowKey(r.name, r.labels));
 }
 
