@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { chunkedStoreSuites, DAY, HOUR, s, T0 } from './tsdb-store-suite.ts';
+import { chunkedStoreSuites, columnsOfSeries, DAY, dbOf, HOUR, s, T0 } from './tsdb-store-suite.ts';
 
 const SERIES: { name: string; labels: Labels }[] = [
   { name: 'dwcp_names_a', labels: { node: 'n1', cluster: 'us-east' } },
@@ -20,8 +20,6 @@ const SERIES: { name: string; labels: Labels }[] = [
 ];
 
 const valueOf = (i: number, k: number): number => (i % 2 === 0 ? k * 3 + i : Math.sin(k + i) * 1e6);
-
-const dbOf = (st: OpenedChunkedStore): Kysely<unknown> => st.samples.database as unknown as Kysely<unknown>;
 
 /**
  * Writes the `series` table in the shape of the tree before `0003_metric_names` (tsdb migration 0002's DDL: the
@@ -63,13 +61,6 @@ async function writePreviousShape(
   await sql`drop table tsdb_metric_names`.execute(db);
   await sql`delete from tsdb_migration where name = '0003_metric_names'`.execute(db);
 }
-
-const columnsOfSeries = async (db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<string[]> =>
-  (dialect === 'sqlite'
-    ? await sql<{ name: string }>`select name from pragma_table_info('series') order by cid`.execute(db)
-    : await sql<{ name: string }>`select column_name as name from information_schema.columns
-        where table_name = 'series' and table_schema = current_schema() order by ordinal_position`.execute(db)
-  ).rows.map((r) => r.name);
 
 const storedNames = async (st: OpenedChunkedStore): Promise<string[]> =>
   (await sql<{ name: string }>`select name from tsdb_metric_names order by id`.execute(dbOf(st))).rows.map(

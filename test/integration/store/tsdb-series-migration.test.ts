@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import { decodeLabels, encodeLabels, seriesKeyHash } from '../../../src/store/tsdb/codec/labels.ts';
-import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { chunkedStoreSuites, DAY, HOUR, s, T0 } from './tsdb-store-suite.ts';
+import { chunkedStoreSuites, columnsOfSeries, DAY, dbOf, HOUR, s, T0 } from './tsdb-store-suite.ts';
 
 /** Series of the test: insertion orders of labels differ from the key's sorted order. */
 const SERIES: { name: string; labels: Labels }[] = [
@@ -72,15 +71,6 @@ async function downgrade(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', id
     db,
   );
 }
-
-const columnsOfSeries = async (db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<string[]> =>
-  (dialect === 'sqlite'
-    ? await sql<{ name: string }>`select name from pragma_table_info('series') order by cid`.execute(db)
-    : await sql<{ name: string }>`select column_name as name from information_schema.columns
-        where table_name = 'series' and table_schema = current_schema() order by ordinal_position`.execute(db)
-  ).rows.map((r) => r.name);
-
-const dbOf = (st: OpenedChunkedStore): Kysely<unknown> => st.samples.database as unknown as Kysely<unknown>;
 
 chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
   test('a store written before migration 0002 opens and reads identically, WAL included', async () => {
