@@ -1,7 +1,7 @@
 /**
  * The series lookups of `SampleStore` over a chunks-layout `series` table (`(id, hash, name_id, labels)`, tsdb
- * migrations 0002 and 0003) and its `tsdb_metric_names`: series by name and labels (the name's id first, then the
- * series through the index on `name_id`), with keys built back from the row; metric-name search over the name
+ * migrations 0002 and 0003) and its `tsdb_metric_names`: series by name and labels (one statement per page: the
+ * name's row by its unique index, then the series through the index on `name_id`), with keys built back from the row; metric-name search over the name
  * table.
  */
 import type { Kysely } from 'kysely';
@@ -54,19 +54,14 @@ export class TsdbSeriesCatalog implements SeriesCatalog {
     const entries = Object.entries(match);
     let after = 0;
     try {
-      const named = await this.db
-        .selectFrom('tsdb_metric_names')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (named === undefined) return out;
       for (;;) {
         const page = await this.db
           .selectFrom('series')
-          .select(['id', 'labels'])
-          .where('name_id', '=', Number(named.id))
-          .where('id', '>', after)
-          .orderBy('id')
+          .innerJoin('tsdb_metric_names', 'tsdb_metric_names.id', 'series.name_id')
+          .select(['series.id', 'series.labels'])
+          .where('tsdb_metric_names.name', '=', name)
+          .where('series.id', '>', after)
+          .orderBy('series.id')
           .limit(PAGE)
           .execute();
         for (const r of page) {
