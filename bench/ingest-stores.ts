@@ -138,7 +138,7 @@ export async function chunkedPostgres(
       try {
         await c.query('checkpoint').catch(() => undefined);
         const r = await c.query<{ n: string }>(
-          `select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::text as n from pg_tables where schemaname = $1 and tablename in ('tsdb_chunks', 'series')`,
+          `select coalesce(sum(pg_total_relation_size(format('%I.%I', schemaname, tablename)::regclass)), 0)::text as n from pg_tables where schemaname = $1 and tablename in ('tsdb_chunks', 'series', 'tsdb_metric_names')`,
           [schema],
         );
         return Number(r.rows[0]!.n) + dirBytes(join(dir, 'wal'));

@@ -3,7 +3,7 @@
  * labels shaped like the simulator's) is closed and opened again, and the first append of every series resolves
  * them all against the `series` table (none is in the head yet). Prints process CPU (user + system) and
  * wall-clock ms of the open, of that first append, and of `findSeries` over every series, and the bytes of the
- * `series` table and its indexes per series (SQLite `dbstat`, PostgreSQL `pg_relation_size`).
+ * `series` and `tsdb_metric_names` tables and their indexes per series (SQLite `dbstat`, PostgreSQL `pg_relation_size`).
  *
  * `npx tsx bench/series-lookup.ts [--series 100000] [--reps 3] [--backend sqlite|postgres]`
  * (postgres: DWCP_TEST_PG_URL or postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test, a fresh schema dropped at the end).
@@ -96,7 +96,7 @@ try {
     await c.connect();
     const r = await c.query<{ name: string; bytes: string }>(
       `select relname as name, pg_relation_size(oid) as bytes from pg_class
-       where relnamespace = $1::regnamespace and relname like '%series%' and relkind in ('r', 'i') order by 2 desc`,
+       where relnamespace = $1::regnamespace and (relname like '%series%' or relname like '%metric_names%') and relkind in ('r', 'i') order by 2 desc`,
       [schema],
     );
     await c.end();
@@ -108,7 +108,7 @@ try {
     const raw = new BetterSqlite3(join(dir, 'c.db'));
     const rows = raw
       .prepare(
-        "select name, sum(pgsize) as bytes from dbstat where name like '%series%' group by name order by 2 desc",
+        "select name, sum(pgsize) as bytes from dbstat where name like '%series%' or name like '%metric_names%' group by name order by 2 desc",
       )
       .all() as { name: string; bytes: number }[];
     raw.close();

@@ -16,6 +16,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { StoreError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { LruCache } from '../lru-cache.ts';
+import { searchNamesIn } from './metric-name-search.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { Database } from '../schema.ts';
 import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
@@ -227,18 +228,14 @@ export class SqlSampleStore implements Omit<SampleStore, 'close'> {
    */
   async searchMetricNames(substring: string, limit: number): Promise<string[]> {
     checkLimit(limit);
-    const pattern = '%' + substring.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     try {
-      const rows = await this.db
-        .selectFrom('series')
-        .select('name')
-        .where(sql<boolean>`lower(${sql.ref('name')}) like ${pattern} escape ${sql.raw("'\\'")}`)
-        .groupBy('name')
-        // Byte order on both dialects (PostgreSQL's default collation may be locale-aware).
-        .orderBy(this.dialect === 'postgres' ? sql`name collate "C"` : sql`name`)
-        .limit(limit)
-        .execute();
-      return rows.map((r) => r.name);
+      return await searchNamesIn(
+        this.db as unknown as Kysely<unknown>,
+        this.dialect,
+        'series',
+        substring,
+        limit,
+      );
     } catch (e) {
       throw wrap('searchMetricNames', e);
     }

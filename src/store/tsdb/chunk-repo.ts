@@ -7,7 +7,7 @@ import { StoreError } from '../../errors.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { CutChunk } from './head.ts';
 import { packForPages } from './page-pack.ts';
-import { rowKey } from './series-registry.ts';
+import { deleteUnusedMetricNames, rowKey } from './series-registry.ts';
 import type { TsdbDatabase } from './schema.ts';
 
 /** A database handle or an open transaction. */
@@ -433,11 +433,15 @@ export async function deleteRollupsBefore(db: TsdbDb, resolution: number, before
 }
 
 /**
- * Deletes series that have no chunk and no rollup row, except `keep`; returns their keys. The empty series' ids
- * are read first and only those not kept are read in full (a series that lives in the head only is skipped
- * without reading its labels).
+ * Deletes series that have no chunk and no rollup row, except `keep`, and the metric names left without series;
+ * returns the deleted series' keys. The empty series' ids are read first and only those not kept are read in full
+ * (a series that lives in the head only is skipped without reading its name and labels).
  */
-export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): Promise<string[]> {
+export async function deleteEmptySeries(
+  db: TsdbDb,
+  dialect: StoreDialect,
+  keep: ReadonlySet<number>,
+): Promise<string[]> {
   const rows = await db
     .selectFrom('series')
     .select('id')
@@ -463,10 +467,16 @@ export async function deleteEmptySeries(db: TsdbDb, keep: ReadonlySet<number>): 
   const victims = rows.map((r) => Number(r.id)).filter((id) => !keep.has(id));
   const keys: string[] = [];
   for (const ids of idGroups(victims)) {
-    const named = await db.selectFrom('series').select(['name', 'labels']).where('id', 'in', ids).execute();
+    const named = await db
+      .selectFrom('series')
+      .innerJoin('tsdb_metric_names', 'tsdb_metric_names.id', 'series.name_id')
+      .select(['tsdb_metric_names.name', 'series.labels'])
+      .where('series.id', 'in', ids)
+      .execute();
     for (const r of named) keys.push(rowKey(r.name, r.labels));
     await db.deleteFrom('series').where('id', 'in', ids).execute();
   }
+  if (victims.length > 0) await deleteUnusedMetricNames(db, dialect);
   return keys;
 }
 

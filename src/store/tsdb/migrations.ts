@@ -8,11 +8,13 @@
  * The index on start_ts serves retention and the per-hour rollup scan.
  *
  * `0002_series_key_hash` rewrites the shared `series` table of a chunks-layout database (series-migration.ts):
- * from then on the row layout's series code does not apply to it.
+ * from then on the row layout's series code does not apply to it. `0003_metric_names` moves metric names into
+ * `tsdb_metric_names` (metric-name-migration.ts): series rows hold the name's id.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import { runMigrations } from '../migrator.ts';
 import type { StoreDialect } from '../migrations.ts';
+import { migrateMetricNames, revertMetricNames } from './metric-name-migration.ts';
 import { migrateSeriesKeyHash, revertSeriesKeyHash } from './series-migration.ts';
 
 function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -74,6 +76,11 @@ function tsdbMigrations(dialect: StoreDialect): Record<string, Migration> {
       // instead of a unique index on its text (series-migration.ts).
       up: (db: Kysely<unknown>) => migrateSeriesKeyHash(db, dialect),
       down: (db: Kysely<unknown>) => revertSeriesKeyHash(db, dialect),
+    },
+    '0003_metric_names': {
+      // Each metric name stored once; series rows and their name index hold its id (metric-name-migration.ts).
+      up: (db: Kysely<unknown>) => migrateMetricNames(db, dialect),
+      down: (db: Kysely<unknown>) => revertMetricNames(db, dialect),
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Opening the chunked layout on SQLite or PostgreSQL: the base migrations (series, anomalies, detector states),
- * the chunked store's migrations, the row layout's store for anomalies, detector states and metric-name search
- * (the shared tables), the chunked series lookups (series-catalog.ts), and the chunked `SampleStore` with its WAL — composed into one opened store.
+ * the chunked store's migrations, the row layout's store for anomalies and detector states (the shared
+ * tables), the chunked series lookups and metric-name search (series-catalog.ts), and the chunked `SampleStore` with its WAL — composed into one opened store.
  */
 import type { Kysely } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
@@ -115,7 +115,7 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
     return this.samples.append(batch, keys);
   }
   searchMetricNames(substring: string, limit: number): Promise<string[]> {
-    return this.rows.searchMetricNames(substring, limit);
+    return this.samples.searchMetricNames(substring, limit);
   }
   findSeries(name: string, match: Labels, limit: number): Promise<SeriesRef[]> {
     return this.samples.findSeries(name, match, limit);
@@ -305,7 +305,7 @@ async function compose(
       ...(now === undefined ? {} : { now }),
       dialect,
       walDir,
-      catalog: new TsdbSeriesCatalog(db, rows),
+      catalog: new TsdbSeriesCatalog(db, dialect),
     });
     const store = new ChunkedStore(samples, rows, now ?? Date.now);
     if (opts.queryCacheMetrics) {

@@ -5,6 +5,7 @@
  * Runs under the store's serialising queue.
  */
 import type { Kysely } from 'kysely';
+import type { StoreDialect } from '../migrations.ts';
 import { deleteEmptySeries, deleteExpiredChunks } from './chunk-repo.ts';
 import type { ChunkWriter } from './chunk-writer.ts';
 import type { Downsampler } from './downsampler.ts';
@@ -17,6 +18,7 @@ export interface RetentionTarget {
   readonly head: Head;
   readonly chunks: ChunkWriter;
   readonly downsampler: Downsampler;
+  readonly dialect: StoreDialect;
   /** Raw samples are kept this long, ms. */
   readonly rawRetentionMs: number;
 }
@@ -55,7 +57,7 @@ export async function applyRetentionTo(t: RetentionTarget, nowMs: number): Promi
     const keep = new Set<number>();
     for (const s of head.all()) if ((s.app?.count ?? 0) > 0) keep.add(s.id);
     for (const c of chunks.pending) keep.add(c.seriesId);
-    return deleteEmptySeries(trx, keep);
+    return deleteEmptySeries(trx, t.dialect, keep);
   });
   for (const key of gone) {
     const s = head.get(key);

@@ -1,6 +1,6 @@
 /**
  * Kysely table types of the chunked store (created by `./migrations.ts`), added to the base schema, whose
- * `series` table the chunked store's migration 0002 rewrites. Blobs are Buffers on both dialects (SQLite BLOB, PostgreSQL bytea).
+ * `series` table the chunked store's migrations 0002 and 0003 rewrite. Blobs are Buffers on both dialects (SQLite BLOB, PostgreSQL bytea).
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { BigIntColumn, Database } from '../schema.ts';
@@ -43,20 +43,29 @@ export interface TsdbMetaTable {
 }
 
 /**
- * One series of a chunks-layout database (tsdb migration `0002_series_key_hash`): the canonical key is not
- * stored but is `seriesKey(name, labels)`; `hash` is `seriesKeyHash` of it (indexed, not unique).
+ * One series of a chunks-layout database (tsdb migrations `0002_series_key_hash`, `0003_metric_names`): the
+ * canonical key is not stored but is `seriesKey(name, labels)` with the name from `tsdb_metric_names`; `hash` is
+ * `seriesKeyHash` of the key (indexed, not unique); `name_id` is indexed (series of a metric).
  */
 export interface TsdbSeriesTable {
   id: Generated<number>;
   hash: BigIntColumn;
-  name: string;
+  /** `tsdb_metric_names.id` of the series' metric name. */
+  name_id: number;
   /** `encodeLabels` (codec/labels.ts). */
   labels: BlobColumn;
+}
+
+/** A metric name held by at least one series (tsdb migration `0003_metric_names`); `name` is unique. */
+export interface TsdbMetricNamesTable {
+  id: Generated<number>;
+  name: string;
 }
 
 /** The database as the chunked store sees it. */
 export interface TsdbDatabase extends Omit<Database, 'series'> {
   series: TsdbSeriesTable;
+  tsdb_metric_names: TsdbMetricNamesTable;
   tsdb_chunks: TsdbChunksTable;
   tsdb_rollups: TsdbRollupsTable;
   tsdb_meta: TsdbMetaTable;

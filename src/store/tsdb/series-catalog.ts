@@ -1,10 +1,13 @@
 /**
- * The series lookups of `SampleStore` over a chunks-layout `series` table (`(id, hash, name, labels)`, tsdb
- * migration 0002): series by name and labels, with keys built back from the row. Metric-name search reads only
- * the `name` column, which both layouts share, so it is the row layout's.
+ * The series lookups of `SampleStore` over a chunks-layout `series` table (`(id, hash, name_id, labels)`, tsdb
+ * migrations 0002 and 0003) and its `tsdb_metric_names`: series by name and labels (one statement per page: the
+ * name's row by its unique index, then the series through the index on `name_id`), with keys built back from the row; metric-name search over the name
+ * table.
  */
 import type { Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../model/sample.ts';
+import type { StoreDialect } from '../migrations.ts';
+import { searchNamesIn } from '../sql/metric-name-search.ts';
 import type { SeriesRef } from '../types.ts';
 import { checkLimit } from '../validation.ts';
 import { decodeLabels } from './codec/labels.ts';
@@ -17,16 +20,26 @@ const PAGE = 1000;
 /** `SeriesCatalog` of the chunked store. */
 export class TsdbSeriesCatalog implements SeriesCatalog {
   private readonly db: Kysely<TsdbDatabase>;
-  private readonly names: Pick<SeriesCatalog, 'searchMetricNames'>;
+  private readonly dialect: StoreDialect;
 
-  constructor(db: Kysely<TsdbDatabase>, names: Pick<SeriesCatalog, 'searchMetricNames'>) {
+  constructor(db: Kysely<TsdbDatabase>, dialect: StoreDialect) {
     this.db = db;
-    this.names = names;
+    this.dialect = dialect;
   }
 
-  /** Metric names containing `substring` (see `SampleStore.searchMetricNames`). */
-  searchMetricNames(substring: string, limit: number): Promise<string[]> {
-    return this.names.searchMetricNames(substring, limit);
+  /**
+   * Metric names containing `substring` (case-insensitive; `%` and `_` match literally), in byte order, at most
+   * `limit` (see `SampleStore.searchMetricNames`).
+   * @throws InvalidInputError when `limit` is not a positive integer. @throws StoreError on backend failure.
+   */
+  async searchMetricNames(substring: string, limit: number): Promise<string[]> {
+    checkLimit(limit);
+    try {
+      const db = this.db as unknown as Kysely<unknown>;
+      return await searchNamesIn(db, this.dialect, 'tsdb_metric_names', substring, limit);
+    } catch (e) {
+      throw wrap('searchMetricNames', e);
+    }
   }
 
   /**
@@ -44,10 +57,11 @@ export class TsdbSeriesCatalog implements SeriesCatalog {
       for (;;) {
         const page = await this.db
           .selectFrom('series')
-          .select(['id', 'labels'])
-          .where('name', '=', name)
-          .where('id', '>', after)
-          .orderBy('id')
+          .innerJoin('tsdb_metric_names', 'tsdb_metric_names.id', 'series.name_id')
+          .select(['series.id', 'series.labels'])
+          .where('tsdb_metric_names.name', '=', name)
+          .where('series.id', '>', after)
+          .orderBy('series.id')
           .limit(PAGE)
           .execute();
         for (const r of page) {

@@ -1,8 +1,9 @@
 /**
- * Series rows of the chunked store (`series(id, hash, name, labels)`, tsdb migration 0002): resolves canonical
- * keys to ids through the index on the key's 53-bit hash (`select ... where hash in (...)`, then the row's name
- * and labels blob compared with the key's, so keys that share a hash stay apart), creating missing series in
- * bulk; builds keys of rows back from name and labels (WAL replay, retention, series search).
+ * Series rows of the chunked store (`series(id, hash, name_id, labels)` and `tsdb_metric_names(id, name)`, tsdb
+ * migrations 0002 and 0003): resolves canonical keys to ids through the index on the key's 53-bit hash
+ * (`select ... where hash in (...)`, then the row's name id and labels blob compared with the key's, so keys
+ * that share a hash stay apart), creating missing metric names and series in bulk; builds keys of rows back from
+ * name and labels (WAL replay, retention, series search).
  */
 import { sql } from 'kysely';
 import { seriesKey, type Labels } from '../../model/sample.ts';
@@ -19,12 +20,68 @@ export interface SeriesSpec {
 
 const HASHES_PER_STATEMENT: Record<StoreDialect, number> = { sqlite: 16_000, postgres: 30_000 };
 const ROWS_PER_INSERT: Record<StoreDialect, number> = { sqlite: 10_000, postgres: 20_000 };
-/** PostgreSQL advisory lock taken by a transaction that inserts series (no unique index stops duplicates). */
-const SERIES_INSERT_LOCK = 0x64776370_5;
+/** Metric names looked up per statement. */
+const NAMES_PER_STATEMENT = 1000;
+/**
+ * PostgreSQL advisory lock taken by a transaction that inserts series (no unique index stops duplicates) or
+ * deletes metric names left without series (so a name is never deleted under a series being inserted with it).
+ */
+export const SERIES_INSERT_LOCK = 0x64776370_5;
 
 interface Candidate {
   readonly spec: SeriesSpec;
   readonly labels: Buffer;
+}
+
+/** Ids of those of `names` that have a row in `tsdb_metric_names`. */
+export async function metricNameIds(db: TsdbDb, names: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < names.length; i += NAMES_PER_STATEMENT) {
+    const rows = await db
+      .selectFrom('tsdb_metric_names')
+      .select(['id', 'name'])
+      .where('name', 'in', names.slice(i, i + NAMES_PER_STATEMENT))
+      .execute();
+    for (const r of rows) out.set(r.name, Number(r.id));
+  }
+  return out;
+}
+
+/** Adds the rows of `names` missing from `tsdb_metric_names` and records every id in `ids`. */
+async function createMetricNames(
+  db: TsdbDb,
+  names: readonly string[],
+  ids: Map<string, number>,
+): Promise<void> {
+  const missing = names.filter((n) => !ids.has(n));
+  for (let i = 0; i < missing.length; i += NAMES_PER_STATEMENT) {
+    await db
+      .insertInto('tsdb_metric_names')
+      .values(missing.slice(i, i + NAMES_PER_STATEMENT).map((name) => ({ name })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+  }
+  for (const [n, id] of await metricNameIds(db, missing)) ids.set(n, id);
+}
+
+/**
+ * Deletes metric names that no series holds any more (after series were deleted, in the same transaction; on
+ * PostgreSQL under the series-insert lock).
+ */
+export async function deleteUnusedMetricNames(db: TsdbDb, dialect: StoreDialect): Promise<void> {
+  if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SERIES_INSERT_LOCK})`.execute(db);
+  await db
+    .deleteFrom('tsdb_metric_names')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('series')
+            .select(sql.lit(1).as('one'))
+            .whereRef('series.name_id', '=', 'tsdb_metric_names.id'),
+        ),
+      ),
+    )
+    .execute();
 }
 
 /** The key of a series row: `seriesKey(name, decoded labels)`. @throws StoreError on a corrupt labels blob. */
@@ -44,42 +101,47 @@ export async function resolveSeriesIds(
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   const byHash = new Map<number, Candidate[]>();
+  const names = new Set<string>();
   for (const spec of specs) {
     const h = seriesKeyHash(spec.key);
     const c = { spec, labels: encodeLabels(spec.labels) };
     const list = byHash.get(h);
     if (list === undefined) byHash.set(h, [c]);
     else list.push(c);
+    names.add(spec.name);
   }
-  /** Records the rows that are one of the specs (same hash, name and labels bytes). */
+  let nameIds = await metricNameIds(db, [...names]);
+  /** Records the rows that are one of the specs (same hash, name id and labels bytes). */
   const take = (
-    rows: readonly { id: number; hash: number | string; name: string; labels: Buffer }[],
+    rows: readonly { id: number; hash: number | string; name_id: number; labels: Buffer }[],
   ): void => {
     for (const r of rows)
       for (const c of byHash.get(Number(r.hash)) ?? [])
-        if (c.spec.name === r.name && c.labels.equals(r.labels)) ids.set(c.spec.key, Number(r.id));
+        if (nameIds.get(c.spec.name) === Number(r.name_id) && c.labels.equals(r.labels))
+          ids.set(c.spec.key, Number(r.id));
   };
   const per = HASHES_PER_STATEMENT[dialect];
-  const selectKnown = async (hashes: number[]): Promise<void> => {
+  /** Looks up the rows of the hashes whose candidates are missing and whose metric name has an id. */
+  const selectKnown = async (): Promise<void> => {
+    const hashes: number[] = [];
+    for (const [h, cs] of byHash)
+      if (cs.some((c) => !ids.has(c.spec.key) && nameIds.has(c.spec.name))) hashes.push(h);
     for (let i = 0; i < hashes.length; i += per) {
       const rows = await db
         .selectFrom('series')
-        .select(['id', 'hash', 'name', 'labels'])
+        .select(['id', 'hash', 'name_id', 'labels'])
         .where('hash', 'in', hashes.slice(i, i + per))
         .execute();
       take(rows);
     }
   };
-  const missingHashes = (): number[] => {
-    const out: number[] = [];
-    for (const [h, cs] of byHash) if (cs.some((c) => !ids.has(c.spec.key))) out.push(h);
-    return out;
-  };
-  await selectKnown([...byHash.keys()]);
+  await selectKnown();
   if (ids.size === specs.length) return ids;
   if (dialect === 'postgres') {
     await sql`select pg_advisory_xact_lock(${SERIES_INSERT_LOCK})`.execute(db);
-    await selectKnown(missingHashes());
+    // Names may have been added, or deleted with their last series, before the lock was held.
+    nameIds = await metricNameIds(db, [...names]);
+    await selectKnown();
   }
   const missing: { hash: number; c: Candidate }[] = [];
   const seen = new Set<string>();
@@ -89,13 +151,14 @@ export async function resolveSeriesIds(
         seen.add(c.spec.key);
         missing.push({ hash, c });
       }
+  await createMetricNames(db, [...new Set(missing.map((m) => m.c.spec.name))], nameIds);
   const rowsPer = ROWS_PER_INSERT[dialect];
   for (let i = 0; i < missing.length; i += rowsPer) {
     const part = missing.slice(i, i + rowsPer);
     const rows = await db
       .insertInto('series')
-      .values(part.map((m) => ({ hash: m.hash, name: m.c.spec.name, labels: m.c.labels })))
-      .returning(['id', 'hash', 'name', 'labels'])
+      .values(part.map((m) => ({ hash: m.hash, name_id: nameIds.get(m.c.spec.name)!, labels: m.c.labels })))
+      .returning(['id', 'hash', 'name_id', 'labels'])
       .execute();
     take(rows); // neither dialect promises the order of returned rows
   }
@@ -108,8 +171,9 @@ export async function keysOfIds(db: TsdbDb, ids: readonly number[]): Promise<Map
   for (let i = 0; i < ids.length; i += 1000) {
     const rows = await db
       .selectFrom('series')
-      .select(['id', 'name', 'labels'])
-      .where('id', 'in', ids.slice(i, i + 1000))
+      .innerJoin('tsdb_metric_names', 'tsdb_metric_names.id', 'series.name_id')
+      .select(['series.id', 'tsdb_metric_names.name', 'series.labels'])
+      .where('series.id', 'in', ids.slice(i, i + 1000))
       .execute();
     for (const r of rows) out.set(Number(r.id), rowKey(r.name, r.labels));
   }

@@ -431,6 +431,7 @@ export class TsdbSampleStore implements SampleStore {
             head: this.head,
             chunks: this.chunks,
             downsampler: this.downsampler,
+            dialect: this.dialect,
             rawRetentionMs: this.options.rawRetentionMs,
           },
           nowMs,

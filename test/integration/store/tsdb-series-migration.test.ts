@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import { decodeLabels, encodeLabels, seriesKeyHash } from '../../../src/store/tsdb/codec/labels.ts';
-import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { chunkedStoreSuites, DAY, HOUR, s, T0 } from './tsdb-store-suite.ts';
+import { chunkedStoreSuites, columnsOfSeries, DAY, dbOf, HOUR, s, T0 } from './tsdb-store-suite.ts';
 
 /** Series of the test: insertion orders of labels differ from the key's sorted order. */
 const SERIES: { name: string; labels: Labels }[] = [
@@ -23,14 +22,16 @@ const SERIES: { name: string; labels: Labels }[] = [
 const valueOf = (i: number, k: number): number => (i % 2 === 0 ? k * 3 + i : Math.sin(k + i) * 1e6);
 
 /**
- * Puts the `series` table back in the shape written before tsdb migration 0002 (the base migration's DDL), with
+ * Puts the `series` table back in the shape written before tsdb migration 0002 (the base migration's DDL; no
+ * metric-name table, so 0003 is undone too), with
  * the labels JSON in reversed insertion order, and forgets that 0002 ran. `idGap` ids are handed out and deleted
  * first (SQLite's AUTOINCREMENT mark moves past them).
  */
 async function downgrade(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', idGap: number): Promise<void> {
   const rows = (
     await sql<{ id: number | string; name: string; labels: Uint8Array }>`
-      select id, name, labels from series order by id`.execute(db)
+      select s.id, n.name, s.labels from series s join tsdb_metric_names n on n.id = s.name_id
+      order by s.id`.execute(db)
   ).rows.map((r) => {
     const labels = decodeLabels(r.labels);
     const json = JSON.stringify(Object.fromEntries(Object.entries(labels).reverse()));
@@ -53,24 +54,23 @@ async function downgrade(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres', id
     await sql`delete from series where name = 'gone'`.execute(db);
   } else {
     await sql`drop index series_hash_idx`.execute(db);
-    await sql`alter table series add column key text, add column labels_json text`.execute(db);
+    await sql`alter table series add column name text, add column key text, add column labels_json text`.execute(
+      db,
+    );
+    for (const r of rows) await sql`update series set name = ${r.name} where id = ${r.id}`.execute(db);
+    await sql`alter table series drop column name_id, alter column name set not null`.execute(db);
+    await sql`create index series_name_idx on series (name)`.execute(db);
     for (const r of rows)
       await sql`update series set key = ${r.key}, labels_json = ${r.json} where id = ${r.id}`.execute(db);
     await sql`alter table series drop column hash, drop column labels, alter column key set not null,
       alter column labels_json set not null, add constraint series_key_key unique (key)`.execute(db);
     for (let k = 1; k <= idGap; k++) await sql`select nextval('series_id_seq')`.execute(db);
   }
-  await sql`delete from tsdb_migration where name = '0002_series_key_hash'`.execute(db);
+  await sql`drop table tsdb_metric_names`.execute(db);
+  await sql`delete from tsdb_migration where name in ('0002_series_key_hash', '0003_metric_names')`.execute(
+    db,
+  );
 }
-
-const columnsOfSeries = async (db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<string[]> =>
-  (dialect === 'sqlite'
-    ? await sql<{ name: string }>`select name from pragma_table_info('series') order by cid`.execute(db)
-    : await sql<{ name: string }>`select column_name as name from information_schema.columns
-        where table_name = 'series' and table_schema = current_schema() order by ordinal_position`.execute(db)
-  ).rows.map((r) => r.name);
-
-const dbOf = (st: OpenedChunkedStore): Kysely<unknown> => st.samples.database as unknown as Kysely<unknown>;
 
 chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
   test('a store written before migration 0002 opens and reads identically, WAL included', async () => {
@@ -89,7 +89,12 @@ chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
     assert.ok((await columnsOfSeries(dbOf(st), dialect)).includes('labels_json'), 'old shape written');
 
     const again = await reopen(st, { maxSamplesPerChunk: 40, retentionMs: DAY });
-    assert.deepEqual((await columnsOfSeries(dbOf(again), dialect)).sort(), ['hash', 'id', 'labels', 'name']);
+    assert.deepEqual((await columnsOfSeries(dbOf(again), dialect)).sort(), [
+      'hash',
+      'id',
+      'labels',
+      'name_id',
+    ]);
     for (const [i, x] of SERIES.entries()) {
       const key = seriesKey(x.name, x.labels);
       const refs = (await again.findSeries(x.name, x.labels, 10)).filter((r) => r.key === key);
@@ -130,9 +135,10 @@ chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
     // A row of another series whose hash equals the key's of a series not yet stored.
     const target = { name: 'dwcp_hash', labels: { k: 'wanted' } };
     const hash = seriesKeyHash(seriesKey(target.name, target.labels));
-    await sql`insert into series (hash, name, labels) values (${hash}, ${'dwcp_hash'}, ${Buffer.from(
-      encodeLabels({ k: 'impostor' }),
-    )})`.execute(dbOf(st));
+    await sql`insert into series (hash, name_id, labels) values (${hash},
+      (select id from tsdb_metric_names where name = 'dwcp_hash'), ${Buffer.from(encodeLabels({ k: 'impostor' }))})`.execute(
+      dbOf(st),
+    );
     await st.append([s(target.name, target.labels, 2, T0)]);
     const refs = await st.findSeries('dwcp_hash', {}, 10);
     assert.deepEqual(

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Sample } from '../../../src/model/sample.ts';
 import {
@@ -30,6 +31,21 @@ export const s = (name: string, labels: Record<string, string>, value: number, t
   value,
   timestampMs: ts,
 });
+
+/** The database of a store (raw SQL in tests). */
+export const dbOf = (st: OpenedChunkedStore): Kysely<unknown> =>
+  st.samples.database as unknown as Kysely<unknown>;
+
+/** Column names of the `series` table, in table order. */
+export const columnsOfSeries = async (
+  db: Kysely<unknown>,
+  dialect: 'sqlite' | 'postgres',
+): Promise<string[]> =>
+  (dialect === 'sqlite'
+    ? await sql<{ name: string }>`select name from pragma_table_info('series') order by cid`.execute(db)
+    : await sql<{ name: string }>`select column_name as name from information_schema.columns
+        where table_name = 'series' and table_schema = current_schema() order by ordinal_position`.execute(db)
+  ).rows.map((r) => r.name);
 
 export type Opts = Partial<Omit<ChunkedStoreOptions, 'walDir'>>;
 /** Opens a store; `reopen` opens the same database and WAL directory again (after close or a crash). */

@@ -139,7 +139,7 @@ describe('tsdb codec float steps', () => {
     );
   });
 
-  it('a full-precision float counter (growing from small values, with a reset) takes value mode 2 and fewer bits than XOR', () => {
+  it('a full-precision float counter (growing from small values, with a reset) takes float steps (mode 4: split at the reset) and fewer bits than XOR', () => {
     const n = 480;
     const ts = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 1000);
     let v = 0.1417100322;
@@ -155,7 +155,7 @@ describe('tsdb codec float steps', () => {
     const v1 = encodeChunk(ts, vs);
     const xorBytes = v1.length - readChunkHeader(v1).tsEnd;
     const v2 = compactChunk(v1);
-    assert.equal(valueMode(v2), 2);
+    assert.equal(valueMode(v2), 4);
     const stepBytes = v2.length - readChunkHeader(v2).tsEnd;
     assert.ok(stepBytes * 8 <= n * 48, `${((stepBytes * 8) / n).toFixed(1)} bits per value`);
     assert.ok(stepBytes < xorBytes * 0.9, `${stepBytes} B against XOR ${xorBytes} B`);

@@ -29,6 +29,8 @@
  *                    byte 3, whole values (NaNs, ±Inf, −0: at most an eighth of the chunk), byte e, integer
  *                           column of the decimal mantissas of the rest (a whole value's slot repeats the value
  *                           before it)
+ *                    byte 4, byte g, whole values, the steps of mode 2 as one integer column per stretch after
+ *                           each whole value (float-step-segments.ts: a counter reset restarts the column)
  * ```
  *
  * Keeping the two streams apart lets a reader decode timestamps alone. {@link ChunkAppender} is the open chunk
@@ -41,6 +43,7 @@ import { InvalidInputError, StoreError } from '../../../errors.ts';
 import { BitWriter } from './bits.ts';
 import { type DecimalColumn, fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
 import { fromFloatSteps, MAX_STEP_GUARD, toFloatSteps } from './float-delta.ts';
+import { decodeStepSegments, planStepSegments, writeStepSegments } from './float-step-segments.ts';
 import { decodeIntColumn, planIntColumn, writeIntColumn } from './int-column.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
@@ -57,6 +60,7 @@ const V_XOR = 0;
 const V_DECIMAL = 1;
 const V_FLOAT_STEPS = 2;
 const V_DECIMAL_EXCEPT = 3;
+const V_FLOAT_STEP_SEGMENTS = 4;
 /** Most samples a chunk may hold (a guard for decoders; the head cuts far earlier). */
 export const MAX_CHUNK_SAMPLES = 1 << 20;
 
@@ -189,11 +193,14 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   const fPlan = fs === undefined ? undefined : planIntColumn(fs.steps);
   const fBytes =
     fPlan === undefined ? Infinity : 2 + wholeValuesBytes(fs!.wholeAt) + Math.ceil(fPlan.bits / 8);
+  // The same steps restarting their column after each whole value (a counter reset).
+  const sPlan = fs === undefined ? undefined : planStepSegments(fs);
+  const sBytes = sPlan === undefined ? Infinity : 2 + wholeValuesBytes(fs!.wholeAt) + sPlan.bytes;
   // Decimal values but for a few NaNs (stale markers), ±Inf or −0: those kept whole, the rest decimal.
   const ex = dec === undefined ? decimalExceptions(vs) : undefined;
   const exPlan = ex === undefined ? undefined : planIntColumn(ex.dec.mantissas);
   const exBytes = exPlan === undefined ? Infinity : 2 + wholeValuesBytes(ex!.at) + Math.ceil(exPlan.bits / 8);
-  const vSection = Math.min(1 + xorBytes, decBytes, fBytes, exBytes);
+  const vSection = Math.min(1 + xorBytes, decBytes, fBytes, sBytes, exBytes);
 
   const headBytes = 1 + uvarintLength(n) + uvarintLength(tsSection);
   if (headBytes + tsSection + vSection >= blob.length) return blob;
@@ -213,7 +220,12 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
     out.set(blob.subarray(h.tsStart, h.tsEnd), off);
     off += dodBytes;
   }
-  if (fBytes === vSection && fBytes < 1 + xorBytes) {
+  if (sBytes === vSection && sBytes < fBytes && sBytes < 1 + xorBytes) {
+    out[off] = V_FLOAT_STEP_SEGMENTS;
+    out[off + 1] = fs!.guard;
+    off = writeWholeValues(out, off + 2, fs!.wholeAt, vs);
+    off = writeStepSegments(out, off, fs!, sPlan!);
+  } else if (fBytes === vSection && fBytes < 1 + xorBytes) {
     out[off] = V_FLOAT_STEPS;
     out[off + 1] = fs!.guard;
     off = writeWholeValues(out, off + 2, fs!.wholeAt, vs);
@@ -339,6 +351,14 @@ export function decodeChunk(blob: Uint8Array): DecodedSamples {
     const w = readWholeValues(blob, h.tsEnd + 2, n);
     if (w.at[0] !== 0) throw new StoreError('corrupt chunk: float steps without a first value');
     decodeIntColumn(blob.subarray(w.next), n, values);
+    fromFloatSteps(guard, w.at, w.values, values, values);
+  } else if (vMode === V_FLOAT_STEP_SEGMENTS) {
+    const guard = blob[h.tsEnd + 1];
+    if (guard === undefined || guard > MAX_STEP_GUARD)
+      throw new StoreError(`corrupt chunk: float step guard ${guard}`);
+    const w = readWholeValues(blob, h.tsEnd + 2, n);
+    if (w.at[0] !== 0) throw new StoreError('corrupt chunk: float steps without a first value');
+    decodeStepSegments(blob, w.next, blob.length, w.at, values);
     fromFloatSteps(guard, w.at, w.values, values, values);
   } else if (vMode === V_DECIMAL_EXCEPT) {
     const w = readWholeValues(blob, h.tsEnd + 1, n);
