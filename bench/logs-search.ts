@@ -4,10 +4,13 @@
  * With `--ingest <n>` n Loki bodies of the bench's lines (1000 lines each, timestamps in the minute before `now`)
  * are stored before every query run, on the same connection as the monitor does, so the queries read a store whose
  * newest pages are in the WAL; the ingest's CPU is measured apart and not counted in the queries'.
- * `--wal-autocheckpoint <pages>` sets `pragma wal_autocheckpoint` on the store's connection (SQLite's default 1000).
+ * `--wal-autocheckpoint <pages>` sets `pragma wal_autocheckpoint` on the store's connection (SQLite's default 1000);
+ * `--mmap-size <bytes>` and `--cache-size <n>` set `pragma mmap_size` (the store opens with 2 GiB; 0 reads pages with
+ * `pread` into SQLite's cache) and `pragma cache_size` (pages when positive, KiB when negative; the connection's
+ * default is −65536, 64 MiB).
  *
  * Run: `npx tsx bench/logs-search.ts --store <file> --now <ms the store was filled with> [--runs 20] [--only <n>]
- * [--ingest 1] [--wal-autocheckpoint 4000]` (`--only 5`: the fifth case, the LogQL line filter, alone).
+ * [--ingest 1] [--wal-autocheckpoint 4000] [--mmap-size 0] [--cache-size -1048576]` (`--only 5`: the fifth case, the LogQL line filter, alone).
  */
 import { sql } from 'kysely';
 import { Registry } from 'prom-client';
@@ -29,10 +32,14 @@ const runs = Number(arg('runs', '20'));
 const only = arg('only', '');
 const ingest = Number(arg('ingest', '0'));
 const walPages = arg('wal-autocheckpoint', '');
+const mmapBytes = arg('mmap-size', '');
+const cacheSize = arg('cache-size', '');
 const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
 const store = await openSqliteLogStore(STORE, { retentionMs, maxEntries: 100_000_000 });
 try {
   if (walPages !== '') await sql.raw(`pragma wal_autocheckpoint = ${Number(walPages)}`).execute(store.db);
+  if (mmapBytes !== '') await sql.raw(`pragma mmap_size = ${Number(mmapBytes)}`).execute(store.db);
+  if (cacheSize !== '') await sql.raw(`pragma cache_size = ${Number(cacheSize)}`).execute(store.db);
   let before: (() => Promise<void>) | undefined;
   let ingestUs = 0;
   let ingested = 0;

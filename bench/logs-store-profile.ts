@@ -111,6 +111,19 @@ const VARIANTS: Variant[] = [
     after:
       "insert into log_trace_fts (rowid, t) select id, trace_id from log_entries where id >= ? and id <= ? and trace_id <> ''",
   },
+  // the entries clustered by stream: a table without rowid keyed by (stream id, time, id) instead of a rowid table
+  // plus the (stream id, time) index, so a scan by stream reads a stream's rows from adjacent pages; the entry id
+  // (the full-text index's rowid) gets a unique index of its own
+  {
+    name: 'clustered-by-stream',
+    ddl: [
+      'drop table log_entries',
+      'create table log_entries (id integer not null, time_us bigint not null, trace_id text not null, span_id text not null, body text not null, attrs text not null, stream_id bigint not null, primary key (stream_id, time_us, id)) without rowid',
+      'create unique index log_entries_id_idx on log_entries (id)',
+      'create index log_entries_time_idx on log_entries (time_us)',
+      "create index log_entries_trace_prefix_idx on log_entries (substr(trace_id, 1, 8)) where trace_id <> ''",
+    ],
+  },
   {
     name: 'bare-row',
     ddl: [

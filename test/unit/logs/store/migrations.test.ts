@@ -4,7 +4,8 @@
  * labels, are found by label and word, and new entries of a known label set reuse its stream); 0004 rebuilds the
  * full-text index without row sizes, and retention still removes the tokens of the entries it deletes; 0005 keys
  * the trace index by the trace id's first 8 characters, which scans by trace id read through; 0006 sets the
- * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger).
+ * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger);
+ * 0007 lets more full-text segments of a level accumulate before FTS5 merges them (entries indexed before stay found).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import {
+  FTS5_AUTOMERGE,
   FTS5_PGSZ,
   LOG_MIGRATION_LOCK_TABLE,
   LOG_MIGRATION_TABLE,
@@ -65,6 +67,22 @@ const insertRow = (
   sql`insert into log_entries (id, time_us, level, service, node_id, region, component, trace_id, span_id, body, attrs) values (${id}, ${(NOW - agoMs) * 1000}, ${level}, 's', ${node}, '', 'c', '', '', ${body}, '{}')`.execute(
     db,
   );
+
+/** One stream (id 1, `level`) with entries `[id, timeUs, traceId, body]`, all in the full-text table. */
+async function oneStreamEntries(
+  db: Kysely<unknown>,
+  level: string,
+  rows: readonly (readonly [number, number, string, string])[],
+): Promise<void> {
+  await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', ${level}, 'c')`.execute(
+    db,
+  );
+  for (const [id, timeUs, trace, body] of rows)
+    await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${timeUs}, 1, ${trace}, '', ${body}, '{}')`.execute(
+      db,
+    );
+  await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+}
 
 describe('log store migrations (SQLite)', () => {
   it('0002 rebuilds the full-text index of a first-schema store from the stored bodies', async () => {
@@ -178,17 +196,10 @@ describe('log store migrations (SQLite)', () => {
 
   it('0004 rebuilds the full-text index without row sizes; retention removes deleted entries from it', async () => {
     const path = await earlierStore('third.db', 3, async (db) => {
-      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'error', 'c')`.execute(
-        db,
-      );
-      for (const [id, agoMs, body] of [
-        [1, 3 * DAY, 'quorum gone stale'],
-        [2, 1000, 'quorum kept'],
-      ] as const)
-        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - agoMs) * 1000}, 1, '', '', ${body}, '{}')`.execute(
-          db,
-        );
-      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
+      await oneStreamEntries(db, 'error', [
+        [1, (NOW - 3 * DAY) * 1000, '', 'quorum gone stale'],
+        [2, (NOW - 1000) * 1000, '', 'quorum kept'],
+      ]);
     });
     const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
     try {
@@ -228,19 +239,18 @@ describe('log store migrations (SQLite)', () => {
   it("0005 keys the trace index by the id's first 8 characters; scans by trace id use it and match the whole id", async () => {
     const [t1, t2] = ['abcdef01' + '1'.repeat(24), 'abcdef01' + '2'.repeat(24)];
     const path = await earlierStore('fourth.db', 4, async (db) => {
-      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'info', 'c')`.execute(
+      await oneStreamEntries(
         db,
+        'info',
+        (
+          [
+            [1, t1, 'first of t1'],
+            [2, t2, 'same prefix, other trace'],
+            [3, '', 'no trace'],
+            [4, t1, 'second of t1'],
+          ] as const
+        ).map(([id, trace, body]) => [id, (NOW - 5000 + id) * 1000, trace, body] as const),
       );
-      for (const [id, trace, body] of [
-        [1, t1, 'first of t1'],
-        [2, t2, 'same prefix, other trace'],
-        [3, '', 'no trace'],
-        [4, t1, 'second of t1'],
-      ] as const)
-        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - 5000 + id) * 1000}, 1, ${trace}, '', ${body}, '{}')`.execute(
-          db,
-        );
-      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
     });
     const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
     try {
@@ -288,14 +298,19 @@ describe('log store migrations (SQLite)', () => {
   });
   it('0006 writes full-text leaves of ~16 KB; entries indexed with 1000-byte leaves are still found and removed', async () => {
     const path = await earlierStore('fifth.db', 5, async (db) => {
-      await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (1, 'f', 's', 'n', '', 'info', 'c')`.execute(
+      await oneStreamEntries(
         db,
+        'info',
+        Array.from({ length: 300 }, (_, i) => {
+          const id = i + 1;
+          return [
+            id,
+            (NOW - (id <= 100 ? 3 * DAY : 5000)) * 1000,
+            '',
+            `old line ${id} quorum w${id}x`,
+          ] as const;
+        }),
       );
-      for (let id = 1; id <= 300; id++)
-        await sql`insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (${id}, ${(NOW - (id <= 100 ? 3 * DAY : 5000)) * 1000}, 1, '', '', ${`old line ${id} quorum w${id}x`}, '{}')`.execute(
-          db,
-        );
-      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
     });
     const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
     try {
@@ -334,6 +349,51 @@ describe('log store migrations (SQLite)', () => {
       assert.equal(await st.applyRetention(NOW), 100);
       assert.deepEqual(await words(['w50x']), []);
       assert.equal((await words(['quorum'], 5000)).length, 2200);
+      await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
+    } finally {
+      await st.close();
+    }
+  });
+
+  it('0007 sets the full-text index to merge a level at FTS5_AUTOMERGE segments; entries indexed before and after are found', async () => {
+    const path = await earlierStore('sixth.db', 6, async (db) => {
+      await oneStreamEntries(
+        db,
+        'info',
+        Array.from(
+          { length: 50 },
+          (_, i) => [i + 1, (NOW - 5000) * 1000, '', `old line ${i + 1} quorum w${i + 1}x`] as const,
+        ),
+      );
+    });
+    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
+    try {
+      const automerge = await sql<{
+        v: number;
+      }>`select v from log_fts_config where k = 'automerge'`.execute(st.db);
+      assert.equal(Number(automerge.rows[0]?.v), FTS5_AUTOMERGE);
+      let id = 0;
+      for (let b = 0; b < 3; b++)
+        await st.insertLogs(
+          Array.from({ length: 1000 }, () => {
+            id++;
+            return logRecord(4000, { body: `line ${id} quorum y${id * 7}` });
+          }),
+        );
+      const words = async (ws: string[]) =>
+        (
+          await st.scan({
+            startUs: (NOW - DAY) * 1000,
+            endUs: (NOW + 1) * 1000,
+            labels: [],
+            words: ws,
+            direction: 'backward',
+            limit: 10,
+            maxScan: 100_000,
+          })
+        ).entries.map((e) => e.body);
+      assert.deepEqual(await words(['w25x']), ['old line 25 quorum w25x']);
+      assert.deepEqual(await words(['y14000']), ['line 2000 quorum y14000']);
       await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
     } finally {
       await st.close();
