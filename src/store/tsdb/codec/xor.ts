@@ -119,48 +119,49 @@ export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array
   if (n === 0) return;
   const v = paddedScratchView(stream);
   const bitLen = stream.length * 8;
-  const o = new Uint32Array(out.buffer, out.byteOffset, n * 2);
-  let hi = v.getUint32(0);
-  let lo = v.getUint32(4);
+  // The halves as int32 (bit patterns, stored through an Int32Array view): no unsigned-to-double conversions.
+  const o = new Int32Array(out.buffer, out.byteOffset, n * 2);
+  let hi = v.getInt32(0);
+  let lo = v.getInt32(4);
   let pos = 64;
   o[0] = lo;
   o[1] = hi;
   let leading = 0;
   let trailing = 0;
+  let m = 64; // meaningful bits of the current window
   for (let k = 1; k < n; k++) {
     // Past the end the stream is corrupt; stopping here also keeps the window reads inside the padding.
     if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
     const w = peek32(v, pos);
     if (w < 0) {
       // '1': a new value. '10' reuses the window, '11' brings 5 bits of leading zeros and 6 of length.
-      if ((w & 0x40000000) === 0) pos += 2;
-      else {
+      let head = 2;
+      if ((w & 0x40000000) !== 0) {
         leading = (w >>> 25) & 31;
-        let sig = (w >>> 19) & 63;
-        if (sig === 0) sig = 64;
-        trailing = 64 - leading - sig;
+        m = (w >>> 19) & 63;
+        if (m === 0) m = 64;
+        trailing = 64 - leading - m;
         if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
-        pos += 13;
+        head = 13;
       }
-      const m = 64 - leading - trailing;
+      const p = pos + head;
       let shi = 0;
       let slo: number;
-      if (m > 32) {
-        shi = peek32(v, pos) >>> (64 - m);
-        slo = peek32(v, pos + m - 32) >>> 0;
-      } else {
-        slo = peek32(v, pos) >>> (32 - m);
-      }
-      pos += m;
+      if (head + m <= 32) slo = (w << head) >>> (32 - m); // the payload is in the window already
+      else if (m > 32) {
+        shi = peek32(v, p) >>> (64 - m);
+        slo = peek32(v, p + m - 32);
+      } else slo = peek32(v, p) >>> (32 - m);
+      pos = p + m;
       const t = trailing;
       if (t === 0) {
-        hi = (hi ^ shi) >>> 0;
-        lo = (lo ^ slo) >>> 0;
+        hi ^= shi;
+        lo ^= slo;
       } else if (t < 32) {
-        hi = (hi ^ ((shi << t) | (slo >>> (32 - t)))) >>> 0;
-        lo = (lo ^ (slo << t)) >>> 0;
+        hi ^= (shi << t) | (slo >>> (32 - t));
+        lo ^= slo << t;
       } else {
-        hi = (hi ^ (slo << (t - 32))) >>> 0;
+        hi ^= slo << (t - 32);
       }
     } else pos++; // '0': the value repeats
     o[2 * k] = lo;
