@@ -111,8 +111,8 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
 
 /**
  * Decodes `n` doubles written by {@link XorEncoder} from `stream` into `out[0 .. n)` (one pass over a
- * zero-padded copy of the stream: each value's control bits and a payload of up to 32 bits from one 32-bit
- * window).
+ * zero-padded copy of the stream through 32-bit windows: a run of `0` bits (repeats) is taken whole, a value's
+ * control bits and a payload that fits beside them come from one window).
  * @throws StoreError when the stream ends early or holds an impossible window.
  */
 export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array): void {
@@ -129,43 +129,55 @@ export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array
   let leading = 0;
   let trailing = 0;
   let m = 64; // meaningful bits of the current window
-  for (let k = 1; k < n; k++) {
+  let k = 1;
+  while (k < n) {
     // Past the end the stream is corrupt; stopping here also keeps the window reads inside the padding.
     if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
     const w = peek32(v, pos);
-    if (w < 0) {
-      // '1': a new value. '10' reuses the window, '11' brings 5 bits of leading zeros and 6 of length.
-      let head = 2;
-      if ((w & 0x40000000) !== 0) {
-        leading = (w >>> 25) & 31;
-        m = (w >>> 19) & 63;
-        if (m === 0) m = 64;
-        trailing = 64 - leading - m;
-        if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
-        head = 13;
+    if (w >= 0) {
+      // Leading `0` bits: that many repeats of the value (up to the column's end).
+      let run = Math.clz32(w);
+      if (run > n - k) run = n - k;
+      pos += run;
+      for (const end = k + run; k < end; k++) {
+        o[2 * k] = lo;
+        o[2 * k + 1] = hi;
       }
-      const p = pos + head;
-      let shi = 0;
-      let slo: number;
-      if (head + m <= 32) slo = (w << head) >>> (32 - m); // the payload is in the window already
-      else if (m > 32) {
-        shi = peek32(v, p) >>> (64 - m);
-        slo = peek32(v, p + m - 32);
-      } else slo = peek32(v, p) >>> (32 - m);
-      pos = p + m;
-      const t = trailing;
-      if (t === 0) {
-        hi ^= shi;
-        lo ^= slo;
-      } else if (t < 32) {
-        hi ^= (shi << t) | (slo >>> (32 - t));
-        lo ^= slo << t;
-      } else {
-        hi ^= slo << (t - 32);
-      }
-    } else pos++; // '0': the value repeats
+      continue;
+    }
+    // '1': a new value. '10' reuses the window, '11' brings 5 bits of leading zeros and 6 of length.
+    let head = 2;
+    if ((w & 0x40000000) !== 0) {
+      leading = (w >>> 25) & 31;
+      m = (w >>> 19) & 63;
+      if (m === 0) m = 64;
+      trailing = 64 - leading - m;
+      if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
+      head = 13;
+    }
+    const p = pos + head;
+    let shi = 0;
+    let slo: number;
+    if (head + m <= 32)
+      slo = (w << head) >>> (32 - m); // the payload is in the window already
+    else if (m > 32) {
+      shi = peek32(v, p) >>> (64 - m);
+      slo = peek32(v, p + m - 32);
+    } else slo = peek32(v, p) >>> (32 - m);
+    pos = p + m;
+    const t = trailing;
+    if (t === 0) {
+      hi ^= shi;
+      lo ^= slo;
+    } else if (t < 32) {
+      hi ^= (shi << t) | (slo >>> (32 - t));
+      lo ^= slo << t;
+    } else {
+      hi ^= slo << (t - 32);
+    }
     o[2 * k] = lo;
     o[2 * k + 1] = hi;
+    k++;
   }
   if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
 }
