@@ -114,9 +114,12 @@ const value = fc.oneof(
   fc.integer({ min: -1e6, max: 1e6 }),
   fc.integer({ min: -1e6, max: 1e6 }).map((k) => k / 100),
 );
-/** Series with runs of repeats and of nearby values (the window-reuse case). */
+/** Series with runs of repeats (some longer than a 32-bit window) and of nearby values (the window-reuse case). */
 const series = fc
-  .array(fc.tuple(value, fc.nat({ max: 4 }), fc.boolean()), { minLength: 1, maxLength: 200 })
+  .array(fc.tuple(value, fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 70 })), fc.boolean()), {
+    minLength: 1,
+    maxLength: 200,
+  })
   .map((parts) => {
     const out: number[] = [];
     for (const [v, repeat, near] of parts)
