@@ -10,7 +10,11 @@ import { InvalidInputError, StoreError } from '../../../errors.ts';
 /** Largest stream a writer grows to by default (bytes): far above any chunk, a guard against runaway input. */
 export const DEFAULT_MAX_STREAM_BYTES = 16 * 1024 * 1024;
 
-/** Appends bits to a byte array that doubles when full, up to `maxBytes`. */
+/**
+ * Appends bits to a byte array that doubles when full, up to `maxBytes`. A write of up to 32 bits touches at
+ * most five bytes, each once (the bytes after the written bits are still zero, so all but the first are
+ * assigned), instead of a loop over bits or bytes.
+ */
 export class BitWriter {
   private buf: Uint8Array;
   private bitLen = 0;
@@ -49,11 +53,12 @@ export class BitWriter {
     return this.buf.length;
   }
 
-  /** Writes one bit (0 or 1). @throws StoreError past `maxBytes`. */
+  /** Writes one bit (0, or 1 for any other number). @throws StoreError past `maxBytes`. */
   writeBit(bit: number): void {
-    if (this.bitLen >>> 3 >= this.buf.length) this.grow(1);
-    if (bit !== 0) this.buf[this.bitLen >>> 3]! |= 0x80 >>> (this.bitLen & 7);
-    this.bitLen++;
+    const pos = this.bitLen;
+    if (pos >>> 3 >= this.buf.length) this.grow(1);
+    if (bit !== 0) this.buf[pos >>> 3]! |= 0x80 >>> (pos & 7);
+    this.bitLen = pos + 1;
   }
 
   /**
@@ -64,19 +69,29 @@ export class BitWriter {
    */
   writeBits(value: number, n: number): void {
     if (n === 0) return;
-    if ((this.bitLen + n + 7) >>> 3 > this.buf.length) this.grow(n);
+    const pos = this.bitLen;
+    if ((pos + n + 7) >>> 3 > this.buf.length) this.grow(n);
     const buf = this.buf;
-    let pos = this.bitLen;
-    let left = n;
-    while (left > 0) {
-      const free = 8 - (pos & 7);
-      const take = free < left ? free : left;
-      const bits = (value >>> (left - take)) & ((1 << take) - 1);
-      buf[pos >>> 3]! |= bits << (free - take);
-      pos += take;
-      left -= take;
+    const v = n === 32 ? value : value & ((1 << n) - 1);
+    const i = pos >>> 3;
+    const end = (pos & 7) + n; // the bits go to [pos & 7, end) of the bytes from i on: 1..39
+    this.bitLen = pos + n;
+    if (end <= 8) {
+      buf[i]! |= v << (8 - end);
+    } else if (end <= 32) {
+      const w = v << (32 - end);
+      buf[i]! |= w >>> 24;
+      buf[i + 1] = w >>> 16;
+      if (end > 16) buf[i + 2] = w >>> 8;
+      if (end > 24) buf[i + 3] = w;
+    } else {
+      const w = v >>> (end - 32);
+      buf[i]! |= w >>> 24;
+      buf[i + 1] = w >>> 16;
+      buf[i + 2] = w >>> 8;
+      buf[i + 3] = w;
+      buf[i + 4] = v << (40 - end);
     }
-    this.bitLen = pos;
   }
 
   /** A copy of the written bytes. */
@@ -107,20 +122,47 @@ export function padded(bytes: Uint8Array): Uint8Array {
   return b;
 }
 
+/** Zero bytes {@link paddedScratch} puts after a stream: room for the decoders' word reads past its end. */
+export const SCRATCH_PAD_BYTES = 16;
+
 let scratch = new Uint8Array(64 * 1024);
+let scratchView = new DataView(scratch.buffer);
 
 /**
- * A zero-padded copy of `bytes` as {@link padded} gives, in a buffer shared by every call: valid only until the
- * next call (the decoders use it within one synchronous loop), so decoding allocates nothing per stream. Bytes
- * past the 8 zero bytes are left from earlier calls; a decoder reads them only past the stream's end, which its
- * end-of-stream check rejects.
+ * A zero-padded copy of `bytes` ({@link SCRATCH_PAD_BYTES} zero bytes after it; {@link padded} gives 8) in a
+ * buffer shared by every call: valid only until the next call (the decoders use it within one synchronous loop),
+ * so decoding allocates nothing per stream. Bytes past the padding are left from earlier calls; a decoder reads
+ * them only past the stream's end, which its end-of-stream check rejects.
  */
 export function paddedScratch(bytes: Uint8Array): Uint8Array {
-  const need = bytes.length + 8;
-  if (need > scratch.length) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const need = bytes.length + SCRATCH_PAD_BYTES;
+  if (need > scratch.length) {
+    scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+    scratchView = new DataView(scratch.buffer);
+  }
   scratch.set(bytes);
   scratch.fill(0, bytes.length, need);
   return scratch;
+}
+
+/**
+ * {@link paddedScratch} of `bytes` as a DataView for {@link peek32} (the same shared buffer, at least 64 KiB and
+ * `bytes.length` + {@link SCRATCH_PAD_BYTES} long; valid until the next call).
+ */
+export function paddedScratchView(bytes: Uint8Array): DataView {
+  paddedScratch(bytes);
+  return scratchView;
+}
+
+/**
+ * The 32 bits [pos, pos + 32) of a stream as an int32 (most significant first; `>>> 0` for the unsigned value),
+ * from one big-endian word load and one byte. Reads bytes pos/8 .. pos/8 + 4: the caller keeps them inside `v`
+ * (a RangeError otherwise).
+ */
+export function peek32(v: DataView, pos: number): number {
+  const i = pos >>> 3;
+  const off = pos & 7;
+  return (v.getUint32(i) << off) | (v.getUint8(i + 4) >>> (8 - off));
 }
 
 /**

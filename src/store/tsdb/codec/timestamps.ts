@@ -17,7 +17,7 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { paddedScratch, readBits, type BitWriter } from './bits.ts';
+import { paddedScratchView, peek32, type BitWriter } from './bits.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
 const TWO32 = 4294967296;
@@ -78,49 +78,59 @@ export class TimestampEncoder {
 }
 
 /**
- * Decodes `n` timestamps written by {@link TimestampEncoder} from `stream` into `out[0 .. n)`.
+ * Decodes `n` timestamps written by {@link TimestampEncoder} from `stream` into `out[0 .. n)`. Each step reads a
+ * 32-bit window: a run of `0` bits (regular intervals) is taken whole, a prefix and its payload at once.
  * @throws StoreError when the stream ends early or a timestamp leaves the safe-integer range.
  */
 export function decodeTimestampColumn(stream: Uint8Array, n: number, out: Float64Array): void {
   if (n === 0) return;
-  const b = paddedScratch(stream);
+  const v = paddedScratchView(stream);
   const bitLen = stream.length * 8;
-  let t = unzigzag(read64At(b, 0));
+  let t = unzigzag(read64At(v, 0));
   let pos = 64;
   out[0] = t;
   let delta = 0;
-  for (let k = 1; k < n; k++) {
-    let ones = 0;
-    while (ones < 4 && ((b[pos >>> 3]! >>> (7 - (pos & 7))) & 1) === 1) {
-      ones++;
-      pos++;
+  let k = 1;
+  while (k < n) {
+    // Past the end the stream is corrupt; stopping here also keeps the window reads inside the padding.
+    if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
+    const w = peek32(v, pos);
+    if (w >= 0) {
+      // Leading `0` bits: that many timestamps on the same interval (up to the column's end).
+      let run = Math.clz32(w);
+      if (run > n - k) run = n - k;
+      pos += run;
+      for (const end = k + run; k < end; k++) {
+        t += delta;
+        out[k] = t;
+      }
+      continue;
     }
-    if (ones < 4) pos++; // the terminating 0 of the prefix
+    const ones = Math.clz32(~w);
     let dod: number;
-    if (ones === 0) dod = 0;
-    else if (ones === 1) {
-      dod = readBits(b, pos, 7) - 63;
-      pos += 7;
-    } else if (ones === 2) {
-      dod = readBits(b, pos, 9) - 255;
+    if (ones === 1) {
+      dod = ((w >>> 23) & 127) - 63;
       pos += 9;
-    } else if (ones === 3) {
-      dod = readBits(b, pos, 12) - 2047;
+    } else if (ones === 2) {
+      dod = ((w >>> 20) & 511) - 255;
       pos += 12;
+    } else if (ones === 3) {
+      dod = ((w >>> 16) & 4095) - 2047;
+      pos += 16;
     } else {
-      dod = unzigzag(read64At(b, pos));
-      pos += 64;
+      dod = unzigzag(read64At(v, pos + 4));
+      pos += 68;
     }
     delta += dod;
     t += delta;
-    out[k] = t;
+    out[k++] = t;
   }
   if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
   if (!Number.isSafeInteger(t)) throw new StoreError('corrupt chunk: timestamp exceeds 2^53');
 }
 
-function read64At(b: Uint8Array, pos: number): number {
-  const z = readBits(b, pos, 32) * TWO32 + readBits(b, pos + 32, 32);
+function read64At(v: DataView, pos: number): number {
+  const z = (peek32(v, pos) >>> 0) * TWO32 + (peek32(v, pos + 32) >>> 0);
   if (!Number.isSafeInteger(z)) throw new StoreError('corrupt chunk: timestamp exceeds 2^53');
   return z;
 }

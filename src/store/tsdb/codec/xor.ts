@@ -5,14 +5,15 @@
  *   (when the new XOR fits in it), or `1` + 5 bits of leading zeros (capped at 31) + 6 bits of meaningful-bit
  *   count (64 written as 0) + the meaningful bits.
  * The first value is written as its 64 raw bits. Every bit pattern round-trips exactly (NaN payloads, ±0, ±Inf).
- * 64-bit words are handled as two unsigned 32-bit halves (no BigInt on the hot path).
+ * 64-bit words are handled as two unsigned 32-bit halves (no BigInt on the hot path); control bits and short
+ * payloads go out in one write and are read from one 32-bit window.
  *
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.2.
  * @see Prometheus TSDB chunk format, https://github.com/prometheus/prometheus/blob/main/tsdb/docs/format/chunks.md
  */
 import { endianness } from 'node:os';
 import { StoreError } from '../../../errors.ts';
-import { paddedScratch, readBits, type BitWriter } from './bits.ts';
+import { paddedScratchView, peek32, type BitWriter } from './bits.ts';
 
 if (endianness() !== 'LE') throw new StoreError('the chunk codec needs a little-endian machine');
 
@@ -58,19 +59,32 @@ export class XorEncoder {
     const trailing = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
     if (this.leading >= 0 && leading >= this.leading && trailing >= this.trailing) {
       // '10': reuse the previous window.
-      w.writeBits(2, 2);
-      writeShifted(w, xhi, xlo, this.trailing, 64 - this.leading - this.trailing);
+      const m = 64 - this.leading - this.trailing;
+      if (m <= 30) w.writeBits((2 << m) | lowShifted(xhi, xlo, this.trailing), m + 2);
+      else {
+        w.writeBits(2, 2);
+        writeShifted(w, xhi, xlo, this.trailing, m);
+      }
       return;
     }
     const sig = 64 - leading - trailing;
     // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 → 0).
-    w.writeBits(3, 2);
-    w.writeBits(leading, 5);
-    w.writeBits(sig & 63, 6);
-    writeShifted(w, xhi, xlo, trailing, sig);
+    const head = (3 << 11) | (leading << 6) | (sig & 63);
+    if (sig <= 19) w.writeBits((head << sig) | lowShifted(xhi, xlo, trailing), sig + 13);
+    else {
+      w.writeBits(head, 13);
+      writeShifted(w, xhi, xlo, trailing, sig);
+    }
     this.leading = leading;
     this.trailing = trailing;
   }
+}
+
+/** Bits [shift, shift + 32) of the 64-bit word (hi, lo) as an int32 (the caller masks what it needs). */
+function lowShifted(hi: number, lo: number, shift: number): number {
+  if (shift === 0) return lo;
+  if (shift < 32) return (lo >>> shift) | (hi << (32 - shift));
+  return hi >>> (shift - 32);
 }
 
 /** Writes bits [shift, shift + n) of the 64-bit word (hi, lo), most significant first. */
@@ -96,60 +110,74 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
 }
 
 /**
- * Decodes `n` doubles written by {@link XorEncoder} from `stream` into `out[0 .. n)` (one pass, bits read
- * through a 40-bit window of a zero-padded copy of the stream).
+ * Decodes `n` doubles written by {@link XorEncoder} from `stream` into `out[0 .. n)` (one pass over a
+ * zero-padded copy of the stream through 32-bit windows: a run of `0` bits (repeats) is taken whole, a value's
+ * control bits and a payload that fits beside them come from one window).
  * @throws StoreError when the stream ends early or holds an impossible window.
  */
 export function decodeXorColumn(stream: Uint8Array, n: number, out: Float64Array): void {
   if (n === 0) return;
-  const b = paddedScratch(stream);
+  const v = paddedScratchView(stream);
   const bitLen = stream.length * 8;
-  const o = new Uint32Array(out.buffer, out.byteOffset, n * 2);
-  let hi = readBits(b, 0, 32);
-  let lo = readBits(b, 32, 32);
+  // The halves as int32 (bit patterns, stored through an Int32Array view): no unsigned-to-double conversions.
+  const o = new Int32Array(out.buffer, out.byteOffset, n * 2);
+  let hi = v.getInt32(0);
+  let lo = v.getInt32(4);
   let pos = 64;
   o[0] = lo;
   o[1] = hi;
   let leading = 0;
   let trailing = 0;
-  for (let k = 1; k < n; k++) {
-    if (((b[pos >>> 3]! >>> (7 - (pos & 7))) & 1) === 0) {
-      pos++;
+  let m = 64; // meaningful bits of the current window
+  let k = 1;
+  while (k < n) {
+    // Past the end the stream is corrupt; stopping here also keeps the window reads inside the padding.
+    if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
+    const w = peek32(v, pos);
+    if (w >= 0) {
+      // Leading `0` bits: that many repeats of the value (up to the column's end).
+      let run = Math.clz32(w);
+      if (run > n - k) run = n - k;
+      pos += run;
+      for (const end = k + run; k < end; k++) {
+        o[2 * k] = lo;
+        o[2 * k + 1] = hi;
+      }
+      continue;
+    }
+    // '1': a new value. '10' reuses the window, '11' brings 5 bits of leading zeros and 6 of length.
+    let head = 2;
+    if ((w & 0x40000000) !== 0) {
+      leading = (w >>> 25) & 31;
+      m = (w >>> 19) & 63;
+      if (m === 0) m = 64;
+      trailing = 64 - leading - m;
+      if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
+      head = 13;
+    }
+    const p = pos + head;
+    let shi = 0;
+    let slo: number;
+    if (head + m <= 32)
+      slo = (w << head) >>> (32 - m); // the payload is in the window already
+    else if (m > 32) {
+      shi = peek32(v, p) >>> (64 - m);
+      slo = peek32(v, p + m - 32);
+    } else slo = peek32(v, p) >>> (32 - m);
+    pos = p + m;
+    const t = trailing;
+    if (t === 0) {
+      hi ^= shi;
+      lo ^= slo;
+    } else if (t < 32) {
+      hi ^= (shi << t) | (slo >>> (32 - t));
+      lo ^= slo << t;
     } else {
-      pos++;
-      const fresh = (b[pos >>> 3]! >>> (7 - (pos & 7))) & 1;
-      pos++;
-      if (fresh === 1) {
-        leading = readBits(b, pos, 5);
-        let sig = readBits(b, pos + 5, 6);
-        pos += 11;
-        if (sig === 0) sig = 64;
-        trailing = 64 - leading - sig;
-        if (trailing < 0) throw new StoreError('corrupt chunk: XOR window exceeds 64 bits');
-      }
-      const m = 64 - leading - trailing;
-      let shi = 0;
-      let slo: number;
-      if (m > 32) {
-        shi = readBits(b, pos, m - 32);
-        slo = readBits(b, pos + m - 32, 32);
-      } else {
-        slo = readBits(b, pos, m);
-      }
-      pos += m;
-      const t = trailing;
-      if (t === 0) {
-        hi = (hi ^ shi) >>> 0;
-        lo = (lo ^ slo) >>> 0;
-      } else if (t < 32) {
-        hi = (hi ^ ((shi << t) | (slo >>> (32 - t)))) >>> 0;
-        lo = (lo ^ (slo << t)) >>> 0;
-      } else {
-        hi = (hi ^ (slo << (t - 32))) >>> 0;
-      }
+      hi ^= slo << (t - 32);
     }
     o[2 * k] = lo;
     o[2 * k + 1] = hi;
+    k++;
   }
   if (pos > bitLen) throw new StoreError('corrupt chunk: bit stream ends early');
 }
