@@ -12,7 +12,8 @@
  * anomalous verdict at confidence ≥ the floor inside the window) but the engine opens nothing in, why each such
  * sample did not open — an anomaly was already open (held), the cooldown since the last opening, a run shorter than
  * the confirmation, or something else (the return rule, episodes, warm-up) — counted per window by its first such
- * sample's reason.
+ * sample's reason. Last, every window the detector alone (the bench row) finds and the engine misses, with the rule
+ * that dropped it.
  *
  * Usage: npx tsx bench/nab-engine-causes.ts [--engine catalog|inferred] [--set key=value ...]
  *   [--opt key=value ...] (`--set` overrides a detection setting of every variant, e.g. `--set cooldown=0`;
@@ -307,6 +308,7 @@ function againstDetectorAlone(
   const missed = new Map<string, number>();
   const late = new Map<string, number>();
   const lateBy: number[] = [];
+  const missedRows: string[] = [];
   let engineOnly = 0;
   let fpAdded = 0;
   let fpRemoved = 0;
@@ -326,8 +328,10 @@ function againstDetectorAlone(
         if (g >= 0) engineOnly++;
         return;
       }
-      if (g < 0) missed.set(why(run, d), (missed.get(why(run, d)) ?? 0) + 1);
-      else if (g > d) {
+      if (g < 0) {
+        missed.set(why(run, d), (missed.get(why(run, d)) ?? 0) + 1);
+        missedRows.push(`| ${f.name} | ${k + 1} of ${f.windows.length} | ${d} | ${why(run, d)} |`);
+      } else if (g > d) {
         late.set(why(run, d), (late.get(why(run, d)) ?? 0) + 1);
         lateBy.push(g - d);
       }
@@ -352,6 +356,12 @@ function againstDetectorAlone(
   console.log('| --- | --- | --- |');
   for (const k of new Set([...missed.keys(), ...late.keys()]))
     console.log(`| ${k} | ${missed.get(k) ?? 0} | ${late.get(k) ?? 0} |`);
+  console.log(
+    "\nWindows the detector alone finds and the engine misses, with the rule at the detector's first detection row:\n",
+  );
+  console.log('| file | window | row | rule |');
+  console.log('| --- | --- | --- | --- |');
+  for (const row of missedRows) console.log(row);
 }
 
 await main();

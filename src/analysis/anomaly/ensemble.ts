@@ -35,7 +35,8 @@
  * (expected ± r·half-width), so the sample is outside the band shown. `any` (the rule before roles existed): any vote pages.
  *
  * Evidence: a member may state how many consecutive samples one of its votes rests on by construction
- * (`evidenceSamples`; a CUSUM signal needs ⌈h/(clip − k)⌉ samples at least). An anomalous verdict carries the largest
+ * (`evidenceSamples`; a CUSUM signal needs ⌈h/(clip − k)⌉ samples at least), or per vote in its own verdict's
+ * `evidenceSamples` (a Holt-Winters level vote that sets a new record of the series, record-evidence.ts). An anomalous verdict carries the largest
  * such run of its voting level/trend members, and the monitor's engine counts it towards its confirmation. A member
  * may also count one vote far beyond its threshold as a run (`strongVote`: a single sample as improbable in control as
  * the run it stands for, presets.ts `ewmaAloneRun`).
@@ -227,6 +228,8 @@ export class EnsembleDetector implements PersistentDetector, Predictor {
         voteCount++;
         if (m.role !== 'shape') {
           if (m.evidenceSamples > evidence) evidence = m.evidenceSamples;
+          const own = v.evidenceSamples ?? 1;
+          if (own > evidence) evidence = own;
           if (s >= m.strongScore && m.strongSamples > evidence) evidence = m.strongSamples;
         }
       }

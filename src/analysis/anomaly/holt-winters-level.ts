@@ -23,6 +23,9 @@
  * Measured (bench:detect, live ensemble, against leaving the alarms out): NAB standard 47.5 → 52.1, lowFP
  * 22.4 → 30.9, LOCO 45.8 → 50.4; labelled corpus held-out P/R 0.919/0.859 → 0.925/0.859, false alarms 0.053 →
  * 0.049 per series-day (tuning split unchanged).
+ * Record evidence (`recordMinSamples`, record-evidence.ts; off by default, on in the live tuning): a vote whose
+ * deviation is at least twice every deviation of the series so far carries `evidenceSamples` 2, so the engine's
+ * confirmation does not wait for a second sample.
  * Pure, streaming, bounded (≈ 1.2 KB with 48 bins), snapshot/restore.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -40,6 +43,7 @@ import { normalQuantile } from '../../math/normal.ts';
 import { kindDefaults } from './ewma.ts';
 import { validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
+import { MAX_RECORD_MIN_SAMPLES, RecordEvidence, type RecordEvidenceState } from './record-evidence.ts';
 
 /** Options of {@link createHoltWintersLevelDetector}. */
 export interface HoltWintersLevelOptions {
@@ -74,7 +78,16 @@ export interface HoltWintersLevelOptions {
   readonly tailRate: number;
   readonly relativeSigmaFloor: number;
   readonly absoluteSigmaFloor: number;
+  /**
+   * Record evidence (record-evidence.ts): after this many judged samples, a vote whose deviation exceeds every
+   * deviation the series has shown since it was first judged carries `evidenceSamples` {@link RECORD_EVIDENCE_SAMPLES}
+   * (the engine's confirmation need not wait for a second sample). 0: off. Integer in [0, 1e9]. Default 0.
+   */
+  readonly recordMinSamples: number;
 }
+
+/** The run of samples a record vote counts as towards the engine's confirmation (its default of 2). */
+export const RECORD_EVIDENCE_SAMPLES = 2;
 
 /** Defaults (kind generic). */
 export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
@@ -93,6 +106,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   tailRate: 0.02,
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
+  recordMinSamples: 0,
 });
 
 const NAME = 'holt-winters';
@@ -138,6 +152,12 @@ export function resolveHwLevelOptions(
   if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0))
     bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
   if (!(o.tailRate > 0 && o.tailRate < 1)) bad(`tailRate must be in (0, 1), got ${o.tailRate}`);
+  if (!(
+    Number.isInteger(o.recordMinSamples) &&
+    o.recordMinSamples >= 0 &&
+    o.recordMinSamples <= MAX_RECORD_MIN_SAMPLES
+  ))
+    bad(`recordMinSamples must be an integer in [0, ${MAX_RECORD_MIN_SAMPLES}], got ${o.recordMinSamples}`);
   if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64))
     bad(`bins must be an integer in [1, 64], got ${o.bins}`);
   validateBaselineOptions(
@@ -170,6 +190,8 @@ interface HwSnapshotState {
   readonly lastAnomalous: boolean;
   /** ln q̂ of the tail calibration. */
   readonly logTail: number;
+  /** Record evidence (absent before it existed, and when off). */
+  readonly record?: RecordEvidenceState;
 }
 
 /** The detector with its resolved options. */
@@ -203,9 +225,12 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   private logTail: number;
   private readonly up: number;
   private readonly down: number;
+  /** The series' largest deviation so far (null: record evidence off). */
+  private readonly records: RecordEvidence | null;
 
   constructor(o: ResolvedHwLevelOptions) {
     this.options = o;
+    this.records = o.recordMinSamples > 0 ? new RecordEvidence(o.recordMinSamples) : null;
     this.base = new RobustSeasonalBaseline(baselineOf(o));
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.logTail = Math.log(gaussianAbsQuantile(o.tailQuantile));
@@ -235,6 +260,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     let dz = this.dir === 0 ? Math.abs(z) : this.dir * z;
     if (dz < 0) dz = 0;
     const anomalous = dz >= thr;
+    const record = this.records !== null && this.records.observe(dz) && anomalous;
     const score = dz / (dz + thr);
     const verdict: Verdict = {
       anomalous,
@@ -247,6 +273,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       severity: severityOfRatio(dz, thr),
       warmingUp: false,
       resolved: this.lastAnomalous && !anomalous,
+      ...(record ? { evidenceSamples: RECORD_EVIDENCE_SAMPLES } : {}),
     };
     this.lastAnomalous = anomalous;
     base.learn(value, timestampMs);
@@ -276,7 +303,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   }
 
   stateBytes(): number {
-    return 80 + this.base.bytes();
+    return 80 + (this.records !== null ? 16 : 0) + this.base.bytes();
   }
 
   snapshot(): DetectorSnapshot {
@@ -286,6 +313,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       runSum: this.runSum,
       lastAnomalous: this.lastAnomalous,
       logTail: this.logTail,
+      ...(this.records !== null ? { record: this.records.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -308,7 +336,15 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     if (!(typeof t.runSum === 'number' && Number.isFinite(t.runSum))) bad('runSum must be finite');
     if (typeof t.lastAnomalous !== 'boolean') bad('lastAnomalous must be a boolean');
     if (!(typeof t.logTail === 'number' && Number.isFinite(t.logTail))) bad('logTail must be finite');
-    this.base.setState(t.baseline, 'holt-winters detector');
+    const records = this.records;
+    const recordsBefore = records?.state();
+    records?.setState(t.record, 'holt-winters detector: cannot restore snapshot');
+    try {
+      this.base.setState(t.baseline, 'holt-winters detector');
+    } catch (e) {
+      records?.setState(recordsBefore, 'holt-winters detector');
+      throw e;
+    }
     this.run = t.run as number;
     this.runSum = t.runSum as number;
     this.lastAnomalous = t.lastAnomalous as boolean;

@@ -57,6 +57,11 @@ export interface PresetTuning {
   /** Holt-Winters level member (holt-winters-level.ts): alarm threshold in σ along the bad direction. */
   readonly hwSigma?: number;
   /**
+   * Holt-Winters level member: judged samples after which a vote that is a new record of the series' deviations
+   * pages without a second sample (holt-winters-level.ts `recordMinSamples`, record-evidence.ts). Default off.
+   */
+  readonly hwRecordAfter?: number;
+  /**
    * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
    * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts. With
    * `confirms`, a signal of the chart counts as the run of samples it rests on ({@link cusumEvidenceSamples}) towards
@@ -248,7 +253,11 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
   if (t.hwSigma !== undefined) {
     // Score dz/(dz + threshold): ½ exactly at the threshold.
     members.push({
-      detector: createHoltWintersLevelDetector(ctx, { threshold: t.hwSigma, periodMs }),
+      detector: createHoltWintersLevelDetector(ctx, {
+        threshold: t.hwSigma,
+        periodMs,
+        ...(t.hwRecordAfter !== undefined ? { recordMinSamples: t.hwRecordAfter } : {}),
+      }),
       voteThreshold: 0.5,
       role: 'level',
     });

@@ -34,19 +34,25 @@ function alarms(
 const AT = 2500;
 
 describe('NAB through the monitor engine (bench/detect-nab-engine.ts)', () => {
-  it('a one-sample spike: the detector alarms, the engine (2-sample confirmation) opens nothing', () => {
-    const xs = series((i) => (i === AT ? 40 : 0));
-    assert.deepEqual(alarms(createEnsemble({ kind: 'generic' }, { preset: 'live' }), xs), [AT]);
-    assert.deepEqual(alarms(new EngineAsDetector('catalog'), xs), []);
+  it('a one-sample spike: the detector alarms, the engine (2-sample confirmation) opens nothing unless it is a record', () => {
+    // The first spike doubles every deviation of the series' history (1,000 samples and more): record evidence
+    // (record-evidence.ts) pages it as a catalog series; the second, of the same size, is no record.
+    const EARLIER = 1500;
+    const xs = series((i) => (i === AT || i === EARLIER ? 40 : 0));
+    assert.deepEqual(alarms(createEnsemble({ kind: 'generic' }, { preset: 'live' }), xs), [EARLIER, AT]);
+    assert.deepEqual(alarms(new EngineAsDetector('catalog'), xs), [EARLIER]);
+    // Outside the catalog the one sample (60 s) does not stand for the 3-min minimum duration.
     assert.deepEqual(alarms(new EngineAsDetector('inferred'), xs), []);
   });
 
-  it('an 8-sample step: confirmed on its second sample; outside the catalog one anomaly, after the minimum duration', () => {
+  it('an 8-sample step: opened on its first sample (a record); outside the catalog one anomaly, after the minimum duration', () => {
     const xs = series((i) => (i >= AT && i < AT + 8 ? 40 : 0));
     // As a catalog series one anomaly: held open through the step, resolved at the third sample back inside the
     // band it opened against; the level member, re-anchored to the step, judges the return a step the other way,
-    // but a return inside that band opens nothing (it opened a second anomaly at AT + 9 before that rule).
-    assert.deepEqual(alarms(new EngineAsDetector('catalog'), xs), [AT + 1]);
+    // but a return inside that band opens nothing (it opened a second anomaly at AT + 9 before that rule). Its
+    // first sample doubles every deviation the series has shown, so it opens there (record evidence; AT + 1, the
+    // confirmation's second sample, before it).
+    assert.deepEqual(alarms(new EngineAsDetector('catalog'), xs), [AT]);
     // Default minimum duration 3 min: the episode's first sample at AT, open at AT + 3 (60 s scrapes).
     assert.deepEqual(alarms(new EngineAsDetector('inferred'), xs), [AT + 3]);
   });

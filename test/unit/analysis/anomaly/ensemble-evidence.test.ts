@@ -63,6 +63,23 @@ describe('ensemble evidence of a vote (evidenceSamples)', () => {
     assert.equal(none.evidenceSamples, undefined);
   });
 
+  it('a level member’s own verdict may carry a run (a record vote); a shape member’s never counts', () => {
+    const record = (role: 'level' | 'shape') =>
+      new EnsembleDetector(
+        [
+          { detector: voting('level'), voteThreshold: 0.5, role: 'level' },
+          {
+            detector: scripted(role, { anomalous: true, score: 0.9, deviation: 5, evidenceSamples: 2 }),
+            voteThreshold: 0.5,
+            role,
+          },
+        ],
+        { combine: 'calibrated', threshold: 0.5, pageRule: 'band' },
+      ).update(20, 0);
+    assert.equal(record('level').evidenceSamples, 2);
+    assert.equal(record('shape').evidenceSamples, undefined);
+  });
+
   it('a shape member’s run never counts (it cannot page alone)', () => {
     const e = new EnsembleDetector(
       [

@@ -188,3 +188,63 @@ describe('holt-winters level detector', () => {
     );
   });
 });
+
+describe('holt-winters level detector: record evidence (recordMinSamples)', () => {
+  const run = (recordMinSamples: number, spikes: ReadonlyMap<number, number>) => {
+    const rng = new CorpusRandom(5);
+    const d = createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: 5, recordMinSamples });
+    const out = new Map<number, number | undefined>();
+    for (let i = 0; i < 1600; i++) {
+      const v = d.update(50 + rng.normal() + (spikes.get(i) ?? 0), i * 60_000);
+      if (v.anomalous) out.set(i, v.evidenceSamples);
+    }
+    return { d, out };
+  };
+
+  it('a vote that doubles every earlier deviation carries the evidence of two samples, once', () => {
+    const { out } = run(
+      1000,
+      new Map([
+        [1200, 40],
+        [1400, 40],
+      ]),
+    );
+    assert.deepEqual(
+      [...out],
+      [
+        [1200, 2],
+        [1400, undefined],
+      ],
+    );
+  });
+
+  it('off by default, and not before recordMinSamples judged samples', () => {
+    assert.deepEqual([...run(0, new Map([[1200, 40]])).out], [[1200, undefined]]);
+    assert.deepEqual([...run(1500, new Map([[1200, 40]])).out], [[1200, undefined]]);
+  });
+
+  it('restores the record state; a snapshot without it starts the history afresh; a bad one changes nothing', () => {
+    const { d } = run(1000, new Map([[1200, 40]]));
+    const snap = JSON.parse(JSON.stringify(d.snapshot()));
+    assert.equal(snap.state.record.judged, 1000);
+    const b = createHoltWintersLevelDetector({ kind: 'generic' }, { threshold: 5, recordMinSamples: 1000 });
+    b.restore(snap);
+    assert.deepEqual(b.snapshot(), d.snapshot());
+    assert.equal(b.update(90, 1600 * 60_000).evidenceSamples, undefined, '40 σ again is no record');
+    const bad = { ...snap, state: { ...snap.state, record: { max: -1, judged: 0 } } };
+    const before = JSON.stringify(b.snapshot());
+    assert.throws(() => b.restore(bad), InvalidInputError);
+    assert.equal(JSON.stringify(b.snapshot()), before);
+    const old = { ...snap, state: { ...snap.state } };
+    delete old.state.record;
+    b.restore(old);
+    assert.equal(
+      b.snapshot().state && (b.snapshot().state as { record: { judged: number } }).record.judged,
+      0,
+    );
+    assert.throws(
+      () => createHoltWintersLevelDetector({ kind: 'generic' }, { recordMinSamples: 1.5 }),
+      InvalidInputError,
+    );
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Record evidence: whether a deviation is at least {@link RECORD_MARGIN} times every deviation a series has shown
+ * since it was first judged — a record of its own history, by a margin. A level member may let such a vote page
+ * without waiting for a second sample (the engine's confirmation), once the history holds `minSamples` judged
+ * samples, so that its maximum stands for the series' tail rather than its warm-up.
+ *
+ * Why it is evidence, whatever the noise:
+ * - For exchangeable samples of any continuous distribution the n-th sample beats the n − 1 before it with
+ *   probability 1/n, and among K threshold exceedances the k-th is a new maximum with probability 1/k: a series that
+ *   keeps crossing its threshold with isolated samples sets about ln K + 0.58 records over its whole life (the
+ *   harmonic number H_K), heavy tails or not — a margin only lowers that.
+ * - With the margin: for noise with an exponential or lighter tail (Gaussian, Laplace, gamma; Gumbel domain) the
+ *   maximum of n samples is ≈ β·ln n, so a sample beyond twice it has probability ≈ n⁻²; after
+ *   {@link RECORD_MIN_SAMPLES} = 1,000 samples that is ≤ 10⁻⁶ per sample, the false-alarm budget per sample the
+ *   engine's two-sample confirmation is held to. For a power-law tail of index α it is ≈ 2^−α/n (not within the
+ *   budget: there the harmonic bound above is what holds).
+ * Pure, O(1) state.
+ * @see F. G. Foster & A. Stuart, "Distribution-free tests in time-series based on the breaking of records",
+ *   J. Royal Statistical Society B 16 (1954) 1–22; B. C. Arnold, N. Balakrishnan & H. N. Nagaraja, "Records"
+ *   (Wiley 1998), §2.2; S. Coles, "An Introduction to Statistical Modeling of Extreme Values" (Springer 2001), §3.1.
+ */
+import { InvalidInputError } from '../../errors.ts';
+
+/** Largest `minSamples` {@link RecordEvidence} accepts. */
+export const MAX_RECORD_MIN_SAMPLES = 1_000_000_000;
+
+/** A record must reach this multiple of the largest earlier deviation (module comment). */
+export const RECORD_MARGIN = 2;
+
+/**
+ * Judged samples before a record counts in the live tuning: n⁻² ≤ 10⁻⁶ (module comment). 17 min at 1 s samples,
+ * 4 h at 15 s, 3.5 days at 5 min.
+ */
+export const RECORD_MIN_SAMPLES = 1000;
+
+/** Learned state (snapshots). */
+export interface RecordEvidenceState {
+  /** Largest deviation seen so far (finite, ≥ 0; 0 before the first judged sample). */
+  readonly max: number;
+  /** Judged samples seen, capped at `minSamples`. */
+  readonly judged: number;
+}
+
+/** The running maximum of a series' deviations and its record test. Memory: two numbers. */
+export class RecordEvidence {
+  private max = 0;
+  private judged = 0;
+
+  /**
+   * @param minSamples judged samples before a record counts (integer in [1, {@link MAX_RECORD_MIN_SAMPLES}]).
+   * @throws InvalidInputError for a `minSamples` out of range.
+   */
+  constructor(readonly minSamples: number) {
+    if (!(Number.isInteger(minSamples) && minSamples >= 1 && minSamples <= MAX_RECORD_MIN_SAMPLES))
+      throw new InvalidInputError(
+        `record evidence: minSamples must be an integer in [1, ${MAX_RECORD_MIN_SAMPLES}], got ${minSamples}`,
+      );
+  }
+
+  /**
+   * Takes the deviation `dz` (≥ 0, in the member's σ along its bad direction; a negative or non-finite value is
+   * learned as 0 and is no record) of one judged sample and says whether it is a record: at least
+   * {@link RECORD_MARGIN} times every earlier one, with at least `minSamples` judged samples before it. The sample
+   * then joins the history.
+   */
+  observe(dz: number): boolean {
+    const d = Number.isFinite(dz) && dz > 0 ? dz : 0;
+    const record = this.judged >= this.minSamples && d > 0 && d >= RECORD_MARGIN * this.max;
+    if (d > this.max) this.max = d;
+    if (this.judged < this.minSamples) this.judged++;
+    return record;
+  }
+
+  /** The state to snapshot. */
+  state(): RecordEvidenceState {
+    return { max: this.max, judged: this.judged };
+  }
+
+  /**
+   * Restores a state from {@link state}; `undefined` (a snapshot written before records were tracked) starts the
+   * history afresh, so that no record counts before `minSamples` further samples.
+   * @throws InvalidInputError for a malformed state (the message is prefixed with `what`).
+   */
+  setState(s: unknown, what: string): void {
+    if (s === undefined) {
+      this.max = 0;
+      this.judged = 0;
+      return;
+    }
+    const t = s as Partial<Record<keyof RecordEvidenceState, unknown>> | null;
+    if (typeof t !== 'object' || t === null)
+      throw new InvalidInputError(`${what}: record state is not an object`);
+    const { max, judged } = t;
+    if (!(typeof max === 'number' && Number.isFinite(max) && max >= 0))
+      throw new InvalidInputError(`${what}: record max must be a finite number >= 0`);
+    if (!(typeof judged === 'number' && Number.isInteger(judged) && judged >= 0 && judged <= this.minSamples))
+      throw new InvalidInputError(
+        `${what}: record judged count must be an integer in [0, ${this.minSamples}]`,
+      );
+    this.max = max;
+    this.judged = judged;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * A one-sample excursion that doubles every deviation the series has shown pages without a second sample (the
+ * Holt-Winters level member's record evidence, record-evidence.ts), through the engine as `serve` builds it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
+import { detectionEngineOptions } from '../../../src/monitor/detection-config.ts';
+import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
+import type { DetectionInput } from '../../../src/monitor/detection-input.ts';
+import { CorpusRandom } from '../../../src/eval/corpus/random.ts';
+
+const MINUTE = 60_000;
+
+/** Rows where the engine opened an anomaly on a generic series of unit Gaussian noise around 100 with `spikes`. */
+function openedRows(
+  rows: number,
+  spikes: ReadonlyMap<number, number>,
+  inferred = false,
+  stepMs = MINUTE,
+): number[] {
+  const engine = new DetectionEngine({
+    ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
+    maxSeries: 1,
+    analyse: () => true,
+  });
+  const rng = new CorpusRandom(3);
+  const out: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const ts = 1_700_000_000_000 + i * stepMs;
+    const input: DetectionInput = {
+      key: 's',
+      metric: 's',
+      labels: {},
+      value: 100 + rng.normal() + (spikes.get(i) ?? 0),
+      timestampMs: ts,
+      kind: 'generic',
+      transform: 'value',
+      def: undefined,
+      ...(inferred ? { inferred: 'test series' } : {}),
+    };
+    if (engine.process([input], ts).opened.length > 0) out.push(i);
+  }
+  return out;
+}
+
+describe('record evidence through the engine', () => {
+  it('a single 40 σ sample after 1,000 judged samples opens an anomaly on that sample', () => {
+    assert.deepEqual(openedRows(1600, new Map([[1500, 40]])), [1500]);
+  });
+
+  it('outside the catalog too, where the sample stands for the minimum duration (5-minute samples)', () => {
+    assert.deepEqual(openedRows(1600, new Map([[1500, 40]]), true, 5 * MINUTE), [1500]);
+  });
+
+  it('not before the history is long enough: the same sample at row 600 opens nothing', () => {
+    assert.deepEqual(openedRows(700, new Map([[600, 40]])), []);
+  });
+
+  it('a second single sample of the same size is no record: it opens nothing', () => {
+    assert.deepEqual(
+      openedRows(
+        2200,
+        new Map([
+          [1500, 40],
+          [2000, 40],
+        ]),
+      ),
+      [1500],
+    );
+  });
+
+  it('a single sample under twice the largest earlier deviation opens nothing', () => {
+    assert.deepEqual(
+      openedRows(
+        2200,
+        new Map([
+          [900, 12],
+          [2000, 16],
+        ]),
+      ),
+      [],
+    );
+  });
+});
