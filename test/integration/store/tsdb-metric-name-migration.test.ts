@@ -10,7 +10,17 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { chunkedStoreSuites, columnsOfSeries, DAY, dbOf, HOUR, s, T0 } from './tsdb-store-suite.ts';
+import {
+  chunkedStoreSuites,
+  columnsOfSeries,
+  DAY,
+  dbOf,
+  HOUR,
+  s,
+  T0,
+  migrationValueOf,
+  writeAcrossCheckpoint,
+} from './tsdb-store-suite.ts';
 
 const SERIES: { name: string; labels: Labels }[] = [
   { name: 'dwcp_names_a', labels: { node: 'n1', cluster: 'us-east' } },
@@ -18,8 +28,6 @@ const SERIES: { name: string; labels: Labels }[] = [
   { name: 'dwcp_names_b_ü€', labels: { zeta: '😀', alpha: '' } },
   { name: 'dwcp_names_c', labels: {} },
 ];
-
-const valueOf = (i: number, k: number): number => (i % 2 === 0 ? k * 3 + i : Math.sin(k + i) * 1e6);
 
 /**
  * Writes the `series` table in the shape of the tree before `0003_metric_names` (tsdb migration 0002's DDL: the
@@ -71,10 +79,7 @@ chunkedStoreSuites('tsdb metric names', ({ open, reopen, test, dialect }) => {
   test('a store written before migration 0003 opens and reads identically, WAL included', async () => {
     const st = await open({ maxSamplesPerChunk: 40, retentionMs: DAY });
     const steps = 100; // two cut chunks per series, the rest in the open chunk and the WAL
-    for (let k = 0; k < steps; k++) {
-      await st.append(SERIES.map((x, i) => s(x.name, x.labels, valueOf(i, k), T0 + k * 1000)));
-      if (k === 50) await st.checkpoint();
-    }
+    await writeAcrossCheckpoint(st, SERIES, steps);
     const before = new Map<string, number>();
     for (const x of SERIES) for (const r of await st.findSeries(x.name, {}, 100)) before.set(r.key, r.id);
     assert.equal(before.size, SERIES.length);
@@ -100,7 +105,7 @@ chunkedStoreSuites('tsdb metric names', ({ open, reopen, test, dialect }) => {
       const [p] = await again.readPoints(refs, T0, T0 + HOUR, 10_000);
       assert.deepEqual(
         p!.values,
-        Array.from({ length: steps }, (_, k) => valueOf(i, k)),
+        Array.from({ length: steps }, (_, k) => migrationValueOf(i, k)),
       );
     }
     assert.equal((await again.findSeries('dwcp_names_a', {}, 10)).length, 2);
@@ -113,7 +118,7 @@ chunkedStoreSuites('tsdb metric names', ({ open, reopen, test, dialect }) => {
     ]);
     // Appends go to the same series; new series (a known name, a new one) get ids past every id handed out.
     const r = await again.append([
-      ...SERIES.map((x, i) => s(x.name, x.labels, valueOf(i, steps), T0 + steps * 1000)),
+      ...SERIES.map((x, i) => s(x.name, x.labels, migrationValueOf(i, steps), T0 + steps * 1000)),
       s('dwcp_names_a', { node: 'n3' }, 1, T0 + steps * 1000),
       s('dwcp_names_d', { k: 'v' }, 1, T0 + steps * 1000),
     ]);

@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../../src/model/sample.ts';
 import { decodeLabels, encodeLabels, seriesKeyHash } from '../../../src/store/tsdb/codec/labels.ts';
-import { chunkedStoreSuites, columnsOfSeries, DAY, dbOf, HOUR, s, T0 } from './tsdb-store-suite.ts';
+import {
+  chunkedStoreSuites,
+  columnsOfSeries,
+  DAY,
+  dbOf,
+  HOUR,
+  s,
+  T0,
+  migrationValueOf,
+  writeAcrossCheckpoint,
+} from './tsdb-store-suite.ts';
 
 /** Series of the test: insertion orders of labels differ from the key's sorted order. */
 const SERIES: { name: string; labels: Labels }[] = [
@@ -18,8 +28,6 @@ const SERIES: { name: string; labels: Labels }[] = [
   { name: 'dwcp_mig_b', labels: { zeta: 'ü€😀', alpha: '' } },
   { name: 'dwcp_mig_b', labels: {} },
 ];
-
-const valueOf = (i: number, k: number): number => (i % 2 === 0 ? k * 3 + i : Math.sin(k + i) * 1e6);
 
 /**
  * Puts the `series` table back in the shape written before tsdb migration 0002 (the base migration's DDL; no
@@ -76,10 +84,7 @@ chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
   test('a store written before migration 0002 opens and reads identically, WAL included', async () => {
     const st = await open({ maxSamplesPerChunk: 40, retentionMs: DAY });
     const steps = 100; // two cut chunks per series, the rest in the open chunk and the WAL
-    for (let k = 0; k < steps; k++) {
-      await st.append(SERIES.map((x, i) => s(x.name, x.labels, valueOf(i, k), T0 + k * 1000)));
-      if (k === 50) await st.checkpoint();
-    }
+    await writeAcrossCheckpoint(st, SERIES, steps);
     const before = new Map<string, { id: number; labels: Labels }>();
     for (const name of ['dwcp_mig_a', 'dwcp_mig_b'])
       for (const r of await st.findSeries(name, {}, 100)) before.set(r.key, { id: r.id, labels: r.labels });
@@ -110,14 +115,14 @@ chunkedStoreSuites('tsdb series rows', ({ open, reopen, test, dialect }) => {
       );
       assert.deepEqual(
         p!.values,
-        Array.from({ length: steps }, (_, k) => valueOf(i, k)),
+        Array.from({ length: steps }, (_, k) => migrationValueOf(i, k)),
       );
     }
     assert.equal(await again.countSamples(), steps * SERIES.length);
     assert.deepEqual(await again.searchMetricNames('mig', 10), ['dwcp_mig_a', 'dwcp_mig_b']);
     // Appends go to the same series; a new series gets an id past every id handed out before.
     const r = await again.append([
-      ...SERIES.map((x, i) => s(x.name, x.labels, valueOf(i, steps), T0 + steps * 1000)),
+      ...SERIES.map((x, i) => s(x.name, x.labels, migrationValueOf(i, steps), T0 + steps * 1000)),
       s('dwcp_mig_c', { k: 'v' }, 1, T0 + steps * 1000),
     ]);
     assert.deepEqual(r, { stored: SERIES.length + 1, rejected: {} });

@@ -47,6 +47,25 @@ export const columnsOfSeries = async (
         where table_name = 'series' and table_schema = current_schema() order by ordinal_position`.execute(db)
   ).rows.map((r) => r.name);
 
+/** The migration tests' value of series `i` at step `k`: an integer ramp for even `i`, a full-precision float otherwise. */
+export const migrationValueOf = (i: number, k: number): number =>
+  i % 2 === 0 ? k * 3 + i : Math.sin(k + i) * 1e6;
+
+/**
+ * Appends `steps` samples (1 s apart from {@link T0}) to each of `series` with {@link migrationValueOf}, checkpointing
+ * after step 50, so a later reopen finds cut chunks, an open chunk and WAL records after the checkpoint.
+ */
+export async function writeAcrossCheckpoint(
+  st: OpenedChunkedStore,
+  series: readonly { name: string; labels: Record<string, string> }[],
+  steps: number,
+): Promise<void> {
+  for (let k = 0; k < steps; k++) {
+    await st.append(series.map((x, i) => s(x.name, x.labels, migrationValueOf(i, k), T0 + k * 1000)));
+    if (k === 50) await st.checkpoint();
+  }
+}
+
 export type Opts = Partial<Omit<ChunkedStoreOptions, 'walDir'>>;
 /** Opens a store; `reopen` opens the same database and WAL directory again (after close or a crash). */
 interface Backend {
