@@ -6,14 +6,17 @@
  * then the range moved by it (3 times). Prints CPU ms per query of each. `DWCP_PROFILE_AGG` sets the
  * aggregation (default avg). With a second argument, writes a V8 CPU profile of the queries alone (not the
  * load before them) to that file; a third argument (`cold`, `new` or `warm`) profiles only that phase.
- * Nothing is asserted.
+ * `DWCP_PROFILE_PG_URL` (e.g. postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test) runs it on PostgreSQL instead (a
+ * fresh schema, dropped at the end; the client's CPU only, the server's is not counted). `DWCP_PROFILE_SPLIT=1`
+ * adds the split of the cold read's hand-over and decode (query-handover.ts). Nothing is asserted.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
-import { chunkedSqlite } from './ingest-stores.ts';
+import { chunkedPostgres, chunkedSqlite } from './ingest-stores.ts';
+import { printHandoverSplit } from './query-handover.ts';
 import type { QueryAggregation } from '../src/store/query.ts';
 import type { SeriesRef } from '../src/store/types.ts';
 
@@ -30,7 +33,12 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'dwcp-query-profile-'));
   try {
     const load = new ReplayLoad(await loadTemplate(2, 900), series);
-    const st = await chunkedSqlite(join(root, 'c'), { retentionMs: 2 * DAY, maxRollupHoursPerRun: 48 });
+    const pgUrl = process.env.DWCP_PROFILE_PG_URL;
+    const opts = { retentionMs: 2 * DAY, maxRollupHoursPerRun: 48 };
+    const st =
+      pgUrl !== undefined && pgUrl !== ''
+        ? await chunkedPostgres(pgUrl, join(root, 'c'), opts)
+        : await chunkedSqlite(join(root, 'c'), opts);
     const now = Math.floor(Date.now() / MIN) * MIN;
     const start = now - DAY - 30 * MIN;
     for (let s = 0; s < 1440; s++) await st.append(load.batch(s, start, MIN));
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `after a rollup pass (range moved 1 h): ${(passCpu / passes).toFixed(1)} CPU ms/query over ${refs.length} series, ${passHits / passes} steps from the result cache\n`,
     );
+    if (process.env.DWCP_PROFILE_SPLIT === '1') await printHandoverSplit(st.store.samples.database, end);
     if (session !== undefined) {
       if (phase === undefined) {
         const { profile } = await session.post('Profiler.stop');
