@@ -28,6 +28,14 @@ function median(xs: readonly number[]): string {
   return [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1);
 }
 
+/** The XOR stream of a `last_data` blob (codec/rollup-chunk.ts) decoded into `col`; returns the bucket count. */
+function xorInto(b: Uint8Array, col: Float64Array): number {
+  const n = readUvarint(b, 1);
+  const l = readUvarint(b, n.next);
+  decodeXorColumn(b.subarray(l.next + l.value), n.value, col);
+  return n.value;
+}
+
 /** One line per variant: median CPU ms of `reps` alternating runs, each run's value in brackets. */
 export async function printHandoverSplit(db: TsdbDb, endMs: number, reps = 7): Promise<void> {
   // The rows the 24 h query reads: every 1-minute row whose day overlaps [endMs − 24 h, endMs].
@@ -76,12 +84,9 @@ export async function printHandoverSplit(db: TsdbDb, endMs: number, reps = 7): P
       'XOR decode and the float32 check (no kept copy)',
       () => {
         for (const r of rows) {
-          const b = r.last_data;
-          const n = readUvarint(b, 1);
-          const l = readUvarint(b, n.next);
-          decodeXorColumn(b.subarray(l.next + l.value), n.value, col);
+          const n = xorInto(r.last_data, col);
           let f32 = true;
-          for (let k = 0; k < n.value; k++) {
+          for (let k = 0; k < n; k++) {
             const v = col[k]!;
             if (v !== v) break;
             if (f32 && Math.fround(v) !== v) f32 = false;
@@ -115,12 +120,7 @@ export async function printHandoverSplit(db: TsdbDb, endMs: number, reps = 7): P
     [
       'XOR decode alone',
       () => {
-        for (const r of rows) {
-          const b = r.last_data;
-          const n = readUvarint(b, 1);
-          const l = readUvarint(b, n.next);
-          decodeXorColumn(b.subarray(l.next + l.value), n.value, col);
-        }
+        for (const r of rows) xorInto(r.last_data, col);
       },
     ],
   ];
