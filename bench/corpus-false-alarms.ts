@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { parseList } from '../src/cli/flags.ts';
 import { InvalidInputError } from '../src/errors.ts';
+import { corpusInput } from '../src/eval/corpus/evaluate.ts';
 import { CORPUS_GRACE_SAMPLES, generateCorpus } from '../src/eval/corpus/generate.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
 import type { Anomaly } from '../src/model/anomaly.ts';
@@ -49,21 +50,7 @@ for (const seed of seeds) {
     const opened: Omit<Anomaly, 'id'>[] = [];
     for (let i = 0; i < s.values.length; i++) {
       const t = s.timestampsMs[i]!;
-      const out = engine.process(
-        [
-          {
-            key: s.id,
-            metric: s.id,
-            labels: {},
-            value: s.values[i]!,
-            timestampMs: t,
-            kind: 'generic',
-            transform: 'value',
-            def: undefined,
-          },
-        ],
-        t,
-      );
+      const out = engine.process([corpusInput(s, i)], t);
       for (const o of out.opened) if (o.anomaly.startedAtMs >= s.evalStartMs) opened.push(o.anomaly);
     }
     const grace = CORPUS_GRACE_SAMPLES * s.stepMs;

@@ -62,6 +62,11 @@ export interface HoltWintersLevelOptions {
   readonly seasonHalfLifePeriods: number;
   /** Judge each phase bin at max(σ, the bin's own σ) (seasonal-baseline.ts; with periodMs). Default true. */
   readonly seasonalScale: boolean;
+  /**
+   * The bin's own σ from each visit's spread around its own mean, not its mean absolute residual
+   * (seasonal-baseline.ts `seasonalSpread`: a level error of an hour is not that hour's noise). Default true.
+   */
+  readonly seasonalSpread: boolean;
   /** Huber clip in σ (> 0). Default 3. */
   readonly huber: number;
   /** Samples learned before judging (integer in [2, 1e6]). Default 60. */
@@ -98,6 +103,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   weekly: false,
   seasonHalfLifePeriods: 1,
   seasonalScale: true,
+  seasonalSpread: true,
   huber: 3,
   warmupSamples: 60,
   reanchorSamples: 5,
@@ -142,6 +148,8 @@ export function resolveHwLevelOptions(
     bad(`direction must be up, down or both, got ${String(o.direction)}`);
   if (typeof o.seasonalScale !== 'boolean')
     bad(`seasonalScale must be a boolean, got ${String(o.seasonalScale)}`);
+  if (typeof o.seasonalSpread !== 'boolean')
+    bad(`seasonalSpread must be a boolean, got ${String(o.seasonalSpread)}`);
   if (!(Number.isInteger(o.reanchorSamples) && o.reanchorSamples >= 1))
     bad(`reanchorSamples must be an integer >= 1, got ${o.reanchorSamples}`);
   const reanchorSigma = o.reanchorSigma ?? o.threshold / 2;
@@ -175,6 +183,7 @@ function baselineOf(o: HoltWintersLevelOptions) {
     seasonHalfLifePeriods: o.seasonHalfLifePeriods,
     weekly: o.weekly,
     seasonalScale: o.seasonalScale,
+    seasonalSpread: o.seasonalSpread,
     huber: o.huber,
     warmupSamples: o.warmupSamples,
     relativeSigmaFloor: o.relativeSigmaFloor,

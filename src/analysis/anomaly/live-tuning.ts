@@ -31,6 +31,11 @@
  * that recurs one week on at the same time of week is expected from its second occurrence on, not paged
  * (docs/anomaly-detection.md, "Weekend boundaries").
  *
+ * The level member judges each half-hour bin at the spread of its residuals around each visit's own mean, not their
+ * mean absolute value (holt-winters-level.ts and seasonal-baseline.ts `seasonalSpread`, its default): a level error
+ * of some hours (a weekend, a step not yet re-anchored) is not noise of those hours (docs/anomaly-detection.md,
+ * "The level member's seasonal scale: spread, not level error").
+ *
  * Record evidence (`hwRecordAfter`, record-evidence.ts): after {@link RECORD_MIN_SAMPLES} judged samples, a level
  * vote at least twice every deviation the series has shown pages without a second sample — ≈ n⁻² ≤ 10⁻⁶ per sample
  * for exponential or lighter tails, and at most ≈ ln K such pages in a series' life whatever its tails (K its votes).

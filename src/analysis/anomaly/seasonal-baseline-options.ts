@@ -19,6 +19,11 @@ export interface SeasonalBaselineOptions {
   readonly weekly?: boolean;
   /** Judge each settled bin at max(σ, its own σ) (heteroscedastic seasonality; needs bins > 0). Default false. */
   readonly seasonalScale?: boolean;
+  /**
+   * With `seasonalScale`: each bin visit contributes its residuals' spread around the visit's own mean (the noise
+   * in that hour) instead of their mean absolute value (the noise plus the level's error in that hour). Default false.
+   */
+  readonly seasonalSpread?: boolean;
   /** Huber clip in σ (> 0). */
   readonly huber: number;
   /** Samples averaged before the baseline is mature (≥ 2). */
@@ -44,7 +49,10 @@ export interface SeasonalBaselineState {
   readonly offsets: readonly number[];
   /** Mean absolute residual per bin (the seasonal scale); absent in snapshots from before it existed. */
   readonly binAbsDev?: readonly number[];
-  /** The bin visit being averaged for the seasonal scale: [bin, period, sum, count]; absent as binAbsDev. */
+  /**
+   * The bin visit being averaged for the seasonal scale: [bin, period, sum of |residual|, count] and, since the
+   * visit's spread is kept (`seasonalSpread`), [..., sum of residuals, sum of squares]; absent as binAbsDev.
+   */
   readonly visit?: readonly number[];
   readonly visits: readonly number[];
   readonly lastCycle: readonly number[];
@@ -125,7 +133,7 @@ export function checkBaselineState(s: unknown, who: string, B: number): Seasonal
     const [vb, , vsum, vn] = Array.isArray(vs) ? (vs as unknown[]) : [];
     const ok =
       Array.isArray(vs) &&
-      vs.length === 4 &&
+      (vs.length === 4 || (vs.length === 6 && (vs[5] as number) >= 0)) &&
       vs.every(fin) &&
       Number.isInteger(vb) &&
       (vb as number) >= -1 &&
@@ -133,7 +141,7 @@ export function checkBaselineState(s: unknown, who: string, B: number): Seasonal
       (vsum as number) >= 0 &&
       Number.isInteger(vn) &&
       (vn as number) >= 0;
-    if (!ok) bad('visit must be [bin, period, sum >= 0, count >= 0]');
+    if (!ok) bad('visit must be [bin, period, sum >= 0, count >= 0] or that and [signed sum, squares >= 0]');
   }
   if (!arr(t.visits, (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff))
     bad(`visits must be ${B} counts`);

@@ -46,6 +46,14 @@
  * periods is judged at max(σ, its own σ): the seasonal scale only ever widens the band. Measured (bench:detect,
  * live ensemble): NAB standard 42.5 → 47.5, lowFP 17.2 → 22.4, LOCO 38.0 → 45.8; labelled corpus held-out split
  * P/R 0.909/0.848 → 0.919/0.859, false alarms 0.061 → 0.053 per series-day.
+ * A visit's mean absolute residual is its noise plus the level's error in that hour: where the level is off for
+ * hours (a weekend's lower level and flatter cycle, a random walk, a step before the detector re-anchors) the bins
+ * learn that error as noise and widen the band for a day or more — on weekly series of the labelled corpus the level
+ * member was judged at a σ 1.36× the noise at the start of its anomalies (1.03× on other series).
+ * `seasonalSpread` measures each visit by its residuals' standard deviation around the visit's own mean (the
+ * within-visit spread: a level error common to the visit falls out; one-sample visits keep their absolute
+ * residual), stored as the equivalent mean absolute residual. Used by the Holt-Winters level member
+ * (docs/anomaly-detection.md, "The level member's seasonal scale: spread, not level error").
  *
  * Re-anchoring (Page's restart after a signal, E. S. Page 1954): when a detector built on the baseline has seen
  * a sustained shift, it calls {@link RobustSeasonalBaseline.shift} with the shift's estimate, so that a new
@@ -101,6 +109,9 @@ export class RobustSeasonalBaseline {
   private visitCycle = 0;
   private visitSum = 0;
   private visitN = 0;
+  /** Sums of the visit's clipped residuals and of their squares (`seasonalSpread`); NaN: a visit restored without them. */
+  private visitSigned = 0;
+  private visitSquares = 0;
   private readonly visits: Uint32Array;
   private readonly lastCycle: Float64Array;
   private readonly binWidth: number;
@@ -237,7 +248,7 @@ export class RobustSeasonalBaseline {
     const ds = g * (v <= 1 ? 1 : 1 - a) * rs;
     this.offsets[b]! += ds;
     this.offsetSum += ds;
-    if (o.seasonalScale === true) this.visitScale(b, ar > lim ? lim : ar);
+    if (o.seasonalScale === true) this.visitScale(b, rc);
   }
 
   /**
@@ -269,22 +280,39 @@ export class RobustSeasonalBaseline {
    * the bin's scale when the visit ends (half-life `seasonHalfLifePeriods` periods; the first visits averaged), so
    * a deviation never raises the scale it is judged against during its own visit.
    */
-  private visitScale(b: number, arc: number): void {
+  private visitScale(b: number, rc: number): void {
     if (b !== this.visitBin || this.cycle !== this.visitCycle) {
       const pb = this.visitBin;
       if (pb >= 0 && this.visitN > 0) {
         const v = this.visits[pb]!;
         const g = 1 - Math.pow(2, -1 / this.o.seasonHalfLifePeriods);
         const w = v <= 1 || this.binAbsDev[pb] === 0 ? 1 : v === 2 ? Math.max(g, 0.5) : g;
-        this.binAbsDev[pb]! += w * (this.visitSum / this.visitN - this.binAbsDev[pb]!);
+        this.binAbsDev[pb]! += w * (this.visitScaleOf() - this.binAbsDev[pb]!);
       }
       this.visitBin = b;
       this.visitCycle = this.cycle;
       this.visitSum = 0;
       this.visitN = 0;
+      this.visitSigned = 0;
+      this.visitSquares = 0;
     }
-    this.visitSum += arc;
+    this.visitSum += rc < 0 ? -rc : rc;
+    this.visitSigned += rc;
+    this.visitSquares += rc * rc;
     this.visitN++;
+  }
+
+  /**
+   * The finished visit's contribution to its bin's scale, as a mean absolute residual: with `seasonalSpread` and at
+   * least two samples, the standard deviation of its clipped residuals around their mean over √(π/2) (the
+   * Gaussian mean absolute deviation of that σ); else its mean absolute clipped residual.
+   */
+  private visitScaleOf(): number {
+    const n = this.visitN;
+    if (this.o.seasonalSpread !== true || n < 2 || !Number.isFinite(this.visitSigned))
+      return this.visitSum / n;
+    const ss = this.visitSquares - (this.visitSigned * this.visitSigned) / n;
+    return ss > 0 ? Math.sqrt(ss / (n - 1)) / MEAN_AD_TO_SIGMA : 0;
   }
 
   /**
@@ -338,9 +366,10 @@ export class RobustSeasonalBaseline {
     if (Number.isFinite(delta)) this.level += delta;
   }
 
-  /** Approximate bytes: the object, 8 numbers and 28 bytes per bin. */
+  /** Approximate bytes: the object, 8 numbers (10 with `seasonalSpread`) and 28 bytes per bin. */
   bytes(): number {
-    return 200 + this.o.bins * 28 + (this.week !== null ? this.week.bytes() : 0);
+    const spread = this.o.seasonalSpread === true ? 16 : 0;
+    return 200 + spread + this.o.bins * 28 + (this.week !== null ? this.week.bytes() : 0);
   }
 
   state(): SeasonalBaselineState {
@@ -355,7 +384,10 @@ export class RobustSeasonalBaseline {
       firstTs: Number.isFinite(this.firstTs) ? this.firstTs : -1,
       offsets: Array.from(this.offsets),
       binAbsDev: Array.from(this.binAbsDev),
-      visit: [this.visitBin, this.visitCycle, this.visitSum, this.visitN],
+      visit:
+        this.o.seasonalSpread === true && Number.isFinite(this.visitSigned)
+          ? [this.visitBin, this.visitCycle, this.visitSum, this.visitN, this.visitSigned, this.visitSquares]
+          : [this.visitBin, this.visitCycle, this.visitSum, this.visitN],
       visits: Array.from(this.visits),
       lastCycle: Array.from(this.lastCycle, (c) => (Number.isFinite(c) ? c : -1)),
       // Written empty as before (a tree from before the day-mean offsets restores this state).
@@ -383,11 +415,14 @@ export class RobustSeasonalBaseline {
     this.offsets.set(st.offsets);
     if (st.binAbsDev !== undefined) this.binAbsDev.set(st.binAbsDev);
     else this.binAbsDev.fill(0);
-    const [vb, vc, vsum, vn] = st.visit ?? [-1, 0, 0, 0];
+    const [vb, vc, vsum, vn, vsigned, vsquares] = st.visit ?? [-1, 0, 0, 0];
     this.visitBin = vb!;
     this.visitCycle = vc!;
     this.visitSum = vsum!;
     this.visitN = vn!;
+    // A visit under way written without its sums (an older state) finishes with its mean absolute residual.
+    this.visitSigned = vsigned ?? (vn! > 0 ? Number.NaN : 0);
+    this.visitSquares = vsquares ?? 0;
     this.visits.set(st.visits);
     this.lastCycle.set(st.lastCycle.map((c) => (c < 0 ? Number.NaN : c)));
     this.initDone = st.init === undefined || st.init[0] === 1;

@@ -100,6 +100,20 @@ function engineFor(d: CorpusDetector): DetectionEngine {
   });
 }
 
+/** Sample `i` of corpus series `s` as the engine's input: the series is its own metric, of kind `generic`, no labels. */
+export function corpusInput(s: CorpusSeries, i: number): DetectionInput {
+  return {
+    key: s.id,
+    metric: s.id,
+    labels: {},
+    value: s.values[i]!,
+    timestampMs: s.timestampsMs[i]!,
+    kind: 'generic',
+    transform: 'value',
+    def: undefined,
+  };
+}
+
 /** Runs one series through a fresh engine (kind `generic`) and matches its anomalies against the labels. */
 export function runCorpusSeries(s: CorpusSeries, detector: CorpusDetector): SeriesOutcome {
   const engine = engineFor(detector);
@@ -108,17 +122,7 @@ export function runCorpusSeries(s: CorpusSeries, detector: CorpusDetector): Seri
   let coldStart = 0;
   for (let i = 0; i < s.values.length; i++) {
     const t = s.timestampsMs[i]!;
-    const input: DetectionInput = {
-      key: s.id,
-      metric: s.id,
-      labels: {},
-      value: s.values[i]!,
-      timestampMs: t,
-      kind: 'generic',
-      transform: 'value',
-      def: undefined,
-    };
-    const out = engine.process([input], t);
+    const out = engine.process([corpusInput(s, i)], t);
     for (const o of out.opened) {
       if (o.anomaly.startedAtMs < s.evalStartMs) coldStart++;
       else {
