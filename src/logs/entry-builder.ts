@@ -50,6 +50,9 @@ export class EntryCollector {
   private readonly maxUs: number;
   private readonly limits: LogLimits;
   private readonly utf8Source: Buffer | undefined;
+  /** The attributes object of the last entry added, and the copy kept of it (shared by the entries passing it). */
+  private lastSource: Readonly<Record<string, string>> | undefined;
+  private lastAttributes: Record<string, string> = {};
 
   constructor(limits: LogLimits, nowMs: number, utf8Source: Buffer | undefined) {
     this.limits = limits;
@@ -91,13 +94,12 @@ export class EntryCollector {
     if (f.body.length > max || (f.body.length * 3 > max && Buffer.byteLength(f.body, 'utf8') > max))
       return this.reject('entry_too_large', what, 1, index);
     if (this.hasInvalidUtf8(f.body)) return this.reject('invalid_utf8', what, 1, index);
-    const attributes: Record<string, string> = {};
-    let n = 0;
-    for (const k in f.attributes) {
-      if (!Object.hasOwn(f.attributes, k)) continue;
-      if (n++ >= this.limits.maxAttributes) break;
-      attributes[k] = this.text(f.attributes[k]!);
+    // entries of one stream without metadata of their own pass the stream's attributes object: one copy for all
+    if (f.attributes !== this.lastSource) {
+      this.lastSource = f.attributes;
+      this.lastAttributes = this.attributesOf(f.attributes);
     }
+    const attributes = this.lastAttributes;
     this.records.push({
       timeUs: Math.floor(f.timeUs),
       level: f.level,
@@ -120,6 +122,18 @@ export class EntryCollector {
       rejectedCount: this.rejectedCount,
       messages: this.messages,
     };
+  }
+
+  /** The attributes kept of an entry: at most `maxAttributes`, values cut to `maxValueLength`. */
+  private attributesOf(source: Readonly<Record<string, string>>): Record<string, string> {
+    const attributes: Record<string, string> = {};
+    let n = 0;
+    for (const k in source) {
+      if (!Object.hasOwn(source, k)) continue;
+      if (n++ >= this.limits.maxAttributes) break;
+      attributes[k] = this.text(source[k]!);
+    }
+    return attributes;
   }
 
   private hasInvalidUtf8(s: string): boolean {

@@ -11,6 +11,7 @@ import type { LogLimits } from '../limits.ts';
 import { logProtoTypes } from '../proto-root.ts';
 import { hasOwnKeys, levelOfText, type LogLevel } from '../record.ts';
 import { LogRequestError } from '../request-error.ts';
+import { parseLokiStreamsByPiece } from './json-streams.ts';
 import { parseLabelString, streamFields } from './labels.ts';
 
 /** The two push encodings. */
@@ -105,7 +106,10 @@ function metadataOf(v: unknown): Record<string, string> | undefined {
   return out;
 }
 
-function decodeJson(body: Buffer, c: EntryCollector): void {
+/** The `streams` array of a JSON push body (stream by stream when the body is compact, else parsed whole). */
+function jsonStreams(body: Buffer): unknown[] {
+  const byPiece = parseLokiStreamsByPiece(body);
+  if (byPiece !== undefined) return byPiece;
   let msg: unknown;
   try {
     msg = JSON.parse(body.toString('utf8'));
@@ -116,7 +120,11 @@ function decodeJson(body: Buffer, c: EntryCollector): void {
   }
   if (!isObj(msg) || !Array.isArray(msg['streams']))
     throw new LogRequestError('malformed_json', 'body must be {"streams": [...]}');
-  (msg['streams'] as unknown[]).forEach((s, si) => {
+  return msg['streams'] as unknown[];
+}
+
+function decodeJson(body: Buffer, c: EntryCollector): void {
+  jsonStreams(body).forEach((s, si) => {
     const what = `stream ${si}`;
     if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
     const labelsOk = isObj(s['stream']) && Object.values(s['stream']).every((v) => typeof v === 'string');

@@ -12,6 +12,7 @@ import { attrsJson } from './log-rows.ts';
 import type { LogInsertResult, LogStoreBackend } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import {
+  sameStream,
   streamColumnsOf,
   streamFingerprint,
   streamKeyOf,
@@ -64,10 +65,22 @@ export class LogWriter {
       this.sqliteInsert = raw.transaction(
         (records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => {
           let id = first;
+          // the receivers give consecutive entries of one stream the same label strings and attributes object:
+          // the stream id and the attributes' JSON are looked up and built once per run of such entries
+          let last: LogRecord | undefined;
+          let sid: number | undefined;
+          let attrs = '';
           for (let i = 0; i < records.length; i++) {
             const r = records[i]!;
+            if (last === undefined || r.attributes !== last.attributes) attrs = attrsJson(r.attributes);
+            if (last !== undefined && sameStream(r, last)) {
+              last = r;
+              entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+              continue;
+            }
+            last = undefined;
             const key = streamKeyOf(r);
-            let sid = this.streamIds.get(key);
+            sid = this.streamIds.get(key);
             if (sid === undefined) {
               if (this.streamIds.size >= this.maxStreams) {
                 dropped.push(i);
@@ -80,7 +93,8 @@ export class LogWriter {
               this.streamIds.set(key, sid);
               added.push(key);
             }
-            entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrsJson(r.attributes));
+            last = r;
+            entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
           }
           if (id > first) fts.run(first, id - 1);
           return id - first;

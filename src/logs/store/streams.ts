@@ -27,6 +27,17 @@ export function streamKeyOf(r: LogRecord): string {
   return `${r.service}\u0000${r.nodeId}\u0000${r.region}\u0000${r.level}\u0000${r.component}`;
 }
 
+/** True when two records have the same label set (as their {@link streamKeyOf} keys are equal, without building them). */
+export function sameStream(a: LogRecord, b: LogRecord): boolean {
+  return (
+    a.service === b.service &&
+    a.nodeId === b.nodeId &&
+    a.region === b.region &&
+    a.level === b.level &&
+    a.component === b.component
+  );
+}
+
 /** The label columns of a record's stream. */
 export function streamColumnsOf(r: LogRecord): StreamLabelValues {
   return { service: r.service, node_id: r.nodeId, region: r.region, level: r.level, component: r.component };
