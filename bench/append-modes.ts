@@ -3,7 +3,7 @@
  * bench:ingest's data (1476 series x 960 s, cut into chunks of 480 samples), each printing CPU ns per sample of
  * every pass; this prints the distribution over processes and how many are slow.
  *
- * `npx tsx bench/append-modes.ts [--path encode-chunk] [--procs 20] [--passes 4] [--slow-ns 180] [--flags "..."] [--status] [--blocks]`
+ * `npx tsx bench/append-modes.ts [--path encode-chunk] [--procs 20] [--passes 4] [--slow-ns 180] [--flags="..."] [--status] [--blocks]`
  * - `--path`: the loop, one chunk at a time: `appender` (a new ChunkAppender and `append` per sample: the head's
  *   open chunk), `encode-chunk` (`encodeChunk`: the head's split and merge and late samples re-encode whole
  *   chunks this way), `rollup` (`encodeRollup` with the samples as 1-minute buckets: the downsampler);
@@ -11,8 +11,8 @@
  * - `--passes`: passes over all chunks per process (pass 1 includes compilation; a slow process stays slow);
  * - `--slow-ns`: a process is slow when its median pass after the first costs more than this many ns per sample
  *   (fast: ~45-120 ns on this machine, slow: 240-380);
- * - `--flags`: V8 flags for the child processes (e.g. `--no-turbo-inlining`, `--max-inlined-bytecode-size=0`,
- *   `--no-use-osr`, `--maglev`, `--interpreted-frames-native-stack`);
+ * - `--flags=...`: V8 flags for the child processes, given with `=` (e.g. `--flags=--no-turbo-inlining`,
+ *   `--max-inlined-bytecode-size=100`, `--no-use-osr`, `--maglev`, `--interpreted-frames-native-stack`);
  * - `--status`: each child also prints V8's optimization status of the append path's functions (adds
  *   `--allow-natives-syntax`; the harness only, never the product);
  * - `--blocks`: each child also prints the CPU ns per sample of every 100 chunks (when a slow mode starts and ends).
