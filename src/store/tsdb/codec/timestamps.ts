@@ -30,6 +30,20 @@ function write64(w: BitWriter, v: number): void {
   w.writeBits(z % TWO32, 32);
 }
 
+/**
+ * The error for a timestamp {@link TimestampEncoder.write} rejects. Built here, behind the one throw, so the
+ * optimizing compiler never sees the messages' number-to-string conversions in the hot path: with a throw per
+ * check, each message converted `t`; once `write` was inlined where `t` is known to be a number (a loop over a
+ * Float64Array), the two conversions were merged into one and scheduled before both checks, so every append
+ * formatted its timestamp as a string (3-5x the CPU of an append, in some processes only: it depended on the
+ * order in which functions were optimized). See docs/storage.md and bench/append-modes.ts.
+ */
+function rejectedTimestamp(t: number, prev: number | undefined): InvalidInputError {
+  if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_ABS_TIMESTAMP_MS)
+    return new InvalidInputError(`timestamp ${t} is not an integer within ±2^50 ms`);
+  return new InvalidInputError(`timestamp ${t} is not after ${prev}`);
+}
+
 /** Writes strictly increasing safe-integer timestamps with delta-of-delta compression. */
 export class TimestampEncoder {
   private prev = 0;
@@ -48,12 +62,13 @@ export class TimestampEncoder {
    * @throws StoreError when `w` reaches its size limit.
    */
   write(w: BitWriter, t: number): void {
-    if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_ABS_TIMESTAMP_MS)
-      throw new InvalidInputError(`timestamp ${t} is not an integer within ±2^50 ms`);
+    // One throw, its message built in another function: see rejectedTimestamp.
+    const ok =
+      Number.isSafeInteger(t) && Math.abs(t) <= MAX_ABS_TIMESTAMP_MS && (this.count === 0 || t > this.prev);
+    if (!ok) throw rejectedTimestamp(t, this.last);
     if (this.count === 0) {
       write64(w, t);
     } else {
-      if (t <= this.prev) throw new InvalidInputError(`timestamp ${t} is not after ${this.prev}`);
       const delta = t - this.prev;
       const dod = delta - this.prevDelta;
       if (dod === 0) w.writeBit(0);
