@@ -11,7 +11,7 @@ export interface GcTotals {
   readonly scavenges: number;
   /** Full (mark-compact) collections. */
   readonly markCompacts: number;
-  /** Main-thread pause of all of them, milliseconds. */
+  /** Main-thread pause of all of them, wall milliseconds (on a loaded machine it includes waiting for a core). */
   readonly pauseMs: number;
   /** The part of `pauseMs` in mark-compacts. */
   readonly markCompactPauseMs: number;

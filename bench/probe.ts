@@ -454,14 +454,14 @@ process.stdout.write(
         `| ${r.nodes} | ${fmt(r.monitorSamplesPerS)} / ${fmt(r.prometheusSamplesPerS)} | ${fmt(r.monitorCpuSPerMillion, 2)} / ${fmt(r.prometheusCpuSPerMillion, 2)} | ${r.prometheusCpuSPerMillion === null ? '–' : `${fmt(r.monitorCpuSPerMillion / r.prometheusCpuSPerMillion, 1)}×`} |`,
     ),
     '',
-    '| nodes | RSS (MiB) | scavenges / mark-compacts per million samples | GC pause, ms per million samples (mark-compacts; share of CPU) | bytes allocated per sample |',
+    '| nodes | RSS (MiB) | scavenges / mark-compacts per million samples | GC pause (wall ms per million samples; of it mark-compacts) | bytes allocated per sample |',
     '|---|---|---|---|---|',
     ...rows.map((r) => {
       const m = r.monitorSamples / 1e6;
       const g = r.gc;
       return g === null
         ? `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | – | – | – |`
-        : `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | ${fmt(g.scavenges / m)} / ${fmt(g.markCompacts / m, 1)} | ${fmt(g.pauseMs / m)} (${fmt(g.markCompactPauseMs / m)}; ${fmt((100 * g.pauseMs) / 1000 / (r.monitorCpuSPerMillion * m), 1)} %) | ${fmt(g.allocatedBytes / (m * 1e6))} |`;
+        : `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | ${fmt(g.scavenges / m)} / ${fmt(g.markCompacts / m, 1)} | ${fmt(g.pauseMs / m)} (${fmt(g.markCompactPauseMs / m)}) | ${fmt(g.allocatedBytes / (m * 1e6))} |`;
     }),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
