@@ -4,6 +4,8 @@
  * profile counts every byte allocated, sampled every 64 KiB, not only what is still live) and writes the profile so
  * far as `alloc-<pid>.heapprofile` (Chrome DevTools format) into `DWCP_ALLOC_PROF_DIR` every 15 s and at exit (the
  * bench may end `serve` with SIGKILL when its shutdown takes long, so the last periodic write is what remains).
+ * On SIGUSR2 (the probe's measured window starting and ending) it writes `alloc-<pid>-mark<N>.heapprofile`, N = 1,
+ * 2, …: the samples between two marks (by ordinal) are the window's (bench/alloc-profile-summary.ts).
  */
 import { Session } from 'node:inspector';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,12 +22,15 @@ if (dir !== undefined && dir !== '') {
   });
   const file = path.join(dir, `alloc-${process.pid}.heapprofile`);
   // The in-process session answers synchronously.
-  const write = (): void =>
+  const writeTo = (to: string): void =>
     session.post('HeapProfiler.getSamplingProfile', (err, res) => {
       if (err) return;
       mkdirSync(dir, { recursive: true });
-      writeFileSync(file, JSON.stringify(res.profile));
+      writeFileSync(to, JSON.stringify(res.profile));
     });
+  const write = (): void => writeTo(file);
+  let marks = 0;
   setInterval(write, 15_000).unref();
   process.prependListener('SIGTERM', write);
+  process.on('SIGUSR2', () => writeTo(path.join(dir, `alloc-${process.pid}-mark${++marks}.heapprofile`)));
 }

@@ -12,10 +12,13 @@
  * Options: `--nodes 30,60` (cluster sizes), `--duration 180` (seconds per size, after a 20 s warm-up),
  * `--no-prometheus` (skip the anchor), `--keep DIR` (copy the monitor's SQLite file and Prometheus' data directory
  * there, e.g. for bytes per sample), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
- * it stops), `--alloc-prof DIR` (every byte `serve` allocates, sampled: bench/alloc-profile-hook.ts). JSON to
- * bench/results/probe.json.
+ * it stops), `--alloc-prof DIR` (every byte `serve` allocates, sampled: bench/alloc-profile-hook.ts; the profile is
+ * also written when the measured window starts and ends, for bench/alloc-profile-summary.ts), `--gc-trace` (`serve`
+ * under `--trace-gc-nvp`: scavenges, mark-compacts, their pause time and the bytes allocated over the measured
+ * window, per million samples), `--node-flag F` (repeatable: a V8/Node flag for `serve`, e.g.
+ * `--max-semi-space-size=32`). JSON to bench/results/probe.json.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,12 +27,16 @@ import type { TargetsResponse } from '../src/contract/targets.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
 import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../test/helpers/prometheus.ts';
 import { findBinary } from '../test/helpers/binaries.ts';
+import { gcTotals, type GcTotals } from './gc-trace.ts';
 
 const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--no-prometheus] [--cpu-prof DIR]
 
 Runs the simulator with N nodes and the monitor scraping them every second (and a real Prometheus scraping the
 same targets as the anchor), then reports false target-downs, up anomalies, series exposed vs tracked, event-loop
-lag p99 (seconds) and scrape durations (milliseconds). --duration is seconds per cluster size after a 20 s warm-up.`;
+lag p99 (seconds) and scrape durations (milliseconds). --duration is seconds per cluster size after a 20 s warm-up.
+--alloc-prof DIR: sampled allocation profile of serve (window: bench/alloc-profile-summary.ts). --gc-trace: GC
+counts, pause time and bytes allocated per sample over the window (serve under --trace-gc-nvp). --node-flag F
+(repeatable): a V8/Node flag for serve, e.g. --node-flag=--max-semi-space-size=32.`;
 
 const WARM_UP_MS = 20_000;
 const SAMPLE_EVERY_MS = 5_000;
@@ -122,6 +129,38 @@ interface ProbeRow {
   /** Samples per second ingested by the monitor / Prometheus over the window. */
   readonly monitorSamplesPerS: number;
   readonly prometheusSamplesPerS: number | null;
+  /** Samples the monitor ingested over the window. */
+  readonly monitorSamples: number;
+  /** Resident set size of `serve` at the end of the window, MiB (/proc/<pid>/status VmRSS). */
+  readonly monitorRssMiB: number;
+  /** With `--gc-trace`: `serve`'s garbage collections over the window (null otherwise). */
+  readonly gc: GcTotals | null;
+}
+
+/** Resident set size of process `pid` in MiB, or NaN when it cannot be read. */
+function processRssMiB(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Bytes of `file` so far (0 when absent). */
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The `--trace-gc-nvp` lines written to `file` between byte offsets `from` and `to`, summed. */
+function gcBetween(file: string, from: number, to: number): GcTotals {
+  const buf = readFileSync(file);
+  return gcTotals(buf.subarray(from, to).toString('latin1'));
 }
 
 /** Every request of the probe gives up after this long, so an overloaded process cannot hang the run. */
@@ -149,6 +188,8 @@ async function probe(
   prometheus: string | undefined,
   cpuProfDir: string | undefined,
   keepDir: string | undefined,
+  serveFlags: readonly string[],
+  gcTrace: boolean,
 ): Promise<ProbeRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dwcp-probe-'));
   const base = await freePortRange(nodes);
@@ -173,6 +214,7 @@ async function probe(
       '',
     ].join('\n'),
   );
+  const gcFile = path.join(dir, 'gc-trace.txt');
   const procs: ServerProcess[] = [];
   let prom: PrometheusInstance | undefined;
   try {
@@ -190,22 +232,33 @@ async function probe(
     const hook = process.env.DWCP_ALLOC_PROF_DIR
       ? ['--import', new URL('./alloc-profile-hook.ts', import.meta.url).href]
       : [];
+    const serveArgs = [
+      ...serveFlags,
+      ...prof,
+      ...tsx.slice(0, 2),
+      ...hook,
+      ...tsx.slice(2),
+      'serve',
+      '--config',
+      path.join(dir, 'monitor.yaml'),
+    ];
+    // With --gc-trace, V8 prints one line per collection on stdout: `sh` redirects it to a file and execs node (same pid).
     procs.push(
-      await startServerProcess(
-        'serve',
-        process.execPath,
-        [
-          ...prof,
-          ...tsx.slice(0, 2),
-          ...hook,
-          ...tsx.slice(2),
-          'serve',
-          '--config',
-          path.join(dir, 'monitor.yaml'),
-        ],
-        `http://127.0.0.1:${port}/ready`,
-        120_000,
-      ),
+      gcTrace
+        ? await startServerProcess(
+            'serve',
+            '/bin/sh',
+            ['-c', 'exec "$@" > "$0"', gcFile, process.execPath, '--trace-gc-nvp', ...serveArgs],
+            `http://127.0.0.1:${port}/ready`,
+            120_000,
+          )
+        : await startServerProcess(
+            'serve',
+            process.execPath,
+            serveArgs,
+            `http://127.0.0.1:${port}/ready`,
+            120_000,
+          ),
     );
     if (prometheus !== undefined)
       prom = await startPrometheus(
@@ -241,6 +294,9 @@ async function probe(
         : NaN;
     const monSamples0 = await monitorSamples();
     const promSamples0 = await promSamples();
+    // The allocation profile up to here (bench/alloc-profile-hook.ts writes it on SIGUSR2): the window's start.
+    if (hook.length > 0 && serve.pid !== undefined) process.kill(serve.pid, 'SIGUSR2');
+    const gc0 = fileSize(gcFile);
     const monCpu0 = processCpuS(serve.pid);
     const promCpu0 = processCpuS(prom?.pid);
     const startMs = Date.now();
@@ -276,6 +332,9 @@ async function probe(
     }
     const windowS = (Date.now() - startMs) / 1000;
     const monCpu = processCpuS(serve.pid) - monCpu0;
+    const gc = gcTrace ? gcBetween(gcFile, gc0, fileSize(gcFile)) : null;
+    const monitorRssMiB = processRssMiB(serve.pid);
+    if (hook.length > 0 && serve.pid !== undefined) process.kill(serve.pid, 'SIGUSR2');
     const promCpu = processCpuS(prom?.pid) - promCpu0;
     const monSamples = (await monitorSamples()) - monSamples0;
     const promSamplesN = (await promSamples()) - promSamples0;
@@ -312,6 +371,9 @@ async function probe(
       prometheusCpuSPerMillion: prom ? (promCpu / promSamplesN) * 1e6 : null,
       monitorSamplesPerS: monSamples / windowS,
       prometheusSamplesPerS: prom ? promSamplesN / windowS : null,
+      monitorSamples: monSamples,
+      monitorRssMiB,
+      gc,
     };
   } finally {
     // Prometheus' data directory is copied while it runs (its stop removes it); `promtool tsdb dump` reads the
@@ -322,6 +384,7 @@ async function probe(
     for (const p of procs.reverse()) await p.stop();
     if (keepDir !== undefined) {
       mkdirSync(keepDir, { recursive: true });
+      if (gcTrace) cpSync(gcFile, path.join(keepDir, `gc-trace-${nodes}.txt`));
       cpSync(path.join(dir, 'monitor.db'), path.join(keepDir, `monitor-${nodes}.db`));
     }
     rmSync(dir, { recursive: true, force: true });
@@ -335,6 +398,8 @@ const { values } = parseArgs({
     'no-prometheus': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'alloc-prof': { type: 'string' },
+    'gc-trace': { type: 'boolean', default: false },
+    'node-flag': { type: 'string', multiple: true, default: [] },
     keep: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -360,7 +425,18 @@ if (!values['no-prometheus'] && prometheus === undefined)
   progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
 if (values['alloc-prof'] !== undefined) process.env.DWCP_ALLOC_PROF_DIR = path.resolve(values['alloc-prof']);
-for (const n of sizes) rows.push(await probe(n, duration, prometheus, values['cpu-prof'], values.keep));
+for (const n of sizes)
+  rows.push(
+    await probe(
+      n,
+      duration,
+      prometheus,
+      values['cpu-prof'],
+      values.keep,
+      values['node-flag'],
+      values['gc-trace'],
+    ),
+  );
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(
   [
@@ -377,6 +453,16 @@ process.stdout.write(
       (r) =>
         `| ${r.nodes} | ${fmt(r.monitorSamplesPerS)} / ${fmt(r.prometheusSamplesPerS)} | ${fmt(r.monitorCpuSPerMillion, 2)} / ${fmt(r.prometheusCpuSPerMillion, 2)} | ${r.prometheusCpuSPerMillion === null ? '–' : `${fmt(r.monitorCpuSPerMillion / r.prometheusCpuSPerMillion, 1)}×`} |`,
     ),
+    '',
+    '| nodes | RSS (MiB) | scavenges / mark-compacts per million samples | GC pause (wall ms per million samples; of it mark-compacts) | bytes allocated per sample |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const m = r.monitorSamples / 1e6;
+      const g = r.gc;
+      return g === null
+        ? `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | – | – | – |`
+        : `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | ${fmt(g.scavenges / m)} / ${fmt(g.markCompacts / m, 1)} | ${fmt(g.pauseMs / m)} (${fmt(g.markCompactPauseMs / m)}) | ${fmt(g.allocatedBytes / (m * 1e6))} |`;
+    }),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
     '',

@@ -462,5 +462,6 @@ export function parseExpositionLines(
     pos = next;
   }
   cache?.commit();
+  seen.release();
   return { samples, families, duplicates };
 }

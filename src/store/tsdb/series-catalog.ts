@@ -1,8 +1,9 @@
 /**
  * The series lookups of `SampleStore` over a chunks-layout `series` table (`(id, hash, name_id, labels)`, tsdb
  * migrations 0002 and 0003) and its `tsdb_metric_names`: series by name and labels (one statement per page: the
- * name's row by its unique index, then the series through the index on `name_id`), with keys built back from the row; metric-name search over the name
- * table.
+ * name's row by its unique index, then the series through the index on `name_id`), with keys built back from the row
+ * (or taken from the head when it holds the series: the same canonical key, without building and sorting it again
+ * on every periodic read); metric-name search over the name table.
  */
 import type { Kysely } from 'kysely';
 import { seriesKey, type Labels } from '../../model/sample.ts';
@@ -21,10 +22,19 @@ const PAGE = 1000;
 export class TsdbSeriesCatalog implements SeriesCatalog {
   private readonly db: Kysely<TsdbDatabase>;
   private readonly dialect: StoreDialect;
+  private keyOfId: (id: number) => string | undefined = () => undefined;
 
   constructor(db: Kysely<TsdbDatabase>, dialect: StoreDialect) {
     this.db = db;
     this.dialect = dialect;
+  }
+
+  /**
+   * Where keys of series already known come from (the store's head: `seriesKey(name, labels)` of the series with
+   * that id, the key the id was resolved from); other series' keys are built from their row.
+   */
+  keysFrom(keyOfId: (id: number) => string | undefined): void {
+    this.keyOfId = keyOfId;
   }
 
   /**
@@ -67,7 +77,8 @@ export class TsdbSeriesCatalog implements SeriesCatalog {
         for (const r of page) {
           const labels = decodeLabels(r.labels);
           if (entries.every(([k, v]) => labels[k] === v)) {
-            out.push({ id: Number(r.id), key: seriesKey(name, labels), name, labels });
+            const id = Number(r.id);
+            out.push({ id, key: this.keyOfId(id) ?? seriesKey(name, labels), name, labels });
             if (out.length >= limit) return out;
           }
         }

@@ -47,6 +47,7 @@ import {
 } from './store-types.ts';
 import { encodeSamplesRecord } from './wal-record.ts';
 import { replayWal } from './replay.ts';
+import { TsdbSeriesCatalog } from './series-catalog.ts';
 import { WriteAheadLog, type WalReplayStats } from './wal.ts';
 import type { Kysely } from 'kysely';
 
@@ -98,6 +99,8 @@ export class TsdbSampleStore implements SampleStore {
     const head = this.head;
     this.raw = new RawReader(db, { head, pending: () => chunks.pending }, this.options.maxChunkSpanMs);
     this.tails = { series: (id) => head.getById(id), attach: (s, tail) => head.setTail(s, tail) };
+    // Keys of found series the head holds are its own (series-catalog.ts): not built and sorted again per read.
+    if (this.catalog instanceof TsdbSeriesCatalog) this.catalog.keysFrom((id) => head.getById(id)?.key);
     this.downsampler = new Downsampler(db, this.dialect, this.options, {
       readRaw: (ids, from, to) => this.raw.read(ids, from, to),
       headSeriesWithDataIn: (from, to) => this.raw.headSeriesWithDataIn(from, to),
