@@ -164,15 +164,9 @@ export function discardBody(head: HttpHead): void {
   head.message.destroy();
 }
 
-/**
- * The raw body bytes, refusing more than `limit`; rejects with the stream's error on a reset or truncation. With a
- * declared length (`declared`, at most `limit`) the chunks are copied into one buffer of that size as they come
- * (one chunk that is the whole body is kept as it is); without one they are joined at the end.
- */
-function readRaw(message: IncomingMessage, limit: number, declared: number): Promise<Buffer> {
+/** The raw body bytes, refusing more than `limit`; rejects with the stream's error on a reset or truncation. */
+function readRaw(message: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const sized = Number.isInteger(declared) && declared >= 0 && declared <= limit;
-    let whole: Buffer | undefined = sized ? undefined : Buffer.alloc(0);
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -183,24 +177,19 @@ function readRaw(message: IncomingMessage, limit: number, declared: number): Pro
       reject(e);
     };
     message.on('data', (chunk: Buffer) => {
-      const at = size;
       size += chunk.length;
-      if (size > limit) return fail(new PayloadTooLargeError(limit, 'response body'));
-      if (!sized || size > declared) return void chunks.push(chunk); // never past a declared length in Node
-      if (at === 0 && size === declared) whole = chunk;
-      else chunk.copy((whole ??= Buffer.allocUnsafe(declared)), at);
+      if (size > limit) fail(new PayloadTooLargeError(limit, 'response body'));
+      else chunks.push(chunk);
     });
     message.once('end', () => {
       if (settled) return;
       settled = true;
-      if (chunks.length === 0 && whole !== undefined) return resolve(whole.subarray(0, size));
-      if (sized && whole !== undefined) chunks.unshift(whole.subarray(0, declared));
       const c0 = chunks[0];
       resolve(chunks.length === 1 && c0 !== undefined ? c0 : Buffer.concat(chunks, size));
     });
     message.once('error', fail);
     message.once('close', () => {
-      // 'close' follows 'end' on every answer: the error is made (a stack trace each) only for a body cut short.
+      // 'close' follows 'end' on every answer: the error (a stack trace each) is made only for a body cut short.
       if (!settled) fail(Object.assign(new Error('response body cut short'), { code: 'ECONNRESET' }));
     });
   });
@@ -279,7 +268,5 @@ export async function readBody(head: HttpHead, limit: number): Promise<string[]>
     discardBody(head);
     throw new PayloadTooLargeError(limit, `response body (Content-Length ${head.contentLength})`);
   }
-  return decodePieces(
-    await decode(head.contentEncoding, await readRaw(head.message, limit, head.contentLength), limit),
-  );
+  return decodePieces(await decode(head.contentEncoding, await readRaw(head.message, limit), limit));
 }
