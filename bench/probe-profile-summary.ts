@@ -7,19 +7,26 @@
  * Each sample goes to the first piece in the list below whose frame is on its stack (so reads made by the rollout
  * provider count as the rollout's); shares are of busy (non-idle) sampled time of the main thread.
  *
- * Run: `npx tsx bench/probe-profile-summary.ts <file.cpuprofile> [--from 25] [--to S]`.
+ * `--transport` also splits the scrape's HTTP and the rest by part (bench/probe-transport-parts.ts).
+ *
+ * Run: `npx tsx bench/probe-profile-summary.ts <file.cpuprofile> [--from 25] [--to S] [--transport]`.
  */
 import { parseArgs } from 'node:util';
 import { readProfile } from './cpuprofile.ts';
 import { PIECES } from './probe-pieces.ts';
+import { TRANSPORT_PARTS } from './probe-transport-parts.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { from: { type: 'string', default: '25' }, to: { type: 'string' } },
+  options: {
+    from: { type: 'string', default: '25' },
+    to: { type: 'string' },
+    transport: { type: 'boolean', default: false },
+  },
 });
 const file = positionals[0];
 if (file === undefined)
-  throw new Error('usage: probe-profile-summary.ts <file.cpuprofile> [--from 25] [--to S]');
+  throw new Error('usage: probe-profile-summary.ts <file.cpuprofile> [--from 25] [--to S] [--transport]');
 const { profile: p, stackOf, isIdle } = readProfile(file);
 /** The closing checkpoint or the checkpointer's stop: the shutdown has begun. */
 const isShutdown = (f: readonly string[]): boolean =>
@@ -29,6 +36,7 @@ const isShutdown = (f: readonly string[]): boolean =>
 const from = Number(values.from) * 1e6;
 const to = values.to === undefined ? Infinity : Number(values.to) * 1e6;
 const busy = new Map<string, number>();
+const parts = new Map<string, number>();
 let total = 0;
 let shutdown = 0;
 let shutdownAt: number | undefined;
@@ -45,6 +53,10 @@ for (let i = 0; i < p.samples.length; i++) {
   }
   const piece = PIECES.find(([, test]) => test(frames))![0];
   busy.set(piece, (busy.get(piece) ?? 0) + dt);
+  if (values.transport && (piece.startsWith('scrape: HTTP') || piece.startsWith('rest ('))) {
+    const part = TRANSPORT_PARTS.find(([, test]) => test(frames))![0];
+    parts.set(part, (parts.get(part) ?? 0) + dt);
+  }
   total += dt;
 }
 const end = shutdownAt ?? Math.min(to, t);
@@ -54,3 +66,8 @@ console.log(
 );
 for (const [k, v] of [...busy].sort((a, b) => b[1] - a[1]))
   console.log(`${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+if (values.transport) {
+  console.log('the scrape transport and the rest, by part (shares of the same busy time):');
+  for (const [k, v] of [...parts].sort((a, b) => b[1] - a[1]))
+    console.log(`${((100 * v) / total).toFixed(1).padStart(5)} %    ${k}`);
+}

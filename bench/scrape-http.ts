@@ -7,7 +7,8 @@
  * wall-clock time; the load average is printed with it.
  *
  * Options: `--scrapes 400` (measured, after 40 warm-up scrapes), `--nodes 1` (the body of node N-1 of a cluster of
- * N, so the size matches the probe's nodes). JSON to bench/results/scrape-http.json.
+ * N, so the size matches the probe's nodes), `--lines N` (only the body's first N lines: the per-request cost of the
+ * transport, request and deadline, with little parse). JSON to bench/results/scrape-http.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,11 @@ import { renderOpenMetrics } from '../src/sdk/openmetrics.ts';
 import { createSimNode, deriveNodes } from '../src/sim/topology.ts';
 
 const { values: args } = parseArgs({
-  options: { scrapes: { type: 'string', default: '400' }, nodes: { type: 'string', default: '12' } },
+  options: {
+    scrapes: { type: 'string', default: '400' },
+    nodes: { type: 'string', default: '12' },
+    lines: { type: 'string' },
+  },
 });
 const SCRAPES = Number(args.scrapes);
 const NODES = Number(args.nodes);
@@ -36,7 +41,13 @@ const sim = createSimNode(spec, {
   warn: () => {},
 });
 for (let s = 0; s < 30; s++) sim.tick(START_MS + s * 1000);
-const body = await renderOpenMetrics(sim.registry);
+const full = await renderOpenMetrics(sim.registry);
+// `--lines N`: the body's first N lines and `# EOF`, so the scrape's fixed cost per request dominates.
+const body =
+  args.lines === undefined
+    ? full
+    : full.split('\n').slice(0, Number(args.lines)).join('\n') +
+      (full.endsWith('# EOF\n') ? '\n# EOF\n' : '\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-bench-scrape-http-'));
 const bodyFile = join(dir, 'body.txt');

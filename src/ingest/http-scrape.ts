@@ -8,7 +8,18 @@ import { performance } from 'node:perf_hooks';
 import { ScrapeError, ScrapeTimeoutError } from '../errors.ts';
 import type { Sample } from '../model/sample.ts';
 import type { FamilyTypes } from './exposition-families.ts';
-import { discardBody, httpGet, readBody, SCRAPE_ACCEPT_ENCODING, type HttpHead } from './http-get.ts';
+import type { ClientRequest } from 'node:http';
+import {
+  discardBody,
+  httpGet,
+  prepareGet,
+  rawHeaders,
+  readBody,
+  SCRAPE_ACCEPT_ENCODING,
+  type GetTarget,
+  type HttpHead,
+  type RequestWatch,
+} from './http-get.ts';
 import { parseExposition } from './exposition.ts';
 import { isOpenMetricsContentType, parseOpenMetrics, type ScrapedExemplar } from './openmetrics.ts';
 import type { SeriesTextCache } from './series-text-cache.ts';
@@ -58,6 +69,13 @@ export const SCRAPE_ACCEPT =
 /** The scrape's `User-Agent` (the one `fetch` sent before). */
 export const SCRAPE_USER_AGENT = 'node';
 
+/** The headers of every scrape (credentials are added per scrape). */
+const BASE_HEADERS: Readonly<Record<string, string>> = {
+  accept: SCRAPE_ACCEPT,
+  'accept-encoding': SCRAPE_ACCEPT_ENCODING,
+  'user-agent': SCRAPE_USER_AGENT,
+};
+
 /**
  * Share of a scrape's window the monitor's event loop must have been busy for a timeout to count as overload: a
  * loop that busy may have left the target's answer unread, so the timeout says nothing about the target.
@@ -65,28 +83,49 @@ export const SCRAPE_USER_AGENT = 'node';
  */
 export const OVERLOAD_BUSY_SHARE = 0.75;
 
-/** A scrape deadline that records how late its timer ran and how busy the event loop was until then. */
-interface Deadline {
-  readonly signal: AbortSignal;
-  /** Ms between the deadline and when its timer actually ran; 0 while it has not run. */
-  lateMs(): number;
-  /** Share (0..1) of the time from the scrape's start to its deadline the event loop spent busy; 0 while it has not run. */
-  busyShare(): number;
-  clear(): void;
-}
+/**
+ * A scrape deadline that records how late its timer ran and how busy the event loop was until then. When it
+ * passes it destroys the request in flight (and any sent later) with a {@link ScrapeTimeoutError}.
+ */
+class Deadline implements RequestWatch {
+  private readonly due: number;
+  private readonly elu0 = performance.eventLoopUtilization();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private req: ClientRequest | undefined;
+  private late = 0;
+  private busy = 0;
+  expired: Error | undefined;
 
-function startDeadline(timeoutMs: number): Deadline {
-  const ctrl = new AbortController();
-  const due = performance.now() + timeoutMs;
-  const elu0 = performance.eventLoopUtilization();
-  let late = 0;
-  let busy = 0;
-  const timer = setTimeout(() => {
-    late = Math.max(0, performance.now() - due);
-    busy = performance.eventLoopUtilization(elu0).utilization;
-    ctrl.abort(new ScrapeTimeoutError(timeoutMs));
-  }, timeoutMs);
-  return { signal: ctrl.signal, lateMs: () => late, busyShare: () => busy, clear: () => clearTimeout(timer) };
+  constructor(timeoutMs: number) {
+    this.due = performance.now() + timeoutMs;
+    this.timer = setTimeout(() => this.expire(timeoutMs), timeoutMs);
+  }
+
+  private expire(timeoutMs: number): void {
+    this.late = Math.max(0, performance.now() - this.due);
+    this.busy = performance.eventLoopUtilization(this.elu0).utilization;
+    this.expired = new ScrapeTimeoutError(timeoutMs);
+    this.req?.destroy(this.expired);
+  }
+
+  track(req: ClientRequest): void {
+    this.req = req;
+    if (this.expired !== undefined) req.destroy(this.expired);
+  }
+
+  /** Ms between the deadline and when its timer actually ran; 0 while it has not run. */
+  lateMs(): number {
+    return this.late;
+  }
+
+  /** Share (0..1) of the time from the scrape's start to its deadline the event loop spent busy; 0 while it has not run. */
+  busyShare(): number {
+    return this.busy;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 /** Why a redirect from `home` to `next` is not followed, or null when it is. */
@@ -100,29 +139,29 @@ function refusedRedirect(policy: RedirectPolicy, home: string, next: URL, hop: n
 }
 
 /** The scrape's request headers; credentials only go to the target's own host (never to a redirect elsewhere). */
-function requestHeaders(o: HttpScrapeOptions, sameHost: boolean): Record<string, string> {
-  const headers: Record<string, string> = {
-    accept: SCRAPE_ACCEPT,
-    'accept-encoding': SCRAPE_ACCEPT_ENCODING,
-    'user-agent': SCRAPE_USER_AGENT,
-  };
-  if (o.authorization !== undefined && sameHost) headers.authorization = o.authorization;
-  return headers;
+function requestHeaders(target: GetTarget, o: HttpScrapeOptions, sameHost: boolean): string[] {
+  return rawHeaders(
+    target,
+    o.authorization !== undefined && sameHost
+      ? { ...BASE_HEADERS, authorization: o.authorization }
+      : BASE_HEADERS,
+  );
 }
 
 async function fetchWithin(
-  url0: string,
+  first: GetTarget,
   o: HttpScrapeOptions,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<Sample[] | ScrapeFailure> {
-  let url = new URL(url0);
+  let target = first;
+  let url = first.url;
   const home = url.host;
   let res: HttpHead;
   for (let hop = 0; ; hop++) {
     try {
-      res = await httpGet(url, requestHeaders(o, url.host === home), signal);
+      res = await httpGet(target, requestHeaders(target, o, url.host === home), deadline);
     } catch (e) {
-      return signal.aborted ? timeoutFailure(o.timeoutMs) : connectionFailure(e, o.timeoutMs);
+      return deadline.expired ? timeoutFailure(o.timeoutMs) : connectionFailure(e, o.timeoutMs);
     }
     const location = res.status >= 300 && res.status < 400 ? res.location : undefined;
     if (location === undefined) break;
@@ -136,6 +175,7 @@ async function fetchWithin(
         httpStatus: res.status,
       };
     url = next;
+    target = prepareGet(next);
   }
   if (res.status < 200 || res.status > 299) {
     discardBody(res);
@@ -154,24 +194,25 @@ async function fetchWithin(
     o.onTypes?.(new Map([...parsed.families].map(([name, f]) => [name, f.type])));
     return parsed.samples;
   } catch (e) {
-    return bodyFailure(e, signal.aborted, o.timeoutMs);
+    return bodyFailure(e, deadline.expired !== undefined, o.timeoutMs);
   }
 }
 
 /**
- * Scrapes `url` once: the parsed samples, the typed failure, or `{ lateMs }` when the scrape timed out while the
+ * Scrapes `url` once (a URL, or a target prepared once with `prepareGet`): the parsed samples, the typed failure, or `{ lateMs }` when the scrape timed out while the
  * monitor was too busy to judge the target — its deadline timer ran more than `overloadToleranceMs` late, or the
  * event loop was busy at least {@link OVERLOAD_BUSY_SHARE} of the scrape's window (the target's answer may have
  * been waiting unread). Never throws.
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config (follow_redirects)
  */
 export async function scrapeHttp(
-  url: string,
+  url: string | GetTarget,
   o: HttpScrapeOptions,
 ): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
-  const deadline = startDeadline(o.timeoutMs);
+  const target = typeof url === 'string' ? prepareGet(new URL(url)) : url;
+  const deadline = new Deadline(o.timeoutMs);
   try {
-    const got = await fetchWithin(url, o, deadline.signal);
+    const got = await fetchWithin(target, o, deadline);
     const lateMs = deadline.lateMs();
     const overloaded = lateMs > o.overloadToleranceMs || deadline.busyShare() >= OVERLOAD_BUSY_SHARE;
     if (!Array.isArray(got) && got.result === 'timeout' && overloaded) return { lateMs };

@@ -24,6 +24,7 @@ import { ConfigError, NotFoundError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import type { TargetStatus } from '../model/status.ts';
 import type { FamilyTypes } from './exposition-families.ts';
+import { prepareGet, type GetTarget } from './http-get.ts';
 import { scrapeHttp, type RedirectPolicy } from './http-scrape.ts';
 import type { ScrapedExemplar } from './openmetrics.ts';
 import { DEFAULT_SCRAPE_LIMITS, type ScrapeLimits } from '../model/scrape-limits.ts';
@@ -162,6 +163,8 @@ interface TargetState {
   running: Promise<TargetStatus> | undefined;
   /** Labelled label sets of this target's unchanged series, checked against its limits (see labelScraped). */
   readonly labelMemo: TargetLabelMemo;
+  /** The HTTP target's GET, prepared once from its URL. */
+  readonly get: GetTarget | undefined;
 }
 
 function isInProcess(cfg: TargetConfig): cfg is InProcessTargetConfig {
@@ -233,6 +236,7 @@ export class Scraper {
       throw new ConfigError(`target ${cfg.id}: intervalMs must be >= 10, got ${intervalMs}`);
     let url: string;
     let instance: string;
+    let get: GetTarget | undefined;
     let timeoutMs = Math.min(intervalMs, MAX_TIMEOUT_MS);
     let maxBodyBytes = DEFAULT_MAX_BODY;
     if (isInProcess(cfg)) {
@@ -248,6 +252,7 @@ export class Scraper {
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
         throw new ConfigError(`target ${cfg.id}: url must be http(s), got ${parsed.protocol}`);
       url = cfg.url;
+      get = prepareGet(parsed);
       instance = parsed.host;
       timeoutMs = cfg.timeoutMs ?? timeoutMs;
       maxBodyBytes = cfg.maxBodyBytes ?? maxBodyBytes;
@@ -284,6 +289,7 @@ export class Scraper {
       timer: undefined,
       running: undefined,
       labelMemo: new TargetLabelMemo(),
+      get,
     };
     this.targetsById.set(cfg.id, st);
     if (this.started) this.schedule(st, 0);
@@ -467,7 +473,7 @@ export class Scraper {
     onExemplars: ((list: ScrapedExemplar[], invalid: number) => void) | undefined,
   ): Promise<Sample[] | ScrapeFailure | { lateMs: number }> {
     const scrape = (authorization: string | undefined) =>
-      scrapeHttp(cfg.url, {
+      scrapeHttp(st.get ?? cfg.url, {
         startMs,
         onTypes,
         ...(onExemplars ? { onExemplars } : {}),
