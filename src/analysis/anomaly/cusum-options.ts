@@ -49,6 +49,13 @@ export interface CusumOptions {
    * expected — the chart re-anchors on it at once and does not vote. Default false.
    */
   readonly weeklySteps: boolean;
+  /**
+   * Decision interval per side from the series' own whitened residuals (cusum-tail.ts): where their tail on a side
+   * is heavier than Gaussian, h is raised so that the run length's dominant term e^{θ*·(h + 1.166)} is the one
+   * `arl0` states (θ* the root of the increments' moment generating function). Never below the Gaussian h.
+   * Default false.
+   */
+  readonly calibrateH: boolean;
   /** Bad direction (default from the metric kind). */
   readonly direction: Direction;
   /** σ ≥ relativeSigmaFloor·|μ| (≥ 0). Default 1e-3. */
@@ -100,6 +107,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   bins: 48,
   weekly: false,
   weeklySteps: false,
+  calibrateH: false,
   direction: 'both',
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
@@ -202,6 +210,7 @@ export function resolveCusumOptions(
     bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
   if (typeof o.weeklySteps !== 'boolean') bad(`weeklySteps must be a boolean, got ${String(o.weeklySteps)}`);
+  if (typeof o.calibrateH !== 'boolean') bad(`calibrateH must be a boolean, got ${String(o.calibrateH)}`);
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

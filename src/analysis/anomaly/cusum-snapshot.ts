@@ -6,6 +6,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { BlockTrendState } from './drift-trend.ts';
 import type { SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import type { StepCalendarState } from './step-calendar.ts';
+import type { IncrementTailState } from './cusum-tail.ts';
 
 /** Learned state in a snapshot. */
 export interface CusumSnapshotState {
@@ -35,6 +36,8 @@ export interface CusumSnapshotState {
   readonly downRaw?: number;
   /** Weekly step calendar (with `weeklySteps`; absent otherwise and in older snapshots). */
   readonly steps?: StepCalendarState;
+  /** Residual histogram and decision intervals (with `calibrateH`; absent otherwise and in older snapshots). */
+  readonly tail?: IncrementTailState;
 }
 
 /** Learned state of the drift chart. */

@@ -59,6 +59,10 @@
  * left the rest of the weekend at residuals ≈ 0, the daily bins absorbed the return, and every weekend start paged
  * again (docs/anomaly-detection.md, "Weekend boundaries").
  *
+ * Decision interval from the series' own tails (`calibrateH`, cusum-tail.ts): on a count series (every value a
+ * non-negative integer) h is raised per side until e^{θ*·(h + 1.166)} — θ* the root of the whitened increments'
+ * moment generating function, 2k for Gaussian ones — is the run length `arl0` states. Bursty counts page less.
+ *
  * Seasonal warm-up gate: with a seasonal baseline the chart judges a sample only once its bin was seen in two
  * earlier periods (during the first period, when no profile exists, against the level); before that its sums stay
  * at 0, since a profile learned in the first period against a still-moving level is biased and a CUSUM would
@@ -86,6 +90,7 @@ import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
 import { BlockTrend } from './drift-trend.ts';
 import { checkCusumState, type CusumSnapshotState } from './cusum-snapshot.ts';
 import { WeeklyStepCalendar } from './step-calendar.ts';
+import { IncrementTail } from './cusum-tail.ts';
 
 export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
@@ -163,6 +168,8 @@ class CusumImpl implements CusumDetector {
   private upRaw = 0;
   private downRaw = 0;
   private readonly steps: WeeklyStepCalendar | null;
+  /** Decision intervals from the residuals' own tails (`calibrateH`, cusum-tail.ts). */
+  private readonly tail: IncrementTail | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -179,7 +186,8 @@ class CusumImpl implements CusumDetector {
       absoluteSigmaFloor: o.absoluteSigmaFloor,
     });
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
-    this.cap = o.maxSumFactor * o.h;
+    this.tail = o.calibrateH ? IncrementTail.forChart(o) : null;
+    this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
     this.trend = o.drift ? new BlockTrend(o.driftBlockSamples, o.driftBlocks) : null;
     this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
   }
@@ -221,10 +229,13 @@ class CusumImpl implements CusumDetector {
     }
     const zPrev = this.prevZ;
     this.prevZ = zr;
+    const inControl = this.up === 0 && this.down === 0;
+    const hUp = this.hOf(1);
+    const hDown = this.hOf(-1);
     const up = this.up + zc - o.k;
     if (up > 0) {
       if (this.upRun === 0) this.upStartTs = timestampMs;
-      this.up = up > this.cap ? this.cap : up;
+      this.up = Math.min(up, o.maxSumFactor * hUp);
       this.upRun++;
       this.upSum += zr;
       this.upRaw += z;
@@ -236,7 +247,7 @@ class CusumImpl implements CusumDetector {
     const down = this.down - zc - o.k;
     if (down > 0) {
       if (this.downRun === 0) this.downStartTs = timestampMs;
-      this.down = down > this.cap ? this.cap : down;
+      this.down = Math.min(down, o.maxSumFactor * hDown);
       this.downRun++;
       this.downSum += zr;
       this.downRaw += z;
@@ -257,7 +268,7 @@ class CusumImpl implements CusumDetector {
       zDir = -z;
       side = -1;
     }
-    const h = o.h;
+    let h = side > 0 ? hUp : hDown;
     let gate = zDir >= o.bandSigma;
     let anomalous = s >= h && gate;
     // A step the weekly calendar expects (step-calendar.ts) is re-anchored on at once, without a vote.
@@ -274,6 +285,7 @@ class CusumImpl implements CusumDetector {
         // The drift chart's vote: its sum and side stand for the verdict.
         side = d;
         s = d > 0 ? this.dUp : this.dDown;
+        h = d > 0 ? hUp : hDown;
         zDir = d * z;
         gate = true;
         anomalous = true;
@@ -301,9 +313,10 @@ class CusumImpl implements CusumDetector {
       resolved: this.lastAnomalous && !anomalous,
     };
     this.lastAnomalous = anomalous;
+    this.tail?.add(value, zc, inControl);
     base.learn(value, timestampMs);
     // Restart after a held signal: accept the excursion's mean as the new level.
-    this.hold = mainSum >= h ? this.hold + 1 : 0;
+    this.hold = mainSum >= (mainSide > 0 ? hUp : hDown) ? this.hold + 1 : 0;
     if (expectedStep || this.hold >= o.restartSamples) {
       const run = mainSide > 0 ? this.upRun : this.downRun;
       const sum = mainSide > 0 ? this.upSum : this.downSum;
@@ -318,6 +331,11 @@ class CusumImpl implements CusumDetector {
     }
     this.steps?.observe(timestampMs, base.deseasonalisedLevel);
     return verdict;
+  }
+
+  /** Decision interval of the upper (`side` 1) or lower sum: h, or the tail-calibrated one (`calibrateH`). */
+  private hOf(side: number): number {
+    return this.tail?.interval(side) ?? this.options.h;
   }
 
   /** Whether the current excursion on `side` repeats a weekly step of the calendar (within the band's 2k σ). */
@@ -346,9 +364,9 @@ class CusumImpl implements CusumDetector {
     this.dC0 += wa * (dz * dz - this.dC0);
     this.dC1 += wa * (dz * (zPrev - this.dMean) - this.dC1);
     const up = this.dUp + u - o.k;
-    this.dUp = up > 0 ? (up > this.cap ? this.cap : up) : 0;
+    this.dUp = up > 0 ? Math.min(up, o.maxSumFactor * this.hOf(1)) : 0;
     const down = this.dDown - u - o.k;
-    this.dDown = down > 0 ? (down > this.cap ? this.cap : down) : 0;
+    this.dDown = down > 0 ? Math.min(down, o.maxSumFactor * this.hOf(-1)) : 0;
     if (trend.add(deseasonalised, phi)) {
       const t = trend.current;
       // A trend that has ended (or turned) re-arms the direction it had reported.
@@ -360,7 +378,7 @@ class CusumImpl implements CusumDetector {
     const sum = dir > 0 ? this.dUp : this.dDown;
     const vote =
       dir !== this.dLatched &&
-      sum >= o.h &&
+      sum >= this.hOf(dir) &&
       dir * z >= o.bandSigma &&
       dir * t.z >= o.driftZ &&
       dir * t.recentZ >= o.driftRecentZ;
@@ -392,7 +410,8 @@ class CusumImpl implements CusumDetector {
       160 +
       this.base.bytes() +
       (this.trend !== null ? 64 + this.trend.bytes() : 0) +
-      (this.steps !== null ? this.steps.bytes() : 0)
+      (this.steps !== null ? this.steps.bytes() : 0) +
+      (this.tail !== null ? this.tail.bytes() : 0)
     );
   }
 
@@ -416,6 +435,7 @@ class CusumImpl implements CusumDetector {
       upRaw: this.upRaw,
       downRaw: this.downRaw,
       ...(this.steps !== null ? { steps: this.steps.state() } : {}),
+      ...(this.tail !== null ? { tail: this.tail.state() } : {}),
       ...(this.trend !== null
         ? {
             drift: {
@@ -445,9 +465,11 @@ class CusumImpl implements CusumDetector {
     const before = this.base.state();
     const trendBefore = this.trend?.state();
     const stepsBefore = this.steps?.state();
+    const tailBefore = this.tail?.state();
     this.base.setState(st.baseline, 'cusum detector');
     try {
       this.steps?.setState(st.steps ?? { steps: [] }, 'cusum detector');
+      if (st.tail !== undefined) this.tail?.setState(st.tail, 'cusum detector');
       this.up = st.up;
       this.down = st.down;
       this.upRun = st.upRun;
@@ -480,6 +502,7 @@ class CusumImpl implements CusumDetector {
       this.base.setState(before, 'cusum detector');
       if (trendBefore !== undefined) this.trend!.setState(trendBefore, 0);
       if (stepsBefore !== undefined) this.steps!.setState(stepsBefore, 'cusum detector');
+      if (tailBefore !== undefined) this.tail!.setState(tailBefore, 'cusum detector');
       throw e;
     }
   }

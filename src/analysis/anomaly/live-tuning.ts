@@ -42,6 +42,12 @@
  * NAB-motivated (the confirmation lost its one-sample anomalies); measured on the corpus tuning seeds, the DWCP
  * scenarios and the soak in docs/anomaly-detection.md, "One sample that doubles the series' record".
  *
+ * Count series (`calibrateH`, cusum-tail.ts): on a series whose every value is a non-negative integer the CUSUM's
+ * h is raised per side to the run length `arl0` states under the series' own whitened residuals (Wald's identity),
+ * instead of under Gaussian ones: bursty counts (tweets, requests per interval) page less. NAB-motivated (the
+ * CUSUM's isolated false positives on NAB's tweet counts); the labelled corpus has no count series and is
+ * unchanged; measured in docs/anomaly-detection.md, "Count series: the CUSUM's interval from their own tails".
+ *
  * DWCP catalog kinds: the per-kind DWCP tuning of dwcp-tuning.ts (chosen on simulator seeds 101–103) under the
  * band rule, with the CUSUM trend member on memory utilisation (slow leaks; dwcp-tuning.ts LEAK_CUSUM). Measured on the recorded scenario
  * inputs (seeds 1–3): the Holt-Winters/CUSUM members on every DWCP kind page on the hybrid node's benign link-mode
@@ -59,7 +65,14 @@ import { RECORD_MIN_SAMPLES } from './record-evidence.ts';
 export const LIVE_TUNING: PresetTuning = Object.freeze({
   hwSigma: 5,
   hwRecordAfter: RECORD_MIN_SAMPLES,
-  cusum: Object.freeze({ k: 1, arl0: 1e7, restartInside: true, drift: true, weeklySteps: true }),
+  cusum: Object.freeze({
+    k: 1,
+    arl0: 1e7,
+    restartInside: true,
+    drift: true,
+    weeklySteps: true,
+    calibrateH: true,
+  }),
   muteSamples: 0,
   pageRule: 'band',
 });

@@ -79,6 +79,8 @@ export interface PresetTuning {
     readonly drift?: boolean;
     /** The weekly step calendar (cusum.ts `weeklySteps`, step-calendar.ts). Default false. */
     readonly weeklySteps?: boolean;
+    /** Decision interval per side from the residuals' own tails (cusum.ts `calibrateH`, cusum-tail.ts). Default false. */
+    readonly calibrateH?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -274,6 +276,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...centred,
       ...(t.cusum.drift === true ? { drift: true } : {}),
       ...(t.cusum.weeklySteps === true ? { weeklySteps: true } : {}),
+      ...(t.cusum.calibrateH === true ? { calibrateH: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
