@@ -44,7 +44,7 @@
  * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
  * the noise's serial correlation and a persistent offset is left to the sums.
  *
- * Drift chart (`drift`): a second pair of sums on residuals whitened with the centred φ̂, whose signal votes only
+ * Drift chart (`drift`, drift-chart.ts): a second pair of sums on residuals whitened with the centred φ̂, whose signal votes only
  * while the Mann–Kendall trend (Hamed & Rao 1998 correction) of the deseasonalised block means is significant and
  * persists over the newest half of the blocks (drift-trend.ts) — a ramp passes, a step that stopped moving (weekend
  * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
@@ -87,7 +87,7 @@ import type {
 } from './detector.ts';
 import { resolveCusumOptions, type CusumOptions, type ResolvedCusumOptions } from './cusum-options.ts';
 import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
-import { BlockTrend } from './drift-trend.ts';
+import { DriftChart } from './drift-chart.ts';
 import { checkCusumState, type CusumSnapshotState } from './cusum-snapshot.ts';
 import { WeeklyStepCalendar } from './step-calendar.ts';
 import { IncrementTail } from './cusum-tail.ts';
@@ -151,16 +151,8 @@ class CusumImpl implements CusumDetector {
   private c1 = 0;
   /** EW mean of the clipped residuals (`centred`). */
   private zMean = 0;
-  /** Drift chart (`drift`): sums, centred moments, votes of the current run, latched direction, block trend. */
-  private dUp = 0;
-  private dDown = 0;
-  private dMean = 0;
-  private dC0 = 1;
-  private dC1 = 0;
-  private dVotes = 0;
-  private dVoteDir = 0;
-  private dLatched = 0;
-  private readonly trend: BlockTrend | null;
+  /** Drift chart (`drift`, drift-chart.ts); null without it. */
+  private readonly drift: DriftChart | null;
   /** Time each current excursion began (the sample after its sum last left 0), and the weekly step calendar. */
   private upStartTs = 0;
   private downStartTs = 0;
@@ -188,7 +180,7 @@ class CusumImpl implements CusumDetector {
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.tail = o.calibrateH ? IncrementTail.forChart(o) : null;
     this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
-    this.trend = o.drift ? new BlockTrend(o.driftBlockSamples, o.driftBlocks) : null;
+    this.drift = o.drift ? new DriftChart(o) : null;
     this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
   }
 
@@ -277,14 +269,15 @@ class CusumImpl implements CusumDetector {
     const mainSide = side;
     const mainSum = s;
     const mainGate = gate;
-    if (this.trend !== null) {
+    const drift = this.drift;
+    if (drift !== null) {
       // An excursion the main chart reports is reported: the drift chart does not page on it again.
-      if (anomalous || expectedStep) this.dLatched = side;
-      const d = this.driftVote(zr, zPrev, z, value - (expected - base.currentLevel));
+      if (anomalous || expectedStep) drift.latched = side;
+      const d = drift.vote(zr, zPrev, z, value - (expected - base.currentLevel), this.hOfSide);
       if (d !== 0 && !anomalous) {
         // The drift chart's vote: its sum and side stand for the verdict.
         side = d;
-        s = d > 0 ? this.dUp : this.dDown;
+        s = d > 0 ? drift.up : drift.down;
         h = d > 0 ? hUp : hDown;
         zDir = d * z;
         gate = true;
@@ -338,6 +331,9 @@ class CusumImpl implements CusumDetector {
     return this.tail?.interval(side) ?? this.options.h;
   }
 
+  /** {@link hOf} bound to this chart (the drift chart's decision intervals). */
+  private readonly hOfSide = (side: number): number => this.hOf(side);
+
   /** Whether the current excursion on `side` repeats a weekly step of the calendar (within the band's 2k σ). */
   private expectedStep(side: number, sigma: number): boolean {
     if (this.steps === null) return false;
@@ -346,51 +342,6 @@ class CusumImpl implements CusumDetector {
     const mean = ((side > 0 ? this.upRaw : this.downRaw) / run) * sigma;
     const start = side > 0 ? this.upStartTs : this.downStartTs;
     return this.steps.expects(start, mean, this.options.bandSigma * sigma);
-  }
-
-  /**
-   * One sample of the drift chart (module comment, "Drift chart"): updates its sums and block trend and returns the
-   * direction it votes for (1, −1) or 0.
-   */
-  private driftVote(zr: number, zPrev: number, z: number, deseasonalised: number): number {
-    const o = this.options;
-    const trend = this.trend!;
-    const phi = this.dC1 > 0 ? Math.min(0.95, this.dC1 / this.dC0) : 0;
-    let u = (zr - phi * zPrev) / Math.sqrt(1 - phi * phi);
-    u = u > o.clip ? o.clip : u < -o.clip ? -o.clip : u;
-    const wa = 1 / o.baselineHalfLife;
-    this.dMean += wa * (zr - this.dMean);
-    const dz = zr - this.dMean;
-    this.dC0 += wa * (dz * dz - this.dC0);
-    this.dC1 += wa * (dz * (zPrev - this.dMean) - this.dC1);
-    const up = this.dUp + u - o.k;
-    this.dUp = up > 0 ? Math.min(up, o.maxSumFactor * this.hOf(1)) : 0;
-    const down = this.dDown - u - o.k;
-    this.dDown = down > 0 ? Math.min(down, o.maxSumFactor * this.hOf(-1)) : 0;
-    if (trend.add(deseasonalised, phi)) {
-      const t = trend.current;
-      // A trend that has ended (or turned) re-arms the direction it had reported.
-      if (this.dLatched !== 0 && !(this.dLatched * t.z >= o.driftZ && this.dLatched * t.recentZ > 0))
-        this.dLatched = 0;
-    }
-    const t = trend.current;
-    const dir = this.dUp >= this.dDown ? 1 : -1;
-    const sum = dir > 0 ? this.dUp : this.dDown;
-    const vote =
-      dir !== this.dLatched &&
-      sum >= this.hOf(dir) &&
-      dir * z >= o.bandSigma &&
-      dir * t.z >= o.driftZ &&
-      dir * t.recentZ >= o.driftRecentZ;
-    if (vote) {
-      this.dVotes = this.dVoteDir === dir ? this.dVotes + 1 : 1;
-      this.dVoteDir = dir;
-      return dir;
-    }
-    // A run of votes (what the monitor confirms) has ended: that drift was reported.
-    if (this.dVotes >= 2) this.dLatched = this.dVoteDir;
-    this.dVotes = 0;
-    return 0;
   }
 
   sums(): { readonly up: number; readonly down: number } {
@@ -409,7 +360,7 @@ class CusumImpl implements CusumDetector {
     return (
       160 +
       this.base.bytes() +
-      (this.trend !== null ? 64 + this.trend.bytes() : 0) +
+      (this.drift !== null ? this.drift.bytes() : 0) +
       (this.steps !== null ? this.steps.bytes() : 0) +
       (this.tail !== null ? this.tail.bytes() : 0)
     );
@@ -436,20 +387,7 @@ class CusumImpl implements CusumDetector {
       downRaw: this.downRaw,
       ...(this.steps !== null ? { steps: this.steps.state() } : {}),
       ...(this.tail !== null ? { tail: this.tail.state() } : {}),
-      ...(this.trend !== null
-        ? {
-            drift: {
-              up: this.dUp,
-              down: this.dDown,
-              mean: this.dMean,
-              c0: this.dC0,
-              c1: this.dC1,
-              votes: this.dVotes * (this.dVoteDir < 0 ? -1 : 1),
-              latched: this.dLatched,
-              trend: this.trend.state(),
-            },
-          }
-        : {}),
+      ...(this.drift !== null ? { drift: this.drift.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -461,9 +399,9 @@ class CusumImpl implements CusumDetector {
     if (typeof s !== 'object' || s === null) bad('not an object');
     if (s.detector !== NAME || s.version !== VERSION)
       bad(`snapshot is for ${String(s.detector)} v${String(s.version)}`);
-    const st = checkCusumState(s.state, this.cap, this.trend !== null);
+    const st = checkCusumState(s.state, this.cap, this.drift !== null);
     const before = this.base.state();
-    const trendBefore = this.trend?.state();
+    const driftBefore = this.drift?.state();
     const stepsBefore = this.steps?.state();
     const tailBefore = this.tail?.state();
     this.base.setState(st.baseline, 'cusum detector');
@@ -486,21 +424,10 @@ class CusumImpl implements CusumDetector {
       this.downStartTs = st.downStartTs ?? 0;
       this.upRaw = st.upRaw ?? this.upSum;
       this.downRaw = st.downRaw ?? this.downSum;
-      const d = st.drift;
-      if (this.trend !== null && d !== undefined) {
-        this.trend.setState(d.trend, Math.max(0, d.c1 / d.c0));
-        this.dUp = d.up;
-        this.dDown = d.down;
-        this.dMean = d.mean;
-        this.dC0 = d.c0;
-        this.dC1 = d.c1;
-        this.dVotes = Math.abs(d.votes);
-        this.dVoteDir = d.votes < 0 ? -1 : d.votes > 0 ? 1 : 0;
-        this.dLatched = d.latched;
-      }
+      if (this.drift !== null && st.drift !== undefined) this.drift.setState(st.drift);
     } catch (e) {
       this.base.setState(before, 'cusum detector');
-      if (trendBefore !== undefined) this.trend!.setState(trendBefore, 0);
+      if (driftBefore !== undefined) this.drift!.setState(driftBefore);
       if (stepsBefore !== undefined) this.steps!.setState(stepsBefore, 'cusum detector');
       if (tailBefore !== undefined) this.tail!.setState(tailBefore, 'cusum detector');
       throw e;

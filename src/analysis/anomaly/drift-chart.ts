@@ -1,0 +1,113 @@
+/**
+ * The CUSUM detector's drift chart (cusum.ts, module comment "Drift chart"): a second pair of one-sided sums on
+ * residuals whitened with the centred lag-1 autocorrelation φ̂, whose signal votes only while the block trend
+ * (drift-trend.ts) is significant in the same direction. It owns its sums, centred moments, the votes of the current
+ * run, the latched direction (already reported) and the block trend; the CUSUM supplies the options and the decision
+ * interval of each side. Pure, no I/O.
+ * @see E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) 100–115 (the tabular sums)
+ * @see G. E. P. Box, G. M. Jenkins, "Time Series Analysis" (prewhitening with an AR(1) coefficient)
+ */
+import type { ResolvedCusumOptions } from './cusum-options.ts';
+import type { DriftChartState } from './cusum-snapshot.ts';
+import { BlockTrend } from './drift-trend.ts';
+
+/** The drift chart of one series (see the file header). */
+export class DriftChart {
+  /** Upper and lower sums (σ units, ≥ 0). */
+  up = 0;
+  down = 0;
+  /** Direction already reported (1 up, −1 down, 0 none): no new vote that way until its trend has ended. */
+  latched = 0;
+  private mean = 0;
+  private c0 = 1;
+  private c1 = 0;
+  private votes = 0;
+  private voteDir = 0;
+  private readonly trend: BlockTrend;
+
+  constructor(private readonly o: ResolvedCusumOptions) {
+    this.trend = new BlockTrend(o.driftBlockSamples, o.driftBlocks);
+  }
+
+  /**
+   * One sample: updates the sums and the block trend and returns the direction the chart votes for (1, −1) or 0.
+   * @param zr the standardised residual (σ), unclipped; `zPrev` the previous one; `z` the clipped one
+   * @param deseasonalised the sample less the baseline's seasonal part (the block trend's input, sample units)
+   * @param hOf the decision interval of a side (1 up, −1 down; σ units)
+   */
+  vote(zr: number, zPrev: number, z: number, deseasonalised: number, hOf: (side: number) => number): number {
+    const o = this.o;
+    const trend = this.trend;
+    const phi = this.c1 > 0 ? Math.min(0.95, this.c1 / this.c0) : 0;
+    let u = (zr - phi * zPrev) / Math.sqrt(1 - phi * phi);
+    u = u > o.clip ? o.clip : u < -o.clip ? -o.clip : u;
+    const wa = 1 / o.baselineHalfLife;
+    this.mean += wa * (zr - this.mean);
+    const dz = zr - this.mean;
+    this.c0 += wa * (dz * dz - this.c0);
+    this.c1 += wa * (dz * (zPrev - this.mean) - this.c1);
+    const up = this.up + u - o.k;
+    this.up = up > 0 ? Math.min(up, o.maxSumFactor * hOf(1)) : 0;
+    const down = this.down - u - o.k;
+    this.down = down > 0 ? Math.min(down, o.maxSumFactor * hOf(-1)) : 0;
+    if (trend.add(deseasonalised, phi)) {
+      const t = trend.current;
+      // A trend that has ended (or turned) re-arms the direction it had reported.
+      if (this.latched !== 0 && !(this.latched * t.z >= o.driftZ && this.latched * t.recentZ > 0))
+        this.latched = 0;
+    }
+    const t = trend.current;
+    const dir = this.up >= this.down ? 1 : -1;
+    const sum = dir > 0 ? this.up : this.down;
+    const vote =
+      dir !== this.latched &&
+      sum >= hOf(dir) &&
+      dir * z >= o.bandSigma &&
+      dir * t.z >= o.driftZ &&
+      dir * t.recentZ >= o.driftRecentZ;
+    if (vote) {
+      this.votes = this.voteDir === dir ? this.votes + 1 : 1;
+      this.voteDir = dir;
+      return dir;
+    }
+    // A run of votes (what the monitor confirms) has ended: that drift was reported.
+    if (this.votes >= 2) this.latched = this.voteDir;
+    this.votes = 0;
+    return 0;
+  }
+
+  /** Approximate bytes of state (the scalars and the block trend). */
+  bytes(): number {
+    return 64 + this.trend.bytes();
+  }
+
+  /** The learned state (plain data, for the CUSUM's snapshot). */
+  state(): DriftChartState {
+    return {
+      up: this.up,
+      down: this.down,
+      mean: this.mean,
+      c0: this.c0,
+      c1: this.c1,
+      votes: this.votes * (this.voteDir < 0 ? -1 : 1),
+      latched: this.latched,
+      trend: this.trend.state(),
+    };
+  }
+
+  /**
+   * Restores a state checked by `checkCusumState` (cusum-snapshot.ts). Only the block trend can throw (its own
+   * checks: InvalidInputError), before any field changes.
+   */
+  setState(d: DriftChartState): void {
+    this.trend.setState(d.trend, Math.max(0, d.c1 / d.c0));
+    this.up = d.up;
+    this.down = d.down;
+    this.mean = d.mean;
+    this.c0 = d.c0;
+    this.c1 = d.c1;
+    this.votes = Math.abs(d.votes);
+    this.voteDir = d.votes < 0 ? -1 : d.votes > 0 ? 1 : 0;
+    this.latched = d.latched;
+  }
+}
