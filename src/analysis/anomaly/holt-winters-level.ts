@@ -25,7 +25,7 @@
  * 0.049 per series-day (tuning split unchanged).
  * Record evidence (`recordMinSamples`, record-evidence.ts; off by default, on in the live tuning): a vote whose
  * deviation is at least twice every deviation of the series so far carries `evidenceSamples` 2, so the engine's
- * confirmation does not wait for a second sample.
+ * confirmation does not wait for a second sample; with `recordScaled` also in a shorter history, at a larger margin.
  * Pure, streaming, bounded (≈ 1.2 KB with 48 bins), snapshot/restore.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -89,6 +89,11 @@ export interface HoltWintersLevelOptions {
    * (the engine's confirmation need not wait for a second sample). 0: off. Integer in [0, 1e9]. Default 0.
    */
   readonly recordMinSamples: number;
+  /**
+   * Record evidence before `recordMinSamples` too, at the larger margin of the same per-sample budget
+   * (record-evidence.ts `recordMargin`). Default false.
+   */
+  readonly recordScaled: boolean;
 }
 
 /** The run of samples a record vote counts as towards the engine's confirmation (its default of 2). */
@@ -113,6 +118,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
   recordMinSamples: 0,
+  recordScaled: false,
 });
 
 const NAME = 'holt-winters';
@@ -166,6 +172,8 @@ export function resolveHwLevelOptions(
     o.recordMinSamples <= MAX_RECORD_MIN_SAMPLES
   ))
     bad(`recordMinSamples must be an integer in [0, ${MAX_RECORD_MIN_SAMPLES}], got ${o.recordMinSamples}`);
+  if (typeof o.recordScaled !== 'boolean')
+    bad(`recordScaled must be a boolean, got ${String(o.recordScaled)}`);
   if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64))
     bad(`bins must be an integer in [1, 64], got ${o.bins}`);
   validateBaselineOptions(
@@ -239,7 +247,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
 
   constructor(o: ResolvedHwLevelOptions) {
     this.options = o;
-    this.records = o.recordMinSamples > 0 ? new RecordEvidence(o.recordMinSamples) : null;
+    this.records = o.recordMinSamples > 0 ? new RecordEvidence(o.recordMinSamples, o.recordScaled) : null;
     this.base = new RobustSeasonalBaseline(baselineOf(o));
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.logTail = Math.log(gaussianAbsQuantile(o.tailQuantile));

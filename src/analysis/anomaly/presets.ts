@@ -62,6 +62,11 @@ export interface PresetTuning {
    */
   readonly hwRecordAfter?: number;
   /**
+   * Holt-Winters level member: records count before `hwRecordAfter` too, at the larger margin of the same budget
+   * (holt-winters-level.ts `recordScaled`, record-evidence.ts `recordMargin`). Default off.
+   */
+  readonly hwRecordScaled?: boolean;
+  /**
    * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
    * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts. With
    * `confirms`, a signal of the chart counts as the run of samples it rests on ({@link cusumEvidenceSamples}) towards
@@ -259,6 +264,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
         threshold: t.hwSigma,
         periodMs,
         ...(t.hwRecordAfter !== undefined ? { recordMinSamples: t.hwRecordAfter } : {}),
+        ...(t.hwRecordScaled === true ? { recordScaled: true } : {}),
       }),
       voteThreshold: 0.5,
       role: 'level',

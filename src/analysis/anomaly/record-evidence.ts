@@ -14,6 +14,12 @@
  *   {@link RECORD_MIN_SAMPLES} = 1,000 samples that is ≤ 10⁻⁶ per sample, the false-alarm budget per sample the
  *   engine's two-sample confirmation is held to. For a power-law tail of index α it is ≈ 2^−α/n (not within the
  *   budget: there the harmonic bound above is what holds).
+ * - Before `minSamples` (option `scaled`): the same budget holds at every shorter history n ≥
+ *   {@link RECORD_SCALED_FROM} with a margin that
+ *   grows as the history shrinks — n^−m = minSamples⁻² gives m(n) = {@link RECORD_MARGIN}·ln(minSamples)/ln(n)
+ *   ({@link recordMargin}: 3 at n = 100, 2.4 at n = 300 for minSamples 1,000). A series sampled hourly then needs no
+ *   six weeks of history before a deviation far beyond everything it has shown pages on one sample. The harmonic
+ *   bound on the number of records holds as before (a larger margin only lowers it).
  * Pure, O(1) state.
  * @see F. G. Foster & A. Stuart, "Distribution-free tests in time-series based on the breaking of records",
  *   J. Royal Statistical Society B 16 (1954) 1–22; B. C. Arnold, N. Balakrishnan & H. N. Nagaraja, "Records"
@@ -26,6 +32,25 @@ export const MAX_RECORD_MIN_SAMPLES = 1_000_000_000;
 
 /** A record must reach this multiple of the largest earlier deviation (module comment). */
 export const RECORD_MARGIN = 2;
+
+/**
+ * The shortest history a `scaled` record counts in (module comment): the maximum of fewer samples is too noisy to
+ * stand for the tail (for Gaussian noise the largest of 2–3 samples is under 0.5 σ one time in ten, and the
+ * ln n law of maxima holds only asymptotically); at 100 samples the margin is 3 for minSamples 1,000.
+ */
+export const RECORD_SCALED_FROM = 100;
+
+/**
+ * The margin a record needs after `judged` samples of history (module comment): {@link RECORD_MARGIN} from
+ * `minSamples` on; below it, with `scaled`, the margin of the same per-sample budget minSamples⁻² under an
+ * exponential tail, RECORD_MARGIN·ln(minSamples)/ln(judged) (+∞ under {@link RECORD_SCALED_FROM} samples); without `scaled`, +∞ (no record).
+ * Pure.
+ */
+export function recordMargin(judged: number, minSamples: number, scaled: boolean): number {
+  if (judged >= minSamples) return RECORD_MARGIN;
+  if (!scaled || judged < Math.min(RECORD_SCALED_FROM, minSamples)) return Number.POSITIVE_INFINITY;
+  return (RECORD_MARGIN * Math.log(minSamples)) / Math.log(judged);
+}
 
 /**
  * Judged samples before a record counts in the live tuning: n⁻² ≤ 10⁻⁶ (module comment). 17 min at 1 s samples,
@@ -47,10 +72,16 @@ export class RecordEvidence {
   private judged = 0;
 
   /**
-   * @param minSamples judged samples before a record counts (integer in [1, {@link MAX_RECORD_MIN_SAMPLES}]).
+   * @param minSamples judged samples before a record counts at {@link RECORD_MARGIN} (integer in [1,
+   *   {@link MAX_RECORD_MIN_SAMPLES}]).
+   * @param scaled whether a record counts before `minSamples` too, at the larger margin of the same budget
+   *   ({@link recordMargin}); default false.
    * @throws InvalidInputError for a `minSamples` out of range.
    */
-  constructor(readonly minSamples: number) {
+  constructor(
+    readonly minSamples: number,
+    readonly scaled = false,
+  ) {
     if (!(Number.isInteger(minSamples) && minSamples >= 1 && minSamples <= MAX_RECORD_MIN_SAMPLES))
       throw new InvalidInputError(
         `record evidence: minSamples must be an integer in [1, ${MAX_RECORD_MIN_SAMPLES}], got ${minSamples}`,
@@ -60,12 +91,18 @@ export class RecordEvidence {
   /**
    * Takes the deviation `dz` (≥ 0, in the member's σ along its bad direction; a negative or non-finite value is
    * learned as 0 and is no record) of one judged sample and says whether it is a record: at least
-   * {@link RECORD_MARGIN} times every earlier one, with at least `minSamples` judged samples before it. The sample
+   * {@link RECORD_MARGIN} times every earlier one, with at least `minSamples` judged samples before it (or, with
+   * `scaled`, at least {@link recordMargin} times every earlier one after at least {@link RECORD_SCALED_FROM}). The sample
    * then joins the history.
    */
   observe(dz: number): boolean {
     const d = Number.isFinite(dz) && dz > 0 ? dz : 0;
-    const record = this.judged >= this.minSamples && d > 0 && d >= RECORD_MARGIN * this.max;
+    // Before minSamples a history of zeros is no tail to beat (and ∞ · 0 is no margin).
+    const early = this.judged < this.minSamples;
+    const record =
+      d > 0 &&
+      (!early || this.max > 0) &&
+      d >= recordMargin(this.judged, this.minSamples, this.scaled) * this.max;
     if (d > this.max) this.max = d;
     if (this.judged < this.minSamples) this.judged++;
     return record;

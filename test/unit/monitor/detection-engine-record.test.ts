@@ -1,6 +1,7 @@
 /**
  * A one-sample excursion that doubles every deviation the series has shown pages without a second sample (the
- * Holt-Winters level member's record evidence, record-evidence.ts), through the engine as `serve` builds it.
+ * Holt-Winters level member's record evidence, record-evidence.ts), through the engine as `serve` builds it; in a
+ * history shorter than 1,000 samples only at the larger margin of the same budget.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,8 +54,18 @@ describe('record evidence through the engine', () => {
     assert.deepEqual(openedRows(1600, new Map([[1500, 40]]), true, 5 * MINUTE), [1500]);
   });
 
-  it('not before the history is long enough: the same sample at row 600 opens nothing', () => {
-    assert.deepEqual(openedRows(700, new Map([[600, 40]])), []);
+  it('in a shorter history only at the larger margin of the same budget (about 2.2× at row 600)', () => {
+    assert.deepEqual(openedRows(700, new Map([[600, 40]])), [600], '40 σ: far beyond 2.2× the maximum');
+    assert.deepEqual(openedRows(700, new Map([[600, 6.5]])), [], 'a 6.5 σ vote: under the margin');
+  });
+
+  it('an hourly series with a few hundred samples pages a single far-off sample (and nothing else)', () => {
+    assert.deepEqual(openedRows(400, new Map([[300, 30]]), false, 60 * MINUTE), [300]);
+    assert.deepEqual(openedRows(400, new Map(), false, 60 * MINUTE), []);
+  });
+
+  it('not in the first 100 judged samples, whatever the size: the maximum of fewer is no tail', () => {
+    assert.deepEqual(openedRows(200, new Map([[120, 40]])), []);
   });
 
   it('a second single sample of the same size is no record: it opens nothing', () => {
@@ -70,7 +81,7 @@ describe('record evidence through the engine', () => {
     );
   });
 
-  it('a single sample under twice the largest earlier deviation opens nothing', () => {
+  it('a single sample under twice the largest earlier deviation opens nothing (the first, a record itself, opens)', () => {
     assert.deepEqual(
       openedRows(
         2200,
@@ -79,7 +90,7 @@ describe('record evidence through the engine', () => {
           [2000, 16],
         ]),
       ),
-      [],
+      [900],
     );
   });
 });

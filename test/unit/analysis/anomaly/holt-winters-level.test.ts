@@ -218,6 +218,35 @@ describe('holt-winters level detector: record evidence (recordMinSamples)', () =
     );
   });
 
+  it('recordScaled: in a shorter history a far-off vote carries the evidence, at the larger margin', () => {
+    const at = (recordScaled: boolean, size: number) => {
+      const rng = new CorpusRandom(5);
+      const d = createHoltWintersLevelDetector(
+        { kind: 'generic' },
+        { threshold: 5, recordMinSamples: 1000, recordScaled },
+      );
+      let out: number | undefined | null = null;
+      for (let i = 0; i < 400; i++) {
+        const v = d.update(50 + rng.normal() + (i === 300 ? size : 0), i * 60_000);
+        if (i === 300) out = v.anomalous ? v.evidenceSamples : null;
+      }
+      return out;
+    };
+    assert.equal(at(true, 40), 2, '40 σ after ~240 judged samples: a record at 2.5× the maximum');
+    assert.equal(at(false, 40), undefined, 'off: a plain vote');
+    assert.equal(at(true, 6), undefined, '6 σ votes, under the margin');
+    assert.throws(
+      () =>
+        createHoltWintersLevelDetector(
+          { kind: 'generic' },
+          {
+            recordScaled: 1 as unknown as boolean,
+          },
+        ),
+      InvalidInputError,
+    );
+  });
+
   it('off by default, and not before recordMinSamples judged samples', () => {
     assert.deepEqual([...run(0, new Map([[1200, 40]])).out], [[1200, undefined]]);
     assert.deepEqual([...run(1500, new Map([[1200, 40]])).out], [[1200, undefined]]);

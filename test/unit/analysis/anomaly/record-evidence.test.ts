@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
-import { RECORD_MARGIN, RecordEvidence } from '../../../../src/analysis/anomaly/record-evidence.ts';
+import {
+  RECORD_MARGIN,
+  RECORD_SCALED_FROM,
+  RecordEvidence,
+  recordMargin,
+} from '../../../../src/analysis/anomaly/record-evidence.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
 
@@ -75,5 +80,55 @@ describe('record evidence', () => {
     assert.equal(r.observe(15.8), true);
     r.setState(undefined, 'test');
     assert.deepEqual(r.state(), { max: 0, judged: 0 });
+  });
+
+  it('scaled: before minSamples the margin keeps the budget minSamples⁻² of an exponential tail', () => {
+    assert.equal(recordMargin(1000, 1000, true), RECORD_MARGIN);
+    assert.equal(recordMargin(5000, 1000, false), RECORD_MARGIN);
+    assert.ok(Math.abs(recordMargin(100, 1000, true) - 3) < 1e-12);
+    assert.ok(Math.abs(recordMargin(300, 1000, true) - (2 * Math.log(1000)) / Math.log(300)) < 1e-12);
+    assert.equal(recordMargin(RECORD_SCALED_FROM - 1, 1000, true), Number.POSITIVE_INFINITY);
+    assert.equal(recordMargin(500, 1000, false), Number.POSITIVE_INFINITY);
+    // n^−m(n) is the same at every history length.
+    for (const n of [100, 200, 500, 999]) {
+      const m = recordMargin(n, 1000, true);
+      assert.ok(Math.abs(m * Math.log(n) - 2 * Math.log(1000)) < 1e-9, `n ${n}`);
+    }
+  });
+
+  it('scaled: a record at 100 judged samples needs 3× the maximum; not before 100; a history of zeros is none', () => {
+    const at = (x: number, scaled = true): boolean => {
+      const r = new RecordEvidence(1000, scaled);
+      for (let i = 0; i < 100; i++) r.observe(i === 50 ? 2 : 1);
+      return r.observe(x);
+    };
+    assert.equal(at(5.99), false);
+    assert.equal(at(6), true);
+    assert.equal(at(6, false), false, 'off: no record before minSamples');
+    const young = new RecordEvidence(1000, true);
+    for (let i = 0; i < RECORD_SCALED_FROM - 1; i++) young.observe(1);
+    assert.equal(young.observe(1e6), false, 'under 100 judged samples');
+    const zeros = new RecordEvidence(1000, true);
+    for (let i = 0; i < 500; i++) zeros.observe(0);
+    assert.equal(zeros.observe(1), false, 'no tail to beat');
+  });
+
+  it('scaled: exponential noise (|Laplace|) sets records before minSamples at about the budget, not at 2×', () => {
+    const rng = new CorpusRandom(11);
+    let scaled = 0;
+    let flat = 0;
+    for (let s = 0; s < 1000; s++) {
+      const a = new RecordEvidence(1000, true);
+      // The flat margin 2 from 100 samples on: what the scaling is for.
+      const b = new RecordEvidence(RECORD_SCALED_FROM);
+      for (let i = 0; i < 1000; i++) {
+        const z = -Math.log(1 - rng.uniform(0, 1));
+        if (a.observe(z)) scaled++;
+        if (b.observe(z)) flat++;
+      }
+    }
+    // 900,000 samples in [100, 1000) (seed 11): 4 records scaled (≈ 4·10⁻⁶ per sample), 19 at a flat 2× (Σ n⁻²).
+    assert.ok(scaled <= 8, `${scaled} records`);
+    assert.ok(flat >= 12, `${flat} records at the flat margin`);
   });
 });
