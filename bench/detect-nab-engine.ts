@@ -25,6 +25,21 @@ export type NabEngineMode = 'catalog' | 'inferred';
 const OPENED: Verdict = Object.freeze({ ...NOT_JUDGED, anomalous: true, score: 1, warmingUp: false });
 const QUIET: Verdict = Object.freeze({ ...NOT_JUDGED, warmingUp: false });
 
+/** One NAB sample as the engine's input (kind generic; `inferred`: a series outside the catalog). */
+export function nabEngineInput(value: number, timestampMs: number, mode: NabEngineMode): DetectionInput {
+  return {
+    key: 'nab',
+    metric: 'nab',
+    labels: {},
+    value,
+    timestampMs,
+    kind: 'generic',
+    transform: 'value',
+    def: undefined,
+    ...(mode === 'inferred' ? { inferred: 'NAB series' } : {}),
+  };
+}
+
 /**
  * One NAB series through a fresh detection engine, as a detector: a verdict is anomalous (score 1) on the sample
  * where the engine opened an anomaly. `lastOpened` keeps that anomaly (its voting members).
@@ -47,17 +62,7 @@ export class EngineAsDetector implements StreamingDetector {
   }
 
   update(value: number, timestampMs: number): Verdict {
-    const input: DetectionInput = {
-      key: 'nab',
-      metric: 'nab',
-      labels: {},
-      value,
-      timestampMs,
-      kind: 'generic',
-      transform: 'value',
-      def: undefined,
-      ...(this.mode === 'inferred' ? { inferred: 'NAB series' } : {}),
-    };
+    const input = nabEngineInput(value, timestampMs, this.mode);
     const opened = this.engine.process([input], timestampMs).opened;
     this.lastOpened = opened[0] ?? null;
     return opened.length > 0 ? OPENED : QUIET;

@@ -25,6 +25,7 @@ import { isReportable } from '../src/monitor/anomaly-record.ts';
 import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
 import type { DetectionInput } from '../src/monitor/detection-input.ts';
+import { nabEngineInput } from './detect-nab-engine.ts';
 
 const { values: args } = parseArgs({
   options: { seeds: { type: 'string', default: '1001,5005,6006' }, skip: { type: 'string', default: '' } },
@@ -141,14 +142,19 @@ const RULES: Readonly<Record<string, Rule>> = {
   'vote + previous at ≥ 0.7×': (t, i) => level(t, i - 1) >= 0.7,
 };
 
+/** One series' trace, its losses (the rows of each loss' votes) and which rows lie outside every labelled window. */
+interface Run {
+  readonly t: Trace;
+  readonly lost: readonly (readonly number[])[];
+  readonly outside: (i: number) => boolean;
+}
+
 interface Tally {
   found: number;
   fp: number;
 }
 
-function tallyRules(
-  runs: readonly { t: Trace; lost: readonly number[][]; outside: (i: number) => boolean }[],
-): Map<string, Tally> {
+function tallyRules(runs: readonly Run[]): Map<string, Tally> {
   const res = new Map<string, Tally>();
   for (const [name, rule] of Object.entries(RULES)) {
     const tally: Tally = { found: 0, fp: 0 };
@@ -166,10 +172,7 @@ function tallyRules(
 }
 
 /** Quartiles of the largest member ratio of the first vote of each loss, and of the unconfirmed votes outside. */
-function printSizes(
-  what: string,
-  runs: readonly { t: Trace; lost: readonly number[][]; outside: (i: number) => boolean }[],
-): void {
+function printSizes(what: string, runs: readonly Run[]): void {
   const inLost: number[] = [];
   const out: number[] = [];
   for (const r of runs) {
@@ -194,21 +197,22 @@ function printTally(what: string, lost: number, res: Map<string, Tally>): void {
   for (const [k, v] of res) console.log(`| ${k} | ${v.found} | ${v.fp} |`);
 }
 
+/** The sizes and the candidate rules' tally of one benchmark's runs. */
+function summary(what: string, runs: readonly Run[]): void {
+  printSizes(what, runs);
+  printTally(
+    what,
+    runs.reduce((s, r) => s + r.lost.length, 0),
+    tallyRules(runs),
+  );
+}
+
 async function nab(): Promise<void> {
   const corpus = await loadNabCorpus();
-  const runs: { t: Trace; lost: number[][]; outside: (i: number) => boolean }[] = [];
+  const runs: Run[] = [];
   console.log('NAB (catalog series): windows the detector reaches and the engine misses\n');
   for (const f of corpus.files) {
-    const t = trace(f.rows, (i) => ({
-      key: 'nab',
-      metric: 'nab',
-      labels: {},
-      value: f.values[i]!,
-      timestampMs: f.timestampsMs[i]!,
-      kind: 'generic',
-      transform: 'value',
-      def: undefined,
-    }));
+    const t = trace(f.rows, (i) => nabEngineInput(f.values[i]!, f.timestampsMs[i]!, 'catalog'));
     const p = probationLength(f.rows);
     const inWin = new Uint8Array(f.rows);
     for (const [l, r] of f.windows) inWin.fill(1, l, r + 1);
@@ -228,16 +232,11 @@ async function nab(): Promise<void> {
     });
     runs.push({ t, lost, outside: (i) => i >= p && inWin[i] === 0 });
   }
-  printSizes('NAB', runs);
-  printTally(
-    'NAB',
-    runs.reduce((s, r) => s + r.lost.length, 0),
-    tallyRules(runs),
-  );
+  summary('NAB', runs);
 }
 
 function corpus(): void {
-  const runs: { t: Trace; lost: number[][]; outside: (i: number) => boolean }[] = [];
+  const runs: Run[] = [];
   console.log(`\nCorpus seeds ${seeds.join(', ')}: missed anomalies with votes\n`);
   for (const seed of seeds) {
     for (const s of generateCorpus(seed)) {
@@ -269,12 +268,7 @@ function corpus(): void {
       runs.push({ t, lost, outside: (i) => i >= eval0 && labelled[i] === 0 });
     }
   }
-  printSizes('Corpus', runs);
-  printTally(
-    'Corpus',
-    runs.reduce((s, r) => s + r.lost.length, 0),
-    tallyRules(runs),
-  );
+  summary('Corpus', runs);
 }
 
 if (!skip.has('nab')) await nab();
