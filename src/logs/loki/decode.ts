@@ -39,12 +39,6 @@ function longToNumber(v: unknown): number {
   return NaN;
 }
 
-interface RawEntry {
-  readonly timeUs: number;
-  readonly line: unknown;
-  readonly metadata: Record<string, string>;
-}
-
 /** Validates and adds one entry of a stream with fields `f`; `index` names it in messages. */
 function addEntry(
   c: EntryCollector,
@@ -85,21 +79,6 @@ function addEntry(
     what,
     index,
   );
-}
-
-function addStream(
-  c: EntryCollector,
-  labels: Record<string, string> | undefined,
-  entries: readonly RawEntry[],
-  what: string,
-): void {
-  if (labels === undefined)
-    return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
-  const f = streamFields(labels);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    addEntry(c, f, e.timeUs, e.line, e.metadata, what, i);
-  }
 }
 
 /** The metadata of entries without any (shared: never written to). */
@@ -201,20 +180,26 @@ function decodeProtobuf(body: Buffer, c: EntryCollector): void {
     );
   }
   (msg.streams ?? []).forEach((s, si) => {
-    const entries: RawEntry[] = (s.entries ?? []).map((e) => {
+    const what = `stream ${si}`;
+    const entries = s.entries ?? [];
+    const labels = parseLabelString(s.labels ?? '');
+    if (labels === undefined)
+      return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
+    const f = streamFields(labels);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       const secs = longToNumber(e.timestamp?.seconds ?? 0);
       const nanos = e.timestamp?.nanos ?? 0;
-      const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata ?? [])
-        if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
-      return {
-        timeUs:
-          e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000),
-        line: e.line ?? '',
-        metadata,
-      };
-    });
-    addStream(c, parseLabelString(s.labels ?? ''), entries, `stream ${si}`);
+      let metadata = NO_METADATA;
+      const pairs = e.structuredMetadata;
+      if (pairs !== undefined && pairs.length > 0) {
+        metadata = {};
+        for (const p of pairs) if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
+      }
+      const timeUs =
+        e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000);
+      addEntry(c, f, timeUs, e.line ?? '', metadata, what, i);
+    }
   });
 }
 
