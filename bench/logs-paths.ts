@@ -15,13 +15,8 @@ import { DEFAULT_PII_RULES } from '../src/logs/pii/rules.ts';
 import { LogReceiver } from '../src/logs/receiver.ts';
 import type { LogRecord } from '../src/logs/record.ts';
 import { snappyUncompress } from '../src/logs/request-error.ts';
-import {
-  lokiSnappyProtobuf,
-  otlpLogsJson,
-  otlpLogsProtobuf,
-  type TestStream,
-} from '../test/helpers/log-push.ts';
-import { bodies, DAY, lines, PER_BODY } from './logs-data.ts';
+import { lokiSnappyProtobuf, otlpLogsJson, otlpLogsProtobuf } from '../test/helpers/log-push.ts';
+import { bodies, DAY, lines, PER_BODY, streamsOf } from './logs-data.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,21 +34,7 @@ const otlpJson: Buffer[] = [];
 const otlpProto: Buffer[] = [];
 for (let i = 0; i < ls.length; i += PER_BODY) {
   const chunk = ls.slice(i, i + PER_BODY);
-  const streams = new Map<string, TestStream>();
-  for (const l of chunk) {
-    const key = `${l.node}|${l.level}|${l.component}`;
-    let s = streams.get(key);
-    if (!s)
-      streams.set(
-        key,
-        (s = {
-          labels: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component },
-          entries: [],
-        }),
-      );
-    s.entries.push([l.time, l.line]);
-  }
-  lokiProto.push(lokiSnappyProtobuf([...streams.values()]));
+  lokiProto.push(lokiSnappyProtobuf(streamsOf(chunk)));
   const json = otlpLogsJson(
     chunk.map((l) => ({ timeMs: l.time, body: l.line, attributes: { component: l.component } })),
   );

@@ -12,6 +12,7 @@ import { DEFAULT_PII_SETTINGS, PiiMasker } from '../../../../src/logs/pii/masker
 import { DEFAULT_PII_RULES, type PiiRule } from '../../../../src/logs/pii/rules.ts';
 import { MATCH_STARTS, TRIGGER_BITS, triggerScan } from '../../../../src/logs/pii/trigger-scan.ts';
 import { generatePiiCorpus } from '../../../fixtures/logs/pii-corpus.ts';
+import { PII_RULE_PIECES } from '../../../fixtures/logs/pii-pieces.ts';
 
 const NAMES = DEFAULT_PII_RULES.map((r) => r.name);
 const corpus = generatePiiCorpus(17, 400);
@@ -34,36 +35,12 @@ const piece = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      'password',
+      ...PII_RULE_PIECES,
       'PassWd',
-      'client_secret',
       'access-key',
-      'Api-Key',
-      'credentials',
-      'Bearer ',
       'TOKEN ',
-      'sk_live_',
-      'AKIA',
-      'ghp_',
-      'glpat-',
-      'xoxb-',
-      'AIza',
-      'eyJ',
-      '@',
-      '.',
-      ':',
-      '::',
-      '=',
-      '"',
-      ' ',
-      '_',
-      '-',
-      '4111',
       '5500 0000',
       '1.2',
-      '10.0.',
-      'fe80',
-      'db8',
       '\uD800',
       '\uDC00',
       '\uFFFD',
