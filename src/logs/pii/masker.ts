@@ -226,7 +226,7 @@ export class PiiMasker {
 
   private candidates(text: string): Candidate[] {
     const all: Candidate[] = [];
-    const fired = this.triggers === 0 ? 0 : triggerScan(text);
+    const fired = this.triggers === 0 ? 0 : triggerScan(text, this.triggers);
     // a line that fails the combined pre-check fails the pre-check of every gated rule
     const gatedOut = this.gate !== undefined && !this.gate.test(text);
     for (const r of this.rules) {
