@@ -131,7 +131,14 @@ function compile(rule: PiiRule, order: number, builtIn: boolean): CompiledRule {
     precheck,
     gated: false,
     trigger: builtIn ? (TRIGGER_BITS[rule.name] ?? 0) : 0,
-    starts: at === undefined ? undefined : { at, sticky: new RegExp(rule.pattern, flags.replace('g', 'y')) },
+    // the whole match's span needs no `d` (indices): m.index and the match's length give it
+    starts:
+      at === undefined
+        ? undefined
+        : {
+            at,
+            sticky: new RegExp(rule.pattern, flags.replace('g', 'y').replace(group === 0 ? 'd' : '', '')),
+          },
     order,
   };
 }
@@ -240,7 +247,8 @@ export class PiiMasker {
       let from = 0;
       let m: RegExpExecArray | null;
       while (all.length < MAX_FINDINGS && (m = nextMatch(r, text, from)) !== null) {
-        const span = m.indices?.[r.group];
+        const span: readonly [number, number] | undefined =
+          r.group === 0 ? [m.index, m.index + m[0].length] : m.indices?.[r.group];
         const value = m[r.group];
         if (m[0].length === 0) from = m.index + 1;
         else if (

@@ -14,8 +14,9 @@
  * - `api_key`: `sk_`, `pk_`, `rk_`, `AKIA`, `AIza`, `gh`, `glpat-`, `xox` or `eyJ` at a word start (tested in any
  *   case: a superset);
  * - `email`: an `@`;
- * - `card`: a digit 2–6 not after a digit, `.` or `-`, then 12 more digits each after at most one space or dash
- *   (every alternative has 13 to 19 digits and single separators);
+ * - `card`: a digit 2–6 not after a digit, `.` or `-`, three digits, then nine more digits (solid), or a space or
+ *   dash, four digits, a separator and a digit (groups of four), or a separator, six digits and a separator
+ *   (Amex 4-6-5);
  * - `ipv4`: a digit, a dot, then 1–3 digits and a dot twice, then a digit (three octets of 1–3 digits inside);
  * - `ipv6`: two colons with only hex digits between them.
  */
@@ -45,7 +46,8 @@ const IPV6 = 64;
  */
 const KEY_WORDS =
   /\b(?:pass|pwd|secret|client|access|refresh|token|api|private|credential|bearer|[spr]k_|akia|aiza|gh|glpat-|xox|eyj)/gi;
-const CARD_RUN = /(?<![\d.-])[2-6](?:[ -]?\d){12}/;
+/** An issuer digit and three digits, then what each alternative needs next (solid, 4-4-4-…, Amex 4-6-5). */
+const CARD_RUN = /(?<![\d.-])[2-6]\d\d\d(?:\d{9}|[ -]\d{4}[ -]\d|[ -]\d{6}[ -])/;
 const IPV4_RUN = /\d\.\d{1,3}\.\d{1,3}\.\d/;
 const IPV6_RUN = /:[0-9A-Fa-f]*:/;
 
@@ -135,7 +137,7 @@ const isLocal = (c: number) =>
 const SECRET_PAIR_START = /\b(?:pass|pwd|secret|client|access|refresh|token|api|private|credential)/gi;
 const BEARER_START = /\b(?:bearer|token)/gi;
 const API_KEY_START = /\b(?:[spr]k_|AKIA|AIza|gh|glpat-|xox|eyJ)/g;
-const CARD_START = /(?<![\d.-])[2-6](?:[ -]?\d){12}/g;
+const CARD_START = new RegExp(CARD_RUN.source, 'g');
 
 /** The match starts of the built-in rules, by rule name (each reasoned in the module comment's trigger). */
 export const MATCH_STARTS: Readonly<Record<string, MatchStart>> = {
