@@ -78,25 +78,40 @@ export function lines(
   return out;
 }
 
+/** A bench stream: its labels and `[unix ms, line]` entries. */
+export interface BenchStream {
+  readonly labels: Record<string, string>;
+  readonly entries: [number, string][];
+}
+
+/** Lines grouped into streams, one per (node, level, component), in order of first appearance. */
+export function streamsOf(ls: ReturnType<typeof lines>): BenchStream[] {
+  const streams = new Map<string, BenchStream>();
+  for (const l of ls) {
+    const key = `${l.node}|${l.level}|${l.component}`;
+    let s = streams.get(key);
+    if (!s)
+      streams.set(
+        key,
+        (s = {
+          labels: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component },
+          entries: [],
+        }),
+      );
+    s.entries.push([l.time, l.line]);
+  }
+  return [...streams.values()];
+}
+
 /** Loki JSON push bodies of PER_BODY lines, one stream per (node, level, component). */
 export function bodies(ls: ReturnType<typeof lines>): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < ls.length; i += PER_BODY) {
-    const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
-    for (const l of ls.slice(i, i + PER_BODY)) {
-      const key = `${l.node}|${l.level}|${l.component}`;
-      let s = streams.get(key);
-      if (!s)
-        streams.set(
-          key,
-          (s = {
-            stream: { service_name: 'dwcp-node', node_id: l.node, level: l.level, component: l.component },
-            values: [],
-          }),
-        );
-      s.values.push([`${l.time}000000`, l.line]);
-    }
-    out.push(Buffer.from(JSON.stringify({ streams: [...streams.values()] })));
+    const streams = streamsOf(ls.slice(i, i + PER_BODY)).map((s) => ({
+      stream: s.labels,
+      values: s.entries.map(([ms, line]) => [`${ms}000000`, line]),
+    }));
+    out.push(Buffer.from(JSON.stringify({ streams })));
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { logProtoTypes } from '../proto-root.ts';
 import { hasOwnKeys, levelOfText, type LogLevel } from '../record.ts';
 import { LogRequestError } from '../request-error.ts';
 import { parseLokiStreamsByPiece } from './json-streams.ts';
-import { parseLabelString, streamFields } from './labels.ts';
+import { parseLabelString, streamFields, type StreamFields } from './labels.ts';
 
 /** The two push encodings. */
 export type LokiEncoding = 'protobuf' | 'json';
@@ -39,57 +39,46 @@ function longToNumber(v: unknown): number {
   return NaN;
 }
 
-interface RawEntry {
-  readonly timeUs: number;
-  readonly line: unknown;
-  readonly metadata: Record<string, string>;
-}
-
-function addStream(
+/** Validates and adds one entry of a stream with fields `f`; `index` names it in messages. */
+function addEntry(
   c: EntryCollector,
-  labels: Record<string, string> | undefined,
-  entries: readonly RawEntry[],
+  f: StreamFields,
+  timeUs: number,
+  line: unknown,
+  metadata: Record<string, string>,
   what: string,
+  index: number,
 ): void {
-  if (labels === undefined)
-    return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
-  const f = streamFields(labels);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i]!;
-    // named (`<what> entry <i>`) only when a rejection message is kept
-    if (typeof e.line !== 'string') {
-      c.reject('malformed_entry', what, 1, i);
-      continue;
-    }
-    // most entries carry no structured metadata: the stream's attributes are used as they are (add copies them)
-    let traceId = '';
-    let spanId = '';
-    let attributes = f.attributes;
-    let metaLevel: LogLevel | undefined;
-    if (hasOwnKeys(e.metadata)) {
-      const { trace_id: t = '', span_id: sp = '', ...meta } = e.metadata;
-      traceId = t.toLowerCase();
-      spanId = sp.toLowerCase();
-      metaLevel = meta['level'] !== undefined ? levelOfText(meta['level']) : undefined;
-      attributes = { ...f.attributes, ...meta };
-    }
-    c.add(
-      {
-        timeUs: e.timeUs,
-        level: f.level ?? metaLevel ?? 'info',
-        service: f.service,
-        nodeId: f.nodeId,
-        region: f.region,
-        component: f.component,
-        traceId,
-        spanId,
-        body: e.line,
-        attributes,
-      },
-      what,
-      i,
-    );
+  // named (`<what> entry <i>`) only when a rejection message is kept
+  if (typeof line !== 'string') return c.reject('malformed_entry', what, 1, index);
+  // most entries carry no structured metadata: the stream's attributes are used as they are (add copies them)
+  let traceId = '';
+  let spanId = '';
+  let attributes = f.attributes;
+  let metaLevel: LogLevel | undefined;
+  if (hasOwnKeys(metadata)) {
+    const { trace_id: t = '', span_id: sp = '', ...meta } = metadata;
+    traceId = t.toLowerCase();
+    spanId = sp.toLowerCase();
+    metaLevel = meta['level'] !== undefined ? levelOfText(meta['level']) : undefined;
+    attributes = { ...f.attributes, ...meta };
   }
+  c.add(
+    {
+      timeUs,
+      level: f.level ?? metaLevel ?? 'info',
+      service: f.service,
+      nodeId: f.nodeId,
+      region: f.region,
+      component: f.component,
+      traceId,
+      spanId,
+      body: line,
+      attributes,
+    },
+    what,
+    index,
+  );
 }
 
 /** The metadata of entries without any (shared: never written to). */
@@ -104,6 +93,22 @@ function metadataOf(v: unknown): Record<string, string> | undefined {
     if (k !== '__proto__') out[k] = x;
   }
   return out;
+}
+
+/** Whether every own enumerable value of `o` is a string. */
+function allStrings(o: Obj): boolean {
+  for (const k of Object.keys(o)) if (typeof o[k] !== 'string') return false;
+  return true;
+}
+
+/** Whether `v` is a JSON push entry: `[time, line]` or `[time, line, {metadata of strings}]`. */
+function isEntry(v: unknown): v is [unknown, unknown, unknown?] {
+  return (
+    Array.isArray(v) &&
+    v.length >= 2 &&
+    v.length <= 3 &&
+    (v[2] === undefined || (isObj(v[2]) && allStrings(v[2])))
+  );
 }
 
 /** The `streams` array of a JSON push body (stream by stream when the body is compact, else parsed whole). */
@@ -123,24 +128,35 @@ function jsonStreams(body: Buffer): unknown[] {
   return msg['streams'] as unknown[];
 }
 
+/**
+ * One stream of a JSON push: entries of a wrong shape are rejected first (named by their index in `values`),
+ * then the others are validated and added in order (named by their index among the well-formed ones), without
+ * an intermediate entry object.
+ */
+function decodeJsonStream(c: EntryCollector, s: unknown, si: number): void {
+  const what = `stream ${si}`;
+  if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
+  const values = s['values'] as unknown[];
+  let wellFormed = 0;
+  for (let i = 0; i < values.length; i++)
+    if (isEntry(values[i])) wellFormed++;
+    else c.reject('malformed_entry', what, 1, i);
+  const labels = s['stream'];
+  if (!isObj(labels) || !allStrings(labels))
+    return c.reject('invalid_labels', `${what} (${wellFormed} entries)`, wellFormed);
+  if (wellFormed === 0) return;
+  const f = streamFields(labels as Record<string, string>);
+  let j = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!isEntry(v)) continue;
+    addEntry(c, f, nsToMicros(v[0]), v[1], v[2] === undefined ? NO_METADATA : metadataOf(v[2])!, what, j++);
+  }
+}
+
 function decodeJson(body: Buffer, c: EntryCollector): void {
-  jsonStreams(body).forEach((s, si) => {
-    const what = `stream ${si}`;
-    if (!isObj(s) || !Array.isArray(s['values'])) return c.reject('malformed_entry', what);
-    const labelsOk = isObj(s['stream']) && Object.values(s['stream']).every((v) => typeof v === 'string');
-    const entries: RawEntry[] = [];
-    const values = s['values'] as unknown[];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      const meta = Array.isArray(v) ? metadataOf(v[2]) : undefined;
-      if (!Array.isArray(v) || v.length < 2 || v.length > 3 || meta === undefined) {
-        c.reject('malformed_entry', what, 1, i);
-        continue;
-      }
-      entries.push({ timeUs: nsToMicros(v[0]), line: v[1], metadata: meta });
-    }
-    addStream(c, labelsOk ? { ...(s['stream'] as Record<string, string>) } : undefined, entries, what);
-  });
+  const streams = jsonStreams(body);
+  for (let si = 0; si < streams.length; si++) decodeJsonStream(c, streams[si], si);
 }
 
 function decodeProtobuf(body: Buffer, c: EntryCollector): void {
@@ -164,20 +180,26 @@ function decodeProtobuf(body: Buffer, c: EntryCollector): void {
     );
   }
   (msg.streams ?? []).forEach((s, si) => {
-    const entries: RawEntry[] = (s.entries ?? []).map((e) => {
+    const what = `stream ${si}`;
+    const entries = s.entries ?? [];
+    const labels = parseLabelString(s.labels ?? '');
+    if (labels === undefined)
+      return c.reject('invalid_labels', `${what} (${entries.length} entries)`, entries.length);
+    const f = streamFields(labels);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       const secs = longToNumber(e.timestamp?.seconds ?? 0);
       const nanos = e.timestamp?.nanos ?? 0;
-      const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata ?? [])
-        if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
-      return {
-        timeUs:
-          e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000),
-        line: e.line ?? '',
-        metadata,
-      };
-    });
-    addStream(c, parseLabelString(s.labels ?? ''), entries, `stream ${si}`);
+      let metadata = NO_METADATA;
+      const pairs = e.structuredMetadata;
+      if (pairs !== undefined && pairs.length > 0) {
+        metadata = {};
+        for (const p of pairs) if (p.name && p.name !== '__proto__') metadata[p.name] = p.value ?? '';
+      }
+      const timeUs =
+        e.timestamp === undefined || e.timestamp === null ? NaN : secs * 1e6 + Math.floor(nanos / 1000);
+      addEntry(c, f, timeUs, e.line ?? '', metadata, what, i);
+    }
   });
 }
 

@@ -64,36 +64,28 @@ const REGION = ['region', 'cloud_region'];
 const COMPONENT = ['component'];
 const LEVEL = ['level', 'detected_level', 'severity', 'lvl'];
 
-function first(
-  labels: Readonly<Record<string, string>>,
-  names: readonly string[],
-  used: Set<string>,
-): string {
-  for (const n of names) {
-    const v = labels[n];
-    if (v !== undefined) {
-      used.add(n);
-      return v;
-    }
-  }
-  return '';
+/** The first of `names` present in `labels`, or undefined. */
+function first(labels: Readonly<Record<string, string>>, names: readonly string[]): string | undefined {
+  for (const n of names) if (labels[n] !== undefined) return n;
+  return undefined;
 }
 
 /** Maps a stream's labels onto the indexed fields. */
 export function streamFields(labels: Readonly<Record<string, string>>): StreamFields {
-  const used = new Set<string>();
-  const service = first(labels, SERVICE, used);
-  const nodeId = first(labels, NODE, used);
-  const region = first(labels, REGION, used);
-  const component = first(labels, COMPONENT, used);
-  const levelText = first(labels, LEVEL, used);
+  const s = first(labels, SERVICE);
+  const n = first(labels, NODE);
+  const r = first(labels, REGION);
+  const c = first(labels, COMPONENT);
+  const l = first(labels, LEVEL);
+  const levelText = l === undefined ? '' : labels[l]!;
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (!used.has(k) && k !== '__proto__') attributes[k] = v;
+  for (const k of Object.keys(labels))
+    if (k !== s && k !== n && k !== r && k !== c && k !== l && k !== '__proto__') attributes[k] = labels[k]!;
   return {
-    service,
-    nodeId,
-    region,
-    component,
+    service: s === undefined ? '' : labels[s]!,
+    nodeId: n === undefined ? '' : labels[n]!,
+    region: r === undefined ? '' : labels[r]!,
+    component: c === undefined ? '' : labels[c]!,
     level: levelText === '' ? undefined : levelOfText(levelText),
     attributes,
   };

@@ -1,7 +1,8 @@
 /**
- * PII masking of log lines and attribute values before anything is stored. Every rule (./rules.ts) whose
- * pre-checks the text passes is run over the original text (one combined scan first stands for the pre-checks of
- * most rules, ./precheck-gate.ts); candidates failing their validator are dropped; overlapping findings are resolved by
+ * PII masking of log lines and attribute values before anything is stored. One pass over the text first finds
+ * which built-in rules (./rules.ts) can match at all (./trigger-scan.ts); those, and every added rule whose
+ * pre-checks the text passes (one combined scan stands for most of their pre-checks, ./precheck-gate.ts), are run
+ * over the original text; candidates failing their validator are dropped; overlapping findings are resolved by
  * earliest start, then longest span, then rule order; the output is built in one pass. Masking never throws on
  * any input string.
  */
@@ -9,6 +10,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidInputError } from '../../errors.ts';
 import { luhnValid } from './luhn.ts';
 import { precheckGate } from './precheck-gate.ts';
+import { MATCH_STARTS, TRIGGER_BITS, triggerScan, type MatchStart } from './trigger-scan.ts';
 import {
   DEFAULT_PII_RULES,
   DEFAULT_SENSITIVE_KEYS,
@@ -57,6 +59,13 @@ interface CompiledRule {
   readonly precheck: RegExp | undefined;
   /** Whether {@link PiiMasker}'s combined pre-check stands for this rule's pre-check (./precheck-gate.ts). */
   readonly gated: boolean;
+  /**
+   * A built-in rule's trigger bit (./trigger-scan.ts): the rule runs only when the scan sets it, and its hint and
+   * pre-check (implied by the trigger) are not tested; 0 for added rules.
+   */
+  readonly trigger: number;
+  /** A built-in rule's match starts (./trigger-scan.ts), with its pattern compiled sticky; undefined for added rules. */
+  readonly starts: { readonly at: MatchStart; readonly sticky: RegExp } | undefined;
   readonly order: number;
 }
 
@@ -82,7 +91,7 @@ function validates(v: PiiValidator | undefined, text: string): boolean {
   }
 }
 
-function compile(rule: PiiRule, order: number, gated: boolean): CompiledRule {
+function compile(rule: PiiRule, order: number, builtIn: boolean): CompiledRule {
   const flags = `gd${(rule.flags ?? '').replace(/[gdy]/g, '')}`;
   let re: RegExp;
   try {
@@ -111,6 +120,7 @@ function compile(rule: PiiRule, order: number, gated: boolean): CompiledRule {
       );
     }
   }
+  const at = builtIn ? MATCH_STARTS[rule.name] : undefined;
   return {
     name: rule.name,
     re,
@@ -119,9 +129,36 @@ function compile(rule: PiiRule, order: number, gated: boolean): CompiledRule {
     validator: rule.validator,
     hint: rule.hint,
     precheck,
-    gated,
+    gated: false,
+    trigger: builtIn ? (TRIGGER_BITS[rule.name] ?? 0) : 0,
+    // the whole match's span needs no `d` (indices): m.index and the match's length give it
+    starts:
+      at === undefined
+        ? undefined
+        : {
+            at,
+            sticky: new RegExp(rule.pattern, flags.replace('g', 'y').replace(group === 0 ? 'd' : '', '')),
+          },
     order,
   };
+}
+
+/**
+ * The rule's leftmost match starting at or after `from`, as a global scan from `from` finds it, or null. A
+ * built-in rule runs its pattern sticky only where a match can start (./trigger-scan.ts `MATCH_STARTS`).
+ */
+function nextMatch(r: CompiledRule, text: string, from: number): RegExpExecArray | null {
+  if (r.starts === undefined) {
+    r.re.lastIndex = from;
+    return r.re.exec(text);
+  }
+  const { at, sticky } = r.starts;
+  for (let p = at(text, from); p >= 0; p = at(text, p + 1)) {
+    sticky.lastIndex = p;
+    const m = sticky.exec(text);
+    if (m !== null) return m;
+  }
+  return null;
 }
 
 /** Masks PII in strings with a fixed rule set. */
@@ -130,6 +167,8 @@ export class PiiMasker {
   private readonly rules: readonly CompiledRule[];
   /** One scan standing for the pre-checks of the rules marked `gated` (./precheck-gate.ts). */
   private readonly gate: RegExp | undefined;
+  /** The trigger bits of the built-in rules in use (0: none, the trigger scan is skipped). */
+  private readonly triggers: number;
   private readonly sensitiveKey: RegExp;
 
   /**
@@ -148,9 +187,12 @@ export class PiiMasker {
     );
     this.enabled = settings.enabled;
     const rules = [...builtIn, ...settings.extraRules];
+    // only the built-in rules themselves have triggers (an added rule of the same name may match anything);
     // each rule compiled alone first: a bad pre-check is reported with its rule's name
-    const compiled = rules.map((r, i) => compile(r, i, false));
-    const gate = precheckGate(rules);
+    const compiled = rules.map((r, i) => compile(r, i, i < builtIn.length));
+    this.triggers = compiled.reduce((a, r) => a | r.trigger, 0);
+    // the gate stands for the pre-checks of rules without a trigger only
+    const gate = precheckGate(rules.map((r, i) => (compiled[i]!.trigger === 0 ? r : {})));
     this.gate = gate?.re;
     this.rules = gate === undefined ? compiled : compiled.map((r, i) => ({ ...r, gated: gate.covers[i]! }));
     try {
@@ -191,32 +233,42 @@ export class PiiMasker {
 
   private candidates(text: string): Candidate[] {
     const all: Candidate[] = [];
+    const fired = this.triggers === 0 ? 0 : triggerScan(text, this.triggers);
     // a line that fails the combined pre-check fails the pre-check of every gated rule
     const gatedOut = this.gate !== undefined && !this.gate.test(text);
     for (const r of this.rules) {
-      if (gatedOut && r.gated) continue;
-      if (r.hint !== undefined && !text.includes(r.hint)) continue;
-      if (r.precheck !== undefined && !r.precheck.test(text)) continue;
-      r.re.lastIndex = 0;
+      if (r.trigger !== 0) {
+        if ((fired & r.trigger) === 0) continue;
+      } else {
+        if (gatedOut && r.gated) continue;
+        if (r.hint !== undefined && !text.includes(r.hint)) continue;
+        if (r.precheck !== undefined && !r.precheck.test(text)) continue;
+      }
+      let from = 0;
       let m: RegExpExecArray | null;
-      while ((m = r.re.exec(text)) !== null && all.length < MAX_FINDINGS) {
-        if (m[0].length === 0) {
-          r.re.lastIndex++;
-          continue;
-        }
-        const span = m.indices?.[r.group];
+      while (all.length < MAX_FINDINGS && (m = nextMatch(r, text, from)) !== null) {
+        const span: readonly [number, number] | undefined =
+          r.group === 0 ? [m.index, m.index + m[0].length] : m.indices?.[r.group];
         const value = m[r.group];
-        if (
+        if (m[0].length === 0) from = m.index + 1;
+        else if (
           span === undefined ||
           value === undefined ||
           value.length === 0 ||
           !validates(r.validator, value)
-        ) {
+        )
           // a candidate that fails its check may hide a valid one starting inside it: retry one further on
-          r.re.lastIndex = m.index + 1;
-          continue;
+          from = m.index + 1;
+        else {
+          all.push({
+            rule: r.name,
+            start: span[0],
+            end: span[1],
+            replacement: r.replacement,
+            order: r.order,
+          });
+          from = m.index + m[0].length;
         }
-        all.push({ rule: r.name, start: span[0], end: span[1], replacement: r.replacement, order: r.order });
       }
     }
     if (all.length <= 1) return all;

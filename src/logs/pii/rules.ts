@@ -4,7 +4,9 @@
  * for card numbers, address parsing for IP addresses) and optional pre-checks that every match implies, so a
  * line that fails one skips the rule cheaply: a hint (a substring) and a precheck (a short expression without
  * captures or validators: most log lines contain no key word, no `:` after a hex digit, no digit-dot-digit). The defaults cover e-mail addresses, IPv4 and IPv6 addresses, card
- * numbers, bearer tokens, well-known API key formats and `password=`-style pairs.
+ * numbers, bearer tokens, well-known API key formats and `password=`-style pairs. The built-in rules' hints and
+ * pre-checks are implied by their triggers (./trigger-scan.ts), which the masker tests instead; a rule added by
+ * configuration uses its own.
  * @see https://owasp.org/www-project-top-ten/2017/A3_2017-Sensitive_Data_Exposure (what counts as sensitive)
  * @see https://docs.github.com/en/code-security/secret-scanning/secret-scanning-patterns (token prefixes)
  */
