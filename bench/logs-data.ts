@@ -100,3 +100,24 @@ export function bodies(ls: ReturnType<typeof lines>): Buffer[] {
   }
   return out;
 }
+
+/**
+ * Loki JSON bodies as agents push them (Promtail's `batchwait`, Alloy's `batch_wait`): the lines of each `windowMs`
+ * window, one body per node (its ≤ 20 streams), the nodes one after another.
+ */
+export function agentBodies(ls: ReturnType<typeof lines>, windowMs: number): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < ls.length) {
+    const end = ls[i]!.time - (ls[i]!.time % windowMs) + windowMs;
+    const byNode = new Map<string, ReturnType<typeof lines>>();
+    for (; i < ls.length && ls[i]!.time < end; i++) {
+      const l = ls[i]!;
+      const xs = byNode.get(l.node) ?? [];
+      xs.push(l);
+      byNode.set(l.node, xs);
+    }
+    for (const xs of byNode.values()) out.push(...bodies(xs));
+  }
+  return out;
+}

@@ -10,7 +10,8 @@
  * timed run ends with a WAL checkpoint, so work a variant defers to the checkpoint is counted (since the variants
  * of `wal_autocheckpoint`; runs before included only the checkpoints SQLite made during the run).
  *
- * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b]`.
+ * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b] [--concurrent N]`
+ * (`--concurrent N`: N batches handed to the store at once).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,8 @@ const arg = (name: string, dflt: number): number => {
 const LINES = arg('lines', 100_000);
 const ROUNDS = arg('rounds', 3);
 const TRACE = process.argv.includes('--trace');
+/** Batches handed to the store at once (as pushes arriving during one commit). */
+const CONCURRENT = arg('concurrent', 1);
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : undefined;
 
@@ -158,7 +161,9 @@ async function main(): Promise<void> {
   const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
   const variants = VARIANTS.filter((v) => ONLY === undefined || ONLY.has(v.name));
   const results = new Map<string, number[]>(variants.map((v) => [v.name, []]));
-  console.log(`${LINES} lines in ${batches.length} batches, trace ids ${TRACE ? 'on' : 'off'}`);
+  console.log(
+    `${LINES} lines in ${batches.length} batches (${CONCURRENT} at once), trace ids ${TRACE ? 'on' : 'off'}`,
+  );
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
       const dir = mkdtempSync(join(tmpdir(), 'dwcp-logs-profile-'));
@@ -181,10 +186,16 @@ async function main(): Promise<void> {
         let next = 1;
         const c = cpuUs();
         const w = process.hrtime.bigint();
-        for (const b of batches) {
-          const n = await st.insertLogs(b);
-          after?.run(next, next + n - 1);
-          next += n;
+        // the first batch alone (the writer before group commit raced on its first entry ids when batches came
+        // together), then CONCURRENT at once
+        for (let k = 0; k < batches.length; k += k === 0 ? 1 : CONCURRENT) {
+          const ns = await Promise.all(
+            batches.slice(k, k === 0 ? 1 : k + CONCURRENT).map((b) => st.insertLogs(b)),
+          );
+          for (const n of ns) {
+            after?.run(next, next + n - 1);
+            next += n;
+          }
         }
         // the checkpoint work a variant defers is counted: every run ends with the WAL written back
         await sql`pragma wal_checkpoint(TRUNCATE)`.execute(st.db);
