@@ -18,13 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { Registry } from 'prom-client';
-import { DEFAULT_LOG_LIMITS } from '../src/logs/limits.ts';
 import { decodeLokiPush } from '../src/logs/loki/decode.ts';
 import type { LogRecord } from '../src/logs/record.ts';
-import { LogReceiver } from '../src/logs/receiver.ts';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
-import { bodies, DAY, lines } from './logs-data.ts';
+import { bodies, DAY, lines, maskingReceiver } from './logs-data.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -145,11 +142,7 @@ function cpuUs(): number {
 
 async function main(): Promise<void> {
   const now = Date.now();
-  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
-  const rx = new LogReceiver(
-    { storeLogs: () => Promise.resolve({ stored: 0, droppedForStreamLimit: [] }) } as never,
-    { registry: new Registry(), limits, now: () => now },
-  );
+  const { limits, rx } = maskingReceiver(now);
   const batches: LogRecord[][] = bodies(lines(LINES, now, 7)).map((b) =>
     decodeLokiPush(b, 'json', limits, now).records.map((r) => {
       const m = rx.mask(r);

@@ -18,13 +18,10 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Registry } from 'prom-client';
-import { DEFAULT_LOG_LIMITS } from '../src/logs/limits.ts';
 import { decodeLokiPush } from '../src/logs/loki/decode.ts';
 import type { LogRecord } from '../src/logs/record.ts';
-import { LogReceiver } from '../src/logs/receiver.ts';
 import { LOG_STORE_WAL_AUTOCHECKPOINT_PAGES, openSqliteLogStore } from '../src/logs/store/open.ts';
-import { agentBodies, bodies, DAY, lines } from './logs-data.ts';
+import { agentBodies, bodies, DAY, lines, maskingReceiver } from './logs-data.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,11 +51,7 @@ function framePages(walPath: string, pageSize: number, from: number, to: number)
 
 async function main(): Promise<void> {
   const now = Date.now();
-  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
-  const rx = new LogReceiver(
-    { storeLogs: () => Promise.resolve({ stored: 0, droppedForStreamLimit: [] }) } as never,
-    { registry: new Registry(), limits, now: () => now },
-  );
+  const { limits, rx } = maskingReceiver(now);
   const ls = SHAPE === 'agent' ? lines(LINES, now, 7, (LINES / RATE) * 1000) : lines(LINES, now, 7);
   const bs = SHAPE === 'agent' ? agentBodies(ls, WINDOW_MS) : bodies(ls);
   const batches: LogRecord[][] = bs.map((b) =>
