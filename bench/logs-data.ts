@@ -2,6 +2,9 @@
  * The log benchmarks' lines (bench/logs.ts, bench/logs-blocks.ts): pino-style JSON lines from a seeded generator,
  * about a fifth with PII from the labelled corpus, pushed as Loki JSON bodies of {@link PER_BODY} entries.
  */
+import { Registry } from 'prom-client';
+import { DEFAULT_LOG_LIMITS, type LogLimits } from '../src/logs/limits.ts';
+import { LogReceiver } from '../src/logs/receiver.ts';
 import { Prng } from '../src/sim/prng.ts';
 import { generatePiiCorpus } from '../test/fixtures/logs/pii-corpus.ts';
 
@@ -114,4 +117,38 @@ export function bodies(ls: ReturnType<typeof lines>): Buffer[] {
     out.push(Buffer.from(JSON.stringify({ streams })));
   }
   return out;
+}
+
+/**
+ * Loki JSON bodies as agents push them (Promtail's `batchwait`, Alloy's `batch_wait`): the lines of each `windowMs`
+ * window, one body per node (its ≤ 20 streams), the nodes one after another.
+ */
+export function agentBodies(ls: ReturnType<typeof lines>, windowMs: number): Buffer[] {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < ls.length) {
+    const end = ls[i]!.time - (ls[i]!.time % windowMs) + windowMs;
+    const byNode = new Map<string, ReturnType<typeof lines>>();
+    for (; i < ls.length && ls[i]!.time < end; i++) {
+      const l = ls[i]!;
+      const xs = byNode.get(l.node) ?? [];
+      xs.push(l);
+      byNode.set(l.node, xs);
+    }
+    for (const xs of byNode.values()) out.push(...bodies(xs));
+  }
+  return out;
+}
+
+/**
+ * The receive limits the store benches decode with (entries up to two days old) and a receiver with a sink that
+ * stores nothing, for its `mask`: records decoded and masked once, then stored by the bench itself.
+ */
+export function maskingReceiver(now: number): { readonly limits: LogLimits; readonly rx: LogReceiver } {
+  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
+  const rx = new LogReceiver(
+    { storeLogs: () => Promise.resolve({ stored: 0, droppedForStreamLimit: [] }) } as never,
+    { registry: new Registry(), limits, now: () => now },
+  );
+  return { limits, rx };
 }

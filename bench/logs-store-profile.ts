@@ -10,20 +10,18 @@
  * timed run ends with a WAL checkpoint, so work a variant defers to the checkpoint is counted (since the variants
  * of `wal_autocheckpoint`; runs before included only the checkpoints SQLite made during the run).
  *
- * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b]`.
+ * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b] [--concurrent N]`
+ * (`--concurrent N`: N batches handed to the store at once).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
-import { Registry } from 'prom-client';
-import { DEFAULT_LOG_LIMITS } from '../src/logs/limits.ts';
 import { decodeLokiPush } from '../src/logs/loki/decode.ts';
 import type { LogRecord } from '../src/logs/record.ts';
-import { LogReceiver } from '../src/logs/receiver.ts';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
-import { bodies, DAY, lines } from './logs-data.ts';
+import { bodies, DAY, lines, maskingReceiver } from './logs-data.ts';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +30,8 @@ const arg = (name: string, dflt: number): number => {
 const LINES = arg('lines', 100_000);
 const ROUNDS = arg('rounds', 3);
 const TRACE = process.argv.includes('--trace');
+/** Batches handed to the store at once (as pushes arriving during one commit). */
+const CONCURRENT = arg('concurrent', 1);
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : undefined;
 
@@ -142,11 +142,7 @@ function cpuUs(): number {
 
 async function main(): Promise<void> {
   const now = Date.now();
-  const limits = { ...DEFAULT_LOG_LIMITS, maxAgeMs: 2 * DAY };
-  const rx = new LogReceiver(
-    { storeLogs: () => Promise.resolve({ stored: 0, droppedForStreamLimit: [] }) } as never,
-    { registry: new Registry(), limits, now: () => now },
-  );
+  const { limits, rx } = maskingReceiver(now);
   const batches: LogRecord[][] = bodies(lines(LINES, now, 7)).map((b) =>
     decodeLokiPush(b, 'json', limits, now).records.map((r) => {
       const m = rx.mask(r);
@@ -158,7 +154,9 @@ async function main(): Promise<void> {
   const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
   const variants = VARIANTS.filter((v) => ONLY === undefined || ONLY.has(v.name));
   const results = new Map<string, number[]>(variants.map((v) => [v.name, []]));
-  console.log(`${LINES} lines in ${batches.length} batches, trace ids ${TRACE ? 'on' : 'off'}`);
+  console.log(
+    `${LINES} lines in ${batches.length} batches (${CONCURRENT} at once), trace ids ${TRACE ? 'on' : 'off'}`,
+  );
   for (let round = 0; round < ROUNDS; round++) {
     for (const v of variants) {
       const dir = mkdtempSync(join(tmpdir(), 'dwcp-logs-profile-'));
@@ -181,10 +179,16 @@ async function main(): Promise<void> {
         let next = 1;
         const c = cpuUs();
         const w = process.hrtime.bigint();
-        for (const b of batches) {
-          const n = await st.insertLogs(b);
-          after?.run(next, next + n - 1);
-          next += n;
+        // the first batch alone (the writer before group commit raced on its first entry ids when batches came
+        // together), then CONCURRENT at once
+        for (let k = 0; k < batches.length; k += k === 0 ? 1 : CONCURRENT) {
+          const ns = await Promise.all(
+            batches.slice(k, k === 0 ? 1 : k + CONCURRENT).map((b) => st.insertLogs(b)),
+          );
+          for (const n of ns) {
+            after?.run(next, next + n - 1);
+            next += n;
+          }
         }
         // the checkpoint work a variant defers is counted: every run ends with the WAL written back
         await sql`pragma wal_checkpoint(TRUNCATE)`.execute(st.db);

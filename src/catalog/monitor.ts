@@ -499,7 +499,7 @@ export const MONITOR_METRICS = [
   {
     name: 'dwcp_monitor_log_requests_rejected_total',
     type: 'counter',
-    help: 'Log push requests refused as a whole, by protocol and reason (malformed_protobuf, malformed_json, too_large, decompression_failed, unsupported_media_type, unsupported_encoding, no_valid_entries, store_error).',
+    help: "Log push requests refused as a whole, by protocol and reason (malformed_protobuf, malformed_json, too_large, decompression_failed, unsupported_media_type, unsupported_encoding, no_valid_entries, store_error, overloaded: the log store's write queue was full).",
     unit: 'count',
     labels: ['protocol', 'reason'],
     group: 'monitor',

@@ -13,6 +13,7 @@ export const LOG_REQUEST_REJECT_REASONS = [
   'unsupported_encoding',
   'no_valid_entries',
   'store_error',
+  'overloaded',
 ] as const;
 export type LogRequestRejectReason = (typeof LOG_REQUEST_REJECT_REASONS)[number];
 

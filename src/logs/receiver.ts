@@ -15,7 +15,7 @@
 import { Counter, type Registry } from 'prom-client';
 import { getMetric } from '../catalog/index.ts';
 import type { OtlpLogsExportResponse } from '../contract/logs.ts';
-import { ForbiddenError, PayloadTooLargeError, StoreError } from '../errors.ts';
+import { ForbiddenError, LimitExceededError, PayloadTooLargeError, StoreError } from '../errors.ts';
 import { foreignOnlyMessage, partitionByScope, type TenantScope } from '../model/tenant-scope.ts';
 import type { DecodedEntries } from './entry-builder.ts';
 import { DEFAULT_LOG_LIMITS, type LogLimits, type LogRequestRejectReason } from './limits.ts';
@@ -130,6 +130,7 @@ export class LogReceiver {
    * @throws LogRequestError (400) when the body does not decode, its encoding is unsupported or no entry is valid
    * @throws PayloadTooLargeError (413) when the decompressed body exceeds the limit
    * @throws StoreError (503) when the store fails (nothing of the request is stored)
+   * @throws LimitExceededError (429) when the store's write queue is full (nothing of the request is stored)
    */
   async receiveOtlp(req: LogPushRequest): Promise<OtlpLogsExportResponse> {
     const r = await this.handle('otlp', req.scope, () => {
@@ -215,6 +216,8 @@ export class LogReceiver {
         if (this.sink.storeLogs === undefined) await this.sink.insertLogs(masked);
         else dropped = (await this.sink.storeLogs(masked)).droppedForStreamLimit;
       } catch (e) {
+        // a full write queue is load, not a failure: the client retries later (HTTP 429)
+        if (e instanceof LimitExceededError) throw e;
         throw new StoreError(
           `storing ${masked.length} log entries failed: ${e instanceof Error ? e.message : String(e)}`,
           { cause: e },
@@ -250,7 +253,9 @@ export class LogReceiver {
             ? 'store_error'
             : e instanceof PayloadTooLargeError
               ? 'too_large'
-              : undefined;
+              : e instanceof LimitExceededError
+                ? 'overloaded'
+                : undefined;
       if (reason !== undefined) this.rejectedRequests.inc({ protocol, reason });
       throw e;
     }

@@ -23,6 +23,7 @@ import type {
   LogStoreOptions,
 } from './log-types.ts';
 import { LogWriter } from './log-writer.ts';
+import { DEFAULT_MAX_GROUP_ENTRIES, DEFAULT_MAX_QUEUED_ENTRIES } from './group-commit.ts';
 import type { LogDatabase } from './schema.ts';
 import { scopeSql } from './scope.ts';
 import { DEFAULT_MAX_STREAMS, streamConditions, type LabelSet, type StreamLabelValues } from './streams.ts';
@@ -48,7 +49,7 @@ export class LogStore {
   private readonly writer: LogWriter;
   private readonly scanner: LogScanner;
 
-  /** @throws InvalidInputError on a non-positive retention, entry cap or stream cap. */
+  /** @throws InvalidInputError on a non-positive retention, entry cap, stream cap or write queue bound. */
   constructor(
     db: Kysely<LogDatabase>,
     backend: LogStoreBackend,
@@ -62,9 +63,17 @@ export class LogStore {
       throw new InvalidInputError(`maxEntries must be a positive integer, got ${opts.maxEntries}`);
     if (opts.maxStreams !== undefined && !(Number.isSafeInteger(opts.maxStreams) && opts.maxStreams > 0))
       throw new InvalidInputError(`maxStreams must be a positive integer, got ${opts.maxStreams}`);
+    for (const k of ['maxQueuedEntries', 'maxGroupEntries'] as const) {
+      const v = opts[k];
+      if (v !== undefined && !(Number.isSafeInteger(v) && v > 0))
+        throw new InvalidInputError(`${k} must be a positive integer, got ${v}`);
+    }
     this.db = db;
     this.dialect = backend.dialect;
-    this.writer = new LogWriter(db, backend, opts.maxStreams ?? DEFAULT_MAX_STREAMS);
+    this.writer = new LogWriter(db, backend, opts.maxStreams ?? DEFAULT_MAX_STREAMS, {
+      maxQueuedEntries: opts.maxQueuedEntries ?? DEFAULT_MAX_QUEUED_ENTRIES,
+      maxGroupEntries: opts.maxGroupEntries ?? DEFAULT_MAX_GROUP_ENTRIES,
+    });
     this.scanner = new LogScanner(db, backend.dialect, this);
     this.opts = opts;
     this.onClose = onClose;

@@ -17,6 +17,13 @@ export interface LogStoreOptions {
    * once as many streams exist ({@link LogInsertResult}); `applyRetention` removes streams left without entries.
    */
   readonly maxStreams?: number;
+  /**
+   * SQLite: entries of the pushes waiting for a commit at most (default 50 000); a push beyond it is refused
+   * with LimitExceededError (HTTP 429), nothing of it stored (./group-commit.ts).
+   */
+  readonly maxQueuedEntries?: number;
+  /** SQLite: entries written in one group commit at most, in whole batches (default 16 000). */
+  readonly maxGroupEntries?: number;
 }
 
 /** The backend of a log store: PostgreSQL, or SQLite with the better-sqlite3 connection under kysely. */

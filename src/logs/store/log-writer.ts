@@ -1,5 +1,7 @@
 /**
- * The log store's write path: one transaction per batch. On SQLite a prepared statement per entry row (stream ids
+ * The log store's write path: one transaction per batch on PostgreSQL; on SQLite one transaction per group of
+ * the batches waiting for a commit (group commit, ./group-commit.ts: each push settles after the commit that
+ * holds it; a bounded queue refuses more with LimitExceededError). On SQLite a prepared statement per entry row (stream ids
  * from an in-memory map of every stream, new streams added in the same transaction), then one statement filling
  * the batch's FTS rows from the rows just written, on the better-sqlite3 connection under kysely while holding
  * kysely's connection; on PostgreSQL the batch's streams looked up (or added) by fingerprint, then multi-row
@@ -10,6 +12,7 @@ import { LOG_LABELS, type LogRecord } from '../record.ts';
 import type { LogStoreDialect } from './migrations.ts';
 import { attrsJson } from './log-rows.ts';
 import type { LogInsertResult, LogStoreBackend } from './log-types.ts';
+import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import type { LogDatabase } from './schema.ts';
 import {
   sameStream,
@@ -30,14 +33,18 @@ export class LogWriter {
   private nextId: number | undefined;
   /** SQLite: stream id by label-set key, every stream of the store (at most `maxStreams`). */
   private readonly streamIds = new Map<string, number>();
-  /** SQLite: one batch of records, ids from `first` on, in one transaction; returns the entries written. */
-  private readonly sqliteInsert:
-    | ((records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => number)
-    | undefined;
+  /** SQLite: batches waiting for a commit, written in groups of one transaction each. */
+  private readonly groupCommit: GroupCommit<readonly LogRecord[], LogInsertResult> | undefined;
   /** SQLite: reloads {@link streamIds} from the stream table. */
   private readonly loadStreams: (() => void) | undefined;
 
-  constructor(db: Kysely<LogDatabase>, backend: LogStoreBackend, maxStreams: number) {
+  /** @param limits SQLite: the write queue's bounds (./group-commit.ts) */
+  constructor(
+    db: Kysely<LogDatabase>,
+    backend: LogStoreBackend,
+    maxStreams: number,
+    limits?: GroupCommitLimits,
+  ) {
     this.db = db;
     this.dialect = backend.dialect;
     this.maxStreams = maxStreams;
@@ -62,43 +69,81 @@ export class LogWriter {
         for (const r of allStreams.all() as StreamRow[]) this.streamIds.set(streamKeyOfRow(r), Number(r.id));
       };
       this.loadStreams();
-      this.sqliteInsert = raw.transaction(
-        (records: readonly LogRecord[], first: number, added: string[], dropped: number[]) => {
-          let id = first;
-          // the receivers give consecutive entries of one stream the same label strings and attributes object:
-          // the stream id and the attributes' JSON are looked up and built once per run of such entries
-          let last: LogRecord | undefined;
-          let sid: number | undefined;
-          let attrs = '';
-          for (let i = 0; i < records.length; i++) {
-            const r = records[i]!;
-            if (last === undefined || r.attributes !== last.attributes) attrs = attrsJson(r.attributes);
-            if (last !== undefined && sameStream(r, last)) {
-              last = r;
-              entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
-              continue;
-            }
-            last = undefined;
-            const key = streamKeyOf(r);
-            sid = this.streamIds.get(key);
-            if (sid === undefined) {
-              if (this.streamIds.size >= this.maxStreams) {
-                dropped.push(i);
-                continue;
-              }
-              sid = Number(
-                addStream.run(streamFingerprint(key), r.service, r.nodeId, r.region, r.level, r.component)
-                  .lastInsertRowid,
-              );
-              this.streamIds.set(key, sid);
-              added.push(key);
-            }
+      /** One batch's rows, ids from `first` on (inside the group's transaction); returns the entries written. */
+      const writeBatch = (
+        records: readonly LogRecord[],
+        first: number,
+        added: string[],
+        dropped: number[],
+      ): number => {
+        let id = first;
+        // the receivers give consecutive entries of one stream the same label strings and attributes object:
+        // the stream id and the attributes' JSON are looked up and built once per run of such entries
+        let last: LogRecord | undefined;
+        let sid: number | undefined;
+        let attrs = '';
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          if (last === undefined || r.attributes !== last.attributes) attrs = attrsJson(r.attributes);
+          if (last !== undefined && sameStream(r, last)) {
             last = r;
             entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+            continue;
           }
-          if (id > first) fts.run(first, id - 1);
-          return id - first;
+          last = undefined;
+          const key = streamKeyOf(r);
+          sid = this.streamIds.get(key);
+          if (sid === undefined) {
+            if (this.streamIds.size >= this.maxStreams) {
+              dropped.push(i);
+              continue;
+            }
+            sid = Number(
+              addStream.run(streamFingerprint(key), r.service, r.nodeId, r.region, r.level, r.component)
+                .lastInsertRowid,
+            );
+            this.streamIds.set(key, sid);
+            added.push(key);
+          }
+          last = r;
+          entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+        }
+        return id - first;
+      };
+      const maxId = raw.prepare('select max(id) from log_entries').pluck();
+      // ids are assigned here (one writer per store) so the FTS rows can share them without a read-back; each
+      // batch reserves as many ids as it has entries (dropped entries leave gaps), as when it comes alone
+      const commitGroup = raw.transaction((group: readonly (readonly LogRecord[])[], added: string[]) => {
+        const start = (this.nextId ??= Number(maxId.get() ?? 0) + 1);
+        let next = start;
+        const out: LogInsertResult[] = [];
+        for (const records of group) {
+          const droppedForStreamLimit: number[] = [];
+          const stored = writeBatch(records, next, added, droppedForStreamLimit);
+          next += records.length;
+          out.push({ stored, droppedForStreamLimit });
+        }
+        // the group's FTS rows in one statement, one FTS5 segment per commit
+        if (next > start) fts.run(start, next - 1);
+        this.nextId = next;
+        return out;
+      });
+      this.groupCommit = new GroupCommit<readonly LogRecord[], LogInsertResult>(
+        (group) => {
+          const added: string[] = [];
+          try {
+            return commitGroup(group, added);
+          } catch (e) {
+            // the streams added by the rolled-back transaction are gone with it
+            for (const k of added) this.streamIds.delete(k);
+            this.nextId = undefined;
+            throw e;
+          }
         },
+        (records) => records.length,
+        // holding kysely's connection: no kysely transaction (retention) is open while the group runs
+        (fn) => this.db.connection().execute(async () => fn()),
+        limits,
       );
     }
   }
@@ -109,40 +154,17 @@ export class LogWriter {
   }
 
   /**
-   * Stores entries in one transaction; entries of a new label set are refused while `maxStreams` streams exist
-   * (the others are stored).
-   * @throws driver errors on backend failure (nothing of the batch is stored)
+   * Stores entries in one transaction (on SQLite together with the other batches waiting for a commit; settles
+   * after that commit); entries of a new label set are refused while `maxStreams` streams exist (the others are
+   * stored).
+   * @throws driver errors on backend failure (nothing of the batch is stored); LimitExceededError when the
+   *   SQLite write queue is full (nothing of the batch is stored)
    */
   async storeLogs(records: readonly LogRecord[]): Promise<LogInsertResult> {
     if (records.length === 0) return { stored: 0, droppedForStreamLimit: [] };
-    const sqliteInsert = this.sqliteInsert;
-    if (sqliteInsert === undefined)
+    if (this.groupCommit === undefined)
       return this.db.transaction().execute((trx) => this.insertPostgres(trx, records));
-    // SQLite: ids are assigned here (one writer per store) so the FTS rows can share them without a read-back
-    if (this.nextId === undefined) {
-      const r = await this.db
-        .selectFrom('log_entries')
-        .select(sql<number | null>`max(id)`.as('m'))
-        .executeTakeFirst();
-      this.nextId = Number(r?.m ?? 0) + 1;
-    }
-    // ids reserved before waiting for the connection (batches may queue behind each other); dropped entries leave gaps
-    const first = this.nextId;
-    this.nextId += records.length;
-    const added: string[] = [];
-    const dropped: number[] = [];
-    try {
-      // holding kysely's connection: no kysely transaction (retention) is open while the batch runs
-      const stored = await this.db
-        .connection()
-        .execute(async () => sqliteInsert(records, first, added, dropped));
-      return { stored, droppedForStreamLimit: dropped };
-    } catch (e) {
-      // the streams added by the rolled-back batch are gone with it
-      for (const k of added) this.streamIds.delete(k);
-      this.nextId = undefined;
-      throw e;
-    }
+    return this.groupCommit.write(records);
   }
 
   /**

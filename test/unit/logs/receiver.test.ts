@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { PayloadTooLargeError, StoreError } from '../../../src/errors.ts';
+import { LimitExceededError, PayloadTooLargeError, StoreError } from '../../../src/errors.ts';
 import { LogReceiver, type LogSink } from '../../../src/logs/receiver.ts';
 import {
   levelOfPino,
@@ -32,8 +32,11 @@ const SPAN = 'cd'.repeat(8);
 class Sink implements LogSink {
   readonly stored: LogRecord[] = [];
   fail = false;
+  /** The store's write queue is full: the push is refused as load, not as a failure. */
+  overloaded = false;
   insertLogs(records: readonly LogRecord[]): Promise<number> {
     if (this.fail) return Promise.reject(new Error('disk full'));
+    if (this.overloaded) return Promise.reject(new LimitExceededError('write queue is full'));
     this.stored.push(...records);
     return Promise.resolve(records.length);
   }
@@ -267,6 +270,24 @@ describe('OTLP logs receiver', () => {
       await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'otlp', reason: 'store_error' }),
       1,
     );
+  });
+
+  it('a full write queue stays a LimitExceededError (HTTP 429) and is counted as overloaded', async () => {
+    const { sink, rx, count } = setup();
+    sink.overloaded = true;
+    await assert.rejects(
+      rx.receiveLoki({
+        body: lokiJson([{ labels: { service_name: 'svc' }, entries: [[NOW - 1, 'x']] }]),
+        contentType: 'application/json',
+        contentEncoding: undefined,
+      }),
+      (e) => e instanceof LimitExceededError && e.code === 'DWCP_LIMIT_EXCEEDED',
+    );
+    assert.equal(
+      await count('dwcp_monitor_log_requests_rejected_total', { protocol: 'loki', reason: 'overloaded' }),
+      1,
+    );
+    assert.equal(sink.stored.length, 0);
   });
 
   it('caps entries per request and says so', async () => {
