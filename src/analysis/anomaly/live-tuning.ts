@@ -72,6 +72,7 @@ export const LIVE_TUNING: PresetTuning = Object.freeze({
     drift: true,
     weeklySteps: true,
     calibrateH: true,
+    scale: true,
   }),
   muteSamples: 0,
   pageRule: 'band',
