@@ -147,7 +147,10 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
   it('does not judge before one half-life learned, and its sum is capped (bounded state)', () => {
     const c = new ScaleChart(1e7, 50, 4, 1);
     for (let i = 0; i < 49; i++) c.update(0.01, 1, true);
-    for (let i = 0; i < 5; i++) c.update(1e6, 1, true);
+    c.update(1e6, 1, true);
+    assert.equal(c.sum, 0, 'judged before one half-life was learned');
+    for (let i = 0; i < 4; i++) c.update(1e6, 1, true);
+    assert.ok(c.sum > 0);
     const first = c.state();
     assert.ok(first.learned <= 50);
     for (let i = 0; i < 1000; i++) c.update(1e6, 1, true);
@@ -156,6 +159,17 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
     const d = createCusumDetector({ kind: 'generic' }, LIVE);
     const without = createCusumDetector({ kind: 'generic' }, { ...LIVE, scale: false });
     assert.equal(d.stateBytes() - without.stateBytes(), 16);
+  });
+
+  it('the CUSUM feeds it one difference per disjoint pair of samples', () => {
+    const d = createCusumDetector({ kind: 'generic' }, { ...LIVE, periodMs: 3_600_000 });
+    const values = series(5, 900, () => 1);
+    const learned = (): number => (d.snapshot().state as { scale: { learned: number } }).scale.learned;
+    for (let i = 0; i < 500; i++) d.update(values[i]!, T0 + i * MIN_MS);
+    const l1 = learned();
+    assert.ok(l1 > 0 && l1 < 400, `learned ${l1}`);
+    for (let i = 500; i < 700; i++) d.update(values[i]!, T0 + i * MIN_MS);
+    assert.equal(learned() - l1, 100);
   });
 
   it('snapshots: restore continues identically; an older snapshot restores a fresh chart; bad state is refused', () => {
