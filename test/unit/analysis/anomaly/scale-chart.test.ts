@@ -17,16 +17,8 @@ const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 /** A Monday 00:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2);
-/** The live tuning's chart (live-tuning.ts) with the scale chart. */
-const LIVE: Partial<CusumOptions> = {
-  k: 1,
-  arl0: 1e7,
-  periodMs: DAY_MS,
-  restartInside: true,
-  drift: true,
-  weeklySteps: true,
-  scale: true,
-};
+/** The live tuning's chart (live-tuning.ts, which turns the scale chart on) on a daily baseline. */
+const LIVE: Partial<CusumOptions> = { ...LIVE_TUNING.cusum, periodMs: DAY_MS };
 /** Minute samples: three days to settle the daily baseline, then the judged part. */
 const SETTLE = 3 * 1440;
 
