@@ -59,8 +59,8 @@
  * left the rest of the weekend at residuals ≈ 0, the daily bins absorbed the return, and every weekend start paged
  * again (docs/anomaly-detection.md, "Weekend boundaries").
  *
- * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d², d the difference of the residuals of disjoint pairs of
- * successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
+ * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d², d the difference of the (unclipped) residuals of disjoint
+ * pairs of successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
  * `arl0` (Siegmund; 10⁷ → h ≈ 22.0). Its signal votes only on a sample outside the band (bandSigma σ, the bad
  * direction): a spread change that stays inside the band never pages, one that leaves it pages once it is sustained.
  * It never moves the baseline.
@@ -295,9 +295,15 @@ class CusumImpl implements CusumDetector {
       }
     }
     const scale = this.scale;
-    // Disjoint pairs of samples (scale-chart.ts): the chart sums every other sample's difference.
-    const scaleSignal =
-      scale !== null && (base.count % 2 === 0 ? scale.update(zr - zPrev, sigma, true) : scale.signalling);
+    // Disjoint pairs of samples (scale-chart.ts), unclipped residuals: one difference every other sample.
+    let scaleSignal = false;
+    if (scale !== null) {
+      if (base.count % 2 === 0) scaleSignal = scale.update(z, sigma, true);
+      else {
+        scale.pairStart(z);
+        scaleSignal = scale.signalling;
+      }
+    }
     if (scale !== null && scaleSignal && !anomalous) {
       // The scale chart's vote, on a sample outside the band along a bad direction only.
       const zs = z >= 0 ? 1 : -1;

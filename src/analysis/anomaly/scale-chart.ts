@@ -9,7 +9,7 @@
  * y = ln d², the log of its square: a change of the noise's σ by a factor c moves y by exactly 2·ln c whatever the
  * noise's distribution, and the spread of y does not depend on σ (for Gaussian noise y is ln χ²₁, sd π/√2; this is
  * the log-variance statistic of the CUSUMs for scale, Hawkins & Olwell 1998 ch. 6). y is standardised by its own
- * in-control mean and standard deviation (exponentially weighted with the baseline's half-life, learned only while
+ * in-control mean and standard deviation (exponentially weighted with the baseline's half-life in pairs, learned only while
  * the sum is below h), u = (y − ȳ)/ŝ clipped to ±clip, and summed: S ← min(cap, max(0, S + u − k)).
  *
  * k and h. The chart is tuned for a doubling of σ under Gaussian noise: the shift of y is 2·ln 2, in sd units
@@ -22,7 +22,7 @@
  * The chart never votes alone: the CUSUM reports its signal only on a sample outside its band (expected ± bandSigma
  * σ), so a spread change that stays inside the band pages nothing however long it lasts, and one that leaves it pages
  * only once it has been sustained long enough for S to reach h. Upward only: a smaller spread is no harm signal.
- * State: four float32 numbers (sum, ȳ, ŝ², samples learned up to one half-life). Pure, no I/O.
+ * State: five float32 numbers (sum, ȳ, ŝ², pairs learned up to one half-life, the pair's first residual). Pure, no I/O.
  * @see D. M. Hawkins, D. H. Olwell, "Cumulative Sum Charts and Charting for Quality Improvement", Springer 1998,
  *   ch. 6 (CUSUMs for scale)
  * @see J. von Neumann, R. H. Kent, H. R. Bellinson, B. I. Hart, "The mean square successive difference",
@@ -47,8 +47,10 @@ export interface ScaleChartState {
   readonly mean: number;
   /** In-control variance of ln d² (> 0). */
   readonly variance: number;
-  /** Samples learned, up to the half-life (integer ≥ 0). */
+  /** Pairs learned, up to the half-life (integer ≥ 0). */
   readonly learned: number;
+  /** Standardised residual of the current pair's first sample (σ, finite). */
+  readonly first: number;
 }
 
 /** The scale chart of one series (see the file header). */
@@ -59,16 +61,17 @@ export class ScaleChart {
     mean: 0,
     variance: LOG_CHI2_SD * LOG_CHI2_SD,
     learned: 0,
+    first: 0,
   });
   /** Decision interval (sd units), from ARL₀. */
   readonly h: number;
   private readonly cap: number;
-  /** sum, ȳ, ŝ², samples learned. */
-  private readonly s = new Float32Array(4);
+  /** sum, ȳ, ŝ², pairs learned, the pair's first residual. */
+  private readonly s = new Float32Array(5);
 
   /**
    * @param arl0 stated in-control run length in samples (≥ 10)
-   * @param halfLife half-life of ȳ and ŝ² in samples (≥ 2); also the samples learned before the chart judges
+   * @param halfLife half-life of ȳ and ŝ² in pairs (≥ 2); also the pairs learned before the chart judges
    * @param clip the standardised statistic is clipped to ±clip (> k)
    * @param maxSumFactor the sum is capped at maxSumFactor·h (≥ 1)
    * @throws InvalidInputError for values out of range
@@ -100,16 +103,26 @@ export class ScaleChart {
   }
 
   /**
-   * One pair of samples: learns and (when `judge`) updates the sum; returns whether the sum is at h or above. The
-   * caller passes disjoint pairs (every other sample), so that successive increments are independent: overlapping
-   * differences share a sample, and their ln d² are positively correlated (≈ 0.2 for Gaussian noise), which
-   * shortens the in-control run length far below the stated one (measured: ≈ 10⁵–10⁶ instead of 10⁷).
-   * @param diff successive difference of the standardised residuals, z_t − z_{t−1} (σ units)
+   * The first sample of a pair: keeps its standardised residual (σ, unclipped) for {@link update}.
+   */
+  pairStart(z: number): void {
+    this.s[4] = z;
+  }
+
+  /**
+   * The second sample of a pair: learns and (when `judge`) updates the sum with d = z − the pair's first residual;
+   * returns whether the sum is at h or above. Pairs are disjoint (every other sample), so that successive increments
+   * are independent: overlapping differences share a sample, and their ln d² are positively correlated (≈ 0.2 for
+   * Gaussian noise), which shortens the in-control run length far below the stated one (measured: one run of 10⁵
+   * Gaussian samples in 9 reached h, for a stated 10⁷). The residuals are unclipped: two residuals at a clip make
+   * d = 0, and the plateau of a leak beyond the clip taught ȳ a floor value for hours.
+   * @param z the standardised residual of the pair's second sample (σ units, unclipped)
    * @param sigma the baseline's σ (sample units, > 0), so that the statistic is in sample units
    * @param judge false while the chart only learns (the CUSUM's warm-up gates): the sum stays 0
    */
-  update(diff: number, sigma: number, judge: boolean): boolean {
+  update(z: number, sigma: number, judge: boolean): boolean {
     const s = this.s;
+    const diff = z - s[4]!;
     const d2 = diff * diff;
     const y = Math.log(d2 > MIN_RATIO ? d2 : MIN_RATIO) + 2 * Math.log(sigma);
     const learned = s[3]!;
@@ -135,15 +148,15 @@ export class ScaleChart {
     return sum >= this.h;
   }
 
-  /** Approximate bytes of state (four float32 numbers). */
+  /** Approximate bytes of state (five float32 numbers). */
   bytes(): number {
-    return 16;
+    return 20;
   }
 
   /** The learned state (plain data, for the CUSUM's snapshot). */
   state(): ScaleChartState {
     const s = this.s;
-    return { sum: s[0]!, mean: s[1]!, variance: s[2]!, learned: s[3]! };
+    return { sum: s[0]!, mean: s[1]!, variance: s[2]!, learned: s[3]!, first: s[4]! };
   }
 
   /**
@@ -161,10 +174,12 @@ export class ScaleChart {
     if (!(fin(st.variance) && st.variance > 0)) bad('variance must be finite and > 0');
     if (!(Number.isInteger(st.learned) && st.learned >= 0 && st.learned <= this.halfLife))
       bad(`learned must be an integer in [0, ${this.halfLife}]`);
+    if (!fin(st.first)) bad('first must be finite');
     const s = this.s;
     s[0] = st.sum;
     s[1] = st.mean;
     s[2] = st.variance;
     s[3] = st.learned;
+    s[4] = st.first;
   }
 }

@@ -126,9 +126,9 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
         const c = new ScaleChart(1e7, 600, 4, 1);
         let max = 0;
         for (let i = 0; i < 100_000; i++) {
-          // Disjoint pairs of clipped residuals, as the CUSUM passes them.
-          const clip = (z: number): number => Math.max(-4, Math.min(4, z));
-          c.update(clip(draw()) - clip(draw()), sigma, true);
+          // Disjoint pairs of residuals, as the CUSUM passes them.
+          c.pairStart(draw());
+          c.update(draw(), sigma, true);
           if (c.sum > max) max = c.sum;
         }
         assert.ok(max < c.h, `${name} σ ${sigma}: max sum ${max} of h ${c.h}`);
@@ -139,18 +139,23 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
   it('does not judge before one half-life learned, and its sum is capped (bounded state)', () => {
     const c = new ScaleChart(1e7, 50, 4, 1);
     for (let i = 0; i < 49; i++) c.update(0.01, 1, true);
+    c.pairStart(-1e6);
     c.update(1e6, 1, true);
     assert.equal(c.sum, 0, 'judged before one half-life was learned');
     for (let i = 0; i < 4; i++) c.update(1e6, 1, true);
     assert.ok(c.sum > 0);
+    c.pairStart(0);
     const first = c.state();
     assert.ok(first.learned <= 50);
-    for (let i = 0; i < 1000; i++) c.update(1e6, 1, true);
+    for (let i = 0; i < 1000; i++) {
+      c.pairStart(-1e6);
+      c.update(1e6, 1, true);
+    }
     assert.ok(c.sum <= c.h + 1e-4, `sum ${c.sum} above its cap ${c.h}`);
-    assert.equal(c.bytes(), 16);
+    assert.equal(c.bytes(), 20);
     const d = createCusumDetector({ kind: 'generic' }, LIVE);
     const without = createCusumDetector({ kind: 'generic' }, { ...LIVE, scale: false });
-    assert.equal(d.stateBytes() - without.stateBytes(), 16);
+    assert.equal(d.stateBytes() - without.stateBytes(), 20);
   });
 
   it('the CUSUM feeds it one difference per disjoint pair of samples', () => {
@@ -203,7 +208,10 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
     );
     fc.assert(
       fc.property(
-        fc.record({ sum: anyNum, mean: anyNum, variance: anyNum, learned: anyNum }, { requiredKeys: [] }),
+        fc.record(
+          { sum: anyNum, mean: anyNum, variance: anyNum, learned: anyNum, first: anyNum },
+          { requiredKeys: [] },
+        ),
         (scale) => {
           const d = createCusumDetector({ kind: 'generic' }, LIVE);
           const snap = { ...start, state: { ...(start.state as object), scale } };
