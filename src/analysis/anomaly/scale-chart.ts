@@ -38,6 +38,10 @@ export const LOG_CHI2_SD = Math.PI / Math.SQRT2;
 export const SCALE_K = Math.LN2 / LOG_CHI2_SD;
 /** Smallest d² relative to σ² that enters the logarithm (bounds the statistic's lower tail). */
 const MIN_RATIO = 1e-6;
+/** Residuals are bounded to ±this many σ before they are differenced (finite float32 state; u is clipped anyway). */
+const MAX_Z = 1e9;
+
+const bounded = (z: number): number => (z > MAX_Z ? MAX_Z : z < -MAX_Z ? -MAX_Z : z);
 
 /** Learned state of the scale chart (in a CUSUM snapshot). */
 export interface ScaleChartState {
@@ -106,7 +110,7 @@ export class ScaleChart {
    * The first sample of a pair: keeps its standardised residual (σ, unclipped) for {@link update}.
    */
   pairStart(z: number): void {
-    this.s[4] = z;
+    this.s[4] = bounded(z);
   }
 
   /**
@@ -122,7 +126,7 @@ export class ScaleChart {
    */
   update(z: number, sigma: number, judge: boolean): boolean {
     const s = this.s;
-    const diff = z - s[4]!;
+    const diff = bounded(z) - s[4]!;
     const d2 = diff * diff;
     const y = Math.log(d2 > MIN_RATIO ? d2 : MIN_RATIO) + 2 * Math.log(sigma);
     const learned = s[3]!;

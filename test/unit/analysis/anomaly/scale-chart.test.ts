@@ -169,6 +169,21 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
     assert.equal(learned() - l1, 100);
   });
 
+  it('extreme residuals leave its state finite and its snapshot restorable', () => {
+    const c = new ScaleChart(1e7, 50, 4, 1);
+    for (const z of [1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, 1e300]) {
+      c.pairStart(z);
+      c.update(z, 1e-9, true);
+    }
+    for (let i = 0; i < 100; i++) {
+      c.pairStart(0.3);
+      c.update(-0.4, 1, true);
+    }
+    const st = c.state();
+    for (const v of Object.values(st)) assert.ok(Number.isFinite(v), JSON.stringify(st));
+    new ScaleChart(1e7, 50, 4, 1).setState(st, 'test');
+  });
+
   it('snapshots: restore continues identically; an older snapshot restores a fresh chart; bad state is refused', () => {
     const start = SETTLE + 600;
     const values = series(4, start + 300, (i) => (i >= start ? 3 : 1));
