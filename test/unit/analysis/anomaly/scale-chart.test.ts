@@ -169,6 +169,27 @@ describe('cusum: scale chart (CUSUM on ln d² of the residuals)', () => {
     assert.equal(learned() - l1, 100);
   });
 
+  it('residuals beyond the CUSUM clip (a plateau 8 σ off) do not teach it a lower in-control mean', () => {
+    for (let seed = 1; seed <= 3; seed++) {
+      const start = SETTLE + 1400;
+      const values = series(
+        seed,
+        start + 200,
+        () => 1,
+        (i) => (i >= start ? 8 : 0),
+      );
+      // No restart, so that the residuals stay beyond the clip (±4 σ) for the whole plateau.
+      const d = createCusumDetector({ kind: 'generic' }, { ...LIVE, restartSamples: 1_000_000 });
+      const mean = (): number => (d.snapshot().state as { scale: { mean: number } }).scale.mean;
+      let before = 0;
+      values.forEach((v, i) => {
+        if (i === start) before = mean();
+        d.update(v, T0 + i * MIN_MS);
+      });
+      assert.ok(mean() - before > -0.3, `seed ${seed}: ȳ ${before} → ${mean()}`);
+    }
+  });
+
   it('extreme residuals leave its state finite and its snapshot restorable', () => {
     const c = new ScaleChart(1e7, 50, 4, 1);
     for (const z of [1e300, -1e300, Number.MAX_VALUE, -Number.MAX_VALUE, 1e300, 1e300]) {
