@@ -83,6 +83,12 @@ export interface CusumOptions {
    * (drift-trend.ts) and persists over the newest half of the blocks. Default false.
    */
   readonly drift: boolean;
+  /**
+   * Scale chart (scale-chart.ts): an upper CUSUM on ln d² of the residuals' successive differences, standardised by
+   * its own in-control mean and sd, k for a doubling of σ and h from `arl0`; it votes on a sample outside the band
+   * once the spread has grown for long enough. Default false.
+   */
+  readonly scale: boolean;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -115,6 +121,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   restartInside: false,
   centred: false,
   drift: false,
+  scale: false,
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -211,6 +218,7 @@ export function resolveCusumOptions(
   if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
   if (typeof o.weeklySteps !== 'boolean') bad(`weeklySteps must be a boolean, got ${String(o.weeklySteps)}`);
   if (typeof o.calibrateH !== 'boolean') bad(`calibrateH must be a boolean, got ${String(o.calibrateH)}`);
+  if (typeof o.scale !== 'boolean') bad(`scale must be a boolean, got ${String(o.scale)}`);
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

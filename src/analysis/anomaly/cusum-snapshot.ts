@@ -7,6 +7,7 @@ import type { BlockTrendState } from './drift-trend.ts';
 import type { SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import type { StepCalendarState } from './step-calendar.ts';
 import type { IncrementTailState } from './cusum-tail.ts';
+import type { ScaleChartState } from './scale-chart.ts';
 
 /** Learned state in a snapshot. */
 export interface CusumSnapshotState {
@@ -38,6 +39,8 @@ export interface CusumSnapshotState {
   readonly steps?: StepCalendarState;
   /** Residual histogram and decision intervals (with `calibrateH`; absent otherwise and in older snapshots). */
   readonly tail?: IncrementTailState;
+  /** Scale chart (with `scale`; absent otherwise and in older snapshots; checked by scale-chart.ts). */
+  readonly scale?: ScaleChartState;
 }
 
 /** Learned state of the drift chart. */

@@ -59,6 +59,12 @@
  * left the rest of the weekend at residuals ≈ 0, the daily bins absorbed the return, and every weekend start paged
  * again (docs/anomaly-detection.md, "Weekend boundaries").
  *
+ * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d², d the difference of the (unclipped) residuals of disjoint
+ * pairs of successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
+ * `arl0` (Siegmund; 10⁷ → h ≈ 22.0). Its signal votes only on a sample outside the band (bandSigma σ, the bad
+ * direction): a spread change that stays inside the band never pages, one that leaves it pages once it is sustained.
+ * It never moves the baseline.
+ *
  * Decision interval from the series' own tails (`calibrateH`, cusum-tail.ts): on a count series (every value a
  * non-negative integer) h is raised per side until e^{θ*·(h + 1.166)} — θ* the root of the whitened increments'
  * moment generating function, 2k for Gaussian ones — is the run length `arl0` states. Bursty counts page less.
@@ -91,6 +97,7 @@ import { DriftChart } from './drift-chart.ts';
 import { checkCusumState, type CusumSnapshotState } from './cusum-snapshot.ts';
 import { WeeklyStepCalendar } from './step-calendar.ts';
 import { IncrementTail } from './cusum-tail.ts';
+import { ScaleChart } from './scale-chart.ts';
 
 export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
@@ -111,8 +118,8 @@ const VERSION = 1;
 /** The CUSUM detector with its resolved options and current sums (for explanations and tests). */
 export interface CusumDetector extends PersistentDetector, Predictor {
   readonly options: ResolvedCusumOptions;
-  /** Current one-sided sums (σ units). */
-  sums(): { readonly up: number; readonly down: number };
+  /** Current one-sided sums (σ units) and, with `scale`, the scale chart's sum (sd units of ln d²). */
+  sums(): { readonly up: number; readonly down: number; readonly scale?: number };
 }
 
 /**
@@ -162,6 +169,8 @@ class CusumImpl implements CusumDetector {
   private readonly steps: WeeklyStepCalendar | null;
   /** Decision intervals from the residuals' own tails (`calibrateH`, cusum-tail.ts). */
   private readonly tail: IncrementTail | null;
+  /** Scale chart (`scale`, scale-chart.ts); null without it. */
+  private readonly scale: ScaleChart | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -181,6 +190,7 @@ class CusumImpl implements CusumDetector {
     this.tail = o.calibrateH ? IncrementTail.forChart(o) : null;
     this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
     this.drift = o.drift ? new DriftChart(o) : null;
+    this.scale = o.scale ? new ScaleChart(o.arl0, o.baselineHalfLife, o.clip, 1) : null;
     this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
   }
 
@@ -284,6 +294,28 @@ class CusumImpl implements CusumDetector {
         anomalous = true;
       }
     }
+    const scale = this.scale;
+    // Disjoint pairs of samples (scale-chart.ts), unclipped residuals: one difference every other sample.
+    let scaleSignal = false;
+    if (scale !== null) {
+      if (base.count % 2 === 0) scaleSignal = scale.update(z, sigma, true);
+      else {
+        scale.pairStart(z);
+        scaleSignal = scale.signalling;
+      }
+    }
+    if (scale !== null && scaleSignal && !anomalous) {
+      // The scale chart's vote, on a sample outside the band along a bad direction only.
+      const zs = z >= 0 ? 1 : -1;
+      if ((this.dir === 0 || this.dir === zs) && zs * z >= o.bandSigma) {
+        side = zs;
+        s = scale.sum;
+        h = scale.h;
+        zDir = zs * z;
+        gate = true;
+        anomalous = true;
+      }
+    }
     let score = s / (s + h);
     if (!gate && score >= 0.5) score = 0.4999;
     const severity: Severity = !anomalous
@@ -344,8 +376,10 @@ class CusumImpl implements CusumDetector {
     return this.steps.expects(start, mean, this.options.bandSigma * sigma);
   }
 
-  sums(): { readonly up: number; readonly down: number } {
-    return { up: this.up, down: this.down };
+  sums(): { readonly up: number; readonly down: number; readonly scale?: number } {
+    return this.scale === null
+      ? { up: this.up, down: this.down }
+      : { up: this.up, down: this.down, scale: this.scale.sum };
   }
 
   /** The baseline's expectation with the ±bandSigma·σ band; null while warming up. */
@@ -362,7 +396,8 @@ class CusumImpl implements CusumDetector {
       this.base.bytes() +
       (this.drift !== null ? this.drift.bytes() : 0) +
       (this.steps !== null ? this.steps.bytes() : 0) +
-      (this.tail !== null ? this.tail.bytes() : 0)
+      (this.tail !== null ? this.tail.bytes() : 0) +
+      (this.scale !== null ? this.scale.bytes() : 0)
     );
   }
 
@@ -388,6 +423,7 @@ class CusumImpl implements CusumDetector {
       ...(this.steps !== null ? { steps: this.steps.state() } : {}),
       ...(this.tail !== null ? { tail: this.tail.state() } : {}),
       ...(this.drift !== null ? { drift: this.drift.state() } : {}),
+      ...(this.scale !== null ? { scale: this.scale.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -404,10 +440,13 @@ class CusumImpl implements CusumDetector {
     const driftBefore = this.drift?.state();
     const stepsBefore = this.steps?.state();
     const tailBefore = this.tail?.state();
+    const scaleBefore = this.scale?.state();
     this.base.setState(st.baseline, 'cusum detector');
     try {
       this.steps?.setState(st.steps ?? { steps: [] }, 'cusum detector');
       if (st.tail !== undefined) this.tail?.setState(st.tail, 'cusum detector');
+      // An older snapshot (no scale chart) restores with a fresh one, which learns again before it judges.
+      this.scale?.setState(st.scale ?? ScaleChart.FRESH, 'cusum detector');
       this.up = st.up;
       this.down = st.down;
       this.upRun = st.upRun;
@@ -430,6 +469,7 @@ class CusumImpl implements CusumDetector {
       if (driftBefore !== undefined) this.drift!.setState(driftBefore);
       if (stepsBefore !== undefined) this.steps!.setState(stepsBefore, 'cusum detector');
       if (tailBefore !== undefined) this.tail!.setState(tailBefore, 'cusum detector');
+      if (scaleBefore !== undefined) this.scale!.setState(scaleBefore, 'cusum detector');
       throw e;
     }
   }

@@ -86,6 +86,8 @@ export interface PresetTuning {
     readonly weeklySteps?: boolean;
     /** Decision interval per side from the residuals' own tails (cusum.ts `calibrateH`, cusum-tail.ts). Default false. */
     readonly calibrateH?: boolean;
+    /** The scale chart (cusum.ts `scale`, scale-chart.ts: votes on a sustained growth of the residuals' spread). Default false. */
+    readonly scale?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -283,6 +285,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.drift === true ? { drift: true } : {}),
       ...(t.cusum.weeklySteps === true ? { weeklySteps: true } : {}),
       ...(t.cusum.calibrateH === true ? { calibrateH: true } : {}),
+      ...(t.cusum.scale === true ? { scale: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
