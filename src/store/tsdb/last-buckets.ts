@@ -11,9 +11,9 @@ import type { TsdbDb } from './chunk-repo.ts';
 import { readRollupLasts } from './chunk-repo.ts';
 import { decodeRollupLastInto, rollupLastBuckets } from './codec/rollup-chunk.ts';
 import { ROLLUP_1M_MS, ROLLUP_ROW_SPAN_MS } from './options.ts';
-import { denseRow, rowKey, type CachedRow, type RollupRowCache } from './row-cache.ts';
+import { denseRow, ownedBytes, rowKey, type CachedRow, type RollupRowCache } from './row-cache.ts';
 import { bucketStart } from './rollup.ts';
-import { denseRunRow } from './rollup-dense.ts';
+import { denseRunInto, denseRunRow } from './rollup-dense.ts';
 import type { HeadSeries } from './head.ts';
 import { TailBuckets } from './tail-buckets.ts';
 import {
@@ -85,24 +85,16 @@ class Gathered {
   ) {}
 
   /**
-   * Row `r` of series `i` from the cache, or decoded from its blob and put into the cache; undefined when the
-   * blob is not representable as a cached row (its buckets are then in `tmp[0..m)`, m returned as `offGrid`).
+   * The decoded column of `blob` (row starting at `start` of series `i`), put into the cache; or, when the blob
+   * is not representable as a cached row (not on its row's grid), its buckets decoded into `tmp[0..m)` and m.
+   * @param decoded the cache held the row compressed (a read a second time): not counted as a miss again.
    */
-  private row(
-    i: number,
-    r: number,
-    blobs: { start: number; last: Uint8Array }[] | undefined,
-  ): CachedRow | number {
-    const hit = this.hits![i * this.rowCount + r];
-    if (hit !== undefined) return hit;
+  private decodedRow(i: number, start: number, blob: Uint8Array, decoded: boolean): CachedRow | number {
     const { res, cached, tmp } = this;
-    const start = this.firstRow + r * this.span;
-    const blob = blobs?.find((b) => b.start === start)?.last;
     let row: CachedRow;
     // A gap-free row goes straight from its blob into its column (rollup-dense.ts); others are decoded.
-    const run = blob === undefined ? undefined : denseRunRow(blob, start, res);
-    if (blob === undefined) row = { start, resolutionMs: res, values: undefined, lastBucket: -Infinity };
-    else if (run !== undefined)
+    const run = denseRunRow(blob, start, res);
+    if (run !== undefined)
       row = { start, resolutionMs: res, values: run, lastBucket: start + (run.length - 1) * res };
     else {
       const m = rollupLastBuckets(blob);
@@ -112,20 +104,60 @@ class Gathered {
       if (values === undefined) return m;
       row = { start, resolutionMs: res, values, lastBucket: tmp.ts[m - 1]! };
     }
-    cached!.cache.put(rowKey(this.ids[i]!, res, start), row, cached!.epoch, cached!.stamp);
+    cached!.cache.put(rowKey(this.ids[i]!, res, start), row, cached!.epoch, cached!.stamp, decoded);
     return row;
+  }
+
+  /** Caches row `start` of series `i` as read from the database: absent, or its blob (compressed). */
+  private keepRead(i: number, start: number, blob: Uint8Array | undefined, lastBucket: number): void {
+    const { res, cached } = this;
+    const row: CachedRow =
+      blob === undefined
+        ? { start, resolutionMs: res, values: undefined, lastBucket: -Infinity }
+        : { start, resolutionMs: res, values: undefined, blob: ownedBytes(blob), lastBucket };
+    cached!.cache.put(rowKey(this.ids[i]!, res, start), row, cached!.epoch, cached!.stamp);
+  }
+
+  /** The blob of row `start` among a series' rows read from the database. */
+  private static blobAt(
+    blobs: { start: number; last: Uint8Array }[] | undefined,
+    start: number,
+  ): Uint8Array | undefined {
+    if (blobs === undefined) return undefined;
+    for (const b of blobs) if (b.start === start) return b.last;
+    return undefined;
   }
 
   /** Appends the rollup buckets of series `i` to `c` from index 0; returns their count. */
   rollupSparse(i: number, c: Columns): number {
-    const { from, hi, toMs, w } = this;
+    const { from, hi, toMs, w, tmp } = this;
     const blobs = this.rowsOf.get(this.ids[i]!);
     let n = 0;
     if (this.cached !== undefined) {
       for (let r = 0; r < this.rowCount; r++) {
-        const row = this.row(i, r, blobs);
-        if (typeof row === 'number') n = keepRange(this.tmp.ts, this.tmp.last, 0, row, from, hi, c, n);
-        else if (row.values !== undefined) n = expandRow(row, from, hi, c, n);
+        const start = this.firstRow + r * this.span;
+        const hit = this.hits![i * this.rowCount + r];
+        if (hit !== undefined && hit.blob === undefined) {
+          if (hit.values !== undefined) n = expandRow(hit, from, hi, c, n);
+          continue;
+        }
+        if (hit !== undefined) {
+          // Read a second time: kept decoded from now on.
+          const row = this.decodedRow(i, start, hit.blob!, true);
+          if (typeof row === 'number') n = keepRange(tmp.ts, tmp.last, 0, row, from, hi, c, n);
+          else n = expandRow(row, from, hi, c, n);
+          continue;
+        }
+        const blob = Gathered.blobAt(blobs, start);
+        if (blob === undefined) {
+          this.keepRead(i, start, undefined, -Infinity);
+          continue;
+        }
+        const m = rollupLastBuckets(blob);
+        tmp.reserve(m);
+        decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
+        n = keepRange(tmp.ts, tmp.last, 0, m, from, hi, c, n);
+        this.keepRead(i, start, blob, m > 0 ? tmp.ts[m - 1]! : -Infinity);
       }
       return n;
     }
@@ -150,7 +182,25 @@ class Gathered {
   }
 
   /**
-   * Writes the rollup buckets of series `i` into the dense column `lasts` (NaN-filled by the caller).
+   * Writes the buckets of a rollup blob (row starting at `start`) with from <= start <= hi into the dense
+   * column `lasts`: a gap-free row straight from its blob (rollup-dense.ts `denseRunInto`), others decoded.
+   * @returns the start of the row's last bucket (-Infinity: none), or undefined when a bucket lies off the grid.
+   */
+  private blobDense(blob: Uint8Array, start: number, lasts: Float64Array): number | undefined {
+    const { from, hi, res, tmp } = this;
+    const runLast = denseRunInto(blob, start, res, from, hi, lasts);
+    if (runLast !== undefined) return runLast;
+    const m = rollupLastBuckets(blob);
+    tmp.reserve(m);
+    decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
+    if (!scatterDense(tmp.ts, tmp.last, 0, m, from, hi, res, lasts)) return undefined;
+    return m > 0 ? tmp.ts[m - 1]! : -Infinity;
+  }
+
+  /**
+   * Writes the rollup buckets of series `i` into the dense column `lasts` (NaN-filled by the caller). A row the
+   * cache holds decoded is copied; a row read from the database is decoded straight into `lasts` and cached
+   * compressed; a row the cache holds compressed is decoded and kept decoded (its second read).
    * @returns false when a bucket lies off the grid (the read must be done sparse).
    */
   rollupDense(i: number, lasts: Float64Array): boolean {
@@ -158,19 +208,31 @@ class Gathered {
     const blobs = this.rowsOf.get(this.ids[i]!);
     if (this.cached !== undefined) {
       for (let r = 0; r < this.rowCount; r++) {
-        const row = this.row(i, r, blobs);
-        if (typeof row === 'number') {
-          if (!scatterDense(tmp.ts, tmp.last, 0, row, from, hi, res, lasts)) return false;
-        } else if (row.values !== undefined) copyRowDense(row, from, hi, lasts);
+        const start = this.firstRow + r * this.span;
+        const hit = this.hits![i * this.rowCount + r];
+        if (hit !== undefined && hit.blob === undefined) {
+          if (hit.values !== undefined) copyRowDense(hit, from, hi, lasts);
+          continue;
+        }
+        if (hit !== undefined) {
+          const row = this.decodedRow(i, start, hit.blob!, true);
+          if (typeof row !== 'number') copyRowDense(row, from, hi, lasts);
+          else if (!scatterDense(tmp.ts, tmp.last, 0, row, from, hi, res, lasts)) return false;
+          continue;
+        }
+        const blob = Gathered.blobAt(blobs, start);
+        if (blob === undefined) {
+          this.keepRead(i, start, undefined, -Infinity);
+          continue;
+        }
+        const lastBucket = this.blobDense(blob, start, lasts);
+        if (lastBucket === undefined) return false;
+        this.keepRead(i, start, blob, lastBucket);
       }
       return true;
     }
-    for (const { last: blob } of blobs ?? []) {
-      const m = rollupLastBuckets(blob);
-      tmp.reserve(m);
-      decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
-      if (!scatterDense(tmp.ts, tmp.last, 0, m, from, hi, res, lasts)) return false;
-    }
+    for (const { last: blob, start } of blobs ?? [])
+      if (this.blobDense(blob, start, lasts) === undefined) return false;
     return true;
   }
 

@@ -7,6 +7,9 @@
  * bit for bit and of the same type; anything else (holes, a NaN last, a corrupt or unusual blob) returns
  * undefined and the caller takes the general path, which decodes and checks everything.
  *
+ * `denseRunInto` writes such a row straight into a query's own dense column instead (no column of the row's own,
+ * no float32 check): what a cold range query does with every row it reads from the database.
+ *
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
 import { paddedScratch, readBits } from './codec/bits.ts';
@@ -38,18 +41,18 @@ function zeroBits(b: Uint8Array, from: number, count: number): boolean {
   return (b[lastByte]! & tailMask) === 0;
 }
 
+/** Where a gap-free run sits in its row: its first bucket's index on the row's grid, its length, where its XOR stream starts. */
+interface GapFreeRun {
+  readonly k0: number;
+  readonly n: number;
+  readonly values: Uint8Array;
+}
+
 /**
- * The row's dense column (index k: the bucket starting at `start` + k × `resolutionMs`, NaN: no bucket; length:
- * the last bucket's index + 1), `Float32Array` when every last is exactly a float32, else `Float64Array`; or
- * undefined when the blob is not one gap-free run of non-NaN lasts on the row's grid (use `denseRow`).
- * @param blob the row's `last_data`; @param start the row's start (ms); @param resolutionMs bucket width (ms).
- * @throws StoreError when the XOR stream ends early (as the general decode would).
+ * The blob's run when its buckets are one gap-free run on the row's grid (timestamps checked, values not
+ * decoded), else undefined. @param start the row's start (ms); @param resolutionMs bucket width (ms).
  */
-export function denseRunRow(
-  blob: Uint8Array,
-  start: number,
-  resolutionMs: number,
-): Float32Array | Float64Array | undefined {
+function gapFreeRun(blob: Uint8Array, start: number, resolutionMs: number): GapFreeRun | undefined {
   if (blob.length < 3 || blob[0] !== ROLLUP_LAST_FORMAT) return undefined;
   const nr = readUvarint(blob, 1);
   const n = nr.value;
@@ -76,11 +79,29 @@ export function denseRunRow(
   if (span === undefined) return undefined;
   const k0 = (t0 - start) / resolutionMs;
   if (!Number.isInteger(k0) || k0 < 0 || k0 + n > span / resolutionMs) return undefined;
+  return { k0, n, values: blob.subarray(valFrom) };
+}
+
+/**
+ * The row's dense column (index k: the bucket starting at `start` + k × `resolutionMs`, NaN: no bucket; length:
+ * the last bucket's index + 1), `Float32Array` when every last is exactly a float32, else `Float64Array`; or
+ * undefined when the blob is not one gap-free run of non-NaN lasts on the row's grid (use `denseRow`).
+ * @param blob the row's `last_data`; @param start the row's start (ms); @param resolutionMs bucket width (ms).
+ * @throws StoreError when the XOR stream ends early (as the general decode would).
+ */
+export function denseRunRow(
+  blob: Uint8Array,
+  start: number,
+  resolutionMs: number,
+): Float32Array | Float64Array | undefined {
+  const run = gapFreeRun(blob, start, resolutionMs);
+  if (run === undefined) return undefined;
+  const { k0, n } = run;
   // Decoded into a shared scratch column (checked for NaN and float32-ness there), then copied once into the
   // kept array: one allocation per row, of the kept type.
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   const vals = scratch.subarray(0, n);
-  decodeXorColumn(blob.subarray(valFrom), n, vals);
+  decodeXorColumn(run.values, n, vals);
   let f32 = true;
   for (let k = 0; k < n; k++) {
     const v = vals[k]!;
@@ -91,4 +112,42 @@ export function denseRunRow(
   if (k0 > 0) out.fill(Number.NaN, 0, k0);
   out.set(vals, k0);
   return out;
+}
+
+/**
+ * Writes the lasts of a gap-free row straight into a query's dense column, without a column of the row's own:
+ * `lasts[(t − from) / resolutionMs]` for every bucket start t of the row with from <= t <= hi (the row's grid
+ * and the query's share `resolutionMs`; `from` is a bucket start). Decodes into `lasts` in place when the whole
+ * run lies in [from, hi], else into a scratch column and copies the part inside. Stored lasts are written as they
+ * are (a NaN last, which a stored bucket never holds, would read as no bucket, as `scatterDense` writes it).
+ * @returns the start (ms) of the row's last bucket, or undefined when the blob is not one gap-free run on the
+ *   row's grid (nothing written; decode it in full and use `scatterDense`).
+ * @throws StoreError when the XOR stream ends early (as the general decode would).
+ */
+export function denseRunInto(
+  blob: Uint8Array,
+  start: number,
+  resolutionMs: number,
+  from: number,
+  hi: number,
+  lasts: Float64Array,
+): number | undefined {
+  const run = gapFreeRun(blob, start, resolutionMs);
+  if (run === undefined) return undefined;
+  const { k0, n } = run;
+  const first = start + k0 * resolutionMs;
+  const lastBucket = first + (n - 1) * resolutionMs;
+  // Run indices [jLo, jHi] lie in [from, hi]; q0 is run index 0's place in the query's column.
+  const q0 = (first - from) / resolutionMs;
+  const jLo = Math.max(0, Math.ceil((from - first) / resolutionMs));
+  const jHi = Math.min(n - 1, Math.floor((hi - first) / resolutionMs));
+  if (jHi < jLo) return lastBucket;
+  if (jLo === 0 && jHi === n - 1 && q0 + n <= lasts.length) {
+    decodeXorColumn(run.values, n, lasts.subarray(q0, q0 + n));
+    return lastBucket;
+  }
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+  decodeXorColumn(run.values, n, scratch);
+  lasts.set(scratch.subarray(jLo, jHi + 1), q0 + jLo);
+  return lastBucket;
 }

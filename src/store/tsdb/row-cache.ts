@@ -1,9 +1,12 @@
 /**
- * A bounded cache of decoded rollup rows for range queries: per (series, resolution, row) the row's bucket
- * lasts as a dense column over the row's bucket grid (a day of 1-minute buckets, 30 days of 1-hour buckets;
- * NaN marks a bucket that does not exist, which is lossless because a bucket's last is never NaN), as
- * `Float32Array` when every value of the row is exactly a float32 (counters, integer gauges), `Float64Array`
- * otherwise; values are the stored bits either way. Bucket starts are not kept: they are the grid.
+ * A bounded cache of rollup rows for range queries: per (series, resolution, row) the row's bucket lasts as a
+ * dense column over the row's bucket grid (a day of 1-minute buckets, 30 days of 1-hour buckets; NaN marks a
+ * bucket that does not exist, which is lossless because a bucket's last is never NaN), as `Float32Array` when
+ * every value of the row is exactly a float32 (counters, integer gauges), `Float64Array` otherwise; values are
+ * the stored bits either way. Bucket starts are not kept: they are the grid. A row read once so far is held as
+ * its compressed `last_data` blob (a quarter to a half of the column's bytes), which the next query decodes
+ * straight into its own column; only a row read a second time is kept decoded, so a cold query allocates no
+ * column per row.
  *
  * Rows that do not exist are cached too (as absent), so a series without data on a day is not looked up again.
  * Every rollup write replaces the entry of its row when it is cached (write-through), retention drops the
@@ -26,16 +29,30 @@ import { RollupWriteLog } from './write-log.ts';
 /** Accounted bytes of one entry besides its value column (entry object, key string, map slot). */
 export const ENTRY_OVERHEAD_BYTES = 160;
 
-/** A cached row: the last value of every bucket of its grid up to the last existing one (NaN: no bucket). */
+/**
+ * A cached row: the last value of every bucket of its grid up to the last existing one (NaN: no bucket), or,
+ * for a row read once so far, its compressed `last_data` blob (decoded straight into each query's column; kept
+ * decoded once a query reads it a second time). Neither: the row does not exist.
+ */
 export interface CachedRow {
   /** Row start (ms, a multiple of the row span). */
   readonly start: number;
   /** Bucket width (ms). */
   readonly resolutionMs: number;
-  /** undefined when the row does not exist. */
+  /** undefined when the row does not exist or is held compressed (`blob`). */
   readonly values: Float32Array | Float64Array | undefined;
+  /** The row's `last_data` as stored (an array of its own, not a view of a larger buffer), when held compressed. */
+  readonly blob?: Uint8Array;
   /** Start of the row's last bucket (ms; the row's `end_ts`), -Infinity when absent. */
   readonly lastBucket: number;
+}
+
+/**
+ * `blob` as an array that owns exactly its bytes: a driver's buffer may be a view of a larger pooled one
+ * (Node's `Buffer.from` of a few KiB), which a cache entry would keep alive whole.
+ */
+export function ownedBytes(blob: Uint8Array): Uint8Array {
+  return blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength ? blob : new Uint8Array(blob);
 }
 
 interface Entry {
@@ -50,6 +67,8 @@ export interface RowCacheStats {
   readonly maxBytes: number;
   readonly bytes: number;
   readonly entries: number;
+  /** Of the entries, rows held compressed (read once so far). */
+  readonly compressed: number;
   /** Rows served from the cache. */
   readonly hits: number;
   /** Rows not in the cache, read from the database. */
@@ -209,22 +228,23 @@ export class RollupRowCache {
   }
 
   /**
-   * Caches a row read from the database while the epoch was `epoch`. Not kept (and counted as bypassed) when
-   * the epoch has moved since (the row may be stale; not counted), the row alone exceeds the bound, or only
-   * rows of the same query are left to evict. @returns whether the row was kept.
+   * Caches a row read from the database while the epoch was `epoch` (counted as a miss), or, with `decoded`,
+   * the decoded column of a row the cache held compressed (not counted again: its read was a hit). Not kept (and
+   * counted as bypassed) when the epoch has moved since (the row may be stale; not counted), the row alone
+   * exceeds the bound, or only rows of the same query are left to evict. @returns whether the row was kept.
    */
-  put(key: string, row: CachedRow, epoch: number, stamp: number): boolean {
+  put(key: string, row: CachedRow, epoch: number, stamp: number, decoded = false): boolean {
     if (this.maxBytes <= 0) return false;
-    this.missN++;
+    if (!decoded) this.missN++;
     if (epoch !== this.epochN) return false;
-    const bytes = ENTRY_OVERHEAD_BYTES + (row.values?.byteLength ?? 0);
+    const bytes = ENTRY_OVERHEAD_BYTES + (row.values?.byteLength ?? row.blob?.byteLength ?? 0);
     const old = this.map.get(key);
     if (old !== undefined) {
       this.map.delete(key);
       this.used -= old.bytes;
     }
     if (!this.makeRoom(bytes, stamp)) {
-      this.bypassN++;
+      if (!decoded) this.bypassN++;
       return false;
     }
     this.map.set(key, { row, bytes, stamp });
@@ -273,7 +293,8 @@ export class RollupRowCache {
     this.epochN++;
     if (beforeMs > this.deletedBefore(resolutionMs)) this.cutoffs.set(resolutionMs, beforeMs);
     for (const [k, e] of this.map) {
-      if (e.row.resolutionMs === resolutionMs && e.row.values !== undefined && e.row.lastBucket < beforeMs) {
+      const present = e.row.values !== undefined || e.row.blob !== undefined;
+      if (e.row.resolutionMs === resolutionMs && present && e.row.lastBucket < beforeMs) {
         this.map.delete(k);
         this.used -= e.bytes;
       }
@@ -294,11 +315,19 @@ export class RollupRowCache {
       maxBytes: this.maxBytes,
       bytes: this.used,
       entries: this.map.size,
+      compressed: this.compressedCount(),
       hits: this.hitN,
       misses: this.missN,
       bypassed: this.bypassN,
       evictions: this.evictN,
     };
+  }
+
+  /** Entries held compressed (a pass over the entries: for stats and tests, not per query). */
+  private compressedCount(): number {
+    let n = 0;
+    for (const e of this.map.values()) if (e.row.blob !== undefined) n++;
+    return n;
   }
 
   /** Evicts least recently used entries not used by query `stamp` until `bytes` more fit. */

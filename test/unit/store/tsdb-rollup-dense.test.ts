@@ -3,7 +3,8 @@
  * (gap-free runs anywhere on the row's grid, rows with holes, float32-exact and full-precision lasts, NaN lasts,
  * 1-minute and 1-hour rows) the column must be exactly `denseRow` over the decoded blob (same type, same bits),
  * it must be taken for every gap-free run of non-NaN lasts, and refused (undefined) for every other row; a
- * truncated blob never yields a column.
+ * truncated blob never yields a column. The same rows written straight into a query's column (`denseRunInto`,
+ * any window of the query's grid before, across or inside the row) equal `scatterDense` over the decoded blob.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,7 +12,8 @@ import fc from 'fast-check';
 import { StoreError } from '../../../src/errors.ts';
 import { decodeRollupLast, encodeRollup } from '../../../src/store/tsdb/codec/rollup-chunk.ts';
 import { ROLLUP_ROW_SPAN_MS } from '../../../src/store/tsdb/options.ts';
-import { denseRunRow } from '../../../src/store/tsdb/rollup-dense.ts';
+import { scatterDense } from '../../../src/store/tsdb/bucket-columns.ts';
+import { denseRunInto, denseRunRow } from '../../../src/store/tsdb/rollup-dense.ts';
 import { denseRow } from '../../../src/store/tsdb/row-cache.ts';
 
 const MIN = 60_000;
@@ -123,5 +125,57 @@ describe('gap-free rollup rows decoded straight into their column', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("writes a gap-free row straight into a query's column as scatterDense of the decoded blob would", () => {
+    let taken = 0;
+    let partial = 0;
+    fc.assert(
+      fc.property(
+        rowArb,
+        fc.integer({ min: -1500, max: 1500 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.nat({ max: 3 }),
+        ({ res, ts, last }, fromK, len, slack) => {
+          const blob = encode(ts, last);
+          const d = decodeRollupLast(blob);
+          // The query's grid starts fromK buckets after the row's start (before it when negative); it reads
+          // buckets up to hi; its column may reach a few buckets past hi (the raw part's end).
+          const from = START + fromK * res;
+          const hi = from + len * res;
+          const nb = len + 1 + slack;
+          const ref = new Float64Array(nb).fill(Number.NaN);
+          assert.ok(
+            scatterDense(
+              new Float64Array(d.timestampsMs),
+              new Float64Array(d.last),
+              0,
+              ts.length,
+              from,
+              hi,
+              res,
+              ref,
+            ),
+          );
+          const got = new Float64Array(nb).fill(Number.NaN);
+          const lastBucket = denseRunInto(blob, START, res, from, hi, got);
+          const gapFree = ts.every((t, j) => j === 0 || t - ts[j - 1]! === res);
+          if (!gapFree) {
+            assert.equal(lastBucket, undefined);
+            assert.ok(
+              got.every((v) => Number.isNaN(v)),
+              'nothing written for a row it refuses',
+            );
+            return;
+          }
+          assert.equal(lastBucket, ts[ts.length - 1]);
+          assert.deepEqual(new Uint8Array(got.buffer), new Uint8Array(ref.buffer));
+          taken++;
+          if (ts[0]! < from || ts[ts.length - 1]! > hi) partial++;
+        },
+      ),
+      { numRuns: 600 },
+    );
+    assert.ok(taken > 100 && partial > 30, `taken ${taken}, partial ${partial}`);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The decoded rollup-row cache of range queries (src/store/tsdb/row-cache.ts): its byte bound holds under any
  * sequence of queries, fills, rewrites and deletions; a query whose rows do not fit is served partly uncached
- * (counted as bypassed) instead of evicting its own rows; stale fills are refused; dense rows are exact.
+ * (counted as bypassed) instead of evicting its own rows; stale fills are refused; dense rows are exact. Rows
+ * read once are held compressed (their blob's bytes counted, a pooled driver buffer copied so it does not keep
+ * its pool alive), and kept decoded when read again.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -9,6 +11,7 @@ import fc from 'fast-check';
 import {
   denseRow,
   ENTRY_OVERHEAD_BYTES,
+  ownedBytes,
   RollupRowCache,
   rowKey,
   type CachedRow,
@@ -24,14 +27,31 @@ function row(start: number, n: number, seed = 0.1): CachedRow {
   return { start, resolutionMs: MIN, values: denseRow(start, MIN, ts, last, n)!, lastBucket: ts[n - 1]! };
 }
 
+/** A row of `n` 1-minute buckets held as a blob of `bytes` bytes. */
+function compressed(start: number, n: number, bytes: number): CachedRow {
+  return {
+    start,
+    resolutionMs: MIN,
+    values: undefined,
+    blob: new Uint8Array(bytes),
+    lastBucket: start + (n - 1) * MIN,
+  };
+}
+
 describe('tsdb rollup-row cache', () => {
   it('never holds more than its bound, whatever the sequence of operations', () => {
     const op = fc.oneof(
       fc.record({
         k: fc.constant('query' as const),
-        rows: fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 1440 })), {
-          maxLength: 30,
-        }),
+        // (series, buckets, blob bytes): a row read from the database is held compressed when blob bytes > 0.
+        rows: fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 40 }),
+            fc.integer({ min: 1, max: 1440 }),
+            fc.integer({ min: 0, max: 12_000 }),
+          ),
+          { maxLength: 30 },
+        ),
       }),
       fc.record({
         k: fc.constant('write' as const),
@@ -47,9 +67,11 @@ describe('tsdb rollup-row cache', () => {
           if (o.k === 'query') {
             const stamp = c.beginQuery();
             const epoch = c.epoch;
-            for (const [id, n] of o.rows) {
+            for (const [id, n, z] of o.rows) {
               const key = rowKey(id, MIN, 0);
-              if (c.get(key, stamp) === undefined) c.put(key, row(0, n), epoch, stamp);
+              const hit = c.get(key, stamp);
+              if (hit === undefined) c.put(key, z > 0 ? compressed(0, n, z) : row(0, n), epoch, stamp);
+              else if (hit.blob !== undefined) c.put(key, row(0, n), epoch, stamp, true);
             }
           } else if (o.k === 'write') {
             const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
@@ -151,5 +173,48 @@ describe('tsdb rollup-row cache', () => {
     assert.equal(denseRow(0, MIN, [0, 30_000], [1, 2], 2), undefined); // off the grid
     assert.equal(denseRow(0, MIN, [0, MIN], [1, Number.NaN], 2), undefined); // NaN is the hole marker
     assert.equal(denseRow(0, MIN, [DAY], [1], 1), undefined); // past the row
+  });
+
+  it('holds a row read once compressed, counts its blob bytes, and keeps it decoded from its second read on', () => {
+    const c = new RollupRowCache(1 << 20);
+    const key = rowKey(7, MIN, 0);
+    const q1 = c.beginQuery();
+    assert.equal(c.put(key, compressed(0, 1440, 1800), c.epoch, q1), true);
+    assert.deepEqual(
+      { ...c.stats(), maxBytes: 0 },
+      {
+        maxBytes: 0,
+        bytes: ENTRY_OVERHEAD_BYTES + 1800,
+        entries: 1,
+        compressed: 1,
+        hits: 0,
+        misses: 1,
+        bypassed: 0,
+        evictions: 0,
+      },
+    );
+    const q2 = c.beginQuery();
+    assert.ok(c.get(key, q2)!.blob !== undefined);
+    assert.equal(c.put(key, row(0, 1440), c.epoch, q2, true), true);
+    const s = c.stats();
+    assert.equal(s.compressed, 0);
+    assert.equal(s.entries, 1);
+    assert.equal(s.bytes, ENTRY_OVERHEAD_BYTES + 1440 * 8);
+    assert.equal(s.misses, 1, 'the second read is a hit, not a second miss');
+    assert.equal(s.hits, 1);
+    // Retention drops compressed rows by their last bucket too.
+    c.put(rowKey(8, MIN, 0), compressed(0, 10, 100), c.epoch, q2);
+    c.rowsDeletedBefore(MIN, 10 * MIN);
+    assert.equal(c.get(rowKey(8, MIN, 0), q2), undefined);
+  });
+
+  it('copies a blob that is a view of a larger (pooled) buffer, and keeps one that owns its bytes', () => {
+    const pooled = Buffer.from('ab'.repeat(700), 'hex');
+    assert.ok(pooled.buffer.byteLength > pooled.byteLength, 'Node pools small buffers');
+    const own = ownedBytes(pooled);
+    assert.equal(own.buffer.byteLength, 700);
+    assert.deepEqual([...own], [...pooled]);
+    const fresh = new Uint8Array(700);
+    assert.equal(ownedBytes(fresh), fresh);
   });
 });
