@@ -6,6 +6,9 @@
  * bench may end `serve` with SIGKILL when its shutdown takes long, so the last periodic write is what remains).
  * On SIGUSR2 (the probe's measured window starting and ending) it writes `alloc-<pid>-mark<N>.heapprofile`, N = 1,
  * 2, …: the samples between two marks (by ordinal) are the window's (bench/alloc-profile-summary.ts).
+ * With `DWCP_ALLOC_PROF_KEEP=survivors` (`bench:probe --alloc-prof DIR --alloc-survivors`) objects freed by a
+ * young-generation collection are dropped from the profile: what remains is what survived a scavenge (promoted, or
+ * still live), by allocation site.
  */
 import { Session } from 'node:inspector';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,7 @@ if (dir !== undefined && dir !== '') {
   session.post('HeapProfiler.startSampling', {
     samplingInterval: 64 * 1024,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.DWCP_ALLOC_PROF_KEEP !== 'survivors',
   });
   const file = path.join(dir, `alloc-${process.pid}.heapprofile`);
   // The in-process session answers synchronously.

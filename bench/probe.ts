@@ -13,7 +13,8 @@
  * `--no-prometheus` (skip the anchor), `--keep DIR` (copy the monitor's SQLite file and Prometheus' data directory
  * there, e.g. for bytes per sample), `--cpu-prof DIR` (run `serve` under `node --cpu-prof`, the profile written to DIR when
  * it stops), `--alloc-prof DIR` (every byte `serve` allocates, sampled: bench/alloc-profile-hook.ts; the profile is
- * also written when the measured window starts and ends, for bench/alloc-profile-summary.ts), `--gc-trace` (`serve`
+ * also written when the measured window starts and ends, for bench/alloc-profile-summary.ts; `--alloc-survivors`:
+ * only objects that survived a young-generation collection), `--gc-trace` (`serve`
  * under `--trace-gc-nvp`: scavenges, mark-compacts, their pause time and the bytes allocated over the measured
  * window, per million samples), `--node-flag F` (repeatable: a V8/Node flag for `serve`, e.g.
  * `--max-semi-space-size=32`). JSON to bench/results/probe.json.
@@ -34,7 +35,8 @@ const HELP = `Usage: npm run bench:probe -- [--nodes 30,60] [--duration 180] [--
 Runs the simulator with N nodes and the monitor scraping them every second (and a real Prometheus scraping the
 same targets as the anchor), then reports false target-downs, up anomalies, series exposed vs tracked, event-loop
 lag p99 (seconds) and scrape durations (milliseconds). --duration is seconds per cluster size after a 20 s warm-up.
---alloc-prof DIR: sampled allocation profile of serve (window: bench/alloc-profile-summary.ts). --gc-trace: GC
+--alloc-prof DIR: sampled allocation profile of serve (window: bench/alloc-profile-summary.ts); with
+--alloc-survivors only what survived a young-generation collection (promoted or live). --gc-trace: GC
 counts, pause time and bytes allocated per sample over the window (serve under --trace-gc-nvp). --node-flag F
 (repeatable): a V8/Node flag for serve, e.g. --node-flag=--max-semi-space-size=32.`;
 
@@ -398,6 +400,7 @@ const { values } = parseArgs({
     'no-prometheus': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     'alloc-prof': { type: 'string' },
+    'alloc-survivors': { type: 'boolean', default: false },
     'gc-trace': { type: 'boolean', default: false },
     'node-flag': { type: 'string', multiple: true, default: [] },
     keep: { type: 'string' },
@@ -425,6 +428,7 @@ if (!values['no-prometheus'] && prometheus === undefined)
   progress('prometheus not found: running without the anchor');
 const rows: ProbeRow[] = [];
 if (values['alloc-prof'] !== undefined) process.env.DWCP_ALLOC_PROF_DIR = path.resolve(values['alloc-prof']);
+if (values['alloc-survivors']) process.env.DWCP_ALLOC_PROF_KEEP = 'survivors';
 for (const n of sizes)
   rows.push(
     await probe(
@@ -454,14 +458,14 @@ process.stdout.write(
         `| ${r.nodes} | ${fmt(r.monitorSamplesPerS)} / ${fmt(r.prometheusSamplesPerS)} | ${fmt(r.monitorCpuSPerMillion, 2)} / ${fmt(r.prometheusCpuSPerMillion, 2)} | ${r.prometheusCpuSPerMillion === null ? '–' : `${fmt(r.monitorCpuSPerMillion / r.prometheusCpuSPerMillion, 1)}×`} |`,
     ),
     '',
-    '| nodes | RSS (MiB) | scavenges / mark-compacts per million samples | GC pause (wall ms per million samples; of it mark-compacts) | bytes allocated per sample |',
-    '|---|---|---|---|---|',
+    '| nodes | RSS (MiB) | scavenges / mark-compacts per million samples | GC pause (wall ms per million samples; of it mark-compacts) | bytes allocated per sample | bytes promoted per sample (per scavenge) | bytes copied in the young generation per sample |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((r) => {
       const m = r.monitorSamples / 1e6;
       const g = r.gc;
       return g === null
-        ? `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | – | – | – |`
-        : `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | ${fmt(g.scavenges / m)} / ${fmt(g.markCompacts / m, 1)} | ${fmt(g.pauseMs / m)} (${fmt(g.markCompactPauseMs / m)}) | ${fmt(g.allocatedBytes / (m * 1e6))} |`;
+        ? `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | – | – | – | – | – |`
+        : `| ${r.nodes} | ${fmt(r.monitorRssMiB)} | ${fmt(g.scavenges / m)} / ${fmt(g.markCompacts / m, 1)} | ${fmt(g.pauseMs / m)} (${fmt(g.markCompactPauseMs / m)}) | ${fmt(g.allocatedBytes / (m * 1e6))} | ${fmt(g.promotedBytes / (m * 1e6), 1)} (${fmt(g.promotedBytes / Math.max(1, g.scavenges) / 1e6, 2)} MB) | ${fmt(g.survivedBytes / (m * 1e6), 1)} |`;
     }),
     'Goals: 0 false target-downs; every exposed series tracked or a stated reason per target (below).',
     ...rows.flatMap((r) => r.targetWarnings.map((w) => `- ${r.nodes} nodes: ${w}`)),
