@@ -17,8 +17,9 @@ import type { SeriesRef } from '../../../src/store/types.ts';
 import { readRollupLasts } from '../../../src/store/tsdb/chunk-repo.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
 import { bucketStart } from '../../../src/store/tsdb/rollup.ts';
-import { bucketPoints, chooseResolution } from '../../../src/store/tsdb/stepped-read.ts';
+import { chooseResolution } from '../../../src/store/tsdb/stepped-read.ts';
 import { chunkedStoreSuites, DAY, HOUR, MIN } from './tsdb-store-suite.ts';
+import { rollupReference } from './rollup-reference.ts';
 
 /** Data starts 12 h before a day boundary, so a 24 h range reads two day rows of a series. */
 const T = 1_700_000_000_000 - (1_700_000_000_000 % DAY) - 12 * HOUR;
@@ -85,8 +86,8 @@ function samplesOf(s: SeriesCase, i: number): Sample[] {
   return out;
 }
 
-/** The reference answer: the downsampler's bucket read, one point per bucket, `aggregateSeries`. */
-async function reference(
+/** The reference answer at the resolution the query chooses (the downsampler's rows, no caches). */
+function reference(
   st: OpenedChunkedStore,
   refs: readonly SeriesRef[],
   opts: AggregateOptions,
@@ -95,18 +96,7 @@ async function reference(
 ): Promise<ReturnType<typeof aggregateSeries>> {
   const res = chooseResolution(opts.stepMs, opts.startMs, nowMs, st.samples.options);
   assert.ok(res > 0);
-  const buckets = await st.samples.rollups.read(
-    refs.map((r) => r.id),
-    res,
-    opts.startMs,
-    opts.endMs,
-    false,
-  );
-  const points = refs.map((r) => {
-    const b = buckets.get(r.id)!;
-    return { series: r, ...bucketPoints(b.timestampsMs, b.last, res, max) };
-  });
-  return aggregateSeries(points, opts);
+  return rollupReference(st, refs, opts, res, max);
 }
 
 chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {

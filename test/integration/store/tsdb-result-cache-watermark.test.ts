@@ -14,7 +14,7 @@ import type { Sample } from '../../../src/model/sample.ts';
 import { aggregateSeries, type QueryAggregation } from '../../../src/store/query.ts';
 import type { SeriesRef } from '../../../src/store/types.ts';
 import { openChunkedSqliteStore, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { bucketPoints } from '../../../src/store/tsdb/stepped-read.ts';
+import { rollupReference } from './rollup-reference.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -22,24 +22,13 @@ const DAY = 86_400_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
 const AGGS: QueryAggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'rate'];
 
-/** The answer from the downsampler's bucket read, one point per bucket, and `aggregateSeries` (no caches). */
-async function reference(
+/** The uncached reference from the minute rows. */
+function reference(
   st: OpenedChunkedStore,
   refs: readonly SeriesRef[],
   opts: Parameters<typeof aggregateSeries>[1],
 ): Promise<ReturnType<typeof aggregateSeries>> {
-  const buckets = await st.samples.rollups.read(
-    refs.map((r) => r.id),
-    MIN,
-    opts.startMs,
-    opts.endMs,
-    false,
-  );
-  const points = refs.map((r) => {
-    const b = buckets.get(r.id)!;
-    return { series: r, ...bucketPoints(b.timestampsMs, b.last, MIN, 20_000) };
-  });
-  return aggregateSeries(points, opts);
+  return rollupReference(st, refs, opts, MIN);
 }
 
 const sample = (series: number, t: number, value: number): Sample => ({

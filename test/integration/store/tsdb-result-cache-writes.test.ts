@@ -8,28 +8,18 @@ import assert from 'node:assert/strict';
 import { aggregateSeries, type AggregateOptions, type QueryAggregation } from '../../../src/store/query.ts';
 import type { SeriesRef } from '../../../src/store/types.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { bucketPoints } from '../../../src/store/tsdb/stepped-read.ts';
 import { chunkedStoreSuites, DAY, HOUR, MIN, s } from './tsdb-store-suite.ts';
+import { rollupReference } from './rollup-reference.ts';
 
 const T = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
 
-async function reference(
+/** The uncached reference from the minute rows. */
+function reference(
   st: OpenedChunkedStore,
   refs: readonly SeriesRef[],
   opts: AggregateOptions,
 ): Promise<ReturnType<typeof aggregateSeries>> {
-  const buckets = await st.samples.rollups.read(
-    refs.map((r) => r.id),
-    MIN,
-    opts.startMs,
-    opts.endMs,
-    false,
-  );
-  const points = refs.map((r) => {
-    const b = buckets.get(r.id)!;
-    return { series: r, ...bucketPoints(b.timestampsMs, b.last, MIN, 20_000) };
-  });
-  return aggregateSeries(points, opts);
+  return rollupReference(st, refs, opts, MIN);
 }
 
 chunkedStoreSuites('result cache across rollup writes', (c) => {

@@ -14,7 +14,7 @@ import type { Sample } from '../../../src/model/sample.ts';
 import { aggregateSeries, type QueryAggregation } from '../../../src/store/query.ts';
 import type { SeriesRef } from '../../../src/store/types.ts';
 import { openChunkedSqliteStore, type OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
-import { bucketPoints } from '../../../src/store/tsdb/stepped-read.ts';
+import { rollupReference } from './rollup-reference.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -22,25 +22,13 @@ const DAY = 86_400_000;
 const T0 = 1_700_000_000_000 - (1_700_000_000_000 % DAY);
 const AGGS: QueryAggregation[] = ['avg', 'sum', 'min', 'max', 'p50', 'p95', 'p99', 'rate'];
 
-/** The answer from the downsampler's bucket read, one point per bucket, and `aggregateSeries` (no caches). */
-async function reference(
+/** The uncached reference: hourly rows for hour steps, minute rows otherwise. */
+function reference(
   st: OpenedChunkedStore,
   refs: readonly SeriesRef[],
   opts: Parameters<typeof aggregateSeries>[1],
 ): Promise<ReturnType<typeof aggregateSeries>> {
-  const res = opts.stepMs >= HOUR ? HOUR : MIN;
-  const buckets = await st.samples.rollups.read(
-    refs.map((r) => r.id),
-    res,
-    opts.startMs,
-    opts.endMs,
-    false,
-  );
-  const points = refs.map((r) => {
-    const b = buckets.get(r.id)!;
-    return { series: r, ...bucketPoints(b.timestampsMs, b.last, res, 20_000) };
-  });
-  return aggregateSeries(points, opts);
+  return rollupReference(st, refs, opts, opts.stepMs >= HOUR ? HOUR : MIN);
 }
 
 const caseArb = fc.record({
