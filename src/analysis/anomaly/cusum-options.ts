@@ -89,6 +89,14 @@ export interface CusumOptions {
    * once the spread has grown for long enough. Default false.
    */
   readonly scale: boolean;
+  /**
+   * With `scale` and `drift`: the drift chart standardises its residuals by the noise's σ read from the scale chart's
+   * in-control mean of ln d² (scale-chart.ts `noiseSigma`, with the drift chart's centred φ̂) instead of the
+   * baseline's mean absolute residual, which learns a level error (a weekend, a leak's ramp) as noise; the baseline's
+   * σ stands in while the scale chart is learning or out of control. Default false (measured: more leaks found and
+   * more benign trends paged, docs/anomaly-detection.md).
+   */
+  readonly scaleSigma: boolean;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -122,6 +130,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   centred: false,
   drift: false,
   scale: false,
+  scaleSigma: false,
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -219,6 +228,8 @@ export function resolveCusumOptions(
   if (typeof o.weeklySteps !== 'boolean') bad(`weeklySteps must be a boolean, got ${String(o.weeklySteps)}`);
   if (typeof o.calibrateH !== 'boolean') bad(`calibrateH must be a boolean, got ${String(o.calibrateH)}`);
   if (typeof o.scale !== 'boolean') bad(`scale must be a boolean, got ${String(o.scale)}`);
+  if (typeof o.scaleSigma !== 'boolean') bad(`scaleSigma must be a boolean, got ${String(o.scaleSigma)}`);
+  if (o.scaleSigma && !(o.scale && o.drift)) bad('scaleSigma needs scale and drift');
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

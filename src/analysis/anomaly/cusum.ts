@@ -63,7 +63,9 @@
  * pairs of successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
  * `arl0` (Siegmund; 10⁷ → h ≈ 22.0). Its signal votes only on a sample outside the band (bandSigma σ, the bad
  * direction): a spread change that stays inside the band never pages, one that leaves it pages once it is sustained.
- * It never moves the baseline.
+ * It never moves the baseline. With `scaleSigma` the drift chart standardises by the scale chart's level-insensitive
+ * noise σ (scale-chart.ts `noiseSigma`, with the drift chart's centred φ̂) instead of the baseline's mean absolute
+ * residual, which learns a weekend's level error and a leak's own ramp as noise; measured, off in the live tuning.
  *
  * Decision interval from the series' own tails (`calibrateH`, cusum-tail.ts): on a count series (every value a
  * non-negative integer) h is raised per side until e^{θ*·(h + 1.166)} — θ* the root of the whitened increments'
@@ -114,6 +116,9 @@ const NAME = 'cusum';
 /** Verdict while the seasonal profile of the sample's bin is not settled (judged, never anomalous, score 0). */
 const WARMING_SEASON: Verdict = Object.freeze({ ...NOT_JUDGED, warmingUp: false });
 const VERSION = 1;
+
+/** x limited to ±clip. */
+const clipped = (x: number, clip: number): number => (x > clip ? clip : x < -clip ? -clip : x);
 
 /** The CUSUM detector with its resolved options and current sums (for explanations and tests). */
 export interface CusumDetector extends PersistentDetector, Predictor {
@@ -276,6 +281,7 @@ class CusumImpl implements CusumDetector {
     // A step the weekly calendar expects (step-calendar.ts) is re-anchored on at once, without a vote.
     const expectedStep = anomalous && this.expectedStep(side, sigma);
     if (expectedStep) anomalous = gate = false;
+    let bandWidth = sigma;
     const mainSide = side;
     const mainSum = s;
     const mainGate = gate;
@@ -283,13 +289,19 @@ class CusumImpl implements CusumDetector {
     if (drift !== null) {
       // An excursion the main chart reports is reported: the drift chart does not page on it again.
       if (anomalous || expectedStep) drift.latched = side;
-      const d = drift.vote(zr, zPrev, z, value - (expected - base.currentLevel), this.hOfSide);
+      // With `scaleSigma` the drift chart judges its residuals against the scale chart's level-insensitive σ.
+      const sd = this.driftSigma(expected, sigma);
+      const r = sigma / sd;
+      const zd = z * r;
+      const dev = value - (expected - base.currentLevel);
+      const d = drift.vote(clipped(zd, o.clip), clipped(zPrev * r, o.clip), zd, dev, this.hOfSide);
       if (d !== 0 && !anomalous) {
-        // The drift chart's vote: its sum and side stand for the verdict.
+        // The drift chart's vote: its sum, side and band stand for the verdict.
         side = d;
         s = d > 0 ? drift.up : drift.down;
         h = d > 0 ? hUp : hDown;
-        zDir = d * z;
+        zDir = d * zd;
+        bandWidth = sd;
         gate = true;
         anomalous = true;
       }
@@ -329,8 +341,8 @@ class CusumImpl implements CusumDetector {
       anomalous,
       score,
       expected,
-      lower: expected - o.bandSigma * sigma,
-      upper: expected + o.bandSigma * sigma,
+      lower: expected - o.bandSigma * bandWidth,
+      upper: expected + o.bandSigma * bandWidth,
       deviation: z,
       confidence: score,
       severity,
@@ -356,6 +368,14 @@ class CusumImpl implements CusumDetector {
     }
     this.steps?.observe(timestampMs, base.deseasonalisedLevel);
     return verdict;
+  }
+
+  /** The drift chart's σ (sample units): with `scaleSigma` the scale chart's, at or above the floors, once it has one. */
+  private driftSigma(expected: number, baseSigma: number): number {
+    const v = this.options.scaleSigma ? this.scale!.noiseSigma(this.drift!.phi) : Number.NaN;
+    if (!(v >= 0)) return baseSigma;
+    const o = this.options;
+    return Math.max(v, o.relativeSigmaFloor * Math.abs(expected), o.absoluteSigmaFloor);
   }
 
   /** Decision interval of the upper (`side` 1) or lower sum: h, or the tail-calibrated one (`calibrateH`). */

@@ -30,6 +30,14 @@ export class DriftChart {
   }
 
   /**
+   * The lag-1 autocorrelation of the residuals around their own EW mean (Box, Jenkins & Reinsel §2.1.4), in [0, 0.95]:
+   * a persistent offset (a level error, a leak's excursion) does not raise it.
+   */
+  get phi(): number {
+    return this.c1 > 0 ? Math.min(0.95, this.c1 / this.c0) : 0;
+  }
+
+  /**
    * One sample: updates the sums and the block trend and returns the direction the chart votes for (1, −1) or 0.
    * @param zr the standardised residual (σ), unclipped; `zPrev` the previous one; `z` the clipped one
    * @param deseasonalised the sample less the baseline's seasonal part (the block trend's input, sample units)
@@ -38,7 +46,7 @@ export class DriftChart {
   vote(zr: number, zPrev: number, z: number, deseasonalised: number, hOf: (side: number) => number): number {
     const o = this.o;
     const trend = this.trend;
-    const phi = this.c1 > 0 ? Math.min(0.95, this.c1 / this.c0) : 0;
+    const phi = this.phi;
     let u = (zr - phi * zPrev) / Math.sqrt(1 - phi * phi);
     u = u > o.clip ? o.clip : u < -o.clip ? -o.clip : u;
     const wa = 1 / o.baselineHalfLife;

@@ -88,6 +88,8 @@ export interface PresetTuning {
     readonly calibrateH?: boolean;
     /** The scale chart (cusum.ts `scale`, scale-chart.ts: votes on a sustained growth of the residuals' spread). Default false. */
     readonly scale?: boolean;
+    /** The drift chart judged against the scale chart's level-insensitive σ (cusum.ts `scaleSigma`; needs `scale` and `drift`). Default false. */
+    readonly scaleSigma?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -286,6 +288,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.weeklySteps === true ? { weeklySteps: true } : {}),
       ...(t.cusum.calibrateH === true ? { calibrateH: true } : {}),
       ...(t.cusum.scale === true ? { scale: true } : {}),
+      ...(t.cusum.scaleSigma === true ? { scaleSigma: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
