@@ -6,15 +6,21 @@
  * (`--rows`) and per-class counts of false positives and of the windows whose first opening falls in the class
  * (what a rule that cuts the class costs).
  *
- * Usage: npx tsx bench/nab-fp-classes.ts [--engine catalog|inferred] [--rows]. NAB data: DWCP_NAB_DIR.
+ * Classes, the first that applies: a few events within the Poisson noise of a count (the count-noise floor's
+ * class, detection-counts.ts); a scale collapsed on a flat run (|deviation| > 10⁶ σ); the same side as an
+ * opening 1–7 whole days before (±30 min: a daily or weekly pattern); a value the series showed at least 3 times
+ * in the previous 7 days (a repeat); novel.
+ *
+ * Usage: npx tsx bench/nab-fp-classes.ts [--engine catalog|inferred] [--rows] [--count-noise ALPHA] (0: the
+ *   engine without the count-noise floor). NAB data: DWCP_NAB_DIR.
  */
 import { probationLength } from '../src/analysis/anomaly/nab/rules.ts';
 import { loadNabCorpus, type NabDataFile } from '../src/eval/nab-data.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
 import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
+import { countNoiseProbability, COUNT_NOISE_ALPHA } from '../src/monitor/detection-counts.ts';
 import { DetectionEngine } from '../src/monitor/detection-engine.ts';
-import type { DetectionInput } from '../src/monitor/detection-input.ts';
-import type { NabEngineMode } from './detect-nab-engine.ts';
+import { nabEngineInput, type NabEngineMode } from './detect-nab-engine.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -52,11 +58,12 @@ function quantumOf(values: Float64Array, end: number): number {
   return q;
 }
 
-function features(f: NabDataFile, mode: NabEngineMode): Row[] {
+function features(f: NabDataFile, mode: NabEngineMode, countNoiseAlpha: number): Row[] {
   const engine = new DetectionEngine({
     ...detectionEngineOptions(DEFAULT_DETECTION_SETTINGS),
     maxSeries: 1,
     analyse: () => true,
+    countNoiseAlpha,
   });
   const probation = probationLength(f.rows);
   const winOf = new Int32Array(f.rows).fill(-1);
@@ -71,17 +78,7 @@ function features(f: NabDataFile, mode: NabEngineMode): Row[] {
     const x = f.values[i]!;
     if (!Number.isInteger(x)) integerSoFar = false;
     if (i > 0 && f.timestampsMs[i]! - f.timestampsMs[i - 1]! > 1.5 * cadence) lastGap = i;
-    const input: DetectionInput = {
-      key: 'nab',
-      metric: 'nab',
-      labels: {},
-      value: x,
-      timestampMs: f.timestampsMs[i]!,
-      kind: 'generic',
-      transform: 'value',
-      def: undefined,
-      ...(mode === 'inferred' ? { inferred: 'NAB series' } : {}),
-    };
+    const input = nabEngineInput(x, f.timestampsMs[i]!, mode);
     const r = engine.process([input], input.timestampMs);
     for (const o of r.opened) {
       const a = o.anomaly;
@@ -142,6 +139,16 @@ function features(f: NabDataFile, mode: NabEngineMode): Row[] {
   return out;
 }
 
+/** The row's class, the first that applies (see the file comment). */
+function classOf(r: Row): string {
+  if (r.integer && countNoiseProbability(r.observed, r.expected) > COUNT_NOISE_ALPHA)
+    return 'a few events: within the Poisson noise of a count';
+  if (r.deviation > 1e6) return 'a scale collapsed on a flat run (> 10⁶ σ)';
+  if (r.phaseDays > 0) return 'same side as an opening 1–7 days before (±30 min)';
+  if (r.asExtreme7d >= 3) return 'a value the series showed ≥ 3× in the previous 7 days';
+  return 'novel (none of these)';
+}
+
 function line(r: Row): string {
   const shortName = r.file.replace(/^.*\//, '').replace(/\.csv$/, '');
   const steps = Number.isFinite(r.quantum) ? (r.observed - r.expected) / r.quantum : Number.NaN;
@@ -157,6 +164,7 @@ function line(r: Row): string {
     `sinceGap ${r.sinceGap}`,
     `ext7d ${r.asExtreme7d} extAll ${r.asExtremeAll} step7d ${r.stepRepeats7d}`,
     `phase ${r.phaseDays}d`,
+    classOf(r),
   ].join('\t');
 }
 
@@ -165,8 +173,11 @@ async function main(): Promise<void> {
   const mode: NabEngineMode = argv.includes('--engine')
     ? (argv[argv.indexOf('--engine') + 1] as NabEngineMode)
     : 'catalog';
+  const alpha = argv.includes('--count-noise')
+    ? Number(argv[argv.indexOf('--count-noise') + 1])
+    : COUNT_NOISE_ALPHA;
   const corpus = await loadNabCorpus();
-  const rows = corpus.files.flatMap((f) => features(f, mode));
+  const rows = corpus.files.flatMap((f) => features(f, mode, alpha));
   if (argv.includes('--rows')) for (const r of rows) console.log(line(r));
   const count = (p: (r: Row) => boolean): string =>
     `fp ${rows.filter((r) => r.status === 'fp' && p(r)).length} tp ${rows.filter((r) => r.status === 'tp' && p(r)).length}`;
@@ -178,6 +189,16 @@ async function main(): Promise<void> {
   console.log(`integer-valued: ${count((r) => r.integer)}`);
   for (let d = 1; d <= 7; d++)
     console.log(`same side ${d} day(s) after an earlier opening: ${count((r) => r.phaseDays === d)}`);
+  console.log('\n| class (first that applies) | false positives | voted | windows first found there |');
+  console.log('| --- | --- | --- | --- |');
+  for (const c of [...new Set(rows.map(classOf))].sort()) {
+    const fp = rows.filter((r) => r.status === 'fp' && classOf(r) === c);
+    const voters = new Map<string, number>();
+    for (const r of fp) voters.set(r.voters, (voters.get(r.voters) ?? 0) + 1);
+    const v = [...voters].map(([k, n]) => `${k} ${n}`).join(', ');
+    const tp = rows.filter((r) => r.status === 'tp' && classOf(r) === c).length;
+    console.log(`| ${c} | ${fp.length} | ${v} | ${tp} |`);
+  }
 }
 
 await main();

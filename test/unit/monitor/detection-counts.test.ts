@@ -14,23 +14,13 @@ import {
   withinCountNoise,
 } from '../../../src/monitor/detection-counts.ts';
 import { CorpusRandom } from '../../../src/eval/corpus/random.ts';
+import { poisson } from '../../helpers/poisson.ts';
 
 /** P(X = i) for X ~ Poisson(λ), summed directly (the reference). */
 function pmf(i: number, lambda: number): number {
   let p = Math.exp(-lambda);
   for (let j = 1; j <= i; j++) p *= lambda / j;
   return p;
-}
-
-function poisson(rng: CorpusRandom, lambda: number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rng.next();
-  } while (p > limit);
-  return k - 1;
 }
 
 describe('countNoiseProbability', () => {

@@ -13,6 +13,7 @@ import { COUNT_NOISE_ALPHA } from '../../../src/monitor/detection-counts.ts';
 import { DetectionEngine } from '../../../src/monitor/detection-engine.ts';
 import type { DetectionInput } from '../../../src/monitor/detection-input.ts';
 import type { DetectionEngineOptions } from '../../../src/monitor/detection-types.ts';
+import { poisson } from '../../helpers/poisson.ts';
 
 const MINUTE = 60_000;
 const DAY_ROWS = 288;
@@ -84,17 +85,6 @@ function openedOn(opts: DetectionEngineOptions, history: readonly number[], burs
   return out.filter((i) => i >= history.length);
 }
 
-function poisson(rng: CorpusRandom, lambda: number): number {
-  const limit = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rng.next();
-  } while (p > limit);
-  return k - 1;
-}
-
 describe('count noise through the engine', () => {
   const rng = new CorpusRandom(11);
   // A quiet mention count, ~0.3 events per 5 minutes (index of dispersion ~1): 500 samples.
@@ -108,7 +98,7 @@ describe('count noise through the engine', () => {
     assert.equal(openedOn(options(narrowDetector(0.3, 1), 0), quiet, 3).length, 5);
   });
 
-  it('6 events against 0.3 (Poisson probability 1.5e-6) open as before', () => {
+  it('6 events against 0.3 (Poisson probability 7.8e-7) open as before', () => {
     const opts = options(narrowDetector(0.3, 1), COUNT_NOISE_ALPHA);
     assert.equal(openedOn(opts, quiet, 6).length, 5);
   });
