@@ -4,6 +4,7 @@
  * their engine through {@link detectionEngineOptions}, so a benchmark measures exactly the code that ships.
  */
 import type { DetectorFactory } from '../analysis/anomaly/detector.ts';
+import { COUNT_NOISE_ALPHA } from './detection-counts.ts';
 import type { DetectionEngineOptions } from './detection-types.ts';
 import type { DetectionSettings, LiveDetectorChoice } from '../model/detection-settings.ts';
 import {
@@ -71,7 +72,8 @@ export function liveDetectorName(choice: LiveDetectorChoice): string {
  * seasonal period), its name, the confidence/confirmation/cooldown/series limits of the settings,
  * {@link RESOLVE_AFTER_SAMPLES}, every analysed kind ({@link LIVE_ANALYSED_KINDS}), the series the live
  * detector leaves out, and for series outside the catalog their detector ({@link inferredDetectorFactory}) and
- * warm-up (`inferredWarmup`) and minimum anomalous duration (`inferredMinDuration`). With `candidate`, its factory and name replace the live detector's (for all series).
+ * warm-up (`inferredWarmup`) and minimum anomalous duration (`inferredMinDuration`); the count-noise floor at
+ * {@link COUNT_NOISE_ALPHA} (detection-counts.ts). With `candidate`, its factory and name replace the live detector's (for all series).
  * Validation of the values is the engine's (RangeError) and the configuration schema's.
  * @see docs/anomaly-detection.md for the tuning and its measurements.
  */
@@ -97,5 +99,6 @@ export function detectionEngineOptions(
     inferredWarmupMs: settings.inferredWarmup,
     inferredMinDurationMs: settings.inferredMinDuration,
     episodic: judgedByEpisodes,
+    countNoiseAlpha: COUNT_NOISE_ALPHA,
   };
 }

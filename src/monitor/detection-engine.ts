@@ -17,6 +17,13 @@ import { isPredictor, type StreamingDetector } from '../analysis/anomaly/detecto
 import { judgedNormal, type AnomalyResolution, type MetricKind } from '../model/anomaly.ts';
 import type { Labels } from '../model/sample.ts';
 import { badDirectionOfInput, clampBand, rangeOfInput } from './anomaly-impact.ts';
+import {
+  isCountingNoise,
+  newCountNoiseState,
+  observeCount,
+  withinCountNoise,
+  type CountNoiseState,
+} from './detection-counts.ts';
 import { episodeStep, type EpisodeSeriesState } from './detection-episode.ts';
 import {
   DEFAULT_ACCEPT_NEW_LEVEL_AFTER_MS,
@@ -53,6 +60,8 @@ interface EngineState extends EpisodeSeriesState, HoldSeriesState {
   readonly persistent: boolean;
   /** Whether the series is judged by episodes (minimum duration, held open; `episodic`). */
   readonly inferred: boolean;
+  /** Whether the series is a count series, and the sums that say so (detection-counts.ts). */
+  readonly counts: CountNoiseState;
 }
 
 const TARGET_HEALTH = 'up';
@@ -203,6 +212,7 @@ export class DetectionEngine {
           hold: null,
           normalSinceTs: Number.NaN,
           inferred: input.inferred !== undefined && (this.opts.episodic?.(input) ?? true),
+          counts: newCountNoiseState(),
         };
         this.state.set(input.key, st);
         // An anomaly open at the checkpoint stays open against its band: it resolves only when the series is
@@ -224,7 +234,12 @@ export class DetectionEngine {
       }
       const v = st.detector.update(input.value, input.timestampMs);
       if (st.persistent) this.restore.markDirty(input.key);
-      const reportable = v.anomalous && v.confidence >= this.opts.minConfidence && isReportable(v);
+      observeCount(st.counts, input.value);
+      const reportable =
+        v.anomalous &&
+        v.confidence >= this.opts.minConfidence &&
+        isReportable(v) &&
+        !this.countNoise(st, input.value, v.expected);
       const catchingUp = returnedInside(
         st,
         input.value,
@@ -331,6 +346,15 @@ export class DetectionEngine {
   /** Counters of checkpointing and restoring. */
   persistenceStats(): PersistenceStats {
     return this.restore.stats();
+  }
+
+  /**
+   * Whether `value` is no evidence on this series because it lies within the counting noise of `expected` (a
+   * count series only, with `countNoiseAlpha` set; detection-counts.ts).
+   */
+  private countNoise(st: EngineState, value: number, expected: number): boolean {
+    const alpha = this.opts.countNoiseAlpha ?? 0;
+    return alpha > 0 && isCountingNoise(st.counts) && withinCountNoise(value, expected, alpha);
   }
 
   /**

@@ -67,6 +67,12 @@ export interface DetectionEngineOptions {
    * judged as catalog series are.
    */
   readonly episodic?: (input: DetectionInput) => boolean;
+  /**
+   * On a series whose every value so far is a non-negative integer, a sample counts as anomalous only when its
+   * count is also this improbable as Poisson counting noise of the expected value (detection-counts.ts;
+   * `COUNT_NOISE_ALPHA` in the monitor); default 0: off.
+   */
+  readonly countNoiseAlpha?: number;
 }
 
 /** Series returned by one predictions call at most. */

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 
 import { createCusumDetector, type CusumOptions } from '../../../../src/analysis/anomaly/cusum.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
+import { poisson } from '../../../helpers/poisson.ts';
 
 const DAY_MS = 86_400_000;
 const STEP_MS = 300_000;
@@ -23,17 +24,6 @@ const LIVE: Partial<CusumOptions> = {
   weeklySteps: true,
   calibrateH: true,
 };
-
-function poisson(rng: CorpusRandom, lambda: number): number {
-  const l = Math.exp(-lambda);
-  let k = 0;
-  let p = 1;
-  do {
-    k++;
-    p *= rng.next();
-  } while (p > l);
-  return k - 1;
-}
 
 /**
  * Counts per 5 minutes: negative binomial (shape 5) around 30·(1 + ½ sin) over the day, times `level(i)`, with
