@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMonitorConfig } from '../../../src/config.ts';
 import { logStoreOptions, openLogStore } from '../../../src/compose/stores.ts';
@@ -59,7 +62,8 @@ describe('configuration: logs.maxQueuedEntries and logs.maxGroupEntries', () => 
   });
 
   it('a configured queue bound refuses a push beyond it at once, nothing of it stored', async () => {
-    const config = parseMonitorConfig({ logs: { maxQueuedEntries: 1000 } });
+    const dir = mkdtempSync(join(tmpdir(), 'dwcp-logs-queue-'));
+    const config = parseMonitorConfig({ logs: { path: join(dir, 'logs.db'), maxQueuedEntries: 1000 } });
     const store = await openLogStore(config);
     assert.ok(store !== undefined);
     try {
@@ -75,6 +79,7 @@ describe('configuration: logs.maxQueuedEntries and logs.maxGroupEntries', () => 
       assert.equal(await store.count(), 600);
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
