@@ -5,19 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseMonitorConfig } from '../../../src/config.ts';
 import { logStoreOptions, openLogStore } from '../../../src/compose/stores.ts';
-import { ConfigError, LimitExceededError } from '../../../src/errors.ts';
+import { LimitExceededError } from '../../../src/errors.ts';
 import type { LogRecord } from '../../../src/logs/record.ts';
-
-/** The ConfigError message of `raw`, failing the test when it is accepted. */
-function configError(raw: unknown): string {
-  try {
-    parseMonitorConfig(raw);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail(`accepted ${JSON.stringify(raw)}`);
-}
+import { configError } from '../../helpers/config-error.ts';
 
 function records(n: number, nowMs: number): LogRecord[] {
   return Array.from({ length: n }, (_, i) => ({
