@@ -13,15 +13,18 @@
  * consecutive bodies in one transaction (as the writer's group commit does when K pushes wait for one commit).
  *
  * Run: `npx tsx bench/logs-wal.ts [--lines 200000] [--shape bench|agent] [--window-ms 1000] [--group 1]
- * [--lines-per-second 5000]` (the agent shape's lines span `lines / lines-per-second` seconds).
+ * [--lines-per-second 5000] [--bench-lines-per-second R] [--variant <name>]` (the agent shape's lines span
+ * `lines / lines-per-second` seconds; the bench shape's an hour, or `lines / R` seconds; `--variant`: a schema
+ * variant of bench/logs-store-variants.ts, default `shipped`).
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeLokiPush } from '../src/logs/loki/decode.ts';
 import type { LogRecord } from '../src/logs/record.ts';
-import { LOG_STORE_WAL_AUTOCHECKPOINT_PAGES, openSqliteLogStore } from '../src/logs/store/open.ts';
+import { LOG_STORE_WAL_AUTOCHECKPOINT_PAGES } from '../src/logs/store/open.ts';
 import { agentBodies, bodies, DAY, lines, maskingReceiver } from './logs-data.ts';
+import { openVariantStore, VARIANTS } from './logs-store-variants.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,6 +35,12 @@ const SHAPE = arg('shape', 'bench');
 const WINDOW_MS = Number(arg('window-ms', '1000'));
 const GROUP = Number(arg('group', '1'));
 const RATE = Number(arg('lines-per-second', '5000'));
+const found = VARIANTS.find((v) => v.name === arg('variant', 'shipped'));
+if (found === undefined)
+  throw new Error(`unknown --variant; one of ${VARIANTS.map((v) => v.name).join(', ')}`);
+const VARIANT = found;
+/** Bench shape: spread the lines over an hour (0, as bench:logs) or at this many lines per second. */
+const BENCH_RATE = Number(arg('bench-lines-per-second', '0'));
 
 /** Page number of every WAL frame in `[from, to)` frames of the file. */
 function framePages(walPath: string, pageSize: number, from: number, to: number): number[] {
@@ -52,7 +61,12 @@ function framePages(walPath: string, pageSize: number, from: number, to: number)
 async function main(): Promise<void> {
   const now = Date.now();
   const { limits, rx } = maskingReceiver(now);
-  const ls = SHAPE === 'agent' ? lines(LINES, now, 7, (LINES / RATE) * 1000) : lines(LINES, now, 7);
+  const ls =
+    SHAPE === 'agent'
+      ? lines(LINES, now, 7, (LINES / RATE) * 1000)
+      : BENCH_RATE > 0
+        ? lines(LINES, now, 7, (LINES / BENCH_RATE) * 1000)
+        : lines(LINES, now, 7);
   const bs = SHAPE === 'agent' ? agentBodies(ls, WINDOW_MS) : bodies(ls);
   const batches: LogRecord[][] = bs.map((b) =>
     decodeLokiPush(b, 'json', limits, now).records.map((r) => rx.mask(r)),
@@ -65,7 +79,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dwcp-logs-wal-'));
   const path = join(dir, 'logs.db');
   const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * DAY, fatal: 2 * DAY };
-  const store = await openSqliteLogStore(path, { retentionMs, maxEntries: 100_000_000 });
+  const store = await openVariantStore(path, VARIANT, { retentionMs, maxEntries: 100_000_000 });
   const raw = new (await import('better-sqlite3')).default(path);
   try {
     const pageSize = Number(raw.pragma('page_size', { simple: true }));
@@ -115,7 +129,7 @@ async function main(): Promise<void> {
     const c = process.cpuUsage(c0);
     const sorted = [...streamsPerBody].sort((a, b) => a - b);
     console.log(
-      `shape ${SHAPE}${SHAPE === 'agent' ? ` (window ${WINDOW_MS} ms, ${RATE} lines/s)` : ''}: ${LINES} lines in ${batches.length} bodies, ${(LINES / batches.length).toFixed(0)} lines and median ${sorted[sorted.length >> 1]} streams per body; ${GROUP} bodies per transaction (${groups.length} commits)`,
+      `variant ${VARIANT.name}, shape ${SHAPE}${SHAPE === 'agent' ? ` (window ${WINDOW_MS} ms, ${RATE} lines/s)` : ''}: ${LINES} lines in ${batches.length} bodies, ${(LINES / batches.length).toFixed(0)} lines and median ${sorted[sorted.length >> 1]} streams per body; ${GROUP} bodies per transaction (${groups.length} commits)`,
     );
     console.log(
       `WAL: ${(totalFrames / groups.length).toFixed(1)} frames per commit (${(distinct / groups.length).toFixed(1)} distinct pages), ${((totalFrames * (24 + pageSize)) / LINES).toFixed(0)} WAL bytes per line, ${((checkpoints * 1e6) / LINES).toFixed(1)} checkpoints per million lines (${ckptPages} frames in the WAL at checkpoints)`,

@@ -16,7 +16,7 @@ import { LogApi } from '../logs/log-api.ts';
 import { hasHttpAuth } from '../model/http-auth.ts';
 import type { LogErrorCounts } from '../logs/log-metrics.ts';
 import { DEFAULT_PII_SETTINGS } from '../logs/pii/masker.ts';
-import type { LogStore } from '../logs/store/log-store.ts';
+import type { LogStore, LogStoreOptions } from '../logs/store/log-store.ts';
 import { openPostgresLogStore, openSqliteLogStore } from '../logs/store/open.ts';
 import { openRemoteStore } from '../remote-store/open.ts';
 import type { RemoteWriteQueueMetrics } from '../remote-store/write-queue.ts';
@@ -198,11 +198,22 @@ export async function openExemplarStore(
   return openSqliteExemplarStore(base === ':memory:' ? base : join(dirname(base), 'exemplars.db'), opts);
 }
 
+/** The log store's options from the `logs` section (retention, caps, the SQLite write queue's bounds). */
+export function logStoreOptions(l: MonitorConfig['logs']): LogStoreOptions {
+  return {
+    retentionMs: l.retention,
+    maxEntries: l.maxEntries,
+    maxStreams: l.maxStreams,
+    maxQueuedEntries: l.maxQueuedEntries,
+    maxGroupEntries: l.maxGroupEntries,
+  };
+}
+
 /** Opens the log store when logs are enabled: SQLite beside the sample store, or the same PostgreSQL database. */
 export async function openLogStore(config: MonitorConfig): Promise<LogStore | undefined> {
   const l = config.logs;
   if (!l.enabled) return undefined;
-  const opts = { retentionMs: l.retention, maxEntries: l.maxEntries, maxStreams: l.maxStreams };
+  const opts = logStoreOptions(l);
   const s = sqlLocation(config.storage);
   if (s.type === 'postgres' && l.path === undefined) return openPostgresLogStore({ url: s.url }, opts);
   return openSqliteLogStore(

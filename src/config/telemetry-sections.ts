@@ -15,7 +15,7 @@ const TRACE_DEFAULTS = {
 
 const PII_RULE_NAMES = ['email', 'ipv4', 'ipv6', 'card', 'bearer', 'api_key', 'secret_pair'] as const;
 
-/** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 100 000 streams; 8 MiB bodies; PII masked. */
+/** Defaults of the `logs` section: retention 1 d debug, 7 d info, 14 d warn, 30 d error and fatal; 10 million entries; 100 000 streams; 50 000 entries waiting for a commit, 16 000 per commit; 8 MiB bodies; PII masked. */
 const LOG_DEFAULTS = {
   enabled: true,
   retention: {
@@ -27,6 +27,8 @@ const LOG_DEFAULTS = {
   },
   maxEntries: 10_000_000,
   maxStreams: 100_000,
+  maxQueuedEntries: 50_000,
+  maxGroupEntries: 16_000,
   maxBodyBytes: 8 * 1024 * 1024,
   pii: {
     enabled: true,
@@ -95,7 +97,8 @@ export const tracesSectionSchema = z
 /**
  * The log receivers (POST /v1/logs, POST /loki/api/v1/push), PII masking at ingest and the log store. `path`:
  * SQLite file of the logs (default `logs.db` beside the SQLite sample store; with PostgreSQL storage the logs
- * go into the same database). `retention` per level. `pii`: masking on/off, IP addresses on/off, built-in
+ * go into the same database). `retention` per level. `maxQueuedEntries` / `maxGroupEntries`: the SQLite store's
+ * write queue (src/logs/store/group-commit.ts). `pii`: masking on/off, IP addresses on/off, built-in
  * rules switched off by name (email, ipv4, ipv6, card, bearer, api_key, secret_pair), extra rules (regular
  * expression, masked capture group, replacement), and the attribute keys masked whole (`sensitiveKeys`).
  */
@@ -116,6 +119,13 @@ export const logsSectionSchema = z
     maxEntries: z.number().int().min(1000).max(1_000_000_000).default(LOG_DEFAULTS.maxEntries),
     /** Streams (label sets) kept; entries of a new label set beyond it are refused and counted. */
     maxStreams: z.number().int().min(1).max(10_000_000).default(LOG_DEFAULTS.maxStreams),
+    /**
+     * SQLite: entries of the pushes waiting for a commit at most; a push beyond it is refused with HTTP 429,
+     * nothing of it stored (the client retries).
+     */
+    maxQueuedEntries: z.number().int().min(1).max(10_000_000).default(LOG_DEFAULTS.maxQueuedEntries),
+    /** SQLite: entries written in one transaction at most (whole pushes; a larger push alone). */
+    maxGroupEntries: z.number().int().min(1).max(1_000_000).default(LOG_DEFAULTS.maxGroupEntries),
     /** Largest push body (compressed or not), bytes. */
     maxBodyBytes: z
       .number()

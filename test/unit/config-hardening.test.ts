@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseMonitorConfig } from '../../src/config.ts';
-import { ConfigError } from '../../src/errors.ts';
 import { MAX_TIMER_MS } from '../../src/model/duration.ts';
-
-/** The ConfigError message of `raw`, failing the test when it is accepted. */
-function configError(raw: unknown): string {
-  try {
-    parseMonitorConfig(raw);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail(`accepted ${JSON.stringify(raw)}`);
-}
+import { configError } from '../helpers/config-error.ts';
 
 const hook = (extra: object) => ({
   alerting: { webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/hook', ...extra }] },
