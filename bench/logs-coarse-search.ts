@@ -163,6 +163,17 @@ async function main(): Promise<void> {
   db.pragma('cache_size = -65536');
   const startUs = (now - 3_600_000) * 1000;
   const endUs = (now + 1) * 1000;
+  /** The shipped search: the store's newest-first scan by words. */
+  const shipped = (words: string[]) =>
+    store.scan({
+      startUs,
+      endUs,
+      labels: [],
+      words,
+      direction: 'backward',
+      limit: LIMIT,
+      maxScan: 1_000_000,
+    });
   const cases: [string, (r: Prng) => string[]][] = [
     ['term', (r) => [WORDS[r.int(0, WORDS.length - 1)]!]],
     ['two terms', () => ['quorum', 'lost']],
@@ -179,30 +190,14 @@ async function main(): Promise<void> {
             const w = words(r);
             const c = cpuUs();
             if (which === 'shipped') {
-              const res = await store.scan({
-                startUs,
-                endUs,
-                labels: [],
-                words: w,
-                direction: 'backward',
-                limit: LIMIT,
-                maxScan: 1_000_000,
-              });
+              const res = await shipped(w);
               cpu += cpuUs() - c;
               read += res.scanned;
             } else {
               const res = coarseSearch(db, w, startUs, endUs, LIMIT);
               cpu += cpuUs() - c;
               read += res.read;
-              const ref = await store.scan({
-                startUs,
-                endUs,
-                labels: [],
-                words: w,
-                direction: 'backward',
-                limit: LIMIT,
-                maxScan: 1_000_000,
-              });
+              const ref = await shipped(w);
               if (ref.entries.map((e) => e.id).join() !== res.ids.join()) mismatches++;
             }
           }
