@@ -17,7 +17,7 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
 import { Prng } from '../src/sim/prng.ts';
-import { DAY, WORDS } from './logs-data.ts';
+import { cpuUs, DAY, WORDS } from './logs-data.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,11 +35,6 @@ const LIMIT = 100;
 /** Lowercased letter/digit runs (the tokens both backends index). */
 const TOKEN = /[\p{L}\p{N}]+/gu;
 const tokensOf = (s: string): string[] => s.toLowerCase().match(TOKEN) ?? [];
-
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
-}
 
 function build(): void {
   const src = new BetterSqlite3(STORE);

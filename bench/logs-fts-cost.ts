@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { decodeLokiPush } from '../src/logs/loki/decode.ts';
 import { streamKeyOf } from '../src/logs/store/streams.ts';
-import { bodies, lines, maskingReceiver } from './logs-data.ts';
+import { bodies, cpuUs, lines, maskingReceiver } from './logs-data.ts';
 
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -183,11 +183,6 @@ function coarse(
       if (write === 'all') map.run(id, sid, d.first, d.last, d.min, d.max);
     }
   };
-}
-
-function cpuUs(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
 }
 
 async function main(): Promise<void> {
