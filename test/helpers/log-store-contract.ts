@@ -207,6 +207,10 @@ export function logStoreContract(name: string, setup: () => Promise<LogStoreBack
       ]);
       const bounded = await scan(st, { words: ['common'], maxScan: 1200, accept: () => false });
       assert.deepEqual([bounded.entries.length, bounded.scanned, bounded.truncated], [0, 1200, true]);
+      // every match qualifies: the newest 3 cost about a small page of rows, not a full-text page's 1000
+      const few = await scan(st, { words: ['common'], limit: 3 });
+      assert.equal(few.entries.length, 3);
+      assert.ok(few.scanned <= 100, `read ${few.scanned} rows for the newest 3 matches`);
       const all = await scan(st, { words: ['common'], limit: 5000 });
       assert.deepEqual([all.entries.length, all.truncated], [3000, false]);
     });

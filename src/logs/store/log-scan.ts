@@ -240,10 +240,16 @@ export class LogScanner {
           this.db,
         )
       ).rows.map((r) => Number(r.id));
-      scanned += ids.length;
-      if (ids.length > 0) {
+      // the first page's rows in two reads: first as many as are wanted (at least MIN_PAGE), then the rest — a
+      // search whose matches all qualify reads about `limit` rows, not the page's; one full-text probe per page
+      // either way (each probe seeks the words' doclists again, dearer than reading rows)
+      const first = scanned === 0 ? Math.max(MIN_PAGE, q.limit) : ids.length;
+      for (let at = 0, slice = first; at < ids.length; slice = ids.length) {
+        const part = ids.slice(at, at + slice);
+        at += part.length;
+        scanned += part.length;
         const rows = (await this.entryRows()
-          .where((eb) => eb.and([eb('e.id', 'in', ids), ...others]))
+          .where((eb) => eb.and([eb('e.id', 'in', part), ...others]))
           .orderBy('e.id', 'desc')
           .execute()) as Row[];
         for (const row of rows) {
@@ -253,8 +259,9 @@ export class LogScanner {
             if (entries.length >= q.limit) break;
           }
         }
-        below = ids[ids.length - 1]!;
+        if (entries.length >= q.limit) break;
       }
+      if (ids.length > 0) below = ids[ids.length - 1]!;
       if (ids.length < page) {
         exhausted = true;
         break;
