@@ -10,6 +10,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { StoreError } from '../../../src/errors.ts';
+import { BitWriter } from '../../../src/store/tsdb/codec/bits.ts';
+import { TimestampEncoder } from '../../../src/store/tsdb/codec/timestamps.ts';
+import { uvarintLength, writeUvarint } from '../../../src/store/tsdb/codec/varint.ts';
+import { XorEncoder } from '../../../src/store/tsdb/codec/xor.ts';
+import { denseRunRow } from '../../../src/store/tsdb/rollup-dense.ts';
 import {
   decodePackedInts,
   encodePackedInts,
@@ -188,5 +193,37 @@ describe('rollup last part with packed integer lasts', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('still reads integer lasts written as XOR by the tree before this format (format byte 2)', () => {
+    // The last part as the tree before wrote every row: format 2, n, ts length, ts stream, XOR lasts.
+    const n = 1440;
+    const start = 1_700_000_000_000 - (1_700_000_000_000 % 86_400_000);
+    const ts = Array.from({ length: n }, (_, i) => start + i * 60_000);
+    const last = ts.map((_, i) => 1000 + i * 17 + (i % 7));
+    const tsW = new BitWriter(64);
+    const tsE = new TimestampEncoder();
+    for (const t of ts) tsE.write(tsW, t);
+    const vW = new BitWriter(64);
+    const vE = new XorEncoder();
+    for (const v of last) vE.write(vW, v);
+    const blob = new Uint8Array(
+      1 + uvarintLength(n) + uvarintLength(tsW.byteLength) + tsW.byteLength + vW.byteLength,
+    );
+    blob[0] = ROLLUP_LAST_FORMAT;
+    let off = writeUvarint(blob, 1, n);
+    off = writeUvarint(blob, off, tsW.byteLength);
+    tsW.copyTo(blob, off);
+    vW.copyTo(blob, off + tsW.byteLength);
+    const d = decodeRollupLast(blob);
+    assert.deepEqual([...d.last], last);
+    assert.deepEqual([...denseRunRow(blob, start, 60_000)!], last);
+    // The same buckets written now are packed and decode to the same values.
+    const ones = last.map(() => 1);
+    const now = encodeRollup({ timestampsMs: ts, count: ones, min: last, max: last, sum: last, last }).last;
+    assert.equal(now[0], ROLLUP_LAST_INT_FORMAT);
+    assert.ok(now.length < blob.length);
+    assert.deepEqual([...decodeRollupLast(now).last], last);
+    assert.deepEqual([...denseRunRow(now, start, 60_000)!], last);
   });
 });
