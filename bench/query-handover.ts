@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import type { TsdbDb } from '../src/store/tsdb/chunk-repo.ts';
 import { denseRunRow } from '../src/store/tsdb/rollup-dense.ts';
 import { readUvarint } from '../src/store/tsdb/codec/varint.ts';
-import { decodeXorColumn } from '../src/store/tsdb/codec/xor.ts';
+import { decodeLastStream } from '../src/store/tsdb/codec/rollup-chunk.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -28,11 +28,14 @@ function median(xs: readonly number[]): string {
   return [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1);
 }
 
-/** The XOR stream of a `last_data` blob (codec/rollup-chunk.ts) decoded into `col`; returns the bucket count. */
-function xorInto(b: Uint8Array, col: Float64Array): number {
+/**
+ * The value stream of a `last_data` blob (codec/rollup-chunk.ts: XOR or packed integers) decoded into `col`;
+ * returns the bucket count.
+ */
+function valuesInto(b: Uint8Array, col: Float64Array): number {
   const n = readUvarint(b, 1);
   const l = readUvarint(b, n.next);
-  decodeXorColumn(b.subarray(l.next + l.value), n.value, col);
+  decodeLastStream(b[0]!, b.subarray(l.next + l.value), n.value, col);
   return n.value;
 }
 
@@ -81,10 +84,10 @@ export async function printHandoverSplit(db: TsdbDb, endMs: number, reps = 7): P
       },
     ],
     [
-      'XOR decode and the float32 check (no kept copy)',
+      'value decode and the float32 check (no kept copy)',
       () => {
         for (const r of rows) {
-          const n = xorInto(r.last_data, col);
+          const n = valuesInto(r.last_data, col);
           let f32 = true;
           for (let k = 0; k < n; k++) {
             const v = col[k]!;
@@ -118,9 +121,9 @@ export async function printHandoverSplit(db: TsdbDb, endMs: number, reps = 7): P
       },
     ],
     [
-      'XOR decode alone',
+      'value decode alone (XOR or packed integers)',
       () => {
-        for (const r of rows) xorInto(r.last_data, col);
+        for (const r of rows) valuesInto(r.last_data, col);
       },
     ],
   ];

@@ -6,6 +6,8 @@
  * then the range moved by it (3 times). Prints CPU ms per query of each. `DWCP_PROFILE_AGG` sets the
  * aggregation (default avg). With a second argument, writes a V8 CPU profile of the queries alone (not the
  * load before them) to that file; a third argument (`cold`, `new` or `warm`) profiles only that phase.
+ * `DWCP_PROFILE_PROMOTE` (read numbers >= 2 or `never`, comma-separated) sets the read on which the row cache
+ * keeps a compressed row decoded, and repeats the phases from the cold query on for each. Also prints the 1-minute rollups' stored bytes per bucket.
  * `DWCP_PROFILE_PG_URL` (e.g. postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test) runs it on PostgreSQL instead (a
  * fresh schema, dropped at the end; the client's CPU only, the server's is not counted). `DWCP_PROFILE_SPLIT=1`
  * adds the split of the cold read's hand-over and decode (query-handover.ts). Nothing is asserted.
@@ -14,11 +16,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { loadTemplate, ReplayLoad } from './ingest-data.ts';
 import { chunkedPostgres, chunkedSqlite } from './ingest-stores.ts';
 import { printHandoverSplit } from './query-handover.ts';
 import type { QueryAggregation } from '../src/store/query.ts';
 import type { SeriesRef } from '../src/store/types.ts';
+import type { TsdbDb } from '../src/store/tsdb/chunk-repo.ts';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
@@ -27,6 +31,24 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/** Prints the stored bytes of the 1-minute rollup rows per bucket (`last_data` and `data` apart). */
+async function printRollupBytes(db: TsdbDb): Promise<void> {
+  const r = (
+    await sql<{
+      rows: number | string;
+      buckets: number | string;
+      last: number | string;
+      rest: number | string;
+    }>`
+      select count(*) as rows, sum(buckets) as buckets, sum(length(last_data)) as last, sum(length(data)) as rest
+      from tsdb_rollups where resolution = ${MIN}`.execute(db)
+  ).rows[0]!;
+  const b = Number(r.buckets);
+  process.stdout.write(
+    `1-minute rollups: ${Number(r.rows)} rows, ${b} buckets; bytes per bucket: last ${(Number(r.last) / b).toFixed(3)}, rest ${(Number(r.rest) / b).toFixed(3)}\n`,
+  );
+}
 
 async function main(): Promise<void> {
   const series = Number(process.argv[2] ?? 1000);
@@ -47,6 +69,8 @@ async function main(): Promise<void> {
     const names = [...new Set(Array.from({ length: load.series }, (_, i) => load.name(i)))];
     const refs: SeriesRef[] = [];
     for (const n of names) refs.push(...(await st.store.findSeries(n, {}, 100_000)));
+    const promotes = (process.env.DWCP_PROFILE_PROMOTE ?? '').split(',').filter((p) => p !== '');
+    await printRollupBytes(st.store.samples.database);
     const agg = (process.env.DWCP_PROFILE_AGG ?? 'avg') as QueryAggregation;
     const q = (): Promise<unknown> =>
       st.store.queryRange(refs, { startMs: end - DAY, endMs: end, stepMs: MIN, agg }, 20_000);
@@ -76,29 +100,38 @@ async function main(): Promise<void> {
         writeFileSync(profileOut!, JSON.stringify(profile));
       }
     };
-    await run('cold (both caches emptied)', 3, () => {
-      st.store.samples.rollups.rowCache.clear();
-      st.store.resultCache.clear();
-    });
-    // The second read of rows the first read cached (compressed rows are decoded and kept decoded then).
-    let secondCpu = 0;
-    const cacheBytes: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      st.store.samples.rollups.rowCache.clear();
-      st.store.resultCache.clear();
-      await q();
-      cacheBytes[0] = st.store.samples.rollups.rowCache.stats().bytes;
-      st.store.resultCache.clear();
-      const c0 = cpuMs();
-      await q();
-      secondCpu += cpuMs() - c0;
-      cacheBytes[1] = st.store.samples.rollups.rowCache.stats().bytes;
+    for (const promote of promotes.length > 0 ? promotes : ['']) {
+      if (promote !== '') {
+        st.store.samples.rollups.rowCache.setPromoteAtRead(promote === 'never' ? Infinity : Number(promote));
+        process.stdout.write(`row cache: compressed rows kept decoded on read ${promote}\n`);
+      }
+      await run('cold (both caches emptied)', 3, () => {
+        st.store.samples.rollups.rowCache.clear();
+        st.store.resultCache.clear();
+      });
+      // The second and third reads of rows the first read cached (result cache emptied before each).
+      const readCpu = [0, 0];
+      const cacheBytes: number[] = [];
+      for (let r = 0; r < 3; r++) {
+        st.store.samples.rollups.rowCache.clear();
+        st.store.resultCache.clear();
+        await q();
+        cacheBytes[0] = st.store.samples.rollups.rowCache.stats().bytes;
+        for (let k = 0; k < 2; k++) {
+          st.store.resultCache.clear();
+          const c0 = cpuMs();
+          await q();
+          readCpu[k]! += cpuMs() - c0;
+          cacheBytes[k + 1] = st.store.samples.rollups.rowCache.stats().bytes;
+        }
+      }
+      const mb = (b: number | undefined): string => ((b ?? 0) / 1e6).toFixed(1);
+      process.stdout.write(
+        `second read (rows cached by one cold read, no result cache): ${(readCpu[0]! / 3).toFixed(1)} CPU ms/query over ${refs.length} series; third read ${(readCpu[1]! / 3).toFixed(1)}; row cache ${mb(cacheBytes[0])} MB after one read, ${mb(cacheBytes[1])} MB after two, ${mb(cacheBytes[2])} MB after three\n`,
+      );
+      await run('new shape (warm rows, no result cache)', 10, () => st.store.resultCache.clear());
+      await run('warm (both caches)', 10, () => undefined);
     }
-    process.stdout.write(
-      `second read (rows cached by one cold read, no result cache): ${(secondCpu / 3).toFixed(1)} CPU ms/query over ${refs.length} series; row cache ${(cacheBytes[0]! / 1e6).toFixed(1)} MB after one read, ${(cacheBytes[1]! / 1e6).toFixed(1)} MB after two\n`,
-    );
-    await run('new shape (warm rows, no result cache)', 10, () => st.store.resultCache.clear());
-    await run('warm (both caches)', 10, () => undefined);
     // A dashboard refresh across rollup passes: an hour more appended and rolled up (the watermark moves),
     // then the range moved by that hour.
     let e = end;

@@ -141,14 +141,14 @@ class Gathered {
           if (hit.values !== undefined) n = expandRow(hit, from, hi, c, n);
           continue;
         }
-        if (hit !== undefined) {
-          // Read a second time: kept decoded from now on.
+        if (hit !== undefined && this.cached.cache.promotes(hit)) {
+          // Read often enough: kept decoded from now on.
           const row = this.decodedRow(i, start, hit.blob!, true);
           if (typeof row === 'number') n = keepRange(tmp.ts, tmp.last, 0, row, from, hi, c, n);
           else n = expandRow(row, from, hi, c, n);
           continue;
         }
-        const blob = Gathered.blobAt(blobs, start);
+        const blob = hit !== undefined ? hit.blob! : Gathered.blobAt(blobs, start);
         if (blob === undefined) {
           this.keepRead(i, start, undefined, -Infinity);
           continue;
@@ -157,7 +157,7 @@ class Gathered {
         tmp.reserve(m);
         decodeRollupLastInto(blob, tmp.ts, tmp.last, 0);
         n = keepRange(tmp.ts, tmp.last, 0, m, from, hi, c, n);
-        this.keepRead(i, start, blob, m > 0 ? tmp.ts[m - 1]! : -Infinity);
+        if (hit === undefined) this.keepRead(i, start, blob, m > 0 ? tmp.ts[m - 1]! : -Infinity);
       }
       return n;
     }
@@ -200,7 +200,8 @@ class Gathered {
   /**
    * Writes the rollup buckets of series `i` into the dense column `lasts` (NaN-filled by the caller). A row the
    * cache holds decoded is copied; a row read from the database is decoded straight into `lasts` and cached
-   * compressed; a row the cache holds compressed is decoded and kept decoded (its second read).
+   * compressed; a row the cache holds compressed is decoded straight into `lasts` again, or, on the read the
+   * cache promotes it (`RollupRowCache.promotes`), decoded and kept decoded.
    * @returns false when a bucket lies off the grid (the read must be done sparse).
    */
   rollupDense(i: number, lasts: Float64Array): boolean {
@@ -215,6 +216,11 @@ class Gathered {
           continue;
         }
         if (hit !== undefined) {
+          if (!this.cached.cache.promotes(hit)) {
+            // Held compressed: decoded straight into the column again.
+            if (this.blobDense(hit.blob!, start, lasts) === undefined) return false;
+            continue;
+          }
           const row = this.decodedRow(i, start, hit.blob!, true);
           if (typeof row !== 'number') copyRowDense(row, from, hi, lasts);
           else if (!scatterDense(tmp.ts, tmp.last, 0, row, from, hi, res, lasts)) return false;

@@ -2,8 +2,8 @@
  * The dense column of a rollup row read straight from its `last_data` blob (codec/rollup-chunk.ts, last part)
  * when the row's buckets are one gap-free run: bucket starts t0, t0 + res, … (delta-of-delta stream: t0 as 64
  * bits, the first delta as `1111` + 64 bits, then one `0` bit per bucket). The run's place on the row's grid is
- * read off the first two timestamps and the zero bits are checked, without decoding timestamps; the XOR values
- * are decoded straight into the column. The same column as `denseRow` over the decoded blob (row-cache.ts),
+ * read off the first two timestamps and the zero bits are checked, without decoding timestamps; the values (XOR
+ * or packed integers, by the blob's format byte) are decoded straight into the column. The same column as `denseRow` over the decoded blob (row-cache.ts),
  * bit for bit and of the same type; anything else (holes, a NaN last, a corrupt or unusual blob) returns
  * undefined and the caller takes the general path, which decodes and checks everything.
  *
@@ -14,9 +14,8 @@
  */
 import { paddedScratch, readBits } from './codec/bits.ts';
 import { MAX_CHUNK_SAMPLES } from './codec/chunk.ts';
-import { ROLLUP_LAST_FORMAT } from './codec/rollup-chunk.ts';
+import { decodeLastStream, isRollupLastFormat } from './codec/rollup-chunk.ts';
 import { readUvarint, unzigzag } from './codec/varint.ts';
-import { decodeXorColumn } from './codec/xor.ts';
 import { ROLLUP_ROW_SPAN_MS } from './options.ts';
 
 const TWO32 = 4294967296;
@@ -41,10 +40,12 @@ function zeroBits(b: Uint8Array, from: number, count: number): boolean {
   return (b[lastByte]! & tailMask) === 0;
 }
 
-/** Where a gap-free run sits in its row: its first bucket's index on the row's grid, its length, where its XOR stream starts. */
+/** Where a gap-free run sits in its row: its first bucket's index on the row's grid, its length, where its value stream starts. */
 interface GapFreeRun {
   readonly k0: number;
   readonly n: number;
+  /** The blob's format byte (which codec the values use). */
+  readonly format: number;
   readonly values: Uint8Array;
 }
 
@@ -53,7 +54,7 @@ interface GapFreeRun {
  * decoded), else undefined. @param start the row's start (ms); @param resolutionMs bucket width (ms).
  */
 function gapFreeRun(blob: Uint8Array, start: number, resolutionMs: number): GapFreeRun | undefined {
-  if (blob.length < 3 || blob[0] !== ROLLUP_LAST_FORMAT) return undefined;
+  if (blob.length < 3 || !isRollupLastFormat(blob[0])) return undefined;
   const nr = readUvarint(blob, 1);
   const n = nr.value;
   if (n < 1 || n > MAX_CHUNK_SAMPLES) return undefined;
@@ -79,7 +80,7 @@ function gapFreeRun(blob: Uint8Array, start: number, resolutionMs: number): GapF
   if (span === undefined) return undefined;
   const k0 = (t0 - start) / resolutionMs;
   if (!Number.isInteger(k0) || k0 < 0 || k0 + n > span / resolutionMs) return undefined;
-  return { k0, n, values: blob.subarray(valFrom) };
+  return { k0, n, format: blob[0]!, values: blob.subarray(valFrom) };
 }
 
 /**
@@ -87,7 +88,7 @@ function gapFreeRun(blob: Uint8Array, start: number, resolutionMs: number): GapF
  * the last bucket's index + 1), `Float32Array` when every last is exactly a float32, else `Float64Array`; or
  * undefined when the blob is not one gap-free run of non-NaN lasts on the row's grid (use `denseRow`).
  * @param blob the row's `last_data`; @param start the row's start (ms); @param resolutionMs bucket width (ms).
- * @throws StoreError when the XOR stream ends early (as the general decode would).
+ * @throws StoreError when the value stream ends early (as the general decode would).
  */
 export function denseRunRow(
   blob: Uint8Array,
@@ -101,7 +102,7 @@ export function denseRunRow(
   // kept array: one allocation per row, of the kept type.
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
   const vals = scratch.subarray(0, n);
-  decodeXorColumn(run.values, n, vals);
+  decodeLastStream(run.format, run.values, n, vals);
   let f32 = true;
   for (let k = 0; k < n; k++) {
     const v = vals[k]!;
@@ -122,7 +123,7 @@ export function denseRunRow(
  * are (a NaN last, which a stored bucket never holds, would read as no bucket, as `scatterDense` writes it).
  * @returns the start (ms) of the row's last bucket, or undefined when the blob is not one gap-free run on the
  *   row's grid (nothing written; decode it in full and use `scatterDense`).
- * @throws StoreError when the XOR stream ends early (as the general decode would).
+ * @throws StoreError when the value stream ends early (as the general decode would).
  */
 export function denseRunInto(
   blob: Uint8Array,
@@ -143,11 +144,11 @@ export function denseRunInto(
   const jHi = Math.min(n - 1, Math.floor((hi - first) / resolutionMs));
   if (jHi < jLo) return lastBucket;
   if (jLo === 0 && jHi === n - 1 && q0 + n <= lasts.length) {
-    decodeXorColumn(run.values, n, lasts.subarray(q0, q0 + n));
+    decodeLastStream(run.format, run.values, n, lasts.subarray(q0, q0 + n));
     return lastBucket;
   }
   if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-  decodeXorColumn(run.values, n, scratch);
+  decodeLastStream(run.format, run.values, n, scratch);
   lasts.set(scratch.subarray(jLo, jHi + 1), q0 + jLo);
   return lastBucket;
 }

@@ -3,10 +3,12 @@
  * dense column over the row's bucket grid (a day of 1-minute buckets, 30 days of 1-hour buckets; NaN marks a
  * bucket that does not exist, which is lossless because a bucket's last is never NaN), as `Float32Array` when
  * every value of the row is exactly a float32 (counters, integer gauges), `Float64Array` otherwise; values are
- * the stored bits either way. Bucket starts are not kept: they are the grid. A row read once so far is held as
- * its compressed `last_data` blob (a quarter to a half of the column's bytes), which the next query decodes
- * straight into its own column; only a row read a second time is kept decoded, so a cold query allocates no
- * column per row.
+ * the stored bits either way. Bucket starts are not kept: they are the grid. A row read from the database is
+ * held as its compressed `last_data` blob (a quarter to a half of the column's bytes), which every later query
+ * decodes straight into its own column; it is kept decoded only from the read set by `promoteAtRead` (by
+ * default never: at 10 000 series the promoting read allocated 90 MB of columns at once and was the slowest
+ * query of all, while a decode from the blob costs a few ns per bucket, docs/storage.md). So no query allocates
+ * a column per row.
  *
  * Rows that do not exist are cached too (as absent), so a series without data on a day is not looked up again.
  * Every rollup write replaces the entry of its row when it is cached (write-through), retention drops the
@@ -23,16 +25,24 @@
  *   `-memory.allowedPercent` and caches rollup results (`rollupResultCache`, `-search.disableCache`),
  *   https://docs.victoriametrics.com/single-server-victoriametrics/#cache-tuning
  */
+import { InvalidInputError } from '../../errors.ts';
 import { ROLLUP_ROW_SPAN_MS } from './options.ts';
 import { RollupWriteLog } from './write-log.ts';
+
+/**
+ * The read on which a row held compressed is kept decoded by default: never. Measured at 10 000 series × a day
+ * (docs/storage.md): decoding the blob straight into each query's column costs less than a copy of kept columns
+ * plus their allocation on the promoting read, once most rows are packed integers.
+ */
+export const DEFAULT_PROMOTE_AT_READ = Infinity;
 
 /** Accounted bytes of one entry besides its value column (entry object, key string, map slot). */
 export const ENTRY_OVERHEAD_BYTES = 160;
 
 /**
- * A cached row: the last value of every bucket of its grid up to the last existing one (NaN: no bucket), or,
- * for a row read once so far, its compressed `last_data` blob (decoded straight into each query's column; kept
- * decoded once a query reads it a second time). Neither: the row does not exist.
+ * A cached row: the last value of every bucket of its grid up to the last existing one (NaN: no bucket), or its
+ * compressed `last_data` blob (decoded straight into each query's column; kept decoded once read as often as the
+ * cache's `promoteAtRead`, by default never). Neither: the row does not exist.
  */
 export interface CachedRow {
   /** Row start (ms, a multiple of the row span). */
@@ -43,6 +53,8 @@ export interface CachedRow {
   readonly values: Float32Array | Float64Array | undefined;
   /** The row's `last_data` as stored (an array of its own, not a view of a larger buffer), when held compressed. */
   readonly blob?: Uint8Array;
+  /** Reads of a row held compressed so far, the one that put it in the cache included (the cache counts them). */
+  reads?: number;
   /** Start of the row's last bucket (ms; the row's `end_ts`), -Infinity when absent. */
   readonly lastBucket: number;
 }
@@ -149,9 +161,32 @@ export class RollupRowCache {
   /** The series and bucket ranges of recent rollup writes (write-log.ts), for the result cache's validity. */
   private readonly writes = new RollupWriteLog();
 
-  /** @param maxBytes accounted bytes at most; 0 disables the cache. */
-  constructor(maxBytes: number) {
+  /** The read of a row held compressed on which it is kept decoded (Infinity: never). */
+  private promoteAt: number;
+
+  /**
+   * @param maxBytes accounted bytes at most; 0 disables the cache.
+   * @param promoteAtRead the read of a row held compressed on which a query keeps it decoded instead
+   *   (Infinity, the default: never; every read decodes the blob straight into the query's column).
+   */
+  constructor(maxBytes: number, promoteAtRead = DEFAULT_PROMOTE_AT_READ) {
     this.maxBytes = maxBytes;
+    this.promoteAt = promoteAtRead;
+  }
+
+  /**
+   * Sets the read on which a row held compressed is kept decoded (>= 2, or Infinity: never), for benchmarks.
+   * @throws InvalidInputError when `read` is not an integer >= 2 or Infinity.
+   */
+  setPromoteAtRead(read: number): void {
+    if (read !== Infinity && (!Number.isInteger(read) || read < 2))
+      throw new InvalidInputError(`row cache: promote at read ${read} (want an integer >= 2 or Infinity)`);
+    this.promoteAt = read;
+  }
+
+  /** Whether a query that just got `row` from the cache should keep it decoded (a compressed row read often enough). */
+  promotes(row: CachedRow): boolean {
+    return row.blob !== undefined && (row.reads ?? 1) >= this.promoteAt;
   }
 
   /** Reports counters to `m` from now on (at every {@link publish}). */
@@ -224,7 +259,9 @@ export class RollupRowCache {
     this.map.set(key, e);
     e.stamp = stamp;
     this.hitN++;
-    return e.row;
+    const row = e.row;
+    if (row.blob !== undefined) row.reads = (row.reads ?? 1) + 1;
+    return row;
   }
 
   /**

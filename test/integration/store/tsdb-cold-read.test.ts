@@ -1,13 +1,14 @@
 /**
  * The cold 24 h range query on SQLite and PostgreSQL (src/store/tsdb/last-buckets.ts, rollup-dense.ts,
  * row-cache.ts): rollup rows read from the database are decoded straight into the query's column and cached
- * compressed; a row read a second time is kept decoded. Random series over 36 hours of one-minute scrapes
+ * compressed, and decoded from the blob again on later reads (or, with the cache set to promote on the second
+ * read, kept decoded from then on). Integer series are stored as packed integers, the others as XOR. Random series over 36 hours of one-minute scrapes
  * (fast-check: integer counters with resets, two-decimal gauges, full-precision floats; series appearing and
  * disappearing mid-day, hours-long gaps, single missed scrapes, stale markers), rolled up, then 24 h queries at
- * 60 s and coarser steps — cold, again (rows promoted), and at another step (decoded rows copied) — each equal,
+ * 60 s and coarser steps — cold, again (rows promoted or not), and at another step (decoded rows copied) — each equal,
  * value for value, to the downsampler's bucket read + one point per bucket + `aggregateSeries`, which this change
- * does not touch. The cache's state is checked after each: compressed rows after the first read, decoded rows
- * after the second, and its byte bound.
+ * does not touch. The cache's state is checked after each: compressed rows after the first read, decoded or
+ * still compressed rows after the second, and its byte bound.
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -63,6 +64,8 @@ const caseArb = fc.record({
   // The first read through the point path (a point limit below the range's buckets) instead of the dense one.
   sparseFirst: fc.boolean(),
   otherStep: fc.constantFrom(2 * MIN, 5 * MIN, 17 * MIN),
+  // The read on which the row cache keeps a compressed row decoded (Infinity: never, the default).
+  promoteAt: fc.constantFrom(2, Infinity),
 });
 
 /** The samples of one series (one per minute, values by kind; NaN stale markers where asked). */
@@ -103,6 +106,8 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
   c.test(
     'equals the bucket reference cold, read again and at another step; rows cached compressed, then decoded',
     async () => {
+      // Format bytes of the rows read: both value codecs must be exercised (XOR 2, packed integers 5).
+      const formats = new Set<number>();
       await fc.assert(
         fc.asyncProperty(caseArb, async (k) => {
           const nowMs = T + SPAN_MIN * MIN + 10 * MIN;
@@ -130,23 +135,24 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
               ...(k.byNode ? { by: ['node_id'] } : {}),
             };
             const cache = st.samples.rollups.rowCache;
+            if (k.promoteAt !== Infinity) cache.setPromoteAtRead(k.promoteAt);
             // The rows the query reads from the database: those below the watermark in its range.
             const w = st.samples.rollups.watermark ?? -Infinity;
             const from = bucketStart(opts.startMs, MIN);
             const hi = Math.min(endMs, w - 1);
-            const stored =
+            const rows =
               from < w
-                ? (
-                    await readRollupLasts(
-                      st.samples.database,
-                      refs.map((r) => r.id),
-                      MIN,
-                      from,
-                      hi,
-                      DAY,
-                    )
-                  ).length
-                : 0;
+                ? await readRollupLasts(
+                    st.samples.database,
+                    refs.map((r) => r.id),
+                    MIN,
+                    from,
+                    hi,
+                    DAY,
+                  )
+                : [];
+            const stored = rows.length;
+            for (const r of rows) formats.add(r.last[0]!);
             const check = async (o: AggregateOptions, max: number, what: string): Promise<void> => {
               const got = await st.queryRange(refs, o, max);
               assert.deepEqual(got.series, (await reference(st, refs, o, max, nowMs)).series, what);
@@ -156,10 +162,15 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
             assert.equal(cold.compressed, stored, 'every row read from the database is held compressed');
             await check(opts, 20_000, 'read again');
             const again = cache.stats();
-            assert.equal(again.compressed, 0, 'a row read a second time is kept decoded');
             assert.equal(again.misses, cold.misses, 'the second read is served from the cache');
-            if (stored > 0)
-              assert.ok(again.bytes > cold.bytes, `compressed ${cold.bytes} B < decoded ${again.bytes} B`);
+            if (k.promoteAt === 2) {
+              assert.equal(again.compressed, 0, 'a row read a second time is kept decoded');
+              if (stored > 0)
+                assert.ok(again.bytes > cold.bytes, `compressed ${cold.bytes} B < decoded ${again.bytes} B`);
+            } else {
+              assert.equal(again.compressed, stored, 'rows stay compressed');
+              assert.equal(again.bytes, cold.bytes);
+            }
             await check({ ...opts, stepMs: k.otherStep }, 20_000, 'another step');
             assert.ok(cache.stats().bytes <= cache.maxBytes);
           } finally {
@@ -168,6 +179,7 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
         }),
         { numRuns: Number(process.env.FC_RUNS ?? (c.dialect === 'postgres' ? 12 : 20)) },
       );
+      assert.deepEqual([...formats].sort(), [2, 5], 'rows of both last codecs were read');
     },
   );
 });

@@ -197,17 +197,24 @@ describe('tsdb codec', () => {
     const n = 1440;
     const ts = Array.from({ length: n }, (_, i) => i * 60_000);
     const ones = Array.from({ length: n }, () => 1);
+    const halves = Array.from({ length: n }, () => 0.5);
     const blobs = encodeRollup({
       timestampsMs: ts,
       count: ones,
       min: ones,
       max: ones,
       sum: ones,
-      last: ones,
+      last: halves,
     });
     // ts: 64 bits, then dod 60000 → '1111' + 64 bits, then 1438 × '0' = 1570 bits = 197 bytes; a constant XOR
     // column: 64 + 1439 bits = 188 bytes. Last part: format, n (2 bytes), ts length (2), ts, last.
     assert.equal(blobs.last.length, 1 + 2 + 2 + 197 + 188);
+    assert.equal(blobs.last[0], 2);
+    // Integer lasts are packed: the first value (1 byte), then 12 frames of 128 differences, each a base of 0
+    // (1 byte) and a bit width of 0 (1 byte), no packed words.
+    const ints = encodeRollup({ timestampsMs: ts, count: ones, min: ones, max: ones, sum: ones, last: ones });
+    assert.equal(ints.last.length, 1 + 2 + 2 + 197 + 1 + 12 * 2);
+    assert.equal(ints.last[0], 5);
     // Rest part: format, n, three lengths (2 bytes each), 1440 one-byte counts, min, max, sum.
     assert.equal(blobs.rest.length, 1 + 2 + 3 * 2 + 1440 + 3 * 188);
     assert.throws(

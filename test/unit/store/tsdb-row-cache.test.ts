@@ -3,7 +3,7 @@
  * sequence of queries, fills, rewrites and deletions; a query whose rows do not fit is served partly uncached
  * (counted as bypassed) instead of evicting its own rows; stale fills are refused; dense rows are exact. Rows
  * read once are held compressed (their blob's bytes counted, a pooled driver buffer copied so it does not keep
- * its pool alive), and kept decoded when read again.
+ * its pool alive), and kept decoded only on the read the cache's policy promotes them on (by default never).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -61,36 +61,66 @@ describe('tsdb rollup-row cache', () => {
       fc.record({ k: fc.constant('delete' as const), before: fc.integer({ min: 0, max: 1440 }) }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 200_000 }), fc.array(op, { maxLength: 40 }), (maxBytes, ops) => {
-        const c = new RollupRowCache(maxBytes);
-        for (const o of ops) {
-          if (o.k === 'query') {
-            const stamp = c.beginQuery();
-            const epoch = c.epoch;
-            for (const [id, n, z] of o.rows) {
-              const key = rowKey(id, MIN, 0);
-              const hit = c.get(key, stamp);
-              if (hit === undefined) c.put(key, z > 0 ? compressed(0, n, z) : row(0, n), epoch, stamp);
-              else if (hit.blob !== undefined) c.put(key, row(0, n), epoch, stamp, true);
-            }
-          } else if (o.k === 'write') {
-            const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
-            c.rowWritten(
-              o.id,
-              MIN,
-              0,
-              ts,
-              ts.map((t) => t / 7),
-              o.n,
-            );
-          } else c.rowsDeletedBefore(MIN, o.before * MIN);
-          const s = c.stats();
-          assert.ok(s.bytes <= maxBytes, `${s.bytes} B held, bound ${maxBytes}`);
-          assert.ok(s.bytes >= 0);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 200_000 }),
+        fc.constantFrom(2, 3, 5, Infinity),
+        fc.array(op, { maxLength: 40 }),
+        (maxBytes, promoteAt, ops) => {
+          const c = new RollupRowCache(maxBytes, promoteAt);
+          for (const o of ops) {
+            if (o.k === 'query') {
+              const stamp = c.beginQuery();
+              const epoch = c.epoch;
+              for (const [id, n, z] of o.rows) {
+                const key = rowKey(id, MIN, 0);
+                const hit = c.get(key, stamp);
+                if (hit === undefined) c.put(key, z > 0 ? compressed(0, n, z) : row(0, n), epoch, stamp);
+                else if (c.promotes(hit)) c.put(key, row(0, n), epoch, stamp, true);
+              }
+            } else if (o.k === 'write') {
+              const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
+              c.rowWritten(
+                o.id,
+                MIN,
+                0,
+                ts,
+                ts.map((t) => t / 7),
+                o.n,
+              );
+            } else c.rowsDeletedBefore(MIN, o.before * MIN);
+            const s = c.stats();
+            assert.ok(s.bytes <= maxBytes, `${s.bytes} B held, bound ${maxBytes}`);
+            assert.ok(s.bytes >= 0);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps a compressed row decoded on the read it promotes on, never before; by default never', () => {
+    const blobRow = (): CachedRow => compressed(0, 1440, 1_600);
+    for (const promoteAt of [2, 3, 4, Infinity]) {
+      const c = promoteAt === Infinity ? new RollupRowCache(1 << 20) : new RollupRowCache(1 << 20, promoteAt);
+      const key = rowKey(1, MIN, 0);
+      c.put(key, blobRow(), c.epoch, c.beginQuery());
+      for (let read = 2; read <= 8; read++) {
+        const stamp = c.beginQuery();
+        const hit = c.get(key, stamp)!;
+        const promote = c.promotes(hit);
+        assert.equal(promote, read >= promoteAt, `read ${read}, promote at ${promoteAt}`);
+        if (promote) {
+          assert.ok(c.put(key, row(0, 1440), c.epoch, stamp, true));
+          break;
+        }
+        assert.equal(c.stats().bytes, ENTRY_OVERHEAD_BYTES + 1_600, 'still held compressed');
+      }
+      const s = c.stats();
+      assert.equal(s.misses, 1, 'a promoting read is not counted as a miss again');
+      assert.equal(s.compressed, promoteAt === Infinity ? 1 : 0);
+    }
+    assert.throws(() => new RollupRowCache(1).setPromoteAtRead(1), { code: 'DWCP_INVALID_INPUT' });
+    assert.throws(() => new RollupRowCache(1).setPromoteAtRead(2.5), { code: 'DWCP_INVALID_INPUT' });
   });
 
   it('a query larger than the cache keeps what fits and reads the rest uncached (bypassed), without evicting its own rows', () => {

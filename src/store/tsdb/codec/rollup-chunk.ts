@@ -5,6 +5,8 @@
  * ```
  * last part:  byte 2, uvarint n, uvarint bytes of the ts stream,
  *             ts stream (bucket starts, delta-of-delta: 1 bit per regular bucket), last stream (XOR)
+ *         or  byte 5, the same, last stream as packed integers (packed-ints.ts), when every last is an
+ *             integer it holds (counters, integer gauges: decoded several times faster than XOR)
  * rest part:  byte 3, uvarint n, 3 × uvarint bytes of the count, min and max streams,
  *             count stream (one uvarint per bucket), min, max, sum streams (XOR)
  * ```
@@ -14,6 +16,7 @@
 import { InvalidInputError, StoreError } from '../../../errors.ts';
 import { BitWriter } from './bits.ts';
 import { MAX_CHUNK_SAMPLES } from './chunk.ts';
+import { decodePackedInts, encodePackedInts, packableInts } from './packed-ints.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
 import { decodeXorColumn, XorEncoder } from './xor.ts';
@@ -21,6 +24,22 @@ import { decodeXorColumn, XorEncoder } from './xor.ts';
 /** Format bytes of the two parts. */
 export const ROLLUP_LAST_FORMAT = 2;
 export const ROLLUP_REST_FORMAT = 3;
+/** Format byte of a last part whose lasts are packed integers (packed-ints.ts) instead of XOR. */
+export const ROLLUP_LAST_INT_FORMAT = 5;
+
+/** Whether `format` is a last part's format byte. */
+export function isRollupLastFormat(format: number | undefined): boolean {
+  return format === ROLLUP_LAST_FORMAT || format === ROLLUP_LAST_INT_FORMAT;
+}
+
+/**
+ * Decodes the last stream of a last part of format `format` (its bytes from the stream's start to the blob's
+ * end) into `out[0..n)`. @throws StoreError when the stream is truncated or corrupt.
+ */
+export function decodeLastStream(format: number, stream: Uint8Array, n: number, out: Float64Array): void {
+  if (format === ROLLUP_LAST_INT_FORMAT) decodePackedInts(stream, n, out);
+  else decodeXorColumn(stream, n, out);
+}
 
 /** Time buckets as parallel arrays; `timestampsMs` are bucket starts, strictly increasing. */
 export interface RollupColumns {
@@ -59,13 +78,19 @@ function xorStream(col: ArrayLike<number>, n: number): BitWriter {
   return w;
 }
 
+/** A stream part of a blob. */
+interface Part {
+  copyTo(out: Uint8Array, off: number): void;
+  readonly byteLength: number;
+}
+
+/** `bytes` as a part of a blob. */
+function bytesPart(bytes: Uint8Array): Part {
+  return { byteLength: bytes.byteLength, copyTo: (out, at) => out.set(bytes, at) };
+}
+
 /** Concatenates a header and streams into one blob. */
-function assemble(
-  format: number,
-  n: number,
-  lens: readonly number[],
-  parts: readonly { copyTo(out: Uint8Array, off: number): void; readonly byteLength: number }[],
-): Uint8Array {
+function assemble(format: number, n: number, lens: readonly number[], parts: readonly Part[]): Uint8Array {
   let size = 1 + uvarintLength(n);
   for (const l of lens) size += uvarintLength(l);
   for (const p of parts) size += p.byteLength;
@@ -95,7 +120,8 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
   const tsW = new BitWriter(Math.max(16, n));
   const tsE = new TimestampEncoder();
   for (let i = 0; i < n; i++) tsE.write(tsW, c.timestampsMs[i]!);
-  const lastW = xorStream(c.last, n);
+  const lastPart = packableInts(c.last, n) ? bytesPart(encodePackedInts(c.last, n)) : xorStream(c.last, n);
+  const lastFormat = lastPart instanceof BitWriter ? ROLLUP_LAST_FORMAT : ROLLUP_LAST_INT_FORMAT;
   let countLen = 0;
   for (let i = 0; i < n; i++) {
     const k = c.count[i]!;
@@ -106,12 +132,12 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
   const counts = new Uint8Array(countLen);
   let off = 0;
   for (let i = 0; i < n; i++) off = writeUvarint(counts, off, c.count[i]!);
-  const countPart = { byteLength: countLen, copyTo: (out: Uint8Array, at: number) => out.set(counts, at) };
+  const countPart = bytesPart(counts);
   const minW = xorStream(c.min, n);
   const maxW = xorStream(c.max, n);
   const sumW = xorStream(c.sum, n);
   return {
-    last: assemble(ROLLUP_LAST_FORMAT, n, [tsW.byteLength], [tsW, lastW]),
+    last: assemble(lastFormat, n, [tsW.byteLength], [tsW, lastPart]),
     rest: assemble(
       ROLLUP_REST_FORMAT,
       n,
@@ -122,7 +148,8 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
 }
 
 function header(blob: Uint8Array, format: number, lenCount: number): { n: number; starts: number[] } {
-  if (blob.length < 3 || blob[0] !== format)
+  const ok = format === ROLLUP_LAST_FORMAT ? isRollupLastFormat(blob[0]) : blob[0] === format;
+  if (blob.length < 3 || !ok)
     throw new StoreError(`corrupt rollup blob: format byte ${blob[0]} (want ${format})`);
   const nr = readUvarint(blob, 1);
   const n = nr.value;
@@ -140,13 +167,13 @@ function header(blob: Uint8Array, format: number, lenCount: number): { n: number
   return { n, starts };
 }
 
-/** Decodes the last part. @throws StoreError when the blob is truncated or corrupt. */
+/** Decodes the last part (either format). @throws StoreError when the blob is truncated or corrupt. */
 export function decodeRollupLast(blob: Uint8Array): DecodedRollupLast {
   const { n, starts } = header(blob, ROLLUP_LAST_FORMAT, 1);
   const timestampsMs = new Float64Array(n);
   const last = new Float64Array(n);
   decodeTimestampColumn(blob.subarray(starts[0]!, starts[1]!), n, timestampsMs);
-  decodeXorColumn(blob.subarray(starts[1]!), n, last);
+  decodeLastStream(blob[0]!, blob.subarray(starts[1]!), n, last);
   return { timestampsMs, last };
 }
 
@@ -171,7 +198,7 @@ export function decodeRollupLastInto(
   if (offset + n > timestampsMs.length || offset + n > last.length)
     throw new StoreError(`rollup blob of ${n} buckets does not fit at ${offset}`);
   decodeTimestampColumn(blob.subarray(starts[0]!, starts[1]!), n, timestampsMs.subarray(offset, offset + n));
-  decodeXorColumn(blob.subarray(starts[1]!), n, last.subarray(offset, offset + n));
+  decodeLastStream(blob[0]!, blob.subarray(starts[1]!), n, last.subarray(offset, offset + n));
   return n;
 }
 
