@@ -6,12 +6,14 @@
  * variant run at the same time, in alternating order, and their results must be identical.
  *
  * Variants: `full` (the providers as `serve` builds them; every call reads its whole window). A variant added to
- * `VARIANTS` is compared call by call with the others (its results must be identical).
+ * `VARIANTS` is compared call by call with the others (its results must be identical). With `--against <dir>`
+ * (another checkout of the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that
+ * tree's provider with default options over the same store: before → after pairs in one process on the same data.
  *
  * Bytes allocated are V8's used-heap growth over a call with a young generation large enough that no collection
  * runs inside it (calls during which one ran are left out of the byte figures; the count is printed). Run:
  * `node --max-semi-space-size=256 --expose-gc --import tsx bench/insights-cycle.ts [--nodes 12] [--warmup 600]
- * [--rounds 8] [--variants full]`.
+ * [--rounds 8] [--variants full] [--against <dir>]`.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '600' },
     rounds: { type: 'string', default: '8' },
     variants: { type: 'string', default: 'full' },
+    against: { type: 'string', default: '' },
   },
 });
 const nodes = Number(values.nodes);
@@ -44,8 +47,18 @@ const rounds = Number(values.rounds);
 /** Provider options per variant name. */
 const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: {} };
 const variants = values.variants.split(',');
+type CreateProvider = (store: SampleStore, options?: InsightsOptions) => InsightsProvider;
+const create = new Map<string, CreateProvider>(variants.map((v) => [v, createInsightsProvider]));
+if (values.against !== '') {
+  const other = (await import(join(values.against, 'src/monitor/rollout-provider.ts'))) as {
+    createInsightsProvider: CreateProvider;
+  };
+  variants.unshift('against');
+  create.set('against', other.createInsightsProvider);
+}
 for (const v of variants)
-  if (!(v in VARIANTS)) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS).join(', ')})`);
+  if (v !== 'against' && !(v in VARIANTS))
+    throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS).join(', ')})`);
 const CALLS = ['rollout', 'slo', 'regions'] as const;
 type Call = (typeof CALLS)[number];
 
@@ -75,7 +88,7 @@ try {
     return r;
   };
   const providers = new Map<string, InsightsProvider>(
-    variants.map((v) => [v, createInsightsProvider(counted, VARIANTS[v])]),
+    variants.map((v) => [v, create.get(v)!(counted, VARIANTS[v] ?? {})]),
   );
   const tally = new Map<string, Tally>();
   for (const v of variants)
