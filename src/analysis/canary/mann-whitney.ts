@@ -14,6 +14,9 @@
  */
 import { InvalidInputError, LimitExceededError } from '../../errors.ts';
 import { normalCdf, normalQuantile } from '../../math/normal.ts';
+import { countAtMost, pairwiseDifferenceOrderStatistic, smallestAbove } from './pairwise-differences.ts';
+
+export { pairwiseDifferenceOrderStatistic };
 
 /** How the p-value and the interval are computed. `auto` follows scipy: exact when there are no ties and
  * min(n1, n2) ≤ 8 (and n1·n2 ≤ {@link EXACT_MAX_CELLS}), normal approximation otherwise. */
@@ -112,67 +115,13 @@ function exactCdf(counts: readonly bigint[], u: number): number {
   return Number(below) / Number(total);
 }
 
-/** Number of pairs with computed difference xᵢ − yⱼ ≤ t (x, y sorted ascending). O(n1 + n2). */
-function countAtMost(x: Float64Array, y: Float64Array, t: number): number {
-  const n = y.length;
-  let j = n; // first index with x[i] − y[j] ≤ t; non-increasing as i grows
-  let count = 0;
-  for (let i = 0; i < x.length; i++) {
-    while (j > 0 && x[i]! - y[j - 1]! <= t) j--;
-    while (j < n && x[i]! - y[j]! > t) j++;
-    count += n - j;
-  }
-  return count;
-}
-
-/** Smallest computed difference xᵢ − yⱼ strictly greater than `lo` (Infinity if none). O(n1 + n2). */
-function smallestAbove(x: Float64Array, y: Float64Array, lo: number): number {
-  const n = y.length;
-  let best = Number.POSITIVE_INFINITY;
-  let j = -1; // last index with x[i] − y[j] > lo; non-decreasing as i grows
-  for (let i = 0; i < x.length; i++) {
-    while (j + 1 < n && x[i]! - y[j + 1]! > lo) j++;
-    while (j >= 0 && !(x[i]! - y[j]! > lo)) j--;
-    if (j >= 0) {
-      const d = x[i]! - y[j]!;
-      if (d < best) best = d;
-    }
-  }
-  return best;
-}
-
-/**
- * k-th smallest (1-based) of the n1·n2 pairwise differences xᵢ − yⱼ of two ascending samples without
- * materialising them: bisection on the value with an O(n1 + n2) counting pass, snapped to an actual difference
- * each round. Memory O(1) beyond the inputs; time O((n1 + n2)·iterations), iterations ≲ 64 for finite data.
- * Throws InvalidInputError for k outside 1..n1·n2.
- */
-export function pairwiseDifferenceOrderStatistic(x: Float64Array, y: Float64Array, k: number): number {
-  const total = x.length * y.length;
-  if (!Number.isInteger(k) || k < 1 || k > total) {
-    throw new InvalidInputError(`order statistic k must be an integer in 1..${total}, got ${k}`);
-  }
-  let lo = Number.NEGATIVE_INFINITY;
-  let hi = x[x.length - 1]! - y[0]!;
-  for (let iter = 0; iter < 100_000; iter++) {
-    const cand = smallestAbove(x, y, lo);
-    if (countAtMost(x, y, cand) >= k) return cand;
-    lo = cand;
-    const mid = lo / 2 + hi / 2;
-    if (mid > lo && mid < hi) {
-      if (countAtMost(x, y, mid) >= k) hi = mid;
-      else lo = mid;
-    }
-  }
-  return hi; // unreachable for finite data: each round moves lo to a larger distinct difference
-}
-
 /** Hodges-Lehmann median of the pairwise differences of two ascending samples (mean of the two middle ones). */
 function hodgesLehmann(x: Float64Array, y: Float64Array): number {
   const total = x.length * y.length;
   if (total % 2 === 1) return pairwiseDifferenceOrderStatistic(x, y, (total + 1) / 2);
   const a = pairwiseDifferenceOrderStatistic(x, y, total / 2);
-  const b = pairwiseDifferenceOrderStatistic(x, y, total / 2 + 1);
+  // The next order statistic is `a` again when it is tied, else the smallest difference above it.
+  const b = countAtMost(x, y, a) > total / 2 ? a : smallestAbove(x, y, a);
   return a / 2 + b / 2;
 }
 

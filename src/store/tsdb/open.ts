@@ -25,6 +25,7 @@ import type {
   SteppedSampleReader,
 } from '../stepped-types.ts';
 import type { AppendResult, SeriesPoints, SeriesRef } from '../types.ts';
+import type { RawChangeTracking } from '../raw-changes.ts';
 import { migrateTsdb } from './migrations.ts';
 import { ROLLUP_1H_MS, ROLLUP_1M_MS, type TsdbOptions } from './options.ts';
 import type { Database } from '../schema.ts';
@@ -42,7 +43,8 @@ export type OpenedChunkedStore = OpenedStore &
   SteppedSampleReader &
   AggregatingRangeReader &
   BucketedSampleReader &
-  RollupReader & {
+  RollupReader &
+  RawChangeTracking & {
     stats(): TsdbStats;
     checkpoint(): Promise<void>;
     readonly samples: TsdbSampleStore;
@@ -130,6 +132,15 @@ class ChunkedStore extends AnomalyStateForwarder implements OpenedChunkedStore {
   }
   applyRetention(nowMs: number): Promise<number> {
     return this.samples.applyRetention(nowMs);
+  }
+  get rawLateEpoch(): number {
+    return this.samples.marks.lateEpoch;
+  }
+  get rawDeletedBeforeMs(): number {
+    return this.samples.marks.deletedBeforeMs;
+  }
+  rawLateUnchangedSince(since: number, ids: readonly number[], fromMs: number, toMs: number): boolean {
+    return this.samples.marks.unchangedSince(since, ids, fromMs, toMs);
   }
   countSamples(): Promise<number> {
     return this.samples.countSamples();

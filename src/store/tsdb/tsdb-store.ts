@@ -33,6 +33,7 @@ import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
 import { BatchHandleMemo } from './batch-handles.ts';
 import { applyLateSamples, classifyBatch, newLateSamples } from './late-samples.ts';
+import { LateWriteMarks } from './late-write-marks.ts';
 import { resolveTsdbOptions, type TsdbOptions } from './options.ts';
 import { RawReader } from './raw-read.ts';
 import { applyRetentionTo } from './retention.ts';
@@ -78,6 +79,8 @@ export class TsdbSampleStore implements SampleStore {
   /** Batches classified so far (the stamp of `classifyBatch`). */
   private batchStamp = 0;
   private readonly handles = new BatchHandleMemo();
+  /** Late samples and retention cutoffs, for readers that keep what they read (src/store/raw-changes.ts). */
+  readonly marks = new LateWriteMarks();
   private lastCheckpointAt: number;
   private checkpoints = 0;
   private replayStats: WalReplayStats | undefined;
@@ -325,6 +328,8 @@ export class TsdbSampleStore implements SampleStore {
       }
     }
     for (const [s, l] of lateBySeries) applyLateSamples(this.head, this.options, s, l.t, l.v, cuts);
+    // Logged in the same synchronous run that makes them visible to reads (the cuts are pending from flush on).
+    this.marks.noteLate(lateBySeries);
     this.head.enforceLimits(cuts);
     const w = this.downsampler.watermark;
     if (w !== undefined)
@@ -427,6 +432,7 @@ export class TsdbSampleStore implements SampleStore {
   applyRetention(nowMs: number): Promise<number> {
     return this.exclusive(async () => {
       if (this.closed) throw new StoreError('store is closed');
+      this.marks.noteDeletedBefore(nowMs - this.options.rawRetentionMs);
       try {
         return await applyRetentionTo(
           {
