@@ -5,8 +5,9 @@
  * `--warmup` seconds, then `--rounds` cycles of 15 s more data each; in every cycle the providers of every
  * variant run at the same time, in alternating order, and their results must be identical.
  *
- * Variants: `full` (the providers as `serve` builds them; every call reads its whole window). A variant added to
- * `VARIANTS` is compared call by call with the others (its results must be identical).
+ * Variants: `full` (every call reads and derives its whole window), `kept` (the providers as `serve` builds them:
+ * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts). A variant added to `VARIANTS` is
+ * compared call by call with the others (its results must be identical).
  *
  * Bytes allocated are V8's used-heap growth over a call with a young generation large enough that no collection
  * runs inside it (calls during which one ran are left out of the byte figures; the count is printed). Run:
@@ -42,7 +43,7 @@ const nodes = Number(values.nodes);
 const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 /** Provider options per variant name. */
-const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: {} };
+const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: { sloKeepSteps: false }, kept: {} };
 const variants = values.variants.split(',');
 for (const v of variants)
   if (!(v in VARIANTS)) throw new Error(`unknown variant ${v} (known: ${Object.keys(VARIANTS).join(', ')})`);
