@@ -48,8 +48,14 @@ import {
 
 /** Longest time between two full reads of an SLO's window (10 min). */
 export const FULL_EVERY_MS = 600_000;
-/** Points read before the settled end so that the first new steps have their predecessors (2 min). */
+/**
+ * Longest time read before the settled end so that the first new steps have their predecessors (2 min); a call
+ * first reads back the SLO's last sufficient lookback (at first {@link FIRST_LOOKBACK_MS}) and 4× that on a
+ * missing predecessor, up to this.
+ */
 export const DEFAULT_LOOKBACK_MS = 120_000;
+/** First lookback tried (15 s: a few scrape intervals at the usual 1–5 s). */
+export const FIRST_LOOKBACK_MS = 15_000;
 /** Windows (distinct `windowMs`) whose state is kept; a call with another window drops the oldest. */
 export const MAX_KEPT_WINDOWS = 4;
 
@@ -60,7 +66,7 @@ export interface IncrementalSloOptions {
   readonly maxPointsPerSeries: number;
   readonly stepMs: number;
   readonly evidence: SloEvidenceOptions;
-  /** Points read before the settled end; default {@link DEFAULT_LOOKBACK_MS}. */
+  /** Longest time read before the settled end; default {@link DEFAULT_LOOKBACK_MS}. */
   readonly lookbackMs?: number;
 }
 
@@ -78,6 +84,8 @@ interface SloState {
   deletedBeforeMs: number;
   lastFullMs: number;
   lastNowMs: number;
+  /** The lookback that held every predecessor at the last call. */
+  lookbackMs: number;
 }
 
 /** A raw reader over `[fromMs, toMs]` that records what it read (the provider's raw read, see rollout-provider.ts). */
@@ -277,7 +285,17 @@ export class IncrementalSlos {
     const latestMs = latestOf(rr.points, new Map(), startMs);
     return {
       result,
-      state: this.stateOf(records, latestMs, rr.refs, lateEpoch, deletedBeforeMs, nowMs, nowMs, startMs),
+      state: this.stateOf(
+        records,
+        latestMs,
+        rr.refs,
+        lateEpoch,
+        deletedBeforeMs,
+        nowMs,
+        nowMs,
+        startMs,
+        Math.min(FIRST_LOOKBACK_MS, this.lookbackMs),
+      ),
     };
   }
 
@@ -290,6 +308,7 @@ export class IncrementalSlos {
     lastFullMs: number,
     nowMs: number,
     startMs: number,
+    lookbackMs: number,
   ): SloState {
     const end = settledEnd(latestMs.values(), this.options.stepMs, nowMs);
     return {
@@ -302,6 +321,7 @@ export class IncrementalSlos {
       deletedBeforeMs,
       lastFullMs,
       lastNowMs: nowMs,
+      lookbackMs,
     };
   }
 
@@ -317,15 +337,22 @@ export class IncrementalSlos {
     const deletedBeforeMs = tr.rawDeletedBeforeMs;
 
     // The tail: the steps from the settled end on, with the points their first increases start from.
-    const tailFrom = Math.max(startMs, settled - this.lookbackMs);
-    const tail = rangeReader(this.store, tailFrom, nowMs, maxSeries, maxPoints);
-    const tailData = await readSloData(slo, tail.read, maxSeries);
-    if (tail.truncated || refsKeyOf(tail.refs) !== st.refsKey) return null;
-    if (tailFrom > startMs) {
-      if (lacksPredecessor(usableTimes(tailData), settled)) return null;
+    let lookbackMs = st.lookbackMs;
+    let tail: RangeRead;
+    let tailData: SloData;
+    let tailFrom: number;
+    for (;;) {
+      tailFrom = Math.max(startMs, settled - lookbackMs);
+      tail = rangeReader(this.store, tailFrom, nowMs, maxSeries, maxPoints);
+      tailData = await readSloData(slo, tail.read, maxSeries);
+      if (tail.truncated || refsKeyOf(tail.refs) !== st.refsKey) return null;
+      if (tailFrom === startMs || !lacksPredecessor(usableTimes(tailData), settled)) break;
+      if (lookbackMs >= this.lookbackMs) return null;
+      lookbackMs = Math.min(this.lookbackMs, lookbackMs * 4);
+    }
+    if (tailFrom > startMs)
       for (const p of tail.points)
         if (p.timestampsMs.length > 0 && !st.latestMs.has(p.series.id)) return null;
-    }
     const tailMade = derive(slo, tailData, tail, stepMs, [settled, nowMs], [settled, nowMs + 1]);
     if (tailMade.derived.series === null) return null;
     const kind = tailMade.derived.series.kind;
@@ -375,6 +402,7 @@ export class IncrementalSlos {
         st.lastFullMs,
         nowMs,
         startMs,
+        lookbackMs,
       ),
     };
   }

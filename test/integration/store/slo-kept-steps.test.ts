@@ -145,7 +145,7 @@ chunkedStoreSuites('SLO steps kept between evaluations', ({ open, reopen, test }
           maxPointsPerSeries: maxPoints,
           stepMs: STEP,
           evidence: { minObservedMs: 10_000 },
-          lookbackMs: 5000,
+          lookbackMs: 20_000,
         });
         kept.set(maxPoints, k);
       }
