@@ -5,15 +5,16 @@
  * `--warmup` seconds, then `--rounds` cycles of 15 s more data each; in every cycle the providers of every
  * variant run at the same time, in alternating order, and their results must be identical.
  *
- * Variants: `full` (the providers as `serve` builds them; every call reads its whole window). A variant added to
- * `VARIANTS` is compared call by call with the others (its results must be identical). With `--against <dir>`
- * (another checkout of the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that
- * tree's provider with default options over the same store: before → after pairs in one process on the same data.
+ * Variants: `full` (every call reads and derives its whole window), `kept` (the providers as `serve` builds them:
+ * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts). A variant added to `VARIANTS` is
+ * compared call by call with the others (its results must be identical). With `--against <dir>` (another checkout of
+ * the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that tree's provider with default
+ * options over the same store: before → after pairs in one process on the same data.
  *
  * Bytes allocated are V8's used-heap growth over a call with a young generation large enough that no collection
  * runs inside it (calls during which one ran are left out of the byte figures; the count is printed). Run:
  * `node --max-semi-space-size=256 --expose-gc --import tsx bench/insights-cycle.ts [--nodes 12] [--warmup 600]
- * [--rounds 8] [--variants full] [--against <dir>]`.
+ * [--rounds 8] [--variants kept,full] [--against <dir>]`.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +38,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '12' },
     warmup: { type: 'string', default: '600' },
     rounds: { type: 'string', default: '8' },
-    variants: { type: 'string', default: 'full' },
+    variants: { type: 'string', default: 'kept' },
     against: { type: 'string', default: '' },
   },
 });
@@ -45,7 +46,7 @@ const nodes = Number(values.nodes);
 const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 /** Provider options per variant name. */
-const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: {} };
+const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: { sloKeepSteps: false }, kept: {} };
 const variants = values.variants.split(',');
 type CreateProvider = (store: SampleStore, options?: InsightsOptions) => InsightsProvider;
 const create = new Map<string, CreateProvider>(variants.map((v) => [v, createInsightsProvider]));

@@ -31,6 +31,8 @@ import {
 import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.ts';
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
+import { IncrementalSlos } from './slo-incremental.ts';
+import { rawChangesOf } from '../store/raw-changes.ts';
 import { bucketSummaryOf, DEFAULT_RAW_WINDOW_MS, longWindowRead } from './long-window-read.ts';
 
 export type { RolloutResult } from './rollout-status.ts';
@@ -63,6 +65,12 @@ export interface InsightsOptions {
   readonly slos?: readonly Slo[];
   /** Evidence gates of the SLO verdicts and burn-rate pairs (defaults of src/analysis/slo/budget.ts). */
   readonly sloEvidence?: SloEvidenceOptions;
+  /**
+   * Keep each SLO's settled SLI steps between calls and derive only new or doubtful ones (./slo-incremental.ts;
+   * same results). Default true; used for raw-read windows without a tenant scope on stores with raw change
+   * tracking.
+   */
+  readonly sloKeepSteps?: boolean;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
@@ -101,6 +109,16 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
   const evidence = options.rolloutEvidence ?? {};
 
   const rawWindowMs = options.rawWindowMs ?? DEFAULT_RAW_WINDOW_MS;
+  const tracking = options.sloKeepSteps === false ? undefined : rawChangesOf(store);
+  const keptSlos =
+    tracking &&
+    new IncrementalSlos(store, tracking, {
+      slos,
+      maxSeries,
+      maxPointsPerSeries: maxPoints,
+      stepMs,
+      evidence: options.sloEvidence ?? {},
+    });
 
   // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
   const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope) => {
@@ -186,6 +204,8 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
     },
 
     async slo(windowMs, nowMs, scope) {
+      if (keptSlos && scope === undefined && !longWindowRead(store, windowMs, rawWindowMs, maxPoints))
+        return keptSlos.evaluate(windowMs, nowMs);
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
       const { read, resolutionMs } = reader(window, warnings, scope);

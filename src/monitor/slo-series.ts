@@ -11,8 +11,8 @@
  *   per step over the `_bucket` series selected by the SLI's matchers ({@link quantileSteps}). The bucket read
  *   allows `maxSeries × (catalog buckets + 1)` series, so that `maxSeries` histograms are read whole.
  */
-import { STATISTIC_QUANTILE, type Slo } from '../analysis/slo/definition.ts';
-import { quantileSteps, parseLe, type BucketSeries } from '../analysis/slo/quantile.ts';
+import { STATISTIC_QUANTILE, type Slo, type ThresholdSli } from '../analysis/slo/definition.ts';
+import { quantileSteps, parseLe, type BucketSeries, type QuantileSteps } from '../analysis/slo/quantile.ts';
 import { thresholdSteps, type SliSeries } from '../analysis/slo/series.ts';
 import { requireMetric } from '../catalog/index.ts';
 import type { Labels } from '../model/sample.ts';
@@ -69,6 +69,118 @@ export function bucketSeriesOf(points: readonly SeriesPoints[]): BucketSeries[] 
   }));
 }
 
+/** What the SLI of an SLO was read from: the stored series, or a histogram's bucket series for a quantile. */
+export type SloData =
+  | { readonly kind: 'sli'; readonly data: SliData }
+  | { readonly kind: 'buckets'; readonly q: number; readonly buckets: readonly SeriesPoints[] };
+
+/**
+ * Reads what the SLI of `slo` needs with `read` (see the module comment).
+ * @param maxSeries the reader's series limit (the bucket read asks for `maxSeries × (buckets + 1)`)
+ * @throws StoreError from the reader.
+ */
+export async function readSloData(slo: Slo, read: SeriesReader, maxSeries: number): Promise<SloData> {
+  const sli = slo.sli;
+  if (sli.type === 'ratio') {
+    const sel = (s: { metric: string; matchers: Labels } | undefined) =>
+      s === undefined ? undefined : read(s.metric, s.matchers);
+    const [good, bad, total] = await Promise.all([sel(sli.good), sel(sli.bad), sel(sli.total)]);
+    return {
+      kind: 'sli',
+      data: {
+        kind: 'ratio',
+        ...(good ? { good } : {}),
+        ...(bad ? { bad } : {}),
+        ...(total ? { total } : {}),
+      },
+    };
+  }
+  const def = requireMetric(sli.metric);
+  if (def.type === 'histogram') {
+    const q = STATISTIC_QUANTILE[sli.statistic];
+    if (q !== undefined) {
+      const limit = maxSeries * ((def.buckets?.length ?? 0) + 1);
+      return { kind: 'buckets', q, buckets: await read(`${sli.metric}_bucket`, sli.matchers, limit) };
+    }
+    const [sum, count] = await Promise.all([
+      read(`${sli.metric}_sum`, sli.matchers),
+      read(`${sli.metric}_count`, sli.matchers),
+    ]);
+    const histogram: HistogramSeries = { sum, count };
+    return { kind: 'sli', data: { kind: 'histogram', histogram } };
+  }
+  // A node's throughput is the sum of its transports in one direction: transmit unless the SLI says otherwise.
+  const match =
+    def.labels.includes('direction') && sli.matchers['direction'] === undefined
+      ? { ...sli.matchers, direction: 'tx' }
+      : sli.matchers;
+  const [series, gate] = await Promise.all([
+    read(sli.metric, match),
+    sli.when === undefined ? undefined : read(sli.when.metric, sli.when.matchers),
+  ]);
+  return {
+    kind: 'sli',
+    data: { kind: 'gauge', series: gate === undefined ? series : gateByNode(series, gate) },
+  };
+}
+
+/** The SLI steps derived from read data, with the bucket counts of a quantile SLI. */
+export interface SloSteps {
+  /** Null when the statistic is not derived from stored series. */
+  readonly series: SliSeries | null;
+  readonly quantile: QuantileSteps | null;
+}
+
+/**
+ * The SLI series of `slo` from `data`: steps of `stepMs` starting in `[startMs, nowMs)`.
+ * @throws InvalidInputError from the pure code for impossible data.
+ */
+export function deriveSloSteps(
+  slo: Slo,
+  data: SloData,
+  stepMs: number,
+  startMs: number,
+  nowMs: number,
+): SloSteps {
+  if (data.kind === 'buckets') {
+    const sli = slo.sli as ThresholdSli;
+    const r = quantileSteps(data.q, bucketSeriesOf(data.buckets), stepMs, startMs, nowMs);
+    return { series: { kind: 'steps', stepMs, steps: thresholdSteps(sli, r.values) }, quantile: r };
+  }
+  return { series: sliSeriesFor(slo, data.data, stepMs, startMs, nowMs), quantile: null };
+}
+
+/** The warnings of a quantile SLI's bucket counts (in this order, each only when its count is > 0). */
+export function quantileWarnings(
+  name: string,
+  c: Pick<QuantileSteps, 'forcedMonotonicSteps' | 'undefinedSteps' | 'skippedPoints' | 'resets'>,
+): string[] {
+  const warnings: string[] = [];
+  if (c.forcedMonotonicSteps > 0)
+    warnings.push(
+      `${name}: ${c.forcedMonotonicSteps} steps had bucket counts decreasing with le (raised to the running maximum, as PromQL)`,
+    );
+  if (c.undefinedSteps > 0)
+    warnings.push(
+      `${name}: ${c.undefinedSteps} steps without a +Inf bucket or with fewer than two buckets (no data)`,
+    );
+  if (c.skippedPoints > 0)
+    warnings.push(`${name}: ${c.skippedPoints} bucket points skipped (bad le, non-finite or negative count)`);
+  if (c.resets > 0)
+    warnings.push(`${name}: ${c.resets} bucket counter resets (new value taken as the increase)`);
+  return warnings;
+}
+
+/** The series result of derived steps: the reason when there is no series. */
+export function sloSeriesResult(slo: Slo, steps: SliSeries | null, warnings: string[]): SloSeriesResult {
+  if (steps === null) {
+    const sli = slo.sli;
+    const stat = sli.type === 'threshold' ? sli.statistic : sli.type;
+    return { series: null, reason: `statistic ${stat} is not derived from stored series`, warnings };
+  }
+  return { series: steps, reason: null, warnings };
+}
+
 /**
  * Reads what the SLI of `slo` needs with `read` and builds its series of `stepMs` steps starting in
  * `[startMs, nowMs)`.
@@ -83,65 +195,7 @@ export async function sloSeries(
   startMs: number,
   nowMs: number,
 ): Promise<SloSeriesResult> {
-  const sli = slo.sli;
-  const warnings: string[] = [];
-  let data: SliData;
-  if (sli.type === 'ratio') {
-    const sel = (s: { metric: string; matchers: Labels } | undefined) =>
-      s === undefined ? undefined : read(s.metric, s.matchers);
-    const [good, bad, total] = await Promise.all([sel(sli.good), sel(sli.bad), sel(sli.total)]);
-    data = { kind: 'ratio', ...(good ? { good } : {}), ...(bad ? { bad } : {}), ...(total ? { total } : {}) };
-  } else {
-    const def = requireMetric(sli.metric);
-    if (def.type === 'histogram') {
-      const q = STATISTIC_QUANTILE[sli.statistic];
-      if (q !== undefined) {
-        const limit = maxSeries * ((def.buckets?.length ?? 0) + 1);
-        const buckets = await read(`${sli.metric}_bucket`, sli.matchers, limit);
-        const r = quantileSteps(q, bucketSeriesOf(buckets), stepMs, startMs, nowMs);
-        if (r.forcedMonotonicSteps > 0)
-          warnings.push(
-            `${slo.name}: ${r.forcedMonotonicSteps} steps had bucket counts decreasing with le (raised to the running maximum, as PromQL)`,
-          );
-        if (r.undefinedSteps > 0)
-          warnings.push(
-            `${slo.name}: ${r.undefinedSteps} steps without a +Inf bucket or with fewer than two buckets (no data)`,
-          );
-        if (r.skippedPoints > 0)
-          warnings.push(
-            `${slo.name}: ${r.skippedPoints} bucket points skipped (bad le, non-finite or negative count)`,
-          );
-        if (r.resets > 0)
-          warnings.push(`${slo.name}: ${r.resets} bucket counter resets (new value taken as the increase)`);
-        return {
-          series: { kind: 'steps', stepMs, steps: thresholdSteps(sli, r.values) },
-          reason: null,
-          warnings,
-        };
-      }
-      const [sum, count] = await Promise.all([
-        read(`${sli.metric}_sum`, sli.matchers),
-        read(`${sli.metric}_count`, sli.matchers),
-      ]);
-      const histogram: HistogramSeries = { sum, count };
-      data = { kind: 'histogram', histogram };
-    } else {
-      // A node's throughput is the sum of its transports in one direction: transmit unless the SLI says otherwise.
-      const match =
-        def.labels.includes('direction') && sli.matchers['direction'] === undefined
-          ? { ...sli.matchers, direction: 'tx' }
-          : sli.matchers;
-      const [series, gate] = await Promise.all([
-        read(sli.metric, match),
-        sli.when === undefined ? undefined : read(sli.when.metric, sli.when.matchers),
-      ]);
-      data = { kind: 'gauge', series: gate === undefined ? series : gateByNode(series, gate) };
-    }
-  }
-  const series = sliSeriesFor(slo, data, stepMs, startMs, nowMs);
-  if (series === null) {
-    const stat = sli.type === 'threshold' ? sli.statistic : sli.type;
-    return { series: null, reason: `statistic ${stat} is not derived from stored series`, warnings };
-  }
-  return { series, reason: null, warnings };
+  const data = await readSloData(slo, read, maxSeries);
+  const r = deriveSloSteps(slo, data, stepMs, startMs, nowMs);
+  return sloSeriesResult(slo, r.series, r.quantile === null ? [] : quantileWarnings(slo.name, r.quantile));
 }

@@ -117,6 +117,30 @@ export interface QuantileSteps {
   readonly resets: number;
   /** Points skipped: NaN `le`, non-finite or negative counts. */
   readonly skippedPoints: number;
+  /**
+   * The same counts per step (keyed by step start): resets and skipped points by the step of the point (also for
+   * steps outside `[startMs, endMs)`), the other three for returned-range steps only. Lets a caller that keeps
+   * steps between evaluations add the counts of the steps it kept (src/monitor/slo-incremental.ts).
+   */
+  readonly byStep: ReadonlyMap<number, QuantileStepCounts>;
+}
+
+/** Counts of {@link QuantileSteps} for one step. */
+export interface QuantileStepCounts {
+  undefinedSteps: number;
+  emptySteps: number;
+  forcedMonotonicSteps: number;
+  resets: number;
+  skippedPoints: number;
+}
+
+function countsAt(byStep: Map<number, QuantileStepCounts>, step: number): QuantileStepCounts {
+  let c = byStep.get(step);
+  if (c === undefined) {
+    c = { undefinedSteps: 0, emptySteps: 0, forcedMonotonicSteps: 0, resets: 0, skippedPoints: 0 };
+    byStep.set(step, c);
+  }
+  return c;
 }
 
 /**
@@ -137,11 +161,13 @@ export function quantileSteps(
     throw new InvalidInputError(`stepMs must be a positive integer, got ${stepMs}`);
   // step start → upper bound → summed increase
   const steps = new Map<number, Map<number, number>>();
+  const byStep = new Map<number, QuantileStepCounts>();
   let resets = 0;
   let skippedPoints = 0;
   for (const s of series) {
     if (Number.isNaN(s.upperBound)) {
       skippedPoints += s.values.length;
+      for (const t of s.timestampsMs) countsAt(byStep, Math.floor(t / stepMs) * stepMs).skippedPoints++;
       continue;
     }
     let prev: number | null = null;
@@ -150,15 +176,17 @@ export function quantileSteps(
       const t = s.timestampsMs[i]!;
       if (!Number.isFinite(v) || v < 0 || !Number.isFinite(t)) {
         skippedPoints++;
+        countsAt(byStep, Math.floor(t / stepMs) * stepMs).skippedPoints++;
         continue;
       }
       if (prev !== null) {
         let inc = v - prev;
+        const step = Math.floor(t / stepMs) * stepMs;
         if (inc < 0) {
           resets++;
+          countsAt(byStep, step).resets++;
           inc = v;
         }
-        const step = Math.floor(t / stepMs) * stepMs;
         if (step >= startMs && step < endMs) {
           const byBound = steps.get(step) ?? new Map<number, number>();
           byBound.set(s.upperBound, (byBound.get(s.upperBound) ?? 0) + inc);
@@ -177,10 +205,18 @@ export function quantileSteps(
       q,
       [...byBound.entries()].map(([upperBound, count]) => ({ upperBound, count })),
     );
-    if (r.forcedMonotonic) forcedMonotonicSteps++;
-    if (r.reason === 'no-observations') emptySteps++;
-    else if (r.value === null) undefinedSteps++;
-    else values.push({ tMs, value: r.value });
+    const c = countsAt(byStep, tMs);
+    if (r.forcedMonotonic) {
+      forcedMonotonicSteps++;
+      c.forcedMonotonicSteps++;
+    }
+    if (r.reason === 'no-observations') {
+      emptySteps++;
+      c.emptySteps++;
+    } else if (r.value === null) {
+      undefinedSteps++;
+      c.undefinedSteps++;
+    } else values.push({ tMs, value: r.value });
   }
-  return { values, undefinedSteps, emptySteps, forcedMonotonicSteps, resets, skippedPoints };
+  return { values, undefinedSteps, emptySteps, forcedMonotonicSteps, resets, skippedPoints, byStep };
 }
