@@ -67,7 +67,8 @@ export function observeCount(st: CountNoiseState, value: number): void {
 
 /**
  * Whether counting noise is the series' noise floor: every value a non-negative integer, at least
- * {@link COUNT_DISPERSION_MIN_SAMPLES} of them, and their index of dispersion (short-term variance over mean) not
+ * {@link COUNT_DISPERSION_MIN_SAMPLES} of them, at least one event counted (an all-zero history's index is 0 / 0),
+ * and their index of dispersion (short-term variance over mean) not
  * significantly under 1 — at least 1 − 3·√(3 / (n − 1)), three standard errors of the successive-difference
  * estimate for independent samples (each half squared difference has variance 2σ⁴, neighbours correlate ¼).
  * A Poisson series passes (its index is 1); a series rounded to a unit with an index of 0.2–0.7 fails once its
@@ -77,7 +78,8 @@ export function observeCount(st: CountNoiseState, value: number): void {
  *   Research Workers, 1925, §16).
  */
 export function isCountingNoise(st: CountNoiseState): boolean {
-  if (!st.counts || st.n < COUNT_DISPERSION_MIN_SAMPLES) return false;
+  // No event counted yet: the index of dispersion is 0 / 0, no evidence of a count's noise.
+  if (!st.counts || st.n < COUNT_DISPERSION_MIN_SAMPLES || st.sum <= 0) return false;
   const mean = st.sum / st.n;
   const steps = st.n - 1;
   return st.halfSquaredSteps / steps >= mean * (1 - 3 * Math.sqrt(3 / steps));

@@ -80,6 +80,16 @@ describe('which integer series are counts', () => {
     assert.equal(isCountingNoise(st), true);
   });
 
+  it('an all-zero history is not (no event counted: its dispersion is 0 / 0); one event makes it judgeable', () => {
+    const st = newCountNoiseState();
+    for (let i = 0; i < 2000; i++) observeCount(st, 0);
+    assert.equal(st.counts, true, 'every value a non-negative integer');
+    assert.equal(isCountingNoise(st), false);
+    observeCount(st, 1);
+    observeCount(st, 0);
+    assert.equal(isCountingNoise(st), true, 'one event in 2002 samples: index ≈ 1');
+  });
+
   it('bursty overdispersed counts with a daily cycle are', () => {
     const rng = new CorpusRandom(6);
     const st = newCountNoiseState();
