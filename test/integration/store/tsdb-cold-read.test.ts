@@ -164,9 +164,8 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
             const again = cache.stats();
             assert.equal(again.misses, cold.misses, 'the second read is served from the cache');
             if (k.promoteAt === 2) {
+              // Bytes are not compared: a short row's decoded column can be smaller than its blob plus overhead.
               assert.equal(again.compressed, 0, 'a row read a second time is kept decoded');
-              if (stored > 0)
-                assert.ok(again.bytes > cold.bytes, `compressed ${cold.bytes} B < decoded ${again.bytes} B`);
             } else {
               assert.equal(again.compressed, stored, 'rows stay compressed');
               assert.equal(again.bytes, cold.bytes);
