@@ -97,6 +97,13 @@ export interface CusumOptions {
    * more benign trends paged, docs/anomaly-detection.md).
    */
   readonly scaleSigma: boolean;
+  /**
+   * With `drift`: a model of benign level movement (walk-variogram.ts): the random walk's diffusion is estimated from
+   * the variogram of the drift test's block means at lags 1 and driftBlocks − 1, learned while the drift chart is in
+   * control, and the drift chart votes only when Sen's slope of its window exceeds what the walk and the block
+   * noise explain at the one-sided `driftZ`. Default false.
+   */
+  readonly walkDiffusion: boolean;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -131,6 +138,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   drift: false,
   scale: false,
   scaleSigma: false,
+  walkDiffusion: false,
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -230,6 +238,9 @@ export function resolveCusumOptions(
   if (typeof o.scale !== 'boolean') bad(`scale must be a boolean, got ${String(o.scale)}`);
   if (typeof o.scaleSigma !== 'boolean') bad(`scaleSigma must be a boolean, got ${String(o.scaleSigma)}`);
   if (o.scaleSigma && !(o.scale && o.drift)) bad('scaleSigma needs scale and drift');
+  if (typeof o.walkDiffusion !== 'boolean')
+    bad(`walkDiffusion must be a boolean, got ${String(o.walkDiffusion)}`);
+  if (o.walkDiffusion && !o.drift) bad('walkDiffusion needs drift');
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

@@ -1,7 +1,8 @@
 /**
  * The CUSUM detector's drift chart (cusum.ts, module comment "Drift chart"): a second pair of one-sided sums on
  * residuals whitened with the centred lag-1 autocorrelation φ̂, whose signal votes only while the block trend
- * (drift-trend.ts) is significant in the same direction. It owns its sums, centred moments, the votes of the current
+ * (drift-trend.ts) is significant in the same direction — with `walkDiffusion` also beyond the slope the level's
+ * random walk explains (walk-variogram.ts, learned while both sums are below h). It owns its sums, centred moments, the votes of the current
  * run, the latched direction (already reported) and the block trend; the CUSUM supplies the options and the decision
  * interval of each side. Pure, no I/O.
  * @see E. S. Page, "Continuous inspection schemes", Biometrika 41 (1954) 100–115 (the tabular sums)
@@ -10,6 +11,14 @@
 import type { ResolvedCusumOptions } from './cusum-options.ts';
 import type { DriftChartState } from './cusum-snapshot.ts';
 import { BlockTrend } from './drift-trend.ts';
+
+/**
+ * Half-life in blocks of the random-walk model (`walkDiffusion`, walk-variogram.ts): four of the baseline's
+ * half-lives, so that a leak's ramp (at most a few block windows) weighs little in what the model learns.
+ */
+export function walkHalfLifeBlocks(o: ResolvedCusumOptions): number {
+  return Math.max(2, Math.round((4 * o.baselineHalfLife) / o.driftBlockSamples));
+}
 
 /** The drift chart of one series (see the file header). */
 export class DriftChart {
@@ -26,7 +35,11 @@ export class DriftChart {
   private readonly trend: BlockTrend;
 
   constructor(private readonly o: ResolvedCusumOptions) {
-    this.trend = new BlockTrend(o.driftBlockSamples, o.driftBlocks);
+    this.trend = new BlockTrend(
+      o.driftBlockSamples,
+      o.driftBlocks,
+      o.walkDiffusion ? walkHalfLifeBlocks(o) : 0,
+    );
   }
 
   /**
@@ -58,7 +71,9 @@ export class DriftChart {
     this.up = up > 0 ? Math.min(up, o.maxSumFactor * hOf(1)) : 0;
     const down = this.down - u - o.k;
     this.down = down > 0 ? Math.min(down, o.maxSumFactor * hOf(-1)) : 0;
-    if (trend.add(deseasonalised, phi)) {
+    // The random-walk model learns only while both sums are below h (a leak's ramp does not teach it its slope).
+    const inControl = this.up < hOf(1) && this.down < hOf(-1);
+    if (trend.add(deseasonalised, phi, inControl)) {
       const t = trend.current;
       // A trend that has ended (or turned) re-arms the direction it had reported.
       if (this.latched !== 0 && !(this.latched * t.z >= o.driftZ && this.latched * t.recentZ > 0))
@@ -72,7 +87,9 @@ export class DriftChart {
       sum >= hOf(dir) &&
       dir * z >= o.bandSigma &&
       dir * t.z >= o.driftZ &&
-      dir * t.recentZ >= o.driftRecentZ;
+      dir * t.recentZ >= o.driftRecentZ &&
+      // With `walkDiffusion`: the slope must exceed what the level's random walk explains (NaN while it learns).
+      !(dir * t.walkZ < o.driftZ);
     if (vote) {
       this.votes = this.voteDir === dir ? this.votes + 1 : 1;
       this.voteDir = dir;

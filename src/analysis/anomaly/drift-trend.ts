@@ -21,6 +21,7 @@
  * Pure and bounded: `blocks` doubles plus a few numbers; the statistics are computed once per completed block.
  */
 import { InvalidInputError } from '../../errors.ts';
+import { WalkVariogram, type WalkVariogramState } from './walk-variogram.ts';
 
 /** Largest number of blocks (the pairwise work per completed block is blocks²/2). */
 export const MAX_DRIFT_BLOCKS = 32;
@@ -32,6 +33,8 @@ export interface BlockTrendState {
   /** Sum and count of the block being filled. */
   readonly sum: number;
   readonly count: number;
+  /** The level's random-walk model (with a walk model; absent otherwise and in older snapshots). */
+  readonly walk?: WalkVariogramState;
 }
 
 /** The statistics of the completed blocks. */
@@ -44,9 +47,20 @@ export interface BlockTrendStats {
   readonly recentSlope: number;
   /** Mann–Kendall Z (Hamed–Rao corrected) over the newest half. */
   readonly recentZ: number;
+  /**
+   * Sen's slope over all blocks against what the level's random walk and the block noise explain (walk-variogram.ts
+   * `slopeZ`); NaN without a walk model or while it is learning.
+   */
+  readonly walkZ: number;
 }
 
-const NO_TREND: BlockTrendStats = Object.freeze({ z: 0, slope: 0, recentSlope: 0, recentZ: 0 });
+const NO_TREND: BlockTrendStats = Object.freeze({
+  z: 0,
+  slope: 0,
+  recentSlope: 0,
+  recentZ: 0,
+  walkZ: Number.NaN,
+});
 
 /** Lag-1 autocorrelation of means of `b` consecutive samples of AR(1) noise with coefficient φ ∈ [0, 1). Pure. */
 export function blockMeanAutocorrelation(phi: number, b: number): number {
@@ -93,17 +107,28 @@ function mkZ(s: number, n: number, rho: number): number {
 
 /** Mann–Kendall trend test and Sen's slope over a ring of block means (method in the module comment). */
 export class BlockTrend {
-  private readonly ring: Float64Array;
+  /**
+   * Block means less `origin` (the newest block mean), float32: the statistics need only differences within the
+   * window, which float32 keeps to ~10⁻⁷ of the window's range wherever the level lies.
+   */
+  private readonly ring: Float32Array;
+  private origin = 0;
   private head = 0;
   private filled = 0;
   private sum = 0;
   private count = 0;
   private stats: BlockTrendStats = NO_TREND;
+  /** The level's random-walk model (null without one). */
+  private readonly walk: WalkVariogram | null;
 
-  /** @throws InvalidInputError for blockSamples not an integer in [1, 1e5] or blocks not in [4, {@link MAX_DRIFT_BLOCKS}]. */
+  /**
+   * @param walkHalfLife half-life in blocks of the random-walk model (walk-variogram.ts); 0: no walk model
+   * @throws InvalidInputError for blockSamples not an integer in [1, 1e5] or blocks not in [4, {@link MAX_DRIFT_BLOCKS}].
+   */
   constructor(
     readonly blockSamples: number,
     readonly blocks: number,
+    walkHalfLife = 0,
   ) {
     if (!(Number.isInteger(blockSamples) && blockSamples >= 1 && blockSamples <= 100_000))
       throw new InvalidInputError(`drift: blockSamples must be an integer in [1, 1e5], got ${blockSamples}`);
@@ -111,7 +136,8 @@ export class BlockTrend {
       throw new InvalidInputError(
         `drift: blocks must be an integer in [4, ${MAX_DRIFT_BLOCKS}], got ${blocks}`,
       );
-    this.ring = new Float64Array(blocks);
+    this.ring = new Float32Array(blocks);
+    this.walk = walkHalfLife > 0 ? new WalkVariogram(blocks - 1, walkHalfLife) : null;
   }
 
   /** Statistics of the completed blocks (recomputed when a block completes). */
@@ -121,13 +147,26 @@ export class BlockTrend {
 
   /**
    * Adds one sample; when it completes a block, the statistics are recomputed with the noise's lag-1
-   * autocorrelation `phi` (for the Hamed–Rao correction). Returns whether a block completed.
+   * autocorrelation `phi` (for the Hamed–Rao correction), and with `learnWalk` the random-walk model learns the
+   * block (once every block is filled). Returns whether a block completed.
    */
-  add(x: number, phi: number): boolean {
+  add(x: number, phi: number, learnWalk = false): boolean {
     this.sum += x;
     this.count++;
     if (this.count < this.blockSamples) return false;
-    this.ring[this.head] = this.sum / this.count;
+    const mean = this.sum / this.count;
+    if (learnWalk && this.walk !== null && this.filled === this.blocks) {
+      // The ring is full: the newest of the ring is one block back, the oldest `blocks − 1` back once this one is in.
+      const n = this.blocks;
+      const prev = this.origin + this.ring[(this.head - 1 + n) % n]!;
+      const lagged = this.origin + this.ring[(this.head + 1) % n]!;
+      this.walk.learn(mean - prev, mean - lagged);
+    }
+    // Re-based on the newest mean, so that float32 keeps the window's differences wherever the level lies.
+    const shift = this.origin - mean;
+    for (let i = 0; i < this.filled; i++) this.ring[i] = this.ring[i]! + shift;
+    this.origin = mean;
+    this.ring[this.head] = 0;
     this.head = (this.head + 1) % this.blocks;
     if (this.filled < this.blocks) this.filled++;
     this.sum = 0;
@@ -170,19 +209,22 @@ export class BlockTrend {
       }
     const recentSlope = median(SLOPES, k);
     const rho = blockMeanAutocorrelation(phi, this.blockSamples);
-    return { z: mkZ(s, n, rho), slope, recentSlope, recentZ: mkZ(sh, h, rho) };
+    const walkZ = this.walk === null ? Number.NaN : this.walk.slopeZ(slope, n, rho);
+    return { z: mkZ(s, n, rho), slope, recentSlope, recentZ: mkZ(sh, h, rho), walkZ };
   }
 
-  /** Bytes of learned state (ring and counters; the scratch of the statistics is shared). */
+  /** Bytes of learned state (float32 ring, origin and counters, the walk model; the statistics' scratch is shared). */
   bytes(): number {
-    return 8 * this.ring.length + 64;
+    return 4 * this.ring.length + 72 + (this.walk?.bytes() ?? 0);
   }
 
   state(): BlockTrendState {
     const means: number[] = [];
     for (let i = 0; i < this.filled; i++)
-      means.push(this.ring[(this.head - this.filled + i + this.blocks) % this.blocks]!);
-    return { means, sum: this.sum, count: this.count };
+      means.push(this.origin + this.ring[(this.head - this.filled + i + this.blocks) % this.blocks]!);
+    return this.walk === null
+      ? { means, sum: this.sum, count: this.count }
+      : { means, sum: this.sum, count: this.count, walk: this.walk.state() };
   }
 
   /**
@@ -202,9 +244,12 @@ export class BlockTrend {
       (t.count as number) < this.blockSamples
     ))
       throw new InvalidInputError(`drift: count must be an integer in [0, ${this.blockSamples})`);
+    // An older snapshot (no walk model) restores with a fresh one, which learns again before it is used.
+    if (this.walk !== null) this.walk.setState(t.walk ?? { lag1: 0, lagL: 0, learned: 0 });
     const means = t.means as number[];
     this.ring.fill(0);
-    for (let i = 0; i < means.length; i++) this.ring[i] = means[i]!;
+    this.origin = means.length > 0 ? means[means.length - 1]! : 0;
+    for (let i = 0; i < means.length; i++) this.ring[i] = means[i]! - this.origin;
     this.filled = means.length;
     this.head = means.length % this.blocks;
     this.sum = t.sum;

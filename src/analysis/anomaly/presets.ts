@@ -90,6 +90,8 @@ export interface PresetTuning {
     readonly scale?: boolean;
     /** The drift chart judged against the scale chart's level-insensitive σ (cusum.ts `scaleSigma`; needs `scale` and `drift`). Default false. */
     readonly scaleSigma?: boolean;
+    /** The drift chart judged beyond the level's random walk (cusum.ts `walkDiffusion`, walk-variogram.ts; needs `drift`). Default false. */
+    readonly walkDiffusion?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -289,6 +291,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.calibrateH === true ? { calibrateH: true } : {}),
       ...(t.cusum.scale === true ? { scale: true } : {}),
       ...(t.cusum.scaleSigma === true ? { scaleSigma: true } : {}),
+      ...(t.cusum.walkDiffusion === true ? { walkDiffusion: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
