@@ -24,6 +24,10 @@ const DAY_MS = 86_400_000;
 /** The corpus generator's epoch (generate.ts): a Monday, weekday 0. */
 const EPOCH_MS = Date.UTC(2026, 2, 2);
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+/** A series whose random walk diffuses at least this much (σ²/day) counts its unexplained false alarms as walk. */
+const WALK_CLASS_DIFFUSION = 0.25;
+/** A series with at least this linear trend (σ/day) counts its remaining unexplained false alarms as drift. */
+const DRIFT_CLASS_PER_DAY = 0.5;
 
 const { values } = parseArgs({
   options: {
@@ -63,13 +67,20 @@ for (const seed of seeds) {
       const boundary = (weekday === 5 || weekday === 0) && sinceMidnight <= nearMs;
       const prior = s.anomalies.filter((x) => x.endMs + grace < t && t - x.endMs <= nearMs);
       const blip = s.blipsMs.some((b) => t >= b && t <= b + grace);
+      const weekend = weekday === 5 || weekday === 6 || (weekday === 0 && sinceMidnight <= nearMs);
       const cls = blip
         ? 'blip'
         : s.params.weekly && boundary
           ? `weekend step (${weekday === 5 ? 'Sat' : 'Mon'} 00:00)`
           : prior.length > 0
             ? `after ${prior.map((x) => x.kind).join('+')}`
-            : 'other';
+            : s.params.weekly && weekend
+              ? 'weekend profile (later in the weekend)'
+              : s.params.diffusionPerDay >= WALK_CLASS_DIFFUSION
+                ? 'random walk'
+                : Math.abs(s.params.trendPerDay) >= DRIFT_CLASS_PER_DAY
+                  ? 'linear drift'
+                  : 'other';
       classes.set(cls, (classes.get(cls) ?? 0) + 1);
       const voted = a.votes
         .filter((v) => v.voted)
@@ -82,7 +93,7 @@ for (const seed of seeds) {
         )
         .join('; ');
       console.log(
-        `seed ${seed} ${s.id} (${s.cadence}${s.params.weekly ? ', weekly' : ''}): day ${((t - s.timestampsMs[0]!) / DAY_MS).toFixed(2)} ${WEEKDAYS[weekday]} ${new Date(t).toISOString().slice(11, 16)}; ${cls}; votes ${voted || '-'}; deviation ${a.deviation.toFixed(1)}${after ? `; ${after}` : ''}`,
+        `seed ${seed} ${s.id} (${s.cadence}${s.params.weekly ? ', weekly' : ''}): day ${((t - s.timestampsMs[0]!) / DAY_MS).toFixed(2)} ${WEEKDAYS[weekday]} ${new Date(t).toISOString().slice(11, 16)}; ${cls}; votes ${voted || '-'}; deviation ${a.deviation.toFixed(1)}; rw ${s.params.diffusionPerDay.toFixed(2)} σ²/day, drift ${s.params.trendPerDay.toFixed(2)} σ/day${after ? `; ${after}` : ''}`,
       );
     }
   }
