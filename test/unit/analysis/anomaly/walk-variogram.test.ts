@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { createCusumDetector } from '../../../../src/analysis/anomaly/cusum.ts';
-import { BlockTrend } from '../../../../src/analysis/anomaly/drift-trend.ts';
+import { BlockTrend, blockMeanAutocorrelation } from '../../../../src/analysis/anomaly/drift-trend.ts';
 import { LIVE_TUNING } from '../../../../src/analysis/anomaly/live-tuning.ts';
 import { WalkVariogram, walkSlopeVariance } from '../../../../src/analysis/anomaly/walk-variogram.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
@@ -12,25 +12,33 @@ import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
 const BLOCK = 16;
 const BLOCKS = 12;
 const HALF_LIFE = 150;
+/**
+ * Half-life (blocks) and length (blocks) of the recovery tests: long, so that the estimator's consistency is tested
+ * with a tight tolerance. At the drift chart's half-life (150 blocks) one series' estimate spreads far more (150
+ * seeds: q̂/q 0.26–2.1, σ̂_η up to 0.037 on stationary noise; docs/anomaly-detection.md).
+ */
+const LONG_HALF_LIFE = 2000;
+const LONG_BLOCKS = 8000;
 
 /**
  * The walk diffusion per sample a block trend with a walk model reads from a local-level series: AR(φ) noise of
- * unit variance on a random walk of diffusion q per sample, `blocks` blocks of 16 samples.
+ * unit variance on a random walk of diffusion q per sample, {@link LONG_BLOCKS} blocks of 16 samples.
  */
-function diffusionRead(seed: number, q: number, phi: number, blocks = 1200, offset = 100): number {
+function diffusionRead(seed: number, q: number, phi: number): number {
   const rng = new CorpusRandom(seed);
-  const t = new BlockTrend(BLOCK, BLOCKS, HALF_LIFE);
+  const t = new BlockTrend(BLOCK, BLOCKS, LONG_HALF_LIFE);
   const inn = Math.sqrt(1 - phi * phi);
   let e = 0;
   let w = 0;
-  for (let i = 0; i < BLOCK * blocks; i++) {
+  for (let i = 0; i < BLOCK * LONG_BLOCKS; i++) {
     e = phi * e + inn * rng.normal();
     w += Math.sqrt(q) * rng.normal();
-    t.add(offset + w + e, phi, true);
+    t.add(100 + w + e, phi, true);
   }
-  const v = new WalkVariogram(BLOCKS - 1, HALF_LIFE);
+  const v = new WalkVariogram(BLOCKS - 1, LONG_HALF_LIFE);
   v.setState(t.state().walk);
-  return v.diffusion(0) / BLOCK;
+  // The block means' noise autocorrelation from φ, as the drift chart gives it.
+  return v.diffusion(blockMeanAutocorrelation(phi, BLOCK)) / BLOCK;
 }
 
 describe('walk variogram: the level random walk diffusion', () => {
@@ -42,8 +50,8 @@ describe('walk variogram: the level random walk diffusion', () => {
     assert.equal(walkSlopeVariance(1), 0);
   });
 
-  it('recovers a known diffusion on a simulated local-level series within a factor 2', () => {
-    // Tolerance: the log-variogram means have a sd of ≈ 0.2–0.4 at this half-life (measured q̂/q 0.6–1.8 over seeds at q 0.002, 0.75–1.5 at 0.03; biased up ≈ 10–20 %: exp of a noisy mean of logs).
+  it('recovers a known diffusion on a simulated local-level series within a factor 1.5', () => {
+    // Tolerance: measured q̂/q 0.81–1.23 over 40 seeds at q 0.002 and 0.03, φ 0 and 0.5 (≈ 4 sd inside 1.5).
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 1_000_000 }),
@@ -51,10 +59,10 @@ describe('walk variogram: the level random walk diffusion', () => {
         fc.double({ min: 0, max: 0.5, noNaN: true }),
         (seed, q, phi) => {
           const got = diffusionRead(seed, q, phi);
-          assert.ok(got > q / 2 && got < q * 2, `q ${q} φ ${phi}: read ${got}`);
+          assert.ok(got > q / 1.5 && got < q * 1.5, `q ${q} φ ${phi}: read ${got}`);
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
   });
 
@@ -65,13 +73,20 @@ describe('walk variogram: the level random walk diffusion', () => {
         fc.double({ min: 0, max: 0.6, noNaN: true }),
         (seed, phi) => {
           const got = diffusionRead(seed, 0, phi);
-          // σ_η ≤ 0.035 σ per sample: below the corpus generator's smallest walk that matters (1 σ²/day at minute
-          // samples is σ_η = 0.026 σ) only in the mean; what a test of a walk needs is that noise reads far less.
-          assert.ok(got >= 0 && Math.sqrt(got) <= 0.035, `φ ${phi}: σ_η ${Math.sqrt(got)}`);
+          // σ_η ≤ 0.03 σ per sample (measured ≤ 0.015 over 40 seeds); a walk of 1 σ²/day at minute samples is 0.026 σ.
+          assert.ok(got >= 0 && Math.sqrt(got) <= 0.03, `φ ${phi}: σ_η ${Math.sqrt(got)}`);
         },
       ),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
+  });
+
+  it('subtracts the noise share of strongly correlated noise (φ 0.9) from the long lag', () => {
+    // Without the ρ_B term σ̂_η reads 0.051–0.059 here; with it ≤ 0.028 (16 seeds).
+    for (const seed of [1, 2, 3]) {
+      const got = Math.sqrt(diffusionRead(seed, 0, 0.9));
+      assert.ok(got <= 0.04, `seed ${seed}: σ_η ${got}`);
+    }
   });
 
   it('is not used before a half-life of blocks is learned and restores only a valid state', () => {
