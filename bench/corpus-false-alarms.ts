@@ -1,7 +1,9 @@
 /**
  * Every false alarm of the labelled corpus on the given generator seeds, classified by what lies near it: a
  * weekend boundary of a weekly series (Saturday or Monday 00:00, within `--hours`), the plateau of an earlier
- * labelled anomaly (after its window's grace, within `--hours`), a benign blip, or nothing known ("other"). Runs
+ * labelled anomaly (after its window's grace, within `--hours`), a benign blip, later in a weekly series' weekend
+ * ("weekend profile": the weekend scales the daily amplitude), or else by the series' drawn parameters: "random walk"
+ * (diffusion ≥ 0.25 σ²/day), "linear drift" (≥ 0.5 σ/day) or nothing known ("other"). Runs
  * the monitor's detection engine with the default detection settings, as bench/corpus-seeds.ts does.
  *
  *   npx tsx bench/corpus-false-alarms.ts --seeds 13013
