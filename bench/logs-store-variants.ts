@@ -8,6 +8,14 @@ import { sql } from 'kysely';
 import type { LogStore } from '../src/logs/store/log-store.ts';
 import type { LogStoreOptions } from '../src/logs/store/log-types.ts';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
+import {
+  BlockBlooms,
+  blockOf,
+  DIGIT_BLOOM_FTS,
+  DIGIT_JSON_FTS,
+  DIGIT_STRIP_FTS,
+  ftsWords,
+} from './logs-digit-bloom.ts';
 
 /** A schema variant: statements run on the migrated, empty store before the writer opens it. */
 export interface Variant {
@@ -26,6 +34,18 @@ export interface Variant {
   readonly groupSql?: readonly string[];
   /** Run {@link groupSql} only once at least this many entries were written since it last ran (default every group). */
   readonly groupEvery?: number;
+  /**
+   * Replaces the writer's full-text statement (set up on the writer's connection while the store opens): the
+   * statement to prepare instead, and work to run after it with the same first and last entry id.
+   */
+  readonly fts?: (raw: BetterSqlite3.Database) => {
+    readonly statement: string;
+    readonly after?: (first: number, last: number) => void;
+    /** Runs the statement instead of `statement.run(first, last)`. */
+    readonly run?: (st: BetterSqlite3.Statement, first: number, last: number) => void;
+    /** Sees every entry row the writer writes (its id and line), before its full-text statement runs. */
+    readonly entry?: (id: number, body: string) => void;
+  };
 }
 
 /** The full-text table replaced by a view whose inserts do nothing (the writer's statement still runs). */
@@ -196,7 +216,64 @@ const COARSE: Variant[] = [
 
 VARIANTS.splice(VARIANTS.length - 1, 0, ...COARSE);
 
+// tokens holding a digit out of FTS5 (bench/logs-digit-bloom.ts): into a Bloom filter per block of entry ids, or
+// only stripped (what the JS pass and the smaller index cost without the filters)
+VARIANTS.push(
+  {
+    name: 'fts-digit-bloom',
+    ddl: [],
+    fts: (raw) => {
+      const blooms = new BlockBlooms(raw);
+      return { statement: DIGIT_BLOOM_FTS, after: (_first, last) => blooms.closeBefore(blockOf(last + 1)) };
+    },
+  },
+  {
+    name: 'fts-digit-bloom-1k',
+    ddl: [],
+    fts: (raw) => {
+      const blooms = new BlockBlooms(raw, 1024);
+      return {
+        statement: DIGIT_BLOOM_FTS,
+        after: (_first, last) => blooms.closeBefore(Math.floor((last + 1) / 1024)),
+      };
+    },
+  },
+  // the writer's lines stripped in JS as it writes them (no read-back, no SQL function call per row) and handed
+  // to FTS5 as one JSON array per group (`json_each`)
+  {
+    name: 'fts-digit-json',
+    ddl: [],
+    fts: (raw) => {
+      const blooms = new BlockBlooms(raw, 1024);
+      let texts: string[] = [];
+      return {
+        statement: DIGIT_JSON_FTS,
+        entry: (id, body) => {
+          const b = blooms.bloomOf(Math.floor(id / 1024));
+          texts.push(ftsWords(body, (t) => b.add(t)));
+        },
+        run: (st, first) => {
+          st.run(first, JSON.stringify(texts));
+          texts = [];
+        },
+        after: (_first, last) => blooms.closeBefore(Math.floor((last + 1) / 1024)),
+      };
+    },
+  },
+  {
+    name: 'fts-digit-strip',
+    ddl: [],
+    fts: (raw) => {
+      new BlockBlooms(raw);
+      return { statement: DIGIT_STRIP_FTS };
+    },
+  },
+);
+
 /** The writer's full-text statement (src/logs/store/log-writer.ts), after which a variant's `groupSql` runs. */
+/** The writer's entry statement (src/logs/store/log-writer.ts). */
+const ENTRY_STATEMENT =
+  'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)';
 const FTS_STATEMENT =
   'insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?';
 
@@ -221,8 +298,46 @@ export async function openVariantStore(path: string, v: Variant, opts: LogStoreO
     prepare: (this: BetterSqlite3.Database, source: string) => BetterSqlite3.Statement;
   };
   const prepare = proto.prepare;
-  let wrapped = v.groupSql === undefined;
-  if (v.groupSql !== undefined) {
+  let wrapped = v.groupSql === undefined && v.fts === undefined;
+  if (v.fts !== undefined) {
+    const setup = v.fts;
+    let hooks: ReturnType<typeof setup> | undefined;
+    proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {
+      if (source === ENTRY_STATEMENT) {
+        const h = (hooks ??= setup(this));
+        const st = prepare.call(this, source);
+        if (h.entry === undefined) return st;
+        const see = h.entry;
+        return new Proxy(st, {
+          get(t, p) {
+            if (p === 'run')
+              return (...a: unknown[]) => {
+                see(a[0] as number, a[5] as string);
+                return t.run(...a);
+              };
+            const x: unknown = Reflect.get(t, p);
+            return typeof x === 'function' ? (x as (...a: unknown[]) => unknown).bind(t) : x;
+          },
+        });
+      }
+      if (source !== FTS_STATEMENT) return prepare.call(this, source);
+      wrapped = true;
+      const { statement, after, run } = (hooks ??= setup(this));
+      const st = prepare.call(this, statement);
+      return new Proxy(st, {
+        get(t, p) {
+          if (p === 'run')
+            return (a: number, b: number) => {
+              const r = run === undefined ? t.run(a, b) : run(t, a, b);
+              after?.(a, b);
+              return r;
+            };
+          const x: unknown = Reflect.get(t, p);
+          return typeof x === 'function' ? (x as (...a: unknown[]) => unknown).bind(t) : x;
+        },
+      });
+    };
+  } else if (v.groupSql !== undefined) {
     const stmts = v.groupSql;
     const every = v.groupEvery ?? 1;
     proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {

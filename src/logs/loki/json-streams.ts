@@ -3,7 +3,7 @@
  * Vector send it) parsed one stream object at a time. Decoding the whole body to one string first costs ~1.4 µs
  * per line on the bench's 1000-line bodies (~350 KB): a string that large is allocated outside V8's young
  * generation, page by page, and the page faults dominate; texts of one stream object each are ordinary small
- * strings (~0.1 µs per line). docs/logs-store.md "Loki JSON bodies parsed stream by stream" has the numbers.
+ * strings (~0.1 µs per line). docs/logs-history.md "Loki JSON bodies parsed stream by stream" has the numbers.
  *
  * Exactness: the body is cut only before the bytes `,{"` that follow a `}` between the prefix `{"streams":[`
  * and the suffix `]}`; when every piece parses as JSON on its own, the body is exactly the array of those values

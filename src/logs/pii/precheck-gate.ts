@@ -3,7 +3,7 @@
  * their sources, case-insensitive. A line it does not match fails every one of those pre-checks, so one scan of
  * the line skips all of their rules — most log lines hold no PII key word, no `:` after a hex digit, no
  * digit-dot-digit, so one scan replaces one per rule (measured on the bench's JSON lines: ~0.6 µs per line for
- * the gate against ~1.1 µs for the five separate pre-checks; docs/logs-store.md "Masking pre-checks in one
+ * the gate against ~1.1 µs for the five separate pre-checks; docs/logs-history.md "Masking pre-checks in one
  * scan").
  *
  * The alternation matches wherever one of its parts matches, and case-insensitive matching of a part matches a
