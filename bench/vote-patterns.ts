@@ -14,72 +14,19 @@
  *   npx tsx bench/vote-patterns.ts [--seeds 1001,5005,6006] [--skip nab|corpus]
  */
 import { parseArgs } from 'node:util';
-import type { StreamingDetector, Verdict } from '../src/analysis/anomaly/detector.ts';
 import { probationLength } from '../src/analysis/anomaly/nab/rules.ts';
 import { parseList } from '../src/cli/flags.ts';
 import { corpusInput } from '../src/eval/corpus/evaluate.ts';
 import { CORPUS_GRACE_SAMPLES, generateCorpus } from '../src/eval/corpus/generate.ts';
 import { loadNabCorpus } from '../src/eval/nab-data.ts';
-import { DEFAULT_DETECTION_SETTINGS } from '../src/model/detection-settings.ts';
-import { isReportable } from '../src/monitor/anomaly-record.ts';
-import { detectionEngineOptions } from '../src/monitor/detection-config.ts';
-import { DetectionEngine } from '../src/monitor/detection-engine.ts';
-import type { DetectionInput } from '../src/monitor/detection-input.ts';
 import { nabEngineInput } from './detect-nab-engine.ts';
+import { traceEngine, type Trace } from './engine-member-trace.ts';
 
 const { values: args } = parseArgs({
   options: { seeds: { type: 'string', default: '1001,5005,6006' }, skip: { type: 'string', default: '' } },
 });
 const seeds = parseList('--seeds', args.seeds, '1001').map(Number);
 const skip = new Set(args.skip.split(',').filter((x) => x !== ''));
-
-/** One series' trace. */
-interface Trace {
-  readonly hw: Float64Array;
-  readonly cu: Float64Array;
-  /** Reportable anomalous verdict at the confidence floor. */
-  readonly bad: Uint8Array;
-  readonly opened: Uint8Array;
-}
-
-const ratio = (s: number): number => (s >= 1 ? 99 : s <= 0 ? 0 : s / (1 - s));
-
-function trace(n: number, input: (i: number) => DetectionInput): Trace {
-  const settings = DEFAULT_DETECTION_SETTINGS;
-  const opts = detectionEngineOptions(settings);
-  let last: Verdict | null = null;
-  let scores: Float64Array | null = null;
-  const engine = new DetectionEngine({
-    ...opts,
-    factory: (ctx) => {
-      const d: StreamingDetector = opts.factory(ctx);
-      // The ensemble's per-member scores of the last sample (a private field: read-only here, for the trace).
-      scores = (d as unknown as { memberScores: Float64Array }).memberScores;
-      return { name: d.name, update: (x, t) => (last = d.update(x, t)), stateBytes: () => d.stateBytes() };
-    },
-    maxSeries: 1,
-    analyse: () => true,
-  });
-  const t: Trace = {
-    hw: new Float64Array(n),
-    cu: new Float64Array(n),
-    bad: new Uint8Array(n),
-    opened: new Uint8Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const x = input(i);
-    const out = engine.process([x], x.timestampMs);
-    const v = last as Verdict | null;
-    const s = scores as Float64Array | null;
-    if (s !== null) {
-      t.hw[i] = ratio(s[0]!);
-      t.cu[i] = ratio(s[1]!);
-    }
-    t.bad[i] = v !== null && v.anomalous && v.confidence >= settings.minConfidence && isReportable(v) ? 1 : 0;
-    t.opened[i] = out.opened.length > 0 ? 1 : 0;
-  }
-  return t;
-}
 
 function cell(t: Trace, i: number): string {
   if (i < 0 || i >= t.hw.length) return ' ';
@@ -212,7 +159,7 @@ async function nab(): Promise<void> {
   const runs: Run[] = [];
   console.log('NAB (catalog series): windows the detector reaches and the engine misses\n');
   for (const f of corpus.files) {
-    const t = trace(f.rows, (i) => nabEngineInput(f.values[i]!, f.timestampsMs[i]!, 'catalog'));
+    const t = traceEngine(f.rows, (i) => nabEngineInput(f.values[i]!, f.timestampsMs[i]!, 'catalog'));
     const p = probationLength(f.rows);
     const inWin = new Uint8Array(f.rows);
     for (const [l, r] of f.windows) inWin.fill(1, l, r + 1);
@@ -240,7 +187,7 @@ function corpus(): void {
   console.log(`\nCorpus seeds ${seeds.join(', ')}: missed anomalies with votes\n`);
   for (const seed of seeds) {
     for (const s of generateCorpus(seed)) {
-      const t = trace(s.values.length, (i) => corpusInput(s, i));
+      const t = traceEngine(s.values.length, (i) => corpusInput(s, i));
       const t0 = s.timestampsMs[0]!;
       const idx = (ms: number): number => Math.round((ms - t0) / s.stepMs);
       const eval0 = idx(s.evalStartMs);

@@ -94,6 +94,11 @@ export interface HoltWintersLevelOptions {
    * (record-evidence.ts `recordMargin`). Default false.
    */
   readonly recordScaled: boolean;
+  /**
+   * Record evidence against the series' in-control history only: a vote that counted as a record does not raise the
+   * maximum later votes are judged against (record-evidence.ts `inControl`). Default false.
+   */
+  readonly recordInControl: boolean;
 }
 
 /** The run of samples a record vote counts as towards the engine's confirmation (its default of 2). */
@@ -119,6 +124,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   absoluteSigmaFloor: 1e-9,
   recordMinSamples: 0,
   recordScaled: false,
+  recordInControl: false,
 });
 
 const NAME = 'holt-winters';
@@ -174,6 +180,8 @@ export function resolveHwLevelOptions(
     bad(`recordMinSamples must be an integer in [0, ${MAX_RECORD_MIN_SAMPLES}], got ${o.recordMinSamples}`);
   if (typeof o.recordScaled !== 'boolean')
     bad(`recordScaled must be a boolean, got ${String(o.recordScaled)}`);
+  if (typeof o.recordInControl !== 'boolean')
+    bad(`recordInControl must be a boolean, got ${String(o.recordInControl)}`);
   if (!(Number.isInteger(o.bins) && o.bins >= 1 && o.bins <= 64))
     bad(`bins must be an integer in [1, 64], got ${o.bins}`);
   validateBaselineOptions(
@@ -247,7 +255,10 @@ class HwLevelImpl implements HoltWintersLevelDetector {
 
   constructor(o: ResolvedHwLevelOptions) {
     this.options = o;
-    this.records = o.recordMinSamples > 0 ? new RecordEvidence(o.recordMinSamples, o.recordScaled) : null;
+    this.records =
+      o.recordMinSamples > 0
+        ? new RecordEvidence(o.recordMinSamples, o.recordScaled, o.recordInControl)
+        : null;
     this.base = new RobustSeasonalBaseline(baselineOf(o));
     this.dir = o.direction === 'up' ? 1 : o.direction === 'down' ? -1 : 0;
     this.logTail = Math.log(gaussianAbsQuantile(o.tailQuantile));
@@ -277,7 +288,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     let dz = this.dir === 0 ? Math.abs(z) : this.dir * z;
     if (dz < 0) dz = 0;
     const anomalous = dz >= thr;
-    const record = this.records !== null && this.records.observe(dz) && anomalous;
+    const record = this.records !== null && this.records.observe(dz, anomalous) && anomalous;
     const score = dz / (dz + thr);
     const verdict: Verdict = {
       anomalous,

@@ -43,7 +43,9 @@
  * scenarios and the soak in docs/anomaly-detection.md, "One sample that doubles the series' record".
  * Before 1,000 samples (`hwRecordScaled`) a record counts at the larger margin of the same budget,
  * 2·ln 1000 / ln n (3× at 100 samples): a series sampled hourly need not wait six weeks. NAB-motivated too ("The
- * votes the confirmation loses, and a record in a short history", same document).
+ * votes the confirmation loses, and a record in a short history", same document). A vote that counted as a record
+ * stays out of the history later records are judged against (`hwRecordInControl`): one large fault no longer hides
+ * the smaller ones after it. NAB-motivated ("Where the score is lost on the true side", same document).
  *
  * Scale chart (`scale`, scale-chart.ts): the CUSUM also sums ln d² of disjoint pairs' residual differences (k for a
  * doubling of σ, h ≈ 22 from the same ARL₀ 10⁷), and votes on a sample outside its band once the noise's spread has
@@ -81,6 +83,7 @@ export const LIVE_TUNING: PresetTuning = Object.freeze({
   hwSigma: 5,
   hwRecordAfter: RECORD_MIN_SAMPLES,
   hwRecordScaled: true,
+  hwRecordInControl: true,
   cusum: Object.freeze({
     k: 1,
     arl0: 1e7,

@@ -67,6 +67,11 @@ export interface PresetTuning {
    */
   readonly hwRecordScaled?: boolean;
   /**
+   * Holt-Winters level member: a vote that counted as a record stays out of the history later records are judged
+   * against (holt-winters-level.ts `recordInControl`, record-evidence.ts `inControl`). Default off.
+   */
+  readonly hwRecordInControl?: boolean;
+  /**
    * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
    * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts. With
    * `confirms`, a signal of the chart counts as the run of samples it rests on ({@link cusumEvidenceSamples}) towards
@@ -271,6 +276,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
         periodMs,
         ...(t.hwRecordAfter !== undefined ? { recordMinSamples: t.hwRecordAfter } : {}),
         ...(t.hwRecordScaled === true ? { recordScaled: true } : {}),
+        ...(t.hwRecordInControl === true ? { recordInControl: true } : {}),
       }),
       voteThreshold: 0.5,
       role: 'level',

@@ -20,6 +20,15 @@
  *   ({@link recordMargin}: 3 at n = 100, 2.4 at n = 300 for minSamples 1,000). A series sampled hourly then needs no
  *   six weeks of history before a deviation far beyond everything it has shown pages on one sample. The harmonic
  *   bound on the number of records holds as before (a larger margin only lowers it).
+ * - In-control history only (option `inControl`): a vote that counted as a record is an anomaly the member reported,
+ *   not the series' in-control tail, so it does not raise the maximum later samples are judged against (as the CUSUM's
+ *   tail histogram learns nothing during an excursion, cusum-tail.ts). Otherwise one large fault — often the first
+ *   of several on the same series — hides every later one that is smaller than twice it. The budgets above are
+ *   unchanged: under an exponential tail a record has probability ≈ n⁻², so the maximum of the samples that were no
+ *   record is the maximum of all but a vanishing few; under a power-law tail of index α the samples beyond the
+ *   maximum M either raise it (M < x < 2M, probability 1 − 2^−α of them) or count as a record (2^−α), so the records
+ *   stay about 2^−α/(1 − 2^−α) per raise of the maximum — still logarithmic in the series' life (1 per raise at
+ *   α = 1; the whole-history rule's ≈ 2^−α per record of any size).
  * Pure, O(1) state.
  * @see F. G. Foster & A. Stuart, "Distribution-free tests in time-series based on the breaking of records",
  *   J. Royal Statistical Society B 16 (1954) 1–22; B. C. Arnold, N. Balakrishnan & H. N. Nagaraja, "Records"
@@ -76,11 +85,14 @@ export class RecordEvidence {
    *   {@link MAX_RECORD_MIN_SAMPLES}]).
    * @param scaled whether a record counts before `minSamples` too, at the larger margin of the same budget
    *   ({@link recordMargin}); default false.
+   * @param inControl whether a record counts only on a voted sample and then stays out of the history (module
+   *   comment); default false (every sample joins the history).
    * @throws InvalidInputError for a `minSamples` out of range.
    */
   constructor(
     readonly minSamples: number,
     readonly scaled = false,
+    readonly inControl = false,
   ) {
     if (!(Number.isInteger(minSamples) && minSamples >= 1 && minSamples <= MAX_RECORD_MIN_SAMPLES))
       throw new InvalidInputError(
@@ -93,17 +105,19 @@ export class RecordEvidence {
    * learned as 0 and is no record) of one judged sample and says whether it is a record: at least
    * {@link RECORD_MARGIN} times every earlier one, with at least `minSamples` judged samples before it (or, with
    * `scaled`, at least {@link recordMargin} times every earlier one after at least {@link RECORD_SCALED_FROM}). The sample
-   * then joins the history.
+   * then joins the history — with `inControl`, a record only when `voted` (the member's own vote on the sample) and
+   * then not the history.
    */
-  observe(dz: number): boolean {
+  observe(dz: number, voted = true): boolean {
     const d = Number.isFinite(dz) && dz > 0 ? dz : 0;
     // Before minSamples a history of zeros is no tail to beat (and ∞ · 0 is no margin).
     const early = this.judged < this.minSamples;
-    const record =
+    const beyond =
       d > 0 &&
       (!early || this.max > 0) &&
       d >= recordMargin(this.judged, this.minSamples, this.scaled) * this.max;
-    if (d > this.max) this.max = d;
+    const record = beyond && (voted || !this.inControl);
+    if (d > this.max && !(record && this.inControl)) this.max = d;
     if (this.judged < this.minSamples) this.judged++;
     return record;
   }

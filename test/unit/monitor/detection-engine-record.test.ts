@@ -68,7 +68,7 @@ describe('record evidence through the engine', () => {
     assert.deepEqual(openedRows(200, new Map([[120, 40]])), []);
   });
 
-  it('a second single sample of the same size is no record: it opens nothing', () => {
+  it('a second fault of the same size opens too: a record stays out of the in-control history', () => {
     assert.deepEqual(
       openedRows(
         2200,
@@ -77,11 +77,24 @@ describe('record evidence through the engine', () => {
           [2000, 40],
         ]),
       ),
-      [1500],
+      [1500, 2000],
     );
   });
 
-  it('a single sample under twice the largest earlier deviation opens nothing (the first, a record itself, opens)', () => {
+  it('a smaller fault after a large one opens: the large one set no bar', () => {
+    assert.deepEqual(
+      openedRows(
+        2200,
+        new Map([
+          [1500, 40],
+          [2000, 15],
+        ]),
+      ),
+      [1500, 2000],
+    );
+  });
+
+  it('a 16 σ sample after a 12 σ record opens: the record stays out of the in-control history', () => {
     assert.deepEqual(
       openedRows(
         2200,
@@ -90,7 +103,7 @@ describe('record evidence through the engine', () => {
           [2000, 16],
         ]),
       ),
-      [900],
+      [900, 2000],
     );
   });
 });

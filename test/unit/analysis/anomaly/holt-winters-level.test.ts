@@ -247,6 +247,46 @@ describe('holt-winters level detector: record evidence (recordMinSamples)', () =
     );
   });
 
+  it('recordInControl: a vote that counted as a record does not raise the bar for the next fault', () => {
+    const at = (recordInControl: boolean) => {
+      const rng = new CorpusRandom(5);
+      const d = createHoltWintersLevelDetector(
+        { kind: 'generic' },
+        { threshold: 5, recordMinSamples: 1000, recordInControl },
+      );
+      const out = new Map<number, number | undefined>();
+      for (let i = 0; i < 2200; i++) {
+        const size = i === 1500 ? 40 : i === 2000 ? 15 : i === 2100 ? 6 : 0;
+        const v = d.update(50 + rng.normal() + size, i * 60_000);
+        if (size > 0) out.set(i, v.anomalous ? v.evidenceSamples : -1);
+      }
+      return [...out];
+    };
+    assert.deepEqual(
+      at(true),
+      [
+        [1500, 2],
+        [2000, 2],
+        [2100, undefined],
+      ],
+      'the 15 σ fault is twice every in-control deviation; a 6 σ vote is not',
+    );
+    assert.deepEqual(
+      at(false),
+      [
+        [1500, 2],
+        [2000, undefined],
+        [2100, undefined],
+      ],
+      'off: the 40 σ fault sets the bar at 80 σ',
+    );
+    assert.throws(
+      () =>
+        createHoltWintersLevelDetector({ kind: 'generic' }, { recordInControl: 'yes' as unknown as boolean }),
+      InvalidInputError,
+    );
+  });
+
   it('off by default, and not before recordMinSamples judged samples', () => {
     assert.deepEqual([...run(0, new Map([[1200, 40]])).out], [[1200, undefined]]);
     assert.deepEqual([...run(1500, new Map([[1200, 40]])).out], [[1200, undefined]]);
