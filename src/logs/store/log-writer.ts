@@ -3,7 +3,8 @@
  * the batches waiting for a commit (group commit, ./group-commit.ts: each push settles after the commit that
  * holds it; a bounded queue refuses more with LimitExceededError). On SQLite a prepared statement per entry row (stream ids
  * from an in-memory map of every stream, new streams added in the same transaction), then one statement filling
- * the batch's FTS rows from the rows just written, on the better-sqlite3 connection under kysely while holding
+ * the batch's FTS rows from the rows just written, and the stream index's blocks due (./stream-index.ts: each
+ * entry joins its stream's open block in memory), on the better-sqlite3 connection under kysely while holding
  * kysely's connection; on PostgreSQL the batch's streams looked up (or added) by fingerprint, then multi-row
  * inserts. Entries of a new label set beyond the stream cap are refused and reported.
  */
