@@ -57,7 +57,7 @@ const NO_FTS = [
 
 export const VARIANTS: Variant[] = [
   { name: 'shipped', ddl: [] },
-  { name: 'no-stream-idx', ddl: ['drop index log_entries_stream_time_idx'] },
+  { name: 'no-stream-idx', ddl: ['drop index if exists log_entries_stream_time_idx'] },
   { name: 'no-time-idx', ddl: ['drop index log_entries_time_idx'] },
   { name: 'no-trace-idx', ddl: ['drop index log_entries_trace_prefix_idx'] },
   { name: 'no-fts', ddl: NO_FTS },
@@ -129,7 +129,7 @@ export const VARIANTS: Variant[] = [
     name: 'bare-row',
     ddl: [
       ...NO_FTS,
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       'drop index log_entries_time_idx',
       'drop index log_entries_trace_prefix_idx',
     ],
@@ -156,7 +156,7 @@ const COARSE: Variant[] = [
   {
     name: 'coarse-commit',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       `create table log_stream_runs (${RUNS_COLUMNS})`,
       'create index log_stream_runs_idx on log_stream_runs (stream_id, max_time_us)',
     ],
@@ -165,7 +165,7 @@ const COARSE: Variant[] = [
   {
     name: 'coarse-commit-wr',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       `create table log_stream_runs (${RUNS_COLUMNS}, primary key (stream_id, max_time_us, first_id)) without rowid`,
     ],
     groupSql: [RUNS_FROM_ROWS],
@@ -173,7 +173,7 @@ const COARSE: Variant[] = [
   {
     name: 'coarse-commit-append',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       `create table log_stream_runs (${RUNS_COLUMNS}, primary key (first_id, stream_id)) without rowid`,
     ],
     groupSql: [RUNS_FROM_ROWS],
@@ -181,7 +181,7 @@ const COARSE: Variant[] = [
   {
     name: 'coarse-flush-16k',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       `create table log_stream_runs (${RUNS_COLUMNS}, primary key (first_id, stream_id)) without rowid`,
     ],
     groupSql: [RUNS_FROM_ROWS],
@@ -190,7 +190,7 @@ const COARSE: Variant[] = [
   {
     name: 'coarse-flush-16k-by-stream',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       `create table log_stream_runs (${RUNS_COLUMNS}, primary key (stream_id, max_time_us, first_id)) without rowid`,
     ],
     groupSql: [RUNS_FROM_ROWS],
@@ -201,14 +201,14 @@ const COARSE: Variant[] = [
   {
     name: 'bucket-60s-idx',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       'create index log_entries_bucket_stream_time_idx on log_entries (time_us / 60000000, stream_id, time_us)',
     ],
   },
   {
     name: 'bucket-10s-idx',
     ddl: [
-      'drop index log_entries_stream_time_idx',
+      'drop index if exists log_entries_stream_time_idx',
       'create index log_entries_bucket_stream_time_idx on log_entries (time_us / 10000000, stream_id, time_us)',
     ],
   },

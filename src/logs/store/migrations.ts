@@ -251,7 +251,7 @@ export const FTS5_AUTOMERGE = 8;
 /**
  * Target size of an FTS5 leaf page of the log store's full-text index, bytes (FTS5's default 1000). Larger leaves
  * mean fewer `%_data` rows and B-tree inserts per flushed segment: measured ~1 µs less CPU per stored line on the
- * bench's JSON lines (bench/logs-store-profile.ts `fts-pgsz-16k`, alternating runs; docs/logs-store.md "Where a full receive
+ * bench's JSON lines (bench/logs-store-profile.ts `fts-pgsz-16k`, alternating runs; docs/logs-history.md "Where a full receive
  * goes; FTS5 leaf pages; memory-mapped reads").
  * Just under the 16 KiB database page, so a leaf fits one page with its row header.
  * @see https://www.sqlite.org/fts5.html#the_pgsz_configuration_option

@@ -29,7 +29,7 @@ export const LOG_STORE_PAGE_SIZE = 16_384;
  * at its compile-time maximum, 2 GiB by default; the part of a larger file beyond it is read as before). Scans by
  * stream read one row from each of thousands of pages spread over the file; read with `pread` each page costs a
  * system call and a 16 KiB copy into SQLite's cache — half the CPU of a line filter over a node's streams at
- * 1 M lines (118–137 ms, of it 58–67 ms system time; 67–69 ms mapped: bench/logs-search.ts, docs/logs-store.md
+ * 1 M lines (118–137 ms, of it 58–67 ms system time; 67–69 ms mapped: bench/logs-search.ts, docs/logs-history.md
  * "Where a full receive goes; FTS5 leaf pages; memory-mapped reads"). Writes still go through the WAL. The mapped pages are the kernel's page
  * cache (shared, reclaimable), but they count in the process's resident size while mapped.
  * @see https://www.sqlite.org/mmap.html
@@ -40,7 +40,7 @@ export const LOG_STORE_MMAP_BYTES = 2 ** 31;
  * WAL pages a SQLite log store's connection lets accumulate before it checkpoints them into the file (`pragma
  * wal_autocheckpoint`; SQLite's default 1000). A batch of entries touches one (stream id, time) index leaf per
  * stream it holds — ~300 WAL frames per 1000-line batch at 200 000 stored lines — so with the default the writer
- * checkpoints every third or fourth batch, rewriting the same hot pages each time. Measured (docs/logs-store.md
+ * checkpoints every third or fourth batch, rewriting the same hot pages each time. Measured (docs/logs-history.md
  * "A token Bloom filter ...; WAL checkpoints every 4000 pages"): fewer checkpoints cost less CPU per stored line, and reads of a 5 M-line
  * store with ingest running beside them did not get dearer. The WAL file grows to about this many pages
  * (4000 × 16 KiB = 64 MiB) before a checkpoint restarts it.
