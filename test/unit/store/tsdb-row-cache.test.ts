@@ -277,6 +277,38 @@ describe('tsdb rollup-row cache', () => {
     assert.equal(c.get(rowKey(8, MIN, 0), q2), undefined);
   });
 
+  it('keys rows one-to-one, as numbers inside the keyed range and strings outside it', () => {
+    const HOUR = 3_600_000;
+    const span = (res: number): number => (res === MIN ? DAY : 30 * DAY);
+    const idArb = fc.oneof(fc.nat({ max: 100 }), fc.integer({ min: 2 ** 31 - 3, max: 2 ** 31 + 3 }));
+    const rowArb = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.integer({ min: 2 ** 20 - 3, max: 2 ** 20 + 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(idArb, fc.constantFrom(MIN, HOUR), rowArb, fc.boolean()), { maxLength: 30 }),
+        (rows) => {
+          const seen = new Map<number | string, string>();
+          for (const [id, res, r, negative] of rows) {
+            const start = (negative ? -r : r) * span(res);
+            const key = rowKey(id, res, start);
+            const row = `${id}/${res}/${start}`;
+            const inRange = id < 2 ** 31 && Math.abs(start / span(res)) < 2 ** 20 - 1;
+            if (inRange) assert.equal(typeof key, 'number', row);
+            if (typeof key === 'number') assert.ok(Number.isSafeInteger(key), row);
+            const other = seen.get(key);
+            assert.ok(other === undefined || other === row, `${row} and ${other} share key ${key}`);
+            seen.set(key, row);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    assert.notEqual(rowKey(5, MIN, 0), rowKey(5, HOUR, 0));
+    assert.equal(typeof rowKey(5, MIN, 30_000), 'string'); // off the row grid
+  });
+
   it('copies a blob that is a view of a larger (pooled) buffer, and keeps one that owns its bytes', () => {
     const pooled = Buffer.from('ab'.repeat(700), 'hex');
     assert.ok(pooled.buffer.byteLength > pooled.byteLength, 'Node pools small buffers');
