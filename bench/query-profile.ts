@@ -7,7 +7,8 @@
  * aggregation (default avg). With a second argument, writes a V8 CPU profile of the queries alone (not the
  * load before them) to that file; a third argument (`cold`, `new` or `warm`) profiles only that phase.
  * `DWCP_PROFILE_PROMOTE` (read numbers >= 2 or `never`, comma-separated) sets the read on which the row cache
- * keeps a compressed row decoded, and repeats the phases from the cold query on for each. Also prints the 1-minute rollups' stored bytes per bucket.
+ * may keep a compressed row decoded (default 2), and repeats the phases from the cold query on for each;
+ * `DWCP_PROFILE_PROMOTE_BYTES` (bytes, or `unbounded`) the decoded bytes one read keeps at most (default 8 MiB). Also prints the 1-minute rollups' stored bytes per bucket.
  * `DWCP_PROFILE_PG_URL` (e.g. postgres://dwcp:dwcp@127.0.0.1:5432/dwcp_test) runs it on PostgreSQL instead (a
  * fresh schema, dropped at the end; the client's CPU only, the server's is not counted). `DWCP_PROFILE_SPLIT=1`
  * adds the split of the cold read's hand-over and decode (query-handover.ts). Nothing is asserted.
@@ -70,6 +71,13 @@ async function main(): Promise<void> {
     const refs: SeriesRef[] = [];
     for (const n of names) refs.push(...(await st.store.findSeries(n, {}, 100_000)));
     const promotes = (process.env.DWCP_PROFILE_PROMOTE ?? '').split(',').filter((p) => p !== '');
+    const budget = process.env.DWCP_PROFILE_PROMOTE_BYTES;
+    if (budget !== undefined && budget !== '') {
+      st.store.samples.rollups.rowCache.setPromoteBytesPerRead(
+        budget === 'unbounded' ? Infinity : Number(budget),
+      );
+      process.stdout.write(`row cache: decoded bytes kept per read at most ${budget}\n`);
+    }
     await printRollupBytes(st.store.samples.database);
     const agg = (process.env.DWCP_PROFILE_AGG ?? 'avg') as QueryAggregation;
     const q = (): Promise<unknown> =>

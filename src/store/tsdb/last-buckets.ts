@@ -141,7 +141,7 @@ class Gathered {
           if (hit.values !== undefined) n = expandRow(hit, from, hi, c, n);
           continue;
         }
-        if (hit !== undefined && this.cached.cache.promotes(hit)) {
+        if (hit !== undefined && this.cached.cache.promotes(hit, this.cached.stamp)) {
           // Read often enough: kept decoded from now on.
           const row = this.decodedRow(i, start, hit.blob!, true);
           if (typeof row === 'number') n = keepRange(tmp.ts, tmp.last, 0, row, from, hi, c, n);
@@ -216,7 +216,7 @@ class Gathered {
           continue;
         }
         if (hit !== undefined) {
-          if (!this.cached.cache.promotes(hit)) {
+          if (!this.cached.cache.promotes(hit, this.cached.stamp)) {
             // Held compressed: decoded straight into the column again.
             if (this.blobDense(hit.blob!, start, lasts) === undefined) return false;
             continue;

@@ -12,7 +12,6 @@
  *
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
-import { paddedScratch, readBits } from './codec/bits.ts';
 import { MAX_CHUNK_SAMPLES } from './codec/chunk.ts';
 import { decodeLastStream, isRollupLastFormat } from './codec/rollup-chunk.ts';
 import { readUvarint, unzigzag } from './codec/varint.ts';
@@ -22,6 +21,24 @@ const TWO32 = 4294967296;
 
 /** Scratch column the values are decoded into (grown to the longest row seen; a row holds at most 1440 buckets). */
 let scratch = new Float64Array(1440);
+
+/**
+ * Bits [pos, pos + n) of `b` as an unsigned integer (most significant first), 1 <= n <= 32, like `readBits` but
+ * on an unpadded array: bytes past its end read as zero.
+ */
+function bitsAt(b: Uint8Array, pos: number, n: number): number {
+  const i = pos >>> 3;
+  const off = pos & 7;
+  const len = b.length;
+  const w =
+    ((b[i]! << 24) |
+      ((i + 1 < len ? b[i + 1]! : 0) << 16) |
+      ((i + 2 < len ? b[i + 2]! : 0) << 8) |
+      (i + 3 < len ? b[i + 3]! : 0)) <<
+    off;
+  if (off + n <= 32) return (w >>> (32 - n)) >>> 0;
+  return ((w >>> (32 - n)) | ((i + 4 < len ? b[i + 4]! : 0) >>> (40 - off - n))) >>> 0;
+}
 
 /** Whether bits [from, from + count) of `b` are all zero (`b` holds at least ceil((from + count) / 8) bytes). */
 function zeroBits(b: Uint8Array, from: number, count: number): boolean {
@@ -66,21 +83,25 @@ function gapFreeRun(blob: Uint8Array, start: number, resolutionMs: number): GapF
   // t0 (64 bits), then for n >= 2 the first delta as `1111` + 64 bits, then n − 2 zero bits.
   const need = 64 + (n >= 2 ? 68 + (n - 2) : 0);
   if (need > tsBits) return undefined;
-  const b = paddedScratch(blob.subarray(tsFrom, valFrom));
-  const z0 = readBits(b, 0, 32) * TWO32 + readBits(b, 32, 32);
+  // Read in place (bit positions from the blob's start): every bit read lies inside the timestamp stream
+  // (need <= tsBits), and a read of a few bits near its end takes the bytes after it only to shift them out.
+  const p = tsFrom * 8;
+  const z0 = bitsAt(blob, p, 32) * TWO32 + bitsAt(blob, p + 32, 32);
   if (!Number.isSafeInteger(z0)) return undefined;
   const t0 = unzigzag(z0);
   if (n >= 2) {
-    if (readBits(b, 64, 4) !== 0b1111) return undefined;
-    const zd = readBits(b, 68, 32) * TWO32 + readBits(b, 100, 32);
+    if (bitsAt(blob, p + 64, 4) !== 0b1111) return undefined;
+    const zd = bitsAt(blob, p + 68, 32) * TWO32 + bitsAt(blob, p + 100, 32);
     if (!Number.isSafeInteger(zd) || unzigzag(zd) !== resolutionMs) return undefined;
-    if (!zeroBits(b, 132, n - 2)) return undefined;
+    if (!zeroBits(blob, p + 132, n - 2)) return undefined;
   }
   const span = ROLLUP_ROW_SPAN_MS[resolutionMs];
   if (span === undefined) return undefined;
   const k0 = (t0 - start) / resolutionMs;
   if (!Number.isInteger(k0) || k0 < 0 || k0 + n > span / resolutionMs) return undefined;
-  return { k0, n, format: blob[0]!, values: blob.subarray(valFrom) };
+  // A typed-array view, not `subarray`: on a driver's Buffer that goes through Node's Buffer constructor.
+  const values = new Uint8Array(blob.buffer, blob.byteOffset + valFrom, blob.length - valFrom);
+  return { k0, n, format: blob[0]!, values };
 }
 
 /**

@@ -4,11 +4,12 @@
  * bucket that does not exist, which is lossless because a bucket's last is never NaN), as `Float32Array` when
  * every value of the row is exactly a float32 (counters, integer gauges), `Float64Array` otherwise; values are
  * the stored bits either way. Bucket starts are not kept: they are the grid. A row read from the database is
- * held as its compressed `last_data` blob (a quarter to a half of the column's bytes), which every later query
- * decodes straight into its own column; it is kept decoded only from the read set by `promoteAtRead` (by
- * default never: at 10 000 series the promoting read allocated 90 MB of columns at once and was the slowest
- * query of all, while a decode from the blob costs a few ns per bucket, docs/storage.md). So no query allocates
- * a column per row.
+ * held as its compressed `last_data` blob (a quarter to a half of the column's bytes), which a later query
+ * decodes straight into its own column; from the read set by `promoteAtRead` (default: the second) a query
+ * keeps such rows decoded, but only up to `promoteBytesPerRead` decoded bytes per query (default 8 MiB): at
+ * 10 000 series a read promoting every row allocated 90 MB of columns at once and was the slowest query of all,
+ * while never promoting made every read decode every blob again (docs/storage.md). A repeated query so
+ * converges to copies of kept columns over a few reads, and no read allocates more than its budget.
  *
  * Rows that do not exist are cached too (as absent), so a series without data on a day is not looked up again.
  * Every rollup write replaces the entry of its row when it is cached (write-through), retention drops the
@@ -30,11 +31,18 @@ import { ROLLUP_ROW_SPAN_MS } from './options.ts';
 import { RollupWriteLog } from './write-log.ts';
 
 /**
- * The read on which a row held compressed is kept decoded by default: never. Measured at 10 000 series × a day
- * (docs/storage.md): decoding the blob straight into each query's column costs less than a copy of kept columns
- * plus their allocation on the promoting read, once most rows are packed integers.
+ * The read on which a row held compressed may be kept decoded by default: its second, within the read's budget
+ * ({@link DEFAULT_PROMOTE_BYTES_PER_READ}). Unbounded, promoting every row on its second read made that read the
+ * slowest query of all at 10 000 series (90 MB of columns allocated at once); never promoting made every later
+ * read decode every blob again (docs/storage.md).
  */
-export const DEFAULT_PROMOTE_AT_READ = Infinity;
+export const DEFAULT_PROMOTE_AT_READ = 2;
+
+/**
+ * Decoded bytes a read keeps at most by default (8 MiB: about 1,400 day rows of float32 values), so a repeated
+ * query converges to copies of kept columns over a few reads without one read allocating them all.
+ */
+export const DEFAULT_PROMOTE_BYTES_PER_READ = 8 * 1024 * 1024;
 
 /** Accounted bytes of one entry besides its value column (entry object, key string, map slot). */
 export const ENTRY_OVERHEAD_BYTES = 160;
@@ -99,8 +107,29 @@ export interface RowCacheMetrics {
   bytes(n: number): void;
 }
 
-/** Key of a row. */
-export function rowKey(seriesId: number, resolutionMs: number, start: number): string {
+/**
+ * Key of a cached row: a number (a Map hashes it without building or flattening a string, which at 20,000 rows
+ * per cold query was most of the cache's cost) when the series id is below 2^31 and the row lies on its
+ * resolution's row grid within ±2^20 rows of 1970 (±2,870 years of day rows), else a string; the two kinds never
+ * collide in a Map, and each is one-to-one on (series, resolution, row start).
+ */
+export type RowKey = number | string;
+
+/** Slot of each rollup resolution in a numeric {@link RowKey}. */
+const RESOLUTION_SLOT: Readonly<Record<number, number>> = { 60_000: 0, 3_600_000: 1 };
+const ROW_INDEX_BITS = 2 ** 21;
+const ROW_INDEX_BIAS = 2 ** 20;
+const MAX_KEYED_SERIES_ID = 2 ** 31;
+
+/** Key of a row (see {@link RowKey}). */
+export function rowKey(seriesId: number, resolutionMs: number, start: number): RowKey {
+  const slot = RESOLUTION_SLOT[resolutionMs];
+  const span = ROLLUP_ROW_SPAN_MS[resolutionMs];
+  if (slot !== undefined && span !== undefined && seriesId >= 0 && seriesId < MAX_KEYED_SERIES_ID) {
+    const row = start / span + ROW_INDEX_BIAS;
+    if (Number.isInteger(row) && row >= 0 && row < ROW_INDEX_BITS && Number.isInteger(seriesId))
+      return (seriesId * 2 + slot) * ROW_INDEX_BITS + row;
+  }
   return `${seriesId}:${resolutionMs}:${start}`;
 }
 
@@ -146,7 +175,7 @@ export function denseRow(
 /** The cache (see the file header). */
 export class RollupRowCache {
   readonly maxBytes: number;
-  private readonly map = new Map<string, Entry>();
+  private readonly map = new Map<RowKey, Entry>();
   private used = 0;
   private seq = 0;
   private epochN = 0;
@@ -161,17 +190,32 @@ export class RollupRowCache {
   /** The series and bucket ranges of recent rollup writes (write-log.ts), for the result cache's validity. */
   private readonly writes = new RollupWriteLog();
 
-  /** The read of a row held compressed on which it is kept decoded (Infinity: never). */
+  /** The read of a row held compressed from which it may be kept decoded (Infinity: never). */
   private promoteAt: number;
+  /** Decoded bytes one read (query stamp) may keep at most. */
+  private promoteBytes: number;
+  /** The read whose promotion budget {@link budgetLeft} is. */
+  private budgetStamp = -1;
+  private budgetLeft = 0;
 
   /**
    * @param maxBytes accounted bytes at most; 0 disables the cache.
-   * @param promoteAtRead the read of a row held compressed on which a query keeps it decoded instead
-   *   (Infinity, the default: never; every read decodes the blob straight into the query's column).
+   * @param promoteAtRead the read of a row held compressed from which a query may keep it decoded instead
+   *   (default 2; Infinity: never, every read decodes the blob straight into the query's column).
+   * @param promoteBytesPerRead decoded bytes one read keeps at most (default 8 MiB; the read that crosses it
+   *   keeps that one row more, so at most the budget plus one row's column).
+   * @throws InvalidInputError as {@link setPromoteAtRead} and {@link setPromoteBytesPerRead}.
    */
-  constructor(maxBytes: number, promoteAtRead = DEFAULT_PROMOTE_AT_READ) {
+  constructor(
+    maxBytes: number,
+    promoteAtRead = DEFAULT_PROMOTE_AT_READ,
+    promoteBytesPerRead = DEFAULT_PROMOTE_BYTES_PER_READ,
+  ) {
     this.maxBytes = maxBytes;
-    this.promoteAt = promoteAtRead;
+    this.promoteAt = DEFAULT_PROMOTE_AT_READ;
+    this.promoteBytes = DEFAULT_PROMOTE_BYTES_PER_READ;
+    this.setPromoteAtRead(promoteAtRead);
+    this.setPromoteBytesPerRead(promoteBytesPerRead);
   }
 
   /**
@@ -184,9 +228,29 @@ export class RollupRowCache {
     this.promoteAt = read;
   }
 
-  /** Whether a query that just got `row` from the cache should keep it decoded (a compressed row read often enough). */
-  promotes(row: CachedRow): boolean {
-    return row.blob !== undefined && (row.reads ?? 1) >= this.promoteAt;
+  /**
+   * Sets the decoded bytes one read may keep (a positive integer or Infinity: unbounded), for benchmarks.
+   * @throws InvalidInputError when `bytes` is not a positive integer or Infinity.
+   */
+  setPromoteBytesPerRead(bytes: number): void {
+    if (bytes !== Infinity && (!Number.isInteger(bytes) || bytes < 1))
+      throw new InvalidInputError(
+        `row cache: promote bytes per read ${bytes} (want an integer >= 1 or Infinity)`,
+      );
+    this.promoteBytes = bytes;
+  }
+
+  /**
+   * Whether query `stamp`, which just got `row` from the cache, should keep it decoded: a compressed row read
+   * often enough, while the query's promotion budget lasts (charged by {@link put} with `decoded`).
+   */
+  promotes(row: CachedRow, stamp: number): boolean {
+    if (row.blob === undefined || (row.reads ?? 1) < this.promoteAt) return false;
+    if (stamp !== this.budgetStamp) {
+      this.budgetStamp = stamp;
+      this.budgetLeft = this.promoteBytes;
+    }
+    return this.budgetLeft > 0;
   }
 
   /** Reports counters to `m` from now on (at every {@link publish}). */
@@ -252,7 +316,7 @@ export class RollupRowCache {
   }
 
   /** The cached row, marked as used by query `stamp`; undefined when not cached. */
-  get(key: string, stamp: number): CachedRow | undefined {
+  get(key: RowKey, stamp: number): CachedRow | undefined {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
     this.map.delete(key);
@@ -270,7 +334,7 @@ export class RollupRowCache {
    * counted as bypassed) when the epoch has moved since (the row may be stale; not counted), the row alone
    * exceeds the bound, or only rows of the same query are left to evict. @returns whether the row was kept.
    */
-  put(key: string, row: CachedRow, epoch: number, stamp: number, decoded = false): boolean {
+  put(key: RowKey, row: CachedRow, epoch: number, stamp: number, decoded = false): boolean {
     if (this.maxBytes <= 0) return false;
     if (!decoded) this.missN++;
     if (epoch !== this.epochN) return false;
@@ -286,6 +350,7 @@ export class RollupRowCache {
     }
     this.map.set(key, { row, bytes, stamp });
     this.used += bytes;
+    if (decoded && stamp === this.budgetStamp) this.budgetLeft -= row.values?.byteLength ?? 0;
     return true;
   }
 

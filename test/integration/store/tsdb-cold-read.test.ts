@@ -1,8 +1,8 @@
 /**
  * The cold 24 h range query on SQLite and PostgreSQL (src/store/tsdb/last-buckets.ts, rollup-dense.ts,
  * row-cache.ts): rollup rows read from the database are decoded straight into the query's column and cached
- * compressed, and decoded from the blob again on later reads (or, with the cache set to promote on the second
- * read, kept decoded from then on). Integer series are stored as packed integers, the others as XOR. Random series over 36 hours of one-minute scrapes
+ * compressed, then kept decoded from their second read on, within a budget of decoded bytes per read (or
+ * decoded from the blob again on every read, with promotion off or its budget spent). Integer series are stored as packed integers, the others as XOR. Random series over 36 hours of one-minute scrapes
  * (fast-check: integer counters with resets, two-decimal gauges, full-precision floats; series appearing and
  * disappearing mid-day, hours-long gaps, single missed scrapes, stale markers), rolled up, then 24 h queries at
  * 60 s and coarser steps — cold, again (rows promoted or not), and at another step (decoded rows copied) — each equal,
@@ -64,8 +64,9 @@ const caseArb = fc.record({
   // The first read through the point path (a point limit below the range's buckets) instead of the dense one.
   sparseFirst: fc.boolean(),
   otherStep: fc.constantFrom(2 * MIN, 5 * MIN, 17 * MIN),
-  // The read on which the row cache keeps a compressed row decoded (Infinity: never, the default).
-  promoteAt: fc.constantFrom(2, Infinity),
+  // The row cache's promotion: from the second read within the default budget per read, within a budget of one
+  // byte (one row kept decoded per read), unbounded, or never.
+  promote: fc.constantFrom('default', 'one row per read', 'unbounded', 'never'),
 });
 
 /** The samples of one series (one per minute, values by kind; NaN stale markers where asked). */
@@ -135,7 +136,9 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
               ...(k.byNode ? { by: ['node_id'] } : {}),
             };
             const cache = st.samples.rollups.rowCache;
-            if (k.promoteAt !== Infinity) cache.setPromoteAtRead(k.promoteAt);
+            if (k.promote === 'never') cache.setPromoteAtRead(Infinity);
+            if (k.promote === 'unbounded') cache.setPromoteBytesPerRead(Infinity);
+            if (k.promote === 'one row per read') cache.setPromoteBytesPerRead(1);
             // The rows the query reads from the database: those below the watermark in its range.
             const w = st.samples.rollups.watermark ?? -Infinity;
             const from = bucketStart(opts.startMs, MIN);
@@ -163,9 +166,11 @@ chunkedStoreSuites('cold 24 h query decoded straight into its column', (c) => {
             await check(opts, 20_000, 'read again');
             const again = cache.stats();
             assert.equal(again.misses, cold.misses, 'the second read is served from the cache');
-            if (k.promoteAt === 2) {
+            if (k.promote === 'default' || k.promote === 'unbounded') {
               // Bytes are not compared: a short row's decoded column can be smaller than its blob plus overhead.
               assert.equal(again.compressed, 0, 'a row read a second time is kept decoded');
+            } else if (k.promote === 'one row per read') {
+              assert.ok(again.compressed >= stored - 1, 'a read keeps no more than its budget decoded');
             } else {
               assert.equal(again.compressed, stored, 'rows stay compressed');
               assert.equal(again.bytes, cold.bytes);

@@ -3,7 +3,7 @@
  * (gap-free runs anywhere on the row's grid, rows with holes, float32-exact and full-precision lasts, NaN lasts,
  * 1-minute and 1-hour rows) the column must be exactly `denseRow` over the decoded blob (same type, same bits),
  * it must be taken for every gap-free run of non-NaN lasts, and refused (undefined) for every other row; a
- * truncated blob never yields a column. The same rows written straight into a query's column (`denseRunInto`,
+ * truncated blob never yields a column, and a blob that is a view into a larger buffer reads as the blob alone. The same rows written straight into a query's column (`denseRunInto`,
  * any window of the query's grid before, across or inside the row) equal `scatterDense` over the decoded blob.
  */
 import assert from 'node:assert/strict';
@@ -110,6 +110,23 @@ describe('gap-free rollup rows decoded straight into their column', () => {
     assert.equal(denseRunRow(blob, START, HOUR), undefined); // deltas are not the resolution
     const late = [START + DAY - MIN, START + DAY];
     assert.equal(denseRunRow(encode(late, [1, 2]), START, MIN), undefined); // past the row's end
+  });
+
+  it('reads a blob that is a view into a larger buffer (a pooled driver buffer) as the blob alone', () => {
+    fc.assert(
+      fc.property(rowArb, fc.nat({ max: 64 }), fc.nat({ max: 64 }), ({ res, ts, last }, before, after) => {
+        const blob = encode(ts, last);
+        // Random bytes around the blob: a decode reading outside its view would see them.
+        const pool = Buffer.alloc(before + blob.length + after, 0xa5);
+        pool.set(blob, before);
+        const view = pool.subarray(before, before + blob.length);
+        const ref = denseRunRow(blob, START, res);
+        const got = denseRunRow(view, START, res);
+        if (ref === undefined) assert.equal(got, undefined);
+        else sameColumn(got!, ref);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never yields a column from a truncated blob', () => {

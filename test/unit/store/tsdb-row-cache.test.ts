@@ -3,7 +3,8 @@
  * sequence of queries, fills, rewrites and deletions; a query whose rows do not fit is served partly uncached
  * (counted as bypassed) instead of evicting its own rows; stale fills are refused; dense rows are exact. Rows
  * read once are held compressed (their blob's bytes counted, a pooled driver buffer copied so it does not keep
- * its pool alive), and kept decoded only on the read the cache's policy promotes them on (by default never).
+ * its pool alive), and kept decoded from the read the cache's policy promotes them on (by default the second),
+ * at most a read's promotion budget of decoded bytes per read.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -75,7 +76,7 @@ describe('tsdb rollup-row cache', () => {
                 const key = rowKey(id, MIN, 0);
                 const hit = c.get(key, stamp);
                 if (hit === undefined) c.put(key, z > 0 ? compressed(0, n, z) : row(0, n), epoch, stamp);
-                else if (c.promotes(hit)) c.put(key, row(0, n), epoch, stamp, true);
+                else if (c.promotes(hit, stamp)) c.put(key, row(0, n), epoch, stamp, true);
               }
             } else if (o.k === 'write') {
               const ts = Array.from({ length: o.n }, (_, i) => i * MIN);
@@ -98,17 +99,18 @@ describe('tsdb rollup-row cache', () => {
     );
   });
 
-  it('keeps a compressed row decoded on the read it promotes on, never before; by default never', () => {
+  it('keeps a compressed row decoded on the read it promotes on, never before; by default the second', () => {
     const blobRow = (): CachedRow => compressed(0, 1440, 1_600);
-    for (const promoteAt of [2, 3, 4, Infinity]) {
-      const c = promoteAt === Infinity ? new RollupRowCache(1 << 20) : new RollupRowCache(1 << 20, promoteAt);
+    for (const promoteAt of [undefined, 2, 3, 4, Infinity]) {
+      const c =
+        promoteAt === undefined ? new RollupRowCache(1 << 20) : new RollupRowCache(1 << 20, promoteAt);
       const key = rowKey(1, MIN, 0);
       c.put(key, blobRow(), c.epoch, c.beginQuery());
       for (let read = 2; read <= 8; read++) {
         const stamp = c.beginQuery();
         const hit = c.get(key, stamp)!;
-        const promote = c.promotes(hit);
-        assert.equal(promote, read >= promoteAt, `read ${read}, promote at ${promoteAt}`);
+        const promote = c.promotes(hit, stamp);
+        assert.equal(promote, read >= (promoteAt ?? 2), `read ${read}, promote at ${promoteAt}`);
         if (promote) {
           assert.ok(c.put(key, row(0, 1440), c.epoch, stamp, true));
           break;
@@ -121,6 +123,43 @@ describe('tsdb rollup-row cache', () => {
     }
     assert.throws(() => new RollupRowCache(1).setPromoteAtRead(1), { code: 'DWCP_INVALID_INPUT' });
     assert.throws(() => new RollupRowCache(1).setPromoteAtRead(2.5), { code: 'DWCP_INVALID_INPUT' });
+    assert.throws(() => new RollupRowCache(1, 2, 0), { code: 'DWCP_INVALID_INPUT' });
+    assert.throws(() => new RollupRowCache(1).setPromoteBytesPerRead(1.5), { code: 'DWCP_INVALID_INPUT' });
+  });
+
+  it('keeps at most its budget of decoded bytes per read (plus the row crossing it), converging over reads', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        fc.integer({ min: 1, max: 1440 }),
+        (rows, budget, n) => {
+          const c = new RollupRowCache(64 << 20, 2, budget);
+          const keys = Array.from({ length: rows }, (_, id) => rowKey(id, MIN, 0));
+          const q1 = c.beginQuery();
+          for (const k of keys) c.put(k, compressed(0, n, 100), c.epoch, q1);
+          const rowBytes = row(0, n).values!.byteLength;
+          let left = rows;
+          for (let read = 2; left > 0; read++) {
+            assert.ok(read <= rows + 2, 'every row is kept decoded after at most one read per row');
+            const stamp = c.beginQuery();
+            let kept = 0;
+            for (const k of keys) {
+              const hit = c.get(k, stamp)!;
+              if (c.promotes(hit, stamp) && c.put(k, row(0, n), c.epoch, stamp, true)) kept++;
+            }
+            assert.ok(kept >= 1, `read ${read} keeps a row decoded`);
+            assert.ok(
+              (kept - 1) * rowBytes < budget,
+              `read ${read} kept ${kept} rows of ${rowBytes} B against a budget of ${budget} B`,
+            );
+            left -= kept;
+            assert.equal(c.stats().compressed, left);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('a query larger than the cache keeps what fits and reads the rest uncached (bypassed), without evicting its own rows', () => {
@@ -236,6 +275,38 @@ describe('tsdb rollup-row cache', () => {
     c.put(rowKey(8, MIN, 0), compressed(0, 10, 100), c.epoch, q2);
     c.rowsDeletedBefore(MIN, 10 * MIN);
     assert.equal(c.get(rowKey(8, MIN, 0), q2), undefined);
+  });
+
+  it('keys rows one-to-one, as numbers inside the keyed range and strings outside it', () => {
+    const HOUR = 3_600_000;
+    const span = (res: number): number => (res === MIN ? DAY : 30 * DAY);
+    const idArb = fc.oneof(fc.nat({ max: 100 }), fc.integer({ min: 2 ** 31 - 3, max: 2 ** 31 + 3 }));
+    const rowArb = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.integer({ min: 2 ** 20 - 3, max: 2 ** 20 + 3 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(idArb, fc.constantFrom(MIN, HOUR), rowArb, fc.boolean()), { maxLength: 30 }),
+        (rows) => {
+          const seen = new Map<number | string, string>();
+          for (const [id, res, r, negative] of rows) {
+            const start = (negative ? -r : r) * span(res);
+            const key = rowKey(id, res, start);
+            const row = `${id}/${res}/${start}`;
+            const inRange = id < 2 ** 31 && Math.abs(start / span(res)) < 2 ** 20 - 1;
+            if (inRange) assert.equal(typeof key, 'number', row);
+            if (typeof key === 'number') assert.ok(Number.isSafeInteger(key), row);
+            const other = seen.get(key);
+            assert.ok(other === undefined || other === row, `${row} and ${other} share key ${key}`);
+            seen.set(key, row);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+    assert.notEqual(rowKey(5, MIN, 0), rowKey(5, HOUR, 0));
+    assert.equal(typeof rowKey(5, MIN, 30_000), 'string'); // off the row grid
   });
 
   it('copies a blob that is a view of a larger (pooled) buffer, and keeps one that owns its bytes', () => {
