@@ -191,21 +191,23 @@ export class KeptWindowPoints {
             maxPoints,
           ),
     ]);
-    const points = st.points.map(() => ({ timestampsMs: [] as number[], values: [] as number[] }));
+    const points: KeptRead['points'] = new Array(st.points.length);
     let size = 0;
-    const put = (i: number, ts: readonly number[], vs: readonly number[], fromMs: number): void => {
-      const o = points[i]!;
-      for (let j = firstAtOrAfter(ts, fromMs); j < ts.length; j++) {
-        o.timestampsMs.push(ts[j]!);
-        o.values.push(vs[j]!);
-      }
-    };
     withPoints.forEach((i, k) => {
       const old = st.points[i]!;
-      put(i, old.timestampsMs, old.values, startMs);
-      put(i, a[k]!.timestampsMs, a[k]!.values, old.timestampsMs[old.timestampsMs.length - 1]! + 1);
+      const from = firstAtOrAfter(old.timestampsMs, startMs);
+      const got = a[k]!;
+      const next = firstAtOrAfter(got.timestampsMs, old.timestampsMs[old.timestampsMs.length - 1]! + 1);
+      // Whole-array copies (slice, concat) rather than a point at a time: the kept part is most of the window.
+      points[i] = {
+        timestampsMs: old.timestampsMs.slice(from).concat(got.timestampsMs.slice(next)),
+        values: old.values.slice(from).concat(got.values.slice(next)),
+      };
     });
-    without.forEach((i, k) => put(i, b[k]!.timestampsMs, b[k]!.values, startMs));
+    without.forEach((i, k) => {
+      const got = b[k]!;
+      points[i] = { timestampsMs: got.timestampsMs.slice(), values: got.values.slice() };
+    });
     for (const p of points) {
       // At the point limit the store keeps only the latest points: read the window in full.
       if (p.timestampsMs.length >= maxPoints) return null;
