@@ -3,7 +3,8 @@
  * cycles of the rollout, SLO and region calls under the inspector's CPU profiler (only the
  * calls are profiled, not the simulated cluster). Prints self time by function and inclusive time of the
  * provider's main steps. Run: `npx tsx bench/insights-cycle-profile.ts [--nodes 12] [--warmup 120] [--rounds 4]
- * [--top 30]`.
+ * [--top 30]
+ * [--calls rollout,slo,regions]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '120' },
     rounds: { type: 'string', default: '4' },
     top: { type: 'string', default: '30' },
+    calls: { type: 'string', default: 'rollout,slo,regions' },
   },
 });
 const warmup = Number(values.warmup);
@@ -38,8 +40,13 @@ try {
   let now = await cluster.advanceTo(warmup);
   const p = createInsightsProvider(opened);
   const o = DEFAULT_INSIGHTS_EXPORT;
+  const calls = new Set(values.calls.split(','));
   const cycle = (t: number) =>
-    Promise.all([p.rollout(o.rolloutWindowMs, t), p.slo(o.sloWindowMs, t), p.regions(o.regionWindowMs, t)]);
+    Promise.all([
+      calls.has('rollout') && p.rollout(o.rolloutWindowMs, t),
+      calls.has('slo') && p.slo(o.sloWindowMs, t),
+      calls.has('regions') && p.regions(o.regionWindowMs, t),
+    ]);
   await cycle(now);
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });

@@ -6,7 +6,8 @@
  * variant run at the same time, in alternating order, and their results must be identical.
  *
  * Variants: `full` (every call reads and derives its whole window), `kept` (the providers as `serve` builds them:
- * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts). A variant added to `VARIANTS` is
+ * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts, and the regions call the points it
+ * read, src/monitor/kept-window-points.ts). A variant added to `VARIANTS` is
  * compared call by call with the others (its results must be identical). With `--against <dir>` (another checkout of
  * the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that tree's provider with default
  * options over the same store: before → after pairs in one process on the same data.
@@ -46,7 +47,10 @@ const nodes = Number(values.nodes);
 const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 /** Provider options per variant name. */
-const VARIANTS: Readonly<Record<string, InsightsOptions>> = { full: { sloKeepSteps: false }, kept: {} };
+const VARIANTS: Readonly<Record<string, InsightsOptions>> = {
+  full: { sloKeepSteps: false, regionKeepPoints: false },
+  kept: {},
+};
 const variants = values.variants.split(',');
 type CreateProvider = (store: SampleStore, options?: InsightsOptions) => InsightsProvider;
 const create = new Map<string, CreateProvider>(variants.map((v) => [v, createInsightsProvider]));

@@ -32,6 +32,7 @@ import { UNKNOWN_TREND, type RegionTrendTracker } from './region-trend-tracker.t
 import type { RolloutStageTracker } from './rollout-stage-tracker.ts';
 import { evaluateSlos, type SloEvidenceOptions } from './slo-provider.ts';
 import { IncrementalSlos } from './slo-incremental.ts';
+import { KeptWindowPoints } from './kept-window-points.ts';
 import { rawChangesOf } from '../store/raw-changes.ts';
 import { bucketSummaryOf, DEFAULT_RAW_WINDOW_MS, longWindowRead } from './long-window-read.ts';
 
@@ -71,6 +72,12 @@ export interface InsightsOptions {
    * tracking.
    */
   readonly sloKeepSteps?: boolean;
+  /**
+   * Keep the points the regional health call read between calls and read only what was stored since
+   * (./kept-window-points.ts; same results). Default true; used for raw-read windows on stores with raw change
+   * tracking.
+   */
+  readonly regionKeepPoints?: boolean;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
@@ -120,8 +127,11 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       evidence: options.sloEvidence ?? {},
     });
 
+  const regionTracking = options.regionKeepPoints === false ? undefined : rawChangesOf(store);
+  const keptRegionPoints = regionTracking && new KeptWindowPoints(store, regionTracking);
+
   // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
-  const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope) => {
+  const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope, kept?: KeptWindowPoints) => {
     const long = longWindowRead(store, w.endMs - w.startMs, rawWindowMs, maxPoints);
     const read = async (
       name: string,
@@ -129,6 +139,13 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       limit = maxSeries,
       summary = bucketSummaryOf(name),
     ): Promise<SeriesPoints[]> => {
+      if (kept && !long && scope === undefined) {
+        const got = await kept.read(name, match, limit, w.startMs, w.endMs, maxPoints);
+        if (got.refs.length >= limit) warnings.push(`${name}: read the first ${limit} series only`);
+        if (got.points.some((p) => p.timestampsMs.length >= maxPoints))
+          warnings.push(`${name}: read the latest ${maxPoints} points per series only`);
+        return got.points;
+      }
       const refs =
         scope === undefined
           ? await store.findSeries(name, match, limit)
@@ -227,7 +244,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
     async regions(windowMs, nowMs) {
       const window = { startMs: nowMs - windowMs, endMs: nowMs };
       const warnings: string[] = [];
-      const { read, histogram } = reader(window, warnings);
+      const { read, histogram } = reader(window, warnings, undefined, keptRegionPoints);
       const [up, utilization, modeLatency, errors, operations, acpHealth] = await Promise.all([
         read(m('up')),
         read(m('dwcp_v3_resource_utilization_percent')),
