@@ -104,6 +104,13 @@ export interface CusumOptions {
    * noise explain at the one-sided `driftZ`. Default false.
    */
   readonly walkDiffusion: boolean;
+  /**
+   * With `drift`: the drift chart also votes on one shift in the mean of its block means (block-shift.ts: the
+   * likelihood-ratio test over the splits with ≥ 3 blocks each side, against the block noise and, with
+   * `walkDiffusion`, the level's walk; threshold from `arl0` per evaluated block), on a sample outside the band in
+   * the shift's direction, once per shift. Default false.
+   */
+  readonly shiftTest: boolean;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -139,6 +146,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   scale: false,
   scaleSigma: false,
   walkDiffusion: false,
+  shiftTest: false,
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -241,6 +249,8 @@ export function resolveCusumOptions(
   if (typeof o.walkDiffusion !== 'boolean')
     bad(`walkDiffusion must be a boolean, got ${String(o.walkDiffusion)}`);
   if (o.walkDiffusion && !o.drift) bad('walkDiffusion needs drift');
+  if (typeof o.shiftTest !== 'boolean') bad(`shiftTest must be a boolean, got ${String(o.shiftTest)}`);
+  if (o.shiftTest && !o.drift) bad('shiftTest needs drift');
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

@@ -53,6 +53,8 @@ export interface DriftChartState {
   readonly votes: number;
   /** Direction already reported (1 up, −1 down, 0 none): no new drift vote that way until its trend has ended. */
   readonly latched: number;
+  /** Shift test (`shiftTest`): direction × blocks left during which a reported shift is not voted on again. */
+  readonly shiftLatch?: number;
   readonly trend: BlockTrendState;
 }
 
@@ -95,6 +97,11 @@ export function checkCusumState(s: unknown, cap: number, withDrift: boolean): Cu
       bad('drift mean, c0 (> 0) and c1 must be finite');
     if (!(Number.isSafeInteger(dr.votes) && [-1, 0, 1].includes(dr.latched as number)))
       bad('drift.votes must be an integer and drift.latched -1, 0 or 1');
+    if (
+      dr.shiftLatch !== undefined &&
+      !(Number.isSafeInteger(dr.shiftLatch) && Math.abs(dr.shiftLatch as number) <= 32)
+    )
+      bad('drift.shiftLatch must be an integer in [-32, 32]');
   }
   return t as CusumSnapshotState;
 }

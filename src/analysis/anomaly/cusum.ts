@@ -49,6 +49,7 @@
  * persists over the newest half of the blocks (drift-trend.ts) — a ramp passes, a step that stopped moving (weekend
  * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
  * main chart's vote on the excursion) it stays quiet that way until the trend has ended. It never moves the baseline.
+ * With `shiftTest` (block-shift.ts; off: measured, not adopted) it also votes on one shift of its block means.
  *
  * Weekly steps (`weeklySteps`, step-calendar.ts): every restart is written to a calendar (where the excursion
  * began, its unclipped mean, the deseasonalised level before it). A restart that held for hours and was undone
@@ -288,18 +289,21 @@ class CusumImpl implements CusumDetector {
     const drift = this.drift;
     if (drift !== null) {
       // An excursion the main chart reports is reported: the drift chart does not page on it again.
-      if (anomalous || expectedStep) drift.latched = side;
+      if (anomalous || expectedStep) {
+        drift.latched = side;
+        drift.reportShift(side);
+      }
       // With `scaleSigma` the drift chart judges its residuals against the scale chart's level-insensitive σ.
       const sd = this.driftSigma(expected, sigma);
       const r = sigma / sd;
       const zd = z * r;
       const dev = value - (expected - base.currentLevel);
-      const d = drift.vote(clipped(zd, o.clip), clipped(zPrev * r, o.clip), zd, dev, this.hOfSide);
+      const d = drift.vote(clipped(zd, o.clip), clipped(zPrev * r, o.clip), zd, dev, this.hOfSide, sd);
       if (d !== 0 && !anomalous) {
-        // The drift chart's vote: its sum, side and band stand for the verdict.
+        // The drift chart's vote: its sum (the shift test's |Z|), side and band stand for the verdict.
         side = d;
-        s = d > 0 ? drift.up : drift.down;
-        h = d > 0 ? hUp : hDown;
+        s = drift.shiftVoted ? Math.abs(drift.shiftZ) : d > 0 ? drift.up : drift.down;
+        h = drift.shiftVoted ? drift.shiftThreshold : d > 0 ? hUp : hDown;
         zDir = d * zd;
         bandWidth = sd;
         gate = true;

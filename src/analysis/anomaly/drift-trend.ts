@@ -22,6 +22,7 @@
  */
 import { InvalidInputError } from '../../errors.ts';
 import { WalkVariogram, type WalkVariogramState } from './walk-variogram.ts';
+import { blockShift } from './block-shift.ts';
 
 /** Largest number of blocks (the pairwise work per completed block is blocks²/2). */
 export const MAX_DRIFT_BLOCKS = 32;
@@ -52,6 +53,11 @@ export interface BlockTrendStats {
    * `slopeZ`); NaN without a walk model or while it is learning.
    */
   readonly walkZ: number;
+  /**
+   * With a shift test: the signed Z of the largest single shift in the mean of the block means (block-shift.ts),
+   * against the block noise and the level's walk; 0 without one.
+   */
+  readonly shiftZ: number;
 }
 
 const NO_TREND: BlockTrendStats = Object.freeze({
@@ -60,7 +66,15 @@ const NO_TREND: BlockTrendStats = Object.freeze({
   recentSlope: 0,
   recentZ: 0,
   walkZ: Number.NaN,
+  shiftZ: 0,
 });
+
+/** b²·Var(mean of b samples)/σ² of AR(1) noise with coefficient p ∈ [0, 0.99]: b(1 + p)/(1 − p) − 2p(1 − pᵇ)/(1 − p)². */
+function blockSumVariance(p: number, b: number): number {
+  if (!(p > 0)) return b;
+  const q = 1 - p;
+  return (b * (1 + p)) / q - (2 * p * (1 - Math.pow(p, b))) / (q * q);
+}
 
 /** Lag-1 autocorrelation of means of `b` consecutive samples of AR(1) noise with coefficient φ ∈ [0, 1). Pure. */
 export function blockMeanAutocorrelation(phi: number, b: number): number {
@@ -69,8 +83,16 @@ export function blockMeanAutocorrelation(phi: number, b: number): number {
   const pb = Math.pow(p, b);
   const q = 1 - p;
   const cov = (p * (1 - pb) * (1 - pb)) / (q * q);
-  const v = (b * (1 + p)) / q - (2 * p * (1 - pb)) / (q * q);
+  const v = blockSumVariance(p, b);
   return v > 0 ? Math.min(0.99, Math.max(0, cov / v)) : 0;
+}
+
+/**
+ * Variance of the mean of `b` consecutive samples of AR(1) noise with variance σ² and coefficient φ ∈ [0, 1)
+ * (σ²/b² · (b(1 + φ)/(1 − φ) − 2φ(1 − φᵇ)/(1 − φ)²); Box, Jenkins & Reinsel §2.1.5). Pure.
+ */
+export function blockMeanVariance(sigma: number, phi: number, b: number): number {
+  return (sigma * sigma * Math.max(0, blockSumVariance(Math.min(Math.max(phi, 0), 0.99), b))) / (b * b);
 }
 
 /**
@@ -123,12 +145,14 @@ export class BlockTrend {
 
   /**
    * @param walkHalfLife half-life in blocks of the random-walk model (walk-variogram.ts); 0: no walk model
+   * @param shiftMinSide with a shift test (block-shift.ts), the fewest blocks on each side of a split; 0: none
    * @throws InvalidInputError for blockSamples not an integer in [1, 1e5] or blocks not in [4, {@link MAX_DRIFT_BLOCKS}].
    */
   constructor(
     readonly blockSamples: number,
     readonly blocks: number,
     walkHalfLife = 0,
+    readonly shiftMinSide = 0,
   ) {
     if (!(Number.isInteger(blockSamples) && blockSamples >= 1 && blockSamples <= 100_000))
       throw new InvalidInputError(`drift: blockSamples must be an integer in [1, 1e5], got ${blockSamples}`);
@@ -148,9 +172,10 @@ export class BlockTrend {
   /**
    * Adds one sample; when it completes a block, the statistics are recomputed with the noise's lag-1
    * autocorrelation `phi` (for the Hamed–Rao correction), and with `learnWalk` the random-walk model learns the
-   * block (once every block is filled). Returns whether a block completed.
+   * block (once every block is filled); `sigma` (sample units) is the noise's σ the shift test judges against.
+   * Returns whether a block completed.
    */
-  add(x: number, phi: number, learnWalk = false): boolean {
+  add(x: number, phi: number, learnWalk = false, sigma = 0): boolean {
     this.sum += x;
     this.count++;
     if (this.count < this.blockSamples) return false;
@@ -171,7 +196,7 @@ export class BlockTrend {
     if (this.filled < this.blocks) this.filled++;
     this.sum = 0;
     this.count = 0;
-    this.stats = this.filled < this.blocks ? NO_TREND : this.compute(phi);
+    this.stats = this.filled < this.blocks ? NO_TREND : this.compute(phi, sigma);
     return true;
   }
 
@@ -184,7 +209,7 @@ export class BlockTrend {
     this.stats = NO_TREND;
   }
 
-  private compute(phi: number): BlockTrendStats {
+  private compute(phi: number, sigma = 0): BlockTrendStats {
     const n = this.blocks;
     const x = ORDERED;
     for (let i = 0; i < n; i++) x[i] = this.ring[(this.head + i) % n]!;
@@ -210,7 +235,15 @@ export class BlockTrend {
     const recentSlope = median(SLOPES, k);
     const rho = blockMeanAutocorrelation(phi, this.blockSamples);
     const walkZ = this.walk === null ? Number.NaN : this.walk.slopeZ(slope, n, rho);
-    return { z: mkZ(s, n, rho), slope, recentSlope, recentZ: mkZ(sh, h, rho), walkZ };
+    const shiftZ = this.shiftMinSide > 0 ? this.shiftOf(x, phi, rho, sigma) : 0;
+    return { z: mkZ(s, n, rho), slope, recentSlope, recentZ: mkZ(sh, h, rho), walkZ, shiftZ };
+  }
+
+  /** Signed Z of the largest single shift of the ordered block means `x` (block-shift.ts); the walk's share once learned. */
+  private shiftOf(x: Float64Array, phi: number, rho: number, sigma: number): number {
+    const q = this.walk?.diffusion(rho) ?? 0;
+    const varB = blockMeanVariance(sigma, phi, this.blockSamples);
+    return blockShift(x, this.blocks, this.shiftMinSide, varB, rho, q >= 0 ? q : 0).z;
   }
 
   /** Bytes of learned state (float32 ring, origin and counters, the walk model; the statistics' scratch is shared). */

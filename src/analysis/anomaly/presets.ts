@@ -97,6 +97,8 @@ export interface PresetTuning {
     readonly scaleSigma?: boolean;
     /** The drift chart judged beyond the level's random walk (cusum.ts `walkDiffusion`, walk-variogram.ts; needs `drift`). Default false. */
     readonly walkDiffusion?: boolean;
+    /** The drift chart's shift test on its block means (cusum.ts `shiftTest`, block-shift.ts; needs `drift`). Default false. */
+    readonly shiftTest?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -298,6 +300,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.scale === true ? { scale: true } : {}),
       ...(t.cusum.scaleSigma === true ? { scaleSigma: true } : {}),
       ...(t.cusum.walkDiffusion === true ? { walkDiffusion: true } : {}),
+      ...(t.cusum.shiftTest === true ? { shiftTest: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};
