@@ -30,6 +30,10 @@
  * The CUSUM also keeps a weekly calendar of its restarts (`weeklySteps`, step-calendar.ts): a step undone later
  * that recurs one week on at the same time of week is expected from its second occurrence on, not paged
  * (docs/anomaly-detection.md, "Weekend boundaries").
+ * In a series' first week the calendar knows nothing yet: an excursion that began at a period boundary at a time of
+ * week the chart had not judged a week earlier is re-anchored on without a vote and recorded (`firstWeekSteps`) —
+ * the first sight of a weekly pattern is as likely as a shift there (docs/anomaly-detection.md, "Weekend
+ * boundaries: the first week").
  *
  * The level member judges each half-hour bin at the spread of its residuals around each visit's own mean, not their
  * mean absolute value (holt-winters-level.ts and seasonal-baseline.ts `seasonalSpread`, its default): a level error
@@ -90,6 +94,7 @@ export const LIVE_TUNING: PresetTuning = Object.freeze({
     restartInside: true,
     drift: true,
     weeklySteps: true,
+    firstWeekSteps: true,
     calibrateH: true,
     scale: true,
     walkDiffusion: true,
