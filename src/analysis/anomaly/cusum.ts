@@ -196,7 +196,8 @@ class CusumImpl implements CusumDetector {
     this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
     this.drift = o.drift ? new DriftChart(o) : null;
     this.scale = o.scale ? new ScaleChart(o.arl0, o.baselineHalfLife, o.clip, 1) : null;
-    this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
+    this.steps =
+      o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs, o.firstWeekSteps) : null;
   }
 
   update(value: number, timestampMs: number): Verdict {

@@ -72,8 +72,14 @@ export class WeeklyStepCalendar {
   /** Time of the chart's first judged sample after its baseline's first period; NaN before one. */
   private firstJudgedTs = Number.NaN;
 
-  /** @param periodMs the seasonal baseline's period (a day) in ms. */
-  constructor(periodMs: number) {
+  /**
+   * @param periodMs the seasonal baseline's period (a day) in ms.
+   * @param firstWeek keep the chart's first judged time for {@link unseenBoundary} (cusum.ts `firstWeekSteps`).
+   */
+  constructor(
+    periodMs: number,
+    private readonly firstWeek = false,
+  ) {
     this.weekMs = WEEK_PERIODS * periodMs;
     this.toleranceMs = TOLERANCE_PERIODS * periodMs;
     this.holdMs = MIN_HOLD_PERIODS * periodMs;
@@ -82,7 +88,7 @@ export class WeeklyStepCalendar {
 
   /** The chart judged a sample at `t` (ms) after its baseline's first period: the first such time is kept. */
   judged(t: number): void {
-    if (Number.isNaN(this.firstJudgedTs)) this.firstJudgedTs = t;
+    if (this.firstWeek && Number.isNaN(this.firstJudgedTs)) this.firstJudgedTs = t;
   }
 
   /**
@@ -146,10 +152,9 @@ export class WeeklyStepCalendar {
   }
 
   state(): StepCalendarState {
-    return {
-      steps: this.steps.map((s) => [s.t, s.delta, s.before, s.phase]),
-      firstJudgedTs: Number.isNaN(this.firstJudgedTs) ? -1 : this.firstJudgedTs,
-    };
+    const steps = this.steps.map((s) => [s.t, s.delta, s.before, s.phase]);
+    if (!this.firstWeek) return { steps };
+    return { steps, firstJudgedTs: Number.isNaN(this.firstJudgedTs) ? -1 : this.firstJudgedTs };
   }
 
   /** Replaces the state. @throws InvalidInputError (naming `who`) for a malformed state; nothing changes then. */
@@ -179,11 +184,11 @@ export class WeeklyStepCalendar {
       out.push({ t: t!, delta: delta!, before: before!, phase: phase! });
     }
     this.steps = out;
-    this.firstJudgedTs = fj === undefined ? 0 : fj === -1 ? Number.NaN : fj;
+    if (this.firstWeek) this.firstJudgedTs = fj === undefined ? 0 : fj === -1 ? Number.NaN : fj;
   }
 
-  /** Approximate bytes at the bound: the array, {@link MAX_STEPS} entries of 4 numbers and the first judged time. */
+  /** Approximate bytes at the bound: the array, {@link MAX_STEPS} entries of 4 numbers (and the first judged time). */
   bytes(): number {
-    return 40 + MAX_STEPS * 48;
+    return 32 + MAX_STEPS * 48 + (this.firstWeek ? 8 : 0);
   }
 }

@@ -101,8 +101,8 @@ describe('CUSUM first-week boundary steps (firstWeekSteps)', () => {
     assert.ok(near(votes(1, live(false), { weekendDrop: 0, steps }), 3, 60).length > 0);
   });
 
-  it('is on in the live tuning and needs the calendar', () => {
-    assert.equal(LIVE_TUNING.cusum?.firstWeekSteps, true);
+  it('is off in the live tuning (measured, not adopted) and needs the calendar', () => {
+    assert.equal(LIVE_TUNING.cusum?.firstWeekSteps, undefined);
     assert.throws(
       () => createCusumDetector({ kind: 'generic' }, { ...live(true), weeklySteps: false }),
       InvalidInputError,
@@ -118,7 +118,7 @@ describe('WeeklyStepCalendar.unseenBoundary', () => {
         fc.integer({ min: 0, max: 60 * DAY_MS }),
         fc.integer({ min: 0, max: 60 * DAY_MS }),
         (first, later, change) => {
-          const cal = new WeeklyStepCalendar(DAY_MS);
+          const cal = new WeeklyStepCalendar(DAY_MS, true);
           assert.equal(cal.unseenBoundary(change), false, 'nothing judged yet');
           cal.judged(T0 + first);
           cal.judged(T0 + first + later); // only the first judged time counts
@@ -132,7 +132,7 @@ describe('WeeklyStepCalendar.unseenBoundary', () => {
       { numRuns: 2000 },
     );
     // An older state restores the first judged time as 0 (1970): long before any real time of week.
-    const old = new WeeklyStepCalendar(DAY_MS);
+    const old = new WeeklyStepCalendar(DAY_MS, true);
     old.setState({ steps: [] }, 'test');
     assert.equal(old.unseenBoundary(T0 + 3 * DAY_MS), false);
   });
@@ -172,5 +172,19 @@ describe('CUSUM first-week state', () => {
         () => d.restore({ ...s, state: { ...st, steps: { steps: [], firstJudgedTs: bad } } }),
         InvalidInputError,
       );
+  });
+});
+
+describe('WeeklyStepCalendar without the first-week rule', () => {
+  it('keeps no first judged time: the state and the size are those of the calendar alone', () => {
+    const off = new WeeklyStepCalendar(DAY_MS);
+    const on = new WeeklyStepCalendar(DAY_MS, true);
+    off.judged(T0);
+    on.judged(T0);
+    assert.deepEqual(off.state(), { steps: [] });
+    assert.deepEqual(on.state(), { steps: [], firstJudgedTs: T0 });
+    assert.equal(off.unseenBoundary(T0 + DAY_MS), false);
+    assert.equal(on.unseenBoundary(T0 + DAY_MS), true);
+    assert.equal(on.bytes() - off.bytes(), 8);
   });
 });
