@@ -7,52 +7,19 @@ import { LIVE_TUNING } from '../../../../src/analysis/anomaly/live-tuning.ts';
 import { WeeklyStepCalendar } from '../../../../src/analysis/anomaly/step-calendar.ts';
 import { InvalidInputError } from '../../../../src/errors.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
+import { DAY_MS, LIVE_WEEKLY_CHART, MIN_MS, near, weeklyVotes, type WeeklyShape } from './weekly-series.ts';
 
-const DAY_MS = 86_400_000;
-const MIN_MS = 60_000;
 const WEEK_MS = 7 * DAY_MS;
 const TOL_MS = DAY_MS / 24;
 /** A Tuesday 00:00 UTC: the series' first weekend (days 4 and 5 from here) falls in its first judged week. */
 const T0 = Date.UTC(2026, 2, 3);
-/** Days from T0 that are a weekend (Saturday, Sunday). */
-const isWeekend = (day: number): boolean => day % 7 === 4 || day % 7 === 5;
 
 /** The live tuning's chart (live-tuning.ts), with the first-week rule as given. */
-const live = (firstWeekSteps: boolean): Partial<CusumOptions> => ({
-  k: 1,
-  arl0: 1e7,
-  periodMs: DAY_MS,
-  restartInside: true,
-  drift: true,
-  weeklySteps: true,
-  firstWeekSteps,
-});
+const live = (firstWeekSteps: boolean): Partial<CusumOptions> => ({ ...LIVE_WEEKLY_CHART, firstWeekSteps });
 
-interface Shape {
-  /** σ the weekend is lower by. */
-  readonly weekendDrop: number;
-  /** Permanent steps: `size` σ from `atMs` on. */
-  readonly steps?: readonly { readonly atMs: number; readonly size: number }[];
-}
-
-/** Days (fractional, from T0) of the chart's votes on 16 days of minute samples: N(0, 1) noise, a 3 σ daily sine. */
-function votes(seed: number, options: Partial<CusumOptions>, shape: Shape): number[] {
-  const rng = new CorpusRandom(seed);
-  const c = createCusumDetector({ kind: 'generic' }, options);
-  const out: number[] = [];
-  for (let i = 0; i < 16 * 1440; i++) {
-    const t = T0 + i * MIN_MS;
-    let x = 100 + 3 * Math.sin((2 * Math.PI * i) / 1440) + rng.normal();
-    if (isWeekend(Math.floor(i / 1440))) x -= shape.weekendDrop;
-    for (const s of shape.steps ?? []) if (t >= s.atMs) x += s.size;
-    if (c.update(x, t).anomalous) out.push((t - T0) / DAY_MS);
-  }
-  return out;
-}
-
-/** Votes within `minutes` after day `day`. */
-const near = (v: number[], day: number, minutes = 120): number[] =>
-  v.filter((d) => d >= day && d < day + minutes / 1440);
+/** Days of the chart's votes on 16 days of the weekly test series from T0 (a Tuesday). */
+const votes = (seed: number, options: Partial<CusumOptions>, shape: WeeklyShape): number[] =>
+  weeklyVotes(seed, options, shape, T0, 16);
 
 /** Weekend boundaries from T0: Saturday 00:00 and Monday 00:00 of the first and second weekends. */
 const BOUNDARIES = [4, 6, 11, 13];
