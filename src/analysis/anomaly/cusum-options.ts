@@ -50,6 +50,13 @@ export interface CusumOptions {
    */
   readonly weeklySteps: boolean;
   /**
+   * First-week boundary steps (needs `weeklySteps`; step-calendar.ts `unseenBoundary`): an excursion that began at a
+   * period boundary (± 1/24 period) at a time of week the chart had not judged one week earlier is as likely the
+   * first sight of a weekly pattern as a shift, so the chart re-anchors on it at once without a vote and the calendar
+   * records it (from the second week it is judged as any step). Default false.
+   */
+  readonly firstWeekSteps: boolean;
+  /**
    * Decision interval per side from the series' own whitened residuals (cusum-tail.ts): where their tail on a side
    * is heavier than Gaussian, h is raised so that the run length's dominant term e^{θ*·(h + 1.166)} is the one
    * `arl0` states (θ* the root of the increments' moment generating function). Never below the Gaussian h.
@@ -135,6 +142,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   bins: 48,
   weekly: false,
   weeklySteps: false,
+  firstWeekSteps: false,
   calibrateH: false,
   direction: 'both',
   relativeSigmaFloor: 1e-3,
@@ -242,6 +250,9 @@ export function resolveCusumOptions(
     bad(`restartInside must be a boolean, got ${String(o.restartInside)}`);
   if (typeof o.centred !== 'boolean') bad(`centred must be a boolean, got ${String(o.centred)}`);
   if (typeof o.weeklySteps !== 'boolean') bad(`weeklySteps must be a boolean, got ${String(o.weeklySteps)}`);
+  if (typeof o.firstWeekSteps !== 'boolean')
+    bad(`firstWeekSteps must be a boolean, got ${String(o.firstWeekSteps)}`);
+  if (o.firstWeekSteps && !o.weeklySteps) bad('firstWeekSteps needs weeklySteps');
   if (typeof o.calibrateH !== 'boolean') bad(`calibrateH must be a boolean, got ${String(o.calibrateH)}`);
   if (typeof o.scale !== 'boolean') bad(`scale must be a boolean, got ${String(o.scale)}`);
   if (typeof o.scaleSigma !== 'boolean') bad(`scaleSigma must be a boolean, got ${String(o.scaleSigma)}`);

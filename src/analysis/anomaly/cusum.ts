@@ -56,9 +56,9 @@
  * later (a weekend) and recurs one week later at the same time of week, with the same sign and a mean within the
  * band's 2k σ of the first, is expected: the chart re-anchors on all of it at once and does not vote (the drift
  * chart is latched that way too). A one-off shift (never undone), a shift at another time of week, or one larger
- * than the expected step by 2k σ or more still votes. Without it a weekly series' restart at the weekend's start
- * left the rest of the weekend at residuals ≈ 0, the daily bins absorbed the return, and every weekend start paged
- * again (docs/anomaly-detection.md, "Weekend boundaries").
+ * than the expected step by 2k σ or more still votes (docs/anomaly-detection.md, "Weekend boundaries"). With
+ * `firstWeekSteps` an excursion that began at a period boundary at a time of week not judged a week earlier (a
+ * weekly pattern's possible first sight) is re-anchored on without a vote and recorded (step-calendar.ts).
  *
  * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d², d the difference of the (unclipped) residuals of disjoint
  * pairs of successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
@@ -197,7 +197,8 @@ class CusumImpl implements CusumDetector {
     this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
     this.drift = o.drift ? new DriftChart(o) : null;
     this.scale = o.scale ? new ScaleChart(o.arl0, o.baselineHalfLife, o.clip, 1) : null;
-    this.steps = o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs) : null;
+    this.steps =
+      o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs, o.firstWeekSteps) : null;
   }
 
   update(value: number, timestampMs: number): Verdict {
@@ -217,6 +218,7 @@ class CusumImpl implements CusumDetector {
       this.lastAnomalous = false;
       return WARMING_SEASON;
     }
+    if (!base.firstPeriod) this.steps?.judged(timestampMs);
     const expected = base.expected;
     const sigma = base.sigma;
     const z = (value - expected) / sigma;
@@ -390,14 +392,15 @@ class CusumImpl implements CusumDetector {
   /** {@link hOf} bound to this chart (the drift chart's decision intervals). */
   private readonly hOfSide = (side: number): number => this.hOf(side);
 
-  /** Whether the current excursion on `side` repeats a weekly step of the calendar (within the band's 2k σ). */
+  /** Whether the excursion on `side` repeats a weekly step (within 2k σ) or is a first-week boundary step. */
   private expectedStep(side: number, sigma: number): boolean {
     if (this.steps === null) return false;
     const run = side > 0 ? this.upRun : this.downRun;
     if (run === 0) return false;
     const mean = ((side > 0 ? this.upRaw : this.downRaw) / run) * sigma;
     const start = side > 0 ? this.upStartTs : this.downStartTs;
-    return this.steps.expects(start, mean, this.options.bandSigma * sigma);
+    if (this.steps.expects(start, mean, this.options.bandSigma * sigma)) return true;
+    return this.options.firstWeekSteps && this.steps.unseenBoundary(start);
   }
 
   sums(): { readonly up: number; readonly down: number; readonly scale?: number } {

@@ -89,6 +89,8 @@ export interface PresetTuning {
     readonly drift?: boolean;
     /** The weekly step calendar (cusum.ts `weeklySteps`, step-calendar.ts). Default false. */
     readonly weeklySteps?: boolean;
+    /** A first-week step at a period boundary re-anchored on without a vote (cusum.ts `firstWeekSteps`; needs `weeklySteps`). Default false. */
+    readonly firstWeekSteps?: boolean;
     /** Decision interval per side from the residuals' own tails (cusum.ts `calibrateH`, cusum-tail.ts). Default false. */
     readonly calibrateH?: boolean;
     /** The scale chart (cusum.ts `scale`, scale-chart.ts: votes on a sustained growth of the residuals' spread). Default false. */
@@ -296,6 +298,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...centred,
       ...(t.cusum.drift === true ? { drift: true } : {}),
       ...(t.cusum.weeklySteps === true ? { weeklySteps: true } : {}),
+      ...(t.cusum.firstWeekSteps === true ? { firstWeekSteps: true } : {}),
       ...(t.cusum.calibrateH === true ? { calibrateH: true } : {}),
       ...(t.cusum.scale === true ? { scale: true } : {}),
       ...(t.cusum.scaleSigma === true ? { scaleSigma: true } : {}),

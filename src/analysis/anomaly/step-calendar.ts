@@ -21,6 +21,10 @@
  * band, 2k σ: a difference the chart is tuned to detect is news, so a real shift on top of the weekly step still
  * votes). A one-off shift is not undone, so it is never expected; a shift at any other time of week is not either.
  *
+ * First week ({@link WeeklyStepCalendar.unseenBoundary}, cusum.ts `firstWeekSteps`): an excursion that began at a
+ * period boundary (within the tolerance) at a time of week the chart had not judged a week earlier is the calendar's
+ * first chance to see a weekly step; the chart re-anchors on it without a vote and records it here.
+ *
  * Bounded: at most {@link MAX_STEPS} entries (the oldest is dropped) and none older than a week plus the tolerance.
  * Pure; state ≈ 4 × 4 numbers.
  */
@@ -44,6 +48,11 @@ const UNDONE = 2;
 /** Stored state: one [change time ms, step, level before, phase −1 burst / 0 new / 1 held / 2 undone] per entry, oldest first. */
 export interface StepCalendarState {
   readonly steps: readonly (readonly number[])[];
+  /**
+   * Time (ms) of the chart's first judged sample after its baseline's first period, −1 before one; absent in older
+   * states (restored as 0, judged long ago: no time of week counts as unseen).
+   */
+  readonly firstJudgedTs?: number;
 }
 
 interface Step {
@@ -59,12 +68,38 @@ export class WeeklyStepCalendar {
   private readonly weekMs: number;
   private readonly toleranceMs: number;
   private readonly holdMs: number;
+  private readonly periodMs: number;
+  /** Time of the chart's first judged sample after its baseline's first period; NaN before one. */
+  private firstJudgedTs = Number.NaN;
 
-  /** @param periodMs the seasonal baseline's period (a day) in ms. */
-  constructor(periodMs: number) {
+  /**
+   * @param periodMs the seasonal baseline's period (a day) in ms.
+   * @param firstWeek keep the chart's first judged time for {@link unseenBoundary} (cusum.ts `firstWeekSteps`).
+   */
+  constructor(
+    periodMs: number,
+    private readonly firstWeek = false,
+  ) {
     this.weekMs = WEEK_PERIODS * periodMs;
     this.toleranceMs = TOLERANCE_PERIODS * periodMs;
     this.holdMs = MIN_HOLD_PERIODS * periodMs;
+    this.periodMs = periodMs;
+  }
+
+  /** The chart judged a sample at `t` (ms) after its baseline's first period: the first such time is kept. */
+  judged(t: number): void {
+    if (this.firstWeek && Number.isNaN(this.firstJudgedTs)) this.firstJudgedTs = t;
+  }
+
+  /**
+   * Whether an excursion that began at `changeTs` (ms) began at a period boundary (within the tolerance, 1/24
+   * period) at a time of week the chart had not judged one week earlier: `changeTs` − week < the first judged
+   * time − tolerance (none judged yet: false). Pure.
+   */
+  unseenBoundary(changeTs: number): boolean {
+    if (!(changeTs - this.weekMs < this.firstJudgedTs - this.toleranceMs)) return false;
+    const phase = changeTs - Math.floor(changeTs / this.periodMs) * this.periodMs;
+    return phase <= this.toleranceMs || this.periodMs - phase <= this.toleranceMs;
   }
 
   /** Entries held (for tests and the state size). */
@@ -117,7 +152,9 @@ export class WeeklyStepCalendar {
   }
 
   state(): StepCalendarState {
-    return { steps: this.steps.map((s) => [s.t, s.delta, s.before, s.phase]) };
+    const steps = this.steps.map((s) => [s.t, s.delta, s.before, s.phase]);
+    if (!this.firstWeek) return { steps };
+    return { steps, firstJudgedTs: Number.isNaN(this.firstJudgedTs) ? -1 : this.firstJudgedTs };
   }
 
   /** Replaces the state. @throws InvalidInputError (naming `who`) for a malformed state; nothing changes then. */
@@ -129,6 +166,9 @@ export class WeeklyStepCalendar {
     const steps = (s as { steps?: unknown }).steps;
     if (!Array.isArray(steps) || steps.length > MAX_STEPS)
       return bad(`steps must be an array of at most ${MAX_STEPS}`);
+    const fj = (s as { firstJudgedTs?: unknown }).firstJudgedTs;
+    if (fj !== undefined && !(typeof fj === 'number' && Number.isFinite(fj) && (fj === -1 || fj >= 0)))
+      return bad('firstJudgedTs must be -1 or a time >= 0');
     const out: Step[] = [];
     for (const e of steps as unknown[]) {
       if (!(
@@ -144,10 +184,11 @@ export class WeeklyStepCalendar {
       out.push({ t: t!, delta: delta!, before: before!, phase: phase! });
     }
     this.steps = out;
+    if (this.firstWeek) this.firstJudgedTs = fj === undefined ? 0 : fj === -1 ? Number.NaN : fj;
   }
 
-  /** Approximate bytes at the bound: the array and {@link MAX_STEPS} entries of 4 numbers. */
+  /** Approximate bytes at the bound: the array, {@link MAX_STEPS} entries of 4 numbers (and the first judged time). */
   bytes(): number {
-    return 32 + MAX_STEPS * 48;
+    return 32 + MAX_STEPS * 48 + (this.firstWeek ? 8 : 0);
   }
 }

@@ -3,46 +3,16 @@ import { describe, it } from 'node:test';
 
 import { createCusumDetector, type CusumOptions } from '../../../../src/analysis/anomaly/cusum.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
+import { DAY_MS, LIVE_WEEKLY_CHART, MIN_MS, near, weeklyVotes, type WeeklyShape } from './weekly-series.ts';
 
-const DAY_MS = 86_400_000;
-const MIN_MS = 60_000;
 /** A Monday 00:00 UTC. */
 const T0 = Date.UTC(2026, 2, 2);
 /** The live tuning's chart (live-tuning.ts). */
-const LIVE: Partial<CusumOptions> = {
-  k: 1,
-  arl0: 1e7,
-  periodMs: DAY_MS,
-  restartInside: true,
-  drift: true,
-  weeklySteps: true,
-};
+const LIVE = LIVE_WEEKLY_CHART;
 
-interface Shape {
-  /** σ the weekend (days 5 and 6 of each week) is lower by. */
-  readonly weekendDrop: number;
-  /** Extra step(s): `size` σ from `atMs` on (permanent). */
-  readonly steps?: readonly { readonly atMs: number; readonly size: number }[];
-}
-
-/** Days (fractional, from T0) of the CUSUM's votes on 21 days of minute samples: N(0, 1) noise, a 3 σ daily sine. */
-function votes(seed: number, options: Partial<CusumOptions>, shape: Shape): number[] {
-  const rng = new CorpusRandom(seed);
-  const c = createCusumDetector({ kind: 'generic' }, options);
-  const out: number[] = [];
-  for (let i = 0; i < 21 * 1440; i++) {
-    const t = T0 + i * MIN_MS;
-    const weekend = Math.floor(i / 1440) % 7 >= 5;
-    let x = 100 + 3 * Math.sin((2 * Math.PI * i) / 1440) + rng.normal() - (weekend ? shape.weekendDrop : 0);
-    for (const s of shape.steps ?? []) if (t >= s.atMs) x += s.size;
-    if (c.update(x, t).anomalous) out.push((t - T0) / DAY_MS);
-  }
-  return out;
-}
-
-/** Votes within `minutes` after day `day` (fractional days from T0). */
-const near = (v: number[], day: number, minutes = 120): number[] =>
-  v.filter((d) => d >= day && d < day + minutes / 1440);
+/** Days of the chart's votes on 21 days of the weekly test series from T0 (a Monday). */
+const votes = (seed: number, options: Partial<CusumOptions>, shape: WeeklyShape): number[] =>
+  weeklyVotes(seed, options, shape, T0, 21);
 
 /** Saturday 00:00 and Monday 00:00 of weeks 2 and 3 (days from T0). */
 const LATER_BOUNDARIES = [12, 14, 19];
