@@ -12,27 +12,70 @@ import type { Labels, Sample } from '../model/sample.ts';
  * sets that are frozen: the parser's series-text cache (series-text-cache.ts) hands out the same frozen object for
  * an unchanged series on every scrape, so its labelled set is made once and is then the same (frozen) object on
  * every scrape too. Only valid for one pair of target labels and `honor` (checked; a different pair starts over).
- * Bound: weak, an entry lives only as long as its exposed label set (which the bounded series-text cache holds).
+ *
+ * Besides the weak map, the memo keeps by position the frozen exposed set of the target's last scrape and its
+ * labelled set (a target exposes its series in the same order on every scrape, as the scrape cache of the series
+ * tracker relies on): a sample whose exposed set is the very object at its position takes the labelled set there
+ * with one comparison instead of a weak-map lookup. A position only ever holds a pair the map holds too, and both
+ * start over together, so the answer is the map's.
+ * Bound: the map is weak (an entry lives only as long as its exposed label set, which the bounded series-text cache
+ * holds); the positions are at most the samples of the target's last labelled scrape (cut to its length), which
+ * the target's sample limit and body size bound.
  */
 export class TargetLabelMemo {
   private map = new WeakMap<Labels, Labels>();
   private targetLabels: Labels | undefined;
   private honor = false;
   private checked: unknown;
+  private exposedAt: (Labels | undefined)[] = [];
+  private labelledAt: (Labels | undefined)[] = [];
 
   /**
    * The memo of `targetLabels` with `honor`: this memo's map, or a new one when they differ from the last call's.
    * `checked` names what every memoized labelled set has also passed (the scrape limits of `labelScraped`); a
-   * different value starts over too.
+   * different value starts over too (the positions as well).
    */
   mapFor(targetLabels: Labels, honor: boolean, checked?: unknown): WeakMap<Labels, Labels> {
     if (targetLabels !== this.targetLabels || honor !== this.honor || checked !== this.checked) {
       this.map = new WeakMap();
+      this.exposedAt = [];
+      this.labelledAt = [];
       this.targetLabels = targetLabels;
       this.honor = honor;
       this.checked = checked;
     }
     return this.map;
+  }
+
+  /**
+   * Starts a scrape of `n` samples (after {@link mapFor}): positions past `n` are dropped.
+   */
+  beginPositions(n: number): void {
+    if (this.exposedAt.length > n) {
+      this.exposedAt.length = n;
+      this.labelledAt.length = n;
+    }
+  }
+
+  /** The labelled set remembered at position `i` when `exposed` is the exposed set there, else undefined. */
+  atPosition(i: number, exposed: Labels): Labels | undefined {
+    return this.exposedAt[i] === exposed ? this.labelledAt[i] : undefined;
+  }
+
+  /**
+   * Remembers at position `i` the frozen exposed set and the labelled set the map holds for it, or (both
+   * undefined) that position `i` holds none. Called for every position in order, so the arrays stay dense; a call
+   * past the end of the arrays is ignored.
+   */
+  rememberPosition(i: number, exposed: Labels | undefined, labelled: Labels | undefined): void {
+    if (i > this.exposedAt.length) return;
+    this.exposedAt[i] = exposed;
+    this.labelledAt[i] = labelled;
+  }
+
+  /** Positions held (for the bound's test). */
+  get positions(): number {
+    return this.exposedAt.length;
   }
 }
 

@@ -18,7 +18,8 @@ import type { ScrapeFailure } from './scrape-outcome.ts';
  *   otherwise (an in-process source's samples) new samples are made and the input is left unchanged.
  * @param memo the target's memo; each memoized labelled set has passed `limits` (the memo starts over when the
  *   target labels, `honor` or `limits` differ from its last use).
- * Cost: O(samples) for series seen before (one weak-map lookup each); O(labels) more for a new series.
+ * Cost: O(samples) for series seen before (one comparison each when the series keeps its position in the
+ *   target's exposition, else one weak-map lookup); O(labels) more for a new series.
  */
 export function labelScraped(
   samples: Sample[],
@@ -33,17 +34,23 @@ export function labelScraped(
   const check = limitsLabels(limits);
   const tKeys = Object.keys(targetLabels);
   const known = memo.mapFor(targetLabels, honor, limits);
+  memo.beginPositions(samples.length);
   const out = owned ? samples : new Array<Sample>(samples.length);
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
-    const frozen = Object.isFrozen(s.labels);
-    let labels = frozen ? known.get(s.labels) : undefined;
+    let labels = memo.atPosition(i, s.labels);
     if (labels === undefined) {
-      const made = labelled(s.labels, targetLabels, tKeys, honor);
-      const f = check ? labelLimitFailure(s.name, made, limits) : null;
-      if (f !== null) return f;
-      labels = frozen ? Object.freeze(made) : made;
-      if (frozen) known.set(s.labels, labels);
+      const frozen = Object.isFrozen(s.labels);
+      labels = frozen ? known.get(s.labels) : undefined;
+      if (labels === undefined) {
+        const made = labelled(s.labels, targetLabels, tKeys, honor);
+        const f = check ? labelLimitFailure(s.name, made, limits) : null;
+        if (f !== null) return f;
+        labels = frozen ? Object.freeze(made) : made;
+        if (frozen) known.set(s.labels, labels);
+      }
+      if (frozen) memo.rememberPosition(i, s.labels, labels);
+      else memo.rememberPosition(i, undefined, undefined);
     }
     if (owned) (s as { labels: Labels }).labels = labels;
     else out[i] = { name: s.name, labels, value: s.value, timestampMs: s.timestampMs };

@@ -94,4 +94,79 @@ describe('labelScraped', () => {
     // the same labelled object for the same frozen set, scrape after scrape
     assert.equal((copy as Sample[])[0]!.labels, mine[0]!.labels);
   });
+
+  it('takes the labelled set by position only when the same frozen set is there, and starts over with the target', () => {
+    const TARGETS: Labels[] = [TARGET, { job: 'dwcp', instance: 'h:9200' }, { ...TARGET }];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            target: fc.nat(TARGETS.length - 1),
+            honor: fc.boolean(),
+            sets: fc.array(fc.record({ set: fc.nat(SETS.length - 1), frozen: fc.boolean() }), {
+              maxLength: 9,
+            }),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (scrapes) => {
+          const memo = new TargetLabelMemo();
+          // The labelled object each frozen set got in the current context (target object and honor) and in the
+          // one before it: one object per series scrape after scrape (the series tracker's handles recognise a
+          // series by it); a new context starts over (its sets are made and checked anew), as the weak map does.
+          let context: [Labels, boolean] | undefined;
+          let seen = new Map<number, Labels>();
+          let before = new Map<number, Labels>();
+          for (const sc of scrapes) {
+            const target = TARGETS[sc.target]!;
+            if (context === undefined || context[0] !== target || context[1] !== sc.honor) {
+              if (context !== undefined) before = seen;
+              seen = new Map();
+              context = [target, sc.honor];
+            }
+            const samples: Sample[] = sc.sets.map((x, i) => ({
+              name: `dwcp_${i}`,
+              labels: x.frozen ? FROZEN[x.set]! : { ...SETS[x.set]! },
+              value: i,
+              timestampMs: 5,
+            }));
+            const expected = view(applyTargetLabels(samples, target, sc.honor));
+            const got = labelScraped(samples.slice(), target, sc.honor, memo, DEFAULT_SCRAPE_LIMITS, false);
+            assert.deepEqual(view(got), expected);
+            (got as Sample[]).forEach((s, i) => {
+              const x = sc.sets[i]!;
+              if (!x.frozen) {
+                assert.equal(Object.isFrozen(s.labels), false);
+                return;
+              }
+              const mine = seen.get(x.set);
+              if (mine !== undefined) assert.equal(s.labels, mine);
+              else assert.notEqual(s.labels, before.get(x.set));
+              seen.set(x.set, s.labels);
+            });
+            assert.ok(memo.positions <= samples.length);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('holds positions for at most the last scrape’s samples', () => {
+    const memo = new TargetLabelMemo();
+    const many: Sample[] = Array.from({ length: 500 }, (_, i) => ({
+      name: 'dwcp_x',
+      labels: Object.freeze({ i: String(i) }),
+      value: 1,
+      timestampMs: 5,
+    }));
+    assert.ok(Array.isArray(labelScraped(many, TARGET, false, memo, DEFAULT_SCRAPE_LIMITS, false)));
+    assert.equal(memo.positions, 500);
+    assert.ok(
+      Array.isArray(labelScraped(many.slice(0, 3), TARGET, false, memo, DEFAULT_SCRAPE_LIMITS, false)),
+    );
+    assert.equal(memo.positions, 3);
+    assert.ok(Array.isArray(labelScraped([], TARGET, false, memo, DEFAULT_SCRAPE_LIMITS, false)));
+    assert.equal(memo.positions, 0);
+  });
 });
