@@ -271,4 +271,48 @@ chunkedStoreSuites('SLO steps kept between evaluations', ({ open, reopen, test }
       await st.close();
     }
   });
+  test('an evaluation from kept steps looks each series set up once (tail and head share it)', async () => {
+    const st = await open();
+    try {
+      let lookups = 0;
+      const counted = Object.create(st) as OpenedChunkedStore;
+      counted.findSeries = async (...a) => {
+        lookups++;
+        return st.findSeries(...a);
+      };
+      const inc = new IncrementalSlos(counted, st, {
+        slos: SLO_TEMPLATES,
+        maxSeries: 50,
+        maxPointsPerSeries: 1000,
+        stepMs: STEP,
+        evidence: {},
+        lookbackMs: 5000,
+      });
+      const nodes: NodeState[] = NODES.map(() => ({ c: new Array<number>(9).fill(0) }));
+      const tick = {
+        kind: 'tick' as const,
+        seconds: 1,
+        present: [true, true],
+        reset: [false, false],
+        mode: 0,
+        value: 3,
+      };
+      // Window starts never on a step boundary: every kept evaluation also reads the head.
+      let t = T0 + 333;
+      let perFull = 0;
+      for (let k = 0; k < 60; k++) {
+        t += 1000;
+        await st.append(NODES.flatMap((_, i) => scrape(i, nodes[i]!, tick, k, t + i * 137)));
+        if (k % 3 !== 2) continue;
+        const before = { ...inc.calls };
+        lookups = 0;
+        await inc.evaluate(20_000, t);
+        if (inc.calls.full > before.full) perFull = Math.max(perFull, lookups);
+        else assert.ok(lookups <= perFull, `kept evaluation: ${lookups} lookups, a full read ${perFull}`);
+      }
+      assert.ok(perFull > 0 && inc.calls.kept > 5, `kept ${inc.calls.kept}`);
+    } finally {
+      await st.close();
+    }
+  });
 });
