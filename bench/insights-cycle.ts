@@ -10,10 +10,11 @@
  * read, src/monitor/kept-window-points.ts). A variant added to `VARIANTS` is
  * compared call by call with the others (its results must be identical). With `--against <dir>` (another checkout of
  * the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that tree's provider with default
- * options over the same store: before → after pairs in one process on the same data.
+ * options over the same store, its series looked up through that tree's series catalog (over the same database):
+ * before → after pairs in one process on the same data.
  *
- * Bytes allocated are V8's used-heap growth over a call with a young generation large enough that no collection
- * runs inside it (calls during which one ran are left out of the byte figures; the count is printed). Run:
+ * Bytes allocated over a call are counted with the collections inside it (bench/heap-allocated.ts; before, calls
+ * with a collection the gc observer had seen were left out and those it had not yet seen under-counted). Run:
  * `node --max-semi-space-size=256 --expose-gc --import tsx bench/insights-cycle.ts [--nodes 12] [--warmup 600]
  * [--rounds 8] [--variants kept,full] [--against <dir>]`.
  */
@@ -21,9 +22,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
 import { DEFAULT_INSIGHTS_EXPORT } from '../src/monitor/insights-exporter.ts';
 import {
   createInsightsProvider,
@@ -33,6 +32,7 @@ import {
 import { openChunkedSqliteStore } from '../src/store/tsdb/open.ts';
 import type { SampleStore } from '../src/store/types.ts';
 import { healthyCluster } from '../test/helpers/healthy-cluster.ts';
+import { measureCall } from './heap-allocated.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,12 +54,26 @@ const VARIANTS: Readonly<Record<string, InsightsOptions>> = {
 const variants = values.variants.split(',');
 type CreateProvider = (store: SampleStore, options?: InsightsOptions) => InsightsProvider;
 const create = new Map<string, CreateProvider>(variants.map((v) => [v, createInsightsProvider]));
+/** The other tree's series catalog class (its `findSeries` serves the `against` variant's lookups). */
+type CatalogClass = new (
+  db: unknown,
+  dialect: 'sqlite',
+) => {
+  findSeries: SampleStore['findSeries'];
+  keysFrom(keyOfId: (id: number) => string | undefined): void;
+};
+let AgainstCatalog: CatalogClass | undefined;
 if (values.against !== '') {
   const other = (await import(join(values.against, 'src/monitor/rollout-provider.ts'))) as {
     createInsightsProvider: CreateProvider;
   };
   variants.unshift('against');
   create.set('against', other.createInsightsProvider);
+  AgainstCatalog = (
+    (await import(join(values.against, 'src/store/tsdb/series-catalog.ts'))) as {
+      TsdbSeriesCatalog: CatalogClass;
+    }
+  ).TsdbSeriesCatalog;
 }
 for (const v of variants)
   if (v !== 'against' && !(v in VARIANTS))
@@ -67,15 +81,12 @@ for (const v of variants)
 const CALLS = ['rollout', 'slo', 'regions'] as const;
 type Call = (typeof CALLS)[number];
 
-let gcs = 0;
-new PerformanceObserver((l) => (gcs += l.getEntries().length)).observe({ entryTypes: ['gc'] });
-
 interface Tally {
   cpuMs: number[];
   bytes: number[];
   reads: number;
   points: number;
-  lostToGc: number;
+  collections: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'insights-cycle-'));
@@ -92,12 +103,22 @@ try {
     for (const p of r) points += p.timestampsMs.length;
     return r;
   };
+  // The `against` variant looks series up through its own tree's catalog over the same database, with the keys of
+  // the series the head holds taken from the head as this tree's catalog does.
+  const againstStore = Object.create(counted) as SampleStore;
+  if (AgainstCatalog !== undefined) {
+    const inner = opened.samples as unknown as { catalog: { keyOfId(id: number): string | undefined } };
+    const catalog = new AgainstCatalog(opened.samples.database, 'sqlite');
+    catalog.keysFrom((id) => inner.catalog.keyOfId(id));
+    againstStore.findSeries = (...a) => catalog.findSeries(...a);
+  }
   const providers = new Map<string, InsightsProvider>(
-    variants.map((v) => [v, create.get(v)!(counted, VARIANTS[v] ?? {})]),
+    variants.map((v) => [v, create.get(v)!(v === 'against' ? againstStore : counted, VARIANTS[v] ?? {})]),
   );
   const tally = new Map<string, Tally>();
   for (const v of variants)
-    for (const c of CALLS) tally.set(`${v} ${c}`, { cpuMs: [], bytes: [], reads: 0, points: 0, lostToGc: 0 });
+    for (const c of CALLS)
+      tally.set(`${v} ${c}`, { cpuMs: [], bytes: [], reads: 0, points: 0, collections: 0 });
   const run = (p: InsightsProvider, c: Call, nowMs: number): Promise<unknown> => {
     const o = DEFAULT_INSIGHTS_EXPORT;
     if (c === 'rollout') return p.rollout(o.rolloutWindowMs, nowMs);
@@ -112,20 +133,15 @@ try {
       const out: unknown[] = [];
       for (const c of CALLS) {
         const t = tally.get(`${v} ${c}`)!;
-        (globalThis as { gc?: () => void }).gc?.();
-        const g0 = gcs;
         reads = 0;
         points = 0;
-        const h0 = getHeapStatistics().used_heap_size;
-        const c0 = process.cpuUsage();
-        out.push(await run(providers.get(v)!, c, now));
-        const cu = process.cpuUsage(c0);
-        const h1 = getHeapStatistics().used_heap_size;
+        const cost = await measureCall(() => run(providers.get(v)!, c, now));
+        out.push(cost.result);
         // The first round warms caches kept between calls; the tally is of the rounds after it.
         if (round === 0) continue;
-        t.cpuMs.push((cu.user + cu.system) / 1000);
-        if (gcs === g0) t.bytes.push(h1 - h0);
-        else t.lostToGc++;
+        t.cpuMs.push(cost.cpuMs);
+        t.bytes.push(cost.bytes);
+        t.collections += cost.collections;
         t.reads += reads;
         t.points += points;
       }
@@ -145,7 +161,7 @@ try {
   for (const [k, t] of tally) {
     const [v, c] = k.split(' ');
     console.log(
-      `| ${v} | ${c} | ${(t.reads / n).toFixed(1)} | ${Math.round(t.points / n)} | ${median(t.cpuMs).toFixed(1)} (${t.cpuMs.map((x) => x.toFixed(0)).join(' ')}) | ${(median(t.bytes) / 1024).toFixed(0)}${t.lostToGc > 0 ? ` (${t.lostToGc} with a collection left out)` : ''} |`,
+      `| ${v} | ${c} | ${(t.reads / n).toFixed(1)} | ${Math.round(t.points / n)} | ${median(t.cpuMs).toFixed(1)} (${t.cpuMs.map((x) => x.toFixed(0)).join(' ')}) | ${(median(t.bytes) / 1024).toFixed(0)} (${t.collections} collections) |`,
     );
   }
 } finally {

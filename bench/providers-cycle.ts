@@ -11,8 +11,7 @@
  * read off the tables of the successive `--at`. Detector checkpoints are not measured here (the cluster runs
  * without detection).
  *
- * Bytes allocated as in bench/insights-cycle.ts (used-heap growth with a young generation large enough that no
- * collection runs inside a call; calls with a collection are left out of the byte figures). Run:
+ * Bytes allocated over a call with the collections inside it counted (bench/heap-allocated.ts). Run:
  * `node --max-semi-space-size=256 --expose-gc --import tsx bench/providers-cycle.ts [--nodes 12] [--at 900,3600]
  * [--rounds 6]`.
  */
@@ -20,9 +19,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
 import { Registry } from 'prom-client';
 import { createCatalogMetrics } from '../src/catalog/registry.ts';
 import { getMetric } from '../src/catalog/index.ts';
@@ -38,6 +35,7 @@ import { DEFAULT_NETWORK_WINDOW_MS } from '../src/server/routes/network.ts';
 import { openChunkedSqliteStore } from '../src/store/tsdb/open.ts';
 import type { SampleStore } from '../src/store/types.ts';
 import { healthyCluster } from '../test/helpers/healthy-cluster.ts';
+import { measureCall } from './heap-allocated.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,15 +61,12 @@ const CALLS = [
 ] as const;
 type Call = (typeof CALLS)[number];
 
-let gcs = 0;
-new PerformanceObserver((l) => (gcs += l.getEntries().length)).observe({ entryTypes: ['gc'] });
-
 interface Tally {
   cpuMs: number[];
   bytes: number[];
   reads: number;
   points: number;
-  lostToGc: number;
+  collections: number;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'providers-cycle-'));
@@ -150,7 +145,7 @@ try {
     sec = Math.max(sec, at);
     let now = await cluster.advanceTo(sec);
     const tally = new Map<Call, Tally>(
-      CALLS.map((c) => [c, { cpuMs: [], bytes: [], reads: 0, points: 0, lostToGc: 0 }]),
+      CALLS.map((c) => [c, { cpuMs: [], bytes: [], reads: 0, points: 0, collections: 0 }]),
     );
     for (let round = 0; round <= rounds; round++) {
       sec += 15;
@@ -164,19 +159,14 @@ try {
       const out = new Map<Call, unknown>();
       for (const c of order) {
         const t = tally.get(c)!;
-        (globalThis as { gc?: () => void }).gc?.();
-        const g0 = gcs;
         reads = 0;
         points = 0;
-        const h0 = getHeapStatistics().used_heap_size;
-        const c0 = process.cpuUsage();
-        out.set(c, await run(c, now));
-        const cu = process.cpuUsage(c0);
-        const h1 = getHeapStatistics().used_heap_size;
+        const cost = await measureCall(() => run(c, now));
+        out.set(c, cost.result);
         if (round === 0) continue; // warms the caches kept between calls
-        t.cpuMs.push((cu.user + cu.system) / 1000);
-        if (gcs === g0) t.bytes.push(h1 - h0);
-        else t.lostToGc++;
+        t.cpuMs.push(cost.cpuMs);
+        t.bytes.push(cost.bytes);
+        t.collections += cost.collections;
         t.reads += reads;
         t.points += points;
       }
@@ -194,7 +184,7 @@ try {
     console.log('|---|---|---|---|---|');
     for (const [c, t] of tally)
       console.log(
-        `| ${c} | ${(t.reads / rounds).toFixed(1)} | ${Math.round(t.points / rounds)} | ${median(t.cpuMs).toFixed(1)} (${t.cpuMs.map((x) => x.toFixed(0)).join(' ')}) | ${(median(t.bytes) / 1024).toFixed(0)}${t.lostToGc > 0 ? ` (${t.lostToGc} with a collection left out)` : ''} |`,
+        `| ${c} | ${(t.reads / rounds).toFixed(1)} | ${Math.round(t.points / rounds)} | ${median(t.cpuMs).toFixed(1)} (${t.cpuMs.map((x) => x.toFixed(0)).join(' ')}) | ${(median(t.bytes) / 1024).toFixed(0)} (${t.collections} collections) |`,
       );
   }
 } finally {

@@ -97,12 +97,18 @@ interface RangeRead {
   truncated: boolean;
 }
 
+/**
+ * A raw reader over `[fromMs, toMs]`. With `found`, the series of a lookup (name, match, limit) already made in the
+ * same call are taken from it instead of the store (one call sees one series set: the tail's, which the kept state
+ * was checked against), and new lookups are added to it.
+ */
 function rangeReader(
   store: SampleStore,
   fromMs: number,
   toMs: number,
   maxSeries: number,
   maxPoints: number,
+  found?: Map<string, SeriesRef[]>,
 ): RangeRead {
   const r: RangeRead = {
     refs: [],
@@ -110,7 +116,12 @@ function rangeReader(
     warnings: [],
     truncated: false,
     read: async (name: string, match: Labels = {}, limit = maxSeries) => {
-      const refs = await store.findSeries(name, match, limit);
+      const key = `${name}\u0000${JSON.stringify(Object.entries(match))}\u0000${limit}`;
+      let refs = found?.get(key);
+      if (refs === undefined) {
+        refs = await store.findSeries(name, match, limit);
+        found?.set(key, refs);
+      }
       if (refs.length >= limit) r.warnings.push(`${name}: read the first ${limit} series only`);
       r.refs.push(...refs);
       if (refs.length === 0) return [];
@@ -338,12 +349,14 @@ export class IncrementalSlos {
 
     // The tail: the steps from the settled end on, with the points their first increases start from.
     let lookbackMs = st.lookbackMs;
+    // Every read of this call (tail, a longer tail, head) sees the series the first lookup found.
+    const found = new Map<string, SeriesRef[]>();
     let tail: RangeRead;
     let tailData: SloData;
     let tailFrom: number;
     for (;;) {
       tailFrom = Math.max(startMs, settled - lookbackMs);
-      tail = rangeReader(this.store, tailFrom, nowMs, maxSeries, maxPoints);
+      tail = rangeReader(this.store, tailFrom, nowMs, maxSeries, maxPoints, found);
       tailData = await readSloData(slo, tail.read, maxSeries);
       if (tail.truncated || refsKeyOf(tail.refs) !== st.refsKey) return null;
       if (tailFrom === startMs || !lacksPredecessor(usableTimes(tailData), settled)) break;
@@ -362,7 +375,7 @@ export class IncrementalSlos {
     for (const r of st.records) if (r.tMs >= startMs && !keptValid(r, startMs)) headEnd = r.tMs + stepMs;
     let head: StepRecord[] = [];
     if (headEnd > startMs) {
-      const hr = rangeReader(this.store, startMs, headEnd, maxSeries, maxPoints);
+      const hr = rangeReader(this.store, startMs, headEnd, maxSeries, maxPoints, found);
       const headData = await readSloData(slo, hr.read, maxSeries);
       if (hr.truncated || refsKeyOf(hr.refs) !== st.refsKey) return null;
       head = derive(

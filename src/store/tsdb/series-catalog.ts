@@ -17,16 +17,65 @@ import { wrapStoreError as wrap, type SeriesCatalog } from './store-types.ts';
 
 /** Rows read per page of a name's series (bounded memory). */
 const PAGE = 1000;
+/**
+ * Series whose decoded labels are kept between lookups (about 0.3–0.5 kB each with the row's bytes): more drop the
+ * oldest kept.
+ */
+export const MAX_DECODED_LABELS = 65_536;
+
+/** A series row's labels as decoded, with the row bytes they were decoded from. */
+interface DecodedLabels {
+  readonly bytes: Uint8Array;
+  readonly labels: Labels;
+}
+
+/** Whether two byte arrays hold the same bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** `SeriesCatalog` of the chunked store. */
 export class TsdbSeriesCatalog implements SeriesCatalog {
   private readonly db: Kysely<TsdbDatabase>;
   private readonly dialect: StoreDialect;
   private keyOfId: (id: number) => string | undefined = () => undefined;
+  /** Decoded labels by series id, oldest first (at most `maxDecoded`). */
+  private readonly decoded = new Map<number, DecodedLabels>();
+  private readonly maxDecoded: number;
 
-  constructor(db: Kysely<TsdbDatabase>, dialect: StoreDialect) {
+  /**
+   * @param maxDecoded series whose decoded labels are kept between lookups (default {@link MAX_DECODED_LABELS})
+   * @throws RangeError when `maxDecoded` is not a non-negative integer.
+   */
+  constructor(db: Kysely<TsdbDatabase>, dialect: StoreDialect, maxDecoded = MAX_DECODED_LABELS) {
+    if (!Number.isInteger(maxDecoded) || maxDecoded < 0)
+      throw new RangeError(`maxDecoded must be a non-negative integer, got ${maxDecoded}`);
     this.db = db;
     this.dialect = dialect;
+    this.maxDecoded = maxDecoded;
+  }
+
+  /** Series whose decoded labels are kept (for tests of the bound). */
+  get decodedLabels(): number {
+    return this.decoded.size;
+  }
+
+  /**
+   * The labels of a series row: kept from an earlier lookup when the row holds the same bytes (a series' labels
+   * never change; a reused id with other labels is decoded again), otherwise decoded and kept (frozen: every
+   * lookup of the series shares them).
+   */
+  private labelsOf(id: number, bytes: Uint8Array): Labels {
+    const kept = this.decoded.get(id);
+    if (kept !== undefined && sameBytes(kept.bytes, bytes)) return kept.labels;
+    const labels = Object.freeze(decodeLabels(bytes));
+    if (this.maxDecoded === 0) return labels;
+    if (kept === undefined && this.decoded.size >= this.maxDecoded)
+      this.decoded.delete(this.decoded.keys().next().value!);
+    this.decoded.set(id, { bytes, labels });
+    return labels;
   }
 
   /**
@@ -75,9 +124,9 @@ export class TsdbSeriesCatalog implements SeriesCatalog {
           .limit(PAGE)
           .execute();
         for (const r of page) {
-          const labels = decodeLabels(r.labels);
+          const id = Number(r.id);
+          const labels = this.labelsOf(id, r.labels);
           if (entries.every(([k, v]) => labels[k] === v)) {
-            const id = Number(r.id);
             out.push({ id, key: this.keyOfId(id) ?? seriesKey(name, labels), name, labels });
             if (out.length >= limit) return out;
           }

@@ -126,6 +126,30 @@ const blind = (c: RawChangeTracking): RawChangeTracking => ({
   rawLateUnchangedSince: () => true,
 });
 
+/** The kept evaluation of the steady-scrape tests: the built-in SLOs, 50 series, 1,000 points, a 5 s lookback. */
+const steadyEvaluation = (store: OpenedChunkedStore, tracking: RawChangeTracking): IncrementalSlos =>
+  new IncrementalSlos(store, tracking, {
+    slos: SLO_TEMPLATES,
+    maxSeries: 50,
+    maxPointsPerSeries: 1000,
+    stepMs: STEP,
+    evidence: {},
+    lookbackMs: 5000,
+  });
+
+/** Both nodes scraped every second with every series present and no reset. */
+const steadyScrapes = () => ({
+  nodes: NODES.map((): NodeState => ({ c: new Array<number>(9).fill(0) })),
+  tick: {
+    kind: 'tick' as const,
+    seconds: 1,
+    present: [true, true],
+    reset: [false, false],
+    mode: 0,
+    value: 3,
+  },
+});
+
 chunkedStoreSuites('SLO steps kept between evaluations', ({ open, reopen, test }) => {
   /** Runs `ops`; every evaluation is compared with the reference; returns how many SLO evaluations kept steps. */
   const run = async (
@@ -239,23 +263,8 @@ chunkedStoreSuites('SLO steps kept between evaluations', ({ open, reopen, test }
   test('at most one window of steps is kept per SLO', async () => {
     const st = await open();
     try {
-      const inc = new IncrementalSlos(st, st, {
-        slos: SLO_TEMPLATES,
-        maxSeries: 50,
-        maxPointsPerSeries: 1000,
-        stepMs: STEP,
-        evidence: {},
-        lookbackMs: 5000,
-      });
-      const nodes: NodeState[] = NODES.map(() => ({ c: new Array<number>(9).fill(0) }));
-      const tick = {
-        kind: 'tick' as const,
-        seconds: 1,
-        present: [true, true],
-        reset: [false, false],
-        mode: 0,
-        value: 3,
-      };
+      const inc = steadyEvaluation(st, st);
+      const { nodes, tick } = steadyScrapes();
       const windowMs = 20_000;
       let t = T0 + 333;
       for (let k = 0; k < 90; k++) {
@@ -267,6 +276,35 @@ chunkedStoreSuites('SLO steps kept between evaluations', ({ open, reopen, test }
       }
       assert.ok(inc.calls.kept > 0, 'steps were kept');
       assert.ok([...inc.keptSteps(windowMs).values()].some((n) => n >= windowMs / STEP - 2));
+    } finally {
+      await st.close();
+    }
+  });
+  test('an evaluation from kept steps looks each series set up once (tail and head share it)', async () => {
+    const st = await open();
+    try {
+      let lookups = 0;
+      const counted = Object.create(st) as OpenedChunkedStore;
+      counted.findSeries = async (...a) => {
+        lookups++;
+        return st.findSeries(...a);
+      };
+      const inc = steadyEvaluation(counted, st);
+      const { nodes, tick } = steadyScrapes();
+      // Window starts never on a step boundary: every kept evaluation also reads the head.
+      let t = T0 + 333;
+      let perFull = 0;
+      for (let k = 0; k < 60; k++) {
+        t += 1000;
+        await st.append(NODES.flatMap((_, i) => scrape(i, nodes[i]!, tick, k, t + i * 137)));
+        if (k % 3 !== 2) continue;
+        const before = { ...inc.calls };
+        lookups = 0;
+        await inc.evaluate(20_000, t);
+        if (inc.calls.full > before.full) perFull = Math.max(perFull, lookups);
+        else assert.ok(lookups <= perFull, `kept evaluation: ${lookups} lookups, a full read ${perFull}`);
+      }
+      assert.ok(perFull > 0 && inc.calls.kept > 5, `kept ${inc.calls.kept}`);
     } finally {
       await st.close();
     }
