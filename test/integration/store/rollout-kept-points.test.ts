@@ -20,6 +20,7 @@ import {
 } from '../../../src/monitor/rollout-provider.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
 import type { SampleStore } from '../../../src/store/types.ts';
+import { blind, counting } from './kept-read-wrappers.ts';
 import { chunkedStoreSuites, s, T0 } from './tsdb-store-suite.ts';
 
 const NODES = ['n1', 'n2', 'n3'] as const;
@@ -41,42 +42,45 @@ type Op =
   | { kind: 'reopen' }
   | { kind: 'retention' };
 
-const op: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('tick' as const),
-      seconds: fc.integer({ min: 1, max: 6 }),
-      present: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
-      reset: fc.array(fc.constantFrom(false, false, false, true), { minLength: 3, maxLength: 3 }),
-      value: fc.integer({ min: 0, max: 50 }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'stage' as const }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('late' as const),
-      node: fc.integer({ min: 0, max: 2 }),
-      metric: fc.integer({ min: 0, max: 6 }),
-      backMs: fc.integer({ min: 1, max: 40_000 }),
-      value: fc.integer({ min: 0, max: 500 }),
-    }),
-  },
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      kind: fc.constant('eval' as const),
-      windowMs: fc.constantFrom(20_000, 20_000, 20_000, 20_000, 45_000),
-      // A negative lag evaluates after the latest scrape: the next scrapes store samples inside the last window.
-      lagMs: fc.constantFrom(0, 0, 0, 0, 0, 700, 1500, -1500),
-      maxPoints: fc.constantFrom(30, 1000, 1000, 1000, 1000, 1000),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'retention' as const }) },
-);
+/** Histories of scrapes, stage changes, late samples (`lateWeight` of 20), evaluations, checkpoints, restarts. */
+const opWith = (lateWeight: number): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('tick' as const),
+        seconds: fc.integer({ min: 1, max: 6 }),
+        present: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        reset: fc.array(fc.constantFrom(false, false, false, true), { minLength: 3, maxLength: 3 }),
+        value: fc.integer({ min: 0, max: 50 }),
+      }),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'stage' as const }) },
+    {
+      weight: lateWeight,
+      arbitrary: fc.record({
+        kind: fc.constant('late' as const),
+        node: fc.integer({ min: 0, max: 2 }),
+        metric: fc.integer({ min: 0, max: 6 }),
+        backMs: fc.integer({ min: 1, max: 40_000 }),
+        value: fc.integer({ min: 0, max: 500 }),
+      }),
+    },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('eval' as const),
+        windowMs: fc.constantFrom(20_000, 20_000, 20_000, 20_000, 45_000),
+        // A negative lag evaluates after the latest scrape: the next scrapes store samples inside the last window.
+        lagMs: fc.constantFrom(0, 0, 0, 0, 0, 700, 1500, -1500),
+        maxPoints: fc.constantFrom(30, 1000, 1000, 1000, 1000, 1000),
+      }),
+    },
+    { weight: 1, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'retention' as const }) },
+  );
+const op = opWith(2);
 
 /** Counters per node (v1 / v3 migration sum, count, memory, CPU, sent; v1 compression sum, count); 0 on a reset. */
 interface NodeState {
@@ -146,23 +150,6 @@ function scrape(
     s('dwcp_v3_resource_utilization_percent', { node, resource_type: 'cpu' }, 20 + (v % 60), t),
     s('dwcp_v3_throughput_bytes_per_second', { node, direction: 'tx' }, 1e8 + 1e6 * (v % 10), t),
   ];
-}
-
-/** `st` with late samples hidden from its change tracking: what kept points that ignore them would answer. */
-function blind(st: OpenedChunkedStore): SampleStore {
-  const b = Object.create(st) as OpenedChunkedStore;
-  Object.defineProperty(b, 'rawLateUnchangedSince', { value: () => true });
-  return b;
-}
-
-/** `st` noting reads that start after `seen.from` (a full read never does: it starts at or before the window). */
-function counting(st: SampleStore, seen: { from: number; tail: boolean }): SampleStore {
-  const c = Object.create(st) as SampleStore;
-  c.readPoints = (refs, from, to, max) => {
-    if (from > seen.from) seen.tail = true;
-    return st.readPoints(refs, from, to, max);
-  };
-  return c;
 }
 
 chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) => {
@@ -238,16 +225,17 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
         keptEvaluations += await run(ops, (st) => st);
       }),
       // A fixed seed: the coverage check below holds for these histories, and the time on PostgreSQL is known.
-      { numRuns: 20, seed: 20261206 },
+      { numRuns: 12, seed: 20261206 },
     );
     // The histories reach the kept path, not only full reads.
-    assert.ok(keptEvaluations > 30, `${keptEvaluations} evaluations from kept points`);
+    assert.ok(keptEvaluations > 15, `${keptEvaluations} evaluations from kept points`);
   });
 
   test('control: kept points blind to late samples answer differently', async () => {
     await assert.rejects(
       fc.assert(
-        fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 70 }), async (ops) => {
+        // More late samples than the property's histories: a counterexample comes within a few runs.
+        fc.asyncProperty(fc.array(opWith(6), { minLength: 10, maxLength: 70 }), async (ops) => {
           await run(ops, blind);
         }),
         { numRuns: 200, seed: 7, endOnFailure: true },
@@ -260,7 +248,7 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
   test('reads over the bound are not kept, and the answers stay the full read', async () => {
     // 3 nodes scraped for a 20 s window give ~20–60 points per read: a bound of 1 keeps almost none of them.
     const histories = fc.sample(fc.array(op, { minLength: 20, maxLength: 60 }), {
-      numRuns: 6,
+      numRuns: 3,
       seed: 20261206,
     });
     let bounded = 0;
@@ -269,7 +257,7 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
       bounded += await run(ops, (st) => st, 1);
       unbounded += await run(ops, (st) => st);
     }
-    assert.ok(unbounded >= 5 && bounded * 5 <= unbounded, `${bounded} vs ${unbounded} evaluations kept`);
+    assert.ok(unbounded >= 4 && bounded * 4 <= unbounded, `${bounded} vs ${unbounded} evaluations kept`);
     assert.ok(ROLLOUT_MAX_KEPT_POINTS >= 1_000_000);
   });
 });
