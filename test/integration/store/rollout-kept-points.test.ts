@@ -248,7 +248,7 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
   test('reads over the bound are not kept, and the answers stay the full read', async () => {
     // 3 nodes scraped for a 20 s window give ~20–60 points per read: a bound of 1 keeps almost none of them.
     const histories = fc.sample(fc.array(op, { minLength: 20, maxLength: 60 }), {
-      numRuns: 3,
+      numRuns: 2,
       seed: 20261206,
     });
     let bounded = 0;
@@ -257,7 +257,7 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
       bounded += await run(ops, (st) => st, 1);
       unbounded += await run(ops, (st) => st);
     }
-    assert.ok(unbounded >= 4 && bounded * 4 <= unbounded, `${bounded} vs ${unbounded} evaluations kept`);
+    assert.ok(unbounded >= 3 && bounded * 3 <= unbounded, `${bounded} vs ${unbounded} evaluations kept`);
     assert.ok(ROLLOUT_MAX_KEPT_POINTS >= 1_000_000);
   });
 });
