@@ -6,8 +6,9 @@
  * variant run at the same time, in alternating order, and their results must be identical.
  *
  * Variants: `full` (every call reads and derives its whole window), `kept` (the providers as `serve` builds them:
- * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts, and the regions call the points it
- * read, src/monitor/kept-window-points.ts). A variant added to `VARIANTS` is
+ * the SLO provider keeps its settled SLI steps, src/monitor/slo-incremental.ts, and the regions and rollout calls the
+ * points they read, src/monitor/kept-window-points.ts), `rollout-full` (as `kept` but the rollout call reads its
+ * whole window). A variant added to `VARIANTS` is
  * compared call by call with the others (its results must be identical). With `--against <dir>` (another checkout of
  * the tree, e.g. a copy of main with its `node_modules`), the variant `against` is that tree's provider with default
  * options over the same store, its series looked up through that tree's series catalog (over the same database):
@@ -48,8 +49,9 @@ const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 /** Provider options per variant name. */
 const VARIANTS: Readonly<Record<string, InsightsOptions>> = {
-  full: { sloKeepSteps: false, regionKeepPoints: false },
+  full: { sloKeepSteps: false, regionKeepPoints: false, rolloutKeepPoints: false },
   kept: {},
+  'rollout-full': { rolloutKeepPoints: false },
 };
 const variants = values.variants.split(',');
 type CreateProvider = (store: SampleStore, options?: InsightsOptions) => InsightsProvider;

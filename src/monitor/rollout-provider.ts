@@ -78,6 +78,14 @@ export interface InsightsOptions {
    * tracking.
    */
   readonly regionKeepPoints?: boolean;
+  /**
+   * Keep the points the rollout call read between calls and read only what was stored since
+   * (./kept-window-points.ts, its own instance bounded by {@link ROLLOUT_MAX_KEPT_POINTS}; same results). Default
+   * true; used for raw-read windows on stores with raw change tracking.
+   */
+  readonly rolloutKeepPoints?: boolean;
+  /** Most points the rollout call keeps over its reads; default {@link ROLLOUT_MAX_KEPT_POINTS}. */
+  readonly rolloutMaxKeptPoints?: number;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
   readonly rolloutStages?: RolloutStageTracker;
   /** Source of `RegionHealth.trend` (fed by `exportInsights`). */
@@ -89,6 +97,14 @@ export interface InsightsOptions {
   /** Settings of the rollout stage's sequential test. */
   readonly rolloutEvidence?: Omit<RolloutEvidenceOptions, 'maxPoints'>;
 }
+
+/**
+ * Bound of the points the rollout call keeps between calls over its reads: 2 M (16 B each as timestamp and value,
+ * about 32 MB). A 12-node cluster scraped every second stores about 1,500 points per second in the series the call
+ * reads, so this holds about 22 minutes of stage evidence; beyond it the least recently used reads are dropped and
+ * read in full.
+ */
+export const ROLLOUT_MAX_KEPT_POINTS = 2_000_000;
 
 const m = (name: MetricName): string => getMetric(name).name;
 
@@ -129,6 +145,13 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
 
   const regionTracking = options.regionKeepPoints === false ? undefined : rawChangesOf(store);
   const keptRegionPoints = regionTracking && new KeptWindowPoints(store, regionTracking);
+  // The rollout call's reads (24, each up to the stage's evidence period) have their own points and bound.
+  const rolloutTracking = options.rolloutKeepPoints === false ? undefined : rawChangesOf(store);
+  const keptRolloutPoints =
+    rolloutTracking &&
+    new KeptWindowPoints(store, rolloutTracking, {
+      maxKeptPoints: options.rolloutMaxKeptPoints ?? ROLLOUT_MAX_KEPT_POINTS,
+    });
 
   // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
   const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope, kept?: KeptWindowPoints) => {
@@ -176,6 +199,8 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
       const progress = await reader(
         { startMs: Math.min(evidenceFrom, window.startMs), endMs: nowMs },
         warnings,
+        undefined,
+        keptRolloutPoints,
       ).read(m('dwcp_v3_rollout_progress_percent'), {}, maxSeries, 'last');
       const stage = stageStart(progress, maxPoints);
       const stageStartMs = stage?.startMs ?? evidenceFrom;
@@ -184,7 +209,12 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         ? stageStartMs - (evidence.baselineMs ?? DEFAULT_BASELINE_MS)
         : Infinity;
       const readStartMs = Math.min(window.startMs, Math.max(stageStartMs, evidenceFrom), baselineFrom);
-      const { read, histogram } = reader({ startMs: readStartMs, endMs: nowMs }, warnings);
+      const { read, histogram } = reader(
+        { startMs: readStartMs, endMs: nowMs },
+        warnings,
+        undefined,
+        keptRolloutPoints,
+      );
       // One entry per series read, named as computeRolloutStatus takes it; all read concurrently.
       const rs = {
         ...(await readAll({

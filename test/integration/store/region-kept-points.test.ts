@@ -15,6 +15,7 @@ import { KeptWindowPoints } from '../../../src/monitor/kept-window-points.ts';
 import { createInsightsProvider, type InsightsProvider } from '../../../src/monitor/rollout-provider.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
 import type { SampleStore } from '../../../src/store/types.ts';
+import { blind, counting } from './kept-read-wrappers.ts';
 import { chunkedStoreSuites, s, T0 } from './tsdb-store-suite.ts';
 
 const NODES = [
@@ -116,23 +117,6 @@ function scrape(i: number, st: NodeState, o: Extract<Op, { kind: 'tick' }>, k: n
     s('dwcp_v3_component_operations_total', { node, region, component: 'amst' }, st.c[1]!, t),
     s('dwcp_v3_component_health', { node, region, component: 'acp' }, v % 11 === 0 ? 1 : 2, t),
   ];
-}
-
-/** `st` with late samples hidden from its change tracking: what kept points that ignore them would answer. */
-function blind(st: OpenedChunkedStore): SampleStore {
-  const b = Object.create(st) as OpenedChunkedStore;
-  Object.defineProperty(b, 'rawLateUnchangedSince', { value: () => true });
-  return b;
-}
-
-/** `st` counting the evaluations that read from after their window's start (only kept points do). */
-function counting(st: SampleStore, seen: { from: number; tail: boolean }): SampleStore {
-  const c = Object.create(st) as SampleStore;
-  c.readPoints = (refs, from, to, max) => {
-    if (from > seen.from) seen.tail = true;
-    return st.readPoints(refs, from, to, max);
-  };
-  return c;
 }
 
 chunkedStoreSuites('regional health from kept points', ({ open, reopen, test }) => {
