@@ -97,7 +97,7 @@ async function countByIndex(
           const part = ids.slice(at, at + FILTER_IDS);
           const r = await sql<{
             id: number;
-          }>`select e.id as id from log_entries e where e.id in (${sql.raw(part.join(', '))}) and ${sql.join(filters, sql` and `)}`.execute(
+          }>`select e.id as id from json_each(${JSON.stringify(part)}) j cross join log_entries e on e.id = j.value where ${sql.join(filters, sql` and `)}`.execute(
             conn,
           );
           for (const x of r.rows) kept.add(Number(x.id));

@@ -1,13 +1,16 @@
 /**
  * SQLite: a scan by stream through the stream index (./stream-index.ts). The scan's range is read in time
- * windows (sized by the caller as for the scan along the (stream id, time) index it replaces); a window's entry
- * ids and times come from the index's blocks, sorted by (time, id) in the scan's direction, and the rows are read
- * by id in pages under the scan's other conditions (trace id, substrings, words). Holding kysely's connection for
- * the whole scan, so no transaction (retention) runs between reading the index and reading the rows.
+ * windows (the first sized by the caller as for the scan along the (stream id, time) index it replaces, the next
+ * ones grown from the entries the last one kept); a window's entry ids and times come from the index's blocks
+ * (decoded once, kept in its bounded cache), sorted by (time, id) in the scan's direction, and the rows are read by
+ * id in pages under the scan's other conditions (trace id, substrings, words) with statements prepared once per
+ * store (./rows-by-id.ts). Holding kysely's connection for the whole scan, so no transaction (retention) runs
+ * between reading the index and reading the rows.
  */
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { containsConditions, ROW_COLUMNS, toRecord, traceIdConditions, type Row } from './log-rows.ts';
+import type { Kysely } from 'kysely';
+import { toRecord } from './log-rows.ts';
 import type { LogScan, LogScanResult, StoredLog } from './log-types.ts';
+import type { RowConditions } from './rows-by-id.ts';
 import type { LogDatabase } from './schema.ts';
 import type { StreamIndex } from './stream-index.ts';
 
@@ -15,25 +18,51 @@ import type { StreamIndex } from './stream-index.ts';
 const PAGE = 1000;
 /** Smallest page (each row read may cost a page of the table). */
 const MIN_PAGE = 100;
+/** A window at most this many times wider than the one before. */
+const MAX_GROWTH = 8;
+/**
+ * Entries of the scan's streams one window holds at most (their ids and times in memory, ~32 bytes each): a
+ * window found to hold more is read again at half the width. Bounded by entries rather than by time, a window grows
+ * while its entries are few, so a filter keeping few lines walks few windows (each visits every block it overlaps).
+ */
+export const MAX_WINDOW_CANDIDATES = 32_768;
 
-/** The first window of a scan by stream and the widest one, µs. */
+/** The first window of a scan by stream, µs. */
 export interface ScanWindows {
   readonly widthUs: number;
-  readonly maxWidthUs: number;
 }
 
-/** A window's entries: ids and times, and their order in the scan's direction. */
-function windowOrder(index: StreamIndex, streams: readonly number[], lo: number, hi: number, back: boolean) {
+/** A window's entry ids in the scan's order: by time, then id (both descending for a backward scan). */
+export function windowOrder(
+  index: StreamIndex,
+  streams: readonly number[],
+  lo: number,
+  hi: number,
+  back: boolean,
+): Float64Array {
   const ids: number[] = [];
   const times: number[] = [];
   index.visit(streams, lo, hi, (_, id, t) => {
     ids.push(id);
     times.push(t);
   });
-  const order = Array.from(ids.keys());
-  const sign = back ? -1 : 1;
-  order.sort((a, b) => sign * (times[a]! - times[b]! || ids[a]! - ids[b]!));
-  return order.map((i) => ids[i]!);
+  const order = new Uint32Array(ids.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  if (back) order.sort((a, b) => times[b]! - times[a]! || ids[b]! - ids[a]!);
+  else order.sort((a, b) => times[a]! - times[b]! || ids[a]! - ids[b]!);
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = ids[order[i]!]!;
+  return out;
+}
+
+/**
+ * How much wider the next window is: as many times as this one's kept entries go into those still wanted (and its
+ * candidates into a page), from 1 to {@link MAX_GROWTH}.
+ */
+export function windowGrowth(candidates: number, kept: number, wanted: number): number {
+  const byRows = PAGE / Math.max(1, candidates);
+  const byKept = wanted / Math.max(1, kept);
+  return Math.min(MAX_GROWTH, Math.max(1, byRows, byKept));
 }
 
 /**
@@ -48,13 +77,12 @@ export async function scanByStreamIndex(
   words: readonly string[],
   windows: ScanWindows,
 ): Promise<LogScanResult> {
-  const others: Expression<SqlBool>[] = [...containsConditions('sqlite', q.contains ?? [])];
-  if (q.traceId !== undefined) others.push(...traceIdConditions(q.traceId, false));
-  if (words.length > 0) {
-    const match = words.map((w) => `"${w}"`).join(' ');
-    others.push(sql<SqlBool>`e.id in (select rowid from log_fts where log_fts match ${match})`);
-  }
-  return db.connection().execute(async (conn) => {
+  const conds: RowConditions = {
+    contains: q.contains ?? [],
+    ...(q.traceId !== undefined ? { traceId: q.traceId } : {}),
+    ...(words.length > 0 ? { match: words.map((w) => `"${w}"`).join(' ') } : {}),
+  };
+  return db.connection().execute(async () => {
     const back = q.direction === 'backward';
     const entries: StoredLog[] = [];
     let scanned = 0;
@@ -62,22 +90,19 @@ export async function scanByStreamIndex(
     let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
     let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);
     for (;;) {
-      const ids = windowOrder(index, streams, lo, hi, back);
+      let ids = windowOrder(index, streams, lo, hi, back);
+      while (ids.length > MAX_WINDOW_CANDIDATES && hi - lo > 1) {
+        width = Math.ceil((hi - lo) / 2);
+        if (back) lo = hi - width;
+        else hi = lo + width;
+        ids = windowOrder(index, streams, lo, hi, back);
+      }
+      const keptBefore = entries.length;
       for (let at = 0; at < ids.length && entries.length < q.limit && scanned < q.maxScan;) {
         const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE));
-        const part = ids.slice(at, at + page);
+        const part = Array.from(ids.subarray(at, at + page));
         at += part.length;
-        const rows = (await conn
-          .selectFrom('log_entries as e')
-          .innerJoin('log_streams as s', 's.id', 'e.stream_id')
-          .select(ROW_COLUMNS)
-          .where(sql<SqlBool>`e.id in (${sql.raw(part.join(', '))})`)
-          .where((eb) => eb.and(others))
-          .execute()) as Row[];
-        const byId = new Map(rows.map((r) => [Number(r.id), r]));
-        for (const id of part) {
-          const row = byId.get(id);
-          if (row === undefined) continue;
+        for (const row of index.rows.read(part, conds)) {
           scanned++;
           const r = toRecord(row);
           if (q.accept === undefined || q.accept(r)) entries.push(r);
@@ -86,11 +111,9 @@ export async function scanByStreamIndex(
       }
       if (entries.length >= q.limit || scanned >= q.maxScan) break;
       if (back ? lo <= q.startUs : hi >= q.endUs) return { entries, scanned, truncated: false };
-      // the next window, wider when this one held less than a page
-      width = Math.min(
-        windows.maxWidthUs,
-        Math.ceil(width * (ids.length === 0 ? 8 : Math.min(8, Math.max(1, PAGE / ids.length)))),
-      );
+      // the next window, wider when this one held less than a page or kept fewer entries than are still wanted
+      const grow = windowGrowth(ids.length, entries.length - keptBefore, q.limit - entries.length);
+      width = Math.ceil(width * grow);
       if (back) [hi, lo] = [lo, Math.max(q.startUs, lo - width)];
       else [lo, hi] = [hi, Math.min(q.endUs, hi + width)];
     }

@@ -90,7 +90,10 @@ export class LogScanner {
   async scan(q: LogScan): Promise<LogScanResult> {
     const streams = await this.streamFilter(q.labels, q.scope);
     if (streams.kind === 'none') return { entries: [], scanned: 0, truncated: false };
-    const byStream = streams.kind === 'ids' && streams.byStream;
+    const index = this.streams.streamIndex;
+    // a trace id is found through its own index: through the stream index every row of the streams would be read
+    const byStream =
+      streams.kind === 'ids' && streams.byStream && (index === undefined || q.traceId === undefined);
     const words = (q.words ?? []).flatMap(textTokens);
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
     // with streams to walk and substrings to check in SQL, the implied words only help when they are rare
@@ -123,12 +126,8 @@ export class LogScanner {
       const share = streams.ids.length / Math.max(1, await this.streams.streamCount());
       maxWidth = Math.max(1, Math.floor(MAX_WINDOW_ENTRIES / perUs));
       width = Math.min(maxWidth, Math.max(1, Math.ceil(PAGE / (perUs * share))));
-      const index = this.streams.streamIndex;
       if (index !== undefined)
-        return scanByStreamIndex(this.db, index, q, streams.ids, ftsWords, {
-          widthUs: width,
-          maxWidthUs: maxWidth,
-        });
+        return scanByStreamIndex(this.db, index, q, streams.ids, ftsWords, { widthUs: width });
     }
     let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
     let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);

@@ -27,9 +27,10 @@ export interface LogStoreOptions {
   readonly maxGroupEntries?: number;
   /**
    * SQLite: when the stream index seals a stream's open block (./stream-blocks.ts; defaults 16 000 entries per
-   * block, 65 536 ids of open span — the open blocks' memory bound).
+   * block, 65 536 ids of open span — the open blocks' memory bound), and the bytes of decoded sealed blocks kept
+   * between reads (./block-cache.ts; default 16 MiB).
    */
-  readonly streamIndex?: Partial<BlockLimits>;
+  readonly streamIndex?: Partial<BlockLimits & { readonly cacheBytes: number }>;
 }
 
 /** The backend of a log store: PostgreSQL, or SQLite with the better-sqlite3 connection under kysely. */

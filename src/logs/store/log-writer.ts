@@ -51,17 +51,21 @@ export class LogWriter {
     backend: LogStoreBackend,
     maxStreams: number,
     limits?: GroupCommitLimits,
-    blocks?: Partial<BlockLimits>,
+    blocks?: Partial<BlockLimits & { readonly cacheBytes: number }>,
   ) {
     this.db = db;
     this.dialect = backend.dialect;
     this.maxStreams = maxStreams;
     if (backend.dialect === 'sqlite') {
       const { raw } = backend;
-      const index = new StreamIndex(raw, {
-        blockEntries: blocks?.blockEntries ?? DEFAULT_BLOCK_ENTRIES,
-        maxOpenSpan: blocks?.maxOpenSpan ?? DEFAULT_MAX_OPEN_SPAN,
-      });
+      const index = new StreamIndex(
+        raw,
+        {
+          blockEntries: blocks?.blockEntries ?? DEFAULT_BLOCK_ENTRIES,
+          maxOpenSpan: blocks?.maxOpenSpan ?? DEFAULT_MAX_OPEN_SPAN,
+        },
+        blocks?.cacheBytes,
+      );
       this.streamIndex = index;
       const entry = raw.prepare(
         'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)',

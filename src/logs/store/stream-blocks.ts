@@ -29,7 +29,7 @@ export interface BlockLimits {
   readonly maxOpenSpan: number;
 }
 
-/** One stream's entries of a block: ids ascending, their times alongside. */
+/** One stream's entries of a block, their times alongside (open blocks: ids ascending). */
 export interface BlockEntries {
   readonly ids: number[];
   readonly times: number[];
@@ -63,27 +63,46 @@ export function decodeNumbers(b: Uint8Array): Float64Array {
 }
 
 /**
- * The row of a block of one stream's entries (ids ascending, at least one).
+ * The row of a block of one stream's entries (at least one): stored ordered by time, then id, so a read of a time
+ * range binary-searches a block's times instead of checking every entry; `firstId` / `lastId` are the smallest and
+ * largest id.
  * @throws RangeError when the block is empty
  */
 export function blockRow(streamId: number, e: BlockEntries): BlockRow {
   if (e.ids.length === 0) throw new RangeError('a stream block holds at least one entry');
-  let min = Infinity;
-  let max = -Infinity;
-  for (const t of e.times) {
-    if (t < min) min = t;
-    if (t > max) max = t;
+  const n = e.ids.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  order.sort((a, b) => e.times[a]! - e.times[b]! || e.ids[a]! - e.ids[b]!);
+  const ids = order.map((i) => e.ids[i]!);
+  const times = order.map((i) => e.times[i]!);
+  let firstId = Infinity;
+  let lastId = -Infinity;
+  for (const id of ids) {
+    if (id < firstId) firstId = id;
+    if (id > lastId) lastId = id;
   }
   return {
     streamId,
-    minTimeUs: min,
-    maxTimeUs: max,
-    entries: e.ids.length,
-    firstId: e.ids[0]!,
-    lastId: e.ids[e.ids.length - 1]!,
-    ids: encodeNumbers(e.ids),
-    times: encodeNumbers(e.times),
+    minTimeUs: times[0]!,
+    maxTimeUs: times[n - 1]!,
+    entries: n,
+    firstId,
+    lastId,
+    ids: encodeNumbers(ids),
+    times: encodeNumbers(times),
   };
+}
+
+/** The first index of `xs` (ascending) whose value is at least `x` (`xs.length` when none). */
+export function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The open blocks of every stream, oldest-opened first: what is not yet sealed. */

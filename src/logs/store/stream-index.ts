@@ -8,10 +8,13 @@
  * those rows by id. Retention and the entry cap rewrite the blocks they cut into, in their own transaction.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { BlockCache, type DecodedBlock } from './block-cache.ts';
+import { RowsById } from './rows-by-id.ts';
 import {
   blockRow,
   decodeNumbers,
   filterEntries,
+  lowerBound,
   OpenBlocks,
   type BlockEntries,
   type BlockLimits,
@@ -43,11 +46,34 @@ export class StreamIndex {
   private readonly deleteBlock: BetterSqlite3.Statement;
   private readonly certainIn: BetterSqlite3.Statement;
   private readonly straddling: BetterSqlite3.Statement;
+  /** The sealed blocks of a JSON array of stream ids overlapping a time range, without their blobs. */
+  private readonly blocksIn: BetterSqlite3.Statement;
+  /** Sealed blocks' blobs by a JSON array of rowids. */
+  private readonly blobsOf: BetterSqlite3.Statement;
+  /** Sealed blocks decoded, bounded by bytes. */
+  readonly cache: BlockCache;
+  /** The entry rows of the ids this index gives, read in the order given (./rows-by-id.ts). */
+  readonly rows: RowsById;
 
-  /** @throws RangeError on non-positive limits; driver errors when the store cannot be read */
-  constructor(raw: StreamIndexDb, limits: BlockLimits) {
+  /**
+   * @param cacheBytes bound of the decoded sealed blocks kept between reads (./block-cache.ts)
+   * @throws RangeError on non-positive limits or a negative cache bound; driver errors when the store cannot be read
+   */
+  constructor(raw: StreamIndexDb, limits: BlockLimits, cacheBytes?: number) {
     this.raw = raw;
     this.open = new OpenBlocks(limits);
+    this.cache = new BlockCache(cacheBytes);
+    this.rows = new RowsById(raw);
+    this.blocksIn = raw
+      .prepare(
+        'select stream_id, rowid, min_time_us, max_time_us, first_id, last_id, entries from log_stream_blocks where stream_id in (select value from json_each(?)) and max_time_us >= ? and min_time_us < ?',
+      )
+      .raw();
+    this.blobsOf = raw
+      .prepare(
+        'select rowid, ids, times, first_id, last_id from log_stream_blocks where rowid in (select value from json_each(?))',
+      )
+      .raw();
     this.insertBlock = raw.prepare(
       'insert into log_stream_blocks (stream_id, min_time_us, max_time_us, entries, first_id, last_id, ids, times) values (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -125,9 +151,9 @@ export class StreamIndex {
   }
 
   /**
-   * Calls `fn` for every entry of these streams with a time in `[loUs, hiUs)`: sealed blocks in stream and
-   * block order, then the open blocks; within a block in id order. `fn` must not run statements (the blocks are
-   * read while it runs).
+   * Calls `fn` for every entry of these streams with a time in `[loUs, hiUs)`: sealed blocks (in no particular
+   * order; within a block in time order, decoded once and kept in {@link cache}), then the open blocks in the
+   * order of `streamIds` (within a block in id order). `fn` must not run statements (the blocks are read while it runs).
    */
   visit(
     streamIds: readonly number[],
@@ -136,20 +162,25 @@ export class StreamIndex {
     fn: (streamId: number, id: number, timeUs: number) => void,
   ): void {
     if (streamIds.length === 0 || loUs >= hiUs) return;
-    const blocks = this.raw
-      .prepare(
-        `select stream_id, min_time_us, max_time_us, ids, times from log_stream_blocks where stream_id in (${idList(streamIds)}) and max_time_us >= ? and min_time_us < ? order by stream_id, first_id`,
-      )
-      .iterate(loUs, hiUs) as IterableIterator<Omit<StoredBlock, 'rid'>>;
-    for (const b of blocks) {
-      const ids = decodeNumbers(b.ids);
-      const times = decodeNumbers(b.times);
-      const sid = Number(b.stream_id);
-      const inside = b.min_time_us >= loUs && b.max_time_us < hiUs;
-      for (let i = 0; i < ids.length; i++) {
-        const t = times[i]!;
-        if (inside || (t >= loUs && t < hiUs)) fn(sid, ids[i]!, t);
-      }
+    const rows = this.blocksIn.all(JSON.stringify(streamIds), loUs, hiUs) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ][];
+    const blocks = this.decodedAll(rows);
+    for (let k = 0; k < rows.length; k++) {
+      const [sid, , minT, maxT] = rows[k]!;
+      const b = blocks[k]!;
+      const { ids, times } = b;
+      const s = Number(sid);
+      // a sealed block's times ascend: its entries in [lo, hi) are one run
+      const from = minT >= loUs ? 0 : lowerBound(times, loUs);
+      const to = maxT < hiUs ? times.length : lowerBound(times, hiUs);
+      for (let i = from; i < to; i++) fn(s, ids[i]!, times[i]!);
     }
     for (const sid of streamIds) {
       const b = this.open.of(sid);
@@ -159,6 +190,39 @@ export class StreamIndex {
         if (t >= loUs && t < hiUs) fn(sid, b.ids[i]!, t);
       }
     }
+  }
+
+  /**
+   * The sealed blocks of these rows (`[stream id, rowid, min time, max time, first id, last id, entries]`) decoded:
+   * from the cache, the others read in one statement and kept.
+   */
+  private decodedAll(rows: readonly (readonly number[])[]): DecodedBlock[] {
+    const out: (DecodedBlock | undefined)[] = [];
+    const missing: number[] = [];
+    for (const [, rid, , , firstId, lastId, entries] of rows) {
+      const hit = this.cache.get(Number(rid), Number(firstId), Number(lastId), Number(entries));
+      if (hit === undefined) missing.push(Number(rid));
+      out.push(hit);
+    }
+    if (missing.length === 0) return out as DecodedBlock[];
+    const read = new Map<number, DecodedBlock>();
+    for (const [rid, ids, times, firstId, lastId] of this.blobsOf.all(JSON.stringify(missing)) as [
+      number,
+      Buffer,
+      Buffer,
+      number,
+      number,
+    ][]) {
+      const b = {
+        firstId: Number(firstId),
+        lastId: Number(lastId),
+        ids: decodeNumbers(ids),
+        times: decodeNumbers(times),
+      };
+      read.set(Number(rid), b);
+      this.cache.put(Number(rid), b);
+    }
+    return rows.map((r, k) => out[k] ?? read.get(Number(r[1]))!);
   }
 
   /** Whether a stream has an entry with a time in `[loUs, hiUs)`. */
@@ -216,6 +280,7 @@ export class StreamIndex {
       )
       .all(...params) as StoredBlock[];
     for (const b of hit) {
+      this.cache.forget(b.rid);
       const kept = filterEntries({ ids: decodeNumbers(b.ids), times: decodeNumbers(b.times) }, keep);
       if (kept.ids.length === 0) {
         this.deleteBlock.run(b.rid);

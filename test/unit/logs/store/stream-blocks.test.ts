@@ -11,7 +11,7 @@ import { blockRow, decodeNumbers, OpenBlocks } from '../../../../src/logs/store/
 import { logRecord, RETENTION } from '../../../helpers/log-store-fixtures.ts';
 
 describe('stream blocks', () => {
-  it('a block row holds its entries exactly, with their smallest and largest time', () => {
+  it('a block row holds its entries exactly, by time then id, with their smallest and largest time and id', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 52 })), {
@@ -22,8 +22,17 @@ describe('stream blocks', () => {
           const ids = [...new Set(pairs.map((p) => p[0]))].sort((a, b) => a - b);
           const times = ids.map((_, i) => pairs[i % pairs.length]![1]);
           const r = blockRow(7, { ids, times });
-          assert.deepEqual([...decodeNumbers(r.ids)], ids);
-          assert.deepEqual([...decodeNumbers(r.times)], times);
+          const want = ids
+            .map((id, i) => [times[i]!, id] as const)
+            .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+          assert.deepEqual(
+            [...decodeNumbers(r.ids)],
+            want.map((p) => p[1]),
+          );
+          assert.deepEqual(
+            [...decodeNumbers(r.times)],
+            want.map((p) => p[0]),
+          );
           assert.equal(r.minTimeUs, Math.min(...times));
           assert.equal(r.maxTimeUs, Math.max(...times));
           assert.deepEqual([r.firstId, r.lastId, r.entries], [ids[0], ids[ids.length - 1], ids.length]);
