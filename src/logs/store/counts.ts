@@ -58,6 +58,8 @@ interface GroupRow {
 
 /** Entry ids checked against substrings per statement. */
 const FILTER_IDS = 10_000;
+/** Streams counted per read of the stream index (their (stream, bucket) counts held at once). */
+const COUNT_STREAMS = 64;
 
 /** ⌈(t − origin) / width⌉ for t > origin, exactly for safe integers. */
 function bucketOf(t: number, originUs: number, bucketUs: number): number {
@@ -82,39 +84,55 @@ async function countByIndex(
     ...containsConditions('sqlite', q.contains ?? []),
     ...containsConditions('sqlite', q.notContains ?? [], true),
   ];
+  const sorted = [...streamIds].sort((a, b) => a - b);
   return store.db.connection().execute(async (conn) => {
     const out: GroupRow[] = [];
-    for (const sid of [...streamIds].sort((a, b) => a - b)) {
-      let ids: number[] = [];
-      let times: number[] = [];
-      index.visit([sid], q.originUs + 1, q.endUs, (_, id, t) => {
-        ids.push(id);
-        times.push(t);
-      });
-      if (filters.length > 0 && ids.length > 0) {
-        const kept = new Set<number>();
-        for (let at = 0; at < ids.length; at += FILTER_IDS) {
-          const part = ids.slice(at, at + FILTER_IDS);
-          const r = await sql<{
-            id: number;
-          }>`select e.id as id from json_each(${JSON.stringify(part)}) j cross join log_entries e on e.id = j.value where ${sql.join(filters, sql` and `)}`.execute(
-            conn,
-          );
-          for (const x of r.rows) kept.add(Number(x.id));
+    // streams a chunk at a time (one index read each), so at most a chunk's (stream, bucket) counts are held
+    for (let at = 0; at < sorted.length; at += COUNT_STREAMS) {
+      const chunk = sorted.slice(at, at + COUNT_STREAMS);
+      const counts = new Map<number, Map<number, number>>(chunk.map((sid) => [sid, new Map()]));
+      if (filters.length === 0) {
+        const lo = q.originUs + 1;
+        index.visitTimes(chunk, lo, q.endUs, (sid, times, from, to, inRange) => {
+          const byBucket = counts.get(sid)!;
+          for (let i = from; i < to; i++) {
+            const t = times[i]!;
+            if (!inRange && (t < lo || t >= q.endUs)) continue;
+            const b = bucketOf(t, q.originUs, q.bucketUs);
+            byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
+          }
+        });
+      } else {
+        for (const sid of chunk) {
+          const ids: number[] = [];
+          const times: number[] = [];
+          index.visit([sid], q.originUs + 1, q.endUs, (_, id, t) => {
+            ids.push(id);
+            times.push(t);
+          });
+          const kept = new Set<number>();
+          for (let from = 0; from < ids.length; from += FILTER_IDS) {
+            const part = ids.slice(from, from + FILTER_IDS);
+            const r = await sql<{
+              id: number;
+            }>`select e.id as id from json_each(${JSON.stringify(part)}) j cross join log_entries e on e.id = j.value where ${sql.join(filters, sql` and `)}`.execute(
+              conn,
+            );
+            for (const x of r.rows) kept.add(Number(x.id));
+          }
+          const byBucket = counts.get(sid)!;
+          for (let i = 0; i < ids.length; i++) {
+            if (!kept.has(ids[i]!)) continue;
+            const b = bucketOf(times[i]!, q.originUs, q.bucketUs);
+            byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
+          }
         }
-        const f = ids.map((id) => kept.has(id));
-        times = times.filter((_, i) => f[i]);
-        ids = ids.filter((_, i) => f[i]);
       }
-      const byBucket = new Map<number, number>();
-      for (const t of times) {
-        const b = bucketOf(t, q.originUs, q.bucketUs);
-        byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
-      }
-      for (const [b, n] of [...byBucket].sort((x, y) => x[0] - y[0])) {
-        out.push({ sid, b, n });
-        if (out.length > q.maxGroups) return out;
-      }
+      for (const sid of chunk)
+        for (const [b, n] of [...counts.get(sid)!].sort((x, y) => x[0] - y[0])) {
+          out.push({ sid, b, n });
+          if (out.length > q.maxGroups) return out;
+        }
     }
     return out;
   });

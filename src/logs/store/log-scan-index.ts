@@ -56,6 +56,28 @@ export function windowOrder(
 }
 
 /**
+ * The window `[lo, hi)` — halved (keeping its edge at the scan's start: `hi` backward, `lo` forward) while it holds
+ * more than `maxCandidates` entries of the streams and is wider than 1 µs — and its entry ids in the scan's order.
+ */
+export function boundedWindow(
+  index: StreamIndex,
+  streams: readonly number[],
+  w: { readonly lo: number; readonly hi: number },
+  back: boolean,
+  maxCandidates: number,
+): { readonly lo: number; readonly hi: number; readonly ids: Float64Array } {
+  let { lo, hi } = w;
+  let ids = windowOrder(index, streams, lo, hi, back);
+  while (ids.length > maxCandidates && hi - lo > 1) {
+    const half = Math.ceil((hi - lo) / 2);
+    if (back) lo = hi - half;
+    else hi = lo + half;
+    ids = windowOrder(index, streams, lo, hi, back);
+  }
+  return { lo, hi, ids };
+}
+
+/**
  * How much wider the next window is: as many times as this one's kept entries go into those still wanted (and its
  * candidates into a page), from 1 to {@link MAX_GROWTH}.
  */
@@ -90,13 +112,10 @@ export async function scanByStreamIndex(
     let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
     let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);
     for (;;) {
-      let ids = windowOrder(index, streams, lo, hi, back);
-      while (ids.length > MAX_WINDOW_CANDIDATES && hi - lo > 1) {
-        width = Math.ceil((hi - lo) / 2);
-        if (back) lo = hi - width;
-        else hi = lo + width;
-        ids = windowOrder(index, streams, lo, hi, back);
-      }
+      const w = boundedWindow(index, streams, { lo, hi }, back, MAX_WINDOW_CANDIDATES);
+      const ids = w.ids;
+      [lo, hi] = [w.lo, w.hi];
+      width = hi - lo;
       const keptBefore = entries.length;
       for (let at = 0; at < ids.length && entries.length < q.limit && scanned < q.maxScan;) {
         const page = Math.min(PAGE, Math.max(q.limit - entries.length, MIN_PAGE));

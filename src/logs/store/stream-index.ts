@@ -225,6 +225,33 @@ export class StreamIndex {
     return rows.map((r, k) => out[k] ?? read.get(Number(r[1]))!);
   }
 
+  /**
+   * Calls `fn` with each run of entry times of these streams in `[loUs, hiUs)`: `times[from..to)` of one sealed
+   * block (ascending) or of an open block (in id order; `fn` must check those against the range itself, so
+   * `inRange` is false). For counts, which need the times only.
+   */
+  visitTimes(
+    streamIds: readonly number[],
+    loUs: number,
+    hiUs: number,
+    fn: (streamId: number, times: ArrayLike<number>, from: number, to: number, inRange: boolean) => void,
+  ): void {
+    if (streamIds.length === 0 || loUs >= hiUs) return;
+    const rows = this.blocksIn.all(JSON.stringify(streamIds), loUs, hiUs) as number[][];
+    const blocks = this.decodedAll(rows);
+    for (let k = 0; k < rows.length; k++) {
+      const [sid, , minT, maxT] = rows[k]!;
+      const { times } = blocks[k]!;
+      const from = minT! >= loUs ? 0 : lowerBound(times, loUs);
+      const to = maxT! < hiUs ? times.length : lowerBound(times, hiUs);
+      if (to > from) fn(Number(sid), times, from, to, true);
+    }
+    for (const sid of streamIds) {
+      const b = this.open.of(sid);
+      if (b !== undefined) fn(sid, b.times, 0, b.times.length, false);
+    }
+  }
+
   /** Whether a stream has an entry with a time in `[loUs, hiUs)`. */
   hasEntries(streamId: number, loUs: number, hiUs: number): boolean {
     if (loUs >= hiUs) return false;
