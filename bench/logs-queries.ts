@@ -57,6 +57,30 @@ export function searchCases(qs: LogQueryService, nowMs: number): [string, () => 
           direction: 'backward',
         }),
     ],
+    [
+      'tail history: LogQL {node_id=<node>} newest 100 of the hour',
+      () =>
+        qs.queryRange({
+          query: `{node_id="${node()}"}`,
+          startUs,
+          endUs,
+          limit: 100,
+          stepMs: 60_000,
+          direction: 'backward',
+        }),
+    ],
+    [
+      'trace lookup (trace id + node_id=<node>; no line holds it)',
+      () =>
+        qs.search({
+          startUs,
+          endUs,
+          limit: 100,
+          words: [],
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          labels: { node_id: node() },
+        }),
+    ],
   ];
 }
 
