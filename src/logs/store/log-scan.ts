@@ -84,7 +84,12 @@ export class LogScanner {
    * latest-arrived matches, which differ from the latest by timestamp only for entries that arrived out of order.
    */
   async scan(q: LogScan): Promise<LogScanResult> {
-    const streams = await this.streamFilter(q.labels, q.scope);
+    const filter = await this.streamFilter(q.labels, q.scope);
+    // a trace id is found through its own index: walking the streams would read every entry of them in the range
+    const streams =
+      filter.kind === 'ids' && filter.byStream && q.traceId !== undefined && q.traceId !== ''
+        ? { ...filter, byStream: false }
+        : filter;
     if (streams.kind === 'none') return { entries: [], scanned: 0, truncated: false };
     const byStream = streams.kind === 'ids' && streams.byStream;
     const words = (q.words ?? []).flatMap(textTokens);

@@ -5,7 +5,7 @@
  * compared with a filter and sort over the records in memory (the store's layout — by stream, by time, through
  * the full-text index — must not change an answer). Entries arrive in time order (the newest-first word search
  * returns the latest-arrived matches, which are then the latest by time). One node of six (a sixth of the streams)
- * is read by stream; two nodes, or no label, along the time index; a JS predicate
+ * is read by stream (with a trace id, through the trace index instead); two nodes, or no label, along the time index; a JS predicate
  * that keeps few of the rows read makes a scan read several pages.
  */
 import assert from 'node:assert/strict';
@@ -21,12 +21,20 @@ const NODES = ['node-1', 'node-2', 'node-3', 'node-4', 'node-5', 'node-6'];
 const LEVELS = ['info', 'warn', 'error'] as const;
 const COMPONENTS = ['transport', 'consensus'];
 const WORDS = ['transfer', 'timed', 'out', 'retrying', 'quorum', 'lost'];
+/** Trace ids of entries (the empty one: no trace). */
+const TRACES = [
+  '',
+  '4bf92f3577b34da6a3ce929d0e0e4736',
+  '0af7651916cd43dd8448eb211c80319c',
+  'b7ad6b7169203331b7ad6b7169203331',
+];
 
 interface Entry {
   readonly node: number;
   readonly level: number;
   readonly component: number;
   readonly words: readonly number[];
+  readonly trace: number;
   /** ms after the previous entry (0: same timestamp) */
   readonly gapMs: number;
 }
@@ -36,6 +44,7 @@ const entryArb: fc.Arbitrary<Entry> = fc.record({
   level: fc.nat(LEVELS.length - 1),
   component: fc.nat(COMPONENTS.length - 1),
   words: fc.array(fc.nat(WORDS.length - 1), { minLength: 1, maxLength: 4 }),
+  trace: fc.nat(TRACES.length - 1),
   gapMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 })),
 });
 
@@ -47,6 +56,8 @@ interface Query {
   readonly contains: readonly [number, number] | undefined;
   /** a word the scan's JS predicate keeps lines by (rows read but not kept: more pages) */
   readonly accept: number | undefined;
+  /** a trace id the entries must carry (never the empty one) */
+  readonly trace: number | undefined;
   readonly backward: boolean;
   readonly limit: number;
   /** the range as fractions of the entries' span (the end may reach past the newest entry) */
@@ -66,6 +77,7 @@ const queryArb: fc.Arbitrary<Query> = fc.record({
     freq: 1,
   }),
   accept: fc.option(fc.nat(WORDS.length - 1), { nil: undefined }),
+  trace: fc.option(fc.integer({ min: 1, max: TRACES.length - 1 }), { nil: undefined, freq: 2 }),
   backward: fc.boolean(),
   limit: fc.oneof(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 100, max: 250 })),
   from: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -80,6 +92,7 @@ function records(entries: readonly Entry[]): LogRecord[] {
       nodeId: NODES[e.node]!,
       level: LEVELS[e.level]!,
       component: COMPONENTS[e.component]!,
+      traceId: TRACES[e.trace]!,
       body: `{"msg":" ${e.words.map((w) => WORDS[w]).join(' ')} "}`,
     });
   });
@@ -125,6 +138,7 @@ describe('log store scans against a plain scan (SQLite)', () => {
                 direction: q.backward ? 'backward' : 'forward',
                 limit: q.limit,
                 maxScan: 1_000_000,
+                ...(q.trace === undefined ? {} : { traceId: TRACES[q.trace]! }),
                 ...(kept === undefined ? {} : { accept: (r: LogRecord) => r.body.includes(kept) }),
               });
               const want = stored
@@ -136,7 +150,8 @@ describe('log store scans against a plain scan (SQLite)', () => {
                     (q.level === undefined || LEVELS[q.level] === r.level) &&
                     words.every((w) => textTokens(r.body).includes(w)) &&
                     contains.every((c) => r.body.includes(c)) &&
-                    (kept === undefined || r.body.includes(kept)),
+                    (kept === undefined || r.body.includes(kept)) &&
+                    (q.trace === undefined || r.traceId === TRACES[q.trace]),
                 )
                 .sort((a, b) =>
                   q.backward ? b.timeUs - a.timeUs || b.id - a.id : a.timeUs - b.timeUs || a.id - b.id,
