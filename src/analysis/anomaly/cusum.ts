@@ -84,7 +84,6 @@
  * been learned. Pure, streaming, O(bins) state.
  */
 import { InvalidInputError } from '../../errors.ts';
-import type { Severity } from '../../model/dwcp.ts';
 import { NOT_JUDGED } from './detector.ts';
 import type {
   DetectorContext,
@@ -101,6 +100,7 @@ import { checkCusumState, type CusumSnapshotState } from './cusum-snapshot.ts';
 import { WeeklyStepCalendar } from './step-calendar.ts';
 import { IncrementTail } from './cusum-tail.ts';
 import { ScaleChart } from './scale-chart.ts';
+import { cusumVerdict } from './cusum-verdict.ts';
 
 export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
@@ -302,11 +302,9 @@ class CusumImpl implements CusumDetector {
       const dev = value - (expected - base.currentLevel);
       const d = drift.vote(clipped(zd, o.clip), clipped(zPrev * r, o.clip), zd, dev, this.hOfSide, sd);
       if (d !== 0 && !anomalous) {
-        // The drift chart's vote: its sum (the shift test's |Z|), side and band stand for the verdict.
-        side = d;
+        // The drift chart's vote: its sum (the shift test's |Z|) and band stand for the verdict.
         s = drift.shiftVoted ? Math.abs(drift.shiftZ) : d > 0 ? drift.up : drift.down;
         h = drift.shiftVoted ? drift.shiftThreshold : d > 0 ? hUp : hDown;
-        zDir = d * zd;
         bandWidth = sd;
         gate = true;
         anomalous = true;
@@ -326,35 +324,22 @@ class CusumImpl implements CusumDetector {
       // The scale chart's vote, on a sample outside the band along a bad direction only.
       const zs = z >= 0 ? 1 : -1;
       if ((this.dir === 0 || this.dir === zs) && zs * z >= o.bandSigma) {
-        side = zs;
         s = scale.sum;
         h = scale.h;
-        zDir = zs * z;
         gate = true;
         anomalous = true;
       }
     }
-    let score = s / (s + h);
-    if (!gate && score >= 0.5) score = 0.4999;
-    const severity: Severity = !anomalous
-      ? 'low'
-      : s >= 2 * h
-        ? 'critical'
-        : s >= 1.5 * h
-          ? 'high'
-          : 'medium';
-    const verdict: Verdict = {
+    const verdict = cusumVerdict({
+      sum: s,
+      h,
+      gate,
       anomalous,
-      score,
       expected,
-      lower: expected - o.bandSigma * bandWidth,
-      upper: expected + o.bandSigma * bandWidth,
+      halfBand: o.bandSigma * bandWidth,
       deviation: z,
-      confidence: score,
-      severity,
-      warmingUp: false,
-      resolved: this.lastAnomalous && !anomalous,
-    };
+      wasAnomalous: this.lastAnomalous,
+    });
     this.lastAnomalous = anomalous;
     this.tail?.add(value, zc, inControl);
     base.learn(value, timestampMs);
