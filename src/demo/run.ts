@@ -5,7 +5,6 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { logRedaction } from '../model/redact.ts';
 import { monitorLogger, SelfLogSink } from '../logs/self-log.ts';
 import { parseMonitorConfig } from '../config.ts';
@@ -20,8 +19,7 @@ import { startAlertReceiver } from './alert-receiver.ts';
 import { faultCoverage } from './fault-coverage.ts';
 import { buildDemoReport, type DemoReport } from './report.ts';
 
-/** The default scenario shipped with the project. */
-export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
+export { DEFAULT_SCENARIO, DEMO_DEFAULTS } from './defaults.ts';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -83,18 +81,6 @@ async function prepareDemoAuth(
     await auth.store.close();
   }
 }
-
-/** Defaults of the demo (6 nodes in 3 regions, the default scenario, port 9500, ./data). */
-export const DEMO_DEFAULTS: Omit<DemoOptions, 'durationMs'> = {
-  nodes: 6,
-  regions: ['us-east', 'eu-west', 'ap-south'],
-  scenarioPath: DEFAULT_SCENARIO,
-  seed: 1,
-  rolloutPercent: 25,
-  port: 9500,
-  dataDir: './data',
-  daySeconds: 1800,
-};
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

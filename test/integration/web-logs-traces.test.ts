@@ -43,6 +43,12 @@ describe(
     const pageErrors: string[] = [];
     let errorLines = 0;
     let tracedErrorLines = 0;
+    /**
+     * The window searched, fixed once everything is shipped: the simulated migrations end up to minutes after the
+     * real clock (lines stamped up to 5 minutes ahead are accepted), so a window ending "now" would take in more
+     * error lines the later it is read.
+     */
+    let window = { fromMs: 0, toMs: 0 };
 
     before(async () => {
       assert.ok(existsSync(join(DEFAULT_WEB_ROOT, 'index.html')), 'web/dist is built (npm run build:web)');
@@ -82,7 +88,12 @@ describe(
       } finally {
         await cluster.stop();
       }
-      const res = (await (await fetch(`${base}/api/logs?level=error&limit=1000`)).json()) as LogsResponse;
+      window = { fromMs: t0 - 60_000, toMs: Date.now() };
+      const res = (await (
+        await fetch(
+          `${base}/api/logs?level=error&limit=1000&start=${window.fromMs}000000&end=${window.toMs}000000`,
+        )
+      ).json()) as LogsResponse;
       const failed = res.entries.filter((e) => /failed/.test(e.body));
       errorLines = failed.length;
       tracedErrorLines = failed.filter((e) => e.traceId !== '').length;
@@ -105,20 +116,38 @@ describe(
     });
 
     it('finds the error lines with a LogQL query and the level filter, and expands one', async () => {
-      await page.goto(`${monitor!.url}#/logs`);
+      await page.goto(`${monitor!.url}#/logs?from=${window.fromMs}&to=${window.toMs}`);
       const view = page.getByTestId('logs-view');
       await view
         .getByLabel('LogQL query')
         .fill('{service="dwcp-node", component=~"migration|state_sync"} |= "failed"');
       await view.getByRole('button', { name: 'Search' }).click();
       await page.waitForFunction(() => location.hash.includes('query='));
+      const rows = view.locator('tr.log-row');
+      await rows.first().waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="logs-view"][aria-busy="false"]').waitFor({ timeout: 15_000 });
+      const unfiltered = await rows.count();
+      // The level filter's search held back: until its answer arrives, the rows on the page are the previous
+      // search's, and the view says so (aria-busy) instead of passing them off as the filtered answer.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(
+        (url) => url.pathname === '/api/logs' && url.searchParams.has('level'),
+        async (route) => {
+          await held;
+          await route.continue();
+        },
+      );
       // the checkbox follows the URL: a click changes the hash, and the box shows checked once the view has read it
       // (Playwright's check() asserts the state right after its click, before the hashchange is handled)
       await view.getByRole('checkbox', { name: 'error' }).click();
       await page.waitForFunction(() => location.hash.includes('level=error'));
       await view.getByRole('checkbox', { name: 'error', checked: true }).waitFor({ timeout: 5_000 });
-      const rows = view.locator('tr.log-row');
-      await rows.first().waitFor({ timeout: 15_000 });
+      assert.equal(await view.getAttribute('aria-busy'), 'true', 'the previous rows are marked busy');
+      assert.equal(await rows.count(), unfiltered);
+      release();
+      await page.locator('[data-testid="logs-view"][aria-busy="false"]').waitFor({ timeout: 15_000 });
+      await page.unrouteAll();
       assert.equal(await rows.count(), errorLines);
       for (const text of await rows.allInnerTexts()) {
         assert.match(text, /\berror\b/);

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { faultTable } from '../../demo/fault-table.ts';
-import { DEMO_DEFAULTS, runDemo } from '../../demo/run.ts';
+import { DEMO_DEFAULTS } from '../../demo/defaults.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { checkOutputFile, parseInteger, parseList, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
@@ -67,6 +67,8 @@ export function demoCommand(): Command {
         const seed = parseInteger('--seed', f.seed, 0, 2 ** 31 - 1);
         const rolloutPercent = parseInteger('--rollout-percent', f.rolloutPercent, 0, 100);
         const port = parsePort('--port', f.port);
+        // loaded here, not at startup: --help and flag errors need none of the monitor and simulator
+        const { runDemo } = await import('../../demo/run.ts');
         const tty = process.stderr.isTTY === true;
         const bar = new cliProgress.SingleBar(
           {

@@ -5,16 +5,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadMonitorConfig, parseMonitorConfig, sqlLocation, type MonitorConfig } from '../../config.ts';
-import { openStore as openConfiguredStore } from '../../compose/stores.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { createCapacityProvider } from '../../monitor/capacity-provider.ts';
-import { createInsightsProvider } from '../../monitor/rollout-provider.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../reports/range.ts';
-import { ReportService } from '../../reports/report-service.ts';
-import { ReportStore } from '../../reports/report-store.ts';
+import type { ReportStore } from '../../reports/report-store.ts';
 import { parseTime } from '../../server/params.ts';
-import { openPostgresStore } from '../../store/postgres.ts';
-import { openSqliteStore, type OpenedStore } from '../../store/sqlite.ts';
+import type { OpenedStore } from '../../store/sqlite.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
@@ -53,10 +48,11 @@ async function openStore(c: MonitorConfig): Promise<OpenedStore> {
       `no monitor database at ${s.path}: run the monitor first, or give --config with its storage`,
     );
   }
-  if (s.type === 'victoriametrics') return openConfiguredStore(c);
+  // the stores are loaded when a report is written, not at startup (--help and flag errors need none of them)
+  if (s.type === 'victoriametrics') return (await import('../../compose/stores.ts')).openStore(c);
   return s.type === 'sqlite'
-    ? openSqliteStore({ path: s.path, retentionMs: s.retention })
-    : openPostgresStore({ url: s.url, retentionMs: s.retention });
+    ? (await import('../../store/sqlite.ts')).openSqliteStore({ path: s.path, retentionMs: s.retention })
+    : (await import('../../store/postgres.ts')).openPostgresStore({ url: s.url, retentionMs: s.retention });
 }
 
 /** The `report` command. */
@@ -93,6 +89,13 @@ export function reportCommand(): Command {
           throw new InvalidInputError('--format pdf writes binary data: give --out <file.pdf>');
         const config = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
         store = await openStore(config);
+        const [{ ReportService }, { ReportStore }, { createInsightsProvider }, { createCapacityProvider }] =
+          await Promise.all([
+            import('../../reports/report-service.ts'),
+            import('../../reports/report-store.ts'),
+            import('../../monitor/rollout-provider.ts'),
+            import('../../monitor/capacity-provider.ts'),
+          ]);
         if (flags.store) {
           const s = config.storage;
           reportStore = await ReportStore.open(sqlLocation(s), {

@@ -5,7 +5,6 @@ import { monitorLogger, SelfLogSink } from '../../logs/self-log.ts';
 import { dirname, resolve } from 'node:path';
 import { parseMonitorConfig, readMonitorConfig, type MonitorConfig } from '../../config.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { startMonitor } from '../../main.ts';
 import { resolveSloDefinitions } from '../../monitor/slo-definitions.ts';
 import { parseHttpUrl, parseInteger, parsePort } from '../flags.ts';
 import { exitCodeFor } from './detect.ts';
@@ -121,6 +120,8 @@ export function serveCommand(): Command {
         });
         const selfLog = new SelfLogSink();
         const logger = monitorLogger({ level: flags.logLevel, redact: logRedaction(), selfLog });
+        // loaded here, not at startup: --help and flag errors need none of the monitor
+        const { startMonitor } = await import('../../main.ts');
         const monitor = await startMonitor({ config, slos, logger, selfLog });
         process.stdout.write(`DWCP Monitor listening on ${monitor.url} (${config.targets.length} targets)\n`);
         // SIGHUP reloads the alert rule files; a bad file keeps the running rules (the problems are logged).

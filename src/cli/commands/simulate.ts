@@ -6,8 +6,6 @@ import { Command } from 'commander';
 import { DwcpError, InvalidInputError } from '../../errors.ts';
 import { HEAD_SAMPLERS, isHeadSamplerName, type HeadSamplerName } from '../../sdk/head-sampler.ts';
 import { createOtlpTraceExporter, OTLP_PROTOCOLS, type OtlpProtocol } from '../../sdk/otlp-exporter.ts';
-import { instrumentedNodeOptions } from '../../compose/ops.ts';
-import { startCluster } from '../../sim/cluster.ts';
 import { loadScenario, type Scenario } from '../../sim/scenario.ts';
 import { parseDuration, timerSafe } from '../../model/duration.ts';
 import { checkOutputFile, parseInteger, parseList, parseNumber } from '../flags.ts';
@@ -189,6 +187,11 @@ export function simulateCommand(
         process.exitCode = 2;
         return;
       }
+      // loaded here, not at startup: --help and flag errors need none of the simulator and its instrumentation
+      const [{ startCluster }, { instrumentedNodeOptions }] = await Promise.all([
+        import('../../sim/cluster.ts'),
+        import('../../compose/ops.ts'),
+      ]);
       let cluster;
       try {
         cluster = await startCluster({

@@ -35,10 +35,15 @@ export function LogsView({ route }: { route: Route }) {
   const query = p['query'] ?? '';
   const [draft, setDraft] = useState(query);
   useEffect(() => setDraft(query), [query]);
-  const [rows, setRows] = useState<readonly LogRow[]>([]);
   const [status, setStatus] = useState<{ error: string | null; note: string }>({ error: null, note: '' });
   const [tick, setTick] = useState(0);
   const key = route.params.toString();
+  // The rows shown and the search they answer: until the current search's answer arrives, the rows of the previous
+  // one stay on the page marked busy (aria-busy, dimmed), never passed off as the answer to the new one.
+  const searchKey = `${key}#${tick}`;
+  const [answer, setAnswer] = useState<{ key: string; rows: readonly LogRow[] }>({ key: '', rows: [] });
+  const searching = answer.key !== searchKey;
+  const rows = answer.rows;
 
   const go = (change: Record<string, string | undefined>): void => {
     location.hash = routeHref('logs', { ...p, ...change });
@@ -59,7 +64,7 @@ export function LogsView({ route }: { route: Route }) {
     }).then(
       (res) => {
         if (cancelled) return;
-        setRows(res.entries.map(rowOfEntry));
+        setAnswer({ key: searchKey, rows: res.entries.map(rowOfEntry) });
         setStatus({
           error: null,
           note: `${res.entries.length} lines, ${res.scannedLines} scanned${res.truncated ? ' (scan bound reached: narrow the query or window)' : ''}`,
@@ -67,7 +72,7 @@ export function LogsView({ route }: { route: Route }) {
       },
       (e: unknown) => {
         if (cancelled) return;
-        setRows([]);
+        setAnswer({ key: searchKey, rows: [] });
         setStatus({ error: e instanceof Error ? e.message : String(e), note: '' });
       },
     );
@@ -94,7 +99,7 @@ export function LogsView({ route }: { route: Route }) {
   };
 
   return (
-    <section className="panel" data-testid="logs-view">
+    <section className="panel" data-testid="logs-view" aria-busy={!live && searching}>
       <h2>
         Logs
         {live && (

@@ -122,11 +122,19 @@ export function TracesView({ route }: { route: Route }) {
   const p = paramsOf(route);
   const [services, setServices] = useState<readonly string[]>([]);
   const [operations, setOperations] = useState<readonly string[]>([]);
-  const [traces, setTraces] = useState<readonly JaegerTrace[]>([]);
   const [status, setStatus] = useState<{ error: string | null; note: string }>({ error: null, note: '' });
   const [minDuration, setMinDuration] = useState(p['minDuration'] ?? '');
   const [node, setNode] = useState(p['node'] ?? '');
   const key = route.params.toString();
+  // The trace list shown and the search it answers (the route without the opened trace): until the current
+  // search's answer arrives, the previous list stays marked busy (aria-busy, dimmed).
+  const searchKey = key.replace(/(^|&)trace=[^&]*/, '');
+  const [answer, setAnswer] = useState<{ key: string; traces: readonly JaegerTrace[] }>({
+    key: '',
+    traces: [],
+  });
+  const searching = answer.key !== searchKey;
+  const traces = answer.traces;
   const go = (change: Record<string, string | undefined>): void => {
     location.hash = routeHref('traces', { ...p, ...change });
   };
@@ -154,16 +162,19 @@ export function TracesView({ route }: { route: Route }) {
     }).then(
       (t) => {
         if (cancelled) return;
-        setTraces(t);
+        setAnswer({ key: searchKey, traces: t });
         setStatus({ error: null, note: `${t.length} traces` });
       },
-      (e: unknown) =>
-        !cancelled && setStatus({ error: e instanceof Error ? e.message : String(e), note: '' }),
+      (e: unknown) => {
+        if (cancelled) return;
+        setAnswer({ key: searchKey, traces: [] });
+        setStatus({ error: e instanceof Error ? e.message : String(e), note: '' });
+      },
     );
     return () => {
       cancelled = true;
     };
-  }, [key.replace(/(^|&)trace=[^&]*/, '')]);
+  }, [searchKey]);
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -171,7 +182,7 @@ export function TracesView({ route }: { route: Route }) {
   };
 
   return (
-    <section className="panel" data-testid="traces-view">
+    <section className="panel" data-testid="traces-view" aria-busy={searching}>
       <h2>Traces</h2>
       <form className="controls" onSubmit={submit}>
         <label>
