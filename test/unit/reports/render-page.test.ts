@@ -67,7 +67,9 @@ describe('PageRenderer', () => {
         chromiumPath: chromiumPath!,
         maxConcurrent: 1,
         maxQueued: 1,
-        timeoutMs: 1500,
+        // the bound covers Chromium's launch too, which takes seconds on a loaded machine: long enough that the
+        // page's readiness, not the launch, is what runs out
+        timeoutMs: 10_000,
       });
       const first = r.render(`${base}/never`, 'png', '[data-ready]');
       const second = r.render(`${base}/never`, 'png', '[data-ready]');
@@ -75,7 +77,7 @@ describe('PageRenderer', () => {
       await assert.rejects(r.render(`${base}/never`, 'png', '[data-ready]'), LimitExceededError);
       await assert.rejects(
         first,
-        (e: unknown) => e instanceof UnavailableError && /within 1500 ms/.test(e.message),
+        (e: unknown) => e instanceof UnavailableError && /within 10000 ms/.test(e.message),
       );
       await assert.rejects(second, UnavailableError);
       assert.deepEqual(r.load, { running: 0, waiting: 0 });
