@@ -84,6 +84,8 @@ const empirical = new Map<string, { q99: number; max: number; n: number }>();
 interface GapCensus {
   gaps: number;
   votes: number;
+  /** Of the votes, those inside a labelled window. */
+  votesIn: number;
   openedIn: number;
   openedOut: number;
 }
@@ -155,7 +157,10 @@ function runFile(f: NabDataFile, census: GapCensus): string[] {
     }
     if (afterGap > 0) {
       afterGap--;
-      if (lastBad) census.votes++;
+      if (lastBad) {
+        census.votes++;
+        if (inWindow(i)) census.votesIn++;
+      }
       if (out.opened.length > 0) {
         if (inWindow(i)) census.openedIn++;
         else census.openedOut++;
@@ -210,7 +215,7 @@ function runFile(f: NabDataFile, census: GapCensus): string[] {
 async function main(): Promise<void> {
   const t0 = process.cpuUsage();
   const corpus = await loadNabCorpus(process.env.DWCP_NAB_DIR);
-  const census: GapCensus = { gaps: 0, votes: 0, openedIn: 0, openedOut: 0 };
+  const census: GapCensus = { gaps: 0, votes: 0, votesIn: 0, openedIn: 0, openedOut: 0 };
   const lines = corpus.files.flatMap((f) => runFile(f, census));
   console.log(
     '| window | engine | at (0–1) | level / CUSUM score (× threshold) | level |z| / threshold σ (which binds) | q̂₀.₉₉ tracked / empirical before | σ judged / series σ | judged samples before | record needs |z| ≥ | gap before (cadences) |',
@@ -218,7 +223,7 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const l of lines) console.log(l);
   console.log(
-    `\ngaps of >= ${GAP_CADENCES} cadences after probation: ${census.gaps}; on the 3 samples after them: ${census.votes} reportable votes, openings ${census.openedIn} inside windows / ${census.openedOut} outside`,
+    `\ngaps of >= ${GAP_CADENCES} cadences after probation: ${census.gaps}; on the 3 samples after them: ${census.votes} reportable votes (${census.votesIn} inside windows), openings ${census.openedIn} inside windows / ${census.openedOut} outside`,
   );
   const cpu = process.cpuUsage(t0);
   console.log(`CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
