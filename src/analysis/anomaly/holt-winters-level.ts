@@ -26,6 +26,9 @@
  * Record evidence (`recordMinSamples`, record-evidence.ts; off by default, on in the live tuning): a vote whose
  * deviation is at least twice every deviation of the series so far carries `evidenceSamples` 2, so the engine's
  * confirmation does not wait for a second sample; with `recordScaled` also in a shorter history, at a larger margin.
+ * Tail fit (`tailAlpha`, tail-fit.ts; off by default and in the live tuning): the threshold from a per-sample
+ * false-alarm rate under an exponential tail above q̂, its scale at an upper confidence bound (measured, not adopted:
+ * docs/anomaly-detection.md, "Short histories and gaps").
  * Pure, streaming, bounded (≈ 1.2 KB with 48 bins), snapshot/restore.
  */
 import { InvalidInputError } from '../../errors.ts';
@@ -44,6 +47,7 @@ import { kindDefaults } from './ewma.ts';
 import { validateBaselineOptions, type SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import { RobustSeasonalBaseline } from './seasonal-baseline.ts';
 import { MAX_RECORD_MIN_SAMPLES, RecordEvidence, type RecordEvidenceState } from './record-evidence.ts';
+import { TailFit, type TailFitState } from './tail-fit.ts';
 
 /** Options of {@link createHoltWintersLevelDetector}. */
 export interface HoltWintersLevelOptions {
@@ -81,6 +85,12 @@ export interface HoltWintersLevelOptions {
   readonly tailFactor: number;
   /** Step λ of the quantile tracker (in (0, 1)). Default 0.02. */
   readonly tailRate: number;
+  /**
+   * Tail fit (tail-fit.ts): once |z| has exceeded q̂, the alarm threshold is max(threshold, the threshold of this
+   * per-sample false-alarm rate under an exponential tail above q̂ with its scale at the upper 95 % bound) instead
+   * of max(threshold, tailFactor·q̂). 0: off. In [0, 1 − tailQuantile). Default 0.
+   */
+  readonly tailAlpha: number;
   readonly relativeSigmaFloor: number;
   readonly absoluteSigmaFloor: number;
   /**
@@ -120,6 +130,7 @@ export const DEFAULT_HW_LEVEL_OPTIONS: HoltWintersLevelOptions = Object.freeze({
   tailQuantile: 0.99,
   tailFactor: 2,
   tailRate: 0.02,
+  tailAlpha: 0,
   relativeSigmaFloor: 1e-3,
   absoluteSigmaFloor: 1e-9,
   recordMinSamples: 0,
@@ -172,6 +183,8 @@ export function resolveHwLevelOptions(
   if (!(Number.isFinite(o.tailFactor) && o.tailFactor >= 0))
     bad(`tailFactor must be finite and >= 0, got ${o.tailFactor}`);
   if (!(o.tailRate > 0 && o.tailRate < 1)) bad(`tailRate must be in (0, 1), got ${o.tailRate}`);
+  if (!(o.tailAlpha === 0 || (o.tailAlpha > 0 && o.tailAlpha < 1 - o.tailQuantile)))
+    bad(`tailAlpha must be 0 or in (0, ${1 - o.tailQuantile}), got ${o.tailAlpha}`);
   if (!(
     Number.isInteger(o.recordMinSamples) &&
     o.recordMinSamples >= 0 &&
@@ -217,6 +230,8 @@ interface HwSnapshotState {
   readonly logTail: number;
   /** Record evidence (absent before it existed, and when off). */
   readonly record?: RecordEvidenceState;
+  /** The tail fit (absent when off). */
+  readonly tailFit?: TailFitState;
 }
 
 /** The detector with its resolved options. */
@@ -252,9 +267,12 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   private readonly down: number;
   /** The series' largest deviation so far (null: record evidence off). */
   private readonly records: RecordEvidence | null;
+  /** The fitted tail above q̂ (null: tail fit off). */
+  private readonly fit: TailFit | null;
 
   constructor(o: ResolvedHwLevelOptions) {
     this.options = o;
+    this.fit = o.tailAlpha > 0 ? new TailFit(o.tailRate) : null;
     this.records =
       o.recordMinSamples > 0
         ? new RecordEvidence(o.recordMinSamples, o.recordScaled, o.recordInControl)
@@ -266,10 +284,12 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     this.down = (o.tailRate * (1 - o.tailQuantile)) / o.tailQuantile;
   }
 
-  /** The alarm threshold in σ now: max(threshold, tailFactor·q̂). */
+  /** The alarm threshold in σ now: max(threshold, tailFactor·q̂), or with the tail fit its threshold for q̂. */
   private thresholdNow(): number {
-    const t = this.options.tailFactor * Math.exp(this.logTail);
-    return t > this.options.threshold ? t : this.options.threshold;
+    const o = this.options;
+    const q = Math.exp(this.logTail);
+    const t = this.fit?.threshold(q, o.tailQuantile, o.tailAlpha) ?? o.tailFactor * q;
+    return t > o.threshold ? t : o.threshold;
   }
 
   update(value: number, timestampMs: number): Verdict {
@@ -306,7 +326,9 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     this.lastAnomalous = anomalous;
     base.learn(value, timestampMs);
     const az = z < 0 ? -z : z;
-    this.logTail += az > Math.exp(this.logTail) ? this.up : -this.down;
+    const q = Math.exp(this.logTail);
+    if (az > q) this.fit?.observe(az - q);
+    this.logTail += az > q ? this.up : -this.down;
     const side = z >= o.reanchorSigma ? 1 : z <= -o.reanchorSigma ? -1 : 0;
     if (side === 0 || Math.sign(this.run) !== side) {
       this.run = side;
@@ -331,7 +353,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
   }
 
   stateBytes(): number {
-    return 80 + (this.records !== null ? 16 : 0) + this.base.bytes();
+    return 80 + (this.records !== null ? 16 : 0) + (this.fit !== null ? 24 : 0) + this.base.bytes();
   }
 
   snapshot(): DetectorSnapshot {
@@ -342,6 +364,7 @@ class HwLevelImpl implements HoltWintersLevelDetector {
       lastAnomalous: this.lastAnomalous,
       logTail: this.logTail,
       ...(this.records !== null ? { record: this.records.state() } : {}),
+      ...(this.fit !== null ? { tailFit: this.fit.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -366,11 +389,14 @@ class HwLevelImpl implements HoltWintersLevelDetector {
     if (!(typeof t.logTail === 'number' && Number.isFinite(t.logTail))) bad('logTail must be finite');
     const records = this.records;
     const recordsBefore = records?.state();
+    const fitBefore = this.fit?.state();
     records?.setState(t.record, 'holt-winters detector: cannot restore snapshot');
     try {
+      this.fit?.setState(t.tailFit, 'holt-winters detector: cannot restore snapshot');
       this.base.setState(t.baseline, 'holt-winters detector');
     } catch (e) {
       records?.setState(recordsBefore, 'holt-winters detector');
+      this.fit?.setState(fitBefore, 'holt-winters detector');
       throw e;
     }
     this.run = t.run as number;

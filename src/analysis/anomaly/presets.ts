@@ -72,6 +72,12 @@ export interface PresetTuning {
    */
   readonly hwRecordInControl?: boolean;
   /**
+   * Holt-Winters level member: the alarm threshold from this per-sample false-alarm rate under a fitted exponential
+   * tail above q̂₀.₉₉, its scale at an upper confidence bound (holt-winters-level.ts `tailAlpha`, tail-fit.ts).
+   * Default off (the threshold max(hwSigma, 2·q̂₀.₉₉)).
+   */
+  readonly hwTailAlpha?: number;
+  /**
    * CUSUM trend member: reference value k (σ), target in-control run length (samples) and whether a restart due on
    * a sample back inside the band leaves the baseline where it is (`restartInside`, default false); see cusum.ts. With
    * `confirms`, a signal of the chart counts as the run of samples it rests on ({@link cusumEvidenceSamples}) towards
@@ -281,6 +287,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
         ...(t.hwRecordAfter !== undefined ? { recordMinSamples: t.hwRecordAfter } : {}),
         ...(t.hwRecordScaled === true ? { recordScaled: true } : {}),
         ...(t.hwRecordInControl === true ? { recordInControl: true } : {}),
+        ...(t.hwTailAlpha !== undefined ? { tailAlpha: t.hwTailAlpha } : {}),
       }),
       voteThreshold: 0.5,
       role: 'level',
