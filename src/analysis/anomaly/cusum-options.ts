@@ -9,6 +9,7 @@ import type { Direction } from '../../model/anomaly.ts';
 import type { DetectorContext } from './detector.ts';
 import { kindDefaults } from './ewma.ts';
 import { MAX_BASELINE_BINS } from './seasonal-baseline-options.ts';
+import type { ExcursionHold } from './cusum-excursion.ts';
 
 /** Options of the CUSUM detector (cusum.ts `createCusumDetector`). */
 export interface CusumOptions {
@@ -118,6 +119,13 @@ export interface CusumOptions {
    * the shift's direction, once per shift. Default false.
    */
   readonly shiftTest: boolean;
+  /**
+   * Excursion hold (cusum-excursion.ts): the baseline's noise scale does not learn while an excursion confirmed by
+   * Page's sums on the unwhitened residuals (the chart's k and h) lasts (`excursion`), or only while such an
+   * excursion the chart has voted on lasts (`alarm`), so it does not inflate the σ that should find the next
+   * anomaly; after a restart σ learns from the post-change residuals only. Default `off`.
+   */
+  readonly excursionHold: ExcursionHold;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -155,6 +163,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   scaleSigma: false,
   walkDiffusion: false,
   shiftTest: false,
+  excursionHold: 'off',
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -262,6 +271,8 @@ export function resolveCusumOptions(
   if (o.walkDiffusion && !o.drift) bad('walkDiffusion needs drift');
   if (typeof o.shiftTest !== 'boolean') bad(`shiftTest must be a boolean, got ${String(o.shiftTest)}`);
   if (o.shiftTest && !o.drift) bad('shiftTest needs drift');
+  if (!['off', 'excursion', 'alarm'].includes(o.excursionHold))
+    bad(`excursionHold must be off, excursion or alarm, got ${String(o.excursionHold)}`);
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

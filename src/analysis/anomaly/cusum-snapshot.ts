@@ -8,6 +8,7 @@ import type { SeasonalBaselineState } from './seasonal-baseline-options.ts';
 import type { StepCalendarState } from './step-calendar.ts';
 import type { IncrementTailState } from './cusum-tail.ts';
 import type { ScaleChartState } from './scale-chart.ts';
+import type { ExcursionGateState } from './cusum-excursion.ts';
 
 /** Learned state in a snapshot. */
 export interface CusumSnapshotState {
@@ -41,6 +42,8 @@ export interface CusumSnapshotState {
   readonly tail?: IncrementTailState;
   /** Scale chart (with `scale`; absent otherwise and in older snapshots; checked by scale-chart.ts). */
   readonly scale?: ScaleChartState;
+  /** Excursion gate (with `excursionHold`; absent otherwise and in older snapshots; checked by cusum-excursion.ts). */
+  readonly excursion?: ExcursionGateState;
 }
 
 /** Learned state of the drift chart. */

@@ -44,29 +44,25 @@
  * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
  * the noise's serial correlation and a persistent offset is left to the sums.
  *
- * Drift chart (`drift`, drift-chart.ts): a second pair of sums on residuals whitened with the centred φ̂, whose signal votes only
- * while the Mann–Kendall trend (Hamed & Rao 1998 correction) of the deseasonalised block means is significant and
- * persists over the newest half of the blocks (drift-trend.ts) — a ramp passes, a step that stopped moving (weekend
- * level, a leak's plateau) does not — and its direction is not latched: once reported (a run of its votes, or the
- * main chart's vote on the excursion) it stays quiet that way until the trend has ended. It never moves the baseline.
- * With `shiftTest` (block-shift.ts; off: measured, not adopted) it also votes on one shift of its block means.
+ * Drift chart (`drift`, drift-chart.ts): centred sums that vote only while the Mann–Kendall trend of the
+ * deseasonalised block means is significant and persists (drift-trend.ts: a ramp passes, a step that stopped moving
+ * does not), quiet in a direction already reported until its trend ends; never moves the baseline. With `shiftTest`
+ * (block-shift.ts; off: measured, not adopted) it also votes on one shift of its block means.
  *
- * Weekly steps (`weeklySteps`, step-calendar.ts): every restart is written to a calendar (where the excursion
- * began, its unclipped mean, the deseasonalised level before it). A restart that held for hours and was undone
- * later (a weekend) and recurs one week later at the same time of week, with the same sign and a mean within the
- * band's 2k σ of the first, is expected: the chart re-anchors on all of it at once and does not vote (the drift
- * chart is latched that way too). A one-off shift (never undone), a shift at another time of week, or one larger
- * than the expected step by 2k σ or more still votes (docs/anomaly-detection.md, "Weekend boundaries"). With
- * `firstWeekSteps` an excursion that began at a period boundary at a time of week not judged a week earlier (a
- * weekly pattern's possible first sight) is re-anchored on without a vote and recorded (step-calendar.ts).
+ * Weekly steps (`weeklySteps`, step-calendar.ts): every restart is written to a calendar; a restart that was undone
+ * later (a weekend) and recurs one week later at the same time of week, same sign, mean within 2k σ of the first,
+ * is expected: the chart re-anchors on all of it at once without a vote (the drift chart latched that way too).
+ * Anything else still votes (docs/anomaly-detection.md, "Weekend boundaries"). With `firstWeekSteps` a first-week
+ * excursion that began at a period boundary is re-anchored on without a vote and recorded (step-calendar.ts).
  *
- * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d², d the difference of the (unclipped) residuals of disjoint
- * pairs of successive samples (level errors cancel in it; disjoint pairs keep the increments independent), standardised by its own in-control mean and sd, k for a doubling of σ (≈ 0.312 sd), h from
- * `arl0` (Siegmund; 10⁷ → h ≈ 22.0). Its signal votes only on a sample outside the band (bandSigma σ, the bad
- * direction): a spread change that stays inside the band never pages, one that leaves it pages once it is sustained.
- * It never moves the baseline. With `scaleSigma` the drift chart standardises by the scale chart's level-insensitive
- * noise σ (scale-chart.ts `noiseSigma`, with the drift chart's centred φ̂) instead of the baseline's mean absolute
- * residual, which learns a weekend's level error and a leak's own ramp as noise; measured, off in the live tuning.
+ * Scale chart (`scale`, scale-chart.ts): an upper CUSUM on ln d² of disjoint pairs' residual differences (level
+ * errors cancel), k for a doubling of σ, h from `arl0`; it votes only on a sample outside the band (bad direction)
+ * and never moves the baseline. With `scaleSigma` the drift chart standardises by the scale chart's level-insensitive
+ * σ (scale-chart.ts `noiseSigma`) instead of the baseline's mean absolute residual; measured, off in the live tuning.
+ *
+ * Excursion hold (`excursionHold`, cusum-excursion.ts): Page's sums on the unwhitened residuals confirm an excursion
+ * the whitened chart may not see; while it lasts (or, mode `alarm`, only once the chart voted on it) the baseline's
+ * noise scale does not learn, so the excursion does not inflate the σ that should find the next anomaly.
  *
  * Decision interval from the series' own tails (`calibrateH`, cusum-tail.ts): on a count series (every value a
  * non-negative integer) h is raised per side until e^{θ*·(h + 1.166)} — θ* the root of the whitened increments'
@@ -101,6 +97,7 @@ import { WeeklyStepCalendar } from './step-calendar.ts';
 import { IncrementTail } from './cusum-tail.ts';
 import { ScaleChart } from './scale-chart.ts';
 import { cusumVerdict } from './cusum-verdict.ts';
+import { ExcursionGate } from './cusum-excursion.ts';
 
 export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
@@ -177,6 +174,8 @@ class CusumImpl implements CusumDetector {
   private readonly tail: IncrementTail | null;
   /** Scale chart (`scale`, scale-chart.ts); null without it. */
   private readonly scale: ScaleChart | null;
+  /** Excursion gate (`excursionHold`, cusum-excursion.ts); null without it. */
+  private readonly gate: ExcursionGate | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -197,6 +196,7 @@ class CusumImpl implements CusumDetector {
     this.cap = o.maxSumFactor * (this.tail?.maxH() ?? o.h);
     this.drift = o.drift ? new DriftChart(o) : null;
     this.scale = o.scale ? new ScaleChart(o.arl0, o.baselineHalfLife, o.clip, 1) : null;
+    this.gate = ExcursionGate.forChart(o);
     this.steps =
       o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs, o.firstWeekSteps) : null;
   }
@@ -205,6 +205,7 @@ class CusumImpl implements CusumDetector {
     if (!Number.isFinite(value) || !Number.isFinite(timestampMs)) return NOT_JUDGED;
     const base = this.base;
     base.at(timestampMs);
+    base.holdScale = false;
     if (!base.mature) {
       base.learn(value, timestampMs);
       return NOT_JUDGED;
@@ -223,6 +224,8 @@ class CusumImpl implements CusumDetector {
     const sigma = base.sigma;
     const z = (value - expected) / sigma;
     const zr = z > o.clip ? o.clip : z < -o.clip ? -o.clip : z;
+    // Excursion hold: the noise scale does not learn the samples of a confirmed excursion (cusum-excursion.ts).
+    this.gate?.update(z);
     const phi = this.c1 > 0 ? Math.min(0.95, this.c1 / this.c0) : 0;
     let zc = (zr - phi * this.prevZ) / Math.sqrt(1 - phi * phi);
     zc = zc > o.clip ? o.clip : zc < -o.clip ? -o.clip : zc;
@@ -341,6 +344,8 @@ class CusumImpl implements CusumDetector {
       wasAnomalous: this.lastAnomalous,
     });
     this.lastAnomalous = anomalous;
+    // A vote inside a confirmed excursion opens its alarm (mode `alarm`); the scale then does not learn it.
+    base.holdScale = this.gate?.verdict(anomalous) ?? false;
     this.tail?.add(value, zc, inControl);
     base.learn(value, timestampMs);
     // Restart after a held signal: accept the excursion's mean as the new level.
@@ -356,6 +361,7 @@ class CusumImpl implements CusumDetector {
       }
       this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
       this.upRaw = this.downRaw = 0;
+      this.gate?.reset();
     }
     this.steps?.observe(timestampMs, base.deseasonalisedLevel);
     return verdict;
@@ -409,7 +415,8 @@ class CusumImpl implements CusumDetector {
       (this.drift !== null ? this.drift.bytes() : 0) +
       (this.steps !== null ? this.steps.bytes() : 0) +
       (this.tail !== null ? this.tail.bytes() : 0) +
-      (this.scale !== null ? this.scale.bytes() : 0)
+      (this.scale !== null ? this.scale.bytes() : 0) +
+      (this.gate !== null ? this.gate.bytes() : 0)
     );
   }
 
@@ -436,6 +443,7 @@ class CusumImpl implements CusumDetector {
       ...(this.tail !== null ? { tail: this.tail.state() } : {}),
       ...(this.drift !== null ? { drift: this.drift.state() } : {}),
       ...(this.scale !== null ? { scale: this.scale.state() } : {}),
+      ...(this.gate !== null ? { excursion: this.gate.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -453,12 +461,14 @@ class CusumImpl implements CusumDetector {
     const stepsBefore = this.steps?.state();
     const tailBefore = this.tail?.state();
     const scaleBefore = this.scale?.state();
+    const gateBefore = this.gate?.state();
     this.base.setState(st.baseline, 'cusum detector');
     try {
       this.steps?.setState(st.steps ?? { steps: [] }, 'cusum detector');
       if (st.tail !== undefined) this.tail?.setState(st.tail, 'cusum detector');
       // An older snapshot (no scale chart) restores with a fresh one, which learns again before it judges.
       this.scale?.setState(st.scale ?? ScaleChart.FRESH, 'cusum detector');
+      this.gate?.setState(st.excursion ?? ExcursionGate.FRESH, 'cusum detector');
       this.up = st.up;
       this.down = st.down;
       this.upRun = st.upRun;
@@ -482,6 +492,7 @@ class CusumImpl implements CusumDetector {
       if (stepsBefore !== undefined) this.steps!.setState(stepsBefore, 'cusum detector');
       if (tailBefore !== undefined) this.tail!.setState(tailBefore, 'cusum detector');
       if (scaleBefore !== undefined) this.scale!.setState(scaleBefore, 'cusum detector');
+      if (gateBefore !== undefined) this.gate!.setState(gateBefore, 'cusum detector');
       throw e;
     }
   }

@@ -34,6 +34,9 @@
  * earlier re-anchored on without a vote): corpus false alarms −25 % on 18 unseen seeds, but 2 % of level shifts and
  * leaks accepted unreported and the goal on 13 instead of 14 of them (docs/anomaly-detection.md, "Weekend boundaries:
  * the first week").
+ * Not turned on: `excursionHold` (cusum-excursion.ts: the baseline's noise scale held while a confirmed excursion, or
+ * one the chart voted on, lasts): with `alarm` leaks 426 → 431 of 503 over 22 seeds but false alarms +9 % on the 18
+ * unseen ones, the goal on 14 of them either way (docs/anomaly-detection.md, "The noise estimate after an excursion").
  *
  * The level member judges each half-hour bin at the spread of its residuals around each visit's own mean, not their
  * mean absolute value (holt-winters-level.ts and seasonal-baseline.ts `seasonalSpread`, its default): a level error

@@ -17,6 +17,7 @@ import { InvalidInputError } from '../../errors.ts';
 import { normalQuantile, normalUpperTail } from '../../math/normal.ts';
 import { createContextOseDetector } from './context-ose.ts';
 import { createCusumDetector, type ResolvedCusumOptions } from './cusum.ts';
+import type { ExcursionHold } from './cusum-excursion.ts';
 import { createHoltWintersLevelDetector } from './holt-winters-level.ts';
 import type { DetectorContext, InputRange } from './detector.ts';
 import { EnsembleDetector } from './ensemble.ts';
@@ -107,6 +108,8 @@ export interface PresetTuning {
     readonly walkDiffusion?: boolean;
     /** The drift chart's shift test on its block means (cusum.ts `shiftTest`, block-shift.ts; needs `drift`). Default false. */
     readonly shiftTest?: boolean;
+    /** When the noise scale is held during an excursion (cusum.ts `excursionHold`, cusum-excursion.ts). Default `off`. */
+    readonly excursionHold?: ExcursionHold;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -311,6 +314,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.scaleSigma === true ? { scaleSigma: true } : {}),
       ...(t.cusum.walkDiffusion === true ? { walkDiffusion: true } : {}),
       ...(t.cusum.shiftTest === true ? { shiftTest: true } : {}),
+      ...(t.cusum.excursionHold !== undefined ? { excursionHold: t.cusum.excursionHold } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};

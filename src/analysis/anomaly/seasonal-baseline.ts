@@ -86,6 +86,12 @@ export class RobustSeasonalBaseline {
   expected = 0;
   /** σ (floored) at the time of the last {@link at} call. */
   sigma = 0;
+  /**
+   * While true, {@link learn} leaves the noise scale alone (the series-wide and the bins' mean absolute residuals):
+   * a detector sets it while an excursion it has confirmed lasts (cusum-excursion.ts), so the excursion's
+   * residuals are not learned as noise. Level and offsets learn as before. Not part of the state: set per sample.
+   */
+  holdScale = false;
   private bin = -1;
   private cycle = 0;
   private n = 0;
@@ -210,13 +216,16 @@ export class RobustSeasonalBaseline {
     const rc = r > lim ? lim : r < -lim ? -lim : r;
     const ar = r < 0 ? -r : r;
     this.level += a * rc;
-    const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
-    const arc = ar > lim ? lim : ar;
-    this.absDev += as * (arc - this.absDev);
-    if (this.binHasHistory) {
-      if (this.nKnown < Number.MAX_SAFE_INTEGER) this.nKnown++;
-      const ak = this.nKnown * this.alphaScale < 1 ? 1 / this.nKnown : this.alphaScale;
-      this.absDevKnown += ak * (arc - this.absDevKnown);
+    const hold = this.holdScale;
+    if (!hold) {
+      const as = this.n * this.alphaScale < 1 ? 1 / this.n : this.alphaScale;
+      const arc = ar > lim ? lim : ar;
+      this.absDev += as * (arc - this.absDev);
+      if (this.binHasHistory) {
+        if (this.nKnown < Number.MAX_SAFE_INTEGER) this.nKnown++;
+        const ak = this.nKnown * this.alphaScale < 1 ? 1 / this.nKnown : this.alphaScale;
+        this.absDevKnown += ak * (arc - this.absDevKnown);
+      }
     }
     const b = this.bin;
     if (b < 0) return;
@@ -248,7 +257,7 @@ export class RobustSeasonalBaseline {
     const ds = g * (v <= 1 ? 1 : 1 - a) * rs;
     this.offsets[b]! += ds;
     this.offsetSum += ds;
-    if (o.seasonalScale === true) this.visitScale(b, rc);
+    if (o.seasonalScale === true && !hold) this.visitScale(b, rc);
   }
 
   /**
