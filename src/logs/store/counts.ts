@@ -62,12 +62,34 @@ const FILTER_IDS = 10_000;
 const COUNT_STREAMS = 64;
 
 /** ⌈(t − origin) / width⌉ for t > origin, exactly for safe integers. */
-function bucketOf(t: number, originUs: number, bucketUs: number): number {
+export function bucketOf(t: number, originUs: number, bucketUs: number): number {
   const a = t - originUs - 1;
   let k = Math.floor(a / bucketUs);
   if (k * bucketUs > a) k--;
   else if ((k + 1) * bucketUs <= a) k++;
   return k + 1;
+}
+
+/**
+ * Adds ascending times `times[from..to)` (all after the origin) to their buckets, one `add` per bucket they fall
+ * in: each bucket's run ends at the first time past the bucket's (inclusive) end, so a time is compared, not divided.
+ */
+export function addSortedRun(
+  times: ArrayLike<number>,
+  from: number,
+  to: number,
+  q: { readonly originUs: number; readonly bucketUs: number },
+  add: (bucket: number, n: number) => void,
+): void {
+  let i = from;
+  while (i < to) {
+    const b = bucketOf(times[i]!, q.originUs, q.bucketUs);
+    const edge = q.originUs + b * q.bucketUs;
+    let j = i + 1;
+    while (j < to && times[j]! <= edge) j++;
+    add(b, j - i);
+    i = j;
+  }
 }
 
 /**
@@ -93,15 +115,30 @@ async function countByIndex(
       const counts = new Map<number, Map<number, number>>(chunk.map((sid) => [sid, new Map()]));
       if (filters.length === 0) {
         const lo = q.originUs + 1;
-        index.visitTimes(chunk, lo, q.endUs, (sid, times, from, to, inRange) => {
+        const add = (sid: number, b: number, n: number) => {
           const byBucket = counts.get(sid)!;
-          for (let i = from; i < to; i++) {
-            const t = times[i]!;
-            if (!inRange && (t < lo || t >= q.endUs)) continue;
-            const b = bucketOf(t, q.originUs, q.bucketUs);
-            byBucket.set(b, (byBucket.get(b) ?? 0) + 1);
-          }
-        });
+          byBucket.set(b, (byBucket.get(b) ?? 0) + n);
+        };
+        index.visitTimes(
+          chunk,
+          lo,
+          q.endUs,
+          (sid, times, from, to, inRange) => {
+            if (inRange) addSortedRun(times, from, to, q, (b, n) => add(sid, b, n));
+            else
+              for (let i = from; i < to; i++) {
+                const t = times[i]!;
+                if (t >= lo && t < q.endUs) add(sid, bucketOf(t, q.originUs, q.bucketUs), 1);
+              }
+          },
+          // a block inside one bucket is counted from its description: its times are not read
+          (sid, minT, maxT, n) => {
+            const b = bucketOf(minT, q.originUs, q.bucketUs);
+            if (b !== bucketOf(maxT, q.originUs, q.bucketUs)) return false;
+            add(sid, b, n);
+            return true;
+          },
+        );
       } else {
         for (const sid of chunk) {
           const ids: number[] = [];

@@ -96,9 +96,7 @@ export class LogScanner {
         : filter;
     if (streams.kind === 'none') return { entries: [], scanned: 0, truncated: false };
     const index = this.streams.streamIndex;
-    // a trace id is found through its own index: through the stream index every row of the streams would be read
-    const byStream =
-      streams.kind === 'ids' && streams.byStream && (index === undefined || q.traceId === undefined);
+    const byStream = streams.kind === 'ids' && streams.byStream;
     const words = (q.words ?? []).flatMap(textTokens);
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
     // with streams to walk and substrings to check in SQL, the implied words only help when they are rare

@@ -228,16 +228,26 @@ export class StreamIndex {
   /**
    * Calls `fn` with each run of entry times of these streams in `[loUs, hiUs)`: `times[from..to)` of one sealed
    * block (ascending) or of an open block (in id order; `fn` must check those against the range itself, so
-   * `inRange` is false). For counts, which need the times only.
+   * `inRange` is false). For counts, which need the times only. A sealed block inside the range is first offered
+   * to `whole` with its smallest and largest time and entry count: when `whole` counts it from that alone (returns
+   * true), its times are not read.
    */
   visitTimes(
     streamIds: readonly number[],
     loUs: number,
     hiUs: number,
     fn: (streamId: number, times: ArrayLike<number>, from: number, to: number, inRange: boolean) => void,
+    whole?: (streamId: number, minTimeUs: number, maxTimeUs: number, entries: number) => boolean,
   ): void {
     if (streamIds.length === 0 || loUs >= hiUs) return;
-    const rows = this.blocksIn.all(JSON.stringify(streamIds), loUs, hiUs) as number[][];
+    const all = this.blocksIn.all(JSON.stringify(streamIds), loUs, hiUs) as number[][];
+    const rows =
+      whole === undefined
+        ? all
+        : all.filter(
+            ([sid, , minT, maxT, , , n]) =>
+              !(minT! >= loUs && maxT! < hiUs && whole(Number(sid), minT!, maxT!, Number(n))),
+          );
     const blocks = this.decodedAll(rows);
     for (let k = 0; k < rows.length; k++) {
       const [sid, , minT, maxT] = rows[k]!;
