@@ -115,10 +115,11 @@ export class StreamIndex {
       )
       .all(from) as { s: number; l: number }[];
     for (const r of sealed) lastSealed.set(Number(r.s), Number(r.l));
+    // row by row: up to `maxOpenSpan` rows, not held at once (an array per row would outlive the open)
     const rows = this.raw
       .prepare('select id, stream_id, time_us from log_entries where id > ? order by id')
       .raw()
-      .all(from) as [number, number, number][];
+      .iterate(from) as IterableIterator<[number, number, number]>;
     for (const [id, sid, t] of rows) {
       if (id <= (lastSealed.get(sid) ?? -Infinity)) continue;
       this.append(Number(sid), Number(id), Number(t));
