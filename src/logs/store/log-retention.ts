@@ -1,7 +1,6 @@
 /**
  * The log store's bounds: retention per level (deleted in slices of 10 minutes), then the oldest entries beyond
- * the entry cap, then the streams left without entries (and their FTS rows with the entries on SQLite). On
- * SQLite the stream index's blocks are cut in the transaction that deletes their entries (./stream-index.ts).
+ * the entry cap, then the streams left without entries (and their FTS rows with the entries on SQLite).
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { LOG_LEVELS } from '../record.ts';
@@ -10,7 +9,6 @@ import { streamIdCondition, type EntriesDb } from './log-rows.ts';
 import type { LogStoreOptions } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import type { LabelSet } from './streams.ts';
-import type { StreamIndex } from './stream-index.ts';
 
 /** Retention deletes at most this much time per statement, µs (10 min). */
 const RETENTION_SLICE_US = 600_000_000;
@@ -23,8 +21,6 @@ export interface RetentionStore {
   count(): Promise<number>;
   /** Called inside the transaction that removed empty streams (SQLite: reload the stream map). */
   streamsRemoved(): void;
-  /** SQLite: the stream index, whose blocks follow every delete in the same transaction. */
-  readonly streamIndex: StreamIndex | undefined;
 }
 
 /**
@@ -43,15 +39,17 @@ export async function applyRetention(
     const ids = await store.streamIdsFor([{ label: 'level', in: [level] }]);
     if (ids === undefined || ids.length === 0) continue;
     const ofLevel = streamIdCondition(ids, true);
-    const oldest = await oldestOfLevel(store, level, ids);
-    if (oldest === undefined) continue;
-    for (let from = oldest; from < cutoff; from += RETENTION_SLICE_US) {
+    // the oldest entry of the level: each stream's oldest from its (stream_id, time_us) index
+    const first = await sql<{
+      m: number | string | null;
+    }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(
+      store.db,
+    );
+    const oldest = first.rows[0]?.m;
+    if (oldest === null || oldest === undefined) continue;
+    for (let from = Number(oldest); from < cutoff; from += RETENTION_SLICE_US) {
       const until = Math.min(cutoff, from + RETENTION_SLICE_US);
-      deleted += await deleteWhere(
-        store,
-        (eb) => eb.and([ofLevel, eb('e.time_us', '<', until)]),
-        (index) => index.dropOlder(ids, until),
-      );
+      deleted += await deleteWhere(store, (eb) => eb.and([ofLevel, eb('e.time_us', '<', until)]));
     }
   }
   const max = opts.maxEntries ?? 10_000_000;
@@ -66,34 +64,11 @@ export async function applyRetention(
       .executeTakeFirst();
     if (cut !== undefined) {
       const cutId = Number(cut.id);
-      deleted += await deleteWhere(
-        store,
-        (eb) => eb('e.id', '<', cutId),
-        (index) => index.dropBelowId(cutId),
-      );
+      deleted += await deleteWhere(store, (eb) => eb('e.id', '<', cutId));
     }
   }
   if (deleted > 0) await removeEmptyStreams(store);
   return deleted;
-}
-
-/**
- * The oldest entry time of a level's streams: SQLite from the stream index, PostgreSQL from each stream's oldest
- * in its (stream_id, time_us) index.
- */
-async function oldestOfLevel(
-  store: RetentionStore,
-  level: string,
-  ids: readonly number[],
-): Promise<number | undefined> {
-  if (store.streamIndex !== undefined) return store.streamIndex.oldestTimeUs(ids);
-  const first = await sql<{
-    m: number | string | null;
-  }>`select min(m) as m from (select (select min(x.time_us) from log_entries x where x.stream_id = s.id) as m from log_streams s where s.level = ${level}) t`.execute(
-    store.db,
-  );
-  const m = first.rows[0]?.m;
-  return m === null || m === undefined ? undefined : Number(m);
 }
 
 /**
@@ -103,44 +78,16 @@ async function oldestOfLevel(
 async function removeEmptyStreams(store: RetentionStore): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     if (store.dialect === 'postgres') await sql`lock table log_streams in exclusive mode`.execute(trx);
-    const index = store.streamIndex;
-    if (index === undefined)
-      await sql`delete from log_streams where not exists (select 1 from log_entries e where e.stream_id = log_streams.id)`.execute(
-        trx,
-      );
-    else {
-      const kept = [...index.streamsWithEntries()];
-      await sql`delete from log_streams where id not in (${sql.raw(kept.length === 0 ? '' : kept.join(', '))})`.execute(
-        trx,
-      );
-    }
+    await sql`delete from log_streams where not exists (select 1 from log_entries e where e.stream_id = log_streams.id)`.execute(
+      trx,
+    );
     store.streamsRemoved();
   });
 }
 
-/**
- * Deletes the entries `where` selects (and their full-text rows) in one transaction; on SQLite `fixIndex` then
- * removes them from the stream index in the same transaction (its open blocks are rebuilt when it fails).
- */
 async function deleteWhere(
   store: RetentionStore,
   where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>,
-  fixIndex: (index: StreamIndex) => void,
-): Promise<number> {
-  const index = store.streamIndex;
-  if (index === undefined) return deleteRows(store, where);
-  try {
-    return await deleteRows(store, where, () => fixIndex(index));
-  } catch (e) {
-    index.rebuild();
-    throw e;
-  }
-}
-
-async function deleteRows(
-  store: RetentionStore,
-  where: (eb: ExpressionBuilder<EntriesDb, 'e'>) => Expression<SqlBool>,
-  inside?: () => void,
 ): Promise<number> {
   return store.db.transaction().execute(async (trx) => {
     // SQLite: the FTS5 table keeps no row sizes, so an entry's tokens are removed by FTS5's 'delete' command with
@@ -151,7 +98,6 @@ async function deleteRows(
         .select('e.id')
         .where(where)})`.execute(trx);
     const r = await trx.deleteFrom('log_entries as e').where(where).executeTakeFirst();
-    inside?.();
     return Number(r.numDeletedRows);
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The log store's reads of entries (see {@link LogScanner.scan}): label matchers resolved to stream ids, then a
  * keyset-paginated scan in time order by stream id and time (in time windows sized from the entry density,
- * growing while they hold few rows, so a page sorts about a window's rows; on SQLite through the stream index of
- * blocks, ./log-scan-index.ts) or along the time index when the streams are most of them; on SQLite newest-first word searches walk the full-text index by entry id. A JS
+ * growing while they hold few rows, so a page sorts about a window's rows) or along the time index when the
+ * streams are most of them; on SQLite newest-first word searches walk the full-text index by entry id. A JS
  * predicate for what SQL does not filter (line filters, parsed labels) and a bound on rows read.
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
@@ -22,8 +22,6 @@ import {
 import type { LogScan, LogScanResult, StoredLog } from './log-types.ts';
 import type { LogDatabase } from './schema.ts';
 import type { LabelSet } from './streams.ts';
-import { scanByStreamIndex } from './log-scan-index.ts';
-import type { StreamIndex } from './stream-index.ts';
 
 const PAGE = 1000;
 /** Smallest page of a time-ordered scan. */
@@ -45,8 +43,6 @@ const TIME_INDEX_SHARE = 0.25;
 export interface ScanStreams {
   streamIdsFor(labels: readonly LabelSet[], scope?: TenantScope): Promise<number[] | undefined>;
   streamCount(): Promise<number>;
-  /** SQLite: the stream index that scans by stream read (./stream-index.ts). */
-  readonly streamIndex: StreamIndex | undefined;
 }
 
 /** Reads entries of one log store. */
@@ -95,7 +91,6 @@ export class LogScanner {
         ? { ...filter, byStream: false }
         : filter;
     if (streams.kind === 'none') return { entries: [], scanned: 0, truncated: false };
-    const index = this.streams.streamIndex;
     const byStream = streams.kind === 'ids' && streams.byStream;
     const words = (q.words ?? []).flatMap(textTokens);
     const containsWords = (q.containsWords ?? []).flatMap(textTokens);
@@ -129,8 +124,6 @@ export class LogScanner {
       const share = streams.ids.length / Math.max(1, await this.streams.streamCount());
       maxWidth = Math.max(1, Math.floor(MAX_WINDOW_ENTRIES / perUs));
       width = Math.min(maxWidth, Math.max(1, Math.ceil(PAGE / (perUs * share))));
-      if (index !== undefined)
-        return scanByStreamIndex(this.db, index, q, streams.ids, ftsWords, { widthUs: width });
     }
     let lo = back ? Math.max(q.startUs, q.endUs - width) : q.startUs;
     let hi = back ? q.endUs : Math.min(q.endUs, q.startUs + width);

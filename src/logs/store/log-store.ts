@@ -7,7 +7,7 @@
  * values from the streams with entries in a range. API shapes in ./log-types.ts, shared SQL pieces and the row
  * mapping in ./log-rows.ts.
  */
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import { InvalidInputError } from '../../errors.ts';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import { LOG_LABELS, LOG_LEVELS, type LogLabelName, type LogRecord } from '../record.ts';
@@ -25,7 +25,6 @@ import type {
 import { LogWriter } from './log-writer.ts';
 import { DEFAULT_MAX_GROUP_ENTRIES, DEFAULT_MAX_QUEUED_ENTRIES } from './group-commit.ts';
 import type { LogDatabase } from './schema.ts';
-import type { StreamIndex } from './stream-index.ts';
 import { scopeSql } from './scope.ts';
 import { DEFAULT_MAX_STREAMS, streamConditions, type LabelSet, type StreamLabelValues } from './streams.ts';
 
@@ -71,16 +70,10 @@ export class LogStore {
     }
     this.db = db;
     this.dialect = backend.dialect;
-    this.writer = new LogWriter(
-      db,
-      backend,
-      opts.maxStreams ?? DEFAULT_MAX_STREAMS,
-      {
-        maxQueuedEntries: opts.maxQueuedEntries ?? DEFAULT_MAX_QUEUED_ENTRIES,
-        maxGroupEntries: opts.maxGroupEntries ?? DEFAULT_MAX_GROUP_ENTRIES,
-      },
-      opts.streamIndex,
-    );
+    this.writer = new LogWriter(db, backend, opts.maxStreams ?? DEFAULT_MAX_STREAMS, {
+      maxQueuedEntries: opts.maxQueuedEntries ?? DEFAULT_MAX_QUEUED_ENTRIES,
+      maxGroupEntries: opts.maxGroupEntries ?? DEFAULT_MAX_GROUP_ENTRIES,
+    });
     this.scanner = new LogScanner(db, backend.dialect, this);
     this.opts = opts;
     this.onClose = onClose;
@@ -102,26 +95,6 @@ export class LogStore {
    */
   async storeLogs(records: readonly LogRecord[]): Promise<LogInsertResult> {
     return this.writer.storeLogs(records);
-  }
-
-  /** SQLite: the stream index of blocks (./stream-index.ts); undefined on PostgreSQL. */
-  get streamIndex(): StreamIndex | undefined {
-    return this.writer.streamIndex;
-  }
-
-  /**
-   * Streams (alias `s`) with an entry in `[startUs, endUs)`, as an SQL condition: on SQLite the stream ids the
-   * stream index finds (holding the connection, so no transaction is half done), on PostgreSQL a subquery.
-   */
-  private async hasEntries(startUs: number, endUs: number): Promise<Expression<SqlBool>> {
-    const index = this.writer.streamIndex;
-    if (index === undefined) return streamHasEntries(startUs, endUs);
-    const ids = await this.db
-      .connection()
-      .execute(async () => this.writer.streamIdList().filter((id) => index.hasEntries(id, startUs, endUs)));
-    return ids.length === 0
-      ? sql<SqlBool>`1 = 0`
-      : sql<SqlBool>`s.id in (${sql.raw(ids.sort((a, b) => a - b).join(', '))})`;
   }
 
   /** Number of streams (label sets) stored. */
@@ -160,14 +133,13 @@ export class LogStore {
   async labelNames(startUs: number, endUs: number, scope?: TenantScope): Promise<LogLabelName[]> {
     const out: LogLabelName[] = [];
     const scoped = scopeSql(scope);
-    const withEntries = await this.hasEntries(startUs, endUs);
     for (const label of LOG_LABELS) {
       const r = await this.db
         .selectFrom('log_streams as s')
         .select('s.id')
         .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
         .where((eb) => eb.and(scoped))
-        .where(withEntries)
+        .where(streamHasEntries(startUs, endUs))
         .limit(1)
         .executeTakeFirst();
       if (r !== undefined) out.push(label);
@@ -189,7 +161,7 @@ export class LogStore {
       .distinct()
       .where(sql<SqlBool>`${sql.ref(`s.${label}`)} <> ''`)
       .where((eb) => eb.and(scopeSql(scope)))
-      .where(await this.hasEntries(startUs, endUs))
+      .where(streamHasEntries(startUs, endUs))
       .orderBy('v')
       .limit(limit)
       .execute();
@@ -214,7 +186,7 @@ export class LogStore {
       .select(['s.id', 's.service', 's.node_id', 's.region', 's.level', 's.component'])
       .where((eb) => eb.or(selectors.map((labels) => eb.and(streamConditions(labels) ?? []))))
       .where((eb) => eb.and(scopeSql(scope)))
-      .where(await this.hasEntries(startUs, endUs))
+      .where(streamHasEntries(startUs, endUs))
       .orderBy('s.id')
       .limit(limit)
       .execute();
@@ -249,7 +221,6 @@ export class LogStore {
         streamIdsFor: (labels) => this.streamIdsFor(labels),
         count: () => this.count(),
         streamsRemoved: () => this.writer.reloadStreams(),
-        streamIndex: this.writer.streamIndex,
       },
       this.opts,
       nowMs,

@@ -4,7 +4,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { TenantScope } from '../../model/tenant-scope.ts';
 import type { LogLevel, LogRecord } from '../record.ts';
-import type { BlockLimits } from './stream-blocks.ts';
 import type { LabelSet } from './streams.ts';
 
 /** Options of the log store. */
@@ -25,12 +24,6 @@ export interface LogStoreOptions {
   readonly maxQueuedEntries?: number;
   /** SQLite: entries written in one group commit at most, in whole batches (default 16 000). */
   readonly maxGroupEntries?: number;
-  /**
-   * SQLite: when the stream index seals a stream's open block (./stream-blocks.ts; defaults 16 000 entries per
-   * block, 65 536 ids of open span — the open blocks' memory bound), and the bytes of decoded sealed blocks kept
-   * between reads (./block-cache.ts; default 16 MiB).
-   */
-  readonly streamIndex?: Partial<BlockLimits & { readonly cacheBytes: number }>;
 }
 
 /** The backend of a log store: PostgreSQL, or SQLite with the better-sqlite3 connection under kysely. */

@@ -14,8 +14,6 @@ import { attrsJson } from './log-rows.ts';
 import type { LogInsertResult, LogStoreBackend } from './log-types.ts';
 import { GroupCommit, type GroupCommitLimits } from './group-commit.ts';
 import type { LogDatabase } from './schema.ts';
-import { DEFAULT_BLOCK_ENTRIES, DEFAULT_MAX_OPEN_SPAN, type BlockLimits } from './stream-blocks.ts';
-import { StreamIndex } from './stream-index.ts';
 import {
   sameStream,
   streamColumnsOf,
@@ -39,34 +37,19 @@ export class LogWriter {
   private readonly groupCommit: GroupCommit<readonly LogRecord[], LogInsertResult> | undefined;
   /** SQLite: reloads {@link streamIds} from the stream table. */
   private readonly loadStreams: (() => void) | undefined;
-  /** SQLite: the stream index (./stream-index.ts), written in the same transactions as the entries. */
-  readonly streamIndex: StreamIndex | undefined;
 
-  /**
-   * @param limits SQLite: the write queue's bounds (./group-commit.ts)
-   * @param blocks SQLite: the stream index's sealing rule (./stream-blocks.ts)
-   */
+  /** @param limits SQLite: the write queue's bounds (./group-commit.ts) */
   constructor(
     db: Kysely<LogDatabase>,
     backend: LogStoreBackend,
     maxStreams: number,
     limits?: GroupCommitLimits,
-    blocks?: Partial<BlockLimits & { readonly cacheBytes: number }>,
   ) {
     this.db = db;
     this.dialect = backend.dialect;
     this.maxStreams = maxStreams;
     if (backend.dialect === 'sqlite') {
       const { raw } = backend;
-      const index = new StreamIndex(
-        raw,
-        {
-          blockEntries: blocks?.blockEntries ?? DEFAULT_BLOCK_ENTRIES,
-          maxOpenSpan: blocks?.maxOpenSpan ?? DEFAULT_MAX_OPEN_SPAN,
-        },
-        blocks?.cacheBytes,
-      );
-      this.streamIndex = index;
       const entry = raw.prepare(
         'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)',
       );
@@ -104,7 +87,6 @@ export class LogWriter {
           if (last === undefined || r.attributes !== last.attributes) attrs = attrsJson(r.attributes);
           if (last !== undefined && sameStream(r, last)) {
             last = r;
-            index.append(sid!, id, r.timeUs);
             entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
             continue;
           }
@@ -124,7 +106,6 @@ export class LogWriter {
             added.push(key);
           }
           last = r;
-          index.append(sid, id, r.timeUs);
           entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
         }
         return id - first;
@@ -144,7 +125,6 @@ export class LogWriter {
         }
         // the group's FTS rows in one statement, one FTS5 segment per commit
         if (next > start) fts.run(start, next - 1);
-        index.sealDue(next - 1);
         this.nextId = next;
         return out;
       });
@@ -157,8 +137,6 @@ export class LogWriter {
             // the streams added by the rolled-back transaction are gone with it
             for (const k of added) this.streamIds.delete(k);
             this.nextId = undefined;
-            // the open blocks are derived from the rows: rebuilt from what the store holds
-            index.rebuild();
             throw e;
           }
         },
@@ -168,11 +146,6 @@ export class LogWriter {
         limits,
       );
     }
-  }
-
-  /** SQLite: the ids of every stream (from the in-memory stream map). */
-  streamIdList(): number[] {
-    return [...this.streamIds.values()];
   }
 
   /** SQLite: reloads the in-memory stream map from the stream table (after streams were removed). */

@@ -11,9 +11,7 @@
  * (unique) and by fingerprint; entries by (stream_id, time_us), time_us (retention, time-only queries) and,
  * since 0005, the first 8 characters of trace_id (partial: entries in a trace; reads name the full id too).
  * Since 0006 the SQLite full-text index writes leaf pages of ~16 KB ({@link FTS5_PGSZ}); since 0007 it merges
- * segments of a level once {@link FTS5_AUTOMERGE} of them exist (FTS5's default 4). Since 0008 SQLite finds a
- * stream's entries through blocks of their ids (`log_stream_blocks`, ./stream-index.ts) instead of the
- * (stream_id, time_us) index; PostgreSQL keeps that index.
+ * segments of a level once {@link FTS5_AUTOMERGE} of them exist (FTS5's default 4).
  * @see https://www.sqlite.org/fts5.html#contentless_tables
  * @see https://www.sqlite.org/fts5.html#the_delete_command
  * @see https://www.postgresql.org/docs/current/textsearch-tables.html
@@ -21,17 +19,13 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import { runMigrations } from '../../store/migrator.ts';
 import { LOG_LABELS } from '../record.ts';
-import { streamBlocksMigration, type MigrationProgress } from './migration-stream-blocks.ts';
 import { streamFingerprint, streamKeyOfRow, type StreamRow } from './streams.ts';
 
 /** Dialects of the log store. */
 export type LogStoreDialect = 'sqlite' | 'postgres';
 
 /** The log store's migrations by name, in order. */
-export function logMigrations(
-  dialect: LogStoreDialect,
-  onProgress?: MigrationProgress,
-): Record<string, Migration> {
+export function logMigrations(dialect: LogStoreDialect): Record<string, Migration> {
   return {
     '0001_logs': {
       async up(db: Kysely<unknown>): Promise<void> {
@@ -237,8 +231,6 @@ export function logMigrations(
         await sql`insert into log_fts (log_fts, rank) values ('automerge', 4)`.execute(db);
       },
     },
-    // SQLite: the stream index of blocks in place of the (stream_id, time_us) index (./migration-stream-blocks.ts)
-    '0008_logs_stream_blocks': streamBlocksMigration(dialect, onProgress),
   };
 }
 
@@ -273,17 +265,15 @@ export const LOG_MIGRATION_LOCK_TABLE = 'kysely_migration_lock_logs';
 /**
  * Applies the log store's pending migrations.
  * @param schema PostgreSQL schema of the bookkeeping tables (when the store lives in one)
- * @param onProgress progress of long migrations (default: a line on stderr for stores of over a million entries)
  * @throws StoreError when a migration fails.
  */
 export async function migrateLogStore(
   db: Kysely<unknown>,
   dialect: LogStoreDialect,
   schema?: string,
-  onProgress?: MigrationProgress,
 ): Promise<void> {
   await runMigrations(db, {
-    migrations: logMigrations(dialect, onProgress),
+    migrations: logMigrations(dialect),
     dialect,
     tableName: LOG_MIGRATION_TABLE,
     lockTableName: LOG_MIGRATION_LOCK_TABLE,

@@ -5,9 +5,7 @@
  * full-text index without row sizes, and retention still removes the tokens of the entries it deletes; 0005 keys
  * the trace index by the trace id's first 8 characters, which scans by trace id read through; 0006 sets the
  * full-text index's leaf page size without a rebuild (segments of the old size stay readable, new ones are larger);
- * 0007 lets more full-text segments of a level accumulate before FTS5 merges them (entries indexed before stay found);
- * 0008 builds the stream index's blocks from the stored entries (reads by stream find every old entry, new ones
- * join the index) and drops the (stream_id, time_us) index.
+ * 0007 lets more full-text segments of a level accumulate before FTS5 merges them (entries indexed before stay found).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -148,8 +146,7 @@ describe('log store migrations (SQLite)', () => {
       );
       assert.deepEqual(
         indexes.rows.map((r) => r.name),
-        // 0003 added the (stream_id, time_us) index; 0008 replaces it by the stream index of blocks
-        ['log_entries_time_idx', 'log_entries_trace_prefix_idx'],
+        ['log_entries_stream_time_idx', 'log_entries_time_idx', 'log_entries_trace_prefix_idx'],
       );
       const scan = (over: Partial<Parameters<typeof st.scan>[0]>) =>
         st.scan({
@@ -398,91 +395,6 @@ describe('log store migrations (SQLite)', () => {
       assert.deepEqual(await words(['w25x']), ['old line 25 quorum w25x']);
       assert.deepEqual(await words(['y14000']), ['line 2000 quorum y14000']);
       await sql`insert into log_fts (log_fts) values ('integrity-check')`.execute(st.db);
-    } finally {
-      await st.close();
-    }
-  });
-
-  it('0008 builds the stream blocks of every stored entry; reads by stream, counts and labels find old and new entries', async () => {
-    // 40 000 entries over 3 streams, times out of order: more than a block (16 000) for one stream
-    const path = await earlierStore('seventh.db', 7, async (db) => {
-      for (const [id, node] of [
-        [1, 'a'],
-        [2, 'b'],
-        [3, 'c'],
-      ] as const)
-        await sql`insert into log_streams (id, fingerprint, service, node_id, region, level, component) values (${id}, ${`f${id}`}, 's', ${node}, '', 'info', 'c')`.execute(
-          db,
-        );
-      await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 40000)
-        insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs)
-        select i, ${(NOW - 3_600_000) * 1000} + ((i * 7919) % 3600) * 1000000, case when i % 5 = 0 then 2 when i % 97 = 0 then 3 else 1 end, '', '', 'old line ' || i, '{}' from n`.execute(
-        db,
-      );
-      await sql`insert into log_fts (rowid, body) select id, body from log_entries`.execute(db);
-    });
-    const progress: number[] = [];
-    const { db } = openSqliteConnection<unknown>(path);
-    try {
-      await runMigrations(db, {
-        migrations: logMigrations('sqlite', (done) => progress.push(done)),
-        dialect: 'sqlite',
-        tableName: LOG_MIGRATION_TABLE,
-        lockTableName: LOG_MIGRATION_LOCK_TABLE,
-        label: 'log store',
-      });
-    } finally {
-      await db.destroy();
-    }
-    // progress is reported for stores of over a million entries only
-    assert.deepEqual(progress, []);
-    const st = await openSqliteLogStore(path, { retentionMs: RETENTION });
-    try {
-      const blocks = await sql<{
-        s: number;
-        n: number;
-        e: number;
-      }>`select stream_id as s, count(*) as n, sum(entries) as e from log_stream_blocks group by stream_id order by stream_id`.execute(
-        st.db,
-      );
-      const perStream = await sql<{
-        s: number;
-        e: number;
-      }>`select stream_id as s, count(*) as e from log_entries group by stream_id order by stream_id`.execute(
-        st.db,
-      );
-      assert.deepEqual(
-        blocks.rows.map((r) => [Number(r.s), Number(r.e)]),
-        perStream.rows.map((r) => [Number(r.s), Number(r.e)]),
-      );
-      assert.ok(Number(blocks.rows[0]!.n) >= 2, 'stream 1 has more than one block');
-      assert.equal(st.streamIndex?.openEntries, 0);
-      await st.insertLogs([
-        logRecord(1000, { nodeId: 'b', service: 's', region: '', component: 'c', body: 'new line' }),
-      ]);
-      const newest = await st.scan({
-        startUs: (NOW - DAY) * 1000,
-        endUs: (NOW + 1) * 1000,
-        labels: [{ label: 'node_id', in: ['b'] }],
-        direction: 'backward',
-        limit: 3,
-        maxScan: 100_000,
-      });
-      const want = await sql<{
-        id: number;
-      }>`select id from log_entries where stream_id = 2 order by time_us desc, id desc limit 3`.execute(
-        st.db,
-      );
-      assert.deepEqual(
-        newest.entries.map((e) => e.id),
-        want.rows.map((r) => Number(r.id)),
-      );
-      assert.equal(newest.entries[0]!.body, 'new line');
-      assert.deepEqual(await st.labelValues('node_id', (NOW - DAY) * 1000, (NOW + 1) * 1000, 10), [
-        'a',
-        'b',
-        'c',
-      ]);
     } finally {
       await st.close();
     }
