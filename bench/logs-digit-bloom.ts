@@ -1,5 +1,5 @@
 /**
- * A full-text design measured and not adopted (docs/logs-store.md "Tokens holding a digit: Bloom filters per block
+ * A full-text design measured and not adopted (docs/logs-history.md "Tokens holding a digit: Bloom filters per block
  * instead of FTS5"): FTS5 indexes an ASCII line without its tokens holding a digit (timestamps, trace and span ids,
  * numbers — most of them in one line only, over half of FTS5's CPU), and those tokens go to a Bloom filter per
  * block of {@link BLOCK_ENTRIES} consecutive entry ids (Loki's bloom filters over chunks). A line holding a

@@ -3,7 +3,7 @@
  * decode + validate of the bench's 1000-line bodies (bench/logs-data.ts), the same plus the receiver's masking of
  * every record, and the masking triggers' scans alone on the bench's lines (all triggers; the key-word scan, the
  * card, IPv4 and IPv6 runs and the `@` alone; src/logs/pii/trigger-scan.ts) — where the ~3 µs per line before the
- * store go (docs/logs-store.md "Tokens holding a digit …; the receive before the store").
+ * store go (docs/logs-history.md "Tokens holding a digit …; the receive before the store").
  *
  * Run: `npx tsx bench/logs-receive-stages.ts [--lines 100000] [--rounds 5]`.
  */
