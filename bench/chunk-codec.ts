@@ -20,7 +20,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import { BitWriter } from '../src/store/tsdb/codec/bits.ts';
 import { ChunkAppender, compactChunk, decodeChunk } from '../src/store/tsdb/codec/chunk.ts';
 import { encodeRollup } from '../src/store/tsdb/codec/rollup-chunk.ts';
 import { decodeTimestampColumn, TimestampEncoder } from '../src/store/tsdb/codec/timestamps.ts';
@@ -153,27 +152,23 @@ function leastNs(passes: number, f: (c: Chunk, i: number) => void): number {
 const tsBlobs: Uint8Array[] = [];
 const vBlobs: Uint8Array[] = [];
 for (const c of chunks) {
-  const tw = new BitWriter(c.ts.length * 10);
-  const vw = new BitWriter(c.ts.length * 10);
-  const te = new TimestampEncoder();
-  const ve = new XorEncoder();
+  const te = new TimestampEncoder(c.ts.length * 10);
+  const ve = new XorEncoder(c.ts.length * 10);
   for (let i = 0; i < c.ts.length; i++) {
-    te.write(tw, c.ts[i]!);
-    ve.write(vw, c.vs[i]!);
+    te.write(c.ts[i]!);
+    ve.write(c.vs[i]!);
   }
-  tsBlobs.push(tw.bytes());
-  vBlobs.push(vw.bytes());
+  tsBlobs.push(te.bytes());
+  vBlobs.push(ve.bytes());
 }
 const col = new Float64Array(CHUNK);
 const encTs = leastNs(5, (c) => {
-  const w = new BitWriter(c.ts.length * 10);
-  const e = new TimestampEncoder();
-  for (let i = 0; i < c.ts.length; i++) e.write(w, c.ts[i]!);
+  const e = new TimestampEncoder(c.ts.length * 10);
+  for (let i = 0; i < c.ts.length; i++) e.write(c.ts[i]!);
 });
 const encV = leastNs(5, (c) => {
-  const w = new BitWriter(c.ts.length * 10);
-  const e = new XorEncoder();
-  for (let i = 0; i < c.vs.length; i++) e.write(w, c.vs[i]!);
+  const e = new XorEncoder(c.ts.length * 10);
+  for (let i = 0; i < c.vs.length; i++) e.write(c.vs[i]!);
 });
 const decTs = leastNs(5, (c, i) => decodeTimestampColumn(tsBlobs[i]!, c.ts.length, col));
 const decV = leastNs(5, (c, i) => decodeXorColumn(vBlobs[i]!, c.vs.length, col));

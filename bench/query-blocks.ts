@@ -14,7 +14,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { BitWriter } from '../src/store/tsdb/codec/bits.ts';
 import {
   decodeRollupLastInto,
   encodeRollup,
@@ -47,9 +46,8 @@ function encodeBlock(slots: number, present: Uint8Array, values: Float64Array): 
   const run = count === last - first + 1;
   const span = last - first + 1;
   const bitmap = run ? 0 : (span + 7) >>> 3;
-  const w = new BitWriter(Math.max(16, count * 4));
-  const e = new XorEncoder();
-  for (let j = first; j <= last; j++) if (present[j]) e.write(w, values[j]!);
+  const w = new XorEncoder(Math.max(16, count * 4));
+  for (let j = first; j <= last; j++) if (present[j]) w.write(values[j]!);
   const out = new Uint8Array(
     1 + uvarintLength(slots) + uvarintLength(first) + uvarintLength(count) + 1 + bitmap + w.byteLength,
   );

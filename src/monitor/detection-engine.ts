@@ -37,7 +37,7 @@ import {
 import { anomalyOf, isReportable, targetDownAnomaly } from './anomaly-record.ts';
 import type { DetectionInput } from './series-tracker.ts';
 import { isPersistentDetector, type PersistenceStats, type SeriesSnapshot } from './detector-snapshots.ts';
-import { DetectorRestore, RESTARTED_WITHOUT_STATE } from './detection-restore.ts';
+import { DetectorRestore, RESTARTED_WITHOUT_STATE, type CheckpointMark } from './detection-restore.ts';
 import type { HeldBand } from '../store/types.ts';
 import {
   MAX_PREDICTION_SERIES,
@@ -50,7 +50,7 @@ import {
   type SeriesPrediction,
 } from './detection-types.ts';
 
-interface EngineState extends EpisodeSeriesState, HoldSeriesState {
+interface EngineState extends EpisodeSeriesState, HoldSeriesState, CheckpointMark {
   readonly detector: StreamingDetector | null;
   readonly metric: string;
   readonly labels: Labels;
@@ -193,6 +193,8 @@ export class DetectionEngine {
             ? input.timestampMs + (this.opts.inferredWarmupMs ?? 0)
             : Number.NEGATIVE_INFINITY;
         st = {
+          key: input.key,
+          dirty: false,
           detector,
           metric: input.metric,
           labels: input.labels,
@@ -233,7 +235,7 @@ export class DetectionEngine {
         continue;
       }
       const v = st.detector.update(input.value, input.timestampMs);
-      if (st.persistent) this.restore.markDirty(input.key);
+      if (st.persistent && !st.dirty) this.restore.markDirty(st);
       observeCount(st.counts, input.value);
       const reportable =
         v.anomalous &&

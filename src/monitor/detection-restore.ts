@@ -34,14 +34,28 @@ function message(e: unknown): string {
 }
 
 /**
+ * A series the checkpoint tracks (the engine's per-series state): its key, and whether it waits among the series
+ * changed since their last checkpoint. `dirty` is written by {@link DetectorRestore} only.
+ */
+export interface CheckpointMark {
+  readonly key: string;
+  dirty: boolean;
+}
+
+/**
  * Restored snapshots and checkpoint bookkeeping of one engine. Memory: restored snapshots waiting for their
  * series, at most `maxSeries`; keys of series changed since their last checkpoint, at most the number of series.
  */
 export class DetectorRestore {
   /** Restored snapshots (with the held band of an open anomaly) by series key, consumed when the series appears. */
   private readonly restoredSnapshots = new Map<string, SeriesSnapshot>();
-  /** Keys of persistent detectors updated since their last snapshot, in order of first change. */
-  private readonly dirty = new Set<string>();
+  /**
+   * Series of persistent detectors updated since their last snapshot, in order of first change, from
+   * `queueStart` on: each at most once (its `dirty` flag says whether it is queued), so at most the number of
+   * series.
+   */
+  private readonly queue: CheckpointMark[] = [];
+  private queueStart = 0;
   /** Keys of restored snapshots with a held band that will not be used (see the module comment); <= maxSeries. */
   private readonly released = new Set<string>();
   private restoredCount = 0;
@@ -58,9 +72,15 @@ export class DetectorRestore {
     return this.restoredCount;
   }
 
-  /** Notes that the persistent detector of `key` learned something since its last checkpoint. */
-  markDirty(key: string): void {
-    this.dirty.add(key);
+  /**
+   * Notes that the persistent detector of series `m` learned something since its last checkpoint (a flag on the
+   * series and one queue entry per checkpoint interval, instead of a set lookup per update; the engine skips the
+   * call while `m.dirty` holds).
+   */
+  markDirty(m: CheckpointMark): void {
+    if (m.dirty) return;
+    m.dirty = true;
+    this.queue.push(m);
   }
 
   /** Drops the restored snapshot of `key`, if any (its series has no detector to restore), counted. */
@@ -138,9 +158,11 @@ export class DetectorRestore {
   ): SeriesSnapshot[] {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
     const out: SeriesSnapshot[] = [];
-    for (const key of this.dirty) {
-      if (out.length >= max) break;
-      this.dirty.delete(key);
+    const q = this.queue;
+    while (this.queueStart < q.length && out.length < max) {
+      const m = q[this.queueStart++]!;
+      m.dirty = false;
+      const key = m.key;
       const d = detectorOf(key);
       if (!d || !isPersistentDetector(d)) continue;
       try {
@@ -150,6 +172,13 @@ export class DetectorRestore {
         this.snapshotFailedCount++;
         this.lastError = `snapshot of ${key} failed: ${message(e)}`;
       }
+    }
+    if (this.queueStart === q.length) {
+      q.length = 0;
+      this.queueStart = 0;
+    } else if (this.queueStart * 2 > q.length) {
+      q.splice(0, this.queueStart);
+      this.queueStart = 0;
     }
     return out;
   }
@@ -162,7 +191,7 @@ export class DetectorRestore {
       rejected: this.rejectedCount,
       dropped: this.droppedCount,
       snapshotFailed: this.snapshotFailedCount,
-      pendingCheckpoint: this.dirty.size,
+      pendingCheckpoint: this.queue.length - this.queueStart,
       lastError: this.lastError,
     };
   }

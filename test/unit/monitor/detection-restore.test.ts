@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { DetectorRestore } from '../../../src/monitor/detection-restore.ts';
 import { Adapting } from './detection-engine-fixtures.ts';
 
@@ -62,4 +63,39 @@ test('a held snapshot the detector refuses is released; an accepted one hands it
   );
   assert.deepEqual(bands, [hold]);
   assert.deepEqual(r.takeReleased(), ['bad']);
+});
+
+test('the checkpoint hands out changed series as the set of changed keys did: order, limit, pending count, one entry per series', () => {
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const action = fc.oneof(
+    { weight: 4, arbitrary: fc.record({ update: fc.constantFrom(...keys) }) },
+    { weight: 1, arbitrary: fc.record({ snapshots: fc.integer({ min: 1, max: 4 }) }) },
+  );
+  fc.assert(
+    fc.property(fc.array(action, { maxLength: 200 }), (actions) => {
+      const r = new DetectorRestore(10);
+      const marks = new Map(keys.map((k) => [k, { key: k, dirty: false }]));
+      const detectors = new Map(keys.map((k) => [k, new Adapting()]));
+      const previous = new Set<string>(); // the previous bookkeeping: a set of keys in order of first change
+      for (const a of actions) {
+        if ('update' in a) {
+          const m = marks.get(a.update)!;
+          if (!m.dirty) r.markDirty(m); // as the engine calls it
+          previous.add(a.update);
+        } else {
+          const got = r.snapshots(a.snapshots, (k) => detectors.get(k)).map((s) => s.key);
+          const want: string[] = [];
+          for (const k of previous) {
+            if (want.length >= a.snapshots) break;
+            previous.delete(k);
+            want.push(k);
+          }
+          assert.deepEqual(got, want);
+        }
+        assert.equal(r.stats().pendingCheckpoint, previous.size);
+        for (const [k, m] of marks) assert.equal(m.dirty, previous.has(k));
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -12,7 +12,9 @@ import { TimestampEncoder } from '../../../src/store/tsdb/codec/timestamps.ts';
 class ControlEncoder {
   private prev = 0;
   private count = 0;
-  write(w: BitWriter, t: number): void {
+  private readonly w = new BitWriter(4096);
+  write(t: number): void {
+    const w = this.w;
     if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 50)
       throw new RangeError(`timestamp ${t} out of range`);
     if (this.count > 0 && t <= this.prev) throw new RangeError(`timestamp ${t} is not after ${this.prev}`);
@@ -23,14 +25,14 @@ class ControlEncoder {
 }
 
 interface Writes {
-  write(w: BitWriter, t: number): void;
+  write(t: number): void;
 }
 
-function loopEncoder(e: Writes, w: BitWriter, ts: Float64Array): void {
-  for (let i = 0; i < ts.length; i++) e.write(w, ts[i]!);
+function loopEncoder(e: Writes, ts: Float64Array): void {
+  for (let i = 0; i < ts.length; i++) e.write(ts[i]!);
 }
-function loopControl(e: Writes, w: BitWriter, ts: Float64Array): void {
-  for (let i = 0; i < ts.length; i++) e.write(w, ts[i]!);
+function loopControl(e: Writes, ts: Float64Array): void {
+  for (let i = 0; i < ts.length; i++) e.write(ts[i]!);
 }
 
 const natives = (name: string) => new Function('f', `return %${name}(f)`) as (f: unknown) => number;
@@ -39,10 +41,10 @@ const optimizeNext = natives('OptimizeFunctionOnNextCall');
 const status = natives('GetOptimizationStatus');
 
 const ts = Float64Array.from({ length: 200 }, (_, i) => 1_700_000_000_000 + i * 1000 + (i % 4));
-const run = (loop: typeof loopEncoder, make: () => Writes) => loop(make(), new BitWriter(4096), ts);
+const run = (loop: typeof loopEncoder, make: () => Writes) => loop(make(), ts);
 const out: Record<string, number> = {};
 for (const [name, loop, make] of [
-  ['loopEncoder', loopEncoder, () => new TimestampEncoder()],
+  ['loopEncoder', loopEncoder, () => new TimestampEncoder(4096)],
   ['loopControl', loopControl, () => new ControlEncoder()],
 ] as const) {
   prepare(loop);

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { StoreError } from '../../../src/errors.ts';
-import { BitWriter } from '../../../src/store/tsdb/codec/bits.ts';
 import { TimestampEncoder } from '../../../src/store/tsdb/codec/timestamps.ts';
 import { uvarintLength, writeUvarint } from '../../../src/store/tsdb/codec/varint.ts';
 import { XorEncoder } from '../../../src/store/tsdb/codec/xor.ts';
@@ -201,12 +200,10 @@ describe('rollup last part with packed integer lasts', () => {
     const start = 1_700_000_000_000 - (1_700_000_000_000 % 86_400_000);
     const ts = Array.from({ length: n }, (_, i) => start + i * 60_000);
     const last = ts.map((_, i) => 1000 + i * 17 + (i % 7));
-    const tsW = new BitWriter(64);
-    const tsE = new TimestampEncoder();
-    for (const t of ts) tsE.write(tsW, t);
-    const vW = new BitWriter(64);
-    const vE = new XorEncoder();
-    for (const v of last) vE.write(vW, v);
+    const tsW = new TimestampEncoder(64);
+    for (const t of ts) tsW.write(t);
+    const vW = new XorEncoder(64);
+    for (const v of last) vW.write(v);
     const blob = new Uint8Array(
       1 + uvarintLength(n) + uvarintLength(tsW.byteLength) + tsW.byteLength + vW.byteLength,
     );

@@ -13,90 +13,30 @@ import { BitWriter } from '../../../src/store/tsdb/codec/bits.ts';
 import { decodeTimestampColumn, TimestampEncoder } from '../../../src/store/tsdb/codec/timestamps.ts';
 import { decodeXorColumn, XorEncoder } from '../../../src/store/tsdb/codec/xor.ts';
 
+import {
+  bin,
+  f64,
+  u32,
+  NAN_WITH_PAYLOAD,
+  pack,
+  referenceTimestamps,
+  referenceXor,
+  series,
+  timestampSeries,
+} from './chunk-stream-reference.ts';
+
 const hex = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const bitsOf = (v: number): bigint => {
-  f64[0] = v;
-  return (BigInt(u32[1]!) << 32n) | BigInt(u32[0]!);
-};
-const fromHalves = (hi: number, lo: number): number => {
-  u32[0] = lo;
-  u32[1] = hi;
-  return f64[0]!;
-};
-const NAN_WITH_PAYLOAD = fromHalves(0x7ff80000, 1);
-
-/** `n` low bits of `x` as a '0'/'1' string. */
-const bin = (x: bigint, n: number): string => (n === 0 ? '' : x.toString(2).padStart(n, '0').slice(-n));
-
-/** Packs a '0'/'1' string most significant bit first, the last byte zero-padded. */
-function pack(bits: string): Uint8Array {
-  const out = new Uint8Array(Math.ceil(bits.length / 8));
-  for (let i = 0; i < bits.length; i++) if (bits[i] === '1') out[i >> 3]! |= 0x80 >> (i & 7);
-  return out;
-}
-
-const zz = (v: number): bigint => (v >= 0 ? BigInt(v) * 2n : BigInt(-v) * 2n - 1n);
-
-/** The delta-of-delta stream as the format describes it (timestamps.ts), spelled out bit by bit. */
-function referenceTimestamps(ts: readonly number[]): Uint8Array {
-  let s = bin(zz(ts[0]!), 64);
-  let prevDelta = 0;
-  for (let i = 1; i < ts.length; i++) {
-    const delta = ts[i]! - ts[i - 1]!;
-    const dod = delta - prevDelta;
-    prevDelta = delta;
-    if (dod === 0) s += '0';
-    else if (dod >= -63 && dod <= 64) s += '10' + bin(BigInt(dod + 63), 7);
-    else if (dod >= -255 && dod <= 256) s += '110' + bin(BigInt(dod + 255), 9);
-    else if (dod >= -2047 && dod <= 2048) s += '1110' + bin(BigInt(dod + 2047), 12);
-    else s += '1111' + bin(zz(dod), 64);
-  }
-  return pack(s);
-}
-
-/** The XOR stream as the format describes it (xor.ts), spelled out bit by bit with 64-bit BigInts. */
-function referenceXor(values: readonly number[]): Uint8Array {
-  let prev = bitsOf(values[0]!);
-  let s = bin(prev, 64);
-  let pl = -1;
-  let pt = 0;
-  for (let i = 1; i < values.length; i++) {
-    const cur = bitsOf(values[i]!);
-    const x = cur ^ prev;
-    prev = cur;
-    if (x === 0n) {
-      s += '0';
-      continue;
-    }
-    const l = Math.min(31, 64 - x.toString(2).length);
-    let t = 0;
-    while (((x >> BigInt(t)) & 1n) === 0n) t++;
-    if (pl >= 0 && l >= pl && t >= pt) s += '10' + bin(x >> BigInt(pt), 64 - pl - pt);
-    else {
-      const sig = 64 - l - t;
-      s += '11' + bin(BigInt(l), 5) + bin(BigInt(sig & 63), 6) + bin(x >> BigInt(t), sig);
-      pl = l;
-      pt = t;
-    }
-  }
-  return pack(s);
-}
-
 function encodeTimestamps(ts: readonly number[]): Uint8Array {
-  const w = new BitWriter(1);
-  const e = new TimestampEncoder();
-  for (const t of ts) e.write(w, t);
-  return w.bytes();
+  const e = new TimestampEncoder(1);
+  for (const t of ts) e.write(t);
+  return e.bytes();
 }
 
 function encodeXor(values: readonly number[]): Uint8Array {
-  const w = new BitWriter(1);
-  const e = new XorEncoder();
-  for (const v of values) e.write(w, v);
-  return w.bytes();
+  const e = new XorEncoder(1);
+  for (const v of values) e.write(v);
+  return e.bytes();
 }
 
 /** Each value's 64 bits as two 32-bit halves (NaN payloads and −0 compare exactly). */
@@ -105,46 +45,6 @@ const halves = (vs: ArrayLike<number>): number[] =>
     f64[0] = v;
     return [u32[0]!, u32[1]!];
   }).flat();
-
-/** Doubles of every kind: any bit pattern, NaNs, ±Inf, ±0, subnormals, integers, short decimals, repeats. */
-const value = fc.oneof(
-  fc.double(),
-  fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })).map(([hi, lo]) => fromHalves(hi, lo)),
-  fc.constantFrom(Number.NaN, NAN_WITH_PAYLOAD, Infinity, -Infinity, 0, -0, 5e-324, -Number.MAX_VALUE),
-  fc.integer({ min: -1e6, max: 1e6 }),
-  fc.integer({ min: -1e6, max: 1e6 }).map((k) => k / 100),
-);
-/** Series with runs of repeats (some longer than a 32-bit window) and of nearby values (the window-reuse case). */
-const series = fc
-  .array(fc.tuple(value, fc.oneof(fc.nat({ max: 4 }), fc.nat({ max: 70 })), fc.boolean()), {
-    minLength: 1,
-    maxLength: 200,
-  })
-  .map((parts) => {
-    const out: number[] = [];
-    for (const [v, repeat, near] of parts)
-      for (let k = 0; k <= repeat; k++) out.push(near && Number.isFinite(v) ? v + k : v);
-    return out;
-  });
-/** Strictly increasing safe timestamps: regular steps, jitter, every dod bucket and huge gaps. */
-const timestampSeries = fc
-  .tuple(
-    fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
-    fc.array(
-      fc.oneof(
-        fc.constant(1000),
-        fc.integer({ min: 995, max: 1005 }),
-        fc.integer({ min: 1, max: 3000 }),
-        fc.integer({ min: 1, max: 2 ** 40 }),
-      ),
-      { maxLength: 300 },
-    ),
-  )
-  .map(([t0, deltas]) => {
-    const ts = [t0];
-    for (const d of deltas) ts.push(ts[ts.length - 1]! + d);
-    return ts;
-  });
 
 describe('chunk codec streams, word at a time: the stored bytes are unchanged', () => {
   // First in the file: the shared scratch buffer past the padding still holds zeros, so without the end checks

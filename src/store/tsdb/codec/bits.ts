@@ -56,7 +56,7 @@ export class BitWriter {
   /** Writes one bit (0, or 1 for any other number). @throws StoreError past `maxBytes`. */
   writeBit(bit: number): void {
     const pos = this.bitLen;
-    if (pos >>> 3 >= this.buf.length) this.grow(1);
+    if (pos >>> 3 >= this.buf.length) this.buf = grownBuffer(this.buf, pos + 1, this.maxBytes);
     if (bit !== 0) this.buf[pos >>> 3]! |= 0x80 >>> (pos & 7);
     this.bitLen = pos + 1;
   }
@@ -70,28 +70,9 @@ export class BitWriter {
   writeBits(value: number, n: number): void {
     if (n === 0) return;
     const pos = this.bitLen;
-    if ((pos + n + 7) >>> 3 > this.buf.length) this.grow(n);
-    const buf = this.buf;
-    const v = n === 32 ? value : value & ((1 << n) - 1);
-    const i = pos >>> 3;
-    const end = (pos & 7) + n; // the bits go to [pos & 7, end) of the bytes from i on: 1..39
+    if ((pos + n + 7) >>> 3 > this.buf.length) this.buf = grownBuffer(this.buf, pos + n, this.maxBytes);
+    putBits(this.buf, pos, value, n);
     this.bitLen = pos + n;
-    if (end <= 8) {
-      buf[i]! |= v << (8 - end);
-    } else if (end <= 32) {
-      const w = v << (32 - end);
-      buf[i]! |= w >>> 24;
-      buf[i + 1] = w >>> 16;
-      if (end > 16) buf[i + 2] = w >>> 8;
-      if (end > 24) buf[i + 3] = w;
-    } else {
-      const w = v >>> (end - 32);
-      buf[i]! |= w >>> 24;
-      buf[i + 1] = w >>> 16;
-      buf[i + 2] = w >>> 8;
-      buf[i + 3] = w;
-      buf[i + 4] = v << (40 - end);
-    }
   }
 
   /** A copy of the written bytes. */
@@ -103,16 +84,48 @@ export class BitWriter {
   copyTo(out: Uint8Array, offset: number): void {
     out.set(this.buf.subarray(0, this.byteLength), offset);
   }
+}
 
-  private grow(extraBits: number): void {
-    const need = (this.bitLen + extraBits + 7) >>> 3;
-    if (need > this.maxBytes) throw new StoreError(`bit stream exceeds its limit of ${this.maxBytes} bytes`);
-    let cap = this.buf.length * 2;
-    while (cap < need) cap *= 2;
-    const next = new Uint8Array(Math.min(cap, this.maxBytes));
-    next.set(this.buf);
-    this.buf = next;
+/**
+ * Writes the low `n` bits of `value` (1..32; higher bits ignored) at bit `pos` of `buf`, most significant first.
+ * The bytes from `pos` on must be zero but for bits before `pos` in its own byte (a stream written in order), and
+ * `buf` must hold bit `pos + n − 1` (the caller grows it: {@link grownBuffer}). Touches at most five bytes, each
+ * once (all but the first are assigned), instead of a loop over bits or bytes.
+ */
+export function putBits(buf: Uint8Array, pos: number, value: number, n: number): void {
+  const v = n === 32 ? value : value & ((1 << n) - 1);
+  const i = pos >>> 3;
+  const end = (pos & 7) + n; // the bits go to [pos & 7, end) of the bytes from i on: 1..39
+  if (end <= 8) {
+    buf[i]! |= v << (8 - end);
+  } else if (end <= 32) {
+    const w = v << (32 - end);
+    buf[i]! |= w >>> 24;
+    buf[i + 1] = w >>> 16;
+    if (end > 16) buf[i + 2] = w >>> 8;
+    if (end > 24) buf[i + 3] = w;
+  } else {
+    const w = v >>> (end - 32);
+    buf[i]! |= w >>> 24;
+    buf[i + 1] = w >>> 16;
+    buf[i + 2] = w >>> 8;
+    buf[i + 3] = w;
+    buf[i + 4] = v << (40 - end);
   }
+}
+
+/**
+ * A copy of stream `buf` grown to hold `needBits` bits: its length doubled until it does, at most `maxBytes`.
+ * @throws StoreError when `needBits` need more than `maxBytes` bytes.
+ */
+export function grownBuffer(buf: Uint8Array, needBits: number, maxBytes: number): Uint8Array {
+  const need = (needBits + 7) >>> 3;
+  if (need > maxBytes) throw new StoreError(`bit stream exceeds its limit of ${maxBytes} bytes`);
+  let cap = buf.length * 2;
+  while (cap < need) cap *= 2;
+  const next = new Uint8Array(Math.min(cap, maxBytes));
+  next.set(buf);
+  return next;
 }
 
 /** A copy of `bytes` with 8 zero bytes after it, so window reads near the end never leave the array. */

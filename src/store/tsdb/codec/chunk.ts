@@ -45,10 +45,10 @@ import { type DecimalColumn, fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from
 import { fromFloatSteps, MAX_STEP_GUARD, toFloatSteps } from './float-delta.ts';
 import { decodeStepSegments, planStepSegments, writeStepSegments } from './float-step-segments.ts';
 import { decodeIntColumn, planIntColumn, writeIntColumn } from './int-column.ts';
-import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
+import { decodeTimestampColumn, writeTimestamp, type TimestampStream } from './timestamps.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
 import { readWholeValues, wholeValuesBytes, writeWholeValues } from './whole-values.ts';
-import { decodeXorColumn, XorEncoder } from './xor.ts';
+import { decodeXorColumn, writeXor, type XorStream } from './xor.ts';
 
 /** Format byte of a raw chunk as the head's open chunk encodes it (delta-of-delta, XOR). */
 export const RAW_CHUNK_FORMAT = 1;
@@ -70,46 +70,56 @@ export interface DecodedSamples {
   readonly values: Float64Array;
 }
 
-/** The open chunk of one series: appends strictly increasing timestamps and yields a blob when cut. */
-export class ChunkAppender {
-  private readonly tsW: BitWriter;
-  private readonly vW: BitWriter;
-  private readonly tsE = new TimestampEncoder();
-  private readonly vE = new XorEncoder();
-  private n = 0;
+/**
+ * The open chunk of one series: appends strictly increasing timestamps and yields a blob when cut. Both streams'
+ * bytes and encoder state are fields of this one object ({@link TimestampStream}, {@link XorStream}), so an append
+ * touches the appender and the two byte arrays only. The stream fields are written by `writeTimestamp` and
+ * `writeXor` alone; read the getters.
+ */
+export class ChunkAppender implements TimestampStream, XorStream {
+  tsBuf: Uint8Array;
+  tsBits = 0;
+  tsPrev = 0;
+  tsDelta = 0;
+  tsCount = 0;
+  vBuf: Uint8Array;
+  vBits = 0;
+  vHi = 0;
+  vLo = 0;
+  vLeading = -1;
+  vTrailing = 0;
+  vCount = 0;
   private first = 0;
 
-  /** @param initialBytes starting capacity of each stream (grows by doubling). */
+  /**
+   * @param initialBytes starting capacity of each stream (grows by doubling).
+   * @throws RangeError when `initialBytes` is not a non-negative integer (a typed array's length).
+   */
   constructor(initialBytes = 16) {
-    this.tsW = new BitWriter(initialBytes);
-    this.vW = new BitWriter(initialBytes);
+    this.tsBuf = new Uint8Array(initialBytes);
+    this.vBuf = new Uint8Array(initialBytes);
   }
 
   /** Samples held. */
   get count(): number {
-    return this.n;
+    return this.tsCount;
   }
   /** First timestamp (ms); undefined when empty. */
   get minTs(): number | undefined {
-    return this.n === 0 ? undefined : this.first;
+    return this.tsCount === 0 ? undefined : this.first;
   }
   /** Last timestamp (ms); undefined when empty. */
   get maxTs(): number | undefined {
-    return this.tsE.last;
+    return this.tsCount === 0 ? undefined : this.tsPrev;
   }
   /** Bytes allocated by the two streams (memory accounting). */
   get allocatedBytes(): number {
-    return this.tsW.capacity + this.vW.capacity;
+    return this.tsBuf.length + this.vBuf.length;
   }
   /** Bytes the blob would take now. */
   get encodedBytes(): number {
-    return (
-      1 +
-      uvarintLength(this.n) +
-      uvarintLength(this.tsW.byteLength) +
-      this.tsW.byteLength +
-      this.vW.byteLength
-    );
+    const tsLen = (this.tsBits + 7) >>> 3;
+    return 1 + uvarintLength(this.tsCount) + uvarintLength(tsLen) + tsLen + ((this.vBits + 7) >>> 3);
   }
 
   /**
@@ -117,10 +127,10 @@ export class ChunkAppender {
    * @throws InvalidInputError when `timestampMs` is not a safe integer after the last one.
    */
   append(timestampMs: number, value: number): void {
-    this.tsE.write(this.tsW, timestampMs);
-    this.vE.write(this.vW, value);
-    if (this.n === 0) this.first = timestampMs;
-    this.n++;
+    const empty = this.tsCount === 0;
+    writeTimestamp(this, timestampMs);
+    writeXor(this, value);
+    if (empty) this.first = timestampMs;
   }
 
   /**
@@ -133,14 +143,14 @@ export class ChunkAppender {
 
   /** The chunk blob in format 1 (a copy; the appender stays usable). @throws StoreError when the appender is empty. */
   bytes(): Uint8Array {
-    if (this.n === 0) throw new StoreError('an empty chunk has no blob');
-    const tsLen = this.tsW.byteLength;
+    if (this.tsCount === 0) throw new StoreError('an empty chunk has no blob');
+    const tsLen = (this.tsBits + 7) >>> 3;
     const out = new Uint8Array(this.encodedBytes);
     out[0] = RAW_CHUNK_FORMAT;
-    let off = writeUvarint(out, 1, this.n);
+    let off = writeUvarint(out, 1, this.tsCount);
     off = writeUvarint(out, off, tsLen);
-    this.tsW.copyTo(out, off);
-    this.vW.copyTo(out, off + tsLen);
+    out.set(this.tsBuf.subarray(0, tsLen), off);
+    out.set(this.vBuf.subarray(0, (this.vBits + 7) >>> 3), off + tsLen);
     return out;
   }
 }

@@ -14,7 +14,6 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { BitWriter } from './bits.ts';
 import { MAX_CHUNK_SAMPLES } from './chunk.ts';
 import { decodePackedInts, encodePackedInts, packableInts } from './packed-ints.ts';
 import { decodeTimestampColumn, TimestampEncoder } from './timestamps.ts';
@@ -71,11 +70,10 @@ export interface DecodedRollupRest {
   readonly sum: Float64Array;
 }
 
-function xorStream(col: ArrayLike<number>, n: number): BitWriter {
-  const w = new BitWriter(Math.max(16, n * 4));
-  const e = new XorEncoder();
-  for (let i = 0; i < n; i++) e.write(w, col[i]!);
-  return w;
+function xorStream(col: ArrayLike<number>, n: number): XorEncoder {
+  const e = new XorEncoder(Math.max(16, n * 4));
+  for (let i = 0; i < n; i++) e.write(col[i]!);
+  return e;
 }
 
 /** A stream part of a blob. */
@@ -117,11 +115,10 @@ export function encodeRollup(c: RollupColumns): RollupBlobs {
     if (col.length !== n)
       throw new InvalidInputError(`rollup: columns differ in length (${col.length} vs ${n})`);
   }
-  const tsW = new BitWriter(Math.max(16, n));
-  const tsE = new TimestampEncoder();
-  for (let i = 0; i < n; i++) tsE.write(tsW, c.timestampsMs[i]!);
+  const tsW = new TimestampEncoder(Math.max(16, n));
+  for (let i = 0; i < n; i++) tsW.write(c.timestampsMs[i]!);
   const lastPart = packableInts(c.last, n) ? bytesPart(encodePackedInts(c.last, n)) : xorStream(c.last, n);
-  const lastFormat = lastPart instanceof BitWriter ? ROLLUP_LAST_FORMAT : ROLLUP_LAST_INT_FORMAT;
+  const lastFormat = lastPart instanceof XorEncoder ? ROLLUP_LAST_FORMAT : ROLLUP_LAST_INT_FORMAT;
   let countLen = 0;
   for (let i = 0; i < n; i++) {
     const k = c.count[i]!;

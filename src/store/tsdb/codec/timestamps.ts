@@ -17,18 +17,12 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { paddedScratchView, peek32, type BitWriter } from './bits.ts';
+import { DEFAULT_MAX_STREAM_BYTES, grownBuffer, paddedScratchView, peek32, putBits } from './bits.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
 const TWO32 = 4294967296;
 /** Largest |timestamp| accepted (ms, about year 37 600): keeps every delta-of-delta a safe integer after zigzag. */
 export const MAX_ABS_TIMESTAMP_MS = 2 ** 50;
-
-function write64(w: BitWriter, v: number): void {
-  const z = zigzag(v);
-  w.writeBits(Math.floor(z / TWO32), 32);
-  w.writeBits(z % TWO32, 32);
-}
 
 /**
  * The error for a timestamp {@link TimestampEncoder.write} rejects. Built here, behind the one throw, so the
@@ -44,51 +38,103 @@ function rejectedTimestamp(t: number, prev: number | undefined): InvalidInputErr
   return new InvalidInputError(`timestamp ${t} is not after ${prev}`);
 }
 
-/** Writes strictly increasing safe-integer timestamps with delta-of-delta compression. */
-export class TimestampEncoder {
-  private prev = 0;
-  private prevDelta = 0;
-  private count = 0;
+/**
+ * A delta-of-delta timestamp stream being written: the stream's bytes and bits, and the encoder's state. Fields of
+ * the object that owns the stream ({@link TimestampEncoder}, or the head's open chunk, codec/chunk.ts
+ * `ChunkAppender`, which keeps both of its streams in its own fields), written only by {@link writeTimestamp}.
+ */
+export interface TimestampStream {
+  /** The stream's bytes (grown by doubling; zero past the bits written). */
+  tsBuf: Uint8Array;
+  /** Bits written. */
+  tsBits: number;
+  /** The last timestamp written (ms). */
+  tsPrev: number;
+  /** The last interval (ms). */
+  tsDelta: number;
+  /** Timestamps written. */
+  tsCount: number;
+}
+
+/** Writes the low `n` bits of `value` (1..32) to stream `s`, growing its bytes when full. */
+function tsPut(s: TimestampStream, value: number, n: number): void {
+  const pos = s.tsBits;
+  if ((pos + n + 7) >>> 3 > s.tsBuf.length) s.tsBuf = grownBuffer(s.tsBuf, pos + n, DEFAULT_MAX_STREAM_BYTES);
+  putBits(s.tsBuf, pos, value, n);
+  s.tsBits = pos + n;
+}
+
+function write64(s: TimestampStream, v: number): void {
+  const z = zigzag(v);
+  tsPut(s, Math.floor(z / TWO32), 32);
+  tsPut(s, z % TWO32, 32);
+}
+
+/**
+ * Appends `t` to stream `s` (the table in the file header; a bucket's prefix and payload in one write).
+ * @throws InvalidInputError when `t` is not an integer within ±{@link MAX_ABS_TIMESTAMP_MS} or not after the
+ *   previous timestamp.
+ * @throws StoreError when the stream reaches {@link DEFAULT_MAX_STREAM_BYTES}.
+ */
+export function writeTimestamp(s: TimestampStream, t: number): void {
+  // One throw, its message built in another function: see rejectedTimestamp.
+  const count = s.tsCount;
+  const ok = Number.isSafeInteger(t) && Math.abs(t) <= MAX_ABS_TIMESTAMP_MS && (count === 0 || t > s.tsPrev);
+  if (!ok) throw rejectedTimestamp(t, count === 0 ? undefined : s.tsPrev);
+  if (count === 0) {
+    write64(s, t);
+  } else {
+    const delta = t - s.tsPrev;
+    const dod = delta - s.tsDelta;
+    if (dod === 0) tsPut(s, 0, 1);
+    else if (dod >= -63 && dod <= 64) tsPut(s, (0b10 << 7) | (dod + 63), 9);
+    else if (dod >= -255 && dod <= 256) tsPut(s, (0b110 << 9) | (dod + 255), 12);
+    else if (dod >= -2047 && dod <= 2048) tsPut(s, (0b1110 << 12) | (dod + 2047), 16);
+    else {
+      tsPut(s, 0b1111, 4);
+      write64(s, dod);
+    }
+    s.tsDelta = delta;
+  }
+  s.tsPrev = t;
+  s.tsCount = count + 1;
+}
+
+/** A delta-of-delta timestamp stream on its own (rollup chunks): {@link writeTimestamp} into its own bytes. */
+export class TimestampEncoder implements TimestampStream {
+  tsBuf: Uint8Array;
+  tsBits = 0;
+  tsPrev = 0;
+  tsDelta = 0;
+  tsCount = 0;
+
+  /** @param initialBytes starting capacity of the stream (>= 1; grows by doubling). */
+  constructor(initialBytes = 32) {
+    this.tsBuf = new Uint8Array(initialBytes);
+  }
 
   /** The last timestamp written (undefined before the first). */
   get last(): number | undefined {
-    return this.count === 0 ? undefined : this.prev;
+    return this.tsCount === 0 ? undefined : this.tsPrev;
+  }
+  /** Bytes the written bits occupy. */
+  get byteLength(): number {
+    return (this.tsBits + 7) >>> 3;
   }
 
-  /**
-   * Appends `t`.
-   * @throws InvalidInputError when `t` is not an integer within ±{@link MAX_ABS_TIMESTAMP_MS} or not after the
-   *   previous timestamp.
-   * @throws StoreError when `w` reaches its size limit.
-   */
-  write(w: BitWriter, t: number): void {
-    // One throw, its message built in another function: see rejectedTimestamp.
-    const ok =
-      Number.isSafeInteger(t) && Math.abs(t) <= MAX_ABS_TIMESTAMP_MS && (this.count === 0 || t > this.prev);
-    if (!ok) throw rejectedTimestamp(t, this.last);
-    if (this.count === 0) {
-      write64(w, t);
-    } else {
-      const delta = t - this.prev;
-      const dod = delta - this.prevDelta;
-      if (dod === 0) w.writeBit(0);
-      else if (dod >= -63 && dod <= 64) {
-        w.writeBits(0b10, 2);
-        w.writeBits(dod + 63, 7);
-      } else if (dod >= -255 && dod <= 256) {
-        w.writeBits(0b110, 3);
-        w.writeBits(dod + 255, 9);
-      } else if (dod >= -2047 && dod <= 2048) {
-        w.writeBits(0b1110, 4);
-        w.writeBits(dod + 2047, 12);
-      } else {
-        w.writeBits(0b1111, 4);
-        write64(w, dod);
-      }
-      this.prevDelta = delta;
-    }
-    this.prev = t;
-    this.count++;
+  /** Appends `t`: see {@link writeTimestamp} (same errors). */
+  write(t: number): void {
+    writeTimestamp(this, t);
+  }
+
+  /** Copies the written bytes into `out` at `offset`. */
+  copyTo(out: Uint8Array, offset: number): void {
+    out.set(this.tsBuf.subarray(0, this.byteLength), offset);
+  }
+
+  /** A copy of the written bytes. */
+  bytes(): Uint8Array {
+    return this.tsBuf.slice(0, this.byteLength);
   }
 }
 

@@ -13,7 +13,7 @@
  */
 import { endianness } from 'node:os';
 import { StoreError } from '../../../errors.ts';
-import { paddedScratchView, peek32, type BitWriter } from './bits.ts';
+import { DEFAULT_MAX_STREAM_BYTES, grownBuffer, paddedScratchView, peek32, putBits } from './bits.ts';
 
 if (endianness() !== 'LE') throw new StoreError('the chunk codec needs a little-endian machine');
 
@@ -25,58 +25,117 @@ function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/** Writes doubles to a bit stream with XOR compression. */
-export class XorEncoder {
-  private hi = 0;
-  private lo = 0;
-  private leading = -1;
-  private trailing = 0;
-  private first = true;
+/**
+ * An XOR value stream being written: the stream's bytes and bits, and the encoder's state. Fields of the object
+ * that owns the stream ({@link XorEncoder}, or the head's open chunk, codec/chunk.ts `ChunkAppender`, which keeps
+ * both of its streams in its own fields), written only by {@link writeXor}.
+ */
+export interface XorStream {
+  /** The stream's bytes (grown by doubling; zero past the bits written). */
+  vBuf: Uint8Array;
+  /** Bits written. */
+  vBits: number;
+  /** High and low 32 bits of the last value written. */
+  vHi: number;
+  vLo: number;
+  /** Leading and trailing zero bits of the current window; `vLeading` −1 before the first window. */
+  vLeading: number;
+  vTrailing: number;
+  /** Values written. */
+  vCount: number;
+}
 
-  /** Appends `value` to `w`. @throws StoreError when `w` reaches its size limit. */
-  write(w: BitWriter, value: number): void {
-    f64[0] = value;
-    const lo = u32[0]!;
-    const hi = u32[1]!;
-    if (this.first) {
-      this.first = false;
-      w.writeBits(hi, 32);
-      w.writeBits(lo, 32);
-      this.hi = hi;
-      this.lo = lo;
-      return;
-    }
-    const xhi = (hi ^ this.hi) >>> 0;
-    const xlo = (lo ^ this.lo) >>> 0;
-    this.hi = hi;
-    this.lo = lo;
-    if (xhi === 0 && xlo === 0) {
-      w.writeBit(0);
-      return;
-    }
-    let leading = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
-    if (leading > 31) leading = 31;
-    const trailing = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
-    if (this.leading >= 0 && leading >= this.leading && trailing >= this.trailing) {
-      // '10': reuse the previous window.
-      const m = 64 - this.leading - this.trailing;
-      if (m <= 30) w.writeBits((2 << m) | lowShifted(xhi, xlo, this.trailing), m + 2);
-      else {
-        w.writeBits(2, 2);
-        writeShifted(w, xhi, xlo, this.trailing, m);
-      }
-      return;
-    }
-    const sig = 64 - leading - trailing;
-    // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 → 0).
-    const head = (3 << 11) | (leading << 6) | (sig & 63);
-    if (sig <= 19) w.writeBits((head << sig) | lowShifted(xhi, xlo, trailing), sig + 13);
+/** Writes the low `n` bits of `value` (1..32) to stream `s`, growing its bytes when full. */
+function xorPut(s: XorStream, value: number, n: number): void {
+  const pos = s.vBits;
+  if ((pos + n + 7) >>> 3 > s.vBuf.length) s.vBuf = grownBuffer(s.vBuf, pos + n, DEFAULT_MAX_STREAM_BYTES);
+  putBits(s.vBuf, pos, value, n);
+  s.vBits = pos + n;
+}
+
+/**
+ * Appends `value` to stream `s` (the encoding in the file header).
+ * @throws StoreError when the stream reaches {@link DEFAULT_MAX_STREAM_BYTES}.
+ */
+export function writeXor(s: XorStream, value: number): void {
+  f64[0] = value;
+  const lo = u32[0]!;
+  const hi = u32[1]!;
+  if (s.vCount++ === 0) {
+    xorPut(s, hi, 32);
+    xorPut(s, lo, 32);
+    s.vHi = hi;
+    s.vLo = lo;
+    return;
+  }
+  const xhi = (hi ^ s.vHi) >>> 0;
+  const xlo = (lo ^ s.vLo) >>> 0;
+  s.vHi = hi;
+  s.vLo = lo;
+  if (xhi === 0 && xlo === 0) {
+    xorPut(s, 0, 1);
+    return;
+  }
+  let leading = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
+  if (leading > 31) leading = 31;
+  const trailing = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
+  const pl = s.vLeading;
+  const pt = s.vTrailing;
+  if (pl >= 0 && leading >= pl && trailing >= pt) {
+    // '10': reuse the previous window.
+    const m = 64 - pl - pt;
+    if (m <= 30) xorPut(s, (2 << m) | lowShifted(xhi, xlo, pt), m + 2);
     else {
-      w.writeBits(head, 13);
-      writeShifted(w, xhi, xlo, trailing, sig);
+      xorPut(s, 2, 2);
+      writeShifted(s, xhi, xlo, pt, m);
     }
-    this.leading = leading;
-    this.trailing = trailing;
+    return;
+  }
+  const sig = 64 - leading - trailing;
+  // '11', 5 bits of leading zeros, 6 bits of significant-bit count (64 → 0).
+  const head = (3 << 11) | (leading << 6) | (sig & 63);
+  if (sig <= 19) xorPut(s, (head << sig) | lowShifted(xhi, xlo, trailing), sig + 13);
+  else {
+    xorPut(s, head, 13);
+    writeShifted(s, xhi, xlo, trailing, sig);
+  }
+  s.vLeading = leading;
+  s.vTrailing = trailing;
+}
+
+/** An XOR value stream on its own (rollup columns): {@link writeXor} into its own bytes. */
+export class XorEncoder implements XorStream {
+  vBuf: Uint8Array;
+  vBits = 0;
+  vHi = 0;
+  vLo = 0;
+  vLeading = -1;
+  vTrailing = 0;
+  vCount = 0;
+
+  /** @param initialBytes starting capacity of the stream (>= 1; grows by doubling). */
+  constructor(initialBytes = 32) {
+    this.vBuf = new Uint8Array(initialBytes);
+  }
+
+  /** Bytes the written bits occupy. */
+  get byteLength(): number {
+    return (this.vBits + 7) >>> 3;
+  }
+
+  /** Appends `value`: see {@link writeXor} (same errors). */
+  write(value: number): void {
+    writeXor(this, value);
+  }
+
+  /** Copies the written bytes into `out` at `offset`. */
+  copyTo(out: Uint8Array, offset: number): void {
+    out.set(this.vBuf.subarray(0, this.byteLength), offset);
+  }
+
+  /** A copy of the written bytes. */
+  bytes(): Uint8Array {
+    return this.vBuf.slice(0, this.byteLength);
   }
 }
 
@@ -87,8 +146,8 @@ function lowShifted(hi: number, lo: number, shift: number): number {
   return hi >>> (shift - 32);
 }
 
-/** Writes bits [shift, shift + n) of the 64-bit word (hi, lo), most significant first. */
-function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: number): void {
+/** Writes bits [shift, shift + n) of the 64-bit word (hi, lo) to `s`, most significant first. */
+function writeShifted(s: XorStream, hi: number, lo: number, shift: number, n: number): void {
   let shi: number;
   let slo: number;
   if (shift === 0) {
@@ -102,10 +161,10 @@ function writeShifted(w: BitWriter, hi: number, lo: number, shift: number, n: nu
     shi = 0;
   }
   if (n > 32) {
-    w.writeBits(shi, n - 32);
-    w.writeBits(slo, 32);
+    xorPut(s, shi, n - 32);
+    xorPut(s, slo, 32);
   } else {
-    w.writeBits(slo, n);
+    xorPut(s, slo, n);
   }
 }
 
