@@ -18,6 +18,7 @@
 import type { Labels } from '../model/sample.ts';
 import type { RawChangeTracking } from '../store/raw-changes.ts';
 import type { SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
+import { SlidingPoints } from './sliding-points.ts';
 
 /** Longest time between two full reads of a kept read's window (10 min). */
 export const FULL_READ_EVERY_MS = 600_000;
@@ -39,8 +40,8 @@ interface KeptRead {
   /** Series ids and keys of `findSeries`, in its order. */
   refsKey: string;
   ids: number[];
-  /** Points per series, in `refs` order, every one in `[startMs, endMs]`. */
-  points: { timestampsMs: number[]; values: number[] }[];
+  /** Points per series, in `refs` order, every one in `[startMs, endMs]`; extended in place by each call. */
+  points: SlidingPoints[];
   startMs: number;
   endMs: number;
   maxPoints: number;
@@ -132,10 +133,10 @@ export class KeptWindowPoints {
       this.reads.set(key, next);
       this.evict();
     }
-    // Kept arrays are never changed in place (each call builds new ones), so they are handed out as they are.
+    // Kept points change in place on the next call: each call hands out its own copy of them.
     if (points === null) {
       const st = next!;
-      points = refs.map((s, i) => ({ series: s, ...st.points[i]! }));
+      points = refs.map((s, i) => ({ series: s, ...st.points[i]!.toArrays() }));
     }
     return { refs, points: [...points] };
   }
@@ -155,7 +156,11 @@ export class KeptWindowPoints {
     return tr.rawLateUnchangedSince(st.lateEpoch, st.ids, startMs, st.endMs);
   }
 
-  /** The kept points moved to `[startMs, endMs]` by reading each series from its latest kept point on. */
+  /**
+   * The kept points moved to `[startMs, endMs]` by reading each series from its latest kept point on. Changes
+   * `st` in place (the caller owns it: it was taken out of the kept reads), and returns null when the result is
+   * not kept.
+   */
   private async extend(
     st: KeptRead,
     refs: SeriesRef[],
@@ -167,10 +172,9 @@ export class KeptWindowPoints {
     const without: number[] = [];
     let from = Infinity;
     st.points.forEach((p, i) => {
-      const n = p.timestampsMs.length;
-      if (n > 0 && p.timestampsMs[n - 1]! >= startMs) {
+      if (p.length > 0 && p.lastMs >= startMs) {
         withPoints.push(i);
-        from = Math.min(from, p.timestampsMs[n - 1]! + 1);
+        from = Math.min(from, p.lastMs + 1);
       } else without.push(i);
     });
     const [a, b] = await Promise.all([
@@ -191,30 +195,27 @@ export class KeptWindowPoints {
             maxPoints,
           ),
     ]);
-    const points: KeptRead['points'] = new Array(st.points.length);
-    let size = 0;
     withPoints.forEach((i, k) => {
-      const old = st.points[i]!;
-      const from = firstAtOrAfter(old.timestampsMs, startMs);
+      const kept = st.points[i]!;
       const got = a[k]!;
-      const next = firstAtOrAfter(got.timestampsMs, old.timestampsMs[old.timestampsMs.length - 1]! + 1);
-      // Whole-array copies (slice, concat) rather than a point at a time: the kept part is most of the window.
-      points[i] = {
-        timestampsMs: old.timestampsMs.slice(from).concat(got.timestampsMs.slice(next)),
-        values: old.values.slice(from).concat(got.values.slice(next)),
-      };
+      kept.dropBefore(startMs);
+      kept.append(got.timestampsMs, got.values, firstAtOrAfter(got.timestampsMs, kept.lastMs + 1));
     });
     without.forEach((i, k) => {
       const got = b[k]!;
-      points[i] = { timestampsMs: got.timestampsMs.slice(), values: got.values.slice() };
+      st.points[i] = new SlidingPoints(got.timestampsMs, got.values);
     });
-    for (const p of points) {
+    let size = 0;
+    for (const p of st.points) {
       // At the point limit the store keeps only the latest points: read the window in full.
-      if (p.timestampsMs.length >= maxPoints) return null;
-      size += p.timestampsMs.length;
+      if (p.length >= maxPoints) return null;
+      size += p.length;
     }
     if (size > this.maxKeptPoints) return null;
-    return { ...st, points, startMs, endMs, size };
+    st.startMs = startMs;
+    st.endMs = endMs;
+    st.size = size;
+    return st;
   }
 
   /** The state of a full read, or null when it is not kept (a series at the point limit, over the bound). */
@@ -234,7 +235,7 @@ export class KeptWindowPoints {
     return {
       refsKey: refsKeyOf(refs),
       ids: refs.map((r) => r.id),
-      points: points.map((p) => ({ timestampsMs: [...p.timestampsMs], values: [...p.values] })),
+      points: points.map((p) => new SlidingPoints(p.timestampsMs, p.values)),
       startMs,
       endMs,
       maxPoints,

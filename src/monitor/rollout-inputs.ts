@@ -34,6 +34,7 @@ import { thresholdSteps, type EventStep, type SliSeries } from '../analysis/slo/
 import { seriesKey } from '../model/sample.ts';
 import type { SeriesPoints } from '../store/types.ts';
 import { nodeOf } from './component-status.ts';
+import { IntervalMemo } from './interval-memo.ts';
 import { joinOrdered, orderedForJoin, type IntervalMean, type JoinedMean } from './interval-join.ts';
 
 /** The `_sum` and `_count` series of one histogram metric (any number of label sets). */
@@ -59,10 +60,19 @@ const increase = (prev: number, cur: number): number => (cur >= prev ? cur - pre
  * Per-interval means of a histogram (see the module comment). Sum and count series are paired by their label
  * set; points whose timestamp is missing on the other side or that are non-finite are skipped. With `sizeOf`,
  * only points where the size counter of the same label set also has a value are paired, and each mean carries
- * the counter's increase (`sizeDelta`; see {@link intervalSized}).
- * @returns means ordered by series, then time
+ * the counter's increase (`sizeDelta`; see {@link intervalSized}). Without `sizeOf`, the join of the same series
+ * lists is done once and remembered (./interval-memo.ts).
+ * @returns means ordered by series, then time (a new array)
  */
 export function intervalMeans(
+  h: HistogramSeries,
+  sizeOf?: (labelsKey: string) => ReadonlyMap<number, number> | undefined,
+): (IntervalMean & { readonly sizeDelta?: number })[] {
+  return sizeOf === undefined ? meansMemo.get(h.sum, h.count) : joinMeans(h, sizeOf);
+}
+
+/** {@link intervalMeans} without the memo (the reference of its tests). */
+export function joinMeans(
   h: HistogramSeries,
   sizeOf?: (labelsKey: string) => ReadonlyMap<number, number> | undefined,
 ): (IntervalMean & { readonly sizeDelta?: number })[] {
@@ -119,10 +129,16 @@ export interface IntervalSized extends IntervalMean {
  * Per-interval means of a histogram joined with a counter of a size of the same events, recorded with the same
  * label set (e.g. `dwcp_migration_duration_seconds` with `dwcp_migration_memory_bytes_total`): the interval
  * between two scrapes at which `_sum`, `_count` and the counter all have points gives Δsum, Δcount and Δsize
- * (counter resets as in {@link intervalMeans}). Intervals with Δcount = 0 or Δsize ≤ 0 give nothing.
- * @returns observations ordered by series, then time
+ * (counter resets as in {@link intervalMeans}). Intervals with Δcount = 0 or Δsize ≤ 0 give nothing. The join of
+ * the same series lists is done once and remembered (./interval-memo.ts).
+ * @returns observations ordered by series, then time (a new array)
  */
 export function intervalSized(h: HistogramSeries, size: readonly SeriesPoints[]): IntervalSized[] {
+  return sizedMemo.get(h.sum, h.count, size);
+}
+
+/** {@link intervalSized} without the memo (the reference of its tests). */
+export function joinSized(h: HistogramSeries, size: readonly SeriesPoints[]): IntervalSized[] {
   const bySeries = new Map<string, SeriesPoints>();
   for (const c of size) bySeries.set(seriesKey('', c.series.labels), c);
   const counts = new Map<string, SeriesPoints>();
@@ -140,11 +156,14 @@ export function intervalSized(h: HistogramSeries, size: readonly SeriesPoints[])
     }
     const at = new Map<number, number>();
     z.timestampsMs.forEach((t, i) => Number.isFinite(z.values[i]!) && at.set(t, z.values[i]!));
-    for (const m of intervalMeans({ sum: [s], count: [c] }, () => at))
+    for (const m of joinMeans({ sum: [s], count: [c] }, () => at))
       if (m.sizeDelta !== undefined && m.sizeDelta > 0) out.push({ ...m, sizeDelta: m.sizeDelta });
   }
   return out as IntervalSized[];
 }
+
+const meansMemo = new IntervalMemo((sum, count) => joinMeans({ sum: sum!, count: count! }));
+const sizedMemo = new IntervalMemo((sum, count, size) => joinSized({ sum: sum!, count: count! }, size!));
 
 /** Finite values of gauge series, flattened. */
 export function gaugeValues(series: readonly SeriesPoints[]): number[] {

@@ -18,6 +18,7 @@ import {
   type InsightsOptions,
   type InsightsProvider,
 } from '../../../src/monitor/rollout-provider.ts';
+import { KeptWindowPoints } from '../../../src/monitor/kept-window-points.ts';
 import type { OpenedChunkedStore } from '../../../src/store/tsdb/open.ts';
 import type { SampleStore } from '../../../src/store/types.ts';
 import { blind, counting } from './kept-read-wrappers.ts';
@@ -243,6 +244,47 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
       // A mismatch with the reference, not any other failure.
       (e: Error) => (e.cause as { operator?: string } | undefined)?.operator === 'strictEqual',
     );
+  });
+
+  test('windows starting and ending on stored timestamps, sliding by uneven steps, read as the full read', async () => {
+    const st = await open();
+    try {
+      const kept = new KeptWindowPoints(st, st);
+      const nodes: NodeState[] = NODES.map(() => ({ c: new Array<number>(12).fill(0) }));
+      const tick = {
+        kind: 'tick' as const,
+        seconds: 1,
+        present: [true, true, true],
+        reset: [false, false, false],
+        value: 7,
+      };
+      const names = [
+        'dwcp_v3_rollout_progress_percent',
+        'dwcp_migration_duration_seconds_sum',
+        'dwcp_v3_compression_ratio',
+      ];
+      let t = T0 + 333;
+      let startMs = -Infinity;
+      for (let k = 0; k < 90; k++) {
+        t += 1000;
+        await st.append(
+          NODES.flatMap((_, i) => scrape(i, nodes[i]!, tick, k, Math.floor(k / 30), t + i * 137)),
+        );
+        if (k % 2 === 0) continue;
+        // Node (k mod 3)'s scrape 15 s ago and its latest one: both ends on stored points.
+        const node = k % 3;
+        startMs = Math.max(startMs, t - 15_000 + node * 137);
+        const endMs = t + node * 137;
+        for (const name of names) {
+          const want = await st.readPoints(await st.findSeries(name, {}, 50), startMs, endMs, 1000);
+          const got = await kept.read(name, {}, 50, startMs, endMs, 1000);
+          assert.deepEqual(got.points, want);
+        }
+      }
+      assert.ok(kept.calls.kept > 100, JSON.stringify(kept.calls));
+    } finally {
+      await st.close();
+    }
   });
 
   test('reads over the bound are not kept, and the answers stay the full read', async () => {
