@@ -14,6 +14,9 @@
  * reach the per-series point limit, a call earlier than the last one, and at least every
  * {@link FULL_EVERY_MS} (a series that had no point in the window and then stores samples in order inside it
  * is only seen by a full read). State per SLO: the steps of one window, each series' latest point time.
+ * The tail reads go through the window's {@link KeptWindowPoints} (option `keepTailPoints`, on): the tail slides by
+ * one call's interval, so a call reads each series only from its latest kept point on, with that class's rules for
+ * late samples, retention and full reads (./slo-range-read.ts); at most {@link SLO_MAX_KEPT_TAIL_POINTS} per window.
  */
 import type { Slo } from '../analysis/slo/definition.ts';
 import { parseLe } from '../analysis/slo/quantile.ts';
@@ -30,17 +33,17 @@ import {
   type StepRecord,
 } from '../analysis/slo/settled-steps.ts';
 import type { SloOverview, SloStatus } from '../contract/slo.ts';
-import type { Labels } from '../model/sample.ts';
 import { seriesKey } from '../model/sample.ts';
 import type { RawChangeTracking } from '../store/raw-changes.ts';
 import type { SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
+import { KeptWindowPoints } from './kept-window-points.ts';
 import { sloStatus, type SloEvidenceOptions } from './slo-provider.ts';
+import { LookupMemo, rangeReader, refsKeyOf, type RangeRead } from './slo-range-read.ts';
 import {
   deriveSloSteps,
   quantileWarnings,
   readSloData,
   sloSeriesResult,
-  type SeriesReader,
   type SloData,
   type SloSeriesResult,
   type SloSteps,
@@ -58,6 +61,11 @@ export const DEFAULT_LOOKBACK_MS = 120_000;
 export const FIRST_LOOKBACK_MS = 15_000;
 /** Windows (distinct `windowMs`) whose state is kept; a call with another window drops the oldest. */
 export const MAX_KEPT_WINDOWS = 4;
+/**
+ * Most raw points of the tail reads kept per window between calls (1 M, about 16 MB of timestamps and values; at
+ * most {@link MAX_KEPT_WINDOWS} windows). A tail whose reads would keep more is read in full on every call.
+ */
+export const SLO_MAX_KEPT_TAIL_POINTS = 1_000_000;
 
 /** Settings of {@link IncrementalSlos}. */
 export interface IncrementalSloOptions {
@@ -68,6 +76,19 @@ export interface IncrementalSloOptions {
   readonly evidence: SloEvidenceOptions;
   /** Longest time read before the settled end; default {@link DEFAULT_LOOKBACK_MS}. */
   readonly lookbackMs?: number;
+  /**
+   * Keep the tail reads' raw points between calls and read only what was stored since (./kept-window-points.ts;
+   * same results). Default true; false reads the whole tail every call (the reference).
+   */
+  readonly keepTailPoints?: boolean;
+  /** Bound of the tail points kept per window; default {@link SLO_MAX_KEPT_TAIL_POINTS}. */
+  readonly maxKeptTailPoints?: number;
+}
+
+/** What is kept for one window: each SLO's steps, and the tail reads' raw points (unless off). */
+interface KeptWindow {
+  readonly states: Map<Slo, SloState>;
+  readonly tail: KeptWindowPoints | undefined;
 }
 
 /** What one SLO keeps between calls. */
@@ -87,58 +108,6 @@ interface SloState {
   /** The lookback that held every predecessor at the last call. */
   lookbackMs: number;
 }
-
-/** A raw reader over `[fromMs, toMs]` that records what it read (the provider's raw read, see rollout-provider.ts). */
-interface RangeRead {
-  readonly read: SeriesReader;
-  readonly refs: SeriesRef[];
-  readonly points: SeriesPoints[];
-  readonly warnings: string[];
-  truncated: boolean;
-}
-
-/**
- * A raw reader over `[fromMs, toMs]`. With `found`, the series of a lookup (name, match, limit) already made in the
- * same call are taken from it instead of the store (one call sees one series set: the tail's, which the kept state
- * was checked against), and new lookups are added to it.
- */
-function rangeReader(
-  store: SampleStore,
-  fromMs: number,
-  toMs: number,
-  maxSeries: number,
-  maxPoints: number,
-  found?: Map<string, SeriesRef[]>,
-): RangeRead {
-  const r: RangeRead = {
-    refs: [],
-    points: [],
-    warnings: [],
-    truncated: false,
-    read: async (name: string, match: Labels = {}, limit = maxSeries) => {
-      const key = `${name}\u0000${JSON.stringify(Object.entries(match))}\u0000${limit}`;
-      let refs = found?.get(key);
-      if (refs === undefined) {
-        refs = await store.findSeries(name, match, limit);
-        found?.set(key, refs);
-      }
-      if (refs.length >= limit) r.warnings.push(`${name}: read the first ${limit} series only`);
-      r.refs.push(...refs);
-      if (refs.length === 0) return [];
-      const points = await store.readPoints(refs, fromMs, toMs, maxPoints);
-      if (points.some((p) => p.timestampsMs.length >= maxPoints)) {
-        r.truncated = true;
-        r.warnings.push(`${name}: read the latest ${maxPoints} points per series only`);
-      }
-      r.points.push(...points);
-      return points;
-    },
-  };
-  return r;
-}
-
-const refsKeyOf = (refs: readonly SeriesRef[]): string =>
-  refs.map((s) => `${s.id}\u0000${s.key}`).join('\u0001');
 
 function finiteTimes(s: SeriesPoints, ok: (v: number) => boolean): number[] {
   const out: number[] = [];
@@ -223,23 +192,48 @@ interface SloCall {
  * Results are those of {@link evaluateSlos} over a raw read of the window, field for field.
  */
 export class IncrementalSlos {
-  private readonly windows = new Map<number, Map<Slo, SloState>>();
+  private readonly windows = new Map<number, KeptWindow>();
   private readonly lookbackMs: number;
+  /** One evaluation's series lookups, shared by its reads (reset per SLO). */
+  private readonly memo: LookupMemo;
+  private readonly maxKeptTailPoints: number;
+  /** Tail reads answered by dropped windows' kept points (see {@link tailReads}). */
+  private readonly droppedTailReads = { kept: 0, full: 0 };
   /** SLO evaluations from kept steps and from full reads of the window, since creation. */
   readonly calls = { kept: 0, full: 0 };
 
+  /** @throws RangeError for a tail points bound that is not a positive integer. */
   constructor(
     private readonly store: SampleStore,
     private readonly tracking: RawChangeTracking,
     private readonly options: IncrementalSloOptions,
   ) {
     this.lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+    this.memo = new LookupMemo(store);
+    this.maxKeptTailPoints = options.maxKeptTailPoints ?? SLO_MAX_KEPT_TAIL_POINTS;
+    if (!Number.isInteger(this.maxKeptTailPoints) || this.maxKeptTailPoints < 1)
+      throw new RangeError(`maxKeptTailPoints must be a positive integer, got ${this.maxKeptTailPoints}`);
   }
 
   /** Steps kept for `windowMs` per SLO name (for tests of the bound). */
   keptSteps(windowMs: number): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [slo, st] of this.windows.get(windowMs) ?? []) out.set(slo.name, st.records.length);
+    for (const [slo, st] of this.windows.get(windowMs)?.states ?? []) out.set(slo.name, st.records.length);
+    return out;
+  }
+
+  /** Raw tail points kept for `windowMs` (for tests of the bound). */
+  keptTailPoints(windowMs: number): number {
+    return this.windows.get(windowMs)?.tail?.keptPoints ?? 0;
+  }
+
+  /** Tail reads (one per series set read) answered from kept points and by reading the whole tail, since creation. */
+  tailReads(): { kept: number; full: number } {
+    const out = { ...this.droppedTailReads };
+    for (const w of this.windows.values()) {
+      out.kept += w.tail?.calls.kept ?? 0;
+      out.full += w.tail?.calls.full ?? 0;
+    }
     return out;
   }
 
@@ -250,18 +244,33 @@ export class IncrementalSlos {
    */
   async evaluate(windowMs: number, nowMs: number): Promise<SloOverview> {
     const window = { startMs: nowMs - windowMs, endMs: nowMs };
-    let states = this.windows.get(windowMs);
-    if (states === undefined) {
-      if (this.windows.size >= MAX_KEPT_WINDOWS) this.windows.delete(this.windows.keys().next().value!);
-      states = new Map();
-      this.windows.set(windowMs, states);
+    let kw = this.windows.get(windowMs);
+    if (kw === undefined) {
+      if (this.windows.size >= MAX_KEPT_WINDOWS) {
+        const [oldest, dropped] = this.windows.entries().next().value!;
+        this.droppedTailReads.kept += dropped.tail?.calls.kept ?? 0;
+        this.droppedTailReads.full += dropped.tail?.calls.full ?? 0;
+        this.windows.delete(oldest);
+      }
+      kw = {
+        states: new Map(),
+        tail:
+          this.options.keepTailPoints === false
+            ? undefined
+            : new KeptWindowPoints(this.memo.store, this.tracking, { maxKeptPoints: this.maxKeptTailPoints }),
+      };
+      this.windows.set(windowMs, kw);
     }
+    const states = kw.states;
     const warnings: string[] = [];
     const slos: SloStatus[] = [];
     for (const slo of this.options.slos) {
       const before = states.get(slo);
-      let call = before === undefined ? null : await this.incremental(slo, before, window.startMs, nowMs);
+      this.memo.reset();
+      let call =
+        before === undefined ? null : await this.incremental(slo, before, kw.tail, window.startMs, nowMs);
       if (call === null) {
+        this.memo.reset();
         call = await this.full(slo, window.startMs, nowMs);
         this.calls.full++;
       } else this.calls.kept++;
@@ -278,7 +287,7 @@ export class IncrementalSlos {
     const { maxSeries, maxPointsPerSeries, stepMs } = this.options;
     const lateEpoch = this.tracking.rawLateEpoch;
     const deletedBeforeMs = this.tracking.rawDeletedBeforeMs;
-    const rr = rangeReader(this.store, startMs, nowMs, maxSeries, maxPointsPerSeries);
+    const rr = rangeReader(this.memo.store, startMs, nowMs, maxSeries, maxPointsPerSeries);
     const data = await readSloData(slo, rr.read, maxSeries);
     const { derived, records } = derive(
       slo,
@@ -337,7 +346,13 @@ export class IncrementalSlos {
   }
 
   /** The call from kept steps, or null when the window must be read in full (see the module comment). */
-  private async incremental(slo: Slo, st: SloState, startMs: number, nowMs: number): Promise<SloCall | null> {
+  private async incremental(
+    slo: Slo,
+    st: SloState,
+    tailPoints: KeptWindowPoints | undefined,
+    startMs: number,
+    nowMs: number,
+  ): Promise<SloCall | null> {
     const { maxSeries, maxPointsPerSeries: maxPoints, stepMs } = this.options;
     const tr = this.tracking;
     const settled = st.settledEndMs;
@@ -349,14 +364,14 @@ export class IncrementalSlos {
 
     // The tail: the steps from the settled end on, with the points their first increases start from.
     let lookbackMs = st.lookbackMs;
-    // Every read of this call (tail, a longer tail, head) sees the series the first lookup found.
-    const found = new Map<string, SeriesRef[]>();
+    // Every read of this call (tail, a longer tail, head) sees the series the first lookup found (the memo); the
+    // tail's points come through the window's kept points when there are.
     let tail: RangeRead;
     let tailData: SloData;
     let tailFrom: number;
     for (;;) {
       tailFrom = Math.max(startMs, settled - lookbackMs);
-      tail = rangeReader(this.store, tailFrom, nowMs, maxSeries, maxPoints, found);
+      tail = rangeReader(this.memo.store, tailFrom, nowMs, maxSeries, maxPoints, tailPoints);
       tailData = await readSloData(slo, tail.read, maxSeries);
       if (tail.truncated || refsKeyOf(tail.refs) !== st.refsKey) return null;
       if (tailFrom === startMs || !lacksPredecessor(usableTimes(tailData), settled)) break;
@@ -375,7 +390,7 @@ export class IncrementalSlos {
     for (const r of st.records) if (r.tMs >= startMs && !keptValid(r, startMs)) headEnd = r.tMs + stepMs;
     let head: StepRecord[] = [];
     if (headEnd > startMs) {
-      const hr = rangeReader(this.store, startMs, headEnd, maxSeries, maxPoints, found);
+      const hr = rangeReader(this.memo.store, startMs, headEnd, maxSeries, maxPoints);
       const headData = await readSloData(slo, hr.read, maxSeries);
       if (hr.truncated || refsKeyOf(hr.refs) !== st.refsKey) return null;
       head = derive(
