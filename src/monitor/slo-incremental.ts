@@ -62,8 +62,9 @@ export const FIRST_LOOKBACK_MS = 15_000;
 /** Windows (distinct `windowMs`) whose state is kept; a call with another window drops the oldest. */
 export const MAX_KEPT_WINDOWS = 4;
 /**
- * Most raw points of the tail reads kept per window between calls (1 M, about 16 MB of timestamps and values; at
- * most {@link MAX_KEPT_WINDOWS} windows). A tail whose reads would keep more is read in full on every call.
+ * Most raw points of the tail reads kept per window between calls (1 M: 16 MB of timestamps and values, up to
+ * ~32 MB in the kept reads' sliding buffers; at most {@link MAX_KEPT_WINDOWS} windows). A tail whose reads would
+ * keep more is read in full on every call.
  */
 export const SLO_MAX_KEPT_TAIL_POINTS = 1_000_000;
 
