@@ -51,7 +51,8 @@ interface KeptRead {
   size: number;
 }
 
-const refsKeyOf = (refs: readonly SeriesRef[]): string =>
+/** Series ids and keys of `refs`, in order (two reads saw the same series set when these are equal). */
+export const refsKeyOf = (refs: readonly SeriesRef[]): string =>
   refs.map((s) => `${s.id}\u0000${s.key}`).join('\u0001');
 
 /** Index of the first timestamp ≥ `t` in the ascending `ts`. */

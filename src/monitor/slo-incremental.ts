@@ -36,9 +36,9 @@ import type { SloOverview, SloStatus } from '../contract/slo.ts';
 import { seriesKey } from '../model/sample.ts';
 import type { RawChangeTracking } from '../store/raw-changes.ts';
 import type { SampleStore, SeriesPoints, SeriesRef } from '../store/types.ts';
-import { KeptWindowPoints } from './kept-window-points.ts';
 import { sloStatus, type SloEvidenceOptions } from './slo-provider.ts';
-import { LookupMemo, rangeReader, refsKeyOf, type RangeRead } from './slo-range-read.ts';
+import { KeptWindowPoints, refsKeyOf } from './kept-window-points.ts';
+import { LookupMemo, rangeReader, type RangeRead } from './slo-range-read.ts';
 import {
   deriveSloSteps,
   quantileWarnings,

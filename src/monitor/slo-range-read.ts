@@ -19,10 +19,6 @@ export interface RangeRead {
   truncated: boolean;
 }
 
-/** Series ids and keys of `refs`, in order (two reads saw the same series set when these are equal). */
-export const refsKeyOf = (refs: readonly SeriesRef[]): string =>
-  refs.map((s) => `${s.id}\u0000${s.key}`).join('\u0001');
-
 const lookupKey = (name: string, match: Labels, limit: number): string =>
   `${name}\u0000${JSON.stringify(Object.entries(match))}\u0000${limit}`;
 
