@@ -29,6 +29,21 @@ if (files.length === 0) {
   console.error(`no test files found for suites: ${wanted.join(', ')}`);
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files];
+// TAP for the whole run, then every failure again at the end (a kept log tail still names them).
+const reporters = [
+  '--test-reporter=tap',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/failures-reporter.mjs',
+  '--test-reporter-destination=stdout',
+];
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=300000',
+  ...reporters,
+  ...files,
+];
 const res = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(res.status ?? 1);
