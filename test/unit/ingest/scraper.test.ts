@@ -70,6 +70,9 @@ describe('Scraper against real local HTTP servers', () => {
       onSamples: (target, samples, startMs, outcome, types) =>
         void batches.push({ target, samples, startMs, outcome, types }),
       now: () => NOW,
+      // A timeout whose timer ran late by more than this is overload, not a down target. These tests are about
+      // targets on an idle monitor: 100 ms (the default) is within reach of a loaded machine's scheduling.
+      overloadToleranceMs: 5000,
     });
   }
 
@@ -399,6 +402,8 @@ describe('Scraper against real local HTTP servers', () => {
       },
       onOverload: (_t, lateMs) => void overloads.push(lateMs),
       now: () => NOW,
+      // above a loaded machine's timer lateness (tens of ms), below the 400 ms the busy loop below makes
+      overloadToleranceMs: 250,
     });
     const hangUrl = urlOf(hanging);
     sc.addTarget({ id: 'node', url: hangUrl, timeoutMs: 100 });
