@@ -40,6 +40,10 @@ const reporters = [
   '--test-reporter=./scripts/failures-reporter.mjs',
   '--test-reporter-destination=stdout',
 ];
+// A hang guard, not a speed check: node applies --test-timeout to every test file as a whole as well as to each
+// test, and the slowest integration file (test/integration/store/slo-kept-steps.test.ts, SQLite + PostgreSQL) took
+// 196-223 s at load ~25 on 2 cores, within reach of the former 300 s on a loaded or slower machine.
+const FILE_TIMEOUT_MS = 900_000;
 const args = [
   '--import',
   'tsx',
@@ -47,7 +51,7 @@ const args = [
   new URL('../test/setup/fast-check.ts', import.meta.url).href,
   '--test',
   '--test-concurrency=2',
-  '--test-timeout=300000',
+  `--test-timeout=${FILE_TIMEOUT_MS}`,
   ...reporters,
   ...files,
 ];
