@@ -444,6 +444,8 @@ describe('dashboard routes', () => {
         });
         ws.on('unexpected-response', (_q, r) => reject(new Error(`HTTP ${r.statusCode}`)));
         ws.on('error', reject);
+        // closed by the server before its first message (over a limit after the upgrade): fail, do not hang
+        ws.on('close', (code) => reject(new Error(`closed before the first message: ${code}`)));
       });
     const a = await open(`/ws/dashboards/${id}`);
     assert.equal(a.messages[0]!.type, 'data');

@@ -37,6 +37,8 @@ function connect(url: string): Promise<{ ws: WebSocket; messages: LiveEvent[] }>
     });
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', reject);
+    // closed by the server before its first message (e.g. over a limit after the upgrade): fail, do not hang
+    ws.on('close', (code) => reject(new Error(`closed before the first message: ${code}`)));
   });
 }
 
