@@ -37,12 +37,14 @@ function connect(url: string): Promise<{ ws: WebSocket; messages: LiveEvent[] }>
     });
     ws.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.on('error', reject);
+    // closed by the server before its first message (e.g. over a limit after the upgrade): fail, do not hang
+    ws.on('close', (code) => reject(new Error(`closed before the first message: ${code}`)));
   });
 }
 
-async function waitFor(cond: () => boolean, what: string): Promise<void> {
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -74,10 +76,14 @@ test('websocket: targets snapshot, pushed anomaly and resolution, max clients', 
   assert.equal(typeof ev.anomaly.summary, 'string');
   assert.deepEqual(c2.messages[2], { type: 'anomaly_resolved', id: 5, resolvedAtMs: 123 });
 
-  // A slot frees up when a client leaves.
+  // A slot frees up when a client leaves: once the server has seen the close (its gauge drops), not when the
+  // client has (the server's close event may come later under load).
   c1.ws.close();
   await waitFor(() => c1.ws.readyState === WebSocket.CLOSED, 'close');
-  await new Promise((r) => setTimeout(r, 20));
+  await waitFor(
+    async () => (await gauge(deps, 'dwcp_monitor_live_clients')) === 1,
+    'the server to free the slot',
+  );
   const c3 = await connect(url);
   assert.equal(c3.messages[0]?.type, 'targets');
   assert.equal(await gauge(deps, 'dwcp_monitor_live_clients'), 2);
