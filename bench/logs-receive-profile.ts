@@ -7,6 +7,8 @@
  * `npx tsx bench/logs-profile-summary.ts <dir>/<the larger .cpuprofile>`. `--concurrent N` receives N bodies at
  * once (as N agents pushing during one commit); `--shape agent [--lines-per-second 5000]` pushes one node's lines of
  * each second per body (bench/logs-data.ts agentBodies) instead of the bench's 1000-line bodies of every node.
+ * `--wait-ms T` prints `ready <pid>` once the data is generated and the store open, then waits T ms before the
+ * receive, so a native profiler can attach for the receive alone (`perf record -p <pid>`; bench/logs-perf-summary.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ const LINES = Number(arg('lines', '200000'));
 const CONCURRENT = Number(arg('concurrent', '1'));
 const AGENT = arg('shape', 'bench') === 'agent';
 const RATE = Number(arg('lines-per-second', '5000'));
+const WAIT_MS = Number(arg('wait-ms', '0'));
 const now = Date.now();
 const bs = AGENT
   ? agentBodies(lines(LINES, now, 7, (LINES / RATE) * 1000), 1000)
@@ -35,6 +38,10 @@ const retentionMs = { debug: 2 * DAY, info: 2 * DAY, warn: 2 * DAY, error: 2 * D
 const store = await openSqliteLogStore(join(dir, 'logs.db'), { retentionMs, maxEntries: 100_000_000 });
 try {
   const rx = new LogReceiver(store, { registry: new Registry(), limits, now: () => now });
+  if (WAIT_MS > 0) {
+    console.log(`ready ${process.pid}`);
+    await new Promise((r) => setTimeout(r, WAIT_MS));
+  }
   const c0 = process.cpuUsage();
   console.log('receive start');
   // --concurrent N: N pushes received at once (N agents whose pushes arrive during one commit); the first body
