@@ -2,18 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { ExcursionAnchor } from '../../../../src/analysis/anomaly/cusum-anchor.ts';
-import {
-  createCusumDetector,
-  type CusumOptions,
-  type CusumSnapshotState,
-} from '../../../../src/analysis/anomaly/cusum.ts';
+import * as cusum from '../../../../src/analysis/anomaly/cusum.ts';
 import { LIVE_TUNING } from '../../../../src/analysis/anomaly/live-tuning.ts';
-import { InvalidInputError } from '../../../../src/errors.ts';
 import { generateCorpusSeries } from '../../../../src/eval/corpus/generate.ts';
 import { CorpusRandom } from '../../../../src/eval/corpus/random.ts';
+import { InvalidInputError } from '../../../../src/errors.ts';
 
-const MIN_MS = 60_000;
+type CusumOptions = cusum.CusumOptions;
+type CusumSnapshotState = cusum.CusumSnapshotState;
+const createCusumDetector = cusum.createCusumDetector;
 const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
 const never = (): boolean => false;
 
 /** The live chart (live-tuning.ts) with the excursion anchor as given, daily period. */
