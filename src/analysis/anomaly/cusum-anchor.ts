@@ -10,8 +10,9 @@
  * 2. Re-anchor on the excursion's end: the residuals of the confirmed excursion feed a fast and a slow EW mean (σ
  *    units; half-lives H and 4H samples, H = ⌈h/k⌉, the samples the chart needs to sum a 2k shift to h). Once the
  *    excursion has stopped moving — |fast − slow| ≤ k/4 (a ramp of slope s σ/sample keeps them ≈ 4.3·H·s apart),
- *    |fast| ≥ k and both on one side — and the chart is not at h on that side (a shift it sees is its to report), the
- *    level is moved by the fast mean, as Page's restart does, without a vote: the lag ends instead of being absorbed.
+ *    |fast| ≥ k and both on one side — and the chart's sum on that side is below h/2 (a shift it sees is its to
+ *    report), the level is moved by the fast mean, as Page's restart does, without a vote: the lag ends instead of
+ *    being absorbed.
  *
  * Allowance for benign weekly returns (weekend level changes that come back): (a) an excursion confirmed within the
  * weekly calendar's tolerance (1/24 period) of a period boundary — where a weekend begins and ends — does not hold φ̂:

@@ -129,7 +129,7 @@ export interface CusumOptions {
   /**
    * Excursion anchor (cusum-anchor.ts): while an excursion confirmed by the gate of `excursionHold` lasts, the
    * whitening's φ̂ does not learn; once the excursion has stopped moving (its fast and slow EW means agree) and the
-   * chart is not at h on its side, or when it undoes the last such re-anchor (a weekend's return), the level is
+   * chart's sum on its side is below h/2, or when it undoes the last such re-anchor (a weekend's return), the level is
    * re-anchored by its recent mean without a vote, so a missed leak's lag ends. Default false.
    */
   readonly excursionAnchor: boolean;

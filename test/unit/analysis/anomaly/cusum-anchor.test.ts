@@ -45,10 +45,10 @@ describe('CUSUM excursion anchor (cusum-anchor.ts)', () => {
     assert.ok(r.d > 2.75 && r.d <= 3, `by ${r.d} σ`);
   });
 
-  it('does not re-anchor a ramp that is still moving, nor an excursion the chart is at h on', () => {
+  it('does not re-anchor a ramp that is still moving, nor an excursion the chart is at h/2 on', () => {
     // A ramp of 0.05 σ/sample keeps the means ≈ 4.3·8·0.05 = 1.7 σ apart: never a plateau.
     assert.equal(firstShift(Array.from({ length: 400 }, (_, i) => 0.05 * i)).at, -1);
-    // The chart at h on the excursion's side reports it: no re-anchor; on the other side only: re-anchored.
+    // The chart at h/2 on the excursion's side reports it: no re-anchor; on the other side only: re-anchored.
     assert.equal(
       firstShift(
         Array.from({ length: 400 }, () => 3),
