@@ -45,11 +45,11 @@ export class ExcursionGate {
   private voted = false;
 
   /**
-   * @param mode when the scale is held ({@link ExcursionHold}, not `off`), @param k reference value (σ units, > 0),
+   * @param mode when the scale is held ({@link ExcursionHold}; `off`: never, the gate only confirms), @param k reference value (σ units, > 0),
    * @param h decision interval (σ, > 0), @param clip residual clip (σ, > k), @param cap each sum's cap (σ, ≥ h).
    */
   constructor(
-    private readonly mode: Exclude<ExcursionHold, 'off'>,
+    private readonly mode: ExcursionHold,
     private readonly k: number,
     private readonly h: number,
     private readonly clip: number,
@@ -58,7 +58,12 @@ export class ExcursionGate {
 
   /** Whether the scale must not learn the current sample (after {@link update} and {@link verdict}). */
   get held(): boolean {
-    return this.heldNow && (this.mode === 'excursion' || this.voted);
+    return this.heldNow && (this.mode === 'excursion' || (this.mode === 'alarm' && this.voted));
+  }
+
+  /** Whether a confirmed excursion lasts (a sum reached h and they are not both back at 0), in any mode. */
+  get confirmed(): boolean {
+    return this.heldNow;
   }
 
   /** Adds the sample's standardised residual `z` (σ units; non-finite ignored). */
@@ -120,16 +125,21 @@ export class ExcursionGate {
     this.voted = t.voted;
   }
 
-  /** The gate of a chart with these options (its k, h, clip and cap maxSumFactor·h); null with `excursionHold` off. */
+  /**
+   * The gate of a chart with these options (its k, h, clip and cap maxSumFactor·h); null with `excursionHold` off
+   * and no `excursionAnchor` (cusum-anchor.ts, which needs only its confirmation).
+   */
   static forChart(o: {
     readonly excursionHold: ExcursionHold;
+    readonly excursionAnchor: boolean;
     readonly k: number;
     readonly h: number;
     readonly clip: number;
     readonly maxSumFactor: number;
   }): ExcursionGate | null {
     const m = o.excursionHold;
-    return m === 'off' ? null : new ExcursionGate(m, o.k, o.h, o.clip, o.maxSumFactor * o.h);
+    if (m === 'off' && !o.excursionAnchor) return null;
+    return new ExcursionGate(m, o.k, o.h, o.clip, o.maxSumFactor * o.h);
   }
 
   /** A gate with nothing learned (a snapshot without a gate restores with it). */

@@ -126,6 +126,13 @@ export interface CusumOptions {
    * anomaly; after a restart σ learns from the post-change residuals only. Default `off`.
    */
   readonly excursionHold: ExcursionHold;
+  /**
+   * Excursion anchor (cusum-anchor.ts): while an excursion confirmed by the gate of `excursionHold` lasts, the
+   * whitening's φ̂ does not learn; once the excursion has stopped moving (its fast and slow EW means agree) and the
+   * chart's sum on its side is below h/2, or when it undoes the last such re-anchor (a weekend's return), the level is
+   * re-anchored by its recent mean without a vote, so a missed leak's lag ends. Default false.
+   */
+  readonly excursionAnchor: boolean;
   /** Samples per block mean of the drift test (integer in [1, 1e5]). Default 16. */
   readonly driftBlockSamples: number;
   /** Block means in the drift test (integer in [4, 32]). Default 12. */
@@ -164,6 +171,7 @@ export const DEFAULT_CUSUM_OPTIONS: CusumOptions = Object.freeze({
   walkDiffusion: false,
   shiftTest: false,
   excursionHold: 'off',
+  excursionAnchor: false,
   driftBlockSamples: 16,
   driftBlocks: 12,
   driftZ: 2.326,
@@ -273,6 +281,8 @@ export function resolveCusumOptions(
   if (o.shiftTest && !o.drift) bad('shiftTest needs drift');
   if (!['off', 'excursion', 'alarm'].includes(o.excursionHold))
     bad(`excursionHold must be off, excursion or alarm, got ${String(o.excursionHold)}`);
+  if (typeof o.excursionAnchor !== 'boolean')
+    bad(`excursionAnchor must be a boolean, got ${String(o.excursionAnchor)}`);
   if (typeof o.drift !== 'boolean') bad(`drift must be a boolean, got ${String(o.drift)}`);
   if (!(Number.isInteger(o.driftBlockSamples) && o.driftBlockSamples >= 1 && o.driftBlockSamples <= 100_000))
     bad(`driftBlockSamples must be an integer in [1, 1e5], got ${o.driftBlockSamples}`);

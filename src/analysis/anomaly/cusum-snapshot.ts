@@ -9,6 +9,7 @@ import type { StepCalendarState } from './step-calendar.ts';
 import type { IncrementTailState } from './cusum-tail.ts';
 import type { ScaleChartState } from './scale-chart.ts';
 import type { ExcursionGateState } from './cusum-excursion.ts';
+import type { ExcursionAnchorState } from './cusum-anchor.ts';
 
 /** Learned state in a snapshot. */
 export interface CusumSnapshotState {
@@ -44,6 +45,8 @@ export interface CusumSnapshotState {
   readonly scale?: ScaleChartState;
   /** Excursion gate (with `excursionHold`; absent otherwise and in older snapshots; checked by cusum-excursion.ts). */
   readonly excursion?: ExcursionGateState;
+  /** Excursion anchor (with `excursionAnchor`; absent otherwise and in older snapshots; checked by cusum-anchor.ts). */
+  readonly anchor?: ExcursionAnchorState;
 }
 
 /** Learned state of the drift chart. */

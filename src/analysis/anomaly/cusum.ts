@@ -29,20 +29,9 @@
  * 50 σ spike on a clean daily sine: a second anomaly 7 samples later). Not in a seasonal baseline's first period:
  * there the level has to follow the daily cycle it cannot yet tell from an excursion.
  *
- * Autocorrelation: operational residuals are positively autocorrelated, and a CUSUM on correlated increments
- * false-alarms far more often than its ARL₀ says (the sum's variance grows by (1 + φ)/(1 − φ) for AR(1)). The
- * chart therefore runs on whitened residuals u = (z − φ̂·z₋₁)/√(1 − φ̂²), φ̂ ∈ [0, 0.95] the EW lag-1
- * autocorrelation of the clipped residuals — the residual chart of L. C. Alwan & H. V. Roberts, "Time-series
- * modeling for statistical process control", J. Business & Economic Statistics 6 (1988) 87–95 (Montgomery §10.4)
- * with an AR(1) model. A step of δ then moves u by δ·√((1 − φ)/(1 + φ)).
- *
- * Centred autocorrelation (`centred`): by default φ̂ = c₁/c₀ with the moments taken around 0, so a residual that
- * stays off 0 — a slow leak the baseline lags behind — reads as autocorrelation: φ̂ climbs towards 0.95 during the
- * ramp and the whitening shrinks the very excursion the chart should sum (measured on the labelled corpus: φ̂
- * 0.08 → 0.84 over a 9 σ leak on white noise, the leak never found). With `centred` the moments are taken around
- * the residual's own EW mean m̂ (same half-life), r₁ = Σ(z − m̂)(z₋₁ − m̂)/Σ(z − m̂)² — the sample autocorrelation
- * of G. E. P. Box, G. M. Jenkins & G. C. Reinsel, "Time Series Analysis", 4th ed. (2008) §2.1.4 — so φ̂ measures
- * the noise's serial correlation and a persistent offset is left to the sums.
+ * Autocorrelation (cusum-whitening.ts): the chart runs on residuals whitened with an AR(1) model, φ̂ the EW lag-1
+ * autocorrelation of the clipped residuals (Alwan & Roberts 1988), around 0 or, with `centred`, around their own EW
+ * mean (Box, Jenkins & Reinsel §2.1.4), so that a persistent offset is not read as correlation.
  *
  * Drift chart (`drift`, drift-chart.ts): centred sums that vote only while the Mann–Kendall trend of the
  * deseasonalised block means is significant and persists (drift-trend.ts: a ramp passes, a step that stopped moving
@@ -62,7 +51,9 @@
  *
  * Excursion hold (`excursionHold`, cusum-excursion.ts): Page's sums on the unwhitened residuals confirm an excursion
  * the whitened chart may not see; while it lasts (or, mode `alarm`, only once the chart voted on it) the baseline's
- * noise scale does not learn, so the excursion does not inflate the σ that should find the next anomaly.
+ * noise scale does not learn, so the excursion does not inflate the σ that should find the next anomaly. With
+ * `excursionAnchor` (cusum-anchor.ts) the same gate holds φ̂ while a confirmed excursion lasts and re-anchors the
+ * level, without a vote, once the excursion has stopped moving (or undoes the last such re-anchor).
  *
  * Decision interval from the series' own tails (`calibrateH`, cusum-tail.ts): on a count series (every value a
  * non-negative integer) h is raised per side until e^{θ*·(h + 1.166)} — θ* the root of the whitened increments'
@@ -98,6 +89,8 @@ import { IncrementTail } from './cusum-tail.ts';
 import { ScaleChart } from './scale-chart.ts';
 import { cusumVerdict } from './cusum-verdict.ts';
 import { ExcursionGate } from './cusum-excursion.ts';
+import { ExcursionAnchor } from './cusum-anchor.ts';
+import { CusumWhitening } from './cusum-whitening.ts';
 
 export type { CusumSnapshotState, DriftChartState } from './cusum-snapshot.ts';
 
@@ -155,12 +148,8 @@ class CusumImpl implements CusumDetector {
   private downSum = 0;
   private hold = 0;
   private lastAnomalous = false;
-  /** Previous clipped residual and EW moments for the lag-1 autocorrelation. */
-  private prevZ = 0;
-  private c0 = 1;
-  private c1 = 0;
-  /** EW mean of the clipped residuals (`centred`). */
-  private zMean = 0;
+  /** The whitening's previous residual and moments (cusum-whitening.ts). */
+  private readonly white: CusumWhitening;
   /** Drift chart (`drift`, drift-chart.ts); null without it. */
   private readonly drift: DriftChart | null;
   /** Time each current excursion began (the sample after its sum last left 0), and the weekly step calendar. */
@@ -176,6 +165,8 @@ class CusumImpl implements CusumDetector {
   private readonly scale: ScaleChart | null;
   /** Excursion gate (`excursionHold`, cusum-excursion.ts); null without it. */
   private readonly gate: ExcursionGate | null;
+  /** Excursion anchor (`excursionAnchor`, cusum-anchor.ts); null without it. */
+  private readonly anchor: ExcursionAnchor | null;
 
   constructor(o: ResolvedCusumOptions) {
     this.options = o;
@@ -197,6 +188,8 @@ class CusumImpl implements CusumDetector {
     this.drift = o.drift ? new DriftChart(o) : null;
     this.scale = o.scale ? new ScaleChart(o.arl0, o.baselineHalfLife, o.clip, 1) : null;
     this.gate = ExcursionGate.forChart(o);
+    this.anchor = o.excursionAnchor ? new ExcursionAnchor(o.k, o.h, o.periodMs) : null;
+    this.white = new CusumWhitening(o.centred, o.baselineHalfLife);
     this.steps =
       o.weeklySteps && o.periodMs !== undefined ? new WeeklyStepCalendar(o.periodMs, o.firstWeekSteps) : null;
   }
@@ -226,22 +219,10 @@ class CusumImpl implements CusumDetector {
     const zr = z > o.clip ? o.clip : z < -o.clip ? -o.clip : z;
     // Excursion hold: the noise scale does not learn the samples of a confirmed excursion (cusum-excursion.ts).
     this.gate?.update(z);
-    const phi = this.c1 > 0 ? Math.min(0.95, this.c1 / this.c0) : 0;
-    let zc = (zr - phi * this.prevZ) / Math.sqrt(1 - phi * phi);
-    zc = zc > o.clip ? o.clip : zc < -o.clip ? -o.clip : zc;
-    const wa = 1 / o.baselineHalfLife;
-    if (o.centred) {
-      // Moments around the residual's own EW mean (Box, Jenkins & Reinsel §2.1.4): an offset is not correlation.
-      this.zMean += wa * (zr - this.zMean);
-      const d = zr - this.zMean;
-      this.c0 += wa * (d * d - this.c0);
-      this.c1 += wa * (d * (this.prevZ - this.zMean) - this.c1);
-    } else {
-      this.c0 += wa * (zr * zr - this.c0);
-      this.c1 += wa * (zr * this.prevZ - this.c1);
-    }
-    const zPrev = this.prevZ;
-    this.prevZ = zr;
+    const zc = this.white.whiten(zr, o.clip);
+    const zPrev = this.white.prevZ;
+    // With the anchor, φ̂ does not learn a confirmed excursion (cusum-anchor.ts).
+    this.white.learn(zr, this.anchor?.begin(this.gate!.confirmed, timestampMs) ?? false);
     const inControl = this.up === 0 && this.down === 0;
     const hUp = this.hOf(1);
     const hDown = this.hOf(-1);
@@ -359,12 +340,25 @@ class CusumImpl implements CusumDetector {
         this.steps?.record(mainSide > 0 ? this.upStartTs : this.downStartTs, raw, base.deseasonalisedLevel);
         base.shift(expectedStep ? raw : (sum / run) * sigma);
       }
-      this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
-      this.upRaw = this.downRaw = 0;
-      this.gate?.reset();
+      this.restartSums();
+    } else if (this.anchor !== null) {
+      // The level re-anchored on an excursion the chart does not report, once it stopped moving (cusum-anchor.ts).
+      const at = (sd: number): boolean => (sd > 0 ? this.up >= hUp / 2 : this.down >= hDown / 2);
+      const d = this.anchor.update(z, at, sigma);
+      if (d !== 0 && base.seasonKnown) {
+        base.shift(d * sigma);
+        this.restartSums();
+      }
     }
     this.steps?.observe(timestampMs, base.deseasonalisedLevel);
     return verdict;
+  }
+
+  /** The sums, their runs and the excursion gate start again from 0 (a restart or a re-anchor). */
+  private restartSums(): void {
+    this.up = this.down = this.upRun = this.downRun = this.upSum = this.downSum = this.hold = 0;
+    this.upRaw = this.downRaw = 0;
+    this.gate?.reset();
   }
 
   /** The drift chart's σ (sample units): with `scaleSigma` the scale chart's, at or above the floors, once it has one. */
@@ -416,7 +410,8 @@ class CusumImpl implements CusumDetector {
       (this.steps !== null ? this.steps.bytes() : 0) +
       (this.tail !== null ? this.tail.bytes() : 0) +
       (this.scale !== null ? this.scale.bytes() : 0) +
-      (this.gate !== null ? this.gate.bytes() : 0)
+      (this.gate !== null ? this.gate.bytes() : 0) +
+      (this.anchor !== null ? this.anchor.bytes() : 0)
     );
   }
 
@@ -431,10 +426,10 @@ class CusumImpl implements CusumDetector {
       downSum: this.downSum,
       hold: this.hold,
       lastAnomalous: this.lastAnomalous,
-      prevZ: this.prevZ,
-      c0: this.c0,
-      c1: this.c1,
-      zMean: this.zMean,
+      prevZ: this.white.prevZ,
+      c0: this.white.c0,
+      c1: this.white.c1,
+      zMean: this.white.zMean,
       upStartTs: this.upStartTs,
       downStartTs: this.downStartTs,
       upRaw: this.upRaw,
@@ -444,6 +439,7 @@ class CusumImpl implements CusumDetector {
       ...(this.drift !== null ? { drift: this.drift.state() } : {}),
       ...(this.scale !== null ? { scale: this.scale.state() } : {}),
       ...(this.gate !== null ? { excursion: this.gate.state() } : {}),
+      ...(this.anchor !== null ? { anchor: this.anchor.state() } : {}),
     };
     return { detector: NAME, version: VERSION, state };
   }
@@ -462,6 +458,7 @@ class CusumImpl implements CusumDetector {
     const tailBefore = this.tail?.state();
     const scaleBefore = this.scale?.state();
     const gateBefore = this.gate?.state();
+    const anchorBefore = this.anchor?.state();
     this.base.setState(st.baseline, 'cusum detector');
     try {
       this.steps?.setState(st.steps ?? { steps: [] }, 'cusum detector');
@@ -469,6 +466,7 @@ class CusumImpl implements CusumDetector {
       // An older snapshot (no scale chart) restores with a fresh one, which learns again before it judges.
       this.scale?.setState(st.scale ?? ScaleChart.FRESH, 'cusum detector');
       this.gate?.setState(st.excursion ?? ExcursionGate.FRESH, 'cusum detector');
+      this.anchor?.setState(st.anchor ?? ExcursionAnchor.FRESH, 'cusum detector');
       this.up = st.up;
       this.down = st.down;
       this.upRun = st.upRun;
@@ -477,10 +475,10 @@ class CusumImpl implements CusumDetector {
       this.downSum = st.downSum;
       this.hold = st.hold;
       this.lastAnomalous = st.lastAnomalous;
-      this.prevZ = st.prevZ;
-      this.c0 = st.c0;
-      this.c1 = st.c1;
-      this.zMean = st.zMean ?? 0;
+      this.white.prevZ = st.prevZ;
+      this.white.c0 = st.c0;
+      this.white.c1 = st.c1;
+      this.white.zMean = st.zMean ?? 0;
       this.upStartTs = st.upStartTs ?? 0;
       this.downStartTs = st.downStartTs ?? 0;
       this.upRaw = st.upRaw ?? this.upSum;
@@ -493,6 +491,7 @@ class CusumImpl implements CusumDetector {
       if (tailBefore !== undefined) this.tail!.setState(tailBefore, 'cusum detector');
       if (scaleBefore !== undefined) this.scale!.setState(scaleBefore, 'cusum detector');
       if (gateBefore !== undefined) this.gate!.setState(gateBefore, 'cusum detector');
+      if (anchorBefore !== undefined) this.anchor!.setState(anchorBefore, 'cusum detector');
       throw e;
     }
   }

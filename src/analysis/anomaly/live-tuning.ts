@@ -37,6 +37,10 @@
  * Not turned on: `excursionHold` (cusum-excursion.ts: the baseline's noise scale held while a confirmed excursion, or
  * one the chart voted on, lasts): with `alarm` leaks 426 → 431 of 503 over 22 seeds but false alarms +9 % on the 18
  * unseen ones, the goal on 14 of them either way (docs/anomaly-detection.md, "The noise estimate after an excursion").
+ * Not turned on: `excursionAnchor` (cusum-anchor.ts: φ̂ held during a confirmed excursion, the level re-anchored on
+ * its plateau or its return without a vote): level shifts 507 → 530 of 540 over 22 seeds, but false alarms 19 → 33 on
+ * the tuning seeds and +34 % on the 18 unseen ones, the goal on 11 instead of 14 of them, NAB through the engine −2.3
+ * (docs/anomaly-detection.md, "After a missed leak: φ̂ held and the level re-anchored").
  *
  * The level member judges each half-hour bin at the spread of its residuals around each visit's own mean, not their
  * mean absolute value (holt-winters-level.ts and seasonal-baseline.ts `seasonalSpread`, its default): a level error

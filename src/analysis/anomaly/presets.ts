@@ -110,6 +110,8 @@ export interface PresetTuning {
     readonly shiftTest?: boolean;
     /** When the noise scale is held during an excursion (cusum.ts `excursionHold`, cusum-excursion.ts). Default `off`. */
     readonly excursionHold?: ExcursionHold;
+    /** φ̂ held and the level re-anchored on an excursion the chart does not report (cusum.ts `excursionAnchor`, cusum-anchor.ts). Default false. */
+    readonly excursionAnchor?: boolean;
   };
   /**
    * A single EWMA vote far beyond `ewmaSigma` counts as a run of this many samples (integer ≥ 2) towards the
@@ -315,6 +317,7 @@ export function createEnsemble(ctx: DetectorContext, o: EnsembleFactoryOptions):
       ...(t.cusum.walkDiffusion === true ? { walkDiffusion: true } : {}),
       ...(t.cusum.shiftTest === true ? { shiftTest: true } : {}),
       ...(t.cusum.excursionHold !== undefined ? { excursionHold: t.cusum.excursionHold } : {}),
+      ...(t.cusum.excursionAnchor === true ? { excursionAnchor: true } : {}),
     });
     const evidence =
       t.cusum.confirms === true ? { evidenceSamples: cusumEvidenceSamples(cusum.options) } : {};

@@ -62,6 +62,16 @@ interface Step {
   phase: number;
 }
 
+/**
+ * Whether `t` (ms) lies within the calendar's tolerance (1/24 period) of a boundary of a period of `periodMs` (ms):
+ * where a weekly pattern's steps happen (a weekend begins and ends at midnight). Pure.
+ */
+export function atPeriodBoundary(t: number, periodMs: number): boolean {
+  const tol = TOLERANCE_PERIODS * periodMs;
+  const phase = t - Math.floor(t / periodMs) * periodMs;
+  return phase <= tol || periodMs - phase <= tol;
+}
+
 /** The calendar of one series (module comment). */
 export class WeeklyStepCalendar {
   private steps: Step[] = [];
@@ -98,8 +108,7 @@ export class WeeklyStepCalendar {
    */
   unseenBoundary(changeTs: number): boolean {
     if (!(changeTs - this.weekMs < this.firstJudgedTs - this.toleranceMs)) return false;
-    const phase = changeTs - Math.floor(changeTs / this.periodMs) * this.periodMs;
-    return phase <= this.toleranceMs || this.periodMs - phase <= this.toleranceMs;
+    return atPeriodBoundary(changeTs, this.periodMs);
   }
 
   /** Entries held (for tests and the state size). */
