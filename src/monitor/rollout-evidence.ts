@@ -41,6 +41,7 @@ import {
   type RatioMean,
   type RatioObservation,
 } from '../analysis/canary/ratio-effect.ts';
+import { RatioEffectPathMemo } from '../analysis/canary/ratio-effect-memo.ts';
 import {
   judgeSequential,
   type SequentialOptions,
@@ -269,6 +270,12 @@ export interface EvidenceSeries {
   readonly v3Compression: readonly SeriesPoints[];
 }
 
+/**
+ * Per judged metric (by name, at most the {@link SEQUENTIAL_SPECS}), the effect path kept between calls
+ * (src/analysis/canary/ratio-effect-memo.ts); the caller owns it and passes the same map to every call.
+ */
+export type EvidencePaths = Map<string, RatioEffectPathMemo>;
+
 /** The stage evidence: looks and one verdict per judged metric. */
 export interface StageEvidence {
   readonly startMs: number;
@@ -280,7 +287,8 @@ export interface StageEvidence {
 /**
  * Judges migration time per GiB (or, without the memory counters, migration duration; see the module comment)
  * and compression on the data in (startMs, endMs]; with `baselineStartMs` < startMs, one-version nodes with a v1
- * baseline in (baselineStartMs, startMs] are judged against it.
+ * baseline in (baselineStartMs, startMs] are judged against it. With `paths`, each metric's effect path continues
+ * from the previous call's settled looks (identical verdicts).
  * @throws InvalidInputError for bad options or times.
  */
 export function stageEvidence(
@@ -290,6 +298,8 @@ export function stageEvidence(
   options: Partial<SequentialOptions> & {
     readonly lookEveryMs?: number;
     readonly baselineStartMs?: number;
+    /** Effect paths kept between calls (same verdicts, only the looks not settled before are computed). */
+    readonly paths?: EvidencePaths;
   } = {},
 ): StageEvidence {
   const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
@@ -303,7 +313,11 @@ export function stageEvidence(
     before: () => Tagged[],
   ): SequentialVerdict => {
     const x = withStrata(v1, v3, from !== undefined && from < startMs ? nodeBaselines(before()) : undefined);
-    return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
+    const paths = options.paths;
+    let memo = paths?.get(spec.name);
+    if (paths !== undefined && memo === undefined) paths.set(spec.name, (memo = new RatioEffectPathMemo()));
+    const path = memo === undefined ? ratioEffectPath(x.v1, x.v3, looksMs) : memo.path(x.v1, x.v3, looksMs);
+    return judgeSequential(spec, looksMs, path, startMs, options);
   };
   const b = from ?? startMs;
   return {
