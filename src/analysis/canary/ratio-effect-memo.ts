@@ -20,7 +20,6 @@
  */
 import {
   advancePath,
-  byTime,
   cloneStrata,
   validateLooks,
   validateObservations,
@@ -28,6 +27,7 @@ import {
   type RatioEffect,
   type RatioObservation,
 } from './ratio-effect.ts';
+import { sortedByTime } from './time-order.ts';
 
 /** Default lag of the settled look behind the call's last look: 30 s (two looks), for samples stored late. */
 export const DEFAULT_SETTLE_LAG_MS = 30_000;
@@ -82,7 +82,7 @@ function laterIfSettled(
     else if (j < kept.length && sameObservation(o, kept[j]!)) j++;
     else return null;
   }
-  return j === kept.length ? later.sort(byTime) : null;
+  return j === kept.length ? sortedByTime(later) : null;
 }
 
 /** Settings of {@link RatioEffectPathMemo}. */
@@ -124,8 +124,8 @@ export class RatioEffectPathMemo {
     if (reuse === null) this.calls.full++;
     else this.calls.reused++;
     const from = reuse?.from ?? { looks: [], effects: [], v1: [], v3: [], strata: new Map() };
-    const s1 = reuse?.s1 ?? [...v1].sort(byTime);
-    const s3 = reuse?.s3 ?? [...v3].sort(byTime);
+    const s1 = reuse?.s1 ?? sortedByTime(v1);
+    const s3 = reuse?.s3 ?? sortedByTime(v3);
     const out = from.effects.slice();
     const strata = cloneStrata(from.strata);
     const settleUntil = looksMs.length === 0 ? -Infinity : looksMs[looksMs.length - 1]! - this.lagMs;

@@ -37,6 +37,7 @@
  * @see W. G. Cochran, Sampling Techniques, 3rd ed., Wiley 1977, §6 (ratio estimators) and §5 (stratification).
  */
 import { InvalidInputError } from '../../errors.ts';
+import { sortedByTime } from './time-order.ts';
 
 /**
  * One observation: time, stratum, sum of the values and the denominator of the ratio (> 0): the number of events
@@ -165,7 +166,8 @@ function relVariance(a: Acc): { r: number; rv: number } {
  * @throws InvalidInputError for a non-finite time or sum, a count ≤ 0, a bad baseline or events ≤ 0.
  */
 export function validateObservations(obs: readonly RatioObservation[], what: string): void {
-  obs.forEach((o, i) => {
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i]!;
     if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
       throw new InvalidInputError(
         `${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`,
@@ -187,11 +189,8 @@ export function validateObservations(obs: readonly RatioObservation[], what: str
     if (o.events !== undefined && !(Number.isFinite(o.events) && o.events > 0)) {
       throw new InvalidInputError(`${what}[${i}]: events must be > 0 when given, got ${o.events}`);
     }
-  });
+  }
 }
-
-/** Orders observations by time (with a stable sort, ties keep their input order). */
-export const byTime = (a: RatioObservation, b: RatioObservation): number => a.tMs - b.tMs;
 
 /**
  * The running sums of a path: per stratum (in order of first appearance) the accumulators of both versions. Opaque
@@ -296,8 +295,8 @@ export function ratioEffectPath(
   validateObservations(v1, 'v1');
   validateObservations(v3, 'v3');
   validateLooks(looksMs);
-  const s1 = [...v1].sort(byTime);
-  const s3 = [...v3].sort(byTime);
+  const s1 = sortedByTime(v1);
+  const s3 = sortedByTime(v3);
   const strata: PathStrata = new Map();
   let at = { i1: 0, i3: 0 };
   const out: RatioEffect[] = [];
