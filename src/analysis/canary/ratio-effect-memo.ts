@@ -21,8 +21,7 @@
 import {
   advancePath,
   cloneStrata,
-  validateLooks,
-  validateObservations,
+  validatePathInputs,
   type PathStrata,
   type RatioEffect,
   type RatioObservation,
@@ -117,9 +116,7 @@ export class RatioEffectPathMemo {
     v3: readonly RatioObservation[],
     looksMs: readonly number[],
   ): RatioEffect[] {
-    validateObservations(v1, 'v1');
-    validateObservations(v3, 'v3');
-    validateLooks(looksMs);
+    validatePathInputs(v1, v3, looksMs);
     const reuse = this.reusable(v1, v3, looksMs);
     if (reuse === null) this.calls.full++;
     else this.calls.reused++;

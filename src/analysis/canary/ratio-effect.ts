@@ -199,10 +199,16 @@ export function validateObservations(obs: readonly RatioObservation[], what: str
 export type PathStrata = Map<string, { a1: Acc; a3: Acc }>;
 
 /**
- * Checks that the looks are strictly ascending.
- * @throws InvalidInputError otherwise.
+ * Checks the inputs of a path as {@link ratioEffectPath} does: each version's observations, then the looks.
+ * @throws InvalidInputError for a bad observation (see {@link validateObservations}) or looks not strictly ascending.
  */
-export function validateLooks(looksMs: readonly number[]): void {
+export function validatePathInputs(
+  v1: readonly RatioObservation[],
+  v3: readonly RatioObservation[],
+  looksMs: readonly number[],
+): void {
+  validateObservations(v1, 'v1');
+  validateObservations(v3, 'v3');
   for (let i = 1; i < looksMs.length; i++) {
     if (!(looksMs[i]! > looksMs[i - 1]!))
       throw new InvalidInputError(
@@ -292,9 +298,7 @@ export function ratioEffectPath(
   v3: readonly RatioObservation[],
   looksMs: readonly number[],
 ): RatioEffect[] {
-  validateObservations(v1, 'v1');
-  validateObservations(v3, 'v3');
-  validateLooks(looksMs);
+  validatePathInputs(v1, v3, looksMs);
   const s1 = sortedByTime(v1);
   const s3 = sortedByTime(v3);
   const strata: PathStrata = new Map();
