@@ -49,7 +49,7 @@ const warmup = Number(values.warmup);
 const rounds = Number(values.rounds);
 /** Provider options per variant name. */
 const VARIANTS: Readonly<Record<string, InsightsOptions>> = {
-  full: { sloKeepSteps: false, regionKeepPoints: false, rolloutKeepPoints: false },
+  full: { sloKeepSteps: false, regionKeepPoints: false, rolloutKeepPoints: false, rolloutKeepPaths: false },
   kept: {},
   'rollout-full': { rolloutKeepPoints: false },
 };

@@ -41,6 +41,7 @@ import {
   type RatioMean,
   type RatioObservation,
 } from '../analysis/canary/ratio-effect.ts';
+import { RatioEffectPathMemo } from '../analysis/canary/ratio-effect-memo.ts';
 import {
   judgeSequential,
   type SequentialOptions,
@@ -154,22 +155,53 @@ export function withStrata(
   v3: readonly Tagged[],
   baselines: ReadonlyMap<string, RatioMean> = new Map(),
 ): { v1: RatioObservation[]; v3: RatioObservation[] } {
-  const n1 = new Set(v1.map((o) => o.node));
-  const n3 = new Set(v3.map((o) => o.node));
-  const strip = ({ node, ...o }: Tagged): RatioObservation => {
-    if (n1.has(node) && n3.has(node)) return { ...o, stratum: `node:${node}` };
+  const n1 = new Set<string>();
+  const n3 = new Set<string>();
+  for (const o of v1) n1.add(o.node);
+  for (const o of v3) n3.add(o.node);
+  // One stratum (and baseline) object per node, one observation object per observation (no copies in between).
+  const byNode = new Map<string, Pick<RatioObservation, 'stratum' | 'baseline' | 'cluster'>>();
+  const strataOf = (node: string): Pick<RatioObservation, 'stratum' | 'baseline' | 'cluster'> => {
+    let x = byNode.get(node);
+    if (x !== undefined) return x;
     const b = baselines.get(node);
-    if (b)
-      return { ...o, stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } };
-    return { ...o, stratum: 'pooled', cluster: node };
+    x =
+      n1.has(node) && n3.has(node)
+        ? { stratum: `node:${node}` }
+        : b
+          ? { stratum: 'baseline', baseline: { key: node, mean: b.mean, relVariance: b.relVariance } }
+          : { stratum: 'pooled', cluster: node };
+    byNode.set(node, x);
+    return x;
   };
-  return { v1: v1.map(strip), v3: v3.map(strip) };
+  const strip = (list: readonly Tagged[]): RatioObservation[] => {
+    const out: RatioObservation[] = new Array<RatioObservation>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      const x = strataOf(o.node);
+      const r: { -readonly [K in keyof RatioObservation]: RatioObservation[K] } = {
+        tMs: o.tMs,
+        stratum: x.stratum,
+        sum: o.sum,
+        count: o.count,
+      };
+      if (o.events !== undefined) r.events = o.events;
+      if (x.baseline !== undefined) r.baseline = x.baseline;
+      if (x.cluster !== undefined) r.cluster = x.cluster;
+      out[i] = r;
+    }
+    return out;
+  };
+  return { v1: strip(v1), v3: strip(v3) };
 }
 
-function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Tagged[] {
-  return intervalMeans(h)
-    .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
-    .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
+/** Per-interval observations (Δsum, Δcount) of a histogram in (sinceMs, untilMs], Unix ms. */
+export function fromHistogram(h: HistogramSeries, sinceMs: number, untilMs: number): Tagged[] {
+  const out: Tagged[] = [];
+  for (const m of intervalMeans(h))
+    if (m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
+      out.push({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta });
+  return out;
 }
 
 /** Bytes in a GiB (2³⁰). */
@@ -185,16 +217,18 @@ export function perGib(
   sinceMs: number,
   untilMs: number,
 ): Tagged[] {
-  return intervalSized(h, memory)
-    .filter((m) => m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
-    .map((m) => ({
-      tMs: m.tMs,
-      stratum: '',
-      node: nodeOf(m.labels),
-      sum: m.sumDelta,
-      count: m.sizeDelta / GIB,
-      events: m.countDelta,
-    }));
+  const out: Tagged[] = [];
+  for (const m of intervalSized(h, memory))
+    if (m.tMs > sinceMs && m.tMs <= untilMs && Number.isFinite(m.sumDelta))
+      out.push({
+        tMs: m.tMs,
+        stratum: '',
+        node: nodeOf(m.labels),
+        sum: m.sumDelta,
+        count: m.sizeDelta / GIB,
+        events: m.countDelta,
+      });
+  return out;
 }
 
 /** True when both versions export the guest-memory counters, so migration time per GiB can be judged. */
@@ -269,6 +303,12 @@ export interface EvidenceSeries {
   readonly v3Compression: readonly SeriesPoints[];
 }
 
+/**
+ * Per judged metric (by name, at most the {@link SEQUENTIAL_SPECS}), the effect path kept between calls
+ * (src/analysis/canary/ratio-effect-memo.ts); the caller owns it and passes the same map to every call.
+ */
+export type EvidencePaths = Map<string, RatioEffectPathMemo>;
+
 /** The stage evidence: looks and one verdict per judged metric. */
 export interface StageEvidence {
   readonly startMs: number;
@@ -280,7 +320,8 @@ export interface StageEvidence {
 /**
  * Judges migration time per GiB (or, without the memory counters, migration duration; see the module comment)
  * and compression on the data in (startMs, endMs]; with `baselineStartMs` < startMs, one-version nodes with a v1
- * baseline in (baselineStartMs, startMs] are judged against it.
+ * baseline in (baselineStartMs, startMs] are judged against it. With `paths`, each metric's effect path continues
+ * from the previous call's settled looks (identical verdicts).
  * @throws InvalidInputError for bad options or times.
  */
 export function stageEvidence(
@@ -290,6 +331,8 @@ export function stageEvidence(
   options: Partial<SequentialOptions> & {
     readonly lookEveryMs?: number;
     readonly baselineStartMs?: number;
+    /** Effect paths kept between calls (same verdicts, only the looks not settled before are computed). */
+    readonly paths?: EvidencePaths;
   } = {},
 ): StageEvidence {
   const looksMs = lookTimes(startMs, endMs, options.lookEveryMs);
@@ -303,7 +346,11 @@ export function stageEvidence(
     before: () => Tagged[],
   ): SequentialVerdict => {
     const x = withStrata(v1, v3, from !== undefined && from < startMs ? nodeBaselines(before()) : undefined);
-    return judgeSequential(spec, looksMs, ratioEffectPath(x.v1, x.v3, looksMs), startMs, options);
+    const paths = options.paths;
+    let memo = paths?.get(spec.name);
+    if (paths !== undefined && memo === undefined) paths.set(spec.name, (memo = new RatioEffectPathMemo()));
+    const path = memo === undefined ? ratioEffectPath(x.v1, x.v3, looksMs) : memo.path(x.v1, x.v3, looksMs);
+    return judgeSequential(spec, looksMs, path, startMs, options);
   };
   const b = from ?? startMs;
   return {

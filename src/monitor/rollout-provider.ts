@@ -20,7 +20,7 @@ import { findInScope, type TenantScope } from '../model/tenant-scope.ts';
 import type { SampleStore, SeriesPoints } from '../store/types.ts';
 import type { HistogramSeries } from './rollout-inputs.ts';
 import { evaluateRegions, type RegionHealthOptions } from './region-provider.ts';
-import { stageStart } from './rollout-evidence.ts';
+import { stageStart, type EvidencePaths } from './rollout-evidence.ts';
 import {
   computeRolloutStatus,
   DEFAULT_BASELINE_MS,
@@ -84,6 +84,11 @@ export interface InsightsOptions {
    * true; used for raw-read windows on stores with raw change tracking.
    */
   readonly rolloutKeepPoints?: boolean;
+  /**
+   * Keep the rollout stage's sequential effect path between calls and compute only the looks not settled by the
+   * previous call (src/analysis/canary/ratio-effect-memo.ts; same results). Default true.
+   */
+  readonly rolloutKeepPaths?: boolean;
   /** Most points the rollout call keeps over its reads; default {@link ROLLOUT_MAX_KEPT_POINTS}. */
   readonly rolloutMaxKeptPoints?: number;
   /** Source of `RolloutStatus.stages` (fed by `exportInsights`). */
@@ -95,7 +100,7 @@ export interface InsightsOptions {
   /** Longest evidence period of the rollout stage, ms. Default 1 h. */
   readonly maxEvidenceMs?: number;
   /** Settings of the rollout stage's sequential test. */
-  readonly rolloutEvidence?: Omit<RolloutEvidenceOptions, 'maxPoints'>;
+  readonly rolloutEvidence?: Omit<RolloutEvidenceOptions, 'maxPoints' | 'paths'>;
 }
 
 /**
@@ -152,6 +157,8 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
     new KeptWindowPoints(store, rolloutTracking, {
       maxKeptPoints: options.rolloutMaxKeptPoints ?? ROLLOUT_MAX_KEPT_POINTS,
     });
+
+  const rolloutPaths: EvidencePaths | undefined = options.rolloutKeepPaths === false ? undefined : new Map();
 
   // Windows longer than `rawWindowMs` are read as buckets when the store can (long-window-read.ts).
   const reader = (w: AnalysisWindow, warnings: string[], scope?: TenantScope, kept?: KeptWindowPoints) => {
@@ -244,7 +251,7 @@ export function createInsightsProvider(store: SampleStore, options: InsightsOpti
         rs,
         window,
         readStartMs,
-        { ...evidence, maxPoints },
+        { ...evidence, maxPoints, ...(rolloutPaths === undefined ? {} : { paths: rolloutPaths }) },
         options.rolloutStages?.stages() ?? [],
         [...new Set(warnings)],
       );

@@ -20,6 +20,7 @@ import {
   stageEvidence,
   stageStart,
   DEFAULT_LOOK_EVERY_MS,
+  type EvidencePaths,
   type EvidenceSeries,
 } from './rollout-evidence.ts';
 import { versionFigures, type FigureSeries } from './rollout-figures.ts';
@@ -53,6 +54,12 @@ export interface RolloutEvidenceOptions {
    * version in the stage are judged against their own v1 mean over this period (rollout-evidence.ts).
    */
   readonly baselineMs?: number;
+  /**
+   * The effect paths of the sequential test kept between calls (./rollout-evidence.ts `EvidencePaths`; same
+   * results); the caller passes the same map to each call of one series of calls. Default: none (every call
+   * computes the whole path).
+   */
+  readonly paths?: EvidencePaths;
 }
 
 /** Default longest baseline period before the stage start: 10 minutes (the default descriptive window). */
@@ -137,6 +144,7 @@ export function computeRolloutStatus(
     ...options.sequential,
     lookEveryMs,
     ...(baselineStartMs === undefined ? {} : { baselineStartMs }),
+    ...(options.paths === undefined ? {} : { paths: options.paths }),
   });
 
   // Descriptive comparison over the window.

@@ -41,8 +41,8 @@ import { SEQUENTIAL_DEFAULTS } from '../analysis/canary/sequential-judge.ts';
 import { getMetric } from '../catalog/index.ts';
 import type { VersionFigure } from '../contract/rollout.ts';
 import type { SeriesPoints } from '../store/types.ts';
-import { nodeOf } from './component-status.ts';
 import {
+  fromHistogram,
   GIB,
   MIN_BASELINE_OBSERVATIONS,
   nodeBaselines,
@@ -51,7 +51,7 @@ import {
   type EvidenceSeries,
   type Tagged,
 } from './rollout-evidence.ts';
-import { intervalMeans, type HistogramSeries } from './rollout-inputs.ts';
+import type { HistogramSeries } from './rollout-inputs.ts';
 
 /** Stored per-migration resource series (the reader applies `dwcp_enabled="true"` to the v1 ones). */
 export interface ResourceSeries {
@@ -118,10 +118,7 @@ const perEvent = (
   count: readonly SeriesPoints[],
   since: number,
   until: number,
-): Tagged[] =>
-  intervalMeans({ sum, count })
-    .filter((m) => m.tMs > since && m.tMs <= until && Number.isFinite(m.sumDelta))
-    .map((m) => ({ tMs: m.tMs, stratum: '', node: nodeOf(m.labels), sum: m.sumDelta, count: m.countDelta }));
+): Tagged[] => fromHistogram({ sum, count }, since, until);
 
 /**
  * Strata of one figure's observations: the decision's (`withStrata`), with the node canary's baselines when the

@@ -37,6 +37,7 @@
  * @see W. G. Cochran, Sampling Techniques, 3rd ed., Wiley 1977, §6 (ratio estimators) and §5 (stratification).
  */
 import { InvalidInputError } from '../../errors.ts';
+import { sortedByTime } from './time-order.ts';
 
 /**
  * One observation: time, stratum, sum of the values and the denominator of the ratio (> 0): the number of events
@@ -86,7 +87,8 @@ export interface RatioEffect {
   readonly v3: VersionTotals;
 }
 
-interface Acc {
+/** Running sums of one version in one stratum. */
+export interface Acc {
   n: number;
   s: number;
   c: number;
@@ -159,8 +161,13 @@ function relVariance(a: Acc): { r: number; rv: number } {
   return { r, rv: ((a.n / (a.n - 1)) * ssr) / (a.c * a.c) / (r * r) + base };
 }
 
-function validate(obs: readonly RatioObservation[], what: string): void {
-  obs.forEach((o, i) => {
+/**
+ * Checks one version's observations as {@link ratioEffectPath} does.
+ * @throws InvalidInputError for a non-finite time or sum, a count ≤ 0, a bad baseline or events ≤ 0.
+ */
+export function validateObservations(obs: readonly RatioObservation[], what: string): void {
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i]!;
     if (!Number.isFinite(o.tMs) || !Number.isFinite(o.sum) || !(Number.isFinite(o.count) && o.count > 0)) {
       throw new InvalidInputError(
         `${what}[${i}]: time and sum must be finite and count > 0, got t=${o.tMs}, sum=${o.sum}, count=${o.count}`,
@@ -182,10 +189,67 @@ function validate(obs: readonly RatioObservation[], what: string): void {
     if (o.events !== undefined && !(Number.isFinite(o.events) && o.events > 0)) {
       throw new InvalidInputError(`${what}[${i}]: events must be > 0 when given, got ${o.events}`);
     }
-  });
+  }
 }
 
-function totals(strata: Map<string, { a1: Acc; a3: Acc }>, pick: 'a1' | 'a3'): VersionTotals {
+/**
+ * The running sums of a path: per stratum (in order of first appearance) the accumulators of both versions. Opaque
+ * outside this module and ./ratio-effect-memo.ts, which keeps one between calls.
+ */
+export type PathStrata = Map<string, { a1: Acc; a3: Acc }>;
+
+/**
+ * Checks the inputs of a path as {@link ratioEffectPath} does: each version's observations, then the looks.
+ * @throws InvalidInputError for a bad observation (see {@link validateObservations}) or looks not strictly ascending.
+ */
+export function validatePathInputs(
+  v1: readonly RatioObservation[],
+  v3: readonly RatioObservation[],
+  looksMs: readonly number[],
+): void {
+  validateObservations(v1, 'v1');
+  validateObservations(v3, 'v3');
+  for (let i = 1; i < looksMs.length; i++) {
+    if (!(looksMs[i]! > looksMs[i - 1]!))
+      throw new InvalidInputError(
+        `looks must be strictly ascending, got ${looksMs[i - 1]} then ${looksMs[i]}`,
+      );
+  }
+}
+
+/** A deep copy of `strata` (the accumulators, their clusters and baselines), in the same order. */
+export function cloneStrata(strata: PathStrata): PathStrata {
+  const copy = (a: Acc): Acc => ({
+    ...a,
+    clusters: new Map([...a.clusters].map(([k, v]) => [k, { ...v }])),
+    baselines: new Map([...a.baselines].map(([k, v]) => [k, { ...v }])),
+  });
+  return new Map([...strata].map(([k, x]) => [k, { a1: copy(x.a1), a3: copy(x.a3) }]));
+}
+
+/**
+ * Adds the sorted observations `s1[i1..]`, `s3[i3..]` with `tMs ≤ look` to `strata` (v1 first, then v3, as each
+ * look of {@link ratioEffectPath} does) and returns the effect at that look with the next indexes.
+ */
+export function advancePath(
+  strata: PathStrata,
+  s1: readonly RatioObservation[],
+  i1: number,
+  s3: readonly RatioObservation[],
+  i3: number,
+  look: number,
+): { effect: RatioEffect; i1: number; i3: number } {
+  const get = (k: string): { a1: Acc; a3: Acc } => {
+    let x = strata.get(k);
+    if (!x) strata.set(k, (x = { a1: acc(), a3: acc() }));
+    return x;
+  };
+  for (; i1 < s1.length && s1[i1]!.tMs <= look; i1++) add(get(s1[i1]!.stratum).a1, s1[i1]!);
+  for (; i3 < s3.length && s3[i3]!.tMs <= look; i3++) add(get(s3[i3]!.stratum).a3, s3[i3]!);
+  return { effect: effectOf(strata), i1, i3 };
+}
+
+function totals(strata: PathStrata, pick: 'a1' | 'a3'): VersionTotals {
   let n = 0;
   let s = 0;
   let c = 0;
@@ -199,7 +263,7 @@ function totals(strata: Map<string, { a1: Acc; a3: Acc }>, pick: 'a1' | 'a3'): V
   return { observations: n, count: e, mean: c > 0 ? s / c : Number.NaN };
 }
 
-function effectOf(strata: Map<string, { a1: Acc; a3: Acc }>): RatioEffect {
+function effectOf(strata: PathStrata): RatioEffect {
   let w = 0;
   let wl = 0;
   let w2v = 0;
@@ -234,30 +298,16 @@ export function ratioEffectPath(
   v3: readonly RatioObservation[],
   looksMs: readonly number[],
 ): RatioEffect[] {
-  validate(v1, 'v1');
-  validate(v3, 'v3');
-  for (let i = 1; i < looksMs.length; i++) {
-    if (!(looksMs[i]! > looksMs[i - 1]!))
-      throw new InvalidInputError(
-        `looks must be strictly ascending, got ${looksMs[i - 1]} then ${looksMs[i]}`,
-      );
-  }
-  const byTime = (a: RatioObservation, b: RatioObservation): number => a.tMs - b.tMs;
-  const s1 = [...v1].sort(byTime);
-  const s3 = [...v3].sort(byTime);
-  const strata = new Map<string, { a1: Acc; a3: Acc }>();
-  const get = (k: string): { a1: Acc; a3: Acc } => {
-    let x = strata.get(k);
-    if (!x) strata.set(k, (x = { a1: acc(), a3: acc() }));
-    return x;
-  };
-  let i1 = 0;
-  let i3 = 0;
+  validatePathInputs(v1, v3, looksMs);
+  const s1 = sortedByTime(v1);
+  const s3 = sortedByTime(v3);
+  const strata: PathStrata = new Map();
+  let at = { i1: 0, i3: 0 };
   const out: RatioEffect[] = [];
   for (const look of looksMs) {
-    for (; i1 < s1.length && s1[i1]!.tMs <= look; i1++) add(get(s1[i1]!.stratum).a1, s1[i1]!);
-    for (; i3 < s3.length && s3[i3]!.tMs <= look; i3++) add(get(s3[i3]!.stratum).a3, s3[i3]!);
-    out.push(effectOf(strata));
+    const step = advancePath(strata, s1, at.i1, s3, at.i3, look);
+    out.push(step.effect);
+    at = step;
   }
   return out;
 }
@@ -287,7 +337,7 @@ export interface RatioMean {
  * @throws InvalidInputError as {@link ratioEffectPath}.
  */
 export function ratioMean(obs: readonly RatioObservation[]): RatioMean {
-  validate(obs, 'observations');
+  validateObservations(obs, 'observations');
   const a = acc();
   for (const o of obs) add(a, o);
   const { rv } = relVariance(a);

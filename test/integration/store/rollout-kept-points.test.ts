@@ -1,6 +1,7 @@
 /**
  * The rollout call with the points it read kept between calls (src/monitor/kept-window-points.ts, option
- * `rolloutKeepPoints`) against the full read of its window (the reference, `rolloutKeepPoints: false`) on the
+ * `rolloutKeepPoints`, and the sequential effect path continued between calls, `rolloutKeepPaths`) against the full
+ * read and computation of its window (the reference, `rolloutKeepPoints: false, rolloutKeepPaths: false`) on the
  * chunked store, SQLite and PostgreSQL: after any generated history of scrapes of the series the rollout status
  * reads (rollout progress with v1 → v3 stage changes, the v3 flag, v1 and v3 migration histograms with their
  * memory, CPU and sent-bytes counters, compression, SLA compliance, utilisation, throughput; counter resets,
@@ -205,6 +206,7 @@ chunkedStoreSuites('rollout status from kept points', ({ open, reopen, test }) =
             ...OPTIONS,
             maxPointsPerSeries: o.maxPoints,
             rolloutKeepPoints: false,
+            rolloutKeepPaths: false,
           }).rollout(o.windowMs, now);
           seen.from = now - o.windowMs;
           seen.tail = false;

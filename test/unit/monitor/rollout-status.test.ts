@@ -5,6 +5,7 @@ import {
   slaMetAt,
   type RolloutReadSeries,
 } from '../../../src/monitor/rollout-status.ts';
+import type { EvidencePaths } from '../../../src/monitor/rollout-evidence.ts';
 import { migrationResources } from '../../../src/sim/migration-resources.ts';
 import { Prng } from '../../../src/sim/prng.ts';
 import type { SeriesPoints } from '../../../src/store/types.ts';
@@ -322,5 +323,39 @@ describe('computeRolloutStatus', () => {
     assert.equal(mig.state, 'insufficient');
     assert.ok(mig.needed !== null && (mig.needed.moreMs === null || mig.needed.moreMs > 0));
     assert.equal(early.evidence.firstDecision, null);
+  });
+});
+
+/** The points of every series of `rs` at or before `endMs` (what a read up to `endMs` returns). */
+function upTo(rs: RolloutReadSeries, endMs: number): RolloutReadSeries {
+  const cut = (l: readonly SeriesPoints[]): SeriesPoints[] =>
+    l.map((s) => {
+      const n = s.timestampsMs.filter((t) => t <= endMs).length;
+      return { ...s, timestampsMs: s.timestampsMs.slice(0, n), values: s.values.slice(0, n) };
+    });
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rs))
+    out[k] = Array.isArray(v) ? cut(v) : { sum: cut(v.sum), count: cut(v.count) };
+  return out as unknown as RolloutReadSeries;
+}
+
+describe('computeRolloutStatus with the effect paths kept between calls', () => {
+  it('every call every 15 s (and an off-grid one) is the status computed without them; settled looks are reused', () => {
+    for (const memory of [false, true]) {
+      const all = series(1.02, memory);
+      const paths: EvidencePaths = new Map();
+      const ends = Array.from({ length: 30 }, (_, i) => T + 125 * S + i * 15_000);
+      ends.splice(12, 0, T + 125 * S + 11 * 15_000 + 7000);
+      for (const end of ends) {
+        const rs = upTo(all, end);
+        const w = { startMs: end - 600_000, endMs: end };
+        const kept = computeRolloutStatus(rs, w, T, { maxPoints: 4000, paths }, [], []);
+        const full = computeRolloutStatus(rs, w, T, { maxPoints: 4000 }, [], []);
+        assert.deepStrictEqual(kept, full, `end ${end - T}`);
+      }
+      const calls = [...paths.values()].map((p) => p.calls);
+      assert.equal(calls.length, 2);
+      for (const c of calls) assert.ok(c.reused >= 25 && c.full >= 1, JSON.stringify(c));
+    }
   });
 });
