@@ -4,7 +4,8 @@
  * cluster (`--nodes 12`) over `--rounds 120` seconds, parsed beforehand (with each node's series-text cache, as the
  * scraper parses them), then admitted batch by batch, each node its own source, as `serve` admits scrapes. CPU is
  * the process' user + system time (what a loaded machine distorts least); the load average is printed with it.
- * The median of `--repeats 5` passes over fresh trackers.
+ * The median of `--repeats 5` passes over fresh trackers. `--inference`: series outside the catalog derived by
+ * inference, as `serve` does by default (`detection.inference`).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ const { values: args } = parseArgs({
     nodes: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '120' },
     repeats: { type: 'string', default: '5' },
+    inference: { type: 'boolean', default: false },
   },
 });
 const NODES = Number(args.nodes);
@@ -42,7 +44,11 @@ for (const { node, body, nowMs } of await renderRounds(sims, ROUNDS, START_MS)) 
 const cpuMs: number[] = [];
 let inputs = 0;
 for (let rep = 0; rep < REPEATS; rep++) {
-  const tracker = new SeriesTracker(50_000, { maxSampleAgeMs: 3_600_000, maxSampleAheadMs: 600_000 });
+  const tracker = new SeriesTracker(50_000, {
+    maxSampleAgeMs: 3_600_000,
+    maxSampleAheadMs: 600_000,
+    inference: { enabled: args.inference },
+  });
   inputs = 0;
   const t0 = process.cpuUsage();
   for (const b of batches)
