@@ -171,6 +171,14 @@ let round = 0;
 /** Generations handed out so far (a set's slots carry its generation; 0 is never one). */
 let generation = 0;
 
+/**
+ * The kept owner array: its length and how many of its entries still reference a key (0 when none is kept, or
+ * when every set gave its references up: for the test that a kept array keeps no scraped body alive).
+ */
+export function keptSeriesOwners(): { readonly length: number; readonly held: number } {
+  return { length: keptOwners?.length ?? 0, held: keptOwners?.filter((o) => o !== undefined).length ?? 0 };
+}
+
 /** The slots of the table kept for the next set (0 when none: for tests of the bound). */
 export function keptSeriesSlots(): number {
   return kept?.gens.length ?? 0;
