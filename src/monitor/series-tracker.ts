@@ -8,6 +8,8 @@
  * including the derived used-share ratios of memory and filesystems. Histogram means are accumulated in
  * src/monitor/histogram-means.ts.
  */
+import { metricForSampleName } from '../catalog/index.ts';
+import type { MetricDef } from '../catalog/types.ts';
 import type { SeriesKindRule } from '../model/detection-settings.ts';
 import type { Labels, Sample } from '../model/sample.ts';
 import { SeriesKeyBuilder } from '../store/series-key-builder.ts';
@@ -23,7 +25,6 @@ import {
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
 import { handleMatches, labelCount, ScrapeCache } from './scrape-cache.ts';
 import { SeriesBudget } from './series-budget.ts';
-import { seriesRoleOf, type SeriesRole } from './series-role.ts';
 
 export type { DetectionInput } from './detection-input.ts';
 export { MIN_OBSERVATIONS_PER_INTERVAL } from './histogram-means.ts';
@@ -38,6 +39,23 @@ export interface TrackerInferenceOptions {
   readonly enabled: boolean;
   /** The operator's per-pattern rules (`detection.series`). */
   readonly rules?: readonly SeriesKindRule[];
+}
+
+/**
+ * Whether a catalog metric is analysed like a series outside the catalog: the node_exporter-named metrics of
+ * the host collector (group `node`) that the catalog gives no tuned kind (`generic`) — the same names a real
+ * node_exporter exposes, so they are judged the same way — and the log-derived metrics (group `logs`): the
+ * DWCP per-kind tuning was chosen on scraped DWCP series; on an error-log rate its `error_rate` setting (EWMA
+ * at 17 σ) flags only the first sample of a step (the band widens at once), so confirmation never comes, while
+ * the inferred setting (the live level and trend members against the series' own noise, after the inference
+ * warm-up; live-detector.ts `INFERRED_TUNING`) confirms it;
+ * and the trace-derived per-operation series (group `traces`), for which no corpus tuned a setting either. Log-
+ * and trace-derived series keep the kind, range and bad direction of their catalog entry.
+ */
+function leftToInference(def: MetricDef): boolean {
+  return (
+    (def.group === 'node' && def.anomalyKind === 'generic') || def.group === 'logs' || def.group === 'traces'
+  );
 }
 
 interface SeriesState {
@@ -57,8 +75,8 @@ interface SeriesState {
   readonly source: string;
   /** The admission that last changed the series (to record its state before that admission once). */
   stamp: number;
-  /** What the series' finite samples become (src/monitor/series-role.ts), decided at its first finite sample. */
-  role: SeriesRole | undefined;
+  /** The catalog entry of `name` (`metricForSampleName`), resolved at the first finite sample; null: none. */
+  def: MetricDef | null | undefined;
   /** The histogram this `_sum`/`_count` series is part of: its metric, key and labels without `le` (first use). */
   histogram: HistogramOfSeries | undefined;
   /** `rate(<key>)`, the key of the series' rate input (built at its first rate, then reused every scrape). */
@@ -229,8 +247,7 @@ export class SeriesTracker {
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
-    // Made when the batch has an operand of a derived ratio (node_exporter memory and filesystem gauges).
-    let ratios: BatchRatios | undefined;
+    const ratios = new BatchRatios();
     const changes: SeriesChanges = {
       states: new Array<SeriesState>(batch.length),
       created: new Uint8Array(batch.length),
@@ -281,7 +298,7 @@ export class SeriesTracker {
           lastValue: Number.NaN,
           source,
           stamp,
-          role: undefined,
+          def: undefined,
           histogram: undefined,
           rateKey: undefined,
         };
@@ -300,67 +317,59 @@ export class SeriesTracker {
       st.lastValue = s.value;
       if (!Number.isFinite(s.value)) continue;
 
-      const role = (st.role ??= seriesRoleOf(s.name, this.inferred !== null));
-      if (role.ratioOperand) (ratios ??= new BatchRatios()).add(s);
-      switch (role.how) {
-        case 'value':
-          inputs.push(
-            role.reason === undefined
-              ? {
-                  key,
-                  metric: role.metric,
-                  labels: s.labels,
-                  value: s.value,
-                  timestampMs: s.timestampMs,
-                  kind: role.kind,
-                  transform: 'value',
-                  def: role.def,
-                }
-              : {
-                  key,
-                  metric: role.metric,
-                  labels: s.labels,
-                  value: s.value,
-                  timestampMs: s.timestampMs,
-                  kind: role.kind,
-                  transform: 'value',
-                  def: role.def,
-                  inferred: role.reason,
-                },
-          );
-          break;
-        case 'rate':
-          if (Number.isFinite(prevValue))
-            inputs.push(
-              rateInputOf(rateKeyOf(st), s, prevTs, prevValue, role.metric, role.kind, role.def, role.reason),
-            );
-          break;
-        case 'histogram':
-          if (Number.isFinite(prevValue))
-            collectHistogramPart(
-              histo,
-              role.metric,
-              role.kind,
-              role.def,
-              role.reason,
-              s,
-              st,
-              role.isSum,
-              prevValue,
-            );
-          break;
-        case 'inferred':
-          if (this.inferred)
-            this.deriveInferred(this.inferred, s, st, prevTs, prevValue, types, inputs, histo);
-          break;
-        case 'none':
-          break;
+      if (st.def === undefined) st.def = metricForSampleName(s.name) ?? null;
+      const def = st.def ?? undefined;
+      if (this.inferred && (!def || leftToInference(def))) {
+        ratios.add(s);
+        if (def && def.anomalyKind !== 'generic')
+          this.deriveCatalogKind(def, s, st, prevTs, prevValue, inputs, histo);
+        else this.deriveInferred(this.inferred, s, st, prevTs, prevValue, types, inputs, histo);
+        continue;
       }
+      if (!def) {
+        if (!s.name.endsWith('_total'))
+          inputs.push({
+            key,
+            metric: s.name,
+            labels: s.labels,
+            value: s.value,
+            timestampMs: s.timestampMs,
+            kind: 'generic',
+            transform: 'value',
+            def: undefined,
+          });
+        else if (Number.isFinite(prevValue))
+          inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, s.name, 'generic', undefined));
+        continue;
+      }
+      const isCounter = def.type === 'counter';
+      if (def.type === 'histogram') {
+        if (s.name.endsWith('_bucket') || !Number.isFinite(prevValue)) continue;
+        const isSum = s.name.endsWith('_sum');
+        if (!isSum && !s.name.endsWith('_count')) continue;
+        collectHistogramPart(histo, def.name, def.anomalyKind, def, undefined, s, st, isSum, prevValue);
+        continue;
+      }
+      if (isCounter) {
+        if (!Number.isFinite(prevValue)) continue;
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def));
+        continue;
+      }
+      inputs.push({
+        key,
+        metric: def.name,
+        labels: s.labels,
+        value: s.value,
+        timestampMs: s.timestampMs,
+        kind: def.anomalyKind,
+        transform: 'value',
+        def,
+      });
     }
     admitted.length = nAdmitted;
     keys.length = nAdmitted;
     changes.states.length = changes.count;
-    if (ratios !== undefined) inputs.push(...ratios.inputs());
+    inputs.push(...ratios.inputs());
     const pendingBefore = this.means.add(histo, inputs);
     for (let j = 0; j < changes.count; j++) changes.numbers[3 * j + 2] = changes.states[j]!.lastTs;
     let reverted = false;
@@ -389,6 +398,43 @@ export class SeriesTracker {
       }
     }
     this.means.restore(pendingBefore);
+  }
+
+  /**
+   * Derives the input (or histogram part) of a catalog sample analysed like a series outside the catalog (warm-up,
+   * inferred tuning) but with its catalog kind: counters as rates, histograms as means, gauges as values.
+   */
+  private deriveCatalogKind(
+    def: MetricDef,
+    s: Sample,
+    st: SeriesState,
+    prevTs: number,
+    prevValue: number,
+    inputs: DetectionInput[],
+    histo: Map<string, HistogramParts>,
+  ): void {
+    const key = st.key;
+    const reason = `catalog ${def.group} metric (${def.anomalyKind})`;
+    if (def.type === 'histogram') {
+      const isSum = s.name.endsWith('_sum');
+      if (Number.isFinite(prevValue) && (isSum || s.name.endsWith('_count')))
+        collectHistogramPart(histo, def.name, def.anomalyKind, def, reason, s, st, isSum, prevValue);
+    } else if (def.type === 'counter') {
+      if (Number.isFinite(prevValue))
+        inputs.push(rateInputOf(rateKeyOf(st), s, prevTs, prevValue, def.name, def.anomalyKind, def, reason));
+    } else {
+      inputs.push({
+        key,
+        metric: def.name,
+        labels: s.labels,
+        value: s.value,
+        timestampMs: s.timestampMs,
+        kind: def.anomalyKind,
+        transform: 'value',
+        def,
+        inferred: reason,
+      });
+    }
   }
 
   /** Derives the detection input (or histogram part) of a sample outside the catalog, as its inference says. */
