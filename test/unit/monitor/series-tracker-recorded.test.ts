@@ -1,7 +1,8 @@
 /**
- * The series tracker's outputs on a recorded batch sequence (test/helpers/tracker-recording.ts) against the outputs
- * the tracker gave before each series kept its derivation (src/monitor/series-role.ts): recorded from the tracker of
- * main at 03e06b9 into test/fixtures/tracker-recorded-outputs.json. Admitted samples, their keys, rejections and every
+ * The series tracker's outputs on a recorded batch sequence (test/helpers/tracker-recording.ts) against outputs
+ * recorded from the tracker of main at 03e06b9 into test/fixtures/tracker-recorded-outputs.json, so that a change of
+ * its per-sample path (e.g. a derivation kept per series, measured in docs/ingest.md) is checked against the path
+ * before it. Admitted samples, their keys, rejections and every
  * detection input (key, metric, labels, value, kind, transform, definition, inference reason, direction) must be the
  * same, admission for admission, with inference off, on, and with operator rules.
  */
