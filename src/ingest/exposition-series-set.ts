@@ -24,8 +24,12 @@ export class SeriesSet {
   /** The round of generations `gen` belongs to. */
   private readonly round: number;
   private t: SeriesTable;
-  /** The first key of each hash: the cache entry, or the string its text is read from (`starts`/`ends`). */
-  private readonly owners: (string | SeriesTextEntry)[] = [];
+  /**
+   * The first key of each hash: the cache entry, or the string its text is read from (`starts`/`ends`); the
+   * first `count` entries are this set's (the array is reused from set to set like the table, written by index).
+   */
+  private readonly owners: (string | SeriesTextEntry | undefined)[];
+  private count = 0;
   private readonly collided = new Set<string>();
 
   constructor() {
@@ -40,11 +44,18 @@ export class SeriesSet {
     this.round = round;
     this.t = kept ?? newTable(MIN_SLOTS);
     kept = undefined;
+    this.owners = keptOwners ?? [];
+    keptOwners = undefined;
   }
 
   /** Gives the table back for the next set (when within the bound); the set must not be used after it. */
   release(): void {
     if (this.t.gens.length <= KEPT_SLOTS && this.round === round) kept = this.t;
+    if (this.owners.length <= KEPT_SLOTS >> 1) {
+      // no reference kept to this exposition's text (an owner string may be the whole scraped body)
+      this.owners.fill(undefined, 0, this.count);
+      keptOwners = this.owners;
+    }
   }
 
   /** Adds the key `s.slice(start, end)`; returns false when it was already present. */
@@ -68,7 +79,7 @@ export class SeriesSet {
 
   /** Distinct hashes held (the table's size). */
   get size(): number {
-    return this.owners.length;
+    return this.count;
   }
 
   /** The slot holding hash `h` in this set's generation, or `~slot` of the empty slot where it would go. */
@@ -83,13 +94,13 @@ export class SeriesSet {
 
   /** Puts the key of hash `h` into empty slot `slot`; returns its index in the key columns. */
   private insert(slot: number, h: number, owner: string | SeriesTextEntry): number {
-    const i = this.owners.length;
-    this.owners.push(owner);
+    const i = this.count++;
+    this.owners[i] = owner;
     const t = this.t;
     t.gens[slot] = this.gen;
     t.hashes[slot] = h;
     t.slots[slot] = i + 1;
-    if (2 * this.owners.length >= t.gens.length) this.grow();
+    if (2 * this.count >= t.gens.length) this.grow();
     return i;
   }
 
@@ -112,8 +123,8 @@ export class SeriesSet {
       t.hashes[slot] = old.hashes[s]!;
       t.slots[slot] = old.slots[s]!;
     }
-    t.starts.set(old.starts.subarray(0, this.owners.length));
-    t.ends.set(old.ends.subarray(0, this.owners.length));
+    t.starts.set(old.starts.subarray(0, this.count));
+    t.ends.set(old.ends.subarray(0, this.count));
     this.t = t;
   }
 
@@ -151,12 +162,22 @@ function newTable(slots: number): SeriesTable {
 
 /** The table the next set takes (undefined while a set holds it, or after one outgrew the bound). */
 let kept: SeriesTable | undefined;
+/** The owner array the next set takes (emptied of references; undefined while a set holds it). */
+let keptOwners: (string | SeriesTextEntry | undefined)[] | undefined;
 /** The last generation before they start over (an Int32Array holds it). */
 const MAX_GENERATION = 0x7fffffff;
 /** Times the generations started over. */
 let round = 0;
 /** Generations handed out so far (a set's slots carry its generation; 0 is never one). */
 let generation = 0;
+
+/**
+ * The kept owner array: its length and how many of its entries still reference a key (0 when none is kept, or
+ * when every set gave its references up: for the test that a kept array keeps no scraped body alive).
+ */
+export function keptSeriesOwners(): { readonly length: number; readonly held: number } {
+  return { length: keptOwners?.length ?? 0, held: keptOwners?.filter((o) => o !== undefined).length ?? 0 };
+}
 
 /** The slots of the table kept for the next set (0 when none: for tests of the bound). */
 export function keptSeriesSlots(): number {

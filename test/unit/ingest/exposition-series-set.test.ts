@@ -7,7 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { KEPT_SLOTS, keptSeriesSlots, SeriesSet } from '../../../src/ingest/exposition-series-set.ts';
+import {
+  KEPT_SLOTS,
+  keptSeriesOwners,
+  keptSeriesSlots,
+  SeriesSet,
+} from '../../../src/ingest/exposition-series-set.ts';
 import { seriesTextHash, type SeriesTextEntry } from '../../../src/ingest/series-text-cache.ts';
 
 /** Two pairs of series texts with the same 32-bit FNV-1a hash (found by a birthday search). */
@@ -111,5 +116,23 @@ describe('exposition series set', () => {
     other.release();
     const after = new SeriesSet();
     assert.equal(after.addRange('m{i="1"}', 0, 8), true, 'a new set starts empty');
+  });
+
+  it('gives its owner array back for the next set without a reference to any key (no scraped body kept alive)', () => {
+    const body = 'a{i="1"} 1\nb{i="2"} 2\n';
+    const set = new SeriesSet();
+    assert.equal(set.addRange(body, 0, 8), true);
+    assert.equal(set.addRange(body, 11, 19), true);
+    assert.equal(set.addEntry(entryOf('c{i="3"}')), true);
+    assert.equal(set.size, 3);
+    set.release();
+    const kept = keptSeriesOwners();
+    assert.ok(kept.length >= 3, 'the array is kept for the next set');
+    assert.equal(kept.held, 0);
+    const next = new SeriesSet(); // takes the kept array: starts empty, same answers
+    assert.equal(next.size, 0);
+    assert.equal(next.addRange(body, 11, 19), true);
+    assert.equal(next.addEntry(entryOf('b{i="2"}')), false);
+    next.release();
   });
 });

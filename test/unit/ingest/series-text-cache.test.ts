@@ -308,4 +308,30 @@ describe('series-text cache', () => {
     assert.equal(pool.size, 0);
     assert.ok(!Object.isFrozen(r.samples[0]!.labels));
   });
+
+  it("keeps only the last body's lines after a shorter body (a line dropped and back is read in full again)", () => {
+    const pool = new SeriesTextCachePool(100);
+    const cache = pool.get('t');
+    const lines = ['x{a="1"} 1', 'x{a="2"} 2', 'x{a="3"} 3', 'x{a="4"} 4'];
+    const parse = (n: number): Sample[] =>
+      parseExposition(lines.slice(0, n).join('\n') + '\n', { defaultTimestampMs: 0, seriesCache: cache })
+        .samples;
+    const long = parse(4);
+    const twice = parse(4); // the arrays of the two parses have traded places: every line matched
+    assert.ok(twice.every((s, i) => s.labels === long[i]!.labels));
+    const short = parse(1);
+    assert.equal(short[0]!.labels, long[0]!.labels);
+    assert.equal(cache.size, 1);
+    assert.equal(pool.size, 1);
+    const back = parse(4);
+    assert.equal(back[0]!.labels, long[0]!.labels);
+    // the three lines the short body dropped are new entries, not the ones of the long body
+    for (let i = 1; i < 4; i++) assert.notEqual(back[i]!.labels, long[i]!.labels);
+    assert.deepEqual(
+      back.map((s) => s.labels),
+      long.map((s) => s.labels),
+    );
+    assert.equal(cache.size, 4);
+    assert.equal(pool.size, 4);
+  });
 });
