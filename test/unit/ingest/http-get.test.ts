@@ -156,7 +156,9 @@ describe('http-get: the scrape transport under bad input', () => {
       'timeout',
       'scrape timed out after 150 ms',
     ]);
-    assert.ok(performance.now() - t0 < 900, 'the deadline ends the body read');
+    // The body never ends: without the deadline the read would hang to the file's timeout. 10 s only bounds the
+    // wait on a loaded machine; the verdict above is the check.
+    assert.ok(performance.now() - t0 < 10_000, 'the deadline ends the body read');
   });
 
   it('a connection reset before the answer is a connection error (a new connection is not retried)', async () => {
