@@ -2,6 +2,7 @@
  * `dwcp-monitor rollout status`: fetches GET /api/rollout from a running monitor and prints the GO / CAUTION /
  * NO-GO decision, its drivers and the key numbers (or the raw JSON with --json).
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { RolloutStatus } from '../../contract/rollout.ts';
 
@@ -75,11 +76,34 @@ export function formatRolloutStatus(d: RolloutStatus): string {
 }
 
 /**
- * Fetches GET {url}/api/rollout.
- * @throws Error with a readable message when the monitor is unreachable, times out, answers non-2xx (its
- *   `error` text) or with a body that is not a rollout status.
+ * Reads the API token of `--token-file`: the file's text without surrounding whitespace (a trailing newline
+ * from `echo` is fine).
+ * @throws Error naming the file when it cannot be read or holds no token
  */
-export async function fetchRolloutStatus(url: string, window?: string): Promise<RolloutStatus> {
+export function readTokenFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(`--token-file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const token = text.trim();
+  if (token === '' || /\s/.test(token))
+    throw new Error(`--token-file ${path} must hold one API or session token on one line`);
+  return token;
+}
+
+/**
+ * Fetches GET {url}/api/rollout, sending `token` (an API or session token, docs/security.md) as
+ * `Authorization: Bearer` when given.
+ * @throws Error with a readable message when the monitor is unreachable, times out, answers non-2xx (its
+ *   `error` text; on 401 with how to pass a token) or with a body that is not a rollout status.
+ */
+export async function fetchRolloutStatus(
+  url: string,
+  window?: string,
+  token?: string,
+): Promise<RolloutStatus> {
   let target: URL;
   try {
     target = new URL('/api/rollout', url);
@@ -89,7 +113,10 @@ export async function fetchRolloutStatus(url: string, window?: string): Promise<
   if (window !== undefined) target.searchParams.set('window', window);
   let res: Response;
   try {
-    res = await fetch(target, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(target, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+    });
   } catch (e) {
     const cause =
       e instanceof Error && e.cause instanceof Error
@@ -106,7 +133,15 @@ export async function fetchRolloutStatus(url: string, window?: string): Promise<
     data?: RolloutStatus;
     error?: string;
   } | null;
-  if (!res.ok) throw new Error(`monitor answered HTTP ${res.status}: ${body?.error ?? res.statusText}`);
+  if (!res.ok) {
+    const hint =
+      res.status === 401
+        ? token === undefined
+          ? ' (pass --token-file with a viewer API token, docs/security.md)'
+          : ' (the token of --token-file was refused)'
+        : '';
+    throw new Error(`monitor answered HTTP ${res.status}: ${body?.error ?? res.statusText}${hint}`);
+  }
   if (body?.status !== 'success' || typeof body.data?.decision !== 'string')
     throw new Error('monitor answered with an unexpected body');
   return body.data;
@@ -115,12 +150,13 @@ export async function fetchRolloutStatus(url: string, window?: string): Promise<
 interface RawOptions {
   url: string;
   window?: string;
+  tokenFile?: string;
   json?: boolean;
 }
 
 /**
  * The `rollout` command with its `status` subcommand. Errors print `error: <message>` to stderr and set
- * `process.exitCode` to 1 (the monitor unreachable, an HTTP error, a bad --url).
+ * `process.exitCode` to 1 (the monitor unreachable, an HTTP error, a bad --url, an unreadable --token-file).
  */
 export function rolloutCommand(io?: RolloutIo): Command {
   const w: RolloutIo = io ?? { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
@@ -132,10 +168,15 @@ export function rolloutCommand(io?: RolloutIo): Command {
     .description('Print the rollout decision, its drivers and the key v1/v3 numbers (GET /api/rollout).')
     .option('--url <url>', 'monitor base URL', DEFAULT_MONITOR_URL)
     .option('--window <duration>', 'analysis window, e.g. 10m, 1h (default: the server default, 10m)')
+    .option(
+      '--token-file <file>',
+      'file holding an API token (viewer role) or session token, sent as Authorization: Bearer (the monitor needs one unless auth.mode is disabled)',
+    )
     .option('--json', 'print the raw JSON data')
     .action(async (raw: RawOptions) => {
       try {
-        const d = await fetchRolloutStatus(raw.url, raw.window);
+        const token = raw.tokenFile === undefined ? undefined : readTokenFile(raw.tokenFile);
+        const d = await fetchRolloutStatus(raw.url, raw.window, token);
         w.out(raw.json ? JSON.stringify(d, null, 2) + '\n' : formatRolloutStatus(d));
       } catch (e) {
         w.err(`error: ${e instanceof Error ? e.message : String(e)}\n`);
