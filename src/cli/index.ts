@@ -11,6 +11,7 @@ import { reportCommand } from './commands/report.ts';
 import { rolloutCommand } from './commands/rollout.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
+import { exitTwoOnUsageErrors } from './usage-exit.ts';
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly instead of crashing on EPIPE.
 for (const stream of [process.stdout, process.stderr]) {
@@ -38,6 +39,7 @@ program.addCommand(generateCommand());
 program.addCommand(rolloutCommand());
 program.addCommand(collectCommand());
 program.addCommand(reportCommand());
+exitTwoOnUsageErrors(program);
 
 try {
   await program.parseAsync(process.argv);
