@@ -40,10 +40,11 @@ export function parseLokiTime(value: string, name: string): number {
   return parseTime(value, name) * 1000;
 }
 
-const lokiTime = (name: string) =>
+/** zod schema of a Loki time parameter; parseQuery prefixes its issues with the parameter's name. */
+const lokiTime = () =>
   z.string().transform((s, ctx) => {
     try {
-      return parseLokiTime(s, name);
+      return parseLokiTime(s, '');
     } catch (e) {
       ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
       return z.NEVER;
@@ -145,7 +146,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     if (startUs > endUs) throw new InvalidInputError('start must not be after end');
     return { startUs, endUs };
   };
-  const times = { start: lokiTime('start').optional(), end: lokiTime('end').optional() };
+  const times = { start: lokiTime().optional(), end: lokiTime().optional() };
 
   const RangeSchema = z.strictObject({
     query: z.string().min(1, 'query is required'),
@@ -172,7 +173,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
 
   const InstantSchema = z.strictObject({
     query: z.string().min(1, 'query is required'),
-    time: lokiTime('time').optional(),
+    time: lokiTime().optional(),
     limit: intParam(1, MAX_LIMIT).optional(),
     direction: z.enum(['backward', 'forward']).optional(),
   });

@@ -38,22 +38,24 @@ const DEFAULT_LOOKBACK_US = 3_600_000_000;
 const MAX_TAGS = 20;
 
 /**
- * A Jaeger search duration (Go duration syntax with one unit: `500us`, `1.5ms`, `2s`, `1m`, `1h`) in µs.
+ * A Jaeger search duration (Go duration syntax with one unit: `500us`, `1.5ms`, `2s`, `1m`, `1h`) in µs; `name`
+ * prefixes the error message (`''` for none).
  * @throws InvalidInputError for anything else
  */
 export function parseSpanDuration(value: string, name: string): number {
   const m = DURATION.exec(value);
   if (!m)
     throw new InvalidInputError(
-      `${name}: cannot parse "${value}" as a duration such as 500us, 1.5ms, 2s, 1m, 1h`,
+      `${name === '' ? '' : `${name}: `}cannot parse "${value}" as a duration such as 500us, 1.5ms, 2s, 1m, 1h`,
     );
   return Math.round(Number(m[1]) * DURATION_US[m[2]!]!);
 }
 
-const durationParam = (name: string) =>
+/** zod schema of a Jaeger duration parameter; parseQuery prefixes its issues with the parameter's name. */
+const durationParam = () =>
   z.string().transform((s, ctx) => {
     try {
-      return parseSpanDuration(s, name);
+      return parseSpanDuration(s, '');
     } catch (e) {
       ctx.issues.push({ code: 'custom', message: (e as Error).message, input: s });
       return z.NEVER;
@@ -173,8 +175,8 @@ export async function traceRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     service: z.string().min(1).max(256).optional(),
     operation: z.string().min(1).max(1024).optional(),
     tags: tagsParam.optional(),
-    minDuration: durationParam('minDuration').optional(),
-    maxDuration: durationParam('maxDuration').optional(),
+    minDuration: durationParam().optional(),
+    maxDuration: durationParam().optional(),
     status: z.enum(SPAN_STATUS_FILTERS).optional(),
     start: microsParam.optional(),
     end: microsParam.optional(),

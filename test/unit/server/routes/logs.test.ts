@@ -416,6 +416,19 @@ describe('log routes', () => {
     await bad(`/loki/api/v1/query?query=${encodeURIComponent('rate({a="b"})')}`, /expected a range/);
     await bad(`/loki/api/v1/query?query=${encodeURIComponent('{a="b"}')}&time=yesterday`, /time/);
     await bad(`/loki/api/v1/query?query=${encodeURIComponent('{a="b"}')}&step=1`, /step/);
+    // each time parameter is named once in the message
+    for (const [url, name] of [
+      ['/api/logs?start=soon', 'start'],
+      ['/api/logs?end=soon', 'end'],
+      [`/loki/api/v1/query?query=${encodeURIComponent('{a="b"}')}&time=soon`, 'time'],
+    ] as const) {
+      const r = await app.inject({ method: 'GET', url });
+      assert.equal(r.statusCode, 400, url);
+      assert.equal(
+        (r.json() as { error: string }).error,
+        `${name}: cannot parse "soon" as RFC3339 or Unix seconds`,
+      );
+    }
     await bad(`/api/logs?level=loud`, /level/);
     await bad(`/api/logs?trace_id=xyz`, /32 lowercase hex/);
     await bad(`/api/logs?start=20&end=10`, /start must not be after end/);

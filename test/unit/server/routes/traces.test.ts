@@ -353,6 +353,12 @@ describe('trace routes', () => {
       const r = await app.inject({ method: 'GET', url: `/api/traces?${qs}` });
       assert.equal(r.statusCode, 400, `${qs}: ${r.body}`);
     }
+    // the parameter is named once in the message
+    const fast = await app.inject({ method: 'GET', url: '/api/traces?minDuration=fast' });
+    assert.equal(
+      fast.json().error,
+      'minDuration: cannot parse "fast" as a duration such as 500us, 1.5ms, 2s, 1m, 1h',
+    );
     assert.equal((await app.inject({ method: 'GET', url: '/api/traces/xyz' })).statusCode, 400);
     assert.equal((await app.inject({ method: 'GET', url: `/api/traces/${'0'.repeat(32)}` })).statusCode, 400);
     const missing = await app.inject({ method: 'GET', url: `/api/traces/${hexId(0x999, 32)}` });
