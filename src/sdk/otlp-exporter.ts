@@ -16,7 +16,7 @@ export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 /** Options of {@link createOtlpTraceExporter}. */
 export interface OtlpExporterOptions {
-  /** Full traces URL, e.g. `http://127.0.0.1:9090/v1/traces`. */
+  /** Full traces URL, e.g. `http://127.0.0.1:9500/v1/traces` (the monitor's default port). */
   readonly url: string;
   /** Default `http/protobuf` (the OTLP default). */
   readonly protocol?: OtlpProtocol;

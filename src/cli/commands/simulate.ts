@@ -92,7 +92,7 @@ function parseOtlpEndpoint(v: string): string {
     // reported below
   }
   throw new InvalidInputError(
-    `--otlp-endpoint must be an http(s) URL such as http://127.0.0.1:9090/v1/traces, got ${JSON.stringify(v)}`,
+    `--otlp-endpoint must be an http(s) URL such as http://127.0.0.1:9500/v1/traces, got ${JSON.stringify(v)}`,
   );
 }
 
@@ -166,7 +166,7 @@ export function simulateCommand(
     .option('--tick <d>', 'telemetry tick interval, e.g. 500ms, 1s', '1s')
     .option(
       '--otlp-endpoint <url>',
-      'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9090/v1/traces; a Collector, Jaeger or Tempo); default: no tracing',
+      'export a trace per migration to this OTLP/HTTP traces URL (the monitor: http://127.0.0.1:9500/v1/traces, which needs an ingest API token: set OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>; a Collector, Jaeger or Tempo); default: no tracing',
     )
     .option('--otlp-protocol <p>', `OTLP encoding: ${OTLP_PROTOCOLS.join(' or ')}`, 'http/protobuf')
     .option('--trace-sample-ratio <r>', 'share 0-1 of migrations traced by the *traceidratio samplers', '1')

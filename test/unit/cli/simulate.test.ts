@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { parseSimulateFlags, simulateCommand } from '../../../src/cli/commands/simulate.ts';
+import { parseMonitorConfig } from '../../../src/config.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-simcli-'));
@@ -94,6 +95,17 @@ describe('parseSimulateFlags', () => {
         (e: unknown) => e instanceof InvalidInputError && re.test(e.message),
         re.source,
       );
+  });
+});
+
+describe('simulate --help', () => {
+  it("names the monitor's own default port for --otlp-endpoint and how to send its ingest token", () => {
+    const help = simulateCommand()
+      .helpInformation()
+      .replace(/\s+/g, ' ');
+    const port = parseMonitorConfig({}).listen.port;
+    assert.ok(help.includes(`the monitor: http://127.0.0.1:${port}/v1/traces`), help);
+    assert.ok(help.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>'), help);
   });
 });
 
