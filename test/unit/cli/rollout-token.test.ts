@@ -22,7 +22,9 @@ describe('rollout status with --token-file', () => {
     res.setHeader('content-type', 'application/json');
     if (req.headers.authorization !== `Bearer ${TOKEN}`) {
       res.statusCode = 401;
-      res.end(JSON.stringify({ status: 'error', errorType: 'DWCP_UNAUTHORIZED', error: 'authentication required' }));
+      res.end(
+        JSON.stringify({ status: 'error', errorType: 'DWCP_UNAUTHORIZED', error: 'authentication required' }),
+      );
       return;
     }
     res.end(JSON.stringify({ status: 'success', data: { decision: 'GO' } }));

@@ -100,9 +100,7 @@ describe('parseSimulateFlags', () => {
 
 describe('simulate --help', () => {
   it("names the monitor's own default port for --otlp-endpoint and how to send its ingest token", () => {
-    const help = simulateCommand()
-      .helpInformation()
-      .replace(/\s+/g, ' ');
+    const help = simulateCommand().helpInformation().replace(/\s+/g, ' ');
     const port = parseMonitorConfig({}).listen.port;
     assert.ok(help.includes(`the monitor: http://127.0.0.1:${port}/v1/traces`), help);
     assert.ok(help.includes('OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>'), help);

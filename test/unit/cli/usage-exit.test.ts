@@ -16,7 +16,10 @@ class Exit extends Error {
 
 /** Parses `args` with a two-level program whose exits throw {@link Exit}; returns the exit code (null: none). */
 function exitCodeOf(args: string[]): number | null {
-  const program = new Command('tool').configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  const program = new Command('tool').configureOutput({
+    writeErr: () => undefined,
+    writeOut: () => undefined,
+  });
   program.addCommand(
     new Command('run')
       .requiredOption('--input <file>', 'input')
