@@ -31,7 +31,12 @@ export function formatRolloutStatus(d: RolloutStatus): string {
     `Decision: ${d.decision}${d.forced ? ' (forced by a critical failure)' : ''}`,
     `Score:    ${(d.score * 100).toFixed(1)} / 100 (SLA ${d.slaScore === null ? 'n/a' : (d.slaScore * 100).toFixed(1)}, canary ${d.canaryScore === null ? 'n/a' : (d.canaryScore * 100).toFixed(1)})`,
     `Rollout:  ${d.rolloutPercent === null ? 'unknown' : `${num(d.rolloutPercent, 1)} %`} of migrations on v3`,
-    `Stage:    since ${new Date(e.stageStartMs).toISOString()}${e.startObserved ? '' : ' or earlier'}, ${min(e.elapsedMs)} of evidence; ${
+    `Stage:    since ${new Date(e.stageStartMs).toISOString()}${e.startObserved ? '' : ' or earlier'}, ${
+      // the time alone would pass an empty look-back off as evidence
+      e.metrics.every((m) => m.v1Events + m.v3Events === 0)
+        ? 'no migrations seen in this stage yet'
+        : `${min(e.elapsedMs)} of evidence`
+    }; ${
       e.firstDecision === null
         ? 'no decision yet'
         : `first ${e.firstDecision.decision} after ${min(e.firstDecision.afterMs)}`

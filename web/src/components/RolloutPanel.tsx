@@ -25,6 +25,16 @@ const mins = (ms: number | null | undefined): string =>
 
 type Evidence = RolloutStatus['evidence'];
 
+/**
+ * How much evidence the stage has: its time so far (`12.5 min of evidence`), or, while no judged metric has an
+ * event of either version, that none was seen — the time alone would pass an empty look-back for evidence.
+ */
+export function evidenceSpan(evidence: Evidence): string {
+  return evidence.metrics.every((m) => m.v1Events + m.v3Events === 0)
+    ? 'no migrations seen in this stage yet'
+    : `${mins(evidence.elapsedMs)} of evidence`;
+}
+
 /** The sequential test of the current stage: per metric the estimate, its always-valid bounds and what is still needed. */
 function EvidenceTable({ evidence }: { evidence: Evidence }) {
   const confidence = fmt((1 - evidence.alpha) * 100, 0);
@@ -201,8 +211,7 @@ export function RolloutPanel() {
           <p>
             Stage {data.rolloutPercent === null ? 'unknown' : `${fmt(data.rolloutPercent, 0)} %`} since{' '}
             {fmtTime(e.stageStartMs)}
-            {!e.startObserved && <span className="muted"> (or earlier)</span>} · {mins(e.elapsedMs)} of
-            evidence ·{' '}
+            {!e.startObserved && <span className="muted"> (or earlier)</span>} · {evidenceSpan(e)} ·{' '}
             {e.firstDecision === null ? (
               <span className="muted">no decision yet</span>
             ) : (
