@@ -62,7 +62,7 @@ export async function seriesRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     start: timeParam().optional(),
     end: timeParam().optional(),
     step: durationParam()
-      .refine((ms) => ms > 0, { message: 'must be greater than 0' })
+      .refine((ms) => ms > 0, { message: 'must be at least 1ms (steps are whole milliseconds)' })
       .optional(),
     agg: z.enum(AGGREGATIONS).optional(),
     by: z.union([z.string(), z.array(z.string())]).optional(),

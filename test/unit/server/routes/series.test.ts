@@ -177,8 +177,10 @@ test('GET /api/metrics/query: bad input → 400', async () => {
     ['/api/metrics/query', 'DWCP_INVALID_INPUT', /name/],
     ['/api/metrics/query?name=1bad', 'DWCP_INVALID_INPUT', /name: must be a metric name/],
     [`${q}&agg=median`, 'DWCP_INVALID_INPUT', /agg: Invalid option/],
-    [`${q}&step=0`, 'DWCP_INVALID_INPUT', /step: must be greater than 0/],
-    [`${q}&step=-5`, 'DWCP_INVALID_INPUT', /step: must be greater than 0/],
+    [`${q}&step=0`, 'DWCP_INVALID_INPUT', /step: must be at least 1ms/],
+    [`${q}&step=-5`, 'DWCP_INVALID_INPUT', /step: must be at least 1ms/],
+    // a positive step under a millisecond rounds to 0 ms: "must be greater than 0" would contradict the input
+    [`${q}&step=0.0001`, 'DWCP_INVALID_INPUT', /step: must be at least 1ms \(steps are whole milliseconds\)/],
     [`${q}&step=fast`, 'DWCP_INVALID_INPUT', /step: invalid duration "fast"/],
     [`${q}&step=1ms&start=0&end=100`, 'DWCP_INVALID_INPUT', /exceed the maximum of 11000/],
     [`${q}&start=100&end=50`, 'DWCP_INVALID_INPUT', /start must not be after end/],
