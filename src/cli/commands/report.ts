@@ -48,6 +48,15 @@ async function openStore(c: MonitorConfig): Promise<OpenedStore> {
       `no monitor database at ${s.path}: run the monitor first, or give --config with its storage`,
     );
   }
+  if (s.type !== 'victoriametrics' && s.layout === 'chunks') {
+    // Opening the chunks layout replays its WAL and checkpoints the head on close: beside a running monitor that
+    // writes the same files; and the rows reader finds no series in it (every section would say "unavailable").
+    throw new InvalidInputError(
+      `report reads storage.layout rows only, and ${s.type === 'sqlite' ? s.path : 'this database'} uses the chunks layout ` +
+        '(the default for SQLite): ask the running monitor instead, POST /api/reports {"from": ..., "to": ...} ' +
+        '(docs/profiles-and-reports.md)',
+    );
+  }
   // the stores are loaded when a report is written, not at startup (--help and flag errors need none of them)
   if (s.type === 'victoriametrics') return (await import('../../compose/stores.ts')).openStore(c);
   return s.type === 'sqlite'
