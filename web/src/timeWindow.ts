@@ -34,8 +34,19 @@ export function windowOf(params: URLSearchParams, nowMs: number): TimeWindow {
   return { fromMs: nowMs - range.ms, toMs: nowMs };
 }
 
-/** A time as local date and time with milliseconds. */
-export function fmtDateTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.toLocaleDateString()} ${d.toLocaleTimeString()}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+/**
+ * A time as local date and time with milliseconds on the seconds, in the locale's own order (`12/6/2026, 7:13:47.250 AM`
+ * in en-US, `06/12/2026, 7:13:47.250` in en-GB; the milliseconds never land after AM/PM).
+ * @param locale BCP 47 tag; default the browser's
+ */
+export function fmtDateTime(ms: number, locale?: string): string {
+  return new Date(ms).toLocaleString(locale, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+  });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { rangeNamed, windowOf } from '../../../web/src/timeWindow.ts';
+import { fmtDateTime, rangeNamed, windowOf } from '../../../web/src/timeWindow.ts';
 
 describe('console time window', () => {
   it('reads an absolute from/to window before the range', () => {
@@ -27,5 +27,16 @@ describe('console time window', () => {
     assert.equal(rangeNamed('7d', '5m').ms, 7 * 86_400_000);
     assert.equal(rangeNamed(null, '5m').name, '5m');
     assert.equal(rangeNamed('bogus', 'bogus').name, '5m');
+  });
+});
+
+describe('fmtDateTime', () => {
+  const t = Date.UTC(2026, 11, 6, 7, 13, 47, 250);
+  it('puts the milliseconds on the seconds, also in 12-hour locales', () => {
+    const us = fmtDateTime(t, 'en-US');
+    assert.match(us, /\d:\d{2}:47\.250\s?[AP]M$/, us);
+    assert.doesNotMatch(us, /[AP]M\.\d/, us);
+    const gb = fmtDateTime(t, 'en-GB');
+    assert.match(gb, /\d{1,2}:\d{2}:47\.250$/, gb);
   });
 });
