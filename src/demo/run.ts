@@ -16,6 +16,7 @@ import { createOtlpLogExporter } from '../sdk/node-logging.ts';
 import { startCluster } from '../sim/cluster.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { startAlertReceiver } from './alert-receiver.ts';
+import { freeLoopbackPort } from './free-port.ts';
 import { faultCoverage } from './fault-coverage.ts';
 import { buildDemoReport, type DemoReport } from './report.ts';
 
@@ -105,6 +106,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
   for (const suffix of ['', '-wal', '-shm', '.wal'])
     rmSync(dbPath + suffix, { force: true, recursive: true });
 
+  // --port 0: chosen now, since the nodes' trace and log exporters need the monitor's address before it listens
+  const port = opts.port === 0 ? await freeLoopbackPort() : opts.port;
   const auth = await prepareDemoAuth(opts.dataDir);
   const receiver = await startAlertReceiver();
   const cluster = await startCluster({
@@ -117,32 +120,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoReport> {
     daySeconds: opts.daySeconds,
     labelsOut: join(opts.dataDir, 'demo-labels.jsonl'),
     warn: () => undefined,
-    // Migration traces and node logs go to the monitor's own OTLP receivers with the demo's ingest token (its port is known up front unless it is 0).
-    ...(opts.port !== 0
-      ? {
-          tracing: {
-            exporter: () =>
-              createOtlpTraceExporter({
-                url: `http://127.0.0.1:${opts.port}/v1/traces`,
-                headers: { authorization: `Bearer ${auth.ingestToken}` },
-              }),
-          },
-          logging: {
-            exporter: () =>
-              createOtlpLogExporter({
-                url: `http://127.0.0.1:${opts.port}/v1/logs`,
-                headers: { authorization: `Bearer ${auth.ingestToken}` },
-              }),
-          },
-        }
-      : {}),
+    // Migration traces and node logs go to the monitor's own OTLP receivers with the demo's ingest token.
+    tracing: {
+      exporter: () =>
+        createOtlpTraceExporter({
+          url: `http://127.0.0.1:${port}/v1/traces`,
+          headers: { authorization: `Bearer ${auth.ingestToken}` },
+        }),
+    },
+    logging: {
+      exporter: () =>
+        createOtlpLogExporter({
+          url: `http://127.0.0.1:${port}/v1/logs`,
+          headers: { authorization: `Bearer ${auth.ingestToken}` },
+        }),
+    },
     ...instrumentedNodeOptions(),
   });
   let monitor;
   let config;
   try {
     config = parseMonitorConfig({
-      listen: { host: '127.0.0.1', port: opts.port },
+      listen: { host: '127.0.0.1', port },
       storage: { type: 'sqlite', path: dbPath, retention: '6h' },
       targets: cluster.nodes.map((n) => ({
         id: n.id,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runDemo } from '../../src/demo/run.ts';
+import { openSqliteTraceStore } from '../../src/traces/store/open.ts';
 import type { DemoReport } from '../../src/demo/report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwcp-demo-'));
@@ -70,4 +71,12 @@ test('the demo detects every injected fault within 5 s, delivers alerts and writ
   const down = report.anomalies.items.find((a) => a.metric === 'up');
   assert.ok(down, 'node_down produced a target-down anomaly');
   assert.equal(down.severity, 'critical');
+  // with port 0 too, the nodes' migration traces reach the monitor (the port is chosen before the nodes start)
+  const traces = await openSqliteTraceStore(join(dir, 'traces.db'), { retentionMs: 86_400_000 });
+  try {
+    const found = await traces.search({ tags: {}, startUs: 0, endUs: Date.now() * 1000, limit: 10 });
+    assert.ok(found.traces.length > 0, 'no migration trace was stored');
+  } finally {
+    await traces.close();
+  }
 });
