@@ -145,8 +145,16 @@ function optionsOf(w: Widget): object {
         : {};
     case 'table':
       return { showHeader: true, footer: { show: false, reducer: ['sum'], fields: '' } };
-    case 'alert_list':
-      return { stateFilter: { firing: true }, maxItems: w.query.limit };
+    case 'alert_list': {
+      // Grafana's alert list shows every state when no state is ticked
+      const q = w.query;
+      const firing = q.kind === 'incidents' ? q.status === 'firing' : q.activeOnly;
+      const resolved = q.kind === 'incidents' && q.status === 'resolved';
+      return {
+        stateFilter: firing ? { firing: true } : resolved ? { normal: true } : {},
+        maxItems: q.limit,
+      };
+    }
     case 'logs':
       return { wrapLogMessage: w.options.wrap, sortOrder: 'Descending' };
     default:

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   SPEC_LIMITS,
   type DashboardSpec,
+  type IncidentsQuery,
   type DashboardSpecInput,
   type WidgetInput,
 } from '../contract/dashboard-spec.ts';
@@ -65,10 +66,37 @@ const Panel = z.looseObject({
       overrides: z.array(Override).default([]),
     })
     .default({ defaults: {}, overrides: [] }),
-  options: z.looseObject({ graphMode: z.string().optional() }).default({}),
+  options: z
+    .looseObject({
+      graphMode: z.string().optional(),
+      /** alert list: the states shown (`ok` is the name before Grafana 8) */
+      stateFilter: z
+        .looseObject({
+          firing: z.boolean().optional(),
+          normal: z.boolean().optional(),
+          ok: z.boolean().optional(),
+        })
+        .optional(),
+      /** alert list: rows shown */
+      maxItems: z.number().optional(),
+    })
+    .default({}),
   panels: z.array(z.unknown()).optional(),
 });
 type GrafanaPanel = z.output<typeof Panel>;
+
+/**
+ * The incidents query of a Grafana alert list: `firing` when only firing alerts are ticked, `resolved` when only
+ * normal (ok) ones are, else every status; `maxItems` as the limit, clamped to 1..500 (default 50).
+ */
+function incidentsQueryOf(options: GrafanaPanel['options']): IncidentsQuery {
+  const firing = options.stateFilter?.firing === true;
+  const normal = options.stateFilter?.normal === true || options.stateFilter?.ok === true;
+  const status = firing && !normal ? 'firing' : normal && !firing ? 'resolved' : undefined;
+  const max = options.maxItems;
+  const limit = max !== undefined && Number.isFinite(max) ? Math.min(500, Math.max(1, Math.round(max))) : 50;
+  return { kind: 'incidents', ...(status === undefined ? {} : { status }), limit };
+}
 const Variable = z.looseObject({
   name: z.string(),
   label: z.string().optional(),
@@ -194,7 +222,7 @@ function widgetOf(p: GrafanaPanel, index: number, id: string, warnings: string[]
     ...(d.min !== undefined ? { min: d.min } : {}),
     ...(d.max !== undefined ? { max: d.max } : {}),
   };
-  if (type === 'alert_list') return { ...common, type, query: { kind: 'incidents' } };
+  if (type === 'alert_list') return { ...common, type, query: incidentsQueryOf(p.options) };
   if (type === 'logs') return { ...common, type, query: { kind: 'logs' } };
   if (type === 'topology') return { ...common, type, query: { kind: 'network' } };
   if (queries.length === 0) {

@@ -12,6 +12,7 @@ import { ALL_VALUE, withSelection } from '../../../src/dashboards/export-selecti
 import { exportGrafanaDashboard, metricQueryPromql } from '../../../src/dashboards/grafana-export.ts';
 import { parseDashboardSpec } from '../../../src/dashboards/validate.ts';
 import { InvalidInputError } from '../../../src/errors.ts';
+import { template } from '../../../src/dashboards/templates.ts';
 import { allDashboards } from '../../../src/generate/grafana/index.ts';
 import { fullSpec } from '../../helpers/dashboard-fixtures.ts';
 
@@ -231,4 +232,60 @@ test("a selection becomes each variable's current in the Grafana export, and an 
     templating: { list: [{ ...byName['node'], current: { text: 'All', value: ['$__all', '', 7] } }] },
   }).dashboard;
   assert.equal('current' in all.variables[0]!, false);
+});
+
+test('an alert list keeps its status filter and row limit through a Grafana export and import', () => {
+  const ops = template('operations');
+  const list = (status: 'firing' | 'resolved' | undefined, limit: number, id: string) => ({
+    id,
+    type: 'alert_list' as const,
+    title: id,
+    gridPos: { x: 0, y: 0, w: 12, h: 8 },
+    query: { kind: 'incidents' as const, ...(status === undefined ? {} : { status }), limit },
+  });
+  const spec = parseDashboardSpec({
+    ...ops,
+    widgets: [list('firing', 50, 'firing'), list('resolved', 7, 'resolved'), list(undefined, 500, 'all')],
+  });
+  const out = exportGrafanaDashboard(spec) as { panels: { options: unknown }[] };
+  assert.deepEqual(
+    out.panels.map((p) => p.options),
+    [
+      { stateFilter: { firing: true }, maxItems: 50 },
+      { stateFilter: { normal: true }, maxItems: 7 },
+      { stateFilter: {}, maxItems: 500 },
+    ],
+  );
+  const back = importGrafanaDashboard(out).dashboard.widgets.map((w) => ('query' in w ? w.query : undefined));
+  assert.deepEqual(back, [
+    { kind: 'incidents', status: 'firing', limit: 50 },
+    { kind: 'incidents', status: 'resolved', limit: 7 },
+    { kind: 'incidents', limit: 500 },
+  ]);
+  // the Operations template's "Firing incidents" list still lists firing incidents only after the round trip
+  const firing = importGrafanaDashboard(exportGrafanaDashboard(ops)).dashboard.widgets.find(
+    (w) => w.title === 'Firing incidents',
+  );
+  assert.deepEqual(firing && 'query' in firing ? firing.query : undefined, {
+    kind: 'incidents',
+    status: 'firing',
+    limit: 50,
+  });
+  // Grafana 7's `ok` is the normal state; maxItems outside 1..500 is clamped
+  const legacy = importGrafanaDashboard({
+    title: 't',
+    panels: [
+      {
+        type: 'alertlist',
+        title: 'ok',
+        gridPos: { x: 0, y: 0, w: 4, h: 4 },
+        options: { stateFilter: { ok: true }, maxItems: 10_000 },
+      },
+    ],
+  }).dashboard.widgets[0];
+  assert.deepEqual(legacy && 'query' in legacy ? legacy.query : undefined, {
+    kind: 'incidents',
+    status: 'resolved',
+    limit: 500,
+  });
 });
