@@ -88,6 +88,24 @@ export function permissionOf(method: string, url: string | undefined, staticFile
   return READS.has(method) ? 'read' : 'write';
 }
 
+/**
+ * The 403 message for a role that lacks `need` on the route `url` (a matched URL pattern): it names what the role may
+ * not do — for admin routes, which ones (`/debug/pprof` profiles, or users, tokens and the audit log).
+ */
+export function refusalOf(role: Role, need: Permission, url: string): string {
+  const what =
+    need === 'read'
+      ? 'read this'
+      : need === 'ingest'
+        ? 'send telemetry'
+        : need === 'write'
+          ? 'change this'
+          : url.startsWith('/debug/')
+            ? 'take profiles (/debug/pprof is for admins)'
+            : 'administer users, tokens or the audit log';
+  return `role ${role} may not ${what}`;
+}
+
 /** The credentials of a request: the bearer value of `Authorization` and the session cookie. @throws UnauthorizedError for an Authorization header of another scheme */
 function credentialsOf(request: FastifyRequest): { bearer?: string; session?: string } {
   const header = request.headers.authorization;
@@ -176,9 +194,7 @@ export async function registerAuth(app: FastifyInstance, opts: AuthGateOptions):
     const principal = await auth.authenticate(credentialsOf(request));
     request.principal = principal; // set before the role check, so that refused writes are audited too
     if (need !== 'authenticated' && !ROLE_PERMISSIONS[principal.role].has(need)) {
-      throw new ForbiddenError(
-        `role ${principal.role} may not ${need === 'read' ? 'read this' : need === 'ingest' ? 'send telemetry' : need === 'write' ? 'change this' : 'administer users, tokens or the audit log'}`,
-      );
+      throw new ForbiddenError(refusalOf(principal.role, need, request.routeOptions.url ?? ''));
     }
     enforceTenantScope(request, principal, opts.tenants);
   });

@@ -20,7 +20,7 @@ import { DashboardService } from '../../../src/dashboards/service.ts';
 import type { DashboardStore } from '../../../src/dashboards/store/dashboard-store.ts';
 import { openSqliteDashboardStore } from '../../../src/dashboards/store/open.ts';
 import { buildApp } from '../../../src/server/app.ts';
-import { PUBLIC_ROUTES, SESSION_COOKIE } from '../../../src/server/auth.ts';
+import { PUBLIC_ROUTES, refusalOf, SESSION_COOKIE } from '../../../src/server/auth.ts';
 import { smallSpec } from '../../helpers/dashboard-fixtures.ts';
 import { testDeps } from '../../helpers/server-fakes.ts';
 
@@ -408,5 +408,21 @@ describe('authentication of every route', () => {
     assert.equal(await open({ ...bearer(tokens['vera']!), origin: 'http://evil.example' }), 403);
     assert.equal(await open(bearer(tokens['vera']!)), 101);
     assert.equal(await open({ cookie: `${SESSION_COOKIE}=${tokens['vera']!}` }), 101);
+  });
+});
+
+describe('403 messages', () => {
+  it('say what the role may not do, naming the profiling endpoints apart from users, tokens and the audit log', () => {
+    assert.equal(
+      refusalOf('viewer', 'admin', '/debug/pprof/heap'),
+      'role viewer may not take profiles (/debug/pprof is for admins)',
+    );
+    assert.equal(
+      refusalOf('editor', 'admin', '/api/audit'),
+      'role editor may not administer users, tokens or the audit log',
+    );
+    assert.equal(refusalOf('viewer', 'ingest', '/api/metrics'), 'role viewer may not send telemetry');
+    assert.equal(refusalOf('ingest', 'read', '/api/anomalies'), 'role ingest may not read this');
+    assert.equal(refusalOf('viewer', 'write', '/api/dashboards'), 'role viewer may not change this');
   });
 });
