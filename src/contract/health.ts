@@ -1,8 +1,12 @@
 /** GET /health (liveness with details) and GET /ready (readiness). Not wrapped in the success envelope. */
 import { z } from 'zod';
 
-/** Body of GET /health. Extra details (store sizes, versions, ...) are passed through unchanged. */
-export const HealthReportSchema = z.looseObject({
+/**
+ * Body of GET /health. It is answered without credentials, so it holds the monitor's own state only: no counts
+ * or names of targets, series or anything else stored.
+ */
+export const HealthReportSchema = z.strictObject({
+  /** `degraded` while a scrape target is down. */
   status: z.enum(['healthy', 'degraded']),
   /** Seconds since the monitor started. */
   uptimeSeconds: z.number().nonnegative(),

@@ -161,7 +161,7 @@ export function testDeps(over: { webRoot?: string; limits?: Partial<AppLimits> }
     auth: 'disabled',
     registry,
     readyFlag: true,
-    health: (): HealthReport => ({ status: 'healthy', uptimeSeconds: 12.5, series: 3 }),
+    health: (): HealthReport => ({ status: 'healthy', uptimeSeconds: 12.5 }),
     ready: () => deps.readyFlag,
     targets: () => TARGETS,
     componentStatus: () => COMPONENT_STATUS,

@@ -60,6 +60,14 @@ describe('profiling, reports and summaries on a running monitor', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('answers GET /health with the monitor state only, as it needs no credentials', async () => {
+    const r = await fetch(`${base}/health`);
+    assert.equal(r.status, 200);
+    const body = (await r.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), ['status', 'uptimeSeconds']);
+    assert.equal(body['status'], 'healthy');
+  });
+
   it('serves pprof CPU and heap profiles, 400 for bad seconds and 429 while a CPU profile runs', async () => {
     const bad = await json('/debug/pprof/profile?seconds=0');
     assert.equal(bad.status, 400);

@@ -57,7 +57,7 @@ test('GET /health and /ready', async () => {
   const a = await app(deps);
   const h = await a.inject({ method: 'GET', url: '/health' });
   assert.equal(h.statusCode, 200);
-  assert.deepEqual(h.json(), { status: 'healthy', uptimeSeconds: 12.5, series: 3 });
+  assert.deepEqual(h.json(), { status: 'healthy', uptimeSeconds: 12.5 });
   const r = await a.inject({ method: 'GET', url: '/ready' });
   assert.equal(r.statusCode, 200);
   assert.deepEqual(r.json(), { status: 'ready' });
