@@ -25,7 +25,15 @@ import { positionText, yamlLocator, type YamlLocate } from './model/yaml-locator
 import { alertingSectionSchema } from './config/alerting-section.ts';
 import { authSectionSchema } from './config/auth-section.ts';
 import { tenantMapping, tenantsSectionSchema } from './config/tenants-section.ts';
-import { duration, httpUrl, labelName, positiveDuration, regex, window } from './config/fields.ts';
+import {
+  anyHttpUrl,
+  duration,
+  httpUrl,
+  labelName,
+  positiveDuration,
+  regex,
+  window,
+} from './config/fields.ts';
 import { logsSectionSchema, tracesSectionSchema } from './config/telemetry-sections.ts';
 import { defaultRetentionMs, storageSectionSchema } from './config/storage-section.ts';
 
@@ -255,10 +263,7 @@ export const monitorConfigSchema = z.strictObject({
        */
       allowedHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
       /** Origins (`https://grafana.example`) besides the monitor's own that may send writes and open /api/live. */
-      allowedOrigins: z
-        .array(z.url({ protocol: /^https?$/ }))
-        .max(100)
-        .default([]),
+      allowedOrigins: z.array(anyHttpUrl).max(100).default([]),
     })
     .default({ host: '127.0.0.1', port: 9500, allowedHosts: [], allowedOrigins: [] }),
   /** Where samples live and how long raw samples are kept (src/config/storage-section.ts). */

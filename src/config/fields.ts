@@ -56,8 +56,14 @@ export const labelName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a valid Prometheus label name');
 
+/** Message of a URL that is not an absolute http:// or https:// URL (an `ftp://` one, a bare host name). */
+export const HTTP_URL_MESSAGE = 'must be an absolute http:// or https:// URL (http://host:port/path)';
+
+/** An absolute http(s) URL, with a message that says so (zod's own is "Invalid URL" for a wrong scheme too). */
+export const anyHttpUrl = z.url({ protocol: /^https?$/, error: HTTP_URL_MESSAGE });
+
 /** An http(s) URL without user-info: credentials go into their own fields, never into a URL (the message does not echo it). */
-export const httpUrl = z.url({ protocol: /^https?$/ }).refine((u) => !urlHasCredentials(u), {
+export const httpUrl = anyHttpUrl.refine((u) => !urlHasCredentials(u), {
   message:
     'must not contain credentials (user:password@); use basicAuth or bearerToken (or passwordFile / bearerTokenFile) instead',
 });

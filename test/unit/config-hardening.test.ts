@@ -55,6 +55,19 @@ describe('configuration: durations bounded to what timers hold', () => {
   });
 });
 
+describe('configuration: URLs', () => {
+  it('says an http(s) URL is expected when a target, receiver or origin URL has another scheme or none', () => {
+    const want = /must be an absolute http:\/\/ or https:\/\/ URL/;
+    assert.match(
+      configError({ targets: [{ id: 'n1', url: 'ftp://x' }] }),
+      /targets\.0\.url: must be an absolute http/,
+    );
+    assert.match(configError({ targets: [{ id: 'n1', url: '127.0.0.1:9100/metrics' }] }), want);
+    assert.match(configError(hook({ url: 'file:///etc/passwd' })), want);
+    assert.match(configError({ listen: { allowedOrigins: ['grafana.example'] } }), want);
+  });
+});
+
 describe('configuration: credentials', () => {
   it('refuses user:pass@ in target and webhook URLs without echoing the password', () => {
     const targetMsg = configError({
