@@ -423,9 +423,16 @@ export function parseMonitorConfig(raw: unknown, locate?: YamlLocate): MonitorCo
   const res = monitorConfigSchema.safeParse(raw ?? {});
   if (!res.success) {
     // Messages may quote the bad value (a URL put where a duration belongs): never its credentials.
-    const problems = res.error.issues.map(
-      (i) =>
-        `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`,
+    const problems = res.error.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? // one line per unknown key, at the key's own line (the mapping's position is its first key's)
+          i.keys.map(
+            (k) =>
+              `${[...i.path, k].join('.')}${positionText(locate?.([...i.path, k], 'key'))}: unknown key (misspelt, or not a setting of this section)`,
+          )
+        : [
+            `${i.path.join('.') || '(root)'}${positionText(locate?.(i.path))}: ${redactUrlCredentials(i.message)}`,
+          ],
     );
     throw new ConfigError(`invalid monitor configuration:\n  ${problems.join('\n  ')}`);
   }

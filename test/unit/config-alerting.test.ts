@@ -66,7 +66,7 @@ describe('alerting configuration section', () => {
       incidents: { groupwait: '3s' },
     });
     assert.ok(
-      problems.some((p) => p.startsWith('alerting.incidents:') && p.includes('groupwait')),
+      problems.some((p) => p.startsWith('alerting.incidents.groupwait:') && p.includes('unknown key')),
       problems.join('\n'),
     );
     assert.ok(

@@ -99,6 +99,17 @@ describe('monitor configuration: slo, health and capacity sections', () => {
       () => loadMonitorConfig(p),
       (e: unknown) => e instanceof ConfigError && /health\.warmup \(line 4, column 11\): /.test(e.message),
     );
+    const misspelt = file(
+      'keys.yaml',
+      ['listen:', '  port: 90', 'storge:', '  path: x.db', 'scrape:', '  intervall: 2s', ''].join('\n'),
+    );
+    assert.throws(
+      () => loadMonitorConfig(misspelt),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /storge \(line 3, column 1\): unknown key/.test(e.message) &&
+        /scrape\.intervall \(line 6, column 3\): unknown key/.test(e.message),
+    );
     const ok = readMonitorConfig(file('ok.yaml', 'slo:\n  definitions:\n    - name: a\n'));
     assert.deepEqual(ok.locate(['slo', 'definitions', 0, 'name']), { line: 3, col: 13 });
   });

@@ -23,6 +23,15 @@ test('yamlLocator: the 1-based line and column of a field, or of its nearest exi
   assert.equal(positionText(at(['listen', 'port'])), ' (line 2, column 9)');
 });
 
+test('yamlLocator: with at "key", the key ending the path (a mapping value starts on a later line)', () => {
+  const at = yamlLocator(TEXT);
+  assert.deepEqual(at(['slo'], 'key'), { line: 3, col: 1 });
+  assert.deepEqual(at(['slo'], 'value'), { line: 4, col: 3 });
+  assert.deepEqual(at(['listen', 'port'], 'key'), { line: 2, col: 3 });
+  // no such key: the nearest existing ancestor, as for a value
+  assert.deepEqual(at(['listen', 'nope'], 'key'), at(['listen', 'nope']));
+});
+
 test('yamlLocator: text that is not YAML locates nothing', () => {
   const at = yamlLocator('a: [1, 2\nb: }');
   assert.equal(at(['a']), undefined);
