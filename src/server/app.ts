@@ -11,6 +11,7 @@ import { InvalidInputError } from '../errors.ts';
 import { DEFAULT_APP_LIMITS, type ApiContext, type AppDeps, type AppLimits } from './deps.ts';
 import { registerErrorHandling, sendFrameworkError } from './error-handler.ts';
 import { registerResponseCheck } from './response-check.ts';
+import { sendClientError } from './client-error.ts';
 import { registerSecurity, type HttpSecurityOptions } from './security.ts';
 import { registerAuth } from './auth.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     logger: opts.logger ?? false,
     bodyLimit: limits.bodyLimitBytes,
     frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   });
   registerErrorHandling(app, {
     registry: deps.registry,
