@@ -1,7 +1,7 @@
 /** `dwcp-monitor demo`: simulated cluster + monitor + default fault scenario, with progress and a report. */
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { faultTable } from '../../demo/fault-table.ts';
+import { demoSummaryText } from '../../demo/summary-text.ts';
 import { DEMO_DEFAULTS } from '../../demo/defaults.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { checkOutputFile, parseInteger, parseList, parsePort } from '../flags.ts';
@@ -122,22 +122,7 @@ export function demoCommand(): Command {
           },
         });
         if (barStarted) bar.stop();
-        const e = report.evaluation;
-        const pct = (x: number | null) => (x === null ? 'n/a' : (x * 100).toFixed(1) + ' %');
-        process.stdout.write(
-          `\nTargets up ${report.targets.up}/${report.targets.total}, series ${report.series}, samples ingested ${report.samplesIngested}\n` +
-            `Faults injected ${e.faults}, detected ${e.detectedFaults} (${e.detectedWithin5s} within 5 s), ` +
-            `missed for too few samples ${e.missedTooFewSamples}; ` +
-            `anomalies on the cluster ${report.anomalies.onCluster} (host ${report.anomalies.onHost})\n` +
-            `Precision ${pct(e.precision)}, recall ${pct(e.recall)}, detection delay p50 ${e.detectionDelaySeconds.p50 ?? 'n/a'} s, ` +
-            `p95 ${e.detectionDelaySeconds.p95 ?? 'n/a'} s\n` +
-            `Alerts delivered: ${report.alerts.firingDelivered} firing, ${report.alerts.resolvedDelivered} resolved ` +
-            `(${report.alerts.notificationsDelivered} notifications)\n` +
-            `Incidents ${report.incidents.total}; faults paged ${report.incidents.pagedFaults}/${e.faults}, merged ${report.incidents.mergedFaults}; ` +
-            `fault-to-notification p50 ${report.incidents.notificationDelaySeconds.p50 ?? 'n/a'} s, p95 ${report.incidents.notificationDelaySeconds.p95 ?? 'n/a'} s\n` +
-            `\n${faultTable(report)}` +
-            (f.report ? `Report written to ${f.report}\n` : ''),
-        );
+        process.stdout.write(demoSummaryText(report, f.report));
       } catch (err) {
         process.stderr.write(`error: ${(err as Error).message}\n`);
         process.exitCode = exitCodeFor(err);
