@@ -5,6 +5,7 @@
  * budgets, Incidents and anomalies, Rollout: v1 vs v3, Regional health, Capacity outlook, Top changes. Pure.
  */
 import type { ReportData } from './report-data.ts';
+import { withUnit } from './top-changes.ts';
 import { barChart, esc } from './svg-chart.ts';
 
 /** The section headings, in order. */
@@ -212,8 +213,8 @@ export function renderReportHtml(d: ReportData): string {
         d.topChanges.map((c) => [
           c.metric,
           c.figure.replace(/_/g, ' '),
-          num(c.previous),
-          num(c.current),
+          withUnit(num(c.previous), c.unit),
+          withUnit(num(c.current), c.unit),
           c.changePercent === null ? '–' : `${c.changePercent > 0 ? '+' : ''}${c.changePercent.toFixed(1)} %`,
         ]),
         'No stored series in this or the previous period.',

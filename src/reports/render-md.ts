@@ -4,6 +4,7 @@
  */
 import { REPORT_HEADINGS } from './render-html.ts';
 import type { ReportData } from './report-data.ts';
+import { withUnit } from './top-changes.ts';
 
 const utc = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const pct = (v: number | null, d = 2): string =>
@@ -111,8 +112,8 @@ export function renderReportMarkdown(d: ReportData): string {
       ['metric', 'previous', 'this period', 'change'],
       d.topChanges.map((c) => [
         c.metric,
-        c.previous === null ? '–' : c.previous.toPrecision(4),
-        c.current === null ? '–' : c.current.toPrecision(4),
+        withUnit(c.previous === null ? '–' : c.previous.toPrecision(4), c.unit),
+        withUnit(c.current === null ? '–' : c.current.toPrecision(4), c.unit),
         c.changePercent === null ? '–' : `${c.changePercent.toFixed(1)} %`,
       ]),
       'No stored series in this or the previous period.',

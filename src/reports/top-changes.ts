@@ -6,7 +6,8 @@
  * mean observation, Δ_sum / Δ_count summed over series. Pure.
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#increase
  */
-import type { MetricType } from '../catalog/types.ts';
+import { findMetric } from '../catalog/index.ts';
+import type { MetricType, Unit } from '../catalog/types.ts';
 import { counterIncrease } from '../monitor/network-provider.ts';
 
 /** Points of one series: parallel arrays in time order. */
@@ -30,6 +31,36 @@ export interface MetricChange {
   readonly current: number | null;
   /** (current − previous) / |previous| × 100; null when either is missing or previous is 0. */
   readonly changePercent: number | null;
+  /**
+   * Unit of `previous` and `current` (`B`, `B/s`, `s`, `%`, `/s` for a rate of counted events, '' for a ratio,
+   * score or count); '' for a metric outside the catalog whose unit is not known.
+   */
+  readonly unit: string;
+}
+
+/** Symbols of the catalog's base units ('' for the unitless ones). */
+const UNIT_SYMBOL: Readonly<Record<Unit, string>> = {
+  bytes: 'B',
+  bytes_per_second: 'B/s',
+  seconds: 's',
+  percent: '%',
+  ratio: '',
+  count: '',
+  score: '',
+  state: '',
+  info: '',
+};
+
+/**
+ * The unit of a metric's period figure: the catalog unit's symbol for a gauge's mean and a histogram's mean
+ * observation, per second for a counter's rate (`B/s`, or `/s` for counted events).
+ */
+export function figureUnit(metric: string, type: MetricType): string {
+  const def = findMetric(metric);
+  const symbol = def === undefined ? '' : UNIT_SYMBOL[def.unit];
+  if (type !== 'counter') return symbol;
+  if (def === undefined) return '/s';
+  return symbol === '' ? '/s' : `${symbol}/s`;
 }
 
 /** Increase of a counter series within [from, to) (resets handled), or null with fewer than 2 points there. */
@@ -111,11 +142,24 @@ export function topChanges(
       previous !== null && current !== null && previous !== 0
         ? ((current - previous) / Math.abs(previous)) * 100
         : null;
-    out.push({ metric, type: m.type, figure: FIGURE[m.type], previous, current, changePercent });
+    out.push({
+      metric,
+      type: m.type,
+      figure: FIGURE[m.type],
+      previous,
+      current,
+      changePercent,
+      unit: figureUnit(metric, m.type),
+    });
   }
   out.sort(
     (a, b) =>
       Math.abs(b.changePercent ?? -1) - Math.abs(a.changePercent ?? -1) || a.metric.localeCompare(b.metric),
   );
   return out.slice(0, Math.max(0, limit));
+}
+
+/** A formatted figure with its unit (`1.5 B/s`); the text alone when the unit is '' or the figure is missing ('–'). */
+export function withUnit(text: string, unit: string): string {
+  return unit === '' || text === '–' ? text : `${text} ${unit}`;
 }

@@ -97,6 +97,15 @@ describe('reports over stored history', () => {
     assert.match(html, /<svg [^>]*aria-label="v3 improvement over v1 \(%\)"/);
     assert.doesNotMatch(html, /<script/i);
     assert.match(md, /2026-03-03T09:00:00Z – 2026-03-03T10:00:00Z/);
+    // the figures of the top changes carry their units in both documents
+    const withUnits = data.topChanges.filter((c) => c.unit !== '' && c.current !== null);
+    assert.ok(withUnits.length > 0, JSON.stringify(data.topChanges));
+    for (const c of withUnits) {
+      const row = md.split('\n').find((l) => l.startsWith(`| ${c.metric} |`));
+      assert.ok(row?.includes(` ${c.unit} |`), `${c.metric}: ${row}`);
+      assert.ok(html.includes(`<td>${c.metric}</td>`), c.metric);
+    }
+    assert.match(html, /<td>[-\d.e+]+ (B\/s|B|s|%|\/s)<\/td>/);
   });
 
   it(

@@ -5,7 +5,13 @@ import type { Anomaly } from '../../../src/model/anomaly.ts';
 import { breakdownAnomalies } from '../../../src/reports/anomaly-breakdown.ts';
 import { checkReportRange, lastCompletePeriod, nextPeriodEnd } from '../../../src/reports/range.ts';
 import { barChart, esc } from '../../../src/reports/svg-chart.ts';
-import { increase, periodFigure, topChanges, type MetricSeries } from '../../../src/reports/top-changes.ts';
+import {
+  figureUnit,
+  increase,
+  periodFigure,
+  topChanges,
+  type MetricSeries,
+} from '../../../src/reports/top-changes.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -77,6 +83,22 @@ describe('top changes', () => {
       ],
     );
     assert.equal(topChanges(m, 1000, 2000, 1).length, 1);
+  });
+
+  it('gives each figure its unit: the catalog unit, per second for a counter rate', () => {
+    assert.equal(figureUnit('dwcp_amst_bytes_sent_total', 'counter'), 'B/s');
+    assert.equal(figureUnit('dwcp_amst_streams_total', 'counter'), '/s');
+    assert.equal(figureUnit('dwcp_amst_latency_seconds', 'histogram'), 's');
+    assert.equal(figureUnit('dwcp_amst_bandwidth_utilization_percent', 'gauge'), '%');
+    assert.equal(figureUnit('node_load1', 'gauge'), '');
+    assert.equal(figureUnit('http_requests_total', 'counter'), '/s');
+    const m = new Map<string, MetricSeries>([
+      [
+        'dwcp_amst_bytes_sent_total',
+        { type: 'counter', series: [pts([0, 900, 1000, 1900], [0, 10, 10, 40])] },
+      ],
+    ]);
+    assert.equal(topChanges(m, 1000, 2000)[0]?.unit, 'B/s');
   });
 });
 
