@@ -4,6 +4,7 @@
  * on-demand reports with range errors, /api/system/metrics, /metrics/summary and the runtime metrics on /metrics.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,5 +173,28 @@ describe('profiling, reports and summaries on a running monitor', () => {
     assert.equal(md.windowSeconds, 600);
     assert.equal(md.migrationLatency.p99Seconds, null, 'no data stored: null, not 0');
     assert.equal((await json('/metrics/summary?window=1s')).status, 400);
+  });
+  it('report --url asks the running monitor for a report and writes its document', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'src/cli/index.ts', 'report', ...args],
+          { encoding: 'utf8', timeout: 120_000 },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const md = await cli('--url', base, '--from', 'now-1h', '--format', 'md');
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^# DWCP report\n/);
+    const stored = await json('/api/reports?kind=custom');
+    assert.equal((stored.body.data as { format: string }[])[0]?.format, 'md');
+    const wrong = await cli('--url', base, '--from', 'now-1h', '--store');
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.match(wrong.stderr, /leave out --config, --store and --chromium/);
+    const down = await cli('--url', 'http://127.0.0.1:1', '--from', 'now-1h');
+    assert.equal(down.code, 1, down.stderr);
+    assert.match(down.stderr, /cannot reach the monitor at http:\/\/127\.0\.0\.1:1/);
   });
 });

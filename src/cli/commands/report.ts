@@ -12,6 +12,7 @@ import { parseTime } from '../../server/params.ts';
 import type { OpenedStore } from '../../store/sqlite.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { checkOutputFile } from '../flags.ts';
+import { monitorFetch, readTokenFile } from '../monitor-client.ts';
 import { exitCodeFor } from './detect.ts';
 
 interface ReportFlags {
@@ -22,6 +23,48 @@ interface ReportFlags {
   config?: string;
   chromium?: string;
   store: boolean;
+  url?: string;
+  tokenFile?: string;
+}
+
+/** A report document as written: its bytes and how long it took to make, ms. */
+interface WrittenDocument {
+  readonly content: Uint8Array;
+  readonly generationMs: number;
+}
+
+/**
+ * Asks a running monitor for the report (POST /api/reports, which also keeps it in the monitor's report store),
+ * then downloads its document (GET /api/reports/:id).
+ * @throws Error with the monitor's own message (or how to pass a token) when a request fails
+ */
+export async function fetchReport(
+  url: string,
+  fromMs: number,
+  toMs: number,
+  format: ReportFormat,
+  token?: string,
+): Promise<WrittenDocument> {
+  const auth = token === undefined ? {} : { token };
+  const created = await monitorFetch({
+    url,
+    path: '/api/reports',
+    method: 'POST',
+    body: { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), formats: [format] },
+    role: 'editor',
+    ...auth,
+  });
+  const body = (await created.json().catch(() => null)) as {
+    data?: { id?: unknown; generationMs?: unknown }[];
+  } | null;
+  const info = body?.data?.[0];
+  if (typeof info?.id !== 'number')
+    throw new Error('monitor answered POST /api/reports with an unexpected body');
+  const doc = await monitorFetch({ url, path: `/api/reports/${info.id}`, role: 'viewer', ...auth });
+  return {
+    content: new Uint8Array(await doc.arrayBuffer()),
+    generationMs: typeof info.generationMs === 'number' ? info.generationMs : 0,
+  };
 }
 
 /**
@@ -53,8 +96,7 @@ async function openStore(c: MonitorConfig): Promise<OpenedStore> {
     // writes the same files; and the rows reader finds no series in it (every section would say "unavailable").
     throw new InvalidInputError(
       `report reads storage.layout rows only, and ${s.type === 'sqlite' ? s.path : 'this database'} uses the chunks layout ` +
-        '(the default for SQLite): ask the running monitor instead, POST /api/reports {"from": ..., "to": ...} ' +
-        '(docs/profiles-and-reports.md)',
+        '(the default for SQLite): ask the running monitor instead with --url (e.g. --url http://127.0.0.1:9500)',
     );
   }
   // the stores are loaded when a report is written, not at startup (--help and flag errors need none of them)
@@ -62,6 +104,16 @@ async function openStore(c: MonitorConfig): Promise<OpenedStore> {
   return s.type === 'sqlite'
     ? (await import('../../store/sqlite.ts')).openSqliteStore({ path: s.path, retentionMs: s.retention })
     : (await import('../../store/postgres.ts')).openPostgresStore({ url: s.url, retentionMs: s.retention });
+}
+
+/** Writes `doc` to `out` (saying so on standard error) or to standard output. */
+function writeDocument(doc: WrittenDocument, out: string | undefined): void {
+  if (out === undefined) {
+    process.stdout.write(doc.content);
+    return;
+  }
+  writeFileSync(out, doc.content);
+  process.stderr.write(`wrote ${out} (${doc.content.length} bytes, ${Math.round(doc.generationMs)} ms)\n`);
 }
 
 /** The `report` command. */
@@ -86,6 +138,14 @@ export function reportCommand(): Command {
     )
     .option('--chromium <path>', 'Chromium binary for PDF (default: the configuration, /usr/bin/chromium)')
     .option('--store', 'also keep the report in the report store', false)
+    .option(
+      '--url <url>',
+      'ask a running monitor instead of reading its storage (POST /api/reports: the monitor keeps the report in its report store); needed for the chunks layout, the SQLite default',
+    )
+    .option(
+      '--token-file <file>',
+      'with --url: file holding an API token (editor role) or session token, sent as Authorization: Bearer',
+    )
     .action(async (flags: ReportFlags) => {
       let store: OpenedStore | undefined;
       let reportStore: ReportStore | undefined;
@@ -96,6 +156,17 @@ export function reportCommand(): Command {
         if (flags.out !== undefined) checkOutputFile('--out', flags.out);
         if (flags.format === 'pdf' && flags.out === undefined && process.stdout.isTTY)
           throw new InvalidInputError('--format pdf writes binary data: give --out <file.pdf>');
+        if (flags.url === undefined && flags.tokenFile !== undefined)
+          throw new InvalidInputError('--token-file is for --url (a running monitor)');
+        if (flags.url !== undefined) {
+          if (flags.config !== undefined || flags.store || flags.chromium !== undefined)
+            throw new InvalidInputError(
+              '--url asks the running monitor, which uses its own storage, report store and Chromium: leave out --config, --store and --chromium',
+            );
+          const token = flags.tokenFile === undefined ? undefined : readTokenFile(flags.tokenFile);
+          writeDocument(await fetchReport(flags.url, fromMs, toMs, flags.format, token), flags.out);
+          return;
+        }
         const config = flags.config ? loadMonitorConfig(flags.config) : parseMonitorConfig({});
         store = await openStore(config);
         const [{ ReportService }, { ReportStore }, { createInsightsProvider }, { createCapacityProvider }] =
@@ -135,12 +206,7 @@ export function reportCommand(): Command {
             generationMs: doc.generationMs,
             content: doc.content,
           });
-        if (flags.out !== undefined) {
-          writeFileSync(flags.out, doc.content);
-          process.stderr.write(
-            `wrote ${flags.out} (${doc.content.length} bytes, ${Math.round(doc.generationMs)} ms)\n`,
-          );
-        } else process.stdout.write(doc.content);
+        writeDocument(doc, flags.out);
       } catch (e) {
         process.stderr.write(`error: ${(e as Error).message}\n`);
         process.exitCode = exitCodeFor(e);

@@ -2,9 +2,11 @@
  * `dwcp-monitor rollout status`: fetches GET /api/rollout from a running monitor and prints the GO / CAUTION /
  * NO-GO decision, its drivers and the key numbers (or the raw JSON with --json).
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { RolloutStatus } from '../../contract/rollout.ts';
+import { DEFAULT_MONITOR_URL, monitorFetch, readTokenFile } from '../monitor-client.ts';
+
+export { DEFAULT_MONITOR_URL, readTokenFile };
 
 /** Where the command writes; defaults to process.stdout / process.stderr. */
 export interface RolloutIo {
@@ -12,8 +14,6 @@ export interface RolloutIo {
   err(text: string): void;
 }
 
-/** Default monitor address (the `serve` default listen address). */
-export const DEFAULT_MONITOR_URL = 'http://127.0.0.1:9500';
 /** Request timeout of the CLI. */
 const TIMEOUT_MS = 10_000;
 
@@ -81,24 +81,6 @@ export function formatRolloutStatus(d: RolloutStatus): string {
 }
 
 /**
- * Reads the API token of `--token-file`: the file's text without surrounding whitespace (a trailing newline
- * from `echo` is fine).
- * @throws Error naming the file when it cannot be read or holds no token
- */
-export function readTokenFile(path: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new Error(`--token-file ${path}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const token = text.trim();
-  if (token === '' || /\s/.test(token))
-    throw new Error(`--token-file ${path} must hold one API or session token on one line`);
-  return token;
-}
-
-/**
  * Fetches GET {url}/api/rollout, sending `token` (an API or session token, docs/security.md) as
  * `Authorization: Bearer` when given.
  * @throws Error with a readable message when the monitor is unreachable, times out, answers non-2xx (its
@@ -109,44 +91,15 @@ export async function fetchRolloutStatus(
   window?: string,
   token?: string,
 ): Promise<RolloutStatus> {
-  let target: URL;
-  try {
-    target = new URL('/api/rollout', url);
-  } catch {
-    throw new Error(`--url must be an http(s) URL such as ${DEFAULT_MONITOR_URL}, got "${url}"`);
-  }
-  if (window !== undefined) target.searchParams.set('window', window);
-  let res: Response;
-  try {
-    res = await fetch(target, {
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
-    });
-  } catch (e) {
-    const cause =
-      e instanceof Error && e.cause instanceof Error
-        ? e.cause.message
-        : e instanceof Error
-          ? e.message
-          : String(e);
-    throw new Error(
-      `cannot reach the monitor at ${target.origin} (${cause}); is \`dwcp-monitor serve\` running?`,
-    );
-  }
-  const body = (await res.json().catch(() => null)) as {
-    status?: string;
-    data?: RolloutStatus;
-    error?: string;
-  } | null;
-  if (!res.ok) {
-    const hint =
-      res.status === 401
-        ? token === undefined
-          ? ' (pass --token-file with a viewer API token, docs/security.md)'
-          : ' (the token of --token-file was refused)'
-        : '';
-    throw new Error(`monitor answered HTTP ${res.status}: ${body?.error ?? res.statusText}${hint}`);
-  }
+  const query = window === undefined ? '' : `?${new URLSearchParams({ window }).toString()}`;
+  const res = await monitorFetch({
+    url,
+    path: `/api/rollout${query}`,
+    role: 'viewer',
+    timeoutMs: TIMEOUT_MS,
+    ...(token === undefined ? {} : { token }),
+  });
+  const body = (await res.json().catch(() => null)) as { status?: string; data?: RolloutStatus } | null;
   if (body?.status !== 'success' || typeof body.data?.decision !== 'string')
     throw new Error('monitor answered with an unexpected body');
   return body.data;

@@ -1,6 +1,6 @@
 /**
  * `dwcp-monitor report` reads the rows layout; on a chunks-layout store (the SQLite default) it refuses with a
- * pointer to POST /api/reports instead of writing a report whose every section says "unavailable".
+ * pointer to `--url` (ask the running monitor) instead of writing a report whose every section says "unavailable".
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -44,7 +44,7 @@ describe('report and the storage layout', () => {
       r.stderr,
       /^error: report reads storage\.layout rows only, and .*chunks\.db uses the chunks layout/,
     );
-    assert.match(r.stderr, /POST \/api\/reports/);
+    assert.match(r.stderr, /ask the running monitor instead with --url/);
   });
 
   it('writes the report of a rows-layout store', () => {
