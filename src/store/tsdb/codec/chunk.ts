@@ -40,7 +40,6 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { BitWriter } from './bits.ts';
 import { type DecimalColumn, fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
 import { fromFloatSteps, MAX_STEP_GUARD, toFloatSteps } from './float-delta.ts';
 import { decodeStepSegments, planStepSegments, writeStepSegments } from './float-step-segments.ts';
@@ -247,10 +246,7 @@ function compactStreams(
   if (gridBytes < 1 + dodBytes) {
     out[off] = TS_GRID;
     off = writeUvarint(out, off + 1, interval);
-    const w = new BitWriter(Math.ceil(tsPlan!.bits / 8) + 1);
-    writeIntColumn(w, grid, tsPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, grid, tsPlan!) + 7) >>> 3;
   } else {
     out[off++] = TS_DOD;
     out.set(dod, off);
@@ -265,26 +261,17 @@ function compactStreams(
     out[off] = V_FLOAT_STEPS;
     out[off + 1] = fs!.guard;
     off = writeWholeValues(out, off + 2, fs!.wholeAt, vs);
-    const w = new BitWriter(Math.ceil(fPlan!.bits / 8) + 1);
-    writeIntColumn(w, fs!.steps, fPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, fs!.steps, fPlan!) + 7) >>> 3;
   } else if (exBytes === vSection && exBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL_EXCEPT;
     off = writeWholeValues(out, off + 1, ex!.at, vs);
     out[off++] = ex!.dec.exponent;
-    const w = new BitWriter(Math.ceil(exPlan!.bits / 8) + 1);
-    writeIntColumn(w, ex!.dec.mantissas, exPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, ex!.dec.mantissas, exPlan!) + 7) >>> 3;
   } else if (decBytes === vSection && decBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL;
     out[off + 1] = dec!.exponent;
     off += 2;
-    const w = new BitWriter(Math.ceil(vPlan!.bits / 8) + 1);
-    writeIntColumn(w, dec!.mantissas, vPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, dec!.mantissas, vPlan!) + 7) >>> 3;
   } else {
     out[off++] = V_XOR;
     out.set(xor, off);

@@ -23,7 +23,7 @@
  * @see S. W. Golomb, "Run-length encodings", IEEE Trans. Inf. Theory 12(3), 1966.
  */
 import { StoreError } from '../../../errors.ts';
-import { paddedScratch, readBits, type BitWriter } from './bits.ts';
+import { paddedScratch, putBits, readBits } from './bits.ts';
 import { bitLength, ESCAPE, INV_POW2, type IntColumnPlan } from './int-column-plan.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
@@ -32,33 +32,45 @@ export { planIntColumn, type IntColumnPlan } from './int-column-plan.ts';
 const TWO32 = 4294967296;
 const POW2: readonly number[] = Array.from({ length: 54 }, (_, i) => 2 ** i);
 
-/** Writes a field: 6 bits of the bit length of `z` (0 for 0), then `z` in that many bits. */
-function writeField(w: BitWriter, z: number): void {
-  const l = z === 0 ? 0 : bitLength(z);
-  w.writeBits(l, 6);
-  writeLow(w, z, l);
+/**
+ * Writes the low `n` bits (0..53) of the non-negative safe integer `z` at bit `pos` of `out`; returns the bit after
+ * them. (`putBits` keeps the low bits of a word: the conversion of a safe integer to 32 bits is modulo 2^32.)
+ */
+function putLow(out: Uint8Array, pos: number, z: number, n: number): number {
+  if (n > 32) {
+    putBits(out, pos, Math.floor(z / TWO32), n - 32);
+    putBits(out, pos + n - 32, z, 32);
+  } else if (n > 0) putBits(out, pos, z, n);
+  return pos + n;
 }
 
-/** Writes the low `n` bits (0..53) of the non-negative safe integer `z`. */
-function writeLow(w: BitWriter, z: number, n: number): void {
-  if (n > 32) {
-    w.writeBits(Math.floor(z / TWO32) % POW2[n - 32]!, n - 32);
-    w.writeBits(z % TWO32, 32);
-  } else if (n > 0) w.writeBits(z % POW2[n]!, n);
+/** Writes a field at bit `pos` of `out`: 6 bits of the bit length of `z` (0 for 0), then `z`; returns the bit after. */
+function putField(out: Uint8Array, pos: number, z: number): number {
+  const l = z === 0 ? 0 : bitLength(z);
+  putBits(out, pos, l, 6);
+  return putLow(out, pos + 6, z, l);
 }
 
 /**
- * Writes `xs` to `w` as planned by {@link planIntColumn} (the plan must be for these values). A Rice code of up to
- * 32 bits (its `1`s, the `0` and the low k bits) goes out as one write.
- * @throws StoreError when `w` reaches its size limit.
+ * Writes `xs` as planned by {@link planIntColumn} (the plan must be for these values) into `out` from bit `pos`,
+ * straight into the blob being built: the bytes from `pos` on must still be zero, and `out` must hold the plan's
+ * bits. A Rice code of up to 32 bits (its `1`s, the `0` and the low k bits) is one write.
+ * @returns the bit position after the column.
+ * @throws StoreError when the column did not take the plan's bits or does not fit `out` (a plan for other values).
  */
-export function writeIntColumn(w: BitWriter, xs: ArrayLike<number>, plan: IntColumnPlan): void {
+export function writeIntColumn(
+  out: Uint8Array,
+  pos: number,
+  xs: ArrayLike<number>,
+  plan: IntColumnPlan,
+): number {
+  const start = pos;
   const n = xs.length;
   const { order, centre, k } = plan;
-  w.writeBits(order, 2);
-  w.writeBits(k, 6);
-  writeField(w, zigzag(centre));
-  for (let i = 0; i < order; i++) writeField(w, zigzag(xs[i]!));
+  putBits(out, pos, order, 2);
+  putBits(out, pos + 2, k, 6);
+  pos = putField(out, pos + 8, zigzag(centre));
+  for (let i = 0; i < order; i++) pos = putField(out, pos, zigzag(xs[i]!));
   const p = POW2[k]!;
   const inv = INV_POW2[k]!;
   const stop = POW2[k + 1]!; // the place of the unary part above the terminating 0 and the low k bits
@@ -78,19 +90,25 @@ export function writeIntColumn(w: BitWriter, xs: ArrayLike<number>, plan: IntCol
     const z = zigzag(d - centre);
     const q = Math.floor(z * inv); // z / 2^k, exact
     if (q < ESCAPE) {
-      if (q + 1 + k <= 32) w.writeBits((POW2[q]! - 1) * stop + (z - q * p), q + 1 + k);
+      const len = q + 1 + k;
+      if (len <= 32) putBits(out, pos, (POW2[q]! - 1) * stop + (z - q * p), len);
       else {
-        if (q > 0) w.writeBits(POW2[q]! - 1, q);
-        w.writeBit(0);
-        writeLow(w, z, k);
+        if (q > 0) putBits(out, pos, POW2[q]! - 1, q);
+        putLow(out, pos + q + 1, z, k); // after the 0, which is already there
       }
+      pos += len;
     } else {
-      w.writeBits(0xffff, ESCAPE);
+      putBits(out, pos, 0xffff, ESCAPE);
       const l = bitLength(z);
-      w.writeBits(l, 6);
-      writeLow(w, z, l);
+      putBits(out, pos + ESCAPE, l, 6);
+      pos = putLow(out, pos + ESCAPE + 6, z, l);
     }
   }
+  if (pos - start !== plan.bits || pos > out.length * 8)
+    throw new StoreError(
+      `integer column wrote ${pos - start} bits, planned ${plan.bits} (room: ${out.length * 8 - start})`,
+    );
+  return pos;
 }
 
 function readLow(b: Uint8Array, pos: number, n: number): number {
