@@ -30,7 +30,7 @@ export function bitLength(z: number): number {
   return Math.min(54, 64 - Math.clz32(Math.floor(z / TWO32)));
 }
 
-/** Bits of a field (int-column.ts `writeField`): 6 bits of the bit length of `z` (0 for 0), then `z`. */
+/** Bits of a field (int-column.ts `putField`): 6 bits of the bit length of `z` (0 for 0), then `z`. */
 export function fieldBits(z: number): number {
   return 6 + (z === 0 ? 0 : bitLength(z));
 }
@@ -53,8 +53,10 @@ let sel = new Float64Array(cap);
 let zs = new Float64Array(3 * cap);
 /** Counts per value of each small-range order's differences (counted orders; see {@link planIntColumn}). */
 const counted: readonly Int32Array[] = [0, 1, 2].map(() => new Int32Array(MAX_COUNTED_RANGE));
+/** Buckets of {@link bucketedRank}. */
+const BUCKETS = 256;
 /** Counts per bucket of {@link bucketedRank}. */
-const bucketCounts = new Int32Array(256);
+const bucketCounts = new Int32Array(BUCKETS);
 
 /** The element of rank `k` of `a[0 .. n)` (reordered in place; Hoare's selection, expected O(n)). */
 function select(a: Float64Array, n: number, k: number): number {
@@ -130,8 +132,6 @@ function countedBits(c: Int32Array, range: number, min: number, centre: number, 
   return bits;
 }
 
-/** Buckets of {@link bucketedRank}. */
-const BUCKETS = 256;
 /** Bucket of each difference in {@link bucketedRank}. */
 let bucketOf = new Uint8Array(cap);
 
