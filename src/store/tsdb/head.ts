@@ -197,7 +197,7 @@ export class Head {
     const limit = this.limits.maxChunkBytes * CHUNK_SIZE_AIM * n;
     // Stored bytes never exceed the format-1 bytes (compactChunk keeps the smaller), so a ratio of 1 is an upper bound.
     if (raw * (n + 1) * (s.sizeRatio || 1) < limit) return false;
-    if (s.sizeRatio === 0) s.sizeRatio = compactChunk(app.bytes()).length / raw;
+    if (s.sizeRatio === 0) s.sizeRatio = app.compactBytes().length / raw;
     return raw * (n + 1) * s.sizeRatio >= limit;
   }
 

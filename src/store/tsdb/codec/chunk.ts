@@ -40,7 +40,6 @@
  * @see T. Pelkonen et al., "Gorilla: A Fast, Scalable, In-Memory Time Series Database", VLDB 2015, §4.1.
  */
 import { InvalidInputError, StoreError } from '../../../errors.ts';
-import { BitWriter } from './bits.ts';
 import { type DecimalColumn, fromDecimal, MAX_DECIMAL_EXPONENT, toDecimal } from './decimal.ts';
 import { fromFloatSteps, MAX_STEP_GUARD, toFloatSteps } from './float-delta.ts';
 import { decodeStepSegments, planStepSegments, writeStepSegments } from './float-step-segments.ts';
@@ -138,7 +137,10 @@ export class ChunkAppender implements TimestampStream, XorStream {
    * @throws StoreError when the appender is empty.
    */
   compactBytes(): Uint8Array {
-    return compactChunk(this.bytes());
+    if (this.tsCount < 3) return this.bytes();
+    const ts = this.tsBuf.subarray(0, (this.tsBits + 7) >>> 3);
+    const vs = this.vBuf.subarray(0, (this.vBits + 7) >>> 3);
+    return compactStreams(this.tsCount, ts, vs, this.encodedBytes) ?? this.bytes();
   }
 
   /** The chunk blob in format 1 (a copy; the appender stays usable). @throws StoreError when the appender is empty. */
@@ -178,13 +180,36 @@ export function encodeChunk(timestampsMs: ArrayLike<number>, values: ArrayLike<n
 export function compactChunk(blob: Uint8Array): Uint8Array {
   const h = readChunkHeader(blob);
   if (blob[0] !== RAW_CHUNK_FORMAT || h.count < 3) return blob;
-  const n = h.count;
-  const ts = new Float64Array(n);
-  const vs = new Float64Array(n);
-  decodeTimestampColumn(blob.subarray(h.tsStart, h.tsEnd), n, ts);
-  decodeXorColumn(blob.subarray(h.tsEnd), n, vs);
-  const dodBytes = h.tsEnd - h.tsStart;
-  const xorBytes = blob.length - h.tsEnd;
+  return (
+    compactStreams(h.count, blob.subarray(h.tsStart, h.tsEnd), blob.subarray(h.tsEnd), blob.length) ?? blob
+  );
+}
+
+/** Decoded samples of the chunk being compacted (shared: compaction runs to its end without yielding). */
+let tsScratch = new Float64Array(512);
+let vsScratch = new Float64Array(512);
+
+/**
+ * The format-2 blob of `n` (>= 3) samples given as their format-1 streams (`dod`: timestamps, `xor`: values),
+ * or undefined when it would not be smaller than the format-1 blob of `rawBytes`.
+ * @throws StoreError when a stream is corrupt.
+ */
+function compactStreams(
+  n: number,
+  dod: Uint8Array,
+  xor: Uint8Array,
+  rawBytes: number,
+): Uint8Array | undefined {
+  if (tsScratch.length < n) {
+    tsScratch = new Float64Array(n * 2);
+    vsScratch = new Float64Array(n * 2);
+  }
+  const ts = tsScratch.subarray(0, n);
+  const vs = vsScratch.subarray(0, n);
+  decodeTimestampColumn(dod, n, ts);
+  decodeXorColumn(xor, n, vs);
+  const dodBytes = dod.length;
+  const xorBytes = xor.length;
 
   // Timestamps relative to the grid of the chunk's mean interval (at least 1 ms).
   const interval = Math.max(1, Math.round((ts[n - 1]! - ts[0]!) / (n - 1)));
@@ -213,7 +238,7 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   const vSection = Math.min(1 + xorBytes, decBytes, fBytes, sBytes, exBytes);
 
   const headBytes = 1 + uvarintLength(n) + uvarintLength(tsSection);
-  if (headBytes + tsSection + vSection >= blob.length) return blob;
+  if (headBytes + tsSection + vSection >= rawBytes) return undefined;
   const out = new Uint8Array(headBytes + tsSection + vSection);
   out[0] = COMPACT_CHUNK_FORMAT;
   let off = writeUvarint(out, 1, n);
@@ -221,13 +246,10 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
   if (gridBytes < 1 + dodBytes) {
     out[off] = TS_GRID;
     off = writeUvarint(out, off + 1, interval);
-    const w = new BitWriter(Math.ceil(tsPlan!.bits / 8) + 1);
-    writeIntColumn(w, grid, tsPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, grid, tsPlan!) + 7) >>> 3;
   } else {
     out[off++] = TS_DOD;
-    out.set(blob.subarray(h.tsStart, h.tsEnd), off);
+    out.set(dod, off);
     off += dodBytes;
   }
   if (sBytes === vSection && sBytes < fBytes && sBytes < 1 + xorBytes) {
@@ -239,29 +261,20 @@ export function compactChunk(blob: Uint8Array): Uint8Array {
     out[off] = V_FLOAT_STEPS;
     out[off + 1] = fs!.guard;
     off = writeWholeValues(out, off + 2, fs!.wholeAt, vs);
-    const w = new BitWriter(Math.ceil(fPlan!.bits / 8) + 1);
-    writeIntColumn(w, fs!.steps, fPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, fs!.steps, fPlan!) + 7) >>> 3;
   } else if (exBytes === vSection && exBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL_EXCEPT;
     off = writeWholeValues(out, off + 1, ex!.at, vs);
     out[off++] = ex!.dec.exponent;
-    const w = new BitWriter(Math.ceil(exPlan!.bits / 8) + 1);
-    writeIntColumn(w, ex!.dec.mantissas, exPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, ex!.dec.mantissas, exPlan!) + 7) >>> 3;
   } else if (decBytes === vSection && decBytes < 1 + xorBytes) {
     out[off] = V_DECIMAL;
     out[off + 1] = dec!.exponent;
     off += 2;
-    const w = new BitWriter(Math.ceil(vPlan!.bits / 8) + 1);
-    writeIntColumn(w, dec!.mantissas, vPlan!);
-    w.copyTo(out, off);
-    off += w.byteLength;
+    off = (writeIntColumn(out, off * 8, dec!.mantissas, vPlan!) + 7) >>> 3;
   } else {
     out[off++] = V_XOR;
-    out.set(blob.subarray(h.tsEnd), off);
+    out.set(xor, off);
     off += xorBytes;
   }
   if (off !== out.length) throw new StoreError(`chunk compaction wrote ${off} of ${out.length} bytes`);

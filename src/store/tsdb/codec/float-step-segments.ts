@@ -16,7 +16,6 @@
  * The whole values and the guard are written as in value mode 2 (before these segments).
  */
 import { StoreError } from '../../../errors.ts';
-import { BitWriter } from './bits.ts';
 import type { FloatSteps } from './float-delta.ts';
 import { decodeIntColumn, planIntColumn, writeIntColumn, type IntColumnPlan } from './int-column.ts';
 import { readUvarint, uvarintLength, writeUvarint } from './varint.ts';
@@ -54,17 +53,13 @@ export function planStepSegments(fs: FloatSteps): SegmentPlan | undefined {
 
 /**
  * Writes the planned segments of `fs` into `out` at `off`; returns the offset after them.
- * @throws StoreError when a column is not the size its plan said.
+ * @throws StoreError when a column is not the size its plan said (int-column.ts `writeIntColumn`).
  */
 export function writeStepSegments(out: Uint8Array, off: number, fs: FloatSteps, p: SegmentPlan): number {
   for (const seg of p.segments) {
     const len = Math.ceil(seg.plan.bits / 8);
-    const w = new BitWriter(len + 1);
-    writeIntColumn(w, fs.steps.subarray(seg.from, seg.to), seg.plan);
-    if (w.byteLength !== len)
-      throw new StoreError(`float step segment wrote ${w.byteLength} of ${len} bytes`);
     off = writeUvarint(out, off, len);
-    w.copyTo(out, off);
+    writeIntColumn(out, off * 8, fs.steps.subarray(seg.from, seg.to), seg.plan);
     off += len;
   }
   return off;

@@ -23,175 +23,57 @@
  * @see S. W. Golomb, "Run-length encodings", IEEE Trans. Inf. Theory 12(3), 1966.
  */
 import { StoreError } from '../../../errors.ts';
-import { paddedScratch, readBits, type BitWriter } from './bits.ts';
+import { paddedScratch, putBits, readBits } from './bits.ts';
+import { bitLength, ESCAPE, INV_POW2, type IntColumnPlan } from './int-column-plan.ts';
 import { unzigzag, zigzag } from './varint.ts';
 
+export { planIntColumn, type IntColumnPlan } from './int-column-plan.ts';
+
 const TWO32 = 4294967296;
-/** Unary prefix length that marks an escaped (outlier) value. */
-const ESCAPE = 16;
-/** Largest |difference − centre| and |first value| a column may hold: keeps zigzag results safe integers. */
-const MAX_ABS = 2 ** 51;
 const POW2: readonly number[] = Array.from({ length: 54 }, (_, i) => 2 ** i);
 
-/** Writes a field: 6 bits of the bit length of `z` (0 for 0), then `z` in that many bits. */
-function writeField(w: BitWriter, z: number): void {
-  const l = z === 0 ? 0 : bitLength(z);
-  w.writeBits(l, 6);
-  writeLow(w, z, l);
-}
-
-/** Bits {@link writeField} takes for `z`. */
-function fieldBits(z: number): number {
-  return 6 + (z === 0 ? 0 : bitLength(z));
-}
-
-/** Writes the low `n` bits (0..53) of the non-negative safe integer `z`. */
-function writeLow(w: BitWriter, z: number, n: number): void {
+/**
+ * Writes the low `n` bits (0..53) of the non-negative safe integer `z` at bit `pos` of `out`; returns the bit after
+ * them. (`putBits` keeps the low bits of a word: the conversion of a safe integer to 32 bits is modulo 2^32.)
+ */
+function putLow(out: Uint8Array, pos: number, z: number, n: number): number {
   if (n > 32) {
-    w.writeBits(Math.floor(z / TWO32) % POW2[n - 32]!, n - 32);
-    w.writeBits(z % TWO32, 32);
-  } else if (n > 0) w.writeBits(z % POW2[n]!, n);
+    putBits(out, pos, Math.floor(z / TWO32), n - 32);
+    putBits(out, pos + n - 32, z, 32);
+  } else if (n > 0) putBits(out, pos, z, n);
+  return pos + n;
 }
 
-function bitLength(z: number): number {
-  let l = 0;
-  while (l < 53 && z >= POW2[l + 1]!) l++;
-  return l + 1;
-}
-
-/** Bits of the Rice code of `z` with parameter `k`. */
-function riceBits(z: number, k: number): number {
-  const q = Math.floor(z / POW2[k]!);
-  return q < ESCAPE ? q + 1 + k : ESCAPE + 6 + bitLength(z);
-}
-
-let scratch = new Float64Array(1024);
-let sel = new Float64Array(1024);
-let zs = new Float64Array(1024);
-
-/** The element of rank `k` of `a` (reordered in place; Hoare's selection, expected O(n)). */
-function select(a: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (hi > lo) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return a[k]!;
-  }
-  return a[k]!;
-}
-
-/** Bits of the Rice codes of `z[0 .. m)` with parameter `k`. */
-function columnBits(z: Float64Array, m: number, k: number): number {
-  let bits = 0;
-  for (let i = 0; i < m; i++) bits += riceBits(z[i]!, k);
-  return bits;
-}
-
-/** A column plan: order, centre and k, with the bits the column takes. */
-export interface IntColumnPlan {
-  readonly order: number;
-  readonly centre: number;
-  readonly k: number;
-  readonly bits: number;
+/** Writes a field at bit `pos` of `out`: 6 bits of the bit length of `z` (0 for 0), then `z`; returns the bit after. */
+function putField(out: Uint8Array, pos: number, z: number): number {
+  const l = z === 0 ? 0 : bitLength(z);
+  putBits(out, pos, l, 6);
+  return putLow(out, pos + 6, z, l);
 }
 
 /**
- * A small plan for `xs`: each order (0..2) around its median with the Rice parameter its mean suggests, the
- * smallest of them, then the neighbouring parameters of that order; undefined when a value or difference is
- * too large for the column (|x| or |difference − centre| above 2^51) or `xs` is empty.
+ * Writes `xs` as planned by {@link planIntColumn} (the plan must be for these values) into `out` from bit `pos`,
+ * straight into the blob being built: the bytes from `pos` on must still be zero, and `out` must hold the plan's
+ * bits. A Rice code of up to 32 bits (its `1`s, the `0` and the low k bits) is one write.
+ * @returns the bit position after the column.
+ * @throws StoreError when the column did not take the plan's bits or does not fit `out` (a plan for other values).
  */
-export function planIntColumn(xs: ArrayLike<number>): IntColumnPlan | undefined {
-  const n = xs.length;
-  if (n === 0) return undefined;
-  if (scratch.length < n) {
-    scratch = new Float64Array(n * 2);
-    sel = new Float64Array(n * 2);
-    zs = new Float64Array(n * 2);
-  }
-  for (let i = 0; i < n; i++) {
-    const x = xs[i]!;
-    if (!(Math.abs(x) <= MAX_ABS)) return undefined;
-    scratch[i] = x;
-  }
-  let best: IntColumnPlan | undefined;
-  let bestHead = 0;
-  for (let order = 0; order <= 2 && order < n; order++) {
-    if (order > 0) for (let i = n - 1; i >= order; i--) scratch[i] = scratch[i]! - scratch[i - 1]!;
-    const m = n - order;
-    const d = scratch.subarray(order, n);
-    const s = sel.subarray(0, m);
-    s.set(d);
-    const centre = select(s, m >> 1);
-    let sum = 0;
-    let ok = true;
-    for (let i = 0; i < m; i++) {
-      const e = d[i]! - centre;
-      if (!(Math.abs(e) <= MAX_ABS)) {
-        ok = false;
-        break;
-      }
-      sum += zigzag(e);
-    }
-    if (!ok) break; // higher orders only grow
-    const mean = sum / m;
-    const k = mean < 1 ? 0 : Math.min(52, Math.floor(Math.log2(mean)));
-    let head = 8 + fieldBits(zigzag(centre));
-    for (let i = 0; i < order; i++) head += fieldBits(zigzag(xs[i]!));
-    let bits = head;
-    for (let i = 0; i < m; i++) bits += riceBits(zigzag(d[i]! - centre), k);
-    if (best === undefined || bits < best.bits) {
-      best = { order, centre, k, bits };
-      bestHead = head;
-    }
-  }
-  if (best === undefined) return undefined;
-  // Neighbouring parameters of the chosen order.
-  const { order, centre } = best;
-  const m = n - order;
-  let prev = 0;
-  let delta = 0;
-  for (let i = 0; i < n; i++) {
-    const x = xs[i]!;
-    const d = order === 0 ? x : order === 1 ? x - prev : x - prev - delta;
-    if (order === 2 && i > 0) delta = x - prev;
-    prev = x;
-    if (i >= order) zs[i - order] = zigzag(d - centre);
-  }
-  for (const k of [best.k - 1, best.k + 1]) {
-    if (k < 0 || k > 52) continue;
-    const bits = bestHead + columnBits(zs, m, k);
-    if (bits < best.bits) best = { order, centre, k, bits };
-  }
-  return best;
-}
-
-/**
- * Writes `xs` to `w` as planned by {@link planIntColumn} (the plan must be for these values).
- * @throws StoreError when `w` reaches its size limit.
- */
-export function writeIntColumn(w: BitWriter, xs: ArrayLike<number>, plan: IntColumnPlan): void {
+export function writeIntColumn(
+  out: Uint8Array,
+  pos: number,
+  xs: ArrayLike<number>,
+  plan: IntColumnPlan,
+): number {
+  const start = pos;
   const n = xs.length;
   const { order, centre, k } = plan;
-  w.writeBits(order, 2);
-  w.writeBits(k, 6);
-  writeField(w, zigzag(centre));
-  for (let i = 0; i < order; i++) writeField(w, zigzag(xs[i]!));
+  putBits(out, pos, order, 2);
+  putBits(out, pos + 2, k, 6);
+  pos = putField(out, pos + 8, zigzag(centre));
+  for (let i = 0; i < order; i++) pos = putField(out, pos, zigzag(xs[i]!));
   const p = POW2[k]!;
+  const inv = INV_POW2[k]!;
+  const stop = POW2[k + 1]!; // the place of the unary part above the terminating 0 and the low k bits
   let a = order >= 1 ? xs[order - 1]! : 0; // x[i-1]
   let b = order >= 2 ? xs[1]! - xs[0]! : 0; // delta at i-1
   for (let i = order; i < n; i++) {
@@ -206,18 +88,27 @@ export function writeIntColumn(w: BitWriter, xs: ArrayLike<number>, plan: IntCol
     }
     a = x;
     const z = zigzag(d - centre);
-    const q = Math.floor(z / p);
+    const q = Math.floor(z * inv); // z / 2^k, exact
     if (q < ESCAPE) {
-      if (q > 0) w.writeBits(POW2[q]! - 1, q);
-      w.writeBit(0);
-      writeLow(w, z, k);
+      const len = q + 1 + k;
+      if (len <= 32) putBits(out, pos, (POW2[q]! - 1) * stop + (z - q * p), len);
+      else {
+        if (q > 0) putBits(out, pos, POW2[q]! - 1, q);
+        putLow(out, pos + q + 1, z, k); // after the 0, which is already there
+      }
+      pos += len;
     } else {
-      w.writeBits(0xffff, ESCAPE);
+      putBits(out, pos, 0xffff, ESCAPE);
       const l = bitLength(z);
-      w.writeBits(l, 6);
-      writeLow(w, z, l);
+      putBits(out, pos + ESCAPE, l, 6);
+      pos = putLow(out, pos + ESCAPE + 6, z, l);
     }
   }
+  if (pos - start !== plan.bits || pos > out.length * 8)
+    throw new StoreError(
+      `integer column wrote ${pos - start} bits, planned ${plan.bits} (room: ${out.length * 8 - start})`,
+    );
+  return pos;
 }
 
 function readLow(b: Uint8Array, pos: number, n: number): number {
