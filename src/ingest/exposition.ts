@@ -141,7 +141,9 @@ export function parseExpositionLines(
   const defaultTs = opts.defaultTimestampMs;
   const cache = opts.seriesCache;
   cache?.begin();
-  const samples: Sample[] = [];
+  // Sized from the target's last body (about as many samples) and cut to the count at the end: no copies as it grows.
+  const samples: Sample[] = cache === undefined ? [] : new Array<Sample>(cache.lastSamples);
+  let nSamples = 0;
   const families = new Map<string, ExpositionFamily>();
   const typed = new Set<string>();
   const helped = new Set<string>();
@@ -457,11 +459,12 @@ export function parseExpositionLines(
       const key = canonicalKey(name, labels, nLabels, order);
       fresh = seen.addRange(key, 0, key.length);
     }
-    if (fresh) samples.push({ name, labels, value, timestampMs: ts });
+    if (fresh) samples[nSamples++] = { name, labels, value, timestampMs: ts };
     else duplicates++;
     pos = next;
   }
-  cache?.commit();
+  samples.length = nSamples;
+  cache?.commit(nSamples);
   seen.release();
   return { samples, families, duplicates };
 }
