@@ -45,13 +45,22 @@ export function sealChanges<S extends ChangedSeries>(changes: SeriesChanges<S>):
 /** Settled change records kept for reuse at most (a few targets' scrapes in flight at once). */
 export const SPARE_CHANGE_RECORDS = 4;
 
-/** Records of a batch larger than this many samples are not kept for reuse (a large pushed batch: ~33 B each). */
+/** Records for more than this many changes are not kept for reuse (a large pushed batch; ~33 B per change). */
 export const MAX_KEPT_CHANGES = 65_536;
+
+/**
+ * Room for changes a new record has for a batch of `n` samples: a quarter more, so the next scrape of a target whose
+ * body grew a little (new series) still fits.
+ */
+export function recordCapacity(n: number): number {
+  return n + Math.ceil(n / 4);
+}
 
 /**
  * Change records handed out per admission and taken back once it settled; at most {@link SPARE_CHANGE_RECORDS}
  * spare records of at most {@link MAX_KEPT_CHANGES} changes each are kept (about 8.6 MB at most, in practice a few
- * times a target's batch size).
+ * times a target's batch size). The smallest spare that holds a batch is handed out; when the spares are full, a
+ * record given back replaces the smallest one if it is larger, so the spares follow the largest batches.
  */
 export class ChangeRecords<S extends ChangedSeries> {
   private readonly spare: SeriesChanges<S>[] = [];
@@ -63,17 +72,23 @@ export class ChangeRecords<S extends ChangedSeries> {
 
   /** Empty records for a batch of `n` samples (a spare one at least that large, or new ones). */
   take(n: number): SeriesChanges<S> {
-    for (let k = this.spare.length - 1; k >= 0; k--) {
-      const c = this.spare[k]!;
-      if (c.created.length < n) continue;
-      this.spare[k] = this.spare[this.spare.length - 1]!;
-      this.spare.pop();
+    const spare = this.spare;
+    let best = -1;
+    for (let k = 0; k < spare.length; k++) {
+      const size = spare[k]!.created.length;
+      if (size >= n && (best < 0 || size < spare[best]!.created.length)) best = k;
+    }
+    if (best >= 0) {
+      const c = spare[best]!;
+      spare[best] = spare[spare.length - 1]!;
+      spare.pop();
       return c;
     }
+    const cap = recordCapacity(n);
     return {
-      states: new Array<S | undefined>(n),
-      created: new Uint8Array(n),
-      numbers: new Float64Array(3 * n),
+      states: new Array<S | undefined>(cap),
+      created: new Uint8Array(cap),
+      numbers: new Float64Array(3 * cap),
       count: 0,
     };
   }
@@ -83,10 +98,24 @@ export class ChangeRecords<S extends ChangedSeries> {
    * later {@link take} writes over them. The caller must not read them afterwards.
    */
   give(changes: SeriesChanges<S>): void {
-    if (this.spare.length >= SPARE_CHANGE_RECORDS || changes.created.length > MAX_KEPT_CHANGES) return;
+    const size = changes.created.length;
+    if (size > MAX_KEPT_CHANGES) return;
+    const spare = this.spare;
+    let slot = spare.length;
+    if (slot >= SPARE_CHANGE_RECORDS) {
+      slot = 0;
+      for (let k = 1; k < spare.length; k++)
+        if (spare[k]!.created.length < spare[slot]!.created.length) slot = k;
+      if (spare[slot]!.created.length >= size) return;
+    }
     const states = changes.states;
     for (let j = 0; j < changes.count; j++) states[j] = undefined;
     changes.count = 0;
-    this.spare.push(changes);
+    spare[slot] = changes;
+  }
+
+  /** The number of changes each spare record holds (for tests). */
+  spareSizes(): number[] {
+    return this.spare.map((c) => c.created.length);
   }
 }
