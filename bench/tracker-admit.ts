@@ -5,7 +5,8 @@
  * scraper parses them), then admitted batch by batch, each node its own source, as `serve` admits scrapes. CPU is
  * the process' user + system time (what a loaded machine distorts least); the load average is printed with it.
  * The median of `--repeats 5` passes over fresh trackers, and the bytes each pass allocated on V8's heap per
- * sample (bench/heap-allocated.ts; run with `node --expose-gc --import tsx` for a compact heap before each pass). `--inference`: series outside the catalog derived by
+ * sample (bench/heap-allocated.ts; run with `node --expose-gc --import tsx` for a compact heap before each pass). Each
+ * admission is settled as the pipeline settles it once its batch is stored (its change records are then reused). `--inference`: series outside the catalog derived by
  * inference, as `serve` does by default (`detection.inference`).
  */
 import { loadavg } from 'node:os';
@@ -54,8 +55,11 @@ for (let rep = 0; rep < REPEATS; rep++) {
   });
   const cost = await measureCall(() => {
     let n = 0;
-    for (const b of batches)
-      n += tracker.admit(b.samples, { source: b.source, nowMs: b.nowMs, types: b.types }).inputs.length;
+    for (const b of batches) {
+      const r = tracker.admit(b.samples, { source: b.source, nowMs: b.nowMs, types: b.types });
+      r.settle(); // as the pipeline does once the batch is stored
+      n += r.inputs.length;
+    }
     return Promise.resolve(n);
   });
   inputs = cost.result;

@@ -34,6 +34,14 @@ import {
   type LexCursor,
 } from './exposition-lexical.ts';
 
+/**
+ * The sample array's initial length for a body of a target whose last body had `last` samples: 1/16 more and 16 more
+ * (new series, and the scraper's three synthetic samples appended after the parse).
+ */
+export function sampleArrayRoom(last: number): number {
+  return last + (last >> 4) + 16;
+}
+
 /** Options of {@link parseExposition}. */
 export interface ParseExpositionOptions {
   /** Timestamp (Unix ms) given to samples that carry none, e.g. the scrape start time. */
@@ -141,7 +149,11 @@ export function parseExpositionLines(
   const defaultTs = opts.defaultTimestampMs;
   const cache = opts.seriesCache;
   cache?.begin();
-  const samples: Sample[] = [];
+  // Sized from the target's last body with room to spare, cut to the count at the end: no copies as it grows. The cut
+  // keeps the room (V8 trims an array's store only when it shrinks by more than half), so the samples the scraper
+  // appends (`up`, `scrape_duration_seconds`, `scrape_samples_scraped`) and a few new series need no copy either.
+  const samples: Sample[] = cache === undefined ? [] : new Array<Sample>(sampleArrayRoom(cache.lastSamples));
+  let nSamples = 0;
   const families = new Map<string, ExpositionFamily>();
   const typed = new Set<string>();
   const helped = new Set<string>();
@@ -457,11 +469,12 @@ export function parseExpositionLines(
       const key = canonicalKey(name, labels, nLabels, order);
       fresh = seen.addRange(key, 0, key.length);
     }
-    if (fresh) samples.push({ name, labels, value, timestampMs: ts });
+    if (fresh) samples[nSamples++] = { name, labels, value, timestampMs: ts };
     else duplicates++;
     pos = next;
   }
-  cache?.commit();
+  samples.length = nSamples;
+  cache?.commit(nSamples);
   seen.release();
   return { samples, families, duplicates };
 }

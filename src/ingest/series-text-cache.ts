@@ -61,6 +61,7 @@ export class SeriesTextCache {
   /** Entries of `next` written by the running parse. */
   private nextCount = 0;
   private cursor = 0;
+  private samples = 0;
 
   constructor(
     private readonly pool: SeriesTextCachePool,
@@ -71,6 +72,14 @@ export class SeriesTextCache {
   /** Entries kept from the last committed parse. */
   get size(): number {
     return this.prev.length;
+  }
+
+  /**
+   * Samples the last committed parse returned (0 before the first): the parser sizes its sample array from it, as a
+   * target's next body has about as many samples, instead of growing the array by copies as it pushes.
+   */
+  get lastSamples(): number {
+    return this.samples;
   }
 
   /** Starts a parse (a parse that throws is never committed: the entries of the last good body stay). */
@@ -132,8 +141,12 @@ export class SeriesTextCache {
     return e.labels;
   }
 
-  /** Makes this parse's entries the ones the next parse is matched against. */
-  commit(): void {
+  /**
+   * Makes this parse's entries the ones the next parse is matched against.
+   * @param samples samples the parse returned ({@link lastSamples}; a non-negative integer)
+   */
+  commit(samples: number): void {
+    this.samples = samples;
     const before = this.prev.length;
     const done = this.next;
     // cut to this parse's entries (in place): nothing of a longer earlier body stays referenced
@@ -147,6 +160,7 @@ export class SeriesTextCache {
   /** Drops every entry (the pool's eviction). */
   clear(): number {
     const n = this.prev.length;
+    this.samples = 0;
     this.prev = [];
     this.next = [];
     this.nextCount = 0;

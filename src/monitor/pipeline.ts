@@ -209,6 +209,7 @@ export class MonitorPipeline {
         admit.revert(); // nothing was stored: a retry of the same samples must be admitted again
         throw e;
       }
+      admit.settle(); // stored: never reverted, its change records are reused
       stored = res.stored;
       this.ingested += stored;
       p.metrics?.ingested(stored);
@@ -216,6 +217,7 @@ export class MonitorPipeline {
       for (const [r, n] of Object.entries(res.rejected) as [RejectReason, number][])
         rejected[r] = (rejected[r] ?? 0) + n;
     }
+    admit.settle(); // no-op when settled above
     p.metrics?.series(p.tracker.size);
     const step = { admitted: admit.admitted.length, stored, trackMs, warning, rejected };
     if (p.engine === null) return { ...step, outcome: null, detectMs: 0 };

@@ -25,6 +25,7 @@ import {
 import { BatchRatios, InferredSeries } from './inferred-inputs.ts';
 import { handleMatches, labelCount, ScrapeCache } from './scrape-cache.ts';
 import { SeriesBudget } from './series-budget.ts';
+import { ChangeRecords, recordChange, sealChanges, type SeriesChanges } from './series-changes.ts';
 
 export type { DetectionInput } from './detection-input.ts';
 export { MIN_OBSERVATIONS_PER_INTERVAL } from './histogram-means.ts';
@@ -83,13 +84,14 @@ interface SeriesState {
   rateKey: string | undefined;
 }
 
-/** Records series `st` as changed by the running admission (`created` 1 when the admission created it). */
-function recordChange(changes: SeriesChanges, st: SeriesState, created: 0 | 1): void {
-  const j = changes.count++;
-  changes.states[j] = st;
-  changes.created[j] = created;
-  changes.numbers[3 * j] = st.lastTs;
-  changes.numbers[3 * j + 1] = st.lastValue;
+/**
+ * The admitted samples' array at a batch's first rejection, when the `n` admitted so far are its first `n`: sized for
+ * the whole batch (cut at the end), so the rest are written by index without regrowth.
+ */
+function admittedSoFar(batch: readonly Sample[], n: number): Sample[] {
+  const out = new Array<Sample>(batch.length);
+  for (let j = 0; j < n; j++) out[j] = batch[j]!;
+  return out;
 }
 
 /** The key of the rate input of series `st` (`rate(<series key>)`), built once per series. */
@@ -127,7 +129,8 @@ export const DEFAULT_SOURCE = 'default';
 
 /** Result of admitting one scrape batch. */
 export interface AdmitResult {
-  readonly admitted: Sample[];
+  /** The admitted samples in batch order: the batch itself when every sample was admitted (not to be changed). */
+  readonly admitted: readonly Sample[];
   /** The series key (`seriesKey`, src/model/sample.ts) of every admitted sample, in the same order. */
   readonly keys: string[];
   readonly rejected: Partial<Record<RejectReason, number>>;
@@ -137,24 +140,14 @@ export interface AdmitResult {
    * samples (a remote-write sender retries after a 5xx) is admitted again instead of refused as `duplicate`:
    * series created by it are forgotten (their budget released), the last timestamp and value of the others and
    * the histogram accumulators it changed are restored. A series a later admission has moved on is left as it
-   * is. Idempotent.
+   * is. Idempotent; a no-op after {@link settle}.
    */
   readonly revert: () => void;
-}
-
-/**
- * What {@link SeriesTracker.admit} changed, to undo it: per changed series (in order of first change), its state, and
- * in `numbers` its last timestamp and value before and its last timestamp after the admission (three numbers per
- * series); sized for the batch at once, so that recording a change allocates nothing.
- */
-interface SeriesChanges {
-  readonly states: SeriesState[];
-  /** 1 where the admission created the series. */
-  readonly created: Uint8Array;
-  /** `[beforeTs, beforeValue, afterTs]` of change `j` at `3j`, `3j + 1`, `3j + 2`. */
-  readonly numbers: Float64Array;
-  /** Changes recorded. */
-  count: number;
+  /**
+   * Says the admission is final (its samples were stored, or there is no store): {@link revert} becomes a no-op and
+   * the records it needed are reused by a later admission. Idempotent; a no-op after `revert`.
+   */
+  readonly settle: () => void;
 }
 
 /**
@@ -177,6 +170,8 @@ export class SeriesTracker {
   private admissions = 0;
   /** Per-source handles of the series of the source's last batch, by position. */
   private readonly cache: ScrapeCache<SeriesState>;
+  /** Change records of settled admissions, reused (series-changes.ts). */
+  private readonly records = new ChangeRecords<SeriesState>();
 
   /**
    * @param maxSeries limit on tracked raw series (>= 1), shared fairly between sources
@@ -204,6 +199,11 @@ export class SeriesTracker {
   /** Series handles cached now over all sources (bounded by `scrapeCacheSlots`). */
   get cachedHandles(): number {
     return this.cache.size;
+  }
+
+  /** Change records of settled admissions kept for reuse now (at most `SPARE_CHANGE_RECORDS`, series-changes.ts). */
+  get spareChangeRecords(): number {
+    return this.records.spareCount;
   }
 
   /** Drops the scrape cache of `source` (a target that was removed); its series stay tracked until stale. */
@@ -241,19 +241,15 @@ export class SeriesTracker {
     const newest = ctx.nowMs === undefined ? Number.POSITIVE_INFINITY : ctx.nowMs + this.maxAheadMs;
     const types = ctx.types;
     // Sized for the whole batch at once (cut to what was admitted at the end): no regrowth per pushed sample.
-    const admitted = new Array<Sample>(batch.length);
+    // `admitted` is made only at the first rejection: until then the admitted samples are the batch's first ones.
+    let admitted: Sample[] | undefined;
     const keys = new Array<string>(batch.length);
     let nAdmitted = 0;
     const rejected: Partial<Record<RejectReason, number>> = {};
     const inputs: DetectionInput[] = [];
     const histo = new Map<string, HistogramParts>();
     const ratios = new BatchRatios();
-    const changes: SeriesChanges = {
-      states: new Array<SeriesState>(batch.length),
-      created: new Uint8Array(batch.length),
-      numbers: new Float64Array(3 * batch.length),
-      count: 0,
-    };
+    const changes = this.records.take(batch.length);
     const stamp = ++this.admissions;
     const keyOf = new SeriesKeyBuilder();
     const handles = this.cache.begin(source, batch.length);
@@ -309,7 +305,8 @@ export class SeriesTracker {
         st.stamp = stamp;
         recordChange(changes, st, 0);
       }
-      admitted[nAdmitted] = s;
+      if (admitted === undefined && nAdmitted !== i) admitted = admittedSoFar(batch, nAdmitted);
+      if (admitted !== undefined) admitted[nAdmitted] = s;
       keys[nAdmitted++] = key;
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
@@ -366,23 +363,29 @@ export class SeriesTracker {
         def,
       });
     }
-    admitted.length = nAdmitted;
     keys.length = nAdmitted;
-    changes.states.length = changes.count;
     inputs.push(...ratios.inputs());
     const pendingBefore = this.means.add(histo, inputs);
-    for (let j = 0; j < changes.count; j++) changes.numbers[3 * j + 2] = changes.states[j]!.lastTs;
-    let reverted = false;
+    sealChanges(changes);
+    let done = false;
     const revert = (): void => {
-      if (reverted) return;
-      reverted = true;
+      if (done) return;
+      done = true;
       this.undo(changes, pendingBefore);
+      this.records.give(changes);
     };
-    return { admitted, keys, rejected, inputs, revert };
+    const settle = (): void => {
+      if (done) return;
+      done = true;
+      this.records.give(changes);
+    };
+    if (admitted !== undefined) admitted.length = nAdmitted;
+    const all = admitted ?? (nAdmitted === batch.length ? batch : batch.slice(0, nAdmitted));
+    return { admitted: all, keys, rejected, inputs, revert, settle };
   }
 
   /** Restores what one admission changed (see {@link AdmitResult.revert}). */
-  private undo(changes: SeriesChanges, pendingBefore: AccumulatorsBefore): void {
+  private undo(changes: SeriesChanges<SeriesState>, pendingBefore: AccumulatorsBefore): void {
     const nums = changes.numbers;
     for (let j = 0; j < changes.count; j++) {
       const st = changes.states[j]!;

@@ -287,7 +287,7 @@ describe('series-text cache', () => {
             const read = parseExposition(`${t} 1\n`, { defaultTimestampMs: 0 }).samples[0]!;
             cache.record(read.name, t, 0, t.length, { ...read.labels }, true);
           }
-          cache.commit();
+          cache.commit(0);
           cache.begin();
           const text = parts.join('');
           const at = Math.min(at0, text.length);
@@ -333,5 +333,41 @@ describe('series-text cache', () => {
     );
     assert.equal(cache.size, 4);
     assert.equal(pool.size, 4);
+  });
+
+  it("sizes a parse's sample array from the target's last body: exact samples as bodies grow and shrink", () => {
+    const cache = new SeriesTextCachePool(100).get('t');
+    // lines with and without a label set, and a duplicate series (left out of the samples)
+    const line = (i: number): string => (i % 5 === 4 ? `y${i} ${i}` : `x{a="${i % 7}",b="${i}"} ${i}`);
+    const body = (n: number, dup: boolean): string =>
+      Array.from({ length: n }, (_, i) => line(i)).join('\n') + (dup && n > 0 ? `\n${line(0)}` : '') + '\n';
+    const want = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+    for (const [n, dup] of [
+      [0, false],
+      [6, true],
+      [40, false],
+      [3, true],
+      [3, false],
+      [25, true],
+      [1, false],
+    ] as const) {
+      for (const om of [false, true]) {
+        const text = om ? body(n, dup) + '# EOF\n' : body(n, dup);
+        const r = om
+          ? parseOpenMetrics(text, { defaultTimestampMs: 0, seriesCache: cache })
+          : parseExposition(text, { defaultTimestampMs: 0, seriesCache: cache });
+        assert.equal(r.samples.length, n, `${n} lines (${om ? 'OpenMetrics' : 'text'})`);
+        assert.equal(Object.keys(r.samples).length, n, 'no holes');
+        assert.deepEqual(
+          r.samples.map((s) => s.value),
+          want(n),
+        );
+        assert.equal(r.duplicates, dup && n > 0 ? 1 : 0);
+        assert.equal(cache.lastSamples, n);
+      }
+    }
+    // a body that fails to parse leaves the last good body's count
+    assert.throws(() => parseExposition('x{a="1"} 1\nx{ 2\n', { defaultTimestampMs: 0, seriesCache: cache }));
+    assert.equal(cache.lastSamples, 1);
   });
 });

@@ -13,7 +13,8 @@ import type { TargetStatus } from '../../../src/model/status.ts';
 import { AnomalySink, type NotificationQueue } from '../../../src/monitor/anomaly-sink.ts';
 import { buildPipeline } from '../../../src/monitor/build-pipeline.ts';
 import { DEFAULT_DETECTION_SETTINGS } from '../../../src/model/detection-settings.ts';
-import type { OutcomeSink, PipelineObserver } from '../../../src/monitor/pipeline.ts';
+import { MonitorPipeline, type OutcomeSink, type PipelineObserver } from '../../../src/monitor/pipeline.ts';
+import { SeriesTracker } from '../../../src/monitor/series-tracker.ts';
 import { catalogPipelineMetrics, type PipelineMetrics } from '../../../src/monitor/pipeline-metrics.ts';
 import { createCatalogMetrics } from '../../../src/catalog/registry.ts';
 import { openSqliteStore, type OpenedStore } from '../../../src/store/sqlite.ts';
@@ -342,6 +343,36 @@ describe('MonitorPipeline', () => {
     await assert.rejects(pipeline.ingest(batch(0, T0)), StoreError);
     assert.equal(handled, 0);
     assert.equal(pipeline.counters().anomaliesOpened, 0);
+  });
+
+  it("settles a stored batch's admission (its change records reused), and reverts one the store refused", async () => {
+    const sink: OutcomeSink = { handle: () => Promise.resolve() };
+    const tracker = new SeriesTracker(100);
+    let fail = false;
+    const appends: number[] = [];
+    const flaky = {
+      append: (samples: readonly Sample[]) => {
+        if (fail) return Promise.reject(new StoreError('disk full'));
+        appends.push(samples.length);
+        return Promise.resolve({ stored: samples.length, rejected: {} });
+      },
+    };
+    const pipeline = new MonitorPipeline({ tracker, engine: null, store: flaky, sink, clock });
+    await pipeline.ingest(batch(1, T0, [mem(40, T0)]));
+    assert.equal(tracker.spareChangeRecords, 1);
+    await pipeline.ingest(batch(1, T0 + 1000, [mem(41, T0 + 1000)]));
+    assert.equal(tracker.spareChangeRecords, 1, 'the records were taken again and given back');
+    fail = true;
+    await assert.rejects(pipeline.ingest(batch(1, T0 + 2000, [mem(42, T0 + 2000)])), StoreError);
+    fail = false;
+    // reverted: the same samples are admitted again, not refused as duplicates
+    const retry = await pipeline.ingest(batch(1, T0 + 2000, [mem(42, T0 + 2000)]));
+    assert.equal(retry.admitted, 2);
+    assert.deepEqual(appends, [2, 2, 2]);
+    // without a store the admission is settled too
+    const bare = new SeriesTracker(100);
+    await new MonitorPipeline({ tracker: bare, engine: null, store: null, sink, clock }).ingest(batch(1, T0));
+    assert.equal(bare.spareChangeRecords, 1);
   });
 
   it('exports its counters as the catalog self-metrics', async () => {

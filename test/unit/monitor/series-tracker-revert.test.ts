@@ -27,16 +27,17 @@ interface ModelChange {
 class Model {
   readonly series = new Map<string, ModelSeries>();
   admit(batch: readonly Sample[]): {
-    admitted: number;
+    admitted: Sample[];
     rejected: Record<string, number>;
     rates: number[];
     revert: () => void;
+    settle: () => void;
   } {
     const changes: ModelChange[] = [];
     const seen = new Set<ModelSeries>();
     const rejected: Record<string, number> = {};
     const rates: number[] = [];
-    let admitted = 0;
+    const admitted: Sample[] = [];
     for (const s of batch) {
       const key = seriesKey(s.name, s.labels);
       let st = this.series.get(key);
@@ -68,7 +69,7 @@ class Model {
         });
         seen.add(st);
       }
-      admitted++;
+      admitted.push(s);
       const prevTs = st.lastTs;
       const prevValue = st.lastValue;
       st.lastTs = s.timestampMs;
@@ -79,10 +80,13 @@ class Model {
       }
     }
     for (const c of changes) c.afterTs = c.series.lastTs;
-    let reverted = false;
+    let done = false;
+    const settle = (): void => {
+      done = true;
+    };
     const revert = (): void => {
-      if (reverted) return;
-      reverted = true;
+      if (done) return;
+      done = true;
       for (const c of changes) {
         if (this.series.get(c.key) !== c.series || c.series.lastTs !== c.afterTs) continue;
         if (c.created) this.series.delete(c.key);
@@ -92,7 +96,7 @@ class Model {
         }
       }
     };
-    return { admitted, rejected, rates, revert };
+    return { admitted, rejected, rates, revert, settle };
   }
 }
 
@@ -112,20 +116,27 @@ const op = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('revert' as const), which: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('settle' as const), which: fc.nat() }) },
 );
 
-test('admissions and reverts (in any order, repeated) agree with the documented model on random sequences', () => {
+test('admissions, reverts and settles (in any order, repeated) agree with the documented model on random sequences', () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 25 }), (ops) => {
       const tr = new SeriesTracker(1000);
       const model = new Model();
       const done: { real: AdmitResult; model: ReturnType<Model['admit']> }[] = [];
       for (const o of ops) {
-        if (o.kind === 'revert') {
+        if (o.kind !== 'admit') {
           if (done.length === 0) continue;
           const d = done[o.which % done.length]!;
-          d.real.revert();
-          d.model.revert();
+          // a settled admission's change records are reused by later ones: its revert must not touch them
+          if (o.kind === 'revert') {
+            d.real.revert();
+            d.model.revert();
+          } else {
+            d.real.settle();
+            d.model.settle();
+          }
           continue;
         }
         const batch: Sample[] = o.samples.map((x) => ({
@@ -136,8 +147,10 @@ test('admissions and reverts (in any order, repeated) agree with the documented 
         }));
         const real = tr.admit(batch, { source: 'a' });
         const m = model.admit(batch);
-        assert.equal(real.admitted.length, m.admitted);
-        assert.equal(real.keys.length, m.admitted);
+        assert.deepEqual(real.admitted, m.admitted);
+        assert.equal(real.keys.length, m.admitted.length);
+        // every sample admitted: the batch itself, not a copy
+        if (m.admitted.length === batch.length) assert.equal(real.admitted, batch);
         assert.deepEqual(real.rejected, m.rejected);
         assert.deepEqual(
           real.inputs.map((i) => i.value),
