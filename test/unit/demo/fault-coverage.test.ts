@@ -3,6 +3,7 @@
  * read back from a sample store, and the verdict that tells a miss from too few samples from a detector miss.
  */
 import assert from 'node:assert/strict';
+import { demoReportInput } from '../../helpers/demo-report-input.ts';
 import { describe, it } from 'node:test';
 import { faultCoverage, parseFaultSelector } from '../../../src/demo/fault-coverage.ts';
 import { faultTable } from '../../../src/demo/fault-table.ts';
@@ -102,29 +103,7 @@ describe('demo fault coverage', () => {
     assert.equal(faultVerdict(false, stalled), 'missed: too few samples (0 of 2 needed)');
     assert.equal(faultVerdict(true, stalled), 'detected');
 
-    const report = buildDemoReport({
-      startMs: T0,
-      endMs: T0 + 60_000,
-      ui: 'http://127.0.0.1:1',
-      cluster: { nodes: 1, regions: ['us-east'], rolloutPercent: 0, seed: 1 },
-      targets: [],
-      series: 0,
-      samplesIngested: 0,
-      samplesRejected: {},
-      anomalies: [],
-      labels,
-      alerts: {
-        notificationsDelivered: 0,
-        firingDelivered: 0,
-        resolvedDelivered: 0,
-        duplicatesDelivered: 0,
-        queueLeft: 0,
-      },
-      incidents: [],
-      received: [],
-      hostTargets: new Set(),
-      coverage: [normal!, stalled!],
-    });
+    const report = buildDemoReport(demoReportInput({ labels, coverage: [normal!, stalled!] }));
     assert.deepEqual(
       report.faults.map((f) => f.verdict),
       ['missed', 'missed: too few samples (0 of 2 needed)'],

@@ -2,30 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDemoReport, type DemoReportInput } from '../../../src/demo/report.ts';
+import { demoReportInput } from '../../helpers/demo-report-input.ts';
 import { anomaly, T0 } from '../../helpers/store-fixtures.ts';
 
-const input = (anomalies: DemoReportInput['anomalies']): DemoReportInput => ({
-  startMs: T0,
-  endMs: T0 + 60_000,
-  ui: 'http://127.0.0.1:1',
-  cluster: { nodes: 1, regions: ['us-east'], rolloutPercent: 0, seed: 1 },
-  targets: [],
-  series: 0,
-  samplesIngested: 0,
-  samplesRejected: {},
-  anomalies,
-  labels: [],
-  alerts: {
-    notificationsDelivered: 0,
-    firingDelivered: 0,
-    resolvedDelivered: 0,
-    duplicatesDelivered: 0,
-    queueLeft: 0,
-  },
-  incidents: [],
-  received: [],
-  hostTargets: new Set(),
-});
+const input = (anomalies: DemoReportInput['anomalies']): DemoReportInput => demoReportInput({ anomalies });
 
 test('report items carry resolvedAt and resolution: open, back inside the band, resolved with a reason', () => {
   const report = buildDemoReport(

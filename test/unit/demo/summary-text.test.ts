@@ -3,32 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDemoReport, type DemoReport } from '../../../src/demo/report.ts';
 import { demoSummaryText } from '../../../src/demo/summary-text.ts';
-import { T0 } from '../../helpers/store-fixtures.ts';
+import { demoReportInput } from '../../helpers/demo-report-input.ts';
 
-function emptyReport(): DemoReport {
-  return buildDemoReport({
-    startMs: T0,
-    endMs: T0 + 60_000,
-    ui: 'http://127.0.0.1:1',
-    cluster: { nodes: 1, regions: ['us-east'], rolloutPercent: 0, seed: 1 },
-    targets: [],
-    series: 0,
-    samplesIngested: 0,
-    samplesRejected: {},
-    anomalies: [],
-    labels: [],
-    alerts: {
-      notificationsDelivered: 0,
-      firingDelivered: 0,
-      resolvedDelivered: 0,
-      duplicatesDelivered: 0,
-      queueLeft: 0,
-    },
-    incidents: [],
-    received: [],
-    hostTargets: new Set(),
-  });
-}
+const emptyReport = (): DemoReport => buildDemoReport(demoReportInput());
 
 test('delays print with two decimals and their unit, whatever precision the report keeps', () => {
   const r = emptyReport();
