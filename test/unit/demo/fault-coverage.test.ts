@@ -103,7 +103,9 @@ describe('demo fault coverage', () => {
     assert.equal(faultVerdict(false, stalled), 'missed: too few samples (0 of 2 needed)');
     assert.equal(faultVerdict(true, stalled), 'detected');
 
-    const report = buildDemoReport(demoReportInput({ labels, coverage: [normal!, stalled!] }));
+    const report = buildDemoReport(
+      demoReportInput({ startMs: T0, endMs: T0 + 60_000, labels, coverage: [normal!, stalled!] }),
+    );
     assert.deepEqual(
       report.faults.map((f) => f.verdict),
       ['missed', 'missed: too few samples (0 of 2 needed)'],
