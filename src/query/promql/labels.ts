@@ -36,7 +36,8 @@ export function labelsKey(labels: PromLabels): string {
 /** `labels` without `__name__`. */
 export function dropName(labels: PromLabels): PromLabels {
   if (!('__name__' in labels)) return labels;
-  const { __name__: _dropped, ...rest } = labels;
+  const rest: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (k !== '__name__') rest[k] = v;
   return rest;
 }
 
