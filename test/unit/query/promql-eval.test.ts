@@ -203,6 +203,8 @@ describe('PromQL evaluation', () => {
     assert.deepEqual(await ids('a{j!="x"}'), ['3']);
     assert.deepEqual(await ids('a{i=~"1|3"}'), ['1', '3']);
     assert.deepEqual(await ids('a{i=~"1."}'), []);
+    assert.deepEqual(await ids('a{i=~""}'), []);
+    assert.deepEqual(await ids('a{j=~"x|z"}'), ['1', '2']);
     assert.deepEqual(await ids('a{i!~"[12]"}'), ['3']);
     assert.deepEqual(await ids('a{k=""}'), ['1', '2', '3']);
     assert.deepEqual(await ids('{__name__="a",i="2"}'), ['2']);
