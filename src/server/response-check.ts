@@ -92,6 +92,10 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/v1/query_range': PromQueryResponseSchema,
   'GET /api/v1/series': PromSeriesResponseSchema,
   'GET /api/v1/labels': PromLabelsResponseSchema,
+  'POST /api/v1/query': PromQueryResponseSchema,
+  'POST /api/v1/query_range': PromQueryResponseSchema,
+  'POST /api/v1/series': PromSeriesResponseSchema,
+  'POST /api/v1/labels': PromLabelsResponseSchema,
   'GET /api/v1/label/:name/values': PromLabelsResponseSchema,
   'GET /api/rollout': RolloutResponseSchema,
   'GET /api/slo': SloResponseSchema,
@@ -164,6 +168,10 @@ const PROM_QUERY_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/v1/series',
   'GET /api/v1/labels',
   'GET /api/v1/label/:name/values',
+  'POST /api/v1/query',
+  'POST /api/v1/query_range',
+  'POST /api/v1/series',
+  'POST /api/v1/labels',
 ]);
 
 /** At most this many issues are listed in the replacement error. */

@@ -40,6 +40,29 @@ const MAX_MATCHERS = 100;
 
 type Params = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/** The parameters of a URL-encoded form body (a repeated name gives an array). */
+function formParams(body: string): Params {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** Form and URL parameters together, as Prometheus reads them (`r.FormValue`: the form's values first). */
+function mergeParams(form: Params, url: Params): Params {
+  const out: Record<string, string | readonly string[] | undefined> = { ...url };
+  for (const [k, v] of Object.entries(form)) {
+    const u = url[k];
+    const list = (x: string | readonly string[] | undefined) =>
+      x === undefined ? [] : typeof x === 'string' ? [x] : x;
+    const all = [...list(v), ...list(u)];
+    out[k] = all.length === 1 ? all[0] : all;
+  }
+  return out;
+}
+
 /** A single-valued parameter, or undefined. @throws PromQueryError bad_data when repeated */
 function one(p: Params, name: string): string | undefined {
   const v = p[name];
@@ -160,8 +183,16 @@ function sendError(err: FastifyError | Error, _request: FastifyRequest, reply: F
 export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const { limits } = ctx;
   app.setErrorHandler(sendError);
-  const params = (r: FastifyRequest): Params =>
-    typeof r.query === 'object' && r.query !== null ? (r.query as Params) : {};
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: limits.bodyLimitBytes },
+    (_req, body, done) => done(null, formParams(String(body))),
+  );
+  const params = (r: FastifyRequest): Params => {
+    const q = typeof r.query === 'object' && r.query !== null ? (r.query as Params) : {};
+    const b = typeof r.body === 'object' && r.body !== null ? (r.body as Params) : {};
+    return mergeParams(b, q);
+  };
   const reader = (r: FastifyRequest) => new StoreReader(ctx, tenantScope(r), limits.promqlSeriesMax);
   const withWarnings = (w: ReadonlySet<string>) => (w.size > 0 ? { warnings: [...w] } : {});
   const evalOpts = (startMs: number, endMs: number, stepMs: number) => ({
@@ -172,48 +203,56 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     maxSeries: limits.promqlSeriesMax,
   });
 
-  app.get('/api/v1/query', async (request): Promise<PromQueryResponse> => {
-    const p = params(request);
-    const expr = parsePromQL(required(p, 'query'));
-    const t = time(p, 'time', ctx.now());
-    const rd = reader(request);
-    const r = await evaluate(expr, rd, evalOpts(t, t, 1));
-    return { status: 'success', data: toInstant(r, t), ...withWarnings(rd.warnings) };
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/v1/query',
+    handler: async (request): Promise<PromQueryResponse> => {
+      const p = params(request);
+      const expr = parsePromQL(required(p, 'query'));
+      const t = time(p, 'time', ctx.now());
+      const rd = reader(request);
+      const r = await evaluate(expr, rd, evalOpts(t, t, 1));
+      return { status: 'success', data: toInstant(r, t), ...withWarnings(rd.warnings) };
+    },
   });
 
-  app.get('/api/v1/query_range', async (request): Promise<PromQueryResponse> => {
-    const p = params(request);
-    const expr = parsePromQL(required(p, 'query'));
-    const startMs = time(p, 'start', NaN);
-    const endMs = time(p, 'end', NaN);
-    if (Number.isNaN(startMs)) throw new PromQueryError('bad_data', 'invalid parameter "start": missing');
-    if (Number.isNaN(endMs)) throw new PromQueryError('bad_data', 'invalid parameter "end": missing');
-    if (endMs < startMs)
-      throw new PromQueryError(
-        'bad_data',
-        'invalid parameter "end": end timestamp must not be before start time',
-      );
-    const stepText = required(p, 'step');
-    let stepMs: number;
-    try {
-      stepMs = parseDuration(stepText, { bareSeconds: true });
-    } catch (e) {
-      throw new PromQueryError('bad_data', `invalid parameter "step": ${(e as Error).message}`);
-    }
-    if (stepMs <= 0)
-      throw new PromQueryError(
-        'bad_data',
-        'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
-      );
-    if ((endMs - startMs) / stepMs + 1 > limits.queryMaxPoints)
-      throw new PromQueryError(
-        'bad_data',
-        `exceeded maximum resolution of ${limits.queryMaxPoints} points per timeseries. Try decreasing the query resolution (?step=XX)`,
-      );
-    const rd = reader(request);
-    const opts = evalOpts(startMs, endMs, stepMs);
-    const r = await evaluate(expr, rd, opts);
-    return { status: 'success', data: toMatrix(r, stepTimes(opts)), ...withWarnings(rd.warnings) };
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/v1/query_range',
+    handler: async (request): Promise<PromQueryResponse> => {
+      const p = params(request);
+      const expr = parsePromQL(required(p, 'query'));
+      const startMs = time(p, 'start', NaN);
+      const endMs = time(p, 'end', NaN);
+      if (Number.isNaN(startMs)) throw new PromQueryError('bad_data', 'invalid parameter "start": missing');
+      if (Number.isNaN(endMs)) throw new PromQueryError('bad_data', 'invalid parameter "end": missing');
+      if (endMs < startMs)
+        throw new PromQueryError(
+          'bad_data',
+          'invalid parameter "end": end timestamp must not be before start time',
+        );
+      const stepText = required(p, 'step');
+      let stepMs: number;
+      try {
+        stepMs = parseDuration(stepText, { bareSeconds: true });
+      } catch (e) {
+        throw new PromQueryError('bad_data', `invalid parameter "step": ${(e as Error).message}`);
+      }
+      if (stepMs <= 0)
+        throw new PromQueryError(
+          'bad_data',
+          'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+        );
+      if ((endMs - startMs) / stepMs + 1 > limits.queryMaxPoints)
+        throw new PromQueryError(
+          'bad_data',
+          `exceeded maximum resolution of ${limits.queryMaxPoints} points per timeseries. Try decreasing the query resolution (?step=XX)`,
+        );
+      const rd = reader(request);
+      const opts = evalOpts(startMs, endMs, stepMs);
+      const r = await evaluate(expr, rd, opts);
+      return { status: 'success', data: toMatrix(r, stepTimes(opts)), ...withWarnings(rd.warnings) };
+    },
   });
 
   /** The label sets of the series that `match[]` selects with samples in the window (all metrics when none). */
@@ -257,15 +296,23 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     return [...out.values()].sort(compareLabels);
   }
 
-  app.get('/api/v1/series', async (request): Promise<PromSeriesResponse> => ({
-    status: 'success',
-    data: (await seriesOf(request, true)).map((l) => ({ ...l })),
-  }));
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/v1/series',
+    handler: async (request): Promise<PromSeriesResponse> => ({
+      status: 'success',
+      data: (await seriesOf(request, true)).map((l) => ({ ...l })),
+    }),
+  });
 
-  app.get('/api/v1/labels', async (request): Promise<PromLabelsResponse> => {
-    const names = new Set<string>();
-    for (const l of await seriesOf(request, false)) for (const k of Object.keys(l)) names.add(k);
-    return { status: 'success', data: [...names].sort() };
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/v1/labels',
+    handler: async (request): Promise<PromLabelsResponse> => {
+      const names = new Set<string>();
+      for (const l of await seriesOf(request, false)) for (const k of Object.keys(l)) names.add(k);
+      return { status: 'success', data: [...names].sort() };
+    },
   });
 
   app.get<{ Params: { name: string } }>(

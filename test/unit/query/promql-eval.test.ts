@@ -84,9 +84,9 @@ describe('PromQL evaluation', () => {
         [40, 15],
       ]),
     ];
-    const [[, inc]] = vec(await at('increase(c_total[40s])', s, 40));
+    const inc = vec(await at('increase(c_total[40s])', s, 40))[0]?.[1];
     assert.ok(Math.abs(inc! - (25 * 40) / 30) < 1e-9, String(inc));
-    const [[, rate]] = vec(await at('rate(c_total[40s])', s, 40));
+    const rate = vec(await at('rate(c_total[40s])', s, 40))[0]?.[1];
     assert.ok(Math.abs(rate! - (25 * 40) / 30 / 40) < 1e-9, String(rate));
   });
 
@@ -106,7 +106,7 @@ describe('PromQL evaluation', () => {
         [40, 11],
       ]),
     ];
-    const [[, v]] = vec(await at('increase(c_total[40s])', zero, 40));
+    const v = vec(await at('increase(c_total[40s])', zero, 40))[0]?.[1];
     assert.ok(Math.abs(v! - 11) < 1e-9, String(v));
   });
 

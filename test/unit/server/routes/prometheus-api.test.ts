@@ -179,6 +179,67 @@ describe('Prometheus query API', () => {
     bad(await a.inject('/api/v1/label/bad-name/values'), 400, 'bad_data', /invalid label name/);
   });
 
+  it('POST takes form bodies as Prometheus clients send them; other writes still refuse forms', async () => {
+    const a = await setup();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const res = await a.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      headers: form,
+      payload: q({ query: 'count(dwcp_c_total)', time: String(NOW_S) }),
+    });
+    assert.deepEqual(res.json(), {
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [NOW_S, '3'] }] },
+    });
+    const series = await a.inject({
+      method: 'POST',
+      url: '/api/v1/series',
+      headers: form,
+      payload: 'match[]=dwcp_g&match[]=dwcp_c_total%7Bnode_id%3D%22n3%22%7D',
+    });
+    assert.equal(series.json().data.length, 2, series.body);
+    bad(
+      await a.inject({
+        method: 'POST',
+        url: '/api/v1/query_range',
+        headers: form,
+        payload: q({ query: 'dwcp_g' }),
+      }),
+      400,
+      'bad_data',
+      /"start": missing/,
+    );
+    bad(
+      await a.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'query=x',
+      }),
+      415,
+      'DWCP_UNSUPPORTED_MEDIA_TYPE',
+      /cross-site form/,
+    );
+    bad(
+      await a.inject({ method: 'POST', url: '/api/metrics', headers: form, payload: 'a=b' }),
+      415,
+      'DWCP_UNSUPPORTED_MEDIA_TYPE',
+      /cross-site form/,
+    );
+    bad(
+      await a.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        headers: { ...form, origin: 'http://evil.example' },
+        payload: 'query=dwcp_g',
+      }),
+      403,
+      'DWCP_FORBIDDEN',
+      /origin/,
+    );
+  });
+
   it('refuses a query over the series limit with execution (422)', async () => {
     const a = await setup({ promqlSeriesMax: 2 });
     bad(
