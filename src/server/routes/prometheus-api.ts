@@ -165,6 +165,13 @@ function sendError(err: FastifyError | Error, _request: FastifyRequest, reply: F
       : err instanceof InvalidInputError
         ? new PromQueryError('bad_data', err.message)
         : undefined;
+  // A body fastify could not read (too large, bad media type): bad_data with fastify's 4xx status.
+  const code = (err as FastifyError).code;
+  const status = (err as FastifyError).statusCode;
+  if (e === undefined && typeof code === 'string' && code.startsWith('FST_ERR_CTP') && status !== undefined) {
+    const body: PromErrorBody = { status: 'error', errorType: 'bad_data', error: err.message };
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  }
   if (e === undefined) throw err;
   const body: PromErrorBody = { status: 'error', errorType: e.errorType, error: e.message };
   return reply.code(PROM_ERROR_STATUS[e.errorType]).type('application/json; charset=utf-8').send(body);
@@ -187,6 +194,12 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: limits.bodyLimitBytes },
     (_req, body, done) => done(null, formParams(String(body))),
+  );
+  // Prometheus reads form bodies only; a JSON body is ignored as there (its parameters come from the URL).
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: limits.bodyLimitBytes },
+    (_req, _body, done) => done(null, {}),
   );
   const params = (r: FastifyRequest): Params => {
     const q = typeof r.query === 'object' && r.query !== null ? (r.query as Params) : {};
