@@ -122,6 +122,11 @@ describe(
     it(`rates agree within ${RATE_TOLERANCE * 100} %`, async (t) => {
       const q = `sum by (node_id) (rate(${COUNTER}[30s]))`;
       const [p, m] = await both(q);
+      // how many samples each scraper holds in the window (the scrape timing the tolerance stands for)
+      const [pc, mc] = await both(`max by (node_id) (count_over_time(${COUNTER}[30s]))`);
+      t.diagnostic(
+        `samples in 30 s: Prometheus ${JSON.stringify([...byKey(pc)])}, monitor ${JSON.stringify([...byKey(mc)])}`,
+      );
       const pm = byKey(p);
       const mm = byKey(m);
       assert.deepEqual([...mm.keys()].sort(), [...pm.keys()].sort(), q);
