@@ -40,6 +40,7 @@ import { traceRoutes } from './routes/traces.ts';
 import { exemplarRoutes } from './routes/exemplars.ts';
 import { logRoutes } from './routes/logs.ts';
 import { logTailRoutes } from './routes/logs-tail.ts';
+import { prometheusApiRoutes } from './routes/prometheus-api.ts';
 import { remoteWriteRoutes } from './routes/remote-write.ts';
 import { pushRoutes } from './routes/push.ts';
 
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(componentRoutes, ctx);
   await app.register(anomalyRoutes, ctx);
   await app.register(seriesRoutes, ctx);
+  await app.register(prometheusApiRoutes, ctx);
   await app.register(targetRoutes, ctx);
   await app.register(liveRoutes, ctx);
   await app.register(rolloutRoutes, ctx);

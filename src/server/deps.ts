@@ -64,6 +64,8 @@ export interface AppLimits {
   readonly queryRawPointsPerSeries: number;
   /** Output points per series (Prometheus' limit is 11,000); an explicit step giving more → 400. */
   readonly queryMaxPoints: number;
+  /** Series one selection of the Prometheus query API (/api/v1/query…) may read; more → 422 `execution`. */
+  readonly promqlSeriesMax: number;
   /** Points the default step aims at (at most this many). */
   readonly queryDefaultPoints: number;
   /** Concurrent websocket clients of GET /api/live; more are refused (HTTP 503 before the upgrade). */
@@ -92,6 +94,7 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   queryRawPointsPerSeries: 20_000,
   queryMaxPoints: 11_000,
   queryDefaultPoints: 300,
+  promqlSeriesMax: 10_000,
   liveMaxClients: 100,
   liveMaxClientsPerAddress: 10,
   liveMaxBufferedBytes: 1024 * 1024,

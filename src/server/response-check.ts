@@ -16,6 +16,12 @@ import {
 import { AcknowledgeResponseSchema, AnomaliesResponseSchema } from '../contract/anomalies.ts';
 import { ApiErrorBodySchema, type ApiErrorBody } from '../contract/api-error.ts';
 import {
+  PromErrorBodySchema,
+  PromLabelsResponseSchema,
+  PromQueryResponseSchema,
+  PromSeriesResponseSchema,
+} from '../contract/prometheus.ts';
+import {
   ApiTokenResponseSchema,
   ApiTokensResponseSchema,
   AuditResponseSchema,
@@ -82,6 +88,15 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/metrics/query': QueryResponseSchema,
   'POST /api/metrics': PushResponseSchema,
   'GET /api/v1/targets': TargetsResponseSchema,
+  'GET /api/v1/query': PromQueryResponseSchema,
+  'GET /api/v1/query_range': PromQueryResponseSchema,
+  'GET /api/v1/series': PromSeriesResponseSchema,
+  'GET /api/v1/labels': PromLabelsResponseSchema,
+  'POST /api/v1/query': PromQueryResponseSchema,
+  'POST /api/v1/query_range': PromQueryResponseSchema,
+  'POST /api/v1/series': PromSeriesResponseSchema,
+  'POST /api/v1/labels': PromLabelsResponseSchema,
+  'GET /api/v1/label/:name/values': PromLabelsResponseSchema,
   'GET /api/rollout': RolloutResponseSchema,
   'GET /api/slo': SloResponseSchema,
   'GET /api/regions/health': RegionsResponseSchema,
@@ -146,6 +161,19 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   'GET /api/audit': AuditResponseSchema,
 };
 
+/** Routes of the Prometheus query API (src/server/routes/prometheus-api.ts). */
+const PROM_QUERY_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/v1/query',
+  'GET /api/v1/query_range',
+  'GET /api/v1/series',
+  'GET /api/v1/labels',
+  'GET /api/v1/label/:name/values',
+  'POST /api/v1/query',
+  'POST /api/v1/query_range',
+  'POST /api/v1/series',
+  'POST /api/v1/labels',
+]);
+
 /** At most this many issues are listed in the replacement error. */
 const MAX_ISSUES = 5;
 
@@ -158,6 +186,9 @@ function schemaFor(method: string, url: string | undefined, statusCode: number):
   // on, and by the API's when they are off (the route then only answers 404).
   if (route === 'POST /v1/traces' && statusCode === 401)
     return z.union([OtlpStatusSchema, ApiErrorBodySchema]);
+  // The Prometheus query API answers query errors in Prometheus' shape, other refusals (auth) in the API's.
+  if (statusCode >= 400 && PROM_QUERY_ROUTES.has(route))
+    return z.union([PromErrorBodySchema, ApiErrorBodySchema]);
   if (statusCode >= 400)
     return route === 'POST /v1/traces' && statusCode !== 404 ? OtlpStatusSchema : ApiErrorBodySchema;
   return RESPONSE_SCHEMAS[route];

@@ -9,7 +9,8 @@
  *   no Origin, such as curl and other servers, are not browsers and pass);
  * - CSRF-safe content types: a state-changing request whose `Content-Type` is one a cross-site HTML form or a
  *   preflight-free `fetch` can send (text/plain, application/x-www-form-urlencoded, multipart/form-data)
- *   → 415, with or without a body.
+ *   → 415, with or without a body; except URL-encoded forms POSTed to the read-only Prometheus query routes
+ *   (`READ_ONLY_FORM_PATHS`), which Prometheus clients send.
  *
  * @see https://owasp.org/www-community/attacks/csrf and the OWASP CSRF Prevention Cheat Sheet (Origin check)
  * @see https://fetch.spec.whatwg.org/#cors-safelisted-request-header (the content types a form can send)
@@ -32,6 +33,16 @@ export interface HttpSecurityOptions {
 export const LOOPBACK_HOSTS: readonly string[] = Object.freeze(['localhost', '127.0.0.1', '::1']);
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * Read-only routes of the Prometheus query API that Prometheus clients (promtool, client_golang, Grafana) POST as
+ * a form: URL-encoded form bodies are accepted there (they change nothing; the Origin check still applies).
+ */
+const READ_ONLY_FORM_PATHS = new Set([
+  '/api/v1/query',
+  '/api/v1/query_range',
+  '/api/v1/series',
+  '/api/v1/labels',
+]);
 /** Media types a cross-site form or a preflight-free fetch can send. */
 const FORM_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
@@ -99,7 +110,11 @@ export async function registerSecurity(
       }
     }
     const type = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (STATE_CHANGING.has(request.method) && FORM_TYPES.has(type)) {
+    const readOnlyForm =
+      request.method === 'POST' &&
+      type === 'application/x-www-form-urlencoded' &&
+      READ_ONLY_FORM_PATHS.has(request.url.split('?')[0]!);
+    if (STATE_CHANGING.has(request.method) && FORM_TYPES.has(type) && !readOnlyForm) {
       throw new UnsupportedMediaTypeError(
         `Unsupported Media Type: content-type ${shown(type)} is not accepted for ${request.method} (a cross-site form can send it); send application/json`,
       );

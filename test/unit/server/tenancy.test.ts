@@ -68,6 +68,21 @@ describe('tenant isolation', () => {
             (await get(`/api/metrics/query?name=${METRIC}&match[node_id]=${b[0]}`)).data.series.length,
             0,
           );
+          // the Prometheus query API: selections, series and label values hold a's nodes only
+          const pq = await get(`/api/v1/query?query=${encodeURIComponent(`max by (node_id) (${METRIC})`)}`);
+          assert.deepEqual(nodesOf(pq.data.result.map((s: { metric: object }) => s.metric)), [...a].sort());
+          const pr = await get(
+            `/api/v1/query_range?query=${encodeURIComponent(`count(${METRIC}{node_id="${b[0]}"})`)}&start=${NOW / 1000 - 60}&end=${NOW / 1000}&step=30`,
+          );
+          assert.deepEqual(pr.data.result, []);
+          assert.deepEqual(
+            nodesOf((await get(`/api/v1/series?match[]=${METRIC}&end=${NOW / 1000}`)).data),
+            [...a].sort(),
+          );
+          assert.deepEqual(
+            (await get(`/api/v1/label/node_id/values?end=${NOW / 1000}`)).data.sort(),
+            [...a].sort(),
+          );
           await get(`/api/metrics/search?q=amst`);
           assert.deepEqual(
             (await get('/api/v1/targets')).data.activeTargets
