@@ -29,9 +29,11 @@ const run = promisify(execFile);
 /**
  * Rates over 30 s of 1 s scrapes may differ by the scrape phase of the two scrapers (each sees different sample
  * instants of a counter that grows unevenly every 500 ms tick, and extrapolates to the window's edges on its own
- * samples): 15 % relative.
+ * samples): 25 % relative. Seen: the monitor 0.7-11.3 % above Prometheus, holding 30 samples in the window against
+ * Prometheus' 28-29 (the unit tests check the rate arithmetic itself with hand-computed values; this test catches
+ * a wrong unit, window or series set against the real Prometheus).
  */
-const RATE_TOLERANCE = 0.15;
+const RATE_TOLERANCE = 0.25;
 const COUNTER = 'dwcp_v3_bytes_transferred_total';
 
 interface Sample {
