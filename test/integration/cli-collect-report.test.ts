@@ -98,7 +98,7 @@ describe('dwcp-monitor report', () => {
     });
     await store.close();
     const cfg = join(dir, 'monitor.yaml');
-    writeFileSync(cfg, `storage:\n  type: sqlite\n  path: ${db}\n`);
+    writeFileSync(cfg, `storage:\n  type: sqlite\n  path: ${db}\n  layout: rows\n`);
     const out = join(dir, 'r.md');
     const ok = cli(
       'report',
