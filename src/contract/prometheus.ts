@@ -12,6 +12,7 @@ export const PromSampleSchema = z.tuple([z.number(), z.string()]);
 const Metric = z.record(z.string(), z.string());
 const Warnings = z.array(z.string()).optional();
 
+/** Body of GET|POST /api/v1/query and /api/v1/query_range: `data.resultType` vector, matrix or scalar, values as [unix seconds, text]. */
 export const PromQueryResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
@@ -29,6 +30,7 @@ export const PromQueryResponseSchema = z.strictObject({
 });
 export type PromQueryResponse = z.infer<typeof PromQueryResponseSchema>;
 
+/** Body of GET|POST /api/v1/series: one label set per series (`__name__` included). */
 export const PromSeriesResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.array(Metric),
@@ -36,6 +38,7 @@ export const PromSeriesResponseSchema = z.strictObject({
 });
 export type PromSeriesResponse = z.infer<typeof PromSeriesResponseSchema>;
 
+/** Body of GET|POST /api/v1/labels and GET /api/v1/label/{name}/values: sorted label names or values. */
 export const PromLabelsResponseSchema = z.strictObject({
   status: z.literal('success'),
   data: z.array(z.string()),
@@ -43,6 +46,7 @@ export const PromLabelsResponseSchema = z.strictObject({
 });
 export type PromLabelsResponse = z.infer<typeof PromLabelsResponseSchema>;
 
+/** Prometheus' error body: `status: error`, `errorType` bad_data (400), execution (422) or timeout (503), `error` text. */
 export const PromErrorBodySchema = z.strictObject({
   status: z.literal('error'),
   errorType: z.enum(['bad_data', 'execution', 'timeout']),
