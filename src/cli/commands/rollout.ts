@@ -6,8 +6,6 @@ import { Command } from 'commander';
 import type { RolloutStatus } from '../../contract/rollout.ts';
 import { DEFAULT_MONITOR_URL, monitorFetch, readTokenFile } from '../monitor-client.ts';
 
-export { DEFAULT_MONITOR_URL, readTokenFile };
-
 /** Where the command writes; defaults to process.stdout / process.stderr. */
 export interface RolloutIo {
   out(text: string): void;

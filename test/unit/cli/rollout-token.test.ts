@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readTokenFile, rolloutCommand } from '../../../src/cli/commands/rollout.ts';
+import { rolloutCommand } from '../../../src/cli/commands/rollout.ts';
+import { readTokenFile } from '../../../src/cli/monitor-client.ts';
 
 const TOKEN = 'dwcp_qaTokenForTheRolloutCommand0123456789abcdef';
 
