@@ -41,7 +41,8 @@ export const storageSectionSchema = z
       type: z.literal('postgres'),
       url: z.string().min(1),
       retention: window.optional(),
-      layout: z.enum(['rows', 'chunks']).default('rows'),
+      /** Default chunks, as with SQLite (rollups cover 30-day SLO windows); a database of the rows layout is refused. */
+      layout: z.enum(['rows', 'chunks']).default('chunks'),
       /** WAL directory of the chunks layout on the monitor's local disk. */
       walDir: z.string().min(1).default('./data/dwcp-monitor.wal'),
       /** Bytes of decoded rollup rows the chunks layout keeps for range queries (0: no cache; docs/storage.md). */

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { InvalidInputError, StoreError } from '../errors.ts';
 import { KyselyStore } from './kysely-store.ts';
+import { assertLayout } from './layout-guard.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { OpenedStore } from './sqlite.ts';
@@ -88,10 +89,12 @@ export async function connectPostgres<DB = Database>(
  * Connects, creates `schema` if given, and migrates to the latest schema.
  * @throws InvalidInputError on an invalid schema name.
  * @throws StoreError when the server is unreachable, authentication fails or a migration fails.
+ * @throws ConfigError when the database holds samples of the chunks layout (layout-guard.ts; nothing is written).
  */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<OpenedStore> {
   const { db, onClose } = await connectPostgres(opts);
   try {
+    await assertLayout(db as unknown as Kysely<unknown>, 'postgres', 'rows');
     await migrateToLatest(db as unknown as Kysely<unknown>, 'postgres', opts.schema);
     await sql`select 1`.execute(db);
     return new KyselyStore(db, {

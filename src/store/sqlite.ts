@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { StoreError } from '../errors.ts';
 import { KyselyStore } from './kysely-store.ts';
+import { assertLayout } from './layout-guard.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { AnomalyStore, DetectorStateStore, SampleStore } from './types.ts';
@@ -99,10 +100,12 @@ export function openSqliteConnection<DB = Database>(
  * a 64 MiB page cache and `synchronous=NORMAL` (durable at checkpoints, the usual WAL pairing), and migrates to the latest schema.
  * @throws StoreError when the file cannot be opened or a migration fails.
  * @throws InvalidInputError on a non-positive retention or cache size.
+ * @throws ConfigError when the file holds samples of the chunks layout (layout-guard.ts; nothing is written).
  */
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<OpenedStore> {
   const db = openSqliteDatabase(opts.path);
   try {
+    await assertLayout(db as unknown as Kysely<unknown>, 'sqlite', 'rows');
     await migrateToLatest(db as unknown as Kysely<unknown>, 'sqlite');
     return new KyselyStore(db, {
       dialect: 'sqlite',

@@ -140,7 +140,7 @@ export function reportCommand(): Command {
     .option('--store', 'also keep the report in the report store', false)
     .option(
       '--url <url>',
-      'ask a running monitor instead of reading its storage (POST /api/reports: the monitor keeps the report in its report store); needed for the chunks layout, the SQLite default',
+      'ask a running monitor instead of reading its storage (POST /api/reports: the monitor keeps the report in its report store); needed for the chunks layout, the default',
     )
     .option(
       '--token-file <file>',

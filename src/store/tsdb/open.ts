@@ -8,6 +8,7 @@ import { InvalidInputError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
 import { KyselyStore } from '../kysely-store.ts';
 import { AnomalyStateForwarder } from '../state-forwarding.ts';
+import { assertLayout } from '../layout-guard.ts';
 import { migrateToLatest, type StoreDialect } from '../migrations.ts';
 import { connectPostgres, type PostgresStoreOptions } from '../postgres.ts';
 import { openSqliteDatabase, type OpenedStore } from '../sqlite.ts';
@@ -300,6 +301,7 @@ async function compose(
 ): Promise<OpenedChunkedStore> {
   const raw = opts.retentionMs ?? opts.rawRetentionMs;
   try {
+    await assertLayout(db as unknown as Kysely<unknown>, dialect, 'chunks');
     await migrateToLatest(db as unknown as Kysely<unknown>, dialect, schema);
     await migrateTsdb(db as unknown as Kysely<unknown>, dialect, schema);
     const rows = new KyselyStore(db as unknown as Kysely<Database>, {
@@ -334,6 +336,7 @@ async function compose(
 /**
  * Opens the chunked layout in a SQLite file (created with its directory).
  * @throws InvalidInputError on bad options. @throws StoreError when the file, WAL or a migration fails.
+ * @throws ConfigError when the file holds samples of the rows layout (layout-guard.ts; nothing is written).
  */
 export async function openChunkedSqliteStore(
   opts: ChunkedStoreOptions & { readonly path: string },
@@ -345,6 +348,7 @@ export async function openChunkedSqliteStore(
 /**
  * Opens the chunked layout in PostgreSQL (the WAL stays on the local disk at `walDir`).
  * @throws InvalidInputError on bad options or schema name. @throws StoreError when the server, WAL or a migration fails.
+ * @throws ConfigError when the database holds samples of the rows layout (layout-guard.ts; nothing is written).
  */
 export async function openChunkedPostgresStore(
   opts: ChunkedStoreOptions & Omit<PostgresStoreOptions, 'retentionMs'>,

@@ -41,7 +41,9 @@ describe('storage layout configuration', () => {
       2 * 3_600_000,
     );
     const pg = parseMonitorConfig({ storage: { type: 'postgres', url: 'postgres://x' } }).storage;
-    assert.equal(pg.type === 'postgres' ? pg.layout : '', 'rows');
+    // PostgreSQL defaults to the chunks layout too, so its rollups cover a 30-day SLO window.
+    assert.equal(pg.type === 'postgres' ? pg.layout : '', 'chunks');
+    assert.equal(pg.type === 'postgres' ? pg.retention : 0, 48 * 3_600_000);
     assert.throws(
       () => parseMonitorConfig({ storage: { type: 'sqlite', layout: 'columns' } }),
       (e: unknown) => e instanceof ConfigError && /storage\.layout/.test(e.message),
