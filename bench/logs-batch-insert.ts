@@ -1,10 +1,11 @@
 /**
- * Entry rows written by one statement per commit group instead of one statement per entry (measured, not adopted:
- * docs/logs-store.md "One statement per group for the entry rows"). The shipped writer calls its prepared insert
- * once per entry: ~0.75 µs per call for better-sqlite3's call, the binding of seven values (UTF-8 conversion of
- * the strings) and the statement's reset, before SQLite writes anything. These variants take the writer's rows
- * (every argument list of its entry statement, in order) and write them all with one statement run just before its
- * full-text statement, inside the same transaction, so the stored rows are the shipped ones:
+ * Entry rows written by one statement per commit group instead of one statement per entry (measured, not
+ * adopted: docs/logs-store.md "Entry rows: one statement per group; three empty values as literals"). The shipped
+ * writer calls a prepared insert once per entry: ~0.75 µs per call for better-sqlite3's call, the binding of the
+ * values (UTF-8 conversion of the strings) and the statement's reset, before SQLite writes anything. These
+ * variants take the writer's rows (every argument list of its entry statement, in order) and write them all with
+ * one statement run just before its full-text statement, inside the same transaction, so the stored rows are the
+ * shipped ones:
  * - `rows-json`: the rows as one JSON array of arrays, bound once, read with `jsonb_each` and `->>` (SQLite's
  *   JSON functions: the text is parsed once into JSONB, each row's array read from it by index);
  * - `rows-slices`: every string of the group concatenated into one bound text, cut per row with `substr` on its
@@ -12,7 +13,12 @@
  *   text, the rows counted off by `json_each` over the times (a JSON array of numbers); a group holding a
  *   non-ASCII character (UTF-16 and UTF-8 offsets differ) falls back to the per-entry statement;
  * - `rows-vtab`: a better-sqlite3 virtual table in JS (`Database.table`) whose generator yields the rows,
- *   read by one `insert … select`.
+ *   read by one `insert … select`;
+ * - `rows-deferred`: the rows collected as above, then written one by one by the writer's statement (what
+ *   collecting them costs).
+ * Every variant was dearer than the shipped writer: building and reading the one parameter costs what the calls
+ * save, and a multi-row insert into the entries (whose trace index is a partial expression index) opens a
+ * statement journal, a temporary file holding a copy of every page the statement changes.
  * Used by bench/logs-store-variants.ts; bench/logs-store-profile.ts `--digest` checks the stored rows are equal.
  * @see https://sqlite.org/json1.html#jeach
  * @see https://github.com/WiseLibs/better-sqlite3/blob/master/docs/api.md#tablename-definition---this

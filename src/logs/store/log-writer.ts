@@ -33,8 +33,8 @@ export const ENTRY_SQL = `${INSERT_ENTRY} (?, ?, ?, ?, ?, ?, ?)`;
 /**
  * SQLite: an entry row without trace context or attributes (every Loki line without structured metadata), its
  * empty trace and span ids and `{}` written as literals: the same row as {@link ENTRY_SQL} with three bindings
- * fewer per entry (each bound string is converted to UTF-8 and copied; docs/logs-store.md "Entry rows: three
- * empty values as literals").
+ * fewer per entry (each bound string is converted to UTF-8 and copied; docs/logs-store.md "Entry rows: one
+ * statement per group; three empty values as literals").
  */
 export const PLAIN_ENTRY_SQL = `${INSERT_ENTRY} (?, ?, ?, '', '', ?, '{}')`;
 
