@@ -48,10 +48,7 @@ export interface Variant {
     /** Sees every entry row the writer writes (its id and line), before its full-text statement runs. */
     readonly entry?: (id: number, body: string) => void;
   };
-  /**
-   * Replaces the writer's entry statement (bench/logs-batch-insert.ts): its runs hand their rows to the sink, which
-   * writes them right before the full-text statement runs (`entry`: the shipped statement, for a fallback).
-   */
+  /** The writer's entry rows handed to a sink that writes them before its full-text statement (bench/logs-batch-insert.ts). */
   readonly rows?: (raw: BetterSqlite3.Database, entry: BetterSqlite3.Statement) => RowSink;
   /** The writer binds all seven values of every entry (its statement with literals replaced by the full one). */
   readonly bindAll?: boolean;
@@ -280,8 +277,7 @@ VARIANTS.push(
   },
 );
 
-// one statement per commit group for the entry rows instead of one per entry (bench/logs-batch-insert.ts)
-VARIANTS.push(...ROW_VARIANTS);
+VARIANTS.push(...ROW_VARIANTS); // one statement per commit group for the entry rows
 
 /** The writer's full-text statement (src/logs/store/log-writer.ts), after which a variant's `groupSql` runs. */
 const FTS_STATEMENT =
@@ -315,16 +311,18 @@ export async function openVariantStore(path: string, v: Variant, opts: LogStoreO
     const setup = v.fts;
     let hooks: ReturnType<typeof setup> | undefined;
     proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {
-      if (source === ENTRY_SQL) {
+      if (source === ENTRY_SQL || source === PLAIN_ENTRY_SQL) {
         const h = (hooks ??= setup(this));
         const st = prepare.call(this, source);
         if (h.entry === undefined) return st;
         const see = h.entry;
+        // the line is the sixth value bound, the fourth in the statement with literals
+        const line = source === ENTRY_SQL ? 5 : 3;
         return new Proxy(st, {
           get(t, p) {
             if (p === 'run')
               return (...a: unknown[]) => {
-                see(a[0] as number, a[5] as string);
+                see(a[0] as number, a[line] as string);
                 return t.run(...a);
               };
             const x: unknown = Reflect.get(t, p);
@@ -376,9 +374,9 @@ export async function openVariantStore(path: string, v: Variant, opts: LogStoreO
       });
     };
   }
-  if (v.rows !== undefined || v.fts !== undefined || v.bindAll === true) {
+  if (v.rows !== undefined || v.bindAll === true) {
     // the writer's statement with literals for entries without trace context or attributes: its rows go through
-    // the statement with every value bound, so the hooks above see every entry (and `bindAll` measures the writer
+    // the statement with every value bound, so the row sink sees every entry (and `bindAll` measures the writer
     // binding all seven values, as before the literals)
     const inner = proto.prepare;
     proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {
