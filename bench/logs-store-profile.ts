@@ -11,10 +11,12 @@
  * of `wal_autocheckpoint`; runs before included only the checkpoints SQLite made during the run).
  *
  * Run: `npx tsx bench/logs-store-profile.ts [--lines 100000] [--rounds 3] [--trace] [--only a,b] [--concurrent N]
- * [--lines-per-second R] [--no-warmup]` (a warm-up run of the first variant, not counted, comes first unless
+ * [--lines-per-second R] [--no-warmup] [--digest]` (a warm-up run of the first variant, not counted, comes first unless
  * `--no-warmup`) (`--concurrent N`: N batches handed to the store at once; `--lines-per-second R`: the
- * lines' timestamps span `lines / R` seconds instead of an hour). The variants are in bench/logs-store-variants.ts.
+ * lines' timestamps span `lines / R` seconds instead of an hour; `--digest`: a hash of the stored rows after each run,
+ * equal for variants that store the same rows). The variants are in bench/logs-store-variants.ts.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,8 +40,31 @@ const WARMUP = !process.argv.includes('--no-warmup');
 const CONCURRENT = arg('concurrent', 1);
 /** Lines per second of the lines' timestamps (0: the lines span the hour before now). */
 const RATE = arg('lines-per-second', 0);
+/** After each run, a hash of every stored entry and stream row and of a few full-text matches (variants that must store the same rows print the same). */
+const DIGEST = process.argv.includes('--digest');
 const onlyArg = process.argv.indexOf('--only');
 const ONLY = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : undefined;
+
+/** SHA-256 (first 16 hex digits) of a store file's entry rows (values and their SQLite types), stream rows and full-text matches of a few words. */
+function digest(path: string): string {
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    const h = createHash('sha256');
+    const rows = db
+      .prepare(
+        'select id, time_us, typeof(time_us), stream_id, typeof(stream_id), trace_id, span_id, body, typeof(body), attrs from log_entries order by id',
+      )
+      .raw();
+    for (const r of rows.iterate()) h.update(JSON.stringify(r));
+    for (const r of db.prepare('select * from log_streams order by id').raw().iterate())
+      h.update(JSON.stringify(r));
+    const match = db.prepare('select group_concat(rowid) from log_fts where log_fts match ?').pluck();
+    for (const w of ['migration', 'timed', 'quorum', 'node', 'lost']) h.update(String(match.get(w)));
+    return h.digest('hex').slice(0, 16);
+  } finally {
+    db.close();
+  }
+}
 
 function cpuUs(): number {
   const u = process.cpuUsage();
@@ -97,7 +122,7 @@ async function main(): Promise<void> {
         await st.close();
         if (round > 0) results.get(v.name)!.push(us);
         console.log(
-          `${round === 0 ? 'warm-up (not counted)' : `round ${round}`} ${v.name}: ${us.toFixed(2)} µs CPU per line (wall ${wallUs.toFixed(1)} µs, ${(statSync(path).size / LINES).toFixed(1)} bytes per line)`,
+          `${round === 0 ? 'warm-up (not counted)' : `round ${round}`} ${v.name}: ${us.toFixed(2)} µs CPU per line (wall ${wallUs.toFixed(1)} µs, ${(statSync(path).size / LINES).toFixed(1)} bytes per line)${DIGEST ? `, rows ${digest(path)}` : ''}`,
         );
       } finally {
         rmSync(dir, { recursive: true, force: true });

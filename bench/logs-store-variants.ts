@@ -7,7 +7,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { LogStore } from '../src/logs/store/log-store.ts';
 import type { LogStoreOptions } from '../src/logs/store/log-types.ts';
+import { ENTRY_SQL, PLAIN_ENTRY_SQL } from '../src/logs/store/log-writer.ts';
 import { openSqliteLogStore } from '../src/logs/store/open.ts';
+import { rowsPrepare, ROW_VARIANTS, type RowSink } from './logs-batch-insert.ts';
 import {
   BlockBlooms,
   blockOf,
@@ -46,6 +48,10 @@ export interface Variant {
     /** Sees every entry row the writer writes (its id and line), before its full-text statement runs. */
     readonly entry?: (id: number, body: string) => void;
   };
+  /** The writer's entry rows handed to a sink that writes them before its full-text statement (bench/logs-batch-insert.ts). */
+  readonly rows?: (raw: BetterSqlite3.Database, entry: BetterSqlite3.Statement) => RowSink;
+  /** The writer binds all seven values of every entry (its statement with literals replaced by the full one). */
+  readonly bindAll?: boolean;
 }
 
 /** The full-text table replaced by a view whose inserts do nothing (the writer's statement still runs). */
@@ -57,6 +63,7 @@ const NO_FTS = [
 
 export const VARIANTS: Variant[] = [
   { name: 'shipped', ddl: [] },
+  { name: 'entry-all-bound', ddl: [], bindAll: true },
   { name: 'no-stream-idx', ddl: ['drop index if exists log_entries_stream_time_idx'] },
   { name: 'no-time-idx', ddl: ['drop index log_entries_time_idx'] },
   { name: 'no-trace-idx', ddl: ['drop index log_entries_trace_prefix_idx'] },
@@ -270,10 +277,9 @@ VARIANTS.push(
   },
 );
 
+VARIANTS.push(...ROW_VARIANTS); // one statement per commit group for the entry rows
+
 /** The writer's full-text statement (src/logs/store/log-writer.ts), after which a variant's `groupSql` runs. */
-/** The writer's entry statement (src/logs/store/log-writer.ts). */
-const ENTRY_STATEMENT =
-  'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)';
 const FTS_STATEMENT =
   'insert into log_fts (rowid, body) select id, body from log_entries where id >= ? and id <= ?';
 
@@ -298,21 +304,25 @@ export async function openVariantStore(path: string, v: Variant, opts: LogStoreO
     prepare: (this: BetterSqlite3.Database, source: string) => BetterSqlite3.Statement;
   };
   const prepare = proto.prepare;
-  let wrapped = v.groupSql === undefined && v.fts === undefined;
-  if (v.fts !== undefined) {
+  let wrapped = v.groupSql === undefined && v.fts === undefined && v.rows === undefined;
+  if (v.rows !== undefined) {
+    proto.prepare = rowsPrepare(prepare, v.rows, FTS_STATEMENT, () => (wrapped = true));
+  } else if (v.fts !== undefined) {
     const setup = v.fts;
     let hooks: ReturnType<typeof setup> | undefined;
     proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {
-      if (source === ENTRY_STATEMENT) {
+      if (source === ENTRY_SQL || source === PLAIN_ENTRY_SQL) {
         const h = (hooks ??= setup(this));
         const st = prepare.call(this, source);
         if (h.entry === undefined) return st;
         const see = h.entry;
+        // the line is the sixth value bound, the fourth in the statement with literals
+        const line = source === ENTRY_SQL ? 5 : 3;
         return new Proxy(st, {
           get(t, p) {
             if (p === 'run')
               return (...a: unknown[]) => {
-                see(a[0] as number, a[5] as string);
+                see(a[0] as number, a[line] as string);
                 return t.run(...a);
               };
             const x: unknown = Reflect.get(t, p);
@@ -362,6 +372,19 @@ export async function openVariantStore(path: string, v: Variant, opts: LogStoreO
           return typeof x === 'function' ? (x as (...a: unknown[]) => unknown).bind(t) : x;
         },
       });
+    };
+  }
+  if (v.rows !== undefined || v.bindAll === true) {
+    // the writer's statement with literals for entries without trace context or attributes: its rows go through
+    // the statement with every value bound, so the row sink sees every entry (and `bindAll` measures the writer
+    // binding all seven values, as before the literals)
+    const inner = proto.prepare;
+    proto.prepare = function (this: BetterSqlite3.Database, source: string): BetterSqlite3.Statement {
+      if (source !== PLAIN_ENTRY_SQL) return inner.call(this, source);
+      const full = inner.call(this, ENTRY_SQL);
+      return {
+        run: (id: number, t: number, sid: number, body: string) => full.run(id, t, sid, '', '', body, '{}'),
+      } as unknown as BetterSqlite3.Statement;
     };
   }
   try {

@@ -1,8 +1,9 @@
 /**
  * The log store's write path: one transaction per batch on PostgreSQL; on SQLite one transaction per group of
  * the batches waiting for a commit (group commit, ./group-commit.ts: each push settles after the commit that
- * holds it; a bounded queue refuses more with LimitExceededError). On SQLite a prepared statement per entry row (stream ids
- * from an in-memory map of every stream, new streams added in the same transaction), then one statement filling
+ * holds it; a bounded queue refuses more with LimitExceededError). On SQLite a prepared statement per entry row (its
+ * empty trace context and attributes as literals when it has none; stream ids from an in-memory map of every
+ * stream, new streams added in the same transaction), then one statement filling
  * the batch's FTS rows from the rows just written, on the better-sqlite3 connection under kysely while holding
  * kysely's connection; on PostgreSQL the batch's streams looked up (or added) by fingerprint, then multi-row
  * inserts. Entries of a new label set beyond the stream cap are refused and reported.
@@ -24,6 +25,18 @@ import {
 } from './streams.ts';
 
 const ROWS_PER_INSERT = 400;
+
+const INSERT_ENTRY =
+  'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values';
+/** SQLite: an entry row with every value bound (id, time µs, stream id, trace id, span id, line, attributes JSON). */
+export const ENTRY_SQL = `${INSERT_ENTRY} (?, ?, ?, ?, ?, ?, ?)`;
+/**
+ * SQLite: an entry row without trace context or attributes (every Loki line without structured metadata), its
+ * empty trace and span ids and `{}` written as literals: the same row as {@link ENTRY_SQL} with three bindings
+ * fewer per entry (each bound string is converted to UTF-8 and copied; docs/logs-store.md "Entry rows: one
+ * statement per group; three empty values as literals").
+ */
+export const PLAIN_ENTRY_SQL = `${INSERT_ENTRY} (?, ?, ?, '', '', ?, '{}')`;
 
 /** Writes batches of entries into one log store (one writer per store). */
 export class LogWriter {
@@ -50,9 +63,12 @@ export class LogWriter {
     this.maxStreams = maxStreams;
     if (backend.dialect === 'sqlite') {
       const { raw } = backend;
-      const entry = raw.prepare(
-        'insert into log_entries (id, time_us, stream_id, trace_id, span_id, body, attrs) values (?, ?, ?, ?, ?, ?, ?)',
-      );
+      const entry = raw.prepare(ENTRY_SQL);
+      const plainEntry = raw.prepare(PLAIN_ENTRY_SQL);
+      const writeEntry = (id: number, r: LogRecord, sid: number, attrs: string): void => {
+        if (r.traceId === '' && r.spanId === '' && attrs === '{}') plainEntry.run(id, r.timeUs, sid, r.body);
+        else entry.run(id, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+      };
       // the batch's FTS rows in one statement from the rows just written (ids are consecutive): the bodies are
       // not bound a second time and FTS5 takes them in one call
       const fts = raw.prepare(
@@ -80,20 +96,21 @@ export class LogWriter {
         // the receivers give consecutive entries of one stream the same label strings and attributes object:
         // the stream id and the attributes' JSON are looked up and built once per run of such entries
         let last: LogRecord | undefined;
-        let sid: number | undefined;
+        let sid = 0;
         let attrs = '';
         for (let i = 0; i < records.length; i++) {
           const r = records[i]!;
           if (last === undefined || r.attributes !== last.attributes) attrs = attrsJson(r.attributes);
           if (last !== undefined && sameStream(r, last)) {
             last = r;
-            entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+            writeEntry(id++, r, sid, attrs);
             continue;
           }
           last = undefined;
           const key = streamKeyOf(r);
-          sid = this.streamIds.get(key);
-          if (sid === undefined) {
+          const known = this.streamIds.get(key);
+          if (known !== undefined) sid = known;
+          else {
             if (this.streamIds.size >= this.maxStreams) {
               dropped.push(i);
               continue;
@@ -106,7 +123,7 @@ export class LogWriter {
             added.push(key);
           }
           last = r;
-          entry.run(id++, r.timeUs, sid, r.traceId, r.spanId, r.body, attrs);
+          writeEntry(id++, r, sid, attrs);
         }
         return id - first;
       };
