@@ -61,18 +61,15 @@ describe('PromQL functions', () => {
       ),
       -1,
     );
-    // equal bounds are summed: (1: 2 + 2), +Inf 8 → rank 4 at q 0.5 in the first bucket: 0 + 1 × 4 / 4 = 1
-    assert.equal(
-      bucketQuantile(
-        0.5,
-        b([
-          [1, 2],
-          [1, 2],
-          [Infinity, 8],
-        ]),
-      ),
-      1,
-    );
+    // equal bounds are summed: 1: 2 + 2, 2: 6, +Inf: 6 → rank 3 at q 0.5 in the first bucket: 0 + 1 × 3 / 4
+    // (unmerged, the rank would land in (1, 2]: 1 + 1 × (3 − 2) / 4 = 1.25)
+    const dup = b([
+      [1, 2],
+      [1, 2],
+      [2, 6],
+      [Infinity, 6],
+    ]);
+    assert.equal(bucketQuantile(0.5, dup), 0.75);
   });
 
   it('bucketQuantile raises a count below an earlier bucket (monotonicity fix)', () => {
