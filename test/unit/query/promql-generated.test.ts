@@ -7,65 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateAll } from '../../../src/generate/index.ts';
-import type { PromExpr } from '../../../src/query/promql/ast.ts';
 import { evaluate } from '../../../src/query/promql/evaluate.ts';
 import { parsePromQL } from '../../../src/query/promql/parse.ts';
-import {
-  GRAFANA_TEST_VARIABLES,
-  panelQueries,
-  ruleQueries,
-  substitute,
-} from '../../helpers/generated-tree.ts';
+import { constructs, generatedExpressions } from '../../helpers/promql-compare.ts';
 
 /** Generated expressions the monitor refuses, with the error: none. */
 const REFUSED: readonly string[] = [];
 
-/** The constructs of a tree, by name (`function histogram_quantile`, `binary / on`, …). */
-function constructs(e: PromExpr, out: Set<string>): Set<string> {
-  switch (e.kind) {
-    case 'number':
-      break;
-    case 'selector':
-      out.add(e.selector.metric === undefined ? 'selector without a name' : 'selector');
-      if (e.selector.offsetMs !== 0) out.add('offset');
-      break;
-    case 'range-call':
-      out.add(`function ${e.fn}`);
-      if (e.selector.offsetMs !== 0) out.add('offset');
-      break;
-    case 'call':
-      out.add(`function ${e.fn}`);
-      for (const a of e.args) constructs(a, out);
-      break;
-    case 'aggregate':
-      out.add(`aggregation ${e.op}`);
-      constructs(e.expr, out);
-      break;
-    case 'negate':
-      out.add('unary -');
-      constructs(e.expr, out);
-      break;
-    case 'binary': {
-      const sides = e.matching ? 'vector-vector' : 'with a scalar';
-      out.add(`${e.op}${e.bool ? ' bool' : ''} ${sides}`);
-      if (e.matching?.on) out.add(`matching on (${e.matching.card})`);
-      constructs(e.lhs, out);
-      constructs(e.rhs, out);
-      break;
-    }
-  }
-  return out;
-}
-
 describe('PromQL the product generates', () => {
-  const files = generateAll();
-  const queries = [
-    ...new Set([
-      ...panelQueries(files).map((q) => substitute(q.expr, GRAFANA_TEST_VARIABLES)),
-      ...ruleQueries(files).map((q) => q.expr),
-    ]),
-  ];
+  const queries = generatedExpressions();
 
   it('every generated dashboard and rule expression parses and evaluates', async (t) => {
     assert.ok(queries.length > 200, `only ${queries.length} generated expressions found`);
@@ -74,7 +24,7 @@ describe('PromQL the product generates', () => {
     for (const q of queries) {
       try {
         const e = parsePromQL(q);
-        for (const c of constructs(e, new Set())) counts.set(c, (counts.get(c) ?? 0) + 1);
+        for (const c of constructs(e)) counts.set(c, (counts.get(c) ?? 0) + 1);
         await evaluate(
           e,
           { select: async () => [] },
