@@ -21,6 +21,7 @@ import { parsePromQL } from '../../src/query/promql/parse.ts';
 import {
   prometheusApi,
   prometheusConfig,
+  remoteWriteConfig,
   startPrometheus,
   type PrometheusInstance,
 } from '../helpers/prometheus.ts';
@@ -103,15 +104,7 @@ describe(
         }),
         logger: pino({ level: 'silent' }),
       });
-      const remoteWrite = [
-        'remote_write:',
-        `  - url: ${JSON.stringify(`http://127.0.0.1:${written.port}/api/v1/write`)}`,
-        '    queue_config:',
-        '      batch_send_deadline: 1s',
-        '      min_backoff: 100ms',
-        '      max_backoff: 1s',
-        '',
-      ].join('\n');
+      const remoteWrite = remoteWriteConfig(`http://127.0.0.1:${written.port}/api/v1/write`);
       prom = await startPrometheus(prometheus!, prometheusConfig('dwcp-sim', targets, '1s') + remoteWrite);
       // 35 s of scrapes by both, so a 30 s window is full at the query time
       await new Promise((r) => setTimeout(r, 35_000));
