@@ -118,8 +118,8 @@ function resultLabels(e: Binary, l: PromLabels, r: PromLabels, m: VectorMatching
 class Output {
   private readonly byKey = new Map<string, { labels: PromLabels; values: (number | undefined)[] }>();
   constructor(private readonly steps: number) {}
-  set(labels: PromLabels, k: number, v: number): void {
-    const key = labelsKey(labels);
+  /** Sets step `k` of the series `labels`, whose {@link labelsKey} is `key`. */
+  set(key: string, labels: PromLabels, k: number, v: number): void {
     let s = this.byKey.get(key);
     if (!s) {
       s = { labels, values: new Array<number | undefined>(this.steps).fill(undefined) };
@@ -141,6 +141,8 @@ function setOperation(e: Binary, l: readonly EvalSeries[], r: readonly EvalSerie
   const m = e.matching!;
   const ls = sigsOf(l, m);
   const rs = sigsOf(r, m);
+  const lk = l.map((s) => labelsKey(s.labels));
+  const rk = r.map((s) => labelsKey(s.labels));
   const out = new Output(steps);
   for (let k = 0; k < steps; k++) {
     const right = new Set(rs.filter((_, j) => r[j]!.values[k] !== undefined));
@@ -149,12 +151,12 @@ function setOperation(e: Binary, l: readonly EvalSeries[], r: readonly EvalSerie
       const v = s.values[k];
       if (v === undefined) return;
       left.add(ls[i]!);
-      if (e.op === 'or' || (e.op === 'and') === right.has(ls[i]!)) out.set(s.labels, k, v);
+      if (e.op === 'or' || (e.op === 'and') === right.has(ls[i]!)) out.set(lk[i]!, s.labels, k, v);
     });
     if (e.op === 'or')
       r.forEach((s, j) => {
         const v = s.values[k];
-        if (v !== undefined && !left.has(rs[j]!)) out.set(s.labels, k, v);
+        if (v !== undefined && !left.has(rs[j]!)) out.set(rk[j]!, s.labels, k, v);
       });
   }
   return out.series();
@@ -168,8 +170,10 @@ function vectorVector(e: Binary, lhs: readonly EvalSeries[], rhs: readonly EvalS
   const manySigs = sigsOf(many, m);
   const oneSigs = sigsOf(one, m);
   const out = new Output(steps);
+  // result labels of a (many, one) pair, computed once over all steps
+  const pairs = new Map<number, { key: string; labels: PromLabels }>();
   for (let k = 0; k < steps; k++) {
-    const oneBySig = new Map<string, EvalSeries>();
+    const oneBySig = new Map<string, number>();
     one.forEach((s, j) => {
       if (s.values[k] === undefined) return;
       if (oneBySig.has(oneSigs[j]!))
@@ -177,13 +181,14 @@ function vectorVector(e: Binary, lhs: readonly EvalSeries[], rhs: readonly EvalS
           'execution',
           `found duplicate series for the match group ${oneSigs[j]} on the ${swapped ? 'left' : 'right'}-hand side of the operation; many-to-many matching not allowed: matching labels must be unique on one side`,
         );
-      oneBySig.set(oneSigs[j]!, s);
+      oneBySig.set(oneSigs[j]!, j);
     });
     const matched = new Set<string>();
     many.forEach((s, i) => {
       const v = s.values[k];
-      const o = oneBySig.get(manySigs[i]!);
-      if (v === undefined || !o) return;
+      const j = oneBySig.get(manySigs[i]!);
+      if (v === undefined || j === undefined) return;
+      const o = one[j]!;
       const ov = o.values[k]!;
       let [value, keep] = swapped ? elem(e.op, ov, v) : elem(e.op, v, ov);
       if (e.bool) [value, keep] = [keep ? 1 : 0, true];
@@ -196,7 +201,13 @@ function vectorVector(e: Binary, lhs: readonly EvalSeries[], rhs: readonly EvalS
           );
         matched.add(manySigs[i]!);
       }
-      out.set(resultLabels(e, s.labels, o.labels, m), k, value);
+      let pair = pairs.get(i * one.length + j);
+      if (!pair) {
+        const labels = resultLabels(e, s.labels, o.labels, m);
+        pair = { key: labelsKey(labels), labels };
+        pairs.set(i * one.length + j, pair);
+      }
+      out.set(pair.key, pair.labels, k, value);
     });
   }
   return out.series();
