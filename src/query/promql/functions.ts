@@ -6,6 +6,7 @@
  */
 import type { InstantFunction } from './ast.ts';
 import type { EvalSeries } from './evaluate.ts';
+import { PromQueryError } from './errors.ts';
 import { bucketQuantile, type Bucket } from './histogram.ts';
 import { dropName, labelsKey, type PromLabels } from './labels.ts';
 
@@ -13,9 +14,11 @@ import { dropName, labelsKey, type PromLabels } from './labels.ts';
 const BUCKET_LABEL = 'le';
 
 /**
- * `histogram_quantile(q, v)`: per step, the series of `v` grouped by their labels without `le` and the metric
- * name, each group's buckets read by `le` (a series without a parsable `le` is skipped, as Prometheus does), and
- * the group's quantile; `q` is per step.
+ * `histogram_quantile(q, v)`: per step, the series of `v` grouped by their labels without `le` (the metric name
+ * included, as Prometheus identifies a histogram), each group's buckets read by `le` (a series without a parsable
+ * `le` is skipped, as Prometheus does), and the group's quantile, labelled without `le` and the name; `q` is per
+ * step.
+ * @throws PromQueryError `execution` when two histograms of different names give one label set at one step
  */
 function histogramQuantile(q: readonly number[], v: readonly EvalSeries[], steps: number): EvalSeries[] {
   const groups = new Map<string, { labels: PromLabels; members: { le: number; s: EvalSeries }[] }>();
@@ -23,25 +26,34 @@ function histogramQuantile(q: readonly number[], v: readonly EvalSeries[], steps
     const leText = s.labels[BUCKET_LABEL];
     const le = leText === undefined ? NaN : parseGoFloat(leText);
     if (Number.isNaN(le)) continue;
-    const labels: Record<string, string> = { ...dropName(s.labels) };
+    const labels: Record<string, string> = { ...s.labels };
     delete labels[BUCKET_LABEL];
     const key = labelsKey(labels);
-    const g = groups.get(key) ?? { labels, members: [] };
+    const g = groups.get(key) ?? { labels: dropName(labels), members: [] };
     g.members.push({ le, s });
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => {
-    const values: (number | undefined)[] = [];
+  const out = new Map<string, { labels: PromLabels; values: (number | undefined)[] }>();
+  for (const g of groups.values()) {
+    const key = labelsKey(g.labels);
+    const series = out.get(key) ?? {
+      labels: g.labels,
+      values: new Array<number | undefined>(steps).fill(undefined),
+    };
+    out.set(key, series);
     for (let k = 0; k < steps; k++) {
       const buckets: Bucket[] = [];
       for (const m of g.members) {
         const c = m.s.values[k];
         if (c !== undefined) buckets.push({ upperBound: m.le, count: c });
       }
-      values.push(buckets.length === 0 ? undefined : bucketQuantile(q[k]!, buckets));
+      if (buckets.length === 0) continue;
+      if (series.values[k] !== undefined)
+        throw new PromQueryError('execution', 'vector cannot contain metrics with the same labelset');
+      series.values[k] = bucketQuantile(q[k]!, buckets);
     }
-    return { labels: g.labels, values };
-  });
+  }
+  return [...out.values()];
 }
 
 /** A float as Go's strconv.ParseFloat reads an `le` value (`+Inf`, `Inf`, `1e3`, `0.5`); NaN when not one. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PromQueryError } from '../../../src/query/promql/errors.ts';
 import { bucketQuantile } from '../../../src/query/promql/histogram.ts';
 import { at, counter, vec } from '../../helpers/promql.ts';
 
@@ -107,6 +108,12 @@ describe('PromQL functions', () => {
       // summed: 0.1: 10, 0.5: 30, 1: 40, +Inf: 44 → rank 22 in (0.1, 0.5]: 0.1 + 0.4 × 12 / 20 = 0.34
       [{}, 0.1 + (0.5 - 0.1) * (12 / 20)],
     ]);
+    // the metric name identifies a histogram: two names with the same other labels give one label set twice
+    const other = [...s, counter({ __name__: 'e_bucket', node: 'a', le: '+Inf' }, [[100, 1]])];
+    await assert.rejects(
+      () => at('histogram_quantile(0.5, {__name__=~"d_bucket|e_bucket"})', other, 100),
+      (e: unknown) => e instanceof PromQueryError && /same labelset/.test(e.message),
+    );
   });
 
   it('changes and resets count transitions in the window', async () => {
