@@ -161,6 +161,27 @@ describe('Prometheus query API', () => {
     assert.deepEqual(s.json().data, [{ __name__: 'dwcp_g', node_id: 'n1' }]);
   });
 
+  it('refuses a selector without a name over a store of more than 1,000 metric names (422)', async () => {
+    const a = await setup(undefined, undefined, (d) => {
+      void d.samples.append(
+        Array.from({ length: 1000 }, (_, i) => ({
+          name: `dwcp_many_${i}`,
+          labels: { node_id: 'n9' },
+          value: 1,
+          timestampMs: NOW,
+        })),
+      );
+    });
+    bad(
+      await a.inject(`/api/v1/query?${q({ query: '{node_id="n9"}' })}`),
+      422,
+      'execution',
+      /reads at most 1000 metrics and the store has more; give the metric name/,
+    );
+    const named = await a.inject(`/api/v1/query?${q({ query: 'dwcp_many_7{node_id="n9"}' })}`);
+    assert.equal(named.json().data.result.length, 1);
+  });
+
   it('refuses bad input on every parameter with bad_data (400)', async () => {
     const a = await setup();
     const range = { query: 'dwcp_g', start: String(NOW_S - 60), end: String(NOW_S), step: '15s' };
