@@ -90,11 +90,13 @@ const LIMITS_DEFAULTS = {
   maxSampleAge: 3_600_000,
   maxSampleAhead: 600_000,
   redirects: 'same-host' as const,
+  promqlSeriesMax: 10_000,
 };
 
 /**
  * The `limits` section: default per-target scrape limits, the accepted sample time window around arrival
- * (older or further ahead samples are rejected as `too_old` / `too_far_ahead`) and the scrape redirect policy.
+ * (older or further ahead samples are rejected as `too_old` / `too_far_ahead`), the scrape redirect policy, and
+ * the series bound of the Prometheus query API.
  * The series budget is `detection.maxSeries`, shared fairly between targets.
  */
 const limitsSchema = z.strictObject({
@@ -108,6 +110,8 @@ const limitsSchema = z.strictObject({
   maxSampleAhead: duration.pipe(z.number().int().min(0)).default(LIMITS_DEFAULTS.maxSampleAhead),
   /** `same-host` (default): follow redirects only to the target URL's host and port; `none`; `any`. */
   redirects: z.enum(['none', 'same-host', 'any']).default(LIMITS_DEFAULTS.redirects),
+  /** Series one Prometheus query API selection, result or series/labels answer may have (docs/promql-api.md). */
+  promqlSeriesMax: z.number().int().min(1).max(1_000_000).default(LIMITS_DEFAULTS.promqlSeriesMax),
 });
 
 /** Latency scoring of one DWCP mode in the regional health score (`health.modes.<mode>`). */

@@ -241,6 +241,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     {
       auth: auth?.service ?? 'disabled',
       tenants: tenantMapping(config.tenants, config.dashboards.tenant),
+      limits: { promqlSeriesMax: config.limits.promqlSeriesMax },
       registry,
       // answered without credentials: the monitor's own state only, no counts of targets or series
       health: () => ({

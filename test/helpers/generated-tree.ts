@@ -45,6 +45,43 @@ export function panelQueries(files: ReadonlyMap<string, string>): PanelQuery[] {
   return out;
 }
 
+/**
+ * Test values of the Grafana variables in the generated panel queries, as Grafana substitutes them with the
+ * dashboards' defaults: All (`.*`) for the multi-value ones, the interval variables at a 15 s data source scrape
+ * interval ($__rate_interval = max(4 × scrape interval, $__interval + scrape interval) = 1m), the textbox's value.
+ */
+export const GRAFANA_TEST_VARIABLES: Readonly<Record<string, string>> = {
+  __rate_interval: '1m',
+  interval: '1m',
+  __interval: '15s',
+  price_per_gb: '0.02',
+  region: '.*',
+  component: '.*',
+  cluster: '.*',
+  node: '.*',
+  instance: '.*',
+};
+
+/** One expression of a generated Prometheus rule (recording or alerting). */
+export interface RuleQuery {
+  file: string;
+  rule: string;
+  expr: string;
+}
+
+/** Every rule's `expr` in the generated `prometheus/rules/*.yml`. */
+export function ruleQueries(files: ReadonlyMap<string, string>): RuleQuery[] {
+  type Rules = { groups: { rules: { record?: string; alert?: string; expr: string | number }[] }[] };
+  const out: RuleQuery[] = [];
+  for (const [path, text] of files) {
+    if (!/^prometheus\/rules\/[^/]+\.ya?ml$/.test(path)) continue;
+    for (const g of (parseYaml(text) as Rules).groups)
+      for (const r of g.rules)
+        out.push({ file: path, rule: r.record ?? r.alert ?? '', expr: String(r.expr) });
+  }
+  return out;
+}
+
 /** A YAML file, parsed. */
 export function yamlFile(path: string): unknown {
   return parseYaml(readFileSync(path, 'utf8'));

@@ -60,6 +60,25 @@ export function prometheusConfig(job: string, targets: readonly ScrapeTarget[], 
 }
 
 /**
+ * The `remote_write` section sending to `url` every second (short backoffs, for tests), with a bearer token read
+ * from `credentialsFile` when given.
+ */
+export function remoteWriteConfig(url: string, credentialsFile?: string): string {
+  return [
+    'remote_write:',
+    `  - url: ${JSON.stringify(url)}`,
+    ...(credentialsFile
+      ? ['    authorization:', `      credentials_file: ${JSON.stringify(credentialsFile)}`]
+      : []),
+    '    queue_config:',
+    '      batch_send_deadline: 1s',
+    '      min_backoff: 100ms',
+    '      max_backoff: 1s',
+    '',
+  ].join('\n');
+}
+
+/**
  * Starts `binary` with `config` on a free 127.0.0.1 port and a temporary TSDB, and waits (bounded) until
  * /-/ready answers 200.
  * @throws Error when Prometheus exits early or is not ready within `readyTimeoutMs`.

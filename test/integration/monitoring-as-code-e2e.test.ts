@@ -43,6 +43,7 @@ import {
 import { requireBinary } from '../helpers/binaries.ts';
 import {
   fileRefs,
+  GRAFANA_TEST_VARIABLES,
   panelQueries,
   substitute,
   writeYaml,
@@ -69,18 +70,7 @@ const EXPECTED_ALERT = 'DWCPv3ConsensusFailure';
 const EXPECTED_RECEIVER = 'slack-critical';
 const SCENARIO = `faults:\n  - { kind: consensus_timeouts, node: node-${FAULT_NODE + 1}, start: ${FAULT_START}, duration: 10m }\n`;
 
-/** Grafana variables in panel queries and the value each gets (All = `.*` for the multi-value ones). */
-const GRAFANA_VARIABLES: Readonly<Record<string, string>> = {
-  __rate_interval: '1m',
-  interval: '1m',
-  __interval: '15s',
-  price_per_gb: '0.02',
-  region: '.*',
-  component: '.*',
-  cluster: '.*',
-  node: '.*',
-  instance: '.*',
-};
+const GRAFANA_VARIABLES = GRAFANA_TEST_VARIABLES;
 
 /** Reason of the Phase 6 panels that read the monitor's own dwcp_monitor_* gauges. */
 const MONITOR_ONLY =

@@ -15,7 +15,12 @@ import { parseMonitorConfig } from '../../src/config.ts';
 import { startMonitor, type RunningMonitor } from '../../src/main.ts';
 import { adminBearer, issueApiToken } from '../helpers/auth.ts';
 import { requireBinary } from '../helpers/binaries.ts';
-import { prometheusConfig, startPrometheus, type PrometheusInstance } from '../helpers/prometheus.ts';
+import {
+  prometheusConfig,
+  remoteWriteConfig,
+  startPrometheus,
+  type PrometheusInstance,
+} from '../helpers/prometheus.ts';
 import { pollUntil } from '../helpers/server-process.ts';
 
 const binary = requireBinary('prometheus');
@@ -54,17 +59,7 @@ describe(
       const exporterAddress = `127.0.0.1:${(exporter.address() as AddressInfo).port}`;
       const config =
         prometheusConfig('rw-probe', [{ address: exporterAddress, labels: { region: 'us-east' } }], '1s') +
-        [
-          'remote_write:',
-          `  - url: ${JSON.stringify(`${monitor.url}api/v1/write`)}`,
-          '    authorization:',
-          `      credentials_file: ${JSON.stringify(join(dir, 'ingest-token'))}`,
-          '    queue_config:',
-          '      batch_send_deadline: 1s',
-          '      min_backoff: 100ms',
-          '      max_backoff: 1s',
-          '',
-        ].join('\n');
+        remoteWriteConfig(`${monitor.url}api/v1/write`, join(dir, 'ingest-token'));
       prom = await startPrometheus(binary!, config);
     });
 

@@ -196,14 +196,27 @@ describe('monitor configuration: limits', () => {
       maxSampleAge: 3_600_000,
       maxSampleAhead: 600_000,
       redirects: 'same-host',
+      promqlSeriesMax: 10_000,
     });
     assert.deepEqual(c.targets[0]!.limits, { sampleLimit: 10 });
     const d = parseMonitorConfig({
-      limits: { maxSampleAge: '2h', maxSampleAhead: '0s', sampleLimit: 0, redirects: 'none' },
+      limits: {
+        maxSampleAge: '2h',
+        maxSampleAhead: '0s',
+        sampleLimit: 0,
+        redirects: 'none',
+        promqlSeriesMax: 50,
+      },
     });
     assert.deepEqual(
-      [d.limits.maxSampleAge, d.limits.maxSampleAhead, d.limits.sampleLimit, d.limits.redirects],
-      [7_200_000, 0, 0, 'none'],
+      [
+        d.limits.maxSampleAge,
+        d.limits.maxSampleAhead,
+        d.limits.sampleLimit,
+        d.limits.redirects,
+        d.limits.promqlSeriesMax,
+      ],
+      [7_200_000, 0, 0, 'none', 50],
     );
   });
 
@@ -216,6 +229,7 @@ describe('monitor configuration: limits', () => {
     bad({ limits: { sampleLimit: -1 } }, /limits\.sampleLimit/);
     bad({ limits: { labelLimit: 1.5 } }, /limits\.labelLimit/);
     bad({ limits: { redirects: 'follow' } }, /limits\.redirects/);
+    bad({ limits: { promqlSeriesMax: 0 } }, /limits\.promqlSeriesMax/);
     bad({ limits: { maxSampleAge: '10ms' } }, /limits\.maxSampleAge/);
     bad(
       { targets: [{ id: 'a', url: 'http://127.0.0.1:1/metrics', limits: { samples: 1 } }] },

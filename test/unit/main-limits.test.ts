@@ -2,7 +2,8 @@
  * The composition root's limits wiring: a monitor started from a configuration with a small series budget and a
  * capped target scrapes three real local targets; the noisy one is refused beyond its fair share and says so in
  * GET /api/v1/targets, the quiet one keeps every series, the capped one is down with "sample limit exceeded",
- * and the rejects are counted per target in /metrics.
+ * and the rejects are counted per target in /metrics. The Prometheus query API takes its series bound from the
+ * configuration's `limits.promqlSeriesMax`.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +41,7 @@ describe('startMonitor: per-target limits and the fair series budget', () => {
       detection: { enabled: false, maxSeries: 100 },
       storage: { type: 'sqlite', path: join(dir, 'dwcp.db'), layout: 'rows' },
       scrape: { interval: '200ms', timeout: '1s' },
+      limits: { promqlSeriesMax: 50 },
       targets: [
         { id: 'noisy', url: noisy },
         { id: 'quiet', url: quiet },
@@ -99,5 +101,16 @@ describe('startMonitor: per-target limits and the fair series budget', () => {
     );
     assert.match(metrics, /dwcp_monitor_scrapes_total\{target="capped",result="sample_limit"\} [1-9]/);
     assert.ok(monitor!.stats().series <= 100);
+  });
+
+  it('bounds the Prometheus query API by limits.promqlSeriesMax', async () => {
+    const q = (query: string) => fetch(`${monitor!.url}api/v1/query?query=${encodeURIComponent(query)}`);
+    const over = await q('count(dwcp_test_value)');
+    const body = (await over.json()) as { errorType: string; error: string };
+    assert.deepEqual([over.status, body.errorType], [422, 'execution'], JSON.stringify(body));
+    assert.match(body.error, /more than 50 series/);
+    const quiet = new URL(urlOf(servers[1]!)).host;
+    const ok = await q(`count(dwcp_test_value{instance="${quiet}"})`);
+    assert.equal(ok.status, 200, await ok.text());
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Evaluates the subset's tree ({@link PromExpr}) at evenly spaced steps, over a narrow read interface (no I/O
  * here): instant selectors take a series' latest sample within the lookback delta (default 5 min), range functions
- * the samples in `[t − range, t]`, as Prometheus 2.x does. Staleness markers are not stored by this monitor, so a
+ * the samples in `[t − range, t]` (both shifted back by an `offset`), as Prometheus 2.x does. Staleness markers are not stored by this monitor, so a
  * series that stopped is visible for the lookback delta after its last sample.
  * @see https://prometheus.io/docs/prometheus/latest/querying/basics/#staleness
  */
-import type { ArithmeticOp, PromExpr, Selector } from './ast.ts';
+import type { PromExpr, Selector } from './ast.ts';
+import { binaryOperation } from './binary.ts';
 import { PromQueryError } from './errors.ts';
+import { applyInstantFunction } from './functions.ts';
 import { dropName, labelsKey, matchesAll, compareLabels, type PromLabels } from './labels.ts';
 import { applyRangeFunction } from './range-functions.ts';
 
@@ -64,9 +66,11 @@ function tooMany(opts: EvalOptions): PromQueryError {
   );
 }
 
+/** The series of `sel` with their samples from `fromMs` (before the offset) to the last step shifted by it. */
 async function selected(sel: Selector, reader: PromDataReader, fromMs: number, opts: EvalOptions) {
-  const data = (await reader.select(sel, fromMs, opts.endMs)).filter(
-    (s) => s.labels['__name__'] === sel.metric && matchesAll(s.labels, sel.matchers),
+  const data = (await reader.select(sel, fromMs - sel.offsetMs, opts.endMs - sel.offsetMs)).filter(
+    (s) =>
+      (sel.metric === undefined || s.labels['__name__'] === sel.metric) && matchesAll(s.labels, sel.matchers),
   );
   if (data.length > opts.maxSeries) throw tooMany(opts);
   return data;
@@ -83,7 +87,8 @@ async function instant(sel: Selector, reader: PromDataReader, times: number[], o
   const data = await selected(sel, reader, opts.startMs - opts.lookbackMs, opts);
   return data.map((s): EvalSeries => {
     let i = -1;
-    const values = times.map((t) => {
+    const values = times.map((step) => {
+      const t = step - sel.offsetMs;
       i = advance(s.timestampsMs, i, t);
       const ts = s.timestampsMs[i];
       return ts !== undefined && ts <= t && ts >= t - opts.lookbackMs ? s.values[i] : undefined;
@@ -102,7 +107,8 @@ async function rangeCall(
   return data.map((s): EvalSeries => {
     let from = 0;
     let to = -1;
-    const values = times.map((t) => {
+    const values = times.map((step) => {
+      const t = step - e.selector.offsetMs;
       while (from < s.timestampsMs.length && s.timestampsMs[from]! < t - e.rangeMs) from++;
       to = advance(s.timestampsMs, to, t);
       const w = { timestampsMs: s.timestampsMs, values: s.values, from, to };
@@ -119,7 +125,8 @@ function groupLabels(
   if (g === undefined) return {};
   const out: Record<string, string> = {};
   if (g.mode === 'by') {
-    for (const l of g.labels) if (labels[l] !== undefined && l !== '__name__') out[l] = labels[l]!;
+    // Prometheus keeps a listed __name__ (engine.go aggregation: lb.Keep(grouping...))
+    for (const l of g.labels) if (labels[l] !== undefined) out[l] = labels[l]!;
   } else {
     for (const [k, v] of Object.entries(labels)) if (k !== '__name__' && !g.labels.includes(k)) out[k] = v;
   }
@@ -157,22 +164,21 @@ function combine(op: Extract<PromExpr, { kind: 'aggregate' }>['op'], vs: readonl
   return op === 'sum' ? sum : sum / vs.length;
 }
 
-/** `a op b` as PromQL's float arithmetic (`%` is Go's math.Mod, which JavaScript's `%` matches). */
-export function arithmetic(op: ArithmeticOp, a: number, b: number): number {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return a / b;
-    case '%':
-      return a % b;
-    case '^':
-      return a ** b;
+/** An instant-vector function: scalar arguments per step, then the one vector argument. */
+async function call(
+  e: Extract<PromExpr, { kind: 'call' }>,
+  reader: PromDataReader,
+  times: number[],
+  opts: EvalOptions,
+): Promise<EvalSeries[]> {
+  const scalars: number[][] = [];
+  let vector: readonly EvalSeries[] = [];
+  for (const a of e.args) {
+    const r = await evalAt(a, reader, times, opts);
+    if (r.kind === 'scalar') scalars.push([...r.values]);
+    else vector = r.series;
   }
+  return applyInstantFunction(e.fn, scalars, vector, times.length);
 }
 
 async function evalAt(
@@ -206,28 +212,12 @@ async function evalAt(
             })),
           };
     }
+    case 'call':
+      return { kind: 'vector', series: await call(e, reader, times, opts) };
     case 'binary': {
       const l = await evalAt(e.lhs, reader, times, opts);
       const r = await evalAt(e.rhs, reader, times, opts);
-      if (l.kind === 'scalar' && r.kind === 'scalar')
-        return { kind: 'scalar', values: l.values.map((a, k) => arithmetic(e.op, a, r.values[k]!)) };
-      if (l.kind === 'vector' && r.kind === 'scalar')
-        return {
-          kind: 'vector',
-          series: l.series.map((s) => ({
-            labels: dropName(s.labels),
-            values: s.values.map((v, k) => (v === undefined ? v : arithmetic(e.op, v, r.values[k]!))),
-          })),
-        };
-      if (l.kind === 'scalar' && r.kind === 'vector')
-        return {
-          kind: 'vector',
-          series: r.series.map((s) => ({
-            labels: dropName(s.labels),
-            values: s.values.map((v, k) => (v === undefined ? v : arithmetic(e.op, l.values[k]!, v))),
-          })),
-        };
-      throw new PromQueryError('bad_data', 'not supported by this monitor: arithmetic between two vectors');
+      return binaryOperation(e, l, r, times.length);
     }
   }
 }

@@ -7,35 +7,32 @@ import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 import {
   AGGREGATION_OPS,
+  INSTANT_FUNCTIONS,
   RANGE_FUNCTIONS,
   type AggregationOp,
-  type ArithmeticOp,
+  type InstantFunction,
   type LabelMatcher,
   type PromExpr,
   type RangeFunction,
   type Selector,
+  isScalar,
 } from './ast.ts';
 import { parsePromDuration } from './duration.ts';
 import { PromQueryError, unsupported } from './errors.ts';
+import { matches } from './labels.ts';
+import { binaryExpr } from './parse-binary.ts';
 import { anchoredRegex } from './regex.ts';
+
+export { isScalar };
 
 /** Longest query accepted, characters. */
 export const MAX_QUERY_LENGTH = 16_384;
 /** Deepest nesting of the tree accepted. */
 const MAX_DEPTH = 64;
 
-const ARITHMETIC: Readonly<Record<string, ArithmeticOp>> = {
-  Add: '+',
-  Sub: '-',
-  Mul: '*',
-  Div: '/',
-  Mod: '%',
-  Pow: '^',
-};
-
 /** Node names of constructs outside the subset → the words naming them in the error. */
 const REFUSED_NODES: Readonly<Record<string, string>> = {
-  OffsetExpr: 'offset modifier',
+  OffsetExpr: 'offset modifier on anything but a selector',
   StepInvariantExpr: '@ modifier',
   SubqueryExpr: 'subquery',
   StringLiteral: 'string literal',
@@ -55,7 +52,8 @@ function unquote(literal: string): string {
   }
 }
 
-class Reader {
+/** Reads the lezer tree into {@link PromExpr} (the binary operators in parse-binary.ts). */
+export class Reader {
   constructor(private readonly text: string) {}
 
   of(n: SyntaxNode): string {
@@ -74,7 +72,12 @@ class Reader {
       case 'NumberDurationLiteral':
         return { kind: 'number', value: this.number(n) };
       case 'VectorSelector':
-        return { kind: 'selector', selector: this.selector(n) };
+        return { kind: 'selector', selector: this.selector(n, 0) };
+      case 'OffsetExpr': {
+        const vs = n.getChild('VectorSelector');
+        if (!vs) throw unsupported(REFUSED_NODES[n.name]!);
+        return { kind: 'selector', selector: this.selector(vs, this.offset(n)) };
+      }
       case 'UnaryExpr': {
         const op = this.of(n.getChild('UnaryOp') ?? n).trim();
         const inner = n.lastChild!;
@@ -82,9 +85,9 @@ class Reader {
         return op === '-' ? { kind: 'negate', expr: e } : e;
       }
       case 'BinaryExpr':
-        return this.binary(n, depth);
+        return binaryExpr(this, n, depth);
       case 'FunctionCall':
-        return this.call(n);
+        return this.call(n, depth);
       case 'AggregateExpr':
         return this.aggregate(n, depth);
       default:
@@ -100,7 +103,17 @@ class Reader {
     return v;
   }
 
-  selector(n: SyntaxNode): Selector {
+  /** The `offset` of an OffsetExpr node, ms (negative: `offset -5m`). */
+  offset(n: SyntaxNode): number {
+    const d = n.getChild('OffsetDurationExpr');
+    if (!d) throw new PromQueryError('bad_data', `invalid offset in ${this.of(n).slice(0, 60)}`);
+    const text = this.of(d).replace(/\s+/g, '');
+    const negative = text.startsWith('-');
+    const ms = parsePromDuration(text.replace(/^[-+]/, ''));
+    return negative ? -ms : ms;
+  }
+
+  selector(n: SyntaxNode, offsetMs: number): Selector {
     const id = n.getChild('Identifier');
     const list = n.getChild('LabelMatchers');
     if (
@@ -114,11 +127,14 @@ class Reader {
     let metric = id ? this.of(id) : undefined;
     const byName = matchers.findIndex((m) => m.name === '__name__' && m.op === '=');
     if (metric === undefined && byName >= 0) metric = matchers[byName]!.value;
-    if (metric === undefined || metric === '')
-      throw unsupported('a selector without a metric name (give the name or __name__="…")');
+    if (metric === '') metric = undefined;
+    // Prometheus: a selector must have a matcher that does not match the empty string (parser.go).
+    if (metric === undefined && matchers.every((m) => matches({}, m)))
+      throw new PromQueryError('bad_data', 'vector selector must contain at least one non-empty matcher');
     return {
       metric,
       matchers: matchers.filter((m, i) => !(id === null && i === byName)),
+      offsetMs,
     };
   }
 
@@ -133,44 +149,41 @@ class Reader {
       value: unquote(this.of(value)),
     };
     if (base.op === '=~' || base.op === '!~') return { ...base, regex: anchoredRegex(base.value) };
-    if (base.name === '__name__' && base.op !== '=') throw unsupported(`__name__${base.op} matcher`);
     return base;
   }
 
-  binary(n: SyntaxNode, depth: number): PromExpr {
-    const kids: SyntaxNode[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
-    const opNode = kids.find((k) => ARITHMETIC[k.name] !== undefined);
-    if (!opNode) {
-      const other = kids.find((k) => k !== kids[0] && k !== kids[kids.length - 1]);
-      throw unsupported(`binary operator ${other ? this.of(other) : '?'}`);
-    }
-    if (kids.some((k) => k.name === 'BoolModifier' || k.name === 'MatchingModifierClause'))
-      throw unsupported('vector matching modifiers (on, ignoring, group_left, group_right, bool)');
-    const lhs = this.expr(kids[0]!, depth + 1);
-    const rhs = this.expr(kids[kids.length - 1]!, depth + 1);
-    if (!isScalar(lhs) && !isScalar(rhs)) throw unsupported('arithmetic between two vectors');
-    return { kind: 'binary', op: ARITHMETIC[opNode.name]!, lhs, rhs };
-  }
-
-  call(n: SyntaxNode): PromExpr {
-    const fnNode = n.getChild('FunctionIdentifier');
-    const name = fnNode ? this.of(fnNode) : '?';
-    if (!(RANGE_FUNCTIONS as readonly string[]).includes(name)) throw unsupported(`function ${name}`);
+  /** The argument nodes of a call's FunctionCallBody. */
+  args(n: SyntaxNode): SyntaxNode[] {
     const body = n.getChild('FunctionCallBody');
     const args: SyntaxNode[] = [];
     for (let c = body?.firstChild ?? null; c; c = c.nextSibling)
       if (c.name !== '(' && c.name !== ')' && c.name !== ',') args.push(c);
+    return args;
+  }
+
+  call(n: SyntaxNode, depth: number): PromExpr {
+    const fnNode = n.getChild('FunctionIdentifier');
+    const name = fnNode ? this.of(fnNode) : '?';
+    const args = this.args(n);
+    if (Object.hasOwn(INSTANT_FUNCTIONS, name)) {
+      const kinds = INSTANT_FUNCTIONS[name as InstantFunction];
+      const exprs = args.map((a) => this.expr(a, depth + 1));
+      if (exprs.length !== kinds.length || exprs.some((e, i) => isScalar(e) !== (kinds[i] === 'scalar')))
+        throw new PromQueryError('bad_data', `${name}() takes (${kinds.join(', ')})`);
+      return { kind: 'call', fn: name as InstantFunction, args: exprs };
+    }
+    if (!(RANGE_FUNCTIONS as readonly string[]).includes(name)) throw unsupported(`function ${name}`);
     const arg = args[0];
-    if (args.length !== 1 || !arg || arg.name !== 'MatrixSelector')
+    const matrix = arg?.name === 'OffsetExpr' ? arg.getChild('MatrixSelector') : arg;
+    if (args.length !== 1 || !arg || !matrix || matrix.name !== 'MatrixSelector')
       throw new PromQueryError('bad_data', `${name}() takes one range vector such as metric[5m]`);
-    const vs = arg.getChild('VectorSelector');
-    const dur = arg.getChild('DurationExpr');
+    const vs = matrix.getChild('VectorSelector');
+    const dur = matrix.getChild('DurationExpr');
     if (!vs || !dur) throw unsupported(`argument of ${name}()`);
     return {
       kind: 'range-call',
       fn: name as RangeFunction,
-      selector: this.selector(vs),
+      selector: this.selector(vs, arg === matrix ? 0 : this.offset(arg)),
       rangeMs: parsePromDuration(this.of(dur)),
     };
   }
@@ -188,23 +201,12 @@ class Reader {
         throw unsupported('quoted label names');
       grouping = { mode, labels };
     }
-    const body = n.getChild('FunctionCallBody');
-    const args: SyntaxNode[] = [];
-    for (let c = body?.firstChild ?? null; c; c = c.nextSibling)
-      if (c.name !== '(' && c.name !== ')' && c.name !== ',') args.push(c);
+    const args = this.args(n);
     if (args.length !== 1) throw new PromQueryError('bad_data', `${op}() takes one vector expression`);
     const expr = this.expr(args[0]!, depth + 1);
     if (isScalar(expr)) throw new PromQueryError('bad_data', `${op}() takes a vector, not a scalar`);
     return { kind: 'aggregate', op: op as AggregationOp, grouping, expr };
   }
-}
-
-/** Whether `e` evaluates to a scalar (numbers and arithmetic of numbers). */
-export function isScalar(e: PromExpr): boolean {
-  if (e.kind === 'number') return true;
-  if (e.kind === 'negate') return isScalar(e.expr);
-  if (e.kind === 'binary') return isScalar(e.lhs) && isScalar(e.rhs);
-  return false;
 }
 
 /**

@@ -15,11 +15,12 @@ export interface WindowSamples {
 }
 
 /**
- * `rate` / `increase`: the counter's increase over the window with counter resets corrected (a drop adds the value
- * before it), extrapolated to the window's edges as Prometheus' `extrapolatedRate`: to an edge when the first/last
- * sample lies within 1.1 average sample intervals of it, else by half an interval; never below the counter's zero.
+ * `rate` / `increase` / `delta`: the change over the window (for a counter, `isCounter`, with counter resets
+ * corrected: a drop adds the value before it), extrapolated to the window's edges as Prometheus'
+ * `extrapolatedRate`: to an edge when the first/last sample lies within 1.1 average sample intervals of it, else
+ * by half an interval; a counter never below its zero.
  * @param windowStartMs `t − range`, Unix ms; @param windowEndMs `t`, Unix ms; @param rangeMs the range, ms
- * @returns per second (`isRate`) or in the counter's unit; undefined with fewer than two samples
+ * @returns per second (`isRate`) or in the series' unit; undefined with fewer than two samples
  * @see https://github.com/prometheus/prometheus/blob/v2.42.0/promql/functions.go (extrapolatedRate)
  */
 export function extrapolatedRate(
@@ -28,6 +29,7 @@ export function extrapolatedRate(
   windowEndMs: number,
   rangeMs: number,
   isRate: boolean,
+  isCounter = true,
 ): number | undefined {
   if (w.to - w.from < 1) return undefined;
   const first = w.values[w.from]!;
@@ -35,7 +37,7 @@ export function extrapolatedRate(
   let prev = first;
   for (let i = w.from + 1; i <= w.to; i++) {
     const v = w.values[i]!;
-    if (v < prev) result += prev;
+    if (isCounter && v < prev) result += prev;
     prev = v;
   }
   const firstT = w.timestampsMs[w.from]!;
@@ -44,7 +46,7 @@ export function extrapolatedRate(
   const durationToEnd = (windowEndMs - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
   const averageBetween = sampledInterval / (w.to - w.from);
-  if (result > 0 && first >= 0) {
+  if (isCounter && result > 0 && first >= 0) {
     const durationToZero = sampledInterval * (first / result);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
@@ -68,6 +70,23 @@ export function instantRate(w: WindowSamples): number | undefined {
   const dtS = (w.timestampsMs[w.to]! - w.timestampsMs[w.to - 1]!) / 1000;
   if (dtS <= 0) return undefined;
   return (last < prev ? last : last - prev) / dtS;
+}
+
+/**
+ * `changes` (value changes between consecutive samples; NaN to NaN is no change) or `resets` (drops) in the window.
+ * @returns a count; undefined with no sample
+ * @see https://github.com/prometheus/prometheus/blob/v2.42.0/promql/functions.go (funcChanges, funcResets)
+ */
+function transitions(fn: 'changes' | 'resets', w: WindowSamples): number | undefined {
+  if (w.to < w.from) return undefined;
+  let n = 0;
+  let prev = w.values[w.from]!;
+  for (let i = w.from + 1; i <= w.to; i++) {
+    const v = w.values[i]!;
+    if (fn === 'resets' ? v < prev : v !== prev && !(Number.isNaN(v) && Number.isNaN(prev))) n++;
+    prev = v;
+  }
+  return n;
 }
 
 /** `*_over_time` of the window's values (NaN compares as Prometheus: min/max skip it unless all are NaN). */
@@ -103,6 +122,8 @@ export function applyRangeFunction(
 ): number | undefined {
   if (fn === 'rate' || fn === 'increase')
     return extrapolatedRate(w, windowStartMs, windowEndMs, rangeMs, fn === 'rate');
+  if (fn === 'delta') return extrapolatedRate(w, windowStartMs, windowEndMs, rangeMs, false, false);
   if (fn === 'irate') return instantRate(w);
+  if (fn === 'changes' || fn === 'resets') return transitions(fn, w);
   return overTime(fn, w);
 }

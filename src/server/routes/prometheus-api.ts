@@ -13,28 +13,20 @@ import type {
   PromSeriesResponse,
 } from '../../contract/prometheus.ts';
 import { InvalidInputError } from '../../errors.ts';
-import { findInScope, type TenantScope } from '../../model/tenant-scope.ts';
 import type { Selector } from '../../query/promql/ast.ts';
 import { PROM_ERROR_STATUS, PromQueryError } from '../../query/promql/errors.ts';
-import {
-  DEFAULT_LOOKBACK_MS,
-  evaluate,
-  stepTimes,
-  type PromDataReader,
-  type PromSeriesData,
-} from '../../query/promql/evaluate.ts';
+import { DEFAULT_LOOKBACK_MS, evaluate, stepTimes } from '../../query/promql/evaluate.ts';
 import { toInstant, toMatrix } from '../../query/promql/format.ts';
-import { compareLabels, labelsKey, matchesAll, type PromLabels } from '../../query/promql/labels.ts';
+import { compareLabels, labelsKey, type PromLabels } from '../../query/promql/labels.ts';
 import { parsePromQL } from '../../query/promql/parse.ts';
 import type { ApiContext } from '../deps.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { parseTime } from '../params.ts';
 import { tenantScope } from '../tenancy.ts';
+import { CatalogLabelCache, StoreReader } from './prometheus-reader.ts';
 
 /** Default window of /api/v1/series and the label routes without `start`: the hour before `end`. */
 const DEFAULT_META_WINDOW_MS = 3_600_000;
-/** Metric names read by /api/v1/labels and label values (each name's series up to the series limit). */
-const MAX_META_METRICS = 1000;
 /** `match[]` selectors one request may give. */
 const MAX_MATCHERS = 100;
 
@@ -108,55 +100,6 @@ function selectorOf(text: string): Selector {
   return e.selector;
 }
 
-/** Reads the series of a selector through the store, in the caller's tenant scope. */
-class StoreReader implements PromDataReader {
-  readonly warnings = new Set<string>();
-  constructor(
-    private readonly ctx: ApiContext,
-    private readonly scope: TenantScope,
-    private readonly maxSeries: number,
-  ) {}
-
-  async refs(sel: Selector) {
-    const eq: Record<string, string> = {};
-    for (const m of sel.matchers)
-      if (m.op === '=' && m.value !== '' && m.name !== '__name__') eq[m.name] = m.value;
-    const samples = this.ctx.deps.samples;
-    const refs = await findInScope(this.scope, eq, this.maxSeries + 1, (m, n) =>
-      samples.findSeries(sel.metric, m, n),
-    );
-    if (refs.length > this.maxSeries)
-      throw new PromQueryError(
-        'execution',
-        `the query selects more than ${this.maxSeries} series; narrow it with label matchers`,
-      );
-    return refs
-      .map((r) => ({ ref: r, labels: { ...r.labels, __name__: r.name } as PromLabels }))
-      .filter((r) => matchesAll(r.labels, sel.matchers));
-  }
-
-  async select(sel: Selector, startMs: number, endMs: number): Promise<PromSeriesData[]> {
-    const chosen = await this.refs(sel);
-    const byId = new Map(chosen.map((c) => [c.ref.id, c.labels]));
-    const maxRaw = this.ctx.limits.queryRawPointsPerSeries;
-    const points = await this.ctx.deps.samples.readPoints(
-      chosen.map((c) => c.ref),
-      startMs,
-      endMs,
-      maxRaw,
-    );
-    if (points.some((p) => p.timestampsMs.length >= maxRaw))
-      this.warnings.add(
-        `some series have more than ${maxRaw} samples in the range; only the latest were used`,
-      );
-    return points.map((p) => ({
-      labels: byId.get(p.series.id)!,
-      timestampsMs: p.timestampsMs,
-      values: p.values,
-    }));
-  }
-}
-
 /** Prometheus' error body and status for a query error; other errors go on to the API's error handler. */
 function sendError(err: FastifyError | Error, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const e =
@@ -207,6 +150,7 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     return mergeParams(b, q);
   };
   const reader = (r: FastifyRequest) => new StoreReader(ctx, tenantScope(r), limits.promqlSeriesMax);
+  const catalogLabels = new CatalogLabelCache(ctx);
   const withWarnings = (w: ReadonlySet<string>) => (w.size > 0 ? { warnings: [...w] } : {});
   const evalOpts = (startMs: number, endMs: number, stepMs: number) => ({
     startMs,
@@ -268,8 +212,11 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     },
   });
 
-  /** The label sets of the series that `match[]` selects with samples in the window (all metrics when none). */
-  async function seriesOf(request: FastifyRequest, requireMatch: boolean): Promise<PromLabels[]> {
+  /**
+   * The label sets of the series that `match[]` selects with samples in the window; without `match[]` (label
+   * routes only), those of the whole catalog in the caller's scope, without reading samples (CatalogLabelCache).
+   */
+  async function seriesOf(request: FastifyRequest, requireMatch: boolean): Promise<readonly PromLabels[]> {
     const p = params(request);
     const endMs = time(p, 'end', ctx.now());
     const startMs = time(p, 'start', endMs - DEFAULT_META_WINDOW_MS);
@@ -281,16 +228,10 @@ export async function prometheusApiRoutes(app: FastifyInstance, ctx: ApiContext)
     const texts = matchParams(p);
     if (requireMatch && texts.length === 0)
       throw new PromQueryError('bad_data', 'no match[] parameter provided');
-    const selectors =
-      texts.length > 0
-        ? texts.map(selectorOf)
-        : (await ctx.deps.samples.searchMetricNames('', MAX_META_METRICS)).map((metric): Selector => ({
-            metric,
-            matchers: [],
-          }));
     const rd = reader(request);
+    if (texts.length === 0) return catalogLabels.labelSets(tenantScope(request), rd);
     const out = new Map<string, PromLabels>();
-    for (const sel of selectors) {
+    for (const sel of texts.map(selectorOf)) {
       const chosen = await rd.refs(sel);
       const points = await ctx.deps.samples.readPoints(
         chosen.map((c) => c.ref),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../../src/server/app.ts';
-import { T0, testDeps, type TestDeps } from '../../../helpers/server-fakes.ts';
+import { RecordingSampleStore, T0, testDeps, type TestDeps } from '../../../helpers/server-fakes.ts';
 
 const NOW = T0 + 600_000;
 const NOW_S = NOW / 1000;
@@ -12,8 +12,9 @@ after(async () => {
 });
 
 /** Three series of one counter growing 1 /s per node, scraped every 10 s for 5 minutes; a gauge. */
-async function setup(limits?: TestDeps['limits']): Promise<FastifyInstance> {
+async function setup(limits?: TestDeps['limits'], clock = () => NOW, made?: (d: TestDeps) => void) {
   const deps = testDeps(limits ? { limits } : {});
+  made?.(deps);
   const samples = [];
   for (let t = NOW - 300_000; t <= NOW; t += 10_000) {
     for (const [node, region] of [
@@ -30,7 +31,7 @@ async function setup(limits?: TestDeps['limits']): Promise<FastifyInstance> {
   }
   samples.push({ name: 'dwcp_g', labels: { node_id: 'n1' }, value: 3, timestampMs: NOW });
   await deps.samples.append(samples);
-  const a = await buildApp(deps, { now: () => NOW, checkResponses: true });
+  const a = await buildApp(deps, { now: clock, checkResponses: true });
   apps.push(a);
   return a;
 }
@@ -123,6 +124,62 @@ describe('Prometheus query API', () => {
       `/api/v1/series?${q({ 'match[]': 'dwcp_c_total', end: String(NOW_S - 3600) })}`,
     );
     assert.deepEqual(old.json(), { status: 'success', data: [] });
+  });
+
+  it('labels without match[] come from the catalog (no sample read), reused for 15 s per scope', async () => {
+    let now = NOW;
+    let deps: TestDeps | undefined;
+    const a = await setup(
+      undefined,
+      () => now,
+      (d) => (deps = d),
+    );
+    const store = deps!.samples as RecordingSampleStore;
+    const reads = store.reads.length;
+    const l = await a.inject('/api/v1/labels');
+    assert.deepEqual(l.json(), { status: 'success', data: ['__name__', 'node_id', 'region'] });
+    const finds = store.finds.length;
+    const v = await a.inject('/api/v1/label/region/values');
+    assert.deepEqual(v.json(), { status: 'success', data: ['eu', 'us'] });
+    assert.equal(store.reads.length, reads, 'no sample read');
+    assert.equal(store.finds.length, finds, 'the second call reuses the catalog read');
+    await deps!.samples.append([{ name: 'dwcp_new', labels: { host: 'h' }, value: 1, timestampMs: NOW }]);
+    now = NOW + 15_000;
+    const later = await a.inject('/api/v1/labels');
+    assert.deepEqual(later.json().data, ['__name__', 'host', 'node_id', 'region']);
+    assert.ok(store.finds.length > finds, 'read again after 15 s');
+  });
+
+  it('answers selectors without a metric name across metrics', async () => {
+    const a = await setup();
+    const res = await a.inject(`/api/v1/query?${q({ query: 'count by (__name__) ({node_id="n1"})' })}`);
+    assert.deepEqual(res.json().data.result, [
+      { metric: { __name__: 'dwcp_c_total' }, value: [NOW_S, '1'] },
+      { metric: { __name__: 'dwcp_g' }, value: [NOW_S, '1'] },
+    ]);
+    const s = await a.inject(`/api/v1/series?${q({ 'match[]': '{__name__=~"dwcp_g|x"}' })}`);
+    assert.deepEqual(s.json().data, [{ __name__: 'dwcp_g', node_id: 'n1' }]);
+  });
+
+  it('refuses a selector without a name over a store of more than 1,000 metric names (422)', async () => {
+    const a = await setup(undefined, undefined, (d) => {
+      void d.samples.append(
+        Array.from({ length: 1000 }, (_, i) => ({
+          name: `dwcp_many_${i}`,
+          labels: { node_id: 'n9' },
+          value: 1,
+          timestampMs: NOW,
+        })),
+      );
+    });
+    bad(
+      await a.inject(`/api/v1/query?${q({ query: '{node_id="n9"}' })}`),
+      422,
+      'execution',
+      /reads at most 1000 metrics and the store has more; give the metric name/,
+    );
+    const named = await a.inject(`/api/v1/query?${q({ query: 'dwcp_many_7{node_id="n9"}' })}`);
+    assert.equal(named.json().data.result.length, 1);
   });
 
   it('refuses bad input on every parameter with bad_data (400)', async () => {
