@@ -99,8 +99,8 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.labels}. */
-  labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
-    return this.queries.labels(startUs, endUs, scope);
+  labels(startUs: number, endUs: number, scope?: TenantScope, query?: string): Promise<LokiLabelsResponse> {
+    return this.queries.labels(startUs, endUs, scope, query);
   }
 
   /** See {@link LogQueryService.labelValues}. */
@@ -109,8 +109,9 @@ export class LogApi {
     startUs: number,
     endUs: number,
     scope?: TenantScope,
+    query?: string,
   ): Promise<LokiLabelsResponse> {
-    return this.queries.labelValues(name, startUs, endUs, scope);
+    return this.queries.labelValues(name, startUs, endUs, scope, query);
   }
 
   /** See {@link LogQueryService.series}. */

@@ -259,6 +259,45 @@ describe('log routes', () => {
     assert.deepEqual((await get<LokiLabelsResponse>(`/loki/api/v1/label/job/values?${range}`)).body.data, []);
   });
 
+  it("labels and label values narrowed by a stream selector in `query` (Grafana's label browser)", async () => {
+    const sel = (s: string) => `query=${encodeURIComponent(s)}`;
+    // the node-2 error stream (Loki JSON) has no region and no component; the node-1 one (OTLP) has both
+    const names = await get<LokiLabelsResponse>(`/loki/api/v1/labels?${range}&${sel('{level="error"}')}`);
+    assert.equal(names.status, 200, JSON.stringify(names.body));
+    assert.deepEqual(names.body.data, ['service', 'node_id', 'region', 'level', 'component']);
+    assert.deepEqual(
+      (
+        await get<LokiLabelsResponse>(
+          `/loki/api/v1/labels?${range}&${sel('{node_id="node-2", level="error"}')}`,
+        )
+      ).body.data,
+      ['service', 'node_id', 'level'],
+    );
+    const levels = await get<LokiLabelsResponse>(
+      `/loki/api/v1/label/level/values?${range}&${sel('{node_id="node-2"}')}`,
+    );
+    assert.equal(levels.status, 200, JSON.stringify(levels.body));
+    assert.deepEqual(levels.body.data, ['error', 'info']);
+    assert.deepEqual(
+      (await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}&${sel('{level=~"err.*"}')}`))
+        .body.data,
+      ['node-1', 'node-2'],
+    );
+    assert.deepEqual(
+      (await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}&${sel('{service="none"}')}`))
+        .body.data,
+      [],
+    );
+    // an empty query is no selector
+    assert.deepEqual(
+      (await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${range}&query=`)).body.data,
+      ['node-1', 'node-2'],
+    );
+    const bad = await get<{ error: string }>(`/loki/api/v1/labels?${range}&${sel('{level="error"} |= "x"')}`);
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /^query "\{level=\\"error\\"\} \|= \\"x\\"": must be a stream selector/);
+  });
+
   it('series: label sets of the streams matching match[] (as Grafana asks: encoded brackets, Unix ns), GET and POST', async () => {
     // Grafana's Loki data source: URLSearchParams-encoded `match[]`, start/end in Unix nanoseconds
     const grafana = (selectors: string[], extra = range) =>
