@@ -104,14 +104,8 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.labelValues}. */
-  labelValues(
-    name: string,
-    startUs: number,
-    endUs: number,
-    scope?: TenantScope,
-    query?: string,
-  ): Promise<LokiLabelsResponse> {
-    return this.queries.labelValues(name, startUs, endUs, scope, query);
+  labelValues(...args: Parameters<LogQueryService['labelValues']>): Promise<LokiLabelsResponse> {
+    return this.queries.labelValues(...args);
   }
 
   /** See {@link LogQueryService.series}. */
