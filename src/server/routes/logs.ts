@@ -117,9 +117,9 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   Both: 400 (does not decode, no valid entry), 413 (too large), 415 (other content type), 503 (store failure).
  *   A tenant's token stores only entries of its nodes or regions: the others are rejected as `foreign_node`
  *   (named in OTLP's partial success, counted for Loki), and a request with none of its entries is 403.
- * - GET /loki/api/v1/query_range?query=&start=&end=&limit=&step=&direction= — LogQL (see src/logs/logql):
+ * - GET /loki/api/v1/query_range?query=&start=&end=&since=&limit=&step=&direction= — LogQL (see src/logs/logql):
  *   streams for a log query, a matrix for count_over_time/rate. Times Unix ns, Unix seconds or RFC3339 (default:
- *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
+ *   the hour before now; `since`, as in Loki and on every route with `start`, a duration: start = end − since); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
  *   `direction` backward (default) or forward. A query that does not parse → 400 naming the column.
  * - GET /loki/api/v1/query?query=&time=&limit=&direction= — LogQL at one instant (`time` as above, default
  *   now): a vector for count_over_time/rate (each series' value over its range ending at `time`), streams for a
@@ -143,13 +143,22 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     return;
   }
   await app.register(async (scope) => receiverRoutes(scope, logs));
-  const range = (q: { start?: number; end?: number }) => {
-    const endUs = q.end ?? ctx.now() * 1000;
-    const startUs = q.start ?? endUs - DEFAULT_LOOKBACK_US;
+  // Loki's `since` (a duration, ms here): start = end − since, or now − since when end is in the future; an
+  // explicit start wins
+  const range = (q: { start?: number; end?: number; since?: number }) => {
+    const nowUs = ctx.now() * 1000;
+    const endUs = q.end ?? nowUs;
+    const startUs =
+      q.start ??
+      (q.since === undefined ? endUs - DEFAULT_LOOKBACK_US : Math.min(endUs, nowUs) - q.since * 1000);
     if (startUs > endUs) throw new InvalidInputError('start must not be after end');
     return { startUs, endUs };
   };
-  const times = { start: lokiTime().optional(), end: lokiTime().optional() };
+  const times = {
+    start: lokiTime().optional(),
+    end: lokiTime().optional(),
+    since: durationParam().optional(),
+  };
 
   const RangeSchema = z.strictObject({
     query: z.string().min(1, 'query is required'),

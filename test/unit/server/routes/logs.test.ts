@@ -298,6 +298,27 @@ describe('log routes', () => {
     assert.match(bad.body.error, /^query "\{level=\\"error\\"\} \|= \\"x\\"": must be a stream selector/);
   });
 
+  it("Loki's since: start is that long before end (or now); an explicit start wins", async () => {
+    // node-1's entries are 30 s and 20 s old, node-2's 10 s and 5 s
+    const values = async (q: string) =>
+      (await get<LokiLabelsResponse>(`/loki/api/v1/label/node_id/values?${q}`)).body.data;
+    assert.deepEqual(await values('since=15s'), ['node-2']);
+    assert.deepEqual(await values(`since=15s&end=${(NOW - 15_000) * 1e6}`), ['node-1']);
+    assert.deepEqual(await values(`since=15s&end=${(NOW + 3_600_000) * 1e6}`), ['node-2']);
+    assert.deepEqual(await values(`since=15s&start=${(NOW - 60_000) * 1e6}`), ['node-1', 'node-2']);
+    const lines = await get<LokiQueryResponse>(
+      `/loki/api/v1/query_range?query=${encodeURIComponent('{service="dwcp-node"}')}&since=7s`,
+    );
+    assert.equal(lines.status, 200, JSON.stringify(lines.body));
+    assert.deepEqual(
+      lines.body.data.result.flatMap((r) => r.values.map(([, line]) => line)),
+      ['peer timeout user=[email]'],
+    );
+    const bad = await get<{ error: string }>('/loki/api/v1/labels?since=soon');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.error, /^since: /);
+  });
+
   it('series: label sets of the streams matching match[] (as Grafana asks: encoded brackets, Unix ns), GET and POST', async () => {
     // Grafana's Loki data source: URLSearchParams-encoded `match[]`, start/end in Unix nanoseconds
     const grafana = (selectors: string[], extra = range) =>
