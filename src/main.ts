@@ -103,7 +103,7 @@ export interface StartMonitorOptions {
  * Starts the monitor: opens the store, registers its own metrics, restores detector state, schedules scrapes of
  * every configured target (and of this host) into the pipeline, and listens on `listen`.
  * @throws StoreError when the store cannot be opened; ConfigError for bad targets or SLO definitions; listen
- *   errors (EADDRINUSE).
+ *   errors (EADDRINUSE), after closing every store, pool and timer opened so far.
  */
 export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMonitor> {
   const { config } = opts;
@@ -292,7 +292,32 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
       },
     },
   );
-  await app.listen({ host: config.listen.host, port: config.listen.port });
+  // Everything opened so far, closed in order: by stop(), and when listen fails (a port in use), whose open
+  // database pools and timers would otherwise keep the process running without serving anything.
+  const closeOpened = async (): Promise<void> => {
+    await ops.stop();
+    await scraper.stop();
+    await checkpointer?.stop();
+    await alerting.stop();
+    await app.close();
+    await alertingDb.close();
+    await store.close();
+    await traceApi?.sampling
+      ?.drain()
+      .catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
+    await traceStore?.close();
+    await exemplarStore?.close();
+    await selfLog?.flush();
+    await logStore?.close();
+    await dashboardStore?.close();
+    await auth?.store.close();
+  };
+  try {
+    await app.listen({ host: config.listen.host, port: config.listen.port });
+  } catch (e) {
+    await closeOpened().catch((c: unknown) => log.error({ err: c }, 'closing after a failed start failed'));
+    throw e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.listen.port;
 
@@ -342,22 +367,7 @@ export async function startMonitor(opts: StartMonitorOptions): Promise<RunningMo
     stop() {
       stopping ??= (async () => {
         await Promise.all(tasks.map((t) => t.stop()));
-        await ops.stop();
-        await scraper.stop();
-        await checkpointer?.stop();
-        await alerting.stop();
-        await app.close();
-        await alertingDb.close();
-        await store.close();
-        await traceApi?.sampling
-          ?.drain()
-          .catch((e: unknown) => log.error({ err: e }, 'storing tail-sampled traces at shutdown failed'));
-        await traceStore?.close();
-        await exemplarStore?.close();
-        await selfLog?.flush();
-        await logStore?.close();
-        await dashboardStore?.close();
-        await auth?.store.close();
+        await closeOpened();
       })();
       return stopping;
     },

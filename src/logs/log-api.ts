@@ -99,18 +99,13 @@ export class LogApi {
   }
 
   /** See {@link LogQueryService.labels}. */
-  labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
-    return this.queries.labels(startUs, endUs, scope);
+  labels(startUs: number, endUs: number, scope?: TenantScope, query?: string): Promise<LokiLabelsResponse> {
+    return this.queries.labels(startUs, endUs, scope, query);
   }
 
   /** See {@link LogQueryService.labelValues}. */
-  labelValues(
-    name: string,
-    startUs: number,
-    endUs: number,
-    scope?: TenantScope,
-  ): Promise<LokiLabelsResponse> {
-    return this.queries.labelValues(name, startUs, endUs, scope);
+  labelValues(...args: Parameters<LogQueryService['labelValues']>): Promise<LokiLabelsResponse> {
+    return this.queries.labelValues(...args);
   }
 
   /** See {@link LogQueryService.series}. */

@@ -123,23 +123,47 @@ export class LogQueryService {
     return { status: 'success', data: { resultType: 'vector', result, stats: m.stats } };
   }
 
-  /** Indexed label names with values in `[startUs, endUs)` (of entries in `scope`, when given). */
-  async labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse> {
-    return { status: 'success', data: await this.store.labelNames(startUs, endUs, scope) };
+  /**
+   * Indexed label names with values in `[startUs, endUs)` (of entries in `scope`, when given); with a stream
+   * selector `query` (Loki's `query` parameter, which Grafana's label browser sends), only the names the matching
+   * streams carry.
+   * @throws InvalidInputError (400) as {@link series} for a `query` that is not a stream selector or matches too
+   *   many streams
+   */
+  async labels(
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+    query?: string,
+  ): Promise<LokiLabelsResponse> {
+    if (query === undefined)
+      return { status: 'success', data: await this.store.labelNames(startUs, endUs, scope) };
+    const sets = await this.matchingStreams([query], 'query', startUs, endUs, scope);
+    return { status: 'success', data: LOG_LABELS.filter((l) => sets.some((set) => set[l] !== undefined)) };
   }
 
-  /** Values of a label in `[startUs, endUs)` (of entries in `scope`, when given; none for a label that is not indexed). */
+  /**
+   * Values of a label in `[startUs, endUs)` (of entries in `scope`, when given; none for a label that is not
+   * indexed), sorted; with a stream selector `query`, only the values of the matching streams.
+   * @throws InvalidInputError (400) as {@link labels}
+   */
   async labelValues(
     name: string,
     startUs: number,
     endUs: number,
     scope?: TenantScope,
+    query?: string,
   ): Promise<LokiLabelsResponse> {
     if (!isIndexedLabel(name)) return { status: 'success', data: [] };
-    return {
-      status: 'success',
-      data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope),
-    };
+    if (query === undefined)
+      return {
+        status: 'success',
+        data: await this.store.labelValues(name, startUs, endUs, this.limits.maxLabelValues, scope),
+      };
+    const sets = await this.matchingStreams([query], 'query', startUs, endUs, scope);
+    const values = new Set<string>();
+    for (const set of sets) if (set[name] !== undefined) values.add(set[name]);
+    return { status: 'success', data: [...values].sort() };
   }
 
   /**
@@ -159,6 +183,17 @@ export class LogQueryService {
       throw new InvalidInputError(
         'match[] is required: at least one stream selector, e.g. match[]={service="dwcp-node"}',
       );
+    return { status: 'success', data: await this.matchingStreams(matches, 'match[]', startUs, endUs, scope) };
+  }
+
+  /** {@link series}' label sets; `param` names the request parameter in error messages. */
+  private async matchingStreams(
+    matches: readonly string[],
+    param: string,
+    startUs: number,
+    endUs: number,
+    scope: TenantScope | undefined,
+  ): Promise<Record<string, string>[]> {
     const selectors: LabelSet[][] = [];
     for (const text of matches) {
       const shown = JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
@@ -166,11 +201,11 @@ export class LogQueryService {
       try {
         q = parseLogql(text);
       } catch (e) {
-        throw new InvalidInputError(`match[] ${shown}: ${(e as Error).message}`, { cause: e });
+        throw new InvalidInputError(`${param} ${shown}: ${(e as Error).message}`, { cause: e });
       }
       if (q.kind !== 'log' || q.pipeline.length > 0)
         throw new InvalidInputError(
-          `match[] ${shown}: must be a stream selector such as {service="dwcp-node"}, without a pipeline or aggregation`,
+          `${param} ${shown}: must be a stream selector such as {service="dwcp-node"}, without a pipeline or aggregation`,
         );
       if (!q.selector.filter((m) => !isIndexedLabel(m.name)).every((m) => matcherTest(m)(''))) continue;
       selectors.push(await this.labelSets(q, startUs, endUs, scope));
@@ -179,14 +214,13 @@ export class LogQueryService {
     const sets = await this.store.streamLabelSets(selectors, startUs, endUs, max + 1, scope);
     if (sets.length > max)
       throw new InvalidInputError(
-        `more than ${max} streams match match[]; narrow the selectors or the time range`,
+        `more than ${max} streams match ${param}; narrow the selectors or the time range`,
       );
-    const data = sets.map((set) => {
+    return sets.map((set) => {
       const labels: Record<string, string> = {};
       for (const l of LOG_LABELS) if (set[l] !== '') labels[l] = set[l];
       return labels;
     });
-    return { status: 'success', data };
   }
 
   /**

@@ -262,10 +262,19 @@ export interface LogSource {
   queryRange(q: LogRangeQuery): Promise<LokiQueryResponse>;
   /** A LogQL query at one instant (vector or streams). @throws InvalidInputError (400) as `queryRange` */
   queryInstant(q: LogInstantQuery): Promise<LokiInstantQueryResponse>;
-  /** Indexed label names with values in the range (of entries in `scope`, when given). */
-  labels(startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
-  /** Values of one label in the range (of entries in `scope`, when given). */
-  labelValues(name: string, startUs: number, endUs: number, scope?: TenantScope): Promise<LokiLabelsResponse>;
+  /**
+   * Indexed label names with values in the range (of entries in `scope`, when given; of the streams the stream
+   * selector `query` matches, when given). @throws InvalidInputError (400) for a `query` that is not a stream selector
+   */
+  labels(startUs: number, endUs: number, scope?: TenantScope, query?: string): Promise<LokiLabelsResponse>;
+  /** Values of one label in the range (scope and `query` as {@link labels}). @throws as {@link labels} */
+  labelValues(
+    name: string,
+    startUs: number,
+    endUs: number,
+    scope?: TenantScope,
+    query?: string,
+  ): Promise<LokiLabelsResponse>;
   /**
    * Label sets of the streams matching any of the stream selectors `matches` with entries in the range (of entries
    * in `scope`, when given). @throws InvalidInputError (400) when none is given or one is not a stream selector

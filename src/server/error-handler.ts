@@ -59,6 +59,34 @@ function clip(text: string, max = MAX_ECHO): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }
 
+/** What a 413 or 415 answer says about the request besides fastify's message. */
+export interface RequestFacts {
+  /** The `Content-Type` header received, if any. */
+  readonly contentType?: string | undefined;
+  /** The route's body limit in bytes. */
+  readonly bodyLimitBytes?: number | undefined;
+}
+
+/** fastify's message, with the body limit (413) or the content type received (415) when known. */
+function clientMessage(status: number, message: string, request: RequestFacts | undefined): string {
+  if (status === 413 && request?.bodyLimitBytes !== undefined)
+    return `${message}: over this route's limit of ${request.bodyLimitBytes} bytes`;
+  if (status === 415)
+    return request?.contentType === undefined
+      ? `${message}: the request has no content-type`
+      : `${message}: content-type ${JSON.stringify(clip(request.contentType))} is not accepted by this route`;
+  return message;
+}
+
+/** The facts of a request a 413 or 415 answer names. */
+export function requestFacts(request: FastifyRequest): RequestFacts {
+  const ct = request.headers['content-type'];
+  return {
+    contentType: typeof ct === 'string' ? ct : undefined,
+    bodyLimitBytes: request.routeOptions.bodyLimit,
+  };
+}
+
 interface ErrorLike {
   readonly code?: unknown;
   readonly statusCode?: unknown;
@@ -70,13 +98,17 @@ interface ErrorLike {
  * - `DwcpError`: status from {@link HTTP_STATUS_BY_CODE}, its message (cut at 1000 characters: messages quote
  *   request parameters, which may be of any length).
  * - fastify's own client errors (code `FST_*` with a 4xx `statusCode`: body too large, bad content type,
- *   malformed JSON, ...): that status, mapped to `DWCP_PAYLOAD_TOO_LARGE` (413), `DWCP_NOT_FOUND` (404) or
- *   `DWCP_INVALID_INPUT` (other 4xx), with fastify's message.
+ *   malformed JSON, ...): that status, mapped to `DWCP_PAYLOAD_TOO_LARGE` (413), `DWCP_UNSUPPORTED_MEDIA_TYPE`
+ *   (415), `DWCP_NOT_FOUND` (404) or `DWCP_INVALID_INPUT` (other 4xx), with fastify's message — for 413 and 415
+ *   completed from `request`: the route's body limit in bytes, the content type received.
  * - client errors of libraries in the http-errors style (`expose: true`, 4xx; the static files' `send`): 404
  *   `DWCP_NOT_FOUND` for 403/404 (refused paths look missing), otherwise 400 `DWCP_INVALID_INPUT`.
  * - anything else: 500 `DWCP_INTERNAL` with a generic message (no stack, no internal message).
  */
-export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorBody } {
+export function toHttpError(
+  err: unknown,
+  request?: RequestFacts,
+): { statusCode: number; body: ApiErrorBody } {
   if (err instanceof FileValidationError) {
     return {
       statusCode: HTTP_STATUS_BY_CODE[err.code],
@@ -95,9 +127,18 @@ export function toHttpError(err: unknown): { statusCode: number; body: ApiErrorB
     const isFastify = typeof e.code === 'string' && e.code.startsWith('FST_');
     if (isFastify && status >= 400 && status < 500) {
       const errorType: ApiErrorType =
-        status === 413 ? 'DWCP_PAYLOAD_TOO_LARGE' : status === 404 ? 'DWCP_NOT_FOUND' : 'DWCP_INVALID_INPUT';
+        status === 413
+          ? 'DWCP_PAYLOAD_TOO_LARGE'
+          : status === 415
+            ? 'DWCP_UNSUPPORTED_MEDIA_TYPE'
+            : status === 404
+              ? 'DWCP_NOT_FOUND'
+              : 'DWCP_INVALID_INPUT';
       const message = typeof e.message === 'string' ? clip(e.message) : 'bad request';
-      return { statusCode: status, body: { status: 'error', errorType, error: message } };
+      return {
+        statusCode: status,
+        body: { status: 'error', errorType, error: clientMessage(status, message, request) },
+      };
     }
     // Client errors of libraries in the http-errors style (@fastify/static's `send`: a NUL byte, a traversal
     // attempt, a malformed path): 400, or 404 for 403/404 so that refused paths look like missing files.
@@ -151,7 +192,7 @@ export function registerErrorHandling(app: FastifyInstance, visibility: ServerEr
   const counter = visibility.registry === undefined ? undefined : serverErrorCounter(visibility.registry);
   const now = visibility.now ?? Date.now;
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { statusCode, body } = toHttpError(err);
+    const { statusCode, body } = toHttpError(err, requestFacts(request));
     if (statusCode >= 500) {
       const route = request.routeOptions.url ?? 'unmatched';
       counter?.inc({ route });

@@ -53,12 +53,26 @@ export async function runMigrations(db: Kysely<unknown>, run: MigrationRun): Pro
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const why = `${error instanceof Error ? error.message : String(error)}${hintFor(error)}`;
     throw new StoreError(
-      `${run.label} migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      failed === undefined
+        ? `${run.label} migrations could not start: ${why}`
+        : `${run.label} migration ${failed} failed: ${why}`,
       { cause: error },
     );
   }
+}
+
+/** PostgreSQL's `invalid_schema_name`: nothing to create tables in (the search_path names no existing schema). */
+const PG_INVALID_SCHEMA_NAME = '3F000';
+
+/** What to do about a driver error an operator can fix, after its own message ('' for the others). */
+function hintFor(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === PG_INVALID_SCHEMA_NAME
+    ? " (the schemas of the connection's search_path do not exist: create the schema the URL's options name first)"
+    : '';
 }
 
 /**

@@ -27,6 +27,8 @@ const DEFAULT_LOOKBACK_US = 3_600_000_000;
 const MAX_LIMIT = 5000;
 const DEFAULT_LIMIT = 100;
 const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Characters of a `query` parameter of the label routes (as GET /api/logs' `query`). */
+const MAX_QUERY_CHARS = 16_384;
 /** Stream selectors one series request may name. */
 const MAX_SERIES_SELECTORS = 100;
 
@@ -115,14 +117,15 @@ async function disabledRoutes(app: FastifyInstance): Promise<void> {
  *   Both: 400 (does not decode, no valid entry), 413 (too large), 415 (other content type), 503 (store failure).
  *   A tenant's token stores only entries of its nodes or regions: the others are rejected as `foreign_node`
  *   (named in OTLP's partial success, counted for Loki), and a request with none of its entries is 403.
- * - GET /loki/api/v1/query_range?query=&start=&end=&limit=&step=&direction= — LogQL (see src/logs/logql):
+ * - GET /loki/api/v1/query_range?query=&start=&end=&since=&limit=&step=&direction= — LogQL (see src/logs/logql):
  *   streams for a log query, a matrix for count_over_time/rate. Times Unix ns, Unix seconds or RFC3339 (default:
- *   the hour before now); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
+ *   the hour before now; `since`, as in Loki and on every route with `start`, a duration: start = end − since); `limit` 1..5000 (default 100); `step` a duration or seconds (default range/250, ≥ 1 s);
  *   `direction` backward (default) or forward. A query that does not parse → 400 naming the column.
  * - GET /loki/api/v1/query?query=&time=&limit=&direction= — LogQL at one instant (`time` as above, default
  *   now): a vector for count_over_time/rate (each series' value over its range ending at `time`), streams for a
  *   log query (the hour up to `time`). Errors as query_range.
- * - GET /loki/api/v1/labels?start=&end=, GET /loki/api/v1/label/{name}/values?start=&end=
+ * - GET /loki/api/v1/labels?start=&end=&query=, GET /loki/api/v1/label/{name}/values?start=&end=&query= — `query`
+ *   an optional stream selector: only the names or values of the streams it matches (400 when it is not one)
  * - GET or POST /loki/api/v1/series?match[]=&start=&end= — the label sets of the streams matching any of the
  *   stream selectors (repeatable, at most 100) with entries in the range (Loki's series response); no match[] or a
  *   selector that does not parse or has a pipeline → 400.
@@ -140,13 +143,22 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     return;
   }
   await app.register(async (scope) => receiverRoutes(scope, logs));
-  const range = (q: { start?: number; end?: number }) => {
-    const endUs = q.end ?? ctx.now() * 1000;
-    const startUs = q.start ?? endUs - DEFAULT_LOOKBACK_US;
+  // Loki's `since` (a duration, ms here): start = end − since, or now − since when end is in the future; an
+  // explicit start wins
+  const range = (q: { start?: number; end?: number; since?: number }) => {
+    const nowUs = ctx.now() * 1000;
+    const endUs = q.end ?? nowUs;
+    const startUs =
+      q.start ??
+      (q.since === undefined ? endUs - DEFAULT_LOOKBACK_US : Math.min(endUs, nowUs) - q.since * 1000);
     if (startUs > endUs) throw new InvalidInputError('start must not be after end');
     return { startUs, endUs };
   };
-  const times = { start: lokiTime().optional(), end: lokiTime().optional() };
+  const times = {
+    start: lokiTime().optional(),
+    end: lokiTime().optional(),
+    since: durationParam().optional(),
+  };
 
   const RangeSchema = z.strictObject({
     query: z.string().min(1, 'query is required'),
@@ -188,18 +200,25 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
     });
   });
 
-  const RangeOnly = z.strictObject(times);
+  // `query`: a stream selector narrowing the names or values to the streams it matches (Loki 2.9+; Grafana's
+  // label browser and label_values({…}, label) variables send it); empty means none
+  const LabelsSchema = z.strictObject({ ...times, query: z.string().max(MAX_QUERY_CHARS).optional() });
+  const labelsQuery = (request: FastifyRequest) => {
+    const q = parseQuery(request.query, { schema: LabelsSchema }).values;
+    const selector = q.query?.trim() ? q.query : undefined;
+    return { ...range(q), selector };
+  };
   app.get('/loki/api/v1/labels', async (request): Promise<LokiLabelsResponse> => {
-    const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
-    return logs.labels(startUs, endUs, tenantScope(request));
+    const { startUs, endUs, selector } = labelsQuery(request);
+    return logs.labels(startUs, endUs, tenantScope(request), selector);
   });
   app.get<{ Params: { name: string } }>(
     '/loki/api/v1/label/:name/values',
     async (request): Promise<LokiLabelsResponse> => {
-      const { startUs, endUs } = range(parseQuery(request.query, { schema: RangeOnly }).values);
+      const { startUs, endUs, selector } = labelsQuery(request);
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(request.params.name))
         throw new InvalidInputError(`invalid label name ${JSON.stringify(request.params.name.slice(0, 64))}`);
-      return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request));
+      return logs.labelValues(request.params.name, startUs, endUs, tenantScope(request), selector);
     },
   );
 
@@ -240,7 +259,7 @@ export async function logRoutes(app: FastifyInstance, ctx: ApiContext): Promise<
       .string()
       .regex(/^[0-9a-f]{16}$/, 'must be 16 lowercase hex digits')
       .optional(),
-    query: z.string().max(16_384).optional(),
+    query: z.string().max(MAX_QUERY_CHARS).optional(),
     ...times,
     limit: intParam(1, MAX_LIMIT).optional(),
   });

@@ -17,7 +17,7 @@ import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { ApiContext, TraceSource } from '../deps.ts';
 import { scopeTraces } from '../scoped-data.ts';
 import { tenantScope } from '../tenancy.ts';
-import { grpcCodeOf, toHttpError } from '../error-handler.ts';
+import { grpcCodeOf, requestFacts, toHttpError } from '../error-handler.ts';
 import { intParam, parseQuery } from '../params.ts';
 
 /** Content types of the two OTLP/HTTP encodings. */
@@ -99,7 +99,7 @@ const tagsParam = z.string().transform((s, ctx) => {
  */
 async function receiverRoutes(app: FastifyInstance, traces: TraceSource): Promise<void> {
   app.setErrorHandler((err: unknown, request, reply) => {
-    const { statusCode, body } = toHttpError(err);
+    const { statusCode, body } = toHttpError(err, requestFacts(request));
     if (statusCode >= 500) request.log.error({ err }, 'OTLP export failed');
     const status: OtlpStatus = { code: grpcCodeOf(statusCode), message: body.error };
     reply.code(statusCode);

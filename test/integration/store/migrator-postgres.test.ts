@@ -117,6 +117,35 @@ describe('runMigrations on PostgreSQL', async () => {
     }
   });
 
+  it(
+    'a search_path naming no existing schema: a StoreError saying the migrations could not start and what to create',
+    { skip },
+    async () => {
+      const missing = freshSchema('dwcp_missing');
+      const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${missing}` });
+      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        await assert.rejects(
+          runMigrations(db, {
+            migrations: migrationsCreating('series'),
+            dialect: 'postgres',
+            label: 'store',
+          }),
+          (e: unknown) => {
+            assert.ok(e instanceof StoreError);
+            assert.match(
+              e.message,
+              /^store migrations could not start: no schema has been selected to create in \(the schemas of the connection's search_path do not exist: create the schema the URL's options name first\)$/,
+            );
+            return true;
+          },
+        );
+      } finally {
+        await db.destroy();
+      }
+    },
+  );
+
   it('a failing migration is a StoreError naming the system and the migration', { skip }, async () => {
     const schema = freshSchema('dwcp_mig');
     ours.push(schema);

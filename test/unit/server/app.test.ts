@@ -301,7 +301,7 @@ test('POST /api/anomalies/:id/acknowledge', async () => {
   assertError(await a.inject({ method: 'GET', url: '/api/anomalies/7/acknowledge' }), 404, 'DWCP_NOT_FOUND');
 });
 
-test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, same body shape', async () => {
+test('bodies over 1 MiB → 413 naming the limit; malformed JSON → 400; bad content types → 415 naming the type, same body shape', async () => {
   const deps = testDeps();
   await seedAnomalies(deps.anomalies, [anomaly(1)]);
   const a = await app(deps);
@@ -311,7 +311,7 @@ test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, s
     headers: { 'content-type': 'application/json' },
     payload: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
   });
-  assertError(big, 413, 'DWCP_PAYLOAD_TOO_LARGE');
+  assertError(big, 413, 'DWCP_PAYLOAD_TOO_LARGE', /over this route's limit of 1048576 bytes$/);
   assert.equal((await deps.anomalies.get(1))?.acknowledged, false);
   const malformed = await a.inject({
     method: 'POST',
@@ -326,7 +326,12 @@ test('bodies over 1 MiB → 413; malformed JSON and bad content types → 4xx, s
     headers: { 'content-type': 'application/x-unknown' },
     payload: 'x',
   });
-  assertError(media, 415, 'DWCP_INVALID_INPUT');
+  assertError(
+    media,
+    415,
+    'DWCP_UNSUPPORTED_MEDIA_TYPE',
+    /content-type "application\/x-unknown" is not accepted by this route$/,
+  );
 });
 
 test('unknown routes → 404 in the error body shape', async () => {

@@ -1,8 +1,10 @@
 /**
  * The log routes over the real receivers, query service and a SQLite log store in memory (responses checked
- * against the contract): OTLP and Loki pushes stored masked; LogQL through /loki/api/v1/query_range (streams
- * and matrices, line_format) and /loki/api/v1/query (vectors and streams at an instant), labels and label values, series (Grafana-style requests); GET /api/logs filters; 400 for bad queries and parameters, 413, 415,
- * and 404 when logs are off.
+ * against the contract; the seeded entries are described in test/helpers/log-routes-fixture.ts): OTLP and Loki
+ * pushes stored masked; LogQL through /loki/api/v1/query_range (streams and matrices, line_format) and
+ * /loki/api/v1/query (vectors and streams at an instant), labels and label values, series (Grafana-style
+ * requests); GET /api/logs filters; 400 for bad queries and parameters, 413, 415, and 404 when logs are off. The
+ * label routes' `query` stream selector and Loki's `since`: ./logs-query-params.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -14,96 +16,29 @@ import type {
   LokiQueryResponse,
   LokiSeriesResponse,
 } from '../../../../src/contract/logs.ts';
-import { LogApi } from '../../../../src/logs/log-api.ts';
-import { openSqliteLogStore } from '../../../../src/logs/store/open.ts';
-import type { LogStore } from '../../../../src/logs/store/log-store.ts';
 import { buildApp } from '../../../../src/server/app.ts';
-import { lokiJson, lokiSnappyProtobuf, otlpLogsJson } from '../../../helpers/log-push.ts';
+import {
+  openLogRoutesFixture,
+  NOW,
+  TRACE,
+  type LogRoutesFixture,
+} from '../../../helpers/log-routes-fixture.ts';
+import { otlpLogsJson } from '../../../helpers/log-push.ts';
 import { testDeps } from '../../../helpers/server-fakes.ts';
 
-const NOW = Date.UTC(2026, 0, 1, 12);
 const DAY = 86_400_000;
-const TRACE = 'ef'.repeat(16);
-const retentionMs = { debug: DAY, info: DAY, warn: DAY, error: DAY, fatal: DAY };
 
 describe('log routes', () => {
-  let store: LogStore;
+  let fixture: LogRoutesFixture;
   let app: FastifyInstance;
-  const get = async <T>(url: string): Promise<{ status: number; body: T }> => {
-    const r = await app.inject({ method: 'GET', url });
-    return { status: r.statusCode, body: r.json() as T };
-  };
+  const get = <T>(url: string) => fixture.get<T>(url);
   const range = `start=${(NOW - 60_000) * 1e6}&end=${NOW * 1e6}`;
 
   before(async () => {
-    store = await openSqliteLogStore(':memory:', { retentionMs });
-    const deps = testDeps();
-    const logs = new LogApi(store, {
-      registry: deps.registry,
-      now: () => NOW,
-      limits: { maxBodyBytes: 64 * 1024 },
-    });
-    app = await buildApp({ ...deps, logs }, { checkResponses: true, now: () => NOW });
-    const otlp = await app.inject({
-      method: 'POST',
-      url: '/v1/logs',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(
-        otlpLogsJson([
-          {
-            timeMs: NOW - 30_000,
-            body: '{"msg":"migration timeout","vm":"vm-1","attempt":3}',
-            severityNumber: 17,
-            traceId: TRACE,
-            spanId: 'ab'.repeat(8),
-            attributes: { component: 'migration' },
-          },
-          {
-            timeMs: NOW - 20_000,
-            body: '{"msg":"retrying transfer","vm":"vm-1","attempt":1}',
-            severityNumber: 13,
-            attributes: { component: 'transport' },
-          },
-        ]),
-      ),
-    });
-    assert.equal(otlp.statusCode, 200, otlp.body);
-    const loki = await app.inject({
-      method: 'POST',
-      url: '/loki/api/v1/push',
-      headers: { 'content-type': 'application/x-protobuf' },
-      payload: lokiSnappyProtobuf([
-        {
-          labels: {
-            service_name: 'dwcp-node',
-            node_id: 'node-2',
-            region: 'eu-west',
-            level: 'info',
-            component: 'mode',
-          },
-          entries: [[NOW - 10_000, 'mode switch datacenter -> internet from 10.1.2.3']],
-        },
-      ]),
-    });
-    assert.equal(loki.statusCode, 204, loki.body);
-    const lokiJ = await app.inject({
-      method: 'POST',
-      url: '/loki/api/v1/push',
-      headers: { 'content-type': 'application/json' },
-      payload: lokiJson([
-        {
-          labels: { service: 'dwcp-node', node_id: 'node-2', level: 'error' },
-          entries: [[NOW - 5000, 'peer timeout user=alice@example.com']],
-        },
-      ]),
-    });
-    assert.equal(lokiJ.statusCode, 204, lokiJ.body);
+    fixture = await openLogRoutesFixture();
+    app = fixture.app;
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-  });
-
+  after(() => fixture.close());
   it('log queries return Loki streams, newest first, masked', async () => {
     const r = await get<LokiQueryResponse>(
       `/loki/api/v1/query_range?query=${encodeURIComponent('{service="dwcp-node"} |= "timeout"')}&${range}`,
