@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseExposition } from '../../../src/ingest/exposition.ts';
+import { applyComment, readComment, type ExpositionFamily } from '../../../src/ingest/exposition-families.ts';
 import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool, type SeriesTextCache } from '../../../src/ingest/series-text-cache.ts';
 
@@ -161,5 +162,31 @@ describe('comment lines kept between scrapes', () => {
     const none = new SeriesTextCachePool(0).get('u');
     parseExposition(body, { defaultTimestampMs: 0, seriesCache: none });
     assert.equal(none.size, 0);
+  });
+
+  it("a kept TYPE line's memo is used only for the same family and type (a dialect may map them otherwise)", () => {
+    const line = { ...readComment('# TYPE fam_h x', 1, 14), memo: null };
+    const apply = (type: string, sampleNames: string[]): Map<string, ExpositionFamily> => {
+      const families = new Map<string, ExpositionFamily>();
+      const dialect = { familyName: (n: string) => n, typeName: () => type };
+      applyComment(line, 1, families, new Set(), new Set(), new Set(sampleNames), dialect);
+      return families;
+    };
+    assert.equal(apply('gauge', ['fam_h_sum']).get('fam_h')?.type, 'gauge');
+    assert.ok(line.memo !== null);
+    // the same line now stands for a histogram: its _sum seen before it is an error, as without the memo
+    assert.throws(() => apply('histogram', ['fam_h_sum']), /TYPE line for fam_h after its samples/);
+    assert.equal(apply('histogram', []).get('fam_h')?.type, 'histogram');
+    assert.throws(() => apply('histogram', ['fam_h_bucket']), /TYPE line for fam_h after its samples/);
+    // a name the dialect maps elsewhere is checked again
+    const renamed = new Map<string, ExpositionFamily>();
+    assert.throws(
+      () =>
+        applyComment(line, 2, renamed, new Set(), new Set(), new Set(), {
+          familyName: () => 'bad-name',
+          typeName: () => 'gauge',
+        }),
+      /line 2: invalid metric name "bad-name"/,
+    );
   });
 });
