@@ -105,29 +105,11 @@ export function readComment(text: string, start: number, end: number): CommentLi
 }
 
 /**
- * Applies one `#` line (from after the `#` to the line end) to `families`: HELP and TYPE lines are checked and
- * recorded, other comments ignored. With `dialect`, the line's name and type are the ones it stands for.
+ * Applies a read `#` line ({@link readComment}) of line `lineNo` to `families`, `typed` and `helped`: HELP and TYPE
+ * lines are checked and recorded, other comments ignored. With `dialect`, the line's name and type are the ones it
+ * stands for. `sampleNames` are the sample names seen before the line.
  * @throws ExpositionParseError naming line `lineNo` for a bad name, a second HELP/TYPE, an unknown type or a
  *   TYPE after the family's samples.
- */
-export function parseComment(
-  text: string,
-  start: number,
-  end: number,
-  lineNo: number,
-  families: Map<string, ExpositionFamily>,
-  typed: Set<string>,
-  helped: Set<string>,
-  sampleNames: Set<string>,
-  dialect?: MetadataDialect,
-): void {
-  applyComment(readComment(text, start, end), lineNo, families, typed, helped, sampleNames, dialect);
-}
-
-/**
- * Applies a read `#` line ({@link readComment}) of line `lineNo` to `families`, `typed` and `helped`, with the
- * exposition's rules (see {@link parseComment}); `sampleNames` are the sample names seen before the line.
- * @throws ExpositionParseError as {@link parseComment}.
  */
 export function applyComment(
   line: CommentLine,

@@ -51,7 +51,8 @@ export interface ParseExpositionOptions {
   /**
    * The target's cache of label sets by series text (series-text-cache.ts): a line whose label-set text is the
    * same as in the target's last parsed body reuses its labels (the same frozen object) instead of reading them
-   * again. The result is the same as without it, except that such label objects are shared between scrapes.
+   * again (and a `#` line of the same text is not read again). The result is the same as without it, except that
+   * such label objects are shared between scrapes.
    */
   readonly seriesCache?: SeriesTextCache;
 }

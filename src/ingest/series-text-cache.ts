@@ -17,8 +17,12 @@
  * The labels handed out are frozen copies owned by the cache (fresh strings: they never keep a scraped body alive),
  * the same object on every scrape, so later stages can recognise an unchanged series by identity.
  *
- * Bounds: at most `maxEntries` entries over all targets of a {@link SeriesTextCachePool} (least recently parsed
- * targets are dropped first; a body's lines beyond the bound are not cached).
+ * The target's `#` lines (`# HELP`, `# TYPE`, other comments) are kept the same way ({@link SeriesTextCache.comment}):
+ * a line with the same text as one of the last body's is not read again (its keyword, name and help or type are taken
+ * as read), and the parser still applies every rule of the exposition to it (exposition-families.ts `applyComment`).
+ *
+ * Bounds: at most `maxEntries` entries over all targets of a {@link SeriesTextCachePool}, series texts and `#` lines
+ * together (least recently parsed targets are dropped first; a body's lines beyond the bound are not cached).
  * @see https://github.com/prometheus/prometheus/blob/main/scrape/scrape.go (`scrapeCache.series`, keyed by the
  *   exposed series bytes)
  */
