@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { parseExposition } from '../../../src/ingest/exposition.ts';
 import { applyComment, readComment, type ExpositionFamily } from '../../../src/ingest/exposition-families.ts';
 import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
-import { SeriesTextCachePool, type SeriesTextCache } from '../../../src/ingest/series-text-cache.ts';
+import { SeriesTextCachePool } from '../../../src/ingest/series-text-cache.ts';
+import { parseWith } from '../../helpers/parse-outcome.ts';
 
 const META = [
   '# HELP fam_a Help of a.',
@@ -70,21 +71,6 @@ function render(lines: readonly number[], om: boolean): string {
   return (lines.length > 0 ? text + '\n' : '') + (om ? '# EOF\n' : '');
 }
 
-/** The parse's result in comparable form, or the error's class and message. */
-function outcome(body: string, om: boolean, cache: SeriesTextCache | undefined): unknown {
-  const opts = { defaultTimestampMs: 1_700_000_000_000, ...(cache ? { seriesCache: cache } : {}) };
-  try {
-    const r = om ? parseOpenMetrics(body, opts) : parseExposition(body, opts);
-    return {
-      samples: r.samples.map((s) => [s.name, Object.entries(s.labels), s.value, s.timestampMs]),
-      families: [...r.families].map(([name, f]) => [name, f.type, f.help]),
-      duplicates: r.duplicates,
-    };
-  } catch (e) {
-    return { error: (e as Error).constructor.name, message: (e as Error).message };
-  }
-}
-
 describe('comment lines kept between scrapes', () => {
   it('a parse with kept # lines equals a full parse over random scrape sequences (text format and OpenMetrics)', () => {
     fc.assert(
@@ -105,7 +91,7 @@ describe('comment lines kept between scrapes', () => {
           let lines = first;
           const check = (): void => {
             const body = render(lines, om);
-            assert.deepEqual(outcome(body, om, cache), outcome(body, om, undefined), body);
+            assert.deepEqual(parseWith(body, om, cache), parseWith(body, om, undefined), body);
           };
           check();
           check(); // the same body again: every # line from the cache

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { ExpositionParseError } from '../../../src/errors.ts';
 import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool, type SeriesTextCache } from '../../../src/ingest/series-text-cache.ts';
+import { parseOutcome as outcome } from '../../helpers/parse-outcome.ts';
 
 /**
  * The reference: where the samples end (the first line that is exactly `# EOF`, `\r` allowed before its newline),
@@ -62,20 +63,6 @@ const ENDS = [
   'a 1\n',
   '# EOF\n# EOF\n',
 ];
-
-function outcome(run: () => ReturnType<typeof parseOpenMetrics>): unknown {
-  try {
-    const r = run();
-    return {
-      samples: r.samples.map((s) => [s.name, Object.entries(s.labels), s.value, s.timestampMs]),
-      families: [...r.families],
-      exemplars: r.exemplars,
-      invalid: r.invalidExemplars,
-    };
-  } catch (e) {
-    return { error: (e as Error).constructor.name, message: (e as Error).message };
-  }
-}
 
 describe('OpenMetrics # EOF at the end of the body', () => {
   it("gives the full search's end or error on random bodies in random pieces, with or without the cache", () => {
