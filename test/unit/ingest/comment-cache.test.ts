@@ -143,6 +143,10 @@ describe('comment lines kept between scrapes', () => {
     const again = parseExposition(body, { defaultTimestampMs: 0, seriesCache: cache });
     assert.deepEqual([...again.families], [...r.families]);
     assert.equal(pool.size, 3);
+    // a body with fewer # lines keeps only its own (the last body's are not held)
+    parseExposition('# HELP a A.\na{x="1"} 1\n', { defaultTimestampMs: 0, seriesCache: cache });
+    assert.equal(cache.size, 2);
+    assert.equal(pool.size, 2);
     pool.forget('t');
     assert.equal(pool.size, 0);
     const none = new SeriesTextCachePool(0).get('u');
