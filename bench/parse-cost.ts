@@ -5,11 +5,14 @@
  * them). CPU is the process' user + system time (what a loaded machine distorts least), the median of `--repeats 5`
  * passes over fresh caches; bytes are everything the parse allocated in one more pass, collected or not (V8's
  * sampling heap profiler with collected objects kept, one sample per 4 KiB on average). The load average is
- * printed with it.
+ * printed with it. `--as-scraped`: each body handed to the parser as the scraper hands it, its UTF-8 bytes decoded
+ * into pieces by `decodePieces` (flat strings); without it, the rendered string itself, which V8 builds by
+ * concatenation and flattens on the parser's first search of it (a cost the scraper's bodies do not have).
  */
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { decodePieces } from '../src/ingest/http-get.ts';
 import { parseOpenMetrics } from '../src/ingest/openmetrics.ts';
 import { SeriesTextCachePool } from '../src/ingest/series-text-cache.ts';
 import { renderRounds, simulatedCluster } from './sim-cluster.ts';
@@ -19,6 +22,7 @@ const { values: args } = parseArgs({
     nodes: { type: 'string', default: '12' },
     rounds: { type: 'string', default: '60' },
     repeats: { type: 'string', default: '5' },
+    'as-scraped': { type: 'boolean', default: false },
   },
 });
 const NODES = Number(args.nodes);
@@ -27,7 +31,11 @@ const REPEATS = Number(args.repeats);
 const START_MS = 1_700_000_000_000;
 
 const { specs, sims } = simulatedCluster(NODES, START_MS);
-const bodies = await renderRounds(sims, ROUNDS, START_MS);
+const rendered = await renderRounds(sims, ROUNDS, START_MS);
+const bodies = rendered.map((b) => ({
+  ...b,
+  body: args['as-scraped'] ? decodePieces(Buffer.from(b.body, 'utf8')) : b.body,
+}));
 
 /** Parses every body once with fresh caches; returns the sample lines parsed. */
 function pass(): number {

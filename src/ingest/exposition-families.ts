@@ -27,25 +27,28 @@ export interface ExpositionFamily {
   help: string;
 }
 
-/** The family `name` belongs to: itself, or the histogram/summary whose suffixed sample it is. */
-export function familyOf(
+/**
+ * The family of sample name `name`: its own, or the histogram/summary whose suffixed sample (`_bucket`, `_sum`,
+ * `_count`, `_created`) it is; undefined when `families` has neither.
+ */
+export function sampleFamily(
   name: string,
   families: Map<string, ExpositionFamily>,
-): { base: string; fam: ExpositionFamily | undefined } {
+): ExpositionFamily | undefined {
   const direct = families.get(name);
-  if (direct) return { base: name, fam: direct };
-  for (const suffix of ['_bucket', '_sum', '_count', '_created']) {
+  if (direct) return direct;
+  for (let k = 0; k < SUFFIXES.length; k++) {
+    const suffix = SUFFIXES[k]!;
     if (name.endsWith(suffix)) {
-      const base = name.slice(0, -suffix.length);
-      const fam = families.get(base);
-      if (fam && (fam.type === 'histogram' || fam.type === 'summary')) {
-        if (suffix === '_bucket' && fam.type !== 'histogram') continue;
-        return { base, fam };
-      }
+      const fam = families.get(name.slice(0, -suffix.length));
+      if (fam && (fam.type === 'histogram' || (fam.type === 'summary' && suffix !== '_bucket'))) return fam;
     }
   }
-  return { base: name, fam: undefined };
+  return undefined;
 }
+
+/** Sample name suffixes of histograms and summaries (`_bucket` of histograms only). */
+const SUFFIXES: readonly string[] = ['_bucket', '_sum', '_count', '_created'];
 
 /** How a dialect names a metadata line's family and type (OpenMetrics counters, exposition.ts' ExpositionDialect). */
 export interface MetadataDialect {
@@ -54,15 +57,62 @@ export interface MetadataDialect {
 }
 
 /**
- * Applies one `#` line (from after the `#` to the line end) to `families`: HELP and TYPE lines are checked and
- * recorded, other comments ignored. With `dialect`, the line's name and type are the ones it stands for.
+ * What one `#` line says before the exposition's other lines are considered: its keyword, its metric name as written
+ * and its text (a HELP line's unescaped help, a TYPE line's type as written). A pure function of the line's text, so
+ * a target's next body with the same line can reuse it (series-text-cache.ts, `matchComment`).
+ */
+export interface CommentLine {
+  /** `HELP`, `TYPE`, or undefined for any other comment (ignored). */
+  readonly keyword: 'HELP' | 'TYPE' | undefined;
+  /** The name token as written (before a dialect's renaming); '' for other comments. */
+  readonly name: string;
+  /** HELP: the help text unescaped; TYPE: the rest of the line trimmed; '' for other comments. */
+  readonly text: string;
+  /**
+   * Set by {@link applyComment} on a line kept between bodies (series-text-cache.ts): the family name the line last
+   * stood for, checked valid, and for a TYPE line its type and the sample names it governs. A later body whose
+   * dialect names the same family reuses them (the same strings: no new name to check, hash or concatenate).
+   * Undefined on a line read for one body only (nothing is memoised), null on a kept line not applied yet.
+   */
+  memo?: CommentMemo | null;
+}
+
+/** See {@link CommentLine.memo}. */
+export interface CommentMemo {
+  readonly family: string;
+  readonly type: string;
+  readonly names: readonly string[];
+}
+
+const OTHER_COMMENT: CommentLine = { keyword: undefined, name: '', text: '' };
+
+/** Reads the `#` line from `start` (after the `#`) to `end` into its parts (no checks: see {@link applyComment}). */
+export function readComment(text: string, start: number, end: number): CommentLine {
+  let i = start;
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  const ks = i;
+  while (i < end && !isBlank(text.charCodeAt(i))) i++;
+  const keyword = text.slice(ks, i);
+  if (keyword !== 'HELP' && keyword !== 'TYPE') return OTHER_COMMENT; // ordinary comment
+  while (i < end && isBlank(text.charCodeAt(i))) i++;
+  const ns = i;
+  while (i < end && !isBlank(text.charCodeAt(i))) i++;
+  const name = text.slice(ns, i);
+  // One separating blank, then the rest of the line verbatim (HELP text may contain spaces).
+  if (i < end) i++;
+  const rest = text.slice(i, end);
+  return { keyword, name, text: keyword === 'HELP' ? unescapeHelp(rest) : rest.trim() };
+}
+
+/**
+ * Applies a read `#` line ({@link readComment}) of line `lineNo` to `families`, `typed` and `helped`: HELP and TYPE
+ * lines are checked and recorded, other comments ignored. With `dialect`, the line's name and type are the ones it
+ * stands for. `sampleNames` are the sample names seen before the line.
  * @throws ExpositionParseError naming line `lineNo` for a bad name, a second HELP/TYPE, an unknown type or a
  *   TYPE after the family's samples.
  */
-export function parseComment(
-  text: string,
-  start: number,
-  end: number,
+export function applyComment(
+  line: CommentLine,
   lineNo: number,
   families: Map<string, ExpositionFamily>,
   typed: Set<string>,
@@ -70,26 +120,13 @@ export function parseComment(
   sampleNames: Set<string>,
   dialect?: MetadataDialect,
 ): void {
-  let i = start;
-  while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const ks = i;
-  while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  const keyword = text.slice(ks, i);
-  if (keyword !== 'HELP' && keyword !== 'TYPE') return; // ordinary comment
-  while (i < end && isBlank(text.charCodeAt(i))) i++;
-  const ns = i;
-  while (i < end && !isBlank(text.charCodeAt(i))) i++;
-  const name = dialect ? dialect.familyName(text.slice(ns, i)) : text.slice(ns, i);
-  if (name.length === 0) throw new ExpositionParseError(lineNo, `# ${keyword} without a metric name`);
-  if (!isNameStart(name.charCodeAt(0)))
-    throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
-  for (let j = 1; j < name.length; j++) {
-    if (!isNameChar(name.charCodeAt(j)))
-      throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
-  }
-  // One separating blank, then the rest of the line verbatim (HELP text may contain spaces).
-  if (i < end) i++;
-  const rest = text.slice(i, end);
+  const keyword = line.keyword;
+  if (keyword === undefined) return;
+  let name = dialect ? dialect.familyName(line.name) : line.name;
+  const memo = line.memo;
+  const known = memo != null && name === memo.family;
+  if (known) name = memo.family;
+  else checkFamilyName(name, keyword, lineNo);
   let fam = families.get(name);
   if (keyword === 'HELP') {
     if (helped.has(name)) throw new ExpositionParseError(lineNo, `second HELP line for ${name}`);
@@ -98,26 +135,42 @@ export function parseComment(
       fam = { type: 'untyped', help: '' };
       families.set(name, fam);
     }
-    fam.help = unescapeHelp(rest);
+    fam.help = line.text;
+    if (!known && memo !== undefined) line.memo = { family: name, type: '', names: [] };
     return;
   }
-  const type = dialect ? dialect.typeName(rest.trim()) : rest.trim();
+  const type = dialect ? dialect.typeName(line.text) : line.text;
   if (type.length === 0) throw new ExpositionParseError(lineNo, `# TYPE ${name} without a type`);
   if (!TYPES.has(type))
     throw new ExpositionParseError(lineNo, `unknown metric type ${JSON.stringify(type)} for ${name}`);
   if (typed.has(name)) throw new ExpositionParseError(lineNo, `second TYPE line for ${name}`);
   const names =
-    type === 'histogram'
-      ? [name, name + '_bucket', name + '_sum', name + '_count']
-      : type === 'summary'
-        ? [name, name + '_sum', name + '_count']
-        : [name];
-  for (const n of names) {
-    if (sampleNames.has(n)) throw new ExpositionParseError(lineNo, `TYPE line for ${name} after its samples`);
+    known && type === memo.type
+      ? memo.names
+      : type === 'histogram'
+        ? [name, name + '_bucket', name + '_sum', name + '_count']
+        : type === 'summary'
+          ? [name, name + '_sum', name + '_count']
+          : [name];
+  for (let k = 0; k < names.length; k++) {
+    if (sampleNames.has(names[k]!))
+      throw new ExpositionParseError(lineNo, `TYPE line for ${name} after its samples`);
   }
   typed.add(name);
   if (!fam) {
     fam = { type: type as ExpositionType, help: '' };
     families.set(name, fam);
   } else fam.type = type as ExpositionType;
+  if (memo !== undefined && (!known || type !== memo.type)) line.memo = { family: name, type, names };
+}
+
+/** @throws ExpositionParseError naming line `lineNo` when `name` (of a `# keyword` line) is not a metric name. */
+function checkFamilyName(name: string, keyword: string, lineNo: number): void {
+  if (name.length === 0) throw new ExpositionParseError(lineNo, `# ${keyword} without a metric name`);
+  if (!isNameStart(name.charCodeAt(0)))
+    throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
+  for (let j = 1; j < name.length; j++) {
+    if (!isNameChar(name.charCodeAt(j)))
+      throw new ExpositionParseError(lineNo, `invalid metric name ${JSON.stringify(name)} in # ${keyword}`);
+  }
 }

@@ -11,7 +11,7 @@
  */
 import { ExpositionParseError, PayloadTooLargeError } from '../errors.ts';
 import type { Labels, Sample } from '../model/sample.ts';
-import { familyOf, parseComment, type ExpositionFamily } from './exposition-families.ts';
+import { applyComment, readComment, sampleFamily, type ExpositionFamily } from './exposition-families.ts';
 import { canonicalKey, SeriesSet } from './exposition-series-set.ts';
 import type { SeriesTextCache } from './series-text-cache.ts';
 import {
@@ -51,7 +51,8 @@ export interface ParseExpositionOptions {
   /**
    * The target's cache of label sets by series text (series-text-cache.ts): a line whose label-set text is the
    * same as in the target's last parsed body reuses its labels (the same frozen object) instead of reading them
-   * again. The result is the same as without it, except that such label objects are shared between scrapes.
+   * again (and a `#` line of the same text is not read again). The result is the same as without it, except that
+   * such label objects are shared between scrapes.
    */
   readonly seriesCache?: SeriesTextCache;
 }
@@ -114,6 +115,8 @@ export interface ExpositionDialect {
    * trailer (the sample is kept). `labels` are the sample's labels.
    */
   trailer(text: string, start: number, end: number, name: string, labels: Labels): void;
+  /** Sees each `#` line that starts at its line's start (`start`, at the `#`, to `end`, without a `\r`); may throw. */
+  comment?(text: string, start: number, end: number): void;
 }
 
 /** Throws PayloadTooLargeError when `text` (whole or in pieces) is over `maxBytes` UTF-8 bytes (undefined: no limit). */
@@ -201,7 +204,10 @@ export function parseExpositionLines(
     }
     const first = text.charCodeAt(i);
     if (first === HASH) {
-      parseComment(text, i + 1, end, lineNo, families, typed, helped, sampleNames, dialect);
+      if (i === pos) dialect?.comment?.(text, i, end);
+      // A `#` line the target's last body had too is taken from the cache (read once), and checked here as any other.
+      const comment = cache === undefined ? readComment(text, i + 1, end) : cache.comment(text, i + 1, end);
+      applyComment(comment, lineNo, families, typed, helped, sampleNames, dialect);
       pos = next;
       continue;
     }
@@ -234,7 +240,7 @@ export function parseExpositionLines(
       lastSkipped = dialect !== undefined && dialect.skipsSample(name);
       if (!lastSkipped) {
         sampleNames.add(name);
-        const { fam } = familyOf(name, families);
+        const fam = sampleFamily(name, families);
         lastIsBucket = fam !== undefined && fam.type === 'histogram' && name.endsWith('_bucket');
         order = orderByName.get(name);
       }

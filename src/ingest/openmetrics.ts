@@ -95,13 +95,20 @@ function newlines(text: string): number {
   return n;
 }
 
+/** Line ends (`\n`) in the pieces before piece `p`. */
+function newlinesBefore(pieces: readonly string[], p: number): number {
+  let n = 0;
+  for (let q = 0; q < p; q++) n += newlines(pieces[q]!);
+  return n;
+}
+
 /**
  * Where the body's samples end: the start of its `# EOF` line (the first line that is exactly `# EOF`, `\r`
  * allowed before its newline) in the body's last piece (pieces end at line ends, so the final line is in the last).
+ * Lines are counted only for an error's line number.
  * @throws ExpositionParseError when there is no such line, or anything but one final newline after it.
  */
 function eofStart(pieces: readonly string[]): number {
-  let linesBefore = 0;
   for (let p = 0; p < pieces.length; p++) {
     const body = pieces[p]!;
     const len = body.length;
@@ -111,16 +118,34 @@ function eofStart(pieces: readonly string[]): number {
       if (e < len && body.charCodeAt(e) === CR && (e + 1 === len || body.charCodeAt(e + 1) === LF)) e++;
       if (e < len && body.charCodeAt(e) !== LF) continue;
       if (e + 1 < len || p < pieces.length - 1)
-        throw new ExpositionParseError(linesBefore + newlines(body.slice(0, k)) + 2, 'content after # EOF');
+        throw new ExpositionParseError(
+          newlinesBefore(pieces, p) + newlines(body.slice(0, k)) + 2,
+          'content after # EOF',
+        );
       return k;
     }
-    linesBefore += newlines(body);
   }
+  const linesBefore = newlinesBefore(pieces, pieces.length);
   const lastPiece = pieces[pieces.length - 1] ?? '';
   throw new ExpositionParseError(
     linesBefore > 0 && lastPiece.endsWith('\n') ? linesBefore : linesBefore + 1,
     'OpenMetrics exposition does not end with # EOF',
   );
+}
+
+/**
+ * The start of the `# EOF` line when it is the body's last line (`\r` allowed before its newline, a final newline
+ * allowed), else undefined. Whether an earlier line is `# EOF` too is not looked at.
+ */
+function finalEof(pieces: readonly string[]): number | undefined {
+  const body = pieces[pieces.length - 1];
+  if (body === undefined) return undefined;
+  let e = body.length;
+  if (e > 0 && body.charCodeAt(e - 1) === LF) e--;
+  if (e > 0 && body.charCodeAt(e - 1) === CR) e--;
+  const k = e - EOF_LINE.length;
+  if (k < 0 || (k > 0 && body.charCodeAt(k - 1) !== LF) || !body.startsWith(EOF_LINE, k)) return undefined;
+  return k;
 }
 
 /** The end of the blank-free token at `i` (not past `end`). */
@@ -236,7 +261,11 @@ export function parseOpenMetrics(
 ): ParseOpenMetricsResult {
   checkExpositionSize(body, opts.maxBytes);
   const pieces = typeof body === 'string' ? [body] : body;
-  const limit = eofStart(pieces);
+  // The `# EOF` line is almost always the last line: found there without a search of the whole body, and an earlier
+  // `# EOF` line (which `eofStart` would have found first) is seen by the parse below, which then fails as
+  // `eofStart` does. Any other failure of the parse first asks `eofStart`, whose error comes first.
+  const tail = finalEof(pieces);
+  const limit = tail ?? eofStart(pieces);
   const types = familyTypes(pieces, limit);
   const exemplars: ScrapedExemplar[] = [];
   let invalidExemplars = 0;
@@ -252,7 +281,16 @@ export function parseOpenMetrics(
       if (e) exemplars.push(e);
       else invalidExemplars++;
     },
+    comment: (text, start, end) => {
+      if (end - start === EOF_LINE.length && text.startsWith(EOF_LINE, start)) eofStart(pieces); // throws
+    },
   };
-  const parsed = parseExpositionLines(pieces, opts, dialect, limit);
+  let parsed: ParseExpositionResult;
+  try {
+    parsed = parseExpositionLines(pieces, opts, dialect, limit);
+  } catch (e) {
+    if (tail !== undefined) eofStart(pieces);
+    throw e;
+  }
   return { ...parsed, exemplars, invalidExemplars };
 }

@@ -17,12 +17,17 @@
  * The labels handed out are frozen copies owned by the cache (fresh strings: they never keep a scraped body alive),
  * the same object on every scrape, so later stages can recognise an unchanged series by identity.
  *
- * Bounds: at most `maxEntries` entries over all targets of a {@link SeriesTextCachePool} (least recently parsed
- * targets are dropped first; a body's lines beyond the bound are not cached).
+ * The target's `#` lines (`# HELP`, `# TYPE`, other comments) are kept the same way ({@link SeriesTextCache.comment}):
+ * a line with the same text as one of the last body's is not read again (its keyword, name and help or type are taken
+ * as read), and the parser still applies every rule of the exposition to it (exposition-families.ts `applyComment`).
+ *
+ * Bounds: at most `maxEntries` entries over all targets of a {@link SeriesTextCachePool}, series texts and `#` lines
+ * together (least recently parsed targets are dropped first; a body's lines beyond the bound are not cached).
  * @see https://github.com/prometheus/prometheus/blob/main/scrape/scrape.go (`scrapeCache.series`, keyed by the
  *   exposed series bytes)
  */
 import type { Labels } from '../model/sample.ts';
+import { readComment, type CommentLine } from './exposition-families.ts';
 
 /** 32-bit FNV-1a hash of the char codes of `s.slice(start, end)` (the parser's duplicate-series set). */
 export function seriesTextHash(s: string, start: number, end: number): number {
@@ -49,6 +54,12 @@ export interface SeriesTextEntry {
   readonly normalized: boolean;
 }
 
+/** One cached `#` line: what {@link readComment} read from the line's text `source` (the cache's own strings). */
+interface CommentEntry extends CommentLine {
+  /** The line's text from after its `#` to its end (without a `\r`). */
+  readonly source: string;
+}
+
 /**
  * The cache of one target; used by one parse at a time ({@link begin}, {@link match} / {@link record}, {@link commit}).
  * The entries of the last body and of the running parse sit in two arrays that trade places at each commit and are
@@ -62,6 +73,11 @@ export class SeriesTextCache {
   private nextCount = 0;
   private cursor = 0;
   private samples = 0;
+  /** The `#` lines (HELP, TYPE, other comments) of the last body and of the running parse, as `prev` / `next`. */
+  private comments: CommentEntry[] = [];
+  private nextComments: CommentEntry[] = [];
+  private nextCommentCount = 0;
+  private commentCursor = 0;
 
   constructor(
     private readonly pool: SeriesTextCachePool,
@@ -69,9 +85,9 @@ export class SeriesTextCache {
     readonly target: string,
   ) {}
 
-  /** Entries kept from the last committed parse. */
+  /** Entries kept from the last committed parse: series texts and `#` lines. */
   get size(): number {
-    return this.prev.length;
+    return this.prev.length + this.comments.length;
   }
 
   /**
@@ -86,6 +102,8 @@ export class SeriesTextCache {
   begin(): void {
     this.nextCount = 0;
     this.cursor = 0;
+    this.nextCommentCount = 0;
+    this.commentCursor = 0;
   }
 
   /**
@@ -102,7 +120,7 @@ export class SeriesTextCache {
       // per-character loop: a sliced string of the body (no copy) against the entry, 5-6x faster on series texts.
       if (text.slice(at, at + e.series.length) === e.series) {
         this.cursor = j + 1;
-        if (this.nextCount < this.pool.maxEntries) this.next[this.nextCount++] = e;
+        if (this.nextCount + this.nextCommentCount < this.pool.maxEntries) this.next[this.nextCount++] = e;
         return e;
       }
     }
@@ -122,7 +140,7 @@ export class SeriesTextCache {
     labels: Record<string, string>,
     normalized: boolean,
   ): Labels {
-    if (this.nextCount >= this.pool.maxEntries) return labels;
+    if (this.nextCount + this.nextCommentCount >= this.pool.maxEntries) return labels;
     // Fresh strings (a slice may keep the whole body alive): name, text and values copied through JSON.
     const own = JSON.parse(JSON.stringify([name, text.slice(at, end), labels])) as [
       string,
@@ -142,28 +160,73 @@ export class SeriesTextCache {
   }
 
   /**
+   * What the `#` line `text.slice(start, end)` (from after its `#` to its end, without a `\r`) says, as
+   * {@link readComment} reads it: taken from the entry of the same text in the target's last body when there is one
+   * (searched as {@link match} searches series texts, from the one after the last hit on), else read and recorded.
+   * The result is the same either way (`readComment` depends on nothing but the text); the caller still applies
+   * the exposition's rules to it (exposition-families.ts, `applyComment`).
+   */
+  comment(text: string, start: number, end: number): CommentLine {
+    const prev = this.comments;
+    const c = this.commentCursor;
+    const stop = Math.min(prev.length, c + MATCH_WINDOW);
+    const len = end - start;
+    let source: string | undefined;
+    for (let j = c; j < stop; j++) {
+      const e = prev[j]!;
+      if (e.source.length !== len) continue;
+      source ??= text.slice(start, end);
+      if (source === e.source) {
+        this.commentCursor = j + 1;
+        if (this.nextCount + this.nextCommentCount < this.pool.maxEntries)
+          this.nextComments[this.nextCommentCount++] = e;
+        return e;
+      }
+    }
+    const line = readComment(text, start, end);
+    if (this.nextCount + this.nextCommentCount >= this.pool.maxEntries) return line;
+    // Fresh strings (a slice may keep the whole body alive), as in `record`.
+    const own = JSON.parse(JSON.stringify([source ?? text.slice(start, end), line.name, line.text])) as [
+      string,
+      string,
+      string,
+    ];
+    const e: CommentEntry = { source: own[0], keyword: line.keyword, name: own[1], text: own[2], memo: null };
+    this.nextComments[this.nextCommentCount++] = e;
+    return e;
+  }
+
+  /**
    * Makes this parse's entries the ones the next parse is matched against.
    * @param samples samples the parse returned ({@link lastSamples}; a non-negative integer)
    */
   commit(samples: number): void {
     this.samples = samples;
-    const before = this.prev.length;
+    const before = this.size;
     const done = this.next;
     // cut to this parse's entries (in place): nothing of a longer earlier body stays referenced
     if (done.length > this.nextCount) done.length = this.nextCount;
     this.next = this.prev;
     this.prev = done;
     this.nextCount = 0;
-    this.pool.resized(this, this.prev.length - before);
+    const doneComments = this.nextComments;
+    if (doneComments.length > this.nextCommentCount) doneComments.length = this.nextCommentCount;
+    this.nextComments = this.comments;
+    this.comments = doneComments;
+    this.nextCommentCount = 0;
+    this.pool.resized(this, this.size - before);
   }
 
   /** Drops every entry (the pool's eviction). */
   clear(): number {
-    const n = this.prev.length;
+    const n = this.size;
     this.samples = 0;
     this.prev = [];
     this.next = [];
     this.nextCount = 0;
+    this.comments = [];
+    this.nextComments = [];
+    this.nextCommentCount = 0;
     return n;
   }
 }

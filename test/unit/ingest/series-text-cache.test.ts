@@ -3,12 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseExposition } from '../../../src/ingest/exposition.ts';
 import { parseOpenMetrics } from '../../../src/ingest/openmetrics.ts';
-import {
-  MATCH_WINDOW,
-  SeriesTextCachePool,
-  type SeriesTextCache,
-} from '../../../src/ingest/series-text-cache.ts';
+import { MATCH_WINDOW, SeriesTextCachePool } from '../../../src/ingest/series-text-cache.ts';
 import type { Sample } from '../../../src/model/sample.ts';
+import { parseWith } from '../../helpers/parse-outcome.ts';
 
 /** Series texts (name + label set) in several spellings of the same and of different series, some malformed. */
 const SERIES = [
@@ -91,37 +88,6 @@ function render(lines: readonly Line[], om: boolean): string {
     return `${SERIES[l.series]}${sep}${VALUES[l.value]}${ts}${exemplar}`;
   });
   return out.join('\n') + (om ? '\n# EOF\n' : '\n');
-}
-
-/** A parse result in comparable form (label names in their order), or the error's class and message. */
-function outcome(
-  parse: () => {
-    samples: Sample[];
-    families: Map<string, unknown>;
-    duplicates: number;
-    exemplars?: unknown[];
-  },
-): unknown {
-  try {
-    const r = parse();
-    return {
-      samples: r.samples.map((s) => [s.name, Object.entries(s.labels), s.value, s.timestampMs]),
-      families: [...r.families],
-      duplicates: r.duplicates,
-      exemplars: r.exemplars,
-    };
-  } catch (e) {
-    return { error: (e as Error).constructor.name, message: (e as Error).message };
-  }
-}
-
-function parseWith(
-  body: string | readonly string[],
-  om: boolean,
-  cache: SeriesTextCache | undefined,
-): unknown {
-  const opts = { defaultTimestampMs: 1_700_000_000_000, ...(cache ? { seriesCache: cache } : {}) };
-  return outcome(() => (om ? parseOpenMetrics(body, opts) : parseExposition(body, opts)));
 }
 
 describe('series-text cache', () => {
