@@ -23,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, StoreError } from '../../errors.ts';
 import type { Labels, Sample } from '../../model/sample.ts';
-import { SeriesKeyBuilder } from '../series-key-builder.ts';
+import { hasNul, SeriesKeyBuilder } from '../series-key-builder.ts';
 import type { StoreDialect } from '../migrations.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
 import { chunkSampleCount, getMeta, lastTimestamps, setMeta, type TsdbDb } from './chunk-repo.ts';
@@ -161,7 +161,8 @@ export class TsdbSampleStore implements SampleStore {
 
   /**
    * Stores a batch (see `SampleStore.append` and the file header). Out-of-order samples are stored when their
-   * timestamp is new and rejected as `duplicate` when it is already stored.
+   * timestamp is new and rejected as `duplicate` when it is already stored; a sample whose series key holds NUL
+   * is rejected as `invalid_text`, and -0 is stored as +0.
    * @throws InvalidInputError when a timestamp is not an integer within ±2^50 ms (nothing is stored).
    * @throws StoreError when the store is closed or the WAL write fails (nothing is stored).
    */
@@ -189,6 +190,7 @@ export class TsdbSampleStore implements SampleStore {
     const found: (HeadSeries | undefined)[] = new Array<HeadSeries | undefined>(batch.length);
     const missing = new Map<string, SeriesSpec>();
     let nonFinite = 0;
+    let invalidText = 0;
     for (let i = 0; i < batch.length; i++) {
       const s = batch[i]!;
       if (!this.allowNonFinite && !Number.isFinite(s.value)) {
@@ -205,10 +207,18 @@ export class TsdbSampleStore implements SampleStore {
     for (let i = 0; i < batch.length; i++) {
       const key = keys[i];
       if (key !== undefined && found[i] === undefined && !missing.has(key)) {
+        // Only a key not in the head can hold NUL (a held key was stored): the hot path pays nothing.
+        if (hasNul(key)) {
+          keys[i] = undefined;
+          invalidText++;
+          continue;
+        }
         const s = batch[i]!;
         missing.set(key, { key, name: s.name, labels: s.labels });
       }
     }
+    if (invalidText > 0) rejected.invalid_text = invalidText;
+    if (batch.length === nonFinite + invalidText) return { stored: 0, rejected };
     this.head.nextBatch();
     if (missing.size > 0) await this.addSeries([...missing.values()]);
     // The batch as parallel columns (head series, timestamps, values), sized for the batch at once.
@@ -223,7 +233,8 @@ export class TsdbSampleStore implements SampleStore {
       if (hs === undefined) throw new StoreError(`series ${key} could not be resolved`);
       series[n] = hs;
       ts[n] = batch[i]!.timestampMs;
-      vs[n++] = batch[i]!.value;
+      // -0 is stored as +0, as every backend does (the XOR encoding would keep the sign).
+      vs[n++] = batch[i]!.value + 0;
     }
     series.length = n;
     this.handles.remember(this.head, keys, found);
@@ -409,12 +420,17 @@ export class TsdbSampleStore implements SampleStore {
       throw new InvalidInputError(`limit must be a positive integer, got ${maxPointsPerSeries}`);
     if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
       throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
+    // Samples sit on whole milliseconds: fractional bounds cover the whole milliseconds inside them (the
+    // databases' integer columns refuse a fractional bound).
+    const fromMs = Math.ceil(startMs);
+    const toMs = Math.floor(endMs);
+    if (fromMs > toMs) return series.map((s) => ({ series: s, timestampsMs: [], values: [] }));
     let raw: Map<number, { timestampsMs: number[]; values: number[] }>;
     try {
       raw = await this.raw.read(
         series.map((s) => s.id),
-        startMs,
-        endMs,
+        fromMs,
+        toMs,
         maxPointsPerSeries,
       );
     } catch (e) {
@@ -427,9 +443,11 @@ export class TsdbSampleStore implements SampleStore {
    * Rolls up completed hours, then deletes raw chunks whose newest sample is older than `nowMs - rawRetention`
    * (never before the rollup watermark), rollups past their retention, and series left without data. Open
    * chunks entirely older than the cutoff are dropped from the head. Returns raw samples deleted (retention.ts).
-   * @throws StoreError on backend failure.
+   * @throws InvalidInputError when `nowMs` is not finite (nothing is deleted). @throws StoreError on backend failure.
    */
   applyRetention(nowMs: number): Promise<number> {
+    if (!Number.isFinite(nowMs))
+      return Promise.reject(new InvalidInputError(`retention needs a finite time, got ${nowMs}`));
     return this.exclusive(async () => {
       if (this.closed) throw new StoreError('store is closed');
       this.marks.noteDeletedBefore(nowMs - this.options.rawRetentionMs);

@@ -117,7 +117,7 @@ describe('chunked store: batched appends behave as one append at a time', () => 
                 });
                 keys.push(keyOf[i]!);
                 if (!model[i]!.has(ts)) {
-                  model[i]!.set(ts, op.values[j]!);
+                  model[i]!.set(ts, op.values[j]! + 0); // -0 is stored as +0
                   stored++;
                 }
               });
