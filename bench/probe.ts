@@ -335,7 +335,7 @@ async function probe(
       const lagMax = gaugeOf(metrics, 'nodejs_eventloop_lag_max_seconds');
       if (lagMax !== undefined) lagMaxes.push(lagMax);
       progress(
-        `${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`,
+        `${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s, max ${lagMax?.toFixed(3) ?? '?'} s`,
       );
     }
     const windowS = (Date.now() - startMs) / 1000;
