@@ -65,17 +65,23 @@ async function assertAcknowledgedOnce(
 /** WAL segment files in `walDir`. */
 const segmentsIn = (walDir: string): number => readdirSync(walDir).filter((f) => f.endsWith('.wal')).length;
 
+/** The database file and WAL directory of the test named `name`, with the writer's series count. */
+const filesOf = (name: string) => ({
+  path: join(dir, `${name}.db`),
+  walDir: join(dir, `wal-${name}`),
+  series: SERIES,
+});
+
 describe('chunked store under kill -9', () => {
   it(
     'keeps every acknowledged sample exactly once; only the in-flight batch may be missing',
     { timeout: 180_000 },
     async () => {
-      const path = join(dir, 'kill.db');
-      const walDir = join(dir, 'wal');
-      const first = await runAndKill({ path, walDir, series: SERIES, minAcks: 150 });
+      const f = filesOf('kill');
+      const first = await runAndKill({ ...f, minAcks: 150 });
       // A second life on the same files, killed again: replay, then new appends, then another crash.
-      const second = await runAndKill({ path, walDir, series: SERIES, minAcks: first.lastAck + 120 });
-      await assertAcknowledgedOnce(path, walDir, second.lastAck, true);
+      const second = await runAndKill({ ...f, minAcks: first.lastAck + 120 });
+      await assertAcknowledgedOnce(f.path, f.walDir, second.lastAck, true);
     },
   );
 
@@ -83,29 +89,15 @@ describe('chunked store under kill -9', () => {
     'killed in the middle of a checkpoint written in slices, with appends between slices: every acknowledged sample once',
     { timeout: 180_000 },
     async () => {
-      const path = join(dir, 'kill-slices.db');
-      const walDir = join(dir, 'wal-slices');
+      const f = filesOf('kill-slices');
       // 7 series per slice: a checkpoint of the 50 series takes 8 appends. The writer stops, after step 100, at a
       // step where two or more slices are written and the rest are not, and is killed there.
-      const first = await runAndKill({
-        path,
-        walDir,
-        series: SERIES,
-        minAcks: 100,
-        writerArgs: ['7', '100'],
-        untilLine: 'held',
-      });
-      assert.ok(segmentsIn(walDir) >= 2, 'the WAL segments before the checkpoint were kept');
-      await assertAcknowledgedOnce(path, walDir, first.lastAck, false);
+      const held = await runAndKill({ ...f, minAcks: 100, writerArgs: ['7', '100'], untilLine: 'held' });
+      assert.ok(segmentsIn(f.walDir) >= 2, 'the WAL segments before the checkpoint were kept');
+      await assertAcknowledgedOnce(f.path, f.walDir, held.lastAck, false);
       // A second life: replay, appends and checkpoints in slices, killed wherever it is.
-      const second = await runAndKill({
-        path,
-        walDir,
-        series: SERIES,
-        minAcks: first.lastAck + 120,
-        writerArgs: ['7'],
-      });
-      await assertAcknowledgedOnce(path, walDir, second.lastAck, true);
+      const next = await runAndKill({ ...f, minAcks: held.lastAck + 120, writerArgs: ['7'] });
+      await assertAcknowledgedOnce(f.path, f.walDir, next.lastAck, true);
     },
   );
 });
