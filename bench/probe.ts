@@ -4,8 +4,9 @@
  * in-run anchor) a real Prometheus scraping the same targets at the same interval. For each cluster size it reports
  * target-down verdicts the monitor gave while Prometheus saw the target up (false target-downs; goal 0), `up`
  * anomalies, series exposed by the nodes vs series the monitor tracks (with each target's stated reason when they
- * differ), the monitor's event-loop lag p99 (prom-client's `nodejs_eventloop_lag_p99_seconds`, sampled every 5 s)
- * and scrape duration p50/p99 for both, and the CPU seconds (user + system, /proc/<pid>/stat) each process spent per
+ * differ), the monitor's event-loop lag p99 (prom-client's `nodejs_eventloop_lag_p99_seconds`, sampled every 5 s;
+ * and the largest `nodejs_eventloop_lag_max_seconds` of those samples: the longest stall of the window) and
+ * scrape duration p50/p99 for both, and the CPU seconds (user + system, /proc/<pid>/stat) each process spent per
  * million samples it ingested over the measured window (monitor: `dwcp_monitor_samples_ingested_total`;
  * Prometheus: `prometheus_tsdb_head_samples_appended_total`), with their ratio (the storage goal: ≤ 1.5×).
  *
@@ -118,6 +119,8 @@ interface ProbeRow {
   readonly seriesTracked: number;
   readonly targetWarnings: readonly string[];
   readonly eventLoopLagP99MaxSeconds: number;
+  /** Largest `nodejs_eventloop_lag_max_seconds` of the 5-s samples: the window's longest stall. */
+  readonly eventLoopLagMaxSeconds: number;
   readonly eventLoopLagP99MedianSeconds: number;
   readonly scrapeMsP50: number;
   readonly scrapeMsP99: number;
@@ -279,6 +282,7 @@ async function probe(
     let monitorDownVerdicts = 0;
     let promDownVerdicts = 0;
     const lags: number[] = [];
+    const lagMaxes: number[] = [];
     const scrapeMs: number[] = [];
     const promScrapeMs: number[] = [];
     const serve = procs[1]!;
@@ -328,8 +332,10 @@ async function probe(
       const metrics = (await textOrUndefined(`http://127.0.0.1:${port}/metrics`)) ?? '';
       const lag = gaugeOf(metrics, 'nodejs_eventloop_lag_p99_seconds');
       if (lag !== undefined) lags.push(lag);
+      const lagMax = gaugeOf(metrics, 'nodejs_eventloop_lag_max_seconds');
+      if (lagMax !== undefined) lagMaxes.push(lagMax);
       progress(
-        `${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s`,
+        `${nodes} nodes: ${Math.round((Date.now() - startMs) / 1000)}/${durationS} s, down now ${t.data.activeTargets.filter((a) => a.health === 'down').length}, lag p99 ${lag?.toFixed(3) ?? '?'} s, max ${lagMax?.toFixed(3) ?? '?'} s`,
       );
     }
     const windowS = (Date.now() - startMs) / 1000;
@@ -366,6 +372,7 @@ async function probe(
         .map((a) => `${a.id}: ${a.lastWarning}`),
       eventLoopLagP99MaxSeconds: lags.length ? Math.max(...lags) : NaN,
       eventLoopLagP99MedianSeconds: quantile(lags, 0.5),
+      eventLoopLagMaxSeconds: lagMaxes.length ? Math.max(...lagMaxes) : NaN,
       scrapeMsP50: quantile(scrapeMs, 0.5),
       scrapeMsP99: quantile(scrapeMs, 0.99),
       prometheusScrapeMsP99: prom ? quantile(promScrapeMs, 0.99) : null,
@@ -444,11 +451,11 @@ for (const n of sizes)
 const fmt = (x: number | null, d = 0) => (x === null || Number.isNaN(x) ? '–' : x.toFixed(d));
 process.stdout.write(
   [
-    '| nodes | load 1m | false target-downs | down verdicts monitor / Prometheus | up anomalies | series exposed / tracked | event-loop lag p99 median / max (s) | scrape p50 / p99 (ms) | Prometheus scrape p99 (ms) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| nodes | load 1m | false target-downs | down verdicts monitor / Prometheus | up anomalies | series exposed / tracked | event-loop lag p99 median / max (s) | event-loop lag max (s) | scrape p50 / p99 (ms) | Prometheus scrape p99 (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed}${r.targetsUnansweredAtEnd ? ` (${r.targetsUnansweredAtEnd} targets unanswered)` : ''} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
+        `| ${r.nodes} | ${r.loadAverage1m} | ${r.falseTargetDowns} | ${r.monitorDownVerdicts} / ${fmt(r.prometheusDownVerdicts)} | ${r.upAnomalies} | ${r.seriesExposed}${r.targetsUnansweredAtEnd ? ` (${r.targetsUnansweredAtEnd} targets unanswered)` : ''} / ${fmt(r.seriesTracked)} | ${fmt(r.eventLoopLagP99MedianSeconds, 3)} / ${fmt(r.eventLoopLagP99MaxSeconds, 3)} | ${fmt(r.eventLoopLagMaxSeconds, 3)} | ${fmt(r.scrapeMsP50, 1)} / ${fmt(r.scrapeMsP99, 1)} | ${fmt(r.prometheusScrapeMsP99, 1)} |`,
     ),
     '',
     '| nodes | samples/s monitor / Prometheus | CPU-s per million samples monitor / Prometheus | ratio (goal ≤ 1.5×) |',

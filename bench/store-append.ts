@@ -2,8 +2,9 @@
  * CPU of the chunked SQLite store's append path alone, as `serve` drives it: the simulator's series (replicated
  * to `--series`), appended in scrape-sized batches (`--batch` samples, the keys handed over as the series
  * tracker does: the same string per series on every scrape), one step per second of virtual time. Prints the
- * process CPU µs per sample (user + system, this process only) and what the file holds afterwards (bytes per
- * sample by table and index, from SQLite's `dbstat`).
+ * process CPU µs per sample (user + system, this process only), the CPU ms of one append (p50 to max: a checkpoint's
+ * stall shows in the largest) and what the file holds afterwards (bytes per sample by table and index, from
+ * SQLite's `dbstat`).
  *
  * `npx tsx bench/store-append.ts [--series 6000] [--steps 960] [--batch 1700] [--reps 1] [--samples DIR] [--chunk-samples 480] [--chunk-bytes N] [--keep FILE] [--wrap] [--read]`
  * The simulator's values are a template of 900 steps that repeats; counters go on rising across its wraps unless
@@ -152,14 +153,21 @@ for (let rep = 0; rep < REPS; rep++) {
   });
   let samples = 0;
   let busyUs = 0;
+  /** CPU µs of each append: the longest ones are the stalls a checkpoint or a chunk write adds to one append. */
+  const perAppend: number[] = [];
   for (const step of feed()) {
     for (const part of step) {
       now = part.nowMs;
       const c0 = cpuUs();
       samples += (await store.append(part.samples, part.keys)).stored;
-      busyUs += cpuUs() - c0;
+      const us = cpuUs() - c0;
+      busyUs += us;
+      perAppend.push(us);
     }
   }
+  perAppend.sort((a, b) => a - b);
+  const appendMs = (q: number) =>
+    (perAppend[Math.min(perAppend.length - 1, Math.floor(q * perAppend.length))]! / 1000).toFixed(1);
   await store.close();
   const raw = new BetterSqlite3(path);
   raw.pragma('wal_checkpoint(TRUNCATE)');
@@ -189,6 +197,7 @@ for (let rep = 0; rep < REPS; rep++) {
   const total = dirBytes(dir);
   process.stdout.write(
     `rep ${rep + 1}: ${samples} samples in batches of ${BATCH}; append CPU ${(busyUs / samples).toFixed(3)} µs/sample\n` +
+      `  CPU ms per append: p50 ${appendMs(0.5)}, p99 ${appendMs(0.99)}, p99.9 ${appendMs(0.999)}, max ${appendMs(1)} (${perAppend.length} appends)\n` +
       `  on disk ${(total / samples).toFixed(3)} B/sample (${total} B: database file + WAL directory after close); chunk blobs ${(blob.b / samples).toFixed(3)} B/sample in ${blob.n} rows (timestamps ${(tsBytes / samples).toFixed(3)}, values ${(valueBytes / samples).toFixed(3)}); ${over} rows over maxChunkBytes ${CHUNK_BYTES}, largest ${largest} B\n` +
       pages
         .filter((p) => p.bytes / samples >= 0.005)

@@ -2,12 +2,12 @@
  * Writing of the chunked store's chunks (tsdb-store.ts steps 5 and checkpoint): cut chunks wait in memory and are
  * written together, in one transaction, at most every `chunkWriteIntervalMs` or once `maxPendingChunks` wait; a
  * failed write keeps them in memory (served to readers, retried with the next write; their samples are in the
- * WAL). A checkpoint writes them with a provisional row of every open chunk of the head.
+ * WAL). A checkpoint writes them with provisional rows of the head's open chunks (its last slice, when sliced).
  * The store calls these methods only under its serialising queue.
  */
 import type { StoreDialect } from '../migrations.ts';
 import { writeChunks, type TsdbDb } from './chunk-repo.ts';
-import type { CutChunk, Head, HeadSeries } from './head.ts';
+import type { CutChunk, HeadSeries } from './head.ts';
 import type { TsdbOptions } from './options.ts';
 
 /** Cut chunks waiting to be written, and their writes. */
@@ -57,15 +57,17 @@ export class ChunkWriter {
   }
 
   /**
-   * Writes every waiting chunk and a provisional row of every open chunk of `head` in one transaction; the
-   * series remember the row (replaced when the chunk is cut).
+   * Writes a provisional row of the open chunk of each of `series` (those with samples; the rest are skipped) in one
+   * transaction, with every waiting chunk when `withPending`; the series remember the row (replaced when the chunk
+   * is cut). A checkpoint writes the whole head at once, or slices of it (checkpoint-slices.ts) with the waiting
+   * chunks in its last slice.
    * Rows are written compacted (codec/chunk.ts `compactChunk`): a row written in format 1 and replaced by a
    * smaller compacted row later leaves a hole in its SQLite page that appends never reuse.
    * @throws the database's error (counted in `writeErrors`; nothing is changed).
    */
-  async checkpoint(head: Head): Promise<void> {
+  async writeCheckpoint(series: Iterable<HeadSeries>, withPending: boolean): Promise<void> {
     const snaps: { s: HeadSeries; c: CutChunk }[] = [];
-    for (const s of head.all()) {
+    for (const s of series) {
       const app = s.app;
       if (app === undefined || app.count === 0) continue;
       const startTs = app.minTs!;
@@ -84,14 +86,17 @@ export class ChunkWriter {
         },
       });
     }
-    const all = [...this.pending, ...snaps.map((x) => x.c)];
-    try {
-      await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
-    } catch (e) {
-      this.writeErrors++;
-      throw e;
+    const rows = snaps.map((x) => x.c);
+    const all = withPending ? [...this.pending, ...rows] : rows;
+    if (all.length > 0) {
+      try {
+        await this.db.transaction().execute((trx) => writeChunks(trx, this.dialect, all));
+      } catch (e) {
+        this.writeErrors++;
+        throw e;
+      }
     }
-    this.pending = [];
+    if (withPending) this.pending = [];
     for (const { s, c } of snaps) {
       // The open chunk may have grown while the transaction ran only if appends interleaved; they cannot
       // (both run under the store's queue), so the row holds exactly the chunk as snapshotted.

@@ -44,6 +44,16 @@ export interface TsdbOptions {
   readonly maxPendingChunks: number;
   /** Time between checkpoints at most (ms of wall-clock time). */
   readonly checkpointIntervalMs: number;
+  /**
+   * Series whose open chunk a checkpoint writes per append at most (checkpoint-slices.ts): the checkpoint is spread
+   * over appends, which interleave, instead of stalling them while the whole head is written.
+   */
+  readonly checkpointSliceSeries: number;
+  /**
+   * Open-chunk bytes (format 1, before compaction) a checkpoint writes per append at most, unless one series alone
+   * holds more (bounds a slice's compaction and SQL work with `checkpointSliceSeries`).
+   */
+  readonly checkpointSliceBytes: number;
   /** WAL fsync period (ms): an OS crash or power loss loses at most this much acknowledged data. */
   readonly walFsyncIntervalMs: number;
   /** An hour is rolled up once `now` is this far past its end (ms), so late scrapes still count. */
@@ -84,6 +94,8 @@ export const DEFAULT_TSDB_OPTIONS: TsdbOptions = {
   chunkWriteIntervalMs: 1000,
   maxPendingChunks: 4096,
   checkpointIntervalMs: 5 * MINUTE,
+  checkpointSliceSeries: 256,
+  checkpointSliceBytes: 256 * 1024,
   walFsyncIntervalMs: 1000,
   rollupDelayMs: 5 * MINUTE,
   maxRollupHoursPerRun: 6,

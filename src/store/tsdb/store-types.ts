@@ -32,6 +32,8 @@ export interface TsdbStats {
   readonly pendingChunks: number;
   readonly chunkWriteErrors: number;
   readonly checkpoints: number;
+  /** Series the checkpoint under way has still to write (0: none under way). */
+  readonly checkpointSeriesLeft: number;
   readonly walBytes: number;
   readonly replay: WalReplayStats | undefined;
   readonly replayedSamples: number;

@@ -13,7 +13,9 @@
  *    out-of-order ones merged into the open chunk or written as chunks of their own;
  * 5. cut chunks are written to the database; a failed write keeps them in memory (served to readers, retried).
  * Checkpoint (every `checkpointIntervalMs` or `walCheckpointBytes`): the WAL moves to a new segment, every open
- * chunk is written as a provisional row (replaced when the chunk is cut), and the older segments are deleted.
+ * chunk is written as a provisional row (replaced when the chunk is cut), a slice of series per append
+ * (checkpoint-slices.ts), and once the last slice is written the older segments are deleted; `checkpoint()` and
+ * `close()` write the whole head at once.
  * Open replays the WAL through the same steps 2 and 4 (duplicates of rows already written are dropped).
  * This file holds the store's serialised state (head, WAL sequence) and the steps above that change it; the
  * chunks waiting to be written and their writes are in chunk-writer.ts, retention in retention.ts, raw reads in
@@ -28,6 +30,7 @@ import type { StoreDialect } from '../migrations.ts';
 import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef } from '../types.ts';
 import { chunkSampleCount, getMeta, lastTimestamps, setMeta, type TsdbDb } from './chunk-repo.ts';
 import { ChunkWriter } from './chunk-writer.ts';
+import { Checkpointer } from './checkpoint.ts';
 import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
@@ -81,8 +84,8 @@ export class TsdbSampleStore implements SampleStore {
   private readonly handles = new BatchHandleMemo();
   /** Late samples and retention cutoffs, for readers that keep what they read (src/store/raw-changes.ts). */
   readonly marks = new LateWriteMarks();
-  private lastCheckpointAt: number;
-  private checkpoints = 0;
+  /** Checkpoints: when they start, the one under way (checkpoint.ts). */
+  private readonly checkpoints: Checkpointer;
   private replayStats: WalReplayStats | undefined;
   private replayedSamples = 0;
   private closed = false;
@@ -96,9 +99,9 @@ export class TsdbSampleStore implements SampleStore {
     this.now = opts.now ?? Date.now;
     this.catalog = opts.catalog;
     this.head = new Head(this.options);
-    this.lastCheckpointAt = this.now();
-    const chunks = new ChunkWriter(db, this.dialect, this.options, this.now, this.lastCheckpointAt);
+    const chunks = new ChunkWriter(db, this.dialect, this.options, this.now, this.now());
     this.chunks = chunks;
+    this.checkpoints = new Checkpointer(wal, this.head, chunks, this.options, this.now);
     const head = this.head;
     this.raw = new RawReader(db, { head, pending: () => chunks.pending }, this.options.maxChunkSpanMs);
     this.tails = { series: (id) => head.getById(id), attach: (s, tail) => head.setTail(s, tail) };
@@ -145,7 +148,8 @@ export class TsdbSampleStore implements SampleStore {
       headSamples: this.head.openSamples(),
       pendingChunks: this.chunks.pending.length,
       chunkWriteErrors: this.chunks.writeErrors,
-      checkpoints: this.checkpoints,
+      checkpoints: this.checkpoints.completed,
+      checkpointSeriesLeft: this.checkpoints.seriesLeft,
       walBytes: this.wal.diskBytes(),
       replay: this.replayStats,
       replayedSamples: this.replayedSamples,
@@ -240,7 +244,8 @@ export class TsdbSampleStore implements SampleStore {
     this.handles.remember(this.head, keys, found);
     const { stored, duplicate } = await this.ingest(series, ts.subarray(0, n), vs.subarray(0, n), true);
     if (duplicate > 0) rejected.duplicate = duplicate;
-    await this.maybeCheckpoint();
+    // The next slice of the checkpoint under way, or a new one when due (checkpoint.ts).
+    await this.checkpoints.step();
     return { stored, rejected };
   }
 
@@ -354,30 +359,20 @@ export class TsdbSampleStore implements SampleStore {
     return { stored: k, duplicate };
   }
 
-  private async maybeCheckpoint(): Promise<void> {
-    if (
-      this.wal.bytesSinceRotate >= this.options.walCheckpointBytes ||
-      this.now() - this.lastCheckpointAt >= this.options.checkpointIntervalMs
-    ) {
-      await this.checkpointLocked();
-    }
-  }
-
-  /** Runs a checkpoint now (tests, shutdown). @throws StoreError on database failure (the WAL is kept). */
+  /**
+   * Runs a checkpoint now, of the whole head at once (tests, shutdown); one under way is replaced by it.
+   * @throws StoreError on database failure (the WAL is kept).
+   */
   checkpoint(): Promise<void> {
     return this.exclusive(() => this.checkpointLocked());
   }
 
   private async checkpointLocked(): Promise<void> {
-    this.lastCheckpointAt = this.now();
-    const first = this.wal.rotate();
     try {
-      await this.chunks.checkpoint(this.head);
+      await this.checkpoints.full();
     } catch (e) {
       throw wrap('checkpoint', e);
     }
-    this.wal.removeSegmentsBefore(first);
-    this.checkpoints++;
   }
 
   private async replay(): Promise<void> {

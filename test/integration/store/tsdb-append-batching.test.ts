@@ -2,9 +2,9 @@
  * The chunked store's append shortcuts change nothing a caller can see: head series found from the previous
  * batch of the same shape (batch-handles.ts), the batch classification without maps (late-samples.ts), and cut
  * chunks written together at most every `chunkWriteIntervalMs` (tsdb-store.ts). Random batches (the caller's
- * keys or none, series dropped from a tiny head, duplicates and late samples, checkpoints, crashes with the WAL
- * replayed, a clock that may or may not reach the write interval) are compared with a model: per series, the
- * first value stored at each timestamp.
+ * keys or none, series dropped from a tiny head, duplicates and late samples, checkpoints, explicit or on the clock
+ * and written a few series per append (checkpoint-slices.ts), crashes with the WAL replayed, a clock that may or may
+ * not reach the write interval) are compared with a model: per series, the first value stored at each timestamp.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,12 +66,16 @@ describe('chunked store: batched appends behave as one append at a time', () => 
         fc.integer({ min: 2, max: 6 }),
         fc.integer({ min: 1, max: 5000 }),
         fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 500, max: 4000 }),
+        fc.integer({ min: 1, max: 3 }),
         async (
           program: Op[],
           maxSamplesPerChunk,
           seriesCacheSize,
           chunkWriteIntervalMs,
           maxPendingChunks,
+          checkpointIntervalMs,
+          checkpointSliceSeries,
         ) => {
           const dir = mkdtempSync(join(tmpdir(), 'dwcp-batching-'));
           dirs.push(dir);
@@ -84,6 +88,9 @@ describe('chunked store: batched appends behave as one append at a time', () => 
             seriesCacheSize,
             chunkWriteIntervalMs,
             maxPendingChunks,
+            // Checkpoints start on the clock too, written a few series per append (crashes may land between slices).
+            checkpointIntervalMs,
+            checkpointSliceSeries,
             now: () => now,
           };
           let st: OpenedChunkedStore = await openChunkedSqliteStore(opts);
