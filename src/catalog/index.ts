@@ -8,6 +8,7 @@
 import { InvalidInputError } from '../errors.ts';
 import { HOST_METRICS, type HostMetricName } from './host.ts';
 import { LOG_METRICS, type LogMetricName } from './logs.ts';
+import { MONITOR_STORE_METRICS, type MonitorStoreMetricName } from './monitor-store.ts';
 import { MONITOR_METRICS, type MonitorMetricName } from './monitor.ts';
 import { NODE_EXPORTER_METRICS, type NodeExporterMetricName } from './node-exporter.ts';
 import { PRODUCTION_METRICS, type ProductionMetricName } from './production.ts';
@@ -23,6 +24,7 @@ export type MetricName =
   | V3MetricName
   | ProductionMetricName
   | MonitorMetricName
+  | MonitorStoreMetricName
   | HostMetricName
   | NodeExporterMetricName
   | RuntimeMetricName
@@ -38,6 +40,7 @@ export const CATALOG: readonly CatalogMetric[] = [
   ...V3_METRICS,
   ...PRODUCTION_METRICS,
   ...MONITOR_METRICS,
+  ...MONITOR_STORE_METRICS,
   ...HOST_METRICS,
   ...NODE_EXPORTER_METRICS,
   ...RUNTIME_METRICS,

@@ -1,6 +1,6 @@
 /**
  * Composition of the monitor's periodic tasks for `startMonitor`: tail-sampling flushes, maintenance (retention,
- * stale series, anomaly pruning), the insights export to /metrics, span/log/exemplar retention, self-log flushes, the
+ * stale series, anomaly pruning), the sample store's state and the insights export to /metrics, span/log/exemplar retention, self-log flushes, the
  * error-log rates, the per-operation span series and detector checkpoints. Wiring only: each task runs a unit
  * written elsewhere.
  */
@@ -18,6 +18,7 @@ import {
 } from '../monitor/insights-exporter.ts';
 import { MAINTENANCE_INTERVAL_MS, runMaintenance } from '../monitor/maintenance.ts';
 import { PeriodicTask } from '../monitor/periodic.ts';
+import { catalogStoreMetrics, hasStoreState } from '../monitor/store-metrics.ts';
 import type { MonitorPipeline } from '../monitor/pipeline.ts';
 import type { InsightsProvider } from '../monitor/rollout-provider.ts';
 import type { OpenedStore } from '../store/sqlite.ts';
@@ -27,6 +28,9 @@ import type { TraceApi } from '../traces/trace-api.ts';
 
 /** How often the rollout decision, SLO budgets and region scores are recomputed for /metrics, ms. */
 export const INSIGHTS_INTERVAL_MS = 15_000;
+
+/** How often the sample store's own state is read into /metrics (`dwcp_monitor_store_*`), ms. */
+export const STORE_METRICS_INTERVAL_MS = 5_000;
 
 /** What the periodic tasks run on; the optional systems are undefined when turned off. */
 export interface TaskDeps {
@@ -67,6 +71,7 @@ function retention(
 /** The periodic tasks (not started). */
 export function buildTasks(d: TaskDeps): PeriodicTask[] {
   const { config, pipeline, store, checkpointer, log, clock, traceApi, logStore, selfLog, errorCounts } = d;
+  const storeMetrics = catalogStoreMetrics(d.metrics);
   return [
     ...(traceApi?.sampling
       ? [
@@ -79,8 +84,8 @@ export function buildTasks(d: TaskDeps): PeriodicTask[] {
       : []),
     new PeriodicTask({
       intervalMs: MAINTENANCE_INTERVAL_MS,
-      run: () =>
-        runMaintenance(
+      run: async () => {
+        const done = await runMaintenance(
           {
             tracker: pipeline.tracker,
             store,
@@ -90,9 +95,20 @@ export function buildTasks(d: TaskDeps): PeriodicTask[] {
             detectorStateRetentionMs: config.storage.retention,
           },
           clock(),
-        ),
+        );
+        storeMetrics.retentionDeleted(done.samplesDeleted ?? 0);
+      },
       onError: (e) => log.error({ err: e }, 'maintenance failed'),
     }),
+    ...(hasStoreState(store)
+      ? [
+          new PeriodicTask({
+            intervalMs: STORE_METRICS_INTERVAL_MS,
+            run: () => storeMetrics.update(store.stats()),
+            onError: (e) => log.warn({ err: e }, 'reading the sample store state failed'),
+          }),
+        ]
+      : []),
     new PeriodicTask({
       intervalMs: INSIGHTS_INTERVAL_MS,
       run: () => exportInsights(d.insights, d.metrics, clock(), DEFAULT_INSIGHTS_EXPORT, d.trackers),
