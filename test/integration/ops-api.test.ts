@@ -95,6 +95,24 @@ describe('profiling, reports and summaries on a running monitor', () => {
     assert.match(metrics, /# TYPE dwcp_runtime_gc_pause_seconds histogram/);
   });
 
+  it('puts the sample store state on /metrics (head series of the chunks layout, read every 5 s)', async () => {
+    const pushed = await post('/api/metrics', {
+      samples: [{ name: 'dwcp_ops_probe', labels: {}, value: 1 }],
+    });
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    const headSeries = async (): Promise<number> => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith('dwcp_monitor_store_head_series '));
+      return Number(line?.split(' ')[1] ?? Number.NaN);
+    };
+    let seen = await headSeries();
+    for (let i = 0; i < 30 && !(seen >= 1); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      seen = await headSeries();
+    }
+    assert.ok(seen >= 1, `dwcp_monitor_store_head_series is ${seen} 15 s after a push`);
+  });
+
   it('stores on-demand profiles, draws flame graphs and compares two profiles', async () => {
     const a = await post('/api/profiles', { kind: 'cpu', seconds: 1 });
     assert.equal(a.status, 201, JSON.stringify(a.body));
