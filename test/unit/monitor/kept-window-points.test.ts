@@ -47,16 +47,28 @@ async function fullRead(store: SampleStore, startMs: number, endMs: number, maxP
   return { refs, points: refs.length === 0 ? [] : await store.readPoints(refs, startMs, endMs, maxPoints) };
 }
 
+/** `mem` whose `findSeries` leaves out the pairs in `hidden` (a read whose series set also loses series). */
+function hiding(mem: MemorySampleStore, hidden: ReadonlySet<string>): SampleStore {
+  const store = Object.create(mem) as SampleStore;
+  store.findSeries = async (name, match, limit) =>
+    (await mem.findSeries(name, match, limit)).filter((r) => !hidden.has(r.labels.pair!));
+  return store;
+}
+
+/** Samples of the pairs n1-n2 and n2-n3 in (fromS, toS]. */
+async function fillTwo(mem: MemorySampleStore, fromS: number, toS: number): Promise<void> {
+  await fill(mem, 'n1-n2', fromS, toS);
+  await fill(mem, 'n2-n3', fromS, toS);
+}
+
 test('a series new to the read keeps the other series’ points and reads only its own window', async () => {
   const mem = new MemorySampleStore();
   const { store, read } = counted(mem);
   const kept = new KeptWindowPoints(store, IN_ORDER);
-  await fill(mem, 'n1-n2', 0, 600);
-  await fill(mem, 'n2-n3', 0, 600);
+  await fillTwo(mem, 0, 600);
   await kept.read(NAME, {}, 200, T0 + 300_000, T0 + 600_000, 4000);
   // 15 s later a migration between two other nodes makes a third series.
-  await fill(mem, 'n1-n2', 600, 615);
-  await fill(mem, 'n2-n3', 600, 615);
+  await fillTwo(mem, 600, 615);
   await fill(mem, 'n3-n1', 605, 615);
   read.points = 0;
   const got = await kept.read(NAME, {}, 200, T0 + 315_000, T0 + 615_000, 4000);
@@ -70,15 +82,11 @@ test('a series new to the read keeps the other series’ points and reads only i
 test('a series gone from the read drops its points; the others stay kept', async () => {
   const mem = new MemorySampleStore();
   const hidden = new Set<string>();
-  const store = Object.create(mem) as SampleStore;
-  store.findSeries = async (name, match, limit) =>
-    (await mem.findSeries(name, match, limit)).filter((r) => !hidden.has(r.labels.pair!));
+  const store = hiding(mem, hidden);
   const kept = new KeptWindowPoints(store, IN_ORDER);
-  await fill(mem, 'n1-n2', 0, 100);
-  await fill(mem, 'n2-n3', 0, 100);
+  await fillTwo(mem, 0, 100);
   await kept.read(NAME, {}, 200, T0 + 50_000, T0 + 100_000, 4000);
-  await fill(mem, 'n1-n2', 100, 110);
-  await fill(mem, 'n2-n3', 100, 110);
+  await fillTwo(mem, 100, 110);
   hidden.add('n1-n2');
   const got = await kept.read(NAME, {}, 200, T0 + 60_000, T0 + 110_000, 4000);
   assert.deepEqual(got, await fullRead(store, T0 + 60_000, T0 + 110_000, 4000));
