@@ -9,9 +9,12 @@
  *   point from the window start), and drops the kept points that left the window;
  * - everything else makes the call read the whole window (the reference path) and keep that: no kept state (first
  *   call, a new provider after a restart), a late sample stored inside the kept range of one of the series
- *   (`RawChangeTracking`), a retention cut inside the window, another series set, a window starting before or
- *   ending before the last one, another point limit, a series that reaches the point limit, and at least every
- *   {@link FULL_READ_EVERY_MS}.
+ *   (`RawChangeTracking`), a retention cut inside the window, a window starting before or ending before the last
+ *   one, another point limit, a series that reaches the point limit, and at least every {@link FULL_READ_EVERY_MS};
+ * - another series set (a series new to the read, e.g. the first migration between two nodes, or one gone) keeps the
+ *   points of the series still in it (matched by id and key, so a reused id is new) and reads only the new ones from
+ *   the window start: a new series made every call read its whole window again, and the rollout call's window grows
+ *   with the stage (up to an hour), so its cost grew with the minutes of data.
  * Bounded: at most `maxKeptPoints` points over every read (a read that would take more is not kept and is read in
  * full on every call) and at most {@link MAX_KEPT_READS} reads (the least recently used dropped).
  */
@@ -40,6 +43,8 @@ interface KeptRead {
   /** Series ids and keys of `findSeries`, in its order. */
   refsKey: string;
   ids: number[];
+  /** Id and key of each series (`refKeyOf`), in `refs` order. */
+  keys: string[];
   /** Points per series, in `refs` order, every one in `[startMs, endMs]`; extended in place by each call. */
   points: SlidingPoints[];
   startMs: number;
@@ -52,8 +57,10 @@ interface KeptRead {
 }
 
 /** Series ids and keys of `refs`, in order (two reads saw the same series set when these are equal). */
-export const refsKeyOf = (refs: readonly SeriesRef[]): string =>
-  refs.map((s) => `${s.id}\u0000${s.key}`).join('\u0001');
+export const refsKeyOf = (refs: readonly SeriesRef[]): string => refs.map(refKeyOf).join('\u0001');
+
+/** Id and key of one series (two reads saw the same series when these are equal). */
+const refKeyOf = (s: SeriesRef): string => `${s.id}\u0000${s.key}`;
 
 /** Index of the first timestamp ≥ `t` in the ascending `ts`. */
 function firstAtOrAfter(ts: readonly number[], t: number): number {
@@ -119,8 +126,8 @@ export class KeptWindowPoints {
     const before = this.reads.get(key);
     this.reads.delete(key);
     let next =
-      before !== undefined && this.usable(before, refs, startMs, endMs, maxPoints)
-        ? await this.extend(before, refs, startMs, endMs, maxPoints)
+      before !== undefined && this.usable(before, startMs, endMs, maxPoints)
+        ? await this.extend(this.rekey(before, refs), refs, startMs, endMs, maxPoints)
         : null;
     let points: readonly SeriesPoints[] | null = null;
     if (next === null) {
@@ -143,18 +150,29 @@ export class KeptWindowPoints {
   }
 
   /** Whether `st` can be extended to `[startMs, endMs]` (see the module comment). */
-  private usable(
-    st: KeptRead,
-    refs: readonly SeriesRef[],
-    startMs: number,
-    endMs: number,
-    maxPoints: number,
-  ): boolean {
+  private usable(st: KeptRead, startMs: number, endMs: number, maxPoints: number): boolean {
     const tr = this.tracking;
     if (startMs < st.startMs || endMs < st.endMs || maxPoints !== st.maxPoints) return false;
-    if (endMs - st.lastFullMs >= this.fullEveryMs || refsKeyOf(refs) !== st.refsKey) return false;
+    if (endMs - st.lastFullMs >= this.fullEveryMs) return false;
     if (tr.rawDeletedBeforeMs !== st.deletedBeforeMs && tr.rawDeletedBeforeMs > startMs) return false;
     return tr.rawLateUnchangedSince(st.lateEpoch, st.ids, startMs, st.endMs);
+  }
+
+  /**
+   * `st` for the series of `refs`: the points of a series it kept (same id and key) stay, a series new to the read
+   * gets none (so {@link extend} reads it from the window start), a series no longer found is dropped. Changes `st`
+   * in place; call it after {@link usable}, which checks late samples of the series kept before.
+   */
+  private rekey(st: KeptRead, refs: readonly SeriesRef[]): KeptRead {
+    const refsKey = refsKeyOf(refs);
+    if (refsKey === st.refsKey) return st;
+    const byKey = new Map<string, SlidingPoints>();
+    st.keys.forEach((k, i) => byKey.set(k, st.points[i]!));
+    st.keys = refs.map(refKeyOf);
+    st.points = st.keys.map((k) => byKey.get(k) ?? new SlidingPoints([], []));
+    st.ids = refs.map((r) => r.id);
+    st.refsKey = refsKey;
+    return st;
   }
 
   /**
@@ -236,6 +254,7 @@ export class KeptWindowPoints {
     return {
       refsKey: refsKeyOf(refs),
       ids: refs.map((r) => r.id),
+      keys: refs.map(refKeyOf),
       points: points.map((p) => new SlidingPoints(p.timestampsMs, p.values)),
       startMs,
       endMs,
