@@ -31,7 +31,6 @@ import type { AppendResult, RejectReason, SampleStore, SeriesPoints, SeriesRef }
 import { chunkSampleCount, getMeta, lastTimestamps, setMeta, type TsdbDb } from './chunk-repo.ts';
 import { ChunkWriter } from './chunk-writer.ts';
 import { Checkpointer } from './checkpoint.ts';
-import { MAX_ABS_TIMESTAMP_MS } from './codec/timestamps.ts';
 import { Downsampler } from './downsampler.ts';
 import { Head, type CutChunk, type HeadSeries } from './head.ts';
 import { BatchHandleMemo } from './batch-handles.ts';
@@ -44,6 +43,8 @@ import type { TsdbDatabase } from './schema.ts';
 import type { TailSource } from './last-buckets.ts';
 import { resolveSeriesIds, type SeriesSpec } from './series-registry.ts';
 import {
+  checkBatchTimestamps,
+  wholeMsRange,
   wrapStoreError as wrap,
   type SeriesCatalog,
   type TsdbStats,
@@ -181,13 +182,7 @@ export class TsdbSampleStore implements SampleStore {
     if (this.closed) throw new StoreError('store is closed');
     const rejected: Partial<Record<RejectReason, number>> = {};
     if (batch.length === 0) return { stored: 0, rejected };
-    for (const s of batch) {
-      if (!Number.isSafeInteger(s.timestampMs) || Math.abs(s.timestampMs) > MAX_ABS_TIMESTAMP_MS) {
-        throw new InvalidInputError(
-          `sample ${s.name}: timestamp ${s.timestampMs} is not an integer in ms within ±2^50`,
-        );
-      }
-    }
+    checkBatchTimestamps(batch);
     const keyOf = new SeriesKeyBuilder();
     const keys: (string | undefined)[] = new Array<string | undefined>(batch.length);
     /** The head series of each sample found by the first pass (one map lookup per sample; new ones resolved below). */
@@ -411,15 +406,9 @@ export class TsdbSampleStore implements SampleStore {
     endMs: number,
     maxPointsPerSeries: number,
   ): Promise<SeriesPoints[]> {
-    if (!Number.isInteger(maxPointsPerSeries) || maxPointsPerSeries < 1)
-      throw new InvalidInputError(`limit must be a positive integer, got ${maxPointsPerSeries}`);
-    if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs > endMs)
-      throw new InvalidInputError(`bad time range [${startMs}, ${endMs}]`);
-    // Samples sit on whole milliseconds: fractional bounds cover the whole milliseconds inside them (the
-    // databases' integer columns refuse a fractional bound).
-    const fromMs = Math.ceil(startMs);
-    const toMs = Math.floor(endMs);
-    if (fromMs > toMs) return series.map((s) => ({ series: s, timestampsMs: [], values: [] }));
+    const range = wholeMsRange(startMs, endMs, maxPointsPerSeries);
+    if (range === undefined) return series.map((s) => ({ series: s, timestampsMs: [], values: [] }));
+    const { fromMs, toMs } = range;
     let raw: Map<number, { timestampsMs: number[]; values: number[] }>;
     try {
       raw = await this.raw.read(
